@@ -1,0 +1,25 @@
+"""semialg — exact algebra and semi-algebraic geometry of ReLU network parameter spaces.
+
+>>> import semialg as sa
+>>> net = sa.Network.random(sa.Architecture(2, 3, 1), seed=0)
+>>> g = sa.GroupElement.random(net.architecture, seed=1)
+>>> g.act(net)([1, 2]) == net([1, 2])
+True
+"""
+
+from .errors import (ArchitectureError, CertificateError, FormatError, ParameterError, SemialgError,
+                     ShapeError)
+from .exact import to_fmpq
+from .io import from_sklearn, load, save
+from .latex import document, to_latex
+from .network import Architecture, Network, ParameterVariables
+from .symmetry import GroupElement
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Architecture", "Network", "ParameterVariables", "GroupElement",
+    "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
+    "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
+    "CertificateError",
+]

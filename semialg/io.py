@@ -1,0 +1,331 @@
+"""Reading and writing networks: JSON ``semialg.network/1``, NumPy ``.npz``, ``.safetensors``, scikit-learn.
+
+Every reader validates strictly and raises a :class:`~semialg.errors.FormatError` /
+:class:`~semialg.errors.ShapeError` whose one-line message names the file, the layer and the entry.
+Pickles are never loaded (``np.load(..., allow_pickle=False)``). Every writer is atomic: it writes a
+temporary file in the target directory and renames it, so a failure never leaves a half-written file.
+
+Weight layouts: semialg stores $W_l$ as (out, in) like PyTorch. ``layout="auto"`` reads a matrix as
+(out, in) when its shape fits the bias and the previous layer, and as (in, out) (scikit-learn, many
+``.npz`` dumps) only when (out, in) does not fit; ``layout="out_in"`` / ``"in_out"`` force one.
+
+>>> import tempfile, os
+>>> net = Network.from_arrays([[[1, "-1/2"]], [[3]]], [[0], [1]])
+>>> path = os.path.join(tempfile.mkdtemp(), "net.json")
+>>> save(net, path); load(path) == net
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import zipfile
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable, Mapping
+
+import numpy as np
+
+from .errors import FormatError, ParameterError, ShapeError
+from .exact import fmpq_str, to_matrix, to_vector
+from .network import Network
+
+__all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write",
+           "write_json", "write_text", "FORMAT", "SUFFIXES"]
+
+#: The JSON format tag this version reads and writes.
+FORMAT = "semialg.network/1"
+SUFFIXES = (".json", ".npz", ".safetensors")
+_PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".joblib", ".npy")
+_LAYOUTS = ("auto", "out_in", "in_out")
+
+
+# -- atomic output ------------------------------------------------------------------------------
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
+    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``; on failure remove it.
+
+    The destination is either untouched or completely written.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _write_text(path, text: str) -> None:
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    atomic_write(path, write)
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+def network_to_json(net: Network) -> dict:
+    """The ``semialg.network/1`` dict of a network (entries as exact ``"p/q"`` strings)."""
+    return {"format": FORMAT, "widths": list(net.widths),
+            "layers": [{"weight": [[fmpq_str(x) for x in r] for r in W], "bias": [fmpq_str(x) for x in b]}
+                       for W, b in net.layers()]}
+
+
+def network_from_json(obj, source: str = "<json>") -> Network:
+    """Validate and read a ``semialg.network/1`` dict; errors name ``source``, the layer and the entry."""
+    if not isinstance(obj, Mapping):
+        raise FormatError(f"{source}: expected a JSON object, got {type(obj).__name__}")
+    fmt = obj.get("format")
+    if fmt is None:
+        raise FormatError(f"{source}: missing 'format' (expected {FORMAT!r})")
+    if not isinstance(fmt, str) or not fmt.startswith("semialg.network/"):
+        raise FormatError(f"{source}: not a semialg network file (format {fmt!r})")
+    if fmt != FORMAT:
+        raise FormatError(f"{source}: unknown format version {fmt!r}; this semialg reads {FORMAT!r}")
+    act = obj.get("activation", "relu")
+    if act != "relu":
+        raise FormatError(f"{source}: activation {act!r} is not supported; semialg analyses ReLU networks")
+    layers = obj.get("layers")
+    if not isinstance(layers, list) or not layers:
+        raise FormatError(f"{source}: 'layers' must be a non-empty list")
+    Ws, bs = [], []
+    for l, layer in enumerate(layers, start=1):
+        if not isinstance(layer, Mapping) or "weight" not in layer or "bias" not in layer:
+            raise FormatError(f"{source}: layer {l} must be an object with 'weight' and 'bias'")
+        try:
+            Ws.append(to_matrix(layer["weight"], where=f"W{l}"))
+            bs.append(to_vector(layer["bias"], where=f"b{l}"))
+        except ParameterError as e:
+            raise type(e)(f"{source}: layer {l}: {e}") from None
+    try:
+        net = Network(tuple(Ws), tuple(bs))
+    except ShapeError as e:
+        raise ShapeError(f"{source}: {e}") from None
+    widths = obj.get("widths")
+    if widths is not None and list(widths) != list(net.widths):
+        raise ShapeError(f"{source}: 'widths' says {list(widths)} but the layers have widths {list(net.widths)}")
+    return net
+
+
+def _bad_constant(name):
+    raise FormatError(f"not a finite number: {name}")
+
+
+def _load_json(path: Path) -> Network:
+    try:
+        text = path.read_text(encoding="utf-8")
+        # Decimal literals are read as the decimal they spell (0.1 is 1/10), not through a float.
+        obj = json.loads(text, parse_float=Fraction, parse_constant=_bad_constant)
+    except FormatError as e:
+        raise FormatError(f"{path}: {e}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise FormatError(f"{path}: malformed JSON ({e})") from None
+    return network_from_json(obj, str(path))
+
+
+# -- array dictionaries (npz, safetensors) ---------------------------------------------------------
+
+_KEY_PATTERNS = (
+    re.compile(r"^(?P<kind>W|b)_?(?P<idx>\d+)$"),                       # W1, b1 (1-based)
+    re.compile(r"^(?P<kind>weight|bias)_?(?P<idx>\d+)$"),               # weight_0, bias_0 (0-based)
+    re.compile(r"^(?:.*\.)?(?P<idx>\d+)\.(?P<kind>weight|bias)$"),      # 0.weight, net.2.bias (torch)
+    re.compile(r"^(?P<kind>coefs|intercepts)_?(?P<idx>\d+)$"),          # coefs_0 (scikit-learn dumps)
+)
+_KIND = {"W": "weight", "b": "bias", "weight": "weight", "bias": "bias",
+         "coefs": "weight", "intercepts": "bias"}
+
+
+def _layers_from_arrays(arrays: Mapping[str, np.ndarray], source: str, layout: str = "auto"
+                        ) -> Network:
+    """Group ``{key: array}`` into layers by key style, orient the weights and build the network."""
+    if layout not in _LAYOUTS:
+        raise ParameterError(f"layout must be one of {_LAYOUTS}, not {layout!r}")
+    if not arrays:
+        raise FormatError(f"{source}: contains no arrays")
+    groups: dict[int, dict[str, tuple[str, np.ndarray]]] = {}
+    for key, arr in arrays.items():
+        m = next((p.match(key) for p in _KEY_PATTERNS if p.match(key)), None)
+        if m is None:
+            raise FormatError(f"{source}: unexpected array {key!r}; expected keys like W1/b1, "
+                              f"weight_0/bias_0 or 0.weight/0.bias (a ReLU MLP of Linear layers only)")
+        kind = _KIND[m.group("kind")]
+        slot = groups.setdefault(int(m.group("idx")), {})
+        if kind in slot:
+            raise FormatError(f"{source}: two arrays for the {kind} of layer index {m.group('idx')}: "
+                              f"{slot[kind][0]!r} and {key!r}")
+        if arr.dtype == object:
+            raise FormatError(f"{source}: array {key!r} has dtype object; only numeric arrays are read")
+        if arr.dtype.kind not in "fiu":
+            raise FormatError(f"{source}: array {key!r} has non-numeric dtype {arr.dtype}")
+        slot[kind] = (key, arr)
+    Ws, bs = [], []
+    prev = None
+    for l, idx in enumerate(sorted(groups), start=1):
+        slot = groups[idx]
+        for kind in ("weight", "bias"):
+            if kind not in slot:
+                other = slot["bias" if kind == "weight" else "weight"][0]
+                raise FormatError(f"{source}: layer {l} has {other!r} but no {kind}")
+        (wkey, W), (bkey, b) = slot["weight"], slot["bias"]
+        if b.ndim == 2 and 1 in b.shape:
+            b = b.reshape(-1)
+        if W.ndim != 2 or b.ndim != 1:
+            raise ShapeError(f"{source}: layer {l}: weight {wkey!r} must be 2-D and bias {bkey!r} 1-D, "
+                             f"got shapes {W.shape} and {b.shape}")
+        W = _orient(W, len(b), prev, layout, f"{source}: layer {l} ({wkey!r})")
+        Ws.append(to_matrix(W, where=f"{source}: {wkey}"))
+        bs.append(to_vector(b, where=f"{source}: {bkey}"))
+        prev = W.shape[0]
+    return Network(tuple(Ws), tuple(bs))
+
+
+def _orient(W: np.ndarray, n_out: int, n_in: int | None, layout: str, where: str) -> np.ndarray:
+    fits_out_in = W.shape[0] == n_out and (n_in is None or W.shape[1] == n_in)
+    fits_in_out = W.shape[1] == n_out and (n_in is None or W.shape[0] == n_in)
+    if layout == "out_in" or (layout == "auto" and fits_out_in):
+        if not fits_out_in:
+            raise ShapeError(f"{where}: shape {W.shape} is not (out={n_out}, in={n_in or '?'})")
+        return W
+    if not fits_in_out:
+        raise ShapeError(f"{where}: shape {W.shape} fits neither (out, in) nor (in, out) with "
+                         f"{n_out} outputs" + (f" and {n_in} inputs" if n_in is not None else ""))
+    return W.T
+
+
+def _load_npz(path: Path, layout: str) -> Network:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise FormatError(f"{path}: not an .npz archive")
+            arrays = {k: data[k] for k in data.files}
+    except FormatError:
+        raise
+    except ValueError as e:
+        if "pickle" in str(e).lower():
+            raise FormatError(f"{path}: contains pickled objects, which semialg never loads") from None
+        raise FormatError(f"{path}: unreadable .npz ({e})") from None
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as e:
+        raise FormatError(f"{path}: unreadable or truncated .npz ({type(e).__name__}: {e})") from None
+    return _layers_from_arrays(arrays, str(path), layout)
+
+
+def _load_safetensors(path: Path, layout: str) -> Network:
+    try:
+        from safetensors.numpy import load_file
+    except ImportError:
+        raise FormatError(f"{path}: reading .safetensors needs the 'io' extra: "
+                          f"pip install 'semialg[io]'") from None
+    try:
+        arrays = load_file(str(path))
+    except Exception as e:  # safetensors raises its own error types for malformed headers
+        raise FormatError(f"{path}: unreadable or truncated .safetensors ({type(e).__name__}: {e})") \
+            from None
+    return _layers_from_arrays(arrays, str(path), layout)
+
+
+def _float64_arrays(net: Network, torch_keys: bool) -> dict[str, np.ndarray]:
+    """Float64 arrays of a network; refuses when a parameter is not exactly a float64."""
+    out = {}
+    for l, (W, b) in enumerate(net.layers(), start=1):
+        Wf = np.array([[float(x) for x in r] for r in W])
+        bf = np.array([float(x) for x in b])
+        if to_matrix(Wf) != W or to_vector(bf) != b:
+            raise ParameterError(f"layer {l} has entries that are not exactly float64 numbers; "
+                                 f"save as .json to keep them exact")
+        out[f"{l - 1}.weight" if torch_keys else f"W{l}"] = Wf
+        out[f"{l - 1}.bias" if torch_keys else f"b{l}"] = bf
+    return out
+
+
+# -- scikit-learn -----------------------------------------------------------------------------------
+
+def from_sklearn(model) -> Network:
+    """The ReLU network of a fitted scikit-learn ``MLPRegressor`` / ``MLPClassifier``.
+
+    scikit-learn stores ``coefs_[l]`` as (in, out); they are transposed. For a classifier the network
+    computes the logits (the output layer before its logistic/softmax), which decide the class.
+    Raises :class:`FormatError` for unfitted models and activations other than ``relu``.
+    """
+    name = type(model).__name__
+    if not (hasattr(model, "coefs_") and hasattr(model, "intercepts_")):
+        raise FormatError(f"{name}: not a fitted scikit-learn MLP (no coefs_/intercepts_)")
+    act = getattr(model, "activation", None)
+    if act != "relu":
+        raise FormatError(f"{name}: activation {act!r} is not supported; semialg analyses ReLU networks")
+    arrays = {f"W{l + 1}": np.asarray(c).T for l, c in enumerate(model.coefs_)}
+    arrays.update({f"b{l + 1}": np.asarray(b) for l, b in enumerate(model.intercepts_)})
+    return _layers_from_arrays(arrays, name, "out_in")
+
+
+# -- public entry points ----------------------------------------------------------------------------
+
+def load(path: str | os.PathLike, layout: str = "auto") -> Network:
+    """Read a network from ``.json``, ``.npz`` or ``.safetensors`` (by suffix). Cost: $O(\\dim\\Omega)$.
+
+    Raises :class:`FormatError` (unknown suffix, pickle-based formats, malformed or truncated files,
+    non-ReLU activations) or :class:`ShapeError`, each naming the file, layer and entry.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in _PICKLE_SUFFIXES:
+        raise FormatError(f"{path}: {suffix} files are pickle-based and are never loaded; "
+                          f"export the weights to .safetensors, .npz or .json")
+    if suffix not in SUFFIXES:
+        raise FormatError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
+    if not path.is_file():
+        raise FormatError(f"{path}: no such file")
+    if layout not in _LAYOUTS:
+        raise ParameterError(f"layout must be one of {_LAYOUTS}, not {layout!r}")
+    if suffix == ".json":
+        return _load_json(path)
+    if suffix == ".npz":
+        return _load_npz(path, layout)
+    return _load_safetensors(path, layout)
+
+
+def save(net: Network, path: str | os.PathLike) -> None:
+    """Write ``net`` atomically as ``.json`` (exact), ``.npz`` or ``.safetensors`` (float64, PyTorch keys).
+
+    The binary formats hold float64 and refuse (before touching ``path``) any parameter that is not
+    exactly a float64; JSON is always exact.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        _write_text(path, json.dumps(network_to_json(net), indent=1) + "\n")
+    elif suffix == ".npz":
+        arrays = _float64_arrays(net, torch_keys=False)
+
+        def write(tmp):
+            with open(tmp, "wb") as fh:
+                np.savez(fh, **arrays)
+        atomic_write(path, write)
+    elif suffix == ".safetensors":
+        try:
+            from safetensors.numpy import save_file
+        except ImportError:
+            raise FormatError(f"{path}: writing .safetensors needs the 'io' extra") from None
+        arrays = _float64_arrays(net, torch_keys=True)
+        atomic_write(path, lambda tmp: save_file(arrays, tmp))
+    else:
+        raise FormatError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
+
+
+def write_json(obj, path: str | os.PathLike) -> None:
+    """Write any JSON-serialisable result atomically (used by the CLI's ``--json FILE``)."""
+    _write_text(path, json.dumps(obj, indent=1, sort_keys=False) + "\n")
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write text atomically (LaTeX output and the like)."""
+    _write_text(path, text)
+

@@ -1,0 +1,353 @@
+"""Architectures and exact ReLU networks.
+
+A network with widths $(n_0, n_1, \\dots, n_L)$ computes
+$f(x) = W_L\\,\\sigma(\\cdots\\sigma(W_1 x + b_1)\\cdots) + b_L$ with $\\sigma = \\mathrm{ReLU}$ and $W_l$ of shape
+$n_l \\times n_{l-1}$ (the PyTorch convention). Parameters are exact rationals (:class:`flint.fmpq`).
+
+>>> net = Network.from_arrays([[[1, -1]], [[2]]], [[0], ["1/2"]])
+>>> net([3, 1])
+(9/2,)
+>>> net.architecture
+Architecture(2, 1, 1)
+"""
+
+from __future__ import annotations
+
+import random as _random
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator, Sequence
+
+import numpy as np
+import sympy
+from flint import fmpq, fmpq_mat
+
+from ._display import Latexable
+from .errors import ParameterError, ShapeError
+from .exact import to_fmpq, to_matrix, to_vector
+
+__all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
+
+_ZERO = fmpq(0)
+
+
+def relu(z: fmpq) -> fmpq:
+    """$\\sigma(z) = \\max(z, 0)$, exactly."""
+    return z if z > 0 else _ZERO
+
+
+@dataclass(frozen=True, init=False)
+class Architecture(Latexable):
+    """The widths $(n_0, \\dots, n_L)$ of a fully connected ReLU network.
+
+    >>> A = Architecture(2, 3, 1)
+    >>> A.num_parameters, A.hidden_widths, A.depth
+    (13, (3,), 2)
+    >>> Architecture.parse("784,4096,10").num_hidden
+    4096
+    """
+
+    widths: tuple[int, ...]
+
+    def __init__(self, *widths):
+        if len(widths) == 1 and not isinstance(widths[0], int):
+            widths = tuple(widths[0])
+        try:
+            ws = tuple(int(w) for w in widths)
+        except (TypeError, ValueError):
+            raise ParameterError(f"widths must be integers, not {widths!r}") from None
+        if len(ws) < 2:
+            raise ParameterError(f"an architecture needs at least input and output widths, got {ws}")
+        if any(w < 1 or w != v for w, v in zip(ws, widths)):
+            raise ParameterError(f"widths must be positive integers, got {widths!r}")
+        object.__setattr__(self, "widths", ws)
+
+    @classmethod
+    def parse(cls, text: str) -> "Architecture":
+        """Parse ``"2,3,1"`` (also ``"2-3-1"`` or ``"2x3x1"``)."""
+        parts = text.replace("-", ",").replace("x", ",").split(",")
+        try:
+            return cls(*(int(p) for p in parts))
+        except ValueError:
+            raise ParameterError(f"cannot read an architecture from {text!r}; write widths like 2,3,1") \
+                from None
+
+    def __repr__(self) -> str:
+        return f"Architecture({', '.join(map(str, self.widths))})"
+
+    def __str__(self) -> str:
+        return "-".join(map(str, self.widths))
+
+    @property
+    def input_dim(self) -> int:
+        return self.widths[0]
+
+    @property
+    def output_dim(self) -> int:
+        return self.widths[-1]
+
+    @property
+    def depth(self) -> int:
+        """Number of affine layers $L$ (a shallow network has depth 2)."""
+        return len(self.widths) - 1
+
+    @property
+    def hidden_widths(self) -> tuple[int, ...]:
+        return self.widths[1:-1]
+
+    @property
+    def num_hidden(self) -> int:
+        """Total number of hidden neurons, the dimension of the group $G$."""
+        return sum(self.hidden_widths)
+
+    @property
+    def num_parameters(self) -> int:
+        """$\\dim\\Omega = \\sum_l n_l (n_{l-1} + 1)$."""
+        return sum(self.widths[l] * (self.widths[l - 1] + 1) for l in range(1, len(self.widths)))
+
+    @property
+    def is_shallow(self) -> bool:
+        """One hidden layer."""
+        return self.depth == 2
+
+    def layer_shapes(self) -> tuple[tuple[int, int], ...]:
+        """Shapes $(n_l, n_{l-1})$ of $W_1, \\dots, W_L$."""
+        return tuple((self.widths[l], self.widths[l - 1]) for l in range(1, len(self.widths)))
+
+    def variables(self) -> "ParameterVariables":
+        """Sympy symbols naming every parameter: ``W{l}_{i}_{j}`` and ``b{l}_{i}`` (1-based)."""
+        return ParameterVariables.of(self)
+
+
+@dataclass(frozen=True)
+class ParameterVariables:
+    """The symbolic parameters of an architecture, in the order of :meth:`Network.parameters`.
+
+    >>> V = Architecture(2, 1, 1).variables()
+    >>> V.flat
+    (W1_1_1, W1_1_2, b1_1, W2_1_1, b2_1)
+    >>> V.weights[0]
+    Matrix([[W1_1_1, W1_1_2]])
+    """
+
+    architecture: Architecture
+    weights: tuple[sympy.ImmutableMatrix, ...]
+    biases: tuple[sympy.ImmutableMatrix, ...]
+    flat: tuple[sympy.Symbol, ...] = field(repr=False)
+
+    @classmethod
+    def of(cls, arch: Architecture) -> "ParameterVariables":
+        Ws, bs, flat = [], [], []
+        for l, (r, c) in enumerate(arch.layer_shapes(), start=1):
+            W = sympy.ImmutableMatrix(r, c, lambda i, j: sympy.Symbol(f"W{l}_{i + 1}_{j + 1}", real=True))
+            b = sympy.ImmutableMatrix(r, 1, lambda i, _: sympy.Symbol(f"b{l}_{i + 1}", real=True))
+            Ws.append(W)
+            bs.append(b)
+            flat.extend(W)
+            flat.extend(b)
+        return cls(arch, tuple(Ws), tuple(bs), tuple(flat))
+
+    def substitution(self, net: "Network") -> dict:
+        """The map symbol → exact value (sympy Rational) of ``net``'s parameters."""
+        if net.architecture != self.architecture:
+            raise ShapeError(f"network has architecture {net.architecture}, variables are for "
+                             f"{self.architecture}")
+        return {s: sympy.Rational(int(v.p), int(v.q)) for s, v in zip(self.flat, net.parameters())}
+
+
+Matrix = tuple[tuple[fmpq, ...], ...]
+Vector = tuple[fmpq, ...]
+
+
+@dataclass(frozen=True, eq=True)
+class Network(Latexable):
+    """An immutable ReLU network with exact rational parameters.
+
+    ``weights[l-1]`` is $W_l$ as a tuple of rows, ``biases[l-1]`` is $b_l$. Build one with
+    :meth:`from_arrays`, :meth:`random`, :meth:`from_parameters` or :func:`semialg.load`.
+    Equality is exact equality of all parameters.
+    """
+
+    weights: tuple[Matrix, ...]
+    biases: tuple[Vector, ...]
+
+    def __post_init__(self):
+        if not self.weights or len(self.weights) != len(self.biases):
+            raise ShapeError(f"need as many biases as weight matrices, got {len(self.weights)} weights "
+                             f"and {len(self.biases)} biases")
+        prev = len(self.weights[0][0]) if self.weights[0] else 0
+        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+            if not W or len(W[0]) != prev or any(len(r) != prev for r in W):
+                raise ShapeError(f"layer {l}: W{l} must have {prev} columns and at least one row")
+            if len(b) != len(W):
+                raise ShapeError(f"layer {l}: b{l} has length {len(b)} but W{l} has {len(W)} rows")
+            prev = len(W)
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def from_arrays(cls, weights: Sequence, biases: Sequence) -> "Network":
+        """Build a network from weight matrices (shape $n_l \\times n_{l-1}$) and bias vectors.
+
+        Entries may be ints, Fractions, ``"p/q"`` strings, floats (read exactly) or numpy arrays.
+        Cost: $O(\\dim\\Omega)$ conversions.
+
+        >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])([-3])
+        (3,)
+        """
+        if len(weights) != len(biases):
+            raise ShapeError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
+        Ws, bs = [], []
+        for l, (W, b) in enumerate(zip(weights, biases), start=1):
+            Ws.append(to_matrix(W, where=f"W{l}"))
+            bs.append(to_vector(b, where=f"b{l}"))
+        return cls(tuple(Ws), tuple(bs))
+
+    @classmethod
+    def from_parameters(cls, arch: Architecture, theta: Sequence) -> "Network":
+        """Inverse of :meth:`parameters`: the network of ``arch`` with flat parameter vector ``theta``."""
+        theta = to_vector(theta, arch.num_parameters, where="theta")
+        Ws, bs, k = [], [], 0
+        for r, c in arch.layer_shapes():
+            Ws.append(tuple(theta[k + i * c: k + (i + 1) * c] for i in range(r)))
+            k += r * c
+            bs.append(theta[k: k + r])
+            k += r
+        return cls(tuple(Ws), tuple(bs))
+
+    @classmethod
+    def random(cls, arch: Architecture | Sequence[int], seed: int | None = None, height: int = 5,
+               nonzero: bool = True) -> "Network":
+        """A random network with entries $p/q$, $|p| \\le$ ``height``, $1 \\le q \\le$ ``height``.
+
+        With ``nonzero`` (default) no entry is zero. Deterministic for a given ``seed``.
+
+        >>> Network.random(Architecture(2, 3, 1), seed=1) == Network.random((2, 3, 1), seed=1)
+        True
+        """
+        if not isinstance(arch, Architecture):
+            arch = Architecture(*arch)
+        if height < 1:
+            raise ParameterError(f"height must be at least 1, got {height}")
+        rng = _random.Random(seed)
+
+        def entry() -> fmpq:
+            while True:
+                p = rng.randint(-height, height)
+                if p or not nonzero:
+                    return fmpq(p, rng.randint(1, height))
+
+        theta = [entry() for _ in range(arch.num_parameters)]
+        return cls.from_parameters(arch, theta)
+
+    # -- structure ----------------------------------------------------------------------------
+
+    @cached_property
+    def architecture(self) -> Architecture:
+        return Architecture(len(self.weights[0][0]), *(len(W) for W in self.weights))
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        return self.architecture.widths
+
+    @property
+    def depth(self) -> int:
+        return len(self.weights)
+
+    def W(self, l: int) -> fmpq_mat:
+        """$W_l$ (1-based) as a fresh :class:`fmpq_mat`."""
+        return self._mats[l - 1][0]
+
+    def b(self, l: int) -> fmpq_mat:
+        """$b_l$ (1-based) as a fresh column :class:`fmpq_mat`."""
+        return self._mats[l - 1][1]
+
+    @property
+    def _mats(self) -> list[tuple[fmpq_mat, fmpq_mat]]:
+        return [(fmpq_mat(len(W), len(W[0]), [x for r in W for x in r]), fmpq_mat(len(b), 1, list(b)))
+                for W, b in zip(self.weights, self.biases)]
+
+    def parameters(self) -> tuple[fmpq, ...]:
+        """The flat parameter vector: $W_1$ row-major, $b_1$, $W_2$, $b_2$, ... (as :meth:`variables`)."""
+        out: list[fmpq] = []
+        for W, b in zip(self.weights, self.biases):
+            for r in W:
+                out.extend(r)
+            out.extend(b)
+        return tuple(out)
+
+    def variables(self) -> ParameterVariables:
+        """The symbolic parameters of this network's architecture."""
+        return self.architecture.variables()
+
+    def replace_layer(self, l: int, weight=None, bias=None) -> "Network":
+        """A copy with $W_l$ and/or $b_l$ (1-based) replaced."""
+        Ws, bs = list(self.weights), list(self.biases)
+        if weight is not None:
+            Ws[l - 1] = to_matrix(weight, where=f"W{l}")
+        if bias is not None:
+            bs[l - 1] = to_vector(bias, where=f"b{l}")
+        return Network(tuple(Ws), tuple(bs))
+
+    # -- evaluation -----------------------------------------------------------------------------
+
+    def preactivations(self, x: Sequence) -> list[Vector]:
+        """The pre-activations $z_l = W_l a_{l-1} + b_l$ of every layer at ``x``, exactly.
+
+        The last entry is the output $f(x)$. Cost: $O(\\dim\\Omega)$ rational operations.
+        This is the one exact evaluation routine; everything else calls it.
+        """
+        a = to_vector(x, self.architecture.input_dim, where="x")
+        zs = []
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = []
+            for row, bi in zip(W, b):
+                s = bi
+                for w, v in zip(row, a):
+                    if v:
+                        s += w * v
+                z.append(s)
+            z = tuple(z)
+            zs.append(z)
+            if l < self.depth - 1:
+                a = tuple(relu(v) for v in z)
+        return zs
+
+    def __call__(self, x: Sequence) -> Vector:
+        """$f(x)$ exactly, as a tuple of rationals."""
+        return self.preactivations(x)[-1]
+
+    def evaluate(self, X: Sequence[Sequence]) -> list[Vector]:
+        """$f$ at every point of a batch, exactly. Cost: $O(N\\dim\\Omega)$."""
+        return [self(x) for x in X]
+
+    def activation_pattern(self, x: Sequence) -> tuple[tuple[int, ...], ...]:
+        """The sign ($-1, 0, +1$) of every hidden pre-activation at ``x``."""
+        return tuple(tuple((z > 0) - (z < 0) for z in zl) for zl in self.preactivations(x)[:-1])
+
+    def evaluate_float(self, X) -> np.ndarray:
+        """Fast float64 evaluation of a batch ``X`` of shape $(N, n_0)$: a numeric helper, never a decision."""
+        A = np.asarray(X, dtype=float)
+        for l, (W, b) in enumerate(self.float_layers()):
+            A = A @ W.T + b
+            if l < self.depth - 1:
+                A = np.maximum(A, 0.0)
+        return A
+
+    def float_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """$(W_l, b_l)$ as float64 arrays (rounded): for numeric helpers only."""
+        return [(np.array([[float(x) for x in r] for r in W]), np.array([float(x) for x in b]))
+                for W, b in zip(self.weights, self.biases)]
+
+    # -- display ----------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        parts = []
+        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+            parts.append(f"W{l}=[{', '.join('[' + ', '.join(map(str, r)) + ']' for r in W)}]")
+            parts.append(f"b{l}=[{', '.join(map(str, b))}]")
+        return f"Network({self.architecture}: {'; '.join(parts)})"
+
+    def layers(self) -> Iterator[tuple[Matrix, Vector]]:
+        """Iterate over $(W_l, b_l)$."""
+        return iter(zip(self.weights, self.biases))

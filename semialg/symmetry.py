@@ -1,0 +1,160 @@
+"""The symmetry group $G = \\prod_{\\text{hidden layers}} (S_{n_l} \\ltimes \\mathbb{R}_{>0}^{n_l})$.
+
+An element $h = (\\pi, \\lambda)$ of one factor acts on hidden layer $l$ by
+$h_l \\mapsto \\Lambda P h_l$ with $(Ph)_i = h_{\\pi(i)}$ and $\\Lambda = \\mathrm{diag}(\\lambda)$: in the
+shallow notation $w'_i = \\lambda_i w_{\\pi(i)}$, $b'_i = \\lambda_i b_{\\pi(i)}$, $a'_i = a_{\\pi(i)}/\\lambda_i$.
+Positive homogeneity of ReLU makes $f_{g\\cdot\\theta} = f_\\theta$ for every $g \\in G$.
+
+Permutations are 0-based tuples: ``perm[i]`` is $\\pi(i)$.
+
+>>> from semialg.network import Network, Architecture
+>>> net = Network.random(Architecture(2, 3, 1), seed=0)
+>>> g = GroupElement.random(net.architecture, seed=1)
+>>> x = [1, -2]
+>>> g.act(net)(x) == net(x)
+True
+>>> (g * g.inverse()).is_identity
+True
+"""
+
+from __future__ import annotations
+
+import random as _random
+from dataclasses import dataclass
+from typing import Sequence
+
+from flint import fmpq
+
+from ._display import Latexable
+from .errors import ParameterError, ShapeError
+from .exact import to_vector
+from .network import Architecture, Network
+
+__all__ = ["GroupElement"]
+
+
+def _check_perm(p: Sequence[int], n: int, where: str) -> tuple[int, ...]:
+    p = tuple(int(i) for i in p)
+    if sorted(p) != list(range(n)):
+        raise ParameterError(f"{where} must be a permutation of 0..{n - 1}, got {p}")
+    return p
+
+
+@dataclass(frozen=True, init=False)
+class GroupElement(Latexable):
+    """An element of $G$: one permutation and one vector of positive rational scales per hidden layer."""
+
+    permutations: tuple[tuple[int, ...], ...]
+    scales: tuple[tuple[fmpq, ...], ...]
+
+    def __init__(self, permutations: Sequence[Sequence[int]], scales: Sequence[Sequence]):
+        if len(permutations) != len(scales):
+            raise ShapeError(f"{len(permutations)} permutations but {len(scales)} scale vectors")
+        perms, lams = [], []
+        for l, (p, s) in enumerate(zip(permutations, scales), start=1):
+            perms.append(_check_perm(p, len(p), f"permutation of hidden layer {l}"))
+            lam = to_vector(s, len(p), where=f"scales of hidden layer {l}")
+            if any(x <= 0 for x in lam):
+                raise ParameterError(f"scales of hidden layer {l} must be positive, got "
+                                     f"{[str(x) for x in lam]}")
+            lams.append(lam)
+        object.__setattr__(self, "permutations", tuple(perms))
+        object.__setattr__(self, "scales", tuple(lams))
+
+    @classmethod
+    def identity(cls, arch: Architecture | Sequence[int]) -> "GroupElement":
+        """The identity of $G$ for an architecture (or a tuple of hidden widths)."""
+        widths = arch.hidden_widths if isinstance(arch, Architecture) else tuple(arch)
+        return cls([range(n) for n in widths], [[1] * n for n in widths])
+
+    @classmethod
+    def random(cls, arch: Architecture, seed: int | None = None, height: int = 5) -> "GroupElement":
+        """A uniformly random permutation and scales $p/q$ with $1 \\le p, q \\le$ ``height`` per hidden layer."""
+        rng = _random.Random(seed)
+        perms, scales = [], []
+        for n in arch.hidden_widths:
+            p = list(range(n))
+            rng.shuffle(p)
+            perms.append(p)
+            scales.append([fmpq(rng.randint(1, height), rng.randint(1, height)) for _ in range(n)])
+        return cls(perms, scales)
+
+    @property
+    def hidden_widths(self) -> tuple[int, ...]:
+        return tuple(len(p) for p in self.permutations)
+
+    @property
+    def is_identity(self) -> bool:
+        return all(p == tuple(range(len(p))) and all(x == 1 for x in s)
+                   for p, s in zip(self.permutations, self.scales))
+
+    def _check(self, widths: tuple[int, ...]) -> None:
+        if self.hidden_widths != widths:
+            raise ShapeError(f"group element for hidden widths {self.hidden_widths} cannot act on "
+                             f"hidden widths {widths}")
+
+    def act(self, net: Network) -> Network:
+        """$g \\cdot \\theta$: $W'_l = \\Lambda_l P_l W_l (\\Lambda_{l-1} P_{l-1})^{-1}$, $b'_l = \\Lambda_l P_l b_l$.
+
+        Cost: $O(\\dim\\Omega)$ rational operations.
+        """
+        self._check(net.architecture.hidden_widths)
+        L = net.depth
+        ident = tuple(range(net.architecture.input_dim))
+        prev_perm, prev_inv_scale = ident, (fmpq(1),) * len(ident)
+        Ws, bs = [], []
+        for l, (W, b) in enumerate(net.layers()):
+            if l < L - 1:
+                perm, lam = self.permutations[l], self.scales[l]
+            else:
+                perm, lam = tuple(range(len(W))), (fmpq(1),) * len(W)
+            Ws.append(tuple(tuple(lam[i] * W[perm[i]][prev_perm[j]] * prev_inv_scale[j]
+                                  for j in range(len(prev_perm))) for i in range(len(W))))
+            bs.append(tuple(lam[i] * b[perm[i]] for i in range(len(W))))
+            prev_perm, prev_inv_scale = perm, tuple(1 / x for x in lam)
+        return Network(tuple(Ws), tuple(bs))
+
+    def __call__(self, net: Network) -> Network:
+        return self.act(net)
+
+    def __mul__(self, other: "GroupElement") -> "GroupElement":
+        """Composition: ``(g * h).act(net) == g.act(h.act(net))``.
+
+        With $g = (\\pi, \\lambda)$, $h = (\\rho, \\mu)$: $(gh) = (\\rho\\circ\\pi,\\ i \\mapsto \\lambda_i \\mu_{\\pi(i)})$.
+        """
+        if not isinstance(other, GroupElement):
+            return NotImplemented
+        self._check(other.hidden_widths)
+        perms, scales = [], []
+        for p, lam, r, mu in zip(self.permutations, self.scales, other.permutations, other.scales):
+            perms.append([r[p[i]] for i in range(len(p))])
+            scales.append([lam[i] * mu[p[i]] for i in range(len(p))])
+        return GroupElement(perms, scales)
+
+    def inverse(self) -> "GroupElement":
+        """$g^{-1} = (\\pi^{-1},\\ j \\mapsto 1/\\lambda_{\\pi^{-1}(j)})$."""
+        perms, scales = [], []
+        for p, lam in zip(self.permutations, self.scales):
+            inv = [0] * len(p)
+            for i, pi in enumerate(p):
+                inv[pi] = i
+            perms.append(inv)
+            scales.append([1 / lam[inv[j]] for j in range(len(p))])
+        return GroupElement(perms, scales)
+
+    def __pow__(self, k: int) -> "GroupElement":
+        base = self if k >= 0 else self.inverse()
+        out = GroupElement.identity(self.hidden_widths)
+        for _ in range(abs(k)):
+            out = out * base
+        return out
+
+    def __repr__(self) -> str:
+        layers = "; ".join(f"pi{l}={list(p)}, lambda{l}=[{', '.join(map(str, s))}]"
+                           for l, (p, s) in enumerate(zip(self.permutations, self.scales), start=1))
+        return f"GroupElement({layers})"
+
+    def to_json(self) -> dict:
+        """Plain JSON-ready dict (rationals as strings)."""
+        return {"permutations": [list(p) for p in self.permutations],
+                "scales": [[str(x) for x in s] for s in self.scales]}

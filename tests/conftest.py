@@ -1,0 +1,43 @@
+"""Shared hypothesis strategies: random architectures, exact networks, group elements, rational points."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import settings, strategies as st
+
+from semialg import Architecture, GroupElement, Network
+
+settings.register_profile("default", max_examples=40, deadline=None)
+settings.load_profile("default")
+
+rationals = st.fractions(min_value=-5, max_value=5, max_denominator=7)
+positive = st.fractions(min_value=Fraction(1, 7), max_value=7, max_denominator=7)
+
+
+@st.composite
+def architectures(draw, min_depth=2, max_depth=4, max_width=4, max_io=3):
+    depth = draw(st.integers(min_depth, max_depth))
+    hidden = [draw(st.integers(1, max_width)) for _ in range(depth - 1)]
+    return Architecture(draw(st.integers(1, max_io)), *hidden, draw(st.integers(1, max_io)))
+
+
+@st.composite
+def networks(draw, arch=None, entries=rationals, **arch_kw):
+    arch = arch or draw(architectures(**arch_kw))
+    theta = draw(st.lists(entries, min_size=arch.num_parameters, max_size=arch.num_parameters))
+    return Network.from_parameters(arch, theta)
+
+
+@st.composite
+def group_elements(draw, arch):
+    perms, scales = [], []
+    for n in arch.hidden_widths:
+        perms.append(draw(st.permutations(range(n))))
+        scales.append(draw(st.lists(positive, min_size=n, max_size=n)))
+    return GroupElement(perms, scales)
+
+
+def points(dim, n=None):
+    vec = st.lists(rationals, min_size=dim, max_size=dim)
+    return vec if n is None else st.lists(vec, min_size=n, max_size=n)

@@ -1,0 +1,69 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from semialg import Network, load, save
+from semialg.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_demo_runs_without_files(capsys, tmp_path):
+    code, out, err = run(capsys, "demo", "--latex", str(tmp_path / "demo.tex"))
+    assert code == 0 and "agree exactly" in out and "True" in out
+    tex = (tmp_path / "demo.tex").read_text()
+    assert tex.startswith("\\documentclass") and tex.rstrip().endswith("\\end{document}")
+
+
+def test_demo_json(capsys):
+    code, out, _ = run(capsys, "demo", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["group_action"]["agree"] is True
+
+
+def test_eval_and_convert(capsys, tmp_path):
+    net = Network.from_arrays([[[1, -1], [2, "1/2"]], [[1, 3]]], [[0, -1], ["1/3"]])
+    src = tmp_path / "n.json"
+    save(net, src)
+    code, out, _ = run(capsys, "eval", str(src), "2,-1/2", "--json")
+    assert code == 0 and json.loads(out)["y"] == [str(net([2, "-1/2"])[0])]
+    code, out, _ = run(capsys, "convert", str(src), str(tmp_path / "n2.json"), "--quiet")
+    assert code == 0 and out == "" and load(tmp_path / "n2.json") == net
+
+
+@pytest.mark.parametrize("argv", [["eval", "missing.json", "1"], ["eval", "{net}", "1,2,3"],
+                                  ["eval", "{net}", "1,zz"], ["convert", "{net}", "out.csv"],
+                                  ["convert", "{bad}", "out.json"]])
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, argv):
+    net = tmp_path / "n.json"
+    save(Network.random((2, 2, 1), seed=0), net)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    argv = [a.format(net=net, bad=bad) for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "error" in err and "Traceback" not in err
+
+
+def test_failed_convert_leaves_output_untouched(capsys, tmp_path):
+    out_path = tmp_path / "out.npz"
+    save(Network.from_arrays([[[0.5]], [[1.0]]], [[0], [0]]), out_path)
+    before = out_path.read_bytes()
+    src = tmp_path / "third.json"
+    save(Network.from_arrays([[["1/3"]], [[1]]], [[0], [0]]), src)
+    code, _, err = run(capsys, "convert", str(src), str(out_path))
+    assert code == 2 and "float64" in err and out_path.read_bytes() == before
+
+
+def test_console_script_entry_point():
+    proc = subprocess.run([sys.executable, "-m", "semialg.cli", "demo", "--quiet"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == ""
+    proc = subprocess.run([sys.executable, "-m", "semialg.cli", "frobnicate"], capture_output=True, text=True)
+    assert proc.returncode == 2
