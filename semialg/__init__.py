@@ -13,12 +13,18 @@ from .exact import to_fmpq
 from .io import from_sklearn, load, save
 from .latex import document, to_latex
 from .network import Architecture, Network, ParameterVariables
+from .semialgebraic import BasicSet, Union
+from .shallow import (CanonicalForm, EquivalenceResult, canonical_form, equivalent, fibre,
+                      hidden_symmetries, minimal_form, stabilizer)
 from .symmetry import GroupElement
 
+fiber = fibre
 __version__ = "0.1.0"
 
 __all__ = [
-    "Architecture", "Network", "ParameterVariables", "GroupElement",
+    "Architecture", "Network", "ParameterVariables", "GroupElement", "BasicSet", "Union",
+    "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
+    "hidden_symmetries", "minimal_form", "stabilizer",
     "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
     "CertificateError",

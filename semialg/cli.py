@@ -19,6 +19,7 @@ from .exact import to_vector
 from .io import load, network_to_json, save, write_text
 from .latex import document
 from .network import Architecture, Network
+from .shallow import canonical_form, equivalent, fibre, hidden_symmetries, minimal_form, stabilizer
 from .symmetry import GroupElement
 
 __all__ = ["main", "Outcome", "COMMANDS"]
@@ -121,8 +122,82 @@ def _demo(args) -> Outcome:
     return Outcome(0, "\n".join(lines), data, objs, title="semialg demo")
 
 
+def _configure_pair(p):
+    _net_arg(p, "first", "first network")
+    _net_arg(p, "second", "second network")
+    _layout_arg(p)
+
+
+@command("equiv", "decide whether two networks realize the same function (exit 0 yes, 1 no)", _configure_pair)
+def _equiv(args) -> Outcome:
+    n1, n2 = _load(args.first, args), _load(args.second, args)
+    r = equivalent(n1, n2)
+    r.certificate.verify(n1, n2)
+    data = {"equivalent": bool(r), "method": r.method, "explanation": r.explain()}
+    cert = r.certificate
+    if hasattr(cert, "point"):
+        data["point"] = [str(x) for x in cert.point]
+        data["values"] = [[str(x) for x in y] for y in cert.values]
+    elif hasattr(cert, "element"):
+        data["group_element"] = cert.element.to_json()
+    else:
+        data["mechanisms"] = cert.mechanisms()
+    return Outcome(0 if r else 1, r.explain(), data, [r], title="Functional equivalence")
+
+
+def _configure_single(p):
+    _net_arg(p, "network", "a shallow network")
+    _layout_arg(p)
+
+
+@command("canonical", "the complete invariant of a shallow network and its minimal form", _configure_single)
+def _canonical(args) -> Outcome:
+    net = _load(args.network, args)
+    K = canonical_form(net)
+    mf = minimal_form(net)
+    kinks = [{"hyperplane": [str(x) for x in key], "kink": [str(x) for x in d]} for key, d in K.kinks]
+    text = (f"{K.num_kinks} kink hyperplane(s); linear part {[[str(x) for x in r] for r in K.linear]}; "
+            f"constant {[str(x) for x in K.constant]}\nminimal form (width {mf.widths[1]}): {mf!r}")
+    return Outcome(0, text, {"kinks": kinks, "linear": [[str(x) for x in r] for r in K.linear],
+                             "constant": [str(x) for x in K.constant],
+                             "minimal_width": mf.widths[1]}, [K, mf], title="Canonical form")
+
+
+@command("fibre", "the fibre of a shallow network as a semi-algebraic set", _configure_single)
+def _fibre(args) -> Outcome:
+    net = _load(args.network, args)
+    syms = hidden_symmetries(net)
+    stab = stabilizer(net)
+    F = fibre(net)
+    lines = [f"fibre of a {net.architecture} parameter: {F.num_components} basic semi-algebraic components "
+             f"(n! x {len(F.flip_sets)} admissible flip sets), dimension {F.dimension}",
+             f"stabilizer: order {stab.order_of_finite_part}, dimension {stab.dimension}"]
+    lines += [f"hidden symmetry: {h.description}" for h in syms]
+    data = {"num_components": F.num_components, "dimension": F.dimension,
+            "flip_sets": [list(S) for S in F.flip_sets], "hidden_symmetries": [h.kind for h in syms]}
+    return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre")
+
+
+def _demo_shallow() -> tuple[str, dict, list]:
+    clamp = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
+    clamp2 = Network.from_arrays([[[-1], [-1]], [[1, -1]]], [[0, 1], [1]])
+    r = equivalent(clamp, clamp2)
+    three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    flipped = Network.from_arrays([[[-1, 0], [0, -1], [1, 1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    r3 = equivalent(three, flipped)
+    F = fibre(three)
+    text = "\n".join([
+        "Clamp: s(x) - s(x-1) = s(-x) - s(1-x) + 1 (s = ReLU): " + r.explain().splitlines()[0],
+        "Three lines w = (1,0), (0,1), (-1,-1), a = (1,1,1): flipping all three is a 0-factor move: "
+        + r3.explain().splitlines()[0],
+        f"  its fibre has {F.num_components} components = 3! permutations x {len(F.flip_sets)} flip sets "
+        f"{[list(S) for S in F.flip_sets]}; a sample member: {F.sample(seed=1)!r}"])
+    return text, {"clamp_equivalent": bool(r), "three_lines_components": F.num_components}, \
+        ["The clamp and its reflection:", r, "The three-lines fibre:", F]
+
+
 #: Further demo sections, registered by later capabilities: callables returning (text, json, latex objects).
-DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = []
+DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow]
 
 
 # -- driver -----------------------------------------------------------------------------------------

@@ -118,3 +118,72 @@ def document(*objs, title: str | None = None, preamble: str = "") -> str:
     if title:
         head.append(f"\\section*{{{title}}}")
     return "\n".join(h for h in head if h) + "\n" + "\n\n".join(body) + "\n\\end{document}\n"
+
+
+# -- semi-algebraic sets and shallow results --------------------------------------------------------------
+
+from .semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
+from .shallow import (CanonicalForm, EquivalenceResult, HiddenSymmetry, MoveCertificate,  # noqa: E402
+                      OrbitCertificate, PointCertificate, Stabilizer)
+
+
+@to_latex.register
+def _(B: BasicSet, **options) -> str:
+    rows = [expr(p) + " &= 0" for p in B.equations]
+    rows += [expr(p) + " &> 0" for p in B.strict]
+    rows += [expr(p) + " &\\ge 0" for p in B.nonstrict]
+    if not rows:
+        return "\\mathbb{R}^{%d}" % len(B.variables)
+    return "\\left\\{\\begin{aligned} " + " \\\\ ".join(rows) + " \\end{aligned}\\right."
+
+
+@to_latex.register
+def _(U: Union, **options) -> str:
+    rep = U.representative()
+    return (f"\\bigcup_{{{U.index_name}}} B_{{j}} \\quad ({U.num_components} \\text{{ components}}),"
+            f" \\qquad B_{{{_tex_label(rep.label)}}} = " + to_latex(rep))
+
+
+def _tex_label(label: str) -> str:
+    return label.replace("pi=", "\\pi=").replace("S=", "S=").replace("_", "\\_") or "1"
+
+
+@to_latex.register
+def _(K: CanonicalForm, **options) -> str:
+    terms = []
+    for key, delta in K.kinks:
+        u, beta = key[:-1], key[-1]
+        lin = " + ".join(f"{rational(c)} x_{{{j + 1}}}" if c != 1 else f"x_{{{j + 1}}}"
+                         for j, c in enumerate(u) if c != 0).replace("+ -", "- ")
+        if beta != 0:
+            lin += (" + " if beta > 0 else " - ") + rational(abs(beta))
+        terms.append(f"{vector(delta)}\\,\\sigma({lin})")
+    terms.append(f"{matrix(K.linear)} x")
+    terms.append(vector(K.constant))
+    return "f(x) = " + " + ".join(terms)
+
+
+@to_latex.register
+def _(r: EquivalenceResult, **options) -> str:
+    if not r.equivalent:
+        c = r.certificate
+        return (f"f_{{\\theta_1}} \\neq f_{{\\theta_2}}:\\quad f_{{\\theta_1}}({vector(c.point, column=False)}) = "
+                f"{vector(c.values[0])} \\neq {vector(c.values[1])} = f_{{\\theta_2}}({vector(c.point, column=False)})")
+    if isinstance(r.certificate, OrbitCertificate):
+        return "\\theta_2 = g\\cdot\\theta_1,\\quad " + to_latex(r.certificate.element)
+    return ("f_{\\theta_1} = f_{\\theta_2}\\ \\text{via " +
+            ", ".join(r.certificate.mechanisms()).replace("M3/M4", "M3--M4") + "}")
+
+
+@to_latex.register
+def _(S: Stabilizer, **options) -> str:
+    parts = [f"S_{{{len(C)}}}" for C in S.classes]
+    if S.zero_neurons:
+        z = len(S.zero_neurons)
+        parts.append(f"(S_{{{z}}} \\ltimes \\mathbb{{R}}_{{>0}}^{{{z}}})")
+    return "\\mathrm{Stab}(\\theta) \\cong " + (" \\times ".join(parts) if parts else "\\{e\\}")
+
+
+@to_latex.register
+def _(h: HiddenSymmetry, **options) -> str:
+    return "\\text{" + h.description.replace("_", "\\_").replace("^T", "\\textsuperscript{T}") + "}"

@@ -67,3 +67,36 @@ def test_console_script_entry_point():
     assert proc.returncode == 0 and proc.stdout == ""
     proc = subprocess.run([sys.executable, "-m", "semialg.cli", "frobnicate"], capture_output=True, text=True)
     assert proc.returncode == 2
+
+
+def test_equiv_exit_codes_and_certificates(capsys, tmp_path):
+    from semialg import GroupElement, equivalent
+    net = Network.random((2, 3, 1), seed=3)
+    image = GroupElement.random(net.architecture, seed=4).act(net)
+    other = Network.random((2, 3, 1), seed=5)
+    for name, n in (("a", net), ("b", image), ("c", other)):
+        save(n, tmp_path / f"{name}.json")
+    code, out, _ = run(capsys, "equiv", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["equivalent"] and "group_element" in data
+    code, out, _ = run(capsys, "equiv", str(tmp_path / "a.json"), str(tmp_path / "c.json"), "--json")
+    data = json.loads(out)
+    assert code == 1 and not data["equivalent"]
+    x = data["point"]
+    assert net(x) != other(x) and [str(v) for v in net(x)] == data["values"][0]
+
+
+def test_canonical_and_fibre_commands(capsys, tmp_path):
+    three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    save(three, tmp_path / "t.json")
+    code, out, _ = run(capsys, "canonical", str(tmp_path / "t.json"), "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data["kinks"]) == 3 and data["minimal_width"] == 3
+    code, out, _ = run(capsys, "fibre", str(tmp_path / "t.json"), "--json", "--latex", str(tmp_path / "f.tex"))
+    data = json.loads(out)
+    assert code == 0 and data["num_components"] == 12 and data["flip_sets"] == [[], [0, 1, 2]]
+    assert "\\bigcup" in (tmp_path / "f.tex").read_text()
+    deep = tmp_path / "deep.json"
+    save(Network.random((2, 2, 2, 1), seed=0), deep)
+    code, out, err = run(capsys, "canonical", str(deep))
+    assert code == 2 and "shallow" in err

@@ -1,0 +1,140 @@
+"""Semi-algebraic sets as structured objects: basic sets and (lazy) finite unions of them.
+
+A :class:`BasicSet` is $\\{x : p_1 = \\dots = p_r = 0,\\ q_1 > 0, \\dots,\\ s_1 \\ge 0, \\dots\\}$ with sympy
+polynomials over named variables; a :class:`Union` is a finite union of basic sets, possibly lazy: its
+components are indexed by a finite combinatorial set (permutations, flip sets, types) and built on demand.
+Membership of an exact rational point is decided exactly.
+
+>>> x, y = sympy.symbols("x y")
+>>> B = BasicSet((x, y), equations=(x - y,), strict=(x,))
+>>> B.contains({x: 1, y: 1}), B.contains({x: -1, y: -1})
+(True, False)
+>>> U = Union((x, y), range(2), lambda k: BasicSet((x, y), equations=(x - k, y)))
+>>> U.num_components, U.contains({x: 1, y: 0})
+(2, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Mapping, Sequence
+
+import sympy
+
+from ._display import Latexable
+from .errors import ParameterError
+
+__all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution"]
+
+
+def as_substitution(variables: Sequence[sympy.Symbol], point) -> dict:
+    """A symbol → sympy Rational map from a mapping, a sequence of values, or a network."""
+    from .exact import to_fmpq
+    from .network import Network
+    if isinstance(point, Network):
+        point = point.parameters()
+    if isinstance(point, Mapping):
+        values = [point[v] for v in variables]
+    else:
+        values = list(point)
+        if len(values) != len(variables):
+            raise ParameterError(f"point has {len(values)} coordinates, the set lives in dimension "
+                                 f"{len(variables)}")
+    out = {}
+    for v, val in zip(variables, values):
+        q = to_fmpq(val, where=str(v))
+        out[v] = sympy.Rational(int(q.p), int(q.q))
+    return out
+
+
+class SemialgebraicSet(Latexable):
+    """Common interface: ``contains``, ``components``, ``num_components``, ``variables``."""
+
+    variables: tuple[sympy.Symbol, ...]
+
+    def contains(self, point) -> bool:
+        raise NotImplementedError
+
+    def __contains__(self, point) -> bool:
+        return self.contains(point)
+
+    def components(self) -> Iterator["BasicSet"]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class BasicSet(SemialgebraicSet):
+    """$\\{p = 0 \\ \\forall p \\in \\text{equations},\\ q > 0 \\ \\forall q \\in \\text{strict},\\
+    s \\ge 0 \\ \\forall s \\in \\text{nonstrict}\\}$ in the given variables."""
+
+    variables: tuple[sympy.Symbol, ...]
+    equations: tuple[sympy.Expr, ...] = ()
+    strict: tuple[sympy.Expr, ...] = ()
+    nonstrict: tuple[sympy.Expr, ...] = ()
+    label: str = field(default="", compare=False)
+
+    def violated(self, point) -> tuple[str, sympy.Expr, sympy.Rational] | None:
+        """The first violated condition at an exact point as ``(kind, polynomial, value)``, or ``None``.
+
+        Cost: one exact evaluation per polynomial.
+        """
+        subs = as_substitution(self.variables, point)
+        for kind, polys, ok in (("=0", self.equations, lambda v: v == 0),
+                                (">0", self.strict, lambda v: v > 0),
+                                (">=0", self.nonstrict, lambda v: v >= 0)):
+            for p in polys:
+                v = sympy.sympify(p).xreplace(subs)
+                if not v.is_Rational:
+                    raise ParameterError(f"polynomial {p} did not evaluate to a rational: {v}")
+                if not ok(v):
+                    return kind, p, v
+        return None
+
+    def contains(self, point) -> bool:
+        return self.violated(point) is None
+
+    def components(self) -> Iterator["BasicSet"]:
+        yield self
+
+    @property
+    def num_components(self) -> int:
+        return 1
+
+
+@dataclass(frozen=True, eq=False)
+class Union(SemialgebraicSet):
+    """A finite union $\\bigcup_{j \\in J} B_j$, with $B_j$ = ``build(j)`` built on demand.
+
+    ``index`` is any finite sized iterable (``range``, a tuple, or a lazy product of permutations and
+    flip sets). ``locate(point)`` may return the only index whose component can contain the point,
+    which makes membership cost one component instead of $|J|$.
+    """
+
+    variables: tuple[sympy.Symbol, ...]
+    index: Sequence
+    build: Callable[[object], BasicSet]
+    locate: Callable[[object], object] | None = None
+    description: str = ""
+    index_name: str = "j \\in J"
+
+    @property
+    def num_components(self) -> int:
+        """The exact number of basic sets in the union (may be astronomically large)."""
+        return len(self.index)
+
+    def components(self) -> Iterator[BasicSet]:
+        for j in self.index:
+            yield self.build(j)
+
+    def component(self, j) -> BasicSet:
+        return self.build(j)
+
+    def representative(self) -> BasicSet:
+        """The first component, typeset in full by :func:`semialg.latex.to_latex`."""
+        return self.build(next(iter(self.index)))
+
+    def contains(self, point) -> bool:
+        if self.locate is not None:
+            j = self.locate(point)
+            return j is not None and self.build(j).contains(point)
+        return any(B.contains(point) for B in self.components())

@@ -1,0 +1,971 @@
+"""Shallow ReLU networks $f_\\theta(x) = \\sum_i a_i\\,\\sigma(w_i\\cdot x + b_i) + c$: complete classification.
+
+Notation of ``shared/math/shallow.md``: architecture $(m, n, k)$, $w_i$ the rows of $W_1$, $b_i$ the
+entries of $b_1$, $a_i$ the columns of $W_2$, $c = b_2$. Every live neuron is normalised without square
+roots, $(w_i, b_i) = s_i\\mu_i(u_H, \\beta_H)$ with the first non-zero entry of $u_H$ equal to $1$, and
+$\\kappa_i = \\mu_i a_i$. Then
+
+$$f_\\theta(x) = \\sum_H \\delta_H\\,\\sigma(u_H\\cdot x + \\beta_H) + Lx + d,$$
+
+with $\\delta_H = \\sum_{i \\in H}\\kappa_i$, $L = \\sum_{s_i=-1} a_i w_i^T$ and
+$d = c + \\sum_{s_i=-1} a_i b_i + \\sum_{w_i=0} a_i\\sigma(b_i)$.
+
+**Theorem** (complete classification). $f_\\theta = f_{\\theta'}$ iff $\\delta_H(\\theta) = \\delta_H(\\theta')$
+for every hyperplane $H$, $L(\\theta) = L(\\theta')$ and $d(\\theta) = d(\\theta')$, for any widths $n, n'$.
+
+>>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])        # clamp s(x) - s(x-1)
+>>> other = Network.from_arrays([[[-1], [-1]], [[1, -1]]], [[0, 1], [1]])     # s(-x) - s(1-x) + 1
+>>> r = equivalent(net, other)
+>>> bool(r), r.certificate.verify(net, other)
+(True, True)
+>>> canonical_form(net) == canonical_form(other)
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field, replace
+from typing import Iterator, Sequence
+
+import sympy
+from flint import fmpq
+
+from ._display import Latexable
+from .errors import ArchitectureError, CertificateError, ShapeError
+from .exact import dot, nullspace, normalise_row, rank, to_vector
+from .network import Network, relu
+from .semialgebraic import BasicSet, Union
+from .symmetry import GroupElement
+
+__all__ = [
+    "ShallowView", "CanonicalForm", "canonical_form", "equivalent", "EquivalenceResult",
+    "OrbitCertificate", "MoveCertificate", "PointCertificate", "minimal_form", "stabilizer",
+    "Stabilizer", "hidden_symmetries", "HiddenSymmetry", "zero_sum_sets", "fibre", "ShallowFibre",
+    "ClearDeadNeuron", "MergeTwins", "Rebalance", "ActBy", "distinguishing_point",
+]
+
+_ZERO = fmpq(0)
+Vec = tuple[fmpq, ...]
+Key = tuple[fmpq, ...]
+
+
+# -- the shallow view of a network --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShallowView:
+    """The neurons $(a_i, w_i, b_i)$ and the output bias $c$ of a shallow network."""
+
+    a: tuple[Vec, ...]
+    w: tuple[Vec, ...]
+    b: Vec
+    c: Vec
+
+    @classmethod
+    def of(cls, net: Network) -> "ShallowView":
+        if net.depth != 2:
+            raise ArchitectureError(f"expected a shallow network (one hidden layer), got architecture "
+                                    f"{net.architecture}")
+        (W1, b1), (W2, b2) = net.layers()
+        n = len(W1)
+        return cls(tuple(tuple(W2[r][i] for r in range(len(W2))) for i in range(n)), W1, b1, b2)
+
+    @property
+    def n(self) -> int:
+        return len(self.w)
+
+    def network(self) -> Network:
+        k = len(self.c)
+        W2 = tuple(tuple(self.a[i][r] for i in range(self.n)) for r in range(k))
+        return Network((tuple(self.w), W2), (tuple(self.b), tuple(self.c)))
+
+    def is_live(self, i: int) -> bool:
+        return any(self.a[i]) and any(self.w[i])
+
+
+@dataclass(frozen=True)
+class _Hyperplanes:
+    """Per hyperplane key $(u_H, \\beta_H)$: the kink and the live neurons on it ``(i, sign, mu)``."""
+
+    kinks: dict
+    members: dict
+    linear: tuple[Vec, ...]
+    constant: Vec
+
+
+def _vadd(u: Sequence[fmpq], v: Sequence[fmpq], t: fmpq = fmpq(1)) -> Vec:
+    return tuple(x + t * y for x, y in zip(u, v))
+
+
+def _hyperplanes(view: ShallowView) -> _Hyperplanes:
+    """One pass over the neurons: $O(n(m+k))$ operations plus hashing of the normalised rows."""
+    m, k = len(view.w[0]), len(view.c)
+    kinks: dict[Key, Vec] = {}
+    members: dict[Key, list] = {}
+    L = [[_ZERO] * m for _ in range(k)]
+    d = list(view.c)
+    for i in range(view.n):
+        a, w, b = view.a[i], view.w[i], view.b[i]
+        if not any(a):
+            continue
+        if not any(w):
+            d = [dr + ar * relu(b) for dr, ar in zip(d, a)]
+            continue
+        key, mu, sign = normalise_row(w + (b,))
+        kappa = tuple(mu * x for x in a)
+        kinks[key] = _vadd(kinks[key], kappa) if key in kinks else kappa
+        members.setdefault(key, []).append((i, sign, mu))
+        if sign < 0:
+            for r in range(k):
+                if a[r]:
+                    L[r] = [Lr + a[r] * wj for Lr, wj in zip(L[r], w)]
+                    d[r] += a[r] * b
+    return _Hyperplanes(kinks, members, tuple(tuple(r) for r in L), tuple(d))
+
+
+# -- canonical form -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CanonicalForm(Latexable):
+    """The complete invariant $K(\\theta) = (\\{(u_H, \\beta_H, \\delta_H) : \\delta_H \\ne 0\\}, L, d)$.
+
+    ``kinks`` is sorted by hyperplane key; two shallow networks realize the same function iff their
+    canonical forms are equal (``==``, hashable).
+    """
+
+    kinks: tuple[tuple[Key, Vec], ...]
+    linear: tuple[Vec, ...]
+    constant: Vec
+
+    @property
+    def input_dim(self) -> int:
+        return len(self.linear[0])
+
+    @property
+    def output_dim(self) -> int:
+        return len(self.constant)
+
+    @property
+    def num_kinks(self) -> int:
+        """$N = \\#\\{H : \\delta_H \\neq 0\\}$."""
+        return len(self.kinks)
+
+    def __call__(self, x: Sequence) -> Vec:
+        """Evaluate $\\sum_H \\delta_H\\sigma(u_H\\cdot x+\\beta_H) + Lx + d$ exactly (independently of any network)."""
+        x = to_vector(x, self.input_dim, where="x")
+        y = [self.constant[r] + dot(self.linear[r], x) for r in range(self.output_dim)]
+        for key, delta in self.kinks:
+            z = relu(dot(key[:-1], x) + key[-1])
+            if z:
+                y = [yr + dr * z for yr, dr in zip(y, delta)]
+        return tuple(y)
+
+    def realization(self) -> Network:
+        """A network realizing this function: one neuron per kink, an opposite pair per non-zero column of $L$."""
+        m, k = self.input_dim, self.output_dim
+        a, w, b = [], [], []
+        for key, delta in self.kinks:
+            a.append(delta), w.append(key[:-1]), b.append(key[-1])
+        for j in range(m):
+            col = tuple(self.linear[r][j] for r in range(k))
+            if any(col):
+                e = tuple(fmpq(int(t == j)) for t in range(m))
+                a += [col, tuple(-x for x in col)]
+                w += [e, tuple(-x for x in e)]
+                b += [_ZERO, _ZERO]
+        if not a:
+            a, w, b = [(_ZERO,) * k], [(_ZERO,) * m], [_ZERO]
+        return ShallowView(tuple(a), tuple(w), tuple(b), self.constant).network()
+
+
+def canonical_form(net: Network) -> CanonicalForm:
+    """The complete invariant $K(\\theta)$ of a shallow network.
+
+    Cost: $O(n(m+k))$ exact operations and hashing, plus $O(N \\log N)$ comparisons to sort the kinks.
+
+    >>> K = canonical_form(Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]]))
+    >>> K.kinks
+    (((1, -1), (5,)),)
+    >>> K.linear, K.constant
+    (((-3,),), (3,))
+    """
+    hp = _hyperplanes(ShallowView.of(net))
+    kinks = tuple(sorted((key, delta) for key, delta in hp.kinks.items() if any(delta)))
+    return CanonicalForm(kinks, hp.linear, hp.constant)
+
+
+# -- certificates ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PointCertificate(Latexable):
+    """A rational input ``point`` where the two networks' outputs differ."""
+
+    point: Vec
+    values: tuple[Vec, Vec]
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        """Re-evaluate both networks exactly at ``point``; raise :class:`CertificateError` if they agree."""
+        y1, y2 = net1(self.point), net2(self.point)
+        if y1 == y2:
+            raise CertificateError(f"the networks agree at {[str(x) for x in self.point]}")
+        return True
+
+    def describe(self) -> str:
+        x = ", ".join(map(str, self.point))
+        return (f"f1({x}) = ({', '.join(map(str, self.values[0]))}) but "
+                f"f2({x}) = ({', '.join(map(str, self.values[1]))})")
+
+
+@dataclass(frozen=True)
+class OrbitCertificate(Latexable):
+    """A group element $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$."""
+
+    element: GroupElement
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        if self.element.act(net1) != net2:
+            raise CertificateError("g . net1 != net2")
+        return True
+
+    def describe(self) -> str:
+        return f"net2 = g . net1 with {self.element!r}"
+
+
+class Move(Latexable):
+    """A function-preserving move on shallow parameters; ``apply`` checks its precondition exactly."""
+
+    mechanism = ""
+
+    def apply(self, net: Network) -> Network:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class ActBy(Move):
+    """(M0) the action of a group element (identity (I1) and reordering)."""
+
+    element: GroupElement
+    mechanism = "M0 group action"
+
+    def apply(self, net: Network) -> Network:
+        return self.element.act(net)
+
+    def describe(self) -> str:
+        return f"act by {self.element!r}"
+
+
+@dataclass(frozen=True)
+class ClearDeadNeuron(Move):
+    """(M1) neuron ``i`` with $a_i = 0$ or $w_i = 0$ is replaced by the zero neuron, $c \\mathrel{+}= a_i\\sigma(b_i)$."""
+
+    i: int
+    mechanism = "M1 dead neuron"
+
+    def apply(self, net: Network) -> Network:
+        v = ShallowView.of(net)
+        a, w, b = v.a[self.i], v.w[self.i], v.b[self.i]
+        if any(a) and any(w):
+            raise CertificateError(f"neuron {self.i} is not dead")
+        c = v.c if any(w) else _vadd(v.c, a, relu(b))
+        return _set_neuron(v, self.i, (_ZERO,) * len(a), (_ZERO,) * len(w), _ZERO, c)
+
+    def describe(self) -> str:
+        return f"clear dead neuron {self.i + 1}"
+
+
+@dataclass(frozen=True)
+class MergeTwins(Move):
+    """(M2, identity (I3)) $(w_j, b_j) = \\lambda(w_i, b_i)$, $\\lambda > 0$: $a_i \\mathrel{+}= \\lambda a_j$, neuron $j$ cleared."""
+
+    i: int
+    j: int
+    mechanism = "M2 twins"
+
+    def apply(self, net: Network) -> Network:
+        v = ShallowView.of(net)
+        ki, mi, si = normalise_row(v.w[self.i] + (v.b[self.i],))
+        kj, mj, sj = normalise_row(v.w[self.j] + (v.b[self.j],))
+        if self.i == self.j or ki != kj or si != sj or si == 0:
+            raise CertificateError(f"neurons {self.i} and {self.j} are not on the same oriented hyperplane")
+        a, w, b = list(v.a), list(v.w), list(v.b)
+        a[self.i] = _vadd(a[self.i], a[self.j], mj / mi)
+        a[self.j], w[self.j], b[self.j] = (_ZERO,) * len(v.c), (_ZERO,) * len(w[0]), _ZERO
+        return ShallowView(tuple(a), tuple(w), tuple(b), v.c).network()
+
+    def describe(self) -> str:
+        return f"merge twin neuron {self.j + 1} into neuron {self.i + 1}"
+
+
+@dataclass(frozen=True)
+class Rebalance(Move):
+    """(M3/M4, identity (I2)) trade affine parts of opposite neurons along a linear relation.
+
+    For hyperplanes $H$ with shifts $t_H$ satisfying $\\sum_H t_H u_H^T = 0$: move $t_H$ of kink from the
+    positively to the negatively oriented neuron on $H$ (created if absent) and put
+    $c \\mathrel{+}= \\sum_H t_H \\beta_H$. A 0-factor flip of a set $S$ is the special case that empties one side.
+    """
+
+    shifts: tuple[tuple[Key, Vec], ...]
+    mechanism = "M3/M4 opposite pairs and 0-factor flips"
+
+    def apply(self, net: Network) -> Network:
+        v = ShallowView.of(net)
+        m, k = len(v.w[0]), len(v.c)
+        total = [[_ZERO] * m for _ in range(k)]
+        c = v.c
+        a, w, b = list(v.a), list(v.w), list(v.b)
+        slots: dict = {}
+        for i in range(v.n):
+            if v.is_live(i):
+                key, mu, sign = normalise_row(w[i] + (b[i],))
+                if (key, sign) in slots:
+                    raise CertificateError(f"hyperplane {key} has several neurons of orientation {sign}")
+                slots[(key, sign)] = (i, mu)
+        for key, t in self.shifts:
+            u, beta = key[:-1], key[-1]
+            for r in range(k):
+                total[r] = [x + t[r] * uj for x, uj in zip(total[r], u)]
+            c = _vadd(c, t, beta)
+            kappa = {}
+            for sign in (1, -1):
+                i, mu = slots.get((key, sign), (None, None))
+                kappa[sign] = tuple(mu * x for x in a[i]) if i is not None else (_ZERO,) * k
+            new = {1: _vadd(kappa[1], t, fmpq(-1)), -1: _vadd(kappa[-1], t)}
+            for sign in (1, -1):
+                if (key, sign) in slots:
+                    i, mu = slots[(key, sign)]
+                    a[i] = tuple(x / mu for x in new[sign])
+            for sign in (1, -1):
+                if any(new[sign]) and (key, sign) not in slots:
+                    # reuse the emptied neuron of the other orientation (a 0-factor flip) when possible
+                    other = slots.get((key, -sign))
+                    if other is not None and not any(new[-sign]):
+                        i = other[0]
+                        a[i], w[i], b[i] = new[sign], tuple(sign * x for x in u), sign * beta
+                    else:
+                        a.append(new[sign]), w.append(tuple(sign * x for x in u)), b.append(sign * beta)
+        if any(x for r in total for x in r):
+            raise CertificateError("the shifts do not satisfy sum_H t_H u_H^T = 0")
+        return ShallowView(tuple(a), tuple(w), tuple(b), c).network()
+
+    def describe(self) -> str:
+        return f"rebalance opposite pairs on {len(self.shifts)} hyperplane(s)"
+
+
+def _set_neuron(v: ShallowView, i: int, a: Vec, w: Vec, b: fmpq, c: Vec) -> Network:
+    A, Wr, B = list(v.a), list(v.w), list(v.b)
+    A[i], Wr[i], B[i] = a, w, b
+    return ShallowView(tuple(A), tuple(Wr), tuple(B), c).network()
+
+
+def _nonzero_neurons(net: Network) -> list:
+    v = ShallowView.of(net)
+    return sorted((v.w[i], v.b[i], v.a[i]) for i in range(v.n) if any(v.a[i]) or any(v.w[i]) or v.b[i])
+
+
+@dataclass(frozen=True)
+class MoveCertificate(Latexable):
+    """Chains of moves: ``net1 -moves1-> R1 -rebalance-> R``, ``net2 -moves2-> R`` (up to zero neurons and order).
+
+    ``verify`` replays every move, each of which checks its own precondition exactly, and compares the
+    end points neuron by neuron.
+    """
+
+    moves1: tuple[Move, ...]
+    moves2: tuple[Move, ...]
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        r1, r2 = net1, net2
+        for mv in self.moves1:
+            r1 = mv.apply(r1)
+        for mv in self.moves2:
+            r2 = mv.apply(r2)
+        if _nonzero_neurons(r1) != _nonzero_neurons(r2) or r1.biases[1] != r2.biases[1]:
+            raise CertificateError("the reduced networks differ")
+        return True
+
+    def mechanisms(self) -> list[str]:
+        return sorted({mv.mechanism for mv in self.moves1 + self.moves2})
+
+    def describe(self) -> str:
+        return ("net1: " + "; ".join(mv.describe() for mv in self.moves1) + "\nnet2: " +
+                "; ".join(mv.describe() for mv in self.moves2))
+
+
+def _clear_dead(net: Network, moves: list) -> Network:
+    """Append a :class:`ClearDeadNeuron` for every dead, non-zero neuron and apply them."""
+    v = ShallowView.of(net)
+    for i in range(v.n):
+        if (any(v.a[i]) and not any(v.w[i])) or (not any(v.a[i]) and (any(v.w[i]) or v.b[i])):
+            moves.append(ClearDeadNeuron(i))
+            net = moves[-1].apply(net)
+    return net
+
+
+def _reduction_moves(net: Network) -> tuple[list[Move], Network]:
+    """Moves bringing a shallow network to its reduced form: scales 1, no dead neurons, no twins."""
+    moves: list[Move] = []
+    net = _clear_dead(net, moves)
+    v = ShallowView.of(net)
+    scales = [(1 / normalise_row(v.w[i] + (v.b[i],))[1]) if v.is_live(i) else fmpq(1) for i in range(v.n)]
+    g = GroupElement([range(v.n)], [scales])
+    if not g.is_identity:
+        moves.append(ActBy(g))
+        net = g.act(net)
+    first: dict = {}
+    for i in range(v.n):
+        if v.is_live(i):
+            key, _, sign = normalise_row(v.w[i] + (v.b[i],))
+            if (key, sign) in first:
+                moves.append(MergeTwins(first[(key, sign)], i))
+                net = moves[-1].apply(net)
+            else:
+                first[(key, sign)] = i
+    return moves, _clear_dead(net, moves)
+
+
+def _negative_kinks(net: Network) -> dict:
+    """$\\kappa^-_H = \\sum_{i \\in H, s_i = -1} \\kappa_i$ per hyperplane."""
+    v = ShallowView.of(net)
+    out = {}
+    for key, mem in _hyperplanes(v).members.items():
+        for i, sign, mu in mem:
+            if sign < 0:
+                out[key] = _vadd(out.get(key, (_ZERO,) * len(v.c)), v.a[i], mu)
+    return out
+
+
+def _neuron_invariant(v: ShallowView, i: int) -> tuple[tuple, fmpq]:
+    """A complete invariant of neuron $i$ under $\\mathbb{R}_{>0}$ and its scale $s_i$.
+
+    Neurons $i, j$ have equal invariants iff $(w_j, b_j, a_j) = (\\lambda w_i, \\lambda b_i, a_i/\\lambda)$ for
+    some $\\lambda > 0$, and then $\\lambda = s_j / s_i$. For $(w_i, b_i) \\neq 0$: the oriented row key and
+    $\\kappa_i = \\mu_i a_i$, $s_i = \\mu_i$; otherwise the oriented key of $a_i$ and $s_i = 1/|a_i|$ (1 if $a_i = 0$).
+    """
+    key, mu, sign = normalise_row(v.w[i] + (v.b[i],))
+    if sign:
+        return (0, key, sign, tuple(mu * x for x in v.a[i])), mu
+    key, mu, sign = normalise_row(v.a[i])
+    return (1, key, sign), (1 / mu if sign else fmpq(1))
+
+
+def _orbit_element(v1: ShallowView, v2: ShallowView) -> GroupElement | None:
+    """$g$ with $g\\cdot\\theta_1 = \\theta_2$ by matching per-neuron $G$-invariants, or ``None``. $O(n(m+k))$."""
+    if v1.n != v2.n or v1.c != v2.c:
+        return None
+    pool: dict = {}
+    for j in range(v1.n):
+        inv, s = _neuron_invariant(v1, j)
+        pool.setdefault(inv, []).append((j, s))
+    perm, lam = [], []
+    for i in range(v2.n):
+        inv, s = _neuron_invariant(v2, i)
+        if not pool.get(inv):
+            return None
+        j, s1 = pool[inv].pop()
+        perm.append(j)
+        lam.append(s / s1)
+    return GroupElement([perm], [lam])
+
+
+def distinguishing_point(net1: Network, net2: Network, K1: CanonicalForm | None = None,
+                         K2: CanonicalForm | None = None) -> PointCertificate:
+    """A rational $x$ with $f_1(x) \\neq f_2(x)$, constructed (not searched) from differing invariants.
+
+    If a kink differs on $H$: $x_0 \\in H$ off every other hyperplane and $\\varepsilon$ small, one of
+    $x_0, x_0 \\pm \\varepsilon u_H$ works (the second difference is $\\Delta\\delta_H\\,\\varepsilon|u_H|^2 \\neq 0$).
+    Otherwise $f_1 - f_2$ is a non-zero affine map and $0$ or a unit vector works. Cost: $O(n(m+k))$ per
+    candidate $x_0$; at most $n+1$ candidates are rejected.
+    """
+    K1 = K1 or canonical_form(net1)
+    K2 = K2 or canonical_form(net2)
+    if K1 == K2:
+        raise CertificateError("the networks are equivalent: no distinguishing point exists")
+    m = K1.input_dim
+    d1, d2 = dict(K1.kinks), dict(K2.kinks)
+    differing = sorted(key for key in set(d1) | set(d2) if d1.get(key) != d2.get(key))
+    candidates: list[Vec] = []
+    if differing:
+        key = differing[0]
+        u, beta = key[:-1], key[-1]
+        others = [h for h in set(_hyperplanes(ShallowView.of(net1)).members) |
+                  set(_hyperplanes(ShallowView.of(net2)).members) if h != key]
+        base = tuple(-beta * x / dot(u, u) for x in u)
+        basis = nullspace([list(u)])
+        x0 = None
+        for t in range(m * len(others) + 1):  # each hyperplane kills at most m - 1 candidates
+            cand = base
+            for s, vec in enumerate(basis):
+                cand = _vadd(cand, vec, fmpq(t + 1) ** (s + 1) if t else _ZERO)
+            if all(dot(h[:-1], cand) + h[-1] != 0 for h in others):
+                x0 = cand
+                break
+        eps = fmpq(1)
+        for h in others:
+            slope = abs(dot(h[:-1], u))
+            if slope:
+                eps = min(eps, abs(dot(h[:-1], x0) + h[-1]) / (2 * slope))
+        candidates = [x0, _vadd(x0, u, eps), _vadd(x0, u, -eps)]
+    else:
+        candidates = [tuple(fmpq(0) for _ in range(m))] + \
+            [tuple(fmpq(int(t == j)) for t in range(m)) for j in range(m)]
+    for x in candidates:
+        y1, y2 = net1(x), net2(x)
+        if y1 != y2:
+            return PointCertificate(x, (y1, y2))
+    raise CertificateError("internal error: constructed points did not separate the networks")
+
+
+@dataclass(frozen=True)
+class EquivalenceResult(Latexable):
+    """The answer to "$f_{\\theta_1} = f_{\\theta_2}$?", with its certificate. ``bool(r)`` is the answer."""
+
+    equivalent: bool
+    certificate: object
+    method: str = "shallow canonical form"
+
+    def __bool__(self) -> bool:
+        return self.equivalent
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        return self.certificate.verify(net1, net2)
+
+    def explain(self) -> str:
+        if not self.equivalent:
+            return "Not equivalent: " + self.certificate.describe() + "."
+        if isinstance(self.certificate, OrbitCertificate):
+            return "Equivalent: the parameters lie in one G-orbit; " + self.certificate.describe() + "."
+        mech = ", ".join(self.certificate.mechanisms()) or "none"
+        return ("Equivalent, but not in one G-orbit: the moves relating them use " + mech + ".\n" +
+                self.certificate.describe())
+
+
+def _check_dims(net1: Network, net2: Network) -> None:
+    for net in (net1, net2):
+        ShallowView.of(net)
+    if (net1.architecture.input_dim, net1.architecture.output_dim) != \
+            (net2.architecture.input_dim, net2.architecture.output_dim):
+        raise ShapeError(f"cannot compare networks with input/output dimensions "
+                         f"{net1.architecture.input_dim}/{net1.architecture.output_dim} and "
+                         f"{net2.architecture.input_dim}/{net2.architecture.output_dim}")
+
+
+def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
+    """Decide $f_{\\theta_1} = f_{\\theta_2}$ for shallow networks of any widths, with a certificate.
+
+    Equivalent: an :class:`OrbitCertificate` ($g\\cdot\\theta_1 = \\theta_2$) when the parameters lie in one
+    $G$-orbit, otherwise a :class:`MoveCertificate` (dead neurons, twins, opposite pairs, 0-factor flips).
+    Not equivalent: a :class:`PointCertificate`. Cost: $O(n(m+k)\\log n)$ exact operations (the move
+    certificate adds $O(n^2(m+k))$ for its replayable chain when the networks are not in one orbit).
+
+    >>> n1 = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    >>> n2 = Network.from_arrays([[[-1, 0], [0, -1], [1, 1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    >>> r = equivalent(n1, n2); bool(r), r.certificate.mechanisms()
+    (True, ['M3/M4 opposite pairs and 0-factor flips'])
+    """
+    _check_dims(net1, net2)
+    K1, K2 = canonical_form(net1), canonical_form(net2)
+    if K1 != K2:
+        return EquivalenceResult(False, distinguishing_point(net1, net2, K1, K2))
+    g = _orbit_element(ShallowView.of(net1), ShallowView.of(net2))
+    if g is not None:
+        return EquivalenceResult(True, OrbitCertificate(g))
+    moves1, r1 = _reduction_moves(net1)
+    moves2, r2 = _reduction_moves(net2)
+    neg1, neg2 = _negative_kinks(r1), _negative_kinks(r2)
+    k = K1.output_dim
+    zero = (_ZERO,) * k
+    shifts = tuple((key, _vadd(neg2.get(key, zero), neg1.get(key, zero), fmpq(-1)))
+                   for key in sorted(set(neg1) | set(neg2)))
+    shifts = tuple(s for s in shifts if any(s[1]))
+    if shifts:
+        moves1.append(Rebalance(shifts))
+        r1 = moves1[-1].apply(r1)
+    _clear_dead(r1, moves1)
+    cert = MoveCertificate(tuple(moves1), tuple(moves2))
+    cert.verify(net1, net2)
+    return EquivalenceResult(True, cert)
+
+
+# -- zero-sum sets, hidden symmetries, stabilizer -------------------------------------------------------
+
+def zero_sum_sets(vectors: Sequence[Vec], limit: int = 20) -> list[tuple[int, ...]]:
+    """Every non-empty $S$ with $\\sum_{i\\in S} v_i = 0$, searched only among the vectors that lie in some
+    linear dependency (the support of the kernel), exhaustively when that support has at most ``limit``
+    elements. Cost: one exact kernel computation plus $O(2^s)$ for a support of size $s$; raises
+    :class:`ArchitectureError` above ``limit`` (the problem contains subset-sum).
+    """
+    n = len(vectors)
+    if n == 0:
+        return []
+    kernel = nullspace([[vectors[i][r] for i in range(n)] for r in range(len(vectors[0]))]) \
+        if vectors[0] else [tuple(fmpq(int(i == j)) for j in range(n)) for i in range(n)]
+    support = sorted({i for v in kernel for i in range(n) if v[i] != 0})
+    if len(support) > limit:
+        raise ArchitectureError(f"zero-sum search over {len(support)} dependent neurons exceeds the limit "
+                                f"{limit}; use semialg.genericity with a budget")
+    out = []
+    dim = len(vectors[0])
+    for size in range(1, len(support) + 1):
+        for S in itertools.combinations(support, size):
+            if all(sum((vectors[i][r] for i in S), _ZERO) == 0 for r in range(dim)):
+                out.append(S)
+    return out
+
+
+@dataclass(frozen=True)
+class HiddenSymmetry(Latexable):
+    """One mechanism beyond $G$ present at $\\theta$.
+
+    ``dimension``: dimension of the continuous family of parameters it frees (``0`` for discrete ones);
+    ``multiplicity``: number of discrete choices it creates (``1`` for continuous ones).
+    """
+
+    kind: str
+    neurons: tuple[int, ...]
+    dimension: int
+    multiplicity: int
+    description: str
+
+
+def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
+    """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, 0-factor sets.
+
+    Cost: $O(n(m+k))$ for the first three; the 0-factor search is exact and exponential in the number of
+    linearly dependent vectors $a_i w_i^T$ (at most ``limit``). Neuron indices are 0-based.
+    """
+    v = ShallowView.of(net)
+    m, k = len(v.w[0]), len(v.c)
+    out: list[HiddenSymmetry] = []
+    for i in range(v.n):
+        if not any(v.a[i]) and (any(v.w[i]) or v.b[i]):
+            out.append(HiddenSymmetry("dead_output", (i,), m + 1, 1,
+                                      f"a_{i + 1} = 0: (w_{i + 1}, b_{i + 1}) is free"))
+        elif any(v.a[i]) and not any(v.w[i]):
+            out.append(HiddenSymmetry("dead_input", (i,), k + 1, 1,
+                                      f"w_{i + 1} = 0: (a_{i + 1}, b_{i + 1}) is free, c compensates"))
+        elif not any(v.a[i]) and not any(v.w[i]) and not v.b[i]:
+            out.append(HiddenSymmetry("zero_neuron", (i,), m + 1 + k, 1,
+                                      f"neuron {i + 1} is zero: a_{i + 1} or (w_{i + 1}, b_{i + 1}) is free"))
+    hp = _hyperplanes(v)
+    for key in sorted(hp.members):
+        mem = hp.members[key]
+        for sign in (1, -1):
+            group = tuple(i for i, s, _ in mem if s == sign)
+            if len(group) > 1:
+                out.append(HiddenSymmetry("twins", group, (len(group) - 1) * k, 1,
+                                          f"neurons {[i + 1 for i in group]} share an oriented hyperplane: "
+                                          f"their kinks redistribute with fixed sum"))
+        if {s for _, s, _ in mem} == {1, -1}:
+            group = tuple(i for i, _, _ in mem)
+            out.append(HiddenSymmetry("opposite", group, k, 1,
+                                      f"neurons {[i + 1 for i in group]} lie on one hyperplane with opposite "
+                                      f"orientations: kink and affine part trade (M3)"))
+    live = [i for i in range(v.n) if v.is_live(i)]
+    vecs = [tuple(ar * wj for ar in v.a[i] for wj in v.w[i]) for i in live]
+    for S in zero_sum_sets(vecs, limit):
+        neurons = tuple(live[s] for s in S)
+        out.append(HiddenSymmetry("zero_factor", neurons, 0, 2,
+                                  f"sum of a_i w_i^T over {[i + 1 for i in neurons]} is 0: flipping them "
+                                  f"(c += sum a_i b_i) keeps f (M4)"))
+    return out
+
+
+@dataclass(frozen=True)
+class Stabilizer(Latexable):
+    """$\\mathrm{Stab}(\\theta) \\cong \\prod_C S_{|C|} \\times (S_z \\ltimes \\mathbb{R}_{>0}^z)$ (paper Theorem 2).
+
+    ``classes``: neurons identical up to positive scaling (each class gives $S_{|C|}$, scales determined);
+    ``zero_neurons``: the $z$ all-zero neurons (any permutation and any scales).
+    """
+
+    network: Network
+    classes: tuple[tuple[int, ...], ...]
+    zero_neurons: tuple[int, ...]
+    scale_of: tuple[fmpq, ...] = field(repr=False)
+
+    @property
+    def dimension(self) -> int:
+        return len(self.zero_neurons)
+
+    @property
+    def order_of_finite_part(self) -> int:
+        """$\\prod_C |C|! \\cdot z!$: the order of the component group."""
+        out = math.factorial(len(self.zero_neurons))
+        for C in self.classes:
+            out *= math.factorial(len(C))
+        return out
+
+    @property
+    def is_trivial(self) -> bool:
+        return self.order_of_finite_part == 1 and self.dimension == 0
+
+    def contains(self, g: GroupElement) -> bool:
+        """Whether $g\\cdot\\theta = \\theta$, exactly."""
+        return g.act(self.network) == self.network
+
+    def random_element(self, seed: int | None = None) -> GroupElement:
+        """A random element: a random permutation within each class with the forced scales, random
+        positive scales on the zero neurons."""
+        import random as _random
+        rng = _random.Random(seed)
+        n = len(self.scale_of)
+        perm, lam = list(range(n)), [fmpq(1)] * n
+        for C in self.classes + ((self.zero_neurons,) if self.zero_neurons else ()):
+            images = list(C)
+            rng.shuffle(images)
+            for i, j in zip(C, images):
+                perm[i] = j
+        for i in range(n):
+            if i in self.zero_neurons:
+                lam[i] = fmpq(rng.randint(1, 9), rng.randint(1, 9))
+            else:
+                lam[i] = self.scale_of[i] / self.scale_of[perm[i]]
+        return GroupElement([perm], [lam])
+
+
+def stabilizer(net: Network) -> Stabilizer:
+    """The stabilizer of a shallow $\\theta$ in $G$. Cost: $O(n(m+k))$ plus hashing.
+
+    $(\\pi, \\lambda)$ fixes $\\theta$ iff $(\\lambda_i w_{\\pi(i)}, \\lambda_i b_{\\pi(i)}, a_{\\pi(i)}/\\lambda_i) =
+    (w_i, b_i, a_i)$ for all $i$.
+
+    >>> S = stabilizer(Network.from_arrays([[[1], [2], [0]], [[2, 1, 0]]], [[1, 2, 0], [0]]))
+    >>> S.classes, S.zero_neurons, S.order_of_finite_part
+    (((0, 1),), (2,), 2)
+    """
+    v = ShallowView.of(net)
+    groups: dict = {}
+    scale_of = []
+    zero = []
+    for i in range(v.n):
+        inv, mu = _neuron_invariant(v, i)
+        scale_of.append(mu)
+        if inv == (1, (_ZERO,) * len(v.c), 0):
+            zero.append(i)
+        else:
+            groups.setdefault(inv, []).append(i)
+    classes = tuple(sorted(tuple(g) for g in groups.values() if len(g) > 1))
+    return Stabilizer(net, classes, tuple(zero), tuple(scale_of))
+
+
+# -- minimal forms --------------------------------------------------------------------------------------
+
+def minimal_form(net: Network, limit: int = 12) -> Network:
+    """A minimal-width network realizing $f_\\theta$, canonical: it depends only on $K(\\theta)$.
+
+    Every kink hyperplane needs one neuron; the linear part must be absorbed as $L = -\\sum_{H\\in F}
+    \\delta_H u_H^T + R$ by orienting the neurons of $F$ negatively, with a residual $R$ realized by extra
+    neurons: one neuron per existing hyperplane $H_0$ absorbs any $-t\\,u_{H_0}^T$; a new opposite pair
+    absorbs any rank-one $t v^T$. For $k = 1$ the width is $N$, $N+1$ or $N+2$ (Dereich–Kassing) and the
+    result is minimal; for $k > 1$ it is minimal among these constructions (residual absorbed by one
+    existing hyperplane when it has rank one, else by $\\operatorname{rank} R$ opposite pairs).
+    (``shallow.md`` writes $L = \\sum_F \\delta_H u_H^T$; with $a\\sigma(-z) = a\\sigma(z) - az$ the sign is minus.)
+    Cost: exponential in $N$ for the choice of $F$ (a subset-sum problem); exhaustive for $N \\le$ ``limit``.
+
+    >>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
+    >>> minimal_form(net).widths
+    (1, 2, 1)
+    """
+    K = canonical_form(net)
+    N, m, k = K.num_kinks, K.input_dim, K.output_dim
+    if N > limit:
+        raise ArchitectureError(f"minimal form search over {N} kinks exceeds limit={limit}")
+    L = [list(r) for r in K.linear]
+    best = None
+    for F in _subsets_by_size(N):
+        R = [row[:] for row in L]
+        for h in F:
+            key, delta = K.kinks[h]
+            for r in range(k):
+                R[r] = [x + delta[r] * uj for x, uj in zip(R[r], key[:-1])]
+        extra = _residual_cost(R, K, F)
+        if extra is not None and (best is None or extra[0] < best[0]):
+            best = (extra[0], F, extra[1])
+            if extra[0] == 0:
+                break
+    cost, F, plan = best
+    a, w, b = [], [], []
+    c = list(K.constant)
+    for h, (key, delta) in enumerate(K.kinks):
+        u, beta = key[:-1], key[-1]
+        t = plan.get(("existing", h))
+        if h in F:
+            a.append(delta), w.append(tuple(-x for x in u)), b.append(-beta)
+            c = [cr + dr * beta for cr, dr in zip(c, delta)]
+        else:
+            a.append(delta), w.append(u), b.append(beta)
+        if t is not None:
+            # split H into a positive neuron (delta - t) and a negative one (t): linear part -t u^T
+            a[-1] = _vadd(delta, t, fmpq(-1)) if h not in F else delta
+            a.append(t), w.append(tuple(-x for x in u)), b.append(-beta)
+            c = [cr + tr * beta for cr, tr in zip(c, t)]
+    for t, vvec in plan.get("pairs", []):
+        a += [t, tuple(-x for x in t)]
+        w += [vvec, tuple(-x for x in vvec)]
+        b += [_ZERO, _ZERO]
+    if not a:
+        a, w, b = [(_ZERO,) * k], [(_ZERO,) * m], [_ZERO]
+    out = ShallowView(tuple(a), tuple(w), tuple(b), tuple(c)).network()
+    if canonical_form(out) != K:
+        raise CertificateError("internal error: minimal form does not realize the function")
+    return out
+
+
+def _subsets_by_size(N: int) -> Iterator[tuple[int, ...]]:
+    for size in range(N + 1):
+        yield from itertools.combinations(range(N), size)
+
+
+def _residual_cost(R, K: CanonicalForm, F) -> tuple[int, dict] | None:
+    """Cheapest way to realize the residual $R$: returns ``(extra neurons, plan)``.
+
+    For $R = 0$: nothing. For rank-one $R = -t u_{H_0}^T$ with $H_0 \\notin F$: one extra neuron on $H_0$.
+    Otherwise an opposite pair per rank-one term of a rank decomposition of $R$ (two neurons each).
+    """
+    k, m = len(R), len(R[0])
+    if not any(x for r in R for x in r):
+        return 0, {}
+    if rank(R) == 1:
+        for h, (key, _delta) in enumerate(K.kinks):
+            if h in F:
+                continue
+            u = key[:-1]
+            j = next(j for j in range(m) if u[j] != 0)
+            t = tuple(-R[r][j] / u[j] for r in range(k))
+            if all(R[r][jj] == -t[r] * u[jj] for r in range(k) for jj in range(m)):
+                return 1, {("existing", h): t}
+    pairs = []
+    # R = sum_r e_r R[r]: rows give rank-one terms; use a row basis for minimal count.
+    from .exact import rref
+    Rm, rk = rref(R)
+    basis_rows = [tuple(Rm[i, j] for j in range(m)) for i in range(rk)]
+    for row in basis_rows:
+        piv = next(j for j in range(m) if row[j] != 0)
+        t = tuple(R[r][piv] for r in range(k))
+        pairs.append((t, row))
+    return 2 * len(pairs), {"pairs": pairs}
+
+
+# -- fibres ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class ShallowFibre(Union):
+    """$\\rho^{-1}(f_\\theta)$ within the architecture of $\\theta$, as a lazy union of basic sets."""
+
+    network: Network | None = None
+    flip_sets: tuple[tuple[int, ...], ...] = ()
+    generic_case: bool = True
+
+    @property
+    def dimension(self) -> int:
+        """Dimension of the fibre (for the orbit case $\\dim G = n$)."""
+        return self.network.architecture.num_hidden
+
+    def sample(self, seed: int | None = None) -> Network:
+        """A random member: a random flip set and a random group element applied to $\\theta$."""
+        import random as _random
+        rng = _random.Random(seed)
+        S = rng.choice(self.flip_sets)
+        base = _flip(self.network, S)
+        return GroupElement.random(base.architecture, seed=rng.randrange(2 ** 32)).act(base)
+
+
+def _flip(net: Network, S: Sequence[int]) -> Network:
+    """$\\theta_S$: $(w_i, b_i) \\mapsto -(w_i, b_i)$ for $i \\in S$ and $c \\mapsto c + \\sum_S a_i b_i$."""
+    v = ShallowView.of(net)
+    w, b, c = list(v.w), list(v.b), v.c
+    for i in S:
+        w[i] = tuple(-x for x in w[i])
+        b[i] = -b[i]
+        c = _vadd(c, v.a[i], v.b[i])
+    return ShallowView(v.a, tuple(w), tuple(b), c).network()
+
+
+class _PermFlipIndex:
+    """The lazy index set $S_n \\times \\{\\text{admissible } S\\}$, of size $n! \\cdot \\#S$."""
+
+    def __init__(self, n: int, flips):
+        self.n, self.flips = n, flips
+
+    def __len__(self) -> int:
+        return math.factorial(self.n) * len(self.flips)
+
+    def __iter__(self):
+        for S in self.flips:
+            for p in itertools.permutations(range(self.n)):
+                yield p, S
+
+
+def fibre(net: Network, limit: int = 20) -> ShallowFibre:
+    """The fibre of a shallow $\\theta$ in its own architecture, as an explicit semi-algebraic set.
+
+    For distinct hyperplanes and no dead neuron (checked; otherwise :class:`ArchitectureError` for now):
+    $\\rho^{-1}(f_\\theta) = \\bigsqcup_{S} G\\cdot\\theta_S$ over admissible flip sets $S$
+    ($\\sum_{i \\in S} a_i w_i^T = 0$), with $n!\\cdot\\#S$ components, component $(\\pi, S)$ being
+    $a'_i w_i'^T = \\tilde a_{\\pi(i)} \\tilde w_{\\pi(i)}^T$, $a'_i b'_i = \\tilde a_{\\pi(i)} \\tilde b_{\\pi(i)}$,
+    the $2\\times 2$ minors of $(w'_i, b'_i), (\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)})$ vanish,
+    $(w'_i, b'_i)\\cdot(\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)}) > 0$, $c' = c_S$.
+    Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in the dependent neurons, $\\le$ ``limit``).
+    """
+    v = ShallowView.of(net)
+    syms = hidden_symmetries(net, limit)
+    blocking = [s for s in syms if s.kind != "zero_factor"]
+    if blocking:
+        raise ArchitectureError("fibre: this parameter has " + ", ".join(sorted({s.kind for s in blocking}))
+                                + "; only parameters with distinct hyperplanes and no dead neurons are "
+                                  "described explicitly so far (use equivalent() to test membership)")
+    flips = ((),) + tuple(s.neurons for s in syms if s.kind == "zero_factor")
+    V = net.variables()
+    m, k, n = len(v.w[0]), len(v.c), v.n
+    Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+    flipped = {S: ShallowView.of(_flip(net, S)) for S in flips}
+
+    def Q(x: fmpq) -> sympy.Rational:
+        return sympy.Rational(int(x.p), int(x.q))
+
+    def build(index) -> BasicSet:
+        perm, S = index
+        t = flipped[S]
+        eqs, pos = [], []
+        for i in range(n):
+            j = perm[i]
+            row_new = [Wp[i, col] for col in range(m)] + [bp[i]]
+            row_old = [Q(x) for x in t.w[j] + (t.b[j],)]
+            for r in range(k):
+                for col in range(m):
+                    eqs.append(Ap[r, i] * Wp[i, col] - Q(t.a[j][r] * t.w[j][col]))
+                eqs.append(Ap[r, i] * bp[i] - Q(t.a[j][r] * t.b[j]))
+            for p_, q_ in itertools.combinations(range(m + 1), 2):
+                minor = row_new[p_] * row_old[q_] - row_new[q_] * row_old[p_]
+                if minor != 0:
+                    eqs.append(minor)
+            pos.append(sum(x * y for x, y in zip(row_new, row_old)))
+        eqs += [cp[r] - Q(t.c[r]) for r in range(k)]
+        return BasicSet(V.flat, tuple(dict.fromkeys(eqs)), tuple(pos), label=f"pi={perm}, S={S}")
+
+    keys = [normalise_row(v.w[i] + (v.b[i],)) for i in range(n)]
+    slot = {key: i for i, (key, _, _) in enumerate(keys)}
+
+    def locate(point):
+        other = point if isinstance(point, Network) else Network.from_parameters(net.architecture, point)
+        ov = ShallowView.of(other)
+        perm, S = [], []
+        for i in range(n):
+            key, _, sign = normalise_row(ov.w[i] + (ov.b[i],))
+            if key not in slot:
+                return None
+            j = slot[key]
+            perm.append(j)
+            if sign != keys[j][2]:
+                S.append(j)
+        S = tuple(sorted(S))
+        if sorted(perm) != list(range(n)) or S not in flipped:
+            return None
+        return tuple(perm), S
+
+    return ShallowFibre(V.flat, _PermFlipIndex(n, flips), build, locate,
+                        description=f"fibre of a shallow {net.architecture} parameter",
+                        index_name="(\\pi, S) \\in S_{%d} \\times \\mathcal{S}" % n,
+                        network=net, flip_sets=flips)
