@@ -27,7 +27,7 @@ from .errors import ParameterError, ShapeError
 
 __all__ = [
     "to_fmpq", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
-    "nullspace", "solve", "rref", "normalise_row", "dot", "fmpq_str", "PRIME",
+    "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "fmpq_str", "PRIME",
 ]
 
 #: A 60-bit prime for modular rank certificates.
@@ -289,3 +289,12 @@ def normalise_row(row: Sequence[fmpq]) -> tuple[tuple[fmpq, ...], fmpq, int]:
             inv = fmpq(sign) / scale
             return tuple(y * inv for y in row), scale, sign
     return tuple(row), _ZERO, 0
+
+
+def fingerprint(key: Sequence[fmpq]) -> tuple:
+    """A hashable stand-in for a tuple of rationals, equal iff the tuples are equal.
+
+    Hashing ``fmpq`` goes through Python's rational hash (about 6 µs each); the numerators and
+    denominators as ``fmpz`` hash ten times faster. Use it for dictionary keys of long rows.
+    """
+    return tuple(v for x in key for v in (x.p, x.q))

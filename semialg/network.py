@@ -256,13 +256,13 @@ class Network(Latexable):
 
     def W(self, l: int) -> fmpq_mat:
         """$W_l$ (1-based) as a fresh :class:`fmpq_mat`."""
-        return self._mats[l - 1][0]
+        return fmpq_mat(self._mats[l - 1][0])
 
     def b(self, l: int) -> fmpq_mat:
         """$b_l$ (1-based) as a fresh column :class:`fmpq_mat`."""
-        return self._mats[l - 1][1]
+        return fmpq_mat(self._mats[l - 1][1])
 
-    @property
+    @cached_property
     def _mats(self) -> list[tuple[fmpq_mat, fmpq_mat]]:
         return [(fmpq_mat(len(W), len(W[0]), [x for r in W for x in r]), fmpq_mat(len(b), 1, list(b)))
                 for W, b in zip(self.weights, self.biases)]
@@ -297,20 +297,13 @@ class Network(Latexable):
         The last entry is the output $f(x)$. Cost: $O(\\dim\\Omega)$ rational operations.
         This is the one exact evaluation routine; everything else calls it.
         """
-        a = to_vector(x, self.architecture.input_dim, where="x")
+        a = fmpq_mat(self.architecture.input_dim, 1, list(to_vector(x, self.architecture.input_dim, where="x")))
         zs = []
-        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = []
-            for row, bi in zip(W, b):
-                s = bi
-                for w, v in zip(row, a):
-                    if v:
-                        s += w * v
-                z.append(s)
-            z = tuple(z)
-            zs.append(z)
+        for l, (W, b) in enumerate(self._mats):
+            z = W * a + b
+            zs.append(tuple(z.entries()))
             if l < self.depth - 1:
-                a = tuple(relu(v) for v in z)
+                a = fmpq_mat(z.nrows(), 1, [relu(v) for v in zs[-1]])
         return zs
 
     def __call__(self, x: Sequence) -> Vector:

@@ -1,0 +1,97 @@
+"""Benchmark: exact shallow equivalence of m-n-k networks with float32-derived weights.
+
+One network is a random G-image of the other (permutation and power-of-two scales, so the image is exact
+in float32). For each width n it prints the time to convert both networks' weights to rationals, the time
+of ``semialg.equivalent``, and the time of a naive pairwise O(n^2 m) neuron matching, with ratios.
+
+    python benchmarks/bench_equivalence.py                 # n = 256, 1024, 4096 (naive up to 1024)
+    python benchmarks/bench_equivalence.py --widths 64     # smoke size
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+import semialg as sa
+from semialg.shallow import ShallowView
+
+
+def make_pair(m: int, n: int, k: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(size=(n, m)).astype(np.float32)
+    b1 = rng.normal(size=n).astype(np.float32)
+    W2 = rng.normal(size=(k, n)).astype(np.float32)
+    b2 = rng.normal(size=k).astype(np.float32)
+    perm = rng.permutation(n)
+    lam = (2.0 ** rng.integers(-3, 4, size=n)).astype(np.float32)
+    return (W1, b1, W2, b2), (W1[perm] * lam[:, None], b1[perm] * lam, W2[:, perm] / lam[None, :], b2)
+
+
+def naive_match(net1: sa.Network, net2: sa.Network) -> bool:
+    """Pairwise matching: for each neuron of net1 scan net2 for a positively proportional row with the
+    inversely scaled output weight. O(n^2 (m + k)) exact operations."""
+    v1, v2 = ShallowView.of(net1), ShallowView.of(net2)
+    used = [False] * v2.n
+    for i in range(v1.n):
+        r1 = v1.w[i] + (v1.b[i],)
+        p = next(t for t, x in enumerate(r1) if x != 0)
+        for j in range(v2.n):
+            if used[j]:
+                continue
+            r2 = v2.w[j] + (v2.b[j],)
+            lam = r2[p] / r1[p]
+            if lam > 0 and all(y == lam * x for x, y in zip(r1, r2)) and \
+                    all(y * lam == x for x, y in zip(v1.a[i], v2.a[j])):
+                used[j] = True
+                break
+        else:
+            return False
+    return v1.c == v2.c
+
+
+def run(widths, m=784, k=10, naive_max=1024):
+    rows = []
+    for n in widths:
+        a, b = make_pair(m, n, k)
+        t = time.perf_counter()
+        net1 = sa.Network.from_arrays([a[0], a[2]], [a[1], a[3]])
+        net2 = sa.Network.from_arrays([b[0], b[2]], [b[1], b[3]])
+        t_conv = time.perf_counter() - t
+        t = time.perf_counter()
+        r = sa.equivalent(net1, net2)
+        t_eq = time.perf_counter() - t
+        assert r and r.certificate.verify(net1, net2)
+        t_naive = None
+        if n <= naive_max:
+            t = time.perf_counter()
+            assert naive_match(net1, net2)
+            t_naive = time.perf_counter() - t
+        rows.append({"m": m, "n": n, "k": k, "convert_s": t_conv, "equivalent_s": t_eq,
+                     "equivalent_over_convert": t_eq / t_conv,
+                     "naive_s": t_naive, "naive_over_equivalent": t_naive / t_eq if t_naive else None})
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--widths", default="256,1024,4096")
+    ap.add_argument("--naive-max", type=int, default=1024)
+    ap.add_argument("--json", help="also write the rows to this JSON file")
+    args = ap.parse_args()
+    rows = run([int(w) for w in args.widths.split(",")], naive_max=args.naive_max)
+    print(f"{'architecture':>16} {'convert s':>10} {'equiv s':>9} {'equiv/conv':>10} {'naive s':>9} {'naive/equiv':>11}")
+    for r in rows:
+        naive = f"{r['naive_s']:.2f}" if r["naive_s"] is not None else "-"
+        ratio = f"{r['naive_over_equivalent']:.1f}x" if r["naive_over_equivalent"] else "-"
+        print(f"{r['m']}-{r['n']}-{r['k']:>4} {r['convert_s']:>10.2f} {r['equivalent_s']:>9.2f} "
+              f"{r['equivalent_over_convert']:>10.1f} {naive:>9} {ratio:>11}")
+    if args.json:
+        sa.io.write_json(rows, args.json)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""Smoke runs of the benchmark scripts at tiny sizes: correctness only, never timing."""
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_equivalence_benchmark_smoke():
+    mod = _load("bench_equivalence")
+    rows = mod.run([8], m=5, k=2)
+    assert rows[0]["n"] == 8 and rows[0]["naive_s"] is not None
