@@ -14,8 +14,13 @@ from .io import from_sklearn, load, save
 from .latex import document, to_latex
 from .network import Architecture, Network, ParameterVariables
 from .semialgebraic import BasicSet, Union
-from .shallow import (CanonicalForm, EquivalenceResult, canonical_form, equivalent, fibre,
-                      hidden_symmetries, minimal_form, stabilizer)
+from .certificate import EquivalenceResult
+from .equivalence import equivalent
+from .pl import (Region, batch_functional_dimension, estimate_functional_dimension, functional_dimension,
+                 regions)
+from .polyhedron import Polytope, strictly_feasible
+from .shallow import (CanonicalForm, canonical_form, fibre, hidden_symmetries, minimal_form,
+                      stabilizer)
 from .symmetry import GroupElement
 
 fiber = fibre
@@ -24,7 +29,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Architecture", "Network", "ParameterVariables", "GroupElement", "BasicSet", "Union",
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
-    "hidden_symmetries", "minimal_form", "stabilizer",
+    "hidden_symmetries", "minimal_form", "stabilizer", "Region", "regions", "functional_dimension",
+    "batch_functional_dimension", "estimate_functional_dimension", "Polytope", "strictly_feasible",
     "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
     "CertificateError",

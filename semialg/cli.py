@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import __version__
-from .errors import SemialgError
+from .errors import ParameterError, SemialgError
 from .exact import to_vector
 from .io import load, network_to_json, save, write_text
 from .latex import document
 from .network import Architecture, Network
-from .shallow import canonical_form, equivalent, fibre, hidden_symmetries, minimal_form, stabilizer
+from .equivalence import equivalent
+from .pl import functional_dimension, regions
+from .polyhedron import Polytope
+from .shallow import canonical_form, fibre, hidden_symmetries, minimal_form, stabilizer
 from .symmetry import GroupElement
 
 __all__ = ["main", "Outcome", "COMMANDS"]
@@ -140,6 +143,8 @@ def _equiv(args) -> Outcome:
         data["values"] = [[str(x) for x in y] for y in cert.values]
     elif hasattr(cert, "element"):
         data["group_element"] = cert.element.to_json()
+    elif hasattr(cert, "cells"):
+        data["regions"] = len(cert.cells)
     else:
         data["mechanisms"] = cert.mechanisms()
     return Outcome(0 if r else 1, r.explain(), data, [r], title="Functional equivalence")
@@ -176,6 +181,66 @@ def _fibre(args) -> Outcome:
     data = {"num_components": F.num_components, "dimension": F.dimension,
             "flip_sets": [list(S) for S in F.flip_sets], "hidden_symmetries": [h.kind for h in syms]}
     return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre")
+
+
+def _configure_regions(p):
+    _net_arg(p, "network", "a ReLU network of any depth")
+    p.add_argument("--box", metavar="LOWER:UPPER",
+                   help="restrict to the open box between two comma-separated corners, e.g. --box=-1,-1:1,1")
+    _layout_arg(p)
+
+
+def _box(args, net: Network) -> Polytope | None:
+    if not getattr(args, "box", None):
+        return None
+    corners = args.box.split(":")
+    if len(corners) != 2:
+        raise ParameterError(f"--box must be LOWER:UPPER, e.g. --box=-1,-1:1,1, not {args.box!r}")
+    d = net.architecture.input_dim
+    lo, hi = (to_vector(c.split(","), d, where=f"--box {name}") for c, name in zip(corners, ("LOWER", "UPPER")))
+    return Polytope.box(lo, hi)
+
+
+def _vec(v) -> list[str]:
+    return [str(x) for x in v]
+
+
+@command("regions", "enumerate the linear regions of a network exactly", _configure_regions)
+def _regions(args) -> Outcome:
+    net = _load(args.network, args)
+    regs = regions(net, _box(args, net), progress=not args.quiet and sys.stderr.isatty())
+    lines = [f"{len(regs)} linear region(s) of a {net.architecture} network"
+             + (" in the box" if args.box else "")]
+    for r in regs[:50]:
+        lines.append(f"  pattern {['' .join('+' if s > 0 else '-' if s < 0 else '0' for s in p) for p in r.pattern]}"
+                     f" at ({', '.join(map(str, r.point))}): f(x) = {[_vec(a) for a in r.linear]} x + {_vec(r.offset)}")
+    if len(regs) > 50:
+        lines.append(f"  ... and {len(regs) - 50} more (use --json for all)")
+    data = {"count": len(regs), "regions": [
+        {"pattern": [list(p) for p in r.pattern], "point": _vec(r.point),
+         "inequalities": [{"normal": _vec(g), "offset": str(h)} for g, h in r.inequalities],
+         "linear": [_vec(a) for a in r.linear], "offset": _vec(r.offset)} for r in regs]}
+    return Outcome(0, "\n".join(lines), data, [net], title="Linear regions")
+
+
+def _configure_dim(p):
+    _net_arg(p, "network", "a ReLU network of any depth")
+    p.add_argument("--method", choices=["auto", "batch", "shallow"], default="auto",
+                   help="closed form for shallow networks (auto) or the decisive batch for any depth")
+    _layout_arg(p)
+
+
+@command("dim", "the exact functional dimension of a network", _configure_dim)
+def _dim(args) -> Outcome:
+    net = _load(args.network, args)
+    fd = functional_dimension(net, method=args.method)
+    arch = net.architecture
+    text = (f"functional dimension {fd.value} (exact, {fd.method}) of a {arch} network: "
+            f"{arch.num_parameters} parameters, at most {fd.upper_bound} = #params - #rescalable hidden neurons"
+            + (f"; {fd.deficit} below that bound" if fd.deficit else "; the generic value"))
+    return Outcome(0, text, {"functional_dimension": fd.value, "upper_bound": fd.upper_bound,
+                             "num_parameters": arch.num_parameters, "method": fd.method,
+                             "regions": fd.regions}, [net], title="Functional dimension")
 
 
 def _demo_shallow() -> tuple[str, dict, list]:

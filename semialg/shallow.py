@@ -33,7 +33,8 @@ import sympy
 from flint import fmpq, fmpq_mat
 
 from ._display import Latexable
-from .errors import ArchitectureError, CertificateError, ShapeError
+from .certificate import EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable
+from .errors import ArchitectureError, CertificateError
 from .exact import dot, fingerprint, nullspace, normalise_row, rank, to_vector
 from .network import Network, relu
 from .semialgebraic import BasicSet, Union
@@ -44,6 +45,7 @@ __all__ = [
     "OrbitCertificate", "MoveCertificate", "PointCertificate", "minimal_form", "stabilizer",
     "Stabilizer", "hidden_symmetries", "HiddenSymmetry", "zero_sum_sets", "fibre", "ShallowFibre",
     "ClearDeadNeuron", "MergeTwins", "Rebalance", "ActBy", "distinguishing_point",
+    "shallow_functional_dimension",
 ]
 
 _ZERO = fmpq(0)
@@ -213,41 +215,6 @@ def canonical_form(net: Network) -> CanonicalForm:
 
 # -- certificates ---------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PointCertificate(Latexable):
-    """A rational input ``point`` where the two networks' outputs differ."""
-
-    point: Vec
-    values: tuple[Vec, Vec]
-
-    def verify(self, net1: Network, net2: Network) -> bool:
-        """Re-evaluate both networks exactly at ``point``; raise :class:`CertificateError` if they agree."""
-        y1, y2 = net1(self.point), net2(self.point)
-        if y1 == y2:
-            raise CertificateError(f"the networks agree at {[str(x) for x in self.point]}")
-        return True
-
-    def describe(self) -> str:
-        x = ", ".join(map(str, self.point))
-        return (f"f1({x}) = ({', '.join(map(str, self.values[0]))}) but "
-                f"f2({x}) = ({', '.join(map(str, self.values[1]))})")
-
-
-@dataclass(frozen=True)
-class OrbitCertificate(Latexable):
-    """A group element $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$."""
-
-    element: GroupElement
-
-    def verify(self, net1: Network, net2: Network) -> bool:
-        if self.element.act(net1) != net2:
-            raise CertificateError("g . net1 != net2")
-        return True
-
-    def describe(self) -> str:
-        return f"net2 = g . net1 with {self.element!r}"
-
-
 class Move(Latexable):
     """A function-preserving move on shallow parameters; ``apply`` checks its precondition exactly."""
 
@@ -405,7 +372,9 @@ class MoveCertificate(Latexable):
         return sorted({mv.mechanism for mv in self.moves1 + self.moves2})
 
     def describe(self) -> str:
-        return ("net1: " + "; ".join(mv.describe() for mv in self.moves1) + "\nnet2: " +
+        mech = ", ".join(self.mechanisms()) or "none"
+        return ("the parameters are not in one G-orbit; the moves relating them use " + mech + "\nnet1: " +
+                "; ".join(mv.describe() for mv in self.moves1) + "\nnet2: " +
                 "; ".join(mv.describe() for mv in self.moves2))
 
 
@@ -536,38 +505,10 @@ def distinguishing_point(net1: Network, net2: Network, K1: CanonicalForm | None 
     raise CertificateError("internal error: constructed points did not separate the networks")
 
 
-@dataclass(frozen=True)
-class EquivalenceResult(Latexable):
-    """The answer to "$f_{\\theta_1} = f_{\\theta_2}$?", with its certificate. ``bool(r)`` is the answer."""
-
-    equivalent: bool
-    certificate: object
-    method: str = "shallow canonical form"
-
-    def __bool__(self) -> bool:
-        return self.equivalent
-
-    def verify(self, net1: Network, net2: Network) -> bool:
-        return self.certificate.verify(net1, net2)
-
-    def explain(self) -> str:
-        if not self.equivalent:
-            return "Not equivalent: " + self.certificate.describe() + "."
-        if isinstance(self.certificate, OrbitCertificate):
-            return "Equivalent: the parameters lie in one G-orbit; " + self.certificate.describe() + "."
-        mech = ", ".join(self.certificate.mechanisms()) or "none"
-        return ("Equivalent, but not in one G-orbit: the moves relating them use " + mech + ".\n" +
-                self.certificate.describe())
-
-
 def _check_dims(net1: Network, net2: Network) -> None:
     for net in (net1, net2):
         ShallowView.of(net)
-    if (net1.architecture.input_dim, net1.architecture.output_dim) != \
-            (net2.architecture.input_dim, net2.architecture.output_dim):
-        raise ShapeError(f"cannot compare networks with input/output dimensions "
-                         f"{net1.architecture.input_dim}/{net1.architecture.output_dim} and "
-                         f"{net2.architecture.input_dim}/{net2.architecture.output_dim}")
+    check_comparable(net1, net2)
 
 
 def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
@@ -606,6 +547,80 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     cert = MoveCertificate(tuple(moves1), tuple(moves2))
     cert.verify(net1, net2)
     return EquivalenceResult(True, cert)
+
+
+# -- functional dimension --------------------------------------------------------------------------------
+
+def _span_basis(vectors: Sequence[Vec]) -> list[Vec]:
+    """A basis of the span of ``vectors`` (the non-zero rows of their RREF)."""
+    if not vectors:
+        return []
+    R, r = fmpq_mat(len(vectors), len(vectors[0]), [x for v in vectors for x in v]).rref()
+    return [tuple(R[i, j] for j in range(R.ncols())) for i in range(r)]
+
+
+def _intersection(U: list[Vec], V: list[Vec]) -> list[Vec]:
+    r"""A spanning set of $\operatorname{span} U \cap \operatorname{span} V$ (bases given)."""
+    if not U or not V:
+        return []
+    k = len(U[0])
+    M = [[u[r] for u in U] + [-v[r] for v in V] for r in range(k)]
+    return [tuple(sum((c * u[r] for c, u in zip(z, U)), _ZERO) for r in range(k)) for z in nullspace(M)]
+
+
+def shallow_functional_dimension(net: Network) -> int:
+    r"""The functional dimension of a shallow network in closed form.
+
+    **Proposition.** Group the neurons with $w_i \ne 0$ by unoriented hyperplane $H = \{u_H\cdot x +
+    \beta_H = 0\}$; let $A_H^{\pm}$ be the spans of the output vectors $a_i$ of the neurons of $H$ oriented
+    $\pm$, $A_H = A_H^+ + A_H^-$, $r_H = \dim A_H$. Then
+    $$\dim_{\mathrm{fun}} = \sum_H (k + m\,r_H) + \dim\Big(e_{m+1}\otimes\mathbb{R}^k + \sum_{H:\,A^\pm_H \text{ both used}}
+    \big((u_H, \beta_H)\otimes\mathbb{R}^k + \mathbb{R}^{m+1}\otimes(A_H^+\cap A_H^-)\big)
+    + \sum_{w_i = 0,\ b_i > 0}\mathbb{R}^{m+1}\otimes a_i\Big).$$
+    *Proof sketch.* The derivatives of $f_\theta$ in $\theta$ are $\sigma(\pm\ell_H)e_o$ and
+    $\mathbf 1[\pm\ell_H > 0](x, 1)\otimes a_i$; writing $\mathbf 1[-\ell > 0] = 1 - \mathbf 1[\ell > 0]$ and
+    $\sigma(-\ell) = \sigma(\ell) - \ell$, the function space is $\bigoplus_H \mathbf 1_{H^+}\cdot(\text{affine})
+    \oplus \text{affine}$, and the summands for distinct $H$ are independent. Per $H$ the span has
+    dimension $k + (m+1)r_H - r_H$; the affine functions it contains are the second summand.
+    For generic $\theta$ this is $n(m + k) + k = \dim\Omega - n$. Neurons with $w_i = 0 = b_i$ are
+    non-smooth points and are counted with the neuron off, as :func:`semialg.pl.functional_dimension` does.
+    Cost: $O(n(m+k)\log n)$ for the grouping plus small ranks; $O(n(m+k))$ in the generic case.
+
+    >>> shallow_functional_dimension(Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]]))  # twins
+    3
+    """
+    v = ShallowView.of(net)
+    m, k = len(v.w[0]), len(v.c)
+    groups: dict = {}
+    affine: list[Vec] = []
+
+    def outer(row: Vec, col: Vec) -> Vec:
+        return tuple(x * y for x in row for y in col)
+
+    unit = [tuple(fmpq(int(i == j)) for j in range(m + 1)) for i in range(m + 1)]
+    out_unit = [tuple(fmpq(int(i == j)) for j in range(k)) for i in range(k)]
+    affine.extend(outer(unit[m], e) for e in out_unit)
+    for i in range(v.n):
+        if not any(v.w[i]):
+            if v.b[i] > 0 and any(v.a[i]):
+                affine.extend(outer(e, v.a[i]) for e in unit)
+            continue
+        key, _, sign = normalise_row(v.w[i] + (v.b[i],))
+        entry = groups.setdefault(fingerprint(key), (key, {1: [], -1: []}, set()))
+        entry[2].add(sign)
+        if any(v.a[i]):
+            entry[1][sign].append(v.a[i])
+    total = 0
+    for key, sides, signs in groups.values():
+        if len(signs) == 1 and len(sides[1]) + len(sides[-1]) <= 1:
+            total += k + m * (len(sides[1]) + len(sides[-1]))  # the generic case: no Gaussian elimination
+            continue
+        pos, neg = _span_basis(sides[1]), _span_basis(sides[-1])
+        total += k + m * len(_span_basis(pos + neg))
+        if len(signs) == 2:
+            affine.extend(outer(key, e) for e in out_unit)
+            affine.extend(outer(e, a) for a in _intersection(pos, neg) for e in unit)
+    return total + rank(affine)
 
 
 # -- zero-sum sets, hidden symmetries, stabilizer -------------------------------------------------------

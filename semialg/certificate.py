@@ -1,0 +1,90 @@
+"""Certificates of functional (in)equivalence shared by every analysis.
+
+A certificate is a small value object whose ``verify(net1, net2)`` re-checks the claim independently and
+exactly, raising :class:`~semialg.errors.CertificateError` when it does not hold; ``describe()`` says it in
+words. :class:`EquivalenceResult` pairs the yes/no answer with its certificate.
+
+>>> from semialg.network import Network
+>>> n1 = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
+>>> n2 = Network.from_arrays([[[1]], [[2]]], [[0], [0]])
+>>> PointCertificate((fmpq(1),), (n1([1]), n2([1]))).verify(n1, n2)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flint import fmpq
+
+from ._display import Latexable
+from .errors import CertificateError, ShapeError
+from .network import Network
+from .symmetry import GroupElement
+
+__all__ = ["PointCertificate", "OrbitCertificate", "EquivalenceResult", "check_comparable"]
+
+Vec = tuple[fmpq, ...]
+
+
+def check_comparable(net1: Network, net2: Network) -> None:
+    """Raise :class:`ShapeError` unless the two networks have the same input and output dimensions."""
+    a1, a2 = net1.architecture, net2.architecture
+    if (a1.input_dim, a1.output_dim) != (a2.input_dim, a2.output_dim):
+        raise ShapeError(f"cannot compare networks with input/output dimensions "
+                         f"{a1.input_dim}/{a1.output_dim} and {a2.input_dim}/{a2.output_dim}")
+
+
+@dataclass(frozen=True)
+class PointCertificate(Latexable):
+    """A rational input ``point`` where the two networks' outputs differ."""
+
+    point: Vec
+    values: tuple[Vec, Vec]
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        """Re-evaluate both networks exactly at ``point``; raise :class:`CertificateError` if they agree."""
+        y1, y2 = net1(self.point), net2(self.point)
+        if y1 == y2:
+            raise CertificateError(f"the networks agree at {[str(x) for x in self.point]}")
+        return True
+
+    def describe(self) -> str:
+        x = ", ".join(map(str, self.point))
+        return (f"f1({x}) = ({', '.join(map(str, self.values[0]))}) but "
+                f"f2({x}) = ({', '.join(map(str, self.values[1]))})")
+
+
+@dataclass(frozen=True)
+class OrbitCertificate(Latexable):
+    """A group element $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$."""
+
+    element: GroupElement
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        if self.element.act(net1) != net2:
+            raise CertificateError("g . net1 != net2")
+        return True
+
+    def describe(self) -> str:
+        return f"the parameters lie in one G-orbit; net2 = g . net1 with {self.element!r}"
+
+
+@dataclass(frozen=True)
+class EquivalenceResult(Latexable):
+    """The answer to "$f_{\\theta_1} = f_{\\theta_2}$?", with its certificate. ``bool(r)`` is the answer."""
+
+    equivalent: bool
+    certificate: object
+    method: str = "shallow canonical form"
+
+    def __bool__(self) -> bool:
+        return self.equivalent
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        """Re-check the certificate exactly (raises :class:`CertificateError` if it fails)."""
+        return self.certificate.verify(net1, net2)
+
+    def explain(self) -> str:
+        """The answer and its reason in words; the first line is a one-sentence summary."""
+        return ("Equivalent: " if self.equivalent else "Not equivalent: ") + self.certificate.describe() + "."

@@ -1,0 +1,547 @@
+"""The exact piecewise-linear engine for ReLU networks of any depth.
+
+A ReLU network is piecewise affine in its input. Its **linear regions** are the sets of inputs with a
+fixed activation pattern (the sign of every hidden pre-activation) that have non-empty interior; on each
+the network is one affine map $x \\mapsto Ax + c$. This module enumerates them exactly and builds on them:
+
+- :func:`regions` — every region inside an optional open polytope, each with an exact interior point, its
+  H-description and its affine map;
+- :func:`equivalent` — $f_{\\theta_1} = f_{\\theta_2}$ for any depths and widths, via the common refinement;
+- :func:`functional_dimension` — exact, from a decisive batch of inputs (see its docstring);
+- :func:`batch_functional_dimension` and :func:`estimate_functional_dimension` (numeric, labelled).
+
+Enumeration refines layer by layer: on a region of layers $1..l$ the pre-activations of layer $l+1$ are
+affine, so layer $l+1$ cuts the region by a hyperplane arrangement, whose cells are found by flipping one
+hyperplane at a time (the cells of an arrangement inside a convex set are connected by such flips). Every
+cell is decided by :func:`semialg.polyhedron.strictly_feasible`: a claimed cell has a rational point that
+satisfies its inequalities strictly, a rejected flip has exact Gordan multipliers, so no region is invented
+or lost to floating point. The number of regions, and so the cost, is exponential in the input dimension
+in the worst case.
+
+>>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])      # clamp s(x) - s(x-1)
+>>> [(r.pattern, r.linear, r.offset) for r in regions(net)]
+[(((-1, -1),), ((0,),), (0,)), (((1, -1),), ((1,),), (0,)), (((1, 1),), ((0,),), (1,))]
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+from flint import fmpq, fmpq_mat
+
+from ._display import Latexable
+from .certificate import EquivalenceResult, PointCertificate, check_comparable
+from .errors import CertificateError, ParameterError, ShapeError
+from .exact import dot, fingerprint, modular_rank, normalise_row, rank, to_vector
+from .network import Network
+from .polyhedron import Polytope, decide
+
+__all__ = [
+    "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
+    "functional_dimension", "FunctionalDimension", "batch_functional_dimension",
+    "estimate_functional_dimension", "decisive_batch", "parameter_jacobian",
+]
+
+_ZERO, _ONE = fmpq(0), fmpq(1)
+Vec = tuple[fmpq, ...]
+Pattern = tuple[tuple[int, ...], ...]
+
+
+def _sign(v: fmpq) -> int:
+    return (v > 0) - (v < 0)
+
+
+def _layer(W: fmpq_mat, b: fmpq_mat, A: fmpq_mat, c: fmpq_mat) -> tuple[fmpq_mat, fmpq_mat]:
+    """Pre-activations $W(Ax + c) + b$ of a layer as an affine map of the input: ``(WA, Wc + b)``."""
+    return W * A, W * c + b
+
+
+def _mask(P: fmpq_mat, q: fmpq_mat, signs: Sequence[int]) -> tuple[fmpq_mat, fmpq_mat]:
+    """The ReLU on a fixed pattern: keep the rows with sign $+1$, zero the others."""
+    d = P.ncols()
+    return (fmpq_mat(P.nrows(), d, [P[i, j] if s > 0 else _ZERO for i, s in enumerate(signs) for j in range(d)]),
+            fmpq_mat(q.nrows(), 1, [q[i, 0] if s > 0 else _ZERO for i, s in enumerate(signs)]))
+
+
+def _identity(d: int) -> tuple[fmpq_mat, fmpq_mat]:
+    return fmpq_mat(d, d, [fmpq(int(i == j)) for i in range(d) for j in range(d)]), fmpq_mat(d, 1)
+
+
+def affine_map(net: Network, pattern: Pattern) -> tuple[tuple[Vec, ...], Vec]:
+    """The affine map $(A, c)$ that ``net`` computes on the inputs with activation ``pattern``.
+
+    A neuron of sign $0$ or $-1$ is off. Cost: $O(L\\,n^2 d)$ for width $n$, depth $L$, input dimension $d$.
+
+    >>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
+    >>> affine_map(net, ((1, 1),))
+    (((0,),), (1,))
+    """
+    if len(pattern) != net.depth - 1 or any(len(p) != n for p, n in zip(pattern, net.widths[1:-1])):
+        raise ShapeError(f"pattern does not match the hidden widths {net.widths[1:-1]}")
+    A, c = _identity(net.architecture.input_dim)
+    for l, (W, b) in enumerate(net._mats):
+        A, c = _layer(W, b, A, c)
+        if l < net.depth - 1:
+            A, c = _mask(A, c, pattern[l])
+    return _rows(A), tuple(c.entries())
+
+
+def _rows(M: fmpq_mat) -> tuple[Vec, ...]:
+    return tuple(tuple(M[i, j] for j in range(M.ncols())) for i in range(M.nrows()))
+
+
+# -- regions -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Region(Latexable):
+    """A linear region: activation ``pattern``, rational interior ``point``, H-description and affine map.
+
+    The region is $\\{x : g\\cdot x + h > 0 \\text{ for all } (g, h) \\in\\ \\mathtt{inequalities}\\}$ (the
+    description may contain redundant inequalities); on it $f(x) = \\mathtt{linear}\\,x + \\mathtt{offset}$.
+    """
+
+    pattern: Pattern
+    point: Vec
+    inequalities: tuple[tuple[Vec, fmpq], ...]
+    linear: tuple[Vec, ...]
+    offset: Vec
+
+    def contains(self, x) -> bool:
+        """Exact test that ``x`` lies in the (open) region."""
+        x = to_vector(x, len(self.point), where="x")
+        return all(dot(g, x) + h > 0 for g, h in self.inequalities)
+
+    def __call__(self, x) -> Vec:
+        """The region's affine map at ``x`` (equal to the network on the region)."""
+        x = to_vector(x, len(self.point), where="x")
+        return tuple(dot(a, x) + c for a, c in zip(self.linear, self.offset))
+
+    def step(self) -> fmpq:
+        """A rational $\\varepsilon > 0$ such that the box $\\mathtt{point} \\pm \\varepsilon e_j$ stays in the region."""
+        eps = _ONE
+        for g, h in self.inequalities:
+            slack = dot(g, self.point) + h
+            worst = sum((abs(v) for v in g), _ZERO)
+            if worst:
+                eps = min(eps, slack / (2 * worst))
+        return eps
+
+
+@dataclass
+class _Cell:
+    inequalities: list
+    point: Vec
+    maps: list            # per network: (A, c) of the current activations, or the output map at the end
+    patterns: list        # per network: list of layer patterns so far
+
+
+def _start_signs(rows: list[tuple[Vec, fmpq]], x0: Vec) -> list[int]:
+    """Signs at $x_0 + \\varepsilon v$ for small $\\varepsilon$, with $v$ off every hyperplane through $x_0$."""
+    values = [dot(g, x0) + h for g, h in rows]
+    through = [g for (g, _), v in zip(rows, values) if v == 0]
+    t = 1
+    while True:
+        v = [fmpq(t) ** j for j in range(len(x0))]
+        if all(dot(g, v) != 0 for g in through):
+            break
+        t += 1  # each g . (1, t, t^2, ...) is a non-zero polynomial in t: finitely many bad t
+    return [_sign(val) if val else _sign(dot(g, v)) for (g, _), val in zip(rows, values)]
+
+
+def _system(constraints: list) -> tuple[list, list]:
+    return [g for g, _ in constraints], [h for _, h in constraints]
+
+
+def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]]) -> list:
+    """Cells of the arrangement of the hyperplanes ``rows`` inside the open polyhedron ``base`` containing $x_0$.
+
+    Returns ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. Hyperplanes that miss
+    the polyhedron are found with one exact LP each and keep their sign, so the flip search (one LP per
+    candidate cell) only involves those that cross it.
+    """
+    d = len(x0)
+    start = _start_signs(rows, x0)
+    fixed, crossing = {}, []
+    for j, (g, h) in enumerate(rows):
+        s = start[j]
+        other = base + [(tuple(-s * v for v in g), -s * h)]
+        if base and not decide(*_system(other), d):
+            fixed[j] = s
+        else:
+            crossing.append(j)
+    first = tuple(start[j] for j in crossing)
+    seen, queue, feasible = {first}, deque([first]), {}
+    while queue:
+        signs = queue.popleft()
+        system = base + [(tuple(s * v for v in rows[j][0]), s * rows[j][1]) for s, j in zip(signs, crossing)]
+        found = decide(*_system(system), d)
+        if not found:
+            continue
+        feasible[signs] = found.point
+        for j in range(len(signs)):
+            nb = signs[:j] + (-signs[j],) + signs[j + 1:]
+            if nb not in seen:
+                seen.add(nb)
+                queue.append(nb)
+    cells = []
+    for signs, point in feasible.items():
+        # A new hyperplane is a facet iff flipping it gives a cell; the others are redundant.
+        facets = [(tuple(s * v for v in rows[j][0]), s * rows[j][1]) for t, (s, j) in enumerate(zip(signs, crossing))
+                  if signs[:t] + (-s,) + signs[t + 1:] in feasible]
+        full = dict(fixed)
+        full.update(zip(crossing, signs))
+        cells.append((tuple(full[j] for j in range(len(rows))), point, base + facets))
+    return cells
+
+
+def _split(cell: _Cell, nets: Sequence[Network], level: int) -> list[_Cell]:
+    """Refine ``cell`` by the hidden layer ``level`` (0-based) of every network that has one."""
+    pre, member, hyper, classes = {}, {}, [], {}
+    for t, net in enumerate(nets):
+        if level >= net.depth - 1:
+            continue
+        W, b = net._mats[level]
+        P, q = _layer(W, b, *cell.maps[t])
+        pre[t] = (P, q)
+        for i in range(P.nrows()):
+            g = tuple(P[i, j] for j in range(P.ncols()))
+            if any(g):
+                key, _, s = normalise_row(g + (q[i, 0],))
+                fp = fingerprint(key)
+                if fp not in classes:
+                    classes[fp] = len(hyper)
+                    hyper.append((key[:-1], key[-1]))
+                member[t, i] = (classes[fp], s)
+    out = []
+    cells = (_arrangement_cells(cell.inequalities, cell.point, hyper) if hyper
+             else [((), cell.point, cell.inequalities)])
+    for signs, point, ineq in cells:
+        maps, patterns = list(cell.maps), [list(p) for p in cell.patterns]
+        for t, (P, q) in pre.items():
+            layer_signs = tuple(signs[member[t, i][0]] * member[t, i][1] if (t, i) in member
+                                else _sign(q[i, 0]) for i in range(P.nrows()))
+            patterns[t].append(layer_signs)
+            maps[t] = _mask(P, q, layer_signs)
+        out.append(_Cell(ineq, point, maps, patterns))
+    return out
+
+
+def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = False) -> list[_Cell]:
+    d = nets[0].architecture.input_dim
+    base = list(domain.inequalities) if domain is not None else []
+    if domain is not None and domain.dim != d:
+        raise ShapeError(f"the domain lives in dimension {domain.dim}, the network input in dimension {d}")
+    start = decide(*_system(base), d)
+    if not start:
+        raise ParameterError("the domain has empty interior")
+    cells = [_Cell(base, start.point, [_identity(d) for _ in nets], [[] for _ in nets])]
+    from tqdm.auto import tqdm
+    levels = max(net.depth for net in nets) - 1
+    with tqdm(total=levels, desc="refining layers", unit="layer", disable=not progress) as bar:
+        for level in range(levels):
+            cells = [sub for cell in cells for sub in _split(cell, nets, level)]
+            bar.set_postfix(regions=len(cells))
+            bar.update()
+    for cell in cells:
+        for t, net in enumerate(nets):
+            W, b = net._mats[-1]
+            cell.maps[t] = _layer(W, b, *cell.maps[t])
+    return cells
+
+
+def _check_domain(domain) -> Polytope | None:
+    if domain is None or isinstance(domain, Polytope):
+        return domain
+    raise ParameterError(f"domain must be a Polytope or None, not {type(domain).__name__}")
+
+
+def regions(net: Network, domain: Polytope | None = None, progress: bool = False) -> list[Region]:
+    """Every linear region of ``net`` inside the open polytope ``domain`` (default: all of $\\mathbb{R}^d$).
+
+    Regions are sorted by activation pattern. Cost: one small exact-certified LP per candidate cell, i.e.
+    $O(R \\cdot N)$ LPs for $R$ regions and $N$ hidden neurons; $R \\le \\sum_{i \\le d}\\binom{N}{i}$ for one
+    hidden layer and exponential in depth in the worst case.
+
+    Four lines in general position in the plane make $1 + 4 + \\binom{4}{2} = 11$ regions:
+
+    >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1], [1, -1]], [[1, 1, 1, 1]]], [[0, 0, -1, 2], [0]])
+    >>> len(regions(net))
+    11
+    >>> len(regions(net, Polytope.box([0, 0], [1, 1])))      # only x + y = 1 crosses the open square
+    2
+    """
+    domain = _check_domain(domain)
+    cells = _refine((net,), domain, progress)
+    out = [Region(tuple(cell.patterns[0]), cell.point, tuple(cell.inequalities), _rows(cell.maps[0][0]),
+                  tuple(cell.maps[0][1].entries())) for cell in cells]
+    return sorted(out, key=lambda r: r.pattern)
+
+
+def count_regions(net: Network, domain: Polytope | None = None) -> int:
+    """The number of linear regions (activation patterns with non-empty interior) in ``domain``."""
+    return len(_refine((net,), _check_domain(domain)))
+
+
+# -- the equivalence oracle ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegionCertificate(Latexable):
+    """Both networks compute the same affine map on every region of the common refinement.
+
+    ``cells`` lists, for every region of the common refinement, its rational interior point and the two
+    activation patterns there. ``verify`` re-checks each pattern at its point by exact evaluation,
+    recomputes both affine maps from the patterns and compares them, and re-enumerates the common refinement
+    to confirm that the list is complete.
+    """
+
+    cells: tuple[tuple[Vec, Pattern, Pattern], ...]
+    domain: Polytope | None = None
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        for x, p1, p2 in self.cells:
+            for net, p in ((net1, p1), (net2, p2)):
+                if net.activation_pattern(x) != p:
+                    raise CertificateError(f"the activation pattern at {[str(v) for v in x]} is not {p}")
+            if affine_map(net1, p1) != affine_map(net2, p2):
+                raise CertificateError(f"the affine maps differ on the region of {[str(v) for v in x]}")
+        fresh = {(tuple(c.patterns[0]), tuple(c.patterns[1])) for c in _refine((net1, net2), self.domain)}
+        if fresh != {(p1, p2) for _, p1, p2 in self.cells}:
+            raise CertificateError("the listed regions are not the common refinement")
+        return True
+
+    def describe(self) -> str:
+        where = "" if self.domain is None else " inside the domain"
+        return (f"both networks compute the same affine map on each of the {len(self.cells)} regions of "
+                f"their common refinement{where}")
+
+
+def _separating_point(cell: _Cell) -> Vec:
+    """A rational point of ``cell`` where the two (different) affine maps differ."""
+    (A1, c1), (A2, c2) = cell.maps
+    x = cell.point
+    if (A1 * _col(x) + c1) != (A2 * _col(x) + c2):
+        return x
+    # The maps agree at x but not everywhere: move along a coordinate where the linear parts differ.
+    j = next(j for j in range(A1.ncols()) if any(A1[i, j] != A2[i, j] for i in range(A1.nrows())))
+    probe = Region((), x, tuple(cell.inequalities), (), ())
+    eps = probe.step()
+    return tuple(v + eps if i == j else v for i, v in enumerate(x))
+
+
+def _col(x: Vec) -> fmpq_mat:
+    return fmpq_mat(len(x), 1, list(x))
+
+
+def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
+               progress: bool = False) -> EquivalenceResult:
+    """Decide $f_{\\theta_1} = f_{\\theta_2}$ (on ``domain``) for networks of any depths and widths.
+
+    Enumerates the common refinement of both region structures (the regions of the two networks run side
+    by side) and compares the affine maps on each. Certificate: a :class:`PointCertificate` with a rational
+    input where the outputs differ, or a :class:`RegionCertificate`. Exponential in the worst case (the
+    number of regions); it is the ground truth the fast shallow and bottleneck algorithms are tested against.
+
+    >>> n1 = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
+    >>> n2 = Network.from_arrays([[[-1], [-1]], [[1, -1]]], [[0, 1], [1]])
+    >>> r = equivalent(n1, n2); bool(r), r.verify(n1, n2)
+    (True, True)
+    """
+    check_comparable(net1, net2)
+    domain = _check_domain(domain)
+    cells = _refine((net1, net2), domain, progress)
+    for cell in cells:
+        if cell.maps[0][0] != cell.maps[1][0] or cell.maps[0][1] != cell.maps[1][1]:
+            x = _separating_point(cell)
+            return EquivalenceResult(False, PointCertificate(x, (net1(x), net2(x))), method="region refinement")
+    cert = RegionCertificate(tuple((c.point, tuple(c.patterns[0]), tuple(c.patterns[1])) for c in cells), domain)
+    return EquivalenceResult(True, cert, method="region refinement")
+
+
+# -- functional dimension -------------------------------------------------------------------------------
+
+def parameter_jacobian(net: Network, x, pattern: Pattern | None = None) -> list[Vec]:
+    """The Jacobian $\\partial f_\\theta(x) / \\partial\\theta$: one row per output, columns in the order of
+    :meth:`Network.parameters`.
+
+    ``pattern`` fixes the activation pattern (default: the pattern at ``x``, neurons at $0$ counted off),
+    so the result is the derivative of the polynomial map that ``net`` equals on that region. Exact
+    backpropagation; cost $O(k \\dim\\Omega)$.
+
+    >>> net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])           # 3 s(2x + 1)
+    >>> parameter_jacobian(net, [1])                                     # d/d(w, b, a, c)
+    [(3, 3, 3, 1)]
+    """
+    x = to_vector(x, net.architecture.input_dim, where="x")
+    if pattern is None:
+        pattern = net.activation_pattern(x)
+    acts = [_col(x)]
+    for l, (W, b) in enumerate(net._mats[:-1]):
+        z = W * acts[-1] + b
+        acts.append(fmpq_mat(z.nrows(), 1, [z[i, 0] if pattern[l][i] > 0 else _ZERO for i in range(z.nrows())]))
+    k = net.architecture.output_dim
+    delta = fmpq_mat(k, k, [fmpq(int(i == j)) for i in range(k) for j in range(k)])  # column o: output o
+    blocks = []
+    for l in range(net.depth - 1, -1, -1):
+        a = acts[l]
+        # d f_o / d W_l[i, j] = delta[i, o] a[j];  d f_o / d b_l[i] = delta[i, o]
+        blocks.append([[delta[i, o] * a[j, 0] for i in range(delta.nrows()) for j in range(a.nrows())]
+                       + [delta[i, o] for i in range(delta.nrows())] for o in range(k)])
+        if l:
+            back = net._mats[l][0].transpose() * delta
+            delta = fmpq_mat(back.nrows(), k, [back[i, o] if pattern[l - 1][i] > 0 else _ZERO
+                                               for i in range(back.nrows()) for o in range(k)])
+    blocks.reverse()
+    return [tuple(v for block in blocks for v in block[o]) for o in range(k)]
+
+
+def _scaling_rank(net: Network) -> int:
+    """The number of hidden neurons with a non-zero parameter: their rescaling fields are independent
+    vectors in the kernel of every Jacobian, so $\\dim\\Omega$ minus this bounds the functional dimension."""
+    count = 0
+    for l in range(net.depth - 1):
+        W, b = net.weights[l], net.biases[l]
+        nxt = net.weights[l + 1]
+        count += sum(1 for i in range(len(W)) if any(W[i]) or b[i] or any(r[i] for r in nxt))
+    return count
+
+
+@dataclass(frozen=True)
+class FunctionalDimension(Latexable):
+    """The exact functional dimension with its evidence.
+
+    ``value`` is the rank of the Jacobian on ``batch``; ``upper_bound`` $= \\dim\\Omega - $ (number of hidden
+    neurons with a non-zero parameter) is proven by the rescaling symmetries. ``regions`` counts the linear
+    regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
+    the one-sided derivative with that neuron off is used). ``method`` is "decisive batch" or "shallow".
+    """
+
+    value: int
+    upper_bound: int
+    num_parameters: int
+    regions: int
+    nonsmooth: int = 0
+    batch: tuple[Vec, ...] = field(default=(), repr=False)
+    method: str = "decisive batch"
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, int):
+            return self.value == other
+        return NotImplemented if not isinstance(other, FunctionalDimension) else self.value == other.value
+
+    __hash__ = None
+
+    @property
+    def deficit(self) -> int:
+        """How far below the generic value $\\dim\\Omega - \\#\\text{hidden}$ the dimension is."""
+        return self.upper_bound - self.value
+
+
+def decisive_batch(net: Network, domain: Polytope | None = None) -> list[tuple[Vec, Pattern]]:
+    """Inputs whose Jacobian rows span those of every input: $d + 1$ affinely independent points in each region.
+
+    On a region the Jacobian is affine in $x$, so its row space over the region is spanned by its values at
+    $d + 1$ affinely independent points — one point per region is not enough (``shallow.md`` says "one point
+    in every region"; the network $a\\,\\sigma(wx + b) + c$ has functional dimension $3$ but one point per
+    region gives rank $2$). Returns ``(x, pattern)`` pairs.
+    """
+    out = []
+    for reg in regions(net, domain):
+        eps = reg.step()
+        out.append((reg.point, reg.pattern))
+        for j in range(len(reg.point)):
+            out.append((tuple(v + eps if i == j else v for i, v in enumerate(reg.point)), reg.pattern))
+    return out
+
+
+def functional_dimension(net: Network, domain: Polytope | None = None, method: str = "auto") -> FunctionalDimension:
+    """The exact functional dimension $\\dim_{\\mathrm{fun}}(\\theta) = \\max_Z \\operatorname{rank} J_\\theta E_Z$.
+
+    ``method="batch"`` evaluates the Jacobian on a :func:`decisive_batch` and takes its exact rank,
+    stopping early once a rank modulo a prime reaches the proven upper bound
+    $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$ (a modular rank is a lower bound);
+    ``method="shallow"`` (one hidden layer, whole input space) uses the closed form of
+    :func:`semialg.shallow.shallow_functional_dimension`; ``"auto"`` picks the latter when it applies.
+    Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
+
+    >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
+    3
+    """
+    if method not in ("auto", "batch", "shallow"):
+        raise ValueError(f"method must be 'auto', 'batch' or 'shallow', not {method!r}")
+    if method == "shallow" or (method == "auto" and net.depth == 2 and domain is None):
+        from .shallow import shallow_functional_dimension
+        value = shallow_functional_dimension(net)
+        D = net.architecture.num_parameters
+        return FunctionalDimension(value, D - _scaling_rank(net), D, 0, method="shallow")
+    D = net.architecture.num_parameters
+    bound = D - _scaling_rank(net)
+    batch = decisive_batch(net, domain)
+    rows, used, value = [], [], 0
+    next_check = 1
+    for x, pattern in batch:
+        rows.extend(parameter_jacobian(net, x, pattern))
+        used.append(x)
+        if len(rows) >= next_check:
+            value = modular_rank(rows)
+            if value == bound:
+                break
+            next_check = 2 * len(rows)
+    else:
+        value = rank(rows) if rows else 0
+    nonsmooth = len({p for _, p in batch if any(0 in layer for layer in p)})
+    return FunctionalDimension(value, bound, D, len({p for _, p in batch}), nonsmooth, tuple(used))
+
+
+def batch_functional_dimension(net: Network, X: Sequence) -> int:
+    """The exact rank of the Jacobian of the outputs on the batch ``X`` with respect to all parameters.
+
+    A lower bound on :func:`functional_dimension`. Raises :class:`ParameterError` naming the first input where
+    a hidden pre-activation is $0$ (the network need not be differentiable in $\\theta$ there).
+    Cost: $O(|X| k \\dim\\Omega)$ plus one exact rank.
+    """
+    rows = []
+    for n, x in enumerate(X):
+        pattern = net.activation_pattern(x)
+        if any(0 in layer for layer in pattern):
+            raise ParameterError(f"X[{n}] lies on a bent hyperplane (a hidden pre-activation is 0)")
+        rows.extend(parameter_jacobian(net, x, pattern))
+    return rank(rows) if rows else 0
+
+
+def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int | None = None,
+                                  tol: float | None = None) -> int:
+    """Numeric estimate (as in the literature): the numerical rank of a float Jacobian on Gaussian inputs.
+
+    Not a decision: a random batch can miss regions (so it under-counts) and a tolerance can misjudge
+    small singular values either way. Use :func:`functional_dimension` for the exact value.
+    Cost: $O(N k \\dim\\Omega^2)$ for the SVD.
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((num_points, net.architecture.input_dim))
+    layers = net.float_layers()
+    rows = []
+    for x in X:
+        acts, pats = [x], []
+        for W, b in layers[:-1]:
+            z = W @ acts[-1] + b
+            pats.append(z > 0)
+            acts.append(np.where(pats[-1], z, 0.0))
+        delta = np.eye(net.architecture.output_dim)
+        blocks = []
+        for l in range(len(layers) - 1, -1, -1):
+            blocks.append(np.concatenate([np.einsum("io,j->oij", delta, acts[l]).reshape(delta.shape[1], -1),
+                                          delta.T], axis=1))
+            if l:
+                delta = (layers[l][0].T @ delta) * pats[l - 1][:, None]
+        rows.append(np.concatenate(blocks[::-1], axis=1))
+    J = np.vstack(rows)
+    s = np.linalg.svd(J, compute_uv=False)  # numeric estimate only
+    if tol is None:
+        tol = s.max(initial=0.0) * max(J.shape) * np.finfo(float).eps
+    return int((s > tol).sum())

@@ -1,0 +1,315 @@
+"""Open polyhedra $\\{x : Gx + h > 0\\}$ and exact-certified strict feasibility (Gordan's alternative).
+
+**Theorem** (Gordan–Motzkin alternative). Exactly one of the following holds:
+
+1. there is $x$ with $Gx + h > 0$ (every inequality strict);
+2. there is $y \\ge 0$, $y \\ne 0$, with $y^T G = 0$ and $y^T h \\le 0$.
+
+:func:`strictly_feasible` returns an exact witness of one side, checked in rational arithmetic: a rational
+point for (1) or rational multipliers for (2). The fast path solves one LP with cvxpy (HiGHS, then
+Clarabel) and rounds its answer to rationals; a floating-point answer is never trusted, only the exact
+re-check decides. When rounding does not produce a certificate (degenerate or badly scaled input), an exact
+simplex method on flint rationals decides instead, so no answer is ever lost to floating point.
+
+>>> r = strictly_feasible([[1, 0], [0, 1], [-1, -1]], [0, 0, 1])      # open triangle
+>>> r.feasible, r.verify([[1, 0], [0, 1], [-1, -1]], [0, 0, 1])
+(True, True)
+>>> strictly_feasible([[1], [-1]], [0, 0]).multipliers                # x > 0 and -x > 0
+(1, 1)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+from flint import fmpq, fmpq_mat
+
+from .errors import CertificateError, ShapeError
+from .exact import dot, nullspace, to_matrix, to_vector
+
+__all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide"]
+
+_ZERO = fmpq(0)
+_SMALL_DIM, _SMALL_ROWS = 5, 400
+Vec = tuple[fmpq, ...]
+
+
+@dataclass(frozen=True)
+class StrictFeasibility:
+    """Exact answer to "is $\\{x : Gx + h > 0\\}$ non-empty?" with its certificate.
+
+    ``point`` (when feasible) satisfies every inequality strictly; ``multipliers`` (when not) are
+    Gordan multipliers $y \\ge 0$, $y \\ne 0$, $y^TG = 0$, $y^Th \\le 0$. ``method`` says which stage decided.
+    """
+
+    feasible: bool
+    point: Vec | None = None
+    multipliers: Vec | None = None
+    method: str = "lp"
+
+    def __bool__(self) -> bool:
+        return self.feasible
+
+    def verify(self, G, h) -> bool:
+        """Re-check the certificate exactly against the system $(G, h)$; raise :class:`CertificateError` if it fails."""
+        return self._check(*_system(G, h))
+
+    def _check(self, G, h) -> bool:
+        if self.feasible:
+            bad = [i for i, (g, c) in enumerate(zip(G, h)) if dot(g, self.point) + c <= 0]
+            if bad:
+                raise CertificateError(f"the point violates inequality {bad[0]}")
+            return True
+        y = self.multipliers
+        if len(y) != len(G) or any(v < 0 for v in y) or not any(y):
+            raise CertificateError("the multipliers must be non-negative and not all zero")
+        d = len(G[0]) if G else 0
+        if any(dot(y, [g[j] for g in G]) != 0 for j in range(d)) or dot(y, h) > 0:
+            raise CertificateError("the multipliers do not satisfy y^T G = 0, y^T h <= 0")
+        return True
+
+
+def _system(G, h) -> tuple[tuple[Vec, ...], Vec]:
+    h = to_vector(h, where="h")
+    G = to_matrix(G, where="G") if len(h) else ()
+    if len(G) != len(h):
+        raise ShapeError(f"G has {len(G)} rows but h has {len(h)} entries")
+    return G, h
+
+
+def strictly_feasible(G, h, dim: int | None = None, method: str = "auto") -> StrictFeasibility:
+    """Decide exactly whether $\\{x \\in \\mathbb{Q}^d : Gx + h > 0\\}$ is non-empty, with a certificate.
+
+    ``dim`` is needed only when there are no inequalities. ``method``: ``"auto"`` (default), ``"lp"``
+    (cvxpy, rounded and re-checked exactly; raises :class:`CertificateError` if rounding fails) or
+    ``"exact"`` (exact simplex only). ``"auto"`` runs the exact simplex directly on small systems
+    ($d \\le 5$, $r \\le 400$), where it is faster than a solver call (measured: 0.9 ms against 8 ms for
+    $d = 2$, $r = 30$), and otherwise the LP with the exact simplex as fallback (the exact simplex takes
+    1.8 s at $d = 20$, $r = 100$, the LP 14 ms).
+
+    Cost: one LP in $d + 1$ variables and $r$ constraints plus $O(rd)$ exact operations for the re-check;
+    the exact fallback is a simplex method on a $(d+2) \\times (r+1)$ rational tableau (Bland's rule).
+
+    >>> r = strictly_feasible([[1, 1]], [-3], method="exact")
+    >>> r.method, sum(r.point) > 3
+    ('exact simplex', True)
+    """
+    G, h = _system(G, h)
+    if method not in ("auto", "lp", "exact"):
+        raise ValueError(f"method must be 'auto', 'lp' or 'exact', not {method!r}")
+    return decide(G, h, len(G[0]) if G else (dim or 0), method)
+
+
+def decide(G: Sequence[Vec], h: Vec, dim: int, method: str = "auto") -> StrictFeasibility:
+    """:func:`strictly_feasible` for a system already in flint rationals (no conversion or checks)."""
+    d = dim
+    if not G:
+        return StrictFeasibility(True, (_ZERO,) * d, method="trivial")
+    if d == 0:
+        bad = next((i for i, c in enumerate(h) if c <= 0), None)
+        if bad is None:
+            return StrictFeasibility(True, (), method="trivial")
+        return StrictFeasibility(False, multipliers=tuple(fmpq(int(i == bad)) for i in range(len(h))),
+                                 method="trivial")
+    small = d <= _SMALL_DIM and len(G) <= _SMALL_ROWS
+    if method == "lp" or (method == "auto" and not small):
+        found = _by_lp(G, h)
+        if found is not None:
+            return found
+        if method == "lp":
+            raise CertificateError("the LP answer could not be certified exactly")
+    return _by_simplex(G, h)
+
+
+# -- fast path: floating-point LP, exact re-check ------------------------------------------------------
+
+def _rationals(v: np.ndarray, limit: int | None) -> Vec:
+    if limit is None:
+        return tuple(fmpq(*float(t).as_integer_ratio()) for t in v)
+    out = []
+    for t in v:
+        f = Fraction(float(t)).limit_denominator(limit)
+        out.append(fmpq(f.numerator, f.denominator))
+    return tuple(out)
+
+
+def _solve_lp(Gf: np.ndarray, hf: np.ndarray):
+    import cvxpy as cp
+
+    d = Gf.shape[1]
+    x, t = cp.Variable(d), cp.Variable()
+    cons = [Gf @ x + hf >= t, t <= 1]
+    prob = cp.Problem(cp.Maximize(t), cons)
+    for solver in ("HIGHS", "CLARABEL"):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                prob.solve(solver=solver)
+        except Exception:  # a solver failure only means this fast path gives no answer
+            continue
+        if prob.status in ("optimal", "optimal_inaccurate") and x.value is not None:
+            return float(t.value), x.value, cons[0].dual_value
+    return None
+
+
+def _by_lp(G, h) -> StrictFeasibility | None:
+    # Scale each inequality to unit size so that the LP's margin t is comparable across rows.
+    Gf = np.array([[float(v) for v in g] for g in G])
+    hf = np.array([float(c) for c in h])
+    norms = np.maximum(np.abs(np.c_[Gf, hf]).max(axis=1), 1e-300)
+    solved = _solve_lp(Gf / norms[:, None], hf / norms)
+    if solved is None:
+        return None
+    t, x, y = solved
+    if t > 0:
+        for limit in (10 ** 3, 10 ** 9, None):
+            p = _rationals(x, limit)
+            if all(dot(g, p) + c > 0 for g, c in zip(G, h)):
+                return StrictFeasibility(True, p, method="lp")
+        return None
+    if y is None:
+        return None
+    y = np.asarray(y, dtype=float).reshape(-1) / norms
+    support = [i for i in np.argsort(-y) if y[i] > 1e-9 * max(y.max(), 1e-300)]
+    if not support:
+        return None
+    return _gordan_from_support(G, h, sorted(support), y)
+
+
+def _gordan_from_support(G, h, support: list[int], y: np.ndarray) -> StrictFeasibility | None:
+    """Round approximate multipliers on ``support`` to exact ones by projecting onto the exact kernel."""
+    d = len(G[0])
+    cols = [[G[i][j] for i in support] for j in range(d)]
+    hrow = [h[i] for i in support]
+    for rows in (cols + [hrow], cols):
+        K = nullspace(rows) if rows else []
+        if not K:
+            continue
+        Km = fmpq_mat(len(support), len(K), [K[c][r] for r in range(len(support)) for c in range(len(K))])
+        yS = fmpq_mat(len(support), 1, list(_rationals(y[support], 10 ** 12)))
+        proj = Km * (Km.transpose() * Km).inv() * (Km.transpose() * yS)
+        vals = proj.entries()
+        if all(v > 0 for v in vals):
+            full = [_ZERO] * len(G)
+            for i, v in zip(support, vals):
+                full[i] = v
+            cert = StrictFeasibility(False, multipliers=_primitive(full), method="lp")
+            try:
+                cert._check(G, h)
+            except CertificateError:
+                continue
+            return cert
+    return None
+
+
+def _primitive(y: Sequence[fmpq]) -> Vec:
+    """Scale a non-negative rational vector to coprime integers (a nicer certificate, same meaning)."""
+    den = math.lcm(*(int(v.q) for v in y))
+    ints = [int(v * den) for v in y]
+    g = math.gcd(*ints) or 1
+    return tuple(fmpq(v // g) for v in ints)
+
+
+# -- exact fallback: phase-one simplex on Gordan's dual ------------------------------------------------
+
+def _by_simplex(G, h) -> StrictFeasibility:
+    """Phase one of the simplex method for $\\{y \\ge 0: A^Ty = 0, 1^Ty = 1\\}$, $A = [[G, h], [0, 1]]$.
+
+    Feasible: $y$ restricted to the rows of $G$ is a Gordan certificate. Infeasible: the phase-one dual
+    $u = (z, w)$ has $Az \\le -w < 0$, so $x = z_{1..d}/z_{d+1}$ satisfies $Gx + h > 0$.
+    """
+    m, d = len(G), len(G[0])
+    A = [list(g) + [c] for g, c in zip(G, h)] + [[_ZERO] * d + [fmpq(1)]]
+    R = d + 2  # equations: d + 1 from A^T y = 0, one from 1^T y = 1
+    nvar = (m + 1) + R
+    T = []
+    for r in range(R):
+        row = [A[i][r] if r <= d else fmpq(1) for i in range(m + 1)]
+        row += [fmpq(int(r == s)) for s in range(R)]
+        row.append(fmpq(int(r == d + 1)))
+        T.append(row)
+    cost = [_ZERO] * (m + 1) + [fmpq(1)] * R
+    basis = list(range(m + 1, nvar))
+
+    def reduced(j: int) -> fmpq:
+        return cost[j] - sum((cost[basis[r]] * T[r][j] for r in range(R)), _ZERO)
+
+    while True:
+        enter = next((j for j in range(nvar) if j not in basis and reduced(j) < 0), None)
+        if enter is None:
+            break
+        best = None
+        for r in range(R):
+            if T[r][enter] > 0:
+                ratio = T[r][-1] / T[r][enter]
+                if best is None or ratio < best[0] or (ratio == best[0] and basis[r] < basis[best[1]]):
+                    best = (ratio, r)
+        r = best[1]  # phase one is bounded below by 0, so a leaving row exists
+        piv = T[r][enter]
+        T[r] = [v / piv for v in T[r]]
+        for s in range(R):
+            if s != r and T[s][enter] != 0:
+                f = T[s][enter]
+                T[s] = [a - f * b for a, b in zip(T[s], T[r])]
+        basis[r] = enter
+    value = sum((cost[basis[r]] * T[r][-1] for r in range(R)), _ZERO)
+    if value == 0:
+        y = [_ZERO] * (m + 1)
+        for r in range(R):
+            if basis[r] <= m:
+                y[basis[r]] = T[r][-1]
+        cert = StrictFeasibility(False, multipliers=_primitive(y[:m]), method="exact simplex")
+    else:
+        u = [cost[m + 1 + s] - reduced(m + 1 + s) for s in range(R)]
+        z = u[:d + 1]
+        cert = StrictFeasibility(True, tuple(v / z[d] for v in z[:d]), method="exact simplex")
+    cert._check(G, h)
+    return cert
+
+
+# -- domains -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Polytope:
+    """The open polyhedron $\\{x : Gx + h > 0\\}$ (written with its closure's inequalities $Gx + h \\ge 0$).
+
+    Used as the domain of region enumeration; only its interior matters there.
+
+    >>> B = Polytope.box([0, 0], [1, 2])
+    >>> B.dim, len(B.inequalities), B.contains([1/2, 1])
+    (2, 4, True)
+    """
+
+    inequalities: tuple[tuple[Vec, fmpq], ...]
+    dim: int
+
+    @classmethod
+    def from_inequalities(cls, G, h) -> "Polytope":
+        """$\\{x : Gx + h > 0\\}$ from a matrix $G$ and vector $h$."""
+        G, h = _system(G, h)
+        if not G:
+            raise ShapeError("a polytope needs at least one inequality")
+        return cls(tuple(zip(G, h)), len(G[0]))
+
+    @classmethod
+    def box(cls, lower, upper) -> "Polytope":
+        """The open box $\\prod_j (\\ell_j, u_j)$."""
+        lo, hi = to_vector(lower, where="lower"), to_vector(upper, where="upper")
+        if len(lo) != len(hi):
+            raise ShapeError(f"box bounds have lengths {len(lo)} and {len(hi)}")
+        if any(a >= b for a, b in zip(lo, hi)):
+            raise ShapeError("every lower bound of a box must be below its upper bound")
+        d = len(lo)
+        e = [tuple(fmpq(int(i == j)) for j in range(d)) for i in range(d)]
+        ineq = [(e[j], -lo[j]) for j in range(d)] + [(tuple(-v for v in e[j]), hi[j]) for j in range(d)]
+        return cls(tuple(ineq), d)
+
+    def contains(self, x) -> bool:
+        """Exact membership of ``x`` in the open polyhedron."""
+        x = to_vector(x, self.dim, where="x")
+        return all(dot(g, x) + c > 0 for g, c in self.inequalities)

@@ -1,0 +1,222 @@
+"""The piecewise-linear engine against independent computation: arrangement counts, brute-force evaluation,
+finite differences and the shallow theory."""
+
+import random
+from fractions import Fraction
+
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+from semialg import Architecture, GroupElement, Network, Polytope
+from semialg import pl, shallow
+from semialg.cli import main
+from semialg.equivalence import equivalent
+
+from conftest import group_elements, networks, rationals
+
+
+def lines_in_general_position(n, seed):
+    """Shallow (2, n, 1) network whose n lines have distinct slopes and no three concurrent."""
+    rng = random.Random(seed)
+    while True:
+        rows = [(Fraction(rng.randint(-20, 20), rng.randint(1, 9)), Fraction(-1), Fraction(rng.randint(-9, 9)))
+                for _ in range(n)]
+        if len({r[0] for r in rows}) < n:
+            continue
+        pts = set()
+        ok = True
+        for i, r in enumerate(rows):
+            for s in rows[i + 1:]:
+                x = (s[2] - r[2]) / (r[0] - s[0])
+                p = (x, r[0] * x + r[2])
+                ok &= p not in pts
+                pts.add(p)
+        if ok:
+            return Network.from_arrays([[[a, b] for a, b, _ in rows], [[1] * n]], [[c for *_, c in rows], [0]])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+def test_lines_in_general_position(n):
+    net = lines_in_general_position(n, seed=n)
+    assert len(pl.regions(net)) == 1 + n + n * (n - 1) // 2
+
+
+def test_regions_of_hyperplanes_through_one_point_and_parallel_lines():
+    # n lines through the origin: 2n sectors; n parallel lines: n + 1 strips.
+    through = Network.from_arrays([[[1, 0], [0, 1], [1, 1], [1, -2]], [[1, 1, 1, 1]]], [[0, 0, 0, 0], [0]])
+    assert len(pl.regions(through)) == 8
+    parallel = Network.from_arrays([[[1, 1], [2, 2], [-1, -1]], [[1, 1, 1]]], [[0, 1, 3], [0]])
+    assert len(pl.regions(parallel)) == 4
+
+
+def regions_cover(net, regs, samples=60, seed=0):
+    """Every random point off the bent hyperplanes lies in exactly one region, whose map gives f there."""
+    rng = random.Random(seed)
+    d = net.architecture.input_dim
+    for _ in range(samples):
+        x = [Fraction(rng.randint(-40, 40), rng.randint(1, 9)) for _ in range(d)]
+        if any(0 in layer for layer in net.activation_pattern(x)):
+            continue
+        inside = [r for r in regs if r.contains(x)]
+        assert len(inside) == 1
+        assert inside[0](x) == net(x)
+        assert inside[0].pattern == net.activation_pattern(x)
+
+
+@settings(max_examples=25)
+@given(networks(min_depth=2, max_depth=3, max_width=3, max_io=2))
+def test_regions_are_exact_and_complete(net):
+    regs = pl.regions(net)
+    for r in regs:
+        assert r.contains(r.point)
+        assert r.pattern == net.activation_pattern(r.point) or any(0 in p for p in r.pattern)
+        assert r(r.point) == net(r.point)
+        eps = r.step()
+        for j in range(len(r.point)):
+            y = tuple(v + eps if i == j else v for i, v in enumerate(r.point))
+            assert r.contains(y) and r(y) == net(y)
+    regions_cover(net, regs)
+
+
+def test_regions_in_a_box():
+    net = lines_in_general_position(4, seed=11)
+    box = Polytope.box([-1, -1], [1, 1])
+    inside = pl.regions(net, box)
+    assert all(box.contains(r.point) for r in inside)
+    assert len(inside) <= len(pl.regions(net))
+
+
+@settings(max_examples=30)
+@given(st.data())
+def test_pl_equivalent_agrees_with_shallow_on_g_images(data):
+    net = data.draw(networks(min_depth=2, max_depth=2, max_width=3, max_io=2))
+    g = data.draw(group_elements(net.architecture))
+    image = g.act(net)
+    r = pl.equivalent(net, image)
+    assert r and r.verify(net, image) and bool(shallow.equivalent(net, image))
+
+
+@settings(max_examples=30)
+@given(st.data())
+def test_pl_equivalent_agrees_with_shallow_on_random_pairs(data):
+    arch = Architecture(data.draw(st.integers(1, 2)), data.draw(st.integers(1, 3)), 1)
+    n1 = data.draw(networks(arch, entries=st.integers(-2, 2).map(Fraction)))
+    n2 = data.draw(networks(Architecture(arch.input_dim, data.draw(st.integers(1, 3)), 1),
+                            entries=st.integers(-2, 2).map(Fraction)))
+    a, b = pl.equivalent(n1, n2), shallow.equivalent(n1, n2)
+    assert bool(a) == bool(b)
+    assert a.verify(n1, n2)
+
+
+def test_pl_equivalent_on_hidden_symmetries_and_perturbations():
+    clamp = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
+    reflected = Network.from_arrays([[[-1], [-1]], [[1, -1]]], [[0, 1], [1]])
+    assert pl.equivalent(clamp, reflected)
+    off = reflected.replace_layer(2, bias=["1001/1000"])
+    r = pl.equivalent(clamp, off)
+    assert not r and r.verify(clamp, off)
+    # Maps that agree at the region's interior point but differ elsewhere still get a separating point.
+    a = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
+    b = Network.from_arrays([[[1]], [[2]]], [[0], ["-1/2"]])
+    r = pl.equivalent(a, b)
+    assert not r and r.verify(a, b)
+
+
+def test_deep_equivalence_and_dispatch():
+    net = Network.random((2, 3, 2, 1), seed=5)
+    g = GroupElement.random(net.architecture, seed=6)
+    r = equivalent(net, g.act(net))
+    assert r and r.method == "region refinement" and r.verify(net, g.act(net))
+    other = net.replace_layer(3, bias=[net.biases[2][0] + 1])
+    r = equivalent(net, other)
+    assert not r and r.verify(net, other)
+
+
+def test_region_certificate_rejects_wrong_claims():
+    a = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
+    r = pl.equivalent(a, a)
+    forged = pl.RegionCertificate(r.certificate.cells[:1])
+    with pytest.raises(Exception):
+        forged.verify(a, a)
+
+
+# -- functional dimension --------------------------------------------------------------------------------
+
+def test_jacobian_matches_exact_finite_differences():
+    # On a fixed pattern f is affine in each single parameter, so a central difference is exact.
+    net = Network.random((2, 3, 2, 2), seed=9)
+    x = (fmpq(1, 3), fmpq(-2, 5))
+    J = pl.parameter_jacobian(net, x)
+    theta, t = net.parameters(), fmpq(1, 10 ** 9)
+    for p in range(len(theta)):
+        up = Network.from_parameters(net.architecture, [v + t if i == p else v for i, v in enumerate(theta)])
+        dn = Network.from_parameters(net.architecture, [v - t if i == p else v for i, v in enumerate(theta)])
+        diff = [(u - d) / (2 * t) for u, d in zip(up(x), dn(x))]
+        assert diff == [J[o][p] for o in range(2)]
+
+
+@settings(max_examples=30)
+@given(networks(min_depth=2, max_depth=2, max_width=4, max_io=2, entries=st.integers(-2, 2).map(Fraction)))
+def test_shallow_closed_form_matches_decisive_batch(net):
+    assert shallow.shallow_functional_dimension(net) == pl.functional_dimension(net, method="batch").value
+
+
+@pytest.mark.parametrize("arch", [(1, 1, 1), (1, 3, 1), (2, 3, 1), (3, 4, 2), (2, 6, 3)])
+def test_random_shallow_networks_have_full_functional_dimension(arch):
+    net = Network.random(arch, seed=1)
+    a = Architecture(*arch)
+    expected = a.num_parameters - a.num_hidden
+    assert pl.functional_dimension(net, method="batch").value == expected
+    assert pl.functional_dimension(net).value == expected
+
+
+def test_twins_and_opposite_pairs_lower_it_zero_factors_do_not():
+    twins = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, 1]]], [[1, 2, 0], [0]])
+    opposite = Network.from_arrays([[[1, 0], [-1, 0], [0, 1]], [[1, 1, 1]]], [[1, -1, 0], [0]])
+    three_lines = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    generic = Architecture(2, 3, 1).num_parameters - 3
+    for net, expected in ((twins, generic - 3), (opposite, generic - 1), (three_lines, generic)):
+        assert pl.functional_dimension(net, method="batch").value == expected
+        assert shallow.shallow_functional_dimension(net) == expected
+
+
+def test_one_point_per_region_is_not_enough():
+    net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])     # 3 s(2x + 1)
+    one_each = [r.point for r in pl.regions(net)]
+    assert pl.batch_functional_dimension(net, one_each) == 2
+    assert pl.functional_dimension(net, method="batch").value == 3
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_deep_bounds_and_numeric_estimates(seed):
+    net = Network.random((2, 3, 3, 1), seed=seed)
+    fd = pl.functional_dimension(net)
+    assert fd.value <= fd.upper_bound == net.architecture.num_parameters - 6
+    rng = random.Random(seed)
+    X = [[Fraction(rng.randint(-50, 50), 7) for _ in range(2)] for _ in range(30)]
+    X = [x for x in X if not any(0 in p for p in net.activation_pattern(x))]
+    assert pl.batch_functional_dimension(net, X) <= fd.value
+    assert pl.estimate_functional_dimension(net, seed=seed) <= fd.value
+
+
+def test_batch_dimension_rejects_points_on_bent_hyperplanes():
+    net = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
+    with pytest.raises(ValueError, match="X\\[1\\]"):
+        pl.batch_functional_dimension(net, [[1], [0]])
+
+
+def test_cli_regions_and_dim(capsys, tmp_path):
+    import json
+    from semialg import save
+    net = lines_in_general_position(3, seed=2)
+    path = tmp_path / "n.json"
+    save(net, path)
+    assert main(["regions", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["count"] == 7
+    assert main(["regions", str(path), "--box=-1,-1:1,1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["count"] <= 7
+    assert main(["dim", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["functional_dimension"] == 3 * 3 + 1
+    assert main(["regions", str(path), "--box=0,0"]) == 2
+    assert "LOWER:UPPER" in capsys.readouterr().err

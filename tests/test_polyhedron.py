@@ -1,0 +1,80 @@
+"""Exact-certified strict feasibility: the LP path and the exact simplex agree, and every certificate verifies."""
+
+from fractions import Fraction
+
+import pytest
+from flint import fmpq
+from hypothesis import given, strategies as st
+
+from semialg import CertificateError, Polytope, ShapeError, strictly_feasible
+from semialg.polyhedron import StrictFeasibility
+
+ints = st.integers(-4, 4)
+
+
+@st.composite
+def systems(draw, max_dim=4, max_rows=8):
+    d = draw(st.integers(1, max_dim))
+    m = draw(st.integers(1, max_rows))
+    G = [[draw(ints) for _ in range(d)] for _ in range(m)]
+    h = [draw(ints) for _ in range(m)]
+    return G, h
+
+
+@given(systems())
+def test_lp_and_exact_simplex_agree_and_verify(system):
+    G, h = system
+    fast = strictly_feasible(G, h, method="lp")
+    exact = strictly_feasible(G, h, method="exact")
+    assert fast.feasible == exact.feasible
+    assert fast.verify(G, h) and exact.verify(G, h)
+
+
+@given(systems(max_dim=3))
+def test_feasible_point_is_strict_and_infeasible_has_no_random_witness(system):
+    G, h = system
+    r = strictly_feasible(G, h)
+    if r.feasible:
+        assert all(sum(Fraction(g) * Fraction(str(x)) for g, x in zip(row, r.point)) + c > 0
+                   for row, c in zip(G, h))
+    else:
+        y = r.multipliers
+        assert all(v >= 0 for v in y) and any(y)
+        assert all(sum(y[i] * G[i][j] for i in range(len(G))) == 0 for j in range(len(G[0])))
+
+
+def test_degenerate_systems():
+    # x > 0, -x > 0: empty with multipliers (1, 1); a thin strip 0 < x < 1e-9 is non-empty.
+    assert strictly_feasible([[1], [-1]], [0, 0]).multipliers == (1, 1)
+    tiny = fmpq(1, 10 ** 12)
+    r = strictly_feasible([[1], [-1]], [0, tiny])
+    assert r.feasible and 0 < r.point[0] < tiny
+    assert strictly_feasible([[1], [-1]], [0, tiny], method="lp").feasible
+    assert strictly_feasible([], [], dim=3).point == (0, 0, 0)
+
+
+def test_forged_certificates_fail():
+    with pytest.raises(CertificateError):
+        StrictFeasibility(True, (fmpq(0),)).verify([[1]], [0])
+    with pytest.raises(CertificateError):
+        StrictFeasibility(False, multipliers=(fmpq(1), fmpq(2))).verify([[1], [-1]], [0, 0])
+
+
+def test_large_system_uses_the_lp_and_is_certified():
+    import random
+    rng = random.Random(3)
+    d, m = 12, 40
+    G = [[rng.randint(-9, 9) for _ in range(d)] for _ in range(m)]
+    x = [rng.randint(-3, 3) for _ in range(d)]
+    h = [1 - sum(g * v for g, v in zip(row, x)) for row in G]   # x itself satisfies Gx + h = 1 > 0
+    r = strictly_feasible(G, h)
+    assert r.feasible and r.method == "lp" and r.verify(G, h)
+
+
+def test_polytope_box_and_errors():
+    B = Polytope.box([0, "-1/2"], [1, 2])
+    assert B.contains(["1/2", 0]) and not B.contains([1, 0])
+    with pytest.raises(ShapeError):
+        Polytope.box([0], [0])
+    with pytest.raises(ShapeError):
+        strictly_feasible([[1, 2]], [0, 1])
