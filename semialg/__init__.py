@@ -12,6 +12,7 @@ from .errors import (ArchitectureError, CertificateError, FormatError, Parameter
 from .exact import to_fmpq
 from .io import from_sklearn, load, save
 from .latex import document, to_latex
+from .loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
 from .network import Architecture, Network, ParameterVariables
 from .semialgebraic import BasicSet, Union
 from .certificate import EquivalenceResult
@@ -30,7 +31,7 @@ __all__ = [
     "Architecture", "Network", "ParameterVariables", "GroupElement", "BasicSet", "Union",
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
     "hidden_symmetries", "minimal_form", "stabilizer", "Region", "regions", "functional_dimension",
-    "batch_functional_dimension", "estimate_functional_dimension", "Polytope", "strictly_feasible",
+    "batch_functional_dimension", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
     "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
     "CertificateError",

@@ -8,6 +8,7 @@ document, written atomically) and ``--quiet``. Bad input prints one line on stde
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .io import load, network_to_json, save, write_text
 from .latex import document
 from .network import Architecture, Network
 from .equivalence import equivalent
+from .loci import degeneracy_loci, genericity
 from .pl import functional_dimension, regions
 from .polyhedron import Polytope
 from .shallow import canonical_form, fibre, hidden_symmetries, minimal_form, stabilizer
@@ -241,6 +243,49 @@ def _dim(args) -> Outcome:
     return Outcome(0, text, {"functional_dimension": fd.value, "upper_bound": fd.upper_bound,
                              "num_parameters": arch.num_parameters, "method": fd.method,
                              "regions": fd.regions}, [net], title="Functional dimension")
+
+
+def _configure_generic(p):
+    _net_arg(p, "network", "a ReLU network")
+    p.add_argument("--budget", type=int, default=2 ** 20,
+                   help="meet-in-the-middle budget for the 0-factor search (subsets per half; default 2^20)")
+    _layout_arg(p)
+
+
+@command("generic", "decide whether a parameter avoids every degeneracy locus (exit 0 generic, 1 otherwise)",
+         _configure_generic)
+def _generic(args) -> Outcome:
+    net = _load(args.network, args)
+    report = genericity(net, budget=args.budget)
+    report.verify(net)
+    data = {"status": report.status, "scope": report.scope, "conditions": [
+        {"name": c.name, "holds": c.holds, "witness": None if c.witness is None else [str(x) for x in c.witness],
+         "detail": c.detail} for c in report.conditions]}
+    return Outcome(0 if report else 1, report.explain() + f"\n({report.scope})", data, [report],
+                   title="Genericity")
+
+
+def _configure_loci(p):
+    p.add_argument("architecture", help="widths, e.g. 2,3,1")
+    p.add_argument("--members", type=int, default=3, help="members of each family to spell out (default 3)")
+
+
+@command("loci", "the degeneracy loci of an architecture as polynomial systems", _configure_loci)
+def _loci(args) -> Outcome:
+    Z = degeneracy_loci(Architecture.parse(args.architecture))
+    lines = [f"degeneracy loci of {Z.architecture}: {len(Z)} components in {len(Z.families)} families"]
+    fams = []
+    for f in Z.families:
+        lines.append(f"  {f.name}: {len(f)} member(s), codimension {f.codimension if f.codimension else 'varies'}"
+                     f"; {f.scope}")
+        members = list(itertools.islice(iter(f), args.members))
+        for locus in members:
+            lines.append(f"    {locus.name}: {', '.join(str(p) for p in locus.polynomials)} = 0")
+        fams.append({"name": f.name, "count": len(f), "codimension": f.codimension, "scope": f.scope,
+                     "members": [{"index": list(locus.index), "polynomials": [str(p) for p in locus.polynomials],
+                                  "codimension": locus.codimension} for locus in members]})
+    return Outcome(0, "\n".join(lines), {"architecture": list(Z.architecture.widths), "count": len(Z),
+                                         "families": fams}, [Z], title="Degeneracy loci")
 
 
 def _demo_shallow() -> tuple[str, dict, list]:

@@ -20,7 +20,7 @@ from flint import fmpq
 from .network import Architecture, Network
 from .symmetry import GroupElement
 
-__all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math"]
+__all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math", "text"]
 
 
 def rational(q) -> str:
@@ -64,6 +64,15 @@ def _symbol_latex(name: str) -> str:
     if len(parts) > 1:
         return f"{head}_{{{','.join(parts[1:])}}}"
     return name
+
+
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
+                 "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "~": r"\~{}"}
+
+
+def text(s: str) -> str:
+    """Escape plain text for ``\\text{...}``."""
+    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in s)
 
 
 def join_math(parts: Iterable[str], sep: str = ",\\ ") -> str:
@@ -187,3 +196,32 @@ def _(S: Stabilizer, **options) -> str:
 @to_latex.register
 def _(h: HiddenSymmetry, **options) -> str:
     return "\\text{" + h.description.replace("_", "\\_").replace("^T", "\\textsuperscript{T}") + "}"
+
+
+from .loci import DegeneracyLoci, GenericityReport, Locus, LocusFamily  # noqa: E402
+
+
+@to_latex.register
+def _(locus: Locus, **options) -> str:
+    return f"V\\big({join_math(expr(p) for p in locus.polynomials)}\\big)"
+
+
+@to_latex.register
+def _(F: LocusFamily, **options) -> str:
+    return f"\\bigcup_{{{F.index_set}}} {F.latex_template}"
+
+
+@to_latex.register
+def _(Z: DegeneracyLoci, **options) -> str:
+    body = " \\\\ ".join(f"Z_{{\\mathrm{{{text(F.name)}}}}} &= {to_latex(F)}"
+                           f" && ({len(F)}\\text{{ components}})" for F in Z.families)
+    return "\\begin{aligned} " + body + " \\end{aligned}"
+
+
+@to_latex.register
+def _(r: GenericityReport, **options) -> str:
+    rows = []
+    for c in r.conditions:
+        mark = "\\checkmark" if c.holds else ("\\times" if c.holds is False else "?")
+        rows.append(f"{mark} & \\text{{{text(c.name)}: {text(c.detail)}}}")
+    return f"\\text{{{r.status}}}: \\begin{{array}}{{ll}} " + " \\\\ ".join(rows) + " \\end{array}"

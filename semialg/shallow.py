@@ -39,6 +39,7 @@ from .exact import dot, fingerprint, nullspace, normalise_row, rank, to_vector
 from .network import Network, relu
 from .semialgebraic import BasicSet, Union
 from .symmetry import GroupElement
+from .zero_sum import zero_sum_sets
 
 __all__ = [
     "ShallowView", "CanonicalForm", "canonical_form", "equivalent", "EquivalenceResult",
@@ -624,30 +625,6 @@ def shallow_functional_dimension(net: Network) -> int:
 
 
 # -- zero-sum sets, hidden symmetries, stabilizer -------------------------------------------------------
-
-def zero_sum_sets(vectors: Sequence[Vec], limit: int = 20) -> list[tuple[int, ...]]:
-    """Every non-empty $S$ with $\\sum_{i\\in S} v_i = 0$, searched only among the vectors that lie in some
-    linear dependency (the support of the kernel), exhaustively when that support has at most ``limit``
-    elements. Cost: one exact kernel computation plus $O(2^s)$ for a support of size $s$; raises
-    :class:`ArchitectureError` above ``limit`` (the problem contains subset-sum).
-    """
-    n = len(vectors)
-    if n == 0:
-        return []
-    kernel = nullspace([[vectors[i][r] for i in range(n)] for r in range(len(vectors[0]))]) \
-        if vectors[0] else [tuple(fmpq(int(i == j)) for j in range(n)) for i in range(n)]
-    support = sorted({i for v in kernel for i in range(n) if v[i] != 0})
-    if len(support) > limit:
-        raise ArchitectureError(f"zero-sum search over {len(support)} dependent neurons exceeds the limit "
-                                f"{limit}; use semialg.genericity with a budget")
-    out = []
-    dim = len(vectors[0])
-    for size in range(1, len(support) + 1):
-        for S in itertools.combinations(support, size):
-            if all(sum((vectors[i][r] for i in S), _ZERO) == 0 for r in range(dim)):
-                out.append(S)
-    return out
-
 
 @dataclass(frozen=True)
 class HiddenSymmetry(Latexable):

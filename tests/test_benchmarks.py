@@ -17,3 +17,10 @@ def test_equivalence_benchmark_smoke():
     mod = _load("bench_equivalence")
     rows = mod.run([8], m=5, k=2)
     assert rows[0]["n"] == 8 and rows[0]["naive_s"] is not None
+
+
+def test_pl_benchmark_smoke():
+    rows = _load("bench_pl").run(shallow_widths=(3,), deep_widths=(2,), rank_sizes=(2,), sympy_max=2,
+                                 fd_arch=(2, 2, 2, 1))
+    assert rows[0]["naive_s"] is not None   # the naive count was asserted equal inside run()
+    assert rows[-1]["value"] <= rows[-1]["bound"]

@@ -1,0 +1,377 @@
+"""Degeneracy loci and genericity: the Zariski-closed sets outside which a parameter is generic.
+
+For a shallow architecture $(m, n, k)$ (``shared/math/shallow.md``, paper Lemma 22, Theorem 1) the generic set
+is $U = \\Omega \\setminus (Z_{\\mathrm{dead}} \\cup Z_{\\mathrm{dep}} \\cup Z_{\\mathrm{0fac}})$ with
+
+- ``dead_output[i]`` $= V(a_i)$ and ``dead_input[i]`` $= V(w_i)$;
+- ``dependent[i,j]`` $= V(\\text{all } 2\\times2 \\text{ minors of } \\begin{pmatrix} w_i & b_i \\\\ w_j & b_j\\end{pmatrix})$;
+- ``zero_factor[S]`` $= V(\\sum_{i\\in S} a_i w_i^T)$ for $\\emptyset \\ne S \\subseteq [n]$ ($2^n - 1$ members, lazy).
+
+**Theorem** (shallow). On $U$ the fibre of $\\theta$ is exactly its $G$-orbit, and the functional dimension is
+$\\dim\\Omega - n$. For deeper architectures this module provides the per-layer analogues (dead neurons and
+dependent rows in every hidden layer); they are necessary conditions only — no theorem says that avoiding
+them makes the fibre an orbit — and every family records its ``scope``.
+
+:func:`genericity` decides membership for a given parameter exactly, in $O(n(m+1)\\log n)$ for the dead and
+dependent conditions (hashing of normalised rows; the $O(n^2m^2)$ minors are never formed) and with
+:func:`semialg.zero_sum.find_zero_sum_set` for the 0-factor condition.
+
+>>> Z = degeneracy_loci(Architecture(2, 3, 1))
+>>> len(Z), [f.name for f in Z.families]
+(16, ['dead_output', 'dead_input', 'dependent', 'zero_factor'])
+>>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+>>> report = genericity(net)
+>>> report.status, report.failed[0].name, report.failed[0].witness
+('degenerate', 'no zero factor', (0, 1, 2))
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Sequence
+
+import sympy
+from flint import fmpq
+
+from ._display import Latexable
+from .errors import CertificateError, SemialgError
+from .exact import fingerprint, normalise_row
+from .network import Architecture, Network
+from .semialgebraic import as_substitution
+from .zero_sum import ZeroSumDecision, find_zero_sum_set
+
+__all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Condition", "GenericityReport",
+           "genericity", "UndecidedError"]
+
+SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the G-orbit (Theorem 1)"
+DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not characterised"
+
+
+class UndecidedError(SemialgError):
+    """A membership question that the budget did not suffice to decide."""
+
+
+# -- symbolic loci ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Locus(Latexable):
+    """One Zariski-closed component $V(p_1, \\dots, p_r)$ in the parameter variables of an architecture."""
+
+    family: str
+    index: tuple
+    polynomials: tuple[sympy.Expr, ...]
+    variables: tuple[sympy.Symbol, ...] = field(repr=False)
+    codimension: int | None = None
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.family}[{','.join(str(i) for i in self.index)}]"
+
+    def contains(self, point) -> bool:
+        """Exact test that every defining polynomial vanishes at a network (or a point of $\\Omega$)."""
+        sub = as_substitution(self.variables, point)
+        return all(sympy.expand(p.xreplace(sub)) == 0 for p in self.polynomials)
+
+
+@dataclass(frozen=True)
+class LocusFamily(Latexable):
+    """A family of loci indexed by a finite set, built on demand: ``len(F)`` members, ``F.member(index)``."""
+
+    name: str
+    count: int
+    indices: Callable[[], Iterator[tuple]] = field(repr=False)
+    build: Callable[[tuple], Locus] = field(repr=False)
+    codimension: int | None
+    latex_template: str
+    index_set: str
+    scope: str
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Locus]:
+        return (self.build(i) for i in self.indices())
+
+    def member(self, index) -> Locus:
+        return self.build(tuple(index) if isinstance(index, (tuple, list)) else (index,))
+
+
+@dataclass(frozen=True)
+class DegeneracyLoci(Latexable):
+    """The degeneracy loci of an architecture: named families of Zariski-closed components.
+
+    ``len(Z)`` is the exact number of components, ``Z.components`` iterates them lazily, ``Z.contains(net)``
+    decides exactly (via :func:`genericity`) whether ``net`` lies on one of them.
+    """
+
+    architecture: Architecture
+    families: tuple[LocusFamily, ...]
+
+    def __len__(self) -> int:
+        return sum(len(f) for f in self.families)
+
+    @property
+    def components(self) -> Iterator[Locus]:
+        return (locus for f in self.families for locus in f)
+
+    def family(self, name: str) -> LocusFamily:
+        for f in self.families:
+            if f.name == name:
+                return f
+        raise KeyError(f"no locus family {name!r}; have {[f.name for f in self.families]}")
+
+    def contains(self, net: Network, budget: int = 2 ** 20) -> bool:
+        """Whether ``net`` lies on some component; raises :class:`UndecidedError` if the budget runs out."""
+        report = genericity(net, budget)
+        if report.status == "undecided":
+            raise UndecidedError("; ".join(c.detail for c in report.conditions if c.holds is None))
+        return report.status == "degenerate"
+
+
+def _minors(r1: Sequence, r2: Sequence) -> tuple:
+    return tuple(r1[p] * r2[q] - r1[q] * r2[p] for p, q in itertools.combinations(range(len(r1)), 2))
+
+
+def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
+    """The degeneracy loci of ``arch`` with their defining polynomials in ``arch.variables()``.
+
+    Shallow: ``dead_output``, ``dead_input``, ``dependent``, ``zero_factor`` as in the module docstring.
+    Deeper: per hidden layer $l$, ``dead_output`` $[l, i]$ (column $i$ of $W_{l+1}$ zero), ``dead_input``
+    $[l, i]$ (row $i$ of $W_l$ zero) and ``dependent`` $[l, i, j]$. Indices are 1-based, as in the symbols.
+    Cost: $O(1)$; members are built on demand.
+    """
+    if not isinstance(arch, Architecture):
+        arch = Architecture(*arch)
+    V = arch.variables()
+    flat = V.flat
+    fams = []
+    if arch.is_shallow:
+        m, n, k = arch.widths
+        W1, b1, W2 = V.weights[0], V.biases[0], V.weights[1]
+        a = [tuple(W2[r, i] for r in range(k)) for i in range(n)]
+        w = [tuple(W1[i, j] for j in range(m)) for i in range(n)]
+        row = [w[i] + (b1[i],) for i in range(n)]
+        one = lambda: ((i,) for i in range(1, n + 1))  # noqa: E731
+        fams.append(LocusFamily(
+            "dead_output", n, one, lambda ix: Locus("dead_output", ix, a[ix[0] - 1], flat, k,
+                                                    f"neuron {ix[0]} has zero output weights"),
+            k, r"V(a_i)", r"i \in [n]", SHALLOW_SCOPE))
+        fams.append(LocusFamily(
+            "dead_input", n, one, lambda ix: Locus("dead_input", ix, w[ix[0] - 1], flat, m,
+                                                   f"neuron {ix[0]} has zero input weights"),
+            m, r"V(w_i)", r"i \in [n]", SHALLOW_SCOPE))
+        fams.append(LocusFamily(
+            "dependent", math.comb(n, 2),
+            lambda: ((i, j) for i in range(1, n + 1) for j in range(i + 1, n + 1)),
+            lambda ix: Locus("dependent", ix, _minors(row[ix[0] - 1], row[ix[1] - 1]), flat, m,
+                             f"(w_{ix[0]}, b_{ix[0]}) and (w_{ix[1]}, b_{ix[1]}) are linearly dependent"),
+            m, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} w_i & b_i \\ w_j & b_j \end{pmatrix}\Big)",
+            r"1 \le i < j \le n", SHALLOW_SCOPE))
+
+        def zero_factor(S: tuple) -> Locus:
+            polys = tuple(sympy.expand(sum(a[i - 1][r] * w[i - 1][j] for i in S))
+                          for r in range(k) for j in range(m))
+            codim = min(k, m) if len(S) == 1 else (1 if k == m == 1 else None)
+            return Locus("zero_factor", S, polys, flat, codim, f"sum of a_i w_i^T over S = {list(S)} vanishes")
+
+        fams.append(LocusFamily(
+            "zero_factor", 2 ** n - 1,
+            lambda: (S for size in range(1, n + 1) for S in itertools.combinations(range(1, n + 1), size)),
+            zero_factor, None, r"V\Big(\sum_{i\in S} a_i w_i^{T}\Big)", r"\emptyset \ne S \subseteq [n]",
+            SHALLOW_SCOPE))
+        return DegeneracyLoci(arch, tuple(fams))
+    widths = arch.widths
+    hidden = [(l, i) for l in range(1, arch.depth) for i in range(1, widths[l] + 1)]
+
+    def rows(l: int, i: int) -> tuple:
+        return tuple(V.weights[l - 1][i - 1, j] for j in range(widths[l - 1])) + (V.biases[l - 1][i - 1],)
+
+    fams.append(LocusFamily(
+        "dead_output", len(hidden), lambda: iter(hidden),
+        lambda ix: Locus("dead_output", ix, tuple(V.weights[ix[0]][r, ix[1] - 1] for r in range(widths[ix[0] + 1])),
+                         flat, widths[ix[0] + 1], f"neuron {ix[1]} of hidden layer {ix[0]} has zero output weights"),
+        None, r"V\big(W_{l+1}[:, i]\big)", r"l \in [L-1],\ i \in [n_l]", DEEP_SCOPE))
+    fams.append(LocusFamily(
+        "dead_input", len(hidden), lambda: iter(hidden),
+        lambda ix: Locus("dead_input", ix, rows(*ix)[:-1], flat, widths[ix[0] - 1],
+                         f"neuron {ix[1]} of hidden layer {ix[0]} has zero input weights"),
+        None, r"V\big(W_l[i, :]\big)", r"l \in [L-1],\ i \in [n_l]", DEEP_SCOPE))
+    pairs = [(l, i, j) for l in range(1, arch.depth) for i in range(1, widths[l] + 1)
+             for j in range(i + 1, widths[l] + 1)]
+    fams.append(LocusFamily(
+        "dependent", len(pairs), lambda: iter(pairs),
+        lambda ix: Locus("dependent", ix, _minors(rows(ix[0], ix[1]), rows(ix[0], ix[2])), flat, widths[ix[0] - 1],
+                         f"rows {ix[1]}, {ix[2]} of (W_{ix[0]} | b_{ix[0]}) are linearly dependent"),
+        None, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} W_l[i,:] & b_l[i] \\ W_l[j,:] & b_l[j] "
+              r"\end{pmatrix}\Big)", r"l \in [L-1],\ i < j \le n_l", DEEP_SCOPE))
+    return DegeneracyLoci(arch, tuple(fams))
+
+
+# -- genericity of a given parameter ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Condition(Latexable):
+    """One genericity condition at a parameter: ``holds`` is True, False (``witness`` says where) or None.
+
+    ``certificate`` is the evidence ``verify(net)`` re-checks exactly.
+    """
+
+    name: str
+    holds: bool | None
+    witness: tuple | None = None
+    certificate: object = None
+    detail: str = ""
+    check: Callable[[Network, "Condition"], bool] = field(default=None, repr=False, compare=False)
+
+    def verify(self, net: Network) -> bool:
+        """Re-check this condition's certificate or witness exactly; raise :class:`CertificateError` if wrong."""
+        return self.check(net, self)
+
+
+@dataclass(frozen=True)
+class GenericityReport(Latexable):
+    """Whether a parameter is generic: ``status`` in {"generic", "degenerate", "undecided"}.
+
+    ``bool(report)`` is true only when genericity is proven. ``scope`` says what genericity implies for this
+    architecture.
+    """
+
+    architecture: Architecture
+    conditions: tuple[Condition, ...]
+    scope: str
+
+    @property
+    def status(self) -> str:
+        if any(c.holds is False for c in self.conditions):
+            return "degenerate"
+        if any(c.holds is None for c in self.conditions):
+            return "undecided"
+        return "generic"
+
+    def __bool__(self) -> bool:
+        return self.status == "generic"
+
+    @property
+    def failed(self) -> list[Condition]:
+        return [c for c in self.conditions if c.holds is False]
+
+    def verify(self, net: Network) -> bool:
+        return all(c.verify(net) for c in self.conditions)
+
+    def explain(self) -> str:
+        lines = [f"{self.status}: " + ("every condition holds" if self else
+                                        "; ".join(c.detail for c in self.conditions if c.holds is not True))]
+        return "\n".join(lines + [f"  [{'ok' if c.holds else 'FAIL' if c.holds is False else '??'}] {c.name}: "
+                                  f"{c.detail}" for c in self.conditions])
+
+
+def _neuron_rows(net: Network, l: int) -> list[tuple]:
+    """$(W_l[i,:], b_l[i])$ for every neuron of hidden layer $l$ (1-based)."""
+    return [tuple(r) + (b,) for r, b in zip(net.weights[l - 1], net.biases[l - 1])]
+
+
+def _out_column(net: Network, l: int, i: int) -> tuple:
+    return tuple(r[i] for r in net.weights[l])
+
+
+def _check_dead(net: Network, c: Condition) -> bool:
+    if c.holds:
+        for l in range(1, net.depth):
+            for i in range(len(net.weights[l - 1])):
+                if not any(net.weights[l - 1][i]) or not any(_out_column(net, l, i)):
+                    raise CertificateError(f"neuron {i} of hidden layer {l} is dead")
+        return True
+    l, i, kind = c.witness
+    weights = net.weights[l - 1][i] if kind == "input" else _out_column(net, l, i)
+    if any(weights):
+        raise CertificateError(f"neuron {i} of hidden layer {l} has non-zero {kind} weights")
+    return True
+
+
+def _dead_condition(net: Network) -> Condition:
+    for l in range(1, net.depth):
+        for i in range(len(net.weights[l - 1])):
+            for kind, zero in (("output", not any(_out_column(net, l, i))), ("input", not any(net.weights[l - 1][i]))):
+                if zero:
+                    return Condition("no dead neuron", False, (l, i, kind), None,
+                                     f"neuron {i} (0-based) of hidden layer {l} has zero {kind} weights",
+                                     _check_dead)
+    return Condition("no dead neuron", True, None, None, "every hidden neuron has non-zero input and output "
+                     "weights", _check_dead)
+
+
+def _check_dependent(net: Network, c: Condition) -> bool:
+    if c.holds is False:
+        l, i, j, lam = c.witness
+        rows = _neuron_rows(net, l)
+        if tuple(lam * x for x in rows[i]) != rows[j]:
+            raise CertificateError(f"row {j} of layer {l} is not {lam} times row {i}")
+        return True
+    for l in range(1, net.depth):
+        keys = [fingerprint(normalise_row(r)[0]) for r in _neuron_rows(net, l)]
+        if len(set(keys)) != len(keys) or any(not any(r) for r in _neuron_rows(net, l)):
+            raise CertificateError(f"layer {l} has two linearly dependent rows")
+    return True
+
+
+def _dependent_condition(net: Network) -> Condition:
+    for l in range(1, net.depth):
+        seen: dict = {}
+        for j, r in enumerate(_neuron_rows(net, l)):
+            key, scale, sign = normalise_row(r)
+            if sign == 0:
+                return Condition("no dependent rows", False, (l, j, j, fmpq(0)), None,
+                                 f"row {j} of (W_{l} | b_{l}) is zero", _check_dependent)
+            fp = fingerprint(key)
+            if fp in seen:
+                i, s0, sg0 = seen[fp]
+                lam = (sign * scale) / (sg0 * s0)
+                return Condition("no dependent rows", False, (l, i, j, lam), None,
+                                 f"rows {i} and {j} (0-based) of (W_{l} | b_{l}) are proportional: "
+                                 f"row {j} = {lam} * row {i}", _check_dependent)
+            seen[fp] = (j, scale, sign)
+    return Condition("no dependent rows", True, None, None, "the neuron rows (w_i, b_i) of every layer are "
+                     "pairwise linearly independent (distinct normalised keys)", _check_dependent)
+
+
+def _zero_factor_vectors(net: Network) -> list[tuple]:
+    (W1, _), (W2, _) = net.layers()
+    return [tuple(W2[r][i] * x for r in range(len(W2)) for x in W1[i]) for i in range(len(W1))]
+
+
+def _check_zero_factor(net: Network, c: Condition) -> bool:
+    return c.certificate.verify(_zero_factor_vectors(net))
+
+
+def _zero_factor_condition(net: Network, budget: int) -> Condition:
+    decision: ZeroSumDecision = find_zero_sum_set(_zero_factor_vectors(net), budget)
+    holds = {"none": True, "found": False, "undecided": None}[decision.status]
+    if decision.status == "found":
+        detail = f"sum of a_i w_i^T over S = {list(decision.witness)} (0-based) is zero"
+    elif decision.status == "none":
+        detail = "no non-empty S has sum_S a_i w_i^T = 0 (" + "; ".join(decision.tried) + ")"
+    else:
+        detail = "0-factor search undecided: " + "; ".join(decision.tried)
+    return Condition("no zero factor", holds, decision.witness, decision, detail, _check_zero_factor)
+
+
+def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
+    """Decide exactly whether ``net`` lies outside every degeneracy locus of its architecture.
+
+    Conditions, each with a witness or certificate that ``verify`` re-checks:
+
+    - *no dead neuron*: $O(\\dim\\Omega)$ zero tests;
+    - *no dependent rows*: $O(n(m+1))$ normalisations and hashing per layer (never the $O(n^2m^2)$ minors);
+    - *no zero factor* (shallow only): :func:`semialg.zero_sum.find_zero_sum_set` with ``budget`` — a
+      modular rank ($O(n^2 km)$), then kernel components, Gordan LPs, LLL, and meet in the middle.
+
+    >>> bool(genericity(Network.random((3, 4, 2), seed=0)))
+    True
+    """
+    conds = [_dead_condition(net), _dependent_condition(net)]
+    if net.depth == 2:
+        conds.append(_zero_factor_condition(net, budget))
+    return GenericityReport(net.architecture, tuple(conds), SHALLOW_SCOPE if net.depth == 2 else DEEP_SCOPE)

@@ -1,0 +1,230 @@
+"""Zero-sum subsets: non-empty $S$ with $\\sum_{i \\in S} v_i = 0$ for rational vectors $v_1, \\dots, v_n$.
+
+This is the 0-factor condition of shallow networks ($v_i = \\mathrm{vec}(a_i w_i^T)$) and contains subset-sum
+(NP-hard already in dimension one), so :func:`find_zero_sum_set` decides it with cheap certificates first and
+an exact search under a budget last:
+
+1. **independence** — if the $v_i$ are linearly independent no $S$ exists; full rank modulo a 60-bit prime
+   proves it ($O(n^2 D)$ word operations);
+2. **kernel support** — only indices in the support of the kernel $\\{c : \\sum c_i v_i = 0\\}$ can lie in $S$,
+   and since $1_S$ is in the kernel, its restriction to each connected component of the linear matroid is
+   again a zero-sum set, so components are searched separately (one exact kernel computation);
+3. **Gordan's alternative** — a functional $\\varphi$ with $\\varphi(v_i) > 0$ for every $i$ of a component rules
+   out every $S$ there (one exact-certified LP); its Gordan multipliers, when they are a 0/1 vector, are a
+   witness;
+4. **lattice reduction** — LLL (flint ``fmpz_mat.lll``) on the integer kernel of a component finds short
+   kernel vectors; a $0/\\pm1$ vector of one sign is a witness ($O(t^2 s \\log B)$ for a kernel of rank $t$);
+5. **meet in the middle** — an exact search over a component of size $s$ in $O(2^{s/2})$ time and memory,
+   run only while $2^{s/2}$ fits the ``budget``.
+
+>>> find_zero_sum_set([(1, 0), (0, 1), (-1, -1)]).witness
+(0, 1, 2)
+>>> find_zero_sum_set([(1, 0), (0, 1), (1, 1)]).status
+'none'
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from flint import fmpq, fmpz_mat
+
+from .errors import ArchitectureError, CertificateError
+from .exact import fingerprint, modular_rank, nullspace, to_matrix
+from .polyhedron import decide
+
+__all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components"]
+
+_ZERO = fmpq(0)
+Vec = tuple[fmpq, ...]
+
+
+def _sum(vectors: Sequence[Vec], S: Sequence[int]) -> Vec:
+    dim = len(vectors[0])
+    return tuple(sum((vectors[i][r] for i in S), _ZERO) for r in range(dim))
+
+
+def kernel_components(vectors: Sequence[Vec]) -> list[list[int]]:
+    """The connected components of the linear matroid of ``vectors`` that lie in some linear dependency.
+
+    The RREF kernel basis consists of fundamental circuits; two indices are in one component iff a chain
+    of such circuits links them. Indices in no dependency (coloops) are omitted. Cost: one exact kernel.
+    """
+    n = len(vectors)
+    if n == 0:
+        return []
+    if not vectors[0]:
+        return [[i] for i in range(n)]
+    kernel = nullspace([[vectors[i][r] for i in range(n)] for r in range(len(vectors[0]))])
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    support = set()
+    for v in kernel:
+        idx = [i for i in range(n) if v[i] != 0]
+        support.update(idx)
+        for i in idx[1:]:
+            parent[find(i)] = find(idx[0])
+    comps: dict[int, list[int]] = {}
+    for i in sorted(support):
+        comps.setdefault(find(i), []).append(i)
+    return sorted(comps.values())
+
+
+def zero_sum_sets(vectors: Sequence[Vec], limit: int = 20) -> list[tuple[int, ...]]:
+    """Every non-empty $S$ with $\\sum_{i\\in S} v_i = 0$, listed exhaustively.
+
+    Searched only inside the kernel support, exhaustively when it has at most ``limit`` elements; raises
+    :class:`ArchitectureError` above (the problem contains subset-sum; use :func:`find_zero_sum_set` to
+    decide existence under a budget). Cost: one exact kernel plus $O(2^s)$ for a support of size $s$.
+    """
+    vectors = [tuple(v) for v in vectors]
+    support = sorted(i for comp in kernel_components(vectors) for i in comp)
+    if len(support) > limit:
+        raise ArchitectureError(f"zero-sum search over {len(support)} dependent vectors exceeds the limit "
+                                f"{limit}; use semialg.genericity with a budget")
+    return [S for size in range(1, len(support) + 1) for S in itertools.combinations(support, size)
+            if not any(_sum(vectors, S))]
+
+
+@dataclass(frozen=True)
+class ZeroSumDecision:
+    """The outcome of :func:`find_zero_sum_set`.
+
+    ``status``: ``"found"`` (``witness`` is a zero-sum set), ``"none"`` (proven: ``proof`` lists, per
+    component, how) or ``"undecided"`` (``tried`` says what ran out of budget). ``verify(vectors)``
+    re-checks a witness by summing, an independence proof by a modular rank, a Gordan functional by exact
+    pairings, and re-runs the (exact) exhaustive searches.
+    """
+
+    status: str
+    witness: tuple[int, ...] | None = None
+    proof: tuple = ()
+    tried: tuple[str, ...] = ()
+
+    def verify(self, vectors: Sequence[Vec]) -> bool:
+        vectors = [tuple(v) for v in vectors]
+        if self.status == "found":
+            if not self.witness or any(_sum(vectors, self.witness)):
+                raise CertificateError(f"the vectors indexed by {self.witness} do not sum to zero")
+            return True
+        if self.status == "undecided":
+            raise CertificateError("undecided: " + "; ".join(self.tried))
+        kinds = {kind for kind, _, _ in self.proof}
+        if kinds == {"independent"}:
+            comp = self.proof[0][1]
+            if len(comp) != len(vectors) or (vectors and modular_rank(vectors) != len(vectors)):
+                raise CertificateError("the vectors are not linearly independent")
+            return True
+        proven = {comp for kind, comp, _ in self.proof if kind in ("gordan", "exhaustive")}
+        if proven != {tuple(c) for c in kernel_components(vectors)}:
+            raise CertificateError("the proof does not cover every component of the dependencies")
+        for kind, comp, data in self.proof:
+            if kind == "gordan":
+                if any(sum((p * x for p, x in zip(data, vectors[i])), _ZERO) <= 0 for i in comp):
+                    raise CertificateError(f"the functional is not positive on component {comp}")
+            elif kind == "exhaustive" and _meet_in_the_middle(vectors, list(comp)) is not None:
+                raise CertificateError(f"component {comp} has a zero-sum set")
+        return True
+
+
+def _lll_witness(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, ...] | None:
+    """LLL on the knapsack lattice spanned by the rows $(e_i, N v_i)$: short vectors with a zero tail are
+    integer relations $\\sum c_i v_i = 0$ with small $c$; a $0/1$ one is a zero-sum set."""
+    dim = len(vectors[0])
+    den = [math.lcm(*(int(vectors[i][r].q) for i in comp)) for r in range(dim)]
+    ints = [[int(vectors[i][r] * den[r]) for r in range(dim)] for i in comp]
+    N = 2 ** 20 * len(comp)  # weights the tail so that reduced vectors with a non-zero tail are long
+    s = len(comp)
+    B = fmpz_mat([[int(t == j) for j in range(s)] + [N * x for x in ints[t]] for t in range(s)]).lll()
+    for r in range(B.nrows()):
+        row = [int(B[r, j]) for j in range(s + dim)]
+        if any(row[s:]):
+            continue
+        coeffs = row[:s]
+        g = math.gcd(*coeffs) or 1
+        coeffs = [x // g for x in coeffs]
+        if set(coeffs) <= {0, 1} or set(coeffs) <= {0, -1}:
+            S = tuple(comp[j] for j, x in enumerate(coeffs) if x)
+            if S and not any(_sum(vectors, S)):
+                return S
+    return None
+
+
+def _meet_in_the_middle(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, ...] | None:
+    """Exact search for a zero-sum subset of ``comp``: hash the subset sums of one half, probe with the other."""
+    half = len(comp) // 2
+    left, right = comp[:half], comp[half:]
+    table: dict = {}
+    for size in range(len(left) + 1):
+        for A in itertools.combinations(left, size):
+            s = _sum(vectors, A)
+            if A and not any(s):
+                return A
+            table.setdefault(fingerprint(s), A)
+    for size in range(1, len(right) + 1):
+        for B in itertools.combinations(right, size):
+            neg = tuple(-x for x in _sum(vectors, B))
+            A = table.get(fingerprint(neg))
+            if A is not None:
+                return tuple(sorted(A + B))
+    return None
+
+
+def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecision:
+    """Decide whether some non-empty $S$ has $\\sum_{i\\in S} v_i = 0$, with a certificate either way.
+
+    ``budget`` bounds the meet-in-the-middle stage: a component of size $s$ is searched only if
+    $2^{\\lceil s/2\\rceil} \\le$ ``budget``; otherwise the answer is ``"undecided"`` with what was tried.
+    Costs of the stages are in the module docstring; everything before the search is polynomial.
+    """
+    vectors = [tuple(v) for v in to_matrix(vectors, where="vectors")] if vectors else []
+    n = len(vectors)
+    if n == 0:
+        return ZeroSumDecision("none", proof=(("independent", (), None),))
+    zero = next((i for i, v in enumerate(vectors) if not any(v)), None)
+    if zero is not None:
+        return ZeroSumDecision("found", (zero,), tried=("zero vector",))
+    if modular_rank(vectors) == n:
+        return ZeroSumDecision("none", proof=(("independent", tuple(range(n)), None),),
+                               tried=("linear independence (rank mod p)",))
+    tried = ["linear independence (rank mod p): dependent", "kernel support and matroid components"]
+    comps = kernel_components(vectors)
+    proof = []
+    undecided = []
+    for comp in comps:
+        sub = [vectors[i] for i in comp]
+        gordan = decide(sub, (_ZERO,) * len(sub), len(sub[0]))
+        if gordan:
+            proof.append(("gordan", tuple(comp), gordan.point))
+            continue
+        y = gordan.multipliers
+        if set(y) <= {fmpq(0), fmpq(1)}:
+            return ZeroSumDecision("found", tuple(c for c, v in zip(comp, y) if v),
+                                   tried=tuple(tried + ["Gordan multipliers"]))
+        S = _lll_witness(vectors, comp)
+        if S is not None:
+            return ZeroSumDecision("found", S, tried=tuple(tried + ["Gordan's alternative", "LLL"]))
+        if 2 ** ((len(comp) + 1) // 2) > budget:
+            undecided.append(comp)
+            continue
+        S = _meet_in_the_middle(vectors, comp)
+        if S is not None:
+            return ZeroSumDecision("found", S, tried=tuple(tried + ["Gordan's alternative", "LLL",
+                                                                     "meet in the middle"]))
+        proof.append(("exhaustive", tuple(comp), None))
+    tried.append(f"Gordan's alternative and LLL on {len(comps)} component(s)")
+    if undecided:
+        sizes = sorted(len(c) for c in undecided)
+        tried.append(f"meet in the middle skipped on components of sizes {sizes}: 2^(s/2) exceeds the budget "
+                     f"{budget}")
+        return ZeroSumDecision("undecided", tried=tuple(tried))
+    return ZeroSumDecision("none", proof=tuple(proof), tried=tuple(tried))
