@@ -43,7 +43,7 @@ def timed(f, *args, **kw):
 
 
 def run(shallow_widths=(4, 8, 12, 16, 24), deep_widths=(3, 5, 8), naive_max=12, rank_sizes=(3, 5, 8),
-        sympy_max=5, fd_arch=(2, 20, 20, 1)):
+        sympy_max=3, fd_arch=(2, 20, 20, 1)):
     rows = []
     for n in shallow_widths:
         net = sa.Network.random((2, n, 1), seed=n)

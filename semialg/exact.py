@@ -28,6 +28,7 @@ from .errors import ParameterError, ShapeError
 __all__ = [
     "to_fmpq", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
     "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "fmpq_str", "PRIME",
+    "SMALL_PRIME", "rank_one_independent",
 ]
 
 #: A 60-bit prime for modular rank certificates.
@@ -199,6 +200,56 @@ def modular_rank(M, p: int = PRIME) -> int:
         return 0
     Z, _ = A.numer_denom()
     return nmod_mat(Z.nrows(), Z.ncols(), [int(e % p) for e in Z.entries()], p).rank()
+
+
+#: A prime below $2^{26}$: products of two residues summed over $2^{10}$ terms stay below $2^{63}$ (numpy int64).
+SMALL_PRIME = 67108859
+
+
+def _residues(rows: Sequence[Sequence[fmpq]], p: int) -> np.ndarray:
+    out = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=np.int64)
+    for i, row in enumerate(rows):
+        out[i] = [int(x.p) % p * pow(int(x.q), -1, p) % p for x in row]
+    return out
+
+
+def _matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
+    """$AB \\bmod p$ in int64 without overflow: the inner dimension is cut into chunks of $2^{10}$."""
+    out = np.zeros((A.shape[0], B.shape[1]), dtype=np.int64)
+    for s in range(0, A.shape[1], 1024):
+        out = (out + A[:, s:s + 1024] @ B[s:s + 1024]) % p
+    return out
+
+
+def rank_one_independent(a: Sequence[Sequence[fmpq]], w: Sequence[Sequence[fmpq]], seed: int = 0) -> bool:
+    """A one-sided certificate that the $n$ rank-one matrices $a_i w_i^T$ are linearly independent over $\\mathbb{Q}$.
+
+    Pairs each with $T = n$ random rank-one test matrices $r_t s_t^T$ modulo a prime $p < 2^{26}$:
+    $\\langle a_i w_i^T, r_t s_t^T\\rangle = (a_i\\cdot r_t)(w_i\\cdot s_t)$. If this $n\\times T$ matrix has rank
+    $n$ modulo $p$, the $a_i w_i^T$ are independent (a rank modulo $p$ never exceeds the rational rank, and a
+    linear image never has larger rank). ``False`` proves nothing; it happens when they are dependent or,
+    with probability at most $n/p$ by Schwartz–Zippel, by bad luck. Returns ``False`` if a denominator is
+    divisible by $p$. Cost: $O(n^2(k + m))$ word operations plus one $n\\times n$ rank modulo $p$, instead of
+    the $O(n^2 km)$ of the full $n \\times km$ matrix.
+
+    >>> rank_one_independent([[1], [1], [1]], [[1, 0], [0, 1], [-1, -1]])
+    False
+    >>> rank_one_independent([[1], [2]], [[1, 0], [0, 1]])
+    True
+    """
+    p = SMALL_PRIME
+    a, w = to_matrix(a, where="a"), to_matrix(w, where="w")
+    n = len(a)
+    if n == 0:
+        return True
+    if any(int(x.q) % p == 0 for row in (*a, *w) for x in row):
+        return False
+    rng = np.random.default_rng(seed)
+    A, W = _residues(a, p), _residues(w, p)
+    R = rng.integers(0, p, size=(A.shape[1], n), dtype=np.int64)
+    S = rng.integers(0, p, size=(W.shape[1], n), dtype=np.int64)
+    sketch = _matmul_mod(A, R, p) * _matmul_mod(W, S, p) % p
+    return nmod_mat(n, n, sketch.ravel().tolist(), p).rank() == n
 
 
 def rank(M) -> int:

@@ -37,7 +37,7 @@ from flint import fmpq
 
 from ._display import Latexable
 from .errors import CertificateError, SemialgError
-from .exact import fingerprint, normalise_row
+from .exact import fingerprint, normalise_row, rank_one_independent
 from .network import Architecture, Network
 from .semialgebraic import as_substitution
 from .zero_sum import ZeroSumDecision, find_zero_sum_set
@@ -342,11 +342,36 @@ def _zero_factor_vectors(net: Network) -> list[tuple]:
     return [tuple(W2[r][i] * x for r in range(len(W2)) for x in W1[i]) for i in range(len(W1))]
 
 
+def _outer_factors(net: Network) -> tuple[list, tuple]:
+    (W1, _), (W2, _) = net.layers()
+    return [tuple(r[i] for r in W2) for i in range(len(W1))], W1
+
+
+@dataclass(frozen=True)
+class RankOneSketch:
+    """Certificate: the random rank-one sketch with ``seed`` has full rank modulo a prime, so the $a_i w_i^T$
+    are linearly independent (see :func:`semialg.exact.rank_one_independent`)."""
+
+    seed: int
+
+    def verify(self, net: Network) -> bool:
+        if not rank_one_independent(*_outer_factors(net), seed=self.seed):
+            raise CertificateError("the rank-one sketch is not of full rank")
+        return True
+
+
 def _check_zero_factor(net: Network, c: Condition) -> bool:
+    if isinstance(c.certificate, RankOneSketch):
+        return c.certificate.verify(net)
     return c.certificate.verify(_zero_factor_vectors(net))
 
 
 def _zero_factor_condition(net: Network, budget: int) -> Condition:
+    a, w = _outer_factors(net)
+    if len(a) <= len(a[0]) * len(w[0]) and rank_one_independent(a, w, seed=0):
+        return Condition("no zero factor", True, None, RankOneSketch(0),
+                         "the matrices a_i w_i^T are linearly independent (rank-one sketch of full rank mod p), "
+                         "so no sum over a non-empty S vanishes", _check_zero_factor)
     decision: ZeroSumDecision = find_zero_sum_set(_zero_factor_vectors(net), budget)
     holds = {"none": True, "found": False, "undecided": None}[decision.status]
     if decision.status == "found":
@@ -365,8 +390,10 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
 
     - *no dead neuron*: $O(\\dim\\Omega)$ zero tests;
     - *no dependent rows*: $O(n(m+1))$ normalisations and hashing per layer (never the $O(n^2m^2)$ minors);
-    - *no zero factor* (shallow only): :func:`semialg.zero_sum.find_zero_sum_set` with ``budget`` — a
-      modular rank ($O(n^2 km)$), then kernel components, Gordan LPs, LLL, and meet in the middle.
+    - *no zero factor* (shallow only): first the rank-one sketch of
+      :func:`semialg.exact.rank_one_independent` ($O(n^2(k+m))$, proves independence of the $a_iw_i^T$);
+      otherwise :func:`semialg.zero_sum.find_zero_sum_set` with ``budget`` — kernel components, Gordan LPs,
+      LLL, and meet in the middle.
 
     >>> bool(genericity(Network.random((3, 4, 2), seed=0)))
     True

@@ -24,3 +24,8 @@ def test_pl_benchmark_smoke():
                                  fd_arch=(2, 2, 2, 1))
     assert rows[0]["naive_s"] is not None   # the naive count was asserted equal inside run()
     assert rows[-1]["value"] <= rows[-1]["bound"]
+
+
+def test_genericity_benchmark_smoke():
+    rows = _load("bench_genericity").run(sizes=((3, 6, 1), (2, 8, 2)), naive_max=8, big=None)
+    assert [r["status"] for r in rows] == ["generic", "generic"] and rows[0]["naive_s"] is not None

@@ -1,0 +1,88 @@
+"""Benchmark: exact genericity checks against the naive symbolic method.
+
+(a) m-n-k shallow networks with float32-derived weights: ``semialg.genericity`` (hashing of normalised rows,
+    rank-one sketch for the 0-factor condition) against evaluating every 2x2 minor of every pair of neuron
+    rows with sympy (the naive test of the ``dependent`` locus alone), on the sizes where the naive method
+    finishes; ratios in the same run;
+(b) the 784-4096-10 case, with a proven answer.
+
+    python benchmarks/bench_genericity.py               # full run (about two minutes)
+    python benchmarks/bench_genericity.py --quick       # smoke sizes
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+
+import numpy as np
+import sympy
+
+import semialg as sa
+
+
+def float32_network(m: int, n: int, k: int, seed: int = 0) -> sa.Network:
+    rng = np.random.default_rng(seed)
+    layers = [(rng.normal(size=(n, m)), rng.normal(size=n)), (rng.normal(size=(k, n)), rng.normal(size=k))]
+    return sa.Network.from_arrays([W.astype(np.float32) for W, _ in layers],
+                                  [b.astype(np.float32) for _, b in layers])
+
+
+def naive_dependent_rows(net: sa.Network) -> bool:
+    """True iff two neuron rows (w_i, b_i) are linearly dependent: every 2x2 minor of every pair, with sympy."""
+    W, b = net.weights[0], net.biases[0]
+    rows = [[sympy.Rational(int(x.p), int(x.q)) for x in r] + [sympy.Rational(int(c.p), int(c.q))]
+            for r, c in zip(W, b)]
+    for r1, r2 in itertools.combinations(rows, 2):
+        M = sympy.Matrix([r1, r2])
+        if all(M[:, [p, q]].det() == 0 for p, q in itertools.combinations(range(len(r1)), 2)):
+            return True
+    return False
+
+
+def run(sizes=((10, 20, 1), (10, 40, 1), (10, 80, 1), (10, 1000, 1), (784, 1000, 10)), naive_max=80,
+        big=(784, 4096, 10)):
+    rows = []
+    for m, n, k in list(sizes) + ([big] if big else []):
+        t0 = time.perf_counter()
+        net = float32_network(m, n, k, seed=n)
+        t1 = time.perf_counter()
+        report = sa.genericity(net)
+        t2 = time.perf_counter()
+        row = {"arch": f"{m}-{n}-{k}", "status": report.status, "convert_s": t1 - t0, "semialg_s": t2 - t1,
+               "naive_s": None, "naive_pairs": None}
+        if n <= naive_max:
+            t = time.perf_counter()
+            dependent = naive_dependent_rows(net)
+            row["naive_s"] = time.perf_counter() - t
+            assert dependent == (report.conditions[1].holds is False)
+        rows.append(row)
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", default="bench_genericity.json")
+    args = ap.parse_args()
+    rows = run(sizes=((5, 10, 1), (5, 20, 1)), naive_max=20, big=None) if args.quick else run()
+    # The naive cost grows like n^2 m^2: extrapolate its per-minor time to sizes where it was not run.
+    per_minor = max((r["naive_s"] / (int(r["arch"].split("-")[1]) ** 2 * int(r["arch"].split("-")[0]) ** 2))
+                    for r in rows if r["naive_s"])
+    print(f"{'architecture':14s} {'status':10s} {'convert s':>10s} {'semialg s':>10s} {'naive s':>12s} {'ratio':>10s}")
+    for r in rows:
+        m, n, _ = map(int, r["arch"].split("-"))
+        naive = r["naive_s"]
+        label = f"{naive:.3f}" if naive else f"~{per_minor * n * n * m * m:.0f} (extrap.)"
+        ratio = (naive or per_minor * n * n * m * m) / r["semialg_s"]
+        print(f"{r['arch']:14s} {r['status']:10s} {r['convert_s']:10.3f} {r['semialg_s']:10.3f} {label:>12s} "
+              f"{ratio:9.0f}x")
+        r["naive_extrapolated_s"] = None if naive else per_minor * n * n * m * m
+    with open(args.out, "w") as f:
+        json.dump(rows, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
