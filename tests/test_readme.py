@@ -20,3 +20,11 @@ def test_quickstart_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README quickstart", "exec"), {"print": lambda *a: None})
     assert (tmp_path / "other.json").exists()
+
+
+def test_quickstart_claims_hold():
+    import semialg as sa
+    net = sa.Network.from_arrays(weights=[[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], biases=[[0, 0, 0], [0]])
+    assert sa.functional_dimension(net).value == 10 and len(sa.regions(net)) == 6
+    assert sa.genericity(net).failed[0].witness == (0, 1, 2)
+    assert "exact: 10" in (ROOT / "README.md").read_text()
