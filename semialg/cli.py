@@ -306,8 +306,27 @@ def _demo_shallow() -> tuple[str, dict, list]:
         ["The clamp and its reflection:", r, "The three-lines fibre:", F]
 
 
+def _demo_loci() -> tuple[str, dict, list]:
+    three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    Z = degeneracy_loci(three.architecture)
+    report = genericity(three)
+    fd = functional_dimension(three)
+    deep = Network.random((2, 3, 3, 1), seed=1)
+    fd_deep = functional_dimension(deep)
+    n_regions = len(regions(deep))
+    text = "\n".join([
+        f"Degeneracy loci of {Z.architecture}: {len(Z)} components ({', '.join(f'{len(f)} {f.name}' for f in Z.families)})",
+        f"The three-lines parameter has every breakpoint distinct and no zero weight, yet: {report.explain().splitlines()[0]}",
+        f"  its functional dimension is still the generic {fd.value} = #params - #hidden (0-factors do not lower it)",
+        f"A random 2-3-3-1 network: {n_regions} exact linear regions, functional dimension {fd_deep.value} "
+        f"(bound {fd_deep.upper_bound})"])
+    return text, {"three_lines_generic": report.status, "three_lines_dim": fd.value, "deep_regions": n_regions,
+                  "deep_dim": fd_deep.value}, ["Degeneracy loci of the architecture (2, 3, 1):", Z,
+                                               "Genericity of the three-lines parameter:", report]
+
+
 #: Further demo sections, registered by later capabilities: callables returning (text, json, latex objects).
-DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow]
+DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _demo_loci]
 
 
 # -- driver -----------------------------------------------------------------------------------------
