@@ -16,6 +16,7 @@ from .loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
 from .network import Architecture, Network, ParameterVariables
 from .semialgebraic import BasicSet, Union
 from .certificate import EquivalenceResult
+from .conservation import conserved_quantities, count_conservation_laws, gradient_flow, is_conserved
 from .equivalence import equivalent
 from .pl import (Region, batch_functional_dimension, estimate_functional_dimension, functional_dimension,
                  regions)
@@ -31,7 +32,8 @@ __all__ = [
     "Architecture", "Network", "ParameterVariables", "GroupElement", "BasicSet", "Union",
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
     "hidden_symmetries", "minimal_form", "stabilizer", "Region", "regions", "functional_dimension",
-    "batch_functional_dimension", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
+    "batch_functional_dimension", "conserved_quantities", "count_conservation_laws", "gradient_flow",
+    "is_conserved", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
     "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
     "CertificateError",

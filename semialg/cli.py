@@ -21,6 +21,7 @@ from .io import load, network_to_json, save, write_text
 from .latex import document
 from .network import Architecture, Network
 from .equivalence import equivalent
+from .conservation import conserved_quantities, count_conservation_laws, is_conserved
 from .loci import degeneracy_loci, genericity
 from .pl import functional_dimension, regions
 from .polyhedron import Polytope
@@ -286,6 +287,31 @@ def _loci(args) -> Outcome:
                                   "codimension": locus.codimension} for locus in members]})
     return Outcome(0, "\n".join(lines), {"architecture": list(Z.architecture.widths), "count": len(Z),
                                          "families": fams}, [Z], title="Degeneracy loci")
+
+
+def _configure_conserved(p):
+    _net_arg(p, "network", "a small ReLU network (the checks are symbolic)")
+    _layout_arg(p)
+
+
+@command("conserved", "conserved quantities of gradient flow and the exact number of conservation laws",
+         _configure_conserved)
+def _conserved(args) -> Outcome:
+    net = _load(args.network, args)
+    qs = conserved_quantities(net)
+    checks = [is_conserved(q, net) for q in qs]
+    count = count_conservation_laws(net)
+    lines = [f"{count.laws} independent local conservation law(s) at this parameter "
+             f"(D - rank of the Lie algebra of the fields grad f(x) = {count.num_parameters} - {count.lie_rank}); "
+             f"{count.known} explained by rescalings" + (f", {count.gap} unexplained" if count.gap else "")]
+    lines += [f"  {q.name} = {q.expression}  [{q.symmetry}; symbolic check: "
+              f"{'conserved' if c else 'NOT conserved'}]" for q, c in zip(qs, checks)]
+    lines.append("  discrete symmetries (permutations, 0-factor flips, reflections) induce no conservation law")
+    data = {"laws": count.laws, "lie_rank": count.lie_rank, "known": count.known, "gap": count.gap,
+            "stabilized": count.stabilized,
+            "quantities": [{"name": q.name, "expression": str(q.expression), "symmetry": q.symmetry,
+                            "conserved": bool(c)} for q, c in zip(qs, checks)]}
+    return Outcome(0, "\n".join(lines), data, qs, title="Conserved quantities")
 
 
 def _demo_shallow() -> tuple[str, dict, list]:

@@ -225,3 +225,13 @@ def _(r: GenericityReport, **options) -> str:
         mark = "\\checkmark" if c.holds else ("\\times" if c.holds is False else "?")
         rows.append(f"{mark} & \\text{{{text(c.name)}: {text(c.detail)}}}")
     return f"\\text{{{r.status}}}: \\begin{{array}}{{ll}} " + " \\\\ ".join(rows) + " \\end{array}"
+
+
+from .conservation import ConservedQuantity  # noqa: E402
+
+
+@to_latex.register
+def _(q: ConservedQuantity, **options) -> str:
+    name = q.name.split("_")
+    label = f"Q_{{{','.join(name[1:])}}}" if len(name) > 1 else text(q.name)
+    return f"{label} = {expr(q.expression)}"

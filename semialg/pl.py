@@ -42,7 +42,7 @@ from .polyhedron import Polytope, decide
 __all__ = [
     "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
     "functional_dimension", "FunctionalDimension", "batch_functional_dimension",
-    "estimate_functional_dimension", "decisive_batch", "parameter_jacobian",
+    "estimate_functional_dimension", "decisive_batch", "parameter_jacobian", "numeric_jacobian",
 ]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
@@ -514,6 +514,29 @@ def batch_functional_dimension(net: Network, X: Sequence) -> int:
     return rank(rows) if rows else 0
 
 
+def numeric_jacobian(layers: Sequence[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float output and parameter Jacobian at ``x`` for float layers $(W_l, b_l)$: a numeric helper only.
+
+    The float twin of :func:`parameter_jacobian` (same column order), for gradient flows and estimates.
+    Cost: $O(k\\dim\\Omega)$.
+    """
+    acts, pats = [np.asarray(x, dtype=float)], []
+    for W, b in layers[:-1]:
+        z = W @ acts[-1] + b
+        pats.append(z > 0)
+        acts.append(np.where(pats[-1], z, 0.0))
+    W, b = layers[-1]
+    y = W @ acts[-1] + b
+    delta = np.eye(len(b))
+    blocks = []
+    for l in range(len(layers) - 1, -1, -1):
+        blocks.append(np.concatenate([np.einsum("io,j->oij", delta, acts[l]).reshape(delta.shape[1], -1),
+                                      delta.T], axis=1))
+        if l:
+            delta = (layers[l][0].T @ delta) * pats[l - 1][:, None]
+    return y, np.concatenate(blocks[::-1], axis=1)
+
+
 def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int | None = None,
                                   tol: float | None = None) -> int:
     """Numeric estimate (as in the literature): the numerical rank of a float Jacobian on Gaussian inputs.
@@ -525,21 +548,7 @@ def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((num_points, net.architecture.input_dim))
     layers = net.float_layers()
-    rows = []
-    for x in X:
-        acts, pats = [x], []
-        for W, b in layers[:-1]:
-            z = W @ acts[-1] + b
-            pats.append(z > 0)
-            acts.append(np.where(pats[-1], z, 0.0))
-        delta = np.eye(net.architecture.output_dim)
-        blocks = []
-        for l in range(len(layers) - 1, -1, -1):
-            blocks.append(np.concatenate([np.einsum("io,j->oij", delta, acts[l]).reshape(delta.shape[1], -1),
-                                          delta.T], axis=1))
-            if l:
-                delta = (layers[l][0].T @ delta) * pats[l - 1][:, None]
-        rows.append(np.concatenate(blocks[::-1], axis=1))
+    rows = [numeric_jacobian(layers, x)[1] for x in X]
     J = np.vstack(rows)
     s = np.linalg.svd(J, compute_uv=False)  # numeric estimate only
     if tol is None:

@@ -159,21 +159,29 @@ def _lll_witness(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, ...] | N
     return None
 
 
+def _subset_sums(vectors: Sequence[Vec], indices: list[int]) -> list[tuple[tuple[int, ...], Vec]]:
+    """All $2^{|I|}$ subset sums of ``indices``, each built from a smaller one by one vector addition."""
+    sums = [((), (_ZERO,) * len(vectors[0]))]
+    for i in indices:
+        v = vectors[i]
+        sums += [(S + (i,), tuple(a + b for a, b in zip(total, v))) for S, total in sums]
+    return sums
+
+
 def _meet_in_the_middle(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, ...] | None:
-    """Exact search for a zero-sum subset of ``comp``: hash the subset sums of one half, probe with the other."""
+    """Exact search for a zero-sum subset of ``comp``: hash the subset sums of one half, probe with the other.
+
+    Cost: $O(2^{s/2} D)$ rational additions and hashes for a component of size $s$ in dimension $D$.
+    """
     half = len(comp) // 2
-    left, right = comp[:half], comp[half:]
     table: dict = {}
-    for size in range(len(left) + 1):
-        for A in itertools.combinations(left, size):
-            s = _sum(vectors, A)
-            if A and not any(s):
-                return A
-            table.setdefault(fingerprint(s), A)
-    for size in range(1, len(right) + 1):
-        for B in itertools.combinations(right, size):
-            neg = tuple(-x for x in _sum(vectors, B))
-            A = table.get(fingerprint(neg))
+    for A, total in _subset_sums(vectors, comp[:half]):
+        if A and not any(total):
+            return A
+        table.setdefault(fingerprint(total), A)
+    for B, total in _subset_sums(vectors, comp[half:]):
+        if B:
+            A = table.get(fingerprint(tuple(-x for x in total)))
             if A is not None:
                 return tuple(sorted(A + B))
     return None

@@ -1,0 +1,321 @@
+"""Conserved quantities of gradient flow induced by the continuous symmetries of ReLU networks.
+
+If a loss depends on $\\theta$ only through the outputs $f_\\theta(x_1), \\dots, f_\\theta(x_N)$, its gradient is
+a combination of the fields $\\nabla_\\theta f_\\theta(x)$, so a function $Q$ is conserved along every gradient
+flow iff $\\langle \\nabla Q, \\nabla_\\theta f_\\theta(x)\\rangle = 0$ for every input $x$ (locally: for the
+$x$ and $\\theta$ near the parameter).
+
+- The positive rescaling of hidden neuron $i$ of layer $l$ has generator
+  $X = (W_l[i,:], b_l[i])\\cdot\\partial_{\\text{in}} - W_{l+1}[:,i]\\cdot\\partial_{\\text{out}}$, a gradient field up to
+  the metric, and induces $Q_{l,i} = \\|W_l[i,:]\\|^2 + b_l[i]^2 - \\|W_{l+1}[:,i]\\|^2$.
+- Discrete symmetries (permutations, 0-factor flips, reflections) induce **no** conservation law: they are
+  not flows, so they have no generator.
+
+:func:`count_conservation_laws` computes the exact number of independent local conservation laws at a
+parameter as $D - \\dim \\mathrm{Lie}(\\{\\nabla_\\theta f_\\theta(x)\\})(\\theta)$ (Marcotte, Gribonval, Peyré,
+NeurIPS 2023), so a gap between it and the number of known quantities is reported, not hidden.
+
+>>> from semialg.network import Network
+>>> net = Network.random((2, 2, 1), seed=0)
+>>> [str(q.name) for q in conserved_quantities(net)]
+['Q_1_1', 'Q_1_2']
+>>> all(is_conserved(q, net).conserved for q in conserved_quantities(net))
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import sympy
+from flint import fmpq
+
+from ._display import Latexable
+from .errors import ParameterError
+from .exact import rank
+from .network import Architecture, Network
+
+__all__ = ["ConservedQuantity", "conserved_quantities", "is_conserved", "ConservationCheck",
+           "count_conservation_laws", "ConservationCount", "gradient_flow", "GradientFlow"]
+
+
+@dataclass(frozen=True)
+class ConservedQuantity(Latexable):
+    """A quantity $Q(\\theta)$ with the symmetry generating it (its infinitesimal generator, a vector field)."""
+
+    name: str
+    expression: sympy.Expr
+    generator: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    symmetry: str
+
+    def __call__(self, net: Network):
+        """The exact value of $Q$ at a network."""
+        sub = net.variables().substitution(net)
+        return self.expression.xreplace(sub)
+
+
+def _arch(arch_or_net) -> Architecture:
+    if isinstance(arch_or_net, Network):
+        return arch_or_net.architecture
+    if isinstance(arch_or_net, Architecture):
+        return arch_or_net
+    return Architecture(*arch_or_net)
+
+
+def conserved_quantities(arch_or_net) -> list[ConservedQuantity]:
+    """The conserved quantities induced by the continuous symmetries of $G$: one per hidden neuron.
+
+    Cost: $O(\\dim\\Omega)$ symbolic terms.
+    """
+    arch = _arch(arch_or_net)
+    V = arch.variables()
+    out = []
+    for l in range(1, arch.depth):
+        W, b, Wn = V.weights[l - 1], V.biases[l - 1], V.weights[l]
+        for i in range(arch.widths[l]):
+            incoming = list(W.row(i)) + [b[i]]
+            outgoing = list(Wn.col(i))
+            Q = sum(v ** 2 for v in incoming) - sum(v ** 2 for v in outgoing)
+            gen = tuple((v, v) for v in incoming) + tuple((v, -v) for v in outgoing)
+            out.append(ConservedQuantity(f"Q_{l}_{i + 1}", Q, gen,
+                                         f"positive rescaling of neuron {i + 1} of hidden layer {l}"))
+    return out
+
+
+# -- the symbolic network on one activation pattern -------------------------------------------------------------
+
+def _symbolic_outputs(arch: Architecture, pattern, x: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
+    """$f_\\theta(x)$ as polynomials in the parameter symbols and ``x`` on the region with ``pattern``."""
+    V = arch.variables()
+    a = sympy.Matrix(x)
+    for l in range(arch.depth):
+        z = V.weights[l] * a + V.biases[l]
+        if l < arch.depth - 1:
+            z = sympy.Matrix([z[i] if pattern[l][i] > 0 else 0 for i in range(z.rows)])
+        a = z
+    return [sympy.expand(v) for v in a]
+
+
+def _patterns(net: Network) -> list:
+    from .pl import regions
+    return sorted({r.pattern for r in regions(net)})
+
+
+@dataclass(frozen=True)
+class ConservationCheck(Latexable):
+    """Result of :func:`is_conserved`: ``conserved``, and when not, the ``pattern`` of a region around the
+    parameter and the symbolic remainder $\\langle\\nabla Q, \\nabla_\\theta f\\rangle$ (in $\\theta$ and $x$) that
+    does not vanish there, with a rational ``point`` $x$ where it is non-zero at $\\theta$ if there is one."""
+
+    conserved: bool
+    regions_checked: int
+    pattern: tuple | None = None
+    remainder: sympy.Expr | None = None
+    point: tuple | None = None
+
+    def __bool__(self) -> bool:
+        return self.conserved
+
+
+def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network) -> ConservationCheck:
+    """Exact symbolic check that $Q$ is locally conserved at ``net`` for every loss of the outputs.
+
+    For every linear region around the parameter the network is a polynomial in $(\\theta, x)$; the check
+    is that $\\langle \\nabla_\\theta Q, \\nabla_\\theta f_o\\rangle$ vanishes identically for every output $o$.
+    Cost: region enumeration plus one symbolic expansion per region and output (polynomial of degree
+    $\\le$ depth $+1$ in $\\dim\\Omega$ variables).
+    """
+    arch = net.architecture
+    expr = Q.expression if isinstance(Q, ConservedQuantity) else sympy.sympify(Q)
+    V = arch.variables()
+    x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
+    grad_Q = [sympy.diff(expr, v) for v in V.flat]
+    pats = _patterns(net)
+    sub = V.substitution(net)
+    for pattern in pats:
+        for f in _symbolic_outputs(arch, pattern, x):
+            rem = sympy.expand(sum(gq * sympy.diff(f, v) for gq, v in zip(grad_Q, V.flat) if gq != 0))
+            if rem != 0:
+                at_theta = sympy.expand(rem.xreplace(sub))
+                point = None
+                if at_theta != 0:
+                    for cand in itertools.product(range(-2, 3), repeat=arch.input_dim):
+                        if at_theta.xreplace(dict(zip(x, cand))) != 0:
+                            point = cand
+                            break
+                return ConservationCheck(False, len(pats), pattern, rem, point)
+    return ConservationCheck(True, len(pats))
+
+
+# -- the Marcotte–Gribonval–Peyré count --------------------------------------------------------------------------
+
+def _field_key(field_: Sequence[sympy.Expr], gens) -> dict:
+    out = {}
+    for c, comp in enumerate(field_):
+        if comp != 0:
+            for monom, coeff in sympy.Poly(comp, *gens).terms():
+                out[(c, monom)] = coeff
+    return out
+
+
+def _bracket(X, Y, gens) -> list:
+    """$[X, Y] = DY\\,X - DX\\,Y$ for polynomial vector fields given as lists of components."""
+    return [sympy.expand(sum(sympy.diff(Y[i], g) * X[j] - sympy.diff(X[i], g) * Y[j]
+                             for j, g in enumerate(gens) if X[j] != 0 or Y[j] != 0))
+            for i in range(len(gens))]
+
+
+@dataclass(frozen=True)
+class ConservationCount(Latexable):
+    """``laws`` $= D - $ ``lie_rank``: the number of independent local conservation laws at the parameter.
+
+    ``known`` is the number of independent gradients at the parameter of the quantities from
+    :func:`conserved_quantities`; ``gap = laws - known``. ``stabilized`` is False when the bracket iteration
+    hit ``max_depth`` before the rank reached its bound $D - $ ``known`` (then ``lie_rank`` is a lower bound
+    and ``laws`` an upper bound).
+    """
+
+    laws: int
+    num_parameters: int
+    lie_rank: int
+    known: int
+    depth: int
+    stabilized: bool
+
+    @property
+    def gap(self) -> int:
+        return self.laws - self.known
+
+
+def count_conservation_laws(net: Network, max_depth: int = 2) -> ConservationCount:
+    """The exact number of independent local conservation laws of gradient flow at ``net``.
+
+    Generators: for every linear region around $\\theta$ and every output, the fields $\\nabla_\\theta c_o$ and
+    $\\nabla_\\theta A_{o,j}$ where $f = Ax + c$ there (they span every $\\nabla_\\theta f(x)$, $x$ in the region).
+    The Lie algebra they generate is built by brackets, kept as a basis of polynomial vector fields (exact
+    linear algebra on their coefficients), until no new field appears or ``max_depth`` levels; its rank at
+    $\\theta$ (exact) gives the count $D - \\operatorname{rank}$; the iteration stops early once the rank
+    reaches $D - $ (number of independent known quantities), which proves there are no other laws.
+    Cost: exponential in ``max_depth`` in the worst case; intended for small networks (a few dozen
+    parameters).
+
+    >>> count_conservation_laws(Network.random((2, 2, 1), seed=3)).laws
+    2
+    """
+    arch = net.architecture
+    V = arch.variables()
+    gens = V.flat
+    x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
+    fields = []
+    for pattern in _patterns(net):
+        for f in _symbolic_outputs(arch, pattern, x):
+            poly = sympy.Poly(f, *x)
+            for monom in [(0,) * len(x)] + [tuple(int(i == j) for i in range(len(x))) for j in range(len(x))]:
+                coeff = poly.coeff_monomial(monom)
+                fields.append([sympy.expand(sympy.diff(coeff, v)) for v in gens])
+    sub = V.substitution(net)
+    D = arch.num_parameters
+
+    def at_theta(X) -> list:
+        return [fmpq(int(v.p), int(v.q)) for v in (sympy.Rational(c.xreplace(sub)) for c in X)]
+
+    known_grads = [at_theta([sympy.diff(q.expression, v) for v in gens]) for q in conserved_quantities(arch)]
+    known = rank(known_grads) if known_grads else 0
+    # The known quantities are conserved, so their independent gradients at theta are orthogonal to the
+    # Lie algebra there: its rank is at most D - known, and reaching that bound ends the computation.
+    target = D - known
+    basis, keys, values = [], [], []
+
+    def add(candidates) -> list:
+        new = []
+        for X in candidates:
+            k = _field_key(X, gens)
+            if not k:
+                continue
+            trial = keys + [k]
+            cols = sorted({c for kk in trial for c in kk})
+            M = [[_rational(kk.get(c, 0)) for c in cols] for kk in trial]
+            if rank(M) > len(keys):
+                basis.append(X)
+                keys.append(k)
+                values.append(at_theta(X))
+                new.append(X)
+        return new
+
+    frontier = add(fields)
+    level, stabilized = 0, True
+    while frontier and rank(values) < target:
+        if level >= max_depth:
+            stabilized = False
+            break
+        level += 1
+        frontier = add([_bracket(X, Y, gens) for X in frontier for Y in basis])
+    lie_rank = rank(values) if values else 0
+    return ConservationCount(D - lie_rank, D, lie_rank, known, level, stabilized or lie_rank == target)
+
+
+def _rational(v) -> fmpq:
+    v = sympy.Rational(v)
+    return fmpq(int(v.p), int(v.q))
+
+
+# -- numeric gradient flow ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GradientFlow:
+    """A numeric gradient-flow trajectory: times, parameter vectors, and each recorded quantity's values."""
+
+    times: np.ndarray
+    parameters: np.ndarray = field(repr=False)
+    values: dict = field(repr=False)
+
+    def drift(self, name: str) -> float:
+        """$\\max_t |Q(t) - Q(0)|$ (numeric)."""
+        v = self.values[name]
+        return float(np.max(np.abs(v - v[0])))
+
+
+def _float_forward(arch: Architecture, theta: np.ndarray, X: np.ndarray):
+    layers, k = [], 0
+    for r, c in arch.layer_shapes():
+        W = theta[k:k + r * c].reshape(r, c)
+        k += r * c
+        layers.append((W, theta[k:k + r]))
+        k += r
+    from .pl import numeric_jacobian
+    out = [numeric_jacobian(layers, x) for x in X]
+    return np.array([y for y, _ in out]), np.array([J for _, J in out])
+
+
+def gradient_flow(net: Network, X, Y, t_span: tuple[float, float] = (0.0, 1.0), num_times: int = 50,
+                  quantities: Sequence[ConservedQuantity] | None = None, rtol: float = 1e-10,
+                  atol: float = 1e-12) -> GradientFlow:
+    """Integrate $\\dot\\theta = -\\nabla L(\\theta)$ for $L = \\frac{1}{2N}\\sum_n \\|f_\\theta(x_n) - y_n\\|^2$ numerically
+    (scipy ``solve_ivp``, RK45) and record every quantity along the way. A numeric helper, not a decision.
+
+    ``quantities`` defaults to :func:`conserved_quantities`; any sympy expression in the parameters may be
+    added as a ``ConservedQuantity`` to watch it drift. Cost: $O(N\\,k \\dim\\Omega)$ per right-hand side.
+    """
+    from scipy.integrate import solve_ivp
+
+    arch = net.architecture
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float).reshape(len(X), -1)
+    if X.ndim != 2 or X.shape[1] != arch.input_dim or Y.shape[1] != arch.output_dim:
+        raise ParameterError(f"data must have shapes (N, {arch.input_dim}) and (N, {arch.output_dim})")
+    qs = list(quantities) if quantities is not None else conserved_quantities(arch)
+    gens = arch.variables().flat
+    fns = {q.name: sympy.lambdify([gens], q.expression, "numpy") for q in qs}
+
+    def rhs(_, theta):
+        F, J = _float_forward(arch, theta, X)
+        return -np.einsum("no,nop->p", F - Y, J) / len(X)
+
+    theta0 = np.array([float(v) for v in net.parameters()])
+    times = np.linspace(*t_span, num_times)
+    sol = solve_ivp(rhs, t_span, theta0, t_eval=times, rtol=rtol, atol=atol)
+    values = {name: np.array([fn(sol.y[:, t]) for t in range(sol.y.shape[1])]) for name, fn in fns.items()}
+    return GradientFlow(sol.t, sol.y.T, values)

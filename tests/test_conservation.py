@@ -1,0 +1,85 @@
+"""Conservation laws: symbolic check, the Lie-algebra count, and numeric gradient flow."""
+
+import json
+
+import numpy as np
+import pytest
+import sympy
+
+from semialg import Architecture, Network
+from semialg.cli import main
+from semialg.conservation import (ConservedQuantity, conserved_quantities, count_conservation_laws,
+                                  gradient_flow, is_conserved)
+
+
+@pytest.mark.parametrize("arch", [(2, 3, 1), (1, 2, 2), (2, 2, 2, 1), (1, 1, 2, 1)])
+def test_every_rescaling_quantity_is_conserved_and_perturbations_are_not(arch):
+    net = Network.random(arch, seed=4)
+    qs = conserved_quantities(net)
+    assert len(qs) == Architecture(*arch).num_hidden
+    for q in qs:
+        assert is_conserved(q, net)
+    w = net.variables().flat[0]
+    bad = is_conserved(qs[0].expression + w, net)
+    assert not bad and bad.remainder != 0
+
+
+def test_generator_is_tangent_to_the_orbit():
+    # Q is the moment map of its own generator: Q(g_t . theta) changes, f does not; the generator is X = (w, b, -a).
+    net = Network.random((2, 2, 1), seed=1)
+    q = conserved_quantities(net)[0]
+    gen = dict(q.generator)
+    theta = net.variables().substitution(net)
+    from semialg.pl import parameter_jacobian
+    direction = [sympy.sympify(gen.get(v, 0)).xreplace(theta) for v in net.variables().flat]
+    assert any(direction)
+    for x in ([1, 2], [-3, 1], ["1/2", "-5"]):   # first-order invariance of f along the generator
+        J = parameter_jacobian(net, x)[0]
+        assert sum(sympy.Rational(int(j.p), int(j.q)) * d for j, d in zip(J, direction)) == 0
+
+
+@pytest.mark.parametrize("arch", [(2, 1, 1), (2, 3, 1), (3, 2, 2), (1, 2, 1), (1, 3, 1)])
+def test_count_equals_number_of_hidden_neurons_for_random_shallow(arch):
+    c = count_conservation_laws(Network.random(arch, seed=2))
+    assert c.laws == Architecture(*arch).num_hidden and c.gap == 0 and c.stabilized
+
+
+def test_bottleneck_count_matches_the_math_note():
+    c = count_conservation_laws(Network.random((1, 1, 2, 1), seed=1))
+    assert c.laws == 3 and c.gap == 0 and c.stabilized
+    # Here the first second-layer neuron is never active (class Z): its parameters are frozen, the rank of the
+    # fields stays below D - 3 and the count is only an upper bound, which the result says.
+    c = count_conservation_laws(Network.random((1, 1, 2, 1), seed=5))
+    assert c.laws == 5 and not c.stabilized
+
+
+def test_zero_output_weight_adds_no_law_over_the_whole_input_space():
+    # a_2 = 0 freezes (w_2, b_2) only while a_2 stays 0; a_2 itself moves (its gradient s(w_2 x + b_2) is not
+    # zero), so in a neighbourhood there is no extra law: the brackets recover the full rank.
+    net = Network.from_arrays([[[1, 2], [3, -1]], [[1, 0]]], [[1, -1], [0]])
+    assert count_conservation_laws(net, max_depth=0).laws == 4        # the generators alone miss 2 directions
+    c = count_conservation_laws(net)
+    assert c.laws == 2 and c.gap == 0 and c.depth == 1
+
+
+def test_gradient_flow_keeps_the_quantities_and_moves_others():
+    net = Network.random((2, 3, 1), seed=7)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 2))
+    Y = rng.normal(size=(20, 1))
+    qs = conserved_quantities(net)
+    w = net.variables().flat[0]
+    probe = ConservedQuantity("probe", qs[0].expression + w, (), "none")
+    flow = gradient_flow(net, X, Y, t_span=(0.0, 0.5), quantities=qs + [probe])
+    assert all(flow.drift(q.name) < 1e-7 for q in qs)
+    assert flow.drift("probe") > 1e-4
+
+
+def test_cli_conserved(capsys, tmp_path):
+    from semialg import save
+    path = tmp_path / "n.json"
+    save(Network.random((2, 2, 1), seed=0), path)
+    assert main(["conserved", str(path), "--json", "--latex", str(tmp_path / "q.tex")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["laws"] == 2 and len(data["quantities"]) == 2
+    assert "Q_{1,1}" in (tmp_path / "q.tex").read_text() or "Q_{1" in (tmp_path / "q.tex").read_text()
