@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from fractions import Fraction
+from pathlib import Path
 
 from hypothesis import settings, strategies as st
 
@@ -41,3 +43,14 @@ def group_elements(draw, arch):
 def points(dim, n=None):
     vec = st.lists(rationals, min_size=dim, max_size=dim)
     return vec if n is None else st.lists(vec, min_size=n, max_size=n)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(folder: str, name: str):
+    """Import ``ROOT/folder/name.py`` (a benchmark or example script) as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

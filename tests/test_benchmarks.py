@@ -1,16 +1,10 @@
 """Smoke runs of the benchmark scripts at tiny sizes: correctness only, never timing."""
 
-import importlib.util
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+from conftest import load_script
 
 
 def _load(name):
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("benchmarks", name)
 
 
 def test_equivalence_benchmark_smoke():
