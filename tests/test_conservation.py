@@ -83,3 +83,14 @@ def test_cli_conserved(capsys, tmp_path):
     data = json.loads(capsys.readouterr().out)
     assert data["laws"] == 2 and len(data["quantities"]) == 2
     assert "Q_{1,1}" in (tmp_path / "q.tex").read_text() or "Q_{1" in (tmp_path / "q.tex").read_text()
+
+
+def test_plot_of_a_gradient_flow(tmp_path):
+    pytest.importorskip("matplotlib")
+    from semialg.plot import plot_gradient_flow, save_figure
+    net = Network.random((2, 2, 1), seed=0)
+    flow = gradient_flow(net, np.eye(2), [[1.0], [0.0]], t_span=(0, 0.1), num_times=5)
+    fig = plot_gradient_flow(flow)
+    assert len(fig.axes[0].lines) == 2
+    save_figure(fig, tmp_path / "flow.png")
+    assert (tmp_path / "flow.png").read_bytes()[:4] == b"\x89PNG"
