@@ -15,3 +15,18 @@ def test_trained_sklearn_example():
     assert len(rows) == 5 and all(r["status"] in ("generic", "degenerate", "undecided") for r in rows)
     assert all(r["functional_dimension"] <= r["generic_dim"] for r in rows)
     assert rows[-1]["functional_dimension"] == rows[-2]["functional_dimension"]
+
+
+def test_hidden_symmetries_example():
+    out = load("hidden_symmetries").main()
+    assert out["components"] == 12 and "\\bigcup" in out["latex"]
+
+
+def test_generic_fibre_example():
+    out = load("generic_fibre").main()
+    assert out == {"components": 24, "seed_statement_components": 12}
+
+
+def test_functional_dimension_table_example():
+    rows = load("functional_dimension_table").main(seeds=range(2))
+    assert all(max(r["values"]) <= r["bound"] for r in rows)
