@@ -28,3 +28,12 @@ def test_quickstart_claims_hold():
     assert sa.functional_dimension(net).value == 10 and len(sa.regions(net)) == 6
     assert sa.genericity(net).failed[0].witness == (0, 1, 2)
     assert "exact: 10" in (ROOT / "README.md").read_text()
+
+
+def test_api_reference_builds_from_docstrings():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_api", ROOT / "docs" / "build_api.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = mod.render()
+    assert "## `equivalent(" in text and "## `genericity(" in text and "## `functional_dimension(" in text
