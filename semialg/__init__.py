@@ -17,12 +17,12 @@ from .network import Architecture, Network, ParameterVariables
 from .semialgebraic import BasicSet, Union
 from .certificate import EquivalenceResult
 from .conservation import conserved_quantities, count_conservation_laws, gradient_flow, is_conserved
-from .equivalence import equivalent
+from .equivalence import equivalent, fibre
 from .pl import (Region, batch_functional_dimension, estimate_functional_dimension, functional_dimension,
                  regions)
 from .polyhedron import Polytope, strictly_feasible
-from .shallow import (CanonicalForm, canonical_form, fibre, hidden_symmetries, minimal_form,
-                      stabilizer)
+from .shallow import CanonicalForm, canonical_form, hidden_symmetries, minimal_form, stabilizer
+from .bottleneck import combinatorial_type, fibre_dimension
 from .symmetry import GroupElement
 
 fiber = fibre
@@ -33,7 +33,7 @@ __all__ = [
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
     "hidden_symmetries", "minimal_form", "stabilizer", "Region", "regions", "functional_dimension",
     "batch_functional_dimension", "conserved_quantities", "count_conservation_laws", "gradient_flow",
-    "is_conserved", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
+    "is_conserved", "combinatorial_type", "fibre_dimension", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
     "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
     "CertificateError",

@@ -20,12 +20,13 @@ from .exact import to_vector
 from .io import load, network_to_json, save, write_text
 from .latex import document
 from .network import Architecture, Network
-from .equivalence import equivalent
+from . import bottleneck
+from .equivalence import equivalent, fibre
 from .conservation import conserved_quantities, count_conservation_laws, is_conserved
 from .loci import degeneracy_loci, genericity
 from .pl import functional_dimension, regions
 from .polyhedron import Polytope
-from .shallow import canonical_form, fibre, hidden_symmetries, minimal_form, stabilizer
+from .shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
 from .symmetry import GroupElement
 
 __all__ = ["main", "Outcome", "COMMANDS"]
@@ -146,15 +147,15 @@ def _equiv(args) -> Outcome:
         data["values"] = [[str(x) for x in y] for y in cert.values]
     elif hasattr(cert, "element"):
         data["group_element"] = cert.element.to_json()
+    elif hasattr(cert, "mechanisms"):
+        data["mechanisms"] = cert.mechanisms()
     elif hasattr(cert, "cells"):
         data["regions"] = len(cert.cells)
-    else:
-        data["mechanisms"] = cert.mechanisms()
     return Outcome(0 if r else 1, r.explain(), data, [r], title="Functional equivalence")
 
 
 def _configure_single(p):
-    _net_arg(p, "network", "a shallow network")
+    _net_arg(p, "network", "a shallow (or, for fibre, bottleneck) network")
     _layout_arg(p)
 
 
@@ -171,9 +172,11 @@ def _canonical(args) -> Outcome:
                              "minimal_width": mf.widths[1]}, [K, mf], title="Canonical form")
 
 
-@command("fibre", "the fibre of a shallow network as a semi-algebraic set", _configure_single)
+@command("fibre", "the fibre of a shallow or bottleneck network as a semi-algebraic set", _configure_single)
 def _fibre(args) -> Outcome:
     net = _load(args.network, args)
+    if bottleneck.bottleneck_case(net) is not None:
+        return _bottleneck_fibre(net)
     syms = hidden_symmetries(net)
     stab = stabilizer(net)
     F = fibre(net)
@@ -184,6 +187,23 @@ def _fibre(args) -> Outcome:
     data = {"num_components": F.num_components, "dimension": F.dimension,
             "flip_sets": [list(S) for S in F.flip_sets], "hidden_symmetries": [h.kind for h in syms]}
     return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre")
+
+
+def _bottleneck_fibre(net: Network) -> Outcome:
+    t = bottleneck.combinatorial_type(net)
+    moves = bottleneck.hidden_symmetries(net)
+    data = {"type": {"case": t.case, "classes": list(t.classes), "regime": t.regime},
+            "dimension": bottleneck.fibre_dimension(net),
+            "moves": [{"name": m.name, "kind": m.kind, "size": m.size, "relation": m.relation} for m in moves]}
+    lines = [f"{t.describe()}", f"fibre dimension {data['dimension']} (of {net.architecture.num_parameters})"]
+    lines += [f"  {m.describe()}" for m in moves]
+    objs: list = [net, t] + list(moves)
+    if t.case == "b":
+        F = fibre(net)
+        data["num_components"] = F.num_components
+        lines.insert(1, f"fibre: {F.num_components} basic semi-algebraic components of generic type")
+        objs.append(F)
+    return Outcome(0, "\n".join(lines), data, objs, title="Fibre")
 
 
 def _configure_regions(p):
@@ -351,8 +371,29 @@ def _demo_loci() -> tuple[str, dict, list]:
                                                "Genericity of the three-lines parameter:", report]
 
 
+def _demo_bottleneck() -> tuple[str, dict, list]:
+    hidden = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])
+    moved = bottleneck.translate_hidden_hyperplane(hidden, "1/2")
+    too_far = bottleneck.translate_hidden_hyperplane(hidden, -2)
+    r1, r2 = equivalent(hidden, moved), equivalent(hidden, too_far)
+    kink = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    flipped = bottleneck.flip_kink(kink, 1, into=0)
+    r3 = equivalent(kink, flipped)
+    F1, F2 = fibre(hidden), fibre(kink)
+    text = "\n".join([
+        "Bottleneck (2,1,2,1), first-layer hyperplane hidden by the second layer: translating it by 1/2 "
+        "(b += 1/2, e_j -= v_j/2): " + r1.explain().splitlines()[0],
+        "  translating by -2 makes it visible: " + r2.explain().splitlines()[0],
+        f"  fibre: dimension {F1.dimension}, {F1.num_components} components",
+        "Kink flip absorbed by the always-active neuron: " + r3.explain().splitlines()[0],
+        f"  fibre: dimension {F2.dimension}, {F2.num_components} components (2 slots x 2 flips)"])
+    return text, {"hidden_translation": bool(r1), "hidden_too_far": bool(r2), "kink_flip": bool(r3),
+                  "hidden_fibre_dimension": F1.dimension, "kink_fibre_components": F2.num_components}, \
+        ["A hidden hyperplane translated:", r1, "Its fibre:", F1, "A kink flip absorbed:", r3, "Its fibre:", F2]
+
+
 #: Further demo sections, registered by later capabilities: callables returning (text, json, latex objects).
-DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _demo_loci]
+DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _demo_loci, _demo_bottleneck]
 
 
 # -- driver -----------------------------------------------------------------------------------------

@@ -180,8 +180,10 @@ def _(r: EquivalenceResult, **options) -> str:
                 f"{vector(c.values[0])} \\neq {vector(c.values[1])} = f_{{\\theta_2}}({vector(c.point, column=False)})")
     if isinstance(r.certificate, OrbitCertificate):
         return "\\theta_2 = g\\cdot\\theta_1,\\quad " + to_latex(r.certificate.element)
-    return ("f_{\\theta_1} = f_{\\theta_2}\\ \\text{via " +
-            ", ".join(r.certificate.mechanisms()).replace("M3/M4", "M3--M4") + "}")
+    if isinstance(r.certificate, MoveCertificate):
+        return ("f_{\\theta_1} = f_{\\theta_2}\\ \\text{via " +
+                ", ".join(r.certificate.mechanisms()).replace("M3/M4", "M3--M4") + "}")
+    return "f_{\\theta_1} = f_{\\theta_2}:\\ \\text{" + text(r.certificate.describe()) + "}"
 
 
 @to_latex.register
@@ -225,6 +227,36 @@ def _(r: GenericityReport, **options) -> str:
         mark = "\\checkmark" if c.holds else ("\\times" if c.holds is False else "?")
         rows.append(f"{mark} & \\text{{{text(c.name)}: {text(c.detail)}}}")
     return f"\\text{{{r.status}}}: \\begin{{array}}{{ll}} " + " \\\\ ".join(rows) + " \\end{array}"
+
+
+from .bottleneck import BottleneckMove, BottleneckType, RidgeProfile  # noqa: E402
+
+
+@to_latex.register
+def _(t: BottleneckType, **options) -> str:
+    counts = ",\\ ".join(f"|{text(c)}| = {t.count(c)}" for c in dict.fromkeys(sorted(t.classes)))
+    return f"\\text{{case ({t.case}), regime {text(t.regime)}}}:\\ {counts}"
+
+
+@to_latex.register
+def _(m: BottleneckMove, **options) -> str:
+    size = "" if m.size is None else (f",\\ \\dim = {m.size}" if m.kind == "continuous" else f",\\ \\times {m.size}")
+    return f"\\text{{{text(m.name)} ({text(m.kind)}, {text(m.relation)})}}{size}"
+
+
+@to_latex.register
+def _(P: RidgeProfile, **options) -> str:
+    if P.direction is None:
+        return f"f \\equiv {vector(P.value_at_zero)}"
+    terms = [vector(P.value_at_zero)]
+    if any(P.left_slope):
+        terms.append(f"{vector(P.left_slope)}\\,y")
+    for y, jump in P.breakpoints:
+        shift = "" if y == 0 else (f" - {rational(y)}" if y > 0 else f" + {rational(-y)}")
+        terms.append(f"{vector(jump)}\\,(\\sigma(y{shift}) - \\sigma({rational(-y)}))")
+    u = " + ".join(f"{rational(c)}x_{{{j + 1}}}" if c != 1 else f"x_{{{j + 1}}}"
+                   for j, c in enumerate(P.direction) if c != 0).replace("+ -", "- ")
+    return f"f(x) = \\varphi({u}),\\quad \\varphi(y) = " + " + ".join(terms)
 
 
 from .conservation import ConservedQuantity  # noqa: E402

@@ -37,6 +37,7 @@ from flint import fmpq
 
 from ._display import Latexable
 from .errors import CertificateError, SemialgError
+from .bottleneck import bottleneck_case, genericity_checks
 from .exact import fingerprint, normalise_row, rank_one_independent
 from .network import Architecture, Network
 from .semialgebraic import as_substitution
@@ -47,6 +48,8 @@ __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Conditi
 
 SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the G-orbit (Theorem 1)"
 DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not characterised"
+BOTTLENECK_SCOPE = ("bottleneck (three_layer.md): outside these loci and the type conditions the fibre has the "
+                    "type's dimension (checked against the exact functional dimension)")
 
 
 class UndecidedError(SemialgError):
@@ -401,4 +404,16 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     conds = [_dead_condition(net), _dependent_condition(net)]
     if net.depth == 2:
         conds.append(_zero_factor_condition(net, budget))
-    return GenericityReport(net.architecture, tuple(conds), SHALLOW_SCOPE if net.depth == 2 else DEEP_SCOPE)
+        return GenericityReport(net.architecture, tuple(conds), SHALLOW_SCOPE)
+    if bottleneck_case(net) is None:
+        return GenericityReport(net.architecture, tuple(conds), DEEP_SCOPE)
+    conds += [Condition(c.name, c.holds, c.witness, None, c.detail, _check_bottleneck) for c in genericity_checks(net)]
+    return GenericityReport(net.architecture, tuple(conds), BOTTLENECK_SCOPE)
+
+
+def _check_bottleneck(net: Network, c: Condition) -> bool:
+    """Re-decide the bottleneck condition from scratch and compare."""
+    fresh = {g.name: g for g in genericity_checks(net)}[c.name]
+    if (fresh.holds, fresh.witness) != (c.holds, c.witness):
+        raise CertificateError(f"condition {c.name!r}: recomputed {fresh.holds} ({fresh.detail})")
+    return True
