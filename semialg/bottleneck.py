@@ -41,7 +41,7 @@ from flint import fmpq
 from ._display import Latexable
 from .certificate import EquivalenceResult, PointCertificate, check_comparable
 from .errors import ArchitectureError, CertificateError
-from .exact import dot, fingerprint, normalise_row, nullspace, solve
+from .exact import dot, fingerprint, normalise_row, nullspace, solve, to_fmpq
 from .network import Network, relu
 from .polyhedron import decide
 from .semialgebraic import BasicSet, Union, as_substitution
@@ -821,7 +821,7 @@ def translate_hidden_hyperplane(net: Network, beta) -> Network:
     r"""Case (b), $H$ hidden: $b \mapsto b + \beta$, $e_j \mapsto e_j - v_j\beta$ (function-preserving while every
     $e'_j < 0$ stays a switch-on neuron, i.e. $\beta > -\tau_{\min}$)."""
     view = RidgeView.of(net)
-    beta = fmpq(beta)
+    beta = to_fmpq(beta, where="beta")
     return RidgeView(view.w, view.b + beta, view.v, tuple(e - v * beta for v, e in zip(view.v, view.e)),
                      view.c, view.d).network()
 
@@ -846,7 +846,7 @@ def trade_affine_block(net: Network, i: int, j: int, delta) -> Network:
     r"""Case (b): move slope $\delta$ between always-active neurons $i \ne j$ ($S_A$ fixed, $d$ compensates);
     with $i = j$ the $e \leftrightarrow d$ trade $e_i \mathrel{+}= \delta$, $d \mathrel{-}= c_i\delta$."""
     view = RidgeView.of(net)
-    delta = fmpq(delta)
+    delta = to_fmpq(delta, where="delta")
     v, e, c, d = list(view.v), list(view.e), list(view.c), view.d
     if i == j:
         e[i] += delta
@@ -1008,15 +1008,16 @@ class GenericCheck:
 def genericity_checks(net: Network) -> list[GenericCheck]:
     r"""The non-vanishing conditions of the math note beyond the layerwise ones (dead neurons, dependent rows).
 
-    Case (b): $v_j \ne 0$, $e_j \ne 0$; $e_iv_j - e_jv_i \ne 0$ for kinks $i \ne j$ (distinct breakpoints);
+    Both cases: $f$ not constant. Case (b): $v_j \ne 0$, $e_j \ne 0$; $e_iv_j - e_jv_i \ne 0$ for kinks $i \ne j$ (distinct breakpoints);
     $G'(0^+) = \sum_{A \cup K^-} c_jv_j \ne 0$ when $a + k^- \ge 1$; $\sum_{A \cup K^+} c_jv_j \ne 0$ when
-    $a + k^+ \ge 1$. Case (a): $f$ not constant; no U$\pm$ neuron; no hyperplane touching $\partial P$ without
+    $a + k^+ \ge 1$. Case (a): no U$\pm$ neuron; no hyperplane touching $\partial P$ without
     entering $P$; no vertex of the arrangement on $\{h = 0\}$ (the last two exactly in the plane; for
     $n_0 \ge 3$ they are reported as not checked). Witnesses are 0-based indices. Cost: $O(n_2\log n_2)$ in
     case (b); the arrangement's in case (a).
     """
     t = combinatorial_type(net)
-    out = []
+    out = [GenericCheck("not constant", t.regime != "constant", None if t.regime != "constant" else (),
+                        f"regime {t.regime}")]
     if t.case == "b":
         view = RidgeView.of(net)
         zero_v = [j for j, v in enumerate(view.v) if v == 0]
@@ -1047,8 +1048,6 @@ def genericity_checks(net: Network) -> list[GenericCheck]:
                                     f"sum of c_j v_j over {list(S)} vanishes" if not ok else
                                     f"sum of c_j v_j over {list(S)} is non-zero" if S else "vacuous"))
         return out
-    out.append(GenericCheck("not constant", t.regime != "constant", None if t.regime != "constant" else (),
-                            f"regime {t.regime}"))
     mixed = tuple(i for i, c in enumerate(t.classes) if c == "U+-")
     out.append(GenericCheck("no U+- neuron", not mixed, mixed or None,
                             f"neurons {list(mixed)} are mixed hidden (U+-)" if mixed else "no mixed hidden neuron"))

@@ -39,7 +39,8 @@ from .exact import rank
 from .network import Architecture, Network
 
 __all__ = ["ConservedQuantity", "conserved_quantities", "is_conserved", "ConservationCheck",
-           "count_conservation_laws", "ConservationCount", "gradient_flow", "GradientFlow"]
+           "count_conservation_laws", "ConservationCount", "gradient_flow", "GradientFlow",
+           "bottleneck_conservation", "BottleneckConservation", "MoveConservation"]
 
 
 @dataclass(frozen=True)
@@ -319,3 +320,83 @@ def gradient_flow(net: Network, X, Y, t_span: tuple[float, float] = (0.0, 1.0), 
     sol = solve_ivp(rhs, t_span, theta0, t_eval=times, rtol=rtol, atol=atol)
     values = {name: np.array([fn(sol.y[:, t]) for t in range(sol.y.shape[1])]) for name, fn in fns.items()}
     return GradientFlow(sol.t, sol.y.T, values)
+
+
+# -- which bottleneck moves induce conservation laws -------------------------------------------------------------
+
+_FREEZING_MOVES = ("dead neurons", "hidden neurons (U-)")
+
+
+@dataclass(frozen=True)
+class MoveConservation:
+    """One fibre mechanism and the number of independent local conservation laws it induces."""
+
+    name: str
+    kind: str
+    relation: str
+    laws: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class BottleneckConservation(Latexable):
+    """Which mechanisms of a bottleneck parameter induce local conservation laws, checked by the Lie count.
+
+    ``explicit`` is the exact rank at $\\theta$ of the gradients of the explicit laws: the rescaling quantities
+    $Q$ of :func:`conserved_quantities` and the coordinates of every dead (Z) or hidden (U-) neuron, whose
+    gradient vanishes on every input near $\\theta$. ``count`` is :func:`count_conservation_laws`, an upper
+    bound; ``proven`` when the two agree.
+    """
+
+    moves: tuple[MoveConservation, ...]
+    explicit: int
+    count: ConservationCount
+
+    @property
+    def proven(self) -> bool:
+        return self.explicit == self.count.laws
+
+
+def bottleneck_conservation(net: Network, max_depth: int = 2) -> BottleneckConservation:
+    """For each mechanism of :func:`semialg.bottleneck.hidden_symmetries`, the conservation laws it induces.
+
+    Dead and hidden neurons freeze all their parameters (their gradient is zero on every input while they
+    stay dead or hidden): coordinate laws. Compensated moves (A-block and U+ trades, $e \\leftrightarrow d$,
+    the hidden-hyperplane translation $\\partial_b - \\sum_j v_j\\partial_{e_j}$) and discrete moves induce
+    none. Cost: that of :func:`count_conservation_laws`.
+
+    >>> r = bottleneck_conservation(Network.random((1, 1, 2, 1), seed=5))
+    >>> [(m.name, m.laws) for m in r.moves], r.explicit, r.proven
+    ([('dead neurons', 3), ('reflection', 0)], 5, True)
+    """
+    from .bottleneck import combinatorial_type, hidden_symmetries
+    arch = net.architecture
+    t = combinatorial_type(net)
+    layer = 2 if t.case == "b" else 1
+    moves, frozen = [], []
+    for m in hidden_symmetries(net):
+        if m.name in _FREEZING_MOVES:
+            laws = 0
+            for i in m.neurons:
+                coords = _neuron_coordinates(arch, layer, i)
+                frozen += coords
+                laws += len(coords)
+            moves.append(MoveConservation(m.name, m.kind, m.relation, laws,
+                                          "zero gradient on every input: each parameter is locally constant"))
+        else:
+            why = ("discrete: no generator" if m.kind == "discrete" else
+                   "compensated: its generator is not a gradient field")
+            moves.append(MoveConservation(m.name, m.kind, m.relation, 0, why))
+    V = arch.variables()
+    sub = V.substitution(net)
+    rows = [[fmpq(int(v.p), int(v.q)) for v in (sympy.Rational(sympy.diff(q.expression, s).xreplace(sub))
+                                                 for s in V.flat)] for q in conserved_quantities(arch)]
+    position = {s: k for k, s in enumerate(V.flat)}
+    rows += [[fmpq(int(k == position[s])) for k in range(len(V.flat))] for s in frozen]
+    return BottleneckConservation(tuple(moves), rank(rows), count_conservation_laws(net, max_depth))
+
+
+def _neuron_coordinates(arch: Architecture, layer: int, i: int) -> list[sympy.Symbol]:
+    """The symbols of neuron ``i`` (0-based) of hidden ``layer``: incoming weights, bias, outgoing weights."""
+    V = arch.variables()
+    return list(V.weights[layer - 1].row(i)) + [V.biases[layer - 1][i]] + list(V.weights[layer].col(i))

@@ -1,0 +1,323 @@
+"""Three-layer bottleneck networks, tested against the region oracle (pl.equivalent, exact functional dimension)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from fractions import Fraction
+
+import pytest
+import sympy
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+from semialg import Network, genericity, pl
+from semialg import bottleneck as bn
+from semialg.conservation import bottleneck_conservation
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.exact import rank
+from semialg.symmetry import GroupElement
+
+from conftest import group_elements
+
+SIGNS = {"A": (1, 1), "K+": (1, -1), "K-": (-1, 1), "Z": (-1, -1)}
+
+
+def _q(rng, lo=1, hi=6):
+    return fmpq(rng.randint(lo, hi), rng.randint(1, 4))
+
+
+def ridge_network(seed: int, n0: int, classes, n3: int = 1) -> Network:
+    """A case-(b) network whose second-layer neurons have the given classes."""
+    rng = random.Random(seed)
+    w = [_q(rng) * rng.choice((-1, 1)) for _ in range(n0)]
+    b = _q(rng) * rng.choice((-1, 1))
+    v = [SIGNS[c][0] * _q(rng) for c in classes]
+    e = [SIGNS[c][1] * _q(rng) for c in classes]
+    c = [[_q(rng) * rng.choice((-1, 1)) for _ in classes] for _ in range(n3)]
+    d = [_q(rng, -3, 3) for _ in range(n3)]
+    return Network.from_arrays([[w], [[x] for x in v], c], [[b], e, d])
+
+
+ridge_types = st.lists(st.sampled_from(["A", "K+", "K-", "Z"]), min_size=1, max_size=3)
+
+
+def _check(net1, net2, expected=None):
+    """bottleneck.equivalent agrees with the region oracle and its certificate verifies."""
+    r = bn.equivalent(net1, net2)
+    assert r.verify(net1, net2)
+    oracle = pl.equivalent(net1, net2)
+    assert bool(r) == bool(oracle)
+    if expected is not None:
+        assert bool(r) == expected
+    if not r:
+        x = r.certificate.point
+        assert net1(x) != net2(x)
+    return r
+
+
+# -- the examples of the math note ----------------------------------------------------------------------------
+
+def test_hidden_hyperplane_translation_example():
+    net = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])
+    moved = bn.translate_hidden_hyperplane(net, Fraction(1, 2))
+    assert moved.biases[0] == (fmpq(1, 2),) and moved.biases[1] == (fmpq(-3, 2), fmpq(-7))
+    _check(net, moved, True)
+    too_far = bn.translate_hidden_hyperplane(net, -2)
+    assert too_far.biases[1] == (fmpq(1), fmpq(-2))
+    r = _check(net, too_far, False)
+    assert net([0, 0]) != too_far([0, 0])
+    assert bn.combinatorial_type(net).regime == "hidden"
+    assert bn.combinatorial_type(too_far).regime == "visible"
+
+
+def test_kink_flip_example():
+    net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    flipped = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])
+    assert bn.flip_kink(net, 1, into=0) == flipped
+    _check(net, flipped, True)
+    uncompensated = Network.from_arrays([[[1, 2]], [[1], [-1]], [[1, 3]]], [[-1], [1, 2], [0]])
+    _check(net, uncompensated, False)
+    assert net([0, 0]) != uncompensated([0, 0])
+
+
+def test_case_a_hidden_neuron_example():
+    A = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
+                            [[0, 0, 0, -5], [0], [0]])
+    assert bn.combinatorial_type(A).classes[3] == "U-"
+    assert bn.combinatorial_type(A).regime == "PN"
+    moved = bn.replace_neuron(A, 1, 3, [2, 1], -3, [-7])
+    _check(A, moved, True)
+    cut = bn.replace_neuron(A, 1, 3, [1, 2], -3, [-7])
+    _check(A, cut, False)
+    assert A([-10, 9]) != cut([-10, 9])
+
+
+# -- case (b): moves, perturbations, agreement with the oracle -----------------------------------------------------
+
+def _ridge_moves(net):
+    """Images of ``net`` under every move that applies to its type."""
+    t = bn.combinatorial_type(net)
+    out = [GroupElement.random(net.architecture, seed=3).act(net)]
+    A = [j for j, c in enumerate(t.classes) if c == "A"]
+    K = [j for j, c in enumerate(t.classes) if c in ("K+", "K-")]
+    Z = [j for j, c in enumerate(t.classes) if c == "Z"]
+    if A and K:
+        out.append(bn.flip_kink(net, K[0], into=A[0]))
+    if A:
+        out.append(bn.trade_affine_block(net, A[0], A[-1], Fraction(1, 3)))
+    if Z:
+        n3 = net.architecture.output_dim
+        out.append(bn.replace_neuron(net, 2, Z[0], [-2], -5, [Fraction(7, 3)] * n3))
+    if t.regime == "hidden":
+        # valid while every e'_j = e_j - v_j beta stays negative: beta > -tau_min, beta < e_j / v_j on Z
+        e, v = net.biases[1], [r[0] for r in net.weights[1]]
+        tau_min = min(-e[j] / v[j] for j in K)
+        out.append(bn.translate_hidden_hyperplane(net, -tau_min / 2))
+        out.append(bn.translate_hidden_hyperplane(net, min([tau_min] + [e[j] / v[j] for j in Z]) / 2))
+    if t.reflective:
+        out.append(bn.reflect(net))
+    return out
+
+
+@settings(max_examples=60)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), ridge_types, st.integers(1, 2))
+def test_case_b_moves_preserve_the_function(seed, n0, classes, n3):
+    net = ridge_network(seed, n0, classes, n3)
+    for image in _ridge_moves(net):
+        _check(net, image, True)
+
+
+@settings(max_examples=60)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), ridge_types, st.integers(0, 10 ** 6))
+def test_case_b_near_misses_agree_with_the_oracle(seed, n0, classes, where):
+    net = ridge_network(seed, n0, classes)
+    theta = list(net.parameters())
+    k = where % len(theta)
+    theta[k] += fmpq(1, 7)
+    _check(net, Network.from_parameters(net.architecture, theta))
+    for image in _ridge_moves(net)[1:]:
+        theta = list(image.parameters())
+        theta[k] -= fmpq(1, 5)
+        _check(net, Network.from_parameters(image.architecture, theta))
+
+
+@settings(max_examples=80)
+@given(st.integers(0, 10 ** 6), st.sampled_from([(1, 1, 2, 1), (2, 1, 3, 2), (2, 1, 1, 1), (1, 1, 1, 1)]))
+def test_case_b_random_pairs_agree_with_the_oracle(seed, arch):
+    net1 = Network.random(arch, seed=seed, height=2, nonzero=False)
+    net2 = Network.random(arch, seed=seed + 1, height=2, nonzero=False)
+    _check(net1, net2)
+
+
+def test_different_widths_and_constant_functions():
+    dead = Network.from_arrays([[[1, 1]], [[-1]], [[3]]], [[0], [-1], [2]])            # constant 2
+    const = Network.from_arrays([[[0, 0]], [[1], [1]], [[1, 1]]], [[0], [2, -5], [0]])   # constant 2
+    _check(dead, const, True)
+    ridge = Network.from_arrays([[[1, 1]], [[1]], [[3]]], [[0], [0], [2]])
+    other = Network.from_arrays([[[1, -1]], [[1], [1]], [[1, 2]]], [[0], [0, -1], [0]])
+    _check(ridge, other, False)
+    _check(ridge, const, False)
+
+
+def test_tampered_ridge_certificate_is_rejected():
+    a = Network.from_arrays([[[1, 2]], [[1]], [[1]]], [[0], [0], [0]])
+    b = Network.from_arrays([[[2, 4]], [[1]], [["1/2"]]], [[0], [0], [0]])
+    r = bn.equivalent(a, b)
+    assert r and r.verify(a, b)
+    with pytest.raises(CertificateError):
+        bn.RidgeCertificate((fmpq(1), fmpq(3))).verify(a, b)
+    c = Network.from_arrays([[[2, 4]], [[1]], [["1/3"]]], [[0], [0], [0]])
+    with pytest.raises(CertificateError):
+        r.certificate.verify(a, c)
+
+
+# -- case (a) -------------------------------------------------------------------------------------------------------
+
+@settings(max_examples=40)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), st.integers(1, 4), st.integers(-6, 3))
+def test_case_a_agrees_with_the_oracle(seed, n0, n1, e):
+    net = Network.random((n0, n1, 1, 1), seed=seed, height=4).replace_layer(2, bias=[e])
+    g = GroupElement.random(net.architecture, seed=seed)
+    _check(net, g.act(net), True)
+    rng = random.Random(seed)
+    t = bn.combinatorial_type(net)
+    for i, cls in enumerate(t.classes):
+        W, b, v = net.weights[0][i], net.biases[0][i], net.weights[1][0][i]
+        if cls == "U-":  # more negative output weight: h unchanged on P, smaller elsewhere
+            _check(net, bn.replace_neuron(net, 1, i, W, b, [v - rng.randint(1, 3)]), True)
+        if cls == "U+" and v > 0:  # U+ <-> e trade
+            delta = fmpq(rng.randint(1, 3))
+            moved = bn.replace_neuron(net, 1, i, W, b + delta, [v])
+            _check(net, moved.replace_layer(2, bias=[e - v * delta]), True)
+    theta = list(net.parameters())
+    theta[rng.randrange(len(theta))] += fmpq(1, 3)
+    _check(net, Network.from_parameters(net.architecture, theta))
+
+
+@settings(max_examples=40)
+@given(st.integers(0, 10 ** 6), st.sampled_from([(2, 2, 1, 1), (2, 3, 1, 2), (1, 3, 1, 1), (3, 2, 1, 1)]))
+def test_case_a_random_pairs_agree_with_the_oracle(seed, arch):
+    net1 = Network.random(arch, seed=seed, height=2, nonzero=False)
+    net2 = Network.random(arch, seed=seed + 7, height=2, nonzero=False)
+    _check(net1, net2)
+
+
+def test_arrangement_certificate_rejects_a_missing_cell():
+    net = Network.random((2, 3, 1, 1), seed=4)
+    other = GroupElement.random(net.architecture, seed=2).act(net)
+    r = bn.equivalent(net, other)
+    assert r and r.verify(net, other)
+    short = bn.ArrangementCertificate(r.certificate.lines, r.certificate.cells[1:])
+    with pytest.raises(CertificateError):
+        short.verify(net, other)
+    fake = bn.ArrangementCertificate(r.certificate.lines[1:], r.certificate.cells)
+    with pytest.raises(CertificateError):
+        fake.verify(net, other)
+
+
+def test_sweep_finds_every_cell():
+    # Independent count: the number of regions of a network with one neuron per line.
+    for seed in range(6):
+        net = Network.random((2, 5, 1, 1), seed=seed, height=3)
+        arr = bn._Arrangement((net,))
+        assert len(arr.cells) == arr.face_count() == len({c.signs for c in arr.cells})
+        lines = arr.lines[:len(arr.lines) - arr.auxiliary]
+        probe = Network((tuple(l[:-1] for l in lines), ((fmpq(1),) * len(lines),)),
+                        (tuple(l[-1] for l in lines), (fmpq(0),)))
+        if not arr.auxiliary:
+            assert len(arr.cells) == pl.count_regions(probe)
+        for cell in arr.cells:
+            assert all((arr.value(k, cell.point) > 0) == (s > 0) for k, s in enumerate(cell.signs))
+
+
+# -- types, fibre dimension, fibres ------------------------------------------------------------------------------------
+
+@settings(max_examples=25)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), ridge_types, st.integers(1, 2))
+def test_case_b_fibre_dimension_is_D_minus_functional_dimension(seed, n0, classes, n3):
+    net = ridge_network(seed, n0, classes, n3)
+    if not genericity(net):
+        return
+    D = net.architecture.num_parameters
+    assert bn.fibre_dimension(net) == D - pl.functional_dimension(net).value
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 10 ** 6), st.integers(2, 4), st.integers(-6, 3))
+def test_case_a_fibre_dimension_is_D_minus_functional_dimension(seed, n1, e):
+    net = Network.random((2, n1, 1, 1), seed=seed, height=5).replace_layer(2, bias=[e])
+    if not genericity(net):
+        return
+    D = net.architecture.num_parameters
+    assert bn.fibre_dimension(net) == D - pl.functional_dimension(net).value
+
+
+def _component_dimension(B, point) -> int:
+    """$D - \\operatorname{rank}$ of the Jacobian of the component's equations at a point of it."""
+    sub = {s: sympy.Rational(int(v.p), int(v.q)) for s, v in zip(B.variables, point.parameters())}
+    J = [[fmpq(int(r.p), int(r.q)) for r in (sympy.Rational(sympy.diff(p, s).xreplace(sub)) for s in B.variables)]
+         for p in B.equations]
+    return len(B.variables) - (rank(J) if J else 0)
+
+
+@settings(max_examples=20)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), ridge_types, st.integers(1, 2))
+def test_case_b_fibre_components(seed, n0, classes, n3):
+    net = ridge_network(seed, n0, classes, n3)
+    if not genericity(net):
+        return
+    F = bn.fibre(net)
+    indices = list(itertools.islice(F.index, 200))
+    if len(indices) < 200:
+        assert len(indices) == F.num_components
+    for k, index in enumerate(indices[:6]):
+        x = F.sample(seed=k, index=index)
+        B = F.component(index)
+        assert B.violated(x) is None
+        assert bool(pl.equivalent(net, x))
+        assert F.component_of(x) == index and F.contains(x)
+        assert _component_dimension(B, x) == F.dimension
+    assert F.contains(net) and F.component_of(net) is not None
+    theta = list(net.parameters())
+    theta[0] += 1
+    moved = Network.from_parameters(net.architecture, theta)
+    assert F.contains(moved) == bool(pl.equivalent(net, moved))
+
+
+def test_fibre_counts_and_errors():
+    kink = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    F = bn.fibre(kink)
+    assert F.num_components == 4 and F.dimension == 4     # 2 slots x 2 flips; 10 - 6 equations
+    reflective = next(n for n in (ridge_network(s, 2, ["K-", "K-", "Z"]) for s in range(50)) if genericity(n))
+    assert bn.combinatorial_type(reflective).reflective
+    R = bn.fibre(reflective)
+    assert R.num_components == 2 * 6                       # both branches, 3!/1! kink placements
+    coincident = Network.from_arrays([[[1]], [[1], [2]], [[1, 1]]], [[0], [-1, -2], [0]])
+    report = genericity(coincident)
+    assert not report and report.verify(coincident)
+    assert any(c.name == "distinct kinks" and c.holds is False for c in report.conditions)
+    with pytest.raises(ArchitectureError):
+        bn.fibre(coincident)
+    with pytest.raises(ArchitectureError):
+        bn.fibre(Network.random((2, 3, 1, 1), seed=0))
+
+
+def test_hidden_symmetries_name_every_move():
+    t_names = {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["A", "K+", "Z"]))}
+    assert t_names == {"dead neurons", "A-block trade", "kink flips"}
+    names = {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["K+", "K+"]))}
+    assert names == {"hidden hyperplane translation"}
+    names = {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["K-", "Z"]))}
+    assert names == {"dead neurons", "reflection"}
+    A = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
+                            [[0, 0, 0, -5], [0], [0]])
+    assert {m.name for m in bn.hidden_symmetries(A)} == {"hidden neurons (U-)", "U+ <-> e trade"}
+
+
+@pytest.mark.parametrize("arch,seed", [((1, 1, 2, 1), 5), ((1, 1, 2, 1), 1), ((2, 1, 2, 1), 3), ((2, 2, 1, 1), 2)])
+def test_conservation_laws_of_the_moves(arch, seed):
+    r = bottleneck_conservation(Network.random(arch, seed=seed))
+    assert r.proven
+    for m in r.moves:
+        assert (m.laws > 0) == (m.name in ("dead neurons", "hidden neurons (U-)"))
