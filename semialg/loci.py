@@ -210,7 +210,33 @@ def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
                          f"rows {ix[1]}, {ix[2]} of (W_{ix[0]} | b_{ix[0]}) are linearly dependent"),
         None, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} W_l[i,:] & b_l[i] \\ W_l[j,:] & b_l[j] "
               r"\end{pmatrix}\Big)", r"l \in [L-1],\ i < j \le n_l", DEEP_SCOPE))
+    if arch.depth == 3 and widths[1] == 1:
+        fams += _ridge_families(arch)
     return DegeneracyLoci(arch, tuple(fams))
+
+
+def _ridge_families(arch: Architecture) -> list[LocusFamily]:
+    r"""Case (b) bottleneck loci: a second-layer bias $e_j = 0$ and a vanishing block slope
+    $\sum_{j \in S} c_jv_j = 0$ (the note's $G'(0^+) \ne 0$ and slope-at-infinity conditions, for every $S$)."""
+    V = arch.variables()
+    n2, n3 = arch.widths[2], arch.widths[3]
+    v = [V.weights[1][j, 0] for j in range(n2)]
+    e = [V.biases[1][j] for j in range(n2)]
+    c = [[V.weights[2][r, j] for r in range(n3)] for j in range(n2)]
+    one = lambda: ((j,) for j in range(1, n2 + 1))  # noqa: E731
+    return [
+        LocusFamily("zero_bias", n2, one,
+                    lambda ix: Locus("zero_bias", ix, (e[ix[0] - 1],), V.flat, 1,
+                                     f"second-layer bias e_{ix[0]} = 0: a kink on the first-layer hyperplane"),
+                    1, r"V(e_j)", r"j \in [n_2]", BOTTLENECK_SCOPE),
+        LocusFamily("block_slope", 2 ** n2 - 1,
+                    lambda: (S for size in range(1, n2 + 1) for S in itertools.combinations(range(1, n2 + 1), size)),
+                    lambda S: Locus("block_slope", S, tuple(sympy.expand(sum(c[j - 1][r] * v[j - 1] for j in S))
+                                                            for r in range(n3)), V.flat, None,
+                                    f"sum of c_j v_j over S = {list(S)} vanishes"),
+                    None, r"V\Big(\sum_{j\in S} c_j v_j\Big)", r"\emptyset \ne S \subseteq [n_2]",
+                    BOTTLENECK_SCOPE),
+    ]
 
 
 # -- genericity of a given parameter ------------------------------------------------------------------------
@@ -407,7 +433,8 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
         return GenericityReport(net.architecture, tuple(conds), SHALLOW_SCOPE)
     if bottleneck_case(net) is None:
         return GenericityReport(net.architecture, tuple(conds), DEEP_SCOPE)
-    conds += [Condition(c.name, c.holds, c.witness, None, c.detail, _check_bottleneck) for c in genericity_checks(net)]
+    conds += [Condition(c.name, c.holds, c.witness, None, c.detail, _check_bottleneck)
+              for c in genericity_checks(net, budget)]
     return GenericityReport(net.architecture, tuple(conds), BOTTLENECK_SCOPE)
 
 
