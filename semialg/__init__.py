@@ -16,7 +16,8 @@ from .loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
 from .network import Architecture, Network, ParameterVariables
 from .semialgebraic import BasicSet, Union
 from .certificate import EquivalenceResult
-from .conservation import conserved_quantities, count_conservation_laws, gradient_flow, is_conserved
+from .conservation import (bottleneck_conservation, conserved_quantities, count_conservation_laws, gradient_flow,
+                           is_conserved)
 from .equivalence import equivalent, fibre
 from .pl import (Region, batch_functional_dimension, estimate_functional_dimension, functional_dimension,
                  regions)
@@ -33,7 +34,7 @@ __all__ = [
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
     "hidden_symmetries", "minimal_form", "stabilizer", "Region", "regions", "functional_dimension",
     "batch_functional_dimension", "conserved_quantities", "count_conservation_laws", "gradient_flow",
-    "is_conserved", "combinatorial_type", "fibre_dimension", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
+    "is_conserved", "bottleneck_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
     "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
     "CertificateError",

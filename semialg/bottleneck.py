@@ -35,13 +35,14 @@ import random as _random
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
+import numpy as np
 import sympy
 from flint import fmpq
 
 from ._display import Latexable
 from .certificate import EquivalenceResult, PointCertificate, check_comparable
 from .errors import ArchitectureError, CertificateError
-from .exact import dot, fingerprint, normalise_row, nullspace, solve, to_fmpq
+from .exact import dot, fingerprint, integer_rows, normalise_row, nullspace, solve, to_fmpq
 from .network import Network, relu
 from .polyhedron import decide
 from .semialgebraic import BasicSet, Union, as_substitution
@@ -287,6 +288,32 @@ class RidgeCertificate(Latexable):
                 f"and the same one-dimensional breakpoint profile")
 
 
+def _first_difference(P1: RidgeProfile, P2: RidgeProfile) -> fmpq:
+    """A $y$ with $\\varphi_1(y) \\ne \\varphi_2(y)$, by one left-to-right pass over the merged breakpoints:
+    $\\varphi_1 - \\varphi_2$ is tracked by its value and slope, so the pass costs $O(n\\log n)$."""
+    jumps: dict = {}
+    for sign, P in ((1, P1), (-1, P2)):
+        for y, jump in P.breakpoints:
+            fp = fingerprint((y,))
+            old = jumps.get(fp, (y, (_ZERO,) * len(jump)))
+            jumps[fp] = (y, _vadd(old[1], jump, fmpq(sign)))
+    points = sorted(jumps.values(), key=lambda t: t[0])
+    ys = _decisive([y for y, _ in points])
+    y = ys[0]
+    value = _vadd(P1(y), P2(y), fmpq(-1))
+    slope = _vadd(P1.left_slope, P2.left_slope, fmpq(-1))
+    for y_next, jump in points + [(ys[-1], None)]:
+        if any(value):
+            return y
+        value = _vadd(value, slope, y_next - y)
+        y = y_next
+        if jump is not None:
+            slope = _vadd(slope, jump)
+    if any(value):
+        return y
+    raise CertificateError("internal error: the profiles agree everywhere")
+
+
 def _ridge_point(net1: Network, net2: Network, P1: RidgeProfile, P2: RidgeProfile) -> PointCertificate:
     """A rational input separating two case-(b) networks with different profiles (constructed, not searched)."""
     n0 = net1.architecture.input_dim
@@ -294,18 +321,16 @@ def _ridge_point(net1: Network, net2: Network, P1: RidgeProfile, P2: RidgeProfil
         if P1.direction is None:
             candidates = [(_ZERO,) * n0]
         else:
-            p = _first_nonzero(P1.direction)
-            ys = [y for y, _ in P1.breakpoints + P2.breakpoints]
-            candidates = [_unit(n0, p, y) for y in _decisive(ys)]
+            candidates = [_unit(n0, _first_nonzero(P1.direction), _first_difference(P1, P2))]
     else:
         # One of them, say phi, is not constant: take y1, y2 with phi(y1) != phi(y2) and inputs x1, x2 with
         # u.x = y1, y2 but the same value of the other network (constant, or u'.x1 = u'.x2).
         P, Q = (P1, P2) if P1.direction is not None else (P2, P1)
         u = P.direction
         p = _first_nonzero(u)
-        ys = _decisive([y for y, _ in P.breakpoints])
-        y1 = ys[0]
-        y2 = next(y for y in ys if P(y) != P(y1))
+        y1 = P.breakpoints[0][0] - 1
+        flat = RidgeProfile(u, (), (_ZERO,) * len(P.left_slope), P(y1))
+        y2 = _first_difference(P, flat)
         x1 = _unit(n0, p, y1)
         if Q.direction is None:
             x2 = _unit(n0, p, y2)
@@ -372,7 +397,7 @@ class _Cell:
     and extreme recession rays, so that $\\max_C \\ell$ of an affine $\\ell$ is read off without an LP."""
 
     signs: tuple[int, ...]
-    point: Vec
+    point: Vec | None = None
     vertices: tuple[Vec, ...] = ()
     rays: tuple[Vec, ...] = ()
 
@@ -433,16 +458,25 @@ class _Arrangement:
                 const += vi * relu(b)
         return rows, const
 
-    @staticmethod
-    def affine_on(data, cell: _Cell) -> Affine:
-        """$h$ on ``cell``: the sum of the active neurons' affine maps plus the constant."""
+    def affine_maps(self, data, cells: Sequence[_Cell]) -> list[Affine]:
+        """$h$ on each cell: the sum of the active neurons' affine maps plus the constant.
+
+        One exact integer matrix product (active-neuron mask times the neurons' affine maps over a common
+        denominator) for all cells at once.
+        """
         rows, const = data
-        lin = None
-        for k, s, vi, w, b in rows:
-            if s * cell.signs[k] > 0:
-                lin = _scale(vi, w) if lin is None else _vadd(lin, w, vi)
-                const += vi * b
-        return (lin if lin is not None else (_ZERO,) * len(cell.point)), const
+        if not rows:
+            return [((_ZERO,) * self.dim, const)] * len(cells)
+        R, (den, *_) = integer_rows([_scale(vi, w) + (vi * b,) for _, _, vi, w, b in rows], common=True)
+        lines = np.array([k for k, *_ in rows])
+        orient = np.array([s for _, s, *_ in rows])
+        signs = np.array([c.signs for c in cells], dtype=np.int64).reshape(len(cells), len(self.lines))
+        mask = (signs[:, lines] * orient) > 0
+        if R.dtype == object or len(rows) * int(np.abs(R).max()) >= 2 ** 62:
+            mask = mask.astype(object)
+            R = R.astype(object)
+        total = mask.astype(R.dtype) @ R
+        return [(tuple(fmpq(int(x), den) for x in t[:-1]), fmpq(int(t[-1]), den) + const) for t in total]
 
     # -- cells ----------------------------------------------------------------------------------
 
@@ -452,7 +486,10 @@ class _Arrangement:
         return G, h
 
     def range_sign(self, cell: _Cell, A: Affine) -> int:
-        """$-1$ if $A \\le 0$ on the cell, $+1$ if $A \\ge 0$ there (and not $\\le 0$), $0$ if it takes both signs."""
+        """$-1$ if $A \\le 0$ on the cell, $+1$ if $A \\ge 0$ there (and not $\\le 0$), $0$ if it takes both signs.
+
+        From the cell's vertices and extreme rays when known ($\\max_C A$ is attained there), else two exact LPs.
+        """
         if cell.vertices:
             vals = [_evaluate(A, v) for v in cell.vertices] + [dot(A[0], r) for r in cell.rays]
             if all(x <= 0 for x in vals):
@@ -471,6 +508,19 @@ class _Arrangement:
         r = decide(G + [A[0] for A in strict], h + [A[1] for A in strict], self.dim)
         return r.point if r else None
 
+    def interior_point(self, cell: _Cell) -> Vec:
+        """A rational point of the open cell: the mean of its vertices plus the sum of its extreme rays (an
+        interior point of a 2-D pointed polyhedron), checked exactly, else an exact LP."""
+        if cell.point is not None:
+            return cell.point
+        if cell.vertices:
+            n = fmpq(len(cell.vertices))
+            x = tuple(sum((v[i] for v in cell.vertices), _ZERO) / n + sum((r[i] for r in cell.rays), 0)
+                      for i in range(2))
+            if all(_sign(self.value(k, x)) == s for k, s in enumerate(cell.signs)):
+                return x
+        return self.point_where(cell, ())
+
     def _sweep(self) -> list[_Cell]:
         """Cells of a line arrangement in the plane from its vertices: no linear programs.
 
@@ -478,55 +528,52 @@ class _Arrangement:
         sign at the bisector of its sector, on the other lines it is the sign at $v$. Every cell of an
         arrangement with two non-parallel lines has a vertex, so this finds all cells, each with all its
         vertices. Its extreme rays are the line directions $r$ it contains at infinity: the cells at infinity
-        in direction $r$ are the gaps between the lines parallel to $r$. Cost: $O(N^3)$ for $N$ lines.
+        in direction $r$ are the gaps between the lines parallel to $r$. Exact integer arithmetic (vertices in
+        homogeneous coordinates); cost $O(N^3)$ for $N$ lines.
         """
         lines, N = self.lines, len(self.lines)
+        L, _ = integer_rows(lines, max_bits=19)  # |coef| < 2^19 keeps 6 |coef|^3 below 2^63
+        Lp = [tuple(int(x) for x in row) for row in L]
         vertices: dict = {}
         for k, l in itertools.combinations(range(N), 2):
-            a1, b1, c1 = lines[k]
-            a2, b2, c2 = lines[l]
-            det = a1 * b2 - a2 * b1
-            if det != 0:
-                v = ((b1 * c2 - b2 * c1) / det, (a2 * c1 - a1 * c2) / det)
-                entry = vertices.setdefault(fingerprint(v), (v, set()))
-                entry[1].update((k, l))
+            (a1, b1, c1), (a2, b2, c2) = Lp[k], Lp[l]
+            Z = a1 * b2 - a2 * b1
+            if Z:
+                X, Y = b1 * c2 - b2 * c1, a2 * c1 - a1 * c2
+                g = math.gcd(X, Y, Z) * (1 if Z > 0 else -1)
+                vertices.setdefault((X // g, Y // g, Z // g), set()).update((k, l))
+        keys = list(vertices)
+        H = np.array(keys, dtype=L.dtype).reshape(len(keys), 3)
+        values = L @ H.T                                   # N x V: line j at vertex v, times Z_v > 0
+        base_signs = (values > 0).astype(np.int8) - (values < 0).astype(np.int8)
         found: dict = {}
-        for v, through in vertices.values():
-            base = [_sign(self.value(j, v)) for j in range(N)]
-            dirs = sorted(((-lines[k][1] * t, lines[k][0] * t) for k in through for t in (_ONE, -_ONE)),
+        for col, key in enumerate(keys):
+            through = vertices[key]
+            point = (fmpq(key[0], key[2]), fmpq(key[1], key[2]))
+            dirs = sorted(((-Lp[k][1] * t, Lp[k][0] * t) for k in through for t in (1, -1)),
                           key=functools.cmp_to_key(_angle_order))
             for r1, r2 in zip(dirs, dirs[1:] + dirs[:1]):
                 r = (r1[0] + r2[0], r1[1] + r2[1])
-                signs = list(base)
+                signs = base_signs[:, col].copy()
                 for k in through:
-                    signs[k] = _sign(lines[k][0] * r[0] + lines[k][1] * r[1])
-                found.setdefault(tuple(signs), ([], []))[0].append(v)
+                    signs[k] = _sign_int(Lp[k][0] * r[0] + Lp[k][1] * r[1])
+                found.setdefault(signs.tobytes(), (signs, [], []))[1].append(point)
         normals: dict = {}
         for k, line in enumerate(lines):
             normals.setdefault(fingerprint(line[:2]), []).append(k)
         for group in normals.values():
-            a, b = lines[group[0]][:2]
+            a, b = Lp[group[0]][:2]
             offsets = sorted(group, key=lambda k: -lines[k][2])  # line k is positive where a.x > -c_k
             for r in ((-b, a), (b, -a)):
-                base = [_sign(lines[j][0] * r[0] + lines[j][1] * r[1]) for j in range(N)]
+                along = L[:, 0] * r[0] + L[:, 1] * r[1]
+                base = (along > 0).astype(np.int8) - (along < 0).astype(np.int8)
                 for gap in range(len(offsets) + 1):
-                    signs = list(base)
+                    signs = base.copy()
                     for pos, k in enumerate(offsets):
                         signs[k] = 1 if pos < gap else -1
-                    found[tuple(signs)][1].append(r)
-        cells = []
-        for signs, (verts, rays) in found.items():
-            cells.append(self._cell(signs, tuple(verts), tuple(rays)))
-        return cells
-
-    def _cell(self, signs: tuple[int, ...], verts: tuple[Vec, ...], rays: tuple[Vec, ...]) -> _Cell:
-        n = fmpq(len(verts))
-        x = (sum((v[0] for v in verts), _ZERO) / n, sum((v[1] for v in verts), _ZERO) / n)
-        for r in rays:
-            x = (x[0] + r[0], x[1] + r[1])
-        if any(_sign(self.value(k, x)) != s for k, s in enumerate(signs)):
-            x = self.point_where(_Cell(signs, x), ())
-        return _Cell(signs, x, verts, rays)
+                    found[signs.tobytes()][2].append(r)
+        return [_Cell(tuple(int(x) for x in signs), None, tuple(verts), tuple(rays))
+                for signs, verts, rays in found.values()]
 
     def _regions(self) -> list[_Cell]:
         from . import pl
@@ -549,6 +596,10 @@ class _Arrangement:
 
     def project(self, x: Vec) -> Vec:
         return x[:self.input_dim]
+
+
+def _sign_int(x: int) -> int:
+    return (x > 0) - (x < 0)
 
 
 def _angle_order(p: Vec, q: Vec) -> int:
@@ -595,9 +646,9 @@ def _piece_map(view: OuterView, A: Affine, on: int) -> tuple[tuple[Vec, ...], Ve
     return tuple((_ZERO,) * len(A[0]) for _ in view.c), view.d
 
 
-def _cell_verdict(arr, cell, views, data) -> tuple[bool, tuple | None]:
-    """Whether $f_1 = f_2$ on the cell; if not, the piece and the two differing affine maps."""
-    A, B = arr.affine_on(data[0], cell), arr.affine_on(data[1], cell)
+def _cell_verdict(arr, cell, views, A: Affine, B: Affine) -> tuple[bool, tuple | None]:
+    """Whether $f_1 = f_2$ on the cell, where $h_1 = A$ and $h_2 = B$; if not, the piece and the two differing
+    affine maps."""
     for x, y in _pieces(arr, cell, A, B):
         M1, M2 = _piece_map(views[0], A, x), _piece_map(views[1], B, y)
         if M1 != M2:
@@ -631,13 +682,13 @@ class ArrangementCertificate(Latexable):
         if len(set(self.cells)) != len(self.cells) or len(self.cells) != arr.face_count():
             raise CertificateError(f"{len(self.cells)} cells listed, the arrangement has {arr.face_count()}")
         data = [arr.neuron_data(v.inner) for v in views]
-        for signs in self.cells:
-            probe = _Cell(signs, (_ZERO,) * arr.dim)
-            point = arr.point_where(probe, ())
+        cells = [_Cell(signs) for signs in self.cells]  # no vertices: every range test below is an exact LP
+        maps = [arr.affine_maps(d, cells) for d in data]
+        for cell, A, B in zip(cells, *maps):
+            point = arr.point_where(cell, ())
             if point is None:
-                raise CertificateError(f"the cell with signs {signs} is empty")
-            cell = _Cell(signs, point)  # no vertices: every range test below is an exact LP
-            ok, _ = _cell_verdict(arr, cell, views, data)
+                raise CertificateError(f"the cell with signs {cell.signs} is empty")
+            ok, _ = _cell_verdict(arr, cell, views, A, B)
             if not ok:
                 raise CertificateError(f"the networks differ on the cell containing {[str(t) for t in point]}")
         return True
@@ -652,8 +703,9 @@ def _equivalent_a(net1: Network, net2: Network) -> EquivalenceResult:
     method = "bottleneck (a): joint arrangement" + (" sweep" if net1.architecture.input_dim <= 2 else "")
     arr = _Arrangement((net1, net2))
     data = [arr.neuron_data(v.inner) for v in views]
-    for cell in arr.cells:
-        ok, why = _cell_verdict(arr, cell, views, data)
+    maps = [arr.affine_maps(d, arr.cells) for d in data]
+    for cell, A, B in zip(arr.cells, *maps):
+        ok, why = _cell_verdict(arr, cell, views, A, B)
         if not ok:
             x = _separating_point(arr, cell, why)
             x = arr.project(x)
@@ -785,10 +837,11 @@ def combinatorial_type(net: Network) -> BottleneckType:
     view = OuterView.of(net)
     arr = _Arrangement((net,))
     data = arr.neuron_data(view.inner)
-    ranges = [arr.range_sign(cell, arr.affine_on(data, cell)) for cell in arr.cells]
+    maps = arr.affine_maps(data, arr.cells)
+    ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps)]
     if not any(view.c) or all(r < 0 for r in ranges):
         regime = "constant"
-    elif all(arr.range_sign(cell, _negate(arr.affine_on(data, cell))) < 0 for cell in arr.cells):
+    elif all(arr.range_sign(cell, _negate(A)) < 0 for cell, A in zip(arr.cells, maps)):
         regime = "T"
     else:
         regime = "PN"

@@ -23,3 +23,9 @@ def test_pl_benchmark_smoke():
 def test_genericity_benchmark_smoke():
     rows = _load("bench_genericity").run(sizes=((3, 6, 1), (2, 8, 2)), naive_max=8, big=None)
     assert [r["status"] for r in rows] == ["generic", "generic"] and rows[0]["naive_s"] is not None
+
+
+def test_bottleneck_benchmark_smoke():
+    rows = _load("bench_bottleneck").run(ridge_widths=(5,), ridge_oracle_max=5, outer_widths=(3,))
+    assert [r["equivalent"] for r in rows] == [True, False, True, False]   # agreed with the oracle in run()
+    assert all(r["oracle_s"] is not None for r in rows)

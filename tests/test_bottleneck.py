@@ -233,7 +233,8 @@ def test_sweep_finds_every_cell():
         if not arr.auxiliary:
             assert len(arr.cells) == pl.count_regions(probe)
         for cell in arr.cells:
-            assert all((arr.value(k, cell.point) > 0) == (s > 0) for k, s in enumerate(cell.signs))
+            x = arr.interior_point(cell)
+            assert all((arr.value(k, x) > 0) == (s > 0) for k, s in enumerate(cell.signs))
 
 
 # -- types, fibre dimension, fibres ------------------------------------------------------------------------------------

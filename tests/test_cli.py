@@ -1,4 +1,5 @@
 import json
+from fractions import Fraction
 import subprocess
 import sys
 
@@ -100,3 +101,24 @@ def test_canonical_and_fibre_commands(capsys, tmp_path):
     save(Network.random((2, 2, 2, 1), seed=0), deep)
     code, out, err = run(capsys, "canonical", str(deep))
     assert code == 2 and "shallow" in err
+
+
+def test_bottleneck_commands(capsys, tmp_path):
+    net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    flipped = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])
+    other = Network.from_arrays([[[1, 2]], [[1], [-1]], [[1, 3]]], [[-1], [1, 2], [0]])
+    for name, n in (("a", net), ("b", flipped), ("c", other)):
+        save(n, tmp_path / f"{name}.json")
+    code, out, _ = run(capsys, "equiv", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--json")
+    assert code == 0 and json.loads(out)["method"].startswith("bottleneck (b)")
+    code, out, _ = run(capsys, "equiv", str(tmp_path / "a.json"), str(tmp_path / "c.json"), "--json")
+    data = json.loads(out)
+    x = [Fraction(v) for v in data["point"]]
+    assert code == 1 and net(x) != other(x)
+    code, out, _ = run(capsys, "fibre", str(tmp_path / "a.json"), "--json", "--latex", str(tmp_path / "f.tex"))
+    data = json.loads(out)
+    assert code == 0 and data["num_components"] == 4 and data["dimension"] == 4
+    assert {m["name"] for m in data["moves"]} == {"A-block trade", "kink flips"}
+    assert "\\bigcup" in (tmp_path / "f.tex").read_text()
+    code, out, _ = run(capsys, "generic", str(tmp_path / "a.json"), "--json")
+    assert code == 0 and any(c["name"] == "no vanishing block slope" for c in json.loads(out)["conditions"])

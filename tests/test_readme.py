@@ -28,6 +28,10 @@ def test_quickstart_claims_hold():
     assert sa.functional_dimension(net).value == 10 and len(sa.regions(net)) == 6
     assert sa.genericity(net).failed[0].witness == (0, 1, 2)
     assert "exact: 10" in (ROOT / "README.md").read_text()
+    deep = sa.Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    assert sa.combinatorial_type(deep).classes == ("A", "K+")
+    assert sa.fibre(deep).num_components == 4 and sa.fibre_dimension(deep) == 4
+    assert sa.fibre_dimension(deep) == deep.architecture.num_parameters - sa.functional_dimension(deep).value
 
 
 def test_api_reference_builds_from_docstrings():
