@@ -17,7 +17,7 @@ from typing import Callable
 from . import __version__
 from .errors import ParameterError, SemialgError
 from .exact import to_vector
-from .io import load, network_to_json, save, write_text
+from .io import load, load_survey, network_to_json, save, write_survey, write_text
 from .latex import document
 from .network import Architecture, Network
 from . import bottleneck
@@ -26,6 +26,7 @@ from .conservation import conserved_quantities, count_conservation_laws, is_cons
 from .loci import degeneracy_loci, genericity
 from .pl import functional_dimension, regions
 from .polyhedron import Polytope
+from . import survey
 from .shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
 from .symmetry import GroupElement
 
@@ -390,6 +391,105 @@ def _demo_bottleneck() -> tuple[str, dict, list]:
     return text, {"hidden_translation": bool(r1), "hidden_too_far": bool(r2), "kink_flip": bool(r3),
                   "hidden_fibre_dimension": F1.dimension, "kink_fibre_components": F2.num_components}, \
         ["A hidden hyperplane translated:", r1, "Its fibre:", F1, "A kink flip absorbed:", r3, "Its fibre:", F2]
+
+
+def _configure_survey(p):
+    p.add_argument("--arch", action="append", required=True, metavar="WIDTHS",
+                   help="an architecture such as 2,3,1 (repeat for several)")
+    p.add_argument("--samples", type=int, required=True, help="samples per architecture")
+    p.add_argument("--seed", type=int, default=0, help="survey seed (every case's seed derives from it)")
+    p.add_argument("--distribution", choices=survey.DISTRIBUTIONS, default="kaiming",
+                   help="kaiming (default), kaiming-nobias, pytorch (nn.Linear default) or rational")
+    p.add_argument("--budget", type=int, default=2 ** 16, help="0-factor search budget per case")
+    p.add_argument("--out", required=True, metavar="FILE.json",
+                   help="results (JSON, plus FILE.csv and FILE.png); an existing partial FILE is resumed")
+    p.add_argument("--scheduler", metavar="ADDRESS|local",
+                   help="run on a Dask cluster at ADDRESS, or 'local' for a Dask LocalCluster (needs the dask "
+                        "extra); default: a process pool on the local cores")
+    p.add_argument("--workers", type=int, default=None, help="local processes (default: one per core)")
+    p.add_argument("--serial", action="store_true", help="no parallelism (for debugging)")
+
+
+@command("survey", "sample parameters per architecture and tabulate exact properties (parallel, resumable)",
+         _configure_survey)
+def _survey(args) -> Outcome:
+    import os
+    import time
+    spec = survey.SurveySpec.of(args.arch, args.samples, args.seed, args.distribution, args.budget)
+    done = {}
+    if os.path.exists(args.out):
+        old = load_survey(args.out)
+        if old.get("spec") != spec.to_json():
+            raise ParameterError(f"{args.out} holds a different survey ({old.get('spec')}); choose another --out")
+        done = {r["key"]: r for r in old["results"]}
+    order = {c.key: i for i, c in enumerate(spec.cases())}
+    collected = dict(done)
+    last = [time.monotonic()]
+
+    def save(complete: bool) -> None:
+        records = sorted(collected.values(), key=lambda r: order[r["key"]])
+        write_survey(args.out, spec.to_json(), records, survey.summarise(records), complete)
+
+    def on_result(record: dict) -> None:
+        collected[record["key"]] = record
+        if time.monotonic() - last[0] > 2:
+            save(False)
+            last[0] = time.monotonic()
+
+    progress = not args.quiet and sys.stderr.isatty()
+    with _survey_backend(args) as backend:
+        try:
+            records = survey.run(spec, backend, done, on_result, progress, args.workers)
+        except KeyboardInterrupt:
+            save(False)
+            raise
+    summary = survey.summarise(records)
+    save(True)
+    figure = None
+    try:
+        from .plot import plot_survey, save_figure
+        figure = os.path.splitext(args.out)[0] + ".png"
+        save_figure(plot_survey(summary), figure)
+    except SemialgError:
+        figure = None
+    lines = [f"{len(records)} cases ({len(records) - len(done)} computed, {len(done)} resumed) -> {args.out}"
+             + (f", {figure}" if figure else "")]
+    lines.append(f"{'architecture':14s} {'n':>4s} {'generic':>8s} {'no hidden':>10s} {'numeric wrong':>14s}  "
+                 f"dim_fun (bound)")
+    for row in summary:
+        dims = ", ".join(f"{k}: {v}" for k, v in row["functional_dimension"].items())
+        lines.append(f"{row['architecture']:14s} {row['samples']:4d} {row['generic']:8.2f} "
+                     f"{row['no_hidden_symmetries']:10.2f} {row['numeric_wrong']:14.2f}  {dims} ({row['bound']})")
+    return Outcome(0, "\n".join(lines), {"out": args.out, "summary": summary}, [], title="Survey")
+
+
+class _survey_backend:
+    """The execution backend as a context manager: "serial", "process", or a Dask client it owns."""
+
+    def __init__(self, args):
+        self.args, self.client, self.cluster = args, None, None
+
+    def __enter__(self):
+        a = self.args
+        if a.scheduler is None:
+            return "serial" if a.serial else "process"
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ParameterError("--scheduler needs dask.distributed: pip install 'semialg[dask]'") from None
+        if a.scheduler == "local":
+            self.cluster = LocalCluster(n_workers=a.workers or 2, threads_per_worker=1, dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(a.scheduler)
+        return self.client
+
+    def __exit__(self, *exc):
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        return False
 
 
 #: Further demo sections, registered by later capabilities: callables returning (text, json, latex objects).

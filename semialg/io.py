@@ -55,11 +55,18 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_text(path, text: str) -> None:
@@ -329,3 +336,35 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     """Write text atomically (LaTeX output and the like)."""
     _write_text(path, text)
 
+
+
+# -- surveys --------------------------------------------------------------------------------------
+
+SURVEY_FORMAT = "semialg.survey/1"
+_SURVEY_COLUMNS = ("key", "architecture", "index", "seed", "status", "functional_dimension", "bound",
+                   "parameters", "hidden_symmetries", "numeric_estimate", "numeric_wrong", "numeric_error", "regions",
+                   "fibre_components")
+
+
+def load_survey(path: str | os.PathLike) -> dict:
+    """Read a survey JSON written by :func:`write_survey` (possibly partial); checks its format tag."""
+    path = Path(path)
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{path}: cannot read a survey: {exc}") from None
+    if not isinstance(obj, dict) or obj.get("format") != SURVEY_FORMAT or not isinstance(obj.get("results"), list):
+        raise FormatError(f"{path}: not a {SURVEY_FORMAT} file")
+    return obj
+
+
+def write_survey(path: str | os.PathLike, spec: dict, results: list, summary: list, complete: bool) -> None:
+    """Write a survey atomically as JSON (``results`` in the spec's order) and, next to it, the same records as
+    CSV (``FILE.csv``)."""
+    path = Path(path)
+    _write_text(path, json.dumps({"format": SURVEY_FORMAT, "spec": spec, "complete": complete,
+                                  "summary": summary, "results": results}, indent=1) + "\n")
+    rows = [",".join(_SURVEY_COLUMNS)]
+    for r in results:
+        rows.append(",".join("" if r.get(c) is None else str(r[c]) for c in _SURVEY_COLUMNS))
+    _write_text(path.with_suffix(".csv"), "\n".join(rows) + "\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .errors import SemialgError
 
-__all__ = ["plot_gradient_flow", "save_figure"]
+__all__ = ["plot_gradient_flow", "plot_survey", "save_figure"]
 
 
 def _pyplot():
@@ -48,3 +48,24 @@ def save_figure(fig, path) -> None:
     from .io import atomic_write
     suffix = str(path).rsplit(".", 1)[-1]
     atomic_write(path, lambda tmp: fig.savefig(tmp, format=suffix))
+
+
+def plot_survey(summary: list[dict], ax=None):
+    """Per architecture: the fraction of sampled parameters with no hidden symmetries (exact functional
+    dimension at its bound), the fraction generic, and how often the numeric estimate was wrong."""
+    import numpy as np
+    plt = _pyplot()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(summary)), 3.5))
+    else:
+        fig = ax.figure
+    x = np.arange(len(summary))
+    for k, (key, label) in enumerate((("no_hidden_symmetries", "no hidden symmetries (exact)"),
+                                      ("generic", "generic (exact)"), ("numeric_wrong", "numeric estimate wrong"))):
+        ax.bar(x + (k - 1) * 0.27, [s[key] for s in summary], width=0.27, label=label)
+    ax.set_xticks(x, [s["architecture"] for s in summary], rotation=30)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("fraction of samples")
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,201 @@
+r"""Population surveys: sample many parameters per architecture and tabulate their exact properties.
+
+Each case (architecture, sample index) draws one network from a configurable distribution with a seed derived
+deterministically from the survey seed, and records: genericity (exact, with the failed conditions), the exact
+functional dimension and its bound $D - \#\text{hidden}$ (a deficit means continuous hidden symmetries —
+the fibre is larger than the $G$-orbit), the numeric estimate the literature uses (float SVD on random
+inputs) and whether it is wrong, and the number of fibre components where an explicit fibre exists.
+A case's record depends only on the case, so serial, process-pool and Dask runs give identical results, in
+the deterministic order of :meth:`SurveySpec.cases`; a run can skip finished cases (resumption).
+
+Distributions: ``kaiming`` (weights $N(0, 2/n_{\rm in})$, biases $U(\pm 1/\sqrt{n_{\rm in}})$),
+``kaiming-nobias`` (biases $0$), ``pytorch`` (weights and biases $U(\pm 1/\sqrt{n_{\rm in}})$, the
+``nn.Linear`` default), all rounded to float32 and then read exactly; ``rational`` (entries $p/q$ with
+$|p|, q \le 5$).
+
+>>> spec = SurveySpec.of(["2,2,1"], samples=2, seed=0)
+>>> [r["functional_dimension"] for r in run(spec)]
+[7, 7]
+"""
+
+from __future__ import annotations
+
+import random as _random
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
+
+import numpy as np
+
+from .errors import ParameterError, SemialgError
+from .network import Architecture, Network
+
+__all__ = ["DISTRIBUTIONS", "SurveySpec", "Case", "sample_network", "analyse", "run", "summarise"]
+
+DISTRIBUTIONS = ("kaiming", "kaiming-nobias", "pytorch", "rational")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One sample of a survey: everything :func:`analyse` needs, nothing else (so it can be shipped anywhere)."""
+
+    widths: tuple[int, ...]
+    index: int
+    seed: int
+    distribution: str
+    budget: int
+
+    @property
+    def key(self) -> str:
+        return f"{'-'.join(map(str, self.widths))}#{self.index}"
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """What to sample: architectures, samples per architecture, seed, distribution, 0-factor search budget."""
+
+    architectures: tuple[Architecture, ...]
+    samples: int
+    seed: int = 0
+    distribution: str = "kaiming"
+    budget: int = 2 ** 16
+
+    def __post_init__(self):
+        if self.distribution not in DISTRIBUTIONS:
+            raise ParameterError(f"unknown distribution {self.distribution!r}; choose one of {DISTRIBUTIONS}")
+        if self.samples < 1:
+            raise ParameterError(f"samples must be positive, got {self.samples}")
+
+    @classmethod
+    def of(cls, architectures: Iterable, samples: int, seed: int = 0, distribution: str = "kaiming",
+           budget: int = 2 ** 16) -> "SurveySpec":
+        archs = tuple(a if isinstance(a, Architecture) else Architecture.parse(a) if isinstance(a, str)
+                      else Architecture(*a) for a in architectures)
+        return cls(archs, int(samples), int(seed), distribution, int(budget))
+
+    def cases(self) -> list[Case]:
+        """Every case in the survey's fixed order (architecture, then sample index). Seeds come from a string
+        hash of (seed, architecture, index), identical in every process."""
+        out = []
+        for arch in self.architectures:
+            for i in range(self.samples):
+                seed = _random.Random(f"{self.seed}:{arch}:{i}").getrandbits(63)
+                out.append(Case(arch.widths, i, seed, self.distribution, self.budget))
+        return out
+
+    def to_json(self) -> dict:
+        return {"architectures": [list(a.widths) for a in self.architectures], "samples": self.samples,
+                "seed": self.seed, "distribution": self.distribution, "budget": self.budget}
+
+    @classmethod
+    def from_json(cls, obj: Mapping) -> "SurveySpec":
+        return cls.of(obj["architectures"], obj["samples"], obj["seed"], obj["distribution"], obj["budget"])
+
+
+def sample_network(arch: Architecture, distribution: str, seed: int) -> Network:
+    """One network drawn from ``distribution`` (see the module docstring), exactly and deterministically."""
+    if distribution == "rational":
+        return Network.random(arch, seed=seed, height=5)
+    rng = np.random.default_rng(seed)
+    Ws, bs = [], []
+    for n_out, n_in in arch.layer_shapes():
+        bound = 1 / np.sqrt(n_in)
+        if distribution == "pytorch":
+            W = rng.uniform(-bound, bound, (n_out, n_in))
+        else:
+            W = rng.normal(0.0, np.sqrt(2 / n_in), (n_out, n_in))
+        b = np.zeros(n_out) if distribution == "kaiming-nobias" else rng.uniform(-bound, bound, n_out)
+        Ws.append(W.astype(np.float32))
+        bs.append(b.astype(np.float32))
+    return Network.from_arrays(Ws, bs)
+
+
+def _fibre_components(net: Network) -> int | None:
+    from .equivalence import fibre
+    try:
+        return fibre(net).num_components
+    except SemialgError:
+        return None
+
+
+def analyse(case: Case) -> dict:
+    """The record of one case: genericity, exact and numeric functional dimension, fibre components.
+
+    Cost: that of :func:`semialg.functional_dimension` (region enumeration for depth > 2) plus genericity.
+    """
+    from .loci import genericity
+    from .pl import estimate_functional_dimension, functional_dimension
+    arch = Architecture(*case.widths)
+    net = sample_network(arch, case.distribution, case.seed)
+    report = genericity(net, case.budget)
+    fd = functional_dimension(net)
+    estimate = estimate_functional_dimension(net, num_points=4 * arch.num_parameters, seed=case.seed % 2 ** 32)
+    components = _fibre_components(net) if report.status == "generic" else None
+    return {"key": case.key, "architecture": "-".join(map(str, case.widths)), "index": case.index,
+            "seed": case.seed, "status": report.status, "failed": [c.name for c in report.failed],
+            "functional_dimension": fd.value, "bound": fd.upper_bound, "parameters": arch.num_parameters,
+            "hidden_symmetries": fd.value < fd.upper_bound, "numeric_estimate": estimate,
+            "numeric_wrong": estimate != fd.value, "numeric_error": estimate - fd.value, "regions": fd.regions,
+            "fibre_components": None if components is None else str(components)}
+
+
+def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = None,
+        on_result: Callable[[dict], None] | None = None, progress: bool = False,
+        workers: int | None = None) -> list[dict]:
+    """Analyse every case of ``spec`` not already in ``done`` (records by key) and return all records in the
+    spec's order.
+
+    ``backend``: ``"serial"``, ``"process"`` (a :class:`concurrent.futures.ProcessPoolExecutor` with
+    ``workers`` processes, default one per core) or a ``dask.distributed.Client``. ``on_result`` is called with
+    every new record as it completes (e.g. to save partial output). Cost: the sum of the cases' costs,
+    divided by the number of workers.
+    """
+    from tqdm import tqdm
+    results = dict(done or {})
+    todo = [c for c in spec.cases() if c.key not in results]
+    bar = tqdm(total=len(todo), disable=not progress, desc="survey", unit="case")
+
+    def finish(record: dict) -> None:
+        results[record["key"]] = record
+        bar.update()
+        if on_result is not None:
+            on_result(record)
+
+    try:
+        if backend == "serial":
+            for case in todo:
+                finish(analyse(case))
+        elif backend == "process":
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for fut in as_completed([pool.submit(analyse, c) for c in todo]):
+                    finish(fut.result())
+        elif hasattr(backend, "submit") and hasattr(backend, "gather"):
+            from distributed import as_completed as dask_completed
+            for fut in dask_completed([backend.submit(analyse, c, pure=False) for c in todo]):
+                finish(fut.result())
+        else:
+            raise ParameterError(f"backend must be 'serial', 'process' or a dask Client, not {backend!r}")
+    finally:
+        bar.close()
+    return [results[c.key] for c in spec.cases() if c.key in results]
+
+
+def summarise(records: Iterable[dict]) -> list[dict]:
+    """Per architecture: samples, fraction generic, fraction with no (continuous) hidden symmetries, the
+    distribution of the functional dimension, how often the numeric estimate is wrong, fibre component counts."""
+    by_arch: dict = {}
+    for r in records:
+        by_arch.setdefault(r["architecture"], []).append(r)
+    out = []
+    for arch, rs in by_arch.items():
+        n = len(rs)
+        out.append({"architecture": arch, "samples": n, "bound": rs[0]["bound"],
+                    "generic": sum(r["status"] == "generic" for r in rs) / n,
+                    "no_hidden_symmetries": sum(not r["hidden_symmetries"] for r in rs) / n,
+                    "numeric_wrong": sum(r["numeric_wrong"] for r in rs) / n,
+                    "numeric_under": sum(r["numeric_error"] < 0 for r in rs) / n,
+                    "functional_dimension": dict(sorted(Counter(r["functional_dimension"] for r in rs).items())),
+                    "fibre_components": dict(Counter(r["fibre_components"] for r in rs
+                                                     if r["fibre_components"] is not None))})
+    return out

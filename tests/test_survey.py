@@ -1,0 +1,94 @@
+"""The survey engine: identical results on every backend, deterministic order, resumption without recomputing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from semialg import Architecture, pl, survey
+from semialg.cli import main
+from semialg.io import load_survey
+
+SPEC = survey.SurveySpec.of(["2,3,1", "2,2,2,1", "2,2,1,1"], samples=3, seed=11)
+ARGV = ["survey", "--arch", "2,3,1", "--arch", "2,2,2,1", "--arch", "2,2,1,1", "--samples", "3", "--seed", "11",
+        "--quiet", "--serial"]
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return survey.run(SPEC)
+
+
+def test_records_are_exact_and_in_spec_order(serial):
+    assert [r["key"] for r in serial] == [c.key for c in SPEC.cases()]
+    for case, r in zip(SPEC.cases(), serial):
+        net = survey.sample_network(Architecture(*case.widths), case.distribution, case.seed)
+        assert r["functional_dimension"] == pl.functional_dimension(net).value       # independent recomputation
+        assert r["hidden_symmetries"] == (r["functional_dimension"] < r["bound"])
+        assert r["numeric_wrong"] == (r["numeric_estimate"] != r["functional_dimension"])
+
+
+def test_process_pool_gives_identical_results(serial):
+    assert survey.run(SPEC, "process", workers=2) == serial
+
+
+def test_dask_local_cluster_gives_identical_results(serial):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        assert survey.run(SPEC, client) == serial
+
+
+def test_sampling_is_deterministic():
+    a, b = SPEC.cases(), survey.SurveySpec.of(["2,3,1", "2,2,2,1", "2,2,1,1"], samples=3, seed=11).cases()
+    assert a == b
+    nets = [survey.sample_network(Architecture(*c.widths), c.distribution, c.seed) for c in a[:2]]
+    assert nets[0] == survey.sample_network(Architecture(*a[0].widths), a[0].distribution, a[0].seed)
+    assert nets[0] != nets[1]
+    for dist in survey.DISTRIBUTIONS:
+        net = survey.sample_network(Architecture(2, 3, 1), dist, 5)
+        assert net.architecture.widths == (2, 3, 1)
+        assert (dist != "kaiming-nobias") or not any(net.biases[0])
+
+
+def test_interrupted_survey_resumes_without_recomputing(tmp_path, monkeypatch, serial):
+    out = tmp_path / "s.json"
+    calls = []
+    real = survey.analyse
+
+    def interrupted(case):
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        calls.append(case.key)
+        return real(case)
+
+    monkeypatch.setattr(survey, "analyse", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        main(ARGV + ["--out", str(out)])
+    partial = load_survey(out)
+    assert not partial["complete"] and [r["key"] for r in partial["results"]] == calls
+    calls.clear()
+    monkeypatch.setattr(survey, "analyse", lambda case: calls.append(case.key) or real(case))
+    assert main(ARGV + ["--out", str(out)]) == 0
+    assert len(calls) == len(serial) - 4                      # finished cases were not recomputed
+    final = load_survey(out)
+    assert final["complete"] and final["results"] == json.loads(json.dumps(serial))
+    assert (tmp_path / "s.csv").read_text().count("\n") == len(serial) + 1
+
+
+def test_a_different_survey_in_the_output_file_is_refused(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    assert main(["survey", "--arch", "2,2,1", "--samples", "1", "--serial", "--quiet", "--out", str(out)]) == 0
+    code = main(["survey", "--arch", "2,2,1", "--samples", "2", "--serial", "--quiet", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "different survey" in err and err.count("\n") == 1
+
+
+def test_summary_counts(serial):
+    rows = survey.summarise(serial)
+    assert [r["architecture"] for r in rows] == ["2-3-1", "2-2-2-1", "2-2-1-1"]
+    for row in rows:
+        mine = [r for r in serial if r["architecture"] == row["architecture"]]
+        assert row["samples"] == 3 and sum(row["functional_dimension"].values()) == 3
+        assert row["no_hidden_symmetries"] == sum(not r["hidden_symmetries"] for r in mine) / 3
