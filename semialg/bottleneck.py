@@ -45,7 +45,8 @@ from .errors import ArchitectureError, CertificateError
 from .exact import dot, fingerprint, integer_rows, normalise_row, nullspace, solve, to_fmpq
 from .network import Network, relu
 from .polyhedron import decide
-from .semialgebraic import BasicSet, Union, as_substitution
+from .semialgebraic import BasicSet, Union
+from .symmetry import GroupElement
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -227,6 +228,14 @@ def _line_kinks(view: RidgeView, p: int) -> list[fmpq]:
     return [(z - view.b) / wp for z in zs]
 
 
+def _line_max(values: Sequence[fmpq]) -> fmpq | None:
+    """The supremum of a piecewise linear function of one variable from its values at :func:`_decisive`
+    points, or ``None`` when it is unbounded (it increases beyond an end)."""
+    if values[-1] > values[-2] or values[0] > values[1]:
+        return None
+    return max(values)
+
+
 def _unit(n: int, p: int, t: fmpq = _ONE) -> Vec:
     return tuple(t if i == p else _ZERO for i in range(n))
 
@@ -250,13 +259,17 @@ class RidgeCertificate(Latexable):
     r"""Both case-(b) networks are ridge functions $\varphi_i(u\cdot x)$ in the same ``direction`` $u$ with the
     same profile (or both constant when ``direction`` is ``None``).
 
-    ``verify`` does not use the profile code: it checks that each first-layer row is zero or parallel to
-    $u$, then evaluates both networks exactly on the line $\mathbb{R}e_p$ ($u_p = 1$) at every candidate
-    breakpoint recomputed from the raw parameters and one point beyond each end — two piecewise linear
-    functions of one variable that agree there agree everywhere.
+    ``verify`` checks that each first-layer row is zero or parallel to $u$, then evaluates both networks
+    exactly on the line $\mathbb{R}e_p$ ($u_p = 1$) at every candidate breakpoint recomputed from the raw
+    parameters and one point beyond each end — two piecewise linear functions of one variable that agree
+    there agree everywhere. This does not use the profile code but costs $O(n_2^2(n_0 + n_3))$; above
+    ``EVALUATION_LIMIT`` evaluations it recomputes both profiles instead ($O(n_2\log n_2)$) and evaluates the
+    networks at 64 of the candidate points.
     """
 
     direction: Vec | None
+
+    EVALUATION_LIMIT = 10 ** 7
 
     def verify(self, net1: Network, net2: Network) -> bool:
         views = (RidgeView.of(net1), RidgeView.of(net2))
@@ -274,8 +287,12 @@ class RidgeCertificate(Latexable):
             if any(view.w) and normalise_row(view.w)[0] != u:
                 raise CertificateError(f"the first-layer row of network {i} is not parallel to {u}")
         p = _first_nonzero(u)
-        ys = _line_kinks(views[0], p) + _line_kinks(views[1], p)
-        for y in _decisive(ys):
+        ys = _decisive(_line_kinks(views[0], p) + _line_kinks(views[1], p))
+        if len(ys) * (len(views[0].v) + len(views[1].v)) > self.EVALUATION_LIMIT:
+            if ridge_profile(net1) != ridge_profile(net2):
+                raise CertificateError("the recomputed profiles differ")
+            ys = [ys[k * (len(ys) - 1) // 63] for k in range(64)]
+        for y in ys:
             x = _unit(n0, p, y)
             if net1(x) != net2(x):
                 raise CertificateError(f"the networks differ at {[str(t) for t in x]}")
@@ -800,7 +817,8 @@ def _visible(arr: _Arrangement, view: OuterView, k: int) -> bool:
         d = (-u[1], u[0])
         ts = [-arr.value(j, x0) / dot(other[:-1], d)
               for j, other in enumerate(arr.lines) if dot(other[:-1], d) != 0]
-        return any(h(_vadd(x0, d, t)) > 0 for t in _decisive(ts))
+        top = _line_max([h(_vadd(x0, d, t)) for t in _decisive(ts)])
+        return top is None or top > 0
     from . import pl
     basis = nullspace([list(u)])
     W1, b1 = view.inner.weights[0], view.inner.biases[0]
@@ -1134,7 +1152,7 @@ def _touches(arr: _Arrangement, k: int, h) -> bool:
     x0 = _scale(-beta / dot(u, u), u)
     d = (-u[1], u[0])
     ts = [-arr.value(j, x0) / dot(o[:-1], d) for j, o in enumerate(arr.lines) if dot(o[:-1], d) != 0]
-    return max(h(_vadd(x0, d, t)) for t in _decisive(ts)) == 0
+    return _line_max([h(_vadd(x0, d, t)) for t in _decisive(ts)]) == 0
 
 
 def _require_generic(net: Network, what: str) -> BottleneckType:
@@ -1245,6 +1263,13 @@ def fibre(net: Network) -> BottleneckFibre:
     $\beta = 0$; $d' = d$ when $H$ is hidden ($\beta$ free); on the reflected branch $\beta = -\lambda\tau_{\max}$,
     the kink points are $0$ and the $\tau_j$, $j \ne j_{\max}$, and $d' = G(0)$.
     Number of components: $P(n_2, k)\cdot[2^k(2^{n_2-k} - 1) \text{ if } a \ge 1] \cdot [2 \text{ if reflective}]$.
+
+    Case (a) with every first-layer neuron visible and $N \ne \emptyset$: $h' = \mu h$ everywhere (every kink of
+    $h'$ is matched on $P$, so $h' - \mu h$ is affine and vanishes on $P$), hence the fibre is
+    $\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ — the shallow fibre of $h$ (:func:`semialg.shallow.fibre`,
+    $n_1!$ times the admissible flip sets) times $\mathbb{R}_{>0}$, with $1/\mu = c'_r/c_r$ substituted into its
+    equations. Types with hidden neurons (U$\pm$) raise :class:`ArchitectureError` (their fibres need a
+    condition quantified over the complement of $P$).
     Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials.
 
     >>> F = fibre(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]]))
@@ -1252,9 +1277,8 @@ def fibre(net: Network) -> BottleneckFibre:
     (4, 4)
     """
     t = _require_generic(net, "fibre")
-    if t.case != "b":
-        raise ArchitectureError("explicit fibres are implemented for case (b) (n1 = 1); for case (a) use "
-                                "equivalent() for membership and fibre_dimension() for the dimension")
+    if t.case == "a":
+        return _outer_fibre(net, t)
     view = RidgeView.of(net)
     n0, _, n2, n3 = net.widths
     a = t.count("A")
@@ -1385,3 +1409,57 @@ def fibre(net: Network) -> BottleneckFibre:
                            f"parameter ({t.describe()})", index_name=r"(\text{branch}, \text{roles})",
                            network=net, _sampler=sampler)
 
+
+
+def _outer_fibre(net: Network, t: BottleneckType) -> BottleneckFibre:
+    """Case (a), all neurons visible, $N \\ne \\emptyset$: the shallow fibre of $h$ scaled by $\\mu > 0$."""
+    from .shallow import fibre as shallow_fibre, flip_neurons
+    if t.regime != "PN" or any(c != "V" for c in t.classes):
+        raise ArchitectureError(f"explicit case-(a) fibres need every first-layer neuron visible and N non-empty; "
+                                f"got {t.describe()} (use equivalent() for membership, fibre_dimension())")
+    view = OuterView.of(net)
+    inner = shallow_fibre(view.inner)
+    V = net.variables()
+    n1, n3 = net.widths[1], net.widths[3]
+    r = _first_nonzero(view.c)
+    cr = _Q(view.c[r])
+    C, D = V.weights[2], V.biases[2]
+    inv_mu = C[r, 0] / cr
+    scale = {V.weights[1][0, i]: V.weights[1][0, i] * inv_mu for i in range(n1)}
+    scale[V.biases[1][0]] = V.biases[1][0] * inv_mu
+
+    def build(index) -> BasicSet:
+        B = inner.build(index)
+        eqs = [sympy.expand(sympy.sympify(p).xreplace(scale) * C[r, 0] ** 2) for p in B.equations]
+        eqs += [C[s, 0] * cr - C[r, 0] * _Q(view.c[s]) for s in range(n3) if s != r]
+        eqs += [D[s] - _Q(view.d[s]) for s in range(n3)]
+        strict = tuple(B.strict) + (C[r, 0] * cr,)
+        return BasicSet(V.flat, tuple(e for e in eqs if e != 0), strict, label=B.label)
+
+    def rescaled(point):
+        other = point if isinstance(point, Network) else Network.from_parameters(net.architecture, point)
+        ov = OuterView.of(other)
+        if ov.c[r] == 0:
+            return None
+        mu = view.c[r] / ov.c[r]
+        return Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, (ov.e / mu,)))
+
+    def locate(point):
+        h = rescaled(point)
+        return None if h is None else inner.locate(h)
+
+    def sampler(seed, index):
+        rng = _random.Random(seed)
+        if index is None:
+            h = inner.sample(seed)
+        else:
+            perm, S = index
+            scales = [fmpq(rng.randint(1, 9), rng.randint(1, 9)) for _ in range(n1)]
+            h = GroupElement([perm], [scales]).act(flip_neurons(view.inner, S))
+        mu = fmpq(rng.randint(1, 9), rng.randint(1, 9))
+        return Network((h.weights[0], (_scale(mu, h.weights[1][0]),), tuple((x / mu,) for x in view.c)),
+                       (h.biases[0], (h.biases[1][0] * mu,), view.d))
+
+    return BottleneckFibre(V.flat, inner.index, build, locate,
+                           description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()})",
+                           index_name=inner.index_name, network=net, _sampler=sampler)

@@ -46,7 +46,7 @@ __all__ = [
     "OrbitCertificate", "MoveCertificate", "PointCertificate", "minimal_form", "stabilizer",
     "Stabilizer", "hidden_symmetries", "HiddenSymmetry", "zero_sum_sets", "fibre", "ShallowFibre",
     "ClearDeadNeuron", "MergeTwins", "Rebalance", "ActBy", "distinguishing_point",
-    "shallow_functional_dimension",
+    "shallow_functional_dimension", "flip_neurons",
 ]
 
 _ZERO = fmpq(0)
@@ -879,11 +879,11 @@ class ShallowFibre(Union):
         import random as _random
         rng = _random.Random(seed)
         S = rng.choice(self.flip_sets)
-        base = _flip(self.network, S)
+        base = flip_neurons(self.network, S)
         return GroupElement.random(base.architecture, seed=rng.randrange(2 ** 32)).act(base)
 
 
-def _flip(net: Network, S: Sequence[int]) -> Network:
+def flip_neurons(net: Network, S: Sequence[int]) -> Network:
     """$\\theta_S$: $(w_i, b_i) \\mapsto -(w_i, b_i)$ for $i \\in S$ and $c \\mapsto c + \\sum_S a_i b_i$."""
     v = ShallowView.of(net)
     w, b, c = list(v.w), list(v.b), v.c
@@ -931,7 +931,7 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
     V = net.variables()
     m, k, n = len(v.w[0]), len(v.c), v.n
     Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
-    flipped = {S: ShallowView.of(_flip(net, S)) for S in flips}
+    flipped = {S: ShallowView.of(flip_neurons(net, S)) for S in flips}
 
     def Q(x: fmpq) -> sympy.Rational:
         return sympy.Rational(int(x.p), int(x.q))

@@ -305,8 +305,38 @@ def test_fibre_counts_and_errors():
     assert any(c.name == "no dependent rows" and c.holds is False for c in report.conditions)  # e_i v_j = e_j v_i
     with pytest.raises(ArchitectureError):
         bn.fibre(coincident)
+    hidden = Network.from_arrays([[[-1, 0], [0, 1], [1, 0]], [[1, -1, -2]], [[1]]], [[0, 0, -5], [-1], [0]])
+    assert "U-" in bn.combinatorial_type(hidden).classes and generic(hidden)
     with pytest.raises(ArchitectureError):
-        bn.fibre(Network.random((2, 3, 1, 1), seed=0))
+        bn.fibre(hidden)
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 10 ** 6), st.integers(2, 3), st.integers(1, 2), st.integers(-3, 2))
+def test_case_a_visible_fibre_components(seed, n1, n3, e):
+    net = Network.random((2, n1, 1, n3), seed=seed, height=5).replace_layer(2, bias=[e])
+    t = bn.combinatorial_type(net)
+    if not generic(net) or t.regime != "PN" or set(t.classes) != {"V"}:
+        return
+    F = bn.fibre(net)
+    assert F.dimension == n1 + 1 and F.num_components % 2 == 0
+    for k, index in enumerate(itertools.islice(F.index, 4)):
+        x = F.sample(seed=k, index=index)
+        B = F.component(index)
+        assert B.violated(x) is None and F.component_of(x) == index
+        assert bool(pl.equivalent(net, x))
+        assert _component_dimension(B, x) == F.dimension
+
+
+def test_case_a_zero_factor_fibre():
+    # h = s(x) + s(y) + s(-x-y) - 1: a 0-factor of the inner shallow network doubles the components
+    three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[2]]], [[0, 0, 0], [-1], [1]])
+    assert bn.combinatorial_type(three).classes == ("V", "V", "V")
+    F = bn.fibre(three)
+    assert F.num_components == 12
+    for k, index in enumerate(F.index):
+        x = F.sample(seed=k, index=index)
+        assert F.component(index).violated(x) is None and bool(pl.equivalent(three, x))
 
 
 def test_hidden_symmetries_name_every_move():
