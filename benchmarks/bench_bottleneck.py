@@ -51,7 +51,7 @@ def _row(case, arch, pair, r, t, oracle):
     return row
 
 
-def run(ridge_widths=(10, 100, 1000, 10 ** 4, 10 ** 5), ridge_oracle_max=100, outer_widths=(5, 10, 20, 30)):
+def run(ridge_widths=(10, 30, 1000, 10 ** 4, 10 ** 5), ridge_oracle_max=30, outer_widths=(5, 10, 20, 30)):
     rows = []
     for n2 in ridge_widths:
         net = ridge_network(2, n2, seed=n2)

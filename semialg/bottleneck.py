@@ -1430,7 +1430,7 @@ def _outer_fibre(net: Network, t: BottleneckType) -> BottleneckFibre:
 
     def build(index) -> BasicSet:
         B = inner.build(index)
-        eqs = [sympy.expand(sympy.sympify(p).xreplace(scale) * C[r, 0] ** 2) for p in B.equations]
+        eqs = [sympy.expand(sympy.sympify(p).xreplace(scale)) for p in B.equations]
         eqs += [C[s, 0] * cr - C[r, 0] * _Q(view.c[s]) for s in range(n3) if s != r]
         eqs += [D[s] - _Q(view.d[s]) for s in range(n3)]
         strict = tuple(B.strict) + (C[r, 0] * cr,)
