@@ -3,9 +3,10 @@
 Trains small MLPs on data shipped with scikit-learn (make_moons, the digits images), reads the trained
 float weights exactly (each float32/float64 is the dyadic rational it stores), and reports whether each
 parameter is generic — outside every degeneracy locus, so that the generic theorems apply to it — and its
-exact functional dimension. Also round-trips the weights through a float32 ``.npz`` file.
+exact functional dimension. Also round-trips the weights through a float32 ``.npz`` file, and writes the fibre
+of the trained moons network — every parameter realizing exactly the same function — as a LaTeX document.
 
-    python examples/trained_sklearn.py
+    python examples/trained_sklearn.py      # also writes moons_fibre.tex in the current directory
 """
 
 from __future__ import annotations
@@ -41,7 +42,17 @@ def report(name: str, net: sa.Network, exact_dim: bool = True) -> dict:
     return row
 
 
-def main() -> list[dict]:
+def fibre_latex(net: sa.Network, path: Path) -> dict:
+    """The fibre of a trained shallow network in LaTeX: its components are the group orbits of the flip sets."""
+    F = sa.fibre(net)
+    from semialg.io import write_text
+    write_text(path, sa.document("Trained network:", net, "Its fibre:", F, title="Fibre of a trained MLP"))
+    member = F.sample(seed=0)
+    assert F.contains(member) and sa.equivalent(net, member)
+    return {"components": F.num_components, "dimension": F.dimension, "tex": path.read_text()}
+
+
+def main(out_dir: str | None = None) -> list[dict]:
     from sklearn.datasets import load_digits, make_moons
 
     rows = []
@@ -52,6 +63,10 @@ def main() -> list[dict]:
         # the exact network computes the model's logit: positive exactly where the model predicts class 1
         assert all((net(x)[0] > 0) == bool(c) for x, c in zip(X[:20], model.predict(X[:20])))
         rows.append(report(f"moons {hidden}", net))
+        if hidden == (8,):
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(out_dir or tmp) / "moons_fibre.tex"
+                rows[-1]["fibre"] = fibre_latex(net, target)
     digits = load_digits()
     model = train(digits.data / 16.0, digits.target, (32,))
     net = sa.from_sklearn(model)
@@ -71,7 +86,8 @@ def main() -> list[dict]:
 
 
 if __name__ == "__main__":
-    for r in main():
+    for r in main("."):
         dim = r.get("functional_dimension")
         print(f"{r['model']:30s} {r['architecture']:10s} {r['status']:10s} dim_fun = {dim} "
               f"(generic value #params - #hidden = {r['generic_dim']})")
+    print("wrote moons_fibre.tex: the fibre of the trained moons (8,) network")

@@ -42,6 +42,7 @@ class Outcome:
     data: dict = field(default_factory=dict)
     latex: list = field(default_factory=list)
     title: str = "semialg"
+    figure: Callable[[], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,26 @@ def _equiv(args) -> Outcome:
 
 
 def _configure_single(p):
-    _net_arg(p, "network", "a shallow (or, for fibre, bottleneck) network")
+    _net_arg(p, "network", "a shallow network")
     _layout_arg(p)
+
+
+def _plot_arg(p) -> None:
+    p.add_argument("--plot", metavar="FILE", help="save a picture (.png, .pdf, .svg; input dimension 2; needs the "
+                                                  "plot extra)")
+
+
+def _configure_fibre(p):
+    _net_arg(p, "network", "a shallow or three-layer bottleneck network")
+    _plot_arg(p)
+    _layout_arg(p)
+
+
+def _regions_picture(net: Network, title: str | None = None, box=None):
+    from .plot import plot_regions
+    if box is None:
+        return lambda: plot_regions(net, title=title)
+    return lambda: plot_regions(net, box=box, title=title)
 
 
 @command("canonical", "the complete invariant of a shallow network and its minimal form", _configure_single)
@@ -173,7 +192,7 @@ def _canonical(args) -> Outcome:
                              "minimal_width": mf.widths[1]}, [K, mf], title="Canonical form")
 
 
-@command("fibre", "the fibre of a shallow or bottleneck network as a semi-algebraic set", _configure_single)
+@command("fibre", "the fibre of a shallow or bottleneck network as a semi-algebraic set", _configure_fibre)
 def _fibre(args) -> Outcome:
     net = _load(args.network, args)
     if bottleneck.bottleneck_case(net) is not None:
@@ -187,7 +206,11 @@ def _fibre(args) -> Outcome:
     lines += [f"hidden symmetry: {h.description}" for h in syms]
     data = {"num_components": F.num_components, "dimension": F.dimension,
             "flip_sets": [list(S) for S in F.flip_sets], "hidden_symmetries": [h.kind for h in syms]}
-    return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre")
+
+    def picture():
+        from .plot import plot_fibre
+        return plot_fibre(net, F.flip_sets)
+    return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre", figure=picture)
 
 
 def _bottleneck_fibre(net: Network) -> Outcome:
@@ -199,30 +222,39 @@ def _bottleneck_fibre(net: Network) -> Outcome:
     lines = [f"{t.describe()}", f"fibre dimension {data['dimension']} (of {net.architecture.num_parameters})"]
     lines += [f"  {m.describe()}" for m in moves]
     objs: list = [net, t] + list(moves)
-    if t.case == "b":
+    try:
         F = fibre(net)
+    except SemialgError as exc:
+        lines.insert(1, f"no explicit fibre: {exc}")
+    else:
         data["num_components"] = F.num_components
         lines.insert(1, f"fibre: {F.num_components} basic semi-algebraic components of generic type")
         objs.append(F)
-    return Outcome(0, "\n".join(lines), data, objs, title="Fibre")
+    return Outcome(0, "\n".join(lines), data, objs, title="Fibre", figure=_regions_picture(net, t.describe()))
 
 
 def _configure_regions(p):
     _net_arg(p, "network", "a ReLU network of any depth")
     p.add_argument("--box", metavar="LOWER:UPPER",
                    help="restrict to the open box between two comma-separated corners, e.g. --box=-1,-1:1,1")
+    _plot_arg(p)
     _layout_arg(p)
 
 
-def _box(args, net: Network) -> Polytope | None:
+def _corners(args, net: Network):
+    """The exact corners of ``--box``, or ``None``."""
     if not getattr(args, "box", None):
         return None
     corners = args.box.split(":")
     if len(corners) != 2:
         raise ParameterError(f"--box must be LOWER:UPPER, e.g. --box=-1,-1:1,1, not {args.box!r}")
     d = net.architecture.input_dim
-    lo, hi = (to_vector(c.split(","), d, where=f"--box {name}") for c, name in zip(corners, ("LOWER", "UPPER")))
-    return Polytope.box(lo, hi)
+    return tuple(to_vector(c.split(","), d, where=f"--box {name}") for c, name in zip(corners, ("LOWER", "UPPER")))
+
+
+def _box(args, net: Network) -> Polytope | None:
+    corners = _corners(args, net)
+    return None if corners is None else Polytope.box(*corners)
 
 
 def _vec(v) -> list[str]:
@@ -244,7 +276,10 @@ def _regions(args) -> Outcome:
         {"pattern": [list(p) for p in r.pattern], "point": _vec(r.point),
          "inequalities": [{"normal": _vec(g), "offset": str(h)} for g, h in r.inequalities],
          "linear": [_vec(a) for a in r.linear], "offset": _vec(r.offset)} for r in regs]}
-    return Outcome(0, "\n".join(lines), data, [net], title="Linear regions")
+    corners = _corners(args, net)
+    box = None if corners is None else tuple((float(lo), float(hi)) for lo, hi in zip(*corners))
+    return Outcome(0, "\n".join(lines), data, [net], title="Linear regions",
+                   figure=_regions_picture(net, f"{len(regs)} exact linear regions", box))
 
 
 def _configure_dim(p):
@@ -271,6 +306,7 @@ def _configure_generic(p):
     _net_arg(p, "network", "a ReLU network")
     p.add_argument("--budget", type=int, default=2 ** 20,
                    help="meet-in-the-middle budget for the 0-factor search (subsets per half; default 2^20)")
+    _plot_arg(p)
     _layout_arg(p)
 
 
@@ -284,7 +320,7 @@ def _generic(args) -> Outcome:
         {"name": c.name, "holds": c.holds, "witness": None if c.witness is None else [str(x) for x in c.witness],
          "detail": c.detail} for c in report.conditions]}
     return Outcome(0 if report else 1, report.explain() + f"\n({report.scope})", data, [report],
-                   title="Genericity")
+                   title="Genericity", figure=_regions_picture(net, report.explain().splitlines()[0][:90]))
 
 
 def _configure_loci(p):
@@ -523,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         out = COMMANDS[args.command].run(args)
         if args.latex:
             write_text(args.latex, document(*out.latex, title=out.title))
+        if getattr(args, "plot", None):
+            from .plot import save_figure
+            save_figure(out.figure(), args.plot)
     except SemialgError as e:
         print(f"semialg {args.command}: error: {e}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .errors import SemialgError
 
-__all__ = ["plot_gradient_flow", "plot_survey", "save_figure"]
+__all__ = ["plot_gradient_flow", "plot_survey", "plot_regions", "plot_fibre", "save_figure"]
 
 
 def _pyplot():
@@ -67,5 +67,98 @@ def plot_survey(summary: list[dict], ax=None):
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("fraction of samples")
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3)
+    fig.tight_layout()
+    return fig
+
+
+def _grid(box, resolution: int):
+    import numpy as np
+    (x0, x1), (y0, y1) = box
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    return X, Y, np.column_stack([X.ravel(), Y.ravel()])
+
+
+def _patterns(net, P):
+    """Activation patterns of a float batch, as one integer label per point (numeric, for pictures only)."""
+    import numpy as np
+    A, bits = P, []
+    for l, (W, b) in enumerate(net.float_layers()[:-1]):
+        A = A @ W.T + b
+        bits.append(A > 0)
+        A = np.maximum(A, 0.0)
+    on = np.concatenate(bits, axis=1)
+    _, labels = np.unique(on, axis=0, return_inverse=True)
+    return labels.reshape(-1)
+
+
+def plot_regions(net, box=((-3.0, 3.0), (-3.0, 3.0)), resolution: int = 300, title: str | None = None):
+    """For input dimension 2: the linear regions coloured by activation pattern with the first-layer
+    hyperplanes drawn as lines (left), and the first output as a heat map with the region boundaries — the
+    kinks — overlaid (right). A float picture on a grid: for looking, never for deciding (use
+    :func:`semialg.regions` for the exact regions). Returns the matplotlib figure."""
+    import numpy as np
+    from .errors import ParameterError
+    if net.architecture.input_dim != 2:
+        raise ParameterError(f"region pictures need input dimension 2, got {net.architecture.input_dim}")
+    plt = _pyplot()
+    X, Y, P = _grid(box, resolution)
+    labels = _patterns(net, P).reshape(X.shape)
+    values = net.evaluate_float(P)[:, 0].reshape(X.shape)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.4))
+    extent = (box[0][0], box[0][1], box[1][0], box[1][1])
+    rng = np.random.default_rng(0)
+    shuffled = rng.permutation(labels.max() + 1)[labels]
+    ax1.imshow(shuffled, origin="lower", extent=extent, cmap="tab20", interpolation="nearest", aspect="auto")
+    W, b = net.float_layers()[0]
+    xs = np.linspace(box[0][0], box[0][1], 2)
+    for (w1, w2), c in zip(W, b):
+        if abs(w2) > 1e-12:
+            ax1.plot(xs, -(w1 * xs + c) / w2, color="black", lw=0.8)
+        elif abs(w1) > 1e-12:
+            ax1.axvline(-c / w1, color="black", lw=0.8)
+    ax1.set_xlim(box[0])
+    ax1.set_ylim(box[1])
+    ax1.set_title(f"{labels.max() + 1} activation patterns visible; first-layer hyperplanes")
+    im = ax2.imshow(values, origin="lower", extent=extent, cmap="viridis", aspect="auto")
+    edges = (np.diff(labels, axis=0, prepend=labels[:1]) != 0) | (np.diff(labels, axis=1, prepend=labels[:, :1]) != 0)
+    ax2.contour(X, Y, edges.astype(float), levels=[0.5], colors="white", linewidths=0.6)
+    ax2.set_title("f (first output) and its kinks")
+    fig.colorbar(im, ax=ax2)
+    for ax in (ax1, ax2):
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_fibre(net, flip_sets=((),)):
+    """A generic shallow fibre with input dimension 2: every neuron's orbit direction — the ray
+    $\\{\\lambda w_i : \\lambda > 0\\}$ swept by its rescaling — and, dashed, the reflected rays $-\\lambda w_i$
+    that the admissible flip sets $S$ (other components) use. Returns the matplotlib figure."""
+    import numpy as np
+    from .errors import ParameterError
+    if net.depth != 2 or net.architecture.input_dim != 2:
+        raise ParameterError("orbit pictures need a shallow network with input dimension 2")
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5, 5))
+    W, _ = net.float_layers()[0]
+    flipped = {i for S in flip_sets for i in S}
+    reach = 1.3 * max(1.0, float(np.linalg.norm(W, axis=1).max()))
+    for i, w in enumerate(W):
+        u = w / (np.linalg.norm(w) or 1.0)
+        line, = ax.plot([0, reach * u[0]], [0, reach * u[1]], lw=1.5, label=f"neuron {i + 1}")
+        ax.plot(*w, "o", color=line.get_color())
+        if i in flipped:
+            ax.plot([0, -reach * u[0]], [0, -reach * u[1]], ls="--", color=line.get_color())
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$w_{i,1}$")
+    ax.set_ylabel("$w_{i,2}$")
+    ax.set_title(f"orbit directions; {len(flip_sets)} flip set(s)")
+    ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

@@ -122,3 +122,20 @@ def test_bottleneck_commands(capsys, tmp_path):
     assert "\\bigcup" in (tmp_path / "f.tex").read_text()
     code, out, _ = run(capsys, "generic", str(tmp_path / "a.json"), "--json")
     assert code == 0 and any(c["name"] == "no vanishing block slope" for c in json.loads(out)["conditions"])
+
+
+def test_plot_option_writes_pictures(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    deep = Network.random((2, 3, 2, 1), seed=1)
+    save(three, tmp_path / "t.json")
+    save(deep, tmp_path / "d.json")
+    for argv in (["fibre", "t.json"], ["regions", "d.json", "--box=-2,-2:2,2"], ["generic", "t.json"],
+                 ["regions", "t.json"]):
+        out = tmp_path / (argv[0] + ".png")
+        code = main([argv[0], str(tmp_path / argv[1])] + argv[2:] + ["--plot", str(out), "--quiet"])
+        assert code in (0, 1) and out.read_bytes().startswith(b"\x89PNG")
+    one_d = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
+    save(one_d, tmp_path / "o.json")
+    code = main(["regions", str(tmp_path / "o.json"), "--plot", str(tmp_path / "o.png")])
+    assert code == 2 and "input dimension 2" in capsys.readouterr().err and not (tmp_path / "o.png").exists()

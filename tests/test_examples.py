@@ -15,6 +15,9 @@ def test_trained_sklearn_example():
     assert len(rows) == 5 and all(r["status"] in ("generic", "degenerate", "undecided") for r in rows)
     assert all(r["functional_dimension"] <= r["generic_dim"] for r in rows)
     assert rows[-1]["functional_dimension"] == rows[-2]["functional_dimension"]
+    fib = rows[0]["fibre"]
+    assert fib["dimension"] == 8 and fib["components"] % 40320 == 0      # 8! orbits per admissible flip set
+    assert fib["tex"].startswith("\\documentclass") and "\\bigcup" in fib["tex"]
 
 
 def test_hidden_symmetries_example():
