@@ -70,20 +70,27 @@ def run(ridge_widths=(10, 30, 1000, 10 ** 4, 10 ** 5), ridge_oracle_max=30, oute
     return rows
 
 
+QUICK = dict(ridge_widths=(10, 1000), outer_widths=(5, 10))
+
+
+def table(rows) -> str:
+    out = [f"{'case':5s} {'architecture':14s} {'pair':10s} {'equiv':>6s} {'semialg s':>10s} {'oracle s':>10s} "
+           f"{'ratio':>8s}"]
+    for r in rows:
+        o = r["oracle_s"]
+        ratio = f"{o / r['semialg_s']:.0f}x" if o else "-"
+        out.append(f"{r['case']:5s} {r['arch']:14s} {r['pair']:10s} {str(r['equivalent']):>6s} "
+                   f"{r['semialg_s']:10.4f} {(f'{o:.3f}' if o else '-'):>10s} {ratio:>8s}")
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke sizes only")
     ap.add_argument("--out", default="bench_bottleneck.json")
     args = ap.parse_args()
-    kw = dict(ridge_widths=(10, 1000), outer_widths=(5, 10)) if args.quick else {}
-    rows = run(**kw)
-    print(f"{'case':5s} {'architecture':14s} {'pair':10s} {'equiv':>6s} {'semialg s':>10s} {'oracle s':>10s} "
-          f"{'ratio':>8s}")
-    for r in rows:
-        o = r["oracle_s"]
-        ratio = f"{o / r['semialg_s']:.0f}x" if o else "-"
-        print(f"{r['case']:5s} {r['arch']:14s} {r['pair']:10s} {str(r['equivalent']):>6s} {r['semialg_s']:10.4f} "
-              f"{(f'{o:.3f}' if o else '-'):>10s} {ratio:>8s}")
+    rows = run(**(QUICK if args.quick else {}))
+    print(table(rows))
     with open(args.out, "w") as f:
         json.dump(rows, f, indent=1)
 

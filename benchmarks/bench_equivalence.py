@@ -53,7 +53,7 @@ def naive_match(net1: sa.Network, net2: sa.Network) -> bool:
     return v1.c == v2.c
 
 
-def run(widths, m=784, k=10, naive_max=1024):
+def run(widths=(256, 1024, 4096), m=784, k=10, naive_max=1024):
     rows = []
     for n in widths:
         a, b = make_pair(m, n, k)
@@ -76,6 +76,20 @@ def run(widths, m=784, k=10, naive_max=1024):
     return rows
 
 
+QUICK = dict(widths=(64, 256), naive_max=256)
+
+
+def table(rows) -> str:
+    out = [f"{'architecture':>16} {'convert s':>10} {'equiv s':>9} {'equiv/conv':>10} {'naive s':>9} "
+           f"{'naive/equiv':>11}"]
+    for r in rows:
+        naive = f"{r['naive_s']:.2f}" if r["naive_s"] is not None else "-"
+        ratio = f"{r['naive_over_equivalent']:.1f}x" if r["naive_over_equivalent"] else "-"
+        out.append(f"{r['m']}-{r['n']}-{r['k']:>4} {r['convert_s']:>10.2f} {r['equivalent_s']:>9.2f} "
+                   f"{r['equivalent_over_convert']:>10.1f} {naive:>9} {ratio:>11}")
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--widths", default="256,1024,4096")
@@ -83,12 +97,7 @@ def main():
     ap.add_argument("--json", help="also write the rows to this JSON file")
     args = ap.parse_args()
     rows = run([int(w) for w in args.widths.split(",")], naive_max=args.naive_max)
-    print(f"{'architecture':>16} {'convert s':>10} {'equiv s':>9} {'equiv/conv':>10} {'naive s':>9} {'naive/equiv':>11}")
-    for r in rows:
-        naive = f"{r['naive_s']:.2f}" if r["naive_s"] is not None else "-"
-        ratio = f"{r['naive_over_equivalent']:.1f}x" if r["naive_over_equivalent"] else "-"
-        print(f"{r['m']}-{r['n']}-{r['k']:>4} {r['convert_s']:>10.2f} {r['equivalent_s']:>9.2f} "
-              f"{r['equivalent_over_convert']:>10.1f} {naive:>9} {ratio:>11}")
+    print(table(rows))
     if args.json:
         sa.io.write_json(rows, args.json)
 

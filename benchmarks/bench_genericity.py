@@ -66,25 +66,34 @@ def run(sizes=((10, 20, 1), (10, 40, 1), (10, 80, 1), (10, 1000, 1), (784, 1000,
     return rows
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--out", default="bench_genericity.json")
-    args = ap.parse_args()
-    rows = run(sizes=((5, 10, 1), (5, 20, 1)), naive_max=20, big=None) if args.quick else run()
-    # The naive cost grows like n^2 m^2: extrapolate its per-minor time to sizes where it was not run.
+QUICK = dict(sizes=((5, 10, 1), (5, 20, 1)), naive_max=20, big=None)
+
+
+def table(rows) -> str:
+    """The table; the naive cost grows like n^2 m^2, so its per-minor time is extrapolated (and recorded in
+    the rows) for the sizes where it was not run."""
     per_minor = max((r["naive_s"] / (int(r["arch"].split("-")[1]) ** 2 * int(r["arch"].split("-")[0]) ** 2))
                     for r in rows if r["naive_s"])
-    print(f"{'architecture':14s} {'genericity':10s} {'convert s':>10s} {'all conds s':>11s} "
-          f"{'dep. rows s':>11s} {'naive minors s':>20s} {'ratio':>10s}")
+    out = [f"{'architecture':14s} {'genericity':10s} {'convert s':>10s} {'all conds s':>11s} "
+           f"{'dep. rows s':>11s} {'naive minors s':>20s} {'ratio':>10s}"]
     for r in rows:
         m, n, _ = map(int, r["arch"].split("-"))
         naive = r["naive_s"]
         label = f"{naive:.3f}" if naive else f"~{per_minor * n * n * m * m:.0f} (extrap.)"
         ratio = (naive or per_minor * n * n * m * m) / r["semialg_s"]
-        print(f"{r['arch']:14s} {r['status']:10s} {r['convert_s']:10.3f} {r['genericity_s']:11.3f} "
-              f"{r['semialg_s']:11.4f} {label:>20s} {ratio:9.0f}x")
+        out.append(f"{r['arch']:14s} {r['status']:10s} {r['convert_s']:10.3f} {r['genericity_s']:11.3f} "
+                   f"{r['semialg_s']:11.4f} {label:>20s} {ratio:9.0f}x")
         r["naive_extrapolated_s"] = None if naive else per_minor * n * n * m * m
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", default="bench_genericity.json")
+    args = ap.parse_args()
+    rows = run(**(QUICK if args.quick else {}))
+    print(table(rows))
     with open(args.out, "w") as f:
         json.dump(rows, f, indent=1)
 

@@ -77,20 +77,27 @@ def run(shallow_widths=(4, 8, 12, 16, 24), deep_widths=(3, 5, 8), naive_max=12, 
     return rows
 
 
+QUICK = dict(shallow_widths=(4, 6), deep_widths=(3,), rank_sizes=(2,), fd_arch=(2, 4, 4, 1))
+
+
+def table(rows) -> str:
+    out = [f"{'task':22s} {'architecture':26s} {'regions':>8s} {'semialg s':>10s} {'naive s':>10s} {'ratio':>8s}"]
+    for r in rows:
+        naive = r["naive_s"]
+        ratio = f"{naive / r['semialg_s']:.1f}x" if naive else "-"
+        out.append(f"{r['task']:22s} {r['arch']:26s} {str(r['regions'] or ''):>8s} {r['semialg_s']:10.3f} "
+                   f"{(f'{naive:.3f}' if naive else '-'):>10s} {ratio:>8s}"
+                   + (f"   dim_fun = {r['value']} (bound {r['bound']})" if "value" in r else ""))
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke sizes only")
     ap.add_argument("--out", default="bench_pl.json")
     args = ap.parse_args()
-    kw = dict(shallow_widths=(4, 6), deep_widths=(3,), rank_sizes=(2,), fd_arch=(2, 4, 4, 1)) if args.quick else {}
-    rows = run(**kw)
-    print(f"{'task':22s} {'architecture':26s} {'regions':>8s} {'semialg s':>10s} {'naive s':>10s} {'ratio':>8s}")
-    for r in rows:
-        naive = r["naive_s"]
-        ratio = f"{naive / r['semialg_s']:.1f}x" if naive else "-"
-        print(f"{r['task']:22s} {r['arch']:26s} {str(r['regions'] or ''):>8s} {r['semialg_s']:10.3f} "
-              f"{(f'{naive:.3f}' if naive else '-'):>10s} {ratio:>8s}"
-              + (f"   dim_fun = {r['value']} (bound {r['bound']})" if "value" in r else ""))
+    rows = run(**(QUICK if args.quick else {}))
+    print(table(rows))
     with open(args.out, "w") as f:
         json.dump(rows, f, indent=1)
 

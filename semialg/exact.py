@@ -253,20 +253,19 @@ def rank_one_independent(a: Sequence[Sequence[fmpq]], w: Sequence[Sequence[fmpq]
 
 
 def rank(M) -> int:
-    """Exact rank over $\\mathbb{Q}$, certified modularly first.
+    """Exact rank over $\\mathbb{Q}$ (flint's fraction-free elimination).
 
-    Full rank modulo a 60-bit prime proves full rational rank (cheap); otherwise the exact
-    rational rank is computed with flint. Cost: $O(rc\\min(r,c))$ operations, plus the exact fallback.
+    Measured (``benchmarks/bench_rank.py``): on a $690 \\times 205$ Jacobian flint's rational rank takes
+    0.05 s, less than reducing the matrix modulo a prime from Python (0.15 s), so no modular shortcut is
+    taken here; :func:`modular_rank` remains the cheap lower bound for early stopping.
+    Cost: $O(rc\\min(r,c))$ operations on growing integers.
 
     >>> rank([[1, 2, 3], [2, 4, 6], [0, 0, 1]])
     2
     """
     A = as_fmpq_mat(M)
-    full = min(A.nrows(), A.ncols())
-    if full == 0:
+    if min(A.nrows(), A.ncols()) == 0:
         return 0
-    if modular_rank(A) == full:
-        return full
     return A.rank()
 
 

@@ -35,7 +35,7 @@ from flint import fmpq, fmpq_mat
 from ._display import Latexable
 from .certificate import EquivalenceResult, PointCertificate, check_comparable
 from .errors import CertificateError, ParameterError, ShapeError
-from .exact import dot, fingerprint, modular_rank, normalise_row, rank, to_vector
+from .exact import dot, fingerprint, normalise_row, rank, to_vector
 from .network import Network
 from .polyhedron import Polytope, decide
 
@@ -463,8 +463,8 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     """The exact functional dimension $\\dim_{\\mathrm{fun}}(\\theta) = \\max_Z \\operatorname{rank} J_\\theta E_Z$.
 
     ``method="batch"`` evaluates the Jacobian on a :func:`decisive_batch` and takes its exact rank,
-    stopping early once a rank modulo a prime reaches the proven upper bound
-    $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$ (a modular rank is a lower bound);
+    stopping early once the exact rank of the rows so far (checked at doubling sizes) reaches the proven upper
+    bound $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
     ``method="shallow"`` (one hidden layer, whole input space) uses the closed form of
     :func:`semialg.shallow.shallow_functional_dimension`; ``"auto"`` picks the latter when it applies.
     Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
@@ -488,7 +488,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
         rows.extend(parameter_jacobian(net, x, pattern))
         used.append(x)
         if len(rows) >= next_check:
-            value = modular_rank(rows)
+            value = rank(rows)
             if value == bound:
                 break
             next_check = 2 * len(rows)

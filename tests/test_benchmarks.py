@@ -29,3 +29,14 @@ def test_bottleneck_benchmark_smoke():
     rows = _load("bench_bottleneck").run(ridge_widths=(5,), ridge_oracle_max=5, outer_widths=(3,))
     assert [r["equivalent"] for r in rows] == [True, False, True, False]   # agreed with the oracle in run()
     assert all(r["oracle_s"] is not None for r in rows)
+
+
+def test_run_all_quick_writes_every_table(tmp_path):
+    mod = _load("run_all")
+    result = mod.run(("rank", "smt", "genericity"), quick=True)
+    assert set(result["benchmarks"]) == {"rank", "smt", "genericity"}
+    rank_rows = result["benchmarks"]["rank"]["rows"]
+    assert all(r["domain_s"] is not None for r in rank_rows)           # the ranks agreed inside run()
+    smt_rows = result["benchmarks"]["smt"]["rows"]
+    assert [r["equivalent"] for r in smt_rows] == [True, False] * (len(smt_rows) // 2)
+    assert all(b["table"].count("\n") == len(b["rows"]) for b in result["benchmarks"].values())
