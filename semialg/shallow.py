@@ -661,6 +661,7 @@ def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
             out.append(HiddenSymmetry("zero_neuron", (i,), m + 1 + k, 1,
                                       f"neuron {i + 1} is zero: a_{i + 1} or (w_{i + 1}, b_{i + 1}) is free"))
     hp = _hyperplanes(v)
+    opposite = []
     for key, mem in sorted((hp.key[fp], mem) for fp, mem in hp.members.items()):
         for sign in (1, -1):
             group = tuple(i for i, s, _ in mem if s == sign)
@@ -669,10 +670,17 @@ def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
                                           f"neurons {[i + 1 for i in group]} share an oriented hyperplane: "
                                           f"their kinks redistribute with fixed sum"))
         if {s for _, s, _ in mem} == {1, -1}:
-            group = tuple(i for i, _, _ in mem)
-            out.append(HiddenSymmetry("opposite", group, k, 1,
-                                      f"neurons {[i + 1 for i in group]} lie on one hyperplane with opposite "
-                                      f"orientations: kink and affine part trade (M3)"))
+            opposite.append((key, tuple(i for i, _, _ in mem)))
+    if opposite:
+        # Shifts t_H in R^k trade kink for affine part on each such hyperplane, subject to
+        # sum_H t_H u_H^T = 0 (the linear part of f is fixed; the constants go into c): a k (h - rank U)
+        # dimensional family. A single opposite pair alone frees nothing.
+        group = tuple(i for _, g in opposite for i in g)
+        free = k * (len(opposite) - rank([key[:-1] for key, _ in opposite]))
+        out.append(HiddenSymmetry("opposite", group, free, 1,
+                                  f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
+                                  f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
+                                  f"a {free}-dimensional family"))
     live = [i for i in range(v.n) if v.is_live(i)]
     vecs = [tuple(ar * wj for ar in v.a[i] for wj in v.w[i]) for i in live]
     for S in zero_sum_sets(vecs, limit):

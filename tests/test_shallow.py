@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings, strategies as st
 from semialg import Architecture, ArchitectureError, GroupElement, Network
 from semialg.exact import normalise_row, to_fmpq
 from semialg.shallow import (ClearDeadNeuron, MergeTwins, MoveCertificate, OrbitCertificate,
-                             PointCertificate, ShallowView, canonical_form, equivalent, fibre,
+                             PointCertificate, Rebalance, ShallowView, canonical_form, equivalent, fibre,
                              hidden_symmetries, minimal_form, stabilizer)
 
 from conftest import group_elements, networks, points, rationals
@@ -255,3 +255,19 @@ def test_fibre_membership_agrees_with_equivalence_on_same_width():
 def test_shallow_only():
     with pytest.raises(ArchitectureError):
         canonical_form(Network.random((2, 2, 2, 1), seed=0))
+
+
+def test_opposite_pairs_free_k_times_h_minus_rank_dimensions():
+    # one opposite pair alone frees nothing: its affine part t u^T must vanish
+    one = Network.from_arrays([[[1, 0], [-1, 0], [0, 1]], [[1, 1, 1]]], [[1, -1, 0], [0]])
+    assert [h.dimension for h in hidden_symmetries(one) if h.kind == "opposite"] == [0]
+    # two pairs on parallel hyperplanes: t_1 + t_2 = 0 leaves k = 2 free directions, and moving along them
+    # really keeps the function
+    two = Network.from_arrays([[[1, 0], [-1, 0], [1, 0], [-1, 0]], [[1, 1, 2, 3], [0, 1, -1, 2]]],
+                              [[1, -1, 0, 0], [0, 0]])
+    (opp,) = [h for h in hidden_symmetries(two) if h.kind == "opposite"]
+    assert opp.dimension == 2
+    key1, key2 = (fmpq(1), fmpq(0), fmpq(1)), (fmpq(1), fmpq(0), fmpq(0))
+    for t in ((fmpq(1, 3), fmpq(-2)), (fmpq(5), fmpq(7, 2))):
+        moved = Rebalance(((key1, t), (key2, tuple(-x for x in t)))).apply(two)
+        assert equivalent(two, moved) and moved != two
