@@ -11,21 +11,13 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
-import time
 
 from flint import fmpq
 
 import semialg as sa
+from common import main as bench_main, timed
 from semialg import bottleneck, pl
-
-
-def timed(f, *args, **kw):
-    t = time.perf_counter()
-    out = f(*args, **kw)
-    return out, time.perf_counter() - t
 
 
 def ridge_network(n0: int, n2: int, seed: int) -> sa.Network:
@@ -85,14 +77,7 @@ def table(rows) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="smoke sizes only")
-    ap.add_argument("--out", default="bench_bottleneck.json")
-    args = ap.parse_args()
-    rows = run(**(QUICK if args.quick else {}))
-    print(table(rows))
-    with open(args.out, "w") as f:
-        json.dump(rows, f, indent=1)
+    bench_main(__doc__, run, table, QUICK, "bottleneck")
 
 
 if __name__ == "__main__":

@@ -4,19 +4,18 @@ One network is a random G-image of the other (permutation and power-of-two scale
 in float32). For each width n it prints the time to convert both networks' weights to rationals, the time
 of ``semialg.equivalent``, and the time of a naive pairwise O(n^2 m) neuron matching, with ratios.
 
-    python benchmarks/bench_equivalence.py                 # n = 256, 1024, 4096 (naive up to 1024)
-    python benchmarks/bench_equivalence.py --widths 64     # smoke size
+    python benchmarks/bench_equivalence.py            # n = 256, 1024, 4096 (naive up to 1024)
+    python benchmarks/bench_equivalence.py --quick    # smoke sizes
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 
 import numpy as np
 
 import semialg as sa
+from common import main as bench_main
 from semialg.shallow import ShallowView
 
 
@@ -91,15 +90,7 @@ def table(rows) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--widths", default="256,1024,4096")
-    ap.add_argument("--naive-max", type=int, default=1024)
-    ap.add_argument("--json", help="also write the rows to this JSON file")
-    args = ap.parse_args()
-    rows = run([int(w) for w in args.widths.split(",")], naive_max=args.naive_max)
-    print(table(rows))
-    if args.json:
-        sa.io.write_json(rows, args.json)
+    bench_main(__doc__, run, table, QUICK, "equivalence")
 
 
 if __name__ == "__main__":

@@ -13,15 +13,14 @@
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import time
 
 import numpy as np
 import sympy
 
 import semialg as sa
+from common import main as bench_main
 from semialg.loci import _dependent_condition  # the dependent-rows stage alone, for a like-for-like ratio
 
 
@@ -88,14 +87,7 @@ def table(rows) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--out", default="bench_genericity.json")
-    args = ap.parse_args()
-    rows = run(**(QUICK if args.quick else {}))
-    print(table(rows))
-    with open(args.out, "w") as f:
-        json.dump(rows, f, indent=1)
+    bench_main(__doc__, run, table, QUICK, "genericity")
 
 
 if __name__ == "__main__":

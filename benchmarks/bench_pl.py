@@ -12,14 +12,12 @@
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
-import time
 
 import sympy
 
 import semialg as sa
+from common import main as bench_main, timed
 from semialg import pl
 from semialg.exact import rank
 from semialg.polyhedron import decide
@@ -34,12 +32,6 @@ def naive_region_count(net: sa.Network) -> int:
         h = [s * c for s, c in zip(signs, b)]
         count += bool(decide(G, h, len(W[0])))
     return count
-
-
-def timed(f, *args, **kw):
-    t = time.perf_counter()
-    out = f(*args, **kw)
-    return out, time.perf_counter() - t
 
 
 def run(shallow_widths=(4, 8, 12, 16, 24), deep_widths=(3, 5, 8), naive_max=12, rank_sizes=(3, 5, 8),
@@ -92,14 +84,7 @@ def table(rows) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="smoke sizes only")
-    ap.add_argument("--out", default="bench_pl.json")
-    args = ap.parse_args()
-    rows = run(**(QUICK if args.quick else {}))
-    print(table(rows))
-    with open(args.out, "w") as f:
-        json.dump(rows, f, indent=1)
+    bench_main(__doc__, run, table, QUICK, "pl")
 
 
 if __name__ == "__main__":

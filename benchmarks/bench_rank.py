@@ -10,23 +10,15 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import time
 
 import sympy
 from flint import fmpq_mat
 from sympy.polys.matrices import DomainMatrix
 
 import semialg as sa
+from common import main as bench_main, timed
 from semialg import pl
 from semialg.exact import modular_rank, rank
-
-
-def timed(f, *args):
-    t = time.perf_counter()
-    out = f(*args)
-    return out, time.perf_counter() - t
 
 
 def jacobian(n: int):
@@ -73,14 +65,7 @@ def table(rows) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="smoke sizes only")
-    ap.add_argument("--out", default="bench_rank.json")
-    args = ap.parse_args()
-    rows = run(**(QUICK if args.quick else {}))
-    print(table(rows))
-    with open(args.out, "w") as f:
-        json.dump(rows, f, indent=1)
+    bench_main(__doc__, run, table, QUICK, "rank")
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ unsatisfiable) and a near miss (one weight moved by 1/97: z3 finds a counterexam
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from fractions import Fraction
 
 from flint import fmpq
 
 import semialg as sa
+from common import main as bench_main
 
 
 def z3_equivalent(net1: sa.Network, net2: sa.Network, timeout_ms: int = 600_000) -> bool | None:
@@ -89,14 +88,7 @@ def table(rows) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="smoke sizes only")
-    ap.add_argument("--out", default="bench_smt.json")
-    args = ap.parse_args()
-    rows = run(**(QUICK if args.quick else {}))
-    print(table(rows))
-    with open(args.out, "w") as f:
-        json.dump(rows, f, indent=1)
+    bench_main(__doc__, run, table, QUICK, "smt")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the benchmarks import their shared helpers from common.py
 NAMES = ("equivalence", "genericity", "rank", "pl", "bottleneck", "smt")
 
 

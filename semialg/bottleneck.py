@@ -40,7 +40,7 @@ import sympy
 from flint import fmpq
 
 from ._display import Latexable
-from .certificate import EquivalenceResult, PointCertificate, check_comparable
+from .certificate import EquivalenceResult, PointCertificate, check_comparable, separating_point
 from .errors import ArchitectureError, CertificateError
 from .exact import dot, fingerprint, integer_rows, normalise_row, nullspace, solve, to_fmpq
 from .network import Network, relu
@@ -354,11 +354,7 @@ def _ridge_point(net1: Network, net2: Network, P1: RidgeProfile, P2: RidgeProfil
         else:
             x2 = _vadd(x1, solve([list(u), list(Q.direction)], [y2 - y1, _ZERO]))
         candidates = [x1, x2]
-    for x in candidates:
-        y1, y2 = net1(x), net2(x)
-        if y1 != y2:
-            return PointCertificate(x, (y1, y2))
-    raise CertificateError("internal error: the constructed points did not separate the networks")
+    return separating_point(net1, net2, candidates)
 
 
 def _equivalent_b(net1: Network, net2: Network) -> EquivalenceResult:

@@ -22,7 +22,7 @@ from .errors import CertificateError, ShapeError
 from .network import Network
 from .symmetry import GroupElement
 
-__all__ = ["PointCertificate", "OrbitCertificate", "EquivalenceResult", "check_comparable"]
+__all__ = ["PointCertificate", "OrbitCertificate", "EquivalenceResult", "check_comparable", "separating_point"]
 
 Vec = tuple[fmpq, ...]
 
@@ -53,6 +53,19 @@ class PointCertificate(Latexable):
         x = ", ".join(map(str, self.point))
         return (f"f1({x}) = ({', '.join(map(str, self.values[0]))}) but "
                 f"f2({x}) = ({', '.join(map(str, self.values[1]))})")
+
+
+def separating_point(net1: Network, net2: Network, candidates) -> PointCertificate:
+    """The first of the constructed ``candidates`` where the outputs differ, as a certificate.
+
+    The callers construct the candidates so that one must separate (raises :class:`CertificateError`
+    otherwise, an internal error). Cost: two exact evaluations per candidate tried.
+    """
+    for x in candidates:
+        y1, y2 = net1(x), net2(x)
+        if y1 != y2:
+            return PointCertificate(tuple(x), (y1, y2))
+    raise CertificateError("internal error: the constructed points did not separate the networks")
 
 
 @dataclass(frozen=True)

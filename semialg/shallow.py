@@ -33,7 +33,8 @@ import sympy
 from flint import fmpq, fmpq_mat
 
 from ._display import Latexable
-from .certificate import EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable
+from .certificate import (EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable,
+                          separating_point)
 from .errors import ArchitectureError, CertificateError
 from .exact import dot, fingerprint, nullspace, normalise_row, rank, to_vector
 from .network import Network, relu
@@ -499,11 +500,7 @@ def distinguishing_point(net1: Network, net2: Network, K1: CanonicalForm | None 
     else:
         candidates = [tuple(fmpq(0) for _ in range(m))] + \
             [tuple(fmpq(int(t == j)) for t in range(m)) for j in range(m)]
-    for x in candidates:
-        y1, y2 = net1(x), net2(x)
-        if y1 != y2:
-            return PointCertificate(x, (y1, y2))
-    raise CertificateError("internal error: constructed points did not separate the networks")
+    return separating_point(net1, net2, candidates)
 
 
 def _check_dims(net1: Network, net2: Network) -> None:

@@ -49,7 +49,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_script(folder: str, name: str):
-    """Import ``ROOT/folder/name.py`` (a benchmark or example script) as a module."""
+    """Import ``ROOT/folder/name.py`` (a benchmark or example script) as a module, with its folder importable
+    (as when the script is run directly)."""
+    import sys
+    if str(ROOT / folder) not in sys.path:
+        sys.path.insert(0, str(ROOT / folder))
     spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -1,0 +1,26 @@
+"""What every benchmark script shares: a timer and the command line (``--quick`` for smoke sizes, ``--out``
+for the JSON rows)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+
+def timed(f, *args, **kw):
+    """``(f(*args, **kw), seconds)``."""
+    t = time.perf_counter()
+    out = f(*args, **kw)
+    return out, time.perf_counter() - t
+
+
+def main(doc: str, run, table, quick: dict, name: str) -> None:
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke sizes only")
+    ap.add_argument("--out", default=f"bench_{name}.json", help="where to write the rows as JSON")
+    args = ap.parse_args()
+    rows = run(**(quick if args.quick else {}))
+    print(table(rows))
+    with open(args.out, "w") as f:
+        json.dump(rows, f, indent=1)
