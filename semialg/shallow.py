@@ -768,7 +768,7 @@ def stabilizer(net: Network) -> Stabilizer:
 
 # -- minimal forms --------------------------------------------------------------------------------------
 
-def minimal_form(net: Network, limit: int = 12) -> Network:
+def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Network:
     """A minimal-width network realizing $f_\\theta$, canonical: it depends only on $K(\\theta)$.
 
     Every kink hyperplane needs one neuron; the linear part must be absorbed as $L = -\\sum_{H\\in F}
@@ -778,7 +778,10 @@ def minimal_form(net: Network, limit: int = 12) -> Network:
     result is minimal; for $k > 1$ it is minimal among these constructions (residual absorbed by one
     existing hyperplane when it has rank one, else by $\\operatorname{rank} R$ opposite pairs).
     (``shallow.md`` writes $L = \\sum_F \\delta_H u_H^T$; with $a\\sigma(-z) = a\\sigma(z) - az$ the sign is minus.)
-    Cost: exponential in $N$ for the choice of $F$ (a subset-sum problem); exhaustive for $N \\le$ ``limit``.
+    Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``; beyond, exact meet in the middle
+    (:func:`semialg.zero_sum.find_subset_with_sum`, $2^{\\lceil N/2\\rceil} \\le$ ``budget``) decides width $N$,
+    then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$, else uses opposite pairs with
+    $F = \\emptyset$ — still minimal for $k = 1$. Cost: $O(2^N)$ resp. $O(N 2^{N/2})$ exact vector additions.
 
     >>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
     >>> minimal_form(net).widths
@@ -787,21 +790,19 @@ def minimal_form(net: Network, limit: int = 12) -> Network:
     K = canonical_form(net)
     N, m, k = K.num_kinks, K.input_dim, K.output_dim
     if N > limit:
-        raise ArchitectureError(f"minimal form search over {N} kinks exceeds limit={limit}")
-    L = [list(r) for r in K.linear]
-    best = None
-    for F in _subsets_by_size(N):
-        R = [row[:] for row in L]
-        for h in F:
-            key, delta = K.kinks[h]
-            for r in range(k):
-                R[r] = [x + delta[r] * uj for x, uj in zip(R[r], key[:-1])]
-        extra = _residual_cost(R, K, F)
-        if extra is not None and (best is None or extra[0] < best[0]):
-            best = (extra[0], F, extra[1])
-            if extra[0] == 0:
-                break
-    cost, F, plan = best
+        try:
+            F, plan = _absorbing_set(K, budget)
+        except ValueError as exc:
+            raise ArchitectureError(f"minimal form of {N} kinks: {exc}") from None
+    else:
+        best = None
+        for F in _subsets_by_size(N):
+            extra = _residual_cost(_residual(K, F), K, F)
+            if extra is not None and (best is None or extra[0] < best[0]):
+                best = (extra[0], F, extra[1])
+                if extra[0] == 0:
+                    break
+        _, F, plan = best
     a, w, b = [], [], []
     c = list(K.constant)
     for h, (key, delta) in enumerate(K.kinks):
@@ -827,6 +828,44 @@ def minimal_form(net: Network, limit: int = 12) -> Network:
     if canonical_form(out) != K:
         raise CertificateError("internal error: minimal form does not realize the function")
     return out
+
+
+def _residual(K: CanonicalForm, F: Sequence[int]) -> list[list[fmpq]]:
+    """$R = L + \\sum_{H \\in F}\\delta_H u_H^T$: the linear part left after orienting the neurons of $F$ negatively."""
+    R = [list(r) for r in K.linear]
+    for h in F:
+        key, delta = K.kinks[h]
+        for r in range(len(R)):
+            R[r] = [x + delta[r] * uj for x, uj in zip(R[r], key[:-1])]
+    return R
+
+
+def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict]:
+    """$F$ and the plan for the residual, by exact subset sums over the vectors $\\delta_H u_H^T$."""
+    from .zero_sum import find_subset_with_sum
+    N, k = K.num_kinks, K.output_dim
+    flat = lambda rows: tuple(x for r in rows for x in r)  # noqa: E731
+    vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks]
+    target = tuple(-x for x in flat(K.linear))
+    F = find_subset_with_sum(vecs, target, budget)
+    if F is not None:
+        return F, {}
+    for h0, (key0, _) in enumerate(K.kinks):
+        u = key0[:-1]
+        j = next(j for j, x in enumerate(u) if x != 0)
+        m = len(u)
+
+        def proj(x: Sequence[fmpq]) -> tuple:
+            # kills every t u_{H0}^T: subtract from each output row its coordinate j times u / u_j
+            return tuple(x[r * m + i] - x[r * m + j] / u[j] * u[i] for r in range(k) for i in range(m))
+
+        others = [h for h in range(N) if h != h0]
+        S = find_subset_with_sum([proj(vecs[h]) for h in others], proj(target), budget)
+        if S is not None:
+            F = tuple(others[s] for s in S)
+            R = _residual(K, F)
+            return F, {("existing", h0): tuple(-R[r][j] / u[j] for r in range(k))}
+    return (), _residual_cost(_residual(K, ()), K, ())[1]
 
 
 def _subsets_by_size(N: int) -> Iterator[tuple[int, ...]]:

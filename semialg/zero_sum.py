@@ -33,7 +33,7 @@ from typing import Sequence
 from flint import fmpq, fmpz_mat
 
 from .errors import ArchitectureError, CertificateError
-from .exact import fingerprint, modular_rank, nullspace, to_matrix
+from .exact import fingerprint, modular_rank, nullspace, solve, to_matrix
 from .polyhedron import decide
 
 __all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components"]
@@ -184,6 +184,37 @@ def _meet_in_the_middle(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, .
             A = table.get(fingerprint(tuple(-x for x in total)))
             if A is not None:
                 return tuple(sorted(A + B))
+    return None
+
+
+def find_subset_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 ** 20) -> tuple[int, ...] | None:
+    """A subset $S$ (possibly empty) with $\\sum_{i \\in S} v_i = $ ``target`` exactly, or ``None`` if none exists.
+
+    First an exact span test (no subset can reach a target outside the span), then meet in the middle over
+    all indices in a fixed order, so the answer is a deterministic function of the input. Raises
+    :class:`ValueError` when $2^{\\lceil n/2\\rceil}$ exceeds ``budget``. Cost: one RREF plus
+    $O(2^{n/2} D)$ rational additions and hashes.
+
+    >>> find_subset_with_sum([(1, 0), (0, 1), (1, 1)], (2, 1))
+    (0, 2)
+    """
+    vectors = [tuple(v) for v in to_matrix(vectors, where="vectors")] if vectors else []
+    target = tuple(to_matrix([target], where="target")[0])
+    if not any(target):
+        return ()
+    if not vectors or solve([list(col) for col in zip(*vectors)], list(target)) is None:
+        return None
+    n = len(vectors)
+    if 2 ** ((n + 1) // 2) > budget:
+        raise ValueError(f"subset-sum search over {n} vectors exceeds the budget {budget}")
+    half = n // 2
+    table: dict = {}
+    for A, total in _subset_sums(vectors, list(range(half))):
+        table.setdefault(fingerprint(tuple(t - x for t, x in zip(target, total))), A)
+    for B, total in _subset_sums(vectors, list(range(half, n))):
+        A = table.get(fingerprint(total))
+        if A is not None:
+            return tuple(sorted(A + B))
     return None
 
 

@@ -271,3 +271,31 @@ def test_opposite_pairs_free_k_times_h_minus_rank_dimensions():
     for t in ((fmpq(1, 3), fmpq(-2)), (fmpq(5), fmpq(7, 2))):
         moved = Rebalance(((key1, t), (key2, tuple(-x for x in t)))).apply(two)
         assert equivalent(two, moved) and moved != two
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_minimal_forms_beyond_the_exhaustive_limit(seed):
+    # 16 kinks: width N when the negatively oriented neurons absorb L (always, for a network without dead
+    # neurons and twins), found by meet in the middle; an added linear term x -> (3, -1).x needs N + 1 or N + 2
+    net = Network.random((2, 16, 1), seed=seed, height=9)
+    mf = minimal_form(net)
+    assert mf.widths[1] == canonical_form(net).num_kinks == 16 and equivalent(mf, net)
+    assert mf == minimal_form(GroupElement.random(net.architecture, seed=seed).act(net))
+    W1, b1, W2 = [list(r) for r in net.weights[0]], list(net.biases[0]), [list(net.weights[1][0])]
+    W1 += [[3, -1], [-3, 1]]
+    b1 += [0, 0]
+    W2[0] += [1, -1]                                    # s(z) - s(-z) = z: adds the linear map (3, -1).x
+    bigger = Network.from_arrays([W1, W2], [b1, net.biases[1]])
+    mf2 = minimal_form(bigger)
+    K = canonical_form(bigger)
+    # independent brute force over all 2^16 choices of F (numpy, exact small integers after scaling)
+    import numpy as np
+    from semialg.exact import integer_rows
+    rows = [tuple(d[0] * x for x in key[:-1]) for key, d in K.kinks] + [tuple(-x for x in K.linear[0])]
+    ints, dens = integer_rows(rows, common=True)
+    vecs, target = ints[:-1].astype(object), ints[-1].astype(object)
+    masks = np.array([[(f >> i) & 1 for i in range(16)] for f in range(2 ** 16)], dtype=object)
+    width_n = bool(((masks @ vecs) == target).all(axis=1).any())
+    assert equivalent(mf2, bigger) and (mf2.widths[1] == 16) == width_n and mf2.widths[1] <= 18
+    with pytest.raises(ArchitectureError):
+        minimal_form(net, budget=2 ** 4)
