@@ -200,16 +200,19 @@ def _fibre(args) -> Outcome:
     syms = hidden_symmetries(net)
     stab = stabilizer(net)
     F = fibre(net)
+    flips = getattr(F, "flip_sets", None)
+    how = f"n! x {len(flips)} admissible flip sets" if flips is not None else "one per combinatorial type"
     lines = [f"fibre of a {net.architecture} parameter: {F.num_components} basic semi-algebraic components "
-             f"(n! x {len(F.flip_sets)} admissible flip sets), dimension {F.dimension}",
+             f"({how}), dimension {F.dimension}",
              f"stabilizer: order {stab.order_of_finite_part}, dimension {stab.dimension}"]
     lines += [f"hidden symmetry: {h.description}" for h in syms]
     data = {"num_components": F.num_components, "dimension": F.dimension,
-            "flip_sets": [list(S) for S in F.flip_sets], "hidden_symmetries": [h.kind for h in syms]}
+            "flip_sets": None if flips is None else [list(S) for S in flips],
+            "hidden_symmetries": [h.kind for h in syms]}
 
     def picture():
         from .plot import plot_fibre
-        return plot_fibre(net, F.flip_sets)
+        return plot_fibre(net, flips or ((),))
     return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre", figure=picture)
 
 

@@ -47,7 +47,7 @@ __all__ = [
     "OrbitCertificate", "MoveCertificate", "PointCertificate", "minimal_form", "stabilizer",
     "Stabilizer", "hidden_symmetries", "HiddenSymmetry", "zero_sum_sets", "fibre", "ShallowFibre",
     "ClearDeadNeuron", "MergeTwins", "Rebalance", "ActBy", "distinguishing_point",
-    "shallow_functional_dimension", "flip_neurons",
+    "shallow_functional_dimension", "flip_neurons", "TypedShallowFibre",
 ]
 
 _ZERO = fmpq(0)
@@ -927,6 +927,167 @@ class ShallowFibre(Union):
         return GroupElement.random(base.architecture, seed=rng.randrange(2 ** 32)).act(base)
 
 
+class _RoleIndex:
+    """Lazy index of the combinatorial types of $\\theta'$: one role per neuron slot — ``("K", h, s)`` on kink
+    hyperplane $h$ with orientation $s$, ``("P", g, s)`` on the $g$-th phantom hyperplane (free, kinks cancel;
+    the first slot of a group has $s = +1$, groups numbered in order of appearance, at least two slots),
+    ``("D",)`` zero output weights, ``("C+",)``/``("C-",)`` zero input weights with $b' > 0$ / $b' \\le 0$ —
+    such that every kink hyperplane carries a slot. ``len`` counts them by enumeration."""
+
+    def __init__(self, n: int, N: int):
+        self.n, self.N = n, N
+
+    def __iter__(self):
+        base = [("K", h, s) for h in range(self.N) for s in (1, -1)] + [("D",), ("C+",), ("C-",)]
+
+        def extend(prefix: list, groups: int):
+            if len(prefix) == self.n:
+                sizes = [sum(1 for r in prefix if r[0] == "P" and r[1] == g) for g in range(groups)]
+                covered = {r[1] for r in prefix if r[0] == "K"}
+                if len(covered) == self.N and all(z >= 2 for z in sizes):
+                    yield tuple(prefix)
+                return
+            for role in base + [("P", g, s) for g in range(groups) for s in (1, -1)] + [("P", groups, 1)]:
+                yield from extend(prefix + [role], groups + (role[0] == "P" and role[1] == groups))
+
+        yield from extend([], 0)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass(frozen=True, eq=False)
+class TypedShallowFibre(Union):
+    """The fibre of a non-generic shallow parameter: the union over combinatorial types of $\\theta'$.
+
+    ``contains`` locates the type of a point and tests that one component exactly, which decides membership
+    in the whole fibre (each component lies in it and every member lies in the component of its own type).
+    ``dimension`` is the dimension of the component through $\\theta$, which is also the
+    :meth:`representative` typeset by :func:`~semialg.latex.to_latex`. ``num_components`` counts every type,
+    including types whose basic set is empty.
+    """
+
+    network: Network | None = None
+
+    def representative(self) -> BasicSet:
+        return self.build(self.locate(self.network))
+
+    @property
+    def dimension(self) -> int:
+        from .exact import rank
+        B = self.representative()
+        sub = {s: sympy.Rational(int(x.p), int(x.q)) for s, x in zip(B.variables, self.network.parameters())}
+        J = [[fmpq(int(r.p), int(r.q)) for r in (sympy.Rational(sympy.diff(p, s).xreplace(sub))
+                                                    for s in B.variables)] for p in B.equations]
+        return len(B.variables) - (rank(J) if J else 0)
+
+    def sample(self, seed: int | None = None) -> Network:
+        """A random member: a random group element applied to $\\theta$, dead neurons' inputs re-drawn."""
+        import random as _random
+        rng = _random.Random(seed)
+        v = ShallowView.of(GroupElement.random(self.network.architecture, seed=rng.randrange(2 ** 32)).act(
+            self.network))
+        w, b = list(v.w), list(v.b)
+        for i in range(v.n):
+            if not any(v.a[i]):
+                w[i] = tuple(fmpq(rng.randint(-9, 9), rng.randint(1, 9)) for _ in w[i])
+                b[i] = fmpq(rng.randint(-9, 9), rng.randint(1, 9))
+        return ShallowView(v.a, tuple(w), tuple(b), v.c).network()
+
+
+def _typed_fibre(net: Network) -> TypedShallowFibre:
+    """$\\rho^{-1}(f_\\theta)$ for any shallow $\\theta$: a union over the types of :class:`_RoleIndex`.
+
+    With $K(\\theta) = ((H_h, \\delta_h)_h, L, d)$, keys $(u_h, \\beta_h)$, rows $r'_i = (w'_i, b'_i)$, the component of
+    a type is: $r'_i \\parallel (u_h, \\beta_h)$ ($2\\times2$ minors) with $s\\,r'_i\\cdot(u_h,\\beta_h) > 0$ on kink
+    slots; $\\sum_{i \\to h} s_i a'_i r_i'^T = \\delta_h (u_h, \\beta_h)$; on a phantom group the rows are
+    parallel to its first, oriented by $s_i$, and $\\sum s_i a'_i r_i'^T = 0$; $a'_i = 0$ on D slots; $w'_i = 0$ and
+    $b'_i > 0$ ($b'_i \\le 0$) on C+ (C-) slots; $\\sum_{s_i = -1} a'_i w_i'^T = L$ and
+    $c' + \\sum_{s_i = -1} a'_i b'_i + \\sum_{C+} a'_i b'_i = d$. Each component lies in the fibre
+    ($a\\sigma(-z) = a\\sigma(z) - az$ makes the kinks, linear part and constant those of $K$) and every member
+    lies in the component of its own type. Cost: $O(1)$ to build; the index has exponentially many types.
+    """
+    K = canonical_form(net)
+    V = net.variables()
+    m, n, k = net.widths
+    W1, B1, A, C = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+    keys = [key for key, _ in K.kinks]
+    where = {fingerprint(key): h for h, key in enumerate(keys)}
+
+    def Q(x: fmpq) -> sympy.Rational:
+        return sympy.Rational(int(x.p), int(x.q))
+
+    def row(i: int) -> list:
+        return [W1[i, j] for j in range(m)] + [B1[i]]
+
+    def parallel(r1: list, r2: list) -> list:
+        return [sympy.expand(r1[p] * r2[q] - r1[q] * r2[p]) for p, q in itertools.combinations(range(m + 1), 2)]
+
+    def build(roles) -> BasicSet:
+        eqs, strict, nonstrict = [], [], []
+        kink_sums: dict = {}
+        first: dict = {}
+        lin = [[0] * m for _ in range(k)]
+        const = [C[r] for r in range(k)]
+        for i, role in enumerate(roles):
+            a = [A[r, i] for r in range(k)]
+            if role[0] == "D":
+                eqs += a
+                continue
+            if role[0] in ("C+", "C-"):
+                eqs += [W1[i, j] for j in range(m)]
+                (strict if role[0] == "C+" else nonstrict).append(B1[i] if role[0] == "C+" else -B1[i])
+                if role[0] == "C+":
+                    const = [c + ar * B1[i] for c, ar in zip(const, a)]
+                continue
+            kind, g, s = role
+            ref = [Q(x) for x in keys[g]] if kind == "K" else first.setdefault(g, row(i))
+            if not (kind == "P" and ref is row(i)) and ref != row(i):
+                eqs += parallel(row(i), ref)
+                strict.append(sympy.expand(s * sum(x * y for x, y in zip(row(i), ref))))
+            contrib = kink_sums.setdefault((kind, g), [[0] * (m + 1) for _ in range(k)])
+            for r in range(k):
+                contrib[r] = [c + s * a[r] * x for c, x in zip(contrib[r], row(i))]
+            if s < 0:
+                for r in range(k):
+                    lin[r] = [c + a[r] * W1[i, j] for j, c in enumerate(lin[r])]
+                const = [c + ar * B1[i] for c, ar in zip(const, a)]
+        for h in range(K.num_kinks):  # a kink hyperplane without slots leaves the equation 0 = delta_h key_h
+            kink_sums.setdefault(("K", h), [[0] * (m + 1) for _ in range(k)])
+        for (kind, g), contrib in kink_sums.items():
+            target = [[Q(d * x) for x in keys[g]] for d in K.kinks[g][1]] if kind == "K" else \
+                [[0] * (m + 1) for _ in range(k)]
+            eqs += [sympy.expand(c - t) for cr, tr in zip(contrib, target) for c, t in zip(cr, tr)]
+        eqs += [sympy.expand(lin[r][j] - Q(K.linear[r][j])) for r in range(k) for j in range(m)]
+        eqs += [sympy.expand(const[r] - Q(K.constant[r])) for r in range(k)]
+        eqs = tuple(dict.fromkeys(e for e in (sympy.expand(x) for x in eqs) if e != 0))
+        label = ", ".join(r[0] + (f"{r[1] + 1}{'+' if r[2] > 0 else '-'}" if len(r) > 1 else "") for r in roles)
+        return BasicSet(V.flat, eqs, tuple(strict), tuple(nonstrict), label=label)
+
+    def locate(point):
+        other = point if isinstance(point, Network) else Network.from_parameters(net.architecture, point)
+        ov = ShallowView.of(other)
+        roles, phantoms = [], {}
+        for i in range(ov.n):
+            if not any(ov.a[i]):
+                roles.append(("D",))
+            elif not any(ov.w[i]):
+                roles.append(("C+",) if ov.b[i] > 0 else ("C-",))
+            else:
+                key, _, s = normalise_row(ov.w[i] + (ov.b[i],))
+                fp = fingerprint(key)
+                if fp in where:
+                    roles.append(("K", where[fp], s))
+                else:
+                    g, s0 = phantoms.setdefault(fp, (len(phantoms), s))
+                    roles.append(("P", g, s * s0))
+        return tuple(roles)
+
+    return TypedShallowFibre(V.flat, _RoleIndex(n, K.num_kinks), build, locate,
+                             description=f"fibre of a non-generic shallow {net.architecture} parameter",
+                             index_name=r"\text{types of } \theta'", network=net)
+
+
 def flip_neurons(net: Network, S: Sequence[int]) -> Network:
     """$\\theta_S$: $(w_i, b_i) \\mapsto -(w_i, b_i)$ for $i \\in S$ and $c \\mapsto c + \\sum_S a_i b_i$."""
     v = ShallowView.of(net)
@@ -956,21 +1117,20 @@ class _PermFlipIndex:
 def fibre(net: Network, limit: int = 20) -> ShallowFibre:
     """The fibre of a shallow $\\theta$ in its own architecture, as an explicit semi-algebraic set.
 
-    For distinct hyperplanes and no dead neuron (checked; otherwise :class:`ArchitectureError` for now):
+    For distinct hyperplanes and no dead neuron:
     $\\rho^{-1}(f_\\theta) = \\bigsqcup_{S} G\\cdot\\theta_S$ over admissible flip sets $S$
     ($\\sum_{i \\in S} a_i w_i^T = 0$), with $n!\\cdot\\#S$ components, component $(\\pi, S)$ being
     $a'_i w_i'^T = \\tilde a_{\\pi(i)} \\tilde w_{\\pi(i)}^T$, $a'_i b'_i = \\tilde a_{\\pi(i)} \\tilde b_{\\pi(i)}$,
     the $2\\times 2$ minors of $(w'_i, b'_i), (\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)})$ vanish,
     $(w'_i, b'_i)\\cdot(\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)}) > 0$, $c' = c_S$.
-    Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in the dependent neurons, $\\le$ ``limit``).
+    Every other parameter (dead or constant neurons, twins, opposite pairs) gets the union over combinatorial
+    types of :func:`_typed_fibre`. Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in the
+    dependent neurons, $\\le$ ``limit``).
     """
     v = ShallowView.of(net)
     syms = hidden_symmetries(net, limit)
-    blocking = [s for s in syms if s.kind != "zero_factor"]
-    if blocking:
-        raise ArchitectureError("fibre: this parameter has " + ", ".join(sorted({s.kind for s in blocking}))
-                                + "; only parameters with distinct hyperplanes and no dead neurons are "
-                                  "described explicitly so far (use equivalent() to test membership)")
+    if any(s.kind != "zero_factor" for s in syms):
+        return _typed_fibre(net)
     flips = ((),) + tuple(s.neurons for s in syms if s.kind == "zero_factor")
     V = net.variables()
     m, k, n = len(v.w[0]), len(v.c), v.n

@@ -10,7 +10,8 @@ from hypothesis import assume, given, settings, strategies as st
 from semialg import Architecture, ArchitectureError, GroupElement, Network
 from semialg.exact import normalise_row, to_fmpq
 from semialg.shallow import (ClearDeadNeuron, MergeTwins, MoveCertificate, OrbitCertificate,
-                             PointCertificate, Rebalance, ShallowView, canonical_form, equivalent, fibre,
+                             PointCertificate, Rebalance, ShallowFibre, ShallowView, canonical_form,
+                             equivalent, fibre,
                              hidden_symmetries, minimal_form, stabilizer)
 
 from conftest import group_elements, networks, points, rationals
@@ -220,10 +221,8 @@ def test_stabilizer_elements_fix_the_network(data):
 @settings(max_examples=25)
 def test_generic_fibre_samples_and_membership(data):
     net = data.draw(shallow(m=(1, 2), n=(1, 3)))
-    try:
-        F = fibre(net)
-    except ArchitectureError:
-        assume(False)
+    F = fibre(net)
+    assume(isinstance(F, ShallowFibre))
     for seed in range(3):
         s = F.sample(seed)
         assert equivalent(net, s) and F.contains(s)
@@ -299,3 +298,40 @@ def test_minimal_forms_beyond_the_exhaustive_limit(seed):
     assert equivalent(mf2, bigger) and (mf2.widths[1] == 16) == width_n and mf2.widths[1] <= 18
     with pytest.raises(ArchitectureError):
         minimal_form(net, budget=2 ** 4)
+
+
+def _non_generic(draw_seed: int) -> Network:
+    """A random shallow network with a planted twin, opposite pair, dead or constant neuron."""
+    rng = random.Random(draw_seed)
+    net = Network.random((2, 4, 1), seed=draw_seed, height=4)
+    W1, b1, W2 = [list(r) for r in net.weights[0]], list(net.biases[0]), [list(net.weights[1][0])]
+    kind = rng.choice(["twin", "opposite", "dead_out", "constant"])
+    lam = fmpq(rng.randint(1, 4), rng.randint(1, 4)) * (-1 if kind == "opposite" else 1)
+    if kind in ("twin", "opposite"):
+        W1[1], b1[1] = [lam * x for x in W1[0]], lam * b1[0]
+    elif kind == "dead_out":
+        W2[0][1] = fmpq(0)
+    else:
+        W1[1] = [fmpq(0), fmpq(0)]
+    return Network.from_arrays([W1, W2], [b1, net.biases[1]])
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 10 ** 6))
+def test_fibre_of_non_generic_parameters_is_the_union_over_types(seed):
+    net = _non_generic(seed)
+    F = fibre(net)
+    assert F.contains(net) and F.component(F.locate(net)).violated(net) is None
+    rng = random.Random(seed)
+    others = [F.sample(seed=s) for s in range(3)]
+    others += [ClearDeadNeuron(i).apply(net) for i in range(4)
+               if not any(net.weights[1][0][i:i + 1]) or not any(net.weights[0][i])]
+    others += [MergeTwins(*h.neurons[:2]).apply(net) for h in hidden_symmetries(net) if h.kind == "twins"]
+    theta = list(net.parameters())
+    for _ in range(3):
+        moved = list(theta)
+        moved[rng.randrange(len(moved))] += fmpq(rng.choice([-1, 1]), rng.randint(1, 3))
+        others.append(Network.from_parameters(net.architecture, moved))
+    for other in others:
+        assert F.contains(other) == bool(equivalent(net, other))
+    assert "\\bigcup" in F.to_latex() and F.dimension >= net.architecture.num_hidden - 1
