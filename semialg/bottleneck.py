@@ -1191,6 +1191,10 @@ class _SlotIndex:
         return math.perm(self.n2, k)
 
     def __len__(self) -> int:
+        return self.exact_size
+
+    @property
+    def exact_size(self) -> int:
         return sum(self._count(len(pts)) for pts in self.kinks.values())
 
     def __iter__(self):

@@ -119,8 +119,10 @@ class Union(SemialgebraicSet):
 
     @property
     def num_components(self) -> int:
-        """The exact number of basic sets in the union (may be astronomically large)."""
-        return len(self.index)
+        """The exact number of basic sets in the union (may be astronomically large: a lazy index reports it
+        as ``index.exact_size``, since ``len`` is limited to machine-sized integers)."""
+        size = getattr(self.index, "exact_size", None)
+        return len(self.index) if size is None else size
 
     def components(self) -> Iterator[BasicSet]:
         for j in self.index:

@@ -953,7 +953,25 @@ class _RoleIndex:
         yield from extend([], 0)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        return self.exact_size
+
+    @property
+    def exact_size(self) -> int:
+        """Exact count without enumeration: inclusion–exclusion over the uncovered kink hyperplanes, with
+        phantom slots partitioned into blocks of size $\\ge 2$ (associated Stirling numbers), each non-first
+        slot of a block oriented freely. Cost: $O(n^2 + nN)$ integer operations."""
+        n, N = self.n, self.N
+        blocks = [[0] * (n + 1) for _ in range(n + 1)]  # blocks[p][g]: partitions of p slots into g blocks >= 2
+        blocks[0][0] = 1
+        for p in range(2, n + 1):
+            for g in range(1, p // 2 + 1):
+                blocks[p][g] = g * blocks[p - 1][g] + (p - 1) * blocks[p - 2][g - 1]
+        phantom = [sum(blocks[p][g] * 2 ** (p - g) for g in range(p + 1)) for p in range(n + 1)]
+        total = 0
+        for j in range(N + 1):
+            free = sum(math.comb(n, p) * (2 * j + 3) ** (n - p) * phantom[p] for p in range(n + 1))
+            total += (-1) ** (N - j) * math.comb(N, j) * free
+        return total
 
 
 @dataclass(frozen=True, eq=False)
@@ -1106,6 +1124,10 @@ class _PermFlipIndex:
         self.n, self.flips = n, flips
 
     def __len__(self) -> int:
+        return self.exact_size
+
+    @property
+    def exact_size(self) -> int:
         return math.factorial(self.n) * len(self.flips)
 
     def __iter__(self):

@@ -46,3 +46,11 @@ def test_substitution_from_networks_and_bad_points():
         as_substitution((x, y), (1,))
     with pytest.raises(ParameterError):
         as_substitution((x,), (float("nan"),))
+
+
+def test_astronomical_component_counts_are_exact():
+    import math
+    import semialg as sa
+    net = sa.Network.random((30, 25, 2), seed=1)
+    F = sa.fibre(net)
+    assert F.num_components == math.factorial(25) * len(F.flip_sets)     # beyond a machine-sized len()

@@ -335,3 +335,10 @@ def test_fibre_of_non_generic_parameters_is_the_union_over_types(seed):
     for other in others:
         assert F.contains(other) == bool(equivalent(net, other))
     assert "\\bigcup" in F.to_latex() and F.dimension >= net.architecture.num_hidden - 1
+
+
+@pytest.mark.parametrize("n,N", [(1, 0), (1, 1), (2, 1), (3, 2), (4, 2), (4, 3), (5, 1)])
+def test_type_count_matches_enumeration(n, N):
+    from semialg.shallow import _RoleIndex
+    index = _RoleIndex(n, N)
+    assert len(index) == sum(1 for _ in index)
