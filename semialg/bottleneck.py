@@ -33,7 +33,7 @@ import itertools
 import math
 import random as _random
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 import sympy

@@ -133,7 +133,7 @@ def document(*objs, title: str | None = None, preamble: str = "") -> str:
 
 from .semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
 from .shallow import (CanonicalForm, EquivalenceResult, HiddenSymmetry, MoveCertificate,  # noqa: E402
-                      OrbitCertificate, PointCertificate, Stabilizer)
+                      OrbitCertificate, Stabilizer)
 
 
 @to_latex.register

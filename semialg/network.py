@@ -24,7 +24,7 @@ from flint import fmpq, fmpq_mat
 
 from ._display import Latexable
 from .errors import ParameterError, ShapeError
-from .exact import to_fmpq, to_matrix, to_vector
+from .exact import to_matrix, to_vector
 
 __all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
 

@@ -18,8 +18,6 @@ from semialg.errors import ArchitectureError, CertificateError
 from semialg.exact import rank
 from semialg.symmetry import GroupElement
 
-from conftest import group_elements
-
 SIGNS = {"A": (1, 1), "K+": (1, -1), "K-": (-1, 1), "Z": (-1, -1)}
 
 
@@ -76,7 +74,7 @@ def test_hidden_hyperplane_translation_example():
     _check(net, moved, True)
     too_far = bn.translate_hidden_hyperplane(net, -2)
     assert too_far.biases[1] == (fmpq(1), fmpq(-2))
-    r = _check(net, too_far, False)
+    _check(net, too_far, False)
     assert net([0, 0]) != too_far([0, 0])
     assert bn.combinatorial_type(net).regime == "hidden"
     assert bn.combinatorial_type(too_far).regime == "visible"

@@ -71,7 +71,7 @@ def test_console_script_entry_point():
 
 
 def test_equiv_exit_codes_and_certificates(capsys, tmp_path):
-    from semialg import GroupElement, equivalent
+    from semialg import GroupElement
     net = Network.random((2, 3, 1), seed=3)
     image = GroupElement.random(net.architecture, seed=4).act(net)
     other = Network.random((2, 3, 1), seed=5)

@@ -239,7 +239,6 @@ def test_generic_fibre_samples_and_membership(data):
 
 
 def test_fibre_membership_agrees_with_equivalence_on_same_width():
-    rng = random.Random(1)
     for trial in range(30):
         net = Network.random((2, 3, 1), seed=trial, height=3)
         try:
