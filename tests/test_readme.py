@@ -41,3 +41,12 @@ def test_api_reference_builds_from_docstrings():
     spec.loader.exec_module(mod)
     text = mod.render()
     assert "## `equivalent(" in text and "## `genericity(" in text and "## `functional_dimension(" in text
+
+
+def test_tutorial_bottleneck_section_runs():
+    text = (ROOT / "docs" / "tutorial.md").read_text()
+    section = text.split("## 7.")[1].split("## 8.")[0]
+    code = re.search(r"```python\n(.*?)\n```", section, re.S).group(1)
+    namespace = {"print": lambda *a: None}
+    exec(compile("import semialg as sa\n" + code, "tutorial section 7", "exec"), namespace)
+    assert namespace["F"].num_components == 2 and namespace["F"].dimension == 4
