@@ -425,7 +425,7 @@ class _Arrangement:
     def __init__(self, nets: Sequence[Network], with_cells: bool = True):
         n0 = nets[0].architecture.input_dim
         self.input_dim = n0
-        self.dim = max(n0, 2) if n0 <= 2 else n0
+        self.dim = max(n0, 2)
         index: dict = {}
         self.lines: list[Vec] = []
         for net in nets:
@@ -802,20 +802,24 @@ class BottleneckType(Latexable):
         return f"case ({self.case}), regime {self.regime}; {layer}-layer classes {counts}"
 
 
+def _sup_on_line(arr: _Arrangement, view: OuterView, k: int) -> fmpq | None:
+    """$\\sup_{H_k} h$ in the plane (``None`` if unbounded): on the line $h$ is piecewise linear with kinks
+    where the other lines cross it, so its decisive points decide it exactly."""
+    u, beta = arr.lines[k][:-1], arr.lines[k][-1]
+    x0 = _scale(-beta / dot(u, u), u)
+    d = (-u[1], u[0])
+    ts = [-arr.value(j, x0) / dot(o[:-1], d) for j, o in enumerate(arr.lines) if dot(o[:-1], d) != 0]
+    return _line_max([view.inner(arr.project(_vadd(x0, d, t)))[0] for t in _decisive(ts)])
+
+
 def _visible(arr: _Arrangement, view: OuterView, k: int) -> bool:
     r"""Whether the hyperplane $H_k$ meets $P = \{h > 0\}$, i.e. $h > 0$ somewhere on $H_k$."""
-    line = arr.lines[k]
-    u, beta = line[:-1], line[-1]
-    x0 = _scale(-beta / dot(u, u), u)
-    h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
     if arr.dim == 2:
-        # On the line, h is piecewise linear with kinks where the other lines cross it.
-        d = (-u[1], u[0])
-        ts = [-arr.value(j, x0) / dot(other[:-1], d)
-              for j, other in enumerate(arr.lines) if dot(other[:-1], d) != 0]
-        top = _line_max([h(_vadd(x0, d, t)) for t in _decisive(ts)])
+        top = _sup_on_line(arr, view, k)
         return top is None or top > 0
     from . import pl
+    u, beta = arr.lines[k][:-1], arr.lines[k][-1]
+    x0 = _scale(-beta / dot(u, u), u)
     basis = nullspace([list(u)])
     W1, b1 = view.inner.weights[0], view.inner.biases[0]
     restricted = Network((tuple(tuple(dot(w, col) for col in basis) for w in W1), view.inner.weights[1]),
@@ -1121,7 +1125,7 @@ def type_checks(net: Network) -> list[GenericCheck]:
     h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
     touching = None
     for (k, s, *_), cls in zip(arr.neuron_data(view.inner)[0], [c for c, w in zip(t.classes, view.w) if any(w)]):
-        if cls in ("U-", "U+") and _touches(arr, k, h):
+        if cls in ("U-", "U+") and _sup_on_line(arr, view, k) == 0:
             touching = k
             break
     out.append(GenericCheck("no tangent hyperplane", touching is None, None if touching is None else (touching,),
@@ -1139,16 +1143,6 @@ def type_checks(net: Network) -> list[GenericCheck]:
                             f"the vertex {[str(x) for x in on_zero]} lies on h = 0" if on_zero is not None else
                             "no vertex of the arrangement lies on h = 0"))
     return out
-
-
-def _touches(arr: _Arrangement, k: int, h) -> bool:
-    """$\\max_{H_k} h = 0$ exactly (attained at a decisive point of the 1-D restriction)."""
-    line = arr.lines[k]
-    u, beta = line[:-1], line[-1]
-    x0 = _scale(-beta / dot(u, u), u)
-    d = (-u[1], u[0])
-    ts = [-arr.value(j, x0) / dot(o[:-1], d) for j, o in enumerate(arr.lines) if dot(o[:-1], d) != 0]
-    return _line_max([h(_vadd(x0, d, t)) for t in _decisive(ts)]) == 0
 
 
 def _require_generic(net: Network, what: str) -> BottleneckType:
