@@ -22,7 +22,7 @@ from .latex import document
 from .network import Architecture, Network
 from . import bottleneck
 from .equivalence import equivalent, fibre
-from .conservation import conserved_quantities, count_conservation_laws, is_conserved
+from .conservation import bottleneck_conservation, conserved_quantities, count_conservation_laws, is_conserved
 from .loci import degeneracy_loci, genericity
 from .pl import functional_dimension, regions
 from .polyhedron import Polytope
@@ -371,6 +371,13 @@ def _conserved(args) -> Outcome:
             "stabilized": count.stabilized,
             "quantities": [{"name": q.name, "expression": str(q.expression), "symmetry": q.symmetry,
                             "conserved": bool(c)} for q, c in zip(qs, checks)]}
+    if bottleneck.bottleneck_case(net) is not None:
+        report = bottleneck_conservation(net)
+        lines.append(f"bottleneck moves ({report.explicit} explicit laws, "
+                     f"{'= the count: proven' if report.proven else 'below the count'}):")
+        lines += [f"  {m.name}: {m.laws} law(s) — {m.reason}" for m in report.moves]
+        data["moves"] = [{"name": m.name, "kind": m.kind, "laws": m.laws, "reason": m.reason} for m in report.moves]
+        data["explicit_laws"], data["proven"] = report.explicit, report.proven
     return Outcome(0, "\n".join(lines), data, qs, title="Conserved quantities")
 
 

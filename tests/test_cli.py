@@ -139,3 +139,11 @@ def test_plot_option_writes_pictures(capsys, tmp_path):
     save(one_d, tmp_path / "o.json")
     code = main(["regions", str(tmp_path / "o.json"), "--plot", str(tmp_path / "o.png")])
     assert code == 2 and "input dimension 2" in capsys.readouterr().err and not (tmp_path / "o.png").exists()
+
+
+def test_conserved_reports_bottleneck_moves(capsys, tmp_path):
+    save(Network.random((1, 1, 2, 1), seed=5), tmp_path / "z.json")     # a dead (Z) second-layer neuron
+    code, out, _ = run(capsys, "conserved", str(tmp_path / "z.json"), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["proven"] and data["laws"] == data["explicit_laws"] == 5
+    assert {m["name"]: m["laws"] for m in data["moves"]}["dead neurons"] == 3
