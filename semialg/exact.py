@@ -199,7 +199,7 @@ def modular_rank(M, p: int = PRIME) -> int:
     if A.nrows() == 0 or A.ncols() == 0:
         return 0
     Z, _ = A.numer_denom()
-    return nmod_mat(Z.nrows(), Z.ncols(), [int(e % p) for e in Z.entries()], p).rank()
+    return nmod_mat(Z, p).rank()
 
 
 #: A prime below $2^{26}$: products of two residues summed over $2^{10}$ terms stay below $2^{63}$ (numpy int64).
