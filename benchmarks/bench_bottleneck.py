@@ -17,7 +17,8 @@ from flint import fmpq
 
 import semialg as sa
 from common import main as bench_main, timed
-from semialg import bottleneck, pl
+from semialg.engine import regions as pl
+from semialg.families import bottleneck
 
 
 def ridge_network(n0: int, n2: int, seed: int) -> sa.Network:

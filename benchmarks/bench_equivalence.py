@@ -16,7 +16,7 @@ import numpy as np
 
 import semialg as sa
 from common import main as bench_main
-from semialg.shallow import ShallowView
+from semialg.families.shallow import ShallowView
 
 
 def make_pair(m: int, n: int, k: int, seed: int = 0):

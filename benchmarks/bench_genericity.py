@@ -21,7 +21,7 @@ import sympy
 
 import semialg as sa
 from common import main as bench_main
-from semialg.loci import _dependent_condition  # the dependent-rows stage alone, for a like-for-like ratio
+from semialg.engine.loci import _dependent_condition  # the dependent-rows stage alone, for a like-for-like ratio
 
 
 def float32_network(m: int, n: int, k: int, seed: int = 0) -> sa.Network:

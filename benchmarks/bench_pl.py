@@ -18,9 +18,9 @@ import sympy
 
 import semialg as sa
 from common import main as bench_main, timed
-from semialg import pl
-from semialg.exact import rank
-from semialg.polyhedron import decide
+from semialg.engine import regions as pl
+from semialg.core.exact import rank
+from semialg.geometry.polyhedron import decide
 
 
 def naive_region_count(net: sa.Network) -> int:

@@ -1,7 +1,7 @@
 """Benchmark: exact rank of functional-dimension Jacobians, five ways, on the same matrices.
 
-``semialg.exact.rank`` (conversion to flint plus flint's exact rational rank), flint's rank alone on a prebuilt
-``fmpq_mat``, the modular rank ``semialg.exact.modular_rank`` (a lower bound used for early stopping), sympy's
+``semialg.core.exact.rank`` (conversion to flint plus flint's exact rational rank), flint's rank alone on a prebuilt
+``fmpq_mat``, the modular rank ``semialg.core.exact.modular_rank`` (a lower bound used for early stopping), sympy's
 ``DomainMatrix`` over QQ, and ``sympy.Matrix.rank`` (only while it stays fast). All exact answers must agree.
 
     python benchmarks/bench_rank.py
@@ -17,8 +17,8 @@ from sympy.polys.matrices import DomainMatrix
 
 import semialg as sa
 from common import main as bench_main, timed
-from semialg import pl
-from semialg.exact import modular_rank, rank
+from semialg.engine import regions as pl
+from semialg.core.exact import modular_rank, rank
 
 
 def jacobian(n: int):

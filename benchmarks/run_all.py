@@ -52,7 +52,7 @@ def main():
     result = run(names, args.quick)
     for name, bench in result["benchmarks"].items():
         print(f"\n== {name} ({bench['seconds']:.1f} s) ==\n{bench['table']}")
-    from semialg.io import write_json
+    from semialg.ui.io import write_json
     write_json(result, args.out)
     print(f"\nwrote {args.out}")
 

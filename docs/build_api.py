@@ -26,5 +26,5 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    from semialg.io import write_text
+    from semialg.ui.io import write_text
     write_text(Path(__file__).with_name("api.md"), render())

@@ -9,7 +9,7 @@ decisive batch agree); for deeper ones random parameters can fall short, and the
 from __future__ import annotations
 
 import semialg as sa
-from semialg import pl
+from semialg.engine import regions as pl
 
 ARCHITECTURES = [(1, 2, 1), (2, 3, 1), (3, 4, 2), (2, 2, 2, 1), (2, 3, 3, 1), (3, 3, 2, 1)]
 

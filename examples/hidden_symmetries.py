@@ -12,8 +12,8 @@ Each claim is checked by an independent computation (the region-refinement oracl
 from __future__ import annotations
 
 import semialg as sa
-from semialg import pl
-from semialg.certificate import OrbitCertificate
+from semialg.engine import regions as pl
+from semialg.core.certificate import OrbitCertificate
 
 
 def main() -> dict:

@@ -45,7 +45,7 @@ def report(name: str, net: sa.Network, exact_dim: bool = True) -> dict:
 def fibre_latex(net: sa.Network, path: Path) -> dict:
     """The fibre of a trained shallow network in LaTeX: its components are the group orbits of the flip sets."""
     F = sa.fibre(net)
-    from semialg.io import write_text
+    from semialg.ui.io import write_text
     write_text(path, sa.document("Trained network:", net, "Its fibre:", F, title="Fibre of a trained MLP"))
     member = F.sample(seed=0)
     assert F.contains(member) and sa.equivalent(net, member)

@@ -7,24 +7,24 @@
 True
 """
 
-from .errors import (ArchitectureError, CertificateError, FormatError, ParameterError, SemialgError,
+from semialg.errors import (ArchitectureError, CertificateError, FormatError, ParameterError, SemialgError,
                      ShapeError)
-from .exact import to_fmpq
-from .io import from_sklearn, load, save
-from .latex import document, to_latex
-from .loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
-from .network import Architecture, Network, ParameterVariables
-from .semialgebraic import BasicSet, Union
-from .certificate import EquivalenceResult
-from .conservation import (bottleneck_conservation, conserved_quantities, count_conservation_laws, gradient_flow,
+from semialg.core.exact import to_fmpq
+from semialg.ui.io import from_sklearn, load, save
+from semialg.ui.latex import document, to_latex
+from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
+from semialg.core.network import Architecture, Network, ParameterVariables
+from semialg.geometry.semialgebraic import BasicSet, Union
+from semialg.core.certificate import EquivalenceResult
+from semialg.engine.conservation import (bottleneck_conservation, conserved_quantities, count_conservation_laws, gradient_flow,
                            is_conserved)
-from .equivalence import equivalent, fibre
-from .pl import (Region, batch_functional_dimension, estimate_functional_dimension, functional_dimension,
+from semialg.dispatch import equivalent, fibre
+from semialg.engine.regions import (Region, batch_functional_dimension, estimate_functional_dimension, functional_dimension,
                  regions)
-from .polyhedron import Polytope, strictly_feasible
-from .shallow import CanonicalForm, canonical_form, hidden_symmetries, minimal_form, stabilizer
-from .bottleneck import combinatorial_type, fibre_dimension
-from .symmetry import GroupElement
+from semialg.geometry.polyhedron import Polytope, strictly_feasible
+from semialg.families.shallow import CanonicalForm, canonical_form, hidden_symmetries, minimal_form, stabilizer
+from semialg.families.bottleneck import combinatorial_type, fibre_dimension
+from semialg.core.symmetry import GroupElement
 
 fiber = fibre
 __version__ = "0.1.0"

@@ -11,12 +11,13 @@ import sympy
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
-from semialg import Network, genericity, pl
-from semialg import bottleneck as bn
-from semialg.conservation import bottleneck_conservation
+from semialg import Network, genericity
+from semialg.engine import regions as pl
+from semialg.families import bottleneck as bn
+from semialg.engine.conservation import bottleneck_conservation
 from semialg.errors import ArchitectureError, CertificateError
-from semialg.exact import rank
-from semialg.symmetry import GroupElement
+from semialg.core.exact import rank
+from semialg.core.symmetry import GroupElement
 
 SIGNS = {"A": (1, 1), "K+": (1, -1), "K-": (-1, 1), "Z": (-1, -1)}
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from semialg import Network, load, save
-from semialg.cli import main
+from semialg.ui.cli import main
 
 
 def run(capsys, *argv):
@@ -63,10 +63,10 @@ def test_failed_convert_leaves_output_untouched(capsys, tmp_path):
 
 
 def test_console_script_entry_point():
-    proc = subprocess.run([sys.executable, "-m", "semialg.cli", "demo", "--quiet"], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "semialg.ui.cli", "demo", "--quiet"], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout == ""
-    proc = subprocess.run([sys.executable, "-m", "semialg.cli", "frobnicate"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "semialg.ui.cli", "frobnicate"], capture_output=True, text=True)
     assert proc.returncode == 2
 
 

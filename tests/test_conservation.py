@@ -7,8 +7,8 @@ import pytest
 import sympy
 
 from semialg import Architecture, Network
-from semialg.cli import main
-from semialg.conservation import (ConservedQuantity, conserved_quantities, count_conservation_laws,
+from semialg.ui.cli import main
+from semialg.engine.conservation import (ConservedQuantity, conserved_quantities, count_conservation_laws,
                                   gradient_flow, is_conserved)
 
 
@@ -30,7 +30,7 @@ def test_generator_is_tangent_to_the_orbit():
     q = conserved_quantities(net)[0]
     gen = dict(q.generator)
     theta = net.variables().substitution(net)
-    from semialg.pl import parameter_jacobian
+    from semialg.engine.regions import parameter_jacobian
     direction = [sympy.sympify(gen.get(v, 0)).xreplace(theta) for v in net.variables().flat]
     assert any(direction)
     for x in ([1, 2], [-3, 1], ["1/2", "-5"]):   # first-order invariance of f along the generator
@@ -87,7 +87,7 @@ def test_cli_conserved(capsys, tmp_path):
 
 def test_plot_of_a_gradient_flow(tmp_path):
     pytest.importorskip("matplotlib")
-    from semialg.plot import plot_gradient_flow, save_figure
+    from semialg.ui.plot import plot_gradient_flow, save_figure
     net = Network.random((2, 2, 1), seed=0)
     flow = gradient_flow(net, np.eye(2), [[1.0], [0.0]], t_span=(0, 0.1), num_times=5)
     fig = plot_gradient_flow(flow)

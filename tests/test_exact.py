@@ -7,7 +7,7 @@ from flint import fmpq
 from hypothesis import given, strategies as st
 
 from semialg.errors import ParameterError, ShapeError
-from semialg.exact import (modular_rank, normalise_row, nullspace, rank, solve, to_fmpq, to_matrix,
+from semialg.core.exact import (modular_rank, normalise_row, nullspace, rank, solve, to_fmpq, to_matrix,
                            to_vector)
 
 from conftest import rationals

@@ -11,8 +11,8 @@ import pytest
 import sympy
 
 import semialg as sa
-from semialg import bottleneck as bn
-from semialg.latex import document, to_latex
+from semialg.families import bottleneck as bn
+from semialg.ui.latex import document, to_latex
 
 # Control sequences of LaTeX, amsmath and amssymb that the output may use.
 KNOWN = set("""documentclass usepackage allowdisplaybreaks begin end section frac text quad qquad left right
@@ -90,7 +90,7 @@ def _letters(k: int) -> str:
 def _round_trip(B: sa.BasicSet) -> None:
     """Parse every row of the typeset system back and compare it with the computed polynomial."""
     from sympy.parsing.latex import parse_latex
-    from semialg.latex import _symbol_latex
+    from semialg.ui.latex import _symbol_latex
     tex = to_latex(B)
     rows = re.search(r"\\begin\{aligned\}(.*)\\end\{aligned\}", tex, re.S).group(1).split(r" \\ ")
     placeholders = {}

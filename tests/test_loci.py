@@ -9,9 +9,9 @@ from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 from semialg import Architecture, CertificateError, Network
-from semialg.cli import main
-from semialg.loci import UndecidedError, degeneracy_loci, genericity
-from semialg.zero_sum import ZeroSumDecision, find_zero_sum_set
+from semialg.ui.cli import main
+from semialg.engine.loci import UndecidedError, degeneracy_loci, genericity
+from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
 
 from conftest import networks
 

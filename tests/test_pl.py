@@ -9,9 +9,10 @@ from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 from semialg import Architecture, GroupElement, Network, Polytope
-from semialg import pl, shallow
-from semialg.cli import main
-from semialg.equivalence import equivalent
+from semialg.engine import regions as pl
+from semialg.families import shallow
+from semialg.ui.cli import main
+from semialg.dispatch import equivalent
 
 from conftest import group_elements, networks, rationals
 

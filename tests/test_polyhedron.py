@@ -7,7 +7,7 @@ from flint import fmpq
 from hypothesis import given, strategies as st
 
 from semialg import CertificateError, Polytope, ShapeError, strictly_feasible
-from semialg.polyhedron import StrictFeasibility
+from semialg.geometry.polyhedron import StrictFeasibility
 
 ints = st.integers(-4, 4)
 

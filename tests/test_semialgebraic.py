@@ -7,7 +7,7 @@ import sympy
 from hypothesis import given, strategies as st
 
 from semialg import BasicSet, Network, ParameterError, Union
-from semialg.semialgebraic import as_substitution
+from semialg.geometry.semialgebraic import as_substitution
 
 x, y = sympy.symbols("x y")
 fr = st.fractions(min_value=-4, max_value=4, max_denominator=5)

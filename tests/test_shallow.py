@@ -8,8 +8,8 @@ from flint import fmpq
 from hypothesis import assume, given, settings, strategies as st
 
 from semialg import Architecture, ArchitectureError, GroupElement, Network
-from semialg.exact import normalise_row, to_fmpq
-from semialg.shallow import (ClearDeadNeuron, MergeTwins, MoveCertificate, OrbitCertificate,
+from semialg.core.exact import normalise_row, to_fmpq
+from semialg.families.shallow import (ClearDeadNeuron, MergeTwins, MoveCertificate, OrbitCertificate,
                              PointCertificate, Rebalance, ShallowFibre, ShallowView, canonical_form,
                              equivalent, fibre,
                              hidden_symmetries, minimal_form, stabilizer)
@@ -288,7 +288,7 @@ def test_minimal_forms_beyond_the_exhaustive_limit(seed):
     K = canonical_form(bigger)
     # independent brute force over all 2^16 choices of F (numpy, exact small integers after scaling)
     import numpy as np
-    from semialg.exact import integer_rows
+    from semialg.core.exact import integer_rows
     rows = [tuple(d[0] * x for x in key[:-1]) for key, d in K.kinks] + [tuple(-x for x in K.linear[0])]
     ints, dens = integer_rows(rows, common=True)
     vecs, target = ints[:-1].astype(object), ints[-1].astype(object)
@@ -338,6 +338,6 @@ def test_fibre_of_non_generic_parameters_is_the_union_over_types(seed):
 
 @pytest.mark.parametrize("n,N", [(1, 0), (1, 1), (2, 1), (3, 2), (4, 2), (4, 3), (5, 1)])
 def test_type_count_matches_enumeration(n, N):
-    from semialg.shallow import _RoleIndex
+    from semialg.families.shallow import _RoleIndex
     index = _RoleIndex(n, N)
     assert len(index) == sum(1 for _ in index)

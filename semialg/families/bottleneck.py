@@ -13,7 +13,7 @@ $\varphi$ whose breakpoints, slope jumps, left slope and value at $0$ are a comp
 cells of the joint arrangement of both first layers; on each cell $h$ and $h'$ are affine, and the test
 needs only the sign range of an affine function on the cell. In the plane ($n_0 \le 2$) the cells come
 from an exact sweep over the arrangement's vertices — no linear programs — with their vertices and
-recession rays; for $n_0 \ge 3$ from the region enumeration of :mod:`semialg.pl` with exact LPs. The
+recession rays; for $n_0 \ge 3$ from the region enumeration of :mod:`semialg.engine.regions` with exact LPs. The
 cost is polynomial for fixed $n_0$ ($O(N^3)$ for $N$ lines in the plane) but deciding equivalence for
 $n_2 = 1$ is coNP-hard when $n_0$ is part of the input (reduction from the $\infty\to1$ norm), so no
 algorithm polynomial in $n_0$ is expected.
@@ -39,14 +39,14 @@ import numpy as np
 import sympy
 from flint import fmpq
 
-from ._display import Latexable
-from .certificate import EquivalenceResult, PointCertificate, check_comparable, separating_point
-from .errors import ArchitectureError, CertificateError
-from .exact import dot, fingerprint, integer_rows, normalise_row, nullspace, solve, to_fmpq
-from .network import Network, relu
-from .polyhedron import decide
-from .semialgebraic import BasicSet, Union
-from .symmetry import GroupElement
+from semialg.core.result import Latexable
+from semialg.core.certificate import EquivalenceResult, PointCertificate, check_comparable, separating_point
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace, solve, to_fmpq
+from semialg.core.network import Network, relu
+from semialg.geometry.polyhedron import decide
+from semialg.geometry.semialgebraic import BasicSet, Union
+from semialg.core.symmetry import GroupElement
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -422,7 +422,7 @@ class _Arrangement:
     """The arrangement of the distinct first-layer hyperplanes of some case-(a) networks, with its cells.
 
     Inputs of dimension 1 are embedded in the plane; in the plane the cells come from :meth:`_sweep`,
-    otherwise from :func:`semialg.pl.regions` of a network with one neuron per hyperplane.
+    otherwise from :func:`semialg.engine.regions.regions` of a network with one neuron per hyperplane.
     """
 
     def __init__(self, nets: Sequence[Network], with_cells: bool = True):
@@ -592,7 +592,7 @@ class _Arrangement:
                 for signs, verts, rays in found.values()]
 
     def _regions(self) -> list[_Cell]:
-        from . import pl
+        from semialg.engine import regions as pl
         line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
                            (tuple(line[-1] for line in self.lines), (_ZERO,)))
         return [_Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net)]
@@ -753,7 +753,7 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     r"""Decide $f_{\theta_1} = f_{\theta_2}$ for two bottleneck networks of the same case, with a certificate.
 
     Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
-    or a constructed :class:`~semialg.certificate.PointCertificate`.
+    or a constructed :class:`~semialg.core.certificate.PointCertificate`.
     Case (a) ($n_2 = 1$, any $n_1$): the joint arrangement of the $N \le n_1 + n_1'$ first-layer hyperplanes,
     $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
     exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input.
@@ -820,7 +820,7 @@ def _visible(arr: _Arrangement, view: OuterView, k: int) -> bool:
     if arr.dim == 2:
         top = _sup_on_line(arr, view, k)
         return top is None or top > 0
-    from . import pl
+    from semialg.engine import regions as pl
     u, beta = arr.lines[k][:-1], arr.lines[k][-1]
     x0 = _scale(-beta / dot(u, u), u)
     basis = nullspace([list(u)])
@@ -1085,13 +1085,13 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[GenericCheck]
 
     Case (b): $e_j \ne 0$ (a kink at $H$) and no non-empty $S$ with $\sum_{j \in S} c_jv_j = 0$, which contains
     the note's $G'(0^+) = \sum_{A \cup K^-} c_jv_j \ne 0$ and $\sum_{A \cup K^+} c_jv_j \ne 0$ (decided exactly by
-    :func:`semialg.zero_sum.find_zero_sum_set`; ``holds`` is ``None`` if its budget runs out). Distinct
+    :func:`semialg.geometry.zero_sum.find_zero_sum_set`; ``holds`` is ``None`` if its budget runs out). Distinct
     breakpoints ($e_iv_j \ne e_jv_i$) and $v_j \ne 0$ are the layerwise dependent-row and dead-input loci.
     Case (a) adds nothing Zariski-closed; its conditions are open (:func:`type_checks`). Witnesses are 0-based.
     """
     if bottleneck_case(net) != "b":
         return []
-    from .zero_sum import find_zero_sum_set
+    from semialg.geometry.zero_sum import find_zero_sum_set
     view = RidgeView.of(net)
     zero_e = [j for j, e in enumerate(view.e) if e == 0]
     out = [GenericCheck("e_j != 0", not zero_e, tuple(zero_e[:1]) or None,
@@ -1149,7 +1149,7 @@ def type_checks(net: Network) -> list[GenericCheck]:
 
 
 def _require_generic(net: Network, what: str) -> BottleneckType:
-    from .loci import genericity
+    from semialg.engine.loci import genericity
     report = genericity(net)
     if not report:
         raise ArchitectureError(f"{what} needs a generic parameter; " + report.explain().splitlines()[0])
@@ -1263,7 +1263,7 @@ def fibre(net: Network) -> BottleneckFibre:
 
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: $h' = \mu h$ everywhere (every kink of
     $h'$ is matched on $P$, so $h' - \mu h$ is affine and vanishes on $P$), hence the fibre is
-    $\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ — the shallow fibre of $h$ (:func:`semialg.shallow.fibre`,
+    $\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ — the shallow fibre of $h$ (:func:`semialg.families.shallow.fibre`,
     $n_1!$ times the admissible flip sets) times $\mathbb{R}_{>0}$, with $1/\mu = c'_r/c_r$ substituted into its
     equations. Types with hidden neurons (U$\pm$) raise :class:`ArchitectureError` (their fibres need a
     condition quantified over the complement of $P$).
@@ -1410,7 +1410,7 @@ def fibre(net: Network) -> BottleneckFibre:
 
 def _outer_fibre(net: Network, t: BottleneckType) -> BottleneckFibre:
     """Case (a), all neurons visible, $N \\ne \\emptyset$: the shallow fibre of $h$ scaled by $\\mu > 0$."""
-    from .shallow import fibre as shallow_fibre, flip_neurons
+    from semialg.families.shallow import fibre as shallow_fibre, flip_neurons
     if t.regime != "PN" or any(c != "V" for c in t.classes):
         raise ArchitectureError(f"explicit case-(a) fibres need every first-layer neuron visible and N non-empty; "
                                 f"got {t.describe()} (use equivalent() for membership, fibre_dimension())")

@@ -21,16 +21,16 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 import sympy
 
-from ._display import Latexable
-from .errors import ParameterError
+from semialg.core.result import Latexable
+from semialg.errors import ParameterError
 
 __all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution"]
 
 
 def as_substitution(variables: Sequence[sympy.Symbol], point) -> dict:
     """A symbol → sympy Rational map from a mapping, a sequence of values, or a network."""
-    from .exact import to_fmpq
-    from .network import Network
+    from semialg.core.exact import to_fmpq
+    from semialg.core.network import Network
     if isinstance(point, Network):
         point = point.parameters()
     if isinstance(point, Mapping):
@@ -132,7 +132,7 @@ class Union(SemialgebraicSet):
         return self.build(j)
 
     def representative(self) -> BasicSet:
-        """The first component, typeset in full by :func:`semialg.latex.to_latex`."""
+        """The first component, typeset in full by :func:`semialg.ui.latex.to_latex`."""
         return self.build(next(iter(self.index)))
 
     def contains(self, point) -> bool:

@@ -32,15 +32,15 @@ from typing import Iterator, Sequence
 import sympy
 from flint import fmpq, fmpq_mat
 
-from ._display import Latexable
-from .certificate import (EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable,
+from semialg.core.result import Latexable
+from semialg.core.certificate import (EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable,
                           separating_point)
-from .errors import ArchitectureError, CertificateError
-from .exact import dot, fingerprint, nullspace, normalise_row, rank, to_vector
-from .network import Network, relu
-from .semialgebraic import BasicSet, Union
-from .symmetry import GroupElement
-from .zero_sum import zero_sum_sets
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.core.exact import dot, fingerprint, nullspace, normalise_row, rank, to_vector
+from semialg.core.network import Network, relu
+from semialg.geometry.semialgebraic import BasicSet, Union
+from semialg.core.symmetry import GroupElement
+from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = [
     "ShallowView", "CanonicalForm", "canonical_form", "equivalent", "EquivalenceResult",
@@ -92,7 +92,7 @@ class ShallowView:
 class _Hyperplanes:
     """Per hyperplane: its key $(u_H, \\beta_H)$, kink and live neurons ``(i, sign, mu)``.
 
-    The dictionaries are indexed by the :func:`~semialg.exact.fingerprint` of the key.
+    The dictionaries are indexed by the :func:`~semialg.core.exact.fingerprint` of the key.
     """
 
     key: dict
@@ -110,7 +110,7 @@ def _hyperplanes(view: ShallowView) -> _Hyperplanes:
     """One pass over the neurons: $O(n(m+k))$ operations plus hashing of the normalised rows.
 
     ``kinks`` and ``members`` are keyed by the hyperplane key $(u_H, \\beta_H)$; the dictionaries are
-    indexed internally by :func:`~semialg.exact.fingerprint`, which hashes ten times faster.
+    indexed internally by :func:`~semialg.core.exact.fingerprint`, which hashes ten times faster.
     """
     m, k = len(view.w[0]), len(view.c)
     kinks: dict = {}
@@ -581,7 +581,7 @@ def shallow_functional_dimension(net: Network) -> int:
     \oplus \text{affine}$, and the summands for distinct $H$ are independent. Per $H$ the span has
     dimension $k + (m+1)r_H - r_H$; the affine functions it contains are the second summand.
     For generic $\theta$ this is $n(m + k) + k = \dim\Omega - n$. Neurons with $w_i = 0 = b_i$ are
-    non-smooth points and are counted with the neuron off, as :func:`semialg.pl.functional_dimension` does.
+    non-smooth points and are counted with the neuron off, as :func:`semialg.engine.regions.functional_dimension` does.
     Cost: $O(n(m+k)\log n)$ for the grouping plus small ranks; $O(n(m+k))$ in the generic case.
 
     >>> shallow_functional_dimension(Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]]))  # twins
@@ -779,7 +779,7 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
     existing hyperplane when it has rank one, else by $\\operatorname{rank} R$ opposite pairs).
     (``shallow.md`` writes $L = \\sum_F \\delta_H u_H^T$; with $a\\sigma(-z) = a\\sigma(z) - az$ the sign is minus.)
     Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``; beyond, exact meet in the middle
-    (:func:`semialg.zero_sum.find_subset_with_sum`, $2^{\\lceil N/2\\rceil} \\le$ ``budget``) decides width $N$,
+    (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, $2^{\\lceil N/2\\rceil} \\le$ ``budget``) decides width $N$,
     then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$, else uses opposite pairs with
     $F = \\emptyset$ — still minimal for $k = 1$. Cost: $O(2^N)$ resp. $O(N 2^{N/2})$ exact vector additions.
 
@@ -842,7 +842,7 @@ def _residual(K: CanonicalForm, F: Sequence[int]) -> list[list[fmpq]]:
 
 def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict]:
     """$F$ and the plan for the residual, by exact subset sums over the vectors $\\delta_H u_H^T$."""
-    from .zero_sum import find_subset_with_sum
+    from semialg.geometry.zero_sum import find_subset_with_sum
     N, k = K.num_kinks, K.output_dim
     flat = lambda rows: tuple(x for r in rows for x in r)  # noqa: E731
     vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks]
@@ -893,7 +893,7 @@ def _residual_cost(R, K: CanonicalForm, F) -> tuple[int, dict] | None:
                 return 1, {("existing", h): t}
     pairs = []
     # R = sum_r e_r R[r]: rows give rank-one terms; use a row basis for minimal count.
-    from .exact import rref
+    from semialg.core.exact import rref
     Rm, rk = rref(R)
     basis_rows = [tuple(Rm[i, j] for j in range(m)) for i in range(rk)]
     for row in basis_rows:
@@ -981,7 +981,7 @@ class TypedShallowFibre(Union):
     ``contains`` locates the type of a point and tests that one component exactly, which decides membership
     in the whole fibre (each component lies in it and every member lies in the component of its own type).
     ``dimension`` is the dimension of the component through $\\theta$, which is also the
-    :meth:`representative` typeset by :func:`~semialg.latex.to_latex`. ``num_components`` counts every type,
+    :meth:`representative` typeset by :func:`~semialg.ui.latex.to_latex`. ``num_components`` counts every type,
     including types whose basic set is empty.
     """
 
@@ -992,7 +992,7 @@ class TypedShallowFibre(Union):
 
     @property
     def dimension(self) -> int:
-        from .exact import rank
+        from semialg.core.exact import rank
         B = self.representative()
         sub = {s: sympy.Rational(int(x.p), int(x.q)) for s, x in zip(B.variables, self.network.parameters())}
         J = [[fmpq(int(r.p), int(r.q)) for r in (sympy.Rational(sympy.diff(p, s).xreplace(sub))

@@ -7,7 +7,7 @@ Positive homogeneity of ReLU makes $f_{g\\cdot\\theta} = f_\\theta$ for every $g
 
 Permutations are 0-based tuples: ``perm[i]`` is $\\pi(i)$.
 
->>> from semialg.network import Network, Architecture
+>>> from semialg.core.network import Network, Architecture
 >>> net = Network.random(Architecture(2, 3, 1), seed=0)
 >>> g = GroupElement.random(net.architecture, seed=1)
 >>> x = [1, -2]
@@ -25,10 +25,10 @@ from typing import Sequence
 
 from flint import fmpq
 
-from ._display import Latexable
-from .errors import ParameterError, ShapeError
-from .exact import to_vector
-from .network import Architecture, Network
+from semialg.core.result import Latexable
+from semialg.errors import ParameterError, ShapeError
+from semialg.core.exact import to_vector
+from semialg.core.network import Architecture, Network
 
 __all__ = ["GroupElement"]
 

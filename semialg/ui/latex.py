@@ -4,7 +4,7 @@
 standalone ``.tex`` file that compiles with ``pdflatex`` (amsmath, amssymb only). Rationals are typeset
 as ``\\frac{p}{q}``. Modules register their result types with :func:`to_latex.register`.
 
->>> from semialg.network import Network
+>>> from semialg.core.network import Network
 >>> print(to_latex(Network.from_arrays([[[1, "-1/2"]], [[3]]], [[0], [1]])))
 W_{1} = \\begin{pmatrix} 1 & -\\frac{1}{2} \\end{pmatrix},\\ b_{1} = \\begin{pmatrix} 0 \\end{pmatrix},\\ W_{2} = \\begin{pmatrix} 3 \\end{pmatrix},\\ b_{2} = \\begin{pmatrix} 1 \\end{pmatrix}
 """
@@ -17,8 +17,8 @@ from typing import Iterable, Sequence
 import sympy
 from flint import fmpq
 
-from .network import Architecture, Network
-from .symmetry import GroupElement
+from semialg.core.network import Architecture, Network
+from semialg.core.symmetry import GroupElement
 
 __all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math", "text"]
 
@@ -131,8 +131,8 @@ def document(*objs, title: str | None = None, preamble: str = "") -> str:
 
 # -- semi-algebraic sets and shallow results --------------------------------------------------------------
 
-from .semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
-from .shallow import (CanonicalForm, EquivalenceResult, HiddenSymmetry, MoveCertificate,  # noqa: E402
+from semialg.geometry.semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
+from semialg.families.shallow import (CanonicalForm, EquivalenceResult, HiddenSymmetry, MoveCertificate,  # noqa: E402
                       OrbitCertificate, Stabilizer)
 
 
@@ -200,7 +200,7 @@ def _(h: HiddenSymmetry, **options) -> str:
     return "\\text{" + h.description.replace("_", "\\_").replace("^T", "\\textsuperscript{T}") + "}"
 
 
-from .loci import DegeneracyLoci, GenericityReport, Locus, LocusFamily  # noqa: E402
+from semialg.engine.loci import DegeneracyLoci, GenericityReport, Locus, LocusFamily  # noqa: E402
 
 
 @to_latex.register
@@ -229,7 +229,7 @@ def _(r: GenericityReport, **options) -> str:
     return f"\\text{{{r.status}}}: \\begin{{array}}{{ll}} " + " \\\\ ".join(rows) + " \\end{array}"
 
 
-from .bottleneck import BottleneckMove, BottleneckType, RidgeProfile  # noqa: E402
+from semialg.families.bottleneck import BottleneckMove, BottleneckType, RidgeProfile  # noqa: E402
 
 
 @to_latex.register
@@ -259,7 +259,7 @@ def _(P: RidgeProfile, **options) -> str:
     return f"f(x) = \\varphi({u}),\\quad \\varphi(y) = " + " + ".join(terms)
 
 
-from .conservation import ConservedQuantity  # noqa: E402
+from semialg.engine.conservation import ConservedQuantity  # noqa: E402
 
 
 @to_latex.register

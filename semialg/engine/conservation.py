@@ -15,7 +15,7 @@ $x$ and $\\theta$ near the parameter).
 parameter as $D - \\dim \\mathrm{Lie}(\\{\\nabla_\\theta f_\\theta(x)\\})(\\theta)$ (Marcotte, Gribonval, Peyré,
 NeurIPS 2023), so a gap between it and the number of known quantities is reported, not hidden.
 
->>> from semialg.network import Network
+>>> from semialg.core.network import Network
 >>> net = Network.random((2, 2, 1), seed=0)
 >>> [str(q.name) for q in conserved_quantities(net)]
 ['Q_1_1', 'Q_1_2']
@@ -33,10 +33,10 @@ import numpy as np
 import sympy
 from flint import fmpq
 
-from ._display import Latexable
-from .errors import ParameterError
-from .exact import rank
-from .network import Architecture, Network
+from semialg.core.result import Latexable
+from semialg.errors import ParameterError
+from semialg.core.exact import rank
+from semialg.core.network import Architecture, Network
 
 __all__ = ["ConservedQuantity", "conserved_quantities", "is_conserved", "ConservationCheck",
            "count_conservation_laws", "ConservationCount", "gradient_flow", "GradientFlow",
@@ -101,7 +101,7 @@ def _symbolic_outputs(arch: Architecture, pattern, x: Sequence[sympy.Symbol]) ->
 
 
 def _patterns(net: Network) -> list:
-    from .pl import regions
+    from semialg.engine.regions import regions
     return sorted({r.pattern for r in regions(net)})
 
 
@@ -286,7 +286,7 @@ def _float_forward(arch: Architecture, theta: np.ndarray, X: np.ndarray):
         k += r * c
         layers.append((W, theta[k:k + r]))
         k += r
-    from .pl import numeric_jacobian
+    from semialg.engine.regions import numeric_jacobian
     out = [numeric_jacobian(layers, x) for x in X]
     return np.array([y for y, _ in out]), np.array([J for _, J in out])
 
@@ -358,7 +358,7 @@ class BottleneckConservation(Latexable):
 
 
 def bottleneck_conservation(net: Network, max_depth: int = 2) -> BottleneckConservation:
-    """For each mechanism of :func:`semialg.bottleneck.hidden_symmetries`, the conservation laws it induces.
+    """For each mechanism of :func:`semialg.families.bottleneck.hidden_symmetries`, the conservation laws it induces.
 
     Dead and hidden neurons freeze all their parameters (their gradient is zero on every input while they
     stay dead or hidden): coordinate laws. Compensated moves (A-block and U+ trades, $e \\leftrightarrow d$,
@@ -369,7 +369,7 @@ def bottleneck_conservation(net: Network, max_depth: int = 2) -> BottleneckConse
     >>> [(m.name, m.laws) for m in r.moves], r.explicit, r.proven
     ([('dead neurons', 3), ('reflection', 0)], 5, True)
     """
-    from .bottleneck import combinatorial_type, hidden_symmetries
+    from semialg.families.bottleneck import combinatorial_type, hidden_symmetries
     arch = net.architecture
     t = combinatorial_type(net)
     layer = 2 if t.case == "b" else 1

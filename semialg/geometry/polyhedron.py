@@ -29,8 +29,8 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .errors import CertificateError, ShapeError
-from .exact import dot, nullspace, to_matrix, to_vector
+from semialg.errors import CertificateError, ShapeError
+from semialg.core.exact import dot, nullspace, to_matrix, to_vector
 
 __all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide"]
 

@@ -32,9 +32,9 @@ from typing import Sequence
 
 from flint import fmpq, fmpz_mat
 
-from .errors import ArchitectureError, CertificateError
-from .exact import fingerprint, modular_rank, nullspace, solve, to_matrix
-from .polyhedron import decide
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.core.exact import fingerprint, modular_rank, nullspace, solve, to_matrix
+from semialg.geometry.polyhedron import decide
 
 __all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components"]
 

@@ -1,8 +1,8 @@
 """Pictures (optional ``plot`` extra, matplotlib): numeric helpers for looking, never for deciding.
 
 >>> import numpy as np
->>> from semialg.network import Network
->>> from semialg.conservation import gradient_flow
+>>> from semialg.core.network import Network
+>>> from semialg.engine.conservation import gradient_flow
 >>> net = Network.random((2, 2, 1), seed=0)
 >>> flow = gradient_flow(net, np.eye(2), [[1.0], [0.0]], t_span=(0, 0.1), num_times=5)
 >>> fig = plot_gradient_flow(flow)
@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from .errors import SemialgError
+from semialg.errors import SemialgError
 
 __all__ = ["plot_gradient_flow", "plot_survey", "plot_regions", "plot_fibre", "save_figure"]
 
@@ -26,7 +26,7 @@ def _pyplot():
 
 
 def plot_gradient_flow(flow, ax=None):
-    """Each recorded quantity minus its initial value along a :class:`~semialg.conservation.GradientFlow`:
+    """Each recorded quantity minus its initial value along a :class:`~semialg.engine.conservation.GradientFlow`:
     conserved quantities stay flat at 0, the others drift. Returns the matplotlib figure."""
     plt = _pyplot()
     if ax is None:
@@ -45,7 +45,7 @@ def plot_gradient_flow(flow, ax=None):
 
 def save_figure(fig, path) -> None:
     """Write a figure atomically (the format follows the suffix)."""
-    from .io import atomic_write
+    from semialg.ui.io import atomic_write
     suffix = str(path).rsplit(".", 1)[-1]
     atomic_write(path, lambda tmp: fig.savefig(tmp, format=suffix))
 
@@ -98,7 +98,7 @@ def plot_regions(net, box=((-3.0, 3.0), (-3.0, 3.0)), resolution: int = 300, tit
     kinks — overlaid (right). A float picture on a grid: for looking, never for deciding (use
     :func:`semialg.regions` for the exact regions). Returns the matplotlib figure."""
     import numpy as np
-    from .errors import ParameterError
+    from semialg.errors import ParameterError
     if net.architecture.input_dim != 2:
         raise ParameterError(f"region pictures need input dimension 2, got {net.architecture.input_dim}")
     plt = _pyplot()
@@ -139,7 +139,7 @@ def plot_fibre(net, flip_sets=((),)):
     $\\{\\lambda w_i : \\lambda > 0\\}$ swept by its rescaling — and, dashed, the reflected rays $-\\lambda w_i$
     that the admissible flip sets $S$ (other components) use. Returns the matplotlib figure."""
     import numpy as np
-    from .errors import ParameterError
+    from semialg.errors import ParameterError
     if net.depth != 2 or net.architecture.input_dim != 2:
         raise ParameterError("orbit pictures need a shallow network with input dimension 2")
     plt = _pyplot()

@@ -13,7 +13,7 @@ the network is one affine map $x \\mapsto Ax + c$. This module enumerates them e
 Enumeration refines layer by layer: on a region of layers $1..l$ the pre-activations of layer $l+1$ are
 affine, so layer $l+1$ cuts the region by a hyperplane arrangement, whose cells are found by flipping one
 hyperplane at a time (the cells of an arrangement inside a convex set are connected by such flips). Every
-cell is decided by :func:`semialg.polyhedron.strictly_feasible`: a claimed cell has a rational point that
+cell is decided by :func:`semialg.geometry.polyhedron.strictly_feasible`: a claimed cell has a rational point that
 satisfies its inequalities strictly, a rejected flip has exact Gordan multipliers, so no region is invented
 or lost to floating point. The number of regions, and so the cost, is exponential in the input dimension
 in the worst case.
@@ -32,12 +32,12 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from ._display import Latexable
-from .certificate import EquivalenceResult, PointCertificate, check_comparable
-from .errors import CertificateError, ParameterError, ShapeError
-from .exact import dot, fingerprint, normalise_row, rank, to_vector
-from .network import Network
-from .polyhedron import Polytope, decide
+from semialg.core.result import Latexable
+from semialg.core.certificate import EquivalenceResult, PointCertificate, check_comparable
+from semialg.errors import CertificateError, ParameterError, ShapeError
+from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
+from semialg.core.network import Network
+from semialg.geometry.polyhedron import Polytope, decide
 
 __all__ = [
     "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
@@ -466,7 +466,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     stopping early once the exact rank of the rows so far (checked at doubling sizes) reaches the proven upper
     bound $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
     ``method="shallow"`` (one hidden layer, whole input space) uses the closed form of
-    :func:`semialg.shallow.shallow_functional_dimension`; ``"auto"`` picks the latter when it applies.
+    :func:`semialg.families.shallow.shallow_functional_dimension`; ``"auto"`` picks the latter when it applies.
     Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
@@ -475,7 +475,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     if method not in ("auto", "batch", "shallow"):
         raise ValueError(f"method must be 'auto', 'batch' or 'shallow', not {method!r}")
     if method == "shallow" or (method == "auto" and net.depth == 2 and domain is None):
-        from .shallow import shallow_functional_dimension
+        from semialg.families.shallow import shallow_functional_dimension
         value = shallow_functional_dimension(net)
         D = net.architecture.num_parameters
         return FunctionalDimension(value, D - _scaling_rank(net), D, 0, method="shallow")

@@ -28,8 +28,8 @@ from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
-from .errors import ParameterError, SemialgError
-from .network import Architecture, Network
+from semialg.errors import ParameterError, SemialgError
+from semialg.core.network import Architecture, Network
 
 __all__ = ["DISTRIBUTIONS", "SurveySpec", "Case", "sample_network", "analyse", "run", "summarise"]
 
@@ -112,7 +112,7 @@ def sample_network(arch: Architecture, distribution: str, seed: int) -> Network:
 
 
 def _fibre_components(net: Network) -> int | None:
-    from .equivalence import fibre
+    from semialg.dispatch import fibre
     try:
         return fibre(net).num_components
     except SemialgError:
@@ -124,8 +124,8 @@ def analyse(case: Case) -> dict:
 
     Cost: that of :func:`semialg.functional_dimension` (region enumeration for depth > 2) plus genericity.
     """
-    from .loci import genericity
-    from .pl import estimate_functional_dimension, functional_dimension
+    from semialg.engine.loci import genericity
+    from semialg.engine.regions import estimate_functional_dimension, functional_dimension
     arch = Architecture(*case.widths)
     net = sample_network(arch, case.distribution, case.seed)
     report = genericity(net, case.budget)

@@ -14,21 +14,21 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import __version__
-from .errors import ParameterError, SemialgError
-from .exact import to_vector
-from .io import load, load_survey, network_to_json, save, write_survey, write_text
-from .latex import document
-from .network import Architecture, Network
-from . import bottleneck
-from .equivalence import equivalent, fibre
-from .conservation import bottleneck_conservation, conserved_quantities, count_conservation_laws, is_conserved
-from .loci import degeneracy_loci, genericity
-from .pl import functional_dimension, regions
-from .polyhedron import Polytope
-from . import survey
-from .shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
-from .symmetry import GroupElement
+from semialg import __version__
+from semialg.errors import ParameterError, SemialgError
+from semialg.core.exact import to_vector
+from semialg.ui.io import load, load_survey, network_to_json, save, write_survey, write_text
+from semialg.ui.latex import document
+from semialg.core.network import Architecture, Network
+from semialg.families import bottleneck
+from semialg.dispatch import equivalent, fibre
+from semialg.engine.conservation import bottleneck_conservation, conserved_quantities, count_conservation_laws, is_conserved
+from semialg.engine.loci import degeneracy_loci, genericity
+from semialg.engine.regions import functional_dimension, regions
+from semialg.geometry.polyhedron import Polytope
+from semialg.ui import survey
+from semialg.families.shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
+from semialg.core.symmetry import GroupElement
 
 __all__ = ["main", "Outcome", "COMMANDS"]
 
@@ -173,7 +173,7 @@ def _configure_fibre(p):
 
 
 def _regions_picture(net: Network, title: str | None = None, box=None):
-    from .plot import plot_regions
+    from semialg.ui.plot import plot_regions
     if box is None:
         return lambda: plot_regions(net, title=title)
     return lambda: plot_regions(net, box=box, title=title)
@@ -211,7 +211,7 @@ def _fibre(args) -> Outcome:
             "hidden_symmetries": [h.kind for h in syms]}
 
     def picture():
-        from .plot import plot_fibre
+        from semialg.ui.plot import plot_fibre
         return plot_fibre(net, flips or ((),))
     return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre", figure=picture)
 
@@ -493,7 +493,7 @@ def _survey(args) -> Outcome:
     save(True)
     figure = None
     try:
-        from .plot import plot_survey, save_figure
+        from semialg.ui.plot import plot_survey, save_figure
         figure = os.path.splitext(args.out)[0] + ".png"
         save_figure(plot_survey(summary), figure)
     except SemialgError:
@@ -570,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.latex:
             write_text(args.latex, document(*out.latex, title=out.title))
         if getattr(args, "plot", None):
-            from .plot import save_figure
+            from semialg.ui.plot import save_figure
             save_figure(out.figure(), args.plot)
     except SemialgError as e:
         print(f"semialg {args.command}: error: {e}", file=sys.stderr)

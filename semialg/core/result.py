@@ -1,6 +1,6 @@
 """The mixin that gives every value object ``to_latex()`` and Jupyter's ``_repr_latex_``.
 
-Typesetting itself lives in :mod:`semialg.latex`; it is imported lazily so that the mathematical
+Typesetting itself lives in :mod:`semialg.ui.latex`; it is imported lazily so that the mathematical
 modules never depend on the presentation layer.
 """
 
@@ -8,13 +8,13 @@ from __future__ import annotations
 
 
 class Latexable:
-    """Objects that :func:`semialg.latex.to_latex` knows how to typeset."""
+    """Objects that :func:`semialg.ui.latex.to_latex` knows how to typeset."""
 
     __slots__ = ()
 
     def to_latex(self, **options) -> str:
         """LaTeX source for this object (math mode content, no surrounding ``$``)."""
-        from .latex import to_latex
+        from semialg.ui.latex import to_latex
         return to_latex(self, **options)
 
     def _repr_latex_(self) -> str:

@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat, nmod_mat
 
-from .errors import ParameterError, ShapeError
+from semialg.errors import ParameterError, ShapeError
 
 __all__ = [
     "to_fmpq", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",

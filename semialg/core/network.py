@@ -22,9 +22,9 @@ import numpy as np
 import sympy
 from flint import fmpq, fmpq_mat
 
-from ._display import Latexable
-from .errors import ParameterError, ShapeError
-from .exact import to_matrix, to_vector
+from semialg.core.result import Latexable
+from semialg.errors import ParameterError, ShapeError
+from semialg.core.exact import to_matrix, to_vector
 
 __all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
 

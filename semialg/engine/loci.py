@@ -14,7 +14,7 @@ them makes the fibre an orbit — and every family records its ``scope``.
 
 :func:`genericity` decides membership for a given parameter exactly, in $O(n(m+1)\\log n)$ for the dead and
 dependent conditions (hashing of normalised rows; the $O(n^2m^2)$ minors are never formed) and with
-:func:`semialg.zero_sum.find_zero_sum_set` for the 0-factor condition.
+:func:`semialg.geometry.zero_sum.find_zero_sum_set` for the 0-factor condition.
 
 >>> Z = degeneracy_loci(Architecture(2, 3, 1))
 >>> len(Z), [f.name for f in Z.families]
@@ -35,13 +35,13 @@ from typing import Callable, Iterator, Sequence
 import sympy
 from flint import fmpq
 
-from ._display import Latexable
-from .errors import CertificateError, SemialgError
-from .bottleneck import bottleneck_case, genericity_checks
-from .exact import fingerprint, normalise_row, rank_one_independent
-from .network import Architecture, Network
-from .semialgebraic import as_substitution
-from .zero_sum import ZeroSumDecision, find_zero_sum_set
+from semialg.core.result import Latexable
+from semialg.errors import CertificateError, SemialgError
+from semialg.families.bottleneck import bottleneck_case, genericity_checks
+from semialg.core.exact import fingerprint, normalise_row, rank_one_independent
+from semialg.core.network import Architecture, Network
+from semialg.geometry.semialgebraic import as_substitution
+from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
 
 __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Condition", "GenericityReport",
            "genericity", "UndecidedError"]
@@ -379,7 +379,7 @@ def _outer_factors(net: Network) -> tuple[list, tuple]:
 @dataclass(frozen=True)
 class RankOneSketch:
     """Certificate: the random rank-one sketch with ``seed`` has full rank modulo a prime, so the $a_i w_i^T$
-    are linearly independent (see :func:`semialg.exact.rank_one_independent`)."""
+    are linearly independent (see :func:`semialg.core.exact.rank_one_independent`)."""
 
     seed: int
 
@@ -420,8 +420,8 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     - *no dead neuron*: $O(\\dim\\Omega)$ zero tests;
     - *no dependent rows*: $O(n(m+1))$ normalisations and hashing per layer (never the $O(n^2m^2)$ minors);
     - *no zero factor* (shallow only): first the rank-one sketch of
-      :func:`semialg.exact.rank_one_independent` ($O(n^2(k+m))$, proves independence of the $a_iw_i^T$);
-      otherwise :func:`semialg.zero_sum.find_zero_sum_set` with ``budget`` — kernel components, Gordan LPs,
+      :func:`semialg.core.exact.rank_one_independent` ($O(n^2(k+m))$, proves independence of the $a_iw_i^T$);
+      otherwise :func:`semialg.geometry.zero_sum.find_zero_sum_set` with ``budget`` — kernel components, Gordan LPs,
       LLL, and meet in the middle.
 
     >>> bool(genericity(Network.random((3, 4, 2), seed=0)))

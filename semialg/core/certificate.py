@@ -4,7 +4,7 @@ A certificate is a small value object whose ``verify(net1, net2)`` re-checks the
 exactly, raising :class:`~semialg.errors.CertificateError` when it does not hold; ``describe()`` says it in
 words. :class:`EquivalenceResult` pairs the yes/no answer with its certificate.
 
->>> from semialg.network import Network
+>>> from semialg.core.network import Network
 >>> n1 = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
 >>> n2 = Network.from_arrays([[[1]], [[2]]], [[0], [0]])
 >>> PointCertificate((fmpq(1),), (n1([1]), n2([1]))).verify(n1, n2)
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from ._display import Latexable
-from .errors import CertificateError, ShapeError
-from .network import Network
-from .symmetry import GroupElement
+from semialg.core.result import Latexable
+from semialg.errors import CertificateError, ShapeError
+from semialg.core.network import Network
+from semialg.core.symmetry import GroupElement
 
 __all__ = ["PointCertificate", "OrbitCertificate", "EquivalenceResult", "check_comparable", "separating_point"]
 
