@@ -117,14 +117,14 @@ def test_truncated_files(tmp_path):
 
 BAD_JSON = {
     "no format": ({"layers": []}, FormatError, "missing 'format'"),
-    "version": ({"format": "semialg.core.network/9", "layers": []}, FormatError, "unknown format version"),
-    "activation": ({"format": "semialg.core.network/1", "activation": "tanh",
+    "version": ({"format": "semialg.network/9", "layers": []}, FormatError, "unknown format version"),
+    "activation": ({"format": "semialg.network/1", "activation": "tanh",
                     "layers": [{"weight": [[1]], "bias": [0]}]}, FormatError, "tanh"),
-    "entry": ({"format": "semialg.core.network/1", "layers": [{"weight": [["1", "x/2"]], "bias": [0]}]},
+    "entry": ({"format": "semialg.network/1", "layers": [{"weight": [["1", "x/2"]], "bias": [0]}]},
               ParameterError, r"layer 1.*W1\[0\]\[1\]"),
-    "widths": ({"format": "semialg.core.network/1", "widths": [2, 2],
+    "widths": ({"format": "semialg.network/1", "widths": [2, 2],
                 "layers": [{"weight": [[1, 2]], "bias": [0]}]}, ShapeError, "widths"),
-    "layer keys": ({"format": "semialg.core.network/1", "layers": [{"weight": [[1]]}]}, FormatError, "layer 1"),
+    "layer keys": ({"format": "semialg.network/1", "layers": [{"weight": [[1]]}]}, FormatError, "layer 1"),
     "not object": ([1, 2], FormatError, "JSON object"),
 }
 
@@ -140,10 +140,10 @@ def test_bad_json_files(tmp_path, case):
 
 def test_json_numbers_nan_and_decimals(tmp_path):
     path = tmp_path / "n.json"
-    path.write_text('{"format": "semialg.core.network/1", "layers": [{"weight": [[0.1, 2]], "bias": [NaN]}]}')
+    path.write_text('{"format": "semialg.network/1", "layers": [{"weight": [[0.1, 2]], "bias": [NaN]}]}')
     with pytest.raises(FormatError, match="NaN"):
         load(path)
-    path.write_text('{"format": "semialg.core.network/1", "layers": [{"weight": [[0.1, 2]], "bias": ["-1/3"]}]}')
+    path.write_text('{"format": "semialg.network/1", "layers": [{"weight": [[0.1, 2]], "bias": ["-1/3"]}]}')
     net = load(path)
     assert str(net.weights[0][0][0]) == "1/10" and str(net.biases[0][0]) == "-1/3"
 

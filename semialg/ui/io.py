@@ -1,4 +1,4 @@
-"""Reading and writing networks: JSON ``semialg.core.network/1``, NumPy ``.npz``, ``.safetensors``, scikit-learn.
+"""Reading and writing networks: JSON ``semialg.network/1``, NumPy ``.npz``, ``.safetensors``, scikit-learn.
 
 Every reader validates strictly and raises a :class:`~semialg.errors.FormatError` /
 :class:`~semialg.errors.ShapeError` whose one-line message names the file, the layer and the entry.
@@ -37,7 +37,7 @@ __all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json
            "write_json", "write_text", "FORMAT", "SUFFIXES"]
 
 #: The JSON format tag this version reads and writes.
-FORMAT = "semialg.core.network/1"
+FORMAT = "semialg.network/1"
 SUFFIXES = (".json", ".npz", ".safetensors")
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".joblib", ".npy")
 _LAYOUTS = ("auto", "out_in", "in_out")
@@ -81,20 +81,20 @@ def _write_text(path, text: str) -> None:
 # -- JSON -----------------------------------------------------------------------------------------
 
 def network_to_json(net: Network) -> dict:
-    """The ``semialg.core.network/1`` dict of a network (entries as exact ``"p/q"`` strings)."""
+    """The ``semialg.network/1`` dict of a network (entries as exact ``"p/q"`` strings)."""
     return {"format": FORMAT, "widths": list(net.widths),
             "layers": [{"weight": [[fmpq_str(x) for x in r] for r in W], "bias": [fmpq_str(x) for x in b]}
                        for W, b in net.layers()]}
 
 
 def network_from_json(obj, source: str = "<json>") -> Network:
-    """Validate and read a ``semialg.core.network/1`` dict; errors name ``source``, the layer and the entry."""
+    """Validate and read a ``semialg.network/1`` dict; errors name ``source``, the layer and the entry."""
     if not isinstance(obj, Mapping):
         raise FormatError(f"{source}: expected a JSON object, got {type(obj).__name__}")
     fmt = obj.get("format")
     if fmt is None:
         raise FormatError(f"{source}: missing 'format' (expected {FORMAT!r})")
-    if not isinstance(fmt, str) or not fmt.startswith("semialg.core.network/"):
+    if not isinstance(fmt, str) or not fmt.startswith("semialg.network/"):
         raise FormatError(f"{source}: not a semialg network file (format {fmt!r})")
     if fmt != FORMAT:
         raise FormatError(f"{source}: unknown format version {fmt!r}; this semialg reads {FORMAT!r}")
@@ -340,7 +340,7 @@ def write_text(path: str | os.PathLike, text: str) -> None:
 
 # -- surveys --------------------------------------------------------------------------------------
 
-SURVEY_FORMAT = "semialg.ui.survey/1"
+SURVEY_FORMAT = "semialg.survey/1"
 _SURVEY_COLUMNS = ("key", "architecture", "index", "seed", "status", "functional_dimension", "bound",
                    "parameters", "hidden_symmetries", "numeric_estimate", "numeric_wrong", "numeric_error", "regions",
                    "fibre_components")
