@@ -165,11 +165,14 @@ class Network(Latexable):
 
     ``weights[l-1]`` is $W_l$ as a tuple of rows, ``biases[l-1]`` is $b_l$. Build one with
     :meth:`from_arrays`, :meth:`random`, :meth:`from_parameters` or :func:`semialg.load`.
-    Equality is exact equality of all parameters.
+    Equality is exact equality of all parameters. ``assumptions`` records what a reader assumed
+    because its source did not say (e.g. ReLU between layers of a bare weight file); it is not part
+    of the parameter and does not affect equality.
     """
 
     weights: tuple[Matrix, ...]
     biases: tuple[Vector, ...]
+    assumptions: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self):
         if not self.weights or len(self.weights) != len(self.biases):

@@ -68,7 +68,10 @@ def _net_arg(p: argparse.ArgumentParser, name: str, help: str) -> None:
 
 
 def _load(path: str, args) -> Network:
-    return load(path, layout=getattr(args, "layout", "auto"))
+    net = load(path, layout=getattr(args, "layout", "auto"))
+    if net.assumptions and not args.quiet:
+        print(f"semialg: note: {path}: {'; '.join(net.assumptions)}", file=sys.stderr)
+    return net
 
 
 def _layout_arg(p: argparse.ArgumentParser) -> None:

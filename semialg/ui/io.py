@@ -34,7 +34,7 @@ from semialg.core.exact import fmpq_str, to_matrix, to_vector
 from semialg.core.network import Network
 
 __all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write",
-           "write_json", "write_text", "FORMAT", "SUFFIXES"]
+           "write_json", "write_text", "FORMAT", "SUFFIXES", "assume", "NO_ACTIVATIONS"]
 
 #: The JSON format tag this version reads and writes.
 FORMAT = "semialg.network/1"
@@ -222,7 +222,7 @@ def _load_npz(path: Path, layout: str) -> Network:
         raise FormatError(f"{path}: unreadable .npz ({e})") from None
     except (zipfile.BadZipFile, EOFError, OSError, KeyError) as e:
         raise FormatError(f"{path}: unreadable or truncated .npz ({type(e).__name__}: {e})") from None
-    return _layers_from_arrays(arrays, str(path), layout)
+    return assume(_layers_from_arrays(arrays, str(path), layout), NO_ACTIVATIONS)
 
 
 def _load_safetensors(path: Path, layout: str) -> Network:
@@ -233,10 +233,14 @@ def _load_safetensors(path: Path, layout: str) -> Network:
                           f"pip install 'semialg[io]'") from None
     try:
         arrays = load_file(str(path))
+        from safetensors import safe_open
+        with safe_open(str(path), framework="np") as fh:
+            metadata = fh.metadata() or {}
     except Exception as e:  # safetensors raises its own error types for malformed headers
         raise FormatError(f"{path}: unreadable or truncated .safetensors ({type(e).__name__}: {e})") \
             from None
-    return _layers_from_arrays(arrays, str(path), layout)
+    net = _layers_from_arrays(arrays, str(path), layout)
+    return net if _declared_relu(metadata, str(path)) else assume(net, NO_ACTIVATIONS)
 
 
 def _float64_arrays(net: Network, torch_keys: bool) -> dict[str, np.ndarray]:
@@ -253,13 +257,54 @@ def _float64_arrays(net: Network, torch_keys: bool) -> dict[str, np.ndarray]:
     return out
 
 
+# -- activations: what a file says, and what is assumed when it says nothing -------------------------
+
+#: The assumption recorded for weight files that store no activation functions.
+NO_ACTIVATIONS = "assuming ReLU between layers: the file stores no activations"
+_RELU_NAMES = ("relu",)
+_OUTPUT_IDENTITY = ("identity", "linear", "none")
+
+
+def dropped_output(activation: str) -> str:
+    """The assumption recorded when a final ``activation`` (softmax, logistic, ...) is left out."""
+    return f"the output activation ({activation}) is dropped: the network is the logit map"
+
+
+def assume(net: Network, *assumptions: str) -> Network:
+    """``net`` with ``assumptions`` appended to :attr:`Network.assumptions` (the parameters are shared)."""
+    return Network(net.weights, net.biases, net.assumptions + tuple(assumptions))
+
+
+def _declared_relu(metadata: Mapping[str, str], source: str) -> bool:
+    """Whether a safetensors ``__metadata__`` declares ReLU activations (False: it says nothing).
+
+    ``{"activation": "relu"}`` declares ReLU between all layers; a JSON list names one activation per
+    layer (the last may be identity/linear). Any other activation is refused by name.
+    """
+    raw = metadata.get("activation", metadata.get("activations"))
+    if raw is None:
+        return False
+    try:
+        names = json.loads(raw) if raw.lstrip().startswith("[") else [raw]
+    except ValueError:
+        raise FormatError(f"{source}: unreadable activation metadata {raw!r}") from None
+    for i, name in enumerate(names):
+        key = str(name).strip().lower().removeprefix("nn.").removeprefix("torch.nn.")
+        last = len(names) > 1 and i == len(names) - 1
+        if key not in _RELU_NAMES and not (last and key in _OUTPUT_IDENTITY):
+            raise FormatError(f"{source}: the file's metadata declares activation {name!r}; semialg analyses "
+                              f"ReLU networks only, and its answers would be wrong for this one")
+    return True
+
+
 # -- scikit-learn -----------------------------------------------------------------------------------
 
 def from_sklearn(model) -> Network:
     """The ReLU network of a fitted scikit-learn ``MLPRegressor`` / ``MLPClassifier``.
 
     scikit-learn stores ``coefs_[l]`` as (in, out); they are transposed. For a classifier the network
-    computes the logits (the output layer before its logistic/softmax), which decide the class.
+    computes the logits (the output layer before its logistic/softmax), which decide the class; the
+    dropped output activation is recorded in ``net.assumptions``.
     Raises :class:`FormatError` for unfitted models and activations other than ``relu``.
     """
     name = type(model).__name__
@@ -270,7 +315,9 @@ def from_sklearn(model) -> Network:
         raise FormatError(f"{name}: activation {act!r} is not supported; semialg analyses ReLU networks")
     arrays = {f"W{l + 1}": np.asarray(c).T for l, c in enumerate(model.coefs_)}
     arrays.update({f"b{l + 1}": np.asarray(b) for l, b in enumerate(model.intercepts_)})
-    return _layers_from_arrays(arrays, name, "out_in")
+    net = _layers_from_arrays(arrays, name, "out_in")
+    out = getattr(model, "out_activation_", "identity")
+    return net if out == "identity" else assume(net, dropped_output(out))
 
 
 # -- public entry points ----------------------------------------------------------------------------
@@ -322,7 +369,7 @@ def save(net: Network, path: str | os.PathLike) -> None:
         except ImportError:
             raise FormatError(f"{path}: writing .safetensors needs the 'io' extra") from None
         arrays = _float64_arrays(net, torch_keys=True)
-        atomic_write(path, lambda tmp: save_file(arrays, tmp))
+        atomic_write(path, lambda tmp: save_file(arrays, tmp, metadata={"activation": "relu"}))
     else:
         raise FormatError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
 
