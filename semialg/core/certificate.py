@@ -22,7 +22,8 @@ from semialg.errors import CertificateError, ShapeError
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 
-__all__ = ["PointCertificate", "OrbitCertificate", "EquivalenceResult", "check_comparable", "separating_point"]
+__all__ = ["PointCertificate", "OrbitCertificate", "Undecided", "EquivalenceResult", "check_comparable",
+           "separating_point"]
 
 Vec = tuple[fmpq, ...]
 
@@ -84,20 +85,47 @@ class OrbitCertificate(Latexable):
 
 
 @dataclass(frozen=True)
-class EquivalenceResult(Latexable):
-    """The answer to "$f_{\\theta_1} = f_{\\theta_2}$?", with its certificate. ``bool(r)`` is the answer."""
+class Undecided(Latexable):
+    """No answer within the budget: what was ``tried``, in words. It certifies nothing."""
 
-    equivalent: bool
+    tried: tuple[str, ...]
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        """Always raises :class:`CertificateError`: an undecided result claims nothing that could be checked."""
+        raise CertificateError("the question is undecided; there is no certificate to check")
+
+    def describe(self) -> str:
+        return "the budget was spent; tried: " + "; ".join(self.tried)
+
+    def to_json(self) -> dict:
+        return {"kind": "undecided", "tried": list(self.tried)}
+
+
+@dataclass(frozen=True)
+class EquivalenceResult(Latexable):
+    """The answer to "$f_{\\theta_1} = f_{\\theta_2}$?", with its certificate.
+
+    ``equivalent`` is ``True``, ``False`` or ``None`` (undecided within the budget; the certificate is then an
+    :class:`Undecided` record of what was tried). ``r.status`` is ``"equivalent"``, ``"not equivalent"`` or
+    ``"undecided"``; ``bool(r)`` is ``True`` only for a proven equivalence, so it is ``False`` when undecided.
+    """
+
+    equivalent: bool | None
     certificate: object
     method: str = "shallow canonical form"
 
+    @property
+    def status(self) -> str:
+        return {True: "equivalent", False: "not equivalent", None: "undecided"}[self.equivalent]
+
     def __bool__(self) -> bool:
-        return self.equivalent
+        return self.equivalent is True
 
     def verify(self, net1: Network, net2: Network) -> bool:
-        """Re-check the certificate exactly (raises :class:`CertificateError` if it fails)."""
+        """Re-check the certificate exactly (raises :class:`CertificateError` if it fails, or if undecided)."""
         return self.certificate.verify(net1, net2)
 
     def explain(self) -> str:
         """The answer and its reason in words; the first line is a one-sentence summary."""
-        return ("Equivalent: " if self.equivalent else "Not equivalent: ") + self.certificate.describe() + "."
+        head = {True: "Equivalent: ", False: "Not equivalent: ", None: "Undecided: "}[self.equivalent]
+        return head + self.certificate.describe() + "."

@@ -25,6 +25,7 @@ in the worst case.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -33,7 +34,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
-from semialg.core.certificate import EquivalenceResult, PointCertificate, check_comparable
+from semialg.core.certificate import EquivalenceResult, PointCertificate, Undecided, check_comparable
 from semialg.errors import CertificateError, ParameterError, ShapeError
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
 from semialg.core.network import Network
@@ -229,7 +230,8 @@ def _split(cell: _Cell, nets: Sequence[Network], level: int) -> list[_Cell]:
     return out
 
 
-def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = False) -> list[_Cell]:
+def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = False,
+            deadline: float | None = None) -> list[_Cell] | None:
     d = nets[0].architecture.input_dim
     base = list(domain.inequalities) if domain is not None else []
     if domain is not None and domain.dim != d:
@@ -242,7 +244,12 @@ def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = F
     levels = max(net.depth for net in nets) - 1
     with tqdm(total=levels, desc="refining layers", unit="layer", disable=not progress) as bar:
         for level in range(levels):
-            cells = [sub for cell in cells for sub in _split(cell, nets, level)]
+            finer = []
+            for cell in cells:
+                if deadline is not None and time.monotonic() > deadline:
+                    return None  # the budget is spent: the caller reports "undecided"
+                finer.extend(_split(cell, nets, level))
+            cells = finer
             bar.set_postfix(regions=len(cells))
             bar.update()
     for cell in cells:
@@ -336,13 +343,15 @@ def _col(x: Vec) -> fmpq_mat:
 
 
 def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
-               progress: bool = False) -> EquivalenceResult:
+               progress: bool = False, deadline: float | None = None) -> EquivalenceResult:
     """Decide $f_{\\theta_1} = f_{\\theta_2}$ (on ``domain``) for networks of any depths and widths.
 
     Enumerates the common refinement of both region structures (the regions of the two networks run side
     by side) and compares the affine maps on each. Certificate: a :class:`PointCertificate` with a rational
     input where the outputs differ, or a :class:`RegionCertificate`. Exponential in the worst case (the
     number of regions); it is the ground truth the fast shallow and bottleneck algorithms are tested against.
+    With a ``deadline`` (a :func:`time.monotonic` value) the refinement stops when it passes and the result
+    is undecided (:class:`~semialg.core.certificate.Undecided`).
 
     >>> n1 = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
     >>> n2 = Network.from_arrays([[[-1], [-1]], [[1, -1]]], [[0, 1], [1]])
@@ -351,7 +360,10 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
     """
     check_comparable(net1, net2)
     domain = _check_domain(domain)
-    cells = _refine((net1, net2), domain, progress)
+    cells = _refine((net1, net2), domain, progress, deadline)
+    if cells is None:
+        return EquivalenceResult(None, Undecided(("region refinement stopped at the deadline",)),
+                                 method="region refinement")
     for cell in cells:
         if cell.maps[0][0] != cell.maps[1][0] or cell.maps[0][1] != cell.maps[1][1]:
             x = _separating_point(cell)

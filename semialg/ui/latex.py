@@ -174,6 +174,8 @@ def _(K: CanonicalForm, **options) -> str:
 
 @to_latex.register
 def _(r: EquivalenceResult, **options) -> str:
+    if r.equivalent is None:
+        return "\\text{undecided: " + text(r.certificate.describe()) + "}"
     if not r.equivalent:
         c = r.certificate
         return (f"f_{{\\theta_1}} \\neq f_{{\\theta_2}}:\\quad f_{{\\theta_1}}({vector(c.point, column=False)}) = "
