@@ -21,7 +21,7 @@ def main() -> dict:
     reflected = sa.Network.from_arrays([[[-1], [-1]], [[1, -1]]], [[0, 1], [1]])
     r = sa.equivalent(clamp, reflected)
     assert r and r.verify(clamp, reflected) and pl.equivalent(clamp, reflected)
-    kinds = {h.kind for h in sa.hidden_symmetries(sa.Network.from_arrays(
+    kinds = {h.name for h in sa.hidden_symmetries(sa.Network.from_arrays(
         [[[1], [1], [-1]], [[1, -1, 1]]], [[0, -1, 0], [0]]))}
     assert "opposite" in kinds
 

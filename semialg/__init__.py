@@ -1,5 +1,8 @@
 """semialg — exact algebra and semi-algebraic geometry of ReLU network parameter spaces.
 
+The public API, flat; the layers behind it are :mod:`semialg.core`, :mod:`semialg.geometry`,
+:mod:`semialg.engine`, :mod:`semialg.families`, :mod:`semialg.dispatch` and :mod:`semialg.ui`.
+
 >>> import semialg as sa
 >>> net = sa.Network.random(sa.Architecture(2, 3, 1), seed=0)
 >>> g = sa.GroupElement.random(net.architecture, seed=1)
@@ -8,34 +11,36 @@ True
 """
 
 from semialg.errors import (ArchitectureError, CertificateError, FormatError, ParameterError, SemialgError,
-                     ShapeError)
+                            ShapeError)
 from semialg.core.exact import to_fmpq
+from semialg.core.network import Architecture, Network, ParameterVariables
+from semialg.core.symmetry import GroupElement
+from semialg.core.mechanism import Mechanism
+from semialg.core.certificate import EquivalenceResult
+from semialg.geometry.polyhedron import Polytope, strictly_feasible
+from semialg.geometry.semialgebraic import BasicSet, Union
+from semialg.engine.regions import (Region, batch_functional_dimension, estimate_functional_dimension,
+                                    functional_dimension, regions)
+from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
+from semialg.engine.conservation import (conserved_quantities, count_conservation_laws, gradient_flow,
+                                         is_conserved, mechanism_conservation)
+from semialg.families import bottleneck as _bottleneck  # noqa: F401  (registers the family)
+from semialg.families.shallow import CanonicalForm, minimal_form, stabilizer
+from semialg.dispatch import (canonical_form, combinatorial_type, equivalent, fibre, fibre_dimension,
+                              hidden_symmetries)
 from semialg.ui.io import from_sklearn, load, save
 from semialg.ui.latex import document, to_latex
-from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
-from semialg.core.network import Architecture, Network, ParameterVariables
-from semialg.geometry.semialgebraic import BasicSet, Union
-from semialg.core.certificate import EquivalenceResult
-from semialg.engine.conservation import (bottleneck_conservation, conserved_quantities, count_conservation_laws, gradient_flow,
-                           is_conserved)
-from semialg.dispatch import equivalent, fibre
-from semialg.engine.regions import (Region, batch_functional_dimension, estimate_functional_dimension, functional_dimension,
-                 regions)
-from semialg.geometry.polyhedron import Polytope, strictly_feasible
-from semialg.families.shallow import CanonicalForm, canonical_form, hidden_symmetries, minimal_form, stabilizer
-from semialg.families.bottleneck import combinatorial_type, fibre_dimension
-from semialg.core.symmetry import GroupElement
 
 fiber = fibre
 __version__ = "0.1.0"
 
 __all__ = [
-    "Architecture", "Network", "ParameterVariables", "GroupElement", "BasicSet", "Union",
+    "Architecture", "Network", "ParameterVariables", "GroupElement", "Mechanism", "BasicSet", "Union",
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
     "hidden_symmetries", "minimal_form", "stabilizer", "Region", "regions", "functional_dimension",
     "batch_functional_dimension", "conserved_quantities", "count_conservation_laws", "gradient_flow",
-    "is_conserved", "bottleneck_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci", "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope", "strictly_feasible",
-    "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
-    "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError",
-    "CertificateError",
+    "is_conserved", "mechanism_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci",
+    "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope",
+    "strictly_feasible", "load", "save", "from_sklearn", "to_fmpq", "to_latex", "document",
+    "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError", "CertificateError",
 ]

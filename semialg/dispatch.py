@@ -1,51 +1,72 @@
-"""Functional equivalence for any two ReLU networks, and fibres (the equivalence classes): dispatch to the
-fastest exact method that applies.
+"""The public questions, each answered by the fastest architecture family that applies.
 
-Two shallow networks go to the canonical-form algorithm of :mod:`semialg.families.shallow` ($O(n(m+k)\\log n)$); two
-bottleneck networks of the same case to :mod:`semialg.families.bottleneck`; everything else to the region-refinement
-oracle of :mod:`semialg.engine.regions` (exponential in the worst case). Each answer carries a certificate that
-``r.verify(net1, net2)`` re-checks exactly.
+Families (:mod:`semialg.families.base`) are tried most specific first: one hidden layer (the canonical-form
+algorithm, $O(n(m+k)\\log n)$), a width-1 bottleneck, then any depth. Equivalence on a bounded ``domain``, or
+between networks that share no family, goes to the region-refinement oracle of
+:mod:`semialg.engine.regions` (exponential in the worst case). Every answer carries a certificate that
+``r.verify(net1, net2)`` re-checks exactly; a question that no family answers raises one
+:class:`~semialg.errors.ArchitectureError` saying it is not defined for that network.
 
 >>> from semialg.core.network import Network
 >>> deep = Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [0], [0]])        # s(s(x)) = s(x)
 >>> shallow = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
->>> r = equivalent(deep, shallow); bool(r), r.method
-(True, 'region refinement')
+>>> r = equivalent(deep, shallow); bool(r)
+True
 """
 
 from __future__ import annotations
 
-from semialg.families import bottleneck; from semialg.engine import regions as pl; from semialg.families import shallow
-from semialg.core.certificate import EquivalenceResult
+from semialg.core.certificate import EquivalenceResult, check_comparable
 from semialg.core.network import Network
+from semialg.engine import regions
+from semialg.families.base import NotDefined, ask, registered
 from semialg.geometry.polyhedron import Polytope
 
-__all__ = ["equivalent", "fibre"]
+__all__ = ["equivalent", "fibre", "fibre_dimension", "hidden_symmetries", "combinatorial_type", "canonical_form"]
 
 
-def equivalent(net1: Network, net2: Network, domain: Polytope | None = None) -> EquivalenceResult:
+def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **options) -> EquivalenceResult:
     """Decide $f_{\\theta_1} = f_{\\theta_2}$ (on ``domain``, default everywhere) with a certificate.
 
-    Cost: $O(n(m+k)\\log n)$ for two shallow networks on the whole space; for bottleneck networks that of
-    :func:`semialg.families.bottleneck.equivalent`; otherwise that of :func:`semialg.engine.regions.equivalent` (one exact LP per
-    candidate region of the common refinement).
+    Cost: that of the first family applying to both networks (shallow: $O(n(m+k)\\log n)$; bottleneck:
+    :func:`semialg.families.bottleneck.equivalent`); otherwise that of :func:`semialg.engine.regions.equivalent`
+    (one exact LP per candidate region of the common refinement). ``options`` (e.g. ``budget``) go to the
+    family.
     """
-    if domain is None and net1.depth == 2 and net2.depth == 2:
-        return shallow.equivalent(net1, net2)
-    case = bottleneck.bottleneck_case(net1)
-    if domain is None and case is not None and case == bottleneck.bottleneck_case(net2):
-        return bottleneck.equivalent(net1, net2)
-    return pl.equivalent(net1, net2, domain)
+    check_comparable(net1, net2)
+    if domain is None:
+        for family in registered():
+            if family.applies_to_pair(net1, net2):
+                try:
+                    return family.equivalent(net1, net2, **options)
+                except NotDefined:
+                    continue
+    return regions.equivalent(net1, net2, domain)
 
 
 def fibre(net: Network):
     """The fibre $\\{\\theta' : f_{\\theta'} = f_\\theta\\}$ in the architecture of ``net`` as an explicit
-    semi-algebraic set: :func:`semialg.families.shallow.fibre` for one hidden layer, :func:`semialg.families.bottleneck.fibre`
-    for a width-1 first hidden layer. Raises :class:`~semialg.errors.ArchitectureError` otherwise.
-    """
-    if net.depth == 2:
-        return shallow.fibre(net)
-    if bottleneck.bottleneck_case(net) is not None:
-        return bottleneck.fibre(net)
-    from semialg.errors import ArchitectureError
-    raise ArchitectureError(f"explicit fibres exist for shallow and bottleneck networks, not {net.architecture}")
+    semi-algebraic set (shallow: :func:`semialg.families.shallow.fibre`; bottleneck:
+    :func:`semialg.families.bottleneck.fibre`). Cost: that of the family's construction."""
+    return ask("fibre", net, lambda family: family.fibre(net))
+
+
+def fibre_dimension(net: Network) -> int:
+    """The dimension of the fibre of ``net`` (its family's closed form). Cost: that of the family."""
+    return ask("fibre_dimension", net, lambda family: family.fibre_dimension(net))
+
+
+def hidden_symmetries(net: Network) -> tuple:
+    """Every :class:`~semialg.core.mechanism.Mechanism` beyond $G$ present at ``net``.
+    Cost: that of the family (shallow: $O(n(m+k))$ plus an exact 0-factor search)."""
+    return tuple(ask("hidden_symmetries", net, lambda family: family.mechanisms(net)))
+
+
+def combinatorial_type(net: Network):
+    """The combinatorial type of ``net`` (bottleneck networks: the class of every neuron and the regime)."""
+    return ask("combinatorial_type", net, lambda family: family.combinatorial_type(net))
+
+
+def canonical_form(net: Network):
+    """A canonical representative of the function of ``net`` (shallow: kinks, linear part and constant)."""
+    return ask("canonical_form", net, lambda family: family.canonical_form(net))

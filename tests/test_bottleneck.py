@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from semialg import Network, genericity
 from semialg.engine import regions as pl
 from semialg.families import bottleneck as bn
-from semialg.engine.conservation import bottleneck_conservation
+from semialg.engine.conservation import mechanism_conservation
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.core.exact import rank
 from semialg.core.symmetry import GroupElement
@@ -342,7 +342,7 @@ def test_hidden_symmetries_name_every_move():
 
 @pytest.mark.parametrize("arch,seed", [((1, 1, 2, 1), 5), ((1, 1, 2, 1), 1), ((2, 1, 2, 1), 3), ((2, 2, 1, 1), 2)])
 def test_conservation_laws_of_the_moves(arch, seed):
-    r = bottleneck_conservation(Network.random(arch, seed=seed))
+    r = mechanism_conservation(Network.random(arch, seed=seed))
     assert r.proven
     for m in r.moves:
         assert (m.laws > 0) == (m.name in ("dead neurons", "hidden neurons (U-)"))

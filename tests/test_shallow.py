@@ -147,7 +147,7 @@ def test_three_lines_zero_factor_flip():
     r = equivalent(n1, flipped)
     assert r and r.certificate.verify(n1, flipped)
     syms = hidden_symmetries(n1)
-    assert [(s.kind, s.neurons) for s in syms] == [("zero_factor", (0, 1, 2))]
+    assert [(s.name, s.neurons) for s in syms] == [("zero_factor", (0, 1, 2))]
     F = fibre(n1)
     assert F.num_components == 6 * 2 and F.contains(flipped) and F.contains(n1)
     partial = ShallowView(v.a, (tuple(-x for x in v.w[0]),) + v.w[1:], (-v.b[0],) + v.b[1:],
@@ -258,12 +258,12 @@ def test_shallow_only():
 def test_opposite_pairs_free_k_times_h_minus_rank_dimensions():
     # one opposite pair alone frees nothing: its affine part t u^T must vanish
     one = Network.from_arrays([[[1, 0], [-1, 0], [0, 1]], [[1, 1, 1]]], [[1, -1, 0], [0]])
-    assert [h.dimension for h in hidden_symmetries(one) if h.kind == "opposite"] == [0]
+    assert [h.dimension for h in hidden_symmetries(one) if h.name == "opposite"] == [0]
     # two pairs on parallel hyperplanes: t_1 + t_2 = 0 leaves k = 2 free directions, and moving along them
     # really keeps the function
     two = Network.from_arrays([[[1, 0], [-1, 0], [1, 0], [-1, 0]], [[1, 1, 2, 3], [0, 1, -1, 2]]],
                               [[1, -1, 0, 0], [0, 0]])
-    (opp,) = [h for h in hidden_symmetries(two) if h.kind == "opposite"]
+    (opp,) = [h for h in hidden_symmetries(two) if h.name == "opposite"]
     assert opp.dimension == 2
     key1, key2 = (fmpq(1), fmpq(0), fmpq(1)), (fmpq(1), fmpq(0), fmpq(0))
     for t in ((fmpq(1, 3), fmpq(-2)), (fmpq(5), fmpq(7, 2))):
@@ -325,7 +325,7 @@ def test_fibre_of_non_generic_parameters_is_the_union_over_types(seed):
     others = [F.sample(seed=s) for s in range(3)]
     others += [ClearDeadNeuron(i).apply(net) for i in range(4)
                if not any(net.weights[1][0][i:i + 1]) or not any(net.weights[0][i])]
-    others += [MergeTwins(*h.neurons[:2]).apply(net) for h in hidden_symmetries(net) if h.kind == "twins"]
+    others += [MergeTwins(*h.neurons[:2]).apply(net) for h in hidden_symmetries(net) if h.name == "twins"]
     theta = list(net.parameters())
     for _ in range(3):
         moved = list(theta)

@@ -1,21 +1,102 @@
-"""The mixin that gives every value object ``to_latex()`` and Jupyter's ``_repr_latex_``.
+"""The contract every public result object honours: LaTeX, Jupyter rendering, words and JSON.
 
-Typesetting itself lives in :mod:`semialg.ui.latex`; it is imported lazily so that the mathematical
-modules never depend on the presentation layer.
+:class:`Result` (alias :class:`Latexable`) gives ``to_latex()``, ``_repr_latex_()``, ``describe()`` and
+``to_json()``. Typesetting is the business of the presentation layer: :mod:`semialg.ui.latex` registers one
+formatter per class with :func:`render_latex` (a :func:`functools.singledispatch` function that lives here so
+that the mathematical layers never import the presentation layer); a class without a registered formatter is
+typeset as the text of its ``describe()``, so rendering never fails.
+
+>>> from dataclasses import dataclass
+>>> @dataclass(frozen=True)
+... class Answer(Result):
+...     value: int
+...     def describe(self) -> str:
+...         return f"the answer is {self.value}"
+>>> Answer(42).to_json()
+{'type': 'Answer', 'value': 42}
+>>> Answer(42).to_latex()
+'\\\\text{the answer is 42}'
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+from fractions import Fraction
+from functools import singledispatch
 
-class Latexable:
-    """Objects that :func:`semialg.ui.latex.to_latex` knows how to typeset."""
+__all__ = ["Result", "Latexable", "render_latex", "jsonable", "latex_escape"]
+
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
+                 "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "~": r"\~{}"}
+
+
+def latex_escape(s: str) -> str:
+    """Plain text escaped for ``\\text{...}``."""
+    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in s)
+
+
+@singledispatch
+def render_latex(obj, **options) -> str:
+    """LaTeX (math-mode content, no surrounding ``$``) of ``obj``; formatters register per class."""
+    if isinstance(obj, Result):
+        return "\\text{" + latex_escape(obj.describe()) + "}"
+    raise TypeError(f"no LaTeX formatter for {type(obj).__name__}")
+
+
+def jsonable(x):
+    """``x`` as plain JSON data: rationals as exact ``"p/q"`` strings, results through their ``to_json``.
+
+    Cost: linear in the size of ``x``.
+    """
+    if x is None or isinstance(x, (bool, str)):
+        return x
+    if isinstance(x, int):
+        return x
+    if hasattr(x, "to_json") and not isinstance(x, type):
+        return x.to_json()
+    if isinstance(x, enum.Enum):
+        return x.value
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, frozenset, set)):
+        items = sorted(x, key=repr) if isinstance(x, (set, frozenset)) else x
+        return [jsonable(v) for v in items]
+    if isinstance(x, float):
+        return x
+    if hasattr(x, "p") and hasattr(x, "q") or isinstance(x, Fraction):
+        return str(x)
+    return str(x)
+
+
+class Result:
+    """Mixin for value objects: ``to_latex``, ``_repr_latex_``, ``describe`` and ``to_json``.
+
+    Subclasses are (usually frozen) dataclasses; they override ``describe`` with a sentence and may
+    override ``to_json`` when the field-by-field default is not what a machine wants.
+    """
 
     __slots__ = ()
 
     def to_latex(self, **options) -> str:
-        """LaTeX source for this object (math mode content, no surrounding ``$``)."""
-        from semialg.ui.latex import to_latex
-        return to_latex(self, **options)
+        """LaTeX source for this object (math-mode content, no surrounding ``$``)."""
+        return render_latex(self, **options)
 
     def _repr_latex_(self) -> str:
         return "$\\displaystyle " + self.to_latex() + "$"
+
+    def describe(self) -> str:
+        """This object in words (one line)."""
+        return repr(self)
+
+    def to_json(self) -> dict:
+        """Plain JSON data (exact rationals as strings): the type name and every field."""
+        out = {"type": type(self).__name__}
+        if dataclasses.is_dataclass(self):
+            for f in dataclasses.fields(self):
+                if f.repr:
+                    out[f.name] = jsonable(getattr(self, f.name))
+        return out
+
+
+Latexable = Result

@@ -37,10 +37,11 @@ from semialg.core.result import Latexable
 from semialg.errors import ParameterError
 from semialg.core.exact import rank
 from semialg.core.network import Architecture, Network
+from semialg.families.base import ask
 
 __all__ = ["ConservedQuantity", "conserved_quantities", "is_conserved", "ConservationCheck",
            "count_conservation_laws", "ConservationCount", "gradient_flow", "GradientFlow",
-           "bottleneck_conservation", "BottleneckConservation", "MoveConservation"]
+           "mechanism_conservation", "MechanismConservation", "MoveConservation"]
 
 
 @dataclass(frozen=True)
@@ -322,9 +323,7 @@ def gradient_flow(net: Network, X, Y, t_span: tuple[float, float] = (0.0, 1.0), 
     return GradientFlow(sol.t, sol.y.T, values)
 
 
-# -- which bottleneck moves induce conservation laws -------------------------------------------------------------
-
-_FREEZING_MOVES = ("dead neurons", "hidden neurons (U-)")
+# -- which mechanisms induce conservation laws ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -339,12 +338,12 @@ class MoveConservation:
 
 
 @dataclass(frozen=True)
-class BottleneckConservation(Latexable):
-    """Which mechanisms of a bottleneck parameter induce local conservation laws, checked by the Lie count.
+class MechanismConservation(Latexable):
+    """Which mechanisms of a parameter induce local conservation laws, checked by the Lie count.
 
     ``explicit`` is the exact rank at $\\theta$ of the gradients of the explicit laws: the rescaling quantities
-    $Q$ of :func:`conserved_quantities` and the coordinates of every dead (Z) or hidden (U-) neuron, whose
-    gradient vanishes on every input near $\\theta$. ``count`` is :func:`count_conservation_laws`, an upper
+    $Q$ of :func:`conserved_quantities` and the coordinates of every neuron of a *freezing* mechanism (dead or
+    hidden on an open set: its gradient vanishes on every input near $\\theta$). ``count`` is :func:`count_conservation_laws`, an upper
     bound; ``proven`` when the two agree.
     """
 
@@ -357,28 +356,25 @@ class BottleneckConservation(Latexable):
         return self.explicit == self.count.laws
 
 
-def bottleneck_conservation(net: Network, max_depth: int = 2) -> BottleneckConservation:
-    """For each mechanism of :func:`semialg.families.bottleneck.hidden_symmetries`, the conservation laws it induces.
+def mechanism_conservation(net: Network, max_depth: int = 2) -> MechanismConservation:
+    """For each mechanism beyond $G$ at ``net`` (from its architecture family), the conservation laws it induces.
 
     Dead and hidden neurons freeze all their parameters (their gradient is zero on every input while they
     stay dead or hidden): coordinate laws. Compensated moves (A-block and U+ trades, $e \\leftrightarrow d$,
     the hidden-hyperplane translation $\\partial_b - \\sum_j v_j\\partial_{e_j}$) and discrete moves induce
     none. Cost: that of :func:`count_conservation_laws`.
 
-    >>> r = bottleneck_conservation(Network.random((1, 1, 2, 1), seed=5))
+    >>> r = mechanism_conservation(Network.random((1, 1, 2, 1), seed=5))
     >>> [(m.name, m.laws) for m in r.moves], r.explicit, r.proven
     ([('dead neurons', 3), ('reflection', 0)], 5, True)
     """
-    from semialg.families.bottleneck import combinatorial_type, hidden_symmetries
     arch = net.architecture
-    t = combinatorial_type(net)
-    layer = 2 if t.case == "b" else 1
     moves, frozen = [], []
-    for m in hidden_symmetries(net):
-        if m.name in _FREEZING_MOVES:
+    for m in ask("hidden_symmetries", net, lambda family: family.mechanisms(net)):
+        if m.freezes:
             laws = 0
             for i in m.neurons:
-                coords = _neuron_coordinates(arch, layer, i)
+                coords = _neuron_coordinates(arch, m.layer, i)
                 frozen += coords
                 laws += len(coords)
             moves.append(MoveConservation(m.name, m.kind, m.relation, laws,
@@ -393,7 +389,7 @@ def bottleneck_conservation(net: Network, max_depth: int = 2) -> BottleneckConse
                                                  for s in V.flat)] for q in conserved_quantities(arch)]
     position = {s: k for k, s in enumerate(V.flat)}
     rows += [[fmpq(int(k == position[s])) for k in range(len(V.flat))] for s in frozen]
-    return BottleneckConservation(tuple(moves), rank(rows), count_conservation_laws(net, max_depth))
+    return MechanismConservation(tuple(moves), rank(rows), count_conservation_laws(net, max_depth))
 
 
 def _neuron_coordinates(arch: Architecture, layer: int, i: int) -> list[sympy.Symbol]:

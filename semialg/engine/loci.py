@@ -37,10 +37,10 @@ from flint import fmpq
 
 from semialg.core.result import Latexable
 from semialg.errors import CertificateError, SemialgError
-from semialg.families.bottleneck import bottleneck_case, genericity_checks
 from semialg.core.exact import fingerprint, normalise_row, rank_one_independent
 from semialg.core.network import Architecture, Network
 from semialg.geometry.semialgebraic import as_substitution
+from semialg.families.base import families_for
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
 
 __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Condition", "GenericityReport",
@@ -48,9 +48,6 @@ __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Conditi
 
 SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the G-orbit (Theorem 1)"
 DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not characterised"
-BOTTLENECK_SCOPE = ("bottleneck (three_layer.md): outside these loci and the type conditions the fibre has the "
-                    "type's dimension (checked against the exact functional dimension)")
-
 
 class UndecidedError(SemialgError):
     """A membership question that the budget did not suffice to decide."""
@@ -210,33 +207,9 @@ def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
                          f"rows {ix[1]}, {ix[2]} of (W_{ix[0]} | b_{ix[0]}) are linearly dependent"),
         None, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} W_l[i,:] & b_l[i] \\ W_l[j,:] & b_l[j] "
               r"\end{pmatrix}\Big)", r"l \in [L-1],\ i < j \le n_l", DEEP_SCOPE))
-    if arch.depth == 3 and widths[1] == 1:
-        fams += _ridge_families(arch)
+    for family in families_for(arch):
+        fams += family.loci_families(arch)
     return DegeneracyLoci(arch, tuple(fams))
-
-
-def _ridge_families(arch: Architecture) -> list[LocusFamily]:
-    r"""Case (b) bottleneck loci: a second-layer bias $e_j = 0$ and a vanishing block slope
-    $\sum_{j \in S} c_jv_j = 0$ (the note's $G'(0^+) \ne 0$ and slope-at-infinity conditions, for every $S$)."""
-    V = arch.variables()
-    n2, n3 = arch.widths[2], arch.widths[3]
-    v = [V.weights[1][j, 0] for j in range(n2)]
-    e = [V.biases[1][j] for j in range(n2)]
-    c = [[V.weights[2][r, j] for r in range(n3)] for j in range(n2)]
-    one = lambda: ((j,) for j in range(1, n2 + 1))  # noqa: E731
-    return [
-        LocusFamily("zero_bias", n2, one,
-                    lambda ix: Locus("zero_bias", ix, (e[ix[0] - 1],), V.flat, 1,
-                                     f"second-layer bias e_{ix[0]} = 0: a kink on the first-layer hyperplane"),
-                    1, r"V(e_j)", r"j \in [n_2]", BOTTLENECK_SCOPE),
-        LocusFamily("block_slope", 2 ** n2 - 1,
-                    lambda: (S for size in range(1, n2 + 1) for S in itertools.combinations(range(1, n2 + 1), size)),
-                    lambda S: Locus("block_slope", S, tuple(sympy.expand(sum(c[j - 1][r] * v[j - 1] for j in S))
-                                                            for r in range(n3)), V.flat, None,
-                                    f"sum of c_j v_j over S = {list(S)} vanishes"),
-                    None, r"V\Big(\sum_{j\in S} c_j v_j\Big)", r"\emptyset \ne S \subseteq [n_2]",
-                    BOTTLENECK_SCOPE),
-    ]
 
 
 # -- genericity of a given parameter ------------------------------------------------------------------------
@@ -395,7 +368,8 @@ def _check_zero_factor(net: Network, c: Condition) -> bool:
     return c.certificate.verify(_zero_factor_vectors(net))
 
 
-def _zero_factor_condition(net: Network, budget: int) -> Condition:
+def zero_factor_condition(net: Network, budget: int) -> Condition:
+    """*No zero factor* at a one-hidden-layer ``net``: no non-empty $S$ with $\\sum_{i \\in S} a_iw_i^T = 0$."""
     a, w = _outer_factors(net)
     if len(a) <= len(a[0]) * len(w[0]) and rank_one_independent(a, w, seed=0):
         return Condition("no zero factor", True, None, RankOneSketch(0),
@@ -428,19 +402,9 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     True
     """
     conds = [_dead_condition(net), _dependent_condition(net)]
-    if net.depth == 2:
-        conds.append(_zero_factor_condition(net, budget))
-        return GenericityReport(net.architecture, tuple(conds), SHALLOW_SCOPE)
-    if bottleneck_case(net) is None:
-        return GenericityReport(net.architecture, tuple(conds), DEEP_SCOPE)
-    conds += [Condition(c.name, c.holds, c.witness, None, c.detail, _check_bottleneck)
-              for c in genericity_checks(net, budget)]
-    return GenericityReport(net.architecture, tuple(conds), BOTTLENECK_SCOPE)
-
-
-def _check_bottleneck(net: Network, c: Condition) -> bool:
-    """Re-decide the bottleneck condition from scratch and compare."""
-    fresh = {g.name: g for g in genericity_checks(net)}[c.name]
-    if (fresh.holds, fresh.witness) != (c.holds, c.witness):
-        raise CertificateError(f"condition {c.name!r}: recomputed {fresh.holds} ({fresh.detail})")
-    return True
+    for family in families_for(net):
+        scope = family.genericity_scope(net.architecture)
+        if scope is not None:
+            conds += family.genericity_conditions(net, budget)
+            return GenericityReport(net.architecture, tuple(conds), scope)
+    return GenericityReport(net.architecture, tuple(conds), DEEP_SCOPE)

@@ -35,9 +35,10 @@ from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
 from semialg.core.certificate import EquivalenceResult, PointCertificate, Undecided, check_comparable
-from semialg.errors import CertificateError, ParameterError, ShapeError
+from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
 from semialg.core.network import Network
+from semialg.families.base import families_for
 from semialg.geometry.polyhedron import Polytope, decide
 
 __all__ = [
@@ -478,7 +479,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     stopping early once the exact rank of the rows so far (checked at doubling sizes) reaches the proven upper
     bound $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
     ``method="shallow"`` (one hidden layer, whole input space) uses the closed form of
-    :func:`semialg.families.shallow.shallow_functional_dimension`; ``"auto"`` picks the latter when it applies.
+    the architecture family (:mod:`semialg.families.base`); ``"auto"`` picks the latter when one applies.
     Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
@@ -486,11 +487,14 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     """
     if method not in ("auto", "batch", "shallow"):
         raise ValueError(f"method must be 'auto', 'batch' or 'shallow', not {method!r}")
-    if method == "shallow" or (method == "auto" and net.depth == 2 and domain is None):
-        from semialg.families.shallow import shallow_functional_dimension
-        value = shallow_functional_dimension(net)
-        D = net.architecture.num_parameters
-        return FunctionalDimension(value, D - _scaling_rank(net), D, 0, method="shallow")
+    if method == "shallow" or (method == "auto" and domain is None):
+        for family in families_for(net):
+            value = family.closed_form_dimension(net)
+            if value is not None:
+                D = net.architecture.num_parameters
+                return FunctionalDimension(value, D - _scaling_rank(net), D, 0, method=family.name)
+        if method == "shallow":
+            raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
     D = net.architecture.num_parameters
     bound = D - _scaling_rank(net)
     batch = decisive_batch(net, domain)

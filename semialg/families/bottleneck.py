@@ -39,11 +39,14 @@ import numpy as np
 import sympy
 from flint import fmpq
 
+from semialg.core.mechanism import Mechanism
 from semialg.core.result import Latexable
+from semialg.families.base import Family, register
 from semialg.core.certificate import EquivalenceResult, PointCertificate, check_comparable, separating_point
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace, solve, to_fmpq
-from semialg.core.network import Network, relu
+from semialg.core.network import Architecture, Network, relu
+from semialg.engine.loci import Condition, Locus, LocusFamily, genericity
 from semialg.geometry.polyhedron import decide
 from semialg.geometry.semialgebraic import BasicSet, Union
 from semialg.core.symmetry import GroupElement
@@ -970,26 +973,14 @@ def replace_neuron(net: Network, layer: int, i: int, incoming: Sequence, bias, o
     return net.replace_layer(layer, W, b).replace_layer(layer + 1, Wn)
 
 
-@dataclass(frozen=True)
-class BottleneckMove(Latexable):
-    """A mechanism enlarging the fibre beyond $G$: ``kind`` continuous or discrete, ``size`` the dimension it
-    adds or the number of components it multiplies by (``None`` when not known in closed form),
-    ``relation`` how the deeper layer acts on it (hidden, compensated, dead, ...)."""
-
-    name: str
-    kind: str
-    size: int | None
-    relation: str
-    neurons: tuple[int, ...]
-    description: str
-
-    def describe(self) -> str:
-        size = "?" if self.size is None else str(self.size)
-        unit = "dimension" if self.kind == "continuous" else "components x"
-        return f"{self.name} ({self.kind}, {unit} {size}, {self.relation}): {self.description}"
+def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple, description: str,
+          layer: int, freezes: bool = False) -> Mechanism:
+    continuous = kind == "continuous"
+    return Mechanism(name, continuous, size if continuous else 0, 1 if continuous else size, tuple(neurons),
+                     description, layer, freezes, relation)
 
 
-def hidden_symmetries(net: Network) -> tuple[BottleneckMove, ...]:
+def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
 
     Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips
@@ -1005,44 +996,45 @@ def hidden_symmetries(net: Network) -> tuple[BottleneckMove, ...]:
     out = []
     idx = lambda cls: tuple(j for j, c in enumerate(t.classes) if c == cls)  # noqa: E731
     n0, n3 = net.architecture.input_dim, net.architecture.output_dim
+    move = functools.partial(_move, layer=2 if t.case == "b" else 1)
     if t.case == "b":
         if t.regime == "constant":
-            return (BottleneckMove("constant function", "continuous", None, "hidden",
-                                   tuple(range(len(t.classes))), "f is constant: every mechanism is hidden"),)
+            return (move("constant function", "continuous", None, "hidden",
+                         tuple(range(len(t.classes))), "f is constant: every mechanism is hidden"),)
         Z, A = idx("Z"), idx("A")
         K = idx("K+") + idx("K-")
         if Z:
-            out.append(BottleneckMove("dead neurons", "continuous", len(Z) * (n3 + 1), "dead on t > 0", Z,
-                                      "(v_j, e_j, c_j) free in {v < 0, e < 0} x Q^n3"))
+            out.append(move("dead neurons", "continuous", len(Z) * (n3 + 1), "dead on t > 0", Z,
+                            "(v_j, e_j, c_j) free in {v < 0, e < 0} x Q^n3", freezes=True))
         if A:
-            out.append(BottleneckMove("A-block trade", "continuous", len(A) * (n3 + 1) - n3, "compensated", A,
-                                      "only S_A = sum c_j v_j and K_A = sum c_j e_j + d are seen"))
+            out.append(move("A-block trade", "continuous", len(A) * (n3 + 1) - n3, "compensated", A,
+                            "only S_A = sum c_j v_j and K_A = sum c_j e_j + d are seen"))
             if K:
-                out.append(BottleneckMove("kink flips", "discrete", 2 ** len(K), "compensated by the A block",
-                                          tuple(sorted(K)), "c s(vt+e) = c s(-vt-e) + c(vt+e)"))
+                out.append(move("kink flips", "discrete", 2 ** len(K), "compensated by the A block",
+                                tuple(sorted(K)), "c s(vt+e) = c s(-vt-e) + c(vt+e)"))
         if t.regime == "hidden":
-            out.append(BottleneckMove("hidden hyperplane translation", "continuous", 1, "hidden by layer 2", (),
-                                      "b' = b + beta, e'_j = e_j - v_j beta while every e'_j < 0"))
+            out.append(move("hidden hyperplane translation", "continuous", 1, "hidden by layer 2", (),
+                            "b' = b + beta, e'_j = e_j - v_j beta while every e'_j < 0"))
         if t.reflective:
-            out.append(BottleneckMove("reflection", "discrete", 2, "F constant at both ends", tuple(sorted(K)),
-                                      "w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"))
+            out.append(move("reflection", "discrete", 2, "F constant at both ends", tuple(sorted(K)),
+                            "w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"))
         return tuple(out)
     if t.regime == "constant":
-        return (BottleneckMove("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
-                               "f is constant (c = 0 or P empty): every mechanism is hidden"),)
+        return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
+                     "f is constant (c = 0 or P empty): every mechanism is hidden"),)
     Um, Up, Upm = idx("U-"), idx("U+"), idx("U+-")
     if Um:
-        out.append(BottleneckMove("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
-                                  "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set"))
+        out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
+                        "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set", freezes=True))
     if Up:
-        out.append(BottleneckMove("U+ <-> e trade", "continuous", len(Up) * (n0 + 1) - n0, "compensated", Up,
-                                  "affine on P: any U+ neurons and e reproducing the same affine map on P"))
+        out.append(move("U+ <-> e trade", "continuous", len(Up) * (n0 + 1) - n0, "compensated", Up,
+                        "affine on P: any U+ neurons and e reproducing the same affine map on P"))
     if Upm:
-        out.append(BottleneckMove("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU",
-                                  Upm, "P meets both sides of H_i but not H_i: one affine block per component"))
+        out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU",
+                        Upm, "P meets both sides of H_i but not H_i: one affine block per component"))
     if t.regime == "T":
-        out.append(BottleneckMove("e <-> d trade", "continuous", 1, "compensated", (),
-                                  "N is empty: f = c h + d is shallow with rank-one output"))
+        out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
+                        "N is empty: f = c h + d is shallow with rank-one output"))
     return tuple(out)
 
 
@@ -1070,17 +1062,19 @@ def fibre_dimension(net: Network) -> int:
 
 # == genericity ============================================================================================
 
-@dataclass(frozen=True)
-class GenericCheck:
-    """One bottleneck genericity condition at a parameter: ``holds`` and, when it fails, a ``witness``."""
-
-    name: str
-    holds: bool
-    witness: tuple | None
-    detail: str
+def _condition(name: str, holds: bool | None, witness, detail: str) -> Condition:
+    return Condition(name, holds, witness, None, detail, _recheck)
 
 
-def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[GenericCheck]:
+def _recheck(net: Network, c: Condition) -> bool:
+    """Re-decide a bottleneck condition from scratch and compare with the claim."""
+    fresh = {g.name: g for g in genericity_checks(net) + type_checks(net)}.get(c.name)
+    if fresh is None or (fresh.holds, fresh.witness) != (c.holds, c.witness):
+        raise CertificateError(f"condition {c.name!r} does not hold as claimed at this parameter")
+    return True
+
+
+def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
     r"""The Zariski-closed bottleneck conditions beyond the layerwise ones (dead neurons, dependent rows).
 
     Case (b): $e_j \ne 0$ (a kink at $H$) and no non-empty $S$ with $\sum_{j \in S} c_jv_j = 0$, which contains
@@ -1094,7 +1088,7 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[GenericCheck]
     from semialg.geometry.zero_sum import find_zero_sum_set
     view = RidgeView.of(net)
     zero_e = [j for j, e in enumerate(view.e) if e == 0]
-    out = [GenericCheck("e_j != 0", not zero_e, tuple(zero_e[:1]) or None,
+    out = [_condition("e_j != 0", not zero_e, tuple(zero_e[:1]) or None,
                         f"e_{zero_e[0]} = 0: a kink sits on the first-layer hyperplane" if zero_e
                         else "every second-layer bias e_j is non-zero")]
     decision = find_zero_sum_set([_scale(v, c) for v, c in zip(view.v, view.c)], budget)
@@ -1102,25 +1096,25 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[GenericCheck]
     detail = {"none": "no non-empty S has sum_S c_j v_j = 0",
               "found": f"sum of c_j v_j over S = {list(decision.witness or ())} vanishes",
               "undecided": "block-slope search undecided: " + "; ".join(decision.tried)}[decision.status]
-    out.append(GenericCheck("no vanishing block slope", holds, decision.witness, detail))
+    out.append(_condition("no vanishing block slope", holds, decision.witness, detail))
     return out
 
 
-def type_checks(net: Network) -> list[GenericCheck]:
+def type_checks(net: Network) -> list[Condition]:
     r"""The open (type) conditions under which the fibre formulas hold: $f$ not constant; in case (a) also no
     U$\pm$ neuron, no hidden hyperplane touching $\partial P$ without entering $P$ and no vertex of the
     arrangement on $\{h = 0\}$ (the last two decided exactly in the plane, reported unchecked for $n_0 \ge 3$).
     """
     t = combinatorial_type(net)
-    out = [GenericCheck("not constant", t.regime != "constant", None if t.regime != "constant" else (),
+    out = [_condition("not constant", t.regime != "constant", None if t.regime != "constant" else (),
                         f"regime {t.regime}")]
     if t.case == "b":
         return out
     mixed = tuple(i for i, c in enumerate(t.classes) if c == "U+-")
-    out.append(GenericCheck("no U+- neuron", not mixed, mixed or None,
+    out.append(_condition("no U+- neuron", not mixed, mixed or None,
                             f"neurons {list(mixed)} are mixed hidden (U+-)" if mixed else "no mixed hidden neuron"))
     if net.architecture.input_dim > 2:
-        out.append(GenericCheck("boundary conditions", True, None,
+        out.append(_condition("boundary conditions", True, None,
                                 "not checked for n0 >= 3 (tangencies and vertices on {h = 0})"))
         return out
     view = OuterView.of(net)
@@ -1131,7 +1125,7 @@ def type_checks(net: Network) -> list[GenericCheck]:
         if cls in ("U-", "U+") and _sup_on_line(arr, view, k) == 0:
             touching = k
             break
-    out.append(GenericCheck("no tangent hyperplane", touching is None, None if touching is None else (touching,),
+    out.append(_condition("no tangent hyperplane", touching is None, None if touching is None else (touching,),
                             "a hidden hyperplane touches the boundary of P" if touching is not None else
                             "no hidden hyperplane touches the boundary of P"))
     on_zero = None
@@ -1142,14 +1136,13 @@ def type_checks(net: Network) -> list[GenericCheck]:
             if h(v) == 0:
                 on_zero = v
                 break
-    out.append(GenericCheck("no vertex on {h = 0}", on_zero is None, on_zero,
+    out.append(_condition("no vertex on {h = 0}", on_zero is None, on_zero,
                             f"the vertex {[str(x) for x in on_zero]} lies on h = 0" if on_zero is not None else
                             "no vertex of the arrangement lies on h = 0"))
     return out
 
 
 def _require_generic(net: Network, what: str) -> BottleneckType:
-    from semialg.engine.loci import genericity
     report = genericity(net)
     if not report:
         raise ArchitectureError(f"{what} needs a generic parameter; " + report.explain().splitlines()[0])
@@ -1460,3 +1453,77 @@ def _outer_fibre(net: Network, t: BottleneckType) -> BottleneckFibre:
     return BottleneckFibre(V.flat, inner.index, build, locate,
                            description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()})",
                            index_name=inner.index_name, network=net, _sampler=sampler)
+
+
+# == the family ===============================================================================================
+
+BOTTLENECK_SCOPE = ("bottleneck networks: outside these loci and the type conditions the fibre has the "
+                    "type's dimension (checked against the exact functional dimension)")
+
+
+def _ridge_families(arch: Architecture) -> list[LocusFamily]:
+    r"""Case (b) bottleneck loci: a second-layer bias $e_j = 0$ and a vanishing block slope
+    $\sum_{j \in S} c_jv_j = 0$ (the note's $G'(0^+) \ne 0$ and slope-at-infinity conditions, for every $S$)."""
+    V = arch.variables()
+    n2, n3 = arch.widths[2], arch.widths[3]
+    v = [V.weights[1][j, 0] for j in range(n2)]
+    e = [V.biases[1][j] for j in range(n2)]
+    c = [[V.weights[2][r, j] for r in range(n3)] for j in range(n2)]
+    one = lambda: ((j,) for j in range(1, n2 + 1))  # noqa: E731
+    return [
+        LocusFamily("zero_bias", n2, one,
+                    lambda ix: Locus("zero_bias", ix, (e[ix[0] - 1],), V.flat, 1,
+                                     f"second-layer bias e_{ix[0]} = 0: a kink on the first-layer hyperplane"),
+                    1, r"V(e_j)", r"j \in [n_2]", BOTTLENECK_SCOPE),
+        LocusFamily("block_slope", 2 ** n2 - 1,
+                    lambda: (S for size in range(1, n2 + 1) for S in itertools.combinations(range(1, n2 + 1), size)),
+                    lambda S: Locus("block_slope", S, tuple(sympy.expand(sum(c[j - 1][r] * v[j - 1] for j in S))
+                                                            for r in range(n3)), V.flat, None,
+                                    f"sum of c_j v_j over S = {list(S)} vanishes"),
+                    None, r"V\Big(\sum_{j\in S} c_j v_j\Big)", r"\emptyset \ne S \subseteq [n_2]",
+                    BOTTLENECK_SCOPE),
+    ]
+
+
+class BottleneckFamily(Family):
+    """Three-layer networks with a hidden layer of width 1: case (b) widths $(n_0, 1, n_2, n_3)$, case (a)
+    widths $(n_0, n_1, 1, n_3)$."""
+
+    name = "bottleneck"
+    priority = 20
+
+    def applies(self, net: Network) -> bool:
+        return bottleneck_case(net) is not None
+
+    def applies_to_architecture(self, arch: Architecture) -> bool:
+        return arch.depth == 3 and 1 in arch.widths[1:3]
+
+    def applies_to_pair(self, net1: Network, net2: Network) -> bool:
+        return self.applies(net1) and bottleneck_case(net1) == bottleneck_case(net2)
+
+    def equivalent(self, net1: Network, net2: Network, **options) -> EquivalenceResult:
+        return equivalent(net1, net2)
+
+    def fibre(self, net: Network) -> BottleneckFibre:
+        return fibre(net)
+
+    def fibre_dimension(self, net: Network) -> int:
+        return fibre_dimension(net)
+
+    def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
+        return hidden_symmetries(net)
+
+    def combinatorial_type(self, net: Network) -> BottleneckType:
+        return combinatorial_type(net)
+
+    def genericity_conditions(self, net: Network, budget: int) -> list[Condition]:
+        return genericity_checks(net, budget)
+
+    def genericity_scope(self, arch: Architecture) -> str:
+        return BOTTLENECK_SCOPE
+
+    def loci_families(self, arch: Architecture) -> list[LocusFamily]:
+        return _ridge_families(arch) if arch.widths[1] == 1 else []
+
+
+register(BottleneckFamily())

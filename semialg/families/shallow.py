@@ -32,7 +32,10 @@ from typing import Iterator, Sequence
 import sympy
 from flint import fmpq, fmpq_mat
 
+from semialg.core.mechanism import Mechanism
 from semialg.core.result import Latexable
+from semialg.engine.loci import SHALLOW_SCOPE, zero_factor_condition
+from semialg.families.base import Family, register
 from semialg.core.certificate import (EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable,
                           separating_point)
 from semialg.errors import ArchitectureError, CertificateError
@@ -45,7 +48,7 @@ from semialg.geometry.zero_sum import zero_sum_sets
 __all__ = [
     "ShallowView", "CanonicalForm", "canonical_form", "equivalent", "EquivalenceResult",
     "OrbitCertificate", "MoveCertificate", "PointCertificate", "minimal_form", "stabilizer",
-    "Stabilizer", "hidden_symmetries", "HiddenSymmetry", "zero_sum_sets", "fibre", "ShallowFibre",
+    "Stabilizer", "hidden_symmetries", "zero_sum_sets", "fibre", "ShallowFibre",
     "ClearDeadNeuron", "MergeTwins", "Rebalance", "ActBy", "distinguishing_point",
     "shallow_functional_dimension", "flip_neurons", "TypedShallowFibre",
 ]
@@ -623,22 +626,7 @@ def shallow_functional_dimension(net: Network) -> int:
 
 # -- zero-sum sets, hidden symmetries, stabilizer -------------------------------------------------------
 
-@dataclass(frozen=True)
-class HiddenSymmetry(Latexable):
-    """One mechanism beyond $G$ present at $\\theta$.
-
-    ``dimension``: dimension of the continuous family of parameters it frees (``0`` for discrete ones);
-    ``multiplicity``: number of discrete choices it creates (``1`` for continuous ones).
-    """
-
-    kind: str
-    neurons: tuple[int, ...]
-    dimension: int
-    multiplicity: int
-    description: str
-
-
-def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
+def hidden_symmetries(net: Network, limit: int = 20) -> list[Mechanism]:
     """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, 0-factor sets.
 
     Cost: $O(n(m+k))$ for the first three; the 0-factor search is exact and exponential in the number of
@@ -646,16 +634,16 @@ def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
     """
     v = ShallowView.of(net)
     m, k = len(v.w[0]), len(v.c)
-    out: list[HiddenSymmetry] = []
+    out: list[Mechanism] = []
     for i in range(v.n):
         if not any(v.a[i]) and (any(v.w[i]) or v.b[i]):
-            out.append(HiddenSymmetry("dead_output", (i,), m + 1, 1,
+            out.append(Mechanism("dead_output", True, m + 1, 1, (i,),
                                       f"a_{i + 1} = 0: (w_{i + 1}, b_{i + 1}) is free"))
         elif any(v.a[i]) and not any(v.w[i]):
-            out.append(HiddenSymmetry("dead_input", (i,), k + 1, 1,
+            out.append(Mechanism("dead_input", True, k + 1, 1, (i,),
                                       f"w_{i + 1} = 0: (a_{i + 1}, b_{i + 1}) is free, c compensates"))
         elif not any(v.a[i]) and not any(v.w[i]) and not v.b[i]:
-            out.append(HiddenSymmetry("zero_neuron", (i,), m + 1 + k, 1,
+            out.append(Mechanism("zero_neuron", True, m + 1 + k, 1, (i,),
                                       f"neuron {i + 1} is zero: a_{i + 1} or (w_{i + 1}, b_{i + 1}) is free"))
     hp = _hyperplanes(v)
     opposite = []
@@ -663,7 +651,7 @@ def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
         for sign in (1, -1):
             group = tuple(i for i, s, _ in mem if s == sign)
             if len(group) > 1:
-                out.append(HiddenSymmetry("twins", group, (len(group) - 1) * k, 1,
+                out.append(Mechanism("twins", True, (len(group) - 1) * k, 1, group,
                                           f"neurons {[i + 1 for i in group]} share an oriented hyperplane: "
                                           f"their kinks redistribute with fixed sum"))
         if {s for _, s, _ in mem} == {1, -1}:
@@ -674,7 +662,7 @@ def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
         # dimensional family. A single opposite pair alone frees nothing.
         group = tuple(i for _, g in opposite for i in g)
         free = k * (len(opposite) - rank([key[:-1] for key, _ in opposite]))
-        out.append(HiddenSymmetry("opposite", group, free, 1,
+        out.append(Mechanism("opposite", True, free, 1, group,
                                   f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
                                   f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
                                   f"a {free}-dimensional family"))
@@ -682,7 +670,7 @@ def hidden_symmetries(net: Network, limit: int = 20) -> list[HiddenSymmetry]:
     vecs = [tuple(ar * wj for ar in v.a[i] for wj in v.w[i]) for i in live]
     for S in zero_sum_sets(vecs, limit):
         neurons = tuple(live[s] for s in S)
-        out.append(HiddenSymmetry("zero_factor", neurons, 0, 2,
+        out.append(Mechanism("zero_factor", False, 0, 2, neurons,
                                   f"sum of a_i w_i^T over {[i + 1 for i in neurons]} is 0: flipping them "
                                   f"(c += sum a_i b_i) keeps f (M4)"))
     return out
@@ -1151,9 +1139,9 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
     """
     v = ShallowView.of(net)
     syms = hidden_symmetries(net, limit)
-    if any(s.kind != "zero_factor" for s in syms):
+    if any(s.name != "zero_factor" for s in syms):
         return _typed_fibre(net)
-    flips = ((),) + tuple(s.neurons for s in syms if s.kind == "zero_factor")
+    flips = ((),) + tuple(s.neurons for s in syms if s.name == "zero_factor")
     V = net.variables()
     m, k, n = len(v.w[0]), len(v.c), v.n
     Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
@@ -1206,3 +1194,43 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
                         description=f"fibre of a shallow {net.architecture} parameter",
                         index_name="(\\pi, S) \\in S_{%d} \\times \\mathcal{S}" % n,
                         network=net, flip_sets=flips)
+
+
+class ShallowFamily(Family):
+    """Networks with one hidden layer, widths $(m, n, k)$: the complete classification."""
+
+    name = "shallow"
+    priority = 10
+
+    def applies(self, net: Network) -> bool:
+        return net.depth == 2
+
+    def applies_to_architecture(self, arch) -> bool:
+        return arch.depth == 2
+
+    def equivalent(self, net1: Network, net2: Network, **options) -> EquivalenceResult:
+        return equivalent(net1, net2)
+
+    def canonical_form(self, net: Network) -> CanonicalForm:
+        return canonical_form(net)
+
+    def fibre(self, net: Network) -> ShallowFibre:
+        return fibre(net)
+
+    def fibre_dimension(self, net: Network) -> int:
+        return net.architecture.num_parameters - shallow_functional_dimension(net)
+
+    def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
+        return tuple(hidden_symmetries(net))
+
+    def closed_form_dimension(self, net: Network) -> int:
+        return shallow_functional_dimension(net)
+
+    def genericity_conditions(self, net: Network, budget: int) -> list:
+        return [zero_factor_condition(net, budget)]
+
+    def genericity_scope(self, arch) -> str:
+        return SHALLOW_SCOPE
+
+
+register(ShallowFamily())

@@ -21,6 +21,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 import sympy
 
+from semialg.core.exact import to_fmpq
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError
 
@@ -28,10 +29,9 @@ __all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution"]
 
 
 def as_substitution(variables: Sequence[sympy.Symbol], point) -> dict:
-    """A symbol → sympy Rational map from a mapping, a sequence of values, or a network."""
-    from semialg.core.exact import to_fmpq
-    from semialg.core.network import Network
-    if isinstance(point, Network):
+    """A symbol → sympy Rational map from a mapping, a sequence of values, or an object with a
+    ``parameters()`` method (a network, whose parameters are in the order of its variables)."""
+    if callable(getattr(point, "parameters", None)):
         point = point.parameters()
     if isinstance(point, Mapping):
         values = [point[v] for v in variables]
@@ -41,7 +41,7 @@ def as_substitution(variables: Sequence[sympy.Symbol], point) -> dict:
             raise ParameterError(f"point has {len(values)} coordinates, the set lives in dimension "
                                  f"{len(variables)}")
     out = {}
-    for v, val in zip(variables, values):
+    for v, val in zip(variables, values, strict=True):
         q = to_fmpq(val, where=str(v))
         out[v] = sympy.Rational(int(q.p), int(q.q))
     return out

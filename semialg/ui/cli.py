@@ -22,7 +22,7 @@ from semialg.ui.latex import document
 from semialg.core.network import Architecture, Network
 from semialg.families import bottleneck
 from semialg.dispatch import equivalent, fibre
-from semialg.engine.conservation import bottleneck_conservation, conserved_quantities, count_conservation_laws, is_conserved
+from semialg.engine.conservation import mechanism_conservation, conserved_quantities, count_conservation_laws, is_conserved
 from semialg.engine.loci import degeneracy_loci, genericity
 from semialg.engine.regions import functional_dimension, regions
 from semialg.geometry.polyhedron import Polytope
@@ -211,7 +211,7 @@ def _fibre(args) -> Outcome:
     lines += [f"hidden symmetry: {h.description}" for h in syms]
     data = {"num_components": F.num_components, "dimension": F.dimension,
             "flip_sets": None if flips is None else [list(S) for S in flips],
-            "hidden_symmetries": [h.kind for h in syms]}
+            "hidden_symmetries": [h.name for h in syms]}
 
     def picture():
         from semialg.ui.plot import plot_fibre
@@ -224,7 +224,7 @@ def _bottleneck_fibre(net: Network) -> Outcome:
     moves = bottleneck.hidden_symmetries(net)
     data = {"type": {"case": t.case, "classes": list(t.classes), "regime": t.regime},
             "dimension": bottleneck.fibre_dimension(net),
-            "moves": [{"name": m.name, "kind": m.kind, "size": m.size, "relation": m.relation} for m in moves]}
+            "moves": [m.to_json() for m in moves]}
     lines = [f"{t.describe()}", f"fibre dimension {data['dimension']} (of {net.architecture.num_parameters})"]
     lines += [f"  {m.describe()}" for m in moves]
     objs: list = [net, t] + list(moves)
@@ -375,7 +375,7 @@ def _conserved(args) -> Outcome:
             "quantities": [{"name": q.name, "expression": str(q.expression), "symmetry": q.symmetry,
                             "conserved": bool(c)} for q, c in zip(qs, checks)]}
     if bottleneck.bottleneck_case(net) is not None:
-        report = bottleneck_conservation(net)
+        report = mechanism_conservation(net)
         lines.append(f"bottleneck moves ({report.explicit} explicit laws, "
                      f"{'= the count: proven' if report.proven else 'below the count'}):")
         lines += [f"  {m.name}: {m.laws} law(s) — {m.reason}" for m in report.moves]

@@ -11,13 +11,13 @@ W_{1} = \\begin{pmatrix} 1 & -\\frac{1}{2} \\end{pmatrix},\\ b_{1} = \\begin{pma
 
 from __future__ import annotations
 
-from functools import singledispatch
 from typing import Iterable, Sequence
 
 import sympy
 from flint import fmpq
 
 from semialg.core.network import Architecture, Network
+from semialg.core.result import latex_escape, render_latex
 from semialg.core.symmetry import GroupElement
 
 __all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math", "text"]
@@ -66,27 +66,26 @@ def _symbol_latex(name: str) -> str:
     return name
 
 
-_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
-                 "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "~": r"\~{}"}
-
-
-def text(s: str) -> str:
-    """Escape plain text for ``\\text{...}``."""
-    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in s)
+text = latex_escape
 
 
 def join_math(parts: Iterable[str], sep: str = ",\\ ") -> str:
     return sep.join(parts)
 
 
-@singledispatch
-def to_latex(obj, **options) -> str:
-    """LaTeX (math-mode content) for a semialg object, a sympy expression or a rational."""
-    if isinstance(obj, (sympy.Basic, sympy.MatrixBase)):
-        return expr(obj)
-    if isinstance(obj, (fmpq, int)):
-        return rational(obj)
-    raise TypeError(f"no LaTeX form for {type(obj).__name__}")
+to_latex = render_latex
+
+
+@to_latex.register(sympy.Basic)
+@to_latex.register(sympy.MatrixBase)
+def _(e, **options) -> str:
+    return expr(e)
+
+
+@to_latex.register(fmpq)
+@to_latex.register(int)
+def _(q, **options) -> str:
+    return rational(q)
 
 
 @to_latex.register
@@ -132,8 +131,9 @@ def document(*objs, title: str | None = None, preamble: str = "") -> str:
 # -- semi-algebraic sets and shallow results --------------------------------------------------------------
 
 from semialg.geometry.semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
-from semialg.families.shallow import (CanonicalForm, EquivalenceResult, HiddenSymmetry, MoveCertificate,  # noqa: E402
-                      OrbitCertificate, Stabilizer)
+from semialg.core.certificate import EquivalenceResult, OrbitCertificate  # noqa: E402
+from semialg.core.mechanism import Mechanism  # noqa: E402
+from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer  # noqa: E402
 
 
 @to_latex.register
@@ -198,8 +198,13 @@ def _(S: Stabilizer, **options) -> str:
 
 
 @to_latex.register
-def _(h: HiddenSymmetry, **options) -> str:
-    return "\\text{" + h.description.replace("_", "\\_").replace("^T", "\\textsuperscript{T}") + "}"
+def _(m: Mechanism, **options) -> str:
+    if m.continuous:
+        size = "" if m.dimension is None else f",\\ \\dim = {m.dimension}"
+    else:
+        size = "" if m.multiplicity is None else f",\\ \\times {m.multiplicity}"
+    rel = f", {text(m.relation)}" if m.relation else ""
+    return f"\\text{{{text(m.name)} ({m.kind}{rel})}}{size}"
 
 
 from semialg.engine.loci import DegeneracyLoci, GenericityReport, Locus, LocusFamily  # noqa: E402
@@ -231,19 +236,13 @@ def _(r: GenericityReport, **options) -> str:
     return f"\\text{{{r.status}}}: \\begin{{array}}{{ll}} " + " \\\\ ".join(rows) + " \\end{array}"
 
 
-from semialg.families.bottleneck import BottleneckMove, BottleneckType, RidgeProfile  # noqa: E402
+from semialg.families.bottleneck import BottleneckType, RidgeProfile  # noqa: E402
 
 
 @to_latex.register
 def _(t: BottleneckType, **options) -> str:
     counts = ",\\ ".join(f"|{text(c)}| = {t.count(c)}" for c in dict.fromkeys(sorted(t.classes)))
     return f"\\text{{case ({t.case}), regime {text(t.regime)}}}:\\ {counts}"
-
-
-@to_latex.register
-def _(m: BottleneckMove, **options) -> str:
-    size = "" if m.size is None else (f",\\ \\dim = {m.size}" if m.kind == "continuous" else f",\\ \\times {m.size}")
-    return f"\\text{{{text(m.name)} ({text(m.kind)}, {text(m.relation)})}}{size}"
 
 
 @to_latex.register
