@@ -31,17 +31,17 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **o
     Cost: that of the first family applying to both networks (shallow: $O(n(m+k)\\log n)$; bottleneck:
     :func:`semialg.families.bottleneck.equivalent`); otherwise that of :func:`semialg.engine.regions.equivalent`
     (one exact LP per candidate region of the common refinement). ``options`` (e.g. ``budget``) go to the
-    family.
+    family. The certificate records the pair and domain it certifies.
     """
     check_comparable(net1, net2)
     if domain is None:
         for family in registered():
             if family.applies_to_pair(net1, net2):
                 try:
-                    return family.equivalent(net1, net2, **options)
+                    return family.equivalent(net1, net2, **options).bind(net1, net2)
                 except NotDefined:
                     continue
-    return regions.equivalent(net1, net2, domain)
+    return regions.equivalent(net1, net2, domain).bind(net1, net2)
 
 
 def fibre(net: Network):

@@ -1,31 +1,50 @@
-"""Certificates of functional (in)equivalence shared by every analysis.
+"""Certificates of functional (in)equivalence shared by every analysis, bound to the answers they support.
 
 A certificate is a small value object whose ``verify(net1, net2)`` re-checks the claim independently and
 exactly, raising :class:`~semialg.errors.CertificateError` when it does not hold; ``describe()`` says it in
-words. :class:`EquivalenceResult` pairs the yes/no answer with its certificate.
+words, ``to_json()`` gives it as plain JSON, ``to_latex()`` typesets it. Every certificate class derives from
+:class:`Certificate` and declares the answers it can support (``SUPPORTS``): a separating point refutes
+equivalence and nothing else; orbit, move, ridge, arrangement and region certificates prove equivalence and
+nothing else. A certificate may record its :class:`Subject` (fingerprints of the pair and of the domain);
+then it verifies for that pair only.
+
+:class:`EquivalenceResult` pairs the yes/no answer with its certificate; its ``verify`` checks that the
+certificate's kind supports the answer, that it speaks about the claim's domain and pair, and re-checks it.
 
 >>> from semialg.core.network import Network
 >>> n1 = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
 >>> n2 = Network.from_arrays([[[1]], [[2]]], [[0], [0]])
 >>> PointCertificate((fmpq(1),), (n1([1]), n2([1]))).verify(n1, n2)
 True
+>>> forged = EquivalenceResult(True, PointCertificate((fmpq(1),), (n1([1]), n2([1]))))
+>>> forged.verify(n1, n2)
+Traceback (most recent call last):
+...
+semialg.errors.CertificateError: a PointCertificate supports only 'not equivalent', not 'equivalent'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from typing import ClassVar
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 from semialg.core.result import Latexable
 from semialg.errors import CertificateError, ShapeError
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 
-__all__ = ["PointCertificate", "OrbitCertificate", "Undecided", "EquivalenceResult", "check_comparable",
-           "separating_point"]
+__all__ = ["Certificate", "Subject", "PointCertificate", "OrbitCertificate", "Undecided", "EquivalenceResult",
+           "check_comparable", "separating_point", "network_fingerprint", "domain_fingerprint", "jsonable"]
 
 Vec = tuple[fmpq, ...]
+
+#: The two answers, as the words certificates and results use for them.
+ANSWERS = {True: "equivalent", False: "not equivalent"}
 
 
 def check_comparable(net1: Network, net2: Network) -> None:
@@ -36,18 +55,150 @@ def check_comparable(net1: Network, net2: Network) -> None:
                          f"{a1.input_dim}/{a1.output_dim} and {a2.input_dim}/{a2.output_dim}")
 
 
+# -- what a certificate is about ------------------------------------------------------------------------
+
+def _digest(parts) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(str(p).encode())
+        h.update(b";")
+    return h.hexdigest()[:32]
+
+
+def network_fingerprint(net: Network) -> str:
+    """A 128-bit hex digest of the widths and the exact parameters of ``net`` (equal networks, equal digests).
+
+    Cost: $O(\\dim\\Omega)$ rational-to-string conversions.
+
+    >>> a = Network.from_arrays([[[1]], [[2]]], [[0], [0]])
+    >>> network_fingerprint(a) == network_fingerprint(Network.from_arrays([[["2/2"]], [[2]]], [[0], [0]]))
+    True
+    """
+    return _digest((net.widths, *net.parameters()))
+
+
+def domain_fingerprint(domain) -> str | None:
+    """The digest of a :class:`~semialg.geometry.polyhedron.Polytope`'s inequalities; ``None`` (everywhere)
+    stays ``None``."""
+    if domain is None:
+        return None
+    return _digest((domain.dim, *(x for g, c in domain.inequalities for x in (*g, c))))
+
+
 @dataclass(frozen=True)
-class PointCertificate(Latexable):
-    """A rational input ``point`` where the two networks' outputs differ."""
+class Subject:
+    """What a certificate certifies: fingerprints of the first and second network and of the domain."""
+
+    first: str
+    second: str
+    domain: str | None = None
+
+    @classmethod
+    def of(cls, net1: Network, net2: Network, domain=None) -> "Subject":
+        return cls(network_fingerprint(net1), network_fingerprint(net2), domain_fingerprint(domain))
+
+
+def jsonable(obj):
+    """Plain JSON data of a certificate's contents: rationals as ``"p/q"`` strings, tuples as lists,
+    dataclasses as dicts of their fields (with their class as ``"kind"``), objects with ``to_json`` by it."""
+    if isinstance(obj, (fmpq, fmpz)):
+        return str(obj)
+    if obj is None or isinstance(obj, (bool, int, str)):
+        return obj
+    if isinstance(obj, (tuple, list)):
+        return [jsonable(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if hasattr(obj, "to_json"):
+        return obj.to_json()
+    if dataclasses.is_dataclass(obj):
+        return {"kind": type(obj).__name__, **{f.name: jsonable(getattr(obj, f.name))
+                                               for f in dataclasses.fields(obj) if f.repr}}
+    return str(obj)
+
+
+# -- the certificate contract ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Certificate(Latexable):
+    """Base of every certificate. Subclasses set ``SUPPORTS`` (the answers, ``True`` = equivalent, that
+    they can prove) and implement ``verify(net1, net2)`` and ``describe()``.
+
+    ``subject`` (keyword-only, optional) records the pair (and domain) the certificate was issued for; a
+    bound certificate refuses to verify for any other pair. Every subclass's ``verify`` is wrapped so that
+    this check runs first: a subclass cannot forget it.
+    """
+
+    SUPPORTS: ClassVar[frozenset] = frozenset()
+
+    subject: Subject | None = field(default=None, kw_only=True, compare=False, repr=False)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.SUPPORTS or not cls.SUPPORTS <= {True, False}:
+            raise TypeError(f"{cls.__name__} must declare SUPPORTS, a non-empty subset of {{True, False}}")
+        own = cls.__dict__.get("verify")
+        if own is not None and not getattr(own, "_checks_subject", False):
+            @functools.wraps(own)
+            def verify(self, net1: Network, net2: Network) -> bool:
+                self.check_subject(net1, net2)
+                return own(self, net1, net2)
+            verify._checks_subject = True
+            cls.verify = verify
+
+    def verify(self, net1: Network, net2: Network) -> bool:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def supports(self, answer: bool) -> bool:
+        """Whether this kind of certificate can support ``answer`` (True: equivalent)."""
+        return answer in self.SUPPORTS
+
+    def bind(self, net1: Network, net2: Network, domain=None) -> "Certificate":
+        """This certificate recording that it certifies ``(net1, net2)`` on ``domain``."""
+        return dataclasses.replace(self, subject=Subject.of(net1, net2, domain))
+
+    def check_subject(self, net1: Network, net2: Network) -> None:
+        """Raise :class:`CertificateError` if this certificate was issued for another pair."""
+        s = self.subject
+        if s is not None and (s.first, s.second) != (network_fingerprint(net1), network_fingerprint(net2)):
+            raise CertificateError(f"this {type(self).__name__} was issued for another pair of networks")
+
+    def to_latex(self, **options) -> str:
+        """The registered LaTeX form of this certificate, or its description as text."""
+        from semialg.ui.latex import text, to_latex
+        if to_latex.dispatch(type(self)) is not to_latex.dispatch(object):
+            return to_latex(self, **options)
+        return "\\text{" + text(self.describe()) + "}"
+
+    def to_json(self) -> dict:
+        """The certificate as plain JSON: its kind, the answers it supports, its subject and its data."""
+        data = {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self) if f.repr}
+        return {"kind": type(self).__name__, "supports": [ANSWERS[a] for a in sorted(self.SUPPORTS)],
+                "subject": None if self.subject is None else dataclasses.asdict(self.subject), **data}
+
+
+@dataclass(frozen=True)
+class PointCertificate(Certificate):
+    """A rational input ``point`` where the two networks' outputs differ (``values``, recomputed by ``verify``)."""
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({False})
 
     point: Vec
     values: tuple[Vec, Vec]
 
     def verify(self, net1: Network, net2: Network) -> bool:
-        """Re-evaluate both networks exactly at ``point``; raise :class:`CertificateError` if they agree."""
+        """Re-evaluate both networks exactly at ``point``; raise :class:`CertificateError` if they agree or
+        if the recorded values are not the true ones."""
+        if len(self.point) != net1.architecture.input_dim or not all(isinstance(x, fmpq) for x in self.point):
+            raise CertificateError(f"the point must be {net1.architecture.input_dim} exact rationals")
         y1, y2 = net1(self.point), net2(self.point)
         if y1 == y2:
             raise CertificateError(f"the networks agree at {[str(x) for x in self.point]}")
+        if (tuple(y1), tuple(y2)) != (tuple(self.values[0]), tuple(self.values[1])):
+            raise CertificateError(f"the recorded values at {[str(x) for x in self.point]} are not the outputs")
         return True
 
     def describe(self) -> str:
@@ -70,12 +221,19 @@ def separating_point(net1: Network, net2: Network, candidates) -> PointCertifica
 
 
 @dataclass(frozen=True)
-class OrbitCertificate(Latexable):
+class OrbitCertificate(Certificate):
     """A group element $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$."""
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
 
     element: GroupElement
 
     def verify(self, net1: Network, net2: Network) -> bool:
+        if not isinstance(self.element, GroupElement):
+            raise CertificateError("an orbit certificate needs a GroupElement")
+        if tuple(self.element.hidden_widths) != tuple(net1.architecture.hidden_widths) or \
+                net1.architecture != net2.architecture:
+            raise CertificateError("the group element does not act on these architectures")
         if self.element.act(net1) != net2:
             raise CertificateError("g . net1 != net2")
         return True
@@ -103,7 +261,8 @@ class Undecided(Latexable):
 
 @dataclass(frozen=True)
 class EquivalenceResult(Latexable):
-    """The answer to "$f_{\\theta_1} = f_{\\theta_2}$?", with its certificate.
+    """The answer to "$f_{\\theta_1} = f_{\\theta_2}$ on ``domain``?" (``None``: everywhere), with its
+    certificate.
 
     ``equivalent`` is ``True``, ``False`` or ``None`` (undecided within the budget; the certificate is then an
     :class:`Undecided` record of what was tried). ``r.status`` is ``"equivalent"``, ``"not equivalent"`` or
@@ -111,8 +270,9 @@ class EquivalenceResult(Latexable):
     """
 
     equivalent: bool | None
-    certificate: object
+    certificate: Certificate | Undecided
     method: str = "shallow canonical form"
+    domain: object = None
 
     @property
     def status(self) -> str:
@@ -121,11 +281,55 @@ class EquivalenceResult(Latexable):
     def __bool__(self) -> bool:
         return self.equivalent is True
 
+    def bind(self, net1: Network, net2: Network) -> "EquivalenceResult":
+        """This result with its certificate recording the pair and domain it certifies."""
+        if not isinstance(self.certificate, Certificate):
+            return self
+        return dataclasses.replace(self, certificate=self.certificate.bind(net1, net2, self.domain))
+
     def verify(self, net1: Network, net2: Network) -> bool:
-        """Re-check the certificate exactly (raises :class:`CertificateError` if it fails, or if undecided)."""
-        return self.certificate.verify(net1, net2)
+        """Check that the certificate supports this answer, about this pair and this domain, and re-check it
+        exactly (raises :class:`CertificateError` if anything fails).
+
+        A separating point must lie in the domain; a certificate of equivalence must be about exactly the
+        claimed domain (one over a box never proves equivalence everywhere).
+        """
+        cert, answer = self.certificate, self.equivalent
+        if answer is None:
+            raise CertificateError("the question is undecided; there is no certificate to check")
+        if not isinstance(answer, bool):
+            raise CertificateError(f"the answer must be True or False, not {answer!r}")
+        if not isinstance(cert, Certificate):
+            raise CertificateError(f"{type(cert).__name__} is not a certificate")
+        if not cert.supports(answer):
+            raise CertificateError(f"a {type(cert).__name__} supports only "
+                                   f"{' or '.join(repr(ANSWERS[a]) for a in sorted(cert.SUPPORTS))}, "
+                                   f"not {ANSWERS[answer]!r}")
+        if cert.subject is not None and cert.subject.domain != domain_fingerprint(self.domain):
+            raise CertificateError(f"this {type(cert).__name__} was issued for another domain")
+        if answer:
+            # Universal certificates carry the domain they cover (``None``: everywhere), which must be the claim's.
+            if domain_fingerprint(getattr(cert, "domain", None)) != domain_fingerprint(self.domain):
+                raise CertificateError(f"the {type(cert).__name__} covers "
+                                       f"{_where(getattr(cert, 'domain', None))}, the claim is about "
+                                       f"{_where(self.domain)}")
+        elif self.domain is not None and not self.domain.contains(cert.point):
+            raise CertificateError("the separating point lies outside the domain of the claim")
+        return cert.verify(net1, net2)
 
     def explain(self) -> str:
         """The answer and its reason in words; the first line is a one-sentence summary."""
-        head = {True: "Equivalent: ", False: "Not equivalent: ", None: "Undecided: "}[self.equivalent]
+        head = {True: "Equivalent: ", False: "Not equivalent: ", None: "Undecided: "}.get(self.equivalent, "")
         return head + self.certificate.describe() + "."
+
+    def describe(self) -> str:
+        return self.explain()
+
+    def to_json(self) -> dict:
+        return {"equivalent": self.equivalent, "status": self.status, "method": self.method,
+                "domain": None if self.domain is None else jsonable(self.domain.inequalities),
+                "certificate": self.certificate.to_json()}
+
+
+def _where(domain) -> str:
+    return "the whole input space" if domain is None else "a bounded domain"

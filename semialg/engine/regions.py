@@ -28,13 +28,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
-from semialg.core.certificate import EquivalenceResult, PointCertificate, Undecided, check_comparable
+from semialg.core.certificate import (Certificate, EquivalenceResult, PointCertificate, Undecided,
+                                      check_comparable)
 from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
 from semialg.core.network import Network
@@ -296,7 +297,7 @@ def count_regions(net: Network, domain: Polytope | None = None) -> int:
 # -- the equivalence oracle ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class RegionCertificate(Latexable):
+class RegionCertificate(Certificate):
     """Both networks compute the same affine map on every region of the common refinement.
 
     ``cells`` lists, for every region of the common refinement, its rational interior point and the two
@@ -304,6 +305,8 @@ class RegionCertificate(Latexable):
     recomputes both affine maps from the patterns and compares them, and re-enumerates the common refinement
     to confirm that the list is complete.
     """
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
 
     cells: tuple[tuple[Vec, Pattern, Pattern], ...]
     domain: Polytope | None = None
@@ -364,13 +367,14 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
     cells = _refine((net1, net2), domain, progress, deadline)
     if cells is None:
         return EquivalenceResult(None, Undecided(("region refinement stopped at the deadline",)),
-                                 method="region refinement")
+                                 method="region refinement", domain=domain)
     for cell in cells:
         if cell.maps[0][0] != cell.maps[1][0] or cell.maps[0][1] != cell.maps[1][1]:
             x = _separating_point(cell)
-            return EquivalenceResult(False, PointCertificate(x, (net1(x), net2(x))), method="region refinement")
+            return EquivalenceResult(False, PointCertificate(x, (net1(x), net2(x))), method="region refinement",
+                                     domain=domain)
     cert = RegionCertificate(tuple((c.point, tuple(c.patterns[0]), tuple(c.patterns[1])) for c in cells), domain)
-    return EquivalenceResult(True, cert, method="region refinement")
+    return EquivalenceResult(True, cert, method="region refinement", domain=domain)
 
 
 # -- functional dimension -------------------------------------------------------------------------------

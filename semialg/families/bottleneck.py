@@ -33,7 +33,7 @@ import itertools
 import math
 import random as _random
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
 import sympy
@@ -42,7 +42,8 @@ from flint import fmpq
 from semialg.core.mechanism import Mechanism
 from semialg.core.result import Latexable
 from semialg.families.base import Family, register
-from semialg.core.certificate import EquivalenceResult, PointCertificate, check_comparable, separating_point
+from semialg.core.certificate import (Certificate, EquivalenceResult, PointCertificate, check_comparable,
+                                      separating_point)
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace, solve, to_fmpq
 from semialg.core.network import Architecture, Network, relu
@@ -261,7 +262,7 @@ def _is_constant(net: Network, limit: int) -> bool:
 
 
 @dataclass(frozen=True)
-class RidgeCertificate(Latexable):
+class RidgeCertificate(Certificate):
     r"""Both case-(b) networks are ridge functions $\varphi_i(u\cdot x)$ in the same ``direction`` $u$ with the
     same profile (or both constant when ``direction`` is ``None``).
 
@@ -272,6 +273,8 @@ class RidgeCertificate(Latexable):
     ``EVALUATION_LIMIT`` evaluations it recomputes both profiles instead ($O(n_2\log n_2)$) and evaluates the
     networks at 64 of the candidate points.
     """
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
 
     direction: Vec | None
 
@@ -676,7 +679,7 @@ def _cell_verdict(arr, cell, views, A: Affine, B: Affine) -> tuple[bool, tuple |
 
 
 @dataclass(frozen=True)
-class ArrangementCertificate(Latexable):
+class ArrangementCertificate(Certificate):
     r"""Two case-(a) networks agree on every cell of the joint arrangement of their first layers.
 
     ``lines`` are the normalised hyperplanes (inputs of dimension 1 embedded in the plane, plus possibly one
@@ -685,6 +688,8 @@ class ArrangementCertificate(Latexable):
     number of cells of the arrangement (for lines, $1 + N + \sum_v (t_v - 1)$); and on every non-empty
     piece of every cell cut by $\{h = 0\}$ and $\{h' = 0\}$ (exact LPs) the two affine maps coincide.
     """
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
 
     lines: tuple[Vec, ...]
     cells: tuple[tuple[int, ...], ...]

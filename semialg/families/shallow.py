@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import ClassVar, Iterator, Sequence
 
 import sympy
 from flint import fmpq, fmpq_mat
@@ -36,8 +36,8 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.result import Latexable
 from semialg.engine.loci import SHALLOW_SCOPE, zero_factor_condition
 from semialg.families.base import Family, register
-from semialg.core.certificate import (EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable,
-                          separating_point)
+from semialg.core.certificate import (Certificate, EquivalenceResult, OrbitCertificate, PointCertificate,
+                                      check_comparable, separating_point)
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.core.exact import dot, fingerprint, nullspace, normalise_row, rank, to_vector
 from semialg.core.network import Network, relu
@@ -353,12 +353,14 @@ def _nonzero_neurons(net: Network) -> list:
 
 
 @dataclass(frozen=True)
-class MoveCertificate(Latexable):
+class MoveCertificate(Certificate):
     """Chains of moves: ``net1 -moves1-> R1 -rebalance-> R``, ``net2 -moves2-> R`` (up to zero neurons and order).
 
     ``verify`` replays every move, each of which checks its own precondition exactly, and compares the
     end points neuron by neuron.
     """
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
 
     moves1: tuple[Move, ...]
     moves2: tuple[Move, ...]
