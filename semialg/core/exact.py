@@ -17,6 +17,7 @@ $3602879701896397/2^{55}$), a string ``"p/q"`` or decimal ``"0.1"`` is the ratio
 from __future__ import annotations
 
 import numbers
+import re
 from fractions import Fraction
 from typing import Iterable, Sequence
 
@@ -28,7 +29,7 @@ from semialg.errors import ParameterError, ShapeError
 __all__ = [
     "to_fmpq", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
     "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "fmpq_str", "PRIME",
-    "SMALL_PRIME", "rank_one_independent", "integer_rows",
+    "SMALL_PRIME", "rank_one_independent", "integer_rows", "parse_rational", "MAX_DIGITS", "MAX_EXPONENT",
 ]
 
 #: A 60-bit prime for modular rank certificates.
@@ -39,6 +40,60 @@ _ZERO = fmpq(0)
 
 def _where(where: str | None) -> str:
     return f" at {where}" if where else ""
+
+
+#: Bounds on numbers written as text (:func:`parse_rational`): digits of a numeral (below Python's own limit
+#: of 4300 for ``int(str)``) and the magnitude of a decimal exponent; beyond them a number is refused at once
+#: instead of building a gigantic integer (``"1e999999999"`` would take hours and gigabytes).
+MAX_DIGITS = 4000
+MAX_EXPONENT = 5000
+
+_RATIO = re.compile(r"([+-]?[0-9]+)/([0-9]+)")
+_DECIMAL = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?")
+
+
+def parse_rational(text: str, where: str | None = None) -> fmpq:
+    """The rational spelled by ``text``: ``"p/q"`` or a decimal ``"-1.25e-3"``, ASCII digits only.
+
+    At most ``MAX_DIGITS`` digits per integer and exponents up to ``MAX_EXPONENT`` in magnitude; anything
+    else (``"1_000"``, Arabic-Indic digits, ``"inf"``, ``"1e999999999"``) raises :class:`ParameterError`
+    naming ``where``. Cost: $O(d^2)$ for $d$ digits, bounded by the limits.
+
+    >>> parse_rational("-1.25e-3"), parse_rational(" 2/6 ")
+    (-1/800, 1/3)
+    >>> parse_rational("1e999999999", where="W1[0,0]")
+    Traceback (most recent call last):
+    ...
+    semialg.errors.ParameterError: exponent out of range (at most 5000 in magnitude) at W1[0,0]: '1e999999999'
+    """
+    s = text.strip()
+    shown = repr(s if len(s) <= 40 else s[:20] + "..." + s[-10:])
+    if len(s) > 2 * MAX_DIGITS + 16:
+        raise ParameterError(f"number with {len(s)} characters (at most {MAX_DIGITS} digits){_where(where)}: {shown}")
+    m = _RATIO.fullmatch(s)
+    if m is not None:
+        p, q = m.groups()
+        if max(len(p), len(q)) > MAX_DIGITS:
+            raise ParameterError(f"integer with more than {MAX_DIGITS} digits{_where(where)}: {shown}")
+        if int(q) == 0:
+            raise ParameterError(f"zero denominator{_where(where)}: {shown}")
+        return fmpq(int(p), int(q))
+    m = _DECIMAL.fullmatch(s)
+    if m is None or not (m.group(2) or m.group(3)):
+        raise ParameterError(f"not a rational number{_where(where)}: {text!r}" if len(text) <= 40 else
+                             f"not a rational number{_where(where)}: {shown}")
+    sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+    if len(whole) + len(frac) > MAX_DIGITS:
+        raise ParameterError(f"number with more than {MAX_DIGITS} digits{_where(where)}: {shown}")
+    e = 0
+    if exp is not None:
+        e = int(exp) if len(exp) <= 12 else MAX_EXPONENT + 1
+        if abs(e) > MAX_EXPONENT:
+            raise ParameterError(f"exponent out of range (at most {MAX_EXPONENT} in magnitude){_where(where)}: "
+                                 f"{shown}")
+    mantissa = int(sign + (whole + frac or "0"))
+    e -= len(frac)
+    return fmpq(mantissa * 10 ** e) if e >= 0 else fmpq(mantissa, 10 ** -e)
 
 
 def to_fmpq(x, where: str | None = None) -> fmpq:
@@ -62,6 +117,10 @@ def to_fmpq(x, where: str | None = None) -> fmpq:
         raise ParameterError(f"expected a number, got a boolean{_where(where)}: {x!r}")
     if isinstance(x, (int, np.integer, fmpz)):
         return fmpq(int(x))
+    if isinstance(x, np.floating) and x.dtype.itemsize > 8:  # long double: exact, never through a float
+        if not np.isfinite(x):
+            raise ParameterError(f"not a finite number{_where(where)}: {x!r}")
+        return fmpq(*(int(v) for v in x.as_integer_ratio()))
     if isinstance(x, (float, np.floating)):
         x = float(x)
         if x != x or x in (float("inf"), float("-inf")):
@@ -70,11 +129,7 @@ def to_fmpq(x, where: str | None = None) -> fmpq:
     if isinstance(x, Fraction):
         return fmpq(x.numerator, x.denominator)
     if isinstance(x, str):
-        try:
-            fr = Fraction(x.strip())
-        except (ValueError, ZeroDivisionError):
-            raise ParameterError(f"not a rational number{_where(where)}: {x!r}") from None
-        return fmpq(fr.numerator, fr.denominator)
+        return parse_rational(x, where)
     if isinstance(x, numbers.Rational):
         return fmpq(int(x.numerator), int(x.denominator))
     p, q = getattr(x, "p", None), getattr(x, "q", None)  # sympy Rational / Integer
@@ -102,6 +157,8 @@ def _convert(values, where: str | None) -> tuple[fmpq, ...]:
             bad = np.flatnonzero(~np.isfinite(values))
             if bad.size:
                 raise ParameterError(f"not a finite number at {where or ''}[{bad[0]}]: {values[bad[0]]!r}")
+            if values.dtype.itemsize > 8:  # long double keeps more bits than float64: read each exactly
+                return tuple(to_fmpq(x) for x in values)
             return tuple(fmpq(*x.as_integer_ratio()) for x in values.astype(np.float64).tolist())
         if values.dtype.kind in "iu":
             return tuple(fmpq(x) for x in values.tolist())
