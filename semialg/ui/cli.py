@@ -64,11 +64,11 @@ def command(name: str, help: str, configure: Callable[[argparse.ArgumentParser],
 
 
 def _net_arg(p: argparse.ArgumentParser, name: str, help: str) -> None:
-    p.add_argument(name, help=help + " (.json, .npz or .safetensors)")
+    p.add_argument(name, help=help + " (.json, .npz, .safetensors or .onnx)")
 
 
 def _load(path: str, args) -> Network:
-    net = load(path, layout=getattr(args, "layout", "auto"))
+    net = load(path, layout=getattr(args, "layout", "auto"), logits=getattr(args, "logits", False))
     if net.assumptions and not args.quiet:
         print(f"semialg: note: {path}: {'; '.join(net.assumptions)}", file=sys.stderr)
     return net
@@ -77,6 +77,8 @@ def _load(path: str, args) -> Network:
 def _layout_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layout", choices=["auto", "out_in", "in_out"], default="auto",
                    help="weight layout in .npz/.safetensors files (default: auto, PyTorch (out, in) first)")
+    p.add_argument("--logits", action="store_true",
+                   help="read an ONNX graph ending in Softmax/Sigmoid/LogSoftmax up to its logits")
 
 
 # -- foundation commands ------------------------------------------------------------------------------
@@ -87,7 +89,7 @@ def _configure_convert(p):
     _layout_arg(p)
 
 
-@command("convert", "convert a network between .json, .npz and .safetensors", _configure_convert)
+@command("convert", "convert a network between .json, .npz, .safetensors and .onnx", _configure_convert)
 def _convert(args) -> Outcome:
     net = _load(args.input, args)
     save(net, args.output)

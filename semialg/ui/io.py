@@ -38,7 +38,7 @@ __all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json
 
 #: The JSON format tag this version reads and writes.
 FORMAT = "semialg.network/1"
-SUFFIXES = (".json", ".npz", ".safetensors")
+SUFFIXES = (".json", ".npz", ".safetensors", ".onnx")
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".joblib", ".npy")
 _LAYOUTS = ("auto", "out_in", "in_out")
 
@@ -243,18 +243,35 @@ def _load_safetensors(path: Path, layout: str) -> Network:
     return net if _declared_relu(metadata, str(path)) else assume(net, NO_ACTIVATIONS)
 
 
-def _float64_arrays(net: Network, torch_keys: bool) -> dict[str, np.ndarray]:
-    """Float64 arrays of a network; refuses when a parameter is not exactly a float64."""
-    out = {}
+def float64_layers(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
+    """$(W_l, b_l)$ as float64 arrays; refuses when a parameter is not exactly a float64."""
+    out = []
     for l, (W, b) in enumerate(net.layers(), start=1):
         Wf = np.array([[float(x) for x in r] for r in W])
         bf = np.array([float(x) for x in b])
         if to_matrix(Wf) != W or to_vector(bf) != b:
             raise ParameterError(f"layer {l} has entries that are not exactly float64 numbers; "
                                  f"save as .json to keep them exact")
+        out.append((Wf, bf))
+    return out
+
+
+def _float64_arrays(net: Network, torch_keys: bool) -> dict[str, np.ndarray]:
+    out = {}
+    for l, (Wf, bf) in enumerate(float64_layers(net), start=1):
         out[f"{l - 1}.weight" if torch_keys else f"W{l}"] = Wf
         out[f"{l - 1}.bias" if torch_keys else f"b{l}"] = bf
     return out
+
+
+#: Further formats by suffix, registered by their modules (``semialg.ui.onnx``): (read, write) where
+#: ``read(path, layout, logits) -> Network`` and ``write(net, tmp_path)``.
+_FORMATS: dict[str, tuple[Callable, Callable]] = {}
+
+
+def register_format(suffix: str, read: Callable, write: Callable) -> None:
+    """Let :func:`load` and :func:`save` handle files ending in ``suffix``."""
+    _FORMATS[suffix] = (read, write)
 
 
 # -- activations: what a file says, and what is assumed when it says nothing -------------------------
@@ -322,8 +339,12 @@ def from_sklearn(model) -> Network:
 
 # -- public entry points ----------------------------------------------------------------------------
 
-def load(path: str | os.PathLike, layout: str = "auto") -> Network:
-    """Read a network from ``.json``, ``.npz`` or ``.safetensors`` (by suffix). Cost: $O(\\dim\\Omega)$.
+def load(path: str | os.PathLike, layout: str = "auto", logits: bool = False) -> Network:
+    """Read a network from ``.json``, ``.npz``, ``.safetensors`` or ``.onnx`` (by suffix).
+
+    ``logits=True`` lets an ONNX graph end in Softmax/Sigmoid/LogSoftmax and reads the network up to its
+    logits. What the file does not say (activations of a bare weight file) is recorded in
+    ``net.assumptions``. Cost: $O(\\dim\\Omega)$.
 
     Raises :class:`FormatError` (unknown suffix, pickle-based formats, malformed or truncated files,
     non-ReLU activations) or :class:`ShapeError`, each naming the file, layer and entry.
@@ -343,11 +364,14 @@ def load(path: str | os.PathLike, layout: str = "auto") -> Network:
         return _load_json(path)
     if suffix == ".npz":
         return _load_npz(path, layout)
+    if suffix in _FORMATS:
+        return _FORMATS[suffix][0](path, layout, logits)
     return _load_safetensors(path, layout)
 
 
 def save(net: Network, path: str | os.PathLike) -> None:
-    """Write ``net`` atomically as ``.json`` (exact), ``.npz`` or ``.safetensors`` (float64, PyTorch keys).
+    """Write ``net`` atomically as ``.json`` (exact), ``.npz``, ``.safetensors`` (float64, PyTorch keys) or
+    ``.onnx`` (float64 ``Gemm`` + ``Relu``).
 
     The binary formats hold float64 and refuse (before touching ``path``) any parameter that is not
     exactly a float64; JSON is always exact.
@@ -370,6 +394,8 @@ def save(net: Network, path: str | os.PathLike) -> None:
             raise FormatError(f"{path}: writing .safetensors needs the 'io' extra") from None
         arrays = _float64_arrays(net, torch_keys=True)
         atomic_write(path, lambda tmp: save_file(arrays, tmp, metadata={"activation": "relu"}))
+    elif suffix in _FORMATS:
+        atomic_write(path, lambda tmp: _FORMATS[suffix][1](net, tmp))
     else:
         raise FormatError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
 
