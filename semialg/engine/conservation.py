@@ -121,6 +121,11 @@ class ConservationCheck(Latexable):
     def __bool__(self) -> bool:
         return self.conserved
 
+    def describe(self) -> str:
+        if self.conserved:
+            return f"conserved: the derivative along every gradient field vanishes on {self.regions_checked} regions"
+        return f"not conserved: on the region with pattern {self.pattern} the remainder {self.remainder} is non-zero"
+
 
 def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network) -> ConservationCheck:
     """Exact symbolic check that $Q$ is locally conserved at ``net`` for every loss of the outputs.
@@ -186,6 +191,11 @@ class ConservationCount(Latexable):
     known: int
     depth: int
     stabilized: bool
+
+    def describe(self) -> str:
+        bound = "" if self.stabilized else " (an upper bound: the bracket iteration did not stabilise)"
+        return (f"{self.laws} independent local conservation laws{bound}: D - Lie rank = {self.num_parameters} - "
+                f"{self.lie_rank}; {self.known} explained by the rescaling quantities")
 
     @property
     def gap(self) -> int:
@@ -267,7 +277,7 @@ def _rational(v) -> fmpq:
 # -- numeric gradient flow ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class GradientFlow:
+class GradientFlow(Latexable):
     """A numeric gradient-flow trajectory: times, parameter vectors, and each recorded quantity's values."""
 
     times: np.ndarray
@@ -278,6 +288,15 @@ class GradientFlow:
         """$\\max_t |Q(t) - Q(0)|$ (numeric)."""
         v = self.values[name]
         return float(np.max(np.abs(v - v[0])))
+
+    def describe(self) -> str:
+        drifts = ", ".join(f"{name}: {self.drift(name):.2e}" for name in self.values)
+        return (f"numeric gradient flow over t in [{self.times[0]:g}, {self.times[-1]:g}] "
+                f"({len(self.times)} times); drift of each quantity: {drifts or 'none recorded'}")
+
+    def to_json(self) -> dict:
+        return {"type": "GradientFlow", "times": self.times.tolist(), "parameters": self.parameters.tolist(),
+                "values": {name: v.tolist() for name, v in self.values.items()}}
 
 
 def _float_forward(arch: Architecture, theta: np.ndarray, X: np.ndarray):
@@ -327,7 +346,7 @@ def gradient_flow(net: Network, X, Y, t_span: tuple[float, float] = (0.0, 1.0), 
 
 
 @dataclass(frozen=True)
-class MoveConservation:
+class MoveConservation(Latexable):
     """One fibre mechanism and the number of independent local conservation laws it induces."""
 
     name: str
@@ -335,6 +354,9 @@ class MoveConservation:
     relation: str
     laws: int
     reason: str
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.kind}): {self.laws} conservation law(s) — {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -354,6 +376,11 @@ class MechanismConservation(Latexable):
     @property
     def proven(self) -> bool:
         return self.explicit == self.count.laws
+
+    def describe(self) -> str:
+        moves = "; ".join(f"{m.name}: {m.laws}" for m in self.moves) or "no mechanism beyond G"
+        return (f"{self.explicit} explicit conservation laws ({moves}); the Lie count gives {self.count.laws}"
+                + (": proven" if self.proven else ""))
 
 
 def mechanism_conservation(net: Network, max_depth: int = 2) -> MechanismConservation:

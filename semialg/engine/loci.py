@@ -35,7 +35,7 @@ from typing import Callable, Iterator, Sequence
 import sympy
 from flint import fmpq
 
-from semialg.core.result import Latexable
+from semialg.core.result import Latexable, jsonable
 from semialg.errors import CertificateError, SemialgError
 from semialg.core.exact import fingerprint, normalise_row, rank_one_independent
 from semialg.core.network import Architecture, Network
@@ -232,6 +232,14 @@ class Condition(Latexable):
         """Re-check this condition's certificate or witness exactly; raise :class:`CertificateError` if wrong."""
         return self.check(net, self)
 
+    def describe(self) -> str:
+        mark = {True: "holds", False: "fails", None: "undecided"}[self.holds]
+        return f"{self.name} {mark}: {self.detail}"
+
+    def to_json(self) -> dict:
+        return {"type": "Condition", "name": self.name, "holds": self.holds,
+                "witness": jsonable(self.witness), "detail": self.detail}
+
 
 @dataclass(frozen=True)
 class GenericityReport(Latexable):
@@ -350,11 +358,15 @@ def _outer_factors(net: Network) -> tuple[list, tuple]:
 
 
 @dataclass(frozen=True)
-class RankOneSketch:
+class RankOneSketch(Latexable):
     """Certificate: the random rank-one sketch with ``seed`` has full rank modulo a prime, so the $a_i w_i^T$
     are linearly independent (see :func:`semialg.core.exact.rank_one_independent`)."""
 
     seed: int
+
+    def describe(self) -> str:
+        return (f"the rank-one sketch with seed {self.seed} has full rank modulo a prime: the matrices a_i w_i^T "
+                f"are linearly independent")
 
     def verify(self, net: Network) -> bool:
         if not rank_one_independent(*_outer_factors(net), seed=self.seed):

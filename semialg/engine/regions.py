@@ -112,6 +112,10 @@ class Region(Latexable):
     linear: tuple[Vec, ...]
     offset: Vec
 
+    def describe(self) -> str:
+        return (f"linear region with activation pattern {self.pattern}, containing "
+                f"({', '.join(map(str, self.point))}), cut out by {len(self.inequalities)} inequalities")
+
     def contains(self, x) -> bool:
         """Exact test that ``x`` lies in the (open) region."""
         x = to_vector(x, len(self.point), where="x")
@@ -445,6 +449,10 @@ class FunctionalDimension(Latexable):
 
     def __int__(self) -> int:
         return self.value
+
+    def describe(self) -> str:
+        return (f"functional dimension {self.value} (upper bound {self.upper_bound} of {self.num_parameters} "
+                f"parameters; {self.method}, {self.regions} regions used)")
 
     def __eq__(self, other) -> bool:
         if isinstance(other, int):

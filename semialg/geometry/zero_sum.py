@@ -32,6 +32,7 @@ from typing import Sequence
 
 from flint import fmpq, fmpz_mat
 
+from semialg.core.result import Latexable
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.core.exact import fingerprint, modular_rank, nullspace, solve, to_matrix
 from semialg.geometry.polyhedron import decide
@@ -96,7 +97,7 @@ def zero_sum_sets(vectors: Sequence[Vec], limit: int = 20) -> list[tuple[int, ..
 
 
 @dataclass(frozen=True)
-class ZeroSumDecision:
+class ZeroSumDecision(Latexable):
     """The outcome of :func:`find_zero_sum_set`.
 
     ``status``: ``"found"`` (``witness`` is a zero-sum set), ``"none"`` (proven: ``proof`` lists, per
@@ -109,6 +110,13 @@ class ZeroSumDecision:
     witness: tuple[int, ...] | None = None
     proof: tuple = ()
     tried: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.status == "found":
+            return f"the vectors indexed by {list(self.witness)} sum to zero"
+        if self.status == "none":
+            return "no non-empty subset sums to zero (" + "; ".join(map(str, self.tried or self.proof)) + ")"
+        return "undecided within the budget: " + "; ".join(self.tried)
 
     def verify(self, vectors: Sequence[Vec]) -> bool:
         vectors = [tuple(v) for v in vectors]

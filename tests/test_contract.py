@@ -1,0 +1,160 @@
+"""Every public result class honours the result contract: ``to_latex``, ``_repr_latex_``, ``describe`` and
+``to_json`` (plain JSON), and certificates ``verify`` the answer they are attached to.
+
+In the spirit of scikit-learn's ``check_estimator``: the test finds every subclass of
+:class:`semialg.core.result.Result` in the package and builds instances through the public API, so a new
+result class fails here until it has a builder in ``BUILDERS`` below.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+from fractions import Fraction
+
+import pytest
+
+import semialg as sa
+from semialg.core.result import Result, render_latex
+
+ABSTRACT = {"Result", "SemialgebraicSet", "Move"}
+
+
+def _result_classes() -> dict[str, type]:
+    out = {}
+    for info in pkgutil.walk_packages(sa.__path__, "semialg."):
+        module = importlib.import_module(info.name)
+        for name, cls in vars(module).items():
+            if (inspect.isclass(cls) and cls.__module__ == module.__name__ and issubclass(cls, Result)
+                    and not name.startswith("_") and name not in ABSTRACT and cls is not Result):
+                out[name] = cls
+    return out
+
+
+# -- instances through the public API ---------------------------------------------------------------
+
+def _shallow():
+    return sa.Network.from_arrays([[[1, 2], [-1, 1], [2, -3]], [[1, -2, 1]]], [[1, 0, -1], [2]])
+
+
+def _image(net, seed=3):
+    return sa.GroupElement.random(net.architecture, seed=seed).act(net)
+
+
+def _perturbed(net):
+    W = [[list(r) for r in W] for W, _ in net.layers()]
+    b = [list(v) for _, v in net.layers()]
+    b[-1][0] += 1
+    return sa.Network.from_arrays(W, b)
+
+
+def _bottleneck_b():
+    return sa.Network.from_arrays([[[1, 2]], [[1], [-1], [2]], [[1, 3, -1]]], [[-1], [1, -2, 3], [0]])
+
+
+def _bottleneck_a():
+    return sa.Network.random((2, 3, 1, 2), seed=2)
+
+
+def _certificates():
+    net = _shallow()
+    out = [(sa.equivalent(net, _image(net)), net, _image(net)),
+           (sa.equivalent(net, _perturbed(net)), net, _perturbed(net))]
+    for b in (_bottleneck_b(), _bottleneck_a()):
+        out.append((sa.equivalent(b, _image(b)), b, _image(b)))
+    deep = sa.Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [0], [0]])
+    shallow = sa.Network.from_arrays([[[1]], [[1]]], [[0], [0]])
+    out.append((sa.equivalent(deep, shallow), deep, shallow))
+    return out
+
+
+def _instances() -> dict[str, list]:
+    """Instances of every result class, keyed by class name."""
+    from semialg.families import shallow as sh
+    net, b_net, a_net = _shallow(), _bottleneck_b(), _bottleneck_a()
+    objs: list = [net, net.architecture, sa.GroupElement.random(net.architecture, seed=1),
+                  sa.canonical_form(net), sa.stabilizer(net), sa.fibre(net), sa.functional_dimension(net),
+                  sa.degeneracy_loci(net.architecture), sa.genericity(net), sa.fibre(b_net), sa.fibre(a_net),
+                  sa.combinatorial_type(b_net), sa.count_conservation_laws(b_net), sa.mechanism_conservation(b_net),
+                  sa.regions(net)[0]]
+    objs += list(sa.hidden_symmetries(b_net)) + list(sa.hidden_symmetries(a_net))
+    objs += sa.conserved_quantities(net.architecture)[:1]
+    objs += [sa.is_conserved(sa.conserved_quantities(net.architecture)[0].expression, net)]
+    Z = sa.degeneracy_loci(net.architecture)
+    objs += [Z.families[0], next(iter(Z.components))]
+    objs += list(sa.genericity(net).conditions) + list(sa.genericity(b_net).conditions)
+    twin = sa.Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, 1]]], [[1, 2, 0], [0]])
+    objs += list(sa.hidden_symmetries(twin))
+    r = sh.equivalent(twin, sa.minimal_form(twin))
+    objs += [r, r.certificate] + list(r.certificate.moves1) + list(r.certificate.moves2)
+    dead = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 0, 2]]], [[1, 0, -1], [2]])
+    objs += [sa.fibre(dead)]
+    rebalanced = sa.Network.from_arrays([[[2, 0], [1, 0], [0, 1]], [[1, 1, 1]]], [[2, 1, 0], [0]])
+    r2 = sh.equivalent(twin, rebalanced)
+    objs += list(r2.certificate.moves1) + list(r2.certificate.moves2) if hasattr(r2.certificate, "moves1") else []
+    objs += [sh.ClearDeadNeuron(1), sh.Rebalance(())]
+    from semialg.engine.regions import equivalent as oracle
+    undecided = oracle(sa.Network.random((2, 4, 3, 1), seed=1), sa.Network.random((2, 4, 3, 1), seed=2),
+                       deadline=0.0)
+    objs += [undecided, undecided.certificate]
+    flat = sa.Network.random((1, 1, 1), seed=0).variables().flat
+    B = sa.BasicSet(flat, (flat[0] - 1,))
+    objs.append(sa.Union(B.variables, (0,), lambda j: B, description="one component"))
+    degenerate = sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+    objs += [sa.fibre(degenerate), sa.genericity(degenerate)]
+    objs += [c.certificate for c in sa.genericity(degenerate).conditions + sa.genericity(net).conditions
+             if c.certificate is not None]
+    wide = sa.Network.random((3, 2, 1), seed=0)
+    objs += [c.certificate for c in sa.genericity(wide).conditions if c.certificate is not None]
+    objs += list(sa.mechanism_conservation(b_net).moves)
+    objs.append(sa.gradient_flow(sa.Network.random((1, 2, 1), seed=0), [[1], [-1]], [[0], [1]], num_times=3))
+    from semialg.families import bottleneck as bn
+    objs.append(bn.ridge_profile(b_net))
+    for res, _, _ in _certificates():
+        objs += [res, res.certificate]
+    F = sa.fibre(net)
+    objs += list(F.components())[:1]
+    out: dict[str, list] = {}
+    for o in objs:
+        out.setdefault(type(o).__name__, []).append(o)
+    return out
+
+
+@pytest.fixture(scope="module")
+def instances():
+    return _instances()
+
+
+def test_every_result_class_has_instances(instances):
+    missing = sorted(set(_result_classes()) - set(instances))
+    assert missing == [], f"result classes with no instance built through the public API: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(_result_classes()))
+def test_result_contract(name, instances):
+    for obj in instances.get(name, ()):
+        latex = obj.to_latex()
+        assert isinstance(latex, str) and latex.strip()
+        assert latex.count("{") == latex.count("}") or "\\{" in latex or "\\}" in latex
+        rep = obj._repr_latex_()
+        assert rep.startswith("$") and rep.endswith("$")
+        words = obj.explain() if hasattr(obj, "explain") else obj.describe()
+        assert isinstance(words, str) and words.strip()
+        if render_latex.dispatch(type(obj)) is render_latex.dispatch(object):
+            # no formatter: its LaTeX is the text of describe(), which must then be words, not a repr
+            assert not words.startswith(name + "("), f"{name}: register a LaTeX formatter or write describe()"
+        data = obj.to_json()
+        assert isinstance(data, dict)
+        json.dumps(data)
+
+
+@pytest.mark.parametrize("k", range(5))
+def test_certificates_verify_their_answers(k):
+    res, n1, n2 = _certificates()[k]
+    assert res.verify(n1, n2)
+    # independent check of the answer: exact evaluation at rational points
+    points = [[Fraction(i, 3) - 2, Fraction(j, 5) + 1][:n1.architecture.input_dim] for i in range(4) for j in range(3)]
+    agree = all(n1(x) == n2(x) for x in points)
+    assert agree or not res.equivalent
