@@ -30,6 +30,7 @@ from semialg.dispatch import (canonical_form, combinatorial_type, equivalent, fi
                               hidden_symmetries)
 from semialg.ui.io import from_sklearn, load, save
 from semialg.ui.onnx import from_onnx, to_onnx
+from semialg.ui.torch import from_torch
 from semialg.ui.latex import document, to_latex
 
 fiber = fibre
@@ -42,6 +43,6 @@ __all__ = [
     "batch_functional_dimension", "conserved_quantities", "count_conservation_laws", "gradient_flow",
     "is_conserved", "mechanism_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci",
     "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope",
-    "strictly_feasible", "load", "save", "from_sklearn", "from_onnx", "to_onnx", "to_fmpq", "to_latex", "document",
+    "strictly_feasible", "load", "save", "from_sklearn", "from_onnx", "to_onnx", "from_torch", "to_fmpq", "to_latex", "document",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError", "CertificateError",
 ]

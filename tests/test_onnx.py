@@ -157,7 +157,7 @@ def test_relu_directly_on_input_and_trailing_relu_are_refused():
     with pytest.raises(FormatError, match="r0"):
         from_onnx(model(nodes, inits, ["N", 2], ["N", 1]))
     nodes, inits = torch_style(rng, (2, 3, 1), final="Relu")
-    with pytest.raises(FormatError, match="ends with a Relu"):
+    with pytest.raises(FormatError, match="ends with a ReLU"):
         from_onnx(model(nodes, inits, ["N", 2], ["N", 1]))
 
 

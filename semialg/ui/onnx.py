@@ -22,8 +22,6 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from flint import fmpq, fmpq_mat
 
@@ -31,6 +29,7 @@ from semialg.core.exact import to_fmpq, to_matrix
 from semialg.core.network import Network
 from semialg.errors import FormatError, ParameterError, ShapeError
 from semialg.ui.io import assume, dropped_output, float64_layers, register_format
+from semialg.ui.layouts import AffineChain
 
 __all__ = ["from_onnx", "to_onnx", "SKIPPED_OPS", "FINAL_ACTIVATIONS"]
 
@@ -49,28 +48,6 @@ def _onnx():
         raise FormatError("reading and writing .onnx needs the 'onnx' extra: pip install 'semialg[onnx]'") \
             from None
     return onnx
-
-
-@dataclass
-class _Affine:
-    """The pending affine map $a \\mapsto W a + b$ since the last ``Relu`` (``W is None``: the identity)."""
-
-    W: fmpq_mat | None = None
-    b: fmpq_mat | None = None
-
-    def then(self, M: fmpq_mat, c: fmpq_mat | None, where: str) -> "_Affine":
-        """Compose with $y \\mapsto M y + c$."""
-        if self.W is not None and M.ncols() != self.W.nrows():
-            raise ShapeError(f"{where}: expects {M.ncols()} inputs but the previous layer has {self.W.nrows()}")
-        W = M if self.W is None else M * self.W
-        b = None if self.b is None else M * self.b
-        if c is not None:
-            b = c if b is None else b + c
-        return _Affine(W, b)
-
-    def shift(self, c: fmpq_mat, where: str) -> "_Affine":
-        """Compose with $y \\mapsto y + c$."""
-        return _Affine(self.W, c if self.b is None else self.b + c)
 
 
 def _constant_matrix(arr: np.ndarray, where: str) -> fmpq_mat:
@@ -114,8 +91,7 @@ class _Reader:
         self.data = inputs[0]
         self.rows = None        # True: the data is (batch, n); False: (n, batch); None: not yet known
         self.reshaped = False   # after Flatten/Reshape of the input
-        self.layers: list[tuple[fmpq_mat, fmpq_mat]] = []
-        self.pending = _Affine()
+        self.chain = AffineChain(source)
         self.dropped: str | None = None
 
     def run(self, nodes) -> Network:
@@ -128,24 +104,8 @@ class _Reader:
         if self.data != self.output:
             raise FormatError(f"{self.source}: the graph output {self.output!r} is not computed from the input "
                               f"by the MLP layers")
-        if self.pending.W is None:
-            raise FormatError(f"{self.source}: the graph ends with a Relu; semialg's networks end with an affine "
-                              f"layer" if self.layers else f"{self.source}: no Gemm/MatMul layer found")
-        self.close_layer("the end of the graph")
-        Ws = [tuple(tuple(W[i, j] for j in range(W.ncols())) for i in range(W.nrows())) for W, _ in self.layers]
-        bs = [tuple(b[i, 0] for i in range(b.nrows())) for _, b in self.layers]
-        try:
-            net = Network(tuple(Ws), tuple(bs))
-        except ShapeError as e:
-            raise ShapeError(f"{self.source}: {e}") from None
+        net = self.chain.network()
         return assume(net, dropped_output(self.dropped)) if self.dropped else net
-
-    def close_layer(self, where: str) -> None:
-        W, b = self.pending.W, self.pending.b
-        if W is None:
-            raise FormatError(f"{where}: a Relu must follow an affine layer (Gemm or MatMul)")
-        self.layers.append((W, b if b is not None else fmpq_mat(W.nrows(), 1)))
-        self.pending = _Affine()
 
     def data_and_const(self, node, where: str) -> tuple[int, np.ndarray]:
         """Which input of a binary node is the data tensor (0 or 1), and the other one's constant value."""
@@ -172,7 +132,7 @@ class _Reader:
         if op in SKIPPED_OPS:
             pass
         elif op == "Relu":
-            self.close_layer(where)
+            self.chain.relu(where)
         elif op in ("Flatten", "Reshape"):
             self.reshape(node, op, attrs, where)
         elif op == "Transpose":
@@ -183,9 +143,9 @@ class _Reader:
             self.affine(node, op, attrs, where)
         elif op == "Add":
             k, c = self.data_and_const(node, where)
-            if self.pending.W is None:
+            if self.chain.W is None:
                 raise FormatError(f"{where}: an Add must follow a Gemm or MatMul")
-            self.pending = self.pending.shift(_column(c, self.pending.W.nrows(), self.rows, where), where)
+            self.chain.shift(_column(c, self.chain.W.nrows(), self.rows, where), where)
         elif op in FINAL_ACTIVATIONS and last:
             if not self.logits:
                 raise FormatError(f"{where}: the network ends with {op}; pass logits=True (CLI --logits) to "
@@ -197,7 +157,7 @@ class _Reader:
         self.data = node.output[0]
 
     def reshape(self, node, op: str, attrs: dict, where: str) -> None:
-        if self.layers or self.pending.W is not None or self.reshaped:
+        if self.chain.started or self.reshaped:
             raise FormatError(f"{where}: only the input may be flattened or reshaped")
         if op == "Flatten" and attrs.get("axis", 1) != 1:
             raise FormatError(f"{where}: Flatten must keep the batch axis (axis=1)")
@@ -233,7 +193,7 @@ class _Reader:
             beta = to_fmpq(np.float32(attrs.get("beta", 1.0)), where=f"{where} beta")
             if beta != 1:
                 c = c * beta
-        self.pending = self.pending.then(M, c, where)
+        self.chain.affine(M, c, where)
         self.rows = k == 0
 
 
