@@ -19,7 +19,7 @@ import pytest
 import semialg as sa
 from semialg.core.result import Result, render_latex
 
-ABSTRACT = {"Result", "SemialgebraicSet", "Move"}
+ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate"}
 
 
 def _result_classes() -> dict[str, type]:

@@ -166,13 +166,6 @@ class Certificate(Latexable):
         if s is not None and (s.first, s.second) != (network_fingerprint(net1), network_fingerprint(net2)):
             raise CertificateError(f"this {type(self).__name__} was issued for another pair of networks")
 
-    def to_latex(self, **options) -> str:
-        """The registered LaTeX form of this certificate, or its description as text."""
-        from semialg.ui.latex import text, to_latex
-        if to_latex.dispatch(type(self)) is not to_latex.dispatch(object):
-            return to_latex(self, **options)
-        return "\\text{" + text(self.describe()) + "}"
-
     def to_json(self) -> dict:
         """The certificate as plain JSON: its kind, the answers it supports, its subject and its data."""
         data = {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self) if f.repr}
