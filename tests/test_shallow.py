@@ -338,6 +338,6 @@ def test_fibre_of_non_generic_parameters_is_the_union_over_types(seed):
 
 @pytest.mark.parametrize("n,N", [(1, 0), (1, 1), (2, 1), (3, 2), (4, 2), (4, 3), (5, 1)])
 def test_type_count_matches_enumeration(n, N):
-    from semialg.families.shallow import _RoleIndex
-    index = _RoleIndex(n, N)
+    from semialg.families.shallow.typed import TypeIndex
+    index = TypeIndex(n, N)
     assert len(index) == sum(1 for _ in index)

@@ -1,0 +1,87 @@
+"""The functional dimension of a shallow network in closed form."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from flint import fmpq, fmpq_mat
+
+from semialg.core.exact import fingerprint, normalise_row, nullspace, rank
+from semialg.core.network import Network
+from semialg.families.shallow.view import ZERO, ShallowView, Vec
+
+__all__ = ["shallow_functional_dimension"]
+
+
+def _span_basis(vectors: Sequence[Vec]) -> list[Vec]:
+    """A basis of the span of ``vectors`` (the non-zero rows of their RREF)."""
+    if not vectors:
+        return []
+    R, r = fmpq_mat(len(vectors), len(vectors[0]), [x for v in vectors for x in v]).rref()
+    return [tuple(R[i, j] for j in range(R.ncols())) for i in range(r)]
+
+
+def _intersection(U: list[Vec], V: list[Vec]) -> list[Vec]:
+    r"""A spanning set of $\operatorname{span} U \cap \operatorname{span} V$ (bases given)."""
+    if not U or not V:
+        return []
+    k = len(U[0])
+    M = [[u[r] for u in U] + [-v[r] for v in V] for r in range(k)]
+    return [tuple(sum((c * u[r] for c, u in zip(z[:len(U)], U, strict=True)), ZERO) for r in range(k)) for z in nullspace(M)]
+
+
+def shallow_functional_dimension(net: Network) -> int:
+    r"""The functional dimension of a shallow network in closed form.
+
+    **Proposition.** Group the neurons with $w_i \ne 0$ by unoriented hyperplane $H = \{u_H\cdot x +
+    \beta_H = 0\}$; let $A_H^{\pm}$ be the spans of the output vectors $a_i$ of the neurons of $H$ oriented
+    $\pm$, $A_H = A_H^+ + A_H^-$, $r_H = \dim A_H$. Then
+    $$\dim_{\mathrm{fun}} = \sum_H (k + m\,r_H) + \dim\Big(e_{m+1}\otimes\mathbb{R}^k + \sum_{H:\,A^\pm_H \text{ both used}}
+    \big((u_H, \beta_H)\otimes\mathbb{R}^k + \mathbb{R}^{m+1}\otimes(A_H^+\cap A_H^-)\big)
+    + \sum_{w_i = 0,\ b_i > 0}\mathbb{R}^{m+1}\otimes a_i\Big).$$
+    *Proof sketch.* The derivatives of $f_\theta$ in $\theta$ are $\sigma(\pm\ell_H)e_o$ and
+    $\mathbf 1[\pm\ell_H > 0](x, 1)\otimes a_i$; writing $\mathbf 1[-\ell > 0] = 1 - \mathbf 1[\ell > 0]$ and
+    $\sigma(-\ell) = \sigma(\ell) - \ell$, the function space is $\bigoplus_H \mathbf 1_{H^+}\cdot(\text{affine})
+    \oplus \text{affine}$, and the summands for distinct $H$ are independent. Per $H$ the span has
+    dimension $k + (m+1)r_H - r_H$; the affine functions it contains are the second summand.
+    For generic $\theta$ this is $n(m + k) + k = \dim\Omega - n$. Neurons with $w_i = 0 = b_i$ are
+    non-smooth points and are counted with the neuron off, as :func:`semialg.engine.regions.functional_dimension` does.
+    Cost: $O(n(m+k)\log n)$ for the grouping plus small ranks; $O(n(m+k))$ in the generic case.
+
+    >>> shallow_functional_dimension(Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]]))  # twins
+    3
+    """
+    v = ShallowView.of(net)
+    m, k = len(v.w[0]), len(v.c)
+    groups: dict = {}
+    affine: list[Vec] = []
+
+    def outer(row: Vec, col: Vec) -> Vec:
+        return tuple(x * y for x in row for y in col)
+
+    unit = [tuple(fmpq(int(i == j)) for j in range(m + 1)) for i in range(m + 1)]
+    out_unit = [tuple(fmpq(int(i == j)) for j in range(k)) for i in range(k)]
+    affine.extend(outer(unit[m], e) for e in out_unit)
+    for i in range(v.n):
+        if not any(v.w[i]):
+            if v.b[i] > 0 and any(v.a[i]):
+                affine.extend(outer(e, v.a[i]) for e in unit)
+            continue
+        key, _, sign = normalise_row(v.w[i] + (v.b[i],))
+        entry = groups.setdefault(fingerprint(key), (key, {1: [], -1: []}, set()))
+        entry[2].add(sign)
+        if any(v.a[i]):
+            entry[1][sign].append(v.a[i])
+    total = 0
+    for key, sides, signs in groups.values():
+        if len(signs) == 1 and len(sides[1]) + len(sides[-1]) <= 1:
+            total += k + m * (len(sides[1]) + len(sides[-1]))  # the generic case: no Gaussian elimination
+            continue
+        pos, neg = _span_basis(sides[1]), _span_basis(sides[-1])
+        total += k + m * len(_span_basis(pos + neg))
+        if len(signs) == 2:
+            affine.extend(outer(key, e) for e in out_unit)
+            affine.extend(outer(e, a) for a in _intersection(pos, neg) for e in unit)
+    return total + rank(affine)
+
+

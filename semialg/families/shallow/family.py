@@ -1,0 +1,55 @@
+"""The shallow family (one hidden layer) registered with :mod:`semialg.families.base`."""
+
+from __future__ import annotations
+
+from semialg.core.certificate import EquivalenceResult
+from semialg.core.mechanism import Mechanism
+from semialg.core.network import Network
+from semialg.engine.loci import SHALLOW_SCOPE, zero_factor_condition
+from semialg.families.base import Family, register
+from semialg.families.shallow.canonical import CanonicalForm, canonical_form, equivalent
+from semialg.families.shallow.dimension import shallow_functional_dimension
+from semialg.families.shallow.fibre import ShallowFibre, fibre
+from semialg.families.shallow.symmetries import hidden_symmetries
+
+__all__ = ["ShallowFamily"]
+
+
+class ShallowFamily(Family):
+    """Networks with one hidden layer, widths $(m, n, k)$: the complete classification."""
+
+    name = "shallow"
+    priority = 10
+
+    def applies(self, net: Network) -> bool:
+        return net.depth == 2
+
+    def applies_to_architecture(self, arch) -> bool:
+        return arch.depth == 2
+
+    def equivalent(self, net1: Network, net2: Network, **options) -> EquivalenceResult:
+        return equivalent(net1, net2)
+
+    def canonical_form(self, net: Network) -> CanonicalForm:
+        return canonical_form(net)
+
+    def fibre(self, net: Network) -> ShallowFibre:
+        return fibre(net)
+
+    def fibre_dimension(self, net: Network) -> int:
+        return net.architecture.num_parameters - shallow_functional_dimension(net)
+
+    def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
+        return tuple(hidden_symmetries(net))
+
+    def closed_form_dimension(self, net: Network) -> int:
+        return shallow_functional_dimension(net)
+
+    def genericity_conditions(self, net: Network, budget: int) -> list:
+        return [zero_factor_condition(net, budget)]
+
+    def genericity_scope(self, arch) -> str:
+        return SHALLOW_SCOPE
+
+
+register(ShallowFamily())

@@ -1,0 +1,144 @@
+"""The fibre $\\rho^{-1}(f_\\theta)$ of a shallow parameter in its own architecture.
+
+For distinct hyperplanes and no dead neuron it is a disjoint union of $G$-orbits of 0-factor flips
+(Ramakrishnan, *A Complete Symmetry Classification of Shallow ReLU Networks*, arXiv 2604.14037, Theorem 1 and
+Lemmas 10–11); every other parameter gets the union over combinatorial types of :mod:`.typed`.
+
+>>> F = fibre(Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]]))
+>>> F.num_components, F.flip_sets
+(12, ((), (0, 1, 2)))
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import dataclass
+
+import sympy
+from flint import fmpq
+
+from semialg.core.exact import normalise_row
+from semialg.core.network import Network
+from semialg.core.symmetry import GroupElement
+from semialg.families.shallow.moves import flip_neurons
+from semialg.families.shallow.symmetries import hidden_symmetries
+from semialg.families.shallow.typed import typed_fibre
+from semialg.families.shallow.view import ShallowView
+from semialg.geometry.semialgebraic import BasicSet, Union
+
+__all__ = ["ShallowFibre", "fibre"]
+
+
+@dataclass(frozen=True, eq=False)
+class ShallowFibre(Union):
+    """$\\rho^{-1}(f_\\theta)$ within the architecture of $\\theta$, as a lazy union of basic sets."""
+
+    network: Network | None = None
+    flip_sets: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def dimension(self) -> int:
+        """Dimension of the fibre (for the orbit case $\\dim G = n$)."""
+        return self.network.architecture.num_hidden
+
+    def sample(self, seed: int | None = None) -> Network:
+        """A random member: a random flip set and a random group element applied to $\\theta$."""
+        rng = random.Random(seed)
+        S = rng.choice(self.flip_sets)
+        base = flip_neurons(self.network, S)
+        return GroupElement.random(base.architecture, seed=rng.randrange(2 ** 32)).act(base)
+
+
+class _PermFlipIndex:
+    """The lazy index set $S_n \\times \\{\\text{admissible } S\\}$, of size $n! \\cdot \\#S$."""
+
+    def __init__(self, n: int, flips):
+        self.n, self.flips = n, flips
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    @property
+    def exact_size(self) -> int:
+        return math.factorial(self.n) * len(self.flips)
+
+    def __iter__(self):
+        for S in self.flips:
+            for p in itertools.permutations(range(self.n)):
+                yield p, S
+
+
+def fibre(net: Network, limit: int = 20) -> ShallowFibre:
+    """The fibre of a shallow $\\theta$ in its own architecture, as an explicit semi-algebraic set.
+
+    For distinct hyperplanes and no dead neuron:
+    $\\rho^{-1}(f_\\theta) = \\bigsqcup_{S} G\\cdot\\theta_S$ over admissible flip sets $S$
+    ($\\sum_{i \\in S} a_i w_i^T = 0$), with $n!\\cdot\\#S$ components, component $(\\pi, S)$ being
+    $a'_i w_i'^T = \\tilde a_{\\pi(i)} \\tilde w_{\\pi(i)}^T$, $a'_i b'_i = \\tilde a_{\\pi(i)} \\tilde b_{\\pi(i)}$,
+    the $2\\times 2$ minors of $(w'_i, b'_i), (\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)})$ vanish,
+    $(w'_i, b'_i)\\cdot(\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)}) > 0$, $c' = c_S$.
+    Every other parameter (dead or constant neurons, twins, opposite pairs) gets the union over combinatorial
+    types of :func:`typed_fibre`. Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in the
+    dependent neurons, $\\le$ ``limit``).
+    """
+    v = ShallowView.of(net)
+    syms = hidden_symmetries(net, limit)
+    if any(s.name != "zero_factor" for s in syms):
+        return typed_fibre(net)
+    flips = ((),) + tuple(s.neurons for s in syms if s.name == "zero_factor")
+    V = net.variables()
+    m, k, n = len(v.w[0]), len(v.c), v.n
+    Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+    flipped = {S: ShallowView.of(flip_neurons(net, S)) for S in flips}
+
+    def Q(x: fmpq) -> sympy.Rational:
+        return sympy.Rational(int(x.p), int(x.q))
+
+    def build(index) -> BasicSet:
+        perm, S = index
+        t = flipped[S]
+        eqs, pos = [], []
+        for i in range(n):
+            j = perm[i]
+            row_new = [Wp[i, col] for col in range(m)] + [bp[i]]
+            row_old = [Q(x) for x in t.w[j] + (t.b[j],)]
+            for r in range(k):
+                for col in range(m):
+                    eqs.append(Ap[r, i] * Wp[i, col] - Q(t.a[j][r] * t.w[j][col]))
+                eqs.append(Ap[r, i] * bp[i] - Q(t.a[j][r] * t.b[j]))
+            for p_, q_ in itertools.combinations(range(m + 1), 2):
+                minor = row_new[p_] * row_old[q_] - row_new[q_] * row_old[p_]
+                if minor != 0:
+                    eqs.append(minor)
+            pos.append(sum(x * y for x, y in zip(row_new, row_old, strict=True)))
+        eqs += [cp[r] - Q(t.c[r]) for r in range(k)]
+        return BasicSet(V.flat, tuple(dict.fromkeys(eqs)), tuple(pos), label=f"pi={perm}, S={S}")
+
+    keys = [normalise_row(v.w[i] + (v.b[i],)) for i in range(n)]
+    slot = {key: i for i, (key, _, _) in enumerate(keys)}
+
+    def locate(point):
+        other = point if isinstance(point, Network) else Network.from_parameters(net.architecture, point)
+        ov = ShallowView.of(other)
+        perm, S = [], []
+        for i in range(n):
+            key, _, sign = normalise_row(ov.w[i] + (ov.b[i],))
+            if key not in slot:
+                return None
+            j = slot[key]
+            perm.append(j)
+            if sign != keys[j][2]:
+                S.append(j)
+        S = tuple(sorted(S))
+        if sorted(perm) != list(range(n)) or S not in flipped:
+            return None
+        return tuple(perm), S
+
+    return ShallowFibre(V.flat, _PermFlipIndex(n, flips), build, locate,
+                        description=f"fibre of a shallow {net.architecture} parameter",
+                        index_name="(\\pi, S) \\in S_{%d} \\times \\mathcal{S}" % n,
+                        network=net, flip_sets=flips)
+
+

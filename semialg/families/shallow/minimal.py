@@ -1,0 +1,152 @@
+"""Minimum-width realizations of a shallow function (Dereich, Kassing: widths $N$, $N+1$, $N+2$ for $k = 1$)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Iterator, Sequence
+
+from flint import fmpq
+
+from semialg.core.exact import rank, rref
+from semialg.core.network import Network
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.families.shallow.canonical import CanonicalForm, canonical_form
+from semialg.families.shallow.view import ZERO, ShallowView, vadd
+from semialg.geometry.zero_sum import find_subset_with_sum
+
+__all__ = ["minimal_form"]
+
+
+def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Network:
+    """A minimal-width network realizing $f_\\theta$, canonical: it depends only on $K(\\theta)$.
+
+    Every kink hyperplane needs one neuron; the linear part must be absorbed as $L = -\\sum_{H\\in F}
+    \\delta_H u_H^T + R$ by orienting the neurons of $F$ negatively, with a residual $R$ realized by extra
+    neurons: one neuron per existing hyperplane $H_0$ absorbs any $-t\\,u_{H_0}^T$; a new opposite pair
+    absorbs any rank-one $t v^T$. For $k = 1$ the width is $N$, $N+1$ or $N+2$ (Dereich–Kassing) and the
+    result is minimal; for $k > 1$ it is minimal among these constructions (residual absorbed by one
+    existing hyperplane when it has rank one, else by $\\operatorname{rank} R$ opposite pairs).
+    (``shallow.md`` writes $L = \\sum_F \\delta_H u_H^T$; with $a\\sigma(-z) = a\\sigma(z) - az$ the sign is minus.)
+    Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``; beyond, exact meet in the middle
+    (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, $2^{\\lceil N/2\\rceil} \\le$ ``budget``) decides width $N$,
+    then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$, else uses opposite pairs with
+    $F = \\emptyset$ — still minimal for $k = 1$. Cost: $O(2^N)$ resp. $O(N 2^{N/2})$ exact vector additions.
+
+    >>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
+    >>> minimal_form(net).widths
+    (1, 2, 1)
+    """
+    K = canonical_form(net)
+    N, m, k = K.num_kinks, K.input_dim, K.output_dim
+    if N > limit:
+        try:
+            F, plan = _absorbing_set(K, budget)
+        except ValueError as exc:
+            raise ArchitectureError(f"minimal form of {N} kinks: {exc}") from None
+    else:
+        best = None
+        for F in _subsets_by_size(N):
+            extra = _residual_cost(_residual(K, F), K, F)
+            if extra is not None and (best is None or extra[0] < best[0]):
+                best = (extra[0], F, extra[1])
+                if extra[0] == 0:
+                    break
+        _, F, plan = best
+    a, w, b = [], [], []
+    c = list(K.constant)
+    for h, (key, delta) in enumerate(K.kinks):
+        u, beta = key[:-1], key[-1]
+        t = plan.get(("existing", h))
+        if h in F:
+            a.append(delta), w.append(tuple(-x for x in u)), b.append(-beta)
+            c = [cr + dr * beta for cr, dr in zip(c, delta, strict=True)]
+        else:
+            a.append(delta), w.append(u), b.append(beta)
+        if t is not None:
+            # split H into a positive neuron (delta - t) and a negative one (t): linear part -t u^T
+            a[-1] = vadd(delta, t, fmpq(-1)) if h not in F else delta
+            a.append(t), w.append(tuple(-x for x in u)), b.append(-beta)
+            c = [cr + tr * beta for cr, tr in zip(c, t, strict=True)]
+    for t, vvec in plan.get("pairs", []):
+        a += [t, tuple(-x for x in t)]
+        w += [vvec, tuple(-x for x in vvec)]
+        b += [ZERO, ZERO]
+    if not a:
+        a, w, b = [(ZERO,) * k], [(ZERO,) * m], [ZERO]
+    out = ShallowView(tuple(a), tuple(w), tuple(b), tuple(c)).network()
+    if canonical_form(out) != K:
+        raise CertificateError("internal error: minimal form does not realize the function")
+    return out
+
+
+def _residual(K: CanonicalForm, F: Sequence[int]) -> list[list[fmpq]]:
+    """$R = L + \\sum_{H \\in F}\\delta_H u_H^T$: the linear part left after orienting the neurons of $F$ negatively."""
+    R = [list(r) for r in K.linear]
+    for h in F:
+        key, delta = K.kinks[h]
+        for r in range(len(R)):
+            R[r] = [x + delta[r] * uj for x, uj in zip(R[r], key[:-1], strict=True)]
+    return R
+
+
+def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict]:
+    """$F$ and the plan for the residual, by exact subset sums over the vectors $\\delta_H u_H^T$."""
+    N, k = K.num_kinks, K.output_dim
+    flat = lambda rows: tuple(x for r in rows for x in r)  # noqa: E731
+    vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks]
+    target = tuple(-x for x in flat(K.linear))
+    F = find_subset_with_sum(vecs, target, budget)
+    if F is not None:
+        return F, {}
+    for h0, (key0, _) in enumerate(K.kinks):
+        u = key0[:-1]
+        j = next(j for j, x in enumerate(u) if x != 0)
+        m = len(u)
+
+        def proj(x: Sequence[fmpq]) -> tuple:
+            # kills every t u_{H0}^T: subtract from each output row its coordinate j times u / u_j
+            return tuple(x[r * m + i] - x[r * m + j] / u[j] * u[i] for r in range(k) for i in range(m))
+
+        others = [h for h in range(N) if h != h0]
+        S = find_subset_with_sum([proj(vecs[h]) for h in others], proj(target), budget)
+        if S is not None:
+            F = tuple(others[s] for s in S)
+            R = _residual(K, F)
+            return F, {("existing", h0): tuple(-R[r][j] / u[j] for r in range(k))}
+    return (), _residual_cost(_residual(K, ()), K, ())[1]
+
+
+def _subsets_by_size(N: int) -> Iterator[tuple[int, ...]]:
+    for size in range(N + 1):
+        yield from itertools.combinations(range(N), size)
+
+
+def _residual_cost(R, K: CanonicalForm, F) -> tuple[int, dict] | None:
+    """Cheapest way to realize the residual $R$: returns ``(extra neurons, plan)``.
+
+    For $R = 0$: nothing. For rank-one $R = -t u_{H_0}^T$ with $H_0 \\notin F$: one extra neuron on $H_0$.
+    Otherwise an opposite pair per rank-one term of a rank decomposition of $R$ (two neurons each).
+    """
+    k, m = len(R), len(R[0])
+    if not any(x for r in R for x in r):
+        return 0, {}
+    if rank(R) == 1:
+        for h, (key, _delta) in enumerate(K.kinks):
+            if h in F:
+                continue
+            u = key[:-1]
+            j = next(j for j in range(m) if u[j] != 0)
+            t = tuple(-R[r][j] / u[j] for r in range(k))
+            if all(R[r][jj] == -t[r] * u[jj] for r in range(k) for jj in range(m)):
+                return 1, {("existing", h): t}
+    pairs = []
+    # R = sum_r e_r R[r]: rows give rank-one terms; use a row basis for minimal count.
+    Rm, rk = rref(R)
+    basis_rows = [tuple(Rm[i, j] for j in range(m)) for i in range(rk)]
+    for row in basis_rows:
+        piv = next(j for j in range(m) if row[j] != 0)
+        t = tuple(R[r][piv] for r in range(k))
+        pairs.append((t, row))
+    return 2 * len(pairs), {"pairs": pairs}
+
+

@@ -1,0 +1,177 @@
+"""Mechanisms beyond the group $G$ at a shallow parameter, and its stabilizer in $G$.
+
+$G = S_n \\ltimes \\mathbb{R}_{>0}^n$ acts by $(w_i, b_i, a_i) \\mapsto (\\lambda_i w_{\\pi(i)}, \\lambda_i b_{\\pi(i)},
+a_{\\pi(i)}/\\lambda_i)$. Beyond it: dead neurons, twins, opposite pairs and 0-factor sets (Ramakrishnan,
+*A Complete Symmetry Classification of Shallow ReLU Networks*, arXiv 2604.14037, Definitions 4–5, Theorem 2).
+
+>>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]])
+>>> [(m.name, m.neurons) for m in hidden_symmetries(net)]
+[('zero_factor', (0, 1, 2))]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from flint import fmpq
+
+from semialg.core.exact import fingerprint, rank
+from semialg.core.mechanism import Mechanism
+from semialg.core.network import Network
+from semialg.core.result import Latexable
+from semialg.core.symmetry import GroupElement
+from semialg.families.shallow.view import ZERO, ShallowView, hyperplanes, neuron_invariant
+from semialg.geometry.zero_sum import zero_sum_sets
+
+__all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
+
+
+def hidden_symmetries(net: Network, limit: int = 20) -> list[Mechanism]:
+    """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, 0-factor sets.
+
+    Cost: $O(n(m+k))$ for the first three; the 0-factor search is exact and exponential in the number of
+    linearly dependent vectors $a_i w_i^T$ (at most ``limit``). Neuron indices are 0-based.
+    """
+    v = ShallowView.of(net)
+    m, k = len(v.w[0]), len(v.c)
+    out: list[Mechanism] = []
+    for i in range(v.n):
+        if not any(v.a[i]) and (any(v.w[i]) or v.b[i]):
+            out.append(Mechanism("dead_output", True, m + 1, 1, (i,),
+                                      f"a_{i + 1} = 0: (w_{i + 1}, b_{i + 1}) is free"))
+        elif any(v.a[i]) and not any(v.w[i]):
+            out.append(Mechanism("dead_input", True, k + 1, 1, (i,),
+                                      f"w_{i + 1} = 0: (a_{i + 1}, b_{i + 1}) is free, c compensates"))
+        elif not any(v.a[i]) and not any(v.w[i]) and not v.b[i]:
+            out.append(Mechanism("zero_neuron", True, m + 1 + k, 1, (i,),
+                                      f"neuron {i + 1} is zero: a_{i + 1} or (w_{i + 1}, b_{i + 1}) is free"))
+    hp = hyperplanes(v)
+    opposite = []
+    for key, mem in sorted((hp.key[fp], mem) for fp, mem in hp.members.items()):
+        for sign in (1, -1):
+            group = tuple(i for i, s, _ in mem if s == sign)
+            if len(group) > 1:
+                out.append(Mechanism("twins", True, (len(group) - 1) * k, 1, group,
+                                          f"neurons {[i + 1 for i in group]} share an oriented hyperplane: "
+                                          f"their kinks redistribute with fixed sum"))
+        if {s for _, s, _ in mem} == {1, -1}:
+            opposite.append((key, tuple(i for i, _, _ in mem)))
+    if opposite:
+        # Shifts t_H in R^k trade kink for affine part on each such hyperplane, subject to
+        # sum_H t_H u_H^T = 0 (the linear part of f is fixed; the constants go into c): a k (h - rank U)
+        # dimensional family. A single opposite pair alone frees nothing.
+        group = tuple(i for _, g in opposite for i in g)
+        free = k * (len(opposite) - rank([key[:-1] for key, _ in opposite]))
+        out.append(Mechanism("opposite", True, free, 1, group,
+                                  f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
+                                  f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
+                                  f"a {free}-dimensional family"))
+    live = [i for i in range(v.n) if v.is_live(i)]
+    vecs = [tuple(ar * wj for ar in v.a[i] for wj in v.w[i]) for i in live]
+    for S in zero_sum_sets(vecs, limit):
+        neurons = tuple(live[s] for s in S)
+        out.append(Mechanism("zero_factor", False, 0, 2, neurons,
+                                  f"sum of a_i w_i^T over {[i + 1 for i in neurons]} is 0: flipping them "
+                                  f"(c += sum a_i b_i) keeps f (M4)"))
+    return out
+
+
+@dataclass(frozen=True)
+class Stabilizer(Latexable):
+    """$\\mathrm{Stab}(\\theta) \\cong \\prod_C S_{|C|} \\times (S_z \\ltimes \\mathbb{R}_{>0}^z)$ (paper Theorem 2).
+
+    ``classes``: neurons identical up to positive scaling (each class gives $S_{|C|}$, scales determined);
+    ``zero_neurons``: the $z$ all-zero neurons (any permutation and any scales).
+    """
+
+    network: Network
+    classes: tuple[tuple[int, ...], ...]
+    zero_neurons: tuple[int, ...]
+    scale_of: tuple[fmpq, ...] = field(repr=False)
+
+    @property
+    def dimension(self) -> int:
+        return len(self.zero_neurons)
+
+    @property
+    def order_of_finite_part(self) -> int:
+        """$\\prod_C |C|! \\cdot z!$: the order of the component group."""
+        out = math.factorial(len(self.zero_neurons))
+        for C in self.classes:
+            out *= math.factorial(len(C))
+        return out
+
+    @property
+    def is_trivial(self) -> bool:
+        return self.order_of_finite_part == 1 and self.dimension == 0
+
+    def contains(self, g: GroupElement) -> bool:
+        """Whether $g\\cdot\\theta = \\theta$, exactly."""
+        return g.act(self.network) == self.network
+
+    def random_element(self, seed: int | None = None) -> GroupElement:
+        """A random element: a random permutation within each class with the forced scales, random
+        positive scales on the zero neurons."""
+        import random as _random
+        rng = _random.Random(seed)
+        n = len(self.scale_of)
+        perm, lam = list(range(n)), [fmpq(1)] * n
+        for C in self.classes + ((self.zero_neurons,) if self.zero_neurons else ()):
+            images = list(C)
+            rng.shuffle(images)
+            for i, j in zip(C, images, strict=True):
+                perm[i] = j
+        for i in range(n):
+            if i in self.zero_neurons:
+                lam[i] = fmpq(rng.randint(1, 9), rng.randint(1, 9))
+            else:
+                lam[i] = self.scale_of[i] / self.scale_of[perm[i]]
+        return GroupElement([perm], [lam])
+
+
+def stabilizer(net: Network) -> Stabilizer:
+    """The stabilizer of a shallow $\\theta$ in $G$. Cost: $O(n(m+k))$ plus hashing.
+
+    $(\\pi, \\lambda)$ fixes $\\theta$ iff $(\\lambda_i w_{\\pi(i)}, \\lambda_i b_{\\pi(i)}, a_{\\pi(i)}/\\lambda_i) =
+    (w_i, b_i, a_i)$ for all $i$.
+
+    >>> S = stabilizer(Network.from_arrays([[[1], [2], [0]], [[2, 1, 0]]], [[1, 2, 0], [0]]))
+    >>> S.classes, S.zero_neurons, S.order_of_finite_part
+    (((0, 1),), (2,), 2)
+    """
+    v = ShallowView.of(net)
+    groups: dict = {}
+    scale_of = []
+    zero = []
+    for i in range(v.n):
+        inv, mu = neuron_invariant(v, i)
+        scale_of.append(mu)
+        if inv == (1, fingerprint((ZERO,) * len(v.c)), 0):
+            zero.append(i)
+        else:
+            groups.setdefault(inv, []).append(i)
+    classes = tuple(sorted(tuple(g) for g in groups.values() if len(g) > 1))
+    return Stabilizer(net, classes, tuple(zero), tuple(scale_of))
+
+
+
+
+def orbit_element(v1: ShallowView, v2: ShallowView) -> GroupElement | None:
+    """$g$ with $g\\cdot\\theta_1 = \\theta_2$ by matching per-neuron $G$-invariants, or ``None``. $O(n(m+k))$."""
+    if v1.n != v2.n or v1.c != v2.c:
+        return None
+    pool: dict = {}
+    for j in range(v1.n):
+        inv, s = neuron_invariant(v1, j)
+        pool.setdefault(inv, []).append((j, s))
+    perm, lam = [], []
+    for i in range(v2.n):
+        inv, s = neuron_invariant(v2, i)
+        if not pool.get(inv):
+            return None
+        j, s1 = pool[inv].pop()
+        perm.append(j)
+        lam.append(s / s1)
+    return GroupElement([perm], [lam])
+

@@ -1,0 +1,235 @@
+"""Fibres of non-generic shallow parameters: a union over the combinatorial types of $\\theta'$.
+
+A type assigns each neuron slot a role: on a kink hyperplane of $K(\\theta)$ with an orientation, on a
+"phantom" hyperplane whose kinks cancel, dead ($a' = 0$) or constant ($w' = 0$). On each type the fibre is a
+basic semi-algebraic set (minors, kink sums, linear part and constant equal to those of $K$; orientations).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import dataclass
+
+import sympy
+from flint import fmpq
+
+from semialg.core.exact import fingerprint, normalise_row, rank
+from semialg.core.network import Network
+from semialg.core.symmetry import GroupElement
+from semialg.families.shallow.canonical import canonical_form
+from semialg.families.shallow.view import ShallowView
+from semialg.geometry.semialgebraic import BasicSet, Union
+
+__all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre"]
+
+
+class TypeIndex:
+    """Lazy index of the combinatorial types of $\\theta'$: one role per neuron slot — ``("K", h, s)`` on kink
+    hyperplane $h$ with orientation $s$, ``("P", g, s)`` on the $g$-th phantom hyperplane (free, kinks cancel;
+    the first slot of a group has $s = +1$, groups numbered in order of appearance, at least two slots),
+    ``("D",)`` zero output weights, ``("C+",)``/``("C-",)`` zero input weights with $b' > 0$ / $b' \\le 0$ —
+    such that every kink hyperplane carries a slot. ``len`` counts them by enumeration."""
+
+    def __init__(self, n: int, N: int):
+        self.n, self.N = n, N
+
+    def __iter__(self):
+        base = [("K", h, s) for h in range(self.N) for s in (1, -1)] + [("D",), ("C+",), ("C-",)]
+
+        def extend(prefix: list, groups: int):
+            if len(prefix) == self.n:
+                sizes = [sum(1 for r in prefix if r[0] == "P" and r[1] == g) for g in range(groups)]
+                covered = {r[1] for r in prefix if r[0] == "K"}
+                if len(covered) == self.N and all(z >= 2 for z in sizes):
+                    yield tuple(prefix)
+                return
+            for role in base + [("P", g, s) for g in range(groups) for s in (1, -1)] + [("P", groups, 1)]:
+                yield from extend(prefix + [role], groups + (role[0] == "P" and role[1] == groups))
+
+        yield from extend([], 0)
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    @property
+    def exact_size(self) -> int:
+        """Exact count without enumeration: inclusion–exclusion over the uncovered kink hyperplanes, with
+        phantom slots partitioned into blocks of size $\\ge 2$ (associated Stirling numbers), each non-first
+        slot of a block oriented freely. Cost: $O(n^2 + nN)$ integer operations."""
+        n, N = self.n, self.N
+        blocks = [[0] * (n + 1) for _ in range(n + 1)]  # blocks[p][g]: partitions of p slots into g blocks >= 2
+        blocks[0][0] = 1
+        for p in range(2, n + 1):
+            for g in range(1, p // 2 + 1):
+                blocks[p][g] = g * blocks[p - 1][g] + (p - 1) * blocks[p - 2][g - 1]
+        phantom = [sum(blocks[p][g] * 2 ** (p - g) for g in range(p + 1)) for p in range(n + 1)]
+        total = 0
+        for j in range(N + 1):
+            free = sum(math.comb(n, p) * (2 * j + 3) ** (n - p) * phantom[p] for p in range(n + 1))
+            total += (-1) ** (N - j) * math.comb(N, j) * free
+        return total
+
+
+@dataclass(frozen=True, eq=False)
+class TypedShallowFibre(Union):
+    """The fibre of a non-generic shallow parameter: the union over combinatorial types of $\\theta'$.
+
+    ``contains`` locates the type of a point and tests that one component exactly, which decides membership
+    in the whole fibre (each component lies in it and every member lies in the component of its own type).
+    ``dimension`` is the dimension of the component through $\\theta$, which is also the
+    :meth:`representative` typeset by :func:`~semialg.ui.latex.to_latex`. ``num_components`` counts every type,
+    including types whose basic set is empty.
+    """
+
+    network: Network | None = None
+
+    def representative(self) -> BasicSet:
+        return self.build(self.locate(self.network))
+
+    @property
+    def dimension(self) -> int:
+        B = self.representative()
+        sub = {s: sympy.Rational(int(x.p), int(x.q)) for s, x in zip(B.variables, self.network.parameters(), strict=True)}
+        J = [[fmpq(int(r.p), int(r.q)) for r in (sympy.Rational(sympy.diff(p, s).xreplace(sub))
+                                                    for s in B.variables)] for p in B.equations]
+        return len(B.variables) - (rank(J) if J else 0)
+
+    def sample(self, seed: int | None = None) -> Network:
+        """A random member: a random group element applied to $\\theta$, dead neurons' inputs re-drawn."""
+        rng = random.Random(seed)
+        v = ShallowView.of(GroupElement.random(self.network.architecture, seed=rng.randrange(2 ** 32)).act(
+            self.network))
+        w, b = list(v.w), list(v.b)
+        for i in range(v.n):
+            if not any(v.a[i]):
+                w[i] = tuple(fmpq(rng.randint(-9, 9), rng.randint(1, 9)) for _ in w[i])
+                b[i] = fmpq(rng.randint(-9, 9), rng.randint(1, 9))
+        return ShallowView(v.a, tuple(w), tuple(b), v.c).network()
+
+
+class _TypeEquations:
+    """The polynomial conditions of every combinatorial type of $\\theta'$ for one canonical form $K$.
+
+    The conditions of a type are collected slot by slot (:meth:`_slot`) into the kink sums of each hyperplane,
+    the linear part and the constant; :meth:`build` then equates them with $K$.
+    """
+
+    def __init__(self, net: Network):
+        self.K = canonical_form(net)
+        self.V = net.variables()
+        self.architecture = net.architecture
+        self.m, _, self.k = net.widths
+        self.keys = [key for key, _ in self.K.kinks]
+        self.where = {fingerprint(key): h for h, key in enumerate(self.keys)}
+
+    def row(self, i: int) -> list:
+        W1, B1 = self.V.weights[0], self.V.biases[0]
+        return [W1[i, j] for j in range(self.m)] + [B1[i]]
+
+    def output(self, i: int) -> list:
+        return [self.V.weights[1][r, i] for r in range(self.k)]
+
+    def _parallel(self, r1: list, r2: list) -> list:
+        """The $2\\times 2$ minors of two rows: they vanish iff the rows are parallel."""
+        return [r1[p] * r2[q] - r1[q] * r2[p] for p, q in itertools.combinations(range(self.m + 1), 2)]
+
+    def _slot(self, i: int, role: tuple, acc: dict) -> None:
+        """Add the conditions and contributions of slot ``i`` with ``role`` to the accumulator ``acc``."""
+        a = self.output(i)
+        if role[0] == "D":
+            acc["eqs"] += a
+            return
+        if role[0] in ("C+", "C-"):
+            b = self.V.biases[0][i]
+            acc["eqs"] += self.row(i)[:-1]
+            if role[0] == "C+":
+                acc["strict"].append(b)
+                acc["const"] = [c + ar * b for c, ar in zip(acc["const"], a, strict=True)]
+            else:
+                acc["nonstrict"].append(-b)
+            return
+        kind, g, s = role
+        row = self.row(i)
+        ref = [_rational(x) for x in self.keys[g]] if kind == "K" else acc["first"].setdefault(g, row)
+        if ref is not row:
+            acc["eqs"] += self._parallel(row, ref)
+            acc["strict"].append(s * sum(x * y for x, y in zip(row, ref, strict=True)))
+        contrib = acc["sums"].setdefault((kind, g), [[0] * (self.m + 1) for _ in range(self.k)])
+        for r in range(self.k):
+            contrib[r] = [c + s * a[r] * x for c, x in zip(contrib[r], row, strict=True)]
+        if s < 0:  # a sigma(-z) = a sigma(z) - a z: the negatively oriented slots carry the affine part
+            acc["lin"] = [[c + a[r] * x for c, x in zip(acc["lin"][r], row[:-1], strict=True)]
+                          for r in range(self.k)]
+            acc["const"] = [c + ar * row[-1] for c, ar in zip(acc["const"], a, strict=True)]
+
+    def _targets(self, kind: str, g: int) -> list:
+        """$\\delta_h (u_h, \\beta_h)$ for a kink hyperplane, $0$ for a phantom one."""
+        if kind == "P":
+            return [[0] * (self.m + 1) for _ in range(self.k)]
+        return [[_rational(d * x) for x in self.keys[g]] for d in self.K.kinks[g][1]]
+
+    def build(self, roles) -> BasicSet:
+        K, C = self.K, self.V.biases[1]
+        acc = {"eqs": [], "strict": [], "nonstrict": [], "sums": {}, "first": {},
+               "lin": [[0] * self.m for _ in range(self.k)], "const": [C[r] for r in range(self.k)]}
+        for i, role in enumerate(roles):
+            self._slot(i, role, acc)
+        for h in range(K.num_kinks):  # a kink hyperplane without slots leaves the equation 0 = delta_h key_h
+            acc["sums"].setdefault(("K", h), [[0] * (self.m + 1) for _ in range(self.k)])
+        eqs = acc["eqs"]
+        for (kind, g), contrib in acc["sums"].items():
+            eqs += [c - t for cr, tr in zip(contrib, self._targets(kind, g), strict=True)
+                    for c, t in zip(cr, tr, strict=True)]
+        eqs += [acc["lin"][r][j] - _rational(K.linear[r][j]) for r in range(self.k) for j in range(self.m)]
+        eqs += [acc["const"][r] - _rational(K.constant[r]) for r in range(self.k)]
+        eqs = tuple(dict.fromkeys(e for e in (sympy.expand(x) for x in eqs) if e != 0))
+        strict = tuple(sympy.expand(x) for x in acc["strict"])
+        return BasicSet(self.V.flat, eqs, strict, tuple(acc["nonstrict"]), label=_label(roles))
+
+    def locate(self, point) -> tuple:
+        """The type of a parameter: for each neuron its role (dead, constant, kink or phantom hyperplane)."""
+        other = point if isinstance(point, Network) else Network.from_parameters(self.architecture, point)
+        ov = ShallowView.of(other)
+        roles, phantoms = [], {}
+        for i in range(ov.n):
+            if not any(ov.a[i]):
+                roles.append(("D",))
+            elif not any(ov.w[i]):
+                roles.append(("C+",) if ov.b[i] > 0 else ("C-",))
+            else:
+                key, _, s = normalise_row(ov.w[i] + (ov.b[i],))
+                fp = fingerprint(key)
+                if fp in self.where:
+                    roles.append(("K", self.where[fp], s))
+                else:
+                    g, s0 = phantoms.setdefault(fp, (len(phantoms), s))
+                    roles.append(("P", g, s * s0))
+        return tuple(roles)
+
+
+def _rational(x: fmpq) -> sympy.Rational:
+    return sympy.Rational(int(x.p), int(x.q))
+
+
+def _label(roles) -> str:
+    return ", ".join(r[0] + (f"{r[1] + 1}{'+' if r[2] > 0 else '-'}" if len(r) > 1 else "") for r in roles)
+
+
+def typed_fibre(net: Network) -> TypedShallowFibre:
+    """$\\rho^{-1}(f_\\theta)$ for any shallow $\\theta$: a union over the types of :class:`TypeIndex`.
+
+    With $K(\\theta) = ((H_h, \\delta_h)_h, L, d)$, keys $(u_h, \\beta_h)$, rows $r'_i = (w'_i, b'_i)$, the component of
+    a type is: $r'_i \\parallel (u_h, \\beta_h)$ ($2\\times2$ minors) with $s\\,r'_i\\cdot(u_h,\\beta_h) > 0$ on kink
+    slots; $\\sum_{i \\to h} s_i a'_i r_i'^T = \\delta_h (u_h, \\beta_h)$; on a phantom group the rows are
+    parallel to its first, oriented by $s_i$, and $\\sum s_i a'_i r_i'^T = 0$; $a'_i = 0$ on D slots; $w'_i = 0$ and
+    $b'_i > 0$ ($b'_i \\le 0$) on C+ (C-) slots; $\\sum_{s_i = -1} a'_i w_i'^T = L$ and
+    $c' + \\sum_{s_i = -1} a'_i b'_i + \\sum_{C+} a'_i b'_i = d$. Each component lies in the fibre
+    ($a\\sigma(-z) = a\\sigma(z) - az$ makes the kinks, linear part and constant those of $K$) and every member
+    lies in the component of its own type. Cost: $O(1)$ to build; the index has exponentially many types.
+    """
+    types = _TypeEquations(net)
+    return TypedShallowFibre(types.V.flat, TypeIndex(net.widths[1], types.K.num_kinks), types.build, types.locate,
+                             description=f"fibre of a non-generic shallow {net.architecture} parameter",
+                             index_name=r"\text{types of } \theta'", network=net)

@@ -1,0 +1,134 @@
+"""The shallow view of a network: neurons $(a_i, w_i, b_i)$, output bias $c$, and its hyperplanes.
+
+Every live neuron ($a_i \\neq 0$, $w_i \\neq 0$) is normalised without square roots,
+$(w_i, b_i) = s_i\\mu_i(u_H, \\beta_H)$ with the first non-zero entry of $u_H$ equal to $1$, $\\mu_i > 0$,
+$s_i = \\pm 1$, and $\\kappa_i = \\mu_i a_i$ (its kink). One pass over the neurons groups them by unoriented
+hyperplane $H$ and accumulates the kinks $\\delta_H = \\sum_{i \\in H}\\kappa_i$, the linear part
+$L = \\sum_{s_i = -1} a_i w_i^T$ and the constant $d = c + \\sum_{s_i=-1} a_i b_i + \\sum_{w_i = 0} a_i\\sigma(b_i)$.
+
+>>> v = ShallowView.of(Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]]))
+>>> hp = hyperplanes(v)
+>>> [hp.key[fp] for fp in hp.kinks], hp.linear, hp.constant
+([(1, -1)], ((-3,),), (3,))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from flint import fmpq, fmpq_mat
+
+from semialg.core.exact import fingerprint, normalise_row
+from semialg.core.network import Network, relu
+from semialg.errors import ArchitectureError
+
+__all__ = ["ShallowView", "Hyperplanes", "hyperplanes", "neuron_invariant", "vadd", "ZERO", "Vec", "Key"]
+
+ZERO = fmpq(0)
+Vec = tuple[fmpq, ...]
+Key = tuple[fmpq, ...]
+
+
+@dataclass(frozen=True)
+class ShallowView:
+    """The neurons $(a_i, w_i, b_i)$ and the output bias $c$ of a shallow network."""
+
+    a: tuple[Vec, ...]
+    w: tuple[Vec, ...]
+    b: Vec
+    c: Vec
+
+    @classmethod
+    def of(cls, net: Network) -> "ShallowView":
+        if net.depth != 2:
+            raise ArchitectureError(f"expected a shallow network (one hidden layer), got architecture "
+                                    f"{net.architecture}")
+        (W1, b1), (W2, b2) = net.layers()
+        n = len(W1)
+        return cls(tuple(tuple(W2[r][i] for r in range(len(W2))) for i in range(n)), W1, b1, b2)
+
+    @property
+    def n(self) -> int:
+        return len(self.w)
+
+    def network(self) -> Network:
+        k = len(self.c)
+        W2 = tuple(tuple(self.a[i][r] for i in range(self.n)) for r in range(k))
+        return Network((tuple(self.w), W2), (tuple(self.b), tuple(self.c)))
+
+    def is_live(self, i: int) -> bool:
+        return any(self.a[i]) and any(self.w[i])
+
+
+@dataclass(frozen=True)
+class Hyperplanes:
+    """Per hyperplane: its key $(u_H, \\beta_H)$, kink and live neurons ``(i, sign, mu)``.
+
+    The dictionaries are indexed by the :func:`~semialg.core.exact.fingerprint` of the key.
+    """
+
+    key: dict
+    kinks: dict
+    members: dict
+    linear: tuple[Vec, ...]
+    constant: Vec
+
+
+def vadd(u: Sequence[fmpq], v: Sequence[fmpq], t: fmpq = fmpq(1)) -> Vec:
+    return tuple(x + t * y for x, y in zip(u, v, strict=True))
+
+
+def hyperplanes(view: ShallowView) -> Hyperplanes:
+    """One pass over the neurons: $O(n(m+k))$ operations plus hashing of the normalised rows.
+
+    ``kinks`` and ``members`` are keyed by the hyperplane key $(u_H, \\beta_H)$; the dictionaries are
+    indexed internally by :func:`~semialg.core.exact.fingerprint`, which hashes ten times faster.
+    """
+    m, k = len(view.w[0]), len(view.c)
+    kinks: dict = {}
+    members: dict = {}
+    keys: dict = {}
+    negative: list[int] = []
+    d = list(view.c)
+    for i in range(view.n):
+        a, w, b = view.a[i], view.w[i], view.b[i]
+        if not any(a):
+            continue
+        if not any(w):
+            d = [dr + ar * relu(b) for dr, ar in zip(d, a, strict=True)]
+            continue
+        key, mu, sign = normalise_row(w + (b,))
+        fp = fingerprint(key)
+        key = keys.setdefault(fp, key)
+        kappa = tuple(mu * x for x in a)
+        kinks[fp] = vadd(kinks[fp], kappa) if fp in kinks else kappa
+        members.setdefault(fp, []).append((i, sign, mu))
+        if sign < 0:
+            negative.append(i)
+    if negative:
+        A = fmpq_mat(k, len(negative), [view.a[i][r] for r in range(k) for i in negative])
+        Wn = fmpq_mat(len(negative), m + 1, [x for i in negative for x in view.w[i] + (view.b[i],)])
+        P = A * Wn
+        L = tuple(tuple(P[r, j] for j in range(m)) for r in range(k))
+        d = [dr + P[r, m] for r, dr in enumerate(d)]
+    else:
+        L = tuple((ZERO,) * m for _ in range(k))
+    return Hyperplanes(keys, kinks, members, L, tuple(d))
+
+
+
+
+def neuron_invariant(v: ShallowView, i: int) -> tuple[tuple, fmpq]:
+    """A complete invariant of neuron $i$ under $\\mathbb{R}_{>0}$ and its scale $s_i$.
+
+    Neurons $i, j$ have equal invariants iff $(w_j, b_j, a_j) = (\\lambda w_i, \\lambda b_i, a_i/\\lambda)$ for
+    some $\\lambda > 0$, and then $\\lambda = s_j / s_i$. For $(w_i, b_i) \\neq 0$: the oriented row key and
+    $\\kappa_i = \\mu_i a_i$, $s_i = \\mu_i$; otherwise the oriented key of $a_i$ and $s_i = 1/|a_i|$ (1 if $a_i = 0$).
+    """
+    key, mu, sign = normalise_row(v.w[i] + (v.b[i],))
+    if sign:
+        return (0, fingerprint(key), sign, fingerprint(tuple(mu * x for x in v.a[i]))), mu
+    key, mu, sign = normalise_row(v.a[i])
+    return (1, fingerprint(key), sign), (1 / mu if sign else fmpq(1))
+
