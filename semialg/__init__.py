@@ -22,6 +22,7 @@ from semialg.geometry.semialgebraic import BasicSet, Union
 from semialg.engine.regions import (Region, batch_functional_dimension, estimate_functional_dimension,
                                     functional_dimension, regions)
 from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
+from semialg.engine.identifiability import IdentifiabilityResult, identifiable
 from semialg.engine.conservation import (conserved_quantities, count_conservation_laws, gradient_flow,
                                          is_conserved, mechanism_conservation)
 from semialg.families import bottleneck as _bottleneck  # noqa: F401  (registers the family)
@@ -44,5 +45,6 @@ __all__ = [
     "is_conserved", "mechanism_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci",
     "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope",
     "strictly_feasible", "load", "save", "from_sklearn", "from_onnx", "to_onnx", "from_torch", "to_fmpq", "to_latex", "document",
+    "identifiable", "IdentifiabilityResult",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError", "CertificateError",
 ]

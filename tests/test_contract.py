@@ -116,6 +116,9 @@ def _instances() -> dict[str, list]:
         objs += [res, res.certificate]
     F = sa.fibre(net)
     objs += list(F.components())[:1]
+    dead = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 0]]], [[0, 0], [0]])
+    ident = [sa.identifiable(net), sa.identifiable(dead), sa.identifiable(sa.Network.random((1, 1, 2, 1), seed=1))]
+    objs += ident + [ident[1].move] + list(ident[0].proof) + [s.evidence for s in ident[2].proof]
     out: dict[str, list] = {}
     for o in objs:
         out.setdefault(type(o).__name__, []).append(o)

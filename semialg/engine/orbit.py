@@ -1,0 +1,149 @@
+"""Exact membership in a $G$-orbit: is $\\theta_2 = g\\cdot\\theta_1$ for some $g \\in G$?
+
+$g = (\\pi_l, \\lambda_l)_l$ acts by $W'_l[i,j] = \\lambda_l[i]\\,W_l[\\pi_l(i), \\pi_{l-1}(j)] / \\lambda_{l-1}[j]$ and
+$b'_l[i] = \\lambda_l[i]\\,b_l[\\pi_l(i)]$ (input and output neurons have $\\lambda = 1$, $\\pi = \\mathrm{id}$).
+:func:`orbit_element` searches the permutations layer by layer: neuron $i$ of $\\theta_2$ can only be matched
+to a neuron of $\\theta_1$ whose incoming row, read in the frame already fixed for the previous layer, is a
+positive multiple of its own (entries in the columns of neurons whose scale is not yet determined — zero
+rows — are compared by sign only). Ties (positive twins, zero rows) are branched over. For fixed
+permutations the scales solve a multiplicative system $\\lambda_l[i] = r\\,\\lambda_{l-1}[j]$, one equation per
+non-zero entry, which is solved exactly by propagation along a spanning forest and checked on every entry.
+The answer is exact: a :class:`~semialg.core.symmetry.GroupElement` $g$ with $g\\cdot\\theta_1 = \\theta_2$
+(re-checked), or ``None`` after an exhaustive search; the search raises
+:class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` matchings would be needed.
+
+Cost: $O(\\dim\\Omega \\log n)$ when no layer has two neurons with positively proportional rows (the
+generic case: one matching per layer); otherwise up to the product of the factorials of the tie sizes.
+
+>>> from semialg.core.network import Network
+>>> from semialg.core.symmetry import GroupElement
+>>> net = Network.random((2, 3, 3, 1), seed=0)
+>>> g = GroupElement.random(net.architecture, seed=1)
+>>> orbit_element(net, g.act(net)).act(net) == g.act(net)
+True
+>>> orbit_element(net, net.replace_layer(3, bias=[7])) is None
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+
+from flint import fmpq
+
+from semialg.core.network import Network
+from semialg.core.symmetry import GroupElement
+from semialg.engine.loci import UndecidedError
+
+__all__ = ["orbit_element", "same_orbit"]
+
+_ONE = fmpq(1)
+
+
+def _sign(x: fmpq) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _key(row: list, free: list[bool]) -> tuple[tuple, fmpq | None]:
+    """A positive-scaling invariant of ``row`` (entries in ``free`` columns by sign) and its scale, if any."""
+    known = [x for x, f in zip(row, free) if not f]
+    lead = next((abs(x) for x in known if x), None)
+    norm = tuple(x / lead for x in known) if lead else tuple(known)
+    return (norm, tuple(_sign(x) for x, f in zip(row, free) if f)), lead
+
+
+def _scales(net1: Network, net2: Network, perms: list[tuple[int, ...]]) -> GroupElement | None:
+    """The positive scales with the given permutations, solved exactly; ``None`` when there are none."""
+    widths = net1.widths
+    L = net1.depth
+    perm_of = [tuple(range(widths[0]))] + list(perms) + [tuple(range(widths[L]))]
+    ANCHOR = ("one",)
+
+    def node(l: int, i: int):
+        return ANCHOR if l in (0, L) else (l, i)
+
+    edges: dict = {}   # node -> list of (other node, factor): value(node) = factor * value(other)
+    for l in range(1, L + 1):
+        W1, b1, W2, b2 = net1.weights[l - 1], net1.biases[l - 1], net2.weights[l - 1], net2.biases[l - 1]
+        for i in range(widths[l]):
+            pi = perm_of[l][i]
+            pairs = [(W2[i][j], W1[pi][perm_of[l - 1][j]], node(l - 1, j)) for j in range(widths[l - 1])]
+            pairs.append((b2[i], b1[pi], ANCHOR))
+            for new, old, other in pairs:
+                if _sign(new) != _sign(old):
+                    return None
+                if new:
+                    r = new / old
+                    edges.setdefault(node(l, i), []).append((other, r))
+                    edges.setdefault(other, []).append((node(l, i), 1 / r))
+    value: dict = {}
+    roots = [ANCHOR] + [(l, i) for l in range(1, L) for i in range(widths[l])]
+    for root in roots:
+        if root in value:
+            continue
+        value[root] = _ONE
+        queue = deque([root])
+        while queue:
+            u = queue.popleft()
+            for v, r in edges.get(u, ()):
+                want = value[u] / r
+                if v not in value:
+                    value[v] = want
+                    queue.append(v)
+                elif value[v] != want:
+                    return None
+    g = GroupElement(perms, [[value[(l, i)] for i in range(widths[l])] for l in range(1, L)])
+    return g if g.act(net1) == net2 else None
+
+
+def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5) -> GroupElement | None:
+    """A $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$, or ``None`` when there is none (exhaustive and exact).
+
+    Raises :class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` layer matchings would have
+    to be tried. See the module docstring for the algorithm and its cost.
+    """
+    if net1.widths != net2.widths:
+        return None
+    L, widths = net1.depth, net1.widths
+    tried = [0]
+
+    def search(l: int, perms: list, lams: list):
+        if l == L:
+            return _scales(net1, net2, perms)
+        prev_perm = perms[-1] if perms else tuple(range(widths[0]))
+        prev_lam = lams[-1] if lams else [_ONE] * widths[0]
+        free = [lam is None for lam in prev_lam] + [False]
+        W1, b1, W2, b2 = net1.weights[l - 1], net1.biases[l - 1], net2.weights[l - 1], net2.biases[l - 1]
+        keys1 = [_key([W1[a][prev_perm[j]] / (prev_lam[j] or _ONE) for j in range(widths[l - 1])] + [b1[a]], free)
+                 for a in range(widths[l])]
+        keys2 = [_key(list(W2[i]) + [b2[i]], free) for i in range(widths[l])]
+        classes1: dict = {}
+        classes2: dict = {}
+        for a, (k, _) in enumerate(keys1):
+            classes1.setdefault(k, []).append(a)
+        for i, (k, _) in enumerate(keys2):
+            classes2.setdefault(k, []).append(i)
+        if {k: len(v) for k, v in classes1.items()} != {k: len(v) for k, v in classes2.items()}:
+            return None
+        groups = list(classes2.items())
+        for choice in itertools.product(*(itertools.permutations(classes1[k]) for k, _ in groups)):
+            tried[0] += 1
+            if tried[0] > budget:
+                raise UndecidedError(f"the orbit search needs more than {budget} matchings (many tied neurons)")
+            perm = [0] * widths[l]
+            for (_, members), images in zip(groups, choice, strict=True):
+                for i, a in zip(members, images, strict=True):
+                    perm[i] = a
+            lam = [None if keys2[i][1] is None else keys2[i][1] / keys1[perm[i]][1] for i in range(widths[l])]
+            found = search(l + 1, perms + [tuple(perm)], lams + [lam])
+            if found is not None:
+                return found
+        return None
+
+    return search(1, [], [])
+
+
+def same_orbit(net1: Network, net2: Network, budget: int = 10 ** 5) -> bool:
+    """Whether $\\theta_2 \\in G\\cdot\\theta_1$ (exact; see :func:`orbit_element`)."""
+    return orbit_element(net1, net2, budget) is not None

@@ -1,0 +1,156 @@
+"""Identifiability of a given parameter, tested against the region oracle and exact evaluation.
+
+Witnesses must be equivalent (region oracle, independent of the moves) and outside the G-orbit (an
+independent G-invariant differs, or the orbit search, itself tested against random group elements, finds no
+element); proofs must re-check; the orbit search must find every g.theta and never a non-equivalent network.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from semialg.engine.identifiability import IdentifiabilityResult, WitnessMove, identifiable
+from semialg.engine.orbit import orbit_element
+from semialg.engine.regions import equivalent as oracle
+from semialg.errors import CertificateError
+
+from conftest import architectures, group_elements, networks
+
+
+def _zero_structure(net):
+    """A G-invariant: per hidden layer, the sorted (zero row, zero column, sign of bias if weights are zero)."""
+    out = []
+    for l in range(1, net.depth):
+        rows = []
+        for i in range(len(net.weights[l - 1])):
+            w, b = net.weights[l - 1][i], net.biases[l - 1][i]
+            rows.append((not any(w), not any(r[i] for r in net.weights[l]), (b > 0) - (b < 0) if not any(w) else 2))
+        out.append(tuple(sorted(rows)))
+    return tuple(out)
+
+
+@settings(max_examples=30)
+@given(st.data())
+def test_orbit_search_finds_every_group_image(data):
+    net = data.draw(networks(max_depth=4, max_width=3, entries=st.sampled_from([Fraction(x) for x in (-1, 0, 1, 2)])))
+    g = data.draw(group_elements(net.architecture))
+    h = orbit_element(net, g.act(net))
+    assert h is not None and h.act(net) == g.act(net)
+
+
+@settings(max_examples=30)
+@given(st.data())
+def test_orbit_search_rejects_networks_that_compute_something_else(data):
+    net = data.draw(networks(max_depth=4, max_width=3))
+    theta = list(net.parameters())
+    k = data.draw(st.integers(0, len(theta) - 1))
+    theta[k] += 1
+    other = sa.Network.from_parameters(net.architecture, theta)
+    x = [Fraction(7, 3)] * net.architecture.input_dim
+    g = data.draw(group_elements(net.architecture))
+    if net(x) != other(x):
+        assert orbit_element(net, g.act(other)) is None
+
+
+def test_generic_shallow_is_identifiable_with_a_proof_that_rechecks():
+    net = sa.Network.random((2, 3, 1), seed=0)
+    r = identifiable(net)
+    assert r.status == "identifiable" and bool(r) and r.verify(net)
+    assert any(step.name == "classification theorem" for step in r.proof)
+    # the proof is about this parameter: on a degenerate one the conditions fail to re-check
+    dead = net.replace_layer(2, weight=[[0, 1, 1]])
+    with pytest.raises(CertificateError):
+        r.verify(dead)
+
+
+def _degenerate(kind: str, net: sa.Network) -> sa.Network:
+    """Force a mechanism into the first hidden layer of ``net`` (at least two neurons there)."""
+    W = [[list(r) for r in M] for M in net.weights]
+    b = [list(v) for v in net.biases]
+    if kind == "dead":
+        for r in W[1]:
+            r[0] = 0
+    elif kind == "constant":
+        W[0][0] = [0] * len(W[0][0])
+    elif kind == "twin":
+        W[0][1] = [2 * x for x in W[0][0]]
+        b[0][1] = 2 * b[0][0]
+    elif kind == "phantom":
+        W[0][1] = [-3 * x for x in W[0][0]]
+        b[0][1] = -3 * b[0][0]
+        for r in W[1]:
+            r[1] = -r[0] / 3
+    elif kind == "flip":      # S = {0, 1}: next-layer columns proportional, rows negatives (a 0-factor set)
+        W[0][1] = [-x for x in W[0][0]]
+        for r in W[1]:
+            r[1] = r[0]
+        b[0][1] = b[0][0] + 1
+    return sa.Network.from_arrays(W, b)
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_witnesses_are_equivalent_and_outside_the_orbit(data):
+    kind = data.draw(st.sampled_from(["dead", "constant", "twin", "phantom", "flip"]))
+    arch = data.draw(architectures(min_depth=2, max_depth=3, max_width=3, max_io=2).filter(
+        lambda a: a.widths[1] >= 2))
+    net = _degenerate(kind, data.draw(networks(arch)))
+    r = identifiable(net, budget=1)
+    assert r.status == "not identifiable", r.explain()
+    assert r.verify(net)
+    assert bool(oracle(net, r.witness))                       # independent: the region oracle
+    assert orbit_element(net, r.witness) is None
+    if r.move.kind in ("dead row", "constant refold", "twin shift"):
+        assert _zero_structure(net) != _zero_structure(r.witness)   # independent G-invariant
+
+
+def test_opposite_pairs_with_dependent_rows_trade_weights():
+    # two opposite pairs on parallel hyperplanes x = 0 and x = 1 in 1-4-1: t_1 u_1 + t_2 u_2 = 0 has a solution
+    net = sa.Network.from_arrays([[[1], [-1], [1], [-2]], [[1, 2, 3, 5]]], [[0, 0, -1, 2], [0]])
+    r = identifiable(net)
+    assert r.status == "not identifiable" and r.move.kind == "opposite trade"
+    assert bool(oracle(net, r.witness)) and r.verify(net)
+
+
+def test_a_forged_witness_is_rejected():
+    net = _degenerate("dead", sa.Network.random((2, 3, 1), seed=4))
+    r = identifiable(net)
+    g = sa.GroupElement.random(net.architecture, seed=0)
+    inside = IdentifiabilityResult("not identifiable", witness=g.act(net), move=WitnessMove("family fibre", 0, (),
+                                                                                            target=g.act(net)))
+    with pytest.raises(CertificateError):
+        inside.verify(net)
+    other = sa.Network.random((2, 3, 1), seed=9)
+    with pytest.raises(CertificateError):
+        r.verify(other)
+
+
+def test_bottleneck_fibre_member_is_a_witness():
+    net = sa.Network.random((2, 1, 3, 1), seed=1)
+    r = identifiable(net, budget=1)
+    assert r.status == "not identifiable" and r.move.kind == "family fibre"
+    assert bool(oracle(net, r.witness)) and r.verify(net)
+
+
+def test_deep_parameter_is_locally_identifiable_and_says_unknown():
+    net = sa.Network.random((2, 3, 3, 1), seed=3)
+    assert sa.functional_dimension(net).value == net.architecture.num_parameters - net.architecture.num_hidden
+    r = identifiable(net, budget=20)
+    assert r.status == "unknown" and not r and r.locally_identifiable
+    step = next(s for s in r.proof if s.name == "local identifiability")
+    assert step.verify(net)
+    with pytest.raises(CertificateError):
+        r.verify(net)                  # unknown certifies nothing globally
+    assert r.to_json()["status"] == "unknown" and r.explain().startswith("Unknown")
+
+
+def test_abs_is_identifiable_although_its_functional_dimension_is_deficient():
+    """|x| = s(x) + s(-x) in 1-2-1: the rank criterion fails (4 < 5), so the answer stays honest."""
+    net = sa.Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
+    assert sa.functional_dimension(net).value == 4
+    r = identifiable(net, budget=1)
+    assert r.status == "unknown" and r.witness is None
