@@ -1,0 +1,88 @@
+r"""Three-layer bottleneck networks: a hidden layer of width one.
+
+$f(x) = A_3\sigma(A_2\sigma(A_1x + b_1) + b_2) + b_3$ with widths $(n_0, n_1, n_2, n_3)$ and $n_1 = 1$
+(case (b)) or $n_2 = 1$ (case (a)) — Gegenfurtner, Grillo, Montúfar, *The Symmetries of Three-Layer ReLU
+Networks*.
+
+Modules, by topic: :mod:`~.views` (the two cases and their parameter views), :mod:`~.ridge` (case (b):
+1-D profiles and equivalence), :mod:`~.arrangement` and :mod:`~.outer` (case (a): the joint arrangement
+and equivalence), :mod:`~.types` (combinatorial types, mechanisms), :mod:`~.moves` (the moves beyond $G$),
+:mod:`~.genericity` (loci and type conditions), :mod:`~.fibre` (explicit fibres and their dimension).
+
+>>> net = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])   # hidden H
+>>> moved = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [["1/2"], ["-3/2", -7], [0]])
+>>> r = equivalent(net, moved); bool(r), r.verify(net, moved)
+(True, True)
+>>> combinatorial_type(net).regime
+'hidden'
+"""
+
+from __future__ import annotations
+
+from semialg.core.certificate import EquivalenceResult
+from semialg.core.mechanism import Mechanism
+from semialg.core.network import Architecture, Network
+from semialg.engine.loci import Condition, LocusFamily
+from semialg.families.base import Family, register
+from semialg.families.bottleneck.arrangement import NetworkArrangement as _Arrangement  # noqa: F401  (tests)
+from semialg.families.bottleneck.equivalence import equivalent
+from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
+from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, _ridge_families, genericity_checks, type_checks
+from semialg.families.bottleneck.moves import (
+    flip_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
+from semialg.families.bottleneck.outer import ArrangementCertificate
+from semialg.families.bottleneck.ridge import RidgeCertificate, RidgeProfile, ridge_profile
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, hidden_symmetries
+from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
+
+__all__ = [
+    "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
+    "ArrangementCertificate", "BottleneckType", "combinatorial_type", "equivalent",
+    "hidden_symmetries", "fibre_dimension", "fibre", "BottleneckFibre", "genericity_checks", "type_checks",
+    "translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
+    "BottleneckFamily",
+]
+
+
+class BottleneckFamily(Family):
+    """Three-layer networks with a hidden layer of width 1: case (b) widths $(n_0, 1, n_2, n_3)$, case (a)
+    widths $(n_0, n_1, 1, n_3)$."""
+
+    name = "bottleneck"
+    priority = 20
+
+    def applies(self, net: Network) -> bool:
+        return bottleneck_case(net) is not None
+
+    def applies_to_architecture(self, arch: Architecture) -> bool:
+        return arch.depth == 3 and 1 in arch.widths[1:3]
+
+    def applies_to_pair(self, net1: Network, net2: Network) -> bool:
+        return self.applies(net1) and bottleneck_case(net1) == bottleneck_case(net2)
+
+    def equivalent(self, net1: Network, net2: Network, **options) -> EquivalenceResult:
+        return equivalent(net1, net2)
+
+    def fibre(self, net: Network) -> BottleneckFibre:
+        return fibre(net)
+
+    def fibre_dimension(self, net: Network) -> int:
+        return fibre_dimension(net)
+
+    def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
+        return hidden_symmetries(net)
+
+    def combinatorial_type(self, net: Network) -> BottleneckType:
+        return combinatorial_type(net)
+
+    def genericity_conditions(self, net: Network, budget: int) -> list[Condition]:
+        return genericity_checks(net, budget)
+
+    def genericity_scope(self, arch: Architecture) -> str:
+        return BOTTLENECK_SCOPE
+
+    def loci_families(self, arch: Architecture) -> list[LocusFamily]:
+        return _ridge_families(arch) if arch.widths[1] == 1 else []
+
+
+register(BottleneckFamily())

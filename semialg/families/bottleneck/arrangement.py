@@ -1,0 +1,144 @@
+r"""Case (a): the joint arrangement of the first-layer hyperplanes of some bottleneck networks.
+
+Built on :class:`semialg.geometry.arrangement.Arrangement` (which knows nothing of networks): this module
+collects the distinct hyperplanes $H_i = \{w_i\cdot x + b_i = 0\}$, embeds inputs of dimension 1 in the plane,
+gets the cells from the exact plane sweep (or, for $n_0 \ge 3$, from the region enumeration of
+:mod:`semialg.engine.regions` with exact LPs), and evaluates the inner shallow network $h$ on every cell as
+one affine map. It also decides whether a hyperplane meets $P = \{h > 0\}$ (:func:`visible`).
+
+>>> net = Network.random((2, 3, 1, 1), seed=0, height=3)
+>>> arr = NetworkArrangement((net,)); len(arr.cells) == arr.face_count()
+True
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from flint import fmpq
+
+from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace
+from semialg.core.network import Network, relu
+from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _decisive, _line_max, _scale, _vadd
+from semialg.geometry.arrangement import Affine, Arrangement, Cell
+from semialg.geometry.polyhedron import decide
+
+__all__ = ["NetworkArrangement", "visible", "sup_on_line"]
+
+
+class NetworkArrangement(Arrangement):
+    """The arrangement of the distinct first-layer hyperplanes of some case-(a) networks, with its cells.
+
+    Inputs of dimension 1 are embedded in the plane; when no two lines cross, ``auxiliary`` lines (the last
+    ones) are added so that every cell of the plane has a vertex and the sweep applies.
+    """
+
+    def __init__(self, nets: Sequence[Network], with_cells: bool = True):
+        n0 = nets[0].architecture.input_dim
+        super().__init__([], max(n0, 2))
+        self.input_dim = n0
+        index: dict = {}
+        for net in nets:
+            for w, b in zip(net.weights[0], net.biases[0], strict=True):
+                if any(w):
+                    key = normalise_row(self._embed(w) + (b,))[0]
+                    if fingerprint(key) not in index:
+                        index[fingerprint(key)] = len(self.lines)
+                        self.lines.append(key)
+        self.index = index
+        self.auxiliary = 0
+        if self.dim == 2 and not self.has_vertex():
+            # All lines parallel (or none): auxiliary lines across them give every cell a vertex.
+            if not self.lines:
+                self.lines.append((_ONE, _ZERO, _ZERO))
+                self.auxiliary += 1
+            a, b = self.lines[0][:2]
+            self.lines.append(normalise_row((-b, a, _ZERO))[0])
+            self.auxiliary += 1
+        self.cells = (self.sweep() if self.dim == 2 else self._regions()) if with_cells else []
+
+    @property
+    def network_lines(self) -> list[Vec]:
+        """The hyperplanes of the networks (without the auxiliary ones)."""
+        return self.lines[:len(self.lines) - self.auxiliary]
+
+    def _embed(self, w: Vec) -> Vec:
+        return tuple(w) + (_ZERO,) * (self.dim - len(w))
+
+    def neuron_data(self, net: Network) -> tuple[list[tuple[int, int, fmpq, Vec, fmpq]], fmpq]:
+        """For $h$ = ``net``'s inner shallow part: (line, orientation, $v_i$, $w_i$, $b_i$) per neuron with
+        $w_i \\ne 0$, and the constant $e + \\sum_{w_i = 0} v_i\\sigma(b_i)$."""
+        W1, b1 = net.weights[0], net.biases[0]
+        v, e = net.weights[1][0], net.biases[1][0]
+        rows, const = [], e
+        for w, b, vi in zip(W1, b1, v, strict=True):
+            if any(w):
+                key, _, s = normalise_row(self._embed(w) + (b,))
+                rows.append((self.index[fingerprint(key)], s, vi, self._embed(w), b))
+            else:
+                const += vi * relu(b)
+        return rows, const
+
+    def affine_maps(self, data, cells: Sequence[Cell]) -> list[Affine]:
+        """$h$ on each cell: the sum of the active neurons' affine maps plus the constant.
+
+        One exact integer matrix product (active-neuron mask times the neurons' affine maps over a common
+        denominator) for all cells at once.
+        """
+        rows, const = data
+        if not rows:
+            return [((_ZERO,) * self.dim, const)] * len(cells)
+        R, (den, *_) = integer_rows([_scale(vi, w) + (vi * b,) for _, _, vi, w, b in rows], common=True)
+        lines = np.array([k for k, *_ in rows])
+        orient = np.array([s for _, s, *_ in rows])
+        signs = np.array([c.signs for c in cells], dtype=np.int64).reshape(len(cells), len(self.lines))
+        mask = (signs[:, lines] * orient) > 0
+        if R.dtype == object or len(rows) * int(np.abs(R).max()) >= 2 ** 62:
+            mask = mask.astype(object)
+            R = R.astype(object)
+        total = mask.astype(R.dtype) @ R
+        return [(tuple(fmpq(int(x), den) for x in t[:-1]), fmpq(int(t[-1]), den) + const) for t in total]
+
+    def _regions(self) -> list[Cell]:
+        from semialg.engine import regions as pl
+        line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
+                           (tuple(line[-1] for line in self.lines), (_ZERO,)))
+        return [Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net)]
+
+    def face_count(self) -> int:
+        """The number of cells, computed independently of the sweep; for $n_0 \\ge 3$ by region enumeration."""
+        return super().face_count() if self.dim == 2 else len(self._regions())
+
+    def project(self, x: Vec) -> Vec:
+        return x[:self.input_dim]
+
+
+def sup_on_line(arr: NetworkArrangement, view: OuterView, k: int) -> fmpq | None:
+    """$\\sup_{H_k} h$ in the plane (``None`` if unbounded): on the line $h$ is piecewise linear with kinks
+    where the other lines cross it, so its decisive points decide it exactly."""
+    u, beta = arr.lines[k][:-1], arr.lines[k][-1]
+    x0 = _scale(-beta / dot(u, u), u)
+    d = (-u[1], u[0])
+    ts = [-arr.value(j, x0) / dot(o[:-1], d) for j, o in enumerate(arr.lines) if dot(o[:-1], d) != 0]
+    return _line_max([view.inner(arr.project(_vadd(x0, d, t)))[0] for t in _decisive(ts)])
+
+
+def visible(arr: NetworkArrangement, view: OuterView, k: int) -> bool:
+    r"""Whether the hyperplane $H_k$ meets $P = \{h > 0\}$, i.e. $h > 0$ somewhere on $H_k$."""
+    if arr.dim == 2:
+        top = sup_on_line(arr, view, k)
+        return top is None or top > 0
+    from semialg.engine import regions as pl
+    u, beta = arr.lines[k][:-1], arr.lines[k][-1]
+    x0 = _scale(-beta / dot(u, u), u)
+    basis = nullspace([list(u)])
+    W1, b1 = view.inner.weights[0], view.inner.biases[0]
+    restricted = Network((tuple(tuple(dot(w, col) for col in basis) for w in W1), view.inner.weights[1]),
+                         (tuple(dot(w, x0) + b for w, b in zip(W1, b1, strict=True)), view.inner.biases[1]))
+    for reg in pl.regions(restricted):
+        G = [g for g, _ in reg.inequalities] + [reg.linear[0]]
+        hh = [c for _, c in reg.inequalities] + [reg.offset[0]]
+        if decide(G, hh, len(basis)):
+            return True
+    return False

@@ -1,0 +1,36 @@
+"""Bottleneck equivalence: case (b) by ridge profiles, case (a) on the joint arrangement."""
+
+from __future__ import annotations
+
+from semialg.core.certificate import EquivalenceResult, check_comparable
+from semialg.core.network import Network
+from semialg.errors import ArchitectureError
+from semialg.families.bottleneck.outer import equivalent_outer
+from semialg.families.bottleneck.ridge import equivalent_ridge
+from semialg.families.bottleneck.views import bottleneck_case
+
+__all__ = ["equivalent"]
+
+
+def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
+    r"""Decide $f_{\theta_1} = f_{\theta_2}$ for two bottleneck networks of the same case, with a certificate.
+
+    Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
+    or a constructed :class:`~semialg.core.certificate.PointCertificate`.
+    Case (a) ($n_2 = 1$, any $n_1$): the joint arrangement of the $N \le n_1 + n_1'$ first-layer hyperplanes,
+    $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
+    exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input.
+
+    >>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    >>> b = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])     # kink flip
+    >>> bool(equivalent(a, b))
+    True
+    """
+    check_comparable(net1, net2)
+    cases = bottleneck_case(net1), bottleneck_case(net2)
+    if cases == ("b", "b"):
+        return equivalent_ridge(net1, net2)
+    if cases == ("a", "a"):
+        return equivalent_outer(net1, net2)
+    raise ArchitectureError(f"bottleneck.equivalent needs two networks of the same bottleneck case, got "
+                            f"{net1.architecture} and {net2.architecture}; use semialg.equivalent")

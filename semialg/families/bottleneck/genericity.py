@@ -1,0 +1,146 @@
+r"""Genericity of bottleneck parameters: the Zariski-closed loci beyond the layerwise ones, and the open
+type conditions under which the fibre formulas hold.
+
+Case (b): a second-layer bias $e_j = 0$ and a vanishing block slope $\sum_{j\in S} c_jv_j = 0$. Case (a): the
+type conditions (not constant, no U± neuron, no tangent hidden hyperplane, no arrangement vertex on
+$\{h = 0\}$).
+
+>>> net = Network.from_arrays([[[1]], [[1], [2]], [[1, 1]]], [[0], [-1, -2], [0]])
+>>> [c.holds for c in genericity_checks(net)]
+[True, True]
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy
+
+from semialg.core.exact import solve
+from semialg.core.network import Architecture, Network
+from semialg.engine.loci import Condition, Locus, LocusFamily, genericity
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.families.bottleneck.views import OuterView, RidgeView, _scale, bottleneck_case
+
+__all__ = ["genericity_checks", "type_checks", "BOTTLENECK_SCOPE"]
+
+
+def _condition(name: str, holds: bool | None, witness, detail: str) -> Condition:
+    return Condition(name, holds, witness, None, detail, _recheck)
+
+
+def _recheck(net: Network, c: Condition) -> bool:
+    """Re-decide a bottleneck condition from scratch and compare with the claim."""
+    fresh = {g.name: g for g in genericity_checks(net) + type_checks(net)}.get(c.name)
+    if fresh is None or (fresh.holds, fresh.witness) != (c.holds, c.witness):
+        raise CertificateError(f"condition {c.name!r} does not hold as claimed at this parameter")
+    return True
+
+
+def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
+    r"""The Zariski-closed bottleneck conditions beyond the layerwise ones (dead neurons, dependent rows).
+
+    Case (b): $e_j \ne 0$ (a kink at $H$) and no non-empty $S$ with $\sum_{j \in S} c_jv_j = 0$, which contains
+    the note's $G'(0^+) = \sum_{A \cup K^-} c_jv_j \ne 0$ and $\sum_{A \cup K^+} c_jv_j \ne 0$ (decided exactly by
+    :func:`semialg.geometry.zero_sum.find_zero_sum_set`; ``holds`` is ``None`` if its budget runs out). Distinct
+    breakpoints ($e_iv_j \ne e_jv_i$) and $v_j \ne 0$ are the layerwise dependent-row and dead-input loci.
+    Case (a) adds nothing Zariski-closed; its conditions are open (:func:`type_checks`). Witnesses are 0-based.
+    """
+    if bottleneck_case(net) != "b":
+        return []
+    from semialg.geometry.zero_sum import find_zero_sum_set
+    view = RidgeView.of(net)
+    zero_e = [j for j, e in enumerate(view.e) if e == 0]
+    out = [_condition("e_j != 0", not zero_e, tuple(zero_e[:1]) or None,
+                        f"e_{zero_e[0]} = 0: a kink sits on the first-layer hyperplane" if zero_e
+                        else "every second-layer bias e_j is non-zero")]
+    decision = find_zero_sum_set([_scale(v, c) for v, c in zip(view.v, view.c)], budget)
+    holds = {"none": True, "found": False, "undecided": None}[decision.status]
+    detail = {"none": "no non-empty S has sum_S c_j v_j = 0",
+              "found": f"sum of c_j v_j over S = {list(decision.witness or ())} vanishes",
+              "undecided": "block-slope search undecided: " + "; ".join(decision.tried)}[decision.status]
+    out.append(_condition("no vanishing block slope", holds, decision.witness, detail))
+    return out
+
+
+def type_checks(net: Network) -> list[Condition]:
+    r"""The open (type) conditions under which the fibre formulas hold: $f$ not constant; in case (a) also no
+    U$\pm$ neuron, no hidden hyperplane touching $\partial P$ without entering $P$ and no vertex of the
+    arrangement on $\{h = 0\}$ (the last two decided exactly in the plane, reported unchecked for $n_0 \ge 3$).
+    """
+    t = combinatorial_type(net)
+    out = [_condition("not constant", t.regime != "constant", None if t.regime != "constant" else (),
+                        f"regime {t.regime}")]
+    if t.case == "b":
+        return out
+    mixed = tuple(i for i, c in enumerate(t.classes) if c == "U+-")
+    out.append(_condition("no U+- neuron", not mixed, mixed or None,
+                            f"neurons {list(mixed)} are mixed hidden (U+-)" if mixed else "no mixed hidden neuron"))
+    if net.architecture.input_dim > 2:
+        out.append(_condition("boundary conditions", True, None,
+                                "not checked for n0 >= 3 (tangencies and vertices on {h = 0})"))
+        return out
+    view = OuterView.of(net)
+    arr = NetworkArrangement((net,), with_cells=False)
+    h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
+    touching = None
+    for (k, s, *_), cls in zip(arr.neuron_data(view.inner)[0], [c for c, w in zip(t.classes, view.w) if any(w)]):
+        if cls in ("U-", "U+") and sup_on_line(arr, view, k) == 0:
+            touching = k
+            break
+    out.append(_condition("no tangent hyperplane", touching is None, None if touching is None else (touching,),
+                            "a hidden hyperplane touches the boundary of P" if touching is not None else
+                            "no hidden hyperplane touches the boundary of P"))
+    on_zero = None
+    for k, l in itertools.combinations(range(len(arr.network_lines)), 2):
+        A = [list(arr.lines[k][:2]), list(arr.lines[l][:2])]
+        if A[0][0] * A[1][1] - A[0][1] * A[1][0] != 0:
+            v = solve(A, [-arr.lines[k][2], -arr.lines[l][2]])
+            if h(v) == 0:
+                on_zero = v
+                break
+    out.append(_condition("no vertex on {h = 0}", on_zero is None, on_zero,
+                            f"the vertex {[str(x) for x in on_zero]} lies on h = 0" if on_zero is not None else
+                            "no vertex of the arrangement lies on h = 0"))
+    return out
+
+
+def _require_generic(net: Network, what: str) -> BottleneckType:
+    report = genericity(net)
+    if not report:
+        raise ArchitectureError(f"{what} needs a generic parameter; " + report.explain().splitlines()[0])
+    failed = [c.detail for c in type_checks(net) if not c.holds]
+    if failed:
+        raise ArchitectureError(f"{what}: the type conditions fail: " + "; ".join(failed))
+    return combinatorial_type(net)
+
+
+BOTTLENECK_SCOPE = ("bottleneck networks: outside these loci and the type conditions the fibre has the "
+                    "type's dimension (checked against the exact functional dimension)")
+
+
+def _ridge_families(arch: Architecture) -> list[LocusFamily]:
+    r"""Case (b) bottleneck loci: a second-layer bias $e_j = 0$ and a vanishing block slope
+    $\sum_{j \in S} c_jv_j = 0$ (the note's $G'(0^+) \ne 0$ and slope-at-infinity conditions, for every $S$)."""
+    V = arch.variables()
+    n2, n3 = arch.widths[2], arch.widths[3]
+    v = [V.weights[1][j, 0] for j in range(n2)]
+    e = [V.biases[1][j] for j in range(n2)]
+    c = [[V.weights[2][r, j] for r in range(n3)] for j in range(n2)]
+    one = lambda: ((j,) for j in range(1, n2 + 1))  # noqa: E731
+    return [
+        LocusFamily("zero_bias", n2, one,
+                    lambda ix: Locus("zero_bias", ix, (e[ix[0] - 1],), V.flat, 1,
+                                     f"second-layer bias e_{ix[0]} = 0: a kink on the first-layer hyperplane"),
+                    1, r"V(e_j)", r"j \in [n_2]", BOTTLENECK_SCOPE),
+        LocusFamily("block_slope", 2 ** n2 - 1,
+                    lambda: (S for size in range(1, n2 + 1) for S in itertools.combinations(range(1, n2 + 1), size)),
+                    lambda S: Locus("block_slope", S, tuple(sympy.expand(sum(c[j - 1][r] * v[j - 1] for j in S))
+                                                            for r in range(n3)), V.flat, None,
+                                    f"sum of c_j v_j over S = {list(S)} vanishes"),
+                    None, r"V\Big(\sum_{j\in S} c_j v_j\Big)", r"\emptyset \ne S \subseteq [n_2]",
+                    BOTTLENECK_SCOPE),
+    ]
+

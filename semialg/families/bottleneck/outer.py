@@ -1,0 +1,153 @@
+r"""Case (a), $n_2 = 1$: exact equivalence of $f = c\,\sigma(h) + d$ on the joint arrangement.
+
+Equivalence enumerates the cells of the joint arrangement of both first layers
+(:class:`~semialg.families.bottleneck.arrangement.NetworkArrangement`); on each cell $h$ and $h'$ are affine,
+and the test needs only the sign range of an affine function on the cell. In the plane ($n_0 \le 2$) the
+cells come from an exact sweep over the arrangement's vertices — no linear programs — with their vertices
+and recession rays; for $n_0 \ge 3$ from the region enumeration of :mod:`semialg.engine.regions` with exact
+LPs. The cost is polynomial for fixed $n_0$ ($O(N^3)$ for $N$ lines in the plane) but deciding equivalence
+for $n_2 = 1$ is coNP-hard when $n_0$ is part of the input (reduction from the $\infty\to1$ norm), so no
+algorithm polynomial in $n_0$ is expected.
+
+>>> net = Network.random((2, 3, 1, 1), seed=4)
+>>> r = equivalent_outer(net, net); bool(r), r.verify(net, net)
+(True, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from flint import fmpq
+
+from semialg.core.certificate import Certificate, EquivalenceResult, PointCertificate, check_comparable
+from semialg.core.exact import fingerprint
+from semialg.core.network import Network
+from semialg.errors import CertificateError
+from semialg.families.bottleneck.arrangement import NetworkArrangement
+from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
+from semialg.geometry.arrangement import Affine, Cell, negate
+
+__all__ = ["ArrangementCertificate", "equivalent_outer"]
+
+
+def _proportional(A: Affine, B: Affine) -> fmpq | None:
+    """$\\lambda$ with $B = \\lambda A$ as affine maps, or ``None``."""
+    a = A[0] + (A[1],)
+    b = B[0] + (B[1],)
+    if not any(a):
+        return None
+    p = _first_nonzero(a)
+    lam = b[p] / a[p]
+    return lam if _scale(lam, a) == b else None
+
+
+def _pieces(arr: NetworkArrangement, cell: Cell, A: Affine, B: Affine) -> list[tuple[int, int]]:
+    """The sign pairs $(\\operatorname{sgn} A, \\operatorname{sgn} B)$ of the non-empty open pieces of the cell
+    ($-1$ standing for $\\le 0$); LPs only when both change sign on the cell along different lines."""
+    ta, tb = arr.range_sign(cell, A), arr.range_sign(cell, B)
+    sa = [ta] if ta else [1, -1]
+    sb = [tb] if tb else [1, -1]
+    if ta or tb:
+        return [(x, y) for x in sa for y in sb]
+    lam = _proportional(A, B)
+    if lam is not None:
+        return [(1, 1), (-1, -1)] if lam > 0 else [(1, -1), (-1, 1)]
+    return [(x, y) for x in (1, -1) for y in (1, -1)
+            if arr.point_where(cell, [A if x > 0 else negate(A), B if y > 0 else negate(B)]) is not None]
+
+
+def _piece_map(view: OuterView, A: Affine, on: int) -> tuple[tuple[Vec, ...], Vec]:
+    """$c\\,[A > 0]\\,A + d$ as an affine map: (linear rows, offset)."""
+    if on > 0:
+        return tuple(_scale(c, A[0]) for c in view.c), tuple(c * A[1] + d for c, d in zip(view.c, view.d))
+    return tuple((_ZERO,) * len(A[0]) for _ in view.c), view.d
+
+
+def _cell_verdict(arr, cell, views, A: Affine, B: Affine) -> tuple[bool, tuple | None]:
+    """Whether $f_1 = f_2$ on the cell, where $h_1 = A$ and $h_2 = B$; if not, the piece and the two differing
+    affine maps."""
+    for x, y in _pieces(arr, cell, A, B):
+        M1, M2 = _piece_map(views[0], A, x), _piece_map(views[1], B, y)
+        if M1 != M2:
+            return False, (A, B, x, y, M1, M2)
+    return True, None
+
+
+@dataclass(frozen=True)
+class ArrangementCertificate(Certificate):
+    r"""Two case-(a) networks agree on every cell of the joint arrangement of their first layers.
+
+    ``lines`` are the normalised hyperplanes (inputs of dimension 1 embedded in the plane, plus possibly one
+    auxiliary line), ``cells`` the sign vectors of all cells. ``verify`` re-checks independently: every
+    network hyperplane is listed; every cell is non-empty (exact LP) and distinct; their number is the
+    number of cells of the arrangement (for lines, $1 + N + \sum_v (t_v - 1)$); and on every non-empty
+    piece of every cell cut by $\{h = 0\}$ and $\{h' = 0\}$ (exact LPs) the two affine maps coincide.
+    """
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
+
+    lines: tuple[Vec, ...]
+    cells: tuple[tuple[int, ...], ...]
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        views = (OuterView.of(net1), OuterView.of(net2))
+        check_comparable(net1, net2)
+        arr = NetworkArrangement((net1, net2), with_cells=False)
+        if not {fingerprint(k) for k in arr.network_lines} <= \
+                {fingerprint(k) for k in self.lines}:
+            raise CertificateError("a first-layer hyperplane is missing from the arrangement")
+        arr.lines = list(self.lines)
+        arr.index = {fingerprint(k): i for i, k in enumerate(self.lines)}
+        if len(set(self.cells)) != len(self.cells) or len(self.cells) != arr.face_count():
+            raise CertificateError(f"{len(self.cells)} cells listed, the arrangement has {arr.face_count()}")
+        data = [arr.neuron_data(v.inner) for v in views]
+        cells = [Cell(signs) for signs in self.cells]  # no vertices: every range test below is an exact LP
+        maps = [arr.affine_maps(d, cells) for d in data]
+        for cell, A, B in zip(cells, *maps):
+            point = arr.point_where(cell, ())
+            if point is None:
+                raise CertificateError(f"the cell with signs {cell.signs} is empty")
+            ok, _ = _cell_verdict(arr, cell, views, A, B)
+            if not ok:
+                raise CertificateError(f"the networks differ on the cell containing {[str(t) for t in point]}")
+        return True
+
+    def describe(self) -> str:
+        return (f"on each of the {len(self.cells)} cells of the joint arrangement of the {len(self.lines)} "
+                f"first-layer hyperplanes, both networks compute the same piecewise affine map")
+
+
+def equivalent_outer(net1: Network, net2: Network) -> EquivalenceResult:
+    views = (OuterView.of(net1), OuterView.of(net2))
+    method = "bottleneck (a): joint arrangement" + (" sweep" if net1.architecture.input_dim <= 2 else "")
+    arr = NetworkArrangement((net1, net2))
+    data = [arr.neuron_data(v.inner) for v in views]
+    maps = [arr.affine_maps(d, arr.cells) for d in data]
+    for cell, A, B in zip(arr.cells, *maps):
+        ok, why = _cell_verdict(arr, cell, views, A, B)
+        if not ok:
+            x = _separating_point(arr, cell, why)
+            x = arr.project(x)
+            return EquivalenceResult(False, PointCertificate(x, (net1(x), net2(x))), method=method)
+    cert = ArrangementCertificate(tuple(arr.lines), tuple(c.signs for c in arr.cells))
+    return EquivalenceResult(True, cert, method=method)
+
+
+def _separating_point(arr: NetworkArrangement, cell: Cell, why) -> Vec:
+    """A point of the piece where the two affine maps differ: inside the piece, off the hyperplane where the
+    first differing output coordinate of the two maps agrees."""
+    A, B, x, y, (L1, o1), (L2, o2) = why
+    r = next(r for r in range(len(o1)) if (L1[r], o1[r]) != (L2[r], o2[r]))
+    diff = (tuple(p - q for p, q in zip(L1[r], L2[r])), o1[r] - o2[r])
+    side = []
+    for s, F in ((x, A), (y, B)):
+        if arr.range_sign(cell, F) == 0:
+            side.append(F if s > 0 else negate(F))
+    for sgn in (1, -1):
+        pt = arr.point_where(cell, side + [(_scale(fmpq(sgn), diff[0]), sgn * diff[1])])
+        if pt is not None:
+            return pt
+    raise CertificateError("internal error: no separating point in a differing piece")
+

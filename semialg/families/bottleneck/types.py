@@ -1,0 +1,171 @@
+r"""Combinatorial types of bottleneck parameters and the mechanisms (symmetries beyond $G$) they carry.
+
+Case (b): the class of every second-layer neuron on $t = \sigma(z) > 0$ (A, K+, K−, Z) and whether the
+first-layer hyperplane $H$ is hidden. Case (a): the class of every first-layer neuron relative to
+$P = \{h > 0\}$ (V, U−, U+, U±, D) and the regime (PN, T, constant).
+
+>>> combinatorial_type(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])).classes
+('A', 'K+')
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from semialg.core.mechanism import Mechanism
+from semialg.core.network import Network
+from semialg.core.result import Latexable
+from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
+from semialg.families.bottleneck.ridge import ridge_profile
+from semialg.families.bottleneck.views import OuterView, RidgeView, _require, bottleneck_case
+from semialg.geometry.arrangement import negate
+
+__all__ = ["BottleneckType", "combinatorial_type", "hidden_symmetries"]
+
+
+@dataclass(frozen=True)
+class BottleneckType(Latexable):
+    r"""The combinatorial type of a bottleneck parameter (open conditions, decided exactly).
+
+    Case (b): ``classes[j]`` of second-layer neuron $j$ in {A, K+, K-, Z}; ``regime`` is ``"hidden"`` when the
+    first-layer hyperplane $H$ is hidden by the second layer ($a = k^- = 0$), ``"visible"`` otherwise, and
+    ``"constant"`` when $f$ is constant; ``reflective`` when $a = k^+ = 0 < k^-$.
+    Case (a): ``classes[i]`` of first-layer neuron $i$ in {V, U-, U+, U+-, D} relative to $P = \{h > 0\}$
+    (D: $w_i = 0$ or $v_i = 0$, a constant neuron); ``regime`` ``"PN"`` ($P, N \ne \emptyset$), ``"T"``
+    ($N = \emptyset$) or ``"constant"`` ($c = 0$ or $P = \emptyset$).
+    """
+
+    case: str
+    classes: tuple[str, ...]
+    regime: str
+
+    def count(self, cls: str) -> int:
+        return sum(1 for c in self.classes if c == cls)
+
+    @property
+    def reflective(self) -> bool:
+        return (self.case == "b" and self.regime != "constant" and self.count("A") == self.count("K+") == 0
+                and self.count("K-") >= 1)
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{c}: {self.count(c)}" for c in dict.fromkeys(sorted(self.classes)))
+        layer = "second" if self.case == "b" else "first"
+        return f"case ({self.case}), regime {self.regime}; {layer}-layer classes {counts}"
+
+
+def combinatorial_type(net: Network) -> BottleneckType:
+    r"""The combinatorial type of a bottleneck parameter (see :class:`BottleneckType`).
+
+    Case (b): $O(n_2)$ sign tests plus the profile. Case (a): the cells of the first layer's arrangement
+    (sweep in the plane, exact LPs otherwise), one range test of $h$ per cell and neuron side, and a 1-D
+    restriction per hyperplane for visibility.
+
+    >>> combinatorial_type(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])).classes
+    ('A', 'K+')
+    """
+    case = bottleneck_case(net)
+    if case == "b":
+        view = RidgeView.of(net)
+        classes = view.classes()
+        if ridge_profile(net).is_constant:
+            regime = "constant"
+        else:
+            regime = "hidden" if not any(c in ("A", "K-") for c in classes) else "visible"
+        return BottleneckType("b", classes, regime)
+    _require(net, "a")
+    view = OuterView.of(net)
+    arr = NetworkArrangement((net,))
+    data = arr.neuron_data(view.inner)
+    maps = arr.affine_maps(data, arr.cells)
+    ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps)]
+    if not any(view.c) or all(r < 0 for r in ranges):
+        regime = "constant"
+    elif all(arr.range_sign(cell, negate(A)) < 0 for cell, A in zip(arr.cells, maps)):
+        regime = "T"
+    else:
+        regime = "PN"
+    rows = iter(data[0])
+    classes = []
+    for w, vi in zip(view.w, view.v):
+        if not any(w):
+            classes.append("D")
+            continue
+        k, s, *_ = next(rows)
+        if vi == 0:
+            classes.append("D")
+        elif visible(arr, view, k):
+            classes.append("V")
+        elif all(r < 0 for cell, r in zip(arr.cells, ranges) if s * cell.signs[k] > 0):
+            classes.append("U-")
+        elif all(r < 0 for cell, r in zip(arr.cells, ranges) if s * cell.signs[k] < 0):
+            classes.append("U+")
+        else:
+            classes.append("U+-")
+    return BottleneckType("a", tuple(classes), regime)
+
+
+def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple, description: str,
+          layer: int, freezes: bool = False) -> Mechanism:
+    continuous = kind == "continuous"
+    return Mechanism(name, continuous, size if continuous else 0, 1 if continuous else size, tuple(neurons),
+                     description, layer, freezes, relation)
+
+
+def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
+    r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
+
+    Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips
+    absorbed by the A block ($2^k$ components), translation of a hidden $H$ (1), reflection ($\mathbb{Z}/2$).
+    Case (a): U- freedom ($n_0 + 1$ each), the U+ $\leftrightarrow e$ trade, U$\pm$ neurons, and in regime T the
+    $e \leftrightarrow d$ trade. Cost: that of :func:`combinatorial_type`.
+
+    >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
+    ...                                                        [[-1], [1, -2], [0]]))]
+    ['A-block trade', 'kink flips']
+    """
+    t = combinatorial_type(net)
+    out = []
+    idx = lambda cls: tuple(j for j, c in enumerate(t.classes) if c == cls)  # noqa: E731
+    n0, n3 = net.architecture.input_dim, net.architecture.output_dim
+    move = functools.partial(_move, layer=2 if t.case == "b" else 1)
+    if t.case == "b":
+        if t.regime == "constant":
+            return (move("constant function", "continuous", None, "hidden",
+                         tuple(range(len(t.classes))), "f is constant: every mechanism is hidden"),)
+        Z, A = idx("Z"), idx("A")
+        K = idx("K+") + idx("K-")
+        if Z:
+            out.append(move("dead neurons", "continuous", len(Z) * (n3 + 1), "dead on t > 0", Z,
+                            "(v_j, e_j, c_j) free in {v < 0, e < 0} x Q^n3", freezes=True))
+        if A:
+            out.append(move("A-block trade", "continuous", len(A) * (n3 + 1) - n3, "compensated", A,
+                            "only S_A = sum c_j v_j and K_A = sum c_j e_j + d are seen"))
+            if K:
+                out.append(move("kink flips", "discrete", 2 ** len(K), "compensated by the A block",
+                                tuple(sorted(K)), "c s(vt+e) = c s(-vt-e) + c(vt+e)"))
+        if t.regime == "hidden":
+            out.append(move("hidden hyperplane translation", "continuous", 1, "hidden by layer 2", (),
+                            "b' = b + beta, e'_j = e_j - v_j beta while every e'_j < 0"))
+        if t.reflective:
+            out.append(move("reflection", "discrete", 2, "F constant at both ends", tuple(sorted(K)),
+                            "w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"))
+        return tuple(out)
+    if t.regime == "constant":
+        return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
+                     "f is constant (c = 0 or P empty): every mechanism is hidden"),)
+    Um, Up, Upm = idx("U-"), idx("U+"), idx("U+-")
+    if Um:
+        out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
+                        "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set", freezes=True))
+    if Up:
+        out.append(move("U+ <-> e trade", "continuous", len(Up) * (n0 + 1) - n0, "compensated", Up,
+                        "affine on P: any U+ neurons and e reproducing the same affine map on P"))
+    if Upm:
+        out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU",
+                        Upm, "P meets both sides of H_i but not H_i: one affine block per component"))
+    if t.regime == "T":
+        out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
+                        "N is empty: f = c h + d is shallow with rank-one output"))
+    return tuple(out)
+
