@@ -117,3 +117,211 @@ def test_certificates_declare_their_answers_and_serialise():
         class Undeclared(Certificate):
             def verify(self, net1, net2):
                 return True
+
+
+# == hostile numbers and JSON ===============================================================================
+
+@pytest.fixture
+def hang_guard():
+    """Turn a hang into a failure: hostile input must be refused at once (SIGALRM after 20 s)."""
+    def alarm(signum, frame):
+        raise TimeoutError("hostile input was not refused promptly")
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def _net_json(weight1="[[1, 2]]", bias1="[0]", extra=""):
+    return ('{"format": "semialg.network/1"' + extra + ', "layers": [{"weight": ' + weight1 + ', "bias": ' + bias1
+            + '}, {"weight": [[1]], "bias": [0]}]}')
+
+
+HOSTILE_JSON = {
+    "huge exponent": (_net_json("[[1e999999999, 2]]"), "W1[0][0]"),
+    "huge exponent string": (_net_json('[["1e999999999", 2]]'), "W1[0][0]"),
+    "negative huge exponent": (_net_json('[[1, "-3E-99999999999999"]]'), "W1[0][1]"),
+    "many digits": (_net_json("[[1, " + "7" * 5000 + "]]"), "W1[0][1]"),
+    "many digits string": (_net_json('[[1, "' + "7" * 5000 + '/3"]]'), "W1[0][1]"),
+    "arabic-indic digit": (_net_json('[["\u0661", 2]]'), "W1[0][0]"),
+    "underscore": (_net_json('[["1_000", 2]]'), "W1[0][0]"),
+    "hex": (_net_json('[["0x10", 2]]'), "W1[0][0]"),
+    "zero denominator": (_net_json('[["1/0", 2]]'), "W1[0][0]"),
+    "infinity string": (_net_json('[["inf", 2]]'), "W1[0][0]"),
+    "NaN literal": (_net_json("[[NaN, 2]]"), "NaN"),
+    "Infinity literal": (_net_json("[[1, -Infinity]]"), "Infinity"),
+    "boolean entry": (_net_json("[[true, 2]]"), "W1[0][0]"),
+    "null entry": (_net_json("[[null, 2]]"), "W1[0][0]"),
+    "nested entry": (_net_json("[[[1], 2]]"), "W1[0][0]"),
+    "object entry": (_net_json('[[{"a": 1}, 2]]'), "W1[0][0]"),
+    "weight a number": (_net_json("5"), "layer 1"),
+    "weight a string": (_net_json('"abc"'), "layer 1"),
+    "weight a flat list": (_net_json("[1, 2]"), "layer 1"),
+    "bias an object": (_net_json(bias1='{"a": 1}'), "layer 1"),
+    "bias a number": (_net_json(bias1="0"), "layer 1"),
+    "ragged": (_net_json("[[1, 2], [3]]", "[0, 0]"), "W1"),
+    "widths a number": (_net_json(extra=', "widths": 5'), "widths"),
+    "widths of strings": (_net_json(extra=', "widths": ["2", "1", "1"]'), "widths"),
+    "widths huge": (_net_json(extra=', "widths": [2, 1, 1e400]'), "widths"),
+    "widths wrong": (_net_json(extra=', "widths": [3, 1, 1]'), "widths"),
+    "duplicate key": (_net_json(extra=', "layers": []'), "duplicate key 'layers'"),
+    "duplicate inner key": (_net_json(bias1='[0], "bias": [1]'), "duplicate key 'bias'"),
+    "deep nesting": ("[" * 100_000 + "]" * 100_000, "nested"),
+    "deep nesting in an entry": (_net_json("[[" + "[" * 50 + "1" + "]" * 50 + "]]"), "nested"),
+    "layers a number": ('{"format": "semialg.network/1", "layers": 5}', "'layers'"),
+    "layers empty": ('{"format": "semialg.network/1", "layers": []}', "'layers'"),
+    "format a number": ('{"format": 1, "layers": []}', "format"),
+    "format missing": ('{"layers": []}', "format"),
+    "top-level list": ("[1, 2]", "JSON object"),
+    "top-level number": ("1e999999999", "JSON object"),
+    "top-level string": ('"semialg.network/1"', "JSON object"),
+    "empty": ("", "malformed"),
+    "truncated": (_net_json()[:40], "malformed"),
+    "activation": (_net_json(extra=', "activation": "tanh"'), "tanh"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_JSON))
+def test_hostile_json_is_refused_in_one_line_naming_where(tmp_path, hang_guard, name):
+    text, where = HOSTILE_JSON[name]
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(sa.ParameterError) as info:
+        sa.load(path)
+    msg = str(info.value)
+    assert str(path) in msg and where in msg and "\n" not in msg and len(msg) < 400
+    if "W1" in where:
+        assert "layer 1" in msg
+
+
+def test_json_bytes_that_are_not_utf8(tmp_path):
+    path = tmp_path / "latin.json"
+    path.write_bytes(b'{"format": "semialg.network/1\xff"}')
+    with pytest.raises(sa.FormatError, match="UTF-8"):
+        sa.load(path)
+
+
+def test_json_decimals_and_numbers_are_read_exactly(tmp_path):
+    path = tmp_path / "ok.json"
+    path.write_text(_net_json('[[0.1, "-2.5e-3"]]', "[1e3]", ', "widths": [2, 1, 1]'))
+    net = sa.load(path)
+    assert net.weights[0][0] == (fmpq(1, 10), fmpq(-1, 400)) and net.biases[0] == (fmpq(1000),)
+
+
+# == hostile binary files ======================================================================================
+
+import io as _io  # noqa: E402
+import zipfile  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from semialg.ui import io as sio  # noqa: E402
+
+
+def _npy_bytes(arr, shape=None, dtype=None):
+    """The .npy bytes of ``arr``; ``shape``/``dtype`` override what the header declares (a lying header)."""
+    buf = _io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": np.lib.format.dtype_to_descr(dtype or arr.dtype),
+                                               "fortran_order": False, "shape": shape or arr.shape})
+    return buf.getvalue() + arr.tobytes()
+
+
+def _zip(path, members, compression=zipfile.ZIP_STORED):
+    import warnings
+    with zipfile.ZipFile(path, "w", compression) as zf, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate member names are part of the corpus
+        for name, data in members:
+            zf.writestr(name, data)
+
+
+GOOD = [("W1.npy", _npy_bytes(np.array([[1.0, 2.0]]))), ("b1.npy", _npy_bytes(np.array([0.0]))),
+        ("W2.npy", _npy_bytes(np.array([[1.0]]))), ("b2.npy", _npy_bytes(np.array([0.5])))]
+
+
+def _hostile_npz(tmp_path, name, monkeypatch):
+    path = tmp_path / "hostile.npz"
+    if name == "lying header (10^6 x 10^6)":
+        _zip(path, [("W1.npy", _npy_bytes(np.zeros((1, 2)), shape=(10 ** 6, 10 ** 6)))] + GOOD[1:])
+    elif name == "header smaller than the data":
+        _zip(path, [("W1.npy", _npy_bytes(np.zeros((4, 4)), shape=(1, 2)))] + GOOD[1:])
+    elif name == "zip bomb":
+        monkeypatch.setattr(sio, "MAX_FILE_BYTES", 2 ** 20)
+        _zip(path, GOOD + [("b9.npy", _npy_bytes(np.zeros(2 ** 18)))], zipfile.ZIP_DEFLATED)
+    elif name == "too many members":
+        monkeypatch.setattr(sio, "NPZ_MAX_MEMBERS", 3)
+        _zip(path, GOOD)
+    elif name == ".npy named .npz":
+        path.write_bytes(_npy_bytes(np.zeros((2, 2))))
+    elif name == "pickle named .npz":
+        path.write_bytes(b"\x80\x04\x95" + b"\x00" * 20)
+    elif name == "object array":
+        with open(path, "wb") as fh:
+            np.savez(fh, W1=np.array([[1, "a"]], dtype=object), b1=np.zeros(1))
+    elif name == "torch checkpoint named .npz":
+        _zip(path, [("archive/data.pkl", b"\x80\x02}q\x00."), ("archive/data/0", b"\x00" * 8)])
+    elif name == "truncated":
+        _zip(path, GOOD)
+        path.write_bytes(path.read_bytes()[:150])
+    elif name == "random bytes":
+        path.write_bytes(os.urandom(256))
+    elif name == "duplicate members":
+        _zip(path, GOOD + [GOOD[0]])
+    elif name == "unsupported .npy version":
+        _zip(path, [("W1.npy", b"\x93NUMPY\x09\x00" + b"\x00" * 20)] + GOOD[1:])
+    elif name == "malformed header":
+        _zip(path, [("W1.npy", b"\x93NUMPY\x01\x00\x10\x00{'descr': <i8}  \n")] + GOOD[1:])
+    elif name == "complex dtype":
+        _zip(path, [("W1.npy", _npy_bytes(np.array([[1 + 1j, 2]])))] + GOOD[1:])
+    elif name == "string dtype":
+        _zip(path, [("W1.npy", _npy_bytes(np.array([["1", "2"]])))] + GOOD[1:])
+    return path
+
+
+HOSTILE_NPZ = {"lying header (10^6 x 10^6)": "declares", "header smaller than the data": "declares",
+               "zip bomb": "limit", "too many members": "limit", ".npy named .npz": "not pickle-based",
+               "pickle named .npz": "never loads", "object array": "never loads",
+               "torch checkpoint named .npz": "safetensors.torch.save_file(model.state_dict(), path)",
+               "truncated": "npz", "random bytes": "npz", "duplicate members": "two arrays",
+               "unsupported .npy version": "version", "malformed header": "header", "complex dtype": "dtype",
+               "string dtype": "dtype"}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_NPZ))
+def test_hostile_npz_is_refused_before_allocating(tmp_path, monkeypatch, hang_guard, name):
+    path = _hostile_npz(tmp_path, name, monkeypatch)
+    with pytest.raises(sa.FormatError) as info:
+        sa.load(path)
+    msg = str(info.value)
+    assert str(path) in msg and HOSTILE_NPZ[name] in msg and "\n" not in msg
+
+
+def test_the_good_archive_of_the_corpus_loads(tmp_path):
+    _zip(tmp_path / "good.npz", GOOD)
+    assert sa.load(tmp_path / "good.npz") == Network.from_arrays([[[1, 2]], [[1]]], [[0], ["1/2"]])
+
+
+def test_long_double_is_read_exactly(tmp_path):
+    W = np.array([[1, 2]], dtype=np.longdouble) / 3
+    if np.finfo(np.longdouble).nmant <= 52:
+        pytest.skip("long double is float64 on this platform")
+    with open(tmp_path / "ld.npz", "wb") as fh:
+        np.savez(fh, W1=W, b1=np.zeros(1, dtype=np.longdouble), W2=np.ones((1, 1)), b2=np.zeros(1))
+    net = sa.load(tmp_path / "ld.npz")
+    exact = [fmpq(*map(int, x.as_integer_ratio())) for x in W[0]]
+    assert list(net.weights[0][0]) == exact and exact[0] != fmpq(*float(W[0, 0]).as_integer_ratio())
+
+
+@pytest.mark.parametrize("suffix", [".pt", ".pth", ".pkl", ".ckpt"])
+def test_pickle_formats_are_refused_with_the_safetensors_recipe(tmp_path, suffix):
+    path = tmp_path / f"model{suffix}"
+    path.write_bytes(b"\x80\x04K\x01.")
+    with pytest.raises(sa.FormatError, match=r"safetensors\.torch\.save_file\(model\.state_dict\(\), path\)"):
+        sa.load(path)
+
+
+def test_npy_files_are_not_called_pickles(tmp_path):
+    np.save(tmp_path / "w.npy", np.zeros((2, 2)))
+    with pytest.raises(sa.FormatError) as info:
+        sa.load(tmp_path / "w.npy")
+    assert "not pickle-based" in str(info.value) and "numpy.savez" in str(info.value)

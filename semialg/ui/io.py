@@ -9,6 +9,13 @@ Weight layouts: semialg stores $W_l$ as (out, in) like PyTorch. ``layout="auto"`
 (out, in) when its shape fits the bias and the previous layer, and as (in, out) (scikit-learn, many
 ``.npz`` dumps) only when (out, in) does not fit; ``layout="out_in"`` / ``"in_out"`` force one.
 
+Limits (hostile files are refused before anything large is built): numbers written as text follow
+:func:`semialg.core.exact.parse_rational` (at most ``MAX_DIGITS`` digits, exponents up to ``MAX_EXPONENT``);
+JSON nests at most ``JSON_MAX_DEPTH`` levels (the network format needs 5), repeats no key, and is at most
+``MAX_FILE_BYTES`` long; an ``.npz`` archive has at most ``NPZ_MAX_MEMBERS`` arrays whose declared
+uncompressed sizes add up to at most ``MAX_FILE_BYTES``, and every member's ``.npy`` header must declare
+exactly the size stored (zip bombs and lying headers are refused before allocating).
+
 >>> import tempfile, os
 >>> net = Network.from_arrays([[[1, "-1/2"]], [[3]]], [[0], [1]])
 >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
@@ -19,10 +26,12 @@ True
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
 import zipfile
+import zlib
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Mapping
@@ -33,13 +42,22 @@ from semialg.errors import FormatError, ParameterError, ShapeError
 from semialg.core.exact import fmpq_str, to_matrix, to_vector
 from semialg.core.network import Network
 
-__all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write",
+__all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write", "loads_json",
+           "JSON_MAX_DEPTH", "MAX_FILE_BYTES", "NPZ_MAX_MEMBERS",
            "write_json", "write_text", "FORMAT", "SUFFIXES", "assume", "NO_ACTIVATIONS"]
 
 #: The JSON format tag this version reads and writes.
 FORMAT = "semialg.network/1"
 SUFFIXES = (".json", ".npz", ".safetensors", ".onnx")
-_PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".joblib", ".npy")
+_PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".joblib")
+_SAVE_HINT = ("save the weights with safetensors.torch.save_file(model.state_dict(), path) and load that "
+              ".safetensors file (or numpy.savez(path, W1=..., b1=..., ...))")
+#: The deepest JSON nesting read (a network file nests 5 levels: file, layers, layer, matrix, row).
+JSON_MAX_DEPTH = 8
+#: The largest JSON or safetensors file, and the largest total uncompressed size of an .npz archive's arrays.
+MAX_FILE_BYTES = 2 ** 28
+#: The most arrays an .npz archive may hold.
+NPZ_MAX_MEMBERS = 10_000
 _LAYOUTS = ("auto", "out_in", "in_out")
 
 
@@ -87,14 +105,88 @@ def network_to_json(net: Network) -> dict:
                        for W, b in net.layers()]}
 
 
+class _Number(str):
+    """A JSON number kept as the text it spells; :func:`~semialg.core.exact.to_fmpq` reads it exactly and
+    within the documented bounds (``0.1`` is 1/10, ``1e999999999`` is refused, never computed)."""
+
+
+def _json_type(v) -> str:
+    if isinstance(v, _Number) or (isinstance(v, (int, float)) and not isinstance(v, bool)):
+        return "a number"
+    return {str: "a string", bool: "a boolean", type(None): "null", list: "a list", dict: "an object"}.get(
+        type(v), type(v).__name__)
+
+
+def _count(v) -> int | None:
+    """``v`` as a non-negative count if it is one (an int, or a JSON number spelling one), else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v if v >= 0 else None
+    if isinstance(v, _Number) and v.isascii() and v.isdigit() and len(v) <= 18:
+        return int(v)
+    return None
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for k, v in pairs:
+        if k in obj:
+            raise FormatError(f"duplicate key {k!r}")
+        obj[k] = v
+    return obj
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` outside strings, found without recursion (vectorised)."""
+    code = np.frombuffer(_JSON_STRING.sub('""', text).encode("utf-8"), dtype=np.uint8)
+    if not code.size:
+        return 0
+    step = np.isin(code, (91, 123)).astype(np.int64) - np.isin(code, (93, 125))
+    return int(np.cumsum(step).max())
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 4000:
+        raise FormatError(f"integer with {len(text)} digits")
+    return int(text)
+
+
+def loads_json(text: str, exact: bool = True):
+    """Parse JSON text defensively: nesting deeper than ``JSON_MAX_DEPTH`` is refused before parsing, a
+    repeated key is refused, NaN/Infinity are refused; with ``exact`` numbers stay text for exact, bounded
+    reading, otherwise integers are bounded to 4000 digits and decimals become floats.
+    Raises :class:`FormatError` (without a file name; callers add it). Cost: linear in ``len(text)``.
+
+    >>> loads_json('{"a": [1, 0.1]}')
+    {'a': ['1', '0.1']}
+    >>> loads_json('{"a": 1, "a": 2}')
+    Traceback (most recent call last):
+    ...
+    semialg.errors.FormatError: duplicate key 'a'
+    """
+    depth = _json_depth(text)
+    if depth > JSON_MAX_DEPTH:
+        raise FormatError(f"JSON nested {depth} levels deep (at most {JSON_MAX_DEPTH})")
+    try:
+        return json.loads(text, parse_float=_Number if exact else float,
+                          parse_int=_Number if exact else _bounded_int,
+                          parse_constant=_bad_constant, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as e:
+        raise FormatError(f"malformed JSON ({e})") from None
+
+
 def network_from_json(obj, source: str = "<json>") -> Network:
     """Validate and read a ``semialg.network/1`` dict; errors name ``source``, the layer and the entry."""
     if not isinstance(obj, Mapping):
-        raise FormatError(f"{source}: expected a JSON object, got {type(obj).__name__}")
+        raise FormatError(f"{source}: expected a JSON object, got {_json_type(obj)}")
     fmt = obj.get("format")
     if fmt is None:
         raise FormatError(f"{source}: missing 'format' (expected {FORMAT!r})")
-    if not isinstance(fmt, str) or not fmt.startswith("semialg.network/"):
+    if type(fmt) is not str or not fmt.startswith("semialg.network/"):
         raise FormatError(f"{source}: not a semialg network file (format {fmt!r})")
     if fmt != FORMAT:
         raise FormatError(f"{source}: unknown format version {fmt!r}; this semialg reads {FORMAT!r}")
@@ -103,14 +195,19 @@ def network_from_json(obj, source: str = "<json>") -> Network:
         raise FormatError(f"{source}: activation {act!r} is not supported; semialg analyses ReLU networks")
     layers = obj.get("layers")
     if not isinstance(layers, list) or not layers:
-        raise FormatError(f"{source}: 'layers' must be a non-empty list")
+        raise FormatError(f"{source}: 'layers' must be a non-empty list, got {_json_type(layers)}")
     Ws, bs = [], []
     for l, layer in enumerate(layers, start=1):
         if not isinstance(layer, Mapping) or "weight" not in layer or "bias" not in layer:
             raise FormatError(f"{source}: layer {l} must be an object with 'weight' and 'bias'")
+        W, b = layer["weight"], layer["bias"]
+        if not isinstance(W, list) or not all(isinstance(r, list) for r in W):
+            raise FormatError(f"{source}: layer {l}: 'weight' must be a list of rows, got {_json_type(W)}")
+        if not isinstance(b, list):
+            raise FormatError(f"{source}: layer {l}: 'bias' must be a list, got {_json_type(b)}")
         try:
-            Ws.append(to_matrix(layer["weight"], where=f"W{l}"))
-            bs.append(to_vector(layer["bias"], where=f"b{l}"))
+            Ws.append(to_matrix(W, where=f"W{l}"))
+            bs.append(to_vector(b, where=f"b{l}"))
         except ParameterError as e:
             raise type(e)(f"{source}: layer {l}: {e}") from None
     try:
@@ -118,8 +215,12 @@ def network_from_json(obj, source: str = "<json>") -> Network:
     except ShapeError as e:
         raise ShapeError(f"{source}: {e}") from None
     widths = obj.get("widths")
-    if widths is not None and list(widths) != list(net.widths):
-        raise ShapeError(f"{source}: 'widths' says {list(widths)} but the layers have widths {list(net.widths)}")
+    if widths is not None:
+        if not isinstance(widths, list) or any(_count(w) is None for w in widths):
+            raise FormatError(f"{source}: 'widths' must be a list of counts, got {_json_type(widths)}")
+        if [_count(w) for w in widths] != list(net.widths):
+            raise ShapeError(f"{source}: 'widths' says {[_count(w) for w in widths]} but the layers have "
+                             f"widths {list(net.widths)}")
     return net
 
 
@@ -127,15 +228,21 @@ def _bad_constant(name):
     raise FormatError(f"not a finite number: {name}")
 
 
+def _read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FormatError(f"{size} bytes, more than the limit of {MAX_FILE_BYTES}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise FormatError(f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
 def _load_json(path: Path) -> Network:
     try:
-        text = path.read_text(encoding="utf-8")
-        # Decimal literals are read as the decimal they spell (0.1 is 1/10), not through a float.
-        obj = json.loads(text, parse_float=Fraction, parse_constant=_bad_constant)
+        obj = loads_json(_read_text(path))
     except FormatError as e:
         raise FormatError(f"{path}: {e}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise FormatError(f"{path}: malformed JSON ({e})") from None
     return network_from_json(obj, str(path))
 
 
@@ -208,19 +315,74 @@ def _orient(W: np.ndarray, n_out: int, n_in: int | None, layout: str, where: str
     return W.T
 
 
+def _sniff(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(8)
+
+
+def _npy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> np.ndarray:
+    """One ``.npy`` member, read only after its header's declared size is checked against the stored size."""
+    name = info.filename
+    with zf.open(info) as fp:
+        try:
+            version = np.lib.format.read_magic(fp)
+        except ValueError as e:
+            raise FormatError(f"{source}: array {name!r} is not in .npy format ({e})") from None
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if read_header is None:
+            raise FormatError(f"{source}: array {name!r} has unsupported .npy version {version}")
+        try:
+            shape, fortran, dtype = read_header(fp)
+        except ValueError as e:
+            raise FormatError(f"{source}: array {name!r} has a malformed .npy header ({e})") from None
+        if dtype.hasobject:
+            raise FormatError(f"{source}: array {name!r} holds pickled Python objects, which semialg never loads")
+        nbytes = math.prod(shape) * dtype.itemsize
+        if fp.tell() + nbytes != info.file_size:
+            raise FormatError(f"{source}: array {name!r} declares shape {shape} of {dtype} ({nbytes} bytes) but "
+                              f"stores {info.file_size - fp.tell()} bytes")
+        data = fp.read(nbytes)
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+
+
+def _npz_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` archive, within the documented limits, never unpickling."""
+    head = _sniff(path)
+    if head.startswith(b"\x93NUMPY"):
+        raise FormatError(f"{path}: a single NumPy array (.npy format, not pickle-based), not an .npz archive of "
+                          f"named weight and bias arrays; write one with numpy.savez(path, W1=..., b1=..., ...)")
+    if head[:1] == b"\x80":
+        raise FormatError(f"{path}: a pickle, which semialg never loads; {_SAVE_HINT}")
+    if not head.startswith(b"PK"):
+        raise FormatError(f"{path}: not an .npz archive (no zip signature)")
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        if len(infos) > NPZ_MAX_MEMBERS:
+            raise FormatError(f"{path}: {len(infos)} members, more than the limit of {NPZ_MAX_MEMBERS}")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_FILE_BYTES:
+            raise FormatError(f"{path}: the arrays declare {total} bytes uncompressed, more than the limit of "
+                              f"{MAX_FILE_BYTES}")
+        arrays: dict[str, np.ndarray] = {}
+        for info in infos:
+            if not info.filename.endswith(".npy"):
+                torch = info.filename.endswith(".pkl") or "/data/" in info.filename
+                raise FormatError(f"{path}: member {info.filename!r} is not a .npy array" +
+                                  (f" (a PyTorch checkpoint, pickle-based, never loaded; {_SAVE_HINT})"
+                                   if torch else ""))
+            key = info.filename[:-4]
+            if key in arrays:
+                raise FormatError(f"{path}: two arrays named {key!r}")
+            arrays[key] = _npy_member(zf, info, str(path))
+    return arrays
+
+
 def _load_npz(path: Path, layout: str) -> Network:
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise FormatError(f"{path}: not an .npz archive")
-            arrays = {k: data[k] for k in data.files}
-    except FormatError:
-        raise
-    except ValueError as e:
-        if "pickle" in str(e).lower():
-            raise FormatError(f"{path}: contains pickled objects, which semialg never loads") from None
-        raise FormatError(f"{path}: unreadable .npz ({e})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as e:
+        arrays = _npz_arrays(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, NotImplementedError,
+            RuntimeError, zlib.error) as e:
         raise FormatError(f"{path}: unreadable or truncated .npz ({type(e).__name__}: {e})") from None
     return assume(_layers_from_arrays(arrays, str(path), layout), NO_ACTIVATIONS)
 
@@ -231,6 +393,9 @@ def _load_safetensors(path: Path, layout: str) -> Network:
     except ImportError:
         raise FormatError(f"{path}: reading .safetensors needs the 'io' extra: "
                           f"pip install 'semialg[io]'") from None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FormatError(f"{path}: {size} bytes, more than the limit of {MAX_FILE_BYTES}")
     try:
         arrays = load_file(str(path))
         from safetensors import safe_open
@@ -339,6 +504,15 @@ def from_sklearn(model) -> Network:
 
 # -- public entry points ----------------------------------------------------------------------------
 
+def _path(path, what: str) -> Path:
+    """``path`` as a :class:`Path`; anything that is not a file name is a :class:`ParameterError`."""
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise ParameterError(f"{what}: expected a file name (str or os.PathLike), got {type(path).__name__}")
+    return Path(path)
+
+
 def load(path: str | os.PathLike, layout: str = "auto", logits: bool = False) -> Network:
     """Read a network from ``.json``, ``.npz``, ``.safetensors`` or ``.onnx`` (by suffix).
 
@@ -347,18 +521,21 @@ def load(path: str | os.PathLike, layout: str = "auto", logits: bool = False) ->
     ``net.assumptions``. Cost: $O(\\dim\\Omega)$.
 
     Raises :class:`FormatError` (unknown suffix, pickle-based formats, malformed or truncated files,
-    non-ReLU activations) or :class:`ShapeError`, each naming the file, layer and entry.
+    non-ReLU activations, files beyond the documented limits) or :class:`ShapeError`, each naming the file,
+    layer and entry; a ``path`` that is not a file name raises :class:`ParameterError`.
     """
-    path = Path(path)
+    path = _path(path, "load")
     suffix = path.suffix.lower()
     if suffix in _PICKLE_SUFFIXES:
-        raise FormatError(f"{path}: {suffix} files are pickle-based and are never loaded; "
-                          f"export the weights to .safetensors, .npz or .json")
+        raise FormatError(f"{path}: {suffix} files are pickle-based and are never loaded; {_SAVE_HINT}")
+    if suffix == ".npy":
+        raise FormatError(f"{path}: a single NumPy array (not pickle-based), but a network needs named weight "
+                          f"and bias arrays: write an .npz with numpy.savez(path, W1=..., b1=..., ...)")
     if suffix not in SUFFIXES:
         raise FormatError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
     if not path.is_file():
         raise FormatError(f"{path}: no such file")
-    if layout not in _LAYOUTS:
+    if not isinstance(layout, str) or layout not in _LAYOUTS:
         raise ParameterError(f"layout must be one of {_LAYOUTS}, not {layout!r}")
     if suffix == ".json":
         return _load_json(path)
@@ -376,7 +553,9 @@ def save(net: Network, path: str | os.PathLike) -> None:
     The binary formats hold float64 and refuse (before touching ``path``) any parameter that is not
     exactly a float64; JSON is always exact.
     """
-    path = Path(path)
+    if not isinstance(net, Network):
+        raise ParameterError(f"save: expected a Network, got {type(net).__name__}")
+    path = _path(path, "save")
     suffix = path.suffix.lower()
     if suffix == ".json":
         _write_text(path, json.dumps(network_to_json(net), indent=1) + "\n")
@@ -421,11 +600,13 @@ _SURVEY_COLUMNS = ("key", "architecture", "index", "seed", "status", "functional
 
 def load_survey(path: str | os.PathLike) -> dict:
     """Read a survey JSON written by :func:`write_survey` (possibly partial); checks its format tag."""
-    path = Path(path)
+    path = _path(path, "load_survey")
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        obj = loads_json(_read_text(path), exact=False)
+    except FormatError as exc:
         raise FormatError(f"{path}: cannot read a survey: {exc}") from None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read a survey: {exc.strerror or exc}") from None
     if not isinstance(obj, dict) or obj.get("format") != SURVEY_FORMAT or not isinstance(obj.get("results"), list):
         raise FormatError(f"{path}: not a {SURVEY_FORMAT} file")
     return obj
