@@ -109,7 +109,7 @@ def test_certificates_declare_their_answers_and_serialise():
         for pair in (eq_pair, ne_pair):
             r = sa.equivalent(*pair)
             data = json.loads(json.dumps(r.to_json()))
-            assert data["certificate"]["kind"] == type(r.certificate).__name__
+            assert data["certificate"]["type"] == type(r.certificate).__name__
             assert data["certificate"]["subject"]["first"] == sa.core.certificate.network_fingerprint(pair[0])
             assert r.certificate.describe() and r.certificate.to_latex()
     with pytest.raises(TypeError, match="SUPPORTS"):

@@ -31,15 +31,15 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from flint import fmpq, fmpz
+from flint import fmpq
 
-from semialg.core.result import Latexable
+from semialg.core.result import Latexable, jsonable
 from semialg.errors import CertificateError, ShapeError
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 
 __all__ = ["Certificate", "Subject", "PointCertificate", "OrbitCertificate", "Undecided", "EquivalenceResult",
-           "check_comparable", "separating_point", "network_fingerprint", "domain_fingerprint", "jsonable"]
+           "check_comparable", "separating_point", "network_fingerprint", "domain_fingerprint"]
 
 Vec = tuple[fmpq, ...]
 
@@ -98,25 +98,6 @@ class Subject:
         return cls(network_fingerprint(net1), network_fingerprint(net2), domain_fingerprint(domain))
 
 
-def jsonable(obj):
-    """Plain JSON data of a certificate's contents: rationals as ``"p/q"`` strings, tuples as lists,
-    dataclasses as dicts of their fields (with their class as ``"kind"``), objects with ``to_json`` by it."""
-    if isinstance(obj, (fmpq, fmpz)):
-        return str(obj)
-    if obj is None or isinstance(obj, (bool, int, str)):
-        return obj
-    if isinstance(obj, (tuple, list)):
-        return [jsonable(x) for x in obj]
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if hasattr(obj, "to_json"):
-        return obj.to_json()
-    if dataclasses.is_dataclass(obj):
-        return {"kind": type(obj).__name__, **{f.name: jsonable(getattr(obj, f.name))
-                                               for f in dataclasses.fields(obj) if f.repr}}
-    return str(obj)
-
-
 # -- the certificate contract ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -167,10 +148,9 @@ class Certificate(Latexable):
             raise CertificateError(f"this {type(self).__name__} was issued for another pair of networks")
 
     def to_json(self) -> dict:
-        """The certificate as plain JSON: its kind, the answers it supports, its subject and its data."""
-        data = {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self) if f.repr}
-        return {"kind": type(self).__name__, "supports": [ANSWERS[a] for a in sorted(self.SUPPORTS)],
-                "subject": None if self.subject is None else dataclasses.asdict(self.subject), **data}
+        """The certificate as plain JSON: its type and data, the answers it supports and its subject."""
+        return {**super().to_json(), "supports": [ANSWERS[a] for a in sorted(self.SUPPORTS)],
+                "subject": None if self.subject is None else dataclasses.asdict(self.subject)}
 
 
 @dataclass(frozen=True)
