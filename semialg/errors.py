@@ -7,7 +7,8 @@
     │   ├── FormatError                      malformed or unsupported file
     │   ├── ShapeError                       wrong or inconsistent shapes
     │   └── ArchitectureError                operation not defined for this architecture
-    └── CertificateError                     a certificate failed independent verification
+    ├── CertificateError                     a certificate failed independent verification
+    └── UndecidedError                       a question the budget did not suffice to decide
 
 Every message names what is wrong and where (file, layer, entry), in one line.
 """
@@ -15,7 +16,7 @@ Every message names what is wrong and where (file, layer, entry), in one line.
 from __future__ import annotations
 
 __all__ = ["SemialgError", "ParameterError", "FormatError", "ShapeError",
-           "ArchitectureError", "CertificateError"]
+           "ArchitectureError", "CertificateError", "UndecidedError"]
 
 
 class SemialgError(Exception):
@@ -40,3 +41,7 @@ class ArchitectureError(ParameterError):
 
 class CertificateError(SemialgError):
     """A certificate did not pass its independent, exact re-check."""
+
+
+class UndecidedError(SemialgError):
+    """A question that the budget did not suffice to decide (raised only where an answer must be a bool)."""

@@ -10,7 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from semialg import Architecture, CertificateError, Network
 from semialg.ui.cli import main
-from semialg.engine.loci import UndecidedError, degeneracy_loci, genericity
+from semialg.engine.loci import degeneracy_loci, genericity
+from semialg.errors import UndecidedError
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
 
 from conftest import networks

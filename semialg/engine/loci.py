@@ -1,6 +1,7 @@
 """Degeneracy loci and genericity: the Zariski-closed sets outside which a parameter is generic.
 
-For a shallow architecture $(m, n, k)$ (``shared/math/shallow.md``, paper Lemma 22, Theorem 1) the generic set
+For a shallow architecture $(m, n, k)$ (Ramakrishnan, *A complete symmetry classification of shallow ReLU
+networks*, arXiv 2604.14037, Lemma 22 and Theorem 1) the generic set
 is $U = \\Omega \\setminus (Z_{\\mathrm{dead}} \\cup Z_{\\mathrm{dep}} \\cup Z_{\\mathrm{0fac}})$ with
 
 - ``dead_output[i]`` $= V(a_i)$ and ``dead_input[i]`` $= V(w_i)$;
@@ -36,7 +37,7 @@ import sympy
 from flint import fmpq
 
 from semialg.core.result import Latexable, jsonable
-from semialg.errors import CertificateError, SemialgError
+from semialg.errors import CertificateError, UndecidedError
 from semialg.core.exact import fingerprint, normalise_row, rank_one_independent
 from semialg.core.network import Architecture, Network
 from semialg.geometry.semialgebraic import as_substitution
@@ -44,14 +45,10 @@ from semialg.families.base import families_for
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
 
 __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Condition", "GenericityReport",
-           "genericity", "UndecidedError"]
+           "genericity"]
 
 SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the G-orbit (Theorem 1)"
 DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not characterised"
-
-class UndecidedError(SemialgError):
-    """A membership question that the budget did not suffice to decide."""
-
 
 # -- symbolic loci ----------------------------------------------------------------------------------------
 

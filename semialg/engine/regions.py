@@ -471,8 +471,7 @@ def decisive_batch(net: Network, domain: Polytope | None = None) -> list[tuple[V
     """Inputs whose Jacobian rows span those of every input: $d + 1$ affinely independent points in each region.
 
     On a region the Jacobian is affine in $x$, so its row space over the region is spanned by its values at
-    $d + 1$ affinely independent points — one point per region is not enough (``shallow.md`` says "one point
-    in every region"; the network $a\\,\\sigma(wx + b) + c$ has functional dimension $3$ but one point per
+    $d + 1$ affinely independent points — one point per region is not enough (the network $a\\,\\sigma(wx + b) + c$ has functional dimension $3$ but one point per
     region gives rank $2$). Returns ``(x, pattern)`` pairs.
     """
     out = []
