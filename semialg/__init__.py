@@ -23,6 +23,7 @@ from semialg.engine.regions import (Region, batch_functional_dimension, estimate
                                     functional_dimension, regions)
 from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
 from semialg.engine.identifiability import IdentifiabilityResult, identifiable
+from semialg.engine.hierarchy import ShallowRepresentation, shallow_representation
 from semialg.engine.conservation import (conserved_quantities, count_conservation_laws, gradient_flow,
                                          is_conserved, mechanism_conservation)
 from semialg.families import bottleneck as _bottleneck  # noqa: F401  (registers the family)
@@ -45,6 +46,6 @@ __all__ = [
     "is_conserved", "mechanism_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci",
     "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope",
     "strictly_feasible", "load", "save", "from_sklearn", "from_onnx", "to_onnx", "from_torch", "to_fmpq", "to_latex", "document",
-    "identifiable", "IdentifiabilityResult",
+    "identifiable", "IdentifiabilityResult", "shallow_representation", "ShallowRepresentation",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError", "CertificateError",
 ]

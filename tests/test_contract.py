@@ -119,6 +119,9 @@ def _instances() -> dict[str, list]:
     dead = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 0]]], [[0, 0], [0]])
     ident = [sa.identifiable(net), sa.identifiable(dead), sa.identifiable(sa.Network.random((1, 1, 2, 1), seed=1))]
     objs += ident + [ident[1].move] + list(ident[0].proof) + [s.evidence for s in ident[2].proof]
+    bent = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    reps = [sa.shallow_representation(bent), sa.shallow_representation(net)]
+    objs += reps + [reps[0].certificate]
     out: dict[str, list] = {}
     for o in objs:
         out.setdefault(type(o).__name__, []).append(o)

@@ -1,0 +1,370 @@
+"""The depth hierarchy: is the function of a network computed by some one-hidden-layer network?
+
+**Criterion.** If $f(x) = c + \\sum_k a_k\\sigma(w_k\\cdot x + b_k)$ (any width), then across every hyperplane $H$
+the gradient of $f$ jumps by one vector $J_H$ at *every* point of $H$ off the other kink hyperplanes ($J_H = 0$
+where $H$ carries no kink). Conversely, if the kinks of a continuous piecewise-linear $f$ lie on finitely many
+hyperplanes with constant jumps $J_H = \\delta_H u_H^T$, then $f - \\sum_H \\delta_H\\sigma(u_H\\cdot x + \\beta_H)$ has
+no kink, so it is affine, and affine maps are one-hidden-layer ($x_j = \\sigma(x_j) - \\sigma(-x_j)$).
+Grillo and Montúfar ("Most ReLU networks admit identifiable parameters") show that generically a deep network
+is not shallow-representable; :func:`shallow_representation` decides it for a given network:
+
+- ``"none"``: a :class:`BentKinkCertificate` — a hyperplane $H$ and two rational points $p, q \\in H$, each
+  *clean* ($f$ is affine on both half-balls around it, checked exactly from the activation pattern and the
+  one-sided gradients of the vanishing pre-activations), where the jumps differ. E.g. for
+  $f = \\sigma(\\sigma(x_1) + \\sigma(x_2) - 1)$ the kink along $x_1 + x_2 = 1$ in the positive quadrant is not
+  there at $(2, -1)$, where $f$ is differentiable.
+- ``"found"``: the one-hidden-layer network built from the kinks found on random rational lines (exact line
+  restriction) and their jumps, with a certificate of equivalence (the family registry, else the region
+  oracle under the budget).
+- ``"undecided"``: the budget ran out; ``tried`` says what was done.
+
+>>> from semialg.core.network import Network
+>>> f = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+>>> r = shallow_representation(f)
+>>> r.status, r.verify(f)
+('none', True)
+>>> g = Network.from_arrays([[[1], [1]], [[1, 1]], [[1]]], [[0, -1], [0], [0]])   # s(s(x) + s(x - 1))
+>>> shallow_representation(g).status
+'found'
+"""
+
+from __future__ import annotations
+
+import random as _random
+import time
+from dataclasses import dataclass, field
+
+from flint import fmpq, fmpq_mat
+
+from semialg.core.certificate import EquivalenceResult, PointCertificate
+from semialg.core.exact import dot, normalise_row
+from semialg.core.network import Network
+from semialg.core.result import Result
+from semialg.engine import regions
+from semialg.errors import CertificateError
+from semialg.families.base import NotDefined, registered
+
+__all__ = ["shallow_representation", "ShallowRepresentation", "BentKinkCertificate", "one_sided_linear_parts",
+           "kink_normal", "line_kinks"]
+
+_ZERO, _ONE = fmpq(0), fmpq(1)
+Vec = tuple[fmpq, ...]
+
+
+# -- exact local structure at a point ------------------------------------------------------------------
+
+def _identity(m: int) -> fmpq_mat:
+    return fmpq_mat(m, m, [fmpq(int(i == j)) for i in range(m) for j in range(m)])
+
+
+def _masked(G: fmpq_mat, on: list[bool]) -> fmpq_mat:
+    return fmpq_mat(G.nrows(), G.ncols(), [G[i, j] if on[i] else _ZERO for i in range(G.nrows())
+                                           for j in range(G.ncols())])
+
+
+def _row(G: fmpq_mat, i: int) -> Vec:
+    return tuple(G[i, j] for j in range(G.ncols()))
+
+
+def kink_normal(net: Network, p) -> Vec | None:
+    """A normal vector of the kink of ``net`` through ``p``: the gradient of the first hidden pre-activation
+    that vanishes at ``p`` without vanishing identically nearby; ``None`` when there is none ($f$ is affine
+    near ``p``). Cost: $O(L n^2 m)$."""
+    pre = net.preactivations(p)
+    J = _identity(net.architecture.input_dim)
+    for l in range(net.depth - 1):
+        G = net.W(l + 1) * J
+        for i, z in enumerate(pre[l]):
+            if z == 0 and any(_row(G, i)):
+                return _row(G, i)
+        J = _masked(G, [z > 0 for z in pre[l]])
+    return None
+
+
+def one_sided_linear_parts(net: Network, p, u) -> tuple[tuple[Vec, ...], tuple[Vec, ...]] | None:
+    """The linear parts of $f$ on the two half-balls $\\{\\pm u\\cdot(x - p) > 0\\}$ around ``p``, or ``None`` when
+    $f$ is not affine on each of them (another kink passes through ``p``).
+
+    Induction over the layers: on each half-ball the earlier layers are affine, so a pre-activation that
+    vanishes at ``p`` is $g\\cdot(x - p)$ there; it is off if $g = 0$, has the sign of $\\alpha s$ on the side
+    $s$ if $g = \\alpha u$, and changes sign inside the half-ball otherwise. Exact; cost $O(L n^2 m)$.
+
+    >>> f = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    >>> one_sided_linear_parts(f, [fmpq(1, 2), fmpq(1, 2)], (1, 1))
+    (((1, 1),), ((0, 0),))
+    """
+    pre = net.preactivations(p)
+    u = tuple(fmpq(x) for x in u)
+    j0 = next(j for j, x in enumerate(u) if x)
+    out = []
+    for s in (1, -1):
+        J = _identity(net.architecture.input_dim)
+        for l in range(net.depth - 1):
+            G = net.W(l + 1) * J
+            on = []
+            for i, z in enumerate(pre[l]):
+                if z:
+                    on.append(z > 0)
+                    continue
+                g = _row(G, i)
+                alpha = g[j0] / u[j0]
+                if any(gj != alpha * uj for gj, uj in zip(g, u, strict=True)):
+                    return None
+                on.append(alpha * s > 0)
+            J = _masked(G, on)
+        A = net.W(net.depth) * J
+        out.append(tuple(_row(A, i) for i in range(A.nrows())))
+    return out[0], out[1]
+
+
+def _jump(net: Network, p, u) -> tuple[Vec, ...] | None:
+    sides = one_sided_linear_parts(net, p, u)
+    if sides is None:
+        return None
+    return tuple(tuple(a - b for a, b in zip(r1, r2)) for r1, r2 in zip(*sides))
+
+
+def line_kinks(net: Network, p, d) -> list[fmpq]:
+    """The parameters $t$ at which $t \\mapsto f(p + t d)$ is not differentiable, exactly.
+
+    Layer by layer the restriction of each hidden layer is kept as affine pieces $\\alpha + \\beta t$ on the
+    intervals between breakpoints; $\\sigma$ adds the zeros inside each interval. Cost proportional to the
+    number of pieces (the regions the line crosses), not to the number of regions.
+
+    >>> line_kinks(Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]]), [0], [1])
+    [0, 1]
+    """
+    p = tuple(fmpq(x) for x in p)
+    d = tuple(fmpq(x) for x in d)
+    pieces = [(None, None, p, d)]          # (lo, hi, alpha, beta): h(t) = alpha + beta t on (lo, hi)
+    for l, (W, b) in enumerate(net.layers()):
+        new = []
+        for lo, hi, alpha, beta in pieces:
+            z0 = tuple(dot(r, alpha) + c for r, c in zip(W, b, strict=True))
+            z1 = tuple(dot(r, beta) for r in W)
+            if l == net.depth - 1:
+                new.append((lo, hi, z0, z1))
+                continue
+            cuts = sorted({-a / s for a, s in zip(z0, z1) if s and (lo is None or -a / s > lo)
+                           and (hi is None or -a / s < hi)})
+            bounds = [lo] + cuts + [hi]
+            for a, c in zip(bounds[:-1], bounds[1:]):
+                t = (_ZERO if c is None else c - 1) if a is None else (a + 1 if c is None else (a + c) / 2)
+                on = [x + y * t > 0 for x, y in zip(z0, z1)]
+                new.append((a, c, tuple(x if o else _ZERO for x, o in zip(z0, on)),
+                            tuple(y if o else _ZERO for y, o in zip(z1, on))))
+        pieces = new
+    return [pieces[k][1] for k in range(len(pieces) - 1) if pieces[k][3] != pieces[k + 1][3]]
+
+
+# -- certificates and the result ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BentKinkCertificate(Result):
+    """Two clean points $p, q$ of the hyperplane $\\{u\\cdot x + \\beta = 0\\}$ where the gradient jumps of $f$
+    across it differ: no one-hidden-layer network computes $f$.
+
+    ``verify(net)`` checks $u\\cdot p + \\beta = u\\cdot q + \\beta = 0$, recomputes both jumps exactly with
+    :func:`one_sided_linear_parts` (which also checks that the points are clean) and compares them."""
+
+    normal: Vec
+    offset: fmpq
+    p: Vec
+    q: Vec
+    jump_p: tuple[Vec, ...]
+    jump_q: tuple[Vec, ...]
+
+    def verify(self, net: Network) -> bool:
+        for x in (self.p, self.q):
+            if dot(self.normal, x) + self.offset != 0:
+                raise CertificateError(f"{[str(v) for v in x]} is not on the hyperplane")
+        jp, jq = _jump(net, self.p, self.normal), _jump(net, self.q, self.normal)
+        if jp is None or jq is None:
+            raise CertificateError("a point of the certificate lies on another kink")
+        if jp != self.jump_p or jq != self.jump_q or jp == jq:
+            raise CertificateError("the gradient jumps at the two points are equal (or not as recorded)")
+        return True
+
+    def describe(self) -> str:
+        h = " + ".join(f"{c}*x{j + 1}" for j, c in enumerate(self.normal) if c) + f" + {self.offset} = 0"
+        return (f"on the hyperplane {h} the gradient jumps by {[[str(v) for v in r] for r in self.jump_p]} at "
+                f"{[str(v) for v in self.p]} but by {[[str(v) for v in r] for r in self.jump_q]} at "
+                f"{[str(v) for v in self.q]}: the kink is bent, so no one-hidden-layer network computes f")
+
+
+@dataclass(frozen=True)
+class ShallowRepresentation(Result):
+    """Whether the function of a network is computed by a one-hidden-layer network.
+
+    ``status``: ``"found"`` (``network`` computes the same function; ``certificate`` is the
+    :class:`~semialg.core.certificate.EquivalenceResult`), ``"none"`` (``certificate`` is a
+    :class:`BentKinkCertificate`) or ``"undecided"`` (``tried``). ``bool(r)`` is true exactly when found.
+    """
+
+    status: str
+    network: Network | None = field(default=None, repr=False)
+    certificate: object = None
+    tried: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.status == "found"
+
+    def verify(self, net: Network) -> bool:
+        """Re-check either answer exactly; raise :class:`CertificateError` when it does not hold or is undecided."""
+        if self.status == "found":
+            if self.network is None or self.network.depth != 2:
+                raise CertificateError("the representation is not a one-hidden-layer network")
+            if not isinstance(self.certificate, EquivalenceResult) or self.certificate.equivalent is not True:
+                raise CertificateError("no certificate of equivalence")
+            return self.certificate.verify(net, self.network)
+        if self.status == "none":
+            return self.certificate.verify(net)
+        raise CertificateError("undecided: " + "; ".join(self.tried))
+
+    def explain(self) -> str:
+        if self.status == "found":
+            head = (f"Found: a one-hidden-layer network of width {self.network.widths[1]} computes f "
+                    f"({self.certificate.method}).")
+        elif self.status == "none":
+            head = "None: " + self.certificate.describe() + "."
+        else:
+            head = "Undecided: the budget ran out."
+        return "\n".join([head] + [f"  [tried] {t}" for t in self.tried])
+
+    def describe(self) -> str:
+        return self.explain().splitlines()[0]
+
+    def to_json(self) -> dict:
+        net = self.network
+        return {"type": "ShallowRepresentation", "status": self.status,
+                "network": None if net is None else {
+                    "widths": list(net.widths), "weights": [[[str(x) for x in r] for r in W] for W in net.weights],
+                    "biases": [[str(x) for x in b] for b in net.biases]},
+                "certificate": None if self.certificate is None else self.certificate.to_json(),
+                "tried": list(self.tried)}
+
+
+# -- the decision ---------------------------------------------------------------------------------------
+
+def _equivalent(net1: Network, net2: Network, deadline: float) -> EquivalenceResult:
+    """Equivalence by the first registered family that answers for the pair, else the region oracle."""
+    for family in registered():
+        if family.applies_to_pair(net1, net2):
+            try:
+                return family.equivalent(net1, net2)
+            except NotDefined:
+                continue
+    return regions.equivalent(net1, net2, deadline=deadline).bind(net1, net2)
+
+
+def _rational(rng: _random.Random, m: int, height: int = 50) -> Vec:
+    return tuple(fmpq(rng.randint(-height, height), rng.randint(1, 7)) for _ in range(m))
+
+
+def _in_plane(rng: _random.Random, u: Vec) -> Vec:
+    """A random rational vector orthogonal to ``u``."""
+    r = _rational(rng, len(u))
+    t = dot(u, r) / dot(u, u)
+    return tuple(a - t * b for a, b in zip(r, u, strict=True))
+
+
+def _build(hyperplanes: dict, net: Network, rng: _random.Random) -> Network:
+    """The one-hidden-layer network $\\sum_H \\delta_H\\sigma(u_H x + \\beta_H) + Ax + c$ matching ``net`` at a point."""
+    m, k = net.architecture.input_dim, net.architecture.output_dim
+    while True:
+        p0 = _rational(rng, m)
+        if kink_normal(net, p0) is None and all(dot(u, p0) + beta for u, beta, _ in hyperplanes.values()):
+            break
+    lin = one_sided_linear_parts(net, p0, (_ONE,) * m)[0]
+    A = [list(r) for r in lin]
+    c = list(net(p0))
+    rows, biases, cols = [], [], []
+    for u, beta, delta in hyperplanes.values():
+        z = dot(u, p0) + beta
+        for o in range(k):
+            if z > 0:
+                for j in range(m):
+                    A[o][j] -= delta[o] * u[j]
+            c[o] -= delta[o] * max(z, _ZERO)
+        rows.append(u)
+        biases.append(beta)
+        cols.append(delta)
+    for o in range(k):
+        c[o] -= dot(A[o], p0)
+    for j in range(m):
+        if any(A[o][j] for o in range(k)):
+            e = tuple(_ONE if i == j else _ZERO for i in range(m))
+            rows += [e, tuple(-x for x in e)]
+            biases += [_ZERO, _ZERO]
+            cols += [tuple(A[o][j] for o in range(k)), tuple(-A[o][j] for o in range(k))]
+    if not rows:
+        rows, biases, cols = [(_ZERO,) * m], [_ZERO], [(_ZERO,) * k]
+    W2 = [[col[o] for col in cols] for o in range(k)]
+    return Network.from_arrays([rows, W2], [biases, c])
+
+
+def shallow_representation(net: Network, budget: float = 10.0, lines: int = 3,
+                           seed: int = 0) -> ShallowRepresentation:
+    """A one-hidden-layer network computing the function of ``net`` (verified), a certificate that none exists,
+    or ``"undecided"`` after ``budget`` seconds.
+
+    Kinks are found exactly on ``lines`` random rational lines per round (:func:`line_kinks`); at each clean
+    kink point the hyperplane $H$ and the jump are read off (:func:`one_sided_linear_parts`) and compared
+    with the jumps at other rational points of $H$, near and far; two different jumps give ``"none"``.
+    Otherwise the candidate built from the hyperplanes found is checked for equivalence; a separating point
+    seeds the next round's lines. Cost per line: proportional to the pieces it crosses; the equivalence
+    check is that of the family, or the region oracle (exponential in the worst case) within the budget.
+    """
+    deadline = time.monotonic() + budget
+    m = net.architecture.input_dim
+    tried: list[str] = []
+    if net.depth == 2:
+        return ShallowRepresentation("found", net, _equivalent(net, net, deadline), ("the network is shallow",))
+    rng = _random.Random(seed)
+    hyperplanes: dict = {}
+    centres = [_rational(rng, m) for _ in range(lines)]
+    rounds = 0
+    while time.monotonic() < deadline:
+        rounds += 1
+        for centre in centres:
+            d = _rational(rng, m)
+            for t in line_kinks(net, centre, d):
+                p = tuple(a + t * b for a, b in zip(centre, d, strict=True))
+                u = kink_normal(net, p)
+                jp = _jump(net, p, u) if u is not None else None
+                if jp is None:
+                    continue
+                key, scale, sign = normalise_row(u + (-dot(u, p),))
+                un, beta = key[:-1], key[-1]
+                j0 = next(j for j, x in enumerate(un) if x)
+                delta = tuple(sign * r[j0] / un[j0] for r in jp)
+                jn = tuple(tuple(x * sign for x in r) for r in jp)        # the jump across H oriented by un
+                known = hyperplanes.get(key)
+                if known is not None and known[3] != p and known[2] != delta:
+                    cert = BentKinkCertificate(un, beta, known[3], p, tuple(tuple(x * y for y in un) for x in known[2]),
+                                               jn)
+                    return ShallowRepresentation("none", certificate=cert, tried=tuple(tried))
+                for s in (1, -1, 3, -3, 50, -50, 10 ** 4, -10 ** 4):
+                    if m == 1:
+                        break
+                    q = tuple(a + s * b for a, b in zip(p, _in_plane(rng, un), strict=True))
+                    jq = _jump(net, q, un)
+                    if jq is not None and jq != jn:
+                        return ShallowRepresentation("none", certificate=BentKinkCertificate(un, beta, p, q, jn, jq),
+                                                     tried=tuple(tried))
+                if known is None:
+                    hyperplanes[key] = (un, beta, delta, p)
+        tried.append(f"round {rounds}: {len(centres)} random lines, {len(hyperplanes)} kink hyperplanes with "
+                     "constant jumps at the points tried")
+        candidate = _build({k: v[:3] for k, v in hyperplanes.items()}, net, rng)
+        result = _equivalent(net, candidate, deadline)
+        if result.equivalent:
+            tried.append(f"the candidate of width {candidate.widths[1]} is equivalent ({result.method})")
+            return ShallowRepresentation("found", candidate, result, tuple(tried))
+        if result.equivalent is None:
+            tried.append("the equivalence check ran out of budget")
+            break
+        x0 = result.certificate.point if isinstance(result.certificate, PointCertificate) else _rational(rng, m)
+        tried.append(f"the candidate differs at {[str(v) for v in x0]}")
+        centres = [x0] * lines
+    return ShallowRepresentation("undecided", tried=tuple(tried))
