@@ -80,3 +80,125 @@ def test_from_sklearn_records_the_dropped_output_activation():
     assert "logistic" in from_sklearn(two).assumptions[0] and "logit map" in from_sklearn(two).assumptions[0]
     assert "softmax" in from_sklearn(three).assumptions[0]
     assert from_sklearn(reg).assumptions == ()
+
+
+# -- weight layouts -------------------------------------------------------------------------------------
+
+def forward(layers, x):
+    """Independent float64 forward pass: layers are ("linear", W (out, in), b) or ("bn", g, b, m, v, eps);
+    ReLU after every linear layer but the last, BatchNorm applied where it stands in the list."""
+    a = np.asarray(x, dtype=float)
+    last = max(i for i, layer in enumerate(layers) if layer[0] == "linear")
+    for i, layer in enumerate(layers):
+        if layer[0] == "linear":
+            a = layer[1].astype(float) @ a + (0 if layer[2] is None else layer[2])
+            nxt = layers[i + 1][0] if i + 1 < len(layers) else None
+            if i < last and nxt != "bn":
+                a = np.maximum(a, 0)
+        else:
+            g, b, m, v = (np.asarray(t, dtype=float) for t in layer[1:5])
+            eps = layer[5]
+            a = g * (a - m) / np.sqrt(v + eps) + b
+            if i < last:
+                a = np.maximum(a, 0)
+    return a
+
+
+def check(net, layers, d, rtol=1e-9):
+    X = np.random.default_rng(9).standard_normal((15, d))
+    got = np.array([[float(v) for v in net(list(x))] for x in X])
+    want = np.array([forward(layers, x) for x in X])
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
+
+
+def rand(*shape, seed=[0]):
+    seed[0] += 1
+    return np.random.default_rng(seed[0]).standard_normal(shape).astype(np.float32)
+
+
+def test_named_state_dict_ordered_by_shape_chaining(tmp_path):
+    W = {"fc1": rand(5, 3), "hidden": rand(4, 5), "classifier": rand(2, 4)}
+    b = {k: rand(v.shape[0]) for k, v in W.items()}
+    arrays = {}
+    for k in ("classifier", "fc1", "hidden"):            # neither insertion nor alphabetical order is right
+        arrays[f"{k}.weight"], arrays[f"{k}.bias"] = W[k], b[k]
+    np.savez(tmp_path / "m.npz", **arrays)
+    net = load(tmp_path / "m.npz")
+    assert net.widths == (3, 5, 4, 2)
+    check(net, [("linear", W[k], b[k]) for k in ("fc1", "hidden", "classifier")], 3)
+
+
+def test_numbered_names_in_natural_order(tmp_path):
+    names = [f"layers.{i}" for i in (0, 1, 2, 10)]       # natural: 10 after 2, although every layer is 4x4
+    W = {k: rand(4, 4) for k in names}
+    np.savez(tmp_path / "m.npz", **{f"{k}.weight": W[k] for k in names}, **{f"{k}.bias": rand(4) for k in names})
+    net = load(tmp_path / "m.npz")
+    assert net.weights[-1] == Network.from_arrays([W["layers.10"]], [[0] * 4]).weights[0]
+
+
+def test_ambiguous_order_asks_for_order(tmp_path, capsys):
+    W = {"input": rand(4, 4), "middle": rand(4, 4), "output": rand(1, 4)}
+    np.savez(tmp_path / "m.npz", **{f"{k}.weight": v for k, v in W.items()})
+    with pytest.raises(FormatError, match="--order"):
+        load(tmp_path / "m.npz")
+    net = load(tmp_path / "m.npz", order=["input", "middle", "output"])
+    check(net, [("linear", W[k], None) for k in ("input", "middle", "output")], 4)
+    assert all(x == 0 for b in net.biases for x in b)                      # bias-free Linear layers
+    assert main(["eval", str(tmp_path / "m.npz"), "1,2,3,4"]) == 2
+    assert "--order" in capsys.readouterr().err
+    assert main(["eval", str(tmp_path / "m.npz"), "1,2,3,4", "--order", "input,middle,output", "--quiet"]) == 0
+    with pytest.raises(FormatError, match="each layer once"):
+        load(tmp_path / "m.npz", order=["input", "output"])
+
+
+def test_keras_layout_with_batchnorm(tmp_path):
+    K1, c1, K2, c2 = rand(3, 5), rand(5), rand(5, 2), rand(2)
+    g, be, m, v = rand(5), rand(5), rand(5), np.abs(rand(5)) + 0.5
+    arrays = {"dense/kernel:0": K1, "dense/bias:0": c1, "dense_1/kernel:0": K2, "dense_1/bias:0": c2,
+              "batch_normalization/gamma:0": g, "batch_normalization/beta:0": be,
+              "batch_normalization/moving_mean:0": m, "batch_normalization/moving_variance:0": v}
+    np.savez(tmp_path / "k.npz", **arrays)
+    net = load(tmp_path / "k.npz")
+    assert net.widths == (3, 5, 2)
+    assert "batch_normalization" in net.assumptions[0] and "eps = 0.001" in net.assumptions[0]
+    check(net, [("linear", K1.T, c1), ("bn", g, be, m, v, 1e-3), ("linear", K2.T, c2)], 3)
+
+
+def test_flax_layout_in_safetensors_square_kernels_not_transposed(tmp_path):
+    K = [rand(3, 3), rand(3, 3), rand(3, 1)]
+    arrays = {}
+    for i, k in enumerate(K):
+        arrays[f"params/Dense_{i}/kernel"], arrays[f"params/Dense_{i}/bias"] = k, rand(k.shape[1])
+    _safetensors(tmp_path / "f.safetensors", arrays)
+    net = load(tmp_path / "f.safetensors")
+    check(net, [("linear", K[i].T, arrays[f"params/Dense_{i}/bias"]) for i in range(3)], 3)
+
+
+def test_flax_batchnorm_collections(tmp_path):
+    K1, K2 = rand(2, 3), rand(3, 1)
+    s, b, m, v = rand(3), rand(3), rand(3), np.abs(rand(3)) + 0.5
+    arrays = {"params/Dense_0/kernel": K1, "params/Dense_1/kernel": K2, "params/BatchNorm_0/scale": s,
+              "params/BatchNorm_0/bias": b, "batch_stats/BatchNorm_0/mean": m, "batch_stats/BatchNorm_0/var": v}
+    np.savez(tmp_path / "f.npz", **arrays)
+    net = load(tmp_path / "f.npz")
+    check(net, [("linear", K1.T, None), ("bn", s, b, m, v, 1e-5), ("linear", K2.T, None)], 2)
+
+
+def test_torch_sequential_batchnorm_buffers(tmp_path):
+    W0, b0, W3, b3 = rand(4, 2), rand(4), rand(1, 4), rand(1)
+    g, be, m, v = rand(4), rand(4), rand(4), np.abs(rand(4)) + 0.5
+    np.savez(tmp_path / "t.npz", **{"0.weight": W0, "0.bias": b0, "1.weight": g, "1.bias": be,
+                                    "1.running_mean": m, "1.running_var": v,
+                                    "1.num_batches_tracked": np.array(7), "3.weight": W3, "3.bias": b3})
+    net = load(tmp_path / "t.npz")
+    assert net.widths == (2, 4, 1) and "eps = 1e-05" in net.assumptions[0] and NO_ACTIVATIONS in net.assumptions
+    check(net, [("linear", W0, b0), ("bn", g, be, m, v, 1e-5), ("linear", W3, b3)], 2)
+
+
+def test_unrecognised_groups_are_named(tmp_path):
+    np.savez(tmp_path / "x.npz", **{"fc1.weight": rand(2, 2), "fc1.running_mean": rand(2)})
+    with pytest.raises(FormatError, match="fc1"):
+        load(tmp_path / "x.npz")
+    np.savez(tmp_path / "y.npz", **{"enc.conv.kernel_size": rand(2)})
+    with pytest.raises(FormatError, match="kernel_size"):
+        load(tmp_path / "y.npz")

@@ -74,7 +74,7 @@ BAD_NPZ = {
             ParameterError, r"b1\[0\]"),
     "shape": (dict(W1=np.ones((3, 2)), b1=np.zeros(3), W2=np.ones((1, 2)), b2=np.zeros(1)),
               ShapeError, "layer 2"),
-    "missing bias": (dict(W1=np.ones((1, 2)), b1=np.zeros(1), W2=np.ones((1, 1))), FormatError, "layer 2"),
+    "missing weight": (dict(W1=np.ones((1, 2)), b1=np.zeros(1), b2=np.zeros(1)), FormatError, "'b2'"),
     "extra key": (dict(W1=np.ones((1, 2)), b1=np.zeros(1), bn_mean=np.zeros(1)), FormatError, "bn_mean"),
     "3-d": (dict(W1=np.ones((1, 2, 1)), b1=np.zeros(1)), ShapeError, "2-D"),
     "strings": (dict(W1=np.array([["a", "b"]]), b1=np.zeros(1)), FormatError, "non-numeric"),

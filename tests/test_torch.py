@@ -117,3 +117,16 @@ def test_training_mode_is_refused():
 def test_not_a_module():
     with pytest.raises(FormatError, match="torch.nn.Module"):
         from_torch([1, 2])
+
+
+def test_state_dict_file_reads_like_the_module(tmp_path):
+    """The same model through two independent readers: the module (fx/Sequential) and its state dict file."""
+    torch.manual_seed(5)
+    m = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 4, bias=False), nn.ReLU(),
+                      nn.Linear(4, 2))
+    m[1].running_mean.copy_(torch.randn(4))
+    m[1].running_var.copy_(torch.rand(4) + 0.5)
+    m.eval()
+    np.savez(tmp_path / "sd.npz", **{k: v.numpy() for k, v in m.state_dict().items()})
+    from semialg import load
+    assert load(tmp_path / "sd.npz") == from_torch(m)

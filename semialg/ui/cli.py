@@ -68,7 +68,9 @@ def _net_arg(p: argparse.ArgumentParser, name: str, help: str) -> None:
 
 
 def _load(path: str, args) -> Network:
-    net = load(path, layout=getattr(args, "layout", "auto"), logits=getattr(args, "logits", False))
+    order = getattr(args, "order", None)
+    net = load(path, layout=getattr(args, "layout", "auto"), logits=getattr(args, "logits", False),
+               order=order.split(",") if order else None)
     if net.assumptions and not args.quiet:
         print(f"semialg: note: {path}: {'; '.join(net.assumptions)}", file=sys.stderr)
     return net
@@ -79,6 +81,8 @@ def _layout_arg(p: argparse.ArgumentParser) -> None:
                    help="weight layout in .npz/.safetensors files (default: auto, PyTorch (out, in) first)")
     p.add_argument("--logits", action="store_true",
                    help="read an ONNX graph ending in Softmax/Sigmoid/LogSoftmax up to its logits")
+    p.add_argument("--order", metavar="NAMES",
+                   help="order of named layers in a weight file, e.g. fc1,fc2,out (when shapes do not decide it)")
 
 
 # -- foundation commands ------------------------------------------------------------------------------

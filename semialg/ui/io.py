@@ -41,6 +41,7 @@ import numpy as np
 from semialg.errors import FormatError, ParameterError, ShapeError
 from semialg.core.exact import fmpq_str, to_matrix, to_vector
 from semialg.core.network import Network
+from semialg.ui.layouts import LAYOUTS as _LAYOUTS, network_from_arrays
 
 __all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write", "loads_json",
            "JSON_MAX_DEPTH", "MAX_FILE_BYTES", "NPZ_MAX_MEMBERS",
@@ -58,7 +59,6 @@ JSON_MAX_DEPTH = 8
 MAX_FILE_BYTES = 2 ** 28
 #: The most arrays an .npz archive may hold.
 NPZ_MAX_MEMBERS = 10_000
-_LAYOUTS = ("auto", "out_in", "in_out")
 
 
 # -- atomic output ------------------------------------------------------------------------------
@@ -248,71 +248,15 @@ def _load_json(path: Path) -> Network:
 
 # -- array dictionaries (npz, safetensors) ---------------------------------------------------------
 
-_KEY_PATTERNS = (
-    re.compile(r"^(?P<kind>W|b)_?(?P<idx>\d+)$"),                       # W1, b1 (1-based)
-    re.compile(r"^(?P<kind>weight|bias)_?(?P<idx>\d+)$"),               # weight_0, bias_0 (0-based)
-    re.compile(r"^(?:.*\.)?(?P<idx>\d+)\.(?P<kind>weight|bias)$"),      # 0.weight, net.2.bias (torch)
-    re.compile(r"^(?P<kind>coefs|intercepts)_?(?P<idx>\d+)$"),          # coefs_0 (scikit-learn dumps)
-)
-_KIND = {"W": "weight", "b": "bias", "weight": "weight", "bias": "bias",
-         "coefs": "weight", "intercepts": "bias"}
-
-
-def _layers_from_arrays(arrays: Mapping[str, np.ndarray], source: str, layout: str = "auto"
-                        ) -> Network:
-    """Group ``{key: array}`` into layers by key style, orient the weights and build the network."""
-    if layout not in _LAYOUTS:
-        raise ParameterError(f"layout must be one of {_LAYOUTS}, not {layout!r}")
-    if not arrays:
-        raise FormatError(f"{source}: contains no arrays")
-    groups: dict[int, dict[str, tuple[str, np.ndarray]]] = {}
+def _layers_from_arrays(arrays: Mapping[str, np.ndarray], source: str, layout: str = "auto",
+                        order=None) -> Network:
+    """Check the arrays' dtypes, then group them into layers (:func:`semialg.ui.layouts.network_from_arrays`)."""
     for key, arr in arrays.items():
-        m = next((p.match(key) for p in _KEY_PATTERNS if p.match(key)), None)
-        if m is None:
-            raise FormatError(f"{source}: unexpected array {key!r}; expected keys like W1/b1, "
-                              f"weight_0/bias_0 or 0.weight/0.bias (a ReLU MLP of Linear layers only)")
-        kind = _KIND[m.group("kind")]
-        slot = groups.setdefault(int(m.group("idx")), {})
-        if kind in slot:
-            raise FormatError(f"{source}: two arrays for the {kind} of layer index {m.group('idx')}: "
-                              f"{slot[kind][0]!r} and {key!r}")
         if arr.dtype == object:
             raise FormatError(f"{source}: array {key!r} has dtype object; only numeric arrays are read")
         if arr.dtype.kind not in "fiu":
             raise FormatError(f"{source}: array {key!r} has non-numeric dtype {arr.dtype}")
-        slot[kind] = (key, arr)
-    Ws, bs = [], []
-    prev = None
-    for l, idx in enumerate(sorted(groups), start=1):
-        slot = groups[idx]
-        for kind in ("weight", "bias"):
-            if kind not in slot:
-                other = slot["bias" if kind == "weight" else "weight"][0]
-                raise FormatError(f"{source}: layer {l} has {other!r} but no {kind}")
-        (wkey, W), (bkey, b) = slot["weight"], slot["bias"]
-        if b.ndim == 2 and 1 in b.shape:
-            b = b.reshape(-1)
-        if W.ndim != 2 or b.ndim != 1:
-            raise ShapeError(f"{source}: layer {l}: weight {wkey!r} must be 2-D and bias {bkey!r} 1-D, "
-                             f"got shapes {W.shape} and {b.shape}")
-        W = _orient(W, len(b), prev, layout, f"{source}: layer {l} ({wkey!r})")
-        Ws.append(to_matrix(W, where=f"{source}: {wkey}"))
-        bs.append(to_vector(b, where=f"{source}: {bkey}"))
-        prev = W.shape[0]
-    return Network(tuple(Ws), tuple(bs))
-
-
-def _orient(W: np.ndarray, n_out: int, n_in: int | None, layout: str, where: str) -> np.ndarray:
-    fits_out_in = W.shape[0] == n_out and (n_in is None or W.shape[1] == n_in)
-    fits_in_out = W.shape[1] == n_out and (n_in is None or W.shape[0] == n_in)
-    if layout == "out_in" or (layout == "auto" and fits_out_in):
-        if not fits_out_in:
-            raise ShapeError(f"{where}: shape {W.shape} is not (out={n_out}, in={n_in or '?'})")
-        return W
-    if not fits_in_out:
-        raise ShapeError(f"{where}: shape {W.shape} fits neither (out, in) nor (in, out) with "
-                         f"{n_out} outputs" + (f" and {n_in} inputs" if n_in is not None else ""))
-    return W.T
+    return network_from_arrays(arrays, source, layout, order)
 
 
 def _sniff(path: Path) -> bytes:
@@ -378,16 +322,16 @@ def _npz_arrays(path: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _load_npz(path: Path, layout: str) -> Network:
+def _load_npz(path: Path, layout: str, order=None) -> Network:
     try:
         arrays = _npz_arrays(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, NotImplementedError,
             RuntimeError, zlib.error) as e:
         raise FormatError(f"{path}: unreadable or truncated .npz ({type(e).__name__}: {e})") from None
-    return assume(_layers_from_arrays(arrays, str(path), layout), NO_ACTIVATIONS)
+    return assume(_layers_from_arrays(arrays, str(path), layout, order), NO_ACTIVATIONS)
 
 
-def _load_safetensors(path: Path, layout: str) -> Network:
+def _load_safetensors(path: Path, layout: str, order=None) -> Network:
     try:
         from safetensors.numpy import load_file
     except ImportError:
@@ -404,7 +348,7 @@ def _load_safetensors(path: Path, layout: str) -> Network:
     except Exception as e:  # safetensors raises its own error types for malformed headers
         raise FormatError(f"{path}: unreadable or truncated .safetensors ({type(e).__name__}: {e})") \
             from None
-    net = _layers_from_arrays(arrays, str(path), layout)
+    net = _layers_from_arrays(arrays, str(path), layout, order)
     return net if _declared_relu(metadata, str(path)) else assume(net, NO_ACTIVATIONS)
 
 
@@ -513,12 +457,13 @@ def _path(path, what: str) -> Path:
     return Path(path)
 
 
-def load(path: str | os.PathLike, layout: str = "auto", logits: bool = False) -> Network:
+def load(path: str | os.PathLike, layout: str = "auto", logits: bool = False, order=None) -> Network:
     """Read a network from ``.json``, ``.npz``, ``.safetensors`` or ``.onnx`` (by suffix).
 
     ``logits=True`` lets an ONNX graph end in Softmax/Sigmoid/LogSoftmax and reads the network up to its
-    logits. What the file does not say (activations of a bare weight file) is recorded in
-    ``net.assumptions``. Cost: $O(\\dim\\Omega)$.
+    logits. ``order`` (layer names, e.g. ``["fc1", "fc2", "out"]``) orders named layers of a weight file
+    when their shapes chain in more than one order. What the file does not say (activations of a bare
+    weight file) is recorded in ``net.assumptions``. Cost: $O(\\dim\\Omega)$.
 
     Raises :class:`FormatError` (unknown suffix, pickle-based formats, malformed or truncated files,
     non-ReLU activations, files beyond the documented limits) or :class:`ShapeError`, each naming the file,
@@ -540,10 +485,10 @@ def load(path: str | os.PathLike, layout: str = "auto", logits: bool = False) ->
     if suffix == ".json":
         return _load_json(path)
     if suffix == ".npz":
-        return _load_npz(path, layout)
+        return _load_npz(path, layout, order)
     if suffix in _FORMATS:
         return _FORMATS[suffix][0](path, layout, logits)
-    return _load_safetensors(path, layout)
+    return _load_safetensors(path, layout, order)
 
 
 def save(net: Network, path: str | os.PathLike) -> None:

@@ -6,32 +6,30 @@ PyTorch modules and weight files all go through it. :func:`batchnorm` gives the 
 BatchNorm layer in evaluation mode.
 
 >>> chain = AffineChain("example")
->>> chain.affine(fmpq_mat([[1, 2]]), fmpq_mat([[1]]), "fc1")
+>>> chain.affine(((fmpq(1), fmpq(2)),), (fmpq(1),), "fc1")
 >>> chain.relu("relu1")
->>> chain.scale([2], [0], "bn")           # a BatchNorm after the ReLU folds into the next layer
->>> chain.affine(fmpq_mat([[3]]), None, "fc2")
+>>> chain.scale((fmpq(2),), (fmpq(0),), "bn")       # a BatchNorm after the ReLU folds into the next layer
+>>> chain.affine(((fmpq(3),),), None, "fc2")
 >>> chain.network()
 Network(2-1-1: W1=[[1, 2]]; b1=[1]; W2=[[6]]; b2=[0])
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import to_fmpq
-from semialg.core.network import Network
-from semialg.errors import FormatError, ShapeError
+from semialg.core.exact import dot, to_fmpq, to_matrix, to_vector
+from semialg.core.network import Matrix, Network, Vector
+from semialg.errors import FormatError, ParameterError, ShapeError
 
-__all__ = ["AffineChain", "batchnorm", "BATCHNORM_FOLDING"]
+__all__ = ["AffineChain", "batchnorm", "network_from_arrays", "LAYOUTS"]
 
-#: What folding a BatchNorm layer means, exactly (quoted in docs and error-free notices).
-BATCHNORM_FOLDING = ("BatchNorm in evaluation mode is the affine map x -> s*(x - mean) + beta with "
-                     "s = gamma/sqrt(var + eps) taken as its float64 value; it is folded exactly into the "
-                     "neighbouring Linear layer")
-
+_ZERO = fmpq(0)
 
 def batchnorm(gamma, beta, mean, var, eps: float, where: str) -> tuple[tuple[fmpq, ...], tuple[fmpq, ...]]:
     """The affine map $x \\mapsto s \\odot x + t$ of a BatchNorm layer in evaluation mode.
@@ -58,17 +56,18 @@ def batchnorm(gamma, beta, mean, var, eps: float, where: str) -> tuple[tuple[fmp
 class AffineChain:
     """Collects affine maps and ReLUs in order and yields the exact layers of the ReLU network.
 
-    The map pending since the last ReLU is either the identity, a diagonal map $x \\mapsto s\\odot x + t$
-    (a BatchNorm not yet followed by a Linear layer) or a full $x \\mapsto Wx + b$.
-    Cost: an $O(mn)$ rescaling per folded BatchNorm; an exact matrix product per two consecutive affine maps.
+    The map pending since the last ReLU is the identity, a diagonal map $x \\mapsto s\\odot x + t$
+    (a BatchNorm not yet followed by a Linear layer) or a full $x \\mapsto Wx + b$. Matrices are tuples of
+    rows of rationals, as in :class:`~semialg.core.network.Network`. Cost: $O(mn)$ per folded BatchNorm
+    and one exact matrix product per two consecutive affine maps (nothing else is copied).
     """
 
     def __init__(self, source: str):
         self.source = source
-        self.layers: list[tuple[fmpq_mat, fmpq_mat]] = []
-        self.W: fmpq_mat | None = None
-        self.b: fmpq_mat | None = None
-        self.diag: tuple[Sequence[fmpq], Sequence[fmpq]] | None = None
+        self.layers: list[tuple[Matrix, Vector]] = []
+        self.W: Matrix | None = None
+        self.b: Vector | None = None
+        self.diag: tuple[Vector, Vector] | None = None
 
     @property
     def started(self) -> bool:
@@ -79,63 +78,59 @@ class AffineChain:
     def width(self) -> int | None:
         """The width of the data after the pending map, if it is known."""
         if self.W is not None:
-            return self.W.nrows()
+            return len(self.W)
         if self.diag is not None:
             return len(self.diag[0])
-        return self.layers[-1][0].nrows() if self.layers else None
+        return len(self.layers[-1][0]) if self.layers else None
 
-    def affine(self, M: fmpq_mat, c: fmpq_mat | None, where: str) -> None:
-        """Compose with $y \\mapsto M y + c$ ($c$ a column or ``None`` for zero)."""
+    def affine(self, M: Matrix, c: Vector | None, where: str) -> None:
+        """Compose with $y \\mapsto M y + c$ ($c$ ``None`` for zero)."""
         n = self.width
-        if n is not None and M.ncols() != n:
-            raise ShapeError(f"{where}: expects {M.ncols()} inputs but the previous layer has {n} "
-                             f"outputs")
+        if n is not None and len(M[0]) != n:
+            raise ShapeError(f"{where}: expects {len(M[0])} inputs but the previous layer has {n} outputs")
         if self.diag is not None:
             s, t = self.diag
-            shift = M * fmpq_mat(len(t), 1, list(t))
-            e, m = M.entries(), M.ncols()
-            M = fmpq_mat(M.nrows(), m, [x * s[k % m] for k, x in enumerate(e)])
-            c = shift if c is None else shift + c
+            shift = tuple(dot(r, t) for r in M)
+            c = shift if c is None else tuple(x + y for x, y in zip(shift, c, strict=True))
+            M = tuple(tuple(x * si for x, si in zip(r, s, strict=True)) for r in M)
             self.diag = None
         if self.W is None:
             self.W, self.b = M, c
             return
-        self.W = M * self.W
-        b = None if self.b is None else M * self.b
-        self.b = c if b is None else b if c is None else b + c
+        Mm = fmpq_mat([list(r) for r in M])
+        self.W = _rows(Mm * fmpq_mat([list(r) for r in self.W]))
+        b = None if self.b is None else tuple((Mm * fmpq_mat(len(self.b), 1, list(self.b))).entries())
+        self.b = c if b is None else b if c is None else tuple(x + y for x, y in zip(b, c, strict=True))
 
-    def shift(self, c: fmpq_mat, where: str) -> None:
+    def shift(self, c: Vector, where: str) -> None:
         """Compose with $y \\mapsto y + c$."""
         if self.W is None:
             raise FormatError(f"{where}: a bias must follow a Linear/Gemm/MatMul layer")
-        if c.nrows() != self.W.nrows():
-            raise ShapeError(f"{where}: bias of length {c.nrows()} after a layer with "
-                             f"{self.W.nrows()} outputs")
-        self.b = c if self.b is None else self.b + c
+        if len(c) != len(self.W):
+            raise ShapeError(f"{where}: bias of length {len(c)} after a layer with {len(self.W)} outputs")
+        self.b = c if self.b is None else tuple(x + y for x, y in zip(self.b, c, strict=True))
 
-    def scale(self, s: Sequence[fmpq], t: Sequence[fmpq], where: str) -> None:
+    def scale(self, s: Vector, t: Vector, where: str) -> None:
         """Compose with the diagonal map $y \\mapsto s \\odot y + t$ (a folded BatchNorm)."""
         n = self.width
         if n is not None and len(s) != n:
             raise ShapeError(f"{where}: BatchNorm of width {len(s)} after a layer with {n} outputs")
-        s, t = tuple(to_fmpq(x) for x in s), tuple(to_fmpq(x) for x in t)
         if self.W is not None:
-            W, b = self.W, self.b if self.b is not None else fmpq_mat(self.W.nrows(), 1)
-            m = W.ncols()
-            self.W = fmpq_mat(W.nrows(), m, [x * s[k // m] for k, x in enumerate(W.entries())])
-            self.b = fmpq_mat(W.nrows(), 1, [x * si + ti for x, si, ti in zip(b.entries(), s, t, strict=True)])
+            b = self.b if self.b is not None else (_ZERO,) * len(self.W)
+            self.W = tuple(tuple(x * si for x in r) for r, si in zip(self.W, s, strict=True))
+            self.b = tuple(x * si + ti for x, si, ti in zip(b, s, t, strict=True))
         elif self.diag is not None:
             s0, t0 = self.diag
             self.diag = (tuple(a * b for a, b in zip(s, s0, strict=True)),
                          tuple(a * b + c for a, b, c in zip(s, t0, t, strict=True)))
         else:
-            self.diag = (s, t)
+            self.diag = (tuple(s), tuple(t))
 
     def relu(self, where: str) -> None:
         """End the current layer with a ReLU."""
         if self.W is None:
             raise FormatError(f"{where}: a ReLU must follow a Linear/Gemm/MatMul layer")
-        self.layers.append((self.W, self.b if self.b is not None else fmpq_mat(self.W.nrows(), 1)))
+        self.layers.append((self.W, self.b if self.b is not None else (_ZERO,) * len(self.W)))
         self.W = self.b = None
 
     def network(self) -> Network:
@@ -145,11 +140,9 @@ class AffineChain:
         if self.W is None:
             raise FormatError(f"{self.source}: ends with a ReLU; semialg's networks end with an affine layer"
                               if self.layers else f"{self.source}: no Linear/Gemm/MatMul layer found")
-        layers = self.layers + [(self.W, self.b if self.b is not None else fmpq_mat(self.W.nrows(), 1))]
-        Ws = tuple(_rows(W) for W, _ in layers)
-        bs = tuple(tuple(b.entries()) for _, b in layers)
+        layers = self.layers + [(self.W, self.b if self.b is not None else (_ZERO,) * len(self.W))]
         try:
-            return Network(Ws, bs)
+            return Network(tuple(W for W, _ in layers), tuple(b for _, b in layers))
         except ShapeError as e:
             raise ShapeError(f"{self.source}: {e}") from None
 
@@ -157,3 +150,205 @@ class AffineChain:
 def _rows(M: fmpq_mat) -> tuple[tuple[fmpq, ...], ...]:
     e, c = M.entries(), M.ncols()
     return tuple(tuple(e[i * c:(i + 1) * c]) for i in range(M.nrows()))
+
+
+# -- weight files: which arrays form which layer, in which order ---------------------------------------
+
+_INDEXED = (
+    (re.compile(r"^(?P<role>W|b)_?(?P<idx>\d+)$"), 1),                     # W1, b1 (1-based)
+    (re.compile(r"^(?P<role>weight|bias)_?(?P<idx>\d+)$"), 0),             # weight_0, bias_0
+    (re.compile(r"^(?P<role>coefs|intercepts)_?(?P<idx>\d+)$"), 0),        # coefs_0 (scikit-learn dumps)
+)
+_INDEXED_ROLE = {"W": "weight", "b": "bias", "weight": "weight", "bias": "bias", "coefs": "weight",
+                 "intercepts": "bias"}
+_ROLES = ("weight", "bias", "kernel", "gamma", "beta", "scale", "running_mean", "running_var", "moving_mean",
+          "moving_variance", "mean", "var", "num_batches_tracked")
+_NAMED = re.compile(rf"^(?P<prefix>.+?)[./](?P<role>{'|'.join(_ROLES)})(?::\d+)?$")
+_COLLECTION = re.compile(r"^(?:params|batch_stats)[./]")   # Flax variable collections
+#: BatchNorm layouts: the roles of (gamma, beta, mean, var), the framework and its default epsilon
+#: (epsilon is not stored in a state dict).
+_BATCHNORMS = ((("weight", "bias", "running_mean", "running_var"), "PyTorch", 1e-5),
+               (("gamma", "beta", "moving_mean", "moving_variance"), "Keras", 1e-3),
+               (("scale", "bias", "mean", "var"), "Flax", 1e-5))
+_MAX_ORDERINGS = 10 ** 5
+LAYOUTS = ("auto", "out_in", "in_out")
+
+
+@dataclass
+class _Group:
+    """The arrays of one layer: ``kind`` is "linear" or "batchnorm"; ``native`` the weight layout its key
+    style implies ("out_in" for PyTorch ``weight``, "in_out" for Keras/Flax ``kernel``, "auto" for W1-style
+    keys, whose layout is read off the shapes)."""
+
+    name: str
+    arrays: dict = field(default_factory=dict)
+    kind: str = "linear"
+    native: str = "auto"
+    bn: tuple | None = None
+
+    def shape_in_out(self, layout: str) -> tuple[int, int]:
+        if self.kind == "batchnorm":
+            n = self.arrays[self.bn[0][2]][1].size
+            return n, n
+        W = self.arrays["weight"][1]
+        lay = self.native if layout == "auto" else layout
+        return (W.shape[0], W.shape[1]) if lay == "in_out" else (W.shape[1], W.shape[0])
+
+
+def _natural(name: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"_?\d+", "", name)
+
+
+def _groups(arrays: Mapping[str, np.ndarray], source: str) -> dict[str, _Group]:
+    groups: dict[str, _Group] = {}
+    for key, arr in arrays.items():
+        m = next((p.match(key) for p, _ in _INDEXED if p.match(key)), None)
+        if m is not None:
+            base = next(b for p, b in _INDEXED if p.match(key))
+            name, role, native = str(int(m.group("idx")) - base), _INDEXED_ROLE[m.group("role")], "auto"
+        else:
+            m = _NAMED.match(_COLLECTION.sub("", key))
+            if m is None:
+                raise FormatError(f"{source}: unexpected array {key!r}; expected keys like W1/b1, weight_0/bias_0, "
+                                  f"PyTorch fc1.weight/0.bias, Keras dense/kernel:0 or Flax params/Dense_0/kernel "
+                                  f"(Linear and BatchNorm layers only)")
+            name, role = m.group("prefix"), m.group("role")
+            native = "in_out" if role == "kernel" else "out_in"
+            role = "weight" if role == "kernel" else role
+        g = groups.setdefault(name, _Group(name))
+        if role in g.arrays:
+            raise FormatError(f"{source}: two arrays for the {role} of layer {name!r}: {g.arrays[role][0]!r} and "
+                              f"{key!r}")
+        g.arrays[role] = (key, arr)
+        if role == "weight" and arr.ndim == 2:
+            g.native = native
+    for g in groups.values():
+        _classify(g, source)
+    return groups
+
+
+def _classify(g: _Group, source: str) -> None:
+    roles = set(g.arrays) - {"num_batches_tracked"}
+    for bn in _BATCHNORMS:
+        if bn[0][2] in roles and bn[0][3] in roles and roles <= set(bn[0]):
+            g.kind, g.bn = "batchnorm", bn
+            return
+    if "weight" not in roles or not roles <= {"weight", "bias"}:
+        keys = ", ".join(repr(k) for k, _ in g.arrays.values())
+        raise FormatError(f"{source}: layer {g.name!r} ({keys}) is neither a Linear layer (weight or kernel, "
+                          f"optional bias) nor a BatchNorm layer (scale, shift, running mean and variance)")
+
+
+def _order(groups: dict[str, _Group], source: str, layout: str, order: Sequence[str] | None) -> list[str]:
+    """The layers in the order they are applied: ``order`` if given; natural order when all names differ
+    only in their numbers (``0``, ``2``, ``4``; ``fc1``, ``fc2``); otherwise the one order in which the
+    shapes chain and same-stem names keep their natural order (``fc1`` before ``fc2``)."""
+    names = sorted(groups, key=_natural)
+    if order is not None:
+        order = list(order)
+        if sorted(order, key=_natural) != names:
+            raise FormatError(f"{source}: the order {order} must name each layer once; the file has {names}")
+        return order
+    if len({_stem(n) for n in names}) == 1:
+        return names
+    dims = {n: groups[n].shape_in_out(layout) for n in names}
+    rank = {n: i for i, n in enumerate(names)}
+    found: list[list[str]] = []
+    steps = [0]
+
+    def extend(path: list[str], width: int | None) -> None:
+        steps[0] += 1
+        if len(found) > 1 or steps[0] > _MAX_ORDERINGS:
+            return
+        if len(path) == len(names):
+            if groups[path[-1]].kind == "linear":
+                found.append(list(path))
+            return
+        for n in names:
+            if n in path or (width is not None and dims[n][0] != width):
+                continue
+            if any(_stem(m) == _stem(n) and rank[m] < rank[n] and m not in path for m in names):
+                continue
+            path.append(n)
+            extend(path, dims[n][1])
+            path.pop()
+
+    extend([], None)
+    if len(found) == 1 and steps[0] <= _MAX_ORDERINGS:
+        return found[0]
+    if not found:
+        raise ShapeError(f"{source}: the layer shapes {dims} (in, out) chain in no order; give the order "
+                         f"(--order / order=) or the weight layout (--layout)")
+    raise FormatError(f"{source}: the layers {names} chain in more than one order (e.g. {found[0]} and "
+                      f"{found[1]}); give the order with --order {','.join(found[0])} (order= in the API)")
+
+
+def _orient(W: np.ndarray, n_out: int | None, n_in: int | None, prefer: str, forced: bool, where: str
+            ) -> np.ndarray:
+    """``W`` as (out, in): in the ``prefer``-red layout when the shapes allow it (always, if ``forced``)."""
+    def fits(out_axis: int) -> bool:
+        return (n_out is None or W.shape[out_axis] == n_out) and (n_in is None or W.shape[1 - out_axis] == n_in)
+
+    order = [prefer] if forced else [prefer, "in_out" if prefer == "out_in" else "out_in"]
+    for lay in order:
+        if fits(0 if lay == "out_in" else 1):
+            return W if lay == "out_in" else W.T
+    want = f"{n_out if n_out is not None else '?'} outputs and {n_in if n_in is not None else '?'} inputs"
+    fit = f"the {prefer} layout" if forced else "neither (out, in) nor (in, out)"
+    raise ShapeError(f"{where}: shape {W.shape} fits {fit} with {want}")
+
+
+def network_from_arrays(arrays: Mapping[str, np.ndarray], source: str, layout: str = "auto",
+                        order: Sequence[str] | None = None) -> Network:
+    """The ReLU network stored as ``{key: array}`` (a state dict): layers grouped by key style, ordered
+    (see :func:`_order`), weights oriented, ReLU between Linear layers, BatchNorm folded into the Linear
+    layer before it (Linear → BatchNorm → ReLU; at the input, into the first Linear layer).
+
+    What the arrays do not say is recorded in ``net.assumptions`` (the BatchNorm placement and epsilon).
+    Cost: $O(\\dim\\Omega)$ plus, for named layers, a search over orderings (at most $10^5$ steps).
+    """
+    if layout not in LAYOUTS:
+        raise ParameterError(f"layout must be one of {LAYOUTS}, not {layout!r}")
+    if not arrays:
+        raise FormatError(f"{source}: contains no arrays")
+    groups = _groups(arrays, source)
+    chain, folded, eps_notes, linear_seen = AffineChain(source), [], set(), False
+    for l, name in enumerate(_order(groups, source, layout, order), start=1):
+        g = groups[name]
+        where = f"{source}: layer {l} ({name!r})"
+        if g.kind == "batchnorm":
+            (rg, rb, rm, rv), framework, eps = g.bn
+            n = g.arrays[rm][1].size
+            gamma = g.arrays[rg][1] if rg in g.arrays else np.ones(n)
+            beta = g.arrays[rb][1] if rb in g.arrays else np.zeros(n)
+            s, t = batchnorm(gamma, beta, g.arrays[rm][1], g.arrays[rv][1], eps, where)
+            chain.scale(s, t, where)
+            folded.append(name)
+            eps_notes.add(f"eps = {eps:g} ({framework}'s default)")
+            continue
+        wkey, W = g.arrays["weight"]
+        bkey, b = g.arrays.get("bias", (None, None))
+        if b is not None and b.ndim == 2 and 1 in b.shape:
+            b = b.reshape(-1)
+        if W.ndim != 2 or (b is not None and b.ndim != 1):
+            raise ShapeError(f"{where}: weight {wkey!r} must be 2-D and bias {bkey!r} 1-D, got shapes {W.shape}"
+                             f" and {None if b is None else b.shape}")
+        prefer = g.native if layout == "auto" else layout
+        W = _orient(W, None if b is None else len(b), chain.width, "out_in" if prefer == "auto" else prefer,
+                    layout != "auto", f"{where} ({wkey!r})")
+        if linear_seen:
+            chain.relu(where)
+        linear_seen = True
+        Wq = to_matrix(W, where=f"{source}: {wkey}")
+        chain.affine(Wq, None if b is None else to_vector(b, where=f"{source}: {bkey}"), where)
+    net = chain.network()
+    if not folded:
+        return net
+    note = (f"BatchNorm {', '.join(folded)} folded with {' / '.join(sorted(eps_notes))}, the file stores no eps; "
+            f"each assumed to act between its Linear layer and the ReLU; s = gamma/sqrt(var + eps) rounded to "
+            f"float64")
+    return Network(net.weights, net.biases, net.assumptions + (note,))

@@ -23,9 +23,9 @@ True
 from __future__ import annotations
 
 import numpy as np
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
-from semialg.core.exact import to_fmpq, to_matrix
+from semialg.core.exact import to_fmpq, to_matrix, to_vector
 from semialg.core.network import Network
 from semialg.errors import FormatError, ParameterError, ShapeError
 from semialg.ui.io import assume, dropped_output, float64_layers, register_format
@@ -50,19 +50,14 @@ def _onnx():
     return onnx
 
 
-def _constant_matrix(arr: np.ndarray, where: str) -> fmpq_mat:
-    return fmpq_mat([list(r) for r in to_matrix(arr, where=where)])
-
-
-def _column(values: np.ndarray, n: int, rows: bool, where: str) -> fmpq_mat:
+def _column(values: np.ndarray, n: int, rows: bool, where: str) -> tuple[fmpq, ...]:
     """A bias broadcast over the batch to an $n$-vector: a scalar, or $n$ entries along the feature axis
     (the last axis for batch-first data, the first of an $(n, 1)$ array for feature-first data)."""
     feature_axis_only = (values.ndim >= 1 and all(d == 1 for d in values.shape[:-1]) if rows
                          else values.ndim == 2 and values.shape[1] == 1)
     if values.size != 1 and not (feature_axis_only and values.size == n):
         raise ShapeError(f"{where}: bias of shape {values.shape} does not broadcast to {n} outputs per example")
-    flat = np.repeat(values.reshape(-1), n) if values.size == 1 else values.reshape(-1)
-    return fmpq_mat(n, 1, [to_fmpq(v, where=f"{where}[{i}]") for i, v in enumerate(flat)])
+    return to_vector(np.repeat(values.reshape(-1), n) if values.size == 1 else values.reshape(-1), where=where)
 
 
 def _exact_array(onnx, tensor, where: str) -> np.ndarray:
@@ -145,7 +140,7 @@ class _Reader:
             k, c = self.data_and_const(node, where)
             if self.chain.W is None:
                 raise FormatError(f"{where}: an Add must follow a Gemm or MatMul")
-            self.chain.shift(_column(c, self.chain.W.nrows(), self.rows, where), where)
+            self.chain.shift(_column(c, len(self.chain.W), self.rows, where), where)
         elif op in FINAL_ACTIVATIONS and last:
             if not self.logits:
                 raise FormatError(f"{where}: the network ends with {op}; pass logits=True (CLI --logits) to "
@@ -180,19 +175,19 @@ class _Reader:
         if k == 0 and not data_rows or k == 1 and data_rows:
             raise FormatError(f"{where}: the data enters with its batch axis where features are expected")
         # batch-first: Y = X K, the feature map is K^T; feature-first: Y = K X, the feature map is K
-        M = _constant_matrix(K.T if k == 0 else K, f"{where} weight")
+        M = to_matrix(K.T if k == 0 else K, where=f"{where} weight")
         alpha = to_fmpq(np.float32(attrs.get("alpha", 1.0)), where=f"{where} alpha")
         if alpha != 1:
-            M = M * alpha
+            M = tuple(tuple(alpha * x for x in r) for r in M)
         c = None
         if op == "Gemm" and len(node.input) > 2 and node.input[2]:
             name = node.input[2]
             if name not in self.consts:
                 raise FormatError(f"{where}: bias {name!r} is not a constant initializer")
-            c = _column(self.consts[name], M.nrows(), k == 0, f"{where} bias")
+            c = _column(self.consts[name], len(M), k == 0, f"{where} bias")
             beta = to_fmpq(np.float32(attrs.get("beta", 1.0)), where=f"{where} beta")
             if beta != 1:
-                c = c * beta
+                c = tuple(beta * x for x in c)
         self.chain.affine(M, c, where)
         self.rows = k == 0
 

@@ -15,7 +15,6 @@ Cost: $O(\\dim\\Omega)$ conversions, $O(mn)$ per folded BatchNorm.
 from __future__ import annotations
 
 import numpy as np
-from flint import fmpq_mat
 
 from semialg.core.exact import to_matrix, to_vector
 from semialg.core.network import Network
@@ -133,10 +132,8 @@ def from_torch(module, logits: bool = False) -> Network:
                 raise FormatError(f"{where}: the module is in training mode; call .eval() first")
         elif kind == "Linear":
             W = to_matrix(_array(layer.weight, where), where=f"{where} weight")
-            M = fmpq_mat([list(r) for r in W])
-            c = None if layer.bias is None else fmpq_mat(M.nrows(), 1, list(to_vector(
-                _array(layer.bias, where), M.nrows(), where=f"{where} bias")))
-            chain.affine(M, c, where)
+            c = None if layer.bias is None else to_vector(_array(layer.bias, where), len(W), where=f"{where} bias")
+            chain.affine(W, c, where)
         elif kind == "BatchNorm1d":
             if layer.training or layer.running_mean is None:
                 raise FormatError(f"{where}: BatchNorm uses batch statistics here; call .eval() and keep "
