@@ -1,0 +1,91 @@
+"""The modular kernels of semialg.core.exact against independent exact computation (flint, Python integers)."""
+
+import numpy as np
+import pytest
+from flint import fmpq, nmod_mat
+from hypothesis import given, strategies as st
+
+from semialg.core.exact import (BLAS_PRIME, matmul_mod, rank, rank_mod, rank_one_independent, residues,
+                                rows_pairwise_independent, to_matrix)
+
+P = BLAS_PRIME
+small_primes = st.sampled_from([2, 3, 7, 101, 65537, P])
+
+
+@given(st.lists(st.tuples(st.integers(-2 ** 70, 2 ** 70), st.integers(1, 2 ** 70)), min_size=1, max_size=12),
+       st.sampled_from([7, 101, P]))
+def test_residues_are_numerator_times_inverse_denominator(pairs, p):
+    rows = (tuple(fmpq(a, b) for a, b in pairs),)
+    got = residues(rows, p)
+    if any(int(x.q) % p == 0 for x in rows[0]):
+        assert got is None
+    else:
+        assert got.tolist() == [[int(x.p) * pow(int(x.q), -1, p) % p for x in rows[0]]]
+
+
+def test_residues_of_float32_weights_and_plain_numbers():
+    W = np.random.default_rng(0).normal(size=(5, 7)).astype(np.float32)
+    rows = to_matrix(W)
+    assert residues(rows).tolist() == [[int(x.p) * pow(int(x.q), -1, P) % P for x in r] for r in rows]
+    assert residues([[1, "1/2"]], 7).tolist() == [[1, 4]]
+
+
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 40), small_primes, st.integers(0, 2 ** 32))
+def test_rank_mod_agrees_with_flint(r, c, k, p, seed):
+    rng = np.random.default_rng(seed)
+    k = min(k, r, c)
+    M = (rng.integers(0, p, size=(r, k)) @ rng.integers(0, 3, size=(k, c))) % p  # rank at most k
+    assert rank_mod(M, p) == nmod_mat(r, c, M.ravel().tolist(), p).rank()
+
+
+@pytest.mark.parametrize("n,k", [(300, 300), (300, 290), (260, 100)])
+def test_rank_mod_across_blocks(n, k):
+    """Several 128-blocks, with and without a singular leading block (the flint fallback)."""
+    rng = np.random.default_rng(n + k)
+    M = (rng.integers(0, P, size=(n, k)) @ rng.integers(0, P, size=(k, n + 5))) % P
+    assert rank_mod(M) == rank_mod(M.T) == nmod_mat(n, n + 5, M.ravel().tolist(), P).rank()
+
+
+@given(st.integers(1, 3), st.integers(1, 2100), st.integers(1, 3), st.integers(0, 2 ** 32))
+def test_matmul_mod_is_exact(r, inner, c, seed):
+    rng = np.random.default_rng(seed)
+    A, B = rng.integers(-P, 2 * P, size=(r, inner)), rng.integers(0, P, size=(inner, c))
+    expected = [[sum(int(A[i, t]) * int(B[t, j]) for t in range(inner)) % P for j in range(c)] for i in range(r)]
+    assert matmul_mod(A, B).tolist() == expected
+
+
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=3, max_size=3), min_size=1, max_size=6))
+def test_pairwise_independent_rows_proves_it(rows):
+    if rows_pairwise_independent(rows):
+        assert all(any(r) for r in rows)
+        assert all(rank([r, s]) == 2 for i, r in enumerate(rows) for s in rows[i + 1:])
+
+
+def test_pairwise_independent_rows_sees_proportional_rows():
+    assert not rows_pairwise_independent([[1, 2, 3], [fmpq(-1, 2), -1, fmpq(-3, 2)]])
+    assert not rows_pairwise_independent([[0, 0], [1, 1]])
+    assert rows_pairwise_independent([[1, 2], [2, 4]], [1, 1])
+
+
+@given(st.integers(1, 6), st.integers(1, 3), st.integers(1, 3), st.integers(0, 2 ** 32))
+def test_rank_one_sketch_certifies_only_independence(n, k, m, seed):
+    rng = np.random.default_rng(seed)
+    a, w = rng.integers(-2, 3, size=(n, k)).tolist(), rng.integers(-2, 3, size=(n, m)).tolist()
+    full = [[x * y for x in ai for y in wi] for ai, wi in zip(a, w, strict=True)]
+    independent = rank(full) == n
+    sketch = rank_one_independent(a, w, seed=seed)
+    assert not sketch or independent
+    if independent:  # a false negative has probability below 2n/p per seed
+        assert any(rank_one_independent(a, w, seed=s) for s in range(3))
+
+
+def test_rank_one_sketch_at_scale():
+    """Independent rank-one matrices beyond one block of rank_mod, and a planted dependence."""
+    rng = np.random.default_rng(1)
+    n, k, m = 300, 2, 200
+    a = rng.integers(1, 10, size=(n, k)).tolist()  # no zero a_i
+    w = [[fmpq(int(v), 8) for v in row] for row in rng.integers(-99, 100, size=(n, m))]
+    assert rank_one_independent(a, w)
+    a[-1] = a[0]
+    w[-1] = [2 * x for x in w[0]]
+    assert not rank_one_independent(a, w)
