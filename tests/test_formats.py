@@ -202,3 +202,49 @@ def test_unrecognised_groups_are_named(tmp_path):
     np.savez(tmp_path / "y.npz", **{"enc.conv.kernel_size": rand(2)})
     with pytest.raises(FormatError, match="kernel_size"):
         load(tmp_path / "y.npz")
+
+
+# -- decimals -------------------------------------------------------------------------------------------
+
+from fractions import Fraction  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from semialg.core.exact import decimal_str  # noqa: E402
+
+
+@given(st.fractions(min_value=-10 ** 12, max_value=10 ** 12).filter(lambda q: q != 0), st.integers(1, 30))
+def test_decimal_str_is_correctly_rounded(q, digits):
+    from flint import fmpq
+    text = decimal_str(fmpq(q.numerator, q.denominator), digits)
+    d = Fraction(Decimal(text))
+    e = Decimal(abs(q.numerator)).log10() - Decimal(q.denominator).log10()     # log10 |q|, to 28 digits
+    ulp = Fraction(10) ** (int(e.to_integral_value(rounding="ROUND_FLOOR")) - digits + 1)
+    assert abs(d - q) <= ulp / 2 + ulp / 10 ** 6          # half an ulp (slack only for log10 rounding at powers of 10)
+    assert len(text.split("e")[0].replace("-", "").replace(".", "").lstrip("0")) <= digits
+
+
+def test_eval_prints_a_single_output_as_a_number_with_decimals(tmp_path, capsys):
+    save(Network.from_arrays([[[1, 0]], [["1/3"]]], [[0], [0]]), tmp_path / "n.json")
+    assert main(["eval", str(tmp_path / "n.json"), "2,5"]) == 0
+    assert capsys.readouterr().out.strip() == "f(2, 5) = 2/3 ≈ 0.666667"
+    assert main(["eval", str(tmp_path / "n.json"), "3,5"]) == 0
+    assert capsys.readouterr().out.strip() == "f(3, 5) = 1"
+    assert main(["eval", str(tmp_path / "n.json"), "2,5", "--digits", "3", "--json"]) == 0
+    import json
+    out = json.loads(capsys.readouterr().out)
+    assert out["y"] == ["2/3"] and out["y_decimal"] == ["0.667"]
+
+
+def test_counterexample_shows_decimals(tmp_path, capsys):
+    save(Network.from_arrays([[[1]], [[1]]], [[0], [0]]), tmp_path / "a.json")
+    save(Network.from_arrays([[[1]], [[2]]], [[0], [0]]), tmp_path / "b.json")
+    assert main(["equiv", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--json"]) == 1
+    import json
+    out = json.loads(capsys.readouterr().out)
+    x = Fraction(out["point"][0])
+    assert [Fraction(v[0]) for v in out["values"]] == [max(x, 0), 2 * max(x, 0)]
+    assert abs(Fraction(Decimal(out["point_decimal"][0])) - x) <= abs(x) * Fraction(1, 10 ** 5)
+    assert main(["equiv", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 1
+    assert "In decimals" in capsys.readouterr().out

@@ -50,3 +50,36 @@ def test_tutorial_bottleneck_section_runs():
     namespace = {"print": lambda *a: None}
     exec(compile("import semialg as sa\n" + code, "tutorial section 7", "exec"), namespace)
     assert namespace["F"].num_components == 2 and namespace["F"].dimension == 4
+
+
+def test_tutorial_runs_in_an_empty_directory(tmp_path, monkeypatch):
+    """Sections 2-6 of the tutorial, in order: every file they use, they create."""
+    import shlex
+    from semialg.ui.cli import main
+    text = (ROOT / "docs" / "tutorial.md").read_text()
+    part = text.split("## 2.")[1].split("## 7.")[0]
+    monkeypatch.chdir(tmp_path)
+    namespace = {"print": lambda *a: None}
+    for lang, code in re.findall(r"```(python|bash)\n(.*?)\n```", part, re.S):
+        if lang == "python":
+            exec(compile(code, "tutorial", "exec"), namespace)
+            continue
+        for line in code.splitlines():
+            argv = shlex.split(line.split("#")[0])
+            assert argv[0] == "semialg" and main(argv[1:]) in (0, 1), line
+    assert (tmp_path / "fibre.tex").exists() and (tmp_path / "g.tex").exists()
+
+
+def test_readme_table_lists_every_subcommand_and_help_has_no_markup(capsys):
+    import pytest
+    from semialg.ui.cli import COMMANDS, main
+    readme = (ROOT / "README.md").read_text()
+    assert [c for c in COMMANDS if f"| `semialg {c}" not in readme] == []
+    for argv in ([], *([c] for c in COMMANDS)):
+        with pytest.raises(SystemExit):
+            main([*argv, "--help"])
+        out = capsys.readouterr().out
+        assert "``" not in out and ":class:" not in out and ":func:" not in out
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("semialg ")

@@ -30,7 +30,7 @@ from semialg.errors import ParameterError, ShapeError
 
 __all__ = [
     "to_fmpq", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
-    "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "fmpq_str", "PRIME",
+    "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "fmpq_str", "decimal_str", "PRIME",
     "BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rows_pairwise_independent", "rank_one_independent",
     "integer_rows", "parse_rational", "MAX_DIGITS", "MAX_EXPONENT",
 ]
@@ -149,6 +149,25 @@ def to_fraction(x: fmpq) -> Fraction:
 def fmpq_str(x: fmpq) -> str:
     """``"p/q"`` or ``"p"``: the exchange format for one rational in JSON and on the command line."""
     return str(x)
+
+
+def decimal_str(x, digits: int = 6) -> str:
+    """$x$ rounded correctly to ``digits`` significant decimal digits, for display beside the exact value.
+
+    >>> decimal_str(fmpq(2, 3)), decimal_str(fmpq(-9, 2)), decimal_str(fmpq(10**9, 7), 3), decimal_str(fmpq(1438, 1000))
+    ('0.666667', '-4.5', '1.43e+8', '1.438')
+    """
+    from decimal import Decimal, localcontext
+    x = to_fmpq(x)
+    if digits < 1:
+        raise ParameterError(f"digits must be a positive integer, not {digits}")
+    with localcontext() as ctx:
+        ctx.prec = digits
+        text = f"{Decimal(int(x.p)) / Decimal(int(x.q)):.{digits}g}"
+    mantissa, _, exponent = text.partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return mantissa + (f"e{int(exponent):+d}" if exponent else "")
 
 
 def _convert(values, where: str | None) -> tuple[fmpq, ...]:

@@ -16,7 +16,7 @@ from typing import Callable
 
 from semialg import __version__
 from semialg.errors import ParameterError, SemialgError
-from semialg.core.exact import to_vector
+from semialg.core.exact import decimal_str, to_vector
 from semialg.ui.io import load, load_survey, network_to_json, save, write_survey, write_text
 from semialg.ui.latex import document
 from semialg.core.network import Architecture, Network
@@ -112,8 +112,22 @@ def _eval(args) -> Outcome:
     net = _load(args.network, args)
     x = to_vector(args.x.split(","), net.architecture.input_dim, where="x")
     y = net(x)
-    text = f"f({', '.join(map(str, x))}) = ({', '.join(map(str, y))})"
-    return Outcome(0, text, {"x": [str(v) for v in x], "y": [str(v) for v in y]}, [net])
+    text = f"f({', '.join(map(str, x))}) = {_values(y, args)}"
+    return Outcome(0, text, {"x": [str(v) for v in x], "y": [str(v) for v in y],
+                             "y_decimal": [decimal_str(v, _digits(args)) for v in y]}, [net])
+
+
+def _digits(args) -> int:
+    return getattr(args, "digits", None) or 6
+
+
+def _values(v, args) -> str:
+    """Exact values, a single one as a number, with decimals beside them unless they are exact already."""
+    exact = ", ".join(map(str, v))
+    approx = ", ".join(decimal_str(x, _digits(args)) for x in v)
+    if len(v) != 1:
+        exact, approx = f"({exact})", f"({approx})"
+    return exact if all(x.q == 1 for x in v) else f"{exact} ≈ {approx}"
 
 
 @command("demo", "a tour of semialg on built-in examples (no files needed)")
@@ -153,16 +167,22 @@ def _equiv(args) -> Outcome:
     r.certificate.verify(n1, n2)
     data = {"equivalent": bool(r), "method": r.method, "explanation": r.explain()}
     cert = r.certificate
+    text = r.explain()
     if hasattr(cert, "point"):
         data["point"] = [str(x) for x in cert.point]
         data["values"] = [[str(x) for x in y] for y in cert.values]
+        data["point_decimal"] = [decimal_str(x, _digits(args)) for x in cert.point]
+        data["values_decimal"] = [[decimal_str(x, _digits(args)) for x in y] for y in cert.values]
+        text += (f"\nIn decimals: at x = {_values(cert.point, args).split(' ≈ ')[-1]}, "
+                 f"f1 = {_values(cert.values[0], args).split(' ≈ ')[-1]} and "
+                 f"f2 = {_values(cert.values[1], args).split(' ≈ ')[-1]}")
     elif hasattr(cert, "element"):
         data["group_element"] = cert.element.to_json()
     elif hasattr(cert, "mechanisms"):
         data["mechanisms"] = cert.mechanisms()
     elif hasattr(cert, "cells"):
         data["regions"] = len(cert.cells)
-    return Outcome(0 if r else 1, r.explain(), data, [r], title="Functional equivalence")
+    return Outcome(0 if r else 1, text, data, [r], title="Functional equivalence")
 
 
 def _configure_single(p):
@@ -554,8 +574,11 @@ DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _dem
 # -- driver -----------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="semialg", description=__doc__.split("\n")[0] + " Exact answers "
-                                     "about ReLU network parameter spaces.")
+    parser = argparse.ArgumentParser(
+        prog="semialg", description="Exact answers about ReLU network parameter spaces, one subcommand per "
+        "question. Networks are read from .json, .npz, .safetensors or .onnx files.",
+        epilog="Exit codes: 0 yes / success, 1 no (not equivalent, not generic, undecided), 2 error (bad input). "
+               "Run 'semialg COMMAND --help' for the options of a command.")
     parser.add_argument("--version", action="version", version=f"semialg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, cmd in COMMANDS.items():
@@ -564,6 +587,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="print the result as JSON")
         p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document of the result")
         p.add_argument("--quiet", action="store_true", help="print nothing; only the exit code")
+        p.add_argument("--digits", type=int, metavar="N",
+                       help="significant digits of the decimals shown beside exact values (default 6)")
     return parser
 
 
