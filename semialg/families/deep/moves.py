@@ -1,0 +1,294 @@
+"""Function-preserving moves on ReLU networks of any depth, each with an exact precondition.
+
+Notation: hidden layer $l$ ($1 \\le l \\le L-1$) has neurons $i$ with incoming row
+$r_{l,i} = (W_l[i,:], b_l[i])$ and outgoing column $c_{l,i} = W_{l+1}[:,i]$. The moves (Grigsby, Lindsey,
+Rolnick, "Hidden symmetries of ReLU networks", ICML 2023; Petzka, Trimmel, Sminchisescu, "Notes on the
+symmetries of 2-layer ReLU-networks", 2020, for the one-hidden-layer case):
+
+- :class:`RemoveDead` — $c_{l,i} = 0$: the neuron contributes nothing and is removed;
+- :class:`FoldConstant` — $W_l[i,:] = 0$: $\\sigma(b_l[i])$ is a constant, $b_{l+1} \\mathrel{+}= c_{l,i}\\sigma(b_l[i])$;
+- :class:`MergeTwins` / :class:`SplitTwin` — $r_{l,j} = \\lambda r_{l,i}$, $\\lambda > 0$: since
+  $\\sigma(\\lambda z) = \\lambda\\sigma(z)$, $c_{l,i} \\mathrel{+}= \\lambda c_{l,j}$ and $j$ is removed (and back);
+- :class:`Flip` — $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:] = 0$ for every neuron $j$ of layer $l+1$: as
+  $\\sigma(z) = \\sigma(-z) + z$, negating $r_{l,i}$ for $i \\in S$ changes $z_{l+1}$ by the constant
+  $W_{l+1}[:,S]\\,b_l[S]$, which is added to $b_{l+1}$;
+- :class:`ActBy` — an element of $G$ (permutation and positive scaling per hidden layer).
+
+A layer is never left empty: when every neuron of a layer is removed, one *zero neuron* (zero row, zero
+column) stands in for it, which computes nothing. ``apply`` re-checks the precondition exactly and raises
+:class:`~semialg.errors.CertificateError` when it fails. Cost of a move: $O(n_l(n_{l-1} + n_{l+1}))$.
+
+>>> from semialg.core.network import Network
+>>> net = Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]])        # two positive twins
+>>> MergeTwins(1, ((0, 1),)).apply(net)
+Network(1-1-1: W1=[[1]]; b1=[0]; W2=[[3]]; b2=[0])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from flint import fmpq
+
+from semialg.core.exact import normalise_row
+from semialg.core.network import Network, relu
+from semialg.core.result import Latexable
+from semialg.core.symmetry import GroupElement
+from semialg.errors import CertificateError, ParameterError
+
+__all__ = ["DeepMove", "RemoveDead", "FoldConstant", "MergeTwins", "SplitTwin", "Flip", "ActBy",
+           "replay", "is_zero_layer"]
+
+_ZERO = fmpq(0)
+Vec = tuple[fmpq, ...]
+
+
+def _check_layer(net: Network, layer: int) -> None:
+    if not 1 <= layer <= net.depth - 1:
+        raise CertificateError(f"layer {layer} is not a hidden layer of a network of depth {net.depth}")
+
+
+def is_zero_layer(net: Network, layer: int) -> bool:
+    """Whether hidden ``layer`` is the single zero neuron that stands in for an emptied layer."""
+    W, b, C = net.weights[layer - 1], net.biases[layer - 1], net.weights[layer]
+    return len(W) == 1 and not any(W[0]) and b[0] == 0 and not any(row[0] for row in C)
+
+
+def _rebuild(net: Network, layer: int, rows: list[Vec], bias: list[fmpq], cols: list[Vec],
+             next_bias: Sequence[fmpq]) -> Network:
+    """``net`` with hidden ``layer`` given by its neurons' rows, biases and outgoing columns."""
+    if not rows:  # the zero neuron keeps the layer non-empty
+        rows, bias = [(_ZERO,) * len(net.weights[layer - 1][0])], [_ZERO]
+        cols = [(_ZERO,) * len(net.weights[layer])]
+    Ws, bs = list(net.weights), list(net.biases)
+    Ws[layer - 1], bs[layer - 1] = tuple(rows), tuple(bias)
+    Ws[layer] = tuple(zip(*cols, strict=True)) if cols else Ws[layer]
+    bs[layer] = tuple(next_bias)
+    return Network(tuple(Ws), tuple(bs))
+
+
+def _columns(net: Network, layer: int) -> list[Vec]:
+    return list(zip(*net.weights[layer], strict=True))
+
+
+def _keep(net: Network, layer: int, cols: list[Vec], drop: set[int], next_bias) -> Network:
+    W, b = net.weights[layer - 1], net.biases[layer - 1]
+    keep = [i for i in range(len(W)) if i not in drop]
+    return _rebuild(net, layer, [W[i] for i in keep], [b[i] for i in keep], [cols[i] for i in keep], next_bias)
+
+
+def _check_neurons(net: Network, layer: int, neurons: Sequence[int]) -> None:
+    n = len(net.weights[layer - 1])
+    if not neurons or len(set(neurons)) != len(neurons) or any(not 0 <= i < n for i in neurons):
+        raise CertificateError(f"neurons {list(neurons)} are not distinct neurons of hidden layer {layer} "
+                               f"(width {n})")
+
+
+class DeepMove(Latexable):
+    """A function-preserving move; ``apply(net)`` checks the precondition exactly, then performs it."""
+
+    mechanism = ""
+
+    def apply(self, net: Network) -> Network:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def to_json(self) -> dict:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class RemoveDead(DeepMove):
+    """Remove the ``neurons`` of hidden ``layer`` whose outgoing columns are zero."""
+
+    layer: int
+    neurons: tuple[int, ...]
+    mechanism = "dead neuron"
+
+    def apply(self, net: Network) -> Network:
+        _check_layer(net, self.layer)
+        _check_neurons(net, self.layer, self.neurons)
+        cols = _columns(net, self.layer)
+        for i in self.neurons:
+            if any(cols[i]):
+                raise CertificateError(f"neuron {i} of layer {self.layer} has a non-zero outgoing column")
+        return _keep(net, self.layer, cols, set(self.neurons), net.biases[self.layer])
+
+    def describe(self) -> str:
+        return f"remove dead neuron(s) {list(self.neurons)} of layer {self.layer}"
+
+    def to_json(self) -> dict:
+        return {"move": "remove_dead", "layer": self.layer, "neurons": list(self.neurons)}
+
+
+@dataclass(frozen=True)
+class FoldConstant(DeepMove):
+    """Fold the ``neurons`` of hidden ``layer`` with zero incoming weights into the next bias and remove them."""
+
+    layer: int
+    neurons: tuple[int, ...]
+    mechanism = "constant neuron"
+
+    def apply(self, net: Network) -> Network:
+        _check_layer(net, self.layer)
+        _check_neurons(net, self.layer, self.neurons)
+        W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
+        cols = _columns(net, self.layer)
+        nb = list(net.biases[self.layer])
+        for i in self.neurons:
+            if any(W[i]):
+                raise CertificateError(f"neuron {i} of layer {self.layer} has non-zero incoming weights")
+            s = relu(b[i])
+            if s:
+                nb = [x + c * s for x, c in zip(nb, cols[i], strict=True)]
+        return _keep(net, self.layer, cols, set(self.neurons), nb)
+
+    def describe(self) -> str:
+        return f"fold constant neuron(s) {list(self.neurons)} of layer {self.layer} into the next bias"
+
+    def to_json(self) -> dict:
+        return {"move": "fold_constant", "layer": self.layer, "neurons": list(self.neurons)}
+
+
+@dataclass(frozen=True)
+class MergeTwins(DeepMove):
+    """For each pair ``(i, j)``: $r_{l,j} = \\lambda r_{l,i}$ with $\\lambda > 0$; $c_{l,i} \\mathrel{+}= \\lambda c_{l,j}$, $j$ removed."""
+
+    layer: int
+    pairs: tuple[tuple[int, int], ...]
+    mechanism = "positive twins"
+
+    def apply(self, net: Network) -> Network:
+        _check_layer(net, self.layer)
+        keepers, merged = {i for i, _ in self.pairs}, [j for _, j in self.pairs]
+        _check_neurons(net, self.layer, merged)
+        _check_neurons(net, self.layer, sorted(keepers))
+        if keepers & set(merged):
+            raise CertificateError(f"a neuron is both kept and merged in {list(self.pairs)}")
+        W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
+        cols = _columns(net, self.layer)
+        for i, j in self.pairs:
+            ki, si, gi = normalise_row(W[i] + (b[i],))
+            kj, sj, gj = normalise_row(W[j] + (b[j],))
+            if gi == 0 or gi != gj or ki != kj:
+                raise CertificateError(f"neurons {i} and {j} of layer {self.layer} are not positive twins")
+            lam = sj / si
+            cols[i] = tuple(x + lam * y for x, y in zip(cols[i], cols[j], strict=True))
+        return _keep(net, self.layer, cols, set(merged), net.biases[self.layer])
+
+    def describe(self) -> str:
+        return f"merge positive twins {[(i, j) for i, j in self.pairs]} of layer {self.layer}"
+
+    def to_json(self) -> dict:
+        return {"move": "merge_twins", "layer": self.layer, "pairs": [list(p) for p in self.pairs]}
+
+
+@dataclass(frozen=True)
+class SplitTwin(DeepMove):
+    """Split neuron ``neuron`` into two positive twins: rows $r$ and $\\lambda r$, columns $t\\,c$ and $(1-t)c/\\lambda$.
+
+    The inverse of :class:`MergeTwins`; it changes the width. The new twin is appended last.
+    """
+
+    layer: int
+    neuron: int
+    fraction: fmpq
+    scale: fmpq = fmpq(1)
+    mechanism = "positive twins"
+
+    def apply(self, net: Network) -> Network:
+        _check_layer(net, self.layer)
+        _check_neurons(net, self.layer, (self.neuron,))
+        if self.scale <= 0:
+            raise ParameterError(f"a twin needs a positive scale, not {self.scale}")
+        W, b = list(net.weights[self.layer - 1]), list(net.biases[self.layer - 1])
+        cols = _columns(net, self.layer)
+        i, t, lam = self.neuron, fmpq(self.fraction), fmpq(self.scale)
+        W.append(tuple(lam * x for x in W[i]))
+        b.append(lam * b[i])
+        cols.append(tuple((1 - t) * x / lam for x in cols[i]))
+        cols[i] = tuple(t * x for x in cols[i])
+        return _rebuild(net, self.layer, W, b, cols, net.biases[self.layer])
+
+    def describe(self) -> str:
+        return f"split neuron {self.neuron} of layer {self.layer} into positive twins ({self.fraction})"
+
+    def to_json(self) -> dict:
+        return {"move": "split_twin", "layer": self.layer, "neuron": self.neuron,
+                "fraction": str(self.fraction), "scale": str(self.scale)}
+
+
+@dataclass(frozen=True)
+class Flip(DeepMove):
+    """Negate the rows of the set ``neurons`` $= S$ of hidden ``layer`` under the 0-factor precondition.
+
+    Precondition: $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:] = 0$ for every neuron $j$ of layer $l+1$. Effect:
+    $r_{l,i} \\mapsto -r_{l,i}$ ($i \\in S$) and $b_{l+1} \\mathrel{+}= W_{l+1}[:,S]\\,b_l[S]$.
+    Cost of the check: $O(|S|\\,n_{l+1} n_{l-1})$.
+    """
+
+    layer: int
+    neurons: tuple[int, ...]
+    mechanism = "0-factor flip"
+
+    def residual(self, net: Network) -> list[Vec]:
+        """The rows $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:]$; the precondition is that all are zero."""
+        W, C = net.weights[self.layer - 1], net.weights[self.layer]
+        out = []
+        for row in C:
+            acc = [_ZERO] * len(W[0])
+            for i in self.neurons:
+                if row[i]:
+                    acc = [a + row[i] * w for a, w in zip(acc, W[i], strict=True)]
+            out.append(tuple(acc))
+        return out
+
+    def apply(self, net: Network) -> Network:
+        _check_layer(net, self.layer)
+        _check_neurons(net, self.layer, self.neurons)
+        if any(any(r) for r in self.residual(net)):
+            raise CertificateError(f"flip of {list(self.neurons)} in layer {self.layer}: the next layer's "
+                                   f"weights are not in the left kernel of the flipped rows")
+        W, b = list(net.weights[self.layer - 1]), list(net.biases[self.layer - 1])
+        cols = _columns(net, self.layer)
+        nb = list(net.biases[self.layer])
+        for i in self.neurons:
+            nb = [x + c * b[i] for x, c in zip(nb, cols[i], strict=True)]
+            W[i], b[i] = tuple(-x for x in W[i]), -b[i]
+        return _rebuild(net, self.layer, W, b, cols, nb)
+
+    def describe(self) -> str:
+        return f"0-factor flip of neuron(s) {list(self.neurons)} of layer {self.layer}"
+
+    def to_json(self) -> dict:
+        return {"move": "flip", "layer": self.layer, "neurons": list(self.neurons)}
+
+
+@dataclass(frozen=True)
+class ActBy(DeepMove):
+    """The action of a group element $g \\in G$ (permutations and positive scales per hidden layer)."""
+
+    element: GroupElement
+    mechanism = "group action"
+
+    def apply(self, net: Network) -> Network:
+        try:
+            return self.element.act(net)
+        except ParameterError as e:
+            raise CertificateError(f"the group element does not act on {net.architecture}: {e}") from None
+
+    def describe(self) -> str:
+        return "act by a group element (permutation and positive scaling per hidden layer)"
+
+    def to_json(self) -> dict:
+        return {"move": "act", "element": self.element.to_json()}
+
+
+def replay(net: Network, moves: Sequence[DeepMove]) -> Network:
+    """Apply ``moves`` in order, each re-checking its precondition. Cost: the sum of the moves' costs."""
+    for mv in moves:
+        net = mv.apply(net)
+    return net

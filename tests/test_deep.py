@@ -1,0 +1,213 @@
+"""The any-depth family against independent computation: exact evaluation at rational points, the region
+oracle (small sizes), and the group action."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+from conftest import group_elements, networks, points, rationals
+from semialg import CertificateError, GroupElement, Network, to_fmpq
+from semialg.engine import regions
+from semialg.families.deep.equivalence import equivalent
+from semialg.families.deep.line import compare_on_line, restrict
+from semialg.families.deep.moves import FoldConstant, Flip, MergeTwins, RemoveDead, SplitTwin
+from semialg.families.deep.normal_form import normal_form
+
+small = dict(min_depth=3, max_depth=4, max_width=3, max_io=2)
+BIG = 600.0  # seconds: never reached at these sizes, so every answer is decided
+
+
+def agree_at(n1: Network, n2: Network, xs) -> bool:
+    return all(n1(x) == n2(x) for x in xs)
+
+
+def _insert(net: Network, layer: int, row, bias, col) -> Network:
+    """``net`` with one more neuron in hidden ``layer`` (appended), given its row, bias and outgoing column."""
+    Ws, bs = [list(map(list, W)) for W in net.weights], [list(b) for b in net.biases]
+    Ws[layer - 1].append(list(row))
+    bs[layer - 1].append(bias)
+    for r, c in zip(Ws[layer], col, strict=True):
+        r.append(c)
+    return Network.from_arrays(Ws, bs)
+
+
+# -- the normal form and G -------------------------------------------------------------------------------
+
+@settings(max_examples=30)
+@given(st.data())
+def test_g_image_is_certified_equivalent(data):
+    net = data.draw(networks(**small))
+    g = data.draw(group_elements(net.architecture))
+    image = g.act(net)
+    r = equivalent(net, image, budget=BIG)
+    assert r.status == "equivalent" and bool(r)
+    assert r.verify(net, image)
+    assert normal_form(net) == normal_form(image)
+    assert normal_form(net).verify(net)
+
+
+@settings(max_examples=30)
+@given(st.data())
+def test_answer_agrees_with_region_oracle_and_evaluation(data):
+    net = data.draw(networks(**small))
+    params = list(net.parameters())
+    i = data.draw(st.integers(0, len(params) - 1))
+    params[i] += to_fmpq(data.draw(st.sampled_from([Fraction(1, 7), Fraction(-1, 3), Fraction(1, 10 ** 9)])))
+    other = Network.from_parameters(net.architecture, params)
+    r = equivalent(net, other, budget=BIG)
+    truth = regions.equivalent(net, other)
+    assert r.status == truth.status
+    assert r.verify(net, other)
+    if r.status == "not equivalent":
+        x = r.certificate.point
+        assert net(x) != other(x)
+    else:
+        xs = data.draw(points(net.architecture.input_dim, 5))
+        assert agree_at(net, other, xs)
+
+
+def test_one_ulp_near_miss_refuted():
+    import numpy as np
+    rng = np.random.default_rng(0)
+    shapes = [(8, 5), (6, 8), (3, 6)]
+    Ws = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    bs = [rng.standard_normal(s[0]).astype(np.float32) for s in shapes]
+    net = Network.from_arrays(Ws, bs)
+    W = Ws[0].copy()
+    W[2, 3] = np.nextafter(W[2, 3], np.float32(np.inf))
+    near = Network.from_arrays([W, *Ws[1:]], bs)
+    r = equivalent(net, near, budget=BIG)
+    assert r.status == "not equivalent" and r.verify(net, near)
+
+
+# -- moves ----------------------------------------------------------------------------------------------
+
+def test_flip_example_of_the_notes():
+    """The 2-3-2-1 example: rows with relation (1/2, 1, 1), next-layer weights proportional to it."""
+    net = Network.from_arrays([[[2, 0], [0, 1], [-1, -1]], [["1/2", 1, 1], [-1, -2, -2]], [[1, -3]]],
+                              [[1, "-1/2", 3], ["1/3", 2], [0]])
+    flipped = Flip(1, (0, 1, 2)).apply(net)
+    assert flipped.biases[1] == (fmpq(10, 3), fmpq(-4))
+    xs = [[fmpq(a, 3), fmpq(b, 2)] for a in range(-7, 8, 3) for b in range(-5, 6, 2)]
+    assert agree_at(net, flipped, xs)
+    image = GroupElement.random(net.architecture, seed=3).act(flipped)
+    r = equivalent(net, image, budget=BIG)
+    assert r.status == "equivalent" and r.verify(net, image)
+    assert "0-factor flip" in r.certificate.mechanisms()
+    assert regions.equivalent(net, image)
+    with pytest.raises(CertificateError):
+        Flip(1, (0, 1)).apply(net)  # the precondition fails for a proper subset
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_random_flips_are_equivalences(data):
+    """Layer 1 of width 3 on R^2: rows w1, w2, w3 = -(a1 w1 + a2 w2)/a3 and W2[:, S] = beta_j (a1, a2, a3)."""
+    nz = rationals.filter(bool)
+    a = [data.draw(nz) for _ in range(3)]
+    w1, w2 = data.draw(points(2)), data.draw(points(2))
+    w3 = [-(a[0] * u + a[1] * v) / a[2] for u, v in zip(w1, w2)]
+    n2 = data.draw(st.integers(1, 3))
+    betas = [data.draw(rationals) for _ in range(n2)]
+    W2 = [[beta * ai for ai in a] for beta in betas]
+    W3 = [[data.draw(rationals) for _ in range(n2)] for _ in range(data.draw(st.integers(1, 2)))]
+    b = [data.draw(points(3)), data.draw(points(n2)), data.draw(points(len(W3)))]
+    net = Network.from_arrays([[w1, w2, w3], W2, W3], b)
+    flipped = Flip(1, (0, 1, 2)).apply(net)
+    assert agree_at(net, flipped, data.draw(points(2, 4)))
+    r = equivalent(net, flipped, budget=BIG)
+    assert r.status == "equivalent" and r.verify(net, flipped)
+    assert regions.equivalent(net, flipped)
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_dead_constant_and_split_twins(data):
+    net = data.draw(networks(**small))
+    layer = data.draw(st.integers(1, net.depth - 1))
+    n_in, n_out = len(net.weights[layer - 1][0]), len(net.weights[layer])
+    kind = data.draw(st.sampled_from(["dead", "constant", "twin"]))
+    if kind == "dead":
+        other = _insert(net, layer, data.draw(points(n_in)), data.draw(rationals), [0] * n_out)
+        assert RemoveDead(layer, (len(net.weights[layer - 1]),)).apply(other) == net
+    elif kind == "constant":
+        bias, col = to_fmpq(data.draw(rationals)), [to_fmpq(c) for c in data.draw(points(n_out))]
+        # sigma(bias) * col is a constant: take it off the next bias so that the function is unchanged
+        shifted = net.replace_layer(layer + 1, bias=[x - c * max(bias, 0) for x, c in
+                                                      zip(net.biases[layer], col, strict=True)])
+        other = _insert(shifted, layer, [0] * n_in, bias, col)
+        assert FoldConstant(layer, (len(net.weights[layer - 1]),)).apply(other) == net
+    else:
+        i = data.draw(st.integers(0, len(net.weights[layer - 1]) - 1))
+        t = to_fmpq(data.draw(rationals))
+        other = SplitTwin(layer, i, t, to_fmpq(data.draw(st.sampled_from([Fraction(1, 2), 1, 3])))).apply(net)
+        if any(net.weights[layer - 1][i]) or net.biases[layer - 1][i]:  # a zero row has no twins
+            merged = MergeTwins(layer, ((i, len(net.weights[layer - 1])),)).apply(other)
+            assert agree_at(merged, net, data.draw(points(net.architecture.input_dim, 2)))
+    assert agree_at(net, other, data.draw(points(net.architecture.input_dim, 4)))
+    g = data.draw(group_elements(other.architecture))
+    image = g.act(other)
+    r = equivalent(net, image, budget=BIG)
+    assert r.status == "equivalent" and r.verify(net, image)
+    assert regions.equivalent(net, image)
+
+
+def test_moves_refuse_false_preconditions():
+    net = Network.from_arrays([[[1], [2], [-1]], [[1, 1, 1]]], [[0, 0, 1], [0]])
+    with pytest.raises(CertificateError):
+        RemoveDead(1, (0,)).apply(net)
+    with pytest.raises(CertificateError):
+        FoldConstant(1, (1,)).apply(net)
+    with pytest.raises(CertificateError):
+        MergeTwins(1, ((0, 2),)).apply(net)
+    assert MergeTwins(1, ((0, 1),)).apply(net).weights[1] == ((3, 1),)
+
+
+# -- lines ----------------------------------------------------------------------------------------------
+
+@settings(max_examples=30)
+@given(st.data())
+def test_restriction_matches_evaluation(data):
+    net = data.draw(networks(min_depth=2, max_depth=4, max_width=4, max_io=3))
+    m = net.architecture.input_dim
+    p, d = data.draw(points(m)), data.draw(points(m))
+    r = restrict(net, p, d)
+    assert list(r.breakpoints) == sorted(set(r.breakpoints))
+    ts = [to_fmpq(data.draw(rationals)) for _ in range(3)] + [fmpq(10 ** 6) + fmpq(1, 3), fmpq(-10 ** 6, 7)]
+    ts += list(r.breakpoints)
+    for t in ts:
+        assert r(t) == net(r.at(t))
+    # a segment restriction agrees with the whole line inside it
+    seg = restrict(net, p, d, lo=-1, hi=2)
+    for t in (fmpq(-1), fmpq(1, 3), fmpq(2)):
+        assert seg(t) == r(t)
+
+
+def test_line_comparison_far_from_origin():
+    """Two networks that differ only for x > 10^6 are separated exactly on the line."""
+    n1 = Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [-10 ** 6], [0]])      # s(s(x) - 10^6)
+    n2 = Network.from_arrays([[[1]], [[2]], [[1]]], [[0], [-2 * 10 ** 6], [0]])  # s(2 s(x) - 2 10^6)
+    c = compare_on_line(n1, n2, [0], [1])
+    assert c.agree is False and c.t > 10 ** 6
+    assert n1(c.point) != n2(c.point)
+    assert compare_on_line(n1, n1, [0], [1]).agree is True
+
+
+# -- budget ---------------------------------------------------------------------------------------------
+
+def test_undecided_within_no_budget():
+    """A neuron hidden on the image of the previous layer: equal functions, different normal forms."""
+    net = Network.from_arrays([[[2, 0], [0, 1], [-1, -1]], [["1/2", 1, 1], [-1, -2, -2]], [[1, 1]]],
+                              [[1, "-1/2", 3], ["1/3", 2], [0]])
+    other = net.replace_layer(2, bias=["1/3", "21/10"])      # neuron 2 of layer 2 is never active
+    r = equivalent(net, other, budget=0)
+    assert r.status == "undecided" and not bool(r)
+    assert "undecided" in r.explain().lower()
+    with pytest.raises(CertificateError):
+        r.verify(net, other)
+    decided = equivalent(net, other, budget=BIG)
+    assert decided.status == "equivalent" and decided.verify(net, other)
