@@ -27,6 +27,7 @@ from semialg.engine.hierarchy import ShallowRepresentation, shallow_representati
 from semialg.engine.conservation import (conserved_quantities, count_conservation_laws, gradient_flow,
                                          is_conserved, mechanism_conservation)
 from semialg.families import bottleneck as _bottleneck  # noqa: F401  (registers the family)
+from semialg.families.deep import family as _deep  # noqa: F401  (registers the family)
 from semialg.families.shallow import CanonicalForm, minimal_form, stabilizer
 from semialg.dispatch import (canonical_form, combinatorial_type, equivalent, fibre, fibre_dimension,
                               hidden_symmetries)

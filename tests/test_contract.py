@@ -19,7 +19,7 @@ import pytest
 import semialg as sa
 from semialg.core.result import Result, render_latex
 
-ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate"}
+ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate", "DeepMove"}
 
 
 def _result_classes() -> dict[str, type]:
@@ -122,9 +122,25 @@ def _instances() -> dict[str, list]:
     bent = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
     reps = [sa.shallow_representation(bent), sa.shallow_representation(net)]
     objs += reps + [reps[0].certificate]
+    objs += _deep_instances()
     out: dict[str, list] = {}
     for o in objs:
         out.setdefault(type(o).__name__, []).append(o)
+    return out
+
+
+def _deep_instances() -> list:
+    from semialg.families.deep import line, moves
+    flip = sa.Network.from_arrays([[[2, 0], [0, 1], [-1, -1]], [["1/2", 1, 1], [-1, -2, -2]], [[1, 1]]],
+                                  [[1, "-1/2", 3], ["1/3", 2], [0]])
+    split = moves.SplitTwin(1, 0, Fraction(1, 3)).apply(flip)
+    r = sa.equivalent(flip, moves.Flip(1, (0, 1, 2, 3)).apply(split))
+    dead = moves.RemoveDead(2, (0,))
+    out = [r, r.certificate, *r.certificate.moves1, *r.certificate.moves2, dead, moves.FoldConstant(1, (0,)),
+           moves.SplitTwin(1, 0, Fraction(1, 2)), sa.canonical_form(flip), line.restrict(flip, [0, 0], [1, 1]),
+           line.compare_on_line(flip, split, [0, 0], [1, 2])]
+    deep = sa.Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [0], [0]])
+    out.append(sa.equivalent(deep, sa.Network.from_arrays([[[1]], [[1]]], [[0], [0]])).certificate.inner)
     return out
 
 

@@ -128,7 +128,8 @@ def test_deep_equivalence_and_dispatch():
     net = Network.random((2, 3, 2, 1), seed=5)
     g = GroupElement.random(net.architecture, seed=6)
     r = equivalent(net, g.act(net))
-    assert r and r.method == "region refinement" and r.verify(net, g.act(net))
+    assert r and r.method == "deep normal form" and r.verify(net, g.act(net))   # the any-depth family
+    assert pl.equivalent(net, g.act(net)).verify(net, g.act(net))
     other = net.replace_layer(3, bias=[net.biases[2][0] + 1])
     r = equivalent(net, other)
     assert not r and r.verify(net, other)

@@ -27,15 +27,14 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 from flint import fmpq
 
-from semialg.core.certificate import (EquivalenceResult, OrbitCertificate, PointCertificate, Undecided,
-                                      check_comparable)
+from semialg.core.certificate import (Certificate, EquivalenceResult, OrbitCertificate, PointCertificate,
+                                      Undecided, check_comparable)
 from semialg.core.exact import dot, fingerprint
 from semialg.core.network import Network
-from semialg.core.result import Latexable
 from semialg.errors import CertificateError
 from semialg.families.deep.line import compare_on_line
 from semialg.families.deep.moves import ActBy, DeepMove, Flip, replay
@@ -47,16 +46,18 @@ Vec = tuple[fmpq, ...]
 
 
 @dataclass(frozen=True)
-class DeepMoveCertificate(Latexable):
+class DeepMoveCertificate(Certificate):
     """``net1 -moves1-> A``, ``net2 -moves2-> B`` and then either ``A == B`` or, if ``inner`` is given,
     ``inner`` certifies $f_A = f_B$ (a region certificate for the reduced networks).
 
     ``verify`` replays every move (each re-checks its precondition exactly) and checks the end points.
     """
 
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
+
     moves1: tuple[DeepMove, ...]
     moves2: tuple[DeepMove, ...]
-    inner: object = None
+    inner: Certificate | None = None
 
     def verify(self, net1: Network, net2: Network) -> bool:
         a, b = replay(net1, self.moves1), replay(net2, self.moves2)
@@ -75,10 +76,6 @@ class DeepMoveCertificate(Latexable):
         steps = [m.describe() for m in self.moves1 + self.moves2 if not isinstance(m, ActBy)]
         return text + ("\n" + "; ".join(steps) if steps else "")
 
-    def to_json(self) -> dict:
-        return {"kind": "deep moves", "moves1": [m.to_json() for m in self.moves1],
-                "moves2": [m.to_json() for m in self.moves2],
-                "inner": None if self.inner is None else getattr(self.inner, "to_json", lambda: None)()}
 
 
 def _first_difference(A: Network, B: Network) -> int | None:

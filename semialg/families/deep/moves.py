@@ -31,7 +31,7 @@ from typing import Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import normalise_row
+from semialg.core.exact import normalise_row, to_fmpq
 from semialg.core.network import Network, relu
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
@@ -202,11 +202,11 @@ class SplitTwin(DeepMove):
     def apply(self, net: Network) -> Network:
         _check_layer(net, self.layer)
         _check_neurons(net, self.layer, (self.neuron,))
-        if self.scale <= 0:
+        if to_fmpq(self.scale, "scale") <= 0:
             raise ParameterError(f"a twin needs a positive scale, not {self.scale}")
         W, b = list(net.weights[self.layer - 1]), list(net.biases[self.layer - 1])
         cols = _columns(net, self.layer)
-        i, t, lam = self.neuron, fmpq(self.fraction), fmpq(self.scale)
+        i, t, lam = self.neuron, to_fmpq(self.fraction, "fraction"), to_fmpq(self.scale, "scale")
         W.append(tuple(lam * x for x in W[i]))
         b.append(lam * b[i])
         cols.append(tuple((1 - t) * x / lam for x in cols[i]))
