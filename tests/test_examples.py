@@ -33,3 +33,39 @@ def test_generic_fibre_example():
 def test_functional_dimension_table_example():
     rows = load("functional_dimension_table").main(seeds=range(2))
     assert all(max(r["values"]) <= r["bound"] for r in rows)
+
+
+class _Printer:
+    def __init__(self):
+        self.out = ""
+
+    def text(self, s):
+        self.out += s
+
+
+def test_notebook_example_runs_and_every_result_renders_briefly():
+    """Execute the notebook's code cells in order, displaying each cell's value as Jupyter would."""
+    import ast
+    import json
+    pytest.importorskip("sklearn")
+    from conftest import ROOT
+    nb = json.loads((ROOT / "examples" / "trained_sklearn_notebook.ipynb").read_text())
+    namespace: dict = {}
+    shown = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        tree = ast.parse("".join(cell["source"]))
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "notebook", "exec"), namespace)
+        if last is None:
+            continue
+        value = eval(compile(ast.Expression(last.value), "notebook", "eval"), namespace)
+        if hasattr(value, "_repr_pretty_"):
+            p = _Printer()
+            value._repr_pretty_(p, False)
+            html, latex = value._repr_html_(), value._repr_latex_()
+            assert (html is None) != (latex is None)
+            assert len(p.out) <= 5400 and len(html or latex) <= 60_000
+            shown += 1
+    assert shown >= 4

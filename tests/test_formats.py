@@ -248,3 +248,20 @@ def test_counterexample_shows_decimals(tmp_path, capsys):
     assert abs(Fraction(Decimal(out["point_decimal"][0])) - x) <= abs(x) * Fraction(1, 10 ** 5)
     assert main(["equiv", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 1
     assert "In decimals" in capsys.readouterr().out
+
+
+# -- notebooks --------------------------------------------------------------------------------------------
+
+def test_large_objects_render_as_short_summaries():
+    class P:
+        out = ""
+
+        def text(self, s):
+            self.out += s
+    big, small = Network.random((64, 64, 10), seed=0), Network.random((2, 3, 1), seed=0)
+    assert len(repr(big)) > 20_000
+    p = P()
+    big._repr_pretty_(p, False)
+    assert big._repr_latex_() is None and len(big._repr_html_()) < 1000 and len(p.out) < 400
+    assert "64-64-10" in big._repr_html_()
+    assert small._repr_html_() is None and small._repr_latex_().startswith("$\\displaystyle W_{1}")

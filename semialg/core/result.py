@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import html
 from fractions import Fraction
 from functools import singledispatch
 
@@ -82,8 +83,21 @@ class Result:
         """LaTeX source for this object (math-mode content, no surrounding ``$``)."""
         return render_latex(self, **options)
 
-    def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.to_latex() + "$"
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: the LaTeX of a small object; ``None`` for a large one (its summary is the HTML)."""
+        return None if _large(self) else "$\\displaystyle " + self.to_latex() + "$"
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter: ``None`` for a small object (rendered as LaTeX); a short summary for a large one."""
+        if not _large(self):
+            return None
+        return (f"<div><b>{html.escape(type(self).__name__)}</b>: {html.escape(_summary(self))}<br><small>too "
+                f"large to typeset here; write it with <code>semialg.document(obj)</code> to a .tex file, or "
+                f"use <code>obj.to_json()</code></small></div>")
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        """IPython's plain text: the repr, or a one-line summary for a large object."""
+        p.text(f"<{type(self).__name__}: {_summary(self)}>" if _large(self) else repr(self))
 
     def describe(self) -> str:
         """This object in words (one line)."""
@@ -100,3 +114,15 @@ class Result:
 
 
 Latexable = Result
+
+#: Objects whose repr is longer than this are shown in notebooks as a short summary, not typeset.
+DISPLAY_LIMIT = 5000
+
+
+def _large(obj) -> bool:
+    return len(repr(obj)) > DISPLAY_LIMIT
+
+
+def _summary(obj) -> str:
+    text = " ".join(obj.describe().split())
+    return text if len(text) <= 300 else text[:300] + " …"
