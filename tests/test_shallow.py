@@ -299,19 +299,20 @@ def test_minimal_forms_beyond_the_exhaustive_limit(seed):
         minimal_form(net, budget=2 ** 4)
 
 
-def _non_generic(draw_seed: int) -> Network:
+def _non_generic(draw_seed: int, arch=(2, 4, 1)) -> Network:
     """A random shallow network with a planted twin, opposite pair, dead or constant neuron."""
     rng = random.Random(draw_seed)
-    net = Network.random((2, 4, 1), seed=draw_seed, height=4)
-    W1, b1, W2 = [list(r) for r in net.weights[0]], list(net.biases[0]), [list(net.weights[1][0])]
+    net = Network.random(arch, seed=draw_seed, height=4)
+    W1, b1, W2 = [list(r) for r in net.weights[0]], list(net.biases[0]), [list(r) for r in net.weights[1]]
     kind = rng.choice(["twin", "opposite", "dead_out", "constant"])
     lam = fmpq(rng.randint(1, 4), rng.randint(1, 4)) * (-1 if kind == "opposite" else 1)
     if kind in ("twin", "opposite"):
         W1[1], b1[1] = [lam * x for x in W1[0]], lam * b1[0]
     elif kind == "dead_out":
-        W2[0][1] = fmpq(0)
+        for row in W2:
+            row[1] = fmpq(0)
     else:
-        W1[1] = [fmpq(0), fmpq(0)]
+        W1[1] = [fmpq(0)] * len(W1[1])
     return Network.from_arrays([W1, W2], [b1, net.biases[1]])
 
 
@@ -341,3 +342,101 @@ def test_type_count_matches_enumeration(n, N):
     from semialg.families.shallow.typed import TypeIndex
     index = TypeIndex(n, N)
     assert len(index) == sum(1 for _ in index)
+
+
+# -- fibre dimension, local dimension, non-empty components (issue 17, items 5 and 6) --------------------
+
+def _jacobian_dimension(B, point):
+    """dim of the set of B's equations at a point by the Jacobian criterion: an independent computation."""
+    import sympy
+    from semialg.core.exact import rank
+    sub = {s: sympy.Rational(int(x.p), int(x.q)) for s, x in zip(B.variables, point.parameters(), strict=True)}
+    J = [[to_fmpq(sympy.Rational(sympy.diff(p, s).xreplace(sub))) for s in B.variables] for p in B.equations]
+    return len(B.variables) - (rank(J) if J else 0)
+
+
+def test_zero_function_fibre_has_dimension_6_and_local_dimension_5():
+    # 2-2-1: neuron 1 has output weight 0, neuron 2 has w = 0, b = 0; f = 0
+    net = Network.from_arrays([[[1, 0], [0, 0]], [[0, 1]]], [[0, 0], [0]])
+    F = fibre(net)
+    assert F.dimension == 6 and F.local_dimension() == 5
+    # the 6 is attained away from theta: both output weights zero, both rows free (checked by the Jacobian)
+    (dd,) = [B for B in F.components() if B.index == (("D",), ("D",))]
+    s = dd.sample(seed=1)
+    assert dd.contains(s) and _jacobian_dimension(dd, s) == 6 and all(s(x) == (0,) for x in ([1, 2], [-3, 1]))
+    # near theta the output weight of neuron 2 stays non-zero: the component of theta has dimension 5
+    own = F.component(F.locate(net))
+    assert _jacobian_dimension(own, net) == 5 == own.dimension
+
+
+@pytest.mark.parametrize("n,N", [(1, 0), (2, 1), (3, 0), (4, 2), (5, 3), (6, 1)])
+def test_type_counts_by_pattern_sum_to_the_index_size(n, N):
+    from semialg.families.shallow.canonical import CanonicalForm
+    from semialg.families.shallow.type_geometry import TypeGeometry
+    from semialg.families.shallow.typed import TypeIndex
+    K = CanonicalForm(tuple(((fmpq(1), fmpq(h)), (fmpq(1),)) for h in range(N)), ((fmpq(0),),), (fmpq(0),))
+    assert TypeGeometry(K, n).count_all() == TypeIndex(n, N).exact_size
+
+
+@settings(max_examples=8)
+@given(st.integers(0, 10 ** 6), st.sampled_from([(2, 3, 1), (1, 3, 2), (2, 2, 2)]))
+def test_components_are_non_empty_sampled_and_counted(seed, arch):
+    """Every yielded component has an exact member realizing f (exact evaluation and equivalent); the count
+    agrees with the enumeration; on components without mixed phantom groups the dimension formula agrees
+    with the Jacobian rank at the (random) member."""
+    net = _non_generic(seed, arch)
+    F = fibre(net)
+    comps = list(F.components())
+    assert len(comps) == F.num_components and F.dimension == max(B.dimension for B in comps)
+    for j, B in enumerate(comps):
+        s = B.sample(seed=seed)
+        assert B.contains(s) and F.contains(s) and bool(equivalent(net, s)) and agree_everywhere_probed(net, s)
+        if j % 3 == 0 and not any(r[0] == "P" and r[2] < 0 for r in B.index):
+            assert _jacobian_dimension(B, s) == B.dimension
+    assert F.local_dimension() <= F.dimension
+
+
+def test_emptiness_is_decided_exactly_on_a_grid():
+    """Every parameter of a small grid in the fibre lies in a component that is declared non-empty, and every
+    non-empty component has a member of its own set; brute force over all 3^7 grid points of (1, 2, 1)."""
+    import itertools
+    for W1, W2, b1, b2 in [([[1], [1]], [[1, -1]], [0, -1], [0]), ([[1], [-1]], [[1, 1]], [0, 0], [0]),
+                           ([[0], [1]], [[1, 0]], [1, 0], [0]), ([[1], [-1]], [[1, -1]], [0, 0], [0])]:
+        net = Network.from_arrays([W1, W2], [b1, b2])
+        F, K = fibre(net), canonical_form(net)
+        found = set()
+        for theta in itertools.product((-1, 0, 1), repeat=7):
+            other = Network.from_parameters(net.architecture, theta)
+            if canonical_form(other) == K:
+                assert F.contains(other)
+                roles = F.locate(other)
+                if hasattr(F, "geometry"):
+                    assert F.geometry.is_nonempty(roles)
+                found.add(roles)
+        declared = {B.index for B in F.components()}
+        assert {r for r in found if hasattr(F, "geometry")} <= declared | {None}
+
+
+def test_component_counts_without_enumeration():
+    # one dead neuron among 18: about 7e21 types; counted and measured from the hyperplane patterns
+    net = Network.random((1, 18, 1), seed=3, height=50)
+    W1, b1, W2 = [list(r) for r in net.weights[0]], list(net.biases[0]), [list(net.weights[1][0])]
+    W2[0][0] = fmpq(0)
+    F = fibre(Network.from_arrays([W1, W2], [b1, net.biases[1]]), limit=24)
+    assert F.num_components > 10 ** 21
+    # dead neuron: its row is free (m + 1 = 2), the 17 others scale: 19
+    assert F.dimension == F.local_dimension() == 19
+
+
+@settings(max_examples=10)
+@given(st.data())
+def test_generic_fibre_components_sample_and_local_dimension(data):
+    net = data.draw(shallow(m=(1, 2), n=(1, 3)))
+    F = fibre(net)
+    assume(isinstance(F, ShallowFibre))
+    n = net.architecture.hidden_widths[0]
+    assert F.dimension == F.local_dimension() == n
+    for B in list(F.components())[:4]:
+        s = B.sample(seed=1)
+        assert B.contains(s) and bool(equivalent(net, s)) and B.dimension == n
+        assert F.local_dimension(s) == n

@@ -23,7 +23,7 @@ from semialg.core.network import Architecture, Network
 from semialg.families import bottleneck
 from semialg.dispatch import equivalent, fibre
 from semialg.engine.conservation import mechanism_conservation, conserved_quantities, count_conservation_laws, is_conserved
-from semialg.engine.loci import degeneracy_loci, genericity
+from semialg.engine.loci import UndecidedError, degeneracy_loci, genericity
 from semialg.engine.regions import functional_dimension, regions
 from semialg.geometry.polyhedron import Polytope
 from semialg.ui import survey
@@ -230,12 +230,19 @@ def _fibre(args) -> Outcome:
     stab = stabilizer(net)
     F = fibre(net)
     flips = getattr(F, "flip_sets", None)
-    how = f"n! x {len(flips)} admissible flip sets" if flips is not None else "one per combinatorial type"
+    how = f"n! x {len(flips)} admissible flip sets" if flips is not None else "one per non-empty type"
+    try:
+        local = F.local_dimension()
+    except UndecidedError as exc:
+        local = None
+        lines_undecided = [f"local dimension undecided: {exc}"]
+    else:
+        lines_undecided = []
     lines = [f"fibre of a {net.architecture} parameter: {F.num_components} basic semi-algebraic components "
-             f"({how}), dimension {F.dimension}",
+             f"({how}), dimension {F.dimension}, dimension at the parameter {local}",
              f"stabilizer: order {stab.order_of_finite_part}, dimension {stab.dimension}"]
-    lines += [f"hidden symmetry: {h.description}" for h in syms]
-    data = {"num_components": F.num_components, "dimension": F.dimension,
+    lines += lines_undecided + [f"hidden symmetry: {h.description}" for h in syms]
+    data = {"num_components": F.num_components, "dimension": F.dimension, "local_dimension": local,
             "flip_sets": None if flips is None else [list(S) for S in flips],
             "hidden_symmetries": [h.name for h in syms]}
 

@@ -37,7 +37,9 @@ class ShallowFamily(Family):
         return fibre(net)
 
     def fibre_dimension(self, net: Network) -> int:
-        return net.architecture.num_parameters - shallow_functional_dimension(net)
+        """The dimension of the fibre: the maximum over its non-empty components (not $D - \\dim_{\\rm fun}$,
+        which is only the dimension at generic points of the fibre)."""
+        return fibre(net).dimension
 
     def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
         return tuple(hidden_symmetries(net))

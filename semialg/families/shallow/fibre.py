@@ -22,11 +22,13 @@ from flint import fmpq
 from semialg.core.exact import normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
+from semialg.errors import ParameterError
+from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.moves import flip_neurons
 from semialg.families.shallow.symmetries import hidden_symmetries
 from semialg.families.shallow.typed import typed_fibre
 from semialg.families.shallow.view import ShallowView
-from semialg.geometry.semialgebraic import BasicSet, Union
+from semialg.geometry.semialgebraic import Union
 
 __all__ = ["ShallowFibre", "fibre"]
 
@@ -40,8 +42,16 @@ class ShallowFibre(Union):
 
     @property
     def dimension(self) -> int:
-        """Dimension of the fibre (for the orbit case $\\dim G = n$)."""
+        """Dimension of the fibre: every component is an orbit chart $\\cong \\mathbb{R}_{>0}^n$, so $n$."""
         return self.network.architecture.num_hidden
+
+    def local_dimension(self, theta: Network | None = None) -> int:
+        """The dimension of the fibre at a member ``theta`` (default: the parameter it was built from): $n$,
+        since the components are disjoint open orbit charts of dimension $n$."""
+        if theta is not None and not self.contains(theta):
+            raise ParameterError("local_dimension: the parameter is not in the fibre")
+        return self.network.architecture.num_hidden
+
 
     def sample(self, seed: int | None = None) -> Network:
         """A random member: a random flip set and a random group element applied to $\\theta$."""
@@ -49,6 +59,14 @@ class ShallowFibre(Union):
         S = rng.choice(self.flip_sets)
         base = flip_neurons(self.network, S)
         return GroupElement.random(base.architecture, seed=rng.randrange(2 ** 32)).act(base)
+
+
+def _orbit_member(net: Network, index, seed: int | None = None) -> Network:
+    """An exact member of component $(\\pi, S)$: $(\\pi, \\lambda)\\cdot\\theta_S$ with random scales $\\lambda$."""
+    perm, S = index
+    rng = random.Random(seed)
+    scales = [fmpq(rng.randint(1, 9), rng.randint(1, 9)) for _ in perm]
+    return GroupElement([perm], [scales]).act(flip_neurons(net, S))
 
 
 class _PermFlipIndex:
@@ -96,7 +114,7 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
     def Q(x: fmpq) -> sympy.Rational:
         return sympy.Rational(int(x.p), int(x.q))
 
-    def build(index) -> BasicSet:
+    def build(index) -> FibreComponent:
         perm, S = index
         t = flipped[S]
         eqs, pos = [], []
@@ -114,7 +132,8 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
                     eqs.append(minor)
             pos.append(sum(x * y for x, y in zip(row_new, row_old, strict=True)))
         eqs += [cp[r] - Q(t.c[r]) for r in range(k)]
-        return BasicSet(V.flat, tuple(dict.fromkeys(eqs)), tuple(pos), label=f"pi={perm}, S={S}")
+        return FibreComponent(V.flat, tuple(dict.fromkeys(eqs)), tuple(pos), label=f"pi={perm}, S={S}",
+                              index=index, dimension=n, sampler=lambda j, seed: _orbit_member(net, j, seed))
 
     keys = [normalise_row(v.w[i] + (v.b[i],)) for i in range(n)]
     slot = {key: i for i, (key, _, _) in enumerate(keys)}

@@ -10,17 +10,22 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Iterator
 
 import sympy
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, rank
+from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
+from semialg.errors import ParameterError
 from semialg.families.shallow.canonical import canonical_form
+from semialg.families.shallow.component import FibreComponent
+from semialg.families.shallow.local import local_dimension
+from semialg.families.shallow.type_geometry import TypeGeometry
 from semialg.families.shallow.view import ShallowView
-from semialg.geometry.semialgebraic import BasicSet, Union
+from semialg.geometry.semialgebraic import Union
 
 __all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre"]
 
@@ -78,23 +83,42 @@ class TypedShallowFibre(Union):
 
     ``contains`` locates the type of a point and tests that one component exactly, which decides membership
     in the whole fibre (each component lies in it and every member lies in the component of its own type).
-    ``dimension`` is the dimension of the component through $\\theta$, which is also the
-    :meth:`representative` typeset by :func:`~semialg.ui.latex.to_latex`. ``num_components`` counts every type,
-    including types whose basic set is empty.
+    ``components()`` yields the non-empty type components only (emptiness decided exactly by a rank,
+    :mod:`~semialg.families.shallow.type_geometry`), each a :class:`FibreComponent` with ``sample()`` and
+    ``dimension``; ``num_components`` counts them exactly without enumerating the types;
+    ``dimension`` is the maximum over them and ``local_dimension(theta)`` the dimension at a member.
+    The :meth:`representative` typeset by :func:`~semialg.ui.latex.to_latex` is the component of $\\theta$.
     """
 
     network: Network | None = None
+    geometry: TypeGeometry | None = field(default=None, repr=False)
 
-    def representative(self) -> BasicSet:
+    def representative(self) -> FibreComponent:
         return self.build(self.locate(self.network))
+
+    def components(self) -> Iterator[FibreComponent]:
+        """The non-empty components, lazily (the index of all types is exponential in $n$)."""
+        for roles in self.index:
+            if self.geometry.is_nonempty(roles):
+                yield self.build(roles)
+
+    @property
+    def num_components(self) -> int:
+        """The exact number of non-empty components (:meth:`TypeGeometry.count`)."""
+        return self.geometry.count()
 
     @property
     def dimension(self) -> int:
-        B = self.representative()
-        sub = {s: sympy.Rational(int(x.p), int(x.q)) for s, x in zip(B.variables, self.network.parameters(), strict=True)}
-        J = [[fmpq(int(r.p), int(r.q)) for r in (sympy.Rational(sympy.diff(p, s).xreplace(sub))
-                                                    for s in B.variables)] for p in B.equations]
-        return len(B.variables) - (rank(J) if J else 0)
+        """$\\max$ of $\\dim B_\\tau$ over the non-empty types (:meth:`TypeGeometry.dimension`)."""
+        return self.geometry.dimension()
+
+    def local_dimension(self, theta: Network | None = None) -> int:
+        """The dimension of the fibre at the member ``theta`` (default: the parameter the fibre was built
+        from), proven by matching bounds (:func:`~semialg.families.shallow.local.local_dimension`)."""
+        theta = self.network if theta is None else theta
+        if not self.contains(theta):
+            raise ParameterError("local_dimension: the parameter is not in the fibre")
+        return local_dimension(self, theta)
 
     def sample(self, seed: int | None = None) -> Network:
         """A random member: a random group element applied to $\\theta$, dead neurons' inputs re-drawn."""
@@ -118,6 +142,7 @@ class _TypeEquations:
 
     def __init__(self, net: Network):
         self.K = canonical_form(net)
+        self.geometry = TypeGeometry(self.K, net.widths[1])
         self.V = net.variables()
         self.architecture = net.architecture
         self.m, _, self.k = net.widths
@@ -170,7 +195,7 @@ class _TypeEquations:
             return [[0] * (self.m + 1) for _ in range(self.k)]
         return [[_rational(d * x) for x in self.keys[g]] for d in self.K.kinks[g][1]]
 
-    def build(self, roles) -> BasicSet:
+    def build(self, roles) -> FibreComponent:
         K, C = self.K, self.V.biases[1]
         acc = {"eqs": [], "strict": [], "nonstrict": [], "sums": {}, "first": {},
                "lin": [[0] * self.m for _ in range(self.k)], "const": [C[r] for r in range(self.k)]}
@@ -186,7 +211,8 @@ class _TypeEquations:
         eqs += [acc["const"][r] - _rational(K.constant[r]) for r in range(self.k)]
         eqs = tuple(dict.fromkeys(e for e in (sympy.expand(x) for x in eqs) if e != 0))
         strict = tuple(sympy.expand(x) for x in acc["strict"])
-        return BasicSet(self.V.flat, eqs, strict, tuple(acc["nonstrict"]), label=_label(roles))
+        return FibreComponent(self.V.flat, eqs, strict, tuple(acc["nonstrict"]), label=_label(roles), index=roles,
+                              dimension=self.geometry.type_dimension(roles), sampler=self.geometry.sample)
 
     def locate(self, point) -> tuple:
         """The type of a parameter: for each neuron its role (dead, constant, kink or phantom hyperplane)."""
@@ -232,4 +258,4 @@ def typed_fibre(net: Network) -> TypedShallowFibre:
     types = _TypeEquations(net)
     return TypedShallowFibre(types.V.flat, TypeIndex(net.widths[1], types.K.num_kinks), types.build, types.locate,
                              description=f"fibre of a non-generic shallow {net.architecture} parameter",
-                             index_name=r"\text{types of } \theta'", network=net)
+                             index_name=r"\text{types of } \theta'", network=net, geometry=types.geometry)

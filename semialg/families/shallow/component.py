@@ -1,0 +1,38 @@
+"""One component of a shallow fibre: a basic semi-algebraic set with its dimension and an exact member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from semialg.core.network import Network
+from semialg.geometry.semialgebraic import BasicSet
+
+__all__ = ["FibreComponent"]
+
+
+@dataclass(frozen=True)
+class FibreComponent(BasicSet):
+    """A basic set $B_j$ of a fibre together with its index $j$, its dimension and a sampler.
+
+    ``sample(seed)`` returns an exact member (a :class:`~semialg.core.network.Network` whose parameters satisfy
+    every condition of the set); ``dimension`` is the dimension of the set (the maximum over its points).
+
+    >>> from semialg.families.shallow import fibre
+    >>> F = fibre(Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 1], [0]]))
+    >>> B = next(iter(F.components()))
+    >>> s = B.sample(seed=0); B.contains(s), s([3]) == Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 1], [0]])([3])
+    (True, True)
+    """
+
+    index: object = field(default=None, compare=False)
+    dimension: int | None = field(default=None, compare=False)
+    sampler: Callable | None = field(default=None, compare=False, repr=False)
+
+    def sample(self, seed: int | None = None) -> Network:
+        """An exact member of this component (random free coordinates, reproducible with ``seed``)."""
+        return self.sampler(self.index, seed)
+
+    def describe(self) -> str:
+        return (f"component {self.label or self.index} of a fibre: {len(self.equations)} equations, "
+                f"{len(self.strict) + len(self.nonstrict)} inequalities, dimension {self.dimension}")

@@ -1,0 +1,119 @@
+"""The dimension of a shallow fibre at one of its points, between exact lower and upper bounds.
+
+Near a member $\\theta$ the fibre is the union of the type components $B_\\tau$ whose closure contains
+$\\theta$, so $\\dim_\\theta = \\max_\\tau \\dim_\\theta B_\\tau$.
+
+- *Lower bound.* The type $\\tau_0$ of $\\theta$ itself: when it has no mixed phantom group its set is the
+  diffeomorphic image of a convex set, of pure dimension $\\dim B_{\\tau_0}$
+  (:mod:`~semialg.families.shallow.type_geometry`), so $\\dim_\\theta \\ge \\dim B_{\\tau_0}$.
+- *Upper bounds.* (i) $D - \\dim_{\\rm fun}(\\theta)$ with the closed form of
+  :func:`~semialg.families.shallow.dimension.shallow_functional_dimension`: the Jacobian columns it spans are
+  continuous near $\\theta$, so their rank can only grow nearby, and the tangent space of the fibre at a
+  smooth nearby point lies in the kernel of the full Jacobian. (ii) $\\max \\dim B_\\tau$ over the types a
+  nearby point can have: a neuron keeps $a \\neq 0$ and $w \\neq 0$ if $\\theta$ has them, a non-zero row stays
+  near its line (so on the same kink hyperplane with the same orientation, or in a phantom group of that line),
+  and a constant neuron keeps the sign of its bias.
+
+When the bounds meet the dimension is proven; otherwise :class:`~semialg.engine.loci.UndecidedError` names them.
+"""
+
+from __future__ import annotations
+
+from semialg.core.exact import fingerprint, normalise_row, rank
+from semialg.engine.loci import UndecidedError
+from semialg.families.shallow.dimension import shallow_functional_dimension
+from semialg.families.shallow.view import ZERO, ShallowView
+
+__all__ = ["local_dimension"]
+
+
+def _nearby_roles(v: ShallowView, i: int, where: dict, N: int) -> tuple[list, object]:
+    """The roles other than phantom that neuron ``i`` of a point near $\\theta$ can have, and the line of its
+    row (``None`` for a zero row, which may join any phantom group)."""
+    a, row = v.a[i], v.w[i] + (v.b[i],)
+    dead = [("D",)] if not any(a) else []
+    if not any(row):
+        return dead + [("C+",), ("C-",)] + [("K", h, s) for h in range(N) for s in (1, -1)], None
+    key, _, sign = normalise_row(row)
+    fp = fingerprint(key)
+    if not any(v.w[i]):
+        return dead + [("C+",) if v.b[i] > 0 else ("C-",)], fp
+    if fp in where:
+        return dead + [("K", where[fp], sign)], fp
+    return dead, fp
+
+
+def _upper_by_types(geometry, v: ShallowView, where: dict, budget: int) -> int | None:
+    """$\\max \\dim B_\\tau$ over the non-empty types allowed near $\\theta$ (``None`` beyond ``budget`` nodes)."""
+    N, n = geometry.N, v.n
+    options = [_nearby_roles(v, i, where, N) for i in range(n)]
+    best, visited = [None], [0]
+
+    def extend(roles: list, groups: list) -> bool:
+        visited[0] += 1
+        if visited[0] > budget:
+            return False
+        i = len(roles)
+        if i == n:
+            covered = {r[1] for r in roles if r[0] == "K"}
+            if len(covered) == N and all(size >= 2 for _, size in groups):
+                d = geometry.type_dimension(tuple(roles))
+                if d is not None and (best[0] is None or d > best[0]):
+                    best[0] = d
+            return True
+        fixed, line = options[i]
+        for role in fixed:
+            if not extend(roles + [role], groups):
+                return False
+        for g, (gline, size) in enumerate(groups):
+            if line is None or gline is None or gline == line:
+                for s in (1, -1):
+                    new = groups[:g] + [(gline if gline is not None else line, size + 1)] + groups[g + 1:]
+                    if not extend(roles + [("P", g, s)], new):
+                        return False
+        return extend(roles + [("P", len(groups), 1)], groups + [(line, 1)])
+
+    return best[0] if extend([], []) else None
+
+
+def _stratum(v: ShallowView, roles, k: int) -> int | None:
+    """The rank of the kinks $t_g$ carried by the negatively oriented slots of the mixed phantom groups of
+    $\\theta$ (``None`` without mixed groups): $\\theta$ lies on that stratum of its own component."""
+    groups: dict = {}
+    for i, role in enumerate(roles):
+        if role[0] == "P":
+            groups.setdefault(role[1], []).append((i, role[2]))
+    cols = []
+    for members in groups.values():
+        mu0 = normalise_row(v.w[members[0][0]] + (v.b[members[0][0]],))[1]
+        t = [ZERO] * k
+        for i, s in members:
+            if s < 0:
+                mu = normalise_row(v.w[i] + (v.b[i],))[1]
+                t = [x + mu / mu0 * y for x, y in zip(t, v.a[i], strict=True)]
+        if any(s < 0 for _, s in members):
+            cols.append(t)
+    return rank(cols) if cols else None
+
+
+def local_dimension(fibre, theta, budget: int = 20000) -> int:
+    """$\\dim_\\theta$ of a typed shallow fibre at its member ``theta`` (see the module docstring).
+
+    Cost: one closed-form functional dimension; when that bound is not met, a search over the types allowed
+    near $\\theta$ of at most ``budget`` nodes.
+    """
+    geometry = fibre.geometry
+    v = ShallowView.of(theta)
+    tau0 = fibre.locate(theta)
+    lower = geometry.type_dimension(tau0, _stratum(v, tau0, geometry.k))
+    upper = theta.architecture.num_parameters - shallow_functional_dimension(theta)
+    if lower is not None and lower == upper:
+        return lower
+    where = {fingerprint(key): h for h, (key, _) in enumerate(geometry.K.kinks)}
+    by_types = _upper_by_types(geometry, v, where, budget)
+    if by_types is not None:
+        upper = min(upper, by_types)
+    if lower is not None and lower == upper:
+        return lower
+    raise UndecidedError(f"the local dimension of the fibre at this parameter lies between "
+                         f"{lower if lower is not None else 0} and {upper}")
