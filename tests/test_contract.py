@@ -101,7 +101,7 @@ def _instances() -> dict[str, list]:
     objs += [undecided, undecided.certificate]
     flat = sa.Network.random((1, 1, 1), seed=0).variables().flat
     B = sa.BasicSet(flat, (flat[0] - 1,))
-    objs.append(sa.Union(B.variables, (0,), lambda j: B, description="one component"))
+    objs += [B, sa.Union(B.variables, (0,), lambda j: B, description="one component")]
     degenerate = sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
     objs += [sa.fibre(degenerate), sa.genericity(degenerate)]
     objs += [c.certificate for c in sa.genericity(degenerate).conditions + sa.genericity(net).conditions
