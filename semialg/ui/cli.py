@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from semialg import __version__
-from semialg.errors import ParameterError, SemialgError
+from semialg.errors import ParameterError, SemialgError, UndecidedError
 from semialg.core.exact import decimal_str, to_vector
 from semialg.ui.io import load, load_survey, network_to_json, save, write_survey, write_text
 from semialg.ui.latex import document
@@ -23,7 +23,7 @@ from semialg.core.network import Architecture, Network
 from semialg.families import bottleneck
 from semialg.dispatch import equivalent, fibre
 from semialg.engine.conservation import mechanism_conservation, conserved_quantities, count_conservation_laws, is_conserved
-from semialg.engine.loci import UndecidedError, degeneracy_loci, genericity
+from semialg.engine.loci import degeneracy_loci, genericity
 from semialg.engine.regions import functional_dimension, regions
 from semialg.geometry.polyhedron import Polytope
 from semialg.ui import survey

@@ -14,13 +14,13 @@ $\\theta$, so $\\dim_\\theta = \\max_\\tau \\dim_\\theta B_\\tau$.
   near its line (so on the same kink hyperplane with the same orientation, or in a phantom group of that line),
   and a constant neuron keeps the sign of its bias.
 
-When the bounds meet the dimension is proven; otherwise :class:`~semialg.engine.loci.UndecidedError` names them.
+When the bounds meet the dimension is proven; otherwise :class:`~semialg.errors.UndecidedError` names them.
 """
 
 from __future__ import annotations
 
 from semialg.core.exact import fingerprint, normalise_row, rank
-from semialg.engine.loci import UndecidedError
+from semialg.errors import UndecidedError
 from semialg.families.shallow.dimension import shallow_functional_dimension
 from semialg.families.shallow.view import ZERO, ShallowView
 

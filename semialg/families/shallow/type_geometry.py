@@ -53,8 +53,7 @@ from flint import fmpq
 
 from semialg.core.exact import nullspace, rank, rref, solve
 from semialg.core.network import Network
-from semialg.engine.loci import UndecidedError
-from semialg.errors import ParameterError
+from semialg.errors import ParameterError, UndecidedError
 from semialg.families.shallow.view import ZERO, ShallowView, vadd
 
 __all__ = ["Pattern", "TypeGeometry", "dim_bilinear_fibre", "types_with_pattern"]
@@ -140,7 +139,7 @@ class TypeGeometry:
 
     ``budget`` bounds the number of hyperplane patterns $(F, M)$ visited by :meth:`dimension` and
     :meth:`count` (there are at most $3^N$); beyond it they raise
-    :class:`~semialg.engine.loci.UndecidedError` — counting the feasible $F$ is a counting subset-sum problem.
+    :class:`~semialg.errors.UndecidedError` — counting the feasible $F$ is a counting subset-sum problem.
     """
 
     def __init__(self, K, n: int, budget: int = 3 ** 11):
