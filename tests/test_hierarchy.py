@@ -126,3 +126,17 @@ def test_shallow_input_is_found_and_undecided_says_so():
     assert shallow_representation(deep, budget=0).status == "undecided"
     with pytest.raises(CertificateError):
         shallow_representation(deep, budget=0).verify(deep)
+
+
+def test_cli_shallow(capsys, tmp_path):
+    import json
+    from semialg.ui.cli import main
+    bent = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    disguised = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [1], [0]])
+    sa.save(bent, tmp_path / "b.json")
+    sa.save(disguised, tmp_path / "d.json")
+    assert main(["shallow", str(tmp_path / "b.json")]) == 1
+    assert capsys.readouterr().out.startswith("None")
+    assert main(["shallow", str(tmp_path / "d.json"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "found" and data["network"]["widths"][0] == 2 and len(data["network"]["widths"]) == 3

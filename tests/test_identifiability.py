@@ -154,3 +154,31 @@ def test_abs_is_identifiable_although_its_functional_dimension_is_deficient():
     assert sa.functional_dimension(net).value == 4
     r = identifiable(net, budget=1)
     assert r.status == "unknown" and r.witness is None
+
+
+def test_cli_identifiable(capsys, tmp_path):
+    import json
+    from semialg.ui.cli import main
+    sa.save(sa.Network.random((2, 3, 1), seed=0), tmp_path / "g.json")
+    sa.save(_degenerate("twin", sa.Network.random((2, 3, 1), seed=1)), tmp_path / "t.json")
+    assert main(["identifiable", str(tmp_path / "g.json")]) == 0
+    assert capsys.readouterr().out.startswith("Identifiable")
+    assert main(["identifiable", str(tmp_path / "t.json"), "--json", "--latex", str(tmp_path / "w.tex")]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "not identifiable" and data["witness"]["widths"] == [2, 3, 1]
+    assert "\\begin{document}" in (tmp_path / "w.tex").read_text()
+    sa.save(sa.Network.random((2, 3, 3, 1), seed=3), tmp_path / "d.json")
+    assert main(["identifiable", str(tmp_path / "d.json"), "--budget", "5"]) == 1
+    assert capsys.readouterr().out.startswith("Unknown")
+    assert main(["identifiable", str(tmp_path / "missing.json")]) == 2
+
+
+def test_genericity_of_deep_parameters_claims_only_the_necessary_conditions(capsys, tmp_path):
+    from semialg.ui.cli import main
+    net = sa.Network.random((2, 8, 8, 1), seed=0, height=100)
+    report = sa.genericity(net)
+    assert report.status == "no degeneracy among the necessary conditions" and not report
+    assert report.verify(net)
+    sa.save(net, tmp_path / "n.json")
+    assert main(["generic", str(tmp_path / "n.json")]) == 1
+    assert "no degeneracy among the necessary conditions" in capsys.readouterr().out

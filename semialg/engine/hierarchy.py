@@ -303,8 +303,8 @@ def _build(hyperplanes: dict, net: Network, rng: _random.Random) -> Network:
     return Network.from_arrays([rows, W2], [biases, c])
 
 
-def shallow_representation(net: Network, budget: float = 10.0, lines: int = 3,
-                           seed: int = 0) -> ShallowRepresentation:
+def shallow_representation(net: Network, budget: float = 10.0, lines: int = 3, seed: int = 0,
+                           progress: bool = False) -> ShallowRepresentation:
     """A one-hidden-layer network computing the function of ``net`` (verified), a certificate that none exists,
     or ``"undecided"`` after ``budget`` seconds.
 
@@ -320,12 +320,19 @@ def shallow_representation(net: Network, budget: float = 10.0, lines: int = 3,
     tried: list[str] = []
     if net.depth == 2:
         return ShallowRepresentation("found", net, _equivalent(net, net, deadline), ("the network is shallow",))
-    rng = _random.Random(seed)
+    from tqdm.auto import tqdm
+    with tqdm(desc="kink search", unit="round", disable=not progress) as bar:
+        return _search(net, deadline, lines, _random.Random(seed), tried, bar)
+
+
+def _search(net: Network, deadline: float, lines: int, rng: _random.Random, tried: list, bar) -> ShallowRepresentation:
+    m = net.architecture.input_dim
     hyperplanes: dict = {}
     centres = [_rational(rng, m) for _ in range(lines)]
     rounds = 0
     while time.monotonic() < deadline:
         rounds += 1
+        bar.update()
         for centre in centres:
             d = _rational(rng, m)
             for t in line_kinks(net, centre, d):

@@ -412,32 +412,50 @@ def _family_witness(net: Network, checked: list, samples: int = 4) -> tuple[Netw
     return None
 
 
-def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0) -> LocalRankCertificate | None:
+def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
+                progress: bool = False) -> LocalRankCertificate | None:
     """Rational inputs with no vanishing hidden pre-activation whose Jacobian reaches $\\dim\\Omega - n$."""
+    from tqdm.auto import tqdm
     arch = net.architecture
     target = arch.num_parameters - arch.num_hidden
     rng = _random.Random(seed)
-    rows, points, value, scale = [], [], 0, 1
-    while time.monotonic() < deadline:
-        x = tuple(fmpq(rng.randint(-100 * scale, 100 * scale), rng.randint(1, 20)) for _ in range(arch.input_dim))
+    rows, points = [], []
+    with tqdm(total=target, desc="Jacobian rank", unit="dim", disable=not progress) as bar:
+        found = _grow_rank(net, deadline, rng, rows, points, target, bar)
+    if found is not None:
+        return found
+    value = rank(rows) if rows else 0
+    checked.append(f"Jacobian rank {value} < dim Omega - #hidden = {target} at {len(points)} random inputs "
+                   "before the budget or the patience ran out (not a proof either way)")
+    return None
+
+
+def _grow_rank(net, deadline, rng, rows, points, target, bar, patience: int = 400) -> LocalRankCertificate | None:
+    """Add random inputs while the rank grows; give up after ``patience`` useless inputs in a row (a heuristic
+    stop: it only ends the search, it proves nothing)."""
+    value, scale, stall = 0, 1, 0
+    while time.monotonic() < deadline and stall < patience:
+        x = tuple(fmpq(rng.randint(-100 * scale, 100 * scale), rng.randint(1, 20)) for _ in range(net.widths[0]))
         pattern = net.activation_pattern(x)
         if any(0 in layer for layer in pattern):
             continue
         new = parameter_jacobian(net, x, pattern)
-        if rank(rows + new) > value:
+        r = rank(rows + new)
+        stall = 0 if r > value else stall + 1
+        if r > value:
             rows += new
             points.append(x)
-            value = rank(rows)
+            bar.update(r - value)
+            value = r
             if value == target:
                 return LocalRankCertificate(tuple(points), value)
-        if len(points) and rng.random() < 0.05:
+        if points and rng.random() < 0.05:
             scale = scale * 2 if scale < 2 ** 20 else 1
-    checked.append(f"Jacobian rank {value} < dim Omega - #hidden = {target} on {len(points)} useful random "
-                   "inputs before the budget ran out (not a proof either way)")
     return None
 
 
-def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 ** 16) -> IdentifiabilityResult:
+def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 ** 16,
+                 progress: bool = False) -> IdentifiabilityResult:
     """Decide whether the fibre of ``net`` is exactly its $G$-orbit: a proof, a witness, or ``"unknown"``.
 
     Order: (1) the witness moves of :func:`witness_moves` (each checked against the orbit, exactly);
@@ -471,7 +489,7 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     if found is not None:
         other, move = found
         return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))
-    cert = _local_rank(net, deadline, checked)
+    cert = _local_rank(net, deadline, checked, progress=progress)
     if cert is not None:
         proof.append(ProofStep("local identifiability", cert.describe(), cert))
         checked.append("global identifiability at depth > 2: no exactly checkable sufficient condition is "

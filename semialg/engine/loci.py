@@ -49,6 +49,7 @@ __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Conditi
            "genericity"]
 
 SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the G-orbit (Theorem 1)"
+NECESSARY_ONLY = "no degeneracy among the necessary conditions"
 DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not characterised"
 
 # -- symbolic loci ----------------------------------------------------------------------------------------
@@ -241,7 +242,9 @@ class Condition(Latexable):
 
 @dataclass(frozen=True)
 class GenericityReport(Latexable):
-    """Whether a parameter is generic: ``status`` in {"generic", "degenerate", "undecided"}.
+    """Whether a parameter is generic: ``status`` in {"generic", "degenerate", "undecided"}, or, beyond the
+    architectures whose genericity is characterised (depth > 2, no bottleneck), "no degeneracy among the
+    necessary conditions" when every (necessary) condition holds — that proves nothing about the fibre.
 
     ``bool(report)`` is true only when genericity is proven. ``scope`` says what genericity implies for this
     architecture.
@@ -257,7 +260,8 @@ class GenericityReport(Latexable):
             return "degenerate"
         if any(c.holds is None for c in self.conditions):
             return "undecided"
-        return "generic"
+        # Deeper than the families' theorems, the conditions are only necessary: never claim "generic".
+        return NECESSARY_ONLY if self.scope == DEEP_SCOPE else "generic"
 
     def __bool__(self) -> bool:
         return self.status == "generic"
@@ -270,7 +274,7 @@ class GenericityReport(Latexable):
         return all(c.verify(net) for c in self.conditions)
 
     def explain(self) -> str:
-        lines = [f"{self.status}: " + ("every condition holds" if self else
+        lines = [f"{self.status}: " + ("every condition holds" if not self.failed and self.status != "undecided" else
                                         "; ".join(c.detail for c in self.conditions if c.holds is not True))]
         return "\n".join(lines + [f"  [{'ok' if c.holds else 'FAIL' if c.holds is False else '??'}] {c.name}: "
                                   f"{c.detail}" for c in self.conditions])

@@ -362,6 +362,36 @@ def _generic(args) -> Outcome:
                    title="Genericity", figure=_regions_picture(net, report.explain().splitlines()[0][:90]))
 
 
+def _configure_budgeted(p):
+    _net_arg(p, "network", "a ReLU network of any depth")
+    p.add_argument("--budget", type=float, default=10.0, help="seconds for the searches (default 10)")
+    _layout_arg(p)
+
+
+@command("identifiable", "is the fibre of a parameter exactly its G-orbit? (exit 0 identifiable, 1 not or "
+         "unknown)", _configure_budgeted)
+def _identifiable(args) -> Outcome:
+    from semialg.engine.identifiability import identifiable
+    net = _load(args.network, args)
+    r = identifiable(net, budget=args.budget, progress=not args.quiet and sys.stderr.isatty())
+    if r.status != "unknown":
+        r.verify(net)
+    return Outcome(0 if r else 1, r.explain(), r.to_json(), [r] + ([r.witness] if r.witness else []),
+                   title="Identifiability")
+
+
+@command("shallow", "is the function computed by a one-hidden-layer network? (exit 0 found, 1 none or "
+         "undecided)", _configure_budgeted)
+def _shallow(args) -> Outcome:
+    from semialg.engine.hierarchy import shallow_representation
+    net = _load(args.network, args)
+    r = shallow_representation(net, budget=args.budget, progress=not args.quiet and sys.stderr.isatty())
+    if r.status != "undecided":
+        r.verify(net)
+    return Outcome(0 if r else 1, r.explain(), r.to_json(), [r] + ([r.network] if r.network else []),
+                   title="Shallow representation")
+
+
 def _configure_loci(p):
     p.add_argument("architecture", help="widths, e.g. 2,3,1")
     p.add_argument("--members", type=int, default=3, help="members of each family to spell out (default 3)")
@@ -536,12 +566,13 @@ def _survey(args) -> Outcome:
         figure = None
     lines = [f"{len(records)} cases ({len(records) - len(done)} computed, {len(done)} resumed) -> {args.out}"
              + (f", {figure}" if figure else "")]
-    lines.append(f"{'architecture':14s} {'n':>4s} {'generic':>8s} {'no hidden':>10s} {'numeric wrong':>14s}  "
-                 f"dim_fun (bound)")
+    lines.append(f"{'architecture':14s} {'n':>4s} {'generic':>8s} {'no hidden':>10s} {'numeric wrong':>14s} "
+                 f"{'identifiable':>12s} {'locally':>8s}  dim_fun (bound)")
     for row in summary:
         dims = ", ".join(f"{k}: {v}" for k, v in row["functional_dimension"].items())
         lines.append(f"{row['architecture']:14s} {row['samples']:4d} {row['generic']:8.2f} "
-                     f"{row['no_hidden_symmetries']:10.2f} {row['numeric_wrong']:14.2f}  {dims} ({row['bound']})")
+                     f"{row['no_hidden_symmetries']:10.2f} {row['numeric_wrong']:14.2f} "
+                     f"{row.get('identifiable', 0):12.2f} {row.get('locally_identifiable', 0):8.2f}  {dims} ({row['bound']})")
     return Outcome(0, "\n".join(lines), {"out": args.out, "summary": summary}, [], title="Survey")
 
 

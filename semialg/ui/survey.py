@@ -132,12 +132,15 @@ def analyse(case: Case) -> dict:
     fd = functional_dimension(net)
     estimate = estimate_functional_dimension(net, num_points=4 * arch.num_parameters, seed=case.seed % 2 ** 32)
     components = _fibre_components(net) if report.status == "generic" else None
+    from semialg.engine.identifiability import identifiable
+    ident = identifiable(net, budget=2.0, zero_sum_budget=case.budget)
     return {"key": case.key, "architecture": "-".join(map(str, case.widths)), "index": case.index,
             "seed": case.seed, "status": report.status, "failed": [c.name for c in report.failed],
             "functional_dimension": fd.value, "bound": fd.upper_bound, "parameters": arch.num_parameters,
             "hidden_symmetries": fd.value < fd.upper_bound, "numeric_estimate": estimate,
             "numeric_wrong": estimate != fd.value, "numeric_error": estimate - fd.value, "regions": fd.regions,
-            "fibre_components": None if components is None else str(components)}
+            "fibre_components": None if components is None else str(components),
+            "identifiability": ident.status, "locally_identifiable": bool(ident.locally_identifiable)}
 
 
 def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = None,
@@ -193,6 +196,8 @@ def summarise(records: Iterable[dict]) -> list[dict]:
         out.append({"architecture": arch, "samples": n, "bound": rs[0]["bound"],
                     "generic": sum(r["status"] == "generic" for r in rs) / n,
                     "no_hidden_symmetries": sum(not r["hidden_symmetries"] for r in rs) / n,
+                    "identifiable": sum(r.get("identifiability") == "identifiable" for r in rs) / n,
+                    "locally_identifiable": sum(bool(r.get("locally_identifiable")) for r in rs) / n,
                     "numeric_wrong": sum(r["numeric_wrong"] for r in rs) / n,
                     "numeric_under": sum(r["numeric_error"] < 0 for r in rs) / n,
                     "functional_dimension": dict(sorted(Counter(r["functional_dimension"] for r in rs).items())),
