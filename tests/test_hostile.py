@@ -325,3 +325,168 @@ def test_npy_files_are_not_called_pickles(tmp_path):
     with pytest.raises(sa.FormatError) as info:
         sa.load(tmp_path / "w.npy")
     assert "not pickle-based" in str(info.value) and "numpy.savez" in str(info.value)
+
+
+# == hostile command lines ======================================================================================
+
+import socket  # noqa: E402
+
+from semialg.ui.cli import main  # noqa: E402
+
+
+def _cli(capsys, argv):
+    try:
+        code = main(argv)
+    except SystemExit as e:  # argparse's refusals
+        code = e.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def files(tmp_path):
+    net = tmp_path / "n.json"
+    sa.save(Network.random((2, 3, 1), seed=0), net)
+    deep = tmp_path / "deep.json"
+    sa.save(Network.random((2, 2, 2, 1), seed=0), deep)
+    huge = tmp_path / "huge.json"
+    huge.write_text(_net_json("[[1e999999999, 2]]"))
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000)
+    lying = tmp_path / "lying.npz"
+    _zip(lying, [("W1.npy", _npy_bytes(np.zeros((1, 2)), shape=(10 ** 6, 10 ** 6)))] + GOOD[1:])
+    pt = tmp_path / "model.pt"
+    pt.write_bytes(b"\x80\x04K\x01.")
+    return {"net": net, "deep": deep, "huge": huge, "nested": nested, "lying": lying, "pt": pt, "dir": tmp_path}
+
+
+CLI_ERRORS = [
+    [], ["frobnicate"], ["eval"], ["eval", "{dir}/missing.json", "1,2"], ["eval", "{net}", "1,2,3"],
+    ["eval", "{net}", "1e999999999,1"], ["eval", "{net}", "\u0661,1"], ["eval", "{huge}", "1,1"],
+    ["eval", "{nested}", "1,1"], ["eval", "{lying}", "1,1"], ["eval", "{pt}", "1,1"],
+    ["convert", "{net}", "{dir}/out.csv"], ["canonical", "{deep}"],
+    ["loci", "2,x,1"], ["loci", "9" * 5000], ["loci", "2,3,1", "--members", "-1"],
+    ["loci", "2,3,1", "--members", "many"], ["loci", "2,3,1", "--budget", "0"],
+    ["generic", "{net}", "--budget", "0"], ["generic", "{net}", "--budget", "1e9"],
+    ["regions", "{net}", "--box", "1,2"], ["regions", "{net}", "--box", "1,1:0,0"],
+    ["regions", "{net}", "--plot", "{dir}/picture.gif"], ["fibre", "{net}", "--latex", "{dir}/fibre.pdf"],
+    ["equiv", "{net}"], ["equiv", "{net}", "{net}", "--budget", "-5"], ["dim", "{net}", "--method", "magic"],
+    ["survey", "--arch", "2,2,1", "--samples", "0", "--out", "{dir}/s.json"],
+    ["survey", "--arch", "2,2,1", "--samples", "1", "--workers", "0", "--out", "{dir}/s.json"],
+    ["survey", "--arch", "2,2,1", "--samples", "1", "--out", "{dir}/s.csv"],
+    ["survey", "--arch", "2,2,1", "--samples", "1", "--out", "{dir}/s.png"],
+    ["survey", "--arch", "2,2,1", "--samples", "1", "--out", "{dir}/s.json", "--scheduler", "no address"],
+    ["survey", "--arch", "2,2,1", "--samples", "1", "--out", "{dir}/s.json", "--scheduler", "tcp://h:99999"],
+    ["survey", "--arch", "2,2,1", "--samples", "1", "--out", "{dir}/s.json", "--connect-timeout", "0"],
+    ["survey", "--arch", "2,x", "--samples", "1", "--out", "{dir}/s.json"],
+]
+
+
+@pytest.mark.parametrize("argv", CLI_ERRORS, ids=lambda a: " ".join(a)[:60])
+def test_every_cli_error_is_one_stderr_line_and_exit_2(capsys, files, hang_guard, argv):
+    before = sorted(os.listdir(files["dir"]))
+    code, out, err = _cli(capsys, [a.format(**files) for a in argv])
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.endswith("\n") and "error" in err and "Traceback" not in err
+    assert sorted(os.listdir(files["dir"])) == before             # nothing written, no temporary file left
+
+
+def test_loci_of_an_enormous_architecture_answers_with_exact_counts(capsys):
+    code, out, _ = _cli(capsys, ["loci", "2,70,1", "--members", "1", "--json"])
+    data = json.loads(out)
+    assert code == 0 and data["count"] == 70 + 70 + 70 * 69 // 2 + 2 ** 70 - 1
+    assert {f["name"]: f["count"] for f in data["families"]}["zero_factor"] == 2 ** 70 - 1
+
+
+def test_a_spent_budget_answers_undecided_with_exit_1(capsys, files):
+    import semialg.ui.cli as cli
+
+    def slow(args):
+        time.sleep(30)
+    cli.COMMANDS["dim"] = dataclasses.replace(cli.COMMANDS["dim"], run=slow)
+    try:
+        code, out, err = _cli(capsys, ["dim", str(files["net"]), "--budget", "1", "--json"])
+    finally:
+        importlib_reload_cli()
+    data = json.loads(out)
+    assert code == 1 and data["status"] == "undecided" and data["reason"] == "limit reached" and err == ""
+
+
+def importlib_reload_cli():
+    import importlib
+
+    import semialg.ui.cli as cli
+    importlib.reload(cli)
+
+
+def test_third_party_warnings_are_silent_unless_verbose(capsys, files):
+    import warnings
+
+    import semialg.ui.cli as cli
+    real = cli.COMMANDS["eval"].run
+
+    def noisy(args):
+        warnings.warn("a solver banner", UserWarning)
+        import logging
+        logging.getLogger("distributed.client").error("a dask log line")
+        return real(args)
+    cli.COMMANDS["eval"] = dataclasses.replace(cli.COMMANDS["eval"], run=noisy)
+    try:
+        code, out, err = _cli(capsys, ["eval", str(files["net"]), "1,2"])
+        assert code == 0 and err == ""
+        with pytest.warns(UserWarning):
+            code, out, err = _cli(capsys, ["eval", str(files["net"]), "1,2", "--verbose"])
+    finally:
+        importlib_reload_cli()
+
+
+def test_a_silent_tcp_service_is_not_a_scheduler(tmp_path):
+    pytest.importorskip("distributed")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)                         # accepts connections, never says a word
+        port = server.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "semialg.ui.cli", "survey", "--arch", "2,2,1", "--samples",
+                               "1", "--out", str(tmp_path / "s.json"), "--scheduler", f"tcp://127.0.0.1:{port}",
+                               "--connect-timeout", "1"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 2 and proc.stdout == "" and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert "no Dask scheduler answered" in proc.stderr and not (tmp_path / "s.json").exists()
+
+
+# == interrupts ===================================================================================================
+
+_READY = "import sys, semialg.ui.cli as c; print('ready', flush=True); sys.exit(c.main(sys.argv[1:]))"
+
+
+def _interrupt(argv, tmp_path, delay):
+    """Run the CLI in a subprocess, send it a real SIGINT ``delay`` seconds after it is running, return it."""
+    proc = subprocess.Popen([sys.executable, "-c", _READY] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout.readline() == "ready\n"
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return proc, out, err
+
+
+def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path):
+    sa.save(Network.random((3, 30, 30, 1), seed=0), tmp_path / "big.json")
+    before = sorted(os.listdir(tmp_path))
+    proc, out, err = _interrupt(["regions", "big.json", "--latex", "out.tex", "--budget", "600"], tmp_path, 1.0)
+    assert proc.returncode == 130 and out == "" and err == "semialg regions: interrupted\n"
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_ctrl_c_stops_a_survey_promptly_and_keeps_its_partial_results(tmp_path):
+    proc, out, err = _interrupt(["survey", "--arch", "3,12,12,1", "--samples", "40", "--workers", "2",
+                                 "--out", "s.json"], tmp_path, 2.0)
+    assert proc.returncode == 130 and err == "semialg survey: interrupted\n"
+    partial = sa.ui.io.load_survey(tmp_path / "s.json")
+    assert partial["complete"] is False and len(partial["results"]) < 80
+    assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout
+    assert children == ""

@@ -34,7 +34,7 @@ from typing import ClassVar
 from flint import fmpq
 
 from semialg.core.result import Latexable, jsonable
-from semialg.errors import CertificateError, ShapeError
+from semialg.errors import CertificateError, ParameterError, ShapeError
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 
@@ -48,7 +48,11 @@ ANSWERS = {True: "equivalent", False: "not equivalent"}
 
 
 def check_comparable(net1: Network, net2: Network) -> None:
-    """Raise :class:`ShapeError` unless the two networks have the same input and output dimensions."""
+    """Raise :class:`ShapeError` unless the two networks have the same input and output dimensions (and
+    :class:`ParameterError` if either is not a network)."""
+    for i, net in enumerate((net1, net2), start=1):
+        if not isinstance(net, Network):
+            raise ParameterError(f"network {i} must be a Network, not {type(net).__name__}")
     a1, a2 = net1.architecture, net2.architecture
     if (a1.input_dim, a1.output_dim) != (a2.input_dim, a2.output_dim):
         raise ShapeError(f"cannot compare networks with input/output dimensions "

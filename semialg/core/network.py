@@ -16,7 +16,7 @@ from __future__ import annotations
 import random as _random
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import sympy
@@ -51,6 +51,8 @@ class Architecture(Latexable):
 
     def __init__(self, *widths):
         if len(widths) == 1 and not isinstance(widths[0], int):
+            if isinstance(widths[0], str) or not isinstance(widths[0], Iterable):
+                raise ParameterError(f"widths must be integers, not {widths[0]!r}")
             widths = tuple(widths[0])
         try:
             ws = tuple(int(w) for w in widths)
@@ -65,6 +67,8 @@ class Architecture(Latexable):
     @classmethod
     def parse(cls, text: str) -> "Architecture":
         """Parse ``"2,3,1"`` (also ``"2-3-1"`` or ``"2x3x1"``)."""
+        if not isinstance(text, str):
+            raise ParameterError(f"expected widths as text like '2,3,1', got {type(text).__name__}")
         parts = text.replace("-", ",").replace("x", ",").split(",")
         try:
             return cls(*(int(p) for p in parts))
@@ -198,6 +202,10 @@ class Network(Latexable):
         >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])([-3])
         (3,)
         """
+        for name, arg in (("weights", weights), ("biases", biases)):
+            if not isinstance(arg, (Sequence, np.ndarray)):
+                raise ParameterError(f"{name} must be a list or array (one entry per layer), "
+                                     f"not {type(arg).__name__}")
         if len(weights) != len(biases):
             raise ShapeError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
         Ws, bs = [], []
@@ -229,7 +237,7 @@ class Network(Latexable):
         True
         """
         if not isinstance(arch, Architecture):
-            arch = Architecture(*arch)
+            arch = Architecture(arch)
         if height < 1:
             raise ParameterError(f"height must be at least 1, got {height}")
         rng = _random.Random(seed)

@@ -1,16 +1,30 @@
 """The ``semialg`` command: one subcommand per question.
 
-Exit codes: 0 yes / success, 1 no (not equivalent, not generic, undecided), 2 error (bad input).
-Every subcommand takes ``--json`` (machine-readable result on stdout), ``--latex FILE`` (LaTeX
-document, written atomically) and ``--quiet``. Bad input prints one line on stderr and exits 2.
+Exit codes: 0 yes / success, 1 no (not equivalent, not generic, undecided, limit reached), 2 error (bad
+input), 130 interrupted (Ctrl-C). Every subcommand takes ``--json`` (machine-readable result on stdout),
+``--latex FILE`` (LaTeX document, written atomically), ``--quiet`` and ``--verbose`` (let third-party
+libraries print their warnings and logs, which are silenced otherwise). Bad input prints one line on stderr
+and exits 2; Ctrl-C prints one line, writes nothing and exits 130.
+
+Commands that may run long (``equiv``, ``canonical``, ``fibre``, ``regions``, ``dim``, ``loci``,
+``conserved``) take ``--budget SECONDS`` (wall-clock, default 60): when it is spent the command stops, says
+what it was doing and answers "undecided" (limit reached) with exit 1. ``generic`` and ``survey`` measure
+their ``--budget`` in subsets per half of the 0-factor search and report "undecided" when it is spent.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
+import logging
+import os
+import signal
 import sys
+import time
+import warnings
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -343,7 +357,7 @@ def _dim(args) -> Outcome:
 
 def _configure_generic(p):
     _net_arg(p, "network", "a ReLU network")
-    p.add_argument("--budget", type=int, default=2 ** 20,
+    p.add_argument("--budget", type=_at_least(1), default=2 ** 20,
                    help="meet-in-the-middle budget for the 0-factor search (subsets per half; default 2^20)")
     _plot_arg(p)
     _layout_arg(p)
@@ -394,25 +408,38 @@ def _shallow(args) -> Outcome:
 
 def _configure_loci(p):
     p.add_argument("architecture", help="widths, e.g. 2,3,1")
-    p.add_argument("--members", type=int, default=3, help="members of each family to spell out (default 3)")
+    p.add_argument("--members", type=_at_least(0), default=3,
+                   help="members of each family to spell out (default 3)")
 
 
 @command("loci", "the degeneracy loci of an architecture as polynomial systems", _configure_loci)
 def _loci(args) -> Outcome:
     Z = degeneracy_loci(Architecture.parse(args.architecture))
-    lines = [f"degeneracy loci of {Z.architecture}: {len(Z)} components in {len(Z.families)} families"]
+    # Counts are exact integers from the families (2^n - 1 zero-factor loci for width n): never len(), which
+    # cannot exceed 2^63 - 1.
+    total = sum(f.count for f in Z.families)
+    lines = [f"degeneracy loci of {Z.architecture}: {_count(total)} components in {len(Z.families)} families"]
     fams = []
     for f in Z.families:
-        lines.append(f"  {f.name}: {len(f)} member(s), codimension {f.codimension if f.codimension else 'varies'}"
-                     f"; {f.scope}")
+        lines.append(f"  {f.name}: {_count(f.count)} member(s), codimension "
+                     f"{f.codimension if f.codimension else 'varies'}; {f.scope}")
         members = list(itertools.islice(iter(f), args.members))
         for locus in members:
             lines.append(f"    {locus.name}: {', '.join(str(p) for p in locus.polynomials)} = 0")
-        fams.append({"name": f.name, "count": len(f), "codimension": f.codimension, "scope": f.scope,
+        fams.append({"name": f.name, "count": f.count, "codimension": f.codimension, "scope": f.scope,
                      "members": [{"index": list(locus.index), "polynomials": [str(p) for p in locus.polynomials],
                                   "codimension": locus.codimension} for locus in members]})
-    return Outcome(0, "\n".join(lines), {"architecture": list(Z.architecture.widths), "count": len(Z),
+    return Outcome(0, "\n".join(lines), {"architecture": list(Z.architecture.widths), "count": total,
                                          "families": fams}, [Z], title="Degeneracy loci")
+
+
+def _count(n: int) -> str:
+    """An exact count, with its order of magnitude when it is too long to read."""
+    digits = len(str(n)) if n < 10 ** 4000 else None
+    if digits is not None and digits <= 24:
+        return str(n)
+    return f"about 2^{n.bit_length() - 1} (exactly {n} in --json)" if digits is not None else \
+        f"about 2^{n.bit_length() - 1}"
 
 
 def _configure_conserved(p):
@@ -508,25 +535,31 @@ def _demo_bottleneck() -> tuple[str, dict, list]:
 def _configure_survey(p):
     p.add_argument("--arch", action="append", required=True, metavar="WIDTHS",
                    help="an architecture such as 2,3,1 (repeat for several)")
-    p.add_argument("--samples", type=int, required=True, help="samples per architecture")
-    p.add_argument("--seed", type=int, default=0, help="survey seed (every case's seed derives from it)")
+    p.add_argument("--samples", type=_at_least(1), required=True, help="samples per architecture")
+    p.add_argument("--seed", type=_at_least(0), default=0, help="survey seed (every case's seed derives from it)")
     p.add_argument("--distribution", choices=survey.DISTRIBUTIONS, default="kaiming",
                    help="kaiming (default), kaiming-nobias, pytorch (nn.Linear default) or rational")
-    p.add_argument("--budget", type=int, default=2 ** 16, help="0-factor search budget per case")
+    p.add_argument("--budget", type=_at_least(1), default=2 ** 16,
+                   help="0-factor search budget per case (subsets per half; default 2^16)")
     p.add_argument("--out", required=True, metavar="FILE.json",
                    help="results (JSON, plus FILE.csv and FILE.png); an existing partial FILE is resumed")
     p.add_argument("--scheduler", metavar="ADDRESS|local",
                    help="run on a Dask cluster at ADDRESS, or 'local' for a Dask LocalCluster (needs the dask "
                         "extra); default: a process pool on the local cores")
-    p.add_argument("--workers", type=int, default=None, help="local processes (default: one per core)")
+    p.add_argument("--connect-timeout", type=_at_least(1), default=10, metavar="SECONDS",
+                   help="give up connecting to --scheduler after this many seconds (default 10)")
+    p.add_argument("--workers", type=_at_least(1), default=None, help="local processes (default: one per core)")
     p.add_argument("--serial", action="store_true", help="no parallelism (for debugging)")
 
 
 @command("survey", "sample parameters per architecture and tabulate exact properties (parallel, resumable)",
          _configure_survey)
 def _survey(args) -> Outcome:
-    import os
-    import time
+    if Path(args.out).suffix.lower() != ".json":
+        raise ParameterError(f"--out {args.out}: the survey results are a .json file (FILE.csv and FILE.png are "
+                             f"written next to it)")
+    if args.scheduler not in (None, "local"):
+        _check_address(args.scheduler)
     spec = survey.SurveySpec.of(args.arch, args.samples, args.seed, args.distribution, args.budget)
     done = {}
     if os.path.exists(args.out):
@@ -576,6 +609,38 @@ def _survey(args) -> Outcome:
     return Outcome(0, "\n".join(lines), {"out": args.out, "summary": summary}, [], title="Survey")
 
 
+def _check_address(address: str) -> None:
+    """A Dask scheduler address: ``[tcp://|tls://]HOST:PORT`` with a port in 1..65535."""
+    import re
+    m = re.fullmatch(r"(?:(tcp|tls|ucx|inproc)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})", address)
+    if m is None or not 0 < int(m.group(3)) < 65536:
+        raise ParameterError(f"--scheduler {address!r}: expected 'local' or a Dask scheduler address HOST:PORT "
+                             f"such as tcp://127.0.0.1:8786")
+
+
+def _probe(address: str, timeout: int) -> None:
+    """Refuse an address where nothing Dask-like answers within ``timeout`` seconds.
+
+    A Dask scheduler speaks first on a plain TCP connection (its handshake), so a port that accepts the
+    connection but stays silent (or refuses it) is not one; ``Client`` itself would wait forever there.
+    TLS and other transports are left to Dask's own timeout.
+    """
+    import socket
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp"):
+        return
+    host, _, port = rest.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as conn:
+            conn.settimeout(timeout)
+            if not conn.recv(1):
+                raise OSError("connection closed")
+    except OSError as e:  # refused, unreachable, timed out, closed
+        reason = "timed out" if isinstance(e, TimeoutError) else (e.strerror or str(e))
+        raise ParameterError(f"--scheduler {address}: no Dask scheduler answered within {timeout} s "
+                             f"({reason})") from None
+
+
 class _survey_backend:
     """The execution backend as a context manager: "serial", "process", or a Dask client it owns."""
 
@@ -594,7 +659,12 @@ class _survey_backend:
             self.cluster = LocalCluster(n_workers=a.workers or 2, threads_per_worker=1, dashboard_address=None)
             self.client = Client(self.cluster)
         else:
-            self.client = Client(a.scheduler)
+            _probe(a.scheduler, a.connect_timeout)
+            try:
+                self.client = Client(a.scheduler, timeout=f"{a.connect_timeout}s")
+            except (OSError, TimeoutError) as e:
+                raise ParameterError(f"--scheduler {a.scheduler}: no Dask scheduler answered within "
+                                     f"{a.connect_timeout} s ({type(e).__name__})") from None
         return self.client
 
     def __exit__(self, *exc):
@@ -611,52 +681,174 @@ DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _dem
 
 # -- driver -----------------------------------------------------------------------------------------
 
+#: Commands whose ``--budget`` is wall-clock seconds (the others that take one count subsets).
+TIMED = ("equiv", "canonical", "fibre", "regions", "dim", "loci", "conserved")
+PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``semialg CMD: error: ...`` on stderr and exit 2 (no usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _at_least(low: int):
+    """An argparse type: an integer >= ``low``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        return value
+    parse.__name__ = f"integer >= {low}"
+    return parse
+
+
+class BudgetSpent(BaseException):
+    """The wall-clock ``--budget`` ran out (a BaseException, like Ctrl-C, so no ``except Exception`` in a
+    library on the way swallows it)."""
+
+
+@contextlib.contextmanager
+def _wall_clock(seconds: int | None):
+    """Raise :class:`BudgetSpent` in the main thread after ``seconds`` (no limit off the main thread)."""
+    try:
+        old = signal.signal(signal.SIGALRM, _spend) if seconds else None
+    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM on this platform
+        old = None
+    if old is None:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _spend(signum, frame):
+    raise BudgetSpent
+
+
+@contextlib.contextmanager
+def _silenced(verbose: bool):
+    """Third-party warnings and logs off unless ``--verbose`` (semialg's own messages are not affected)."""
+    if verbose:
+        yield
+        return
+    # Dask reads its logging levels from the environment in every worker process it starts.
+    env = {f"DASK_LOGGING__{name.upper()}": "critical" for name in ("distributed", "bokeh", "tornado")}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)  # semialg itself never logs; it prints its own one-line messages
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def _check_outputs(args) -> None:
+    """Refuse bad output names before any work is done (nothing is written on refusal)."""
+    plot = getattr(args, "plot", None)
+    if plot and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise ParameterError(f"--plot {plot}: the picture format follows the suffix, one of "
+                             f"{', '.join(PLOT_SUFFIXES)}")
+    if args.latex and Path(args.latex).suffix.lower() != ".tex":
+        raise ParameterError(f"--latex {args.latex}: the LaTeX document must be a .tex file")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="semialg", description="Exact answers about ReLU network parameter spaces, one subcommand per "
         "question. Networks are read from .json, .npz, .safetensors or .onnx files.",
-        epilog="Exit codes: 0 yes / success, 1 no (not equivalent, not generic, undecided), 2 error (bad input). "
-               "Run 'semialg COMMAND --help' for the options of a command.")
+        epilog="Exit codes: 0 yes / success, 1 no (not equivalent, not generic, undecided, limit reached), "
+               "2 error (bad input), 130 interrupted. Run 'semialg COMMAND --help' for the options of a command.")
     parser.add_argument("--version", action="version", version=f"semialg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, cmd in COMMANDS.items():
         p = sub.add_parser(name, help=cmd.help, description=cmd.help)
         cmd.configure(p)
+        if name in TIMED:
+            p.add_argument("--budget", type=_at_least(1), default=60, metavar="SECONDS",
+                           help="wall-clock limit; when spent the answer is 'undecided' (exit 1; default 60)")
         p.add_argument("--json", action="store_true", help="print the result as JSON")
         p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document of the result")
         p.add_argument("--quiet", action="store_true", help="print nothing; only the exit code")
-        p.add_argument("--digits", type=int, metavar="N",
+        p.add_argument("--digits", type=_at_least(1), metavar="N",
                        help="significant digits of the decimals shown beside exact values (default 6)")
+        p.add_argument("--verbose", action="store_true", help="let third-party libraries print warnings and logs")
     return parser
 
 
+def _limit_reached(args, started: float) -> Outcome:
+    what = f"semialg {args.command} stopped after {time.monotonic() - started:.0f} s (--budget {args.budget} s)"
+    return Outcome(1, f"undecided: limit reached; {what}", {"status": "undecided", "reason": "limit reached",
+                                                             "detail": what})
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run ``semialg`` with ``argv``; returns the exit code (0 yes, 1 no, 2 error)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    """Run ``semialg`` with ``argv``; returns the exit code (0 yes, 1 no or undecided, 2 error, 130 Ctrl-C)."""
     try:
-        out = COMMANDS[args.command].run(args)
-        if args.latex:
-            write_text(args.latex, document(*out.latex, title=out.title))
-        if getattr(args, "plot", None):
-            from semialg.ui.plot import save_figure
-            save_figure(out.figure(), args.plot)
-    except SemialgError as e:
-        print(f"semialg {args.command}: error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"semialg {args.command}: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "),
-              file=sys.stderr)
-        return 2
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            print("semialg: error: a command is required (see semialg --help)", file=sys.stderr)
+            return 2
+        return _run(args)
+    except KeyboardInterrupt:
+        name = getattr(locals().get("args"), "command", None)
+        print(f"semialg{' ' + name if name else ''}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    started = time.monotonic()
+    with _silenced(args.verbose):
+        try:
+            _check_outputs(args)
+            try:
+                with _wall_clock(args.budget if args.command in TIMED else None):
+                    out = COMMANDS[args.command].run(args)
+            except BudgetSpent:
+                out = _limit_reached(args, started)
+            else:
+                if args.latex:
+                    write_text(args.latex, document(*out.latex, title=out.title))
+                if getattr(args, "plot", None):
+                    from semialg.ui.plot import save_figure
+                    save_figure(out.figure(), args.plot)
+        except SemialgError as e:
+            print(f"semialg {args.command}: error: {_one_line(e)}", file=sys.stderr)
+            return 2
+        except OSError as e:
+            print(f"semialg {args.command}: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "),
+                  file=sys.stderr)
+            return 2
+        except (RecursionError, MemoryError) as e:
+            print(f"semialg {args.command}: error: the input is too large to handle ({type(e).__name__})",
+                  file=sys.stderr)
+            return 2
     if not args.quiet:
         if args.json:
             print(json.dumps({"command": args.command, "exit_code": out.code, **out.data}, indent=1))
         else:
             print(out.text)
     return out.code
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split("\n"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -64,12 +65,16 @@ NPZ_MAX_MEMBERS = 10_000
 # -- atomic output ------------------------------------------------------------------------------
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``; on failure remove it.
+    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``; on any failure or interrupt remove it.
 
-    The destination is either untouched or completely written.
+    The destination is either untouched or completely written. Temporary files are named
+    ``.NAME.semialg-PID-XXXX.tmp`` next to the target; leftovers of a killed process (its PID no longer
+    running) are removed by the next write of the same target.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    directory = path.parent if str(path.parent) else Path(".")
+    _remove_leftovers(directory, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.semialg-{os.getpid()}-", suffix=".tmp", dir=directory)
     os.close(fd)
     try:
         write(tmp)
@@ -79,6 +84,30 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _remove_leftovers(directory: Path, name: str) -> None:
+    """Remove temporary files of earlier writes of ``name`` whose process is gone."""
+    prefix = f".{name}.semialg-"
+    try:
+        entries = [e for e in os.listdir(directory) if e.startswith(prefix) and e.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(directory / entry)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: it exists
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -20,9 +20,13 @@ $|p|, q \le 5$).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random as _random
+import signal
+import threading
+import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
@@ -149,10 +153,12 @@ def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = No
     """Analyse every case of ``spec`` not already in ``done`` (records by key) and return all records in the
     spec's order.
 
-    ``backend``: ``"serial"``, ``"process"`` (a :class:`concurrent.futures.ProcessPoolExecutor` with
-    ``workers`` processes, default one per core) or a ``dask.distributed.Client``. ``on_result`` is called with
-    every new record as it completes (e.g. to save partial output). Cost: the sum of the cases' costs,
-    divided by the number of workers.
+    ``backend``: ``"serial"``, ``"process"`` (a :class:`multiprocessing.pool.Pool` with ``workers``
+    processes, default one per core) or a ``dask.distributed.Client``. ``on_result`` is called with every
+    new record as it completes (e.g. to save partial output). On any exception (Ctrl-C included) the work
+    still queued is cancelled and the local worker processes are terminated at once, not after finishing
+    the queue; workers ignore Ctrl-C themselves (the parent decides) and exit if the parent dies. Cost: the
+    sum of the cases' costs, divided by the number of workers.
     """
     from tqdm import tqdm
     results = dict(done or {})
@@ -170,18 +176,42 @@ def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = No
             for case in todo:
                 finish(analyse(case))
         elif backend == "process":
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for fut in as_completed([pool.submit(analyse, c) for c in todo]):
-                    finish(fut.result())
+            pool = multiprocessing.Pool(workers, initializer=_worker_init, initargs=(os.getpid(),))
+            try:
+                for record in pool.imap_unordered(analyse, todo):
+                    finish(record)
+            except BaseException:
+                pool.terminate()  # stop the running cases now; close() would let the queue run to its end
+                raise
+            else:
+                pool.close()
+            finally:
+                pool.join()
         elif hasattr(backend, "submit") and hasattr(backend, "gather"):
             from distributed import as_completed as dask_completed
-            for fut in dask_completed([backend.submit(analyse, c, pure=False) for c in todo]):
-                finish(fut.result())
+            futures = [backend.submit(analyse, c, pure=False) for c in todo]
+            try:
+                for fut in dask_completed(futures):
+                    finish(fut.result())
+            except BaseException:
+                backend.cancel(futures)
+                raise
         else:
             raise ParameterError(f"backend must be 'serial', 'process' or a dask Client, not {backend!r}")
     finally:
         bar.close()
     return [results[c.key] for c in spec.cases() if c.key in results]
+
+
+def _worker_init(parent: int) -> None:
+    """Set up a local worker: Ctrl-C is the parent's business, and the worker dies with its parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def summarise(records: Iterable[dict]) -> list[dict]:
