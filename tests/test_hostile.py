@@ -490,3 +490,12 @@ def test_ctrl_c_stops_a_survey_promptly_and_keeps_its_partial_results(tmp_path):
     assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
     children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout
     assert children == ""
+
+
+def test_a_real_scheduler_passes_the_probe():
+    distributed = pytest.importorskip("distributed")
+    from semialg.ui import survey
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                                  dashboard_address=None) as cluster:
+        with survey.backend(cluster.scheduler_address, connect_timeout=5) as client:
+            assert client.submit(sum, [1, 2]).result() == 3

@@ -15,15 +15,11 @@ their ``--budget`` in subsets per half of the 0-factor search and report "undeci
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
 import json
-import logging
 import os
-import signal
 import sys
 import time
-import warnings
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
@@ -41,6 +37,7 @@ from semialg.engine.loci import degeneracy_loci, genericity
 from semialg.engine.regions import functional_dimension, regions
 from semialg.geometry.polyhedron import Polytope
 from semialg.ui import survey
+from semialg.ui.runner import BudgetSpent, Parser, at_least, silenced, wall_clock
 from semialg.families.shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
 from semialg.core.symmetry import GroupElement
 
@@ -357,7 +354,7 @@ def _dim(args) -> Outcome:
 
 def _configure_generic(p):
     _net_arg(p, "network", "a ReLU network")
-    p.add_argument("--budget", type=_at_least(1), default=2 ** 20,
+    p.add_argument("--budget", type=at_least(1), default=2 ** 20,
                    help="meet-in-the-middle budget for the 0-factor search (subsets per half; default 2^20)")
     _plot_arg(p)
     _layout_arg(p)
@@ -408,7 +405,7 @@ def _shallow(args) -> Outcome:
 
 def _configure_loci(p):
     p.add_argument("architecture", help="widths, e.g. 2,3,1")
-    p.add_argument("--members", type=_at_least(0), default=3,
+    p.add_argument("--members", type=at_least(0), default=3,
                    help="members of each family to spell out (default 3)")
 
 
@@ -535,20 +532,20 @@ def _demo_bottleneck() -> tuple[str, dict, list]:
 def _configure_survey(p):
     p.add_argument("--arch", action="append", required=True, metavar="WIDTHS",
                    help="an architecture such as 2,3,1 (repeat for several)")
-    p.add_argument("--samples", type=_at_least(1), required=True, help="samples per architecture")
-    p.add_argument("--seed", type=_at_least(0), default=0, help="survey seed (every case's seed derives from it)")
+    p.add_argument("--samples", type=at_least(1), required=True, help="samples per architecture")
+    p.add_argument("--seed", type=at_least(0), default=0, help="survey seed (every case's seed derives from it)")
     p.add_argument("--distribution", choices=survey.DISTRIBUTIONS, default="kaiming",
                    help="kaiming (default), kaiming-nobias, pytorch (nn.Linear default) or rational")
-    p.add_argument("--budget", type=_at_least(1), default=2 ** 16,
+    p.add_argument("--budget", type=at_least(1), default=2 ** 16,
                    help="0-factor search budget per case (subsets per half; default 2^16)")
     p.add_argument("--out", required=True, metavar="FILE.json",
                    help="results (JSON, plus FILE.csv and FILE.png); an existing partial FILE is resumed")
     p.add_argument("--scheduler", metavar="ADDRESS|local",
                    help="run on a Dask cluster at ADDRESS, or 'local' for a Dask LocalCluster (needs the dask "
                         "extra); default: a process pool on the local cores")
-    p.add_argument("--connect-timeout", type=_at_least(1), default=10, metavar="SECONDS",
+    p.add_argument("--connect-timeout", type=at_least(1), default=10, metavar="SECONDS",
                    help="give up connecting to --scheduler after this many seconds (default 10)")
-    p.add_argument("--workers", type=_at_least(1), default=None, help="local processes (default: one per core)")
+    p.add_argument("--workers", type=at_least(1), default=None, help="local processes (default: one per core)")
     p.add_argument("--serial", action="store_true", help="no parallelism (for debugging)")
 
 
@@ -559,7 +556,7 @@ def _survey(args) -> Outcome:
         raise ParameterError(f"--out {args.out}: the survey results are a .json file (FILE.csv and FILE.png are "
                              f"written next to it)")
     if args.scheduler not in (None, "local"):
-        _check_address(args.scheduler)
+        survey.check_address(args.scheduler)
     spec = survey.SurveySpec.of(args.arch, args.samples, args.seed, args.distribution, args.budget)
     done = {}
     if os.path.exists(args.out):
@@ -582,7 +579,7 @@ def _survey(args) -> Outcome:
             last[0] = time.monotonic()
 
     progress = not args.quiet and sys.stderr.isatty()
-    with _survey_backend(args) as backend:
+    with survey.backend(args.scheduler, args.serial, args.workers, args.connect_timeout) as backend:
         try:
             records = survey.run(spec, backend, done, on_result, progress, args.workers)
         except KeyboardInterrupt:
@@ -609,72 +606,6 @@ def _survey(args) -> Outcome:
     return Outcome(0, "\n".join(lines), {"out": args.out, "summary": summary}, [], title="Survey")
 
 
-def _check_address(address: str) -> None:
-    """A Dask scheduler address: ``[tcp://|tls://]HOST:PORT`` with a port in 1..65535."""
-    import re
-    m = re.fullmatch(r"(?:(tcp|tls|ucx|inproc)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})", address)
-    if m is None or not 0 < int(m.group(3)) < 65536:
-        raise ParameterError(f"--scheduler {address!r}: expected 'local' or a Dask scheduler address HOST:PORT "
-                             f"such as tcp://127.0.0.1:8786")
-
-
-def _probe(address: str, timeout: int) -> None:
-    """Refuse an address where nothing Dask-like answers within ``timeout`` seconds.
-
-    A Dask scheduler speaks first on a plain TCP connection (its handshake), so a port that accepts the
-    connection but stays silent (or refuses it) is not one; ``Client`` itself would wait forever there.
-    TLS and other transports are left to Dask's own timeout.
-    """
-    import socket
-    scheme, _, rest = address.rpartition("://")
-    if scheme not in ("", "tcp"):
-        return
-    host, _, port = rest.rpartition(":")
-    try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as conn:
-            conn.settimeout(timeout)
-            if not conn.recv(1):
-                raise OSError("connection closed")
-    except OSError as e:  # refused, unreachable, timed out, closed
-        reason = "timed out" if isinstance(e, TimeoutError) else (e.strerror or str(e))
-        raise ParameterError(f"--scheduler {address}: no Dask scheduler answered within {timeout} s "
-                             f"({reason})") from None
-
-
-class _survey_backend:
-    """The execution backend as a context manager: "serial", "process", or a Dask client it owns."""
-
-    def __init__(self, args):
-        self.args, self.client, self.cluster = args, None, None
-
-    def __enter__(self):
-        a = self.args
-        if a.scheduler is None:
-            return "serial" if a.serial else "process"
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise ParameterError("--scheduler needs dask.distributed: pip install 'semialg[dask]'") from None
-        if a.scheduler == "local":
-            self.cluster = LocalCluster(n_workers=a.workers or 2, threads_per_worker=1, dashboard_address=None)
-            self.client = Client(self.cluster)
-        else:
-            _probe(a.scheduler, a.connect_timeout)
-            try:
-                self.client = Client(a.scheduler, timeout=f"{a.connect_timeout}s")
-            except (OSError, TimeoutError) as e:
-                raise ParameterError(f"--scheduler {a.scheduler}: no Dask scheduler answered within "
-                                     f"{a.connect_timeout} s ({type(e).__name__})") from None
-        return self.client
-
-    def __exit__(self, *exc):
-        if self.client is not None:
-            self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-        return False
-
-
 #: Further demo sections, registered by later capabilities: callables returning (text, json, latex objects).
 DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _demo_loci, _demo_bottleneck]
 
@@ -684,78 +615,6 @@ DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _dem
 #: Commands whose ``--budget`` is wall-clock seconds (the others that take one count subsets).
 TIMED = ("equiv", "canonical", "fibre", "regions", "dim", "loci", "conserved")
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``semialg CMD: error: ...`` on stderr and exit 2 (no usage block)."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def _at_least(low: int):
-    """An argparse type: an integer >= ``low``."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text, 10)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
-        return value
-    parse.__name__ = f"integer >= {low}"
-    return parse
-
-
-class BudgetSpent(BaseException):
-    """The wall-clock ``--budget`` ran out (a BaseException, like Ctrl-C, so no ``except Exception`` in a
-    library on the way swallows it)."""
-
-
-@contextlib.contextmanager
-def _wall_clock(seconds: int | None):
-    """Raise :class:`BudgetSpent` in the main thread after ``seconds`` (no limit off the main thread)."""
-    try:
-        old = signal.signal(signal.SIGALRM, _spend) if seconds else None
-    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM on this platform
-        old = None
-    if old is None:
-        yield
-        return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _spend(signum, frame):
-    raise BudgetSpent
-
-
-@contextlib.contextmanager
-def _silenced(verbose: bool):
-    """Third-party warnings and logs off unless ``--verbose`` (semialg's own messages are not affected)."""
-    if verbose:
-        yield
-        return
-    # Dask reads its logging levels from the environment in every worker process it starts.
-    env = {f"DASK_LOGGING__{name.upper()}": "critical" for name in ("distributed", "bokeh", "tornado")}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        logging.disable(logging.CRITICAL)  # semialg itself never logs; it prints its own one-line messages
-        try:
-            yield
-        finally:
-            logging.disable(logging.NOTSET)
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
 
 
 def _check_outputs(args) -> None:
@@ -769,7 +628,7 @@ def _check_outputs(args) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="semialg", description="Exact answers about ReLU network parameter spaces, one subcommand per "
         "question. Networks are read from .json, .npz, .safetensors or .onnx files.",
         epilog="Exit codes: 0 yes / success, 1 no (not equivalent, not generic, undecided, limit reached), "
@@ -780,12 +639,12 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=cmd.help, description=cmd.help)
         cmd.configure(p)
         if name in TIMED:
-            p.add_argument("--budget", type=_at_least(1), default=60, metavar="SECONDS",
+            p.add_argument("--budget", type=at_least(1), default=60, metavar="SECONDS",
                            help="wall-clock limit; when spent the answer is 'undecided' (exit 1; default 60)")
         p.add_argument("--json", action="store_true", help="print the result as JSON")
         p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document of the result")
         p.add_argument("--quiet", action="store_true", help="print nothing; only the exit code")
-        p.add_argument("--digits", type=_at_least(1), metavar="N",
+        p.add_argument("--digits", type=at_least(1), metavar="N",
                        help="significant digits of the decimals shown beside exact values (default 6)")
         p.add_argument("--verbose", action="store_true", help="let third-party libraries print warnings and logs")
     return parser
@@ -814,11 +673,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     started = time.monotonic()
-    with _silenced(args.verbose):
+    with silenced(args.verbose):
         try:
             _check_outputs(args)
             try:
-                with _wall_clock(args.budget if args.command in TIMED else None):
+                with wall_clock(args.budget if args.command in TIMED else None):
                     out = COMMANDS[args.command].run(args)
             except BudgetSpent:
                 out = _limit_reached(args, started)

@@ -20,6 +20,7 @@ $|p|, q \le 5$).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import random as _random
@@ -35,7 +36,8 @@ import numpy as np
 from semialg.errors import ParameterError, SemialgError
 from semialg.core.network import Architecture, Network
 
-__all__ = ["DISTRIBUTIONS", "SurveySpec", "Case", "sample_network", "analyse", "run", "summarise"]
+__all__ = ["DISTRIBUTIONS", "SurveySpec", "Case", "sample_network", "analyse", "run", "summarise", "backend",
+           "check_address"]
 
 DISTRIBUTIONS = ("kaiming", "kaiming-nobias", "pytorch", "rational")
 
@@ -212,6 +214,72 @@ def _worker_init(parent: int) -> None:
             time.sleep(0.5)
         os._exit(1)
     threading.Thread(target=watch, daemon=True).start()
+
+
+def check_address(address: str) -> None:
+    """A Dask scheduler address: ``[tcp://|tls://]HOST:PORT`` with a port in 1..65535."""
+    import re
+    m = re.fullmatch(r"(?:(tcp|tls|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})", address)
+    if m is None or not 0 < int(m.group(3)) < 65536:
+        raise ParameterError(f"--scheduler {address!r}: expected 'local' or a Dask scheduler address HOST:PORT "
+                             f"such as tcp://127.0.0.1:8786")
+
+
+def _probe(address: str, timeout: int) -> None:
+    """Refuse an address where nothing Dask-like answers within ``timeout`` seconds.
+
+    A Dask scheduler speaks first on a plain TCP connection (its handshake), so a port that accepts the
+    connection but stays silent (or refuses it) is not one; ``Client`` itself would wait forever there.
+    TLS and other transports are left to Dask's own timeout.
+    """
+    import socket
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp"):
+        return
+    host, _, port = rest.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as conn:
+            conn.settimeout(timeout)
+            if not conn.recv(1):
+                raise OSError("connection closed")
+    except OSError as e:  # refused, unreachable, timed out, closed
+        reason = "timed out" if isinstance(e, TimeoutError) else (e.strerror or str(e))
+        raise ParameterError(f"--scheduler {address}: no Dask scheduler answered within {timeout} s "
+                             f"({reason})") from None
+
+
+@contextlib.contextmanager
+def backend(scheduler: str | None, serial: bool = False, workers: int | None = None, connect_timeout: int = 10):
+    """The execution backend for :func:`run`: "serial", "process", or a Dask client it owns and closes.
+
+    ``scheduler`` is ``None`` (local processes), ``"local"`` (a Dask LocalCluster) or a scheduler address,
+    checked first by :func:`check_address` and a handshake probe with ``connect_timeout`` seconds.
+    """
+    if scheduler is None:
+        yield "serial" if serial else "process"
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ParameterError("--scheduler needs dask.distributed: pip install 'semialg[dask]'") from None
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        check_address(scheduler)
+        _probe(scheduler, connect_timeout)
+        try:
+            client = Client(scheduler, timeout=f"{connect_timeout}s")
+        except (OSError, TimeoutError) as e:
+            raise ParameterError(f"--scheduler {scheduler}: no Dask scheduler answered within "
+                                 f"{connect_timeout} s ({type(e).__name__})") from None
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def summarise(records: Iterable[dict]) -> list[dict]:

@@ -1,0 +1,91 @@
+"""How a ``semialg`` command runs: one-line argument errors, a wall-clock budget, and silence from
+third-party libraries. Interrupts are the driver's business (:func:`semialg.ui.cli.main`).
+
+>>> at_least(1)("3")
+3
+>>> with wall_clock(None):
+...     pass
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import warnings
+
+__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced"]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``semialg CMD: error: ...`` on stderr and exit 2 (no usage block)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def at_least(low: int):
+    """An argparse type: an integer >= ``low``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        return value
+    parse.__name__ = f"integer >= {low}"
+    return parse
+
+
+class BudgetSpent(BaseException):
+    """The wall-clock ``--budget`` ran out (a BaseException, like Ctrl-C, so no ``except Exception`` in a
+    library on the way swallows it)."""
+
+
+@contextlib.contextmanager
+def wall_clock(seconds: int | None):
+    """Raise :class:`BudgetSpent` in the main thread after ``seconds`` (no limit off the main thread)."""
+    try:
+        old = signal.signal(signal.SIGALRM, _spend) if seconds else None
+    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM on this platform
+        old = None
+    if old is None:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _spend(signum, frame):
+    raise BudgetSpent
+
+
+@contextlib.contextmanager
+def silenced(verbose: bool):
+    """Third-party warnings and logs off unless ``--verbose`` (semialg's own messages are not affected)."""
+    if verbose:
+        yield
+        return
+    # Dask reads its logging levels from the environment in every worker process it starts.
+    env = {f"DASK_LOGGING__{name.upper()}": "critical" for name in ("distributed", "bokeh", "tornado")}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)  # semialg itself never logs; it prints its own one-line messages
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
