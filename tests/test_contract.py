@@ -112,6 +112,7 @@ def _instances() -> dict[str, list]:
     objs.append(sa.gradient_flow(sa.Network.random((1, 2, 1), seed=0), [[1], [-1]], [[0], [1]], num_times=3))
     from semialg.families import bottleneck as bn
     objs.append(bn.ridge_profile(b_net))
+    objs += list(sa.fibre(b_net).components())[:1] + list(sa.fibre(a_net).components())[:1]
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)

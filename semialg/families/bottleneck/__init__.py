@@ -27,7 +27,7 @@ from semialg.families.base import Family, register
 from semialg.families.bottleneck.arrangement import NetworkArrangement as _Arrangement  # noqa: F401  (tests)
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
-from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, _ridge_families, genericity_checks, type_checks
+from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, genericity_checks, loci_families, type_checks
 from semialg.families.bottleneck.moves import (
     flip_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
 from semialg.families.bottleneck.outer import ArrangementCertificate
@@ -82,7 +82,7 @@ class BottleneckFamily(Family):
         return BOTTLENECK_SCOPE
 
     def loci_families(self, arch: Architecture) -> list[LocusFamily]:
-        return _ridge_families(arch) if arch.widths[1] == 1 else []
+        return loci_families(arch)
 
 
 register(BottleneckFamily())

@@ -20,6 +20,7 @@ from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace
 from semialg.core.network import Network, relu
+from semialg.engine import regions as pl
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _decisive, _line_max, _scale, _vadd
 from semialg.geometry.arrangement import Affine, Arrangement, Cell
 from semialg.geometry.polyhedron import decide
@@ -101,7 +102,8 @@ class NetworkArrangement(Arrangement):
         return [(tuple(fmpq(int(x), den) for x in t[:-1]), fmpq(int(t[-1]), den) + const) for t in total]
 
     def _regions(self) -> list[Cell]:
-        from semialg.engine import regions as pl
+        if not self.lines:  # an all-zero first layer: one cell, the whole space
+            return [Cell((), (_ZERO,) * self.dim)]
         line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
                            (tuple(line[-1] for line in self.lines), (_ZERO,)))
         return [Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net)]
@@ -129,7 +131,6 @@ def visible(arr: NetworkArrangement, view: OuterView, k: int) -> bool:
     if arr.dim == 2:
         top = sup_on_line(arr, view, k)
         return top is None or top > 0
-    from semialg.engine import regions as pl
     u, beta = arr.lines[k][:-1], arr.lines[k][-1]
     x0 = _scale(-beta / dot(u, u), u)
     basis = nullspace([list(u)])

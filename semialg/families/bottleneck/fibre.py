@@ -12,33 +12,81 @@ A/Z roles. Case (a) with every neuron visible and $N \ne \emptyset$
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
+import sympy
+
+from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError
+from semialg.errors import ArchitectureError, ParameterError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
-from semialg.families.bottleneck.outer_fibre import OuterFibre
+from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_fibre import RidgeFibre
-from semialg.geometry.semialgebraic import Union
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.families.bottleneck.views import bottleneck_case
+from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
 
-__all__ = ["BottleneckFibre", "fibre", "fibre_dimension"]
+__all__ = ["BottleneckFibre", "FibreComponent", "fibre", "fibre_dimension"]
+
+
+@dataclass(frozen=True)
+class FibreComponent(BasicSet):
+    """One basic set of a fibre, with its ``index`` in the fibre and an exact ``sample()`` of its points."""
+
+    index: object = field(default=None, compare=False)
+    sampler: Callable = field(default=None, repr=False, compare=False)
+
+    def sample(self, seed: int | None = None) -> Network:
+        """An exact member of this component, solved from its equations (random for a given ``seed``)."""
+        return self.sampler(seed, self.index)
+
+
+def jacobian_corank(B: BasicSet, point) -> int:
+    r"""$D - \operatorname{rank} J(x)$ for the equations of ``B`` at an exact point: the dimension of ``B`` near a
+    point where the equations have locally constant rank (true on every component of a bottleneck fibre, whose
+    equations are bilinear with non-vanishing factors fixed by the strict inequalities). Cost: one exact
+    rank of a $r \times D$ matrix."""
+    sub = as_substitution(B.variables, point)
+    J = [[to_fmpq(sympy.diff(p, x).xreplace(sub)) for x in B.variables] for p in B.equations]
+    return len(B.variables) - (rank(J) if J else 0)
 
 
 @dataclass(frozen=True, eq=False)
 class BottleneckFibre(Union):
-    r"""The fibre $\{\theta' : f_{\theta'} = f_\theta\}$ of a generic bottleneck parameter in its architecture.
+    r"""The fibre $\{\theta' : f_{\theta'} = f_\theta\}$ of a bottleneck parameter in its architecture.
 
-    ``components()`` are the basic sets of $\theta'$ of generic type (one per branch, assignment of the
-    kinks to slots, flip pattern and A/Z roles of the other slots); they cover an open dense part of the
-    fibre and every one has dimension :attr:`dimension`. ``contains`` decides membership in the whole fibre
-    exactly (by :func:`equivalent`); ``component_of`` names the component of a point of generic type.
+    ``components()`` yields the non-empty basic sets of $\theta'$ of generic type (one per branch, assignment
+    of the kinks to slots, flip pattern and A/Z roles in case (b); one per permutation and admissible flip set
+    in case (a)), each a :class:`FibreComponent` with ``sample()``; they cover an open dense part of the fibre
+    and all have dimension :attr:`dimension` (the maximum over the non-empty components). ``num_components``
+    counts them exactly, without enumeration. ``contains`` decides membership in the whole fibre exactly (by
+    :func:`equivalent`); ``component_of`` names the component of a point of generic type;
+    :meth:`local_dimension` is the dimension of the fibre at a point of it.
     """
 
     network: Network | None = None
+    top_dimension: int | None = None
+    _sampler: object = field(default=None, repr=False)
 
     @property
     def dimension(self) -> int:
-        return fibre_dimension(self.network)
+        """The dimension of the fibre: the maximum over its non-empty components."""
+        return self.top_dimension
+
+    def build_component(self, j) -> FibreComponent:
+        B = self.build(j)
+        return FibreComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label, j, self._sampler)
+
+    def components(self) -> Iterator[FibreComponent]:
+        for j in self.index:
+            yield self.build_component(j)
+
+    def component(self, j) -> FibreComponent:
+        return self.build_component(j)
+
+    def representative(self) -> FibreComponent:
+        return self.build_component(next(iter(self.index)))
 
     def contains(self, point) -> bool:
         other = point if isinstance(point, Network) else Network.from_parameters(self.network.architecture, point)
@@ -49,11 +97,23 @@ class BottleneckFibre(Union):
         j = self.locate(point)
         return j if j is not None and self.build(j).contains(point) else None
 
+    def local_dimension(self, theta=None) -> int:
+        r"""The dimension of the fibre at ``theta`` (default: the parameter the fibre was built from): that of
+        the component containing it, $D - \operatorname{rank}$ of the Jacobian of its equations at ``theta``.
+        Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre and
+        :class:`~semialg.errors.ArchitectureError` if it is in none of the listed components."""
+        theta = self.network if theta is None else theta
+        if not self.contains(theta):
+            raise ParameterError("local_dimension: the point is not in the fibre")
+        j = self.component_of(theta)
+        if j is None:
+            raise ArchitectureError("local_dimension: the point is in the fibre but of non-generic type "
+                                    "(in no listed component)")
+        return jacobian_corank(self.build(j), theta)
+
     def sample(self, seed: int | None = None, index=None) -> Network:
         """A random member, solved from the equations of a random (or the given) component."""
         return self._sampler(seed, index)
-
-    _sampler: object = field(default=None, repr=False)
 
 
 def fibre(net: Network) -> BottleneckFibre:
@@ -66,18 +126,21 @@ def fibre(net: Network) -> BottleneckFibre:
     raise :class:`ArchitectureError`.
     Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials.
     """
-    t = _require_generic(net, "fibre")
-    if t.case == "a":
-        if t.regime != "PN" or any(c != "V" for c in t.classes):
-            raise ArchitectureError(f"explicit case-(a) fibres need every first-layer neuron visible and N "
-                                    f"non-empty; got {t.describe()} (use equivalent() for membership, "
-                                    f"fibre_dimension())")
-        parts = OuterFibre(net)
+    if bottleneck_case(net) == "a":
+        t = combinatorial_type(net)
+        if not all_visible(net, t):
+            _require_generic(net, "fibre")
+            raise ArchitectureError(f"explicit case-(a) fibres need every first-layer neuron visible on its own "
+                                    f"hyperplane and N non-empty; got {t.describe()} (use equivalent() for "
+                                    f"membership, fibre_dimension())")
+        parts, dim = OuterFibre(net), net.widths[1] + 1
     else:
-        parts = RidgeFibre(net, t)
+        t = _require_generic(net, "fibre")
+        parts, dim = RidgeFibre(net, t), _type_dimension(net, t)
     return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
                            description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()})",
-                           index_name=parts.index_name, network=net, _sampler=parts.sample)
+                           index_name=parts.index_name, network=net, top_dimension=dim,
+                           _sampler=parts.sample)
 
 
 def fibre_dimension(net: Network) -> int:
@@ -89,7 +152,14 @@ def fibre_dimension(net: Network) -> int:
     functions, U$\pm$ or constant neurons) and for parameters that are not generic (:func:`semialg.genericity`).
     Cost: that of :func:`semialg.genericity`.
     """
-    t = _require_generic(net, "fibre_dimension")
+    n0, n1, n2, n3 = net.widths
+    if bottleneck_case(net) == "a" and all_visible(net, combinatorial_type(net)):
+        return n1 + 1
+    return _type_dimension(net, _require_generic(net, "fibre_dimension"))
+
+
+def _type_dimension(net: Network, t: BottleneckType) -> int:
+    """The note's dimension formula for a generic parameter of type ``t``."""
     n0, n1, n2, n3 = net.widths
     if t.regime == "constant" or "D" in t.classes or "U+-" in t.classes:
         raise ArchitectureError(f"no closed-form fibre dimension for this type: {t.describe()}")

@@ -12,19 +12,32 @@ $\{h = 0\}$).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import sympy
 
 from semialg.core.exact import solve
 from semialg.core.network import Architecture, Network
-from semialg.engine.loci import Condition, Locus, LocusFamily, genericity
+from semialg.engine.loci import (Condition, Locus, LocusFamily, degeneracy_loci, genericity,
+                                 zero_factor_condition)
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, RidgeView, _scale, bottleneck_case
 
 __all__ = ["genericity_checks", "type_checks", "BOTTLENECK_SCOPE"]
+
+
+INNER_ZERO_FACTOR = "no zero factor of the first two layers"
+
+
+def _inner_zero_factor(net: Network, budget: int) -> Condition:
+    """The shallow 0-factor condition of the inner network $h$, re-checked on $h$ of the network it verifies."""
+    c = zero_factor_condition(OuterView.of(net).inner, budget)
+    shallow_check = c.check
+    return dataclasses.replace(c, name=INNER_ZERO_FACTOR, check=lambda other, cond: shallow_check(
+        OuterView.of(other).inner, cond))
 
 
 def _condition(name: str, holds: bool | None, witness, detail: str) -> Condition:
@@ -46,9 +59,16 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
     the note's $G'(0^+) = \sum_{A \cup K^-} c_jv_j \ne 0$ and $\sum_{A \cup K^+} c_jv_j \ne 0$ (decided exactly by
     :func:`semialg.geometry.zero_sum.find_zero_sum_set`; ``holds`` is ``None`` if its budget runs out). Distinct
     breakpoints ($e_iv_j \ne e_jv_i$) and $v_j \ne 0$ are the layerwise dependent-row and dead-input loci.
-    Case (a) adds nothing Zariski-closed; its conditions are open (:func:`type_checks`). Witnesses are 0-based.
+    Case (a): the inner shallow network $h$ of the first two layers has no 0-factor — no non-empty $S$ with
+    $\sum_{i\in S} v_iw_i = 0$ (otherwise flipping $S$ and moving $e$ keeps $h$ up to an affine term that can
+    be absorbed, and the fibre has more components); decided by
+    :func:`semialg.engine.loci.zero_factor_condition` on $h$, with its witness or certificate. The other
+    case-(a) conditions are open (:func:`type_checks`). Witnesses are 0-based.
     """
-    if bottleneck_case(net) != "b":
+    case = bottleneck_case(net)
+    if case == "a":
+        return [_inner_zero_factor(net, budget)]
+    if case != "b":
         return []
     from semialg.geometry.zero_sum import find_zero_sum_set
     view = RidgeView.of(net)
@@ -144,3 +164,23 @@ def _ridge_families(arch: Architecture) -> list[LocusFamily]:
                     BOTTLENECK_SCOPE),
     ]
 
+
+
+def _outer_families(arch: Architecture) -> list[LocusFamily]:
+    r"""Case (a) bottleneck loci: the 0-factor loci $V(\sum_{i\in S} v_iw_i)$ of the inner shallow network of the
+    first two layers, $\emptyset \ne S \subseteq [n_1]$ — the shallow family of
+    :func:`semialg.engine.loci.degeneracy_loci` for widths $(n_0, n_1, 1)$, whose variables are those of the first
+    two layers."""
+    n0, n1 = arch.widths[:2]
+    inner = degeneracy_loci(Architecture(n0, n1, 1)).family("zero_factor")
+    flat = arch.variables().flat
+    return [dataclasses.replace(
+        inner, name="inner_zero_factor", scope=BOTTLENECK_SCOPE,
+        build=lambda S: dataclasses.replace(inner.build(S), family="inner_zero_factor", variables=flat,
+                                            description=f"sum of v_i w_i over S = {list(S)} vanishes (first two layers)"),
+        latex_template=r"V\Big(\sum_{i\in S} v_i w_i^{T}\Big)", index_set=r"\emptyset \ne S \subseteq [n_1]")]
+
+
+def loci_families(arch: Architecture) -> list[LocusFamily]:
+    """The bottleneck loci of ``arch``: case (b) :func:`_ridge_families`, case (a) :func:`_outer_families`."""
+    return _ridge_families(arch) if arch.widths[1] == 1 else _outer_families(arch)

@@ -17,13 +17,26 @@ import random as _random
 import sympy
 from flint import fmpq
 
+from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
+from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, _Q, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre, flip_neurons
 from semialg.geometry.semialgebraic import BasicSet
 
-__all__ = ["OuterFibre"]
+__all__ = ["OuterFibre", "all_visible"]
+
+
+def all_visible(net: Network, t: BottleneckType) -> bool:
+    """Whether $N \\ne \\emptyset$ and every first-layer neuron is visible (its hyperplane meets $P$) on a
+    hyperplane of its own: then $f$ has $n_1$ distinct kink hyperplanes on $P$, every $\\theta'$ of the fibre
+    puts one neuron on each, and $h' = \\mu h$ — for any such $\\theta$, generic or not (0-factors included)."""
+    if t.case != "a" or t.regime != "PN" or any(c != "V" for c in t.classes):
+        return False
+    view = OuterView.of(net)
+    keys = {fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}
+    return len(keys) == len(view.w)
 
 
 class OuterFibre:

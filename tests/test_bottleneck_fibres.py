@@ -1,0 +1,168 @@
+"""Bottleneck characterisation (issue 17): the inner 0-factor locus, degenerate corners, fibre dimensions and
+components — every statement checked against the region oracle and exact evaluation."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from semialg import Network
+from semialg.core.network import Architecture
+from semialg.engine import regions as pl
+from semialg.engine.loci import degeneracy_loci
+from semialg.families import bottleneck as bn
+
+THREE = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[2]]], [[0, 0, 0], [-1], [1]])
+
+
+def _flip_inner(net: Network, S) -> Network:
+    """Flip the first-layer neurons in ``S`` and move $e$ by $\\sum_S v_ib_i$: $h$ changes by the affine map
+    $\\sum_S v_i(w_i\\cdot x + b_i)$ only (independent of the code under test)."""
+    W1 = [list(r) for r in net.weights[0]]
+    b1 = list(net.biases[0])
+    v = net.weights[1][0]
+    e = net.biases[1][0]
+    for i in S:
+        W1[i] = [-x for x in W1[i]]
+        b1[i] = -b1[i]
+        e += v[i] * net.biases[0][i]
+    return net.replace_layer(1, W1, b1).replace_layer(2, bias=[e])
+
+
+def _zero_factor_sets(net: Network) -> list[tuple[int, ...]]:
+    """Brute force: every non-empty $S$ with $\\sum_{i\\in S} v_iw_i = 0$."""
+    W1, v = net.weights[0], net.weights[1][0]
+    n1, n0 = len(W1), len(W1[0])
+    return [S for k in range(1, n1 + 1) for S in itertools.combinations(range(n1), k)
+            if all(sum((v[i] * W1[i][j] for i in S), fmpq(0)) == 0 for j in range(n0))]
+
+
+def _generic(net: Network) -> bool:
+    return bool(sa.genericity(net)) and all(c.holds for c in bn.type_checks(net))
+
+
+# -- item 1: the inner 0-factor locus of case (a) --------------------------------------------------------------
+
+def test_inner_zero_factor_locus_is_listed_and_decided():
+    Z = degeneracy_loci(Architecture(2, 3, 1, 1))
+    F = Z.family("inner_zero_factor")
+    assert len(F) == 7
+    locus = F.member((1, 2, 3))
+    assert locus.contains(THREE) and Z.contains(THREE)
+    assert not F.member((1, 2)).contains(THREE)
+    report = sa.genericity(THREE)
+    assert report.status == "degenerate" and report.verify(THREE)
+    failed = report.failed[0]
+    assert failed.witness == (0, 1, 2)
+    # the witness is a real symmetry: flipping S and moving e keeps the function (region oracle) ...
+    flipped = _flip_inner(THREE, failed.witness)
+    assert flipped != THREE and bool(pl.equivalent(THREE, flipped))
+    # ... and the fibre has twice the generic number of components
+    assert sa.fibre(THREE).num_components == 2 * math.factorial(3)
+    assert "inner_zero_factor" in Z.to_latex().replace("\\_", "_")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(2, 3), st.integers(1, 2))
+def test_generic_case_a_parameters_have_the_generic_fibre(seed, n1, n3):
+    # entries in {-1, 1} make 0-factors, dependent rows and hidden neurons frequent
+    net = Network.random((2, n1, 1, n3), seed=seed, height=1, nonzero=True)
+    zero_sets = _zero_factor_sets(net)
+    report = sa.genericity(net)
+    if zero_sets:
+        assert report.status == "degenerate"
+    if not _generic(net):
+        return
+    D = net.architecture.num_parameters
+    assert bn.fibre_dimension(net) == D - pl.functional_dimension(net).value
+    t = bn.combinatorial_type(net)
+    if t.regime == "PN" and set(t.classes) == {"V"}:
+        F = bn.fibre(net)
+        assert F.num_components == math.factorial(n1)          # the G-orbit times R_{>0}: no flips
+        assert F.component_of(net) is not None
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(2, 3))
+def test_all_visible_fibres_count_the_flip_sets(seed, n1):
+    net = Network.random((2, n1, 1, 1), seed=seed, height=1, nonzero=True)
+    t = bn.combinatorial_type(net)
+    try:
+        F = bn.fibre(net)
+    except sa.ArchitectureError:
+        return
+    assert t.regime == "PN" and set(t.classes) == {"V"}
+    assert F.num_components == math.factorial(n1) * (1 + len(_zero_factor_sets(net)))
+    for k, index in enumerate(itertools.islice(F.index, 3)):
+        x = F.component(index).sample(seed=k)
+        assert F.component(index).violated(x) is None and bool(pl.equivalent(net, x))
+
+
+# -- item 9: degenerate corners --------------------------------------------------------------------------------
+
+def _zeroed(arch, seed, layers) -> Network:
+    net = Network.random(arch, seed=seed, height=2)
+    for l in layers:
+        net = net.replace_layer(l, [[0] * len(r) for r in net.weights[l - 1]], [0] * len(net.biases[l - 1]))
+    return net
+
+
+@pytest.mark.parametrize("arch", [(3, 2, 1, 1), (2, 2, 1, 1), (1, 3, 1, 2), (2, 1, 2, 1), (3, 1, 2, 2), (1, 1, 1, 1)])
+def test_degenerate_corners_are_decided(arch):
+    for layers in [(1,), (2,), (3,), (1, 2), (1, 3), (2, 3), (1, 2, 3)]:
+        a, b = _zeroed(arch, 0, layers), _zeroed(arch, 7, layers)
+        for x, y in ((a, b), (a, a), (a, Network.random(arch, seed=3))):
+            r = sa.equivalent(x, y)
+            assert r.verify(x, y) and bool(r) == bool(pl.equivalent(x, y))
+        bn.combinatorial_type(a), bn.hidden_symmetries(a), sa.genericity(a).verify(a), bn.type_checks(a)
+
+
+def test_all_zero_first_layers_compute_constants():
+    a, b = _zeroed((3, 2, 1, 1), 0, (1,)), _zeroed((3, 2, 1, 1), 1, (1,))
+    r = bn.equivalent(a, b)
+    assert r.verify(a, b)
+    assert bool(r) == (a([0, 0, 0]) == b([0, 0, 0]))
+    assert bn.combinatorial_type(a).classes == ("D", "D")
+
+
+# -- items 5 and 6: dimension, local dimension, non-empty components ---------------------------------------
+
+SIGNS = {"A": (1, 1), "K+": (1, -1), "K-": (-1, 1), "Z": (-1, -1)}
+
+
+def ridge_network(seed: int, n0: int, classes, n3: int = 1) -> Network:
+    rng = random.Random(seed)
+    q = lambda lo=1, hi=6: fmpq(rng.randint(lo, hi), rng.randint(1, 4))  # noqa: E731
+    w = [q() * rng.choice((-1, 1)) for _ in range(n0)]
+    b = q() * rng.choice((-1, 1))
+    v = [SIGNS[c][0] * q() for c in classes]
+    e = [SIGNS[c][1] * q() for c in classes]
+    c = [[q() * rng.choice((-1, 1)) for _ in classes] for _ in range(n3)]
+    d = [q(-3, 3) for _ in range(n3)]
+    return Network.from_arrays([[w], [[x] for x in v], c], [[b], e, d])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10 ** 6), st.lists(st.sampled_from(["A", "K+", "K-", "Z"]), min_size=1, max_size=3))
+def test_every_listed_component_is_non_empty_with_the_fibre_dimension(seed, classes):
+    net = ridge_network(seed, 2, classes)
+    if not _generic(net):
+        return
+    F = bn.fibre(net)
+    D = net.architecture.num_parameters
+    assert F.dimension == D - pl.functional_dimension(net).value == F.local_dimension()
+    indices = list(itertools.islice(F.index, 65))
+    assert len(indices) == min(65, F.num_components)
+    for k, index in enumerate(indices):
+        C = F.component(index)
+        x = C.sample(seed=k)
+        assert C.violated(x) is None and F.component_of(x) == index
+        assert F.local_dimension(x) == F.dimension
+        if k < 3:
+            assert bool(pl.equivalent(net, x))
