@@ -37,7 +37,7 @@ from semialg.engine.loci import degeneracy_loci, genericity
 from semialg.engine.regions import functional_dimension, regions
 from semialg.geometry.polyhedron import Polytope
 from semialg.ui import survey
-from semialg.ui.runner import BudgetSpent, Parser, at_least, silenced, wall_clock
+from semialg.ui.runner import BudgetSpent, Parser, at_least, check_outputs, silenced, wall_clock
 from semialg.families.shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
 from semialg.core.symmetry import GroupElement
 
@@ -614,19 +614,6 @@ DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _dem
 
 #: Commands whose ``--budget`` is wall-clock seconds (the others that take one count subsets).
 TIMED = ("equiv", "canonical", "fibre", "regions", "dim", "loci", "conserved")
-PLOT_SUFFIXES = (".png", ".pdf", ".svg")
-
-
-def _check_outputs(args) -> None:
-    """Refuse bad output names before any work is done (nothing is written on refusal)."""
-    plot = getattr(args, "plot", None)
-    if plot and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
-        raise ParameterError(f"--plot {plot}: the picture format follows the suffix, one of "
-                             f"{', '.join(PLOT_SUFFIXES)}")
-    if args.latex and Path(args.latex).suffix.lower() != ".tex":
-        raise ParameterError(f"--latex {args.latex}: the LaTeX document must be a .tex file")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="semialg", description="Exact answers about ReLU network parameter spaces, one subcommand per "
@@ -675,7 +662,7 @@ def _run(args) -> int:
     started = time.monotonic()
     with silenced(args.verbose):
         try:
-            _check_outputs(args)
+            check_outputs(args)
             try:
                 with wall_clock(args.budget if args.command in TIMED else None):
                     out = COMMANDS[args.command].run(args)
@@ -688,7 +675,7 @@ def _run(args) -> int:
                     from semialg.ui.plot import save_figure
                     save_figure(out.figure(), args.plot)
         except SemialgError as e:
-            print(f"semialg {args.command}: error: {_one_line(e)}", file=sys.stderr)
+            print(f"semialg {args.command}: error: {' '.join(str(e).splitlines())}", file=sys.stderr)
             return 2
         except OSError as e:
             print(f"semialg {args.command}: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "),
@@ -704,10 +691,6 @@ def _run(args) -> int:
         else:
             print(out.text)
     return out.code
-
-
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split("\n"))
 
 
 if __name__ == "__main__":  # pragma: no cover

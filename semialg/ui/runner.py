@@ -15,8 +15,11 @@ import logging
 import os
 import signal
 import warnings
+from pathlib import Path
 
-__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced"]
+from semialg.errors import ParameterError
+
+__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -89,3 +92,16 @@ def silenced(verbose: bool):
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+
+
+PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def check_outputs(args) -> None:
+    """Refuse bad output names before any work is done (nothing is written on refusal)."""
+    plot = getattr(args, "plot", None)
+    if plot and Path(plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise ParameterError(f"--plot {plot}: the picture format follows the suffix, one of "
+                             f"{', '.join(PLOT_SUFFIXES)}")
+    if args.latex and Path(args.latex).suffix.lower() != ".tex":
+        raise ParameterError(f"--latex {args.latex}: the LaTeX document must be a .tex file")
