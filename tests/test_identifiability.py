@@ -132,8 +132,11 @@ def test_a_forged_witness_is_rejected():
 def test_bottleneck_fibre_member_is_a_witness():
     net = sa.Network.random((2, 1, 3, 1), seed=1)
     r = identifiable(net, budget=1)
-    assert r.status == "not identifiable" and r.move.kind == "family fibre"
-    assert bool(oracle(net, r.witness)) and r.verify(net)
+    assert r.status == "not identifiable" and bool(oracle(net, r.witness)) and r.verify(net)
+    from semialg.engine.identifiability import _family_witness
+    other, move = _family_witness(net, [])
+    fam = IdentifiabilityResult("not identifiable", witness=other, move=move)
+    assert move.kind == "family fibre" and fam.verify(net) and bool(oracle(net, other))
 
 
 def test_deep_parameter_is_locally_identifiable_and_says_unknown():
@@ -182,3 +185,28 @@ def test_genericity_of_deep_parameters_claims_only_the_necessary_conditions(caps
     sa.save(net, tmp_path / "n.json")
     assert main(["generic", str(tmp_path / "n.json")]) == 1
     assert "no degeneracy among the necessary conditions" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("seed, kind", [(1, "hidden weight"), (2, "always active")])
+def test_mechanisms_on_the_image_of_earlier_layers(seed, kind):
+    """Random 2-3-3-1 parameters whose exact functional dimension is one below the bound (measured): a layer-2
+    neuron off wherever a layer-1 neuron is on (seed 1), a layer-2 neuron never negative (seed 2)."""
+    net = sa.Network.random((2, 3, 3, 1), seed=seed)
+    assert sa.functional_dimension(net).deficit == 1
+    r = identifiable(net, budget=5)
+    assert r.status == "not identifiable" and r.move.kind == kind
+    assert bool(oracle(net, r.witness)) and orbit_element(net, r.witness) is None and r.verify(net)
+
+
+@settings(max_examples=12)
+@given(st.data())
+def test_random_deep_answers_recheck_against_the_functional_dimension(data):
+    arch = data.draw(architectures(min_depth=3, max_depth=3, max_width=3, max_io=2))
+    net = data.draw(networks(arch))
+    r = identifiable(net, budget=5)
+    if r.status == "not identifiable":
+        assert bool(oracle(net, r.witness)) and r.verify(net)
+    if r.locally_identifiable:           # independent: the functional dimension from the region engine
+        fd = sa.functional_dimension(net, method="batch")
+        assert fd.value == arch.num_parameters - arch.num_hidden
+        assert next(s for s in r.proof if s.name == "local identifiability").verify(net)

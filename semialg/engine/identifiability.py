@@ -50,13 +50,14 @@ from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.loci import SHALLOW_SCOPE, UndecidedError, genericity
 from semialg.engine.orbit import orbit_element
-from semialg.engine.regions import parameter_jacobian
+from semialg.engine.regions import decisive_batch, equivalent as oracle, parameter_jacobian, regions
+from semialg.geometry.polyhedron import decide
 from semialg.errors import CertificateError
 from semialg.families.base import NotDefined, families_for
 from semialg.geometry.zero_sum import find_zero_sum_set
 
 __all__ = ["identifiable", "IdentifiabilityResult", "WitnessMove", "ProofStep", "LocalRankCertificate",
-           "witness_moves"]
+           "witness_moves", "image_moves"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 STATUSES = ("identifiable", "not identifiable", "unknown")
@@ -97,10 +98,14 @@ class WitnessMove(Result):
     """A move that keeps the function and the architecture, with an exact precondition.
 
     ``kind`` is one of ``"dead row"``, ``"constant refold"``, ``"twin shift"``, ``"flip"``,
-    ``"opposite trade"``, ``"phantom shift"``, ``"family fibre"``; ``layer`` is the hidden layer (1-based),
+    ``"opposite trade"``, ``"phantom shift"``, ``"hidden weight"``, ``"always active"``, ``"family fibre"``; ``layer`` is the hidden layer (1-based),
     ``neurons`` the neurons involved (0-based), ``data`` the move's numbers. ``apply(net)`` re-checks the
     precondition exactly (raising :class:`CertificateError` when it fails) and returns the moved network.
-    A ``"family fibre"`` move carries the target network itself (a member of the family's explicit fibre).
+    A ``"family fibre"`` move carries the target network itself (a member of the family's explicit fibre);
+    the preconditions of ``"hidden weight"`` (on the image of the earlier layers, neuron $i$ of layer
+    $l$ is off wherever neuron $j$ of layer $l - 1$ is on) and ``"always active"`` ($z_{l,i} \\ge 0$ on that
+    image) need the regions, so the result's ``verify``
+    re-checks those witnesses with the region oracle instead.
     """
 
     kind: str
@@ -113,6 +118,15 @@ class WitnessMove(Result):
         l, N = self.layer, self.neurons
         if self.kind == "family fibre":
             return self.target
+        if self.kind == "hidden weight":
+            i, j = N
+            W = [list(r) for r in net.weights[l - 1]]
+            W[i][j] -= 1
+            return net.replace_layer(l, W)
+        if self.kind == "always active":
+            (i,) = N
+            row = _row(net, l, i)
+            return _edit(net, l, {i: row[:-1] + (row[-1] + 1,)}, {}, tuple(-x for x in _col(net, l, i)))
         if self.kind == "dead row":
             (i,) = N
             if any(_col(net, l, i)):
@@ -187,6 +201,10 @@ class WitnessMove(Result):
                               "outgoing weights (sigma(z) - sigma(-z) = z)",
             "phantom shift": f"{where}: an opposite pair computing a linear function is translated",
             "family fibre": "a member of the family's explicit fibre",
+            "always active": f"{where}: the neuron is never negative on the image of the earlier layers, so "
+                             "sigma(z) = z there: its bias rises and the next bias compensates",
+            "hidden weight": f"{where}: neuron i of layer {self.layer} is never active where neuron j of layer "
+                             f"{self.layer - 1} is, so lowering W_{self.layer}[i, j] changes nothing",
         }.get(self.kind, self.kind)
 
 
@@ -238,6 +256,35 @@ def witness_moves(net: Network, budget: int = 2 ** 16):
         decision = find_zero_sum_set(vectors, budget)
         if decision.status == "found":
             yield WitnessMove("flip", l, tuple(decision.witness))
+
+
+def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4):
+    """Moves that need the image of the earlier layers ($l \\ge 2$): pairs $(i, j)$ with $z_{l,i} \\le 0$
+    wherever $h_{l-1,j} > 0$ (then $W_l[i, j]$ can be lowered), and neurons with $z_{l,i} \\ge 0$ everywhere
+    (then $\\sigma(z_{l,i}) = z_{l,i}$ and the bias can rise, the next bias compensating).
+
+    Decided exactly on the linear regions of layers $1, \\dots, l-1$ (strict-feasibility LPs per region and
+    neuron), only when those layers have at most ``max_neurons`` neurons and the input dimension is at most
+    ``max_input`` (region enumeration is exponential). Cost: $O(R\\,n_l)$ exact LPs for $R$ regions.
+    """
+    d = net.architecture.input_dim
+    for l in range(2, net.depth):
+        if sum(net.widths[1:l]) > max_neurons or d > max_input:
+            return  # the size guard of _small, per truncated network
+        regs = regions(Network(net.weights[:l], net.biases[:l]))
+        for i in range(len(net.weights[l - 1])):
+            seen: set = set()
+            negative = False
+            for R in regs:
+                G, h = [g for g, _ in R.inequalities], [c for _, c in R.inequalities]
+                if decide(G + [R.linear[i]], h + [R.offset[i]], d):
+                    seen |= {j for j, s in enumerate(R.pattern[-1]) if s > 0}
+                negative = negative or bool(decide(G + [tuple(-x for x in R.linear[i])], h + [-R.offset[i]], d))
+            if not negative and any(_col(net, l, i)):
+                yield WitnessMove("always active", l, (i,))
+            for j in range(len(net.weights[l - 2])):
+                if j not in seen:
+                    yield WitnessMove("hidden weight", l, (i, j))
 
 
 # -- proofs -------------------------------------------------------------------------------------------
@@ -338,8 +385,7 @@ class IdentifiabilityResult(Result):
                 x = [fmpq(rng.randint(-50, 50), rng.randint(1, 9)) for _ in range(net.architecture.input_dim)]
                 if net(x) != self.witness(x):
                     raise CertificateError(f"the witness differs from the network at {[str(v) for v in x]}")
-            if self.move.kind == "family fibre":
-                from semialg.engine.regions import equivalent as oracle
+            if self.move.kind in ("family fibre", "hidden weight", "always active"):
                 if not oracle(net, self.witness):
                     raise CertificateError("the family's fibre member is not equivalent to the network")
             if orbit_element(net, self.witness) is not None:
@@ -422,6 +468,9 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
     rows, points = [], []
     with tqdm(total=target, desc="Jacobian rank", unit="dim", disable=not progress) as bar:
         found = _grow_rank(net, deadline, rng, rows, points, target, bar)
+        if found is None and _small(net):
+            # random inputs miss small regions: add d + 1 points in every region (the decisive batch)
+            found = _grow_rank(net, deadline, iter(x for x, _ in decisive_batch(net)), rows, points, target, bar)
     if found is not None:
         return found
     value = rank(rows) if rows else 0
@@ -430,18 +479,30 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
     return None
 
 
-def _grow_rank(net, deadline, rng, rows, points, target, bar, patience: int = 400) -> LocalRankCertificate | None:
-    """Add random inputs while the rank grows; give up after ``patience`` useless inputs in a row (a heuristic
-    stop: it only ends the search, it proves nothing)."""
-    value, scale, stall = 0, 1, 0
+def _small(net: Network) -> bool:
+    """Whether the regions of ``net`` are cheap enough to enumerate here (a size guard, not a decision)."""
+    return sum(net.widths[1:-1]) <= 16 and net.widths[0] <= 4
+
+
+def _grow_rank(net, deadline, source, rows, points, target, bar, patience: int = 400) -> LocalRankCertificate | None:
+    """Add inputs (random when ``source`` is a random generator, else from the iterator) while the rank grows;
+    give up after ``patience`` useless random inputs in a row (a heuristic stop: it ends the search, it proves
+    nothing)."""
+    value, scale, stall = (rank(rows) if rows else 0), 1, 0
+    rng = source if isinstance(source, _random.Random) else None
     while time.monotonic() < deadline and stall < patience:
-        x = tuple(fmpq(rng.randint(-100 * scale, 100 * scale), rng.randint(1, 20)) for _ in range(net.widths[0]))
+        if rng is None:
+            x = next(source, None)
+            if x is None:
+                return None
+        else:
+            x = tuple(fmpq(rng.randint(-100 * scale, 100 * scale), rng.randint(1, 20)) for _ in range(net.widths[0]))
         pattern = net.activation_pattern(x)
         if any(0 in layer for layer in pattern):
             continue
         new = parameter_jacobian(net, x, pattern)
         r = rank(rows + new)
-        stall = 0 if r > value else stall + 1
+        stall = 0 if r > value or rng is None else stall + 1
         if r > value:
             rows += new
             points.append(x)
@@ -449,7 +510,7 @@ def _grow_rank(net, deadline, rng, rows, points, target, bar, patience: int = 40
             value = r
             if value == target:
                 return LocalRankCertificate(tuple(points), value)
-        if points and rng.random() < 0.05:
+        if rng is not None and points and rng.random() < 0.05:
             scale = scale * 2 if scale < 2 ** 20 else 1
     return None
 
@@ -474,6 +535,15 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
                                          checked=tuple(checked), locally_identifiable=None)
         checked.append(f"{move.kind} at layer {move.layer} stays in the G-orbit")
     checked.append("no witness among dead, constant, twin, opposite-pair, phantom and 0-factor moves")
+    for move in image_moves(net):
+        other = move.apply(net)
+        if _outside_orbit(net, other, checked):
+            return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))
+    if net.depth > 2:
+        checked.append("no hidden weight and no always-active neuron on the image of the earlier layers "
+                       "(exact, on their regions)"
+                       if _small(Network(net.weights[:-1], net.biases[:-1])) else
+                       "hidden weights and always-active neurons not searched (too many regions)")
     proof: list[ProofStep] = []
     if net.depth == 2:
         report = genericity(net, zero_sum_budget)
