@@ -440,3 +440,73 @@ def test_generic_fibre_components_sample_and_local_dimension(data):
         s = B.sample(seed=1)
         assert B.contains(s) and bool(equivalent(net, s)) and B.dimension == n
         assert F.local_dimension(s) == n
+
+
+# -- the paper's minimal form, 0-factor rank and 0-factor reduction (issue 17, item 10) ------------------
+
+def _normalised_sorted(net):
+    """Independent normalisation: every live row divided by |first non-zero weight|, dead neurons zeroed,
+    neurons sorted by (w, b, a) — the representative of a parameter under scalings and permutations."""
+    v = ShallowView.of(net)
+    neurons = []
+    for i in range(v.n):
+        if not v.is_live(i):
+            neurons.append(((fmpq(0),) * len(v.w[i]), fmpq(0), (fmpq(0),) * len(v.c)))
+            continue
+        mu = abs(next(x for x in v.w[i] if x != 0))
+        neurons.append((tuple(x / mu for x in v.w[i]), v.b[i] / mu, tuple(mu * x for x in v.a[i])))
+    neurons.sort()
+    return ShallowView(tuple(x[2] for x in neurons), tuple(x[0] for x in neurons), tuple(x[1] for x in neurons),
+                       v.c).network()
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_minimal_representative_is_canonical_in_the_architecture(data):
+    m, k = data.draw(st.integers(1, 2)), data.draw(st.integers(1, 2))
+    net = data.draw(networks(Architecture(m, data.draw(st.integers(1, 4)), k), entries=small_ints))
+    from semialg.families.shallow import flip_neurons, minimal_representative, zero_factors
+    rep = minimal_representative(net)
+    assert rep.architecture == net.architecture and equivalent(rep, net) and agree_everywhere_probed(rep, net)
+    g = data.draw(group_elements(net.architecture))
+    assert minimal_representative(g.act(net)) == rep
+    for S in zero_factors(net)[:3]:
+        assert minimal_representative(flip_neurons(net, S)) == rep
+    # generic parameters: the least normalised sorted element of {theta_S : S admissible}, by brute force
+    F = fibre(net)
+    if isinstance(F, ShallowFibre):
+        best = min((_normalised_sorted(flip_neurons(net, S)) for S in F.flip_sets),
+                   key=lambda x: tuple(x.parameters()))
+        assert rep == best
+
+
+@given(st.data())
+def test_zero_factor_rank_and_reduction(data):
+    from semialg.families.shallow import zero_factor_rank, zero_factor_reduction, zero_factors
+    net = data.draw(shallow(m=(1, 2), n=(1, 4), entries=small_ints))
+    # 0-factors by brute force over all subsets of live neurons, independently of the kernel search
+    import itertools
+    v = ShallowView.of(net)
+    live = [i for i in range(v.n) if v.is_live(i)]
+    brute = [S for r in range(1, len(live) + 1) for S in itertools.combinations(live, r)
+             if all(sum((v.a[i][o] * v.w[i][j] for i in S), fmpq(0)) == 0
+                    for o in range(len(v.c)) for j in range(len(v.w[0])))]
+    assert sorted(zero_factors(net)) == sorted(brute)
+    from semialg.core.exact import rank
+    assert zero_factor_rank(net) == (rank([[int(i in S) for i in range(v.n)] for S in brute]) if brute else 0)
+    R = zero_factor_reduction(net)
+    assert zero_factor_rank(R.reduced) == 0 and R.zero_factor_rank == zero_factor_rank(net)
+    assert R.reduced.widths[1] == max(canonical_form(net).num_kinks, 1)
+    for x in probe_points(net, R.reduced, extra=15):
+        assert R(x) == net(x)
+    assert "no 0-factor" in R.to_latex() and R.describe()
+
+
+def test_zero_factor_examples():
+    from semialg.families.shallow import zero_factor_rank, zero_factor_reduction
+    # two disjoint clamps: 0-factor rank 2, four flip sets
+    two = Network.from_arrays([[[1, 0], [1, 0], [0, 1], [0, 1]], [[1, -1, 2, -2]]], [[0, -1, 0, -3], [0]])
+    assert zero_factor_rank(two) == 2 and len(fibre(two).flip_sets) == 4
+    three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]])
+    R = zero_factor_reduction(three)
+    assert zero_factor_rank(three) == 1 and R.orientations == (1, 1, 1) and R.linear == ((-1, -1),)

@@ -133,7 +133,7 @@ def document(*objs, title: str | None = None, preamble: str = "") -> str:
 from semialg.geometry.semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
 from semialg.core.certificate import EquivalenceResult, OrbitCertificate  # noqa: E402
 from semialg.core.mechanism import Mechanism  # noqa: E402
-from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer  # noqa: E402
+from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer, ZeroFactorReduction  # noqa: E402
 
 
 @to_latex.register
@@ -170,6 +170,23 @@ def _(K: CanonicalForm, **options) -> str:
     terms.append(f"{matrix(K.linear)} x")
     terms.append(vector(K.constant))
     return "f(x) = " + " + ".join(terms)
+
+
+@to_latex.register
+def _(R: ZeroFactorReduction, **options) -> str:
+    v = R.reduced
+    (W1, b1), (W2, _) = v.layers()
+    terms = []
+    for i, (w, b) in enumerate(zip(W1, b1, strict=True)):
+        lin = " + ".join(f"{rational(c)} x_{{{j + 1}}}" if c != 1 else f"x_{{{j + 1}}}"
+                         for j, c in enumerate(w) if c != 0).replace("+ -", "- ").replace("-1 x", "-x")
+        if b != 0:
+            lin += (" + " if b > 0 else " - ") + rational(abs(b))
+        if lin:
+            terms.append(f"{vector([row[i] for row in W2])}\\,\\sigma({lin})")
+    theta = " + ".join(terms) or "0"
+    return (f"f_\\theta(x) = \\underbrace{{{theta}}}_{{f_{{\\theta^*}}(x),\\ \\text{{no 0-factor}}}} + "
+            f"{matrix(R.linear)} x + {vector(R.constant)}")
 
 
 @to_latex.register

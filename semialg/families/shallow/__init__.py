@@ -8,8 +8,10 @@ $c = b_2$. The modules, by topic:
 - :mod:`.moves` — function-preserving moves (M0–M4) and the certificate replaying them;
 - :mod:`.symmetries` — mechanisms beyond $G$ and the stabilizer;
 - :mod:`.dimension` — the functional dimension in closed form;
-- :mod:`.minimal` — minimum-width realizations;
-- :mod:`.fibre`, :mod:`.typed` — fibres as explicit semi-algebraic sets.
+- :mod:`.minimal` — minimum-width realizations and the minimal form in the architecture (Definition 3);
+- :mod:`.zero_factor` — 0-factors, their rank and the 0-factor reduction (Definitions 4–5);
+- :mod:`.fibre`, :mod:`.typed`, :mod:`.type_geometry`, :mod:`.local`, :mod:`.component` — fibres as explicit
+  semi-algebraic sets: non-empty components, their members, counts and dimensions.
 
 Reference: Ramakrishnan, *A Complete Symmetry Classification of Shallow ReLU Networks* (arXiv 2604.14037).
 """
@@ -21,7 +23,10 @@ from semialg.families.shallow.moves import (ActBy, ClearDeadNeuron, MergeTwins, 
                                             flip_neurons)
 from semialg.families.shallow.symmetries import Stabilizer, hidden_symmetries, stabilizer
 from semialg.families.shallow.dimension import shallow_functional_dimension
-from semialg.families.shallow.minimal import minimal_form
+from semialg.families.shallow.minimal import minimal_form, minimal_representative
+from semialg.families.shallow.zero_factor import (ZeroFactorReduction, zero_factor_rank, zero_factor_reduction,
+                                                  zero_factors)
+from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.typed import TypedShallowFibre
 from semialg.families.shallow.fibre import ShallowFibre, fibre
 from semialg.families.shallow.family import ShallowFamily
@@ -33,4 +38,6 @@ __all__ = [
     "Stabilizer", "hidden_symmetries", "zero_sum_sets", "fibre", "ShallowFibre", "Move",
     "ClearDeadNeuron", "MergeTwins", "Rebalance", "ActBy", "distinguishing_point",
     "shallow_functional_dimension", "flip_neurons", "TypedShallowFibre", "ShallowFamily",
+    "minimal_representative", "zero_factors", "zero_factor_rank", "ZeroFactorReduction", "zero_factor_reduction",
+    "FibreComponent",
 ]

@@ -14,7 +14,7 @@ from semialg.families.shallow.canonical import CanonicalForm, canonical_form
 from semialg.families.shallow.view import ZERO, ShallowView, vadd
 from semialg.geometry.zero_sum import find_subset_with_sum
 
-__all__ = ["minimal_form"]
+__all__ = ["minimal_form", "minimal_representative"]
 
 
 def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Network:
@@ -26,7 +26,7 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
     absorbs any rank-one $t v^T$. For $k = 1$ the width is $N$, $N+1$ or $N+2$ (Dereich–Kassing) and the
     result is minimal; for $k > 1$ it is minimal among these constructions (residual absorbed by one
     existing hyperplane when it has rank one, else by $\\operatorname{rank} R$ opposite pairs).
-    (``shallow.md`` writes $L = \\sum_F \\delta_H u_H^T$; with $a\\sigma(-z) = a\\sigma(z) - az$ the sign is minus.)
+    (The sign is minus because $a\\sigma(-z) = a\\sigma(z) - az$.)
     Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``; beyond, exact meet in the middle
     (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, $2^{\\lceil N/2\\rceil} \\le$ ``budget``) decides width $N$,
     then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$, else uses opposite pairs with
@@ -52,6 +52,15 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
                 if extra[0] == 0:
                     break
         _, F, plan = best
+    out = _realize(K, F, plan).network()
+    if canonical_form(out) != K:
+        raise CertificateError("internal error: minimal form does not realize the function")
+    return out
+
+
+def _realize(K: CanonicalForm, F: Sequence[int], plan: dict) -> ShallowView:
+    """The network of a choice: the neurons of $F$ oriented negatively, the residual realized by ``plan``."""
+    m, k = K.input_dim, K.output_dim
     a, w, b = [], [], []
     c = list(K.constant)
     for h, (key, delta) in enumerate(K.kinks):
@@ -73,10 +82,61 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
         b += [ZERO, ZERO]
     if not a:
         a, w, b = [(ZERO,) * k], [(ZERO,) * m], [ZERO]
-    out = ShallowView(tuple(a), tuple(w), tuple(b), tuple(c)).network()
-    if canonical_form(out) != K:
-        raise CertificateError("internal error: minimal form does not realize the function")
-    return out
+    return ShallowView(tuple(a), tuple(w), tuple(b), tuple(c))
+
+
+def minimal_representative(net: Network, limit: int = 12) -> Network:
+    """The minimal form of $\\theta$ in its own architecture (Ramakrishnan, *A Complete Symmetry
+    Classification of Shallow ReLU Networks*, arXiv 2604.14037, Definition 3): a canonical representative of
+    the class of $\\theta$ among the parameters of width $n$.
+
+    Among the realizations of $f_\\theta$ with no dead neurons, no twins and the fewest live neurons — every live
+    row normalised so that its first non-zero weight is $\\pm 1$, padded to width $n$ with zero neurons — it is
+    the lexicographically least parameter vector (order of :meth:`Network.parameters`: $W_1$ row by row, $b_1$,
+    $W_2$, $b_2$), minimising over the orientations $F$ (0-factor flips and opposite pairs), the placement of
+    the residual and the order of the neurons. Continuous freedoms left by non-generic functions are fixed as in
+    :func:`minimal_form` (pair biases $0$, residual split along its reduced row echelon form). For a parameter
+    with distinct hyperplanes and no dead neuron this is the least normalised, sorted element of
+    $\\{\\theta_S : S \\text{ admissible}\\}$, i.e. the lexicographic minimum of the class under permutations,
+    normalised scalings and 0-factor flips. Contrast :func:`minimal_form`, which returns the minimum-width network.
+    Cost: $O(2^N)$ exact residual tests for $N \\le$ ``limit`` kinks (:class:`ArchitectureError` beyond).
+
+    >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]])
+    >>> rep = minimal_representative(net)
+    >>> rep.weights[0], rep.biases[1]
+    (((-1, -1), (0, 1), (1, 0)), (0,))
+    >>> from semialg.families.shallow import flip_neurons
+    >>> minimal_representative(flip_neurons(net, (0, 1, 2))) == rep
+    True
+    """
+    K = canonical_form(net)
+    n, N = net.widths[1], K.num_kinks
+    if N > limit:
+        raise ArchitectureError(f"minimal representative of {N} kinks: more than limit={limit} kinks")
+    choices = []
+    for F in _subsets_by_size(N):
+        cost = _residual_cost(_residual(K, F), K, F)
+        if cost is not None:
+            choices.append((cost[0], F, cost[1]))
+    least = min(cost for cost, _, _ in choices)
+    best = None
+    for cost, F, plan in choices:
+        if cost != least:
+            continue
+        v = _realize(K, F, plan)
+        if N == 0 and not any(K.linear[r][j] for r in range(K.output_dim) for j in range(K.input_dim)):
+            v = ShallowView((), (), (), v.c)  # the constant function needs no neuron
+        if v.n > n:
+            raise ArchitectureError(f"minimal representative: the realization found has width {v.n} > {n}")
+        zero = ((ZERO,) * K.input_dim, ZERO, (ZERO,) * K.output_dim)  # (w, b, a) of a zero neuron
+        neurons = sorted([(v.w[i], v.b[i], v.a[i]) for i in range(v.n)] + [zero] * (n - v.n))
+        cand = ShallowView(tuple(x[2] for x in neurons), tuple(x[0] for x in neurons), tuple(x[1] for x in neurons),
+                           v.c).network()
+        if best is None or tuple(cand.parameters()) < tuple(best.parameters()):
+            best = cand
+    if canonical_form(best) != K:
+        raise CertificateError("internal error: the minimal representative does not realize the function")
+    return best
 
 
 def _residual(K: CanonicalForm, F: Sequence[int]) -> list[list[fmpq]]:
