@@ -499,3 +499,25 @@ def test_a_real_scheduler_passes_the_probe():
                                   dashboard_address=None) as cluster:
         with survey.backend(cluster.scheduler_address, connect_timeout=5) as client:
             assert client.submit(sum, [1, 2]).result() == 3
+
+
+# == forged genericity reports =====================================================================================
+
+def test_forged_genericity_reports_do_not_verify():
+    from semialg.engine.loci import GenericityReport
+    generic = Network.random((2, 3, 1), seed=11)
+    dead = Network.from_arrays([[[1, 2], [0, 0], [1, -1]], [[1, 1, 2]]], [[0, 1, 2], [0]])
+    g, d = sa.genericity(generic), sa.genericity(dead)
+    assert g.status == "generic" and d.status == "degenerate" and g.verify(generic) and d.verify(dead)
+    dropped = GenericityReport(d.architecture, tuple(c for c in d.conditions if c.holds is not False), d.scope)
+    flipped = GenericityReport(d.architecture, tuple(dataclasses.replace(c, holds=True, witness=None)
+                                                     for c in d.conditions), d.scope)
+    lying = GenericityReport(d.architecture, tuple(dataclasses.replace(c, holds=True, witness=None,
+                                                                       check=lambda net, cond: True)
+                                                   for c in d.conditions), d.scope)
+    assert dropped.status == flipped.status == lying.status == "generic"
+    forgeries = [(dropped, dead), (flipped, dead), (lying, dead), (GenericityReport(d.architecture, (), d.scope), dead),
+                 (g, dead), (d, generic), (g, Network.random((2, 4, 1), seed=1))]
+    for report, net in forgeries:
+        with pytest.raises(CertificateError):
+            report.verify(net)

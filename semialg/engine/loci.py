@@ -271,7 +271,23 @@ class GenericityReport(Latexable):
         return [c for c in self.conditions if c.holds is False]
 
     def verify(self, net: Network) -> bool:
-        return all(c.verify(net) for c in self.conditions)
+        """Re-check the report against ``net`` from scratch (raises :class:`CertificateError`): the same
+        architecture; exactly the conditions a fresh :func:`genericity` asks for (none dropped, none invented);
+        no decision contradicting a fresh one; every witness or certificate re-checked by the checker of the
+        fresh condition, never by a callable the report carries. Cost: one :func:`genericity` call."""
+        if not isinstance(net, Network) or net.architecture != self.architecture:
+            raise CertificateError(f"the report is about architecture {self.architecture}, not this network's")
+        fresh = {c.name: c for c in genericity(net).conditions}
+        names = sorted(c.name for c in self.conditions)
+        if names != sorted(fresh):
+            raise CertificateError(f"the report lists the conditions {names}; genericity needs {sorted(fresh)}")
+        for c in self.conditions:
+            f = fresh[c.name]
+            if None not in (c.holds, f.holds) and c.holds != f.holds:
+                raise CertificateError(f"condition {c.name!r}: the report says {c.holds}, recomputed {f.holds}")
+            if c.holds is not None and f.check is not None:
+                f.check(net, c)
+        return True
 
     def explain(self) -> str:
         lines = [f"{self.status}: " + ("every condition holds" if not self.failed and self.status != "undecided" else
