@@ -521,3 +521,16 @@ def test_forged_genericity_reports_do_not_verify():
     for report, net in forgeries:
         with pytest.raises(CertificateError):
             report.verify(net)
+
+
+def test_a_deep_move_certificate_needs_an_inner_proof_of_equivalence_everywhere():
+    from semialg.families.deep.equivalence import DeepMoveCertificate
+    relu = Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [0], [0]])
+    ident = Network.from_arrays([[[1], [-1]], [[1, 0], [0, 1]], [[1, -1]]], [[0, 0], [0, 0], [0]])
+    x = (fmpq(-1),)
+    point = PointCertificate(x, (relu(x), ident(x)))
+    on_box = sa.equivalent(relu, ident, domain=Polytope.box([0], [1]))
+    assert on_box and not sa.equivalent(relu, ident)
+    for inner in (point, dataclasses.replace(on_box.certificate, subject=None)):
+        with pytest.raises(CertificateError):
+            EquivalenceResult(True, DeepMoveCertificate((), (), inner)).verify(relu, ident)

@@ -62,6 +62,10 @@ class DeepMoveCertificate(Certificate):
     def verify(self, net1: Network, net2: Network) -> bool:
         a, b = replay(net1, self.moves1), replay(net2, self.moves2)
         if self.inner is not None:
+            # The inner certificate must itself prove equivalence everywhere (not a separating point, not a box).
+            if not isinstance(self.inner, Certificate) or not self.inner.supports(True) or \
+                    getattr(self.inner, "domain", None) is not None:
+                raise CertificateError("the inner certificate does not prove equivalence on the whole space")
             return self.inner.verify(a, b)
         if a != b:
             raise CertificateError("the moves do not lead to the same network")
