@@ -166,3 +166,65 @@ def test_every_listed_component_is_non_empty_with_the_fibre_dimension(seed, clas
         assert F.local_dimension(x) == F.dimension
         if k < 3:
             assert bool(pl.equivalent(net, x))
+            r = bn.equivalent(net, x)
+            assert isinstance(r.certificate, bn.BottleneckMoveCertificate) and r.verify(net, x)
+
+
+# -- item 3: symmetry witnesses ---------------------------------------------------------------------------------
+
+MECHANISM_OF = {"flip": "kink flips", "translate": "hidden hyperplane translation", "reflect": "reflection",
+                "dead": "dead neurons", "trade": "A-block trade"}
+
+
+def _named_moves(net: Network) -> list[tuple[str, Network]]:
+    """Images of ``net`` under each move that applies to its type, with the mechanism each must be named by."""
+    t = bn.combinatorial_type(net)
+    out = [("G", sa.GroupElement.random(net.architecture, seed=3).act(net))]
+    A = [j for j, c in enumerate(t.classes) if c == "A"]
+    K = [j for j, c in enumerate(t.classes) if c in ("K+", "K-")]
+    Z = [j for j, c in enumerate(t.classes) if c == "Z"]
+    if A and K:
+        out.append(("flip", bn.flip_kink(net, K[0], into=A[0])))
+    if A:
+        out.append(("trade", bn.trade_affine_block(net, A[0], A[0], fmpq(1, 3))))
+    if Z:
+        out.append(("dead", bn.replace_neuron(net, 2, Z[0], [-2], -5, [fmpq(7, 3)] * net.architecture.output_dim)))
+    if t.regime == "hidden":
+        e, v = net.biases[1], [r[0] for r in net.weights[1]]
+        tau_min = min(-e[j] / v[j] for j in K)
+        out.append(("translate", bn.translate_hidden_hyperplane(net, -tau_min / 2)))
+    if t.reflective:
+        out.append(("reflect", bn.reflect(net)))
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), st.lists(st.sampled_from(["A", "K+", "K-", "Z"]), min_size=1,
+                                                              max_size=3), st.integers(1, 2))
+def test_equivalences_carry_replayable_moves(seed, n0, classes, n3):
+    net = ridge_network(seed, n0, classes, n3)
+    if not _generic(net):
+        return
+    allowed = {m.name for m in bn.hidden_symmetries(net)} | {"G", "A-block trade"}
+    for kind, image in _named_moves(net):
+        r = bn.equivalent(net, image)
+        assert bool(r) and bool(pl.equivalent(net, image))
+        cert = r.certificate
+        assert isinstance(cert, bn.BottleneckMoveCertificate) and r.verify(net, image)
+        assert set(cert.mechanisms()) <= allowed
+        if kind in ("flip", "translate", "reflect"):
+            assert MECHANISM_OF[kind] in cert.mechanisms()
+        broken = Network.from_parameters(image.architecture,
+                                         [x + (1 if k == 0 else 0) for k, x in enumerate(image.parameters())])
+        with pytest.raises(sa.CertificateError):
+            cert.verify(net, broken)
+
+
+def test_moves_check_their_preconditions():
+    net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])        # classes A, K+
+    for move in (bn.ClearNeuron(0), bn.AbsorbConstant(0), bn.MergeAffine(0, 1), bn.ShiftAffineBias(1),
+                 bn.FlipKink(0, 1), bn.MergeKinks(0, 1), bn.TranslateHidden(fmpq(1)), bn.Reflect()):
+        with pytest.raises(sa.CertificateError):
+            move.apply(net)
+    for move in (bn.ShiftAffineBias(0), bn.FlipKink(1, 0)):
+        assert bool(pl.equivalent(net, move.apply(net)))

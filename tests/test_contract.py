@@ -19,7 +19,7 @@ import pytest
 import semialg as sa
 from semialg.core.result import Result, render_latex
 
-ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate", "DeepMove"}
+ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate", "DeepMove", "BottleneckMove"}
 
 
 def _result_classes() -> dict[str, type]:
@@ -113,6 +113,10 @@ def _instances() -> dict[str, list]:
     from semialg.families import bottleneck as bn
     objs.append(bn.ridge_profile(b_net))
     objs += list(sa.fibre(b_net).components())[:1] + list(sa.fibre(a_net).components())[:1]
+    objs += [bn.ClearNeuron(0), bn.AbsorbConstant(0), bn.MergeAffine(0, 1), bn.ShiftAffineBias(0), bn.FlipKink(1, 0),
+             bn.MergeKinks(0, 1), bn.TranslateHidden(Fraction(1, 2)), bn.Reflect()]
+    const = sa.Network.from_arrays([[[0, 0]], [[1], [1]], [[1, 1]]], [[0], [2, -5], [0]])
+    objs.append(bn.equivalent(const, const).certificate)
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)

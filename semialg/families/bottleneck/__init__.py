@@ -34,13 +34,17 @@ from semialg.families.bottleneck.outer import ArrangementCertificate
 from semialg.families.bottleneck.ridge import RidgeCertificate, RidgeProfile, ridge_profile
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, hidden_symmetries
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
+from semialg.families.bottleneck.witnesses import (
+    AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron, FlipKink, MergeAffine, MergeKinks,
+    Reflect, ShiftAffineBias, TranslateHidden, witness)
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
     "ArrangementCertificate", "BottleneckType", "combinatorial_type", "equivalent",
     "hidden_symmetries", "fibre_dimension", "fibre", "BottleneckFibre", "genericity_checks", "type_checks",
     "translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
-    "BottleneckFamily",
+    "BottleneckFamily", "BottleneckMove", "BottleneckMoveCertificate", "witness", "ActBy", "ClearNeuron",
+    "AbsorbConstant", "MergeAffine", "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "Reflect",
 ]
 
 

@@ -8,8 +8,13 @@ from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.ridge import equivalent_ridge
 from semialg.families.bottleneck.views import bottleneck_case
+from semialg.families.bottleneck.witnesses import witness
 
-__all__ = ["equivalent"]
+__all__ = ["equivalent", "WITNESS_LIMIT"]
+
+#: Up to this second-layer width a proven case-(b) equivalence carries the moves relating the two parameters
+#: (:func:`~semialg.families.bottleneck.witness.witness`, $O(n_2^2n_3)$); beyond it the profile certificate.
+WITNESS_LIMIT = 64
 
 
 def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
@@ -29,7 +34,12 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     check_comparable(net1, net2)
     cases = bottleneck_case(net1), bottleneck_case(net2)
     if cases == ("b", "b"):
-        return equivalent_ridge(net1, net2)
+        r = equivalent_ridge(net1, net2)
+        if r.equivalent and max(net1.widths[2], net2.widths[2]) <= WITNESS_LIMIT:
+            cert = witness(net1, net2)
+            if cert is not None:
+                return EquivalenceResult(True, cert, method=r.method + ", moves to a normal form")
+        return r
     if cases == ("a", "a"):
         return equivalent_outer(net1, net2)
     raise ArchitectureError(f"bottleneck.equivalent needs two networks of the same bottleneck case, got "

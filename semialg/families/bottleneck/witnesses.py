@@ -1,0 +1,399 @@
+r"""Symmetry witnesses for bottleneck equivalence: why two parameters compute the same function.
+
+A :class:`BottleneckMoveCertificate` is a chain of moves from each parameter to a common normal form, up to
+a final group element $g \in G$: ``verify`` replays every move — each checks its own precondition exactly
+and raises :class:`~semialg.errors.CertificateError` when it does not hold — and checks
+$g\cdot r_1 = r_2$ exactly. :meth:`~BottleneckMoveCertificate.mechanisms` names the mechanisms used (those of
+:func:`~semialg.families.bottleneck.types.hidden_symmetries`).
+
+Case (b) normal form (non-constant $f$): the first-layer row scaled to $\pm u$ ($u$ normalised), a reflected
+branch reflected back, dead and zero-output neurons replaced by $(v, e, c) = (-1, -1, 0)$, constant neurons
+absorbed into $d$, the A block merged into one neuron with $e = 0$ and every kink flipped into K+ through it,
+coincident kinks merged, a hidden hyperplane translated to $\tau_{\min} = 1$, every $|v_j| = 1$. Two
+equivalent generic parameters have normal forms in one $G$-orbit; otherwise (non-generic coincidences)
+:func:`witness` returns ``None`` and the profile certificate stands alone.
+
+>>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+>>> b = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])     # kink flip
+>>> cert = witness(a, b); cert.verify(a, b), cert.mechanisms()
+(True, ['A-block trade', 'kink flips'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from flint import fmpq
+
+from semialg.core.certificate import Certificate
+from semialg.core.exact import normalise_row
+from semialg.core.network import Network
+from semialg.core.result import Latexable
+from semialg.core.symmetry import GroupElement
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.families.bottleneck.moves import flip_kink, reflect, translate_hidden_hyperplane
+from semialg.families.bottleneck.ridge import ridge_profile
+from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _scale, _vadd, bottleneck_case
+
+__all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAffine", "ShiftAffineBias",
+           "FlipKink", "MergeKinks", "TranslateHidden", "Reflect", "BottleneckMoveCertificate", "witness"]
+
+_DEAD = (-_ONE, -_ONE)
+
+
+class BottleneckMove(Latexable):
+    """A function-preserving move on case-(b) parameters; ``apply`` checks its precondition exactly."""
+
+    mechanism: ClassVar[str] = ""
+
+    def apply(self, net: Network) -> Network:
+        raise NotImplementedError
+
+    def _fail(self, why: str):
+        raise CertificateError(f"{type(self).__name__}: {why}")
+
+
+def _with(view: RidgeView, **changes) -> Network:
+    fields = dict(w=view.w, b=view.b, v=view.v, e=view.e, c=view.c, d=view.d)
+    fields.update(changes)
+    return RidgeView(**fields).network()
+
+
+def _replace(seq, j, value) -> tuple:
+    out = list(seq)
+    out[j] = value
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ActBy(BottleneckMove):
+    """The action of a group element $g \\in G$."""
+
+    element: GroupElement
+    mechanism: ClassVar[str] = "G"
+
+    def apply(self, net: Network) -> Network:
+        return self.element.act(net)
+
+    def describe(self) -> str:
+        return f"act by {self.element!r}"
+
+
+@dataclass(frozen=True)
+class ClearNeuron(BottleneckMove):
+    """Second-layer neuron ``j`` contributes nothing on $t \\ge 0$ ($v_j \\le 0$ and $e_j \\le 0$, or $c_j = 0$):
+    replace it by $(v, e, c) = (-1, -1, 0)$."""
+
+    j: int
+    mechanism: str = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        v, e, c = view.v[self.j], view.e[self.j], view.c[self.j]
+        if not ((v <= 0 and e <= 0) or not any(c)):
+            self._fail(f"neuron {self.j} is active on t > 0 with non-zero output weights")
+        return _with(view, v=_replace(view.v, self.j, _DEAD[0]), e=_replace(view.e, self.j, _DEAD[1]),
+                     c=_replace(view.c, self.j, (_ZERO,) * len(view.d)))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} is dead on t >= 0: replaced by (v, e, c) = (-1, -1, 0)"
+
+
+@dataclass(frozen=True)
+class AbsorbConstant(BottleneckMove):
+    """Neuron ``j`` with $v_j = 0$ is the constant $c_j\\sigma(e_j)$: add it to $d$ and clear the neuron."""
+
+    j: int
+    mechanism: ClassVar[str] = "A-block trade"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if view.v[self.j] != 0:
+            self._fail(f"neuron {self.j} has v != 0")
+        d = _vadd(view.d, view.c[self.j], max(view.e[self.j], _ZERO))
+        return ClearNeuron(self.j).apply(_with(view, c=_replace(view.c, self.j, (_ZERO,) * len(view.d)), d=d))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} is constant on t >= 0: absorbed into d"
+
+
+def _always_active(view: RidgeView, j: int) -> bool:
+    return view.v[j] > 0 and view.e[j] >= 0
+
+
+@dataclass(frozen=True)
+class MergeAffine(BottleneckMove):
+    """Always-active neurons ``i`` and ``j`` ($v > 0$, $e \\ge 0$: affine on $t \\ge 0$): move $c_j$'s contribution
+    into $c_i$ ($c_i \\mathrel{+}= c_jv_j/v_i$, $d$ compensates, $c_j = 0$)."""
+
+    i: int
+    j: int
+    mechanism: ClassVar[str] = "A-block trade"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        i, j = self.i, self.j
+        if i == j or not (_always_active(view, i) and _always_active(view, j)):
+            self._fail(f"neurons {i}, {j} are not two distinct always-active neurons")
+        ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
+        d = _vadd(view.d, view.c[j], view.e[j] - view.v[j] * view.e[i] / view.v[i])
+        return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)), d=d)
+
+    def describe(self) -> str:
+        return f"the affine contribution of neuron {self.j} moved into neuron {self.i} (d compensates)"
+
+
+@dataclass(frozen=True)
+class ShiftAffineBias(BottleneckMove):
+    """Always-active neuron ``i``: $e_i \\mapsto 0$, $d \\mathrel{+}= c_ie_i$ (the $e \\leftrightarrow d$ trade)."""
+
+    i: int
+    mechanism: ClassVar[str] = "A-block trade"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if not _always_active(view, self.i):
+            self._fail(f"neuron {self.i} is not always active")
+        return _with(view, e=_replace(view.e, self.i, _ZERO), d=_vadd(view.d, view.c[self.i], view.e[self.i]))
+
+    def describe(self) -> str:
+        return f"bias of the always-active neuron {self.i} traded into d"
+
+
+@dataclass(frozen=True)
+class FlipKink(BottleneckMove):
+    """Flip kink neuron ``j`` and absorb the affine term into the always-active neuron ``into``."""
+
+    j: int
+    into: int
+    mechanism: ClassVar[str] = "kink flips"
+
+    def apply(self, net: Network) -> Network:
+        try:
+            return flip_kink(net, self.j, self.into)
+        except ArchitectureError as exc:
+            self._fail(str(exc))
+
+    def describe(self) -> str:
+        return f"kink neuron {self.j} flipped, the affine term absorbed by neuron {self.into}"
+
+
+def _tau(view: RidgeView, j: int) -> fmpq:
+    return -view.e[j] / view.v[j]
+
+
+def _is_kink(view: RidgeView, j: int) -> bool:
+    v, e = view.v[j], view.e[j]
+    return (v > 0 and e < 0) or (v < 0 and e > 0)
+
+
+@dataclass(frozen=True)
+class MergeKinks(BottleneckMove):
+    """Kink neurons ``i``, ``j`` with the same $\\tau$ and orientation: $c_i \\mathrel{+}= c_j|v_j|/|v_i|$, $c_j = 0$."""
+
+    i: int
+    j: int
+    mechanism: ClassVar[str] = "coincident kinks"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        i, j = self.i, self.j
+        if i == j or not (_is_kink(view, i) and _is_kink(view, j)) or (view.v[i] > 0) != (view.v[j] > 0) \
+                or _tau(view, i) != _tau(view, j):
+            self._fail(f"neurons {i}, {j} are not two kinks at the same point with the same orientation")
+        ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
+        return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)))
+
+    def describe(self) -> str:
+        return f"kink neurons {self.i} and {self.j} at the same point merged"
+
+
+@dataclass(frozen=True)
+class TranslateHidden(BottleneckMove):
+    """$H$ hidden: $b \\mapsto b + \\beta$, $e_j \\mapsto e_j - v_j\\beta$; valid when every $e_j < 0$ and every
+    $e_j - v_j\\beta < 0$ (no neuron is active at $t = 0$ before or after, so both networks equal $d$ wherever
+    either first-layer neuron is off, and agree where both are on)."""
+
+    beta: fmpq
+    mechanism: ClassVar[str] = "hidden hyperplane translation"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if any(e >= 0 or e - v * self.beta >= 0 for v, e in zip(view.v, view.e, strict=True)):
+            self._fail("some second-layer neuron is active at t = 0 before or after the translation")
+        return translate_hidden_hyperplane(net, self.beta)
+
+    def describe(self) -> str:
+        return f"hidden first-layer hyperplane translated by beta = {self.beta}"
+
+
+@dataclass(frozen=True)
+class Reflect(BottleneckMove):
+    """$F$ constant at both ends ($a = k^+ = 0 < k^-$): the reflection of :func:`~.moves.reflect`."""
+
+    mechanism: ClassVar[str] = "reflection"
+
+    def apply(self, net: Network) -> Network:
+        try:
+            return reflect(net)
+        except ArchitectureError as exc:
+            self._fail(str(exc))
+
+    def describe(self) -> str:
+        return "reflected: w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"
+
+
+@dataclass(frozen=True)
+class BottleneckMoveCertificate(Certificate):
+    """``net1 -moves1-> r1``, ``net2 -moves2-> r2`` and ``element . r1 = r2``; every move checks its precondition."""
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
+
+    moves1: tuple[BottleneckMove, ...]
+    moves2: tuple[BottleneckMove, ...]
+    element: GroupElement
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        r1, r2 = net1, net2
+        for mv in self.moves1:
+            r1 = mv.apply(r1)
+        for mv in self.moves2:
+            r2 = mv.apply(r2)
+        if self.element.act(r1) != r2:
+            raise CertificateError("the normal forms are not related by the group element")
+        return True
+
+    def mechanisms(self) -> list[str]:
+        """The mechanisms used, by name (``"G"`` for the group action)."""
+        names = {mv.mechanism for mv in self.moves1 + self.moves2}
+        if not self.element.is_identity:
+            names.add("G")
+        return sorted(names)
+
+    def describe(self) -> str:
+        return ("moves to a common normal form using " + ", ".join(self.mechanisms()) + "; net1: " +
+                ("; ".join(mv.describe() for mv in self.moves1) or "none") + "; net2: " +
+                ("; ".join(mv.describe() for mv in self.moves2) or "none"))
+
+
+# == case (b) normal form ==================================================================================
+
+class _Chain:
+    """A network and the moves applied to it so far."""
+
+    def __init__(self, net: Network):
+        self.net, self.moves = net, []
+
+    def do(self, move: BottleneckMove) -> None:
+        self.net = move.apply(self.net)
+        self.moves.append(move)
+
+    @property
+    def view(self) -> RidgeView:
+        return RidgeView.of(self.net)
+
+
+def _scale_first_layer(ch: _Chain) -> None:
+    view = ch.view
+    _, mu, _ = normalise_row(view.w)
+    if mu != 1:
+        ch.do(ActBy(GroupElement([(0,), tuple(range(len(view.v)))], [(1 / mu,), (_ONE,) * len(view.v)])))
+
+
+def _clear(ch: _Chain) -> None:
+    """Constant neurons into $d$; dead and zero-output neurons to $(-1, -1, 0)$."""
+    for j in range(len(ch.view.v)):
+        v, e, c = ch.view.v[j], ch.view.e[j], ch.view.c[j]
+        if v == 0 and e > 0:
+            ch.do(AbsorbConstant(j))
+        elif ((v <= 0 and e <= 0) or not any(c)) and ((v, e) != _DEAD or any(c)):
+            # a neuron emptied by an A-block merge is part of that trade, not a dead neuron
+            ch.do(ClearNeuron(j, "A-block trade" if _always_active(ch.view, j) else "dead neurons"))
+
+
+def _affine_block(ch: _Chain) -> None:
+    """Merge the A block into its first neuron, flip every kink into K+ through it, trade its bias into $d$."""
+    A = [j for j in range(len(ch.view.v)) if _always_active(ch.view, j)]
+    if not A:
+        return
+    i0 = A[0]
+    for j in A[1:]:
+        ch.do(MergeAffine(i0, j))
+    for j in range(len(ch.view.v)):
+        if ch.view.v[j] < 0 and ch.view.e[j] > 0:
+            ch.do(FlipKink(j, i0))
+    if ch.view.e[i0] != 0:
+        ch.do(ShiftAffineBias(i0))
+
+
+def _merge_kinks(ch: _Chain) -> None:
+    first: dict = {}
+    for j in range(len(ch.view.v)):
+        view = ch.view
+        if _is_kink(view, j):
+            key = (_tau(view, j), view.v[j] > 0)
+            if key in first:
+                ch.do(MergeKinks(first[key], j))
+            else:
+                first[key] = j
+
+
+def _translate(ch: _Chain) -> None:
+    view = ch.view
+    if all(e < 0 for e in view.e):
+        taus = [_tau(view, j) for j in range(len(view.v)) if view.v[j] > 0]
+        if taus and min(taus) != 1:
+            ch.do(TranslateHidden(1 - min(taus)))
+
+
+def _unit_scales(ch: _Chain) -> None:
+    view = ch.view
+    scales = tuple(1 / abs(v) if v != 0 else _ONE for v in view.v)
+    if any(s != 1 for s in scales):
+        ch.do(ActBy(GroupElement([(0,), tuple(range(len(view.v)))], [(_ONE,), scales])))
+
+
+def _normal_form(net: Network) -> _Chain:
+    ch = _Chain(net)
+    _scale_first_layer(ch)
+    if ch.view.w[next(i for i, x in enumerate(ch.view.w) if x != 0)] < 0 and combinatorial_type(ch.net).reflective:
+        ch.do(Reflect())
+        _scale_first_layer(ch)
+    _clear(ch)
+    _affine_block(ch)
+    _clear(ch)
+    _merge_kinks(ch)
+    _clear(ch)
+    _translate(ch)
+    _clear(ch)
+    _unit_scales(ch)
+    return ch
+
+
+def _matching(r1: Network, r2: Network) -> GroupElement | None:
+    """The permutation of the second layer taking ``r1`` to ``r2`` (``None`` if the neuron multisets differ)."""
+    v1, v2 = RidgeView.of(r1), RidgeView.of(r2)
+    rows1 = [(v1.v[j], v1.e[j], v1.c[j]) for j in range(len(v1.v))]
+    rows2 = [(v2.v[j], v2.e[j], v2.c[j]) for j in range(len(v2.v))]
+    order1 = sorted(range(len(rows1)), key=lambda j: repr(rows1[j]))
+    order2 = sorted(range(len(rows2)), key=lambda j: repr(rows2[j]))
+    perm = [0] * len(rows1)
+    for a, b in zip(order1, order2, strict=True):
+        perm[b] = a
+    g = GroupElement([(0,), tuple(perm)], [(_ONE,), (_ONE,) * len(perm)])
+    return g if g.act(r1) == r2 else None
+
+
+def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    """Moves relating two equivalent case-(b) parameters through their normal forms, or ``None`` when the normal
+    forms are not in one $G$-orbit (constant functions, non-generic coincidences). Cost: $O(n_2^2 n_3)$ exact
+    operations (the moves are replayed once to build them)."""
+    if bottleneck_case(net1) != "b" or ridge_profile(net1).is_constant:
+        return None
+    c1, c2 = _normal_form(net1), _normal_form(net2)
+    g = _matching(c1.net, c2.net)
+    if g is None:
+        return None
+    return BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
