@@ -37,7 +37,7 @@ from semialg.engine.loci import degeneracy_loci, genericity
 from semialg.engine.regions import functional_dimension, regions
 from semialg.geometry.polyhedron import Polytope
 from semialg.ui import survey
-from semialg.ui.runner import BudgetSpent, Parser, at_least, check_outputs, silenced, wall_clock
+from semialg.ui.runner import BudgetSpent, Parser, at_least, budget_bar, check_outputs, silenced, wall_clock
 from semialg.families.shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
 from semialg.core.symmetry import GroupElement
 
@@ -664,7 +664,10 @@ def _run(args) -> int:
         try:
             check_outputs(args)
             try:
-                with wall_clock(args.budget if args.command in TIMED else None):
+                timed = args.budget if args.command in TIMED else None
+                # regions draws its own progress bar; the others show how much of the budget is used
+                bar = timed and args.command != "regions" and not args.quiet and sys.stderr.isatty()
+                with wall_clock(timed), budget_bar(timed, f"semialg {args.command}", bar):
                     out = COMMANDS[args.command].run(args)
             except BudgetSpent:
                 out = _limit_reached(args, started)

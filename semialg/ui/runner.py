@@ -14,12 +14,14 @@ import contextlib
 import logging
 import os
 import signal
+import threading
+import time
 import warnings
 from pathlib import Path
 
 from semialg.errors import ParameterError
 
-__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES"]
+__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES", "budget_bar"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -105,3 +107,28 @@ def check_outputs(args) -> None:
                              f"{', '.join(PLOT_SUFFIXES)}")
     if args.latex and Path(args.latex).suffix.lower() != ".tex":
         raise ParameterError(f"--latex {args.latex}: the LaTeX document must be a .tex file")
+
+
+@contextlib.contextmanager
+def budget_bar(seconds: int | None, label: str, enabled: bool):
+    """On a terminal, a tqdm bar of the wall-clock budget (seconds elapsed of ``seconds``) while work runs."""
+    if not (enabled and seconds):
+        yield
+        return
+    from tqdm import tqdm
+    stop = threading.Event()
+    bar = tqdm(total=seconds, desc=label, leave=False, bar_format="{desc}: {bar} {n:.0f}/{total:.0f} s of the budget")
+
+    def tick() -> None:
+        start = time.monotonic()
+        while not stop.wait(0.5):
+            bar.n = min(seconds, time.monotonic() - start)
+            bar.refresh()
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        bar.close()
