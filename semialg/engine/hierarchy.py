@@ -251,7 +251,7 @@ def _equivalent(net1: Network, net2: Network, deadline: float) -> EquivalenceRes
     for family in registered():
         if family.applies_to_pair(net1, net2):
             try:
-                return family.equivalent(net1, net2)
+                return family.equivalent(net1, net2, budget=max(deadline - time.monotonic(), 1.0))
             except NotDefined:
                 continue
     return regions.equivalent(net1, net2, deadline=deadline).bind(net1, net2)
