@@ -88,7 +88,8 @@ def _degenerate(kind: str, net: sa.Network) -> sa.Network:
         W[0][1] = [-x for x in W[0][0]]
         for r in W[1]:
             r[1] = r[0]
-        b[0][1] = b[0][0] + 1
+        # b_0 + 1 = -b_0 would make the two rows an opposite pair that the flip merely swaps (in the orbit)
+        b[0][1] = b[0][0] + (2 if b[0][0] == Fraction(-1, 2) else 1)
     return sa.Network.from_arrays(W, b)
 
 
