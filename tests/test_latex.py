@@ -18,7 +18,8 @@ from semialg.ui.latex import document, to_latex
 KNOWN = set("""documentclass usepackage allowdisplaybreaks begin end section frac text quad qquad left right
 bigcup bigl bigr big Big cdot sigma theta lambda pi mu in ne neq le ge leq geq emptyset subseteq mathbb mathrm
 sum times ltimes cong checkmark varphi equiv Delta alpha beta delta tau kappa ldots cdots dots infty
-textbackslash textsuperscript dim displaystyle mathcal mathit mathbf operatorname""".split())
+textbackslash textsuperscript dim displaystyle mathcal mathit mathbf operatorname setcounter noindent item tfrac
+vdots top raggedright""".split())
 
 LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
 
@@ -124,3 +125,94 @@ def test_fibre_latex_round_trips_to_the_computed_polynomials():
         _round_trip(B)
     outer = sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[2]]], [[0, 0, 0], [-1], [1]])
     _round_trip(sa.fibre(outer).representative())
+
+
+# -- LaTeX a paper can use: wrapped matrices, broken rows, decimals with the exact values in an appendix --------
+
+def _trained_digits_network(hidden=12):
+    """A scikit-learn MLP trained on the 8x8 digits: 64-12-10, float64 weights read exactly."""
+    pytest.importorskip("sklearn")
+    import warnings
+    from sklearn.datasets import load_digits
+    from sklearn.neural_network import MLPClassifier
+    d = load_digits()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=60, random_state=0).fit(d.data / 16, d.target)
+    return sa.from_sklearn(model)
+
+
+def _compile(tex: str, tmp_path, name="d") -> list[float]:
+    """Compile with pdflatex; the widths (pt) of every overfull hbox in the log."""
+    (tmp_path / f"{name}.tex").write_text(tex)
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / f"{name}.log").read_text(errors="replace")
+    return [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+
+
+needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+
+
+@needs_pdflatex
+def test_trained_64_12_10_fibre_and_genericity_compile_without_overfull_boxes(tmp_path):
+    net = _trained_digits_network()
+    assert net.widths == (64, 12, 10)
+    F, g = sa.fibre(net), sa.genericity(net)
+    assert max(_compile(document(net, F, title="fibre"), tmp_path, "f"), default=0) <= 20
+    assert max(_compile(document(net, g, title="genericity", digits=4), tmp_path, "g"), default=0) <= 20
+
+
+@pytest.mark.slow
+@needs_pdflatex
+def test_trained_fibre_with_decimals_compiles_without_overfull_boxes(tmp_path):
+    net = _trained_digits_network()
+    assert max(_compile(document(net, sa.fibre(net), digits=3), tmp_path), default=0) <= 20
+
+
+def test_wrapped_blocks_reassemble_the_matrix_and_respect_amsmath_limits():
+    from semialg.ui.latex import matrix_blocks, MAX_COLS, MAX_ROWS
+    net = sa.Network.random((40, 35, 3), seed=5, height=10 ** 6)
+    W = net.weights[0]
+    blocks = matrix_blocks(W)
+    cells = {}
+    for (r0, r1), (c0, c1), tex in blocks:
+        assert c1 - c0 + 1 <= MAX_COLS and r1 - r0 + 1 <= MAX_ROWS
+        body = tex.removeprefix(r"\begin{pmatrix} ").removesuffix(r" \end{pmatrix}")
+        for i, row in enumerate(body.split(r" \\ ")):
+            for j, entry in enumerate(row.split(" & ")):
+                cells[(r0 + i - 1, c0 + j - 1)] = entry
+    assert cells == {(i, j): sa.to_latex(x) for i, r in enumerate(W) for j, x in enumerate(r)}
+
+
+def test_decimals_with_exact_values_in_the_appendix():
+    from flint import fmpq
+    net = sa.Network.random((3, 4, 2), seed=3, height=10 ** 9)
+    tex = document(net, digits=3)
+    main, appendix = tex.split(r"\section*{Exact values}")
+    assert r"\frac" not in main
+    exact = dict(re.findall(r"\$(W\^\{\(\d\)\}_\{\d+,\d+\}|b\^\{\(\d\)\}_\{\d+\}) = (-?\\frac\{\d+\}\{\d+\}|-?\d+)\$",
+                            appendix))
+    assert len(exact) == net.architecture.num_parameters
+
+    def value(t):
+        m = re.fullmatch(r"(-?)\\frac\{(\d+)\}\{(\d+)\}", t)
+        return fmpq(int(m[2]), int(m[3])) * (-1 if m[1] else 1) if m else fmpq(int(t))
+    for l, (W, b) in enumerate(net.layers(), start=1):
+        for i, r in enumerate(W):
+            for j, x in enumerate(r):
+                assert value(exact[f"W^{{({l})}}_{{{i + 1},{j + 1}}}"]) == x
+        for i, x in enumerate(b):
+            assert value(exact[f"b^{{({l})}}_{{{i + 1}}}"]) == x
+
+
+def test_long_polynomials_are_broken_into_lines_that_keep_every_term():
+    from semialg.ui.latex import LINE_WIDTH, broken_row, poly_terms, width
+    x = sympy.symbols("W1_1_1:60", real=True)
+    p = sum(sympy.Rational(k * 7919 + 1, 2 ** 40) * v for k, v in enumerate(x)) - sympy.Rational(1, 3)
+    lines = broken_row(p, "= 0")
+    assert len(lines) > 3 and all(width(line) <= LINE_WIDTH for line in lines)
+    joined = "".join(line.replace(r"\quad", "") for line in lines).replace(" ", "")
+    assert all(t.lstrip("+ ").replace(" ", "") in joined for t in poly_terms(p))
+    assert joined.count("W^") == len(x) and joined.endswith("=0")

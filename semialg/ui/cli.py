@@ -632,7 +632,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document of the result")
         p.add_argument("--quiet", action="store_true", help="print nothing; only the exit code")
         p.add_argument("--digits", type=at_least(1), metavar="N",
-                       help="significant digits of the decimals shown beside exact values (default 6)")
+                       help="significant digits of the decimals shown beside exact values (default 6); with "
+                            "--latex, typeset decimals and put the exact values in an appendix")
         p.add_argument("--verbose", action="store_true", help="let third-party libraries print warnings and logs")
     return parser
 
@@ -673,7 +674,7 @@ def _run(args) -> int:
                 out = _limit_reached(args, started)
             else:
                 if args.latex:
-                    write_text(args.latex, document(*out.latex, title=out.title))
+                    write_text(args.latex, document(*out.latex, title=out.title, digits=args.digits))
                 if getattr(args, "plot", None):
                     from semialg.ui.plot import save_figure
                     save_figure(out.figure(), args.plot)

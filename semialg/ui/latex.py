@@ -11,11 +11,13 @@ W_{1} = \\begin{pmatrix} 1 & -\\frac{1}{2} \\end{pmatrix},\\ b_{1} = \\begin{pma
 
 from __future__ import annotations
 
+from functools import singledispatch
 from typing import Iterable, Sequence
 
 import sympy
 from flint import fmpq
 
+from semialg.core.exact import decimal_str
 from semialg.core.network import Architecture, Network
 from semialg.core.result import latex_escape, render_latex
 from semialg.core.symmetry import GroupElement
@@ -23,30 +25,34 @@ from semialg.core.symmetry import GroupElement
 __all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math", "text"]
 
 
-def rational(q) -> str:
-    """``\\frac{p}{q}`` for a non-integer rational, ``p`` for an integer, with a leading minus sign."""
+def rational(q, digits: int | None = None) -> str:
+    """``\\frac{p}{q}`` for a non-integer rational, ``p`` for an integer, with a leading minus sign; with
+    ``digits``, the decimal rounded to that many significant digits (``1.25 \\times 10^{-7}``)."""
     q = fmpq(q) if not isinstance(q, fmpq) else q
+    if digits is not None:
+        mantissa, _, exponent = decimal_str(q, digits).partition("e")
+        return mantissa + (f" \\times 10^{{{int(exponent)}}}" if exponent else "")
     if q.q == 1:
         return str(q.p)
     sign = "-" if q < 0 else ""
     return f"{sign}\\frac{{{abs(q.p)}}}{{{q.q}}}"
 
 
-def matrix(rows: Sequence[Sequence], env: str = "pmatrix") -> str:
+def matrix(rows: Sequence[Sequence], env: str = "pmatrix", digits: int | None = None) -> str:
     """A matrix of rationals (or sympy expressions) as ``\\begin{pmatrix}...\\end{pmatrix}``."""
-    body = " \\\\ ".join(" & ".join(_entry(x) for x in r) for r in rows)
+    body = " \\\\ ".join(" & ".join(_entry(x, digits) for x in r) for r in rows)
     return f"\\begin{{{env}}} {body} \\end{{{env}}}"
 
 
-def vector(v: Sequence, column: bool = True) -> str:
+def vector(v: Sequence, column: bool = True, digits: int | None = None) -> str:
     """A column (default) or row vector."""
-    return matrix([[x] for x in v] if column else [list(v)])
+    return matrix([[x] for x in v] if column else [list(v)], digits=digits)
 
 
-def _entry(x) -> str:
+def _entry(x, digits: int | None = None) -> str:
     if isinstance(x, (sympy.Basic, sympy.MatrixBase)):
         return expr(x)
-    return rational(x)
+    return rational(x, digits)
 
 
 def expr(e) -> str:
@@ -69,6 +75,157 @@ def _symbol_latex(name: str) -> str:
 text = latex_escape
 
 
+# -- page layout: estimated widths, wrapped matrices, broken rows -----------------------------------------
+
+#: The usable width of a display in the standard article class (its text width is 345 pt).
+LINE_WIDTH = 330.0
+#: amsmath's default limit on matrix columns (MaxMatrixCols): wrapped blocks never exceed it.
+MAX_COLS = 10
+#: Rows of a matrix block, so that a block fits on a page.
+MAX_ROWS = 30
+_SYMBOL_WIDTH = {"sigma": 6, "theta": 5, "lambda": 6, "pi": 6, "mu": 6, "cdot": 6, "times": 12, "le": 12,
+                 "ge": 12, "neq": 12, "ne": 12, "in": 10, "quad": 10, "qquad": 20, ",": 3, " ": 3.5, "!": -2,
+                 "checkmark": 8, "cdots": 14, "ldots": 14, "vdots": 5, "bigcup": 14}
+_STRUCTURAL = ("begin", "end", "left", "right", "big", "Big", "bigl", "bigr", "displaystyle", "mathrm",
+               "mathbb", "mathcal", "operatorname", "allowbreak")
+
+
+def _group(tex: str, i: int) -> tuple[str, int]:
+    """The brace group starting at ``tex[i] == "{"`` and the index after it."""
+    depth, j = 0, i
+    while j < len(tex):
+        depth += (tex[j] == "{") - (tex[j] == "}")
+        j += 1
+        if depth == 0:
+            break
+    return tex[i + 1:j - 1], j
+
+
+def width(tex: str, frac: float = 1.0) -> float:
+    """An estimate (in pt, erring on the wide side) of the width of math-mode ``tex`` in a display.
+
+    ``frac`` scales the numerators and denominators of ``\\frac`` (1 in display style, 0.75 inside matrices,
+    where fractions are set in text style). Cost: linear in ``len(tex)``.
+
+    >>> width("x_{1} + 2") < width(r"\frac{2109403}{16777216} x_{1} + 2") < LINE_WIDTH
+    True
+    """
+    w, i = 0.0, 0
+    while i < len(tex):
+        ch = tex[i]
+        if ch == "\\":
+            j = i + 1
+            while j < len(tex) and tex[j].isalpha():
+                j += 1
+            name = tex[i + 1:j] or tex[j:j + 1]
+            j = max(j, i + 2)
+            if name in ("frac", "dfrac", "tfrac"):
+                a, j = _group(tex, j)
+                b, j = _group(tex, j)
+                scale = 0.75 if name == "tfrac" else frac
+                w += max(width(a, frac), width(b, frac)) * scale + 2
+            elif name == "text":
+                a, j = _group(tex, j)
+                w += 5.0 * len(a)
+            elif name in ("begin", "end"):
+                _, j = _group(tex, j)
+            elif name not in _STRUCTURAL:
+                w += _SYMBOL_WIDTH.get(name, 7)
+            i = j
+        elif ch in "_^":
+            if tex[i + 1:i + 2] == "{":
+                a, j = _group(tex, i + 1)
+            else:
+                a, j = tex[i + 1:i + 2], i + 2
+            w += 0.72 * width(a, frac)
+            i = j
+        else:
+            w += 11.0 if ch in "+-=<>" else 3.9 if ch in ",;()[]|" else 0 if ch in "{} &" else 5.2
+            i += 1
+    return w
+
+
+def matrix_blocks(rows: Sequence[Sequence], digits: int | None = None, budget: float = LINE_WIDTH
+                  ) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """A matrix cut into blocks that fit ``budget`` pt and amsmath's default column limit: a list of
+    ((first row, last row), (first column, last column), pmatrix), 1-based and inclusive. Cost: $O(mn)$."""
+    entries = [[_entry(x, digits) for x in r] for r in rows]
+    cols = [max(width(e, 0.75) for e in col) + 10 for col in zip(*entries, strict=True)]
+    spans, start, used = [], 0, 0.0
+    for j, cw in enumerate(cols):
+        if j > start and (used + cw > budget - 20 or j - start >= MAX_COLS):
+            spans.append((start, j))
+            start, used = j, 0.0
+        used += cw
+    spans.append((start, len(cols)))
+    blocks = []
+    for r0 in range(0, len(entries), MAX_ROWS):
+        r1 = min(r0 + MAX_ROWS, len(entries))
+        for c0, c1 in spans:
+            body = " \\\\ ".join(" & ".join(r[c0:c1]) for r in entries[r0:r1])
+            blocks.append(((r0 + 1, r1), (c0 + 1, c1), f"\\begin{{pmatrix}} {body} \\end{{pmatrix}}"))
+    return blocks
+
+
+def labelled_blocks(name: str, rows: Sequence[Sequence], digits: int | None = None) -> list[str]:
+    """``name = (matrix)``, or one line per block ``name[rows, columns] = (block)`` when it must be wrapped."""
+    blocks = matrix_blocks(rows, digits, LINE_WIDTH - width(name) - 50)
+    if len(blocks) == 1:
+        return [f"{name} = {blocks[0][2]}"]
+    return [f"{name}[{_span(r)},\\,{_span(c)}] = {m}" for r, c, m in blocks]
+
+
+def _span(span: tuple[int, int]) -> str:
+    return str(span[0]) if span[0] == span[1] else f"{span[0]}{{:}}{span[1]}"
+
+
+def poly_terms(p, digits: int | None = None) -> list[str]:
+    """The terms of a polynomial, each with its sign (``"+ 3 x"``, ``"- \\frac{1}{2}"``), coefficients exact
+    or as decimals. Cost: linear in the number of terms (monomials are typeset once each)."""
+    out = []
+    for t in sympy.Add.make_args(sympy.sympify(p)):
+        c, mono = t.as_coeff_Mul()
+        c = fmpq(int(c.p), int(c.q)) if c.is_Rational else None
+        if c is None:  # an irrational coefficient: let sympy typeset the whole term
+            out.append("+ " + expr(t))
+            continue
+        mono_tex = "" if mono == 1 else _monomial(mono)
+        mag = abs(c)
+        num = rational(mag, digits)
+        if digits is None and mag.q != 1 and len(str(mag.q)) + len(str(mag.p)) > 30:
+            num = "\\t" + num[1:]  # \tfrac: a long exact number in text size, so that it fits the line
+        body = mono_tex if mag == 1 and mono_tex else (num + (" " + mono_tex if mono_tex else ""))
+        out.append(("- " if c < 0 else "+ ") + body)
+    return out
+
+
+_MONOMIALS: dict = {}
+
+
+def _monomial(m) -> str:
+    if m not in _MONOMIALS:
+        if len(_MONOMIALS) > 10 ** 5:
+            _MONOMIALS.clear()
+        _MONOMIALS[m] = expr(m)
+    return _MONOMIALS[m]
+
+
+def broken_row(p, relation: str, digits: int | None = None, budget: float = LINE_WIDTH) -> list[str]:
+    """The lines of ``p relation`` (e.g. ``"= 0"``), each at most ``budget`` pt wide by estimate; the first
+    line starts at the alignment point, later ones are indented by a quad."""
+    lines, line, used = [], "", 0.0
+    for k, term in enumerate(poly_terms(p, digits)):
+        piece = term[2:] if k == 0 and term.startswith("+") else term.replace("- ", "-", 1) if k == 0 else term
+        w = width(piece)
+        if line and used + w > budget - 20:
+            lines.append(line)
+            line, used = "\\quad ", 10.0
+        line = f"{line} {piece}".strip() if line else piece
+        used += w
+    lines.append(f"{line or '0'} {relation}")
+    return lines
+
+
 def join_math(parts: Iterable[str], sep: str = ",\\ ") -> str:
     return sep.join(parts)
 
@@ -88,13 +245,23 @@ def _(q, **options) -> str:
     return rational(q)
 
 
-@to_latex.register
-def _(net: Network, **options) -> str:
-    parts = []
+def _network_lines(net: Network, digits: int | None = None) -> list[str]:
+    lines = []
     for l, (W, b) in enumerate(net.layers(), start=1):
-        parts.append(f"W_{{{l}}} = {matrix(W)}")
-        parts.append(f"b_{{{l}}} = {vector(b)}")
-    return join_math(parts)
+        lines += labelled_blocks(f"W_{{{l}}}", W, digits)
+        lines += (labelled_blocks(f"b_{{{l}}}", [[x] for x in b], digits) if len(b) <= MAX_ROWS else
+                  labelled_blocks(f"b_{{{l}}}^{{\\top}}", [list(b)], digits))
+    return lines
+
+
+@to_latex.register
+def _(net: Network, digits: int | None = None, **options) -> str:
+    """One line when it fits; otherwise one line per (block of a wrapped) matrix, in ``gathered``."""
+    lines = _network_lines(net, digits)
+    one = join_math(lines)
+    if width(one) <= LINE_WIDTH and all("[" not in line.split("=")[0] for line in lines):
+        return one
+    return "\\begin{gathered} " + " \\\\ ".join(lines) + " \\end{gathered}"
 
 
 @to_latex.register
@@ -112,20 +279,83 @@ def _(g: GroupElement, **options) -> str:
     return join_math(parts, ";\\quad ")
 
 
-def document(*objs, title: str | None = None, preamble: str = "") -> str:
-    """A standalone LaTeX document displaying each object (``str`` items are inserted as text)."""
+class Paragraph(str):
+    """A piece of a document in text mode (a list, a paragraph), as opposed to display math."""
+
+
+@singledispatch
+def chunks(obj, **options) -> list[str]:
+    """The pieces in which :func:`document` typesets ``obj``: display-math strings (one display each, so a
+    page may break between them) or :class:`Paragraph` text. By default the object's LaTeX as one display."""
+    return [to_latex(obj, **options)]
+
+
+@chunks.register
+def _(s: str, **options) -> list[str]:
+    return [s if isinstance(s, Paragraph) else Paragraph(s)]
+
+
+@chunks.register
+def _(net: Network, digits: int | None = None, **options) -> list[str]:
+    return _network_lines(net, digits)
+
+
+def _display(chunk: str) -> str:
+    if isinstance(chunk, Paragraph):
+        return chunk
+    inner = chunk if chunk.lstrip().startswith("\\begin{") or " \\\\ " not in chunk else \
+        f"\\begin{{gathered}}\n{chunk}\n\\end{{gathered}}"
+    return "\\begin{equation*}\n" + inner + "\n\\end{equation*}"
+
+
+def _appendix(objs, digits: int) -> str:
+    """The exact values behind the decimals: inline math that TeX breaks at commas and operators."""
+    parts = []
+    for k, obj in enumerate(objs, start=1):
+        if isinstance(obj, Network):
+            entries = [f"{name} = {rational(x)}" for l, (W, b) in enumerate(obj.layers(), start=1)
+                       for name, x in [(f"W^{{({l})}}_{{{i + 1},{j + 1}}}", v) for i, r in enumerate(W)
+                                       for j, v in enumerate(r)] + [(f"b^{{({l})}}_{{{i + 1}}}", v)
+                                                                    for i, v in enumerate(b)]]
+            parts.append(f"\\noindent Network {k} ({text(str(obj.architecture))}): " +
+                         ", ".join(f"${e}$" for e in entries) + ".")
+        elif isinstance(obj, (BasicSet, Union)):
+            B = obj.representative() if isinstance(obj, Union) else obj
+            rows, _ = _basic_rows(B, None, _DOCUMENT_ROWS)
+            system = [(p, "= 0") for p in B.equations] + [(p, "> 0") for p in B.strict] + \
+                [(p, "\\ge 0") for p in B.nonstrict]
+            parts.append(f"\\noindent The conditions of object {k}, exactly: " + ", ".join(
+                f"${' '.join(poly_terms(p)).lstrip('+ ')} {rel}$" for p, rel in system[:len(rows)]) + ".")
+    if not parts:
+        return ""
+    return (f"\\section*{{Exact values}}\nThe numbers above are decimals rounded to {digits} significant digits; "
+            f"these are the exact values.\n\n{{\\raggedright\n" + "\n\n".join(parts) + "\n\n}")
+
+
+#: Conditions of a semi-algebraic set typeset in a document (the rest are counted, not shown).
+_DOCUMENT_ROWS = 60
+
+
+def document(*objs, title: str | None = None, preamble: str = "", digits: int | None = None,
+             max_rows: int | None = _DOCUMENT_ROWS) -> str:
+    """A standalone LaTeX document displaying each object (``str`` items are inserted as text).
+
+    Long matrices are wrapped into blocks and long polynomials broken over lines, so that nothing runs into
+    the margin; a semi-algebraic set shows its first ``max_rows`` conditions and counts the rest. With
+    ``digits``, numbers are typeset as decimals rounded to that many significant digits and an appendix
+    gives the exact values. Compiles with ``pdflatex`` (amsmath, amssymb).
+    """
     body = []
     for obj in objs:
-        if isinstance(obj, str):
-            body.append(obj)
-        else:
-            body.append("\\begin{equation*}\n\\begin{gathered}\n" + to_latex(obj) +
-                        "\n\\end{gathered}\n\\end{equation*}")
-    head = ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", preamble,
-            "\\allowdisplaybreaks", "\\begin{document}"]
+        opts = {"digits": digits, "max_rows": max_rows}
+        body += [_display(c) for c in chunks(obj, **opts)]
+    if digits is not None:
+        body.append(_appendix(objs, digits))
+    head = ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", "\\setcounter{MaxMatrixCols}{30}",
+            preamble, "\\allowdisplaybreaks", "\\begin{document}"]
     if title:
         head.append(f"\\section*{{{title}}}")
-    return "\n".join(h for h in head if h) + "\n" + "\n\n".join(body) + "\n\\end{document}\n"
+    return "\n".join(h for h in head if h) + "\n" + "\n\n".join(b for b in body if b) + "\n\\end{document}\n"
 
 
 # -- semi-algebraic sets and shallow results --------------------------------------------------------------
@@ -136,21 +366,47 @@ from semialg.core.mechanism import Mechanism  # noqa: E402
 from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer, ZeroFactorReduction  # noqa: E402
 
 
+def _basic_rows(B: BasicSet, digits: int | None = None, max_rows: int | None = None) -> tuple[list[str], int]:
+    """Aligned rows of the system (a long polynomial broken over several lines) and how many were left out."""
+    system = ([(p, "= 0") for p in B.equations] + [(p, "> 0") for p in B.strict] +
+              [(p, "\\ge 0") for p in B.nonstrict])
+    shown = system if max_rows is None else system[:max_rows]
+    rows = []
+    for p, rel in shown:
+        lines = broken_row(p, rel, digits, LINE_WIDTH - 30)
+        if len(lines) == 1 and digits is None:
+            rows.append(expr(p) + " &" + rel)   # sympy's own form, for what fits on one line
+        else:
+            rows.append(" \\\\ ".join("& " + line for line in lines))
+    return rows, len(system) - len(shown)
+
+
+def _omitted(n: int) -> str:
+    return f"&\\vdots \\quad \\text{{({n} more conditions of the same form)}}"
+
+
 @to_latex.register
-def _(B: BasicSet, **options) -> str:
-    rows = [expr(p) + " &= 0" for p in B.equations]
-    rows += [expr(p) + " &> 0" for p in B.strict]
-    rows += [expr(p) + " &\\ge 0" for p in B.nonstrict]
+def _(B: BasicSet, digits: int | None = None, max_rows: int | None = None, **options) -> str:
+    rows, more = _basic_rows(B, digits, max_rows)
     if not rows:
         return "\\mathbb{R}^{%d}" % len(B.variables)
+    if more:
+        rows.append(_omitted(more))
     return "\\left\\{\\begin{aligned} " + " \\\\ ".join(rows) + " \\end{aligned}\\right."
+
+
+def _union_head(U: Union, rep: BasicSet) -> tuple[str, str]:
+    label = _tex_label(rep.label)
+    if width(label) > 120:
+        label = "\\mathrm{rep}"
+    return f"\\bigcup_{{{U.index_name}}} B_{{j}} \\quad ({U.num_components} \\text{{ components}})", label
 
 
 @to_latex.register
 def _(U: Union, **options) -> str:
     rep = U.representative()
-    return (f"\\bigcup_{{{U.index_name}}} B_{{j}} \\quad ({U.num_components} \\text{{ components}}),"
-            f" \\qquad B_{{{_tex_label(rep.label)}}} = " + to_latex(rep))
+    head, label = _union_head(U, rep)
+    return f"{head}, \\qquad B_{{{label}}} = " + to_latex(rep, **options)
 
 
 def _tex_label(label: str) -> str:
@@ -244,12 +500,17 @@ def _(Z: DegeneracyLoci, **options) -> str:
     return "\\begin{aligned} " + body + " \\end{aligned}"
 
 
+def _mark(c) -> str:
+    return "\\checkmark" if c.holds else ("\\times" if c.holds is False else "?")
+
+
 @to_latex.register
 def _(r: GenericityReport, **options) -> str:
+    """One row per condition; a detail too long for the line is left to the document's list."""
     rows = []
     for c in r.conditions:
-        mark = "\\checkmark" if c.holds else ("\\times" if c.holds is False else "?")
-        rows.append(f"{mark} & \\text{{{text(c.name)}: {text(c.detail)}}}")
+        row = f"\\text{{{text(c.name)}: {text(c.detail)}}}"
+        rows.append(f"{_mark(c)} & " + (row if width(row) < LINE_WIDTH - 60 else f"\\text{{{text(c.name)}}}"))
     return f"\\text{{{r.status}}}: \\begin{{array}}{{ll}} " + " \\\\ ".join(rows) + " \\end{array}"
 
 
@@ -285,3 +546,30 @@ def _(q: ConservedQuantity, **options) -> str:
     name = q.name.split("_")
     label = f"Q_{{{','.join(name[1:])}}}" if len(name) > 1 else text(q.name)
     return f"{label} = {expr(q.expression)}"
+
+
+# -- document pieces of large results ---------------------------------------------------------------------
+
+@chunks.register
+def _(B: BasicSet, digits: int | None = None, max_rows: int | None = None, **options) -> list[str]:
+    rows, more = _basic_rows(B, digits, max_rows)
+    if not rows:
+        return [to_latex(B)]
+    head = [f"\\theta \\in \\mathbb{{R}}^{{{len(B.variables)}}} \\text{{ with the following "
+            f"{len(rows) + more} conditions}}"]
+    return head + [f"\\begin{{aligned}} {row} \\end{{aligned}}" for row in rows] + \
+        ([Paragraph(f"\\noindent ({more} more conditions of the same form are not shown.)")] if more else [])
+
+
+@chunks.register
+def _(U: Union, **options) -> list[str]:
+    rep = U.representative()
+    head, label = _union_head(U, rep)
+    pieces = chunks(rep, **options)
+    return [head, f"B_{{{label}}} = \\{{" + pieces[0] + "\\}"] + pieces[1:]
+
+
+@chunks.register
+def _(r: GenericityReport, **options) -> list[str]:
+    items = "\n".join(f"\\item[${_mark(c)}$] {text(c.name)}: {text(c.detail)}" for c in r.conditions)
+    return [Paragraph(f"\\noindent Genericity: {text(r.status)}.\n\\begin{{itemize}}\n{items}\n\\end{{itemize}}")]
