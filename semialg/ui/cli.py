@@ -125,20 +125,19 @@ def _eval(args) -> Outcome:
     y = net(x)
     text = f"f({', '.join(map(str, x))}) = {_values(y, args)}"
     return Outcome(0, text, {"x": [str(v) for v in x], "y": [str(v) for v in y],
-                             "y_decimal": [decimal_str(v, _digits(args)) for v in y]}, [net])
+                             "y_decimal": _decimals(y, args)}, [net])
 
 
-def _digits(args) -> int:
-    return getattr(args, "digits", None) or 6
+def _decimals(v, args) -> list[str]:
+    return [decimal_str(x, getattr(args, "digits", None) or 6) for x in v]
 
 
-def _values(v, args) -> str:
-    """Exact values, a single one as a number, with decimals beside them unless they are exact already."""
-    exact = ", ".join(map(str, v))
-    approx = ", ".join(decimal_str(x, _digits(args)) for x in v)
+def _values(v, args, exact: bool = True) -> str:
+    """Exact values (a single one as a number) with decimals beside them unless exact; or only the decimals."""
+    ex, ap = ", ".join(map(str, v)), ", ".join(_decimals(v, args))
     if len(v) != 1:
-        exact, approx = f"({exact})", f"({approx})"
-    return exact if all(x.q == 1 for x in v) else f"{exact} ≈ {approx}"
+        ex, ap = f"({ex})", f"({ap})"
+    return ap if not exact else ex if all(x.q == 1 for x in v) else f"{ex} ≈ {ap}"
 
 
 @command("demo", "a tour of semialg on built-in examples (no files needed)")
@@ -182,11 +181,10 @@ def _equiv(args) -> Outcome:
     if hasattr(cert, "point"):
         data["point"] = [str(x) for x in cert.point]
         data["values"] = [[str(x) for x in y] for y in cert.values]
-        data["point_decimal"] = [decimal_str(x, _digits(args)) for x in cert.point]
-        data["values_decimal"] = [[decimal_str(x, _digits(args)) for x in y] for y in cert.values]
-        text += (f"\nIn decimals: at x = {_values(cert.point, args).split(' ≈ ')[-1]}, "
-                 f"f1 = {_values(cert.values[0], args).split(' ≈ ')[-1]} and "
-                 f"f2 = {_values(cert.values[1], args).split(' ≈ ')[-1]}")
+        data["point_decimal"] = _decimals(cert.point, args)
+        data["values_decimal"] = [_decimals(y, args) for y in cert.values]
+        text += (f"\nIn decimals: at x = {_values(cert.point, args, False)}, f1 = "
+                 f"{_values(cert.values[0], args, False)} and f2 = {_values(cert.values[1], args, False)}")
     elif hasattr(cert, "element"):
         data["group_element"] = cert.element.to_json()
     elif hasattr(cert, "mechanisms"):
