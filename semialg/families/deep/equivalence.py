@@ -29,20 +29,21 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 from semialg.core.certificate import (Certificate, EquivalenceResult, OrbitCertificate, PointCertificate,
                                       Undecided, check_comparable)
-from semialg.core.exact import dot, fingerprint
+from semialg.core.exact import dot
 from semialg.core.network import Network
 from semialg.errors import CertificateError
 from semialg.families.deep.line import compare_on_line
 from semialg.families.deep.moves import ActBy, DeepMove, Flip, replay
 from semialg.families.deep.normal_form import NormalForm, normal_form
 
-__all__ = ["equivalent", "DeepMoveCertificate", "kink_lines"]
+__all__ = ["equivalent", "DeepMoveCertificate", "kink_lines", "targeted_probes"]
 
 Vec = tuple[fmpq, ...]
+_ZERO = fmpq(0)
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,31 @@ def _rows(net: Network, layer: int) -> list[Vec]:
     return [w + (b,) for w, b in zip(net.weights[layer - 1], net.biases[layer - 1], strict=True)]
 
 
+def _unmatched(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[int]]:
+    """Indices of the rows of ``ra`` without an equal row in ``rb`` and vice versa (as multisets), by sorting
+    and merging: $O(n\log n)$ row comparisons, which stop at the first differing entry."""
+    ia, ib = sorted(range(len(ra)), key=ra.__getitem__), sorted(range(len(rb)), key=rb.__getitem__)
+    i = j = 0
+    out_a, out_b = [], []
+    while i < len(ia) and j < len(ib):
+        x, y = ra[ia[i]], rb[ib[j]]
+        if x == y:
+            i, j = i + 1, j + 1
+        elif x < y:
+            out_a.append(ia[i])
+            i += 1
+        else:
+            out_b.append(ib[j])
+            j += 1
+    return out_a + ia[i:], out_b + ib[j:]
+
+
 def _align_by_flips(nf1: NormalForm, nf2: NormalForm) -> tuple[DeepMove, ...] | None:
     """Moves (with :class:`Flip`) taking ``net1`` to the normal form of ``net2``, found layer by layer, or ``None``.
 
     At the first layer where the normal forms differ, the neurons of the first whose row occurs in the second
     only negated form the candidate set $S$; the flip is made if its exact precondition holds. Cost: one
-    normal form per flip, $O(|S|\\,n_{l+1}n_{l-1})$ per precondition check.
+    normal form per flip, $O(|S|\,n_{l+1}n_{l-1})$ per precondition check.
     """
     moves, A, B = list(nf1.moves), nf1.network, nf2.network
     for _ in range(A.depth):
@@ -108,12 +128,12 @@ def _align_by_flips(nf1: NormalForm, nf2: NormalForm) -> tuple[DeepMove, ...] | 
         layer = _first_difference(A, B)
         if A.widths != B.widths or layer >= A.depth:
             return None
-        rows_b = {fingerprint(r) for r in _rows(B, layer)}
-        rows_a = _rows(A, layer)
-        S = tuple(i for i, r in enumerate(rows_a) if fingerprint(r) not in rows_b)
-        if not S or any(fingerprint(tuple(-x for x in rows_a[i])) not in rows_b for i in S):
+        rows_a, rows_b = _rows(A, layer), _rows(B, layer)
+        S, T = _unmatched(rows_a, rows_b)
+        negated = [tuple(-x for x in rows_a[i]) for i in S]
+        if not S or _unmatched(negated, [rows_b[j] for j in T]) != ([], []):
             return None
-        flip = Flip(layer, S)
+        flip = Flip(layer, tuple(sorted(S)))
         try:
             flipped = flip.apply(A)
         except CertificateError:
@@ -124,51 +144,99 @@ def _align_by_flips(nf1: NormalForm, nf2: NormalForm) -> tuple[DeepMove, ...] | 
     return tuple(moves) if A == B else None
 
 
-def kink_lines(A: Network, B: Network, limit: int = 4, seed: int = 0) -> list[tuple[Vec, Vec]]:
-    """Lines $p + t d$ crossing, at $t = 0$, the kink hyperplane of a first-layer neuron of ``A`` or ``B``
-    whose normalised row has no partner in the other network, with $d$ normal to it scaled so that the
-    neuron's pre-activation is $t$. At most ``limit`` lines; cost $O(n_1 n_0)$ hashing plus $O(n_0)$ per line.
+def kink_lines(A: Network, B: Network, limit: int = 4, seed: int = 0) -> list[tuple[Vec, Vec, fmpq]]:
+    """Lines $p + t d$ crossing, at $t = 0$, the kink hyperplane $w\cdot x + b = 0$ of a first-layer neuron of
+    ``A`` or ``B`` whose row has no partner in the other network, with $d$ the primitive integer multiple of
+    $w$; returned with $u = w\cdot d > 0$, so that the neuron's pre-activation along the line is $u\,t$.
+
+    The point $p$ has small random coordinates except one, solved for. At most ``limit`` lines; cost
+    $O(n_1\log n_1)$ row comparisons plus $O(n_0)$ per line.
     """
     rng = random.Random(seed)
     rows_a, rows_b = _rows(A, 1), _rows(B, 1)
-    fa, fb = {fingerprint(r) for r in rows_a}, {fingerprint(r) for r in rows_b}
-    odd = [r for r in rows_a if fingerprint(r) not in fb] + [r for r in rows_b if fingerprint(r) not in fa]
+    odd_a, odd_b = _unmatched(rows_a, rows_b)
     lines = []
-    for r in odd:
+    for r in [rows_a[i] for i in odd_a[:limit]] + [rows_b[j] for j in odd_b[:limit]]:
         w, b = r[:-1], r[-1]
-        ww = dot(w, w)
-        if not ww:
+        k = next((k for k, x in enumerate(w) if x), None)
+        if k is None:
             continue
-        v = tuple(fmpq(rng.randint(-4, 4), rng.randint(1, 4)) for _ in w)
-        shift = (dot(w, v) + b) / ww
-        lines.append((tuple(x - shift * y for x, y in zip(v, w, strict=True)), tuple(y / ww for y in w)))
+        p = [fmpq(rng.randint(-4, 4), rng.randint(1, 4)) for _ in w]
+        p[k] = _ZERO
+        p[k] = -(b + dot(w, p)) / w[k]
+        den = fmpz(1)
+        for x in w:
+            den = den.lcm(x.q)
+        d = tuple(x * den for x in w)
+        lines.append((tuple(p), d, dot(w, d)))
         if len(lines) >= limit:
             break
     return lines
 
 
+def _random_point(m: int, rng: random.Random) -> Vec:
+    return tuple(fmpq(rng.randint(-5, 5), rng.randint(1, 5)) for _ in range(m))
+
+
 def _random_line(m: int, rng: random.Random) -> tuple[Vec, Vec]:
-    p = tuple(fmpq(rng.randint(-5, 5), rng.randint(1, 5)) for _ in range(m))
-    d = tuple(fmpq(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(m))
+    p, d = _random_point(m, rng), tuple(fmpq(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(m))
     return p, (d if any(d) else (fmpq(1),) + d[1:])
 
 
-def _refute(A: Network, B: Network, deadline: float, lines: int, seed: int,
+def targeted_probes(A: Network, B: Network, count: int = 4, samples: int = 256, seed: int = 0) -> list[Vec]:
+    """Rational points where a neuron of ``A`` whose row has no partner in ``B`` (at the first layer where
+    the normal forms differ) is active, and so is a neuron of the previous layer on which the rows differ.
+
+    The selection uses a float forward pass (a numeric helper only: every returned point is tested
+    exactly by the caller). Cost: $O(\text{samples}\cdot\dim\Omega)$ float operations.
+    """
+    import numpy as np
+    layer = _first_difference(A, B)
+    if layer is None or layer > min(A.depth, B.depth):
+        return []
+    ra, rb = _rows(A, layer), _rows(B, layer)
+    odd_a, odd_b = _unmatched(ra, rb)
+    if not odd_a:
+        return []
+    i = odd_a[0]
+    partner = rb[odd_b[0]] if odd_b and len(rb[odd_b[0]]) == len(ra[i]) else None
+    cols = [k for k in range(len(ra[i]) - 1) if partner is None or ra[i][k] != partner[k]]
+    rng = np.random.default_rng(seed)
+    num = rng.integers(-5, 6, size=(samples, A.architecture.input_dim))
+    den = rng.integers(1, 6, size=num.shape)
+    H = num / den
+    for l, (W, b) in enumerate(A.float_layers()[:layer], start=1):
+        Z = H @ W.T + b
+        if l < layer:
+            H = np.maximum(Z, 0.0)
+    score = Z[:, i] if layer < A.depth else np.ones(samples)
+    ok = (score > 0) & ((H[:, cols] > 0).any(axis=1) if cols and layer > 1 else True)
+    best = [int(r) for r in np.argsort(-score) if ok[r]][:count]
+    return [tuple(fmpq(int(p), int(q)) for p, q in zip(num[r], den[r], strict=True)) for r in best]
+
+
+def _refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float, lines: int, seed: int,
             tried: list[str]) -> Vec | None:
-    """A rational point where ``A`` and ``B`` differ, from probes and exact line comparisons, or ``None``."""
+    """A rational point where ``net1`` and ``net2`` differ, or ``None``: probes next to the kinks of unmatched
+    first-layer neurons of the normal forms ``A``, ``B`` and at random points, then exact comparisons on
+    segments and lines. The lines run on the given networks, whose entries (e.g. dyadic floats) have smaller
+    common denominators than the normal forms'."""
     rng = random.Random(seed)
     kinks = kink_lines(A, B, seed=seed)
-    for p, d in kinks:  # just beyond the kink on either side: the cheapest exact probes
-        for t in (fmpq(1, 2), fmpq(-1, 2)):
-            x = tuple(a + t * b for a, b in zip(p, d, strict=True))
-            if A(x) != B(x):
-                tried.append("a probe next to a kink hyperplane separated the networks")
-                return x
-    plan = [(p, d, -1, 1) for p, d in kinks] + [(p, d, None, None) for p, d in kinks]
+    probes = [tuple(a + t / (2 * u) * b for a, b in zip(p, d, strict=True)) for p, d, u in kinks for t in (1, -1)]
+    probes += targeted_probes(A, B, seed=seed) + [_random_point(A.architecture.input_dim, rng) for _ in range(4)]
+    for x in probes:  # the cheapest exact tests: two evaluations each
+        if time.monotonic() > deadline:
+            break
+        if net1(x) != net2(x):
+            tried.append("a probe point separated the networks")
+            return x
+    tried.append(f"{len(probes)} probe points ({2 * len(kinks)} next to kinks without a partner): no difference")
+    plan = [(p, d, -1 / u, 1 / u) for p, d, u in kinks] + [(p, d, None, None) for p, d, _ in kinks]
     plan += [(*_random_line(A.architecture.input_dim, rng), None, None) for _ in range(lines)]
     done = breakpoints = 0
     for p, d, lo, hi in plan:
-        c = compare_on_line(A, B, p, d, lo, hi, deadline=deadline)
+        c = compare_on_line(net1, net2, p, d, lo, hi, deadline=deadline)
         if c.agree is None:
             break
         done += 1
@@ -222,10 +290,10 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
             return _proof(moves, nf2.moves, "deep normal form and moves")
         tried.append("no alignment by 0-factor flips")
         bar.set_postfix_str("lines")
-        x = _refute(nf1.network, nf2.network, deadline, lines, seed, tried)
+        x = _refute(nf1.network, nf2.network, net1, net2, deadline, lines, seed, tried)
         bar.update()
         if x is not None:
-            return EquivalenceResult(False, _point_certificate(net1, net2, x), method="line restriction")
+            return EquivalenceResult(False, _point_certificate(net1, net2, x), method="exact probes and lines")
         bar.set_postfix_str("regions")
         from semialg.engine import regions
         r = regions.equivalent(nf1.network, nf2.network, deadline=deadline, progress=progress)
