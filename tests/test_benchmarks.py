@@ -40,3 +40,10 @@ def test_run_all_quick_writes_every_table(tmp_path):
     smt_rows = result["benchmarks"]["smt"]["rows"]
     assert [r["equivalent"] for r in smt_rows] == [True, False] * (len(smt_rows) // 2)
     assert all(b["table"].count("\n") == len(b["rows"]) for b in result["benchmarks"].values())
+
+
+def test_deep_benchmark_smoke():
+    mod = _load("bench_deep")
+    rows = mod.run(**mod.QUICK, show=lambda s: None)   # each answer was asserted and verified inside run()
+    assert [r["peer_says_same_for_near_miss"] for r in rows["scale"]] == [True, True]
+    assert all(r["equiv_s"] is not None for r in rows["symmetries"])

@@ -211,3 +211,29 @@ def test_undecided_within_no_budget():
         r.verify(net, other)
     decided = equivalent(net, other, budget=BIG)
     assert decided.status == "equivalent" and decided.verify(net, other)
+
+
+# -- command line ---------------------------------------------------------------------------------------
+
+def test_cli_equiv_and_canonical_on_deep_networks(tmp_path, capsys):
+    import json
+    from semialg import save
+    from semialg.ui.cli import main
+    net = Network.random((3, 5, 4, 2), seed=1)
+    hidden = Network.from_arrays([[[2, 0], [0, 1], [-1, -1]], [["1/2", 1, 1], [-1, -2, -2]], [[1, 1]]],
+                                 [[1, "-1/2", 3], ["1/3", 2], [0]])
+    files = {"a": net, "b": GroupElement.random(net.architecture, seed=2).act(net),
+             "c": net.replace_layer(3, bias=[0, 0]), "h": hidden,
+             "h2": hidden.replace_layer(2, bias=["1/3", "21/10"])}
+    for name, n in files.items():
+        save(n, tmp_path / f"{name}.json")
+    path = lambda name: str(tmp_path / f"{name}.json")  # noqa: E731
+    assert main(["equiv", path("a"), path("b"), "--quiet"]) == 0
+    assert main(["equiv", path("a"), path("c"), "--quiet"]) == 1
+    capsys.readouterr()
+    assert main(["equiv", path("h"), path("h2"), "--budget", "0", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "undecided" and data["equivalent"] is False
+    assert main(["canonical", path("b"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["widths"] == [3, 5, 4, 2]

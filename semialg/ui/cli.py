@@ -29,6 +29,7 @@ from semialg.errors import ParameterError, SemialgError, UndecidedError
 from semialg.core.exact import decimal_str, to_vector
 from semialg.ui.io import load, load_survey, network_to_json, save, write_survey, write_text
 from semialg.ui.latex import document
+from semialg.ui.deep import deep_canonical, deep_demo
 from semialg.core.network import Architecture, Network
 from semialg.families import bottleneck
 from semialg.dispatch import equivalent, fibre
@@ -173,9 +174,9 @@ def _configure_pair(p):
 @command("equiv", "decide whether two networks realize the same function (exit 0 yes, 1 no)", _configure_pair)
 def _equiv(args) -> Outcome:
     n1, n2 = _load(args.first, args), _load(args.second, args)
-    r = equivalent(n1, n2)
-    r.certificate.verify(n1, n2)
-    data = {"equivalent": bool(r), "method": r.method, "explanation": r.explain()}
+    r = equivalent(n1, n2, budget=0.9 * args.budget, progress=not args.quiet and sys.stderr.isatty())
+    r.equivalent is None or r.verify(n1, n2)  # undecided (budget spent before the wall clock): nothing to check
+    data = {"equivalent": bool(r), "status": r.status, "method": r.method, "explanation": r.explain()}
     cert = r.certificate
     text = r.explain()
     if hasattr(cert, "point"):
@@ -217,9 +218,11 @@ def _regions_picture(net: Network, title: str | None = None, box=None):
     return lambda: plot_regions(net, box=box, title=title)
 
 
-@command("canonical", "the complete invariant of a shallow network and its minimal form", _configure_single)
+@command("canonical", "the complete invariant of a shallow network, the normal form of a deeper one", _configure_single)
 def _canonical(args) -> Outcome:
     net = _load(args.network, args)
+    if net.depth != 2:
+        return Outcome(0, *deep_canonical(net), title="Normal form modulo G")
     K = canonical_form(net)
     mf = minimal_form(net)
     kinks = [{"hyperplane": [str(x) for x in key], "kink": [str(x) for x in d]} for key, d in K.kinks]
@@ -605,7 +608,7 @@ def _survey(args) -> Outcome:
 
 
 #: Further demo sections, registered by later capabilities: callables returning (text, json, latex objects).
-DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _demo_loci, _demo_bottleneck]
+DEMO_SECTIONS: list[Callable[[], tuple[str, dict, list]]] = [_demo_shallow, _demo_loci, _demo_bottleneck, deep_demo]
 
 
 # -- driver -----------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def _rows(net: Network, layer: int) -> list[Vec]:
 
 def _unmatched(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[int]]:
     """Indices of the rows of ``ra`` without an equal row in ``rb`` and vice versa (as multisets), by sorting
-    and merging: $O(n\log n)$ row comparisons, which stop at the first differing entry."""
+    and merging: $O(n\\log n)$ row comparisons, which stop at the first differing entry."""
     ia, ib = sorted(range(len(ra)), key=ra.__getitem__), sorted(range(len(rb)), key=rb.__getitem__)
     i = j = 0
     out_a, out_b = [], []
@@ -119,7 +119,7 @@ def _align_by_flips(nf1: NormalForm, nf2: NormalForm) -> tuple[DeepMove, ...] | 
 
     At the first layer where the normal forms differ, the neurons of the first whose row occurs in the second
     only negated form the candidate set $S$; the flip is made if its exact precondition holds. Cost: one
-    normal form per flip, $O(|S|\,n_{l+1}n_{l-1})$ per precondition check.
+    normal form per flip, $O(|S|\\,n_{l+1}n_{l-1})$ per precondition check.
     """
     moves, A, B = list(nf1.moves), nf1.network, nf2.network
     for _ in range(A.depth):
@@ -145,12 +145,12 @@ def _align_by_flips(nf1: NormalForm, nf2: NormalForm) -> tuple[DeepMove, ...] | 
 
 
 def kink_lines(A: Network, B: Network, limit: int = 4, seed: int = 0) -> list[tuple[Vec, Vec, fmpq]]:
-    """Lines $p + t d$ crossing, at $t = 0$, the kink hyperplane $w\cdot x + b = 0$ of a first-layer neuron of
+    """Lines $p + t d$ crossing, at $t = 0$, the kink hyperplane $w\\cdot x + b = 0$ of a first-layer neuron of
     ``A`` or ``B`` whose row has no partner in the other network, with $d$ the primitive integer multiple of
-    $w$; returned with $u = w\cdot d > 0$, so that the neuron's pre-activation along the line is $u\,t$.
+    $w$; returned with $u = w\\cdot d > 0$, so that the neuron's pre-activation along the line is $u\\,t$.
 
     The point $p$ has small random coordinates except one, solved for. At most ``limit`` lines; cost
-    $O(n_1\log n_1)$ row comparisons plus $O(n_0)$ per line.
+    $O(n_1\\log n_1)$ row comparisons plus $O(n_0)$ per line.
     """
     rng = random.Random(seed)
     rows_a, rows_b = _rows(A, 1), _rows(B, 1)
@@ -188,7 +188,7 @@ def targeted_probes(A: Network, B: Network, count: int = 4, samples: int = 256, 
     the normal forms differ) is active, and so is a neuron of the previous layer on which the rows differ.
 
     The selection uses a float forward pass (a numeric helper only: every returned point is tested
-    exactly by the caller). Cost: $O(\text{samples}\cdot\dim\Omega)$ float operations.
+    exactly by the caller). Cost: $O(\\text{samples}\\cdot\\dim\\Omega)$ float operations.
     """
     import numpy as np
     layer = _first_difference(A, B)
