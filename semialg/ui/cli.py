@@ -177,8 +177,7 @@ def _equiv(args) -> Outcome:
     r = equivalent(n1, n2, budget=0.9 * args.budget, progress=not args.quiet and sys.stderr.isatty())
     r.equivalent is None or r.verify(n1, n2)  # undecided (budget spent before the wall clock): nothing to check
     data = {"equivalent": bool(r), "status": r.status, "method": r.method, "explanation": r.explain()}
-    cert = r.certificate
-    text = r.explain()
+    cert, text = r.certificate, r.explain()
     if hasattr(cert, "point"):
         data["point"] = [str(x) for x in cert.point]
         data["values"] = [[str(x) for x in y] for y in cert.values]
@@ -223,8 +222,7 @@ def _canonical(args) -> Outcome:
     net = _load(args.network, args)
     if net.depth != 2:
         return Outcome(0, *deep_canonical(net), title="Normal form modulo G")
-    K = canonical_form(net)
-    mf = minimal_form(net)
+    K, mf = canonical_form(net), minimal_form(net)
     kinks = [{"hyperplane": [str(x) for x in key], "kink": [str(x) for x in d]} for key, d in K.kinks]
     text = (f"{K.num_kinks} kink hyperplane(s); linear part {[[str(x) for x in r] for r in K.linear]}; "
             f"constant {[str(x) for x in K.constant]}\nminimal form (width {mf.widths[1]}): {mf!r}")
