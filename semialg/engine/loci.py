@@ -28,6 +28,7 @@ dependent conditions (hashing of normalised rows; the $O(n^2m^2)$ minors are nev
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -143,38 +144,47 @@ def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
     Cost: $O(1)$; members are built on demand.
     """
     if not isinstance(arch, Architecture):
-        arch = Architecture(*arch)
-    V = arch.variables()
-    flat = V.flat
+        arch = Architecture(arch)
+
+    # The symbols are built on first use: counts and templates need none of them, so the loci of an
+    # architecture with millions of parameters are described at once.
+    @functools.cache
+    def V():
+        return arch.variables()
+
     fams = []
     if arch.is_shallow:
         m, n, k = arch.widths
-        W1, b1, W2 = V.weights[0], V.biases[0], V.weights[1]
-        a = [tuple(W2[r, i] for r in range(k)) for i in range(n)]
-        w = [tuple(W1[i, j] for j in range(m)) for i in range(n)]
-        row = [w[i] + (b1[i],) for i in range(n)]
+
+        @functools.cache
+        def neuron(i: int) -> tuple:
+            """(a_i, w_i, (w_i, b_i)) of neuron ``i`` (1-based)."""
+            W1, b1, W2 = V().weights[0], V().biases[0], V().weights[1]
+            w = tuple(W1[i - 1, j] for j in range(m))
+            return tuple(W2[r, i - 1] for r in range(k)), w, w + (b1[i - 1],)
+
         one = lambda: ((i,) for i in range(1, n + 1))  # noqa: E731
         fams.append(LocusFamily(
-            "dead_output", n, one, lambda ix: Locus("dead_output", ix, a[ix[0] - 1], flat, k,
+            "dead_output", n, one, lambda ix: Locus("dead_output", ix, neuron(ix[0])[0], V().flat, k,
                                                     f"neuron {ix[0]} has zero output weights"),
             k, r"V(a_i)", r"i \in [n]", SHALLOW_SCOPE))
         fams.append(LocusFamily(
-            "dead_input", n, one, lambda ix: Locus("dead_input", ix, w[ix[0] - 1], flat, m,
+            "dead_input", n, one, lambda ix: Locus("dead_input", ix, neuron(ix[0])[1], V().flat, m,
                                                    f"neuron {ix[0]} has zero input weights"),
             m, r"V(w_i)", r"i \in [n]", SHALLOW_SCOPE))
         fams.append(LocusFamily(
             "dependent", math.comb(n, 2),
             lambda: ((i, j) for i in range(1, n + 1) for j in range(i + 1, n + 1)),
-            lambda ix: Locus("dependent", ix, _minors(row[ix[0] - 1], row[ix[1] - 1]), flat, m,
+            lambda ix: Locus("dependent", ix, _minors(neuron(ix[0])[2], neuron(ix[1])[2]), V().flat, m,
                              f"(w_{ix[0]}, b_{ix[0]}) and (w_{ix[1]}, b_{ix[1]}) are linearly dependent"),
             m, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} w_i & b_i \\ w_j & b_j \end{pmatrix}\Big)",
             r"1 \le i < j \le n", SHALLOW_SCOPE))
 
         def zero_factor(S: tuple) -> Locus:
-            polys = tuple(sympy.expand(sum(a[i - 1][r] * w[i - 1][j] for i in S))
+            polys = tuple(sympy.expand(sum(neuron(i)[0][r] * neuron(i)[1][j] for i in S))
                           for r in range(k) for j in range(m))
             codim = min(k, m) if len(S) == 1 else (1 if k == m == 1 else None)
-            return Locus("zero_factor", S, polys, flat, codim, f"sum of a_i w_i^T over S = {list(S)} vanishes")
+            return Locus("zero_factor", S, polys, V().flat, codim, f"sum of a_i w_i^T over S = {list(S)} vanishes")
 
         fams.append(LocusFamily(
             "zero_factor", 2 ** n - 1,
@@ -183,27 +193,30 @@ def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
             SHALLOW_SCOPE))
         return DegeneracyLoci(arch, tuple(fams))
     widths = arch.widths
-    hidden = [(l, i) for l in range(1, arch.depth) for i in range(1, widths[l] + 1)]
+    layers = range(1, arch.depth)
+
+    def hidden():
+        return ((l, i) for l in layers for i in range(1, widths[l] + 1))
 
     def rows(l: int, i: int) -> tuple:
-        return tuple(V.weights[l - 1][i - 1, j] for j in range(widths[l - 1])) + (V.biases[l - 1][i - 1],)
+        return tuple(V().weights[l - 1][i - 1, j] for j in range(widths[l - 1])) + (V().biases[l - 1][i - 1],)
 
+    n_hidden = sum(widths[l] for l in layers)
     fams.append(LocusFamily(
-        "dead_output", len(hidden), lambda: iter(hidden),
-        lambda ix: Locus("dead_output", ix, tuple(V.weights[ix[0]][r, ix[1] - 1] for r in range(widths[ix[0] + 1])),
-                         flat, widths[ix[0] + 1], f"neuron {ix[1]} of hidden layer {ix[0]} has zero output weights"),
+        "dead_output", n_hidden, hidden,
+        lambda ix: Locus("dead_output", ix, tuple(V().weights[ix[0]][r, ix[1] - 1] for r in range(widths[ix[0] + 1])),
+                         V().flat, widths[ix[0] + 1], f"neuron {ix[1]} of hidden layer {ix[0]} has zero output weights"),
         None, r"V\big(W_{l+1}[:, i]\big)", r"l \in [L-1],\ i \in [n_l]", DEEP_SCOPE))
     fams.append(LocusFamily(
-        "dead_input", len(hidden), lambda: iter(hidden),
-        lambda ix: Locus("dead_input", ix, rows(*ix)[:-1], flat, widths[ix[0] - 1],
+        "dead_input", n_hidden, hidden,
+        lambda ix: Locus("dead_input", ix, rows(*ix)[:-1], V().flat, widths[ix[0] - 1],
                          f"neuron {ix[1]} of hidden layer {ix[0]} has zero input weights"),
         None, r"V\big(W_l[i, :]\big)", r"l \in [L-1],\ i \in [n_l]", DEEP_SCOPE))
-    pairs = [(l, i, j) for l in range(1, arch.depth) for i in range(1, widths[l] + 1)
-             for j in range(i + 1, widths[l] + 1)]
     fams.append(LocusFamily(
-        "dependent", len(pairs), lambda: iter(pairs),
-        lambda ix: Locus("dependent", ix, _minors(rows(ix[0], ix[1]), rows(ix[0], ix[2])), flat, widths[ix[0] - 1],
-                         f"rows {ix[1]}, {ix[2]} of (W_{ix[0]} | b_{ix[0]}) are linearly dependent"),
+        "dependent", sum(math.comb(widths[l], 2) for l in layers),
+        lambda: ((l, i, j) for l in layers for i in range(1, widths[l] + 1) for j in range(i + 1, widths[l] + 1)),
+        lambda ix: Locus("dependent", ix, _minors(rows(ix[0], ix[1]), rows(ix[0], ix[2])), V().flat,
+                         widths[ix[0] - 1], f"rows {ix[1]}, {ix[2]} of (W_{ix[0]} | b_{ix[0]}) are linearly dependent"),
         None, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} W_l[i,:] & b_l[i] \\ W_l[j,:] & b_l[j] "
               r"\end{pmatrix}\Big)", r"l \in [L-1],\ i < j \le n_l", DEEP_SCOPE))
     for family in families_for(arch):

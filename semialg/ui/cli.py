@@ -38,7 +38,8 @@ from semialg.engine.loci import degeneracy_loci, genericity
 from semialg.engine.regions import functional_dimension, regions
 from semialg.geometry.polyhedron import Polytope
 from semialg.ui import survey
-from semialg.ui.runner import BudgetSpent, Parser, at_least, budget_bar, check_outputs, silenced, wall_clock
+from semialg.ui.runner import (BudgetSpent, Parser, at_least, budget_bar, check_outputs, count_json, count_text,
+                               silenced, wall_clock)
 from semialg.families.shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
 from semialg.core.symmetry import GroupElement
 
@@ -408,34 +409,32 @@ def _configure_loci(p):
                    help="members of each family to spell out (default 3)")
 
 
+#: The most parameters for which ``loci`` spells out members (their polynomials need every symbol).
+MEMBER_LIMIT = 20_000
+
+
 @command("loci", "the degeneracy loci of an architecture as polynomial systems", _configure_loci)
 def _loci(args) -> Outcome:
     Z = degeneracy_loci(Architecture.parse(args.architecture))
-    # Counts are exact integers from the families (2^n - 1 zero-factor loci for width n): never len(), which
-    # cannot exceed 2^63 - 1.
-    total = sum(f.count for f in Z.families)
-    lines = [f"degeneracy loci of {Z.architecture}: {_count(total)} components in {len(Z.families)} families"]
+    total = sum(f.count for f in Z.families)  # exact (2^n - 1 zero-factor loci): never len(), capped at 2^63 - 1
+    lines = [f"degeneracy loci of {Z.architecture}: {count_text(total)} components in {len(Z.families)} families"]
+    # A member needs the symbols of every parameter: beyond MEMBER_LIMIT, counts and templates only, at once.
+    spell = Z.architecture.num_parameters <= MEMBER_LIMIT
+    if not spell and args.members:
+        lines.append(f"  (members not spelled out: more than {MEMBER_LIMIT} parameters; see the templates)")
     fams = []
     for f in Z.families:
-        lines.append(f"  {f.name}: {_count(f.count)} member(s), codimension "
-                     f"{f.codimension if f.codimension else 'varies'}; {f.scope}")
-        members = list(itertools.islice(iter(f), args.members))
+        lines.append(f"  {f.name}: {count_text(f.count)} member(s) {f.latex_template} for {f.index_set}, "
+                     f"codimension {f.codimension if f.codimension else 'varies'}; {f.scope}")
+        members = list(itertools.islice(iter(f), args.members if spell else 0))
         for locus in members:
             lines.append(f"    {locus.name}: {', '.join(str(p) for p in locus.polynomials)} = 0")
-        fams.append({"name": f.name, "count": f.count, "codimension": f.codimension, "scope": f.scope,
+        fams.append({"name": f.name, "count": count_json(f.count), "template": f.latex_template,
+                     "index_set": f.index_set, "codimension": f.codimension, "scope": f.scope,
                      "members": [{"index": list(locus.index), "polynomials": [str(p) for p in locus.polynomials],
                                   "codimension": locus.codimension} for locus in members]})
-    return Outcome(0, "\n".join(lines), {"architecture": list(Z.architecture.widths), "count": total,
+    return Outcome(0, "\n".join(lines), {"architecture": list(Z.architecture.widths), "count": count_json(total),
                                          "families": fams}, [Z], title="Degeneracy loci")
-
-
-def _count(n: int) -> str:
-    """An exact count, with its order of magnitude when it is too long to read."""
-    digits = len(str(n)) if n < 10 ** 4000 else None
-    if digits is not None and digits <= 24:
-        return str(n)
-    return f"about 2^{n.bit_length() - 1} (exactly {n} in --json)" if digits is not None else \
-        f"about 2^{n.bit_length() - 1}"
 
 
 def _configure_conserved(p):
@@ -637,12 +636,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _limit_reached(args, started: float) -> Outcome:
-    what = f"semialg {args.command} stopped after {time.monotonic() - started:.0f} s (--budget {args.budget} s)"
-    return Outcome(1, f"undecided: limit reached; {what}", {"status": "undecided", "reason": "limit reached",
-                                                             "detail": what})
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run ``semialg`` with ``argv``; returns the exit code (0 yes, 1 no or undecided, 2 error, 130 Ctrl-C)."""
     try:
@@ -656,6 +649,9 @@ def main(argv: list[str] | None = None) -> int:
         name = getattr(locals().get("args"), "command", None)
         print(f"semialg{' ' + name if name else ''}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _run(args) -> int:
@@ -670,7 +666,9 @@ def _run(args) -> int:
                 with wall_clock(timed), budget_bar(timed, f"semialg {args.command}", bar):
                     out = COMMANDS[args.command].run(args)
             except BudgetSpent:
-                out = _limit_reached(args, started)
+                what = f"semialg {args.command} stopped after {time.monotonic() - started:.0f} s (--budget {args.budget} s)"
+                out = Outcome(1, f"undecided: limit reached; {what}",
+                              {"status": "undecided", "reason": "limit reached", "detail": what})
             else:
                 if args.latex:
                     write_text(args.latex, document(*out.latex, title=out.title, digits=args.digits))

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from semialg.errors import ParameterError
 
-__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES", "budget_bar"]
+__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES",
+           "budget_bar", "count_text", "count_json"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -132,3 +133,29 @@ def budget_bar(seconds: int | None, label: str, enabled: bool):
         stop.set()
         thread.join()
         bar.close()
+
+
+# -- presenting exact counts ---------------------------------------------------------------------------------
+
+#: Counts with more bits than this are shown by their order of magnitude (Python refuses to print integers of
+#: more than 4300 digits, and nobody reads them).
+COUNT_BITS = 13_000
+
+
+def count_text(n: int) -> str:
+    """An exact count for people: all digits up to 24 of them, else its order of magnitude.
+
+    >>> count_text(12), count_text(2 ** 100 - 1)
+    ('12', 'about 2^99 (exact in --json)')
+    """
+    if n < 10 ** 24:
+        return str(n)
+    return f"about 2^{n.bit_length() - 1}" + (" (exact in --json)" if n.bit_length() <= COUNT_BITS else "")
+
+
+def count_json(n: int) -> int | str:
+    """An exact count for JSON: an integer up to $2^{53}$ (exact in every JSON reader), a decimal string up to
+    ``COUNT_BITS`` bits, beyond that ``"about 2^k"``."""
+    if n < 2 ** 53:
+        return n
+    return str(n) if n.bit_length() <= COUNT_BITS else f"about 2^{n.bit_length() - 1}"
