@@ -130,3 +130,25 @@ def test_state_dict_file_reads_like_the_module(tmp_path):
     np.savez(tmp_path / "sd.npz", **{k: v.numpy() for k, v in m.state_dict().items()})
     from semialg import load
     assert load(tmp_path / "sd.npz") == from_torch(m)
+
+
+def test_torch_onnx_export_reads_like_the_module():
+    """PyTorch's own ONNX exporter and from_torch: two independent routes to the same exact network."""
+    onnx = pytest.importorskip("onnx")
+    import io
+    import warnings
+    from semialg import from_onnx
+    torch.manual_seed(6)
+    m = nn.Sequential(nn.Flatten(), nn.Linear(4, 5), nn.ReLU(), nn.Dropout(0.2), nn.Linear(5, 3), nn.ReLU(),
+                      nn.Linear(3, 2), nn.Softmax(dim=1)).eval()
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            torch.onnx.export(m, (torch.randn(1, 2, 2),), buf, dynamo=False, input_names=["x"], output_names=["y"])
+        except Exception as e:  # an exporter that needs packages not installed here
+            pytest.skip(f"torch.onnx.export unavailable: {e}")
+    model = onnx.load_from_string(buf.getvalue())
+    with pytest.raises(FormatError, match="Softmax"):
+        from_onnx(model)
+    assert from_onnx(model, logits=True) == from_torch(m, logits=True)
