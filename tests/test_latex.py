@@ -168,7 +168,9 @@ def test_trained_64_12_10_fibre_and_genericity_compile_without_overfull_boxes(tm
 @needs_pdflatex
 def test_trained_fibre_with_decimals_compiles_without_overfull_boxes(tmp_path):
     net = _trained_digits_network()
-    assert max(_compile(document(net, sa.fibre(net), digits=3), tmp_path), default=0) <= 20
+    F = sa.fibre(net)
+    assert max(_compile(document(net, F, digits=3), tmp_path), default=0) <= 20
+    assert max(_compile(document(net, F, symbols=True), tmp_path, "s"), default=0) <= 20
 
 
 def test_wrapped_blocks_reassemble_the_matrix_and_respect_amsmath_limits():
@@ -216,3 +218,23 @@ def test_long_polynomials_are_broken_into_lines_that_keep_every_term():
     joined = "".join(line.replace(r"\quad", "") for line in lines).replace(" ", "")
     assert all(t.lstrip("+ ").replace(" ", "") in joined for t in poly_terms(p))
     assert joined.count("W^") == len(x) and joined.endswith("=0")
+
+
+def test_symbols_for_fixed_numbers_with_values_in_the_appendix():
+    net = sa.Network.from_arrays([[["1/3", "2/7"], ["-5/11", 1]], [["3/2", "-1/3"]]], [["1/5", 0], [0]])
+    tex = document(net, sa.fibre(net), symbols=True)
+    main, appendix = tex.split(r"\section*{Exact values}")
+    assert r"\frac" not in main and r"W_{1} \in \mathbb{Q}^{2 \times 2}" in main and "c_{1}" in main
+    values = dict(re.findall(r"\$c_\{(\d+)\} = (-?\\frac\{\d+\}\{\d+\}|-?\d+)\$", appendix))
+    used = set(re.findall(r"c_\{(\d+)\}", main))
+    assert used == set(values) and len(values) >= 3
+    assert len(set(values.values())) == len(values)        # each value named once
+    # substituting the constants back gives the computed polynomials of the representative
+    from semialg.ui.latex import Constants, poly_terms
+    c = Constants()
+    rep = sa.fibre(net).representative()
+    for p in rep.equations:
+        terms = " ".join(poly_terms(p, constants=c))
+        for k, q in ((k, q) for q, k in c.values.items()):
+            terms = terms.replace(f"c_{{{k}}}", sa.to_latex(q))
+        assert terms.replace(" ", "") == " ".join(poly_terms(p)).replace(" ", "").replace(r"\tfrac", r"\frac")

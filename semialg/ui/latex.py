@@ -22,7 +22,8 @@ from semialg.core.network import Architecture, Network
 from semialg.core.result import latex_escape, render_latex
 from semialg.core.symmetry import GroupElement
 
-__all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math", "text"]
+__all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math", "text", "chunks", "width",
+           "matrix_blocks", "broken_row", "poly_terms", "Constants", "Paragraph", "LINE_WIDTH"]
 
 
 def rational(q, digits: int | None = None) -> str:
@@ -179,9 +180,20 @@ def _span(span: tuple[int, int]) -> str:
     return str(span[0]) if span[0] == span[1] else f"{span[0]}{{:}}{span[1]}"
 
 
-def poly_terms(p, digits: int | None = None) -> list[str]:
-    """The terms of a polynomial, each with its sign (``"+ 3 x"``, ``"- \\frac{1}{2}"``), coefficients exact
-    or as decimals. Cost: linear in the number of terms (monomials are typeset once each)."""
+class Constants:
+    """Names $c_1, c_2, \\dots$ for the fixed numbers of a text about structure (each value named once)."""
+
+    def __init__(self):
+        self.values: dict[fmpq, int] = {}
+
+    def name(self, q: fmpq) -> str:
+        return f"c_{{{self.values.setdefault(q, len(self.values) + 1)}}}"
+
+
+def poly_terms(p, digits: int | None = None, constants: Constants | None = None) -> list[str]:
+    """The terms of a polynomial, each with its sign (``"+ 3 x"``, ``"- \\frac{1}{2}"``), coefficients exact,
+    as decimals, or (with ``constants``) as named constants $c_k$ when they are not integers. Cost: linear in
+    the number of terms (monomials are typeset once each)."""
     out = []
     for t in sympy.Add.make_args(sympy.sympify(p)):
         c, mono = t.as_coeff_Mul()
@@ -191,8 +203,8 @@ def poly_terms(p, digits: int | None = None) -> list[str]:
             continue
         mono_tex = "" if mono == 1 else _monomial(mono)
         mag = abs(c)
-        num = rational(mag, digits)
-        if digits is None and mag.q != 1 and len(str(mag.q)) + len(str(mag.p)) > 30:
+        num = constants.name(mag) if constants is not None and mag.q != 1 else rational(mag, digits)
+        if digits is None and constants is None and mag.q != 1 and len(str(mag.q)) + len(str(mag.p)) > 30:
             num = "\\t" + num[1:]  # \tfrac: a long exact number in text size, so that it fits the line
         body = mono_tex if mag == 1 and mono_tex else (num + (" " + mono_tex if mono_tex else ""))
         out.append(("- " if c < 0 else "+ ") + body)
@@ -210,11 +222,12 @@ def _monomial(m) -> str:
     return _MONOMIALS[m]
 
 
-def broken_row(p, relation: str, digits: int | None = None, budget: float = LINE_WIDTH) -> list[str]:
+def broken_row(p, relation: str, digits: int | None = None, budget: float = LINE_WIDTH,
+               constants: Constants | None = None) -> list[str]:
     """The lines of ``p relation`` (e.g. ``"= 0"``), each at most ``budget`` pt wide by estimate; the first
     line starts at the alignment point, later ones are indented by a quad."""
     lines, line, used = [], "", 0.0
-    for k, term in enumerate(poly_terms(p, digits)):
+    for k, term in enumerate(poly_terms(p, digits, constants)):
         piece = term[2:] if k == 0 and term.startswith("+") else term.replace("- ", "-", 1) if k == 0 else term
         w = width(piece)
         if line and used + w > budget - 20:
@@ -296,7 +309,10 @@ def _(s: str, **options) -> list[str]:
 
 
 @chunks.register
-def _(net: Network, digits: int | None = None, **options) -> list[str]:
+def _(net: Network, digits: int | None = None, constants: Constants | None = None, **options) -> list[str]:
+    if constants is not None:  # the structure only; the values go to the appendix
+        return [join_math(f"W_{{{l}}} \\in \\mathbb{{Q}}^{{{len(W)} \\times {len(W[0])}}},\\ b_{{{l}}} \\in "
+                          f"\\mathbb{{Q}}^{{{len(b)}}}" for l, (W, b) in enumerate(net.layers(), start=1))]
     return _network_lines(net, digits)
 
 
@@ -308,7 +324,7 @@ def _display(chunk: str) -> str:
     return "\\begin{equation*}\n" + inner + "\n\\end{equation*}"
 
 
-def _appendix(objs, digits: int) -> str:
+def _appendix(objs, digits: int | None, constants: Constants | None) -> str:
     """The exact values behind the decimals: inline math that TeX breaks at commas and operators."""
     parts = []
     for k, obj in enumerate(objs, start=1):
@@ -319,17 +335,21 @@ def _appendix(objs, digits: int) -> str:
                                                                     for i, v in enumerate(b)]]
             parts.append(f"\\noindent Network {k} ({text(str(obj.architecture))}): " +
                          ", ".join(f"${e}$" for e in entries) + ".")
-        elif isinstance(obj, (BasicSet, Union)):
+        elif isinstance(obj, (BasicSet, Union)) and digits is not None:
             B = obj.representative() if isinstance(obj, Union) else obj
             rows, _ = _basic_rows(B, None, _DOCUMENT_ROWS)
             system = [(p, "= 0") for p in B.equations] + [(p, "> 0") for p in B.strict] + \
                 [(p, "\\ge 0") for p in B.nonstrict]
             parts.append(f"\\noindent The conditions of object {k}, exactly: " + ", ".join(
                 f"${' '.join(poly_terms(p)).lstrip('+ ')} {rel}$" for p, rel in system[:len(rows)]) + ".")
+    if constants is not None and constants.values:
+        parts.append("\\noindent Constants: " + ", ".join(f"$c_{{{k}}} = {rational(q)}$"
+                                                       for q, k in constants.values.items()) + ".")
     if not parts:
         return ""
-    return (f"\\section*{{Exact values}}\nThe numbers above are decimals rounded to {digits} significant digits; "
-            f"these are the exact values.\n\n{{\\raggedright\n" + "\n\n".join(parts) + "\n\n}")
+    why = (f"The numbers above are decimals rounded to {digits} significant digits; these are the exact values."
+           if digits is not None else "The exact values of the fixed numbers named above.")
+    return f"\\section*{{Exact values}}\n{why}\n\n{{\\raggedright\n" + "\n\n".join(parts) + "\n\n}"
 
 
 #: Conditions of a semi-algebraic set typeset in a document (the rest are counted, not shown).
@@ -337,20 +357,22 @@ _DOCUMENT_ROWS = 60
 
 
 def document(*objs, title: str | None = None, preamble: str = "", digits: int | None = None,
-             max_rows: int | None = _DOCUMENT_ROWS) -> str:
+             max_rows: int | None = _DOCUMENT_ROWS, symbols: bool = False) -> str:
     """A standalone LaTeX document displaying each object (``str`` items are inserted as text).
 
     Long matrices are wrapped into blocks and long polynomials broken over lines, so that nothing runs into
     the margin; a semi-algebraic set shows its first ``max_rows`` conditions and counts the rest. With
     ``digits``, numbers are typeset as decimals rounded to that many significant digits and an appendix
-    gives the exact values. Compiles with ``pdflatex`` (amsmath, amssymb).
+    gives the exact values. With ``symbols``, a text about structure: networks as their shapes, fixed
+    non-integer numbers in polynomial systems as constants $c_k$, their values in the appendix.
+    Compiles with ``pdflatex`` (amsmath, amssymb).
     """
-    body = []
+    body, constants = [], Constants() if symbols else None
     for obj in objs:
-        opts = {"digits": digits, "max_rows": max_rows}
+        opts = {"digits": digits, "max_rows": max_rows, "constants": constants}
         body += [_display(c) for c in chunks(obj, **opts)]
-    if digits is not None:
-        body.append(_appendix(objs, digits))
+    if digits is not None or symbols:
+        body.append(_appendix(objs, digits, constants))
     head = ["\\documentclass{article}", "\\usepackage{amsmath,amssymb}", "\\setcounter{MaxMatrixCols}{30}",
             preamble, "\\allowdisplaybreaks", "\\begin{document}"]
     if title:
@@ -366,15 +388,16 @@ from semialg.core.mechanism import Mechanism  # noqa: E402
 from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer, ZeroFactorReduction  # noqa: E402
 
 
-def _basic_rows(B: BasicSet, digits: int | None = None, max_rows: int | None = None) -> tuple[list[str], int]:
+def _basic_rows(B: BasicSet, digits: int | None = None, max_rows: int | None = None,
+                constants: Constants | None = None) -> tuple[list[str], int]:
     """Aligned rows of the system (a long polynomial broken over several lines) and how many were left out."""
     system = ([(p, "= 0") for p in B.equations] + [(p, "> 0") for p in B.strict] +
               [(p, "\\ge 0") for p in B.nonstrict])
     shown = system if max_rows is None else system[:max_rows]
     rows = []
     for p, rel in shown:
-        lines = broken_row(p, rel, digits, LINE_WIDTH - 30)
-        if len(lines) == 1 and digits is None:
+        lines = broken_row(p, rel, digits, LINE_WIDTH - 30, constants)
+        if len(lines) == 1 and digits is None and constants is None:
             rows.append(expr(p) + " &" + rel)   # sympy's own form, for what fits on one line
         else:
             rows.append(" \\\\ ".join("& " + line for line in lines))
@@ -551,8 +574,9 @@ def _(q: ConservedQuantity, **options) -> str:
 # -- document pieces of large results ---------------------------------------------------------------------
 
 @chunks.register
-def _(B: BasicSet, digits: int | None = None, max_rows: int | None = None, **options) -> list[str]:
-    rows, more = _basic_rows(B, digits, max_rows)
+def _(B: BasicSet, digits: int | None = None, max_rows: int | None = None, constants: Constants | None = None,
+      **options) -> list[str]:
+    rows, more = _basic_rows(B, digits, max_rows, constants)
     if not rows:
         return [to_latex(B)]
     head = [f"\\theta \\in \\mathbb{{R}}^{{{len(B.variables)}}} \\text{{ with the following "
