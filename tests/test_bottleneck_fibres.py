@@ -228,3 +228,63 @@ def test_moves_check_their_preconditions():
             move.apply(net)
     for move in (bn.ShiftAffineBias(0), bn.FlipKink(1, 0)):
         assert bool(pl.equivalent(net, move.apply(net)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(2, 3), st.integers(1, 2))
+def test_case_a_equivalences_carry_flips_and_group_elements(seed, n1, n3):
+    net = Network.random((2, n1, 1, n3), seed=seed, height=1, nonzero=True)
+    images = [sa.GroupElement.random(net.architecture, seed=seed).act(net)]
+    images += [_flip_inner(net, S) for S in _zero_factor_sets(net)]
+    for image in images:
+        r = bn.equivalent(net, image)
+        assert bool(r) and r.verify(net, image) and bool(pl.equivalent(net, image))
+        if isinstance(r.certificate, bn.BottleneckMoveCertificate):
+            assert set(r.certificate.mechanisms()) <= {"G", "zero-factor flips"}
+    try:
+        bn.fibre(net)            # explicit only when every neuron is visible on a hyperplane of its own
+    except sa.ArchitectureError:
+        return
+    for image in images:         # then the flips and the group element always explain the equivalence
+        assert isinstance(bn.equivalent(net, image).certificate, bn.BottleneckMoveCertificate)
+
+
+def test_zero_factor_flip_is_named_and_replayed():
+    flipped = _flip_inner(THREE, (0, 1, 2))
+    r = bn.equivalent(THREE, flipped)
+    assert r.verify(THREE, flipped) and "zero-factor flips" in r.certificate.mechanisms()
+    assert "zero-factor flips" in {m.name for m in bn.hidden_symmetries(THREE)}
+    with pytest.raises(sa.CertificateError):
+        bn.FlipInner((0, 1)).apply(THREE)
+
+
+# -- item 7: LaTeX of every component; item 8: is_conserved at a zero neuron -------------------------------------
+
+def test_fibre_latex_lists_every_component_with_its_index_set():
+    net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    F = bn.fibre(net)
+    tex = F.to_latex()
+    assert tex.count("B_{") == F.num_components + 1 and "|J| = 4" in tex
+    for index in F.index:
+        assert F.build(index).label in tex
+    big = ridge_network(1, 2, ["A", "A", "K+", "K-"])
+    if _generic(big):
+        assert "more components" in bn.fibre(big).to_latex(limit=3)
+
+
+def test_is_conserved_at_a_zero_neuron_follows_nearby_parameters():
+    import sympy
+    from semialg.engine.conservation import is_conserved
+    zero_in = Network.from_arrays([[[1, 2], [0, 0]], [[1, 3]]], [[0, 0], [0]])     # neuron 2: w = 0, b = 0
+    zero_out = Network.from_arrays([[[1, 2], [1, 1]], [[1, 0]]], [[0, 0], [0]])    # neuron 2: a = 0
+    V = zero_in.architecture.variables()
+    W, b, A = V.weights[0], V.biases[0], V.weights[1]
+    incoming = W[1, 0] ** 2 + W[1, 1] ** 2 + b[1] ** 2
+    for net in (zero_in, zero_out):
+        assert not is_conserved(incoming, net)                    # nearby parameters break it, consistently
+        assert is_conserved(incoming - A[0, 1] ** 2, net)          # the rescaling law holds
+    # independent check: near zero_in, with b_2 = 1/2 the neuron is active and grad Q . grad f != 0
+    near = Network.from_arrays([[[1, 2], [0, 0]], [[1, 3]]], [[0, "1/2"], [0]])
+    assert not is_conserved(incoming, near)
+    with pytest.raises(sa.ParameterError):
+        is_conserved(sympy.Symbol("x") ** 2, zero_in)

@@ -114,9 +114,12 @@ def _instances() -> dict[str, list]:
     objs.append(bn.ridge_profile(b_net))
     objs += list(sa.fibre(b_net).components())[:1] + list(sa.fibre(a_net).components())[:1]
     objs += [bn.ClearNeuron(0), bn.AbsorbConstant(0), bn.MergeAffine(0, 1), bn.ShiftAffineBias(0), bn.FlipKink(1, 0),
-             bn.MergeKinks(0, 1), bn.TranslateHidden(Fraction(1, 2)), bn.Reflect()]
+             bn.MergeKinks(0, 1), bn.TranslateHidden(Fraction(1, 2)), bn.Reflect(), bn.FlipInner((0,))]
     const = sa.Network.from_arrays([[[0, 0]], [[1], [1]], [[1, 1]]], [[0], [2, -5], [0]])
     objs.append(bn.equivalent(const, const).certificate)
+    hidden = sa.Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
+                                    [[0, 0, 0, -5], [0], [0]])
+    objs.append(bn.equivalent(hidden, bn.replace_neuron(hidden, 1, 3, [2, 1], -3, [-7])).certificate)
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)

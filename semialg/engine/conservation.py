@@ -102,8 +102,19 @@ def _symbolic_outputs(arch: Architecture, pattern, x: Sequence[sympy.Symbol]) ->
 
 
 def _patterns(net: Network) -> list:
+    """The activation patterns of the parameters near ``net``: those of its regions, where a neuron whose
+    pre-activation vanishes identically on a region (pattern entry 0, e.g. zero incoming weights and bias) is
+    taken both on and off — arbitrarily small perturbations realise both."""
     from semialg.engine.regions import regions
-    return sorted({r.pattern for r in regions(net)})
+    out = set()
+    for p in {r.pattern for r in regions(net)}:
+        zeros = [(l, i) for l, layer in enumerate(p) for i, s in enumerate(layer) if s == 0]
+        for states in itertools.product((1, -1), repeat=len(zeros)):
+            q = [list(layer) for layer in p]
+            for (l, i), s in zip(zeros, states, strict=True):
+                q[l][i] = s
+            out.add(tuple(tuple(layer) for layer in q))
+    return sorted(out)
 
 
 @dataclass(frozen=True)
@@ -130,14 +141,22 @@ class ConservationCheck(Latexable):
 def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network) -> ConservationCheck:
     """Exact symbolic check that $Q$ is locally conserved at ``net`` for every loss of the outputs.
 
-    For every linear region around the parameter the network is a polynomial in $(\\theta, x)$; the check
-    is that $\\langle \\nabla_\\theta Q, \\nabla_\\theta f_o\\rangle$ vanishes identically for every output $o$.
+    Definition: $Q$ is conserved at $\\theta$ when $\\langle \\nabla_\\theta Q, \\nabla_\\theta f_o\\rangle$ vanishes
+    identically, as a polynomial in $(\\theta, x)$, on every activation pattern realised by parameters
+    arbitrarily close to $\\theta$ — the patterns of the regions at $\\theta$, with a neuron whose
+    pre-activation vanishes identically (zero incoming weights and bias) taken both on and off. So a neuron
+    with $w = 0, b = 0$ is treated like one with output weight $a = 0$: nearby parameters decide, and
+    $\\|w\\|^2 + b^2$ alone is not conserved there. $Q$ must be written in the architecture's variables
+    (:class:`~semialg.errors.ParameterError` otherwise).
     Cost: region enumeration plus one symbolic expansion per region and output (polynomial of degree
     $\\le$ depth $+1$ in $\\dim\\Omega$ variables).
     """
     arch = net.architecture
     expr = Q.expression if isinstance(Q, ConservedQuantity) else sympy.sympify(Q)
     V = arch.variables()
+    foreign = sorted(map(str, expr.free_symbols - set(V.flat)))
+    if foreign:
+        raise ParameterError(f"the quantity uses symbols that are not parameters of {arch}: {', '.join(foreign)}")
     x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
     grad_Q = [sympy.diff(expr, v) for v in V.flat]
     pats = _patterns(net)

@@ -537,7 +537,50 @@ def _(r: GenericityReport, **options) -> str:
     return f"\\text{{{r.status}}}: \\begin{{array}}{{ll}} " + " \\\\ ".join(rows) + " \\end{array}"
 
 
-from semialg.families.bottleneck import BottleneckType, RidgeProfile  # noqa: E402
+from semialg.families.bottleneck import (  # noqa: E402
+    BottleneckFibre, BottleneckMoveCertificate, BottleneckType, RidgeProfile)
+from semialg.engine.conservation import ConservationCount, MechanismConservation  # noqa: E402
+
+
+@to_latex.register
+def _(F: BottleneckFibre, limit: int = 8, **options) -> str:
+    """Every component (up to ``limit``), labelled by its index, with the index set and the exact count."""
+    rows = []
+    for k, j in enumerate(F.index):
+        if k == limit:
+            rows.append(f"&\\ldots && \\text{{({F.num_components - limit} more components of the same form)}}")
+            break
+        B = F.build(j)
+        rows.append(f"B_{{{_tex_label(B.label)}}} &= {to_latex(B)}")
+    head = (f"\\bigcup_{{{F.index_name} \\in J}} B_{{j}},\\quad |J| = {F.num_components},\\ "
+            f"\\dim = {F.dimension}")
+    if F.index_description:
+        head += f",\\quad J:\\ \\text{{{text(F.index_description)}}}"
+    return head + " \\\\ \\begin{aligned} " + " \\\\ ".join(rows) + " \\end{aligned}"
+
+
+@to_latex.register
+def _(c: BottleneckMoveCertificate, **options) -> str:
+    def chain(moves):
+        return ";\\ ".join(f"\\text{{{text(mv.describe())}}}" for mv in moves) or "\\text{(no move)}"
+    return (f"\\begin{{aligned}} \\theta_1 &: {chain(c.moves1)} \\\\ \\theta_2 &: {chain(c.moves2)} "
+            f"\\\\ &g\\cdot r_1 = r_2,\\ \\text{{mechanisms: {text(', '.join(c.mechanisms()))}}} \\end{{aligned}}")
+
+
+@to_latex.register
+def _(r: MechanismConservation, **options) -> str:
+    rows = [f"\\text{{{text(m.name)}}} & \\text{{{text(m.kind)}}} & {m.laws} & \\text{{{text(m.reason)}}}"
+            for m in r.moves]
+    body = " \\\\ ".join(["\\text{mechanism} & \\text{kind} & \\text{laws} & \\text{why}"] + rows)
+    return (f"\\begin{{array}}{{llrl}} {body} \\end{{array}} \\quad {r.explicit} \\text{{ explicit laws; }} "
+            + to_latex(r.count))
+
+
+@to_latex.register
+def _(c: ConservationCount, **options) -> str:
+    bound = "" if c.stabilized else "\\le "
+    return (f"\\#\\text{{laws}} = {bound}D - \\operatorname{{rank}} \\mathrm{{Lie}} = {c.num_parameters} - "
+            f"{c.lie_rank} = {c.laws}\\ ({c.known} \\text{{ from rescalings}})")
 
 
 @to_latex.register

@@ -36,7 +36,7 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
 from semialg.families.bottleneck.witnesses import (
     AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron, FlipKink, MergeAffine, MergeKinks,
-    Reflect, ShiftAffineBias, TranslateHidden, witness)
+    FlipInner, Reflect, ShiftAffineBias, TranslateHidden, witness)
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -45,6 +45,7 @@ __all__ = [
     "translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
     "BottleneckFamily", "BottleneckMove", "BottleneckMoveCertificate", "witness", "ActBy", "ClearNeuron",
     "AbsorbConstant", "MergeAffine", "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "Reflect",
+    "FlipInner",
 ]
 
 

@@ -41,6 +41,8 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
                 return EquivalenceResult(True, cert, method=r.method + ", moves to a normal form")
         return r
     if cases == ("a", "a"):
-        return equivalent_outer(net1, net2)
+        r = equivalent_outer(net1, net2)
+        cert = witness(net1, net2) if r.equivalent else None
+        return r if cert is None else EquivalenceResult(True, cert, method=r.method + ", moves to a normal form")
     raise ArchitectureError(f"bottleneck.equivalent needs two networks of the same bottleneck case, got "
                             f"{net1.architecture} and {net2.architecture}; use semialg.equivalent")

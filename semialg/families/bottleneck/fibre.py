@@ -27,11 +27,11 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
 
-__all__ = ["BottleneckFibre", "FibreComponent", "fibre", "fibre_dimension"]
+__all__ = ["BottleneckFibre", "BottleneckComponent", "fibre", "fibre_dimension"]
 
 
 @dataclass(frozen=True)
-class FibreComponent(BasicSet):
+class BottleneckComponent(BasicSet):
     """One basic set of a fibre, with its ``index`` in the fibre and an exact ``sample()`` of its points."""
 
     index: object = field(default=None, compare=False)
@@ -58,7 +58,7 @@ class BottleneckFibre(Union):
 
     ``components()`` yields the non-empty basic sets of $\theta'$ of generic type (one per branch, assignment
     of the kinks to slots, flip pattern and A/Z roles in case (b); one per permutation and admissible flip set
-    in case (a)), each a :class:`FibreComponent` with ``sample()``; they cover an open dense part of the fibre
+    in case (a)), each a :class:`BottleneckComponent` with ``sample()``; they cover an open dense part of the fibre
     and all have dimension :attr:`dimension` (the maximum over the non-empty components). ``num_components``
     counts them exactly, without enumeration. ``contains`` decides membership in the whole fibre exactly (by
     :func:`equivalent`); ``component_of`` names the component of a point of generic type;
@@ -67,6 +67,7 @@ class BottleneckFibre(Union):
 
     network: Network | None = None
     top_dimension: int | None = None
+    index_description: str = ""
     _sampler: object = field(default=None, repr=False)
 
     @property
@@ -74,18 +75,18 @@ class BottleneckFibre(Union):
         """The dimension of the fibre: the maximum over its non-empty components."""
         return self.top_dimension
 
-    def build_component(self, j) -> FibreComponent:
+    def build_component(self, j) -> BottleneckComponent:
         B = self.build(j)
-        return FibreComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label, j, self._sampler)
+        return BottleneckComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label, j, self._sampler)
 
-    def components(self) -> Iterator[FibreComponent]:
+    def components(self) -> Iterator[BottleneckComponent]:
         for j in self.index:
             yield self.build_component(j)
 
-    def component(self, j) -> FibreComponent:
+    def component(self, j) -> BottleneckComponent:
         return self.build_component(j)
 
-    def representative(self) -> FibreComponent:
+    def representative(self) -> BottleneckComponent:
         return self.build_component(next(iter(self.index)))
 
     def contains(self, point) -> bool:
@@ -140,6 +141,7 @@ def fibre(net: Network) -> BottleneckFibre:
     return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
                            description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()})",
                            index_name=parts.index_name, network=net, top_dimension=dim,
+                           index_description=parts.index_description,
                            _sampler=parts.sample)
 
 

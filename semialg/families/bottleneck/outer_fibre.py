@@ -48,6 +48,8 @@ class OuterFibre:
         self.view = view = OuterView.of(net)
         self.inner = shallow_fibre(view.inner)
         self.index, self.index_name = self.inner.index, self.inner.index_name
+        self.index_description = ("a permutation of the first-layer neurons and an admissible flip set S "
+                                  "(sum over S of v_i w_i = 0) of the inner network h; c' = c/mu, d' = d")
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
         self.cr = _Q(view.c[r])

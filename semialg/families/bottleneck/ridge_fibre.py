@@ -94,6 +94,9 @@ class RidgeFibre:
     ``sample`` (see the module docstring for the equations)."""
 
     index_name = r"(\text{branch}, \text{roles})"
+    index_description = ("branch direct (or reflected, when F is constant at both ends); each kink point of F "
+                         "assigned to its own second-layer slot, flipped or not (flips only when a >= 1); every "
+                         "other slot A (affine on t > 0) or Z (dead), at least one A when a >= 1")
 
     def __init__(self, net: Network, t: BottleneckType):
         self.net, self.t = net, t

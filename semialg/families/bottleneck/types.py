@@ -18,6 +18,7 @@ from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
 from semialg.families.bottleneck.ridge import ridge_profile
+from semialg.families.shallow import hidden_symmetries as shallow_hidden_symmetries
 from semialg.families.bottleneck.views import OuterView, RidgeView, _require, bottleneck_case
 from semialg.geometry.arrangement import negate
 
@@ -155,6 +156,11 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
         return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
                      "f is constant (c = 0 or P empty): every mechanism is hidden"),)
     Um, Up, Upm = idx("U-"), idx("U+"), idx("U+-")
+    flips = [m for m in shallow_hidden_symmetries(OuterView.of(net).inner) if m.name == "zero_factor"]
+    if flips:
+        out.append(move("zero-factor flips", "discrete", 1 + len(flips), "compensated by e",
+                        tuple(sorted({i for m in flips for i in m.neurons})),
+                        "sum over S of v_i w_i = 0: flipping S changes h by a constant, absorbed by e"))
     if Um:
         out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
                         "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set", freezes=True))

@@ -35,10 +35,10 @@ from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.moves import flip_kink, reflect, translate_hidden_hyperplane
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _scale, _vadd, bottleneck_case
+from semialg.families.bottleneck.views import OuterView, RidgeView, _ONE, _ZERO, _scale, _vadd, bottleneck_case
 
 __all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAffine", "ShiftAffineBias",
-           "FlipKink", "MergeKinks", "TranslateHidden", "Reflect", "BottleneckMoveCertificate", "witness"]
+           "FlipKink", "MergeKinks", "TranslateHidden", "Reflect", "FlipInner", "BottleneckMoveCertificate", "witness"]
 
 _DEAD = (-_ONE, -_ONE)
 
@@ -278,6 +278,28 @@ class BottleneckMoveCertificate(Certificate):
                 ("; ".join(mv.describe() for mv in self.moves2) or "none"))
 
 
+@dataclass(frozen=True)
+class FlipInner(BottleneckMove):
+    """Case (a): flip the first-layer neurons ``S`` ($\\sum_{i\\in S} v_iw_i = 0$, checked exactly) and add
+    $\\sum_{i\\in S} v_ib_i$ to $e$: the inner network $h$ is unchanged."""
+
+    S: tuple[int, ...]
+    mechanism: ClassVar[str] = "zero-factor flips"
+
+    def apply(self, net: Network) -> Network:
+        view = OuterView.of(net)
+        n0 = len(view.w[0])
+        if any(sum((view.v[i] * view.w[i][j] for i in self.S), _ZERO) != 0 for j in range(n0)):
+            self._fail(f"the sum of v_i w_i over S = {list(self.S)} is not zero")
+        W1 = [(_scale(-_ONE, w) if i in self.S else w) for i, w in enumerate(view.w)]
+        b1 = [(-b if i in self.S else b) for i, b in enumerate(view.b)]
+        e = view.e + sum((view.v[i] * view.b[i] for i in self.S), _ZERO)
+        return net.replace_layer(1, W1, b1).replace_layer(2, bias=[e])
+
+    def describe(self) -> str:
+        return f"first-layer neurons {list(self.S)} flipped (a 0-factor of h), e compensates"
+
+
 # == case (b) normal form ==================================================================================
 
 class _Chain:
@@ -386,10 +408,44 @@ def _matching(r1: Network, r2: Network) -> GroupElement | None:
     return g if g.act(r1) == r2 else None
 
 
+def _outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    """Case (a), neurons on distinct hyperplanes: the flips matching the orientations of the rows of ``net1`` to
+    those of ``net2``, then a group element (row scales, permutation, $\\mu$ on the bottleneck neuron)."""
+    v1, v2 = OuterView.of(net1), OuterView.of(net2)
+    if not any(v1.c) or not any(v2.c):
+        return None
+    r = next(k for k, x in enumerate(v1.c) if x != 0)
+    if v2.c[r] == 0 or v1.c[r] / v2.c[r] <= 0:
+        return None
+    mu = v1.c[r] / v2.c[r]
+    rows1 = [normalise_row(w + (b,)) for w, b in zip(v1.w, v1.b, strict=True)]
+    rows2 = [normalise_row(w + (b,)) for w, b in zip(v2.w, v2.b, strict=True)]
+    where = {key: i for i, (key, _, s) in enumerate(rows1) if s != 0}
+    if len(where) != len(rows1) or any(s == 0 or key not in where for key, _, s in rows2):
+        return None
+    perm = [where[key] for key, _, _ in rows2]
+    if sorted(perm) != list(range(len(perm))):
+        return None
+    S = tuple(sorted(i for i, (_, _, s) in zip(perm, rows2, strict=True) if rows1[i][2] != s))
+    moves = (FlipInner(S),) if S else ()
+    lam = [rows2[k][1] / rows1[perm[k]][1] for k in range(len(perm))]
+    g = GroupElement([tuple(perm), (0,)], [tuple(lam), (mu,)])
+    r1 = net1
+    try:
+        for mv in moves:
+            r1 = mv.apply(r1)
+    except CertificateError:
+        return None
+    return BottleneckMoveCertificate(moves, (), g) if g.act(r1) == net2 else None
+
+
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    """Moves relating two equivalent case-(b) parameters through their normal forms, or ``None`` when the normal
-    forms are not in one $G$-orbit (constant functions, non-generic coincidences). Cost: $O(n_2^2 n_3)$ exact
-    operations (the moves are replayed once to build them)."""
+    """Moves relating two equivalent bottleneck parameters through their normal forms, or ``None`` when the
+    normal forms are not in one $G$-orbit (constant functions, non-generic coincidences, and in case (a) hidden
+    neurons, whose moves need the whole arrangement). Cost: $O(n_2^2 n_3)$ exact operations in case (b),
+    $O(n_1 n_0)$ in case (a)."""
+    if bottleneck_case(net1) == "a":
+        return _outer_witness(net1, net2)
     if bottleneck_case(net1) != "b" or ridge_profile(net1).is_constant:
         return None
     c1, c2 = _normal_form(net1), _normal_form(net2)
