@@ -14,7 +14,7 @@ from semialg import CertificateError, GroupElement, Network, to_fmpq
 from semialg.engine import regions
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.line import compare_on_line, restrict
-from semialg.families.deep.moves import FoldConstant, Flip, MergeTwins, RemoveDead, SplitTwin
+from semialg.families.deep.moves import FoldConstant, Flip, MergeTwins, RemoveDead, RemoveHidden, SplitTwin
 from semialg.families.deep.normal_form import normal_form
 
 small = dict(min_depth=3, max_depth=4, max_width=3, max_io=2)
@@ -211,6 +211,10 @@ def test_undecided_within_no_budget():
         r.verify(net, other)
     decided = equivalent(net, other, budget=BIG)
     assert decided.status == "equivalent" and decided.verify(net, other)
+    assert "hidden neuron" in decided.certificate.mechanisms()
+    assert RemoveHidden(2, (1,)).apply(other).widths == (2, 3, 1, 1)
+    with pytest.raises(CertificateError):
+        RemoveHidden(2, (0,)).apply(other)  # neuron 0 of layer 2 is active
 
 
 # -- command line ---------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@
 3. **refutation on lines** (:mod:`semialg.families.deep.line`): points next to the kink hyperplane of a
    first-layer neuron whose normalised row has no partner in the other network, segments and whole lines
    through it, then random rational lines — each comparison exact along the whole line or segment;
-4. **the region oracle** (:func:`semialg.engine.regions.equivalent`) on the reduced networks with what is left
+4. for small networks, **normal forms on the image**: neurons never active on the image of the earlier layers
+   removed (:class:`~semialg.families.deep.moves.RemoveHidden`, decided on the linear regions);
+5. **the region oracle** (:func:`semialg.engine.regions.equivalent`) on the reduced networks with what is left
    of the budget; when the budget is spent the answer is *undecided* with what was tried — never a guess.
 
 Every yes or no carries a certificate that ``r.verify(net1, net2)`` re-checks exactly.
@@ -38,7 +40,7 @@ from semialg.core.network import Network
 from semialg.errors import CertificateError
 from semialg.families.deep.line import compare_on_line
 from semialg.families.deep.moves import ActBy, DeepMove, Flip, replay
-from semialg.families.deep.normal_form import NormalForm, normal_form
+from semialg.families.deep.normal_form import NormalForm, normal_form, small_for_regions
 
 __all__ = ["equivalent", "DeepMoveCertificate", "kink_lines", "targeted_probes"]
 
@@ -295,6 +297,12 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
         if x is not None:
             return EquivalenceResult(False, _point_certificate(net1, net2, x), method="exact probes and lines")
         bar.set_postfix_str("regions")
+        if small_for_regions(net1) and small_for_regions(net2) and time.monotonic() < deadline:
+            nf1, nf2 = normal_form(net1, image=True), normal_form(net2, image=True)
+            moves = nf1.moves if nf1 == nf2 else _align_by_flips(nf1, nf2)
+            if moves is not None:
+                return _proof(moves, nf2.moves, "deep normal form on the image")
+            tried.append("normal forms after removing neurons never active on the image still differ")
         from semialg.engine import regions
         r = regions.equivalent(nf1.network, nf2.network, deadline=deadline, progress=progress)
         bar.update()

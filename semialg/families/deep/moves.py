@@ -12,6 +12,8 @@ symmetries of 2-layer ReLU-networks", 2020, for the one-hidden-layer case):
 - :class:`Flip` — $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:] = 0$ for every neuron $j$ of layer $l+1$: as
   $\\sigma(z) = \\sigma(-z) + z$, negating $r_{l,i}$ for $i \\in S$ changes $z_{l+1}$ by the constant
   $W_{l+1}[:,S]\\,b_l[S]$, which is added to $b_{l+1}$;
+- :class:`RemoveHidden` — $z_{l,i} \\le 0$ on the image of the earlier layers ($l \\ge 2$): the neuron is never
+  active and is removed; decided exactly on the linear regions of layers $1, \\dots, l-1$;
 - :class:`ActBy` — an element of $G$ (permutation and positive scaling per hidden layer).
 
 A layer is never left empty: when every neuron of a layer is removed, one *zero neuron* (zero row, zero
@@ -37,8 +39,8 @@ from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.errors import CertificateError, ParameterError
 
-__all__ = ["DeepMove", "RemoveDead", "FoldConstant", "MergeTwins", "SplitTwin", "Flip", "ActBy",
-           "replay", "is_zero_layer"]
+__all__ = ["DeepMove", "RemoveDead", "FoldConstant", "MergeTwins", "SplitTwin", "Flip", "ActBy", "RemoveHidden",
+           "never_active", "replay", "is_zero_layer"]
 
 _ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
@@ -265,6 +267,53 @@ class Flip(DeepMove):
 
     def to_json(self) -> dict:
         return {"move": "flip", "layer": self.layer, "neurons": list(self.neurons)}
+
+
+def never_active(net: Network, layer: int, neurons: Sequence[int] | None = None) -> tuple[int, ...]:
+    """The ``neurons`` (default all) of hidden ``layer`` $\\ge 2$ with $z_{l,i} \\le 0$ on the whole image of layer $l-1$.
+
+    On every linear region $R$ of layers $1, \\dots, l-1$ (open, covering $\\mathbb{R}^{n_0}$ up to a null set),
+    $z_{l,i}$ is affine; the neuron is never active iff $\\{x \\in R : z_{l,i}(x) > 0\\}$ is empty for every $R$
+    (then $z_{l,i} \\le 0$ on the closures, i.e. everywhere), each decided by an exact strict-feasibility test.
+    Cost: region enumeration of the truncated network (exponential in the worst case) plus $O(R\\,n_l)$ LPs.
+    """
+    from semialg.engine.regions import regions
+    from semialg.geometry.polyhedron import decide
+    d = net.architecture.input_dim
+    candidates = range(len(net.weights[layer - 1])) if neurons is None else neurons
+    if layer < 2:
+        return tuple(i for i in candidates if not any(net.weights[0][i]) and net.biases[0][i] <= 0)
+    regs = regions(Network(net.weights[:layer], net.biases[:layer]))
+    out = []
+    for i in candidates:
+        if not any(decide([g for g, _ in R.inequalities] + [R.linear[i]],
+                          [c for _, c in R.inequalities] + [R.offset[i]], d) for R in regs):
+            out.append(i)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class RemoveHidden(DeepMove):
+    """Remove the ``neurons`` of hidden ``layer`` that are never active on the image of the earlier layers."""
+
+    layer: int
+    neurons: tuple[int, ...]
+    mechanism = "hidden neuron"
+
+    def apply(self, net: Network) -> Network:
+        _check_layer(net, self.layer)
+        _check_neurons(net, self.layer, self.neurons)
+        hidden = never_active(net, self.layer, self.neurons)
+        if hidden != tuple(self.neurons):
+            raise CertificateError(f"neuron(s) {sorted(set(self.neurons) - set(hidden))} of layer {self.layer} "
+                                   f"are active somewhere")
+        return _keep(net, self.layer, _columns(net, self.layer), set(self.neurons), net.biases[self.layer])
+
+    def describe(self) -> str:
+        return f"remove neuron(s) {list(self.neurons)} of layer {self.layer}, never active on the previous image"
+
+    def to_json(self) -> dict:
+        return {"move": "remove_hidden", "layer": self.layer, "neurons": list(self.neurons)}
 
 
 @dataclass(frozen=True)

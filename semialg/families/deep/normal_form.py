@@ -41,10 +41,10 @@ from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.errors import CertificateError
-from semialg.families.deep.moves import (ActBy, DeepMove, FoldConstant, MergeTwins, RemoveDead, is_zero_layer,
-                                         replay)
+from semialg.families.deep.moves import (ActBy, DeepMove, FoldConstant, MergeTwins, RemoveDead, RemoveHidden,
+                                         is_zero_layer, never_active, replay)
 
-__all__ = ["NormalForm", "normal_form", "reduce", "normalise"]
+__all__ = ["NormalForm", "normal_form", "reduce", "normalise", "small_for_regions"]
 
 _ONE = fmpq(1)
 
@@ -82,10 +82,23 @@ def _twin_pairs(net: Network, layer: int) -> tuple[tuple[int, int], ...]:
     return tuple(pairs)
 
 
-def reduce(net: Network) -> tuple[tuple[DeepMove, ...], Network]:
+def small_for_regions(net: Network, max_neurons: int = 16, max_input: int = 4) -> bool:
+    """Whether the image of every hidden layer is cheap to decide by region enumeration (a size guard)."""
+    return net.architecture.input_dim <= max_input and sum(net.widths[1:-2]) <= max_neurons
+
+
+def _hidden_neurons(net: Network, layer: int) -> tuple[int, ...]:
+    if layer < 2 or is_zero_layer(net, layer):
+        return ()
+    return never_active(net, layer)
+
+
+def reduce(net: Network, image: bool = False) -> tuple[tuple[DeepMove, ...], Network]:
     """Apply constant folding, twin merging and dead-neuron removal, layer by layer, until none applies.
 
-    Returns the moves (in order) and the reduced network. Removing a neuron of layer $l+1$ can make a neuron of
+    With ``image`` also remove neurons never active on the image of the earlier layers
+    (:class:`~semialg.families.deep.moves.RemoveHidden`, decided on linear regions: exponential; use on small
+    networks, see :func:`small_for_regions`). Returns the moves (in order) and the reduced network. Removing a neuron of layer $l+1$ can make a neuron of
     layer $l$ dead and merging can cancel a column, hence the repeated sweeps (at most one per removed neuron,
     in practice one or two). Cost per sweep: $O(\\dim\\Omega)$ plus one sort per layer.
 
@@ -99,8 +112,8 @@ def reduce(net: Network) -> tuple[tuple[DeepMove, ...], Network]:
     while changed:
         changed = False
         for layer in range(1, net.depth):
-            for found, make in ((_constant_neurons, FoldConstant), (_twin_pairs, MergeTwins),
-                                (_dead_neurons, RemoveDead)):
+            steps = ((_constant_neurons, FoldConstant), (_twin_pairs, MergeTwins), (_dead_neurons, RemoveDead))
+            for found, make in steps + (((_hidden_neurons, RemoveHidden),) if image else ()):
                 what = found(net, layer)
                 if what:
                     moves.append(make(layer, what))
@@ -177,15 +190,16 @@ class NormalForm(Latexable):
                 "moves": [m.to_json() for m in self.moves]}
 
 
-def normal_form(net: Network) -> NormalForm:
+def normal_form(net: Network, image: bool = False) -> NormalForm:
     """The normal form of ``net`` modulo $G$ after the reducing moves, with the moves that reach it.
 
-    Cost: $O(D \\log n)$ for $D$ parameters and maximal width $n$ (see the module docstring).
+    Cost: $O(D \\log n)$ for $D$ parameters and maximal width $n$ (see the module docstring); with ``image``
+    (neurons never active on the image of the earlier layers removed too) add region enumerations.
 
     >>> net = Network.from_arrays([[[2, 0], [0, -3]], [[1, 1]]], [[2, 0], [0]])
     >>> normal_form(net).network
     Network(2-2-1: W1=[[0, -1], [1, 0]]; b1=[0, 1]; W2=[[3, 2]]; b2=[0])
     """
-    moves, red = reduce(net)
+    moves, red = reduce(net, image)
     g, out = normalise(red)
     return NormalForm(out, moves + (ActBy(g),))
