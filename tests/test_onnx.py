@@ -67,7 +67,8 @@ def test_torch_style_gemm_graph_matches_the_reference_evaluator(seed):
 
 def test_initializers_are_read_exactly():
     rng = np.random.default_rng(1)
-    for dtype in (np.float16, np.float32, np.float64):
+    ml_dtypes = pytest.importorskip("ml_dtypes")  # installed with onnx
+    for dtype in (np.float16, np.float32, np.float64, ml_dtypes.bfloat16):
         nodes, inits = torch_style(rng, (2, 3, 1), dtype)
         net = from_onnx(model(nodes, inits, ["N", 2], ["N", 1], elem=helper.np_dtype_to_tensor_dtype(np.dtype(dtype))))
         assert net == Network.from_arrays([inits["W1"], inits["W2"]], [inits["b1"], inits["b2"]])

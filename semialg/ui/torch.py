@@ -106,7 +106,9 @@ def from_torch(module, logits: bool = False) -> Network:
     Dropout, Identity and a Flatten of the input.
 
     >>> import torch  # doctest: +SKIP
-    >>> from_torch(torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1)))  # doctest: +SKIP
+    >>> nn = torch.nn  # doctest: +SKIP
+    >>> from_torch(nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))).widths  # doctest: +SKIP
+    (2, 3, 1)
     """
     torch = _torch()
     nn = torch.nn
