@@ -50,3 +50,9 @@ __all__ = [
     "identifiable", "IdentifiabilityResult", "shallow_representation", "ShallowRepresentation",
     "SemialgError", "ParameterError", "FormatError", "ShapeError", "ArchitectureError", "CertificateError",
 ]
+
+# Arguments of the wrong type are refused at the public boundary with a one-line ParameterError.
+from semialg.core.api import checked as _checked  # noqa: E402
+
+globals().update({_name: _checked(globals()[_name]) for _name in __all__ if callable(globals()[_name])
+                  and not isinstance(globals()[_name], type)})

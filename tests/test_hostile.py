@@ -543,3 +543,38 @@ def test_loci_of_a_million_parameters_answers_with_counts_and_templates(capsys, 
     assert all(f["members"] == [] and f["template"] for f in data["families"])
     code, out, _ = _cli(capsys, ["loci", "2,20000,1"])
     assert code == 0 and "about 2^20000" in out
+
+
+# == public API types ===============================================================================================
+
+def _public_functions():
+    import inspect
+    return [name for name in sa.__all__ if inspect.isfunction(getattr(sa, name))
+            and "net" in str(inspect.signature(getattr(sa, name)))]
+
+
+@pytest.mark.parametrize("name", _public_functions())
+@pytest.mark.parametrize("bad", [None, 5, "net.json", [[1]], (x for x in [1])], ids=["None", "int", "str", "list",
+                                                                                         "generator"])
+def test_public_functions_refuse_wrong_types_with_parameter_error(name, bad):
+    import inspect
+    fn = getattr(sa, name)
+    net = Network.random((2, 2, 1), seed=0)
+    params = [p.name for p in inspect.signature(fn).parameters.values() if p.default is inspect.Parameter.empty]
+    first = next(p for p in params if "net" in p)
+    args = [bad if p == first else sa.conserved_quantities(net)[0] if p == "Q" else net for p in params]
+    with pytest.raises(sa.ParameterError):
+        fn(*args)
+
+
+@pytest.mark.parametrize("call", [lambda: Network.from_arrays(None, None),
+                                  lambda: Network.from_arrays((w for w in [[[1]]]), (b for b in [[0]])),
+                                  lambda: Network.from_arrays(5, 5), lambda: sa.load(5), lambda: sa.load(None),
+                                  lambda: sa.save(5, "x.json"), lambda: sa.Architecture(None),
+                                  lambda: sa.Architecture.parse(5), lambda: Network.random(None),
+                                  lambda: sa.degeneracy_loci(None)],
+                         ids=["from_arrays None", "from_arrays generators", "from_arrays ints", "load 5", "load None",
+                              "save 5", "Architecture None", "parse 5", "random None", "loci None"])
+def test_constructors_and_files_refuse_wrong_types(call):
+    with pytest.raises(sa.ParameterError):
+        call()

@@ -64,7 +64,7 @@ def _arch(arch_or_net) -> Architecture:
         return arch_or_net.architecture
     if isinstance(arch_or_net, Architecture):
         return arch_or_net
-    return Architecture(*arch_or_net)
+    return Architecture(arch_or_net)
 
 
 def conserved_quantities(arch_or_net) -> list[ConservedQuantity]:
