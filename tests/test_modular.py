@@ -38,9 +38,9 @@ def test_rank_mod_agrees_with_flint(r, c, k, p, seed):
     assert rank_mod(M, p) == nmod_mat(r, c, M.ravel().tolist(), p).rank()
 
 
-@pytest.mark.parametrize("n,k", [(300, 300), (300, 290), (260, 100)])
+@pytest.mark.parametrize("n,k", [(600, 600), (600, 590), (530, 100)])
 def test_rank_mod_across_blocks(n, k):
-    """Several 128-blocks, with and without a singular leading block (the flint fallback)."""
+    """Several blocks, with and without a singular leading block (the flint fallback)."""
     rng = np.random.default_rng(n + k)
     M = (rng.integers(0, P, size=(n, k)) @ rng.integers(0, P, size=(k, n + 5))) % P
     assert rank_mod(M) == rank_mod(M.T) == nmod_mat(n, n + 5, M.ravel().tolist(), P).rank()
