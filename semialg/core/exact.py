@@ -333,7 +333,7 @@ def residues(rows: Sequence[Sequence[fmpq]], p: int = BLAS_PRIME) -> np.ndarray 
         return cached
     r, c = len(rows), len(rows[0]) if len(rows) else 0
     try:
-        parts = []
+        parts, reduced = [], False
         for name in ("p", "q"):  # two C-level passes (measured faster than one pass yielding pairs)
             get = operator.attrgetter(name)
             try:
@@ -341,10 +341,11 @@ def residues(rows: Sequence[Sequence[fmpq]], p: int = BLAS_PRIME) -> np.ndarray 
             except OverflowError:  # beyond 64 bits: reduce in Python
                 parts.append(np.fromiter((int(get(x)) % p for x in itertools.chain.from_iterable(rows)),
                                          np.int64, r * c))
+                reduced = True
     except AttributeError:  # not flint rationals yet
         return residues(to_matrix(rows, where="rows"), p)
     num, den = parts
-    if den.size and ((den & (den - 1)) == 0).all():  # powers of two (floats read exactly): a table by exponent
+    if not reduced and den.size and ((den & (den - 1)) == 0).all():  # powers of two (floats read exactly)
         inv = np.array([pow(2, -e, p) for e in range(64)], dtype=np.int64)[np.frexp(den.astype(float))[1] - 1]
     else:
         dens = np.unique(den % p)

@@ -25,6 +25,7 @@ in the worst case.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -37,10 +38,10 @@ from semialg.core.result import Latexable
 from semialg.core.certificate import (Certificate, EquivalenceResult, PointCertificate, Undecided,
                                       check_comparable)
 from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError
-from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
+from semialg.core.exact import dot, fingerprint, normalise_row, rank, rank_mod, residues, to_vector
 from semialg.core.network import Network
 from semialg.families.base import families_for
-from semialg.geometry.polyhedron import Polytope, decide
+from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
 
 __all__ = [
     "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
@@ -165,43 +166,37 @@ def _system(constraints: list) -> tuple[list, list]:
 def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]]) -> list:
     """Cells of the arrangement of the hyperplanes ``rows`` inside the open polyhedron ``base`` containing $x_0$.
 
-    Returns ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. Hyperplanes that miss
-    the polyhedron are found with one exact LP each and keep their sign, so the flip search (one LP per
-    candidate cell) only involves those that cross it.
+    Returns ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. A breadth-first search
+    over cells: a cell's neighbours are the flips of one sign that are non-empty, i.e. its facets among
+    ``rows``, found for all flips at once by :func:`semialg.geometry.polyhedron.flip_neighbours` (one float
+    polytope computation per cell, one exact check per flip). Hyperplanes that miss ``base`` are simply never
+    facets.
     """
     d = len(x0)
-    start = _start_signs(rows, x0)
-    fixed, crossing = {}, []
-    for j, (g, h) in enumerate(rows):
-        s = start[j]
-        other = base + [(tuple(-s * v for v in g), -s * h)]
-        if base and not decide(*_system(other), d):
-            fixed[j] = s
-        else:
-            crossing.append(j)
-    first = tuple(start[j] for j in crossing)
-    seen, queue, feasible = {first}, deque([first]), {}
+    offset = len(base)
+
+    def system(signs: tuple) -> tuple[list, list]:
+        return _system(base + [(tuple(s * v for v in g), s * c) for s, (g, c) in zip(signs, rows)])
+
+    start = tuple(_start_signs(rows, x0))
+    cells = {start: decide(*system(start), d).point}  # x0 may lie on a hyperplane: a point inside the cell
+    empty, queue, facets = set(), deque([start]), {}
     while queue:
         signs = queue.popleft()
-        system = base + [(tuple(s * v for v in rows[j][0]), s * rows[j][1]) for s, j in zip(signs, crossing)]
-        found = decide(*_system(system), d)
-        if not found:
-            continue
-        feasible[signs] = found.point
-        for j in range(len(signs)):
-            nb = signs[:j] + (-signs[j],) + signs[j + 1:]
-            if nb not in seen:
-                seen.add(nb)
-                queue.append(nb)
-    cells = []
-    for signs, point in feasible.items():
-        # A new hyperplane is a facet iff flipping it gives a cell; the others are redundant.
-        facets = [(tuple(s * v for v in rows[j][0]), s * rows[j][1]) for t, (s, j) in enumerate(zip(signs, crossing))
-                  if signs[:t] + (-s,) + signs[t + 1:] in feasible]
-        full = dict(fixed)
-        full.update(zip(crossing, signs))
-        cells.append((tuple(full[j] for j in range(len(rows))), point, base + facets))
-    return cells
+        flips = [signs[:j] + (-signs[j],) + signs[j + 1:] for j in range(len(rows))]
+        todo = [j for j, nb in enumerate(flips) if nb not in cells and nb not in empty]
+        found = flip_neighbours(*system(signs), cells[signs], [offset + j for j in todo])
+        for j in todo:
+            point = found[offset + j]
+            if point is None:
+                empty.add(flips[j])
+            else:
+                cells[flips[j]] = point
+                queue.append(flips[j])
+        facets[signs] = [j for j, nb in enumerate(flips) if nb in cells]
+    return [(signs, point, base + [(tuple(signs[j] * v for v in rows[j][0]), signs[j] * rows[j][1])
+                                   for j in facets[signs]])
+            for signs, point in cells.items()]
 
 
 def _split(cell: _Cell, nets: Sequence[Network], level: int) -> list[_Cell]:
@@ -236,8 +231,17 @@ def _split(cell: _Cell, nets: Sequence[Network], level: int) -> list[_Cell]:
     return out
 
 
-def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = False,
-            deadline: float | None = None) -> list[_Cell] | None:
+class _DeadlinePassed(Exception):
+    pass
+
+
+def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool = False,
+                deadline: float | None = None):
+    """The regions of the common refinement of ``nets``, one at a time, final maps attached.
+
+    Lazy, so that a caller that needs only some regions (the functional dimension stops at its upper bound)
+    does not pay for all. Raises :class:`_DeadlinePassed` after ``deadline`` (a :func:`time.monotonic` value).
+    """
     d = nets[0].architecture.input_dim
     base = list(domain.inequalities) if domain is not None else []
     if domain is not None and domain.dim != d:
@@ -245,24 +249,41 @@ def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = F
     start = decide(*_system(base), d)
     if not start:
         raise ParameterError("the domain has empty interior")
-    cells = [_Cell(base, start.point, [_identity(d) for _ in nets], [[] for _ in nets])]
-    from tqdm.auto import tqdm
     levels = max(net.depth for net in nets) - 1
-    with tqdm(total=levels, desc="refining layers", unit="layer", disable=not progress) as bar:
-        for level in range(levels):
-            finer = []
-            for cell in cells:
-                if deadline is not None and time.monotonic() > deadline:
-                    return None  # the budget is spent: the caller reports "undecided"
-                finer.extend(_split(cell, nets, level))
-            cells = finer
-            bar.set_postfix(regions=len(cells))
+    from tqdm.auto import tqdm
+
+    def descend(cell: _Cell, level: int):
+        if deadline is not None and time.monotonic() > deadline:
+            raise _DeadlinePassed
+        if level == levels:
+            for t, net in enumerate(nets):
+                W, b = net._mats[-1]
+                cell.maps[t] = _layer(W, b, *cell.maps[t])
+            yield cell
+            return
+        # Round robin over the sub-cells: early regions differ in every layer's pattern, which lets the
+        # functional dimension stop early (depth first, thousands share the first layer's pattern).
+        pending = deque(descend(sub, level + 1) for sub in _split(cell, nets, level))
+        while pending:
+            gen = pending.popleft()
+            for found in gen:
+                yield found
+                pending.append(gen)
+                break
+
+    with tqdm(desc="regions", unit="region", disable=not progress) as bar:
+        for cell in descend(_Cell(base, start.point, [_identity(d) for _ in nets], [[] for _ in nets]), 0):
             bar.update()
-    for cell in cells:
-        for t, net in enumerate(nets):
-            W, b = net._mats[-1]
-            cell.maps[t] = _layer(W, b, *cell.maps[t])
-    return cells
+            yield cell
+
+
+def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = False,
+            deadline: float | None = None) -> list[_Cell] | None:
+    """All regions of the common refinement, or ``None`` if the ``deadline`` passed first."""
+    try:
+        return list(_iter_cells(nets, domain, progress, deadline))
+    except _DeadlinePassed:
+        return None  # the budget is spent: the caller reports "undecided"
 
 
 def _check_domain(domain) -> Polytope | None:
@@ -436,7 +457,8 @@ class FunctionalDimension(Latexable):
     ``value`` is the rank of the Jacobian on ``batch``; ``upper_bound`` $= \\dim\\Omega - $ (number of hidden
     neurons with a non-zero parameter) is proven by the rescaling symmetries. ``regions`` counts the linear
     regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
-    the one-sided derivative with that neuron off is used). ``method`` is "decisive batch" or "shallow".
+    the one-sided derivative with that neuron off is used). ``method`` is "decisive batch", "sampled batch"
+    (random inputs reached the upper bound) or a family name.
     """
 
     value: int
@@ -467,28 +489,32 @@ class FunctionalDimension(Latexable):
         return self.upper_bound - self.value
 
 
+def _decisive_points(net: Network, domain: Polytope | None):
+    """Per region, lazily: ``(pattern, points)`` with $d + 1$ affinely independent points of the region."""
+    for cell in _iter_cells((net,), domain):
+        reg = Region(tuple(cell.patterns[0]), cell.point, tuple(cell.inequalities), (), ())
+        eps = reg.step()
+        yield reg.pattern, [reg.point] + [tuple(v + eps if i == j else v for i, v in enumerate(reg.point))
+                                          for j in range(len(reg.point))]
+
+
 def decisive_batch(net: Network, domain: Polytope | None = None) -> list[tuple[Vec, Pattern]]:
     """Inputs whose Jacobian rows span those of every input: $d + 1$ affinely independent points in each region.
 
     On a region the Jacobian is affine in $x$, so its row space over the region is spanned by its values at
     $d + 1$ affinely independent points — one point per region is not enough (the network $a\\,\\sigma(wx + b) + c$ has functional dimension $3$ but one point per
-    region gives rank $2$). Returns ``(x, pattern)`` pairs.
+    region gives rank $2$). Returns ``(x, pattern)`` pairs, regions sorted by pattern.
     """
-    out = []
-    for reg in regions(net, domain):
-        eps = reg.step()
-        out.append((reg.point, reg.pattern))
-        for j in range(len(reg.point)):
-            out.append((tuple(v + eps if i == j else v for i, v in enumerate(reg.point)), reg.pattern))
-    return out
+    return [(x, pattern) for pattern, points in sorted(_decisive_points(net, domain)) for x in points]
 
 
 def functional_dimension(net: Network, domain: Polytope | None = None, method: str = "auto") -> FunctionalDimension:
     """The exact functional dimension $\\dim_{\\mathrm{fun}}(\\theta) = \\max_Z \\operatorname{rank} J_\\theta E_Z$.
 
     ``method="batch"`` evaluates the Jacobian on a :func:`decisive_batch` and takes its exact rank,
-    stopping early once the exact rank of the rows so far (checked at doubling sizes) reaches the proven upper
-    bound $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
+    enumerating regions lazily and stopping once the rank modulo a prime of the rows so far (checked at
+    doubling sizes; a lower bound on the exact rank) reaches the proven upper bound
+    $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
     ``method="shallow"`` (one hidden layer, whole input space) uses the closed form of
     the architecture family (:mod:`semialg.families.base`); ``"auto"`` picks the latter when one applies.
     Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
@@ -508,21 +534,62 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
             raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
     D = net.architecture.num_parameters
     bound = D - _scaling_rank(net)
-    batch = decisive_batch(net, domain)
-    rows, used, value = [], [], 0
+    sampled, patterns, mods, reached = (_sampled_batch(net, bound) if domain is None and bound > 0
+                                        else ((), set(), [], False))
+    if reached:
+        return FunctionalDimension(bound, bound, D, len(patterns), 0, sampled, method="sampled batch")
+    # The sampled rows stay in the modular lower bound (every batch is one), so fewer regions are needed.
+    rows, used, patterns, value = [], list(sampled), [], 0
     next_check = 1
-    for x, pattern in batch:
-        rows.extend(parameter_jacobian(net, x, pattern))
-        used.append(x)
+    for pattern, points in _decisive_points(net, domain):
+        patterns.append(pattern)
+        for x in points:
+            jac = parameter_jacobian(net, x, pattern)
+            rows.extend(jac)
+            mods.append(residues(jac))
+            used.append(x)
+        # A rank modulo p is a lower bound; reaching the proven upper bound decides the value early.
         if len(rows) >= next_check:
-            value = rank(rows)
-            if value == bound:
+            if _modular_rank(mods) >= bound:
+                value = bound
                 break
             next_check = 2 * len(rows)
     else:
         value = rank(rows) if rows else 0
-    nonsmooth = len({p for _, p in batch if any(0 in layer for layer in p)})
-    return FunctionalDimension(value, bound, D, len({p for _, p in batch}), nonsmooth, tuple(used))
+    nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
+    return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used))
+
+
+def _modular_rank(blocks: list) -> int:
+    """The rank modulo :data:`~semialg.core.exact.BLAS_PRIME` of stacked residue blocks (0 if one is missing:
+    a denominator divisible by $p$ makes the modular bound useless, never wrong)."""
+    return 0 if any(b is None for b in blocks) else rank_mod(np.vstack(blocks))
+
+
+def _sampled_batch(net: Network, bound: int, seed: int = 0) -> tuple[tuple[Vec, ...], set, list, bool]:
+    """Jacobian rows (modulo :data:`~semialg.core.exact.BLAS_PRIME`) at random rational inputs off every bent
+    hyperplane, until their rank modulo $p$ reaches ``bound`` or $2\\lceil\\mathrm{bound}/k\\rceil$ inputs
+    were tried. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
+    bound decides it without enumerating regions. Returns the inputs, their patterns, the residue blocks and
+    whether the bound was reached."""
+    rng = random.Random(seed)
+    d, k = net.architecture.input_dim, net.architecture.output_dim
+    need = -(-bound // k)
+    mods, used, patterns, check = [], [], set(), need
+    for _ in range(2 * need):
+        scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
+        x = tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
+        pattern = net.activation_pattern(x)
+        if any(0 in layer for layer in pattern):
+            continue
+        mods.append(residues(parameter_jacobian(net, x, pattern)))
+        used.append(x)
+        patterns.add(pattern)
+        if len(used) >= check:
+            if _modular_rank(mods) >= bound:
+                return tuple(used), patterns, mods, True
+            check *= 2
+    return tuple(used), patterns, mods, False
 
 
 def batch_functional_dimension(net: Network, X: Sequence) -> int:

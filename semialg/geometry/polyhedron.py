@@ -32,7 +32,7 @@ from flint import fmpq, fmpq_mat
 from semialg.errors import CertificateError, ShapeError
 from semialg.core.exact import dot, nullspace, to_matrix, to_vector
 
-__all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide"]
+__all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide", "flip_neighbours"]
 
 _ZERO = fmpq(0)
 _SMALL_DIM, _SMALL_ROWS = 5, 400
@@ -213,6 +213,110 @@ def _primitive(y: Sequence[fmpq]) -> Vec:
     ints = [int(v * den) for v in y]
     g = math.gcd(*ints) or 1
     return tuple(fmpq(v // g) for v in ints)
+
+
+# -- the flips of a cell: one float polytope computation, one exact check per hyperplane ----------------------
+
+_UNKNOWN = object()
+
+
+def flip_neighbours(G: Sequence[Vec], h: Vec, point: Vec, flips: Sequence[int]) -> dict[int, Vec | None]:
+    """For each ``j`` in ``flips``: a rational point of the cell $C_j$ obtained from $C = \\{x : Gx + h > 0\\}$
+    by reversing inequality $j$, or ``None`` when $C_j$ is empty — decided exactly.
+
+    ``point`` is a rational point of $C$. $C_j$ is non-empty iff inequality $j$ is a facet of $C$. One float
+    computation (the vertices of $C$ inside a large box, by Qhull's halfspace intersection) proposes the
+    facets; each answer is then proven in exact arithmetic:
+
+    - a facet: a rational point pushed across the facet's centroid, checked against every inequality;
+    - not a facet: multipliers $\\lambda \\ge 0$ on the $d$ inequalities active at the vertex where row $j$ is
+      smallest, with $g_j = \\sum_i \\lambda_i g_i$ and $h_j \\ge \\sum_i \\lambda_i h_i$ (solved exactly), so that
+      row $j$ is positive wherever those are: a Gordan certificate for $C_j$ supported on $d + 1$ rows.
+
+    When a proposal is not confirmed (degenerate or badly scaled input, $d = 1$, a box vertex), that flip
+    is decided by :func:`decide` instead: no answer depends on floating point.
+    Cost: one Qhull call ($O(r \\log r)$ in the plane) plus, per flip, $O(rd)$ exact operations for a facet or
+    an exact $d \\times d$ solve otherwise — against one LP over all $r$ rows per flip.
+
+    >>> G = [(fmpq(1), fmpq(0)), (fmpq(0), fmpq(1)), (fmpq(-1), fmpq(-1)), (fmpq(-1), fmpq(0))]
+    >>> out = flip_neighbours(G, (fmpq(0), fmpq(0), fmpq(1), fmpq(2)), (fmpq(1, 4), fmpq(1, 4)), [2, 3])
+    >>> out[3] is None, -out[2][0] - out[2][1] + 1 < 0       # x < 2 is implied by the triangle
+    (True, True)
+    """
+    d = len(point)
+    geo = _float_cell(G, h, point) if d >= 2 else None
+    out = {}
+    for j in flips:
+        res = _certify_flip(G, h, j, geo) if geo is not None else _UNKNOWN
+        if res is _UNKNOWN:
+            flipped = decide([tuple(-v for v in g) if i == j else g for i, g in enumerate(G)],
+                             tuple(-c if i == j else c for i, c in enumerate(h)), d)
+            res = flipped.point if flipped else None
+        out[j] = res
+    return out
+
+
+@dataclass(frozen=True)
+class _FloatCell:
+    Gf: np.ndarray           # rows scaled to unit length
+    hf: np.ndarray
+    vertices: np.ndarray     # vertices of the cell cut by the box
+    active: list             # per vertex: the indices (>= r for box sides) of the inequalities through it
+    facets: dict             # inequality index -> indices of its vertices
+
+
+def _float_cell(G, h, point) -> _FloatCell | None:
+    from scipy.spatial import HalfspaceIntersection, QhullError
+
+    Gf = np.array([[float(v) for v in g] for g in G])
+    hf = np.array([float(c) for c in h])
+    norms = np.linalg.norm(Gf, axis=1)
+    if not norms.all():
+        return None
+    Gf, hf = Gf / norms[:, None], hf / norms
+    x0 = np.array([float(v) for v in point])
+    r, d = Gf.shape
+    # The box only closes unbounded cells; a flip that depends on it is decided exactly.
+    big = 1e4 * (1 + np.abs(x0).max() + np.abs(hf).max())
+    box = np.vstack([np.c_[np.eye(d), -big - x0], np.c_[-np.eye(d), -big + x0]])
+    try:
+        hs = HalfspaceIntersection(np.vstack([np.c_[-Gf, -hf], box]), x0)
+    except (QhullError, ValueError):
+        return None
+    facets: dict = {}
+    for v, act in enumerate(hs.dual_facets):
+        for i in act:
+            facets.setdefault(i, []).append(v)
+    return _FloatCell(Gf, hf, hs.intersections, hs.dual_facets, facets)
+
+
+def _certify_flip(G, h, j: int, geo: _FloatCell):
+    r, d = len(G), len(G[0])
+    if j in geo.facets:
+        m = geo.vertices[geo.facets[j]].mean(axis=0)
+        slack = geo.Gf @ m + geo.hf
+        slack[j] = np.inf
+        step = 0.5 * min(slack.min(), 1.0)  # 1.0 when j is the only inequality
+        if not step > 0:
+            return _UNKNOWN
+        y = m - step * geo.Gf[j]
+        for limit in (10 ** 6, None):
+            p = _rationals(y, limit)
+            if all((dot(g, p) + c < 0) if i == j else (dot(g, p) + c > 0) for i, (g, c) in enumerate(zip(G, h))):
+                return p
+        return _UNKNOWN
+    v = int(np.argmin(geo.vertices @ geo.Gf[j]))
+    act = [int(i) for i in geo.active[v]]
+    if len(act) != d or max(act) >= r:
+        return _UNKNOWN
+    M = fmpq_mat(d, d, [G[i][k] for k in range(d) for i in act])
+    try:
+        lam = M.solve(fmpq_mat(d, 1, list(G[j]))).entries()
+    except ZeroDivisionError:
+        return _UNKNOWN
+    if all(x >= 0 for x in lam) and h[j] - sum((x * h[i] for x, i in zip(lam, act)), _ZERO) >= 0:
+        return None
+    return _UNKNOWN
 
 
 # -- exact fallback: phase-one simplex on Gordan's dual ------------------------------------------------
