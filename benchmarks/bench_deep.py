@@ -6,7 +6,9 @@ G-image with one weight moved to the next float32). Columns: time to load both n
 ``semialg.equivalent`` (certified: the certificate is then re-checked, timed separately), and the time of
 the peer — permutation alignment by linear assignment (``scipy.optimize.linear_sum_assignment`` on the
 normalised rows, layer by layer, as in git-re-basin's weight matching) followed by a float comparison, which
-certifies nothing and calls the near miss "same". Ratios are measured in the same run. Then a trained
+certifies nothing and calls the near miss "same". Ratios are measured in the same run (best of three);
+``family_s`` is the deep family alone, without :func:`semialg.equivalent` binding the certificate to the pair
+(fingerprinting both networks). Then a trained
 scikit-learn 64-32-16-10 MLP (digits) against its G-image, and deep hidden-symmetry pairs at small sizes.
 
     python benchmarks/bench_deep.py            # 784-256-256-10 and 100-64-64-64-10
@@ -23,6 +25,7 @@ import numpy as np
 
 import semialg as sa
 from common import timed
+from semialg.families.deep.equivalence import equivalent as deep_equivalent
 from semialg.families.deep.moves import Flip, SplitTwin
 
 
@@ -103,16 +106,19 @@ def scale_row(widths, seed=0, miss_layer=0, budget=600.0):
     (net, img), t_load = best(_load_both, (Ws, bs), (Gs, gb))
     miss = _load(Ms, mb)
     r, t_eq = best(sa.equivalent, net, img, budget=budget)
+    _, t_family = best(deep_equivalent, net, img, budget=budget)  # without binding the certificate to the pair
     ok, t_ver = timed(r.verify, net, img)
     assert r.status == "equivalent" and ok
     q, t_miss = best(sa.equivalent, net, miss, budget=budget)
+    _, t_miss_family = best(deep_equivalent, net, miss, budget=budget)
     ok, t_qver = timed(q.verify, net, miss)
     assert q.status == "not equivalent" and ok
     peer_same, t_peer = best(align, Ws, bs, Gs, gb)
     peer_miss, t_peer_miss = best(align, Ws, bs, Ms, mb)
     return {"case": "-".join(map(str, widths)), "params": sum(W.size + b.size for W, b in zip(Ws, bs)),
             "miss_layer": miss_layer + 1, "load_both_s": t_load,
-            "equiv_s": t_eq, "equiv_method": r.method, "verify_s": t_ver,
+            "equiv_s": t_eq, "family_s": t_family, "near_miss_family_s": t_miss_family,
+            "equiv_method": r.method, "verify_s": t_ver,
             "near_miss_s": t_miss, "near_miss_method": q.method, "near_miss_verify_s": t_qver,
             "peer_s": t_peer, "peer_near_miss_s": t_peer_miss,
             "peer_says_same_for_image": peer_same, "peer_says_same_for_near_miss": peer_miss,
@@ -184,7 +190,8 @@ def table(rows, keys) -> str:
     return "\n".join(lines)
 
 
-SCALE_KEYS = ["case", "params", "load_both_s", "equiv_s", "verify_s", "near_miss_s", "near_miss_verify_s",
+SCALE_KEYS = ["case", "params", "load_both_s", "equiv_s", "family_s", "verify_s", "near_miss_s", "near_miss_family_s",
+              "near_miss_verify_s",
               "peer_s", "equiv_over_load", "near_miss_over_load", "equiv_over_peer", "near_miss_over_peer",
               "peer_says_same_for_near_miss", "near_miss_method"]
 
