@@ -50,7 +50,7 @@ def test_files_without_activations_carry_the_assumption(tmp_path):
     np.savez(tmp_path / "m.npz", **arrays)
     for name in ("m.safetensors", "m.npz"):
         assert load(tmp_path / name).assumptions == (NO_ACTIVATIONS,)
-    net = load(tmp_path / "m.npz")
+    net = Network(load(tmp_path / "m.npz").weights, load(tmp_path / "m.npz").biases)   # no assumption left
     save(net, tmp_path / "own.safetensors")                 # semialg declares what it writes
     assert load(tmp_path / "own.safetensors").assumptions == ()
     save(net, tmp_path / "own.json")
@@ -265,3 +265,17 @@ def test_large_objects_render_as_short_summaries():
     assert big._repr_latex_() is None and len(big._repr_html_()) < 1000 and len(p.out) < 400
     assert "64-64-10" in big._repr_html_()
     assert small._repr_html_() is None and small._repr_latex_().startswith("$\\displaystyle W_{1}")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".safetensors", ".onnx"])
+def test_assumptions_travel_through_conversion(tmp_path, suffix, capsys):
+    if suffix == ".onnx":
+        pytest.importorskip("onnx")
+    arrays = {"0.weight": np.array([[0.5, -1.0]]), "0.bias": np.array([0.25]), "2.weight": np.array([[2.0]]),
+              "2.bias": np.array([0.0])}
+    np.savez(tmp_path / "m.npz", **arrays)
+    assert main(["convert", str(tmp_path / "m.npz"), str(tmp_path / f"m{suffix}"), "--quiet"]) == 0
+    back = load(tmp_path / f"m{suffix}")
+    assert back == load(tmp_path / "m.npz") and NO_ACTIVATIONS in back.assumptions
+    assert main(["eval", str(tmp_path / f"m{suffix}"), "1,1"]) == 0
+    assert "assuming ReLU" in capsys.readouterr().err

@@ -129,9 +129,12 @@ def _write_text(path, text: str) -> None:
 
 def network_to_json(net: Network) -> dict:
     """The ``semialg.network/1`` dict of a network (entries as exact ``"p/q"`` strings)."""
-    return {"format": FORMAT, "widths": list(net.widths),
-            "layers": [{"weight": [[fmpq_str(x) for x in r] for r in W], "bias": [fmpq_str(x) for x in b]}
-                       for W, b in net.layers()]}
+    out = {"format": FORMAT, "widths": list(net.widths),
+           "layers": [{"weight": [[fmpq_str(x) for x in r] for r in W], "bias": [fmpq_str(x) for x in b]}
+                      for W, b in net.layers()]}
+    if net.assumptions:  # what the source did not say travels with the network
+        out["assumptions"] = list(net.assumptions)
+    return out
 
 
 class _Number(str):
@@ -250,7 +253,17 @@ def network_from_json(obj, source: str = "<json>") -> Network:
         if [_count(w) for w in widths] != list(net.widths):
             raise ShapeError(f"{source}: 'widths' says {[_count(w) for w in widths]} but the layers have "
                              f"widths {list(net.widths)}")
-    return net
+    return assume(net, *_assumptions(obj.get("assumptions"), source))
+
+
+def _assumptions(value, source: str) -> tuple[str, ...]:
+    """The recorded assumptions of a file: a list of strings (absent: none)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(a, str) and len(a) <= 1000 for a in value) \
+            or len(value) > 100:
+        raise FormatError(f"{source}: 'assumptions' must be a list of at most 100 short strings")
+    return tuple(value)
 
 
 def _bad_constant(name):
@@ -378,6 +391,11 @@ def _load_safetensors(path: Path, layout: str, order=None) -> Network:
         raise FormatError(f"{path}: unreadable or truncated .safetensors ({type(e).__name__}: {e})") \
             from None
     net = _layers_from_arrays(arrays, str(path), layout, order)
+    try:
+        recorded = _assumptions(json.loads(metadata["assumptions"]) if "assumptions" in metadata else None, "")
+    except ValueError:
+        raise FormatError(f"{path}: unreadable 'assumptions' metadata") from None
+    net = assume(net, *recorded)
     return net if _declared_relu(metadata, str(path)) else assume(net, NO_ACTIVATIONS)
 
 
@@ -546,7 +564,10 @@ def save(net: Network, path: str | os.PathLike) -> None:
         except ImportError:
             raise FormatError(f"{path}: writing .safetensors needs the 'io' extra") from None
         arrays = _float64_arrays(net, torch_keys=True)
-        atomic_write(path, lambda tmp: save_file(arrays, tmp, metadata={"activation": "relu"}))
+        metadata = {"activation": "relu"}
+        if net.assumptions:  # declaring ReLU must not erase what was only assumed
+            metadata["assumptions"] = json.dumps(list(net.assumptions))
+        atomic_write(path, lambda tmp: save_file(arrays, tmp, metadata=metadata))
     elif suffix in _FORMATS:
         atomic_write(path, lambda tmp: _FORMATS[suffix][1](net, tmp))
     else:

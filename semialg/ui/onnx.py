@@ -22,6 +22,8 @@ True
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from flint import fmpq
 
@@ -38,6 +40,7 @@ SKIPPED_OPS = ("Identity", "Dropout")
 #: Final activations that ``logits=True`` drops (the network is then the map to the logits).
 FINAL_ACTIVATIONS = ("Softmax", "Sigmoid", "LogSoftmax")
 _OPSET = 13
+_ASSUMPTIONS = "semialg.assumptions"
 _MAX_BYTES = 2 ** 31  # protobuf's own limit; larger models keep their weights in external files
 
 
@@ -198,7 +201,17 @@ def from_onnx(model, logits: bool = False, source: str = "<onnx>") -> Network:
     Raises :class:`FormatError` naming the node and its op for anything that is not a ReLU MLP layer.
     """
     onnx = _onnx()
-    return _Reader(onnx, model.graph, source, logits).run(model.graph.node)
+    net = _Reader(onnx, model.graph, source, logits).run(model.graph.node)
+    props = {p.key: p.value for p in model.metadata_props}
+    if _ASSUMPTIONS not in props:
+        return net
+    try:
+        recorded = json.loads(props[_ASSUMPTIONS])
+    except ValueError:
+        raise FormatError(f"{source}: unreadable {_ASSUMPTIONS} metadata") from None
+    if not isinstance(recorded, list) or not all(isinstance(a, str) for a in recorded):
+        raise FormatError(f"{source}: {_ASSUMPTIONS} metadata must be a list of strings")
+    return assume(net, *recorded[:100])
 
 
 def to_onnx(net: Network, dtype=np.float64):
@@ -225,6 +238,8 @@ def to_onnx(net: Network, dtype=np.float64):
                               [helper.make_tensor_value_info("input", elem, ["batch", net.widths[0]])],
                               [helper.make_tensor_value_info("output", elem, ["batch", net.widths[-1]])], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", _OPSET)], producer_name="semialg")
+    if net.assumptions:  # what the network's source did not say travels with it
+        helper.set_model_props(model, {_ASSUMPTIONS: json.dumps(list(net.assumptions))})
     model.ir_version = min(model.ir_version, 8)
     onnx.checker.check_model(model)
     return model
