@@ -578,3 +578,38 @@ def test_public_functions_refuse_wrong_types_with_parameter_error(name, bad):
 def test_constructors_and_files_refuse_wrong_types(call):
     with pytest.raises(sa.ParameterError):
         call()
+
+
+def test_survey_workers_die_with_a_killed_parent(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-c", _READY, "survey", "--arch", "3,12,12,1", "--samples", "40",
+                             "--workers", "2", "--out", "s.json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout.readline() == "ready\n"
+    workers = []
+    for _ in range(100):                                   # wait until the pool is up
+        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        if len(workers) >= 2:
+            break
+        time.sleep(0.1)
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert workers
+    for _ in range(100):                                   # the workers notice within a second or two
+        alive = [w for w in workers if os.path.exists(f"/proc/{w}") and
+                 "zombie" not in open(f"/proc/{w}/status").read().lower()]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert alive == []
+
+
+def test_temporary_files_are_recognisable_and_leftovers_of_dead_writers_are_removed(tmp_path):
+    dead_pid = 2 ** 22 + 12345                             # above any pid_max default: never running
+    leftover = tmp_path / f".n.json.semialg-{dead_pid}-abc123.tmp"
+    live = tmp_path / f".n.json.semialg-{os.getppid()}-def456.tmp"   # a running process's write in progress
+    other = tmp_path / f".m.json.semialg-{dead_pid}-abc123.tmp"      # another target: not ours to clean
+    for f in (leftover, live, other):
+        f.write_text("partial")
+    sa.save(Network.random((2, 2, 1), seed=0), tmp_path / "n.json")
+    assert not leftover.exists() and live.exists() and other.exists()
+    assert sorted(os.listdir(tmp_path)) == sorted([live.name, other.name, "n.json"])
