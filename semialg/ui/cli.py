@@ -264,22 +264,24 @@ def _fibre(args) -> Outcome:
 
 
 def _bottleneck_fibre(net: Network) -> Outcome:
-    t = bottleneck.combinatorial_type(net)
-    moves = bottleneck.hidden_symmetries(net)
+    t, moves = bottleneck.combinatorial_type(net), bottleneck.hidden_symmetries(net)
     data = {"type": {"case": t.case, "classes": list(t.classes), "regime": t.regime},
-            "dimension": bottleneck.fibre_dimension(net),
-            "moves": [m.to_json() for m in moves]}
-    lines = [f"{t.describe()}", f"fibre dimension {data['dimension']} (of {net.architecture.num_parameters})"]
-    lines += [f"  {m.describe()}" for m in moves]
-    objs: list = [net, t] + list(moves)
-    try:
-        F = fibre(net)
-    except SemialgError as exc:
-        lines.insert(1, f"no explicit fibre: {exc}")
-    else:
-        data["num_components"] = F.num_components
-        lines.insert(1, f"fibre: {F.num_components} basic semi-algebraic components of generic type")
-        objs.append(F)
+            "dimension": None, "moves": [m.to_json() for m in moves]}
+    lines, objs = [t.describe()] + [f"  {m.describe()}" for m in moves], [net, t] + list(moves)
+    for what, compute in (("fibre dimension", bottleneck.fibre_dimension), ("explicit fibre", fibre)):
+        try:
+            value = compute(net)
+        except SemialgError as exc:
+            lines.insert(1, f"no {what}: {exc}")
+            continue
+        if what == "fibre dimension":
+            data["dimension"] = value
+            lines.insert(1, f"fibre dimension {value} (of {net.architecture.num_parameters})")
+        else:
+            data.update(num_components=value.num_components, local_dimension=value.local_dimension())
+            lines.insert(1, f"fibre: {value.num_components} non-empty basic components of generic type, "
+                            f"dimension {value.dimension} ({data['local_dimension']} at this parameter)")
+            objs.append(value)
     return Outcome(0, "\n".join(lines), data, objs, title="Fibre", figure=_regions_picture(net, t.describe()))
 
 
