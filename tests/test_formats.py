@@ -279,3 +279,20 @@ def test_assumptions_travel_through_conversion(tmp_path, suffix, capsys):
     assert back == load(tmp_path / "m.npz") and NO_ACTIVATIONS in back.assumptions
     assert main(["eval", str(tmp_path / f"m{suffix}"), "1,1"]) == 0
     assert "assuming ReLU" in capsys.readouterr().err
+
+
+def test_bfloat16_safetensors_read_exactly(tmp_path):
+    """A bfloat16 is the upper half of a float32: write the bits by hand, read back the exact values."""
+    import json
+    pytest.importorskip("safetensors")
+    values = {"0.weight": np.array([[0.5, -1.25], [3.0, 0.10009765625]], np.float32),
+              "0.bias": np.array([1.0, -2.0], np.float32)}
+    header, blob = {}, b""
+    for key, v in values.items():
+        bits = (v.view("<u4") >> 16).astype("<u2").tobytes()
+        header[key] = {"dtype": "BF16", "shape": list(v.shape), "data_offsets": [len(blob), len(blob) + len(bits)]}
+        blob += bits
+    head = json.dumps(header).encode()
+    (tmp_path / "bf.safetensors").write_bytes(len(head).to_bytes(8, "little") + head + blob)
+    net = load(tmp_path / "bf.safetensors")
+    assert net == Network.from_arrays([[[Fraction(1, 2), Fraction(-5, 4)], [3, Fraction(205, 2048)]]], [[1, -2]])

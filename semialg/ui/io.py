@@ -383,7 +383,7 @@ def _load_safetensors(path: Path, layout: str, order=None) -> Network:
     if size > MAX_FILE_BYTES:
         raise FormatError(f"{path}: {size} bytes, more than the limit of {MAX_FILE_BYTES}")
     try:
-        arrays = load_file(str(path))
+        arrays = _safetensors_bfloat16(path) if _declares_bfloat16(path) else load_file(str(path))
         from safetensors import safe_open
         with safe_open(str(path), framework="np") as fh:
             metadata = fh.metadata() or {}
@@ -397,6 +397,33 @@ def _load_safetensors(path: Path, layout: str, order=None) -> Network:
         raise FormatError(f"{path}: unreadable 'assumptions' metadata") from None
     net = assume(net, *recorded)
     return net if _declared_relu(metadata, str(path)) else assume(net, NO_ACTIVATIONS)
+
+
+def _declares_bfloat16(path: Path) -> bool:
+    """Whether a safetensors header declares a BF16 tensor (numpy has no bfloat16, so such files are read
+    here: a bfloat16 is the upper half of a float32, widened exactly)."""
+    with open(path, "rb") as fh:
+        n = int.from_bytes(fh.read(8), "little")
+        return n <= MAX_FILE_BYTES and b'"BF16"' in fh.read(n)
+
+
+def _safetensors_bfloat16(path: Path) -> dict[str, np.ndarray]:
+    dtypes = {"BF16": None, "F16": "<f2", "F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4", "U8": "u1"}
+    with open(path, "rb") as fh:
+        n = int.from_bytes(fh.read(8), "little")
+        header, data = json.loads(fh.read(n)), fh.read()
+    arrays = {}
+    for key, info in header.items():
+        if key == "__metadata__":
+            continue
+        (start, end), dtype = info["data_offsets"], info["dtype"]
+        if dtype not in dtypes or not 0 <= start <= end <= len(data):
+            raise FormatError(f"{path}: tensor {key!r}: unsupported dtype {dtype!r} or offsets out of range")
+        raw = data[start:end]
+        arr = ((np.frombuffer(raw, "<u2").astype("<u4") << 16).view("<f4") if dtype == "BF16"
+               else np.frombuffer(raw, dtypes[dtype]))
+        arrays[key] = arr.reshape(info["shape"])
+    return arrays
 
 
 def float64_layers(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
