@@ -379,6 +379,7 @@ CLI_ERRORS = [
     ["survey", "--arch", "2,2,1", "--samples", "1", "--out", "{dir}/s.json", "--scheduler", "tcp://h:99999"],
     ["survey", "--arch", "2,2,1", "--samples", "1", "--out", "{dir}/s.json", "--connect-timeout", "0"],
     ["survey", "--arch", "2,x", "--samples", "1", "--out", "{dir}/s.json"],
+    ["survey", "--arch", "100000,100000,1", "--samples", "1", "--out", "{dir}/s.json"],
 ]
 
 

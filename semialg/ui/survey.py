@@ -40,6 +40,8 @@ __all__ = ["DISTRIBUTIONS", "SurveySpec", "Case", "sample_network", "analyse", "
            "check_address"]
 
 DISTRIBUTIONS = ("kaiming", "kaiming-nobias", "pytorch", "rational")
+#: The largest architecture a survey samples (its networks are drawn in memory before any analysis).
+MAX_PARAMETERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class SurveySpec:
     budget: int = 2 ** 16
 
     def __post_init__(self):
+        for arch in self.architectures:
+            if arch.num_parameters > MAX_PARAMETERS:
+                raise ParameterError(f"architecture {arch} has {arch.num_parameters} parameters; a survey samples "
+                                     f"at most {MAX_PARAMETERS} (exact analysis of larger networks does not finish)")
         if self.distribution not in DISTRIBUTIONS:
             raise ParameterError(f"unknown distribution {self.distribution!r}; choose one of {DISTRIBUTIONS}")
         if self.samples < 1:
