@@ -22,7 +22,8 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
 
     Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
     or a constructed :class:`~semialg.core.certificate.PointCertificate`.
-    Case (a) ($n_2 = 1$, any $n_1$): the joint arrangement of the $N \le n_1 + n_1'$ first-layer hyperplanes,
+    Case (a) ($n_2 = 1$, any $n_1$): first the flips and group element of
+    :func:`~semialg.families.bottleneck.witnesses.witness` ($O(n_1n_0)$); otherwise the joint arrangement of the $N \le n_1 + n_1'$ first-layer hyperplanes,
     $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
     exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input.
 
@@ -41,8 +42,10 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
                 return EquivalenceResult(True, cert, method=r.method + ", moves to a normal form")
         return r
     if cases == ("a", "a"):
-        r = equivalent_outer(net1, net2)
-        cert = witness(net1, net2) if r.equivalent else None
-        return r if cert is None else EquivalenceResult(True, cert, method=r.method + ", moves to a normal form")
+        # the flips and group element, when they exist, prove equivalence in O(n1 n0): no arrangement needed
+        cert = witness(net1, net2)
+        if cert is not None:
+            return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
+        return equivalent_outer(net1, net2)
     raise ArchitectureError(f"bottleneck.equivalent needs two networks of the same bottleneck case, got "
                             f"{net1.architecture} and {net2.architecture}; use semialg.equivalent")
