@@ -144,7 +144,7 @@ def _deep_instances() -> list:
     split = moves.SplitTwin(1, 0, Fraction(1, 3)).apply(flip)
     r = sa.equivalent(flip, moves.Flip(1, (0, 1, 2, 3)).apply(split))
     dead = moves.RemoveDead(2, (0,))
-    out_hidden = [moves.RemoveHidden(2, (1,))]
+    out_hidden = [moves.RemoveHidden(2, (1,)), moves.TradeOpposite(1, ((0, 1),), ((Fraction(1),),))]
     out = [r, r.certificate, *r.certificate.moves1, *r.certificate.moves2, dead, moves.FoldConstant(1, (0,)),
            moves.SplitTwin(1, 0, Fraction(1, 2)), sa.canonical_form(flip), line.restrict(flip, [0, 0], [1, 1]),
            line.compare_on_line(flip, split, [0, 0], [1, 2]), *out_hidden]

@@ -14,7 +14,8 @@ from semialg import CertificateError, GroupElement, Network, to_fmpq
 from semialg.engine import regions
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.line import compare_on_line, restrict
-from semialg.families.deep.moves import FoldConstant, Flip, MergeTwins, RemoveDead, RemoveHidden, SplitTwin
+from semialg.families.deep.moves import (FoldConstant, Flip, MergeTwins, RemoveDead, RemoveHidden, SplitTwin,
+                                         TradeOpposite)
 from semialg.families.deep.normal_form import normal_form
 
 small = dict(min_depth=3, max_depth=4, max_width=3, max_io=2)
@@ -241,3 +242,23 @@ def test_cli_equiv_and_canonical_on_deep_networks(tmp_path, capsys):
     assert main(["canonical", path("b"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["widths"] == [3, 5, 4, 2]
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_opposite_pair_trades_are_equivalences(data):
+    """Two opposite pairs on R^1 with weights 1 and 2 (relation Y_1 + 2 Y_2 = 0) trade outgoing weights."""
+    b1, b2 = to_fmpq(data.draw(rationals)), to_fmpq(data.draw(rationals))
+    n2 = data.draw(st.integers(1, 3))
+    W2 = [[to_fmpq(data.draw(rationals)) for _ in range(4)] for _ in range(n2)]
+    net = Network.from_arrays([[[1], [-1], [2], [-2]], W2, [data.draw(points(n2))]],
+                              [[b1, -b1, b2, -b2], data.draw(points(n2)), [0]])
+    y = [to_fmpq(data.draw(rationals.filter(bool))) for _ in range(n2)]
+    traded = TradeOpposite(1, ((0, 1), (2, 3)), (tuple(y), tuple(-v / 2 for v in y))).apply(net)
+    assert agree_at(net, traded, data.draw(points(1, 4)))
+    image = GroupElement.random(traded.architecture, seed=4).act(traded)
+    r = equivalent(net, image, budget=BIG)
+    assert r.status == "equivalent" and r.verify(net, image)
+    assert regions.equivalent(net, image)
+    with pytest.raises(CertificateError):
+        TradeOpposite(1, ((0, 1), (2, 3)), (tuple(y), tuple(y))).apply(net)   # the shifts violate the relation

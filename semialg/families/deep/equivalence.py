@@ -4,8 +4,10 @@
 
 1. **normal forms** (:mod:`semialg.families.deep.normal_form`): equal normal forms prove equivalence, with
    the moves and group elements as certificate — one pass over the parameters;
-2. **0-factor flips** (:class:`~semialg.families.deep.moves.Flip`): where the normal forms first differ by the
-   orientation of some neurons of a layer, flip them if the exact precondition holds and compare again;
+2. **0-factor flips and opposite-pair trades** (:class:`~semialg.families.deep.moves.Flip`,
+   :class:`~semialg.families.deep.moves.TradeOpposite`): where the normal forms first differ by the orientation
+   of some neurons of a layer, or by outgoing weights traded within opposite pairs, make the move if its exact
+   precondition holds and compare again;
 3. **refutation on lines** (:mod:`semialg.families.deep.line`): points next to the kink hyperplane of a
    first-layer neuron whose normalised row has no partner in the other network, segments and whole lines
    through it, then random rational lines — each comparison exact along the whole line or segment;
@@ -35,11 +37,11 @@ from flint import fmpq, fmpz
 
 from semialg.core.certificate import (Certificate, EquivalenceResult, OrbitCertificate, PointCertificate,
                                       Undecided, check_comparable)
-from semialg.core.exact import dot
+from semialg.core.exact import dot, normalise_row
 from semialg.core.network import Network
 from semialg.errors import CertificateError
 from semialg.families.deep.line import compare_on_line
-from semialg.families.deep.moves import ActBy, DeepMove, Flip, replay
+from semialg.families.deep.moves import ActBy, DeepMove, Flip, TradeOpposite, replay
 from semialg.families.deep.normal_form import NormalForm, normal_form, small_for_regions
 
 __all__ = ["equivalent", "DeepMoveCertificate", "kink_lines", "targeted_probes"]
@@ -97,15 +99,16 @@ def _rows(net: Network, layer: int) -> list[Vec]:
     return [w + (b,) for w, b in zip(net.weights[layer - 1], net.biases[layer - 1], strict=True)]
 
 
-def _unmatched(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[int]]:
-    """Indices of the rows of ``ra`` without an equal row in ``rb`` and vice versa (as multisets), by sorting
-    and merging: $O(n\\log n)$ row comparisons, which stop at the first differing entry."""
+def _merge(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+    """Match the rows of ``ra`` and ``rb`` as multisets by sorting and merging: ``(unmatched in ra, unmatched
+    in rb, matched pairs)``. $O(n\\log n)$ row comparisons, which stop at the first differing entry."""
     ia, ib = sorted(range(len(ra)), key=ra.__getitem__), sorted(range(len(rb)), key=rb.__getitem__)
     i = j = 0
-    out_a, out_b = [], []
+    out_a, out_b, pairs = [], [], []
     while i < len(ia) and j < len(ib):
         x, y = ra[ia[i]], rb[ib[j]]
         if x == y:
+            pairs.append((ia[i], ib[j]))
             i, j = i + 1, j + 1
         elif x < y:
             out_a.append(ia[i])
@@ -113,36 +116,96 @@ def _unmatched(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[in
         else:
             out_b.append(ib[j])
             j += 1
-    return out_a + ia[i:], out_b + ib[j:]
+    return out_a + ia[i:], out_b + ib[j:], pairs
 
 
-def _align_by_flips(nf1: NormalForm, nf2: NormalForm) -> tuple[DeepMove, ...] | None:
-    """Moves (with :class:`Flip`) taking ``net1`` to the normal form of ``net2``, found layer by layer, or ``None``.
+def _unmatched(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[int]]:
+    """Indices of the rows of ``ra`` without an equal row in ``rb`` and vice versa (as multisets)."""
+    return _merge(ra, rb)[:2]
+
+
+def _flip_move(A: Network, B: Network, layer: int) -> Flip | None:
+    """The :class:`Flip` of the neurons of ``layer`` whose rows occur in ``B`` only negated, if it applies."""
+    rows_a, rows_b = _rows(A, layer), _rows(B, layer)
+    S, T = _unmatched(rows_a, rows_b)
+    negated = [tuple(-x for x in rows_a[i]) for i in S]
+    if not S or _unmatched(negated, [rows_b[j] for j in T]) != ([], []):
+        return None
+    return Flip(layer, tuple(sorted(S)))
+
+
+def _trade_move(A: Network, B: Network, layer: int) -> TradeOpposite | None:
+    """A :class:`TradeOpposite` on hidden ``layer`` (equal in both normal forms) after which the rows of layer
+    ``layer + 1`` of ``A`` are positive multiples of those of ``B``, or ``None``.
+
+    In a normal form an opposite pair has rows $r$ and $-r$. A trade keeps the entries of the next layer's rows
+    outside the pairs and the sums $c_i + c_j$ over each pair; rows are matched by that invariant (up to a
+    positive factor) and the shifts read off. Cost: $O(n_{l+1} n_l)$ plus sorting.
+    """
+    rows = _rows(A, layer)
+    pairs = sorted((i, j) for i, j in _merge(rows, [tuple(-x for x in r) for r in rows])[2]
+                   if next((x for x in rows[i] if x), 0) > 0)
+    if not pairs:
+        return None
+    in_pair = {x for p in pairs for x in p}
+    plain = [k for k in range(len(rows)) if k not in in_pair]
+
+    def invariant(row):
+        return tuple(row[k] for k in plain) + tuple(row[i] + row[j] for i, j in pairs)
+
+    ra, rb = _rows(A, layer + 1), _rows(B, layer + 1)
+    pool: dict = {}
+    for k, r in enumerate(rb):
+        key, scale, sign = normalise_row(invariant(r))
+        if not sign:
+            return None
+        pool.setdefault((sign, key), []).append((k, scale))
+    shifts = [[] for _ in pairs]
+    bias = A.biases[layer - 1]
+    for r in ra:
+        key, scale, sign = normalise_row(invariant(r))
+        if not sign or not pool.get((sign, key)):
+            return None
+        k, scale_b = pool[(sign, key)].pop()
+        target = tuple(x * scale / scale_b for x in rb[k])  # B's row brought to A's scale
+        if target[-1] - r[-1] != -sum((target[i] - r[i]) * bias[i] for i, _ in pairs):
+            return None
+        for p, (i, j) in enumerate(pairs):
+            if target[j] - r[j] != -(target[i] - r[i]):
+                return None
+            shifts[p].append(target[i] - r[i])
+    return TradeOpposite(layer, tuple(pairs), tuple(tuple(y) for y in shifts))
+
+
+def _align_by_moves(nf1: NormalForm, nf2: NormalForm) -> tuple[DeepMove, ...] | None:
+    """Moves (:class:`Flip`, :class:`TradeOpposite`) taking ``net1`` to the normal form of ``net2``, found layer by
+    layer, or ``None``.
 
     At the first layer where the normal forms differ, the neurons of the first whose row occurs in the second
-    only negated form the candidate set $S$; the flip is made if its exact precondition holds. Cost: one
-    normal form per flip, $O(|S|\\,n_{l+1}n_{l-1})$ per precondition check.
+    only negated form the candidate set $S$ of a flip; otherwise opposite pairs of the layer below may trade
+    outgoing weights. Each move is made only if its exact precondition holds. Cost: one normal form per move,
+    $O(|S|\\,n_{l+1}n_{l-1})$ per precondition check.
     """
     moves, A, B = list(nf1.moves), nf1.network, nf2.network
-    for _ in range(A.depth):
+    for _ in range(2 * A.depth):
         if A == B:
             return tuple(moves)
         layer = _first_difference(A, B)
-        if A.widths != B.widths or layer >= A.depth:
+        if A.widths != B.widths or layer > A.depth:
             return None
-        rows_a, rows_b = _rows(A, layer), _rows(B, layer)
-        S, T = _unmatched(rows_a, rows_b)
-        negated = [tuple(-x for x in rows_a[i]) for i in S]
-        if not S or _unmatched(negated, [rows_b[j] for j in T]) != ([], []):
+        candidates = ([_flip_move(A, B, layer)] if layer < A.depth else []) + \
+            ([_trade_move(A, B, layer - 1)] if layer > 1 else [])
+        for move in filter(None, candidates):
+            try:
+                moved = move.apply(A)
+            except CertificateError:
+                continue
+            nf = normal_form(moved)
+            moves += [move, *nf.moves]
+            A = nf.network
+            break
+        else:
             return None
-        flip = Flip(layer, tuple(sorted(S)))
-        try:
-            flipped = flip.apply(A)
-        except CertificateError:
-            return None
-        nf = normal_form(flipped)
-        moves += [flip, *nf.moves]
-        A = nf.network
     return tuple(moves) if A == B else None
 
 
@@ -286,11 +349,11 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
             return _proof(nf1.moves, nf2.moves, "deep normal form")
         tried.append(f"normal forms modulo G differ (first in layer {_first_difference(nf1.network, nf2.network)})")
         bar.set_postfix_str("0-factor flips")
-        moves = _align_by_flips(nf1, nf2)
+        moves = _align_by_moves(nf1, nf2)
         bar.update()
         if moves is not None:
             return _proof(moves, nf2.moves, "deep normal form and moves")
-        tried.append("no alignment by 0-factor flips")
+        tried.append("no alignment by 0-factor flips or opposite-pair trades")
         bar.set_postfix_str("lines")
         x = _refute(nf1.network, nf2.network, net1, net2, deadline, lines, seed, tried)
         bar.update()
@@ -299,7 +362,7 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
         bar.set_postfix_str("regions")
         if small_for_regions(net1) and small_for_regions(net2) and time.monotonic() < deadline:
             nf1, nf2 = normal_form(net1, image=True), normal_form(net2, image=True)
-            moves = nf1.moves if nf1 == nf2 else _align_by_flips(nf1, nf2)
+            moves = nf1.moves if nf1 == nf2 else _align_by_moves(nf1, nf2)
             if moves is not None:
                 return _proof(moves, nf2.moves, "deep normal form on the image")
             tried.append("normal forms after removing neurons never active on the image still differ")

@@ -12,6 +12,9 @@ symmetries of 2-layer ReLU-networks", 2020, for the one-hidden-layer case):
 - :class:`Flip` — $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:] = 0$ for every neuron $j$ of layer $l+1$: as
   $\\sigma(z) = \\sigma(-z) + z$, negating $r_{l,i}$ for $i \\in S$ changes $z_{l+1}$ by the constant
   $W_{l+1}[:,S]\\,b_l[S]$, which is added to $b_{l+1}$;
+- :class:`TradeOpposite` — opposite pairs $r_{l,j} = -\\mu r_{l,i}$ ($\\mu > 0$) with shifts $Y_p$ such that
+  $\\sum_p Y_p W_l[i_p,:] = 0$: as $\\sigma(z) - \\sigma(-z) = z$, $c_{l,i} \\mathrel{+}= Y_p$, $c_{l,j} \\mathrel{-}= Y_p/\\mu$
+  change $z_{l+1}$ by the constant $\\sum_p Y_p b_l[i_p]$, taken off $b_{l+1}$;
 - :class:`RemoveHidden` — $z_{l,i} \\le 0$ on the image of the earlier layers ($l \\ge 2$): the neuron is never
   active and is removed; decided exactly on the linear regions of layers $1, \\dots, l-1$;
 - :class:`ActBy` — an element of $G$ (permutation and positive scaling per hidden layer).
@@ -39,7 +42,8 @@ from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.errors import CertificateError, ParameterError
 
-__all__ = ["DeepMove", "RemoveDead", "FoldConstant", "MergeTwins", "SplitTwin", "Flip", "ActBy", "RemoveHidden",
+__all__ = ["DeepMove", "RemoveDead", "FoldConstant", "MergeTwins", "SplitTwin", "Flip", "TradeOpposite", "ActBy",
+           "RemoveHidden",
            "never_active", "replay", "is_zero_layer"]
 
 _ZERO = fmpq(0)
@@ -314,6 +318,52 @@ class RemoveHidden(DeepMove):
 
     def to_json(self) -> dict:
         return {"move": "remove_hidden", "layer": self.layer, "neurons": list(self.neurons)}
+
+
+@dataclass(frozen=True)
+class TradeOpposite(DeepMove):
+    """Opposite ``pairs`` $(i, j)$ of hidden ``layer`` ($r_{l,j} = -\\mu r_{l,i}$, $\\mu > 0$) trade outgoing weights.
+
+    With ``shifts`` $Y_p \\in \\mathbb{Q}^{n_{l+1}}$ satisfying $\\sum_p Y_p W_l[i_p,:] = 0$ (the precondition):
+    $c_{l,i_p} \\mathrel{+}= Y_p$, $c_{l,j_p} \\mathrel{-}= Y_p/\\mu_p$, $b_{l+1} \\mathrel{-}= \\sum_p Y_p b_l[i_p]$.
+    Cost of the check: $O(|P|\\,n_{l+1} n_{l-1})$.
+    """
+
+    layer: int
+    pairs: tuple[tuple[int, int], ...]
+    shifts: tuple[Vec, ...]
+    mechanism = "opposite pairs"
+
+    def apply(self, net: Network) -> Network:
+        _check_layer(net, self.layer)
+        _check_neurons(net, self.layer, [x for p in self.pairs for x in p])
+        W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
+        cols = _columns(net, self.layer)
+        nb = list(net.biases[self.layer])
+        total = [[_ZERO] * len(W[0]) for _ in nb]
+        for (i, j), y in zip(self.pairs, self.shifts, strict=True):
+            ki, si, gi = normalise_row(W[i] + (b[i],))
+            kj, sj, gj = normalise_row(W[j] + (b[j],))
+            if gi == 0 or gi != -gj or ki != kj or len(y) != len(nb):
+                raise CertificateError(f"neurons {i} and {j} of layer {self.layer} are not an opposite pair")
+            mu = sj / si
+            cols[i] = tuple(c + v for c, v in zip(cols[i], y, strict=True))
+            cols[j] = tuple(c - v / mu for c, v in zip(cols[j], y, strict=True))
+            nb = [x - v * b[i] for x, v in zip(nb, y, strict=True)]
+            for row, v in zip(total, y, strict=True):
+                if v:
+                    row[:] = [t + v * w for t, w in zip(row, W[i], strict=True)]
+        if any(any(r) for r in total):
+            raise CertificateError(f"the shifts of the opposite pairs of layer {self.layer} do not satisfy "
+                                   f"sum_p Y_p W_l[i_p, :] = 0")
+        return _rebuild(net, self.layer, list(W), list(b), cols, nb)
+
+    def describe(self) -> str:
+        return f"trade outgoing weights between opposite pairs {[list(p) for p in self.pairs]} of layer {self.layer}"
+
+    def to_json(self) -> dict:
+        return {"move": "trade_opposite", "layer": self.layer, "pairs": [list(p) for p in self.pairs],
+                "shifts": [[str(v) for v in y] for y in self.shifts]}
 
 
 @dataclass(frozen=True)
