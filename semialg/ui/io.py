@@ -74,7 +74,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     _remove_leftovers(directory, path.name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.semialg-{os.getpid()}-", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.semialg-{os.getpid()}-", suffix=".tmp", dir=directory)
+    except OSError as e:  # name the target, not the temporary file that could not be created
+        raise OSError(e.errno, e.strerror, str(path)) from None
     os.close(fd)
     try:
         write(tmp)
