@@ -88,7 +88,8 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
 def type_checks(net: Network) -> list[Condition]:
     r"""The open (type) conditions under which the fibre formulas hold: $f$ not constant; in case (a) also no
     U$\pm$ neuron, no hidden hyperplane touching $\partial P$ without entering $P$ and no vertex of the
-    arrangement on $\{h = 0\}$ (the last two decided exactly in the plane, reported unchecked for $n_0 \ge 3$).
+    arrangement on $\{h = 0\}$ (the last two decided exactly in the plane; for $n_0 \ge 3$ the condition is
+    reported undecided, ``holds = None``, never assumed).
     """
     t = combinatorial_type(net)
     out = [_condition("not constant", t.regime != "constant", None if t.regime != "constant" else (),
@@ -99,8 +100,8 @@ def type_checks(net: Network) -> list[Condition]:
     out.append(_condition("no U+- neuron", not mixed, mixed or None,
                             f"neurons {list(mixed)} are mixed hidden (U+-)" if mixed else "no mixed hidden neuron"))
     if net.architecture.input_dim > 2:
-        out.append(_condition("boundary conditions", True, None,
-                                "not checked for n0 >= 3 (tangencies and vertices on {h = 0})"))
+        out.append(_condition("boundary conditions", None, None,
+                                "undecided for n0 >= 3 (tangent hidden hyperplanes, vertices on {h = 0})"))
         return out
     view = OuterView.of(net)
     arr = NetworkArrangement((net,), with_cells=False)
