@@ -1,9 +1,9 @@
-"""Run every benchmark, print its table, and write all rows to one JSON file.
+"""Run every benchmark, print each table as soon as it finishes, and write all rows to one JSON file.
 
 Each benchmark compares semialg with the naive or peer method (pairwise matching, all 2x2 minors with sympy,
 sympy ranks, the 2^N pattern test, the region oracle, an SMT encoding with z3) in the same run.
 
-    python benchmarks/run_all.py                   # full sizes (tens of minutes), writes benchmarks.json
+    python benchmarks/run_all.py                   # full sizes (under 10 minutes on 2 cores), benchmarks.json
     python benchmarks/run_all.py --quick           # smoke sizes (seconds)
     python benchmarks/run_all.py --only rank,smt   # a subset
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the benchmarks import their shared helpers from common.py
-NAMES = ("equivalence", "genericity", "rank", "pl", "bottleneck", "smt")
+NAMES = ("startup", "genericity", "pl", "rank", "equivalence", "bottleneck", "smt")
 
 
 def load(name: str):
@@ -29,13 +29,17 @@ def load(name: str):
     return mod
 
 
-def run(names=NAMES, quick: bool = False) -> dict:
+def run(names=NAMES, quick: bool = False, show=None) -> dict:
+    """Run the benchmarks in turn; ``show(text)`` receives each table as soon as its benchmark finishes."""
     out = {"python": sys.version.split()[0], "machine": platform.machine(), "quick": quick, "benchmarks": {}}
     for name in names:
         mod = load(name)
         t = time.perf_counter()
         rows = mod.run(**(mod.QUICK if quick else {}))
-        out["benchmarks"][name] = {"rows": rows, "table": mod.table(rows), "seconds": time.perf_counter() - t}
+        bench = {"rows": rows, "table": mod.table(rows), "seconds": time.perf_counter() - t}
+        out["benchmarks"][name] = bench
+        if show is not None:
+            show(f"\n== {name} ({bench['seconds']:.1f} s) ==\n{bench['table']}")
     return out
 
 
@@ -49,9 +53,7 @@ def main():
     unknown = set(names) - set(NAMES)
     if unknown:
         ap.error(f"unknown benchmark(s) {sorted(unknown)}; choose from {NAMES}")
-    result = run(names, args.quick)
-    for name, bench in result["benchmarks"].items():
-        print(f"\n== {name} ({bench['seconds']:.1f} s) ==\n{bench['table']}")
+    result = run(names, args.quick, show=lambda text: print(text, flush=True))
     from semialg.ui.io import write_json
     write_json(result, args.out)
     print(f"\nwrote {args.out}")

@@ -279,9 +279,15 @@ def _float_cell(G, h, point) -> _FloatCell | None:
     # The box only closes unbounded cells; a flip that depends on it is decided exactly.
     big = 1e4 * (1 + np.abs(x0).max() + np.abs(hf).max())
     box = np.vstack([np.c_[np.eye(d), -big - x0], np.c_[-np.eye(d), -big + x0]])
+    halfspaces = np.vstack([np.c_[-Gf, -hf], box])
+    if not (halfspaces[:, :-1] @ x0 + halfspaces[:, -1] < 0).all():
+        return None  # in floats the point is not strictly inside: every flip is decided exactly
     try:
-        hs = HalfspaceIntersection(np.vstack([np.c_[-Gf, -hf], box]), x0)
+        with np.errstate(all="ignore"):
+            hs = HalfspaceIntersection(halfspaces, x0)
     except (QhullError, ValueError):
+        return None
+    if not np.isfinite(hs.intersections).all():
         return None
     facets: dict = {}
     for v, act in enumerate(hs.dual_facets):
