@@ -39,9 +39,12 @@ def _accepted(hint) -> tuple[type, ...] | None:
 def checked(fn):
     """``fn`` with its ``Network`` arguments type-checked (``fn`` itself if it has none)."""
     try:
-        hints = typing.get_type_hints(fn)
+        # Only annotations that name Network are evaluated (as typing.get_type_hints would, in the function's
+        # globals): evaluating all of them would import sympy at start-up for the ones that name its types.
+        hints = {name: eval(hint, fn.__globals__) if isinstance(hint, str) else hint  # noqa: S307
+                 for name, hint in inspect.get_annotations(fn).items() if "Network" in str(hint)}
         signature = inspect.signature(fn)
-    except (NameError, TypeError, ValueError):  # annotations that do not evaluate here: leave it alone
+    except (NameError, TypeError, ValueError, AttributeError, SyntaxError):  # leave it alone
         return fn
     checks = {name: types_ for name in signature.parameters if (types_ := _accepted(hints.get(name))) is not None}
     if not checks:

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable

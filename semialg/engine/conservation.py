@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.result import Latexable

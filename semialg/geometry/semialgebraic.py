@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping, Sequence
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import to_fmpq
 from semialg.core.result import Latexable

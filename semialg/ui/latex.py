@@ -11,10 +11,12 @@ W_{1} = \\begin{pmatrix} 1 & -\\frac{1}{2} \\end{pmatrix},\\ b_{1} = \\begin{pma
 
 from __future__ import annotations
 
+import abc
+import sys
 from functools import singledispatch
 from typing import Iterable, Sequence
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.exact import decimal_str
@@ -246,8 +248,16 @@ def join_math(parts: Iterable[str], sep: str = ",\\ ") -> str:
 to_latex = render_latex
 
 
-@to_latex.register(sympy.Basic)
-@to_latex.register(sympy.MatrixBase)
+class _SympyObject(abc.ABC):
+    """sympy expressions and matrices, recognised without importing sympy (there are none before it is)."""
+
+    @classmethod
+    def __subclasshook__(cls, C):
+        sp = sys.modules.get("sympy")
+        return True if sp is not None and issubclass(C, (sp.Basic, sp.MatrixBase)) else NotImplemented
+
+
+@to_latex.register(_SympyObject)
 def _(e, **options) -> str:
     return expr(e)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network

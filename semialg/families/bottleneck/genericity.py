@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import solve
 from semialg.core.network import Architecture, Network

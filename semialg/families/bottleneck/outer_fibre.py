@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random as _random
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row

@@ -21,7 +21,7 @@ import math
 import random as _random
 from dataclasses import dataclass
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.network import Network, relu

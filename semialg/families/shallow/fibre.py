@@ -16,7 +16,7 @@ import math
 import random
 from dataclasses import dataclass
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.exact import normalise_row

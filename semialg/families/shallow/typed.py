@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterator
 
-import sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row
