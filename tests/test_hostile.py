@@ -364,7 +364,7 @@ CLI_ERRORS = [
     [], ["frobnicate"], ["eval"], ["eval", "{dir}/missing.json", "1,2"], ["eval", "{net}", "1,2,3"],
     ["eval", "{net}", "1e999999999,1"], ["eval", "{net}", "\u0661,1"], ["eval", "{huge}", "1,1"],
     ["eval", "{nested}", "1,1"], ["eval", "{lying}", "1,1"], ["eval", "{pt}", "1,1"],
-    ["convert", "{net}", "{dir}/out.csv"],  # canonical of a deep network is its normal form now
+    ["convert", "{net}", "{dir}/out.csv"], ["convert", "{net}", "{dir}/missing/out.json"],
     ["loci", "2,x,1"], ["loci", "9" * 5000], ["loci", "2,3,1", "--members", "-1"],
     ["loci", "2,3,1", "--members", "many"], ["loci", "2,3,1", "--budget", "0"],
     ["generic", "{net}", "--budget", "0"], ["generic", "{net}", "--budget", "1e9"],
