@@ -26,7 +26,7 @@ import numpy as np
 import semialg as sa
 from common import timed
 from semialg.families.deep.equivalence import equivalent as deep_equivalent
-from semialg.families.deep.moves import Flip, SplitTwin
+from semialg.families.deep.moves import Flip, SplitTwin, TradeOpposite
 
 
 def random_layers(widths, seed=0):
@@ -160,7 +160,12 @@ def symmetry_rows():
     dead = dead.replace_layer(3, weight=W3)
     dead_other = dead.replace_layer(2, weight=[list(r) if i != 2 else [7] * len(r)
                                                for i, r in enumerate(dead.weights[1])])
+    opposite = sa.Network.from_arrays([[[1], [-1], [2], [-2]], [[1, 2, 3, 4], [0, 1, -1, 2]], [[1, -1]]],
+                                      [[1, -1, "1/3", "-1/3"], [1, 2], [0]])
+    y = (sa.to_fmpq(1), sa.to_fmpq(2))
     pairs = [("0-factor flip (2-3-2-1)", flip, Flip(1, (0, 1, 2)).apply(flip)),
+             ("opposite-pair trade (1-4-2-1)", opposite,
+              TradeOpposite(1, ((0, 1), (2, 3)), (y, tuple(-v / 2 for v in y))).apply(opposite)),
              ("dead neuron, other row (3-6-5-4-2)", dead, dead_other),
              ("twins across widths (3-6-5-4-2 vs 3-6-6-4-2)", base, SplitTwin(2, 1, sa.to_fmpq("2/5"),
                                                                               sa.to_fmpq(3)).apply(base))]
