@@ -89,7 +89,7 @@ def _degenerate(kind: str, net: sa.Network) -> sa.Network:
         for r in W[1]:
             r[1] = r[0]
         # b_0 + 1 = -b_0 would make the two rows an opposite pair that the flip merely swaps (in the orbit)
-        b[0][1] = b[0][0] + (2 if b[0][0] == Fraction(-1, 2) else 1)
+        b[0][1] = b[0][0] + (2 if 2 * b[0][0] + 1 == 0 else 1)
     return sa.Network.from_arrays(W, b)
 
 
