@@ -85,11 +85,12 @@ def silenced(verbose: bool):
     os.environ.update(env)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        before = logging.root.manager.disable
         logging.disable(logging.CRITICAL)  # semialg itself never logs; it prints its own one-line messages
         try:
             yield
         finally:
-            logging.disable(logging.NOTSET)
+            logging.disable(before)
             for k, v in saved.items():
                 if v is None:
                     os.environ.pop(k, None)
