@@ -99,9 +99,12 @@ def test_all_visible_fibres_count_the_flip_sets(seed, n1):
         return
     assert t.regime == "PN" and set(t.classes) == {"V"}
     assert F.num_components == math.factorial(n1) * (1 + len(_zero_factor_sets(net)))
+    D = net.architecture.num_parameters
+    assert F.dimension == F.local_dimension() == n1 + 1 == D - pl.functional_dimension(net).value
     for k, index in enumerate(itertools.islice(F.index, 3)):
         x = F.component(index).sample(seed=k)
         assert F.component(index).violated(x) is None and bool(pl.equivalent(net, x))
+        assert F.local_dimension(x) == F.dimension
 
 
 # -- item 9: degenerate corners --------------------------------------------------------------------------------
