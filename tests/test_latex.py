@@ -19,7 +19,7 @@ KNOWN = set("""documentclass usepackage allowdisplaybreaks begin end section fra
 bigcup bigl bigr big Big cdot sigma theta lambda pi mu in ne neq le ge leq geq emptyset subseteq mathbb mathrm
 sum times ltimes cong checkmark varphi equiv Delta alpha beta delta tau kappa ldots cdots dots infty
 textbackslash textsuperscript dim displaystyle mathcal mathit mathbf operatorname setcounter noindent item tfrac
-vdots top raggedright""".split())
+vdots top raggedright par""".split())
 
 LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
 
@@ -76,6 +76,8 @@ def test_corpus_compiles_with_pdflatex(tex, tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:]
     assert "Undefined control sequence" not in run.stdout
+    log = (tmp_path / "c.log").read_text(errors="replace")
+    assert max(map(float, re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)), default=0) <= 20
 
 
 def _letters(k: int) -> str:

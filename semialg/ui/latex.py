@@ -12,6 +12,7 @@ W_{1} = \\begin{pmatrix} 1 & -\\frac{1}{2} \\end{pmatrix},\\ b_{1} = \\begin{pma
 from __future__ import annotations
 
 import abc
+import re
 import sys
 from functools import singledispatch
 from typing import Iterable, Sequence
@@ -309,8 +310,39 @@ class Paragraph(str):
 @singledispatch
 def chunks(obj, **options) -> list[str]:
     """The pieces in which :func:`document` typesets ``obj``: display-math strings (one display each, so a
-    page may break between them) or :class:`Paragraph` text. By default the object's LaTeX as one display."""
-    return [to_latex(obj, **options)]
+    page may break between them) or :class:`Paragraph` text. By default the object's LaTeX as one display,
+    or, when that is too wide and holds no matrix, as a paragraph TeX can break (text and inline math)."""
+    tex = to_latex(obj, **options)
+    if width(tex) <= LINE_WIDTH or "\\begin{" in tex:
+        return [tex]
+    return [_paragraph(tex)]
+
+
+_SPACES = re.compile(r"^(?:\\[ ,;!]|\\q?quad|\s)+|(?:\\[ ,;!]|\\q?quad|\s)+$")
+
+
+def _paragraph(tex: str) -> Paragraph:
+    """Math-mode ``tex`` as a ragged paragraph: ``\\text{...}`` becomes text, the rest inline math."""
+    out, i = [], 0
+    while True:
+        j = tex.find("\\text{", i)
+        math = _SPACES.sub("", tex[i:] if j < 0 else tex[i:j])   # no spacing command may end up before a $
+        if math.strip(" ,:;"):
+            out.append(f"${math}$")
+        if j < 0:
+            break
+        words, i = _group(tex, j + 5)
+        out.append(words)
+    return Paragraph("{\\raggedright\\noindent " + " ".join(out) + "\\par}")
+
+
+@chunks.register
+def _(g: GroupElement, **options) -> list[str]:
+    lines = []
+    for l, (p, sc) in enumerate(zip(g.permutations, g.scales, strict=True), start=1):
+        lines += labelled_blocks(f"\\pi_{{{l}}}", [[i + 1 for i in p]])
+        lines += labelled_blocks(f"\\lambda_{{{l}}}", [list(sc)], options.get("digits"))
+    return lines
 
 
 @chunks.register
@@ -448,6 +480,24 @@ def _tex_label(label: str) -> str:
 
 @to_latex.register
 def _(K: CanonicalForm, **options) -> str:
+    return "f(x) = " + " + ".join(_canonical_terms(K))
+
+
+@chunks.register
+def _(K: CanonicalForm, **options) -> list[str]:
+    """The terms packed into lines of the page width, aligned at the equals sign."""
+    lines, line = [], []
+    for t in _canonical_terms(K):
+        if line and width(" + ".join(line + [t])) > LINE_WIDTH - 60:
+            lines.append(" + ".join(line))
+            line = []
+        line.append(t)
+    lines.append(" + ".join(line))
+    body = " \\\\ &\\quad + ".join(lines)
+    return [f"\\begin{{aligned}} f(x) ={{}} & {body} \\end{{aligned}}"]
+
+
+def _canonical_terms(K: CanonicalForm) -> list[str]:
     terms = []
     for key, delta in K.kinks:
         u, beta = key[:-1], key[-1]
@@ -458,7 +508,7 @@ def _(K: CanonicalForm, **options) -> str:
         terms.append(f"{vector(delta)}\\,\\sigma({lin})")
     terms.append(f"{matrix(K.linear)} x")
     terms.append(vector(K.constant))
-    return "f(x) = " + " + ".join(terms)
+    return terms
 
 
 @to_latex.register
@@ -535,6 +585,12 @@ def _(Z: DegeneracyLoci, **options) -> str:
 
 def _mark(c) -> str:
     return "\\checkmark" if c.holds else ("\\times" if c.holds is False else "?")
+
+
+@chunks.register
+def _(Z: DegeneracyLoci, **options) -> list[str]:
+    return [f"Z_{{\\mathrm{{{text(F.name)}}}}} = {to_latex(F)} \\quad ({len(F)}\\text{{ components}})"
+            for F in Z.families]
 
 
 @to_latex.register
@@ -650,3 +706,10 @@ def _(U: Union, **options) -> list[str]:
 def _(r: GenericityReport, **options) -> list[str]:
     items = "\n".join(f"\\item[${_mark(c)}$] {text(c.name)}: {text(c.detail)}" for c in r.conditions)
     return [Paragraph(f"\\noindent Genericity: {text(r.status)}.\n\\begin{{itemize}}\n{items}\n\\end{{itemize}}")]
+
+
+@chunks.register
+def _(r: EquivalenceResult, **options) -> list[str]:
+    if r.equivalent and isinstance(r.certificate, OrbitCertificate):
+        return ["\\theta_2 = g\\cdot\\theta_1 \\text{ with}"] + chunks(r.certificate.element, **options)
+    return chunks.dispatch(object)(r, **options)
