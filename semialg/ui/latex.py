@@ -12,6 +12,7 @@ W_{1} = \\begin{pmatrix} 1 & -\\frac{1}{2} \\end{pmatrix},\\ b_{1} = \\begin{pma
 from __future__ import annotations
 
 import abc
+import functools
 import re
 import sys
 from functools import singledispatch
@@ -176,11 +177,8 @@ def labelled_blocks(name: str, rows: Sequence[Sequence], digits: int | None = No
     blocks = matrix_blocks(rows, digits, LINE_WIDTH - width(name) - 50)
     if len(blocks) == 1:
         return [f"{name} = {blocks[0][2]}"]
-    return [f"{name}[{_span(r)},\\,{_span(c)}] = {m}" for r, c, m in blocks]
-
-
-def _span(span: tuple[int, int]) -> str:
-    return str(span[0]) if span[0] == span[1] else f"{span[0]}{{:}}{span[1]}"
+    span = lambda a: str(a[0]) if a[0] == a[1] else f"{a[0]}{{:}}{a[1]}"  # noqa: E731
+    return [f"{name}[{span(r)},\\,{span(c)}] = {m}" for r, c, m in blocks]
 
 
 class Constants:
@@ -214,15 +212,9 @@ def poly_terms(p, digits: int | None = None, constants: Constants | None = None)
     return out
 
 
-_MONOMIALS: dict = {}
-
-
+@functools.lru_cache(maxsize=2 ** 16)
 def _monomial(m) -> str:
-    if m not in _MONOMIALS:
-        if len(_MONOMIALS) > 10 ** 5:
-            _MONOMIALS.clear()
-        _MONOMIALS[m] = expr(m)
-    return _MONOMIALS[m]
+    return expr(m)
 
 
 def broken_row(p, relation: str, digits: int | None = None, budget: float = LINE_WIDTH,
