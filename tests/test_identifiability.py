@@ -211,3 +211,30 @@ def test_random_deep_answers_recheck_against_the_functional_dimension(data):
         fd = sa.functional_dimension(net, method="batch")
         assert fd.value == arch.num_parameters - arch.num_hidden
         assert next(s for s in r.proof if s.name == "local identifiability").verify(net)
+
+
+def test_a_non_minimal_shallow_parameter_has_a_narrower_witness():
+    net = sa.Network.from_arrays([[[1], [-2], [-2]], [[-2, -1, -1]]], [[2, -4, 0], [0]])
+    from semialg.engine.identifiability import _narrower_witness
+    other, move = _narrower_witness(net, [])
+    assert move.kind == "narrower network" and other.widths == net.widths
+    assert bool(oracle(net, other)) and orbit_element(net, other) is None
+    assert IdentifiabilityResult("not identifiable", witness=other, move=move).verify(net)
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_shallow_opposite_pairs_witnesses_recheck(data):
+    """Planted opposite pair (row 1 = -2 row 0) in a one-hidden-layer network: any witness is equivalent by the
+    region oracle (pair relocation, opposite trades, phantom shifts, narrower networks, flips)."""
+    arch = data.draw(architectures(min_depth=2, max_depth=2, max_width=4, max_io=2).filter(lambda a: a.widths[1] >= 2))
+    net = data.draw(networks(arch))
+    W = [[list(r) for r in M] for M in net.weights]
+    b = [list(v) for v in net.biases]
+    W[0][1] = [-2 * x for x in W[0][0]]
+    b[0][1] = -2 * b[0][0]
+    net = sa.Network.from_arrays(W, b)
+    r = identifiable(net, budget=1)
+    assert r.status in ("not identifiable", "unknown")
+    if r.witness is not None:
+        assert r.verify(net) and bool(oracle(net, r.witness)) and orbit_element(net, r.witness) is None

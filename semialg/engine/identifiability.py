@@ -11,8 +11,11 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   depth, each a short computation with $\\sigma(z) = \\sigma(-z) + z$ and $\\sigma(\\lambda z) = \\lambda\\sigma(z)$):
   a dead neuron's row reassigned; a constant neuron's bias refolded into the next bias; one of two positive
   twins emptied into the other; a 0-factor flip (Grigsby, Lindsey, Rolnick, "Hidden symmetries of ReLU
-  networks", ICML 2023); output weights traded along opposite pairs whose rows are linearly dependent; and a
-  "phantom" opposite pair (computing a linear function) translated. A family's explicit fibre
+  networks", ICML 2023); output weights traded along opposite pairs whose rows are linearly dependent; a
+  "phantom" opposite pair (computing a linear function) translated; an opposite pair's second neuron relocated
+  to a parallel hyperplane; a weight hidden where the neuron is off, or the bias of an always-active neuron
+  (both decided on the regions of the earlier layers); for one hidden layer, a narrower network (the
+  family's minimal form) padded with zero neurons. A family's explicit fibre
   (:meth:`~semialg.families.base.Family.fibre`) supplies further candidates (its ``sample``).
 - ``"identifiable"`` — a **proof**: a list of conditions, each re-checkable exactly, that together imply
   identifiability by a theorem. Proven today: a one-hidden-layer parameter outside every degeneracy locus
@@ -52,7 +55,7 @@ from semialg.engine.loci import SHALLOW_SCOPE, UndecidedError, genericity
 from semialg.engine.orbit import orbit_element
 from semialg.engine.regions import decisive_batch, equivalent as oracle, parameter_jacobian, regions
 from semialg.geometry.polyhedron import decide
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, SemialgError
 from semialg.families.base import NotDefined, families_for
 from semialg.geometry.zero_sum import find_zero_sum_set
 
@@ -100,10 +103,11 @@ class WitnessMove(Result):
     """A move that keeps the function and the architecture, with an exact precondition.
 
     ``kind`` is one of ``"dead row"``, ``"constant refold"``, ``"twin shift"``, ``"flip"``,
-    ``"opposite trade"``, ``"phantom shift"``, ``"hidden weight"``, ``"always active"``, ``"family fibre"``; ``layer`` is the hidden layer (1-based),
+    ``"opposite trade"``, ``"phantom shift"``, ``"pair relocation"``, ``"hidden weight"``, ``"always active"``, ``"family fibre"``, ``"narrower network"``; ``layer`` is the hidden layer (1-based),
     ``neurons`` the neurons involved (0-based), ``data`` the move's numbers. ``apply(net)`` re-checks the
     precondition exactly (raising :class:`CertificateError` when it fails) and returns the moved network.
-    A ``"family fibre"`` move carries the target network itself (a member of the family's explicit fibre);
+    ``"family fibre"`` and ``"narrower network"`` moves carry the target network itself (a member of the
+    family's explicit fibre; the family's minimal form padded with zero neurons);
     the preconditions of ``"hidden weight"`` (on the image of the earlier layers, neuron $i$ of layer
     $l$ is off wherever neuron $j$ of layer $l - 1$ is on) and ``"always active"`` ($z_{l,i} \\ge 0$ on that
     image) need the regions, so the result's ``verify``
@@ -118,7 +122,7 @@ class WitnessMove(Result):
 
     def apply(self, net: Network) -> Network:
         l, N = self.layer, self.neurons
-        if self.kind == "family fibre":
+        if self.target is not None:
             return self.target
         if self.kind == "hidden weight":
             i, j = N
@@ -161,6 +165,22 @@ class WitnessMove(Result):
             shift = tuple(sum((net.weights[l][o][i] * net.biases[l - 1][i] for i in N), _ZERO)
                           for o in range(len(net.weights[l])))
             return _edit(net, l, {i: tuple(-x for x in _row(net, l, i)) for i in N}, {}, shift)
+        if self.kind == "pair relocation":
+            i, j, q = N
+            mu, nu = self.data
+            if mu <= 0 or tuple(-mu * x for x in _row(net, l, i)) != _row(net, l, j):
+                raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
+            if not nu or tuple(nu * x for x in net.weights[l - 1][i]) != tuple(net.weights[l - 1][q]):
+                raise CertificateError(f"the weights of neuron {q} are not {nu} times those of neuron {i}")
+            ci, cj, cq = _col(net, l, i), _col(net, l, j), _col(net, l, q)
+            bi, bq = net.biases[l - 1][i], net.biases[l - 1][q]
+            cj2 = tuple(mu * x / nu for x in cj)
+            # before: -mu c_j z_i (linear part of the pair); after: -c_j' z_q, equal up to a constant
+            shift = tuple(-mu * x * bi + y * bq for x, y in zip(cj, cj2))
+            rq = _row(net, l, q)
+            return _edit(net, l, {j: tuple(-x for x in rq)},
+                         {i: tuple(x + mu * y for x, y in zip(ci, cj)), j: cj2,
+                          q: tuple(x - y for x, y in zip(cq, cj2))}, shift)
         if self.kind in ("opposite trade", "phantom shift"):
             pairs = [(N[2 * p], N[2 * p + 1]) for p in range(len(N) // 2)]
             mus = self.data[0]
@@ -202,7 +222,11 @@ class WitnessMove(Result):
             "opposite trade": f"{where}: opposite pairs whose weight rows are linearly dependent trade "
                               "outgoing weights (sigma(z) - sigma(-z) = z)",
             "phantom shift": f"{where}: an opposite pair computing a linear function is translated",
+            "pair relocation": f"{where}: the second neuron of the opposite pair (i, j) moves opposite to neuron q "
+                               "on a parallel hyperplane; the linear parts agree up to a constant",
             "family fibre": "a member of the family's explicit fibre",
+            "narrower network": "a narrower network computes the same function (the family's minimal form, "
+                                f"width {self.data[1] if len(self.data) > 1 else '?'}), padded with zero neurons",
             "always active": f"{where}: the neuron is never negative on the image of the earlier layers, so "
                              "sigma(z) = z there: its bias rises and the next bias compensates",
             "hidden weight": f"{where}: neuron i of layer {self.layer} is never active where neuron j of layer "
@@ -244,6 +268,16 @@ def witness_moves(net: Network, budget: int = 2 ** 16):
         for i, j, mu in opposite:
             if not any(x + mu * y for x, y in zip(_col(net, l, i), _col(net, l, j))):
                 yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
+        paired = {x for i, j, _ in opposite for x in (i, j)}
+        for i, j, mu in opposite:
+            for q in range(len(net.weights[l - 1])):
+                wi, wq = net.weights[l - 1][i], net.weights[l - 1][q]
+                if q in paired or not any(wq):
+                    continue
+                k0 = next(t for t, x in enumerate(wi) if x)
+                nu = wq[k0] / wi[k0]
+                if nu and tuple(nu * x for x in wi) == tuple(wq):
+                    yield WitnessMove("pair relocation", l, (i, j, q), (mu, nu))
         if len(opposite) >= 2:
             rows = [net.weights[l - 1][i] for i, _, _ in opposite]
             for y in nullspace([[r[q] for r in rows] for q in range(len(rows[0]))]):
@@ -389,14 +423,14 @@ class IdentifiabilityResult(Result):
         if self.status == "not identifiable":
             if self.witness is None or self.witness.widths != net.widths:
                 raise CertificateError("the witness is missing or has another architecture")
-            if self.move.kind != "family fibre" and self.move.apply(net) != self.witness:
+            if self.move.target is None and self.move.apply(net) != self.witness:
                 raise CertificateError("the move does not lead from the network to the witness")
             rng = _random.Random(0)
             for _ in range(8):
                 x = [fmpq(rng.randint(-50, 50), rng.randint(1, 9)) for _ in range(net.architecture.input_dim)]
                 if net(x) != self.witness(x):
                     raise CertificateError(f"the witness differs from the network at {[str(v) for v in x]}")
-            if self.move.kind in ("family fibre", "hidden weight", "always active"):
+            if self.move.kind in ("family fibre", "hidden weight", "always active", "narrower network"):
                 if not oracle(net, self.witness):
                     raise CertificateError("the family's fibre member is not equivalent to the network")
             if orbit_element(net, self.witness) is not None:
@@ -468,6 +502,31 @@ def _family_witness(net: Network, checked: list, samples: int = 4) -> tuple[Netw
                 break
             if _outside_orbit(net, other, checked):
                 return other, WitnessMove("family fibre", 0, (), (family.name, seed), other)
+    return None
+
+
+def _narrower_witness(net: Network, checked: list) -> tuple[Network, WitnessMove] | None:
+    """A one-hidden-layer network of smaller width computing $f_\\theta$ (the family's minimal form), padded
+    with zero neurons to the width of ``net``: a parameter with zero neurons, so outside the orbit of a
+    parameter without them."""
+    for family in families_for(net):
+        try:
+            small = family.minimal_width_network(net)
+        except NotDefined:
+            continue
+        except SemialgError as e:
+            checked.append(f"{family.name} minimal width: {e}")
+            continue
+        n, extra = net.widths[1], net.widths[1] - small.widths[1]
+        if small.depth != 2 or extra <= 0:
+            checked.append(f"{family.name}: width {n} is the minimal width found")
+            return None
+        (W1, b1), (W2, b2) = small.layers()
+        m, k = small.widths[0], small.widths[2]
+        padded = Network.from_arrays([list(W1) + [[_ZERO] * m] * extra, [list(r) + [_ZERO] * extra for r in W2]],
+                                     [list(b1) + [_ZERO] * extra, list(b2)])
+        if _outside_orbit(net, padded, checked):
+            return padded, WitnessMove("narrower network", 1, (), (family.name, small.widths[1]), padded)
     return None
 
 
@@ -575,7 +634,8 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
                                          locally_identifiable=True)
         checked.append(f"shallow genericity: {report.status} (" + "; ".join(
             c.detail for c in report.conditions if c.holds is not True) + ")")
-    found = _family_witness(net, checked)
+    found = _narrower_witness(net, checked) if net.depth == 2 else None
+    found = found or _family_witness(net, checked)
     if found is not None:
         other, move = found
         return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))

@@ -71,6 +71,11 @@ class Family:
         """The :class:`~semialg.core.mechanism.Mechanism` s beyond $G$ present at ``net``."""
         self._undefined("hidden_symmetries", net)
 
+    def minimal_width_network(self, net: Network) -> Network:
+        """A network of the family computing the function of ``net`` with as few hidden neurons as the family
+        can construct (one hidden layer: the minimal form)."""
+        self._undefined("minimal_width_network", net)
+
     def combinatorial_type(self, net: Network):
         """The combinatorial type of ``net`` (what its fibre depends on)."""
         self._undefined("combinatorial_type", net)

@@ -10,6 +10,7 @@ from semialg.families.base import Family, register
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form, equivalent
 from semialg.families.shallow.dimension import shallow_functional_dimension
 from semialg.families.shallow.fibre import ShallowFibre, fibre
+from semialg.families.shallow.minimal import minimal_form
 from semialg.families.shallow.symmetries import hidden_symmetries
 
 __all__ = ["ShallowFamily"]
@@ -40,6 +41,9 @@ class ShallowFamily(Family):
         """The dimension of the fibre: the maximum over its non-empty components (not $D - \\dim_{\\rm fun}$,
         which is only the dimension at generic points of the fibre)."""
         return fibre(net).dimension
+
+    def minimal_width_network(self, net: Network) -> Network:
+        return minimal_form(net)
 
     def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
         return tuple(hidden_symmetries(net))
