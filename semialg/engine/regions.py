@@ -568,15 +568,16 @@ def _modular_rank(blocks: list) -> int:
 
 def _sampled_batch(net: Network, bound: int, seed: int = 0) -> tuple[tuple[Vec, ...], set, list, bool]:
     """Jacobian rows (modulo :data:`~semialg.core.exact.BLAS_PRIME`) at random rational inputs off every bent
-    hyperplane, until their rank modulo $p$ reaches ``bound`` or $2\\lceil\\mathrm{bound}/k\\rceil$ inputs
-    were tried. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
-    bound decides it without enumerating regions. Returns the inputs, their patterns, the residue blocks and
-    whether the bound was reached."""
+    hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
+    bound decides it without enumerating regions. The rank is checked at $2^i\\lceil\\mathrm{bound}/k\\rceil$
+    inputs, $i \\le 4$ (rare regions, e.g. where a second-layer neuron is active on a small set only, need
+    many), and sampling stops early when the recent growth of the rank cannot close the gap in the doublings
+    left. Returns the inputs, their patterns, the residue blocks and whether the bound was reached."""
     rng = random.Random(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim
     need = -(-bound // k)
-    mods, used, patterns, check = [], [], set(), need
-    for _ in range(2 * need):
+    mods, used, patterns, ranks = [], [], set(), []
+    for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
         x = tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
         pattern = net.activation_pattern(x)
@@ -585,10 +586,14 @@ def _sampled_batch(net: Network, bound: int, seed: int = 0) -> tuple[tuple[Vec, 
         mods.append(residues(parameter_jacobian(net, x, pattern)))
         used.append(x)
         patterns.add(pattern)
-        if len(used) >= check:
-            if _modular_rank(mods) >= bound:
+        if len(used) == need << len(ranks):
+            ranks.append(_modular_rank(mods))
+            if ranks[-1] >= bound:
                 return tuple(used), patterns, mods, True
-            check *= 2
+            recent = [b - a for a, b in zip(ranks, ranks[1:])][-2:]  # gains of the last two doublings
+            growth = max(recent[-1], recent[0] / 2) if recent else bound
+            if growth * (5 - len(ranks)) < bound - ranks[-1]:
+                break
     return tuple(used), patterns, mods, False
 
 
