@@ -614,3 +614,32 @@ def test_temporary_files_are_recognisable_and_leftovers_of_dead_writers_are_remo
     sa.save(Network.random((2, 2, 1), seed=0), tmp_path / "n.json")
     assert not leftover.exists() and live.exists() and other.exists()
     assert sorted(os.listdir(tmp_path)) == sorted([live.name, other.name, "n.json"])
+
+
+def test_a_searched_genericity_decision_is_rechecked_through_its_evidence():
+    from semialg.engine.loci import GenericityReport
+    net = Network.random((2, 12, 1), seed=3)
+    report = sa.genericity(net)
+    assert report.status == "generic" and sa.genericity(net, budget=1).status == "undecided" and report.verify(net)
+    forged = GenericityReport(report.architecture, tuple(
+        dataclasses.replace(c, holds=False, witness=(0, 1)) if c.name == "no zero factor" else c
+        for c in report.conditions), report.scope)
+    with pytest.raises(CertificateError):
+        forged.verify(net)
+
+
+@pytest.mark.parametrize("widths, seed", [((2, 3, 1), 11), ((2, 12, 1), 3), ((2, 1, 3, 1), 3), ((2, 3, 1, 2), 3),
+                                          ((2, 3, 3, 1), 1)])
+def test_flipping_any_genericity_answer_is_caught(widths, seed):
+    from semialg.engine.loci import GenericityReport
+    net = Network.random(widths, seed=seed)
+    report = sa.genericity(net)
+    assert report.verify(net)
+    for i, c in enumerate(report.conditions):
+        if c.holds is None:
+            continue
+        flipped = dataclasses.replace(c, holds=not c.holds)
+        forged = GenericityReport(report.architecture, report.conditions[:i] + (flipped,) + report.conditions[i + 1:],
+                                  report.scope)
+        with pytest.raises(CertificateError):
+            forged.verify(net)

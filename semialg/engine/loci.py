@@ -287,10 +287,11 @@ class GenericityReport(Latexable):
         """Re-check the report against ``net`` from scratch (raises :class:`CertificateError`): the same
         architecture; exactly the conditions a fresh :func:`genericity` asks for (none dropped, none invented);
         no decision contradicting a fresh one; every witness or certificate re-checked by the checker of the
-        fresh condition, never by a callable the report carries. Cost: one :func:`genericity` call."""
+        fresh condition, never by a callable the report carries. Cost: one :func:`genericity` call with budget 1
+        (the cheap decisions; a searched decision is re-checked through the report's own witness or certificate)."""
         if not isinstance(net, Network) or net.architecture != self.architecture:
             raise CertificateError(f"the report is about architecture {self.architecture}, not this network's")
-        fresh = {c.name: c for c in genericity(net).conditions}
+        fresh = {c.name: c for c in genericity(net, budget=1).conditions}
         names = sorted(c.name for c in self.conditions)
         if names != sorted(fresh):
             raise CertificateError(f"the report lists the conditions {names}; genericity needs {sorted(fresh)}")
@@ -410,9 +411,16 @@ class RankOneSketch(Latexable):
 
 
 def _check_zero_factor(net: Network, c: Condition) -> bool:
-    if isinstance(c.certificate, RankOneSketch):
-        return c.certificate.verify(net)
-    return c.certificate.verify(_zero_factor_vectors(net))
+    # The answer and witness must be the ones the certificate supports, not only the certificate valid.
+    cert = c.certificate
+    claim = True if isinstance(cert, RankOneSketch) else \
+        {"none": True, "found": False, "undecided": None}.get(getattr(cert, "status", None), "unsupported")
+    if c.holds != claim or (claim is False and tuple(c.witness or ()) != tuple(cert.witness)):
+        raise CertificateError(f"condition {c.name!r}: the answer {c.holds} (witness {c.witness}) is not the one "
+                               f"its certificate supports")
+    if isinstance(cert, RankOneSketch):
+        return cert.verify(net)
+    return cert.verify(_zero_factor_vectors(net))
 
 
 def zero_factor_condition(net: Network, budget: int) -> Condition:
