@@ -9,7 +9,7 @@ from semialg.engine.loci import SHALLOW_SCOPE, zero_factor_condition
 from semialg.families.base import Family, register
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form, equivalent
 from semialg.families.shallow.dimension import shallow_functional_dimension
-from semialg.families.shallow.fibre import ShallowFibre, fibre
+from semialg.families.shallow.fibre import ShallowFibre, fibre, is_orbit_case
 from semialg.families.shallow.minimal import minimal_form
 from semialg.families.shallow.symmetries import hidden_symmetries
 
@@ -39,8 +39,8 @@ class ShallowFamily(Family):
 
     def fibre_dimension(self, net: Network) -> int:
         """The dimension of the fibre: the maximum over its non-empty components (not $D - \\dim_{\\rm fun}$,
-        which is only the dimension at generic points of the fibre)."""
-        return fibre(net).dimension
+        which is only a first-order count). In the orbit case it is $n$ without searching the 0-factors."""
+        return net.widths[1] if is_orbit_case(net) else fibre(net).dimension
 
     def minimal_width_network(self, net: Network) -> Network:
         return minimal_form(net)

@@ -19,18 +19,18 @@ from dataclasses import dataclass
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import normalise_row
+from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.errors import ParameterError
 from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.moves import flip_neurons
-from semialg.families.shallow.symmetries import hidden_symmetries
 from semialg.families.shallow.typed import typed_fibre
 from semialg.families.shallow.view import ShallowView
+from semialg.families.shallow.zero_factor import zero_factors
 from semialg.geometry.semialgebraic import Union
 
-__all__ = ["ShallowFibre", "fibre"]
+__all__ = ["ShallowFibre", "fibre", "is_orbit_case"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +59,14 @@ class ShallowFibre(Union):
         S = rng.choice(self.flip_sets)
         base = flip_neurons(self.network, S)
         return GroupElement.random(base.architecture, seed=rng.randrange(2 ** 32)).act(base)
+
+
+def is_orbit_case(net: Network) -> bool:
+    """Whether every neuron is live and no two share an (unoriented) hyperplane: then the fibre is a disjoint
+    union of $G$-orbits, of dimension $n$. Cost: $O(n(m+k))$ plus hashing the normalised rows."""
+    v = ShallowView.of(net)
+    keys = {fingerprint(normalise_row(v.w[i] + (v.b[i],))[0]) for i in range(v.n) if v.is_live(i)}
+    return len(keys) == v.n and all(v.is_live(i) for i in range(v.n))
 
 
 def _orbit_member(net: Network, index, seed: int | None = None) -> Network:
@@ -102,10 +110,9 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
     dependent neurons, $\\le$ ``limit``).
     """
     v = ShallowView.of(net)
-    syms = hidden_symmetries(net, limit)
-    if any(s.name != "zero_factor" for s in syms):
+    if not is_orbit_case(net):
         return typed_fibre(net)
-    flips = ((),) + tuple(s.neurons for s in syms if s.name == "zero_factor")
+    flips = ((),) + tuple(zero_factors(net, limit))
     V = net.variables()
     m, k, n = len(v.w[0]), len(v.c), v.n
     Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]

@@ -183,8 +183,14 @@ class TypeGeometry:
     # -- maxima and counts over all types, by hyperplane pattern --------------------------------------------
 
     def _mixed_sets(self) -> Iterator[tuple[int, ...]]:
-        """Every $M$ that fits: a mixed hyperplane takes two slots, so $|M| \\le n - N$."""
-        for size in range(min(self.N, self.n - self.N) + 1):
+        """Every $M$ that fits: a mixed hyperplane takes two slots, so $|M| \\le n - N$. Raises
+        :class:`~semialg.errors.UndecidedError` up front when the patterns would cost more than the budget."""
+        sizes = range(min(self.N, self.n - self.N) + 1)
+        cost = sum(math.comb(self.N, mu) * 2 ** ((self.N - mu + 1) // 2) for mu in sizes)
+        if cost > 8 * self.budget:
+            raise UndecidedError(f"the hyperplane patterns of {self.N} kinks in width {self.n} cost about {cost} "
+                                 f"subset sums, more than the budget {8 * self.budget}")
+        for size in sizes:
             yield from itertools.combinations(range(self.N), size)
 
     def _profile(self, M: tuple[int, ...]) -> "_RhoProfile":
