@@ -628,3 +628,32 @@ def _(r: EquivalenceResult, **options) -> list[str]:
     if r.equivalent and isinstance(r.certificate, OrbitCertificate):
         return ["\\theta_2 = g\\cdot\\theta_1 \\text{ with}"] + chunks(r.certificate.element, **options)
     return chunks.dispatch(object)(r, **options)
+
+
+from semialg.engine.identifiability import IdentifiabilityResult  # noqa: E402
+from semialg.engine.hierarchy import BentKinkCertificate, ShallowRepresentation  # noqa: E402
+
+
+@to_latex.register
+def _(r: IdentifiabilityResult, **options) -> str:
+    rows = ["\\text{" + text(r.describe()) + "}"]
+    rows += ["\\quad\\text{proven: " + text(s.describe()) + "}" for s in r.proof]
+    if r.move is not None:
+        rows.append("\\quad\\text{witness: " + text(r.move.describe()) + "}")
+    return "\\begin{array}{l}" + " \\\\ ".join(rows) + "\\end{array}"
+
+
+@to_latex.register
+def _(c: BentKinkCertificate, **options) -> str:
+    u, p, q = vector(c.normal, column=False), vector(c.p, column=False), vector(c.q, column=False)
+    return (f"H = \\{{x : {u}\\cdot x + {to_latex(c.offset)} = 0\\}},\\quad J_H({p}) = {matrix(c.jump_p)} "
+            f"\\neq {matrix(c.jump_q)} = J_H({q})")
+
+
+@to_latex.register
+def _(r: ShallowRepresentation, **options) -> str:
+    if r.status == "none":
+        return "\\text{no one-hidden-layer network computes } f:\\quad " + to_latex(r.certificate)
+    if r.status == "found":
+        return "f = f_{\\theta'},\\quad \\theta' = " + to_latex(r.network)
+    return "\\text{undecided: " + text("; ".join(r.tried)) + "}"
