@@ -28,7 +28,8 @@ from semialg.engine.conservation import (conserved_quantities, count_conservatio
                                          is_conserved, mechanism_conservation)
 from semialg.families import bottleneck as _bottleneck  # noqa: F401  (registers the family)
 from semialg.families.deep import family as _deep  # noqa: F401  (registers the family)
-from semialg.families.shallow import CanonicalForm, minimal_form, stabilizer
+from semialg.families.shallow import (CanonicalForm, minimal_form, minimal_representative, stabilizer,
+                                     zero_factor_rank, zero_factor_reduction)
 from semialg.dispatch import (canonical_form, combinatorial_type, equivalent, fibre, fibre_dimension,
                               hidden_symmetries)
 from semialg.ui.io import from_sklearn, load, save
@@ -42,7 +43,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Architecture", "Network", "ParameterVariables", "GroupElement", "Mechanism", "BasicSet", "Union",
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
-    "hidden_symmetries", "minimal_form", "stabilizer", "Region", "regions", "functional_dimension",
+    "hidden_symmetries", "minimal_form", "minimal_representative", "zero_factor_rank", "zero_factor_reduction",
+    "stabilizer", "Region", "regions", "functional_dimension",
     "batch_functional_dimension", "conserved_quantities", "count_conservation_laws", "gradient_flow",
     "is_conserved", "mechanism_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci",
     "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope",

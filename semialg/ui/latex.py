@@ -18,6 +18,7 @@ import sys
 from functools import singledispatch
 from typing import Iterable, Sequence
 
+from semialg.errors import UndecidedError
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
@@ -379,7 +380,11 @@ def _union_head(U: Union, rep: BasicSet) -> tuple[str, str]:
     label = _tex_label(rep.label)
     if width(label) > 120:
         label = "\\mathrm{rep}"
-    return f"\\bigcup_{{{U.index_name}}} B_{{j}} \\quad ({U.num_components} \\text{{ components}})", label
+    try:
+        count = U.num_components
+    except UndecidedError:  # a shallow fibre whose non-empty components exceed the counting budget
+        count = "undecided number of"
+    return f"\\bigcup_{{{U.index_name}}} B_{{j}} \\quad ({count} \\text{{ components}})", label
 
 
 @to_latex.register
