@@ -26,10 +26,11 @@ from typing import Iterable, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat, nmod_mat
 
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.errors import ParameterError, ShapeError
 
 __all__ = [
-    "to_fmpq", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
+    "to_fmpq", "to_sympy", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
     "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "fmpq_str", "decimal_str", "PRIME",
     "BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rows_pairwise_independent", "rank_one_independent",
     "integer_rows", "parse_rational", "MAX_DIGITS", "MAX_EXPONENT",
@@ -139,6 +140,16 @@ def to_fmpq(x, where: str | None = None) -> fmpq:
     if isinstance(p, int) and isinstance(q, int):
         return fmpq(p, q)
     raise ParameterError(f"expected a rational number{_where(where)}, got {type(x).__name__}: {x!r}")
+
+
+def to_sympy(x):
+    """The exact sympy ``Rational`` of a rational (the inverse of :func:`to_fmpq` on sympy rationals).
+
+    >>> to_sympy(fmpq(-3, 4))
+    -3/4
+    """
+    x = x if isinstance(x, fmpq) else to_fmpq(x)
+    return sympy.Rational(int(x.p), int(x.q))
 
 
 def to_fraction(x: fmpq) -> Fraction:

@@ -24,7 +24,7 @@ from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
-from semialg.core.exact import to_matrix, to_vector
+from semialg.core.exact import to_matrix, to_sympy, to_vector
 
 __all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
 
@@ -156,7 +156,7 @@ class ParameterVariables:
         if net.architecture != self.architecture:
             raise ShapeError(f"network has architecture {net.architecture}, variables are for "
                              f"{self.architecture}")
-        return {s: sympy.Rational(int(v.p), int(v.q)) for s, v in zip(self.flat, net.parameters())}
+        return {s: to_sympy(v) for s, v in zip(self.flat, net.parameters(), strict=True)}
 
 
 Matrix = tuple[tuple[fmpq, ...], ...]

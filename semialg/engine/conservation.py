@@ -35,7 +35,7 @@ from flint import fmpq
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError
-from semialg.core.exact import rank
+from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Architecture, Network
 from semialg.families.base import ask
 
@@ -251,7 +251,7 @@ def count_conservation_laws(net: Network, max_depth: int = 2) -> ConservationCou
     D = arch.num_parameters
 
     def at_theta(X) -> list:
-        return [fmpq(int(v.p), int(v.q)) for v in (sympy.Rational(c.xreplace(sub)) for c in X)]
+        return [to_fmpq(c.xreplace(sub)) for c in X]
 
     known_grads = [at_theta([sympy.diff(q.expression, v) for v in gens]) for q in conserved_quantities(arch)]
     known = rank(known_grads) if known_grads else 0
@@ -290,7 +290,7 @@ def count_conservation_laws(net: Network, max_depth: int = 2) -> ConservationCou
 
 def _rational(v) -> fmpq:
     v = sympy.Rational(v)
-    return fmpq(int(v.p), int(v.q))
+    return to_fmpq(v)
 
 
 # -- numeric gradient flow ------------------------------------------------------------------------------------
@@ -431,7 +431,7 @@ def mechanism_conservation(net: Network, max_depth: int = 2) -> MechanismConserv
             moves.append(MoveConservation(m.name, m.kind, m.relation, 0, why))
     V = arch.variables()
     sub = V.substitution(net)
-    rows = [[fmpq(int(v.p), int(v.q)) for v in (sympy.Rational(sympy.diff(q.expression, s).xreplace(sub))
+    rows = [[to_fmpq(v) for v in (sympy.Rational(sympy.diff(q.expression, s).xreplace(sub))
                                                  for s in V.flat)] for q in conserved_quantities(arch)]
     position = {s: k for k, s in enumerate(V.flat)}
     rows += [[fmpq(int(k == position[s])) for k in range(len(V.flat))] for s in frozen]

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
-from semialg.core.exact import to_fmpq
+from semialg.core.exact import to_fmpq, to_sympy
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError
 
@@ -42,8 +42,7 @@ def as_substitution(variables: Sequence[sympy.Symbol], point) -> dict:
                                  f"{len(variables)}")
     out = {}
     for v, val in zip(variables, values, strict=True):
-        q = to_fmpq(val, where=str(v))
-        out[v] = sympy.Rational(int(q.p), int(q.q))
+        out[v] = to_sympy(to_fmpq(val, where=str(v)))
     return out
 
 

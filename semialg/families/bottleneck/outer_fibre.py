@@ -17,11 +17,11 @@ import random as _random
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row
+from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.families.bottleneck.types import BottleneckType
-from semialg.families.bottleneck.views import OuterView, _Q, _first_nonzero, _scale
+from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre, flip_neurons
 from semialg.geometry.semialgebraic import BasicSet
 
@@ -52,7 +52,7 @@ class OuterFibre:
                                   "(sum over S of v_i w_i = 0) of the inner network h; c' = c/mu, d' = d")
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
-        self.cr = _Q(view.c[r])
+        self.cr = to_sympy(view.c[r])
         inv_mu = V.weights[2][r, 0] / self.cr
         self.scale = {V.weights[1][0, i]: V.weights[1][0, i] * inv_mu for i in range(net.widths[1])}
         self.scale[V.biases[1][0]] = V.biases[1][0] * inv_mu
@@ -63,8 +63,8 @@ class OuterFibre:
         C, D = V.weights[2], V.biases[2]
         B = self.inner.build(index)
         eqs = [sympy.expand(sympy.sympify(p).xreplace(self.scale)) for p in B.equations]
-        eqs += [C[s, 0] * cr - C[r, 0] * _Q(view.c[s]) for s in range(len(view.c)) if s != r]
-        eqs += [D[s] - _Q(view.d[s]) for s in range(len(view.d))]
+        eqs += [C[s, 0] * cr - C[r, 0] * to_sympy(view.c[s]) for s in range(len(view.c)) if s != r]
+        eqs += [D[s] - to_sympy(view.d[s]) for s in range(len(view.d))]
         strict = tuple(B.strict) + (C[r, 0] * cr,)
         return BasicSet(V.flat, tuple(e for e in eqs if e != 0), strict, label=B.label)
 

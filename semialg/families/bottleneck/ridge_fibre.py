@@ -26,8 +26,9 @@ from flint import fmpq
 
 from semialg.core.network import Network, relu
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.core.exact import to_sympy
 from semialg.families.bottleneck.views import (
-    RidgeView, Vec, _OTHER, _Q, _SIGNS, _ZERO, _first_nonzero, _ridge_class, _scale, _slope_at_zero, _vadd)
+    RidgeView, Vec, _OTHER, _SIGNS, _ZERO, _first_nonzero, _ridge_class, _scale, _slope_at_zero, _vadd)
 from semialg.geometry.semialgebraic import BasicSet
 
 __all__ = ["RidgeFibre"]
@@ -130,20 +131,20 @@ class RidgeFibre:
         n0, n3 = self.net.widths[0], self.net.widths[3]
         V = self.net.variables()
         W1, B1, W2, B2, W3, B3 = (V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2], V.biases[2])
-        lam = W1[0, p] / _Q(wp)
-        beta = B1[0] - lam * _Q(view.b)
+        lam = W1[0, p] / to_sympy(wp)
+        beta = B1[0] - lam * to_sympy(view.b)
         sgn = 1 if branch == "direct" else -1
         pts = self.branches[branch]
-        eqs = [W1[0, q] * _Q(wp) - W1[0, p] * _Q(view.w[q]) for q in range(n0) if q != p]
-        strict = [sgn * W1[0, p] * _Q(wp)]
+        eqs = [W1[0, q] * to_sympy(wp) - W1[0, p] * to_sympy(view.w[q]) for q in range(n0) if q != p]
+        strict = [sgn * W1[0, p] * to_sympy(wp)]
         active = []
         for s, role in enumerate(roles):
             v_, e_ = W2[s, 0], B2[s]
             cls = _role_class(pts, role)
             if role not in ("A", "Z"):
                 pt = pts[role[0]]
-                eqs.append(sympy.expand(e_ + v_ * (lam * _Q(pt.z) + beta)))
-                eqs += [sympy.expand(_SIGNS[cls][0] * sgn * lam * W3[r, s] * v_ - _Q(pt.jump[r])) for r in range(n3)]
+                eqs.append(sympy.expand(e_ + v_ * (lam * to_sympy(pt.z) + beta)))
+                eqs += [sympy.expand(_SIGNS[cls][0] * sgn * lam * W3[r, s] * v_ - to_sympy(pt.jump[r])) for r in range(n3)]
             sv, se = _SIGNS[cls]
             strict += [sv * v_, se * e_]
             if cls in ("A", "K-"):
@@ -158,12 +159,12 @@ class RidgeFibre:
         n3 = self.net.widths[3]
         W2, B2, W3, B3 = V.weights[1], V.biases[1], V.weights[2], V.biases[2]
         if branch == "reflected":
-            return [sympy.expand(beta + lam * _Q(self.tmax))] + [B3[r] - _Q(self.G0[r]) for r in range(n3)]
+            return [sympy.expand(beta + lam * to_sympy(self.tmax))] + [B3[r] - to_sympy(self.G0[r]) for r in range(n3)]
         if self.t.regime == "hidden":
-            return [B3[r] - _Q(self.view.d[r]) for r in range(n3)]
+            return [B3[r] - to_sympy(self.view.d[r]) for r in range(n3)]
         return ([sympy.expand(beta)]
-                + [sympy.expand(lam * sum(W3[r, s] * W2[s, 0] for s in active) - _Q(self.g0[r])) for r in range(n3)]
-                + [sympy.expand(sum(W3[r, s] * B2[s] for s in active) + B3[r] - _Q(self.G0[r])) for r in range(n3)])
+                + [sympy.expand(lam * sum(W3[r, s] * W2[s, 0] for s in active) - to_sympy(self.g0[r])) for r in range(n3)]
+                + [sympy.expand(sum(W3[r, s] * B2[s] for s in active) + B3[r] - to_sympy(self.G0[r])) for r in range(n3)])
 
     # -- locating and sampling ------------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.network import Network
@@ -168,8 +167,6 @@ class OuterView:
         return self.inner.biases[1][0]
 
 
-def _Q(x: fmpq) -> sympy.Rational:
-    return sympy.Rational(int(x.p), int(x.q))
 
 
 _OTHER = {"K+": "K-", "K-": "K+"}
