@@ -2,7 +2,7 @@
 of sympy, cvxpy and scipy (what every call used to pay), each the best of several fresh interpreters, measured
 in the same run. Asserts that ``--help`` and ``--version`` import none of sympy, cvxpy, scipy or matplotlib.
 
-    python benchmarks/bench_startup.py            # best of 7
+    python benchmarks/bench_startup.py            # best of 3
     python benchmarks/bench_startup.py --quick    # best of 2
 """
 
@@ -42,7 +42,7 @@ def heavy_modules(code: str) -> list[str]:
     return [m for m in out.stdout.rsplit("loaded:", 1)[1].strip().split(",") if m]
 
 
-def run(repeat: int = 7):
+def run(repeat: int = 3):
     for case in ("semialg --version", "semialg --help"):
         assert heavy_modules(CASES[case]) == [], (case, heavy_modules(CASES[case]))
     return [{"case": name, "seconds": best_of(code, repeat)} for name, code in CASES.items()]

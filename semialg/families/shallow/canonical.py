@@ -111,41 +111,48 @@ def distinguishing_point(net1: Network, net2: Network, K1: CanonicalForm | None 
                          K2: CanonicalForm | None = None) -> PointCertificate:
     """A rational $x$ with $f_1(x) \\neq f_2(x)$, constructed (not searched) from differing invariants.
 
-    If a kink differs on $H$: $x_0 \\in H$ off every other hyperplane and $\\varepsilon$ small, one of
-    $x_0, x_0 \\pm \\varepsilon u_H$ works (the second difference is $\\Delta\\delta_H\\,\\varepsilon|u_H|^2 \\neq 0$).
-    Otherwise $f_1 - f_2$ is a non-zero affine map and $0$ or a unit vector works. Cost: $O(n(m+k))$ per
-    candidate $x_0$; at most $n+1$ candidates are rejected.
+    If a kink differs on $H = \\{u\\cdot x + \\beta = 0\\}$ ($u_j = 1$ at its first non-zero entry $j$): $x_0 \\in H$
+    off every other hyperplane that carries a kink (where $f_1$, $f_2$ are not affine) and $\\varepsilon$ small,
+    one of $x_0, x_0 \\pm \\varepsilon e_j$ works (the second difference is $\\Delta\\delta_H\\,\\varepsilon \\neq 0$).
+    The first $x_0$ tried is $-\\beta e_j$, of the height of $\\beta$ and with $O(1)$ work per hyperplane.
+    Otherwise $f_1 - f_2$ is a non-zero affine map and $0$ or a unit vector works. Kinks are compared by
+    :func:`~semialg.core.exact.fingerprint`. Cost: $O(n)$ per candidate $x_0$ plus two exact evaluations;
+    when $-\\beta e_j$ lies on another kink hyperplane, $O(nm)$ per candidate and at most $nm$ are rejected.
     """
     K1 = K1 or canonical_form(net1)
     K2 = K2 or canonical_form(net2)
     if K1 == K2:
         raise CertificateError("the networks are equivalent: no distinguishing point exists")
     m = K1.input_dim
-    d1, d2 = dict(K1.kinks), dict(K2.kinks)
-    differing = sorted(key for key in set(d1) | set(d2) if d1.get(key) != d2.get(key))
+    d1 = {fingerprint(key): (key, delta) for key, delta in K1.kinks}
+    d2 = {fingerprint(key): (key, delta) for key, delta in K2.kinks}
+    differing = sorted((d1.get(fp) or d2[fp])[0] for fp in d1.keys() | d2.keys()
+                       if d1.get(fp, (None, None))[1] != d2.get(fp, (None, None))[1])
     candidates: list[Vec] = []
     if differing:
         key = differing[0]
         u, beta = key[:-1], key[-1]
-        planes = {**hyperplanes(ShallowView.of(net1)).key, **hyperplanes(ShallowView.of(net2)).key}
-        planes.pop(fingerprint(key), None)
-        others = list(planes.values())
-        base = tuple(-beta * x / dot(u, u) for x in u)
-        basis = nullspace([list(u)])
-        x0 = None
-        for t in range(m * len(others) + 1):  # each hyperplane kills at most m - 1 candidates
+        j = next(i for i, x in enumerate(u) if x)
+        # f1 and f2 are affine across hyperplanes without a kink, so only kinked ones must be avoided.
+        skip = fingerprint(key)
+        others = [k for fp, (k, _) in {**d1, **d2}.items() if fp != skip]
+        base = tuple(-beta / u[j] if i == j else ZERO for i in range(m))
+        x0 = base if all(h[j] * base[j] + h[-1] != 0 for h in others) else None
+        basis = nullspace([list(u)]) if x0 is None else []
+        for t in range(1, m * len(others) + 1):  # each hyperplane kills at most m - 1 candidates
+            if x0 is not None:
+                break
             cand = base
             for s, vec in enumerate(basis):
-                cand = vadd(cand, vec, fmpq(t + 1) ** (s + 1) if t else ZERO)
+                cand = vadd(cand, vec, fmpq(t + 1) ** (s + 1))
             if all(dot(h[:-1], cand) + h[-1] != 0 for h in others):
                 x0 = cand
-                break
         eps = fmpq(1)
         for h in others:
-            slope = abs(dot(h[:-1], u))
-            if slope:
-                eps = min(eps, abs(dot(h[:-1], x0) + h[-1]) / (2 * slope))
-        candidates = [x0, vadd(x0, u, eps), vadd(x0, u, -eps)]
+            if h[j]:
+                eps = min(eps, abs(dot(h[:-1], x0) + h[-1]) / (2 * abs(h[j])))
+        e = tuple(fmpq(int(i == j)) for i in range(m))
+        candidates = [x0, vadd(x0, e, eps), vadd(x0, e, -eps)]
     else:
         candidates = [tuple(fmpq(0) for _ in range(m))] + \
             [tuple(fmpq(int(t == j)) for t in range(m)) for j in range(m)]
