@@ -18,9 +18,13 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   family's minimal form) padded with zero neurons. A family's explicit fibre
   (:meth:`~semialg.families.base.Family.fibre`) supplies further candidates (its ``sample``).
 - ``"identifiable"`` — a **proof**: a list of conditions, each re-checkable exactly, that together imply
-  identifiability by a theorem. Proven today: a one-hidden-layer parameter outside every degeneracy locus
-  (no dead neuron, pairwise independent rows $(w_i, b_i)$, no 0-factor set) has fibre $G\\cdot\\theta$ — the
-  classification theorem of shallow networks (:mod:`semialg.engine.loci`).
+  identifiability by a theorem. Proven today, for one hidden layer: outside every degeneracy locus (no dead
+  neuron, pairwise independent rows $(w_i, b_i)$, no 0-factor set) the fibre is $G\\cdot\\theta$ — the
+  classification theorem of shallow networks (:mod:`semialg.engine.loci`); and for a non-generic parameter
+  without dead, constant or twin neurons whose opposite pairs carry kinks and have independent weight rows,
+  when every non-empty component of the family's fibre (the union over combinatorial types) has a member
+  in $G\\cdot\\theta$ ($G$ preserves types; within the type of $\\theta$ the kinks and the pairs fix every
+  neuron up to scale).
 - ``"unknown"`` — what was checked. For deeper networks the strongest statement proven is **local
   identifiability**: if the exact Jacobian of $\\theta \\mapsto (f_\\theta(x))_{x \\in X}$ at finitely many
   inputs $X$ where no hidden pre-activation vanishes has rank $\\dim\\Omega - \\#\\text{hidden}$, then by the
@@ -48,16 +52,16 @@ from dataclasses import dataclass, field
 
 from flint import fmpq
 
-from semialg.core.exact import modular_rank, nullspace, normalise_row, rank_one_independent
+from semialg.core.exact import modular_rank, nullspace
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.loci import SHALLOW_SCOPE, UndecidedError, genericity
+from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
-from semialg.engine.regions import decisive_batch, equivalent as oracle, parameter_jacobian, regions
-from semialg.geometry.polyhedron import decide
+from semialg.engine.regions import decisive_batch, equivalent as oracle, parameter_jacobian
+from semialg.engine.witnesses import WitnessMove, _col, _pairs, _row, image_moves, witness_moves
 from semialg.errors import CertificateError, SemialgError
 from semialg.families.base import NotDefined, families_for
-from semialg.geometry.zero_sum import find_zero_sum_set
 
 __all__ = ["identifiable", "IdentifiabilityResult", "WitnessMove", "ProofStep", "LocalRankCertificate",
            "witness_moves", "image_moves"]
@@ -66,264 +70,6 @@ _ZERO, _ONE = fmpq(0), fmpq(1)
 STATUSES = ("identifiable", "not identifiable", "unknown")
 #: Largest number of parameters for which the exact Jacobian rank is attempted (a cost guard).
 MAX_JACOBIAN = 3000
-
-
-# -- neurons ------------------------------------------------------------------------------------------
-
-def _row(net: Network, l: int, i: int) -> tuple:
-    """$(W_l[i,:], b_l[i])$ of neuron ``i`` (0-based) of hidden layer ``l`` (1-based)."""
-    return tuple(net.weights[l - 1][i]) + (net.biases[l - 1][i],)
-
-
-def _col(net: Network, l: int, i: int) -> tuple:
-    """$W_{l+1}[:, i]$, the outgoing weights of neuron ``i`` of hidden layer ``l``."""
-    return tuple(r[i] for r in net.weights[l])
-
-
-def _edit(net: Network, l: int, rows: dict, cols: dict, next_bias_shift=None) -> Network:
-    """``net`` with some rows of layer ``l``, columns of $W_{l+1}$ and a shift of $b_{l+1}$ replaced."""
-    W = [list(r) for r in net.weights[l - 1]]
-    b = list(net.biases[l - 1])
-    for i, r in rows.items():
-        W[i], b[i] = list(r[:-1]), r[-1]
-    C = [list(r) for r in net.weights[l]]
-    for i, c in cols.items():
-        for o, v in enumerate(c):
-            C[o][i] = v
-    nb = list(net.biases[l])
-    if next_bias_shift is not None:
-        nb = [x + s for x, s in zip(nb, next_bias_shift, strict=True)]
-    return net.replace_layer(l, W, b).replace_layer(l + 1, C, nb)
-
-
-# -- witness moves ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class WitnessMove(Result):
-    """A move that keeps the function and the architecture, with an exact precondition.
-
-    ``kind`` is one of ``"dead row"``, ``"constant refold"``, ``"twin shift"``, ``"flip"``,
-    ``"opposite trade"``, ``"phantom shift"``, ``"pair relocation"``, ``"hidden weight"``, ``"always active"``, ``"family fibre"``, ``"narrower network"``; ``layer`` is the hidden layer (1-based),
-    ``neurons`` the neurons involved (0-based), ``data`` the move's numbers. ``apply(net)`` re-checks the
-    precondition exactly (raising :class:`CertificateError` when it fails) and returns the moved network.
-    ``"family fibre"`` and ``"narrower network"`` moves carry the target network itself (a member of the
-    family's explicit fibre; the family's minimal form padded with zero neurons);
-    the preconditions of ``"hidden weight"`` (on the image of the earlier layers, neuron $i$ of layer
-    $l$ is off wherever neuron $j$ of layer $l - 1$ is on) and ``"always active"`` ($z_{l,i} \\ge 0$ on that
-    image) need the regions, so the result's ``verify``
-    re-checks those witnesses with the region oracle instead.
-    """
-
-    kind: str
-    layer: int
-    neurons: tuple[int, ...]
-    data: tuple = ()
-    target: Network | None = field(default=None, repr=False)
-
-    def apply(self, net: Network) -> Network:
-        l, N = self.layer, self.neurons
-        if self.target is not None:
-            return self.target
-        if self.kind == "hidden weight":
-            i, j = N
-            W = [list(r) for r in net.weights[l - 1]]
-            W[i][j] -= 1
-            return net.replace_layer(l, W)
-        if self.kind == "always active":
-            (i,) = N
-            row = _row(net, l, i)
-            return _edit(net, l, {i: row[:-1] + (row[-1] + 1,)}, {}, tuple(-x for x in _col(net, l, i)))
-        if self.kind == "dead row":
-            (i,) = N
-            if any(_col(net, l, i)):
-                raise CertificateError(f"neuron {i} of layer {l} has non-zero outgoing weights")
-            row = _row(net, l, i)
-            new = tuple(_ZERO for _ in row) if any(row) else row[:-1] + (_ONE,)
-            return _edit(net, l, {i: new}, {})
-        if self.kind == "constant refold":
-            (i,) = N
-            row, c = _row(net, l, i), _col(net, l, i)
-            if any(row[:-1]):
-                raise CertificateError(f"neuron {i} of layer {l} has non-zero incoming weights")
-            b = row[-1]
-            b2 = -_ONE if b > 0 else _ONE
-            shift = tuple(x * (max(b, _ZERO) - max(b2, _ZERO)) for x in c)
-            return _edit(net, l, {i: row[:-1] + (b2,)}, {}, shift)
-        if self.kind == "twin shift":
-            i, j = N
-            (mu,) = self.data
-            if mu <= 0 or tuple(mu * x for x in _row(net, l, i)) != _row(net, l, j):
-                raise CertificateError(f"row {j} of layer {l} is not {mu} times row {i} with {mu} > 0")
-            ci, cj = _col(net, l, i), _col(net, l, j)
-            return _edit(net, l, {}, {i: tuple(x + mu * y for x, y in zip(ci, cj)), j: tuple(_ZERO for _ in cj)})
-        if self.kind == "flip":
-            n_prev = len(net.weights[l - 1][0])
-            for o in range(len(net.weights[l])):
-                for k in range(n_prev):
-                    if sum((net.weights[l][o][i] * net.weights[l - 1][i][k] for i in N), _ZERO):
-                        raise CertificateError(f"sum over S = {list(N)} of W_{l + 1}[:, i] W_{l}[i, :] is not 0")
-            shift = tuple(sum((net.weights[l][o][i] * net.biases[l - 1][i] for i in N), _ZERO)
-                          for o in range(len(net.weights[l])))
-            return _edit(net, l, {i: tuple(-x for x in _row(net, l, i)) for i in N}, {}, shift)
-        if self.kind == "pair relocation":
-            i, j, q = N
-            mu, nu = self.data
-            if mu <= 0 or tuple(-mu * x for x in _row(net, l, i)) != _row(net, l, j):
-                raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
-            if not nu or tuple(nu * x for x in net.weights[l - 1][i]) != tuple(net.weights[l - 1][q]):
-                raise CertificateError(f"the weights of neuron {q} are not {nu} times those of neuron {i}")
-            ci, cj, cq = _col(net, l, i), _col(net, l, j), _col(net, l, q)
-            bi, bq = net.biases[l - 1][i], net.biases[l - 1][q]
-            cj2 = tuple(mu * x / nu for x in cj)
-            # before: -mu c_j z_i (linear part of the pair); after: -c_j' z_q, equal up to a constant
-            shift = tuple(-mu * x * bi + y * bq for x, y in zip(cj, cj2))
-            rq = _row(net, l, q)
-            return _edit(net, l, {j: tuple(-x for x in rq)},
-                         {i: tuple(x + mu * y for x, y in zip(ci, cj)), j: cj2,
-                          q: tuple(x - y for x, y in zip(cq, cj2))}, shift)
-        if self.kind in ("opposite trade", "phantom shift"):
-            pairs = [(N[2 * p], N[2 * p + 1]) for p in range(len(N) // 2)]
-            mus = self.data[0]
-            for (i, j), mu in zip(pairs, mus, strict=True):
-                if mu <= 0 or tuple(-mu * x for x in _row(net, l, i)) != _row(net, l, j):
-                    raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
-            k = len(net.weights[l])
-            if self.kind == "phantom shift":
-                (i, j), mu = pairs[0], mus[0]
-                ci, cj = _col(net, l, i), _col(net, l, j)
-                if any(x + mu * y for x, y in zip(ci, cj)):
-                    raise CertificateError(f"neurons {i}, {j} of layer {l} do not compute a linear function")
-                ri, rj = _row(net, l, i), _row(net, l, j)
-                return _edit(net, l, {i: ri[:-1] + (ri[-1] + 1,), j: rj[:-1] + (rj[-1] - mu,)}, {},
-                             tuple(-x for x in ci))
-            y, e = self.data[1], self.data[2]
-            n_prev = len(net.weights[l - 1][0])
-            if not any(y) or any(sum((yp * net.weights[l - 1][i][q] for yp, (i, _) in zip(y, pairs)), _ZERO)
-                                 for q in range(n_prev)):
-                raise CertificateError("the coefficients are not a non-zero relation of the pairs' weight rows")
-            cols = {}
-            for (i, j), mu, yp in zip(pairs, mus, y, strict=True):
-                cols[i] = tuple(x + yp * eo for x, eo in zip(_col(net, l, i), e))
-                cols[j] = tuple(x - yp / mu * eo for x, eo in zip(_col(net, l, j), e))
-            const = sum((yp * net.biases[l - 1][i] for yp, (i, _) in zip(y, pairs)), _ZERO)
-            return _edit(net, l, {}, cols, tuple(-const * eo for eo in e[:k]))
-        raise CertificateError(f"unknown move {self.kind!r}")
-
-    def describe(self) -> str:
-        where = f"hidden layer {self.layer}, neurons {list(self.neurons)} (0-based)"
-        return {
-            "dead row": f"{where}: the neuron has zero outgoing weights, so its incoming row is free",
-            "constant refold": f"{where}: the neuron has zero incoming weights; its bias is changed and "
-                               "the next bias compensates",
-            "twin shift": f"{where}: positive twins (row j = {self.data[0] if self.data else '?'} row i); "
-                          "the second's outgoing weights move to the first",
-            "flip": f"{where}: sum of W_next[:, i] W[i, :] over S is 0, so negating the rows of S changes the "
-                    "next pre-activation by a constant (0-factor flip)",
-            "opposite trade": f"{where}: opposite pairs whose weight rows are linearly dependent trade "
-                              "outgoing weights (sigma(z) - sigma(-z) = z)",
-            "phantom shift": f"{where}: an opposite pair computing a linear function is translated",
-            "pair relocation": f"{where}: the second neuron of the opposite pair (i, j) moves opposite to neuron q "
-                               "on a parallel hyperplane; the linear parts agree up to a constant",
-            "family fibre": "a member of the family's explicit fibre",
-            "narrower network": "a narrower network computes the same function (the family's minimal form, "
-                                f"width {self.data[1] if len(self.data) > 1 else '?'}), padded with zero neurons",
-            "always active": f"{where}: the neuron is never negative on the image of the earlier layers, so "
-                             "sigma(z) = z there: its bias rises and the next bias compensates",
-            "hidden weight": f"{where}: neuron i of layer {self.layer} is never active where neuron j of layer "
-                             f"{self.layer - 1} is, so lowering W_{self.layer}[i, j] changes nothing",
-        }.get(self.kind, self.kind)
-
-
-def _pairs(net: Network, l: int):
-    """Neurons of layer ``l`` grouped by the hyperplane of their row: (positive twins, opposite pairs)."""
-    seen: dict = {}
-    twins, opposite = [], []
-    for j in range(len(net.weights[l - 1])):
-        row = _row(net, l, j)
-        if not any(row[:-1]):
-            continue
-        key, scale, sign = normalise_row(row)
-        for i, s_i, sg_i in seen.get(key, ()):
-            mu = (scale * sign) / (s_i * sg_i)
-            (twins if mu > 0 else opposite).append((i, j, abs(mu)))
-        seen.setdefault(key, []).append((j, scale, sign))
-    return twins, opposite
-
-
-def witness_moves(net: Network, budget: int = 2 ** 16):
-    """Candidate witness moves at ``net``, cheapest first (a generator; each still to be checked against the
-    orbit). Cost: $O(\\dim\\Omega)$ per layer for the structural moves, an exact kernel for the trades, and the
-    exact 0-factor search of :func:`semialg.geometry.zero_sum.find_zero_sum_set` (``budget``) per layer."""
-    L = net.depth
-    for l in range(1, L):
-        for i in range(len(net.weights[l - 1])):
-            if not any(_col(net, l, i)):
-                yield WitnessMove("dead row", l, (i,))
-            elif not any(net.weights[l - 1][i]):
-                yield WitnessMove("constant refold", l, (i,))
-    for l in range(1, L):
-        twins, opposite = _pairs(net, l)
-        for i, j, mu in twins:
-            yield WitnessMove("twin shift", l, (i, j), (mu,))
-        for i, j, mu in opposite:
-            if not any(x + mu * y for x, y in zip(_col(net, l, i), _col(net, l, j))):
-                yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
-        paired = {x for i, j, _ in opposite for x in (i, j)}
-        for i, j, mu in opposite:
-            for q in range(len(net.weights[l - 1])):
-                wi, wq = net.weights[l - 1][i], net.weights[l - 1][q]
-                if q in paired or not any(wq):
-                    continue
-                k0 = next(t for t, x in enumerate(wi) if x)
-                nu = wq[k0] / wi[k0]
-                if nu and tuple(nu * x for x in wi) == tuple(wq):
-                    yield WitnessMove("pair relocation", l, (i, j, q), (mu, nu))
-        if len(opposite) >= 2:
-            rows = [net.weights[l - 1][i] for i, _, _ in opposite]
-            for y in nullspace([[r[q] for r in rows] for q in range(len(rows[0]))]):
-                k = len(net.weights[l])
-                e = (_ONE,) + (_ZERO,) * (k - 1)
-                N = tuple(x for i, j, _ in opposite for x in (i, j))
-                yield WitnessMove("opposite trade", l, N, (tuple(mu for _, _, mu in opposite), tuple(y), e))
-    for l in range(1, L):
-        n = len(net.weights[l - 1])
-        a = [tuple(r[i] for r in net.weights[l]) for i in range(n)]
-        if n <= len(a[0]) * len(net.weights[l - 1][0]) and rank_one_independent(a, net.weights[l - 1], seed=0):
-            continue  # the products a_i w_i^T are independent: no subset sums to zero
-        vectors = [tuple(net.weights[l][o][i] * x for o in range(len(net.weights[l])) for x in net.weights[l - 1][i])
-                   for i in range(n)]
-        decision = find_zero_sum_set(vectors, budget)
-        if decision.status == "found":
-            yield WitnessMove("flip", l, tuple(decision.witness))
-
-
-def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4):
-    """Moves that need the image of the earlier layers ($l \\ge 2$): pairs $(i, j)$ with $z_{l,i} \\le 0$
-    wherever $h_{l-1,j} > 0$ (then $W_l[i, j]$ can be lowered), and neurons with $z_{l,i} \\ge 0$ everywhere
-    (then $\\sigma(z_{l,i}) = z_{l,i}$ and the bias can rise, the next bias compensating).
-
-    Decided exactly on the linear regions of layers $1, \\dots, l-1$ (strict-feasibility LPs per region and
-    neuron), only when those layers have at most ``max_neurons`` neurons and the input dimension is at most
-    ``max_input`` (region enumeration is exponential). Cost: $O(R\\,n_l)$ exact LPs for $R$ regions.
-    """
-    d = net.architecture.input_dim
-    for l in range(2, net.depth):
-        if sum(net.widths[1:l]) > max_neurons or d > max_input:
-            return  # the size guard of _small, per truncated network
-        regs = regions(Network(net.weights[:l], net.biases[:l]))
-        for i in range(len(net.weights[l - 1])):
-            seen: set = set()
-            negative = False
-            for R in regs:
-                G, h = [g for g, _ in R.inequalities], [c for _, c in R.inequalities]
-                if decide(G + [R.linear[i]], h + [R.offset[i]], d):
-                    seen |= {j for j, s in enumerate(R.pattern[-1]) if s > 0}
-                negative = negative or bool(decide(G + [tuple(-x for x in R.linear[i])], h + [-R.offset[i]], d))
-            if not negative and any(_col(net, l, i)):
-                yield WitnessMove("always active", l, (i,))
-            for j in range(len(net.weights[l - 2])):
-                if j not in seen:
-                    yield WitnessMove("hidden weight", l, (i, j))
 
 
 # -- proofs -------------------------------------------------------------------------------------------
@@ -480,29 +226,131 @@ def _outside_orbit(net: Network, other: Network, checked: list) -> bool:
         return False
 
 
-def _family_witness(net: Network, checked: list, samples: int = 4) -> tuple[Network, WitnessMove] | None:
-    """A member of a family's explicit fibre outside the orbit, when a family knows the fibre is bigger."""
+def _fibre_members(fib, samples: int, max_components: int):
+    """Candidate members of a family's fibre: one per listed non-empty component when the fibre lists them
+    (few enough), else random members."""
+    components = getattr(fib, "components", None)
+    if components is not None and getattr(fib, "num_components", max_components + 1) <= max_components:
+        for j, B in enumerate(components()):
+            yield j, B.sample(seed=j)
+        return
+    for seed in range(samples):
+        yield seed, fib.sample(seed=seed)
+
+
+def _family_witness(net: Network, checked: list, samples: int = 4,
+                    max_components: int = 64) -> tuple[Network, WitnessMove] | None:
+    """A member of a family's explicit fibre outside the orbit: every listed component of the fibre is sampled
+    (when there are at most ``max_components``), or random members when the fibre is known to be bigger."""
     for family in families_for(net):
         try:
-            dim = family.fibre_dimension(net)
-            if dim <= net.architecture.num_hidden:
-                return None
             fib = family.fibre(net)
+            dim = family.fibre_dimension(net)
         except NotDefined:
             continue
         except Exception as e:  # noqa: BLE001 - a family may refuse this parameter's type
             checked.append(f"{family.name} fibre: {type(e).__name__}: {e}")
             continue
-        checked.append(f"{family.name} family: fibre dimension {dim} > {net.architecture.num_hidden} = dim G")
-        for seed in range(samples):
-            try:
-                other = fib.sample(seed=seed)
-            except Exception as e:  # noqa: BLE001 - sampling is only a source of candidates
-                checked.append(f"{family.name} fibre sample failed: {e}")
-                break
-            if _outside_orbit(net, other, checked):
-                return other, WitnessMove("family fibre", 0, (), (family.name, seed), other)
+        if getattr(fib, "components", None) is None and dim <= net.architecture.num_hidden:
+            return None
+        try:
+            for label, other in _fibre_members(fib, samples, max_components):
+                if _outside_orbit(net, other, checked):
+                    return other, WitnessMove("family fibre", 0, (), (family.name, label), other)
+        except Exception as e:  # noqa: BLE001 - sampling is only a source of candidates
+            checked.append(f"{family.name} fibre sample failed: {type(e).__name__}: {e}")
+        checked.append(f"{family.name} family: the sampled fibre members lie in the G-orbit")
+        return None
     return None
+
+
+@dataclass(frozen=True)
+class _ShallowStructure:
+    """One hidden layer: no dead or constant neuron, no positive twins, every opposite pair carries a kink
+    and the weight rows of the opposite pairs are linearly independent (so, by the classification theorem,
+    the parameters of the combinatorial type of $\\theta$ realizing $f_\\theta$ form the orbit $G\\cdot\\theta$)."""
+
+    def verify(self, net: Network) -> bool:
+        if net.depth != 2:
+            raise CertificateError("the statement is about one hidden layer")
+        for i in range(net.widths[1]):
+            if not any(_col(net, 1, i)) or not any(net.weights[0][i]):
+                raise CertificateError(f"neuron {i} is dead or constant")
+        twins, opposite = _pairs(net, 1)
+        if twins:
+            raise CertificateError(f"neurons {twins[0][:2]} are positive twins")
+        for i, j, mu in opposite:
+            if not any(x + mu * y for x, y in zip(_col(net, 1, i), _col(net, 1, j))):
+                raise CertificateError(f"the opposite pair {i}, {j} carries no kink")
+        if opposite and nullspace([[net.weights[0][i][q] for i, _, _ in opposite] for q in range(net.widths[0])]):
+            raise CertificateError("the weight rows of the opposite pairs are linearly dependent")
+        return True
+
+
+@dataclass(frozen=True)
+class _ComponentsInOrbit:
+    """Every non-empty component of the family's fibre (the union over combinatorial types) has a listed
+    member $g\\cdot\\theta$; since $G$ preserves types, every component has the type of $\\theta$."""
+
+    members: tuple[Network, ...]
+    elements: tuple[GroupElement, ...]
+
+    def verify(self, net: Network) -> bool:
+        fib = _listed_fibre(net)
+        if fib is None or fib.num_components != len(self.members):
+            raise CertificateError("the fibre's components are not the listed ones")
+        for B, member, g in zip(fib.components(), self.members, self.elements, strict=True):
+            if not B.contains(member) or g.act(net) != member:
+                raise CertificateError("a listed member is not g . theta in its component")
+        return True
+
+
+def _listed_fibre(net: Network, max_types: int = 20000):
+    """The first family fibre of ``net`` that lists its non-empty components (few enough types), or None."""
+    for family in families_for(net):
+        try:
+            fib = family.fibre(net)
+        except NotDefined:
+            continue
+        except SemialgError:
+            return None
+        index = getattr(fib, "index", None)
+        if hasattr(fib, "num_components") and hasattr(fib, "components") and \
+                getattr(index, "exact_size", max_types + 1) <= max_types:
+            return fib
+        return None
+    return None
+
+
+def _shallow_proof(net: Network, checked: list):
+    """One hidden layer without a move witness: a witness from another type, or a proof of identifiability."""
+    try:
+        _ShallowStructure().verify(net)
+    except CertificateError as e:
+        checked.append(f"shallow types not compared: {e}")
+        return None
+    fib = _listed_fibre(net)
+    if fib is None:
+        checked.append("shallow types not compared (no listed fibre, or too many combinatorial types)")
+        return None
+    members, elements = [], []
+    for j, B in enumerate(fib.components()):
+        member = B.sample(seed=j)
+        g = orbit_element(net, member)
+        if g is None:
+            return other_type(member, j)
+        members.append(member)
+        elements.append(g)
+    return (ProofStep("shallow structure", _ShallowStructure.__doc__.split(" (so")[0].strip(), _ShallowStructure()),
+            ProofStep("components in the orbit", f"each of the {len(members)} non-empty components of the fibre "
+                      "has a member in the G-orbit, so all have the type of the parameter", 
+                      _ComponentsInOrbit(tuple(members), tuple(elements))),
+            ProofStep("classification theorem", "within that type the parameters realizing f are the G-orbit "
+                      "(kinks per hyperplane, the independent opposite pairs fix the linear part)", _Theorem(2)))
+
+
+def other_type(member: Network, j: int):
+    return member, WitnessMove("family fibre", 0, (), ("shallow component", j), member)
 
 
 def _narrower_witness(net: Network, checked: list) -> tuple[Network, WitnessMove] | None:
@@ -634,6 +482,13 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
                                          locally_identifiable=True)
         checked.append(f"shallow genericity: {report.status} (" + "; ".join(
             c.detail for c in report.conditions if c.holds is not True) + ")")
+    if net.depth == 2:
+        shallow = _shallow_proof(net, checked)
+        if isinstance(shallow, tuple) and shallow and isinstance(shallow[0], ProofStep):
+            return IdentifiabilityResult("identifiable", shallow, checked=tuple(checked))
+        if shallow is not None:
+            return IdentifiabilityResult("not identifiable", witness=shallow[0], move=shallow[1],
+                                         checked=tuple(checked))
     found = _narrower_witness(net, checked) if net.depth == 2 else None
     found = found or _family_witness(net, checked)
     if found is not None:

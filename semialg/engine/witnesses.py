@@ -1,0 +1,293 @@
+"""Moves that keep the function *and the architecture*, each with an exact precondition: the sources of
+witnesses against identifiability (:mod:`semialg.engine.identifiability`).
+
+Valid at any depth (proofs: $\\sigma(\\lambda z) = \\lambda\\sigma(z)$ for $\\lambda > 0$, $\\sigma(z) - \\sigma(-z) = z$):
+a dead neuron's row reassigned; a constant neuron's bias refolded into the next bias; one of two positive twins
+emptied into the other; a 0-factor flip (Grigsby, Lindsey, Rolnick, "Hidden symmetries of ReLU networks",
+ICML 2023); outgoing weights traded along opposite pairs whose weight rows are dependent; a phantom opposite
+pair translated; an opposite pair's second neuron relocated to a parallel hyperplane; and, decided on the
+regions of the earlier layers, a weight hidden where its neuron is off and the bias of an always-active neuron.
+
+>>> from semialg.core.network import Network
+>>> net = Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]])        # positive twins
+>>> move = next(witness_moves(net)); move.kind
+'twin shift'
+>>> move.apply(net)([3]) == net([3])
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flint import fmpq
+
+from semialg.core.exact import normalise_row, nullspace, rank_one_independent
+from semialg.core.network import Network
+from semialg.core.result import Result
+from semialg.engine.regions import regions
+from semialg.errors import CertificateError
+from semialg.geometry.polyhedron import decide
+from semialg.geometry.zero_sum import find_zero_sum_set
+
+__all__ = ["WitnessMove", "witness_moves", "image_moves"]
+
+_ZERO, _ONE = fmpq(0), fmpq(1)
+
+
+# -- neurons ------------------------------------------------------------------------------------------
+
+def _row(net: Network, l: int, i: int) -> tuple:
+    """$(W_l[i,:], b_l[i])$ of neuron ``i`` (0-based) of hidden layer ``l`` (1-based)."""
+    return tuple(net.weights[l - 1][i]) + (net.biases[l - 1][i],)
+
+
+def _col(net: Network, l: int, i: int) -> tuple:
+    """$W_{l+1}[:, i]$, the outgoing weights of neuron ``i`` of hidden layer ``l``."""
+    return tuple(r[i] for r in net.weights[l])
+
+
+def _edit(net: Network, l: int, rows: dict, cols: dict, next_bias_shift=None) -> Network:
+    """``net`` with some rows of layer ``l``, columns of $W_{l+1}$ and a shift of $b_{l+1}$ replaced."""
+    W = [list(r) for r in net.weights[l - 1]]
+    b = list(net.biases[l - 1])
+    for i, r in rows.items():
+        W[i], b[i] = list(r[:-1]), r[-1]
+    C = [list(r) for r in net.weights[l]]
+    for i, c in cols.items():
+        for o, v in enumerate(c):
+            C[o][i] = v
+    nb = list(net.biases[l])
+    if next_bias_shift is not None:
+        nb = [x + s for x, s in zip(nb, next_bias_shift, strict=True)]
+    return net.replace_layer(l, W, b).replace_layer(l + 1, C, nb)
+
+
+# -- witness moves ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WitnessMove(Result):
+    """A move that keeps the function and the architecture, with an exact precondition.
+
+    ``kind`` is one of ``"dead row"``, ``"constant refold"``, ``"twin shift"``, ``"flip"``,
+    ``"opposite trade"``, ``"phantom shift"``, ``"pair relocation"``, ``"hidden weight"``, ``"always active"``, ``"family fibre"``, ``"narrower network"``; ``layer`` is the hidden layer (1-based),
+    ``neurons`` the neurons involved (0-based), ``data`` the move's numbers. ``apply(net)`` re-checks the
+    precondition exactly (raising :class:`CertificateError` when it fails) and returns the moved network.
+    ``"family fibre"`` and ``"narrower network"`` moves carry the target network itself (a member of the
+    family's explicit fibre; the family's minimal form padded with zero neurons);
+    the preconditions of ``"hidden weight"`` (on the image of the earlier layers, neuron $i$ of layer
+    $l$ is off wherever neuron $j$ of layer $l - 1$ is on) and ``"always active"`` ($z_{l,i} \\ge 0$ on that
+    image) need the regions, so the result's ``verify``
+    re-checks those witnesses with the region oracle instead.
+    """
+
+    kind: str
+    layer: int
+    neurons: tuple[int, ...]
+    data: tuple = ()
+    target: Network | None = field(default=None, repr=False)
+
+    def apply(self, net: Network) -> Network:
+        l, N = self.layer, self.neurons
+        if self.target is not None:
+            return self.target
+        if self.kind == "hidden weight":
+            i, j = N
+            W = [list(r) for r in net.weights[l - 1]]
+            W[i][j] -= 1
+            return net.replace_layer(l, W)
+        if self.kind == "always active":
+            (i,) = N
+            row = _row(net, l, i)
+            return _edit(net, l, {i: row[:-1] + (row[-1] + 1,)}, {}, tuple(-x for x in _col(net, l, i)))
+        if self.kind == "dead row":
+            (i,) = N
+            if any(_col(net, l, i)):
+                raise CertificateError(f"neuron {i} of layer {l} has non-zero outgoing weights")
+            row = _row(net, l, i)
+            new = tuple(_ZERO for _ in row) if any(row) else row[:-1] + (_ONE,)
+            return _edit(net, l, {i: new}, {})
+        if self.kind == "constant refold":
+            (i,) = N
+            row, c = _row(net, l, i), _col(net, l, i)
+            if any(row[:-1]):
+                raise CertificateError(f"neuron {i} of layer {l} has non-zero incoming weights")
+            b = row[-1]
+            b2 = -_ONE if b > 0 else _ONE
+            shift = tuple(x * (max(b, _ZERO) - max(b2, _ZERO)) for x in c)
+            return _edit(net, l, {i: row[:-1] + (b2,)}, {}, shift)
+        if self.kind == "twin shift":
+            i, j = N
+            (mu,) = self.data
+            if mu <= 0 or tuple(mu * x for x in _row(net, l, i)) != _row(net, l, j):
+                raise CertificateError(f"row {j} of layer {l} is not {mu} times row {i} with {mu} > 0")
+            ci, cj = _col(net, l, i), _col(net, l, j)
+            return _edit(net, l, {}, {i: tuple(x + mu * y for x, y in zip(ci, cj)), j: tuple(_ZERO for _ in cj)})
+        if self.kind == "flip":
+            n_prev = len(net.weights[l - 1][0])
+            for o in range(len(net.weights[l])):
+                for k in range(n_prev):
+                    if sum((net.weights[l][o][i] * net.weights[l - 1][i][k] for i in N), _ZERO):
+                        raise CertificateError(f"sum over S = {list(N)} of W_{l + 1}[:, i] W_{l}[i, :] is not 0")
+            shift = tuple(sum((net.weights[l][o][i] * net.biases[l - 1][i] for i in N), _ZERO)
+                          for o in range(len(net.weights[l])))
+            return _edit(net, l, {i: tuple(-x for x in _row(net, l, i)) for i in N}, {}, shift)
+        if self.kind == "pair relocation":
+            i, j, q = N
+            mu, nu = self.data
+            if mu <= 0 or tuple(-mu * x for x in _row(net, l, i)) != _row(net, l, j):
+                raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
+            if not nu or tuple(nu * x for x in net.weights[l - 1][i]) != tuple(net.weights[l - 1][q]):
+                raise CertificateError(f"the weights of neuron {q} are not {nu} times those of neuron {i}")
+            ci, cj, cq = _col(net, l, i), _col(net, l, j), _col(net, l, q)
+            bi, bq = net.biases[l - 1][i], net.biases[l - 1][q]
+            cj2 = tuple(mu * x / nu for x in cj)
+            # before: -mu c_j z_i (linear part of the pair); after: -c_j' z_q, equal up to a constant
+            shift = tuple(-mu * x * bi + y * bq for x, y in zip(cj, cj2))
+            rq = _row(net, l, q)
+            return _edit(net, l, {j: tuple(-x for x in rq)},
+                         {i: tuple(x + mu * y for x, y in zip(ci, cj)), j: cj2,
+                          q: tuple(x - y for x, y in zip(cq, cj2))}, shift)
+        if self.kind in ("opposite trade", "phantom shift"):
+            pairs = [(N[2 * p], N[2 * p + 1]) for p in range(len(N) // 2)]
+            mus = self.data[0]
+            for (i, j), mu in zip(pairs, mus, strict=True):
+                if mu <= 0 or tuple(-mu * x for x in _row(net, l, i)) != _row(net, l, j):
+                    raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
+            k = len(net.weights[l])
+            if self.kind == "phantom shift":
+                (i, j), mu = pairs[0], mus[0]
+                ci, cj = _col(net, l, i), _col(net, l, j)
+                if any(x + mu * y for x, y in zip(ci, cj)):
+                    raise CertificateError(f"neurons {i}, {j} of layer {l} do not compute a linear function")
+                ri, rj = _row(net, l, i), _row(net, l, j)
+                return _edit(net, l, {i: ri[:-1] + (ri[-1] + 1,), j: rj[:-1] + (rj[-1] - mu,)}, {},
+                             tuple(-x for x in ci))
+            y, e = self.data[1], self.data[2]
+            n_prev = len(net.weights[l - 1][0])
+            if not any(y) or any(sum((yp * net.weights[l - 1][i][q] for yp, (i, _) in zip(y, pairs)), _ZERO)
+                                 for q in range(n_prev)):
+                raise CertificateError("the coefficients are not a non-zero relation of the pairs' weight rows")
+            cols = {}
+            for (i, j), mu, yp in zip(pairs, mus, y, strict=True):
+                cols[i] = tuple(x + yp * eo for x, eo in zip(_col(net, l, i), e))
+                cols[j] = tuple(x - yp / mu * eo for x, eo in zip(_col(net, l, j), e))
+            const = sum((yp * net.biases[l - 1][i] for yp, (i, _) in zip(y, pairs)), _ZERO)
+            return _edit(net, l, {}, cols, tuple(-const * eo for eo in e[:k]))
+        raise CertificateError(f"unknown move {self.kind!r}")
+
+    def describe(self) -> str:
+        where = f"hidden layer {self.layer}, neurons {list(self.neurons)} (0-based)"
+        return {
+            "dead row": f"{where}: the neuron has zero outgoing weights, so its incoming row is free",
+            "constant refold": f"{where}: the neuron has zero incoming weights; its bias is changed and "
+                               "the next bias compensates",
+            "twin shift": f"{where}: positive twins (row j = {self.data[0] if self.data else '?'} row i); "
+                          "the second's outgoing weights move to the first",
+            "flip": f"{where}: sum of W_next[:, i] W[i, :] over S is 0, so negating the rows of S changes the "
+                    "next pre-activation by a constant (0-factor flip)",
+            "opposite trade": f"{where}: opposite pairs whose weight rows are linearly dependent trade "
+                              "outgoing weights (sigma(z) - sigma(-z) = z)",
+            "phantom shift": f"{where}: an opposite pair computing a linear function is translated",
+            "pair relocation": f"{where}: the second neuron of the opposite pair (i, j) moves opposite to neuron q "
+                               "on a parallel hyperplane; the linear parts agree up to a constant",
+            "family fibre": "a member of the family's explicit fibre",
+            "narrower network": "a narrower network computes the same function (the family's minimal form, "
+                                f"width {self.data[1] if len(self.data) > 1 else '?'}), padded with zero neurons",
+            "always active": f"{where}: the neuron is never negative on the image of the earlier layers, so "
+                             "sigma(z) = z there: its bias rises and the next bias compensates",
+            "hidden weight": f"{where}: neuron i of layer {self.layer} is never active where neuron j of layer "
+                             f"{self.layer - 1} is, so lowering W_{self.layer}[i, j] changes nothing",
+        }.get(self.kind, self.kind)
+
+
+def _pairs(net: Network, l: int):
+    """Neurons of layer ``l`` grouped by the hyperplane of their row: (positive twins, opposite pairs)."""
+    seen: dict = {}
+    twins, opposite = [], []
+    for j in range(len(net.weights[l - 1])):
+        row = _row(net, l, j)
+        if not any(row[:-1]):
+            continue
+        key, scale, sign = normalise_row(row)
+        for i, s_i, sg_i in seen.get(key, ()):
+            mu = (scale * sign) / (s_i * sg_i)
+            (twins if mu > 0 else opposite).append((i, j, abs(mu)))
+        seen.setdefault(key, []).append((j, scale, sign))
+    return twins, opposite
+
+
+def witness_moves(net: Network, budget: int = 2 ** 16):
+    """Candidate witness moves at ``net``, cheapest first (a generator; each still to be checked against the
+    orbit). Cost: $O(\\dim\\Omega)$ per layer for the structural moves, an exact kernel for the trades, and the
+    exact 0-factor search of :func:`semialg.geometry.zero_sum.find_zero_sum_set` (``budget``) per layer."""
+    L = net.depth
+    for l in range(1, L):
+        for i in range(len(net.weights[l - 1])):
+            if not any(_col(net, l, i)):
+                yield WitnessMove("dead row", l, (i,))
+            elif not any(net.weights[l - 1][i]):
+                yield WitnessMove("constant refold", l, (i,))
+    for l in range(1, L):
+        twins, opposite = _pairs(net, l)
+        for i, j, mu in twins:
+            yield WitnessMove("twin shift", l, (i, j), (mu,))
+        for i, j, mu in opposite:
+            if not any(x + mu * y for x, y in zip(_col(net, l, i), _col(net, l, j))):
+                yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
+        paired = {x for i, j, _ in opposite for x in (i, j)}
+        for i, j, mu in opposite:
+            for q in range(len(net.weights[l - 1])):
+                wi, wq = net.weights[l - 1][i], net.weights[l - 1][q]
+                if q in paired or not any(wq):
+                    continue
+                k0 = next(t for t, x in enumerate(wi) if x)
+                nu = wq[k0] / wi[k0]
+                if nu and tuple(nu * x for x in wi) == tuple(wq):
+                    yield WitnessMove("pair relocation", l, (i, j, q), (mu, nu))
+        if len(opposite) >= 2:
+            rows = [net.weights[l - 1][i] for i, _, _ in opposite]
+            for y in nullspace([[r[q] for r in rows] for q in range(len(rows[0]))]):
+                k = len(net.weights[l])
+                e = (_ONE,) + (_ZERO,) * (k - 1)
+                N = tuple(x for i, j, _ in opposite for x in (i, j))
+                yield WitnessMove("opposite trade", l, N, (tuple(mu for _, _, mu in opposite), tuple(y), e))
+    for l in range(1, L):
+        n = len(net.weights[l - 1])
+        a = [tuple(r[i] for r in net.weights[l]) for i in range(n)]
+        if n <= len(a[0]) * len(net.weights[l - 1][0]) and rank_one_independent(a, net.weights[l - 1], seed=0):
+            continue  # the products a_i w_i^T are independent: no subset sums to zero
+        vectors = [tuple(net.weights[l][o][i] * x for o in range(len(net.weights[l])) for x in net.weights[l - 1][i])
+                   for i in range(n)]
+        decision = find_zero_sum_set(vectors, budget)
+        if decision.status == "found":
+            yield WitnessMove("flip", l, tuple(decision.witness))
+
+
+def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4):
+    """Moves that need the image of the earlier layers ($l \\ge 2$): pairs $(i, j)$ with $z_{l,i} \\le 0$
+    wherever $h_{l-1,j} > 0$ (then $W_l[i, j]$ can be lowered), and neurons with $z_{l,i} \\ge 0$ everywhere
+    (then $\\sigma(z_{l,i}) = z_{l,i}$ and the bias can rise, the next bias compensating).
+
+    Decided exactly on the linear regions of layers $1, \\dots, l-1$ (strict-feasibility LPs per region and
+    neuron), only when those layers have at most ``max_neurons`` neurons and the input dimension is at most
+    ``max_input`` (region enumeration is exponential). Cost: $O(R\\,n_l)$ exact LPs for $R$ regions.
+    """
+    d = net.architecture.input_dim
+    for l in range(2, net.depth):
+        if sum(net.widths[1:l]) > max_neurons or d > max_input:
+            return  # the size guard of _small, per truncated network
+        regs = regions(Network(net.weights[:l], net.biases[:l]))
+        for i in range(len(net.weights[l - 1])):
+            seen: set = set()
+            negative = False
+            for R in regs:
+                G, h = [g for g, _ in R.inequalities], [c for _, c in R.inequalities]
+                if decide(G + [R.linear[i]], h + [R.offset[i]], d):
+                    seen |= {j for j, s in enumerate(R.pattern[-1]) if s > 0}
+                negative = negative or bool(decide(G + [tuple(-x for x in R.linear[i])], h + [-R.offset[i]], d))
+            if not negative and any(_col(net, l, i)):
+                yield WitnessMove("always active", l, (i,))
+            for j in range(len(net.weights[l - 2])):
+                if j not in seen:
+                    yield WitnessMove("hidden weight", l, (i, j))
