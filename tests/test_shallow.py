@@ -369,6 +369,19 @@ def test_zero_function_fibre_has_dimension_6_and_local_dimension_5():
     assert _jacobian_dimension(own, net) == 5 == own.dimension
 
 
+def test_local_dimension_counts_a_dead_neuron_that_can_come_alive():
+    # (1, 3, 2): neuron 3 has a = 0 on the hyperplane of neuron 1 (same orientation). Its own type has dimension
+    # 4 (a dead row: m + 1 = 2), but giving it a small kink taken from neuron 1 is a twin pair (k + 1 = 3): 5.
+    net = Network.from_arrays([[[1], [2], [1]], [[1, 1, 0], [2, -1, 0]]], [[1, -1, 1], [0, 0]])
+    F = fibre(net)
+    own = F.component(F.locate(net))
+    assert own.dimension == 4 == _jacobian_dimension(own, net)
+    twin = F.component((("K", 1, 1), ("K", 0, 1), ("K", 1, 1)))
+    near = Network.from_arrays([[[1], [2], [1]], [[fmpq(99, 100), 1, fmpq(1, 100)], [2, -1, 0]]], [[1, -1, 1], [0, 0]])
+    assert twin.contains(near) and equivalent(net, near)     # a point of the twin type arbitrarily close to theta
+    assert F.local_dimension() == 5 == F.dimension == twin.dimension
+
+
 @pytest.mark.parametrize("n,N", [(1, 0), (2, 1), (3, 0), (4, 2), (5, 3), (6, 1)])
 def test_type_counts_by_pattern_sum_to_the_index_size(n, N):
     from semialg.families.shallow.canonical import CanonicalForm

@@ -6,6 +6,8 @@ $\\theta$, so $\\dim_\\theta = \\max_\\tau \\dim_\\theta B_\\tau$.
 - *Lower bound.* The type $\\tau_0$ of $\\theta$ itself: when it has no mixed phantom group its set is the
   diffeomorphic image of a convex set, of pure dimension $\\dim B_{\\tau_0}$
   (:mod:`~semialg.families.shallow.type_geometry`), so $\\dim_\\theta \\ge \\dim B_{\\tau_0}$.
+  A dead neuron on a kink hyperplane beside a neuron of the same orientation may also come alive there
+  (a small kink taken from that neuron): the type with that role is then adjacent and counts too.
 - *Upper bounds.* (i) $D - \\dim_{\\rm fun}(\\theta)$ with the closed form of
   :func:`~semialg.families.shallow.dimension.shallow_functional_dimension`: the Jacobian columns it spans are
   continuous near $\\theta$, so their rank can only grow nearby, and the tangent space of the fibre at a
@@ -96,6 +98,22 @@ def _stratum(v: ShallowView, roles, k: int) -> int | None:
     return rank(cols) if cols else None
 
 
+def _revived(v: ShallowView, roles: tuple, where: dict) -> tuple:
+    """$\\tau_0$ with every dead neuron whose row lies on a kink hyperplane $h$, oriented $s$, moved to the role
+    $(h, s)$ when another neuron of $\\theta$ already has that role. The closure of that type contains
+    $\\theta$: give the dead neuron a small kink $\\varepsilon$ and take it from its partner (same orientation, so
+    the linear part is unchanged)."""
+    out = list(roles)
+    for i, role in enumerate(roles):
+        row = v.w[i] + (v.b[i],)
+        if role[0] == "D" and any(v.w[i]):
+            key, _, sign = normalise_row(row)
+            h = where.get(fingerprint(key))
+            if h is not None and ("K", h, sign) in roles:
+                out[i] = ("K", h, sign)
+    return tuple(out)
+
+
 def local_dimension(fibre, theta, budget: int = 20000) -> int:
     """$\\dim_\\theta$ of a typed shallow fibre at its member ``theta`` (see the module docstring).
 
@@ -106,10 +124,12 @@ def local_dimension(fibre, theta, budget: int = 20000) -> int:
     v = ShallowView.of(theta)
     tau0 = fibre.locate(theta)
     lower = geometry.type_dimension(tau0, _stratum(v, tau0, geometry.k))
+    revived = _revived(v, tau0, where := {fingerprint(key): h for h, (key, _) in enumerate(geometry.K.kinks)})
+    if revived != tau0 and lower is not None and not any(r[0] == "P" and r[2] < 0 for r in tau0):
+        lower = max(lower, geometry.type_dimension(revived) or lower)
     upper = theta.architecture.num_parameters - shallow_functional_dimension(theta)
     if lower is not None and lower == upper:
         return lower
-    where = {fingerprint(key): h for h, (key, _) in enumerate(geometry.K.kinks)}
     by_types = _upper_by_types(geometry, v, where, budget)
     if by_types is not None:
         upper = min(upper, by_types)
