@@ -37,7 +37,7 @@ from flint import fmpq, fmpq_mat
 from semialg.core.result import Latexable
 from semialg.core.certificate import (Certificate, EquivalenceResult, PointCertificate, Undecided,
                                       check_comparable)
-from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError
+from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError, UndecidedError
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, rank_mod, residues, to_vector
 from semialg.core.network import Network
 from semialg.families.base import families_for
@@ -163,7 +163,11 @@ def _system(constraints: list) -> tuple[list, list]:
     return [g for g, _ in constraints], [h for _, h in constraints]
 
 
-def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]]) -> list:
+class _DeadlinePassed(Exception):
+    pass
+
+
+def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadline: float | None = None) -> list:
     """Cells of the arrangement of the hyperplanes ``rows`` inside the open polyhedron ``base`` containing $x_0$.
 
     Returns ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. A breadth-first search
@@ -182,6 +186,8 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]]) -> lis
     cells = {start: decide(*system(start), d).point}  # x0 may lie on a hyperplane: a point inside the cell
     empty, queue, facets = set(), deque([start]), {}
     while queue:
+        if deadline is not None and time.monotonic() > deadline:
+            raise _DeadlinePassed
         signs = queue.popleft()
         flips = [signs[:j] + (-signs[j],) + signs[j + 1:] for j in range(len(rows))]
         todo = [j for j, nb in enumerate(flips) if nb not in cells and nb not in empty]
@@ -199,7 +205,7 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]]) -> lis
             for signs, point in cells.items()]
 
 
-def _split(cell: _Cell, nets: Sequence[Network], level: int) -> list[_Cell]:
+def _split(cell: _Cell, nets: Sequence[Network], level: int, deadline: float | None = None) -> list[_Cell]:
     """Refine ``cell`` by the hidden layer ``level`` (0-based) of every network that has one."""
     pre, member, hyper, classes = {}, {}, [], {}
     for t, net in enumerate(nets):
@@ -218,7 +224,7 @@ def _split(cell: _Cell, nets: Sequence[Network], level: int) -> list[_Cell]:
                     hyper.append((key[:-1], key[-1]))
                 member[t, i] = (classes[fp], s)
     out = []
-    cells = (_arrangement_cells(cell.inequalities, cell.point, hyper) if hyper
+    cells = (_arrangement_cells(cell.inequalities, cell.point, hyper, deadline) if hyper
              else [((), cell.point, cell.inequalities)])
     for signs, point, ineq in cells:
         maps, patterns = list(cell.maps), [list(p) for p in cell.patterns]
@@ -229,10 +235,6 @@ def _split(cell: _Cell, nets: Sequence[Network], level: int) -> list[_Cell]:
             maps[t] = _mask(P, q, layer_signs)
         out.append(_Cell(ineq, point, maps, patterns))
     return out
-
-
-class _DeadlinePassed(Exception):
-    pass
 
 
 def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool = False,
@@ -263,7 +265,7 @@ def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool
             return
         # Round robin over the sub-cells: early regions differ in every layer's pattern, which lets the
         # functional dimension stop early (depth first, thousands share the first layer's pattern).
-        pending = deque(descend(sub, level + 1) for sub in _split(cell, nets, level))
+        pending = deque(descend(sub, level + 1) for sub in _split(cell, nets, level, deadline))
         while pending:
             gen = pending.popleft()
             for found in gen:
@@ -292,12 +294,30 @@ def _check_domain(domain) -> Polytope | None:
     raise ParameterError(f"domain must be a Polytope or None, not {type(domain).__name__}")
 
 
-def regions(net: Network, domain: Polytope | None = None, progress: bool = False) -> list[Region]:
+def _budgeted(net: Network, domain: Polytope | None, progress: bool, budget: float | None) -> list[_Cell]:
+    """All regions of ``net``, or :class:`UndecidedError` saying how far the enumeration got in ``budget`` s."""
+    deadline = None if budget is None else time.monotonic() + budget
+    found: list[_Cell] = []
+    try:
+        found.extend(_iter_cells((net,), _check_domain(domain), progress, deadline))
+    except _DeadlinePassed:
+        raise UndecidedError(f"region enumeration: the budget of {budget} s was spent after {len(found)} "
+                             f"regions; the total is unknown") from None
+    return found
+
+
+def regions(net: Network, domain: Polytope | None = None, progress: bool = False,
+            budget: float | None = None) -> list[Region]:
     """Every linear region of ``net`` inside the open polytope ``domain`` (default: all of $\\mathbb{R}^d$).
 
-    Regions are sorted by activation pattern. Cost: one small exact-certified LP per candidate cell, i.e.
-    $O(R \\cdot N)$ LPs for $R$ regions and $N$ hidden neurons; $R \\le \\sum_{i \\le d}\\binom{N}{i}$ for one
-    hidden layer and exponential in depth in the worst case.
+    Regions are sorted by activation pattern. Layer by layer, each region is cut by the next layer's
+    hyperplanes; the cells are found breadth first, all flips of a cell decided at once by
+    :func:`semialg.geometry.polyhedron.flip_neighbours` (one float polytope computation per cell and one
+    exact check per hyperplane, exact LPs only as fallback). Cost: $O(R\\,N\\,d)$ exact operations plus one
+    Qhull call per region for $R$ regions and $N$ hidden neurons (measured: the cost per region grows 1.7x
+    from 2-16-1 to 2-32-1); $R \\le \\sum_{i \\le d}\\binom{N}{i}$ for one hidden layer and exponential in depth in
+    the worst case. ``progress`` shows a tqdm bar; after ``budget`` seconds :class:`UndecidedError` says how
+    many regions were found.
 
     Four lines in general position in the plane make $1 + 4 + \\binom{4}{2} = 11$ regions:
 
@@ -307,16 +327,17 @@ def regions(net: Network, domain: Polytope | None = None, progress: bool = False
     >>> len(regions(net, Polytope.box([0, 0], [1, 1])))      # only x + y = 1 crosses the open square
     2
     """
-    domain = _check_domain(domain)
-    cells = _refine((net,), domain, progress)
+    cells = _budgeted(net, domain, progress, budget)
     out = [Region(tuple(cell.patterns[0]), cell.point, tuple(cell.inequalities), _rows(cell.maps[0][0]),
                   tuple(cell.maps[0][1].entries())) for cell in cells]
     return sorted(out, key=lambda r: r.pattern)
 
 
-def count_regions(net: Network, domain: Polytope | None = None) -> int:
-    """The number of linear regions (activation patterns with non-empty interior) in ``domain``."""
-    return len(_refine((net,), _check_domain(domain)))
+def count_regions(net: Network, domain: Polytope | None = None, progress: bool = False,
+                  budget: float | None = None) -> int:
+    """The number of linear regions (activation patterns with non-empty interior) in ``domain``; ``progress``
+    and ``budget`` as for :func:`regions`."""
+    return len(_budgeted(net, domain, progress, budget))
 
 
 # -- the equivalence oracle ----------------------------------------------------------------------------

@@ -1,0 +1,39 @@
+"""The certified flip oracle of region enumeration against the exact simplex, and the enumeration budget."""
+
+import pytest
+from flint import fmpq
+from hypothesis import given, strategies as st
+
+import semialg as sa
+from semialg.errors import UndecidedError
+from semialg.engine.regions import count_regions
+from semialg.geometry.polyhedron import decide, flip_neighbours
+
+small = st.integers(-4, 4)
+
+
+@given(st.integers(2, 3), st.lists(st.lists(small, min_size=3, max_size=3), min_size=1, max_size=9),
+       st.lists(st.integers(1, 5), min_size=9, max_size=9), st.lists(small, min_size=3, max_size=3))
+def test_flips_agree_with_the_exact_simplex(d, rows, margins, x0):
+    """Build a cell around x0 (each row positive there), flip each row, compare with an exact decision."""
+    x0 = tuple(fmpq(v) for v in x0[:d])
+    G = [tuple(fmpq(v) for v in r[:d]) for r in rows if any(r[:d])]
+    if not G:
+        return
+    h = tuple(fmpq(m) - sum((g * x for g, x in zip(r, x0)), fmpq(0)) for r, m in zip(G, margins))
+    got = flip_neighbours(G, h, x0, range(len(G)))
+    for j in range(len(G)):
+        flipped_G = [tuple(-v for v in g) if i == j else g for i, g in enumerate(G)]
+        flipped_h = tuple(-c if i == j else c for i, c in enumerate(h))
+        assert (got[j] is not None) == bool(decide(flipped_G, flipped_h, d, method="exact"))
+        if got[j] is not None:
+            assert all(sum((a * b for a, b in zip(g, got[j])), fmpq(0)) + c > 0
+                       for g, c in zip(flipped_G, flipped_h))
+
+
+def test_region_budget_is_reported():
+    net = sa.Network.random((2, 40, 1), seed=1)
+    with pytest.raises(UndecidedError, match="budget"):
+        count_regions(net, budget=0.0)
+    assert count_regions(sa.Network.random((2, 6, 1), seed=1), budget=60) == \
+        count_regions(sa.Network.random((2, 6, 1), seed=1))
