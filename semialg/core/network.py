@@ -60,7 +60,7 @@ class Architecture(Latexable):
             raise ParameterError(f"widths must be integers, not {widths!r}") from None
         if len(ws) < 2:
             raise ParameterError(f"an architecture needs at least input and output widths, got {ws}")
-        if any(w < 1 or w != v for w, v in zip(ws, widths)):
+        if any(w < 1 or w != v for w, v in zip(ws, widths, strict=True)):
             raise ParameterError(f"widths must be positive integers, got {widths!r}")
         object.__setattr__(self, "widths", ws)
 
@@ -183,7 +183,7 @@ class Network(Latexable):
             raise ShapeError(f"need as many biases as weight matrices, got {len(self.weights)} weights "
                              f"and {len(self.biases)} biases")
         prev = len(self.weights[0][0]) if self.weights[0] else 0
-        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+        for l, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
             if not W or len(W[0]) != prev or any(len(r) != prev for r in W):
                 raise ShapeError(f"layer {l}: W{l} must have {prev} columns and at least one row")
             if len(b) != len(W):
@@ -209,7 +209,7 @@ class Network(Latexable):
         if len(weights) != len(biases):
             raise ShapeError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
         Ws, bs = [], []
-        for l, (W, b) in enumerate(zip(weights, biases), start=1):
+        for l, (W, b) in enumerate(zip(weights, biases, strict=True), start=1):
             Ws.append(to_matrix(W, where=f"W{l}"))
             bs.append(to_vector(b, where=f"b{l}"))
         return cls(tuple(Ws), tuple(bs))
@@ -276,12 +276,12 @@ class Network(Latexable):
     @cached_property
     def _mats(self) -> list[tuple[fmpq_mat, fmpq_mat]]:
         return [(fmpq_mat(len(W), len(W[0]), [x for r in W for x in r]), fmpq_mat(len(b), 1, list(b)))
-                for W, b in zip(self.weights, self.biases)]
+                for W, b in zip(self.weights, self.biases, strict=True)]
 
     def parameters(self) -> tuple[fmpq, ...]:
         """The flat parameter vector: $W_1$ row-major, $b_1$, $W_2$, $b_2$, ... (as :meth:`variables`)."""
         out: list[fmpq] = []
-        for W, b in zip(self.weights, self.biases):
+        for W, b in zip(self.weights, self.biases, strict=True):
             for r in W:
                 out.extend(r)
             out.extend(b)
@@ -341,17 +341,17 @@ class Network(Latexable):
     def float_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """$(W_l, b_l)$ as float64 arrays (rounded): for numeric helpers only."""
         return [(np.array([[float(x) for x in r] for r in W]), np.array([float(x) for x in b]))
-                for W, b in zip(self.weights, self.biases)]
+                for W, b in zip(self.weights, self.biases, strict=True)]
 
     # -- display ----------------------------------------------------------------------------------
 
     def __repr__(self) -> str:
         parts = []
-        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+        for l, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
             parts.append(f"W{l}=[{', '.join('[' + ', '.join(map(str, r)) + ']' for r in W)}]")
             parts.append(f"b{l}=[{', '.join(map(str, b))}]")
         return f"Network({self.architecture}: {'; '.join(parts)})"
 
     def layers(self) -> Iterator[tuple[Matrix, Vector]]:
         """Iterate over $(W_l, b_l)$."""
-        return iter(zip(self.weights, self.biases))
+        return iter(zip(self.weights, self.biases, strict=True))

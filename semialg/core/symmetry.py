@@ -51,7 +51,7 @@ class GroupElement(Latexable):
         if len(permutations) != len(scales):
             raise ShapeError(f"{len(permutations)} permutations but {len(scales)} scale vectors")
         perms, lams = [], []
-        for l, (p, s) in enumerate(zip(permutations, scales), start=1):
+        for l, (p, s) in enumerate(zip(permutations, scales, strict=True), start=1):
             perms.append(_check_perm(p, len(p), f"permutation of hidden layer {l}"))
             lam = to_vector(s, len(p), where=f"scales of hidden layer {l}")
             if any(x <= 0 for x in lam):
@@ -86,7 +86,7 @@ class GroupElement(Latexable):
     @property
     def is_identity(self) -> bool:
         return all(p == tuple(range(len(p))) and all(x == 1 for x in s)
-                   for p, s in zip(self.permutations, self.scales))
+                   for p, s in zip(self.permutations, self.scales, strict=True))
 
     def _check(self, widths: tuple[int, ...]) -> None:
         if self.hidden_widths != widths:
@@ -126,7 +126,7 @@ class GroupElement(Latexable):
             return NotImplemented
         self._check(other.hidden_widths)
         perms, scales = [], []
-        for p, lam, r, mu in zip(self.permutations, self.scales, other.permutations, other.scales):
+        for p, lam, r, mu in zip(self.permutations, self.scales, other.permutations, other.scales, strict=True):
             perms.append([r[p[i]] for i in range(len(p))])
             scales.append([lam[i] * mu[p[i]] for i in range(len(p))])
         return GroupElement(perms, scales)
@@ -134,7 +134,7 @@ class GroupElement(Latexable):
     def inverse(self) -> "GroupElement":
         """$g^{-1} = (\\pi^{-1},\\ j \\mapsto 1/\\lambda_{\\pi^{-1}(j)})$."""
         perms, scales = [], []
-        for p, lam in zip(self.permutations, self.scales):
+        for p, lam in zip(self.permutations, self.scales, strict=True):
             inv = [0] * len(p)
             for i, pi in enumerate(p):
                 inv[pi] = i
@@ -151,7 +151,7 @@ class GroupElement(Latexable):
 
     def __repr__(self) -> str:
         layers = "; ".join(f"pi{l}={list(p)}, lambda{l}=[{', '.join(map(str, s))}]"
-                           for l, (p, s) in enumerate(zip(self.permutations, self.scales), start=1))
+                           for l, (p, s) in enumerate(zip(self.permutations, self.scales, strict=True), start=1))
         return f"GroupElement({layers})"
 
     def to_json(self) -> dict:

@@ -163,13 +163,13 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network) -> Conservatio
     sub = V.substitution(net)
     for pattern in pats:
         for f in _symbolic_outputs(arch, pattern, x):
-            rem = sympy.expand(sum(gq * sympy.diff(f, v) for gq, v in zip(grad_Q, V.flat) if gq != 0))
+            rem = sympy.expand(sum(gq * sympy.diff(f, v) for gq, v in zip(grad_Q, V.flat, strict=True) if gq != 0))
             if rem != 0:
                 at_theta = sympy.expand(rem.xreplace(sub))
                 point = None
                 if at_theta != 0:
                     for cand in itertools.product(range(-2, 3), repeat=arch.input_dim):
-                        if at_theta.xreplace(dict(zip(x, cand))) != 0:
+                        if at_theta.xreplace(dict(zip(x, cand, strict=True))) != 0:
                             point = cand
                             break
                 return ConservationCheck(False, len(pats), pattern, rem, point)

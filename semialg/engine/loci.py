@@ -312,7 +312,7 @@ class GenericityReport(Latexable):
 
 def _neuron_rows(net: Network, l: int) -> list[tuple]:
     """$(W_l[i,:], b_l[i])$ for every neuron of hidden layer $l$ (1-based)."""
-    return [tuple(r) + (b,) for r, b in zip(net.weights[l - 1], net.biases[l - 1])]
+    return [tuple(r) + (b,) for r, b in zip(net.weights[l - 1], net.biases[l - 1], strict=True)]
 
 
 def _out_column(net: Network, l: int, i: int) -> tuple:

@@ -137,7 +137,7 @@ class ZeroSumDecision(Latexable):
             raise CertificateError("the proof does not cover every component of the dependencies")
         for kind, comp, data in self.proof:
             if kind == "gordan":
-                if any(sum((p * x for p, x in zip(data, vectors[i])), _ZERO) <= 0 for i in comp):
+                if any(sum((p * x for p, x in zip(data, vectors[i], strict=True)), _ZERO) <= 0 for i in comp):
                     raise CertificateError(f"the functional is not positive on component {comp}")
             elif kind == "exhaustive" and _meet_in_the_middle(vectors, list(comp)) is not None:
                 raise CertificateError(f"component {comp} has a zero-sum set")
@@ -172,7 +172,7 @@ def _subset_sums(vectors: Sequence[Vec], indices: list[int]) -> list[tuple[tuple
     sums = [((), (_ZERO,) * len(vectors[0]))]
     for i in indices:
         v = vectors[i]
-        sums += [(S + (i,), tuple(a + b for a, b in zip(total, v))) for S, total in sums]
+        sums += [(S + (i,), tuple(a + b for a, b in zip(total, v, strict=True))) for S, total in sums]
     return sums
 
 
@@ -218,7 +218,7 @@ def find_subset_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 **
     half = n // 2
     table: dict = {}
     for A, total in _subset_sums(vectors, list(range(half))):
-        table.setdefault(fingerprint(tuple(t - x for t, x in zip(target, total))), A)
+        table.setdefault(fingerprint(tuple(t - x for t, x in zip(target, total, strict=True))), A)
     for B, total in _subset_sums(vectors, list(range(half, n))):
         A = table.get(fingerprint(total))
         if A is not None:
@@ -255,7 +255,7 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecisi
             continue
         y = gordan.multipliers
         if set(y) <= {fmpq(0), fmpq(1)}:
-            return ZeroSumDecision("found", tuple(c for c, v in zip(comp, y) if v),
+            return ZeroSumDecision("found", tuple(c for c, v in zip(comp, y, strict=True) if v),
                                    tried=tuple(tried + ["Gordan multipliers"]))
         S = _lll_witness(vectors, comp)
         if S is not None:

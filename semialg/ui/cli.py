@@ -301,7 +301,7 @@ def _corners(args, net: Network):
     if len(corners) != 2:
         raise ParameterError(f"--box must be LOWER:UPPER, e.g. --box=-1,-1:1,1, not {args.box!r}")
     d = net.architecture.input_dim
-    return tuple(to_vector(c.split(","), d, where=f"--box {name}") for c, name in zip(corners, ("LOWER", "UPPER")))
+    return tuple(to_vector(c.split(","), d, where=f"--box {n}") for c, n in zip(corners, ("LOWER", "UPPER"), strict=True))
 
 
 def _box(args, net: Network) -> Polytope | None:
@@ -455,12 +455,12 @@ def _conserved(args) -> Outcome:
              f"(D - rank of the Lie algebra of the fields grad f(x) = {count.num_parameters} - {count.lie_rank}); "
              f"{count.known} explained by rescalings" + (f", {count.gap} unexplained" if count.gap else "")]
     lines += [f"  {q.name} = {q.expression}  [{q.symmetry}; symbolic check: "
-              f"{'conserved' if c else 'NOT conserved'}]" for q, c in zip(qs, checks)]
+              f"{'conserved' if c else 'NOT conserved'}]" for q, c in zip(qs, checks, strict=True)]
     lines.append("  discrete symmetries (permutations, 0-factor flips, reflections) induce no conservation law")
     data = {"laws": count.laws, "lie_rank": count.lie_rank, "known": count.known, "gap": count.gap,
             "stabilized": count.stabilized,
             "quantities": [{"name": q.name, "expression": str(q.expression), "symmetry": q.symmetry,
-                            "conserved": bool(c)} for q, c in zip(qs, checks)]}
+                            "conserved": bool(c)} for q, c in zip(qs, checks, strict=True)]}
     if bottleneck.bottleneck_case(net) is not None:
         report = mechanism_conservation(net)
         lines.append(f"bottleneck moves ({report.explicit} explicit laws, "

@@ -212,7 +212,7 @@ def _(arch: Architecture, **options) -> str:
 @to_latex.register
 def _(g: GroupElement, **options) -> str:
     parts = []
-    for l, (p, s) in enumerate(zip(g.permutations, g.scales), start=1):
+    for l, (p, s) in enumerate(zip(g.permutations, g.scales, strict=True), start=1):
         cycle = " & ".join(str(i + 1) for i in range(len(p))) + " \\\\ " + " & ".join(str(i + 1) for i in p)
         parts.append(f"\\pi_{{{l}}} = \\begin{{pmatrix}} {cycle} \\end{{pmatrix}},\\ "
                      f"\\lambda_{{{l}}} = {vector(s, column=False)}")

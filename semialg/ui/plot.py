@@ -112,7 +112,7 @@ def plot_regions(net, box=((-3.0, 3.0), (-3.0, 3.0)), resolution: int = 300, tit
     ax1.imshow(shuffled, origin="lower", extent=extent, cmap="tab20", interpolation="nearest", aspect="auto")
     W, b = net.float_layers()[0]
     xs = np.linspace(box[0][0], box[0][1], 2)
-    for (w1, w2), c in zip(W, b):
+    for (w1, w2), c in zip(W, b, strict=True):
         if abs(w2) > 1e-12:
             ax1.plot(xs, -(w1 * xs + c) / w2, color="black", lw=0.8)
         elif abs(w1) > 1e-12:

@@ -76,7 +76,7 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
     out = [_condition("e_j != 0", not zero_e, tuple(zero_e[:1]) or None,
                         f"e_{zero_e[0]} = 0: a kink sits on the first-layer hyperplane" if zero_e
                         else "every second-layer bias e_j is non-zero")]
-    decision = find_zero_sum_set([_scale(v, c) for v, c in zip(view.v, view.c)], budget)
+    decision = find_zero_sum_set([_scale(v, c) for v, c in zip(view.v, view.c, strict=True)], budget)
     holds = {"none": True, "found": False, "undecided": None}[decision.status]
     detail = {"none": "no non-empty S has sum_S c_j v_j = 0",
               "found": f"sum of c_j v_j over S = {list(decision.witness or ())} vanishes",
@@ -107,7 +107,8 @@ def type_checks(net: Network) -> list[Condition]:
     arr = NetworkArrangement((net,), with_cells=False)
     h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
     touching = None
-    for (k, s, *_), cls in zip(arr.neuron_data(view.inner)[0], [c for c, w in zip(t.classes, view.w) if any(w)]):
+    visible = [c for c, w in zip(t.classes, view.w, strict=True) if any(w)]
+    for (k, s, *_), cls in zip(arr.neuron_data(view.inner)[0], visible, strict=True):
         if cls in ("U-", "U+") and sup_on_line(arr, view, k) == 0:
             touching = k
             break

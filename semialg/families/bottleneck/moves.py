@@ -29,7 +29,7 @@ def translate_hidden_hyperplane(net: Network, beta) -> Network:
     $e'_j < 0$ stays a switch-on neuron, i.e. $\beta > -\tau_{\min}$)."""
     view = RidgeView.of(net)
     beta = to_fmpq(beta, where="beta")
-    return RidgeView(view.w, view.b + beta, view.v, tuple(e - v * beta for v, e in zip(view.v, view.e)),
+    return RidgeView(view.w, view.b + beta, view.v, tuple(e - v * beta for v, e in zip(view.v, view.e, strict=True)),
                      view.c, view.d).network()
 
 
@@ -73,7 +73,7 @@ def reflect(net: Network) -> Network:
     t = combinatorial_type(net)
     if not t.reflective:
         raise ArchitectureError(f"reflect needs a = k+ = 0 < k- (F constant at both ends), got {t.describe()}")
-    tau = {j: -e / v for j, (v, e) in enumerate(zip(view.v, view.e)) if t.classes[j] == "K-"}
+    tau = {j: -e / v for j, (v, e) in enumerate(zip(view.v, view.e, strict=True)) if t.classes[j] == "K-"}
     jmax = max(tau, key=lambda j: tau[j])
     tmax = tau[jmax]
     v, e, c = list(view.v), list(view.e), list(view.c)
@@ -97,7 +97,7 @@ def replace_neuron(net: Network, layer: int, i: int, incoming: Sequence, bias, o
     Wn = [list(r) for r in net.weights[layer]]
     W[i] = list(incoming)
     b[i] = bias
-    for r, x in zip(Wn, outgoing):
+    for r, x in zip(Wn, outgoing, strict=True):
         r[i] = x
     return net.replace_layer(layer, W, b).replace_layer(layer + 1, Wn)
 

@@ -61,7 +61,7 @@ def _pieces(arr: NetworkArrangement, cell: Cell, A: Affine, B: Affine) -> list[t
 def _piece_map(view: OuterView, A: Affine, on: int) -> tuple[tuple[Vec, ...], Vec]:
     """$c\\,[A > 0]\\,A + d$ as an affine map: (linear rows, offset)."""
     if on > 0:
-        return tuple(_scale(c, A[0]) for c in view.c), tuple(c * A[1] + d for c, d in zip(view.c, view.d))
+        return tuple(_scale(c, A[0]) for c in view.c), tuple(c * A[1] + d for c, d in zip(view.c, view.d, strict=True))
     return tuple((_ZERO,) * len(A[0]) for _ in view.c), view.d
 
 
@@ -140,7 +140,7 @@ def _separating_point(arr: NetworkArrangement, cell: Cell, why) -> Vec:
     first differing output coordinate of the two maps agrees."""
     A, B, x, y, (L1, o1), (L2, o2) = why
     r = next(r for r in range(len(o1)) if (L1[r], o1[r]) != (L2[r], o2[r]))
-    diff = (tuple(p - q for p, q in zip(L1[r], L2[r])), o1[r] - o2[r])
+    diff = (tuple(p - q for p, q in zip(L1[r], L2[r], strict=True)), o1[r] - o2[r])
     side = []
     for s, F in ((x, A), (y, B)):
         if arr.range_sign(cell, F) == 0:

@@ -83,7 +83,7 @@ def ridge_profile(net: Network) -> RidgeProfile:
         jumps[fp] = (y, _vadd(old[1], jump, mu))
 
     add(_ZERO, _slope_at_zero(view))
-    for cls, v, e, c in zip(view.classes(), view.v, view.e, view.c):
+    for cls, v, e, c in zip(view.classes(), view.v, view.e, view.c, strict=True):
         if cls in ("K+", "K-"):
             add(-e / v, _scale(abs(v), c))
     bps = tuple(sorted(((y, j) for y, j in jumps.values() if any(j)), key=lambda t: t[0]))
@@ -98,7 +98,7 @@ def _line_kinks(view: RidgeView, p: int) -> list[fmpq]:
     wp = view.w[p]
     if wp == 0:
         return []
-    zs = [_ZERO] + [-e / v for v, e in zip(view.v, view.e) if v != 0]
+    zs = [_ZERO] + [-e / v for v, e in zip(view.v, view.e, strict=True) if v != 0]
     return [(z - view.b) / wp for z in zs]
 
 

@@ -79,16 +79,16 @@ def combinatorial_type(net: Network) -> BottleneckType:
     arr = NetworkArrangement((net,))
     data = arr.neuron_data(view.inner)
     maps = arr.affine_maps(data, arr.cells)
-    ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps)]
+    ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps, strict=True)]
     if not any(view.c) or all(r < 0 for r in ranges):
         regime = "constant"
-    elif all(arr.range_sign(cell, negate(A)) < 0 for cell, A in zip(arr.cells, maps)):
+    elif all(arr.range_sign(cell, negate(A)) < 0 for cell, A in zip(arr.cells, maps, strict=True)):
         regime = "T"
     else:
         regime = "PN"
     rows = iter(data[0])
     classes = []
-    for w, vi in zip(view.w, view.v):
+    for w, vi in zip(view.w, view.v, strict=True):
         if not any(w):
             classes.append("D")
             continue
@@ -97,9 +97,9 @@ def combinatorial_type(net: Network) -> BottleneckType:
             classes.append("D")
         elif visible(arr, view, k):
             classes.append("V")
-        elif all(r < 0 for cell, r in zip(arr.cells, ranges) if s * cell.signs[k] > 0):
+        elif all(r < 0 for cell, r in zip(arr.cells, ranges, strict=True) if s * cell.signs[k] > 0):
             classes.append("U-")
-        elif all(r < 0 for cell, r in zip(arr.cells, ranges) if s * cell.signs[k] < 0):
+        elif all(r < 0 for cell, r in zip(arr.cells, ranges, strict=True) if s * cell.signs[k] < 0):
             classes.append("U+")
         else:
             classes.append("U+-")

@@ -45,7 +45,7 @@ def _require(net: Network, case: str) -> None:
 
 
 def _vadd(u: Sequence[fmpq], v: Sequence[fmpq], t: fmpq = _ONE) -> Vec:
-    return tuple(x + t * y for x, y in zip(u, v))
+    return tuple(x + t * y for x, y in zip(u, v, strict=True))
 
 
 def _scale(t: fmpq, u: Sequence[fmpq]) -> Vec:
@@ -82,7 +82,7 @@ class RidgeView:
 
     def classes(self) -> tuple[str, ...]:
         """The class of each second-layer neuron on $t > 0$: ``A``, ``K+``, ``K-`` or ``Z``."""
-        return tuple(_ridge_class(v, e) for v, e in zip(self.v, self.e))
+        return tuple(_ridge_class(v, e) for v, e in zip(self.v, self.e, strict=True))
 
 
 def _ridge_class(v: fmpq, e: fmpq) -> str:
@@ -97,7 +97,7 @@ def _ridge_class(v: fmpq, e: fmpq) -> str:
 def _slope_at_zero(view: RidgeView) -> Vec:
     r"""$G'(0^+) = \sum_{j \in A \cup K^-} c_jv_j$."""
     out = (_ZERO,) * len(view.d)
-    for cls, v, c in zip(view.classes(), view.v, view.c):
+    for cls, v, c in zip(view.classes(), view.v, view.c, strict=True):
         if cls in ("A", "K-"):
             out = _vadd(out, c, v)
     return out
@@ -106,7 +106,7 @@ def _slope_at_zero(view: RidgeView) -> Vec:
 def _slope_at_infinity(view: RidgeView) -> Vec:
     r"""$G'(+\infty) = \sum_{v_j > 0} c_jv_j$."""
     out = (_ZERO,) * len(view.d)
-    for v, c in zip(view.v, view.c):
+    for v, c in zip(view.v, view.c, strict=True):
         if v > 0:
             out = _vadd(out, c, v)
     return out

@@ -88,7 +88,7 @@ class DeepMoveCertificate(Certificate):
 
 def _first_difference(A: Network, B: Network) -> int | None:
     """The first layer (1-based) whose rows differ, or ``None`` if the networks are equal."""
-    for k, (la, lb) in enumerate(zip(A.layers(), B.layers()), start=1):  # depths may differ: not strict
+    for k, (la, lb) in enumerate(zip(A.layers(), B.layers(), strict=False), start=1):  # depths may differ: not strict
         if la != lb:
             return k
     return None if A.depth == B.depth else min(A.depth, B.depth)

@@ -153,7 +153,7 @@ def normalise(net: Network) -> tuple[GroupElement, Network]:
         W, b = Ws[layer - 1], bs[layer - 1]
         keys = [normalise_row(w + (c,)) for w, c in zip(W, b, strict=True)]
         order = sorted(range(len(W)), key=lambda i: (keys[i][2], keys[i][0]))
-        for prev, i in zip(order, order[1:]):
+        for prev, i in zip(order, order[1:], strict=False):
             if keys[prev][2] == keys[i][2] and keys[prev][0] == keys[i][0]:
                 raise CertificateError(f"neurons {prev} and {i} of layer {layer} tie: reduce the network first")
         s = [keys[i][1] if keys[i][2] else _ONE for i in order]
