@@ -78,3 +78,15 @@ def test_polytope_box_and_errors():
         Polytope.box([0], [0])
     with pytest.raises(ShapeError):
         strictly_feasible([[1, 2]], [0, 1])
+
+
+def test_no_solver_banner_reaches_the_user():
+    """HiGHS prints a banner on C-level stdout at its first use in a process: a fresh process deciding an LP
+    must print nothing of it."""
+    import subprocess
+    import sys
+    code = ("from semialg.geometry.polyhedron import strictly_feasible\n"
+            "print(bool(strictly_feasible([[1, 0], [0, 1], [-1, -1]], [0, 0, 3], method='lp')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "True"
+    assert "HiGHS" not in proc.stdout + proc.stderr

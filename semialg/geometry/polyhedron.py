@@ -20,7 +20,10 @@ simplex method on flint rationals decides instead, so no answer is ever lost to 
 
 from __future__ import annotations
 
+import functools
 import math
+import os
+import sys
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -138,8 +141,33 @@ def _rationals(v: np.ndarray, limit: int | None) -> Vec:
     return tuple(out)
 
 
+@functools.cache
+def _silence_highs_banner() -> None:
+    """HiGHS prints a banner on the C-level stdout when its first instance is created in a process; create that
+    instance with stdout and stderr pointed at the null device, so that no solver output reaches the user."""
+    try:
+        import highspy
+    except ImportError:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        highspy.Highs()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (null, *saved):
+            os.close(fd)
+
+
 def _solve_lp(Gf: np.ndarray, hf: np.ndarray):
     import cvxpy as cp
+
+    _silence_highs_banner()
 
     d = Gf.shape[1]
     x, t = cp.Variable(d), cp.Variable()
