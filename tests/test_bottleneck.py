@@ -11,6 +11,7 @@ import sympy
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
+import semialg
 from semialg import Network, genericity
 from semialg.engine import regions as pl
 from semialg.families import bottleneck as bn
@@ -166,6 +167,77 @@ def test_different_widths_and_constant_functions():
     other = Network.from_arrays([[[1, -1]], [[1], [1]], [[1, 2]]], [[0], [0, -1], [0]])
     _check(ridge, other, False)
     _check(ridge, const, False)
+
+
+def _insert_neuron(net: Network, layer: int, at: int, kind: str, rng: random.Random) -> Network:
+    """``net`` with one neuron inserted at position ``at`` of hidden ``layer`` (1-based): function-preserving for
+    "dead" (zero incoming weights, negative bias), "mute" (zero outgoing weights), "constant" (zero incoming
+    weights, positive bias, compensated in the next bias) and "twin" (a positive multiple of a neuron, sharing
+    its outgoing weights); "live" adds an arbitrary neuron (the function may change)."""
+    W, b = [list(map(list, m)) for m in net.weights], [list(x) for x in net.biases]
+    n_in, n_out = len(W[layer - 1][0]), len(W[layer])
+    incoming = [_q(rng, -3, 3) for _ in range(n_in)]
+    bias = _q(rng, -3, 3)
+    outgoing = [_q(rng, -3, 3) for _ in range(n_out)]
+    if kind == "dead":
+        incoming, bias = [fmpq(0)] * n_in, -_q(rng)
+    elif kind == "mute":
+        outgoing = [fmpq(0)] * n_out
+    elif kind == "constant":
+        incoming, bias = [fmpq(0)] * n_in, _q(rng)
+        b[layer] = [x - c * bias for x, c in zip(b[layer], outgoing, strict=True)]
+    elif kind == "twin":
+        i, lam, alpha = rng.randrange(len(b[layer - 1])), _q(rng), _q(rng, 0, 4) / 4
+        incoming, bias = [lam * x for x in W[layer - 1][i]], lam * b[layer - 1][i]
+        outgoing = [(1 - alpha) * row[i] / lam for row in W[layer]]
+        for row in W[layer]:
+            row[i] *= alpha
+    W[layer - 1].insert(at, incoming)
+    b[layer - 1].insert(at, bias)
+    for row, x in zip(W[layer], outgoing, strict=True):
+        row.insert(at, x)
+    return Network.from_arrays(W, b)
+
+
+def test_audit_pairs_of_different_widths():
+    """Equivalent pairs of different widths once crashed the symmetry witness (IndexError, ShapeError, zip)."""
+    one = Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [0], [0]])
+    dead = Network.from_arrays([[[1]], [[1], [1]], [[1, 0]]], [[0], [0, 0], [0]])
+    twin = Network.from_arrays([[[1]], [[1], [2]], [[1, 0]]], [[0], [0, 0], [0]])
+    a2 = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [0], [0]])
+    a3 = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 0]], [[1]]], [[0, 0, 0], [0], [0]])
+    a3c = Network.from_arrays([[[1, 0], [0, 1], [0, 0]], [[1, 1, 1]], [[1]]], [[0, 0, 2], [0], [0]])
+    a2c = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [2], [0]])
+    b2 = Network.from_arrays([[["5/3"]], [["2"], ["-3/4"]], [["0", "3"], ["-5/2", "0"]]],
+                             [["5/2"], ["-3", "-1"], ["1", "3/4"]])
+    b3 = Network.from_arrays([[["20/21"]], [["-63/16"], ["-21/20"], ["7/10"]], [["3", "-15/2", "0"], ["0", "0", "-25/2"]]],
+                             [["10/7"], ["-3", "-4/5", "-3/5"], ["1", "3/4"]])
+    for net1, net2 in [(one, dead), (one, twin), (a3, a2), (a3c, a2c), (b2, b3)]:
+        for x, y in ((net1, net2), (net2, net1)):
+            r = semialg.equivalent(x, y)
+            assert r.verify(x, y) and bool(r) and bool(pl.equivalent(x, y))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from(["a", "b"]), st.integers(1, 2), st.integers(1, 2), st.integers(1, 2),
+       st.sampled_from(["dead", "mute", "constant", "twin", "live"]), st.booleans())
+def test_inserted_neurons_of_different_widths_agree_with_the_oracle(seed, case, n0, width, n3, kind, swap):
+    """A dead, zero-output, constant or twin neuron added to a random bottleneck network: ``semialg.equivalent``
+    proves the pair equivalent with a certificate that verifies; an arbitrary added neuron: it agrees with the
+    region oracle."""
+    rng = random.Random(seed)
+    arch = (n0, width, 1, n3) if case == "a" else (n0, 1, width, n3)
+    net = Network.random(arch, seed=seed, height=3, nonzero=False)
+    layer = 1 if case == "a" else 2
+    wider = _insert_neuron(net, layer, rng.randint(0, width), kind, rng)
+    net1, net2 = (wider, net) if swap else (net, wider)
+    r = semialg.equivalent(net1, net2)
+    assert r.verify(net1, net2)
+    assert bool(r) == bool(pl.equivalent(net1, net2))
+    if kind != "live":
+        assert bool(r)
+    else:
+        assert bool(r) or net1(r.certificate.point) != net2(r.certificate.point)
 
 
 def test_tampered_ridge_certificate_is_rejected():

@@ -397,6 +397,8 @@ def _normal_form(net: Network) -> _Chain:
 def _matching(r1: Network, r2: Network) -> GroupElement | None:
     """The permutation of the second layer taking ``r1`` to ``r2`` (``None`` if the neuron multisets differ)."""
     v1, v2 = RidgeView.of(r1), RidgeView.of(r2)
+    if len(v1.v) != len(v2.v):
+        return None  # G preserves widths; a width change needs neuron insertion/removal moves, not modelled here
     rows1 = [(v1.v[j], v1.e[j], v1.c[j]) for j in range(len(v1.v))]
     rows2 = [(v2.v[j], v2.e[j], v2.c[j]) for j in range(len(v2.v))]
     order1 = sorted(range(len(rows1)), key=lambda j: repr(rows1[j]))
@@ -412,7 +414,8 @@ def _outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
     """Case (a), neurons on distinct hyperplanes: the flips matching the orientations of the rows of ``net1`` to
     those of ``net2``, then a group element (row scales, permutation, $\\mu$ on the bottleneck neuron)."""
     v1, v2 = OuterView.of(net1), OuterView.of(net2)
-    if not any(v1.c) or not any(v2.c):
+    if len(v1.w) != len(v2.w) or not any(v1.c) or not any(v2.c):
+        # G preserves widths: pairs of different widths are left to the arrangement certificate
         return None
     r = next(k for k, x in enumerate(v1.c) if x != 0)
     if v2.c[r] == 0 or v1.c[r] / v2.c[r] <= 0:
@@ -441,8 +444,8 @@ def _outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
 
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     """Moves relating two equivalent bottleneck parameters through their normal forms, or ``None`` when the
-    normal forms are not in one $G$-orbit (constant functions, non-generic coincidences, and in case (a) hidden
-    neurons, whose moves need the whole arrangement). Cost: $O(n_2^2 n_3)$ exact operations in case (b),
+    normal forms are not in one $G$-orbit (different hidden widths, constant functions, non-generic
+    coincidences, and in case (a) hidden neurons, whose moves need the whole arrangement). Cost: $O(n_2^2 n_3)$ exact operations in case (b),
     $O(n_1 n_0)$ in case (a)."""
     if bottleneck_case(net1) == "a":
         return _outer_witness(net1, net2)
