@@ -643,3 +643,15 @@ def test_flipping_any_genericity_answer_is_caught(widths, seed):
                                   report.scope)
         with pytest.raises(CertificateError):
             forged.verify(net)
+
+
+def test_genericity_report_with_a_forged_scope_does_not_verify():
+    """Audit F7: a depth-3 report relabelled with the shallow scope would claim "generic" (no theorem says so)."""
+    from semialg.engine import loci
+    net = Network.random((2, 3, 3, 1), seed=3)
+    report = sa.genericity(net)
+    assert report.verify(net) and report.status != "generic"
+    forged = dataclasses.replace(report, scope=loci.SHALLOW_SCOPE)
+    assert forged.status == "generic"
+    with pytest.raises(CertificateError):
+        forged.verify(net)

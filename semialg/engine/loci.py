@@ -285,13 +285,17 @@ class GenericityReport(Latexable):
 
     def verify(self, net: Network) -> bool:
         """Re-check the report against ``net`` from scratch (raises :class:`CertificateError`): the same
-        architecture; exactly the conditions a fresh :func:`genericity` asks for (none dropped, none invented);
+        architecture; the scope the families give it (so a deep report cannot pass as a shallow one); exactly the conditions a fresh :func:`genericity` asks for (none dropped, none invented);
         no decision contradicting a fresh one; every witness or certificate re-checked by the checker of the
         fresh condition, never by a callable the report carries. Cost: one :func:`genericity` call with budget 1
         (the cheap decisions; a searched decision is re-checked through the report's own witness or certificate)."""
         if not isinstance(net, Network) or net.architecture != self.architecture:
             raise CertificateError(f"the report is about architecture {self.architecture}, not this network's")
-        fresh = {c.name: c for c in genericity(net, budget=1).conditions}
+        report = genericity(net, budget=1)
+        if self.scope != report.scope:
+            raise CertificateError(f"the report claims the scope {self.scope!r}; the families give "
+                                   f"{report.scope!r} for {self.architecture}")
+        fresh = {c.name: c for c in report.conditions}
         names = sorted(c.name for c in self.conditions)
         if names != sorted(fresh):
             raise CertificateError(f"the report lists the conditions {names}; genericity needs {sorted(fresh)}")
