@@ -140,3 +140,27 @@ def test_cli_shallow(capsys, tmp_path):
     assert main(["shallow", str(tmp_path / "d.json"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["status"] == "found" and data["network"]["widths"][0] == 2 and len(data["network"]["widths"]) == 3
+
+
+# -- forged shallow representations (audit F8, F9) ------------------------------------------------------
+
+def test_none_needs_a_bent_kink_certificate():
+    """s(s(x) + s(x - 1)) = s(x) + s(x - 1) is shallow; a "none" carrying any other object must not verify."""
+    f = sa.Network.from_arrays([[[1], [1]], [[1, 1]], [[1]]], [[0, -1], [0], [0]])
+    for x in range(-3, 4):
+        assert f([x])[0] == max(x, 0) + max(x - 1, 0)
+    forged = sa.ShallowRepresentation("none", certificate=sa.genericity(f))
+    with pytest.raises(CertificateError):
+        forged.verify(f)
+
+
+def test_found_needs_equivalence_everywhere():
+    """s(s(x1) + s(x2) - 1) and |x1| + |x2| - 1 agree on [2, 3]^2 but differ at the origin (0 vs -1):
+    an equivalence certified on the box must not make "found" verify."""
+    h = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    s = sa.Network.from_arrays([[[1, 0], [-1, 0], [0, 1], [0, -1]], [[1, -1, 1, -1]]], [[0, 0, 0, 0], [-1]])
+    assert h([0, 0]) != s([0, 0])
+    on_box = sa.equivalent(h, s, domain=sa.Polytope.box([2, 2], [3, 3]))
+    assert on_box.equivalent is True
+    with pytest.raises(CertificateError):
+        sa.ShallowRepresentation("found", s, on_box).verify(h)

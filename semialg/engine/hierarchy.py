@@ -216,8 +216,12 @@ class ShallowRepresentation(Result):
                 raise CertificateError("the representation is not a one-hidden-layer network")
             if not isinstance(self.certificate, EquivalenceResult) or self.certificate.equivalent is not True:
                 raise CertificateError("no certificate of equivalence")
+            if self.certificate.domain is not None:
+                raise CertificateError("the equivalence is certified on a bounded domain, not everywhere")
             return self.certificate.verify(net, self.network)
         if self.status == "none":
+            if not isinstance(self.certificate, BentKinkCertificate):
+                raise CertificateError(f"a {type(self.certificate).__name__} is not a bent-kink certificate")
             return self.certificate.verify(net)
         raise CertificateError("undecided: " + "; ".join(self.tried))
 
