@@ -303,45 +303,18 @@ _CHUNK = 1024  # inner-dimension chunk that keeps sums of products of balanced r
 _BLOCK = 256   # block size of rank_mod (measured at n = 4096: 128 is about 1.3x slower)
 
 
-class _IdentityCache:
-    """The residues of the last few matrices, keyed by the identity of the (immutable) tuple of rows.
-
-    A genericity check reads the same layer for several conditions and again in ``verify``; an entry holds
-    a reference to its tuple, so the identity cannot be reused while cached.
-    """
-
-    def __init__(self, size: int = 4):
-        self.size, self.items = size, []
-
-    def get(self, obj, p):
-        """``(True, value)`` if cached, else ``(False, None)``."""
-        return next(((True, v) for o, q, v in self.items if o is obj and q == p), (False, None))
-
-    def put(self, obj, p, value):
-        """Remember ``value`` if ``obj`` is a tuple of tuples (immutable); return ``value``."""
-        if isinstance(obj, tuple) and all(isinstance(r, tuple) for r in obj):
-            self.items = [(obj, p, value)] + self.items[:self.size - 1]
-        return value
-
-
-_RESIDUES = _IdentityCache()
-
-
 def residues(rows: Sequence[Sequence[fmpq]], p: int = BLAS_PRIME) -> np.ndarray | None:
     """The residues $x \\bmod p$ (numerator times the inverse of the denominator) of rows of rationals.
 
     Returns an ``int64`` array with entries in $[0, p)$, or ``None`` when $p$ divides some denominator.
     Entries need not be ``fmpq`` (anything :func:`to_matrix` reads is converted first). One pass over the
     entries moves numerators and denominators into numpy; the rest is vectorised, with one modular inverse
-    per distinct denominator. Cached for the last few tuples of tuples (by identity: they are immutable).
+    per distinct denominator (a table by exponent when all are powers of two, as for floats read exactly).
     Cost: $O(\\text{entries})$.
 
     >>> residues([[fmpq(1, 2), -1]], 7).tolist()
     [[4, 6]]
     """
-    hit, cached = _RESIDUES.get(rows, p)
-    if hit:
-        return cached
     r, c = len(rows), len(rows[0]) if len(rows) else 0
     try:
         parts, reduced = [], False
@@ -361,9 +334,9 @@ def residues(rows: Sequence[Sequence[fmpq]], p: int = BLAS_PRIME) -> np.ndarray 
     else:
         dens = np.unique(den % p)
         if dens.size and dens[0] == 0:
-            return _RESIDUES.put(rows, p, None)
+            return None
         inv = np.array([pow(int(q), -1, p) for q in dens], dtype=np.int64)[np.searchsorted(dens, den % p)]
-    return _RESIDUES.put(rows, p, (num % p * inv % p).reshape(r, c))
+    return (num % p * inv % p).reshape(r, c)
 
 
 def _balance(X: np.ndarray, p: int) -> np.ndarray:
