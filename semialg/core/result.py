@@ -26,6 +26,8 @@ import html
 from fractions import Fraction
 from functools import singledispatch
 
+from semialg.errors import ParameterError
+
 __all__ = ["Result", "Latexable", "render_latex", "jsonable", "latex_escape"]
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
@@ -42,7 +44,7 @@ def render_latex(obj, **options) -> str:
     """LaTeX (math-mode content, no surrounding ``$``) of ``obj``; formatters register per class."""
     if isinstance(obj, Result):
         return "\\text{" + latex_escape(obj.describe()) + "}"
-    raise TypeError(f"no LaTeX formatter for {type(obj).__name__}")
+    raise ParameterError(f"no LaTeX form for an object of type {type(obj).__name__}")
 
 
 def jsonable(x):

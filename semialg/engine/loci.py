@@ -38,7 +38,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.result import Latexable, jsonable
-from semialg.errors import CertificateError, UndecidedError
+from semialg.errors import CertificateError, ParameterError, UndecidedError
 from semialg.core.exact import fingerprint, normalise_row, rank_one_independent
 from semialg.core.network import Architecture, Network
 from semialg.geometry.semialgebraic import as_substitution
@@ -121,7 +121,7 @@ class DegeneracyLoci(Latexable):
         for f in self.families:
             if f.name == name:
                 return f
-        raise KeyError(f"no locus family {name!r}; have {[f.name for f in self.families]}")
+        raise ParameterError(f"no locus family {name!r}; have {[f.name for f in self.families]}")
 
     def contains(self, net: Network, budget: int = 2 ** 20) -> bool:
         """Whether ``net`` lies on some component; raises :class:`UndecidedError` if the budget runs out."""

@@ -33,7 +33,7 @@ from typing import Sequence
 from flint import fmpq, fmpz_mat
 
 from semialg.core.result import Latexable
-from semialg.errors import ArchitectureError, CertificateError
+from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.core.exact import fingerprint, modular_rank, nullspace, solve, to_matrix
 from semialg.geometry.polyhedron import decide
 
@@ -214,7 +214,7 @@ def find_subset_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 **
         return None
     n = len(vectors)
     if 2 ** ((n + 1) // 2) > budget:
-        raise ValueError(f"subset-sum search over {n} vectors exceeds the budget {budget}")
+        raise UndecidedError(f"subset-sum search over {n} vectors exceeds the budget {budget}")
     half = n // 2
     table: dict = {}
     for A, total in _subset_sums(vectors, list(range(half))):

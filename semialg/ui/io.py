@@ -33,7 +33,6 @@ import re
 import tempfile
 import zipfile
 import zlib
-from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Mapping
 

@@ -25,7 +25,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.network import Network, relu
-from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.families.bottleneck.types import BottleneckType
 from semialg.core.exact import to_sympy
 from semialg.families.bottleneck.views import (
     RidgeView, Vec, _OTHER, _SIGNS, _ZERO, _first_nonzero, _ridge_class, _scale, _slope_at_zero, _vadd)
@@ -130,7 +130,7 @@ class RidgeFibre:
         view, p, wp = self.view, self.p, self.wp
         n0, n3 = self.net.widths[0], self.net.widths[3]
         V = self.net.variables()
-        W1, B1, W2, B2, W3, B3 = (V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2], V.biases[2])
+        W1, B1, W2, B2, W3 = V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2]
         lam = W1[0, p] / to_sympy(wp)
         beta = B1[0] - lam * to_sympy(view.b)
         sgn = 1 if branch == "direct" else -1

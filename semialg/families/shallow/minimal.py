@@ -9,7 +9,7 @@ from flint import fmpq
 
 from semialg.core.exact import rank, rref
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, CertificateError
+from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form
 from semialg.families.shallow.view import ZERO, ShallowView, vadd
 from semialg.geometry.zero_sum import find_subset_with_sum
@@ -37,11 +37,11 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
     (1, 2, 1)
     """
     K = canonical_form(net)
-    N, m, k = K.num_kinks, K.input_dim, K.output_dim
+    N = K.num_kinks
     if N > limit:
         try:
             F, plan = _absorbing_set(K, budget)
-        except ValueError as exc:
+        except UndecidedError as exc:
             raise ArchitectureError(f"minimal form of {N} kinks: {exc}") from None
     else:
         best = None
