@@ -331,12 +331,17 @@ class Network(Latexable):
 
     def evaluate_float(self, X) -> np.ndarray:
         """Fast float64 evaluation of a batch ``X`` of shape $(N, n_0)$: a numeric helper, never a decision."""
-        A = np.asarray(X, dtype=float)
-        for l, (W, b) in enumerate(self.float_layers()):
-            A = A @ W.T + b
-            if l < self.depth - 1:
-                A = np.maximum(A, 0.0)
-        return A
+        return self.float_preactivations(X)[-1]
+
+    def float_preactivations(self, X, layers: int | None = None) -> list[np.ndarray]:
+        """Float64 pre-activations $z_1, \dots, z_L$ (or the first ``layers`` of them) of a batch ``X`` of shape
+        $(N, n_0)$; $z_L$ is the output. A numeric helper (pictures, choosing probe points), never a decision.
+        Cost: $O(N \dim\Omega)$ flops."""
+        A, out = np.asarray(X, dtype=float), []
+        for l, (W, b) in enumerate(self.float_layers()[:layers], start=1):
+            out.append(A @ W.T + b)
+            A = np.maximum(out[-1], 0.0)
+        return out
 
     def float_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """$(W_l, b_l)$ as float64 arrays (rounded): for numeric helpers only."""

@@ -82,12 +82,7 @@ def _grid(box, resolution: int):
 def _patterns(net, P):
     """Activation patterns of a float batch, as one integer label per point (numeric, for pictures only)."""
     import numpy as np
-    A, bits = P, []
-    for l, (W, b) in enumerate(net.float_layers()[:-1]):
-        A = A @ W.T + b
-        bits.append(A > 0)
-        A = np.maximum(A, 0.0)
-    on = np.concatenate(bits, axis=1)
+    on = np.concatenate([Z > 0 for Z in net.float_preactivations(P, net.depth - 1)], axis=1)
     _, labels = np.unique(on, axis=0, return_inverse=True)
     return labels.reshape(-1)
 

@@ -269,10 +269,10 @@ def targeted_probes(A: Network, B: Network, count: int = 4, samples: int = 256, 
     num = rng.integers(-5, 6, size=(samples, A.architecture.input_dim))
     den = rng.integers(1, 6, size=num.shape)
     H = num / den
-    for l, (W, b) in enumerate(A.float_layers()[:layer], start=1):
-        Z = H @ W.T + b
-        if l < layer:
-            H = np.maximum(Z, 0.0)
+    Zs = A.float_preactivations(H, layer)
+    Z = Zs[-1]
+    if layer > 1:
+        H = np.maximum(Zs[-2], 0.0)
     score = Z[:, i] if layer < A.depth else np.ones(samples)
     ok = (score > 0) & ((H[:, cols] > 0).any(axis=1) if cols and layer > 1 else True)
     best = [int(r) for r in np.argsort(-score) if ok[r]][:count]
