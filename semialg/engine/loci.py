@@ -41,7 +41,7 @@ from semialg.core.result import Latexable, jsonable
 from semialg.errors import CertificateError, ParameterError, UndecidedError
 from semialg.core.exact import fingerprint, normalise_row, rank_one_independent
 from semialg.core.network import Architecture, Network
-from semialg.geometry.semialgebraic import as_substitution
+from semialg.geometry.semialgebraic import as_substitution, parallel_minors
 from semialg.families.base import families_for
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
 from semialg.core.exact import rows_pairwise_independent
@@ -131,10 +131,6 @@ class DegeneracyLoci(Latexable):
         return report.status == "degenerate"
 
 
-def _minors(r1: Sequence, r2: Sequence) -> tuple:
-    return tuple(r1[p] * r2[q] - r1[q] * r2[p] for p, q in itertools.combinations(range(len(r1)), 2))
-
-
 def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
     """The degeneracy loci of ``arch`` with their defining polynomials in ``arch.variables()``.
 
@@ -175,7 +171,7 @@ def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
         fams.append(LocusFamily(
             "dependent", math.comb(n, 2),
             lambda: ((i, j) for i in range(1, n + 1) for j in range(i + 1, n + 1)),
-            lambda ix: Locus("dependent", ix, _minors(neuron(ix[0])[2], neuron(ix[1])[2]), V().flat, m,
+            lambda ix: Locus("dependent", ix, parallel_minors(neuron(ix[0])[2], neuron(ix[1])[2]), V().flat, m,
                              f"(w_{ix[0]}, b_{ix[0]}) and (w_{ix[1]}, b_{ix[1]}) are linearly dependent"),
             m, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} w_i & b_i \\ w_j & b_j \end{pmatrix}\Big)",
             r"1 \le i < j \le n", SHALLOW_SCOPE))
@@ -215,7 +211,7 @@ def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
     fams.append(LocusFamily(
         "dependent", sum(math.comb(widths[l], 2) for l in layers),
         lambda: ((l, i, j) for l in layers for i in range(1, widths[l] + 1) for j in range(i + 1, widths[l] + 1)),
-        lambda ix: Locus("dependent", ix, _minors(rows(ix[0], ix[1]), rows(ix[0], ix[2])), V().flat,
+        lambda ix: Locus("dependent", ix, parallel_minors(rows(ix[0], ix[1]), rows(ix[0], ix[2])), V().flat,
                          widths[ix[0] - 1], f"rows {ix[1]}, {ix[2]} of (W_{ix[0]} | b_{ix[0]}) are linearly dependent"),
         None, r"V\Big(\text{$2\times 2$ minors of } \begin{pmatrix} W_l[i,:] & b_l[i] \\ W_l[j,:] & b_l[j] "
               r"\end{pmatrix}\Big)", r"l \in [L-1],\ i < j \le n_l", DEEP_SCOPE))

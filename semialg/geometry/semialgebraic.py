@@ -16,6 +16,7 @@ Membership of an exact rational point is decided exactly.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -25,7 +26,17 @@ from semialg.core.exact import to_fmpq, to_sympy
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError
 
-__all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution"]
+__all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution", "parallel_minors"]
+
+
+def parallel_minors(r1: Sequence, r2: Sequence) -> tuple:
+    """The $2 \\times 2$ minors $r_1[p]r_2[q] - r_1[q]r_2[p]$, $p < q$, of two rows: they all vanish exactly when the
+    rows are linearly dependent. Cost: $O(d^2)$ products for rows of length $d$.
+
+    >>> parallel_minors((1, 2), (2, 4))
+    (0,)
+    """
+    return tuple(r1[p] * r2[q] - r1[q] * r2[p] for p, q in itertools.combinations(range(len(r1)), 2))
 
 
 def as_substitution(variables: Sequence[sympy.Symbol], point) -> dict:

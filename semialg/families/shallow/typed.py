@@ -7,7 +7,6 @@ basic semi-algebraic set (minors, kink sums, linear part and constant equal to t
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.local import local_dimension
 from semialg.families.shallow.type_geometry import TypeGeometry
 from semialg.families.shallow.view import ShallowView
-from semialg.geometry.semialgebraic import Union
+from semialg.geometry.semialgebraic import Union, parallel_minors
 
 __all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre"]
 
@@ -158,7 +157,7 @@ class _TypeEquations:
 
     def _parallel(self, r1: list, r2: list) -> list:
         """The $2\\times 2$ minors of two rows: they vanish iff the rows are parallel."""
-        return [r1[p] * r2[q] - r1[q] * r2[p] for p, q in itertools.combinations(range(self.m + 1), 2)]
+        return list(parallel_minors(r1, r2))
 
     def _slot(self, i: int, role: tuple, acc: dict) -> None:
         """Add the conditions and contributions of slot ``i`` with ``role`` to the accumulator ``acc``."""
