@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
@@ -261,3 +262,49 @@ def test_abs_is_proven_identifiable():
     net = sa.Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
     r = identifiable(net)
     assert r.status == "identifiable" and r.verify(net)
+
+
+# -- forged witnesses (audit F5, F6) ----------------------------------------------------------------------
+
+def _far_difference(net, other):
+    """A point far out where the two networks differ (they agree on [-50, 50])."""
+    assert all(net([x]) == other([x]) for x in range(-50, 51))
+    assert net([2000]) != other([2000])
+
+
+def test_twin_shift_with_a_repeated_neuron_is_refused():
+    """Audit F5: "twin shift" on (0, 0) zeroes neuron 0's output weight, changing f beyond x = 1000."""
+    g = sa.Network.from_arrays([[[1], [1], [-3]], [[1, 2, 5]]], [[-1000, 2, 5], [0]])
+    forged = sa.Network.from_arrays([[[1], [1], [-3]], [[0, 2, 5]]], [[-1000, 2, 5], [0]])
+    _far_difference(g, forged)
+    move = WitnessMove("twin shift", 1, (0, 0), (fmpq(1),))
+    with pytest.raises(CertificateError):
+        move.apply(g)
+    with pytest.raises(CertificateError):
+        IdentifiabilityResult("not identifiable", witness=forged, move=move).verify(g)
+
+
+def test_opposite_trade_with_overlapping_pairs_is_refused():
+    """Audit F6: pairs (0, 1), (0, 2) share neuron 0; the traded network differs beyond x = 1000."""
+    n3 = sa.Network.from_arrays([[[1], [-1], [-2]], [[1, 1, 1]]], [[-1000, 1000, 2000], [0]])
+    move = WitnessMove("opposite trade", 1, (0, 1, 0, 2), ((fmpq(1), fmpq(2)), (fmpq(1), fmpq(-1)), (fmpq(1),)))
+    with pytest.raises(CertificateError):
+        move.apply(n3)
+    # what the unchecked move produced (the second pair overwrote the first pair's column 0)
+    forged = sa.Network.from_arrays([[[1], [-1], [-2]], [[0, 0, "3/2"]]], [[-1000, 1000, 2000], [0]])
+    _far_difference(n3, forged)
+    with pytest.raises(CertificateError):
+        IdentifiabilityResult("not identifiable", witness=forged, move=move).verify(n3)
+
+
+def test_witness_equivalence_is_exact_not_sampled():
+    """A move carrying its target skips the precondition; the witness must still be proven equivalent
+    everywhere (it agrees with the network on [-50, 50] only)."""
+    g = sa.Network.from_arrays([[[1], [1], [-3]], [[1, 2, 5]]], [[-1000, 2, 5], [0]])
+    far = sa.Network.from_arrays([[[1], [1], [-3]], [[0, 2, 5]]], [[-1000, 2, 5], [0]])
+    _far_difference(g, far)
+    assert orbit_element(g, far) is None
+    for kind in ("twin shift", "family fibre"):
+        move = WitnessMove(kind, 1, (0, 1), (), target=far)
+        with pytest.raises(CertificateError):
+            IdentifiabilityResult("not identifiable", witness=far, move=move).verify(g)

@@ -33,6 +33,9 @@ from semialg.geometry.zero_sum import find_zero_sum_set
 __all__ = ["WitnessMove", "witness_moves", "image_moves"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
+#: How many neurons each move involves (the others: a non-empty set, an even number for opposite trades).
+_ARITY = {"dead row": 1, "constant refold": 1, "always active": 1, "twin shift": 2, "hidden weight": 2,
+          "phantom shift": 2, "pair relocation": 3}
 
 
 # -- neurons ------------------------------------------------------------------------------------------
@@ -91,6 +94,7 @@ class WitnessMove(Result):
         l, N = self.layer, self.neurons
         if self.target is not None:
             return self.target
+        self._check_neurons(net)
         if self.kind == "hidden weight":
             i, j = N
             W = [list(r) for r in net.weights[l - 1]]
@@ -175,6 +179,25 @@ class WitnessMove(Result):
             const = sum((yp * net.biases[l - 1][i] for yp, (i, _) in zip(y, pairs)), _ZERO)
             return _edit(net, l, {}, cols, tuple(-const * eo for eo in e[:k]))
         raise CertificateError(f"unknown move {self.kind!r}")
+
+    def _check_neurons(self, net: Network) -> None:
+        """The layer is hidden and the neurons are as many as the move needs, distinct and in range: a
+        repeated index would turn a function-preserving move into one that changes the function."""
+        l, N = self.layer, self.neurons
+        if not isinstance(l, int) or not 1 <= l < net.depth:
+            raise CertificateError(f"layer {l!r} is not a hidden layer of {net.architecture}")
+        if not all(isinstance(i, int) for i in N):
+            raise CertificateError(f"the neurons {N!r} are not integers")
+        count = _ARITY.get(self.kind)
+        if (count is not None and len(N) != count) or (count is None and (not N or (
+                self.kind == "opposite trade" and len(N) % 2))):
+            raise CertificateError(f"a {self.kind!r} move cannot involve the neurons {list(N)}")
+        if self.kind == "hidden weight":
+            if l < 2 or not 0 <= N[0] < net.widths[l] or not 0 <= N[1] < net.widths[l - 1]:
+                raise CertificateError(f"no weight W_{l}[{N[0]}, {N[1]}] in {net.architecture}")
+            return
+        if len(set(N)) != len(N) or not all(0 <= i < net.widths[l] for i in N):
+            raise CertificateError(f"the neurons {list(N)} of layer {l} are not distinct neurons of that layer")
 
     def describe(self) -> str:
         where = f"hidden layer {self.layer}, neurons {list(self.neurons)} (0-based)"
