@@ -334,9 +334,9 @@ class Network(Latexable):
         return self.float_preactivations(X)[-1]
 
     def float_preactivations(self, X, layers: int | None = None) -> list[np.ndarray]:
-        """Float64 pre-activations $z_1, \dots, z_L$ (or the first ``layers`` of them) of a batch ``X`` of shape
+        """Float64 pre-activations $z_1, \\dots, z_L$ (or the first ``layers`` of them) of a batch ``X`` of shape
         $(N, n_0)$; $z_L$ is the output. A numeric helper (pictures, choosing probe points), never a decision.
-        Cost: $O(N \dim\Omega)$ flops."""
+        Cost: $O(N \\dim\\Omega)$ flops."""
         A, out = np.asarray(X, dtype=float), []
         for l, (W, b) in enumerate(self.float_layers()[:layers], start=1):
             out.append(A @ W.T + b)
