@@ -10,6 +10,7 @@ from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 from conftest import group_elements, networks, points, rationals
+import semialg as sa
 from semialg import CertificateError, GroupElement, Network, to_fmpq
 from semialg.engine import regions
 from semialg.families.deep.equivalence import equivalent
@@ -262,3 +263,51 @@ def test_opposite_pair_trades_are_equivalences(data):
     assert regions.equivalent(net, image)
     with pytest.raises(CertificateError):
         TradeOpposite(1, ((0, 1), (2, 3)), (tuple(y), tuple(y))).apply(net)   # the shifts violate the relation
+
+
+# -- mechanisms at depth (hidden_symmetries): each one, applied by hand, keeps the function ---------------
+
+def _mutable(net):
+    return [[list(map(list, W)) for W, _ in net.layers()], [list(b) for _, b in net.layers()]]
+
+
+def _same_function(n1, n2, seed=0):
+    import random
+    rng = random.Random(seed)
+    pts = [[Fraction(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(n1.widths[0])]
+           for _ in range(40)]
+    return all(n1(x) == n2(x) for x in pts)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hidden_symmetries_at_depth_keep_the_function(seed):
+    import random
+    rng = random.Random(seed)
+    Ws, bs = _mutable(sa.Network.random((2, 3, 3, 2), seed=seed))
+    # plant a dead neuron (layer 1, neuron 0), a constant neuron (layer 2, neuron 0) and a 0-factor in layer 1
+    Ws[0][1], Ws[0][2] = [2, 0], [1, 0]
+    for r in range(3):            # columns 1, 2 of W2 proportional to (1, -2): W2[:,1] W1[1,:] + W2[:,2] W1[2,:] = 0
+        c = rng.randint(1, 3)
+        Ws[1][r][0], Ws[1][r][1], Ws[1][r][2] = 0, c, -2 * c
+    Ws[1][0] = [0, 0, 0]
+    net = sa.Network.from_arrays(Ws, bs)
+    mechs = {(m.name, m.layer): m for m in sa.hidden_symmetries(net)}
+    assert ("dead_output", 1) in mechs and ("dead_input", 2) in mechs and ("zero_factor", 1) in mechs
+    # the dead neuron's incoming row is free
+    W2, b2 = _mutable(net)
+    W2[0][0], b2[0][0] = [5, -7], 3
+    assert _same_function(net, sa.Network.from_arrays(W2, b2))
+    # flipping the 0-factor set S changes only the next bias: b2 += W2[:, S] b1[S]
+    S = mechs[("zero_factor", 1)].neurons
+    W3, b3 = _mutable(net)
+    for i in S:
+        W3[0][i] = [-x for x in W3[0][i]]
+        b3[0][i] = -b3[0][i]
+    for r in range(3):
+        b3[1][r] += sum(net.weights[1][r][i] * net.biases[0][i] for i in S)
+    assert _same_function(net, sa.Network.from_arrays(W3, b3), seed)
+    assert all(isinstance(m, sa.Mechanism) for m in mechs.values())
+
+
+def test_generic_deep_parameters_show_no_layer_mechanism():
+    assert [sa.hidden_symmetries(sa.Network.random((2, 4, 3, 1), seed=s)) for s in range(5)] == [()] * 5

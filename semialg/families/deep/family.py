@@ -5,10 +5,14 @@ for equivalence on the whole input space."""
 from __future__ import annotations
 
 from semialg.core.certificate import EquivalenceResult
+from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
-from semialg.families.deep.normal_form import NormalForm, normal_form
+from semialg.families.deep.moves import is_zero_layer
+from semialg.families.deep.normal_form import (NormalForm, _constant_neurons, _dead_neurons, _twin_pairs,
+                                               normal_form)
+from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = ["DeepFamily"]
 
@@ -30,6 +34,53 @@ class DeepFamily(Family):
 
     def canonical_form(self, net: Network) -> NormalForm:
         return normal_form(net)
+
+    def mechanisms(self, net: Network, limit: int = 20) -> tuple[Mechanism, ...]:
+        return layer_mechanisms(net, limit)
+
+
+def layer_mechanisms(net: Network, limit: int = 20) -> tuple[Mechanism, ...]:
+    r"""The mechanisms beyond $G$ that every hidden layer $l$ of ``net`` shows by itself: dead neurons (zero
+    outgoing column: the incoming row is free), constant neurons (zero incoming weights: $\sigma(b)$ is a constant
+    the next bias absorbs), positive twins (their outgoing columns redistribute with fixed sum) and 0-factor flips
+    ($S$ with $\sum_{i \in S} W_{l+1}[:, i]\, W_l[i, :] = 0$: flipping $S$ changes only the next bias).
+    Neurons hidden on the image of earlier layers are not listed (that needs the regions of those layers).
+
+    Cost: $O(D \log n)$ for the first three; the 0-factor search is exact and exponential in the number of
+    linearly dependent outer products of a layer (at most ``limit``). Neuron indices are 0-based.
+    """
+    out = []
+    for l in range(1, net.depth):
+        if is_zero_layer(net, l):
+            continue
+        before, after = net.widths[l - 1], net.widths[l + 1]
+        dead, constant = set(_dead_neurons(net, l)), set(_constant_neurons(net, l))
+        for i in sorted(dead - constant):
+            out.append(Mechanism("dead_output", True, before + 1, 1, (i,),
+                                 f"column {i + 1} of W_{l + 1} is zero: row {i + 1} of (W_{l} | b_{l}) is free", l))
+        for i in sorted(constant - dead):
+            out.append(Mechanism("dead_input", True, after + 1, 1, (i,),
+                                 f"row {i + 1} of W_{l} is zero: sigma(b) is constant, b_{l + 1} compensates", l))
+        for i in sorted(dead & constant):
+            out.append(Mechanism("zero_neuron", True, before + 1 + after, 1, (i,),
+                                 f"neuron {i + 1} of layer {l} is zero: its row or its column is free", l))
+        groups: dict[int, set] = {}
+        for i, j in _twin_pairs(net, l):
+            if i not in dead and j not in dead:
+                groups.setdefault(i, {i}).add(j)
+        for group in sorted(tuple(sorted(g)) for g in groups.values()):
+            out.append(Mechanism("twins", True, (len(group) - 1) * after, 1, group,
+                                 f"neurons {[i + 1 for i in group]} of layer {l} are positive multiples: their "
+                                 f"outgoing columns redistribute with fixed sum", l))
+        live = [i for i in range(net.widths[l]) if i not in dead and i not in constant]
+        W, C = net.weights[l - 1], net.weights[l]
+        vectors = [tuple(C[r][i] * W[i][j] for r in range(after) for j in range(before)) for i in live]
+        for S in zero_sum_sets(vectors, limit):
+            neurons = tuple(live[s] for s in S)
+            out.append(Mechanism("zero_factor", False, 0, 2, neurons,
+                                 f"sum of W_{l + 1}[:, i] W_{l}[i, :] over {[i + 1 for i in neurons]} is 0: flipping "
+                                 f"them keeps f (b_{l + 1} absorbs the constant)", l))
+    return tuple(out)
 
 
 register(DeepFamily())
