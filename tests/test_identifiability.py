@@ -308,3 +308,75 @@ def test_witness_equivalence_is_exact_not_sampled():
         move = WitnessMove(kind, 1, (0, 1), (), target=far)
         with pytest.raises(CertificateError):
             IdentifiabilityResult("not identifiable", witness=far, move=move).verify(g)
+
+
+# -- forged proofs (audit F1-F4) ---------------------------------------------------------------------------
+
+def _witness_of(net):
+    """The network is not identifiable: its own witness re-checks (exact equivalence, outside the orbit)."""
+    r = identifiable(net)
+    assert r.status == "not identifiable" and r.verify(net)
+    assert oracle(net, r.witness) and orbit_element(net, r.witness) is None
+
+
+def test_an_incomplete_proof_does_not_verify():
+    """Audit F1: the classification theorem alone, for a network with a dead neuron (not identifiable)."""
+    from semialg.engine.identifiability import ProofStep, _Theorem
+    dead = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 0]]], [[0, 0, 1], [0]])
+    _witness_of(dead)
+    forged = IdentifiabilityResult("identifiable", (ProofStep("classification theorem", "", _Theorem(2)),))
+    with pytest.raises(CertificateError):
+        forged.verify(dead)
+
+
+def test_a_genuine_proof_minus_a_condition_does_not_verify_elsewhere():
+    """Audit F2: another network's proof without 'no zero factor', applied to a 0-factor network."""
+    import dataclasses
+    good = sa.Network.random(sa.Architecture(2, 3, 1), seed=0)
+    proof = identifiable(good)
+    assert proof.status == "identifiable" and proof.verify(good)
+    flip = sa.Network.from_arrays([[[2, 0], [0, 1], [-1, -1]], [["1/2", 1, 1]]], [[1, "-1/2", 3], ["1/3"]])
+    _witness_of(flip)
+    for steps in (tuple(p for p in proof.proof if p.name != "no zero factor"), proof.proof):
+        with pytest.raises(CertificateError):
+            dataclasses.replace(proof, proof=steps).verify(flip)
+    with pytest.raises(CertificateError):   # a step listed twice is not a proof either
+        dataclasses.replace(proof, proof=proof.proof + proof.proof[:1]).verify(good)
+
+
+def test_local_identifiability_never_proves_identifiability():
+    """Audit F3: a depth-3 'unknown' (local rank only) relabelled 'identifiable'; and a local-rank step
+    added to or substituted into a shallow proof."""
+    import dataclasses
+    from semialg.engine.identifiability import ProofStep, _local_rank
+    import time
+    deep = sa.Network.random(sa.Architecture(2, 3, 3, 1), seed=3)
+    r = identifiable(deep, budget=20)
+    assert r.status == "unknown"
+    with pytest.raises(CertificateError):
+        dataclasses.replace(r, status="identifiable").verify(deep)
+    good = sa.Network.random(sa.Architecture(2, 3, 1), seed=0)
+    cert = _local_rank(good, time.monotonic() + 10, [])
+    assert cert is not None and cert.verify(good)
+    local = ProofStep("local identifiability", cert.describe(), cert)
+    proof = identifiable(good)
+    for steps in ((local,), proof.proof + (local,)):
+        with pytest.raises(CertificateError):
+            IdentifiabilityResult("identifiable", steps).verify(good)
+
+
+def test_proof_step_evidence_must_be_of_its_kind():
+    """Audit F4: a step whose evidence is any object with a verify() (here a GenericityReport)."""
+    import dataclasses
+    from semialg.engine.identifiability import ProofStep, _Theorem
+    dead = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 0]]], [[0, 0, 1], [0]])
+    report = sa.genericity(dead)
+    assert report.verify(dead)
+    with pytest.raises(CertificateError):
+        IdentifiabilityResult("identifiable", (ProofStep("x", "y", report),)).verify(dead)
+    good = sa.Network.random(sa.Architecture(2, 3, 1), seed=0)
+    proof = identifiable(good)
+    swapped = tuple(dataclasses.replace(p, evidence=_Theorem(2)) if p.name == "no dead neuron" else p
+                    for p in proof.proof)
+    with pytest.raises(CertificateError):
+        dataclasses.replace(proof, proof=swapped).verify(good)

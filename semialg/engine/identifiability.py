@@ -55,7 +55,7 @@ from flint import fmpq
 from semialg.core.exact import modular_rank, nullspace
 from semialg.core.network import Network
 from semialg.core.result import Result
-from semialg.engine.loci import SHALLOW_SCOPE, UndecidedError, genericity
+from semialg.engine.loci import SHALLOW_SCOPE, Condition, GenericityReport, UndecidedError, genericity
 from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
@@ -121,7 +121,20 @@ class ProofStep(Result):
     evidence: object = field(default=None, repr=False)
 
     def verify(self, net: Network) -> bool:
-        return self.evidence.verify(net)
+        """Re-check the evidence, which must be of the kind the step's name calls for (any other object with a
+        ``verify`` proves nothing); a genericity condition is re-checked by a fresh condition's checker."""
+        kind = _EVIDENCE.get(self.name, Condition)
+        if type(self.evidence) is not kind:
+            raise CertificateError(f"step {self.name!r} needs a {kind.__name__}, not a "
+                                   f"{type(self.evidence).__name__}")
+        if kind is not Condition:
+            return self.evidence.verify(net)
+        fresh = {c.name: c for c in genericity(net, budget=1).conditions}.get(self.name)
+        if fresh is None or self.evidence.name != self.name or self.evidence.holds is not True:
+            raise CertificateError(f"step {self.name!r} is not a genericity condition holding at this network")
+        if fresh.holds is False or fresh.check is None:
+            raise CertificateError(f"the condition {self.name!r} cannot be re-checked as holding")
+        return fresh.check(net, self.evidence)
 
     def describe(self) -> str:
         return f"{self.name}: {self.statement}"
@@ -149,8 +162,9 @@ class IdentifiabilityResult(Result):
     ``status`` is ``"identifiable"`` (``proof`` lists the conditions that imply it), ``"not identifiable"``
     (``witness`` is an equivalent network outside the orbit, reached by ``move``) or ``"unknown"`` (``proof``
     lists what does hold, e.g. local identifiability; ``checked`` what was tried). ``bool(r)`` is true only
-    for a proven ``"identifiable"``. ``verify(net)`` re-checks the proof steps, or the witness (the move's
-    precondition, equal outputs at rational points, and the exhaustive orbit search).
+    for a proven ``"identifiable"``. ``verify(net)`` re-checks that the proof steps are exactly one complete
+    proof for this network (see :func:`_check_proof`) and each step, or the witness (the move's precondition,
+    equivalence by a verified exact certificate, and the exhaustive orbit search).
     """
 
     status: str
@@ -188,9 +202,7 @@ class IdentifiabilityResult(Result):
             for step in self.proof:
                 step.verify(net)
             raise CertificateError("identifiability is unknown; only the listed partial conditions were proven")
-        if not self.proof:
-            raise CertificateError("no proof")
-        return all(step.verify(net) for step in self.proof)
+        return _check_proof(net, self.proof)
 
     def explain(self) -> str:
         head = {"identifiable": "Identifiable: the fibre is exactly the G-orbit.",
@@ -216,6 +228,37 @@ class IdentifiabilityResult(Result):
                 "move": None if self.move is None else {"kind": self.move.kind, "layer": self.move.layer,
                                                         "neurons": list(self.move.neurons)},
                 "checked": list(self.checked), "locally_identifiable": self.locally_identifiable}
+
+
+#: The two complete proofs of identifiability for one hidden layer (besides the genericity conditions of
+#: the first, which :func:`semialg.engine.loci.genericity` lists afresh for the network).
+_STRUCTURAL_PROOF = ("shallow structure", "components in the orbit", "classification theorem")
+
+
+def _check_proof(net: Network, proof: tuple) -> bool:
+    """Whether ``proof`` is exactly one complete proof of identifiability for ``net``, every step re-checked:
+    either every condition of a fresh :func:`genericity` (shallow scope) plus the classification theorem, or
+    the structural steps of :func:`_shallow_proof`. Local identifiability never proves identifiability."""
+    if not proof or not all(isinstance(step, ProofStep) for step in proof):
+        raise CertificateError("no proof")
+    if net.depth != 2:
+        raise CertificateError(f"no theorem proves identifiability at depth {net.depth} (only one hidden layer)")
+    names = sorted(step.name for step in proof)
+    if "local identifiability" in names:
+        raise CertificateError("local identifiability does not prove identifiability")
+    for step in proof:
+        step.verify(net)
+    if names == sorted(_STRUCTURAL_PROOF):
+        return True
+    if names.count("classification theorem") != 1:
+        raise CertificateError("the steps are not a complete proof: the classification theorem is missing")
+    # the generic route: the steps must be exactly the fresh genericity conditions, all holding, shallow scope
+    report = GenericityReport(net.architecture, tuple(s.evidence for s in proof if s.name != "classification "
+                                                                                          "theorem"), SHALLOW_SCOPE)
+    report.verify(net)
+    if report.status != "generic":
+        raise CertificateError(f"the genericity conditions do not all hold ({report.status})")
+    return True
 
 
 # -- the decision -------------------------------------------------------------------------------------
@@ -305,6 +348,11 @@ class _ComponentsInOrbit:
             if not B.contains(member) or g.act(net) != member:
                 raise CertificateError("a listed member is not g . theta in its component")
         return True
+
+
+#: The kind of evidence each named proof step needs (any other name: a genericity :class:`Condition`).
+_EVIDENCE = {"shallow structure": _ShallowStructure, "components in the orbit": _ComponentsInOrbit,
+             "classification theorem": _Theorem, "local identifiability": LocalRankCertificate}
 
 
 def _listed_fibre(net: Network, max_types: int = 20000):
