@@ -9,6 +9,7 @@ $\beta = 0$; $d' = d$ when $H$ is hidden ($\beta$ free); on the reflected branch
 the kink points are $0$ and the $\tau_j$, $j \ne j_{\max}$, and $d' = G(0)$.
 Number of components: $P(n_2, k)\cdot[2^k(2^{n_2-k} - 1) \text{ if } a \ge 1] \cdot [2 \text{ if reflective}]$.
 
+>>> from semialg.families.bottleneck.types import combinatorial_type
 >>> net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
 >>> R = RidgeFibre(net, combinatorial_type(net)); len(R.index)
 4
