@@ -565,7 +565,7 @@ def solve(A, b) -> tuple[fmpq, ...] | None:
 def dot(u: Sequence[fmpq], v: Sequence[fmpq]) -> fmpq:
     """Exact inner product."""
     s = _ZERO
-    for a, b in zip(u, v):
+    for a, b in zip(u, v, strict=True):
         s += a * b
     return s
 
@@ -626,7 +626,7 @@ def integer_rows(rows: Sequence[Sequence[fmpq]], common: bool = False,
             for x in r:
                 q = q.lcm(x.q)
             dens.append(q)
-    ints = [[int(x.p * (d // x.q)) for x in r] for r, d in zip(rows, dens)]
+    ints = [[int(x.p * (d // x.q)) for x in r] for r, d in zip(rows, dens, strict=True)]
     big = max((abs(v) for r in ints for v in r), default=0) >= 2 ** max_bits
     width = len(rows[0]) if rows else 0
     out = np.array(ints, dtype=object if big else np.int64).reshape(len(rows), width)

@@ -121,7 +121,7 @@ def _jump(net: Network, p, u) -> tuple[Vec, ...] | None:
     sides = one_sided_linear_parts(net, p, u)
     if sides is None:
         return None
-    return tuple(tuple(a - b for a, b in zip(r1, r2)) for r1, r2 in zip(*sides))
+    return tuple(tuple(a - b for a, b in zip(r1, r2, strict=True)) for r1, r2 in zip(*sides))
 
 
 def line_kinks(net: Network, p, d) -> list[fmpq]:
@@ -145,14 +145,14 @@ def line_kinks(net: Network, p, d) -> list[fmpq]:
             if l == net.depth - 1:
                 new.append((lo, hi, z0, z1))
                 continue
-            cuts = sorted({-a / s for a, s in zip(z0, z1) if s and (lo is None or -a / s > lo)
+            cuts = sorted({-a / s for a, s in zip(z0, z1, strict=True) if s and (lo is None or -a / s > lo)
                            and (hi is None or -a / s < hi)})
             bounds = [lo] + cuts + [hi]
-            for a, c in zip(bounds[:-1], bounds[1:]):
+            for a, c in zip(bounds[:-1], bounds[1:], strict=False):
                 t = (_ZERO if c is None else c - 1) if a is None else (a + 1 if c is None else (a + c) / 2)
-                on = [x + y * t > 0 for x, y in zip(z0, z1)]
-                new.append((a, c, tuple(x if o else _ZERO for x, o in zip(z0, on)),
-                            tuple(y if o else _ZERO for y, o in zip(z1, on))))
+                on = [x + y * t > 0 for x, y in zip(z0, z1, strict=True)]
+                new.append((a, c, tuple(x if o else _ZERO for x, o in zip(z0, on, strict=True)),
+                            tuple(y if o else _ZERO for y, o in zip(z1, on, strict=True))))
         pieces = new
     return [pieces[k][1] for k in range(len(pieces) - 1) if pieces[k][3] != pieces[k + 1][3]]
 

@@ -325,7 +325,7 @@ class _ShallowStructure:
         if twins:
             raise CertificateError(f"neurons {twins[0][:2]} are positive twins")
         for i, j, mu in opposite:
-            if not any(x + mu * y for x, y in zip(_col(net, 1, i), _col(net, 1, j))):
+            if not any(x + mu * y for x, y in zip(_col(net, 1, i), _col(net, 1, j), strict=True)):
                 raise CertificateError(f"the opposite pair {i}, {j} carries no kink")
         if opposite and nullspace([[net.weights[0][i][q] for i, _, _ in opposite] for q in range(net.widths[0])]):
             raise CertificateError("the weight rows of the opposite pairs are linearly dependent")

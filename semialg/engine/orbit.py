@@ -47,10 +47,10 @@ def _sign(x: fmpq) -> int:
 
 def _key(row: list, free: list[bool]) -> tuple[tuple, fmpq | None]:
     """A positive-scaling invariant of ``row`` (entries in ``free`` columns by sign) and its scale, if any."""
-    known = [x for x, f in zip(row, free) if not f]
+    known = [x for x, f in zip(row, free, strict=True) if not f]
     lead = next((abs(x) for x in known if x), None)
     norm = tuple(x / lead for x in known) if lead else tuple(known)
-    return (norm, tuple(_sign(x) for x, f in zip(row, free) if f)), lead
+    return (norm, tuple(_sign(x) for x, f in zip(row, free, strict=True) if f)), lead
 
 
 def _scales(net1: Network, net2: Network, perms: list[tuple[int, ...]]) -> GroupElement | None:

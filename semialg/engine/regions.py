@@ -83,7 +83,7 @@ def affine_map(net: Network, pattern: Pattern) -> tuple[tuple[Vec, ...], Vec]:
     >>> affine_map(net, ((1, 1),))
     (((0,),), (1,))
     """
-    if len(pattern) != net.depth - 1 or any(len(p) != n for p, n in zip(pattern, net.widths[1:-1])):
+    if len(pattern) != net.depth - 1 or any(len(p) != n for p, n in zip(pattern, net.widths[1:-1], strict=False)):
         raise ShapeError(f"pattern does not match the hidden widths {net.widths[1:-1]}")
     A, c = _identity(net.architecture.input_dim)
     for l, (W, b) in enumerate(net._mats):
@@ -125,7 +125,7 @@ class Region(Latexable):
     def __call__(self, x) -> Vec:
         """The region's affine map at ``x`` (equal to the network on the region)."""
         x = to_vector(x, len(self.point), where="x")
-        return tuple(dot(a, x) + c for a, c in zip(self.linear, self.offset))
+        return tuple(dot(a, x) + c for a, c in zip(self.linear, self.offset, strict=True))
 
     def step(self) -> fmpq:
         """A rational $\\varepsilon > 0$ such that the box $\\mathtt{point} \\pm \\varepsilon e_j$ stays in the region."""
@@ -149,14 +149,14 @@ class _Cell:
 def _start_signs(rows: list[tuple[Vec, fmpq]], x0: Vec) -> list[int]:
     """Signs at $x_0 + \\varepsilon v$ for small $\\varepsilon$, with $v$ off every hyperplane through $x_0$."""
     values = [dot(g, x0) + h for g, h in rows]
-    through = [g for (g, _), v in zip(rows, values) if v == 0]
+    through = [g for (g, _), v in zip(rows, values, strict=True) if v == 0]
     t = 1
     while True:
         v = [fmpq(t) ** j for j in range(len(x0))]
         if all(dot(g, v) != 0 for g in through):
             break
         t += 1  # each g . (1, t, t^2, ...) is a non-zero polynomial in t: finitely many bad t
-    return [_sign(val) if val else _sign(dot(g, v)) for (g, _), val in zip(rows, values)]
+    return [_sign(val) if val else _sign(dot(g, v)) for (g, _), val in zip(rows, values, strict=True)]
 
 
 def _system(constraints: list) -> tuple[list, list]:
@@ -180,7 +180,7 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
     offset = len(base)
 
     def system(signs: tuple) -> tuple[list, list]:
-        return _system(base + [(tuple(s * v for v in g), s * c) for s, (g, c) in zip(signs, rows)])
+        return _system(base + [(tuple(s * v for v in g), s * c) for s, (g, c) in zip(signs, rows, strict=True)])
 
     start = tuple(_start_signs(rows, x0))
     cells = {start: decide(*system(start), d).point}  # x0 may lie on a hyperplane: a point inside the cell
@@ -611,7 +611,7 @@ def _sampled_batch(net: Network, bound: int, seed: int = 0) -> tuple[tuple[Vec, 
             ranks.append(_modular_rank(mods))
             if ranks[-1] >= bound:
                 return tuple(used), patterns, mods, True
-            recent = [b - a for a, b in zip(ranks, ranks[1:])][-2:]  # gains of the last two doublings
+            recent = [b - a for a, b in zip(ranks, ranks[1:], strict=False)][-2:]  # gains of the last two doublings
             growth = max(recent[-1], recent[0] / 2) if recent else bound
             if growth * (5 - len(ranks)) < bound - ranks[-1]:
                 break

@@ -126,7 +126,8 @@ class WitnessMove(Result):
             if mu <= 0 or tuple(mu * x for x in _row(net, l, i)) != _row(net, l, j):
                 raise CertificateError(f"row {j} of layer {l} is not {mu} times row {i} with {mu} > 0")
             ci, cj = _col(net, l, i), _col(net, l, j)
-            return _edit(net, l, {}, {i: tuple(x + mu * y for x, y in zip(ci, cj)), j: tuple(_ZERO for _ in cj)})
+            merged = tuple(x + mu * y for x, y in zip(ci, cj, strict=True))
+            return _edit(net, l, {}, {i: merged, j: tuple(_ZERO for _ in cj)})
         if self.kind == "flip":
             n_prev = len(net.weights[l - 1][0])
             for o in range(len(net.weights[l])):
@@ -147,11 +148,11 @@ class WitnessMove(Result):
             bi, bq = net.biases[l - 1][i], net.biases[l - 1][q]
             cj2 = tuple(mu * x / nu for x in cj)
             # before: -mu c_j z_i (linear part of the pair); after: -c_j' z_q, equal up to a constant
-            shift = tuple(-mu * x * bi + y * bq for x, y in zip(cj, cj2))
+            shift = tuple(-mu * x * bi + y * bq for x, y in zip(cj, cj2, strict=True))
             rq = _row(net, l, q)
             return _edit(net, l, {j: tuple(-x for x in rq)},
-                         {i: tuple(x + mu * y for x, y in zip(ci, cj)), j: cj2,
-                          q: tuple(x - y for x, y in zip(cq, cj2))}, shift)
+                         {i: tuple(x + mu * y for x, y in zip(ci, cj, strict=True)), j: cj2,
+                          q: tuple(x - y for x, y in zip(cq, cj2, strict=True))}, shift)
         if self.kind in ("opposite trade", "phantom shift"):
             pairs = [(N[2 * p], N[2 * p + 1]) for p in range(len(N) // 2)]
             mus = self.data[0]
@@ -162,21 +163,22 @@ class WitnessMove(Result):
             if self.kind == "phantom shift":
                 (i, j), mu = pairs[0], mus[0]
                 ci, cj = _col(net, l, i), _col(net, l, j)
-                if any(x + mu * y for x, y in zip(ci, cj)):
+                if any(x + mu * y for x, y in zip(ci, cj, strict=True)):
                     raise CertificateError(f"neurons {i}, {j} of layer {l} do not compute a linear function")
                 ri, rj = _row(net, l, i), _row(net, l, j)
                 return _edit(net, l, {i: ri[:-1] + (ri[-1] + 1,), j: rj[:-1] + (rj[-1] - mu,)}, {},
                              tuple(-x for x in ci))
             y, e = self.data[1], self.data[2]
             n_prev = len(net.weights[l - 1][0])
-            if not any(y) or any(sum((yp * net.weights[l - 1][i][q] for yp, (i, _) in zip(y, pairs)), _ZERO)
+            if not any(y) or any(sum((yp * net.weights[l - 1][i][q]
+                                      for yp, (i, _) in zip(y, pairs, strict=True)), _ZERO)
                                  for q in range(n_prev)):
                 raise CertificateError("the coefficients are not a non-zero relation of the pairs' weight rows")
             cols = {}
             for (i, j), mu, yp in zip(pairs, mus, y, strict=True):
-                cols[i] = tuple(x + yp * eo for x, eo in zip(_col(net, l, i), e))
-                cols[j] = tuple(x - yp / mu * eo for x, eo in zip(_col(net, l, j), e))
-            const = sum((yp * net.biases[l - 1][i] for yp, (i, _) in zip(y, pairs)), _ZERO)
+                cols[i] = tuple(x + yp * eo for x, eo in zip(_col(net, l, i), e, strict=True))
+                cols[j] = tuple(x - yp / mu * eo for x, eo in zip(_col(net, l, j), e, strict=True))
+            const = sum((yp * net.biases[l - 1][i] for yp, (i, _) in zip(y, pairs, strict=True)), _ZERO)
             return _edit(net, l, {}, cols, tuple(-const * eo for eo in e[:k]))
         raise CertificateError(f"unknown move {self.kind!r}")
 
@@ -256,7 +258,7 @@ def witness_moves(net: Network, budget: int = 2 ** 16):
         for i, j, mu in twins:
             yield WitnessMove("twin shift", l, (i, j), (mu,))
         for i, j, mu in opposite:
-            if not any(x + mu * y for x, y in zip(_col(net, l, i), _col(net, l, j))):
+            if not any(x + mu * y for x, y in zip(_col(net, l, i), _col(net, l, j), strict=True)):
                 yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
         paired = {x for i, j, _ in opposite for x in (i, j)}
         for i, j, mu in opposite:

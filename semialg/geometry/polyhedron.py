@@ -64,7 +64,7 @@ class StrictFeasibility:
 
     def _check(self, G, h) -> bool:
         if self.feasible:
-            bad = [i for i, (g, c) in enumerate(zip(G, h)) if dot(g, self.point) + c <= 0]
+            bad = [i for i, (g, c) in enumerate(zip(G, h, strict=True)) if dot(g, self.point) + c <= 0]
             if bad:
                 raise CertificateError(f"the point violates inequality {bad[0]}")
             return True
@@ -197,7 +197,7 @@ def _by_lp(G, h) -> StrictFeasibility | None:
     if t > 0:
         for limit in (10 ** 3, 10 ** 9, None):
             p = _rationals(x, limit)
-            if all(dot(g, p) + c > 0 for g, c in zip(G, h)):
+            if all(dot(g, p) + c > 0 for g, c in zip(G, h, strict=True)):
                 return StrictFeasibility(True, p, method="lp")
         return None
     if y is None:
@@ -224,7 +224,7 @@ def _gordan_from_support(G, h, support: list[int], y: np.ndarray) -> StrictFeasi
         vals = proj.entries()
         if all(v > 0 for v in vals):
             full = [_ZERO] * len(G)
-            for i, v in zip(support, vals):
+            for i, v in zip(support, vals, strict=True):
                 full[i] = v
             cert = StrictFeasibility(False, multipliers=_primitive(full), method="lp")
             try:
@@ -336,7 +336,8 @@ def _certify_flip(G, h, j: int, geo: _FloatCell):
         y = m - step * geo.Gf[j]
         for limit in (10 ** 6, None):
             p = _rationals(y, limit)
-            if all((dot(g, p) + c < 0) if i == j else (dot(g, p) + c > 0) for i, (g, c) in enumerate(zip(G, h))):
+            if all((dot(g, p) + c < 0) if i == j else (dot(g, p) + c > 0)
+                   for i, (g, c) in enumerate(zip(G, h, strict=True))):
                 return p
         return _UNKNOWN
     v = int(np.argmin(geo.vertices @ geo.Gf[j]))
@@ -348,7 +349,7 @@ def _certify_flip(G, h, j: int, geo: _FloatCell):
         lam = M.solve(fmpq_mat(d, 1, list(G[j]))).entries()
     except ZeroDivisionError:
         return _UNKNOWN
-    if all(x >= 0 for x in lam) and h[j] - sum((x * h[i] for x, i in zip(lam, act)), _ZERO) >= 0:
+    if all(x >= 0 for x in lam) and h[j] - sum((x * h[i] for x, i in zip(lam, act, strict=True)), _ZERO) >= 0:
         return None
     return _UNKNOWN
 
@@ -362,7 +363,7 @@ def _by_simplex(G, h) -> StrictFeasibility:
     $u = (z, w)$ has $Az \\le -w < 0$, so $x = z_{1..d}/z_{d+1}$ satisfies $Gx + h > 0$.
     """
     m, d = len(G), len(G[0])
-    A = [list(g) + [c] for g, c in zip(G, h)] + [[_ZERO] * d + [fmpq(1)]]
+    A = [list(g) + [c] for g, c in zip(G, h, strict=True)] + [[_ZERO] * d + [fmpq(1)]]
     R = d + 2  # equations: d + 1 from A^T y = 0, one from 1^T y = 1
     nvar = (m + 1) + R
     T = []
@@ -393,7 +394,7 @@ def _by_simplex(G, h) -> StrictFeasibility:
         for s in range(R):
             if s != r and T[s][enter] != 0:
                 f = T[s][enter]
-                T[s] = [a - f * b for a, b in zip(T[s], T[r])]
+                T[s] = [a - f * b for a, b in zip(T[s], T[r], strict=True)]
         basis[r] = enter
     value = sum((cost[basis[r]] * T[r][-1] for r in range(R)), _ZERO)
     if value == 0:
@@ -432,7 +433,7 @@ class Polytope:
         G, h = _system(G, h)
         if not G:
             raise ShapeError("a polytope needs at least one inequality")
-        return cls(tuple(zip(G, h)), len(G[0]))
+        return cls(tuple(zip(G, h, strict=True)), len(G[0]))
 
     @classmethod
     def box(cls, lower, upper) -> "Polytope":
@@ -440,7 +441,7 @@ class Polytope:
         lo, hi = to_vector(lower, where="lower"), to_vector(upper, where="upper")
         if len(lo) != len(hi):
             raise ShapeError(f"box bounds have lengths {len(lo)} and {len(hi)}")
-        if any(a >= b for a, b in zip(lo, hi)):
+        if any(a >= b for a, b in zip(lo, hi, strict=True)):
             raise ShapeError("every lower bound of a box must be below its upper bound")
         d = len(lo)
         e = [tuple(fmpq(int(i == j)) for j in range(d)) for i in range(d)]
