@@ -147,3 +147,21 @@ def test_conserved_reports_bottleneck_moves(capsys, tmp_path):
     data = json.loads(out)
     assert code == 0 and data["proven"] and data["laws"] == data["explicit_laws"] == 5
     assert {m["name"]: m["laws"] for m in data["moves"]}["dead neurons"] == 3
+
+
+def test_ctrl_c_while_importing_is_one_line_and_exit_130():
+    """The console script imports the package inside a guard: an interrupt during that (slow) import exits 130
+    with one line. Simulated by a module finder that raises KeyboardInterrupt when the CLI is imported."""
+    code = ("import sys\n"
+            "class Interrupt:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'semialg.ui.cli':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Interrupt())\n"
+            "import semialg_cli\n"
+            "sys.exit(semialg_cli.main())\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 130 and proc.stderr.strip().splitlines() == ["semialg: interrupted"]
+    proc = subprocess.run([sys.executable, "-c", "import sys, semialg_cli; sys.argv = ['semialg', '--version'];"
+                                               " sys.exit(semialg_cli.main())"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("semialg")
