@@ -47,3 +47,8 @@ def test_deep_benchmark_smoke():
     rows = mod.run(**mod.QUICK, show=lambda s: None)   # each answer was asserted and verified inside run()
     assert [r["peer_says_same_for_near_miss"] for r in rows["scale"]] == [True, True]
     assert all(r["equiv_s"] is not None for r in rows["symmetries"])
+
+
+def test_survey_benchmark_smoke():
+    rows = _load("bench_survey").run(samples=(3,))
+    assert rows[0]["cases"] == 9      # serial, one-per-task and chunked records agreed inside run()

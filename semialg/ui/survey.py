@@ -155,6 +155,17 @@ def analyse(case: Case) -> dict:
             "identifiability": ident.status, "locally_identifiable": bool(ident.locally_identifiable)}
 
 
+def analyse_chunk(cases: list[Case]) -> list[dict]:
+    """:func:`analyse` for a chunk of cases: one task per chunk keeps a scheduler's per-task overhead small."""
+    return [analyse(c) for c in cases]
+
+
+def _chunks(todo: list[Case], workers: int) -> list[list[Case]]:
+    """About four chunks per worker: few tasks (little overhead), yet enough to balance uneven cases."""
+    size = max(1, -(-len(todo) // (4 * max(1, workers))))
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
+
+
 def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = None,
         on_result: Callable[[dict], None] | None = None, progress: bool = False,
         workers: int | None = None) -> list[dict]:
@@ -165,7 +176,8 @@ def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = No
     processes, default one per core) or a ``dask.distributed.Client``. ``on_result`` is called with every
     new record as it completes (e.g. to save partial output). On any exception (Ctrl-C included) the work
     still queued is cancelled and the local worker processes are terminated at once, not after finishing
-    the queue; workers ignore Ctrl-C themselves (the parent decides) and exit if the parent dies. Cost: the
+    the queue; workers ignore Ctrl-C themselves (the parent decides) and exit if the parent dies. Cases go to
+    the workers in chunks (about four per worker) so that scheduling costs little next to the cases. Cost: the
     sum of the cases' costs, divided by the number of workers.
     """
     from tqdm import tqdm
@@ -186,8 +198,9 @@ def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = No
         elif backend == "process":
             pool = multiprocessing.Pool(workers, initializer=_worker_init, initargs=(os.getpid(),))
             try:
-                for record in pool.imap_unordered(analyse, todo):
-                    finish(record)
+                for chunk in pool.imap_unordered(analyse_chunk, _chunks(todo, workers or os.cpu_count() or 1)):
+                    for record in chunk:
+                        finish(record)
             except BaseException:
                 pool.terminate()  # stop the running cases now; close() would let the queue run to its end
                 raise
@@ -197,10 +210,12 @@ def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = No
                 pool.join()
         elif hasattr(backend, "submit") and hasattr(backend, "gather"):
             from distributed import as_completed as dask_completed
-            futures = [backend.submit(analyse, c, pure=False) for c in todo]
+            nworkers = sum(backend.nthreads().values()) or 1
+            futures = [backend.submit(analyse_chunk, chunk, pure=False) for chunk in _chunks(todo, nworkers)]
             try:
                 for fut in dask_completed(futures):
-                    finish(fut.result())
+                    for record in fut.result():
+                        finish(record)
             except BaseException:
                 backend.cancel(futures)
                 raise
