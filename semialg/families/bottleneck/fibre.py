@@ -18,11 +18,12 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, ParameterError
+from semialg.errors import ArchitectureError, ParameterError, UndecidedError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_fibre import RidgeFibre
+from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
@@ -69,11 +70,19 @@ class BottleneckFibre(Union):
     top_dimension: int | None = None
     index_description: str = ""
     _sampler: object = field(default=None, repr=False)
+    _local: Callable | None = field(default=None, repr=False)
 
     @property
     def dimension(self) -> int:
         """The dimension of the fibre: the maximum over its non-empty components."""
         return self.top_dimension
+
+    def describe(self) -> str:
+        try:
+            count = f"{self.num_components} components"
+        except UndecidedError as err:
+            count = f"components not counted ({err})"
+        return f"{self.description}: {count}, dimension {self.dimension}"
 
     def build_component(self, j) -> BottleneckComponent:
         B = self.build(j)
@@ -106,6 +115,8 @@ class BottleneckFibre(Union):
         theta = self.network if theta is None else theta
         if not self.contains(theta):
             raise ParameterError("local_dimension: the point is not in the fibre")
+        if self._local is not None:
+            return self._local(theta)
         j = self.component_of(theta)
         if j is None:
             raise ArchitectureError("local_dimension: the point is in the fibre but of non-generic type "
@@ -136,13 +147,26 @@ def fibre(net: Network) -> BottleneckFibre:
                                     f"membership, fibre_dimension())")
         parts, dim = OuterFibre(net), net.widths[1] + 1
     else:
-        t = _require_generic(net, "fibre")
+        try:
+            t = _require_generic(net, "fibre")
+        except ArchitectureError:
+            return _typed_ridge_fibre(net)
         parts, dim = RidgeFibre(net, t), _type_dimension(net, t)
     return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
                            description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()})",
                            index_name=parts.index_name, network=net, top_dimension=dim,
                            index_description=parts.index_description,
                            _sampler=parts.sample)
+
+
+def _typed_ridge_fibre(net: Network) -> BottleneckFibre:
+    """Any case-(b) parameter: the union over the types of $\\theta'$ (:mod:`~.ridge_typed`)."""
+    parts = TypedRidge(net)
+    return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
+                           description=f"fibre of a case-(b) {net.architecture} parameter, by types of theta'",
+                           index_name=parts.index_name, network=net, top_dimension=parts.types.dimension(),
+                           index_description=parts.index_description, _sampler=parts.sample,
+                           _local=parts.local_dimension)
 
 
 def fibre_dimension(net: Network) -> int:

@@ -1,0 +1,427 @@
+r"""Case (b), $n_1 = 1$: the fibre of any ridge parameter — generic or not — as a union over the types of
+:mod:`~semialg.families.bottleneck.ridge_types`, each a basic semi-algebraic set.
+
+With $\lambda = w'_p$ ($u_p = 1$), $|\lambda| = s\lambda$ on a branch of sign $s$, and per slot $(v', e', c')$:
+$w' = \lambda u$, $s\lambda > 0$; anchor ``H``: $b' + \lambda y_1 = 0$, ``free``: $b' + \lambda y_1 > 0$; the sign
+conditions of each role and $\sum_r c'^2_r > 0$ off D slots ($c' = 0$ on them); a kink at breakpoint $k$:
+$e' + v'(\lambda y_k + b') = 0$; a phantom member: the same $\tau = -e'/v'$ as its group's first; per breakpoint
+$|\lambda|\sum s_jc'_jv'_j = \Delta_k$, per phantom group $\sum s_jc'_jv'_j = 0$; the slope at $0^+$:
+$|\lambda|\sum_{A\cup K^-}c'_jv'_j = T$; the value at $0$: $d' + \sum_{A\cup K^-\cup C^+}c'_je'_j = \varphi_{\rm flat}$.
+Constant $f = K$: ``constant`` drops $\lambda$ ($\sum w'^2 > 0$, $b'$ free) and takes $\lambda = 1$ in these
+equations; ``zero-``: $w' = 0$, $b' \le 0$, $d' + \sum_{\rm on} c'e' = K$ (on: $e' > 0$, off: $e' \le 0$);
+``zero+``: $w' = 0$, $b' > 0$, $d' + \sum_{\rm on} c'(v'b' + e') = K$ (on: $v'b' + e' > 0$).
+Every member of a type lies in the fibre ($G'$ and $\varphi$ agree in value and slope at $0$ and in every
+jump, and $\varphi$ is flat on $z \le 0$) and every member of the fibre lies in the type :meth:`locate` gives it.
+
+>>> net = Network.from_arrays([[[1, 2]], [[1], [0]], [[1, 3]]], [[-1], [1, -2], [0]])   # a dead neuron
+>>> R = TypedRidge(net); R.types.count(), R.types.dimension()
+(22, 6)
+>>> x = R.sample(0, None); R.build(R.locate(x)).contains(x) and x([1, 1]) == net([1, 1])
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import random as _random
+
+from semialg.core.lazy import sympy  # imported on first use: start-up time
+from flint import fmpq
+
+from semialg.core.exact import fingerprint, to_sympy
+from semialg.core.network import Network
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.ridge_types import RidgeBranch, RidgeTypes, _groups, nonempty, type_dimension
+from semialg.families.bottleneck.views import RidgeView, Vec, _ZERO, _scale, _vadd
+from semialg.geometry.semialgebraic import BasicSet, as_substitution
+
+__all__ = ["TypedRidge"]
+
+_SIGNS = {"A": ((1, ">"), (1, ">=")), "Z": ((-1, ">"), (-1, ">=")), "C+": ((0, "="), (1, ">")),
+          "C-": ((0, "="), (-1, ">="))}
+
+
+def _label(name: str, anchor, roles) -> str:
+    def one(r):
+        if not isinstance(r, tuple):
+            return r
+        return f"{r[0]}{r[1] + 1}{'+' if r[2] > 0 else '-'}"
+    head = name + (f" ({anchor})" if anchor else "")
+    return f"{head}: {', '.join(one(r) for r in roles)}"
+
+
+class TypedRidge:
+    """The fibre of a case-(b) parameter by types: ``index`` (the non-empty types), ``build``, ``locate``,
+    ``sample``, ``dimension_of``."""
+
+    index_name = r"(\text{branch}, \text{anchor}, \text{roles})"
+    index_description = ("branch direct / reflected (lambda > 0 / < 0; constant f: w' != 0, or w' = 0 with "
+                         "b' <= 0 / b' > 0); anchor H (the first breakpoint on the first-layer hyperplane) or free; "
+                         "per second-layer slot a role D (c' = 0), C+/C- (v' = 0), Z, A, K_k+- (a kink at "
+                         "breakpoint k) or P_g+- (a kink of phantom group g, at least two, jumps cancelling); "
+                         "every breakpoint served; only non-empty types")
+
+    def __init__(self, net: Network):
+        self.net = net
+        self.types = self.index = RidgeTypes(net)
+        self.V = net.variables()
+
+    # -- the basic sets -------------------------------------------------------------------------------------
+
+    def _vars(self):
+        V = self.V
+        return V.weights[0], V.biases[0][0], V.weights[1], V.biases[1], V.weights[2], V.biases[2]
+
+    def build(self, index) -> BasicSet:
+        """The basic set of the type ``index`` = (branch, anchor, roles)."""
+        name, anchor, roles = index
+        br = self.types.branches[(name, anchor)]
+        W1, b1, W2, B2, W3, B3 = self._vars()
+        n0, n3 = self.net.widths[0], self.net.widths[3]
+        eqs, strict, nonstrict = [], [], []
+        if not br.one_dimensional:
+            eqs += [W1[0, q] for q in range(n0)]
+            (strict if name == "zero+" else nonstrict).append(b1 if name == "zero+" else -b1)
+            t0 = b1 if name == "zero+" else 0
+            value = [B3[r] for r in range(n3)]
+            for s, role in enumerate(roles):
+                arg = W2[s, 0] * t0 + B2[s]
+                if role == "on":
+                    strict.append(arg)
+                    value = [value[r] + W3[r, s] * arg for r in range(n3)]
+                else:
+                    nonstrict.append(-arg)
+            eqs += [value[r] - to_sympy(br.flat[r]) for r in range(n3)]
+            return self._basic(eqs, strict, nonstrict, index)
+        if name == "constant":
+            lam, absl = 1, 1
+            strict.append(sum(W1[0, q] ** 2 for q in range(n0)))
+        else:
+            u, p = self.types.direction, self.types.p
+            lam = W1[0, p]
+            absl = br.sign * lam
+            eqs += [W1[0, q] - lam * to_sympy(u[q]) for q in range(n0) if q != p]
+            strict.append(absl)
+            z1 = b1 + lam * to_sympy(br.first)
+            (eqs if anchor == "H" else strict).append(z1)
+        firsts: dict = {}
+        sums: dict = {("K", k): [0] * n3 for k in range(len(br.ys))}  # an unserved breakpoint: 0 = jump
+        slope = [0] * n3
+        value = [B3[r] for r in range(n3)]
+        for s, role in enumerate(roles):
+            v, e = W2[s, 0], B2[s]
+            c = [W3[r, s] for r in range(n3)]
+            if role == "D":
+                eqs += c
+                continue
+            strict.append(sum(x ** 2 for x in c))
+            if role in _SIGNS:
+                for (sign, kind), poly in zip(_SIGNS[role], (v, e), strict=True):
+                    {"=": eqs, ">": strict, ">=": nonstrict}[kind].append(sign * poly if sign else poly)
+            else:
+                kind, g, sg = role
+                strict += [sg * v, -sg * e]
+                if kind == "K":
+                    eqs.append(e + v * (lam * to_sympy(br.ys[g]) + b1))
+                else:
+                    f = firsts.setdefault(g, s)
+                    if f != s:
+                        eqs.append(e * W2[f, 0] - B2[f] * v)
+                acc = sums.setdefault((kind, g), [0] * n3)
+                for r in range(n3):
+                    acc[r] += sg * c[r] * v
+            if role == "A" or (isinstance(role, tuple) and role[2] < 0):
+                slope = [slope[r] + c[r] * v for r in range(n3)]
+            if role in ("A", "C+") or (isinstance(role, tuple) and role[2] < 0):
+                value = [value[r] + c[r] * e for r in range(n3)]
+        for (kind, g), acc in sums.items():
+            target = br.jumps[g] if kind == "K" else (_ZERO,) * n3
+            eqs += [absl * acc[r] - to_sympy(target[r]) for r in range(n3)]
+        eqs += [absl * slope[r] - to_sympy(br.T[r]) for r in range(n3)]
+        eqs += [value[r] - to_sympy(br.flat[r]) for r in range(n3)]
+        return self._basic(eqs, strict, nonstrict, index)
+
+    def _basic(self, eqs, strict, nonstrict, index) -> BasicSet:
+        ex = lambda ps: tuple(dict.fromkeys(q for q in (sympy.expand(p) for p in ps) if q != 0))  # noqa: E731
+        return BasicSet(self.V.flat, ex(eqs), ex(strict), ex(nonstrict), label=_label(*index))
+
+    def dimension_of(self, index) -> int:
+        name, anchor, roles = index
+        return type_dimension(self.types.branches[(name, anchor)], roles, self.net.widths[0], self.net.widths[3])
+
+    # -- locating -------------------------------------------------------------------------------------------
+
+    def locate(self, point):
+        """The type of ``point`` (a network or parameter vector), or ``None`` when it is in no branch (then it
+        is not in the fibre)."""
+        other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
+        ov = RidgeView.of(other)
+        T = self.types
+        if T.direction is None:
+            if not any(ov.w):
+                name = "zero+" if ov.b > 0 else "zero-"
+                t0 = ov.b if ov.b > 0 else _ZERO
+                return name, None, tuple("on" if v * t0 + e > 0 else "off" for v, e in zip(ov.v, ov.e, strict=True))
+            return "constant", None, self._roles(T.branches[("constant", None)], ov, fmpq(1), ov.b)
+        lam = ov.w[T.p]
+        if lam == 0 or any(x != lam * y for x, y in zip(ov.w, T.direction, strict=True)):
+            return None
+        name = "direct" if lam > 0 else "reflected"
+        br = T.branches.get((name, "H"))
+        if br is None:
+            return None
+        z1 = ov.b + lam * br.first
+        if z1 < 0:
+            return None
+        anchor = "H" if z1 == 0 else "free"
+        return name, anchor, self._roles(T.branches[(name, anchor)], ov, lam, ov.b)
+
+    def _roles(self, br: RidgeBranch, ov: RidgeView, lam: fmpq, b: fmpq) -> tuple:
+        where = {fingerprint((lam * y + b,)): k for k, y in enumerate(br.ys)}
+        phantoms: dict = {}
+        roles = []
+        for v, e, c in zip(ov.v, ov.e, ov.c, strict=True):
+            if not any(c):
+                roles.append("D")
+            elif v == 0:
+                roles.append("C+" if e > 0 else "C-")
+            elif v > 0 and e >= 0:
+                roles.append("A")
+            elif v < 0 and e <= 0:
+                roles.append("Z")
+            else:
+                key = fingerprint((-e / v,))
+                sg = 1 if v > 0 else -1
+                if key in where:
+                    roles.append(("K", where[key], sg))
+                else:
+                    roles.append(("P", phantoms.setdefault(key, len(phantoms)), sg))
+        return tuple(roles)
+
+    # -- local dimension ------------------------------------------------------------------------------------
+
+    def local_dimension(self, theta: Network, limit: int = 4096) -> int:
+        r"""The dimension of the fibre at its member ``theta``: $\max \dim C_\tau$ over the types whose closure
+        contains ``theta``. Lower bound: the type of ``theta`` after the moves that stay in the fibre by
+        construction (a D slot with $v' \le 0$, $e' \le 0$ or a C− slot becomes Z, a D slot with $v' = 0 < e'$
+        becomes C+: $c' = \varepsilon a$, $v' \mapsto v' - \varepsilon$ where needed, $d'$ absorbing the value).
+        Upper bound: the largest non-empty type whose relaxation (strict inequalities made weak, $c' \ne 0$
+        dropped) contains ``theta`` — it contains the closure. Equal bounds are the answer; otherwise
+        :class:`~semialg.errors.UndecidedError` names both. Cost: one basic set per candidate type (at most
+        ``limit``, products of the roles each slot admits in the closure)."""
+        name, anchor, roles = index = self.locate(theta)
+        view = RidgeView.of(theta)
+        moved = []
+        for role, v, e in zip(roles, view.v, view.e, strict=True):
+            free = role in ("D", "C-") and v <= 0 and e <= 0
+            moved.append("Z" if free else "C+" if role == "D" and v == 0 and e > 0 else role)
+        lower = self.dimension_of((name, anchor, tuple(moved)))
+        upper = lower
+        for cand in self._closure_candidates(index, view, limit):
+            d = self.dimension_of(cand)
+            if d > upper and _relaxed_contains(self.build(cand), theta):
+                upper = d
+        if upper != lower:
+            raise UndecidedError(f"local dimension: between {lower} and {upper} at this point (a type of "
+                                 f"dimension {upper} has it in its relaxation; adjacency not proven)")
+        return lower
+
+    def _closure_candidates(self, index, view: RidgeView, limit: int):
+        """Non-empty types whose relaxation may contain the point: its branch (and ``free`` beside ``H``; for
+        constant $f$ with $w' = 0$ also ``constant`` and ``zero+`` at $b' = 0$), per slot the roles whose closed
+        sign conditions (and kink position) it satisfies."""
+        name, anchor, _ = index
+        T = self.types
+        keys = [(name, anchor)]
+        if anchor == "H":
+            keys.append((name, "free"))
+        if name in ("zero-", "zero+"):
+            keys.append(("constant", None))
+            if view.b == 0:
+                keys.append(("zero+", None))
+        out = []
+        for key in keys:
+            br = T.branches[key]
+            if not br.one_dimensional:
+                t0 = view.b if key[0] == "zero+" else _ZERO
+                per = [[r for r, ok in (("on", v * t0 + e >= 0), ("off", v * t0 + e <= 0)) if ok]
+                       for v, e in zip(view.v, view.e, strict=True)]
+            else:
+                lam = fmpq(1) if key[0] == "constant" else view.w[T.p]
+                per = [_closed_roles(br, lam, view.b, v, e, c, len(view.v))
+                       for v, e, c in zip(view.v, view.e, view.c, strict=True)]
+            size = 1
+            for p in per:
+                size *= len(p)
+            if size > limit:
+                raise UndecidedError(f"local dimension: {size} candidate types exceed the limit {limit}")
+            for roles in itertools.product(*per):
+                if _canonical_phantoms(roles) and nonempty(br, roles):
+                    out.append(key + (roles,))
+        return out
+
+    # -- sampling -------------------------------------------------------------------------------------------
+
+    def sample(self, seed, index) -> Network:
+        """An exact member of the type ``index`` (a random non-empty type when ``None``), built by the
+        constructive proof of :func:`~semialg.families.bottleneck.ridge_types.nonempty`: choose the free
+        vectors at random, solve the dependent ones, retry the (finitely many) choices that make a
+        $c'_jv'_j$ vanish."""
+        rng = _random.Random(seed)
+        if index is None:
+            index = next(itertools.islice(iter(self.types), rng.randrange(min(self.types.count(), 4096)), None))
+        name, anchor, roles = index
+        br = self.types.branches[(name, anchor)]
+        for _ in range(1000):
+            out = self._try_sample(rng, br, name, anchor, roles)
+            if out is not None and self.build(index).contains(out):
+                return out
+        raise AssertionError(f"internal error: no member found for the type {_label(*index)}")
+
+    def _try_sample(self, rng, br: RidgeBranch, name, anchor, roles) -> Network | None:
+        n0, n3 = self.net.widths[0], self.net.widths[3]
+        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
+        vec = lambda: tuple(fmpq(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(n3))  # noqa: E731
+        nonpos = lambda: -pos() if rng.random() < 0.8 else _ZERO  # noqa: E731
+        if not br.one_dimensional:
+            b = pos() if name == "zero+" else nonpos()
+            t0 = b if name == "zero+" else _ZERO
+            v = [fmpq(rng.randint(-9, 9), rng.randint(1, 9)) for _ in roles]
+            e = [-vi * t0 + (pos() if r == "on" else nonpos()) for vi, r in zip(v, roles, strict=True)]
+            c = [vec() for _ in roles]
+            d = br.flat
+            for vi, ei, ci, r in zip(v, e, c, roles, strict=True):
+                if r == "on":
+                    d = _vadd(d, ci, -(vi * t0 + ei))
+            return RidgeView((_ZERO,) * n0, b, tuple(v), tuple(e), tuple(c), d).network()
+        if name == "constant":
+            w = vec_n(rng, n0)
+            if not any(w):
+                return None
+            lam, b = fmpq(1), fmpq(rng.randint(-9, 9), rng.randint(1, 9))
+        else:
+            lam = br.sign * pos()
+            w = _scale(lam, self.types.direction)
+            b = -lam * br.first + (pos() if anchor == "free" else _ZERO)
+        absl = abs(lam)
+        ys = self._member_jumps(rng, br, roles, absl, vec)
+        if ys is None:
+            return None
+        y, x_a = ys
+        taus = {}
+        v, e, c = [], [], []
+        a_parts = iter(x_a)
+        for role in roles:
+            r = pos()
+            if role == "D":
+                v.append(fmpq(rng.randint(-9, 9), rng.randint(1, 9)))
+                e.append(fmpq(rng.randint(-9, 9), rng.randint(1, 9)))
+                c.append((_ZERO,) * n3)
+            elif role in ("C+", "C-"):
+                v.append(_ZERO)
+                e.append(pos() if role == "C+" else nonpos())
+                c.append(vec())
+            elif role == "Z":
+                v.append(-r)
+                e.append(nonpos())
+                c.append(vec())
+            elif role == "A":
+                v.append(r)
+                e.append(-nonpos())
+                c.append(_scale(1 / r, next(a_parts)))
+            else:
+                kind, g, sg = role
+                tau = lam * br.ys[g] + b if kind == "K" else taus.setdefault(g, pos())
+                v.append(sg * r)
+                e.append(-sg * r * tau)
+                c.append(_scale(1 / r, y.pop(0)))   # c'|v'| = y, the jump this kink makes
+        d = br.flat
+        for ei, ci in zip(e, c, strict=True):
+            if ei > 0:
+                d = _vadd(d, ci, -ei)
+        return RidgeView(w, b, tuple(v), tuple(e), tuple(c), d).network()
+
+    def _member_jumps(self, rng, br: RidgeBranch, roles, absl: fmpq, vec):
+        """The jumps $y_j = c'_j|v'_j|$ of the kink slots (in slot order) and the $x_j = c'_jv'_j$ of the A
+        slots, all non-zero, solving the group and slope equations — or ``None`` (retry)."""
+        n3 = self.net.widths[3]
+        groups = _groups(roles)
+        target = {key: (_scale(1 / absl, br.jumps[key[1]]) if key[0] == "K" else (_ZERO,) * n3) for key in groups}
+        minus = {}
+        mixed = [key for key, s in groups.items() if 1 in s and -1 in s]
+        n_a = sum(1 for r in roles if r == "A")
+        fixed = _scale(1 / absl, br.T)
+        for key, s in groups.items():
+            if key not in mixed and -1 in s:
+                minus[key] = target[key]
+                fixed = _vadd(fixed, target[key])
+        for i, key in enumerate(mixed):
+            if n_a == 0 and i == len(mixed) - 1:
+                rest = fixed
+                for other in mixed[:-1]:
+                    rest = _vadd(rest, minus[other])
+                minus[key] = _scale(fmpq(-1), rest)
+            else:
+                minus[key] = vec()
+        parts: dict = {}
+        for key, s in groups.items():
+            plus = _vadd(target[key], minus.get(key, (_ZERO,) * n3), fmpq(-1))
+            parts[key] = {1: _split(plus, s.count(1), vec), -1: _split(minus.get(key), s.count(-1), vec)}
+        total_minus = _scale(1 / absl, br.T)
+        for key in groups:
+            if -1 in groups[key]:
+                total_minus = _vadd(total_minus, minus[key])
+        x_a = _split(total_minus, n_a, vec)
+        ys = []
+        for role in roles:
+            if isinstance(role, tuple):
+                ys.append(parts[role[:2]][role[2]].pop(0))
+        if any(not any(t) for t in ys + x_a):
+            return None
+        return ys, x_a
+
+
+def _closed_roles(br: RidgeBranch, lam: fmpq, b: fmpq, v: fmpq, e: fmpq, c: Vec, n: int) -> list:
+    """The roles whose closed sign conditions (and kink position) a slot $(v', e', c')$ satisfies."""
+    out = ["D"] if not any(c) else []
+    out += [r for r, ok in (("C+", v == 0 and e >= 0), ("C-", v == 0 and e <= 0), ("Z", v <= 0 and e <= 0),
+                            ("A", v >= 0 and e >= 0)) if ok]
+    for sg in (1, -1):
+        if sg * v >= 0 and sg * e <= 0:
+            out += [("K", k, sg) for k, y in enumerate(br.ys) if e + v * (lam * y + b) == 0]
+            out += [("P", g, sg) for g in range(n // 2)]
+    return out
+
+
+def _canonical_phantoms(roles) -> bool:
+    """Phantom groups numbered in order of first appearance."""
+    seen = -1
+    for r in roles:
+        if isinstance(r, tuple) and r[0] == "P":
+            if r[1] > seen + 1:
+                return False
+            seen = max(seen, r[1])
+    return True
+
+
+def _relaxed_contains(B: BasicSet, point) -> bool:
+    """Whether ``point`` satisfies the equations of ``B`` and its inequalities made weak."""
+    sub = as_substitution(B.variables, point)
+    val = lambda p: sympy.sympify(p).xreplace(sub)  # noqa: E731
+    return (all(val(p) == 0 for p in B.equations) and all(val(p) >= 0 for p in B.strict)
+            and all(val(p) >= 0 for p in B.nonstrict))
+
+
+def vec_n(rng, n: int) -> Vec:
+    return tuple(fmpq(rng.randint(-9, 9), rng.randint(1, 9)) for _ in range(n))
+
+
+def _split(total: Vec | None, k: int, vec) -> list:
+    """``k`` vectors summing to ``total``: random but the last (``[]`` when ``k = 0``)."""
+    if k == 0:
+        return []
+    parts = [vec() for _ in range(k - 1)]
+    last = total
+    for q in parts:
+        last = _vadd(last, q, fmpq(-1))
+    return parts + [last]

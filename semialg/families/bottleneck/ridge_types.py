@@ -1,0 +1,352 @@
+r"""Case (b), $n_1 = 1$: the combinatorial types of $\theta'$ in the fibre of any ridge parameter.
+
+$f_{\theta'}(x) = G'(\sigma(w'\cdot x + b'))$, $G'(t) = \sum_j c'_j\sigma(v'_jt + e'_j) + d'$. If $f_\theta$ is not
+constant its profile $\varphi$ (:func:`~semialg.families.bottleneck.ridge.ridge_profile`) has breakpoints
+$y_1 < \dots < y_m$ with jumps $\Delta_k \ne 0$, and $f_{\theta'} = f_\theta$ iff $w' = \lambda u$ and
+$G'(t) = \varphi((t - b')/\lambda)$ on $t \ge 0$ with every breakpoint $z_k = \lambda y_k + b' \ge 0$ and
+$\varphi$ flat on the side $z \le 0$ (branch *direct* $\lambda > 0$ needs $\varphi$ flat on the left, *reflected*
+$\lambda < 0$ on the right). The first breakpoint in $z$-order is either *at* $H$ ($z = 0$, anchor ``H``: the
+slope of $G'$ at $0^+$ makes its jump) or beyond it (anchor ``free``: every breakpoint is a kink of $G'$).
+
+A type assigns every second-layer slot a role on $t \ge 0$: ``D`` ($c' = 0$), ``C+``/``C-`` ($v' = 0$, $e' > 0$ /
+$e' \le 0$), ``Z`` ($v' < 0$, $e' \le 0$), ``A`` ($v' > 0$, $e' \ge 0$), ``("K", k, s)`` a kink at breakpoint $k$
+(class K+ for $s = 1$: $v' > 0 > e'$, K− for $s = -1$: $v' < 0 < e'$) or ``("P", g, s)`` a kink in the $g$-th
+*phantom* group (a point $\tau > 0$ where at least two kinks cancel). Writing $x_j = c'_jv'_j$, a type is
+non-empty iff its linear system — per group $\sum s_jx_j = $ jump (or $0$), and the slope at $0^+$
+$\sum_{A\cup K^-}x_j = T$ — has a solution with every $x_j \ne 0$; with $R$ the sum of the jumps of the
+breakpoints served by K− kinks only and $M$ the groups with kinks of both classes this is (:func:`nonempty`):
+$|A| \ge 2$; or $|A| = 1$ and ($M \ne \emptyset$ or $T + R \ne 0$); or $|A| = 0$ and ($M = \emptyset$, $T + R = 0$;
+or $|M| \ge 2$; or $M = \{G\}$ with ($n^-_G \ge 2$ or $T + R \ne 0$) and ($n^+_G \ge 2$ or $T + R + t_G \ne 0$)).
+Constant $f$: ``constant`` ($w' \ne 0$, $G'$ constant on $t \ge 0$, the same roles without breakpoints) and
+``zero-``/``zero+`` ($w' = 0$, $b' \le 0$ / $b' > 0$: each slot ``on`` or ``off`` at $t = \sigma(b')$).
+
+>>> net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+>>> T = RidgeTypes(net); T.count(), T.dimension()
+(8, 4)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flint import fmpq
+
+from semialg.core.exact import fingerprint
+from semialg.core.network import Network
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.ridge import ridge_profile
+from semialg.families.bottleneck.views import Vec, _ZERO, _first_nonzero, _vadd
+
+__all__ = ["RidgeBranch", "RidgeTypes", "nonempty", "type_dimension"]
+
+FREE_ROLES = ("D", "C+", "C-", "Z", "A")
+
+
+@dataclass(frozen=True)
+class RidgeBranch:
+    """One family of types: ``name`` (direct, reflected, constant, zero-, zero+), ``anchor`` (``H``, ``free``
+    or ``None``), the breakpoints that need kinks (``ys`` in $z$-order, with ``jumps``), ``first`` (the $y$ of
+    the first breakpoint in $z$-order), the slope target ``T`` at $0^+$, the ``flat`` value of $f$ on
+    $z \\le 0$ and the ``sign`` of $\\lambda$."""
+
+    name: str
+    anchor: str | None
+    ys: tuple[fmpq, ...]
+    jumps: tuple[Vec, ...]
+    first: fmpq | None
+    T: Vec
+    flat: Vec
+    sign: int
+
+    @property
+    def one_dimensional(self) -> bool:
+        return self.name not in ("zero-", "zero+")
+
+
+def _groups(roles) -> dict:
+    """``{("K", k) or ("P", g): [signs of its members]}``."""
+    out: dict = {}
+    for r in roles:
+        if isinstance(r, tuple):
+            out.setdefault(r[:2], []).append(r[2])
+    return out
+
+
+def nonempty(branch: RidgeBranch, roles) -> bool:
+    """Whether the type ``roles`` of ``branch`` has a member (exact; the criterion of the module docstring).
+    Cost: $O(n_2 n_3)$."""
+    if not branch.one_dimensional:
+        return True
+    groups = _groups(roles)
+    if any(len(groups.get(("K", k), ())) == 0 for k in range(len(branch.ys))):
+        return False
+    if any(key[0] == "P" and len(s) < 2 for key, s in groups.items()):
+        return False
+    n_a = sum(1 for r in roles if r == "A")
+    TR = branch.T
+    for (kind, k), signs in groups.items():
+        if kind == "K" and all(s < 0 for s in signs):
+            TR = _vadd(TR, branch.jumps[k])
+    mixed = [(key, signs) for key, signs in groups.items() if 1 in signs and -1 in signs]
+    if n_a >= 2:
+        return True
+    if n_a == 1:
+        return bool(mixed) or any(TR)
+    if not mixed:
+        return not any(TR)
+    if len(mixed) >= 2:
+        return True
+    (kind, k), signs = mixed[0]
+    t = branch.jumps[k] if kind == "K" else (_ZERO,) * len(TR)
+    n_minus, n_plus = signs.count(-1), signs.count(1)
+    return (n_minus >= 2 or any(TR)) and (n_plus >= 2 or any(_vadd(TR, t)))
+
+
+def type_dimension(branch: RidgeBranch, roles, n0: int, n3: int) -> int:
+    r"""The dimension of the (non-empty) type: $1$ for $\lambda$ ($n_0$ for $w' \ne 0$ when $f$ is constant) and
+    $[\text{anchor free}]$ for $b'$, then $2$ per D slot, $1 + n_3$ per C or kink slot, $2 + n_3$ per Z or A slot,
+    $1$ per phantom position, $-n_3$ per group equation and $-n_3$ for the slope at $0^+$ when it is independent
+    of the group equations ($|A| \ge 1$ or $M \ne \emptyset$); $d'$ is solved from the value at $0$. The
+    equations have constant rank on the type (their $c'$-Jacobian is $v'$ times the identity), so this is
+    the dimension at each of its points."""
+    if not branch.one_dimensional:
+        return 1 + len(roles) * (n3 + 2)
+    base = (n0 + 1) if branch.name == "constant" else 1 + (branch.anchor == "free")
+    slot = {"D": 2, "C+": 1 + n3, "C-": 1 + n3, "Z": 2 + n3, "A": 2 + n3}
+    dim = base + sum(slot.get(r, 1 + n3) if not isinstance(r, tuple) else 1 + n3 for r in roles)
+    groups = _groups(roles)
+    dim += sum(1 for key in groups if key[0] == "P") - n3 * len(groups)
+    mixed = any(1 in s and -1 in s for s in groups.values())
+    if "A" in roles or mixed:
+        dim -= n3
+    return dim
+
+
+class RidgeTypes:
+    """The branches of a case-(b) parameter and the lazy set of its non-empty types.
+
+    Iterating yields ``(branch name, anchor, roles)`` for every non-empty type; :meth:`count` counts them
+    exactly without enumerating them, :meth:`dimension` is the largest type dimension. ``budget`` bounds the
+    number of distinct subset sums of the jumps kept while counting (exceeded: :class:`UndecidedError`).
+    """
+
+    def __init__(self, net: Network, budget: int = 2 ** 16):
+        self.net, self.budget = net, budget
+        self.n0, _, self.n2, self.n3 = net.widths
+        self.profile = P = ridge_profile(net)
+        k = self.n3
+        zero = (_ZERO,) * k
+        if P.is_constant:
+            self.direction, self.p = None, None
+            K = P.value_at_zero
+            self.branches = {("constant", None): RidgeBranch("constant", None, (), (), None, zero, K, 0),
+                             ("zero-", None): RidgeBranch("zero-", None, (), (), None, zero, K, 0),
+                             ("zero+", None): RidgeBranch("zero+", None, (), (), None, zero, K, 0)}
+            return
+        self.direction, self.p = P.direction, _first_nonzero(P.direction)
+        bps = list(P.breakpoints)
+        right = P.left_slope
+        for _, jump in bps:
+            right = _vadd(right, jump)
+        self.branches = {}
+        for name, sign, order, slope in (("direct", 1, bps, P.left_slope),
+                                         ("reflected", -1, bps[::-1], right)):
+            if any(slope):
+                continue
+            flat = P(order[0][0])
+            y0, j0 = order[0]
+            self.branches[(name, "H")] = RidgeBranch(name, "H", tuple(y for y, _ in order[1:]),
+                                                     tuple(j for _, j in order[1:]), y0, j0, flat, sign)
+            self.branches[(name, "free")] = RidgeBranch(name, "free", tuple(y for y, _ in order),
+                                                        tuple(j for _, j in order), y0, zero, flat, sign)
+
+    # -- enumeration ------------------------------------------------------------------------------------------
+
+    def roles(self, branch: RidgeBranch):
+        """Every role assignment of ``branch`` (empty types included), lazily."""
+        n = self.n2
+        if not branch.one_dimensional:
+            yield from _product(("on", "off"), n)
+            return
+        m = len(branch.ys)
+        base = list(FREE_ROLES) + [("K", k, s) for k in range(m) for s in (1, -1)]
+
+        def extend(prefix: list, groups: int):
+            if len(prefix) == n:
+                yield tuple(prefix)
+                return
+            for role in base + [("P", g, s) for g in range(groups + 1) for s in (1, -1)]:
+                yield from extend(prefix + [role], groups + (isinstance(role, tuple) and role[0] == "P"
+                                                             and role[1] == groups))
+
+        yield from extend([], 0)
+
+    def __iter__(self):
+        for (name, anchor), branch in self.branches.items():
+            for roles in self.roles(branch):
+                if nonempty(branch, roles):
+                    yield name, anchor, roles
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    @property
+    def exact_size(self) -> int:
+        return self.count()
+
+    # -- counting without enumeration -----------------------------------------------------------------------
+
+    def _zero_sums(self, branch: RidgeBranch) -> list[int]:
+        """``Z[s]``: the number of $S$ of ``s`` needed breakpoints with $T + \\sum_S \\Delta = 0$ (a dynamic
+        programme over the distinct subset sums, at most ``budget`` of them)."""
+        m = len(branch.ys)
+        sums = {fingerprint(branch.T): (branch.T, [1] + [0] * m)}
+        for jump in branch.jumps:
+            new = dict(sums)
+            for total, counts in sums.values():
+                s2 = _vadd(total, jump)
+                key = fingerprint(s2)
+                old = new.get(key, (s2, [0] * (m + 1)))[1]
+                new[key] = (s2, [a + (counts[i - 1] if i else 0) for i, a in enumerate(old)])
+            sums = new
+            if len(sums) > self.budget:
+                raise UndecidedError(f"counting the fibre's components: more than {self.budget} distinct "
+                                     f"subset sums of the {m} jumps")
+        zero = sums.get(fingerprint((_ZERO,) * self.n3))
+        return zero[1] if zero else [0] * (m + 1)
+
+    def _branch_count(self, branch: RidgeBranch) -> int:
+        r"""Exponential generating functions in the slot count: $E = e^{4x}\exp(2(e^x - 1 - x))$ (D, C±, Z slots
+        and one-class phantom groups), $u = e^x - 1$ (the kinks of one class at a breakpoint), $u^2$ (a group with
+        both classes), split by $n^\pm = 1$ ($x$) or $\ge 2$ ($w = u - x$) where the criterion needs it."""
+        n = self.n2
+        if not branch.one_dimensional:
+            return 2 ** n
+        m = len(branch.ys)
+        Zs = self._zero_sums(branch)
+        Z, ZS = sum(Zs), sum(s * z for s, z in enumerate(Zs))
+        N = m * 2 ** (m - 1) if m else 0
+        a1, a2 = m * Z - ZS, ZS
+        S = _Series(n)
+        x, u = S.x(), S.expm1(1)
+        w = S.sub(u, x)
+        E = S.mul(S.exp_lin(4), S.exp(S.scale(S.sub(u, x), 2)))
+        u2 = S.mul(u, u)
+        full = S.mul(S.pow(S.add(S.scale(u, 2), u2), m), S.exp(u2))
+        um = S.pow(u, m)
+        two_u = S.scale(u, 2)
+        a_ge2 = S.mul(S.sub(w, S.zero()), S.mul(E, full))
+        a_eq1 = S.mul(x, S.mul(E, S.sub(full, S.scale(um, Z))))
+        one_bp = S.zero() if m == 0 else S.mul(S.pow(u, m - 1), S.add(
+            S.add(S.scale(S.mul(x, x), N - a1 - a2), S.scale(S.mul(x, w), N - a1)),
+            S.add(S.scale(S.mul(w, x), N - a2), S.scale(S.mul(w, w), N))))
+        one_ph = S.mul(um, S.add(S.scale(S.mul(w, w), 2 ** m),
+                                 S.scale(S.add(S.mul(x, x), S.scale(S.mul(x, w), 2)), 2 ** m - Z)))
+        m_one_total = S.add(S.mul(S.pow(two_u, m), u2),
+                            S.scale(S.mul(u2, S.pow(two_u, m - 1)), m) if m else S.zero())
+        m_ge2 = S.sub(S.sub(full, S.pow(two_u, m)), m_one_total)
+        a_eq0 = S.mul(E, S.add(S.add(S.scale(um, Z), one_bp), S.add(one_ph, m_ge2)))
+        total = S.add(S.add(a_ge2, a_eq1), a_eq0)
+        return int(total[n] * math.factorial(n))
+
+    def count(self) -> int:
+        """The exact number of non-empty types. Cost: $O(n_2^2)$ series operations per branch plus the subset
+        sums of the jumps (at most ``budget``)."""
+        return sum(self._branch_count(b) for b in self.branches.values())
+
+    # -- dimension -------------------------------------------------------------------------------------------
+
+    def branch_dimension(self, branch: RidgeBranch) -> int | None:
+        r"""The largest dimension of a non-empty type of ``branch`` (``None`` if it has none): with $m'$ needed
+        breakpoints, $U = m' + (n_2 - m')(2 + n_3)$ (one K kink per breakpoint, every other slot Z) when some
+        $S$ has $T + \sum_S\Delta = 0$, else $U - n_3$ (one A slot) when $n_2 > m'$ — each slot gives at most
+        $2 + n_3$, a breakpoint's first kink $1$, and the slope equation costs $n_3$ unless $|A| = 0 = |M|$,
+        which needs $T + R = 0$."""
+        n, n3 = self.n2, self.n3
+        if not branch.one_dimensional:
+            return 1 + n * (n3 + 2)
+        m = len(branch.ys)
+        if n < m:
+            return None
+        base = (self.n0 + 1) if branch.name == "constant" else 1 + (branch.anchor == "free")
+        U = base + m + (n - m) * (2 + n3)
+        if self._has_zero_sum(branch):
+            return U
+        return U - n3 if n > m else None
+
+    def _has_zero_sum(self, branch: RidgeBranch) -> bool:
+        if not any(branch.T):
+            return True
+        return sum(self._zero_sums(branch)) > 0
+
+    def dimension(self) -> int:
+        """The dimension of the fibre: the maximum over the branches."""
+        return max(d for d in (self.branch_dimension(b) for b in self.branches.values()) if d is not None)
+
+
+def _product(items, n: int):
+    if n == 0:
+        yield ()
+        return
+    for head in items:
+        for tail in _product(items, n - 1):
+            yield (head,) + tail
+
+
+class _Series:
+    """Truncated power series with exact rational coefficients, degree $\\le n$."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def zero(self) -> list:
+        return [fmpq(0)] * (self.n + 1)
+
+    def x(self) -> list:
+        out = self.zero()
+        if self.n >= 1:
+            out[1] = fmpq(1)
+        return out
+
+    def add(self, a, b) -> list:
+        return [p + q for p, q in zip(a, b, strict=True)]
+
+    def sub(self, a, b) -> list:
+        return [p - q for p, q in zip(a, b, strict=True)]
+
+    def scale(self, a, t) -> list:
+        return [p * t for p in a]
+
+    def mul(self, a, b) -> list:
+        out = self.zero()
+        for i, p in enumerate(a):
+            if p:
+                for j in range(self.n + 1 - i):
+                    out[i + j] += p * b[j]
+        return out
+
+    def pow(self, a, k: int) -> list:
+        out = self.zero()
+        out[0] = fmpq(1)
+        for _ in range(k):
+            out = self.mul(out, a)
+        return out
+
+    def exp_lin(self, k: int) -> list:
+        """$e^{kx}$."""
+        return [fmpq(k ** i, math.factorial(i)) for i in range(self.n + 1)]
+
+    def expm1(self, k: int) -> list:
+        """$e^{kx} - 1$."""
+        out = self.exp_lin(k)
+        out[0] = fmpq(0)
+        return out
+
+    def exp(self, g) -> list:
+        """$\\exp(g)$ for $g(0) = 0$: $h' = g'h$, so $h_i = \\frac1i\\sum_{k=1}^i k g_k h_{i-k}$."""
+        h = self.zero()
+        h[0] = fmpq(1)
+        for i in range(1, self.n + 1):
+            h[i] = sum((k * g[k] * h[i - k] for k in range(1, i + 1)), fmpq(0)) / i
+        return h
