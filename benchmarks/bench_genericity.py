@@ -9,7 +9,7 @@
 
 Every row also shows the time to load the network exactly (``convert s``), genericity relative to it, and the
 floor named in the issue: one n x n rank modulo a word-size prime with flint's ``nmod_mat`` (the 0-factor
-certificate cannot avoid an n x n modular rank); ``semialg.core.exact.rank_mod`` (float64 BLAS) beats it.
+certificate cannot avoid an n x n modular rank); ``semialg.core.modular.rank_mod`` (float64 BLAS) beats it.
 
     python benchmarks/bench_genericity.py               # full run (about two minutes)
     python benchmarks/bench_genericity.py --quick       # smoke sizes
@@ -26,7 +26,7 @@ import sympy
 import semialg as sa
 from common import main as bench_main, timed
 from flint import nmod_mat
-from semialg.core.exact import BLAS_PRIME
+from semialg.core.modular import BLAS_PRIME
 from semialg.engine.loci import _dependent_condition  # the dependent-rows stage alone, for a like-for-like ratio
 
 

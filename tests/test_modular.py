@@ -1,12 +1,13 @@
-"""The modular kernels of semialg.core.exact against independent exact computation (flint, Python integers)."""
+"""The modular kernels of semialg.core.modular against independent exact computation (flint, Python integers)."""
 
 import numpy as np
 import pytest
 from flint import fmpq, nmod_mat
 from hypothesis import given, strategies as st
 
-from semialg.core.exact import (BLAS_PRIME, matmul_mod, rank, rank_mod, rank_one_independent, residues,
-                                rows_pairwise_independent, to_matrix)
+from semialg.core.exact import rank, to_matrix
+from semialg.core.modular import (BLAS_PRIME, matmul_mod, rank_mod, rank_one_independent, residues,
+                                  rows_pairwise_independent)
 
 P = BLAS_PRIME
 small_primes = st.sampled_from([2, 3, 7, 101, 65537, P])

@@ -24,7 +24,8 @@ from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
-from semialg.core.exact import to_matrix, to_sympy, to_vector
+from semialg.core.exact import to_sympy, to_vector
+from semialg.core.rational_matrix import RationalMatrix
 
 __all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
 
@@ -159,7 +160,7 @@ class ParameterVariables:
         return {s: to_sympy(v) for s, v in zip(self.flat, net.parameters(), strict=True)}
 
 
-Matrix = tuple[tuple[fmpq, ...], ...]
+Matrix = RationalMatrix  # behaves as the tuple of its rows (tuples of fmpq)
 Vector = tuple[fmpq, ...]
 
 
@@ -167,11 +168,13 @@ Vector = tuple[fmpq, ...]
 class Network(Latexable):
     """An immutable ReLU network with exact rational parameters.
 
-    ``weights[l-1]`` is $W_l$ as a tuple of rows, ``biases[l-1]`` is $b_l$. Build one with
-    :meth:`from_arrays`, :meth:`random`, :meth:`from_parameters` or :func:`semialg.load`.
-    Equality is exact equality of all parameters. ``assumptions`` records what a reader assumed
-    because its source did not say (e.g. ReLU between layers of a bare weight file); it is not part
-    of the parameter and does not affect equality.
+    ``weights[l-1]`` is $W_l$, a :class:`~semialg.core.rational_matrix.RationalMatrix` that behaves as the
+    tuple of its rows (tuples of ``fmpq``) and also holds the integer form $N_l / d_l$ (floats are read
+    straight into it: the float64 size in memory); ``biases[l-1]`` is $b_l$, a tuple of ``fmpq``. Build one
+    with :meth:`from_arrays`, :meth:`random`, :meth:`from_parameters` or :func:`semialg.load`; given
+    weights as tuples of rows of ``fmpq`` are wrapped as they are. Equality is exact equality of all
+    parameters. ``assumptions`` records what a reader assumed because its source did not say (e.g. ReLU
+    between layers of a bare weight file); it is not part of the parameter and does not affect equality.
     """
 
     weights: tuple[Matrix, ...]
@@ -182,9 +185,12 @@ class Network(Latexable):
         if not self.weights or len(self.weights) != len(self.biases):
             raise ShapeError(f"need as many biases as weight matrices, got {len(self.weights)} weights "
                              f"and {len(self.biases)} biases")
-        prev = len(self.weights[0][0]) if self.weights[0] else 0
-        for l, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            if not W or len(W[0]) != prev or any(len(r) != prev for r in W):
+        Ws = tuple(W if isinstance(W, RationalMatrix) else RationalMatrix.from_rows(W) for W in self.weights)
+        object.__setattr__(self, "weights", Ws)
+        object.__setattr__(self, "biases", tuple(tuple(b) for b in self.biases))
+        prev = Ws[0].shape[1]
+        for l, (W, b) in enumerate(zip(Ws, self.biases, strict=True), start=1):
+            if not len(W) or W.shape[1] != prev:
                 raise ShapeError(f"layer {l}: W{l} must have {prev} columns and at least one row")
             if len(b) != len(W):
                 raise ShapeError(f"layer {l}: b{l} has length {len(b)} but W{l} has {len(W)} rows")
@@ -196,8 +202,10 @@ class Network(Latexable):
     def from_arrays(cls, weights: Sequence, biases: Sequence) -> "Network":
         """Build a network from weight matrices (shape $n_l \\times n_{l-1}$) and bias vectors.
 
-        Entries may be ints, Fractions, ``"p/q"`` strings, floats (read exactly) or numpy arrays.
-        Cost: $O(\\dim\\Omega)$ conversions.
+        Entries may be ints, Fractions, ``"p/q"`` strings, floats (read exactly) or numpy arrays. Float
+        arrays are split into integer mantissas over a common power of two by vectorised numpy passes
+        (:meth:`RationalMatrix.of <semialg.core.rational_matrix.RationalMatrix.of>`), without a Python object
+        per weight. Cost: $O(\\dim\\Omega)$; measured in ``benchmarks/bench_reading.py``.
 
         >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])([-3])
         (3,)
@@ -210,7 +218,7 @@ class Network(Latexable):
             raise ShapeError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors")
         Ws, bs = [], []
         for l, (W, b) in enumerate(zip(weights, biases, strict=True), start=1):
-            Ws.append(to_matrix(W, where=f"W{l}"))
+            Ws.append(RationalMatrix.of(W, where=f"W{l}"))
             bs.append(to_vector(b, where=f"b{l}"))
         return cls(tuple(Ws), tuple(bs))
 
@@ -255,7 +263,7 @@ class Network(Latexable):
 
     @cached_property
     def architecture(self) -> Architecture:
-        return Architecture(len(self.weights[0][0]), *(len(W) for W in self.weights))
+        return Architecture(self.weights[0].shape[1], *(len(W) for W in self.weights))
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -275,8 +283,7 @@ class Network(Latexable):
 
     @cached_property
     def _mats(self) -> list[tuple[fmpq_mat, fmpq_mat]]:
-        return [(fmpq_mat(len(W), len(W[0]), [x for r in W for x in r]), fmpq_mat(len(b), 1, list(b)))
-                for W, b in zip(self.weights, self.biases, strict=True)]
+        return [(W.to_fmpq_mat(), fmpq_mat(len(b), 1, list(b))) for W, b in zip(self.weights, self.biases, strict=True)]
 
     def parameters(self) -> tuple[fmpq, ...]:
         """The flat parameter vector: $W_1$ row-major, $b_1$, $W_2$, $b_2$, ... (as :meth:`variables`)."""
@@ -295,7 +302,7 @@ class Network(Latexable):
         """A copy with $W_l$ and/or $b_l$ (1-based) replaced."""
         Ws, bs = list(self.weights), list(self.biases)
         if weight is not None:
-            Ws[l - 1] = to_matrix(weight, where=f"W{l}")
+            Ws[l - 1] = RationalMatrix.of(weight, where=f"W{l}")
         if bias is not None:
             bs[l - 1] = to_vector(bias, where=f"b{l}")
         return Network(tuple(Ws), tuple(bs))
@@ -345,7 +352,7 @@ class Network(Latexable):
 
     def float_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """$(W_l, b_l)$ as float64 arrays (rounded): for numeric helpers only."""
-        return [(np.array([[float(x) for x in r] for r in W]), np.array([float(x) for x in b]))
+        return [(W.to_float(), np.array([float(x) for x in b], dtype=np.float64))
                 for W, b in zip(self.weights, self.biases, strict=True)]
 
     # -- display ----------------------------------------------------------------------------------

@@ -34,17 +34,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
+import numpy as np
+
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.result import Latexable, jsonable
 from semialg.errors import CertificateError, ParameterError, UndecidedError
-from semialg.core.exact import fingerprint, normalise_row, rank_one_independent
+from semialg.core.exact import fingerprint, normalise_row
+from semialg.core.modular import rank_one_independent, rows_pairwise_independent
 from semialg.core.network import Architecture, Network
 from semialg.geometry.semialgebraic import as_substitution, parallel_minors
 from semialg.families.base import families_for
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
-from semialg.core.exact import rows_pairwise_independent
 
 __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Condition", "GenericityReport",
            "genericity"]
@@ -315,32 +317,36 @@ def _neuron_rows(net: Network, l: int) -> list[tuple]:
     return [tuple(r) + (b,) for r, b in zip(net.weights[l - 1], net.biases[l - 1], strict=True)]
 
 
-def _out_column(net: Network, l: int, i: int) -> tuple:
-    return tuple(r[i] for r in net.weights[l])
+def _dead_neurons(net: Network) -> list[tuple[int, int, str]]:
+    """Every $(l, i, \\text{kind})$: neuron $i$ (0-based) of hidden layer $l$ with zero input or output weights.
+    Vectorised on the integer form of the weights: $O(\\dim\\Omega)$."""
+    out = []
+    for l in range(1, net.depth):
+        no_in = ~net.weights[l - 1].nonzero_rows()
+        no_out = ~net.weights[l].nonzero_columns()
+        out += [(l, int(i), kind) for i in np.flatnonzero(no_in | no_out)
+                for kind, zero in (("output", no_out[i]), ("input", no_in[i])) if zero]
+    return out
 
 
 def _check_dead(net: Network, c: Condition) -> bool:
+    dead = _dead_neurons(net)
     if c.holds:
-        for l in range(1, net.depth):
-            for i in range(len(net.weights[l - 1])):
-                if not any(net.weights[l - 1][i]) or not any(_out_column(net, l, i)):
-                    raise CertificateError(f"neuron {i} of hidden layer {l} is dead")
+        if dead:
+            raise CertificateError(f"neuron {dead[0][1]} of hidden layer {dead[0][0]} is dead")
         return True
     l, i, kind = c.witness
-    weights = net.weights[l - 1][i] if kind == "input" else _out_column(net, l, i)
-    if any(weights):
+    if (l, i, kind) not in dead:  # the witness must be one of the dead neurons, recomputed
         raise CertificateError(f"neuron {i} of hidden layer {l} has non-zero {kind} weights")
     return True
 
 
 def _dead_condition(net: Network) -> Condition:
-    for l in range(1, net.depth):
-        for i in range(len(net.weights[l - 1])):
-            for kind, zero in (("output", not any(_out_column(net, l, i))), ("input", not any(net.weights[l - 1][i]))):
-                if zero:
-                    return Condition("no dead neuron", False, (l, i, kind), None,
-                                     f"neuron {i} (0-based) of hidden layer {l} has zero {kind} weights",
-                                     _check_dead)
+    dead = _dead_neurons(net)
+    if dead:
+        l, i, kind = dead[0]
+        return Condition("no dead neuron", False, (l, i, kind), None,
+                         f"neuron {i} (0-based) of hidden layer {l} has zero {kind} weights", _check_dead)
     return Condition("no dead neuron", True, None, None, "every hidden neuron has non-zero input and output "
                      "weights", _check_dead)
 
@@ -388,15 +394,16 @@ def _zero_factor_vectors(net: Network) -> list[tuple]:
     return [tuple(W2[r][i] * x for r in range(len(W2)) for x in W1[i]) for i in range(len(W1))]
 
 
-def _outer_factors(net: Network) -> tuple[list, tuple]:
+def _outer_factors(net: Network) -> tuple:
+    """$(a_i)_i$ as the rows of $W_2^T$ and $(w_i)_i$ as the rows of $W_1$ (integer forms kept)."""
     (W1, _), (W2, _) = net.layers()
-    return [tuple(r[i] for r in W2) for i in range(len(W1))], W1
+    return W2.T, W1
 
 
 @dataclass(frozen=True)
 class RankOneSketch(Latexable):
     """Certificate: the random rank-one sketch with ``seed`` has full rank modulo a prime, so the $a_i w_i^T$
-    are linearly independent (see :func:`semialg.core.exact.rank_one_independent`)."""
+    are linearly independent (see :func:`semialg.core.modular.rank_one_independent`)."""
 
     seed: int
 
@@ -428,7 +435,7 @@ def zero_factor_condition(net: Network, budget: int) -> Condition:
     a, w = _outer_factors(net)
     # A sketch fails by bad luck with probability below 2n/p; three seeds make that negligible.
     seed = next((s for s in range(3) if rank_one_independent(a, w, seed=s)), None) \
-        if len(a) <= len(a[0]) * len(w[0]) else None
+        if a.shape[0] <= a.shape[1] * w.shape[1] else None
     if seed is not None:
         return Condition("no zero factor", True, None, RankOneSketch(seed),
                          "the matrices a_i w_i^T are linearly independent (rank-one sketch of full rank mod p), "
@@ -452,7 +459,7 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     - *no dead neuron*: $O(\\dim\\Omega)$ zero tests;
     - *no dependent rows*: $O(n(m+1))$ normalisations and hashing per layer (never the $O(n^2m^2)$ minors);
     - *no zero factor* (shallow only): first the rank-one sketch of
-      :func:`semialg.core.exact.rank_one_independent` ($O(n^2(k+m))$, proves independence of the $a_iw_i^T$);
+      :func:`semialg.core.modular.rank_one_independent` ($O(n^2(k+m))$, proves independence of the $a_iw_i^T$);
       otherwise :func:`semialg.geometry.zero_sum.find_zero_sum_set` with ``budget`` — kernel components, Gordan LPs,
       LLL, and meet in the middle.
 

@@ -38,7 +38,8 @@ from semialg.core.result import Latexable
 from semialg.core.certificate import (Certificate, EquivalenceResult, PointCertificate, Undecided,
                                       check_comparable)
 from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError, UndecidedError
-from semialg.core.exact import dot, fingerprint, normalise_row, rank, rank_mod, residues, to_vector
+from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
+from semialg.core.modular import rank_mod, residues
 from semialg.core.network import Network
 from semialg.families.base import families_for
 from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
@@ -582,13 +583,13 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
 
 
 def _modular_rank(blocks: list) -> int:
-    """The rank modulo :data:`~semialg.core.exact.BLAS_PRIME` of stacked residue blocks (0 if one is missing:
+    """The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if one is missing:
     a denominator divisible by $p$ makes the modular bound useless, never wrong)."""
     return 0 if any(b is None for b in blocks) else rank_mod(np.vstack(blocks))
 
 
 def _sampled_batch(net: Network, bound: int, seed: int = 0) -> tuple[tuple[Vec, ...], set, list, bool]:
-    """Jacobian rows (modulo :data:`~semialg.core.exact.BLAS_PRIME`) at random rational inputs off every bent
+    """Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at random rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
     bound decides it without enumerating regions. The rank is checked at $2^i\\lceil\\mathrm{bound}/k\\rceil$
     inputs, $i \\le 4$ (rare regions, e.g. where a second-layer neuron is active on a small set only, need

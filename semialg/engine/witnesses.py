@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from flint import fmpq
 
-from semialg.core.exact import normalise_row, nullspace, rank_one_independent
+from semialg.core.exact import normalise_row, nullspace
+from semialg.core.modular import rank_one_independent
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.regions import regions

@@ -1,0 +1,248 @@
+"""Exact linear algebra modulo a word-size prime through float64 BLAS.
+
+Ranks modulo a prime are lower bounds on ranks over $\\mathbb{Q}$ and therefore one-sided certificates of
+independence (a full rank modulo $p$ proves full rational rank). Every product here is exact: values are kept
+*balanced* residues and sums are chunked so that float64 represents every partial sum exactly.
+
+>>> rank_mod(np.array([[1, 2], [2, 4]]), 7)
+1
+>>> rows_pairwise_independent([[1, 2], [3, 4]])
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from typing import Sequence
+
+import numpy as np
+from flint import fmpq, nmod_mat
+
+from semialg.core.exact import to_matrix
+from semialg.core.rational_matrix import RationalMatrix
+from semialg.errors import ShapeError
+
+__all__ = ["BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rows_pairwise_independent",
+           "rank_one_independent"]
+
+#: The largest prime below $2^{21}$. :func:`matmul_mod`, :func:`rank_mod` and :func:`rank_one_independent`
+#: compute with it in float64 BLAS: every value is kept an integer of absolute value below $p$ (a *balanced*
+#: residue), so a product of two is below $2^{42}$ and a sum of $2^{10}$ such products, plus one more value,
+#: below $2^{52}$. Every partial sum is then an integer that float64 represents exactly, whatever the
+#: summation order or fused multiply-adds of the BLAS.
+BLAS_PRIME = 2097143
+
+_CHUNK = 1024  # inner-dimension chunk that keeps sums of products of balanced residues below 2^52
+_BLOCK = 256   # block size of rank_mod (measured at n = 4096: 128 is about 1.3x slower)
+
+
+def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
+    """The residues $x \\bmod p$ (numerator times the inverse of the denominator) of a rational matrix.
+
+    ``rows`` is a :class:`~semialg.core.rational_matrix.RationalMatrix` or anything
+    :func:`~semialg.core.exact.to_matrix` reads. Returns an ``int64`` array with entries in $[0, p)$, or
+    ``None`` when $p$ divides some denominator. In the integer form $N/d$ (float weights read exactly) this is
+    $N \\bmod p$ times one inverse: a few vectorised passes. Otherwise one pass moves numerators and
+    denominators into numpy, with one modular inverse per distinct denominator (a table by exponent when
+    all are powers of two). Cost: $O(\\text{entries})$.
+
+    >>> residues([[fmpq(1, 2), -1]], 7).tolist()
+    [[4, 6]]
+    """
+    if isinstance(rows, RationalMatrix) and rows.has_integer_form:
+        d = rows.denominator % p
+        if d == 0:
+            return None
+        N = rows.numerators
+        R = np.remainder(N, p) if N.dtype != object else np.array([int(v) % p for v in N.ravel().tolist()],
+                                                                   dtype=np.int64).reshape(N.shape)
+        return R.astype(np.int64) * pow(d, -1, p) % p
+    if isinstance(rows, RationalMatrix):
+        rows = rows.rows
+    r, c = len(rows), len(rows[0]) if len(rows) else 0
+    try:
+        parts, reduced = [], False
+        for name in ("p", "q"):  # two C-level passes (measured faster than one pass yielding pairs)
+            get = operator.attrgetter(name)
+            try:
+                parts.append(np.fromiter(map(get, itertools.chain.from_iterable(rows)), np.int64, r * c))
+            except OverflowError:  # beyond 64 bits: reduce in Python
+                parts.append(np.fromiter((int(get(x)) % p for x in itertools.chain.from_iterable(rows)),
+                                         np.int64, r * c))
+                reduced = True
+    except AttributeError:  # not flint rationals yet
+        return residues(to_matrix(rows, where="rows"), p)
+    num, den = parts
+    if not reduced and den.size and ((den & (den - 1)) == 0).all():  # powers of two (floats read exactly)
+        inv = np.array([pow(2, -e, p) for e in range(64)], dtype=np.int64)[np.frexp(den.astype(float))[1] - 1]
+    else:
+        dens = np.unique(den % p)
+        if dens.size and dens[0] == 0:
+            return None
+        inv = np.array([pow(int(q), -1, p) for q in dens], dtype=np.int64)[np.searchsorted(dens, den % p)]
+    return (num % p * inv % p).reshape(r, c)
+
+
+def _balance(X: np.ndarray, p: int) -> np.ndarray:
+    """Replace the float64 integers $|X| < 2^{52}$ in place by congruent ones of absolute value below $p$.
+
+    $q = \\mathrm{rint}(\\mathrm{fl}(X \\cdot \\mathrm{fl}(1/p)))$ is within $1/2 + 2^{-19}$ of $X/p$, so
+    $|X - qp| < p$, and $qp$ and the difference are integers below $2^{53}$: exact. Much faster than
+    ``np.remainder`` (measured 0.07 s against 0.46 s on $4096^2$ entries).
+    """
+    q = X * (1.0 / p)
+    np.rint(q, out=q)
+    q *= p
+    X -= q
+    return X
+
+
+def _matmul_balanced(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
+    """$AB$ modulo $p$ as balanced residues, for float64 matrices of balanced residues."""
+    out = None
+    for s in range(0, A.shape[1], _CHUNK):
+        part = A[:, s:s + _CHUNK] @ B[s:s + _CHUNK]
+        out = part if out is None else _balance(out + part, p)
+    return _balance(out, p) if out is not None else np.zeros((A.shape[0], B.shape[1]))
+
+
+def _check_prime(p: int) -> None:
+    if not 2 <= p <= BLAS_PRIME:
+        raise ValueError(f"the modulus must be at most {BLAS_PRIME} for exact float64 products, not {p}")
+
+
+def matmul_mod(A, B, p: int = BLAS_PRIME) -> np.ndarray:
+    """$AB \\bmod p$ for integer matrices and a prime $p \\le$ :data:`BLAS_PRIME`, exactly, through float64 BLAS.
+
+    Returns an ``int64`` array with entries in $[0, p)$. Cost: $\\lceil c / 1024\\rceil$ BLAS products for an inner
+    dimension $c$, plus $O(rc)$ vectorised reductions.
+
+    >>> matmul_mod(np.array([[3, 4]]), np.array([[5], [6]]), 7).tolist()
+    [[4]]
+    """
+    _check_prime(p)
+    A = _balance(np.remainder(np.asarray(A, dtype=np.int64), p).astype(np.float64), p)
+    B = _balance(np.remainder(np.asarray(B, dtype=np.int64), p).astype(np.float64), p)
+    return np.remainder(_matmul_balanced(A, B, p), p).astype(np.int64)
+
+
+def _inverse_mod(B: np.ndarray, p: int) -> np.ndarray | None:
+    """The inverse modulo $p$ of a small square matrix of balanced residues (Gauss–Jordan), or ``None``."""
+    b = B.shape[0]
+    M = np.concatenate([B, np.eye(b)], axis=1)
+    for j in range(b):
+        nz = np.flatnonzero(M[j:, j])  # balanced residues: zero modulo p means zero
+        if not nz.size:
+            return None
+        if nz[0]:
+            M[[j, j + nz[0]]] = M[[j + nz[0], j]]
+        row = M[j, j:b + j + 1]  # columns left of j are unit vectors, right of b + j still zero
+        row *= pow(int(row[0]), -1, p)
+        _balance(row, p)
+        col = M[:, j].copy()
+        col[j] = 0
+        block = M[:, j:b + j + 1]
+        block -= np.outer(col, row)
+        _balance(block, p)
+    return M[:, b:]
+
+
+def rank_mod(M, p: int = BLAS_PRIME) -> int:
+    """The rank modulo a prime $p \\le$ :data:`BLAS_PRIME` of an integer matrix, exactly.
+
+    Blocked elimination on float64 balanced residues: each step inverts the leading $256 \\times 256$ block
+    of the current Schur complement (Gauss–Jordan) and updates the rest in place with exact BLAS products.
+    When a leading block is singular modulo $p$, the rank of the remaining Schur complement (the rest of the
+    answer) comes from flint's ``nmod_mat`` instead. Cost: $O(rc\\min(r, c))$ in BLAS; measured at
+    $n = 4096$ in ``benchmarks/bench_genericity.py`` against flint's ``nmod_mat.rank``.
+
+    >>> rank_mod(np.array([[1, 2], [2, 4]]), 7), rank_mod(np.array([[1, 2], [2, 5]]), 7)
+    (1, 2)
+    """
+    _check_prime(p)
+    A = np.remainder(np.asarray(M, dtype=np.int64), p).astype(np.float64)
+    if A.shape[0] > A.shape[1]:
+        A = np.ascontiguousarray(A.T)
+    _balance(A, p)
+    n, k = A.shape[0], 0
+    while k < n:
+        b = min(_BLOCK, n - k)
+        inv = _inverse_mod(A[k:k + b, k:k + b], p)
+        if inv is None:
+            rest = np.remainder(A[k:, k:], p).astype(np.int64)
+            return k + nmod_mat(rest.shape[0], rest.shape[1], rest.ravel().tolist(), p).rank()
+        C = _matmul_balanced(A[k + b:, k:k + b], inv, p)
+        trailing = A[k + b:, k + b:]
+        trailing -= C @ A[k:k + b, k + b:]  # b <= _CHUNK terms: exact
+        _balance(trailing, p)
+        k += b
+    return n
+
+
+def rows_pairwise_independent(W: Sequence[Sequence[fmpq]], b: Sequence[fmpq] | None = None,
+                               p: int = BLAS_PRIME) -> bool:
+    """A one-sided certificate that the rows of $[W \\mid b]$ are non-zero and pairwise linearly independent.
+
+    Reduces every row modulo $p$ and scales it so that its first non-zero residue is $1$. If no row is zero
+    modulo $p$ and the scaled rows are distinct, the rational rows are pairwise independent: from
+    $r_j = (u/v)\\, r_i$ in lowest terms, $p \\mid u$ or $p \\mid v$ would make a row vanish modulo $p$, and
+    otherwise the two scaled rows coincide. ``False`` proves nothing (dependent rows, or $p$ divides a
+    denominator or a ratio); decide exactly with :func:`normalise_row` then.
+    Cost: :func:`residues` plus $O(nm)$ vectorised operations and a sort of the $n$ rows.
+
+    >>> rows_pairwise_independent([[1, 2], [2, 4]]), rows_pairwise_independent([[1, 2], [2, 4]], [0, 1])
+    (False, True)
+    """
+    R = residues(W, p)
+    if R is None:
+        return False
+    if b is not None:
+        rb = residues((tuple(b),), p)
+        if rb is None:
+            return False
+        R = np.concatenate([R, rb.T], axis=1)
+    n = R.shape[0]
+    nonzero = R != 0
+    if not nonzero.any(axis=1).all():
+        return False
+    lead = R[np.arange(n), nonzero.argmax(axis=1)]
+    inv = np.array([pow(int(v), -1, p) for v in lead], dtype=np.int64)
+    keys = np.ascontiguousarray(R * inv[:, None] % p)
+    return np.unique(keys.view(np.dtype((np.void, keys.itemsize * keys.shape[1]))).ravel()).size == n
+
+
+def rank_one_independent(a: Sequence[Sequence[fmpq]], w: Sequence[Sequence[fmpq]], seed: int = 0) -> bool:
+    """A one-sided certificate that the $n$ rank-one matrices $a_i w_i^T$ are linearly independent over $\\mathbb{Q}$.
+
+    Pairs each with $T = n$ random rank-one test matrices $r_t s_t^T$ modulo :data:`BLAS_PRIME` $p$:
+    $\\langle a_i w_i^T, r_t s_t^T\\rangle = (a_i\\cdot r_t)(w_i\\cdot s_t)$. If this $n\\times T$ matrix has rank
+    $n$ modulo $p$, the $a_i w_i^T$ are independent (a rank modulo $p$ never exceeds the rational rank, and a
+    linear image never has larger rank). ``False`` proves nothing; it happens when they are dependent or,
+    with probability at most $2n/p$ by Schwartz–Zippel (the determinant has degree $2n$ in the test
+    vectors), by bad luck — try another ``seed``. Returns ``False`` if a denominator is divisible by $p$.
+    Cost: residues of the entries, two exact BLAS products ($O(n^2(k + m))$) and one $n\\times n$
+    :func:`rank_mod`, instead of the $O(n^2 km)$ of the full $n \\times km$ matrix.
+
+    >>> rank_one_independent([[1], [1], [1]], [[1, 0], [0, 1], [-1, -1]])
+    False
+    >>> rank_one_independent([[1], [2]], [[1, 0], [0, 1]])
+    True
+    """
+    p = BLAS_PRIME
+    n = len(a)
+    if n == 0:
+        return True
+    if len(w) != n:
+        raise ShapeError(f"got {n} output vectors a_i but {len(w)} input vectors w_i")
+    A, W = residues(a, p), residues(w, p)
+    if A is None or W is None:
+        return False
+    rng = np.random.default_rng(seed)
+    R = rng.integers(0, p, size=(A.shape[1], n))
+    S = rng.integers(0, p, size=(W.shape[1], n))
+    sketch = _matmul_balanced(_balance(A.astype(np.float64), p), _balance(R.astype(np.float64), p), p)
+    sketch *= _matmul_balanced(_balance(W.astype(np.float64), p), _balance(S.astype(np.float64), p), p)
+    return rank_mod(_balance(sketch, p), p) == n  # the products above are below 2^42: exact
+
+

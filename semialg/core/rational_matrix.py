@@ -1,0 +1,276 @@
+"""Rational matrices stored as one integer matrix over a common denominator.
+
+A weight matrix read from float arrays is a matrix of dyadic rationals: every entry is $m\\,2^{e}$ with an
+integer $m$. Stored as one ``fmpq`` per entry it costs about five times the float64 size of the weights and
+a Python object per entry; stored as $N / 2^K$ with an ``int64`` matrix $N$ it costs the float64 size and
+is read by a few vectorised numpy passes. :class:`RationalMatrix` holds either form and derives the other
+on demand: the integer form $(N, d)$ for vectorised exact work (residues modulo a prime, zero tests, float
+rounding), the rows of ``fmpq`` for everything written row by row.
+
+>>> M = RationalMatrix.of(np.array([[0.5, -3.0], [0.0, 0.125]], dtype=np.float32))
+>>> M.denominator, M.numerators.tolist()
+(8, [[4, -24], [0, 1]])
+>>> M[0], len(M), M.shape
+((1/2, -3), 2, (2, 2))
+>>> M == ((fmpq(1, 2), -3), (0, fmpq(1, 8)))
+True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator, Sequence
+
+import numpy as np
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
+
+from semialg.core.exact import integer_rows, to_matrix
+from semialg.errors import ParameterError, ShapeError
+
+__all__ = ["RationalMatrix"]
+
+_INT64_BITS = 62  # numerators below 2^62 in magnitude: sums of two stay below 2^63
+_CHUNK_ENTRIES = 1 << 18  # rows are split into chunks of about this many entries: bounded temporaries
+
+
+class RationalMatrix(Sequence):
+    """An immutable $r \\times c$ rational matrix $A = N / d$ with integer $N$ and $d \\ge 1$, $\\gcd(N, d) = 1$.
+
+    Behaves as the tuple of its rows (tuples of ``fmpq``): indexing, iteration, ``len``, equality with any
+    nested sequence of the same rationals. Build one with :meth:`of`. The integer form is an ``int64`` array
+    when every numerator is below $2^{62}$ in magnitude, else an ``object`` array of Python integers; exact
+    either way. Memory: 8 bytes per entry in the ``int64`` form (the float64 size), plus the rows once
+    something asks for them.
+    """
+
+    __slots__ = ("_rows", "_num", "_den", "_shape")
+
+    def __init__(self, rows=None, numerators: np.ndarray | None = None, denominator: int | None = None,
+                 shape: tuple[int, int] | None = None):
+        # Private: use :meth:`of`. Exactly one of ``rows`` / (``numerators``, ``denominator``) may be missing.
+        self._rows = rows
+        self._num = numerators
+        self._den = denominator
+        if shape is None:
+            shape = numerators.shape if numerators is not None else (len(rows), len(rows[0]) if rows else 0)
+        self._shape = (int(shape[0]), int(shape[1]))
+        if self._num is not None:
+            self._num.flags.writeable = False
+
+    # -- construction -----------------------------------------------------------------------------
+
+    @classmethod
+    def of(cls, M, where: str | None = None) -> "RationalMatrix":
+        """The exact rational matrix of ``M``: a float/int numpy array, nested sequences of anything
+        :func:`~semialg.core.exact.to_fmpq` reads, an ``fmpq_mat``/``fmpz_mat`` or a :class:`RationalMatrix`.
+
+        Float arrays (float16/32/64) are split into mantissas and exponents by numpy and shifted to the
+        common denominator $2^K$ without any Python object per entry: $O(rc)$ vectorised operations. Other
+        inputs go through :func:`~semialg.core.exact.to_matrix` ($O(rc)$ conversions). NaN, infinities and
+        bad entries raise :class:`~semialg.errors.ParameterError` naming ``where`` and the entry.
+
+        >>> RationalMatrix.of([[1, "1/3"]]).numerators.tolist(), RationalMatrix.of([[1, "1/3"]]).denominator
+        ([[3, 1]], 3)
+        """
+        if isinstance(M, RationalMatrix):
+            return M
+        if isinstance(M, np.ndarray) and M.ndim == 2 and M.dtype.kind == "f" and M.dtype.itemsize <= 8:
+            if not np.isfinite(M).all():
+                i, j = np.argwhere(~np.isfinite(M))[0]
+                raise ParameterError(f"not a finite number at {where or ''}[{i},{j}]: {M[i, j]!r}")
+            dyadic = _dyadic(M)
+            if dyadic is not None:
+                return cls(None, *dyadic, shape=M.shape)
+        if isinstance(M, np.ndarray) and M.ndim == 2 and M.dtype.kind in "iu" and M.dtype.itemsize <= 8:
+            N = M.astype(object if M.dtype == np.uint64 else np.int64)
+            return cls(None, _compact(N), 1)
+        rows = to_matrix(M, where=where)
+        if isinstance(M, np.ndarray) and M.ndim == 2:
+            return cls(rows, shape=M.shape)
+        return cls(rows)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[fmpq]]) -> "RationalMatrix":
+        """The matrix with these rows of ``fmpq`` (taken as they are, not converted: use :meth:`of` for other
+        entries). Cost: $O(rc)$ tuple copies.
+
+        >>> RationalMatrix.from_rows([(fmpq(1), fmpq(2))]).shape
+        (1, 2)
+        """
+        return cls(tuple(r if isinstance(r, tuple) else tuple(r) for r in rows))
+
+    @classmethod
+    def from_integers(cls, numerators: np.ndarray, denominator: int) -> "RationalMatrix":
+        """$N / d$ for an integer array $N$ (``int64`` or ``object``) and an integer $d \\ge 1$, reduced.
+
+        >>> RationalMatrix.from_integers(np.array([[2, 4]]), 6)[0]
+        (1/3, 2/3)
+        """
+        d = int(denominator)
+        if d < 1:
+            raise ParameterError(f"the denominator must be a positive integer, not {denominator}")
+        N = np.asarray(numerators)
+        if N.ndim != 2:
+            raise ShapeError(f"expected a matrix of numerators, got shape {N.shape}")
+        g = math.gcd(d, *(int(v) for v in np.unique(N).tolist())) if N.size else d
+        if g > 1:
+            N = N // g
+        return cls(None, _compact(N), d // g)
+
+    # -- the two forms ------------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self._shape
+
+    @property
+    def rows(self) -> tuple[tuple[fmpq, ...], ...]:
+        """The rows as tuples of ``fmpq`` (built once on first use: $O(rc)$ rational constructions)."""
+        if self._rows is None:
+            d = fmpz(self._den)
+            self._rows = tuple(tuple(fmpq(v, d) for v in r) for r in self._num.tolist())
+        return self._rows
+
+    @property
+    def has_integer_form(self) -> bool:
+        """Whether the integer form is already at hand (no per-entry work to get it)."""
+        return self._num is not None
+
+    def _integer_form(self) -> None:
+        if self._num is None:
+            N, (d, *_) = integer_rows(self._rows, common=True, max_bits=_INT64_BITS) if self._shape[0] \
+                else (np.zeros(self._shape, dtype=np.int64), [1])
+            self._num, self._den = _compact(N.reshape(self._shape)), int(d)
+            self._num.flags.writeable = False
+
+    @property
+    def numerators(self) -> np.ndarray:
+        """$N$ (read-only ``int64`` array, or ``object`` array beyond $2^{62}$)."""
+        self._integer_form()
+        return self._num
+
+    @property
+    def denominator(self) -> int:
+        """$d$, the least common denominator of the entries."""
+        self._integer_form()
+        return self._den
+
+    # -- derived views ---------------------------------------------------------------------------------
+
+    def to_fmpq_mat(self) -> fmpq_mat:
+        """The matrix as a flint ``fmpq_mat``: $O(rc)$."""
+        r, c = self._shape
+        if self._num is not None:
+            Z = fmpz_mat(r, c, self._num.ravel().tolist())
+            return fmpq_mat(Z) / self._den if self._den != 1 else fmpq_mat(Z)
+        return fmpq_mat(r, c, [x for row in self._rows for x in row])
+
+    def to_float(self) -> np.ndarray:
+        """The float64 matrix nearest entry by entry (for numeric helpers, never decisions)."""
+        if self._num is not None and self._num.dtype != object:
+            return np.ldexp(self._num.astype(np.float64), -(self._den.bit_length() - 1)) \
+                if self._den & (self._den - 1) == 0 else self._num.astype(np.float64) / self._den
+        return np.array([[float(x) for x in r] for r in self.rows], dtype=np.float64).reshape(self._shape)
+
+    def nonzero_rows(self) -> np.ndarray:
+        """Boolean array: which rows have a non-zero entry. $O(rc)$ vectorised in the integer form."""
+        if self._num is not None:
+            return (self._num != 0).any(axis=1)
+        return np.array([any(r) for r in self._rows], dtype=bool)
+
+    def nonzero_columns(self) -> np.ndarray:
+        """Boolean array: which columns have a non-zero entry."""
+        if self._num is not None:
+            return (self._num != 0).any(axis=0)
+        return np.array([any(r[j] for r in self._rows) for j in range(self._shape[1])], dtype=bool)
+
+    @property
+    def T(self) -> "RationalMatrix":
+        """The transpose."""
+        if self._num is not None:
+            return RationalMatrix(None, self._num.T, self._den)
+        return RationalMatrix(tuple(zip(*self._rows, strict=True)), shape=self._shape[::-1]) if self._shape[0] \
+            else RationalMatrix((), shape=self._shape[::-1])
+
+    # -- the sequence of rows ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._shape[0]
+
+    def __getitem__(self, i):
+        return self.rows[i]
+
+    def __iter__(self) -> Iterator[tuple[fmpq, ...]]:
+        return iter(self.rows)
+
+    def __add__(self, other) -> tuple:
+        return self.rows + tuple(other)  # as a tuple of rows would
+
+    def __radd__(self, other) -> tuple:
+        return tuple(other) + self.rows
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, RationalMatrix):
+            if self._shape != other._shape:
+                return False
+            if self._rows is not None and other._rows is not None and (self._num is None or other._num is None):
+                return self._rows == other._rows
+            return self.denominator == other.denominator and bool(np.array_equal(self.numerators, other.numerators))
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(other) == self._shape[0] and all(tuple(a) == b for a, b in zip(other, self.rows, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        N = self.numerators
+        body = N.tobytes() if N.dtype != object else tuple(N.ravel().tolist())
+        return hash((self._shape, self.denominator, body))
+
+    def __repr__(self) -> str:
+        if self._shape[0] * self._shape[1] <= 400:  # small: shown as the tuple of rows it stands for
+            return repr(self.rows)
+        return f"RationalMatrix({self._shape[0]}x{self._shape[1]}, denominator {self.denominator})"
+
+    def __reduce__(self):
+        return RationalMatrix.from_integers, (self.numerators, self.denominator)
+
+
+def _compact(N: np.ndarray) -> np.ndarray:
+    """``int64`` when every entry fits below $2^{62}$, else ``object``."""
+    if N.dtype == object:
+        if all(-(2 ** _INT64_BITS) < int(v) < 2 ** _INT64_BITS for v in N.ravel().tolist()):
+            return N.astype(np.int64)
+        return N
+    return N.astype(np.int64, copy=False)
+
+
+def _dyadic(A: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """$(N, 2^K)$ with $A = N / 2^K$ exactly and $K$ least, for a finite float array; ``None`` when some
+    numerator would reach $2^{62}$ (entries spread over more than about 60 binades).
+
+    Each entry is $M 2^{E}$ with $|M| < 2^{53}$ from ``frexp``; removing the trailing zero bits of $M$ gives
+    the least exponent, and $K = \\max(0, -\\min E)$ over non-zero entries. Row chunks keep temporaries at
+    a few times the size of one chunk.
+    """
+    r, c = A.shape
+    step = max(1, _CHUNK_ENTRIES // max(c, 1))
+    N = np.empty((r, c), dtype=np.int64)   # first the odd mantissas, then shifted in place
+    E = np.empty((r, c), dtype=np.int16)   # their exponents: |E| < 1100
+    K, top = 0, -(1 << 30)
+    for s in range(0, r, step):
+        m, e = np.frexp(A[s:s + step].astype(np.float64))
+        M = np.ldexp(m, 53).astype(np.int64)  # exact: |m| < 1 has at most 53 significant bits
+        del m
+        nz = M != 0
+        tz = np.zeros(M.shape, dtype=np.int64)
+        tz[nz] = np.frexp((M & -M)[nz].astype(np.float64))[1] - 1  # lowest set bit, a power of two: exact
+        M >>= tz
+        Ec = np.where(nz, e - 53 + tz, 0)
+        if nz.any():
+            K = max(K, -int(Ec[nz].min()))
+            top = max(top, int(e[nz].max()))
+        N[s:s + step], E[s:s + step] = M, Ec
+    if top + K > _INT64_BITS:
+        return None
+    for s in range(0, r, step):
+        N[s:s + step] <<= E[s:s + step].astype(np.int64) + K
+    return N, 1 << K

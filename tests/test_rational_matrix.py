@@ -1,0 +1,100 @@
+"""RationalMatrix: the integer form read from floats against per-entry exact conversion (Python's own
+``float.as_integer_ratio``), and every derived view against the rows of ``fmpq``."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import semialg as sa
+from semialg.core.modular import BLAS_PRIME, residues
+from semialg.core.rational_matrix import RationalMatrix
+from semialg.errors import ParameterError
+
+FLOATS = st.sampled_from([np.float16, np.float32, np.float64])
+
+
+def float_arrays(dtype):
+    return hnp.arrays(dtype, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=6),
+                      elements=st.floats(allow_nan=False, allow_infinity=False, width=np.dtype(dtype).itemsize * 8))
+
+
+def by_entry(A: np.ndarray) -> list[list[Fraction]]:
+    return [[Fraction(*float(x).as_integer_ratio()) for x in row] for row in A.astype(np.float64).tolist()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_floats_read_exactly(data):
+    A = data.draw(float_arrays(data.draw(FLOATS)))
+    M = RationalMatrix.of(A)
+    want = by_entry(A)
+    assert [[Fraction(int(x.p), int(x.q)) for x in r] for r in M.rows] == want
+    N, d = M.numerators, M.denominator
+    assert all(Fraction(int(N[i, j]), d) == want[i][j] for i in range(A.shape[0]) for j in range(A.shape[1]))
+    # the denominator is the least one: a power of two no entry allows to halve
+    assert d & (d - 1) == 0 and (d == 1 or any(int(v) % 2 for v in N.ravel().tolist()))
+    assert M.shape == A.shape and len(M) == A.shape[0]
+
+
+def test_wide_exponent_spread_falls_back_exactly():
+    A = np.array([[1e300, 5e-324], [0.0, -3.5]])
+    M = RationalMatrix.of(A)
+    assert [[Fraction(int(x.p), int(x.q)) for x in r] for r in M.rows] == by_entry(A)
+    assert M.numerators.dtype == object
+    assert Fraction(int(M.numerators[0, 1]), M.denominator) == Fraction(*(5e-324).as_integer_ratio())
+
+
+def test_non_finite_entries_are_named():
+    with pytest.raises(ParameterError, match=r"W1\[1,0\]"):
+        RationalMatrix.of(np.array([[1.0, 2.0], [np.nan, 0.0]], dtype=np.float32), where="W1")
+
+
+rationals = st.fractions(max_denominator=50).map(lambda f: fmpq(f.numerator, f.denominator))
+
+
+@given(st.integers(1, 4).flatmap(lambda c: st.lists(st.lists(rationals, min_size=c, max_size=c),
+                                                     min_size=1, max_size=5)))
+def test_views_agree_with_rows(rows):
+    M = RationalMatrix.of(rows)
+    P = RationalMatrix.from_integers(M.numerators, M.denominator)  # the same matrix from its integer form
+    assert P == M and M == P and hash(P) == hash(RationalMatrix.of(rows)) and P == rows
+    assert math.gcd(M.denominator, *M.numerators.ravel().tolist()) == 1
+    assert [[M.to_fmpq_mat()[i, j] for j in range(M.shape[1])] for i in range(M.shape[0])] == [list(r) for r in rows]
+    assert list(map(list, P.T.rows)) == [list(c) for c in zip(*rows)]
+    assert P.nonzero_rows().tolist() == [any(r) for r in rows]
+    assert P.nonzero_columns().tolist() == [any(c) for c in zip(*rows)]
+    assert np.allclose(P.to_float(), [[float(x) for x in r] for r in rows])
+    want = residues([list(r) for r in rows])  # the per-entry route
+    got = residues(P)                          # the integer-form route
+    assert (want is None) == (got is None) and (want is None or (want == got).all())
+
+
+def test_residues_of_float_weights_match_per_entry_route():
+    A = np.random.default_rng(3).normal(size=(30, 7)).astype(np.float32)
+    M = RationalMatrix.of(A)
+    assert M.has_integer_form
+    assert (residues(M, BLAS_PRIME) == residues(M.rows, BLAS_PRIME)).all()
+
+
+def test_network_from_float_arrays_keeps_the_integer_form_and_evaluates_exactly():
+    rng = np.random.default_rng(0)
+    Ws = [rng.normal(size=(5, 3)).astype(np.float32), rng.normal(size=(2, 5))]
+    bs = [rng.normal(size=5).astype(np.float32), rng.normal(size=2)]
+    net = sa.Network.from_arrays(Ws, bs)
+    assert all(W.has_integer_form for W in net.weights)
+    x = (fmpq(1, 3), fmpq(-2), fmpq(5, 7))
+    exact = [Fraction(int(v.p), int(v.q)) for v in x]
+    h = [max(sum(Fraction(*float(w).as_integer_ratio()) * xi for w, xi in zip(row, exact))
+             + Fraction(*float(b).as_integer_ratio()), 0) for row, b in zip(Ws[0].tolist(), bs[0].tolist())]
+    out = [sum(Fraction(*float(w).as_integer_ratio()) * hi for w, hi in zip(row, h))
+           + Fraction(*float(b).as_integer_ratio()) for row, b in zip(Ws[1].tolist(), bs[1].tolist())]
+    assert [Fraction(int(v.p), int(v.q)) for v in net(x)] == out
+    # equal parameters given as rows of fmpq make an equal network with the same hash
+    same = sa.Network(tuple(tuple(W.rows) for W in net.weights), net.biases)
+    assert same == net and hash(same) == hash(net)
+    assert net != net.replace_layer(2, bias=[0, 0])
