@@ -64,7 +64,7 @@ def check_comparable(net1: Network, net2: Network) -> None:
 def _digest(parts) -> str:
     h = hashlib.sha256()
     for p in parts:
-        h.update(str(p).encode())
+        h.update(p if isinstance(p, bytes) else str(p).encode())
         h.update(b";")
     return h.hexdigest()[:32]
 
@@ -72,19 +72,20 @@ def _digest(parts) -> str:
 def network_fingerprint(net: Network) -> str:
     """A 128-bit hex digest of the widths and the exact parameters of ``net`` (equal networks, equal digests).
 
-    Cost: $O(\\dim\\Omega)$; each layer is hashed as one integer matrix over its common denominator (flint's
-    canonical ``numer_denom``), about three times faster than one string per rational.
+    Cost: $O(\\dim\\Omega)$; each weight matrix is hashed as its integer form $N / d$ (a canonical form:
+    $d$ least, ``int64`` exactly when every entry fits), as raw little-endian bytes: about 0.05 s for
+    784-4096-10.
 
     >>> a = Network.from_arrays([[[1]], [[2]]], [[0], [0]])
     >>> network_fingerprint(a) == network_fingerprint(Network.from_arrays([[["2/2"]], [[2]]], [[0], [0]]))
     True
     """
-    return _digest((net.widths, *(_integer_text(M) for l in range(1, net.depth + 1) for M in (net.W(l), net.b(l)))))
-
-
-def _integer_text(M) -> str:
-    Z, d = M.numer_denom()
-    return f"{d}:" + ",".join(map(str, Z.entries()))
+    parts: list = [net.widths]
+    for W, b in net.layers():
+        N = W.numerators
+        parts += [W.denominator, N.astype("<i8").tobytes() if N.dtype != object else ",".join(map(str, N.ravel().tolist())),
+                  ",".join(map(str, b))]
+    return _digest(parts)
 
 
 def domain_fingerprint(domain) -> str | None:
