@@ -369,8 +369,8 @@ def test_fibre_counts_and_errors():
     assert C.component_of(coincident) is not None
     hidden = Network.from_arrays([[[-1, 0], [0, 1], [1, 0]], [[1, -1, -2]], [[1]]], [[0, 0, -5], [-1], [0]])
     assert "U-" in bn.combinatorial_type(hidden).classes and generic(hidden)
-    with pytest.raises(ArchitectureError):
-        bn.fibre(hidden)
+    H = bn.fibre(hidden)                                   # explicit since issue 17 item 2
+    assert H.component_of(hidden) is not None and H.dimension == bn.fibre_dimension(hidden)
 
 
 @settings(max_examples=15)

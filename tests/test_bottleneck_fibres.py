@@ -97,7 +97,9 @@ def test_all_visible_fibres_count_the_flip_sets(seed, n1):
         F = bn.fibre(net)
     except sa.ArchitectureError:
         return
-    assert t.regime == "PN" and set(t.classes) == {"V"}
+    if set(t.classes) != {"V"}:      # hidden neurons: tests/test_bottleneck_hidden_fibre.py
+        return
+    assert t.regime == "PN"
     assert F.num_components == math.factorial(n1) * (1 + len(_zero_factor_sets(net)))
     D = net.architecture.num_parameters
     assert F.dimension == F.local_dimension() == n1 + 1 == D - pl.functional_dimension(net).value
@@ -244,9 +246,8 @@ def test_case_a_equivalences_carry_flips_and_group_elements(seed, n1, n3):
         assert bool(r) and r.verify(net, image) and bool(pl.equivalent(net, image))
         if isinstance(r.certificate, bn.BottleneckMoveCertificate):
             assert set(r.certificate.mechanisms()) <= {"G", "zero-factor flips"}
-    try:
-        bn.fibre(net)            # explicit only when every neuron is visible on a hyperplane of its own
-    except sa.ArchitectureError:
+    from semialg.families.bottleneck.outer_fibre import all_visible
+    if not all_visible(net, bn.combinatorial_type(net)):   # every neuron visible on a hyperplane of its own
         return
     for image in images:         # then the flips and the group element always explain the equivalence
         assert isinstance(bn.equivalent(net, image).certificate, bn.BottleneckMoveCertificate)

@@ -359,6 +359,8 @@ def _basic_rows(B: BasicSet, digits: int | None = None, max_rows: int | None = N
             rows.append(expr(p) + " &" + rel)   # sympy's own form, for what fits on one line
         else:
             rows.append(" \\\\ ".join("& " + line for line in lines))
+    if getattr(B, "condition", None) is not None:   # a further exact condition (e.g. quantified) of the set
+        rows.append("& " + B.condition.to_latex())
     return rows, len(system) - len(shown)
 
 

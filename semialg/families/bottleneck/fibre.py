@@ -21,6 +21,7 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, UndecidedError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
+from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_fibre import RidgeFibre
 from semialg.families.bottleneck.ridge_typed import TypedRidge
@@ -32,8 +33,9 @@ __all__ = ["BottleneckFibre", "BottleneckComponent", "fibre", "fibre_dimension"]
 
 
 @dataclass(frozen=True)
-class BottleneckComponent(BasicSet):
-    """One basic set of a fibre, with its ``index`` in the fibre and an exact ``sample()`` of its points."""
+class BottleneckComponent(ConditionedSet):
+    """One basic set of a fibre (possibly with one more exact ``condition``), with its ``index`` in the fibre and
+    an exact ``sample()`` of its points."""
 
     index: object = field(default=None, compare=False)
     sampler: Callable = field(default=None, repr=False, compare=False)
@@ -86,7 +88,8 @@ class BottleneckFibre(Union):
 
     def build_component(self, j) -> BottleneckComponent:
         B = self.build(j)
-        return BottleneckComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label, j, self._sampler)
+        return BottleneckComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label,
+                                   getattr(B, "condition", None), j, self._sampler)
 
     def components(self) -> Iterator[BottleneckComponent]:
         for j in self.index:
@@ -127,6 +130,10 @@ class BottleneckFibre(Union):
         """A random member, solved from the equations of a random (or the given) component."""
         return self._sampler(seed, index)
 
+    def describe(self) -> str:
+        return (f"{self.description}: {self.num_components} components indexed by {self.index_description}; "
+                f"dimension {self.dimension}")
+
 
 def fibre(net: Network) -> BottleneckFibre:
     r"""The fibre of a generic bottleneck parameter as an explicit semi-algebraic set.
@@ -134,18 +141,19 @@ def fibre(net: Network) -> BottleneckFibre:
     Case (b): see :mod:`semialg.families.bottleneck.ridge_fibre`; number of components
     $P(n_2, k)\cdot[2^k(2^{n_2-k} - 1) \text{ if } a \ge 1] \cdot [2 \text{ if reflective}]$.
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: the shallow fibre of $h$ times
-    $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Types with hidden neurons (U$\pm$)
-    raise :class:`ArchitectureError`.
+    $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a) with hidden neurons (U−, U+;
+    $n_0 = 2$, regime PN): a union over slot labellings
+    (:mod:`semialg.families.bottleneck.hidden_fibre`); other case-(a) types raise :class:`ArchitectureError`.
     Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials.
     """
     if bottleneck_case(net) == "a":
         t = combinatorial_type(net)
-        if not all_visible(net, t):
+        if all_visible(net, t):
+            parts, dim = OuterFibre(net), net.widths[1] + 1
+        else:
             _require_generic(net, "fibre")
-            raise ArchitectureError(f"explicit case-(a) fibres need every first-layer neuron visible on its own "
-                                    f"hyperplane and N non-empty; got {t.describe()} (use equivalent() for "
-                                    f"membership, fibre_dimension())")
-        parts, dim = OuterFibre(net), net.widths[1] + 1
+            parts = HiddenFibre(net, t)
+            dim = parts.dimension
     else:
         try:
             t = _require_generic(net, "fibre")

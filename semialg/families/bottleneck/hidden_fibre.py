@@ -1,0 +1,511 @@
+r"""Case (a), $n_0 = 2$: explicit fibres of generic parameters with hidden first-layer neurons (types U−, U+).
+
+Let $\theta$ be generic of regime PN with visible neurons $V$ and $m \ge 1$ hidden ones, $f = c\,\sigma(h) + d$.
+If $f_{\theta'} = f_\theta$ then $c' = c/\mu$, $d' = d$ and $\sigma(h') = \mu\sigma(h)$ for some $\mu > 0$ (a
+negative $\mu$ or $h' > 0$ everywhere would need $\partial P$ to be straight lines crossed by no first-layer line,
+i.e. all rows parallel, which is excluded). With $g = h'/\mu$ this is: $g = h$ on $P$ and $g \le 0$ on
+$\overline N = \{h \le 0\}$. A member of *simple type* puts one neuron on each visible line $H_k$ (kink
+$u_i|\lambda_i| = v_k$, $u_i = v'_i/\mu$, $\ell'_i = \lambda_i\ell_k$; flipped when $\lambda_i < 0$, a set $F$) and
+every other neuron ("hidden slot") off $P$: $\kappa_j\ell'_j \le 0$ on $\overline P$ with $\kappa_j = +1$ (U−′,
+dead on $P$) or $-1$ (U+′, affine on $P$). On $P$: $\sum_{U+'} u_j\ell'_j + \varepsilon = A + \sum_{k\in F}
+v_k\ell_k$ as affine maps ($A$: the U+ neurons and $e$ of $\theta$; $\varepsilon = e'/\mu$). Off $P$:
+$\Phi = H_0 + \sum_j u_j\sigma(\kappa_j\ell'_j) \le 0$ on $\overline N$, $H_0 = h_V + A$.
+
+Components are indexed by the label of every slot: a visible line (flipped or not) or a hidden class with the
+sign of $u_j$. Their off-$P$ condition is an explicit list of polynomial inequalities when it is convex or
+has one concave term: no $u_j < 0$ — $\Phi$ is convex on each polygon of $\overline N$, so
+$H_0(p) + \sum_{j\in R}u_j\kappa_j\ell'_j(p) \le 0$ at its vertices $p$ for every $R$, likewise at its rays; or
+no $u_j > 0$ and $H_0 \le 0$ on $\overline N$ — nothing to check; or no $u_j > 0$, one $u_k < 0$ —
+$|u_k|\kappa_k\ell'_k \ge H_0$ on $\overline N \cap \{H_0 \ge 0\}$ (vertices and rays). With both signs (or two
+negative slots that must dig where $H_0 > 0$) the condition is kept as the quantified statement
+$\forall x \in \overline N: \Phi(x) \le 0$, decided exactly for a given $\theta'$ (:meth:`HiddenRegion.off_p_holds`).
+Non-emptiness: in the normalised slice ($\mu = 1$, $|u_j| = 1$, visible slots fixed) every polynomial
+condition is linear, so an exact LP decides it (implicit equalities found with Gordan multipliers and added as
+equations); for quantified components a sufficient LP (the concave terms dropped, or one digging slot) gives a
+witness, $\theta$ itself witnesses its own component, and any other is reported undecided, never listed.
+
+>>> from semialg.families.bottleneck.types import combinatorial_type
+>>> net = Network.random((2, 3, 1, 1), seed=9, height=3)
+>>> Hf = HiddenFibre(net, combinatorial_type(net)); Hf.dimension, Hf.locate(net)
+(8, (('V', 0, False), ('U+', 1), ('U-', -1)))
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random as _random
+from dataclasses import dataclass, field
+
+from semialg.core.lazy import sympy  # imported on first use: start-up time
+from flint import fmpq
+
+from semialg.core.exact import fingerprint, normalise_row, to_sympy
+from semialg.core.network import Network
+from semialg.errors import ArchitectureError
+from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.types import BottleneckType
+from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
+from semialg.geometry.polyhedron import decide
+from semialg.geometry.semialgebraic import BasicSet, as_substitution, parallel_minors
+
+__all__ = ["HiddenFibre", "ConditionedSet", "OffNegativeRegion"]
+
+KAPPA = {"U-": 1, "U+": -1}
+LABELS = (("U+", -1), ("U+", 1), ("U-", -1), ("U-", 1))
+
+
+@dataclass(frozen=True)
+class ConditionedSet(BasicSet):
+    """A basic set intersected with one more exact ``condition`` (an object with ``holds(point)``,
+    ``describe()`` and ``to_latex()``), e.g. a quantified off-$P$ condition; ``None`` means none."""
+
+    condition: object = field(default=None, compare=False)
+
+    def violated(self, point):
+        bad = super().violated(point)
+        if bad is None and self.condition is not None and not self.condition.holds(point):
+            return "forall", self.condition.describe(), None
+        return bad
+
+
+class OffNegativeRegion:
+    r"""The condition $\forall x \in \overline N_\theta:\ h_{\theta'}(x) \le 0$ on $\theta'$ (with $c'_r c_r > 0$),
+    decided exactly at a rational $\theta'$ by :meth:`HiddenRegion.off_p_holds`."""
+
+    def __init__(self, region: HiddenRegion, r: int):
+        self.region, self.r = region, r
+
+    def holds(self, point) -> bool:
+        net = self.region.net
+        if not isinstance(point, Network):
+            V = net.variables().flat
+            sub = as_substitution(V, point)
+            point = Network.from_parameters(net.architecture, [sub[x] for x in V])
+        ov, c_r = OuterView.of(point), self.region.view.c[self.r]
+        if ov.c[self.r] * c_r <= 0:
+            return False
+        mu = c_r / ov.c[self.r]
+        return self.region.off_p_holds([(v / mu, w, b) for v, w, b in zip(ov.v, ov.w, ov.b, strict=True)],
+                                       ov.e / mu)
+
+    def describe(self) -> str:
+        return "h'(x) <= 0 wherever h(x) <= 0 (quantified; decided exactly per point)"
+
+    def to_latex(self) -> str:
+        return r"\forall x \in \mathbb{R}^{2}:\ h_\theta(x) \le 0 \Rightarrow h_{\theta'}(x) \le 0"
+
+    def to_json(self) -> dict:
+        return {"type": "OffNegativeRegion", "statement": self.describe()}
+
+    def __repr__(self) -> str:
+        return "OffNegativeRegion()"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """$c + \\sum_j [u_j]\\,a_j\\cdot(w'_j, b'_j) \\ge 0$ over hidden slots $j$ (``with_u``: each term times $u_j$)."""
+
+    const: fmpq
+    terms: tuple
+    with_u: bool
+
+
+def _at(kappa: int, p: Vec, one: int = 1) -> Vec:
+    """Coefficients of $-\\kappa\\,\\ell'(p)$ (``one = 0``: of $-\\kappa\\, w'\\cdot p$, for a ray)."""
+    return (-kappa * p[0], -kappa * p[1], fmpq(-kappa * one))
+
+
+class _Slice:
+    """An affine parametrisation $z = z_0 + Mt$ of the normalised hidden parameters, cut by linear equations."""
+
+    def __init__(self, n: int):
+        self.exprs = [(_ZERO, tuple(fmpq(int(i == j)) for j in range(n))) for i in range(n)]
+        self.dim = n
+
+    def affine(self, const, coefs) -> tuple[fmpq, list]:
+        """$c + \\sum_i a_iz_i$ as an affine function of $t$."""
+        g = [_ZERO] * self.dim
+        for a, (c0, row) in zip(coefs, self.exprs, strict=True):
+            if a != 0:
+                const += a * c0
+                g = [x + a * y for x, y in zip(g, row, strict=True)]
+        return const, g
+
+    def restrict(self, const, g) -> bool:
+        """Impose $c + g\\cdot t = 0$; ``False`` if it is inconsistent."""
+        q = next((i for i, x in enumerate(g) if x != 0), None)
+        if q is None:
+            return const == 0
+        out = []
+        for c0, row in self.exprs:
+            f = row[q] / g[q]
+            out.append((c0 - f * const, tuple(x - f * y for i, (x, y) in enumerate(zip(row, g, strict=True))
+                                              if i != q)))
+        self.exprs, self.dim = out, self.dim - 1
+        return True
+
+    def point(self, t) -> list:
+        return [c0 + sum((a * x for a, x in zip(row, t, strict=True)), _ZERO) for c0, row in self.exprs]
+
+
+@dataclass
+class _Decision:
+    status: str                      # "nonempty", "empty", "constant" (not of simple type) or "undecided"
+    quantified: bool = False
+    z: list | None = None            # normalised hidden parameters in key order (3 per slot)
+    implicit: tuple = ()             # rows tight on the whole component (key positions)
+    dim: int | None = None           # dimension of the normalised slice
+
+
+class _SlotIndex:
+    """Lazy index: for every listed key (flip set, hidden labels), every distinct arrangement of the labels."""
+
+    def __init__(self, n1: int, visible: tuple, keys: list):
+        self.n1, self.visible, self.keys = n1, visible, keys
+
+    def labels(self, key) -> list:
+        F, hidden = key
+        return [("V", k, k in F) for k in self.visible] + list(hidden)
+
+    def _count(self, key) -> int:
+        out = math.factorial(self.n1)
+        for lab in set(key[1]):
+            out //= math.factorial(key[1].count(lab))
+        return out
+
+    @property
+    def exact_size(self) -> int:
+        return sum(self._count(k) for k in self.keys)
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    def __iter__(self):
+        from sympy.utilities.iterables import multiset_permutations
+        for key in self.keys:
+            for perm in multiset_permutations(self.labels(key)):
+                yield tuple(perm)
+
+
+def _key_of(index) -> tuple:
+    F = frozenset(lab[1] for lab in index if lab[0] == "V" and lab[2])
+    return F, tuple(sorted(lab for lab in index if lab[0] != "V"))
+
+
+def _label_text(lab) -> str:
+    if lab[0] == "V":
+        return f"V{lab[1] + 1}" + ("*" if lab[2] else "")
+    return f"{lab[0]}({'+' if lab[1] > 0 else '-'})"
+
+
+class HiddenFibre:
+    """The components of the fibre of a generic case-(a) parameter with hidden neurons: ``index``, ``build``,
+    ``locate``, ``sample``, ``dimension`` and ``undecided`` (keys whose emptiness was not decided)."""
+
+    index_name = r"(\text{slot labels})"
+
+    def __init__(self, net: Network, t: BottleneckType):
+        if t.regime != "PN" or not set(t.classes) <= {"V", "U-", "U+"}:
+            raise ArchitectureError(f"explicit hidden-neuron fibres need regime PN and classes V, U-, U+; "
+                                    f"got {t.describe()}")
+        self.net, self.t = net, t
+        self.region = R = HiddenRegion(net)
+        self.view = view = R.view
+        self.r = _first_nonzero(view.c)
+        self.visible = tuple(i for i, c in enumerate(t.classes) if c == "V")
+        self.m = len(t.classes) - len(self.visible)
+        self.vkeys = {}
+        for k in self.visible:
+            key, _, s = normalise_row(view.w[k] + (view.b[k],))
+            self.vkeys[fingerprint(key)] = (k, s)
+        own = tuple(sorted((c, 1 if view.v[i] > 0 else -1) for i, c in enumerate(t.classes) if c != "V"))
+        self.own_key = (frozenset(), own)
+        self.decisions = {}
+        for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
+                                               for n in range(len(self.visible) + 1)):
+            for hidden in itertools.combinations_with_replacement(LABELS, self.m):
+                key = (frozenset(F), tuple(sorted(hidden)))
+                self.decisions[key] = self._decide(key)
+        listed = [k for k, d in self.decisions.items() if d.status == "nonempty"]
+        self.index = _SlotIndex(len(t.classes), self.visible, listed)
+        self.undecided = [k for k, d in self.decisions.items() if d.status == "undecided"]
+        n1 = len(t.classes)
+        self.dims = {k: self.decisions[k].dim + n1 + 1 for k in listed}
+        self.dimension = max(self.dims.values())
+        self.index_description = (
+            "every first-layer slot labelled by the visible line it carries (* = flipped) or by a hidden class "
+            "(U- dead on P, U+ affine on P) with the sign of its output weight; c' = c/mu, d' = d"
+            + (f"; {sum(self.index._count(k) for k in self.undecided)} further labellings in "
+               f"{len(self.undecided)} label classes are undecided (not listed)" if self.undecided else ""))
+
+    # -- rows of the conditions -------------------------------------------------------------------------------
+
+    def _e4(self, H) -> list:
+        R = self.region
+        rows = []
+        for j, cls, _ in H:
+            k = KAPPA[cls]
+            rows += [_Row(_ZERO, ((j, _at(k, p)),), False) for p in R.p_points]
+            rows += [_Row(_ZERO, ((j, _at(k, r, 0)),), False) for r in R.p_rays]
+        return rows
+
+    def _vertex_rows(self, pieces, subsets, skip_boundary: bool) -> list:
+        """$-(H_0 + \\sum_{j\\in R}u_j\\kappa_j\\ell'_j) \\ge 0$ at the vertices and rays of ``pieces``."""
+        R, rows, seen = self.region, [], set()
+        for Q in pieces:
+            for p in Q.vertices:
+                if p in seen or (skip_boundary and R.h(p) == 0):
+                    continue
+                seen.add(p)
+                c = -R.H0(p)
+                rows += [_Row(c, tuple((j, _at(KAPPA[cls], p)) for j, cls, _ in S), True) for S in subsets]
+            for d in Q.rays:
+                c = -(Q.H0[0][0] * d[0] + Q.H0[0][1] * d[1])
+                rows += [_Row(c, tuple((j, _at(KAPPA[cls], d, 0)) for j, cls, _ in S), True) for S in subsets]
+        return rows
+
+    def _rows(self, H) -> tuple[list, bool]:
+        r"""The polynomial rows of hidden slots ``H`` = [(slot, class, sign)] and whether the off-$P$ condition
+        is left quantified (then the rows are only those on $\overline P$)."""
+        R = self.region
+        pos = [h for h in H if h[2] > 0]
+        neg = [h for h in H if h[2] < 0]
+        rows = self._e4(H)
+        if not neg:
+            subsets = [S for n in range(len(pos) + 1) for S in itertools.combinations(pos, n)]
+            return rows + self._vertex_rows(R.n_pieces, subsets, True), False
+        if not pos and not R.e_pieces:
+            return rows, False
+        if not pos and len(neg) == 1:
+            return rows + self._vertex_rows(R.e_pieces, [tuple(neg)], False), False
+        return rows, True
+
+    def _sufficient(self, H) -> list[list]:
+        r"""Row systems each of which implies the quantified off-$P$ condition: with $H_0 \le 0$ on
+        $\overline N$, each positive slot either paired with its own negative slot $n$ with
+        $\kappa_n\ell'_n \ge \kappa_p\ell'_p$ on $\overline N$ (then $\sigma(\kappa_p\ell'_p) - \sigma(\kappa_n\ell'_n)
+        \le 0$ there) or kept in the convex part; with no positive slot, one negative slot digging alone."""
+        R = self.region
+        pos = [h for h in H if h[2] > 0]
+        neg = [h for h in H if h[2] < 0]
+        base = self._e4(H)
+        if R.e_pieces:
+            return [base + self._vertex_rows(R.e_pieces, [(h,)], False) for h in neg] if not pos else []
+        out = []
+        for n_paired in range(min(len(pos), len(neg)) + 1):
+            for P_ in itertools.combinations(pos, n_paired):
+                for N_ in itertools.permutations(neg, n_paired):
+                    rest = [h for h in pos if h not in P_]
+                    subsets = [S for n in range(len(rest) + 1) for S in itertools.combinations(rest, n)]
+                    rows = base + self._vertex_rows(R.n_pieces, subsets, True)
+                    for (jp, cp, _), (jn, cn, _) in zip(P_, N_, strict=True):
+                        rows += self._pair_rows(jp, KAPPA[cp], jn, KAPPA[cn])
+                    out.append(rows)
+        return out
+
+    def _pair_rows(self, jp, kp, jn, kn) -> list:
+        r"""$\kappa_n\ell'_n - \kappa_p\ell'_p \ge 0$ at the vertices and rays of $\overline N$."""
+        rows = []
+        for Q in self.region.n_pieces:
+            rows += [_Row(_ZERO, ((jn, _at(-kn, p)), (jp, _at(kp, p))), False) for p in Q.vertices]
+            rows += [_Row(_ZERO, ((jn, _at(-kn, d, 0)), (jp, _at(kp, d, 0))), False) for d in Q.rays]
+        return rows
+
+    # -- deciding emptiness -----------------------------------------------------------------------------------
+
+    def _slice(self, key, H) -> _Slice | None:
+        """The normalised slice with the affine equations on $P$ imposed (``None`` if inconsistent)."""
+        lin, _ = self.region.affine_on_p(key[0])
+        sl = _Slice(3 * len(H))
+        for q in (0, 1):
+            coefs = [_ZERO] * (3 * len(H))
+            for j, cls, s in H:
+                if cls == "U+":
+                    coefs[3 * j + q] = fmpq(s)
+            if not sl.restrict(*sl.affine(-lin[q], coefs)):
+                return None
+        return sl
+
+    def _lp(self, sl: _Slice, H, rows, iterate: bool) -> _Decision:
+        """Strict feasibility of ``rows`` on the slice by an exact LP; with ``iterate``, rows that Gordan
+        multipliers show to be tight on the whole set become equations (recorded in ``implicit``)."""
+        signs = {j: s for j, _, s in H}
+        implicit = []
+        while True:
+            G, h, live = [], [], []
+            for row in rows:
+                c, g = sl.affine(row.const, self._coefs(row, len(H), signs))
+                if not any(g):
+                    if c < 0:
+                        return _Decision("empty")
+                    continue
+                G.append(tuple(g))
+                h.append(c)
+                live.append(row)
+            r = decide(G, tuple(h), sl.dim)
+            if r.feasible:
+                if any(not any(sl.exprs[3 * j][1] + sl.exprs[3 * j + 1][1]) and sl.exprs[3 * j][0] ==
+                       sl.exprs[3 * j + 1][0] == 0 for j, _, _ in H):
+                    return _Decision("constant")   # a slot forced to w' = 0: a constant neuron, not simple
+                return _Decision("nonempty", z=sl.point(r.point), implicit=tuple(implicit), dim=sl.dim)
+            y = r.multipliers
+            if not iterate or sum((a * b for a, b in zip(y, h, strict=True)), _ZERO) < 0:
+                return _Decision("empty")
+            for a, row in zip(y, live, strict=True):
+                if a != 0:
+                    if not sl.restrict(*sl.affine(row.const, self._coefs(row, len(H), signs))):
+                        return _Decision("empty")
+                    implicit.append(row)
+
+    @staticmethod
+    def _coefs(row: _Row, m: int, signs) -> list:
+        coefs = [_ZERO] * (3 * m)
+        for j, a in row.terms:
+            for q in range(3):
+                coefs[3 * j + q] += (signs[j] if row.with_u else 1) * a[q]
+        return coefs
+
+    def _decide(self, key) -> _Decision:
+        H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]
+        sl = self._slice(key, H)
+        if sl is None:
+            return _Decision("empty")
+        rows, quantified = self._rows(H)
+        if not quantified:
+            return self._lp(sl, H, rows, True)
+        attempts = self._sufficient(H)
+        for rows in attempts:
+            d = self._lp(self._slice(key, H), H, rows, False)
+            if d.status == "nonempty":
+                d.quantified = True
+                return d
+        if key == self.own_key:
+            z = []
+            hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
+                             if c != "V"))
+            for _, i in hidden:
+                z += list(_scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],)))
+            return _Decision("nonempty", True, z, (), sl.dim)
+        return _Decision("undecided", True)
+
+    # -- the basic sets -------------------------------------------------------------------------------------
+
+    def _slot_map(self, index) -> dict:
+        """Key position of each hidden label occurrence -> its slot in ``index``."""
+        key = _key_of(index)
+        slots: dict = {}
+        for i, lab in enumerate(index):
+            if lab[0] != "V":
+                slots.setdefault(lab, []).append(i)
+        seen: dict = {}
+        out = {}
+        for j, lab in enumerate(key[1]):
+            out[j] = slots[lab][seen.get(lab, 0)]
+            seen[lab] = seen.get(lab, 0) + 1
+        return out
+
+    def build(self, index) -> ConditionedSet:
+        """The set of component ``index`` (see the module docstring for its conditions)."""
+        view, R, r = self.view, self.region, self.r
+        V = self.net.variables()
+        W1, B1, W2, B2, W3, B3 = V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2], V.biases[2]
+        cr = to_sympy(view.c[r])
+        K = cr ** 2
+        U = lambda j: W2[0, j] * cr * W3[r, 0]  # noqa: E731  (u_j c_r^2)
+        eqs = [W3[s, 0] * cr - W3[r, 0] * to_sympy(view.c[s]) for s in range(len(view.c)) if s != r]
+        eqs += [B3[s] - to_sympy(view.d[s]) for s in range(len(view.d))]
+        strict = [W3[r, 0] * cr]
+        H = []
+        for i, lab in enumerate(index):
+            if lab[0] == "V":
+                k, sgn = lab[1], (-1 if lab[2] else 1)
+                wk = view.w[k]
+                p = _first_nonzero(wk)
+                eqs += parallel_minors((W1[i, 0], W1[i, 1], B1[i]), tuple(to_sympy(x) for x in wk + (view.b[k],)))
+                strict.append(sgn * W1[i, p] * to_sympy(wk[p]))
+                eqs.append(U(i) * sgn * W1[i, p] - K * to_sympy(view.v[k] * wk[p]))
+            else:
+                H.append((i, lab[0], lab[1]))
+                strict.append(lab[1] * W2[0, i])
+        lin, const = R.affine_on_p(_key_of(index)[0])
+        S = [j for j, cls, _ in H if cls == "U+"]
+        eqs += [sum((U(j) * W1[j, q] for j in S), sympy.Integer(0)) - K * to_sympy(lin[q]) for q in (0, 1)]
+        eqs.append(sum((U(j) * B1[j] for j in S), sympy.Integer(0)) + B2[0] * cr * W3[r, 0] - K * to_sympy(const))
+
+        def poly(row: _Row):
+            ell = [a[0] * W1[j, 0] + a[1] * W1[j, 1] + a[2] * B1[j] for j, a in
+                   ((j, tuple(to_sympy(x) for x in a)) for j, a in row.terms)]
+            if not row.with_u:
+                return sympy.expand(sum(ell, sympy.Integer(0)))
+            return sympy.expand(K * to_sympy(row.const) + sum((U(j) * e for (j, _), e in
+                                                               zip(row.terms, ell, strict=True)), sympy.Integer(0)))
+
+        rows, quantified = self._rows(H)
+        where = self._slot_map(index)
+        implicit = [_Row(row.const, tuple((where[j], a) for j, a in row.terms), row.with_u)
+                    for row in self.decisions[_key_of(index)].implicit]
+        eqs += [poly(row) for row in implicit]
+        nonstrict = list(dict.fromkeys(p for p in map(poly, rows) if not p.is_number))
+        eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
+        return ConditionedSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict), tuple(nonstrict),
+                              label=" ".join(_label_text(lab) for lab in index),
+                              condition=OffNegativeRegion(R, r) if quantified else None)
+
+    # -- locating and sampling ----------------------------------------------------------------------------------
+
+    def locate(self, point):
+        """The index of the only listed component that can contain ``point``, or ``None``."""
+        other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
+        ov, R = OuterView.of(other), self.region
+        if ov.c[self.r] * self.view.c[self.r] <= 0:
+            return None
+        labels, seen = [], set()
+        for w, b, v in zip(ov.w, ov.b, ov.v, strict=True):
+            if v == 0 or not any(w):
+                return None
+            key, _, s = normalise_row(w + (b,))
+            hit = self.vkeys.get(fingerprint(key))
+            if hit is not None:
+                if hit[0] in seen:
+                    return None
+                seen.add(hit[0])
+                labels.append(("V", hit[0], s != hit[1]))
+                continue
+            vals = [w[0] * p[0] + w[1] * p[1] + b for p in R.p_points] + [w[0] * d[0] + w[1] * d[1] for d in R.p_rays]
+            cls = "U-" if all(x <= 0 for x in vals) else "U+" if all(x >= 0 for x in vals) else None
+            if cls is None:
+                return None
+            labels.append((cls, 1 if v > 0 else -1))
+        index = tuple(labels)
+        d = self.decisions.get(_key_of(index))
+        return index if len(seen) == len(self.visible) and d is not None and d.status == "nonempty" else None
+
+    def sample(self, seed, index) -> Network:
+        r"""An exact member of component ``index`` (random when ``None``): the LP point of its label class,
+        the affine equations solved for $e'$, then random slot scalings and $\mu$."""
+        rng = _random.Random(seed)
+        if index is None:
+            index = next(itertools.islice(self.index, rng.randrange(self.index.exact_size), None))
+        view = self.view
+        key = _key_of(index)
+        z = self.decisions[key].z
+        where = {i: j for j, i in self._slot_map(index).items()}
+        rows, u = [], []
+        for i, lab in enumerate(index):
+            if lab[0] == "V":
+                sgn = -1 if lab[2] else 1
+                rows.append(_scale(fmpq(sgn), view.w[lab[1]] + (view.b[lab[1]],)))
+                u.append(view.v[lab[1]])
+            else:
+                rows.append(tuple(z[3 * where[i]: 3 * where[i] + 3]))
+                u.append(fmpq(lab[1]))
+        _, const = self.region.affine_on_p(key[0])
+        eps = const - sum((ui * row[2] for ui, row, lab in zip(u, rows, index, strict=True) if lab[0] == "U+"), _ZERO)
+        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
+        alpha = [pos() for _ in index]
+        mu = pos()
+        W1 = tuple(_scale(a, row[:2]) for a, row in zip(alpha, rows, strict=True))
+        b1 = tuple(a * row[2] for a, row in zip(alpha, rows, strict=True))
+        v = tuple(mu * ui / a for ui, a in zip(u, alpha, strict=True))
+        return Network((W1, (v,), tuple((c / mu,) for c in view.c)), (b1, (mu * eps,), view.d))

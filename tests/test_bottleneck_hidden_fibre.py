@@ -1,0 +1,234 @@
+"""Explicit case-(a) bottleneck fibres with hidden first-layer neurons (issue 17, item 2).
+
+Every statement is checked against computation independent of the fibre code: the region oracle
+(``semialg.engine.regions.equivalent`` and the exact functional dimension) and exact evaluation at rational
+points. "Explicit membership" below is membership in the listed component that ``locate`` names — the
+polynomial (in)equalities of the component, plus the exactly decided quantified condition where it has one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from semialg import Network
+from semialg.engine import regions as pl
+from semialg.families import bottleneck as bn
+
+
+def _hidden_generic(seed: int, n1: int = 3, n3: int = 1) -> Network | None:
+    """A random generic case-(a) parameter of regime PN with at least one hidden neuron, or ``None``."""
+    net = Network.random((2, n1, 1, n3), seed=seed, height=3)
+    t = bn.combinatorial_type(net)
+    if t.regime != "PN" or set(t.classes) == {"V"} or not set(t.classes) <= {"V", "U-", "U+"}:
+        return None
+    if not sa.genericity(net) or not all(c.holds for c in bn.type_checks(net)):
+        return None
+    return net
+
+
+def _seeds(count: int, n1: int = 3, n3: int = 1) -> list[int]:
+    return [s for s in range(400) if _hidden_generic(s, n1, n3) is not None][:count]
+
+
+SEEDS = _seeds(6)
+
+
+def _explicit(F, x) -> bool:
+    j = F.locate(x)
+    return j is not None and F.build(j).contains(x)
+
+
+def _equal(net, x) -> bool:
+    eq = bool(pl.equivalent(net, x))
+    assert eq == bool(sa.equivalent(net, x))           # the two exact deciders agree
+    return eq
+
+
+def _agrees(F, net, x) -> bool:
+    """Explicit membership implies equality of functions; equality implies explicit membership whenever the
+    point is of simple type in a listed class (``locate`` names a component)."""
+    eq, member = _equal(net, x), _explicit(F, x)
+    assert not member or eq, "a point of the explicit set computes another function"
+    if eq and F.locate(x) is not None:
+        assert member, "a member of the fibre of simple type is missing from its component"
+    return eq
+
+
+def _hidden(net) -> list[int]:
+    return [i for i, c in enumerate(bn.combinatorial_type(net).classes) if c in ("U-", "U+")]
+
+
+def _replace_neuron(net, i, w, b, v=None) -> Network:
+    W1 = [list(r) for r in net.weights[0]]
+    b1 = list(net.biases[0])
+    W1[i], b1[i] = list(w), b
+    out = net.replace_layer(1, W1, b1)
+    if v is not None:
+        v2 = list(net.weights[1][0])
+        v2[i] = v
+        out = out.replace_layer(2, [v2], list(net.biases[1]))
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_dimension_is_D_minus_functional_dimension(seed):
+    net = _hidden_generic(seed)
+    F = sa.fibre(net)
+    D = net.architecture.num_parameters
+    assert F.dimension == D - pl.functional_dimension(net).value == bn.fibre_dimension(net)
+    assert F.component_of(net) is not None and F.local_dimension() == F.dimension
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_listed_component_is_non_empty_with_exact_samples(seed):
+    net = _hidden_generic(seed)
+    F = sa.fibre(net)
+    indices = list(F.index)
+    assert len(indices) == len(set(indices)) == F.num_components > 0
+    D = net.architecture.num_parameters
+    rng = random.Random(seed)
+    for k, C in enumerate(F.components()):
+        x = C.sample(seed=k)
+        assert C.violated(x) is None and F.component_of(x) == C.index
+        if k % 5 == 0 or C.index == F.component_of(net):
+            assert _equal(net, x)
+            # random rational inputs: exact evaluation agrees too
+            for _ in range(5):
+                p = [fmpq(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(2)]
+                assert net(p) == x(p)
+        if k < 4:
+            assert F.local_dimension(x) <= D - pl.functional_dimension(x).value
+    top = [C for C in F.components() if F.local_dimension(C.sample(seed=1)) == F.dimension]
+    assert top, "no listed component has the fibre's dimension"
+    x = top[0].sample(seed=2)
+    assert F.local_dimension(x) == D - pl.functional_dimension(x).value
+
+
+@pytest.mark.parametrize("seed", SEEDS[:4])
+def test_membership_agrees_on_perturbed_samples(seed):
+    net = _hidden_generic(seed)
+    F = sa.fibre(net)
+    rng = random.Random(seed)
+    for k, index in enumerate(itertools.islice(F.index, 0, None, 3)):
+        x = F.sample(seed=k, index=index)
+        theta = list(x.parameters())
+        for _ in range(3):
+            q = rng.randrange(len(theta))
+            y = list(theta)
+            y[q] += fmpq(rng.choice((-1, 1)), rng.choice((1, 3, 50, 1000)))
+            _agrees(F, net, Network.from_parameters(net.architecture, y))
+        if k > 8:
+            break
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_hidden_neurons_moved_inside_and_outside_the_admissible_region(seed):
+    net = _hidden_generic(seed)
+    F = sa.fibre(net)
+    rng = random.Random(seed)
+    seen = {True: 0, False: 0}
+    for i in _hidden(net):
+        w, b = net.weights[0][i], net.biases[0][i]
+        moves = [(w, b + d) for d in (fmpq(-20), fmpq(-1, 3), fmpq(1, 3), fmpq(20))]
+        moves += [((w[0] + fmpq(rng.randint(-3, 3), 4), w[1] + fmpq(rng.randint(-3, 3), 4)),
+                   b + fmpq(rng.randint(-9, 9), 2)) for _ in range(6)]
+        moves += [((fmpq(rng.randint(-5, 5)), fmpq(rng.randint(-5, 5))), fmpq(rng.randint(-30, 30)))
+                  for _ in range(6)]
+        affine = bn.combinatorial_type(net).classes[i] == "U+"
+        for w2, b2 in moves:
+            if not any(w2):
+                continue
+            x = _replace_neuron(net, i, w2, b2)
+            if affine:   # the U+ neuron is affine on P: e compensates its bias (its direction stays uncompensated)
+                x = x.replace_layer(2, [list(net.weights[1][0])],
+                                    [net.biases[1][0] + net.weights[1][0][i] * (b - b2)])
+            seen[_agrees(F, net, x)] += 1
+    assert seen[True] and seen[False], "the moves should land both inside and outside the fibre"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bias_trades_of_neurons_affine_on_P(seed):
+    net = _hidden_generic(seed)
+    F = sa.fibre(net)
+    t = bn.combinatorial_type(net)
+    for i in [j for j, c in enumerate(t.classes) if c == "U+"]:
+        v, e = net.weights[1][0][i], net.biases[1][0]
+        for delta in (fmpq(-50), fmpq(-2), fmpq(-1, 7), fmpq(1, 7), fmpq(2), fmpq(50)):
+            x = _replace_neuron(net, i, net.weights[0][i], net.biases[0][i] + delta)
+            x = x.replace_layer(2, [list(net.weights[1][0])], [e - v * delta])
+            _agrees(F, net, x)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(2, 3), st.integers(1, 2))
+def test_hypothesis_samples_and_perturbations(seed, n1, n3):
+    net = _hidden_generic(seed, n1, n3)
+    if net is None:
+        return
+    F = sa.fibre(net)
+    D = net.architecture.num_parameters
+    assert F.dimension == bn.fibre_dimension(net)
+    if n1 == 2:
+        assert F.dimension == D - pl.functional_dimension(net).value
+    rng = random.Random(seed)
+    x = F.sample(seed=seed)
+    assert F.component_of(x) is not None and _equal(net, x)
+    theta = list(x.parameters())
+    q = rng.randrange(len(theta))
+    theta[q] += fmpq(rng.choice((-1, 1)), rng.randint(1, 30))
+    _agrees(F, net, Network.from_parameters(net.architecture, theta))
+    i = rng.choice(_hidden(net))
+    w2 = (fmpq(rng.randint(-4, 4)), fmpq(rng.randint(-4, 4)))
+    if any(w2):
+        _agrees(F, net, _replace_neuron(net, i, w2, fmpq(rng.randint(-20, 20), rng.randint(1, 3))))
+
+
+def test_quantified_components_decide_exactly_and_say_so():
+    found = 0
+    for seed in SEEDS:
+        net = _hidden_generic(seed)
+        F = sa.fibre(net)
+        for C in F.components():
+            if C.condition is None:
+                continue
+            found += 1
+            x = C.sample(seed=0)
+            assert C.contains(x) and _equal(net, x)
+            assert "forall" in C.to_latex() and json.dumps(C.to_json())
+            # move a hidden slot's bias until the function changes: the condition (or a row) must fail
+            for i, lab in enumerate(C.index):
+                if lab[0] == "V":
+                    continue
+                for d in (fmpq(-30), fmpq(30)):
+                    y = _replace_neuron(x, i, x.weights[0][i], x.biases[0][i] + d)
+                    assert C.contains(y) == _equal(net, y) or not C.contains(y) and F.locate(y) != C.index
+            break
+    assert found, "expected components whose off-P condition is quantified"
+
+
+def test_latex_describe_and_json_show_every_component_and_what_is_undecided():
+    net = _hidden_generic(SEEDS[0])
+    F = sa.fibre(net)
+    tex = F.to_latex(limit=10 ** 6)
+    for C in F.components():
+        assert C.label.replace("_", "\\_") in tex
+    words = F.describe()
+    assert str(F.num_components) in words and f"dimension {F.dimension}" in words
+    json.dumps(next(iter(F.components())).to_json())
+    undecided = [s for s in SEEDS if sa.fibre(_hidden_generic(s))._sampler.__self__.undecided]
+    for s in undecided[:1]:
+        assert "undecided" in sa.fibre(_hidden_generic(s)).describe()
+
+
+def test_types_not_covered_raise_with_the_reason():
+    one_d = next(n for n in (Network.random((1, 3, 1, 1), seed=s, height=3) for s in range(200))
+                 if bn.combinatorial_type(n).regime == "PN" and "U-" in bn.combinatorial_type(n).classes)
+    with pytest.raises(sa.ArchitectureError):
+        sa.fibre(one_d)
