@@ -117,7 +117,7 @@ def test_bottleneck_commands(capsys, tmp_path):
     assert code == 1 and net(x) != other(x)
     code, out, _ = run(capsys, "fibre", str(tmp_path / "a.json"), "--json", "--latex", str(tmp_path / "f.tex"))
     data = json.loads(out)
-    assert code == 0 and data["num_components"] == 4 and data["dimension"] == 4
+    assert code == 0 and data["num_components"] == 8 and data["dimension"] == 4
     assert {m["name"] for m in data["moves"]} == {"A-block trade", "kink flips"}
     assert "\\bigcup" in (tmp_path / "f.tex").read_text()
     code, out, _ = run(capsys, "generic", str(tmp_path / "a.json"), "--json")

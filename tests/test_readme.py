@@ -30,7 +30,7 @@ def test_quickstart_claims_hold():
     assert "exact: 10" in (ROOT / "README.md").read_text()
     deep = sa.Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
     assert sa.combinatorial_type(deep).classes == ("A", "K+")
-    assert sa.fibre(deep).num_components == 4 and sa.fibre_dimension(deep) == 4
+    assert sa.fibre(deep).num_components == 8 and sa.fibre_dimension(deep) == 4
     assert sa.fibre_dimension(deep) == deep.architecture.num_parameters - sa.functional_dimension(deep).value
 
 
@@ -49,7 +49,9 @@ def test_tutorial_bottleneck_section_runs():
     code = re.search(r"```python\n(.*?)\n```", section, re.S).group(1)
     namespace = {"print": lambda *a: None}
     exec(compile("import semialg as sa\n" + code, "tutorial section 7", "exec"), namespace)
-    assert namespace["F"].num_components == 2 and namespace["F"].dimension == 4
+    # kinks at t = 1, 3: both K+ beyond H (2 placements, the note's components), H on the first kink with an A
+    # slot and the other kink K+ or K- (4, also of dimension 4), or a K+/K- pair there (2, dimension 3)
+    assert namespace["F"].num_components == 8 and namespace["F"].dimension == 4
 
 
 def test_tutorial_runs_in_an_empty_directory(tmp_path, monkeypatch):

@@ -1,12 +1,12 @@
 r"""Fibres of bottleneck parameters as explicit semi-algebraic sets, and their dimension.
 
-Case (b) (:mod:`~semialg.families.bottleneck.ridge_fibre`): a union over branches, kink placements, flips and
-A/Z roles. Case (a) with every neuron visible and $N \ne \emptyset$
+Case (b), every parameter (:mod:`~semialg.families.bottleneck.ridge_typed`): a union over the types of
+$\theta'$ (branch, anchor of $H$, a role per second-layer slot). Case (a) with every neuron visible and $N \ne \emptyset$
 (:mod:`~semialg.families.bottleneck.outer_fibre`): the shallow fibre of $h$ times $\mathbb{R}_{>0}$.
 
 >>> F = fibre(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]]))
 >>> F.num_components, F.dimension
-(4, 4)
+(8, 4)
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
-from semialg.families.bottleneck.ridge_fibre import RidgeFibre
 from semialg.families.bottleneck.ridge_typed import TypedRidge
+from semialg.families.bottleneck.ridge_types import RidgeTypes
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
@@ -138,8 +138,8 @@ class BottleneckFibre(Union):
 def fibre(net: Network) -> BottleneckFibre:
     r"""The fibre of a generic bottleneck parameter as an explicit semi-algebraic set.
 
-    Case (b): see :mod:`semialg.families.bottleneck.ridge_fibre`; number of components
-    $P(n_2, k)\cdot[2^k(2^{n_2-k} - 1) \text{ if } a \ge 1] \cdot [2 \text{ if reflective}]$.
+    Case (b), generic or not: the union over the types of $\theta'$ of
+    :mod:`semialg.families.bottleneck.ridge_typed` (non-empty types only, counted exactly).
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: the shallow fibre of $h$ times
     $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a) with hidden neurons (U−, U+;
     $n_0 = 2$, regime PN): a union over slot labellings
@@ -155,11 +155,7 @@ def fibre(net: Network) -> BottleneckFibre:
             parts = HiddenFibre(net, t)
             dim = parts.dimension
     else:
-        try:
-            t = _require_generic(net, "fibre")
-        except ArchitectureError:
-            return _typed_ridge_fibre(net)
-        parts, dim = RidgeFibre(net, t), _type_dimension(net, t)
+        return _typed_ridge_fibre(net)
     return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
                            description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()})",
                            index_name=parts.index_name, network=net, top_dimension=dim,
@@ -180,14 +176,18 @@ def _typed_ridge_fibre(net: Network) -> BottleneckFibre:
 def fibre_dimension(net: Network) -> int:
     r"""The dimension of the fibre of a generic bottleneck parameter, from the formulas of the math note.
 
-    Case (b): $(1 + n_2) + z(n_3+1) + [a(n_3+1) - n_3 \text{ if } a \ge 1] + [1 \text{ if } H \text{ hidden}]$.
+    Case (b), every parameter: the largest dimension of a non-empty type of $\theta'$
+    (:meth:`~semialg.families.bottleneck.ridge_types.RidgeTypes.dimension`; for generic parameters the note's
+    $(1 + n_2) + z(n_3+1) + [a(n_3+1) - n_3 \text{ if } a \ge 1] + [1 \text{ if } H \text{ hidden}]$).
     Case (a), $U^\pm = \emptyset$: $(n_1 + 1) + u(n_0+1) - [n_0 \text{ if } |U^+| \ge 1]$ with $u = |U^-| + |U^+|$;
     regime T: $n_1 + 2$. Raises :class:`ArchitectureError` for types the formulas do not cover (constant
     functions, U$\pm$ or constant neurons) and for parameters that are not generic (:func:`semialg.genericity`).
     Cost: that of :func:`semialg.genericity`.
     """
     n0, n1, n2, n3 = net.widths
-    if bottleneck_case(net) == "a" and all_visible(net, combinatorial_type(net)):
+    if bottleneck_case(net) == "b":
+        return RidgeTypes(net).dimension()
+    if all_visible(net, combinatorial_type(net)):
         return n1 + 1
     return _type_dimension(net, _require_generic(net, "fibre_dimension"))
 
@@ -197,9 +197,6 @@ def _type_dimension(net: Network, t: BottleneckType) -> int:
     n0, n1, n2, n3 = net.widths
     if t.regime == "constant" or "D" in t.classes or "U+-" in t.classes:
         raise ArchitectureError(f"no closed-form fibre dimension for this type: {t.describe()}")
-    if t.case == "b":
-        a, z = t.count("A"), t.count("Z")
-        return (1 + n2) + z * (n3 + 1) + (a * (n3 + 1) - n3 if a else 0) + (1 if t.regime == "hidden" else 0)
     if t.regime == "T":
         return n1 + 2
     u, up = t.count("U-") + t.count("U+"), t.count("U+")

@@ -204,7 +204,9 @@ class TypedRidge:
         r"""The dimension of the fibre at its member ``theta``: $\max \dim C_\tau$ over the types whose closure
         contains ``theta``. Lower bound: the type of ``theta`` after the moves that stay in the fibre by
         construction (a D slot with $v' \le 0$, $e' \le 0$ or a C− slot becomes Z, a D slot with $v' = 0 < e'$
-        becomes C+: $c' = \varepsilon a$, $v' \mapsto v' - \varepsilon$ where needed, $d'$ absorbing the value).
+        becomes C+: $c' = \varepsilon a$, $v' \mapsto v' - \varepsilon$ where needed, $d'$ absorbing the value;
+        when at least two slots are A or D/C+ with $v', e' \ge 0$ they all become A, their $c'_jv'_j$ moving by
+        amounts that cancel in the slope at $0^+$).
         Upper bound: the largest non-empty type whose relaxation (strict inequalities made weak, $c' \ne 0$
         dropped) contains ``theta`` — it contains the closure. Equal bounds are the answer; otherwise
         :class:`~semialg.errors.UndecidedError` names both. Cost: one basic set per candidate type (at most
@@ -215,6 +217,11 @@ class TypedRidge:
         for role, v, e in zip(roles, view.v, view.e, strict=True):
             free = role in ("D", "C-") and v <= 0 and e <= 0
             moved.append("Z" if free else "C+" if role == "D" and v == 0 and e > 0 else role)
+        can_a = [s for s, (r, v, e) in enumerate(zip(roles, view.v, view.e, strict=True))
+                 if r == "A" or (r in ("D", "C+") and v >= 0 and e >= 0)]
+        if name not in ("zero-", "zero+") and len(can_a) >= 2:
+            for s in can_a:
+                moved[s] = "A"
         lower = self.dimension_of((name, anchor, tuple(moved)))
         upper = lower
         for cand in self._closure_candidates(index, view, limit):
