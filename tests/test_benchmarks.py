@@ -52,3 +52,9 @@ def test_deep_benchmark_smoke():
 def test_survey_benchmark_smoke():
     rows = _load("bench_survey").run(samples=(3,))
     assert rows[0]["cases"] == 9      # serial, one-per-task and chunked records agreed inside run()
+
+
+def test_reading_benchmark_smoke():
+    rows = _load("bench_reading").run(cases=(((6, 9, 2), "float32"), ((3, 4, 4, 1), "float64")))
+    assert [r["arch"] for r in rows] == ["6-9-2", "3-4-4-1"]   # entries were checked exactly inside run()
+    assert all(r["naive_s"] is not None for r in rows)

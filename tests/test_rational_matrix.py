@@ -98,3 +98,16 @@ def test_network_from_float_arrays_keeps_the_integer_form_and_evaluates_exactly(
     same = sa.Network(tuple(tuple(W.rows) for W in net.weights), net.biases)
     assert same == net and hash(same) == hash(net)
     assert net != net.replace_layer(2, bias=[0, 0])
+
+
+def test_float64_weights_spread_over_many_binades_keep_an_exact_float_form():
+    A = np.random.default_rng(5).normal(size=(40, 30)) * np.logspace(-30, 30, 30)
+    M = RationalMatrix.of(A)
+    assert M.floats is not None and not M.has_integer_form   # numerators would pass 2^62
+    assert [[Fraction(int(x.p), int(x.q)) for x in r] for r in M.rows] == by_entry(A)
+    assert (residues(M) == residues(by_entry(A))).all()
+    P = RationalMatrix.of(M.rows)                              # the same values from their rows
+    assert P == M and M == P and hash(P) == hash(M)
+    assert (M.nonzero_rows() == (A != 0).any(axis=1)).all() and (M.T.to_float() == A.T).all()
+    net = sa.Network.from_arrays([A, np.ones((1, 40))], [np.zeros(40), [0.0]])
+    assert net == sa.Network(tuple(tuple(W.rows) for W in net.weights), net.biases)

@@ -58,6 +58,8 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
         R = np.remainder(N, p) if N.dtype != object else np.array([int(v) % p for v in N.ravel().tolist()],
                                                                    dtype=np.int64).reshape(N.shape)
         return R.astype(np.int64) * pow(d, -1, p) % p
+    if isinstance(rows, RationalMatrix) and rows.floats is not None:
+        return _float_residues(rows.floats, p)
     if isinstance(rows, RationalMatrix):
         rows = rows.rows
     r, c = len(rows), len(rows[0]) if len(rows) else 0
@@ -82,6 +84,17 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
             return None
         inv = np.array([pow(int(q), -1, p) for q in dens], dtype=np.int64)[np.searchsorted(dens, den % p)]
     return (num % p * inv % p).reshape(r, c)
+
+
+def _float_residues(F: np.ndarray, p: int) -> np.ndarray:
+    """Residues of float64 values taken exactly: $x = M 2^{E}$ with integer $|M| < 2^{53}$ gives
+    $(M \\bmod p)(2^{E} \\bmod p)$, one table entry per exponent. $O(\\text{entries})$ vectorised."""
+    m, e = np.frexp(F)
+    M = np.ldexp(m, 53).astype(np.int64)
+    E = e.astype(np.int64) - 53
+    lo = int(E.min()) if E.size else 0
+    table = np.array([pow(2, k, p) for k in range(lo, int(E.max()) + 1 if E.size else lo + 1)], dtype=np.int64)
+    return np.remainder(M, p) * table[E - lo] % p
 
 
 def _balance(X: np.ndarray, p: int) -> np.ndarray:

@@ -30,7 +30,7 @@ from semialg.errors import ParameterError, ShapeError
 __all__ = ["RationalMatrix"]
 
 _INT64_BITS = 62  # numerators below 2^62 in magnitude: sums of two stay below 2^63
-_CHUNK_ENTRIES = 1 << 18  # rows are split into chunks of about this many entries: bounded temporaries
+_CHUNK_ENTRIES = 1 << 16  # rows are split into chunks of about this many entries: temporaries stay small
 
 
 class RationalMatrix(Sequence):
@@ -43,19 +43,23 @@ class RationalMatrix(Sequence):
     something asks for them.
     """
 
-    __slots__ = ("_rows", "_num", "_den", "_shape")
+    __slots__ = ("_rows", "_num", "_den", "_float", "_shape")
 
     def __init__(self, rows=None, numerators: np.ndarray | None = None, denominator: int | None = None,
-                 shape: tuple[int, int] | None = None):
-        # Private: use :meth:`of`. Exactly one of ``rows`` / (``numerators``, ``denominator``) may be missing.
+                 shape: tuple[int, int] | None = None, floats: np.ndarray | None = None):
+        # Private: use :meth:`of`. Given: the rows, or (numerators, denominator), or float64 ``floats`` whose
+        # values are the entries exactly (floats too spread in magnitude for an int64 integer form).
         self._rows = rows
         self._num = numerators
         self._den = denominator
+        self._float = floats
         if shape is None:
-            shape = numerators.shape if numerators is not None else (len(rows), len(rows[0]) if rows else 0)
+            shape = numerators.shape if numerators is not None else floats.shape if floats is not None else \
+                (len(rows), len(rows[0]) if rows else 0)
         self._shape = (int(shape[0]), int(shape[1]))
-        if self._num is not None:
-            self._num.flags.writeable = False
+        for A in (self._num, self._float):
+            if A is not None:
+                A.flags.writeable = False
 
     # -- construction -----------------------------------------------------------------------------
 
@@ -81,6 +85,7 @@ class RationalMatrix(Sequence):
             dyadic = _dyadic(M)
             if dyadic is not None:
                 return cls(None, *dyadic, shape=M.shape)
+            return cls(None, shape=M.shape, floats=np.array(M, dtype=np.float64))
         if isinstance(M, np.ndarray) and M.ndim == 2 and M.dtype.kind in "iu" and M.dtype.itemsize <= 8:
             N = M.astype(object if M.dtype == np.uint64 else np.int64)
             return cls(None, _compact(N), 1)
@@ -126,9 +131,11 @@ class RationalMatrix(Sequence):
     @property
     def rows(self) -> tuple[tuple[fmpq, ...], ...]:
         """The rows as tuples of ``fmpq`` (built once on first use: $O(rc)$ rational constructions)."""
-        if self._rows is None:
+        if self._rows is None and self._num is not None:
             d = fmpz(self._den)
             self._rows = tuple(tuple(fmpq(v, d) for v in r) for r in self._num.tolist())
+        elif self._rows is None:
+            self._rows = tuple(tuple(fmpq(*x.as_integer_ratio()) for x in r) for r in self._float.tolist())
         return self._rows
 
     @property
@@ -138,10 +145,16 @@ class RationalMatrix(Sequence):
 
     def _integer_form(self) -> None:
         if self._num is None:
-            N, (d, *_) = integer_rows(self._rows, common=True, max_bits=_INT64_BITS) if self._shape[0] \
+            N, (d, *_) = integer_rows(self.rows, common=True, max_bits=_INT64_BITS) if self._shape[0] \
                 else (np.zeros(self._shape, dtype=np.int64), [1])
             self._num, self._den = _compact(N.reshape(self._shape)), int(d)
             self._num.flags.writeable = False
+
+    @property
+    def floats(self) -> np.ndarray | None:
+        """The entries as float64 values that are exactly the entries, when the matrix was read from floats
+        too spread in magnitude for an ``int64`` integer form; else ``None``."""
+        return self._float
 
     @property
     def numerators(self) -> np.ndarray:
@@ -160,13 +173,15 @@ class RationalMatrix(Sequence):
     def to_fmpq_mat(self) -> fmpq_mat:
         """The matrix as a flint ``fmpq_mat``: $O(rc)$."""
         r, c = self._shape
-        if self._num is not None:
+        if self._num is not None and self._num.dtype != object:
             Z = fmpz_mat(r, c, self._num.ravel().tolist())
             return fmpq_mat(Z) / self._den if self._den != 1 else fmpq_mat(Z)
-        return fmpq_mat(r, c, [x for row in self._rows for x in row])
+        return fmpq_mat(r, c, [x for row in self.rows for x in row])
 
     def to_float(self) -> np.ndarray:
         """The float64 matrix nearest entry by entry (for numeric helpers, never decisions)."""
+        if self._float is not None:
+            return self._float
         if self._num is not None and self._num.dtype != object:
             return np.ldexp(self._num.astype(np.float64), -(self._den.bit_length() - 1)) \
                 if self._den & (self._den - 1) == 0 else self._num.astype(np.float64) / self._den
@@ -174,14 +189,16 @@ class RationalMatrix(Sequence):
 
     def nonzero_rows(self) -> np.ndarray:
         """Boolean array: which rows have a non-zero entry. $O(rc)$ vectorised in the integer form."""
-        if self._num is not None:
-            return (self._num != 0).any(axis=1)
+        A = self._num if self._num is not None else self._float
+        if A is not None:
+            return (A != 0).any(axis=1)
         return np.array([any(r) for r in self._rows], dtype=bool)
 
     def nonzero_columns(self) -> np.ndarray:
         """Boolean array: which columns have a non-zero entry."""
-        if self._num is not None:
-            return (self._num != 0).any(axis=0)
+        A = self._num if self._num is not None else self._float
+        if A is not None:
+            return (A != 0).any(axis=0)
         return np.array([any(r[j] for r in self._rows) for j in range(self._shape[1])], dtype=bool)
 
     @property
@@ -189,6 +206,8 @@ class RationalMatrix(Sequence):
         """The transpose."""
         if self._num is not None:
             return RationalMatrix(None, self._num.T, self._den)
+        if self._float is not None:
+            return RationalMatrix(None, floats=self._float.T)
         return RationalMatrix(tuple(zip(*self._rows, strict=True)), shape=self._shape[::-1]) if self._shape[0] \
             else RationalMatrix((), shape=self._shape[::-1])
 
@@ -213,9 +232,11 @@ class RationalMatrix(Sequence):
         if isinstance(other, RationalMatrix):
             if self._shape != other._shape:
                 return False
-            if self._rows is not None and other._rows is not None and (self._num is None or other._num is None):
-                return self._rows == other._rows
-            return self.denominator == other.denominator and bool(np.array_equal(self.numerators, other.numerators))
+            if self._num is not None and other._num is not None:  # both canonical integer forms
+                return self._den == other._den and bool(np.array_equal(self._num, other._num))
+            if self._float is not None and other._float is not None:  # both exact floats
+                return bool(np.array_equal(self._float, other._float))
+            return self.rows == other.rows
         if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
             return len(other) == self._shape[0] and all(tuple(a) == b for a, b in zip(other, self.rows, strict=True))
         return NotImplemented

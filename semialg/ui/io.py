@@ -40,6 +40,7 @@ import numpy as np
 
 from semialg.errors import FormatError, ParameterError, ShapeError
 from semialg.core.exact import fmpq_str, to_matrix, to_vector
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.ui.layouts import LAYOUTS as _LAYOUTS, network_from_arrays
 
@@ -432,9 +433,9 @@ def float64_layers(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
     """$(W_l, b_l)$ as float64 arrays; refuses when a parameter is not exactly a float64."""
     out = []
     for l, (W, b) in enumerate(net.layers(), start=1):
-        Wf = np.array([[float(x) for x in r] for r in W])
+        Wf = W.to_float()
         bf = np.array([float(x) for x in b])
-        if to_matrix(Wf) != W or to_vector(bf) != b:
+        if RationalMatrix.of(Wf) != W or to_vector(bf) != b:
             raise ParameterError(f"layer {l} has entries that are not exactly float64 numbers; "
                                  f"save as .json to keep them exact")
         out.append((Wf, bf))

@@ -23,8 +23,9 @@ from typing import Mapping, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import dot, to_fmpq, to_matrix, to_vector
+from semialg.core.exact import dot, to_fmpq, to_vector
 from semialg.core.network import Matrix, Network, Vector
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import FormatError, ParameterError, ShapeError
 
 __all__ = ["AffineChain", "batchnorm", "network_from_arrays", "LAYOUTS"]
@@ -85,9 +86,10 @@ class AffineChain:
 
     def affine(self, M: Matrix, c: Vector | None, where: str) -> None:
         """Compose with $y \\mapsto M y + c$ ($c$ ``None`` for zero)."""
+        M = RationalMatrix.of(M, where=where)
         n = self.width
-        if n is not None and len(M[0]) != n:
-            raise ShapeError(f"{where}: expects {len(M[0])} inputs but the previous layer has {n} outputs")
+        if n is not None and M.shape[1] != n:
+            raise ShapeError(f"{where}: expects {M.shape[1]} inputs but the previous layer has {n} outputs")
         if self.diag is not None:
             s, t = self.diag
             shift = tuple(dot(r, t) for r in M)
@@ -343,7 +345,7 @@ def network_from_arrays(arrays: Mapping[str, np.ndarray], source: str, layout: s
         if linear_seen:
             chain.relu(where)
         linear_seen = True
-        Wq = to_matrix(W, where=f"{source}: {wkey}")
+        Wq = RationalMatrix.of(W, where=f"{source}: {wkey}")
         chain.affine(Wq, None if b is None else to_vector(b, where=f"{source}: {bkey}"), where)
     net = chain.network()
     if not folded:

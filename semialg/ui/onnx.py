@@ -27,7 +27,8 @@ import json
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import to_fmpq, to_matrix, to_vector
+from semialg.core.exact import to_fmpq, to_vector
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.errors import FormatError, ParameterError, ShapeError
 from semialg.ui.io import assume, dropped_output, float64_layers, register_format
@@ -178,7 +179,7 @@ class _Reader:
         if k == 0 and not data_rows or k == 1 and data_rows:
             raise FormatError(f"{where}: the data enters with its batch axis where features are expected")
         # batch-first: Y = X K, the feature map is K^T; feature-first: Y = K X, the feature map is K
-        M = to_matrix(K.T if k == 0 else K, where=f"{where} weight")
+        M = RationalMatrix.of(K.T if k == 0 else K, where=f"{where} weight")
         alpha = to_fmpq(np.float32(attrs.get("alpha", 1.0)), where=f"{where} alpha")
         if alpha != 1:
             M = tuple(tuple(alpha * x for x in r) for r in M)

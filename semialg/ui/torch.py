@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from semialg.core.exact import to_matrix, to_vector
+from semialg.core.exact import to_vector
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.errors import FormatError
 from semialg.ui.io import assume, dropped_output
@@ -133,7 +134,7 @@ def from_torch(module, logits: bool = False) -> Network:
             if layer.training and kind != "Identity":
                 raise FormatError(f"{where}: the module is in training mode; call .eval() first")
         elif kind == "Linear":
-            W = to_matrix(_array(layer.weight, where), where=f"{where} weight")
+            W = RationalMatrix.of(_array(layer.weight, where), where=f"{where} weight")
             c = None if layer.bias is None else to_vector(_array(layer.bias, where), len(W), where=f"{where} bias")
             chain.affine(W, c, where)
         elif kind == "BatchNorm1d":
