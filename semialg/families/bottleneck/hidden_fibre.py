@@ -111,6 +111,12 @@ class _Row:
     with_u: bool
 
 
+def _weighted(h, p: Vec, one: int) -> Vec:
+    """:func:`_at` for a hidden slot ``h`` = (slot, class, sign[, weight]), times its weight (default 1)."""
+    a = _at(KAPPA[h[1]], p, one)
+    return a if len(h) == 3 else tuple(h[3] * x for x in a)
+
+
 def _at(kappa: int, p: Vec, one: int = 1) -> Vec:
     """Coefficients of $-\\kappa\\,\\ell'(p)$ (``one = 0``: of $-\\kappa\\, w'\\cdot p$, for a ray)."""
     return (-kappa * p[0], -kappa * p[1], fmpq(-kappa * one))
@@ -144,6 +150,11 @@ class _Slice:
                                               if i != q)))
         self.exprs, self.dim = out, self.dim - 1
         return True
+
+    def copy(self) -> "_Slice":
+        out = _Slice(0)
+        out.exprs, out.dim = list(self.exprs), self.dim
+        return out
 
     def point(self, t) -> list:
         return [c0 + sum((a * x for a, x in zip(row, t, strict=True)), _ZERO) for c0, row in self.exprs]
@@ -259,10 +270,10 @@ class HiddenFibre:
                     continue
                 seen.add(p)
                 c = -R.H0(p)
-                rows += [_Row(c, tuple((j, _at(KAPPA[cls], p)) for j, cls, _ in S), True) for S in subsets]
+                rows += [_Row(c, tuple((h[0], _weighted(h, p, 1)) for h in S), True) for S in subsets]
             for d in Q.rays:
                 c = -(Q.H0[0][0] * d[0] + Q.H0[0][1] * d[1])
-                rows += [_Row(c, tuple((j, _at(KAPPA[cls], d, 0)) for j, cls, _ in S), True) for S in subsets]
+                rows += [_Row(c, tuple((h[0], _weighted(h, d, 0)) for h in S), True) for S in subsets]
         return rows
 
     def _rows(self, H) -> tuple[list, bool]:
@@ -282,10 +293,14 @@ class HiddenFibre:
         return rows, True
 
     def _sufficient(self, H) -> list[list]:
-        r"""Row systems each of which implies the quantified off-$P$ condition: with $H_0 \le 0$ on
-        $\overline N$, each positive slot either paired with its own negative slot $n$ with
-        $\kappa_n\ell'_n \ge \kappa_p\ell'_p$ on $\overline N$ (then $\sigma(\kappa_p\ell'_p) - \sigma(\kappa_n\ell'_n)
-        \le 0$ there) or kept in the convex part; with no positive slot, one negative slot digging alone."""
+        r"""Row systems each of which implies the quantified off-$P$ condition (all in the normalised slice,
+        $y_j = \kappa_j\ell'_j$). With $H_0 \le 0$ on $\overline N$: pair some positive slots $p$ with distinct
+        negative slots $n(p)$ and ask $H_0 + \sum_{p\in R}(y_p - [p \text{ paired}]\,y_{n(p)}) \le 0$ on
+        $\overline N$ for every set $R$ of positive slots; at a point with active positive set $R$,
+        $\Phi \le H_0 + \sum_R y_p - \sum_{n} \sigma(y_n) \le$ that. With no positive slot and $H_0 > 0$
+        somewhere: one negative slot digging alone. Or, since $\sigma(y) \ge \lambda y$ for
+        $\lambda \in [0, 1]$: $H_0 + \sum_{p\in R} y_p - \lambda\sum_n y_n \le 0$ on $\overline N$ for a few fixed
+        $\lambda$ (Farkas: with $\lambda$ free per set this would be exact on each polygon, but bilinear)."""
         R = self.region
         pos = [h for h in H if h[2] > 0]
         neg = [h for h in H if h[2] < 0]
@@ -293,24 +308,18 @@ class HiddenFibre:
         if R.e_pieces:
             return [base + self._vertex_rows(R.e_pieces, [(h,)], False) for h in neg] if not pos else []
         out = []
-        for n_paired in range(min(len(pos), len(neg)) + 1):
+        for n_paired in range(min(len(pos), len(neg)), -1, -1):
             for P_ in itertools.combinations(pos, n_paired):
                 for N_ in itertools.permutations(neg, n_paired):
-                    rest = [h for h in pos if h not in P_]
-                    subsets = [S for n in range(len(rest) + 1) for S in itertools.combinations(rest, n)]
-                    rows = base + self._vertex_rows(R.n_pieces, subsets, True)
-                    for (jp, cp, _), (jn, cn, _) in zip(P_, N_, strict=True):
-                        rows += self._pair_rows(jp, KAPPA[cp], jn, KAPPA[cn])
-                    out.append(rows)
+                    partner = dict(zip(P_, N_, strict=True))
+                    subsets = [S + tuple(partner[p] for p in S if p in partner)
+                               for n in range(len(pos) + 1) for S in itertools.combinations(pos, n)]
+                    out.append(base + self._vertex_rows(R.n_pieces, subsets, False))
+        for lam in (fmpq(1, 2), fmpq(1, 4), fmpq(3, 4)):      # sigma(y) >= lam * y for every negative slot
+            subsets = [S + tuple(n + (lam,) for n in neg)
+                       for k in range(1, len(pos) + 1) for S in itertools.combinations(pos, k)]
+            out.append(base + self._vertex_rows(R.n_pieces, [()] + subsets, False))
         return out
-
-    def _pair_rows(self, jp, kp, jn, kn) -> list:
-        r"""$\kappa_n\ell'_n - \kappa_p\ell'_p \ge 0$ at the vertices and rays of $\overline N$."""
-        rows = []
-        for Q in self.region.n_pieces:
-            rows += [_Row(_ZERO, ((jn, _at(-kn, p)), (jp, _at(kp, p))), False) for p in Q.vertices]
-            rows += [_Row(_ZERO, ((jn, _at(-kn, d, 0)), (jp, _at(kp, d, 0))), False) for d in Q.rays]
-        return rows
 
     # -- deciding emptiness -----------------------------------------------------------------------------------
 
@@ -372,21 +381,18 @@ class HiddenFibre:
         if sl is None:
             return _Decision("empty")
         rows, quantified = self._rows(H)
-        if not quantified:
-            return self._lp(sl, H, rows, True)
-        attempts = self._sufficient(H)
-        for rows in attempts:
-            d = self._lp(self._slice(key, H), H, rows, False)
+        necessary = self._lp(sl, H, rows, True)
+        if not quantified or necessary.status != "nonempty":
+            return necessary
+        for rows in self._sufficient(H):
+            d = self._lp(sl.copy(), H, rows, False)
             if d.status == "nonempty":
-                d.quantified = True
-                return d
-        if key == self.own_key:
-            z = []
+                return _Decision("nonempty", True, d.z, necessary.implicit, d.dim)
+        if key == self.own_key:      # theta itself is a member
             hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
                              if c != "V"))
-            for _, i in hidden:
-                z += list(_scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],)))
-            return _Decision("nonempty", True, z, (), sl.dim)
+            z = [x for _, i in hidden for x in _scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],))]
+            return _Decision("nonempty", True, z, necessary.implicit, necessary.dim)
         return _Decision("undecided", True)
 
     # -- the basic sets -------------------------------------------------------------------------------------
