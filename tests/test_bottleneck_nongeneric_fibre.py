@@ -105,6 +105,13 @@ def test_described_fibre_of_the_note_kink_example_has_the_hidden_h_components():
     assert R.build(R.locate(moved)).contains(moved)
     tops = [j for j in R.types if jacobian_corank(R.build(j), R.sample(0, j)) == 4]
     assert len(tops) == 6 and sum(1 for j in tops if j[1] == "free") == 2
+    # hidden H (kinks at z = 1, 3): H placed on the first kink, an A neuron making it, is in the fibre too
+    hidden = _net((1, 1), 0, (1, 2), (-1, -6), [(1, -2)])
+    on_kink = _net((1, 1), -1, (1, 2), (0, -4), [(1, -2)])
+    assert bool(pl.equivalent(hidden, on_kink)) and bn.combinatorial_type(hidden).regime == "hidden"
+    F = sa.fibre(hidden)
+    j = F.component_of(on_kink)
+    assert j is not None and j[1] == "H" and jacobian_corank(F.component(j), on_kink) == F.dimension == 4
 
 
 # -- emptiness, independently --------------------------------------------------------------------------------

@@ -79,13 +79,6 @@ class BottleneckFibre(Union):
         """The dimension of the fibre: the maximum over its non-empty components."""
         return self.top_dimension
 
-    def describe(self) -> str:
-        try:
-            count = f"{self.num_components} components"
-        except UndecidedError as err:
-            count = f"components not counted ({err})"
-        return f"{self.description}: {count}, dimension {self.dimension}"
-
     def build_component(self, j) -> BottleneckComponent:
         B = self.build(j)
         return BottleneckComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label,
@@ -131,8 +124,11 @@ class BottleneckFibre(Union):
         return self._sampler(seed, index)
 
     def describe(self) -> str:
-        return (f"{self.description}: {self.num_components} components indexed by {self.index_description}; "
-                f"dimension {self.dimension}")
+        try:
+            count = f"{self.num_components} components"
+        except UndecidedError as err:      # a count whose subset-sum budget ran out
+            count = f"components not counted ({err})"
+        return f"{self.description}: {count} indexed by {self.index_description}; dimension {self.dimension}"
 
 
 def fibre(net: Network) -> BottleneckFibre:
