@@ -312,16 +312,16 @@ class Network(Latexable):
     def preactivations(self, x: Sequence) -> list[Vector]:
         """The pre-activations $z_l = W_l a_{l-1} + b_l$ of every layer at ``x``, exactly.
 
-        The last entry is the output $f(x)$. Cost: $O(\\dim\\Omega)$ rational operations.
+        The last entry is the output $f(x)$. Cost: $O(\\dim\\Omega)$ rational operations (a sparse input
+        touches only the columns of $W_1$ it needs: :meth:`RationalMatrix.matvec`).
         This is the one exact evaluation routine; everything else calls it.
         """
-        a = fmpq_mat(self.architecture.input_dim, 1, list(to_vector(x, self.architecture.input_dim, where="x")))
+        a = to_vector(x, self.architecture.input_dim, where="x")
         zs = []
-        for l, (W, b) in enumerate(self._mats):
-            z = W * a + b
-            zs.append(tuple(z.entries()))
+        for l, (W, b) in enumerate(self.layers()):
+            zs.append(tuple(u + c for u, c in zip(W.matvec(a), b, strict=True)))
             if l < self.depth - 1:
-                a = fmpq_mat(z.nrows(), 1, [relu(v) for v in zs[-1]])
+                a = tuple(relu(v) for v in zs[-1])
         return zs
 
     def __call__(self, x: Sequence) -> Vector:

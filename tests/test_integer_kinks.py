@@ -1,0 +1,78 @@
+"""The vectorised kinks on integer forms against the rational hyperplane pass, and the refutation built on
+them against exact evaluation (every refutation is a point where the two networks differ, re-evaluated)."""
+
+import numpy as np
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from semialg.families.shallow.canonical import _kink_refutation, canonical_form
+from semialg.families.shallow.view import integer_kinks
+
+
+def float_net(seed, m, n, k, dtype=np.float32, coarse=False):
+    rng = np.random.default_rng(seed)
+    draw = (lambda *s: rng.integers(-2, 3, size=s).astype(dtype)) if coarse else \
+        (lambda *s: rng.normal(size=s).astype(dtype))
+    return [draw(n, m), draw(n), draw(k, n), draw(k)]
+
+
+def net_of(p):
+    return sa.Network.from_arrays([p[0], p[2]], [p[1], p[3]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 4), st.integers(1, 7), st.integers(1, 3), st.booleans())
+def test_integer_kinks_equal_the_canonical_kinks(seed, m, n, k, coarse):
+    net = net_of(float_net(seed, m, n, k, coarse=coarse))  # coarse: twins, opposite rows and dead neurons
+    fast = integer_kinks(net)
+    assert fast is not None
+    as_keys = sorted((tuple(fmpq(int(v), int(P[np.flatnonzero(P)[0]])) for v in P.tolist()), delta)
+                     for P, delta in fast.values())
+    assert as_keys == sorted(canonical_form(net).kinks)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 4), st.integers(1, 7), st.integers(1, 3), st.booleans(),
+       st.integers(0, 3))
+def test_refutation_points_separate(seed, m, n, k, coarse, which):
+    p = float_net(seed, m, n, k, coarse=coarse)
+    q = [A.copy() for A in p]
+    rng = np.random.default_rng(seed + 1)
+    A = q[which]
+    idx = tuple(rng.integers(0, s) for s in A.shape)
+    A[idx] = np.nextafter(A[idx], np.float32(np.inf))     # one ulp
+    n1, n2 = net_of(p), net_of(q)
+    cert = _kink_refutation(n1, n2)
+    if cert is not None:
+        assert cert.verify(n1, n2)
+        assert n1(cert.point) != n2(cert.point)
+    r = sa.equivalent(n1, n2)
+    assert r.certificate.verify(n1, n2)
+    # the classification theorem: equivalent iff the canonical forms agree (computed by the rational pass)
+    assert (r.status == "equivalent") == (canonical_form(n1) == canonical_form(n2))
+    if not coarse:  # all neurons live and in general position: any one-ulp change changes the function
+        assert r.status == "not equivalent"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 4), st.integers(1, 7), st.integers(1, 3))
+def test_no_refutation_for_a_g_image(seed, m, n, k):
+    p = float_net(seed, m, n, k)
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n)
+    lam = (2.0 ** rng.integers(-3, 4, size=n)).astype(np.float32)
+    q = [p[0][perm] * lam[:, None], p[1][perm] * lam, p[2][:, perm] / lam[None, :], p[3]]
+    n1, n2 = net_of(p), net_of(q)
+    assert _kink_refutation(n1, n2) is None
+    assert sa.equivalent(n1, n2).status == "equivalent"
+
+
+def test_large_near_miss_is_refuted_on_one_column():
+    p = float_net(0, 300, 500, 3)
+    q = [A.copy() for A in p]
+    q[2][1, 7] = np.nextafter(q[2][1, 7], np.float32(np.inf))
+    n1, n2 = net_of(p), net_of(q)
+    r = sa.equivalent(n1, n2)
+    assert r.status == "not equivalent" and r.certificate.verify(n1, n2)
+    assert sum(1 for x in r.certificate.point if x) == 1
