@@ -12,17 +12,22 @@ v_k\ell_k$ as affine maps ($A$: the U+ neurons and $e$ of $\theta$; $\varepsilon
 $\Phi = H_0 + \sum_j u_j\sigma(\kappa_j\ell'_j) \le 0$ on $\overline N$, $H_0 = h_V + A$.
 
 Components are indexed by the label of every slot: a visible line (flipped or not) or a hidden class with the
-sign of $u_j$. Their off-$P$ condition is an explicit list of polynomial inequalities when it is convex or
-has one concave term: no $u_j < 0$ — $\Phi$ is convex on each polygon of $\overline N$, so
-$H_0(p) + \sum_{j\in R}u_j\kappa_j\ell'_j(p) \le 0$ at its vertices $p$ for every $R$, likewise at its rays; or
-no $u_j > 0$ and $H_0 \le 0$ on $\overline N$ — nothing to check; or no $u_j > 0$, one $u_k < 0$ —
-$|u_k|\kappa_k\ell'_k \ge H_0$ on $\overline N \cap \{H_0 \ge 0\}$ (vertices and rays). With both signs (or two
-negative slots that must dig where $H_0 > 0$) the condition is kept as the quantified statement
-$\forall x \in \overline N: \Phi(x) \le 0$, decided exactly for a given $\theta'$ (:meth:`HiddenRegion.off_p_holds`).
-Non-emptiness: in the normalised slice ($\mu = 1$, $|u_j| = 1$, visible slots fixed) every polynomial
-condition is linear, so an exact LP decides it (implicit equalities found with Gordan multipliers and added as
-equations); for quantified components a sufficient LP (the concave terms dropped, or one digging slot) gives a
-witness, $\theta$ itself witnesses its own component, and any other is reported undecided, never listed.
+sign of $u_j$. Their off-$P$ condition is a list of polynomial inequalities when it is convex or has one concave
+term alone: no $u_j < 0$ — $\Phi$ is convex on each polygon of $\overline N$, so
+$H_0(p) + \sum_{j\in R}u_j\kappa_j\ell'_j(p) \le 0$ at its vertices $p$ for every $R$, likewise at its rays; no
+$u_j > 0$ and $H_0 \le 0$ on $\overline N$ — nothing to check; no $u_j > 0$, one $u_k < 0$ —
+$|u_k|\kappa_k\ell'_k \ge H_0$ on $\overline N \cap \{H_0 \ge 0\}$ (vertices and rays). With positive slots and
+exactly one negative slot it is a quantifier-free formula (a conjunction of disjunctions of polynomial sign
+conditions, :mod:`~semialg.families.bottleneck.hidden_formula`). With two or more negative slots and a positive
+one (or two digging where $H_0 > 0$) it stays the quantified statement $\forall x \in \overline N: \Phi(x) \le 0$,
+decided exactly at a given $\theta'$ (:meth:`HiddenRegion.off_p_holds`), and the component says so.
+Non-emptiness: in the normalised slice ($\mu = 1$, $|u_j| = 1$, visible slots fixed) every polynomial row is
+linear, so an exact LP decides it (implicit equalities found with Gordan multipliers become equations); for the
+other components that LP of their polynomial rows proves emptiness, sufficient LPs
+(:meth:`HiddenFibre._sufficient`) prove non-emptiness, $\theta$ witnesses its own component, and anything else
+is reported undecided, never listed. Labellings forcing a hidden slot to $w' = 0$ (a constant neuron) and pieces
+of the fibre that are not of simple type (U±′ slots when $P$ is disconnected, $v'_j = 0$, shared lines) are
+lower-dimensional and not listed; ``contains`` of the fibre still decides them exactly.
 
 >>> from semialg.families.bottleneck.types import combinatorial_type
 >>> net = Network.random((2, 3, 1, 1), seed=9, height=3)
@@ -43,6 +48,7 @@ from flint import fmpq
 from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
+from semialg.families.bottleneck.hidden_formula import one_negative_formula
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
@@ -233,6 +239,7 @@ class HiddenFibre:
         own = tuple(sorted((c, 1 if view.v[i] > 0 else -1) for i, c in enumerate(t.classes) if c != "V"))
         self.own_key = (frozenset(), own)
         self.decisions = {}
+        self._built: dict = {}
         for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
                                                for n in range(len(self.visible) + 1)):
             for hidden in itertools.combinations_with_replacement(LABELS, self.m):
@@ -276,21 +283,22 @@ class HiddenFibre:
                 rows += [_Row(c, tuple((h[0], _weighted(h, d, 0)) for h in S), True) for S in subsets]
         return rows
 
-    def _rows(self, H) -> tuple[list, bool]:
-        r"""The polynomial rows of hidden slots ``H`` = [(slot, class, sign)] and whether the off-$P$ condition
-        is left quantified (then the rows are only those on $\overline P$)."""
+    def _rows(self, H) -> tuple[list, str]:
+        r"""The polynomial rows of hidden slots ``H`` = [(slot, class, sign)] and how the off-$P$ condition is
+        given: ``"basic"`` (in the rows), ``"formula"`` (one negative slot: a quantifier-free formula,
+        :mod:`~semialg.families.bottleneck.hidden_formula`) or ``"quantified"``."""
         R = self.region
         pos = [h for h in H if h[2] > 0]
         neg = [h for h in H if h[2] < 0]
         rows = self._e4(H)
         if not neg:
             subsets = [S for n in range(len(pos) + 1) for S in itertools.combinations(pos, n)]
-            return rows + self._vertex_rows(R.n_pieces, subsets, True), False
+            return rows + self._vertex_rows(R.n_pieces, subsets, True), "basic"
         if not pos and not R.e_pieces:
-            return rows, False
+            return rows, "basic"
         if not pos and len(neg) == 1:
-            return rows + self._vertex_rows(R.e_pieces, [tuple(neg)], False), False
-        return rows, True
+            return rows + self._vertex_rows(R.e_pieces, [tuple(neg)], False), "basic"
+        return rows, "formula" if len(neg) == 1 else "quantified"
 
     def _sufficient(self, H) -> list[list]:
         r"""Row systems each of which implies the quantified off-$P$ condition (all in the normalised slice,
@@ -380,9 +388,9 @@ class HiddenFibre:
         sl = self._slice(key, H)
         if sl is None:
             return _Decision("empty")
-        rows, quantified = self._rows(H)
+        rows, mode = self._rows(H)
         necessary = self._lp(sl, H, rows, True)
-        if not quantified or necessary.status != "nonempty":
+        if mode == "basic" or necessary.status != "nonempty":
             return necessary
         for rows in self._sufficient(H):
             d = self._lp(sl.copy(), H, rows, False)
@@ -412,7 +420,12 @@ class HiddenFibre:
         return out
 
     def build(self, index) -> ConditionedSet:
-        """The set of component ``index`` (see the module docstring for its conditions)."""
+        """The set of component ``index`` (see the module docstring for its conditions); built once."""
+        if index not in self._built:
+            self._built[index] = self._build(index)
+        return self._built[index]
+
+    def _build(self, index) -> ConditionedSet:
         view, R, r = self.view, self.region, self.r
         V = self.net.variables()
         W1, B1, W2, B2, W3, B3 = V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2], V.biases[2]
@@ -447,7 +460,7 @@ class HiddenFibre:
             return sympy.expand(K * to_sympy(row.const) + sum((U(j) * e for (j, _), e in
                                                                zip(row.terms, ell, strict=True)), sympy.Integer(0)))
 
-        rows, quantified = self._rows(H)
+        rows, mode = self._rows(H)
         where = self._slot_map(index)
         implicit = [_Row(row.const, tuple((where[j], a) for j, a in row.terms), row.with_u)
                     for row in self.decisions[_key_of(index)].implicit]
@@ -456,7 +469,16 @@ class HiddenFibre:
         eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
         return ConditionedSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict), tuple(nonstrict),
                               label=" ".join(_label_text(lab) for lab in index),
-                              condition=OffNegativeRegion(R, r) if quantified else None)
+                              condition=self._condition(mode, H, U, K, W1, B1, V.flat))
+
+    def _condition(self, mode, H, U, K, W1, B1, variables):
+        if mode == "basic":
+            return None
+        if mode == "quantified":
+            return OffNegativeRegion(self.region, self.r)
+        pos = [(j, c) for j, c, s in H if s > 0]
+        neg = next((j, c) for j, c, s in H if s < 0)
+        return one_negative_formula(self.region, pos, neg, U, K, W1, B1, variables)
 
     # -- locating and sampling ----------------------------------------------------------------------------------
 

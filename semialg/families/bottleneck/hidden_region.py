@@ -195,3 +195,18 @@ class HiddenRegion:
             if any(g(x) > 0 for x in points) or any(slope(d) > 0 for d in dirs):
                 return False
         return True
+
+
+def edges(Q: Polygon) -> tuple[list[tuple[Vec, Vec]], list[tuple[Vec, Vec]]]:
+    """The bounded edges $(a, b)$ and the unbounded edges $(a, r)$ (from vertex $a$ along ray $r$) of a polygon:
+    two vertices on one row's line, or a vertex and a ray along it. Cost: $O(r(v + d))$."""
+    bounded, unbounded = {}, {}
+    for row in Q.rows:
+        on = [v for v in Q.vertices if _value(row, v) == 0]
+        along = [d for d in Q.rays if row[0] * d[0] + row[1] * d[1] == 0]
+        if len(on) == 2:
+            bounded[frozenset(on)] = tuple(on)
+        elif len(on) == 1:
+            for d in along:
+                unbounded[(on[0], d)] = (on[0], d)
+    return list(bounded.values()), list(unbounded.values())
