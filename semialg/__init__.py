@@ -14,6 +14,7 @@ from semialg.errors import (ArchitectureError, CertificateError, FormatError, Pa
                             ShapeError)
 from semialg.core.exact import to_fmpq
 from semialg.core.network import Architecture, Network, ParameterVariables
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.symmetry import GroupElement
 from semialg.core.mechanism import Mechanism
 from semialg.core.certificate import EquivalenceResult
@@ -41,7 +42,7 @@ fiber = fibre
 __version__ = "0.1.0"
 
 __all__ = [
-    "Architecture", "Network", "ParameterVariables", "GroupElement", "Mechanism", "BasicSet", "Union",
+    "Architecture", "Network", "ParameterVariables", "RationalMatrix", "GroupElement", "Mechanism", "BasicSet", "Union",
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
     "hidden_symmetries", "minimal_form", "minimal_representative", "zero_factor_rank", "zero_factor_reduction",
     "stabilizer", "Region", "regions", "functional_dimension",
