@@ -30,6 +30,9 @@ def _hidden_generic(seed: int, n1: int = 3, n3: int = 1) -> Network | None:
     t = bn.combinatorial_type(net)
     if t.regime != "PN" or set(t.classes) == {"V"} or not set(t.classes) <= {"V", "U-", "U+"}:
         return None
+    W = net.weights[0]
+    if all(a[0] * b[1] == a[1] * b[0] for a, b in itertools.combinations(W, 2)):
+        return None                    # all rows parallel: f is a ridge function (not covered, it raises)
     if not sa.genericity(net) or not all(c.holds for c in bn.type_checks(net)):
         return None
     return net
@@ -269,3 +272,10 @@ def test_one_input_has_reflected_fibre_points_so_it_raises():
     assert all(theta([fmpq(k, 4)]) == reflected([fmpq(k, 4)]) for k in range(-100, 100))
     with pytest.raises(sa.ArchitectureError):
         sa.fibre(theta)
+
+
+def test_parallel_rows_raise():
+    net = Network.from_arrays([[[1, 2], [2, 4]], [[1, -3]], [[1]]], [[0, -5], [-1], [0]])
+    assert bn.combinatorial_type(net).classes == ("U+", "V")
+    with pytest.raises(sa.ArchitectureError):       # a ridge function: reflected members may exist
+        sa.fibre(net)
