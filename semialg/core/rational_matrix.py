@@ -118,7 +118,10 @@ class RationalMatrix(Sequence):
         N = np.asarray(numerators)
         if N.ndim != 2:
             raise ShapeError(f"expected a matrix of numerators, got shape {N.shape}")
-        g = math.gcd(d, *(int(v) for v in np.unique(N).tolist())) if N.size else d
+        if N.dtype == object:
+            g = math.gcd(d, *(int(v) for v in N.ravel().tolist()))
+        else:
+            g = math.gcd(d, int(np.gcd.reduce(N.ravel()))) if N.size else d
         if g > 1:
             N = N // g
         return cls(None, _compact(N), d // g)

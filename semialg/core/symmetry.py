@@ -19,12 +19,15 @@ True
 
 from __future__ import annotations
 
+import math
 import random as _random
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
 from flint import fmpq
 
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
 from semialg.core.exact import to_vector
@@ -96,7 +99,8 @@ class GroupElement(Latexable):
     def act(self, net: Network) -> Network:
         """$g \\cdot \\theta$: $W'_l = \\Lambda_l P_l W_l (\\Lambda_{l-1} P_{l-1})^{-1}$, $b'_l = \\Lambda_l P_l b_l$.
 
-        Cost: $O(\\dim\\Omega)$ rational operations.
+        Cost: $O(\\dim\\Omega)$ rational operations, or vectorised integer operations on weights in integer
+        form (:func:`_scaled`).
         """
         self._check(net.architecture.hidden_widths)
         L = net.depth
@@ -108,8 +112,7 @@ class GroupElement(Latexable):
                 perm, lam = self.permutations[l], self.scales[l]
             else:
                 perm, lam = tuple(range(len(W))), (fmpq(1),) * len(W)
-            Ws.append(tuple(tuple(lam[i] * W[perm[i]][prev_perm[j]] * prev_inv_scale[j]
-                                  for j in range(len(prev_perm))) for i in range(len(W))))
+            Ws.append(_scaled(W, perm, lam, prev_perm, prev_inv_scale))
             bs.append(tuple(lam[i] * b[perm[i]] for i in range(len(W))))
             prev_perm, prev_inv_scale = perm, tuple(1 / x for x in lam)
         return Network(tuple(Ws), tuple(bs))
@@ -158,3 +161,22 @@ class GroupElement(Latexable):
         """Plain JSON-ready dict (rationals as strings)."""
         return {"permutations": [list(p) for p in self.permutations],
                 "scales": [[str(x) for x in s] for s in self.scales]}
+
+
+def _scaled(W: RationalMatrix, perm, lam, cols, col_scale) -> RationalMatrix:
+    """$\\mathrm{diag}(\\lambda) W[\\pi, c]\\,\\mathrm{diag}(\\nu)$: on the ``int64`` integer form $N/d$ it is
+    $(\\alpha_i \\beta_j N_{\\pi_i c_j}) / (d\\,Q\\,S)$ with $\\lambda_i = \\alpha_i / Q$, $\\nu_j = \\beta_j / S$ over
+    common denominators $Q$, $S$ (vectorised when it stays below $2^{62}$); otherwise entry by entry."""
+    if W.has_integer_form and W.numerators.dtype != object:
+        Q = math.lcm(*(int(x.q) for x in lam))
+        S = math.lcm(*(int(x.q) for x in col_scale))
+        alpha = [int(x.p) * (Q // int(x.q)) for x in lam]
+        beta = [int(x.p) * (S // int(x.q)) for x in col_scale]
+        N = W.numerators
+        big = int(np.abs(N).max(initial=0)) * max(map(abs, alpha), default=0) * max(map(abs, beta), default=0)
+        if big < 2 ** 62:
+            M = N[np.asarray(perm, dtype=np.intp)][:, np.asarray(cols, dtype=np.intp)]
+            M = M * np.array(alpha, dtype=np.int64)[:, None] * np.array(beta, dtype=np.int64)[None, :]
+            return RationalMatrix.from_integers(M, W.denominator * Q * S)
+    return RationalMatrix.from_rows(tuple(tuple(lam[i] * W[perm[i]][cols[j]] * col_scale[j]
+                                                for j in range(len(cols))) for i in range(len(perm))))

@@ -31,7 +31,7 @@ from semialg.core.network import Network, relu
 from semialg.core.result import Latexable
 from semialg.errors import CertificateError
 from semialg.families.shallow.moves import MoveCertificate, Rebalance, clear_dead, negative_kinks, reduction_moves
-from semialg.families.shallow.symmetries import orbit_element
+from semialg.families.shallow.symmetries import integer_orbit_element, orbit_element
 from semialg.families.shallow.view import ZERO, Key, ShallowView, Vec, hyperplanes, integer_kinks, vadd
 
 __all__ = ["CanonicalForm", "canonical_form", "distinguishing_point", "equivalent"]
@@ -220,7 +220,7 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     if point is not None:
         return EquivalenceResult(False, point)
     # The orbit test is one normalisation pass and proves equivalence by itself; try it next.
-    g = orbit_element(ShallowView.of(net1), ShallowView.of(net2))
+    g = integer_orbit_element(net1, net2) or orbit_element(ShallowView.of(net1), ShallowView.of(net2))
     if g is not None:
         return EquivalenceResult(True, OrbitCertificate(g))
     K1, K2 = canonical_form(net1), canonical_form(net2)

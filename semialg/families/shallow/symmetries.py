@@ -21,7 +21,8 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.families.shallow.view import ZERO, ShallowView, hyperplanes, neuron_invariant
+from semialg.families.shallow.view import (ZERO, ShallowView, hyperplanes, integer_neuron_rows, neuron_invariant,
+                                           primitive_rows)
 from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
@@ -155,6 +156,42 @@ def stabilizer(net: Network) -> Stabilizer:
     return Stabilizer(net, classes, tuple(zero), tuple(scale_of))
 
 
+
+
+def _integer_invariants(net: Network) -> tuple[list[tuple], list[fmpq]] | None:
+    """The invariants of :func:`~semialg.families.shallow.view.neuron_invariant` for every neuron with
+    $(w_i, b_i) \\neq 0$, from the integer forms: the oriented primitive row and $\\kappa_i = \\mu_i a_i$;
+    ``None`` if some row is zero or the integer forms are not at hand."""
+    rows = integer_neuron_rows(net)
+    if rows is None or not rows[0].any(axis=1).all():
+        return None
+    R, L, N2, d2 = rows
+    P, _, mu = primitive_rows(R)
+    mus = mu.tolist()
+    keys = [(P[i].tobytes(), fingerprint(tuple(fmpq(mus[i] * a, L * d2) for a in col)))
+            for i, col in enumerate(N2.T.tolist())]
+    return keys, [fmpq(v, L) for v in mus]
+
+
+def integer_orbit_element(net1: Network, net2: Network) -> GroupElement | None:
+    """:func:`orbit_element` on the integer forms of the weights (no rational per weight), or ``None`` when
+    they do not apply or the invariants do not match. $O(n(m + k))$ vectorised plus $O(nk)$ exact operations."""
+    if net1.biases[-1] != net2.biases[-1] or len(net1.weights[0]) != len(net2.weights[0]):
+        return None
+    inv1, inv2 = _integer_invariants(net1), _integer_invariants(net2)
+    if inv1 is None or inv2 is None:
+        return None
+    pool: dict = {}
+    for j, (key, s) in enumerate(zip(*inv1, strict=True)):
+        pool.setdefault(key, []).append((j, s))
+    perm, lam = [], []
+    for key, s in zip(*inv2, strict=True):
+        if not pool.get(key):
+            return None
+        j, s1 = pool[key].pop()
+        perm.append(j)
+        lam.append(s / s1)
+    return GroupElement([perm], [lam])
 
 
 def orbit_element(v1: ShallowView, v2: ShallowView) -> GroupElement | None:

@@ -26,7 +26,8 @@ from semialg.core.network import Network, relu
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import ArchitectureError
 
-__all__ = ["ShallowView", "Hyperplanes", "hyperplanes", "integer_kinks", "neuron_invariant", "vadd", "ZERO", "Vec",
+__all__ = ["ShallowView", "Hyperplanes", "hyperplanes", "integer_kinks", "integer_neuron_rows", "primitive_rows",
+           "neuron_invariant", "vadd", "ZERO", "Vec",
            "Key"]
 
 ZERO = fmpq(0)
@@ -123,23 +124,14 @@ def hyperplanes(view: ShallowView) -> Hyperplanes:
 
 
 
-def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...]]] | None:
-    """The non-zero kinks $\\delta_H$ of a shallow network from the integer forms of its weights, vectorised.
-
-    Each hyperplane is named by its primitive integer normal $P_H = (u_H, \\beta_H)$ scaled to coprime
-    integers with a positive first non-zero entry (canonical, so the same bytes in every network of the same
-    input dimension). Returns ``{P_H.tobytes(): (P_H, delta_H)}`` over the hyperplanes with
-    $\\delta_H \\neq 0$, or ``None`` when the weights have no ``int64`` integer form or the rows
-    $(w_i, b_i)$ over a common denominator would overflow it. Cost: $O(nm)$ vectorised, a sort of the $n$
-    rows, and $O(nk)$ exact operations for the kinks.
-
-    >>> net = Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]])
-    >>> [(P.tolist(), d) for P, d in integer_kinks(net).values()]
-    [([1, -1], (5,))]
-    """
+def integer_neuron_rows(net: Network) -> tuple[np.ndarray, int, np.ndarray, int] | None:
+    """$(R, L, N_2, d_2)$ with $R_i = L\\,(w_i, b_i)$ an ``int64`` row for every hidden neuron and
+    $W_2 = N_2 / d_2$, from the integer forms of the weights; ``None`` when they are not ``int64`` (or $W_1$
+    was given row by row and is large: its integer form would cost as much as the rational route) or the
+    scaled rows would overflow. Cost: $O(n(m + k))$ vectorised."""
     (W1, b1), (W2, _) = net.layers()
     if not W1.has_integer_form and W1.shape[0] * W1.shape[1] > 20000:
-        return None  # rows given one by one: their integer form costs as much as the slow path
+        return None
     mats = (W1, RationalMatrix.of([[x] for x in b1]), W2)
     if any(M.numerators.dtype == object for M in mats):
         return None
@@ -148,14 +140,39 @@ def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...
     f1, fb = L // d1, L // db
     if max(f1, fb, int(np.abs(N1).max(initial=0)) * f1, int(np.abs(Nb).max(initial=0)) * fb) >= 2 ** 62:
         return None
-    live = np.flatnonzero(N1.any(axis=1) & N2.any(axis=0))
-    R = np.concatenate([N1[live] * f1, Nb[live] * fb], axis=1)  # L (w_i, b_i)
-    rows = np.arange(len(live))
+    return np.concatenate([N1 * f1, Nb * fb], axis=1), L, N2, d2
+
+
+def primitive_rows(R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For non-zero integer rows: the rows divided by the gcd of their entries (signs kept), the index of
+    the first non-zero entry and its absolute value in $R$. $O(\\text{entries})$ vectorised."""
     lead = (R != 0).argmax(axis=1)
-    mu = np.abs(R[rows, lead])  # L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
-    R *= np.sign(R[rows, lead])[:, None]
-    R //= np.gcd.reduce(R, axis=1)[:, None] if len(live) else 1
-    keys, group = np.unique(R, axis=0, return_inverse=True)
+    first = np.abs(R[np.arange(len(R)), lead])
+    P = R // np.gcd.reduce(R, axis=1)[:, None] if len(R) else R
+    return P, lead, first
+
+
+def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...]]] | None:
+    """The non-zero kinks $\\delta_H$ of a shallow network from the integer forms of its weights, vectorised.
+
+    Each hyperplane is named by its primitive integer normal $P_H = (u_H, \\beta_H)$ scaled to coprime
+    integers with a positive first non-zero entry (canonical, so the same bytes in every network of the same
+    input dimension). Returns ``{P_H.tobytes(): (P_H, delta_H)}`` over the hyperplanes with
+    $\\delta_H \\neq 0$, or ``None`` when :func:`integer_neuron_rows` has no answer. Cost: $O(nm)$
+    vectorised, a sort of the $n$ rows, and $O(nk)$ exact operations for the kinks.
+
+    >>> net = Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]])
+    >>> [(P.tolist(), d) for P, d in integer_kinks(net).values()]
+    [([1, -1], (5,))]
+    """
+    rows = integer_neuron_rows(net)
+    if rows is None:
+        return None
+    R, L, N2, d2 = rows
+    live = np.flatnonzero(R[:, :-1].any(axis=1) & N2.any(axis=0))
+    P, lead, mu = primitive_rows(R[live])  # mu = L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
+    P *= np.sign(P[np.arange(len(live)), lead])[:, None]
+    keys, group = np.unique(P, axis=0, return_inverse=True)
     group = group.reshape(-1)
     k = N2.shape[0]
     sums = [[0] * k for _ in range(len(keys))]
