@@ -3,7 +3,7 @@
 Every statement is checked against computation independent of the fibre code: the region oracle
 (``semialg.engine.regions.equivalent`` and the exact functional dimension) and exact evaluation at rational
 points. "Explicit membership" below is membership in the listed component that ``locate`` names — the
-polynomial (in)equalities of the component, plus the exactly decided quantified condition where it has one.
+polynomial (in)equalities of the component, plus its quantifier-free off-P formula where it has one.
 """
 
 from __future__ import annotations
@@ -220,8 +220,8 @@ def _hidden_moves(x, index, rng, count):
 
 
 def test_components_with_a_negative_slot_carry_an_exact_formula():
-    """The off-P condition of a component with one negative and some positive hidden slots is a
-    quantifier-free formula; it agrees with equivalence on hidden-slot moves that keep the polynomial part."""
+    """The off-P condition of a component with negative hidden slots beside positive ones is a quantifier-free
+    formula; it agrees with equivalence on hidden-slot moves that keep the polynomial part (n1 = 3 and 4)."""
     from semialg.geometry.semialgebraic import BasicSet
     rng = random.Random(5)
     checked = {True: 0, False: 0}

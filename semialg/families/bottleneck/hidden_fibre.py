@@ -16,11 +16,10 @@ sign of $u_j$. Their off-$P$ condition is a list of polynomial inequalities when
 term alone: no $u_j < 0$ — $\Phi$ is convex on each polygon of $\overline N$, so
 $H_0(p) + \sum_{j\in R}u_j\kappa_j\ell'_j(p) \le 0$ at its vertices $p$ for every $R$, likewise at its rays; no
 $u_j > 0$ and $H_0 \le 0$ on $\overline N$ — nothing to check; no $u_j > 0$, one $u_k < 0$ —
-$|u_k|\kappa_k\ell'_k \ge H_0$ on $\overline N \cap \{H_0 \ge 0\}$ (vertices and rays). With positive slots and
-exactly one negative slot it is a quantifier-free formula (a conjunction of disjunctions of polynomial sign
-conditions, :mod:`~semialg.families.bottleneck.hidden_formula`). With two or more negative slots and a positive
-one (or two digging where $H_0 > 0$) it stays the quantified statement $\forall x \in \overline N: \Phi(x) \le 0$,
-decided exactly at a given $\theta'$ (:meth:`HiddenRegion.off_p_holds`), and the component says so.
+$|u_k|\kappa_k\ell'_k \ge H_0$ on $\overline N \cap \{H_0 \ge 0\}$ (vertices and rays). Otherwise (negative slots
+with positive ones, or several digging where $H_0 > 0$) it is a quantifier-free formula, a conjunction of
+disjunctions of polynomial sign conditions at the vertices, the crossings of negative lines with edges and with
+each other, and the rays (:mod:`~semialg.families.bottleneck.hidden_formula`).
 Non-emptiness: in the normalised slice ($\mu = 1$, $|u_j| = 1$, visible slots fixed) every polynomial row is
 linear, so an exact LP decides it (implicit equalities found with Gordan multipliers become equations); for the
 other components that LP of their polynomial rows proves emptiness, sufficient LPs
@@ -48,14 +47,14 @@ from flint import fmpq
 from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
-from semialg.families.bottleneck.hidden_formula import one_negative_formula
+from semialg.families.bottleneck.hidden_formula import negative_formula
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
 from semialg.geometry.polyhedron import decide
-from semialg.geometry.semialgebraic import BasicSet, as_substitution, parallel_minors
+from semialg.geometry.semialgebraic import BasicSet, parallel_minors
 
-__all__ = ["HiddenFibre", "ConditionedSet", "OffNegativeRegion"]
+__all__ = ["HiddenFibre", "ConditionedSet"]
 
 KAPPA = {"U-": 1, "U+": -1}
 LABELS = (("U+", -1), ("U+", 1), ("U-", -1), ("U-", 1))
@@ -64,7 +63,7 @@ LABELS = (("U+", -1), ("U+", 1), ("U-", -1), ("U-", 1))
 @dataclass(frozen=True)
 class ConditionedSet(BasicSet):
     """A basic set intersected with one more exact ``condition`` (an object with ``holds(point)``,
-    ``describe()`` and ``to_latex()``), e.g. a quantified off-$P$ condition; ``None`` means none."""
+    ``describe()`` and ``to_latex()``), e.g. a quantifier-free formula; ``None`` means none."""
 
     condition: object = field(default=None, compare=False)
 
@@ -73,39 +72,6 @@ class ConditionedSet(BasicSet):
         if bad is None and self.condition is not None and not self.condition.holds(point):
             return "forall", self.condition.describe(), None
         return bad
-
-
-class OffNegativeRegion:
-    r"""The condition $\forall x \in \overline N_\theta:\ h_{\theta'}(x) \le 0$ on $\theta'$ (with $c'_r c_r > 0$),
-    decided exactly at a rational $\theta'$ by :meth:`HiddenRegion.off_p_holds`."""
-
-    def __init__(self, region: HiddenRegion, r: int):
-        self.region, self.r = region, r
-
-    def holds(self, point) -> bool:
-        net = self.region.net
-        if not isinstance(point, Network):
-            V = net.variables().flat
-            sub = as_substitution(V, point)
-            point = Network.from_parameters(net.architecture, [sub[x] for x in V])
-        ov, c_r = OuterView.of(point), self.region.view.c[self.r]
-        if ov.c[self.r] * c_r <= 0:
-            return False
-        mu = c_r / ov.c[self.r]
-        return self.region.off_p_holds([(v / mu, w, b) for v, w, b in zip(ov.v, ov.w, ov.b, strict=True)],
-                                       ov.e / mu)
-
-    def describe(self) -> str:
-        return "h'(x) <= 0 wherever h(x) <= 0 (quantified; decided exactly per point)"
-
-    def to_latex(self) -> str:
-        return r"\forall x \in \mathbb{R}^{2}:\ h_\theta(x) \le 0 \Rightarrow h_{\theta'}(x) \le 0"
-
-    def to_json(self) -> dict:
-        return {"type": "OffNegativeRegion", "statement": self.describe()}
-
-    def __repr__(self) -> str:
-        return "OffNegativeRegion()"
 
 
 @dataclass(frozen=True)
@@ -169,7 +135,6 @@ class _Slice:
 @dataclass
 class _Decision:
     status: str                      # "nonempty", "empty", "constant" (not of simple type) or "undecided"
-    quantified: bool = False
     z: list | None = None            # normalised hidden parameters in key order (3 per slot)
     implicit: tuple = ()             # rows tight on the whole component (key positions)
     dim: int | None = None           # dimension of the normalised slice
@@ -285,8 +250,8 @@ class HiddenFibre:
 
     def _rows(self, H) -> tuple[list, str]:
         r"""The polynomial rows of hidden slots ``H`` = [(slot, class, sign)] and how the off-$P$ condition is
-        given: ``"basic"`` (in the rows), ``"formula"`` (one negative slot: a quantifier-free formula,
-        :mod:`~semialg.families.bottleneck.hidden_formula`) or ``"quantified"``."""
+        given: ``"basic"`` (in the rows) or ``"formula"`` (a quantifier-free formula,
+        :mod:`~semialg.families.bottleneck.hidden_formula`)."""
         R = self.region
         pos = [h for h in H if h[2] > 0]
         neg = [h for h in H if h[2] < 0]
@@ -298,10 +263,10 @@ class HiddenFibre:
             return rows, "basic"
         if not pos and len(neg) == 1:
             return rows + self._vertex_rows(R.e_pieces, [tuple(neg)], False), "basic"
-        return rows, "formula" if len(neg) == 1 else "quantified"
+        return rows, "formula"
 
     def _sufficient(self, H) -> list[list]:
-        r"""Row systems each of which implies the quantified off-$P$ condition (all in the normalised slice,
+        r"""Row systems each of which implies the off-$P$ condition (all in the normalised slice,
         $y_j = \kappa_j\ell'_j$). With $H_0 \le 0$ on $\overline N$: pair some positive slots $p$ with distinct
         negative slots $n(p)$ and ask $H_0 + \sum_{p\in R}(y_p - [p \text{ paired}]\,y_{n(p)}) \le 0$ on
         $\overline N$ for every set $R$ of positive slots; at a point with active positive set $R$,
@@ -395,13 +360,13 @@ class HiddenFibre:
         for rows in self._sufficient(H):
             d = self._lp(sl.copy(), H, rows, False)
             if d.status == "nonempty":
-                return _Decision("nonempty", True, d.z, necessary.implicit, d.dim)
+                return _Decision("nonempty", d.z, necessary.implicit, d.dim)
         if key == self.own_key:      # theta itself is a member
             hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
                              if c != "V"))
             z = [x for _, i in hidden for x in _scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],))]
-            return _Decision("nonempty", True, z, necessary.implicit, necessary.dim)
-        return _Decision("undecided", True)
+            return _Decision("nonempty", z, necessary.implicit, necessary.dim)
+        return _Decision("undecided")
 
     # -- the basic sets -------------------------------------------------------------------------------------
 
@@ -474,11 +439,9 @@ class HiddenFibre:
     def _condition(self, mode, H, U, K, W1, B1, variables):
         if mode == "basic":
             return None
-        if mode == "quantified":
-            return OffNegativeRegion(self.region, self.r)
         pos = [(j, c) for j, c, s in H if s > 0]
-        neg = next((j, c) for j, c, s in H if s < 0)
-        return one_negative_formula(self.region, pos, neg, U, K, W1, B1, variables)
+        neg = [(j, c) for j, c, s in H if s < 0]
+        return negative_formula(self.region, pos, neg, U, K, W1, B1, variables)
 
     # -- locating and sampling ----------------------------------------------------------------------------------
 

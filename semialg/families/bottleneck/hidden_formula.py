@@ -1,23 +1,28 @@
-r"""The off-$P$ condition of a hidden-neuron fibre component with one negative slot, quantifier-free.
+r"""The off-$P$ condition of a hidden-neuron fibre component with negative slots, quantifier-free.
 
-For a component whose hidden slots have output weights $u_p > 0$ ($p \in \mathrm{pos}$) and one $u_n < 0$, with
-$y_j = \kappa_j\ell'_j$, $\Psi = H_0 + \sum_{\mathrm{pos}} u_p\sigma(y_p)$ is convex on every polygon $Q$ of
-$\overline N$ and $\Phi = \Psi - |u_n|\sigma(y_n)$ is convex on each side of the negative slot's line. So
-$\Phi \le 0$ on $Q$ iff it holds at (1) the vertices of $Q$, (2)-(3) the points where that line crosses an edge
-of $Q$, and along (4) the rays of $Q$ and (5) the line's own directions when they lie in the recession cone of
-$Q$ — the positive slots' lines never carry a maximum (their kinks are convex). With
-$\Psi_R = H_0 + \sum_{p\in R}u_py_p$ ($\Psi \le c$ iff $\Psi_R \le c$ for every $R \subseteq \mathrm{pos}$):
+For a component with hidden slots of output weight $u_p > 0$ ($p \in \mathrm{pos}$) and $u_n < 0$
+($n \in \mathrm{neg}$), $y_j = \kappa_j\ell'_j$: $\Psi = H_0 + \sum_{\mathrm{pos}} u_p\sigma(y_p)$ is convex on every
+polygon $Q$ of $\overline N$ and $\Phi = \Psi - \sum_{\mathrm{neg}}|u_n|\sigma(y_n)$ is convex on each cell of $Q$
+cut by the negative lines. A vertex of that subdivision on a positive line is never a maximum (along the line
+of a negative slot, or an edge, through it the positive kink is convex), so $\Phi \le 0$ on $Q$ iff it holds at
+(1) the vertices of $Q$, (2)-(3) the crossings of a negative line with an edge of $Q$, (6) the crossings of two
+negative lines inside $Q$, and along (4) the rays of $Q$ and (5) a negative line's directions when they lie in
+its recession cone. With $G_{S,T} = H_0 + \sum_{p\in S}u_py_p - \sum_{t\in T}|u_t|y_t$, affine on $Q$, and
+$\Phi = \max_S\min_T G_{S,T}$ there (in general $\Phi(x) \le 0$ iff $\bigvee_T\bigwedge_S G_{S,T}(x) \le 0$, $T$
+over the negative slots not vanishing at $x$):
 
-1. $\bigwedge_R \Psi_R(v) \le 0 \ \vee\ \bigwedge_R \Psi_R(v) - |u_n|y_n(v) \le 0$;
-2. edge $[a, b]$: $y_n(a)y_n(b) \ge 0 \ \vee\ (y_n(a) > 0 \wedge \bigwedge_R N_R \ge 0) \ \vee\
-   (y_n(b) > 0 \wedge \bigwedge_R N_R \le 0)$, $N_R = y_n(b)\Psi_R(a) - y_n(a)\Psi_R(b)$ (the crossing point
-   $q$ has $\Psi_R(q) = N_R / (y_n(b) - y_n(a))$);
-3. edge $a + tr$, $s = \kappa_nw'_n\cdot r$: $y_n(a)s \ge 0 \ \vee\ (s > 0 \wedge \bigwedge_R M_R \le 0) \ \vee\
-   (s < 0 \wedge \bigwedge_R M_R \ge 0)$, $M_R = s\Psi_R(a) - y_n(a)\Psi_R'(r)$, $\Psi'_R$ the linear part;
-4. ray $d$: $\bigwedge_R \Psi_R'(d) \le 0 \ \vee\ \bigwedge_R \Psi'_R(d) - |u_n|\kappa_nw'_n\cdot d \le 0$;
-5. $\pm d_n = \pm(-w'_{n,2}, w'_{n,1})$: some row of $Q$ negative at it, or $\bigwedge_R \Psi'_R(\pm d_n) \le 0$.
+1. vertex $v$: $\bigvee_T\bigwedge_S G_{S,T}(v) \le 0$; (4) ray $d$: the same for the linear parts at $d$;
+2. edge $[a, b]$, line $n$: $y_n(a)y_n(b) \ge 0 \ \vee\ (y_n(a) > 0 \wedge \bigvee_T\bigwedge_S N \ge 0) \ \vee\
+   (y_n(b) > 0 \wedge \bigvee_T\bigwedge_S N \le 0)$, $N = y_n(b)G(a) - y_n(a)G(b)$ (at the crossing $q$,
+   $G(q) = N / (y_n(b) - y_n(a))$);
+3. edge $a + tr$, $s = \kappa_nw'_n\cdot r$: $y_n(a)s \ge 0 \ \vee\ (s > 0 \wedge \bigvee\bigwedge M \le 0) \ \vee\
+   (s < 0 \wedge \bigvee\bigwedge M \ge 0)$, $M = sG(a) - y_n(a)G'(r)$, $G'$ the linear part;
+5. $\pm d_n = \pm(-w'_{n,2}, w'_{n,1})$: some row of $Q$ negative at it, or $\bigvee_T\bigwedge_S G'(\pm d_n) \le 0$;
+6. lines $n, m$ with $\delta = \det(w'_n, w'_m)$, crossing $q = \hat q/\delta$: $\delta^2 \le 0$, or some row of $Q$
+   with $\delta\,(\delta\,\mathrm{row}(q)) < 0$, or $\bigvee_T\bigwedge_S \delta\,(\delta\,G(q)) \le 0$.
 
-Every quantity is multiplied by a positive factor ($c_r^2$, $|u_n|$) to make it a polynomial in $\theta'$.
+Every quantity is multiplied by a positive factor ($c_r^2$, $|u_n|$, $\delta^2$) to make it a polynomial in
+$\theta'$.
 
 >>> f = Formula(("or", (("atom", sympy.Symbol("x"), "<="), ("atom", sympy.Symbol("x") - 2, ">="))))
 >>> f.evaluate({sympy.Symbol("x"): 1}), f.evaluate({sympy.Symbol("x"): 3})
@@ -35,7 +40,7 @@ from semialg.core.network import Network
 from semialg.families.bottleneck.hidden_region import HiddenRegion, edges
 from semialg.geometry.semialgebraic import as_substitution
 
-__all__ = ["Formula", "one_negative_formula"]
+__all__ = ["Formula", "negative_formula"]
 
 _TESTS = {"<=": lambda v: v <= 0, "<": lambda v: v < 0, ">=": lambda v: v >= 0, ">": lambda v: v > 0}
 _TEX = {"<=": r"\le 0", "<": "< 0", ">=": r"\ge 0", ">": "> 0"}
@@ -113,55 +118,73 @@ class Formula:
         return f"Formula({self.atoms()} atoms)"
 
 
-def one_negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Formula:
-    """The quantifier-free off-$P$ condition for positive slots ``pos`` and one negative slot ``neg``
-    (``(slot, class)`` pairs); ``U(j)`` is $c_r^2u_j$ as a polynomial, ``K`` $= c_r^2$, ``W1``/``B1`` the
-    first-layer variables. Cost: $O(2^{|pos|})$ atoms per vertex, edge and ray of each polygon."""
+def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Formula:
+    """The quantifier-free off-$P$ condition for positive slots ``pos`` and negative slots ``neg`` (lists of
+    ``(slot, class)``); ``U(j)`` is $c_r^2u_j$ as a polynomial, ``K`` $= c_r^2$, ``W1``/``B1`` the first-layer
+    variables. Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, edge, ray and pair of negative lines of each
+    polygon."""
     kappa = {"U-": 1, "U+": -1}
-    n, kn = neg[0], kappa[neg[1]]
+    R_sets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
 
-    def ell(j, p, one=1):
-        return W1[j, 0] * to_sympy(p[0]) + W1[j, 1] * to_sympy(p[1]) + one * B1[j]
+    def t_sets(excluded):
+        rest = [t for t in neg if t[0] not in excluded]
+        return [T for k in range(len(rest) + 1) for T in itertools.combinations(rest, k)]
 
-    subsets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
+    def sym(x):
+        return x if isinstance(x, sympy.Basic) else to_sympy(x)
 
-    def psi(S, p, H0):
-        return K * to_sympy(H0) + sum((U(j) * kappa[c] * ell(j, p) for j, c in S), sympy.Integer(0))
+    def affine(Q, S, T):
+        """$c_r^2 G_{S,T} = c_r^2(\\Psi_S - \\sum_T |u_t|y_t)$ on $Q$: (linear coefficients, constant)."""
+        terms = [(U(j) * kappa[c], j) for j, c in S] + [(U(t) * kappa[c], t) for t, c in T]
+        g = tuple(K * to_sympy(Q.H0[0][q]) + sum((f * W1[j, q] for f, j in terms), sympy.Integer(0))
+                  for q in (0, 1))
+        return g, K * to_sympy(Q.H0[1]) + sum((f * B1[j] for f, j in terms), sympy.Integer(0))
 
-    def psi_lin(S, d, L):
-        d = tuple(x if isinstance(x, sympy.Basic) else to_sympy(x) for x in d)
-        return K * (to_sympy(L[0]) * d[0] + to_sympy(L[1]) * d[1]) + sum(
-            (U(j) * kappa[c] * (W1[j, 0] * d[0] + W1[j, 1] * d[1]) for j, c in S), sympy.Integer(0))
+    def at(G, p, one=1):
+        return G[0][0] * sym(p[0]) + G[0][1] * sym(p[1]) + one * G[1]
 
-    def y(p, one=1):
-        return -U(n) * kn * ell(n, p, one)                 # c_r^2 |u_n| y_n(p) (ray: the linear part)
+    def y(n, p, one=1):                                     # c_r^2 |u_n| y_n(p) (ray: the linear part)
+        return -U(n) * kappa[dict(neg)[n]] * (W1[n, 0] * sym(p[0]) + W1[n, 1] * sym(p[1]) + one * B1[n])
+
+    def some(Q, excluded, atom):
+        """$\\bigvee_T \\bigwedge_S$ atom(G_{S,T}) over the sets $T$ of the other negative slots."""
+        return _or([_and([atom(affine(Q, S, T)) for S in R_sets]) for T in t_sets(excluded)])
 
     clauses = []
     for Q in R.n_pieces:
         for v in Q.vertices:
-            if R.h(v) == 0:
-                continue                                    # on the boundary of P: Phi(v) = h(v) = 0
-            H0 = R.H0(v)
-            clauses.append(_or([_and([_atom(psi(S, v, H0), "<=") for S in subsets]),
-                                _and([_atom(psi(S, v, H0) - y(v), "<=") for S in subsets])]))
-        bounded, unbounded = edges(Q)
-        for a, b in bounded:
-            ya, yb = y(a), y(b)
-            N = [yb * psi(S, a, R.H0(a)) - ya * psi(S, b, R.H0(b)) for S in subsets]
-            clauses.append(_or([_atom(ya * yb, ">="),
-                                _and([_atom(ya, ">")] + [_atom(x, ">=") for x in N]),
-                                _and([_atom(yb, ">")] + [_atom(x, "<=") for x in N])]))
-        for a, r in unbounded:
-            ya, s = y(a), y(r, 0)
-            M = [s * psi(S, a, R.H0(a)) - ya * psi_lin(S, r, Q.H0[0]) for S in subsets]
-            clauses.append(_or([_atom(ya * s, ">="),
-                                _and([_atom(s, ">")] + [_atom(x, "<=") for x in M]),
-                                _and([_atom(s, "<")] + [_atom(x, ">=") for x in M])]))
+            if R.h(v) != 0:                                 # on the boundary of P: Phi(v) = h(v) = 0
+                clauses.append(some(Q, (), lambda G, v=v: _atom(at(G, v), "<=")))
         for d in Q.rays:
-            clauses.append(_or([_and([_atom(psi_lin(S, d, Q.H0[0]), "<=") for S in subsets]),
-                                _and([_atom(psi_lin(S, d, Q.H0[0]) - y(d, 0), "<=") for S in subsets])]))
-        for sgn in (1, -1):
-            dn = (-sgn * W1[n, 1], sgn * W1[n, 0])
-            outside = [_atom(to_sympy(row[0]) * dn[0] + to_sympy(row[1]) * dn[1], "<") for row in Q.rows]
-            clauses.append(_or(outside + [_and([_atom(psi_lin(S, dn, Q.H0[0]), "<=") for S in subsets])]))
+            clauses.append(some(Q, (), lambda G, d=d: _atom(at(G, d, 0), "<=")))
+        bounded, unbounded = edges(Q)
+        for n, _ in neg:
+            for a, b in bounded:
+                ya, yb = y(n, a), y(n, b)
+
+                def cross(G, rel, a=a, b=b, ya=ya, yb=yb):
+                    return _atom(yb * at(G, a) - ya * at(G, b), rel)
+                clauses.append(_or([_atom(ya * yb, ">="),
+                                    _and([_atom(ya, ">"), some(Q, (n,), lambda G: cross(G, ">="))]),
+                                    _and([_atom(yb, ">"), some(Q, (n,), lambda G: cross(G, "<="))])]))
+            for a, r in unbounded:
+                ya, s = y(n, a), y(n, r, 0)
+
+                def far(G, rel, a=a, r=r, ya=ya, s=s):
+                    return _atom(s * at(G, a) - ya * at(G, r, 0), rel)
+                clauses.append(_or([_atom(ya * s, ">="),
+                                    _and([_atom(s, ">"), some(Q, (n,), lambda G: far(G, "<="))]),
+                                    _and([_atom(s, "<"), some(Q, (n,), lambda G: far(G, ">="))])]))
+            for sgn in (1, -1):
+                dn = (-sgn * W1[n, 1], sgn * W1[n, 0])
+                outside = [_atom(to_sympy(row[0]) * dn[0] + to_sympy(row[1]) * dn[1], "<") for row in Q.rows]
+                clauses.append(_or(outside + [some(Q, (n,), lambda G, dn=dn: _atom(at(G, dn, 0), "<="))]))
+        for (n, _), (m, _) in itertools.combinations(neg, 2):
+            det = W1[n, 0] * W1[m, 1] - W1[n, 1] * W1[m, 0]
+            qhat = (-B1[n] * W1[m, 1] + B1[m] * W1[n, 1], -W1[n, 0] * B1[m] + W1[m, 0] * B1[n])   # det * q
+            outside = [_atom(det * (to_sympy(row[0]) * qhat[0] + to_sympy(row[1]) * qhat[1]
+                                    + det * to_sympy(row[2])), "<") for row in Q.rows]
+            inside = some(Q, (n, m), lambda G: _atom(det * (G[0][0] * qhat[0] + G[0][1] * qhat[1] + det * G[1]),
+                                                     "<="))
+            clauses.append(_or([_atom(det * det, "<=")] + outside + [inside]))
     return Formula(_and(clauses), variables)

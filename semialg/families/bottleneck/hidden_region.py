@@ -1,5 +1,5 @@
 r"""Case (a) with hidden neurons: the closed regions $\overline P$, $\overline N$ of a parameter $\theta$ as convex
-polygons, the map $H_0$, and an exact test of "$g \le 0$ on $\overline N$".
+polygons with their vertices, rays and edges, and the map $H_0$.
 
 For $f = c\,\sigma(h) + d$ with $n_0 = 2$, every cell $C$ of the arrangement of the first-layer lines of
 $\theta$ carries one affine piece $A_C$ of $h$; $\overline P$ is the union of the polygons
@@ -162,39 +162,6 @@ class HiddenRegion:
             if cls == "U+" or i in flipped:
                 lin, const = _vadd(lin, w, v), const + v * b
         return lin, const
-
-    def off_p_holds(self, neurons: Sequence[tuple[fmpq, Vec, fmpq]], const: fmpq) -> bool:
-        r"""Whether $g(x) = \sum_i u_i\sigma(w_i\cdot x + b_i) + \varepsilon \le 0$ on $\overline N$, exactly.
-
-        $g$ is affine on every cell of $\overline N$'s polygons cut by the lines of $g$, so its maximum over a
-        polygon $Q$ is attained at a crossing of two of the lines of $Q$ and of $g$ inside $Q$, or grows along a
-        direction of such a line in the recession cone of $Q$ (slope $\sum_i u_i\sigma(w_i\cdot d)$). Cost:
-        $O((r + n_1)^2 r)$ per polygon with $r$ rows.
-        """
-        lines = [tuple(w) + (b,) for _, w, b in neurons if any(w)]
-
-        def g(x):
-            return sum((u * relu(dot(w, x) + b) for u, w, b in neurons), const)
-
-        def slope(d):
-            return sum((u * relu(dot(w, d)) for u, w, _ in neurons), _ZERO)
-
-        for Q in self.n_pieces:
-            points = set(Q.vertices)
-            for r1, r2 in itertools.combinations(Q.rows + tuple(lines), 2):
-                det = r1[0] * r2[1] - r2[0] * r1[1]
-                if det != 0:
-                    x = ((r2[2] * r1[1] - r1[2] * r2[1]) / det, (r2[0] * r1[2] - r1[0] * r2[2]) / det)
-                    if all(_value(r, x) >= 0 for r in Q.rows):
-                        points.add(x)
-            dirs = set(Q.rays)
-            for r in lines:
-                for d in ((-r[1], r[0]), (r[1], -r[0])):
-                    if all(q[0] * d[0] + q[1] * d[1] >= 0 for q in Q.rows):
-                        dirs.add(d)
-            if any(g(x) > 0 for x in points) or any(slope(d) > 0 for d in dirs):
-                return False
-        return True
 
 
 def edges(Q: Polygon) -> tuple[list[tuple[Vec, Vec]], list[tuple[Vec, Vec]]]:
