@@ -278,9 +278,9 @@ def _bottleneck_fibre(net: Network) -> Outcome:
             data["dimension"] = value
             lines.insert(1, f"fibre dimension {value} (of {net.architecture.num_parameters})")
         else:
-            data.update(num_components=value.num_components, local_dimension=value.local_dimension())
-            lines.insert(1, f"fibre: {value.num_components} non-empty basic components of generic type, "
-                            f"dimension {value.dimension} ({data['local_dimension']} at this parameter)")
+            data.update(num_components=value.num_components, local_dimension=value.local_dimension(undecided=None))
+            lines.insert(1, f"fibre: {value.num_components} non-empty basic components, dimension "
+                            f"{value.dimension} ({data['local_dimension']} at this parameter; None: undecided)")
             objs.append(value)
     return Outcome(0, "\n".join(lines), data, objs, title="Fibre", figure=_regions_picture(net, t.describe()))
 

@@ -1,8 +1,9 @@
 r"""Fibres of bottleneck parameters as explicit semi-algebraic sets, and their dimension.
 
 Case (b), every parameter (:mod:`~semialg.families.bottleneck.ridge_typed`): a union over the types of
-$\theta'$ (branch, anchor of $H$, a role per second-layer slot). Case (a) with every neuron visible and $N \ne \emptyset$
-(:mod:`~semialg.families.bottleneck.outer_fibre`): the shallow fibre of $h$ times $\mathbb{R}_{>0}$.
+$\theta'$ (branch, anchor of $H$, a role per second-layer slot). Case (a) with every neuron visible and
+$N \ne \emptyset$ (:mod:`~semialg.families.bottleneck.outer_fibre`): the shallow fibre of $h$ times
+$\mathbb{R}_{>0}$.
 
 >>> F = fibre(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]]))
 >>> F.num_components, F.dimension
@@ -103,16 +104,23 @@ class BottleneckFibre(Union):
         j = self.locate(point)
         return j if j is not None and self.build(j).contains(point) else None
 
-    def local_dimension(self, theta=None) -> int:
+    def local_dimension(self, theta=None, undecided="raise") -> int:
         r"""The dimension of the fibre at ``theta`` (default: the parameter the fibre was built from): that of
         the component containing it, $D - \operatorname{rank}$ of the Jacobian of its equations at ``theta``.
         Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre and
-        :class:`~semialg.errors.ArchitectureError` if it is in none of the listed components."""
+        :class:`~semialg.errors.ArchitectureError` if it is in none of the listed components. When the fibre proves
+        it by bounds (case (b)) and they differ: :class:`~semialg.errors.UndecidedError`, or the value of
+        ``undecided`` if that is not ``"raise"``."""
         theta = self.network if theta is None else theta
         if not self.contains(theta):
             raise ParameterError("local_dimension: the point is not in the fibre")
         if self._local is not None:
-            return self._local(theta)
+            try:
+                return self._local(theta)
+            except UndecidedError:
+                if undecided == "raise":
+                    raise
+                return undecided
         j = self.component_of(theta)
         if j is None:
             raise ArchitectureError("local_dimension: the point is in the fibre but of non-generic type "

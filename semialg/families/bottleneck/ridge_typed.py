@@ -255,8 +255,10 @@ class TypedRidge:
                        for v, e in zip(view.v, view.e, strict=True)]
             else:
                 lam = fmpq(1) if key[0] == "constant" else view.w[T.p]
-                per = [_closed_roles(br, lam, view.b, v, e, c, len(view.v))
-                       for v, e, c in zip(view.v, view.e, view.c, strict=True)]
+                pairs = [any(e * v2 == e2 * v for t, (v2, e2) in enumerate(zip(view.v, view.e, strict=True)) if t != s)
+                         for s, (v, e) in enumerate(zip(view.v, view.e, strict=True))]
+                per = [_closed_roles(br, lam, view.b, v, e, c, sum(pairs) if pair else 0)
+                       for v, e, c, pair in zip(view.v, view.e, view.c, pairs, strict=True)]
             size = 1
             for p in per:
                 size *= len(p)
@@ -270,13 +272,13 @@ class TypedRidge:
     # -- sampling -------------------------------------------------------------------------------------------
 
     def sample(self, seed, index) -> Network:
-        """An exact member of the type ``index`` (a random non-empty type when ``None``), built by the
+        """An exact member of the type ``index`` (a random type of the top dimension when ``None``), built by the
         constructive proof of :func:`~semialg.families.bottleneck.ridge_types.nonempty`: choose the free
         vectors at random, solve the dependent ones, retry the (finitely many) choices that make a
         $c'_jv'_j$ vanish."""
         rng = _random.Random(seed)
         if index is None:
-            index = next(itertools.islice(iter(self.types), rng.randrange(min(self.types.count(), 4096)), None))
+            index = self.types.top_type(rng)
         name, anchor, roles = index
         br = self.types.branches[(name, anchor)]
         for _ in range(1000):
@@ -389,7 +391,8 @@ class TypedRidge:
 
 
 def _closed_roles(br: RidgeBranch, lam: fmpq, b: fmpq, v: fmpq, e: fmpq, c: Vec, n: int) -> list:
-    """The roles whose closed sign conditions (and kink position) a slot $(v', e', c')$ satisfies."""
+    """The roles whose closed sign conditions (and kink position) a slot $(v', e', c')$ satisfies; phantom roles
+    in the first $n/2$ groups, $n$ the number of slots sharing their line $e'v'_t = e'_tv'$ with another."""
     out = ["D"] if not any(c) else []
     out += [r for r, ok in (("C+", v == 0 and e >= 0), ("C-", v == 0 and e <= 0), ("Z", v <= 0 and e <= 0),
                             ("A", v >= 0 and e >= 0)) if ok]

@@ -27,6 +27,7 @@ Constant $f$: ``constant`` ($w' \ne 0$, $G'$ constant on $t \ge 0$, the same rol
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ from semialg.families.bottleneck.views import Vec, _ZERO, _first_nonzero, _vadd
 
 __all__ = ["RidgeBranch", "RidgeTypes", "nonempty", "type_dimension"]
 
-FREE_ROLES = ("D", "C+", "C-", "Z", "A")
+FREE_ROLES = ("A", "Z", "D", "C+", "C-")   # A first: types with two A slots are never empty
 
 
 @dataclass(frozen=True)
@@ -172,18 +173,29 @@ class RidgeTypes:
         m = len(branch.ys)
         base = list(FREE_ROLES) + [("K", k, s) for k in range(m) for s in (1, -1)]
 
-        def extend(prefix: list, groups: int):
+        def extend(prefix: list, covered: frozenset, sizes: tuple):
+            # prune: the slots left must serve every uncovered breakpoint and complete every one-kink phantom
+            if n - len(prefix) < m - len(covered) + sizes.count(1):
+                return
             if len(prefix) == n:
                 yield tuple(prefix)
                 return
-            for role in base + [("P", g, s) for g in range(groups + 1) for s in (1, -1)]:
-                yield from extend(prefix + [role], groups + (isinstance(role, tuple) and role[0] == "P"
-                                                             and role[1] == groups))
+            for role in base + [("P", g, s) for g in range(len(sizes) + 1) for s in (1, -1)]:
+                if isinstance(role, tuple) and role[0] == "P":
+                    g = role[1]
+                    grown = sizes[:g] + (sizes[g] + 1,) + sizes[g + 1:] if g < len(sizes) else sizes + (1,)
+                    yield from extend(prefix + [role], covered, grown)
+                elif isinstance(role, tuple):
+                    yield from extend(prefix + [role], covered | {role[1]}, sizes)
+                else:
+                    yield from extend(prefix + [role], covered, sizes)
 
-        yield from extend([], 0)
+        yield from extend([], frozenset(), ())
 
     def __iter__(self):
         for (name, anchor), branch in self.branches.items():
+            if self._branch_count(branch) == 0:
+                continue                      # else the search below may visit exponentially many empty types
             for roles in self.roles(branch):
                 if nonempty(branch, roles):
                     yield name, anchor, roles
@@ -198,23 +210,32 @@ class RidgeTypes:
     # -- counting without enumeration -----------------------------------------------------------------------
 
     def _zero_sums(self, branch: RidgeBranch) -> list[int]:
-        """``Z[s]``: the number of $S$ of ``s`` needed breakpoints with $T + \\sum_S \\Delta = 0$ (a dynamic
-        programme over the distinct subset sums, at most ``budget`` of them)."""
+        """``Z[s]``: the number of $S$ of ``s`` needed breakpoints with $T + \\sum_S \\Delta = 0$."""
+        return self._subset_sums(branch)[0]
+
+    def zero_sum_witness(self, branch: RidgeBranch) -> tuple[int, ...] | None:
+        """One $S$ with $T + \\sum_S \\Delta = 0$, or ``None``."""
+        return self._subset_sums(branch)[1]
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one instance per fibre, a handful of branches
+    def _subset_sums(self, branch: RidgeBranch) -> tuple[list[int], tuple[int, ...] | None]:
+        """The counts by size and one witness of the $S$ with $T + \\sum_S \\Delta = 0$: a dynamic programme over
+        the distinct subset sums (at most ``budget`` of them, else :class:`UndecidedError`)."""
         m = len(branch.ys)
-        sums = {fingerprint(branch.T): (branch.T, [1] + [0] * m)}
-        for jump in branch.jumps:
+        sums = {fingerprint(branch.T): (branch.T, [1] + [0] * m, ())}
+        for k, jump in enumerate(branch.jumps):
             new = dict(sums)
-            for total, counts in sums.values():
+            for total, counts, witness in sums.values():
                 s2 = _vadd(total, jump)
                 key = fingerprint(s2)
-                old = new.get(key, (s2, [0] * (m + 1)))[1]
-                new[key] = (s2, [a + (counts[i - 1] if i else 0) for i, a in enumerate(old)])
+                _, old, w = new.get(key, (s2, [0] * (m + 1), witness + (k,)))
+                new[key] = (s2, [a + (counts[i - 1] if i else 0) for i, a in enumerate(old)], w)
             sums = new
             if len(sums) > self.budget:
                 raise UndecidedError(f"counting the fibre's components: more than {self.budget} distinct "
                                      f"subset sums of the {m} jumps")
         zero = sums.get(fingerprint((_ZERO,) * self.n3))
-        return zero[1] if zero else [0] * (m + 1)
+        return (zero[1], zero[2]) if zero else ([0] * (m + 1), None)
 
     def _branch_count(self, branch: RidgeBranch) -> int:
         r"""Exponential generating functions in the slot count: $E = e^{4x}\exp(2(e^x - 1 - x))$ (D, C±, Z slots
@@ -276,9 +297,21 @@ class RidgeTypes:
         return U - n3 if n > m else None
 
     def _has_zero_sum(self, branch: RidgeBranch) -> bool:
-        if not any(branch.T):
-            return True
-        return sum(self._zero_sums(branch)) > 0
+        return not any(branch.T) or self.zero_sum_witness(branch) is not None
+
+    def top_type(self, rng) -> tuple:
+        """A random type of the largest dimension (see :meth:`branch_dimension`): one kink per breakpoint, K− on
+        a zero-sum $S$ (or all K+ and one A slot when there is none), every other slot Z, slots shuffled."""
+        best = max((b for b in self.branches.values() if self.branch_dimension(b) is not None),
+                   key=self.branch_dimension)
+        if not best.one_dimensional:
+            return best.name, best.anchor, ("off",) * self.n2
+        S = set(self.zero_sum_witness(best) or ()) if self._has_zero_sum(best) else None
+        roles = [("K", k, -1 if S and k in S else 1) for k in range(len(best.ys))]
+        roles += ["A"] if S is None else []
+        roles += ["Z"] * (self.n2 - len(roles))
+        rng.shuffle(roles)
+        return best.name, best.anchor, tuple(roles)
 
     def dimension(self) -> int:
         """The dimension of the fibre: the maximum over the branches."""
@@ -327,10 +360,14 @@ class _Series:
         return out
 
     def pow(self, a, k: int) -> list:
-        out = self.zero()
+        out, base = self.zero(), a
         out[0] = fmpq(1)
-        for _ in range(k):
-            out = self.mul(out, a)
+        while k:
+            if k & 1:
+                out = self.mul(out, base)
+            k >>= 1
+            if k:
+                base = self.mul(base, base)
         return out
 
     def exp_lin(self, k: int) -> list:
