@@ -66,8 +66,13 @@ def _agrees(F, net, x) -> bool:
     point is of simple type in a listed class (``locate`` names a component)."""
     eq, member = _equal(net, x), _explicit(F, x)
     assert not member or eq, "a point of the explicit set computes another function"
-    if eq and F.locate(x) is not None:
-        assert member, "a member of the fibre of simple type is missing from its component"
+    parts = F._sampler.__self__
+    label = parts.label_of(x)
+    if eq and label is not None:       # of simple type: its label class must not have been declared empty
+        status = parts.decisions[(frozenset(k for _, k, f in (lab for lab in label if lab[0] == "V") if f),
+                                  tuple(sorted(lab for lab in label if lab[0] != "V")))].status
+        assert status in ("nonempty", "undecided"), f"a member of the fibre in a label class decided {status}"
+        assert member or status == "undecided", "a member of the fibre of simple type is missing"
     return eq
 
 
@@ -160,6 +165,9 @@ def test_hidden_neurons_moved_inside_and_outside_the_admissible_region(seed):
                 x = x.replace_layer(2, [list(net.weights[1][0])],
                                     [net.biases[1][0] + net.weights[1][0][i] * (b - b2)])
             seen[_agrees(F, net, x)] += 1
+        if not affine:   # a U- neuron's output weight: its sign and size are seen only off P
+            for factor in (fmpq(-1), fmpq(1, 3), fmpq(5), fmpq(-7)):
+                seen[_agrees(F, net, _replace_neuron(net, i, w, b, net.weights[1][0][i] * factor))] += 1
     assert seen[True] and seen[False], "the moves should land both inside and outside the fibre"
 
 

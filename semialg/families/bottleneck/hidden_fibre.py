@@ -445,8 +445,8 @@ class HiddenFibre:
 
     # -- locating and sampling ----------------------------------------------------------------------------------
 
-    def locate(self, point):
-        """The index of the only listed component that can contain ``point``, or ``None``."""
+    def label_of(self, point):
+        """The slot labelling of ``point`` if it is of simple type (listed or not), else ``None``."""
         other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
         ov, R = OuterView.of(other), self.region
         if ov.c[self.r] * self.view.c[self.r] <= 0:
@@ -468,9 +468,12 @@ class HiddenFibre:
             if cls is None:
                 return None
             labels.append((cls, 1 if v > 0 else -1))
-        index = tuple(labels)
-        d = self.decisions.get(_key_of(index))
-        return index if len(seen) == len(self.visible) and d is not None and d.status == "nonempty" else None
+        return tuple(labels) if len(seen) == len(self.visible) else None
+
+    def locate(self, point):
+        """The index of the only listed component that can contain ``point``, or ``None``."""
+        index = self.label_of(point)
+        return index if index is not None and self.decisions[_key_of(index)].status == "nonempty" else None
 
     def sample(self, seed, index) -> Network:
         r"""An exact member of component ``index`` (random when ``None``): the LP point of its label class,
