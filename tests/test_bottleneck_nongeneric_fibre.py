@@ -39,6 +39,7 @@ DEGENERATE = {
     "constant by cancellation": _net((1, 2), 0, (1, 1), (1, 1), [(1, -1)], (2,)),
     "two outputs, zero block": _net((1, 2), -1, (1, 1, 1), (1, -1, 2), [(1, 1, -2), (0, 2, -2)], (0, 1)),
     "reflective with zero bias": _net((1, -1), 1, (-1, -1), (2, 0), [(1, 3)]),
+    "zero-sum jumps": _net((1,), 0, (1, 1, 1, 1), (-1, -2, -3, -4), [(1, -1, 2, -2)]),   # jumps 1, -1, 2, -2
 }
 
 
@@ -153,7 +154,7 @@ def _nonempty_by_linear_algebra(br, roles, n3: int) -> bool:
 
 
 @pytest.mark.parametrize("kind", ["zero block slope", "coincident kinks", "two outputs, zero block",
-                                  "reflective with zero bias", "constant by cancellation"])
+                                  "reflective with zero bias", "constant by cancellation", "zero-sum jumps"])
 def test_emptiness_is_decided_exactly(kind):
     net = DEGENERATE[kind]
     T = RidgeTypes(net)
@@ -206,6 +207,18 @@ def test_count_dimension_and_membership_on_random_parameters(seed, n2, n3, kind)
         assert member(y) == bool(pl.equivalent(net, y))
     assert max(dims) <= R.types.dimension()
     assert member(net)
+
+
+def test_count_meets_in_the_middle():
+    # the zero-sum subsets of the jumps (here {}, {1,2}, {3,4}, {1,2,3,4}) enter the exact count
+    T = RidgeTypes(DEGENERATE["zero-sum jumps"])
+    assert sum(1 for _ in T) == T.count()
+    free = T.branches[("direct", "free")]
+    assert T._zero_sums(free) == [1, 0, 2, 0, 1]
+    anchored = T.branches[("direct", "H")]                 # T = 1 (H on the first kink), jumps -1, 2, -2 left
+    assert T._zero_sums(anchored) == [0, 1, 0, 1]
+    S = T.zero_sum_witness(anchored)
+    assert S and anchored.T[0] + sum(anchored.jumps[k][0] for k in S) == 0
 
 
 def test_local_dimension_of_dead_neurons():
