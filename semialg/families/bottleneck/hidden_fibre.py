@@ -23,8 +23,9 @@ each other, and the rays (:mod:`~semialg.families.bottleneck.hidden_formula`).
 Non-emptiness: in the normalised slice ($\mu = 1$, $|u_j| = 1$, visible slots fixed) every polynomial row is
 linear, so an exact LP decides it (implicit equalities found with Gordan multipliers become equations); for the
 other components that LP of their polynomial rows proves emptiness, sufficient LPs
-(:meth:`HiddenFibre._sufficient`) prove non-emptiness, $\theta$ witnesses its own component, and anything else
-is reported undecided, never listed. Labellings forcing a hidden slot to $w' = 0$ (a constant neuron) and pieces
+(:meth:`HiddenFibre._sufficient`) prove non-emptiness, $\theta$ witnesses its own component, a random point of
+the slice with every inequality and formula atom non-zero (or vanishing on the whole slice) proves an open piece
+(:meth:`HiddenFibre._search`), and anything else is reported undecided, never listed. Labellings forcing a hidden slot to $w' = 0$ (a constant neuron) and pieces
 of the fibre that are not of simple type (U±′ slots when $P$ is disconnected, $v'_j = 0$, shared lines) are
 lower-dimensional and not listed; ``contains`` of the fibre still decides them exactly.
 
@@ -52,7 +53,7 @@ from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
 from semialg.geometry.polyhedron import decide
-from semialg.geometry.semialgebraic import BasicSet, parallel_minors
+from semialg.geometry.semialgebraic import BasicSet, as_substitution, parallel_minors
 
 __all__ = ["HiddenFibre", "ConditionedSet"]
 
@@ -70,8 +71,19 @@ class ConditionedSet(BasicSet):
     def violated(self, point):
         bad = super().violated(point)
         if bad is None and self.condition is not None and not self.condition.holds(point):
-            return "forall", self.condition.describe(), None
+            return "condition", self.condition.describe(), None
         return bad
+
+    def interior(self, point, vanishing_ok=lambda p: False) -> bool:
+        """Whether ``point`` (a member) has a neighbourhood in a family of points that lies in the set: every
+        inequality and every atom of ``condition`` is non-zero there or passes ``vanishing_ok`` (vanishes on the
+        whole family)."""
+        sub = as_substitution(self.variables, point)
+        for q in self.strict + self.nonstrict:
+            v = sympy.sympify(q).xreplace(sub)
+            if v < 0 or v == 0 and not vanishing_ok(q):
+                return False
+        return self.condition is None or self.condition.robust(sub, vanishing_ok)
 
 
 @dataclass(frozen=True)
@@ -366,7 +378,28 @@ class HiddenFibre:
                              if c != "V"))
             z = [x for _, i in hidden for x in _scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],))]
             return _Decision("nonempty", z, necessary.implicit, necessary.dim)
-        return _Decision("undecided")
+        return self._search(key, sl, necessary)
+
+    def _search(self, key, sl: _Slice, necessary: _Decision, tries: int = 150) -> _Decision:
+        """Random rational points of the slice, kept only if they are interior members: every inequality of
+        the component strict and every atom of its formula non-zero there, so that a whole neighbourhood in
+        the variety of its equations is in the component (non-empty, of the slice's dimension)."""
+        self.decisions[key] = _Decision("undecided", implicit=necessary.implicit)
+        index = tuple([("V", k, k in key[0]) for k in self.visible] + list(key[1]))
+        B = self.build(index)
+        t = sympy.symbols(f"t0:{sl.dim}")
+        family = dict(zip(B.variables, self._network(index, sl.point(t)).parameters(), strict=True))
+
+        def on_family(p) -> bool:      # the polynomial vanishes on the whole slice (so keeps its sign 0)
+            return sympy.expand(sympy.sympify(p).xreplace(family)) == 0
+
+        rng = _random.Random(0)
+        for _ in range(tries):
+            z = sl.point([fmpq(rng.randint(-40, 40), rng.randint(1, 6)) for _ in range(sl.dim)])
+            x = self._network(index, z)
+            if B.contains(x) and B.interior(x, on_family):
+                return _Decision("nonempty", z, necessary.implicit, sl.dim)
+        return _Decision("undecided", implicit=necessary.implicit)
 
     # -- the basic sets -------------------------------------------------------------------------------------
 
@@ -476,14 +509,18 @@ class HiddenFibre:
         return index if index is not None and self.decisions[_key_of(index)].status == "nonempty" else None
 
     def sample(self, seed, index) -> Network:
-        r"""An exact member of component ``index`` (random when ``None``): the LP point of its label class,
+        r"""An exact member of component ``index`` (random when ``None``): the witness point of its label class,
         the affine equations solved for $e'$, then random slot scalings and $\mu$."""
         rng = _random.Random(seed)
         if index is None:
             index = next(itertools.islice(self.index, rng.randrange(self.index.exact_size), None))
+        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
+        return self._network(index, self.decisions[_key_of(index)].z, [pos() for _ in index], pos())
+
+    def _network(self, index, z, alpha=None, mu=fmpq(1)) -> Network:
+        r"""The member with normalised hidden parameters ``z`` (key order), slot scalings ``alpha`` and $\mu$."""
         view = self.view
         key = _key_of(index)
-        z = self.decisions[key].z
         where = {i: j for j, i in self._slot_map(index).items()}
         rows, u = [], []
         for i, lab in enumerate(index):
@@ -496,9 +533,7 @@ class HiddenFibre:
                 u.append(fmpq(lab[1]))
         _, const = self.region.affine_on_p(key[0])
         eps = const - sum((ui * row[2] for ui, row, lab in zip(u, rows, index, strict=True) if lab[0] == "U+"), _ZERO)
-        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
-        alpha = [pos() for _ in index]
-        mu = pos()
+        alpha = alpha or [fmpq(1)] * len(index)
         W1 = tuple(_scale(a, row[:2]) for a, row in zip(alpha, rows, strict=True))
         b1 = tuple(a * row[2] for a, row in zip(alpha, rows, strict=True))
         v = tuple(mu * ui / a for ui, a in zip(u, alpha, strict=True))

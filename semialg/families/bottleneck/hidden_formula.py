@@ -83,6 +83,24 @@ class Formula:
         results = (self.evaluate(sub, q) for q in node[1])
         return all(results) if node[0] == "and" else any(results)
 
+    def robust(self, sub: dict, vanishing_ok=lambda p: False) -> bool:
+        """True when the formula holds at ``sub`` and each atom that vanishes there passes ``vanishing_ok``
+        (e.g. vanishes identically on a family of points): then it holds on a neighbourhood in that family."""
+        zeros = []
+
+        def walk(node):
+            if node is True or node is False:
+                return node
+            if node[0] == "atom":
+                v = sympy.sympify(node[1]).xreplace(sub)
+                if v == 0:
+                    zeros.append(node[1])
+                return bool(_TESTS[node[2]](v))
+            results = [walk(q) for q in node[1]]
+            return all(results) if node[0] == "and" else any(results)
+
+        return walk(self.tree) and all(vanishing_ok(p) for p in zeros)
+
     def holds(self, point) -> bool:
         if isinstance(point, Network):
             point = point.parameters()
