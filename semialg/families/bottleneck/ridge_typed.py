@@ -206,7 +206,8 @@ class TypedRidge:
         construction (a D slot with $v' \le 0$, $e' \le 0$ or a C− slot becomes Z, a D slot with $v' = 0 < e'$
         becomes C+: $c' = \varepsilon a$, $v' \mapsto v' - \varepsilon$ where needed, $d'$ absorbing the value;
         when at least two slots are A or D/C+ with $v', e' \ge 0$ they all become A, their $c'_jv'_j$ moving by
-        amounts that cancel in the slope at $0^+$).
+        amounts that cancel in the slope at $0^+$; kinks of one group whose jumps cancel slide off as a phantom
+        group, :func:`_zero_splits`).
         Upper bound: the largest non-empty type whose relaxation (strict inequalities made weak, $c' \ne 0$
         dropped) contains ``theta`` — it contains the closure. Equal bounds are the answer; otherwise
         :class:`~semialg.errors.UndecidedError` names both. Cost: one basic set per candidate type (at most
@@ -222,7 +223,7 @@ class TypedRidge:
         if name not in ("zero-", "zero+") and len(can_a) >= 2:
             for s in can_a:
                 moved[s] = "A"
-        lower = self.dimension_of((name, anchor, tuple(moved)))
+        lower = max(self.dimension_of((name, anchor, roles)) for roles in _zero_splits(tuple(moved), view))
         upper = lower
         for cand in self._closure_candidates(index, view, limit):
             d = self.dimension_of(cand)
@@ -401,6 +402,47 @@ def _closed_roles(br: RidgeBranch, lam: fmpq, b: fmpq, v: fmpq, e: fmpq, c: Vec,
             out += [("K", k, sg) for k, y in enumerate(br.ys) if e + v * (lam * y + b) == 0]
             out += [("P", g, sg) for g in range(n // 2)]
     return out
+
+
+def _zero_splits(roles: tuple, view: RidgeView, largest: int = 10):
+    """``roles`` and every type reached from it by sliding a set of at least two kinks of one group whose jumps
+    cancel off their point as a new phantom group (the rest of a breakpoint's group still serves it, the rest
+    of a phantom group is empty or again at least two): $e'_j \\mapsto e'_j - v'_j\\varepsilon$ on the set keeps
+    every equation, $d'$ absorbing the value at $0$. Groups of more than ``largest`` kinks are not split."""
+    yield roles
+    groups = _groups_of_slots(roles)
+    fresh = 1 + max((r[1] for r in roles if isinstance(r, tuple) and r[0] == "P"), default=-1)
+    for key, slots in groups.items():
+        if len(slots) > largest:
+            continue
+        for size in range(2, len(slots) + 1):
+            for subset in itertools.combinations(slots, size):
+                rest = len(slots) - size
+                if (key[0] == "K" and rest == 0) or (key[0] == "P" and rest == 1):
+                    continue
+                total = (_ZERO,) * len(view.d)
+                for s in subset:
+                    total = _vadd(total, view.c[s], roles[s][2] * view.v[s])
+                if not any(total):
+                    new = list(roles)
+                    for s in subset:
+                        new[s] = ("P", fresh, roles[s][2])
+                    yield _renumbered(new)
+
+
+def _groups_of_slots(roles) -> dict:
+    out: dict = {}
+    for s, r in enumerate(roles):
+        if isinstance(r, tuple):
+            out.setdefault(r[:2], []).append(s)
+    return out
+
+
+def _renumbered(roles: list) -> tuple:
+    """Phantom groups renumbered in order of first appearance."""
+    ids: dict = {}
+    return tuple(("P", ids.setdefault(r[1], len(ids)), r[2]) if isinstance(r, tuple) and r[0] == "P" else r
+                 for r in roles)
 
 
 def _canonical_phantoms(roles) -> bool:
