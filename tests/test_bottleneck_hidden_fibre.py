@@ -287,3 +287,22 @@ def test_parallel_rows_raise():
     assert bn.combinatorial_type(net).classes == ("U+", "V")
     with pytest.raises(sa.ArchitectureError):       # a ridge function: reflected members may exist
         sa.fibre(net)
+
+
+@pytest.mark.slow
+def test_label_classes_resolved_by_the_random_search_are_real():
+    """Seed 88 of (2, 4, 1, 1): five label classes are left by the LPs and proved non-empty by an interior point
+    of the slice; their members compute the same function (region oracle) and have the class's dimension."""
+    net = Network.random((2, 4, 1, 1), seed=88, height=3)
+    F = sa.fibre(net)
+    parts = F._sampler.__self__
+    assert len(parts.undecided) == 3
+    D = net.architecture.num_parameters
+    searched = [k for k, d in parts.decisions.items() if d.status == "nonempty" and k != parts.own_key
+                and parts._rows([(j, c, s) for j, (c, s) in enumerate(k[1])])[1] == "formula"]
+    for key in searched:
+        index = next(i for i in F.index if tuple(sorted(lab for lab in i if lab[0] != "V")) == key[1]
+                     and frozenset(lab[1] for lab in i if lab[0] == "V" and lab[2]) == key[0])
+        x = F.sample(seed=0, index=index)
+        assert F.build(index).contains(x) and bool(pl.equivalent(net, x))
+        assert F.local_dimension(x) == parts.dims[key] <= D - pl.functional_dimension(x).value
