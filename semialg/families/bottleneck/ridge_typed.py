@@ -28,7 +28,7 @@ import random as _random
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, to_sympy
+from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.ridge_types import RidgeBranch, RidgeTypes, _groups, nonempty, type_dimension
@@ -200,7 +200,7 @@ class TypedRidge:
 
     # -- local dimension ------------------------------------------------------------------------------------
 
-    def local_dimension(self, theta: Network, limit: int = 4096) -> int:
+    def local_dimension(self, theta: Network, limit: int = 2 ** 16) -> int:
         r"""The dimension of the fibre at its member ``theta``: $\max \dim C_\tau$ over the types whose closure
         contains ``theta``. Lower bound: the type of ``theta`` after the moves that stay in the fibre by
         construction (a D slot with $v' \le 0$, $e' \le 0$ or a C− slot becomes Z, a D slot with $v' = 0 < e'$
@@ -256,17 +256,18 @@ class TypedRidge:
                        for v, e in zip(view.v, view.e, strict=True)]
             else:
                 lam = fmpq(1) if key[0] == "constant" else view.w[T.p]
-                pairs = [any(e * v2 == e2 * v for t, (v2, e2) in enumerate(zip(view.v, view.e, strict=True)) if t != s)
-                         for s, (v, e) in enumerate(zip(view.v, view.e, strict=True))]
-                per = [_closed_roles(br, lam, view.b, v, e, c, sum(pairs) if pair else 0)
-                       for v, e, c, pair in zip(view.v, view.e, view.c, pairs, strict=True)]
+                per = [_closed_roles(br, lam, view.b, v, e, c, labels)
+                       for v, e, c, labels in zip(view.v, view.e, view.c, _phantom_labels(view), strict=True)]
             size = 1
             for p in per:
                 size *= len(p)
             if size > limit:
                 raise UndecidedError(f"local dimension: {size} candidate types exceed the limit {limit}")
+            seen = set()
             for roles in itertools.product(*per):
-                if _canonical_phantoms(roles) and nonempty(br, roles):
+                roles = _renumbered(roles)
+                if roles not in seen and nonempty(br, roles):
+                    seen.add(roles)
                     out.append(key + (roles,))
         return out
 
@@ -391,16 +392,29 @@ class TypedRidge:
         return ys, x_a
 
 
-def _closed_roles(br: RidgeBranch, lam: fmpq, b: fmpq, v: fmpq, e: fmpq, c: Vec, n: int) -> list:
-    """The roles whose closed sign conditions (and kink position) a slot $(v', e', c')$ satisfies; phantom roles
-    in the first $n/2$ groups, $n$ the number of slots sharing their line $e'v'_t = e'_tv'$ with another."""
+def _phantom_labels(view: RidgeView) -> list[list]:
+    """Per slot the phantom groups it may belong to in a relaxation: members of a group satisfy
+    $e'_sv'_f = e'_fv'_s$ with its first $f$, so lie on one line through $0$ in the $(v', e')$ plane — at most
+    $\\lfloor k/2\\rfloor$ groups on a line with $k$ slots (any group anywhere when a slot has $v' = e' = 0$)."""
+    lines = [fingerprint(normalise_row((v, e))[0]) if v or e else None for v, e in zip(view.v, view.e, strict=True)]
+    if None in lines:
+        return [list(range(len(lines) // 2))] * len(lines)
+    sizes: dict = {}
+    for key in lines:
+        sizes[key] = sizes.get(key, 0) + 1
+    return [[(key, j) for j in range(sizes[key] // 2)] for key in lines]
+
+
+def _closed_roles(br: RidgeBranch, lam: fmpq, b: fmpq, v: fmpq, e: fmpq, c: Vec, labels: list) -> list:
+    """The roles whose closed sign conditions (and kink position) a slot $(v', e', c')$ satisfies, phantom groups
+    among ``labels``."""
     out = ["D"] if not any(c) else []
     out += [r for r, ok in (("C+", v == 0 and e >= 0), ("C-", v == 0 and e <= 0), ("Z", v <= 0 and e <= 0),
                             ("A", v >= 0 and e >= 0)) if ok]
     for sg in (1, -1):
         if sg * v >= 0 and sg * e <= 0:
             out += [("K", k, sg) for k, y in enumerate(br.ys) if e + v * (lam * y + b) == 0]
-            out += [("P", g, sg) for g in range(n // 2)]
+            out += [("P", g, sg) for g in labels]
     return out
 
 
@@ -443,17 +457,6 @@ def _renumbered(roles: list) -> tuple:
     ids: dict = {}
     return tuple(("P", ids.setdefault(r[1], len(ids)), r[2]) if isinstance(r, tuple) and r[0] == "P" else r
                  for r in roles)
-
-
-def _canonical_phantoms(roles) -> bool:
-    """Phantom groups numbered in order of first appearance."""
-    seen = -1
-    for r in roles:
-        if isinstance(r, tuple) and r[0] == "P":
-            if r[1] > seen + 1:
-                return False
-            seen = max(seen, r[1])
-    return True
 
 
 def _relaxed_contains(B: BasicSet, point) -> bool:
