@@ -19,7 +19,6 @@ conversion, and the residues of the integer form equal those of the per-entry ra
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
 import time
@@ -56,7 +55,6 @@ def naive(Ws, bs):
 def best(f, *args, repeat=3):
     times = []
     for _ in range(repeat):
-        gc.collect()
         t = time.perf_counter()
         out = f(*args)
         times.append(time.perf_counter() - t)
@@ -66,7 +64,6 @@ def best(f, *args, repeat=3):
 
 def memory(f, *args):
     """(bytes held by the result, peak bytes while computing it), by tracemalloc."""
-    gc.collect()
     tracemalloc.start()
     out = f(*args)
     held, peak = tracemalloc.get_traced_memory()
