@@ -17,7 +17,7 @@ from semialg.engine import regions as pl
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.engine.conservation import mechanism_conservation
-from semialg.errors import ArchitectureError, CertificateError
+from semialg.errors import CertificateError
 from semialg.core.exact import rank
 from semialg.core.symmetry import GroupElement
 

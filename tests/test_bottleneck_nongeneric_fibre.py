@@ -15,6 +15,7 @@ import semialg as sa
 from semialg import Network
 from semialg.core.exact import nullspace, solve
 from semialg.engine import regions as pl
+from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.fibre import jacobian_corank
 from semialg.families.bottleneck.ridge_typed import TypedRidge
@@ -233,6 +234,14 @@ def test_local_dimension_of_dead_neurons():
     assert F.local_dimension() == jacobian_corank(C, dead_k) < F.dimension
     with pytest.raises(sa.ParameterError):
         F.local_dimension(_net((2, 1), 1, (1, 1), (-1, 1), [(0, 2)]))
+
+
+def test_unproven_local_dimension_is_reported_not_guessed():
+    net = DEGENERATE["coincident kinks"]
+    F, R = sa.fibre(net), TypedRidge(net)
+    assert F.local_dimension(undecided=None) == F.local_dimension()
+    with pytest.raises(UndecidedError):
+        R.local_dimension(net, limit=0)                      # no candidate may be examined: bounds not proven
 
 
 def test_constant_fibre_has_the_zero_first_layer_types():
