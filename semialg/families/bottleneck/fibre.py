@@ -60,11 +60,11 @@ def jacobian_corank(B: BasicSet, point) -> int:
 class BottleneckFibre(Union):
     r"""The fibre $\{\theta' : f_{\theta'} = f_\theta\}$ of a bottleneck parameter in its architecture.
 
-    ``components()`` yields the non-empty basic sets of $\theta'$ of generic type (one per branch, assignment
-    of the kinks to slots, flip pattern and A/Z roles in case (b); one per permutation and admissible flip set
-    in case (a)), each a :class:`BottleneckComponent` with ``sample()``; they cover an open dense part of the fibre
-    and all have dimension :attr:`dimension` (the maximum over the non-empty components). ``num_components``
-    counts them exactly, without enumeration. ``contains`` decides membership in the whole fibre exactly (by
+    ``components()`` yields non-empty basic sets, each a :class:`BottleneckComponent` with ``sample()``: in case
+    (b) one per non-empty type of $\theta'$ (:mod:`~semialg.families.bottleneck.ridge_typed`), together the whole
+    fibre, of varying dimension; in case (a) one per permutation and admissible flip set (or slot labelling),
+    covering an open dense part of it. :attr:`dimension` is the maximum over the non-empty components,
+    ``num_components`` counts them exactly, without enumeration. ``contains`` decides membership in the whole fibre exactly (by
     :func:`equivalent`); ``component_of`` names the component of a point of generic type;
     :meth:`local_dimension` is the dimension of the fibre at a point of it.
     """
