@@ -111,3 +111,36 @@ def test_float64_weights_spread_over_many_binades_keep_an_exact_float_form():
     assert (M.nonzero_rows() == (A != 0).any(axis=1)).all() and (M.T.to_float() == A.T).all()
     net = sa.Network.from_arrays([A, np.ones((1, 40))], [np.zeros(40), [0.0]])
     assert net == sa.Network(tuple(tuple(W.rows) for W in net.weights), net.biases)
+
+
+def test_int64_extremes_take_the_object_form_and_compare_with_equal_rows():
+    for v in (2 ** 62, -2 ** 62, 2 ** 63 - 1, -2 ** 63):
+        A = np.array([[v, 1]], dtype=np.int64)
+        M = RationalMatrix.of(A)
+        assert M.numerators.dtype == object and M.rows == ((fmpq(v), fmpq(1)),)
+        P = RationalMatrix.of([[v, 1]])
+        assert M == P and hash(M) == hash(P)
+    assert RationalMatrix.of(np.array([[2 ** 62 - 1]], dtype=np.int64)).numerators.dtype == np.int64
+
+
+def test_audit_min_int64_is_not_equivalent_to_zero():
+    # the weight -2^63 once wrapped to 0 under a power-of-two scaling: a certified wrong "equivalent"
+    n1 = sa.Network.from_arrays([np.array([[-2 ** 63]], dtype=np.int64), [[1]]], [["1/2"], [0]])
+    n2 = sa.Network.from_arrays([[[0]], [["1/2"]]], [[1], [0]])
+    assert n1([1]) != n2([1])
+    r = sa.equivalent(n1, n2)
+    assert r.status == "not equivalent" and r.certificate.verify(n1, n2)
+
+
+def test_audit_huge_scales_on_zero_output_weights():
+    n1 = sa.Network.from_arrays([[[1], [1]], [[0, 0]]], [[0, 1], [0]])
+    n2 = sa.Network.from_arrays([[[2 ** 70], [3]], [[0, 0]]], [[0, 3], [0]])
+    r = sa.equivalent(n1, n2)
+    assert r.status == "equivalent" and r.certificate.verify(n1, n2)
+
+
+def test_residues_modulo_two():
+    assert residues([[fmpq(1, 2), 1]], 2) is None
+    assert residues([[fmpq(3), 1]], 2).tolist() == [[1, 1]]
+    assert residues(RationalMatrix.of(np.array([[1e300, 1.0]])), 2).tolist() == [[0, 1]]
+    assert residues(RationalMatrix.of(np.array([[1e-300, 1.0]])), 2) is None

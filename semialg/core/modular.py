@@ -58,7 +58,7 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
         R = np.remainder(N, p) if N.dtype != object else np.array([int(v) % p for v in N.ravel().tolist()],
                                                                    dtype=np.int64).reshape(N.shape)
         return R.astype(np.int64) * pow(d, -1, p) % p
-    if isinstance(rows, RationalMatrix) and rows.floats is not None:
+    if isinstance(rows, RationalMatrix) and rows.floats is not None and p != 2:  # p = 2: by the rows
         return _float_residues(rows.floats, p)
     if isinstance(rows, RationalMatrix):
         rows = rows.rows
@@ -77,6 +77,8 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
         return residues(to_matrix(rows, where="rows"), p)
     num, den = parts
     if not reduced and den.size and ((den & (den - 1)) == 0).all():  # powers of two (floats read exactly)
+        if p == 2:
+            return None if (den > 1).any() else (num % 2).reshape(r, c)
         inv = np.array([pow(2, -e, p) for e in range(64)], dtype=np.int64)[np.frexp(den.astype(float))[1] - 1]
     else:
         dens = np.unique(den % p)

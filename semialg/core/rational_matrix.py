@@ -36,8 +36,8 @@ _CHUNK_ENTRIES = 1 << 16  # rows are split into chunks of about this many entrie
 class RationalMatrix(Sequence):
     """An immutable $r \\times c$ rational matrix $A = N / d$ with integer $N$ and $d \\ge 1$, $\\gcd(N, d) = 1$.
 
-    Behaves as the tuple of its rows (tuples of ``fmpq``): indexing, iteration, ``len``, equality with any
-    nested sequence of the same rationals. Build one with :meth:`of`. The integer form is an ``int64`` array
+    Behaves as the tuple of its rows (tuples of ``fmpq``): indexing, iteration, ``len``, equality with nested
+    sequences of the same ``fmpq`` (or ``int``) entries — convert other numbers with :meth:`of` first. Build one with :meth:`of`. The integer form is an ``int64`` array
     when every numerator is below $2^{62}$ in magnitude, else an ``object`` array of Python integers; exact
     either way. Memory: 8 bytes per entry in the ``int64`` form (the float64 size), plus the rows once
     something asks for them.
@@ -282,12 +282,17 @@ class RationalMatrix(Sequence):
 
 
 def _compact(N: np.ndarray) -> np.ndarray:
-    """``int64`` when every entry fits below $2^{62}$, else ``object``."""
+    """``int64`` when every entry is below $2^{62}$ in magnitude, else ``object``: one canonical form per matrix,
+    so equal matrices compare and hash alike, and sums of two entries never wrap."""
+    bound = 2 ** _INT64_BITS
     if N.dtype == object:
-        if all(-(2 ** _INT64_BITS) < int(v) < 2 ** _INT64_BITS for v in N.ravel().tolist()):
+        if all(-bound < int(v) < bound for v in N.ravel().tolist()):
             return N.astype(np.int64)
         return N
-    return N.astype(np.int64, copy=False)
+    N = N.astype(np.int64, copy=False)
+    if N.size and (int(N.max()) >= bound or int(N.min()) <= -bound):  # comparisons: abs(-2**63) wraps
+        return N.astype(object)
+    return N
 
 
 def _dyadic(A: np.ndarray) -> tuple[np.ndarray, int] | None:

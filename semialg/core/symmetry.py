@@ -172,9 +172,10 @@ def _scaled(W: RationalMatrix, perm, lam, cols, col_scale) -> RationalMatrix:
         S = math.lcm(*(int(x.q) for x in col_scale))
         alpha = [int(x.p) * (Q // int(x.q)) for x in lam]
         beta = [int(x.p) * (S // int(x.q)) for x in col_scale]
-        N = W.numerators
-        big = int(np.abs(N).max(initial=0)) * max(map(abs, alpha), default=0) * max(map(abs, beta), default=0)
-        if big < 2 ** 62:
+        N = W.numerators  # int64 entries are below 2^62 in magnitude (RationalMatrix's canonical form)
+        top_a, top_b = max(map(abs, alpha), default=0), max(map(abs, beta), default=0)
+        top_n = max(int(N.max(initial=0)), -int(N.min(initial=0)))
+        if top_a < 2 ** 62 and top_b < 2 ** 62 and top_n * top_a * top_b < 2 ** 62:
             M = N[np.asarray(perm, dtype=np.intp)][:, np.asarray(cols, dtype=np.intp)]
             M = M * np.array(alpha, dtype=np.int64)[:, None] * np.array(beta, dtype=np.int64)[None, :]
             return RationalMatrix.from_integers(M, W.denominator * Q * S)

@@ -138,7 +138,9 @@ def integer_neuron_rows(net: Network) -> tuple[np.ndarray, int, np.ndarray, int]
     (N1, d1), (Nb, db), (N2, d2) = ((M.numerators, M.denominator) for M in mats)
     L = math.lcm(d1, db)
     f1, fb = L // d1, L // db
-    if max(f1, fb, int(np.abs(N1).max(initial=0)) * f1, int(np.abs(Nb).max(initial=0)) * fb) >= 2 ** 62:
+    top1 = max(int(N1.max(initial=0)), -int(N1.min(initial=0)))
+    topb = max(int(Nb.max(initial=0)), -int(Nb.min(initial=0)))
+    if max(f1, fb, top1 * f1, topb * fb) >= 2 ** 62:
         return None
     return np.concatenate([N1 * f1, Nb * fb], axis=1), L, N2, d2
 
