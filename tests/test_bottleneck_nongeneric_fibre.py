@@ -220,6 +220,10 @@ def test_count_meets_in_the_middle():
     assert T._zero_sums(anchored) == [0, 1, 0, 1]
     S = T.zero_sum_witness(anchored)
     assert S and anchored.T[0] + sum(anchored.jumps[k][0] for k in S) == 0
+    S2 = T._witness_search(anchored, budget=16)            # the existence search used beyond the counting budget
+    assert S2 and anchored.T[0] + sum(anchored.jumps[k][0] for k in S2) == 0
+    kink = RidgeTypes(_net((1, 2), -1, (1, 1), (1, -2), [(1, 3)]))     # jumps 1 (at H) and 3: no S
+    assert kink.zero_sum_witness(kink.branches[("direct", "H")]) is None
 
 
 def test_local_dimension_of_dead_neurons():

@@ -70,15 +70,16 @@ class BottleneckFibre(Union):
     """
 
     network: Network | None = None
-    top_dimension: int | None = None
+    top_dimension: int | Callable | None = None
     index_description: str = ""
     _sampler: object = field(default=None, repr=False)
     _local: Callable | None = field(default=None, repr=False)
 
     @property
     def dimension(self) -> int:
-        """The dimension of the fibre: the maximum over its non-empty components."""
-        return self.top_dimension
+        """The dimension of the fibre: the maximum over its non-empty components (computed on first use when the
+        family gives a function: case (b) may need a subset-sum search)."""
+        return self.top_dimension() if callable(self.top_dimension) else self.top_dimension
 
     def build_component(self, j) -> BottleneckComponent:
         B = self.build(j)
@@ -133,10 +134,10 @@ class BottleneckFibre(Union):
 
     def describe(self) -> str:
         try:
-            count = f"{self.num_components} components"
-        except UndecidedError as err:      # a count whose subset-sum budget ran out
-            count = f"components not counted ({err})"
-        return f"{self.description}: {count} indexed by {self.index_description}; dimension {self.dimension}"
+            count, dim = f"{self.num_components} components", self.dimension
+        except UndecidedError as err:      # a count or dimension whose subset-sum budget ran out
+            count, dim = f"components ({err})", "undecided"
+        return f"{self.description}: {count} indexed by {self.index_description}; dimension {dim}"
 
 
 def fibre(net: Network) -> BottleneckFibre:
@@ -172,7 +173,7 @@ def _typed_ridge_fibre(net: Network) -> BottleneckFibre:
     parts = TypedRidge(net)
     return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
                            description=f"fibre of a case-(b) {net.architecture} parameter, by types of theta'",
-                           index_name=parts.index_name, network=net, top_dimension=parts.types.dimension(),
+                           index_name=parts.index_name, network=net, top_dimension=parts.types.dimension,
                            index_description=parts.index_description, _sampler=parts.sample,
                            _local=parts.local_dimension)
 

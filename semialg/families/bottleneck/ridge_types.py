@@ -218,8 +218,39 @@ class RidgeTypes:
         return self._subset_sums(branch)[0]
 
     def zero_sum_witness(self, branch: RidgeBranch) -> tuple[int, ...] | None:
-        """One $S$ with $T + \\sum_S \\Delta = 0$, or ``None``."""
-        return self._subset_sums(branch)[1]
+        """One $S$ with $T + \\sum_S \\Delta = 0$, or ``None``: ``None`` at once when in some coordinate $T$ plus
+        every negative (positive) jump stays positive (negative); else the counting search, and when its budget
+        is exceeded a search for existence only with four times the budget per half."""
+        for r, t in enumerate(branch.T):
+            low = t + sum((min(d[r], _ZERO) for d in branch.jumps), _ZERO)
+            high = t + sum((max(d[r], _ZERO) for d in branch.jumps), _ZERO)
+            if low > 0 or high < 0:
+                return None
+        try:
+            return self._subset_sums(branch)[1]
+        except UndecidedError:
+            return self._witness_search(branch, 4 * self.budget)
+
+    def _witness_search(self, branch: RidgeBranch, budget: int) -> tuple[int, ...] | None:
+        """Meet in the middle for existence: the distinct sums $T + \\sum_{S_1}\\Delta$ of the first half against
+        $-\\sum_{S_2}\\Delta$ of the second (at most ``budget`` each, else :class:`UndecidedError`)."""
+        half = len(branch.jumps) // 2
+        sides = []
+        for jumps, start, offset, sign in ((branch.jumps[:half], branch.T, 0, 1),
+                                           (branch.jumps[half:], (_ZERO,) * self.n3, half, -1)):
+            sums = {fingerprint(start): (start, ())}
+            for k, jump in enumerate(jumps, start=offset):
+                for total, w in list(sums.values()):
+                    s2 = _vadd(total, jump, fmpq(sign))
+                    sums.setdefault(fingerprint(s2), (s2, w + (k,)))
+                if len(sums) > budget:
+                    raise UndecidedError(f"whether T plus a subset sum of the {len(branch.jumps)} jumps vanishes: "
+                                         f"more than {budget} distinct sums of half of them")
+            sides.append(sums)
+        for key, (_, w) in sides[0].items():
+            if key in sides[1]:
+                return w + sides[1][key][1]
+        return None
 
     @functools.lru_cache(maxsize=None)  # noqa: B019 - one instance per fibre, a handful of branches
     def _subset_sums(self, branch: RidgeBranch) -> tuple[list[int], tuple[int, ...] | None]:
