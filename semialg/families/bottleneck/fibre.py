@@ -19,7 +19,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, ParameterError, UndecidedError
+from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
@@ -96,12 +96,22 @@ class BottleneckFibre(Union):
     def representative(self) -> BottleneckComponent:
         return self.build_component(next(iter(self.index)))
 
+    def _point(self, point) -> Network:
+        """``point`` as a network of this fibre's architecture (a flat parameter vector or a network)."""
+        arch = self.network.architecture
+        if isinstance(point, Network):
+            if point.architecture != arch:
+                raise ShapeError(f"the fibre lies in the parameter space of {arch}; got a network of "
+                                 f"architecture {point.architecture}")
+            return point
+        return Network.from_parameters(arch, point)
+
     def contains(self, point) -> bool:
-        other = point if isinstance(point, Network) else Network.from_parameters(self.network.architecture, point)
-        return bool(equivalent(self.network, other))
+        return bool(equivalent(self.network, self._point(point)))
 
     def component_of(self, point):
         """The index of the listed component containing ``point``, or ``None``."""
+        point = self._point(point)
         j = self.locate(point)
         return j if j is not None and self.build(j).contains(point) else None
 
@@ -154,6 +164,12 @@ def fibre(net: Network) -> BottleneckFibre:
     if bottleneck_case(net) == "a":
         t = combinatorial_type(net)
         if all_visible(net, t):
+            if rank(net.weights[0]) < 2:
+                # h is then a ridge function: sigma(h) can stay at its maximum along a whole ray, and members
+                # with c' = -c (reflections) exist beside h' = mu h, mu > 0 -- the components listed below miss them.
+                raise ArchitectureError("explicit case-(a) fibres need two non-parallel first-layer rows (n0 >= 2): "
+                                        "with all rows parallel the fibre also has reflected members (c' = -c), "
+                                        "which are not described yet; sa.equivalent decides membership")
             parts, dim = OuterFibre(net), net.widths[1] + 1
         else:
             _require_generic(net, "fibre")
