@@ -36,3 +36,20 @@ def test_fibre_membership_refuses_another_architecture():
     with pytest.raises(ShapeError, match="architecture"):
         F.component_of(wider)
     assert F.contains(net)
+
+
+def test_phantom_groups_avoid_breakpoints_so_listed_types_are_disjoint():
+    # the audit's example: a phantom group at a breakpoint also lay in the type where those kinks serve it
+    net = Network.from_arrays([[[1, -1]], [[-2], [1], [-1]], [[1, "-1/2", "-1/2"]]], [[-1], ["1/2", "1/2", -1], [1]])
+    F = sa.fibre(net)
+    checked = 0
+    for C in F.components():
+        if not any(isinstance(r, tuple) and r[0] == "P" for r in C.index[2]):
+            continue
+        for seed in range(60):
+            x = C.sample(seed)
+            x1 = (fmpq(seed, 7), fmpq(-3, 5))
+            assert x(x1) == net(x1)                      # a member, by exact evaluation
+            assert F.component_of(x) == C.index         # and located in its own type only
+            checked += 1
+    assert checked

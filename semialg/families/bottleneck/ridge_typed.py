@@ -127,6 +127,9 @@ class TypedRidge:
                     f = firsts.setdefault(g, s)
                     if f != s:
                         eqs.append(e * W2[f, 0] - B2[f] * v)
+                    else:  # a phantom point is no breakpoint and no other group's point: the types stay disjoint
+                        strict += [(e + v * (lam * to_sympy(y) + b1)) ** 2 for y in br.ys]
+                        strict += [(e * W2[h, 0] - B2[h] * v) ** 2 for h in firsts.values() if h != s]
                 acc = sums.setdefault((kind, g), [0] * n3)
                 for r in range(n3):
                     acc[r] += sg * c[r] * v
@@ -342,7 +345,11 @@ class TypedRidge:
                 c.append(_scale(1 / r, next(a_parts)))
             else:
                 kind, g, sg = role
-                tau = lam * br.ys[g] + b if kind == "K" else taus.setdefault(g, pos())
+                if kind == "P" and g not in taus:  # a phantom point apart from every breakpoint and other group
+                    taken = {lam * y + b for y in br.ys} | set(taus.values())
+                    tries = (pos() for _ in range(20))
+                    taus[g] = next((t for t in tries if t not in taken), max(taken, default=_ZERO) + pos())
+                tau = lam * br.ys[g] + b if kind == "K" else taus[g]
                 v.append(sg * r)
                 e.append(-sg * r * tau)
                 c.append(_scale(1 / r, y.pop(0)))   # c'|v'| = y, the jump this kink makes
