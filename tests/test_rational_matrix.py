@@ -144,3 +144,14 @@ def test_residues_modulo_two():
     assert residues([[fmpq(3), 1]], 2).tolist() == [[1, 1]]
     assert residues(RationalMatrix.of(np.array([[1e300, 1.0]])), 2).tolist() == [[0, 1]]
     assert residues(RationalMatrix.of(np.array([[1e-300, 1.0]])), 2) is None
+
+
+def test_json_of_networks_and_fibres_is_plain_exact_data():
+    import json
+    net = sa.Network.from_arrays([np.array([[0.5, -3.0]], dtype=np.float32), [[fmpq(1, 3)]]], [[0], ["2/7"]])
+    data = json.loads(json.dumps(net.to_json()))
+    assert data["weights"] == [[["1/2", "-3"]], [["1/3"]]]
+    assert sa.Network.from_arrays(data["weights"], data["biases"]) == net
+    F = sa.fibre(sa.Network.random((1, 6, 1), seed=2))
+    out = json.loads(json.dumps(F.to_json()))
+    assert out["num_components"] == F.num_components and "build" not in out and "locate" not in out

@@ -277,6 +277,10 @@ class RationalMatrix(Sequence):
             return repr(self.rows)
         return f"RationalMatrix({self._shape[0]}x{self._shape[1]}, denominator {self.denominator})"
 
+    def to_json(self) -> list[list[str]]:
+        """The rows as lists of exact ``"p/q"`` strings (the JSON form of every matrix in semialg)."""
+        return [[str(x) for x in r] for r in self.rows]
+
     def __reduce__(self):
         return RationalMatrix.from_integers, (self.numerators, self.denominator)
 

@@ -23,8 +23,8 @@ from typing import Callable, Iterator, Mapping, Sequence
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import to_fmpq, to_sympy
-from semialg.core.result import Latexable
-from semialg.errors import ParameterError
+from semialg.core.result import Latexable, jsonable
+from semialg.errors import ParameterError, UndecidedError
 
 __all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution", "parallel_minors"]
 
@@ -122,10 +122,24 @@ class Union(SemialgebraicSet):
 
     variables: tuple[sympy.Symbol, ...]
     index: Sequence
-    build: Callable[[object], BasicSet]
-    locate: Callable[[object], object] | None = None
+    build: Callable[[object], BasicSet] = field(repr=False)
+    locate: Callable[[object], object] | None = field(default=None, repr=False)
     description: str = ""
     index_name: str = "j \\in J"
+
+    def to_json(self) -> dict:
+        """The fields as plain JSON, with the index set as its exact size (and its members when it is a short
+        list) instead of the object that enumerates it, and the exact count of components."""
+        out = super().to_json()
+        try:
+            count = self.num_components
+        except UndecidedError as err:  # a count whose budget ran out
+            count = None
+            out["num_components_undecided"] = str(err)
+        out["num_components"] = count
+        out["index"] = jsonable(list(self.index)) if isinstance(self.index, (list, tuple)) and \
+            len(self.index) <= 1000 else {"size": out["num_components"]}
+        return out
 
     @property
     def num_components(self) -> int:

@@ -533,15 +533,24 @@ from semialg.engine.conservation import ConservationCount, MechanismConservation
 @to_latex.register
 def _(F: BottleneckFibre, limit: int = 8, **options) -> str:
     """Every component (up to ``limit``), labelled by its index, with the index set and the exact count."""
+    def known(value, unknown):  # a count or dimension whose budget ran out is typeset as such, not raised
+        try:
+            return value()
+        except UndecidedError:
+            return unknown
+
+    count = known(lambda: F.num_components, None)
+    dim = known(lambda: F.dimension, "\\text{undecided}")
     rows = []
     for k, j in enumerate(F.index):
         if k == limit:
-            rows.append(f"&\\ldots && \\text{{({F.num_components - limit} more components of the same form)}}")
+            more = "more" if count is None else f"{count - limit} more"
+            rows.append(f"&\\ldots && \\text{{({more} components of the same form)}}")
             break
         B = F.build(j)
         rows.append(f"B_{{{_tex_label(B.label)}}} &= {to_latex(B)}")
-    head = (f"\\bigcup_{{{F.index_name} \\in J}} B_{{j}},\\quad |J| = {F.num_components},\\ "
-            f"\\dim = {F.dimension}")
+    size = "\\text{not counted}" if count is None else count
+    head = f"\\bigcup_{{{F.index_name} \\in J}} B_{{j}},\\quad |J| = {size},\\ \\dim = {dim}"
     if F.index_description:
         head += f",\\quad J:\\ \\text{{{text(F.index_description)}}}"
     return head + " \\\\ \\begin{aligned} " + " \\\\ ".join(rows) + " \\end{aligned}"

@@ -75,6 +75,16 @@ class BottleneckFibre(Union):
     _sampler: object = field(default=None, repr=False)
     _local: Callable | None = field(default=None, repr=False)
 
+    def to_json(self) -> dict:
+        out = super().to_json()
+        out.pop("top_dimension", None)  # possibly the method that computes it
+        try:
+            out["dimension"] = self.dimension
+        except UndecidedError as err:
+            out["dimension"] = None
+            out["dimension_undecided"] = str(err)
+        return out
+
     @property
     def dimension(self) -> int:
         """The dimension of the fibre: the maximum over its non-empty components (computed on first use when the
