@@ -155,3 +155,10 @@ def test_json_of_networks_and_fibres_is_plain_exact_data():
     F = sa.fibre(sa.Network.random((1, 6, 1), seed=2))
     out = json.loads(json.dumps(F.to_json()))
     assert out["num_components"] == F.num_components and "build" not in out and "locate" not in out
+
+
+def test_from_integers_at_the_int64_extremes():
+    M = RationalMatrix.from_integers(np.array([[-2 ** 63, 2 ** 62]], dtype=np.int64), 2 ** 62)
+    assert M.rows == ((fmpq(-2), fmpq(1)),) and M.denominator == 1
+    with pytest.raises(ParameterError):
+        RationalMatrix.from_integers(np.array([[0.5]]), 1)

@@ -118,6 +118,9 @@ class RationalMatrix(Sequence):
         N = np.asarray(numerators)
         if N.ndim != 2:
             raise ShapeError(f"expected a matrix of numerators, got shape {N.shape}")
+        if N.dtype.kind not in "iuO":
+            raise ParameterError(f"numerators must be integers, not {N.dtype}")
+        N = _compact(N if N.dtype != np.uint64 else N.astype(object))  # int64 only below 2^62: np.gcd is safe
         if N.dtype == object:
             g = math.gcd(d, *(int(v) for v in N.ravel().tolist()))
         else:
