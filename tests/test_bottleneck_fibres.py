@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
+from semialg.core.exact import rank
 from semialg.core.network import Architecture
 from semialg.engine import regions as pl
 from semialg.engine.loci import degeneracy_loci
@@ -83,8 +84,8 @@ def test_generic_case_a_parameters_have_the_generic_fibre(seed, n1, n3):
     D = net.architecture.num_parameters
     assert bn.fibre_dimension(net) == D - pl.functional_dimension(net).value
     t = bn.combinatorial_type(net)
-    if t.regime == "PN" and set(t.classes) == {"V"}:
-        F = bn.fibre(net)
+    if t.regime == "PN" and set(t.classes) == {"V"} and rank(net.weights[0]) == 2:
+        F = bn.fibre(net)    # parallel rows: explicit fibres not described yet (ArchitectureError, fibre.py)
         assert F.num_components == math.factorial(n1)          # the G-orbit times R_{>0}: no flips
         assert F.component_of(net) is not None
 

@@ -29,14 +29,14 @@ from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
 from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, genericity_checks, loci_families, type_checks
 from semialg.families.bottleneck.moves import (
-    flip_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
+    flip_kink, move_onto_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
 from semialg.families.bottleneck.outer import ArrangementCertificate
 from semialg.families.bottleneck.ridge import RidgeCertificate, RidgeProfile, ridge_profile
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, hidden_symmetries
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
 from semialg.families.bottleneck.witnesses import (
     AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron, FlipKink, MergeAffine, MergeKinks,
-    FlipInner, Reflect, ShiftAffineBias, TranslateHidden, witness)
+    FlipInner, MoveOntoKink, Reflect, ShiftAffineBias, TranslateHidden, witness)
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -45,7 +45,7 @@ __all__ = [
     "translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
     "BottleneckFamily", "BottleneckMove", "BottleneckMoveCertificate", "witness", "ActBy", "ClearNeuron",
     "AbsorbConstant", "MergeAffine", "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "Reflect",
-    "FlipInner",
+    "FlipInner", "MoveOntoKink", "move_onto_kink",
 ]
 
 

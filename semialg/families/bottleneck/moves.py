@@ -1,8 +1,8 @@
 r"""The moves of bottleneck networks beyond $G$, as functions on parameters (each preserves the function
 under its stated precondition).
 
-Case (b): :func:`translate_hidden_hyperplane`, :func:`flip_kink`, :func:`trade_affine_block`,
-:func:`reflect`; both cases: :func:`replace_neuron` (dead and hidden neurons).
+Case (b): :func:`translate_hidden_hyperplane`, :func:`move_onto_kink`, :func:`flip_kink`,
+:func:`trade_affine_block`, :func:`reflect`; both cases: :func:`replace_neuron` (dead and hidden neurons).
 
 >>> net = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])   # hidden H
 >>> translate_hidden_hyperplane(net, "1/2").biases[:2]
@@ -19,9 +19,9 @@ from semialg.core.exact import to_fmpq
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import RidgeView, _ONE, _scale, _slope_at_zero, _vadd
+from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _scale, _slope_at_zero, _vadd
 
-__all__ = ["translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron"]
+__all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron"]
 
 
 def translate_hidden_hyperplane(net: Network, beta) -> Network:
@@ -31,6 +31,41 @@ def translate_hidden_hyperplane(net: Network, beta) -> Network:
     beta = to_fmpq(beta, where="beta")
     return RidgeView(view.w, view.b + beta, view.v, tuple(e - v * beta for v, e in zip(view.v, view.e, strict=True)),
                      view.c, view.d).network()
+
+
+def _extended(view: RidgeView, s: fmpq) -> tuple[fmpq, ...]:
+    r"""$\tilde G(s) = \sum_j c_j\sigma(v_js + e_j) + d$ at any real $s$ (the output for $\sigma(z) = s$ when $s \ge 0$)."""
+    out = view.d
+    for v, e, c in zip(view.v, view.e, view.c, strict=True):
+        out = _vadd(out, c, max(v * s + e, _ZERO))
+    return out
+
+
+def move_onto_kink(net: Network, beta) -> Network:
+    r"""Case (b): move the first-layer hyperplane $H$ by $\beta$ — $b \mapsto b + \beta$ and
+    $e_j \mapsto e_j - v_j\beta$ for every neuron with $c_j \ne 0$ (the others contribute nothing and stay) — which
+    preserves the function iff $\tilde G(s) = \sum_j c_j\sigma(v_js + e_j) + d$ is constant between $s = 0$ and
+    $s = -\beta$: with $z = w\cdot x + b$, $f = \tilde G(\sigma(z))$ and $f' = \tilde G(\sigma(z + \beta) - \beta)$
+    agree for $z \ge \max(0, -\beta)$, and elsewhere exactly when $\tilde G$ is flat there (every $z$ occurs when
+    $w \ne 0$; with $w = 0$ flatness still suffices). This moves $H$ off a kink into the flat region of
+    $\varphi$ (an always-active neuron with $e_j = 0$ becomes the kink making $H$'s breakpoint) or onto the first
+    kink (the kink's neuron becomes always active); the hidden translation is the case where no neuron is active
+    at either end. Checked exactly at $0$, $-\beta$ and every $\tau_j$ between; raises
+    :class:`~semialg.errors.ArchitectureError` otherwise. Cost: $O(n_2^2n_3)$.
+
+    >>> net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [0, -2], [0]])    # A at e = 0: H on a kink
+    >>> moved = move_onto_kink(net, 1); moved.biases[:2], moved([3, 1]) == net([3, 1])
+    (((0,), (-1, -3)), True)
+    """
+    view = RidgeView.of(net)
+    beta = to_fmpq(beta, where="beta")
+    lo, hi = min(_ZERO, -beta), max(_ZERO, -beta)
+    points = {lo, hi} | {-e / v for v, e in zip(view.v, view.e, strict=True) if v != 0 and lo < -e / v < hi}
+    if len({_extended(view, s) for s in points}) > 1:
+        raise ArchitectureError(f"moving H by beta = {beta} changes the function: G is not constant between "
+                                f"t = 0 and t = {-beta}")
+    e = tuple(x - v * beta if any(c) else x for v, x, c in zip(view.v, view.e, view.c, strict=True))
+    return RidgeView(view.w, view.b + beta, view.v, e, view.c, view.d).network()
 
 
 def flip_kink(net: Network, j: int, into: int) -> Network:

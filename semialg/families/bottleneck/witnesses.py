@@ -32,13 +32,13 @@ from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.errors import ArchitectureError, CertificateError
-from semialg.families.bottleneck.moves import flip_kink, reflect, translate_hidden_hyperplane
+from semialg.families.bottleneck.moves import flip_kink, move_onto_kink, reflect, translate_hidden_hyperplane
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, RidgeView, _ONE, _ZERO, _scale, _vadd, bottleneck_case
 
 __all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAffine", "ShiftAffineBias",
-           "FlipKink", "MergeKinks", "TranslateHidden", "Reflect", "FlipInner", "BottleneckMoveCertificate", "witness"]
+           "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "Reflect", "FlipInner", "BottleneckMoveCertificate", "witness"]
 
 _DEAD = (-_ONE, -_ONE)
 
@@ -230,6 +230,27 @@ class TranslateHidden(BottleneckMove):
 
 
 @dataclass(frozen=True)
+class MoveOntoKink(BottleneckMove):
+    """$H$ moved by $\\beta$ onto or off a kink (:func:`~.moves.move_onto_kink`): $b \\mapsto b + \\beta$,
+    $e_j \\mapsto e_j - v_j\\beta$ where $c_j \\ne 0$; valid iff $\\tilde G$ is constant between $t = 0$ and
+    $t = -\\beta$ (checked exactly). With $H$ visible and an always-active neuron it moves $H$ into the flat
+    region, that neuron becoming the kink that makes the breakpoint; with $H$ hidden it puts $H$ on the first
+    kink, whose neuron becomes always active."""
+
+    beta: fmpq
+    mechanism: ClassVar[str] = "H onto / off a kink"
+
+    def apply(self, net: Network) -> Network:
+        try:
+            return move_onto_kink(net, self.beta)
+        except ArchitectureError as exc:
+            self._fail(str(exc))
+
+    def describe(self) -> str:
+        return f"first-layer hyperplane H moved by beta = {self.beta} onto / off a kink (G flat in between)"
+
+
+@dataclass(frozen=True)
 class Reflect(BottleneckMove):
     """$F$ constant at both ends ($a = k^+ = 0 < k^-$): the reflection of :func:`~.moves.reflect`."""
 
@@ -394,6 +415,20 @@ def _normal_form(net: Network) -> _Chain:
     return ch
 
 
+def _off_the_kink(ch: _Chain) -> bool:
+    """A normal form with $H$ on a kink (an always-active neuron $(v, e) = (1, 0)$ making the first breakpoint)
+    moved one unit off it into the flat region: that neuron becomes a kink at $\\tau = 1$ — the hidden normal
+    form. ``False`` (the chain unchanged) when there is no such neuron or $\\tilde G$ is not flat on $[-1, 0]$."""
+    view = ch.view
+    if not any(v == 1 and e == 0 and any(c) for v, e, c in zip(view.v, view.e, view.c, strict=True)):
+        return False
+    try:
+        ch.do(MoveOntoKink(_ONE))
+    except CertificateError:
+        return False
+    return True
+
+
 def _matching(r1: Network, r2: Network) -> GroupElement | None:
     """The permutation of the second layer taking ``r1`` to ``r2`` (``None`` if the neuron multisets differ)."""
     v1, v2 = RidgeView.of(r1), RidgeView.of(r2)
@@ -445,7 +480,7 @@ def _outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     """Moves relating two equivalent bottleneck parameters through their normal forms, or ``None`` when the
     normal forms are not in one $G$-orbit (different hidden widths, constant functions, non-generic
-    coincidences, and in case (a) hidden neurons, whose moves need the whole arrangement). Cost: $O(n_2^2 n_3)$ exact operations in case (b),
+    coincidences, $H$ on a kink made by K− neurons alone, and in case (a) hidden neurons, whose moves need the whole arrangement). Cost: $O(n_2^2 n_3)$ exact operations in case (b),
     $O(n_1 n_0)$ in case (a)."""
     if bottleneck_case(net1) == "a":
         return _outer_witness(net1, net2)
@@ -453,6 +488,10 @@ def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
         return None
     c1, c2 = _normal_form(net1), _normal_form(net2)
     g = _matching(c1.net, c2.net)
+    for ch in (c1, c2):
+        # H on a kink in one normal form and hidden in the other: the same function, H moved off the kink
+        if g is None and _off_the_kink(ch):
+            g = _matching(c1.net, c2.net)
     if g is None:
         return None
     return BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
