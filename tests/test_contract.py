@@ -141,7 +141,8 @@ def _instances() -> dict[str, list]:
 
 
 def _deep_instances() -> list:
-    from semialg.families.deep import line, moves
+    from semialg.engine import line
+    from semialg.families.deep import moves
     flip = sa.Network.from_arrays([[[2, 0], [0, 1], [-1, -1]], [["1/2", 1, 1], [-1, -2, -2]], [[1, 1]]],
                                   [[1, "-1/2", 3], ["1/3", 2], [0]])
     split = moves.SplitTwin(1, 0, Fraction(1, 3)).apply(flip)

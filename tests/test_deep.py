@@ -14,7 +14,7 @@ import semialg as sa
 from semialg import CertificateError, GroupElement, Network, to_fmpq
 from semialg.engine import regions
 from semialg.families.deep.equivalence import equivalent
-from semialg.families.deep.line import compare_on_line, restrict
+from semialg.engine.line import compare_on_line, restrict
 from semialg.families.deep.moves import (FoldConstant, Flip, MergeTwins, RemoveDead, RemoveHidden, SplitTwin,
                                          TradeOpposite)
 from semialg.families.deep.normal_form import normal_form

@@ -41,6 +41,7 @@ from semialg.core.exact import dot, normalise_row
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine import regions
+from semialg.engine.line import restrict
 from semialg.errors import CertificateError
 from semialg.families.base import NotDefined, registered
 
@@ -125,36 +126,17 @@ def _jump(net: Network, p, u) -> tuple[Vec, ...] | None:
 
 
 def line_kinks(net: Network, p, d) -> list[fmpq]:
-    """The parameters $t$ at which $t \\mapsto f(p + t d)$ is not differentiable, exactly.
-
-    Layer by layer the restriction of each hidden layer is kept as affine pieces $\\alpha + \\beta t$ on the
-    intervals between breakpoints; $\\sigma$ adds the zeros inside each interval. Cost proportional to the
-    number of pieces (the regions the line crosses), not to the number of regions.
+    """The parameters $t$ at which $t \\mapsto f(p + t d)$ is not differentiable, exactly: the breakpoints of the
+    exact line restriction (:func:`semialg.engine.line.restrict`) where the slopes on the two sides differ (a
+    breakpoint of a hidden neuron may leave $f$ straight). Cost: that of the restriction, proportional to the
+    number of regions the line crosses, not to the number of regions.
 
     >>> line_kinks(Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]]), [0], [1])
     [0, 1]
     """
-    p = tuple(fmpq(x) for x in p)
-    d = tuple(fmpq(x) for x in d)
-    pieces = [(None, None, p, d)]          # (lo, hi, alpha, beta): h(t) = alpha + beta t on (lo, hi)
-    for l, (W, b) in enumerate(net.layers()):
-        new = []
-        for lo, hi, alpha, beta in pieces:
-            z0 = tuple(dot(r, alpha) + c for r, c in zip(W, b, strict=True))
-            z1 = tuple(dot(r, beta) for r in W)
-            if l == net.depth - 1:
-                new.append((lo, hi, z0, z1))
-                continue
-            cuts = sorted({-a / s for a, s in zip(z0, z1, strict=True) if s and (lo is None or -a / s > lo)
-                           and (hi is None or -a / s < hi)})
-            bounds = [lo] + cuts + [hi]
-            for a, c in zip(bounds[:-1], bounds[1:], strict=False):
-                t = (_ZERO if c is None else c - 1) if a is None else (a + 1 if c is None else (a + c) / 2)
-                on = [x + y * t > 0 for x, y in zip(z0, z1, strict=True)]
-                new.append((a, c, tuple(x if o else _ZERO for x, o in zip(z0, on, strict=True)),
-                            tuple(y if o else _ZERO for y, o in zip(z1, on, strict=True))))
-        pieces = new
-    return [pieces[k][1] for k in range(len(pieces) - 1) if pieces[k][3] != pieces[k + 1][3]]
+    r = restrict(net, p, d)
+    return [t for t, (_, left), (_, right) in zip(r.breakpoints, r.pieces[:-1], r.pieces[1:], strict=True)
+            if left != right]
 
 
 # -- certificates and the result ------------------------------------------------------------------------

@@ -8,7 +8,7 @@
    :class:`~semialg.families.deep.moves.TradeOpposite`): where the normal forms first differ by the orientation
    of some neurons of a layer, or by outgoing weights traded within opposite pairs, make the move if its exact
    precondition holds and compare again;
-3. **refutation on lines** (:mod:`semialg.families.deep.line`): points next to the kink hyperplane of a
+3. **refutation on lines** (:mod:`semialg.engine.line`): points next to the kink hyperplane of a
    first-layer neuron whose normalised row has no partner in the other network, segments and whole lines
    through it, then random rational lines — each comparison exact along the whole line or segment;
 4. for small networks, **normal forms on the image**: neurons never active on the image of the earlier layers
@@ -39,8 +39,8 @@ from semialg.core.certificate import (Certificate, EquivalenceResult, OrbitCerti
                                       Undecided, check_comparable)
 from semialg.core.exact import dot, normalise_row
 from semialg.core.network import Network
+from semialg.engine.line import compare_on_line
 from semialg.errors import CertificateError
-from semialg.families.deep.line import compare_on_line
 from semialg.families.deep.moves import ActBy, DeepMove, Flip, TradeOpposite, replay
 from semialg.families.deep.normal_form import NormalForm, normal_form, small_for_regions
 
