@@ -405,11 +405,12 @@ def test_case_a_zero_factor_fibre():
 
 def test_hidden_symmetries_name_every_move():
     t_names = {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["A", "K+", "Z"]))}
-    assert t_names == {"dead neurons", "A-block trade", "kink flips"}
+    assert t_names == {"dead neurons", "A-block trade", "kink flips", "H onto / off a kink"}
     names = {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["K+", "K+"]))}
-    assert names == {"hidden hyperplane translation"}
+    assert names == {"hidden hyperplane translation", "H onto / off a kink"}
     names = {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["K-", "Z"]))}
-    assert names == {"dead neurons", "reflection"}
+    assert names == {"dead neurons", "reflection", "H onto / off a kink"}
+    assert {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["K-"]))} == {"reflection"}  # n2 = m - 1
     A = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
                             [[0, 0, 0, -5], [0], [0]])
     # rows (0, 1) and (0, -1) with v = -1, -1 are a 0-factor of h: flipping both only moves e

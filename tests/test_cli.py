@@ -118,7 +118,7 @@ def test_bottleneck_commands(capsys, tmp_path):
     code, out, _ = run(capsys, "fibre", str(tmp_path / "a.json"), "--json", "--latex", str(tmp_path / "f.tex"))
     data = json.loads(out)
     assert code == 0 and data["num_components"] == 8 and data["dimension"] == 4
-    assert {m["name"] for m in data["moves"]} == {"A-block trade", "kink flips"}
+    assert {m["name"] for m in data["moves"]} == {"A-block trade", "kink flips", "H onto / off a kink"}
     assert "\\bigcup" in (tmp_path / "f.tex").read_text()
     code, out, _ = run(capsys, "generic", str(tmp_path / "a.json"), "--json")
     assert code == 0 and any(c["name"] == "no vanishing block slope" for c in json.loads(out)["conditions"])

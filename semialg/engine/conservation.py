@@ -412,7 +412,7 @@ def mechanism_conservation(net: Network, max_depth: int = 2) -> MechanismConserv
 
     >>> r = mechanism_conservation(Network.random((1, 1, 2, 1), seed=5))
     >>> [(m.name, m.laws) for m in r.moves], r.explicit, r.proven
-    ([('dead neurons', 3), ('reflection', 0)], 5, True)
+    ([('dead neurons', 3), ('H onto / off a kink', 0), ('reflection', 0)], 5, True)
     """
     arch = net.architecture
     moves, frozen = [], []

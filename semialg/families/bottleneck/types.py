@@ -117,13 +117,20 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
 
     Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips
-    absorbed by the A block ($2^k$ components), translation of a hidden $H$ (1), reflection ($\mathbb{Z}/2$).
+    absorbed by the A block ($2^k$ components), translation of a hidden $H$ (1), reflection ($\mathbb{Z}/2$), and
+    $H$ onto / off a kink (:func:`~.moves.move_onto_kink`, two anchors: $H$ on the kink making the profile's
+    first breakpoint, or hidden off every kink) when $n_2 \ge m$, the number of breakpoints of the profile —
+    exactly when the fibre has types of both anchors: with $H$ hidden the move puts it onto the first kink at
+    once; with $H$ visible the A-block trade ($e_A = 0$), the kink flips into the A block (a dead or spare
+    neuron revived as an A neuron with $c = 0$ when there is none) and the dead-neuron moves make
+    $\tilde G$ flat on $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron
+    makes a kink and $H$ is on one in every member.
     Case (a): U- freedom ($n_0 + 1$ each), the U+ $\leftrightarrow e$ trade, U$\pm$ neurons, and in regime T the
     $e \leftrightarrow d$ trade. Cost: that of :func:`combinatorial_type`.
 
     >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
     ...                                                        [[-1], [1, -2], [0]]))]
-    ['A-block trade', 'kink flips']
+    ['A-block trade', 'kink flips', 'H onto / off a kink']
     """
     t = combinatorial_type(net)
     out = []
@@ -145,6 +152,12 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
             if K:
                 out.append(move("kink flips", "discrete", 2 ** len(K), "compensated by the A block",
                                 tuple(sorted(K)), "c s(vt+e) = c s(-vt-e) + c(vt+e)"))
+        m = len(ridge_profile(net).breakpoints)
+        if len(t.classes) >= m:
+            out.append(move("H onto / off a kink", "discrete", 2, "H hidden by layer 2 or on a kink",
+                            tuple(j for j, c in enumerate(RidgeView.of(net).c) if any(c)),
+                            "b' = b + beta, e'_j = e_j - v_j beta where c_j != 0, G flat between 0 and -beta: "
+                            "H on a kink of G or off every kink"))
         if t.regime == "hidden":
             out.append(move("hidden hyperplane translation", "continuous", 1, "hidden by layer 2", (),
                             "b' = b + beta, e'_j = e_j - v_j beta while every e'_j < 0"))
