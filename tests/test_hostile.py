@@ -399,28 +399,18 @@ def test_loci_of_an_enormous_architecture_answers_with_exact_counts(capsys):
     assert int({f["name"]: f["count"] for f in data["families"]}["zero_factor"]) == 2 ** 70 - 1
 
 
-def test_a_spent_budget_answers_undecided_with_exit_1(capsys, files):
+def test_a_spent_budget_answers_undecided_with_exit_1(capsys, files, monkeypatch):
     import semialg.ui.cli as cli
 
     def slow(args):
         time.sleep(30)
-    cli.COMMANDS["dim"] = dataclasses.replace(cli.COMMANDS["dim"], run=slow)
-    try:
-        code, out, err = _cli(capsys, ["dim", str(files["net"]), "--budget", "1", "--json"])
-    finally:
-        importlib_reload_cli()
+    monkeypatch.setitem(cli.COMMANDS, "dim", dataclasses.replace(cli.COMMANDS["dim"], run=slow))
+    code, out, err = _cli(capsys, ["dim", str(files["net"]), "--budget", "1", "--json"])
     data = json.loads(out)
     assert code == 1 and data["status"] == "undecided" and data["reason"] == "limit reached" and err == ""
 
 
-def importlib_reload_cli():
-    import importlib
-
-    import semialg.ui.cli as cli
-    importlib.reload(cli)
-
-
-def test_third_party_warnings_are_silent_unless_verbose(capsys, files):
+def test_third_party_warnings_are_silent_unless_verbose(capsys, files, monkeypatch):
     import warnings
 
     import semialg.ui.cli as cli
@@ -431,14 +421,11 @@ def test_third_party_warnings_are_silent_unless_verbose(capsys, files):
         import logging
         logging.getLogger("distributed.client").error("a dask log line")
         return real(args)
-    cli.COMMANDS["eval"] = dataclasses.replace(cli.COMMANDS["eval"], run=noisy)
-    try:
-        code, out, err = _cli(capsys, ["eval", str(files["net"]), "1,2"])
-        assert code == 0 and err == ""
-        with pytest.warns(UserWarning):
-            code, out, err = _cli(capsys, ["eval", str(files["net"]), "1,2", "--verbose"])
-    finally:
-        importlib_reload_cli()
+    monkeypatch.setitem(cli.COMMANDS, "eval", dataclasses.replace(cli.COMMANDS["eval"], run=noisy))
+    code, out, err = _cli(capsys, ["eval", str(files["net"]), "1,2"])
+    assert code == 0 and err == ""
+    with pytest.warns(UserWarning):
+        code, out, err = _cli(capsys, ["eval", str(files["net"]), "1,2", "--verbose"])
 
 
 def test_a_silent_tcp_service_is_not_a_scheduler(tmp_path):

@@ -1,0 +1,135 @@
+"""Questions about a parameter and its architecture: ``semialg generic``, ``identifiable``, ``shallow``,
+``loci`` and ``conserved``."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+from semialg.core.network import Architecture
+from semialg.engine.conservation import mechanism_conservation, conserved_quantities, count_conservation_laws, is_conserved
+from semialg.engine.hierarchy import shallow_representation
+from semialg.engine.identifiability import identifiable
+from semialg.engine.loci import degeneracy_loci, genericity
+from semialg.families import bottleneck
+from semialg.ui.commands import Outcome, command
+from semialg.ui.commands.arguments import layout_arg, load_net, net_arg, plot_arg, regions_picture
+from semialg.ui.runner import at_least, count_json, count_text
+
+__all__ = ["MEMBER_LIMIT"]
+
+
+def _configure_generic(p):
+    net_arg(p, "network", "a ReLU network")
+    p.add_argument("--budget", type=at_least(1), default=2 ** 20,
+                   help="meet-in-the-middle budget for the 0-factor search (subsets per half; default 2^20)")
+    plot_arg(p)
+    layout_arg(p)
+
+
+@command("generic", "decide whether a parameter avoids every degeneracy locus (exit 0 generic, 1 otherwise)",
+         _configure_generic)
+def _generic(args) -> Outcome:
+    net = load_net(args.network, args)
+    report = genericity(net, budget=args.budget)
+    report.verify(net)
+    data = {"status": report.status, "scope": report.scope, "conditions": [
+        {"name": c.name, "holds": c.holds, "witness": None if c.witness is None else [str(x) for x in c.witness],
+         "detail": c.detail} for c in report.conditions]}
+    return Outcome(0 if report else 1, report.explain() + f"\n({report.scope})", data, [report],
+                   title="Genericity", figure=regions_picture(net, report.explain().splitlines()[0][:90]))
+
+
+def _configure_budgeted(p):
+    net_arg(p, "network", "a ReLU network of any depth")
+    p.add_argument("--budget", type=float, default=10.0, help="seconds for the searches (default 10)")
+    layout_arg(p)
+
+
+def _searched(args, search, undecided: str, found: str, title: str) -> Outcome:
+    """Run a budgeted ``search(net, budget=, progress=)`` on the network of ``args``; re-check its answer
+    unless it is ``undecided``; typeset the result with its attribute ``found`` (a network) when present."""
+    net = load_net(args.network, args)
+    r = search(net, budget=args.budget, progress=not args.quiet and sys.stderr.isatty())
+    if r.status != undecided:
+        r.verify(net)
+    extra = getattr(r, found)
+    return Outcome(0 if r else 1, r.explain(), r.to_json(), [r] + ([extra] if extra else []), title=title)
+
+
+@command("identifiable", "is the fibre of a parameter exactly its G-orbit? (exit 0 identifiable, 1 not or "
+         "unknown)", _configure_budgeted)
+def _identifiable(args) -> Outcome:
+    return _searched(args, identifiable, "unknown", "witness", "Identifiability")
+
+
+@command("shallow", "is the function computed by a one-hidden-layer network? (exit 0 found, 1 none or "
+         "undecided)", _configure_budgeted)
+def _shallow(args) -> Outcome:
+    return _searched(args, shallow_representation, "undecided", "network", "Shallow representation")
+
+
+def _configure_loci(p):
+    p.add_argument("architecture", help="widths, e.g. 2,3,1")
+    p.add_argument("--members", type=at_least(0), default=3,
+                   help="members of each family to spell out (default 3)")
+
+
+#: The most parameters for which ``loci`` spells out members (their polynomials need every symbol).
+MEMBER_LIMIT = 20_000
+
+
+@command("loci", "the degeneracy loci of an architecture as polynomial systems", _configure_loci)
+def _loci(args) -> Outcome:
+    Z = degeneracy_loci(Architecture.parse(args.architecture))
+    total = sum(f.count for f in Z.families)  # exact (2^n - 1 zero-factor loci): never len(), capped at 2^63 - 1
+    lines = [f"degeneracy loci of {Z.architecture}: {count_text(total)} components in {len(Z.families)} families"]
+    # A member needs the symbols of every parameter: beyond MEMBER_LIMIT, counts and templates only, at once.
+    spell = Z.architecture.num_parameters <= MEMBER_LIMIT
+    if not spell and args.members:
+        lines.append(f"  (members not spelled out: more than {MEMBER_LIMIT} parameters; see the templates)")
+    fams = []
+    for f in Z.families:
+        lines.append(f"  {f.name}: {count_text(f.count)} member(s) {f.latex_template} for {f.index_set}, "
+                     f"codimension {f.codimension if f.codimension else 'varies'}; {f.scope}")
+        members = list(itertools.islice(iter(f), args.members if spell else 0))
+        for locus in members:
+            lines.append(f"    {locus.name}: {', '.join(str(p) for p in locus.polynomials)} = 0")
+        fams.append({"name": f.name, "count": count_json(f.count), "template": f.latex_template,
+                     "index_set": f.index_set, "codimension": f.codimension, "scope": f.scope,
+                     "members": [{"index": list(locus.index), "polynomials": [str(p) for p in locus.polynomials],
+                                  "codimension": locus.codimension} for locus in members]})
+    return Outcome(0, "\n".join(lines), {"architecture": list(Z.architecture.widths), "count": count_json(total),
+                                         "families": fams}, [Z], title="Degeneracy loci")
+
+
+def _configure_conserved(p):
+    net_arg(p, "network", "a small ReLU network (the checks are symbolic)")
+    layout_arg(p)
+
+
+@command("conserved", "conserved quantities of gradient flow and the exact number of conservation laws",
+         _configure_conserved)
+def _conserved(args) -> Outcome:
+    net = load_net(args.network, args)
+    qs = conserved_quantities(net)
+    checks = [is_conserved(q, net) for q in qs]
+    count = count_conservation_laws(net)
+    lines = [f"{count.laws} independent local conservation law(s) at this parameter "
+             f"(D - rank of the Lie algebra of the fields grad f(x) = {count.num_parameters} - {count.lie_rank}); "
+             f"{count.known} explained by rescalings" + (f", {count.gap} unexplained" if count.gap else "")]
+    lines += [f"  {q.name} = {q.expression}  [{q.symmetry}; symbolic check: "
+              f"{'conserved' if c else 'NOT conserved'}]" for q, c in zip(qs, checks, strict=True)]
+    lines.append("  discrete symmetries (permutations, 0-factor flips, reflections) induce no conservation law")
+    data = {"laws": count.laws, "lie_rank": count.lie_rank, "known": count.known, "gap": count.gap,
+            "stabilized": count.stabilized,
+            "quantities": [{"name": q.name, "expression": str(q.expression), "symmetry": q.symmetry,
+                            "conserved": bool(c)} for q, c in zip(qs, checks, strict=True)]}
+    if bottleneck.bottleneck_case(net) is not None:
+        report = mechanism_conservation(net)
+        lines.append(f"bottleneck moves ({report.explicit} explicit laws, "
+                     f"{'= the count: proven' if report.proven else 'below the count'}):")
+        lines += [f"  {m.name}: {m.laws} law(s) — {m.reason}" for m in report.moves]
+        data["moves"] = [{"name": m.name, "kind": m.kind, "laws": m.laws, "reason": m.reason} for m in report.moves]
+        data["explicit_laws"], data["proven"] = report.explicit, report.proven
+    return Outcome(0, "\n".join(lines), data, qs, title="Conserved quantities")
