@@ -23,6 +23,7 @@ from semialg.errors import ArchitectureError, ParameterError, ShapeError, Undeci
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
+from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
@@ -173,7 +174,10 @@ def fibre(net: Network) -> BottleneckFibre:
     """
     if bottleneck_case(net) == "a":
         t = combinatorial_type(net)
-        if all_visible(net, t):
+        if t.regime == "T":
+            parts = NonnegativeFibre(net, t)
+            dim = parts.dimension
+        elif all_visible(net, t):
             if rank(net.weights[0]) < 2:
                 # h is then a ridge function: sigma(h) can stay at its maximum along a whole ray, and members
                 # with c' = -c (reflections) exist beside h' = mu h, mu > 0 -- the components listed below miss them.
@@ -191,7 +195,7 @@ def fibre(net: Network) -> BottleneckFibre:
                            description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()})",
                            index_name=parts.index_name, network=net, top_dimension=dim,
                            index_description=parts.index_description,
-                           _sampler=parts.sample)
+                           _sampler=parts.sample, _local=getattr(parts, "local_dimension", None))
 
 
 def _typed_ridge_fibre(net: Network) -> BottleneckFibre:
@@ -218,7 +222,10 @@ def fibre_dimension(net: Network) -> int:
     n0, n1, n2, n3 = net.widths
     if bottleneck_case(net) == "b":
         return RidgeTypes(net).dimension()
-    if all_visible(net, combinatorial_type(net)):
+    t = combinatorial_type(net)
+    if t.regime == "T":
+        return NonnegativeFibre(net, t).dimension
+    if all_visible(net, t):
         return n1 + 1
     return _type_dimension(net, _require_generic(net, "fibre_dimension"))
 
@@ -228,7 +235,5 @@ def _type_dimension(net: Network, t: BottleneckType) -> int:
     n0, n1, n2, n3 = net.widths
     if t.regime == "constant" or "D" in t.classes or "U+-" in t.classes:
         raise ArchitectureError(f"no closed-form fibre dimension for this type: {t.describe()}")
-    if t.regime == "T":
-        return n1 + 2
     u, up = t.count("U-") + t.count("U+"), t.count("U+")
     return (n1 + 1) + u * (n0 + 1) - (n0 if up else 0)

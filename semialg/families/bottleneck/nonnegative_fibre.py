@@ -1,0 +1,221 @@
+r"""Case (a), regime T: fibres of $f = c\,\sigma(h) + d$ when $h \ge 0$ everywhere, so that $f = c\,h + d$.
+
+**Statement.** Let $h$ be non-constant, $h \ge 0$, $c \ne 0$, $m = \min h$ and $M = \sup h$. Then
+$f_{\theta'} = f_\theta$ iff $c' = c/\mu$, $d' = d - (c/\mu)\,t$ and $\sigma(h') = \mu h + t$ for some $\mu \ne 0$, $t$
+(component $r$ with $c_r \ne 0$ gives $\sigma(h') = \mu h + t$ with $\mu = c_r/c'_r$, $t = (d_r - d'_r)/c'_r$; the
+other components follow since $h$ and $1$ are linearly independent). This needs $\mu h + t \ge 0$: $\mu > 0$ and
+$t \ge -\mu m$, or $\mu < 0$ — only when $h$ is bounded above — and $t \ge |\mu| M$. Two kinds of members:
+
+- (T') $h' \ge 0$: $h' = \mu h + t$, i.e. $(W'_1, b'_1, v'/\mu, (e' - t)/\mu)$ lies in the shallow fibre of $h$
+  (:func:`semialg.families.shallow.fibre`, complete for every $h$), with $1/\mu = c'_r/c_r$ substituted, so every
+  condition is polynomial in $\theta'$; $\mu h + t \ge 0$ becomes $c'_r(d_r - d'_r + c_r m) \ge 0$ ($\mu > 0$) or
+  $c'_r(d_r - d'_r + c_r M) \ge 0$ ($\mu < 0$).
+- (PN') $h' < 0$ on the open set $N'$: there $\mu h + t = 0$, so $h$ is constant on an open set at its minimum
+  ($\mu > 0$; its maximum when $\mu < 0$), and $\sigma(h') = |\mu|\,g$ with $g = h - m$ (resp. $M - h$). If every
+  first-layer neuron has $w_i \ne 0$, $v_i \ne 0$, the hyperplanes are distinct and each meets $\{g > 0\}$, then
+  $h'$ carries one neuron on each of them with the kink of $|\mu| g$, so $h' - |\mu| g$ has no kink, is affine and
+  vanishes on $\{g > 0\}$: $h' = |\mu| g \ge 0$, and (PN') is empty.
+
+Listed here: the (T') components, indexed by the sign of $\mu$ and a non-empty component of the shallow fibre of
+$h$; they are the whole fibre when (PN') is empty by the criterion above. Otherwise — $h$ constant on an open set
+at its minimum (maximum, $h$ bounded) with a neuron not seen on $\{g > 0\}$, e.g. $n_0 = 1$ with a dead interval
+at the minimum, where the boundary neuron can move into the plateau — (PN') may add members that are not
+described: :class:`ArchitectureError` names that plateau. Dimension: that of the shallow fibre plus 2 ($\mu$, $t$):
+$n_1 + 2$ for generic $h$.
+
+>>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[2], [3]]], [[0, 1, -1], [1], [1, 0]])
+>>> F = NonnegativeFibre(net); F.signs, F.low, F.dimension, F.index.exact_size
+((1,), 1, 5, 6)
+"""
+
+from __future__ import annotations
+
+import itertools
+import random as _random
+
+from semialg.core.lazy import sympy  # imported on first use: start-up time
+from flint import fmpq
+
+from semialg.core.exact import rank, solve, to_sympy
+from semialg.core.network import Network
+from semialg.errors import ArchitectureError, CertificateError
+from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
+from semialg.families.shallow import fibre as shallow_fibre
+from semialg.geometry.arrangement import negate
+from semialg.geometry.semialgebraic import BasicSet
+
+__all__ = ["NonnegativeFibre", "extreme_values"]
+
+
+def extreme_values(view: OuterView, arr: NetworkArrangement | None = None) -> tuple[fmpq, fmpq | None]:
+    r"""$(\min h, \sup h)$ of the inner network of a case-(a) parameter with $h$ bounded below and non-constant
+    first layer, $\sup h$ = ``None`` when $h$ is unbounded above.
+
+    $h$ depends on $x$ only through $W_1x$, and with $r = \operatorname{rank} W_1$ every closed cell of the
+    first layer's arrangement is a pointed polyhedron plus $\ker W_1$, on which $h$ is affine: a bounded
+    extremum is attained at a vertex, a point where $r$ independent hyperplanes meet. So both are the extreme
+    values of $h$ over the solutions of the $r \times r$ subsystems; the bound above is then confirmed (or
+    refuted: unbounded) on every cell exactly (:meth:`~semialg.geometry.arrangement.Arrangement.range_sign`).
+    Cost: $\binom{n_1}{r}$ exact solves plus one range test per cell.
+    """
+    rows = [(w, b) for w, b in zip(view.w, view.b, strict=True) if any(w)]
+    r = rank([w for w, _ in rows])
+    values = []
+    for S in itertools.combinations(rows, r):
+        if rank([w for w, _ in S]) == r:
+            values.append(view.inner(solve([w for w, _ in S], [-b for _, b in S]))[0])
+    low, high = min(values), max(values)
+    arr = NetworkArrangement((view.inner,)) if arr is None else arr
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    if any(arr.range_sign(cell, negate((A[0], A[1] - low))) != -1 for cell, A in zip(arr.cells, maps, strict=True)):
+        raise CertificateError("min h: a cell goes below the least vertex value (h is not bounded below)")
+    bounded = all(arr.range_sign(cell, (A[0], A[1] - high)) == -1 for cell, A in zip(arr.cells, maps, strict=True))
+    return low, high if bounded else None
+
+
+class _SignedIndex:
+    """Lazy index: the allowed signs of $\\mu$ times the non-empty components of the shallow fibre of $h$."""
+
+    def __init__(self, signs: tuple[int, ...], inner):
+        self.signs, self.inner = signs, inner
+
+    @property
+    def exact_size(self) -> int:
+        return len(self.signs) * self.inner.num_components
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    def __iter__(self):
+        geometry = getattr(self.inner, "geometry", None)   # typed shallow fibres index empty types too
+        for s in self.signs:
+            for j in self.inner.index:
+                if geometry is None or geometry.is_nonempty(j):
+                    yield s, j
+
+
+class NonnegativeFibre:
+    """The components of the fibre of a case-(a) parameter of regime T (see the module docstring): ``index``,
+    ``build``, ``locate``, ``sample``, ``local_dimension``, ``dimension``; raises :class:`ArchitectureError` when
+    members with $h' < 0$ somewhere may exist."""
+
+    index_name = r"(\operatorname{sign}\mu, j)"
+
+    def __init__(self, net: Network, t: BottleneckType | None = None):
+        t = combinatorial_type(net) if t is None else t
+        if t.regime != "T":
+            raise ArchitectureError(f"regime-T fibres need h >= 0 everywhere and c != 0; got {t.describe()}")
+        self.net = net
+        self.view = view = OuterView.of(net)
+        self.arr = arr = NetworkArrangement((view.inner,))
+        if not any(any(A[0]) for A in arr.affine_maps(arr.neuron_data(view.inner), arr.cells)):
+            raise ArchitectureError("regime T with h constant: f is constant, its fibre (any c', h' with "
+                                    "c' sigma(h') + d' constant) is not described; sa.equivalent decides membership")
+        self.low, self.high = extreme_values(view, arr)
+        self.signs = (1,) if self.high is None else (1, -1)
+        for s in self.signs:
+            self._require_no_plateau_members(s)
+        self.inner = shallow_fibre(view.inner)
+        self.index = _SignedIndex(self.signs, self.inner)
+        self.dimension = self.inner.dimension + 2
+        self.index_description = (
+            "the sign of mu (mu > 0" + ("; mu < 0: h is bounded, a reflection" if self.high is not None else "")
+            + ") and a component j of the shallow fibre of h (" + self.inner.index_name + "): h' = mu h + t with "
+            "mu h + t >= 0 everywhere, c' = c/mu, d' = d - c t/mu")
+        V = net.variables()
+        self.r = r = _first_nonzero(view.c)
+        self.cr = to_sympy(view.c[r])
+        inv_mu = V.weights[2][r, 0] / self.cr                        # 1/mu = c'_r / c_r
+        self.sub = {V.weights[1][0, i]: V.weights[1][0, i] * inv_mu for i in range(net.widths[1])}
+        e, cr_, dr_ = V.biases[1][0], V.weights[2][r, 0], V.biases[2][r]
+        self.sub[e] = (e * cr_ - to_sympy(view.d[r]) + dr_) / self.cr   # (e' - t)/mu, t = (d_r - d'_r)/c'_r
+
+    def _gap(self, s: int) -> OuterView:
+        r"""$g = h - \min h$ ($s = 1$) or $\sup h - h$ ($s = -1$) as an outer view."""
+        view = self.view
+        v = view.v if s > 0 else _scale(fmpq(-1), view.v)
+        e = view.e - self.low if s > 0 else self.high - view.e
+        return OuterView(Network((view.inner.weights[0], (v,)), (view.inner.biases[0], (e,))), view.c, view.d)
+
+    def _require_no_plateau_members(self, s: int) -> None:
+        """Raise unless (PN') with this sign of $\\mu$ is empty by the criterion of the module docstring."""
+        g, arr = self._gap(s), self.arr
+        maps = arr.affine_maps(arr.neuron_data(g.inner), arr.cells)
+        if not any(not any(A[0]) and A[1] == 0 for A in maps):
+            return                                                      # {g = 0} has empty interior
+        view, n1 = self.view, self.net.widths[1]
+        why = [i for i, (w, v) in enumerate(zip(view.w, view.v, strict=True)) if not any(w) or v == 0]
+        if len(arr.network_lines) != n1 - sum(1 for w in view.w if not any(w)):
+            why.append("shared hyperplanes")
+        else:   # neuron_data lists the neurons with w_i != 0 in order, each with its line
+            lines = iter(k for k, *_ in arr.neuron_data(g.inner)[0])
+            why += [i for i, w in enumerate(view.w) if any(w) and not visible(arr, g, next(lines))]
+        if why:
+            why = sorted(set(why), key=str)
+            where = "minimum" if s > 0 else "maximum"
+            raise ArchitectureError(
+                f"regime T: h attains its {where} on an open set and first-layer neurons {why} are not seen on "
+                f"{{h {'>' if s > 0 else '<'} {where[:3]} h}} (dead, constant, shared or not visible there): the "
+                f"fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), which are "
+                "not described yet; sa.equivalent decides membership")
+
+    def build(self, index) -> BasicSet:
+        """The shallow component ``j`` of $h$ with $h' \\mapsto (h' - t)/\\mu$, $c' \\parallel c$ with the sign of
+        $\\mu$, $d' - d \\parallel c'$, and $\\mu h + t \\ge 0$."""
+        s, j = index
+        V, view, r, cr = self.net.variables(), self.view, self.r, self.cr
+        C, D = V.weights[2], V.biases[2]
+        B = self.inner.build(j)
+        sub = lambda p: sympy.expand(sympy.sympify(p).xreplace(self.sub))  # noqa: E731
+        eqs = [sub(p) for p in B.equations]
+        eqs += [C[q, 0] * cr - C[r, 0] * to_sympy(view.c[q]) for q in range(len(view.c)) if q != r]
+        eqs += [sympy.expand(C[r, 0] * (D[q] - to_sympy(view.d[q])) - C[q, 0] * (D[r] - to_sympy(view.d[r])))
+                for q in range(len(view.d)) if q != r]
+        ext = to_sympy(self.low if s > 0 else self.high)
+        strict = tuple(sub(p) for p in B.strict) + (s * C[r, 0] * cr,)
+        nonstrict = tuple(sub(p) for p in B.nonstrict) + (
+            sympy.expand(C[r, 0] * (to_sympy(view.d[r]) - D[r] + cr * ext)),)
+        return BasicSet(V.flat, tuple(e for e in eqs if e != 0), strict, nonstrict,
+                        label=f"mu {'>' if s > 0 else '<'} 0, {B.label}")
+
+    def _inner_of(self, point) -> tuple[int, Network] | None:
+        """The sign of $\\mu$ and $(h' - t)/\\mu$ of a point (``None`` when $c'_r = 0$)."""
+        other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
+        ov, view, r = OuterView.of(other), self.view, self.r
+        if ov.c[r] == 0:
+            return None
+        mu = view.c[r] / ov.c[r]
+        t = (view.d[r] - ov.d[r]) / ov.c[r]
+        return (1 if mu > 0 else -1), Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)),
+                                              (ov.b, ((ov.e - t) / mu,)))
+
+    def locate(self, point):
+        got = self._inner_of(point)
+        if got is None or got[0] not in self.signs:
+            return None
+        j = self.inner.locate(got[1])
+        return None if j is None else (got[0], j)
+
+    def local_dimension(self, point) -> int:
+        """The dimension at a member: that of the shallow fibre of $h$ at $(h' - t)/\\mu$, plus 2."""
+        return self.inner.local_dimension(self._inner_of(point)[1]) + 2
+
+    def sample(self, seed, index) -> Network:
+        """A member of component ``index`` (random when ``None``): a member $h''$ of the shallow component,
+        a random $\\mu$ of the sign, $t$ on the boundary $\\mu h + t \\ge 0$ or beyond it."""
+        rng = _random.Random(seed)
+        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
+        if index is None:
+            s, h = rng.choice(self.signs), self.inner.sample(seed)
+        else:
+            s, j = index
+            h = self.inner.build(j).sample(seed)
+        mu = s * pos()
+        t = -mu * (self.low if s > 0 else self.high) + (0 if rng.random() < 0.3 else pos())
+        view = self.view
+        return Network((h.weights[0], (_scale(mu, h.weights[1][0]),), tuple((x / mu,) for x in view.c)),
+                       (h.biases[0], (mu * h.biases[1][0] + t,), tuple(y - x * t / mu
+                                                                      for x, y in zip(view.c, view.d, strict=True))))
+

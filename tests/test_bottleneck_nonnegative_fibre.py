@@ -1,0 +1,199 @@
+"""Case (a), regime T (h >= 0 everywhere, f = c h + d): explicit fibres (issue 17, item 2) checked against
+``sa.equivalent`` and exact evaluation: samples, located components, translations of e' and d' along c, rescalings,
+reflections of bounded h, perturbations, and dimension = D - functional dimension."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from flint import fmpq
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+
+import semialg as sa
+from semialg import Network
+from semialg.families import bottleneck as bn
+from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
+
+
+def _net(W1, b1, v, e, c, d) -> Network:
+    return Network.from_arrays([W1, [v], [[x] for x in c]], [b1, [e], d])
+
+
+def _moved(net: Network, mu, t) -> Network:
+    r"""$(h' = \mu h + t,\ c' = c/\mu,\ d' = d - ct/\mu)$ built by hand: the same function iff $\mu h + t \ge 0$."""
+    mu, t = fmpq(mu), fmpq(t)
+    (W1, W2, W3), (b1, b2, b3) = net.weights, net.biases
+    return Network((W1, (tuple(mu * x for x in W2[0]),), tuple((r[0] / mu,) for r in W3)),
+                   (b1, (mu * b2[0] + t,), tuple(y - r[0] * t / mu for r, y in zip(W3, b3, strict=True))))
+
+
+def _h(net: Network, x) -> fmpq:
+    """The inner network at x (exact, independent of the fibre code)."""
+    W1, b1 = net.weights[0], net.biases[0]
+    v, e = net.weights[1][0], net.biases[1][0]
+    return sum((vi * max(fmpq(0), sum((a * xi for a, xi in zip(w, x, strict=True)), fmpq(0)) + b)
+                for vi, w, b in zip(v, W1, b1, strict=True)), e)
+
+
+def _agree(F, net: Network, x: Network) -> bool:
+    """Membership by the listed components, by the fibre and by the equivalence oracle all agree."""
+    eq = bool(sa.equivalent(net, x))
+    listed = F.component_of(x) is not None
+    assert listed == eq == F.contains(x), (listed, eq)
+    return eq
+
+
+# -- examples ------------------------------------------------------------------------------------------------
+
+GENERIC = _net([[1, 0], [0, 1], [1, 1]], [0, 1, -1], [1, 2, 1], 1, [2, 3], [1, 0])      # min h = 1 at a vertex
+BOUNDED_1D = _net([[1], [1], [1], [1]], [0, -1, -3, -4], [1, -2, 2, -1], 2, [3], [1])     # 1 <= h <= 3, points
+BOUNDED_2D = _net([[1, 0], [1, 0], [0, 1], [0, 1]], [0, -1, 0, -1], [1, -1, 1, -1], 1, [2], [1])  # 1 <= h <= 3
+DEAD_HALF_LINE = _net([[1], [1]], [0, -1], [1, 2], 0, [1], [0])   # h = s(x) + 2 s(x - 1): h = 0 on x <= 0
+
+
+def test_generic_regime_t_fibre():
+    F = sa.fibre(GENERIC)
+    D = GENERIC.architecture.num_parameters
+    assert F.dimension == bn.fibre_dimension(GENERIC) == 3 + 2 == D - sa.functional_dimension(GENERIC).value
+    assert F.num_components == 6 and len(list(F.components())) == 6   # S_3, no flips, mu > 0 only
+    assert F.component_of(GENERIC) is not None and F.local_dimension() == 5
+    for k, j in enumerate(F.index):
+        x = F.component(j).sample(seed=k)
+        assert F.component(j).violated(x) is None and bool(sa.equivalent(GENERIC, x))
+        assert F.component_of(x) == j and F.local_dimension(x) == 5
+    assert "\\mu" in F.index_name and F.to_latex() and F.to_json()["num_components"] == 6
+    assert "regime T" in F.describe()
+
+
+def test_translations_along_c_and_rescalings():
+    F = sa.fibre(GENERIC)
+    m = NonnegativeFibre(GENERIC).low
+    assert m == 1 and min(_h(GENERIC, (fmpq(a, 2), fmpq(b, 2))) for a in range(-9, 9) for b in range(-9, 9)) >= m
+    for mu in (1, fmpq(1, 3), 4):
+        for delta in (fmpq(-1, 7), 0, fmpq(1, 5), 3):       # t = -mu m + delta: a member iff delta >= 0
+            assert _agree(F, GENERIC, _moved(GENERIC, mu, -mu * m + delta)) == (delta >= 0)
+    # e moved alone, d moved alone along c, or c' not parallel to c: not members
+    assert not _agree(F, GENERIC, GENERIC.replace_layer(2, bias=[2]))
+    assert not _agree(F, GENERIC, GENERIC.replace_layer(3, bias=[3, 3]))
+    assert not _agree(F, GENERIC, GENERIC.replace_layer(3, [[2], [4]]))
+    # no reflections: h is unbounded above
+    assert not _agree(F, GENERIC, _moved(GENERIC, -1, 100))
+
+
+@pytest.mark.parametrize("net", [BOUNDED_1D, BOUNDED_2D], ids=["n0=1", "n0=2"])
+def test_reflections_of_bounded_h(net):
+    F = sa.fibre(net)
+    parts = NonnegativeFibre(net)
+    assert parts.signs == (1, -1)
+    M, m = parts.high, parts.low
+    values = [_h(net, x) for x in itertools.product([fmpq(a, 4) for a in range(-12, 24)], repeat=net.widths[0])]
+    assert max(values) <= M and min(values) >= m and M in values and m in values
+    for mu in (-1, fmpq(-2, 3)):
+        for delta in (fmpq(-1, 9), 0, 2):                  # t = |mu| M + delta: a member iff delta >= 0
+            x = _moved(net, mu, -mu * M + delta)
+            assert _agree(F, net, x) == (delta >= 0)
+            if delta >= 0:
+                assert F.component_of(x)[0] == -1
+    reflected = [j for j in F.index if j[0] == -1]
+    assert len(reflected) * 2 == F.num_components
+    for k, j in enumerate(reflected[:4]):
+        x = F.component(j).sample(seed=k)
+        assert x.weights[2][0][0] * net.weights[2][0][0] < 0                  # c' = c/mu, mu < 0
+        assert bool(sa.equivalent(net, x)) and F.component_of(x) == j
+    D = net.architecture.num_parameters
+    assert F.dimension == net.widths[1] + 2 == D - sa.functional_dimension(net).value
+
+
+def test_plateau_members_beyond_translations_raise():
+    # h = s(x) + 2 s(x - 1) vanishes on x <= 0 and its neuron at 0 is not seen on {h > 0}: it can move into the
+    # plateau, giving members with h' < 0 somewhere that are not of the form mu h + t -- so the fibre refuses.
+    moved = _net([[1], [1]], [1, -1], [1, 2], -1, [1], [0])            # h' = s(x + 1) + 2 s(x - 1) - 1
+    assert bool(sa.equivalent(DEAD_HALF_LINE, moved)) and _h(moved, (fmpq(-2),)) < 0
+    with pytest.raises(sa.ArchitectureError, match="minimum on an open set"):
+        sa.fibre(DEAD_HALF_LINE)
+    with pytest.raises(sa.ArchitectureError, match="plateau"):
+        bn.fibre_dimension(DEAD_HALF_LINE)
+    # the same h lifted above 0 keeps the plateau at its minimum: still refused; h' = h - 1 on the plateau
+    lifted = DEAD_HALF_LINE.replace_layer(2, bias=[5])
+    with pytest.raises(sa.ArchitectureError, match="not seen"):
+        sa.fibre(lifted)
+    # a plateau at the maximum of a bounded h with its neurons hidden there: mu < 0 members are refused
+    step = _net([[1], [1]], [0, -1], [1, -1], 0, [1], [0])              # h = s(x) - s(x - 1) in [0, 1]
+    with pytest.raises(sa.ArchitectureError):
+        sa.fibre(step)
+
+
+def test_constant_h_is_refused():
+    net = _net([[1, 0], [0, 1]], [0, 1], [0, 0], 2, [1], [0])
+    assert bn.combinatorial_type(net).regime == "T"
+    with pytest.raises(sa.ArchitectureError, match="constant"):
+        sa.fibre(net)
+
+
+def test_zero_factor_flips_in_regime_t():
+    net = _net([[1, 0], [0, 1], [-1, -1]], [0, 0, 0], [1, 1, 1], 1, [2], [1])   # h >= 1, min at the origin
+    F = sa.fibre(net)
+    assert F.num_components == 12 and F.dimension == 5
+    flipped = [j for j in F.index if j[1][1]]
+    x = F.component(flipped[0]).sample(seed=1)
+    assert bool(sa.equivalent(net, x)) and F.component_of(x) == flipped[0]
+
+
+# -- random regime-T parameters ------------------------------------------------------------------------------
+
+@st.composite
+def regime_t(draw):
+    n0, n1, n3 = draw(st.integers(1, 3)), draw(st.integers(2, 3)), draw(st.integers(1, 2))
+    ints = lambda lo, hi: st.integers(lo, hi)  # noqa: E731
+    W1 = [[draw(ints(-3, 3)) for _ in range(n0)] for _ in range(n1)]
+    b1 = [draw(ints(-3, 3)) for _ in range(n1)]
+    positive = draw(st.booleans())
+    v = [draw(ints(1, 3)) if positive else draw(ints(-3, 3)) for _ in range(n1)]
+    e = draw(ints(-2, 12))
+    c = [draw(ints(-3, 3)) for _ in range(n3)]
+    assume(any(c))
+    net = _net(W1, b1, v, e, c, [draw(ints(-3, 3)) for _ in range(n3)])
+    assume(bn.combinatorial_type(net).regime == "T")
+    return net
+
+
+def _perturbed(x: Network, rng: random.Random) -> Network:
+    p = list(x.parameters())
+    i = rng.randrange(len(p))
+    p[i] += fmpq(rng.choice([-1, 1]), rng.randint(1, 5))
+    return Network.from_parameters(x.architecture, p)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(regime_t(), st.integers(0, 10 ** 6))
+def test_random_regime_t_fibres(net, seed):
+    try:
+        F = sa.fibre(net)
+    except sa.ArchitectureError as err:
+        assert "plateau" in str(err) or "constant" in str(err)
+        return
+    rng = random.Random(seed)
+    j0 = F.component_of(net)
+    assert j0 is not None and F.component(j0).contains(net)
+    assert F.local_dimension() == F.dimension or not sa.genericity(net)
+    typed = hasattr(NonnegativeFibre(net).inner, "geometry")
+    indices = list(itertools.islice(F.index, 50))
+    assert len(indices) == min(50, F.num_components)
+    for k, j in enumerate(rng.sample(indices, min(3, len(indices)))):
+        x = F.component(j).sample(seed=seed + k)
+        assert F.component(j).violated(x) is None and bool(sa.equivalent(net, x))
+        # typed shallow components may share boundary points (e.g. a kink slot with v' = 0): x lies in its own
+        # type's component, which need not be j
+        assert F.component_of(x) == j or typed and F.component_of(x) is not None
+        _agree(F, net, _perturbed(x, rng))
+    parts = NonnegativeFibre(net)
+    mu = fmpq(rng.randint(1, 5), rng.randint(1, 5))
+    for delta in (fmpq(-1, 3), 0, 1):
+        assert _agree(F, net, _moved(net, mu, -mu * parts.low + delta)) == (delta >= 0)
+        if parts.high is not None:
+            assert _agree(F, net, _moved(net, -mu, mu * parts.high + delta)) == (delta >= 0)
+    if sa.genericity(net) and all(c.holds for c in bn.type_checks(net)):   # e.g. not h = 0 on an open set
+        D = net.architecture.num_parameters
+        assert F.dimension == bn.fibre_dimension(net) == net.widths[1] + 2 == D - sa.functional_dimension(net).value
