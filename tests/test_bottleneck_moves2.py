@@ -107,3 +107,212 @@ def test_hidden_symmetries_list_the_anchor_move_exactly_when_present(seed, n0, c
     assert r.verify(net, other)
     if isinstance(r.certificate, bn.BottleneckMoveCertificate):
         assert MOVE in r.certificate.mechanisms()
+
+
+# -- item 3: named move chains for non-generic pairs and pairs of different widths -----------------------------
+
+def _params(net: Network):
+    W1, b1, W2, b2, W3, b3 = (*net.weights[:1], net.biases[0], net.weights[1], net.biases[1], net.weights[2],
+                              net.biases[2])
+    n2 = len(W2)
+    return (list(W1[0]), b1[0], [r[0] for r in W2], list(b2), [[r[j] for r in W3] for j in range(n2)], list(b3))
+
+
+def _net(w, b, v, e, c, d) -> Network:
+    return Network.from_arrays([[w], [[x] for x in v], [[cj[r] for cj in c] for r in range(len(d))]], [[b], e, d])
+
+
+def equal_on_the_line(a: Network, b: Network) -> bool:
+    """$f_a = f_b$, decided by exact evaluation only: both first-layer rows parallel (or zero), then the two
+    piecewise linear functions of $y$ on $x = y e_p$ agree at every raw candidate breakpoint of either and one
+    point beyond each end (with a zero row, at the candidates of the other row only along each axis)."""
+    (wa, ba, va, ea, *_), (wb, bb, vb, eb, *_) = _params(a), _params(b)
+    n0 = len(wa)
+    if any(wa[i] * wb[k] != wa[k] * wb[i] for i in range(n0) for k in range(n0)):
+        return False
+    ys = set()
+    for p in range(n0):
+        for w, bias, vs, es in ((wa, ba, va, ea), (wb, bb, vb, eb)):
+            if w[p] != 0:
+                zs = [fmpq(0)] + [-x / y for x, y in zip(es, vs) if y != 0]
+                ys |= {(z - bias) / w[p] for z in zs}
+        pts = sorted(ys) or [fmpq(0)]
+        pts = [pts[0] - 1] + pts + [pts[-1] + 1]
+        for y in pts:
+            x = [y if i == p else fmpq(0) for i in range(n0)]
+            if a(x) != b(x):
+                return False
+    return True
+
+
+def _random_move(rng, net: Network) -> Network:
+    """One random function-preserving change written here from the formulas (not the library's moves):
+    $G$ action, a kink flip through an affine neuron, dead / zero-output neurons re-drawn, inserted or removed,
+    a neuron split in two at the same kink, the e <-> d trade, $H$ moved by $\\beta$, a constant neuron.
+    Candidates that may change the function are filtered by the caller's exact check."""
+    w, b, v, e, c, d = _params(net)
+    n2, n3 = len(v), len(d)
+    q = lambda: _q(rng) * rng.choice((-1, 1))  # noqa: E731
+    kind = rng.choice(["G", "flip", "dead", "insert", "remove", "split", "trade", "H", "const", "zero-e"])
+    if kind == "G":
+        lam = _q(rng)
+        mus = [_q(rng) for _ in range(n2)]
+        order = list(range(n2))
+        rng.shuffle(order)
+        w, b, v = [x * lam for x in w], b * lam, [x / lam for x in v]
+        v, e = [v[j] * mus[j] for j in order], [e[j] * mus[j] for j in order]
+        c = [[x / mus[j] for x in c[j]] for j in order]
+    elif kind == "flip":
+        A = [i for i in range(n2) if v[i] > 0 and e[i] >= 0]
+        if not A:
+            return net
+        i, j = rng.choice(A), rng.randrange(n2)
+        if i == j:
+            return net
+        delta = [x * v[j] / v[i] for x in c[j]]
+        d = [dd + cj * e[j] - de * e[i] for dd, cj, de in zip(d, c[j], delta)]
+        c[i] = [a + b2 for a, b2 in zip(c[i], delta)]
+        v[j], e[j] = -v[j], -e[j]
+    elif kind == "dead":
+        j = rng.randrange(n2)
+        if not any(c[j]):
+            v[j], e[j] = q(), q()
+        elif v[j] <= 0 and e[j] <= 0:
+            v[j], e[j], c[j] = -_q(rng), rng.choice((-_q(rng), fmpq(0))), [q() for _ in range(n3)]
+        else:
+            return net
+    elif kind == "insert":
+        at = rng.randrange(n2 + 1)
+        v.insert(at, q())
+        e.insert(at, rng.choice((q(), fmpq(0))))
+        c.insert(at, [fmpq(0)] * n3)
+    elif kind == "remove":
+        dead = [j for j in range(n2) if not any(c[j]) or (v[j] <= 0 and e[j] <= 0)]
+        if not dead or n2 == 1:
+            return net
+        j = rng.choice(dead)
+        del v[j], e[j], c[j]
+    elif kind == "split":
+        j = rng.randrange(n2)
+        kappa, alpha = _q(rng), fmpq(rng.randint(-2, 3), 2)
+        v.append(v[j] * kappa)
+        e.append(e[j] * kappa)
+        c.append([x * (1 - alpha) / kappa for x in c[j]])
+        c[j] = [x * alpha for x in c[j]]
+    elif kind == "trade":
+        A = [i for i in range(n2) if v[i] > 0 and e[i] >= 0]
+        if not A:
+            return net
+        i = rng.choice(A)
+        new = rng.choice((fmpq(0), _q(rng)))
+        d = [dd + x * (e[i] - new) for dd, x in zip(d, c[i])]
+        e[i] = new
+    elif kind == "H":
+        beta = rng.choice([fmpq(1), fmpq(-1), fmpq(1, 2), fmpq(-1, 2)] +
+                          [-(-y / x) for x, y, cj in zip(v, e, c) if x != 0 and any(cj)])
+        b += beta
+        e = [y - x * beta if any(cj) else y for x, y, cj in zip(v, e, c)]
+    elif kind == "const":
+        j = rng.randrange(n2)
+        if any(c[j]):
+            return net
+        v[j], e[j], c[j] = fmpq(0), _q(rng), [q() for _ in range(n3)]
+        d = [dd - x * e[j] for dd, x in zip(d, c[j])]
+    else:                                                    # an A neuron with e = 0 or a dead one with e = 0
+        j = rng.randrange(n2)
+        if v[j] > 0 and e[j] >= 0:
+            d = [dd + x * e[j] for dd, x in zip(d, c[j])]
+            e[j] = fmpq(0)
+        elif v[j] < 0 and e[j] <= 0:
+            e[j] = fmpq(0)
+        else:
+            return net
+    return _net(w, b, v, e, c, d)
+
+
+def _degenerate(seed: int, n0: int, n3: int) -> Network:
+    """A non-generic case-(b) parameter: coincident kinks, zero biases, constant and zero-output neurons, or an
+    A block cancelling the K+ slopes at infinity."""
+    rng = random.Random(seed)
+    classes = [rng.choice(["A", "K+", "K-", "Z", "A0", "Z0", "C"]) for _ in range(rng.randint(1, 3))]
+    net = ridge(seed, n0, classes, n3, zero_c=rng.choice((0.0, 0.2)))
+    w, b, v, e, c, d = _params(net)
+    if rng.random() < 0.3 and len(v) >= 2:                   # two kinks at one point
+        v[1], e[1] = v[0] * 2, e[0] * 2
+    if rng.random() < 0.3:                                   # an A neuron cancelling the slope at infinity
+        s = [sum((cj[r] * vj for cj, vj in zip(c, v) if vj > 0), fmpq(0)) for r in range(n3)]
+        v.append(fmpq(1))
+        e.append(fmpq(rng.randint(0, 2)))
+        c.append([-x for x in s])
+    return _net(w, b, v, e, c, d)
+
+
+def _equivalent_pair(seed: int, n0: int, n3: int, steps: int = 4):
+    rng = random.Random(seed)
+    a = _degenerate(seed, n0, n3)
+    b = a
+    for _ in range(steps):
+        cand = _random_move(rng, b)
+        if equal_on_the_line(a, cand):
+            b = cand
+    return a, b
+
+
+def _numbers(cert):
+    """``(side, k, field)`` of every rational amount a move of the certificate carries."""
+    out = []
+    for side, moves in enumerate((cert.moves1, cert.moves2)):
+        for k, mv in enumerate(moves):
+            for f in ("beta", "v", "e"):
+                if isinstance(getattr(mv, f, None), fmpq):
+                    out.append((side, k, f))
+    return out
+
+
+def _forge(cert, side, k, f, delta):
+    import dataclasses
+    field = ("moves1", "moves2")[side]
+    moves = list(getattr(cert, field))
+    moves[k] = dataclasses.replace(moves[k], **{f: getattr(moves[k], f) + delta})
+    return dataclasses.replace(cert, **{field: tuple(moves)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), st.integers(1, 2))
+def test_random_equivalent_pairs_get_a_verified_move_certificate(seed, n0, n3):
+    a, b = _equivalent_pair(seed, n0, n3)
+    assert equal_on_the_line(a, b) and same_function(a, b, seed, oracle=False)
+    if not line_profile(a)[1]:
+        return                                 # f constant: the profile certificate (no moves needed)
+    for r in (bn.equivalent(a, b), sa.equivalent(a, b)):
+        cert = r.certificate
+        assert isinstance(cert, bn.BottleneckMoveCertificate), cert
+        assert cert.verify(a, b) and r.verify(a, b)
+        assert set(cert.mechanisms()) <= {"G", "A-block trade", "dead neurons", "kink flips", "coincident kinks",
+                                          "H onto / off a kink", "hidden hyperplane translation", "reflection"}
+    import dataclasses
+    g = cert.element
+    scales = [list(s) for s in g.scales]
+    scales[0][0] *= 2                           # a forged scale of the final group element
+    with pytest.raises(sa.CertificateError):
+        dataclasses.replace(cert, element=sa.GroupElement(g.permutations, scales)).verify(a, b)
+    for side, k, f in _numbers(cert)[:3]:       # a forged amount of a move
+        with pytest.raises(sa.CertificateError):
+            _forge(cert, side, k, f, fmpq(1, 3)).verify(a, b)
+    # a move replayed where its precondition fails
+    live = next(j for j, cj in enumerate(_params(a)[4]) if any(cj))
+    with pytest.raises(sa.CertificateError):
+        dataclasses.replace(cert, moves1=(bn.ReviveNeuron(live, fmpq(1), fmpq(0)),) + cert.moves1).verify(a, b)
+
+
+def test_pairs_related_through_the_oracle():
+    """A few pairs also checked by the region oracle, of different widths among them."""
+    widths = set()
+    for seed in range(12):
+        a, b = _equivalent_pair(seed, 2, 1, steps=6)
+        widths.add(a.widths[2] != b.widths[2])
+        if line_profile(a)[1]:
+            assert bool(pl.equivalent(a, b))
+            r = bn.equivalent(a, b)
+            assert isinstance(r.certificate, bn.BottleneckMoveCertificate) and r.verify(a, b)
+    assert widths == {True, False}

@@ -36,7 +36,8 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
 from semialg.families.bottleneck.witnesses import (
     AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron, FlipKink, MergeAffine, MergeKinks,
-    FlipInner, MoveOntoKink, Reflect, ShiftAffineBias, TranslateHidden, witness)
+    FlipInner, MoveOntoKink, Reflect, ShiftAffineBias, TranslateHidden, FlipKinkSet, ReviveNeuron, InsertNeuron,
+    DropNeuron, witness)
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -45,7 +46,7 @@ __all__ = [
     "translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
     "BottleneckFamily", "BottleneckMove", "BottleneckMoveCertificate", "witness", "ActBy", "ClearNeuron",
     "AbsorbConstant", "MergeAffine", "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "Reflect",
-    "FlipInner", "MoveOntoKink", "move_onto_kink",
+    "FlipInner", "MoveOntoKink", "move_onto_kink", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron",
 ]
 
 

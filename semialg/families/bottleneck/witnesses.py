@@ -10,8 +10,13 @@ Case (b) normal form (non-constant $f$): the first-layer row scaled to $\pm u$ (
 branch reflected back, dead and zero-output neurons replaced by $(v, e, c) = (-1, -1, 0)$, constant neurons
 absorbed into $d$, the A block merged into one neuron with $e = 0$ and every kink flipped into K+ through it,
 coincident kinks merged, a hidden hyperplane translated to $\tau_{\min} = 1$, every $|v_j| = 1$. Two
-equivalent generic parameters have normal forms in one $G$-orbit; otherwise (non-generic coincidences)
-:func:`witness` returns ``None`` and the profile certificate stands alone.
+equivalent generic parameters have normal forms in one $G$-orbit (after moving $H$ off a kink of the A block
+in one of them). Otherwise — non-generic coincidences (an A block cancelling the K+ slopes, zero block slopes,
+dead neurons, zero biases, coincident kinks), $H$ on a kink made by K− kinks alone, parameters of different
+widths — both sides go to their *minimal form* (:func:`_minimal_form`): one K+ kink per breakpoint of the
+profile, reached by named moves that may change the width (:class:`InsertNeuron`, :class:`DropNeuron`: a
+neuron with $c = 0$ contributes nothing); the minimal forms of equivalent non-constant parameters are equal
+up to a permutation. Constant functions keep the profile certificate (:func:`witness` returns ``None``).
 
 >>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
 >>> b = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])     # kink flip
@@ -35,10 +40,12 @@ from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.moves import flip_kink, move_onto_kink, reflect, translate_hidden_hyperplane
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import OuterView, RidgeView, _ONE, _ZERO, _scale, _vadd, bottleneck_case
+from semialg.families.bottleneck.views import (OuterView, RidgeView, _ONE, _ZERO, _scale, _slope_at_infinity,
+                                              _slope_at_zero, _vadd, bottleneck_case)
 
 __all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAffine", "ShiftAffineBias",
-           "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "Reflect", "FlipInner", "BottleneckMoveCertificate", "witness"]
+           "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "FlipKinkSet", "ReviveNeuron",
+           "InsertNeuron", "DropNeuron", "Reflect", "FlipInner", "BottleneckMoveCertificate", "witness"]
 
 _DEAD = (-_ONE, -_ONE)
 
@@ -251,6 +258,88 @@ class MoveOntoKink(BottleneckMove):
 
 
 @dataclass(frozen=True)
+class FlipKinkSet(BottleneckMove):
+    r"""Flip every neuron of ``S`` ($c\sigma(vt + e) = c\sigma(-vt - e) + c(vt + e)$) when their affine terms
+    have zero total slope, $\sum_{j \in S} c_jv_j = 0$ (checked exactly): $d \mathrel{+}= \sum_S c_je_j$. The kink
+    flips of a parameter without an A block (K+ kinks whose slopes cancel, or K− kinks with $G'(0^+) = 0$)."""
+
+    S: tuple[int, ...]
+    mechanism: ClassVar[str] = "kink flips"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        S = self.S
+        if not S or len(set(S)) != len(S) or any(not 0 <= j < len(view.v) for j in S):
+            self._fail(f"S = {list(S)} is not a non-empty set of second-layer neurons")
+        slope, d = (_ZERO,) * len(view.d), view.d
+        for j in S:
+            slope, d = _vadd(slope, view.c[j], view.v[j]), _vadd(d, view.c[j], view.e[j])
+        if any(slope):
+            self._fail(f"the flipped affine terms of S = {list(S)} have non-zero slope")
+        v = tuple(-x if j in S else x for j, x in enumerate(view.v))
+        e = tuple(-x if j in S else x for j, x in enumerate(view.e))
+        return _with(view, v=v, e=e, d=d)
+
+    def describe(self) -> str:
+        return f"kink neurons {list(self.S)} flipped together (their affine terms cancel, d absorbs the constant)"
+
+
+@dataclass(frozen=True)
+class ReviveNeuron(BottleneckMove):
+    """Neuron ``j`` with $c_j = 0$ (it contributes nothing) given $(v_j, e_j) = $ ``(v, e)``."""
+
+    j: int
+    v: fmpq
+    e: fmpq
+    mechanism: ClassVar[str] = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if not 0 <= self.j < len(view.v) or any(view.c[self.j]):
+            self._fail(f"neuron {self.j} has non-zero output weights")
+        return _with(view, v=_replace(view.v, self.j, fmpq(self.v)), e=_replace(view.e, self.j, fmpq(self.e)))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} (output weights 0) given v = {self.v}, e = {self.e}"
+
+
+@dataclass(frozen=True)
+class InsertNeuron(BottleneckMove):
+    """A second-layer neuron $(v, e, c) = ($``v``, ``e``$, 0)$ appended (width $n_2 + 1$): it contributes nothing."""
+
+    v: fmpq
+    e: fmpq
+    mechanism: ClassVar[str] = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        return _with(view, v=view.v + (fmpq(self.v),), e=view.e + (fmpq(self.e),),
+                     c=view.c + ((_ZERO,) * len(view.d),))
+
+    def describe(self) -> str:
+        return f"a neuron with output weights 0 inserted (v = {self.v}, e = {self.e})"
+
+
+@dataclass(frozen=True)
+class DropNeuron(BottleneckMove):
+    """Second-layer neuron ``j`` with $c_j = 0$ removed (width $n_2 - 1 \\ge 1$)."""
+
+    j: int
+    mechanism: str = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        j = self.j
+        if not 0 <= j < len(view.v) or len(view.v) == 1 or any(view.c[j]):
+            self._fail(f"neuron {j} has non-zero output weights or is the only one")
+        cut = lambda seq: seq[:j] + seq[j + 1:]  # noqa: E731
+        return _with(view, v=cut(view.v), e=cut(view.e), c=cut(view.c))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} (output weights 0) removed"
+
+
+@dataclass(frozen=True)
 class Reflect(BottleneckMove):
     """$F$ constant at both ends ($a = k^+ = 0 < k^-$): the reflection of :func:`~.moves.reflect`."""
 
@@ -356,8 +445,9 @@ def _clear(ch: _Chain) -> None:
             ch.do(ClearNeuron(j, "A-block trade" if _always_active(ch.view, j) else "dead neurons"))
 
 
-def _affine_block(ch: _Chain) -> None:
-    """Merge the A block into its first neuron, flip every kink into K+ through it, trade its bias into $d$."""
+def _affine_block(ch: _Chain, flip: int = -1) -> None:
+    """Merge the A block into its first neuron, flip every K- kink (K+ for ``flip = 1``) through it, trade its
+    bias into $d$."""
     A = [j for j in range(len(ch.view.v)) if _always_active(ch.view, j)]
     if not A:
         return
@@ -365,7 +455,7 @@ def _affine_block(ch: _Chain) -> None:
     for j in A[1:]:
         ch.do(MergeAffine(i0, j))
     for j in range(len(ch.view.v)):
-        if ch.view.v[j] < 0 and ch.view.e[j] > 0:
+        if flip * ch.view.v[j] > 0 and flip * ch.view.e[j] < 0:
             ch.do(FlipKink(j, i0))
     if ch.view.e[i0] != 0:
         ch.do(ShiftAffineBias(i0))
@@ -429,6 +519,48 @@ def _off_the_kink(ch: _Chain) -> bool:
     return True
 
 
+def _minimal_form(net: Network) -> _Chain:
+    r"""The minimal hidden form of a non-constant case-(b) parameter, by named moves: the direct branch (reflected
+    back when $F$ is flat at both ends: the K+ kinks flipped into the A block, or together when there is none,
+    make the type reflective), constants absorbed, the A block merged with $e = 0$, every K− kink flipped into it
+    (a neuron with $c = 0$ revived, or inserted, as the A neuron $(1, 0)$ when there is none; flipped together
+    when $G'(0^+) = 0$), coincident kinks merged, $H$ moved off its kink to $\tau_{\min} = 1$, the neurons with
+    $c = 0$ removed and every $v_j = 1$: one K+ kink per breakpoint of the profile, so two equivalent
+    parameters (of any widths) reach forms equal up to a permutation."""
+    ch = _Chain(net)
+    _scale_first_layer(ch)
+    if ch.view.w[next(i for i, x in enumerate(ch.view.w) if x != 0)] < 0 and not any(_slope_at_infinity(ch.view)):
+        _clear(ch)
+        _affine_block(ch, flip=1)
+        _clear(ch)
+        plus = tuple(j for j, c in enumerate(ch.view.classes()) if c == "K+")
+        if plus:
+            ch.do(FlipKinkSet(plus))
+        ch.do(Reflect())
+        _scale_first_layer(ch)
+    _clear(ch)
+    minus = [j for j, c in enumerate(ch.view.classes()) if c == "K-"]
+    if minus and not any(c == "A" for c in ch.view.classes()):
+        if not any(_slope_at_zero(ch.view)):
+            ch.do(FlipKinkSet(tuple(minus)))
+        else:
+            spare = next((j for j, c in enumerate(ch.view.c) if not any(c)), None)
+            ch.do(InsertNeuron(_ONE, _ZERO) if spare is None else ReviveNeuron(spare, _ONE, _ZERO))
+    _affine_block(ch)
+    _clear(ch)
+    _merge_kinks(ch)
+    _clear(ch)
+    view = ch.view
+    taus = [_tau(view, j) if view.e[j] else _ZERO for j in range(len(view.v)) if view.v[j] > 0 and any(view.c[j])]
+    if taus and min(taus) != 1:
+        ch.do(MoveOntoKink(1 - min(taus)))
+    for j in reversed(range(len(ch.view.v))):
+        if not any(ch.view.c[j]) and len(ch.view.v) > 1:
+            ch.do(DropNeuron(j))
+    _unit_scales(ch)
+    return ch
+
+
 def _matching(r1: Network, r2: Network) -> GroupElement | None:
     """The permutation of the second layer taking ``r1`` to ``r2`` (``None`` if the neuron multisets differ)."""
     v1, v2 = RidgeView.of(r1), RidgeView.of(r2)
@@ -478,10 +610,10 @@ def _outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
 
 
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    """Moves relating two equivalent bottleneck parameters through their normal forms, or ``None`` when the
-    normal forms are not in one $G$-orbit (different hidden widths, constant functions, non-generic
-    coincidences, $H$ on a kink made by K− neurons alone, and in case (a) hidden neurons, whose moves need the whole arrangement). Cost: $O(n_2^2 n_3)$ exact operations in case (b),
-    $O(n_1 n_0)$ in case (a)."""
+    """Moves relating two equivalent bottleneck parameters through their normal forms (case (b): the minimal
+    forms when the normal forms are not in one $G$-orbit), or ``None``: constant functions, and in case (a)
+    different widths and hidden neurons, whose moves need the whole arrangement. Cost: $O(n_2^2 n_3)$ exact
+    operations in case (b), $O(n_1 n_0)$ in case (a)."""
     if bottleneck_case(net1) == "a":
         return _outer_witness(net1, net2)
     if bottleneck_case(net1) != "b" or ridge_profile(net1).is_constant:
@@ -492,6 +624,13 @@ def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
         # H on a kink in one normal form and hidden in the other: the same function, H moved off the kink
         if g is None and _off_the_kink(ch):
             g = _matching(c1.net, c2.net)
+    if g is None:
+        # non-generic coincidences, H on a kink made by K- kinks alone, different widths: the minimal forms
+        try:
+            c1, c2 = _minimal_form(net1), _minimal_form(net2)
+        except CertificateError:
+            return None       # a move the reduction expected is not valid: the profile certificate stands
+        g = _matching(c1.net, c2.net)
     if g is None:
         return None
     return BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
