@@ -12,6 +12,7 @@ $\mathbb{R}_{>0}$.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -22,6 +23,7 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
+from semialg.families.bottleneck.representative import _is_generic, generic_representative
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
@@ -75,6 +77,7 @@ class BottleneckFibre(Union):
     index_description: str = ""
     _sampler: object = field(default=None, repr=False)
     _local: Callable | None = field(default=None, repr=False)
+    generic_representative: object = None
 
     def to_json(self) -> dict:
         out = super().to_json()
@@ -169,7 +172,10 @@ def fibre(net: Network) -> BottleneckFibre:
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: the shallow fibre of $h$ times
     $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a) with hidden neurons (U−, U+;
     $n_0 = 2$, regime PN): a union over slot labellings
-    (:mod:`semialg.families.bottleneck.hidden_fibre`); other case-(a) types raise :class:`ArchitectureError`.
+    (:mod:`semialg.families.bottleneck.hidden_fibre`). Other case-(a) parameters that are not generic: the fibre
+    of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
+    is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
+    listed component. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
     Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials.
     """
     if bottleneck_case(net) == "a":
@@ -186,7 +192,12 @@ def fibre(net: Network) -> BottleneckFibre:
                                         "which are not described yet; sa.equivalent decides membership")
             parts, dim = OuterFibre(net), net.widths[1] + 1
         else:
-            _require_generic(net, "fibre")
+            if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
+                rep = generic_representative(net)
+                F = fibre(rep.network)
+                return dataclasses.replace(F, network=net, generic_representative=rep, description=(
+                    f"{F.description}, built from the generic representative theta~ = {rep.network} of the "
+                    f"non-generic parameter theta = {net}, which may lie in no listed component"))
             parts = HiddenFibre(net, t)
             dim = parts.dimension
     else:

@@ -1,0 +1,281 @@
+r"""Case (a): a generic representative of a non-generic parameter — another parameter of the same architecture
+with the same function that is generic, so that its fibre (which is the fibre of $\theta$) is described.
+
+The fibre $\{\theta' : f_{\theta'} = f_\theta\}$ depends only on $f_\theta = c\,\sigma(h) + d$. For a case-(a)
+parameter $\theta$ with $n_0 = 2$ that fails a genericity or type condition (dead neurons $v_i = 0$, constant
+neurons $w_i = 0$, two neurons on one line, 0-factors, hidden lines touching $\overline P$, ...) we look for a
+*generic* $\tilde\theta$ with $f_{\tilde\theta} = f_\theta$, keeping $c$ and $d$ and changing $h$ only where
+$\sigma$ does not see it:
+
+1. **a core of $h$** — a realization with few neurons of $h$ on $P = \{h > 0\}$, from the shallow reductions
+   (never reimplemented): the minimum-width realization :func:`~semialg.families.shallow.minimal_form` of $h$
+   (dead and constant neurons gone, neurons of one line merged, the linear part absorbed by flips when
+   possible), and the 0-factor reduction :func:`~semialg.families.shallow.zero_factor_reduction`
+   $h = h^* + a\cdot x + \alpha$ with $a\cdot x$ realized on $P$ by one neuron affine on $\overline P$ (U+,
+   output weight $\mp1$, row $\mp a$, offset beyond the extreme vertices of $\overline P$). When $\theta$ has
+   hidden neurons, also the same two cores of its visible part $h_V$ plus the affine map $A$ of $h$ on $P$
+   (:class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`'s $H_0$), which drops hidden neurons that
+   touch $\overline P$;
+2. **every freed slot** a hidden neuron dead on $\overline P$ (U−): output weight $-1$ (so $h$ only decreases
+   off $P$ and $h \le 0$ off $P$ still holds), a row $w$ from a small deterministic family (the rows of
+   $\theta$, their negations, the coordinate axes, the extreme rays of $\overline P$ negated and turned by
+   $\pm 90°$) with $w\cdot r \le 0$ on every extreme ray $r$ of $\overline P$, and offset $b = -\max_{\overline P}
+   w\cdot x - k$ (exact: the maximum over the vertices of the polygons of $\overline P$), $k = 1, 2, \dots$;
+3. **keep the first candidate that passes both exact checks**: $f_{\tilde\theta} = f_\theta$
+   (:func:`~semialg.families.bottleneck.equivalence.equivalent`) and $\tilde\theta$ generic — every locus of
+   :func:`semialg.genericity` avoided and every type condition of
+   :func:`~semialg.families.bottleneck.genericity.type_checks` holding. Nothing is assumed.
+
+When no candidate passes, :class:`~semialg.errors.ArchitectureError` names the conditions $\theta$ fails and
+what was tried — e.g. when $\overline P$ meets every half-plane (no line can hide a neuron) and the cores are
+not generic, or when the function itself forces a non-generic type (a mixed neuron U±, an arrangement vertex
+of visible lines on $\{h = 0\}$). Cost: at most ``budget`` candidates, each one exact equivalence test and one
+genericity report (plane sweeps of at most $2n_1$ lines).
+
+>>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [0, 0]], [[-1, -1, -1, 0]], [[1]]],
+...                           [[0, 0, 0, 0], [1], [0]])                 # P a triangle; neuron 4 dead
+>>> R = generic_representative(net); R.network.weights[0][3], R.network.biases[0][3]   # now hidden (U-)
+((1, 0), -2)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from flint import fmpq
+
+from semialg.core.exact import dot, fingerprint, normalise_row
+from semialg.core.network import Network
+from semialg.core.result import Latexable
+from semialg.errors import ArchitectureError
+from semialg.families.bottleneck.equivalence import equivalent
+from semialg.families.bottleneck.genericity import _require_generic
+from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
+from semialg.families.shallow import flip_neurons, minimal_form, zero_factor_reduction
+
+__all__ = ["GenericRepresentative", "generic_representative"]
+
+Neuron = tuple[Vec, fmpq, fmpq]  # (w, b, v)
+
+
+@dataclass(frozen=True)
+class GenericRepresentative(Latexable):
+    r"""A generic $\tilde\theta$ with $f_{\tilde\theta} = f_\theta$ for a non-generic case-(a) $\theta$.
+
+    ``network`` is $\tilde\theta$, ``original`` $\theta$, ``failed`` the conditions $\theta$ fails (as
+    :func:`semialg.genericity` and the type checks word them), ``construction`` how $\tilde\theta$ was built
+    (core and hidden slots), ``tried`` the number of candidates examined. :meth:`verify` re-decides both
+    properties exactly.
+    """
+
+    network: Network
+    original: Network
+    failed: str
+    construction: str
+    tried: int
+
+    def verify(self) -> bool:
+        """Re-decide exactly that $f_{\\tilde\\theta} = f_\\theta$ and that $\\tilde\\theta$ is generic."""
+        return bool(equivalent(self.network, self.original)) and _is_generic(self.network)
+
+    def describe(self) -> str:
+        return (f"generic representative theta~ of a non-generic case-(a) parameter ({self.failed}): "
+                f"{self.construction}; same function (exact), generic (exact); {self.tried} candidate(s) tried")
+
+
+def _is_generic(net: Network) -> bool:
+    return _failure(net) is None
+
+
+def _failure(net: Network) -> str | None:
+    """The first genericity or type condition ``net`` fails, in words, or ``None`` when it is generic."""
+    try:
+        _require_generic(net, "fibre")
+    except ArchitectureError as err:
+        return str(err).removeprefix("fibre needs a generic parameter; ").removeprefix("fibre: ")
+    return None
+
+
+def _neurons(shallow: Network) -> tuple[list[Neuron], fmpq]:
+    """The live neurons $(w_i, b_i, v_i)$ of a shallow $h$ of widths $(n_0, n, 1)$, and its bias with every
+    constant neuron ($w_i = 0$) absorbed."""
+    e = shallow.biases[1][0]
+    out = []
+    for w, b, v in zip(shallow.weights[0], shallow.biases[0], shallow.weights[1][0], strict=True):
+        if v == 0:
+            continue
+        if not any(w):
+            e += v * max(b, _ZERO)
+        else:
+            out.append((tuple(w), b, v))
+    return out, e
+
+
+def _live(net: Network) -> Network | None:
+    """``net`` without its dead ($v_i = 0$) and constant ($w_i = 0$, absorbed into $e$) first-layer neurons — the
+    same function, of smaller width — or ``None`` when none is left ($h$ constant)."""
+    view = OuterView.of(net)
+    neurons, e = _neurons(view.inner)
+    return _network(net, neurons, e) if neurons else None
+
+
+def _visible_part(net: Network, region: HiddenRegion) -> Network | None:
+    r"""$h_V$ with bias $e + \sum_{U^+} v_ib_i$ and the U+ rows folded into one affine map is not a shallow
+    network; returned instead: the shallow network of the visible and U+ neurons (hidden U− and dead ones
+    dropped) — equal to $h$ on $P$. ``None`` when nothing is dropped."""
+    view = region.view
+    keep = [i for i, cls in enumerate(region.classes) if cls in ("V", "U+")]
+    if len(keep) == len(region.classes):
+        return None
+    W = tuple(view.w[i] for i in keep) or ((_ZERO,) * 2,)
+    b = tuple(view.b[i] for i in keep) or (_ZERO,)
+    v = tuple(view.v[i] for i in keep) or (_ZERO,)
+    return Network((W, (v,)), (b, (view.e,)))
+
+
+def _affine_neuron(a: Vec, region: HiddenRegion) -> tuple[Neuron, fmpq] | None:
+    r"""A neuron $u\sigma(w\cdot x + b)$ positive on $\overline P$ with $uw = a$, and $ub$ (its constant on
+    $P$): $u = -1$, $w = -a$ when $a\cdot x$ is bounded above on $\overline P$ (then it only lowers $h$ off
+    its half-plane), else $u = 1$, $w = a$ when bounded below; ``None`` when neither."""
+    for u in (fmpq(-1), fmpq(1)):
+        w = tuple(x * u for x in a)          # u = +-1: w = a / u
+        if all(dot(w, r) >= 0 for r in region.p_rays):
+            b = 1 - min(dot(w, p) for p in region.p_points)
+            return (w, b, u), u * b
+    return None
+
+
+def _cores(net: Network, region: HiddenRegion) -> list[tuple[str, list[Neuron], fmpq]]:
+    """The cores (name, neurons, bias), each equal to $h$ on $P$, deduplicated, in the order tried."""
+    view = OuterView.of(net)
+    targets = [("h", view.inner)]
+    hv = _visible_part(net, region)
+    if hv is not None:
+        targets.append(("the visible and U+ neurons of h", hv))
+    out, seen = [], set()
+
+    def add(name, neurons, e):
+        key = (tuple(sorted(neurons)), e)
+        if key not in seen:
+            seen.add(key)
+            out.append((name, neurons, e))
+
+    for what, s in targets:
+        add(f"minimal form of {what}", *_neurons(minimal_form(s)))
+        R = zero_factor_reduction(s)          # s = R.reduced + a.x + alpha, one neuron per kink line
+        n = R.reduced.widths[1]
+        for S in itertools.chain.from_iterable(itertools.combinations(range(n), k) for k in range(n + 1)):
+            # flipping S keeps R.reduced up to the linear map -sum_S v_i w_i.x, moved to the residual
+            flipped = flip_neurons(R.reduced, S)
+            a = list(R.linear[0])
+            for i in S:
+                a = [x + R.reduced.weights[1][0][i] * y for x, y in zip(a, R.reduced.weights[0][i], strict=True)]
+            neurons, e = _neurons(flipped)
+            if any(a):
+                extra = _affine_neuron(tuple(a), region)
+                if extra is None:
+                    continue
+                neuron, shift = extra
+                neurons, e = neurons + [neuron], e - shift
+            add(f"0-factor reduction of {what}, neurons {list(S)} flipped"
+                + (", its linear part on an affine (U+) neuron" if any(a) else ""), neurons, e + R.constant[0])
+    return out
+
+
+def _directions(net: Network, region: HiddenRegion) -> list[Vec]:
+    r"""Candidate rows of hidden neurons: those $w$ of the family of the module docstring with $w\cdot r \le 0$ on
+    every extreme ray of $\overline P$ (so $w\cdot x$ is bounded above on $\overline P$), one per direction."""
+    one, zero = fmpq(1), _ZERO
+    family = []
+    for w in OuterView.of(net).w:
+        if any(w):
+            family += [tuple(w), tuple(-x for x in w)]
+    family += [(one, zero), (zero, one), (-one, zero), (zero, -one)]
+    for r in region.p_rays:
+        family += [tuple(-x for x in r), (r[1], -r[0]), (-r[1], r[0])]
+    out, seen = [], set()
+    for w in family:
+        key = fingerprint(tuple(x / max(abs(y) for y in w) for x in w))
+        if key not in seen and all(dot(w, r) <= 0 for r in region.p_rays):
+            seen.add(key)
+            out.append(w)
+    return out
+
+
+def _network(net: Network, neurons: list[Neuron], e: fmpq) -> Network:
+    view = OuterView.of(net)
+    W3 = tuple((x,) for x in view.c)
+    return Network((tuple(w for w, _, _ in neurons), (tuple(v for _, _, v in neurons),), W3),
+                   (tuple(b for _, b, _ in neurons), (e,), view.d))
+
+
+def _candidates(net: Network, region: HiddenRegion, cores, directions):
+    """The candidates $\\tilde\\theta$ in the order tried (a generator: cores, then slot directions and offsets)."""
+    n1 = net.widths[1]
+    top = {w: max(dot(w, p) for p in region.p_points) for w in directions}
+    for name, neurons, e in cores:
+        free = n1 - len(neurons)
+        if free < 0:
+            continue
+        if free == 0:
+            yield f"{name} ({len(neurons)} neurons)", neurons, e
+            continue
+        for shift in (1, 2, 3):
+            for combo in itertools.combinations(directions, free):
+                slots = [(w, -top[w] - shift * (j + 1), fmpq(-1)) for j, w in enumerate(combo)]
+                rows = ", ".join(f"w = ({', '.join(map(str, w))}), b = {b}" for w, b, _ in slots)
+                yield (f"{name} ({len(neurons)} neurons) and {free} hidden U- neuron(s) with output weight -1: "
+                       f"{rows}"), neurons + slots, e
+
+
+def generic_representative(net: Network, budget: int = 200) -> GenericRepresentative:
+    r"""A generic parameter of the architecture of ``net`` with the same function (module docstring), found among
+    at most ``budget`` deterministic candidates and checked exactly; :class:`ArchitectureError` naming the failed
+    conditions and what was tried when there is none among them (or ``net`` is generic already, or not of case
+    (a) with $n_0 = 2$). Cost: ``budget`` exact equivalence tests and genericity reports at most.
+    """
+    failed = _failure(net)
+    if failed is None:
+        raise ArchitectureError("generic_representative: the parameter is generic already")
+    if net.architecture.input_dim != 2:
+        raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and generic representatives "
+                                f"are searched for n0 = 2 only")
+    if combinatorial_type(net).regime == "constant":
+        raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic representative: "
+                                f"f is constant (c = 0 or P empty), and so is every member")
+    live = _live(net)
+    try:
+        region = HiddenRegion(live) if live is not None else None
+    except ArchitectureError as err:  # all rows parallel: the polygons of P-bar are not pointed
+        raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and no generic representative is "
+                                f"searched: {err}") from None
+    if region is None or not region.p_points:
+        raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic "
+                                f"representative: f is constant (P is empty or c = 0), and so is every member")
+    cores = _cores(live, region)
+    directions = _directions(live, region)
+    tried = equal = 0
+    reasons: dict[str, int] = {}
+    for construction, neurons, e in _candidates(net, region, cores, directions):
+        if tried == budget:
+            break
+        tried += 1
+        cand = _network(net, neurons, e)
+        if not equivalent(cand, net):
+            continue
+        equal += 1
+        reason = _failure(cand)
+        if reason is None:
+            return GenericRepresentative(cand, net, failed, construction, tried)
+        reasons[reason] = reasons.get(reason, 0) + 1
+    widths = ", ".join(str(len(n)) for _, n, _ in cores)
+    raise ArchitectureError(
+        f"fibre: the parameter is not generic ({failed}) and no generic representative was found: tried "
+        f"{tried} candidate(s) (budget {budget}) from {len(cores)} core(s) of h of widths {widths or 'none'} "
+        f"(n1 = {net.widths[1]}) with hidden neurons in {len(directions)} direction(s) along which P-bar is "
+        f"bounded{' (P-bar meets every half-plane: no neuron can be hidden)' if not directions else ''}; "
+        f"{equal} had the same function, none was generic"
+        + "".join(f"; {k} of them: {r}" for r, k in sorted(reasons.items(), key=lambda rk: -rk[1])[:2]))
