@@ -115,6 +115,9 @@ def _instances() -> dict[str, list]:
     objs += list(sa.fibre(b_net).components())[:1] + list(sa.fibre(a_net).components())[:1]
     hidden_a = sa.fibre(sa.Network.random((2, 3, 1, 1), seed=9, height=3))      # U+ and U- neurons
     objs += [hidden_a, hidden_a.build(next(iter(hidden_a.index)))] + list(hidden_a.components())[:1]
+    dead_a = sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [0, 0]], [[-1, -1, -1, 0]], [[1]]],
+                                    [[0, 0, 0, 0], [1], [0]])                 # non-generic: a generic theta~
+    objs.append(sa.fibre(dead_a).generic_representative)
     objs += [bn.ClearNeuron(0), bn.AbsorbConstant(0), bn.MergeAffine(0, 1), bn.ShiftAffineBias(0), bn.FlipKink(1, 0),
              bn.MergeKinks(0, 1), bn.TranslateHidden(Fraction(1, 2)), bn.Reflect(), bn.FlipInner((0,)),
              bn.MoveOntoKink(Fraction(1)), bn.FlipKinkSet((0, 1)), bn.ReviveNeuron(0, Fraction(1), Fraction(0)),
