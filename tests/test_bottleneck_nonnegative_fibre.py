@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
+from semialg.core.exact import rank
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 
@@ -113,6 +114,9 @@ def test_plateau_members_beyond_translations_raise():
     assert bool(sa.equivalent(DEAD_HALF_LINE, moved)) and _h(moved, (fmpq(-2),)) < 0
     with pytest.raises(sa.ArchitectureError, match="minimum on an open set"):
         sa.fibre(DEAD_HALF_LINE)
+    # seen from the regime-PN side: `moved` (N != empty) has members with h' >= 0 and d' != d (d' - d along c)
+    assert bool(sa.equivalent(moved, _moved(DEAD_HALF_LINE, 2, 5)))
+    assert _into_plateau(DEAD_HALF_LINE, 0, 1) == moved
     with pytest.raises(sa.ArchitectureError, match="plateau"):
         bn.fibre_dimension(DEAD_HALF_LINE)
     # the same h lifted above 0 keeps the plateau at its minimum: still refused; h' = h - 1 on the plateau
@@ -197,3 +201,29 @@ def test_random_regime_t_fibres(net, seed):
     if sa.genericity(net) and all(c.holds for c in bn.type_checks(net)):   # e.g. not h = 0 on an open set
         D = net.architecture.num_parameters
         assert F.dimension == bn.fibre_dimension(net) == net.widths[1] + 2 == D - sa.functional_dimension(net).value
+
+
+def _into_plateau(net: Network, i: int, delta) -> Network:
+    """Neuron ``i`` moved by ``delta`` towards its inactive side, e compensating on its active side: in 1-D with
+    a dead half-line this is a member with h' < 0 on the plateau (see above)."""
+    b1 = list(net.biases[0])
+    b1[i] += delta
+    return net.replace_layer(1, bias=b1).replace_layer(2, bias=[net.biases[1][0] - net.weights[1][0][i] * delta])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3), st.integers(1, 3)),
+                min_size=2, max_size=3), st.integers(0, 4))
+def test_general_position_plateaus_add_no_members(rows, e):
+    """n0 = 2, lines in general position, v > 0 (so h >= e, with h = e on the dead cell when it is non-empty):
+    a line not seen on {h > min h} would lie in {h = min h}, and a line crossing it would have no kink there, so
+    (PN') is empty and the listed components are the whole fibre -- also against neurons moved into the plateau."""
+    W1 = [[a, b] for a, b, _, _ in rows]
+    assume(all(a * d - b * c != 0 for (a, b), (c, d) in itertools.combinations(W1, 2)))
+    assume(len(rows) < 3 or rank([list(r[:3]) for r in rows]) == 3)
+    net = _net(W1, [r[2] for r in rows], [r[3] for r in rows], e, [1, -2], [0, 1])
+    F = sa.fibre(net)
+    assert F.dimension == len(rows) + 2
+    for i in range(len(rows)):
+        for delta in (-1, fmpq(1, 2)):
+            _agree(F, net, _into_plateau(net, i, delta))
