@@ -28,11 +28,12 @@ import random as _random
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, to_sympy
+from semialg.core.exact import fingerprint, normalise_row, nullspace, to_sympy
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.ridge_types import RidgeBranch, RidgeTypes, _groups, nonempty, type_dimension
-from semialg.families.bottleneck.views import RidgeView, Vec, _ZERO, _scale, _vadd
+from semialg.families.bottleneck.views import RidgeView, Vec, _ONE, _ZERO, _scale, _vadd
+from semialg.geometry.polyhedron import strictly_feasible
 from semialg.geometry.semialgebraic import BasicSet, as_substitution
 
 __all__ = ["TypedRidge"]
@@ -204,17 +205,15 @@ class TypedRidge:
     # -- local dimension ------------------------------------------------------------------------------------
 
     def local_dimension(self, theta: Network, limit: int = 2 ** 16) -> int:
-        r"""The dimension of the fibre at its member ``theta``: $\max \dim C_\tau$ over the types whose closure
-        contains ``theta``. Lower bound: the type of ``theta`` after the moves that stay in the fibre by
-        construction (a D slot with $v' \le 0$, $e' \le 0$ or a C− slot becomes Z, a D slot with $v' = 0 < e'$
-        becomes C+: $c' = \varepsilon a$, $v' \mapsto v' - \varepsilon$ where needed, $d'$ absorbing the value;
-        when at least two slots are A or D/C+ with $v', e' \ge 0$ they all become A, their $c'_jv'_j$ moving by
-        amounts that cancel in the slope at $0^+$; kinks of one group whose jumps cancel slide off as a phantom
-        group, :func:`_zero_splits`).
-        Upper bound: the largest non-empty type whose relaxation (strict inequalities made weak, $c' \ne 0$
-        dropped) contains ``theta`` — it contains the closure. Equal bounds are the answer; otherwise
-        :class:`~semialg.errors.UndecidedError` names both. Cost: one basic set per candidate type (at most
-        ``limit``, products of the roles each slot admits in the closure)."""
+        r"""The dimension of the fibre at its member ``theta``: $\max \dim C_\tau$ over the types $\tau$ whose
+        closure contains ``theta`` (each type has constant rank, so it has its dimension near every point of its
+        closure). The candidates are the non-empty types whose relaxation (strict inequalities made weak,
+        $c' \ne 0$ dropped) contains ``theta``; :meth:`adjacent` decides exactly which of them have points
+        arbitrarily close to it. Also the types reached by explicit moves (a D slot with $v' \le 0$, $e' \le 0$
+        or a C− slot becomes Z, a D slot with $v' = 0 < e'$ becomes C+, two or more A-able slots all A, kinks
+        whose jumps cancel slid off as a phantom group, :func:`_zero_splits`) are counted, a cross-check.
+        Cost: one basic set and one adjacency test per candidate type (at most ``limit``, products of the roles
+        each slot admits in the closure; beyond it :class:`~semialg.errors.UndecidedError`)."""
         name, anchor, roles = index = self.locate(theta)
         view = RidgeView.of(theta)
         moved = []
@@ -226,16 +225,151 @@ class TypedRidge:
         if name not in ("zero-", "zero+") and len(can_a) >= 2:
             for s in can_a:
                 moved[s] = "A"
-        lower = max(self.dimension_of((name, anchor, roles)) for roles in _zero_splits(tuple(moved), view))
-        upper = lower
+        best = max(self.dimension_of((name, anchor, roles)) for roles in _zero_splits(tuple(moved), view))
         for cand in self._closure_candidates(index, view, limit):
             d = self.dimension_of(cand)
-            if d > upper and _relaxed_contains(self.build(cand), theta):
-                upper = d
-        if upper != lower:
-            raise UndecidedError(f"local dimension: between {lower} and {upper} at this point (a type of "
-                                 f"dimension {upper} has it in its relaxation; adjacency not proven)")
-        return lower
+            if d > best and _relaxed_contains(self.build(cand), theta) and self.adjacent(cand, view):
+                best = d
+        return best
+
+    def adjacent(self, index, view: RidgeView) -> bool:
+        """Whether ``view`` (in the relaxation of the type ``index``) lies in its closure (:meth:`_curve`)."""
+        return self._curve(index, view) is not None
+
+    def approach(self, index, theta: Network, t) -> Network:
+        r"""A member of the type ``index`` at distance $O(t)$ from ``theta`` (in the closure of the type: see
+        :meth:`_curve`), for a small rational $t > 0$ — the curve of the adjacency proof: $x_j(t) = x^*_j +
+        \sum_i t^{2i}k_{i,j} + t^{2L+2}\kappa_j$, $v'_j = v_j$ where it is non-zero, else $s_j\mu_jt^{2i}$ (the
+        round $i$ that settled the slot) or $s_jt$ ($c_j = 0$), $c'_j = x_j/v'_j$, kinks on their (for a free
+        anchor: shifted by $t$) positions, a phantom group at its point or $t$ beyond it, zero coordinates that a
+        strict sign needs moved by $\pm t$, $d'$ from the value at $0$. Whether the result is in the type is
+        checked by the caller (``build(index).contains``): it is for every small enough $t$."""
+        view = RidgeView.of(theta)
+        curve = self._curve(index, view)
+        if curve is None:
+            raise ValueError("the point is not in the closure of this type")
+        name, anchor, roles = index
+        br = self.types.branches[(name, anchor)]
+        t = fmpq(t)
+        n3 = len(view.d)
+        small = (t,) * n3
+        if not br.one_dimensional:
+            b = view.b if name != "zero+" or view.b > 0 else t
+            t0 = b if name == "zero+" else _ZERO
+            e = [ei + t if r == "on" and v * t0 + ei <= 0 else ei for r, v, ei in zip(roles, view.v, view.e, strict=True)]
+            c = [ci if any(ci) else small for ci in view.c]
+            d = br.flat
+            for r, v, ei, ci in zip(roles, view.v, e, c, strict=True):
+                if r == "on":
+                    d = _vadd(d, ci, -(v * t0 + ei))
+            return RidgeView(view.w, b, view.v, tuple(e), tuple(c), d).network()
+        E, rounds, settled, kappa = curve
+        lam = _ONE if name == "constant" else view.w[self.types.p]
+        w = view.w if name != "constant" or any(view.w) else tuple(t if i == 0 else x for i, x in enumerate(view.w))
+        b = view.b + (t if anchor == "free" and view.b + lam * br.first == 0 else _ZERO)
+        x = {s: _scale(view.v[s], view.c[s]) for s in E}
+        for i, k in enumerate(rounds + [kappa], start=1):
+            for s in E:
+                x[s] = _vadd(x[s], k[s], t ** (2 * i))
+        taus: dict = {}
+        v, e, c = list(view.v), list(view.e), [ci if any(ci) else small for ci in view.c]
+        for s, role in enumerate(roles):
+            if role == "D":
+                c[s] = (_ZERO,) * n3
+                continue
+            if role in ("C+", "C-"):
+                e[s] = e[s] + t if role == "C+" and e[s] == 0 else e[s]
+                continue
+            if role == "Z":
+                v[s] = v[s] if v[s] < 0 else -t
+                continue
+            sg = 1 if role == "A" else role[2]
+            if view.v[s] == 0:
+                v[s] = sg * (settled[s] * t ** (2 * settled.get(("round", s), 1)) if s in settled else t)
+            c[s] = _scale(1 / v[s], x[s])
+            if role == "A":
+                continue
+            kind, g, _ = role
+            if kind == "K":
+                tau = lam * br.ys[g] + b
+            else:
+                if g not in taus:
+                    live = [-view.e[q] / view.v[q] for q, r in enumerate(roles) if r[:2] == ("P", g) and view.v[q]]
+                    tau0 = live[0] if live else _ZERO
+                    taken = {lam * y + b for y in br.ys} | set(taus.values())
+                    taus[g] = tau0 if tau0 > 0 and tau0 not in taken else tau0 + t * (len(taus) + 1)
+                    while taus[g] in taken:
+                        taus[g] += t / 7
+                tau = taus[g]
+            e[s] = -v[s] * tau
+        d = br.flat
+        for s, role in enumerate(roles):
+            if role in ("A", "C+") or (isinstance(role, tuple) and role[2] < 0):
+                d = _vadd(d, c[s], -e[s])
+        return RidgeView(w, b, tuple(v), tuple(e), tuple(c), d).network()
+
+    def _curve(self, index, view: RidgeView):
+        r"""Whether the point ``view`` — which satisfies the relaxation of the type ``index`` — lies in the
+        closure of that type, decided exactly.
+
+        Up to the group action ($\lambda' = \lambda$) only the products $x_j = c'_jv'_j$ of the A, kink and
+        phantom slots are constrained near the point, by the homogeneous linear system $L$ of the group and
+        slope equations (the point solves them): every other condition is an equation the point satisfies and
+        a free coordinate keeps ($e'$ of a kink follows $v'$ and its position, phantom positions, $b'$ of a free
+        anchor and $d'$ move freely), or a strict inequality a small move of a free coordinate makes true.
+        So the point is adjacent iff some curve $x(t) \to x^*$ in $x^* + \ker L$ has $x_j(t) \ne 0$ where
+        $c_j = 0$ (possible iff coordinate $j$ is not identically zero on $\ker L$: then $c'_j$ and $v'_j$
+        small) and, where $v_j = 0 \ne c_j$ (the slot needs $v'_j = s_j\varepsilon$, so $x_j = v'_jc'_j$
+        points along $s_jc_j$), $x_j(t)$ with leading term a positive multiple of $s_jc_j$. Curves
+        $x^* + \sum_i t^ik_i$ settle these slots in rounds: each round takes the largest set of unsettled slots
+        that one $k \in \ker L$ moves along their directions (the others still unmoved or along theirs) — the
+        maximal support of a polyhedral cone, by exact strict feasibility and Gordan multipliers. The types of
+        constant $f$ with $w' = 0$ have no equations besides the value one ($d'$): always adjacent. Cost:
+        $O(n_2)$ rounds of exact LPs in $O(n_2n_3)$ variables."""
+        name, anchor, roles = index
+        if not self.types.branches[(name, anchor)].one_dimensional:
+            return ()
+        E = [s for s, r in enumerate(roles) if r == "A" or isinstance(r, tuple)]
+        n3 = len(view.d)
+        if not E:
+            return E, [], {}, {}
+        pos = {s: i for i, s in enumerate(E)}
+        sign = {s: (1 if roles[s] == "A" else roles[s][2]) for s in E}
+        rows = []
+        for slots in _groups_of_slots(roles).values():
+            rows.append([fmpq(sign[s]) if s in slots else _ZERO for s in E])
+        rows.append([_ONE if sign[s] < 0 or roles[s] == "A" else _ZERO for s in E])
+        kernel = nullspace(rows) if rows else [tuple(_ONE if i == k else _ZERO for i in range(len(E)))
+                                                  for k in range(len(E))]
+        for key, slots in _groups_of_slots(roles).items():
+            if key[0] != "P":
+                continue
+            live = [(view.v[s], view.e[s]) for s in slots if view.v[s] != 0 or view.e[s] != 0]
+            if any(e1 * v2 != e2 * v1 for (v1, e1), (v2, e2) in itertools.combinations(live, 2)):
+                return None       # the members of a phantom group share one point, at every point of the type
+            if live and all(v == 0 for v, _ in live):
+                raise UndecidedError("local dimension: a phantom group whose members tend to v' = 0 with e' != 0 "
+                                     "(its point going to infinity) is not decided")
+            if any(v == 0 for v, _ in live):
+                return None       # v' -> 0 at a finite common point forces e' -> 0
+        if any(not any(view.c[s]) and all(b[pos[s]] == 0 for b in kernel) for s in E):
+            return None           # x_j = 0 on the whole type near the point, but c'_j != 0, v'_j != 0 needed
+        unsettled = [s for s in E if view.v[s] == 0 and any(view.c[s])]
+        rounds, settled = [], {}
+        while unsettled:
+            moved, mu, kappas = _maximal_support(kernel, [pos[s] for s in unsettled],
+                                                 [_scale(fmpq(sign[s]), view.c[s]) for s in unsettled])
+            if not moved:
+                return None
+            rounds.append({s: tuple(kp[pos[s]] for kp in kappas) for s in E})
+            for k in moved:
+                settled[unsettled[k]] = mu[k]
+                settled[("round", unsettled[k])] = len(rounds)
+            unsettled = [s for k, s in enumerate(unsettled) if k not in moved]
+        # a generic kernel element last: every coordinate not identically zero on the kernel becomes non-zero
+        generic = [sum((fmpq(3 ** i + i) * vec[q] for i, vec in enumerate(kernel)), _ZERO) for q in range(len(E))]
+        kappa = {s: tuple(generic[pos[s]] * fmpq(r + 1) for r in range(n3)) for s in E}
+        return E, rounds, settled, kappa
 
     def _closure_candidates(self, index, view: RidgeView, limit: int):
         """Non-empty types whose relaxation may contain the point: its branch (and ``free`` beside ``H``; for
@@ -449,6 +583,41 @@ def _zero_splits(roles: tuple, view: RidgeView, largest: int = 10):
                     for s in subset:
                         new[s] = ("P", fresh, roles[s][2])
                     yield _renumbered(new)
+
+
+def _maximal_support(kernel: list, coords: list[int], directions: list) -> tuple[set[int], list, list]:
+    r"""The largest set $S$ of indices $k$ such that some $\kappa^{(1)}, \dots, \kappa^{(n)}$ in the span of
+    ``kernel`` (one per output coordinate) have $\kappa^{(r)}_{p_k} = \mu_k\,\mathrm{dir}_k^{(r)}$ at every
+    ``coords[k]`` $= p_k$ with $\mu \ge 0$ and $\mu_k > 0$ exactly on $S$ (the supports of such $\mu$ are
+    closed under union). Starting from all indices: strict feasibility of $\mu_S > 0$ with $\mu = 0$ off
+    $S$; when infeasible, Gordan multipliers $y \ge 0$ show $\mu_i = 0$ wherever $y_i > 0$, which leave $S$."""
+    n, K, m = len(directions[0]), len(kernel), len(coords)
+    nv = m + n * K                       # mu, then the kernel coefficients of each output coordinate
+    eqs = []
+    for k, (p, direction) in enumerate(zip(coords, directions, strict=True)):
+        for r in range(n):
+            row = [_ZERO] * nv
+            row[k] = -direction[r]
+            for b, vec in enumerate(kernel):
+                row[m + r * K + b] = vec[p]
+            eqs.append(row)
+    S = set(range(m))
+    while S:
+        fixed = eqs + [[_ONE if i == k else _ZERO for i in range(nv)] for k in range(m) if k not in S]
+        basis = nullspace(fixed)
+        if not basis:
+            return set(), [], []
+        order = sorted(S)
+        G = [[vec[k] for vec in basis] for k in order]
+        res = strictly_feasible(G, [_ZERO] * len(order))
+        if res.feasible:
+            z = [sum((a * vec[i] for a, vec in zip(res.point, basis, strict=True)), _ZERO) for i in range(nv)]
+            width = len(kernel[0])
+            kappas = [tuple(sum((z[m + r * K + b] * kernel[b][q] for b in range(K)), _ZERO) for q in range(width))
+                      for r in range(n)]
+            return S, z[:m], kappas
+        S -= {k for k, y in zip(order, res.multipliers, strict=True) if y > 0}
+    return S, [], []
 
 
 def _groups_of_slots(roles) -> dict:
