@@ -105,6 +105,12 @@ def test_reflections_of_bounded_h(net):
         assert bool(sa.equivalent(net, x)) and F.component_of(x) == j
     D = net.architecture.num_parameters
     assert F.dimension == net.widths[1] + 2 == D - sa.functional_dimension(net).value
+    assert "reflection" in [m.name for m in bn.hidden_symmetries(net)]
+
+
+def test_reflection_mechanism_only_for_bounded_h():
+    names = [m.name for m in bn.hidden_symmetries(GENERIC)]
+    assert "e <-> d trade" in names and "reflection" not in names
 
 
 def test_plateau_members_beyond_translations_raise():
@@ -112,7 +118,7 @@ def test_plateau_members_beyond_translations_raise():
     # plateau, giving members with h' < 0 somewhere that are not of the form mu h + t -- so the fibre refuses.
     moved = _net([[1], [1]], [1, -1], [1, 2], -1, [1], [0])            # h' = s(x + 1) + 2 s(x - 1) - 1
     assert bool(sa.equivalent(DEAD_HALF_LINE, moved)) and _h(moved, (fmpq(-2),)) < 0
-    with pytest.raises(sa.ArchitectureError, match="minimum on an open set"):
+    with pytest.raises(sa.ArchitectureError, match="minimum 0 on an open set"):
         sa.fibre(DEAD_HALF_LINE)
     # seen from the regime-PN side: `moved` (N != empty) has members with h' >= 0 and d' != d (d' - d along c)
     assert bool(sa.equivalent(moved, _moved(DEAD_HALF_LINE, 2, 5)))

@@ -13,19 +13,21 @@ True
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace
+from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace, rank, solve
 from semialg.core.network import Network, relu
 from semialg.engine import regions as pl
+from semialg.errors import CertificateError
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _decisive, _line_max, _scale, _vadd
-from semialg.geometry.arrangement import Affine, Arrangement, Cell
+from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["NetworkArrangement", "visible", "sup_on_line"]
+__all__ = ["NetworkArrangement", "visible", "sup_on_line", "extreme_values"]
 
 
 class NetworkArrangement(Arrangement):
@@ -143,3 +145,31 @@ def visible(arr: NetworkArrangement, view: OuterView, k: int) -> bool:
         if decide(G, hh, len(basis)):
             return True
     return False
+
+
+def extreme_values(view: OuterView, arr: NetworkArrangement | None = None) -> tuple[fmpq, fmpq | None]:
+    r"""$(\min h, \sup h)$ of the inner network $h$ of a case-(a) parameter, for $h$ bounded below (e.g. in
+    regime T); $\sup h$ = ``None`` when $h$ is unbounded above.
+
+    $h$ depends on $x$ only through $W_1x$, and with $r = \operatorname{rank} W_1$ every closed cell of the
+    first layer's arrangement is a pointed polyhedron plus $\ker W_1$, on which $h$ is affine: a bounded
+    extremum is attained at a vertex, a point where $r$ independent hyperplanes meet. So both are the extreme
+    values of $h$ over the solutions of the $r \times r$ subsystems; the bound above is then confirmed (or
+    refuted: unbounded) on every cell exactly (:meth:`~semialg.geometry.arrangement.Arrangement.range_sign`).
+    Cost: $\binom{n_1}{r}$ exact solves plus one range test per cell.
+    """
+    rows = [(w, b) for w, b in zip(view.w, view.b, strict=True) if any(w)]
+    r = rank([w for w, _ in rows])
+    if r == 0:    # h constant
+        return (view.inner((_ZERO,) * len(view.w[0]))[0],) * 2
+    values = []
+    for S in itertools.combinations(rows, r):
+        if rank([w for w, _ in S]) == r:
+            values.append(view.inner(solve([w for w, _ in S], [-b for _, b in S]))[0])
+    low, high = min(values), max(values)
+    arr = NetworkArrangement((view.inner,)) if arr is None else arr
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    if any(arr.range_sign(cell, negate((A[0], A[1] - low))) != -1 for cell, A in zip(arr.cells, maps, strict=True)):
+        raise CertificateError("min h: a cell goes below the least vertex value (h is not bounded below)")
+    bounded = all(arr.range_sign(cell, (A[0], A[1] - high)) == -1 for cell, A in zip(arr.cells, maps, strict=True))
+    return low, high if bounded else None

@@ -30,49 +30,21 @@ $n_1 + 2$ for generic $h$.
 
 from __future__ import annotations
 
-import itertools
 import random as _random
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import rank, solve, to_sympy
+from semialg.core.exact import to_sympy
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, CertificateError
-from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
+from semialg.errors import ArchitectureError
+from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre
-from semialg.geometry.arrangement import negate
 from semialg.geometry.semialgebraic import BasicSet
 
-__all__ = ["NonnegativeFibre", "extreme_values"]
-
-
-def extreme_values(view: OuterView, arr: NetworkArrangement | None = None) -> tuple[fmpq, fmpq | None]:
-    r"""$(\min h, \sup h)$ of the inner network of a case-(a) parameter with $h$ bounded below and non-constant
-    first layer, $\sup h$ = ``None`` when $h$ is unbounded above.
-
-    $h$ depends on $x$ only through $W_1x$, and with $r = \operatorname{rank} W_1$ every closed cell of the
-    first layer's arrangement is a pointed polyhedron plus $\ker W_1$, on which $h$ is affine: a bounded
-    extremum is attained at a vertex, a point where $r$ independent hyperplanes meet. So both are the extreme
-    values of $h$ over the solutions of the $r \times r$ subsystems; the bound above is then confirmed (or
-    refuted: unbounded) on every cell exactly (:meth:`~semialg.geometry.arrangement.Arrangement.range_sign`).
-    Cost: $\binom{n_1}{r}$ exact solves plus one range test per cell.
-    """
-    rows = [(w, b) for w, b in zip(view.w, view.b, strict=True) if any(w)]
-    r = rank([w for w, _ in rows])
-    values = []
-    for S in itertools.combinations(rows, r):
-        if rank([w for w, _ in S]) == r:
-            values.append(view.inner(solve([w for w, _ in S], [-b for _, b in S]))[0])
-    low, high = min(values), max(values)
-    arr = NetworkArrangement((view.inner,)) if arr is None else arr
-    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
-    if any(arr.range_sign(cell, negate((A[0], A[1] - low))) != -1 for cell, A in zip(arr.cells, maps, strict=True)):
-        raise CertificateError("min h: a cell goes below the least vertex value (h is not bounded below)")
-    bounded = all(arr.range_sign(cell, (A[0], A[1] - high)) == -1 for cell, A in zip(arr.cells, maps, strict=True))
-    return low, high if bounded else None
+__all__ = ["NonnegativeFibre"]
 
 
 class _SignedIndex:
@@ -155,8 +127,9 @@ class NonnegativeFibre:
         if why:
             why = sorted(set(why), key=str)
             where = "minimum" if s > 0 else "maximum"
+            value = self.low if s > 0 else self.high
             raise ArchitectureError(
-                f"regime T: h attains its {where} on an open set and first-layer neurons {why} are not seen on "
+                f"regime T: h attains its {where} {value} on an open set and first-layer neurons {why} are not seen on "
                 f"{{h {'>' if s > 0 else '<'} {where[:3]} h}} (dead, constant, shared or not visible there): the "
                 f"fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), which are "
                 "not described yet; sa.equivalent decides membership")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
-from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
+from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.shallow import hidden_symmetries as shallow_hidden_symmetries
 from semialg.families.bottleneck.views import OuterView, RidgeView, _require, bottleneck_case
@@ -126,7 +126,8 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     $\tilde G$ flat on $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron
     makes a kink and $H$ is on one in every member.
     Case (a): U- freedom ($n_0 + 1$ each), the U+ $\leftrightarrow e$ trade, U$\pm$ neurons, and in regime T the
-    $e \leftrightarrow d$ trade. Cost: that of :func:`combinatorial_type`.
+    $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
+    Cost: that of :func:`combinatorial_type` (in regime T also :func:`~.arrangement.extreme_values`).
 
     >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
     ...                                                        [[-1], [1, -2], [0]]))]
@@ -186,5 +187,9 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     if t.regime == "T":
         out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
                         "N is empty: f = c h + d is shallow with rank-one output"))
+        low, high = extreme_values(OuterView.of(net))
+        if high is not None and high != low:
+            out.append(move("reflection", "discrete", 2, "compensated by d", (),
+                            "h bounded (M = sup h): h' = |mu|(M - h) + t, c' = -c/|mu|, d' = d + c(M + t/|mu|)"))
     return tuple(out)
 
