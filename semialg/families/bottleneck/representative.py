@@ -15,7 +15,8 @@ $\sigma$ does not see it:
    output weight $\mp1$, row $\mp a$, offset beyond the extreme vertices of $\overline P$). When $\theta$ has
    hidden neurons, also the same two cores of its visible part $h_V$ plus the affine map $A$ of $h$ on $P$
    (:class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`'s $H_0$), which drops hidden neurons that
-   touch $\overline P$;
+   touch $\overline P$; and every core once more with its neurons whose line misses the interior of
+   $\overline P$ moved parallel beyond it (so a touching line, or a vertex on $\{h = 0\}$, moves off);
 2. **every freed slot** a hidden neuron dead on $\overline P$ (U−): output weight $-1$ (so $h$ only decreases
    off $P$ and $h \le 0$ off $P$ still holds), a row $w$ from a small deterministic family (the rows of
    $\theta$, their negations, the coordinate axes, the extreme rays of $\overline P$ negated and turned by
@@ -182,7 +183,31 @@ def _cores(net: Network, region: HiddenRegion) -> list[tuple[str, list[Neuron], 
                 neurons, e = neurons + [neuron], e - shift
             add(f"0-factor reduction of {what}, neurons {list(S)} flipped"
                 + (", its linear part on an affine (U+) neuron" if any(a) else ""), neurons, e + R.constant[0])
+    for name, neurons, e in list(out):
+        for step in (1, 2):
+            pushed = _pushed(neurons, e, region, step)
+            if pushed is not None:
+                add(f"{name}, its hidden neurons moved to distance {step} beyond P-bar", *pushed)
     return out
+
+
+def _pushed(neurons: list[Neuron], e: fmpq, region: HiddenRegion, step: int) -> tuple[list[Neuron], fmpq] | None:
+    r"""The neurons of a core whose line misses the interior of $\overline P$ (possibly touching it: $\ell \le 0$
+    or $\ell \ge 0$ on $\overline P$) moved parallel to offset ``step`` beyond it, $e$ compensating what a neuron
+    affine on $P$ changes there; ``None`` when there is none. (A touching line or a vertex on $\{h = 0\}$ can
+    then move off; the exact checks decide whether $h \le 0$ off $P$ still holds.)"""
+    out, moved = [], False
+    for w, b, v in neurons:
+        if all(dot(w, r) <= 0 for r in region.p_rays) and max(dot(w, p) for p in region.p_points) + b <= 0:
+            b2 = -max(dot(w, p) for p in region.p_points) - step
+        elif all(dot(w, r) >= 0 for r in region.p_rays) and min(dot(w, p) for p in region.p_points) + b >= 0:
+            b2 = step - min(dot(w, p) for p in region.p_points)
+            e += v * (b - b2)            # on P the neuron is v(w.x + b): keep it there
+        else:
+            b2 = b
+        moved = moved or b2 != b
+        out.append((w, b2, v))
+    return (out, e) if moved else None
 
 
 def _directions(net: Network, region: HiddenRegion) -> list[Vec]:
@@ -216,14 +241,14 @@ def _candidates(net: Network, region: HiddenRegion, cores, directions):
     """The candidates $\\tilde\\theta$ in the order tried (a generator: cores, then slot directions and offsets)."""
     n1 = net.widths[1]
     top = {w: max(dot(w, p) for p in region.p_points) for w in directions}
-    for name, neurons, e in cores:
-        free = n1 - len(neurons)
-        if free < 0:
-            continue
-        if free == 0:
-            yield f"{name} ({len(neurons)} neurons)", neurons, e
-            continue
-        for shift in (1, 2, 3):
+    for shift in (1, 2, 3):
+        for name, neurons, e in cores:
+            free = n1 - len(neurons)
+            if free < 0 or (free == 0 and shift > 1):
+                continue
+            if free == 0:
+                yield f"{name} ({len(neurons)} neurons)", neurons, e
+                continue
             for combo in itertools.combinations(directions, free):
                 slots = [(w, -top[w] - shift * (j + 1), fmpq(-1)) for j, w in enumerate(combo)]
                 rows = ", ".join(f"w = ({', '.join(map(str, w))}), b = {b}" for w, b, _ in slots)
