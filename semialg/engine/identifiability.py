@@ -60,7 +60,8 @@ from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
 from semialg.engine.regions import decisive_batch, parameter_jacobian
-from semialg.engine.witnesses import WitnessMove, _col, _pairs, _row, image_moves, witness_moves
+from semialg.engine.neurons import column, hyperplane_pairs, row
+from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
 from semialg.errors import CertificateError, SemialgError
 from semialg.families.base import NotDefined, families_for
 
@@ -99,7 +100,7 @@ class LocalRankCertificate(Result):
                 raise CertificateError(f"a hidden pre-activation vanishes at {[str(v) for v in x]}")
             rows.extend(parameter_jacobian(net, x, pattern))
         for l in range(1, net.depth):
-            if any(not any(_row(net, l, i)) and not any(_col(net, l, i)) for i in range(net.widths[l])):
+            if any(not any(row(net, l, i)) and not any(column(net, l, i)) for i in range(net.widths[l])):
                 raise CertificateError(f"hidden layer {l} has a zero neuron: the rank bound does not apply")
         got = modular_rank(rows) if rows else 0
         if got != self.rank or got != target:
@@ -319,13 +320,13 @@ class _ShallowStructure:
         if net.depth != 2:
             raise CertificateError("the statement is about one hidden layer")
         for i in range(net.widths[1]):
-            if not any(_col(net, 1, i)) or not any(net.weights[0][i]):
+            if not any(column(net, 1, i)) or not any(net.weights[0][i]):
                 raise CertificateError(f"neuron {i} is dead or constant")
-        twins, opposite = _pairs(net, 1)
+        twins, opposite = hyperplane_pairs(net, 1)
         if twins:
             raise CertificateError(f"neurons {twins[0][:2]} are positive twins")
         for i, j, mu in opposite:
-            if not any(x + mu * y for x, y in zip(_col(net, 1, i), _col(net, 1, j), strict=True)):
+            if not any(x + mu * y for x, y in zip(column(net, 1, i), column(net, 1, j), strict=True)):
                 raise CertificateError(f"the opposite pair {i}, {j} carries no kink")
         if opposite and nullspace([[net.weights[0][i][q] for i, _, _ in opposite] for q in range(net.widths[0])]):
             raise CertificateError("the weight rows of the opposite pairs are linearly dependent")

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 
 from flint import fmpq
 
-from semialg.core.exact import normalise_row, nullspace
+from semialg.core.exact import nullspace
 from semialg.core.modular import rank_one_independent
 from semialg.core.network import Network
 from semialg.core.result import Result
-from semialg.engine.regions import regions
+from semialg.engine.neurons import (column, constant_neurons, dead_neurons, flip, hyperplane_pairs, image_regions,
+                                    row, shift_twins, sign_somewhere, trade_opposite)
 from semialg.errors import CertificateError
-from semialg.geometry.polyhedron import decide
 from semialg.geometry.zero_sum import find_zero_sum_set
 
 __all__ = ["WitnessMove", "witness_moves", "image_moves"]
@@ -39,17 +39,7 @@ _ARITY = {"dead row": 1, "constant refold": 1, "always active": 1, "twin shift":
           "phantom shift": 2, "pair relocation": 3}
 
 
-# -- neurons ------------------------------------------------------------------------------------------
-
-def _row(net: Network, l: int, i: int) -> tuple:
-    """$(W_l[i,:], b_l[i])$ of neuron ``i`` (0-based) of hidden layer ``l`` (1-based)."""
-    return tuple(net.weights[l - 1][i]) + (net.biases[l - 1][i],)
-
-
-def _col(net: Network, l: int, i: int) -> tuple:
-    """$W_{l+1}[:, i]$, the outgoing weights of neuron ``i`` of hidden layer ``l``."""
-    return tuple(r[i] for r in net.weights[l])
-
+# -- editing a layer ---------------------------------------------------------------------------------
 
 def _edit(net: Network, l: int, rows: dict, cols: dict, next_bias_shift=None) -> Network:
     """``net`` with some rows of layer ``l``, columns of $W_{l+1}$ and a shift of $b_{l+1}$ replaced."""
@@ -103,54 +93,45 @@ class WitnessMove(Result):
             return net.replace_layer(l, W)
         if self.kind == "always active":
             (i,) = N
-            row = _row(net, l, i)
-            return _edit(net, l, {i: row[:-1] + (row[-1] + 1,)}, {}, tuple(-x for x in _col(net, l, i)))
+            r = row(net, l, i)
+            return _edit(net, l, {i: r[:-1] + (r[-1] + 1,)}, {}, tuple(-x for x in column(net, l, i)))
         if self.kind == "dead row":
             (i,) = N
-            if any(_col(net, l, i)):
+            if any(column(net, l, i)):
                 raise CertificateError(f"neuron {i} of layer {l} has non-zero outgoing weights")
-            row = _row(net, l, i)
-            new = tuple(_ZERO for _ in row) if any(row) else row[:-1] + (_ONE,)
+            r = row(net, l, i)
+            new = tuple(_ZERO for _ in r) if any(r) else r[:-1] + (_ONE,)
             return _edit(net, l, {i: new}, {})
         if self.kind == "constant refold":
             (i,) = N
-            row, c = _row(net, l, i), _col(net, l, i)
-            if any(row[:-1]):
+            r, c = row(net, l, i), column(net, l, i)
+            if any(r[:-1]):
                 raise CertificateError(f"neuron {i} of layer {l} has non-zero incoming weights")
-            b = row[-1]
+            b = r[-1]
             b2 = -_ONE if b > 0 else _ONE
             shift = tuple(x * (max(b, _ZERO) - max(b2, _ZERO)) for x in c)
-            return _edit(net, l, {i: row[:-1] + (b2,)}, {}, shift)
+            return _edit(net, l, {i: r[:-1] + (b2,)}, {}, shift)
         if self.kind == "twin shift":
             i, j = N
             (mu,) = self.data
-            if mu <= 0 or tuple(mu * x for x in _row(net, l, i)) != _row(net, l, j):
+            if mu <= 0 or tuple(mu * x for x in row(net, l, i)) != row(net, l, j):
                 raise CertificateError(f"row {j} of layer {l} is not {mu} times row {i} with {mu} > 0")
-            ci, cj = _col(net, l, i), _col(net, l, j)
-            merged = tuple(x + mu * y for x, y in zip(ci, cj, strict=True))
-            return _edit(net, l, {}, {i: merged, j: tuple(_ZERO for _ in cj)})
+            return shift_twins(net, l, ((i, j),), (mu,))
         if self.kind == "flip":
-            n_prev = len(net.weights[l - 1][0])
-            for o in range(len(net.weights[l])):
-                for k in range(n_prev):
-                    if sum((net.weights[l][o][i] * net.weights[l - 1][i][k] for i in N), _ZERO):
-                        raise CertificateError(f"sum over S = {list(N)} of W_{l + 1}[:, i] W_{l}[i, :] is not 0")
-            shift = tuple(sum((net.weights[l][o][i] * net.biases[l - 1][i] for i in N), _ZERO)
-                          for o in range(len(net.weights[l])))
-            return _edit(net, l, {i: tuple(-x for x in _row(net, l, i)) for i in N}, {}, shift)
+            return flip(net, l, N)
         if self.kind == "pair relocation":
             i, j, q = N
             mu, nu = self.data
-            if mu <= 0 or tuple(-mu * x for x in _row(net, l, i)) != _row(net, l, j):
+            if mu <= 0 or tuple(-mu * x for x in row(net, l, i)) != row(net, l, j):
                 raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
             if not nu or tuple(nu * x for x in net.weights[l - 1][i]) != tuple(net.weights[l - 1][q]):
                 raise CertificateError(f"the weights of neuron {q} are not {nu} times those of neuron {i}")
-            ci, cj, cq = _col(net, l, i), _col(net, l, j), _col(net, l, q)
+            ci, cj, cq = column(net, l, i), column(net, l, j), column(net, l, q)
             bi, bq = net.biases[l - 1][i], net.biases[l - 1][q]
             cj2 = tuple(mu * x / nu for x in cj)
             # before: -mu c_j z_i (linear part of the pair); after: -c_j' z_q, equal up to a constant
             shift = tuple(-mu * x * bi + y * bq for x, y in zip(cj, cj2, strict=True))
-            rq = _row(net, l, q)
+            rq = row(net, l, q)
             return _edit(net, l, {j: tuple(-x for x in rq)},
                          {i: tuple(x + mu * y for x, y in zip(ci, cj, strict=True)), j: cj2,
                           q: tuple(x - y for x, y in zip(cq, cj2, strict=True))}, shift)
@@ -158,15 +139,14 @@ class WitnessMove(Result):
             pairs = [(N[2 * p], N[2 * p + 1]) for p in range(len(N) // 2)]
             mus = self.data[0]
             for (i, j), mu in zip(pairs, mus, strict=True):
-                if mu <= 0 or tuple(-mu * x for x in _row(net, l, i)) != _row(net, l, j):
+                if mu <= 0 or tuple(-mu * x for x in row(net, l, i)) != row(net, l, j):
                     raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
-            k = len(net.weights[l])
             if self.kind == "phantom shift":
                 (i, j), mu = pairs[0], mus[0]
-                ci, cj = _col(net, l, i), _col(net, l, j)
+                ci, cj = column(net, l, i), column(net, l, j)
                 if any(x + mu * y for x, y in zip(ci, cj, strict=True)):
                     raise CertificateError(f"neurons {i}, {j} of layer {l} do not compute a linear function")
-                ri, rj = _row(net, l, i), _row(net, l, j)
+                ri, rj = row(net, l, i), row(net, l, j)
                 return _edit(net, l, {i: ri[:-1] + (ri[-1] + 1,), j: rj[:-1] + (rj[-1] - mu,)}, {},
                              tuple(-x for x in ci))
             y, e = self.data[1], self.data[2]
@@ -175,12 +155,7 @@ class WitnessMove(Result):
                                       for yp, (i, _) in zip(y, pairs, strict=True)), _ZERO)
                                  for q in range(n_prev)):
                 raise CertificateError("the coefficients are not a non-zero relation of the pairs' weight rows")
-            cols = {}
-            for (i, j), mu, yp in zip(pairs, mus, y, strict=True):
-                cols[i] = tuple(x + yp * eo for x, eo in zip(_col(net, l, i), e, strict=True))
-                cols[j] = tuple(x - yp / mu * eo for x, eo in zip(_col(net, l, j), e, strict=True))
-            const = sum((yp * net.biases[l - 1][i] for yp, (i, _) in zip(y, pairs, strict=True)), _ZERO)
-            return _edit(net, l, {}, cols, tuple(-const * eo for eo in e[:k]))
+            return trade_opposite(net, l, pairs, [tuple(yp * eo for eo in e) for yp in y], mus)
         raise CertificateError(f"unknown move {self.kind!r}")
 
     def _check_neurons(self, net: Network) -> None:
@@ -227,39 +202,24 @@ class WitnessMove(Result):
         }.get(self.kind, self.kind)
 
 
-def _pairs(net: Network, l: int):
-    """Neurons of layer ``l`` grouped by the hyperplane of their row: (positive twins, opposite pairs)."""
-    seen: dict = {}
-    twins, opposite = [], []
-    for j in range(len(net.weights[l - 1])):
-        row = _row(net, l, j)
-        if not any(row[:-1]):
-            continue
-        key, scale, sign = normalise_row(row)
-        for i, s_i, sg_i in seen.get(key, ()):
-            mu = (scale * sign) / (s_i * sg_i)
-            (twins if mu > 0 else opposite).append((i, j, abs(mu)))
-        seen.setdefault(key, []).append((j, scale, sign))
-    return twins, opposite
-
-
 def witness_moves(net: Network, budget: int = 2 ** 16):
     """Candidate witness moves at ``net``, cheapest first (a generator; each still to be checked against the
     orbit). Cost: $O(\\dim\\Omega)$ per layer for the structural moves, an exact kernel for the trades, and the
     exact 0-factor search of :func:`semialg.geometry.zero_sum.find_zero_sum_set` (``budget``) per layer."""
     L = net.depth
     for l in range(1, L):
+        dead, constant = set(dead_neurons(net, l)), set(constant_neurons(net, l))
         for i in range(len(net.weights[l - 1])):
-            if not any(_col(net, l, i)):
+            if i in dead:
                 yield WitnessMove("dead row", l, (i,))
-            elif not any(net.weights[l - 1][i]):
+            elif i in constant:
                 yield WitnessMove("constant refold", l, (i,))
     for l in range(1, L):
-        twins, opposite = _pairs(net, l)
+        twins, opposite = hyperplane_pairs(net, l)
         for i, j, mu in twins:
             yield WitnessMove("twin shift", l, (i, j), (mu,))
         for i, j, mu in opposite:
-            if not any(x + mu * y for x, y in zip(_col(net, l, i), _col(net, l, j), strict=True)):
+            if not any(x + mu * y for x, y in zip(column(net, l, i), column(net, l, j), strict=True)):
                 yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
         paired = {x for i, j, _ in opposite for x in (i, j)}
         for i, j, mu in opposite:
@@ -303,16 +263,15 @@ def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4):
     for l in range(2, net.depth):
         if sum(net.widths[1:l]) > max_neurons or d > max_input:
             return  # the size guard of _small, per truncated network
-        regs = regions(Network(net.weights[:l], net.biases[:l]))
+        regs = image_regions(net, l)
         for i in range(len(net.weights[l - 1])):
             seen: set = set()
             negative = False
             for R in regs:
-                G, h = [g for g, _ in R.inequalities], [c for _, c in R.inequalities]
-                if decide(G + [R.linear[i]], h + [R.offset[i]], d):
+                if sign_somewhere(R, i, 1, d):
                     seen |= {j for j, s in enumerate(R.pattern[-1]) if s > 0}
-                negative = negative or bool(decide(G + [tuple(-x for x in R.linear[i])], h + [-R.offset[i]], d))
-            if not negative and any(_col(net, l, i)):
+                negative = negative or sign_somewhere(R, i, -1, d)
+            if not negative and any(column(net, l, i)):
                 yield WitnessMove("always active", l, (i,))
             for j in range(len(net.weights[l - 2])):
                 if j not in seen:

@@ -39,6 +39,7 @@ from semialg.core.certificate import (Certificate, EquivalenceResult, OrbitCerti
                                       Undecided, check_comparable)
 from semialg.core.exact import dot, normalise_row
 from semialg.core.network import Network
+from semialg.engine import neurons
 from semialg.engine.line import compare_on_line
 from semialg.errors import CertificateError
 from semialg.families.deep.moves import ActBy, DeepMove, Flip, TradeOpposite, replay
@@ -94,10 +95,6 @@ def _first_difference(A: Network, B: Network) -> int | None:
     return None if A.depth == B.depth else min(A.depth, B.depth)
 
 
-def _rows(net: Network, layer: int) -> list[Vec]:
-    return [w + (b,) for w, b in zip(net.weights[layer - 1], net.biases[layer - 1], strict=True)]
-
-
 def _merge(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[int], list[tuple[int, int]]]:
     """Match the rows of ``ra`` and ``rb`` as multisets by sorting and merging: ``(unmatched in ra, unmatched
     in rb, matched pairs)``. $O(n\\log n)$ row comparisons, which stop at the first differing entry."""
@@ -125,7 +122,7 @@ def _unmatched(ra: Sequence[Vec], rb: Sequence[Vec]) -> tuple[list[int], list[in
 
 def _flip_move(A: Network, B: Network, layer: int) -> Flip | None:
     """The :class:`Flip` of the neurons of ``layer`` whose rows occur in ``B`` only negated, if it applies."""
-    rows_a, rows_b = _rows(A, layer), _rows(B, layer)
+    rows_a, rows_b = neurons.rows(A, layer), neurons.rows(B, layer)
     S, T = _unmatched(rows_a, rows_b)
     negated = [tuple(-x for x in rows_a[i]) for i in S]
     if not S or _unmatched(negated, [rows_b[j] for j in T]) != ([], []):
@@ -141,7 +138,7 @@ def _trade_move(A: Network, B: Network, layer: int) -> TradeOpposite | None:
     outside the pairs and the sums $c_i + c_j$ over each pair; rows are matched by that invariant (up to a
     positive factor) and the shifts read off. Cost: $O(n_{l+1} n_l)$ plus sorting.
     """
-    rows = _rows(A, layer)
+    rows = neurons.rows(A, layer)
     pairs = sorted((i, j) for i, j in _merge(rows, [tuple(-x for x in r) for r in rows])[2]
                    if next((x for x in rows[i] if x), 0) > 0)
     if not pairs:
@@ -152,7 +149,7 @@ def _trade_move(A: Network, B: Network, layer: int) -> TradeOpposite | None:
     def invariant(row):
         return tuple(row[k] for k in plain) + tuple(row[i] + row[j] for i, j in pairs)
 
-    ra, rb = _rows(A, layer + 1), _rows(B, layer + 1)
+    ra, rb = neurons.rows(A, layer + 1), neurons.rows(B, layer + 1)
     pool: dict = {}
     for k, r in enumerate(rb):
         key, scale, sign = normalise_row(invariant(r))
@@ -217,7 +214,7 @@ def kink_lines(A: Network, B: Network, limit: int = 4, seed: int = 0) -> list[tu
     $O(n_1\\log n_1)$ row comparisons plus $O(n_0)$ per line.
     """
     rng = random.Random(seed)
-    rows_a, rows_b = _rows(A, 1), _rows(B, 1)
+    rows_a, rows_b = neurons.rows(A, 1), neurons.rows(B, 1)
     odd_a, odd_b = _unmatched(rows_a, rows_b)
     lines = []
     for r in [rows_a[i] for i in odd_a[:limit]] + [rows_b[j] for j in odd_b[:limit]]:
@@ -258,7 +255,7 @@ def targeted_probes(A: Network, B: Network, count: int = 4, samples: int = 256, 
     layer = _first_difference(A, B)
     if layer is None or layer > min(A.depth, B.depth):
         return []
-    ra, rb = _rows(A, layer), _rows(B, layer)
+    ra, rb = neurons.rows(A, layer), neurons.rows(B, layer)
     odd_a, odd_b = _unmatched(ra, rb)
     if not odd_a:
         return []

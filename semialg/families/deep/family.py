@@ -10,8 +10,8 @@ from semialg.core.network import Network
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
-from semialg.families.deep.normal_form import (NormalForm, _constant_neurons, _dead_neurons, _twin_pairs,
-                                               normal_form)
+from semialg.engine.neurons import twin_pairs
+from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
 from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = ["DeepFamily"]
@@ -65,7 +65,7 @@ def layer_mechanisms(net: Network, limit: int = 20) -> tuple[Mechanism, ...]:
             out.append(Mechanism("zero_neuron", True, before + 1 + after, 1, (i,),
                                  f"neuron {i + 1} of layer {l} is zero: its row or its column is free", l))
         groups: dict[int, set] = {}
-        for i, j in _twin_pairs(net, l):
+        for i, j in twin_pairs(net, l):
             if i not in dead and j not in dead:
                 groups.setdefault(i, {i}).add(j)
         for group in sorted(tuple(sorted(g)) for g in groups.values()):

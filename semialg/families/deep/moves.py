@@ -36,10 +36,12 @@ from typing import Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import normalise_row, to_fmpq
+from semialg.core.exact import to_fmpq
 from semialg.core.network import Network, relu
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
+from semialg.engine.neurons import (columns, flip, flip_residual, image_regions, shift_twins, sign_somewhere,
+                                    trade_opposite)
 from semialg.errors import CertificateError, ParameterError
 
 __all__ = ["DeepMove", "RemoveDead", "FoldConstant", "MergeTwins", "SplitTwin", "Flip", "TradeOpposite", "ActBy",
@@ -72,10 +74,6 @@ def _rebuild(net: Network, layer: int, rows: list[Vec], bias: list[fmpq], cols: 
     Ws[layer] = tuple(zip(*cols, strict=True)) if cols else Ws[layer]
     bs[layer] = tuple(next_bias)
     return Network(tuple(Ws), tuple(bs))
-
-
-def _columns(net: Network, layer: int) -> list[Vec]:
-    return list(zip(*net.weights[layer], strict=True))
 
 
 def _keep(net: Network, layer: int, cols: list[Vec], drop: set[int], next_bias) -> Network:
@@ -117,7 +115,7 @@ class RemoveDead(DeepMove):
     def apply(self, net: Network) -> Network:
         _check_layer(net, self.layer)
         _check_neurons(net, self.layer, self.neurons)
-        cols = _columns(net, self.layer)
+        cols = columns(net, self.layer)
         for i in self.neurons:
             if any(cols[i]):
                 raise CertificateError(f"neuron {i} of layer {self.layer} has a non-zero outgoing column")
@@ -142,7 +140,7 @@ class FoldConstant(DeepMove):
         _check_layer(net, self.layer)
         _check_neurons(net, self.layer, self.neurons)
         W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
-        cols = _columns(net, self.layer)
+        cols = columns(net, self.layer)
         nb = list(net.biases[self.layer])
         for i in self.neurons:
             if any(W[i]):
@@ -174,16 +172,8 @@ class MergeTwins(DeepMove):
         _check_neurons(net, self.layer, sorted(keepers))
         if keepers & set(merged):
             raise CertificateError(f"a neuron is both kept and merged in {list(self.pairs)}")
-        W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
-        cols = _columns(net, self.layer)
-        for i, j in self.pairs:
-            ki, si, gi = normalise_row(W[i] + (b[i],))
-            kj, sj, gj = normalise_row(W[j] + (b[j],))
-            if gi == 0 or gi != gj or ki != kj:
-                raise CertificateError(f"neurons {i} and {j} of layer {self.layer} are not positive twins")
-            lam = sj / si
-            cols[i] = tuple(x + lam * y for x, y in zip(cols[i], cols[j], strict=True))
-        return _keep(net, self.layer, cols, set(merged), net.biases[self.layer])
+        shifted = shift_twins(net, self.layer, self.pairs)  # the merged neurons are left dead
+        return _keep(shifted, self.layer, columns(shifted, self.layer), set(merged), net.biases[self.layer])
 
     def describe(self) -> str:
         return f"merge positive twins {[(i, j) for i, j in self.pairs]} of layer {self.layer}"
@@ -211,7 +201,7 @@ class SplitTwin(DeepMove):
         if to_fmpq(self.scale, "scale") <= 0:
             raise ParameterError(f"a twin needs a positive scale, not {self.scale}")
         W, b = list(net.weights[self.layer - 1]), list(net.biases[self.layer - 1])
-        cols = _columns(net, self.layer)
+        cols = columns(net, self.layer)
         i, t, lam = self.neuron, to_fmpq(self.fraction, "fraction"), to_fmpq(self.scale, "scale")
         W.append(tuple(lam * x for x in W[i]))
         b.append(lam * b[i])
@@ -242,29 +232,12 @@ class Flip(DeepMove):
 
     def residual(self, net: Network) -> list[Vec]:
         """The rows $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:]$; the precondition is that all are zero."""
-        W, C = net.weights[self.layer - 1], net.weights[self.layer]
-        out = []
-        for row in C:
-            acc = [_ZERO] * len(W[0])
-            for i in self.neurons:
-                if row[i]:
-                    acc = [a + row[i] * w for a, w in zip(acc, W[i], strict=True)]
-            out.append(tuple(acc))
-        return out
+        return flip_residual(net, self.layer, self.neurons)
 
     def apply(self, net: Network) -> Network:
         _check_layer(net, self.layer)
         _check_neurons(net, self.layer, self.neurons)
-        if any(any(r) for r in self.residual(net)):
-            raise CertificateError(f"flip of {list(self.neurons)} in layer {self.layer}: the next layer's "
-                                   f"weights are not in the left kernel of the flipped rows")
-        W, b = list(net.weights[self.layer - 1]), list(net.biases[self.layer - 1])
-        cols = _columns(net, self.layer)
-        nb = list(net.biases[self.layer])
-        for i in self.neurons:
-            nb = [x + c * b[i] for x, c in zip(nb, cols[i], strict=True)]
-            W[i], b[i] = tuple(-x for x in W[i]), -b[i]
-        return _rebuild(net, self.layer, W, b, cols, nb)
+        return flip(net, self.layer, self.neurons)
 
     def describe(self) -> str:
         return f"0-factor flip of neuron(s) {list(self.neurons)} of layer {self.layer}"
@@ -281,19 +254,12 @@ def never_active(net: Network, layer: int, neurons: Sequence[int] | None = None)
     (then $z_{l,i} \\le 0$ on the closures, i.e. everywhere), each decided by an exact strict-feasibility test.
     Cost: region enumeration of the truncated network (exponential in the worst case) plus $O(R\\,n_l)$ LPs.
     """
-    from semialg.engine.regions import regions
-    from semialg.geometry.polyhedron import decide
     d = net.architecture.input_dim
     candidates = range(len(net.weights[layer - 1])) if neurons is None else neurons
     if layer < 2:
         return tuple(i for i in candidates if not any(net.weights[0][i]) and net.biases[0][i] <= 0)
-    regs = regions(Network(net.weights[:layer], net.biases[:layer]))
-    out = []
-    for i in candidates:
-        if not any(decide([g for g, _ in R.inequalities] + [R.linear[i]],
-                          [c for _, c in R.inequalities] + [R.offset[i]], d) for R in regs):
-            out.append(i)
-    return tuple(out)
+    regs = image_regions(net, layer)
+    return tuple(i for i in candidates if not any(sign_somewhere(R, i, 1, d) for R in regs))
 
 
 @dataclass(frozen=True)
@@ -311,7 +277,7 @@ class RemoveHidden(DeepMove):
         if hidden != tuple(self.neurons):
             raise CertificateError(f"neuron(s) {sorted(set(self.neurons) - set(hidden))} of layer {self.layer} "
                                    f"are active somewhere")
-        return _keep(net, self.layer, _columns(net, self.layer), set(self.neurons), net.biases[self.layer])
+        return _keep(net, self.layer, columns(net, self.layer), set(self.neurons), net.biases[self.layer])
 
     def describe(self) -> str:
         return f"remove neuron(s) {list(self.neurons)} of layer {self.layer}, never active on the previous image"
@@ -337,26 +303,7 @@ class TradeOpposite(DeepMove):
     def apply(self, net: Network) -> Network:
         _check_layer(net, self.layer)
         _check_neurons(net, self.layer, [x for p in self.pairs for x in p])
-        W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
-        cols = _columns(net, self.layer)
-        nb = list(net.biases[self.layer])
-        total = [[_ZERO] * len(W[0]) for _ in nb]
-        for (i, j), y in zip(self.pairs, self.shifts, strict=True):
-            ki, si, gi = normalise_row(W[i] + (b[i],))
-            kj, sj, gj = normalise_row(W[j] + (b[j],))
-            if gi == 0 or gi != -gj or ki != kj or len(y) != len(nb):
-                raise CertificateError(f"neurons {i} and {j} of layer {self.layer} are not an opposite pair")
-            mu = sj / si
-            cols[i] = tuple(c + v for c, v in zip(cols[i], y, strict=True))
-            cols[j] = tuple(c - v / mu for c, v in zip(cols[j], y, strict=True))
-            nb = [x - v * b[i] for x, v in zip(nb, y, strict=True)]
-            for row, v in zip(total, y, strict=True):
-                if v:
-                    row[:] = [t + v * w for t, w in zip(row, W[i], strict=True)]
-        if any(any(r) for r in total):
-            raise CertificateError(f"the shifts of the opposite pairs of layer {self.layer} do not satisfy "
-                                   f"sum_p Y_p W_l[i_p, :] = 0")
-        return _rebuild(net, self.layer, list(W), list(b), cols, nb)
+        return trade_opposite(net, self.layer, self.pairs, self.shifts)
 
     def describe(self) -> str:
         return f"trade outgoing weights between opposite pairs {[list(p) for p in self.pairs]} of layer {self.layer}"

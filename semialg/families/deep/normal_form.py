@@ -34,12 +34,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
 from semialg.core.exact import normalise_row
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
+from semialg.engine.neurons import constant_neurons, dead_neurons, twin_pairs
 from semialg.errors import CertificateError
 from semialg.families.deep.moves import (ActBy, DeepMove, FoldConstant, MergeTwins, RemoveDead, RemoveHidden,
                                          is_zero_layer, never_active, replay)
@@ -50,55 +51,11 @@ _ONE = fmpq(1)
 
 
 def _constant_neurons(net: Network, layer: int) -> tuple[int, ...]:
-    if is_zero_layer(net, layer):
-        return ()
-    return tuple(i for i, row in enumerate(net.weights[layer - 1]) if not any(row))
+    return () if is_zero_layer(net, layer) else constant_neurons(net, layer)
 
 
 def _dead_neurons(net: Network, layer: int) -> tuple[int, ...]:
-    if is_zero_layer(net, layer):
-        return ()
-    C = net.weights[layer]
-    return tuple(i for i in range(len(C[0])) if not any(row[i] for row in C))
-
-
-def _oriented_keys(rows) -> list[tuple[int, tuple, fmpq]]:
-    """``(sign, key, scale)`` of each row (see :func:`semialg.core.exact.normalise_row`)."""
-    return [(g, k, s) for k, s, g in map(normalise_row, rows)]
-
-
-def _signatures(net: Network, layer: int) -> list:
-    """$(\\mathrm{sign}, (r\\cdot u)/|r_{\\mathrm{first}}|)$ for every row $r = r_{l,i}$ and a fixed integer vector $u$;
-    zero rows get ``None``. Positively proportional rows have equal signatures, so only rows sharing one can be
-    twins. One exact matrix-vector product (in C) instead of normalising every row."""
-    W, b = net.weights[layer - 1], net.biases[layer - 1]
-    u = [(37 * k + 11) % 101 - 50 for k in range(len(W[0]) + 1)]
-    proj = (net.W(layer) * fmpq_mat(len(u) - 1, 1, u[:-1])).entries()
-    out = []
-    for row, c, p in zip(W, b, proj, strict=True):
-        lead = next((x for x in row if x), c)
-        out.append(None if not lead else (lead > 0, (p + c * u[-1]) / abs(lead)))
-    return out
-
-
-def _twin_pairs(net: Network, layer: int) -> tuple[tuple[int, int], ...]:
-    """Pairs (first neuron, later neuron) with positively proportional non-zero rows: candidates share a
-    signature (:func:`_signatures`), and are then compared exactly by their normalised rows."""
-    groups: dict = {}
-    for i, sig in enumerate(_signatures(net, layer)):
-        if sig is not None:
-            groups.setdefault((sig[0], sig[1].p, sig[1].q), []).append(i)
-    W, b = net.weights[layer - 1], net.biases[layer - 1]
-    pairs = []
-    for members in (m for m in groups.values() if len(m) > 1):
-        keys = _oriented_keys([W[i] + (b[i],) for i in members])
-        first: dict = {}
-        for i, (g, k, _) in zip(members, keys, strict=True):
-            if (g, k) in first:
-                pairs.append((first[(g, k)], i))
-            else:
-                first[(g, k)] = i
-    return tuple(sorted(pairs))
+    return () if is_zero_layer(net, layer) else dead_neurons(net, layer)
 
 
 def small_for_regions(net: Network, max_neurons: int = 16, max_input: int = 4) -> bool:
@@ -131,7 +88,7 @@ def reduce(net: Network, image: bool = False) -> tuple[tuple[DeepMove, ...], Net
     while changed:
         changed = False
         for layer in range(1, net.depth):
-            steps = ((_constant_neurons, FoldConstant), (_twin_pairs, MergeTwins), (_dead_neurons, RemoveDead))
+            steps = ((_constant_neurons, FoldConstant), (twin_pairs, MergeTwins), (_dead_neurons, RemoveDead))
             for found, make in steps + (((_hidden_neurons, RemoveHidden),) if image else ()):
                 what = found(net, layer)
                 if what:

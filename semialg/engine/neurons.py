@@ -1,0 +1,230 @@
+"""The neurons of a hidden layer and the exact relations between them that function-preserving moves read.
+
+Hidden layer $l$ ($1 \\le l \\le L-1$) has neurons $i$ with incoming row $r_{l,i} = (W_l[i,:], b_l[i])$ and
+outgoing column $c_{l,i} = W_{l+1}[:,i]$. A neuron is *dead* when $c_{l,i} = 0$ and *constant* when
+$W_l[i,:] = 0$; two neurons lie on one hyperplane when their rows are non-zero multiples of each other
+(*positive twins* for a positive factor, an *opposite pair* for a negative one: $\\sigma(\\lambda z) =
+\\lambda\\sigma(z)$ and $\\sigma(z) - \\sigma(-z) = z$). Two moves that keep the width are performed here, because
+both the witnesses against identifiability (:mod:`semialg.engine.witnesses`) and the deep family's moves
+(:mod:`semialg.families.deep.moves`) make them: the 0-factor flip and the trade of outgoing weights within
+opposite pairs (Grigsby, Lindsey, Rolnick, "Hidden symmetries of ReLU networks", ICML 2023); so is moving
+a twin's outgoing weights onto its partner. Neuron indices are 0-based, layers 1-based.
+
+>>> from semialg.core.network import Network
+>>> net = Network.from_arrays([[[1], [2], [-1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
+>>> hyperplane_pairs(net, 1)
+([(0, 1, 2)], [(0, 2, 1), (1, 2, 1/2)])
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from flint import fmpq, fmpq_mat
+
+from semialg.core.exact import normalise_row
+from semialg.core.network import Network
+from semialg.engine.regions import regions
+from semialg.errors import CertificateError
+from semialg.geometry.polyhedron import decide
+
+__all__ = ["row", "column", "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs",
+           "twin_pairs", "flip_residual", "flip", "shift_twins", "trade_opposite", "image_regions",
+           "sign_somewhere"]
+
+_ZERO = fmpq(0)
+Vec = tuple[fmpq, ...]
+
+
+def row(net: Network, l: int, i: int) -> Vec:
+    """$r_{l,i} = (W_l[i,:], b_l[i])$."""
+    return tuple(net.weights[l - 1][i]) + (net.biases[l - 1][i],)
+
+
+def column(net: Network, l: int, i: int) -> Vec:
+    """$c_{l,i} = W_{l+1}[:, i]$."""
+    return tuple(r[i] for r in net.weights[l])
+
+
+def rows(net: Network, l: int) -> list[Vec]:
+    """The rows $r_{l,i}$ of every neuron of hidden layer ``l``."""
+    return [tuple(w) + (b,) for w, b in zip(net.weights[l - 1], net.biases[l - 1], strict=True)]
+
+
+def columns(net: Network, l: int) -> list[Vec]:
+    """The outgoing columns $c_{l,i}$ of every neuron of hidden layer ``l``."""
+    return list(zip(*net.weights[l], strict=True))
+
+
+def dead_neurons(net: Network, l: int) -> tuple[int, ...]:
+    """The neurons of hidden layer ``l`` with a zero outgoing column. Cost: $O(n_l n_{l+1})$."""
+    C = net.weights[l]
+    return tuple(i for i in range(len(C[0])) if not any(r[i] for r in C))
+
+
+def constant_neurons(net: Network, l: int) -> tuple[int, ...]:
+    """The neurons of hidden layer ``l`` with zero incoming weights. Cost: $O(n_l n_{l-1})$."""
+    return tuple(i for i, w in enumerate(net.weights[l - 1]) if not any(w))
+
+
+def _line_classes(net: Network, l: int) -> list[list[tuple[int, fmpq]]]:
+    """The neurons of layer ``l`` whose non-zero rows are multiples of one another, grouped: each class lists
+    ``(i, lam)`` with $r_{l,i} = \\lambda\\,k$ for the class's key $k$ (:func:`semialg.core.exact.normalise_row`),
+    in the order of the neurons; classes of one neuron are left out.
+
+    Candidates share the projection of the row on a fixed integer vector divided by the row's first non-zero
+    entry (one exact matrix-vector product, in C); only they are normalised and compared exactly."""
+    W, b = net.weights[l - 1], net.biases[l - 1]
+    u = [(37 * k + 11) % 101 - 50 for k in range(len(W[0]) + 1)]
+    proj = (net.W(l) * fmpq_mat(len(u) - 1, 1, u[:-1])).entries()
+    groups: dict = {}
+    for i, (w, c, p) in enumerate(zip(W, b, proj, strict=True)):
+        lead = next((x for x in w if x), c)
+        if lead:
+            v = (p + c * u[-1]) / lead
+            groups.setdefault((v.p, v.q), []).append(i)
+    out = []
+    for members in (m for m in groups.values() if len(m) > 1):
+        classes: dict = {}
+        for i in members:
+            key, scale, sign = normalise_row(tuple(W[i]) + (b[i],))
+            classes.setdefault(key, []).append((i, sign * scale))
+        out += [c for c in classes.values() if len(c) > 1]
+    return out
+
+
+def hyperplane_pairs(net: Network, l: int) -> tuple[list, list]:
+    """``(twins, opposite)``: every pair of neurons $i < j$ of layer ``l`` with non-zero weights and
+    $r_{l,j} = \\pm\\mu\\,r_{l,i}$, $\\mu > 0$, as ``(i, j, mu)``, ordered by ``(j, i)``. Cost: $O(\\dim\\Omega)$ plus
+    the pairs."""
+    twins, opposite = [], []
+    for members in _line_classes(net, l):
+        if not any(net.weights[l - 1][members[0][0]]):
+            continue  # constant neurons: their bias alone is no hyperplane
+        for a, (j, lj) in enumerate(members):
+            for i, li in members[:a]:
+                mu = lj / li
+                (twins if mu > 0 else opposite).append((i, j, abs(mu)))
+    return sorted(twins, key=lambda t: (t[1], t[0])), sorted(opposite, key=lambda t: (t[1], t[0]))
+
+
+def twin_pairs(net: Network, l: int) -> tuple[tuple[int, int], ...]:
+    """Pairs (first neuron, later neuron) of layer ``l`` with positively proportional non-zero rows (constant
+    neurons of biases of one sign included), each later neuron paired with the first of its kind; sorted."""
+    pairs = []
+    for members in _line_classes(net, l):
+        first: dict = {}
+        for i, lam in members:
+            positive = lam > 0
+            if positive in first:
+                pairs.append((first[positive], i))
+            else:
+                first[positive] = i
+    return tuple(sorted(pairs))
+
+
+def flip_residual(net: Network, l: int, S: Sequence[int]) -> list[Vec]:
+    """The rows $\\sum_{i \\in S} W_{l+1}[o,i]\\,W_l[i,:]$ ($o$ over layer $l+1$); the 0-factor precondition
+    is that all vanish. Cost: $O(|S|\\,n_{l+1} n_{l-1})$."""
+    W, C = net.weights[l - 1], net.weights[l]
+    out = []
+    for r in C:
+        acc = [_ZERO] * len(W[0])
+        for i in S:
+            if r[i]:
+                acc = [a + r[i] * w for a, w in zip(acc, W[i], strict=True)]
+        out.append(tuple(acc))
+    return out
+
+
+def _with_layer(net: Network, l: int, W: list, b: list, cols: list[Vec], next_bias: Sequence[fmpq]) -> Network:
+    """``net`` with the rows, biases and outgoing columns of hidden layer ``l`` and the bias $b_{l+1}$ replaced
+    (the width unchanged)."""
+    Ws, bs = list(net.weights), list(net.biases)
+    Ws[l - 1], bs[l - 1] = tuple(tuple(w) for w in W), tuple(b)
+    Ws[l], bs[l] = tuple(zip(*cols, strict=True)), tuple(next_bias)
+    return Network(tuple(Ws), tuple(bs))
+
+
+def flip(net: Network, l: int, S: Sequence[int]) -> Network:
+    """Negate $r_{l,i}$ for $i \\in S$ and add $W_{l+1}[:,S]\\,b_l[S]$ to $b_{l+1}$: as $\\sigma(z) = \\sigma(-z) + z$,
+    the function is kept iff :func:`flip_residual` vanishes (checked exactly; :class:`CertificateError` if not).
+    Cost: $O(|S|\\,n_{l+1} n_{l-1})$."""
+    if any(any(r) for r in flip_residual(net, l, S)):
+        raise CertificateError(f"flip of {list(S)} in layer {l}: the sum over S of W_{l + 1}[:, i] W_{l}[i, :] "
+                               "is not 0")
+    W, b = list(net.weights[l - 1]), list(net.biases[l - 1])
+    cols = columns(net, l)
+    nb = list(net.biases[l])
+    for i in S:
+        nb = [x + c * b[i] for x, c in zip(nb, cols[i], strict=True)]
+        W[i], b[i] = tuple(-x for x in W[i]), -b[i]
+    return _with_layer(net, l, W, b, cols, nb)
+
+
+def _factor(net: Network, l: int, i: int, j: int, positive: bool) -> fmpq:
+    """$\\mu > 0$ with $r_{l,j} = \\pm\\mu\\,r_{l,i}$ (sign ``+`` if ``positive``), or :class:`CertificateError`."""
+    ki, si, gi = normalise_row(row(net, l, i))
+    kj, sj, gj = normalise_row(row(net, l, j))
+    if gi == 0 or gi != (gj if positive else -gj) or ki != kj:
+        raise CertificateError(f"neurons {i} and {j} of layer {l} are not "
+                               + ("positive twins" if positive else "an opposite pair"))
+    return sj / si
+
+
+def shift_twins(net: Network, l: int, pairs: Sequence[tuple[int, int]],
+                factors: Sequence[fmpq] | None = None) -> Network:
+    """For each pair ``(i, j)`` of positive twins ($r_{l,j} = \\lambda r_{l,i}$, $\\lambda > 0$, checked exactly):
+    $c_{l,i} \\mathrel{+}= \\lambda c_{l,j}$ and $c_{l,j} = 0$, which keeps the function since $\\sigma(\\lambda z) =
+    \\lambda\\sigma(z)$; neuron $j$ is left dead. A caller that has checked $r_{l,j} = \\lambda r_{l,i}$ against
+    its own record passes the ``factors`` $\\lambda$ (zero rows then allowed: both neurons compute 0).
+    Cost: $O(n_l(n_{l-1} + n_{l+1}))$ per pair."""
+    cols = columns(net, l)
+    for p, (i, j) in enumerate(pairs):
+        lam = _factor(net, l, i, j, True) if factors is None else factors[p]
+        cols[i] = tuple(x + lam * y for x, y in zip(cols[i], cols[j], strict=True))
+        cols[j] = (_ZERO,) * len(cols[j])
+    return _with_layer(net, l, net.weights[l - 1], net.biases[l - 1], cols, net.biases[l])
+
+
+def trade_opposite(net: Network, l: int, pairs: Sequence[tuple[int, int]], shifts: Sequence[Vec],
+                   factors: Sequence[fmpq] | None = None) -> Network:
+    """Opposite ``pairs`` $(i_p, j_p)$ ($r_{l,j} = -\\mu r_{l,i}$, $\\mu > 0$) trade outgoing weights: with
+    ``shifts`` $Y_p$, $c_{l,i_p} \\mathrel{+}= Y_p$, $c_{l,j_p} \\mathrel{-}= Y_p/\\mu_p$, $b_{l+1} \\mathrel{-}=
+    \\sum_p Y_p b_l[i_p]$. As $\\sigma(z) - \\sigma(-z) = z$ the function is kept iff $\\sum_p Y_p W_l[i_p,:] = 0$;
+    both conditions are checked exactly (:class:`CertificateError`), the first unless the caller, having checked
+    it against its own record, passes the ``factors`` $\\mu_p$. Cost: $O(|P|\\,n_{l+1} n_{l-1})$."""
+    W, b = net.weights[l - 1], net.biases[l - 1]
+    cols = columns(net, l)
+    nb = list(net.biases[l])
+    total = [[_ZERO] * len(W[0]) for _ in nb]
+    for p, ((i, j), y) in enumerate(zip(pairs, shifts, strict=True)):
+        mu = _factor(net, l, i, j, False) if factors is None else factors[p]
+        if len(y) != len(nb):
+            raise CertificateError(f"the shift of the pair ({i}, {j}) has {len(y)} entries, not {len(nb)}")
+        cols[i] = tuple(c + v for c, v in zip(cols[i], y, strict=True))
+        cols[j] = tuple(c - v / mu for c, v in zip(cols[j], y, strict=True))
+        nb = [x - v * b[i] for x, v in zip(nb, y, strict=True)]
+        for r, v in zip(total, y, strict=True):
+            if v:
+                r[:] = [t + v * w for t, w in zip(r, W[i], strict=True)]
+    if any(any(r) for r in total):
+        raise CertificateError(f"the shifts of the opposite pairs of layer {l} do not satisfy "
+                               f"sum_p Y_p W_l[i_p, :] = 0")
+    return _with_layer(net, l, W, b, cols, nb)
+
+
+def image_regions(net: Network, l: int) -> list:
+    """The linear regions of layers $1, \\dots, l-1$ (:func:`semialg.engine.regions.regions` of the truncated
+    network): on each, every pre-activation $z_{l,i}$ is affine. Exponential in the worst case."""
+    return regions(Network(net.weights[:l], net.biases[:l]))
+
+
+def sign_somewhere(region, i: int, sign: int, d: int) -> bool:
+    """Whether $\\mathrm{sign}\\cdot z_{l,i} > 0$ somewhere in the open ``region`` of :func:`image_regions` (input
+    dimension ``d``): one exact strict-feasibility test."""
+    G, h = [g for g, _ in region.inequalities], [c for _, c in region.inequalities]
+    a, c = region.linear[i], region.offset[i]
+    if sign < 0:
+        a, c = tuple(-x for x in a), -c
+    return bool(decide(G + [a], h + [c], d))
