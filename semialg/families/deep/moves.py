@@ -52,11 +52,6 @@ _ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
 
 
-def _check_layer(net: Network, layer: int) -> None:
-    if not 1 <= layer <= net.depth - 1:
-        raise CertificateError(f"layer {layer} is not a hidden layer of a network of depth {net.depth}")
-
-
 def is_zero_layer(net: Network, layer: int) -> bool:
     """Whether hidden ``layer`` is the single zero neuron that stands in for an emptied layer."""
     W, b, C = net.weights[layer - 1], net.biases[layer - 1], net.weights[layer]
@@ -83,6 +78,9 @@ def _keep(net: Network, layer: int, cols: list[Vec], drop: set[int], next_bias) 
 
 
 def _check_neurons(net: Network, layer: int, neurons: Sequence[int]) -> None:
+    """``layer`` is a hidden layer of ``net`` and ``neurons`` distinct neurons of it (:class:`CertificateError`)."""
+    if not 1 <= layer <= net.depth - 1:
+        raise CertificateError(f"layer {layer} is not a hidden layer of a network of depth {net.depth}")
     n = len(net.weights[layer - 1])
     if not neurons or len(set(neurons)) != len(neurons) or any(not 0 <= i < n for i in neurons):
         raise CertificateError(f"neurons {list(neurons)} are not distinct neurons of hidden layer {layer} "
@@ -105,15 +103,25 @@ class DeepMove(Latexable):
 
 
 @dataclass(frozen=True)
-class RemoveDead(DeepMove):
-    """Remove the ``neurons`` of hidden ``layer`` whose outgoing columns are zero."""
+class _OnNeurons(DeepMove):
+    """A move on a set of ``neurons`` of hidden ``layer``, written to JSON under the tag ``name``."""
 
     layer: int
     neurons: tuple[int, ...]
+    name = ""
+
+    def to_json(self) -> dict:
+        return {"move": self.name, "layer": self.layer, "neurons": list(self.neurons)}
+
+
+@dataclass(frozen=True)
+class RemoveDead(_OnNeurons):
+    """Remove the ``neurons`` of hidden ``layer`` whose outgoing columns are zero."""
+
     mechanism = "dead neuron"
+    name = "remove_dead"
 
     def apply(self, net: Network) -> Network:
-        _check_layer(net, self.layer)
         _check_neurons(net, self.layer, self.neurons)
         cols = columns(net, self.layer)
         for i in self.neurons:
@@ -124,20 +132,15 @@ class RemoveDead(DeepMove):
     def describe(self) -> str:
         return f"remove dead neuron(s) {list(self.neurons)} of layer {self.layer}"
 
-    def to_json(self) -> dict:
-        return {"move": "remove_dead", "layer": self.layer, "neurons": list(self.neurons)}
-
 
 @dataclass(frozen=True)
-class FoldConstant(DeepMove):
+class FoldConstant(_OnNeurons):
     """Fold the ``neurons`` of hidden ``layer`` with zero incoming weights into the next bias and remove them."""
 
-    layer: int
-    neurons: tuple[int, ...]
     mechanism = "constant neuron"
+    name = "fold_constant"
 
     def apply(self, net: Network) -> Network:
-        _check_layer(net, self.layer)
         _check_neurons(net, self.layer, self.neurons)
         W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
         cols = columns(net, self.layer)
@@ -153,9 +156,6 @@ class FoldConstant(DeepMove):
     def describe(self) -> str:
         return f"fold constant neuron(s) {list(self.neurons)} of layer {self.layer} into the next bias"
 
-    def to_json(self) -> dict:
-        return {"move": "fold_constant", "layer": self.layer, "neurons": list(self.neurons)}
-
 
 @dataclass(frozen=True)
 class MergeTwins(DeepMove):
@@ -166,7 +166,6 @@ class MergeTwins(DeepMove):
     mechanism = "positive twins"
 
     def apply(self, net: Network) -> Network:
-        _check_layer(net, self.layer)
         keepers, merged = {i for i, _ in self.pairs}, [j for _, j in self.pairs]
         _check_neurons(net, self.layer, merged)
         _check_neurons(net, self.layer, sorted(keepers))
@@ -196,7 +195,6 @@ class SplitTwin(DeepMove):
     mechanism = "positive twins"
 
     def apply(self, net: Network) -> Network:
-        _check_layer(net, self.layer)
         _check_neurons(net, self.layer, (self.neuron,))
         if to_fmpq(self.scale, "scale") <= 0:
             raise ParameterError(f"a twin needs a positive scale, not {self.scale}")
@@ -218,7 +216,7 @@ class SplitTwin(DeepMove):
 
 
 @dataclass(frozen=True)
-class Flip(DeepMove):
+class Flip(_OnNeurons):
     """Negate the rows of the set ``neurons`` $= S$ of hidden ``layer`` under the 0-factor precondition.
 
     Precondition: $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:] = 0$ for every neuron $j$ of layer $l+1$. Effect:
@@ -226,24 +224,19 @@ class Flip(DeepMove):
     Cost of the check: $O(|S|\\,n_{l+1} n_{l-1})$.
     """
 
-    layer: int
-    neurons: tuple[int, ...]
     mechanism = "0-factor flip"
+    name = "flip"
 
     def residual(self, net: Network) -> list[Vec]:
         """The rows $\\sum_{i \\in S} W_{l+1}[j,i]\\,W_l[i,:]$; the precondition is that all are zero."""
         return flip_residual(net, self.layer, self.neurons)
 
     def apply(self, net: Network) -> Network:
-        _check_layer(net, self.layer)
         _check_neurons(net, self.layer, self.neurons)
         return flip(net, self.layer, self.neurons)
 
     def describe(self) -> str:
         return f"0-factor flip of neuron(s) {list(self.neurons)} of layer {self.layer}"
-
-    def to_json(self) -> dict:
-        return {"move": "flip", "layer": self.layer, "neurons": list(self.neurons)}
 
 
 def never_active(net: Network, layer: int, neurons: Sequence[int] | None = None) -> tuple[int, ...]:
@@ -263,15 +256,13 @@ def never_active(net: Network, layer: int, neurons: Sequence[int] | None = None)
 
 
 @dataclass(frozen=True)
-class RemoveHidden(DeepMove):
+class RemoveHidden(_OnNeurons):
     """Remove the ``neurons`` of hidden ``layer`` that are never active on the image of the earlier layers."""
 
-    layer: int
-    neurons: tuple[int, ...]
     mechanism = "hidden neuron"
+    name = "remove_hidden"
 
     def apply(self, net: Network) -> Network:
-        _check_layer(net, self.layer)
         _check_neurons(net, self.layer, self.neurons)
         hidden = never_active(net, self.layer, self.neurons)
         if hidden != tuple(self.neurons):
@@ -281,9 +272,6 @@ class RemoveHidden(DeepMove):
 
     def describe(self) -> str:
         return f"remove neuron(s) {list(self.neurons)} of layer {self.layer}, never active on the previous image"
-
-    def to_json(self) -> dict:
-        return {"move": "remove_hidden", "layer": self.layer, "neurons": list(self.neurons)}
 
 
 @dataclass(frozen=True)
@@ -301,7 +289,6 @@ class TradeOpposite(DeepMove):
     mechanism = "opposite pairs"
 
     def apply(self, net: Network) -> Network:
-        _check_layer(net, self.layer)
         _check_neurons(net, self.layer, [x for p in self.pairs for x in p])
         return trade_opposite(net, self.layer, self.pairs, self.shifts)
 
