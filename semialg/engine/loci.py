@@ -44,6 +44,7 @@ from semialg.errors import CertificateError, ParameterError, UndecidedError
 from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.modular import rank_one_independent, rows_pairwise_independent
 from semialg.core.network import Architecture, Network
+from semialg.engine import neurons
 from semialg.geometry.semialgebraic import as_substitution, parallel_minors
 from semialg.families.base import families_for
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
@@ -317,11 +318,6 @@ class GenericityReport(Latexable):
                                   f"{c.detail}" for c in self.conditions])
 
 
-def _neuron_rows(net: Network, l: int) -> list[tuple]:
-    """$(W_l[i,:], b_l[i])$ for every neuron of hidden layer $l$ (1-based)."""
-    return [tuple(r) + (b,) for r, b in zip(net.weights[l - 1], net.biases[l - 1], strict=True)]
-
-
 def _dead_neurons(net: Network) -> list[tuple[int, int, str]]:
     """Every $(l, i, \\text{kind})$: neuron $i$ (0-based) of hidden layer $l$ with zero input or output weights.
     Vectorised on the integer form of the weights: $O(\\dim\\Omega)$."""
@@ -359,15 +355,15 @@ def _dead_condition(net: Network) -> Condition:
 def _check_dependent(net: Network, c: Condition) -> bool:
     if c.holds is False:
         l, i, j, lam = c.witness
-        rows = _neuron_rows(net, l)
+        rows = neurons.rows(net, l)
         if tuple(lam * x for x in rows[i]) != rows[j]:
             raise CertificateError(f"row {j} of layer {l} is not {lam} times row {i}")
         return True
     for l in range(1, net.depth):
         if rows_pairwise_independent(net.weights[l - 1], net.biases[l - 1]):
             continue
-        keys = [fingerprint(normalise_row(r)[0]) for r in _neuron_rows(net, l)]
-        if len(set(keys)) != len(keys) or any(not any(r) for r in _neuron_rows(net, l)):
+        keys = [fingerprint(normalise_row(r)[0]) for r in neurons.rows(net, l)]
+        if len(set(keys)) != len(keys) or any(not any(r) for r in neurons.rows(net, l)):
             raise CertificateError(f"layer {l} has two linearly dependent rows")
     return True
 
@@ -377,7 +373,7 @@ def _dependent_condition(net: Network) -> Condition:
         if rows_pairwise_independent(net.weights[l - 1], net.biases[l - 1]):
             continue  # proven modulo a prime; the exact keys below only when that is inconclusive
         seen: dict = {}
-        for j, r in enumerate(_neuron_rows(net, l)):
+        for j, r in enumerate(neurons.rows(net, l)):
             key, scale, sign = normalise_row(r)
             if sign == 0:
                 return Condition("no dependent rows", False, (l, j, j, fmpq(0)), None,
