@@ -127,7 +127,7 @@ def test_plateau_members_beyond_translations_raise():
         bn.fibre_dimension(DEAD_HALF_LINE)
     # the same h lifted above 0 keeps the plateau at its minimum: still refused; h' = h - 1 on the plateau
     lifted = DEAD_HALF_LINE.replace_layer(2, bias=[5])
-    with pytest.raises(sa.ArchitectureError, match="not seen"):
+    with pytest.raises(sa.ArchitectureError, match="do not meet"):
         sa.fibre(lifted)
     # a plateau at the maximum of a bounded h with its neurons hidden there: mu < 0 members are refused
     step = _net([[1], [1]], [0, -1], [1, -1], 0, [1], [0])              # h = s(x) - s(x - 1) in [0, 1]
@@ -233,3 +233,24 @@ def test_general_position_plateaus_add_no_members(rows, e):
     for i in range(len(rows)):
         for delta in (-1, fmpq(1, 2)):
             _agree(F, net, _into_plateau(net, i, delta))
+
+
+def test_dead_neuron_with_a_pointed_plateau_is_listed():
+    """A dead neuron (v = 0) is a free slot, but with two crossing kink lines in general position no line fits in
+    the plateau {h = e}, so a member's extra kink line would meet {h > e}: the listed components are the fibre."""
+    net = _net([[1, 0], [0, 1], [1, 2]], [0, 0, 1], [1, 2, 0], 1, [2], [0])     # plateau: x, y < 0
+    F = sa.fibre(net)
+    assert F.dimension == bn.fibre_dimension(net) == 3 + 2 + 2     # the dead slot's row (w, b) is free
+    rng = random.Random(0)
+    for k, j in enumerate(itertools.islice(F.index, 0, None, 7)):
+        x = F.component(j).sample(seed=k)
+        assert bool(sa.equivalent(net, x))
+        _agree(F, net, _perturbed(x, rng))
+    for i in range(3):
+        for delta in (-1, fmpq(1, 2)):
+            _agree(F, net, _into_plateau(net, i, delta))
+    # the dead slot made a negative neuron whose active side holds points of {h > 1}: not a member
+    _agree(F, net, net.replace_layer(1, [[1, 0], [0, 1], [-1, -1]], [0, 0, -3]).replace_layer(2, [[1, 2, -1]]))
+    # three kink lines through the origin and a dead neuron: a line inside the plateau is not ruled out
+    with pytest.raises(sa.ArchitectureError, match="codimension-2 flat"):
+        sa.fibre(_net([[1, 0], [0, 1], [1, 1], [1, -1]], [0, 0, 0, 2], [1, 2, 1, 0], 1, [2], [0]))

@@ -14,13 +14,16 @@ $t \ge -\mu m$, or $\mu < 0$ — only when $h$ is bounded above — and $t \ge |
   ($\mu > 0$; its maximum when $\mu < 0$), and $\sigma(h') = |\mu|\,g$ with $g = h - m$ (resp. $M - h$). If every
   first-layer neuron has $w_i \ne 0$, $v_i \ne 0$, the hyperplanes are distinct and each meets $\{g > 0\}$, then
   $h'$ carries one neuron on each of them with the kink of $|\mu| g$, so $h' - |\mu| g$ has no kink, is affine and
-  vanishes on $\{g > 0\}$: $h' = |\mu| g \ge 0$, and (PN') is empty.
+  vanishes on $\{g > 0\}$: $h' = |\mu| g \ge 0$, and (PN') is empty. Likewise, with dead, constant or twin
+  neurons, when no hyperplane fits inside $\{g = 0\}$ (:func:`_no_hyperplane_in_zero_set`: two kink
+  hyperplanes of $h$ not parallel, no three through a codimension-2 flat): then every kink hyperplane of $h'$
+  and of $g$ meets $\{g > 0\}$, where their jumps agree, so again $h' = |\mu| g$.
 
 Listed here: the (T') components, indexed by the sign of $\mu$ and a non-empty component of the shallow fibre of
 $h$; they are the whole fibre when (PN') is empty by the criterion above. Otherwise — $h$ constant on an open set
-at its minimum (maximum, $h$ bounded) with a neuron not seen on $\{g > 0\}$, e.g. $n_0 = 1$ with a dead interval
-at the minimum, where the boundary neuron can move into the plateau — (PN') may add members that are not
-described: :class:`ArchitectureError` names that plateau. Dimension: that of the shallow fibre plus 2 ($\mu$, $t$):
+at its minimum (maximum, $h$ bounded) and neither criterion applies, e.g. $n_0 = 1$ (or parallel rows) with a
+dead interval at the minimum, where the boundary neuron can move into the plateau — (PN') may add members that
+are not described: :class:`ArchitectureError` names that plateau. Dimension: that of the shallow fibre plus 2 ($\mu$, $t$):
 $n_1 + 2$ for generic $h$.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[2], [3]]], [[0, 1, -1], [1], [1, 0]])
@@ -30,18 +33,19 @@ $n_1 + 2$ for generic $h$.
 
 from __future__ import annotations
 
+import itertools
 import random as _random
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import to_sympy
+from semialg.core.exact import fingerprint, normalise_row, rank, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
-from semialg.families.shallow import fibre as shallow_fibre
+from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.geometry.semialgebraic import BasicSet
 
 __all__ = ["NonnegativeFibre"]
@@ -112,27 +116,27 @@ class NonnegativeFibre:
         return OuterView(Network((view.inner.weights[0], (v,)), (view.inner.biases[0], (e,))), view.c, view.d)
 
     def _require_no_plateau_members(self, s: int) -> None:
-        """Raise unless (PN') with this sign of $\\mu$ is empty by the criterion of the module docstring."""
+        """Raise unless (PN') with this sign of $\\mu$ is empty by the criteria of the module docstring."""
         g, arr = self._gap(s), self.arr
         maps = arr.affine_maps(arr.neuron_data(g.inner), arr.cells)
         if not any(not any(A[0]) and A[1] == 0 for A in maps):
             return                                                      # {g = 0} has empty interior
-        view, n1 = self.view, self.net.widths[1]
-        why = [i for i, (w, v) in enumerate(zip(view.w, view.v, strict=True)) if not any(w) or v == 0]
-        if len(arr.network_lines) != n1 - sum(1 for w in view.w if not any(w)):
-            why.append("shared hyperplanes")
-        else:   # neuron_data lists the neurons with w_i != 0 in order, each with its line
-            lines = iter(k for k, *_ in arr.neuron_data(g.inner)[0])
-            why += [i for i, w in enumerate(view.w) if any(w) and not visible(arr, g, next(lines))]
-        if why:
-            why = sorted(set(why), key=str)
-            where = "minimum" if s > 0 else "maximum"
-            value = self.low if s > 0 else self.high
-            raise ArchitectureError(
-                f"regime T: h attains its {where} {value} on an open set and first-layer neurons {why} are not seen on "
-                f"{{h {'>' if s > 0 else '<'} {where[:3]} h}} (dead, constant, shared or not visible there): the "
-                f"fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), which are "
-                "not described yet; sa.equivalent decides membership")
+        keys = [key for key, _ in canonical_form(g.inner).kinks]        # the kink hyperplanes of h (and g)
+        lines = [arr.index[fingerprint(normalise_row(arr._embed(key[:-1]) + (key[-1],))[0])] for key in keys]
+        hidden = [k for k in lines if not visible(arr, g, k)]
+        if not hidden and (len(keys) == self.net.widths[1] or _no_hyperplane_in_zero_set(keys)):
+            return
+        view = self.view
+        on = {arr.index[fingerprint(normalise_row(arr._embed(w) + (b,))[0])]: i
+              for i, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if any(w)}
+        where, value = ("minimum", self.low) if s > 0 else ("maximum", self.high)
+        raise ArchitectureError(
+            f"regime T: h attains its {where} {value} on an open set; "
+            + (f"the kink hyperplanes of neurons {sorted(on[k] for k in hidden)} do not meet {{h != {where[:3]} h}}"
+               if hidden else "some neuron is dead, constant or shares a hyperplane, and the kink hyperplanes of h "
+               "are all parallel or three of them meet in a codimension-2 flat")
+            + f": the fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), "
+            "which are not described yet; sa.equivalent decides membership")
 
     def build(self, index) -> BasicSet:
         """The shallow component ``j`` of $h$ with $h' \\mapsto (h' - t)/\\mu$, $c' \\parallel c$ with the sign of
@@ -192,3 +196,18 @@ class NonnegativeFibre:
                        (h.biases[0], (mu * h.biases[1][0] + t,), tuple(y - x * t / mu
                                                                       for x, y in zip(view.c, view.d, strict=True))))
 
+
+def _no_hyperplane_in_zero_set(keys) -> bool:
+    r"""Whether the kink hyperplanes ``keys`` $(u, \beta)$ of a shallow $g \ge 0$ rule out a whole hyperplane $L$
+    inside $\{g = 0\}$: two of them are not parallel and no three contain a common codimension-2 flat.
+
+    Then some kink hyperplane $H$ crosses $L$, and near a generic point $q$ of $H \cap L$ at most one other kink
+    hyperplane passes: in the plane transversal to $H \cap L$, $g$ is linear and $\ge 0$ on each of at most four
+    sectors and vanishes on both rays of $L$, hence on the sectors holding them and then on all of them — so $H$
+    has no kink at $q$, although its jump is the same all along $H$. Cost: $O(N^3)$ ranks for $N$ hyperplanes.
+    """
+    parallel = lambda a, b: rank([a[:-1], b[:-1]]) < 2  # noqa: E731
+    if all(parallel(a, b) for a, b in itertools.combinations(keys, 2)):
+        return False
+    return not any(not parallel(a, b) and rank([a, b, c]) == 2 for a, b in itertools.combinations(keys, 2)
+                   for c in keys if c is not a and c is not b)
