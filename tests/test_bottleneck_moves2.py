@@ -367,3 +367,61 @@ def test_local_dimension_is_decided_and_attained_by_an_approaching_type(seed):
             assert corank <= L
             attained |= corank == L
         assert attained or L == R.dimension_of(R.locate(x)) == jacobian_corank(R.build(R.locate(x)), x)
+
+
+# -- item 6: exact counts beyond 2^16 subset sums per half ------------------------------------------------------
+
+def _brute_zero_sums(T, jumps):
+    import itertools
+    counts = [0] * (len(jumps) + 1)
+    for size in range(len(jumps) + 1):
+        for S in itertools.combinations(range(len(jumps)), size):
+            if all(t + sum((jumps[k][r] for k in S), fmpq(0)) == 0 for r, t in enumerate(T)):
+                counts[size] += 1
+    return counts
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 2), st.integers(0, 11), st.sampled_from([2, 3, 30, 1000]))
+def test_subset_sum_counts_agree_with_brute_force(seed, n3, m, height):
+    """Valuations, pruned halves and packed counts against plain enumeration of all subsets."""
+    from semialg.families.bottleneck.ridge_types import RidgeBranch
+    rng = random.Random(seed)
+    q = lambda: fmpq(rng.randint(-height, height), rng.randint(1, height))  # noqa: E731
+    jumps = [tuple(q() for _ in range(n3)) for _ in range(m)]
+    jumps = [j if any(j) else (fmpq(1),) * n3 for j in jumps]
+    planted = [k for k in range(m) if rng.random() < 0.4]
+    T = tuple(-sum((jumps[k][r] for k in planted), fmpq(0)) for r in range(n3))    # a zero sum exists
+    if rng.random() < 0.3:
+        T = tuple(t + fmpq(1, 7) for t in T)
+    branch = RidgeBranch("direct", "free", tuple(fmpq(k) for k in range(m)), tuple(jumps), fmpq(0), T, (fmpq(0),) * n3, 1)
+    from semialg.families.bottleneck.ridge_types import RidgeTypes
+    types = RidgeTypes(ridge(seed, 1, ["K+"], n3))
+    types.n3 = n3
+    counts, witness = types._subset_sums(branch)
+    assert counts == _brute_zero_sums(T, jumps)
+    if witness is None:
+        assert not any(counts)
+    else:
+        assert all(t + sum((jumps[k][r] for k in witness), fmpq(0)) == 0 for r, t in enumerate(T))
+
+
+def test_counts_beyond_the_old_budget():
+    """40 and 60 kinks with jumps of denominators up to 1000 (more than 2^16 distinct sums per half: undecided
+    before) and 200 kinks on a coarse grid: counted exactly; a tiny budget on an exponential case says so."""
+    from semialg.families.bottleneck.ridge_types import RidgeTypes
+    from semialg.errors import UndecidedError
+
+    def hidden(n2, height, seed):
+        rng = random.Random(seed)
+        q = lambda: fmpq(rng.randint(1, height), rng.randint(1, height))  # noqa: E731
+        v, e = [q() for _ in range(n2)], [-q() for _ in range(n2)]
+        return Network.from_arrays([[[1, 2]], [[x] for x in v], [[q() * rng.choice((-1, 1)) for _ in range(n2)]]],
+                                   [[1], e, [0]])
+
+    for n2, height in ((40, 1000), (60, 1000), (200, 3)):
+        T = RidgeTypes(hidden(n2, height, n2))
+        count = T.count()
+        assert count > 0 and T.count() == count
+    with pytest.raises(UndecidedError):
+        RidgeTypes(hidden(90, 1000, 90), budget=2 ** 6).count()

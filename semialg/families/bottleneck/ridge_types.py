@@ -31,7 +31,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from flint import fmpq
+from flint import fmpq, fmpq_series
 
 from semialg.core.exact import fingerprint
 from semialg.core.network import Network
@@ -128,8 +128,10 @@ class RidgeTypes:
     """The branches of a case-(b) parameter and the lazy set of its non-empty types.
 
     Iterating yields ``(branch name, anchor, roles)`` for every non-empty type; :meth:`count` counts them
-    exactly without enumerating them, :meth:`dimension` is the largest type dimension. ``budget`` bounds the
-    number of distinct subset sums of the jumps kept while counting (exceeded: :class:`UndecidedError`).
+    exactly without enumerating them, :meth:`dimension` is the largest type dimension. ``4 * budget`` bounds the
+    number of partial subset sums of the jumps kept per half while counting, after the jumps that no zero sum
+    contains are set aside and the sums that cannot vanish are dropped (exceeded: :class:`UndecidedError`,
+    the genuinely exponential case).
     """
 
     def __init__(self, net: Network, budget: int = 2 ** 16):
@@ -254,41 +256,62 @@ class RidgeTypes:
 
     @functools.lru_cache(maxsize=None)  # noqa: B019 - one instance per fibre, a handful of branches
     def _subset_sums(self, branch: RidgeBranch) -> tuple[list[int], tuple[int, ...] | None]:
-        """The counts by size and one witness of the $S$ with $T + \\sum_S \\Delta = 0$, meeting in the middle:
-        the distinct subset sums of each half of the jumps (at most ``budget`` per half, else
-        :class:`UndecidedError`), matched by exact fingerprints. Cost: $O(2^{m/2} m)$ vector additions."""
-        m = len(branch.ys)
-        half = m // 2
-        left = self._half_sums(branch.jumps[:half], branch.T, 0, m)
-        right = self._half_sums(branch.jumps[half:], (_ZERO,) * self.n3, half, m)
-        counts, witness = [0] * (m + 1), None
-        for total, cl, wl in left.values():
-            match = right.get(fingerprint(tuple(-x for x in total)))
-            if match is None:
-                continue
-            _, cr, wr = match
-            for i, a in enumerate(cl):
-                if a:
-                    for j, b in enumerate(cr[: m + 1 - i]):
-                        counts[i + j] += a * b
-            witness = wl + wr if witness is None else witness
-        return counts, witness
+        """The counts by size and one witness of the $S$ with $T + \\sum_S \\Delta = 0$, exactly. The jumps that no
+        such $S$ contains are set aside by valuations (:func:`_valuation_survivors`); the others, scaled per
+        coordinate to integers by the least common denominator, meet in the middle: each half's partial sums by
+        dynamic programming (:meth:`_half_sums`), keeping only those that the rest of the half and the other
+        half can still bring to $0$ (pseudo-polynomial for jumps on a coarse grid, $O(2^{m/2})$ sums at most),
+        with their counts by size packed into one integer (base $2^{m+1}$) and a witness mask; matching sums
+        multiply their packed counts (a product of polynomials). At most ``4 * budget`` sums per half, else
+        :class:`UndecidedError`."""
+        m, n3 = len(branch.ys), self.n3
+        keep = _valuation_survivors(branch.T, branch.jumps)
+        if keep is None:
+            return [0] * (m + 1), None
+        scale = [math.lcm(*([branch.T[r].q] + [branch.jumps[k][r].q for k in keep])) for r in range(n3)]
+        ints = {k: tuple(int(x * s) for x, s in zip(branch.jumps[k], scale, strict=True)) for k in keep}
+        T = tuple(int(x * s) for x, s in zip(branch.T, scale, strict=True))
+        order = sorted(keep, key=lambda k: -max(abs(x) for x in ints[k]))
+        halves = order[0::2], order[1::2]
+        span = [_span([ints[k] for k in h], n3) for h in halves]
+        B = m + 1
+        left = self._half_sums(halves[0], ints, T, span[1], B)
+        right = self._half_sums(halves[1], ints, (0,) * n3, tuple(
+            (t + lo, t + hi) for t, (lo, hi) in zip(T, span[0], strict=True)), B)
+        packed, witness = 0, None
+        for total, (cl, ml) in left.items():
+            match = right.get(tuple(-x for x in total))
+            if match is not None:
+                packed += cl * match[0]
+                witness = ml | match[1] if witness is None else witness
+        counts = [(packed >> (B * j)) & ((1 << B) - 1) for j in range(m + 1)]
+        return counts, None if witness is None else tuple(k for k in range(m) if witness >> k & 1)
 
-    def _half_sums(self, jumps, start: Vec, offset: int, m: int) -> dict:
-        """``{fingerprint: (sum, counts by size, one witness)}`` of ``start`` plus the subset sums of ``jumps``."""
-        sums = {fingerprint(start): (start, [1] + [0] * m, ())}
-        for k, jump in enumerate(jumps, start=offset):
-            new = dict(sums)
-            for total, counts, witness in sums.values():
-                s2 = _vadd(total, jump)
-                key = fingerprint(s2)
-                _, old, w = new.get(key, (s2, [0] * (m + 1), witness + (k,)))
-                new[key] = (s2, [a + (counts[i - 1] if i else 0) for i, a in enumerate(old)], w)
-            sums = new
-            if len(sums) > self.budget:
-                raise UndecidedError(f"counting the fibre's components: more than {self.budget} distinct "
-                                     f"subset sums of {len(jumps)} of the jumps")
-        return sums
+    def _half_sums(self, half: list[int], ints: dict, start: tuple, outside: tuple, B: int) -> dict:
+        """``{partial sum: (packed counts by size, witness mask)}`` of ``start`` plus the subsets of ``half``,
+        every sum dropped that the jumps still to come in ``half`` and the range ``outside`` (per coordinate)
+        cannot bring to $0$."""
+        from tqdm.auto import tqdm
+        n3, limit = len(start), 4 * self.budget
+        rest = [_span([ints[k] for k in half[i:]], n3) for i in range(len(half) + 1)]
+        states = {start: (1, 0)}
+        with tqdm(total=len(half), desc="subset sums", unit="jump", disable=None, leave=False) as bar:
+            for i, k in enumerate(half):
+                bounds = [(lo + a, hi + b) for (lo, hi), (a, b) in zip(rest[i + 1], outside, strict=True)]
+                jump, bit, new = ints[k], 1 << k, {}
+                for total, (counts, mask) in states.items():
+                    for s2, c2, w2 in ((total, counts, mask),
+                                       (tuple(a + b for a, b in zip(total, jump)), counts << B, mask | bit)):
+                        if any(x + lo > 0 or x + hi < 0 for x, (lo, hi) in zip(s2, bounds)):
+                            continue
+                        old = new.get(s2)
+                        new[s2] = (c2, w2) if old is None else (old[0] + c2, old[1])
+                states = new
+                bar.update()
+                if len(states) > limit:
+                    raise UndecidedError(f"counting the fibre's components: more than {limit} partial subset sums "
+                                         f"of {len(half)} jumps can still vanish (after {i + 1} of them)")
+        return states
 
     def _branch_count(self, branch: RidgeBranch) -> int:
         r"""Exponential generating functions in the slot count: $E = e^{4x}\exp(2(e^x - 1 - x))$ (D, C±, Z slots
@@ -299,10 +322,14 @@ class RidgeTypes:
             return 2 ** n
         m = len(branch.ys)
         Zs = self._zero_sums(branch)
+        with _Series(n) as S:
+            return self._series_count(S, n, m, Zs)
+
+    @staticmethod
+    def _series_count(S: "_Series", n: int, m: int, Zs: list[int]) -> int:
         Z, ZS = sum(Zs), sum(s * z for s, z in enumerate(Zs))
         N = m * 2 ** (m - 1) if m else 0
         a1, a2 = m * Z - ZS, ZS
-        S = _Series(n)
         x, u = S.x(), S.expm1(1)
         w = S.sub(u, x)
         E = S.mul(S.exp_lin(4), S.exp(S.scale(S.sub(u, x), 2)))
@@ -371,6 +398,53 @@ class RidgeTypes:
         return max(d for d in (self.branch_dimension(b) for b in self.branches.values()) if d is not None)
 
 
+def _span(vectors: list, n: int) -> tuple[tuple[int, int], ...]:
+    """Per coordinate, the least and the largest sum of a subset of ``vectors``."""
+    return tuple((sum(min(v[r], 0) for v in vectors), sum(max(v[r], 0) for v in vectors)) for r in range(n))
+
+
+def _valuation(x: fmpq, p: int) -> int:
+    num, den, v = x.p, x.q, 0
+    while num % p == 0:
+        num, v = num // p, v + 1
+    while den % p == 0:
+        den, v = den // p, v - 1
+    return v
+
+
+def _valuation_survivors(T: Vec, jumps, factor_limit: int = 2 ** 96) -> list[int] | None:
+    r"""The indices of the jumps that some $S$ with $T + \sum_S \Delta = 0$ may contain, or ``None`` when there
+    is no such $S$. A term whose $p$-adic valuation in some coordinate is the unique minimum among $T$ and the
+    jumps still in play makes every sum containing it non-zero: such a jump is set aside ($T$ itself: no $S$),
+    repeated until stable, for the primes of the denominators below ``factor_limit`` (larger ones are not
+    factored: fewer jumps set aside, the answer unchanged). Cost: one factorisation per distinct
+    denominator, $O(m n_3)$ valuations per prime and round."""
+    from flint import fmpz
+    keep = list(range(len(jumps)))
+    dens = {x.q for x in T if x != 0} | {x.q for jump in jumps for x in jump if x != 0}
+    primes = sorted({int(p) for d in dens if 1 < d < factor_limit for p, _ in fmpz(d).factor()})
+    changed = True
+    while changed:
+        changed = False
+        for r in range(len(T)):
+            for p in primes:
+                terms = [(_valuation(jumps[k][r], p), k) for k in keep if jumps[k][r] != 0]
+                if T[r] != 0:
+                    terms.append((_valuation(T[r], p), None))
+                if not terms:
+                    continue
+                least = min(v for v, _ in terms)
+                at = [k for v, k in terms if v == least]
+                if len(at) == 1:
+                    if at[0] is None:
+                        return None
+                    keep.remove(at[0])
+                    changed = True
+        if any(T[r] != 0 and all(jumps[k][r] == 0 for k in keep) for r in range(len(T))):
+            return None
+    return keep
+
+
 def _product(items, n: int):
     if n == 0:
         yield ()
@@ -381,62 +455,54 @@ def _product(items, n: int):
 
 
 class _Series:
-    """Truncated power series with exact rational coefficients, degree $\\le n$."""
+    """Truncated power series with exact rational coefficients, degree $\\le n$: flint's ``fmpq_series`` (fast
+    truncated products, powers and exponentials), its global precision cap set to $n + 1$ while the context
+    is open."""
 
     def __init__(self, n: int):
         self.n = n
 
-    def zero(self) -> list:
-        return [fmpq(0)] * (self.n + 1)
+    def __enter__(self) -> "_Series":
+        import flint
+        self._cap, flint.ctx.cap = flint.ctx.cap, self.n + 1
+        return self
 
-    def x(self) -> list:
-        out = self.zero()
-        if self.n >= 1:
-            out[1] = fmpq(1)
-        return out
+    def __exit__(self, *exc) -> None:
+        import flint
+        flint.ctx.cap = self._cap
 
-    def add(self, a, b) -> list:
-        return [p + q for p, q in zip(a, b, strict=True)]
+    def _series(self, coeffs) -> fmpq_series:
+        return fmpq_series(coeffs, prec=self.n + 1)
 
-    def sub(self, a, b) -> list:
-        return [p - q for p, q in zip(a, b, strict=True)]
+    def zero(self) -> fmpq_series:
+        return self._series([0])
 
-    def scale(self, a, t) -> list:
-        return [p * t for p in a]
+    def x(self) -> fmpq_series:
+        return self._series([0, 1])
 
-    def mul(self, a, b) -> list:
-        out = self.zero()
-        for i, p in enumerate(a):
-            if p:
-                for j in range(self.n + 1 - i):
-                    out[i + j] += p * b[j]
-        return out
+    def add(self, a, b) -> fmpq_series:
+        return a + b
 
-    def pow(self, a, k: int) -> list:
-        out, base = self.zero(), a
-        out[0] = fmpq(1)
-        while k:
-            if k & 1:
-                out = self.mul(out, base)
-            k >>= 1
-            if k:
-                base = self.mul(base, base)
-        return out
+    def sub(self, a, b) -> fmpq_series:
+        return a - b
 
-    def exp_lin(self, k: int) -> list:
+    def scale(self, a, t) -> fmpq_series:
+        return a * fmpq(t)
+
+    def mul(self, a, b) -> fmpq_series:
+        return a * b
+
+    def pow(self, a, k: int) -> fmpq_series:
+        return a ** k if k else self._series([1])
+
+    def exp_lin(self, k: int) -> fmpq_series:
         """$e^{kx}$."""
-        return [fmpq(k ** i, math.factorial(i)) for i in range(self.n + 1)]
+        return self._series([fmpq(k ** i, math.factorial(i)) for i in range(self.n + 1)])
 
-    def expm1(self, k: int) -> list:
+    def expm1(self, k: int) -> fmpq_series:
         """$e^{kx} - 1$."""
-        out = self.exp_lin(k)
-        out[0] = fmpq(0)
-        return out
+        return self.exp_lin(k) - 1
 
-    def exp(self, g) -> list:
-        """$\\exp(g)$ for $g(0) = 0$: $h' = g'h$, so $h_i = \\frac1i\\sum_{k=1}^i k g_k h_{i-k}$."""
-        h = self.zero()
-        h[0] = fmpq(1)
-        for i in range(1, self.n + 1):
-            h[i] = sum((k * g[k] * h[i - k] for k in range(1, i + 1)), fmpq(0)) / i
-        return h
+    def exp(self, g) -> fmpq_series:
+        """$\\exp(g)$ for $g(0) = 0$."""
+        return g.exp()
