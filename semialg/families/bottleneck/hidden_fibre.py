@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, to_sympy
+from semialg.core.exact import dot, fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.hidden_formula import negative_formula
@@ -103,7 +103,7 @@ def _weighted(h, p: Vec, one: int) -> Vec:
 
 def _at(kappa: int, p: Vec, one: int = 1) -> Vec:
     """Coefficients of $-\\kappa\\,\\ell'(p)$ (``one = 0``: of $-\\kappa\\, w'\\cdot p$, for a ray)."""
-    return (-kappa * p[0], -kappa * p[1], fmpq(-kappa * one))
+    return tuple(-kappa * x for x in p) + (fmpq(-kappa * one),)
 
 
 class _Slice:
@@ -147,7 +147,7 @@ class _Slice:
 @dataclass
 class _Decision:
     status: str                      # "nonempty", "empty", "constant" (not of simple type) or "undecided"
-    z: list | None = None            # normalised hidden parameters in key order (3 per slot)
+    z: list | None = None            # normalised hidden parameters in key order (n0 + 1 per slot)
     implicit: tuple = ()             # rows tight on the whole component (key positions)
     dim: int | None = None           # dimension of the normalised slice
 
@@ -206,6 +206,7 @@ class HiddenFibre:
         self.net, self.t = net, t
         self.region = R = HiddenRegion(net)
         self.view = view = R.view
+        self.stride = R.n0 + 1           # normalised parameters (w'_j, b'_j) per hidden slot
         self.r = _first_nonzero(view.c)
         self.visible = tuple(i for i, c in enumerate(t.classes) if c == "V")
         self.m = len(t.classes) - len(self.visible)
@@ -256,7 +257,7 @@ class HiddenFibre:
                 c = -R.H0(p)
                 rows += [_Row(c, tuple((h[0], _weighted(h, p, 1)) for h in S), True) for S in subsets]
             for d in Q.rays:
-                c = -(Q.H0[0][0] * d[0] + Q.H0[0][1] * d[1])
+                c = -dot(Q.H0[0], d)
                 rows += [_Row(c, tuple((h[0], _weighted(h, d, 0)) for h in S), True) for S in subsets]
         return rows
 
@@ -311,12 +312,13 @@ class HiddenFibre:
     def _slice(self, key, H) -> _Slice | None:
         """The normalised slice with the affine equations on $P$ imposed (``None`` if inconsistent)."""
         lin, _ = self.region.affine_on_p(key[0])
-        sl = _Slice(3 * len(H))
-        for q in (0, 1):
-            coefs = [_ZERO] * (3 * len(H))
+        st = self.stride
+        sl = _Slice(st * len(H))
+        for q in range(st - 1):
+            coefs = [_ZERO] * (st * len(H))
             for j, cls, s in H:
                 if cls == "U+":
-                    coefs[3 * j + q] = fmpq(s)
+                    coefs[st * j + q] = fmpq(s)
             if not sl.restrict(*sl.affine(-lin[q], coefs)):
                 return None
         return sl
@@ -329,7 +331,7 @@ class HiddenFibre:
         while True:
             G, h, live = [], [], []
             for row in rows:
-                c, g = sl.affine(row.const, self._coefs(row, len(H), signs))
+                c, g = sl.affine(row.const, self._coefs(row, len(H), signs, self.stride))
                 if not any(g):
                     if c < 0:
                         return _Decision("empty")
@@ -339,8 +341,9 @@ class HiddenFibre:
                 live.append(row)
             r = decide(G, tuple(h), sl.dim)
             if r.feasible:
-                if any(not any(sl.exprs[3 * j][1] + sl.exprs[3 * j + 1][1]) and sl.exprs[3 * j][0] ==
-                       sl.exprs[3 * j + 1][0] == 0 for j, _, _ in H):
+                st = self.stride
+                if any(all(not any(sl.exprs[st * j + q][1]) and sl.exprs[st * j + q][0] == 0
+                           for q in range(st - 1)) for j, _, _ in H):
                     return _Decision("constant")   # a slot forced to w' = 0: a constant neuron, not simple
                 return _Decision("nonempty", z=sl.point(r.point), implicit=tuple(implicit), dim=sl.dim)
             y = r.multipliers
@@ -348,16 +351,16 @@ class HiddenFibre:
                 return _Decision("empty")
             for a, row in zip(y, live, strict=True):
                 if a != 0:
-                    if not sl.restrict(*sl.affine(row.const, self._coefs(row, len(H), signs))):
+                    if not sl.restrict(*sl.affine(row.const, self._coefs(row, len(H), signs, self.stride))):
                         return _Decision("empty")
                     implicit.append(row)
 
     @staticmethod
-    def _coefs(row: _Row, m: int, signs) -> list:
-        coefs = [_ZERO] * (3 * m)
+    def _coefs(row: _Row, m: int, signs, st: int) -> list:
+        coefs = [_ZERO] * (st * m)
         for j, a in row.terms:
-            for q in range(3):
-                coefs[3 * j + q] += (signs[j] if row.with_u else 1) * a[q]
+            for q in range(st):
+                coefs[st * j + q] += (signs[j] if row.with_u else 1) * a[q]
         return coefs
 
     def _decide(self, key) -> _Decision:
@@ -424,7 +427,7 @@ class HiddenFibre:
         return self._built[index]
 
     def _build(self, index) -> ConditionedSet:
-        view, R, r = self.view, self.region, self.r
+        view, R, r, n0 = self.view, self.region, self.r, self.region.n0
         V = self.net.variables()
         W1, B1, W2, B2, W3, B3 = V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2], V.biases[2]
         cr = to_sympy(view.c[r])
@@ -439,7 +442,8 @@ class HiddenFibre:
                 k, sgn = lab[1], (-1 if lab[2] else 1)
                 wk = view.w[k]
                 p = _first_nonzero(wk)
-                eqs += parallel_minors((W1[i, 0], W1[i, 1], B1[i]), tuple(to_sympy(x) for x in wk + (view.b[k],)))
+                eqs += parallel_minors(tuple(W1[i, q] for q in range(n0)) + (B1[i],),
+                                       tuple(to_sympy(x) for x in wk + (view.b[k],)))
                 strict.append(sgn * W1[i, p] * to_sympy(wk[p]))
                 eqs.append(U(i) * sgn * W1[i, p] - K * to_sympy(view.v[k] * wk[p]))
             else:
@@ -447,11 +451,11 @@ class HiddenFibre:
                 strict.append(lab[1] * W2[0, i])
         lin, const = R.affine_on_p(_key_of(index)[0])
         S = [j for j, cls, _ in H if cls == "U+"]
-        eqs += [sum((U(j) * W1[j, q] for j in S), sympy.Integer(0)) - K * to_sympy(lin[q]) for q in (0, 1)]
+        eqs += [sum((U(j) * W1[j, q] for j in S), sympy.Integer(0)) - K * to_sympy(lin[q]) for q in range(n0)]
         eqs.append(sum((U(j) * B1[j] for j in S), sympy.Integer(0)) + B2[0] * cr * W3[r, 0] - K * to_sympy(const))
 
         def poly(row: _Row):
-            ell = [a[0] * W1[j, 0] + a[1] * W1[j, 1] + a[2] * B1[j] for j, a in
+            ell = [sum((a[q] * W1[j, q] for q in range(n0)), a[n0] * B1[j]) for j, a in
                    ((j, tuple(to_sympy(x) for x in a)) for j, a in row.terms)]
             if not row.with_u:
                 return sympy.expand(sum(ell, sympy.Integer(0)))
@@ -496,7 +500,7 @@ class HiddenFibre:
                 seen.add(hit[0])
                 labels.append(("V", hit[0], s != hit[1]))
                 continue
-            vals = [w[0] * p[0] + w[1] * p[1] + b for p in R.p_points] + [w[0] * d[0] + w[1] * d[1] for d in R.p_rays]
+            vals = [dot(w, p) + b for p in R.p_points] + [dot(w, d) for d in R.p_rays]
             cls = "U-" if all(x <= 0 for x in vals) else "U+" if all(x >= 0 for x in vals) else None
             if cls is None:
                 return None
@@ -529,7 +533,7 @@ class HiddenFibre:
                 rows.append(_scale(fmpq(sgn), view.w[lab[1]] + (view.b[lab[1]],)))
                 u.append(view.v[lab[1]])
             else:
-                rows.append(tuple(z[3 * where[i]: 3 * where[i] + 3]))
+                rows.append(tuple(z[self.stride * where[i]: self.stride * (where[i] + 1)]))
                 u.append(fmpq(lab[1]))
         _, const = self.region.affine_on_p(key[0])
         eps = const - sum((ui * row[2] for ui, row, lab in zip(u, rows, index, strict=True) if lab[0] == "U+"), _ZERO)

@@ -1,28 +1,32 @@
-r"""The off-$P$ condition of a hidden-neuron fibre component with negative slots, quantifier-free.
+r"""The off-$P$ condition of a hidden-neuron fibre component with negative slots, quantifier-free, for any $n_0 \ge 2$.
 
 For a component with hidden slots of output weight $u_p > 0$ ($p \in \mathrm{pos}$) and $u_n < 0$
 ($n \in \mathrm{neg}$), $y_j = \kappa_j\ell'_j$: $\Psi = H_0 + \sum_{\mathrm{pos}} u_p\sigma(y_p)$ is convex on every
-polygon $Q$ of $\overline N$ and $\Phi = \Psi - \sum_{\mathrm{neg}}|u_n|\sigma(y_n)$ is convex on each cell of $Q$
-cut by the negative lines. A vertex of that subdivision on a positive line is never a maximum (along the line
-of a negative slot, or an edge, through it the positive kink is convex), so $\Phi \le 0$ on $Q$ iff it holds at
-(1) the vertices of $Q$, (2)-(3) the crossings of a negative line with an edge of $Q$, (6) the crossings of two
-negative lines inside $Q$, and along (4) the rays of $Q$ and (5) a negative line's directions when they lie in
-its recession cone. With $G_{S,T} = H_0 + \sum_{p\in S}u_py_p - \sum_{t\in T}|u_t|y_t$, affine on $Q$, and
-$\Phi = \max_S\min_T G_{S,T}$ there (in general $\Phi(x) \le 0$ iff $\bigvee_T\bigwedge_S G_{S,T}(x) \le 0$, $T$
-over the negative slots not vanishing at $x$):
+polyhedron $Q$ of $\overline N$ and $\Phi = \Psi - \sum_{\mathrm{neg}}|u_n|\sigma(y_n)$ is convex on each cell of
+$Q$ cut by the negative hyperplanes $\{y_n = 0\}$ (a positive kink is convex, so positive hyperplanes need not cut).
+With $G_{S,T} = H_0 + \sum_{p\in S}u_py_p - \sum_{t\in T}|u_t|y_t$, affine on $Q$,
+$\Phi = \min_T\max_S G_{S,T}$ there, so $\Phi(x) \le 0$ iff $\bigvee_T\bigwedge_S G_{S,T}(x) \le 0$ ($T$ over the
+negative slots not vanishing at $x$), and the same for the recession function $\Phi_\infty$ with the linear parts
+$G'$. A convex function is $\le 0$ on a pointed polyhedron iff it is at its vertices and its recession function is
+along its extreme rays. The vertices of the cells are points where $n_0$ independent hyperplanes meet: $k \ge 0$
+negative ones (a set $K$) and $r - k$ facets of $Q$ (a set $F$), plus the equations $l\cdot x = 0$ of the
+lineality basis when the first-layer rows have rank $r < n_0$ (the polynomial rows force $w'_j \perp L$, so
+$\Phi$ is constant along $L$); their extreme rays are the directions where $r - 1$ of them vanish. So, with the
+formula conjoined to the component's polynomial rows, $\Phi \le 0$ on $\overline N$ iff for every $Q$:
 
-1. vertex $v$: $\bigvee_T\bigwedge_S G_{S,T}(v) \le 0$; (4) ray $d$: the same for the linear parts at $d$;
-2. edge $[a, b]$, line $n$: $y_n(a)y_n(b) \ge 0 \ \vee\ (y_n(a) > 0 \wedge \bigvee_T\bigwedge_S N \ge 0) \ \vee\
-   (y_n(b) > 0 \wedge \bigvee_T\bigwedge_S N \le 0)$, $N = y_n(b)G(a) - y_n(a)G(b)$ (at the crossing $q$,
-   $G(q) = N / (y_n(b) - y_n(a))$);
-3. edge $a + tr$, $s = \kappa_nw'_n\cdot r$: $y_n(a)s \ge 0 \ \vee\ (s > 0 \wedge \bigvee\bigwedge M \le 0) \ \vee\
-   (s < 0 \wedge \bigvee\bigwedge M \ge 0)$, $M = sG(a) - y_n(a)G'(r)$, $G'$ the linear part;
-5. $\pm d_n = \pm(-w'_{n,2}, w'_{n,1})$: some row of $Q$ negative at it, or $\bigvee_T\bigwedge_S G'(\pm d_n) \le 0$;
-6. lines $n, m$ with $\delta = \det(w'_n, w'_m)$, crossing $q = \hat q/\delta$: $\delta^2 \le 0$, or some row of $Q$
-   with $\delta\,(\delta\,\mathrm{row}(q)) < 0$, or $\bigvee_T\bigwedge_S \delta\,(\delta\,G(q)) \le 0$.
+1. ($K = \emptyset$) every vertex $v$ of $Q$ off $\partial P$: $\bigvee_T\bigwedge_S G_{S,T}(v) \le 0$; every
+   extreme ray $d$ of $Q$: the same with $G'(d)$;
+2. every candidate point $q = \hat q/\delta$ (Cramer's rule for the system $K \cup F \cup L$, $\delta$ its
+   determinant, $\hat q$ polynomial in $\theta'$): $\delta^2 \le 0$, or some row of $Q$ with
+   $\delta\,(\delta\,\mathrm{row}(q)) < 0$ ($q \notin Q$), or $\bigvee_T\bigwedge_S \delta\,(\delta\,G_{S,T}(q)) \le 0$
+   ($T \subseteq \mathrm{neg} \setminus K$);
+3. every candidate direction $\pm d$, $d$ the generalised cross product of the $n_0 - 1$ normals of
+   $K \cup F \cup L$ ($|K| \ge 1$): some row of $Q$ negative at it ($d$ not in the recession cone), or
+   $\bigvee_T\bigwedge_S G'_{S,T}(\pm d) \le 0$.
 
-Every quantity is multiplied by a positive factor ($c_r^2$, $|u_n|$, $\delta^2$) to make it a polynomial in
-$\theta'$.
+Every quantity is multiplied by a positive factor ($c_r^2$, $\delta^2$) to make it a polynomial in $\theta'$.
+For $n_0 = 2$ this is the crossing of a negative line with an edge of $Q$ (2), of two negative lines (2) and a
+negative line's directions (3).
 
 >>> f = Formula(("or", (("atom", sympy.Symbol("x"), "<="), ("atom", sympy.Symbol("x") - 2, ">="))))
 >>> f.evaluate({sympy.Symbol("x"): 1}), f.evaluate({sympy.Symbol("x"): 3})
@@ -37,7 +41,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import to_sympy
 from semialg.core.network import Network
-from semialg.families.bottleneck.hidden_region import HiddenRegion, edges
+from semialg.families.bottleneck.hidden_region import HiddenRegion, cramer, kernel_direction
 from semialg.geometry.semialgebraic import as_substitution
 
 __all__ = ["Formula", "negative_formula"]
@@ -139,9 +143,10 @@ class Formula:
 def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Formula:
     """The quantifier-free off-$P$ condition for positive slots ``pos`` and negative slots ``neg`` (lists of
     ``(slot, class)``); ``U(j)`` is $c_r^2u_j$ as a polynomial, ``K`` $= c_r^2$, ``W1``/``B1`` the first-layer
-    variables. Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, edge, ray and pair of negative lines of each
-    polygon."""
+    variables. Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, ray and candidate point or direction, i.e. per
+    choice of at most $n_0$ facets of a polyhedron and negative slots."""
     kappa = {"U-": 1, "U+": -1}
+    n0 = R.n0
     R_sets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
 
     def t_sets(excluded):
@@ -155,18 +160,20 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Form
         """$c_r^2 G_{S,T} = c_r^2(\\Psi_S - \\sum_T |u_t|y_t)$ on $Q$: (linear coefficients, constant)."""
         terms = [(U(j) * kappa[c], j) for j, c in S] + [(U(t) * kappa[c], t) for t, c in T]
         g = tuple(K * to_sympy(Q.H0[0][q]) + sum((f * W1[j, q] for f, j in terms), sympy.Integer(0))
-                  for q in (0, 1))
+                  for q in range(n0))
         return g, K * to_sympy(Q.H0[1]) + sum((f * B1[j] for f, j in terms), sympy.Integer(0))
 
     def at(G, p, one=1):
-        return G[0][0] * sym(p[0]) + G[0][1] * sym(p[1]) + one * G[1]
-
-    def y(n, p, one=1):                                     # c_r^2 |u_n| y_n(p) (ray: the linear part)
-        return -U(n) * kappa[dict(neg)[n]] * (W1[n, 0] * sym(p[0]) + W1[n, 1] * sym(p[1]) + one * B1[n])
+        """$G$ at the point $p$ (``one = 0``: its linear part at a direction; ``one = \\delta``: at
+        $\\hat q = \\delta q$, times $\\delta$)."""
+        return sum((G[0][q] * sym(p[q]) for q in range(n0)), one * G[1])
 
     def some(Q, excluded, atom):
         """$\\bigvee_T \\bigwedge_S$ atom(G_{S,T}) over the sets $T$ of the other negative slots."""
         return _or([_and([atom(affine(Q, S, T)) for S in R_sets]) for T in t_sets(excluded)])
+
+    def normal(n):
+        return [W1[n, q] for q in range(n0)]
 
     clauses = []
     for Q in R.n_pieces:
@@ -175,34 +182,28 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Form
                 clauses.append(some(Q, (), lambda G, v=v: _atom(at(G, v), "<=")))
         for d in Q.rays:
             clauses.append(some(Q, (), lambda G, d=d: _atom(at(G, d, 0), "<=")))
-        bounded, unbounded = edges(Q)
-        for n, _ in neg:
-            for a, b in bounded:
-                ya, yb = y(n, a), y(n, b)
-
-                def cross(G, rel, a=a, b=b, ya=ya, yb=yb):
-                    return _atom(yb * at(G, a) - ya * at(G, b), rel)
-                clauses.append(_or([_atom(ya * yb, ">="),
-                                    _and([_atom(ya, ">"), some(Q, (n,), lambda G: cross(G, ">="))]),
-                                    _and([_atom(yb, ">"), some(Q, (n,), lambda G: cross(G, "<="))])]))
-            for a, r in unbounded:
-                ya, s = y(n, a), y(n, r, 0)
-
-                def far(G, rel, a=a, r=r, ya=ya, s=s):
-                    return _atom(s * at(G, a) - ya * at(G, r, 0), rel)
-                clauses.append(_or([_atom(ya * s, ">="),
-                                    _and([_atom(s, ">"), some(Q, (n,), lambda G: far(G, "<="))]),
-                                    _and([_atom(s, "<"), some(Q, (n,), lambda G: far(G, ">="))])]))
-            for sgn in (1, -1):
-                dn = (-sgn * W1[n, 1], sgn * W1[n, 0])
-                outside = [_atom(to_sympy(row[0]) * dn[0] + to_sympy(row[1]) * dn[1], "<") for row in Q.rows]
-                clauses.append(_or(outside + [some(Q, (n,), lambda G, dn=dn: _atom(at(G, dn, 0), "<="))]))
-        for (n, _), (m, _) in itertools.combinations(neg, 2):
-            det = W1[n, 0] * W1[m, 1] - W1[n, 1] * W1[m, 0]
-            qhat = (-B1[n] * W1[m, 1] + B1[m] * W1[n, 1], -W1[n, 0] * B1[m] + W1[m, 0] * B1[n])   # det * q
-            outside = [_atom(det * (to_sympy(row[0]) * qhat[0] + to_sympy(row[1]) * qhat[1]
-                                    + det * to_sympy(row[2])), "<") for row in Q.rows]
-            inside = some(Q, (n, m), lambda G: _atom(det * (G[0][0] * qhat[0] + G[0][1] * qhat[1] + det * G[1]),
-                                                     "<="))
-            clauses.append(_or([_atom(det * det, "<=")] + outside + [inside]))
+        facets = [tuple(to_sympy(x) for x in row) for row in Q.facets]
+        fixed = [[to_sympy(x) for x in l] for l in Q.lineality]
+        r = n0 - len(fixed)
+        for k in range(1, min(len(neg), r) + 1):
+            for Kset in itertools.combinations(neg, k):
+                excluded = tuple(n for n, _ in Kset)
+                for F in itertools.combinations(facets, r - k):           # candidate points
+                    qhat, det = cramer([normal(n) for n, _ in Kset] + [list(row[:-1]) for row in F] + fixed,
+                                       [-B1[n] for n, _ in Kset] + [-row[-1] for row in F] + [0] * len(fixed))
+                    det = sympy.expand(det)
+                    if det == 0:
+                        continue
+                    outside = [_atom(det * at(((row[:-1]), row[-1]), qhat, det), "<") for row in facets]
+                    inside = some(Q, excluded, lambda G, qhat=qhat, det=det: _atom(det * at(G, qhat, det), "<="))
+                    clauses.append(_or([_atom(det * det, "<=")] + outside + [inside]))
+                if r - 1 - k < 0:
+                    continue
+                for F in itertools.combinations(facets, r - 1 - k):       # candidate directions
+                    d = kernel_direction([normal(n) for n, _ in Kset] + [list(row[:-1]) for row in F] + fixed)
+                    for sgn in (1, -1):
+                        dd = [sgn * x for x in d]
+                        outside = [_atom(at((row[:-1], 0), dd, 0), "<") for row in facets]
+                        clauses.append(_or(outside + [some(Q, excluded,
+                                                           lambda G, dd=dd: _atom(at(G, dd, 0), "<="))]))
     return Formula(_and(clauses), variables)

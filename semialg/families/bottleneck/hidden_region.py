@@ -1,13 +1,20 @@
-r"""Case (a) with hidden neurons: the closed regions $\overline P$, $\overline N$ of a parameter $\theta$ as convex
-polygons with their vertices, rays and edges, and the map $H_0$.
+r"""Case (a) with hidden neurons: the closed regions $\overline P$, $\overline N$ of a parameter $\theta$ as pointed
+polyhedra with their exact vertices and extreme rays, and the map $H_0$.
 
-For $f = c\,\sigma(h) + d$ with $n_0 = 2$, every cell $C$ of the arrangement of the first-layer lines of
-$\theta$ carries one affine piece $A_C$ of $h$; $\overline P$ is the union of the polygons
+For $f = c\,\sigma(h) + d$ with $n_0 \ge 2$, every cell $C$ of the arrangement of the first-layer hyperplanes of
+$\theta$ carries one affine piece $A_C$ of $h$; $\overline P$ is the union of the polyhedra
 $\overline C \cap \{A_C \ge 0\}$ and $\overline N = \{h \le 0\}$ the union of $\overline C \cap \{A_C \le 0\}$
-(full-dimensional ones only). Each polygon is kept with its inequalities, its vertices and its extreme rays
-(pointed: the first layer has two non-parallel rows), so that "an affine map is $\ge 0$ on the polygon" is a
-finite list of conditions at vertices and rays. $H_0 = h_V + A$ is $h$ with its hidden neurons removed and the
-U+ neurons replaced by their affine maps: the visible part plus the affine map $A$ of $h$ on $P$.
+(full-dimensional ones only). Each polyhedron is kept with its inequalities, its vertices and its extreme rays, so
+that "an affine map is $\ge 0$ on the polyhedron" is a finite list of conditions at vertices and rays. When the
+first-layer rows span a subspace $W$ of rank $r < n_0$, every polyhedron is $Q_0 + L$ with $L = W^\perp$ its
+lineality space: vertices and extreme rays are those of the pointed $Q_0 = Q \cap W$, and $\pm$ a basis of $L$
+are added as rays (the quotient by $L$). $H_0 = h_V + A$ is $h$ with its hidden neurons removed and the U+
+neurons replaced by their affine maps: the visible part plus the affine map $A$ of $h$ on $P$.
+
+Vertices and rays come from an exact brute-force double description (:func:`polyhedron`): every choice of
+$r$ rows (vertices) or $r - 1$ rows (rays) solved by Cramer's rule over $\mathbb{Q}$; the same Cramer formulas
+(:func:`det`, :func:`cramer`, :func:`kernel_direction`) work over polynomial rings, which the off-$P$ formula of
+:mod:`~semialg.families.bottleneck.hidden_formula` uses.
 
 >>> R = HiddenRegion(Network.random((2, 3, 1, 1), seed=9, height=3))
 >>> R.classes, R.p_points, len(R.n_pieces), R.e_pieces
@@ -22,7 +29,7 @@ from typing import Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import dot
+from semialg.core.exact import dot, nullspace, rank
 from semialg.core.network import Network, relu
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.arrangement import NetworkArrangement
@@ -30,112 +37,224 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _scale, _vadd
 from semialg.geometry.arrangement import Affine
 
-__all__ = ["Polygon", "HiddenRegion", "polygon"]
+__all__ = ["Polyhedron", "HiddenRegion", "polyhedron", "det", "cramer", "kernel_direction", "boundary_points"]
 
-Row = tuple[fmpq, fmpq, fmpq]  # a x + b y + c >= 0
+Row = tuple[fmpq, ...]  # (a_1, ..., a_n, c): a . x + c >= 0
+
+
+def det(M):
+    """The determinant of a small square matrix (list of rows) by Laplace expansion: exact over any commutative
+    ring (``fmpq`` or sympy polynomials). Cost: $O(n!)$ ($n = n_0$ is small here)."""
+    if not M:
+        return 1
+    if len(M) == 1:
+        return M[0][0]
+    out = 0
+    for j, a in enumerate(M[0]):
+        if a != 0:
+            term = a * det([row[:j] + row[j + 1:] for row in M[1:]])
+            out = out + term if j % 2 == 0 else out - term
+    return out
+
+
+def cramer(M, rhs) -> tuple[tuple, object]:
+    r"""$(\hat x, \delta)$ with $\delta = \det M$ and $M\hat x = \delta\,\mathrm{rhs}$ (Cramer: $x = \hat x/\delta$
+    when $\delta \ne 0$). Exact over any commutative ring.
+
+    >>> cramer([[fmpq(2), fmpq(0)], [fmpq(0), fmpq(1)]], [fmpq(1), fmpq(3)])
+    ((1, 6), 2)
+    """
+    M = [list(row) for row in M]
+    cols = range(len(M))
+    return tuple(det([[b if j == i else row[j] for j in cols] for row, b in zip(M, rhs, strict=True)])
+                 for i in cols), det(M)
+
+
+def kernel_direction(M) -> tuple:
+    r"""For $n - 1$ rows in $n$ variables: the generalised cross product $d$ ($d_i = (-1)^i\det M_{\hat i}$), with
+    $Md = 0$, non-zero iff the rows are independent. Exact over any commutative ring.
+
+    >>> kernel_direction([[fmpq(1), fmpq(2)]])
+    (2, -1)
+    """
+    n = len(M) + 1
+    return tuple((1 if i % 2 == 0 else -1) * det([list(row[:i]) + list(row[i + 1:]) for row in M]) for i in range(n))
 
 
 @dataclass(frozen=True)
-class Polygon:
-    """A pointed polyhedron of the plane: ``rows`` ($a\\cdot x + c \\ge 0$), ``vertices``, extreme ``rays``, and
-    the affine map ``H0`` of $H_0$ on it (its cell's piece)."""
+class Polyhedron:
+    """A polyhedron $\\{x : a\\cdot x + c \\ge 0 \\text{ for every row}\\}$ of $\\mathbb{Q}^n$: ``rows``, ``vertices``
+    and extreme ``rays`` of its pointed part $Q \\cap L^\\perp$ plus $\\pm$ the ``lineality`` basis $L$ (empty when
+    pointed), and the affine map ``H0`` of $H_0$ on it (its cell's piece)."""
 
     rows: tuple[Row, ...]
     vertices: tuple[Vec, ...]
     rays: tuple[Vec, ...]
     H0: Affine | None = None
+    lineality: tuple[Vec, ...] = ()
+
+    @property
+    def facets(self) -> tuple[Row, ...]:
+        """The distinct rows that define facets: the vertices and rays on the row span a face of dimension
+        $n - 1$ (the others are implied; a face's affine hull is cut out by facet rows)."""
+        out: dict = {}
+        n = len(self.rows[0]) - 1
+        for row in self.rows:
+            on = [v for v in self.vertices if _value(row, v) == 0]
+            span = [_vadd(v, on[0], fmpq(-1)) for v in on[1:]] + [d for d in self.rays if dot(row[:-1], d) == 0]
+            if on and (rank(span) if span else 0) == n - 1:
+                out.setdefault(_direction(row), row)
+        return tuple(out.values())
 
 
-def _direction(d: Vec) -> Vec:
+def _direction(d: Sequence[fmpq]) -> Vec:
     """``d`` scaled so that its first non-zero entry is $\\pm 1$ (positive scaling only: a direction key)."""
     s = next(abs(x) for x in d if x != 0)
     return tuple(x / s for x in d)
 
 
 def _value(row: Row, x: Vec) -> fmpq:
-    return row[0] * x[0] + row[1] * x[1] + row[2]
+    return dot(row[:-1], x) + row[-1]
 
 
-def polygon(rows: Sequence[Row], H0: Affine | None = None) -> Polygon | None:
-    r"""Vertices and extreme rays of $\{x \in \mathbb{Q}^2 : \text{every row} \ge 0\}$, by brute force (every pair of
-    rows; every direction of a row's line); ``None`` when it has no vertex (empty — the polyhedra here are
-    pointed). Cost: $O(r^3)$ for $r$ rows.
+def polyhedron(rows: Sequence[Row], H0: Affine | None = None, lineality: Sequence[Vec] = ()) -> Polyhedron | None:
+    r"""Vertices and extreme rays of $Q = \{x \in \mathbb{Q}^n : \text{every row} \ge 0\}$, every row orthogonal to
+    the ``lineality`` basis $L$ (the rows have rank $n - |L|$, so $Q \cap L^\perp$ is pointed): every choice of
+    $r = n - |L|$ rows with $L$ independent gives a candidate vertex, of $r - 1$ rows a candidate ray
+    $\pm$:func:`kernel_direction`, kept when it lies in $Q$ (in its recession cone). ``None`` when $Q$ is empty.
+    Cost: $O(\binom{m}{r}\, n!)$ exact operations for $m$ rows.
 
     >>> one, zero = fmpq(1), fmpq(0)
-    >>> Q = polygon([(one, zero, zero), (zero, one, zero)]); Q.vertices, sorted(Q.rays)
+    >>> Q = polyhedron([(one, zero, zero), (zero, one, zero)]); Q.vertices, sorted(Q.rays)
     (((0, 0),), [(0, 1), (1, 0)])
     """
     rows = tuple(rows)
+    n = len(rows[0]) - 1
+    fixed = [list(l) for l in lineality]
+    r = n - len(fixed)
     verts: dict = {}
-    for r1, r2 in itertools.combinations(rows, 2):
-        det = r1[0] * r2[1] - r2[0] * r1[1]
-        if det == 0:
-            continue
-        x = ((r2[2] * r1[1] - r1[2] * r2[1]) / det, (r2[0] * r1[2] - r1[0] * r2[2]) / det)
-        if all(_value(r, x) >= 0 for r in rows):
-            verts[x] = None
+    for chosen in itertools.combinations(rows, r):
+        xhat, delta = cramer([list(row[:-1]) for row in chosen] + fixed,
+                             [-row[-1] for row in chosen] + [_ZERO] * len(fixed))
+        if delta != 0:
+            x = tuple(t / delta for t in xhat)
+            if all(_value(row, x) >= 0 for row in rows):
+                verts[x] = None
     if not verts:
         return None
     rays: dict = {}
-    for r in rows:
-        for d in ((-r[1], r[0]), (r[1], -r[0])):
-            if any(d) and all(q[0] * d[0] + q[1] * d[1] >= 0 for q in rows):
-                rays[_direction(d)] = None
-    return Polygon(rows, tuple(verts), tuple(rays), H0)
+    for chosen in itertools.combinations(rows, r - 1):
+        d = kernel_direction([list(row[:-1]) for row in chosen] + fixed)
+        for sgn in (-1, 1):
+            if any(d) and all(sgn * dot(row[:-1], d) >= 0 for row in rows):
+                rays[_direction(_scale(fmpq(sgn), d))] = None
+    for l in lineality:
+        for sgn in (1, -1):
+            rays[_direction(_scale(fmpq(sgn), l))] = None
+    return Polyhedron(rows, tuple(verts), tuple(rays), H0, tuple(tuple(l) for l in lineality))
 
 
-def _clip(Q: Polygon, A: Affine) -> Polygon | None:
+def _sign_range(Q: Polyhedron, A: Affine) -> int:
+    """$-1$ if $A \\le 0$ on $Q$, $+1$ if $A \\ge 0$ there (and not $\\le 0$), $0$ if it takes both signs."""
+    vals = [dot(A[0], v) + A[1] for v in Q.vertices] + [dot(A[0], d) for d in Q.rays]
+    if all(x <= 0 for x in vals):
+        return -1
+    return 1 if all(x >= 0 for x in vals) else 0
+
+
+def _cut(Q: Polyhedron, A: Affine, H0: Affine | None = None) -> Polyhedron | None:
+    return polyhedron(Q.rows + (tuple(A[0]) + (A[1],),), H0, Q.lineality)
+
+
+def _clip(Q: Polyhedron, A: Affine) -> Polyhedron | None:
     """$Q \\cap \\{A \\ge 0\\}$ when it is full-dimensional ($A > 0$ somewhere on $Q$), else ``None``."""
-    if not (any(_affine(A, v) > 0 for v in Q.vertices) or any(dot(A[0], r) > 0 for r in Q.rays)):
+    if not (any(dot(A[0], v) + A[1] > 0 for v in Q.vertices) or any(dot(A[0], r) > 0 for r in Q.rays)):
         return None
-    return polygon(Q.rows + (tuple(A[0]) + (A[1],),), Q.H0)
+    return _cut(Q, A, Q.H0)
 
 
-def _affine(A: Affine, x: Vec) -> fmpq:
-    return dot(A[0], x) + A[1]
+def _cells(net: Network, arr: NetworkArrangement) -> tuple[list, list]:
+    """The closed cells of the first-layer arrangement of ``net`` as polyhedra, with $h$ on each (affine)."""
+    view = OuterView.of(net)
+    W = [w for w in net.weights[0] if any(w)]
+    lineality = tuple(nullspace(W)) if W and rank(W) < net.architecture.input_dim else ()
+    data = arr.neuron_data(view.inner)
+    maps = arr.affine_maps(data, arr.cells)
+    out = []
+    for cell in arr.cells:
+        rows = tuple(tuple(s * x for x in line) for s, line in zip(cell.signs, arr.lines, strict=True))
+        out.append(polyhedron(rows, lineality=lineality))
+    return out, maps
+
+
+def boundary_points(net: Network) -> tuple[int | None, Vec | None]:
+    r"""For a case-(a) parameter with $n_0 \ge 2$: the first hidden hyperplane $H_k$ (line index) touching
+    $\partial P$ without entering $P$ ($\sup_{H_k} h = 0$), and the first vertex of the arrangement (a point of a
+    minimal flat when the rows have rank $< n_0$) on $\{h = 0\}$, or ``None``. Both are read off the vertices and
+    rays of the closed cells: $H_k \cap \overline C$ is a face of $\overline C$, generated by the vertices and rays
+    on it, and $h$ is affine there. Cost: one :func:`polyhedron` per cell."""
+    arr = NetworkArrangement((net,))
+    cells, maps = _cells(net, arr)
+    view = OuterView.of(net)
+    classes = [c for c, w in zip(combinatorial_type(net).classes, view.w, strict=True) if any(w)]
+    on_zero = next((v for Q, A in zip(cells, maps, strict=True) for v in Q.vertices
+                    if dot(A[0], v) + A[1] == 0), None)
+    touching = None
+    for (k, *_), cls in zip(arr.neuron_data(view.inner)[0], classes, strict=True):
+        if cls not in ("U-", "U+"):
+            continue
+        line, best, unbounded = arr.lines[k], None, False
+        for Q, A in zip(cells, maps, strict=True):
+            vals = [dot(A[0], v) + A[1] for v in Q.vertices if _value(line, v) == 0]
+            if vals:                      # a non-empty face of a pointed polyhedron has a vertex
+                unbounded |= any(dot(line[:-1], d) == 0 and dot(A[0], d) > 0 for d in Q.rays)
+                best = max(vals) if best is None else max(best, *vals)
+        if not unbounded and best == 0:
+            touching = k
+            break
+    return touching, on_zero
 
 
 class HiddenRegion:
-    r"""The fixed data of a case-(a) parameter $\theta$ with $n_0 = 2$ that the hidden-neuron fibre needs.
+    r"""The fixed data of a case-(a) parameter $\theta$ with $n_0 \ge 2$ that the hidden-neuron fibre needs.
 
     ``p_points``/``p_rays`` generate the convex hull of $\overline P$ (an affine map is $\ge 0$ on $\overline P$
-    iff it is $\ge 0$ at these points and its linear part at these rays); ``n_pieces`` are the polygons of
-    $\overline N$ with $H_0$ on each; ``e_pieces`` the full-dimensional polygons of
-    $\overline N \cap \{H_0 \ge 0\}$ (empty when $H_0 \le 0$ on $\overline N$). Cost: the plane sweep of the
-    arrangement plus $O(r^3)$ per cell.
+    iff it is $\ge 0$ at these points and its linear part at these rays); ``n_pieces`` are the polyhedra of
+    $\overline N$ with $H_0$ on each; ``e_pieces`` the full-dimensional polyhedra of
+    $\overline N \cap \{H_0 \ge 0\}$ (empty when $H_0 \le 0$ on $\overline N$). Cost: the cells of the
+    arrangement (plane sweep, or region enumeration for $n_0 \ge 3$) plus one :func:`polyhedron` per cell.
     """
 
     def __init__(self, net: Network):
-        if net.architecture.input_dim != 2:
-            raise ArchitectureError("explicit case-(a) fibres with hidden neurons need n0 = 2")
-        self.net = net
+        n0 = net.architecture.input_dim
+        if n0 < 2:
+            raise ArchitectureError("explicit case-(a) fibres with hidden neurons need n0 >= 2")
+        self.net, self.n0 = net, n0
         self.view = view = OuterView.of(net)
         self.classes = combinatorial_type(net).classes
         arr = NetworkArrangement((net,))
-        if arr.auxiliary:
+        if arr.auxiliary or rank([w for w in net.weights[0] if any(w)] or [[0] * n0]) < 2:
             raise ArchitectureError("explicit case-(a) fibres with hidden neurons need two non-parallel "
                                     "first-layer rows (otherwise f is a ridge function)")
-        data = arr.neuron_data(view.inner)
-        rows, _ = data
-        maps = arr.affine_maps(data, arr.cells)
+        rows, _ = arr.neuron_data(view.inner)
+        cells, maps = _cells(net, arr)
+        self.lineality = cells[0].lineality
         self.p_points: dict = {}
         self.p_rays: dict = {}
-        self.n_pieces: list[Polygon] = []
-        for cell, A in zip(arr.cells, maps, strict=True):
-            cell_rows = tuple(tuple(s * x for x in line) for s, line in zip(cell.signs, arr.lines, strict=True))
-            lin, const = list(_scale(_ZERO, A[0])), self.view.e
+        self.n_pieces: list[Polyhedron] = []
+        for cell, Qc, A in zip(arr.cells, cells, maps, strict=True):
+            lin, const = (_ZERO,) * n0, self.view.e
             for (k, s, vi, w, b), cls in zip(rows, self.classes, strict=True):
                 if cls == "U+" or (cls == "V" and cell.signs[k] * s > 0):
-                    lin, const = list(_vadd(lin, w, vi)), const + vi * b
-            H0 = (tuple(lin), const)
-            sign = arr.range_sign(cell, A)
+                    lin, const = _vadd(lin, w, vi), const + vi * b
+            sign = _sign_range(Qc, A)
             if sign >= 0:
-                Q = polygon(cell_rows + (tuple(A[0]) + (A[1],),))
+                Q = _cut(Qc, A)
                 if Q is not None:
                     self.p_points.update(dict.fromkeys(Q.vertices))
                     self.p_rays.update(dict.fromkeys(Q.rays))
             if sign <= 0:
-                Q = polygon(cell_rows + (tuple(-x for x in A[0]) + (-A[1],),), H0)
+                Q = _cut(Qc, (tuple(-x for x in A[0]), -A[1]), (lin, const))
                 if Q is not None:
                     self.n_pieces.append(Q)
         self.p_points, self.p_rays = tuple(self.p_points), tuple(self.p_rays)
@@ -157,23 +276,8 @@ class HiddenRegion:
     def affine_on_p(self, flipped: Sequence[int] = ()) -> tuple[Vec, fmpq]:
         r"""$B = A + \sum_{k \in F} v_k\ell_k$ (linear part, constant): what the U+′ block and $\varepsilon$ of a
         member with the visible neurons $F$ flipped must reproduce on $P$."""
-        lin, const = (_ZERO, _ZERO), self.view.e
+        lin, const = (_ZERO,) * self.n0, self.view.e
         for i, (w, b, v, cls) in enumerate(zip(self.view.w, self.view.b, self.view.v, self.classes, strict=True)):
             if cls == "U+" or i in flipped:
                 lin, const = _vadd(lin, w, v), const + v * b
         return lin, const
-
-
-def edges(Q: Polygon) -> tuple[list[tuple[Vec, Vec]], list[tuple[Vec, Vec]]]:
-    """The bounded edges $(a, b)$ and the unbounded edges $(a, r)$ (from vertex $a$ along ray $r$) of a polygon:
-    two vertices on one row's line, or a vertex and a ray along it. Cost: $O(r(v + d))$."""
-    bounded, unbounded = {}, {}
-    for row in Q.rows:
-        on = [v for v in Q.vertices if _value(row, v) == 0]
-        along = [d for d in Q.rays if row[0] * d[0] + row[1] * d[1] == 0]
-        if len(on) == 2:
-            bounded[frozenset(on)] = tuple(on)
-        elif len(on) == 1:
-            for d in along:
-                unbounded[(on[0], d)] = (on[0], d)
-    return list(bounded.values()), list(unbounded.values())
