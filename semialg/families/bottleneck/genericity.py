@@ -17,12 +17,13 @@ import itertools
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
-from semialg.core.exact import solve
+from semialg.core.exact import rank, solve
 from semialg.core.network import Architecture, Network
 from semialg.engine.loci import (Condition, Locus, LocusFamily, degeneracy_loci, genericity,
                                  zero_factor_condition)
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
+from semialg.families.bottleneck.hidden_region import boundary_points
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, RidgeView, _scale, bottleneck_case
 
@@ -88,8 +89,11 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
 def type_checks(net: Network) -> list[Condition]:
     r"""The open (type) conditions under which the fibre formulas hold: $f$ not constant; in case (a) also no
     U$\pm$ neuron, no hidden hyperplane touching $\partial P$ without entering $P$ and no vertex of the
-    arrangement on $\{h = 0\}$ (the last two decided exactly in the plane; for $n_0 \ge 3$ the condition is
-    reported undecided, ``holds = None``, never assumed).
+    arrangement on $\{h = 0\}$ (a point of a minimal flat when the rows have rank $< n_0$), decided exactly: in the
+    plane on the lines, for $n_0 \ge 3$ from the vertices and rays of the closed cells
+    (:func:`~semialg.families.bottleneck.hidden_region.boundary_points`). For $n_0 \ge 3$ also: the first-layer
+    rows have rank $\min(n_0, n_1)$ (below it, $\overline P$ is a cylinder along the common kernel $L$, a U−
+    neuron can no longer tilt out of $L^\perp$ and the fibre is smaller than $D$ minus the functional dimension).
     """
     t = combinatorial_type(net)
     out = [_condition("not constant", t.regime != "constant", None if t.regime != "constant" else (),
@@ -99,10 +103,14 @@ def type_checks(net: Network) -> list[Condition]:
     mixed = tuple(i for i, c in enumerate(t.classes) if c == "U+-")
     out.append(_condition("no U+- neuron", not mixed, mixed or None,
                             f"neurons {list(mixed)} are mixed hidden (U+-)" if mixed else "no mixed hidden neuron"))
-    if net.architecture.input_dim > 2:
-        out.append(_condition("boundary conditions", None, None,
-                                "undecided for n0 >= 3 (tangent hidden hyperplanes, vertices on {h = 0})"))
-        return out
+    if net.architecture.input_dim > 2:     # from the vertices and rays of the closed cells
+        n0, n1 = net.architecture.widths[:2]
+        r = rank(net.weights[0])
+        out.append(_condition("full first-layer rank", r == min(n0, n1), None if r == min(n0, n1) else (r,),
+                              f"the first-layer rows have rank {r} < min(n0, n1): every hidden hyperplane "
+                              f"contains the lineality directions" if r < min(n0, n1) else
+                              "the first-layer rows have rank min(n0, n1)"))
+        return out + _boundary_conditions(*boundary_points(net))
     view = OuterView.of(net)
     arr = NetworkArrangement((net,), with_cells=False)
     h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
@@ -112,9 +120,6 @@ def type_checks(net: Network) -> list[Condition]:
         if cls in ("U-", "U+") and sup_on_line(arr, view, k) == 0:
             touching = k
             break
-    out.append(_condition("no tangent hyperplane", touching is None, None if touching is None else (touching,),
-                            "a hidden hyperplane touches the boundary of P" if touching is not None else
-                            "no hidden hyperplane touches the boundary of P"))
     on_zero = None
     for k, l in itertools.combinations(range(len(arr.network_lines)), 2):
         A = [list(arr.lines[k][:2]), list(arr.lines[l][:2])]
@@ -123,10 +128,16 @@ def type_checks(net: Network) -> list[Condition]:
             if h(v) == 0:
                 on_zero = v
                 break
-    out.append(_condition("no vertex on {h = 0}", on_zero is None, on_zero,
-                            f"the vertex {[str(x) for x in on_zero]} lies on h = 0" if on_zero is not None else
-                            "no vertex of the arrangement lies on h = 0"))
-    return out
+    return out + _boundary_conditions(touching, on_zero)
+
+
+def _boundary_conditions(touching, on_zero) -> list[Condition]:
+    return [_condition("no tangent hyperplane", touching is None, None if touching is None else (touching,),
+                       "a hidden hyperplane touches the boundary of P" if touching is not None else
+                       "no hidden hyperplane touches the boundary of P"),
+            _condition("no vertex on {h = 0}", on_zero is None, on_zero,
+                       f"the vertex {[str(x) for x in on_zero]} lies on h = 0" if on_zero is not None else
+                       "no vertex of the arrangement lies on h = 0")]
 
 
 def _require_generic(net: Network, what: str) -> BottleneckType:

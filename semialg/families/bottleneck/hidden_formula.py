@@ -24,12 +24,14 @@ formula conjoined to the component's polynomial rows, $\Phi \le 0$ on $\overline
    $K \cup F \cup L$ ($|K| \ge 1$): some row of $Q$ negative at it ($d$ not in the recession cone), or
    $\bigvee_T\bigwedge_S G'_{S,T}(\pm d) \le 0$.
 
-Every quantity is multiplied by a positive factor ($c_r^2$, $\delta^2$) to make it a polynomial in $\theta'$.
+Every quantity is multiplied by a positive factor ($c_r^2$, $\delta^2$) to make it a polynomial in $\theta'$. The
+atoms are built and evaluated as flint multivariate polynomials over $\mathbb{Q}$ (sympy only to print them).
 For $n_0 = 2$ this is the crossing of a negative line with an edge of $Q$ (2), of two negative lines (2) and a
 negative line's directions (3).
 
->>> f = Formula(("or", (("atom", sympy.Symbol("x"), "<="), ("atom", sympy.Symbol("x") - 2, ">="))))
->>> f.evaluate({sympy.Symbol("x"): 1}), f.evaluate({sympy.Symbol("x"): 3})
+>>> x = sympy.Symbol("x")
+>>> f = Formula(("or", (("atom", x, "<="), ("atom", x - 2, ">="))), (x,))
+>>> f.holds([1]), f.holds([3])
 (False, True)
 """
 
@@ -37,10 +39,12 @@ from __future__ import annotations
 
 import itertools
 
+import flint
+from flint import fmpq
+
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import to_sympy
-from semialg.core.network import Network
 from semialg.families.bottleneck.hidden_region import HiddenRegion, cramer, kernel_direction
 from semialg.geometry.semialgebraic import as_substitution
 
@@ -50,10 +54,48 @@ _TESTS = {"<=": lambda v: v <= 0, "<": lambda v: v < 0, ">=": lambda v: v >= 0, 
 _TEX = {"<=": r"\le 0", "<": "< 0", ">=": r"\ge 0", ">": "> 0"}
 
 
-def _atom(p, rel):
-    p = sympy.expand(p)
-    if p.is_number:
-        return bool(_TESTS[rel](p))
+class Polynomials:
+    """Exact polynomial arithmetic in the variables of a parameter space: flint ``fmpq_mpoly`` (fast products and
+    evaluation), with conversions from and to sympy."""
+
+    def __init__(self, variables):
+        self.variables = tuple(variables)
+        self.ctx = flint.fmpq_mpoly_ctx.get(tuple(f"z{i}" for i in range(len(self.variables))), "lex")
+        self.gens = dict(zip(self.variables, self.ctx.gens(), strict=True))
+
+    def of(self, expr):
+        """A sympy polynomial in the variables as an ``fmpq_mpoly`` (a rational constant stays an ``fmpq``)."""
+        if expr.is_Symbol:
+            return self.gens[expr]
+        if expr.is_Rational:
+            return fmpq(int(expr.p), int(expr.q))
+        if expr.is_Add or expr.is_Mul:
+            parts = [self.of(a) for a in expr.args]
+            out = parts[0]
+            for q in parts[1:]:
+                out = out + q if expr.is_Add else out * q
+            return out
+        if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+            return self.of(expr.base) ** int(expr.exp)
+        raise ValueError(f"not a polynomial in the variables: {expr}")
+
+    def sympy(self, p):
+        if not isinstance(p, flint.fmpq_mpoly):
+            return to_sympy(fmpq(p))
+        return sympy.Add(*(to_sympy(c) * sympy.Mul(*(v ** e for v, e in zip(self.variables, mono, strict=True)))
+                           for mono, c in p.to_dict().items()))
+
+    def constant(self, p):
+        """The value of a constant polynomial, else ``None``."""
+        if not isinstance(p, flint.fmpq_mpoly):
+            return fmpq(p)
+        return p.to_dict().get((0,) * len(self.variables), fmpq(0)) if p.is_constant() else None
+
+
+def _atom(P, p, rel):
+    c = P.constant(p)
+    if c is not None:
+        return bool(_TESTS[rel](c))
     return ("atom", p, rel)
 
 
@@ -73,42 +115,45 @@ def _or(parts):
 
 class Formula:
     """An exact quantifier-free condition: nested ``("and", parts)``, ``("or", parts)`` and
-    ``("atom", polynomial, relation)`` with relation ``<=``, ``<``, ``>=`` or ``>`` (against 0)."""
+    ``("atom", polynomial, relation)`` with relation ``<=``, ``<``, ``>=`` or ``>`` (against 0); the polynomials in
+    ``variables`` (sympy expressions, converted on construction)."""
 
     def __init__(self, tree, variables=(), architecture=None):
-        self.tree, self.variables, self.architecture = tree, tuple(variables), architecture
+        self.variables, self.architecture = tuple(variables), architecture
+        self.P = Polynomials(self.variables)
+        self.tree = self._convert(tree)
 
-    def evaluate(self, sub: dict, node=None) -> bool:
-        node = self.tree if node is None else node
+    def _convert(self, node):
         if node is True or node is False:
             return node
         if node[0] == "atom":
-            return bool(_TESTS[node[2]](sympy.sympify(node[1]).xreplace(sub)))
-        results = (self.evaluate(sub, q) for q in node[1])
+            return ("atom", node[1] if isinstance(node[1], flint.fmpq_mpoly) else self.P.of(node[1]), node[2])
+        return node[0], tuple(self._convert(q) for q in node[1])
+
+    def _walk(self, node, vals, zeros):
+        if node is True or node is False:
+            return node
+        if node[0] == "atom":
+            v = node[1](*vals)
+            if v == 0:
+                zeros.append(node[1])
+            return bool(_TESTS[node[2]](v))
+        results = (self._walk(q, vals, zeros) for q in node[1])
         return all(results) if node[0] == "and" else any(results)
 
+    def _values(self, sub: dict) -> list:
+        return [fmpq(int(sub[v].p), int(sub[v].q)) for v in self.variables]
+
     def robust(self, sub: dict, vanishing_ok=lambda p: False) -> bool:
-        """True when the formula holds at ``sub`` and each atom that vanishes there passes ``vanishing_ok``
-        (e.g. vanishes identically on a family of points): then it holds on a neighbourhood in that family."""
-        zeros = []
-
-        def walk(node):
-            if node is True or node is False:
-                return node
-            if node[0] == "atom":
-                v = sympy.sympify(node[1]).xreplace(sub)
-                if v == 0:
-                    zeros.append(node[1])
-                return bool(_TESTS[node[2]](v))
-            results = [walk(q) for q in node[1]]
-            return all(results) if node[0] == "and" else any(results)
-
-        return walk(self.tree) and all(vanishing_ok(p) for p in zeros)
+        """True when the formula holds at ``sub`` (symbol → rational) and each atom that vanishes there passes
+        ``vanishing_ok`` (given as a sympy polynomial; e.g. it vanishes identically on a family of points): then
+        it holds on a neighbourhood in that family."""
+        zeros: list = []
+        return self._walk(self.tree, self._values(sub), zeros) and all(vanishing_ok(self.P.sympy(p))
+                                                                        for p in zeros)
 
     def holds(self, point) -> bool:
-        if isinstance(point, Network):
-            point = point.parameters()
-        return self.evaluate(as_substitution(self.variables, point))
+        return self._walk(self.tree, self._values(as_substitution(self.variables, point)), [])
 
     def atoms(self, node=None) -> int:
         node = self.tree if node is None else node
@@ -123,7 +168,7 @@ class Formula:
         if node is True or node is False:
             return r"\top" if node else r"\bot"
         if node[0] == "atom":
-            return sympy.latex(node[1]) + " " + _TEX[node[2]]
+            return sympy.latex(self.P.sympy(node[1])) + " " + _TEX[node[2]]
         inner = [self._tex(q, depth + 1) for q in node[1]]
         joined = (r" \wedge " if node[0] == "and" else r" \vee ").join(inner)
         return joined if depth == 0 else r"\left(" + joined + r"\right)"
@@ -147,63 +192,62 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Form
     choice of at most $n_0$ facets of a polyhedron and negative slots."""
     kappa = {"U-": 1, "U+": -1}
     n0 = R.n0
+    P = Polynomials(variables)
+    K = P.of(sympy.sympify(K))
+    slots = [j for j, _ in pos] + [j for j, _ in neg]
+    Uj = {j: P.of(sympy.expand(U(j))) for j in slots}
+    W = {(j, q): P.gens[W1[j, q]] for j in slots for q in range(n0)}
+    B = {j: P.gens[B1[j]] for j in slots}
     R_sets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
 
     def t_sets(excluded):
         rest = [t for t in neg if t[0] not in excluded]
         return [T for k in range(len(rest) + 1) for T in itertools.combinations(rest, k)]
 
-    def sym(x):
-        return x if isinstance(x, sympy.Basic) else to_sympy(x)
-
     def affine(Q, S, T):
         """$c_r^2 G_{S,T} = c_r^2(\\Psi_S - \\sum_T |u_t|y_t)$ on $Q$: (linear coefficients, constant)."""
-        terms = [(U(j) * kappa[c], j) for j, c in S] + [(U(t) * kappa[c], t) for t, c in T]
-        g = tuple(K * to_sympy(Q.H0[0][q]) + sum((f * W1[j, q] for f, j in terms), sympy.Integer(0))
-                  for q in range(n0))
-        return g, K * to_sympy(Q.H0[1]) + sum((f * B1[j] for f, j in terms), sympy.Integer(0))
+        terms = [(Uj[j] * kappa[c], j) for j, c in S] + [(Uj[t] * kappa[c], t) for t, c in T]
+        g = tuple(K * Q.H0[0][q] + sum((f * W[j, q] for f, j in terms), fmpq(0)) for q in range(n0))
+        return g, K * Q.H0[1] + sum((f * B[j] for f, j in terms), fmpq(0))
 
     def at(G, p, one=1):
         """$G$ at the point $p$ (``one = 0``: its linear part at a direction; ``one = \\delta``: at
         $\\hat q = \\delta q$, times $\\delta$)."""
-        return sum((G[0][q] * sym(p[q]) for q in range(n0)), one * G[1])
+        return sum((G[0][q] * p[q] for q in range(n0)), one * G[1])
 
-    def some(Q, excluded, atom):
-        """$\\bigvee_T \\bigwedge_S$ atom(G_{S,T}) over the sets $T$ of the other negative slots."""
-        return _or([_and([atom(affine(Q, S, T)) for S in R_sets]) for T in t_sets(excluded)])
+    def atom(p, rel):
+        return _atom(P, p, rel)
+
+    def some(Q, excluded, test):
+        """$\\bigvee_T \\bigwedge_S$ test(G_{S,T}) over the sets $T$ of the other negative slots."""
+        return _or([_and([test(affine(Q, S, T)) for S in R_sets]) for T in t_sets(excluded)])
 
     def normal(n):
-        return [W1[n, q] for q in range(n0)]
+        return [W[n, q] for q in range(n0)]
 
     clauses = []
     for Q in R.n_pieces:
         for v in Q.vertices:
             if R.h(v) != 0:                                 # on the boundary of P: Phi(v) = h(v) = 0
-                clauses.append(some(Q, (), lambda G, v=v: _atom(at(G, v), "<=")))
+                clauses.append(some(Q, (), lambda G, v=v: atom(at(G, v), "<=")))
         for d in Q.rays:
-            clauses.append(some(Q, (), lambda G, d=d: _atom(at(G, d, 0), "<=")))
-        facets = [tuple(to_sympy(x) for x in row) for row in Q.facets]
-        fixed = [[to_sympy(x) for x in l] for l in Q.lineality]
+            clauses.append(some(Q, (), lambda G, d=d: atom(at(G, d, 0), "<=")))
+        facets, fixed = Q.facets, [list(l) for l in Q.lineality]
         r = n0 - len(fixed)
         for k in range(1, min(len(neg), r) + 1):
             for Kset in itertools.combinations(neg, k):
                 excluded = tuple(n for n, _ in Kset)
                 for F in itertools.combinations(facets, r - k):           # candidate points
                     qhat, det = cramer([normal(n) for n, _ in Kset] + [list(row[:-1]) for row in F] + fixed,
-                                       [-B1[n] for n, _ in Kset] + [-row[-1] for row in F] + [0] * len(fixed))
-                    det = sympy.expand(det)
+                                       [-B[n] for n, _ in Kset] + [-row[-1] for row in F] + [fmpq(0)] * len(fixed))
                     if det == 0:
                         continue
-                    outside = [_atom(det * at(((row[:-1]), row[-1]), qhat, det), "<") for row in facets]
-                    inside = some(Q, excluded, lambda G, qhat=qhat, det=det: _atom(det * at(G, qhat, det), "<="))
-                    clauses.append(_or([_atom(det * det, "<=")] + outside + [inside]))
-                if r - 1 - k < 0:
-                    continue
-                for F in itertools.combinations(facets, r - 1 - k):       # candidate directions
+                    outside = [atom(det * at((row[:-1], row[-1]), qhat, det), "<") for row in facets]
+                    inside = some(Q, excluded, lambda G, qhat=qhat, det=det: atom(det * at(G, qhat, det), "<="))
+                    clauses.append(_or([atom(det * det, "<=")] + outside + [inside]))
+                for F in itertools.combinations(facets, r - 1 - k) if k < r else ():   # candidate directions
                     d = kernel_direction([normal(n) for n, _ in Kset] + [list(row[:-1]) for row in F] + fixed)
-                    for sgn in (1, -1):
-                        dd = [sgn * x for x in d]
-                        outside = [_atom(at((row[:-1], 0), dd, 0), "<") for row in facets]
-                        clauses.append(_or(outside + [some(Q, excluded,
-                                                           lambda G, dd=dd: _atom(at(G, dd, 0), "<="))]))
+                    for dd in (d, tuple(-x for x in d)):
+                        outside = [atom(at((row[:-1], 0), dd, 0), "<") for row in facets]
+                        clauses.append(_or(outside + [some(Q, excluded, lambda G, dd=dd: atom(at(G, dd, 0), "<="))]))
     return Formula(_and(clauses), variables)
