@@ -31,8 +31,8 @@ negative line's directions (3).
 
 >>> x = sympy.Symbol("x")
 >>> f = Formula(("or", (("atom", x, "<="), ("atom", x - 2, ">="))), (x,))
->>> f.holds([1]), f.holds([3])
-(False, True)
+>>> f.holds([1]), f.holds([3]), f.to_latex()
+(False, True, 'x \\le 0 \\vee x - 2 \\ge 0')
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class Polynomials:
         self.variables = tuple(variables)
         self.ctx = flint.fmpq_mpoly_ctx.get(tuple(f"z{i}" for i in range(len(self.variables))), "lex")
         self.gens = dict(zip(self.variables, self.ctx.gens(), strict=True))
+        self._names = None
 
     def of(self, expr):
         """A sympy polynomial in the variables as an ``fmpq_mpoly`` (a rational constant stays an ``fmpq``)."""
@@ -84,6 +85,21 @@ class Polynomials:
             return to_sympy(fmpq(p))
         return sympy.Add(*(to_sympy(c) * sympy.Mul(*(v ** e for v, e in zip(self.variables, mono, strict=True)))
                            for mono, c in p.to_dict().items()))
+
+    def latex(self, p) -> str:
+        """LaTeX of a polynomial term by term (sympy's printer is too slow for thousands of atoms)."""
+        if not isinstance(p, flint.fmpq_mpoly):
+            return sympy.latex(to_sympy(fmpq(p)))
+        if self._names is None:
+            self._names = [sympy.latex(v) for v in self.variables]
+        out = []
+        for mono, c in sorted(p.to_dict().items(), reverse=True):
+            factors = [n if e == 1 else f"{n}^{{{e}}}" for n, e in zip(self._names, mono, strict=True) if e]
+            mag = abs(c)
+            coef = "" if mag == 1 and factors else sympy.latex(to_sympy(mag))
+            out.append(("-" if c < 0 else "+") + " " + " ".join(([coef] if coef else []) + factors))
+        text = " ".join(out)
+        return text[2:] if text.startswith("+ ") else text
 
     def constant(self, p):
         """The value of a constant polynomial, else ``None``."""
@@ -168,7 +184,7 @@ class Formula:
         if node is True or node is False:
             return r"\top" if node else r"\bot"
         if node[0] == "atom":
-            return sympy.latex(self.P.sympy(node[1])) + " " + _TEX[node[2]]
+            return self.P.latex(node[1]) + " " + _TEX[node[2]]
         inner = [self._tex(q, depth + 1) for q in node[1]]
         joined = (r" \wedge " if node[0] == "and" else r" \vee ").join(inner)
         return joined if depth == 0 else r"\left(" + joined + r"\right)"
