@@ -171,7 +171,7 @@ def fibre(net: Network) -> BottleneckFibre:
     :mod:`semialg.families.bottleneck.ridge_typed` (non-empty types only, counted exactly).
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: the shallow fibre of $h$ times
     $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a) with hidden neurons (U−, U+;
-    $n_0 = 2$, regime PN): a union over slot labellings
+    $n_0 \ge 2$, regime PN): a union over slot labellings
     (:mod:`semialg.families.bottleneck.hidden_fibre`). Other case-(a) parameters that are not generic: the fibre
     of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no

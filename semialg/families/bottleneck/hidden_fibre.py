@@ -1,9 +1,13 @@
-r"""Case (a), $n_0 = 2$: explicit fibres of generic parameters with hidden first-layer neurons (types U−, U+).
+r"""Case (a), $n_0 \ge 2$: explicit fibres of generic parameters with hidden first-layer neurons (types U−, U+).
 
 Let $\theta$ be generic of regime PN with visible neurons $V$ and $m \ge 1$ hidden ones, $f = c\,\sigma(h) + d$.
 If $f_{\theta'} = f_\theta$ then $c' = c/\mu$, $d' = d$ and $\sigma(h') = \mu\sigma(h)$ for some $\mu > 0$ (a
 negative $\mu$ or $h' > 0$ everywhere would need $\partial P$ to be straight lines crossed by no first-layer line,
-i.e. all rows parallel, which is excluded). With $g = h'/\mu$ this is: $g = h$ on $P$ and $g \le 0$ on
+i.e. all rows parallel, which is excluded). For $n_0 \ge 3$ the genericity checks ask the first-layer rows to have
+rank $\min(n_0, n_1)$; when that is $n_1 < n_0$ every polyhedron of
+:class:`~semialg.families.bottleneck.hidden_region.HiddenRegion` is a cylinder along the common kernel $L$ of
+the rows, whose directions are rays both ways, so each hidden slot is forced to $w'_j \perp L$ (an implicit
+equality of the LP), and everything below happens in the quotient by $L$. With $g = h'/\mu$ this is: $g = h$ on $P$ and $g \le 0$ on
 $\overline N = \{h \le 0\}$. A member of *simple type* puts one neuron on each visible line $H_k$ (kink
 $u_i|\lambda_i| = v_k$, $u_i = v'_i/\mu$, $\ell'_i = \lambda_i\ell_k$; flipped when $\lambda_i < 0$, a set $F$) and
 every other neuron ("hidden slot") off $P$: $\kappa_j\ell'_j \le 0$ on $\overline P$ with $\kappa_j = +1$ (U−′,
@@ -13,7 +17,7 @@ $\Phi = H_0 + \sum_j u_j\sigma(\kappa_j\ell'_j) \le 0$ on $\overline N$, $H_0 = 
 
 Components are indexed by the label of every slot: a visible line (flipped or not) or a hidden class with the
 sign of $u_j$. Their off-$P$ condition is a list of polynomial inequalities when it is convex or has one concave
-term alone: no $u_j < 0$ — $\Phi$ is convex on each polygon of $\overline N$, so
+term alone: no $u_j < 0$ — $\Phi$ is convex on each polyhedron of $\overline N$, so
 $H_0(p) + \sum_{j\in R}u_j\kappa_j\ell'_j(p) \le 0$ at its vertices $p$ for every $R$, likewise at its rays; no
 $u_j > 0$ and $H_0 \le 0$ on $\overline N$ — nothing to check; no $u_j > 0$, one $u_k < 0$ —
 $|u_k|\kappa_k\ell'_k \ge H_0$ on $\overline N \cap \{H_0 \ge 0\}$ (vertices and rays). Otherwise (negative slots
@@ -286,7 +290,7 @@ class HiddenFibre:
         $\Phi \le H_0 + \sum_R y_p - \sum_{n} \sigma(y_n) \le$ that. With no positive slot and $H_0 > 0$
         somewhere: one negative slot digging alone. Or, since $\sigma(y) \ge \lambda y$ for
         $\lambda \in [0, 1]$: $H_0 + \sum_{p\in R} y_p - \lambda\sum_n y_n \le 0$ on $\overline N$ for a few fixed
-        $\lambda$ (Farkas: with $\lambda$ free per set this would be exact on each polygon, but bilinear)."""
+        $\lambda$ (Farkas: with $\lambda$ free per set this would be exact on each polyhedron, but bilinear)."""
         R = self.region
         pos = [h for h in H if h[2] > 0]
         neg = [h for h in H if h[2] < 0]
