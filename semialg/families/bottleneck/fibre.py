@@ -149,7 +149,9 @@ class BottleneckFibre(Union):
         j = self.component_of(theta)
         if j is None:
             raise ArchitectureError("local_dimension: the point is in the fibre but of non-generic type "
-                                    "(in no listed component)")
+                                    "(in no listed component)" + ("; the listed components are those of the "
+                                    "generic representative theta~, pieces of non-generic type are not described"
+                                    if self.generic_representative is not None else ""))
         return jacobian_corank(self.build(j), theta)
 
     def sample(self, seed: int | None = None, index=None) -> Network:
