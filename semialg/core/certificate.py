@@ -64,7 +64,8 @@ def check_comparable(net1: Network, net2: Network) -> None:
 def _digest(parts) -> str:
     h = hashlib.sha256()
     for p in parts:
-        h.update(p if isinstance(p, bytes) else str(p).encode())
+        # hex for Python ints: decimal str() refuses integers beyond 4300 digits
+        h.update(p if isinstance(p, bytes) else (format(p, "x") if isinstance(p, int) else str(p)).encode())
         h.update(b";")
     return h.hexdigest()[:32]
 
@@ -83,7 +84,8 @@ def network_fingerprint(net: Network) -> str:
     parts: list = [net.widths]
     for W, b in net.layers():
         N = W.numerators
-        parts += [W.denominator, N.astype("<i8").tobytes() if N.dtype != object else ",".join(map(str, N.ravel().tolist())),
+        parts += [W.denominator, N.astype("<i8").tobytes() if N.dtype != object
+                  else ",".join(format(x, "x") for x in N.ravel().tolist()),
                   ",".join(map(str, b))]
     return _digest(parts)
 
@@ -107,6 +109,24 @@ class Subject:
     @classmethod
     def of(cls, net1: Network, net2: Network, domain=None) -> "Subject":
         return cls(network_fingerprint(net1), network_fingerprint(net2), domain_fingerprint(domain))
+
+
+# A replay of a forged certificate may fail with any of these; verify() turns them into CertificateError.
+_REPLAY_ERRORS = (ParameterError, IndexError, KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError)
+
+
+def check_neurons(neurons, n: int, what: str = "neurons") -> tuple[int, ...]:
+    """``neurons`` as a tuple of distinct indices in ``range(n)``, or :class:`CertificateError`: a move of a
+    certificate must never alias a neuron through a negative or repeated index.
+
+    >>> check_neurons([2, 0], 3)
+    (2, 0)
+    """
+    out = tuple(neurons)
+    if (any(not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < n for i in out)
+            or len(set(out)) != len(out)):
+        raise CertificateError(f"{what} {list(out)} are not distinct indices in 0..{n - 1}")
+    return out
 
 
 # -- the certificate contract ----------------------------------------------------------------------------
@@ -134,7 +154,12 @@ class Certificate(Latexable):
             @functools.wraps(own)
             def verify(self, net1: Network, net2: Network) -> bool:
                 self.check_subject(net1, net2)
-                return own(self, net1, net2)
+                try:
+                    return own(self, net1, net2)
+                except _REPLAY_ERRORS as err:
+                    # a forged or corrupted certificate may fail anywhere in its replay: one kind of refusal
+                    raise CertificateError(f"{cls.__name__} does not replay on this pair: "
+                                           f"{type(err).__name__}: {err}") from None
             verify._checks_subject = True
             cls.verify = verify
 

@@ -31,7 +31,7 @@ from typing import ClassVar
 
 from flint import fmpq
 
-from semialg.core.certificate import Certificate
+from semialg.core.certificate import Certificate, check_neurons
 from semialg.core.exact import normalise_row
 from semialg.core.network import Network
 from semialg.core.result import Latexable
@@ -98,6 +98,7 @@ class ClearNeuron(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        check_neurons((self.j,), len(view.v))
         v, e, c = view.v[self.j], view.e[self.j], view.c[self.j]
         if not ((v <= 0 and e <= 0) or not any(c)):
             self._fail(f"neuron {self.j} is active on t > 0 with non-zero output weights")
@@ -117,6 +118,7 @@ class AbsorbConstant(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        check_neurons((self.j,), len(view.v))
         if view.v[self.j] != 0:
             self._fail(f"neuron {self.j} has v != 0")
         d = _vadd(view.d, view.c[self.j], max(view.e[self.j], _ZERO))
@@ -141,8 +143,9 @@ class MergeAffine(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        check_neurons((self.i, self.j), len(view.v))
         i, j = self.i, self.j
-        if i == j or not (_always_active(view, i) and _always_active(view, j)):
+        if not (_always_active(view, i) and _always_active(view, j)):
             self._fail(f"neurons {i}, {j} are not two distinct always-active neurons")
         ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
         d = _vadd(view.d, view.c[j], view.e[j] - view.v[j] * view.e[i] / view.v[i])
@@ -161,6 +164,7 @@ class ShiftAffineBias(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        check_neurons((self.i,), len(view.v))
         if not _always_active(view, self.i):
             self._fail(f"neuron {self.i} is not always active")
         return _with(view, e=_replace(view.e, self.i, _ZERO), d=_vadd(view.d, view.c[self.i], view.e[self.i]))
@@ -179,6 +183,7 @@ class FlipKink(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         try:
+            check_neurons((self.j, self.into), len(RidgeView.of(net).v))
             return flip_kink(net, self.j, self.into)
         except ArchitectureError as exc:
             self._fail(str(exc))
@@ -206,8 +211,9 @@ class MergeKinks(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        check_neurons((self.i, self.j), len(view.v))
         i, j = self.i, self.j
-        if i == j or not (_is_kink(view, i) and _is_kink(view, j)) or (view.v[i] > 0) != (view.v[j] > 0) \
+        if not (_is_kink(view, i) and _is_kink(view, j)) or (view.v[i] > 0) != (view.v[j] > 0) \
                 or _tau(view, i) != _tau(view, j):
             self._fail(f"neurons {i}, {j} are not two kinks at the same point with the same orientation")
         ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
@@ -268,8 +274,9 @@ class FlipKinkSet(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        check_neurons(self.S, len(view.v))
         S = self.S
-        if not S or len(set(S)) != len(S) or any(not 0 <= j < len(view.v) for j in S):
+        if not S:
             self._fail(f"S = {list(S)} is not a non-empty set of second-layer neurons")
         slope, d = (_ZERO,) * len(view.d), view.d
         for j in S:
@@ -295,7 +302,8 @@ class ReviveNeuron(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
-        if not 0 <= self.j < len(view.v) or any(view.c[self.j]):
+        check_neurons((self.j,), len(view.v))
+        if any(view.c[self.j]):
             self._fail(f"neuron {self.j} has non-zero output weights")
         return _with(view, v=_replace(view.v, self.j, fmpq(self.v)), e=_replace(view.e, self.j, fmpq(self.e)))
 
@@ -329,8 +337,9 @@ class DropNeuron(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        check_neurons((self.j,), len(view.v))
         j = self.j
-        if not 0 <= j < len(view.v) or len(view.v) == 1 or any(view.c[j]):
+        if len(view.v) == 1 or any(view.c[j]):
             self._fail(f"neuron {j} has non-zero output weights or is the only one")
         cut = lambda seq: seq[:j] + seq[j + 1:]  # noqa: E731
         return _with(view, v=cut(view.v), e=cut(view.e), c=cut(view.c))
@@ -366,6 +375,9 @@ class BottleneckMoveCertificate(Certificate):
     element: GroupElement
 
     def verify(self, net1: Network, net2: Network) -> bool:
+        if not (all(isinstance(mv, BottleneckMove) for mv in self.moves1 + self.moves2)
+                and isinstance(self.element, GroupElement)):
+            raise CertificateError("a bottleneck move certificate holds bottleneck moves and a group element")
         r1, r2 = net1, net2
         for mv in self.moves1:
             r1 = mv.apply(r1)
@@ -398,6 +410,7 @@ class FlipInner(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = OuterView.of(net)
+        check_neurons(self.S, len(view.v))
         n0 = len(view.w[0])
         if any(sum((view.v[i] * view.w[i][j] for i in self.S), _ZERO) != 0 for j in range(n0)):
             self._fail(f"the sum of v_i w_i over S = {list(self.S)} is not zero")

@@ -22,7 +22,7 @@ from flint import fmpq
 
 from semialg.core.exact import normalise_row
 from semialg.core.network import Network, relu
-from semialg.core.certificate import Certificate
+from semialg.core.certificate import Certificate, check_neurons
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.errors import CertificateError
@@ -64,6 +64,7 @@ class ClearDeadNeuron(Move):
 
     def apply(self, net: Network) -> Network:
         v = ShallowView.of(net)
+        check_neurons((self.i,), v.n)
         a, w, b = v.a[self.i], v.w[self.i], v.b[self.i]
         if any(a) and any(w):
             raise CertificateError(f"neuron {self.i} is not dead")
@@ -84,9 +85,10 @@ class MergeTwins(Move):
 
     def apply(self, net: Network) -> Network:
         v = ShallowView.of(net)
+        check_neurons((self.i, self.j), v.n)
         ki, mi, si = normalise_row(v.w[self.i] + (v.b[self.i],))
         kj, mj, sj = normalise_row(v.w[self.j] + (v.b[self.j],))
-        if self.i == self.j or ki != kj or si != sj or si == 0:
+        if ki != kj or si != sj or si == 0:
             raise CertificateError(f"neurons {self.i} and {self.j} are not on the same oriented hyperplane")
         a, w, b = list(v.a), list(v.w), list(v.b)
         a[self.i] = vadd(a[self.i], a[self.j], mj / mi)
@@ -178,6 +180,8 @@ class MoveCertificate(Certificate):
     moves2: tuple[Move, ...]
 
     def verify(self, net1: Network, net2: Network) -> bool:
+        if not all(isinstance(mv, Move) for mv in self.moves1 + self.moves2):
+            raise CertificateError("a shallow move certificate holds shallow moves")
         r1, r2 = net1, net2
         for mv in self.moves1:
             r1 = mv.apply(r1)
