@@ -1,0 +1,441 @@
+r"""Case (a) with every first-layer row parallel (always when $n_0 = 1$), regime PN: explicit fibres.
+
+Then $h(x) = g(u\cdot x)$ for a 1-D piecewise linear $g$ and $f = c\,\sigma(h) + d$. Since $\sigma(h)$ is not
+constant, $f_{\theta'} = f_\theta$ iff $c' = c/\mu$ ($\mu \ne 0$), $d' = d - ct/\mu$ and
+$\sigma(h') = \mu\sigma(h) + t$. As $\sigma(h) = 0$ somewhere, four pieces make up the fibre:
+
+* **A** ($\mu > 0$, $t = 0$): $h'/\mu = h$ on $P = \{h > 0\}$ and $\le 0$ off it — the slot calculus of
+  :mod:`~semialg.families.bottleneck.line_slots` with target $T = h$;
+* **B** ($\mu > 0$, $t > 0$): $\sigma(h') > 0$ everywhere, so $h' = \mu\psi + t$ with $\psi$ a shallow network
+  computing $\sigma(h)$ — the shallow fibre of $\psi$ (:func:`semialg.families.shallow.fibre`, complete for
+  every shallow parameter) with $(v, e) \mapsto (v'/\mu, (e' - t)/\mu)$ substituted; empty when no network of
+  width $n_1$ computes $\sigma(h)$ (its breakpoints: the kinks of $h$ in $P$ and the zeros of $h$);
+* **C** ($\mu < 0$, reflections): $\sigma(h') = t - |\mu|\sigma(h) \ge 0$ needs $M = \max h < \infty$ and
+  $t \ge |\mu| M$; then $h' = \mu\psi + t$ globally (the shallow fibre again, with $t + \mu M \ge 0$) —
+  these members have $c' = -c/|\mu|$;
+* **Cp** ($\mu < 0$, $t = |\mu|M$, only when $h$ attains $M$ on an interval): $h'/|\mu| = M - \sigma(h)$ off the
+  plateau $\{h = M\}$ and $\le 0$ on it — the slot calculus with target $T = M - \sigma(h)$, disjoint from C.
+
+A and Cp list the members of simple type (:mod:`~.line_slots`): rows parallel to $u$, one slot per kink of $T$,
+the others strictly inside N-intervals, pairwise distinct breakpoints, $v' \ne 0$. Not listed (lower-dimensional
+for $n_0 = 1$; ``contains`` still decides them exactly by :func:`~semialg.families.bottleneck.equivalence.equivalent`):
+slots with $v' = 0$ or $w' = 0$, slots sharing a breakpoint or at a zero of $T$, types feasible only with
+$g = 0$ at a slot or a zero slope at infinity, and for $n_0 \ge 2$ slots with rows off the direction $u$ (e.g.
+$v' = 0$ with any $w'$: $n_0 + 1$ dimensions each), so for $n_0 \ge 2$ the dimension is reported undecided.
+
+>>> net = Network.from_arrays([[[1], [1], [1]], [[1, -3, -2]], [[1]]], [[10, 0, -20], [-9], [0]])
+>>> L = LineFibre(net); [p for p, _ in L.pieces], L.dimension()
+(['A', 'B', 'C'], 4)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random as _random
+
+from flint import fmpq
+
+from semialg.core.exact import normalise_row, rank, to_sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
+from semialg.core.network import Network, relu
+from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus, multinomial
+from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
+from semialg.families.shallow import fibre as shallow_fibre
+from semialg.geometry.semialgebraic import BasicSet, parallel_minors
+
+__all__ = ["LineFibre", "line_profile"]
+
+_ZERO, _ONE = fmpq(0), fmpq(1)
+
+
+def line_profile(net: Network) -> tuple[tuple, LinePL]:
+    r"""$(u, g)$ with $h(x) = g(u\cdot x)$, $u$ the common direction of the first-layer rows (its first non-zero
+    entry $1$). Raises :class:`ArchitectureError` when two rows are not parallel or every row is zero."""
+    view = OuterView.of(net)
+    if rank(view.w) != 1:
+        raise ArchitectureError("the 1-D fibre needs first-layer rows that are all parallel and not all zero")
+    u = normalise_row(next(w for w in view.w if any(w)))[0]
+    p = _first_nonzero(u)
+    u = _scale(1 / u[p], u)
+    return u, _profile(u, [w[p] for w in view.w], view.b, view.v, view.e)
+
+
+def _profile(u, lam, b, v, e) -> LinePL:
+    """$g(s) = \\sum_i v_i\\sigma(\\lambda_is + b_i) + e$."""
+    breaks = [(-bi / li, vi * abs(li)) for li, bi, vi in zip(lam, b, v, strict=True) if li != 0]
+    left = sum((vi * li for li, vi in zip(lam, v, strict=True) if li < 0), _ZERO)
+    at0 = e + sum((vi * relu(bi) for bi, vi in zip(b, v, strict=True)), _ZERO)
+    return LinePL.of(breaks, left, at0)
+
+
+class _Labels:
+    """Lazy index of one slot-calculus piece: every feasible type, every order, every neuron assignment."""
+
+    def __init__(self, tag: str, S: SlotCalculus):
+        self.tag, self.S = tag, S
+        self.keys = [k for k in S.keys() if S.decide(*k) is not None]
+
+    @property
+    def exact_size(self) -> int:
+        per = sum(math.prod(multinomial(list(ms)) for ms in hidden) for _, hidden in self.keys)
+        return per * math.factorial(self.S.n)
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    def __iter__(self):
+        from sympy.utilities.iterables import multiset_permutations
+        for orient, hidden in self.keys:
+            for seqs in itertools.product(*(multiset_permutations(list(ms)) for ms in hidden)):
+                slots = [("V", k, o) for k, o in enumerate(orient)]
+                slots += [("H", I, r, o, s) for I, seq in enumerate(seqs) for r, (o, s) in enumerate(seq)]
+                for perm in itertools.permutations(slots):
+                    yield self.tag, perm
+
+
+class _Shallow:
+    """Lazy index of the non-empty components of the shallow fibre of $\\psi$, tagged B or C."""
+
+    def __init__(self, tag: str, F):
+        self.tag, self.F = tag, F
+        self.geometry = getattr(F, "geometry", None)
+
+    @property
+    def exact_size(self) -> int:
+        return self.F.num_components
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    def __iter__(self):
+        for j in self.F.index:
+            if self.geometry is None or self.geometry.is_nonempty(j):
+                yield self.tag, j
+
+
+class _Chain:
+    def __init__(self, parts):
+        self.parts = parts
+
+    @property
+    def exact_size(self) -> int:
+        return sum(p.exact_size for p in self.parts)
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    def __iter__(self):
+        return itertools.chain.from_iterable(self.parts)
+
+
+class LineFibre:
+    """The components of the fibre of a case-(a) parameter with parallel first-layer rows, regime PN:
+    ``index``, ``build``, ``locate``, ``sample``, ``dimension`` (a function) and ``local_dimension``."""
+
+    index_name = r"(\text{piece}, \text{slot places})"
+
+    def __init__(self, net: Network):
+        self.net = net
+        self.view = view = OuterView.of(net)
+        self.u, self.h = line_profile(net)
+        self.p = _first_nonzero(self.u)
+        self.n0, self.n1 = net.widths[0], net.widths[1]
+        self.r = _first_nonzero(view.c)
+        self.sig = self.h.positive_part()
+        if not self.sig.breaks or self.h.positive_part() == self.h:
+            raise ArchitectureError("the 1-D fibre needs regime PN: h > 0 and h < 0 somewhere")
+        self.M = self.sig.maximum()
+        self.psi = self._psi()
+        pieces = [("A", SlotCalculus(self.h, self.n1))]
+        if self.psi is not None:
+            F = shallow_fibre(self.psi)
+            pieces.append(("B", F))
+            if self.M is not None:
+                pieces.append(("C", F))
+        if self.M is not None:
+            T = LinePL.of([(x, -j) for x, j in self.sig.breaks], -self.sig.left, self.M - self.sig.at0)
+            if any(T(y) <= 0 for y in T.gaps()[1]):      # a plateau with interior
+                pieces.append(("Cp", SlotCalculus(T, self.n1)))
+        self.pieces = pieces
+        self.parts = dict(pieces)
+        self.index = _Chain([_Labels(tag, P) if tag in ("A", "Cp") else _Shallow(tag, P) for tag, P in pieces])
+        self.index_description = (
+            "piece A (mu > 0, d' = d) and Cp (mu < 0, d' = d + cM, when h attains M = max h on an interval): "
+            "each slot on a kink of the target (h, resp. M - sigma(h)) with its orientation or strictly inside "
+            "an N-interval with orientation, sign of v' and order; pieces B (mu > 0, t > 0) and C (mu < 0, "
+            "t >= |mu| M, reflections c' = -c/|mu|): h' = mu psi + t, psi a width-n1 network computing sigma(h), "
+            "by the components of its shallow fibre. Not listed: slots with v' = 0 or w' = 0, sharing a "
+            "breakpoint or at a zero of the target, types feasible only with equalities"
+            + ("" if self.n0 == 1 else ", rows off the common direction u"))
+
+    # -- psi: a width-n1 network computing sigma(h) ------------------------------------------------------------
+
+    def _psi(self) -> Network | None:
+        """A shallow network of width $n_1$ computing $\\sigma(h)$, or ``None`` if there is none: $q$ breakpoints
+        need $q$ neurons whose left-oriented jumps sum to minus the slope at $-\\infty$; one more neuron splits a
+        breakpoint in two opposite halves, which fixes any slope."""
+        S, n = self.sig, self.n1
+        q = len(S.breaks)
+        if q > n:
+            return None
+        if q == n:
+            if q > 16:
+                raise ArchitectureError("the 1-D fibre searches subsets of at most 16 breakpoints")
+            left = next((L for k in range(q + 1) for L in itertools.combinations(range(q), k)
+                         if sum((S.breaks[i][1] for i in L), _ZERO) == -S.left), None)
+            if left is None:
+                return None
+            slots = [(x, -1 if i in left else 1, J) for i, (x, J) in enumerate(S.breaks)]
+        else:
+            (x1, J1), rest = S.breaks[0], S.breaks[1:]
+            slots = [(x1, 1, J1 + S.left), (x1, -1, -S.left)] + [(x, 1, J) for x, J in rest]
+            slots += [(_ZERO, 1, _ZERO)] * (n - q - 1)
+        e = S.at0 - sum((J * relu(-o * x) for x, o, J in slots), _ZERO)
+        return Network((tuple(_scale(fmpq(o), self.u) for _, o, _ in slots), (tuple(J for _, _, J in slots),)),
+                       (tuple(-o * x for x, o, _ in slots), (e,)))
+
+    # -- the basic sets -----------------------------------------------------------------------------------------
+
+    def _common(self, sign: int, shift) -> tuple[list, list]:
+        """$c' = c/\\mu$ with $\\operatorname{sign}\\mu$ = ``sign`` and $d' = d + $ ``shift`` (``None``: $d' - d$
+        parallel to $c$)."""
+        V, view, r = self.net.variables(), self.view, self.r
+        C, D = V.weights[2], V.biases[2]
+        c = [to_sympy(x) for x in view.c]
+        d = [to_sympy(x) for x in view.d]
+        eqs = [C[s, 0] * c[r] - C[r, 0] * c[s] for s in range(len(c)) if s != r]
+        if shift is None:
+            eqs += [c[r] * (D[s] - d[s]) - c[s] * (D[r] - d[r]) for s in range(len(c)) if s != r]
+        else:
+            eqs += [D[s] - d[s] - to_sympy(x) for s, x in enumerate(shift)]
+        return eqs, [sign * C[r, 0] * c[r]]
+
+    def build(self, index) -> BasicSet:
+        tag, j = index
+        if tag in ("A", "Cp"):
+            return self._build_slots(tag, j)
+        return self._build_shallow(tag, j)
+
+    def _build_slots(self, tag: str, labels) -> BasicSet:
+        S: SlotCalculus = self.parts[tag]
+        V, n1, p = self.net.variables(), self.n1, self.p
+        W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+        cr = to_sympy(self.view.c[self.r])
+        K = cr ** 2
+        sign = 1 if tag == "A" else -1
+        eqs, strict = self._common(sign, [_ZERO] * len(self.view.c) if tag == "A" else
+                                   [x * self.M for x in self.view.c])
+        Z = sign * V.weights[2][self.r, 0] * cr
+        nonstrict = []
+        lam = [W1[i, p] for i in range(n1)]
+        o = [lab[2] if lab[0] == "V" else lab[3] for lab in labels]
+        KJ = [Z * W2[0, i] * o[i] * lam[i] for i in range(n1)]
+        KJp = [-Z * o[i] * W2[0, i] * B1[i] for i in range(n1)]
+        R = lambda x: to_sympy(fmpq(x))  # noqa: E731
+        for i, lab in enumerate(labels):
+            if self.n0 > 1:
+                eqs += parallel_minors([W1[i, q] for q in range(self.n0)], [R(x) for x in self.u])
+            strict.append(o[i] * lam[i])
+            if lab[0] == "V":
+                x, J = S.kinks[lab[1]]
+                eqs += [B1[i] + R(x) * lam[i], KJ[i] - K * R(J)]
+            else:
+                a, b, _, _ = S.nints[lab[1]]
+                strict.append(lab[4] * W2[0, i])
+                if a is not None:
+                    strict.append(-o[i] * B1[i] - R(a) * o[i] * lam[i])
+                if b is not None:
+                    strict.append(R(b) * o[i] * lam[i] + o[i] * B1[i])
+        order = sorted(range(n1), key=lambda i: S.place(labels[i]))
+        for I, (a, b, sa, sb) in enumerate(S.nints):
+            inside = [i for i in order if labels[i][0] == "H" and labels[i][1] == I]
+            for i, j in zip(inside, inside[1:]):
+                strict.append(o[i] * o[j] * (B1[i] * lam[j] - B1[j] * lam[i]))     # p_i < p_j
+            if a is not None and b is not None:
+                eqs.append(sum((KJ[i] for i in inside), sympy.Integer(0)) - K * R(sb - sa))
+                eqs.append(sum((KJp[i] for i in inside), sympy.Integer(0)) - K * R(b * sb - a * sa))
+            elif a is None:       # slope of g at -infinity >= 0
+                nonstrict.append(sum((W2[0, i] * lam[i] for i in range(n1) if o[i] < 0), sympy.Integer(0)))
+            else:                 # slope of g at +infinity <= 0
+                nonstrict.append(-sum((W2[0, i] * lam[i] for i in range(n1) if o[i] > 0), sympy.Integer(0)))
+            for k in inside:       # g(p_k) <= 0
+                rank_k = order.index(k)
+                act = [j for j in range(n1) if j != k and (o[j] > 0) == (order.index(j) < rank_k)]
+                nonstrict.append(-o[k] * (sum((W2[0, j] * (lam[k] * B1[j] - lam[j] * B1[k]) for j in act),
+                                              sympy.Integer(0)) + lam[k] * B2[0]))
+        ref = S.ref
+        act = [i for i in range(n1) if (o[i] > 0) == (S.place(labels[i]) < (ref, 0))]
+        eqs.append(sum((o[i] * KJ[i] for i in act), sympy.Integer(0)) - K * R(S.T.slope(ref)))
+        eqs.append(sum((o[i] * (R(ref) * KJ[i] - KJp[i]) for i in act), sympy.Integer(0))
+                   + Z * B2[0] - K * R(S.T(ref)))
+        eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
+        label = " ".join(f"V{lab[1] + 1}{'+' if lab[2] > 0 else '-'}" if lab[0] == "V" else
+                         f"N{lab[1] + 1}.{lab[2] + 1}{'+' if lab[3] > 0 else '-'}{'+' if lab[4] > 0 else '-'}"
+                         for lab in labels)
+        return BasicSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict),
+                        tuple(sympy.expand(x) for x in nonstrict), label=f"{tag}: {label}")
+
+    def _build_shallow(self, tag: str, j) -> BasicSet:
+        F = self.parts[tag]
+        B = F.build(j)
+        V, view, r = self.net.variables(), self.view, self.r
+        W2, B2, C, D = V.weights[1], V.biases[1], V.weights[2], V.biases[2]
+        cr, dr = to_sympy(view.c[r]), to_sympy(view.d[r])
+        sub = {W2[0, i]: W2[0, i] * C[r, 0] / cr for i in range(self.n1)}
+        sub[B2[0]] = (B2[0] * C[r, 0] - dr + D[r]) / cr
+        eqs, strict = self._common(1 if tag == "B" else -1, None)
+        eqs += [sympy.expand(sympy.sympify(q).xreplace(sub)) for q in B.equations]
+        strict += [sympy.expand(sympy.sympify(q).xreplace(sub)) for q in B.strict]
+        nonstrict = [sympy.expand(sympy.sympify(q).xreplace(sub)) for q in B.nonstrict]
+        if tag == "B":                 # t = (d_r - d'_r)/c'_r > 0
+            strict.append((dr - D[r]) * C[r, 0])
+        else:                          # (t + mu M) c'_r^2 >= 0
+            nonstrict.append(C[r, 0] * (dr - D[r] + cr * to_sympy(self.M)))
+        eqs = list(dict.fromkeys(e for e in eqs if e != 0))
+        return BasicSet(V.flat, tuple(eqs), tuple(strict), tuple(nonstrict), label=f"{tag}: {B.label}")
+
+    # -- locating ------------------------------------------------------------------------------------------------
+
+    def _split(self, point):
+        """$(\\mu, t)$ of a point and its first two layers, or ``None`` when $c'$ is not a multiple of $c$."""
+        other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
+        ov, view, r = OuterView.of(other), self.view, self.r
+        if ov.c[r] == 0:
+            return None
+        mu = view.c[r] / ov.c[r]
+        if any(x != y / mu for x, y in zip(ov.c, view.c, strict=True)):
+            return None
+        t = (view.d[r] - ov.d[r]) / ov.c[r]
+        if any(dd != d - c * t / mu for dd, d, c in zip(ov.d, view.d, view.c, strict=True)):
+            return None
+        return mu, t, ov
+
+    def locate(self, point):
+        got = self._split(point)
+        if got is None:
+            return None
+        mu, t, ov = got
+        if mu > 0 and t == 0:
+            j = self._locate_slots("A", ov, mu)
+            return None if j is None else ("A", j)
+        if mu < 0 and self.M is not None and t + mu * self.M == 0 and "Cp" in self.parts:
+            j = self._locate_slots("Cp", ov, -mu)
+            if j is not None:
+                return "Cp", j
+        tag = "B" if mu > 0 else "C"
+        if tag not in self.parts:
+            return None
+        psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
+        j = self.parts[tag].locate(psi)
+        return None if j is None else (tag, j)
+
+    def _locate_slots(self, tag: str, ov: OuterView, s: fmpq):
+        S: SlotCalculus = self.parts[tag]
+        kinks = {x: k for k, (x, _) in enumerate(S.kinks)}
+        labels, points = [], []
+        for w, b, v in zip(ov.w, ov.b, ov.v, strict=True):
+            lam = w[self.p]
+            if v == 0 or lam == 0 or any(x != lam * y for x, y in zip(w, self.u, strict=True)):
+                return None
+            x, o = -b / lam, (1 if lam > 0 else -1)
+            points.append(x)
+            if x in kinks:
+                labels.append(["V", kinks[x], o])
+                continue
+            I = next((I for I, (a, bb, _, _) in enumerate(S.nints)
+                      if (a is None or x > a) and (bb is None or x < bb)), None)
+            if I is None:
+                return None
+            labels.append(["H", I, None, o, 1 if v > 0 else -1])
+        if len(set(points)) < len(points) or sorted(lab[1] for lab in labels if lab[0] == "V") != \
+                list(range(len(S.kinks))):
+            return None
+        for I in range(len(S.nints)):
+            inside = sorted((x, i) for i, (x, lab) in enumerate(zip(points, labels, strict=True))
+                            if lab[0] == "H" and lab[1] == I)
+            for rk, (_, i) in enumerate(inside):
+                labels[i][2] = rk
+        labels = tuple(tuple(lab) for lab in labels)
+        orient = tuple(next(lab[2] for lab in labels if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
+        hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
+                       for I in range(len(S.nints)))
+        return labels if S.decide(orient, hidden) is not None else None
+
+    # -- sampling and dimensions -----------------------------------------------------------------------------------
+
+    def sample(self, seed, index) -> Network:
+        rng = _random.Random(seed)
+        if index is None:
+            index = next(itertools.islice(iter(self.index), rng.randrange(min(self.index.exact_size, 10 ** 4)),
+                                          None))
+        tag, j = index
+        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
+        view = self.view
+        if tag in ("B", "C"):
+            psi = self.parts[tag].build(j).sample(rng.randrange(2 ** 32))
+            mu = pos() if tag == "B" else -pos()
+            t = pos() if tag == "B" else -mu * self.M + rng.choice((_ZERO, pos()))
+            W1, b1 = psi.weights[0], psi.biases[0]
+            v, e = _scale(mu, psi.weights[1][0]), mu * psi.biases[1][0] + t
+            d = tuple(x - c * t / mu for x, c in zip(view.d, view.c, strict=True))
+        else:
+            S: SlotCalculus = self.parts[tag]
+            order = sorted(range(self.n1), key=lambda i: S.place(j[i]))
+            orient = tuple(next(lab[2] for lab in j if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
+            seqs = [[(j[i][3], j[i][4]) for i in order if j[i][0] == "H" and j[i][1] == I]
+                    for I in range(len(S.nints))]
+            slots, eps = S.solve(orient, seqs, rng)
+            where = {}
+            for k in range(len(S.kinks)):
+                where[("V", k)] = slots[k]
+            it = iter(slots[len(S.kinks):])
+            for I, seq in enumerate(seqs):
+                for rk in range(len(seq)):
+                    where[("H", I, rk)] = next(it)
+            s = pos()
+            mu = s if tag == "A" else -s
+            rows, b1, v = [], [], []
+            for lab in j:
+                x, o, J = where[("V", lab[1]) if lab[0] == "V" else ("H", lab[1], lab[2])]
+                lam = o * pos()
+                rows.append(_scale(lam, self.u))
+                b1.append(-lam * x)
+                v.append(s * J / abs(lam))
+            W1, b1, v, e = tuple(rows), tuple(b1), tuple(v), s * eps
+            d = view.d if tag == "A" else tuple(x + c * self.M for x, c in zip(view.d, view.c, strict=True))
+        return Network((W1, (v,), tuple((c / mu,) for c in view.c)), (b1, (e,), d))
+
+    def _slot_dim(self, tag: str, labels) -> int:
+        S: SlotCalculus = self.parts[tag]
+        orient = tuple(next(lab[2] for lab in labels if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
+        hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
+                       for I in range(len(S.nints)))
+        return S.dimension(orient, hidden)
+
+    def dimension(self) -> int:
+        """The largest dimension of a listed component (raises :class:`UndecidedError` for $n_0 \\ge 2$, where
+        unlisted pieces with rows off $u$ may be larger)."""
+        if self.n0 > 1:
+            raise UndecidedError("with n0 >= 2 parallel rows, slots with rows off the common direction (v' = 0 "
+                                 "with any w', cancelling groups) are not listed and may have larger dimension")
+        dims = []
+        for tag, P in self.pieces:
+            if tag in ("A", "Cp"):
+                dims += [P.dimension(*k) for k in _Labels(tag, P).keys]
+            else:
+                dims.append(P.dimension + 2)
+        return max(dims)
+
+    def local_dimension(self, theta) -> int:
+        """The dimension of the listed component containing the member ``theta`` (a smooth piece)."""
+        j = self.locate(theta)
+        if j is None or not self.build(j).contains(theta):
+            raise ArchitectureError("local_dimension: the point lies in no listed component")
+        tag, k = j
+        if tag in ("A", "Cp"):
+            return self._slot_dim(tag, k)
+        mu, t, ov = self._split(theta)
+        psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
+        return self.parts[tag].local_dimension(psi) + 2

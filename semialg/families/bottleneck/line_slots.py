@@ -1,0 +1,397 @@
+r"""The 1-D slot calculus: every $g = \sum_i J_i\sigma(o_i(s - p_i)) + \varepsilon$ of $n$ slots with
+$g = T$ on $\hat P$ and $g \le 0$ off it, for a piecewise linear target $T$ on the line.
+
+$\hat P$ is the interior of the closure of $\{T > 0\}$; its complement is a finite union of closed
+*N-intervals* $[a, b]$ (possibly unbounded), and $T$ has finitely many *kinks* inside $\hat P$. A slot of
+*simple type* sits on a kink (one slot per kink, any orientation $o$, jump $J$ equal to the kink's) or strictly
+inside an N-interval (orientation $o$, sign $\varsigma$ of $J$). With $s_a < 0$ the slope of $T$ just left of
+$a$ and $s_b > 0$ just right of $b$, the conditions are: on a bounded N-interval $\sum J_j = s_b - s_a$ and
+$\sum J_jp_j = bs_b - as_a$ (then $g - T$ vanishes on both sides); $g = T$ on one reference piece of $\hat P$
+(slope and value); $g(p_j) \le 0$ at the slots of each N-interval and the slope of $g$ at an infinite end of an
+N-interval of the right sign. Everything is linear in $(J_j, J_jp_j, \varepsilon)$ once the *type* (places,
+orientations, signs, order inside each N-interval) is fixed.
+
+Non-emptiness of a type is decided exactly by 1-D reasoning: the order inside an N-interval does not matter
+(slots clustered around one point realise any jumps), and the set of jumps is a product of per-interval
+polyhedra coupled by one equation (the slope on the reference piece), each interval contributing an open
+interval (closed at an end where the slope of $g$ at an infinite end of an N-interval reaches $0$) or a point
+(:meth:`SlotCalculus.decide`). Not of simple type, hence not listed: slots with $J = 0$, slots sharing a point
+and slots at a zero of $T$ (each lower-dimensional).
+
+>>> T = LinePL.of([(fmpq(0), fmpq(2))], fmpq(0), fmpq(-1))            # T(s) = 2 sigma(s) - 1
+>>> S = SlotCalculus(T, 2); S.kinks, S.nints
+((), ((None, 1/2, None, 2),))
+>>> S.decide((), (((1, 1), (-1, -1)),)).dim       # one slot active on P with J > 0, one left-active, J < 0
+3
+>>> S.decide((), (((1, 1), (1, 1)),)).dim          # two right-active slots: zero slope at -infinity
+3
+>>> S.decide((), (((-1, 1), (-1, 1)),)) is None     # no slot active on P: g would be constant there
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random as _random
+from dataclasses import dataclass
+
+from flint import fmpq
+
+from semialg.core.network import relu
+
+__all__ = ["LinePL", "SlotCalculus", "Decision", "LABELS"]
+
+_ZERO, _ONE = fmpq(0), fmpq(1)
+LABELS = ((1, 1), (1, -1), (-1, 1), (-1, -1))        # (orientation o, sign of the jump) of a hidden slot
+
+
+@dataclass(frozen=True)
+class LinePL:
+    """A piecewise linear function on the line: sorted ``breaks`` $(x, \\Delta)$ with non-zero slope jumps,
+    the slope ``left`` at $-\\infty$ and the value ``at0`` at $0$."""
+
+    breaks: tuple[tuple[fmpq, fmpq], ...]
+    left: fmpq
+    at0: fmpq
+
+    @classmethod
+    def of(cls, breaks, left, at0) -> "LinePL":
+        """Merge coincident breakpoints and drop zero jumps."""
+        merged: dict = {}
+        for x, j in breaks:
+            merged[x] = merged.get(x, _ZERO) + j
+        return cls(tuple(sorted((x, j) for x, j in merged.items() if j != 0)), fmpq(left), fmpq(at0))
+
+    def __call__(self, s) -> fmpq:
+        return self.at0 + self.left * s + sum((j * (relu(s - x) - relu(-x)) for x, j in self.breaks), _ZERO)
+
+    def slope(self, s) -> fmpq:
+        """The slope just right of ``s``."""
+        return self.left + sum((j for x, j in self.breaks if x <= s), _ZERO)
+
+    @property
+    def right(self) -> fmpq:
+        return self.slope(self.breaks[-1][0]) if self.breaks else self.left
+
+    def gaps(self) -> tuple[list, list]:
+        """The breakpoints and zeros, sorted, and a test point inside each of the open gaps they leave."""
+        xs = [x for x, _ in self.breaks]
+        ends = [None] + xs + [None]
+        zeros = set()
+        for lo, hi in zip(ends, ends[1:]):
+            probe = (_ZERO if hi is None else hi - 1) if lo is None else lo if hi is None else (lo + hi) / 2
+            sl = self.slope(probe if lo is None else lo)
+            if sl != 0:
+                z = probe - self(probe) / sl
+                if (lo is None or z > lo) and (hi is None or z < hi):
+                    zeros.add(z)
+        cands = sorted(set(xs) | zeros)
+        if not cands:
+            return [], [_ZERO]
+        tests = [cands[0] - 1] + [(a + b) / 2 for a, b in zip(cands, cands[1:])] + [cands[-1] + 1]
+        return cands, tests
+
+    def positive_part(self) -> "LinePL":
+        """$\\sigma(T)$."""
+        cands, tests = self.gaps()
+        slopes = [self.slope(y) if self(y) > 0 else _ZERO for y in tests]
+        return LinePL.of([(x, b - a) for x, a, b in zip(cands, slopes, slopes[1:])], slopes[0], relu(self.at0))
+
+    def maximum(self) -> fmpq | None:
+        """$\\max T$, or ``None`` when $T$ is unbounded above."""
+        if self.left < 0 or self.right > 0:
+            return None
+        return max([self(x) for x, _ in self.breaks] + [self.at0])
+
+
+@dataclass
+class Decision:
+    """A feasible type: the interval ``ranges`` of each N-interval's contribution to the reference slope,
+    the value ``need`` they must sum to and the dimension ``dim`` of the type in $(p, J)$-space."""
+
+    ranges: list
+    need: fmpq
+    dim: int
+
+
+def _rng(signs) -> tuple:
+    """The range of $\\sum J_j$ over slots with these signs as (lo, hi, lo closed, hi closed), ``None`` for an
+    infinite end (a point when there are no slots)."""
+    if not signs:
+        return (_ZERO, _ZERO, True, True)
+    if all(s > 0 for s in signs):
+        return (_ZERO, None, False, False)
+    if all(s < 0 for s in signs):
+        return (None, _ZERO, False, False)
+    return (None, None, False, False)
+
+
+def _meet(r1, r2):
+    """Intersection of two intervals; ``None`` when empty."""
+    def end(x, y, cx, cy, pick):
+        if x is None or y is None:
+            return (y, cy) if x is None else (x, cx)
+        if x == y:
+            return x, cx and cy
+        return (x, cx) if pick(x, y) == x else (y, cy)
+    lo, clo = end(r1[0], r2[0], r1[2], r2[2], max)
+    hi, chi = end(r1[1], r2[1], r1[3], r2[3], min)
+    if lo is not None and hi is not None and (lo > hi or lo == hi and not (clo and chi)):
+        return None
+    return lo, hi, clo, chi
+
+
+def _is_point(r) -> bool:
+    return r[0] is not None and r[0] == r[1]
+
+
+def _shift(c, r, sign=1):
+    """$c + \\text{sign}\\cdot r$ for an interval ``r``."""
+    lo, hi, clo, chi = r if sign > 0 else (None if r[1] is None else -r[1], None if r[0] is None else -r[0],
+                                           r[3], r[2])
+    return (None if lo is None else c + lo, None if hi is None else c + hi, clo, chi)
+
+
+def _sum(ranges):
+    """The Minkowski sum of intervals."""
+    lo = None if any(r[0] is None for r in ranges) else sum((r[0] for r in ranges), _ZERO)
+    hi = None if any(r[1] is None for r in ranges) else sum((r[1] for r in ranges), _ZERO)
+    return lo, hi, all(r[2] for r in ranges), all(r[3] for r in ranges)
+
+
+def _split(signs, total) -> list:
+    """Values with the given signs summing to ``total`` (which must be in their range)."""
+    neg = [i for i, s in enumerate(signs) if s < 0]
+    pos = [i for i, s in enumerate(signs) if s > 0]
+    if not pos or not neg:
+        return [total / len(signs)] * len(signs) if signs else []
+    out = [_ZERO] * len(signs)
+    nu = abs(total) + 1
+    for i in neg:
+        out[i] = -nu
+    for i in pos:
+        out[i] = (total + nu * len(neg)) / len(pos)
+    return out
+
+
+def _inside(r) -> fmpq:
+    lo, hi = r[0], r[1]
+    if lo is None and hi is None:
+        return _ZERO
+    if lo is None:
+        return hi - 1
+    if hi is None:
+        return lo + 1
+    return (lo + hi) / 2
+
+
+class SlotCalculus:
+    """Kinks, N-intervals and the reference piece of a target $T$, and the types of $n$ slots (see the module
+    docstring). ``nints`` are $(a, b, s_a, s_b)$ with ``None`` for an infinite end (and its slope)."""
+
+    def __init__(self, T: LinePL, n: int):
+        self.T, self.n = T, n
+        cands, tests = T.gaps()
+        pos = [T(y) > 0 for y in tests]
+        if not any(pos) or all(pos):
+            raise ValueError("the target needs both a positive part and a non-positive part")
+        kinks, nints = [], []
+        brk = dict(T.breaks)
+        for i, x in enumerate(cands):
+            if pos[i] and pos[i + 1] and x in brk:
+                kinks.append((x, brk[x]))
+        i = 0
+        while i < len(pos):
+            if pos[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(pos) and not pos[j + 1]:
+                j += 1
+            a = cands[i - 1] if i > 0 else None
+            b = cands[j] if j < len(cands) else None
+            nints.append((a, b, None if a is None else T.slope(tests[i - 1]),
+                          None if b is None else T.slope(tests[j + 1])))
+            i = j + 1
+        self.kinks, self.nints = tuple(kinks), tuple(nints)
+        self.ref = tests[pos.index(True)]
+        self.m = n - len(kinks)
+        self._decisions: dict = {}
+
+    # -- where things are relative to each other ---------------------------------------------------------------
+
+    def left_of_ref(self, I: int) -> bool:
+        b = self.nints[I][1]
+        return b is not None and b <= self.ref
+
+    def place(self, label) -> tuple:
+        """A sort key of a slot label, ``("V", k, o)`` or ``("H", I, rank, o, sign)``, in the order of the line."""
+        if label[0] == "V":
+            return self.kinks[label[1]][0], 0
+        a, b, _, _ = self.nints[label[1]]
+        return (b - 1 if a is None else a + 1 if b is None else (a + b) / 2), label[2]
+
+    # -- types -------------------------------------------------------------------------------------------------
+
+    def keys(self):
+        """Every key: an orientation per kink and a sorted multiset of hidden labels per N-interval."""
+        if self.m < 0:
+            return
+        r = len(self.nints)
+        for orient in itertools.product((1, -1), repeat=len(self.kinks)):
+            for sizes in _compositions(self.m, r):
+                for combo in itertools.product(*(itertools.combinations_with_replacement(LABELS, z)
+                                                 for z in sizes)):
+                    yield orient, combo
+
+    def decide(self, orient, hidden) -> Decision | None:
+        """The type's :class:`Decision`, or ``None`` when it has no point with every inequality strict."""
+        key = (orient, hidden)
+        if key not in self._decisions:
+            self._decisions[key] = self._decide(orient, hidden)
+        return self._decisions[key]
+
+    def _decide(self, orient, hidden) -> Decision | None:
+        ref = self.ref
+        need = self.T.slope(ref)
+        for (x, J), o in zip(self.kinks, orient, strict=True):
+            if (o > 0) == (x < ref):
+                need -= o * J
+        ranges, dim = [], 0
+        for I, labels in enumerate(hidden):
+            r = self._contribution(I, labels)
+            if r is None:
+                return None
+            ranges.append(r)
+            dim += 2 * len(labels) - (2 if self._bounded(I) else 0)
+        total = _sum(ranges)
+        if _meet(total, (need, need, True, True)) is None:
+            return None
+        if _is_point(total):
+            drop = 0
+        elif need in (total[0], total[1]):      # at a closed end: every interval at its end (a zero slope at
+            drop = sum(1 for r in ranges if not _is_point(r))                           # an infinite end)
+        else:
+            drop = 1
+        return Decision(ranges, need, dim - drop)
+
+    def _bounded(self, I: int) -> bool:
+        a, b, _, _ = self.nints[I]
+        return a is not None and b is not None
+
+    def _contribution(self, I: int, labels):
+        """The range of N-interval ``I``'s term in the reference slope: $o^*\\sum_{o_j = o^*} J_j$ with
+        $o^* = +1$ left of the reference piece, $-1$ right of it."""
+        a, b, sa, sb = self.nints[I]
+        ostar = 1 if self.left_of_ref(I) else -1
+        A = [s for o, s in labels if o == ostar]
+        B = [s for o, s in labels if o != ostar]
+        if self._bounded(I):
+            r = _meet(_rng(A), _shift(sb - sa, _rng(B), -1))
+        else:
+            cap = sb if a is None else -sa      # sum of all jumps < cap (slope at the infinite end)
+            r = _rng(A) if any(s < 0 for s in B) else _meet(_rng(A), (None, cap, False, not B))
+        if r is None:
+            return None
+        return r if ostar > 0 else _shift(_ZERO, r, -1)
+
+    def dimension(self, orient, hidden) -> int:
+        """Dimension of a feasible type in parameter space: $(p, J)$ plus one scale per slot plus $\\mu$."""
+        return self.decide(orient, hidden).dim + self.n + 1
+
+    # -- members -----------------------------------------------------------------------------------------------
+
+    def solve(self, orient, seqs, rng: _random.Random) -> tuple[list, fmpq]:
+        """A member of the type with the given order: slots $(p, o, J)$ in the order kinks, then each
+        N-interval's sequence, and $\\varepsilon$."""
+        hidden = tuple(tuple(sorted(s)) for s in seqs)
+        d = self.decide(orient, hidden)
+        values = _choose(d.ranges, d.need, rng)
+        slots = [(x, o, J) for (x, J), o in zip(self.kinks, orient, strict=True)]
+        for I, (seq, val) in enumerate(zip(seqs, values, strict=True)):
+            slots += self._place(I, seq, val)
+        ref = self.ref
+        eps = self.T(ref) - sum((J * relu(o * (ref - p)) for p, o, J in slots), _ZERO)
+        return slots, eps
+
+    def _place(self, I: int, seq, val) -> list:
+        """Jumps and positions for N-interval ``I`` with contribution ``val``: clustered around one point."""
+        a, b, sa, sb = self.nints[I]
+        if not seq:
+            return []
+        ostar = 1 if self.left_of_ref(I) else -1
+        inA = [o == ostar for o, _ in seq]
+        sA = [s for (o, s), x in zip(seq, inA, strict=True) if x]
+        sB = [s for (o, s), x in zip(seq, inA, strict=True) if not x]
+        yA = ostar * val
+        if self._bounded(I):
+            yB = sb - sa - yA
+        else:
+            room = (sb if a is None else -sa) - yA          # the sum of all jumps stays below the cap
+            yB = _ZERO if not sB else min(room, _ZERO) - 1 if any(s < 0 for s in sB) else room / 2
+        JA, JB = iter(_split(sA, yA)), iter(_split(sB, yB))
+        J = [next(JA) if x else next(JB) for x in inA]
+        k = len(seq)
+        if self._bounded(I):
+            centre = (b * sb - a * sa) / (sb - sa)
+            c = sum((j * i for i, j in enumerate(J)), _ZERO) / (sb - sa)
+        else:
+            centre = b - 1 if a is None else a + 1
+            c = fmpq(k - 1, 2)
+        t = _ONE
+        for _ in range(400):
+            ps = [centre + t * (i - c) for i in range(k)]
+            if (a is None or ps[0] > a) and (b is None or ps[-1] < b) and \
+                    all(self._local(I, ps, J, q) < 0 for q in ps):
+                return [(p, o, j) for p, (o, _), j in zip(ps, seq, J, strict=True)]
+            t /= 2
+        raise RuntimeError("no cluster found")      # unreachable: the limit t -> 0 is strictly negative
+
+    def _local(self, I: int, ps, J, s) -> fmpq:
+        """$g(s)$ on N-interval ``I`` from its slots (the part of $g$ equal to $T$ continued from $\\hat P$)."""
+        a, b, sa, sb = self.nints[I]
+        if a is None:
+            return sb * (s - b) + sum((j * relu(p - s) for p, j in zip(ps, J, strict=True)), _ZERO)
+        return sa * (s - a) + sum((j * relu(s - p) for p, j in zip(ps, J, strict=True)), _ZERO)
+
+
+def _compositions(m: int, r: int):
+    if r == 0:
+        if m == 0:
+            yield ()
+        return
+    for first in range(m + 1):
+        for rest in _compositions(m - first, r - 1):
+            yield (first,) + rest
+
+
+def _choose(ranges, need, rng: _random.Random) -> list:
+    """A value inside each range (points fixed) with the given sum."""
+    total = _sum(ranges)
+    if need in (total[0], total[1]):
+        side = 0 if need == total[0] else 1
+        return [r[side] for r in ranges]
+    vals = [_inside(r) if not _is_point(r) else r[0] for r in ranges]
+    free = [i for i, r in enumerate(ranges) if not _is_point(r)]
+    delta = need - sum(vals, _ZERO)
+    if delta == 0 or not free:
+        return vals
+    side = 1 if delta > 0 else 0
+    unbounded = [i for i in free if ranges[i][side] is None]
+    if unbounded:
+        vals[unbounded[0]] += delta
+        return vals
+    room = sum((abs(ranges[i][side] - vals[i]) for i in free), _ZERO)
+    frac = abs(delta) / room              # < 1 because need lies strictly inside the Minkowski sum
+    for i in free:
+        vals[i] += frac * (ranges[i][side] - vals[i])
+    return vals
+
+
+def multinomial(labels) -> int:
+    """The number of distinct orders of a multiset."""
+    out = math.factorial(len(labels))
+    for lab in set(labels):
+        out //= math.factorial(labels.count(lab))
+    return out
