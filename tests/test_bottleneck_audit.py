@@ -12,16 +12,19 @@ def same_function_on_a_grid(n1, n2, lo=-12, hi=12, den=4):
     return all(n1([fmpq(t, den)]) == n2([fmpq(t, den)]) for t in range(lo * den, hi * den + 1))
 
 
-def test_parallel_rows_case_a_fibre_is_refused_not_listed_without_its_reflections():
+def test_parallel_rows_case_a_fibre_lists_its_reflections():
     net = Network.from_arrays([[[-1], [-1]], [[-1, -1]], [[1]]], [[1, 2], [2], [0]])
     reflected = Network.from_arrays([[[1], [1]], [[-2, 1]], [[-1]]], [["-1/2", -1], [2], [2]])  # c' = -c
     assert same_function_on_a_grid(net, reflected)   # kinks at 1, 2 and 5/2 all lie inside the grid
     assert sa.equivalent(net, reflected)
-    with pytest.raises(ArchitectureError, match="non-parallel"):
-        sa.fibre(net)
+    F = sa.fibre(net)                                # once refused: it listed only mu > 0 members
+    j = F.component_of(reflected)
+    assert j is not None and j[0] in ("C", "Cp") and F.contains(reflected)
     wide = Network.from_arrays([[[-1, 0], [-1, 0]], [[-1, -1]], [[1]]], [[1, 2], [2], [0]])
-    with pytest.raises(ArchitectureError, match="non-parallel"):
-        sa.fibre(wide)
+    Fw = sa.fibre(wide)
+    wide_reflected = Network.from_arrays([[[1, 0], [1, 0]], [[-2, 1]], [[-1]]], [["-1/2", -1], [2], [2]])
+    assert Fw.component_of(wide_reflected) is not None
+    assert "undecided" in Fw.describe()              # rows off the common direction are not listed (n0 >= 2)
 
 
 def test_fibre_membership_refuses_another_architecture():

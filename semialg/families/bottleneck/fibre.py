@@ -25,6 +25,7 @@ from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.representative import _is_generic, generic_representative
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
+from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_typed import TypedRidge
@@ -172,7 +173,9 @@ def fibre(net: Network) -> BottleneckFibre:
     Case (b), generic or not: the union over the types of $\theta'$ of
     :mod:`semialg.families.bottleneck.ridge_typed` (non-empty types only, counted exactly).
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: the shallow fibre of $h$ times
-    $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a) with hidden neurons (U−, U+;
+    $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a), regime PN, all first-layer rows
+    parallel (always when $n_0 = 1$): the 1-D pieces of :mod:`semialg.families.bottleneck.line_fibre`, reflections
+    included. Case (a) with hidden neurons (U−, U+;
     $n_0 \ge 2$, regime PN): a union over slot labellings
     (:mod:`semialg.families.bottleneck.hidden_fibre`). Other case-(a) parameters that are not generic: the fibre
     of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
@@ -185,13 +188,10 @@ def fibre(net: Network) -> BottleneckFibre:
         if t.regime == "T":
             parts = NonnegativeFibre(net, t)
             dim = parts.dimension
+        elif t.regime == "PN" and rank(net.weights[0]) < 2:   # h(x) = g(u.x): the 1-D calculus, reflections too
+            parts = LineFibre(net)
+            dim = parts.dimension
         elif all_visible(net, t):
-            if rank(net.weights[0]) < 2:
-                # h is then a ridge function: sigma(h) can stay at its maximum along a whole ray, and members
-                # with c' = -c (reflections) exist beside h' = mu h, mu > 0 -- the components listed below miss them.
-                raise ArchitectureError("explicit case-(a) fibres need two non-parallel first-layer rows (n0 >= 2): "
-                                        "with all rows parallel the fibre also has reflected members (c' = -c), "
-                                        "which are not described yet; sa.equivalent decides membership")
             parts, dim = OuterFibre(net), net.widths[1] + 1
         else:
             if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
@@ -238,6 +238,8 @@ def fibre_dimension(net: Network) -> int:
     t = combinatorial_type(net)
     if t.regime == "T":
         return NonnegativeFibre(net, t).dimension
+    if t.regime == "PN" and n0 == 1:
+        return LineFibre(net).dimension()
     if all_visible(net, t):
         return n1 + 1
     return _type_dimension(net, _require_generic(net, "fibre_dimension"))

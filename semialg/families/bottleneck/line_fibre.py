@@ -25,7 +25,7 @@ $v' = 0$ with any $w'$: $n_0 + 1$ dimensions each), so for $n_0 \ge 2$ the dimen
 
 >>> net = Network.from_arrays([[[1], [1], [1]], [[1, -3, -2]], [[1]]], [[10, 0, -20], [-9], [0]])
 >>> L = LineFibre(net); [p for p, _ in L.pieces], L.dimension()
-(['A', 'B', 'C'], 4)
+(['A', 'B', 'C'], 7)
 """
 
 from __future__ import annotations
