@@ -82,7 +82,12 @@ def test_generic_case_a_parameters_have_the_generic_fibre(seed, n1, n3):
     if not _generic(net):
         return
     D = net.architecture.num_parameters
-    assert bn.fibre_dimension(net) == D - pl.functional_dimension(net).value
+    try:
+        dim = bn.fibre_dimension(net)
+    except sa.ArchitectureError as err:    # e.g. seed 3812: regime T, plateau at min h with an unseen neuron
+        assert "regime T" in str(err)      # (nonnegative_fibre refuses, naming why)
+        return
+    assert dim == D - pl.functional_dimension(net).value
     t = bn.combinatorial_type(net)
     if t.regime == "PN" and set(t.classes) == {"V"} and rank(net.weights[0]) == 2:
         F = bn.fibre(net)    # parallel rows: explicit fibres not described yet (ArchitectureError, fibre.py)
