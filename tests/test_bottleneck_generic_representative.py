@@ -263,3 +263,29 @@ def test_zero_factor_with_a_dead_neuron_has_no_generic_member():
     net = _make([[1, 0], [0, 1], [-1, -1], [1, 1]], [0, 0, 3, 1], [-1, -1, -1, 0], 4, [1], [0])
     with pytest.raises(sa.ArchitectureError, match="no generic representative was found.*zero"):
         sa.fibre(net)
+
+
+#: n0 = 3: P a bounded simplex-like region {s(x1) + s(x2) + s(x3) + s(-x1 - x2 - 2x3) < 1}
+SIMPLEX = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -2]], [[-1, -1, -1, -1]], [[1]]],
+                              [[0, 0, 0, 0], [1], [0]])
+
+
+@pytest.mark.parametrize("name", ["dead", "split"])
+def test_three_inputs(name):
+    rows, b1, v, e, c, d = _parts(SIMPLEX)
+    if name == "dead":
+        net = _make(rows + [[1, 2, -1]], b1 + [1], v + [0], e, c, d)
+    else:
+        net = _make(rows + [[2 * x for x in rows[0]]], b1 + [0], ["1/2"] + v[1:] + ["-3/4"], e, c, d)
+    assert bool(pl.equivalent(net, SIMPLEX)) and not sa.genericity(net)
+    F = sa.fibre(net)
+    rep = F.generic_representative.network
+    assert bool(pl.equivalent(rep, net)) and sa.genericity(rep) and all(c.holds for c in bn.type_checks(rep))
+    D = net.architecture.num_parameters
+    assert F.dimension == D - pl.functional_dimension(rep).value
+    rng = random.Random(1)
+    for k in range(3):
+        x = F.sample(seed=k)
+        assert bool(pl.equivalent(x, net))
+        assert all(x(p) == net(p) for p in ([fmpq(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(3)]
+                                            for _ in range(4)))

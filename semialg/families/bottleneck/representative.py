@@ -2,7 +2,7 @@ r"""Case (a): a generic representative of a non-generic parameter — another pa
 with the same function that is generic, so that its fibre (which is the fibre of $\theta$) is described.
 
 The fibre $\{\theta' : f_{\theta'} = f_\theta\}$ depends only on $f_\theta = c\,\sigma(h) + d$. For a case-(a)
-parameter $\theta$ with $n_0 = 2$ that fails a genericity or type condition (dead neurons $v_i = 0$, constant
+parameter $\theta$ with $n_0 \ge 2$ that fails a genericity or type condition (dead neurons $v_i = 0$, constant
 neurons $w_i = 0$, two neurons on one line, 0-factors, hidden lines touching $\overline P$, ...) we look for a
 *generic* $\tilde\theta$ with $f_{\tilde\theta} = f_\theta$, keeping $c$ and $d$ and changing $h$ only where
 $\sigma$ does not see it:
@@ -28,10 +28,10 @@ $\sigma$ does not see it:
    :func:`~semialg.families.bottleneck.genericity.type_checks` holding. Nothing is assumed.
 
 When no candidate passes, :class:`~semialg.errors.ArchitectureError` names the conditions $\theta$ fails and
-what was tried — e.g. when $\overline P$ meets every half-plane (no line can hide a neuron) and the cores are
+what was tried — e.g. when $\overline P$ meets every half-space (no hyperplane can hide a neuron) and the cores are
 not generic, or when the function itself forces a non-generic type (a mixed neuron U±, an arrangement vertex
 of visible lines on $\{h = 0\}$). Cost: at most ``budget`` candidates, each one exact equivalence test and one
-genericity report (plane sweeps of at most $2n_1$ lines).
+genericity report (plane sweeps of at most $2n_1$ lines for $n_0 = 2$; exact LPs otherwise).
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [0, 0]], [[-1, -1, -1, 0]], [[1]]],
 ...                           [[0, 0, 0, 0], [1], [0]])                 # P a triangle; neuron 4 dead
@@ -131,7 +131,7 @@ def _visible_part(net: Network, region: HiddenRegion) -> Network | None:
     keep = [i for i, cls in enumerate(region.classes) if cls in ("V", "U+")]
     if len(keep) == len(region.classes):
         return None
-    W = tuple(view.w[i] for i in keep) or ((_ZERO,) * 2,)
+    W = tuple(view.w[i] for i in keep) or ((_ZERO,) * len(view.w[0]),)
     b = tuple(view.b[i] for i in keep) or (_ZERO,)
     v = tuple(view.v[i] for i in keep) or (_ZERO,)
     return Network((W, (v,)), (b, (view.e,)))
@@ -213,16 +213,21 @@ def _pushed(neurons: list[Neuron], e: fmpq, region: HiddenRegion, step: int) -> 
 def _directions(net: Network, region: HiddenRegion) -> list[Vec]:
     r"""Candidate rows of hidden neurons: those $w$ of the family of the module docstring with $w\cdot r \le 0$ on
     every extreme ray of $\overline P$ (so $w\cdot x$ is bounded above on $\overline P$), one per direction."""
-    one, zero = fmpq(1), _ZERO
+    n0 = net.architecture.input_dim
     family = []
     for w in OuterView.of(net).w:
         if any(w):
             family += [tuple(w), tuple(-x for x in w)]
-    family += [(one, zero), (zero, one), (-one, zero), (zero, -one)]
+    for i in range(n0):
+        family += [tuple(fmpq(s * (j == i)) for j in range(n0)) for s in (1, -1)]
     for r in region.p_rays:
-        family += [tuple(-x for x in r), (r[1], -r[0]), (-r[1], r[0])]
+        family.append(tuple(-x for x in r))
+        if n0 == 2:                       # the normals of a ray: one of them bounds a pointed cone of rays
+            family += [(r[1], -r[0]), (-r[1], r[0])]
+    if region.p_rays:
+        family.append(tuple(-sum(xs) for xs in zip(*region.p_rays, strict=True)))
     out, seen = [], set()
-    for w in family:
+    for w in filter(any, family):         # the sum of the rays may vanish
         key = fingerprint(tuple(x / max(abs(y) for y in w) for x in w))
         if key not in seen and all(dot(w, r) <= 0 for r in region.p_rays):
             seen.add(key)
@@ -260,14 +265,14 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
     r"""A generic parameter of the architecture of ``net`` with the same function (module docstring), found among
     at most ``budget`` deterministic candidates and checked exactly; :class:`ArchitectureError` naming the failed
     conditions and what was tried when there is none among them (or ``net`` is generic already, or not of case
-    (a) with $n_0 = 2$). Cost: ``budget`` exact equivalence tests and genericity reports at most.
+    (a) with $n_0 \ge 2$). Cost: ``budget`` exact equivalence tests and genericity reports at most.
     """
     failed = _failure(net)
     if failed is None:
         raise ArchitectureError("generic_representative: the parameter is generic already")
-    if net.architecture.input_dim != 2:
+    if net.architecture.input_dim < 2:
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and generic representatives "
-                                f"are searched for n0 = 2 only")
+                                f"are searched for n0 >= 2 only")
     if combinatorial_type(net).regime == "constant":
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic representative: "
                                 f"f is constant (c = 0 or P empty), and so is every member")
@@ -297,10 +302,13 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
             return GenericRepresentative(cand, net, failed, construction, tried)
         reasons[reason] = reasons.get(reason, 0) + 1
     widths = ", ".join(str(len(n)) for _, n, _ in cores)
+    # in the plane the family contains a normal of every ray: none fits iff no half-plane contains P-bar
+    nowhere = (" (P-bar meets every half-plane: no neuron can be hidden)" if net.architecture.input_dim == 2
+                else " (none of the candidate directions bounds P-bar)")
     raise ArchitectureError(
         f"fibre: the parameter is not generic ({failed}) and no generic representative was found: tried "
         f"{tried} candidate(s) (budget {budget}) from {len(cores)} core(s) of h of widths {widths or 'none'} "
         f"(n1 = {net.widths[1]}) with hidden neurons in {len(directions)} direction(s) along which P-bar is "
-        f"bounded{' (P-bar meets every half-plane: no neuron can be hidden)' if not directions else ''}; "
+        f"bounded{nowhere if not directions else ''}; "
         f"{equal} had the same function, none was generic"
         + "".join(f"; {k} of them: {r}" for r, k in sorted(reasons.items(), key=lambda rk: -rk[1])[:2]))
