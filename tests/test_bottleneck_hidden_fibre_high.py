@@ -46,11 +46,11 @@ def _fibre(arch: tuple, seed: int):
     return sa.fibre(_generic(arch, seed))
 
 
-# Seeds found by scanning Network.random(arch, seed, height=3) with _generic: (3, 3, 1, 1) has one U+ neuron
+# Seeds found by scanning Network.random(arch, seed, height=3) with _generic: (3, 3, 1, n3) has one U+ neuron
 # (generic U- needs more neurons than the rank: see test_rank_deficient_rows_are_refused), (3, 4, 1, 1) seed 78
 # one U-, seeds 84 and 152 a U+ and a U- (components with mixed signs carry the off-P formula), (4, 3, 1, 1)
 # rows of rank 3 < n0 (the lineality quotient).
-CASES = [((3, 3, 1, 1), 2), ((3, 3, 1, 1), 9), ((3, 4, 1, 1), 78), ((3, 4, 1, 1), 84), ((4, 3, 1, 1), 0)]
+CASES = [((3, 3, 1, 1), 2), ((3, 3, 1, 2), 9), ((3, 4, 1, 1), 78), ((3, 4, 1, 1), 84), ((4, 3, 1, 1), 0)]
 
 
 # -- exact polyhedra ---------------------------------------------------------------------------------------------
@@ -275,3 +275,11 @@ def test_describe_json_and_latex():
     assert json.loads(json.dumps(F.to_json()))["dimension"] == F.dimension
     tex = F.to_latex(limit=2)
     assert f"{F.num_components - 2} more components" in tex
+
+
+def test_benchmark_smoke():
+    from conftest import load_script
+    mod = load_script("benchmarks", "bench_hidden_fibre")
+    rows = mod.run(**mod.QUICK)           # the dimension was asserted against D - dim_fun inside run()
+    assert rows and rows[0]["arch"] == "3-3-1-1" and rows[0]["undecided_classes"] == 0
+    assert mod.table(rows).count("\n") == len(rows)
