@@ -121,7 +121,8 @@ def _instances() -> dict[str, list]:
     objs += [bn.ClearNeuron(0), bn.AbsorbConstant(0), bn.MergeAffine(0, 1), bn.ShiftAffineBias(0), bn.FlipKink(1, 0),
              bn.MergeKinks(0, 1), bn.TranslateHidden(Fraction(1, 2)), bn.Reflect(), bn.FlipInner((0,)),
              bn.MoveOntoKink(Fraction(1)), bn.FlipKinkSet((0, 1)), bn.ReviveNeuron(0, Fraction(1), Fraction(0)),
-             bn.InsertNeuron(Fraction(1), Fraction(0)), bn.DropNeuron(0)]
+             bn.InsertNeuron(Fraction(1), Fraction(0)), bn.DropNeuron(0),
+             bn.AbsorbAtConstantInput(0), bn.ResetFirstLayer(), bn.RidgeCertificate(None)]
     const = sa.Network.from_arrays([[[0, 0]], [[1], [1]], [[1, 1]]], [[0], [2, -5], [0]])
     objs.append(bn.equivalent(const, const).certificate)
     hidden = sa.Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],

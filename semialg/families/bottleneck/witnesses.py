@@ -16,7 +16,8 @@ dead neurons, zero biases, coincident kinks), $H$ on a kink made by K− kinks a
 widths — both sides go to their *minimal form* (:func:`_minimal_form`): one K+ kink per breakpoint of the
 profile, reached by named moves that may change the width (:class:`InsertNeuron`, :class:`DropNeuron`: a
 neuron with $c = 0$ contributes nothing); the minimal forms of equivalent non-constant parameters are equal
-up to a permutation. Constant functions keep the profile certificate (:func:`witness` returns ``None``).
+up to a permutation. Constant functions reduce to $w = 0$, $b = 0$, one dead neuron and $d = f$
+(:func:`_constant_form`).
 
 >>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
 >>> b = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])     # kink flip
@@ -45,7 +46,8 @@ from semialg.families.bottleneck.views import (OuterView, RidgeView, _ONE, _ZERO
 
 __all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAffine", "ShiftAffineBias",
            "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "FlipKinkSet", "ReviveNeuron",
-           "InsertNeuron", "DropNeuron", "Reflect", "FlipInner", "BottleneckMoveCertificate", "witness"]
+           "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput", "ResetFirstLayer", "Reflect", "FlipInner",
+           "BottleneckMoveCertificate", "witness"]
 
 _DEAD = (-_ONE, -_ONE)
 
@@ -349,6 +351,41 @@ class DropNeuron(BottleneckMove):
 
 
 @dataclass(frozen=True)
+class AbsorbAtConstantInput(BottleneckMove):
+    """First-layer row $w = 0$: neuron ``j`` is the constant $c_j\\sigma(v_j\\sigma(b) + e_j)$; add it to $d$,
+    $c_j = 0$."""
+
+    j: int
+    mechanism: ClassVar[str] = "constant function"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if any(view.w) or not 0 <= self.j < len(view.v):
+            self._fail(f"the first-layer row is not zero (or there is no neuron {self.j})")
+        value = max(view.v[self.j] * max(view.b, _ZERO) + view.e[self.j], _ZERO)
+        return _with(view, c=_replace(view.c, self.j, (_ZERO,) * len(view.d)), d=_vadd(view.d, view.c[self.j], value))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} is constant (w = 0): absorbed into d"
+
+
+@dataclass(frozen=True)
+class ResetFirstLayer(BottleneckMove):
+    """Every $c_j = 0$ ($f = d$): the first-layer neuron is seen by nothing; $w = 0$, $b = 0$."""
+
+    mechanism: ClassVar[str] = "constant function"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if any(any(c) for c in view.c):
+            self._fail("some second-layer neuron has non-zero output weights")
+        return _with(view, w=(_ZERO,) * len(view.w), b=_ZERO)
+
+    def describe(self) -> str:
+        return "every output weight is zero: first layer set to w = 0, b = 0"
+
+
+@dataclass(frozen=True)
 class Reflect(BottleneckMove):
     """$F$ constant at both ends ($a = k^+ = 0 < k^-$): the reflection of :func:`~.moves.reflect`."""
 
@@ -574,6 +611,32 @@ def _minimal_form(net: Network) -> _Chain:
     return ch
 
 
+def _constant_form(net: Network) -> _Chain:
+    r"""A constant case-(b) parameter reduced by named moves to $w = 0$, $b = 0$, one neuron $(-1, -1, 0)$ and
+    $d = f$: with $w = 0$ every neuron is absorbed into $d$; otherwise $G$ is constant on $t \ge 0$, so after
+    the A block is merged and the K− kinks flipped into it (or together: $G'(0^+) = 0$) the K+ kinks at each
+    point cancel when merged and the A block's slope vanishes."""
+    ch = _Chain(net)
+    if any(ch.view.w):
+        _clear(ch)
+        _affine_block(ch)
+        minus = tuple(j for j, c in enumerate(ch.view.classes()) if c == "K-" and any(ch.view.c[j]))
+        if minus and not any(c == "A" for c in ch.view.classes()):
+            ch.do(FlipKinkSet(minus))
+        _clear(ch)
+        _merge_kinks(ch)
+        _clear(ch)
+    else:
+        for j in range(len(ch.view.v)):
+            if any(ch.view.c[j]):
+                ch.do(AbsorbAtConstantInput(j))
+    ch.do(ResetFirstLayer())
+    _clear(ch)
+    for j in reversed(range(1, len(ch.view.v))):
+        ch.do(DropNeuron(j, "constant function"))
+    return ch
+
+
 def _matching(r1: Network, r2: Network) -> GroupElement | None:
     """The permutation of the second layer taking ``r1`` to ``r2`` (``None`` if the neuron multisets differ)."""
     v1, v2 = RidgeView.of(r1), RidgeView.of(r2)
@@ -624,13 +687,20 @@ def _outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
 
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     """Moves relating two equivalent bottleneck parameters through their normal forms (case (b): the minimal
-    forms when the normal forms are not in one $G$-orbit), or ``None``: constant functions, and in case (a)
-    different widths and hidden neurons, whose moves need the whole arrangement. Cost: $O(n_2^2 n_3)$ exact
+    forms when the normal forms are not in one $G$-orbit; constant functions: the constant form), or ``None``:
+    in case (a) different widths and hidden neurons, whose moves need the whole arrangement. Cost: $O(n_2^2 n_3)$ exact
     operations in case (b), $O(n_1 n_0)$ in case (a)."""
     if bottleneck_case(net1) == "a":
         return _outer_witness(net1, net2)
-    if bottleneck_case(net1) != "b" or ridge_profile(net1).is_constant:
+    if bottleneck_case(net1) != "b":
         return None
+    if ridge_profile(net1).is_constant:
+        try:
+            c1, c2 = _constant_form(net1), _constant_form(net2)
+        except CertificateError:
+            return None       # a move the reduction expected is not valid: the profile certificate stands
+        g = _matching(c1.net, c2.net)
+        return None if g is None else BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
     c1, c2 = _normal_form(net1), _normal_form(net2)
     g = _matching(c1.net, c2.net)
     for ch in (c1, c2):
