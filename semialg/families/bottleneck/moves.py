@@ -3,6 +3,10 @@ under its stated precondition).
 
 Case (b): :func:`translate_hidden_hyperplane`, :func:`move_onto_kink`, :func:`flip_kink`,
 :func:`trade_affine_block`, :func:`reflect`; both cases: :func:`replace_neuron` (dead and hidden neurons).
+Also the base :class:`BottleneckMove` of the replayable moves and those that change which neurons are used
+(:class:`FlipKinkSet`, :class:`ReviveNeuron`, :class:`InsertNeuron`, :class:`DropNeuron` — the width changes —,
+:class:`AbsorbAtConstantInput`, :class:`ResetFirstLayer`); the others live in
+:mod:`~semialg.families.bottleneck.witnesses`.
 
 >>> net = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])   # hidden H
 >>> translate_hidden_hyperplane(net, "1/2").biases[:2]
@@ -11,17 +15,22 @@ Case (b): :func:`translate_hidden_hyperplane`, :func:`move_onto_kink`, :func:`fl
 
 from __future__ import annotations
 
-from typing import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Sequence
 
 from flint import fmpq
 
+from semialg.core.certificate import check_neurons
 from semialg.core.exact import to_fmpq
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError
+from semialg.core.result import Latexable
+from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _scale, _slope_at_zero, _vadd
 
-__all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron"]
+__all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
+           "BottleneckMove", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput",
+           "ResetFirstLayer"]
 
 
 def translate_hidden_hyperplane(net: Network, beta) -> Network:
@@ -136,3 +145,148 @@ def replace_neuron(net: Network, layer: int, i: int, incoming: Sequence, bias, o
         r[i] = x
     return net.replace_layer(layer, W, b).replace_layer(layer + 1, Wn)
 
+
+# == replayable move objects (the certificates of witnesses.py replay them) =====================
+
+class BottleneckMove(Latexable):
+    """A function-preserving move on case-(b) parameters; ``apply`` checks its precondition exactly."""
+
+    mechanism: ClassVar[str] = ""
+
+    def apply(self, net: Network) -> Network:
+        raise NotImplementedError
+
+    def _fail(self, why: str):
+        raise CertificateError(f"{type(self).__name__}: {why}")
+
+
+def _with(view: RidgeView, **changes) -> Network:
+    fields = dict(w=view.w, b=view.b, v=view.v, e=view.e, c=view.c, d=view.d)
+    fields.update(changes)
+    return RidgeView(**fields).network()
+
+
+def _replace(seq, j, value) -> tuple:
+    out = list(seq)
+    out[j] = value
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class FlipKinkSet(BottleneckMove):
+    r"""Flip every neuron of ``S`` ($c\sigma(vt + e) = c\sigma(-vt - e) + c(vt + e)$) when their affine terms
+    have zero total slope, $\sum_{j \in S} c_jv_j = 0$ (checked exactly): $d \mathrel{+}= \sum_S c_je_j$. The kink
+    flips of a parameter without an A block (K+ kinks whose slopes cancel, or K− kinks with $G'(0^+) = 0$)."""
+
+    S: tuple[int, ...]
+    mechanism: ClassVar[str] = "kink flips"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons(self.S, len(view.v))
+        S = self.S
+        if not S:
+            self._fail(f"S = {list(S)} is not a non-empty set of second-layer neurons")
+        slope, d = (_ZERO,) * len(view.d), view.d
+        for j in S:
+            slope, d = _vadd(slope, view.c[j], view.v[j]), _vadd(d, view.c[j], view.e[j])
+        if any(slope):
+            self._fail(f"the flipped affine terms of S = {list(S)} have non-zero slope")
+        v = tuple(-x if j in S else x for j, x in enumerate(view.v))
+        e = tuple(-x if j in S else x for j, x in enumerate(view.e))
+        return _with(view, v=v, e=e, d=d)
+
+    def describe(self) -> str:
+        return f"kink neurons {list(self.S)} flipped together (their affine terms cancel, d absorbs the constant)"
+
+
+@dataclass(frozen=True)
+class ReviveNeuron(BottleneckMove):
+    """Neuron ``j`` with $c_j = 0$ (it contributes nothing) given $(v_j, e_j) = $ ``(v, e)``."""
+
+    j: int
+    v: fmpq
+    e: fmpq
+    mechanism: ClassVar[str] = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons((self.j,), len(view.v))
+        if any(view.c[self.j]):
+            self._fail(f"neuron {self.j} has non-zero output weights")
+        return _with(view, v=_replace(view.v, self.j, fmpq(self.v)), e=_replace(view.e, self.j, fmpq(self.e)))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} (output weights 0) given v = {self.v}, e = {self.e}"
+
+
+@dataclass(frozen=True)
+class InsertNeuron(BottleneckMove):
+    """A second-layer neuron $(v, e, c) = ($``v``, ``e``$, 0)$ appended (width $n_2 + 1$): it contributes nothing."""
+
+    v: fmpq
+    e: fmpq
+    mechanism: ClassVar[str] = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        return _with(view, v=view.v + (fmpq(self.v),), e=view.e + (fmpq(self.e),),
+                     c=view.c + ((_ZERO,) * len(view.d),))
+
+    def describe(self) -> str:
+        return f"a neuron with output weights 0 inserted (v = {self.v}, e = {self.e})"
+
+
+@dataclass(frozen=True)
+class DropNeuron(BottleneckMove):
+    """Second-layer neuron ``j`` with $c_j = 0$ removed (width $n_2 - 1 \\ge 1$)."""
+
+    j: int
+    mechanism: str = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons((self.j,), len(view.v))
+        j = self.j
+        if len(view.v) == 1 or any(view.c[j]):
+            self._fail(f"neuron {j} has non-zero output weights or is the only one")
+        cut = lambda seq: seq[:j] + seq[j + 1:]  # noqa: E731
+        return _with(view, v=cut(view.v), e=cut(view.e), c=cut(view.c))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} (output weights 0) removed"
+
+
+@dataclass(frozen=True)
+class AbsorbAtConstantInput(BottleneckMove):
+    """First-layer row $w = 0$: neuron ``j`` is the constant $c_j\\sigma(v_j\\sigma(b) + e_j)$; add it to $d$,
+    $c_j = 0$."""
+
+    j: int
+    mechanism: ClassVar[str] = "constant function"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if any(view.w) or not 0 <= self.j < len(view.v):
+            self._fail(f"the first-layer row is not zero (or there is no neuron {self.j})")
+        value = max(view.v[self.j] * max(view.b, _ZERO) + view.e[self.j], _ZERO)
+        return _with(view, c=_replace(view.c, self.j, (_ZERO,) * len(view.d)), d=_vadd(view.d, view.c[self.j], value))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} is constant (w = 0): absorbed into d"
+
+
+@dataclass(frozen=True)
+class ResetFirstLayer(BottleneckMove):
+    """Every $c_j = 0$ ($f = d$): the first-layer neuron is seen by nothing; $w = 0$, $b = 0$."""
+
+    mechanism: ClassVar[str] = "constant function"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if any(any(c) for c in view.c):
+            self._fail("some second-layer neuron has non-zero output weights")
+        return _with(view, w=(_ZERO,) * len(view.w), b=_ZERO)
+
+    def describe(self) -> str:
+        return "every output weight is zero: first layer set to w = 0, b = 0"
