@@ -302,7 +302,6 @@ def shallow_representation(net: Network, budget: float = 10.0, lines: int = 3, s
     check is that of the family, or the region oracle (exponential in the worst case) within the budget.
     """
     deadline = time.monotonic() + budget
-    m = net.architecture.input_dim
     tried: list[str] = []
     if net.depth == 2:
         return ShallowRepresentation("found", net, _equivalent(net, net, deadline), ("the network is shallow",))
