@@ -170,6 +170,17 @@ def test_two_inputs_with_parallel_rows():
         assert F.build(j).contains(x) and _same(net, x)
 
 
+def test_two_inputs_have_members_with_rows_off_the_direction():
+    """Why the dimension is undecided for n0 >= 2: h = s(x1 + 2x2) - 1 - s(-x1 - 2x2 - 5) - s(-x1 - 2x2 - 7); the
+    third neuron may get v' = 0 and any row, e.g. (1, 0): a member of no listed (parallel-row) component, with
+    n0 + 1 free parameters on that slot (more than the 3 of a parallel hidden slot when n0 >= 3)."""
+    net = Network.from_arrays([[[1, 2], [-1, -2], [-1, -2]], [[1, -1, -1]], [[1]]], [[0, -5, -7], [-1], [0]])
+    off = Network.from_arrays([[[1, 2], [-1, -2], [1, 0]], [[1, -1, 0]], [[1]]], [[0, -5, 3], [-1], [0]])
+    F = sa.fibre(net)
+    assert F.component_of(net) is not None
+    assert _same(net, off) and F.contains(off) and F.component_of(off) is None
+
+
 def test_latex_describe_json():
     net = _generic_line(_seeds(2, 1)[0], 2)
     F = sa.fibre(net)

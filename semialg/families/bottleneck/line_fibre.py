@@ -161,6 +161,7 @@ class LineFibre:
         self.pieces = pieces
         self.parts = dict(pieces)
         self.index = _Chain([_Labels(tag, P) if tag in ("A", "Cp") else _Shallow(tag, P) for tag, P in pieces])
+        self.labels = {part.tag: part for part in self.index.parts if isinstance(part, _Labels)}
         self.index_description = (
             "piece A (mu > 0, d' = d) and Cp (mu < 0, d' = d + cM, when h attains M = max h on an interval): "
             "each slot on a kink of the target (h, resp. M - sigma(h)) with its orientation or strictly inside "
@@ -423,7 +424,7 @@ class LineFibre:
         dims = []
         for tag, P in self.pieces:
             if tag in ("A", "Cp"):
-                dims += [P.dimension(*k) for k in _Labels(tag, P).keys]
+                dims += [P.dimension(*k) for k in self.labels[tag].keys]
             else:
                 dims.append(P.dimension + 2)
         return max(dims)
