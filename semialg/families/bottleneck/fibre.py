@@ -173,7 +173,10 @@ def fibre(net: Network) -> BottleneckFibre:
     Case (b), generic or not: the union over the types of $\theta'$ of
     :mod:`semialg.families.bottleneck.ridge_typed` (non-empty types only, counted exactly).
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: the shallow fibre of $h$ times
-    $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a), regime PN, all first-layer rows
+    $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a), regime T ($h \ge 0$), any
+    parameter: $h' = \mu h + t$ from the shallow fibre of $h$, $\mu < 0$ too when $h$ is bounded
+    (:mod:`semialg.families.bottleneck.nonnegative_fibre`; raises when members with $h' < 0$ on a plateau of
+    $h$ are not ruled out). Case (a), regime PN, all first-layer rows
     parallel (always when $n_0 = 1$): the 1-D pieces of :mod:`semialg.families.bottleneck.line_fibre`, reflections
     included. Case (a) with hidden neurons (U−, U+;
     $n_0 \ge 2$, regime PN): a union over slot labellings
@@ -228,7 +231,8 @@ def fibre_dimension(net: Network) -> int:
     (:meth:`~semialg.families.bottleneck.ridge_types.RidgeTypes.dimension`; for generic parameters the note's
     $(1 + n_2) + z(n_3+1) + [a(n_3+1) - n_3 \text{ if } a \ge 1] + [1 \text{ if } H \text{ hidden}]$).
     Case (a), $U^\pm = \emptyset$: $(n_1 + 1) + u(n_0+1) - [n_0 \text{ if } |U^+| \ge 1]$ with $u = |U^-| + |U^+|$;
-    regime T: $n_1 + 2$. Raises :class:`ArchitectureError` for types the formulas do not cover (constant
+    regime T: that of its explicit fibre (:mod:`~semialg.families.bottleneck.nonnegative_fibre`, $n_1 + 2$ for
+    generic $h$). Raises :class:`ArchitectureError` for types the formulas do not cover (constant
     functions, U$\pm$ or constant neurons) and for parameters that are not generic (:func:`semialg.genericity`).
     Cost: that of :func:`semialg.genericity`.
     """
