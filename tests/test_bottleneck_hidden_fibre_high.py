@@ -14,6 +14,7 @@ import json
 import random
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from flint import fmpq
 
 import semialg as sa
@@ -283,3 +284,23 @@ def test_benchmark_smoke():
     rows = mod.run(**mod.QUICK)           # the dimension was asserted against D - dim_fun inside run()
     assert rows and rows[0]["arch"] == "3-3-1-1" and rows[0]["undecided_classes"] == 0
     assert mod.table(rows).count("\n") == len(rows)
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from([(3, 3, 1, 1), (3, 4, 1, 1), (4, 3, 1, 1), (3, 3, 1, 2)]))
+def test_hypothesis_random_generic_parameters(seed, arch):
+    net = _generic(arch, seed)
+    if net is None:
+        return
+    F = sa.fibre(net)
+    assert F.dimension == net.architecture.num_parameters - pl.functional_dimension(net).value
+    assert F.component_of(net) is not None
+    rng = random.Random(seed)
+    indices = list(F.index)
+    for k in range(3):
+        x = F.sample(seed=k, index=indices[rng.randrange(len(indices))])
+        assert F.component_of(x) is not None and _equal(net, x)
+        y = list(x.parameters())
+        y[rng.randrange(len(y))] += fmpq(rng.choice((-1, 1)), rng.choice((3, 50)))
+        _agrees(F, net, Network.from_parameters(net.architecture, y))
