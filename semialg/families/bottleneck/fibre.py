@@ -67,7 +67,10 @@ class BottleneckFibre(Union):
     ``components()`` yields non-empty basic sets, each a :class:`BottleneckComponent` with ``sample()``: in case
     (b) one per non-empty type of $\theta'$ (:mod:`~semialg.families.bottleneck.ridge_typed`), together the whole
     fibre, of varying dimension; in case (a) one per permutation and admissible flip set (or slot labelling),
-    covering an open dense part of it. :attr:`dimension` is the maximum over the non-empty components,
+    together every member of *simple type* (each neuron on a kink hyperplane of $h$ or hidden, with $v'_i \ne 0$,
+    $w'_i \ne 0$), which includes every top-dimensional component; lower-dimensional pieces of other types
+    ($v'_i = 0$ with any $w'_i$, constant neurons, two neurons on one hyperplane) are not listed, and need not
+    lie in the closure of a listed component. :attr:`dimension` is the maximum over the non-empty components,
     ``num_components`` counts them exactly, without enumeration. ``contains`` decides membership in the whole fibre exactly (by
     :func:`equivalent`); ``component_of`` names the component of a point of generic type;
     :meth:`local_dimension` is the dimension of the fibre at a point of it.

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row
+from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import ArchitectureError
@@ -277,6 +277,11 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic representative: "
                                 f"f is constant (c = 0 or P empty), and so is every member")
     live = _live(net)
+    if live is not None and rank(live.weights[0]) < 2:
+        raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and no generic representative is "
+                                f"searched: without its dead neurons h is a ridge function (its live first-layer "
+                                f"rows are parallel), whose fibres are not described yet; sa.equivalent decides "
+                                f"membership")
     try:
         region = HiddenRegion(live) if live is not None else None
     except ArchitectureError as err:  # all rows parallel: the polygons of P-bar are not pointed
