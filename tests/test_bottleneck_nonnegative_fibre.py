@@ -118,8 +118,9 @@ def test_plateau_members_beyond_translations_raise():
     # plateau, giving members with h' < 0 somewhere that are not of the form mu h + t -- so the fibre refuses.
     moved = _net([[1], [1]], [1, -1], [1, 2], -1, [1], [0])            # h' = s(x + 1) + 2 s(x - 1) - 1
     assert bool(sa.equivalent(DEAD_HALF_LINE, moved)) and _h(moved, (fmpq(-2),)) < 0
-    with pytest.raises(sa.ArchitectureError, match="minimum 0 on an open set"):
+    with pytest.raises(sa.ArchitectureError, match="minimum 0 on an open set") as err:
         sa.fibre(DEAD_HALF_LINE)
+    assert "it does" in str(err.value)         # the refusal carries a certified member with h' < 0
     # seen from the regime-PN side: `moved` (N != empty) has members with h' >= 0 and d' != d (d' - d along c)
     assert bool(sa.equivalent(moved, _moved(DEAD_HALF_LINE, 2, 5)))
     assert _into_plateau(DEAD_HALF_LINE, 0, 1) == moved

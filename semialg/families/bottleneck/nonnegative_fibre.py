@@ -43,6 +43,7 @@ from semialg.core.exact import fingerprint, normalise_row, rank, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
+from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
@@ -130,13 +131,29 @@ class NonnegativeFibre:
         on = {arr.index[fingerprint(normalise_row(arr._embed(w) + (b,))[0])]: i
               for i, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if any(w)}
         where, value = ("minimum", self.low) if s > 0 else ("maximum", self.high)
+        witness = self._plateau_witness() if s > 0 else None
         raise ArchitectureError(
             f"regime T: h attains its {where} {value} on an open set; "
             + (f"the kink hyperplanes of neurons {sorted(on[k] for k in hidden)} do not meet {{h != {where[:3]} h}}"
                if hidden else "some neuron is dead, constant or shares a hyperplane, and the kink hyperplanes of h "
                "are all parallel or three of them meet in a codimension-2 flat")
             + f": the fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), "
-            "which are not described yet; sa.equivalent decides membership")
+            "which are not described yet" + (f" (it does: {witness}, certified by sa.equivalent)" if witness else "")
+            + "; sa.equivalent decides membership")
+
+    def _plateau_witness(self) -> Network | None:
+        """A member with $h' < 0$ on the plateau at $\\min h$, if moving one neuron's hyperplane into it finds
+        one: $b_i \\mapsto b_i + \\delta$, $e \\mapsto e - v_i\\delta - \\min h$, $d \\mapsto d + c\\min h$, confirmed
+        by :func:`~semialg.families.bottleneck.equivalence.equivalent` and of regime PN."""
+        net, m = self.net, self.low
+        (W1, W2, W3), (b1, b2, b3) = net.weights, net.biases
+        for i, delta in itertools.product(range(len(b1)), (fmpq(1), fmpq(1, 2), fmpq(-1), fmpq(-1, 2))):
+            b = tuple(x + delta if k == i else x for k, x in enumerate(b1))
+            x = Network((W1, W2, W3), (b, (b2[0] - W2[0][i] * delta - m,),
+                                       tuple(y + r[0] * m for r, y in zip(W3, b3, strict=True))))
+            if combinatorial_type(x).regime == "PN" and equivalent(net, x):
+                return x
+        return None
 
     def build(self, index) -> BasicSet:
         """The shallow component ``j`` of $h$ with $h' \\mapsto (h' - t)/\\mu$, $c' \\parallel c$ with the sign of
