@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Callable
 
 from semialg.core.network import Network
+from semialg.errors import CertificateError
 from semialg.geometry.semialgebraic import BasicSet
 
 __all__ = ["FibreComponent"]
@@ -29,9 +31,27 @@ class FibreComponent(BasicSet):
     dimension: int | None = field(default=None, compare=False)
     sampler: Callable | None = field(default=None, compare=False, repr=False)
 
+    #: how many seeds :meth:`sample` tries before it reports a faulty sampler
+    ATTEMPTS = 4
+
     def sample(self, seed: int | None = None) -> Network:
-        """An exact member of this component (random free coordinates, reproducible with ``seed``)."""
-        return self.sampler(self.index, seed)
+        """An exact member of this component (random free coordinates, reproducible with ``seed``).
+
+        Every draw is re-checked exactly against the equations and inequalities of the set, so a sample is a
+        member by construction *and* by evaluation; a sampler whose draws fail :attr:`ATTEMPTS` seeds in a row
+        raises :class:`~semialg.errors.CertificateError` instead of returning a non-member.
+        Cost: one exact evaluation of every condition per draw.
+        """
+        rng = random.Random(seed)
+        attempt = seed
+        for _ in range(self.ATTEMPTS):
+            point = self.sampler(self.index, attempt)
+            failed = self.violated(point)
+            if failed is None:
+                return point
+            attempt = rng.randrange(2 ** 32)
+        raise CertificateError(f"the sampler of component {self.label or self.index} drew {self.ATTEMPTS} "
+                               f"non-members (condition {failed[0]}: {failed[1]} = {failed[2]})")
 
     def describe(self) -> str:
         return (f"component {self.label or self.index} of a fibre: {len(self.equations)} equations, "

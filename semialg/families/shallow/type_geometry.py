@@ -333,7 +333,9 @@ class TypeGeometry:
             t = list(solve([[U[s][j] for s in range(len(M))] for j in range(m)],
                            [x - y for x, y in zip(row, e, strict=True)])) if U else []
             for z in kernel:
-                t = [x + q() * y for x, y in zip(t, z, strict=True)]
+                # one coefficient per kernel vector: a fresh one per coordinate would leave the kernel
+                coeff = q()
+                t = [x + coeff * y for x, y in zip(t, z, strict=True)]
             T.append(t)
         B, rho = rref(E) if any(x for row in E for x in row) else (None, 0)
         terms = []
