@@ -222,11 +222,15 @@ class HiddenFibre:
         self.own_key = (frozenset(), own)
         self.decisions = {}
         self._built: dict = {}
-        for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
-                                               for n in range(len(self.visible) + 1)):
-            for hidden in itertools.combinations_with_replacement(LABELS, self.m):
-                key = (frozenset(F), tuple(sorted(hidden)))
-                self.decisions[key] = self._decide(key)
+        keys = [(frozenset(F), tuple(sorted(hidden)))
+                for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
+                                                       for n in range(len(self.visible) + 1))
+                for hidden in itertools.combinations_with_replacement(LABELS, self.m)]
+        from tqdm.auto import tqdm
+        # wide parameters with several hidden neurons take minutes: a bar on a terminal after 2 s, else silent
+        for key in tqdm(keys, desc="hidden fibre: label classes", unit="class", disable=None, delay=2,
+                        leave=False):
+            self.decisions[key] = self._decide(key)
         listed = [k for k, d in self.decisions.items() if d.status == "nonempty"]
         self.index = _SlotIndex(len(t.classes), self.visible, listed)
         self.undecided = [k for k, d in self.decisions.items() if d.status == "undecided"]
