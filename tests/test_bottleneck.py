@@ -320,7 +320,12 @@ def _assert_fibre_dimension(net: Network) -> None:
     """The note's formula against the exact functional dimension, for generic parameters."""
     if generic(net):
         D = net.architecture.num_parameters
-        assert bn.fibre_dimension(net) == D - pl.functional_dimension(net).value
+        try:
+            dim = bn.fibre_dimension(net)
+        except semialg.ArchitectureError as err:   # regime T with a neuron hidden in the plateau of min h:
+            assert "regime T" in str(err)           # members with h' < 0 there are not described (refused)
+            return
+        assert dim == D - pl.functional_dimension(net).value
 
 
 def _component_dimension(B, point) -> int:
