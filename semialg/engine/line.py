@@ -29,7 +29,7 @@ from typing import Sequence
 
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import fmpq_str, to_fmpq, to_vector
+from semialg.core.exact import fmpq_str, interval_point, to_fmpq, to_vector
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
@@ -87,16 +87,6 @@ def _inside(t: fmpq, lo: fmpq | None, hi: fmpq | None) -> bool:
     return (lo is None or t > lo) and (hi is None or t < hi)
 
 
-def _sample(lo: fmpq | None, hi: fmpq | None) -> fmpq:
-    """A rational strictly inside the interval $(lo, hi)$."""
-    if lo is None and hi is None:
-        return _ZERO
-    if lo is None:
-        return hi - 1
-    if hi is None:
-        return lo + 1
-    return (lo + hi) / 2
-
 
 def _affine_columns(M: fmpq_mat, a: Sequence[fmpq], s: Sequence[fmpq], bias: Sequence[fmpq]) -> tuple[list, list]:
     """$(M a + \\mathrm{bias}, M s)$ as lists, in one exact matrix product."""
@@ -143,7 +133,7 @@ def restrict(net: Network, point, direction, lo=None, hi=None, layers: int | Non
                     if _inside(t, left, right):
                         roots.setdefault(t, []).append(i)
             ts = sorted(roots)
-            t0 = _sample(left, ts[0] if ts else right)
+            t0 = interval_point(left, ts[0] if ts else right)
             mask = [ai + t0 * si > 0 for ai, si in zip(a, s, strict=True)]
             za, zs = _affine_columns(M, [x if on else _ZERO for x, on in zip(a, mask, strict=True)],
                                      [x if on else _ZERO for x, on in zip(s, mask, strict=True)], bias)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
+from semialg.core.exact import interval_point
 from semialg.core.network import relu
 
 __all__ = ["LinePL", "SlotCalculus", "Decision", "LABELS"]
@@ -173,17 +174,6 @@ def _split(signs, total) -> list:
     for i in pos:
         out[i] = (total + nu * len(neg)) / len(pos)
     return out
-
-
-def _inside(r) -> fmpq:
-    lo, hi = r[0], r[1]
-    if lo is None and hi is None:
-        return _ZERO
-    if lo is None:
-        return hi - 1
-    if hi is None:
-        return lo + 1
-    return (lo + hi) / 2
 
 
 class SlotCalculus:
@@ -372,7 +362,7 @@ def _choose(ranges, need, rng: _random.Random) -> list:
     if need in (total[0], total[1]):
         side = 0 if need == total[0] else 1
         return [r[side] for r in ranges]
-    vals = [_inside(r) if not _is_point(r) else r[0] for r in ranges]
+    vals = [interval_point(r[0], r[1]) if not _is_point(r) else r[0] for r in ranges]
     free = [i for i, r in enumerate(ranges) if not _is_point(r)]
     delta = need - sum(vals, _ZERO)
     if delta == 0 or not free:
