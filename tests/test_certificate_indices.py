@@ -68,3 +68,23 @@ def test_fingerprint_of_integers_beyond_the_decimal_conversion_limit():
     assert r.equivalent and r.verify(big, big)
     with pytest.raises(CertificateError):
         r.certificate.verify(big, other)
+
+
+def _equal_on_grid(n1, n2):
+    from fractions import Fraction
+    pts = [[Fraction(k, 4)] for k in range(-40, 41)]
+    return all(n1(p) == n2(p) for p in pts)
+
+
+def test_hidden_symmetries_at_non_generic_case_b_parameters():
+    # (audit) an A neuron with c = 0 does not stop layer 2 from hiding H: translating H keeps f
+    net = Network.from_arrays([[[1]], [[1], [1]], [[1, 0]]], [[0], [-1, 0], [0]])
+    moved = Network.from_arrays([[[1]], [[1], [1]], [[1, 0]]], [["1/2"], ["-3/2", 0], [0]])
+    assert _equal_on_grid(net, moved)
+    names = [m.name for m in sa.hidden_symmetries(net)]
+    assert "hidden hyperplane translation" in names and "zero-output neurons" in names
+    # coincident kinks: only the sum of c_j v_j is seen
+    a = Network.from_arrays([[[1]], [[1], [2]], [[1, 1]]], [[0], [-1, -2], [0]])
+    b = Network.from_arrays([[[1]], [[1], [2]], [[2, "1/2"]]], [[0], [-1, -2], [0]])
+    assert _equal_on_grid(a, b)
+    assert "coincident kinks" in [m.name for m in sa.hidden_symmetries(a)]

@@ -142,6 +142,7 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
         if t.regime == "constant":
             return (move("constant function", "continuous", None, "hidden",
                          tuple(range(len(t.classes))), "f is constant: every mechanism is hidden"),)
+        view = RidgeView.of(net)
         Z, A = idx("Z"), idx("A")
         K = idx("K+") + idx("K-")
         if Z:
@@ -156,10 +157,25 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
         m = len(ridge_profile(net).breakpoints)
         if len(t.classes) >= m:
             out.append(move("H onto / off a kink", "discrete", 2, "H hidden by layer 2 or on a kink",
-                            tuple(j for j, c in enumerate(RidgeView.of(net).c) if any(c)),
+                            tuple(j for j, c in enumerate(view.c) if any(c)),
                             "b' = b + beta, e'_j = e_j - v_j beta where c_j != 0, G flat between 0 and -beta: "
                             "H on a kink of G or off every kink"))
-        if t.regime == "hidden":
+        silent = tuple(j for j, c in enumerate(t.classes) if c != "Z" and not any(view.c[j]))
+        if silent:
+            out.append(move("zero-output neurons", "continuous", len(silent), "output weights zero", silent,
+                            "c_j = 0: (v_j, e_j) free (one dimension each beyond the scaling)"))
+        groups: dict = {}
+        for j, c in enumerate(t.classes):
+            if c in ("K+", "K-") and any(view.c[j]):
+                groups.setdefault((-view.e[j] / view.v[j], c), []).append(j)
+        shared = tuple(sorted(j for g in groups.values() if len(g) > 1 for j in g))
+        if shared:
+            out.append(move("coincident kinks", "continuous",
+                            n3 * sum(len(g) - 1 for g in groups.values()), "compensated", shared,
+                            "kink neurons at one point with one orientation: only sum c_j v_j is seen"))
+        # neurons with c_j = 0 do not stop layer 2 from hiding H
+        if t.regime == "hidden" or all(c not in ("A", "K-") for c, cj in zip(t.classes, view.c, strict=True)
+                                       if any(cj)):
             out.append(move("hidden hyperplane translation", "continuous", 1, "hidden by layer 2", (),
                             "b' = b + beta, e'_j = e_j - v_j beta while every e'_j < 0"))
         if t.reflective:
