@@ -88,3 +88,15 @@ def test_hidden_symmetries_at_non_generic_case_b_parameters():
     b = Network.from_arrays([[[1]], [[1], [2]], [[2, "1/2"]]], [[0], [-1, -2], [0]])
     assert _equal_on_grid(a, b)
     assert "coincident kinks" in [m.name for m in sa.hidden_symmetries(a)]
+
+
+def test_pairs_in_one_orbit_get_the_group_element_alone():
+    # (audit) mechanisms() named normal-form moves for pairs related by G only
+    for seed in range(6):
+        for widths in ((2, 1, 3, 2), (2, 3, 1, 1)):
+            net = Network.random(widths, seed=seed)
+            g = GroupElement.random(net.architecture, seed=seed + 1)
+            other = g.act(net)
+            r = sa.equivalent(net, other)
+            assert r.equivalent and r.verify(net, other)
+            assert r.certificate.mechanisms() in (["G"], [])

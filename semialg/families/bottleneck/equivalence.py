@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from semialg.core.certificate import EquivalenceResult, check_comparable
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError
+from semialg.engine.orbit import orbit_element
+from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.ridge import equivalent_ridge
 from semialg.families.bottleneck.views import bottleneck_case
-from semialg.families.bottleneck.witnesses import witness
+from semialg.families.bottleneck.witnesses import BottleneckMoveCertificate, witness
 
 __all__ = ["equivalent", "WITNESS_LIMIT"]
 
@@ -20,6 +21,7 @@ WITNESS_LIMIT = 64
 def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     r"""Decide $f_{\theta_1} = f_{\theta_2}$ for two bottleneck networks of the same case, with a certificate.
 
+    Two parameters in one $G$-orbit get the group element alone (:func:`~semialg.engine.orbit.orbit_element`).
     Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
     or a constructed :class:`~semialg.core.certificate.PointCertificate`.
     Case (a) ($n_2 = 1$, any $n_1$): first the flips and group element of
@@ -33,6 +35,9 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     True
     """
     check_comparable(net1, net2)
+    g = _orbit(net1, net2)
+    if g is not None:
+        return EquivalenceResult(True, BottleneckMoveCertificate((), (), g), method="bottleneck: one G-orbit")
     cases = bottleneck_case(net1), bottleneck_case(net2)
     if cases == ("b", "b"):
         r = equivalent_ridge(net1, net2)
@@ -49,3 +54,15 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
         return equivalent_outer(net1, net2)
     raise ArchitectureError(f"bottleneck.equivalent needs two networks of the same bottleneck case, got "
                             f"{net1.architecture} and {net2.architecture}; use semialg.equivalent")
+
+
+def _orbit(net1: Network, net2: Network):
+    """The group element taking ``net1`` to ``net2`` when they lie in one $G$-orbit (then the certificate is that
+    element alone, naming no other mechanism), else ``None``; $O(\dim\Omega\log n)$ without positive twins,
+    a bounded search otherwise."""
+    if net1.architecture != net2.architecture:
+        return None
+    try:
+        return orbit_element(net1, net2, budget=64)
+    except UndecidedError:
+        return None
