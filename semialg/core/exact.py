@@ -422,7 +422,7 @@ def integer_rows(rows: Sequence[Sequence[fmpq]], common: bool = False,
 
 
 def interval_point(lo: fmpq | None, hi: fmpq | None) -> fmpq:
-    """A rational strictly inside the interval $(lo, hi)$ of $\mathbb{Q}$ (``None``: unbounded on that side).
+    r"""A rational strictly inside the interval $(lo, hi)$ of $\mathbb{Q}$ (``None``: unbounded on that side).
     Cost: $O(1)$.
 
     >>> interval_point(None, fmpq(3)), interval_point(fmpq(1), fmpq(2))

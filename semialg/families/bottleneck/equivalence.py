@@ -57,7 +57,7 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
 
 
 def _orbit(net1: Network, net2: Network):
-    """The group element taking ``net1`` to ``net2`` when they lie in one $G$-orbit (then the certificate is that
+    r"""The group element taking ``net1`` to ``net2`` when they lie in one $G$-orbit (then the certificate is that
     element alone, naming no other mechanism), else ``None``; $O(\dim\Omega\log n)$ without positive twins,
     a bounded search otherwise."""
     if net1.architecture != net2.architecture:
