@@ -289,10 +289,3 @@ def test_three_inputs(name):
         assert bool(pl.equivalent(x, net))
         assert all(x(p) == net(p) for p in ([fmpq(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(3)]
                                             for _ in range(4)))
-
-
-def test_a_ridge_function_behind_a_dead_neuron_is_refused_naming_why():
-    # h = sigma(x1) - 1 plus a dead neuron in another direction: the live rows are parallel
-    net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 0]], [[1]]], [[0, 0], [-1], [0]])
-    with pytest.raises(sa.ArchitectureError, match="ridge function"):
-        sa.fibre(net)

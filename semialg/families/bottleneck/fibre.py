@@ -204,7 +204,7 @@ def fibre(net: Network) -> BottleneckFibre:
                 rep = generic_representative(net)
                 F = fibre(rep.network)
                 return dataclasses.replace(F, network=net, generic_representative=rep, description=(
-                    f"{F.description}, built from the generic representative theta~ = {rep.network} of the "
+                    f"{F.description}, built from the {'generic ' * rep.generic}representative theta~ = {rep.network} of the "
                     f"non-generic parameter theta = {net}, which may lie in no listed component"))
             parts = HiddenFibre(net, t)
             dim = parts.dimension

@@ -46,13 +46,13 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, rank
+from semialg.core.exact import dot, fingerprint, nullspace, rank
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
-from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.hidden_region import HiddenRegion, polyhedron
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
 from semialg.families.shallow import flip_neurons, minimal_form, zero_factor_reduction
@@ -77,14 +77,19 @@ class GenericRepresentative(Latexable):
     failed: str
     construction: str
     tried: int
+    generic: bool = True
 
     def verify(self) -> bool:
-        """Re-decide exactly that $f_{\\tilde\\theta} = f_\\theta$ and that $\\tilde\\theta$ is generic."""
-        return bool(equivalent(self.network, self.original)) and _is_generic(self.network)
+        """Re-decide exactly that $f_{\\tilde\\theta} = f_\\theta$ and that $\\tilde\\theta$ is generic (or, for a
+        ridge function, that its first-layer rows are all parallel)."""
+        shape = _is_generic(self.network) if self.generic else rank(self.network.weights[0]) == 1
+        return bool(equivalent(self.network, self.original)) and shape
 
     def describe(self) -> str:
-        return (f"generic representative theta~ of a non-generic case-(a) parameter ({self.failed}): "
-                f"{self.construction}; same function (exact), generic (exact); {self.tried} candidate(s) tried")
+        what = "generic (exact)" if self.generic else "all first-layer rows parallel (exact)"
+        return (f"{'generic ' if self.generic else ''}representative theta~ of a non-generic case-(a) parameter "
+                f"({self.failed}): {self.construction}; same function (exact), {what}; {self.tried} candidate(s) "
+                f"tried")
 
 
 def _is_generic(net: Network) -> bool:
@@ -210,6 +215,48 @@ def _pushed(neurons: list[Neuron], e: fmpq, region: HiddenRegion, step: int) -> 
     return (out, e) if moved else None
 
 
+def _ridge(net: Network, failed: str) -> GenericRepresentative | None:
+    r"""When $h$ is a ridge function ($h(x) = g(u\cdot x)$: the minimal form of $h$ has parallel rows) but the rows
+    of $\theta$ are not all parallel (dead or cancelling neurons off the direction $u$): $\tilde\theta$ = the
+    minimal form of $h$ padded with zero neurons ($w = 0$, $b = 0$, $v = 0$), whose rows are all parallel, so
+    that the 1-D calculus (:mod:`~semialg.families.bottleneck.line_fibre`, for every parameter, generic or not)
+    describes the fibre. ``None`` when $h$ is not a ridge function."""
+    n0, n1 = net.architecture.input_dim, net.widths[1]
+    neurons, e = _neurons(minimal_form(OuterView.of(net).inner))
+    if not neurons or rank([w for w, _, _ in neurons]) != 1 or len(neurons) > n1:
+        return None
+    pad = [((_ZERO,) * n0, _ZERO, _ZERO)] * (n1 - len(neurons))
+    cand = _network(net, neurons + pad, e)
+    if not equivalent(cand, net):       # never: the minimal form computes h (re-checked, nothing assumed)
+        return None
+    return GenericRepresentative(cand, net, failed, f"h is a ridge function: its minimal form ({len(neurons)} "
+                                 f"parallel neurons) and {n1 - len(neurons)} zero neuron(s)", 1, generic=False)
+
+
+def _hidden_cone(region: HiddenRegion) -> list[Vec]:
+    r"""Generators of the cone $C^* = \{w : w\cdot r \le 0 \text{ for every extreme ray } r \text{ of }
+    \overline P\}$ of rows $w$ with $w\cdot x$ bounded above on $\overline P$ — the rows of every neuron that
+    can be hidden dead on $P$ (U−; $-C^*$ for U+): its extreme rays and $\pm$ a basis of its lineality space
+    $\operatorname{span}(\text{rays})^\perp$, by exact double description
+    (:func:`~semialg.families.bottleneck.hidden_region.polyhedron`); empty iff $C^* = \{0\}$."""
+    n0 = region.n0
+    rays = [list(r) for r in region.p_rays]
+    if not rays:
+        return [tuple(fmpq(s * (j == i)) for j in range(n0)) for i in range(n0) for s in (1, -1)]
+    lineality = nullspace(rays)
+    Q = polyhedron([tuple(-x for x in r) + (_ZERO,) for r in rays], lineality=lineality)
+    return list(Q.rays) if Q is not None else []
+
+
+def _cone_directions(generators: list[Vec]) -> list[Vec]:
+    r"""Rows in the relative interior of $C^* = \operatorname{cone}(g_1, \dots, g_M)$: $w_0 = \sum_i g_i$ and
+    $w_0 + g_i$ (positive coefficients on every generator), which span $\operatorname{span} C^*$."""
+    if not generators:
+        return []
+    w0 = tuple(sum(xs, _ZERO) for xs in zip(*generators, strict=True))
+    return [w0] + [tuple(a + b for a, b in zip(w0, g, strict=True)) for g in generators]
+
+
 def _directions(net: Network, region: HiddenRegion) -> list[Vec]:
     r"""Candidate rows of hidden neurons: those $w$ of the family of the module docstring with $w\cdot r \le 0$ on
     every extreme ray of $\overline P$ (so $w\cdot x$ is bounded above on $\overline P$), one per direction."""
@@ -226,6 +273,8 @@ def _directions(net: Network, region: HiddenRegion) -> list[Vec]:
             family += [(r[1], -r[0]), (-r[1], r[0])]
     if region.p_rays:
         family.append(tuple(-sum(xs) for xs in zip(*region.p_rays, strict=True)))
+    inner = _cone_directions(_hidden_cone(region))
+    family = family + inner if n0 == 2 else inner + family
     out, seen = [], set()
     for w in filter(any, family):         # the sum of the rays may vanish
         key = fingerprint(tuple(x / max(abs(y) for y in w) for x in w))
@@ -261,6 +310,30 @@ def _candidates(net: Network, region: HiddenRegion, cores, directions):
                        f"{rows}"), neurons + slots, e
 
 
+def _require_rank(net: Network, live: Network, cone: list[Vec], failed: str) -> None:
+    r"""For $n_0 \ge 3$: raise when no member of the fibre can have first-layer rank $\min(n_0, n_1)$ with every
+    neuron live on a hyperplane of its own. In such a member every neuron is visible (its hyperplane meets $P$
+    and carries a kink of $h$ there: a hyperplane meeting $P$ with no kink would need two neurons on it) or hidden
+    (U−: row in $C^*$, U+: in $-C^*$; U± is not generic), so every row lies in $S = \operatorname{span}(\text{rows
+    of the visible neurons of } \theta) + \operatorname{span} C^*$; if $\dim S < \min(n_0, n_1)$ none is generic.
+    (Then a hidden slot has $\dim C^* + 2 \le \dim S + 2$ degrees of freedom, a dead slot ($v' = 0$, any
+    $w'$, $b'$) $n_0 + 1$: pieces of non-simple type are as large as the simple ones or larger.)"""
+    n0, n1 = net.architecture.input_dim, net.widths[1]
+    if n0 < 3:
+        return
+    t = combinatorial_type(live)
+    rows = [w for w, c in zip(OuterView.of(live).w, t.classes, strict=True) if c == "V"] + cone
+    d = rank(rows) if rows else 0
+    if d < min(n0, n1):
+        raise ArchitectureError(
+            f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: every row of a "
+            f"member whose neurons are live on hyperplanes of their own lies in the span of the visible rows and "
+            f"of the rows w with w.x bounded above on P-bar (a hidden hyperplane tilted out of it enters P), of "
+            f"dimension {d} < min(n0, n1) = {min(n0, n1)}, so every such member fails 'full first-layer rank'; "
+            f"its fibre (hidden slots with at most {d} + 2 degrees of freedom each, dead slots with n0 + 1 = "
+            f"{n0 + 1}) is not described; sa.equivalent decides membership")
+
+
 def generic_representative(net: Network, budget: int = 200) -> GenericRepresentative:
     r"""A generic parameter of the architecture of ``net`` with the same function (module docstring), found among
     at most ``budget`` deterministic candidates and checked exactly; :class:`ArchitectureError` naming the failed
@@ -276,12 +349,10 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
     if combinatorial_type(net).regime == "constant":
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic representative: "
                                 f"f is constant (c = 0 or P empty), and so is every member")
+    ridge = _ridge(net, failed)
+    if ridge is not None:
+        return ridge
     live = _live(net)
-    if live is not None and rank(live.weights[0]) < 2:
-        raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and no generic representative is "
-                                f"searched: without its dead neurons h is a ridge function (its live first-layer "
-                                f"rows are parallel), whose fibres are not described yet; sa.equivalent decides "
-                                f"membership")
     try:
         region = HiddenRegion(live) if live is not None else None
     except ArchitectureError as err:  # all rows parallel: the polygons of P-bar are not pointed
@@ -290,6 +361,8 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
     if region is None or not region.p_points:
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic "
                                 f"representative: f is constant (P is empty or c = 0), and so is every member")
+    cone = _hidden_cone(region)
+    _require_rank(net, live, cone, failed)
     cores = _cores(live, region)
     directions = _directions(live, region)
     tried = equal = 0
@@ -307,9 +380,8 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
             return GenericRepresentative(cand, net, failed, construction, tried)
         reasons[reason] = reasons.get(reason, 0) + 1
     widths = ", ".join(str(len(n)) for _, n, _ in cores)
-    # in the plane the family contains a normal of every ray: none fits iff no half-plane contains P-bar
-    nowhere = (" (P-bar meets every half-plane: no neuron can be hidden)" if net.architecture.input_dim == 2
-                else " (none of the candidate directions bounds P-bar)")
+    # the family contains the generators of C*: none fits iff C* = {0}, i.e. no neuron can be hidden
+    nowhere = f" (P-bar meets every half-{'plane' if region.n0 == 2 else 'space'}: no neuron can be hidden)"
     raise ArchitectureError(
         f"fibre: the parameter is not generic ({failed}) and no generic representative was found: tried "
         f"{tried} candidate(s) (budget {budget}) from {len(cores)} core(s) of h of widths {widths or 'none'} "
