@@ -147,6 +147,10 @@ class _Slice:
     def point(self, t) -> list:
         return [c0 + sum((a * x for a, x in zip(row, t, strict=True)), _ZERO) for c0, row in self.exprs]
 
+    def span(self) -> tuple:
+        """A basis of the directions of the slice in $z$-space (the columns of $M$)."""
+        return tuple(tuple(row[i] for _, row in self.exprs) for i in range(self.dim))
+
 
 @dataclass
 class _Decision:
@@ -154,6 +158,7 @@ class _Decision:
     z: list | None = None            # normalised hidden parameters in key order (n0 + 1 per slot)
     implicit: tuple = ()             # rows tight on the whole component (key positions)
     dim: int | None = None           # dimension of the normalised slice
+    span: tuple = ()                 # directions of the slice in z-space (z + span moves stay in the slice)
 
 
 class _SlotIndex:
@@ -167,10 +172,7 @@ class _SlotIndex:
         return [("V", k, k in F) for k in self.visible] + list(hidden)
 
     def _count(self, key) -> int:
-        out = math.factorial(self.n1)
-        for lab in set(key[1]):
-            out //= math.factorial(key[1].count(lab))
-        return out
+        return _arrangements(self.labels(key))
 
     @property
     def exact_size(self) -> int:
@@ -179,11 +181,42 @@ class _SlotIndex:
     def __len__(self) -> int:
         return self.exact_size
 
+    def unrank(self, rank: int) -> tuple:
+        """The labelling at position ``rank`` of the iteration order, without enumerating the ones before it
+        (the lexicographic order of :func:`~sympy.utilities.iterables.multiset_permutations`). Cost:
+        $O(|\text{keys}| + n_1^2)$."""
+        for key in self.keys:
+            size = self._count(key)
+            if rank >= size:
+                rank -= size
+                continue
+            rest, out = sorted(self.labels(key)), []
+            while rest:
+                for lab in sorted(set(rest)):
+                    rest.remove(lab)
+                    n = _arrangements(rest)
+                    if rank < n:
+                        out.append(lab)
+                        break
+                    rank -= n
+                    rest.append(lab)
+                    rest.sort()
+            return tuple(out)
+        raise IndexError("labelling rank out of range")
+
     def __iter__(self):
         from sympy.utilities.iterables import multiset_permutations
         for key in self.keys:
             for perm in multiset_permutations(self.labels(key)):
                 yield tuple(perm)
+
+
+def _arrangements(labels) -> int:
+    """The number of distinct orderings of the multiset ``labels``."""
+    out = math.factorial(len(labels))
+    for lab in set(labels):
+        out //= math.factorial(labels.count(lab))
+    return out
 
 
 def _key_of(index) -> tuple:
@@ -222,6 +255,7 @@ class HiddenFibre:
         self.own_key = (frozenset(), own)
         self.decisions = {}
         self._built: dict = {}
+        self._witness: dict = {}         # label class -> normalised parameters of a member of simple type
         keys = [(frozenset(F), tuple(sorted(hidden)))
                 for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
                                                        for n in range(len(self.visible) + 1))
@@ -353,7 +387,8 @@ class HiddenFibre:
                 if any(all(not any(sl.exprs[st * j + q][1]) and sl.exprs[st * j + q][0] == 0
                            for q in range(st - 1)) for j, _, _ in H):
                     return _Decision("constant")   # a slot forced to w' = 0: a constant neuron, not simple
-                return _Decision("nonempty", z=sl.point(r.point), implicit=tuple(implicit), dim=sl.dim)
+                return _Decision("nonempty", z=sl.point(r.point), implicit=tuple(implicit), dim=sl.dim,
+                                 span=sl.span())
             y = r.multipliers
             if not iterate or sum((a * b for a, b in zip(y, h, strict=True)), _ZERO) < 0:
                 return _Decision("empty")
@@ -383,12 +418,12 @@ class HiddenFibre:
         for rows in self._sufficient(H):
             d = self._lp(sl.copy(), H, rows, False)
             if d.status == "nonempty":
-                return _Decision("nonempty", d.z, necessary.implicit, d.dim)
+                return _Decision("nonempty", d.z, necessary.implicit, d.dim, d.span)
         if key == self.own_key:      # theta itself is a member
             hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
                              if c != "V"))
             z = [x for _, i in hidden for x in _scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],))]
-            return _Decision("nonempty", z, necessary.implicit, necessary.dim)
+            return _Decision("nonempty", z, necessary.implicit, necessary.dim, sl.span())
         return self._search(key, sl, necessary)
 
     def _search(self, key, sl: _Slice, necessary: _Decision, tries: int = 150) -> _Decision:
@@ -409,7 +444,7 @@ class HiddenFibre:
             z = sl.point([fmpq(rng.randint(-40, 40), rng.randint(1, 6)) for _ in range(sl.dim)])
             x = self._network(index, z)
             if B.contains(x) and B.interior(x, on_family):
-                return _Decision("nonempty", z, necessary.implicit, sl.dim)
+                return _Decision("nonempty", z, necessary.implicit, sl.dim, sl.span())
         return _Decision("undecided", implicit=necessary.implicit)
 
     # -- the basic sets -------------------------------------------------------------------------------------
@@ -521,13 +556,58 @@ class HiddenFibre:
         return index if index is not None and self.decisions[_key_of(index)].status == "nonempty" else None
 
     def sample(self, seed, index) -> Network:
-        r"""An exact member of component ``index`` (random when ``None``): the witness point of its label class,
-        the affine equations solved for $e'$, then random slot scalings and $\mu$."""
+        r"""An exact member of component ``index`` (random when ``None``) of simple type, so that ``locate`` names
+        ``index`` for it: the witness point of its label class (moved into the component's relative interior
+        when it is not of simple type, :meth:`_simple_witness`), the affine equations solved for $e'$, then random
+        slot scalings and $\mu$ (the action of $G$, which keeps the type)."""
         rng = _random.Random(seed)
         if index is None:
-            index = next(itertools.islice(self.index, rng.randrange(self.index.exact_size), None))
+            index = self.index.unrank(rng.randrange(self.index.exact_size))
         pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
-        return self._network(index, self.decisions[_key_of(index)].z, [pos() for _ in index], pos())
+        return self._network(index, self._simple_witness(index), [pos() for _ in index], pos())
+
+    def _simple_witness(self, index) -> list:
+        r"""Normalised hidden parameters $z$ of a member of component ``index`` of simple type, preferably with no
+        two neurons on one hyperplane. The witness of the label class may sit where a hidden slot has
+        $w'_j = 0$, lies on a visible line or shares a hyperplane with another slot (an LP optimum on the
+        boundary of a face of the slice): a member, but not of simple type (or not generic in its component).
+        Every witness is a relative interior point of its component in the slice (strict on the live LP rows, or
+        an interior member found by :meth:`_search`), and those points form proper algebraic subsets of the
+        slice (slots forced to $w' = 0$ are excluded as "constant"), so $z + \varepsilon\,d$ for a seeded random
+        direction $d$ of the slice and small $\varepsilon$ avoids them and stays in the component: tried for
+        $\varepsilon = 2^{-k}$, each candidate re-checked exactly (its label and membership). Built once per
+        label class. Cost: a few labels and exact membership tests per candidate."""
+        key = _key_of(index)
+        if key in self._witness:
+            return self._witness[key]
+        d = self.decisions[key]
+        if self._generic(index, self._network(index, d.z)):
+            self._witness[key] = d.z
+            return d.z
+        B, rng, fallback = self.build(index), _random.Random(0), None
+        for _ in range(8):
+            direction = [fmpq(rng.randint(-9, 9)) for _ in d.span]
+            step = [sum((a * v[i] for a, v in zip(direction, d.span, strict=True)), _ZERO) for i in range(len(d.z))]
+            for k in range(48):
+                z = [x + y / 2 ** k for x, y in zip(d.z, step, strict=True)]
+                x = self._network(index, z)
+                if self.label_of(x) == index and B.contains(x):
+                    if self._generic(index, x):
+                        self._witness[key] = z
+                        return z
+                    fallback = fallback or z
+        if fallback is None:
+            raise ArchitectureError(f"hidden fibre: no member of simple type found near the witness of component "
+                                    f"{B.label}")
+        self._witness[key] = fallback    # every member near the witness shares a hyperplane: still simple
+        return fallback
+
+    def _generic(self, index, x: Network) -> bool:
+        """``x`` is of simple type with label ``index`` and no two of its neurons share a hyperplane."""
+        if self.label_of(x) != index:
+            return False
+        keys = [fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(x.weights[0], x.biases[0], strict=True)]
+        return len(set(keys)) == len(keys)
 
     def _network(self, index, z, alpha=None, mu=fmpq(1)) -> Network:
         r"""The member with normalised hidden parameters ``z`` (key order), slot scalings ``alpha`` and $\mu$."""
