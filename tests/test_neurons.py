@@ -153,3 +153,41 @@ def test_a_neuron_positive_at_a_point_is_positive_somewhere_on_a_region(data):
         for i, v in enumerate(z):
             if v:
                 assert any(neurons.sign_somewhere(R, i, 1 if v > 0 else -1, 2) for R in regs)
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_negation_changes_the_last_hidden_layer_by_minus_the_residual(data):
+    # theta_S for any S: f changes by -sum_{i in S} c_i W_l[i, :] h_{l-1}(x), h_{l-1} the input of layer l
+    net = data.draw(networks(entries=small, max_depth=3, max_width=3))
+    l = net.depth - 1
+    S = tuple(sorted(data.draw(st.sets(st.integers(0, net.widths[l] - 1)))))
+    moved = neurons.negate(net, l, S)
+    for x in data.draw(points(net.architecture.input_dim, 3)):
+        zs = net.preactivations(x)
+        h = [fmpq(v.numerator, v.denominator) for v in x] if l == 1 else [max(v, fmpq(0)) for v in zs[l - 2]]
+        change = [sum((net.weights[l][o][i] * net.weights[l - 1][i][k] * h[k] for i in S
+                       for k in range(len(h))), fmpq(0)) for o in range(net.widths[-1])]
+        assert moved(x) == tuple(y - d for y, d in zip(net(x), change, strict=True))
+    assert neurons.negate(moved, l, S) == net
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_clearing_dead_and_constant_neurons_keeps_the_function(data):
+    net = data.draw(networks(entries=small, max_depth=3, max_width=3))
+    l = data.draw(st.integers(1, net.depth - 1))
+    i = data.draw(st.integers(0, net.widths[l] - 1))
+    kind = data.draw(st.sampled_from(["dead", "constant", "neither"]))
+    if kind == "dead":
+        net = net.replace_layer(l + 1, [[0 if t == i else x for t, x in enumerate(r)] for r in net.weights[l]])
+    elif kind == "constant":
+        net = net.replace_layer(l, [[0] * net.widths[l - 1] if t == i else r for t, r in enumerate(net.weights[l - 1])])
+    xs = data.draw(points(net.architecture.input_dim, 4))
+    if i not in neurons.dead_neurons(net, l) + neurons.constant_neurons(net, l):
+        with pytest.raises(CertificateError):
+            neurons.clear(net, l, (i,))
+        return
+    moved = neurons.clear(net, l, (i,))
+    assert _same_function(net, moved, xs)
+    assert not any(neurons.row(moved, l, i)) and not any(neurons.column(moved, l, i))

@@ -4,11 +4,13 @@ Hidden layer $l$ ($1 \\le l \\le L-1$) has neurons $i$ with incoming row $r_{l,i
 outgoing column $c_{l,i} = W_{l+1}[:,i]$. A neuron is *dead* when $c_{l,i} = 0$ and *constant* when
 $W_l[i,:] = 0$; two neurons lie on one hyperplane when their rows are non-zero multiples of each other
 (*positive twins* for a positive factor, an *opposite pair* for a negative one: $\\sigma(\\lambda z) =
-\\lambda\\sigma(z)$ and $\\sigma(z) - \\sigma(-z) = z$). Two moves that keep the width are performed here, because
-both the witnesses against identifiability (:mod:`semialg.engine.witnesses`) and the deep family's moves
-(:mod:`semialg.families.deep.moves`) make them: the 0-factor flip and the trade of outgoing weights within
-opposite pairs (Grigsby, Lindsey, Rolnick, "Hidden symmetries of ReLU networks", ICML 2023); so is moving
-a twin's outgoing weights onto its partner. Neuron indices are 0-based, layers 1-based.
+\\lambda\\sigma(z)$ and $\\sigma(z) - \\sigma(-z) = z$). The moves that keep the width are performed here, because
+the witnesses against identifiability (:mod:`semialg.engine.witnesses`), the deep family's moves
+(:mod:`semialg.families.deep.moves`) and the shallow family's (:mod:`semialg.families.shallow.moves`) make
+them: the 0-factor flip (and the unchecked negation $\\theta_S$ behind it), the trade of outgoing weights within
+opposite pairs (Grigsby, Lindsey, Rolnick, "Hidden symmetries of ReLU networks", ICML 2023), moving a twin's
+outgoing weights onto its partner, and clearing dead and constant neurons. Neuron indices are 0-based, layers
+1-based.
 
 >>> from semialg.core.network import Network
 >>> net = Network.from_arrays([[[1], [2], [-1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
@@ -29,7 +31,7 @@ from semialg.errors import CertificateError
 from semialg.geometry.polyhedron import decide
 
 __all__ = ["row", "column", "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs",
-           "twin_pairs", "flip_residual", "flip", "shift_twins", "trade_opposite", "image_regions",
+           "twin_pairs", "flip_residual", "negate", "flip", "clear", "shift_twins", "trade_opposite", "image_regions",
            "sign_somewhere"]
 
 _ZERO = fmpq(0)
@@ -146,19 +148,54 @@ def _with_layer(net: Network, l: int, W: list, b: list, cols: list[Vec], next_bi
     return Network(tuple(Ws), tuple(bs))
 
 
-def flip(net: Network, l: int, S: Sequence[int]) -> Network:
-    """Negate $r_{l,i}$ for $i \\in S$ and add $W_{l+1}[:,S]\\,b_l[S]$ to $b_{l+1}$: as $\\sigma(z) = \\sigma(-z) + z$,
-    the function is kept iff :func:`flip_residual` vanishes (checked exactly; :class:`CertificateError` if not).
-    Cost: $O(|S|\\,n_{l+1} n_{l-1})$."""
-    if any(any(r) for r in flip_residual(net, l, S)):
-        raise CertificateError(f"flip of {list(S)} in layer {l}: the sum over S of W_{l + 1}[:, i] W_{l}[i, :] "
-                               "is not 0")
+def negate(net: Network, l: int, S: Sequence[int]) -> Network:
+    """$\\theta_S$: negate $r_{l,i}$ for $i \\in S$ and add $W_{l+1}[:,S]\\,b_l[S]$ to $b_{l+1}$, whatever $S$. As
+    $\\sigma(-z) = \\sigma(z) - z$, this subtracts $\\sum_{i \\in S} W_{l+1}[:,i]\\,W_l[i,:]\\,z_{l-1}$ (the
+    :func:`flip_residual` applied to the input of layer $l$) from $z_{l+1}$; :func:`flip` is the case where that
+    vanishes. Cost: $O(|S|\\,n_{l+1} + n_l(n_{l-1} + n_{l+1}))$.
+
+    >>> net = Network.from_arrays([[[1], [1]], [[1, 1]]], [[0, -1], [0]])
+    >>> negate(net, 1, [1])
+    Network(1-2-1: W1=[[1], [-1]]; b1=[0, 1]; W2=[[1, 1]]; b2=[-1])
+    """
     W, b = list(net.weights[l - 1]), list(net.biases[l - 1])
     cols = columns(net, l)
     nb = list(net.biases[l])
     for i in S:
         nb = [x + c * b[i] for x, c in zip(nb, cols[i], strict=True)]
         W[i], b[i] = tuple(-x for x in W[i]), -b[i]
+    return _with_layer(net, l, W, b, cols, nb)
+
+
+def flip(net: Network, l: int, S: Sequence[int]) -> Network:
+    """The 0-factor flip: :func:`negate` under its precondition. As $\\sigma(z) = \\sigma(-z) + z$, the function is
+    kept iff :func:`flip_residual` vanishes (checked exactly; :class:`CertificateError` if not).
+    Cost: $O(|S|\\,n_{l+1} n_{l-1})$."""
+    if any(any(r) for r in flip_residual(net, l, S)):
+        raise CertificateError(f"flip of {list(S)} in layer {l}: the sum over S of W_{l + 1}[:, i] W_{l}[i, :] "
+                               "is not 0")
+    return negate(net, l, S)
+
+
+def clear(net: Network, l: int, S: Sequence[int]) -> Network:
+    """Zero the row and the column of every neuron $i \\in S$ of layer ``l`` that is dead ($c_{l,i} = 0$) or
+    constant ($W_l[i,:] = 0$: then $c_{l,i}\\sigma(b_l[i])$, the constant it adds, goes into $b_{l+1}$); the
+    function and the width are kept. Any other neuron: :class:`CertificateError`.
+    Cost: $O(n_l(n_{l-1} + n_{l+1}))$.
+
+    >>> net = Network.from_arrays([[[0], [1]], [[2, 1]]], [[3, 0], [0]])
+    >>> clear(net, 1, [0])
+    Network(1-2-1: W1=[[0], [1]]; b1=[0, 0]; W2=[[0, 1]]; b2=[6])
+    """
+    W, b = list(net.weights[l - 1]), list(net.biases[l - 1])
+    cols = columns(net, l)
+    nb = list(net.biases[l])
+    for i in S:
+        if any(W[i]) and any(cols[i]):
+            raise CertificateError(f"neuron {i} of layer {l} is neither dead nor constant")
+        if not any(W[i]) and b[i] > 0:
+            nb = [x + c * b[i] for x, c in zip(nb, cols[i], strict=True)]
+        W[i], b[i], cols[i] = (_ZERO,) * len(W[i]), _ZERO, (_ZERO,) * len(cols[i])
     return _with_layer(net, l, W, b, cols, nb)
 
 

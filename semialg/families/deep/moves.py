@@ -37,11 +37,11 @@ from typing import Sequence
 from flint import fmpq
 
 from semialg.core.exact import to_fmpq
-from semialg.core.network import Network, relu
+from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.engine.neurons import (columns, flip, flip_residual, image_regions, shift_twins, sign_somewhere,
-                                    trade_opposite)
+from semialg.engine.neurons import (clear, columns, flip, flip_residual, image_regions, shift_twins,
+                                    sign_somewhere, trade_opposite)
 from semialg.errors import CertificateError, ParameterError
 
 __all__ = ["DeepMove", "RemoveDead", "FoldConstant", "MergeTwins", "SplitTwin", "Flip", "TradeOpposite", "ActBy",
@@ -142,16 +142,11 @@ class FoldConstant(_OnNeurons):
 
     def apply(self, net: Network) -> Network:
         _check_neurons(net, self.layer, self.neurons)
-        W, b = net.weights[self.layer - 1], net.biases[self.layer - 1]
-        cols = columns(net, self.layer)
-        nb = list(net.biases[self.layer])
         for i in self.neurons:
-            if any(W[i]):
+            if any(net.weights[self.layer - 1][i]):
                 raise CertificateError(f"neuron {i} of layer {self.layer} has non-zero incoming weights")
-            s = relu(b[i])
-            if s:
-                nb = [x + c * s for x, c in zip(nb, cols[i], strict=True)]
-        return _keep(net, self.layer, cols, set(self.neurons), nb)
+        folded = clear(net, self.layer, self.neurons)
+        return _keep(folded, self.layer, columns(folded, self.layer), set(self.neurons), folded.biases[self.layer])
 
     def describe(self) -> str:
         return f"fold constant neuron(s) {list(self.neurons)} of layer {self.layer} into the next bias"

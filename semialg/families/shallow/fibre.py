@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row
+from semialg.core.exact import normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
+from semialg.engine import neurons
 from semialg.errors import ParameterError
 from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.moves import flip_neurons
@@ -63,10 +64,10 @@ class ShallowFibre(Union):
 
 def is_orbit_case(net: Network) -> bool:
     """Whether every neuron is live and no two share an (unoriented) hyperplane: then the fibre is a disjoint
-    union of $G$-orbits, of dimension $n$. Cost: $O(n(m+k))$ plus hashing the normalised rows."""
-    v = ShallowView.of(net)
-    keys = {fingerprint(normalise_row(v.w[i] + (v.b[i],))[0]) for i in range(v.n) if v.is_live(i)}
-    return len(keys) == v.n and all(v.is_live(i) for i in range(v.n))
+    union of $G$-orbits, of dimension $n$. Cost: $O(n(m+k))$ plus the pairs of rows on one hyperplane."""
+    ShallowView.of(net)
+    return not (neurons.dead_neurons(net, 1) or neurons.constant_neurons(net, 1)
+                or any(neurons.hyperplane_pairs(net, 1)))
 
 
 def _orbit_member(net: Network, index, seed: int | None = None) -> Network:

@@ -5,7 +5,8 @@ Grigsby, Lindsey, Rolnick, *Hidden symmetries of ReLU networks*, ICML 2023) rest
 (I1) $a\\sigma(w\\cdot x+b) = (a/\\lambda)\\sigma(\\lambda w\\cdot x+\\lambda b)$ for $\\lambda > 0$;
 (I2) $\\sigma(z) - \\sigma(-z) = z$; (I3) $a_i\\sigma(z) + a_j\\sigma(\\lambda z) = (a_i + \\lambda a_j)\\sigma(z)$.
 (M0) the group action, (M1) dead neurons, (M2) twins, (M3) opposite pairs, (M4) 0-factor flips.
-Every move checks its own precondition exactly when applied.
+Every move checks its own precondition exactly when applied; the arithmetic of (M1)–(M4) is that of any hidden
+layer (:mod:`semialg.engine.neurons`, layer 1 here).
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]])
 >>> flipped = flip_neurons(net, (0, 1, 2))
@@ -21,10 +22,11 @@ from typing import ClassVar, Sequence
 from flint import fmpq
 
 from semialg.core.exact import normalise_row
-from semialg.core.network import Network, relu
+from semialg.core.network import Network
 from semialg.core.certificate import Certificate, check_neurons
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
+from semialg.engine import neurons
 from semialg.errors import CertificateError
 from semialg.families.shallow.view import ZERO, Key, ShallowView, Vec, hyperplanes, vadd
 
@@ -63,13 +65,8 @@ class ClearDeadNeuron(Move):
     mechanism = "M1 dead neuron"
 
     def apply(self, net: Network) -> Network:
-        v = ShallowView.of(net)
-        check_neurons((self.i,), v.n)
-        a, w, b = v.a[self.i], v.w[self.i], v.b[self.i]
-        if any(a) and any(w):
-            raise CertificateError(f"neuron {self.i} is not dead")
-        c = v.c if any(w) else vadd(v.c, a, relu(b))
-        return _set_neuron(v, self.i, (ZERO,) * len(a), (ZERO,) * len(w), ZERO, c)
+        _check(net, (self.i,))
+        return neurons.clear(net, 1, (self.i,))
 
     def describe(self) -> str:
         return f"clear dead neuron {self.i + 1}"
@@ -84,16 +81,8 @@ class MergeTwins(Move):
     mechanism = "M2 twins"
 
     def apply(self, net: Network) -> Network:
-        v = ShallowView.of(net)
-        check_neurons((self.i, self.j), v.n)
-        ki, mi, si = normalise_row(v.w[self.i] + (v.b[self.i],))
-        kj, mj, sj = normalise_row(v.w[self.j] + (v.b[self.j],))
-        if ki != kj or si != sj or si == 0:
-            raise CertificateError(f"neurons {self.i} and {self.j} are not on the same oriented hyperplane")
-        a, w, b = list(v.a), list(v.w), list(v.b)
-        a[self.i] = vadd(a[self.i], a[self.j], mj / mi)
-        a[self.j], w[self.j], b[self.j] = (ZERO,) * len(v.c), (ZERO,) * len(w[0]), ZERO
-        return ShallowView(tuple(a), tuple(w), tuple(b), v.c).network()
+        _check(net, (self.i, self.j))
+        return neurons.clear(neurons.shift_twins(net, 1, ((self.i, self.j),)), 1, (self.j,))
 
     def describe(self) -> str:
         return f"merge twin neuron {self.j + 1} into neuron {self.i + 1}"
@@ -113,52 +102,46 @@ class Rebalance(Move):
 
     def apply(self, net: Network) -> Network:
         v = ShallowView.of(net)
-        m, k = len(v.w[0]), len(v.c)
-        total = [[ZERO] * m for _ in range(k)]
-        c = v.c
-        a, w, b = list(v.a), list(v.w), list(v.b)
         slots: dict = {}
         for i in range(v.n):
             if v.is_live(i):
-                key, mu, sign = normalise_row(w[i] + (b[i],))
+                key, mu, sign = normalise_row(v.w[i] + (v.b[i],))
                 if (key, sign) in slots:
                     raise CertificateError(f"hyperplane {key} has several neurons of orientation {sign}")
                 slots[(key, sign)] = (i, mu)
-        for key, t in self.shifts:
-            u, beta = key[:-1], key[-1]
-            for r in range(k):
-                total[r] = [x + t[r] * uj for x, uj in zip(total[r], u, strict=True)]
-            c = vadd(c, t, beta)
-            kappa = {}
+        # an orientation of H without a live neuron gets a dead one, row +-(u_H, beta_H), to trade with
+        added = []
+        for key, _ in self.shifts:
             for sign in (1, -1):
-                i, mu = slots.get((key, sign), (None, None))
-                kappa[sign] = tuple(mu * x for x in a[i]) if i is not None else (ZERO,) * k
-            new = {1: vadd(kappa[1], t, fmpq(-1)), -1: vadd(kappa[-1], t)}
-            for sign in (1, -1):
-                if (key, sign) in slots:
-                    i, mu = slots[(key, sign)]
-                    a[i] = tuple(x / mu for x in new[sign])
-            for sign in (1, -1):
-                if any(new[sign]) and (key, sign) not in slots:
-                    # reuse the emptied neuron of the other orientation (a 0-factor flip) when possible
-                    other = slots.get((key, -sign))
-                    if other is not None and not any(new[-sign]):
-                        i = other[0]
-                        a[i], w[i], b[i] = new[sign], tuple(sign * x for x in u), sign * beta
-                    else:
-                        a.append(new[sign]), w.append(tuple(sign * x for x in u)), b.append(sign * beta)
-        if any(x for r in total for x in r):
-            raise CertificateError("the shifts do not satisfy sum_H t_H u_H^T = 0")
-        return ShallowView(tuple(a), tuple(w), tuple(b), c).network()
+                if (key, sign) not in slots:
+                    slots[(key, sign)] = (v.n + len(added), fmpq(1))
+                    added.append((key, sign))
+        wide = ShallowView(v.a + ((ZERO,) * len(v.c),) * len(added),
+                           v.w + tuple(tuple(s * x for x in key[:-1]) for key, s in added),
+                           v.b + tuple(s * key[-1] for key, s in added), v.c).network()
+        # t_H of kink from the positive neuron (i, mu_i) to the negative one (j, mu_j): Y = -t_H / mu_i
+        pos, neg = [slots[(key, 1)] for key, _ in self.shifts], [slots[(key, -1)] for key, _ in self.shifts]
+        v = ShallowView.of(neurons.trade_opposite(
+            wide, 1, [(i, j) for (i, _), (j, _) in zip(pos, neg, strict=True)],
+            [tuple(-x / mu for x in t) for (_, mu), (_, t) in zip(pos, self.shifts, strict=True)],
+            [mj / mi for (_, mi), (_, mj) in zip(pos, neg, strict=True)]))
+        n = v.n - len(added)
+        a, w, b, keep = list(v.a), list(v.w), list(v.b), list(range(n))
+        for j, (key, sign) in enumerate(added, start=n):
+            i = slots[(key, -sign)][0]
+            if any(a[j]) and i < n and not any(a[i]):
+                a[i], w[i], b[i] = a[j], w[j], b[j]  # the other orientation emptied: a 0-factor flip of i
+            elif any(a[j]):
+                keep.append(j)
+        return ShallowView(*(tuple(x[i] for i in keep) for x in (a, w, b)), v.c).network()
 
     def describe(self) -> str:
         return f"rebalance opposite pairs on {len(self.shifts)} hyperplane(s)"
 
 
-def _set_neuron(v: ShallowView, i: int, a: Vec, w: Vec, b: fmpq, c: Vec) -> Network:
-    A, Wr, B = list(v.a), list(v.w), list(v.b)
-    A[i], Wr[i], B[i] = a, w, b
-    return ShallowView(tuple(A), tuple(Wr), tuple(B), c).network()
+def _check(net: Network, S: Sequence[int]) -> None:
+    """``net`` is shallow and ``S`` names distinct neurons of it (:class:`CertificateError`)."""
+    check_neurons(S, ShallowView.of(net).n)
 
 
 def _nonzero_neurons(net: Network) -> list:
@@ -202,10 +185,9 @@ class MoveCertificate(Certificate):
 
 
 def clear_dead(net: Network, moves: list) -> Network:
-    """Append a :class:`ClearDeadNeuron` for every dead, non-zero neuron and apply them."""
-    v = ShallowView.of(net)
-    for i in range(v.n):
-        if (any(v.a[i]) and not any(v.w[i])) or (not any(v.a[i]) and (any(v.w[i]) or v.b[i])):
+    """Append a :class:`ClearDeadNeuron` for every dead or constant neuron that is not zero yet and apply them."""
+    for i in sorted(set(neurons.dead_neurons(net, 1)) | set(neurons.constant_neurons(net, 1))):
+        if any(neurons.row(net, 1, i)) or any(neurons.column(net, 1, i)):
             moves.append(ClearDeadNeuron(i))
             net = moves[-1].apply(net)
     return net
@@ -221,15 +203,9 @@ def reduction_moves(net: Network) -> tuple[list[Move], Network]:
     if not g.is_identity:
         moves.append(ActBy(g))
         net = g.act(net)
-    first: dict = {}
-    for i in range(v.n):
-        if v.is_live(i):
-            key, _, sign = normalise_row(v.w[i] + (v.b[i],))
-            if (key, sign) in first:
-                moves.append(MergeTwins(first[(key, sign)], i))
-                net = moves[-1].apply(net)
-            else:
-                first[(key, sign)] = i
+    for i, j in sorted(neurons.twin_pairs(net, 1), key=lambda p: p[1]):  # live: the others are zero now
+        moves.append(MergeTwins(i, j))
+        net = moves[-1].apply(net)
     return moves, clear_dead(net, moves)
 
 
@@ -247,14 +223,10 @@ def negative_kinks(net: Network) -> dict:
 
 
 
-
 def flip_neurons(net: Network, S: Sequence[int]) -> Network:
-    """$\\theta_S$: $(w_i, b_i) \\mapsto -(w_i, b_i)$ for $i \\in S$ and $c \\mapsto c + \\sum_S a_i b_i$."""
-    v = ShallowView.of(net)
-    w, b, c = list(v.w), list(v.b), v.c
-    for i in S:
-        w[i] = tuple(-x for x in w[i])
-        b[i] = -b[i]
-        c = vadd(c, v.a[i], v.b[i])
-    return ShallowView(v.a, tuple(w), tuple(b), c).network()
+    """$\\theta_S$: $(w_i, b_i) \\mapsto -(w_i, b_i)$ for $i \\in S$ and $c \\mapsto c + \\sum_S a_i b_i$, for any $S$
+    (:func:`semialg.engine.neurons.negate`): the function changes by $-\\sum_S a_i w_i^T x$, so it is kept iff $S$
+    is a 0-factor."""
+    ShallowView.of(net)
+    return neurons.negate(net, 1, S)
 

@@ -1,0 +1,138 @@
+"""The shallow moves (M1)-(M4), checked by exact evaluation and against independent constructions: a move
+whose precondition holds keeps the function (and the canonical form, computed without the moves); trading
+the whole kink of a 0-factor's hyperplanes across is its flip; the reduction leaves no dead neuron, no twin.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+from semialg.core.exact import nullspace
+from semialg.errors import CertificateError
+from semialg.families.shallow import (ClearDeadNeuron, MergeTwins, Rebalance, ShallowView, canonical_form,
+                                      flip_neurons)
+from semialg.families.shallow.moves import reduction_moves
+
+from test_shallow import agree_everywhere_probed
+
+
+def _net(rng: random.Random, m: int, n: int, k: int, unit: bool = False) -> ShallowView:
+    """Random neurons; with ``unit`` the first entry of every w_i is +-1 (scale 1: kink = output weight)."""
+    q = lambda: fmpq(rng.randint(-4, 4), rng.randint(1, 3))  # noqa: E731
+    w = [tuple([fmpq(rng.choice((1, -1)))] + [q() for _ in range(m - 1)]) if unit else tuple(q() for _ in range(m))
+         for _ in range(n)]
+    a = [tuple(q() or fmpq(1) for _ in range(k)) for _ in range(n)]
+    return ShallowView(tuple(a), tuple(w), tuple(q() for _ in range(n)), tuple(q() for _ in range(k)))
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 10 ** 6))
+def test_merge_and_clear_keep_the_function_when_their_preconditions_hold(seed):
+    rng = random.Random(seed)
+    v = _net(rng, rng.randint(1, 3), 4, rng.randint(1, 2))
+    lam = fmpq(rng.randint(1, 4), rng.randint(1, 3)) * rng.choice((1, -1))
+    w, b, a = list(v.w), list(v.b), list(v.a)
+    w[1], b[1] = tuple(lam * x for x in w[0]), lam * b[0]        # neuron 1 on neuron 0's line
+    w[2] = (fmpq(0),) * len(w[2])                                 # neuron 2 constant
+    a[3] = (fmpq(0),) * len(a[3])                                 # neuron 3 dead
+    net = ShallowView(tuple(a), tuple(w), tuple(b), v.c).network()
+    K = canonical_form(net)
+    for i in (2, 3):
+        moved = ClearDeadNeuron(i).apply(net)
+        assert ShallowView.of(moved).w[i] == (0,) * len(w[0]) and not any(ShallowView.of(moved).a[i])
+        assert canonical_form(moved) == K and agree_everywhere_probed(net, moved)
+    if not any(w[0]) and not b[0] or lam < 0:  # constant neurons with biases of one sign are twins too
+        with pytest.raises(CertificateError):
+            MergeTwins(0, 1).apply(net)
+    else:
+        moved = MergeTwins(0, 1).apply(net)
+        assert canonical_form(moved) == K and agree_everywhere_probed(net, moved)
+        assert not any(ShallowView.of(moved).a[1]) and not any(ShallowView.of(moved).w[1])
+    if any(w[0]):
+        with pytest.raises(CertificateError):
+            ClearDeadNeuron(0).apply(net)
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 10 ** 6))
+def test_rebalance_along_a_relation_keeps_the_function_and_moves_exactly_t(seed):
+    rng = random.Random(seed)
+    m, n, k = rng.randint(1, 2), rng.randint(2, 4), rng.randint(1, 2)
+    net = _net(rng, m, n, k, unit=True).network()
+    rows = [w + (b,) for w, b in zip(net.weights[0], net.biases[0], strict=True)]
+    hp = sorted({tuple(x / r[0] for x in r) for r in rows})  # the hyperplanes, normalised independently
+    hp = list(dict.fromkeys(hp + [(fmpq(1),) + tuple(fmpq(rng.randint(-3, 3)) for _ in range(m)) for _ in range(2)]))
+    relations = nullspace([list(col) for col in zip(*(h[:-1] for h in hp))])
+    if not relations:
+        return
+    y = tuple(fmpq(rng.randint(-3, 3), rng.randint(1, 2)) for _ in range(k))
+    shifts = tuple((h, tuple(z * x for x in y)) for h, z in zip(hp, relations[0], strict=True) if z)
+    if len(set(rows)) < n:  # rows of scale 1: twins are equal rows, and the move wants one per orientation
+        with pytest.raises(CertificateError):
+            Rebalance(shifts).apply(net)
+        return
+    moved = Rebalance(shifts).apply(net)
+    assert canonical_form(moved) == canonical_form(net) and agree_everywhere_probed(net, moved)
+    assert moved.widths[1] <= n + 2 * len(shifts)
+    broken = tuple((h, tuple(x + 1 for x in t)) if i == 0 else (h, t) for i, (h, t) in enumerate(shifts))
+    with pytest.raises(CertificateError):
+        Rebalance(broken).apply(net)
+
+
+@settings(max_examples=20)
+@given(st.integers(0, 10 ** 6))
+def test_trading_a_zero_factors_whole_kinks_across_is_its_flip(seed):
+    # rows w_i = s_i (1, ...) on distinct lines and sum_S a_i w_i = 0: t_H = s_i a_i moves neuron i's whole
+    # kink to the other orientation, which is theta_S
+    rng = random.Random(seed)
+    m, k = rng.randint(1, 2), rng.randint(1, 2)
+    v = _net(rng, m, m + 2, k, unit=True)
+    y = v.a[0]
+    coef = [fmpq(rng.choice((1, 2, -1, 3)), rng.randint(1, 2)) for _ in range(m + 1)]
+    a = [tuple(c * x for x in y) for c in coef]
+    last = [-sum((c * w[j] for c, w in zip(coef[:-1], v.w, strict=False)), fmpq(0)) / coef[-1] for j in range(m)]
+    if last[0] == 0:
+        return
+    scale = abs(last[0])
+    w = list(v.w[:m]) + [tuple(x / scale for x in last), v.w[m + 1]]
+    a = a[:m] + [tuple(x * scale for x in a[m])] + [v.a[m + 1]]
+    net = ShallowView(tuple(a), tuple(w), v.b, v.c).network()
+    S = tuple(range(m + 1))
+    keys = [tuple(x / w[i][0] for x in w[i] + (v.b[i],)) for i in range(m + 2)]
+    if len(set(keys)) < len(keys):  # two neurons on one line: the kink would move onto the other one
+        return
+    shifts = tuple(sorted((keys[i], tuple(w[i][0] * x for x in a[i])) for i in S))
+    assert Rebalance(shifts).apply(net) == flip_neurons(net, S)
+    assert agree_everywhere_probed(net, flip_neurons(net, S))
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 10 ** 6))
+def test_reduction_leaves_no_dead_neuron_and_no_twins(seed):
+    rng = random.Random(seed)
+    v = _net(rng, rng.randint(1, 2), 5, rng.randint(1, 2))
+    w, b, a = list(v.w), list(v.b), list(v.a)
+    for _ in range(3):
+        i, j = rng.sample(range(5), 2)
+        kind = rng.choice(("twin", "dead", "constant"))
+        if kind == "twin":
+            lam = fmpq(rng.randint(1, 3), rng.randint(1, 2))
+            w[j], b[j] = tuple(lam * x for x in w[i]), lam * b[i]
+        elif kind == "dead":
+            a[j] = (fmpq(0),) * len(a[j])
+        else:
+            w[j] = (fmpq(0),) * len(w[j])
+    net = ShallowView(tuple(a), tuple(w), tuple(b), v.c).network()
+    moves, red = reduction_moves(net)
+    assert canonical_form(red) == canonical_form(net) and agree_everywhere_probed(net, red)
+    r = ShallowView.of(red)
+    live = [i for i in range(r.n) if any(r.a[i]) or any(r.w[i]) or r.b[i]]
+    assert all(any(r.a[i]) and any(r.w[i]) for i in live)
+    rows = [r.w[i] + (r.b[i],) for i in live]
+    firsts = [next(x for x in row if x) for row in rows]
+    assert all(abs(f) == 1 for f in firsts)                       # scale 1, so twins would be equal rows
+    assert len(set(rows)) == len(rows)
