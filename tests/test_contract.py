@@ -127,7 +127,12 @@ def _instances() -> dict[str, list]:
     objs.append(bn.equivalent(const, const).certificate)
     hidden = sa.Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
                                     [[0, 0, 0, -5], [0], [0]])
-    objs.append(bn.equivalent(hidden, bn.replace_neuron(hidden, 1, 3, [2, 1], -3, [-7])).certificate)
+    moved = bn.replace_neuron(hidden, 1, 3, [2, 1], -3, [-7])
+    objs.append(bn.equivalent(hidden, moved).certificate)
+    from semialg.families.bottleneck.outer import equivalent_outer
+    objs.append(equivalent_outer(hidden, moved).certificate)
+    objs += [bn.MoveHiddenNeuron(3, (2, 1), -3, -7), bn.InsertHiddenNeuron((2, 1), -3, -7), bn.DropHiddenNeuron(3),
+             bn.TradeOnP((0,), (((-1, 0), 1, 1),), (), 0)]
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)

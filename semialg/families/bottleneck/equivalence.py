@@ -9,13 +9,19 @@ from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.ridge import equivalent_ridge
 from semialg.families.bottleneck.views import bottleneck_case
-from semialg.families.bottleneck.witnesses import BottleneckMoveCertificate, witness
+from semialg.families.bottleneck.moves import BottleneckMoveCertificate
+from semialg.families.bottleneck.outer_moves import flip_witness, outer_witness
+from semialg.families.bottleneck.witnesses import witness
 
-__all__ = ["equivalent", "WITNESS_LIMIT"]
+__all__ = ["equivalent", "WITNESS_LIMIT", "WITNESS_LIMIT_A"]
 
 #: Up to this second-layer width a proven case-(b) equivalence carries the moves relating the two parameters
 #: (:func:`~semialg.families.bottleneck.witness.witness`, $O(n_2^2n_3)$); beyond it the profile certificate.
 WITNESS_LIMIT = 64
+
+#: Up to this first-layer width a proven case-(a) equivalence carries the moves relating the two parameters
+#: (:func:`~semialg.families.bottleneck.outer_moves.outer_witness`: one arrangement per move replayed).
+WITNESS_LIMIT_A = 12
 
 
 def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
@@ -25,7 +31,9 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
     or a constructed :class:`~semialg.core.certificate.PointCertificate`.
     Case (a) ($n_2 = 1$, any $n_1$): first the flips and group element of
-    :func:`~semialg.families.bottleneck.witnesses.witness` ($O(n_1n_0)$); otherwise the joint arrangement of the $N \le n_1 + n_1'$ first-layer hyperplanes,
+    :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$); otherwise the joint arrangement
+    of the $N \le n_1 + n_1'$ first-layer hyperplanes (a proven equivalence then carries the hidden-neuron
+    moves of :func:`~semialg.families.bottleneck.outer_moves.outer_witness` when they relate the two),
     $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
     exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input.
 
@@ -48,10 +56,15 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
         return r
     if cases == ("a", "a"):
         # the flips and group element, when they exist, prove equivalence in O(n1 n0): no arrangement needed
-        cert = witness(net1, net2)
+        cert = flip_witness(net1, net2)
         if cert is not None:
             return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
-        return equivalent_outer(net1, net2)
+        r = equivalent_outer(net1, net2)
+        if r.equivalent and max(net1.widths[1], net2.widths[1]) <= WITNESS_LIMIT_A:
+            cert = outer_witness(net1, net2)
+            if cert is not None:
+                return EquivalenceResult(True, cert, method=r.method + ", hidden-neuron moves")
+        return r
     raise ArchitectureError(f"bottleneck.equivalent needs two networks of the same bottleneck case, got "
                             f"{net1.architecture} and {net2.architecture}; use semialg.equivalent")
 

@@ -3,7 +3,8 @@ under its stated precondition).
 
 Case (b): :func:`translate_hidden_hyperplane`, :func:`move_onto_kink`, :func:`flip_kink`,
 :func:`trade_affine_block`, :func:`reflect`; both cases: :func:`replace_neuron` (dead and hidden neurons).
-Also the base :class:`BottleneckMove` of the replayable moves and those that change which neurons are used
+Also the base :class:`BottleneckMove` of the replayable moves, the group action :class:`ActBy`, the certificate
+:class:`BottleneckMoveCertificate` that replays them, and those that change which neurons are used
 (:class:`FlipKinkSet`, :class:`ReviveNeuron`, :class:`InsertNeuron`, :class:`DropNeuron` — the width changes —,
 :class:`AbsorbAtConstantInput`, :class:`ResetFirstLayer`); the others live in
 :mod:`~semialg.families.bottleneck.witnesses`.
@@ -20,17 +21,18 @@ from typing import ClassVar, Sequence
 
 from flint import fmpq
 
-from semialg.core.certificate import check_neurons
+from semialg.core.certificate import Certificate, check_neurons
 from semialg.core.exact import to_fmpq
 from semialg.core.network import Network
 from semialg.core.result import Latexable
+from semialg.core.symmetry import GroupElement
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _scale, _slope_at_zero, _vadd
 
 __all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
            "BottleneckMove", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput",
-           "ResetFirstLayer"]
+           "ResetFirstLayer", "ActBy", "BottleneckMoveCertificate"]
 
 
 def translate_hidden_hyperplane(net: Network, beta) -> Network:
@@ -290,3 +292,53 @@ class ResetFirstLayer(BottleneckMove):
 
     def describe(self) -> str:
         return "every output weight is zero: first layer set to w = 0, b = 0"
+
+
+@dataclass(frozen=True)
+class ActBy(BottleneckMove):
+    """The action of a group element $g \\in G$."""
+
+    element: GroupElement
+    mechanism: ClassVar[str] = "G"
+
+    def apply(self, net: Network) -> Network:
+        return self.element.act(net)
+
+    def describe(self) -> str:
+        return f"act by {self.element!r}"
+
+
+@dataclass(frozen=True)
+class BottleneckMoveCertificate(Certificate):
+    """``net1 -moves1-> r1``, ``net2 -moves2-> r2`` and ``element . r1 = r2``; every move checks its precondition."""
+
+    SUPPORTS: ClassVar[frozenset] = frozenset({True})
+
+    moves1: tuple[BottleneckMove, ...]
+    moves2: tuple[BottleneckMove, ...]
+    element: GroupElement
+
+    def verify(self, net1: Network, net2: Network) -> bool:
+        if not (all(isinstance(mv, BottleneckMove) for mv in self.moves1 + self.moves2)
+                and isinstance(self.element, GroupElement)):
+            raise CertificateError("a bottleneck move certificate holds bottleneck moves and a group element")
+        r1, r2 = net1, net2
+        for mv in self.moves1:
+            r1 = mv.apply(r1)
+        for mv in self.moves2:
+            r2 = mv.apply(r2)
+        if self.element.act(r1) != r2:
+            raise CertificateError("the normal forms are not related by the group element")
+        return True
+
+    def mechanisms(self) -> list[str]:
+        """The mechanisms used, by name (``"G"`` for the group action)."""
+        names = {mv.mechanism for mv in self.moves1 + self.moves2}
+        if not self.element.is_identity:
+            names.add("G")
+        return sorted(names)
+
+    def describe(self) -> str:
+        return ("moves to a common normal form using " + ", ".join(self.mechanisms()) + "; net1: " +
+                ("; ".join(mv.describe() for mv in self.moves1) or "none") + "; net2: " +
+                ("; ".join(mv.describe() for mv in self.moves2) or "none"))

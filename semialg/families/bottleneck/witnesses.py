@@ -32,39 +32,29 @@ from typing import ClassVar
 
 from flint import fmpq
 
-from semialg.core.certificate import Certificate, check_neurons
+from semialg.core.certificate import check_neurons
 from semialg.core.exact import normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.errors import ArchitectureError, CertificateError
-from semialg.families.bottleneck.moves import (AbsorbAtConstantInput, BottleneckMove, DropNeuron, FlipKinkSet,
-                                               InsertNeuron, ResetFirstLayer, ReviveNeuron, _replace, _with,
-                                               flip_kink, move_onto_kink, reflect, translate_hidden_hyperplane)
+from semialg.families.bottleneck.moves import (AbsorbAtConstantInput, ActBy, BottleneckMove, BottleneckMoveCertificate,
+                                               DropNeuron, FlipKinkSet, InsertNeuron, ResetFirstLayer, ReviveNeuron,
+                                               _replace, _with, flip_kink, move_onto_kink, reflect,
+                                               translate_hidden_hyperplane)
+from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner, InsertHiddenNeuron,
+                                                     MoveHiddenNeuron, TradeOnP, outer_witness)
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import (OuterView, RidgeView, _ONE, _ZERO, _scale, _slope_at_infinity,
+from semialg.families.bottleneck.views import (RidgeView, _ONE, _ZERO, _slope_at_infinity,
                                               _slope_at_zero, _vadd, bottleneck_case)
 
 __all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAffine", "ShiftAffineBias",
            "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "FlipKinkSet", "ReviveNeuron",
            "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput", "ResetFirstLayer", "Reflect", "FlipInner",
-           "BottleneckMoveCertificate", "witness"]
+           "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP", "BottleneckMoveCertificate",
+           "witness"]
 
 _DEAD = (-_ONE, -_ONE)
-
-
-@dataclass(frozen=True)
-class ActBy(BottleneckMove):
-    """The action of a group element $g \\in G$."""
-
-    element: GroupElement
-    mechanism: ClassVar[str] = "G"
-
-    def apply(self, net: Network) -> Network:
-        return self.element.act(net)
-
-    def describe(self) -> str:
-        return f"act by {self.element!r}"
 
 
 @dataclass(frozen=True)
@@ -256,65 +246,6 @@ class Reflect(BottleneckMove):
 
     def describe(self) -> str:
         return "reflected: w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"
-
-
-@dataclass(frozen=True)
-class BottleneckMoveCertificate(Certificate):
-    """``net1 -moves1-> r1``, ``net2 -moves2-> r2`` and ``element . r1 = r2``; every move checks its precondition."""
-
-    SUPPORTS: ClassVar[frozenset] = frozenset({True})
-
-    moves1: tuple[BottleneckMove, ...]
-    moves2: tuple[BottleneckMove, ...]
-    element: GroupElement
-
-    def verify(self, net1: Network, net2: Network) -> bool:
-        if not (all(isinstance(mv, BottleneckMove) for mv in self.moves1 + self.moves2)
-                and isinstance(self.element, GroupElement)):
-            raise CertificateError("a bottleneck move certificate holds bottleneck moves and a group element")
-        r1, r2 = net1, net2
-        for mv in self.moves1:
-            r1 = mv.apply(r1)
-        for mv in self.moves2:
-            r2 = mv.apply(r2)
-        if self.element.act(r1) != r2:
-            raise CertificateError("the normal forms are not related by the group element")
-        return True
-
-    def mechanisms(self) -> list[str]:
-        """The mechanisms used, by name (``"G"`` for the group action)."""
-        names = {mv.mechanism for mv in self.moves1 + self.moves2}
-        if not self.element.is_identity:
-            names.add("G")
-        return sorted(names)
-
-    def describe(self) -> str:
-        return ("moves to a common normal form using " + ", ".join(self.mechanisms()) + "; net1: " +
-                ("; ".join(mv.describe() for mv in self.moves1) or "none") + "; net2: " +
-                ("; ".join(mv.describe() for mv in self.moves2) or "none"))
-
-
-@dataclass(frozen=True)
-class FlipInner(BottleneckMove):
-    """Case (a): flip the first-layer neurons ``S`` ($\\sum_{i\\in S} v_iw_i = 0$, checked exactly) and add
-    $\\sum_{i\\in S} v_ib_i$ to $e$: the inner network $h$ is unchanged."""
-
-    S: tuple[int, ...]
-    mechanism: ClassVar[str] = "zero-factor flips"
-
-    def apply(self, net: Network) -> Network:
-        view = OuterView.of(net)
-        check_neurons(self.S, len(view.v))
-        n0 = len(view.w[0])
-        if any(sum((view.v[i] * view.w[i][j] for i in self.S), _ZERO) != 0 for j in range(n0)):
-            self._fail(f"the sum of v_i w_i over S = {list(self.S)} is not zero")
-        W1 = [(_scale(-_ONE, w) if i in self.S else w) for i, w in enumerate(view.w)]
-        b1 = [(-b if i in self.S else b) for i, b in enumerate(view.b)]
-        e = view.e + sum((view.v[i] * view.b[i] for i in self.S), _ZERO)
-        return net.replace_layer(1, W1, b1).replace_layer(2, bias=[e])
-
-    def describe(self) -> str:
-        return f"first-layer neurons {list(self.S)} flipped (a 0-factor of h), e compensates"
 
 
 # == case (b) normal form ==================================================================================
@@ -510,45 +441,14 @@ def _matching(r1: Network, r2: Network) -> GroupElement | None:
     return g if g.act(r1) == r2 else None
 
 
-def _outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    """Case (a), neurons on distinct hyperplanes: the flips matching the orientations of the rows of ``net1`` to
-    those of ``net2``, then a group element (row scales, permutation, $\\mu$ on the bottleneck neuron)."""
-    v1, v2 = OuterView.of(net1), OuterView.of(net2)
-    if len(v1.w) != len(v2.w) or not any(v1.c) or not any(v2.c):
-        # G preserves widths: pairs of different widths are left to the arrangement certificate
-        return None
-    r = next(k for k, x in enumerate(v1.c) if x != 0)
-    if v2.c[r] == 0 or v1.c[r] / v2.c[r] <= 0:
-        return None
-    mu = v1.c[r] / v2.c[r]
-    rows1 = [normalise_row(w + (b,)) for w, b in zip(v1.w, v1.b, strict=True)]
-    rows2 = [normalise_row(w + (b,)) for w, b in zip(v2.w, v2.b, strict=True)]
-    where = {key: i for i, (key, _, s) in enumerate(rows1) if s != 0}
-    if len(where) != len(rows1) or any(s == 0 or key not in where for key, _, s in rows2):
-        return None
-    perm = [where[key] for key, _, _ in rows2]
-    if sorted(perm) != list(range(len(perm))):
-        return None
-    S = tuple(sorted(i for i, (_, _, s) in zip(perm, rows2, strict=True) if rows1[i][2] != s))
-    moves = (FlipInner(S),) if S else ()
-    lam = [rows2[k][1] / rows1[perm[k]][1] for k in range(len(perm))]
-    g = GroupElement([tuple(perm), (0,)], [tuple(lam), (mu,)])
-    r1 = net1
-    try:
-        for mv in moves:
-            r1 = mv.apply(r1)
-    except CertificateError:
-        return None
-    return BottleneckMoveCertificate(moves, (), g) if g.act(r1) == net2 else None
-
-
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     """Moves relating two equivalent bottleneck parameters through their normal forms (case (b): the minimal
-    forms when the normal forms are not in one $G$-orbit; constant functions: the constant form), or ``None``:
-    in case (a) different widths and hidden neurons, whose moves need the whole arrangement. Cost: $O(n_2^2 n_3)$ exact
-    operations in case (b), $O(n_1 n_0)$ in case (a)."""
+    forms when the normal forms are not in one $G$-orbit; constant functions: the constant form; case (a):
+    :func:`~.outer_moves.outer_witness`, flips, hidden-neuron moves and the trade on $P$), or ``None`` (case (a)
+    outside regime PN or with two neurons on one visible hyperplane). Cost: $O(n_2^2 n_3)$ exact operations in
+    case (b); in case (a) $O(n_1n_0)$ without hidden moves, else one arrangement per move."""
     if bottleneck_case(net1) == "a":
-        return _outer_witness(net1, net2)
+        return outer_witness(net1, net2)
     if bottleneck_case(net1) != "b":
         return None
     if ridge_profile(net1).is_constant:
