@@ -5,6 +5,7 @@ at rational points (a move whose precondition holds keeps the function; one whos
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import pytest
@@ -191,3 +192,21 @@ def test_clearing_dead_and_constant_neurons_keeps_the_function(data):
     moved = neurons.clear(net, l, (i,))
     assert _same_function(net, moved, xs)
     assert not any(neurons.row(moved, l, i)) and not any(neurons.column(moved, l, i))
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_zero_factors_are_the_live_sets_with_vanishing_flip_residual(data):
+    # brute force over every subset of the live neurons; a planted 0-factor pair makes some of them exist
+    net = data.draw(networks(entries=small, max_depth=3, max_width=4))
+    l = data.draw(st.integers(1, net.depth - 1))
+    if net.widths[l] >= 2 and data.draw(st.booleans()):
+        net = _planted(net, l, 0, 1, fmpq(-2), weights_only=True)
+        net = net.replace_layer(l + 1, [[r[0] / 2 if t == 1 else x for t, x in enumerate(r)] for r in net.weights[l]])
+    live = [i for i in range(net.widths[l]) if any(net.weights[l - 1][i]) and any(r[i] for r in net.weights[l])]
+    expected = [S for size in range(1, len(live) + 1) for S in itertools.combinations(live, size)
+                if not any(any(r) for r in neurons.flip_residual(net, l, S))]
+    assert sorted(neurons.zero_factors(net, l)) == sorted(expected)
+    S = tuple(data.draw(st.sets(st.integers(0, net.widths[l] - 1), min_size=1)))
+    total = [sum(col, fmpq(0)) for col in zip(*neurons.flip_terms(net, l, S), strict=True)]
+    assert total == [x for r in neurons.flip_residual(net, l, S) for x in r]

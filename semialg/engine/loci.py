@@ -390,11 +390,6 @@ def _dependent_condition(net: Network) -> Condition:
                      "pairwise linearly independent (distinct normalised keys)", _check_dependent)
 
 
-def _zero_factor_vectors(net: Network) -> list[tuple]:
-    (W1, _), (W2, _) = net.layers()
-    return [tuple(W2[r][i] * x for r in range(len(W2)) for x in W1[i]) for i in range(len(W1))]
-
-
 def _outer_factors(net: Network) -> tuple:
     """$(a_i)_i$ as the rows of $W_2^T$ and $(w_i)_i$ as the rows of $W_1$ (integer forms kept)."""
     (W1, _), (W2, _) = net.layers()
@@ -428,7 +423,7 @@ def _check_zero_factor(net: Network, c: Condition) -> bool:
                                f"its certificate supports")
     if isinstance(cert, RankOneSketch):
         return cert.verify(net)
-    return cert.verify(_zero_factor_vectors(net))
+    return cert.verify(neurons.flip_terms(net, 1))
 
 
 def zero_factor_condition(net: Network, budget: int) -> Condition:
@@ -441,7 +436,7 @@ def zero_factor_condition(net: Network, budget: int) -> Condition:
         return Condition("no zero factor", True, None, RankOneSketch(seed),
                          "the matrices a_i w_i^T are linearly independent (rank-one sketch of full rank mod p), "
                          "so no sum over a non-empty S vanishes", _check_zero_factor)
-    decision: ZeroSumDecision = find_zero_sum_set(_zero_factor_vectors(net), budget)
+    decision: ZeroSumDecision = find_zero_sum_set(neurons.flip_terms(net, 1), budget)
     holds = {"none": True, "found": False, "undecided": None}[decision.status]
     if decision.status == "found":
         detail = f"sum of a_i w_i^T over S = {list(decision.witness)} (0-based) is zero"

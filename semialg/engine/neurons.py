@@ -29,10 +29,11 @@ from semialg.core.network import Network
 from semialg.engine.regions import regions
 from semialg.errors import CertificateError
 from semialg.geometry.polyhedron import decide
+from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = ["row", "column", "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs",
-           "twin_pairs", "flip_residual", "negate", "flip", "clear", "shift_twins", "trade_opposite", "image_regions",
-           "sign_somewhere"]
+           "twin_pairs", "flip_residual", "flip_terms", "zero_factors", "negate", "flip", "clear", "shift_twins",
+           "trade_opposite", "image_regions", "sign_somewhere"]
 
 _ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
@@ -137,6 +138,28 @@ def flip_residual(net: Network, l: int, S: Sequence[int]) -> list[Vec]:
                 acc = [a + r[i] * w for a, w in zip(acc, W[i], strict=True)]
         out.append(tuple(acc))
     return out
+
+
+def flip_terms(net: Network, l: int, S: Sequence[int] | None = None) -> list[Vec]:
+    """For each neuron $i \\in S$ (default: every neuron of layer ``l``) the matrix $W_{l+1}[:,i]\\,W_l[i,:]$ as
+    one vector (row by row): :func:`flip_residual` of $S$ is their sum, so the 0-factors are the zero sums.
+    Cost: $O(|S|\\,n_{l+1} n_{l-1})$."""
+    W, C = net.weights[l - 1], net.weights[l]
+    return [tuple(r[i] * x for r in C for x in W[i]) for i in (range(len(W)) if S is None else S)]
+
+
+def zero_factors(net: Network, l: int, limit: int = 20) -> list[tuple[int, ...]]:
+    """Every 0-factor of layer ``l`` among its live neurons (neither dead nor constant): the non-empty sets $S$
+    with $\\sum_{i \\in S} W_{l+1}[:,i]\\,W_l[i,:] = 0$, as :func:`semialg.geometry.zero_sum.zero_sum_sets` lists
+    them (at most ``limit`` dependent vectors; :class:`~semialg.errors.ArchitectureError` beyond). Cost: one exact
+    kernel of the :func:`flip_terms`, then a search exponential in its support.
+
+    >>> zero_factors(Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]]), 1)
+    [(0, 1, 2)]
+    """
+    off = set(dead_neurons(net, l)) | set(constant_neurons(net, l))
+    live = [i for i in range(len(net.weights[l - 1])) if i not in off]
+    return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit)]
 
 
 def _with_layer(net: Network, l: int, W: list, b: list, cols: list[Vec], next_bias: Sequence[fmpq]) -> Network:

@@ -26,8 +26,8 @@ from semialg.core.exact import nullspace
 from semialg.core.modular import rank_one_independent
 from semialg.core.network import Network
 from semialg.core.result import Result
-from semialg.engine.neurons import (column, constant_neurons, dead_neurons, flip, hyperplane_pairs, image_regions,
-                                    row, shift_twins, sign_somewhere, trade_opposite)
+from semialg.engine.neurons import (column, columns, constant_neurons, dead_neurons, flip, flip_terms, hyperplane_pairs,
+                                    image_regions, row, shift_twins, sign_somewhere, trade_opposite)
 from semialg.errors import CertificateError
 from semialg.geometry.zero_sum import find_zero_sum_set
 
@@ -240,12 +240,10 @@ def witness_moves(net: Network, budget: int = 2 ** 16):
                 yield WitnessMove("opposite trade", l, N, (tuple(mu for _, _, mu in opposite), tuple(y), e))
     for l in range(1, L):
         n = len(net.weights[l - 1])
-        a = [tuple(r[i] for r in net.weights[l]) for i in range(n)]
+        a = columns(net, l)
         if n <= len(a[0]) * len(net.weights[l - 1][0]) and rank_one_independent(a, net.weights[l - 1], seed=0):
             continue  # the products a_i w_i^T are independent: no subset sums to zero
-        vectors = [tuple(net.weights[l][o][i] * x for o in range(len(net.weights[l])) for x in net.weights[l - 1][i])
-                   for i in range(n)]
-        decision = find_zero_sum_set(vectors, budget)
+        decision = find_zero_sum_set(flip_terms(net, l), budget)
         if decision.status == "found":
             yield WitnessMove("flip", l, tuple(decision.witness))
 

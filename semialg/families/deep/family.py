@@ -10,9 +10,8 @@ from semialg.core.network import Network
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
-from semialg.engine.neurons import twin_pairs
+from semialg.engine.neurons import twin_pairs, zero_factors
 from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
-from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = ["DeepFamily"]
 
@@ -72,13 +71,9 @@ def layer_mechanisms(net: Network, limit: int = 20) -> tuple[Mechanism, ...]:
             out.append(Mechanism("twins", True, (len(group) - 1) * after, 1, group,
                                  f"neurons {[i + 1 for i in group]} of layer {l} are positive multiples: their "
                                  f"outgoing columns redistribute with fixed sum", l))
-        live = [i for i in range(net.widths[l]) if i not in dead and i not in constant]
-        W, C = net.weights[l - 1], net.weights[l]
-        vectors = [tuple(C[r][i] * W[i][j] for r in range(after) for j in range(before)) for i in live]
-        for S in zero_sum_sets(vectors, limit):
-            neurons = tuple(live[s] for s in S)
-            out.append(Mechanism("zero_factor", False, 0, 2, neurons,
-                                 f"sum of W_{l + 1}[:, i] W_{l}[i, :] over {[i + 1 for i in neurons]} is 0: flipping "
+        for S in zero_factors(net, l, limit):
+            out.append(Mechanism("zero_factor", False, 0, 2, S,
+                                 f"sum of W_{l + 1}[:, i] W_{l}[i, :] over {[i + 1 for i in S]} is 0: flipping "
                                  f"them keeps f (b_{l + 1} absorbs the constant)", l))
     return tuple(out)
 

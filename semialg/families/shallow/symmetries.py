@@ -21,9 +21,9 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
+from semialg.engine.neurons import zero_factors
 from semialg.families.shallow.view import (ZERO, ShallowView, hyperplanes, integer_neuron_rows, neuron_invariant,
                                            primitive_rows)
-from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
 
@@ -68,12 +68,9 @@ def hidden_symmetries(net: Network, limit: int = 20) -> list[Mechanism]:
                                   f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
                                   f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
                                   f"a {free}-dimensional family"))
-    live = [i for i in range(v.n) if v.is_live(i)]
-    vecs = [tuple(ar * wj for ar in v.a[i] for wj in v.w[i]) for i in live]
-    for S in zero_sum_sets(vecs, limit):
-        neurons = tuple(live[s] for s in S)
-        out.append(Mechanism("zero_factor", False, 0, 2, neurons,
-                                  f"sum of a_i w_i^T over {[i + 1 for i in neurons]} is 0: flipping them "
+    for S in zero_factors(net, 1, limit):
+        out.append(Mechanism("zero_factor", False, 0, 2, S,
+                                  f"sum of a_i w_i^T over {[i + 1 for i in S]} is 0: flipping them "
                                   f"(c += sum a_i b_i) keeps f (M4)"))
     return out
 
@@ -181,33 +178,29 @@ def integer_orbit_element(net1: Network, net2: Network) -> GroupElement | None:
     inv1, inv2 = _integer_invariants(net1), _integer_invariants(net2)
     if inv1 is None or inv2 is None:
         return None
-    pool: dict = {}
-    for j, (key, s) in enumerate(zip(*inv1, strict=True)):
-        pool.setdefault(key, []).append((j, s))
-    perm, lam = [], []
-    for key, s in zip(*inv2, strict=True):
-        if not pool.get(key):
-            return None
-        j, s1 = pool[key].pop()
-        perm.append(j)
-        lam.append(s / s1)
-    return GroupElement([perm], [lam])
+    return _match(zip(*inv1, strict=True), zip(*inv2, strict=True))
 
 
 def orbit_element(v1: ShallowView, v2: ShallowView) -> GroupElement | None:
     """$g$ with $g\\cdot\\theta_1 = \\theta_2$ by matching per-neuron $G$-invariants, or ``None``. $O(n(m+k))$."""
     if v1.n != v2.n or v1.c != v2.c:
         return None
+    return _match((neuron_invariant(v1, j) for j in range(v1.n)),
+                  (neuron_invariant(v2, i) for i in range(v2.n)))
+
+
+def _match(inv1, inv2) -> GroupElement | None:
+    """$(\\pi, \\lambda)$ giving each neuron $i$ of $\\theta_2$ an unused neuron $j = \\pi(i)$ of $\\theta_1$ with the same
+    invariant, $\\lambda_i = s_i / s_j$, from the ``(invariant, scale)`` of every neuron; ``None`` if some
+    invariant runs out. Cost: $O(n)$ dictionary operations."""
     pool: dict = {}
-    for j in range(v1.n):
-        inv, s = neuron_invariant(v1, j)
-        pool.setdefault(inv, []).append((j, s))
+    for j, (key, s) in enumerate(inv1):
+        pool.setdefault(key, []).append((j, s))
     perm, lam = [], []
-    for i in range(v2.n):
-        inv, s = neuron_invariant(v2, i)
-        if not pool.get(inv):
+    for key, s in inv2:
+        if not pool.get(key):
             return None
-        j, s1 = pool[inv].pop()
+        j, s1 = pool[key].pop()
         perm.append(j)
         lam.append(s / s1)
     return GroupElement([perm], [lam])

@@ -34,9 +34,9 @@ from flint import fmpq
 from semialg.core.exact import dot, rank, to_vector
 from semialg.core.network import Network
 from semialg.core.result import Latexable
+from semialg.engine import neurons
 from semialg.families.shallow.canonical import canonical_form
 from semialg.families.shallow.view import ZERO, ShallowView, Vec
-from semialg.geometry.zero_sum import zero_sum_sets
 
 __all__ = ["zero_factors", "zero_factor_rank", "ZeroFactorReduction", "zero_factor_reduction"]
 
@@ -48,10 +48,8 @@ def zero_factors(net: Network, limit: int = 20) -> list[tuple[int, ...]]:
     support (at most ``limit`` vectors; :class:`~semialg.errors.ArchitectureError` beyond — deciding whether a
     0-factor exists contains subset sum).
     """
-    v = ShallowView.of(net)
-    live = [i for i in range(v.n) if v.is_live(i)]
-    vecs = [tuple(ar * wj for ar in v.a[i] for wj in v.w[i]) for i in live]
-    return [tuple(live[s] for s in S) for S in zero_sum_sets(vecs, limit)]
+    ShallowView.of(net)
+    return neurons.zero_factors(net, 1, limit)
 
 
 def zero_factor_rank(net: Network, limit: int = 20) -> int:
