@@ -113,27 +113,32 @@ def test_reflection_mechanism_only_for_bounded_h():
     assert "e <-> d trade" in names and "reflection" not in names
 
 
-def test_plateau_members_beyond_translations_raise():
+def test_plateau_members_beyond_translations_are_listed():
     # h = s(x) + 2 s(x - 1) vanishes on x <= 0 and its neuron at 0 is not seen on {h > 0}: it can move into the
-    # plateau, giving members with h' < 0 somewhere that are not of the form mu h + t -- so the fibre refuses.
+    # plateau, giving members with h' < 0 somewhere that are not of the form mu h + t (the plateau piece Pmin).
     moved = _net([[1], [1]], [1, -1], [1, 2], -1, [1], [0])            # h' = s(x + 1) + 2 s(x - 1) - 1
     assert bool(sa.equivalent(DEAD_HALF_LINE, moved)) and _h(moved, (fmpq(-2),)) < 0
-    with pytest.raises(sa.ArchitectureError, match="minimum 0 on an open set") as err:
-        sa.fibre(DEAD_HALF_LINE)
-    assert "it does" in str(err.value)         # the refusal carries a certified member with h' < 0
+    F = sa.fibre(DEAD_HALF_LINE)
+    assert _agree(F, DEAD_HALF_LINE, moved) and F.component_of(moved)[0] == "Pmin"
+    assert F.component_of(DEAD_HALF_LINE)[0] == 1                      # theta itself: h' = h >= 0
     # seen from the regime-PN side: `moved` (N != empty) has members with h' >= 0 and d' != d (d' - d along c)
     assert bool(sa.equivalent(moved, _moved(DEAD_HALF_LINE, 2, 5)))
     assert _into_plateau(DEAD_HALF_LINE, 0, 1) == moved
-    with pytest.raises(sa.ArchitectureError, match="plateau"):
-        bn.fibre_dimension(DEAD_HALF_LINE)
-    # the same h lifted above 0 keeps the plateau at its minimum: still refused; h' = h - 1 on the plateau
+    # the same h lifted above 0 keeps the plateau at its minimum: h' = mu (h - 5) on {h > 5}, <= 0 on the plateau
     lifted = DEAD_HALF_LINE.replace_layer(2, bias=[5])
-    with pytest.raises(sa.ArchitectureError, match="do not meet"):
-        sa.fibre(lifted)
-    # a plateau at the maximum of a bounded h with its neurons hidden there: mu < 0 members are refused
+    G = sa.fibre(lifted)
+    x = _moved(moved, 1, 0).replace_layer(3, bias=[5])                 # d' = d + c min h
+    assert _agree(G, lifted, x) and G.component_of(x)[0] == "Pmin"
+    # a plateau at the maximum of a bounded h with its neurons hidden there: mu < 0 members (piece Pmax)
     step = _net([[1], [1]], [0, -1], [1, -1], 0, [1], [0])              # h = s(x) - s(x - 1) in [0, 1]
-    with pytest.raises(sa.ArchitectureError):
-        sa.fibre(step)
+    H = sa.fibre(step)
+    assert {j[0] for j in H.index} == {1, -1, "Pmin", "Pmax"}
+    # rows not parallel, kink lines parallel (a neuron with v = 0 off the common direction): still refused
+    dead_off = _net([[1, 0], [1, 0], [0, 1]], [0, -1, 0], [1, 2, 0], 0, [1], [0])
+    with pytest.raises(sa.ArchitectureError, match="only when all first-layer rows are parallel"):
+        sa.fibre(dead_off)
+    with pytest.raises(sa.ArchitectureError, match="plateau"):
+        bn.fibre_dimension(dead_off)
 
 
 def test_constant_h_is_refused():

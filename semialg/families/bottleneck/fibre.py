@@ -178,8 +178,8 @@ def fibre(net: Network) -> BottleneckFibre:
     Case (a) with every first-layer neuron visible and $N \ne \emptyset$: the shallow fibre of $h$ times
     $\mathbb{R}_{>0}$ (:mod:`semialg.families.bottleneck.outer_fibre`). Case (a), regime T ($h \ge 0$), any
     parameter: $h' = \mu h + t$ from the shallow fibre of $h$, $\mu < 0$ too when $h$ is bounded
-    (:mod:`semialg.families.bottleneck.nonnegative_fibre`; raises when members with $h' < 0$ on a plateau of
-    $h$ are not ruled out). Case (a), regime PN, all first-layer rows
+    (:mod:`semialg.families.bottleneck.nonnegative_fibre`; members with $h' < 0$ on a plateau of $h$ by the
+    slot calculus when all rows are parallel, raises when they are not ruled out otherwise). Case (a), regime PN, all first-layer rows
     parallel (always when $n_0 = 1$): the 1-D pieces of :mod:`semialg.families.bottleneck.line_fibre`, reflections
     included. Case (a) with hidden neurons (U−, U+;
     $n_0 \ge 2$, regime PN): a union over slot labellings
@@ -193,7 +193,7 @@ def fibre(net: Network) -> BottleneckFibre:
         t = combinatorial_type(net)
         if t.regime == "T":
             parts = NonnegativeFibre(net, t)
-            dim = parts.dimension
+            dim = parts.top_dimension
         elif t.regime == "PN" and rank(net.weights[0]) < 2:   # h(x) = g(u.x): the 1-D calculus, reflections too
             parts = LineFibre(net)
             dim = parts.dimension

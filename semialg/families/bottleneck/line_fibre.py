@@ -31,7 +31,6 @@ $v' = 0$ with any $w'$: $n_0 + 1$ dimensions each), so for $n_0 \ge 2$ the dimen
 from __future__ import annotations
 
 import itertools
-import math
 import random as _random
 
 from flint import fmpq
@@ -40,10 +39,11 @@ from semialg.core.exact import normalise_row, rank, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network, relu
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus, multinomial
+from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
+from semialg.families.bottleneck.slot_piece import SlotPiece, outer_conditions, split_outer
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre
-from semialg.geometry.semialgebraic import BasicSet, parallel_minors
+from semialg.geometry.semialgebraic import BasicSet
 
 __all__ = ["LineFibre", "line_profile"]
 
@@ -68,31 +68,6 @@ def _profile(u, lam, b, v, e) -> LinePL:
     left = sum((vi * li for li, vi in zip(lam, v, strict=True) if li < 0), _ZERO)
     at0 = e + sum((vi * relu(bi) for bi, vi in zip(b, v, strict=True)), _ZERO)
     return LinePL.of(breaks, left, at0)
-
-
-class _Labels:
-    """Lazy index of one slot-calculus piece: every feasible type, every order, every neuron assignment."""
-
-    def __init__(self, tag: str, S: SlotCalculus):
-        self.tag, self.S = tag, S
-        self.keys = [k for k in S.keys() if S.decide(*k) is not None]
-
-    @property
-    def exact_size(self) -> int:
-        per = sum(math.prod(multinomial(list(ms)) for ms in hidden) for _, hidden in self.keys)
-        return per * math.factorial(self.S.n)
-
-    def __len__(self) -> int:
-        return self.exact_size
-
-    def __iter__(self):
-        from sympy.utilities.iterables import multiset_permutations
-        for orient, hidden in self.keys:
-            for seqs in itertools.product(*(multiset_permutations(list(ms)) for ms in hidden)):
-                slots = [("V", k, o) for k, o in enumerate(orient)]
-                slots += [("H", I, r, o, s) for I, seq in enumerate(seqs) for r, (o, s) in enumerate(seq)]
-                for perm in itertools.permutations(slots):
-                    yield self.tag, perm
 
 
 class _Shallow:
@@ -160,8 +135,9 @@ class LineFibre:
                 pieces.append(("Cp", SlotCalculus(T, self.n1)))
         self.pieces = pieces
         self.parts = dict(pieces)
-        self.index = _Chain([_Labels(tag, P) if tag in ("A", "Cp") else _Shallow(tag, P) for tag, P in pieces])
-        self.labels = {part.tag: part for part in self.index.parts if isinstance(part, _Labels)}
+        self.slots = {tag: SlotPiece(tag, net, self.u, P, 1 if tag == "A" else -1, _ZERO if tag == "A" else self.M)
+                      for tag, P in pieces if tag in ("A", "Cp")}
+        self.index = _Chain([self.slots[tag].index if tag in self.slots else _Shallow(tag, P) for tag, P in pieces])
         self.index_description = (
             "piece A (mu > 0, d' = d) and Cp (mu < 0, d' = d + cM, when h attains M = max h on an interval): "
             "each slot on a kink of the target (h, resp. M - sigma(h)) with its orientation or strictly inside "
@@ -199,84 +175,11 @@ class LineFibre:
 
     # -- the basic sets -----------------------------------------------------------------------------------------
 
-    def _common(self, sign: int, shift) -> tuple[list, list]:
-        """$c' = c/\\mu$ with $\\operatorname{sign}\\mu$ = ``sign`` and $d' = d + $ ``shift`` (``None``: $d' - d$
-        parallel to $c$)."""
-        V, view, r = self.net.variables(), self.view, self.r
-        C, D = V.weights[2], V.biases[2]
-        c = [to_sympy(x) for x in view.c]
-        d = [to_sympy(x) for x in view.d]
-        eqs = [C[s, 0] * c[r] - C[r, 0] * c[s] for s in range(len(c)) if s != r]
-        if shift is None:
-            eqs += [c[r] * (D[s] - d[s]) - c[s] * (D[r] - d[r]) for s in range(len(c)) if s != r]
-        else:
-            eqs += [D[s] - d[s] - to_sympy(x) for s, x in enumerate(shift)]
-        return eqs, [sign * C[r, 0] * c[r]]
-
     def build(self, index) -> BasicSet:
         tag, j = index
-        if tag in ("A", "Cp"):
-            return self._build_slots(tag, j)
+        if tag in self.slots:
+            return self.slots[tag].build(j)
         return self._build_shallow(tag, j)
-
-    def _build_slots(self, tag: str, labels) -> BasicSet:
-        S: SlotCalculus = self.parts[tag]
-        V, n1, p = self.net.variables(), self.n1, self.p
-        W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
-        cr = to_sympy(self.view.c[self.r])
-        K = cr ** 2
-        sign = 1 if tag == "A" else -1
-        eqs, strict = self._common(sign, [_ZERO] * len(self.view.c) if tag == "A" else
-                                   [x * self.M for x in self.view.c])
-        Z = sign * V.weights[2][self.r, 0] * cr
-        nonstrict = []
-        lam = [W1[i, p] for i in range(n1)]
-        o = [lab[2] if lab[0] == "V" else lab[3] for lab in labels]
-        KJ = [Z * W2[0, i] * o[i] * lam[i] for i in range(n1)]
-        KJp = [-Z * o[i] * W2[0, i] * B1[i] for i in range(n1)]
-        R = lambda x: to_sympy(fmpq(x))  # noqa: E731
-        for i, lab in enumerate(labels):
-            if self.n0 > 1:
-                eqs += parallel_minors([W1[i, q] for q in range(self.n0)], [R(x) for x in self.u])
-            strict.append(o[i] * lam[i])
-            if lab[0] == "V":
-                x, J = S.kinks[lab[1]]
-                eqs += [B1[i] + R(x) * lam[i], KJ[i] - K * R(J)]
-            else:
-                a, b, _, _ = S.nints[lab[1]]
-                strict.append(lab[4] * W2[0, i])
-                if a is not None:
-                    strict.append(-o[i] * B1[i] - R(a) * o[i] * lam[i])
-                if b is not None:
-                    strict.append(R(b) * o[i] * lam[i] + o[i] * B1[i])
-        order = sorted(range(n1), key=lambda i: S.place(labels[i]))
-        for I, (a, b, sa, sb) in enumerate(S.nints):
-            inside = [i for i in order if labels[i][0] == "H" and labels[i][1] == I]
-            for i, j in zip(inside, inside[1:]):
-                strict.append(o[i] * o[j] * (B1[i] * lam[j] - B1[j] * lam[i]))     # p_i < p_j
-            if a is not None and b is not None:
-                eqs.append(sum((KJ[i] for i in inside), sympy.Integer(0)) - K * R(sb - sa))
-                eqs.append(sum((KJp[i] for i in inside), sympy.Integer(0)) - K * R(b * sb - a * sa))
-            elif a is None:       # slope of g at -infinity >= 0
-                nonstrict.append(sum((W2[0, i] * lam[i] for i in range(n1) if o[i] < 0), sympy.Integer(0)))
-            else:                 # slope of g at +infinity <= 0
-                nonstrict.append(-sum((W2[0, i] * lam[i] for i in range(n1) if o[i] > 0), sympy.Integer(0)))
-            for k in inside:       # g(p_k) <= 0
-                rank_k = order.index(k)
-                act = [j for j in range(n1) if j != k and (o[j] > 0) == (order.index(j) < rank_k)]
-                nonstrict.append(-o[k] * (sum((W2[0, j] * (lam[k] * B1[j] - lam[j] * B1[k]) for j in act),
-                                              sympy.Integer(0)) + lam[k] * B2[0]))
-        ref = S.ref
-        act = [i for i in range(n1) if (o[i] > 0) == (S.place(labels[i]) < (ref, 0))]
-        eqs.append(sum((o[i] * KJ[i] for i in act), sympy.Integer(0)) - K * R(S.T.slope(ref)))
-        eqs.append(sum((o[i] * (R(ref) * KJ[i] - KJp[i]) for i in act), sympy.Integer(0))
-                   + Z * B2[0] - K * R(S.T(ref)))
-        eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
-        label = " ".join(f"V{lab[1] + 1}{'+' if lab[2] > 0 else '-'}" if lab[0] == "V" else
-                         f"N{lab[1] + 1}.{lab[2] + 1}{'+' if lab[3] > 0 else '-'}{'+' if lab[4] > 0 else '-'}"
-                         for lab in labels)
-        return BasicSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict),
-                        tuple(sympy.expand(x) for x in nonstrict), label=f"{tag}: {label}")
 
     def _build_shallow(self, tag: str, j) -> BasicSet:
         F = self.parts[tag]
@@ -286,7 +189,7 @@ class LineFibre:
         cr, dr = to_sympy(view.c[r]), to_sympy(view.d[r])
         sub = {W2[0, i]: W2[0, i] * C[r, 0] / cr for i in range(self.n1)}
         sub[B2[0]] = (B2[0] * C[r, 0] - dr + D[r]) / cr
-        eqs, strict = self._common(1 if tag == "B" else -1, None)
+        eqs, strict = outer_conditions(self.net, view, r, 1 if tag == "B" else -1, None)
         eqs += [sympy.expand(sympy.sympify(q).xreplace(sub)) for q in B.equations]
         strict += [sympy.expand(sympy.sympify(q).xreplace(sub)) for q in B.strict]
         nonstrict = [sympy.expand(sympy.sympify(q).xreplace(sub)) for q in B.nonstrict]
@@ -300,18 +203,8 @@ class LineFibre:
     # -- locating ------------------------------------------------------------------------------------------------
 
     def _split(self, point):
-        """$(\\mu, t)$ of a point and its first two layers, or ``None`` when $c'$ is not a multiple of $c$."""
-        other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
-        ov, view, r = OuterView.of(other), self.view, self.r
-        if ov.c[r] == 0:
-            return None
-        mu = view.c[r] / ov.c[r]
-        if any(x != y / mu for x, y in zip(ov.c, view.c, strict=True)):
-            return None
-        t = (view.d[r] - ov.d[r]) / ov.c[r]
-        if any(dd != d - c * t / mu for dd, d, c in zip(ov.d, view.d, view.c, strict=True)):
-            return None
-        return mu, t, ov
+        """$(\\mu, t)$ of a point and its outer view, or ``None`` when $c'$ is not a multiple of $c$."""
+        return split_outer(self.net, self.view, self.r, point)
 
     def locate(self, point):
         got = self._split(point)
@@ -319,10 +212,10 @@ class LineFibre:
             return None
         mu, t, ov = got
         if mu > 0 and t == 0:
-            j = self._locate_slots("A", ov, mu)
+            j = self.slots["A"].locate(ov)
             return None if j is None else ("A", j)
-        if mu < 0 and self.M is not None and t + mu * self.M == 0 and "Cp" in self.parts:
-            j = self._locate_slots("Cp", ov, -mu)
+        if mu < 0 and self.M is not None and t + mu * self.M == 0 and "Cp" in self.slots:
+            j = self.slots["Cp"].locate(ov)
             if j is not None:
                 return "Cp", j
         tag = "B" if mu > 0 else "C"
@@ -332,38 +225,6 @@ class LineFibre:
         j = self.parts[tag].locate(psi)
         return None if j is None else (tag, j)
 
-    def _locate_slots(self, tag: str, ov: OuterView, s: fmpq):
-        S: SlotCalculus = self.parts[tag]
-        kinks = {x: k for k, (x, _) in enumerate(S.kinks)}
-        labels, points = [], []
-        for w, b, v in zip(ov.w, ov.b, ov.v, strict=True):
-            lam = w[self.p]
-            if v == 0 or lam == 0 or any(x != lam * y for x, y in zip(w, self.u, strict=True)):
-                return None
-            x, o = -b / lam, (1 if lam > 0 else -1)
-            points.append(x)
-            if x in kinks:
-                labels.append(["V", kinks[x], o])
-                continue
-            I = next((I for I, (a, bb, _, _) in enumerate(S.nints)
-                      if (a is None or x > a) and (bb is None or x < bb)), None)
-            if I is None:
-                return None
-            labels.append(["H", I, None, o, 1 if v > 0 else -1])
-        if len(set(points)) < len(points) or sorted(lab[1] for lab in labels if lab[0] == "V") != \
-                list(range(len(S.kinks))):
-            return None
-        for I in range(len(S.nints)):
-            inside = sorted((x, i) for i, (x, lab) in enumerate(zip(points, labels, strict=True))
-                            if lab[0] == "H" and lab[1] == I)
-            for rk, (_, i) in enumerate(inside):
-                labels[i][2] = rk
-        labels = tuple(tuple(lab) for lab in labels)
-        orient = tuple(next(lab[2] for lab in labels if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
-        hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
-                       for I in range(len(S.nints)))
-        return labels if S.decide(orient, hidden) is not None else None
-
     # -- sampling and dimensions -----------------------------------------------------------------------------------
 
     def sample(self, seed, index) -> Network:
@@ -372,48 +233,17 @@ class LineFibre:
             index = next(itertools.islice(iter(self.index), rng.randrange(min(self.index.exact_size, 10 ** 4)),
                                           None))
         tag, j = index
+        if tag in self.slots:
+            return self.slots[tag].sample(j, rng)
         pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
         view = self.view
-        if tag in ("B", "C"):
-            psi = self.parts[tag].build(j).sample(rng.randrange(2 ** 32))
-            mu = pos() if tag == "B" else -pos()
-            t = pos() if tag == "B" else -mu * self.M + rng.choice((_ZERO, pos()))
-            W1, b1 = psi.weights[0], psi.biases[0]
-            v, e = _scale(mu, psi.weights[1][0]), mu * psi.biases[1][0] + t
-            d = tuple(x - c * t / mu for x, c in zip(view.d, view.c, strict=True))
-        else:
-            S: SlotCalculus = self.parts[tag]
-            order = sorted(range(self.n1), key=lambda i: S.place(j[i]))
-            orient = tuple(next(lab[2] for lab in j if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
-            seqs = [[(j[i][3], j[i][4]) for i in order if j[i][0] == "H" and j[i][1] == I]
-                    for I in range(len(S.nints))]
-            slots, eps = S.solve(orient, seqs, rng)
-            where = {}
-            for k in range(len(S.kinks)):
-                where[("V", k)] = slots[k]
-            it = iter(slots[len(S.kinks):])
-            for I, seq in enumerate(seqs):
-                for rk in range(len(seq)):
-                    where[("H", I, rk)] = next(it)
-            s = pos()
-            mu = s if tag == "A" else -s
-            rows, b1, v = [], [], []
-            for lab in j:
-                x, o, J = where[("V", lab[1]) if lab[0] == "V" else ("H", lab[1], lab[2])]
-                lam = o * pos()
-                rows.append(_scale(lam, self.u))
-                b1.append(-lam * x)
-                v.append(s * J / abs(lam))
-            W1, b1, v, e = tuple(rows), tuple(b1), tuple(v), s * eps
-            d = view.d if tag == "A" else tuple(x + c * self.M for x, c in zip(view.d, view.c, strict=True))
+        psi = self.parts[tag].build(j).sample(rng.randrange(2 ** 32))
+        mu = pos() if tag == "B" else -pos()
+        t = pos() if tag == "B" else -mu * self.M + rng.choice((_ZERO, pos()))
+        W1, b1 = psi.weights[0], psi.biases[0]
+        v, e = _scale(mu, psi.weights[1][0]), mu * psi.biases[1][0] + t
+        d = tuple(x - c * t / mu for x, c in zip(view.d, view.c, strict=True))
         return Network((W1, (v,), tuple((c / mu,) for c in view.c)), (b1, (e,), d))
-
-    def _slot_dim(self, tag: str, labels) -> int:
-        S: SlotCalculus = self.parts[tag]
-        orient = tuple(next(lab[2] for lab in labels if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
-        hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
-                       for I in range(len(S.nints)))
-        return S.dimension(orient, hidden)
 
     def dimension(self) -> int:
         """The largest dimension of a listed component (raises :class:`UndecidedError` for $n_0 \\ge 2$, where
@@ -423,8 +253,8 @@ class LineFibre:
                                  "with any w', cancelling groups) are not listed and may have larger dimension")
         dims = []
         for tag, P in self.pieces:
-            if tag in ("A", "Cp"):
-                dims += [P.dimension(*k) for k in self.labels[tag].keys]
+            if tag in self.slots:
+                dims += [P.dimension(*k) for k in self.slots[tag].index.keys]
             else:
                 dims.append(P.dimension + 2)
         return max(dims)
@@ -435,8 +265,8 @@ class LineFibre:
         if j is None or not self.build(j).contains(theta):
             raise ArchitectureError("local_dimension: the point lies in no listed component")
         tag, k = j
-        if tag in ("A", "Cp"):
-            return self._slot_dim(tag, k)
+        if tag in self.slots:
+            return self.slots[tag].dimension(k)
         mu, t, ov = self._split(theta)
         psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
         return self.parts[tag].local_dimension(psi) + 2

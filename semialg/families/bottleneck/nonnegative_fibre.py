@@ -20,11 +20,22 @@ $t \ge -\mu m$, or $\mu < 0$ — only when $h$ is bounded above — and $t \ge |
   and of $g$ meets $\{g > 0\}$, where their jumps agree, so again $h' = |\mu| g$.
 
 Listed here: the (T') components, indexed by the sign of $\mu$ and a non-empty component of the shallow fibre of
-$h$; they are the whole fibre when (PN') is empty by the criterion above. Otherwise — $h$ constant on an open set
-at its minimum (maximum, $h$ bounded) and neither criterion applies, e.g. $n_0 = 1$ (or parallel rows) with a
-dead interval at the minimum, where the boundary neuron can move into the plateau — (PN') may add members that
-are not described: :class:`ArchitectureError` names that plateau. Dimension: that of the shallow fibre plus 2 ($\mu$, $t$):
-$n_1 + 2$ for generic $h$.
+$h$; they are the whole fibre when (PN') is empty by the criterion above. Otherwise, when every first-layer row is
+parallel ($h(x) = \eta(u\cdot x)$, always for $n_0 = 1$; e.g. a dead interval at the minimum, where the boundary
+neuron can move into the plateau: $h = \sigma(x) + 2\sigma(x - 1)$, $h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$),
+(PN') is the 1-D slot calculus with target $g$ (:mod:`~semialg.families.bottleneck.slot_piece`, pieces ``Pmin``
+for $\mu > 0$, $d' = d + c\min h$, and ``Pmax`` for $\mu < 0$, $d' = d + c\sup h$): $h'/|\mu| = g$ on
+$\hat P = \operatorname{int}\overline{\{g > 0\}}$, $\le 0$ on the plateau intervals, members of simple type (each
+slot on a kink of $g$ in $\hat P$ or strictly inside a plateau interval, $v' \ne 0$, distinct breakpoints). They
+have $h' < 0$ somewhere, so they are disjoint from (T'). Not listed (lower-dimensional for $n_0 = 1$): slots with
+$v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a plateau interval; for $n_0 \ge 2$ also rows off $u$
+($v' = 0$ with any $w'$), so there the dimension is reported undecided. Other plateaus (rows not all parallel and
+neither criterion applies: three kink hyperplanes through a codimension-2 flat, or parallel kink hyperplanes with
+a dead or cancelling neuron off their direction; both non-generic) raise :class:`ArchitectureError` naming the
+plateau. Dimension: the largest of the shallow fibre's plus 2 ($\mu$, $t$; $n_1 + 2$ for generic $h$) and the
+plateau pieces' (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.dimension`); at a member
+$h' = |\mu| g$ on the boundary $t = -\mu\,\mathrm{ext}$ the local dimension also counts the plateau component
+accumulating there.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[2], [3]]], [[0, 1, -1], [1], [1, 0]])
 >>> F = NonnegativeFibre(net); F.signs, F.low, F.dimension, F.index.exact_size
@@ -41,9 +52,12 @@ from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row, rank, to_sympy
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError
+from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
 from semialg.families.bottleneck.equivalence import equivalent
+from semialg.families.bottleneck.line_fibre import line_profile
+from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
+from semialg.families.bottleneck.slot_piece import SlotPiece, split_outer
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
@@ -51,16 +65,19 @@ from semialg.geometry.semialgebraic import BasicSet
 
 __all__ = ["NonnegativeFibre"]
 
+_TAGS = {"Pmin": 1, "Pmax": -1}      # the plateau pieces and their sign of mu
+
 
 class _SignedIndex:
-    """Lazy index: the allowed signs of $\\mu$ times the non-empty components of the shallow fibre of $h$."""
+    """Lazy index: the allowed signs of $\\mu$ times the non-empty components of the shallow fibre of $h$, then the
+    plateau pieces' labellings."""
 
-    def __init__(self, signs: tuple[int, ...], inner):
-        self.signs, self.inner = signs, inner
+    def __init__(self, signs: tuple[int, ...], inner, plateaus=()):
+        self.signs, self.inner, self.plateaus = signs, inner, tuple(plateaus)
 
     @property
     def exact_size(self) -> int:
-        return len(self.signs) * self.inner.num_components
+        return len(self.signs) * self.inner.num_components + sum(P.index.exact_size for P in self.plateaus)
 
     def __len__(self) -> int:
         return self.exact_size
@@ -71,12 +88,14 @@ class _SignedIndex:
             for j in self.inner.index:
                 if geometry is None or geometry.is_nonempty(j):
                     yield s, j
+        for P in self.plateaus:
+            yield from P.index
 
 
 class NonnegativeFibre:
     """The components of the fibre of a case-(a) parameter of regime T (see the module docstring): ``index``,
     ``build``, ``locate``, ``sample``, ``local_dimension``, ``dimension``; raises :class:`ArchitectureError` when
-    members with $h' < 0$ somewhere may exist."""
+    members with $h' < 0$ somewhere may exist and the first-layer rows are not all parallel."""
 
     index_name = r"(\operatorname{sign}\mu, j)"
 
@@ -92,15 +111,19 @@ class NonnegativeFibre:
                                     "c' sigma(h') + d' constant) is not described; sa.equivalent decides membership")
         self.low, self.high = extreme_values(view, arr)
         self.signs = (1,) if self.high is None else (1, -1)
-        for s in self.signs:
-            self._require_no_plateau_members(s)
+        self.plateaus = {s: P for s in self.signs if (P := self._plateau_members(s)) is not None}
         self.inner = shallow_fibre(view.inner)
-        self.index = _SignedIndex(self.signs, self.inner)
-        self.dimension = self.inner.dimension + 2
+        self.index = _SignedIndex(self.signs, self.inner, self.plateaus.values())
         self.index_description = (
             "the sign of mu (mu > 0" + ("; mu < 0: h is bounded, a reflection" if self.high is not None else "")
             + ") and a component j of the shallow fibre of h (" + self.inner.index_name + "): h' = mu h + t with "
-            "mu h + t >= 0 everywhere, c' = c/mu, d' = d - c t/mu")
+            "mu h + t >= 0 everywhere, c' = c/mu, d' = d - c t/mu" + "".join(
+                f"; {P.tag} (h' < 0 on the plateau at the {'minimum' if P.sign > 0 else 'maximum'} of h, parallel "
+                "rows): each slot on a kink of the target g with its orientation or strictly inside a plateau "
+                "interval with orientation, sign of v' and order" for P in self.plateaus.values())
+            + ("; not listed: plateau members with slots of v' = 0 or w' = 0, sharing a breakpoint or at an end of "
+               "a plateau interval" + (", rows off the common direction u" if net.widths[0] > 1 else "")
+               if self.plateaus else ""))
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
         self.cr = to_sympy(view.c[r])
@@ -109,6 +132,22 @@ class NonnegativeFibre:
         e, cr_, dr_ = V.biases[1][0], V.weights[2][r, 0], V.biases[2][r]
         self.sub[e] = (e * cr_ - to_sympy(view.d[r]) + dr_) / self.cr   # (e' - t)/mu, t = (d_r - d'_r)/c'_r
 
+    @property
+    def dimension(self) -> int:
+        """The largest dimension of a non-empty component: that of the shallow fibre of $h$ plus 2, or of a
+        plateau piece. Raises :class:`UndecidedError` with plateau pieces and $n_0 \\ge 2$ (parallel rows), where
+        unlisted plateau members with rows off $u$ ($v' = 0$ with any $w'$) may be larger."""
+        if self.plateaus and self.net.widths[0] > 1:
+            raise UndecidedError("regime T with parallel rows, n0 >= 2 and a plateau: members with h' < 0 on the "
+                                 "plateau and rows off the common direction (v' = 0 with any w', cancelling groups) "
+                                 "are not listed and may have larger dimension")
+        return max([self.inner.dimension + 2] + [d for P in self.plateaus.values()
+                                                 if (d := P.max_dimension()) is not None])
+
+    def top_dimension(self) -> int:
+        """:attr:`dimension`, as a function (evaluated on first use by the fibre)."""
+        return self.dimension
+
     def _gap(self, s: int) -> OuterView:
         r"""$g = h - \min h$ ($s = 1$) or $\sup h - h$ ($s = -1$) as an outer view."""
         view = self.view
@@ -116,17 +155,25 @@ class NonnegativeFibre:
         e = view.e - self.low if s > 0 else self.high - view.e
         return OuterView(Network((view.inner.weights[0], (v,)), (view.inner.biases[0], (e,))), view.c, view.d)
 
-    def _require_no_plateau_members(self, s: int) -> None:
-        """Raise unless (PN') with this sign of $\\mu$ is empty by the criteria of the module docstring."""
+    def _plateau_members(self, s: int) -> SlotPiece | None:
+        """The slot-calculus piece of the members with $h' < 0$ on the plateau ($\\operatorname{sign}\\mu = s$) when
+        all rows are parallel; ``None`` when there are none by the criteria of the module docstring; raises
+        otherwise."""
         g, arr = self._gap(s), self.arr
         maps = arr.affine_maps(arr.neuron_data(g.inner), arr.cells)
         if not any(not any(A[0]) and A[1] == 0 for A in maps):
-            return                                                      # {g = 0} has empty interior
+            return None                                                 # {g = 0} has empty interior
+        if rank(self.view.w) == 1:
+            u, h = line_profile(self.net)
+            T = (LinePL.of(h.breaks, h.left, h.at0 - self.low) if s > 0 else
+                 LinePL.of([(x, -j) for x, j in h.breaks], -h.left, self.high - h.at0))
+            return SlotPiece("Pmin" if s > 0 else "Pmax", self.net, u, SlotCalculus(T, self.net.widths[1]), s,
+                             self.low if s > 0 else self.high)
         keys = [key for key, _ in canonical_form(g.inner).kinks]        # the kink hyperplanes of h (and g)
         lines = [arr.index[fingerprint(normalise_row(arr._embed(key[:-1]) + (key[-1],))[0])] for key in keys]
         hidden = [k for k in lines if not visible(arr, g, k)]
         if not hidden and (len(keys) == self.net.widths[1] or _no_hyperplane_in_zero_set(keys)):
-            return
+            return None
         view = self.view
         on = {arr.index[fingerprint(normalise_row(arr._embed(w) + (b,))[0])]: i
               for i, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if any(w)}
@@ -138,7 +185,8 @@ class NonnegativeFibre:
                if hidden else "some neuron is dead, constant or shares a hyperplane, and the kink hyperplanes of h "
                "are all parallel or three of them meet in a codimension-2 flat")
             + f": the fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), "
-            "which are not described yet" + (f" (it does: {witness}, certified by sa.equivalent)" if witness else "")
+            "which are described only when all first-layer rows are parallel"
+            + (f" (it does: {witness}, certified by sa.equivalent)" if witness else "")
             + "; sa.equivalent decides membership")
 
     def _plateau_witness(self) -> Network | None:
@@ -158,6 +206,8 @@ class NonnegativeFibre:
     def build(self, index) -> BasicSet:
         """The shallow component ``j`` of $h$ with $h' \\mapsto (h' - t)/\\mu$, $c' \\parallel c$ with the sign of
         $\\mu$, $d' - d \\parallel c'$, and $\\mu h + t \\ge 0$."""
+        if index[0] in _TAGS:
+            return self.plateaus[_TAGS[index[0]]].build(index[1])
         s, j = index
         V, view, r, cr = self.net.variables(), self.view, self.r, self.cr
         C, D = V.weights[2], V.biases[2]
@@ -185,7 +235,26 @@ class NonnegativeFibre:
         return (1 if mu > 0 else -1), Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)),
                                               (ov.b, ((ov.e - t) / mu,)))
 
+    def _plateau_point(self, point):
+        """The plateau piece and the outer view of a point with $t = -\\mu\\,\\mathrm{ext}$ (on the boundary
+        $\\mu h + t \\ge 0$ of the (T') members, where the plateau members live), else ``None``."""
+        got = split_outer(self.net, self.view, self.r, point)
+        if got is None:
+            return None
+        mu, t, ov = got
+        s = 1 if mu > 0 else -1
+        P = self.plateaus.get(s)
+        if P is None or t != -mu * P.level:
+            return None
+        return P, ov
+
     def locate(self, point):
+        on = self._plateau_point(point)
+        if on is not None:
+            P, ov = on
+            labels = P.locate(ov)
+            if labels is not None and P.build(labels).contains(point):
+                return P.tag, labels
         got = self._inner_of(point)
         if got is None or got[0] not in self.signs:
             return None
@@ -193,13 +262,34 @@ class NonnegativeFibre:
         return None if j is None else (got[0], j)
 
     def local_dimension(self, point) -> int:
-        """The dimension at a member: that of the shallow fibre of $h$ at $(h' - t)/\\mu$, plus 2."""
-        return self.inner.local_dimension(self._inner_of(point)[1]) + 2
+        """The dimension at a member: a plateau member's component dimension; for $h' = \\mu h + t$ that of the
+        shallow fibre of $h$ at $(h' - t)/\\mu$ plus 2, and on the boundary $t = -\\mu\\,\\mathrm{ext}$ at least that
+        of the plateau component accumulating there (one neuron per breakpoint of $h'$: the breakpoints at the
+        ends of plateau intervals move inside them). Raises :class:`UndecidedError` on that boundary when $h'$
+        has other neurons (dead, constant or sharing a breakpoint)."""
+        j = self.locate(point)
+        if j is not None and j[0] in _TAGS:
+            return self.plateaus[_TAGS[j[0]]].dimension(j[1])
+        base = self.inner.local_dimension(self._inner_of(point)[1]) + 2
+        on = self._plateau_point(point)
+        if on is None:
+            return base
+        P, ov = on
+        labels = P.locate(ov, closure=True)
+        if labels is None:
+            raise UndecidedError("local dimension at a member h' = |mu| g on the plateau boundary whose neurons are "
+                                 "not one per breakpoint: plateau members accumulating there are not decided")
+        return max(base, P.dimension(labels))
 
     def sample(self, seed, index) -> Network:
         """A member of component ``index`` (random when ``None``): a member $h''$ of the shallow component,
         a random $\\mu$ of the sign, $t$ on the boundary $\\mu h + t \\ge 0$ or beyond it."""
         rng = _random.Random(seed)
+        if index is None and self.plateaus and rng.random() < 0.5:
+            part = rng.choice(list(self.plateaus.values())).index
+            index = next(itertools.islice(part, rng.randrange(max(1, min(part.exact_size, 1000))), None), None)
+        if index is not None and index[0] in _TAGS:
+            return self.plateaus[_TAGS[index[0]]].sample(index[1], rng)
         pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
         if index is None:
             s, h = rng.choice(self.signs), self.inner.sample(seed)
