@@ -66,13 +66,13 @@ class WitnessMove(Result):
     ``kind`` is one of ``"dead row"``, ``"constant refold"``, ``"twin shift"``, ``"flip"``,
     ``"opposite trade"``, ``"phantom shift"``, ``"pair relocation"``, ``"hidden weight"``, ``"always active"``, ``"family fibre"``, ``"narrower network"``; ``layer`` is the hidden layer (1-based),
     ``neurons`` the neurons involved (0-based), ``data`` the move's numbers. ``apply(net)`` re-checks the
-    precondition exactly (raising :class:`CertificateError` when it fails) and returns the moved network.
-    ``"family fibre"`` and ``"narrower network"`` moves carry the target network itself (a member of the
-    family's explicit fibre; the family's minimal form padded with zero neurons);
+    precondition exactly (raising :class:`CertificateError` when it fails) and returns the moved network;
     the preconditions of ``"hidden weight"`` (on the image of the earlier layers, neuron $i$ of layer
     $l$ is off wherever neuron $j$ of layer $l - 1$ is on) and ``"always active"`` ($z_{l,i} \\ge 0$ on that
-    image) need the regions, so the result's ``verify``
-    re-checks those witnesses with the region oracle instead.
+    image) are decided on the linear regions of layers $1, \\dots, l-1$ (exponential in the worst case).
+    ``"family fibre"`` and ``"narrower network"`` moves carry the target network itself (a member of the
+    family's explicit fibre; the family's minimal form padded with zero neurons): they have no precondition
+    to check, so ``apply`` refuses them — the result's ``verify`` proves such a witness equivalent instead.
     """
 
     kind: str
@@ -83,9 +83,12 @@ class WitnessMove(Result):
 
     def apply(self, net: Network) -> Network:
         l, N = self.layer, self.neurons
-        if self.target is not None:
-            return self.target
+        if self.target is not None or self.kind in ("family fibre", "narrower network"):
+            # a carried target is not a checked move: returning it would let any network through
+            raise CertificateError(f"a {self.kind!r} move carries its target and has no precondition to replay")
         self._check_neurons(net)
+        if self.kind in ("hidden weight", "always active"):
+            self._check_image(net)
         if self.kind == "hidden weight":
             i, j = N
             W = [list(r) for r in net.weights[l - 1]]
@@ -170,12 +173,26 @@ class WitnessMove(Result):
         if (count is not None and len(N) != count) or (count is None and (not N or (
                 self.kind == "opposite trade" and len(N) % 2))):
             raise CertificateError(f"a {self.kind!r} move cannot involve the neurons {list(N)}")
+        if self.kind in ("hidden weight", "always active") and l < 2:
+            raise CertificateError(f"a {self.kind!r} move needs a hidden layer after the first, not layer {l}")
         if self.kind == "hidden weight":
             if l < 2 or not 0 <= N[0] < net.widths[l] or not 0 <= N[1] < net.widths[l - 1]:
                 raise CertificateError(f"no weight W_{l}[{N[0]}, {N[1]}] in {net.architecture}")
             return
         if len(set(N)) != len(N) or not all(0 <= i < net.widths[l] for i in N):
             raise CertificateError(f"the neurons {list(N)} of layer {l} are not distinct neurons of that layer")
+
+    def _check_image(self, net: Network) -> None:
+        """The precondition of ``"hidden weight"`` / ``"always active"`` on every linear region of layers
+        $1, \\dots, l-1$ (open, covering the input space up to a null set, so by continuity on their closures
+        too): one exact strict-feasibility test per region."""
+        l, i, d = self.layer, self.neurons[0], net.architecture.input_dim
+        for R in image_regions(net, l):
+            if self.kind == "always active" and sign_somewhere(R, i, -1, d):
+                raise CertificateError(f"neuron {i} of layer {l} is negative somewhere on the image")
+            if self.kind == "hidden weight" and R.pattern[-1][self.neurons[1]] > 0 and sign_somewhere(R, i, 1, d):
+                raise CertificateError(f"neuron {i} of layer {l} is active where neuron {self.neurons[1]} of "
+                                       f"layer {l - 1} is")
 
     def describe(self) -> str:
         where = f"hidden layer {self.layer}, neurons {list(self.neurons)} (0-based)"

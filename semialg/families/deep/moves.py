@@ -316,7 +316,13 @@ class ActBy(DeepMove):
 
 
 def replay(net: Network, moves: Sequence[DeepMove]) -> Network:
-    """Apply ``moves`` in order, each re-checking its precondition. Cost: the sum of the moves' costs."""
+    """Apply ``moves`` in order, each re-checking its precondition. Only this module's moves are replayed (exact
+    types: an object of another class, or a subclass, could ``apply`` anything). Cost: the sum of the moves' costs."""
     for mv in moves:
+        if type(mv) not in _MOVES:
+            raise CertificateError(f"{type(mv).__name__} is not a move of the deep family")
         net = mv.apply(net)
     return net
+
+
+_MOVES = frozenset({RemoveDead, FoldConstant, MergeTwins, SplitTwin, Flip, RemoveHidden, TradeOpposite, ActBy})
