@@ -18,6 +18,7 @@ from semialg import Network
 from semialg.core.exact import rank
 from semialg.engine import regions as pl
 from semialg.families import bottleneck as bn
+from semialg.families.bottleneck.representative import generic_representative
 
 
 def _make(rows, b1, v, e, c, d) -> Network:
@@ -46,7 +47,8 @@ RIDGES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(RIDGES))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if n == "bump-3d" else [])
+                                  for n in sorted(RIDGES)])
 def test_ridge_function_behind_rows_off_its_direction(name):
     net = RIDGES[name]
     rng = random.Random(7)
@@ -75,3 +77,81 @@ def test_ridge_function_behind_rows_off_its_direction(name):
     if name == "dead":
         moved = _make([[1, 0], [3, -5]], [0, 7], [1, 0], -1, [1], [0])
         assert F.contains(moved) and bool(pl.equivalent(moved, net))
+
+
+# -- the rank obstruction (n0 >= 3) ------------------------------------------------------------------------------
+
+#: n0 = 3, h = 1 - s(x1) - s(x2) - s(x1 + x2 - 3): P-bar is a cylinder along x3; the third neuron is hidden (U-)
+RANK2 = _make([[1, 0, 0], [0, 1, 0], [1, 1, 0]], [0, 0, -3], [-1, -1, -1], 1, [2], [1])
+
+
+def test_no_member_has_full_rank_when_rows_and_hidden_cone_span_too_little():
+    net = RANK2
+    rng = random.Random(3)
+    assert rank(net.weights[0]) == 2 and not _generic(net)
+    with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*dimension 2 < min"):
+        sa.fibre(net)
+    # the mathematics behind the refusal, by exact evaluation and the region oracle:
+    # (1) the hidden neuron moves freely inside the cone {w1, w2 >= 0, w3 = 0} beyond P-bar ...
+    inside = _make([[1, 0, 0], [0, 1, 0], [2, 1, 0]], [0, 0, -7], [-1, -1, -3], 1, [2], [1])
+    assert _same_values(inside, net, rng) and bool(pl.equivalent(inside, net))
+    # (2) ... but tilted out of the plane x3 = 0 its hyperplane enters P (P-bar contains the x3-axis): f changes,
+    # at an exact point found by hand: x = (0, 0, +-1000) has h = 1 for theta and h < 0 for the tilted one
+    for eps in ("1/100", "-1/7"):
+        tilted = _make([[1, 0, 0], [0, 1, 0], [1, 1, eps]], [0, 0, -3], [-1, -1, -1], 1, [2], [1])
+        x = [0, 0, 1000 if fmpq(eps) > 0 else -1000]
+        assert tilted(x) != net(x) and not bool(pl.equivalent(tilted, net))
+    # (3) a dead slot (v' = 0) takes any row and bias: n0 + 1 = 4 free parameters, as many as the U- slot's
+    # dim C* + 2 = 4 (w1, w2, b, v); every member with three live neurons has rank 2 < 3
+    for w in ([1, 2, 3], [0, -5, 1], [7, 0, -2]):
+        dead = _make([[1, 0, 0], [0, 1, 0], w], [0, 0, rng.randint(-5, 5)], [-1, -1, 0], 1, [2], [1])
+        assert _same_values(dead, net, rng) and bool(pl.equivalent(dead, net))
+        assert rank(dead.weights[0]) == 3 and not _generic(dead)
+
+
+def test_rank_obstruction_needs_n1_above_the_span():
+    # the same h with a fourth neuron available: still rank <= 2 for every member of live neurons (min(3, 4) = 3)
+    rows, b1, v = [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]], [0, 0, -3, 2], [-1, -1, -1, 0]
+    net = _make(rows, b1, v, 1, [2], [1])
+    with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic"):
+        sa.fibre(net)
+
+
+# -- the curve of hidden rows (n0 >= 3) ---------------------------------------------------------------------------
+
+#: n0 = 3, P = {s(x1) + s(x2) + s(x3) + s(-x1 - x2 - 2x3) < 1} bounded, so C* is everything
+SIMPLEX = _make([[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -2]], [0, 0, 0, 0], [-1, -1, -1, -1], 1, [1], [0])
+#: n0 = 3, P-bar unbounded: h = 1 - s(x1) - s(x2) - s(x3), P-bar contains the octant {x <= 0}, C* = {w >= 0}
+CORNER = _make([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0], [-1, -1, -1], 1, [1], [0])
+
+
+def test_ridge_representative_three_inputs():       # the fast part of the slow bump-3d case above
+    net = RIDGES["bump-3d"]
+    R = generic_representative(net)
+    assert not R.generic and R.verify() and rank(R.network.weights[0]) == 1
+    assert _same_values(R.network, net, random.Random(2)) and bool(pl.equivalent(R.network, net))
+
+
+def _with(base, w, b, u, e_shift=0, v0=None):
+    """``base`` and one more neuron u s(w.x + b); e shifted, the output weight of neuron 0 replaced by ``v0``."""
+    rows, b1, v = [list(r) for r in base.weights[0]], list(base.biases[0]), list(base.weights[1][0])
+    if v0 is not None:
+        v[0] = v0
+    return _make(rows + [w], b1 + [b], v + [u], base.biases[1][0] + e_shift, [r[0] for r in base.weights[2]],
+                 list(base.biases[2]))
+
+
+@pytest.mark.parametrize("net, base", [
+    (_with(SIMPLEX, [1, 2, -1], 1, 0), SIMPLEX),                   # a dead neuron
+    (_with(SIMPLEX, [0, 0, 0], 2, -1, e_shift=2), SIMPLEX),        # a constant neuron -s(2) = -2, e compensates
+    (_with(CORNER, [1, -3, 2], -1, 0), CORNER),                    # a dead neuron; C* = {w >= 0} (rays -e_i)
+    (_with(CORNER, [2, 0, 0], 0, "-1/4", v0="-1/2"), CORNER),      # neuron 0 split: -s(x1)/2 - s(2x1)/4
+], ids=["simplex-dead", "simplex-constant", "corner-dead", "corner-split"])
+def test_three_inputs_get_a_generic_representative_from_the_curve(net, base):
+    rng = random.Random(5)
+    assert bool(pl.equivalent(net, base)) and _same_values(net, base, rng) and not _generic(net)
+    R = generic_representative(net)
+    assert R.generic and R.verify()
+    rep = R.network
+    assert _generic(rep) and bool(pl.equivalent(rep, net)) and _same_values(rep, net, rng)
+    assert rank(rep.weights[0]) == 3

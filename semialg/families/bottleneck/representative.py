@@ -7,7 +7,7 @@ neurons $w_i = 0$, two neurons on one line, 0-factors, hidden lines touching $\o
 *generic* $\tilde\theta$ with $f_{\tilde\theta} = f_\theta$, keeping $c$ and $d$ and changing $h$ only where
 $\sigma$ does not see it:
 
-1. **a core of $h$** — a realization with few neurons of $h$ on $P = \{h > 0\}$, from the shallow reductions
+1. **a core of $h$** (otherwise) — a realization with few neurons of $h$ on $P = \{h > 0\}$, from the shallow reductions
    (never reimplemented): the minimum-width realization :func:`~semialg.families.shallow.minimal_form` of $h$
    (dead and constant neurons gone, neurons of one line merged, the linear part absorbed by flips when
    possible), and the 0-factor reduction :func:`~semialg.families.shallow.zero_factor_reduction`
@@ -17,21 +17,55 @@ $\sigma$ does not see it:
    (:class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`'s $H_0$), which drops hidden neurons that
    touch $\overline P$; and every core once more with its neurons whose line misses the interior of
    $\overline P$ moved parallel beyond it (so a touching line, or a vertex on $\{h = 0\}$, moves off);
+0. **a ridge function** ($h(x) = g(u\cdot x)$: the minimal form of $h$ has parallel rows, while $\theta$ has
+   rows off $u$ — dead neurons, cancelling pairs): $\tilde\theta$ is that minimal form padded with zero neurons;
+   it is not generic, but its rows are parallel and the 1-D calculus
+   (:mod:`~semialg.families.bottleneck.line_fibre`) describes the fibre of every such parameter;
 2. **every freed slot** a hidden neuron dead on $\overline P$ (U−): output weight $-1$ (so $h$ only decreases
-   off $P$ and $h \le 0$ off $P$ still holds), a row $w$ from a small deterministic family (the rows of
-   $\theta$, their negations, the coordinate axes, the extreme rays of $\overline P$ negated and turned by
-   $\pm 90°$) with $w\cdot r \le 0$ on every extreme ray $r$ of $\overline P$, and offset $b = -\max_{\overline P}
-   w\cdot x - k$ (exact: the maximum over the vertices of the polygons of $\overline P$), $k = 1, 2, \dots$;
+   off $P$ and $h \le 0$ off $P$ still holds), a row $w$ in the cone $C^* = \{w : w\cdot r \le 0 \text{ for every
+   extreme ray } r \text{ of } \overline P\}$ of rows bounded above on $\overline P$ (every U− row of every member
+   lies in $C^*$, every U+ row in $-C^*$), and offset $b = -\max_{\overline P} w\cdot x - k$ (exact: the maximum
+   over the vertices of the polyhedra of $\overline P$), $k = 1, 2, \dots$. The rows: (a) the **curve**
+   $w_j(s) = (1 + js^2)w_0 + s\beta_j$, $b_j = -\max_{\overline P} w_j\cdot x - j$ ($j = 1..k$), with $w_0 \ne 0$
+   a sum of the generators of $C^*$ (exact double description) and $\beta_j$ generators raising the rank, at the
+   first integer $s \ge 1$ where the slots add no 0-factor, no two proportional neurons and reach rank
+   $\rho = \min(n_0, n_1)$ ($n_0 \ge 3$); (b) a small family (the rows of $\theta$, their negations, the
+   coordinate axes, the extreme rays of $\overline P$ negated and turned by $\pm 90°$, points of the relative
+   interior of $C^*$) in all combinations. For $n_0 \ge 3$ (a) comes first, for $n_0 = 2$ last;
 3. **keep the first candidate that passes both exact checks**: $f_{\tilde\theta} = f_\theta$
    (:func:`~semialg.families.bottleneck.equivalence.equivalent`) and $\tilde\theta$ generic — every locus of
    :func:`semialg.genericity` avoided and every type condition of
    :func:`~semialg.families.bottleneck.genericity.type_checks` holding. Nothing is assumed.
 
+**What is complete.** (i) $C^* = \{0\}$ is decided exactly; then no neuron of any member is hidden, and the
+error says so. (ii) For $n_0 \ge 3$: if the visible rows of $\theta$ and $C^*$ span less than $\rho$, no member
+is generic (every row of a member with live neurons on hyperplanes of their own is visible or hidden, so lies in
+that span), decided exactly, and the error says so. (iii) **Theorem** (success of the curve). Let a core
+$\Gamma$ compute $f$ (as $c\,\sigma(h_\Gamma) + d$), be *clean* — pass every condition of
+:func:`semialg.genericity` and :func:`~semialg.families.bottleneck.genericity.type_checks` as a network of its
+own width except full first-layer rank — have $k = n_1 - |\Gamma| \ge 1$ free slots, $C^* \ne \{0\}$, and (for
+$n_0 \ge 3$) $\operatorname{rank}(\Gamma) + k \ge \rho$ and $\dim(\operatorname{span}\Gamma + \operatorname{span}
+C^*) \ge \rho$. Then for all but finitely many $s$ the curve candidate is generic with the same function, and
+the first $s$ passing the cheap slot checks is one. *Proof.* Slots are dead on $\overline P$ at level $\le -j$,
+so $f$ is kept, they are U− and touch nothing. A new vertex $p$ lies on a slot hyperplane, off $\overline P$,
+where $\tilde h(p) \le h_\Gamma(p) \le 0$; $h_\Gamma(p) = 0$ would make $p$ a maximum of the affine piece $A_C$
+of $h_\Gamma$ on a closed cell $\overline C \ni p$ (since $h_\Gamma \le 0$ near $p$), so $A_C = 0$ on a face of
+$\overline C$ and on one of its minimal faces — a vertex (point of a minimal flat) of $\Gamma$ on
+$\{h_\Gamma = 0\}$, excluded. Old vertices keep the sign of $h_\Gamma$. What remains depends on $s$ only through
+non-zero polynomials: a 0-factor through a slot set $J$ needs $\sum_J w_j(s) = \sum_{S} v_iw_i$ for a subset $S$
+of $\Gamma$, whose $s^2$ coefficient $(\sum_J j)w_0 \ne 0$; the rank minor of $\Gamma$'s basis and the greedy
+slots has $s^q$ coefficient $\det[\Gamma; \beta] \ne 0$; two slots coincide only if $(j' - j)w_0 + s(j'\beta_j -
+j\beta_{j'}) = 0$; a slot meets a hidden hyperplane of $\Gamma$ only at roots of a $2\times2$ minor or of
+$\gamma(s)\kappa = -j$ with $\gamma$ of degree 2. $\square$ So the search fails on such a $\theta$ only when no
+listed core is clean (e.g. every flip leaves a 0-factor, or members need two U+ neurons) — then the error says
+"none was found", not "none exists". The curve is searched up to $s = 64$.
+
 When no candidate passes, :class:`~semialg.errors.ArchitectureError` names the conditions $\theta$ fails and
 what was tried — e.g. when $\overline P$ meets every half-space (no hyperplane can hide a neuron) and the cores are
 not generic, or when the function itself forces a non-generic type (a mixed neuron U±, an arrangement vertex
 of visible lines on $\{h = 0\}$). Cost: at most ``budget`` candidates, each one exact equivalence test and one
-genericity report (plane sweeps of at most $2n_1$ lines for $n_0 = 2$; exact LPs otherwise).
+genericity report (plane sweeps of at most $2n_1$ lines for $n_0 = 2$; exact LPs otherwise), plus the curve's
+cheap checks ($2^{n_1}$ exact sums and a rank per step, at most 64 steps per core).
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [0, 0]], [[-1, -1, -1, 0]], [[1]]],
 ...                           [[0, 0, 0, 0], [1], [0]])                 # P a triangle; neuron 4 dead
@@ -46,7 +80,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, nullspace, rank
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import ArchitectureError
@@ -248,12 +282,23 @@ def _hidden_cone(region: HiddenRegion) -> list[Vec]:
     return list(Q.rays) if Q is not None else []
 
 
+def _cone_point(generators: list[Vec]) -> Vec:
+    r"""$w_0 \in C^*$, non-zero when $C^* \ne \{0\}$: the sum of the generators, one of each pair $\pm l$ of
+    lineality directions (the sum of the extreme rays of the pointed part is non-zero and orthogonal to them)."""
+    keep = [g for g in generators if tuple(-x for x in g) not in generators or _first_positive(g)]
+    return tuple(sum(xs, _ZERO) for xs in zip(*keep, strict=True))
+
+
+def _first_positive(g: Vec) -> bool:
+    return next(x for x in g if x != 0) > 0
+
+
 def _cone_directions(generators: list[Vec]) -> list[Vec]:
     r"""Rows in the relative interior of $C^* = \operatorname{cone}(g_1, \dots, g_M)$: $w_0 = \sum_i g_i$ and
     $w_0 + g_i$ (positive coefficients on every generator), which span $\operatorname{span} C^*$."""
     if not generators:
         return []
-    w0 = tuple(sum(xs, _ZERO) for xs in zip(*generators, strict=True))
+    w0 = _cone_point(generators)
     return [w0] + [tuple(a + b for a, b in zip(w0, g, strict=True)) for g in generators]
 
 
@@ -291,8 +336,77 @@ def _network(net: Network, neurons: list[Neuron], e: fmpq) -> Network:
                    (tuple(b for _, b, _ in neurons), (e,), view.d))
 
 
-def _candidates(net: Network, region: HiddenRegion, cores, directions):
-    """The candidates $\\tilde\\theta$ in the order tried (a generator: cores, then slot directions and offsets)."""
+def _curve_slots(neurons: list[Neuron], generators: list[Vec], k: int, region: HiddenRegion, rho: int):
+    r"""The slots of the curve of the module docstring for one core: $\beta_j$ (generators of $C^*$ chosen
+    greedily to raise the rank of the core's rows towards $\rho$, then $w_0$), and for $s = 1, 2, \dots$ the
+    first $s$ (at most ``_CURVE_STEPS``) at which the $k$ slots $w_j(s) = (1 + js^2)w_0 + s\beta_j$,
+    $b_j = -\max_{\overline P} w_j\cdot x - j$, $v_j = -1$ add no 0-factor, give rank $\ge \rho$ and no two
+    proportional neurons; ``None`` when none does."""
+    w0 = _cone_point(generators)
+    basis = [w for w, _, _ in neurons]
+    beta: list[Vec] = []
+    for g in generators:
+        if len(beta) < k and rank(basis + [g]) > (rank(basis) if basis else 0):
+            basis.append(g)
+            beta.append(g)
+    beta += [w0] * (k - len(beta))
+    for s in range(1, _CURVE_STEPS + 1):
+        q = fmpq(s)
+        slots = []
+        for j, bj in enumerate(beta, start=1):
+            w = tuple((1 + j * q * q) * a + q * b for a, b in zip(w0, bj, strict=True))
+            slots.append((w, -max(dot(w, p) for p in region.p_points) - j, fmpq(-1)))
+        if _slots_ok(neurons + slots, rho):
+            return slots, s
+    return None
+
+
+_CURVE_STEPS = 64
+
+
+def _slots_ok(neurons: list[Neuron], rho: int) -> bool:
+    r"""The conditions of a candidate that depend on its slots, decided cheaply: live rows, rank $\ge \rho$,
+    no two proportional neurons $(w, b)$, no non-empty $S$ with $\sum_S v_iw_i = 0$ ($2^n$ exact sums)."""
+    rows = [w for w, _, _ in neurons]
+    if not all(map(any, rows)) or rank(rows) < rho:
+        return False
+    keys = {fingerprint(normalise_row(w + (b,))[0]) for w, b, _ in neurons}
+    if len(keys) < len(neurons):
+        return False
+    sums = {tuple(_ZERO for _ in rows[0])}
+    for w, _, v in neurons:
+        new = {tuple(a + v * b for a, b in zip(t, w, strict=True)) for t in sums}
+        if any(not any(t) for t in new):
+            return False
+        sums |= new
+    return True
+
+
+def _candidates(net: Network, region: HiddenRegion, cores, directions, generators=()):
+    """The candidates $\\tilde\\theta$ in the order tried (a generator: for $n_0 \\ge 3$ first one point of the
+    curve per core, then cores with slot directions and offsets, then for $n_0 = 2$ the curve)."""
+    n1, n0 = net.widths[1], net.architecture.input_dim
+    rho = min(n0, n1) if n0 >= 3 else 0
+
+    def curve():
+        for name, neurons, e in cores:
+            free = n1 - len(neurons)
+            if free >= 1 and generators:
+                found = _curve_slots(neurons, generators, free, region, rho)
+                if found is not None:
+                    slots, step = found
+                    yield (f"{name} ({len(neurons)} neurons) and {free} hidden U- neuron(s) on the curve at s = "
+                           f"{step}: " + ", ".join(f"w = ({', '.join(map(str, w))}), b = {b}" for w, b, _ in slots),
+                           neurons + slots, e)
+
+    if n0 >= 3:
+        yield from curve()
+    yield from _slot_candidates(net, region, cores, directions)
+    if n0 == 2:
+        yield from curve()
+
+
+def _slot_candidates(net: Network, region: HiddenRegion, cores, directions):
     n1 = net.widths[1]
     top = {w: max(dot(w, p) for p in region.p_points) for w in directions}
     for shift in (1, 2, 3):
@@ -367,7 +481,7 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
     directions = _directions(live, region)
     tried = equal = 0
     reasons: dict[str, int] = {}
-    for construction, neurons, e in _candidates(net, region, cores, directions):
+    for construction, neurons, e in _candidates(net, region, cores, directions, cone):
         if tried == budget:
             break
         tried += 1
