@@ -155,3 +155,31 @@ def test_three_inputs_get_a_generic_representative_from_the_curve(net, base):
     rep = R.network
     assert _generic(rep) and bool(pl.equivalent(rep, net)) and _same_values(rep, net, rng)
     assert rank(rep.weights[0]) == 3
+
+
+# -- a vertex of seen kink lines on the boundary of P -------------------------------------------------------------
+
+#: from the benchmark (kind 'vertex on h=0'): e chosen so that the lines of neurons 1 and 2 meet on {h = 0}
+VERTEX = Network.from_arrays([[[fmpq(-2, 3), 3], [-1, fmpq(3, 2)], [1, 3], [fmpq(-3, 2), fmpq(-3, 2)]],
+                              [[1, -1, -3, fmpq(2, 3)]], [[2]]], [[1, 1, fmpq(-1, 3), 3], [fmpq(-38, 27)], [2]])
+
+
+def test_vertex_of_seen_kink_lines_on_the_boundary_of_p_has_no_generic_member():
+    net = VERTEX
+    assert not _generic(net)
+    with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*boundary of P"):
+        sa.fibre(net)
+    # independently: p lies on the lines of neurons 1 and 2, h(p) = 0, and h > 0 at points next to p (p in P-bar)
+    W, b = net.weights[0], net.biases[0]
+    p = [fmpq(7, 9), fmpq(-4, 27)]
+    assert [sum(x * y for x, y in zip(W[i], p, strict=True)) + b[i] for i in (1, 2)] == [0, 0]
+    inner = Network((W, net.weights[1]), (b, net.biases[1]))
+    assert inner(p)[0] == 0
+    steps = [fmpq(a, 1000) for a in (-1, 0, 1)]
+    assert any(inner([p[0] + s, p[1] + t])[0] > 0 for s in steps for t in steps)
+    # both lines carry kinks seen on P: f changes when either neuron is dropped (exact evaluation near p)
+    for i in (1, 2):
+        v = list(net.weights[1][0])
+        v[i] = 0
+        dropped = Network((W, (tuple(v),), net.weights[2]), (b, net.biases[1], net.biases[2]))
+        assert not bool(pl.equivalent(dropped, net))

@@ -80,16 +80,17 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, solve
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
-from semialg.families.bottleneck.hidden_region import HiddenRegion, polyhedron
+from semialg.families.bottleneck.arrangement import NetworkArrangement
+from semialg.families.bottleneck.hidden_region import HiddenRegion, _cells, _sign_range, _value, polyhedron
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
-from semialg.families.shallow import flip_neurons, minimal_form, zero_factor_reduction
+from semialg.families.shallow import canonical_form, flip_neurons, minimal_form, zero_factor_reduction
 
 __all__ = ["GenericRepresentative", "generic_representative"]
 
@@ -424,26 +425,64 @@ def _slot_candidates(net: Network, region: HiddenRegion, cores, directions):
                        f"{rows}"), neurons + slots, e
 
 
-def _require_rank(net: Network, live: Network, cone: list[Vec], failed: str) -> None:
-    r"""For $n_0 \ge 3$: raise when no member of the fibre can have first-layer rank $\min(n_0, n_1)$ with every
-    neuron live on a hyperplane of its own. In such a member every neuron is visible (its hyperplane meets $P$
-    and carries a kink of $h$ there: a hyperplane meeting $P$ with no kink would need two neurons on it) or hidden
-    (U−: row in $C^*$, U+: in $-C^*$; U± is not generic), so every row lies in $S = \operatorname{span}(\text{rows
-    of the visible neurons of } \theta) + \operatorname{span} C^*$; if $\dim S < \min(n_0, n_1)$ none is generic.
-    (Then a hidden slot has $\dim C^* + 2 \le \dim S + 2$ degrees of freedom, a dead slot ($v' = 0$, any
-    $w'$, $b'$) $n_0 + 1$: pieces of non-simple type are as large as the simple ones or larger.)"""
+def _visible_kinks(live: Network) -> list[tuple[Vec, fmpq]]:
+    r"""The hyperplanes $(w, b)$ of $\theta$'s visible neurons that carry a kink of $h$ (canonical form of the
+    shallow $h$): every member puts a neuron on each (its kink is seen on $P$), and the other visible lines of
+    $\theta$ (cancelling groups) are not needed."""
+    kinks = {fingerprint(normalise_row(key)[0]) for key, _ in canonical_form(OuterView.of(live).inner).kinks}
+    view, t = OuterView.of(live), combinatorial_type(live)
+    out = {}
+    for w, b, c in zip(view.w, view.b, t.classes, strict=True):
+        key = fingerprint(normalise_row(w + (b,))[0])
+        if c == "V" and key in kinks:
+            out.setdefault(key, (w, b))
+    return list(out.values())
+
+
+def _in_closure_of_p(live: Network, p: Vec) -> bool:
+    r"""Whether $p \in \overline P$: some closed cell of the arrangement contains $p$ and its affine piece of $h$ is
+    positive somewhere on it (then near $p$ too, by convexity, as $h(p) = 0$)."""
+    cells, maps = _cells(live, NetworkArrangement((live,)))
+    return any(Q is not None and all(_value(row, p) >= 0 for row in Q.rows) and _sign_range(Q, A) >= 0
+               for Q, A in zip(cells, maps, strict=True))
+
+
+def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed: str) -> None:
+    r"""Raise when the function itself forces every member to be non-generic, decided exactly:
+
+    * an **arrangement vertex on** $\{h = 0\}$: $n_0$ visible kink hyperplanes (:func:`_visible_kinks`) meet in a
+      point $p \in \overline P$ with $h(p) = 0$; every member has neurons on them, so $p$ is a vertex of its
+      arrangement, and $h'(p) = \mu h(p) = 0$ by continuity from $P$;
+    * for $n_0 \ge 3$, **rank**: in a member whose neurons are live on hyperplanes of their own, every neuron is
+      visible (on a kink hyperplane) or hidden (U−: row in $C^*$, U+: in $-C^*$; U± is not generic), so every row
+      lies in $S = \operatorname{span}(\text{visible kink rows}) + \operatorname{span} C^*$; if
+      $\dim S < \min(n_0, n_1)$ none is generic. (Then a hidden slot has $\dim C^* + 2 \le \dim S + 2$ degrees
+      of freedom and a dead slot ($v' = 0$, any $w'$, $b'$) $n_0 + 1$: pieces of non-simple type are as large as
+      the simple ones or larger.)
+    """
     n0, n1 = net.architecture.input_dim, net.widths[1]
+    kinks = _visible_kinks(live)
+    inner = OuterView.of(live).inner
+    for chosen in itertools.combinations(kinks, n0):
+        A = [list(w) for w, _ in chosen]
+        if rank(A) == n0:
+            p = tuple(solve(A, [-b for _, b in chosen]))
+            if inner(p)[0] == 0 and _in_closure_of_p(live, p):
+                raise ArchitectureError(
+                    f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: the "
+                    f"kink hyperplanes of h through ({', '.join(map(str, p))}) are seen on P, so every member has "
+                    f"neurons on them, and this vertex lies on the boundary of P, where every member has h' = 0 "
+                    f"(a vertex on {{h = 0}}); such fibres are not described; sa.equivalent decides membership")
     if n0 < 3:
         return
-    t = combinatorial_type(live)
-    rows = [w for w, c in zip(OuterView.of(live).w, t.classes, strict=True) if c == "V"] + cone
+    rows = [w for w, _ in kinks] + cone
     d = rank(rows) if rows else 0
     if d < min(n0, n1):
         raise ArchitectureError(
             f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: every row of a "
-            f"member whose neurons are live on hyperplanes of their own lies in the span of the visible rows and "
-            f"of the rows w with w.x bounded above on P-bar (a hidden hyperplane tilted out of it enters P), of "
-            f"dimension {d} < min(n0, n1) = {min(n0, n1)}, so every such member fails 'full first-layer rank'; "
+            f"member whose neurons are live on hyperplanes of their own lies in the span of the kink rows seen on "
+            f"P and of the rows w with w.x bounded above on P-bar (a hidden hyperplane tilted out of it enters P), "
+            f"of dimension {d} < min(n0, n1) = {min(n0, n1)}, so every such member fails 'full first-layer rank'; "
             f"its fibre (hidden slots with at most {d} + 2 degrees of freedom each, dead slots with n0 + 1 = "
             f"{n0 + 1}) is not described; sa.equivalent decides membership")
 
@@ -476,7 +515,7 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic "
                                 f"representative: f is constant (P is empty or c = 0), and so is every member")
     cone = _hidden_cone(region)
-    _require_rank(net, live, cone, failed)
+    _intrinsic_obstruction(net, live, cone, failed)
     cores = _cores(live, region)
     directions = _directions(live, region)
     tried = equal = 0
