@@ -421,7 +421,7 @@ def _narrower_witness(net: Network, checked: list) -> tuple[Network, WitnessMove
             checked.append(f"{family.name}: width {n} is the minimal width found")
             return None
         (W1, b1), (W2, b2) = small.layers()
-        m, k = small.widths[0], small.widths[2]
+        m = small.widths[0]
         padded = Network.from_arrays([list(W1) + [[_ZERO] * m] * extra, [list(r) + [_ZERO] * extra for r in W2]],
                                      [list(b1) + [_ZERO] * extra, list(b2)])
         if _outside_orbit(net, padded, checked):

@@ -78,16 +78,9 @@ class CanonicalForm(Latexable):
         a, w, b = [], [], []
         for key, delta in self.kinks:
             a.append(delta), w.append(key[:-1]), b.append(key[-1])
-        for j in range(m):
-            col = tuple(self.linear[r][j] for r in range(k))
-            if any(col):
-                e = tuple(fmpq(int(t == j)) for t in range(m))
-                a += [col, tuple(-x for x in col)]
-                w += [e, tuple(-x for x in e)]
-                b += [ZERO, ZERO]
-        if not a:
-            a, w, b = [(ZERO,) * k], [(ZERO,) * m], [ZERO]
-        return ShallowView(tuple(a), tuple(w), tuple(b), self.constant).network()
+        cols = [(tuple(self.linear[r][j] for r in range(k)), tuple(fmpq(int(t == j)) for t in range(m)))
+                for j in range(m)]
+        return ShallowView.of_neurons(a, w, b, self.constant, m, [(t, e) for t, e in cols if any(t)]).network()
 
 
 def canonical_form(net: Network) -> CanonicalForm:

@@ -16,10 +16,9 @@ import math
 import random
 from dataclasses import dataclass
 
-from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import normalise_row
+from semialg.core.exact import normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine import neurons
@@ -119,9 +118,6 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
     Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
     flipped = {S: ShallowView.of(flip_neurons(net, S)) for S in flips}
 
-    def Q(x: fmpq) -> sympy.Rational:
-        return sympy.Rational(int(x.p), int(x.q))
-
     def build(index) -> FibreComponent:
         perm, S = index
         t = flipped[S]
@@ -129,17 +125,17 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
         for i in range(n):
             j = perm[i]
             row_new = [Wp[i, col] for col in range(m)] + [bp[i]]
-            row_old = [Q(x) for x in t.w[j] + (t.b[j],)]
+            row_old = [to_sympy(x) for x in t.w[j] + (t.b[j],)]
             for r in range(k):
                 for col in range(m):
-                    eqs.append(Ap[r, i] * Wp[i, col] - Q(t.a[j][r] * t.w[j][col]))
-                eqs.append(Ap[r, i] * bp[i] - Q(t.a[j][r] * t.b[j]))
+                    eqs.append(Ap[r, i] * Wp[i, col] - to_sympy(t.a[j][r] * t.w[j][col]))
+                eqs.append(Ap[r, i] * bp[i] - to_sympy(t.a[j][r] * t.b[j]))
             for p_, q_ in itertools.combinations(range(m + 1), 2):
                 minor = row_new[p_] * row_old[q_] - row_new[q_] * row_old[p_]
                 if minor != 0:
                     eqs.append(minor)
             pos.append(sum(x * y for x, y in zip(row_new, row_old, strict=True)))
-        eqs += [cp[r] - Q(t.c[r]) for r in range(k)]
+        eqs += [cp[r] - to_sympy(t.c[r]) for r in range(k)]
         return FibreComponent(V.flat, tuple(dict.fromkeys(eqs)), tuple(pos), label=f"pi={perm}, S={S}",
                               index=index, dimension=n, sampler=lambda j, seed: _orbit_member(net, j, seed))
 

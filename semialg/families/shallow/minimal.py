@@ -60,7 +60,6 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
 
 def _realize(K: CanonicalForm, F: Sequence[int], plan: dict) -> ShallowView:
     """The network of a choice: the neurons of $F$ oriented negatively, the residual realized by ``plan``."""
-    m, k = K.input_dim, K.output_dim
     a, w, b = [], [], []
     c = list(K.constant)
     for h, (key, delta) in enumerate(K.kinks):
@@ -76,13 +75,7 @@ def _realize(K: CanonicalForm, F: Sequence[int], plan: dict) -> ShallowView:
             a[-1] = vadd(delta, t, fmpq(-1)) if h not in F else delta
             a.append(t), w.append(tuple(-x for x in u)), b.append(-beta)
             c = [cr + tr * beta for cr, tr in zip(c, t, strict=True)]
-    for t, vvec in plan.get("pairs", []):
-        a += [t, tuple(-x for x in t)]
-        w += [vvec, tuple(-x for x in vvec)]
-        b += [ZERO, ZERO]
-    if not a:
-        a, w, b = [(ZERO,) * k], [(ZERO,) * m], [ZERO]
-    return ShallowView(tuple(a), tuple(w), tuple(b), tuple(c))
+    return ShallowView.of_neurons(a, w, b, c, K.input_dim, plan.get("pairs", []))
 
 
 def minimal_representative(net: Network, limit: int = 12) -> Network:

@@ -15,7 +15,7 @@ from typing import Iterator
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row
+from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.errors import ParameterError
@@ -176,7 +176,7 @@ class _TypeEquations:
             return
         kind, g, s = role
         row = self.row(i)
-        ref = [_rational(x) for x in self.keys[g]] if kind == "K" else acc["first"].setdefault(g, row)
+        ref = [to_sympy(x) for x in self.keys[g]] if kind == "K" else acc["first"].setdefault(g, row)
         if ref is not row:
             acc["eqs"] += self._parallel(row, ref)
             acc["strict"].append(s * sum(x * y for x, y in zip(row, ref, strict=True)))
@@ -192,7 +192,7 @@ class _TypeEquations:
         """$\\delta_h (u_h, \\beta_h)$ for a kink hyperplane, $0$ for a phantom one."""
         if kind == "P":
             return [[0] * (self.m + 1) for _ in range(self.k)]
-        return [[_rational(d * x) for x in self.keys[g]] for d in self.K.kinks[g][1]]
+        return [[to_sympy(d * x) for x in self.keys[g]] for d in self.K.kinks[g][1]]
 
     def build(self, roles) -> FibreComponent:
         K, C = self.K, self.V.biases[1]
@@ -206,8 +206,8 @@ class _TypeEquations:
         for (kind, g), contrib in acc["sums"].items():
             eqs += [c - t for cr, tr in zip(contrib, self._targets(kind, g), strict=True)
                     for c, t in zip(cr, tr, strict=True)]
-        eqs += [acc["lin"][r][j] - _rational(K.linear[r][j]) for r in range(self.k) for j in range(self.m)]
-        eqs += [acc["const"][r] - _rational(K.constant[r]) for r in range(self.k)]
+        eqs += [acc["lin"][r][j] - to_sympy(K.linear[r][j]) for r in range(self.k) for j in range(self.m)]
+        eqs += [acc["const"][r] - to_sympy(K.constant[r]) for r in range(self.k)]
         eqs = tuple(dict.fromkeys(e for e in (sympy.expand(x) for x in eqs) if e != 0))
         strict = tuple(sympy.expand(x) for x in acc["strict"])
         return FibreComponent(self.V.flat, eqs, strict, tuple(acc["nonstrict"]), label=_label(roles), index=roles,
@@ -232,10 +232,6 @@ class _TypeEquations:
                     g, s0 = phantoms.setdefault(fp, (len(phantoms), s))
                     roles.append(("P", g, s * s0))
         return tuple(roles)
-
-
-def _rational(x: fmpq) -> sympy.Rational:
-    return sympy.Rational(int(x.p), int(x.q))
 
 
 def _label(roles) -> str:

@@ -53,6 +53,21 @@ class ShallowView:
         n = len(W1)
         return cls(tuple(tuple(W2[r][i] for r in range(len(W2))) for i in range(n)), W1, b1, b2)
 
+    @classmethod
+    def of_neurons(cls, a: Sequence[Vec], w: Sequence[Vec], b: Sequence[fmpq], c: Sequence[fmpq], m: int,
+                   linear: Sequence[tuple[Vec, Vec]] = ()) -> "ShallowView":
+        """The neurons $(a_i, w_i, b_i)$ and output bias $c$ on $\\mathbb{R}^m$, then for each $(t, v)$ of ``linear``
+        the opposite pair $(t, v, 0), (-t, -v, 0)$, which computes $x \\mapsto t\\,v^Tx$ ($\\sigma(z) - \\sigma(-z) = z$);
+        no neuron at all gives one zero neuron (a hidden layer is never empty)."""
+        a, w, b = list(a), list(w), list(b)
+        for t, v in linear:
+            a += [tuple(t), tuple(-x for x in t)]
+            w += [tuple(v), tuple(-x for x in v)]
+            b += [ZERO, ZERO]
+        if not a:
+            a, w, b = [(ZERO,) * len(c)], [(ZERO,) * m], [ZERO]
+        return cls(tuple(a), tuple(w), tuple(b), tuple(c))
+
     @property
     def n(self) -> int:
         return len(self.w)

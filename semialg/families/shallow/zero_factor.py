@@ -115,8 +115,6 @@ def zero_factor_reduction(net: Network, limit: int = 20) -> ZeroFactorReduction:
         if s < 0:
             A = [[x + delta[r] * uj for x, uj in zip(A[r], key[:-1], strict=True)] for r in range(k)]
             e = [er + dr * key[-1] for er, dr in zip(e, delta, strict=True)]
-    if not a:
-        a, w, b = [(ZERO,) * k], [(ZERO,) * m], [ZERO]
-    reduced = ShallowView(tuple(a), tuple(w), tuple(b), (ZERO,) * k).network()
+    reduced = ShallowView.of_neurons(a, w, b, (ZERO,) * k, m).network()
     return ZeroFactorReduction(reduced, tuple(tuple(r) for r in A), tuple(e), tuple(signs),
                                zero_factor_rank(net, limit))
