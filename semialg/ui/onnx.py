@@ -64,14 +64,37 @@ def _column(values: np.ndarray, n: int, rows: bool, where: str) -> tuple[fmpq, .
     return to_vector(np.repeat(values.reshape(-1), n) if values.size == 1 else values.reshape(-1), where=where)
 
 
+#: Tensor element types that hold no real numbers, refused by name.
+_NOT_REAL = {"UNDEFINED": "an undefined element type", "STRING": "strings", "BOOL": "booleans",
+             "COMPLEX64": "complex numbers", "COMPLEX128": "complex numbers"}
+
+
 def _exact_array(onnx, tensor, where: str) -> np.ndarray:
+    """The values of a ``TensorProto`` whose element type is a real number type (every float and integer type,
+    sub-byte and float8 ones included: each widens to float32 or float64 exactly). Its dims must be
+    non-negative and its data exactly as long as they say; anything else is a :class:`FormatError` naming the
+    tensor. Cost: linear in the stored data (nothing is allocated from the dims alone)."""
     if tensor.data_location == onnx.TensorProto.EXTERNAL:
         raise FormatError(f"{where}: stored in an external data file, which semialg does not follow")
-    arr = onnx.numpy_helper.to_array(tensor)
-    if arr.dtype.kind not in "fiub":
-        arr = arr.astype(np.float32)  # bfloat16 / float8 (ml_dtypes) widen to float32 exactly
-    if arr.dtype.kind == "b":
-        raise FormatError(f"{where}: boolean tensor where numbers are expected")
+    names = onnx.TensorProto.DataType
+    code = tensor.data_type
+    if code not in names.values():
+        raise FormatError(f"{where}: unknown tensor data type {code}")
+    name = names.Name(code)
+    if name in _NOT_REAL:
+        raise FormatError(f"{where}: a tensor of {_NOT_REAL[name]} ({name}) where real numbers are expected")
+    dims = tuple(tensor.dims)
+    if any(d < 0 for d in dims):
+        raise FormatError(f"{where}: negative dimension in dims {list(dims)}")
+    try:
+        arr = onnx.numpy_helper.to_array(tensor)
+    except Exception as e:  # onnx raises ValueError/TypeError/KeyError for data that does not fit its dims
+        raise FormatError(f"{where}: {name} tensor with dims {list(dims)} whose data does not match them "
+                          f"({type(e).__name__})") from None
+    if arr.shape != dims:
+        raise FormatError(f"{where}: {name} tensor with dims {list(dims)} holds data of shape {arr.shape}")
+    if arr.dtype.kind not in "fiu":
+        arr = arr.astype(np.float32)  # bfloat16 / float8 / 4-bit (ml_dtypes) widen to float32 exactly
     return arr
 
 
