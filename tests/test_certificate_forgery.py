@@ -60,3 +60,80 @@ def test_witness_moves_check_their_image_preconditions():
     assert not _differ(a, moved, [[x] for x in range(-4, 5)])
     with pytest.raises(CertificateError):
         WitnessMove("family fibre", 1, (), target=b).apply(a)
+
+
+# -- F2: bottleneck (a) arrangement certificates ---------------------------------------------------------------
+
+def _relu_and_zero(n0):
+    """relu(x_1) and 0 as (n0, 2, 1, 1) networks with the same first layer."""
+    W1 = [[1] + [0] * (n0 - 1), [0] * (n0 - 1) + [1]]
+    return (Network.from_arrays([W1, [[1, 0]], [[1]]], [[0, 0], [0], [0]]),
+            Network.from_arrays([W1, [[0, 0]], [[1]]], [[0, 0], [0], [0]]))
+
+
+@pytest.mark.parametrize("n0", [1, 2, 3])
+def test_arrangement_cells_are_sign_vectors_of_plus_minus_one(n0):
+    """F2: the half where the networks differ is left out, the other half listed twice (signs -1 and -2)."""
+    from flint import fmpq
+
+    from semialg.families.bottleneck.outer import ArrangementCertificate
+    a, b = _relu_and_zero(n0)
+    assert _differ(a, b, [[1] * n0])
+    dim = max(n0, 2)
+    if n0 == 1:
+        lines, cells = ((fmpq(1), fmpq(0), fmpq(0)),), ((-1,), (-2,))
+    else:
+        l1 = tuple(fmpq(x) for x in [1] + [0] * (dim - 1) + [0])
+        l2 = tuple(fmpq(x) for x in [0] * (dim - 1) + [1] + [0])
+        lines, cells = (l1, l2), ((-1, 1), (-1, -1), (-2, 1), (-2, -1))
+    for forged in (cells, tuple(c[:-1] + (0,) for c in cells), ((-1,) * len(lines), (10 ** 30,) * len(lines))):
+        with pytest.raises(CertificateError):
+            EquivalenceResult(True, ArrangementCertificate(lines, forged)).verify(a, b)
+    with pytest.raises(CertificateError):  # a line listed twice pads the count of cells
+        EquivalenceResult(True, ArrangementCertificate(lines + lines[:1], tuple(c + c[:1] for c in cells))).verify(a, b)
+
+
+# -- F5: group elements altered after construction ---------------------------------------------------------------
+
+@pytest.mark.parametrize("field, value", [("scales", lambda one: ((-one, one),)), ("permutations", lambda one: ((0, 0),))])
+def test_orbit_certificates_recheck_the_group_element(field, value):
+    import copy
+
+    from flint import fmpq
+
+    from semialg.core.certificate import OrbitCertificate
+    from semialg.core.symmetry import GroupElement
+    from semialg.families.deep.moves import ActBy
+    net = Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, -1], [0]])
+    g = copy.copy(GroupElement.identity(net.architecture))
+    object.__setattr__(g, field, value(fmpq(1)))
+    other = Network(*_act_unchecked(net, g))
+    assert _differ(net, other, [[-1], [1], [2]])
+    with pytest.raises(CertificateError):
+        EquivalenceResult(True, OrbitCertificate(g)).verify(net, other)
+    with pytest.raises(CertificateError):
+        EquivalenceResult(True, DeepMoveCertificate((ActBy(g),), ())).verify(net, other)
+
+
+def _act_unchecked(net, g):
+    """$g\\cdot\\theta$ of a one-hidden-layer network computed here, without GroupElement's checks."""
+    (W1, b1), (W2, b2) = net.layers()
+    p, s = g.permutations[0], g.scales[0]
+    return ((tuple(tuple(s[i] * x for x in W1[p[i]]) for i in range(len(p))),
+             tuple(tuple(r[p[i]] / s[i] for i in range(len(p))) for r in W2)),
+            (tuple(s[i] * b1[p[i]] for i in range(len(p))), tuple(b2)))
+
+
+# -- crashes: a malformed certificate is refused with CertificateError ----------------------------------------
+
+@pytest.mark.parametrize("direction", [(), "zero"])
+def test_ridge_certificate_with_a_degenerate_direction_is_refused(direction):
+    from flint import fmpq
+
+    from semialg.families.bottleneck.ridge import RidgeCertificate
+    direction = (fmpq(0),) if direction == "zero" else direction
+    a = Network.from_arrays([[[0]], [[1]], [[1]]], [[1], [0], [0]])   # the constant 1
+    b = Network.from_arrays([[[0]], [[1]], [[1]]], [[2], [0], [0]])   # the constant 2
+    assert _differ(a, b, [[0]])
+    with pytest.raises(CertificateError):
+        EquivalenceResult(True, RidgeCertificate(direction)).verify(a, b)

@@ -112,7 +112,8 @@ class Subject:
 
 
 # A replay of a forged certificate may fail with any of these; verify() turns them into CertificateError.
-_REPLAY_ERRORS = (ParameterError, IndexError, KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError)
+_REPLAY_ERRORS = (ParameterError, IndexError, KeyError, TypeError, ValueError, ArithmeticError, AttributeError,
+                  StopIteration)
 
 
 def check_neurons(neurons, n: int, what: str = "neurons") -> tuple[int, ...]:
@@ -240,6 +241,7 @@ class OrbitCertificate(Certificate):
     def verify(self, net1: Network, net2: Network) -> bool:
         if not isinstance(self.element, GroupElement):
             raise CertificateError("an orbit certificate needs a GroupElement")
+        self.element.check()  # permutations and positive scales, re-checked: the fields may have been altered
         if tuple(self.element.hidden_widths) != tuple(net1.architecture.hidden_widths) or \
                 net1.architecture != net2.architecture:
             raise CertificateError("the group element does not act on these architectures")

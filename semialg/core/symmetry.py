@@ -91,7 +91,22 @@ class GroupElement(Latexable):
         return all(p == tuple(range(len(p))) and all(x == 1 for x in s)
                    for p, s in zip(self.permutations, self.scales, strict=True))
 
+    def check(self) -> "GroupElement":
+        """Re-check what ``__init__`` checked (the fields of a frozen dataclass can still be overwritten): one
+        permutation of $0..n-1$ and $n$ positive rationals per hidden layer; raises :class:`ParameterError`.
+        Cost: $O(\\sum_l n_l \\log n_l)$."""
+        if not isinstance(self.permutations, tuple) or not isinstance(self.scales, tuple) or \
+                len(self.permutations) != len(self.scales):
+            raise ParameterError("a group element needs as many permutations as scale vectors")
+        for l, (p, s) in enumerate(zip(self.permutations, self.scales, strict=True), start=1):
+            if not all(type(i) is int for i in p) or sorted(p) != list(range(len(p))):
+                raise ParameterError(f"the permutation of hidden layer {l} is not a permutation: {p!r}")
+            if len(s) != len(p) or not all(isinstance(x, fmpq) and x > 0 for x in s):
+                raise ParameterError(f"the scales of hidden layer {l} are not {len(p)} positive rationals")
+        return self
+
     def _check(self, widths: tuple[int, ...]) -> None:
+        self.check()
         if self.hidden_widths != widths:
             raise ShapeError(f"group element for hidden widths {self.hidden_widths} cannot act on "
                              f"hidden widths {widths}")

@@ -22,7 +22,7 @@ from typing import ClassVar
 from flint import fmpq
 
 from semialg.core.certificate import Certificate, EquivalenceResult, PointCertificate, check_comparable
-from semialg.core.exact import fingerprint
+from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.arrangement import NetworkArrangement
@@ -80,7 +80,8 @@ class ArrangementCertificate(Certificate):
     r"""Two case-(a) networks agree on every cell of the joint arrangement of their first layers.
 
     ``lines`` are the normalised hyperplanes (inputs of dimension 1 embedded in the plane, plus possibly one
-    auxiliary line), ``cells`` the sign vectors of all cells. ``verify`` re-checks independently: every
+    auxiliary line), ``cells`` the sign vectors of all cells. ``verify`` re-checks independently: the lines
+    are distinct normalised hyperplanes and every sign vector has one entry $\pm 1$ per line; every
     network hyperplane is listed; every cell is non-empty (exact LP) and distinct; their number is the
     number of cells of the arrangement (for lines, $1 + N + \sum_v (t_v - 1)$); and on every non-empty
     piece of every cell cut by $\{h = 0\}$ and $\{h' = 0\}$ (exact LPs) the two affine maps coincide.
@@ -95,6 +96,7 @@ class ArrangementCertificate(Certificate):
         views = (OuterView.of(net1), OuterView.of(net2))
         check_comparable(net1, net2)
         arr = NetworkArrangement((net1, net2), with_cells=False)
+        self._check_shape(arr.dim)
         if not {fingerprint(k) for k in arr.network_lines} <= \
                 {fingerprint(k) for k in self.lines}:
             raise CertificateError("a first-layer hyperplane is missing from the arrangement")
@@ -113,6 +115,24 @@ class ArrangementCertificate(Certificate):
             if not ok:
                 raise CertificateError(f"the networks differ on the cell containing {[str(t) for t in point]}")
         return True
+
+    def _check_shape(self, dim: int) -> None:
+        """Distinct normalised hyperplanes of $\\mathbb{Q}^{dim}$ and sign vectors of exactly $\\pm 1$ entries, one
+        per line: the cell count is a count of distinct cells only then (a cell listed again with signs $-2$
+        or $0$ would pad it)."""
+        lines, cells = self.lines, self.cells
+        if not isinstance(lines, tuple) or not isinstance(cells, tuple):
+            raise CertificateError("the lines and cells must be tuples")
+        for k in lines:
+            if not isinstance(k, tuple) or len(k) != dim + 1 or not all(isinstance(x, fmpq) for x in k) \
+                    or not any(k[:-1]) or normalise_row(k)[0] != k:
+                raise CertificateError(f"{k!r} is not a normalised hyperplane of Q^{dim}")
+        if len({fingerprint(k) for k in lines}) != len(lines):
+            raise CertificateError("a hyperplane is listed twice")
+        for signs in cells:
+            if not isinstance(signs, tuple) or len(signs) != len(lines) or \
+                    not all(type(x) is int and x in (1, -1) for x in signs):
+                raise CertificateError(f"{signs!r} is not a sign vector of {len(lines)} entries +1 or -1")
 
     def describe(self) -> str:
         return (f"on each of the {len(self.cells)} cells of the joint arrangement of the {len(self.lines)} "

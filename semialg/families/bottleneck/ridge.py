@@ -146,6 +146,9 @@ class RidgeCertificate(Certificate):
                 raise CertificateError("the two constants differ")
             return True
         u = self.direction
+        if not isinstance(u, tuple) or len(u) != n0 or not all(isinstance(x, fmpq) for x in u) or not any(u) \
+                or normalise_row(u)[0] != u:
+            raise CertificateError(f"the direction {u!r} is not a normalised non-zero vector of Q^{n0}")
         for i, view in enumerate(views, start=1):
             if any(view.w) and normalise_row(view.w)[0] != u:
                 raise CertificateError(f"the first-layer row of network {i} is not parallel to {u}")
