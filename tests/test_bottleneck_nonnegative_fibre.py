@@ -12,6 +12,7 @@ from flint import fmpq
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import semialg as sa
+from semialg.errors import UndecidedError
 from semialg import Network
 from semialg.core.exact import rank
 from semialg.families import bottleneck as bn
@@ -133,11 +134,18 @@ def test_plateau_members_beyond_translations_are_listed():
     step = _net([[1], [1]], [0, -1], [1, -1], 0, [1], [0])              # h = s(x) - s(x - 1) in [0, 1]
     H = sa.fibre(step)
     assert {j[0] for j in H.index} == {1, -1, "Pmin", "Pmax"}
-    # rows not parallel, kink lines parallel (a neuron with v = 0 off the common direction): still refused
+    # rows not parallel, kink lines parallel (a neuron with v = 0 off their direction): h is still a ridge function,
+    # its plateau members are listed; members with rows off u are not, so the dimension is undecided
     dead_off = _net([[1, 0], [1, 0], [0, 1]], [0, -1, 0], [1, 2, 0], 0, [1], [0])
-    with pytest.raises(sa.ArchitectureError, match="only when all first-layer rows are parallel"):
-        sa.fibre(dead_off)
-    with pytest.raises(sa.ArchitectureError, match="plateau"):
+    F = sa.fibre(dead_off)
+    x = _net([[1, 0], [1, 0], [1, 0]], [1, -1, -3], [1, 2, 1], -1, [1], [0])    # h' < 0 on x < -1, slot at 3
+    assert not _agree(F, dead_off, x)
+    x = _net([[1, 0], [1, 0], [0, 1]], [1, -1, 5], [1, 2, 0], -1, [1], [0])     # the example, dead neuron kept
+    assert bool(sa.equivalent(dead_off, x)) and F.component_of(x) is None    # a row off u (v' = 0): not listed
+    x = _net([[1, 0], [1, 0], [-1, 0]], [1, -1, -3], [1, 2, -1], -1, [1], [0])  # third slot in the plateau, v' < 0
+    assert _agree(F, dead_off, x) and F.component_of(x)[0] == "Pmin"
+    assert not _agree(F, dead_off, x.replace_layer(2, [[1, 2, 1]]))           # v' > 0 there: h' > 0 far left
+    with pytest.raises(UndecidedError, match="rows off the common direction"):
         bn.fibre_dimension(dead_off)
 
 
@@ -257,6 +265,23 @@ def test_dead_neuron_with_a_pointed_plateau_is_listed():
             _agree(F, net, _into_plateau(net, i, delta))
     # the dead slot made a negative neuron whose active side holds points of {h > 1}: not a member
     _agree(F, net, net.replace_layer(1, [[1, 0], [0, 1], [-1, -1]], [0, 0, -3]).replace_layer(2, [[1, 2, -1]]))
-    # three kink lines through the origin and a dead neuron: a line inside the plateau is not ruled out
-    with pytest.raises(sa.ArchitectureError, match="codimension-2 flat"):
-        sa.fibre(_net([[1, 0], [0, 1], [1, 1], [1, -1]], [0, 0, 0, 2], [1, 2, 1, 0], 1, [2], [0]))
+    # three kink lines through the origin and a dead neuron, but the plateau (x, y <= 0) holds no line: listed
+    concurrent = _net([[1, 0], [0, 1], [1, 1], [1, -1]], [0, 0, 0, 2], [1, 2, 1, 0], 1, [2], [0])
+    G = sa.fibre(concurrent)
+    for i in range(4):
+        for delta in (-1, fmpq(1, 2)):
+            _agree(G, concurrent, _into_plateau(concurrent, i, delta))
+
+
+def test_a_line_inside_the_plateau_is_refused():
+    """h = s(x + y) + s(y - x) - 2 s(y) = s(|x| - |y|) vanishes on the double cone |x| <= |y|, which holds the
+    line x = 0: with two spare (dead) neurons, h' = h + (2 s(x) - s(x - y) - s(x + y))/2 = h on {h > 0} and
+    (|x| - |y|)/2 <= 0 on the cone is a member with h' < 0 there, not of slot type; the fibre refuses, naming a line."""
+    net = _net([[1, 1], [-1, 1], [0, 1], [1, 0], [1, -1]], [0] * 5, [1, 1, -2, 0, 0], 0, [1], [0])
+    member = _net([[1, 1], [-1, 1], [0, 1], [1, 0], [1, -1]], [0] * 5, [fmpq(1, 2), 1, -2, 1, fmpq(-1, 2)], 0,
+                  [1], [0])
+    assert bool(sa.equivalent(net, member)) and _h(member, (0, 1)) < 0
+    assert all(max(_h(member, (fmpq(a, 3), fmpq(b, 3))), 0) == _h(net, (fmpq(a, 3), fmpq(b, 3)))
+               for a in range(-6, 7) for b in range(-6, 7))
+    with pytest.raises(sa.ArchitectureError, match="lies in that plateau"):
+        sa.fibre(net)

@@ -20,22 +20,24 @@ $t \ge -\mu m$, or $\mu < 0$ — only when $h$ is bounded above — and $t \ge |
   and of $g$ meets $\{g > 0\}$, where their jumps agree, so again $h' = |\mu| g$.
 
 Listed here: the (T') components, indexed by the sign of $\mu$ and a non-empty component of the shallow fibre of
-$h$; they are the whole fibre when (PN') is empty by the criterion above. Otherwise, when every first-layer row is
-parallel ($h(x) = \eta(u\cdot x)$, always for $n_0 = 1$; e.g. a dead interval at the minimum, where the boundary
-neuron can move into the plateau: $h = \sigma(x) + 2\sigma(x - 1)$, $h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$),
-(PN') is the 1-D slot calculus with target $g$ (:mod:`~semialg.families.bottleneck.slot_piece`, pieces ``Pmin``
-for $\mu > 0$, $d' = d + c\min h$, and ``Pmax`` for $\mu < 0$, $d' = d + c\sup h$): $h'/|\mu| = g$ on
-$\hat P = \operatorname{int}\overline{\{g > 0\}}$, $\le 0$ on the plateau intervals, members of simple type (each
-slot on a kink of $g$ in $\hat P$ or strictly inside a plateau interval, $v' \ne 0$, distinct breakpoints). They
-have $h' < 0$ somewhere, so they are disjoint from (T'). Not listed (lower-dimensional for $n_0 = 1$): slots with
-$v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a plateau interval; for $n_0 \ge 2$ also rows off $u$
-($v' = 0$ with any $w'$), so there the dimension is reported undecided. Other plateaus (rows not all parallel and
-neither criterion applies: three kink hyperplanes through a codimension-2 flat, or parallel kink hyperplanes with
-a dead or cancelling neuron off their direction; both non-generic) raise :class:`ArchitectureError` naming the
-plateau. Dimension: the largest of the shallow fibre's plus 2 ($\mu$, $t$; $n_1 + 2$ for generic $h$) and the
-plateau pieces' (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.dimension`); at a member
-$h' = |\mu| g$ on the boundary $t = -\mu\,\mathrm{ext}$ the local dimension also counts the plateau component
-accumulating there.
+$h$; they are the whole fibre when (PN') is empty by the criterion above, or — for $n_0 = 2$, exactly — when no
+line fits inside $\{g = 0\}$ (:func:`_line_in_zero_set`; $h' - |\mu|g$ has kinks only on hyperplanes inside
+$\{g = 0\}$, and is affine, hence $0$, without them). When the kink hyperplanes of $h$ are parallel, $h$ is a
+ridge function $h(x) = \eta(u\cdot x)$ (its linear part is along $u$ since $h \ge 0$; always for $n_0 = 1$ and for
+parallel rows; $\eta$ from the canonical form of $h$), and (PN') is the 1-D slot calculus with target
+$g$ (:mod:`~semialg.families.bottleneck.slot_piece`, pieces ``Pmin`` for $\mu > 0$, $d' = d + c\min h$, and
+``Pmax`` for $\mu < 0$, $d' = d + c\sup h$): $h'/|\mu| = g$ on $\hat P = \operatorname{int}\overline{\{g > 0\}}$,
+$\le 0$ on the plateau intervals, members of simple type (rows along $u$, each slot on a kink of $g$ in $\hat P$ or
+strictly inside a plateau interval, $v' \ne 0$, distinct breakpoints). Example: $h = \sigma(x) + 2\sigma(x - 1)$,
+$h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. They have $h' < 0$ somewhere, so they are disjoint from (T'). Not
+listed (lower-dimensional for $n_0 = 1$): slots with $v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a
+plateau interval; for $n_0 \ge 2$ also rows off $u$ ($v' = 0$ with any $w'$), so there the dimension is reported
+undecided. Otherwise (a line inside the plateau with kink lines not parallel — three of them concurrent —
+for $n_0 = 2$; three kink hyperplanes through a codimension-2 flat for $n_0 \ge 3$; both non-generic)
+:class:`ArchitectureError` names the plateau (and the line). Dimension: the largest of the shallow fibre's plus 2
+($\mu$, $t$; $n_1 + 2$ for generic $h$) and the plateau pieces'
+(:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.dimension`); at a member $h' = |\mu| g$ on the
+boundary $t = -\mu\,\mathrm{ext}$ the local dimension also counts the plateau component accumulating there.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[2], [3]]], [[0, 1, -1], [1], [1, 0]])
 >>> F = NonnegativeFibre(net); F.signs, F.low, F.dimension, F.index.exact_size
@@ -55,7 +57,6 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
 from semialg.families.bottleneck.equivalence import equivalent
-from semialg.families.bottleneck.line_fibre import line_profile
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
 from semialg.families.bottleneck.slot_piece import SlotPiece, split_outer
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
@@ -66,6 +67,7 @@ from semialg.geometry.semialgebraic import BasicSet
 __all__ = ["NonnegativeFibre"]
 
 _TAGS = {"Pmin": 1, "Pmax": -1}      # the plateau pieces and their sign of mu
+_ZERO = fmpq(0)
 
 
 class _SignedIndex:
@@ -95,7 +97,7 @@ class _SignedIndex:
 class NonnegativeFibre:
     """The components of the fibre of a case-(a) parameter of regime T (see the module docstring): ``index``,
     ``build``, ``locate``, ``sample``, ``local_dimension``, ``dimension``; raises :class:`ArchitectureError` when
-    members with $h' < 0$ somewhere may exist and the first-layer rows are not all parallel."""
+    members with $h' < 0$ somewhere may exist and the kink hyperplanes of $h$ are not parallel."""
 
     index_name = r"(\operatorname{sign}\mu, j)"
 
@@ -157,23 +159,22 @@ class NonnegativeFibre:
 
     def _plateau_members(self, s: int) -> SlotPiece | None:
         """The slot-calculus piece of the members with $h' < 0$ on the plateau ($\\operatorname{sign}\\mu = s$) when
-        all rows are parallel; ``None`` when there are none by the criteria of the module docstring; raises
-        otherwise."""
+        $h$ is a ridge function (all kink hyperplanes parallel); ``None`` when there are none by the criteria of
+        the module docstring; raises otherwise."""
         g, arr = self._gap(s), self.arr
         maps = arr.affine_maps(arr.neuron_data(g.inner), arr.cells)
         if not any(not any(A[0]) and A[1] == 0 for A in maps):
             return None                                                 # {g = 0} has empty interior
-        if rank(self.view.w) == 1:
-            u, h = line_profile(self.net)
-            T = (LinePL.of(h.breaks, h.left, h.at0 - self.low) if s > 0 else
-                 LinePL.of([(x, -j) for x, j in h.breaks], -h.left, self.high - h.at0))
-            return SlotPiece("Pmin" if s > 0 else "Pmax", self.net, u, SlotCalculus(T, self.net.widths[1]), s,
-                             self.low if s > 0 else self.high)
         keys = [key for key, _ in canonical_form(g.inner).kinks]        # the kink hyperplanes of h (and g)
+        if len({key[:-1] for key in keys}) == 1:                        # h(x) = eta(u.x)
+            return self._slot_piece(s, keys[0][:-1])
         lines = [arr.index[fingerprint(normalise_row(arr._embed(key[:-1]) + (key[-1],))[0])] for key in keys]
         hidden = [k for k in lines if not visible(arr, g, k)]
         if not hidden and (len(keys) == self.net.widths[1] or _no_hyperplane_in_zero_set(keys)):
             return None
+        line = _line_in_zero_set(g.inner, keys) if self.net.widths[0] == 2 else ()
+        if line is None:
+            return None                                                 # no line fits inside {g = 0}
         view = self.view
         on = {arr.index[fingerprint(normalise_row(arr._embed(w) + (b,))[0])]: i
               for i, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if any(w)}
@@ -182,12 +183,29 @@ class NonnegativeFibre:
         raise ArchitectureError(
             f"regime T: h attains its {where} {value} on an open set; "
             + (f"the kink hyperplanes of neurons {sorted(on[k] for k in hidden)} do not meet {{h != {where[:3]} h}}"
-               if hidden else "some neuron is dead, constant or shares a hyperplane, and the kink hyperplanes of h "
-               "are all parallel or three of them meet in a codimension-2 flat")
+               if hidden else "some neuron is dead, constant or shares a hyperplane, and three kink hyperplanes "
+               "of h meet in a codimension-2 flat")
+            + (f"; the line through {_show(line[0])} with direction {_show(line[1])} lies in that plateau"
+               if line else "")
             + f": the fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), "
-            "which are described only when all first-layer rows are parallel"
+            "which are described only when the kink hyperplanes of h are parallel"
             + (f" (it does: {witness}, certified by sa.equivalent)" if witness else "")
             + "; sa.equivalent decides membership")
+
+    def _slot_piece(self, s: int, u) -> SlotPiece:
+        r"""The plateau piece for $h(x) = \eta(u\cdot x)$: $\eta(s) = \sum_H \delta_H\sigma(s + \beta_H) + \alpha s + d$
+        from the canonical form of $h$ (its linear part is $\alpha u$: $h \ge 0$ bounds it along $u^\perp$)."""
+        K = canonical_form(self.view.inner)
+        p = _first_nonzero(u)
+        alpha, const = K.linear[0][p], K.constant[0]
+        if any(x != alpha * y for x, y in zip(K.linear[0], u, strict=True)):
+            raise ArchitectureError("regime T: h has parallel kink hyperplanes but a linear part off their normal")
+        eta = LinePL.of([(-key[-1], delta[0]) for key, delta in K.kinks], alpha,
+                        const + sum((delta[0] * max(key[-1], _ZERO) for key, delta in K.kinks), _ZERO))
+        T = (LinePL.of(eta.breaks, eta.left, eta.at0 - self.low) if s > 0 else
+             LinePL.of([(x, -j) for x, j in eta.breaks], -eta.left, self.high - eta.at0))
+        return SlotPiece("Pmin" if s > 0 else "Pmax", self.net, tuple(u), SlotCalculus(T, self.net.widths[1]), s,
+                         self.low if s > 0 else self.high)
 
     def _plateau_witness(self) -> Network | None:
         """A member with $h' < 0$ on the plateau at $\\min h$, if moving one neuron's hyperplane into it finds
@@ -302,6 +320,42 @@ class NonnegativeFibre:
         return Network((h.weights[0], (_scale(mu, h.weights[1][0]),), tuple((x / mu,) for x in view.c)),
                        (h.biases[0], (mu * h.biases[1][0] + t,), tuple(y - x * t / mu
                                                                       for x, y in zip(view.c, view.d, strict=True))))
+
+
+def _show(v) -> str:
+    return "(" + ", ".join(str(x) for x in v) + ")"
+
+
+def _line_in_zero_set(g: Network, keys) -> tuple | None:
+    r"""A line $q + \mathbb{R}d$ inside $\{g = 0\}$ for a shallow $g \ge 0$ on $\mathbb{R}^2$ whose kink lines
+    ``keys`` are not all parallel, as $(q, d)$, or ``None`` when there is none (decided exactly).
+
+    A kink line $H$ crossing such a line $L$ at a point where no other kink line but $L$ passes would lose its
+    kink there ($g \ge 0$ is linear on the sectors around the point and vanishes on both rays of $L$), so $L$
+    meets the kink lines it crosses at vertices of their arrangement: $L$ passes through two vertices, or through
+    one vertex $q$ parallel to every kink line missing $q$, or all kink lines pass through $q$ — and then, $g$
+    being positively homogeneous around $q$, a zero sector and its opposite are bounded by kink lines, so one
+    of them lies in $\{g = 0\}$. Each candidate is checked exactly: $g = 0$ at its crossings with the kink
+    lines and one step beyond the outermost ones ($g$ is affine in between). Cost: $O(V^2 + VN)$ candidates for
+    $V$ vertices and $N$ kink lines, $O(N)$ evaluations each.
+    """
+    direction = lambda key: (-key[1], key[0])  # noqa: E731
+    vertices = []
+    for a, b in itertools.combinations(keys, 2):
+        det = a[0] * b[1] - a[1] * b[0]
+        if det != 0:
+            q = ((-a[2] * b[1] + b[2] * a[1]) / det, (-a[0] * b[2] + b[0] * a[2]) / det)
+            if q not in vertices:
+                vertices.append(q)
+    cands = [((-k[2] / k[0], _ZERO) if k[0] != 0 else (_ZERO, -k[2] / k[1]), direction(k)) for k in keys]
+    cands += [(q, (r[0] - q[0], r[1] - q[1])) for q, r in itertools.combinations(vertices, 2)]
+    cands += [(q, direction(k)) for q in vertices for k in keys]
+    for q, d in cands:
+        ts = sorted({-(k[0] * q[0] + k[1] * q[1] + k[2]) / (k[0] * d[0] + k[1] * d[1]) for k in keys
+                     if k[0] * d[0] + k[1] * d[1] != 0})
+        if ts and all(g((q[0] + t * d[0], q[1] + t * d[1]))[0] == 0 for t in ts + [ts[0] - 1, ts[-1] + 1]):
+            return q, d
+    return None
 
 
 def _no_hyperplane_in_zero_set(keys) -> bool:
