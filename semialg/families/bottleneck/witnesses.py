@@ -17,12 +17,16 @@ widths — both sides go to their *minimal form* (:func:`_minimal_form`): one K+
 profile, reached by named moves that may change the width (:class:`InsertNeuron`, :class:`DropNeuron`: a
 neuron with $c = 0$ contributes nothing); the minimal forms of equivalent non-constant parameters are equal
 up to a permutation. Constant functions reduce to $w = 0$, $b = 0$, one dead neuron and $d = f$
-(:func:`_constant_form`).
+(:func:`_constant_form`). Both normal forms make the moves of what the two parameters share (the same dead
+neuron cleared, the same A-block bias traded): :func:`_pruned` removes each mechanism both chains use when the
+ends still match without it, so :meth:`~BottleneckMoveCertificate.mechanisms` names only what relates the two.
+Case (a): :func:`~semialg.families.bottleneck.outer_moves.outer_witness` (0-factor flips, hidden-neuron moves,
+the trade on $P$).
 
 >>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
 >>> b = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])     # kink flip
 >>> cert = witness(a, b); cert.verify(a, b), cert.mechanisms()
-(True, ['A-block trade', 'kink flips'])
+(True, ['kink flips'])
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ from semialg.core.certificate import check_neurons
 from semialg.core.exact import normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
-from semialg.errors import ArchitectureError, CertificateError
+from semialg.engine.orbit import orbit_element
+from semialg.errors import ArchitectureError, CertificateError, ParameterError, UndecidedError
 from semialg.families.bottleneck.moves import (AbsorbAtConstantInput, ActBy, BottleneckMove, BottleneckMoveCertificate,
                                                DropNeuron, FlipKinkSet, InsertNeuron, ResetFirstLayer, ReviveNeuron,
                                                _replace, _with, flip_kink, move_onto_kink, reflect,
@@ -473,4 +478,52 @@ def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
         g = _matching(c1.net, c2.net)
     if g is None:
         return None
-    return BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
+    return _pruned(BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g), net1, net2)
+
+
+def _rematched(moves1: tuple, moves2: tuple, net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    """The certificate of these chains — without the moves that no longer apply (a neuron left for a removed
+    move to empty is not cleared) — with the group element relating their ends, if one exists."""
+    ends, kept = [], []
+    for net, moves in ((net1, moves1), (net2, moves2)):
+        out = []
+        for mv in moves:
+            try:
+                net = mv.apply(net)
+            except (CertificateError, ParameterError, IndexError, ZeroDivisionError):
+                continue
+            out.append(mv)
+        ends.append(net)
+        kept.append(tuple(out))
+    try:
+        g = orbit_element(*ends, budget=64)
+    except UndecidedError:
+        return None
+    return BottleneckMoveCertificate(*kept, g) if g is not None and g.act(ends[0]) == ends[1] else None
+
+
+def _pruned(cert: BottleneckMoveCertificate, net1: Network, net2: Network) -> BottleneckMoveCertificate:
+    r"""``cert`` without the moves of each mechanism it can do without: both normal forms make the moves of
+    the neurons the two parameters share (the same dead neuron cleared, the same A-block bias traded on both
+    sides), which relate nothing. For each mechanism both chains use, in turn, its moves are removed from both
+    chains (a mechanism one side alone uses is a difference between the two) and the ends re-matched by a group element (:func:`~semialg.engine.orbit.orbit_element`); the shorter chains
+    are kept when they replay. First, when both chains translate a hidden $H$ (to $\tau_{\min} = 1$), one
+    translation by the difference on one side is tried: it may need no other move (the dead neurons cleared
+    only so that the longer translations keep them off). Cost: one replay and one orbit search per mechanism."""
+    t1 = [k for k, mv in enumerate(cert.moves1) if isinstance(mv, TranslateHidden)]
+    t2 = [k for k, mv in enumerate(cert.moves2) if isinstance(mv, TranslateHidden)]
+    if len(t1) == len(t2) == 1:
+        beta = cert.moves1[t1[0]].beta - cert.moves2[t2[0]].beta
+        one = lambda ms, k, b: ms[:k] + ((TranslateHidden(b),) if b else ()) + ms[k + 1:]  # noqa: E731
+        for m1, m2 in ((one(cert.moves1, t1[0], beta), one(cert.moves2, t2[0], _ZERO)),
+                       (one(cert.moves1, t1[0], _ZERO), one(cert.moves2, t2[0], -beta))):
+            trial = _rematched(m1, m2, net1, net2)
+            if trial is not None:
+                cert = trial
+                break
+    for name in sorted({mv.mechanism for mv in cert.moves1} & {mv.mechanism for mv in cert.moves2} - {"G"}):
+        trial = _rematched(tuple(mv for mv in cert.moves1 if mv.mechanism != name),
+                           tuple(mv for mv in cert.moves2 if mv.mechanism != name), net1, net2)
+        if trial is not None:
+            cert = trial
+    return cert
