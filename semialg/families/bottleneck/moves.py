@@ -28,7 +28,7 @@ from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _scale, _slope_at_zero, _vadd
+from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _ridge_class, _scale, _slope_at_zero, _vadd
 
 __all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
            "BottleneckMove", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput",
@@ -83,10 +83,10 @@ def flip_kink(net: Network, j: int, into: int) -> Network:
     r"""Case (b): flip kink neuron $j$, $c\sigma(vt + e) = c\sigma(-vt - e) + c(vt + e)$, and absorb the affine
     term into the always-active neuron ``into`` ($c_i \mathrel{+}= c_jv_j/v_i$, $d$ compensates)."""
     view = RidgeView.of(net)
-    classes = view.classes()
-    if classes[j] not in ("K+", "K-") or classes[into] != "A" or view.v[into] == 0:
-        raise ArchitectureError(f"flip_kink needs a kink neuron (got {classes[j]}) and an always-active neuron "
-                                f"with v != 0 (got {classes[into]})")
+    kind, host = _ridge_class(view.v[j], view.e[j]), _ridge_class(view.v[into], view.e[into])  # O(1), not O(n2)
+    if kind not in ("K+", "K-") or host != "A" or view.v[into] == 0:
+        raise ArchitectureError(f"flip_kink needs a kink neuron (got {kind}) and an always-active neuron "
+                                f"with v != 0 (got {host})")
     v, e, c = list(view.v), list(view.e), list(view.c)
     ci = _vadd(c[into], c[j], v[j] / v[into])
     d = _vadd(_vadd(view.d, c[j], e[j]), _vadd(ci, c[into], fmpq(-1)), -e[into])

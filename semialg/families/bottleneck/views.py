@@ -71,9 +71,7 @@ class RidgeView:
     def of(cls, net: Network) -> "RidgeView":
         _require(net, "b")
         (W1, W2, W3), (b1, b2, b3) = net.weights, net.biases
-        n2 = len(W2)
-        return cls(W1[0], b1[0], tuple(r[0] for r in W2), b2,
-                   tuple(tuple(r[j] for r in W3) for j in range(n2)), b3)
+        return cls(W1[0], b1[0], tuple(r[0] for r in W2), b2, tuple(zip(*W3, strict=True)), b3)
 
     def network(self) -> Network:
         n2 = len(self.v)

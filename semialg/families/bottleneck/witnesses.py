@@ -259,15 +259,19 @@ class _Chain:
     """A network and the moves applied to it so far."""
 
     def __init__(self, net: Network):
-        self.net, self.moves = net, []
+        self.net, self.moves, self._view = net, [], None
 
     def do(self, move: BottleneckMove) -> None:
         self.net = move.apply(self.net)
         self.moves.append(move)
+        self._view = None
 
     @property
     def view(self) -> RidgeView:
-        return RidgeView.of(self.net)
+        # read once per state: the reductions look at every neuron, a fresh view each time cost O(n2^2 n3)
+        if self._view is None:
+            self._view = RidgeView.of(self.net)
+        return self._view
 
 
 def _scale_first_layer(ch: _Chain) -> None:
