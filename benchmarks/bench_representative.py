@@ -147,7 +147,9 @@ def _bases(arch, count, hidden, scan=400):
 
 
 def _reason(msg: str) -> str:
-    for key, name in (("no member of its fibre is generic", "no member has full first-layer rank (exact)"),
+    for key, name in (("'full first-layer rank'", "no member has full first-layer rank (exact)"),
+                      ("boundary of P", "a vertex of seen kink lines on the boundary of P (exact)"),
+                      ("contain a 0-factor", "every orientation of the seen kinks forces a 0-factor (exact)"),
                       ("meets every half-", "no neuron can be hidden: C* = {0} (exact)"),
                       ("constant", "f constant"), ("not pointed", "polyhedra not pointed")):
         if key in msg:

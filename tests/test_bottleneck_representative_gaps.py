@@ -183,3 +183,24 @@ def test_vertex_of_seen_kink_lines_on_the_boundary_of_p_has_no_generic_member():
         v[i] = 0
         dropped = Network((W, (tuple(v),), net.weights[2]), (b, net.biases[1], net.biases[2]))
         assert not bool(pl.equivalent(dropped, net))
+
+
+# -- cores from the kinks seen on P (unseen kinks dropped) --------------------------------------------------------
+
+#: from the benchmark (kind '0-factor'): the third neuron's v w cancels the other two; the second neuron's kink
+#: line misses P (P on its negative side in the canonical orientation), so a member may drop it
+UNSEEN = Network.from_arrays([[[-1, -1], [-2, -3], [fmpq(-1, 3), fmpq(-5, 6)]], [[fmpq(-2, 3), fmpq(1, 2), -1]],
+                              [[3]]], [[fmpq(1, 2), 3, fmpq(-1, 2)], [-1], [-1]])
+
+
+def test_core_of_the_seen_kinks_frees_a_slot():
+    net = UNSEEN
+    v, W = net.weights[1][0], net.weights[0]
+    assert not any(sum(v[i] * W[i][k] for i in range(3)) for k in range(2)) and not _generic(net)   # a 0-factor
+    R = generic_representative(net)
+    assert R.generic and R.verify() and "seen on P" in R.construction
+    rep = R.network
+    assert _generic(rep) and bool(pl.equivalent(rep, net)) and _same_values(rep, net, random.Random(4))
+    F = sa.fibre(net)
+    x = F.sample(seed=2)
+    assert bool(pl.equivalent(x, net)) and _same_values(x, net, random.Random(6))

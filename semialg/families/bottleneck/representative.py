@@ -189,8 +189,9 @@ def _affine_neuron(a: Vec, region: HiddenRegion) -> tuple[Neuron, fmpq] | None:
     return None
 
 
-def _cores(net: Network, region: HiddenRegion) -> list[tuple[str, list[Neuron], fmpq]]:
-    """The cores (name, neurons, bias), each equal to $h$ on $P$, deduplicated, in the order tried."""
+def _cores(net: Network, region: HiddenRegion, first=()) -> list[tuple[str, list[Neuron], fmpq]]:
+    """The cores (name, neurons, bias), each equal to $h$ on $P$, deduplicated, in the order tried (``first``
+    first)."""
     view = OuterView.of(net)
     targets = [("h", view.inner)]
     hv = _visible_part(net, region)
@@ -203,6 +204,9 @@ def _cores(net: Network, region: HiddenRegion) -> list[tuple[str, list[Neuron], 
         if key not in seen:
             seen.add(key)
             out.append((name, neurons, e))
+
+    for core in first:
+        add(*core)
 
     for what, s in targets:
         add(f"minimal form of {what}", *_neurons(minimal_form(s)))
@@ -447,6 +451,78 @@ def _in_closure_of_p(live: Network, p: Vec) -> bool:
                for Q, A in zip(cells, maps, strict=True))
 
 
+def _orientations(net: Network, live: Network, region: HiddenRegion, cone: list[Vec]):
+    r"""The orientations of the seen kinks that pass the necessary conditions for a member without 0-factor, with
+    the data to build its core; ``None`` when no claim is made (an unseen kink hyperplane with $P$ on both sides,
+    or more than 10 seen kinks).
+
+    Write $h = \sum_H \delta_H\sigma(u_H\cdot x + \beta_H) + Lx + c$ (canonical form) and $A_0 = L + \sum
+    \delta_Hu_H$, $c_0 = c + \sum \delta_H\beta_H$ over the kink hyperplanes not seen on $P$ with $P$ on their
+    positive side: $h = \sum_{H \in V}\delta_H\sigma(\ell_H) + A_0\cdot x + c_0$ on $P$, $V$ the seen kinks. A
+    member orients its neuron on $H \in V$ by $\varepsilon_H = \pm1$ ($v'w' = \varepsilon_H\delta_Hu_H$, up to
+    $\mu$), so its U+ neurons carry $A(\varepsilon) = A_0 + \sum_{\varepsilon_H = -1}\delta_Hu_H$ on $P$. It has a
+    0-factor if some non-empty $S \subseteq V$ has $\sum_S \varepsilon_H\delta_Hu_H = 0$, or $A(\varepsilon) \ne
+    0$ and some $S \subseteq V$ (empty too) has $\sum_S \varepsilon_H\delta_Hu_H + A(\varepsilon) = 0$ ($S$ with
+    the whole U+ block); and $A(\varepsilon) \ne 0$ needs a free slot and $A(\varepsilon) \in
+    \operatorname{span} C^*$. If every $\varepsilon$ fails, no member is generic. Cost: $4^{|V|}$ exact vector
+    sums."""
+    K = canonical_form(OuterView.of(live).inner)
+    seen = {fingerprint(normalise_row(w + (b,))[0]) for w, b in _visible_kinks(live)}
+    V, A0, c0 = [], list(K.linear[0]), K.constant[0]
+    for key, delta in K.kinks:
+        u, beta, d = tuple(key[:-1]), key[-1], delta[0]
+        if fingerprint(normalise_row(key)[0]) in seen:
+            V.append((u, beta, d))
+            continue
+        vals = [dot(u, p) + beta for p in region.p_points] + [dot(u, r) for r in region.p_rays]
+        if all(x >= 0 for x in vals):
+            A0, c0 = [a + d * x for a, x in zip(A0, u, strict=True)], c0 + d * beta
+        elif not all(x <= 0 for x in vals):
+            return None
+    if len(V) > 10:
+        return None
+    free, span = net.widths[1] - len(V), (rank(cone) if cone else 0)
+    passing = []
+    for eps in itertools.product((1, -1), repeat=len(V)):
+        vecs = [tuple(e * d * x for x in u) for e, (u, _, d) in zip(eps, V, strict=True)]
+        A = tuple(a + sum((d * u[i] for e, (u, _, d) in zip(eps, V, strict=True) if e < 0), _ZERO)
+                  for i, a in enumerate(A0))
+        if any(A) and (free < 1 or rank(cone + [A]) > span):
+            continue
+        sums, bad = {tuple(_ZERO for _ in A0)}, False
+        for g in vecs:
+            new = {tuple(a + b for a, b in zip(t, g, strict=True)) for t in sums}
+            bad = any(not any(t) for t in new)
+            if bad:
+                break
+            sums |= new
+        if not bad and not (any(A) and any(not any(a + b for a, b in zip(t, A, strict=True)) for t in sums)):
+            passing.append((eps, A))
+    return V, c0, passing
+
+
+def _oriented_cores(V, c0, passing, region: HiddenRegion) -> list[tuple[str, list[Neuron], fmpq]]:
+    r"""One core per passing orientation $\varepsilon$ (:func:`_orientations`): the seen kinks alone, oriented by
+    $\varepsilon$ ($\delta\sigma(\ell) = \delta\sigma(-\ell) + \delta\ell$), and $A(\varepsilon)\cdot x$ on one
+    neuron affine on $\overline P$ when it is not zero — the unseen kinks of $h$ dropped."""
+    out = []
+    for eps, A in passing:
+        neurons, e = [], c0
+        for s, (u, beta, d) in zip(eps, V, strict=True):
+            neurons.append((tuple(s * x for x in u), s * beta, d))
+            if s < 0:
+                e += d * beta
+        if any(A):
+            extra = _affine_neuron(A, region)
+            if extra is None:
+                continue
+            neurons, e = neurons + [extra[0]], e - extra[1]
+        flipped = [k for k, s in enumerate(eps) if s < 0]
+        out.append((f"the {len(V)} kinks of h seen on P" + (f", {flipped} flipped" if flipped else "")
+                    + (", the linear part on an affine (U+) neuron" if any(A) else ""), neurons, e))
+    return out
+
+
 def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed: str) -> None:
     r"""Raise when the function itself forces every member to be non-generic, decided exactly:
 
@@ -516,7 +592,15 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
                                 f"representative: f is constant (P is empty or c = 0), and so is every member")
     cone = _hidden_cone(region)
     _intrinsic_obstruction(net, live, cone, failed)
-    cores = _cores(live, region)
+    oriented = _orientations(net, live, region, cone)
+    if oriented is not None and not oriented[2]:
+        raise ArchitectureError(
+            f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: under each of "
+            f"the 2^{len(oriented[0])} orientations of the neurons on the {len(oriented[0])} kink hyperplanes seen "
+            f"on P, the seen kinks, or they with the U+ neurons that must carry the remaining linear part on P, "
+            f"contain a 0-factor (or that part cannot be carried); such fibres are not described; sa.equivalent "
+            f"decides membership")
+    cores = _cores(live, region, _oriented_cores(*oriented, region) if oriented is not None else ())
     directions = _directions(live, region)
     tried = equal = 0
     reasons: dict[str, int] = {}
