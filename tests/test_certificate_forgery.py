@@ -137,3 +137,95 @@ def test_ridge_certificate_with_a_degenerate_direction_is_refused(direction):
     assert _differ(a, b, [[0]])
     with pytest.raises(CertificateError):
         EquivalenceResult(True, RidgeCertificate(direction)).verify(a, b)
+
+
+# -- F4: forged genericity reports -------------------------------------------------------------------------------
+
+def _forge_zero_factor(report, name, witness):
+    import dataclasses
+
+    from semialg.geometry.zero_sum import ZeroSumDecision
+    return dataclasses.replace(report, conditions=tuple(
+        dataclasses.replace(c, holds=False, witness=witness, certificate=ZeroSumDecision("found", witness))
+        if c.name == name else c for c in report.conditions))
+
+
+@pytest.mark.parametrize("arrays, name", [
+    (([[[1], [-2]], [[1, 1]]], [[0, 1], [0]]), "no zero factor"),
+    (([[[1], [-2]], [[1, 1]], [[1]]], [[0, 1], [0], [0]]), "no zero factor of the first two layers"),
+])
+def test_a_forged_degenerate_genericity_report_is_refused(arrays, name):
+    """F4: 'found' zero-sum witnesses with a repeated, negative or out-of-range index (0 + 0 - 1 ... sums
+    pick a vector twice or alias another)."""
+    from semialg.engine.loci import genericity
+    net = Network.from_arrays(*arrays)
+    g = genericity(net)
+    a, w = [r[0] for r in net.weights[1]][0], net.weights[0]
+    # independently: a_0 w_0 = 1, a_1 w_1 = -2, so no non-empty subset sums to zero and the network is generic
+    assert {w[0][0], w[1][0]} == {1, -2} and a == 1 and g.status == "generic"
+    for witness in ((0, 0, 1), (0, -1), (0, 5), ()):
+        forged = _forge_zero_factor(g, name, witness)
+        assert forged.status == "degenerate"
+        with pytest.raises(CertificateError):
+            forged.verify(net)
+        with pytest.raises(CertificateError):
+            next(c for c in forged.conditions if c.name == name).verify(net)
+
+
+def test_dependent_rows_witness_must_name_two_rows():
+    """F4: (1, 0, 0, 1) says 'row 0 = 1 * row 0'; negative indices alias other rows."""
+    import dataclasses
+
+    from flint import fmpq
+
+    from semialg.engine.loci import genericity
+    net = Network.from_arrays([[[1], [-2]], [[1, 1]]], [[0, 1], [0]])
+    dep = next(c for c in genericity(net).conditions if c.name == "no dependent rows")
+    assert dep.holds is True
+    for witness in ((1, 0, 0, fmpq(1)), (1, -1, 1, fmpq(1)), (1, 0, -2, fmpq(1)), (0, 0, 1, fmpq(1))):
+        with pytest.raises(CertificateError):
+            dataclasses.replace(dep, holds=False, witness=witness).verify(net)
+
+
+def test_a_condition_is_checked_by_the_fresh_checker_not_its_own():
+    import dataclasses
+
+    from semialg.engine.loci import genericity
+    net = Network.from_arrays([[[1], [-2]], [[1, 1]]], [[0, 1], [0]])
+    dead = next(c for c in genericity(net).conditions if c.name == "no dead neuron")
+    with pytest.raises(CertificateError):
+        dataclasses.replace(dead, holds=False, witness=(1, 0, "input"), check=lambda net, c: True).verify(net)
+
+
+# -- API hazards ------------------------------------------------------------------------------------------------
+
+def test_a_box_region_certificate_never_verifies_a_whole_space_claim():
+    """f1 = relu(x) and f2 = relu(x) + relu(x - 5) agree on [-1, 1] only."""
+    from semialg.engine.regions import equivalent
+    from semialg.geometry.polyhedron import Polytope
+    n1 = Network.from_arrays([[[1], [1]], [[1, 0]]], [[0, -5], [0]])
+    n2 = Network.from_arrays([[[1], [1]], [[1, 1]]], [[0, -5], [0]])
+    assert _differ(n1, n2, [[6]]) and not _differ(n1, n2, [[x] for x in (-1, 0, 1)])
+    box = Polytope.box([-1], [1])
+    r = equivalent(n1, n2, domain=box)
+    assert r.equivalent is True and r.verify(n1, n2)
+    with pytest.raises(CertificateError):
+        r.certificate.verify(n1, n2)
+    with pytest.raises(CertificateError):
+        EquivalenceResult(True, r.certificate).verify(n1, n2)
+    assert r.certificate.verify(n1, n2, domain=box)
+
+
+def test_generic_representative_verify_raises_when_wrong():
+    import dataclasses
+
+    import semialg as sa
+    dead = Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [0, 0]], [[-1, -1, -1, 0]], [[1]]],
+                               [[0, 0, 0, 0], [1], [0]])                 # non-generic: a generic theta~
+    rep = sa.fibre(dead).generic_representative
+    assert rep is not None and rep.verify() is True
+    other = Network.from_arrays(*[[[list(map(lambda x: x + 1, r)) for r in W] for W in dead.weights],
+                                  [list(b) for b in dead.biases]])
+    assert _differ(rep.network, other, [[x, y] for x in range(-3, 4) for y in (-1, 2)])
+    with pytest.raises(CertificateError):
+        dataclasses.replace(rep, original=other).verify()

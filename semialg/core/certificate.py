@@ -153,10 +153,10 @@ class Certificate(Latexable):
         own = cls.__dict__.get("verify")
         if own is not None and not getattr(own, "_checks_subject", False):
             @functools.wraps(own)
-            def verify(self, net1: Network, net2: Network) -> bool:
+            def verify(self, net1: Network, net2: Network, **claim) -> bool:
                 self.check_subject(net1, net2)
                 try:
-                    return own(self, net1, net2)
+                    return own(self, net1, net2, **claim)
                 except _REPLAY_ERRORS as err:
                     # a forged or corrupted certificate may fail anywhere in its replay: one kind of refusal
                     raise CertificateError(f"{cls.__name__} does not replay on this pair: "
@@ -326,6 +326,8 @@ class EquivalenceResult(Latexable):
                                        f"{_where(self.domain)}")
         elif self.domain is not None and not self.domain.contains(cert.point):
             raise CertificateError("the separating point lies outside the domain of the claim")
+        if answer and self.domain is not None:  # only a certificate over this very domain got here
+            return cert.verify(net1, net2, domain=self.domain)
         return cert.verify(net1, net2)
 
     def explain(self) -> str:

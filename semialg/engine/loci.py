@@ -240,8 +240,13 @@ class Condition(Latexable):
     check: Callable[[Network, "Condition"], bool] = field(default=None, repr=False, compare=False)
 
     def verify(self, net: Network) -> bool:
-        """Re-check this condition's certificate or witness exactly; raise :class:`CertificateError` if wrong."""
-        return self.check(net, self)
+        """Re-check this condition's certificate or witness exactly; raise :class:`CertificateError` if wrong.
+        The checker is the one of the condition of that name a fresh :func:`genericity` (budget 1) asks for at
+        ``net``, never the callable this condition carries."""
+        fresh = next((c for c in genericity(net, budget=1).conditions if c.name == self.name), None)
+        if fresh is None or fresh.check is None:
+            raise CertificateError(f"genericity of {net.architecture} has no checked condition {self.name!r}")
+        return fresh.check(net, self)
 
     def describe(self) -> str:
         mark = {True: "holds", False: "fails", None: "undecided"}[self.holds]
@@ -354,8 +359,15 @@ def _dead_condition(net: Network) -> Condition:
 
 def _check_dependent(net: Network, c: Condition) -> bool:
     if c.holds is False:
-        l, i, j, lam = c.witness
+        w = c.witness
+        # rows i != j of a hidden layer (i == j only with lam = 0: row j is zero), never a trivial or aliased pair
+        if not (isinstance(w, tuple) and len(w) == 4 and all(type(x) is int for x in w[:3])
+                and 1 <= w[0] < net.depth and isinstance(w[3], fmpq)):
+            raise CertificateError(f"{w!r} is not a witness (layer, i, j, lambda) of two dependent rows")
+        l, i, j, lam = w
         rows = neurons.rows(net, l)
+        if not (0 <= i < len(rows) and 0 <= j < len(rows)) or (i == j and lam != 0):
+            raise CertificateError(f"rows {i}, {j} of layer {l} are not two distinct rows of that layer")
         if tuple(lam * x for x in rows[i]) != rows[j]:
             raise CertificateError(f"row {j} of layer {l} is not {lam} times row {i}")
         return True
@@ -416,6 +428,8 @@ class RankOneSketch(Latexable):
 def _check_zero_factor(net: Network, c: Condition) -> bool:
     # The answer and witness must be the ones the certificate supports, not only the certificate valid.
     cert = c.certificate
+    if type(cert) not in (RankOneSketch, ZeroSumDecision):  # any other object's verify proves nothing
+        raise CertificateError(f"condition {c.name!r}: {type(cert).__name__} is not a zero-factor certificate")
     claim = True if isinstance(cert, RankOneSketch) else \
         {"none": True, "found": False, "undecided": None}.get(getattr(cert, "status", None), "unsupported")
     if c.holds != claim or (claim is False and tuple(c.witness or ()) != tuple(cert.witness)):

@@ -36,7 +36,7 @@ from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
 from semialg.core.certificate import (Certificate, EquivalenceResult, PointCertificate, Undecided,
-                                      check_comparable)
+                                      check_comparable, domain_fingerprint)
 from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError, UndecidedError
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
 from semialg.core.modular import rank_mod, residues
@@ -348,9 +348,11 @@ class RegionCertificate(Certificate):
     """Both networks compute the same affine map on every region of the common refinement.
 
     ``cells`` lists, for every region of the common refinement, its rational interior point and the two
-    activation patterns there. ``verify`` re-checks each pattern at its point by exact evaluation,
-    recomputes both affine maps from the patterns and compares them, and re-enumerates the common refinement
-    to confirm that the list is complete.
+    activation patterns there. ``verify(net1, net2, domain=None)`` re-checks each pattern at its point by exact
+    evaluation, recomputes both affine maps from the patterns and compares them, and re-enumerates the common
+    refinement to confirm that the list is complete. ``domain`` is the claim's domain (``None``: the whole
+    input space) and must be the one the certificate covers, so a certificate over a box never verifies a claim
+    about the whole space, even when called directly.
     """
 
     SUPPORTS: ClassVar[frozenset] = frozenset({True})
@@ -358,7 +360,11 @@ class RegionCertificate(Certificate):
     cells: tuple[tuple[Vec, Pattern, Pattern], ...]
     domain: Polytope | None = None
 
-    def verify(self, net1: Network, net2: Network) -> bool:
+    def verify(self, net1: Network, net2: Network, domain: Polytope | None = None) -> bool:
+        if domain_fingerprint(domain) != domain_fingerprint(self.domain):
+            raise CertificateError("the certificate covers " + ("the whole input space" if self.domain is None
+                                   else "a bounded domain") + ", the claim is about " +
+                                   ("the whole input space" if domain is None else "another domain"))
         for x, p1, p2 in self.cells:
             for net, p in ((net1, p1), (net2, p2)):
                 if net.activation_pattern(x) != p:

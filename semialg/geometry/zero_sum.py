@@ -121,7 +121,12 @@ class ZeroSumDecision(Latexable):
     def verify(self, vectors: Sequence[Vec]) -> bool:
         vectors = [tuple(v) for v in vectors]
         if self.status == "found":
-            if not self.witness or any(_sum(vectors, self.witness)):
+            w = self.witness
+            # distinct indices in range: a repeated index sums a vector twice, a negative one aliases another
+            if not isinstance(w, tuple) or not w or len(set(w)) != len(w) or \
+                    not all(type(i) is int and 0 <= i < len(vectors) for i in w):
+                raise CertificateError(f"{w!r} is not a non-empty set of distinct indices in 0..{len(vectors) - 1}")
+            if any(_sum(vectors, w)):
                 raise CertificateError(f"the vectors indexed by {self.witness} do not sum to zero")
             return True
         if self.status == "undecided":

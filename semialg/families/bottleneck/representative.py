@@ -83,7 +83,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, solve
 from semialg.core.network import Network
 from semialg.core.result import Latexable
-from semialg.errors import ArchitectureError
+from semialg.errors import ArchitectureError, CertificateError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.arrangement import NetworkArrangement
@@ -115,10 +115,18 @@ class GenericRepresentative(Latexable):
     generic: bool = True
 
     def verify(self) -> bool:
-        """Re-decide exactly that $f_{\\tilde\\theta} = f_\\theta$ and that $\\tilde\\theta$ is generic (or, for a
-        ridge function, that its first-layer rows are all parallel)."""
-        shape = _is_generic(self.network) if self.generic else rank(self.network.weights[0]) == 1
-        return bool(equivalent(self.network, self.original)) and shape
+        """Re-decide exactly that $f_{\\tilde\\theta} = f_\\theta$ (and re-check that decision's certificate) and that
+        $\\tilde\\theta$ is generic (or, for a ridge function, that its first-layer rows are all parallel); raise
+        :class:`CertificateError` when either fails, as every certificate does."""
+        same = equivalent(self.network, self.original)
+        if not same:
+            raise CertificateError(f"theta~ does not compute the function of theta ({same.status})")
+        same.verify(self.network, self.original)
+        failure = _failure(self.network) if self.generic else \
+            None if rank(self.network.weights[0]) == 1 else "the first-layer rows are not all parallel"
+        if failure is not None:
+            raise CertificateError(f"theta~ is not of the claimed shape: {failure}")
+        return True
 
     def describe(self) -> str:
         what = "generic (exact)" if self.generic else "all first-layer rows parallel (exact)"
