@@ -126,7 +126,8 @@ class RationalMatrix(Sequence):
         else:
             g = math.gcd(d, int(np.gcd.reduce(N.ravel()))) if N.size else d
         if g > 1:
-            N = N // g
+            # g exceeds int64 only when every numerator is 0 (g = d then): numpy cannot divide by it
+            N = N // g if N.dtype == object or g < 2 ** 63 else np.zeros_like(N)
         return cls(None, _compact(N), d // g)
 
     # -- the two forms ------------------------------------------------------------------------------

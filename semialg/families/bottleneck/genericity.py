@@ -17,7 +17,7 @@ import itertools
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
-from semialg.core.exact import rank, solve
+from semialg.core.exact import dot, rank, solve
 from semialg.core.network import Architecture, Network
 from semialg.engine.loci import (Condition, Locus, LocusFamily, degeneracy_loci, genericity,
                                  zero_factor_condition)
@@ -31,6 +31,8 @@ __all__ = ["genericity_checks", "type_checks", "BOTTLENECK_SCOPE"]
 
 
 INNER_ZERO_FACTOR = "no zero factor of the first two layers"
+#: The type condition only the local dimension at $\theta$ needs, not the explicit fibre (:func:`type_checks`).
+LOCAL_ONLY = "no ray of P orthogonal to every U+ row"
 
 
 def _inner_zero_factor(net: Network, budget: int) -> Condition:
@@ -94,6 +96,8 @@ def type_checks(net: Network) -> list[Condition]:
     (:func:`~semialg.families.bottleneck.hidden_region.boundary_points`). For $n_0 \ge 3$ also: the first-layer
     rows have rank $\min(n_0, n_1)$ (below it, $\overline P$ is a cylinder along the common kernel $L$, a U−
     neuron can no longer tilt out of $L^\perp$ and the fibre is smaller than $D$ minus the functional dimension).
+    In every dimension: no block of two or more U+ neurons of one sign orthogonal to a recession direction of
+    $\overline P$ (:data:`LOCAL_ONLY`, needed only by the local dimension at $\theta$).
     """
     t = combinatorial_type(net)
     out = [_condition("not constant", t.regime != "constant", None if t.regime != "constant" else (),
@@ -110,7 +114,7 @@ def type_checks(net: Network) -> list[Condition]:
                               f"the first-layer rows have rank {r} < min(n0, n1): every hidden hyperplane "
                               f"contains the lineality directions" if r < min(n0, n1) else
                               "the first-layer rows have rank min(n0, n1)"))
-        return out + _boundary_conditions(*boundary_points(net))
+        return out + _boundary_conditions(*boundary_points(net)) + _u_plus_conditions(net, t)
     view = OuterView.of(net)
     arr = NetworkArrangement((net,), with_cells=False)
     h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
@@ -128,7 +132,36 @@ def type_checks(net: Network) -> list[Condition]:
             if h(v) == 0:
                 on_zero = v
                 break
-    return out + _boundary_conditions(touching, on_zero)
+    return out + _boundary_conditions(touching, on_zero) + _u_plus_conditions(net, t)
+
+
+def _u_plus_conditions(net: Network, t: BottleneckType) -> list[Condition]:
+    r"""Not: two or more U+ neurons, all with output weights of one sign, whose rows are all orthogonal to one
+    recession direction $r$ of $\overline P$ (outside the lineality space). Every U+′ row of a member keeps
+    $w'_j\cdot r \ge 0$ while the block reproduces $A\cdot r = 0$ ($A = \sum_{U^+} v_iw_i$); with one sign
+    throughout, each is forced to $w'_j\cdot r = 0$ — $|U^+| - 1$ equations the formula does not count — so
+    near such a $\theta$ the fibre is smaller than $D$ minus the functional dimension (rows $(1, 2)$,
+    $(-2, -1)$, $(-2, -1)$, $(1, 2)$, U+ neurons on both $(1, 2)$ rows: local dimension 8, formula 9). Mixed
+    signs, or one row with $w_j\cdot r > 0$, leave a direction that makes every $w'_j\cdot r$ positive. The
+    explicit fibre does not need this condition (:data:`LOCAL_ONLY`). Decided on the exact rays of
+    :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`; vacuous when all rows are parallel (the
+    1-D calculus)."""
+    from semialg.families.bottleneck.hidden_region import HiddenRegion
+    plus = [i for i, c in enumerate(t.classes) if c == "U+"]
+    signs = {net.weights[1][0][i] > 0 for i in plus}
+    if len(plus) < 2 or len(signs) > 1:
+        return []
+    try:
+        region = HiddenRegion(net)
+    except ArchitectureError:
+        return []
+    rows = [w for w in net.weights[0] if any(w)]
+    ray = next((r for r in region.p_rays if all(dot(net.weights[0][i], r) == 0 for i in plus)
+                and any(dot(w, r) != 0 for w in rows)), None)
+    return [_condition(LOCAL_ONLY, ray is None, None if ray is None else tuple(ray),
+                       f"the U+ neurons {plus} (output weights of one sign) are all orthogonal to the recession "
+                       f"direction {[str(x) for x in ray]} of P" if ray is not None else
+                       "no recession direction of P is orthogonal to every U+ neuron")]
 
 
 def _boundary_conditions(touching, on_zero) -> list[Condition]:
@@ -140,11 +173,13 @@ def _boundary_conditions(touching, on_zero) -> list[Condition]:
                        "no vertex of the arrangement lies on h = 0")]
 
 
-def _require_generic(net: Network, what: str) -> BottleneckType:
+def _require_generic(net: Network, what: str, local: bool = True) -> BottleneckType:
+    """The type of a generic ``net``; :class:`ArchitectureError` naming the first failed condition. With
+    ``local=False`` the conditions only the local dimension at ``net`` needs (:data:`LOCAL_ONLY`) are skipped."""
     report = genericity(net)
     if not report:
         raise ArchitectureError(f"{what} needs a generic parameter; " + report.explain().splitlines()[0])
-    failed = [c.detail for c in type_checks(net) if not c.holds]
+    failed = [c.detail for c in type_checks(net) if not c.holds and (local or c.name != LOCAL_ONLY)]
     if failed:
         raise ArchitectureError(f"{what}: the type conditions fail: " + "; ".join(failed))
     return combinatorial_type(net)

@@ -142,7 +142,7 @@ def _is_generic(net: Network) -> bool:
 def _failure(net: Network) -> str | None:
     """The first genericity or type condition ``net`` fails, in words, or ``None`` when it is generic."""
     try:
-        _require_generic(net, "fibre")
+        _require_generic(net, "fibre", local=False)
     except ArchitectureError as err:
         return str(err).removeprefix("fibre needs a generic parameter; ").removeprefix("fibre: ")
     return None
