@@ -116,10 +116,12 @@ def test_local_dimension_on_the_boundary():
 
 
 def test_parallel_rows_in_two_inputs():
-    """Rows parallel to u = (1, 2): the plateau pieces are listed; members with rows off u (v' = 0 with any w')
-    are not, so the dimension is reported undecided."""
+    """Rows parallel to u = (1, 2): the plateau pieces are listed. Every plateau member needs both neurons on u
+    (a kink slot and a hidden one), so none can leave u and the dimension is decided: D - fdim. With a third
+    neuron one is spare (v' = 0 with any w': 3 dimensions, unlisted), so the dimension is reported undecided."""
     net = _net([[1, 2], [1, 2]], [0, -1], [1, 2], 0, [1], [0])
     F = sa.fibre(net)
+    D = net.architecture.num_parameters
     plateau = [j for j in F.index if j[0] == "Pmin"]
     assert plateau
     for k, j in enumerate(plateau[:3]):
@@ -127,10 +129,15 @@ def test_parallel_rows_in_two_inputs():
         assert bool(sa.equivalent(net, x)) and F.component_of(x) == j
     moved = _net([[1, 2], [1, 2]], [1, -1], [1, 2], -1, [1], [0])
     assert _agree(F, net, moved) and F.component_of(moved)[0] == "Pmin"
+    assert F.dimension == bn.fibre_dimension(net) == D - pl.functional_dimension(net).value == 4
+    assert F.local_dimension(moved) == D - pl.functional_dimension(moved).value
+    spare = _net([[1, 2], [1, 2], [1, 2]], [0, -1, 0], [1, 2, 0], 0, [1], [0])
+    G = sa.fibre(spare)
     with pytest.raises(UndecidedError, match="rows off the common direction"):
-        F.dimension
-    assert "undecided" in F.describe() and F.to_json()["dimension"] is None
-    assert F.local_dimension(moved) == net.architecture.num_parameters - pl.functional_dimension(moved).value
+        G.dimension
+    assert "undecided" in G.describe() and G.to_json()["dimension"] is None
+    x = _net([[1, 2], [1, 2], [3, -1]], [1, -1, 7], [1, 2, 0], -1, [1], [0])      # the spare neuron off u
+    assert bool(sa.equivalent(spare, x)) and G.component_of(x) is None
 
 
 @st.composite

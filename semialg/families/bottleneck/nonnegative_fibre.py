@@ -32,7 +32,7 @@ strictly inside a plateau interval, $v' \ne 0$, distinct breakpoints). Example: 
 $h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. They have $h' < 0$ somewhere, so they are disjoint from (T'). Not
 listed (lower-dimensional for $n_0 = 1$): slots with $v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a
 plateau interval; for $n_0 \ge 2$ also rows off $u$ ($v' = 0$ with any $w'$), so there the dimension is reported
-undecided. Otherwise (a line inside the plateau with kink lines not parallel — three of them concurrent —
+undecided unless no neuron can be spare (:func:`_no_spare_neuron`). Otherwise (a line inside the plateau with kink lines not parallel — three of them concurrent —
 for $n_0 = 2$; three kink hyperplanes through a codimension-2 flat for $n_0 \ge 3$; both non-generic)
 :class:`ArchitectureError` names the plateau (and the line). Dimension: the largest of the shallow fibre's plus 2
 ($\mu$, $t$; $n_1 + 2$ for generic $h$) and the plateau pieces'
@@ -137,12 +137,13 @@ class NonnegativeFibre:
     @property
     def dimension(self) -> int:
         """The largest dimension of a non-empty component: that of the shallow fibre of $h$ plus 2, or of a
-        plateau piece. Raises :class:`UndecidedError` with plateau pieces and $n_0 \\ge 2$ (parallel rows), where
-        unlisted plateau members with rows off $u$ ($v' = 0$ with any $w'$) may be larger."""
-        if self.plateaus and self.net.widths[0] > 1:
-            raise UndecidedError("regime T with parallel rows, n0 >= 2 and a plateau: members with h' < 0 on the "
-                                 "plateau and rows off the common direction (v' = 0 with any w', cancelling groups) "
-                                 "are not listed and may have larger dimension")
+        plateau piece. Raises :class:`UndecidedError` with plateau pieces and $n_0 \\ge 2$ unless every plateau
+        member needs all $n_1$ neurons on the direction $u$ (:func:`_no_spare_neuron`); otherwise unlisted members
+        with rows off $u$ ($v' = 0$ with any $w'$) may be larger."""
+        if self.net.widths[0] > 1 and not all(_no_spare_neuron(P.S) for P in self.plateaus.values()):
+            raise UndecidedError("regime T with a ridge function h, n0 >= 2 and a plateau: members with h' < 0 on "
+                                 "the plateau and rows off the common direction (v' = 0 with any w', cancelling "
+                                 "groups) are not listed and may have larger dimension")
         return max([self.inner.dimension + 2] + [d for P in self.plateaus.values()
                                                  if (d := P.max_dimension()) is not None])
 
@@ -320,6 +321,26 @@ class NonnegativeFibre:
         return Network((h.weights[0], (_scale(mu, h.weights[1][0]),), tuple((x / mu,) for x in view.c)),
                        (h.biases[0], (mu * h.biases[1][0] + t,), tuple(y - x * t / mu
                                                                       for x, y in zip(view.c, view.d, strict=True))))
+
+
+def _no_spare_neuron(S: SlotCalculus) -> bool:
+    r"""Whether every plateau member of the slot calculus ``S`` ($n$ slots) uses all $n$ neurons as breakpoints on
+    the line, so that no neuron is free to leave the direction $u$ ($v' = 0$ with any $w'$, groups off $u$).
+
+    On the line a member is $\zeta = \sum(\text{slots}) + \alpha s + \varepsilon$, where $\alpha s$ comes from
+    neurons off $u$ (groups with zero jump whose affine parts add up along $u$: at least four neurons) or from an
+    opposite twin on the line (one more neuron). Each kink of the target in $\hat P$ and each bounded plateau
+    interval needs a breakpoint, so $\alpha \ne 0$ needs at least $m_\alpha + 1$ neurons,
+    $m_\alpha = \#\text{kinks} + \#\text{bounded intervals}$; with $\alpha = 0$ at least the least number
+    $m_0$ of slots of a feasible type (slots of other 1-D types are limits of these). No neuron is spare iff
+    $n \le \min(m_0, m_\alpha + 1)$. Cost: the types of up to $n$ slot calculi.
+    """
+    n = S.n
+    m_alpha = len(S.kinks) + sum(1 for a, b, _, _ in S.nints if a is not None and b is not None)
+    if n > m_alpha + 1:
+        return False
+    return not any(any(C.decide(*key) is not None for key in C.keys())
+                   for C in (SlotCalculus(S.T, k) for k in range(1, n)))
 
 
 def _show(v) -> str:
