@@ -59,10 +59,10 @@ from semialg.engine.loci import SHALLOW_SCOPE, Condition, GenericityReport, Unde
 from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
-from semialg.engine.regions import decisive_batch, parameter_jacobian
+from semialg.engine.regions import batch_jacobian, decisive_batch, parameter_jacobian
 from semialg.engine.neurons import column, hyperplane_pairs, row
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
-from semialg.errors import CertificateError, SemialgError
+from semialg.errors import CertificateError, ParameterError, SemialgError
 from semialg.families.base import NotDefined, families_for
 
 __all__ = ["identifiable", "IdentifiabilityResult", "WitnessMove", "ProofStep", "LocalRankCertificate",
@@ -93,12 +93,10 @@ class LocalRankCertificate(Result):
     def verify(self, net: Network) -> bool:
         arch = net.architecture
         target = arch.num_parameters - arch.num_hidden
-        rows = []
-        for x in self.points:
-            pattern = net.activation_pattern(x)
-            if any(0 in layer for layer in pattern):
-                raise CertificateError(f"a hidden pre-activation vanishes at {[str(v) for v in x]}")
-            rows.extend(parameter_jacobian(net, x, pattern))
+        try:
+            rows = batch_jacobian(net, self.points)
+        except ParameterError as e:
+            raise CertificateError(f"a certificate point: {e}") from None
         for l in range(1, net.depth):
             if any(not any(row(net, l, i)) and not any(column(net, l, i)) for i in range(net.widths[l])):
                 raise CertificateError(f"hidden layer {l} has a zero neuron: the rank bound does not apply")

@@ -47,7 +47,8 @@ from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
 __all__ = [
     "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
     "functional_dimension", "FunctionalDimension", "batch_functional_dimension",
-    "estimate_functional_dimension", "decisive_batch", "parameter_jacobian", "numeric_jacobian",
+    "estimate_functional_dimension", "decisive_batch", "parameter_jacobian", "batch_jacobian",
+    "numeric_jacobian",
 ]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
@@ -632,13 +633,21 @@ def batch_functional_dimension(net: Network, X: Sequence) -> int:
     a hidden pre-activation is $0$ (the network need not be differentiable in $\\theta$ there).
     Cost: $O(|X| k \\dim\\Omega)$ plus one exact rank.
     """
+    rows = batch_jacobian(net, X)
+    return rank(rows) if rows else 0
+
+
+def batch_jacobian(net: Network, X: Sequence) -> list[Vec]:
+    """The rows of :func:`parameter_jacobian` at every input of ``X``, in order; :class:`ParameterError` names the
+    first input where a hidden pre-activation is $0$ ($\\theta \\mapsto f_\\theta(x)$ need not be differentiable
+    there). Cost: $O(|X| k \\dim\\Omega)$."""
     rows = []
     for n, x in enumerate(X):
         pattern = net.activation_pattern(x)
         if any(0 in layer for layer in pattern):
             raise ParameterError(f"X[{n}] lies on a bent hyperplane (a hidden pre-activation is 0)")
         rows.extend(parameter_jacobian(net, x, pattern))
-    return rank(rows) if rows else 0
+    return rows
 
 
 def numeric_jacobian(layers: Sequence[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
