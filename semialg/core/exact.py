@@ -29,7 +29,7 @@ from semialg.errors import ParameterError, ShapeError
 
 __all__ = [
     "to_fmpq", "to_sympy", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
-    "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "fmpq_str", "decimal_str", "PRIME",
+    "nullspace", "solve", "rref", "normalise_row", "fingerprint", "dot", "vadd", "fmpq_str", "decimal_str", "PRIME",
     "integer_rows", "parse_rational", "interval_point", "MAX_DIGITS", "MAX_EXPONENT",
 ]
 
@@ -356,6 +356,15 @@ def dot(u: Sequence[fmpq], v: Sequence[fmpq]) -> fmpq:
     for a, b in zip(u, v, strict=True):
         s += a * b
     return s
+
+
+def vadd(u: Sequence[fmpq], v: Sequence[fmpq], t: fmpq = fmpq(1)) -> tuple[fmpq, ...]:
+    """$u + t\\,v$, exactly. Cost: $O(\\dim u)$.
+
+    >>> vadd([fmpq(1), fmpq(2)], [fmpq(3), fmpq(-1)], fmpq(1, 2))
+    (5/2, 3/2)
+    """
+    return tuple(x + t * y for x, y in zip(u, v, strict=True))
 
 
 def normalise_row(row: Sequence[fmpq]) -> tuple[tuple[fmpq, ...], fmpq, int]:

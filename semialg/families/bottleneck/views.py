@@ -17,6 +17,7 @@ from typing import Sequence
 
 from flint import fmpq
 
+from semialg.core.exact import vadd as _vadd  # the name the bottleneck modules import it under
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 
@@ -42,10 +43,6 @@ def _require(net: Network, case: str) -> None:
         what = "(n0, 1, n2, n3)" if case == "b" else "(n0, n1, 1, n3)"
         raise ArchitectureError(f"expected a bottleneck network of case ({case}) with widths {what}, "
                                 f"got {net.architecture}")
-
-
-def _vadd(u: Sequence[fmpq], v: Sequence[fmpq], t: fmpq = _ONE) -> Vec:
-    return tuple(x + t * y for x, y in zip(u, v, strict=True))
 
 
 def _scale(t: fmpq, u: Sequence[fmpq]) -> Vec:

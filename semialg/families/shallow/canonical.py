@@ -26,13 +26,13 @@ from flint import fmpq
 
 from semialg.core.certificate import (EquivalenceResult, OrbitCertificate, PointCertificate, check_comparable,
                                       separating_point)
-from semialg.core.exact import dot, fingerprint, nullspace, to_vector
+from semialg.core.exact import dot, fingerprint, nullspace, to_vector, vadd
 from semialg.core.network import Network, relu
 from semialg.core.result import Latexable
 from semialg.errors import CertificateError
 from semialg.families.shallow.moves import MoveCertificate, Rebalance, clear_dead, negative_kinks, reduction_moves
 from semialg.families.shallow.symmetries import integer_orbit_element, orbit_element
-from semialg.families.shallow.view import ZERO, Key, ShallowView, Vec, hyperplanes, integer_kinks, vadd
+from semialg.families.shallow.view import ZERO, Key, ShallowView, Vec, hyperplanes, integer_kinks
 
 __all__ = ["CanonicalForm", "canonical_form", "distinguishing_point", "equivalent"]
 

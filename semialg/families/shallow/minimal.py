@@ -7,11 +7,11 @@ from typing import Iterator, Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import rank, rref
+from semialg.core.exact import rank, rref, vadd
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form
-from semialg.families.shallow.view import ZERO, ShallowView, vadd
+from semialg.families.shallow.view import ZERO, ShallowView
 from semialg.geometry.zero_sum import find_subset_with_sum
 
 __all__ = ["minimal_form", "minimal_representative"]

@@ -21,14 +21,14 @@ from typing import ClassVar, Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import normalise_row
+from semialg.core.exact import normalise_row, vadd
 from semialg.core.network import Network
 from semialg.core.certificate import Certificate, check_neurons
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.engine import neurons
 from semialg.errors import CertificateError
-from semialg.families.shallow.view import ZERO, Key, ShallowView, Vec, hyperplanes, vadd
+from semialg.families.shallow.view import ZERO, Key, ShallowView, Vec, hyperplanes
 
 __all__ = ["Move", "ActBy", "ClearDeadNeuron", "MergeTwins", "Rebalance", "MoveCertificate", "flip_neurons",
            "reduction_moves", "clear_dead", "negative_kinks"]

@@ -51,10 +51,10 @@ from typing import Iterator, Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import nullspace, rank, rref, solve
+from semialg.core.exact import nullspace, rank, rref, solve, vadd
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
-from semialg.families.shallow.view import ZERO, ShallowView, vadd
+from semialg.families.shallow.view import ZERO, ShallowView
 
 __all__ = ["Pattern", "TypeGeometry", "dim_bilinear_fibre", "types_with_pattern"]
 

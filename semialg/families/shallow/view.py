@@ -21,13 +21,13 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import fingerprint, normalise_row
+from semialg.core.exact import fingerprint, normalise_row, vadd
 from semialg.core.network import Network, relu
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import ArchitectureError
 
 __all__ = ["ShallowView", "Hyperplanes", "hyperplanes", "integer_kinks", "integer_neuron_rows", "primitive_rows",
-           "neuron_invariant", "vadd", "ZERO", "Vec",
+           "neuron_invariant", "ZERO", "Vec",
            "Key"]
 
 ZERO = fmpq(0)
@@ -93,10 +93,6 @@ class Hyperplanes:
     members: dict
     linear: tuple[Vec, ...]
     constant: Vec
-
-
-def vadd(u: Sequence[fmpq], v: Sequence[fmpq], t: fmpq = fmpq(1)) -> Vec:
-    return tuple(x + t * y for x, y in zip(u, v, strict=True))
 
 
 def hyperplanes(view: ShallowView) -> Hyperplanes:
