@@ -162,6 +162,12 @@ def zero_factors(net: Network, l: int, limit: int = 20) -> list[tuple[int, ...]]
     return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit)]
 
 
+def _layer(net: Network, l: int) -> tuple[list[Vec], list[fmpq], list[Vec], list[fmpq]]:
+    """The rows $W_l[i,:]$, biases $b_l[i]$, outgoing columns $c_{l,i}$ and next bias $b_{l+1}$ as lists to
+    edit; :func:`_with_layer` puts them back."""
+    return list(net.weights[l - 1]), list(net.biases[l - 1]), columns(net, l), list(net.biases[l])
+
+
 def _with_layer(net: Network, l: int, W: list, b: list, cols: list[Vec], next_bias: Sequence[fmpq]) -> Network:
     """``net`` with the rows, biases and outgoing columns of hidden layer ``l`` and the bias $b_{l+1}$ replaced
     (the width unchanged)."""
@@ -181,9 +187,7 @@ def negate(net: Network, l: int, S: Sequence[int]) -> Network:
     >>> negate(net, 1, [1])
     Network(1-2-1: W1=[[1], [-1]]; b1=[0, 1]; W2=[[1, 1]]; b2=[-1])
     """
-    W, b = list(net.weights[l - 1]), list(net.biases[l - 1])
-    cols = columns(net, l)
-    nb = list(net.biases[l])
+    W, b, cols, nb = _layer(net, l)
     for i in S:
         nb = [x + c * b[i] for x, c in zip(nb, cols[i], strict=True)]
         W[i], b[i] = tuple(-x for x in W[i]), -b[i]
@@ -210,9 +214,7 @@ def clear(net: Network, l: int, S: Sequence[int]) -> Network:
     >>> clear(net, 1, [0])
     Network(1-2-1: W1=[[0], [1]]; b1=[0, 0]; W2=[[0, 1]]; b2=[6])
     """
-    W, b = list(net.weights[l - 1]), list(net.biases[l - 1])
-    cols = columns(net, l)
-    nb = list(net.biases[l])
+    W, b, cols, nb = _layer(net, l)
     for i in S:
         if any(W[i]) and any(cols[i]):
             raise CertificateError(f"neuron {i} of layer {l} is neither dead nor constant")
@@ -254,9 +256,7 @@ def trade_opposite(net: Network, l: int, pairs: Sequence[tuple[int, int]], shift
     \\sum_p Y_p b_l[i_p]$. As $\\sigma(z) - \\sigma(-z) = z$ the function is kept iff $\\sum_p Y_p W_l[i_p,:] = 0$;
     both conditions are checked exactly (:class:`CertificateError`), the first unless the caller, having checked
     it against its own record, passes the ``factors`` $\\mu_p$. Cost: $O(|P|\\,n_{l+1} n_{l-1})$."""
-    W, b = net.weights[l - 1], net.biases[l - 1]
-    cols = columns(net, l)
-    nb = list(net.biases[l])
+    W, b, cols, nb = _layer(net, l)
     total = [[_ZERO] * len(W[0]) for _ in nb]
     for p, ((i, j), y) in enumerate(zip(pairs, shifts, strict=True)):
         mu = _factor(net, l, i, j, False) if factors is None else factors[p]
