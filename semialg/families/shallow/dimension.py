@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from flint import fmpq
 
-from flint import fmpq, fmpq_mat
-
-from semialg.core.exact import fingerprint, normalise_row, nullspace, rank
+from semialg.core.exact import fingerprint, normalise_row, nullspace, rank, row_basis
 from semialg.core.network import Network
 from semialg.families.shallow.view import ZERO, ShallowView, Vec
 
 __all__ = ["shallow_functional_dimension"]
-
-
-def _span_basis(vectors: Sequence[Vec]) -> list[Vec]:
-    """A basis of the span of ``vectors`` (the non-zero rows of their RREF)."""
-    if not vectors:
-        return []
-    R, r = fmpq_mat(len(vectors), len(vectors[0]), [x for v in vectors for x in v]).rref()
-    return [tuple(R[i, j] for j in range(R.ncols())) for i in range(r)]
 
 
 def _intersection(U: list[Vec], V: list[Vec]) -> list[Vec]:
@@ -77,8 +67,8 @@ def shallow_functional_dimension(net: Network) -> int:
         if len(signs) == 1 and len(sides[1]) + len(sides[-1]) <= 1:
             total += k + m * (len(sides[1]) + len(sides[-1]))  # the generic case: no Gaussian elimination
             continue
-        pos, neg = _span_basis(sides[1]), _span_basis(sides[-1])
-        total += k + m * len(_span_basis(pos + neg))
+        pos, neg = row_basis(sides[1]), row_basis(sides[-1])
+        total += k + m * len(row_basis(pos + neg))
         if len(signs) == 2:
             affine.extend(outer(key, e) for e in out_unit)
             affine.extend(outer(e, a) for a in _intersection(pos, neg) for e in unit)

@@ -7,7 +7,7 @@ from typing import Iterator, Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import rank, rref, vadd
+from semialg.core.exact import rank, row_basis, vadd
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form
@@ -194,9 +194,7 @@ def _residual_cost(R, K: CanonicalForm, F) -> tuple[int, dict] | None:
                 return 1, {("existing", h): t}
     pairs = []
     # R = sum_r e_r R[r]: rows give rank-one terms; use a row basis for minimal count.
-    Rm, rk = rref(R)
-    basis_rows = [tuple(Rm[i, j] for j in range(m)) for i in range(rk)]
-    for row in basis_rows:
+    for row in row_basis(R):
         piv = next(j for j in range(m) if row[j] != 0)
         t = tuple(R[r][piv] for r in range(k))
         pairs.append((t, row))
