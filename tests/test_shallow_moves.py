@@ -57,6 +57,17 @@ def test_merge_and_clear_keep_the_function_when_their_preconditions_hold(seed):
             ClearDeadNeuron(0).apply(net)
 
 
+def _negative_kinks(net) -> dict:
+    """Per hyperplane, the sum of the output weights of its negatively oriented neurons (rows of scale 1 here,
+    first entry -1: their kinks), brute force."""
+    out: dict = {}
+    for w, b, a in zip(net.weights[0], net.biases[0], zip(*net.weights[1]), strict=True):
+        if w[0] < 0:
+            key = tuple(x / w[0] for x in w + (b,))
+            out[key] = tuple(x + y for x, y in zip(out.get(key, (fmpq(0),) * len(a)), a))
+    return out
+
+
 @settings(max_examples=25)
 @given(st.integers(0, 10 ** 6))
 def test_rebalance_along_a_relation_keeps_the_function_and_moves_exactly_t(seed):
@@ -78,6 +89,9 @@ def test_rebalance_along_a_relation_keeps_the_function_and_moves_exactly_t(seed)
     moved = Rebalance(shifts).apply(net)
     assert canonical_form(moved) == canonical_form(net) and agree_everywhere_probed(net, moved)
     assert moved.widths[1] <= n + 2 * len(shifts)
+    before, after, t = _negative_kinks(net), _negative_kinks(moved), dict(shifts)
+    zero = (fmpq(0),) * k
+    assert all(after.get(h, zero) == tuple(x + y for x, y in zip(before.get(h, zero), t.get(h, zero))) for h in hp)
     broken = tuple((h, tuple(x + 1 for x in t)) if i == 0 else (h, t) for i, (h, t) in enumerate(shifts))
     with pytest.raises(CertificateError):
         Rebalance(broken).apply(net)
