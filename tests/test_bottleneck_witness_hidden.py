@@ -310,3 +310,42 @@ def test_every_move_keeps_the_function_exactly():
                 assert (moved is not None) == (same and dead), (mv, same, dead)
                 seen[moved is not None] += 1
     assert seen[True] >= 2 and seen[False] >= 2, seen
+
+
+# -- constant functions and regime T ------------------------------------------------------------------------
+
+def _random_a(rng: random.Random, n1: int, v_sign: int, e, c) -> Network:
+    W1 = [[_q(rng) for _ in range(2)] for _ in range(n1)]
+    v = [v_sign * fmpq(rng.randint(1, 4), rng.randint(1, 3)) for _ in range(n1)]
+    return Network.from_arrays([W1, [v], [[x] for x in c]], [[_q(rng) for _ in range(n1)], [e], [fmpq(2), fmpq(-1)]])
+
+
+def test_constant_pairs_and_regime_t_trades():
+    """Constant f: $c = 0$ or $h \\le 0$ everywhere (all $v < 0$, $e < 0$), any widths; regime T ($v > 0$,
+    $e > 0$, so $h \\ge 0$): $e \\mapsto e + t$, $d \\mapsto d - ct$ with $h + t \\ge 0$."""
+    rng = random.Random(4)
+    for k in range(8):
+        zero = [fmpq(0), fmpq(0)]
+        a = _random_a(rng, rng.randint(2, 3), rng.choice((1, -1)), _q(rng), zero)
+        b = _random_a(rng, rng.randint(2, 4), -1, -fmpq(rng.randint(1, 5)), [_q(rng), _q(rng)])
+        assert _same(a, b, rng) and pl.equivalent(a, b)
+        cert = bn.witness(a, b)
+        assert cert is not None and cert.verify(a, b) and set(cert.mechanisms()) - {"G"} == {"constant function"}
+        with pytest.raises(CertificateError):       # h > 0 somewhere: the outer neuron is not silent
+            bn.SilenceOuter().apply(_random_a(rng, 2, 1, fmpq(1), [fmpq(1), fmpq(1)]))
+        with pytest.raises(CertificateError):       # c != 0: the inner network matters
+            bn.ReplaceInner((((1, 0), 0, 1),), 0).apply(b)
+        e, c = fmpq(rng.randint(1, 6)), [_q(rng) or fmpq(1), _q(rng)]
+        a = _random_a(rng, 3, 1, e, c)
+        t = fmpq(rng.randint(-2 * int(e), 8), 2)
+        moved = a.replace_layer(2, bias=[e + t]).replace_layer(3, bias=[d - x * t for x, d in zip(c, a.biases[2])])
+        b = GroupElement.random(a.architecture, seed=k, height=3).act(moved)
+        if t < -e or not pl.equivalent(a, b):
+            continue
+        cert = bn.witness(a, b)
+        assert cert is not None and cert.verify(a, b)
+        assert set(cert.mechanisms()) - {"G"} == ({"e <-> d trade"} if t else set()), cert.mechanisms()
+        for r in _replayed(cert, a):
+            assert _same(a, r, rng)
+        with pytest.raises(CertificateError):       # h + t < 0 somewhere
+            bn.TradeBiasOutput(-e - 10 ** 6).apply(a)

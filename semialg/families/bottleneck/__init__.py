@@ -39,6 +39,7 @@ from semialg.families.bottleneck.witnesses import (
     FlipInner, MoveOntoKink, Reflect, ShiftAffineBias, TranslateHidden, FlipKinkSet, ReviveNeuron, InsertNeuron,
     DropNeuron, AbsorbAtConstantInput, ResetFirstLayer, MoveHiddenNeuron, InsertHiddenNeuron, DropHiddenNeuron,
     TradeOnP, witness)
+from semialg.families.bottleneck.outer_moves import ReplaceInner, SilenceOuter, TradeBiasOutput
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -49,7 +50,7 @@ __all__ = [
     "AbsorbConstant", "MergeAffine", "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "Reflect",
     "FlipInner", "MoveOntoKink", "move_onto_kink", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron",
     "AbsorbAtConstantInput", "ResetFirstLayer", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron",
-    "TradeOnP",
+    "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput",
 ]
 
 

@@ -16,7 +16,10 @@ contributes nothing), a neuron of the affine trade misses $P$ (U+, U±, constant
   inserted, removed (width changes);
 * :class:`TradeOnP` — the hidden neurons affine on $P$ and $e$ traded for others reproducing $h$ on $P$ (the
   U+ $\leftrightarrow e$ trade), possibly absorbing flips of visible neurons;
-* :class:`FlipInner` — the 0-factor flips of $h$ itself (no arrangement needed).
+* :class:`FlipInner` — the 0-factor flips of $h$ itself (no arrangement needed);
+* regime T ($h \ge 0$: $f = c\,h + d$): :class:`TradeBiasOutput`, the $e \leftrightarrow d$ trade;
+* constant $f$: :class:`SilenceOuter` ($c \mapsto 0$ when $h \le 0$ everywhere), :class:`ReplaceInner` (any
+  inner network when $c = 0$).
 
 :func:`outer_witness` builds the chain: the group element matching the visible neurons (and every hidden neuron
 the two parameters share) up to orientation, the 0-factor flip when the orientations differ by one, then the
@@ -47,7 +50,7 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _scale
 
 __all__ = ["FlipInner", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP",
-           "flip_witness", "outer_witness"]
+           "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "flip_witness", "outer_witness"]
 
 Neuron = tuple[Vec, fmpq, fmpq]  # (w, b, v) of a first-layer neuron
 
@@ -255,6 +258,68 @@ class TradeOnP(BottleneckMove):
                 f"e = {self.e}: the same affine map on P")
 
 
+@dataclass(frozen=True)
+class SilenceOuter(BottleneckMove):
+    r"""Case (a) with $h \le 0$ everywhere ($P = \emptyset$: $f = d$): the output weights $c$ set to $0$; checked
+    exactly, $h \le 0$ on every cell of the first layer's arrangement."""
+
+    mechanism: ClassVar[str] = "constant function"
+
+    def apply(self, net: Network) -> Network:
+        view = _view(net)
+        arr = NetworkArrangement((net,))
+        maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+        if any(arr.range_sign(cell, A) != -1 for cell, A in zip(arr.cells, maps, strict=True)):
+            self._fail("h > 0 somewhere: the outer neuron is not silent")
+        return net.replace_layer(3, weight=[[_ZERO] for _ in view.c])
+
+    def describe(self) -> str:
+        return "h <= 0 everywhere: the output weights c set to 0"
+
+
+@dataclass(frozen=True)
+class ReplaceInner(BottleneckMove):
+    r"""Case (a) with $c = 0$ ($f = d$): the first-layer neurons replaced by ``neurons`` (any number) and the
+    bottleneck bias by ``e``."""
+
+    neurons: tuple[Neuron, ...]
+    e: fmpq
+    mechanism: ClassVar[str] = "constant function"
+
+    def apply(self, net: Network) -> Network:
+        view = _view(net)
+        if any(view.c):
+            self._fail("the output weights c are not zero")
+        n0 = net.architecture.input_dim
+        return _rebuild(net, [_neuron(x, n0) for x in self.neurons], to_fmpq(self.e, where="e"))
+
+    def describe(self) -> str:
+        return f"c = 0: the inner network replaced ({len(self.neurons)} first-layer neurons, e = {self.e})"
+
+
+@dataclass(frozen=True)
+class TradeBiasOutput(BottleneckMove):
+    r"""Case (a), regime T ($h \ge 0$ everywhere, so $f = c\,h + d$): $e \mapsto e + t$, $d \mapsto d - ct$; valid
+    iff $h \ge 0$ and $h + t \ge 0$ on every cell of the first layer's arrangement (checked exactly)."""
+
+    t: fmpq
+    mechanism: ClassVar[str] = "e <-> d trade"
+
+    def apply(self, net: Network) -> Network:
+        view = _view(net)
+        t = to_fmpq(self.t, where="t")
+        arr = NetworkArrangement((net,))
+        for cell, (lin, const) in zip(arr.cells, arr.affine_maps(arr.neuron_data(view.inner), arr.cells),
+                                      strict=True):
+            if arr.range_sign(cell, (_scale(-_ONE, lin), -min(const, const + t))) != -1:
+                self._fail(f"h or h + {t} is negative somewhere: the outer ReLU is not the identity on both")
+        return net.replace_layer(2, bias=[view.e + t]).replace_layer(3, bias=[d - c * t for c, d in
+                                                                              zip(view.c, view.d, strict=True)])
+
+    def describe(self) -> str:
+        return f"h >= 0 before and after: e shifted by {self.t}, d compensates"
+
+
 # == the witness ==========================================================================================
 
 def _canon(n: Neuron, flip: bool = False) -> tuple:
@@ -406,6 +471,10 @@ def outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | N
         return cheap
     t1, t2 = combinatorial_type(net1), combinatorial_type(net2)
     v1, v2 = OuterView.of(net1), OuterView.of(net2)
+    if t1.regime == t2.regime == "constant":
+        return _constant_witness(net1, net2)
+    if t1.regime == t2.regime == "T":
+        return _trade_witness(net1, net2)
     mu = _mu(v1, v2)
     if t1.regime != "PN" or t2.regime != "PN" or mu is None:
         return None
@@ -456,6 +525,45 @@ def outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | N
         if g is not None:
             return BottleneckMoveCertificate(tuple(start.moves + ch.moves), (), g)
     return None
+
+
+def _constant_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    r"""Both parameters constant ($c = 0$ or $h \le 0$ everywhere) with the same $d$: each outer neuron silenced
+    (:class:`SilenceOuter`), then the inner network of ``net1`` replaced by that of ``net2``."""
+    ch1, ch2 = _Chain(net1), _Chain(net2)
+    try:
+        for ch in (ch1, ch2):
+            if any(_view(ch.net).c):
+                ch.do(SilenceOuter())
+        if (_neurons(net1), _view(net1).e) != (_neurons(net2), _view(net2).e):
+            ch1.do(ReplaceInner(tuple(_neurons(net2)), _view(net2).e))
+    except CertificateError:
+        return None
+    g = _permutation(ch1.net, ch2.net)
+    return None if g is None else BottleneckMoveCertificate(tuple(ch1.moves), tuple(ch2.moves), g)
+
+
+def _trade_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    r"""Regime T on both sides ($f = c\,h + d$, $h, h' \ge 0$) with $c_1 = \mu c_2$, $\mu > 0$: the bottleneck
+    neuron scaled by $\mu$, the $e \leftrightarrow d$ trade by $t = (d_1 - d_2)/c_2$ ($h' = \mu h + t$), then
+    :func:`flip_witness`; ``None`` otherwise (e.g. the reflection $c' = -c/|\mu|$ of a bounded $h$)."""
+    v1, v2 = _view(net1), _view(net2)
+    r = next((k for k, x in enumerate(v2.c) if x != 0), None)
+    if r is None or v1.c[r] == 0 or v1.c[r] / v2.c[r] <= 0:
+        return None
+    mu, t = v1.c[r] / v2.c[r], (v1.d[r] - v2.d[r]) / v2.c[r]
+    if _scale(1 / mu, v1.c) != v2.c or tuple(a - c * t for a, c in zip(v1.d, v2.c, strict=True)) != v2.d:
+        return None
+    ch = _Chain(net1)
+    try:
+        if mu != 1:
+            ch.do(ActBy(GroupElement([tuple(range(len(v1.v))), (0,)], [(_ONE,) * len(v1.v), (mu,)])))
+        if t:
+            ch.do(TradeBiasOutput(t))
+    except CertificateError:
+        return None
+    rest = flip_witness(ch.net, net2)
+    return None if rest is None else BottleneckMoveCertificate(tuple(ch.moves) + rest.moves1, (), rest.element)
 
 
 def _replay(net: Network, moves: Sequence[BottleneckMove]) -> Network:
