@@ -243,7 +243,7 @@ def test_no_generic_representative_raises_with_the_reason():
     # generic: no member of the fibre is generic.
     net = _make([[1, 0], [0, 1], [1, 1]], [0, 0, 0], [1, 1, 0], -1, [1], [0])
     assert bool(pl.equivalent(net, _make([[1, 0], [0, 1], [1, 1]], [0, 0, 5], [1, 1, 0], -1, [1], [0])))
-    with pytest.raises(sa.ArchitectureError, match="no generic representative.*every half-plane"):
+    with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*every half-plane"):
         sa.fibre(net)
     # h = |x1| - 1: all rows parallel (f is a ridge function): described by the 1-D calculus (line_fibre)
     ridge = _make([[1, 0], [-1, 0]], [0, 0], [1, 1], -1, [1], [0])

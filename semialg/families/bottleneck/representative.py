@@ -37,10 +37,13 @@ $\sigma$ does not see it:
    :func:`semialg.genericity` avoided and every type condition of
    :func:`~semialg.families.bottleneck.genericity.type_checks` holding. Nothing is assumed.
 
-**What is complete.** (i) $C^* = \{0\}$ is decided exactly; then no neuron of any member is hidden, and the
-error says so. (ii) For $n_0 \ge 3$: if the visible rows of $\theta$ and $C^*$ span less than $\rho$, no member
-is generic (every row of a member with live neurons on hyperplanes of their own is visible or hidden, so lies in
-that span), decided exactly, and the error says so. (iii) **Theorem** (success of the curve). Let a core
+**What is complete.** Exact refusals, each a proof that *no member of the fibre is generic* (the function
+forces it; the error says which): (i) $C^* = \{0\}$ and $n_1$ exceeds the number of kink hyperplanes seen on
+$P$ (no neuron can be hidden); (ii) $n_0$ seen kink hyperplanes meet on $\partial P$ (every member has a vertex on
+$\{h' = 0\}$); (iii) for $n_0 \ge 3$, the seen kink rows and $C^*$ span less than $\rho$ (every row of a member
+with live neurons on hyperplanes of their own is visible or hidden, so lies in that span); (iv) every orientation
+of the seen kinks forces a 0-factor (:func:`_orientations`; the passing orientations give the first cores).
+**Theorem** (success of the curve). Let a core
 $\Gamma$ compute $f$ (as $c\,\sigma(h_\Gamma) + d$), be *clean* — pass every condition of
 :func:`semialg.genericity` and :func:`~semialg.families.bottleneck.genericity.type_checks` as a network of its
 own width except full first-layer rank — have $k = n_1 - |\Gamma| \ge 1$ free slots, $C^* \ne \{0\}$, and (for
@@ -57,15 +60,17 @@ of $\Gamma$, whose $s^2$ coefficient $(\sum_J j)w_0 \ne 0$; the rank minor of $\
 slots has $s^q$ coefficient $\det[\Gamma; \beta] \ne 0$; two slots coincide only if $(j' - j)w_0 + s(j'\beta_j -
 j\beta_{j'}) = 0$; a slot meets a hidden hyperplane of $\Gamma$ only at roots of a $2\times2$ minor or of
 $\gamma(s)\kappa = -j$ with $\gamma$ of degree 2. $\square$ So the search fails on such a $\theta$ only when no
-listed core is clean (e.g. every flip leaves a 0-factor, or members need two U+ neurons) — then the error says
-"none was found", not "none exists". The curve is searched up to $s = 64$.
+listed core is clean (e.g. members need two U+ neurons, or $P$ is disconnected) — then the error says
+"none was found", not "none exists". Counting roots, at most $2^{n_1+1} + n_1^2 + 2n_1 + \rho + 1$ values of $s$
+are bad, so the curve is searched up to $s = 2^{n_1+1} + n_1^2 + 2n_1 + n_0 + 2$.
 
 When no candidate passes, :class:`~semialg.errors.ArchitectureError` names the conditions $\theta$ fails and
 what was tried — e.g. when $\overline P$ meets every half-space (no hyperplane can hide a neuron) and the cores are
 not generic, or when the function itself forces a non-generic type (a mixed neuron U±, an arrangement vertex
 of visible lines on $\{h = 0\}$). Cost: at most ``budget`` candidates, each one exact equivalence test and one
 genericity report (plane sweeps of at most $2n_1$ lines for $n_0 = 2$; exact LPs otherwise), plus the curve's
-cheap checks ($2^{n_1}$ exact sums and a rank per step, at most 64 steps per core).
+cheap checks ($2^{n_1}$ exact sums and a rank per step, at most $2^{n_1+1} + n_1^2 + 2n_1 + n_0 + 2$ steps
+per core).
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [0, 0]], [[-1, -1, -1, 0]], [[1]]],
 ...                           [[0, 0, 0, 0], [1], [0]])                 # P a triangle; neuron 4 dead
@@ -352,7 +357,7 @@ def _network(net: Network, neurons: list[Neuron], e: fmpq) -> Network:
 def _curve_slots(neurons: list[Neuron], generators: list[Vec], k: int, region: HiddenRegion, rho: int):
     r"""The slots of the curve of the module docstring for one core: $\beta_j$ (generators of $C^*$ chosen
     greedily to raise the rank of the core's rows towards $\rho$, then $w_0$), and for $s = 1, 2, \dots$ the
-    first $s$ (at most ``_CURVE_STEPS``) at which the $k$ slots $w_j(s) = (1 + js^2)w_0 + s\beta_j$,
+    first $s$ (up to the bound of the module docstring) at which the $k$ slots $w_j(s) = (1 + js^2)w_0 + s\beta_j$,
     $b_j = -\max_{\overline P} w_j\cdot x - j$, $v_j = -1$ add no 0-factor, give rank $\ge \rho$ and no two
     proportional neurons; ``None`` when none does."""
     w0 = _cone_point(generators)
@@ -363,7 +368,8 @@ def _curve_slots(neurons: list[Neuron], generators: list[Vec], k: int, region: H
             basis.append(g)
             beta.append(g)
     beta += [w0] * (k - len(beta))
-    for s in range(1, _CURVE_STEPS + 1):
+    n1, n0 = len(neurons) + k, len(w0)
+    for s in range(1, 2 ** (n1 + 1) + n1 * n1 + 2 * n1 + n0 + 3):
         q = fmpq(s)
         slots = []
         for j, bj in enumerate(beta, start=1):
@@ -372,9 +378,6 @@ def _curve_slots(neurons: list[Neuron], generators: list[Vec], k: int, region: H
         if _slots_ok(neurons + slots, rho):
             return slots, s
     return None
-
-
-_CURVE_STEPS = 64
 
 
 def _slots_ok(neurons: list[Neuron], rho: int) -> bool:
@@ -537,6 +540,7 @@ def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed:
     * an **arrangement vertex on** $\{h = 0\}$: $n_0$ visible kink hyperplanes (:func:`_visible_kinks`) meet in a
       point $p \in \overline P$ with $h(p) = 0$; every member has neurons on them, so $p$ is a vertex of its
       arrangement, and $h'(p) = \mu h(p) = 0$ by continuity from $P$;
+    * **nothing can be hidden**: $C^* = \{0\}$ and $n_1$ exceeds the number of seen kink hyperplanes;
     * for $n_0 \ge 3$, **rank**: in a member whose neurons are live on hyperplanes of their own, every neuron is
       visible (on a kink hyperplane) or hidden (U−: row in $C^*$, U+: in $-C^*$; U± is not generic), so every row
       lies in $S = \operatorname{span}(\text{visible kink rows}) + \operatorname{span} C^*$; if
@@ -557,6 +561,12 @@ def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed:
                     f"kink hyperplanes of h through ({', '.join(map(str, p))}) are seen on P, so every member has "
                     f"neurons on them, and this vertex lies on the boundary of P, where every member has h' = 0 "
                     f"(a vertex on {{h = 0}}); such fibres are not described; sa.equivalent decides membership")
+    if not cone and n1 > len(kinks):
+        raise ArchitectureError(
+            f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: P-bar meets "
+            f"every half-{'plane' if n0 == 2 else 'space'} (C* = {{0}}), so no neuron can be hidden (U- or U+), and "
+            f"the {n1 - len(kinks)} slot(s) beyond the {len(kinks)} kink hyperplanes seen on P can only be dead, "
+            f"constant, U+- or share a hyperplane; such fibres are not described; sa.equivalent decides membership")
     if n0 < 3:
         return
     rows = [w for w, _ in kinks] + cone
