@@ -82,3 +82,17 @@ def test_sample_refuses_non_members():
                          sampler=lambda j, seed: AUDIT)
     with pytest.raises(CertificateError):
         bad.sample(seed=0)
+
+
+def test_samples_of_constant_slots_have_nonzero_output_weights():
+    """A C- slot with a zero output weight is also a D slot, and the fibre then locates the sample in the D
+    type (audit, session 7: 1 of 40 samples of this bottleneck component). Redrawn unless the type forces it."""
+    import semialg as sa
+    net = Network.from_arrays([[["-3/2"], ["-3/2"], ["-1/3"]], [[0, "-2/3", 3]], [["1/3"], ["-1/3"]]],
+                              [[1, "1/2", "2/3"], [0], ["-2/3", -2]])
+    F = sa.fibre(net)
+    index = (1, (("K", 0, 1), ("C-",), ("K", 1, 1)))
+    C = F.component(index)
+    for seed in range(40):
+        x = C.sample(seed)
+        assert any(x.weights[1][0][1:2]) and F.component_of(x) == index

@@ -269,10 +269,20 @@ class TypeGeometry:
         $\\delta_h$ (each group's $0$) between its slots with the prescribed negatively oriented part, choose
         random scales $\\mu_i > 0$ and solve the constant for $c'$.
         """
-        P = Pattern.of(roles, self.N)
         if self.type_dimension(roles) is None:
             raise ParameterError(f"the component of type ({', '.join(map(str, roles))}) is empty")
         rng = random.Random(seed)
+        # a zero output weight on a kink, phantom or constant slot puts the sample in the D type as well (and
+        # component_of names that one): redraw, unless the type forces it
+        for _ in range(8):
+            net = self._draw(roles, rng)
+            if all(any(a) for a, role in zip(ShallowView.of(net).a, roles, strict=True) if role[0] != "D"):
+                break
+        return net
+
+    def _draw(self, roles, rng: random.Random) -> Network:
+        """One random member of the non-empty type ``roles`` (see :meth:`sample`)."""
+        P = Pattern.of(roles, self.N)
         m, k = self.m, self.k
 
         def q() -> fmpq:
