@@ -17,7 +17,7 @@ from semialg.engine import regions as pl
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.engine.conservation import mechanism_conservation
-from semialg.errors import CertificateError, UndecidedError
+from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.core.exact import rank
 from semialg.core.symmetry import GroupElement
 
@@ -75,7 +75,7 @@ def test_hidden_hyperplane_translation_example():
     moved = bn.translate_hidden_hyperplane(net, Fraction(1, 2))
     assert moved.biases[0] == (fmpq(1, 2),) and moved.biases[1] == (fmpq(-3, 2), fmpq(-7))
     _check(net, moved, True)
-    too_far = bn.translate_hidden_hyperplane(net, -2)
+    too_far = bn.translate_hidden_hyperplane(net, -2, check=False)
     assert too_far.biases[1] == (fmpq(1), fmpq(-2))
     _check(net, too_far, False)
     assert net([0, 0]) != too_far([0, 0])
@@ -100,7 +100,7 @@ def test_case_a_hidden_neuron_example():
     assert bn.combinatorial_type(A).regime == "PN"
     moved = bn.replace_neuron(A, 1, 3, [2, 1], -3, [-7])
     _check(A, moved, True)
-    cut = bn.replace_neuron(A, 1, 3, [1, 2], -3, [-7])
+    cut = bn.replace_neuron(A, 1, 3, [1, 2], -3, [-7], check=False)
     _check(A, cut, False)
     assert A([-10, 9]) != cut([-10, 9])
 
@@ -265,10 +265,10 @@ def test_case_a_agrees_with_the_oracle(seed, n0, n1, e):
     for i, cls in enumerate(t.classes):
         W, b, v = net.weights[0][i], net.biases[0][i], net.weights[1][0][i]
         if cls == "U-":  # more negative output weight: h unchanged on P, smaller elsewhere
-            _check(net, bn.replace_neuron(net, 1, i, W, b, [v - rng.randint(1, 3)]), True)
+            _check(net, bn.replace_neuron(net, 1, i, W, b, [v - rng.randint(1, 3)], check=False), True)
         if cls == "U+" and v > 0:  # U+ <-> e trade
             delta = fmpq(rng.randint(1, 3))
-            moved = bn.replace_neuron(net, 1, i, W, b + delta, [v])
+            moved = bn.replace_neuron(net, 1, i, W, b + delta, [v], check=False)
             _check(net, moved.replace_layer(2, bias=[e - v * delta]), True)
     _check(net, _perturbed(net, rng.randrange(net.architecture.num_parameters), fmpq(1, 3)))
 
@@ -428,3 +428,22 @@ def test_conservation_laws_of_the_moves(arch, seed):
     assert r.proven
     for m in r.moves:
         assert (m.laws > 0) == (m.name in ("dead neurons", "hidden neurons (U-)"))
+
+
+def test_moves_check_their_preconditions_by_default():
+    """Audit (session 7): these moves returned networks with another function, or raised ZeroDivisionError."""
+    no_slope = Network.from_arrays([[[1]], [[0], [1]], [[1, 1]]], [[0], [1, 1], [0]])
+    with pytest.raises(ArchitectureError, match="v = 0"):
+        bn.trade_affine_block(no_slope, 0, 1, "1")
+    switching = Network.from_arrays([[[1]], [[1], [1]], [[1, 1]]], [[0], [-1, 1], [0]])
+    with pytest.raises(ArchitectureError, match="always active"):
+        bn.trade_affine_block(switching, 0, 1, "1")
+    moved = bn.trade_affine_block(switching, 0, 1, "1", check=False)
+    x = [Fraction(-106, 3)]
+    assert switching(x) != moved(x)            # what the check prevents
+    visible = Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [1], [0]])
+    with pytest.raises(ArchitectureError, match="not hidden"):
+        bn.translate_hidden_hyperplane(visible, "1")
+    A = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]], [[0, 0, 0, -5], [0], [0]])
+    with pytest.raises(ArchitectureError, match="function changes"):
+        bn.replace_neuron(A, 1, 3, [1, 2], -3, [-7])

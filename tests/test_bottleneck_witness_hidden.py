@@ -304,7 +304,7 @@ def test_every_move_keeps_the_function_exactly():
                     moved = mv.apply(net)
                 except CertificateError:
                     moved = None
-                cand = bn.replace_neuron(net, 1, i, mv.w, mv.b, [mv.v])
+                cand = bn.replace_neuron(net, 1, i, mv.w, mv.b, [mv.v], check=False)
                 same = bool(pl.equivalent(net, cand))
                 dead = _classes(cand)[i] in ("U-",) or mv.v == 0
                 assert (moved is not None) == (same and dead), (mv, same, dead)

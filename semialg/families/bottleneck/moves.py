@@ -26,20 +26,28 @@ from semialg.core.exact import to_fmpq
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.errors import ArchitectureError, CertificateError
+from semialg.errors import ArchitectureError, CertificateError, ParameterError
+from semialg.families.bottleneck.outer import equivalent_outer
+from semialg.families.bottleneck.ridge import equivalent_ridge
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import RidgeView, _ONE, _ZERO, _ridge_class, _scale, _slope_at_zero, _vadd
+from semialg.families.bottleneck.views import (RidgeView, bottleneck_case, _ONE, _ZERO, _ridge_class, _scale,
+                                              _slope_at_zero, _vadd)
 
 __all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
            "BottleneckMove", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput",
            "ResetFirstLayer", "ActBy", "BottleneckMoveCertificate"]
 
 
-def translate_hidden_hyperplane(net: Network, beta) -> Network:
+def translate_hidden_hyperplane(net: Network, beta, check: bool = True) -> Network:
     r"""Case (b), $H$ hidden: $b \mapsto b + \beta$, $e_j \mapsto e_j - v_j\beta$ (function-preserving while every
-    $e'_j < 0$ stays a switch-on neuron, i.e. $\beta > -\tau_{\min}$)."""
+    $e'_j < 0$ stays a switch-on neuron, i.e. $\beta > -\tau_{\min}$). With ``check`` (default) the precondition —
+    every $e_j < 0$ and every $e_j - v_j\beta < 0$ — is checked exactly (:class:`ArchitectureError` otherwise);
+    ``check=False`` applies the map anyway (to show what goes wrong beyond it). Cost: $O(n_2)$."""
     view = RidgeView.of(net)
     beta = to_fmpq(beta, where="beta")
+    if check and any(e >= 0 or e - v * beta >= 0 for v, e in zip(view.v, view.e, strict=True)):
+        raise ArchitectureError(f"translate_hidden_hyperplane by {beta}: some second-layer neuron is active at "
+                                f"t = 0 before or after the translation (H is not hidden throughout)")
     return RidgeView(view.w, view.b + beta, view.v, tuple(e - v * beta for v, e in zip(view.v, view.e, strict=True)),
                      view.c, view.d).network()
 
@@ -95,12 +103,21 @@ def flip_kink(net: Network, j: int, into: int) -> Network:
     return RidgeView(view.w, view.b, tuple(v), tuple(e), tuple(c), d).network()
 
 
-def trade_affine_block(net: Network, i: int, j: int, delta) -> Network:
+def trade_affine_block(net: Network, i: int, j: int, delta, check: bool = True) -> Network:
     r"""Case (b): move slope $\delta$ between always-active neurons $i \ne j$ ($S_A$ fixed, $d$ compensates);
-    with $i = j$ the $e \leftrightarrow d$ trade $e_i \mathrel{+}= \delta$, $d \mathrel{-}= c_i\delta$."""
+    with $i = j$ the $e \leftrightarrow d$ trade $e_i \mathrel{+}= \delta$, $d \mathrel{-}= c_i\delta$. The neurons
+    must be always active on $t \ge 0$ ($v > 0$, $e \ge 0$; for the trade also $e_i + \delta \ge 0$), checked
+    exactly unless ``check=False`` (:class:`ArchitectureError`; $v_i = 0$ is refused either way). Cost: $O(n_3)$."""
     view = RidgeView.of(net)
     delta = to_fmpq(delta, where="delta")
     v, e, c, d = list(view.v), list(view.e), list(view.c), view.d
+    if not all(isinstance(k, int) and 0 <= k < len(v) for k in (i, j)):
+        raise ParameterError(f"trade_affine_block: neurons {i}, {j} must be indices in 0..{len(v) - 1}")
+    if v[i] == 0 or v[j] == 0:
+        raise ArchitectureError(f"trade_affine_block: neuron {i if v[i] == 0 else j} has v = 0 (no slope to trade)")
+    if check and any(v[k] <= 0 or e[k] < 0 for k in (i, j)) or check and i == j and e[i] + delta < 0:
+        raise ArchitectureError(f"trade_affine_block: neurons {i} and {j} must stay always active on t >= 0 "
+                                f"(v > 0, e >= 0)")
     if i == j:
         e[i] += delta
         d = _vadd(d, c[i], -delta)
@@ -135,9 +152,13 @@ def reflect(net: Network) -> Network:
     return RidgeView(_scale(fmpq(-1), view.w), tmax - view.b, tuple(v), tuple(e), tuple(c), d).network()
 
 
-def replace_neuron(net: Network, layer: int, i: int, incoming: Sequence, bias, outgoing: Sequence) -> Network:
+def replace_neuron(net: Network, layer: int, i: int, incoming: Sequence, bias, outgoing: Sequence,
+                   check: bool = True) -> Network:
     """A copy with neuron ``i`` (0-based) of hidden ``layer`` (1-based) given new incoming weights, bias and
-    outgoing weights: the dead-neuron (Z) and hidden-neuron (U-) freedoms."""
+    outgoing weights: the dead-neuron (Z) and hidden-neuron (U-) freedoms. With ``check`` (default) the copy must
+    compute the same function, decided exactly (the ridge profiles in case (b), the joint arrangement in case
+    (a); :class:`ArchitectureError` naming a separating input otherwise); ``check=False`` skips it. Cost: that of
+    the decision."""
     W = [list(r) for r in net.weights[layer - 1]]
     b = list(net.biases[layer - 1])
     Wn = [list(r) for r in net.weights[layer]]
@@ -145,7 +166,13 @@ def replace_neuron(net: Network, layer: int, i: int, incoming: Sequence, bias, o
     b[i] = bias
     for r, x in zip(Wn, outgoing, strict=True):
         r[i] = x
-    return net.replace_layer(layer, W, b).replace_layer(layer + 1, Wn)
+    out = net.replace_layer(layer, W, b).replace_layer(layer + 1, Wn)
+    if check:
+        r = (equivalent_ridge if bottleneck_case(net) == "b" else equivalent_outer)(net, out)
+        if not r:
+            raise ArchitectureError(f"replace_neuron: neuron {i} of layer {layer} cannot move there: the function "
+                                    f"changes at x = {[str(t) for t in r.certificate.point]}")
+    return out
 
 
 # == replayable move objects (the certificates of witnesses.py replay them) =====================

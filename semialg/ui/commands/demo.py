@@ -81,7 +81,7 @@ def _demo_loci() -> tuple[str, dict, list]:
 def _demo_bottleneck() -> tuple[str, dict, list]:
     hidden = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])
     moved = bottleneck.translate_hidden_hyperplane(hidden, "1/2")
-    too_far = bottleneck.translate_hidden_hyperplane(hidden, -2)
+    too_far = bottleneck.translate_hidden_hyperplane(hidden, -2, check=False)
     r1, r2 = equivalent(hidden, moved), equivalent(hidden, too_far)
     kink = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
     flipped = bottleneck.flip_kink(kink, 1, into=0)
