@@ -229,3 +229,34 @@ def test_generic_representative_verify_raises_when_wrong():
     assert _differ(rep.network, other, [[x, y] for x in range(-3, 4) for y in (-1, 2)])
     with pytest.raises(CertificateError):
         dataclasses.replace(rep, original=other).verify()
+
+
+def test_move_subclasses_from_outside_the_family_are_refused():
+    """A subclass defined outside semialg could override a move's checks (audit B follow-up)."""
+    import dataclasses as dc
+    from flint import fmpq
+    from semialg.core.symmetry import GroupElement
+    from semialg.families.bottleneck.moves import BottleneckMoveCertificate
+    from semialg.families.bottleneck.witnesses import TranslateHidden
+    from semialg.families.shallow.moves import ClearDeadNeuron, MoveCertificate
+
+    @dc.dataclass(frozen=True)
+    class Liar(TranslateHidden):
+        def apply(self, net):
+            return target
+
+    a = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])
+    target = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [5]])
+    cert = BottleneckMoveCertificate((Liar(fmpq(1)),), (), GroupElement.identity(a.architecture))
+    with pytest.raises(CertificateError):
+        cert.verify(a, target)
+
+    @dc.dataclass(frozen=True)
+    class ShallowLiar(ClearDeadNeuron):
+        def apply(self, net):
+            return shallow_target
+
+    s = Network.from_arrays([[[1], [1]], [[1, 1]]], [[0, -1], [0]])
+    shallow_target = Network.from_arrays([[[1], [1]], [[1, 2]]], [[0, -1], [0]])
+    with pytest.raises(CertificateError):
+        MoveCertificate((ShallowLiar(0),), ()).verify(s, shallow_target)

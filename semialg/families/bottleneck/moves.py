@@ -346,8 +346,9 @@ class BottleneckMoveCertificate(Certificate):
     element: GroupElement
 
     def verify(self, net1: Network, net2: Network) -> bool:
-        if not (all(isinstance(mv, BottleneckMove) for mv in self.moves1 + self.moves2)
-                and isinstance(self.element, GroupElement)):
+        # the family's own classes only: a subclass defined elsewhere could override apply's checks
+        if not (all(isinstance(mv, BottleneckMove) and type(mv).__module__.startswith("semialg.families.bottleneck.")
+                    for mv in self.moves1 + self.moves2) and isinstance(self.element, GroupElement)):
             raise CertificateError("a bottleneck move certificate holds bottleneck moves and a group element")
         r1, r2 = net1, net2
         for mv in self.moves1:
