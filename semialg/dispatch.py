@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from semialg.core.certificate import EquivalenceResult, check_comparable
 from semialg.core.network import Network
+from semialg.errors import check_budget
 from semialg.engine import regions
 from semialg.families.base import NotDefined, ask, registered
 from semialg.geometry.polyhedron import Polytope
@@ -33,6 +34,8 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **o
     (one exact LP per candidate region of the common refinement). ``options`` (e.g. ``budget``) go to the
     family. The certificate records the pair and domain it certifies.
     """
+    if "budget" in options:
+        options["budget"] = check_budget(options["budget"], seconds=True)
     check_comparable(net1, net2)
     if domain is None:
         for family in registered():

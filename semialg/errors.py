@@ -15,8 +15,11 @@ Every message names what is wrong and where (file, layer, entry), in one line.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 __all__ = ["SemialgError", "ParameterError", "FormatError", "ShapeError",
-           "ArchitectureError", "CertificateError", "UndecidedError"]
+           "ArchitectureError", "CertificateError", "UndecidedError", "check_budget"]
 
 
 class SemialgError(Exception):
@@ -45,3 +48,26 @@ class CertificateError(SemialgError):
 
 class UndecidedError(SemialgError):
     """A question that the budget did not suffice to decide (raised only where an answer must be a bool)."""
+
+
+def check_budget(budget, what: str = "budget", seconds: bool = False):
+    """``budget`` if it is a positive integer (``seconds=True``: a finite number of seconds, at least 0: a budget of
+    0 s answers "undecided" at once), else a one-line :class:`ParameterError` naming ``what`` (``-1``, ``nan``,
+    ``inf``, ``"10"``, ``True`` are refused, and ``0`` as a count).
+
+    >>> check_budget(2 ** 20), check_budget(0.5, seconds=True)
+    (1048576, 0.5)
+    >>> check_budget(float("nan"), seconds=True)
+    Traceback (most recent call last):
+    ...
+    semialg.errors.ParameterError: budget must be a non-negative number of seconds, not nan
+    """
+    if isinstance(budget, bool):
+        pass
+    elif seconds and isinstance(budget, numbers.Real) and math.isfinite(budget) and budget >= 0:
+        return budget
+    elif not seconds and isinstance(budget, numbers.Integral) and budget >= 1:
+        return int(budget)
+    shown = repr(budget) if isinstance(budget, (str, bytes)) else str(budget)[:40]
+    kind = "non-negative number of seconds" if seconds else "positive integer"
+    raise ParameterError(f"{what} must be a {kind}, not {shown}")

@@ -16,8 +16,11 @@ $3602879701896397/2^{55}$), a string ``"p/q"`` or decimal ``"0.1"`` is the ratio
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import re
+import sys
+import threading
 from fractions import Fraction
 from typing import Iterable, Sequence
 
@@ -31,6 +34,7 @@ __all__ = [
     "to_fmpq", "to_sympy", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
     "nullspace", "solve", "rref", "row_basis", "normalise_row", "fingerprint", "dot", "vadd", "fmpq_str", "decimal_str", "PRIME",
     "integer_rows", "parse_rational", "interval_point", "MAX_DIGITS", "MAX_EXPONENT",
+    "int_str", "count_str", "printable_ints",
 ]
 
 #: A 60-bit prime for modular rank certificates.
@@ -74,7 +78,7 @@ def parse_rational(text: str, where: str | None = None) -> fmpq:
     m = _RATIO.fullmatch(s)
     if m is not None:
         p, q = m.groups()
-        if max(len(p), len(q)) > MAX_DIGITS:
+        if max(len(p.lstrip("+-")), len(q)) > MAX_DIGITS:  # digits: the sign does not count
             raise ParameterError(f"integer with more than {MAX_DIGITS} digits{_where(where)}: {shown}")
         if int(q) == 0:
             raise ParameterError(f"zero denominator{_where(where)}: {shown}")
@@ -157,6 +161,52 @@ def to_fraction(x: fmpq) -> Fraction:
 def fmpq_str(x: fmpq) -> str:
     """``"p/q"`` or ``"p"``: the exchange format for one rational in JSON and on the command line."""
     return str(x)
+
+
+#: Integers of more bits than this may exceed Python's default limit of 4300 digits for ``str(int)``.
+_STR_BITS = 14_000
+_PRINTABLE = threading.Lock()
+_printable_depth = [0, 0]  # [open blocks, the limit to restore]
+
+
+def int_str(n: int) -> str:
+    """The exact decimal digits of any integer: Python's ``str`` refuses more than 4300 digits by default, flint's
+    conversion has no limit (and is subquadratic). Cost: $O(M(d)\\log d)$ for $d$ digits.
+
+    >>> int_str(-12), len(int_str(10 ** 5000))
+    ('-12', 5001)
+    """
+    return str(n) if n.bit_length() <= _STR_BITS else str(fmpz(n))
+
+
+def count_str(n: int) -> str:
+    """A count for people: exact up to 24 digits, else ``"about 2^k"`` (``2^k <= n < 2^(k+1)``).
+
+    >>> count_str(12), count_str(2 ** 100 - 1)
+    ('12', 'about 2^99')
+    """
+    return str(n) if n < 10 ** 24 else f"about 2^{n.bit_length() - 1}"
+
+
+@contextlib.contextmanager
+def printable_ints():
+    """Within this block Python prints integers of any length (for third-party printers such as sympy's LaTeX).
+
+    The default limit guards ``int(str)`` against hostile input; semialg bounds the numbers it parses itself
+    (``MAX_DIGITS``). Nested and concurrent blocks restore the limit when the last one ends.
+    """
+    with _PRINTABLE:
+        if not _printable_depth[0]:
+            _printable_depth[1] = sys.get_int_max_str_digits()
+            sys.set_int_max_str_digits(0)
+        _printable_depth[0] += 1
+    try:
+        yield
+    finally:
+        with _PRINTABLE:
+            _printable_depth[0] -= 1
+            if not _printable_depth[0]:
+                sys.set_int_max_str_digits(_printable_depth[1])
 
 
 def decimal_str(x, digits: int = 6) -> str:

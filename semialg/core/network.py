@@ -190,8 +190,12 @@ class Network(Latexable):
         object.__setattr__(self, "biases", tuple(tuple(b) for b in self.biases))
         prev = Ws[0].shape[1]
         for l, (W, b) in enumerate(zip(Ws, self.biases, strict=True), start=1):
-            if not len(W) or W.shape[1] != prev:
-                raise ShapeError(f"layer {l}: W{l} must have {prev} columns and at least one row")
+            if not len(W):
+                raise ShapeError(f"layer {l}: W{l} has no rows (every layer needs at least one neuron)")
+            if not W.shape[1]:
+                raise ShapeError(f"layer {l}: W{l} has no columns (the input needs at least one coordinate)")
+            if W.shape[1] != prev:
+                raise ShapeError(f"layer {l}: W{l} has {W.shape[1]} columns but layer {l - 1} has {prev} outputs")
             if len(b) != len(W):
                 raise ShapeError(f"layer {l}: b{l} has length {len(b)} but W{l} has {len(W)} rows")
             prev = len(W)

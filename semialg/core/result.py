@@ -26,6 +26,7 @@ import html
 from fractions import Fraction
 from functools import singledispatch
 
+from semialg.core.exact import int_str, printable_ints
 from semialg.errors import ParameterError
 
 __all__ = ["Result", "Latexable", "render_latex", "jsonable", "latex_escape"]
@@ -54,8 +55,8 @@ def jsonable(x):
     """
     if x is None or isinstance(x, (bool, str)):
         return x
-    if isinstance(x, int):
-        return x
+    if isinstance(x, int):  # beyond what json.dumps prints: the exact decimal string
+        return x if x.bit_length() <= 14_000 else int_str(x)
     if hasattr(x, "to_json") and not isinstance(x, type):
         return x.to_json()
     if isinstance(x, enum.Enum):
@@ -82,8 +83,9 @@ class Result:
     __slots__ = ()
 
     def to_latex(self, **options) -> str:
-        """LaTeX source for this object (math-mode content, no surrounding ``$``)."""
-        return render_latex(self, **options)
+        """LaTeX source for this object (math-mode content, no surrounding ``$``); exact numbers of any length."""
+        with printable_ints():
+            return render_latex(self, **options)
 
     def _repr_latex_(self) -> str | None:
         """Jupyter: the LaTeX of a small object; ``None`` for a large one (its summary is the HTML)."""
@@ -103,7 +105,8 @@ class Result:
 
     def describe(self) -> str:
         """This object in words (one line)."""
-        return repr(self)
+        with printable_ints():
+            return repr(self)
 
     def to_json(self) -> dict:
         """Plain JSON data (exact rationals as strings): the type name and every field."""
@@ -122,7 +125,8 @@ DISPLAY_LIMIT = 5000
 
 
 def _large(obj) -> bool:
-    return len(repr(obj)) > DISPLAY_LIMIT
+    with printable_ints():
+        return len(repr(obj)) > DISPLAY_LIMIT
 
 
 def _summary(obj) -> str:

@@ -37,6 +37,13 @@ __all__ = ["GroupElement"]
 
 
 def _check_perm(p: Sequence[int], n: int, where: str) -> tuple[int, ...]:
+    """``p`` as a tuple of ints if it is a permutation of $0..n-1$; entries must be integers (``int`` or a numpy
+    integer: ``0.5``, ``1.0`` and ``"1"`` are refused, never truncated or parsed)."""
+    if isinstance(p, (str, bytes)) or not isinstance(p, Sequence | np.ndarray):
+        raise ParameterError(f"{where} must be a sequence of integers, got {type(p).__name__}")
+    for i in p:
+        if isinstance(i, bool) or not isinstance(i, int | np.integer):
+            raise ParameterError(f"{where} must hold integers, got {i!r} ({type(i).__name__})")
     p = tuple(int(i) for i in p)
     if sorted(p) != list(range(n)):
         raise ParameterError(f"{where} must be a permutation of 0..{n - 1}, got {p}")

@@ -42,7 +42,7 @@ from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine import regions
 from semialg.engine.line import restrict
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, check_budget
 from semialg.families.base import NotDefined, registered
 
 __all__ = ["shallow_representation", "ShallowRepresentation", "BentKinkCertificate", "one_sided_linear_parts",
@@ -301,6 +301,7 @@ def shallow_representation(net: Network, budget: float = 10.0, lines: int = 3, s
     seeds the next round's lines. Cost per line: proportional to the pieces it crosses; the equivalence
     check is that of the family, or the region oracle (exponential in the worst case) within the budget.
     """
+    budget = check_budget(budget, seconds=True)
     deadline = time.monotonic() + budget
     tried: list[str] = []
     if net.depth == 2:

@@ -55,6 +55,7 @@ from flint import fmpq
 from semialg.core.exact import modular_rank, nullspace
 from semialg.core.network import Network
 from semialg.core.result import Result
+from semialg.errors import check_budget
 from semialg.engine.loci import SHALLOW_SCOPE, Condition, GenericityReport, UndecidedError, genericity
 from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
@@ -502,6 +503,8 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     exact Jacobian rank at random rational inputs, within ``budget`` seconds. Cost: $O(\\dim\\Omega\\log n)$
     for (1) without ties plus the 0-factor search (``zero_sum_budget``); (4) one exact rank per useful input.
     """
+    budget = check_budget(budget, seconds=True)
+    zero_sum_budget = check_budget(zero_sum_budget, "zero_sum_budget")
     deadline = time.monotonic() + budget
     checked: list[str] = []
     for move in witness_moves(net, zero_sum_budget):

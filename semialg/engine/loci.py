@@ -28,6 +28,8 @@ dependent conditions (hashing of normalised rows; the $O(n^2m^2)$ minors are nev
 
 from __future__ import annotations
 
+import sys
+
 import functools
 import itertools
 import math
@@ -40,8 +42,8 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.result import Latexable, jsonable
-from semialg.errors import CertificateError, ParameterError, UndecidedError
-from semialg.core.exact import fingerprint, normalise_row
+from semialg.errors import CertificateError, ParameterError, UndecidedError, check_budget
+from semialg.core.exact import count_str, fingerprint, int_str, normalise_row
 from semialg.core.modular import rank_one_independent, rows_pairwise_independent
 from semialg.core.network import Architecture, Network
 from semialg.engine import neurons
@@ -79,6 +81,13 @@ class Locus(Latexable):
         return all(sympy.expand(p.xreplace(sub)) == 0 for p in self.polynomials)
 
 
+def _length(count: int) -> int:
+    """``count`` for ``len``, which Python limits to machine integers: beyond, say to use ``.count``."""
+    if count > sys.maxsize:
+        raise OverflowError(f"{count.bit_length()}-bit count does not fit len(); use .count")
+    return count
+
+
 @dataclass(frozen=True)
 class LocusFamily(Latexable):
     """A family of loci indexed by a finite set, built on demand: ``len(F)`` members, ``F.member(index)``."""
@@ -93,7 +102,11 @@ class LocusFamily(Latexable):
     scope: str
 
     def __len__(self) -> int:
-        return self.count
+        return _length(self.count)
+
+    def __repr__(self) -> str:  # the count may have more digits than Python's str(int) prints
+        return (f"LocusFamily(name={self.name!r}, count={int_str(self.count)}, codimension={self.codimension!r}, "
+                f"latex_template={self.latex_template!r}, index_set={self.index_set!r}, scope={self.scope!r})")
 
     def __iter__(self) -> Iterator[Locus]:
         return (self.build(i) for i in self.indices())
@@ -114,7 +127,17 @@ class DegeneracyLoci(Latexable):
     families: tuple[LocusFamily, ...]
 
     def __len__(self) -> int:
-        return sum(len(f) for f in self.families)
+        return _length(self.count)
+
+    @property
+    def count(self) -> int:
+        """The exact number of components (``len`` too, while it fits a machine integer)."""
+        return sum(f.count for f in self.families)
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{f.name} ({count_str(f.count)})" for f in self.families)
+        return (f"degeneracy loci of {self.architecture}: {count_str(self.count)} components in "
+                f"{len(self.families)} families: {parts}")
 
     @property
     def components(self) -> Iterator[Locus]:
@@ -476,6 +499,7 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     >>> bool(genericity(Network.random((3, 4, 2), seed=0)))
     True
     """
+    budget = check_budget(budget)
     conds = [_dead_condition(net), _dependent_condition(net)]
     for family in families_for(net):
         scope = family.genericity_scope(net.architecture)

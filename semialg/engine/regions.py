@@ -41,6 +41,7 @@ from semialg.errors import ArchitectureError, CertificateError, ParameterError, 
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
 from semialg.core.modular import rank_mod, residues
 from semialg.core.network import Network
+from semialg.errors import check_budget
 from semialg.families.base import families_for
 from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
 
@@ -329,6 +330,7 @@ def regions(net: Network, domain: Polytope | None = None, progress: bool = False
     >>> len(regions(net, Polytope.box([0, 0], [1, 1])))      # only x + y = 1 crosses the open square
     2
     """
+    budget = None if budget is None else check_budget(budget, seconds=True)
     cells = _budgeted(net, domain, progress, budget)
     out = [Region(tuple(cell.patterns[0]), cell.point, tuple(cell.inequalities), _rows(cell.maps[0][0]),
                   tuple(cell.maps[0][1].entries())) for cell in cells]
@@ -339,6 +341,7 @@ def count_regions(net: Network, domain: Polytope | None = None, progress: bool =
                   budget: float | None = None) -> int:
     """The number of linear regions (activation patterns with non-empty interior) in ``domain``; ``progress``
     and ``budget`` as for :func:`regions`."""
+    budget = None if budget is None else check_budget(budget, seconds=True)
     return len(_budgeted(net, domain, progress, budget))
 
 

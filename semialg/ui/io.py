@@ -11,8 +11,9 @@ Weight layouts: semialg stores $W_l$ as (out, in) like PyTorch. ``layout="auto"`
 
 Limits (hostile files are refused before anything large is built): numbers written as text follow
 :func:`semialg.core.exact.parse_rational` (at most ``MAX_DIGITS`` digits, exponents up to ``MAX_EXPONENT``);
-JSON nests at most ``JSON_MAX_DEPTH`` levels (the network format needs 5), repeats no key, and is at most
-``MAX_FILE_BYTES`` long; an ``.npz`` archive has at most ``NPZ_MAX_MEMBERS`` arrays whose declared
+JSON nests at most ``JSON_MAX_DEPTH`` levels (the network format needs 5), repeats no key, and a network JSON
+is at most ``MAX_JSON_BYTES`` long (reading one takes up to about 50 times its size in memory, a Python object
+per number: at most about 1.7 GB; large networks belong in ``.npz`` / ``.safetensors``); an ``.npz`` archive has at most ``NPZ_MAX_MEMBERS`` arrays whose declared
 uncompressed sizes add up to at most ``MAX_FILE_BYTES``, and every member's ``.npy`` header must declare
 exactly the size stored (zip bombs and lying headers are refused before allocating).
 
@@ -25,11 +26,9 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -38,13 +37,14 @@ from typing import Callable, Mapping
 import numpy as np
 
 from semialg.errors import FormatError, ParameterError, ShapeError
-from semialg.core.exact import fmpq_str, to_matrix, to_vector
+from semialg.core.exact import MAX_DIGITS, fmpq_str, to_matrix, to_vector
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
+from semialg.ui.atomic import atomic_write, write_text as _write_text
 from semialg.ui.layouts import LAYOUTS as _LAYOUTS, network_from_arrays
 
 __all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write", "loads_json",
-           "JSON_MAX_DEPTH", "MAX_FILE_BYTES", "NPZ_MAX_MEMBERS",
+           "JSON_MAX_DEPTH", "MAX_FILE_BYTES", "MAX_JSON_BYTES", "NPZ_MAX_MEMBERS",
            "write_json", "write_text", "FORMAT", "SUFFIXES", "assume", "NO_ACTIVATIONS"]
 
 #: The JSON format tag this version reads and writes.
@@ -57,74 +57,11 @@ _SAVE_HINT = ("save the weights with safetensors.torch.save_file(model.state_dic
 JSON_MAX_DEPTH = 8
 #: The largest JSON or safetensors file, and the largest total uncompressed size of an .npz archive's arrays.
 MAX_FILE_BYTES = 2 ** 28
+#: The largest network JSON file (read or written): parsing makes a Python object per number, so the peak memory
+#: is up to about 50 times the file size (benchmarks/bench_json_memory.py): 32 MiB stays within about 1.7 GB.
+MAX_JSON_BYTES = 2 ** 25
 #: The most arrays an .npz archive may hold.
 NPZ_MAX_MEMBERS = 10_000
-
-
-# -- atomic output ------------------------------------------------------------------------------
-
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp_path)`` and rename the temporary file onto ``path``; on any failure or interrupt remove it.
-
-    The destination is either untouched or completely written. Temporary files are named
-    ``.NAME.semialg-PID-XXXX.tmp`` next to the target; leftovers of a killed process (its PID no longer
-    running) are removed by the next write of the same target.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    _remove_leftovers(directory, path.name)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.semialg-{os.getpid()}-", suffix=".tmp", dir=directory)
-    except OSError as e:  # name the target, not the temporary file that could not be created
-        raise OSError(e.errno, e.strerror, str(path)) from None
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _remove_leftovers(directory: Path, name: str) -> None:
-    """Remove temporary files of earlier writes of ``name`` whose process is gone."""
-    prefix = f".{name}.semialg-"
-    try:
-        entries = [e for e in os.listdir(directory) if e.startswith(prefix) and e.endswith(".tmp")]
-    except OSError:
-        return
-    for entry in entries:
-        pid = entry[len(prefix):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            with contextlib.suppress(OSError):
-                os.unlink(directory / entry)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. another user's process: it exists
-        return True
-    return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_text(path, text: str) -> None:
-    def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-    atomic_write(path, write)
 
 
 # -- JSON -----------------------------------------------------------------------------------------
@@ -139,9 +76,35 @@ def network_to_json(net: Network) -> dict:
     return out
 
 
+_DIGITS_BOUND = 10 ** MAX_DIGITS
+
+
+def _check_readable_json(net: Network) -> None:
+    """Refuse (naming the entry) a network whose JSON :func:`load` would refuse: an entry with a numerator or
+    denominator of more than ``MAX_DIGITS`` digits. Cost: $O(\\dim\\Omega)$ (nothing for a matrix with an int64 integer form)."""
+    for l, (W, b) in enumerate(net.layers(), start=1):
+        if W.numerators.dtype == object or W.denominator >= _DIGITS_BOUND:
+            _check_digits(((f"W{l}[{i}][{j}]", x) for i, r in enumerate(W) for j, x in enumerate(r)), l)
+        _check_digits(((f"b{l}[{i}]", x) for i, x in enumerate(b)), l)
+
+
+def _check_digits(entries, l: int) -> None:
+    for where, x in entries:
+        if abs(x.p) >= _DIGITS_BOUND or x.q >= _DIGITS_BOUND:
+            raise ParameterError(f"layer {l}: {where} has an integer of more than {MAX_DIGITS} digits, beyond "
+                                 f"what semialg reads back from JSON (the limit of docs/formats.md)")
+
+
 class _Number(str):
     """A JSON number kept as the text it spells; :func:`~semialg.core.exact.to_fmpq` reads it exactly and
     within the documented bounds (``0.1`` is 1/10, ``1e999999999`` is refused, never computed)."""
+
+    __slots__ = ()  # no per-number __dict__: a JSON number costs about 60 bytes, not 130
+
+
+def _json_int(text: str) -> int | _Number:
+    """A JSON integer: short ones as ``int`` (exact, small ones shared), long ones as text for bounded reading."""
+    return int(text) if len(text) <= 18 else _Number(text)
 
 
 def _json_type(v) -> str:
@@ -210,12 +173,12 @@ def _bounded_int(text: str) -> int:
 
 def loads_json(text: str, exact: bool = True):
     """Parse JSON text defensively: nesting deeper than ``JSON_MAX_DEPTH`` is refused before parsing, a
-    repeated key is refused, NaN/Infinity are refused; with ``exact`` numbers stay text for exact, bounded
-    reading, otherwise integers are bounded to 4000 digits and decimals become floats.
+    repeated key is refused, NaN/Infinity are refused; with ``exact`` integers of up to 18 digits become ints
+    and other numbers stay text for exact, bounded reading, otherwise integers are bounded to 4000 digits and decimals become floats.
     Raises :class:`FormatError` (without a file name; callers add it). Cost: linear in ``len(text)``.
 
     >>> loads_json('{"a": [1, 0.1]}')
-    {'a': ['1', '0.1']}
+    {'a': [1, '0.1']}
     >>> loads_json('{"a": 1, "a": 2}')
     Traceback (most recent call last):
     ...
@@ -226,7 +189,7 @@ def loads_json(text: str, exact: bool = True):
         raise FormatError(f"JSON nested {depth} levels deep (at most {JSON_MAX_DEPTH})")
     try:
         return json.loads(text, parse_float=_Number if exact else float,
-                          parse_int=_Number if exact else _bounded_int,
+                          parse_int=_json_int if exact else _bounded_int,
                           parse_constant=_bad_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as e:
         raise FormatError(f"malformed JSON ({e})") from None
@@ -265,8 +228,8 @@ def network_from_json(obj, source: str = "<json>") -> Network:
             raise type(e)(f"{source}: layer {l}: {e}") from None
     try:
         net = Network(tuple(Ws), tuple(bs))
-    except ShapeError as e:
-        raise ShapeError(f"{source}: {e}") from None
+    except ParameterError as e:  # shapes that do not chain, empty layers
+        raise type(e)(f"{source}: {e}") from None
     widths = obj.get("widths")
     if widths is not None:
         if not isinstance(widths, list) or any(_count(w) is None for w in widths):
@@ -291,10 +254,11 @@ def _bad_constant(name):
     raise FormatError(f"not a finite number: {name}")
 
 
-def _read_text(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise FormatError(f"{size} bytes, more than the limit of {MAX_FILE_BYTES}")
+def _read_text(path: Path, limit: int | None = None) -> str:
+    size, limit = path.stat().st_size, limit or MAX_FILE_BYTES
+    if size > limit:
+        raise FormatError(f"{size} bytes, more than the limit of {limit} for this kind of file" +
+                          ("; store a network this large as .npz or .safetensors" if limit == MAX_JSON_BYTES else ""))
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -303,7 +267,7 @@ def _read_text(path: Path) -> str:
 
 def _load_json(path: Path) -> Network:
     try:
-        obj = loads_json(_read_text(path))
+        obj = loads_json(_read_text(path, MAX_JSON_BYTES))
     except FormatError as e:
         raise FormatError(f"{path}: {e}") from None
     return network_from_json(obj, str(path))
@@ -394,6 +358,11 @@ def _load_npz(path: Path, layout: str, order=None) -> Network:
     return assume(_layers_from_arrays(arrays, str(path), layout, order), NO_ACTIVATIONS)
 
 
+#: The safetensors dtypes read, as little-endian numpy dtypes (BF16: read as the upper half of a float32).
+_SAFETENSORS_DTYPES = {"F16": "<f2", "BF16": "<u2", "F32": "<f4", "F64": "<f8", "I8": "i1", "I16": "<i2",
+                       "I32": "<i4", "I64": "<i8", "U8": "u1", "U16": "<u2", "U32": "<u4", "U64": "<u8"}
+
+
 def _load_safetensors(path: Path, layout: str, order=None) -> Network:
     try:
         from safetensors.numpy import load_file
@@ -403,46 +372,65 @@ def _load_safetensors(path: Path, layout: str, order=None) -> Network:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FormatError(f"{path}: {size} bytes, more than the limit of {MAX_FILE_BYTES}")
+    header = _safetensors_header(path, size)
+    metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise FormatError(f"{path}: '__metadata__' must map names to strings")
+    for key, info in header.items():
+        dtype = info.get("dtype") if isinstance(info, dict) else None
+        if dtype not in _SAFETENSORS_DTYPES:
+            raise FormatError(f"{path}: tensor {key!r} has dtype {dtype!r}, which semialg does not read (it reads "
+                              f"{', '.join(_SAFETENSORS_DTYPES)})")
     try:
-        arrays = _safetensors_bfloat16(path) if _declares_bfloat16(path) else load_file(str(path))
-        from safetensors import safe_open
-        with safe_open(str(path), framework="np") as fh:
-            metadata = fh.metadata() or {}
+        bf16 = any(info["dtype"] == "BF16" for info in header.values())
+        arrays = _safetensors_bfloat16(path, header) if bf16 else load_file(str(path))
+    except FormatError:
+        raise
     except Exception as e:  # safetensors raises its own error types for malformed headers
         raise FormatError(f"{path}: unreadable or truncated .safetensors ({type(e).__name__}: {e})") \
             from None
     net = _layers_from_arrays(arrays, str(path), layout, order)
     try:
-        recorded = _assumptions(json.loads(metadata["assumptions"]) if "assumptions" in metadata else None, "")
-    except ValueError:
+        recorded = _assumptions(loads_json(metadata["assumptions"], exact=False) if "assumptions" in metadata
+                                else None, "")
+    except FormatError:
         raise FormatError(f"{path}: unreadable 'assumptions' metadata") from None
     net = assume(net, *recorded)
     return net if _declared_relu(metadata, str(path)) else assume(net, NO_ACTIVATIONS)
 
 
-def _declares_bfloat16(path: Path) -> bool:
-    """Whether a safetensors header declares a BF16 tensor (numpy has no bfloat16, so such files are read
-    here: a bfloat16 is the upper half of a float32, widened exactly)."""
+def _safetensors_header(path: Path, size: int) -> dict:
+    """The JSON header of a safetensors file (8-byte length, then JSON), read within the JSON limits."""
     with open(path, "rb") as fh:
         n = int.from_bytes(fh.read(8), "little")
-        return n <= MAX_FILE_BYTES and b'"BF16"' in fh.read(n)
+        if n > size - 8:
+            raise FormatError(f"{path}: unreadable or truncated .safetensors (header of {n} bytes in a file of "
+                              f"{size})")
+        raw = fh.read(n)
+    try:
+        header = loads_json(raw.decode("utf-8"), exact=False)
+    except (FormatError, UnicodeDecodeError) as e:
+        raise FormatError(f"{path}: unreadable .safetensors header ({e})") from None
+    if not isinstance(header, dict):
+        raise FormatError(f"{path}: unreadable .safetensors header (not a JSON object)")
+    return header
 
 
-def _safetensors_bfloat16(path: Path) -> dict[str, np.ndarray]:
-    dtypes = {"BF16": None, "F16": "<f2", "F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4", "U8": "u1"}
+def _safetensors_bfloat16(path: Path, header: dict) -> dict[str, np.ndarray]:
+    """The tensors of a safetensors file declaring BF16 ones (numpy has no bfloat16): a bfloat16 is the upper
+    half of a float32, widened exactly."""
     with open(path, "rb") as fh:
-        n = int.from_bytes(fh.read(8), "little")
-        header, data = json.loads(fh.read(n)), fh.read()
+        fh.seek(8 + int.from_bytes(fh.read(8), "little"))
+        data = fh.read()
     arrays = {}
     for key, info in header.items():
-        if key == "__metadata__":
-            continue
         (start, end), dtype = info["data_offsets"], info["dtype"]
-        if dtype not in dtypes or not 0 <= start <= end <= len(data):
-            raise FormatError(f"{path}: tensor {key!r}: unsupported dtype {dtype!r} or offsets out of range")
+        if not 0 <= start <= end <= len(data):
+            raise FormatError(f"{path}: tensor {key!r}: offsets out of range")
         raw = data[start:end]
-        arr = ((np.frombuffer(raw, "<u2").astype("<u4") << 16).view("<f4") if dtype == "BF16"
-               else np.frombuffer(raw, dtypes[dtype]))
+        arr = np.frombuffer(raw, _SAFETENSORS_DTYPES[dtype])
+        if dtype == "BF16":
+            arr = (arr.astype("<u4") << 16).view("<f4")
         arrays[key] = arr.reshape(info["shape"])
     return arrays
 
@@ -451,13 +439,28 @@ def float64_layers(net: Network) -> list[tuple[np.ndarray, np.ndarray]]:
     """$(W_l, b_l)$ as float64 arrays; refuses when a parameter is not exactly a float64."""
     out = []
     for l, (W, b) in enumerate(net.layers(), start=1):
-        Wf = W.to_float()
-        bf = np.array([float(x) for x in b])
+        try:
+            Wf = W.to_float()
+            bf = np.array([float(x) for x in b])
+        except OverflowError:  # an entry of magnitude 2^1024 or more: name the first one
+            entries = [(f"W{l}[{i}][{j}]", x) for i, r in enumerate(W) for j, x in enumerate(r)]
+            where = next(name for name, x in entries + [(f"b{l}[{i}]", x) for i, x in enumerate(b)]
+                         if _overflows(x))
+            raise ParameterError(f"layer {l}: {where} is too large for a float64 (magnitude 2^1024 or more); "
+                                 f"save as .json to keep it exact") from None
         if RationalMatrix.of(Wf) != W or to_vector(bf) != b:
             raise ParameterError(f"layer {l} has entries that are not exactly float64 numbers; "
                                  f"save as .json to keep them exact")
         out.append((Wf, bf))
     return out
+
+
+def _overflows(x) -> bool:
+    try:
+        float(x)
+    except OverflowError:
+        return True
+    return False
 
 
 def _float64_arrays(net: Network, torch_keys: bool) -> dict[str, np.ndarray]:
@@ -506,9 +509,10 @@ def _declared_relu(metadata: Mapping[str, str], source: str) -> bool:
     if raw is None:
         return False
     try:
-        names = json.loads(raw) if raw.lstrip().startswith("[") else [raw]
-    except ValueError:
-        raise FormatError(f"{source}: unreadable activation metadata {raw!r}") from None
+        names = loads_json(raw, exact=False) if raw.lstrip().startswith("[") else [raw]
+    except FormatError:
+        shown = repr(raw[:40]) + ("..." if len(raw) > 40 else "")
+        raise FormatError(f"{source}: unreadable activation metadata {shown}") from None
     for i, name in enumerate(names):
         key = str(name).strip().lower().removeprefix("nn.").removeprefix("torch.nn.")
         last = len(names) > 1 and i == len(names) - 1
@@ -596,9 +600,22 @@ def save(net: Network, path: str | os.PathLike) -> None:
     if not isinstance(net, Network):
         raise ParameterError(f"save: expected a Network, got {type(net).__name__}")
     path = _path(path, "save")
-    suffix = path.suffix.lower()
+    if path.is_dir():
+        raise FormatError(f"{path}: is a directory; give a file name to write")
+    try:
+        _save(net, path, path.suffix.lower())
+    except ParameterError as e:  # a parameter the format cannot hold: name the file too
+        raise type(e)(f"{path}: {e}") from None
+
+
+def _save(net: Network, path: Path, suffix: str) -> None:
     if suffix == ".json":
-        _write_text(path, json.dumps(network_to_json(net), indent=1) + "\n")
+        _check_readable_json(net)
+        text = json.dumps(network_to_json(net), indent=1) + "\n"
+        if len(text) > MAX_JSON_BYTES:  # len counts characters: the text is ASCII
+            raise FormatError(f"{path}: the network takes {len(text)} bytes as JSON, more than the {MAX_JSON_BYTES} "
+                              f"semialg reads back; save it as .npz or .safetensors (float64) instead")
+        _write_text(path, text)
     elif suffix == ".npz":
         arrays = _float64_arrays(net, torch_keys=False)
 

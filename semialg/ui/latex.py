@@ -498,10 +498,15 @@ def _(F: LocusFamily, **options) -> str:
     return f"\\bigcup_{{{F.index_set}}} {F.latex_template}"
 
 
+def _count(n: int) -> str:
+    """A count in LaTeX: exact up to 24 digits, else its order of magnitude (the exact count is in ``to_json``)."""
+    return str(n) if n < 10 ** 24 else f"\\approx 2^{{{n.bit_length() - 1}}}"
+
+
 @to_latex.register
 def _(Z: DegeneracyLoci, **options) -> str:
     body = " \\\\ ".join(f"Z_{{\\mathrm{{{text(F.name)}}}}} &= {to_latex(F)}"
-                           f" && ({len(F)}\\text{{ components}})" for F in Z.families)
+                           f" && ({_count(F.count)}\\text{{ components}})" for F in Z.families)
     return "\\begin{aligned} " + body + " \\end{aligned}"
 
 

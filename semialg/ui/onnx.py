@@ -31,7 +31,7 @@ from semialg.core.exact import to_fmpq, to_vector
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.errors import FormatError, ParameterError, ShapeError
-from semialg.ui.io import assume, dropped_output, float64_layers, register_format
+from semialg.ui.io import assume, dropped_output, float64_layers, loads_json, register_format
 from semialg.ui.layouts import AffineChain
 
 __all__ = ["from_onnx", "to_onnx", "SKIPPED_OPS", "FINAL_ACTIVATIONS"]
@@ -230,8 +230,8 @@ def from_onnx(model, logits: bool = False, source: str = "<onnx>") -> Network:
     if _ASSUMPTIONS not in props:
         return net
     try:
-        recorded = json.loads(props[_ASSUMPTIONS])
-    except ValueError:
+        recorded = loads_json(props[_ASSUMPTIONS], exact=False)
+    except FormatError:
         raise FormatError(f"{source}: unreadable {_ASSUMPTIONS} metadata") from None
     if not isinstance(recorded, list) or not all(isinstance(a, str) for a in recorded):
         raise FormatError(f"{source}: {_ASSUMPTIONS} metadata must be a list of strings")

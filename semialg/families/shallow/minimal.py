@@ -9,7 +9,7 @@ from flint import fmpq
 
 from semialg.core.exact import rank, row_basis, vadd
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, CertificateError, UndecidedError
+from semialg.errors import ArchitectureError, CertificateError, UndecidedError, check_budget
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form
 from semialg.families.shallow.view import ZERO, ShallowView
 from semialg.geometry.zero_sum import find_subset_with_sum
@@ -36,6 +36,7 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
     >>> minimal_form(net).widths
     (1, 2, 1)
     """
+    budget = check_budget(budget)
     K = canonical_form(net)
     N = K.num_kinks
     if N > limit:
