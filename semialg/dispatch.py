@@ -47,11 +47,12 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **o
     return regions.equivalent(net1, net2, domain).bind(net1, net2)
 
 
-def fibre(net: Network):
+def fibre(net: Network, **options):
     """The fibre $\\{\\theta' : f_{\\theta'} = f_\\theta\\}$ in the architecture of ``net`` as an explicit
     semi-algebraic set (shallow: :func:`semialg.families.shallow.fibre`; bottleneck:
-    :func:`semialg.families.bottleneck.fibre`). Cost: that of the family's construction."""
-    return ask("fibre", net, lambda family: family.fibre(net))
+    :func:`semialg.families.bottleneck.fibre`). ``options`` (``budget`` in seconds, ``progress``) go to the
+    family; a family whose construction is fast ignores them. Cost: that of the family's construction."""
+    return ask("fibre", net, lambda family: family.fibre(net, **options))
 
 
 def fibre_dimension(net: Network) -> int:

@@ -59,8 +59,8 @@ class Family:
         """A canonical representative of the class of ``net`` under the family's moves."""
         self._undefined("canonical_form", net)
 
-    def fibre(self, net: Network):
-        """The fibre of ``net`` as an explicit semi-algebraic set."""
+    def fibre(self, net: Network, **options):
+        """The fibre of ``net`` as an explicit semi-algebraic set (``options``: e.g. ``budget``, ``progress``)."""
         self._undefined("fibre", net)
 
     def fibre_dimension(self, net: Network) -> int:

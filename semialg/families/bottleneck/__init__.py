@@ -73,8 +73,8 @@ class BottleneckFamily(Family):
     def equivalent(self, net1: Network, net2: Network, **options) -> EquivalenceResult:
         return equivalent(net1, net2)
 
-    def fibre(self, net: Network) -> BottleneckFibre:
-        return fibre(net)
+    def fibre(self, net: Network, **options) -> BottleneckFibre:
+        return fibre(net, **options)
 
     def fibre_dimension(self, net: Network) -> int:
         return fibre_dimension(net)

@@ -170,7 +170,7 @@ class BottleneckFibre(Union):
         return f"{self.description}: {count} indexed by {self.index_description}; dimension {dim}"
 
 
-def fibre(net: Network) -> BottleneckFibre:
+def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = None) -> BottleneckFibre:
     r"""The fibre of a generic bottleneck parameter as an explicit semi-algebraic set.
 
     Case (b), generic or not: the union over the types of $\theta'$ of
@@ -187,7 +187,11 @@ def fibre(net: Network) -> BottleneckFibre:
     of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
     listed component. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
-    Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials.
+    ``budget`` (seconds, ``None``: unlimited) bounds the one slow construction, deciding the label classes of a
+    hidden-neuron fibre: when it is spent, :class:`UndecidedError` says how many were decided; ``progress``
+    shows a tqdm bar (``None``: on a terminal, after 2 s).
+    Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials; hidden-neuron fibres one exact LP or a few per
+    label class, $2^{|V|}\binom{m+3}{3}$ classes for $m$ hidden neurons.
     """
     if bottleneck_case(net) == "a":
         t = combinatorial_type(net)
@@ -202,11 +206,11 @@ def fibre(net: Network) -> BottleneckFibre:
         else:
             if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
                 rep = generic_representative(net)
-                F = fibre(rep.network)
+                F = fibre(rep.network, budget, progress)
                 return dataclasses.replace(F, network=net, generic_representative=rep, description=(
                     f"{F.description}, built from the {'generic ' * rep.generic}representative theta~ = {rep.network} of the "
                     f"non-generic parameter theta = {net}, which may lie in no listed component"))
-            parts = HiddenFibre(net, t)
+            parts = HiddenFibre(net, t, budget, progress)
             dim = parts.dimension
     else:
         return _typed_ridge_fibre(net)

@@ -27,11 +27,14 @@ each other, and the rays (:mod:`~semialg.families.bottleneck.hidden_formula`).
 Non-emptiness: in the normalised slice ($\mu = 1$, $|u_j| = 1$, visible slots fixed) every polynomial row is
 linear, so an exact LP decides it (implicit equalities found with Gordan multipliers become equations); for the
 other components that LP of their polynomial rows proves emptiness, sufficient LPs
-(:meth:`HiddenFibre._sufficient`) prove non-emptiness, $\theta$ witnesses its own component, a random point of
-the slice with every inequality and formula atom non-zero (or vanishing on the whole slice) proves an open piece
-(:meth:`HiddenFibre._search`), and anything else is reported undecided, never listed. Labellings forcing a hidden slot to $w' = 0$ (a constant neuron) and pieces
-of the fibre that are not of simple type (U±′ slots when $P$ is disconnected, $v'_j = 0$, shared lines) are
-lower-dimensional and not listed; ``contains`` of the fibre still decides them exactly.
+(:meth:`HiddenFibre._sufficient`) prove non-emptiness, $\theta$ witnesses its own component, a point of the
+slice (random, or near the necessary LP's witness) with every inequality and formula atom non-zero (or vanishing
+on the whole slice) proves an open piece (:meth:`HiddenFibre._search`), and anything else is reported undecided,
+never listed. Labellings forcing a hidden slot to $w' = 0$ (a constant neuron) and pieces of the fibre that are
+not of simple type (U±′ slots when $P$ is disconnected, $v'_j = 0$, shared lines) are lower-dimensional and not
+listed; ``contains`` of the fibre still decides them exactly. Samples are of simple type (witnesses on a
+non-simple locus are moved into the relative interior). The rows of a hidden multiset are built once for all
+flip sets and composed with each slice by exact matrix products; deciding the classes takes a ``budget``.
 
 >>> from semialg.families.bottleneck.types import combinatorial_type
 >>> net = Network.random((2, 3, 1, 1), seed=9, height=3)
@@ -44,16 +47,19 @@ from __future__ import annotations
 import itertools
 import math
 import random as _random
+import time
 from dataclasses import dataclass, field
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import dot, fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError
+from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.hidden_formula import negative_formula
+from semialg.families.bottleneck.hidden_labels import Slice, SlotIndex
 from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
 from semialg.geometry.polyhedron import decide
@@ -110,48 +116,6 @@ def _at(kappa: int, p: Vec, one: int = 1) -> Vec:
     return tuple(-kappa * x for x in p) + (fmpq(-kappa * one),)
 
 
-class _Slice:
-    """An affine parametrisation $z = z_0 + Mt$ of the normalised hidden parameters, cut by linear equations."""
-
-    def __init__(self, n: int):
-        self.exprs = [(_ZERO, tuple(fmpq(int(i == j)) for j in range(n))) for i in range(n)]
-        self.dim = n
-
-    def affine(self, const, coefs) -> tuple[fmpq, list]:
-        """$c + \\sum_i a_iz_i$ as an affine function of $t$."""
-        g = [_ZERO] * self.dim
-        for a, (c0, row) in zip(coefs, self.exprs, strict=True):
-            if a != 0:
-                const += a * c0
-                g = [x + a * y for x, y in zip(g, row, strict=True)]
-        return const, g
-
-    def restrict(self, const, g) -> bool:
-        """Impose $c + g\\cdot t = 0$; ``False`` if it is inconsistent."""
-        q = next((i for i, x in enumerate(g) if x != 0), None)
-        if q is None:
-            return const == 0
-        out = []
-        for c0, row in self.exprs:
-            f = row[q] / g[q]
-            out.append((c0 - f * const, tuple(x - f * y for i, (x, y) in enumerate(zip(row, g, strict=True))
-                                              if i != q)))
-        self.exprs, self.dim = out, self.dim - 1
-        return True
-
-    def copy(self) -> "_Slice":
-        out = _Slice(0)
-        out.exprs, out.dim = list(self.exprs), self.dim
-        return out
-
-    def point(self, t) -> list:
-        return [c0 + sum((a * x for a, x in zip(row, t, strict=True)), _ZERO) for c0, row in self.exprs]
-
-    def span(self) -> tuple:
-        """A basis of the directions of the slice in $z$-space (the columns of $M$)."""
-        return tuple(tuple(row[i] for _, row in self.exprs) for i in range(self.dim))
-
-
 @dataclass
 class _Decision:
     status: str                      # "nonempty", "empty", "constant" (not of simple type) or "undecided"
@@ -159,64 +123,7 @@ class _Decision:
     implicit: tuple = ()             # rows tight on the whole component (key positions)
     dim: int | None = None           # dimension of the normalised slice
     span: tuple = ()                 # directions of the slice in z-space (z + span moves stay in the slice)
-
-
-class _SlotIndex:
-    """Lazy index: for every listed key (flip set, hidden labels), every distinct arrangement of the labels."""
-
-    def __init__(self, n1: int, visible: tuple, keys: list):
-        self.n1, self.visible, self.keys = n1, visible, keys
-
-    def labels(self, key) -> list:
-        F, hidden = key
-        return [("V", k, k in F) for k in self.visible] + list(hidden)
-
-    def _count(self, key) -> int:
-        return _arrangements(self.labels(key))
-
-    @property
-    def exact_size(self) -> int:
-        return sum(self._count(k) for k in self.keys)
-
-    def __len__(self) -> int:
-        return self.exact_size
-
-    def unrank(self, rank: int) -> tuple:
-        """The labelling at position ``rank`` of the iteration order, without enumerating the ones before it
-        (the lexicographic order of :func:`~sympy.utilities.iterables.multiset_permutations`). Cost:
-        $O(|\text{keys}| + n_1^2)$."""
-        for key in self.keys:
-            size = self._count(key)
-            if rank >= size:
-                rank -= size
-                continue
-            rest, out = sorted(self.labels(key)), []
-            while rest:
-                for lab in sorted(set(rest)):
-                    rest.remove(lab)
-                    n = _arrangements(rest)
-                    if rank < n:
-                        out.append(lab)
-                        break
-                    rank -= n
-                    rest.append(lab)
-                    rest.sort()
-            return tuple(out)
-        raise IndexError("labelling rank out of range")
-
-    def __iter__(self):
-        from sympy.utilities.iterables import multiset_permutations
-        for key in self.keys:
-            for perm in multiset_permutations(self.labels(key)):
-                yield tuple(perm)
-
-
-def _arrangements(labels) -> int:
-    """The number of distinct orderings of the multiset ``labels``."""
-    out = math.factorial(len(labels))
-    for lab in set(labels):
-        out //= math.factorial(labels.count(lab))
-    return out
+    how: str = "lp"                  # what proved it non-empty: "lp", "sufficient", "theta", "search", "near"
 
 
 def _key_of(index) -> tuple:
@@ -232,11 +139,13 @@ def _label_text(lab) -> str:
 
 class HiddenFibre:
     """The components of the fibre of a generic case-(a) parameter with hidden neurons: ``index``, ``build``,
-    ``locate``, ``sample``, ``dimension`` and ``undecided`` (keys whose emptiness was not decided)."""
+    ``locate``, ``sample``, ``dimension`` and ``undecided`` (keys whose emptiness was not decided). Deciding the
+    label classes stops with :class:`~semialg.errors.UndecidedError` (how many were decided) after ``budget``
+    seconds (``None``: no limit); ``progress`` shows a tqdm bar (``None``: on a terminal, after 2 s)."""
 
     index_name = r"(\text{slot labels})"
 
-    def __init__(self, net: Network, t: BottleneckType):
+    def __init__(self, net: Network, t: BottleneckType, budget: float | None = None, progress: bool | None = None):
         if t.regime != "PN" or not set(t.classes) <= {"V", "U-", "U+"}:
             raise ArchitectureError(f"explicit hidden-neuron fibres need regime PN and classes V, U-, U+; "
                                     f"got {t.describe()}")
@@ -256,17 +165,24 @@ class HiddenFibre:
         self.decisions = {}
         self._built: dict = {}
         self._witness: dict = {}         # label class -> normalised parameters of a member of simple type
+        self._memo: dict = {}            # hidden multiset -> its row systems (shared by the flip sets)
+        self._probe_values = None
         keys = [(frozenset(F), tuple(sorted(hidden)))
                 for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
                                                        for n in range(len(self.visible) + 1))
                 for hidden in itertools.combinations_with_replacement(LABELS, self.m)]
         from tqdm.auto import tqdm
         # wide parameters with several hidden neurons take minutes: a bar on a terminal after 2 s, else silent
-        for key in tqdm(keys, desc="hidden fibre: label classes", unit="class", disable=None, delay=2,
-                        leave=False):
+        self.deadline = None if budget is None else time.monotonic() + budget
+        self._budget, self._total = budget, len(keys)
+        for key in tqdm(keys, desc="hidden fibre: label classes", unit="class", delay=2, leave=False,
+                        disable=None if progress is None else not progress):
+            self._current = key
+            self._spend()
             self.decisions[key] = self._decide(key)
+        self._current = None
         listed = [k for k, d in self.decisions.items() if d.status == "nonempty"]
-        self.index = _SlotIndex(len(t.classes), self.visible, listed)
+        self.index = SlotIndex(len(t.classes), self.visible, listed)
         self.undecided = [k for k, d in self.decisions.items() if d.status == "undecided"]
         n1 = len(t.classes)
         self.dims = {k: self.decisions[k].dim + n1 + 1 for k in listed}
@@ -276,6 +192,18 @@ class HiddenFibre:
             "(U- dead on P, U+ affine on P) with the sign of its output weight; c' = c/mu, d' = d"
             + (f"; {sum(self.index._count(k) for k in self.undecided)} further labellings in "
                f"{len(self.undecided)} label classes are undecided (not listed)" if self.undecided else ""))
+
+    def _spend(self) -> None:
+        """:class:`UndecidedError` saying what was decided once the budget is spent (checked between LPs)."""
+        if self.deadline is None or time.monotonic() < self.deadline:
+            return
+        done = [d.status for k, d in self.decisions.items() if k != self._current]
+        counts = ", ".join(f"{done.count(s)} {s}" for s in ("nonempty", "empty", "constant", "undecided")
+                           if done.count(s))
+        raise UndecidedError(
+            f"hidden fibre of {self.net.architecture} with {self.m} hidden neuron(s): the budget of {self._budget:.3g} "
+            f"s was spent after deciding {len(done)} of {self._total} label classes ({counts or 'none yet'}); "
+            f"pass a larger budget (or budget=None) for the whole fibre")
 
     # -- rows of the conditions -------------------------------------------------------------------------------
 
@@ -351,11 +279,11 @@ class HiddenFibre:
 
     # -- deciding emptiness -----------------------------------------------------------------------------------
 
-    def _slice(self, key, H) -> _Slice | None:
+    def _slice(self, key, H) -> Slice | None:
         """The normalised slice with the affine equations on $P$ imposed (``None`` if inconsistent)."""
         lin, _ = self.region.affine_on_p(key[0])
         st = self.stride
-        sl = _Slice(st * len(H))
+        sl = Slice(st * len(H))
         for q in range(st - 1):
             coefs = [_ZERO] * (st * len(H))
             for j, cls, s in H:
@@ -365,15 +293,31 @@ class HiddenFibre:
                 return None
         return sl
 
-    def _lp(self, sl: _Slice, H, rows, iterate: bool) -> _Decision:
+    def _system(self, H, rows) -> tuple:
+        """``rows`` as an exact coefficient matrix over the normalised parameters $z$ and their constants (built
+        once per list of rows: the flip sets share them)."""
+        signs, n = {j: s for j, _, s in H}, self.stride * len(H)
+        coefs = [x for row in rows for x in self._coefs(row, len(H), signs, self.stride)]
+        return fmpq_mat(len(rows), n, coefs) if rows else None, [row.const for row in rows]
+
+    def _systems(self, H) -> tuple:
+        """Memoised per hidden multiset: (necessary rows, their system, mode, [sufficient systems])."""
+        key = tuple(H)
+        if key not in self._memo:
+            rows, mode = self._rows(H)
+            suff = [(r, self._system(H, r)) for r in self._sufficient(H)] if mode == "formula" else []
+            self._memo[key] = rows, self._system(H, rows), mode, suff
+        return self._memo[key]
+
+    def _lp(self, sl: Slice, H, rows, iterate: bool, system=None) -> _Decision:
         """Strict feasibility of ``rows`` on the slice by an exact LP; with ``iterate``, rows that Gordan
         multipliers show to be tight on the whole set become equations (recorded in ``implicit``)."""
         signs = {j: s for j, _, s in H}
+        system = system or self._system(H, rows)
         implicit = []
         while True:
             G, h, live = [], [], []
-            for row in rows:
-                c, g = sl.affine(row.const, self._coefs(row, len(H), signs, self.stride))
+            for row, c, g in zip(rows, *sl.compose(system), strict=True):
                 if not any(g):
                     if c < 0:
                         return _Decision("empty")
@@ -411,41 +355,80 @@ class HiddenFibre:
         sl = self._slice(key, H)
         if sl is None:
             return _Decision("empty")
-        rows, mode = self._rows(H)
-        necessary = self._lp(sl, H, rows, True)
+        rows, system, mode, sufficient = self._systems(H)
+        necessary = self._lp(sl, H, rows, True, system)
         if mode == "basic" or necessary.status != "nonempty":
             return necessary
-        for rows in self._sufficient(H):
-            d = self._lp(sl.copy(), H, rows, False)
+        for rows, system in sufficient:
+            self._spend()
+            d = self._lp(sl.copy(), H, rows, False, system)
             if d.status == "nonempty":
-                return _Decision("nonempty", d.z, necessary.implicit, d.dim, d.span)
+                return _Decision("nonempty", d.z, necessary.implicit, d.dim, d.span, "sufficient")
         if key == self.own_key:      # theta itself is a member
             hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
                              if c != "V"))
             z = [x for _, i in hidden for x in _scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],))]
-            return _Decision("nonempty", z, necessary.implicit, necessary.dim, sl.span())
+            return _Decision("nonempty", z, necessary.implicit, necessary.dim, sl.span(), "theta")
         return self._search(key, sl, necessary)
 
-    def _search(self, key, sl: _Slice, necessary: _Decision, tries: int = 150) -> _Decision:
-        """Random rational points of the slice, kept only if they are interior members: every inequality of
-        the component strict and every atom of its formula non-zero there, so that a whole neighbourhood in
-        the variety of its equations is in the component (non-empty, of the slice's dimension)."""
+    def _search(self, key, sl: Slice, necessary: _Decision, tries: int = 150) -> _Decision:
+        """Rational points of the slice, kept only if they are interior members: every inequality of the
+        component strict and every atom of its formula non-zero there, so that a whole neighbourhood in the
+        variety of its equations is in the component (non-empty, of the slice's dimension). Candidates: ``tries``
+        random points of a box, then ``tries`` points near the witness of the necessary LP (strict on the rows
+        that bound each hidden slot on $\\overline P$, which random points of the box almost never satisfy).
+        Each candidate passes the cheap necessary tests first — those rows (one exact matrix product), then
+        $f_{\\theta'} = f_\\theta$ (:func:`~.outer.equivalent_outer`) — and only then the component's own
+        exact membership and interior tests; the component is built only for such a candidate. Cost:
+        ``2 * tries`` matrix products, an equivalence test per candidate passing them, the component and its
+        tests per one passing that."""
         self.decisions[key] = _Decision("undecided", implicit=necessary.implicit)
         index = tuple([("V", k, k in key[0]) for k in self.visible] + list(key[1]))
-        B = self.build(index)
-        t = sympy.symbols(f"t0:{sl.dim}")
-        family = dict(zip(B.variables, self._network(index, sl.point(t)).parameters(), strict=True))
+        H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]
+        A, consts = self._systems(H)[1]
+        check = None
 
-        def on_family(p) -> bool:      # the polynomial vanishes on the whole slice (so keeps its sign 0)
-            return sympy.expand(sympy.sympify(p).xreplace(family)) == 0
+        def interior_member(z) -> bool:
+            nonlocal check
+            if A is not None and any(c + v < 0 for c, v in zip(consts, (A * fmpq_mat(len(z), 1, z)).entries(),
+                                                                strict=True)):
+                return False
+            x = self._network(index, z)
+            if any(x(p) != v for p, v in self._probes()) or not equivalent_outer(self.net, x):
+                return False
+            if check is None:
+                B = self.build(index)
+                t = sympy.symbols(f"t0:{sl.dim}")
+                family = dict(zip(B.variables, self._network(index, sl.point(t)).parameters(), strict=True))
+                # a polynomial vanishing on the whole slice keeps its sign 0 nearby
+                check = B, lambda p: sympy.expand(sympy.sympify(p).xreplace(family)) == 0
+            return check[0].contains(x) and check[0].interior(x, check[1])
 
         rng = _random.Random(0)
         for _ in range(tries):
+            self._spend()
             z = sl.point([fmpq(rng.randint(-40, 40), rng.randint(1, 6)) for _ in range(sl.dim)])
-            x = self._network(index, z)
-            if B.contains(x) and B.interior(x, on_family):
-                return _Decision("nonempty", z, necessary.implicit, sl.dim, sl.span())
+            if interior_member(z):
+                return _Decision("nonempty", z, necessary.implicit, sl.dim, sl.span(), "search")
+        span = sl.span()
+        for k in range(tries):
+            self._spend()
+            scale = fmpq(1, 4 ** (k % 5))
+            step = [fmpq(rng.randint(-9, 9)) * scale for _ in span]
+            z = [x + sum((a * v[i] for a, v in zip(step, span, strict=True)), _ZERO) for i, x in enumerate(necessary.z)]
+            if interior_member(z):
+                return _Decision("nonempty", z, necessary.implicit, sl.dim, span, "near")
         return _Decision("undecided", implicit=necessary.implicit)
+
+    def _probes(self) -> list:
+        """Points of $\\overline N$ (vertices of its pieces, and one step along each ray) with $f_\\theta$ there:
+        a member agrees with $f_\\theta$ at each, a cheap necessary test before the exact equivalence test."""
+        if self._probe_values is None:
+            pts = {p: None for Q in self.region.n_pieces for p in Q.vertices}
+            pts.update({tuple(a + b for a, b in zip(Q.vertices[0], d, strict=True)): None
+                        for Q in self.region.n_pieces for d in Q.rays})
+            self._probe_values = [(list(p), self.net(list(p))) for p in pts]
+        return self._probe_values
 
     # -- the basic sets -------------------------------------------------------------------------------------
 

@@ -34,8 +34,8 @@ class ShallowFamily(Family):
     def canonical_form(self, net: Network) -> CanonicalForm:
         return canonical_form(net)
 
-    def fibre(self, net: Network) -> ShallowFibre:
-        return fibre(net)
+    def fibre(self, net: Network, **options) -> ShallowFibre:
+        return fibre(net)      # built lazily and fast: no budget needed
 
     def fibre_dimension(self, net: Network) -> int:
         """The dimension of the fibre: the maximum over its non-empty components (not $D - \\dim_{\\rm fun}$,

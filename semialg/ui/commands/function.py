@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from semialg.core.network import Network
 from semialg.dispatch import equivalent, fibre
@@ -75,9 +76,10 @@ def _canonical(args) -> Outcome:
 
 @command("fibre", "the fibre of a shallow or bottleneck network as a semi-algebraic set", _configure_fibre)
 def _fibre(args) -> Outcome:
+    started = time.monotonic()
     net = load_net(args.network, args)
     if bottleneck.bottleneck_case(net) is not None:
-        return _bottleneck_fibre(net)
+        return _bottleneck_fibre(net, started + 0.9 * args.budget)
     syms = hidden_symmetries(net)
     stab = stabilizer(net)
     F = fibre(net)
@@ -104,14 +106,23 @@ def _fibre(args) -> Outcome:
     return Outcome(0, "\n".join(lines), data, [net, F], title="Fibre", figure=picture)
 
 
-def _bottleneck_fibre(net: Network) -> Outcome:
+def _bottleneck_fibre(net: Network, deadline: float) -> Outcome:
     t, moves = bottleneck.combinatorial_type(net), bottleneck.hidden_symmetries(net)
     data = {"type": {"case": t.case, "classes": list(t.classes), "regime": t.regime},
             "dimension": None, "moves": [m.to_json() for m in moves]}
     lines, objs = [t.describe()] + [f"  {m.describe()}" for m in moves], [net, t] + list(moves)
-    for what, compute in (("fibre dimension", bottleneck.fibre_dimension), ("explicit fibre", fibre)):
+    # the explicit fibre stops before the wall clock of --budget (hidden-neuron fibres can take minutes; the
+    # command draws the budget bar, so no second bar): then the answer is undecided, exit 1
+    explicit = lambda n: fibre(n, budget=max(deadline - time.monotonic(), 0.0), progress=False)  # noqa: E731
+    code = 0
+    for what, compute in (("fibre dimension", bottleneck.fibre_dimension), ("explicit fibre", explicit)):
         try:
             value = compute(net)
+        except UndecidedError as exc:
+            lines.insert(1, f"{what} undecided: {exc}")
+            data.update(status="undecided", reason=str(exc))
+            code = 1
+            continue
         except SemialgError as exc:
             lines.insert(1, f"no {what}: {exc}")
             continue
@@ -123,7 +134,7 @@ def _bottleneck_fibre(net: Network) -> Outcome:
             lines.insert(1, f"fibre: {value.num_components} non-empty basic components, dimension "
                             f"{value.dimension} ({data['local_dimension']} at this parameter; None: undecided)")
             objs.append(value)
-    return Outcome(0, "\n".join(lines), data, objs, title="Fibre", figure=regions_picture(net, t.describe()))
+    return Outcome(code, "\n".join(lines), data, objs, title="Fibre", figure=regions_picture(net, t.describe()))
 
 
 def _configure_regions(p):
