@@ -47,12 +47,14 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **o
     return regions.equivalent(net1, net2, domain).bind(net1, net2)
 
 
-def fibre(net: Network, **options):
+def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = None):
     """The fibre $\\{\\theta' : f_{\\theta'} = f_\\theta\\}$ in the architecture of ``net`` as an explicit
     semi-algebraic set (shallow: :func:`semialg.families.shallow.fibre`; bottleneck:
-    :func:`semialg.families.bottleneck.fibre`). ``options`` (``budget`` in seconds, ``progress``) go to the
-    family; a family whose construction is fast ignores them. Cost: that of the family's construction."""
-    return ask("fibre", net, lambda family: family.fibre(net, **options))
+    :func:`semialg.families.bottleneck.fibre`). A construction that can run long (bottleneck fibres with hidden
+    neurons) stops after ``budget`` seconds (``None``: no limit) with :class:`~semialg.errors.UndecidedError` saying
+    what it did, and shows a tqdm bar if ``progress`` (``None``: on a terminal, after 2 s); a family whose
+    construction is fast ignores both. Cost: that of the family's construction."""
+    return ask("fibre", net, lambda family: family.fibre(net, budget=budget, progress=progress))
 
 
 def fibre_dimension(net: Network) -> int:
