@@ -6,7 +6,11 @@ independently (exact evaluation, the region oracle)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from flint import fmpq
@@ -17,8 +21,8 @@ from semialg.engine import regions as pl
 from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.hidden_fibre import HiddenFibre
-from semialg.ui.cli import main
 
+ROOT = Path(__file__).resolve().parents[1]
 WIDE = ((2, 6, 1, 1), 97)          # five hidden neurons: 112 label classes, tens of seconds without a budget
 
 
@@ -48,15 +52,15 @@ def test_partial_progress_is_counted_and_budget_none_is_unlimited():
         HiddenFibre(net, t, budget=-1, progress=False)
 
 
-def test_cli_fibre_answers_undecided_with_exit_1(tmp_path, capsys):
+def test_cli_fibre_answers_undecided_with_exit_1(tmp_path):
     """The fibre stops at 90% of --budget with its own message (the wall clock, should it strike first on a
-    loaded machine, answers undecided too)."""
-    import cvxpy, sympy  # noqa: F401  (imported before the command: the wall clock must not cut an import short)
-    path = tmp_path / "wide.json"
-    save(_wide(), path)
-    code = main(["fibre", str(path), "--budget", "4", "--json"])
-    data = json.loads(capsys.readouterr().out)
-    assert code == 1 and data["status"] == "undecided"
+    loaded machine, answers undecided too). In a subprocess: the wall clock is a real SIGALRM."""
+    save(_wide(), tmp_path / "wide.json")
+    code = "import sys, semialg.ui.cli as c; sys.exit(c.main(sys.argv[1:]))"
+    proc = subprocess.run([sys.executable, "-c", code, "fibre", "wide.json", "--budget", "4", "--json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1 and json.loads(proc.stdout)["status"] == "undecided"
 
 
 def test_shallow_fibre_accepts_and_ignores_the_budget():
