@@ -1,8 +1,10 @@
 """Fibres of non-generic shallow parameters: a union over the combinatorial types of $\\theta'$.
 
 A type assigns each neuron slot a role: on a kink hyperplane of $K(\\theta)$ with an orientation, on a
-"phantom" hyperplane whose kinks cancel, dead ($a' = 0$) or constant ($w' = 0$). On each type the fibre is a
-basic semi-algebraic set (minors, kink sums, linear part and constant equal to those of $K$; orientations).
+"phantom" hyperplane whose kinks cancel, dead ($a' = 0$) or constant ($w' = 0$, $a' \\neq 0$). On each type the
+fibre is a basic semi-algebraic set (minors, kink sums, linear part and constant equal to those of $K$;
+orientations; $a' \\neq 0$ off the dead slots and phantom lines distinct, off the kink hyperplanes and with
+$w' \\neq 0$), so the types are pairwise disjoint and every member lies in exactly one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Iterator
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, to_sympy
+from semialg.core.exact import to_sympy
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.errors import ParameterError
@@ -81,7 +83,8 @@ class TypedShallowFibre(Union):
     """The fibre of a non-generic shallow parameter: the union over combinatorial types of $\\theta'$.
 
     ``contains`` locates the type of a point and tests that one component exactly, which decides membership
-    in the whole fibre (each component lies in it and every member lies in the component of its own type).
+    in the whole fibre (each component lies in it and every member lies in the component of its own type and
+    in no other: the components are pairwise disjoint, :meth:`component_of` names it).
     ``components()`` yields the non-empty type components only (emptiness decided exactly by a rank,
     :mod:`~semialg.families.shallow.type_geometry`), each a :class:`FibreComponent` with ``sample()`` and
     ``dimension``; ``num_components`` counts them exactly without enumerating the types;
@@ -110,6 +113,12 @@ class TypedShallowFibre(Union):
     def dimension(self) -> int:
         """$\\max$ of $\\dim B_\\tau$ over the non-empty types (:meth:`TypeGeometry.dimension`)."""
         return self.geometry.dimension()
+
+    def component_of(self, point):
+        """The index of the component containing ``point`` (the type of the point, when it lies in the fibre),
+        or ``None``; the components are pairwise disjoint, so it is the only one."""
+        j = self.locate(point)
+        return j if self.build(j).contains(point) else None
 
     def local_dimension(self, theta: Network | None = None) -> int:
         """The dimension of the fibre at the member ``theta`` (default: the parameter the fibre was built
@@ -146,7 +155,6 @@ class _TypeEquations:
         self.architecture = net.architecture
         self.m, _, self.k = net.widths
         self.keys = [key for key, _ in self.K.kinks]
-        self.where = {fingerprint(key): h for h, key in enumerate(self.keys)}
 
     def row(self, i: int) -> list:
         W1, B1 = self.V.weights[0], self.V.biases[0]
@@ -165,6 +173,7 @@ class _TypeEquations:
         if role[0] == "D":
             acc["eqs"] += a
             return
+        acc["strict"].append(sum(x ** 2 for x in a))   # a' != 0: otherwise the slot is (also) dead
         if role[0] in ("C+", "C-"):
             b = self.V.biases[0][i]
             acc["eqs"] += self.row(i)[:-1]
@@ -200,6 +209,11 @@ class _TypeEquations:
                "lin": [[0] * self.m for _ in range(self.k)], "const": [C[r] for r in range(self.k)]}
         for i, role in enumerate(roles):
             self._slot(i, role, acc)
+        firsts = [acc["first"][g] for g in sorted(acc["first"])]
+        for j, row in enumerate(firsts):   # a group is no constant line, no kink hyperplane and no other group
+            acc["strict"].append(sum(x ** 2 for x in row[:-1]))
+            for other in [[to_sympy(x) for x in key] for key in self.keys] + firsts[j + 1:]:
+                acc["strict"].append(sum(x ** 2 for x in self._parallel(row, other)))
         for h in range(K.num_kinks):  # a kink hyperplane without slots leaves the equation 0 = delta_h key_h
             acc["sums"].setdefault(("K", h), [[0] * (self.m + 1) for _ in range(self.k)])
         eqs = acc["eqs"]
@@ -214,24 +228,9 @@ class _TypeEquations:
                               dimension=self.geometry.type_dimension(roles), sampler=self.geometry.sample)
 
     def locate(self, point) -> tuple:
-        """The type of a parameter: for each neuron its role (dead, constant, kink or phantom hyperplane)."""
+        """The type of a parameter: for each neuron its role (:meth:`TypeGeometry.type_of`)."""
         other = point if isinstance(point, Network) else Network.from_parameters(self.architecture, point)
-        ov = ShallowView.of(other)
-        roles, phantoms = [], {}
-        for i in range(ov.n):
-            if not any(ov.a[i]):
-                roles.append(("D",))
-            elif not any(ov.w[i]):
-                roles.append(("C+",) if ov.b[i] > 0 else ("C-",))
-            else:
-                key, _, s = normalise_row(ov.w[i] + (ov.b[i],))
-                fp = fingerprint(key)
-                if fp in self.where:
-                    roles.append(("K", self.where[fp], s))
-                else:
-                    g, s0 = phantoms.setdefault(fp, (len(phantoms), s))
-                    roles.append(("P", g, s * s0))
-        return tuple(roles)
+        return self.geometry.type_of(other)
 
 
 def _label(roles) -> str:
@@ -244,11 +243,12 @@ def typed_fibre(net: Network) -> TypedShallowFibre:
     With $K(\\theta) = ((H_h, \\delta_h)_h, L, d)$, keys $(u_h, \\beta_h)$, rows $r'_i = (w'_i, b'_i)$, the component of
     a type is: $r'_i \\parallel (u_h, \\beta_h)$ ($2\\times2$ minors) with $s\\,r'_i\\cdot(u_h,\\beta_h) > 0$ on kink
     slots; $\\sum_{i \\to h} s_i a'_i r_i'^T = \\delta_h (u_h, \\beta_h)$; on a phantom group the rows are
-    parallel to its first, oriented by $s_i$, and $\\sum s_i a'_i r_i'^T = 0$; $a'_i = 0$ on D slots; $w'_i = 0$ and
+    parallel to its first, oriented by $s_i$, and $\\sum s_i a'_i r_i'^T = 0$, its first row with $w' \\neq 0$ and parallel
+    to no key and no other group's first row; $a'_i = 0$ on D slots and $a'_i \\neq 0$ on the others; $w'_i = 0$ and
     $b'_i > 0$ ($b'_i \\le 0$) on C+ (C-) slots; $\\sum_{s_i = -1} a'_i w_i'^T = L$ and
     $c' + \\sum_{s_i = -1} a'_i b'_i + \\sum_{C+} a'_i b'_i = d$. Each component lies in the fibre
     ($a\\sigma(-z) = a\\sigma(z) - az$ makes the kinks, linear part and constant those of $K$) and every member
-    lies in the component of its own type. Cost: $O(1)$ to build; the index has exponentially many types.
+    lies in the component of its own type only. Cost: $O(1)$ to build; the index has exponentially many types.
     """
     types = _TypeEquations(net)
     return TypedShallowFibre(types.V.flat, TypeIndex(net.widths[1], types.K.num_kinks), types.build, types.locate,
