@@ -14,30 +14,31 @@ $t \ge -\mu m$, or $\mu < 0$ — only when $h$ is bounded above — and $t \ge |
   ($\mu > 0$; its maximum when $\mu < 0$), and $\sigma(h') = |\mu|\,g$ with $g = h - m$ (resp. $M - h$). If every
   first-layer neuron has $w_i \ne 0$, $v_i \ne 0$, the hyperplanes are distinct and each meets $\{g > 0\}$, then
   $h'$ carries one neuron on each of them with the kink of $|\mu| g$, so $h' - |\mu| g$ has no kink, is affine and
-  vanishes on $\{g > 0\}$: $h' = |\mu| g \ge 0$, and (PN') is empty. Likewise, with dead, constant or twin
-  neurons, when no hyperplane fits inside $\{g = 0\}$ (:func:`_no_hyperplane_in_zero_set`: two kink
-  hyperplanes of $h$ not parallel, no three through a codimension-2 flat): then every kink hyperplane of $h'$
-  and of $g$ meets $\{g > 0\}$, where their jumps agree, so again $h' = |\mu| g$.
+  vanishes on $\{g > 0\}$: $h' = |\mu| g \ge 0$, and (PN') is empty. In general $h' - |\mu| g$ has kinks only on
+  hyperplanes inside $\{g = 0\}$ (a kink hyperplane meeting $\{g > 0\}$ carries the same jump all along it, and
+  $h' = |\mu| g$ there), and is affine, hence $0$, without them: (PN') needs a whole hyperplane inside the
+  plateau $\{g = 0\}$, which :func:`~semialg.families.bottleneck.plateau.hyperplane_in_zero_set` decides exactly
+  for every $n_0$ (each kink hyperplane of $h$ is parallel to it or meets it in a codimension-2 flat shared by at
+  least three kink hyperplanes, so the candidates are finitely many, each checked by a canonical form).
 
 Listed here: the (T') components, indexed by the sign of $\mu$ and a non-empty component of the shallow fibre of
-$h$; they are the whole fibre when (PN') is empty by the criterion above, or — for $n_0 = 2$, exactly — when no
-line fits inside $\{g = 0\}$ (:func:`_line_in_zero_set`; $h' - |\mu|g$ has kinks only on hyperplanes inside
-$\{g = 0\}$, and is affine, hence $0$, without them). When the kink hyperplanes of $h$ are parallel, $h$ is a
-ridge function $h(x) = \eta(u\cdot x)$ (its linear part is along $u$ since $h \ge 0$; always for $n_0 = 1$ and for
-parallel rows; $\eta$ from the canonical form of $h$), and (PN') is the 1-D slot calculus with target
-$g$ (:mod:`~semialg.families.bottleneck.slot_piece`, pieces ``Pmin`` for $\mu > 0$, $d' = d + c\min h$, and
+$h$; they are the whole fibre when (PN') is empty by one of the criteria above. When the kink hyperplanes of $h$ are
+parallel, $h$ is a ridge function $h(x) = \eta(u\cdot x)$ (its linear part is along $u$ since $h \ge 0$; always for
+$n_0 = 1$ and for parallel rows; $\eta$ from the canonical form of $h$), and (PN') is the 1-D slot calculus with
+target $g$ (:mod:`~semialg.families.bottleneck.slot_piece`, pieces ``Pmin`` for $\mu > 0$, $d' = d + c\min h$, and
 ``Pmax`` for $\mu < 0$, $d' = d + c\sup h$): $h'/|\mu| = g$ on $\hat P = \operatorname{int}\overline{\{g > 0\}}$,
 $\le 0$ on the plateau intervals, members of simple type (rows along $u$, each slot on a kink of $g$ in $\hat P$ or
 strictly inside a plateau interval, $v' \ne 0$, distinct breakpoints). Example: $h = \sigma(x) + 2\sigma(x - 1)$,
-$h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. They have $h' < 0$ somewhere, so they are disjoint from (T'). Not
-listed (lower-dimensional for $n_0 = 1$): slots with $v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a
-plateau interval; for $n_0 \ge 2$ also rows off $u$ ($v' = 0$ with any $w'$), so there the dimension is reported
-undecided unless no neuron can be spare (:func:`_no_spare_neuron`). Otherwise (a line inside the plateau with kink lines not parallel — three of them concurrent —
-for $n_0 = 2$; three kink hyperplanes through a codimension-2 flat for $n_0 \ge 3$; both non-generic)
-:class:`ArchitectureError` names the plateau (and the line). Dimension: the largest of the shallow fibre's plus 2
+$h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. They have $h' < 0$ somewhere, so they are disjoint from (T'). Not listed
+(lower-dimensional for $n_0 = 1$): slots with $v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a plateau
+interval; for $n_0 \ge 2$ also rows off $u$ ($v' = 0$ with any $w'$), so there the dimension is reported undecided
+unless no neuron can be spare (:func:`_no_spare_neuron`). Otherwise (kink hyperplanes not all parallel, a hyperplane
+inside the plateau, and a neuron dead, constant, sharing a kink hyperplane or with its kink hyperplane inside the
+plateau — non-generic: it needs three kink hyperplanes through a codimension-2 flat) :class:`ArchitectureError`
+names the plateau value, the hyperplane and the neurons. Dimension: the largest of the shallow fibre's plus 2
 ($\mu$, $t$; $n_1 + 2$ for generic $h$) and the plateau pieces'
-(:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.dimension`); at a member $h' = |\mu| g$ on the
-boundary $t = -\mu\,\mathrm{ext}$ the local dimension also counts the plateau component accumulating there.
+(:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.dimension`); at a member $h' = |\mu| g$ on the boundary
+$t = -\mu\,\mathrm{ext}$ the local dimension also counts the plateau component accumulating there.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[2], [3]]], [[0, 1, -1], [1], [1, 0]])
 >>> F = NonnegativeFibre(net); F.signs, F.low, F.dimension, F.index.exact_size
@@ -52,12 +53,13 @@ import random as _random
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, rank, to_sympy
+from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
+from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
+from semialg.families.bottleneck.plateau import hyperplane_in_zero_set, lies_in_zero_set
 from semialg.families.bottleneck.slot_piece import SlotPiece, split_outer
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
@@ -169,26 +171,24 @@ class NonnegativeFibre:
         keys = [key for key, _ in canonical_form(g.inner).kinks]        # the kink hyperplanes of h (and g)
         if len({key[:-1] for key in keys}) == 1:                        # h(x) = eta(u.x)
             return self._slot_piece(s, keys[0][:-1])
-        lines = [arr.index[fingerprint(normalise_row(arr._embed(key[:-1]) + (key[-1],))[0])] for key in keys]
-        hidden = [k for k in lines if not visible(arr, g, k)]
-        if not hidden and (len(keys) == self.net.widths[1] or _no_hyperplane_in_zero_set(keys)):
-            return None
-        line = _line_in_zero_set(g.inner, keys) if self.net.widths[0] == 2 else ()
-        if line is None:
-            return None                                                 # no line fits inside {g = 0}
-        view = self.view
-        on = {arr.index[fingerprint(normalise_row(arr._embed(w) + (b,))[0])]: i
-              for i, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if any(w)}
+        plane = hyperplane_in_zero_set(g.inner, keys)
+        if plane is None:
+            return None                                                 # no hyperplane fits inside {g = 0}
+        view, genuine = self.view, {fingerprint(key): key for key in keys}
+        on = [fingerprint(normalise_row(tuple(w) + (b,))[0]) if any(w) and v else None
+              for w, b, v in zip(view.w, view.b, view.v, strict=True)]
+        hidden = [i for i, fp in enumerate(on) if fp in genuine and lies_in_zero_set(g.inner, genuine[fp])]
+        spare = [i for i, fp in enumerate(on) if fp not in genuine or on.count(fp) > 1]
+        if not hidden and not spare:
+            return None     # one neuron on each kink hyperplane of g, each meeting {g > 0}: h' = |mu| g
         where, value = ("minimum", self.low) if s > 0 else ("maximum", self.high)
         witness = self._plateau_witness() if s > 0 else None
         raise ArchitectureError(
-            f"regime T: h attains its {where} {value} on an open set; "
-            + (f"the kink hyperplanes of neurons {sorted(on[k] for k in hidden)} do not meet {{h != {where[:3]} h}}"
-               if hidden else "some neuron is dead, constant or shares a hyperplane, and three kink hyperplanes "
-               "of h meet in a codimension-2 flat")
-            + (f"; the line through {_show(line[0])} with direction {_show(line[1])} lies in that plateau"
-               if line else "")
-            + f": the fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), "
+            f"regime T: h attains its {where} {value} on an open set and the hyperplane "
+            f"{{x : {_show(plane[:-1])} . x + {plane[-1]} = 0}} lies in that plateau; "
+            + (f"the kink hyperplanes of neurons {hidden} lie in it too; " if hidden else "")
+            + (f"neurons {spare} are dead, constant or share a kink hyperplane; " if spare else "")
+            + f"the fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), "
             "which are described only when the kink hyperplanes of h are parallel"
             + (f" (it does: {witness}, certified by sa.equivalent)" if witness else "")
             + "; sa.equivalent decides membership")
@@ -211,14 +211,19 @@ class NonnegativeFibre:
     def _plateau_witness(self) -> Network | None:
         """A member with $h' < 0$ on the plateau at $\\min h$, if moving one neuron's hyperplane into it finds
         one: $b_i \\mapsto b_i + \\delta$, $e \\mapsto e - v_i\\delta - \\min h$, $d \\mapsto d + c\\min h$, confirmed
-        by :func:`~semialg.families.bottleneck.equivalence.equivalent` and of regime PN."""
+        by :func:`~semialg.families.bottleneck.equivalence.equivalent` and of regime PN. A member has $h' = g$
+        where $g > 0$: candidates failing that at the integer points of $[-2, 2]^{n_0}$ are skipped first."""
         net, m = self.net, self.low
         (W1, W2, W3), (b1, b2, b3) = net.weights, net.biases
+        g = self._gap(1).inner
+        probes = [p for p in itertools.product(range(-2, 3), repeat=net.widths[0]) if g(p)[0] > 0]
         for i, delta in itertools.product(range(len(b1)), (fmpq(1), fmpq(1, 2), fmpq(-1), fmpq(-1, 2))):
             b = tuple(x + delta if k == i else x for k, x in enumerate(b1))
             x = Network((W1, W2, W3), (b, (b2[0] - W2[0][i] * delta - m,),
                                        tuple(y + r[0] * m for r, y in zip(W3, b3, strict=True))))
-            if combinatorial_type(x).regime == "PN" and equivalent(net, x):
+            inner = Network((W1, W2), (b, (b2[0] - W2[0][i] * delta - m,)))
+            if (all(inner(p) == g(p) for p in probes) and combinatorial_type(x).regime == "PN"
+                    and equivalent(net, x)):
                 return x
         return None
 
@@ -345,51 +350,3 @@ def _no_spare_neuron(S: SlotCalculus) -> bool:
 
 def _show(v) -> str:
     return "(" + ", ".join(str(x) for x in v) + ")"
-
-
-def _line_in_zero_set(g: Network, keys) -> tuple | None:
-    r"""A line $q + \mathbb{R}d$ inside $\{g = 0\}$ for a shallow $g \ge 0$ on $\mathbb{R}^2$ whose kink lines
-    ``keys`` are not all parallel, as $(q, d)$, or ``None`` when there is none (decided exactly).
-
-    A kink line $H$ crossing such a line $L$ at a point where no other kink line but $L$ passes would lose its
-    kink there ($g \ge 0$ is linear on the sectors around the point and vanishes on both rays of $L$), so $L$
-    meets the kink lines it crosses at vertices of their arrangement: $L$ passes through two vertices, or through
-    one vertex $q$ parallel to every kink line missing $q$, or all kink lines pass through $q$ — and then, $g$
-    being positively homogeneous around $q$, a zero sector and its opposite are bounded by kink lines, so one
-    of them lies in $\{g = 0\}$. Each candidate is checked exactly: $g = 0$ at its crossings with the kink
-    lines and one step beyond the outermost ones ($g$ is affine in between). Cost: $O(V^2 + VN)$ candidates for
-    $V$ vertices and $N$ kink lines, $O(N)$ evaluations each.
-    """
-    direction = lambda key: (-key[1], key[0])  # noqa: E731
-    vertices = []
-    for a, b in itertools.combinations(keys, 2):
-        det = a[0] * b[1] - a[1] * b[0]
-        if det != 0:
-            q = ((-a[2] * b[1] + b[2] * a[1]) / det, (-a[0] * b[2] + b[0] * a[2]) / det)
-            if q not in vertices:
-                vertices.append(q)
-    cands = [((-k[2] / k[0], _ZERO) if k[0] != 0 else (_ZERO, -k[2] / k[1]), direction(k)) for k in keys]
-    cands += [(q, (r[0] - q[0], r[1] - q[1])) for q, r in itertools.combinations(vertices, 2)]
-    cands += [(q, direction(k)) for q in vertices for k in keys]
-    for q, d in cands:
-        ts = sorted({-(k[0] * q[0] + k[1] * q[1] + k[2]) / (k[0] * d[0] + k[1] * d[1]) for k in keys
-                     if k[0] * d[0] + k[1] * d[1] != 0})
-        if ts and all(g((q[0] + t * d[0], q[1] + t * d[1]))[0] == 0 for t in ts + [ts[0] - 1, ts[-1] + 1]):
-            return q, d
-    return None
-
-
-def _no_hyperplane_in_zero_set(keys) -> bool:
-    r"""Whether the kink hyperplanes ``keys`` $(u, \beta)$ of a shallow $g \ge 0$ rule out a whole hyperplane $L$
-    inside $\{g = 0\}$: two of them are not parallel and no three contain a common codimension-2 flat.
-
-    Then some kink hyperplane $H$ crosses $L$, and near a generic point $q$ of $H \cap L$ at most one other kink
-    hyperplane passes: in the plane transversal to $H \cap L$, $g$ is linear and $\ge 0$ on each of at most four
-    sectors and vanishes on both rays of $L$, hence on the sectors holding them and then on all of them — so $H$
-    has no kink at $q$, although its jump is the same all along $H$. Cost: $O(N^3)$ ranks for $N$ hyperplanes.
-    """
-    parallel = lambda a, b: rank([a[:-1], b[:-1]]) < 2  # noqa: E731
-    if all(parallel(a, b) for a, b in itertools.combinations(keys, 2)):
-        return False
-    return not any(not parallel(a, b) and rank([a, b, c]) == 2 for a, b in itertools.combinations(keys, 2)
-                   for c in keys if c is not a and c is not b)
