@@ -127,7 +127,7 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5) -> GroupE
         if {k: len(v) for k, v in classes1.items()} != {k: len(v) for k, v in classes2.items()}:
             return None
         groups = list(classes2.items())
-        for choice in itertools.product(*(itertools.permutations(classes1[k]) for k, _ in groups)):
+        for choice in _matchings([classes1[k] for k, _ in groups]):
             tried[0] += 1
             if tried[0] > budget:
                 raise UndecidedError(f"the orbit search needs more than {budget} matchings (many tied neurons)")
@@ -142,6 +142,28 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5) -> GroupE
         return None
 
     return search(1, [], [])
+
+
+def _matchings(classes: list):
+    """The product of the permutations of each class, lazily and without recursion (an odometer over the
+    classes with ties): ``itertools.product`` would first store every permutation of every class (a class of
+    12 tied neurons: $12! \\approx 4.8\\cdot10^8$ tuples) before the budget could stop the search."""
+    current = [tuple(c) for c in classes]
+    ties = [k for k, c in enumerate(classes) if len(c) > 1]
+    iters = {k: itertools.permutations(classes[k]) for k in ties}
+    for k in ties:
+        next(iters[k])
+    while True:
+        yield tuple(current)
+        for k in reversed(ties):
+            step = next(iters[k], None)
+            if step is not None:
+                current[k] = step
+                break
+            iters[k] = itertools.permutations(classes[k])
+            current[k] = next(iters[k])
+        else:
+            return
 
 
 def same_orbit(net1: Network, net2: Network, budget: int = 10 ** 5) -> bool:

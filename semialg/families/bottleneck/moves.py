@@ -4,10 +4,12 @@ under its stated precondition).
 Case (b): :func:`translate_hidden_hyperplane`, :func:`move_onto_kink`, :func:`flip_kink`,
 :func:`trade_affine_block`, :func:`reflect`; both cases: :func:`replace_neuron` (dead and hidden neurons).
 Also the base :class:`BottleneckMove` of the replayable moves, the group action :class:`ActBy`, the certificate
-:class:`BottleneckMoveCertificate` that replays them, and those that change which neurons are used
+:class:`BottleneckMoveCertificate` that replays them, those that change which neurons are used
 (:class:`FlipKinkSet`, :class:`ReviveNeuron`, :class:`InsertNeuron`, :class:`DropNeuron` — the width changes —,
-:class:`AbsorbAtConstantInput`, :class:`ResetFirstLayer`); the others live in
-:mod:`~semialg.families.bottleneck.witnesses`.
+:class:`AbsorbAtConstantInput`, :class:`ResetFirstLayer`) and the case-(b) moves the witnesses of
+:mod:`~semialg.families.bottleneck.witnesses` are made of (:class:`ClearNeuron`, :class:`AbsorbConstant`,
+:class:`MergeAffine`, :class:`ShiftAffineBias`, :class:`FlipKink`, :class:`MergeKinks`, :class:`TranslateHidden`,
+:class:`MoveOntoKink`, :class:`Reflect`); case (a)'s live in :mod:`~semialg.families.bottleneck.outer_moves`.
 
 >>> net = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])   # hidden H
 >>> translate_hidden_hyperplane(net, "1/2").biases[:2]
@@ -35,7 +37,8 @@ from semialg.families.bottleneck.views import (RidgeView, bottleneck_case, _ONE,
 
 __all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
            "BottleneckMove", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput",
-           "ResetFirstLayer", "ActBy", "BottleneckMoveCertificate"]
+           "ResetFirstLayer", "ActBy", "BottleneckMoveCertificate", "ClearNeuron", "AbsorbConstant", "MergeAffine",
+           "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "Reflect"]
 
 
 def translate_hidden_hyperplane(net: Network, beta, check: bool = True) -> Network:
@@ -370,3 +373,199 @@ class BottleneckMoveCertificate(Certificate):
         return ("moves to a common normal form using " + ", ".join(self.mechanisms()) + "; net1: " +
                 ("; ".join(mv.describe() for mv in self.moves1) or "none") + "; net2: " +
                 ("; ".join(mv.describe() for mv in self.moves2) or "none"))
+
+
+# == the moves of the case-(b) normal forms and short witnesses ========================================
+
+_DEAD = (-_ONE, -_ONE)
+
+
+@dataclass(frozen=True)
+class ClearNeuron(BottleneckMove):
+    """Second-layer neuron ``j`` contributes nothing on $t \\ge 0$ ($v_j \\le 0$ and $e_j \\le 0$, or $c_j = 0$):
+    replace it by $(v, e, c) = (-1, -1, 0)$."""
+
+    j: int
+    mechanism: str = "dead neurons"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons((self.j,), len(view.v))
+        v, e, c = view.v[self.j], view.e[self.j], view.c[self.j]
+        if not ((v <= 0 and e <= 0) or not any(c)):
+            self._fail(f"neuron {self.j} is active on t > 0 with non-zero output weights")
+        return _with(view, v=_replace(view.v, self.j, _DEAD[0]), e=_replace(view.e, self.j, _DEAD[1]),
+                     c=_replace(view.c, self.j, (_ZERO,) * len(view.d)))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} is dead on t >= 0: replaced by (v, e, c) = (-1, -1, 0)"
+
+
+@dataclass(frozen=True)
+class AbsorbConstant(BottleneckMove):
+    """Neuron ``j`` with $v_j = 0$ is the constant $c_j\\sigma(e_j)$: add it to $d$ and clear the neuron."""
+
+    j: int
+    mechanism: ClassVar[str] = "A-block trade"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons((self.j,), len(view.v))
+        if view.v[self.j] != 0:
+            self._fail(f"neuron {self.j} has v != 0")
+        d = _vadd(view.d, view.c[self.j], max(view.e[self.j], _ZERO))
+        return ClearNeuron(self.j).apply(_with(view, c=_replace(view.c, self.j, (_ZERO,) * len(view.d)), d=d))
+
+    def describe(self) -> str:
+        return f"neuron {self.j} is constant on t >= 0: absorbed into d"
+
+
+def _always_active(view: RidgeView, j: int) -> bool:
+    return view.v[j] > 0 and view.e[j] >= 0
+
+
+@dataclass(frozen=True)
+class MergeAffine(BottleneckMove):
+    """Always-active neurons ``i`` and ``j`` ($v > 0$, $e \\ge 0$: affine on $t \\ge 0$): move $c_j$'s contribution
+    into $c_i$ ($c_i \\mathrel{+}= c_jv_j/v_i$, $d$ compensates, $c_j = 0$)."""
+
+    i: int
+    j: int
+    mechanism: ClassVar[str] = "A-block trade"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons((self.i, self.j), len(view.v))
+        i, j = self.i, self.j
+        if not (_always_active(view, i) and _always_active(view, j)):
+            self._fail(f"neurons {i}, {j} are not two distinct always-active neurons")
+        ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
+        d = _vadd(view.d, view.c[j], view.e[j] - view.v[j] * view.e[i] / view.v[i])
+        return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)), d=d)
+
+    def describe(self) -> str:
+        return f"the affine contribution of neuron {self.j} moved into neuron {self.i} (d compensates)"
+
+
+@dataclass(frozen=True)
+class ShiftAffineBias(BottleneckMove):
+    """Always-active neuron ``i``: $e_i \\mapsto 0$, $d \\mathrel{+}= c_ie_i$ (the $e \\leftrightarrow d$ trade)."""
+
+    i: int
+    mechanism: ClassVar[str] = "A-block trade"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons((self.i,), len(view.v))
+        if not _always_active(view, self.i):
+            self._fail(f"neuron {self.i} is not always active")
+        return _with(view, e=_replace(view.e, self.i, _ZERO), d=_vadd(view.d, view.c[self.i], view.e[self.i]))
+
+    def describe(self) -> str:
+        return f"bias of the always-active neuron {self.i} traded into d"
+
+
+@dataclass(frozen=True)
+class FlipKink(BottleneckMove):
+    """Flip kink neuron ``j`` and absorb the affine term into the always-active neuron ``into``."""
+
+    j: int
+    into: int
+    mechanism: ClassVar[str] = "kink flips"
+
+    def apply(self, net: Network) -> Network:
+        try:
+            check_neurons((self.j, self.into), len(RidgeView.of(net).v))
+            return flip_kink(net, self.j, self.into)
+        except ArchitectureError as exc:
+            self._fail(str(exc))
+
+    def describe(self) -> str:
+        return f"kink neuron {self.j} flipped, the affine term absorbed by neuron {self.into}"
+
+
+def _tau(view: RidgeView, j: int) -> fmpq:
+    return -view.e[j] / view.v[j]
+
+
+def _is_kink(view: RidgeView, j: int) -> bool:
+    v, e = view.v[j], view.e[j]
+    return (v > 0 and e < 0) or (v < 0 and e > 0)
+
+
+@dataclass(frozen=True)
+class MergeKinks(BottleneckMove):
+    """Kink neurons ``i``, ``j`` with the same $\\tau$ and orientation: $c_i \\mathrel{+}= c_j|v_j|/|v_i|$, $c_j = 0$."""
+
+    i: int
+    j: int
+    mechanism: ClassVar[str] = "coincident kinks"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        check_neurons((self.i, self.j), len(view.v))
+        i, j = self.i, self.j
+        if not (_is_kink(view, i) and _is_kink(view, j)) or (view.v[i] > 0) != (view.v[j] > 0) \
+                or _tau(view, i) != _tau(view, j):
+            self._fail(f"neurons {i}, {j} are not two kinks at the same point with the same orientation")
+        ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
+        return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)))
+
+    def describe(self) -> str:
+        return f"kink neurons {self.i} and {self.j} at the same point merged"
+
+
+@dataclass(frozen=True)
+class TranslateHidden(BottleneckMove):
+    """$H$ hidden: $b \\mapsto b + \\beta$, $e_j \\mapsto e_j - v_j\\beta$; valid when every $e_j < 0$ and every
+    $e_j - v_j\\beta < 0$ (no neuron is active at $t = 0$ before or after, so both networks equal $d$ wherever
+    either first-layer neuron is off, and agree where both are on)."""
+
+    beta: fmpq
+    mechanism: ClassVar[str] = "hidden hyperplane translation"
+
+    def apply(self, net: Network) -> Network:
+        view = RidgeView.of(net)
+        if any(e >= 0 or e - v * self.beta >= 0 for v, e in zip(view.v, view.e, strict=True)):
+            self._fail("some second-layer neuron is active at t = 0 before or after the translation")
+        return translate_hidden_hyperplane(net, self.beta)
+
+    def describe(self) -> str:
+        return f"hidden first-layer hyperplane translated by beta = {self.beta}"
+
+
+@dataclass(frozen=True)
+class MoveOntoKink(BottleneckMove):
+    """$H$ moved by $\\beta$ onto or off a kink (:func:`~.moves.move_onto_kink`): $b \\mapsto b + \\beta$,
+    $e_j \\mapsto e_j - v_j\\beta$ where $c_j \\ne 0$; valid iff $\\tilde G$ is constant between $t = 0$ and
+    $t = -\\beta$ (checked exactly). With $H$ visible and an always-active neuron it moves $H$ into the flat
+    region, that neuron becoming the kink that makes the breakpoint; with $H$ hidden it puts $H$ on the first
+    kink, whose neuron becomes always active."""
+
+    beta: fmpq
+    mechanism: ClassVar[str] = "H onto / off a kink"
+
+    def apply(self, net: Network) -> Network:
+        try:
+            return move_onto_kink(net, self.beta)
+        except ArchitectureError as exc:
+            self._fail(str(exc))
+
+    def describe(self) -> str:
+        return f"first-layer hyperplane H moved by beta = {self.beta} onto / off a kink (G flat in between)"
+
+
+@dataclass(frozen=True)
+class Reflect(BottleneckMove):
+    """$F$ constant at both ends ($a = k^+ = 0 < k^-$): the reflection of :func:`~.moves.reflect`."""
+
+    mechanism: ClassVar[str] = "reflection"
+
+    def apply(self, net: Network) -> Network:
+        try:
+            return reflect(net)
+        except ArchitectureError as exc:
+            self._fail(str(exc))
+
+    def describe(self) -> str:
+        return "reflected: w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"

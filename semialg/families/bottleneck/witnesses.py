@@ -31,227 +31,29 @@ the trade on $P$).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
-
 from flint import fmpq
 
-from semialg.core.certificate import check_neurons
-from semialg.core.exact import normalise_row
+from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
-from semialg.errors import ArchitectureError, CertificateError, ParameterError, UndecidedError
-from semialg.families.bottleneck.moves import (AbsorbAtConstantInput, ActBy, BottleneckMove, BottleneckMoveCertificate,
-                                               DropNeuron, FlipKinkSet, InsertNeuron, ResetFirstLayer, ReviveNeuron,
-                                               _replace, _with, flip_kink, move_onto_kink, reflect,
-                                               translate_hidden_hyperplane)
+from semialg.errors import CertificateError, ParameterError, UndecidedError
+from semialg.families.bottleneck.moves import (
+    _DEAD, AbsorbAtConstantInput, AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron,
+    DropNeuron, FlipKink, FlipKinkSet, InsertNeuron, MergeAffine, MergeKinks, MoveOntoKink, Reflect, ResetFirstLayer,
+    ReviveNeuron, ShiftAffineBias, TranslateHidden, _always_active, _is_kink, _tau)
 from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner, InsertHiddenNeuron,
                                                      MoveHiddenNeuron, TradeOnP, outer_witness)
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import (RidgeView, _ONE, _ZERO, _slope_at_infinity,
-                                              _slope_at_zero, _vadd, bottleneck_case)
+from semialg.families.bottleneck.views import (RidgeView, _ONE, _ZERO, _slope_at_infinity, _slope_at_zero,
+                                              bottleneck_case)
 
 __all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAffine", "ShiftAffineBias",
            "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "FlipKinkSet", "ReviveNeuron",
            "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput", "ResetFirstLayer", "Reflect", "FlipInner",
            "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP", "BottleneckMoveCertificate",
-           "witness"]
-
-_DEAD = (-_ONE, -_ONE)
-
-
-@dataclass(frozen=True)
-class ClearNeuron(BottleneckMove):
-    """Second-layer neuron ``j`` contributes nothing on $t \\ge 0$ ($v_j \\le 0$ and $e_j \\le 0$, or $c_j = 0$):
-    replace it by $(v, e, c) = (-1, -1, 0)$."""
-
-    j: int
-    mechanism: str = "dead neurons"
-
-    def apply(self, net: Network) -> Network:
-        view = RidgeView.of(net)
-        check_neurons((self.j,), len(view.v))
-        v, e, c = view.v[self.j], view.e[self.j], view.c[self.j]
-        if not ((v <= 0 and e <= 0) or not any(c)):
-            self._fail(f"neuron {self.j} is active on t > 0 with non-zero output weights")
-        return _with(view, v=_replace(view.v, self.j, _DEAD[0]), e=_replace(view.e, self.j, _DEAD[1]),
-                     c=_replace(view.c, self.j, (_ZERO,) * len(view.d)))
-
-    def describe(self) -> str:
-        return f"neuron {self.j} is dead on t >= 0: replaced by (v, e, c) = (-1, -1, 0)"
-
-
-@dataclass(frozen=True)
-class AbsorbConstant(BottleneckMove):
-    """Neuron ``j`` with $v_j = 0$ is the constant $c_j\\sigma(e_j)$: add it to $d$ and clear the neuron."""
-
-    j: int
-    mechanism: ClassVar[str] = "A-block trade"
-
-    def apply(self, net: Network) -> Network:
-        view = RidgeView.of(net)
-        check_neurons((self.j,), len(view.v))
-        if view.v[self.j] != 0:
-            self._fail(f"neuron {self.j} has v != 0")
-        d = _vadd(view.d, view.c[self.j], max(view.e[self.j], _ZERO))
-        return ClearNeuron(self.j).apply(_with(view, c=_replace(view.c, self.j, (_ZERO,) * len(view.d)), d=d))
-
-    def describe(self) -> str:
-        return f"neuron {self.j} is constant on t >= 0: absorbed into d"
-
-
-def _always_active(view: RidgeView, j: int) -> bool:
-    return view.v[j] > 0 and view.e[j] >= 0
-
-
-@dataclass(frozen=True)
-class MergeAffine(BottleneckMove):
-    """Always-active neurons ``i`` and ``j`` ($v > 0$, $e \\ge 0$: affine on $t \\ge 0$): move $c_j$'s contribution
-    into $c_i$ ($c_i \\mathrel{+}= c_jv_j/v_i$, $d$ compensates, $c_j = 0$)."""
-
-    i: int
-    j: int
-    mechanism: ClassVar[str] = "A-block trade"
-
-    def apply(self, net: Network) -> Network:
-        view = RidgeView.of(net)
-        check_neurons((self.i, self.j), len(view.v))
-        i, j = self.i, self.j
-        if not (_always_active(view, i) and _always_active(view, j)):
-            self._fail(f"neurons {i}, {j} are not two distinct always-active neurons")
-        ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
-        d = _vadd(view.d, view.c[j], view.e[j] - view.v[j] * view.e[i] / view.v[i])
-        return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)), d=d)
-
-    def describe(self) -> str:
-        return f"the affine contribution of neuron {self.j} moved into neuron {self.i} (d compensates)"
-
-
-@dataclass(frozen=True)
-class ShiftAffineBias(BottleneckMove):
-    """Always-active neuron ``i``: $e_i \\mapsto 0$, $d \\mathrel{+}= c_ie_i$ (the $e \\leftrightarrow d$ trade)."""
-
-    i: int
-    mechanism: ClassVar[str] = "A-block trade"
-
-    def apply(self, net: Network) -> Network:
-        view = RidgeView.of(net)
-        check_neurons((self.i,), len(view.v))
-        if not _always_active(view, self.i):
-            self._fail(f"neuron {self.i} is not always active")
-        return _with(view, e=_replace(view.e, self.i, _ZERO), d=_vadd(view.d, view.c[self.i], view.e[self.i]))
-
-    def describe(self) -> str:
-        return f"bias of the always-active neuron {self.i} traded into d"
-
-
-@dataclass(frozen=True)
-class FlipKink(BottleneckMove):
-    """Flip kink neuron ``j`` and absorb the affine term into the always-active neuron ``into``."""
-
-    j: int
-    into: int
-    mechanism: ClassVar[str] = "kink flips"
-
-    def apply(self, net: Network) -> Network:
-        try:
-            check_neurons((self.j, self.into), len(RidgeView.of(net).v))
-            return flip_kink(net, self.j, self.into)
-        except ArchitectureError as exc:
-            self._fail(str(exc))
-
-    def describe(self) -> str:
-        return f"kink neuron {self.j} flipped, the affine term absorbed by neuron {self.into}"
-
-
-def _tau(view: RidgeView, j: int) -> fmpq:
-    return -view.e[j] / view.v[j]
-
-
-def _is_kink(view: RidgeView, j: int) -> bool:
-    v, e = view.v[j], view.e[j]
-    return (v > 0 and e < 0) or (v < 0 and e > 0)
-
-
-@dataclass(frozen=True)
-class MergeKinks(BottleneckMove):
-    """Kink neurons ``i``, ``j`` with the same $\\tau$ and orientation: $c_i \\mathrel{+}= c_j|v_j|/|v_i|$, $c_j = 0$."""
-
-    i: int
-    j: int
-    mechanism: ClassVar[str] = "coincident kinks"
-
-    def apply(self, net: Network) -> Network:
-        view = RidgeView.of(net)
-        check_neurons((self.i, self.j), len(view.v))
-        i, j = self.i, self.j
-        if not (_is_kink(view, i) and _is_kink(view, j)) or (view.v[i] > 0) != (view.v[j] > 0) \
-                or _tau(view, i) != _tau(view, j):
-            self._fail(f"neurons {i}, {j} are not two kinks at the same point with the same orientation")
-        ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
-        return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)))
-
-    def describe(self) -> str:
-        return f"kink neurons {self.i} and {self.j} at the same point merged"
-
-
-@dataclass(frozen=True)
-class TranslateHidden(BottleneckMove):
-    """$H$ hidden: $b \\mapsto b + \\beta$, $e_j \\mapsto e_j - v_j\\beta$; valid when every $e_j < 0$ and every
-    $e_j - v_j\\beta < 0$ (no neuron is active at $t = 0$ before or after, so both networks equal $d$ wherever
-    either first-layer neuron is off, and agree where both are on)."""
-
-    beta: fmpq
-    mechanism: ClassVar[str] = "hidden hyperplane translation"
-
-    def apply(self, net: Network) -> Network:
-        view = RidgeView.of(net)
-        if any(e >= 0 or e - v * self.beta >= 0 for v, e in zip(view.v, view.e, strict=True)):
-            self._fail("some second-layer neuron is active at t = 0 before or after the translation")
-        return translate_hidden_hyperplane(net, self.beta)
-
-    def describe(self) -> str:
-        return f"hidden first-layer hyperplane translated by beta = {self.beta}"
-
-
-@dataclass(frozen=True)
-class MoveOntoKink(BottleneckMove):
-    """$H$ moved by $\\beta$ onto or off a kink (:func:`~.moves.move_onto_kink`): $b \\mapsto b + \\beta$,
-    $e_j \\mapsto e_j - v_j\\beta$ where $c_j \\ne 0$; valid iff $\\tilde G$ is constant between $t = 0$ and
-    $t = -\\beta$ (checked exactly). With $H$ visible and an always-active neuron it moves $H$ into the flat
-    region, that neuron becoming the kink that makes the breakpoint; with $H$ hidden it puts $H$ on the first
-    kink, whose neuron becomes always active."""
-
-    beta: fmpq
-    mechanism: ClassVar[str] = "H onto / off a kink"
-
-    def apply(self, net: Network) -> Network:
-        try:
-            return move_onto_kink(net, self.beta)
-        except ArchitectureError as exc:
-            self._fail(str(exc))
-
-    def describe(self) -> str:
-        return f"first-layer hyperplane H moved by beta = {self.beta} onto / off a kink (G flat in between)"
-
-
-@dataclass(frozen=True)
-class Reflect(BottleneckMove):
-    """$F$ constant at both ends ($a = k^+ = 0 < k^-$): the reflection of :func:`~.moves.reflect`."""
-
-    mechanism: ClassVar[str] = "reflection"
-
-    def apply(self, net: Network) -> Network:
-        try:
-            return reflect(net)
-        except ArchitectureError as exc:
-            self._fail(str(exc))
-
-    def describe(self) -> str:
-        return "reflected: w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"
-
+           "witness", "short_witness", "normal_form_witness"]
 
 # == case (b) normal form ==================================================================================
 
@@ -450,8 +252,9 @@ def _matching(r1: Network, r2: Network) -> GroupElement | None:
     return g if g.act(r1) == r2 else None
 
 
-def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    """Moves relating two equivalent bottleneck parameters through their normal forms (case (b): the minimal
+def normal_form_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    """Moves relating two equivalent bottleneck parameters through their full normal forms (the method before
+    :func:`short_witness`, its fallback) (case (b): the minimal
     forms when the normal forms are not in one $G$-orbit; constant functions: the constant form; case (a):
     :func:`~.outer_moves.outer_witness`, flips, hidden-neuron moves and the trade on $P$), or ``None`` (case (a)
     outside regime PN or with two neurons on one visible hyperplane). Cost: $O(n_2^2 n_3)$ exact operations in
@@ -531,3 +334,186 @@ def _pruned(cert: BottleneckMoveCertificate, net1: Network, net2: Network) -> Bo
         if trial is not None:
             cert = trial
     return cert
+
+
+# == case (b): short witnesses, neuron by neuron ===========================================================
+
+def _neuron_key(v: fmpq, e: fmpq, c: tuple) -> tuple:
+    """Neuron $(v, e, c)$ up to a positive scale $(\\alpha v, \\alpha e, c/\\alpha)$ (with the first-layer
+    neuron fixed): two neurons are related by $G$ iff their keys are equal."""
+    if v or e:
+        a = abs(v) if v else abs(e)
+        return fingerprint((v / a, e / a) + tuple(x * a for x in c))
+    a = next((abs(x) for x in c if x), _ONE)
+    return fingerprint((v, e) + tuple(x / a for x in c))
+
+
+def _unmatched(r1: RidgeView, r2: RidgeView) -> tuple[list[int], list[int]]:
+    """The neurons of each side left over by a maximal matching of equal keys (:func:`_neuron_key`)."""
+    pools: dict = {}
+    for j, key in enumerate(map(_neuron_key, r2.v, r2.e, r2.c)):
+        pools.setdefault(key, []).append(j)
+    left = []
+    for j, key in enumerate(map(_neuron_key, r1.v, r1.e, r1.c)):
+        if pools.get(key):
+            pools[key].pop()
+        else:
+            left.append(j)
+    return left, sorted(j for js in pools.values() for j in js)
+
+
+def _key_matching(r1: Network, r2: Network) -> GroupElement | None:
+    """The permutation and second-layer scales taking ``r1`` to ``r2`` (equal first layers), or ``None``."""
+    v1, v2 = RidgeView.of(r1), RidgeView.of(r2)
+    if len(v1.v) != len(v2.v) or (v1.w, v1.b, v1.d) != (v2.w, v2.b, v2.d):
+        return None
+    pools: dict = {}
+    for j, key in enumerate(map(_neuron_key, v1.v, v1.e, v1.c)):
+        pools.setdefault(key, []).append(j)
+    perm, scales = [], []
+    for key, v, e, c in zip(map(_neuron_key, v2.v, v2.e, v2.c), v2.v, v2.e, v2.c, strict=True):
+        if not pools.get(key):
+            return None
+        p = pools[key].pop()
+        q = next(((x, y) for x, y in ((v, v1.v[p]), (e, v1.e[p])) + tuple(zip(v1.c[p], c)) if x and y), (1, 1))
+        perm.append(p)
+        scales.append(fmpq(q[0]) / q[1])
+    g = GroupElement([(0,), tuple(perm)], [(_ONE,), tuple(scales)])
+    return g if g.act(r1) == r2 else None
+
+
+def _align_first_layers(c1: _Chain, c2: _Chain) -> bool:
+    """Same first-layer row and bias on both sides: a reflection when the rows point in opposite directions,
+    the scale of side 1's first-layer neuron, then $H$ moved down on the side where it lies higher (there
+    $\\tilde G$ is flat between: :class:`TranslateHidden` when every $e_j < 0$ stays so, else
+    :class:`MoveOntoKink`). ``False`` when the rows are not parallel or no side can be reflected."""
+    (k1, mu1, s1), (k2, mu2, s2) = normalise_row(c1.view.w), normalise_row(c2.view.w)
+    if not s1 or k1 != k2:
+        return False
+    if s1 != s2:
+        for ch in (c1, c2):
+            if combinatorial_type(ch.net).reflective:
+                ch.do(Reflect())
+                break
+        else:
+            return False
+        (_, mu1, _), (_, mu2, _) = normalise_row(c1.view.w), normalise_row(c2.view.w)
+    if mu1 != mu2:
+        c1.do(ActBy(GroupElement([(0,), tuple(range(len(c1.view.v)))], [(mu2 / mu1,), (_ONE,) * len(c1.view.v)])))
+    if c1.view.b != c2.view.b:
+        ch, beta = (c1, c2.view.b - c1.view.b) if c1.view.b > c2.view.b else (c2, c1.view.b - c2.view.b)
+        hidden = all(e < 0 and e - v * beta < 0 for v, e in zip(ch.view.v, ch.view.e, strict=True))
+        ch.do(TranslateHidden(beta) if hidden else MoveOntoKink(beta))
+    return True
+
+
+def _host(ch: _Chain, left: list[int]) -> int | None:
+    """An always-active neuron with $v > 0$ to absorb kink flips: a left-over one when there is one."""
+    A = [j for j, (v, e) in enumerate(zip(ch.view.v, ch.view.e, strict=True)) if v > 0 and e >= 0]
+    return next((j for j in A if j in left), A[0] if A else None)
+
+
+def _kinks_matched(c1: _Chain, c2: _Chain) -> bool:
+    """Per kink point $\\tau$, the left-over kinks of both sides flipped to one orientation (that of most of
+    them, into an always-active host) and merged into one, cleared when their jumps cancel: both sides then have the same
+    left-over kink there, since the total jump at $\\tau$ is the same. ``False`` when a side would have to
+    flip without a host."""
+    left = _unmatched(c1.view, c2.view)
+    at: dict = {}
+    for side, (ch, js) in enumerate(zip((c1, c2), left, strict=True)):
+        for j in js:
+            if _is_kink(ch.view, j) and any(ch.view.c[j]):
+                at.setdefault(_tau(ch.view, j), ([], []))[side].append(j)
+    hosts = [_host(ch, js) for ch, js in zip((c1, c2), left, strict=True)]
+    for tau in sorted(at):
+        groups = at[tau]
+        signs = [[1 if ch.view.v[j] > 0 else -1 for j in js] for ch, js in zip((c1, c2), groups, strict=True)]
+        # the orientation most left-over kinks there have (fewest flips) that needs no flip on a side without host
+        order = (1, -1) if sum(signs[0] + signs[1]) >= 0 else (-1, 1)
+        target = next((t for t in order if all(h is not None or set(o) <= {t} for h, o in zip(hosts, signs))), None)
+        if target is None:
+            return False
+        for ch, js, host in zip((c1, c2), groups, hosts, strict=True):
+            for j in js:
+                if (1 if ch.view.v[j] > 0 else -1) != target:
+                    ch.do(FlipKink(j, host))
+            for j in js[1:]:
+                ch.do(MergeKinks(js[0], j))
+                ch.do(ClearNeuron(j, "coincident kinks"))
+            if js and not any(ch.view.c[js[0]]):
+                ch.do(ClearNeuron(js[0], "coincident kinks"))
+    return True
+
+
+def _rest_matched(ch: _Chain, left: list[int]) -> None:
+    """The left-over neurons of one side that are not kinks: dead ones (and those with $c = 0$) cleared,
+    constant ones absorbed into $d$, the always-active ones merged into one with $e = 0$ (cleared when the
+    merged slope vanishes)."""
+    A = []
+    for j in left:
+        v, e, c = ch.view.v[j], ch.view.e[j], ch.view.c[j]
+        if (v, e) == _DEAD and not any(c):
+            continue
+        if v == 0 and e > 0 and any(c):
+            ch.do(AbsorbConstant(j))
+        elif v > 0 and e >= 0 and any(c):
+            A.append(j)
+        elif (v <= 0 and e <= 0) or not any(c):
+            # an always-active neuron emptied (c = 0) is one side of an A-block trade, not a dead neuron
+            ch.do(ClearNeuron(j, "A-block trade" if v > 0 and e >= 0 else "dead neurons"))
+    for j in A[1:]:
+        ch.do(MergeAffine(A[0], j))
+        ch.do(ClearNeuron(j, "A-block trade"))
+    if A and not any(ch.view.c[A[0]]):
+        ch.do(ClearNeuron(A[0], "A-block trade"))
+    elif A and ch.view.e[A[0]] != 0:
+        ch.do(ShiftAffineBias(A[0]))
+
+
+def short_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    r"""Moves for the neurons that differ only, for two equivalent case-(b) parameters of one width with
+    non-zero first-layer rows, or ``None`` when this construction does not apply (then :func:`witness` uses
+    the normal forms).
+
+    Construction: (1) the first layers made equal (:func:`_align_first_layers`: at most a reflection, one
+    group element, one move of $H$); then $f_1 = f_2$ means $G_1 = G_2$ on $t \ge 0$. (2) The neurons of both
+    sides matched by their keys up to $G$ (:func:`_neuron_key`); let $u$ be the number left over on both
+    sides. (3) Per kink point, the left-over kinks flipped to one orientation into an always-active host and
+    merged into one (:func:`_kinks_matched`). (4) The left-over neurons matched again; the others cleared,
+    absorbed or merged into one always-active neuron with $e = 0$ (:func:`_rest_matched`). (5) A group
+    element matches the ends (:func:`_key_matching`).
+
+    *Length bound.* Each left-over neuron of step (2) receives at most three moves (flip, merge, clear; or
+    merge, clear and the bias trade of the merged neuron), a host that was matched and its partner become
+    left over (at most four neurons, three moves each), and step (1) makes at most three moves:
+    ``len(moves1) + len(moves2)`` $\le 3u + 15$. The ends agree because every step keeps $G_1 = G_2$ on
+    $t \ge 0$ and the matched neurons: after (3) each kink point carries the same left-over jump on both
+    sides (the total jump there and the matched jumps agree), after (4) the left-over always-active slope is
+    the same (the slope at $+\infty$ agrees), so the left-over neurons are equal up to $G$ and $d_1 = d_2$.
+    Cost: $O((\text{moves} + 1)\,n_2n_3)$ exact operations — near-linear in $n_2$ when few neurons differ —
+    and the same to verify.
+    """
+    c1, c2 = _Chain(net1), _Chain(net2)
+    try:
+        if len(c1.view.v) != len(c2.view.v) or not _align_first_layers(c1, c2) or not _kinks_matched(c1, c2):
+            return None
+        for ch, left in zip((c1, c2), _unmatched(c1.view, c2.view), strict=True):
+            _rest_matched(ch, left)
+    except CertificateError:
+        return None
+    g = _key_matching(c1.net, c2.net)
+    return None if g is None else BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
+
+
+def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    """Moves relating two equivalent bottleneck parameters: in case (b) :func:`short_witness` (moves for the
+    neurons that differ only, at most $3u + 15$ of them), else — reflections that need flips, no always-active
+    neuron to absorb a flip, different widths, constant functions with non-parallel rows —
+    :func:`normal_form_witness`; case (a): :func:`~.outer_moves.outer_witness`. ``None`` when no certificate
+    is found (case (a) outside regime PN). Cost in case (b): $O((\\text{moves} + 1)n_2n_3)$, $O(n_2^2n_3)$ in
+    the fallback."""
+    if bottleneck_case(net1) == "b" and bottleneck_case(net2) == "b":
+        cert = short_witness(net1, net2)
+        if cert is not None:
+            return cert
+    return normal_form_witness(net1, net2)
