@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
@@ -22,7 +23,7 @@ from semialg.core.network import Architecture, Network
 from semialg.engine.loci import (Condition, Locus, LocusFamily, degeneracy_loci, genericity,
                                  zero_factor_condition)
 from semialg.errors import ArchitectureError, CertificateError
-from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
+from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_on_line
 from semialg.families.bottleneck.hidden_region import boundary_points
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, RidgeView, _scale, bottleneck_case
@@ -66,11 +67,15 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
     $\sum_{i\in S} v_iw_i = 0$ (otherwise flipping $S$ and moving $e$ keeps $h$ up to an affine term that can
     be absorbed, and the fibre has more components); decided by
     :func:`semialg.engine.loci.zero_factor_condition` on $h$, with its witness or certificate. The other
-    case-(a) conditions are open (:func:`type_checks`). Witnesses are 0-based.
+    case-(a) type conditions (:func:`type_checks`) that fail only on a closed nowhere dense set — each inside an
+    algebraic hypersurface: :data:`CLOSED_TYPE_CONDITIONS` — count as degeneracies too, decided exactly when the
+    first layer's arrangement is small (:func:`_arrangement_is_small`), else reported undecided (a parameter
+    failing one is not generic: its fibre is not of the type's structure; e.g. with $\min h = 0$ in regime T).
+    The open ones (no U$\pm$ neuron, not constant) select the type, not genericity. Witnesses are 0-based.
     """
     case = bottleneck_case(net)
     if case == "a":
-        return [_inner_zero_factor(net, budget)]
+        return [_inner_zero_factor(net, budget)] + _closed_type_conditions(net)
     if case != "b":
         return []
     from semialg.geometry.zero_sum import find_zero_sum_set
@@ -96,7 +101,7 @@ def type_checks(net: Network) -> list[Condition]:
     (:func:`~semialg.families.bottleneck.hidden_region.boundary_points`). For $n_0 \ge 3$ also: the first-layer
     rows have rank $\min(n_0, n_1)$ (below it, $\overline P$ is a cylinder along the common kernel $L$, a U−
     neuron can no longer tilt out of $L^\perp$ and the fibre is smaller than $D$ minus the functional dimension).
-    In every dimension: no block of two or more U+ neurons of one sign orthogonal to a recession direction of
+    In regime T: $\min h > 0$ (:func:`_positive_minimum`). In every dimension: no block of two or more U+ neurons of one sign orthogonal to a recession direction of
     $\overline P$ (:data:`LOCAL_ONLY`, needed only by the local dimension at $\theta$).
     """
     t = combinatorial_type(net)
@@ -104,6 +109,8 @@ def type_checks(net: Network) -> list[Condition]:
                         f"regime {t.regime}")]
     if t.case == "b":
         return out
+    if t.regime == "T":
+        out.append(_positive_minimum(net))
     mixed = tuple(i for i, c in enumerate(t.classes) if c == "U+-")
     out.append(_condition("no U+- neuron", not mixed, mixed or None,
                             f"neurons {list(mixed)} are mixed hidden (U+-)" if mixed else "no mixed hidden neuron"))
@@ -133,6 +140,46 @@ def type_checks(net: Network) -> list[Condition]:
                 on_zero = v
                 break
     return out + _boundary_conditions(touching, on_zero) + _u_plus_conditions(net, t)
+
+
+#: The type conditions whose failure is a closed, nowhere dense (non-generic) set: part of :func:`genericity_checks`.
+CLOSED_TYPE_CONDITIONS = ("min h > 0 (regime T)", "full first-layer rank", "no tangent hyperplane",
+                          "no vertex on {h = 0}", LOCAL_ONLY)
+#: Cells of the first layer's arrangement up to which :func:`genericity_checks` decides the closed type conditions.
+TYPE_CELL_LIMIT = 64
+
+
+def _arrangement_is_small(arch: Architecture) -> bool:
+    r"""In the plane the exact sweep up to 64 lines (about a second); beyond, at most :data:`TYPE_CELL_LIMIT`
+    cells $\sum_{k \le n_0}\binom{n_1}{k}$ (exact LPs per cell)."""
+    n0, n1 = arch.widths[:2]
+    return n1 <= 64 if n0 <= 2 else sum(math.comb(n1, k) for k in range(n0 + 1)) <= TYPE_CELL_LIMIT
+
+
+def _closed_type_conditions(net: Network) -> list[Condition]:
+    if not _arrangement_is_small(net.architecture):
+        n0, n1 = net.architecture.widths[:2]
+        return [_condition("closed type conditions", None, None,
+                           f"the closed type conditions ({', '.join(CLOSED_TYPE_CONDITIONS)}) are not decided for "
+                           f"{n1} first-layer hyperplanes in dimension {n0} (more than {TYPE_CELL_LIMIT} cells); "
+                           f"semialg.families.bottleneck.type_checks decides them")]
+    try:
+        checks = type_checks(net)
+    except ArchitectureError as exc:    # e.g. a first layer that the layerwise conditions already reject
+        return [_condition("closed type conditions", None, None, f"the closed type conditions are not decided: {exc}")]
+    return [c for c in checks if c.name in CLOSED_TYPE_CONDITIONS]
+
+
+def _positive_minimum(net: Network) -> Condition:
+    r"""Regime T: $\min h > 0$. With $\min h = 0$ the parameter lies on the hypersurface between regimes T and PN
+    (lowering $e$ opens $N$), and where $h$ vanishes on an open set the functional dimension jumps there: widths
+    $(2, 4, 1, 2)$, rows $(0, 1), (0, \tfrac25), (0, \tfrac94), (\tfrac75, \tfrac75)$, biases
+    $-1, 0, -\tfrac98, \tfrac{14}5$, $v = (3, 10, \tfrac89, \tfrac57)$, $e = 0$ has fibre dimension 6 but
+    $D - \dim_{\rm fun} = 5$ (found by the audit). Exact: :func:`~.arrangement.extreme_values`."""
+    low, _ = extreme_values(OuterView.of(net))
+    return _condition("min h > 0 (regime T)", low > 0, None if low > 0 else (),
+                      "h >= 0 attains 0: the parameter lies between regimes T and PN" if low == 0 else
+                      f"min h = {low} > 0")
 
 
 def _u_plus_conditions(net: Network, t: BottleneckType) -> list[Condition]:
@@ -176,17 +223,20 @@ def _boundary_conditions(touching, on_zero) -> list[Condition]:
 def _require_generic(net: Network, what: str, local: bool = True) -> BottleneckType:
     """The type of a generic ``net``; :class:`ArchitectureError` naming the first failed condition. With
     ``local=False`` the conditions only the local dimension at ``net`` needs (:data:`LOCAL_ONLY`) are skipped."""
+    typed = set(CLOSED_TYPE_CONDITIONS) | {"closed type conditions"}    # decided below, whatever the size
     report = genericity(net)
-    if not report:
-        raise ArchitectureError(f"{what} needs a generic parameter; " + report.explain().splitlines()[0])
+    layerwise = [c.detail for c in report.conditions if c.holds is not True and c.name not in typed]
+    if layerwise:
+        raise ArchitectureError(f"{what} needs a generic parameter; {report.status}: " + "; ".join(layerwise))
     failed = [c.detail for c in type_checks(net) if not c.holds and (local or c.name != LOCAL_ONLY)]
     if failed:
         raise ArchitectureError(f"{what}: the type conditions fail: " + "; ".join(failed))
     return combinatorial_type(net)
 
 
-BOTTLENECK_SCOPE = ("bottleneck networks: outside these loci and the type conditions the fibre has the "
-                    "type's dimension (checked against the exact functional dimension)")
+BOTTLENECK_SCOPE = ("bottleneck networks: outside these loci (in case (a) also outside the closed type conditions) "
+                    "the fibre of a parameter without mixed hidden (U+-) neurons and with a non-constant function "
+                    "has the type's structure and dimension (checked against the exact functional dimension)")
 
 
 def _ridge_families(arch: Architecture) -> list[LocusFamily]:
