@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -45,6 +46,27 @@ Vec = tuple[fmpq, ...]
 
 #: The two answers, as the words certificates and results use for them.
 ANSWERS = {True: "equivalent", False: "not equivalent"}
+
+
+def group_element(element) -> GroupElement:
+    """``element`` if it is a :class:`GroupElement` itself — not a subclass, whose ``act`` could return anything —
+    with its fields re-checked (:meth:`GroupElement.check`); :class:`CertificateError` otherwise. Every verifier
+    acts through this."""
+    if type(element) is not GroupElement:
+        raise CertificateError(f"{type(element).__name__} is not a group element (subclasses are refused)")
+    try:
+        return element.check()
+    except ParameterError as exc:
+        raise CertificateError(f"the group element is malformed: {exc}") from None
+
+
+def defined_in(cls: type, package: str) -> bool:
+    """Whether ``cls`` is a class of ``package`` itself: its module is a module of the package and names it.
+    A class defined elsewhere is refused even when it sets ``__module__`` to the package's (the module does not
+    hold it), so a certificate cannot carry a look-alike move whose ``apply`` skips the precondition."""
+    module = sys.modules.get(cls.__module__)
+    return cls.__module__.startswith(package + ".") and module is not None and \
+        getattr(module, cls.__qualname__, None) is cls
 
 
 def check_comparable(net1: Network, net2: Network) -> None:
@@ -239,9 +261,7 @@ class OrbitCertificate(Certificate):
     element: GroupElement
 
     def verify(self, net1: Network, net2: Network) -> bool:
-        if not isinstance(self.element, GroupElement):
-            raise CertificateError("an orbit certificate needs a GroupElement")
-        self.element.check()  # permutations and positive scales, re-checked: the fields may have been altered
+        group_element(self.element)   # itself, fields re-checked: they may have been altered or subclassed
         if tuple(self.element.hidden_widths) != tuple(net1.architecture.hidden_widths) or \
                 net1.architecture != net2.architecture:
             raise CertificateError("the group element does not act on these architectures")

@@ -23,7 +23,7 @@ from typing import ClassVar, Sequence
 
 from flint import fmpq
 
-from semialg.core.certificate import Certificate, check_neurons
+from semialg.core.certificate import Certificate, check_neurons, defined_in, group_element
 from semialg.core.exact import to_fmpq
 from semialg.core.network import Network
 from semialg.core.result import Latexable
@@ -332,7 +332,7 @@ class ActBy(BottleneckMove):
     mechanism: ClassVar[str] = "G"
 
     def apply(self, net: Network) -> Network:
-        return self.element.act(net)
+        return group_element(self.element).act(net)
 
     def describe(self) -> str:
         return f"act by {self.element!r}"
@@ -350,9 +350,10 @@ class BottleneckMoveCertificate(Certificate):
 
     def verify(self, net1: Network, net2: Network) -> bool:
         # the family's own classes only: a subclass defined elsewhere could override apply's checks
-        if not (all(isinstance(mv, BottleneckMove) and type(mv).__module__.startswith("semialg.families.bottleneck.")
-                    for mv in self.moves1 + self.moves2) and isinstance(self.element, GroupElement)):
+        if not all(isinstance(mv, BottleneckMove) and defined_in(type(mv), "semialg.families.bottleneck")
+                   for mv in self.moves1 + self.moves2):
             raise CertificateError("a bottleneck move certificate holds bottleneck moves and a group element")
+        group_element(self.element)
         r1, r2 = net1, net2
         for mv in self.moves1:
             r1 = mv.apply(r1)

@@ -36,6 +36,7 @@ from typing import Sequence
 
 from flint import fmpq
 
+from semialg.core.certificate import group_element
 from semialg.core.exact import to_fmpq
 from semialg.core.network import Network
 from semialg.core.result import Latexable
@@ -304,7 +305,7 @@ class ActBy(DeepMove):
 
     def apply(self, net: Network) -> Network:
         try:
-            return self.element.act(net)
+            return group_element(self.element).act(net)
         except ParameterError as e:
             raise CertificateError(f"the group element does not act on {net.architecture}: {e}") from None
 

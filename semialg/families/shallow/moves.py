@@ -23,7 +23,7 @@ from flint import fmpq
 
 from semialg.core.exact import normalise_row, vadd
 from semialg.core.network import Network
-from semialg.core.certificate import Certificate, check_neurons
+from semialg.core.certificate import Certificate, check_neurons, defined_in, group_element
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.engine import neurons
@@ -51,7 +51,7 @@ class ActBy(Move):
     mechanism = "M0 group action"
 
     def apply(self, net: Network) -> Network:
-        return self.element.act(net)
+        return group_element(self.element).act(net)
 
     def describe(self) -> str:
         return f"act by {self.element!r}"
@@ -164,7 +164,7 @@ class MoveCertificate(Certificate):
 
     def verify(self, net1: Network, net2: Network) -> bool:
         # the family's own classes only: a subclass defined elsewhere could override apply's checks
-        if not all(isinstance(mv, Move) and type(mv).__module__.startswith("semialg.families.shallow.")
+        if not all(isinstance(mv, Move) and defined_in(type(mv), "semialg.families.shallow")
                    for mv in self.moves1 + self.moves2):
             raise CertificateError("a shallow move certificate holds shallow moves")
         r1, r2 = net1, net2

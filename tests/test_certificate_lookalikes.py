@@ -1,0 +1,83 @@
+"""Certificates refuse look-alike classes: a move subclass defined outside the family (even with the family's
+``__module__``) and a GroupElement subclass, either of which could ``apply``/``act`` anything (found by the
+audit: both made ``verify`` accept non-equivalent networks)."""
+
+from dataclasses import dataclass
+
+import pytest
+from flint import fmpq
+
+import semialg as sa
+from semialg import GroupElement, Network
+from semialg.core.certificate import OrbitCertificate
+from semialg.errors import CertificateError
+from semialg.families.bottleneck.moves import ActBy as BottleneckActBy
+from semialg.families.bottleneck.moves import BottleneckMoveCertificate
+from semialg.families.bottleneck.outer_moves import TradeBiasOutput
+from semialg.families.deep.moves import ActBy as DeepActBy
+from semialg.families.deep.moves import replay
+from semialg.families.shallow.moves import ActBy as ShallowActBy
+from semialg.families.shallow.moves import ClearDeadNeuron, MoveCertificate
+
+ABS = Network.from_arrays([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [0], [0]])          # f = |x|
+OTHER = Network.from_arrays([[[1], [-1]], [[1, 2]], [[1]]], [[0, 0], [0], [0]])
+IDENTITY = GroupElement([(0, 1), (0,)], [(1, 1), (1,)])
+
+
+def _forged(base, module):
+    """A subclass of a family move that claims the family's module and skips every check."""
+    @dataclass(frozen=True)
+    class Forged(base):
+        __module__ = module
+
+        def apply(self, net):
+            return OTHER
+    return Forged
+
+
+class Lying(GroupElement):
+    def act(self, net):
+        return OTHER
+
+
+def test_the_pair_is_not_equivalent():
+    assert not sa.equivalent(ABS, OTHER)      # so every certificate below must be refused
+
+
+def test_bottleneck_move_lookalike_refused():
+    Forged = _forged(TradeBiasOutput, "semialg.families.bottleneck.outer_moves")
+    with pytest.raises(CertificateError):
+        BottleneckMoveCertificate((Forged(fmpq(-5)),), (), IDENTITY).verify(ABS, OTHER)
+
+
+def test_shallow_move_lookalike_refused():
+    a = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
+    b = Network.from_arrays([[[1], [-1]], [[1, 2]]], [[0, 0], [0]])
+    Forged = _forged(ClearDeadNeuron, "semialg.families.shallow.moves")
+    with pytest.raises(CertificateError):
+        MoveCertificate((Forged(0),), ()).verify(a, b)
+
+
+@pytest.mark.parametrize("make", [
+    lambda g: BottleneckMoveCertificate((), (), g),
+    lambda g: BottleneckMoveCertificate((BottleneckActBy(g),), (), IDENTITY),
+    lambda g: OrbitCertificate(g),
+])
+def test_group_element_subclass_refused(make):
+    with pytest.raises(CertificateError):
+        make(Lying([(0, 1), (0,)], [(1, 1), (1,)])).verify(ABS, OTHER)
+
+
+def test_group_element_subclass_refused_by_shallow_and_deep_moves():
+    g = Lying([(0, 1)], [(1, 1)])
+    net = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
+    with pytest.raises(CertificateError):
+        ShallowActBy(g).apply(net)
+    with pytest.raises(CertificateError):
+        replay(net, [DeepActBy(g)])
+
+
+def test_genuine_classes_still_verify():
+    g = GroupElement([(1, 0), (0,)], [(2, 3), (1,)])
+    assert OrbitCertificate(g).verify(ABS, g.act(ABS))
+    assert BottleneckMoveCertificate((BottleneckActBy(g),), (), IDENTITY).verify(ABS, g.act(ABS))
