@@ -163,23 +163,23 @@ def test_two_inputs_with_parallel_rows():
     assert bn.combinatorial_type(net).regime == "PN"
     F = sa.fibre(net)
     assert F.component_of(net) is not None
-    with pytest.raises(UndecidedError):
-        F.dimension                                   # rows off (1, 2) are not listed: may be larger
-    assert "undecided" in F.describe()
+    # mu, the slot on the kink (its scale), one slot facing P (scale and place; its jump closes the reference
+    # slope) and one inert neuron (v' = 0, any row): 1 + 1 + 2 + 3, and no unlisted member exceeds it
+    assert F.dimension == 7 and "undecided" not in F.describe()
     for k, j in enumerate(_configurations(F, 6)):
         x = F.component(j).sample(seed=k)
         assert F.build(j).contains(x) and _same(net, x)
 
 
 def test_two_inputs_have_members_with_rows_off_the_direction():
-    """Why the dimension is undecided for n0 >= 2: h = s(x1 + 2x2) - 1 - s(-x1 - 2x2 - 5) - s(-x1 - 2x2 - 7); the
-    third neuron may get v' = 0 and any row, e.g. (1, 0): a member of no listed (parallel-row) component, with
-    n0 + 1 free parameters on that slot (more than the 3 of a parallel hidden slot when n0 >= 3)."""
+    """h = s(x1 + 2x2) - 1 - s(-x1 - 2x2 - 5) - s(-x1 - 2x2 - 7); the third neuron may get v' = 0 and any row,
+    e.g. (1, 0), with n0 + 1 free parameters on that neuron: listed since the typed slot pieces (line_typed)."""
     net = Network.from_arrays([[[1, 2], [-1, -2], [-1, -2]], [[1, -1, -1]], [[1]]], [[0, -5, -7], [-1], [0]])
     off = Network.from_arrays([[[1, 2], [-1, -2], [1, 0]], [[1, -1, 0]], [[1]]], [[0, -5, 3], [-1], [0]])
     F = sa.fibre(net)
     assert F.component_of(net) is not None
-    assert _same(net, off) and F.contains(off) and F.component_of(off) is None
+    assert _same(net, off) and F.contains(off) and F.component_of(off) is not None
+    assert F.component_of(off)[1][2] == ("D",)
 
 
 def test_latex_describe_json():

@@ -40,7 +40,8 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network, relu
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
-from semialg.families.bottleneck.slot_piece import SlotPiece, outer_conditions, split_outer
+from semialg.families.bottleneck.line_typed import TypedSlotPiece
+from semialg.families.bottleneck.slot_piece import outer_conditions, split_outer
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre
 from semialg.geometry.semialgebraic import BasicSet
@@ -135,7 +136,7 @@ class LineFibre:
                 pieces.append(("Cp", SlotCalculus(T, self.n1)))
         self.pieces = pieces
         self.parts = dict(pieces)
-        self.slots = {tag: SlotPiece(tag, net, self.u, P, 1 if tag == "A" else -1, _ZERO if tag == "A" else self.M)
+        self.slots = {tag: TypedSlotPiece(tag, net, self.u, P, 1 if tag == "A" else -1, _ZERO if tag == "A" else self.M)
                       for tag, P in pieces if tag in ("A", "Cp")}
         self.index = _Chain([self.slots[tag].index if tag in self.slots else _Shallow(tag, P) for tag, P in pieces])
         self.index_description = (
@@ -245,28 +246,49 @@ class LineFibre:
         d = tuple(x - c * t / mu for x, c in zip(view.d, view.c, strict=True))
         return Network((W1, (v,), tuple((c / mu,) for c in view.c)), (b1, (e,), d))
 
-    def dimension(self) -> int:
-        """The largest dimension of a listed component (raises :class:`UndecidedError` for $n_0 \\ge 2$, where
-        unlisted pieces with rows off $u$ may be larger)."""
-        if self.n0 > 1:
-            raise UndecidedError("with n0 >= 2 parallel rows, slots with rows off the common direction (v' = 0 "
-                                 "with any w', cancelling groups) are not listed and may have larger dimension")
-        dims = []
+    def dimension_bounds(self) -> tuple[int, int]:
+        """The largest dimension of a listed component and an upper bound of the fibre's dimension (for
+        $n_0 \\ge 2$ by :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound` on the slot
+        pieces, which covers the members of no listed type; for $n_0 = 1$ the listed maximum)."""
+        lower, upper = [], []
         for tag, P in self.pieces:
             if tag in self.slots:
-                dims += [P.dimension(*k) for k in self.slots[tag].index.keys]
+                d = self.slots[tag].max_dimension()
+                u = self.slots[tag].upper_bound() if self.n0 > 1 else d
+                lower += [] if d is None else [d]
+                upper += [] if u is None else [u]
             else:
-                dims.append(P.dimension + 2)
-        return max(dims)
+                lower.append(P.dimension + 2)
+                upper.append(P.dimension + 2)
+        return max(lower), max(upper)
+
+    def dimension(self) -> int:
+        """The dimension of the fibre: the largest dimension of a listed component, when it reaches the upper
+        bound of :meth:`dimension_bounds` (else :class:`UndecidedError` with both)."""
+        lower, upper = self.dimension_bounds()
+        if upper > lower:
+            raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and {upper} (a "
+                                 f"bound covering members of no listed type: slots on the line sharing a point "
+                                 f"or at a zero of the target)")
+        return lower
 
     def local_dimension(self, theta) -> int:
-        """The dimension of the listed component containing the member ``theta`` (a smooth piece)."""
+        """The dimension of the fibre at the member ``theta``: that of its component when every neuron is a
+        slot on the line (nearby members are of the same type) or in piece B or C; else
+        :class:`UndecidedError` with bounds (below: the free rows of inert neurons, two parameters per constant
+        neuron, one scale per other neuron and $\\mu$; above: :meth:`dimension_bounds`)."""
         j = self.locate(theta)
-        if j is None or not self.build(j).contains(theta):
-            raise ArchitectureError("local_dimension: the point lies in no listed component")
-        tag, k = j
-        if tag in self.slots:
-            return self.slots[tag].dimension(k)
-        mu, t, ov = self._split(theta)
-        psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
-        return self.parts[tag].local_dimension(psi) + 2
+        if j is not None and self.build(j).contains(theta):
+            tag, k = j
+            if tag not in self.slots:
+                mu, t, ov = self._split(theta)
+                psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
+                return self.parts[tag].local_dimension(psi) + 2
+            if all(role[0] in ("V", "H") for role in k):
+                return self.slots[tag].dimension(k)
+        ov = self._split(theta)[2]
+        lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1
+                        for w, v in zip(ov.w, ov.v, strict=True))
+        upper = self.dimension_bounds()[1]
+        raise UndecidedError(f"the local dimension at this member is between {lower} and {upper}: it has neurons "
+                             f"off the line, inert or constant, or lies in no listed component")

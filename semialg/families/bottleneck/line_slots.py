@@ -109,11 +109,14 @@ class LinePL:
 @dataclass
 class Decision:
     """A feasible type: the interval ``ranges`` of each N-interval's contribution to the reference slope,
-    the value ``need`` they must sum to and the dimension ``dim`` of the type in $(p, J)$-space."""
+    the value ``need`` they must sum to (with a free linear term $\\alpha s$: ``need`` $- \\alpha$) and the
+    dimension ``dim`` of the type in $(p, J)$-space (with $\\alpha$ free: in $(p, J, \\alpha)$-space);
+    ``fixed`` when the sum of the ranges is a single point."""
 
     ranges: list
     need: fmpq
     dim: int
+    fixed: bool = False
 
 
 def _rng(signs) -> tuple:
@@ -224,25 +227,29 @@ class SlotCalculus:
 
     # -- types -------------------------------------------------------------------------------------------------
 
-    def keys(self):
-        """Every key: an orientation per kink and a sorted multiset of hidden labels per N-interval."""
-        if self.m < 0:
+    def keys(self, m: int | None = None):
+        """Every key of ``m`` hidden slots (default $n$ minus the kinks): an orientation per kink and a sorted
+        multiset of hidden labels per N-interval."""
+        m = self.m if m is None else m
+        if m < 0:
             return
         r = len(self.nints)
         for orient in itertools.product((1, -1), repeat=len(self.kinks)):
-            for sizes in _compositions(self.m, r):
+            for sizes in _compositions(m, r):
                 for combo in itertools.product(*(itertools.combinations_with_replacement(LABELS, z)
                                                  for z in sizes)):
                     yield orient, combo
 
-    def decide(self, orient, hidden) -> Decision | None:
-        """The type's :class:`Decision`, or ``None`` when it has no point with every inequality strict."""
-        key = (orient, hidden)
+    def decide(self, orient, hidden, free: bool = False) -> Decision | None:
+        """The type's :class:`Decision`, or ``None`` when it has no point with every inequality strict. With
+        ``free``: the type of $g + \\alpha s$ with $\\alpha$ free (the reference slope no longer couples the
+        N-intervals: non-empty iff each N-interval's range is)."""
+        key = (orient, hidden, free)
         if key not in self._decisions:
-            self._decisions[key] = self._decide(orient, hidden)
+            self._decisions[key] = self._decide(orient, hidden, free)
         return self._decisions[key]
 
-    def _decide(self, orient, hidden) -> Decision | None:
+    def _decide(self, orient, hidden, free: bool = False) -> Decision | None:
         ref = self.ref
         need = self.T.slope(ref)
         for (x, J), o in zip(self.kinks, orient, strict=True):
@@ -256,6 +263,8 @@ class SlotCalculus:
             ranges.append(r)
             dim += 2 * len(labels) - (2 if self._bounded(I) else 0)
         total = _sum(ranges)
+        if free:
+            return Decision(ranges, need, dim, _is_point(total))
         if _meet(total, (need, need, True, True)) is None:
             return None
         if _is_point(total):
@@ -264,7 +273,7 @@ class SlotCalculus:
             drop = sum(1 for r in ranges if not _is_point(r))                           # an infinite end)
         else:
             drop = 1
-        return Decision(ranges, need, dim - drop)
+        return Decision(ranges, need, dim - drop, _is_point(total))
 
     def _bounded(self, I: int) -> bool:
         a, b, _, _ = self.nints[I]
@@ -290,20 +299,73 @@ class SlotCalculus:
         """Dimension of a feasible type in parameter space: $(p, J)$ plus one scale per slot plus $\\mu$."""
         return self.decide(orient, hidden).dim + self.n + 1
 
+    def upper_bound(self, n0: int) -> int | None:
+        """For $n_0 \\ge 2$: an upper bound of the dimension of the whole piece (every member, of simple type or
+        not) for $n$ neurons with $n_0$ inputs, ``None`` when the piece is empty (fewer than one neuron per kink
+        and per bounded N-interval).
+
+        *Proof.* Give each neuron its parameters: inert ($v' = 0$) $n_0 + 1$, constant 2, a phantom group of $s$
+        neurons $n_0 + 2s - 1 \\le s(n_0 + 1)$, a neuron on the line $\\le 3$ ($\\lambda, p, J$), $\\le 2$ at a
+        fixed point; $\\mu$ adds 1 and $e'$ is fixed by the value of $h'$ at the reference point. Each kink of
+        $T$ needs a cluster of $c \\ge 1$ neurons on the line at it: $2c - 1$ parameters after its jump sum. Each
+        bounded N-interval needs $k \\ge 1$ on the line in $[a, b]$ whose jumps and moments satisfy two
+        independent equations: $\\le 3k - 2 = k(n_0 + 1) - n_0 - (k - 1)(n_0 - 2)$. This gives
+        $U = 1 + q + \\beta + (n - q - \\beta)(n_0 + 1)$ ($q$ kinks, $\\beta$ bounded N-intervals). The reference
+        slope is one more equation unless nothing it involves is free: a *source* of freedom (a slot on the
+        line on the $\\hat P$-facing side of an unbounded N-interval, slots of both orientations at one point,
+        both sides present in a bounded N-interval, a mixed phantom group with $\\alpha \\ne 0$) costs at least
+        $n_0 - 2$ against $U$, so those members have dimension $\\le U - n_0 + 1$; without a source every
+        N-interval's contribution is forced: one slot on one side (0 or all of $s_b - s_a$) or two slots at the
+        ends $a, b$ (jumps $-s_a$, $s_b$: contribution $-s_a$ or $s_b$ by which faces $\\hat P$, dimension
+        $U - n_0$), the kinks oriented, and the forced sum must equal the reference slope. $\\square$
+        Cost: $2^q 4^\\beta$ sums.
+        """
+        q = len(self.kinks)
+        bounded = [I for I in range(len(self.nints)) if self._bounded(I)]
+        spare = self.n - q - len(bounded)
+        if spare < 0:
+            return None
+        cap = 1 + q + len(bounded) + spare * (n0 + 1)
+        best = cap - n0 + 1 if spare > 0 else None
+        options = []
+        for I in bounded:
+            _, _, sa, sb = self.nints[I]
+            ostar = 1 if self.left_of_ref(I) else -1
+            options.append(((_ZERO, 0), (ostar * (sb - sa), 0), (-ostar * sa, 1), (ostar * sb, 1)))
+        for orient in itertools.product((1, -1), repeat=q):
+            need = self.T.slope(self.ref) - sum((o * J for (x, J), o in zip(self.kinks, orient, strict=True)
+                                                 if (o > 0) == (x < self.ref)), _ZERO)
+            for choice in itertools.product(*options):
+                pairs = sum(k for _, k in choice)
+                if pairs <= spare and sum((c for c, _ in choice), _ZERO) == need:
+                    value = cap - pairs * n0
+                    best = value if best is None else max(best, value)
+        return best
+
     # -- members -----------------------------------------------------------------------------------------------
 
     def solve(self, orient, seqs, rng: _random.Random) -> tuple[list, fmpq]:
         """A member of the type with the given order: slots $(p, o, J)$ in the order kinks, then each
         N-interval's sequence, and $\\varepsilon$."""
+        slots, eps, _ = self.solve_with(orient, seqs, rng, free=False)
+        return slots, eps
+
+    def solve_with(self, orient, seqs, rng: _random.Random, free: bool) -> tuple[list, fmpq, fmpq]:
+        """:meth:`solve` for $g + \\alpha s$: with ``free`` every range takes an inner point and $\\alpha$ closes
+        the reference slope, else $\\alpha = 0$. Returns the slots, $\\varepsilon$ and $\\alpha$."""
         hidden = tuple(tuple(sorted(s)) for s in seqs)
-        d = self.decide(orient, hidden)
-        values = _choose(d.ranges, d.need, rng)
+        d = self.decide(orient, hidden, free)
+        if free:
+            values = [r[0] if _is_point(r) else interval_point(r[0], r[1]) for r in d.ranges]
+            alpha = d.need - sum(values, _ZERO)
+        else:
+            values, alpha = _choose(d.ranges, d.need, rng), _ZERO
         slots = [(x, o, J) for (x, J), o in zip(self.kinks, orient, strict=True)]
         for I, (seq, val) in enumerate(zip(seqs, values, strict=True)):
             slots += self._place(I, seq, val)
         ref = self.ref
-        eps = self.T(ref) - sum((J * relu(o * (ref - p)) for p, o, J in slots), _ZERO)
-        return slots, eps
+        eps = self.T(ref) - alpha * ref - sum((J * relu(o * (ref - p)) for p, o, J in slots), _ZERO)
+        return slots, eps, alpha
 
     def _place(self, I: int, seq, val) -> list:
         """Jumps and positions for N-interval ``I`` with contribution ``val``: clustered around one point."""

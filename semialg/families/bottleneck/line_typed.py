@@ -1,0 +1,440 @@
+r"""A slot piece of a fibre with all first-layer rows parallel, as a union over types: neurons on the line, inert,
+constant, or in phantom groups off the line.
+
+Setting (:mod:`~semialg.families.bottleneck.slot_piece`): $h(x) = g(u\cdot x)$, a target $T$ on the line and the
+members $\theta'$ with $c' = c/\mu$ ($\operatorname{sign}\mu$ fixed), $d' = d + c\,\ell$ and, for $H = h'/|\mu|$,
+$H = T(u\cdot x)$ on $\hat P = \{u\cdot x \in \hat S\}$, $\hat S = \operatorname{int}\overline{\{T > 0\}}$, and
+$H \le 0$ off it.
+
+**Derivation.** Split the neurons of $\theta'$: *inert* ($v' = 0$, any row), *constant* ($w' = 0$:
+$v'\sigma(b')$ joins the constant), *on the line* ($w' = \lambda u$, $\lambda \ne 0$, $v' \ne 0$: a slot of the
+1-D calculus :mod:`~semialg.families.bottleneck.line_slots`) and *off the line* ($w' \nparallel u$, $v' \ne 0$).
+The kink hyperplane $K$ of an off-line neuron is not parallel to the level sets of $u\cdot x$, so $u\cdot x$ takes
+every value on $K$ and $K$ meets the open set $\hat P$, where $H = T(u\cdot x)$ is differentiable off finitely many
+hyperplanes $\{u\cdot x = \text{const}\} \ne K$: the jumps of the neurons on $K$ cancel,
+$\sum_{K_i = K} v'_i|\lambda_i| = 0$ (rows $\lambda_i r_K$). So off-line neurons come in *phantom groups* of at
+least two neurons on one hyperplane, and in no other way. With the group's first row as reference and $s_i$ the
+orientation, $v\sigma(\lambda z) = v|\lambda|\sigma(z) - [\lambda < 0]\,v|\lambda|z$ makes the group an affine
+function $\sum_{s_i < 0} v'_i(w'_i\cdot x + b'_i) = \ell_g\cdot x + \kappa_g$, $\ell_g = \tau_g n_g$ along the
+group's normal $n_g$. On an open slab of $\hat P$ a function of $u\cdot x$ plus $\ell\cdot x$
+($\ell = \sum_g \ell_g$) is a function of $u\cdot x$ only if $\ell \parallel u$: the affine part cannot be absorbed
+otherwise, and $\ell = \alpha u$ enters the 1-D conditions as a linear term,
+$h'(x) = G(u\cdot x)$, $G = \sum_{\text{slots}} J\sigma(o(s - p)) + \alpha s + E$ with
+$E = e' + \sum_g \kappa_g + \sum_{w'_i = 0,\, b'_i > 0} v'_ib'_i$. Conversely every such $\theta'$ is a member.
+
+A *type* gives each neuron a role: ``("D",)`` inert, ``("C+",)``/``("C-",)`` constant with $b' > 0$ / $\le 0$,
+``("P", g, s)`` in phantom group $g$ with orientation $s$ (the roles of the shallow typed fibre without kink
+hyperplanes, :class:`~semialg.families.shallow.typed.TypeIndex`), or a slot label ``("V", k, o)`` /
+``("H", I, rank, o, sign)`` of :class:`~semialg.families.bottleneck.slot_piece.SlotPiece`. Its basic set: the
+slot conditions with $\alpha = \ell_p$ and $E$; $v' = 0$; $w' = 0$ and the sign of $b'$; rows of a group parallel
+to its first, oriented, $\sum_{i \in g} s_iv'_i(w'_i, b'_i) = 0$; $\ell \parallel u$.
+
+**Proposition (dimension of a type).** With $n_\mathrm{on}$ slots, $n_D$ inert, $n_C$ constant, $G$ groups of
+$n_P$ neurons, $p$ of them *mixed* (both orientations), $Y(k, m) = \dim\{(A, B) \in \mathbb{R}^{1\times p} \times
+\mathbb{R}^{m \times p} : AB^T = 0\}$ (:func:`~semialg.families.shallow.type_geometry.dim_bilinear_fibre`) and
+$b = 1 + n_\mathrm{on} + n_D(n_0 + 1) + 2n_C + G(n_0 - 1) + 2n_P - p(n_0 + 1)$, the dimension is the larger of
+$b + Y(n_0) + d_0$ ($\ell = 0$, so $\alpha = 0$; $d_0$ the slot type's dimension, if feasible) and, for $p \ge 1$,
+$b + Y_{a=1}(n_0 - 1) + p - 1 + d_\alpha$ ($\ell = \alpha u \ne 0$; $d_\alpha$ the slot type's dimension with
+$\alpha$ free, the reference slope no longer coupling the N-intervals). *Proof.* A group is its first row
+($n_0 + 1$), the other scales and the $v'$ less the cancellation; the mixed groups' $(\tau_g, n_g)$ are free
+coordinates and $\ell = \sum \tau_gn_g$; $\{\ell = 0\}$ has dimension $Y(n_0)$ in them,
+$\{\ell \parallel u, \ell \ne 0\}$ is $Y_{a=1}$ in the quotient by $u$ plus the $p$ components along $u$, and
+$\alpha$ is a submersion there, so fixing it against the slot part costs one. $\square$ A type is non-empty iff
+its slot type is feasible with $\alpha = 0$, or with $\alpha$ free and $p \ge 1$ (one mixed group realises any
+$\alpha$ with its rows on the line, two off it).
+
+>>> from semialg.families.bottleneck.line_fibre import line_profile
+>>> net = Network.from_arrays([[[1, 0], [1, 0]], [[1, -1]], [[1]]], [[0, -1], [-1], [0]])
+>>> u, h = line_profile(net)
+>>> P = TypedSlotPiece("A", net, u, SlotCalculus(h, 2), 1, fmpq(0))
+>>> P.max_dimension(), P.upper_bound()
+(5, 5)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random as _random
+
+from flint import fmpq
+
+from semialg.core.exact import normalise_row, to_sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
+from semialg.core.network import Network
+from semialg.families.bottleneck.line_slots import SlotCalculus, multinomial
+from semialg.families.bottleneck.slot_piece import outer_conditions
+from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
+from semialg.families.shallow.type_geometry import Pattern, dim_bilinear_fibre
+from semialg.families.shallow.typed import TypeIndex
+from semialg.geometry.semialgebraic import BasicSet, parallel_minors
+
+__all__ = ["TypedSlotPiece"]
+
+_ZERO, _ONE = fmpq(0), fmpq(1)
+_ON = ("V", "H")
+
+
+def _pure_roles(r: int) -> int:
+    """The number of off-line role tuples of ``r`` neurons without a mixed group: D, C+, C- or a group member with
+    orientation $+1$ (set partitions into blocks of at least two)."""
+    blocks = [1, 0]
+    for k in range(2, r + 1):
+        blocks.append(sum(math.comb(k - 1, j) * blocks[k - 1 - j] for j in range(1, k)))
+    return sum(math.comb(r, k) * 3 ** (r - k) * blocks[k] for k in range(r + 1))
+
+
+class _Index:
+    """Lazy index of the non-empty types of one piece: per feasible slot key, the neurons on the line, their
+    labels and order, and the off-line roles (:class:`TypeIndex` with no kink hyperplanes)."""
+
+    def __init__(self, tag: str, S: SlotCalculus, n1: int):
+        self.tag, self.S, self.n1 = tag, S, n1
+        q = len(S.kinks)
+        self.keys = []                     # (n_on, key, feasible with alpha = 0, feasible with alpha free)
+        for n_on in range(q, n1 + 1):
+            for key in S.keys(n_on - q):
+                zero, free = S.decide(*key) is not None, S.decide(*key, free=True) is not None
+                if free:
+                    self.keys.append((n_on, key, zero, free))
+
+    @property
+    def exact_size(self) -> int:
+        total = 0
+        for n_on, (orient, hidden), zero, _ in self.keys:
+            r = self.n1 - n_on
+            roles = TypeIndex(r, 0).exact_size if zero else TypeIndex(r, 0).exact_size - _pure_roles(r)
+            orders = math.prod(multinomial(list(ms)) for ms in hidden)
+            total += math.comb(self.n1, n_on) * math.factorial(n_on) * orders * roles
+        return total
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    def __iter__(self):
+        from sympy.utilities.iterables import multiset_permutations
+        for n_on, (orient, hidden), zero, _ in self.keys:
+            for on in itertools.combinations(range(self.n1), n_on):
+                off = [i for i in range(self.n1) if i not in on]
+                for off_roles in TypeIndex(len(off), 0):
+                    if not zero and not Pattern.of(off_roles, 0).mixed_groups:
+                        continue
+                    for seqs in itertools.product(*(multiset_permutations(list(ms)) for ms in hidden)):
+                        slots = [("V", k, o) for k, o in enumerate(orient)]
+                        slots += [("H", I, r, o, s) for I, seq in enumerate(seqs) for r, (o, s) in enumerate(seq)]
+                        for perm in itertools.permutations(slots):
+                            roles = [None] * self.n1
+                            for i, lab in zip(on, perm, strict=True):
+                                roles[i] = lab
+                            for i, role in zip(off, off_roles, strict=True):
+                                roles[i] = role
+                            yield self.tag, tuple(roles)
+
+
+class TypedSlotPiece:
+    """The basic sets, locations, samples and dimensions of the types of one slot piece (see the module
+    docstring); the interface of :class:`~semialg.families.bottleneck.slot_piece.SlotPiece`, its ``index``
+    yielding ``(tag, roles)``, one role per neuron."""
+
+    def __init__(self, tag: str, net: Network, u, S: SlotCalculus, sign: int, level: fmpq):
+        self.tag, self.net, self.u, self.S, self.sign, self.level = tag, net, u, S, sign, fmpq(level)
+        self.view = OuterView.of(net)
+        self.p = _first_nonzero(u)
+        self.n0, self.n1 = net.widths[0], net.widths[1]
+        self.r = _first_nonzero(self.view.c)
+        self.index = _Index(tag, S, self.n1)
+
+    # -- types and dimensions --------------------------------------------------------------------------------
+
+    def _split(self, roles):
+        """The slot key, the number of slots and the off-line :class:`Pattern` with the counts of constant
+        and grouped neurons."""
+        S = self.S
+        labels = [lab for lab in roles if lab[0] in _ON]
+        orient = tuple(next(lab[2] for lab in labels if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
+        hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
+                       for I in range(len(S.nints)))
+        off = [role for role in roles if role[0] not in _ON]
+        return (orient, hidden), len(labels), Pattern.of(off, 0), sum(1 for r in off if r[0] in ("C+", "C-")), \
+            sum(1 for r in off if r[0] == "P")
+
+    def _strata(self, key, n_on: int, n_d: int, n_c: int, groups: int, n_p: int, p: int) -> dict:
+        """The dimensions of the two strata of a type (``"zero"``: $\\ell = 0$; ``"free"``: $\\ell = \\alpha u \\ne 0$),
+        only those that are non-empty."""
+        n0 = self.n0
+        b = 1 + n_on + n_d * (n0 + 1) + 2 * n_c + groups * (n0 - 1) + 2 * n_p - p * (n0 + 1)
+        out = {}
+        zero = self.S.decide(*key)
+        if zero is not None:
+            out["zero"] = b + dim_bilinear_fibre(p, 0, 1, n0) + zero.dim
+        free = self.S.decide(*key, free=True)
+        if p >= 1 and free is not None:
+            out["free"] = b + dim_bilinear_fibre(p, 0, 1, n0 - 1, 1) + p - 1 + free.dim
+        return out
+
+    def dimension(self, roles) -> int:
+        """The dimension of the component of a non-empty type (the proposition of the module)."""
+        key, n_on, P, n_c, n_p = self._split(roles)
+        return max(self._strata(key, n_on, P.dead, n_c, P.groups, n_p, P.mixed_groups).values())
+
+    def max_dimension(self) -> int | None:
+        """The largest dimension of a non-empty type, ``None`` when there is none: per feasible slot key, every
+        count of inert, constant and grouped neurons (the dimension depends on nothing else)."""
+        best = None
+        for n_on, key, _, _ in self.index.keys:
+            r = self.n1 - n_on
+            for n_p in [0] + list(range(2, r + 1)):
+                for groups in range(1 if n_p else 0, n_p // 2 + 1):
+                    for p in range(groups + 1):
+                        for n_c in range(r - n_p + 1):
+                            dims = self._strata(key, n_on, r - n_p - n_c, n_c, groups, n_p, p).values()
+                            best = max([best, *dims], key=lambda x: -1 if x is None else x)
+        return best
+
+    def upper_bound(self) -> int | None:
+        """An upper bound of the dimension of every member of the piece, listed or not (for $n_0 \\ge 2$,
+        :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound`; ``None`` for $n_0 = 1$)."""
+        if self.n0 < 2:
+            return None
+        return SlotCalculus(self.S.T, self.n1).upper_bound(self.n0)
+
+    # -- the basic sets ---------------------------------------------------------------------------------------
+
+    def build(self, roles) -> BasicSet:
+        S, V, n1, n0, view = self.S, self.net.variables(), self.n1, self.n0, self.view
+        W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+        zero = sympy.Integer(0)
+        cr = to_sympy(view.c[self.r])
+        K = cr ** 2
+        eqs, strict = outer_conditions(self.net, view, self.r, self.sign, [x * self.level for x in view.c])
+        Z = self.sign * V.weights[2][self.r, 0] * cr                    # K / |mu|
+        nonstrict = []
+        R = lambda x: to_sympy(fmpq(x))  # noqa: E731
+        row = lambda i: [W1[i, q] for q in range(n0)] + [B1[i]]  # noqa: E731
+        # the off-line neurons: their conditions, and the affine part l.x + kappa of the groups
+        ell, E, first = [zero] * n0, B2[0], {}
+        for i, role in enumerate(roles):
+            if role[0] == "D":
+                eqs.append(W2[0, i])
+            elif role[0] in ("C+", "C-"):
+                eqs += [W1[i, q] for q in range(n0)]
+                (strict if role[0] == "C+" else nonstrict).append(B1[i] if role[0] == "C+" else -B1[i])
+                if role[0] == "C+":
+                    E += W2[0, i] * B1[i]
+            elif role[0] == "P":
+                g, s = role[1], role[2]
+                if g in first:
+                    eqs += parallel_minors(row(i), row(first[g]))
+                    strict.append(s * sum(x * y for x, y in zip(row(i), row(first[g]), strict=True)))
+                else:
+                    first[g] = i
+                if s < 0:
+                    ell = [x + W2[0, i] * W1[i, q] for q, x in enumerate(ell)]
+                    E += W2[0, i] * B1[i]
+        for g, i0 in first.items():
+            members = [(i, role[2]) for i, role in enumerate(roles) if role[0] == "P" and role[1] == g]
+            eqs += [sum((s * W2[0, i] * row(i)[q] for i, s in members), zero) for q in range(n0 + 1)]
+        if n0 > 1:
+            eqs += parallel_minors(ell, [R(x) for x in self.u])
+        alpha = ell[self.p]
+        # the slots on the line: the conditions of the 1-D calculus for G = slots + alpha s + E
+        on = [i for i, role in enumerate(roles) if role[0] in _ON]
+        lam = {i: W1[i, self.p] for i in on}
+        o = {i: roles[i][2] if roles[i][0] == "V" else roles[i][3] for i in on}
+        KJ = {i: Z * W2[0, i] * o[i] * lam[i] for i in on}
+        KJp = {i: -Z * o[i] * W2[0, i] * B1[i] for i in on}
+        for i in on:
+            lab = roles[i]
+            if n0 > 1:
+                eqs += parallel_minors(row(i)[:n0], [R(x) for x in self.u])
+            strict.append(o[i] * lam[i])
+            if lab[0] == "V":
+                x, J = S.kinks[lab[1]]
+                eqs += [B1[i] + R(x) * lam[i], KJ[i] - K * R(J)]
+            else:
+                a, b, _, _ = S.nints[lab[1]]
+                strict.append(lab[4] * W2[0, i])
+                if a is not None:
+                    strict.append(-o[i] * B1[i] - R(a) * o[i] * lam[i])
+                if b is not None:
+                    strict.append(R(b) * o[i] * lam[i] + o[i] * B1[i])
+        order = sorted(on, key=lambda i: S.place(roles[i]))
+        for I, (a, b, sa, sb) in enumerate(S.nints):
+            inside = [i for i in order if roles[i][0] == "H" and roles[i][1] == I]
+            for i, j in zip(inside, inside[1:]):
+                strict.append(o[i] * o[j] * (B1[i] * lam[j] - B1[j] * lam[i]))     # p_i < p_j
+            if a is not None and b is not None:
+                eqs.append(sum((KJ[i] for i in inside), zero) - K * R(sb - sa))
+                eqs.append(sum((KJp[i] for i in inside), zero) - K * R(b * sb - a * sa))
+            elif a is None:       # slope of G at -infinity >= 0
+                nonstrict.append(sum((W2[0, i] * lam[i] for i in on if o[i] < 0), zero) + alpha)
+            else:                 # slope of G at +infinity <= 0
+                nonstrict.append(-sum((W2[0, i] * lam[i] for i in on if o[i] > 0), zero) - alpha)
+            for k in inside:       # G(p_k) <= 0, times o_k lambda_k > 0
+                rank_k = order.index(k)
+                act = [j for j in on if j != k and (o[j] > 0) == (order.index(j) < rank_k)]
+                nonstrict.append(-o[k] * (sum((W2[0, j] * (lam[k] * B1[j] - lam[j] * B1[k]) for j in act), zero)
+                                          + lam[k] * E - alpha * B1[k]))
+        ref = S.ref
+        act = [i for i in on if (o[i] > 0) == (S.place(roles[i]) < (ref, 0))]
+        eqs.append(sum((o[i] * KJ[i] for i in act), zero) + Z * alpha - K * R(S.T.slope(ref)))
+        eqs.append(sum((o[i] * (R(ref) * KJ[i] - KJp[i]) for i in act), zero) + Z * (alpha * R(ref) + E)
+                   - K * R(S.T(ref)))
+        eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
+        return BasicSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict),
+                        tuple(sympy.expand(x) for x in nonstrict), label=f"{self.tag}: {_label(roles)}")
+
+    # -- locating ---------------------------------------------------------------------------------------------
+
+    def locate(self, ov: OuterView):
+        """The type of the outer view ``ov`` of a point with $\\operatorname{sign}\\mu$ and $t$ of this piece
+        (checked by the caller), or ``None`` when it is of no listed type (a lone neuron off the line, slots on
+        the line of no simple type). Neurons on the line sharing a point with cancelling jumps count as a
+        phantom group on that point."""
+        S, roles, lines = self.S, [], {}
+        for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
+            lam = w[self.p]
+            if v == 0:
+                roles.append(("D",))
+            elif not any(w):
+                roles.append(("C+",) if b > 0 else ("C-",))
+            else:
+                roles.append(None)
+                lines.setdefault(normalise_row(tuple(w) + (b,))[0], []).append(i)
+        groups, slots = {}, []
+        kinks = {x: k for k, (x, _) in enumerate(S.kinks)}
+        for key, members in lines.items():
+            w, b = ov.w[members[0]], ov.b[members[0]]
+            lam = w[self.p]
+            online = lam != 0 and all(x == lam * y for x, y in zip(w, self.u, strict=True))
+            if len(members) > 1 and (not online or sum((ov.v[i] * abs(ov.w[i][self.p]) for i in members),
+                                                       _ZERO) == 0):
+                for i in members:
+                    roles[i] = ("P", len(groups), normalise_row(tuple(ov.w[i]) + (ov.b[i],))[2])
+                groups[key] = len(groups)
+                continue
+            if len(members) > 1 or not online:
+                return None
+            i, x, o = members[0], -b / lam, (1 if lam > 0 else -1)
+            if x in kinks:
+                roles[i] = ["V", kinks[x], o]
+            else:
+                inside = [I for I, (a, bb, _, _) in enumerate(S.nints)
+                          if (a is None or x > a) and (bb is None or x < bb)]
+                if len(inside) != 1:
+                    return None
+                roles[i] = ["H", inside[0], None, o, 1 if ov.v[i] > 0 else -1]
+            slots.append((x, i))
+        if sorted(roles[i][1] for _, i in slots if roles[i][0] == "V") != list(range(len(S.kinks))):
+            return None
+        for I in range(len(S.nints)):
+            for rk, (_, i) in enumerate(sorted((x, i) for x, i in slots if roles[i][0] == "H" and roles[i][1] == I)):
+                roles[i][2] = rk
+        roles = _renumber(tuple(tuple(r) for r in roles))
+        key, n_on, P, n_c, n_p = self._split(roles)
+        return roles if self._strata(key, n_on, P.dead, n_c, P.groups, n_p, P.mixed_groups) else None
+
+    # -- members ------------------------------------------------------------------------------------------------
+
+    def sample(self, roles, rng: _random.Random) -> Network:
+        """A member of the type ``roles`` on its larger stratum: the slots solved by the 1-D calculus (with
+        $\\alpha$ free on the stratum $\\ell = \\alpha u \\ne 0$), the mixed groups' $(\\tau_g, n_g)$ solving
+        $\\sum_g \\tau_gn_g = \\ell$, random scales, rows and $|\\mu|$."""
+        S, view, n0 = self.S, self.view, self.n0
+        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
+        q = lambda: fmpq(rng.randint(-9, 9), rng.randint(1, 9))  # noqa: E731
+        key, n_on, P, n_c, n_p = self._split(roles)
+        strata = self._strata(key, n_on, P.dead, n_c, P.groups, n_p, P.mixed_groups)
+        free = strata.get("free", -1) > strata.get("zero", -1)
+        on = sorted((i for i, r in enumerate(roles) if r[0] in _ON), key=lambda i: S.place(roles[i]))
+        seqs = [[(roles[i][3], roles[i][4]) for i in on if roles[i][0] == "H" and roles[i][1] == I]
+                for I in range(len(S.nints))]
+        slots, eps, alpha = S.solve_with(key[0], seqs, rng, free)
+        where = {("V", k): slots[k] for k in range(len(S.kinks))}
+        it = iter(slots[len(S.kinks):])
+        for I, seq in enumerate(seqs):
+            for rk in range(len(seq)):
+                where[("H", I, rk)] = next(it)
+        s = pos()
+        rows, b1, v = [None] * self.n1, [None] * self.n1, [None] * self.n1
+        for i in on:
+            lab = roles[i]
+            x, o, J = where[("V", lab[1]) if lab[0] == "V" else ("H", lab[1], lab[2])]
+            lam = o * pos()
+            rows[i], b1[i], v[i] = _scale(lam, self.u), -lam * x, s * J / abs(lam)
+        E = s * eps
+        for g, (tau, normal) in self._group_rows(roles, s * alpha, free, rng, q).items():
+            members = [i for i, r in enumerate(roles) if r[0] == "P" and r[1] == g]
+            beta = q()
+            for side, total in ((-1, tau), (1, tau)):     # -sum of v'|lambda| (s = -1), +sum (s = +1)
+                side_members = [i for i in members if roles[i][2] == side]
+                for k, i in enumerate(side_members):
+                    scale = _ONE if i == members[0] else pos()
+                    share = total if k == len(side_members) - 1 else q()
+                    total -= share
+                    rows[i], b1[i] = _scale(side * scale, normal), side * scale * beta
+                    v[i] = -share / scale if side < 0 else share / scale
+                    if side < 0:
+                        E -= v[i] * b1[i]
+        for i, role in enumerate(roles):
+            if role[0] == "D":
+                rows[i], b1[i], v[i] = tuple(q() for _ in range(n0)), q(), _ZERO
+            elif role[0] in ("C+", "C-"):
+                rows[i], b1[i], v[i] = (_ZERO,) * n0, pos() if role[0] == "C+" else -pos(), q() or _ONE
+                if role[0] == "C+":
+                    E -= v[i] * b1[i]
+        mu = self.sign * s
+        d = tuple(x + c * self.level for x, c in zip(view.d, view.c, strict=True))
+        return Network((tuple(rows), (tuple(v),), tuple((c / mu,) for c in view.c)), (tuple(b1), (E,), d))
+
+    def _group_rows(self, roles, ell_u: fmpq, free: bool, rng, q) -> dict:
+        """$(\\tau_g, n_g)$ per group with $\\sum_g \\tau_gn_g = $ ``ell_u`` $u$ (mixed groups only carry
+        $\\tau_g \\ne 0$): random except the first mixed group, which closes the sum; on the stratum
+        $\\ell = 0$ with $p \\le n_0$ every $\\tau_g = 0$ (its larger part)."""
+        n0, out = self.n0, {}
+        signs: dict = {}
+        for r in roles:
+            if r[0] == "P":
+                signs.setdefault(r[1], set()).add(r[2])
+        mixed = [g for g in sorted(signs) if -1 in signs[g]]
+        active = mixed if (free or len(mixed) > n0) else []
+        rest = [ell_u * x if free else _ZERO for x in self.u]
+        for g in sorted(signs):
+            normal = tuple(q() for _ in range(n0))
+            while not any(normal):
+                normal = tuple(q() for _ in range(n0))
+            tau = _ZERO
+            if g in active and g != active[0]:
+                tau = q() or _ONE
+                rest = [x - tau * y for x, y in zip(rest, normal, strict=True)]
+            out[g] = (tau, normal)
+        if active:
+            tau = q() or _ONE
+            out[active[0]] = (tau, tuple(x / tau for x in rest)) if any(rest) else (_ZERO, out[active[0]][1])
+        return out
+
+
+def _renumber(roles) -> tuple:
+    """Groups numbered in order of first appearance, each first member with orientation $+1$ (the convention of
+    :class:`~semialg.families.shallow.typed.TypeIndex`)."""
+    new, out = {}, []
+    for r in roles:
+        if r[0] == "P":
+            g, s0 = new.setdefault(r[1], (len(new), r[2]))
+            r = ("P", g, r[2] * s0)
+        out.append(r)
+    return tuple(out)
+
+
+def _label(roles) -> str:
+    out = []
+    for lab in roles:
+        if lab[0] == "V":
+            out.append(f"V{lab[1] + 1}{'+' if lab[2] > 0 else '-'}")
+        elif lab[0] == "H":
+            out.append(f"N{lab[1] + 1}.{lab[2] + 1}{'+' if lab[3] > 0 else '-'}{'+' if lab[4] > 0 else '-'}")
+        elif lab[0] == "P":
+            out.append(f"P{lab[1] + 1}{'+' if lab[2] > 0 else '-'}")
+        else:
+            out.append(lab[0])
+    return " ".join(out)
