@@ -24,7 +24,9 @@ def test_parallel_rows_case_a_fibre_lists_its_reflections():
     Fw = sa.fibre(wide)
     wide_reflected = Network.from_arrays([[[1, 0], [1, 0]], [[-2, 1]], [[-1]]], [["-1/2", -1], [2], [2]])
     assert Fw.component_of(wide_reflected) is not None
-    assert "undecided" in Fw.describe()              # rows off the common direction are not listed (n0 >= 2)
+    # rows off the common direction are listed since line_typed: both neurons must sit on the two kinks of h
+    # in P (scales) and mu, and the upper bound of the unlisted members is the same
+    assert Fw.dimension == 3 and "undecided" not in Fw.describe()
 
 
 def test_fibre_membership_refuses_another_architecture():

@@ -288,7 +288,9 @@ def test_parallel_rows_are_listed_along_their_direction():
     assert bn.combinatorial_type(net).classes == ("U+", "V")
     F = sa.fibre(net)                               # a ridge function: the 1-D pieces, reflections included
     assert F.component_of(net) is not None
-    assert "undecided" in F.describe()              # rows off the direction (1, 2) are not listed
+    # rows off the direction (1, 2) are listed (line_typed): mu, the kink slot's scale, one slot facing P
+    # (scale, place) or an inert neuron (any row, 3)
+    assert F.dimension == 4 and "undecided" not in F.describe()
 
 
 @pytest.mark.slow

@@ -239,8 +239,9 @@ def fibre_dimension(net: Network) -> int:
     $(1 + n_2) + z(n_3+1) + [a(n_3+1) - n_3 \text{ if } a \ge 1] + [1 \text{ if } H \text{ hidden}]$).
     Case (a), $U^\pm = \emptyset$: $(n_1 + 1) + u(n_0+1) - [n_0 \text{ if } |U^+| \ge 1]$ with $u = |U^-| + |U^+|$;
     regime T: that of its explicit fibre (:mod:`~semialg.families.bottleneck.nonnegative_fibre`, $n_1 + 2$ for
-    generic $h$). Raises :class:`ArchitectureError` for types the formulas do not cover (constant
-    functions, U$\pm$ or constant neurons) and for parameters that are not generic (:func:`semialg.genericity`).
+    generic $h$); regime PN with all rows parallel: that of :mod:`~semialg.families.bottleneck.line_fibre` (the
+    formulas would let hidden neurons turn, which a slab $P$ forbids). Raises :class:`ArchitectureError` for
+    types the formulas do not cover (constant functions, U$\pm$ or constant neurons) and for parameters that are not generic (:func:`semialg.genericity`).
     Cost: that of :func:`semialg.genericity`.
     """
     n0, n1, n2, n3 = net.widths
@@ -249,7 +250,7 @@ def fibre_dimension(net: Network) -> int:
     t = combinatorial_type(net)
     if t.regime == "T":
         return NonnegativeFibre(net, t).dimension
-    if t.regime == "PN" and n0 == 1:
+    if t.regime == "PN" and rank(net.weights[0]) < 2:   # parallel rows: P is a slab, hidden rows cannot turn
         return LineFibre(net).dimension()
     if all_visible(net, t):
         return n1 + 1

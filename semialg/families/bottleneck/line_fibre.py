@@ -16,12 +16,16 @@ $\sigma(h') = \mu\sigma(h) + t$. As $\sigma(h) = 0$ somewhere, four pieces make 
 * **Cp** ($\mu < 0$, $t = |\mu|M$, only when $h$ attains $M$ on an interval): $h'/|\mu| = M - \sigma(h)$ off the
   plateau $\{h = M\}$ and $\le 0$ on it — the slot calculus with target $T = M - \sigma(h)$, disjoint from C.
 
-A and Cp list the members of simple type (:mod:`~.line_slots`): rows parallel to $u$, one slot per kink of $T$,
-the others strictly inside N-intervals, pairwise distinct breakpoints, $v' \ne 0$. Not listed (lower-dimensional
-for $n_0 = 1$; ``contains`` still decides them exactly by :func:`~semialg.families.bottleneck.equivalence.equivalent`):
-slots with $v' = 0$ or $w' = 0$, slots sharing a breakpoint or at a zero of $T$, types feasible only with
-$g = 0$ at a slot or a zero slope at infinity, and for $n_0 \ge 2$ slots with rows off the direction $u$ (e.g.
-$v' = 0$ with any $w'$: $n_0 + 1$ dimensions each), so for $n_0 \ge 2$ the dimension is reported undecided.
+A and Cp are unions over types (:mod:`~.line_typed`): each neuron a slot on the line of simple type
+(:mod:`~.line_slots`: one per kink of $T$, the others strictly inside N-intervals, distinct breakpoints,
+$v' \ne 0$), inert ($v' = 0$, any row), constant ($w' = 0$) or in a phantom group on one hyperplane (off the line
+for $n_0 \ge 2$: a lone off-line kink would cross $P$), the groups' affine part $\alpha u\cdot x$ entering the 1-D
+conditions. Not listed (``contains`` still decides them exactly by
+:func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line sharing a point with
+non-cancelling jumps or at a zero of $T$, types feasible only with $g = 0$ at a slot or a zero slope at infinity.
+For $n_0 = 1$ they are taken to be lower-dimensional (as before); for $n_0 \ge 2$ :meth:`LineFibre.dimension` is
+decided only when the listed maximum reaches an upper bound covering them
+(:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound`), else undecided with both bounds.
 
 >>> net = Network.from_arrays([[[1], [1], [1]], [[1, -3, -2]], [[1]]], [[10, 0, -20], [-9], [0]])
 >>> L = LineFibre(net); [p for p, _ in L.pieces], L.dimension()
@@ -141,12 +145,13 @@ class LineFibre:
         self.index = _Chain([self.slots[tag].index if tag in self.slots else _Shallow(tag, P) for tag, P in pieces])
         self.index_description = (
             "piece A (mu > 0, d' = d) and Cp (mu < 0, d' = d + cM, when h attains M = max h on an interval): "
-            "each slot on a kink of the target (h, resp. M - sigma(h)) with its orientation or strictly inside "
-            "an N-interval with orientation, sign of v' and order; pieces B (mu > 0, t > 0) and C (mu < 0, "
-            "t >= |mu| M, reflections c' = -c/|mu|): h' = mu psi + t, psi a width-n1 network computing sigma(h), "
-            "by the components of its shallow fibre. Not listed: slots with v' = 0 or w' = 0, sharing a "
-            "breakpoint or at a zero of the target, types feasible only with equalities"
-            + ("" if self.n0 == 1 else ", rows off the common direction u"))
+            "a type per neuron: a slot on the line on a kink of the target (h, resp. M - sigma(h)) with its "
+            "orientation or strictly inside an N-interval with orientation, sign of v' and order, inert (v' = 0, "
+            "any row), constant (w' = 0, sign of b') or in a phantom group on a hyperplane (orientation); pieces "
+            "B (mu > 0, t > 0) and C (mu < 0, t >= |mu| M, reflections c' = -c/|mu|): h' = mu psi + t, psi a "
+            "width-n1 network computing sigma(h), by the components of its shallow fibre. Not listed: slots on "
+            "the line sharing a point with non-cancelling jumps or at a zero of the target, types feasible only "
+            "with equalities")
 
     # -- psi: a width-n1 network computing sigma(h) ------------------------------------------------------------
 

@@ -44,11 +44,11 @@ its slot type is feasible with $\alpha = 0$, or with $\alpha$ free and $p \ge 1$
 $\alpha$ with its rows on the line, two off it).
 
 >>> from semialg.families.bottleneck.line_fibre import line_profile
->>> net = Network.from_arrays([[[1, 0], [1, 0]], [[1, -1]], [[1]]], [[0, -1], [-1], [0]])
+>>> net = Network.from_arrays([[[1, 0], [1, 0]], [[1, 1]], [[1]]], [[0, -1], [-1], [0]])  # h = s(x1) + s(x1 - 1) - 1
 >>> u, h = line_profile(net)
 >>> P = TypedSlotPiece("A", net, u, SlotCalculus(h, 2), 1, fmpq(0))
->>> P.max_dimension(), P.upper_bound()
-(5, 5)
+>>> P.max_dimension(), P.upper_bound(), P.dimension((("H", 0, 0, 1, 1), ("D",)))  # mu, a slot facing P, inert
+(6, 6, 6)
 """
 
 from __future__ import annotations
