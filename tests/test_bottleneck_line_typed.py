@@ -172,3 +172,28 @@ def test_a_lone_neuron_off_the_line_is_never_a_member():
             if net.weights[1][0][i] != 0:
                 assert not F.contains(y) and not bool(pl.equivalent(net, y))
                 assert F.component_of(y) is None
+
+
+def test_hidden_slot_cannot_turn_in_a_slab():
+    """The note's case-(a) formula gives a U- neuron n0 + 1 free parameters; with all rows parallel P is a slab and
+    the neuron cannot turn (its tilted half-space meets P). Here D - dim_fun(theta) = 6 only bounds the local
+    dimension: the fibre has dimension 5, and fibre_dimension agrees with the fibre."""
+    net = Network.from_arrays([[[-2, 10], [-1, 5]], [["-2/3", "-5/3"]], [[5]]], [["5/2", "-1/3"], ["1/3"], ["1/3"]])
+    D = net.architecture.num_parameters
+    assert D - pl.functional_dimension(net).value == 6
+    F = sa.fibre(net)
+    assert F.dimension == 5 == bn.fibre_dimension(net)
+    assert F.local_dimension() == 5                    # every neuron of theta is a slot on the line
+    tilted = net.replace_layer(1, weight=[[-2, 10], [-1, 6]])
+    assert not F.contains(tilted) and not bool(pl.equivalent(net, tilted))
+
+
+def test_counted_exactly_and_typeset():
+    import json
+    for seed in _seeds(2, 2, 2):
+        net = _planted(seed, 2, 2)
+        F = sa.fibre(net)
+        listed = list(F.index)
+        assert len(listed) == F.num_components == len(set(listed))
+        assert "P" in F.to_latex(limit=200) or not any(r[0] == "P" for j in listed for r in j[1] if j[0] == "A")
+        json.dumps(F.to_json())
