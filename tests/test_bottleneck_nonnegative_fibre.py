@@ -205,15 +205,12 @@ def test_random_regime_t_fibres(net, seed):
         assert F.local_dimension() == F.dimension or not sa.genericity(net)
     except UndecidedError:     # plateau members: theta with neurons sharing a plateau end, or a spare neuron (n0 >= 2)
         assert not sa.genericity(net) or net.widths[0] > 1
-    typed = hasattr(NonnegativeFibre(net).inner, "geometry")
     indices = list(itertools.islice(F.index, 50))
     assert len(indices) == min(50, F.num_components)
     for k, j in enumerate(rng.sample(indices, min(3, len(indices)))):
         x = F.component(j).sample(seed=seed + k)
         assert F.component(j).violated(x) is None and bool(sa.equivalent(net, x))
-        # typed shallow components may share boundary points (e.g. a kink slot with v' = 0): x lies in its own
-        # type's component, which need not be j
-        assert F.component_of(x) == j or typed and F.component_of(x) is not None
+        assert F.component_of(x) == j      # the typed shallow components are pairwise disjoint
         _agree(F, net, _perturbed(x, rng))
     parts = NonnegativeFibre(net)
     mu = fmpq(rng.randint(1, 5), rng.randint(1, 5))

@@ -44,9 +44,9 @@ $n!\\,[x^n]\\,(e^x-1)^{N+|M|+2p}\\,e^{2x}\\exp(e^x-1)/(2^p p!)$ (exponential gen
 of $F$ or of the rest is a non-empty set of slots, one of $M$ has both orientations, $(e^x-1)^2$, a mixed
 group contributes $(e^x-1)^2/2$, pure groups and free slots $e^{3x}\\exp(e^x-1-x)$); a side of at least two
 slots is $e^x - 1 - x$. So the non-empty types are counted exactly by summing over the $3^N$ hyperplane
-patterns, never over the types: stuck types only occur for $p \\le 1$ ($p = 1$: $M = \\emptyset$, $\\rho = 0$, the
-group needs two slots on each side; $p = 0$: $\\rho = 0$ and the rigid $h$ with a forced share $0$ or $\\delta_h$,
-counted by inclusion–exclusion over exact subset sums, need two slots on that side).
+patterns, never over the types. A stuck type is empty only for $p \\le 1$ ($p = 1$: $M = \\emptyset$, $\\rho = 0$,
+the group needs two slots on each side; $p = 0$: $\\rho = 0$ and each rigid $h$ with a forced share $0$ or
+$\\delta_h$ needs two slots on that side, counted by inclusion–exclusion over exact subset sums).
 
 >>> from semialg.families.shallow.canonical import canonical_form
 >>> net = Network.from_arrays([[[1, 0], [0, 0]], [[0, 1]]], [[0, 0], [0]])   # zero function, 2-2-1

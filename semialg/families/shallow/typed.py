@@ -20,7 +20,7 @@ from flint import fmpq
 from semialg.core.exact import to_sympy
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
-from semialg.errors import ParameterError
+from semialg.errors import ParameterError, UndecidedError
 from semialg.families.shallow.canonical import canonical_form
 from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.local import local_dimension
@@ -119,6 +119,14 @@ class TypedShallowFibre(Union):
         or ``None``; the components are pairwise disjoint, so it is the only one."""
         j = self.locate(point)
         return j if self.build(j).contains(point) else None
+
+    def describe(self) -> str:
+        try:
+            count, dim = f"{self.num_components} non-empty", self.dimension
+        except UndecidedError as err:      # a count or dimension whose subset-sum budget ran out
+            count, dim = f"({err})", "undecided"
+        return (f"{self.description}: {count} pairwise disjoint type components (a' != 0 off the dead slots) of "
+                f"{self.index.exact_size} types; dimension {dim}")
 
     def local_dimension(self, theta: Network | None = None) -> int:
         """The dimension of the fibre at the member ``theta`` (default: the parameter the fibre was built
