@@ -70,13 +70,14 @@ def test_shallow_fibre_accepts_and_ignores_the_budget():
 
 def test_classes_proved_by_the_search_have_exact_members():
     """(2, 5, 1, 1), seed 10: label classes with negative and positive hidden slots that no sufficient LP decides,
-    proved non-empty by an interior member near the necessary LP's witness (undecided before). Their samples
+    proved non-empty by an interior member near the necessary LP's witness or by a pinned LP (undecided before
+    either). Their samples
     are members of simple type computing f (exact evaluation; the region oracle for one per class)."""
     net = Network.random((2, 5, 1, 1), seed=10, height=3)
     assert sa.genericity(net) and all(c.holds for c in bn.type_checks(net))
     F = sa.fibre(net, budget=None)
     parts = F._sampler.__self__
-    found = [k for k, d in parts.decisions.items() if d.status == "nonempty" and d.how in ("near", "search")]
+    found = [k for k, d in parts.decisions.items() if d.status == "nonempty" and d.how in ("near", "search", "pinned")]
     assert found
     for key in found:
         index = tuple([("V", k, k in key[0]) for k in parts.visible] + list(key[1]))

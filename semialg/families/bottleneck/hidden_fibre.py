@@ -27,7 +27,9 @@ each other, and the rays (:mod:`~semialg.families.bottleneck.hidden_formula`).
 Non-emptiness: in the normalised slice ($\mu = 1$, $|u_j| = 1$, visible slots fixed) every polynomial row is
 linear, so an exact LP decides it (implicit equalities found with Gordan multipliers become equations); for the
 other components that LP of their polynomial rows proves emptiness, sufficient LPs
-(:meth:`HiddenFibre._sufficient`) prove non-emptiness, $\theta$ witnesses its own component, a point of the
+(:meth:`HiddenFibre._sufficient`) prove non-emptiness, $\theta$ witnesses its own component, an exact LP with
+the negative slots' hyperplanes pinned proves non-emptiness and a branching on their signs at points of
+$\overline N$ proves emptiness with a certificate (:mod:`~semialg.families.bottleneck.hidden_branching`), a point of the
 slice (random, or near the necessary LP's witness) with every inequality and formula atom non-zero (or vanishing
 on the whole slice) proves an open piece (:meth:`HiddenFibre._search`), and anything else is reported undecided,
 never listed. Labellings forcing a hidden slot to $w' = 0$ (a constant neuron) and pieces of the fibre that are
@@ -56,8 +58,9 @@ from flint import fmpq, fmpq_mat
 from semialg.core.exact import dot, fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.hidden_branching import ClassBrancher
 from semialg.families.bottleneck.hidden_formula import negative_formula
-from semialg.families.bottleneck.hidden_labels import Slice, SlotIndex
+from semialg.families.bottleneck.hidden_labels import KAPPA, Slice, SlotIndex, _Row, _at, _weighted
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.types import BottleneckType
@@ -67,7 +70,6 @@ from semialg.geometry.semialgebraic import BasicSet, as_substitution, parallel_m
 
 __all__ = ["HiddenFibre", "ConditionedSet"]
 
-KAPPA = {"U-": 1, "U+": -1}
 LABELS = (("U+", -1), ("U+", 1), ("U-", -1), ("U-", 1))
 
 
@@ -96,26 +98,6 @@ class ConditionedSet(BasicSet):
         return self.condition is None or self.condition.robust(sub, vanishing_ok)
 
 
-@dataclass(frozen=True)
-class _Row:
-    """$c + \\sum_j [u_j]\\,a_j\\cdot(w'_j, b'_j) \\ge 0$ over hidden slots $j$ (``with_u``: each term times $u_j$)."""
-
-    const: fmpq
-    terms: tuple
-    with_u: bool
-
-
-def _weighted(h, p: Vec, one: int) -> Vec:
-    """:func:`_at` for a hidden slot ``h`` = (slot, class, sign[, weight]), times its weight (default 1)."""
-    a = _at(KAPPA[h[1]], p, one)
-    return a if len(h) == 3 else tuple(h[3] * x for x in a)
-
-
-def _at(kappa: int, p: Vec, one: int = 1) -> Vec:
-    """Coefficients of $-\\kappa\\,\\ell'(p)$ (``one = 0``: of $-\\kappa\\, w'\\cdot p$, for a ray)."""
-    return tuple(-kappa * x for x in p) + (fmpq(-kappa * one),)
-
-
 @dataclass
 class _Decision:
     status: str                      # "nonempty", "empty", "constant" (not of simple type) or "undecided"
@@ -123,7 +105,9 @@ class _Decision:
     implicit: tuple = ()             # rows tight on the whole component (key positions)
     dim: int | None = None           # dimension of the normalised slice
     span: tuple = ()                 # directions of the slice in z-space (z + span moves stay in the slice)
-    how: str = "lp"                  # what proved it non-empty: "lp", "sufficient", "theta", "search", "near"
+    how: str = "lp"                  # what decided it: "lp", "sufficient", "theta", "pinned", "search", "near";
+    #                                    "branching" (empty or constant, with an EmptyClassCertificate)
+    certificate: object = None
 
 
 def _key_of(index) -> tuple:
@@ -173,6 +157,7 @@ class HiddenFibre:
                 for hidden in itertools.combinations_with_replacement(LABELS, self.m)]
         from tqdm.auto import tqdm
         # wide parameters with several hidden neurons take minutes: a bar on a terminal after 2 s, else silent
+        self.branch_limit = 200          # LPs per class for the branching (hidden_branching.py)
         self.deadline = None if budget is None else time.monotonic() + budget
         self._budget, self._total = budget, len(keys)
         for key in tqdm(keys, desc="hidden fibre: label classes", unit="class", delay=2, leave=False,
@@ -212,8 +197,8 @@ class HiddenFibre:
         rows = []
         for j, cls, _ in H:
             k = KAPPA[cls]
-            rows += [_Row(_ZERO, ((j, _at(k, p)),), False) for p in R.p_points]
-            rows += [_Row(_ZERO, ((j, _at(k, r, 0)),), False) for r in R.p_rays]
+            rows += [_Row(_ZERO, ((j, _at(k, p)),), False, ("e4", j, p, 1)) for p in R.p_points]
+            rows += [_Row(_ZERO, ((j, _at(k, r, 0)),), False, ("e4", j, r, 0)) for r in R.p_rays]
         return rows
 
     def _vertex_rows(self, pieces, subsets, skip_boundary: bool) -> list:
@@ -309,9 +294,10 @@ class HiddenFibre:
             self._memo[key] = rows, self._system(H, rows), mode, suff
         return self._memo[key]
 
-    def _lp(self, sl: Slice, H, rows, iterate: bool, system=None) -> _Decision:
+    def _lp(self, sl: Slice, H, rows, iterate: bool, system=None, trace: list | None = None) -> _Decision:
         """Strict feasibility of ``rows`` on the slice by an exact LP; with ``iterate``, rows that Gordan
-        multipliers show to be tight on the whole set become equations (recorded in ``implicit``)."""
+        multipliers show to be tight on the whole set become equations (recorded in ``implicit``); ``trace``
+        receives each stage of multipliers as ``[(row, multiplier)]`` (a certificate)."""
         signs = {j: s for j, _, s in H}
         system = system or self._system(H, rows)
         implicit = []
@@ -320,6 +306,8 @@ class HiddenFibre:
             for row, c, g in zip(rows, *sl.compose(system), strict=True):
                 if not any(g):
                     if c < 0:
+                        if trace is not None:
+                            trace.append([(row, fmpq(1))])
                         return _Decision("empty")
                     continue
                 G.append(tuple(g))
@@ -334,6 +322,8 @@ class HiddenFibre:
                 return _Decision("nonempty", z=sl.point(r.point), implicit=tuple(implicit), dim=sl.dim,
                                  span=sl.span())
             y = r.multipliers
+            if trace is not None:
+                trace.append([(row, a) for a, row in zip(y, live, strict=True) if a != 0])
             if not iterate or sum((a * b for a, b in zip(y, h, strict=True)), _ZERO) < 0:
                 return _Decision("empty")
             for a, row in zip(y, live, strict=True):
@@ -369,20 +359,21 @@ class HiddenFibre:
                              if c != "V"))
             z = [x for _, i in hidden for x in _scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],))]
             return _Decision("nonempty", z, necessary.implicit, necessary.dim, sl.span(), "theta")
-        return self._search(key, sl, necessary)
+        self.decisions[key] = _Decision("undecided", implicit=necessary.implicit)   # build() reads it
+        member = self._interior_tester(key, sl)
+        found = ClassBrancher(self, key, sl, self.branch_limit).decide(member)
+        if found is not None and found[0] == "nonempty":
+            return _Decision("nonempty", found[1], necessary.implicit, sl.dim, sl.span(), "pinned")
+        if found is not None:
+            return _Decision(found[0], implicit=necessary.implicit, how="branching", certificate=found[1])
+        return self._search(sl, necessary, member)
 
-    def _search(self, key, sl: Slice, necessary: _Decision, tries: int = 150) -> _Decision:
-        """Rational points of the slice, kept only if they are interior members: every inequality of the
-        component strict and every atom of its formula non-zero there, so that a whole neighbourhood in the
-        variety of its equations is in the component (non-empty, of the slice's dimension). Candidates: ``tries``
-        random points of a box, then ``tries`` points near the witness of the necessary LP (strict on the rows
-        that bound each hidden slot on $\\overline P$, which random points of the box almost never satisfy).
-        Each candidate passes the cheap necessary tests first — those rows (one exact matrix product), then
-        $f_{\\theta'} = f_\\theta$ (:func:`~.outer.equivalent_outer`) — and only then the component's own
-        exact membership and interior tests; the component is built only for such a candidate. Cost:
-        ``2 * tries`` matrix products, an equivalence test per candidate passing them, the component and its
-        tests per one passing that."""
-        self.decisions[key] = _Decision("undecided", implicit=necessary.implicit)
+    def _interior_tester(self, key, sl: Slice):
+        r"""Whether normalised parameters ``z`` of the slice are an interior member of the class's component:
+        the cheap necessary tests first — the rows bounding the hidden slots on $\overline P$ (one exact
+        matrix product), then $f_{\theta'} = f_\theta$ (:func:`~.outer.equivalent_outer`) — and only then the
+        component's own exact membership and interior tests (every inequality strict and every atom of its
+        formula non-zero, or vanishing on the whole slice); the component is built only for such a point."""
         index = tuple([("V", k, k in key[0]) for k in self.visible] + list(key[1]))
         H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]
         A, consts = self._systems(H)[1]
@@ -404,6 +395,17 @@ class HiddenFibre:
                 check = B, lambda p: sympy.expand(sympy.sympify(p).xreplace(family)) == 0
             return check[0].contains(x) and check[0].interior(x, check[1])
 
+        return interior_member
+
+    def _search(self, sl: Slice, necessary: _Decision, interior_member, tries: int = 150) -> _Decision:
+        """Rational points of the slice, kept only if they are interior members: every inequality of the
+        component strict and every atom of its formula non-zero there, so that a whole neighbourhood in the
+        variety of its equations is in the component (non-empty, of the slice's dimension). Candidates: ``tries``
+        random points of a box, then ``tries`` points near the witness of the necessary LP (strict on the rows
+        that bound each hidden slot on $\\overline P$, which random points of the box almost never satisfy).
+        Each candidate is tested by ``interior_member`` (:meth:`_interior_tester`). Cost:
+        ``2 * tries`` matrix products, an equivalence test per candidate passing them, the component and its
+        tests per one passing that."""
         rng = _random.Random(0)
         for _ in range(tries):
             self._spend()

@@ -18,12 +18,39 @@ True
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from flint import fmpq, fmpq_mat
 
-from semialg.families.bottleneck.views import _ZERO
+from semialg.families.bottleneck.views import Vec, _ZERO
 
-__all__ = ["Slice", "SlotIndex", "arrangements"]
+__all__ = ["Slice", "SlotIndex", "arrangements", "KAPPA"]
+
+KAPPA = {"U-": 1, "U+": -1}   # a hidden slot of class U-' has kappa*l' <= 0 on P-bar, U+' has -l' <= 0 there
+
+
+@dataclass(frozen=True)
+class _Row:
+    """$c + \\sum_j [u_j]\\,a_j\\cdot(w'_j, b'_j) \\ge 0$ over hidden slots $j$ (``with_u``: each term times $u_j$); ``tag``
+    names the condition it states (:mod:`~semialg.families.bottleneck.hidden_branching`)."""
+
+    const: fmpq
+    terms: tuple
+    with_u: bool
+    tag: tuple | None = field(default=None, compare=False)   # what the row says, for certificates
+
+
+def _weighted(h, p: Vec, one: int) -> Vec:
+    """:func:`_at` for a hidden slot ``h`` = (slot, class, sign[, weight]), times its weight (default 1)."""
+    a = _at(KAPPA[h[1]], p, one)
+    return a if len(h) == 3 else tuple(h[3] * x for x in a)
+
+
+def _at(kappa: int, p: Vec, one: int = 1) -> Vec:
+    """Coefficients of $-\\kappa\\,\\ell'(p)$ (``one = 0``: of $-\\kappa\\, w'\\cdot p$, for a ray)."""
+    return tuple(-kappa * x for x in p) + (fmpq(-kappa * one),)
+
+
 
 
 class Slice:
