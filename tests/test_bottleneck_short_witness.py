@@ -153,3 +153,16 @@ def test_tampered_short_certificates_are_refused():
                 dataclasses.replace(cert, **{side: moves[:k] + moves[k + 1:]}).verify(net, other)
         with pytest.raises(CertificateError):
             dataclasses.replace(cert, moves1=cert.moves1 + (bn.TranslateHidden(fmpq(1, 3)),)).verify(net, other)
+
+
+def test_beyond_the_old_witness_limit(monkeypatch):
+    """Above n2 = 1024 a proven equivalence carries the short witness while its bound fits the work budget,
+    else the profile certificate."""
+    from semialg.families.bottleneck import equivalence as eq
+    net, other, touched = moved_pair(11, eq.WITNESS_LIMIT + 76, ["kink flip", "dead moved"])
+    r = bn.equivalent(net, other)
+    assert isinstance(r.certificate, bn.BottleneckMoveCertificate) and r.verify(net, other)
+    assert len(r.certificate.moves1) + len(r.certificate.moves2) <= 6 * len(touched) + 15
+    monkeypatch.setattr(eq, "SHORT_WITNESS_WORK", (eq.WITNESS_LIMIT + 76) * 16)
+    r = bn.equivalent(net, other)
+    assert isinstance(r.certificate, bn.RidgeCertificate) and r.verify(net, other)

@@ -23,15 +23,18 @@ True
 from __future__ import annotations
 
 import itertools
+import math
 import random as _random
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, nullspace, to_sympy
+from semialg.core.exact import fingerprint, nullspace, to_sympy
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
-from semialg.families.bottleneck.ridge_types import RidgeBranch, RidgeTypes, _groups, nonempty, type_dimension
+from semialg.families.bottleneck.ridge_types import (RidgeBranch, RidgeTypes, _closed_roles, _dominant, _groups,
+                                                     _groups_of_slots, _phantom_labels, _renumbered, _zero_splits,
+                                                     nonempty, type_dimension)
 from semialg.families.bottleneck.views import RidgeView, Vec, _ONE, _ZERO, _scale, _vadd
 from semialg.geometry.polyhedron import strictly_feasible
 from semialg.geometry.semialgebraic import BasicSet, as_substitution
@@ -209,11 +212,15 @@ class TypedRidge:
         closure contains ``theta`` (each type has constant rank, so it has its dimension near every point of its
         closure). The candidates are the non-empty types whose relaxation (strict inequalities made weak,
         $c' \ne 0$ dropped) contains ``theta``; :meth:`adjacent` decides exactly which of them have points
-        arbitrarily close to it. Also the types reached by explicit moves (a D slot with $v' \le 0$, $e' \le 0$
+        arbitrarily close to it. First the types reached by explicit moves (a D slot with $v' \le 0$, $e' \le 0$
         or a C− slot becomes Z, a D slot with $v' = 0 < e'$ becomes C+, two or more A-able slots all A, kinks
-        whose jumps cancel slid off as a phantom group, :func:`_zero_splits`) are counted, a cross-check.
-        Cost: one basic set and one adjacency test per candidate type (at most ``limit``, products of the roles
-        each slot admits in the closure; beyond it :class:`~semialg.errors.UndecidedError`)."""
+        whose jumps cancel slid off as a phantom group, :func:`_zero_splits`) are tested: when one of them
+        reaches the upper bound of :meth:`_upper_bound` no candidate is enumerated. Otherwise the roles outside
+        the equations that another role of the slot dominates are dropped (:func:`_dominant`) and identical
+        slots take multisets of roles; they are tested by decreasing dimension, the first adjacent one answers
+        (undecided when an adjacency test above it is). Cost: $O(n_2m)$ when the bound is reached, else one basic
+        set and one adjacency test per candidate type (at most ``limit``; beyond it
+        :class:`~semialg.errors.UndecidedError` naming the count and the bound)."""
         name, anchor, roles = index = self.locate(theta)
         view = RidgeView.of(theta)
         moved = []
@@ -222,15 +229,33 @@ class TypedRidge:
             moved.append("Z" if free else "C+" if role == "D" and v == 0 and e > 0 else role)
         can_a = [s for s, (r, v, e) in enumerate(zip(roles, view.v, view.e, strict=True))
                  if r == "A" or (r in ("D", "C+") and v >= 0 and e >= 0)]
+        variants = [tuple(moved)]
         if name not in ("zero-", "zero+") and len(can_a) >= 2:
-            for s in can_a:
-                moved[s] = "A"
-        best = max(self.dimension_of((name, anchor, roles)) for roles in _zero_splits(tuple(moved), view))
-        for cand in self._closure_candidates(index, view, limit):
-            d = self.dimension_of(cand)
-            if d > best and _relaxed_contains(self.build(cand), theta) and self.adjacent(cand, view):
-                best = d
+            variants.append(tuple("A" if s in can_a else r for s, r in enumerate(moved)))
+        best = self.dimension_of(index)
+        br = self.types.branches[(name, anchor)]
+        for cand in ((name, anchor, roles) for m in variants for roles in _zero_splits(m, view)):
+            # checked like any candidate: all A is not adjacent when the slopes c'v' -> 0 cannot cancel
+            if self.dimension_of(cand) > best and nonempty(br, cand[2]) and self._touches(cand, view):
+                best = self.dimension_of(cand)
+        if best >= self._upper_bound(index, view):
+            return best               # attained by a type reached by moves: nothing to enumerate
+        undecided = None        # the largest candidate whose adjacency is undecided, and why
+        for cand in sorted(self._closure_candidates(index, view, limit), key=self.dimension_of, reverse=True):
+            if self.dimension_of(cand) <= best:
+                break
+            try:
+                if self._touches(cand, view):
+                    best = self.dimension_of(cand)
+                    break
+            except UndecidedError as exc:
+                undecided = undecided or (self.dimension_of(cand), exc)
+        if undecided and undecided[0] > best:
+            raise UndecidedError(f"{undecided[1]}; the largest type decided adjacent has dimension {best}")
         return best
+
+    def _touches(self, index, view: RidgeView) -> bool:
+        return _relaxed_contains(self.build(index), view.network()) and self.adjacent(index, view)
 
     def adjacent(self, index, view: RidgeView) -> bool:
         """Whether ``view`` (in the relaxation of the type ``index``) lies in its closure (:meth:`_curve`)."""
@@ -371,10 +396,11 @@ class TypedRidge:
         kappa = {s: tuple(generic[pos[s]] * fmpq(r + 1) for r in range(n3)) for s in E}
         return E, rounds, settled, kappa
 
-    def _closure_candidates(self, index, view: RidgeView, limit: int):
-        """Non-empty types whose relaxation may contain the point: its branch (and ``free`` beside ``H``; for
-        constant $f$ with $w' = 0$ also ``constant`` and ``zero+`` at $b' = 0$), per slot the roles whose closed
-        sign conditions (and kink position) it satisfies."""
+    def _candidate_roles(self, index, view: RidgeView) -> list:
+        """``[(branch key, branch, per-slot roles)]``: the branches whose closure may contain the point (its own,
+        and ``free`` beside ``H``; for constant $f$ with $w' = 0$ also ``constant`` and ``zero+`` at $b' = 0$) and
+        per slot the roles whose closed sign conditions (and kink position) it satisfies, the dominated roles
+        outside the equations dropped (:func:`_dominant`)."""
         name, anchor, _ = index
         T = self.types
         keys = [(name, anchor)]
@@ -393,15 +419,55 @@ class TypedRidge:
                        for v, e in zip(view.v, view.e, strict=True)]
             else:
                 lam = fmpq(1) if key[0] == "constant" else view.w[T.p]
-                per = [_closed_roles(br, lam, view.b, v, e, c, labels)
+                per = [_dominant(_closed_roles(br, lam, view.b, v, e, c, labels), self.net.widths[3])
                        for v, e, c, labels in zip(view.v, view.e, view.c, _phantom_labels(view), strict=True)]
+            out.append((key, br, per))
+        return out
+
+    def _upper_bound(self, index, view: RidgeView) -> int:
+        r"""An upper bound on the dimension of every candidate type: per branch the base, plus per slot the
+        largest weight of its roles ($2 + n_3$ for Z and A, $1 + n_3$ for C±, kinks and phantom members, $2$ for
+        D), minus $n_3$ per needed breakpoint (a phantom group adds $1 - n_3 \le 0$, the slope term
+        $-n_3[\ldots] \le 0$). Cost: $O(n_2 m)$."""
+        n0, n3 = self.net.widths[0], self.net.widths[3]
+        weight = {"Z": 2 + n3, "A": 2 + n3, "D": 2}
+        bound = 0
+        for key, br, per in self._candidate_roles(index, view):
+            if not all(per):
+                continue                  # a slot fits no role: no candidate on this branch
+            if not br.one_dimensional:
+                bound = max(bound, 1 + len(per) * (n3 + 2))
+                continue
+            base = (n0 + 1) if key[0] == "constant" else 1 + (key[1] == "free")
+            bound = max(bound, base - n3 * len(br.ys) + sum(max(weight.get(r, 1 + n3) for r in roles)
+                                                              for roles in per))
+        return bound
+
+    def _closure_candidates(self, index, view: RidgeView, limit: int):
+        """Non-empty types whose relaxation may contain the point (:meth:`_candidate_roles`), the roles of
+        identical slots enumerated as multisets (permuting identical slots fixes the point, so it maps a type
+        adjacent to it to another one of the same dimension)."""
+        out = []
+        twins: dict = {}
+        for s, slot in enumerate(zip(view.v, view.e, view.c, strict=True)):
+            twins.setdefault(slot, []).append(s)
+        classes = list(twins.values())
+        for key, br, per in self._candidate_roles(index, view):
             size = 1
-            for p in per:
-                size *= len(p)
+            for members in classes:
+                size *= math.comb(len(members) + len(per[members[0]]) - 1, len(members))
             if size > limit:
-                raise UndecidedError(f"local dimension: {size} candidate types exceed the limit {limit}")
+                raise UndecidedError(f"local dimension: {size} candidate types (up to permutations of identical "
+                                     f"slots, the dominated roles dropped) exceed the limit {limit}, and the "
+                                     f"types reached by moves stay below the upper bound "
+                                     f"{self._upper_bound(index, view)}")
             seen = set()
-            for roles in itertools.product(*per):
+            for choice in itertools.product(*(itertools.combinations_with_replacement(per[members[0]], len(members))
+                                              for members in classes)):
+                roles = [None] * len(per)
+                for members, assigned in zip(classes, choice, strict=True):
+                    for s, role in zip(members, assigned, strict=True):
+                        roles[s] = role
                 roles = _renumbered(roles)
                 if roles not in seen and nonempty(br, roles):
                     seen.add(roles)
@@ -533,58 +599,6 @@ class TypedRidge:
         return ys, x_a
 
 
-def _phantom_labels(view: RidgeView) -> list[list]:
-    """Per slot the phantom groups it may belong to in a relaxation: members of a group satisfy
-    $e'_sv'_f = e'_fv'_s$ with its first $f$, so lie on one line through $0$ in the $(v', e')$ plane — at most
-    $\\lfloor k/2\\rfloor$ groups on a line with $k$ slots (any group anywhere when a slot has $v' = e' = 0$)."""
-    lines = [fingerprint(normalise_row((v, e))[0]) if v or e else None for v, e in zip(view.v, view.e, strict=True)]
-    if None in lines:
-        return [list(range(len(lines) // 2))] * len(lines)
-    sizes: dict = {}
-    for key in lines:
-        sizes[key] = sizes.get(key, 0) + 1
-    return [[(key, j) for j in range(sizes[key] // 2)] for key in lines]
-
-
-def _closed_roles(br: RidgeBranch, lam: fmpq, b: fmpq, v: fmpq, e: fmpq, c: Vec, labels: list) -> list:
-    """The roles whose closed sign conditions (and kink position) a slot $(v', e', c')$ satisfies, phantom groups
-    among ``labels``."""
-    out = ["D"] if not any(c) else []
-    out += [r for r, ok in (("C+", v == 0 and e >= 0), ("C-", v == 0 and e <= 0), ("Z", v <= 0 and e <= 0),
-                            ("A", v >= 0 and e >= 0)) if ok]
-    for sg in (1, -1):
-        if sg * v >= 0 and sg * e <= 0:
-            out += [("K", k, sg) for k, y in enumerate(br.ys) if e + v * (lam * y + b) == 0]
-            out += [("P", g, sg) for g in labels]
-    return out
-
-
-def _zero_splits(roles: tuple, view: RidgeView, largest: int = 10):
-    """``roles`` and every type reached from it by sliding a set of at least two kinks of one group whose jumps
-    cancel off their point as a new phantom group (the rest of a breakpoint's group still serves it, the rest
-    of a phantom group is empty or again at least two): $e'_j \\mapsto e'_j - v'_j\\varepsilon$ on the set keeps
-    every equation, $d'$ absorbing the value at $0$. Groups of more than ``largest`` kinks are not split."""
-    yield roles
-    groups = _groups_of_slots(roles)
-    fresh = 1 + max((r[1] for r in roles if isinstance(r, tuple) and r[0] == "P"), default=-1)
-    for key, slots in groups.items():
-        if len(slots) > largest:
-            continue
-        for size in range(2, len(slots) + 1):
-            for subset in itertools.combinations(slots, size):
-                rest = len(slots) - size
-                if (key[0] == "K" and rest == 0) or (key[0] == "P" and rest == 1):
-                    continue
-                total = (_ZERO,) * len(view.d)
-                for s in subset:
-                    total = _vadd(total, view.c[s], roles[s][2] * view.v[s])
-                if not any(total):
-                    new = list(roles)
-                    for s in subset:
-                        new[s] = ("P", fresh, roles[s][2])
-                    yield _renumbered(new)
-
-
 def _maximal_support(kernel: list, coords: list[int], directions: list) -> tuple[set[int], list, list]:
     r"""The largest set $S$ of indices $k$ such that some $\kappa^{(1)}, \dots, \kappa^{(n)}$ in the span of
     ``kernel`` (one per output coordinate) have $\kappa^{(r)}_{p_k} = \mu_k\,\mathrm{dir}_k^{(r)}$ at every
@@ -618,21 +632,6 @@ def _maximal_support(kernel: list, coords: list[int], directions: list) -> tuple
             return S, z[:m], kappas
         S -= {k for k, y in zip(order, res.multipliers, strict=True) if y > 0}
     return S, [], []
-
-
-def _groups_of_slots(roles) -> dict:
-    out: dict = {}
-    for s, r in enumerate(roles):
-        if isinstance(r, tuple):
-            out.setdefault(r[:2], []).append(s)
-    return out
-
-
-def _renumbered(roles: list) -> tuple:
-    """Phantom groups renumbered in order of first appearance."""
-    ids: dict = {}
-    return tuple(("P", ids.setdefault(r[1], len(ids)), r[2]) if isinstance(r, tuple) and r[0] == "P" else r
-                 for r in roles)
 
 
 def _relaxed_contains(B: BasicSet, point) -> bool:

@@ -28,16 +28,17 @@ Constant $f$: ``constant`` ($w' \ne 0$, $G'$ constant on $t \ge 0$, the same rol
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 
 from flint import fmpq, fmpq_series
 
-from semialg.core.exact import fingerprint
+from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.ridge import ridge_profile
-from semialg.families.bottleneck.views import Vec, _ZERO, _first_nonzero, _vadd
+from semialg.families.bottleneck.views import RidgeView, Vec, _ZERO, _first_nonzero, _vadd
 
 __all__ = ["RidgeBranch", "RidgeTypes", "nonempty", "type_dimension"]
 
@@ -443,6 +444,84 @@ def _valuation_survivors(T: Vec, jumps, factor_limit: int = 2 ** 96) -> list[int
         if any(T[r] != 0 and all(jumps[k][r] == 0 for k in keep) for r in range(len(T))):
             return None
     return keep
+
+
+def _phantom_labels(view: RidgeView) -> list[list]:
+    """Per slot the phantom groups it may belong to in a relaxation: members of a group satisfy
+    $e'_sv'_f = e'_fv'_s$ with its first $f$, so lie on one line through $0$ in the $(v', e')$ plane — at most
+    $\\lfloor k/2\\rfloor$ groups on a line with $k$ slots (any group anywhere when a slot has $v' = e' = 0$)."""
+    lines = [fingerprint(normalise_row((v, e))[0]) if v or e else None for v, e in zip(view.v, view.e, strict=True)]
+    if None in lines:
+        return [list(range(len(lines) // 2))] * len(lines)
+    sizes: dict = {}
+    for key in lines:
+        sizes[key] = sizes.get(key, 0) + 1
+    return [[(key, j) for j in range(sizes[key] // 2)] for key in lines]
+
+
+def _closed_roles(br: RidgeBranch, lam: fmpq, b: fmpq, v: fmpq, e: fmpq, c: Vec, labels: list) -> list:
+    """The roles whose closed sign conditions (and kink position) a slot $(v', e', c')$ satisfies, phantom groups
+    among ``labels``."""
+    out = ["D"] if not any(c) else []
+    out += [r for r, ok in (("C+", v == 0 and e >= 0), ("C-", v == 0 and e <= 0), ("Z", v <= 0 and e <= 0),
+                            ("A", v >= 0 and e >= 0)) if ok]
+    for sg in (1, -1):
+        if sg * v >= 0 and sg * e <= 0:
+            out += [("K", k, sg) for k, y in enumerate(br.ys) if e + v * (lam * y + b) == 0]
+            out += [("P", g, sg) for g in labels]
+    return out
+
+
+def _dominant(roles: list, n3: int) -> list:
+    r"""``roles`` with only the best of the roles outside the equations (D, C±, Z): these slots enter no group
+    or slope equation, nonemptiness and adjacency do not depend on which of them a slot takes (each is
+    approached alone: $v' < 0$, $e'$ or $c'$ moved by $\pm t$), nor the value equation (two of them fit a slot
+    only where $c'e' = 0$), while the dimension adds $2 + n_3$ (Z), $1 + n_3$ (C±) or $2$ (D): a type with
+    another of them is dominated by the same type with the best one."""
+    weight = {"Z": 2 + n3, "C+": 1 + n3, "C-": 1 + n3, "D": 2}
+    free = [r for r in roles if r in weight]
+    return [r for r in roles if r not in weight] + ([max(free, key=weight.get)] if free else [])
+
+
+def _zero_splits(roles: tuple, view: RidgeView, largest: int = 10):
+    """``roles`` and every type reached from it by sliding a set of at least two kinks of one group whose jumps
+    cancel off their point as a new phantom group (the rest of a breakpoint's group still serves it, the rest
+    of a phantom group is empty or again at least two): $e'_j \\mapsto e'_j - v'_j\\varepsilon$ on the set keeps
+    every equation, $d'$ absorbing the value at $0$. Groups of more than ``largest`` kinks are not split."""
+    yield roles
+    groups = _groups_of_slots(roles)
+    fresh = 1 + max((r[1] for r in roles if isinstance(r, tuple) and r[0] == "P"), default=-1)
+    for key, slots in groups.items():
+        if len(slots) > largest:
+            continue
+        for size in range(2, len(slots) + 1):
+            for subset in itertools.combinations(slots, size):
+                rest = len(slots) - size
+                if (key[0] == "K" and rest == 0) or (key[0] == "P" and rest == 1):
+                    continue
+                total = (_ZERO,) * len(view.d)
+                for s in subset:
+                    total = _vadd(total, view.c[s], roles[s][2] * view.v[s])
+                if not any(total):
+                    new = list(roles)
+                    for s in subset:
+                        new[s] = ("P", fresh, roles[s][2])
+                    yield _renumbered(new)
+
+
+def _groups_of_slots(roles) -> dict:
+    out: dict = {}
+    for s, r in enumerate(roles):
+        if isinstance(r, tuple):
+            out.setdefault(r[:2], []).append(s)
+    return out
+
+
+def _renumbered(roles: list) -> tuple:
+    """Phantom groups renumbered in order of first appearance."""
+    ids: dict = {}
+    return tuple(("P", ids.setdefault(r[1], len(ids)), r[2]) if isinstance(r, tuple) and r[0] == "P" else r
+                 for r in roles)
 
 
 def _product(items, n: int):
