@@ -124,6 +124,13 @@ def test_a_plane_through_two_concurrent_flats():
         assert concurrent_flats(keys)
         assert hyperplane_in_zero_set(g) == (1, 0, 0, 0)
         _check_refusal(net)
+    # without the dead neuron every neuron is alone on a kink plane meeting {h > 0}: h' - g has no kink, listed
+    lean = _net(W + [[1, 0, 1], [-1, 0, 1], [0, 0, 1]], b + [0, 0, 0], v + [1, 1, -2], 0)
+    F = sa.fibre(lean)
+    assert F.component_of(lean) is not None
+    for i in (0, 2, 5):
+        for delta in (-1, fmpq(1, 2)):
+            _agree(F, lean, _into_plateau(lean, i, delta))
 
 
 def test_concurrent_planes_without_a_plane_in_the_plateau_are_listed():
@@ -200,13 +207,22 @@ def _around(x):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
-@given(plateau_parameters(2))
-def test_two_inputs_agree_with_the_vertex_pair_search(net):
+@given(plateau_parameters(2), st.lists(st.integers(-2, 2), min_size=6, max_size=6))
+def test_two_inputs_agree_with_the_vertex_pair_search(net, A):
+    """Also lifted to three inputs, g(Ax) with A of rank 2: a plane lies in its plateau iff a line lies in g's."""
+    A = [A[:3], A[3:]]
     for g in _gaps(net):
         row = hyperplane_in_zero_set(g)
         assert (row is not None) == _vertex_pair_line(g)
         if row is not None:
             assert all(_h(g, x) == 0 for x in _points_on(row, 3))
+        if A[0][0] * A[1][1] - A[0][1] * A[1][0] != 0:
+            W = [[w[0] * A[0][j] + w[1] * A[1][j] for j in range(3)] for w in g.weights[0]]
+            lifted = Network((W, g.weights[1]), g.biases)
+            plane = hyperplane_in_zero_set(lifted)
+            assert (plane is not None) == (row is not None)
+            if plane is not None:
+                assert all(_h(lifted, x) == 0 for x in _points_on(plane, 1))
 
 
 # -- n0 = 3: random plateaus ------------------------------------------------------------------------------------
@@ -232,3 +248,17 @@ def test_random_three_input_plateaus(net, seed):
         _agree(F, net, Network.from_parameters(x.architecture, p))
     for i in range(net.widths[1]):
         _agree(F, net, _into_plateau(net, i, rng.choice((-1, fmpq(1, 2), 2))))
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(plateau_parameters(2), st.lists(st.integers(-2, 2), min_size=6, max_size=6))
+def test_two_inputs_agree_with_the_vertex_pair_search_many(net, A):
+    test_two_inputs_agree_with_the_vertex_pair_search.hypothesis.inner_test(net, A)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(plateau_parameters(3), st.integers(0, 10 ** 6))
+def test_random_three_input_plateaus_many(net, seed):
+    test_random_three_input_plateaus.hypothesis.inner_test(net, seed)

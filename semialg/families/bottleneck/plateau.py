@@ -19,9 +19,10 @@ side by continuity across $H_k$. Either way $H_k$ has no kink at $q$, although i
 along $H_k$. So, as $L$ meets some $H_k$, it contains a $\ge 3$-concurrent flat $F$, and:
 
 - if every $H_k$ contains $F$, $g - g|_F$ is positively homogeneous around $F$ (its linear part vanishes along
-  $F$: $g \ge 0$) and $L \supset F$; a ray of $L$ in a closed sector $S$ and the opposite ray in $-S$ (a sector
-  too) force $\psi = 0$ on $S \cup -S$, so the kink hyperplane through a boundary ray of $S$ lies in
-  $\{g = 0\}$: the candidates are the $H_k$ themselves;
+  $F$: $g \ge 0$) and $L \supset F$; in the transversal plane a ray of $L$ on a kink line puts that line (the
+  opposite ray is in $L$ too) in $\{g = 0\}$, and a ray inside a sector $S$ forces $\psi = 0$ on $S$ and on $-S$
+  (a sector too, holding the opposite ray), so again the kink line through a boundary ray of $S$ is zero: the
+  candidates are the $H_k$ themselves;
 - otherwise pick $H_0 \not\supset F$: $L$ is the member of the pencil through $F$ parallel to $H_0$, or passes
   through a $\ge 3$-concurrent flat $F' \subset H_0$ too, and then $L$ is the hyperplane through $F$ and $F'$
   (rows: $\operatorname{span}(F) \cap \operatorname{span}(F')$, one-dimensional as $F' \ne F$).
