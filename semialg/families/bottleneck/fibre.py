@@ -13,6 +13,7 @@ $\mathbb{R}_{>0}$.
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -205,8 +206,9 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
             parts, dim = OuterFibre(net), net.widths[1] + 1
         else:
             if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
-                rep = generic_representative(net)
-                F = fibre(rep.network, budget, progress)
+                end = None if budget is None else time.monotonic() + budget   # one budget for both steps
+                rep = generic_representative(net, deadline=end)
+                F = fibre(rep.network, None if end is None else max(0.0, end - time.monotonic()), progress)
                 return dataclasses.replace(F, network=net, generic_representative=rep, description=(
                     f"{F.description}, built from the {'generic ' * rep.generic}representative theta~ = {rep.network} of the "
                     f"non-generic parameter theta = {net}, which may lie in no listed component"))

@@ -67,7 +67,7 @@ are bad, so the curve is searched up to $s = 2^{n_1+1} + n_1^2 + 2n_1 + n_0 + 2$
 When no candidate passes, :class:`~semialg.errors.ArchitectureError` names the conditions $\theta$ fails and
 what was tried — e.g. when $\overline P$ meets every half-space (no hyperplane can hide a neuron) and the cores are
 not generic, or when the function itself forces a non-generic type (a mixed neuron U±, an arrangement vertex
-of visible lines on $\{h = 0\}$). Cost: at most ``budget`` candidates, each one exact equivalence test and one
+of visible lines on $\{h = 0\}$). Cost: at most ``candidates`` candidates, each one exact equivalence test and one
 genericity report (plane sweeps of at most $2n_1$ lines for $n_0 = 2$; exact LPs otherwise), plus the curve's
 cheap checks ($2^{n_1}$ exact sums and a rank per step, at most $2^{n_1+1} + n_1^2 + 2n_1 + n_0 + 2$ steps
 per core).
@@ -81,6 +81,9 @@ per core).
 from __future__ import annotations
 
 import itertools
+import math
+import numbers
+import time
 from dataclasses import dataclass
 
 from flint import fmpq
@@ -88,7 +91,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, solve
 from semialg.core.network import Network
 from semialg.core.result import Latexable
-from semialg.errors import ArchitectureError, CertificateError
+from semialg.errors import ArchitectureError, CertificateError, ParameterError, UndecidedError, check_budget
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.arrangement import NetworkArrangement
@@ -100,6 +103,30 @@ from semialg.families.shallow import canonical_form, flip_neurons, minimal_form,
 __all__ = ["GenericRepresentative", "generic_representative"]
 
 Neuron = tuple[Vec, fmpq, fmpq]  # (w, b, v)
+
+
+class _Clock:
+    """The time limit of one search: ``budget`` seconds from now and an absolute ``deadline``
+    (:func:`time.monotonic`), whichever comes first (``None``: no limit); :meth:`check` raises
+    :class:`UndecidedError` saying what was done once it has passed."""
+
+    def __init__(self, budget: float | None, deadline: float | None):
+        if budget is not None:
+            check_budget(budget, "generic_representative: budget", seconds=True)
+        if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, numbers.Real)
+                                     or not math.isfinite(deadline)):
+            raise ParameterError(f"generic_representative: deadline must be a finite time.monotonic() value, "
+                                 f"not {str(deadline)[:40]}")
+        ends = [t for t in (None if budget is None else time.monotonic() + budget, deadline) if t is not None]
+        self.end = min(ends) if ends else None
+        self.done = "nothing"
+
+    def check(self, done: str | None = None) -> None:
+        if done is not None:
+            self.done = done
+        if self.end is not None and time.monotonic() >= self.end:
+            raise UndecidedError(f"generic_representative: the time budget was spent; done: {self.done}; "
+                                 f"pass a larger budget (or budget=None) to search on")
 
 
 @dataclass(frozen=True)
@@ -202,7 +229,7 @@ def _affine_neuron(a: Vec, region: HiddenRegion) -> tuple[Neuron, fmpq] | None:
     return None
 
 
-def _cores(net: Network, region: HiddenRegion, first=()) -> list[tuple[str, list[Neuron], fmpq]]:
+def _cores(net: Network, region: HiddenRegion, clock: _Clock, first=()) -> list[tuple[str, list[Neuron], fmpq]]:
     """The cores (name, neurons, bias), each equal to $h$ on $P$, deduplicated, in the order tried (``first``
     first)."""
     view = OuterView.of(net)
@@ -226,6 +253,7 @@ def _cores(net: Network, region: HiddenRegion, first=()) -> list[tuple[str, list
         R = zero_factor_reduction(s)          # s = R.reduced + a.x + alpha, one neuron per kink line
         n = R.reduced.widths[1]
         for S in itertools.chain.from_iterable(itertools.combinations(range(n), k) for k in range(n + 1)):
+            clock.check(f"building the cores of h ({len(out)} so far)")
             # flipping S keeps R.reduced up to the linear map -sum_S v_i w_i.x, moved to the residual
             flipped = flip_neurons(R.reduced, S)
             a = list(R.linear[0])
@@ -354,7 +382,8 @@ def _network(net: Network, neurons: list[Neuron], e: fmpq) -> Network:
                    (tuple(b for _, b, _ in neurons), (e,), view.d))
 
 
-def _curve_slots(neurons: list[Neuron], generators: list[Vec], k: int, region: HiddenRegion, rho: int):
+def _curve_slots(neurons: list[Neuron], generators: list[Vec], k: int, region: HiddenRegion, rho: int,
+                 clock: _Clock):
     r"""The slots of the curve of the module docstring for one core: $\beta_j$ (generators of $C^*$ chosen
     greedily to raise the rank of the core's rows towards $\rho$, then $w_0$), and for $s = 1, 2, \dots$ the
     first $s$ (up to the bound of the module docstring) at which the $k$ slots $w_j(s) = (1 + js^2)w_0 + s\beta_j$,
@@ -370,6 +399,7 @@ def _curve_slots(neurons: list[Neuron], generators: list[Vec], k: int, region: H
     beta += [w0] * (k - len(beta))
     n1, n0 = len(neurons) + k, len(w0)
     for s in range(1, 2 ** (n1 + 1) + n1 * n1 + 2 * n1 + n0 + 3):
+        clock.check()
         q = fmpq(s)
         slots = []
         for j, bj in enumerate(beta, start=1):
@@ -398,7 +428,7 @@ def _slots_ok(neurons: list[Neuron], rho: int) -> bool:
     return True
 
 
-def _candidates(net: Network, region: HiddenRegion, cores, directions, generators=()):
+def _candidates(net: Network, region: HiddenRegion, cores, directions, clock: _Clock, generators=()):
     """The candidates $\\tilde\\theta$ in the order tried (a generator: for $n_0 \\ge 3$ first one point of the
     curve per core, then cores with slot directions and offsets, then for $n_0 = 2$ the curve)."""
     n1, n0 = net.widths[1], net.architecture.input_dim
@@ -408,7 +438,7 @@ def _candidates(net: Network, region: HiddenRegion, cores, directions, generator
         for name, neurons, e in cores:
             free = n1 - len(neurons)
             if free >= 1 and generators:
-                found = _curve_slots(neurons, generators, free, region, rho)
+                found = _curve_slots(neurons, generators, free, region, rho, clock)
                 if found is not None:
                     slots, step = found
                     yield (f"{name} ({len(neurons)} neurons) and {free} hidden U- neuron(s) on the curve at s = "
@@ -462,7 +492,7 @@ def _in_closure_of_p(live: Network, p: Vec) -> bool:
                for Q, A in zip(cells, maps, strict=True))
 
 
-def _orientations(net: Network, live: Network, region: HiddenRegion, cone: list[Vec]):
+def _orientations(net: Network, live: Network, region: HiddenRegion, cone: list[Vec], clock: _Clock):
     r"""The orientations of the seen kinks that pass the necessary conditions for a member without 0-factor, with
     the data to build its core; ``None`` when no claim is made (an unseen kink hyperplane with $P$ on both sides,
     or more than 10 seen kinks).
@@ -495,6 +525,7 @@ def _orientations(net: Network, live: Network, region: HiddenRegion, cone: list[
     free, span = net.widths[1] - len(V), (rank(cone) if cone else 0)
     passing = []
     for eps in itertools.product((1, -1), repeat=len(V)):
+        clock.check(f"orienting the {len(V)} kinks seen on P ({len(passing)} orientation(s) passed so far)")
         vecs = [tuple(e * d * x for x in u) for e, (u, _, d) in zip(eps, V, strict=True)]
         A = tuple(a + sum((d * u[i] for e, (u, _, d) in zip(eps, V, strict=True) if e < 0), _ZERO)
                   for i, a in enumerate(A0))
@@ -534,7 +565,7 @@ def _oriented_cores(V, c0, passing, region: HiddenRegion) -> list[tuple[str, lis
     return out
 
 
-def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed: str) -> None:
+def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed: str, clock: _Clock) -> None:
     r"""Raise when the function itself forces every member to be non-generic, decided exactly:
 
     * an **arrangement vertex on** $\{h = 0\}$: $n_0$ visible kink hyperplanes (:func:`_visible_kinks`) meet in a
@@ -552,6 +583,7 @@ def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed:
     kinks = _visible_kinks(live)
     inner = OuterView.of(live).inner
     for chosen in itertools.combinations(kinks, n0):
+        clock.check(f"looking for arrangement vertices on {{h = 0}} among {len(kinks)} seen kink hyperplanes")
         A = [list(w) for w, _ in chosen]
         if rank(A) == n0:
             p = tuple(solve(A, [-b for _, b in chosen]))
@@ -581,12 +613,19 @@ def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed:
             f"{n0 + 1}) is not described; sa.equivalent decides membership")
 
 
-def generic_representative(net: Network, budget: int = 200) -> GenericRepresentative:
+def generic_representative(net: Network, budget: float | None = None, deadline: float | None = None, *,
+                           candidates: int = 200) -> GenericRepresentative:
     r"""A generic parameter of the architecture of ``net`` with the same function (module docstring), found among
-    at most ``budget`` deterministic candidates and checked exactly; :class:`ArchitectureError` naming the failed
-    conditions and what was tried when there is none among them (or ``net`` is generic already, or not of case
-    (a) with $n_0 \ge 2$). Cost: ``budget`` exact equivalence tests and genericity reports at most.
+    at most ``candidates`` deterministic candidates and checked exactly; :class:`ArchitectureError` naming the
+    failed conditions and what was tried when there is none among them (or ``net`` is generic already, or not of
+    case (a) with $n_0 \ge 2$). ``budget`` (seconds from the call) and ``deadline`` (an absolute
+    :func:`time.monotonic` value) bound the time, whichever comes first (``None``: no limit); when spent,
+    :class:`~semialg.errors.UndecidedError` says what was done. Cost: ``candidates`` exact equivalence tests and
+    genericity reports at most.
     """
+    clock = _Clock(budget, deadline)
+    candidates = check_budget(candidates, "generic_representative: candidates")
+    clock.check("nothing")
     failed = _failure(net)
     if failed is None:
         raise ArchitectureError("generic_representative: the parameter is generic already")
@@ -609,8 +648,9 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic "
                                 f"representative: f is constant (P is empty or c = 0), and so is every member")
     cone = _hidden_cone(region)
-    _intrinsic_obstruction(net, live, cone, failed)
-    oriented = _orientations(net, live, region, cone)
+    clock.check("deciding which conditions theta fails")
+    _intrinsic_obstruction(net, live, cone, failed, clock)
+    oriented = _orientations(net, live, region, cone, clock)
     if oriented is not None and not oriented[2]:
         raise ArchitectureError(
             f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: under each of "
@@ -618,12 +658,14 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
             f"on P, the seen kinks, or they with the U+ neurons that must carry the remaining linear part on P, "
             f"contain a 0-factor (or that part cannot be carried); such fibres are not described; sa.equivalent "
             f"decides membership")
-    cores = _cores(live, region, _oriented_cores(*oriented, region) if oriented is not None else ())
+    cores = _cores(live, region, clock, _oriented_cores(*oriented, region) if oriented is not None else ())
     directions = _directions(live, region)
     tried = equal = 0
     reasons: dict[str, int] = {}
-    for construction, neurons, e in _candidates(net, region, cores, directions, cone):
-        if tried == budget:
+    for construction, neurons, e in _candidates(net, region, cores, directions, clock, cone):
+        clock.check(f"{tried} candidate(s) from {len(cores)} core(s) tried, {equal} with the same function, none "
+                    f"generic")
+        if tried == candidates:
             break
         tried += 1
         cand = _network(net, neurons, e)
@@ -639,7 +681,7 @@ def generic_representative(net: Network, budget: int = 200) -> GenericRepresenta
     nowhere = f" (P-bar meets every half-{'plane' if region.n0 == 2 else 'space'}: no neuron can be hidden)"
     raise ArchitectureError(
         f"fibre: the parameter is not generic ({failed}) and no generic representative was found: tried "
-        f"{tried} candidate(s) (budget {budget}) from {len(cores)} core(s) of h of widths {widths or 'none'} "
+        f"{tried} candidate(s) (at most {candidates}) from {len(cores)} core(s) of h of widths {widths or 'none'} "
         f"(n1 = {net.widths[1]}) with hidden neurons in {len(directions)} direction(s) along which P-bar is "
         f"bounded{nowhere if not directions else ''}; "
         f"{equal} had the same function, none was generic"
