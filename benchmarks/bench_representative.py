@@ -10,6 +10,9 @@ constant $f$), are counted apart; for the others ``generic_representative`` is t
 a generic $\\tilde\\theta$, a ridge representative (parallel rows), or the refusal with its reason. Every
 representative is re-checked (``verify``: exact equivalence, exact genericity).
 
+Also every random parameter ``Network.random(arch, seed, height=3)``, seeds 0..299, of regime PN with a mixed
+neuron (U±; $P$ disconnected) for (2,3), (2,4), (2,5), (3,4): kind "U+- (random)".
+
     python benchmarks/bench_representative.py            # (2,3), (2,4), (3,3), (3,4) x 10 kinds x 8 seeds
     python benchmarks/bench_representative.py --quick    # smoke sizes
 """
@@ -154,6 +157,10 @@ def _reason(msg: str) -> str:
                       ("constant", "f constant"), ("not pointed", "polyhedra not pointed")):
         if key in msg:
             return name
+    if "connected components" in msg:
+        return "P disconnected, h minus its seen kinks differs between components: U+- forced (exact)"
+    if "not proven impossible" in msg:
+        return "refusal not proven (no boundary face of P certifies sigma(h') = mu sigma(h))"
     if "none was generic" in msg:
         tail = msg.split("none was generic")[1]
         return "budget spent, every candidate non-generic" + (f" (first: {tail.split(';')[1].split(':')[1].strip()[:60]})"
@@ -161,8 +168,28 @@ def _reason(msg: str) -> str:
     return msg[:90]
 
 
-def run(archs=((2, 3, 1, 1), (2, 4, 1, 1), (3, 3, 1, 1), (3, 4, 1, 1)), seeds=8, hidden=(False, True)):
+def _attempt(net, row):
+    try:
+        R, row["seconds"] = timed(generic_representative, net)
+        assert R.verify()
+        row["status"] = "representative" if R.generic else "ridge representative"
+        row["tried"] = R.tried
+    except ArchitectureError as err:
+        row["status"] = "none found" if "was found" in str(err) and "not proven" not in str(err) else "refused"
+        row["reason"] = _reason(str(err))
+
+
+def run(archs=((2, 3, 1, 1), (2, 4, 1, 1), (3, 3, 1, 1), (3, 4, 1, 1)), seeds=8, hidden=(False, True),
+        mixed=((2, 3, 1, 1), (2, 4, 1, 1), (2, 5, 1, 1), (3, 4, 1, 1)), mixed_seeds=300):
     rows = []
+    for arch in mixed:                    # random parameters with a mixed neuron (U+-): P is disconnected
+        for seed in range(mixed_seeds):
+            net = sa.Network.random(arch, seed=seed, height=3)
+            t = bn.combinatorial_type(net)
+            if t.regime == "PN" and "U+-" in t.classes:
+                row = {"arch": "-".join(map(str, arch)), "kind": "U+- (random)", "seed": seed}
+                _attempt(net, row)
+                rows.append(row)
     for arch, with_hidden in itertools.product(archs, hidden):
         n0, n1 = arch[:2]
         bases = {k: _bases((n0, n1 - k, 1, 1), seeds, with_hidden) for k in (0, 1)}
@@ -179,19 +206,12 @@ def run(archs=((2, 3, 1, 1), (2, 4, 1, 1), (3, 3, 1, 1), (3, 4, 1, 1)), seeds=8,
                     if t.regime != "PN" or rank(net.weights[0]) < 2 or all_visible(net, t):
                         row["status"] = f"other branch ({'regime ' + t.regime if t.regime != 'PN' else 'rows parallel' if rank(net.weights[0]) < 2 else 'all visible'})"
                     else:
-                        try:
-                            R, row["seconds"] = timed(generic_representative, net)
-                            assert R.verify()
-                            row["status"] = "representative" if R.generic else "ridge representative"
-                            row["tried"] = R.tried
-                        except ArchitectureError as err:
-                            row["status"] = "refused"
-                            row["reason"] = _reason(str(err))
+                        _attempt(net, row)
                 rows.append(row)
     return rows
 
 
-QUICK = dict(archs=((2, 3, 1, 1),), seeds=2, hidden=(True,))
+QUICK = dict(archs=((2, 3, 1, 1),), seeds=2, hidden=(True,), mixed=((2, 4, 1, 1),), mixed_seeds=40)
 
 
 def table(rows) -> str:

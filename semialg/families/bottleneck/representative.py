@@ -37,12 +37,8 @@ $\sigma$ does not see it:
    :func:`semialg.genericity` avoided and every type condition of
    :func:`~semialg.families.bottleneck.genericity.type_checks` holding. Nothing is assumed.
 
-**What is complete.** Exact refusals, each a proof that *no member of the fibre is generic* (the function
-forces it; the error says which): (i) $C^* = \{0\}$ and $n_1$ exceeds the number of kink hyperplanes seen on
-$P$ (no neuron can be hidden); (ii) $n_0$ seen kink hyperplanes meet on $\partial P$ (every member has a vertex on
-$\{h' = 0\}$); (iii) for $n_0 \ge 3$, the seen kink rows and $C^*$ span less than $\rho$ (every row of a member
-with live neurons on hyperplanes of their own is visible or hidden, so lies in that span); (iv) every orientation
-of the seen kinks forces a 0-factor (:func:`_orientations`; the passing orientations give the first cores).
+**What is complete.** The exact refusals of :mod:`~semialg.families.bottleneck.obstructions`, each a proof that
+*no member of the fibre is generic* (the function forces it), come first.
 **Theorem** (success of the curve). Let a core
 $\Gamma$ compute $f$ (as $c\,\sigma(h_\Gamma) + d$), be *clean* — pass every condition of
 :func:`semialg.genericity` and :func:`~semialg.families.bottleneck.genericity.type_checks` as a network of its
@@ -59,9 +55,10 @@ non-zero polynomials: a 0-factor through a slot set $J$ needs $\sum_J w_j(s) = \
 of $\Gamma$, whose $s^2$ coefficient $(\sum_J j)w_0 \ne 0$; the rank minor of $\Gamma$'s basis and the greedy
 slots has $s^q$ coefficient $\det[\Gamma; \beta] \ne 0$; two slots coincide only if $(j' - j)w_0 + s(j'\beta_j -
 j\beta_{j'}) = 0$; a slot meets a hidden hyperplane of $\Gamma$ only at roots of a $2\times2$ minor or of
-$\gamma(s)\kappa = -j$ with $\gamma$ of degree 2. $\square$ So the search fails on such a $\theta$ only when no
-listed core is clean (e.g. members need two U+ neurons, or $P$ is disconnected) — then the error says
-"none was found", not "none exists". Counting roots, at most $2^{n_1+1} + n_1^2 + 2n_1 + \rho + 1$ values of $s$
+$\gamma(s)\kappa = -j$ with $\gamma$ of degree 2. $\square$ (Connectedness of $P$ is not used.) So the search fails on such a $\theta$ only when
+no listed core is clean or computes $f$ (an oriented core drops the unseen kinks, so $h_\Gamma \le 0$ off $P$
+can fail; or members need two U+ neurons) — then the error says "none was found", not "none exists", with
+what was tried. Counting roots, at most $2^{n_1+1} + n_1^2 + 2n_1 + \rho + 1$ values of $s$
 are bad, so the curve is searched up to $s = 2^{n_1+1} + n_1^2 + 2n_1 + n_0 + 2$.
 
 When no candidate passes, :class:`~semialg.errors.ArchitectureError` names the conditions $\theta$ fails and
@@ -81,52 +78,25 @@ per core).
 from __future__ import annotations
 
 import itertools
-import math
-import numbers
-import time
 from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, solve
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
 from semialg.core.network import Network
 from semialg.core.result import Latexable
-from semialg.errors import ArchitectureError, CertificateError, ParameterError, UndecidedError, check_budget
+from semialg.errors import ArchitectureError, CertificateError, check_budget
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
-from semialg.families.bottleneck.arrangement import NetworkArrangement
-from semialg.families.bottleneck.hidden_region import HiddenRegion, _cells, _sign_range, _value, polyhedron
+from semialg.families.bottleneck.hidden_region import HiddenRegion, polyhedron
+from semialg.families.bottleneck.obstructions import _Clock, forced
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
-from semialg.families.shallow import canonical_form, flip_neurons, minimal_form, zero_factor_reduction
+from semialg.families.shallow import flip_neurons, minimal_form, zero_factor_reduction
 
 __all__ = ["GenericRepresentative", "generic_representative"]
 
 Neuron = tuple[Vec, fmpq, fmpq]  # (w, b, v)
-
-
-class _Clock:
-    """The time limit of one search: ``budget`` seconds from now and an absolute ``deadline``
-    (:func:`time.monotonic`), whichever comes first (``None``: no limit); :meth:`check` raises
-    :class:`UndecidedError` saying what was done once it has passed."""
-
-    def __init__(self, budget: float | None, deadline: float | None):
-        if budget is not None:
-            check_budget(budget, "generic_representative: budget", seconds=True)
-        if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, numbers.Real)
-                                     or not math.isfinite(deadline)):
-            raise ParameterError(f"generic_representative: deadline must be a finite time.monotonic() value, "
-                                 f"not {str(deadline)[:40]}")
-        ends = [t for t in (None if budget is None else time.monotonic() + budget, deadline) if t is not None]
-        self.end = min(ends) if ends else None
-        self.done = "nothing"
-
-    def check(self, done: str | None = None) -> None:
-        if done is not None:
-            self.done = done
-        if self.end is not None and time.monotonic() >= self.end:
-            raise UndecidedError(f"generic_representative: the time budget was spent; done: {self.done}; "
-                                 f"pass a larger budget (or budget=None) to search on")
 
 
 @dataclass(frozen=True)
@@ -470,79 +440,6 @@ def _slot_candidates(net: Network, region: HiddenRegion, cores, directions):
                        f"{rows}"), neurons + slots, e
 
 
-def _visible_kinks(live: Network) -> list[tuple[Vec, fmpq]]:
-    r"""The hyperplanes $(w, b)$ of $\theta$'s visible neurons that carry a kink of $h$ (canonical form of the
-    shallow $h$): every member puts a neuron on each (its kink is seen on $P$), and the other visible lines of
-    $\theta$ (cancelling groups) are not needed."""
-    kinks = {fingerprint(normalise_row(key)[0]) for key, _ in canonical_form(OuterView.of(live).inner).kinks}
-    view, t = OuterView.of(live), combinatorial_type(live)
-    out = {}
-    for w, b, c in zip(view.w, view.b, t.classes, strict=True):
-        key = fingerprint(normalise_row(w + (b,))[0])
-        if c == "V" and key in kinks:
-            out.setdefault(key, (w, b))
-    return list(out.values())
-
-
-def _in_closure_of_p(live: Network, p: Vec) -> bool:
-    r"""Whether $p \in \overline P$: some closed cell of the arrangement contains $p$ and its affine piece of $h$ is
-    positive somewhere on it (then near $p$ too, by convexity, as $h(p) = 0$)."""
-    cells, maps = _cells(live, NetworkArrangement((live,)))
-    return any(Q is not None and all(_value(row, p) >= 0 for row in Q.rows) and _sign_range(Q, A) >= 0
-               for Q, A in zip(cells, maps, strict=True))
-
-
-def _orientations(net: Network, live: Network, region: HiddenRegion, cone: list[Vec], clock: _Clock):
-    r"""The orientations of the seen kinks that pass the necessary conditions for a member without 0-factor, with
-    the data to build its core; ``None`` when no claim is made (an unseen kink hyperplane with $P$ on both sides,
-    or more than 10 seen kinks).
-
-    Write $h = \sum_H \delta_H\sigma(u_H\cdot x + \beta_H) + Lx + c$ (canonical form) and $A_0 = L + \sum
-    \delta_Hu_H$, $c_0 = c + \sum \delta_H\beta_H$ over the kink hyperplanes not seen on $P$ with $P$ on their
-    positive side: $h = \sum_{H \in V}\delta_H\sigma(\ell_H) + A_0\cdot x + c_0$ on $P$, $V$ the seen kinks. A
-    member orients its neuron on $H \in V$ by $\varepsilon_H = \pm1$ ($v'w' = \varepsilon_H\delta_Hu_H$, up to
-    $\mu$), so its U+ neurons carry $A(\varepsilon) = A_0 + \sum_{\varepsilon_H = -1}\delta_Hu_H$ on $P$. It has a
-    0-factor if some non-empty $S \subseteq V$ has $\sum_S \varepsilon_H\delta_Hu_H = 0$, or $A(\varepsilon) \ne
-    0$ and some $S \subseteq V$ (empty too) has $\sum_S \varepsilon_H\delta_Hu_H + A(\varepsilon) = 0$ ($S$ with
-    the whole U+ block); and $A(\varepsilon) \ne 0$ needs a free slot and $A(\varepsilon) \in
-    \operatorname{span} C^*$. If every $\varepsilon$ fails, no member is generic. Cost: $4^{|V|}$ exact vector
-    sums."""
-    K = canonical_form(OuterView.of(live).inner)
-    seen = {fingerprint(normalise_row(w + (b,))[0]) for w, b in _visible_kinks(live)}
-    V, A0, c0 = [], list(K.linear[0]), K.constant[0]
-    for key, delta in K.kinks:
-        u, beta, d = tuple(key[:-1]), key[-1], delta[0]
-        if fingerprint(normalise_row(key)[0]) in seen:
-            V.append((u, beta, d))
-            continue
-        vals = [dot(u, p) + beta for p in region.p_points] + [dot(u, r) for r in region.p_rays]
-        if all(x >= 0 for x in vals):
-            A0, c0 = [a + d * x for a, x in zip(A0, u, strict=True)], c0 + d * beta
-        elif not all(x <= 0 for x in vals):
-            return None
-    if len(V) > 10:
-        return None
-    free, span = net.widths[1] - len(V), (rank(cone) if cone else 0)
-    passing = []
-    for eps in itertools.product((1, -1), repeat=len(V)):
-        clock.check(f"orienting the {len(V)} kinks seen on P ({len(passing)} orientation(s) passed so far)")
-        vecs = [tuple(e * d * x for x in u) for e, (u, _, d) in zip(eps, V, strict=True)]
-        A = tuple(a + sum((d * u[i] for e, (u, _, d) in zip(eps, V, strict=True) if e < 0), _ZERO)
-                  for i, a in enumerate(A0))
-        if any(A) and (free < 1 or rank(cone + [A]) > span):
-            continue
-        sums, bad = {tuple(_ZERO for _ in A0)}, False
-        for g in vecs:
-            new = {tuple(a + b for a, b in zip(t, g, strict=True)) for t in sums}
-            bad = any(not any(t) for t in new)
-            if bad:
-                break
-            sums |= new
-        if not bad and not (any(A) and any(not any(a + b for a, b in zip(t, A, strict=True)) for t in sums)):
-            passing.append((eps, A))
-    return V, c0, passing
-
-
 def _oriented_cores(V, c0, passing, region: HiddenRegion) -> list[tuple[str, list[Neuron], fmpq]]:
     r"""One core per passing orientation $\varepsilon$ (:func:`_orientations`): the seen kinks alone, oriented by
     $\varepsilon$ ($\delta\sigma(\ell) = \delta\sigma(-\ell) + \delta\ell$), and $A(\varepsilon)\cdot x$ on one
@@ -563,54 +460,6 @@ def _oriented_cores(V, c0, passing, region: HiddenRegion) -> list[tuple[str, lis
         out.append((f"the {len(V)} kinks of h seen on P" + (f", {flipped} flipped" if flipped else "")
                     + (", the linear part on an affine (U+) neuron" if any(A) else ""), neurons, e))
     return out
-
-
-def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed: str, clock: _Clock) -> None:
-    r"""Raise when the function itself forces every member to be non-generic, decided exactly:
-
-    * an **arrangement vertex on** $\{h = 0\}$: $n_0$ visible kink hyperplanes (:func:`_visible_kinks`) meet in a
-      point $p \in \overline P$ with $h(p) = 0$; every member has neurons on them, so $p$ is a vertex of its
-      arrangement, and $h'(p) = \mu h(p) = 0$ by continuity from $P$;
-    * **nothing can be hidden**: $C^* = \{0\}$ and $n_1$ exceeds the number of seen kink hyperplanes;
-    * for $n_0 \ge 3$, **rank**: in a member whose neurons are live on hyperplanes of their own, every neuron is
-      visible (on a kink hyperplane) or hidden (U−: row in $C^*$, U+: in $-C^*$; U± is not generic), so every row
-      lies in $S = \operatorname{span}(\text{visible kink rows}) + \operatorname{span} C^*$; if
-      $\dim S < \min(n_0, n_1)$ none is generic. (Then a hidden slot has $\dim C^* + 2 \le \dim S + 2$ degrees
-      of freedom and a dead slot ($v' = 0$, any $w'$, $b'$) $n_0 + 1$: pieces of non-simple type are as large as
-      the simple ones or larger.)
-    """
-    n0, n1 = net.architecture.input_dim, net.widths[1]
-    kinks = _visible_kinks(live)
-    inner = OuterView.of(live).inner
-    for chosen in itertools.combinations(kinks, n0):
-        clock.check(f"looking for arrangement vertices on {{h = 0}} among {len(kinks)} seen kink hyperplanes")
-        A = [list(w) for w, _ in chosen]
-        if rank(A) == n0:
-            p = tuple(solve(A, [-b for _, b in chosen]))
-            if inner(p)[0] == 0 and _in_closure_of_p(live, p):
-                raise ArchitectureError(
-                    f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: the "
-                    f"kink hyperplanes of h through ({', '.join(map(str, p))}) are seen on P, so every member has "
-                    f"neurons on them, and this vertex lies on the boundary of P, where every member has h' = 0 "
-                    f"(a vertex on {{h = 0}}); such fibres are not described; sa.equivalent decides membership")
-    if not cone and n1 > len(kinks):
-        raise ArchitectureError(
-            f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: P-bar meets "
-            f"every half-{'plane' if n0 == 2 else 'space'} (C* = {{0}}), so no neuron can be hidden (U- or U+), and "
-            f"the {n1 - len(kinks)} slot(s) beyond the {len(kinks)} kink hyperplanes seen on P can only be dead, "
-            f"constant, U+- or share a hyperplane; such fibres are not described; sa.equivalent decides membership")
-    if n0 < 3:
-        return
-    rows = [w for w, _ in kinks] + cone
-    d = rank(rows) if rows else 0
-    if d < min(n0, n1):
-        raise ArchitectureError(
-            f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: every row of a "
-            f"member whose neurons are live on hyperplanes of their own lies in the span of the kink rows seen on "
-            f"P and of the rows w with w.x bounded above on P-bar (a hidden hyperplane tilted out of it enters P), "
-            f"of dimension {d} < min(n0, n1) = {min(n0, n1)}, so every such member fails 'full first-layer rank'; "
-            f"its fibre (hidden slots with at most {d} + 2 degrees of freedom each, dead slots with n0 + 1 = "
-            f"{n0 + 1}) is not described; sa.equivalent decides membership")
 
 
 def generic_representative(net: Network, budget: float | None = None, deadline: float | None = None, *,
@@ -649,15 +498,7 @@ def generic_representative(net: Network, budget: float | None = None, deadline: 
                                 f"representative: f is constant (P is empty or c = 0), and so is every member")
     cone = _hidden_cone(region)
     clock.check("deciding which conditions theta fails")
-    _intrinsic_obstruction(net, live, cone, failed, clock)
-    oriented = _orientations(net, live, region, cone, clock)
-    if oriented is not None and not oriented[2]:
-        raise ArchitectureError(
-            f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: under each of "
-            f"the 2^{len(oriented[0])} orientations of the neurons on the {len(oriented[0])} kink hyperplanes seen "
-            f"on P, the seen kinks, or they with the U+ neurons that must carry the remaining linear part on P, "
-            f"contain a 0-factor (or that part cannot be carried); such fibres are not described; sa.equivalent "
-            f"decides membership")
+    oriented = forced(net, live, cone, failed, clock)
     cores = _cores(live, region, clock, _oriented_cores(*oriented, region) if oriented is not None else ())
     directions = _directions(live, region)
     tried = equal = 0
