@@ -22,6 +22,7 @@ from __future__ import annotations
 import collections
 import itertools
 import random
+import time
 
 from flint import fmpq
 
@@ -150,6 +151,11 @@ def _bases(arch, count, hidden, scan=400):
 
 
 def _reason(msg: str) -> str:
+    if "not proven impossible" in msg:
+        return "not proven: no face of the boundary of P certifies sigma(h') = mu sigma(h) (" + \
+            _reason(msg.split("the argument (")[1].split(") assumes")[0] + " no member of its fibre is generic") + ")"
+    if "connected components" in msg:
+        return "P disconnected, h minus its seen kinks differs between components: U+- forced (exact)"
     for key, name in (("'full first-layer rank'", "no member has full first-layer rank (exact)"),
                       ("boundary of P", "a vertex of seen kink lines on the boundary of P (exact)"),
                       ("contain a 0-factor", "every orientation of the seen kinks forces a 0-factor (exact)"),
@@ -157,10 +163,6 @@ def _reason(msg: str) -> str:
                       ("constant", "f constant"), ("not pointed", "polyhedra not pointed")):
         if key in msg:
             return name
-    if "connected components" in msg:
-        return "P disconnected, h minus its seen kinks differs between components: U+- forced (exact)"
-    if "not proven impossible" in msg:
-        return "refusal not proven (no boundary face of P certifies sigma(h') = mu sigma(h))"
     if "none was generic" in msg:
         tail = msg.split("none was generic")[1]
         return "budget spent, every candidate non-generic" + (f" (first: {tail.split(';')[1].split(':')[1].strip()[:60]})"
@@ -169,13 +171,16 @@ def _reason(msg: str) -> str:
 
 
 def _attempt(net, row):
+    start = time.perf_counter()
     try:
         R, row["seconds"] = timed(generic_representative, net)
         assert R.verify()
         row["status"] = "representative" if R.generic else "ridge representative"
         row["tried"] = R.tried
     except ArchitectureError as err:
-        row["status"] = "none found" if "was found" in str(err) and "not proven" not in str(err) else "refused"
+        row["seconds"] = time.perf_counter() - start
+        row["status"] = ("not proven" if "not proven" in str(err) else "none found" if "was found" in str(err)
+                         else "refused")
         row["reason"] = _reason(str(err))
 
 
@@ -224,7 +229,7 @@ def table(rows) -> str:
     out.append("status by kind:")
     for (kind, status), k in sorted(by_kind.items()):
         out.append(f"  {kind:14s} {status:40s} {k:4d}")
-    times = sorted(r["seconds"] for r in rows if "seconds" in r)
+    times = sorted(r["seconds"] for r in rows if "seconds" in r)     # every call that answered
     if times:
         out.append(f"time per call: n = {len(times)}, median {times[len(times) // 2]:.2f} s, "
                    f"max {times[-1]:.2f} s, mean {sum(times) / len(times):.2f} s")

@@ -159,3 +159,19 @@ def test_rank_deficient_first_layers_are_refused_with_a_reason_that_holds(name):
         assert bool(sa.equivalent(member, net))
         assert not (bool(sa.genericity(member)) and all(c.holds for c in bn.type_checks(member)))
     assert rank([[fmpq(x) for x in w] for w in W[0]]) == 3 or W[0][n1 - 1][2] == 0
+
+
+def test_a_refusal_whose_premise_fails_is_not_claimed():
+    # h' = h + (2 s(x) - s(x - y) - s(x + y)) / 2 with h = s(x + y) + s(y - x) - 2 s(y) = s(|x| - |y|) (regime T):
+    # theta (regime PN, h' <= 0 on the cone |x| <= |y|) has the regime-T member h, so not every member has
+    # sigma(h') = mu sigma(h); the C* = {0} argument rests on that, so no exact refusal may be stated
+    half = fmpq(1, 2)
+    theta = Network.from_arrays([[[1, 1], [-1, 1], [0, 1], [1, 0], [1, -1]], [[half, 1, -2, 1, -half]], [[1]]],
+                                [[0] * 5, [0], [0]])
+    member = Network.from_arrays([[[1, 1], [-1, 1], [0, 1], [0, 0], [0, 0]], [[1, 1, -2, 0, 0]], [[1]]],
+                                 [[0] * 5, [0], [0]])
+    assert bool(sa.equivalent(theta, member))
+    assert bn.combinatorial_type(theta).regime == "PN" and bn.combinatorial_type(member).regime == "T"
+    with pytest.raises(ArchitectureError, match="not proven impossible") as err:
+        generic_representative(theta)
+    assert "no member of its fibre is generic" not in str(err.value)

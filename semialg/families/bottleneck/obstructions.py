@@ -95,9 +95,10 @@ def _in_closure_of_p(live: Network, p: Vec) -> bool:
                for Q, A in zip(cells, maps, strict=True))
 
 
-def _pieces(live: Network) -> tuple[list[tuple[Polyhedron, tuple]], list[Polyhedron]]:
+def _pieces(live: Network) -> tuple[list[tuple[Polyhedron, tuple]], list[tuple[Polyhedron, tuple]]]:
     r"""The closed pieces of $\overline P$ ($\overline C \cap \{A_C \ge 0\}$, full-dimensional) with $h$'s affine map
-    $A_C$ on each, and those of $\overline N$ ($\overline C \cap \{A_C \le 0\}$)."""
+    $A_C$ on each, and the full-dimensional pieces of $\{h \le 0\}$ ($\overline C \cap \{A_C \le 0\}$ with $A_C < 0$
+    somewhere, or $\overline C$ when $A_C = 0$) with theirs."""
     cells, maps = _cells(live, NetworkArrangement((live,)))
     p_pieces, n_pieces = [], []
     for Qc, A in zip(cells, maps, strict=True):
@@ -105,8 +106,8 @@ def _pieces(live: Network) -> tuple[list[tuple[Polyhedron, tuple]], list[Polyhed
         if sign is not None and sign >= 0:
             p_pieces.append((_cut(Qc, A), A))
         negated = (tuple(-x for x in A[0]), -A[1])
-        if sign is not None and sign <= 0 and _positive_somewhere(Qc, negated):
-            n_pieces.append(_cut(Qc, negated))
+        if sign is not None and sign <= 0 and (_positive_somewhere(Qc, negated) or not (any(A[0]) or A[1])):
+            n_pieces.append((_cut(Qc, negated), A))
     return p_pieces, n_pieces
 
 
@@ -138,22 +139,23 @@ def _components(p_pieces) -> list[list[int]]:
 
 def _standard_face(live: Network, clock: _Clock) -> Vec | None:
     r"""A vertex of a face $F$ of $\partial P$ (of dimension $n_0 - 1$, between a piece of $\overline P$ with map $A$ and
-    one of $\overline N$) whose hyperplane $H = \{A = 0\}$ crosses the interior of a cell $C$ of the arrangement
-    with $A_C$ negative, or positive and not constant, on $H \cap \overline C$; ``None`` when there is none.
+    one of $\{h \le 0\}$) whose hyperplane $H = \{A = 0\}$ has a point $q$ where $\sigma(h)$ is affine nearby and
+    $h(q) < \sup h$: $h(q) < 0$, or $q$ inside a plateau $h = 0$, or inside a cell $C$ that $H$ crosses with $A_C$
+    positive and not constant on $H \cap \overline C$; ``None`` when there is none.
 
     Such a face proves that every member $\theta'$ has $\sigma(h') = \mu\sigma(h)$ with $\mu > 0$ and $d' = d$:
     $f_{\theta'} = f_\theta$ means $\sigma(h) = \sigma(h')/\lambda + \tau$, and for $\tau \ne 0$ (the only other
     members: $h' > 0$ everywhere, or $\lambda < 0$ with $h \le \tau$) $\sigma(h)$ is $a g + b$ ($a \ne 0$) for a shallow
     network $g$ on $U = \{h < \sup h\}$ ($\mathbb{R}^{n_0}$ when $h$ is unbounded). The kink of $\sigma(h)$ across $F$
-    (gradient jump $\nabla A \ne 0$) makes $H$ a kink hyperplane of $g$, with one jump all along $H$; but at a
-    point $q \in H \cap C$ with $A_C(q) < \sup h$, $A_C(q) \ne 0$, $\sigma(h)$ is affine near $q$, so $g$ has no kink
-    there (distinct hyperplanes through $q$ cannot cancel). Every exact refusal of this module needs it. Cost:
-    one :func:`polyhedron` per pair of pieces and per cell crossed (stops at the first face)."""
+    (gradient jump $\nabla A \ne 0$) makes $H$ a kink hyperplane of $g$, with one jump all along $H$; but near $q$,
+    $\sigma(h)$ is affine, so $g$ has no kink there (distinct hyperplanes through $q$ cannot cancel). Every exact
+    refusal of this module needs it. Cost: one :func:`polyhedron` per pair of pieces and per piece or cell met
+    (stops at the first face)."""
     p_pieces, n_pieces = _pieces(live)
     cells, maps = _cells(live, NetworkArrangement((live,)))
     n0, tested = live.architecture.input_dim, set()
-    for (Q, A), Qn in itertools.product(p_pieces, n_pieces):
-        clock.check("looking for a face of the boundary of P whose hyperplane crosses a cell where sigma(h) is "
+    for (Q, A), (Qn, _) in itertools.product(p_pieces, n_pieces):
+        clock.check("looking for a face of the boundary of P whose hyperplane meets a point where sigma(h) is "
                     "affine")
         key = fingerprint(normalise_row(tuple(A[0]) + (A[1],))[0])
         F = None if key in tested else polyhedron(Q.rows + Qn.rows, lineality=Q.lineality)
@@ -164,14 +166,23 @@ def _standard_face(live: Network, clock: _Clock) -> Vec | None:
             continue
         tested.add(key)
         row = tuple(A[0]) + (A[1],)
+        on_h = (row, tuple(-x for x in row))
+        for Q2, A2 in n_pieces:        # h < 0 at a point of H, or H through the inside of a plateau h = 0
+            if not (any(A2[0]) or A2[1]):
+                if _sign_range(Q2, A) == 0:
+                    return F.vertices[0]
+                continue
+            G = polyhedron(Q2.rows + on_h, lineality=Q2.lineality)
+            if G is not None and (any(dot(A2[0], v) + A2[1] < 0 for v in G.vertices)
+                                  or any(dot(A2[0], r) < 0 for r in G.rays)):
+                return F.vertices[0]
         for Qc, Ac in zip(cells, maps, strict=True):
             if Qc is None or _sign_range(Qc, A) != 0:
                 continue
-            G = polyhedron(Qc.rows + (row, tuple(-x for x in row)), lineality=Qc.lineality)
+            G = polyhedron(Qc.rows + on_h, lineality=Qc.lineality)
             vals = [dot(Ac[0], v) + Ac[1] for v in G.vertices]
             slopes = [dot(Ac[0], r) for r in G.rays]
-            if any(x < 0 for x in vals + slopes) or (any(x > 0 for x in vals + slopes)
-                                                     and (len(set(vals)) > 1 or any(slopes))):
+            if any(x > 0 for x in vals + slopes) and (len(set(vals)) > 1 or any(slopes)):
                 return F.vertices[0]
     return None
 
@@ -254,7 +265,7 @@ def _refuse(live: Network, clock: _Clock, message: str) -> None:
     raise ArchitectureError(
         f"{head} and no generic representative was found; not proven impossible: the argument ({why.split(';')[0]}) "
         f"assumes sigma(h') = mu sigma(h) with mu > 0 for every member, but no face of the boundary of P lies on a "
-        f"hyperplane that crosses a cell where sigma(h) is affine below sup h, so members with mu < 0 or h' > 0 "
+        f"hyperplane through a point where sigma(h) is affine nearby and h < sup h, so members with mu < 0 or h' > 0 "
         f"everywhere (sigma(h) a shallow network there) are not excluded; sa.equivalent decides membership")
 
 
