@@ -8,6 +8,7 @@ its own.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -175,3 +176,57 @@ def test_a_refusal_whose_premise_fails_is_not_claimed():
     with pytest.raises(ArchitectureError, match="not proven impossible") as err:
         generic_representative(theta)
     assert "no member of its fibre is generic" not in str(err.value)
+
+
+# planted degeneracies (bench_representative's makers) that leave P disconnected with mixed neurons (U+-)
+DISCONNECTED = [
+    ([[['1/2', '-1'], ['-2/3', '-3/2'], ['7/18', '1/6']], [['-1/3', '1/3', '1']], [['-2/3']]],
+     [['1/2', '1', '-1'], ['-1'], ['1']]),                                               # 0-factor
+    ([[['1/2', '1'], ['3', '-3/2'], ['-5/2', '5/2']], [['-1', '1', '1']], [['-1/3']]],
+     [['-1', '-1/2', '1'], ['-3/2'], ['-3']]),                                           # 0-factor
+    ([[['3/2', '3/2'], ['-3/2', '1/2'], ['3/2', '-1/3'], ['0', '2']], [['1/2', '1/3', '1', '-1']], [['-1']]],
+     [['-2/3', '-1', '-2', '-1/2'], ['-1'], ['-1']]),                                    # dependent row
+    ([[['1/2', '3/2'], ['-1/2', '-2/3'], ['2/3', '1'], ['-3', '-1']], [['1', '-2/3', '-3', '3']], [['1/3']]],
+     [['1', '-1/3', '3/2', '2/3'], ['155/378'], ['1']]),                                 # vertex on h = 0
+    ([[['-1', '-1'], ['-2', '-3'], ['1/2', '3']], [['3', '-1', '-1']], [['3/2']]],
+     [['-2/3', '1/2', '-1'], ['13/10'], ['-2']]),                                        # vertex on h = 0
+]
+
+
+def _ray_in_p(net, p, r):
+    """Whether h > 0 on a whole ray {p + t r : t >= T} (exact: beyond every breakpoint h is affine in t)."""
+    T = 1 + max([abs((sum(a * x for a, x in zip(w, p, strict=True)) + b) / sum(a * x for a, x in zip(w, r, strict=True)))
+                 for w, b in zip(net.weights[0], net.biases[0], strict=True)
+                 if sum(a * x for a, x in zip(w, r, strict=True)) != 0] + [fmpq(0)])
+    at = lambda t: _h(net, [x + t * y for x, y in zip(p, r, strict=True)])      # noqa: E731
+    return at(T) > 0 and at(T + 1) >= at(T)
+
+
+def _positively_spanning(dirs):
+    """Whether plane directions positively span R^2: no closed half-plane {n.x >= 0} (n among the directions
+    turned by +-90 degrees, which suffice) holds all of them strictly on one side."""
+    normals = [(-y, x) for x, y in dirs] + [(y, -x) for x, y in dirs]
+    return len(dirs) >= 3 and not any(all(n[0] * x + n[1] * y >= 0 for x, y in dirs) for n in normals)
+
+
+@pytest.mark.parametrize("k", range(len(DISCONNECTED)))
+def test_planted_disconnected_parameters_get_a_representative_or_an_exact_refusal(k):
+    W, B = DISCONNECTED[k]
+    net = Network.from_arrays(*[[[[fmpq(x) for x in r] for r in L] if isinstance(L[0], list) else
+                                 [fmpq(x) for x in L] for L in part] for part in (W, B)])
+    assert "U+-" in bn.combinatorial_type(net).classes
+    try:
+        R = generic_representative(net)
+    except ArchitectureError as err:
+        message = str(err)
+        assert "no member of its fibre is generic" in message, message       # never "none was found"
+        if "connected components" in message:
+            assert _mixed_refusal_holds(net, message)
+        if "every half-plane" in message:   # P-bar meets every half-plane: rays of P positively span the plane
+            starts = [p for p in ((fmpq(x), fmpq(y)) for x in range(-15, 16, 3) for y in range(-15, 16, 3))
+                      if _h(net, p) > 0]
+            dirs = [(fmpq(x), fmpq(y)) for x in range(-8, 9) for y in range(-8, 9) if math.gcd(x, y) == 1]
+            assert _positively_spanning([r for r in dirs if any(_ray_in_p(net, p, r) for p in starts)])
+        return
+    assert bool(sa.equivalent(R.network, net)) and bool(sa.genericity(R.network))
+    assert all(c.holds for c in bn.type_checks(R.network))
