@@ -230,3 +230,10 @@ def test_planted_disconnected_parameters_get_a_representative_or_an_exact_refusa
         return
     assert bool(sa.equivalent(R.network, net)) and bool(sa.genericity(R.network))
     assert all(c.holds for c in bn.type_checks(R.network))
+
+
+def test_the_fibre_passes_its_budget_to_the_search():
+    with pytest.raises(UndecidedError, match="generic_representative: the time budget was spent"):
+        sa.fibre(DEAD, budget=0)
+    F = sa.fibre(DEAD, budget=None)
+    assert F.generic_representative is not None and F.generic_representative.verify()

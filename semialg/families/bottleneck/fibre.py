@@ -188,8 +188,9 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
     listed component. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
-    ``budget`` (seconds, ``None``: unlimited) bounds the one slow construction, deciding the label classes of a
-    hidden-neuron fibre: when it is spent, :class:`UndecidedError` says how many were decided; ``progress``
+    ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
+    hidden-neuron fibre and the search for a generic representative (both within one budget): when it is spent,
+    :class:`UndecidedError` says how many classes were decided, or what the search did; ``progress``
     shows a tqdm bar (``None``: on a terminal, after 2 s).
     Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials; hidden-neuron fibres one exact LP or a few per
     label class, $2^{|V|}\binom{m+3}{3}$ classes for $m$ hidden neurons.
