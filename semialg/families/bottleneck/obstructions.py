@@ -10,7 +10,7 @@ with live neurons on hyperplanes of their own is visible or hidden, so lies in t
 of the seen kinks forces a 0-factor (:func:`_orientations`; the passing orientations give the first cores);
 (v) **mixed neurons forced**: $h - \sum_{\text{seen}}\delta_H\sigma(\ell_H)$ is affine on each connected component
 $K$ of $P$ (unseen kink hyperplanes miss $P$), $= R_K$ (:func:`_component_residuals`); in a generic member every
-neuron is visible (one per seen kink hyperplane, flipped or not) or hidden U± -free, so there it equals
+neuron is visible (one per seen kink hyperplane, flipped or not) or hidden (U− or U+, no U±), so there it equals
 $(\sum_{U^+}v'_j\ell'_j + e')/\mu - \sum_{\text{flipped}}\delta_H\ell_H$ on every $K$ — one map; so $R_K \ne R_{K'}$
 for two components forces a U± (or dead, constant, shared) neuron in every member. Each refusal assumes that
 every member has $\sigma(h') = \mu\sigma(h)$, $\mu > 0$; :func:`_standard_face` proves it from a face of
