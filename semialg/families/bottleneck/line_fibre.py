@@ -23,8 +23,7 @@ for $n_0 \ge 2$: a lone off-line kink would cross $P$), the groups' affine part 
 conditions. Not listed (``contains`` still decides them exactly by
 :func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line sharing a point with
 non-cancelling jumps or at a zero of $T$, types feasible only with $g = 0$ at a slot or a zero slope at infinity.
-For $n_0 = 1$ they are taken to be lower-dimensional (as before); for $n_0 \ge 2$ :meth:`LineFibre.dimension` is
-decided only when the listed maximum reaches an upper bound covering them
+:meth:`LineFibre.dimension` is decided only when the listed maximum reaches an upper bound covering them
 (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound`), else undecided with both bounds.
 
 >>> net = Network.from_arrays([[[1], [1], [1]], [[1, -3, -2]], [[1]]], [[10, 0, -20], [-9], [0]])
@@ -252,14 +251,14 @@ class LineFibre:
         return Network((W1, (v,), tuple((c / mu,) for c in view.c)), (b1, (e,), d))
 
     def dimension_bounds(self) -> tuple[int, int]:
-        """The largest dimension of a listed component and an upper bound of the fibre's dimension (for
-        $n_0 \\ge 2$ by :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound` on the slot
-        pieces, which covers the members of no listed type; for $n_0 = 1$ the listed maximum)."""
+        """The largest dimension of a listed component and an upper bound of the fibre's dimension
+        (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound` on the slot pieces, which
+        covers the members of no listed type)."""
         lower, upper = [], []
         for tag, P in self.pieces:
             if tag in self.slots:
                 d = self.slots[tag].max_dimension()
-                u = self.slots[tag].upper_bound() if self.n0 > 1 else d
+                u = self.slots[tag].upper_bound()
                 lower += [] if d is None else [d]
                 upper += [] if u is None else [u]
             else:

@@ -300,33 +300,33 @@ class SlotCalculus:
         return self.decide(orient, hidden).dim + self.n + 1
 
     def upper_bound(self, n0: int) -> int | None:
-        """For $n_0 \\ge 2$: an upper bound of the dimension of the whole piece (every member, of simple type or
-        not) for $n$ neurons with $n_0$ inputs, ``None`` when the piece is empty (fewer than one neuron per kink
-        and per bounded N-interval).
+        """An upper bound of the dimension of the whole piece (every member, of simple type or not) for $n$
+        neurons with $n_0$ inputs, ``None`` when the piece is empty (fewer than one neuron per kink and per
+        bounded N-interval).
 
         *Proof.* Give each neuron its parameters: inert ($v' = 0$) $n_0 + 1$, constant 2, a phantom group of $s$
         neurons $n_0 + 2s - 1 \\le s(n_0 + 1)$, a neuron on the line $\\le 3$ ($\\lambda, p, J$), $\\le 2$ at a
-        fixed point; $\\mu$ adds 1 and $e'$ is fixed by the value of $h'$ at the reference point. Each kink of
-        $T$ needs a cluster of $c \\ge 1$ neurons on the line at it: $2c - 1$ parameters after its jump sum. Each
-        bounded N-interval needs $k \\ge 1$ on the line in $[a, b]$ whose jumps and moments satisfy two
-        independent equations: $\\le 3k - 2 = k(n_0 + 1) - n_0 - (k - 1)(n_0 - 2)$. This gives
-        $U = 1 + q + \\beta + (n - q - \\beta)(n_0 + 1)$ ($q$ kinks, $\\beta$ bounded N-intervals). The reference
-        slope is one more equation unless nothing it involves is free: a *source* of freedom (a slot on the
-        line on the $\\hat P$-facing side of an unbounded N-interval, slots of both orientations at one point,
-        both sides present in a bounded N-interval, a mixed phantom group with $\\alpha \\ne 0$) costs at least
-        $n_0 - 2$ against $U$, so those members have dimension $\\le U - n_0 + 1$; without a source every
-        N-interval's contribution is forced: one slot on one side (0 or all of $s_b - s_a$) or two slots at the
-        ends $a, b$ (jumps $-s_a$, $s_b$: contribution $-s_a$ or $s_b$ by which faces $\\hat P$, dimension
-        $U - n_0$), the kinks oriented, and the forced sum must equal the reference slope. $\\square$
-        Cost: $2^q 4^\\beta$ sums.
+        fixed point: at most $c = \\max(n_0 + 1, 3)$ each; $\\mu$ adds 1 and $e'$ is fixed by the value of $h'$
+        at the reference point. Each kink of $T$ needs a cluster of $c_k \\ge 1$ neurons on the line at it:
+        $2c_k - 1$ parameters after its jump sum. Each bounded N-interval needs $k \\ge 1$ on the line in
+        $[a, b]$ whose jumps and moments satisfy two independent equations: $\\le 3k - 2 \\le kc - (c - 1)$. So
+        $U = 1 + q + \\beta + (n - q - \\beta)c$ ($q$ kinks, $\\beta$ bounded N-intervals). The reference slope is
+        one more equation unless nothing it involves is free: a *source* of freedom (a slot on the line on the
+        $\\hat P$-facing side of an unbounded N-interval, slots of both orientations at one point, both sides
+        present in a bounded N-interval, a mixed phantom group with $\\alpha \\ne 0$) costs at least $c - 3$
+        against $U$, so those members have dimension $\\le U - c + 2$; without a source every N-interval's
+        contribution is forced: one side only (0 or all of $s_b - s_a$) or two slots at the ends $a, b$ (jumps
+        $-s_a$, $s_b$: contribution $-s_a$ or $s_b$ by which faces $\\hat P$, costing $c - 1$), the kinks
+        oriented, and the forced sum must equal the reference slope. $\\square$ Cost: $2^q 4^\\beta$ sums.
         """
         q = len(self.kinks)
         bounded = [I for I in range(len(self.nints)) if self._bounded(I)]
         spare = self.n - q - len(bounded)
         if spare < 0:
             return None
-        cap = 1 + q + len(bounded) + spare * (n0 + 1)
-        best = cap - n0 + 1 if spare > 0 else None
+        c = max(n0 + 1, 3)
+        cap = 1 + q + len(bounded) + spare * c
+        best = cap - c + 2 if spare > 0 else None
         options = []
         for I in bounded:
             _, _, sa, sb = self.nints[I]
@@ -338,7 +338,7 @@ class SlotCalculus:
             for choice in itertools.product(*options):
                 pairs = sum(k for _, k in choice)
                 if pairs <= spare and sum((c for c, _ in choice), _ZERO) == need:
-                    value = cap - pairs * n0
+                    value = cap - pairs * (c - 1)
                     best = value if best is None else max(best, value)
         return best
 

@@ -192,10 +192,8 @@ class TypedSlotPiece:
         return best
 
     def upper_bound(self) -> int | None:
-        """An upper bound of the dimension of every member of the piece, listed or not (for $n_0 \\ge 2$,
-        :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound`; ``None`` for $n_0 = 1$)."""
-        if self.n0 < 2:
-            return None
+        """An upper bound of the dimension of every member of the piece, listed or not
+        (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound`), ``None`` when it is empty."""
         return SlotCalculus(self.S.T, self.n1).upper_bound(self.n0)
 
     # -- the basic sets ---------------------------------------------------------------------------------------
