@@ -131,6 +131,13 @@ def test_forced_zero_types_are_empty_and_not_counted():
     # relu(x) with an idle pair: P+ P- with a one-slot side needs t_g w_g = 0 with t_g != 0, i.e. w_g = 0
     F = typed(RELU_131)
     assert not F.geometry.is_nonempty((("K", 0, 1), ("P", 0, 1), ("P", 0, -1)))
+    # the members the old forced-zero types held are still members, now of the dead (or constant) types
+    old = [Network.from_arrays([[[2], [-3], [1]], [["1/2", 0, 0]]], [[0, 0, 7], [0]]),      # K+ K- D, a' = 0
+           Network.from_arrays([[[1], [1], [-1]], [[1, 0, 0]]], [[0, 2, -2], [0]]),         # K+ P+ P-, a' = 0
+           Network.from_arrays([[[1], [0], [0]], [[1, 3, -3]]], [[0, 1, 1], [0]])]          # P+ P- with w' = 0
+    for x in old:
+        assert F.contains(x) and bool(equivalent(RELU_131, x))
+    assert [F.component_of(x) for x in old] == [(("K", 0, 1), ("D",), ("D",))] * 2 + [(("K", 0, 1), ("C+",), ("C+",))]
 
 
 def test_samples_lie_in_exactly_one_component():
