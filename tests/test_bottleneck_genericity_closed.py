@@ -65,3 +65,43 @@ def test_forged_closed_condition_is_refused(seed):
                     for c in report.conditions)
     with pytest.raises(sa.CertificateError):
         dataclasses.replace(report, conditions=flipped).verify(net)
+
+
+def _f(net, p):
+    """Exact evaluation with Fractions, independent of the package's evaluator."""
+    from fractions import Fraction as Q
+    a = [max(Q(0), sum(Q(str(w)) * x for w, x in zip(r, p)) + Q(str(b)))
+         for r, b in zip(net.weights[0], net.biases[0])]
+    h = sum(Q(str(v)) * ai for v, ai in zip(net.weights[1][0], a)) + Q(str(net.biases[1][0]))
+    return [Q(str(c[0])) * max(Q(0), h) + Q(str(d)) for c, d in zip(net.weights[2], net.biases[2])]
+
+
+def test_parallel_rows_in_the_plane_are_degenerate():
+    """n0 = 2, rows parallel, a U- neuron: it cannot tilt off the common direction (a tilt changes f), so the fibre
+    is smaller than D - fdim; the rank condition now covers n0 = 2 (found by the audit)."""
+    from fractions import Fraction as Q
+    x = Network.from_arrays([[["-1/5", "-1/5"], ["-9/8", "-9/8"]], [[5, "-16/9"]], [[1]]], [["-4/5", "9/16"], [7], [-9]])
+    tilted = Network.from_arrays([[["-1/5", "-201/1000"], ["-9/8", "-9/8"]], [[5, "-16/9"]], [[1]]],
+                                 [["-4/5", "9/16"], [7], [-9]])
+    assert _f(x, (Q(790, 3), Q(-799, 3))) != _f(tilted, (Q(790, 3), Q(-799, 3)))
+    report = sa.genericity(x)
+    assert "full first-layer rank" in [c.name for c in report.failed]
+    with pytest.raises(sa.ArchitectureError):
+        sa.fibre_dimension(x)
+
+
+def test_hidden_rows_in_a_lower_dimensional_cone_are_degenerate():
+    """P-bar recedes along (0, 1) and (0, -1) (h's slope along (0, 1) cancels), so a U- row cannot tilt off
+    (1, 0): the fibre has dimension 7, D - fdim is 8 (found by the audit)."""
+    from fractions import Fraction as Q
+
+    def net(row):
+        return Network.from_arrays([[[0, 1], [1, 0], [1, "3/2"], row], [[-6, -9, 4, -1]], [[1], [-1]]],
+                                   [[-2, "-1/3", "1/2", "-62/5"], [2], [1, 2]])
+    x = net([3, 0])
+    for eps, p in (("1/1000", (Q(1), Q(10 ** 5))), ("-1/1000", (Q(0), Q(-10 ** 5)))):
+        assert _f(x, p) != _f(net([3, eps]), p)
+    report = sa.genericity(x)
+    assert [c.name for c in report.failed] == ["hidden rows free (C* full-dimensional)"]
+    assert report.verify(x)
+    assert sa.fibre(x).dimension == 7

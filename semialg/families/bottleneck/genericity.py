@@ -34,6 +34,10 @@ __all__ = ["genericity_checks", "type_checks", "BOTTLENECK_SCOPE"]
 INNER_ZERO_FACTOR = "no zero factor of the first two layers"
 #: The type condition only the local dimension at $\theta$ needs, not the explicit fibre (:func:`type_checks`).
 LOCAL_ONLY = "no ray of P orthogonal to every U+ row"
+HIDDEN_CONE = "hidden rows free (C* full-dimensional)"
+#: Conditions the explicit hidden fibre does not need (its exact LPs find the forced equalities): only the
+#: dimension formula and the local dimension at $\theta$ do.
+FIBRE_NEEDS_NOT = (LOCAL_ONLY, HIDDEN_CONE)
 
 
 def _inner_zero_factor(net: Network, budget: int) -> Condition:
@@ -98,10 +102,11 @@ def type_checks(net: Network) -> list[Condition]:
     U$\pm$ neuron, no hidden hyperplane touching $\partial P$ without entering $P$ and no vertex of the
     arrangement on $\{h = 0\}$ (a point of a minimal flat when the rows have rank $< n_0$), decided exactly: in the
     plane on the lines, for $n_0 \ge 3$ from the vertices and rays of the closed cells
-    (:func:`~semialg.families.bottleneck.hidden_region.boundary_points`). For $n_0 \ge 3$ also: the first-layer
+    (:func:`~semialg.families.bottleneck.hidden_region.boundary_points`). For $n_0 \ge 2$ also: the first-layer
     rows have rank $\min(n_0, n_1)$ (below it, $\overline P$ is a cylinder along the common kernel $L$, a U−
     neuron can no longer tilt out of $L^\perp$ and the fibre is smaller than $D$ minus the functional dimension).
-    In regime T: $\min h > 0$ (:func:`_positive_minimum`). In every dimension: no block of two or more U+ neurons of one sign orthogonal to a recession direction of
+    In regime T: $\min h > 0$ (:func:`_positive_minimum`). With hidden neurons: $C^*$ full-dimensional
+    (:func:`_hidden_row_conditions`). In every dimension: no block of two or more U+ neurons of one sign orthogonal to a recession direction of
     $\overline P$ (:data:`LOCAL_ONLY`, needed only by the local dimension at $\theta$).
     """
     t = combinatorial_type(net)
@@ -114,14 +119,15 @@ def type_checks(net: Network) -> list[Condition]:
     mixed = tuple(i for i, c in enumerate(t.classes) if c == "U+-")
     out.append(_condition("no U+- neuron", not mixed, mixed or None,
                             f"neurons {list(mixed)} are mixed hidden (U+-)" if mixed else "no mixed hidden neuron"))
-    if net.architecture.input_dim > 2:     # from the vertices and rays of the closed cells
-        n0, n1 = net.architecture.widths[:2]
+    n0, n1 = net.architecture.widths[:2]
+    if n0 >= 2:
         r = rank(net.weights[0])
         out.append(_condition("full first-layer rank", r == min(n0, n1), None if r == min(n0, n1) else (r,),
                               f"the first-layer rows have rank {r} < min(n0, n1): every hidden hyperplane "
                               f"contains the lineality directions" if r < min(n0, n1) else
                               "the first-layer rows have rank min(n0, n1)"))
-        return out + _boundary_conditions(*boundary_points(net)) + _u_plus_conditions(net, t)
+    if n0 > 2:     # from the vertices and rays of the closed cells
+        return out + _boundary_conditions(*boundary_points(net)) + _hidden_row_conditions(net, t)
     view = OuterView.of(net)
     arr = NetworkArrangement((net,), with_cells=False)
     h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
@@ -139,12 +145,12 @@ def type_checks(net: Network) -> list[Condition]:
             if h(v) == 0:
                 on_zero = v
                 break
-    return out + _boundary_conditions(touching, on_zero) + _u_plus_conditions(net, t)
+    return out + _boundary_conditions(touching, on_zero) + _hidden_row_conditions(net, t)
 
 
 #: The type conditions whose failure is a closed, nowhere dense (non-generic) set: part of :func:`genericity_checks`.
 CLOSED_TYPE_CONDITIONS = ("min h > 0 (regime T)", "full first-layer rank", "no tangent hyperplane",
-                          "no vertex on {h = 0}", LOCAL_ONLY)
+                          "no vertex on {h = 0}", LOCAL_ONLY, HIDDEN_CONE)
 #: Cells of the first layer's arrangement up to which :func:`genericity_checks` decides the closed type conditions.
 TYPE_CELL_LIMIT = 64
 
@@ -182,7 +188,29 @@ def _positive_minimum(net: Network) -> Condition:
                       f"min h = {low} > 0")
 
 
-def _u_plus_conditions(net: Network, t: BottleneckType) -> list[Condition]:
+def _hidden_row_conditions(net: Network, t: BottleneckType) -> list[Condition]:
+    r"""With U− or U+ neurons: the cone $C^*$ of rows bounded above on $\overline P$ (where U− rows live; U+ rows
+    in $-C^*$) has the dimension of the row space — else $\overline P$ recedes along a line $\pm r$ outside
+    $\ker W_1$ (the slope of $h$ along $r$ cancels), every hidden row of every member is forced to $w\cdot r = 0$,
+    and the fibre is smaller than $D$ minus the functional dimension (the tilt is in the Jacobian's kernel):
+    found by the audit, widths $(2, 4, 1, 2)$ with $h$ flat along $(0, 1)$ and a U− row $(3, 0)$, fibre dimension
+    7 against 8. Then :func:`_u_plus_conditions`. Vacuous without hidden neurons and for $n_0 = 1$."""
+    from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
+    hidden = [i for i, c in enumerate(t.classes) if c in ("U-", "U+")]
+    if not hidden or net.architecture.input_dim < 2:
+        return []
+    try:
+        region = HiddenRegion(net)
+    except ArchitectureError:
+        return []
+    d, full = rank(hidden_cone(region)), rank(net.weights[0])
+    return [_condition(HIDDEN_CONE, d == full, None if d == full else (d,),
+                       f"the rows bounded above on P span dimension {d} < {full}: P recedes along a line, so the "
+                       f"hidden neurons {hidden} cannot tilt" if d < full else
+                       "the hidden rows range over a full-dimensional cone")] + _u_plus_conditions(net, t, region)
+
+
+def _u_plus_conditions(net: Network, t: BottleneckType, region) -> list[Condition]:
     r"""Not: two or more U+ neurons, all with output weights of one sign, whose rows are all orthogonal to one
     recession direction $r$ of $\overline P$ (outside the lineality space). Every U+′ row of a member keeps
     $w'_j\cdot r \ge 0$ while the block reproduces $A\cdot r = 0$ ($A = \sum_{U^+} v_iw_i$); with one sign
@@ -193,14 +221,9 @@ def _u_plus_conditions(net: Network, t: BottleneckType) -> list[Condition]:
     explicit fibre does not need this condition (:data:`LOCAL_ONLY`). Decided on the exact rays of
     :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`; vacuous when all rows are parallel (the
     1-D calculus)."""
-    from semialg.families.bottleneck.hidden_region import HiddenRegion
     plus = [i for i, c in enumerate(t.classes) if c == "U+"]
     signs = {net.weights[1][0][i] > 0 for i in plus}
     if len(plus) < 2 or len(signs) > 1:
-        return []
-    try:
-        region = HiddenRegion(net)
-    except ArchitectureError:
         return []
     rows = [w for w in net.weights[0] if any(w)]
     ray = next((r for r in region.p_rays if all(dot(net.weights[0][i], r) == 0 for i in plus)
@@ -222,13 +245,13 @@ def _boundary_conditions(touching, on_zero) -> list[Condition]:
 
 def _require_generic(net: Network, what: str, local: bool = True) -> BottleneckType:
     """The type of a generic ``net``; :class:`ArchitectureError` naming the first failed condition. With
-    ``local=False`` the conditions only the local dimension at ``net`` needs (:data:`LOCAL_ONLY`) are skipped."""
+    ``local=False`` the conditions the explicit fibre does not need (:data:`FIBRE_NEEDS_NOT`) are skipped."""
     typed = set(CLOSED_TYPE_CONDITIONS) | {"closed type conditions"}    # decided below, whatever the size
     report = genericity(net)
     layerwise = [c.detail for c in report.conditions if c.holds is not True and c.name not in typed]
     if layerwise:
         raise ArchitectureError(f"{what} needs a generic parameter; {report.status}: " + "; ".join(layerwise))
-    failed = [c.detail for c in type_checks(net) if not c.holds and (local or c.name != LOCAL_ONLY)]
+    failed = [c.detail for c in type_checks(net) if not c.holds and (local or c.name not in FIBRE_NEEDS_NOT)]
     if failed:
         raise ArchitectureError(f"{what}: the type conditions fail: " + "; ".join(failed))
     return combinatorial_type(net)

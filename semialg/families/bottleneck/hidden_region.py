@@ -37,7 +37,8 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _scale, _vadd
 from semialg.geometry.arrangement import Affine
 
-__all__ = ["Polyhedron", "HiddenRegion", "polyhedron", "det", "cramer", "kernel_direction", "boundary_points"]
+__all__ = ["Polyhedron", "HiddenRegion", "polyhedron", "det", "cramer", "kernel_direction", "boundary_points",
+           "hidden_cone"]
 
 Row = tuple[fmpq, ...]  # (a_1, ..., a_n, c): a . x + c >= 0
 
@@ -283,3 +284,17 @@ class HiddenRegion:
             if cls == "U+" or i in flipped:
                 lin, const = _vadd(lin, w, v), const + v * b
         return lin, const
+
+
+def hidden_cone(region: HiddenRegion) -> list[Vec]:
+    r"""Generators of the cone $C^* = \{w : w\cdot r \le 0 \text{ for every extreme ray } r \text{ of }
+    \overline P\}$ of rows $w$ with $w\cdot x$ bounded above on $\overline P$ — the rows of every neuron that
+    can be hidden dead on $P$ (U−; $-C^*$ for U+): its extreme rays and $\pm$ a basis of its lineality space
+    $\operatorname{span}(\text{rays})^\perp$, by exact double description (:func:`polyhedron`); empty iff
+    $C^* = \{0\}$. Cost: one double description of a cone in $\mathbb{Q}^{n_0}$."""
+    n0 = region.n0
+    rays = [list(r) for r in region.p_rays]
+    if not rays:
+        return [tuple(fmpq(s * (j == i)) for j in range(n0)) for i in range(n0) for s in (1, -1)]
+    Q = polyhedron([tuple(-x for x in r) + (_ZERO,) for r in rays], lineality=nullspace(rays))
+    return list(Q.rays) if Q is not None else []
