@@ -197,8 +197,8 @@ def _hidden_row_conditions(net: Network, t: BottleneckType) -> list[Condition]:
     7 against 8. Then :func:`_u_plus_conditions`. Vacuous without hidden neurons and for $n_0 = 1$."""
     from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
     hidden = [i for i, c in enumerate(t.classes) if c in ("U-", "U+")]
-    if not hidden or net.architecture.input_dim < 2:
-        return []
+    if not hidden or net.architecture.input_dim < 2 or not all(any(w) for w in net.weights[0]):
+        return []    # a zero row is a dead neuron: degenerate already, and HiddenRegion needs every row
     try:
         region = HiddenRegion(net)
     except ArchitectureError:
