@@ -2,10 +2,11 @@
 
 Pairs are built by hand by k independent function-preserving moves on distinct second-layer neurons (a kink flip
 absorbed by an always-active neuron, an A-block bias or slope trade, a dead neuron moved, a kink's jump split
-with a dead neuron at the same point, a hidden first-layer hyperplane translated) and a random group element;
+with a dead neuron at the same point, a hidden first-layer hyperplane translated, a neuron with output weight 0 added) and a random
+group element;
 the function is checked unchanged by exact evaluation and the region oracle, not by the code under test. The
 certificate must verify, name only the mechanisms of the moves used (besides G), and have at most
-$3u + 15$ moves (the bound of ``short_witness``), where $u \\le 2|T|$ for the set $T$ of neurons the moves
+$3u + 15 + |n_2 - n'_2|$ moves (the bound of ``short_witness``), where $u \\le 2|T|$ for the set $T$ of neurons the moves
 touched (untouched neurons stay equal up to G). Tampered certificates are refused."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from semialg.families.bottleneck.witnesses import normal_form_witness, short_wit
 SIGNS = {"A": (1, 1), "K+": (1, -1), "K-": (-1, 1), "Z": (-1, -1)}
 NAMES = {"kink flip": {"kink flips"}, "bias trade": {"A-block trade"}, "slope trade": {"A-block trade"},
          "dead moved": {"dead neurons"}, "kink split": {"coincident kinks", "dead neurons"},
-         "hidden translation": {"hidden hyperplane translation"}}
+         "hidden translation": {"hidden hyperplane translation"}, "neuron added": {"dead neurons"}}
 
 
 def _q(rng, lo=1, hi=6) -> fmpq:
@@ -88,6 +89,9 @@ def moved_pair(seed: int, n2: int, moves: list[str], n3: int = 1):
             c2[z] = [alpha * x * v2[j] / v2[z] for x in c2[j]]
             c2[j] = [(1 - alpha) * x for x in c2[j]]
             touched |= {j, z}
+        elif move == "neuron added":              # a neuron with output weight 0: the width changes
+            v2, e2, c2 = v2 + [_q(rng) * rng.choice((-1, 1))], e2 + [_q(rng, -3, 3)], c2 + [[fmpq(0)] * n3]
+            touched.add(len(v2) - 1)
         else:                                     # every neuron switches on beyond t = 0: H moves freely
             tau = min(-x / y for x, y in zip(e, v) if y > 0)
             beta = -tau * fmpq(rng.randint(1, 3), 4)          # every e_j - v_j beta stays < 0
@@ -101,7 +105,7 @@ def _points(rng, k: int = 8):
     return [[fmpq(rng.randint(-40, 40), rng.randint(1, 5)) for _ in range(2)] for _ in range(k)]
 
 
-MOVES = ("kink flip", "bias trade", "slope trade", "dead moved", "kink split")
+MOVES = ("kink flip", "bias trade", "slope trade", "dead moved", "kink split", "neuron added")
 
 
 @settings(max_examples=30, deadline=None)
@@ -114,7 +118,8 @@ def test_short_witness_of_moved_pairs(seed, n2, n3, moves):
     cert = short_witness(net, other)
     assert cert is not None and cert.verify(net, other)
     assert set(cert.mechanisms()) - {"G"} <= set().union(*(NAMES[m] for m in moves)), (cert.mechanisms(), moves)
-    assert len(cert.moves1) + len(cert.moves2) <= 3 * 2 * len(touched) + 15
+    added = moves.count("neuron added")           # u <= 2|T|, plus one padding neuron per added neuron
+    assert len(cert.moves1) + len(cert.moves2) <= 3 * 2 * len(touched) + 15 + added
     assert bn.witness(net, other) == cert
 
 
@@ -127,7 +132,7 @@ def test_one_move_is_named_exactly(move):
         assert cert is not None and cert.verify(net, other)
         used = set(cert.mechanisms()) - {"G"}
         assert used and used <= NAMES[move]
-        assert len(cert.moves1) + len(cert.moves2) <= 6 * len(touched) + 15
+        assert len(cert.moves1) + len(cert.moves2) <= 6 * len(touched) + 16
 
 
 def test_wide_pairs_get_few_moves_and_the_old_chains_many():

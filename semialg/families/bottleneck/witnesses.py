@@ -408,9 +408,11 @@ def _align_first_layers(c1: _Chain, c2: _Chain) -> bool:
 
 
 def _host(ch: _Chain, left: list[int]) -> int | None:
-    """An always-active neuron with $v > 0$ to absorb kink flips: a left-over one when there is one."""
+    """An always-active neuron with $v > 0$ to absorb kink flips: a left-over one with output weights when
+    there is one, else one with output weights, else any."""
     A = [j for j, (v, e) in enumerate(zip(ch.view.v, ch.view.e, strict=True)) if v > 0 and e >= 0]
-    return next((j for j in A if j in left), A[0] if A else None)
+    live, left = [j for j in A if any(ch.view.c[j])], set(left)
+    return next((j for j in live if j in left), next(iter(live + A), None))
 
 
 def _kinks_matched(c1: _Chain, c2: _Chain) -> bool:
@@ -445,10 +447,15 @@ def _kinks_matched(c1: _Chain, c2: _Chain) -> bool:
     return True
 
 
-def _rest_matched(ch: _Chain, left: list[int]) -> None:
+def _live_affine(view: RidgeView, js: list[int]) -> bool:
+    return any(view.v[j] > 0 and view.e[j] >= 0 and any(view.c[j]) for j in js)
+
+
+def _rest_matched(ch: _Chain, left: list[int], trade: bool) -> None:
     """The left-over neurons of one side that are not kinks: dead ones (and those with $c = 0$) cleared,
     constant ones absorbed into $d$, the always-active ones merged into one with $e = 0$ (cleared when the
-    merged slope vanishes)."""
+    merged slope vanishes). With ``trade`` (some left-over always-active neuron carries output weights) an
+    always-active neuron with $c = 0$ is one side of that A-block trade, else a dead neuron."""
     A = []
     for j in left:
         v, e, c = ch.view.v[j], ch.view.e[j], ch.view.c[j]
@@ -459,8 +466,7 @@ def _rest_matched(ch: _Chain, left: list[int]) -> None:
         elif v > 0 and e >= 0 and any(c):
             A.append(j)
         elif (v <= 0 and e <= 0) or not any(c):
-            # an always-active neuron emptied (c = 0) is one side of an A-block trade, not a dead neuron
-            ch.do(ClearNeuron(j, "A-block trade" if v > 0 and e >= 0 else "dead neurons"))
+            ch.do(ClearNeuron(j, "A-block trade" if trade and v > 0 and e >= 0 else "dead neurons"))
     for j in A[1:]:
         ch.do(MergeAffine(A[0], j))
         ch.do(ClearNeuron(j, "A-block trade"))
@@ -471,12 +477,13 @@ def _rest_matched(ch: _Chain, left: list[int]) -> None:
 
 
 def short_witness(net1: Network, net2: Network, max_moves: int | None = None) -> BottleneckMoveCertificate | None:
-    r"""Moves for the neurons that differ only, for two equivalent case-(b) parameters of one width with
-    non-zero first-layer rows, or ``None`` when this construction does not apply (then :func:`witness` uses
-    the normal forms).
+    r"""Moves for the neurons that differ only, for two equivalent case-(b) parameters with non-zero
+    first-layer rows, or ``None`` when this construction does not apply (then :func:`witness` uses the normal
+    forms).
 
     Construction: (1) the first layers made equal (:func:`_align_first_layers`: at most a reflection, one
-    group element, one move of $H$); then $f_1 = f_2$ means $G_1 = G_2$ on $t \ge 0$. (2) The neurons of both
+    group element, one move of $H$); then $f_1 = f_2$ means $G_1 = G_2$ on $t \ge 0$; the narrower side padded
+    with neurons $(-1, -1, 0)$ (:class:`InsertNeuron`, one per missing neuron). (2) The neurons of both
     sides matched by their keys up to $G$ (:func:`_neuron_key`); let $u$ be the number left over on both
     sides. (3) Per kink point, the left-over kinks flipped to one orientation into an always-active host and
     merged into one (:func:`_kinks_matched`). (4) The left-over neurons matched again; the others cleared,
@@ -486,7 +493,8 @@ def short_witness(net1: Network, net2: Network, max_moves: int | None = None) ->
     *Length bound.* Each left-over neuron of step (2) receives at most three moves (flip, merge, clear; or
     merge, clear and the bias trade of the merged neuron), a host that was matched and its partner become
     left over (at most four neurons, three moves each), and step (1) makes at most three moves:
-    ``len(moves1) + len(moves2)`` $\le 3u + 15$. The ends agree because every step keeps $G_1 = G_2$ on
+    ``len(moves1) + len(moves2)`` $\le 3u + 15 + |n_2 - n'_2|$ (the padding neurons are left over at most
+    once, already in their final form). The ends agree because every step keeps $G_1 = G_2$ on
     $t \ge 0$ and the matched neurons: after (3) each kink point carries the same left-over jump on both
     sides (the total jump there and the matched jumps agree), after (4) the left-over always-active slope is
     the same (the slope at $+\infty$ agrees), so the left-over neurons are equal up to $G$ and $d_1 = d_2$.
@@ -497,14 +505,20 @@ def short_witness(net1: Network, net2: Network, max_moves: int | None = None) ->
     """
     c1, c2 = _Chain(net1), _Chain(net2)
     try:
-        if len(c1.view.v) != len(c2.view.v) or not _align_first_layers(c1, c2):
+        if not _align_first_layers(c1, c2):
             return None
-        if max_moves is not None and 3 * sum(map(len, _unmatched(c1.view, c2.view))) + 15 > max_moves:
+        for ch, other in ((c1, c2), (c2, c1)):
+            while len(ch.view.v) < len(other.view.v):
+                ch.do(InsertNeuron(-_ONE, -_ONE))         # already in its final form: (v, e, c) = (-1, -1, 0)
+        if max_moves is not None and 3 * sum(map(len, _unmatched(c1.view, c2.view))) + 15 + len(c1.moves) + \
+                len(c2.moves) > max_moves:
             return None
         if not _kinks_matched(c1, c2):
             return None
-        for ch, left in zip((c1, c2), _unmatched(c1.view, c2.view), strict=True):
-            _rest_matched(ch, left)
+        left = _unmatched(c1.view, c2.view)
+        trade = _live_affine(c1.view, left[0]) or _live_affine(c2.view, left[1])
+        for ch, js in zip((c1, c2), left, strict=True):
+            _rest_matched(ch, js, trade)
     except CertificateError:
         return None
     g = _key_matching(c1.net, c2.net)
@@ -513,8 +527,8 @@ def short_witness(net1: Network, net2: Network, max_moves: int | None = None) ->
 
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     """Moves relating two equivalent bottleneck parameters: in case (b) :func:`short_witness` (moves for the
-    neurons that differ only, at most $3u + 15$ of them), else — reflections that need flips, no always-active
-    neuron to absorb a flip, different widths, constant functions with non-parallel rows —
+    neurons that differ only, at most $3u + 15 + |n_2 - n'_2|$ of them), else — reflections that need flips, no
+    always-active neuron to absorb a flip, constant functions with non-parallel rows —
     :func:`normal_form_witness`; case (a): :func:`~.outer_moves.outer_witness`. ``None`` when no certificate
     is found (case (a) outside regime PN). Cost in case (b): $O((\\text{moves} + 1)n_2n_3)$, $O(n_2^2n_3)$ in
     the fallback."""
