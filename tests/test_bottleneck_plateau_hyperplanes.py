@@ -113,24 +113,33 @@ def test_two_variable_h_embedded_in_three_inputs():
 def test_a_plane_through_two_concurrent_flats():
     """s(|x| - |y|) + s(|x| - |z|) vanishes on x = 0, not a kink plane: it passes through the two lines where
     three kink planes meet. Also with the second triple shifted (x = 0 through parallel flats) and with a parallel
-    family (x = +-5 parallel to the plane)."""
+    family (x = +-5 parallel to the plane). With two dead neurons the fibre refuses; with one, h' - g could kink on
+    one plane only and is 0, so the listed components are the fibre; with none as well."""
     W, b, v = ABS
-    both = _net(W + [[1, 0, 1], [-1, 0, 1], [0, 0, 1], [0, 1, 1]], b + [0, 0, 0, 0], v + [1, 1, -2, 0], 0)
-    shifted = _net(W + [[1, 1, 0], [-1, 1, 0], [0, 1, 0], [1, 1, 1]], b + [-4, -4, -4, 9], v + [1, 1, -2, 0], 0)
-    walls = _net(W + [[1, 0, 0], [-1, 0, 0], [0, 0, 1]], b + [-5, -5, 9], v + [1, 1, 0], 0)
-    for net in (both, shifted, walls):
-        g = _gaps(net)[0]
-        keys = [k for k, _ in canonical_form(g).kinks]
-        assert concurrent_flats(keys)
-        assert hyperplane_in_zero_set(g) == (1, 0, 0, 0)
-        _check_refusal(net)
-    # without the dead neuron every neuron is alone on a kink plane meeting {h > 0}: h' - g has no kink, listed
-    lean = _net(W + [[1, 0, 1], [-1, 0, 1], [0, 0, 1]], b + [0, 0, 0], v + [1, 1, -2], 0)
-    F = sa.fibre(lean)
-    assert F.component_of(lean) is not None
-    for i in (0, 2, 5):
-        for delta in (-1, fmpq(1, 2)):
-            _agree(F, lean, _into_plateau(lean, i, delta))
+    dead = ([[0, 1, 1], [1, 2, 0]], [0, 7], [0, 0])
+    nets = {"both": (W + [[1, 0, 1], [-1, 0, 1], [0, 0, 1]], b + [0, 0, 0], v + [1, 1, -2]),
+            "shifted": (W + [[1, 1, 0], [-1, 1, 0], [0, 1, 0]], b + [-4, -4, -4], v + [1, 1, -2]),
+            "walls": (W + [[1, 0, 0], [-1, 0, 0]], b + [-5, -5], v + [1, 1])}
+    rng = random.Random(2)
+    for name, (W1, b1, v1) in nets.items():
+        for spare in (2, 1, 0):
+            net = _net(W1 + dead[0][:spare], b1 + dead[1][:spare], v1 + dead[2][:spare], 0)
+            g = _gaps(net)[0]
+            assert concurrent_flats([k for k, _ in canonical_form(g).kinks])
+            assert hyperplane_in_zero_set(g) == (1, 0, 0, 0)
+            if spare == 2:
+                _check_refusal(net)
+                continue
+            if name != "both":
+                continue
+            F = sa.fibre(net)
+            assert F.component_of(net) is not None
+            for i in rng.sample(range(net.widths[1]), 3):
+                _agree(F, net, _into_plateau(net, i, rng.choice((-1, fmpq(1, 2)))))
+            if spare:      # the dead neuron put on the plane x = 0 with a weight: not a member
+                _agree(F, net, net.replace_layer(1, [list(r) for r in net.weights[0][:-1]] + [[1, 0, 0]],
+                                                 list(net.biases[0][:-1]) + [0])
+                       .replace_layer(2, [list(net.weights[1][0][:-1]) + [-1]]))
 
 
 def test_concurrent_planes_without_a_plane_in_the_plateau_are_listed():

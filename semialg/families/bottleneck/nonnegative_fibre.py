@@ -10,16 +10,20 @@ $t \ge -\mu m$, or $\mu < 0$ — only when $h$ is bounded above — and $t \ge |
   (:func:`semialg.families.shallow.fibre`, complete for every $h$), with $1/\mu = c'_r/c_r$ substituted, so every
   condition is polynomial in $\theta'$; $\mu h + t \ge 0$ becomes $c'_r(d_r - d'_r + c_r m) \ge 0$ ($\mu > 0$) or
   $c'_r(d_r - d'_r + c_r M) \ge 0$ ($\mu < 0$).
-- (PN') $h' < 0$ on the open set $N'$: there $\mu h + t = 0$, so $h$ is constant on an open set at its minimum
-  ($\mu > 0$; its maximum when $\mu < 0$), and $\sigma(h') = |\mu|\,g$ with $g = h - m$ (resp. $M - h$). If every
+- (PN') $h' < 0$ on the open set $N'$: there $\mu h + t = 0$, so $h$ is constant on an open set at its minimum ($\mu
+  > 0$; its maximum when $\mu < 0$), and $\sigma(h') = |\mu|\,g$ with $g = h - m$ (resp. $M - h$). If every
   first-layer neuron has $w_i \ne 0$, $v_i \ne 0$, the hyperplanes are distinct and each meets $\{g > 0\}$, then
   $h'$ carries one neuron on each of them with the kink of $|\mu| g$, so $h' - |\mu| g$ has no kink, is affine and
   vanishes on $\{g > 0\}$: $h' = |\mu| g \ge 0$, and (PN') is empty. In general $h' - |\mu| g$ has kinks only on
-  hyperplanes inside $\{g = 0\}$ (a kink hyperplane meeting $\{g > 0\}$ carries the same jump all along it, and
-  $h' = |\mu| g$ there), and is affine, hence $0$, without them: (PN') needs a whole hyperplane inside the
-  plateau $\{g = 0\}$, which :func:`~semialg.families.bottleneck.plateau.hyperplane_in_zero_set` decides exactly
-  for every $n_0$ (each kink hyperplane of $h$ is parallel to it or meets it in a codimension-2 flat shared by at
-  least three kink hyperplanes, so the candidates are finitely many, each checked by a canonical form).
+  hyperplanes inside $\{g = 0\}$ (a kink hyperplane meeting $\{g > 0\}$ carries the same jump all along it, and $h'
+  = |\mu| g$ there), and is affine, hence $0$, without them. With one neuron more than kink hyperplanes (dead,
+  constant, a twin) and none of these inside $\{g = 0\}$, it kinks on at most one hyperplane $L'$; when the kink
+  hyperplanes are not all parallel, $\{g > 0\}$ meets both sides of $L'$ (an open half-space inside $\{g = 0\}$
+  would cancel the jump of every kink hyperplane crossing it), so it is $0$ on each side. In any case (PN') needs a
+  whole hyperplane inside the plateau $\{g = 0\}$, which
+  :func:`~semialg.families.bottleneck.plateau.hyperplane_in_zero_set` decides exactly for every $n_0$ (each kink
+  hyperplane of $h$ is parallel to it or meets it in a codimension-2 flat shared by at least three kink hyperplanes,
+  so the candidates are finitely many, each checked by a canonical form).
 
 Listed here: the (T') components, indexed by the sign of $\mu$ and a non-empty component of the shallow fibre of
 $h$; they are the whole fibre when (PN') is empty by one of the criteria above. When the kink hyperplanes of $h$ are
@@ -33,8 +37,8 @@ $h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. They have $h' < 0$ somewhere, so they
 (lower-dimensional for $n_0 = 1$): slots with $v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a plateau
 interval; for $n_0 \ge 2$ also rows off $u$ ($v' = 0$ with any $w'$), so there the dimension is reported undecided
 unless no neuron can be spare (:func:`_no_spare_neuron`). Otherwise (kink hyperplanes not all parallel, a hyperplane
-inside the plateau, and a neuron dead, constant, sharing a kink hyperplane or with its kink hyperplane inside the
-plateau — non-generic: it needs three kink hyperplanes through a codimension-2 flat) :class:`ArchitectureError`
+inside the plateau, and two neurons more than kink hyperplanes or one of these inside the plateau — non-generic: it
+needs three kink hyperplanes through a codimension-2 flat) :class:`ArchitectureError`
 names the plateau value, the hyperplane and the neurons. Dimension: the largest of the shallow fibre's plus 2
 ($\mu$, $t$; $n_1 + 2$ for generic $h$) and the plateau pieces'
 (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.dimension`); at a member $h' = |\mu| g$ on the boundary
@@ -177,10 +181,11 @@ class NonnegativeFibre:
         view, genuine = self.view, {fingerprint(key): key for key in keys}
         on = [fingerprint(normalise_row(tuple(w) + (b,))[0]) if any(w) and v else None
               for w, b, v in zip(view.w, view.b, view.v, strict=True)]
-        hidden = [i for i, fp in enumerate(on) if fp in genuine and lies_in_zero_set(g.inner, genuine[fp])]
+        inside = {fp for fp, key in genuine.items() if lies_in_zero_set(g.inner, key)}
+        hidden = [i for i, fp in enumerate(on) if fp in inside]
         spare = [i for i, fp in enumerate(on) if fp not in genuine or on.count(fp) > 1]
-        if not hidden and not spare:
-            return None     # one neuron on each kink hyperplane of g, each meeting {g > 0}: h' = |mu| g
+        if not inside and self.net.widths[1] - len(keys) <= 1:
+            return None     # h' - |mu| g could kink on one hyperplane only (module docstring): h' = |mu| g
         where, value = ("minimum", self.low) if s > 0 else ("maximum", self.high)
         witness = self._plateau_witness() if s > 0 else None
         raise ArchitectureError(
