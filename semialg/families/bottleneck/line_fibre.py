@@ -277,18 +277,22 @@ class LineFibre:
         return lower
 
     def local_dimension(self, theta) -> int:
-        """The dimension of the fibre at the member ``theta``: that of its component when every neuron is a
-        slot on the line (nearby members are of the same type) or in piece B or C; else
-        :class:`UndecidedError` with bounds (below: the free rows of inert neurons, two parameters per constant
-        neuron, one scale per other neuron and $\\mu$; above: :meth:`dimension_bounds`)."""
+        """The dimension of the fibre at the member ``theta``: in piece B or C that of the shallow fibre plus 2;
+        in A or Cp that of its component when every neuron is a slot on the line or inert with a row off the
+        line on a hyperplane of its own (nearby members are of the same type: such an inert neuron given
+        $v' \\ne 0$ would be a lone kink crossing $P$); else :class:`UndecidedError` with bounds (below: the free
+        rows of inert neurons, two parameters per constant neuron, one scale per other neuron and $\\mu$;
+        above: :meth:`dimension_bounds`)."""
         j = self.locate(theta)
         if j is not None and self.build(j).contains(theta):
             tag, k = j
+            mu, t, ov = self._split(theta)
             if tag not in self.slots:
-                mu, t, ov = self._split(theta)
                 psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
                 return self.parts[tag].local_dimension(psi) + 2
-            if all(role[0] in ("V", "H") for role in k):
+            inert = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i, role in enumerate(k) if role[0] == "D"]
+            if all(role[0] in ("V", "H", "D") for role in k) and len(set(inert)) == len(inert) and \
+                    all(rank([ov.w[i], self.u]) == 2 for i, role in enumerate(k) if role[0] == "D"):
                 return self.slots[tag].dimension(k)
         ov = self._split(theta)[2]
         lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1
