@@ -81,3 +81,12 @@ def test_genuine_classes_still_verify():
     g = GroupElement([(1, 0), (0,)], [(2, 3), (1,)])
     assert OrbitCertificate(g).verify(ABS, g.act(ABS))
     assert BottleneckMoveCertificate((BottleneckActBy(g),), (), IDENTITY).verify(ABS, g.act(ABS))
+
+
+@pytest.mark.parametrize("budget", ["1", -1, float("nan"), float("inf"), True])
+def test_fibre_budget_must_be_seconds(budget):
+    """A malformed budget is a one-line ParameterError before any work (found by the audit: '1' raised a bare
+    TypeError deep inside, -1 and nan were accepted)."""
+    net = Network.random((2, 3, 1, 1), seed=0)
+    with pytest.raises(sa.ParameterError, match="fibre budget"):
+        sa.fibre(net, budget=budget)
