@@ -53,7 +53,7 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     :func:`semialg.families.bottleneck.fibre`). A construction that can run long (bottleneck fibres with hidden
     neurons) stops after ``budget`` seconds (``None``: no limit) with :class:`~semialg.errors.UndecidedError` saying
     what it did, and shows a tqdm bar if ``progress`` (``None``: on a terminal, after 2 s); a family whose
-    construction is fast ignores both; a budget that is not a finite number of seconds $\ge 0$ is a
+    construction is fast ignores both; a budget that is not a finite number of seconds $\\ge 0$ is a
     :class:`~semialg.errors.ParameterError`. Cost: that of the family's construction."""
     if budget is not None:
         budget = check_budget(budget, "the fibre budget", seconds=True)
