@@ -237,3 +237,19 @@ def test_the_fibre_passes_its_budget_to_the_search():
         sa.fibre(DEAD, budget=0)
     F = sa.fibre(DEAD, budget=None)
     assert F.generic_representative is not None and F.generic_representative.verify()
+
+
+def test_one_free_slot_refuted_along_a_ray():
+    # (3,5,1,1): a 0-factor planted among four visible neurons next to a U+ neuron; the only orientation without
+    # 0-factor needs a U+ neuron sigma(A.x + beta), and far along a ray off P every beta makes h' > 0
+    third, half = fmpq(1, 3), fmpq(1, 2)
+    net = Network.from_arrays(
+        [[[half, 1, 1], [1, 2 * third, -3 * half], [3, 2, -2], [-half, 3, 1], [fmpq(-5, 4), fmpq(1, 6), fmpq(9, 2)]],
+         [[3 * half, -2, -2 * third, half, -1]], [[-3]]], [[1, -1, -1, -1, 1], [-2], [-2]])
+    with pytest.raises(ArchitectureError, match="no member of its fibre is generic: one slot is free") as err:
+        generic_representative(net)
+    nums = r"(-?\d+(?:/\d+)?)"
+    m = re.search(rf"p = \({nums}, {nums}, {nums}\), d = \({nums}, {nums}, {nums}\)", str(err.value))
+    p, d = [fmpq(m.group(i)) for i in (1, 2, 3)], [fmpq(m.group(i)) for i in (4, 5, 6)]
+    for t in (10, 100, 10 ** 4, 10 ** 6):          # off P along the ray: f = d there
+        assert _h(net, [a + t * b for a, b in zip(p, d, strict=True)]) <= 0

@@ -218,7 +218,7 @@ def _component_residuals(live: Network, clock: _Clock):
     return V, out
 
 
-def _orientations(net: Network, V, residual, cone: list[Vec], clock: _Clock):
+def _orientations(net: Network, V, residual, cone: list[Vec], rays, clock: _Clock):
     r"""The orientations of the seen kinks that pass the necessary conditions for a member without 0-factor, with
     the data to build its core; ``None`` when no claim is made (more than 10 seen kinks).
 
@@ -229,8 +229,10 @@ def _orientations(net: Network, V, residual, cone: list[Vec], clock: _Clock):
     0-factor if some non-empty $S \subseteq V$ has $\sum_S \varepsilon_H\delta_Hu_H = 0$, or $A(\varepsilon) \ne
     0$ and some $S \subseteq V$ (empty too) has $\sum_S \varepsilon_H\delta_Hu_H + A(\varepsilon) = 0$ ($S$ with
     the whole U+ block); and $A(\varepsilon) \ne 0$ needs a free slot and $A(\varepsilon) \in
-    \operatorname{span} C^*$. If every $\varepsilon$ fails, no member is generic. Cost: $4^{|V|}$ exact vector
-    sums."""
+    \operatorname{span} C^* = C^* - C^*$ (each U+ neuron carries $v'w'$ with $w'\cdot x$ bounded below on
+    $\overline P$, so $v'w' \in C^* \cup -C^*$), with a single free slot even $A(\varepsilon) \in C^* \cup -C^*$
+    ($A\cdot r \le 0$ on every extreme ray $r$ of $\overline P$ (``rays``), or $\ge 0$ on every one). If every
+    $\varepsilon$ fails, no member is generic. Cost: $4^{|V|}$ exact vector sums."""
     A0, c0 = residual
     if len(V) > 10:
         return None
@@ -241,7 +243,8 @@ def _orientations(net: Network, V, residual, cone: list[Vec], clock: _Clock):
         vecs = [tuple(e * d * x for x in u) for e, (u, _, d) in zip(eps, V, strict=True)]
         A = tuple(a + sum((d * u[i] for e, (u, _, d) in zip(eps, V, strict=True) if e < 0), _ZERO)
                   for i, a in enumerate(A0))
-        if any(A) and (free < 1 or rank(cone + [A]) > span):
+        if any(A) and (free < 1 or rank(cone + [A]) > span or free == 1 and not (
+                all(dot(A, r) <= 0 for r in rays) or all(dot(A, r) >= 0 for r in rays))):
             continue
         sums, bad = {tuple(_ZERO for _ in A0)}, False
         for g in vecs:
@@ -326,11 +329,12 @@ def _intrinsic_obstruction(net: Network, live: Network, cone: list[Vec], failed:
 
 
 
-def forced(net: Network, live: Network, cone: list[Vec], failed: str, clock: _Clock):
+def forced(net: Network, live: Network, cone: list[Vec], rays, failed: str, clock: _Clock):
     r"""Raise the exact refusal when the function forces every member to be non-generic (the module docstring:
     (i)–(v)); else return the seen kinks, $c_0$ and the orientations that pass (:func:`_orientations`), or
     ``None`` when no claim is made about them. ``live`` is $\theta$ without dead and constant neurons, ``cone``
-    the generators of $C^*$, ``failed`` the conditions $\theta$ fails (for the messages)."""
+    the generators of $C^*$, ``rays`` the extreme rays of $\overline P$, ``failed`` the conditions $\theta$ fails
+    (for the messages)."""
     _intrinsic_obstruction(net, live, cone, failed, clock)
     residuals = _component_residuals(live, clock)
     if residuals is None:
@@ -346,12 +350,13 @@ def forced(net: Network, live: Network, cone: list[Vec], failed: str, clock: _Cl
                 f"while in a member without U+- neurons it is one map on all of P (U+ neurons and e, minus the "
                 f"flipped seen kinks); so every member has a mixed neuron (U+-), a neuron shared by two of them, or "
                 f"a dead or constant one; such fibres are not described; sa.equivalent decides membership")
-    oriented = _orientations(net, V, parts[0][0], cone, clock)
+    oriented = _orientations(net, V, parts[0][0], cone, rays, clock)
     if oriented is not None and not oriented[2]:
         _refuse(live, clock,
                 f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: under each "
                 f"of the 2^{len(V)} orientations of the neurons on the {len(V)} kink hyperplanes seen on P, the "
                 f"seen kinks, or they with the U+ neurons that must carry the remaining linear part on P, contain "
-                f"a 0-factor (or that part cannot be carried); such fibres are not described; sa.equivalent "
+                f"a 0-factor (or that part cannot be carried: no free slot, off span C*, or with one free slot "
+                f"neither bounded above nor below on P-bar); such fibres are not described; sa.equivalent "
                 f"decides membership")
     return oriented

@@ -38,7 +38,9 @@ $\sigma$ does not see it:
    :func:`~semialg.families.bottleneck.genericity.type_checks` holding. Nothing is assumed.
 
 **What is complete.** The exact refusals of :mod:`~semialg.families.bottleneck.obstructions`, each a proof that
-*no member of the fibre is generic* (the function forces it), come first.
+*no member of the fibre is generic* (the function forces it), come first; after an unsuccessful search one more
+(:func:`_refuted_orientations`): with one slot free beside the seen kinks, every passing orientation refuted
+along a ray (a member is then fixed up to the offset $\beta$ of its U+ neuron).
 **Theorem** (success of the curve). Let a core
 $\Gamma$ compute $f$ (as $c\,\sigma(h_\Gamma) + d$), be *clean* — pass every condition of
 :func:`semialg.genericity` and :func:`~semialg.families.bottleneck.genericity.type_checks` as a network of its
@@ -89,7 +91,7 @@ from semialg.errors import ArchitectureError, CertificateError, check_budget
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.hidden_region import HiddenRegion, polyhedron
-from semialg.families.bottleneck.obstructions import _Clock, forced
+from semialg.families.bottleneck.obstructions import _Clock, _refuse, forced
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
 from semialg.families.shallow import flip_neurons, minimal_form, zero_factor_reduction
@@ -462,6 +464,48 @@ def _oriented_cores(V, c0, passing, region: HiddenRegion) -> list[tuple[str, lis
     return out
 
 
+def _refuted_orientations(net: Network, live: Network, region: HiddenRegion, V, c0, passing, clock: _Clock):
+    r"""A ray refuting every passing orientation when one slot is free beside the seen kinks, or ``None``.
+
+    Then a member with orientation $\varepsilon$ is determined up to one number: its seen neurons are fixed up to
+    their scaling (which does not change $v'\sigma(w'\cdot x + b')$) and its free slot is a U+ neuron with
+    $v'w' = A(\varepsilon)$ ($\mu = 1$). When $A\cdot x$ is unbounded above on $\overline P$, $v' > 0$ and the neuron
+    is $\sigma(A\cdot x + \beta)$, so $h' = g + \sigma(-A\cdot x - \beta)$ with $g$ the seen kinks plus $A\cdot x$ plus the
+    constant matching $h$ on $P$ (independent of $\beta$). A ray $x(t) = p + td$ with $A\cdot d < 0$, $h \le 0$ on it
+    for large $t$ and $g - A\cdot x$ increasing along it refutes every $\beta$: far out $h' = g - A\cdot x - \beta > 0$
+    off $P$. Candidates for $p$, $d$: the counterexamples of :func:`equivalent` for the neuron at two distances
+    beyond $\overline P$ (the second minus the first); everything re-checked exactly beyond the last breakpoint."""
+    if net.widths[1] - len(V) != 1 or not passing:
+        return None
+    inner, rays = OuterView.of(live).inner, []
+    for eps, A in passing:
+        if not any(A) or all(dot(A, r) <= 0 for r in region.p_rays):
+            return None
+        neurons, e = [], c0
+        for s, (u, beta, d) in zip(eps, V, strict=True):
+            neurons.append((tuple(s * x for x in u), s * beta, d))
+            e += d * beta if s < 0 else 0
+        xs = []
+        for step in (1, 64):
+            clock.check(f"refuting the {len(passing)} orientation(s) of the seen kinks that pass")
+            b = step - min(dot(A, p) for p in region.p_points)
+            same = equivalent(_network(net, neurons + [(A, b, fmpq(1))], e - b), net)
+            xs.append(getattr(same.certificate, "point", None))
+            if same or xs[-1] is None:
+                return None
+        p, d = xs[0], tuple(y - x for x, y in zip(*xs, strict=True))
+        if dot(A, d) >= 0:
+            return None
+        rows = [(w, bb) for w, bb, _ in neurons] + list(zip(OuterView.of(live).w, OuterView.of(live).b, strict=True))
+        T = 1 + max([abs((dot(w, p) + bb) / dot(w, d)) for w, bb in rows if dot(w, d) != 0] + [_ZERO])
+        at = [tuple(x + t * y for x, y in zip(p, d, strict=True)) for t in (T, T + 1)]   # beyond every breakpoint
+        g_minus = [sum((c * max(dot(w, x) + bb, _ZERO) for w, bb, c in neurons), _ZERO) + e for x in at]
+        if not (inner(at[0])[0] <= 0 and inner(at[1])[0] <= inner(at[0])[0] and g_minus[1] > g_minus[0]):
+            return None
+        rays.append((eps, p, d))
+    return rays
+
+
 def generic_representative(net: Network, budget: float | None = None, deadline: float | None = None, *,
                            candidates: int = 200) -> GenericRepresentative:
     r"""A generic parameter of the architecture of ``net`` with the same function (module docstring), found among
@@ -498,7 +542,7 @@ def generic_representative(net: Network, budget: float | None = None, deadline: 
                                 f"representative: f is constant (P is empty or c = 0), and so is every member")
     cone = _hidden_cone(region)
     clock.check("deciding which conditions theta fails")
-    oriented = forced(net, live, cone, failed, clock)
+    oriented = forced(net, live, cone, region.p_rays, failed, clock)
     cores = _cores(live, region, clock, _oriented_cores(*oriented, region) if oriented is not None else ())
     directions = _directions(live, region)
     tried = equal = 0
@@ -517,6 +561,16 @@ def generic_representative(net: Network, budget: float | None = None, deadline: 
         if reason is None:
             return GenericRepresentative(cand, net, failed, construction, tried)
         reasons[reason] = reasons.get(reason, 0) + 1
+    refuted = _refuted_orientations(net, live, region, *oriented, clock) if oriented is not None else None
+    if refuted:
+        _refuse(live, clock,
+                f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: one slot is "
+                f"free beside the {len(oriented[0])} kink hyperplanes seen on P, so a member without 0-factor has "
+                f"one of the passing orientations of the seen kinks and a U+ neuron sigma(A.x + beta) carrying the "
+                f"rest (A.x unbounded above on P-bar); along the ray p + t d, h <= 0 while h' = (seen kinks) + const "
+                f"- beta grows without bound, for every beta: " + "; ".join(
+                    f"orientation {list(eps)}: p = ({', '.join(map(str, p))}), d = ({', '.join(map(str, d))})"
+                    for eps, p, d in refuted) + "; such fibres are not described; sa.equivalent decides membership")
     widths = ", ".join(str(len(n)) for _, n, _ in cores)
     # the family contains the generators of C*: none fits iff C* = {0}, i.e. no neuron can be hidden
     nowhere = f" (P-bar meets every half-{'plane' if region.n0 == 2 else 'space'}: no neuron can be hidden)"
