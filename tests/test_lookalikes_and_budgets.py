@@ -90,3 +90,15 @@ def test_fibre_budget_must_be_seconds(budget):
     net = Network.random((2, 3, 1, 1), seed=0)
     with pytest.raises(sa.ParameterError, match="fibre budget"):
         sa.fibre(net, budget=budget)
+
+
+def test_abstract_base_moves_are_not_moves():
+    """The abstract base classes are the family's own but apply nothing: refused with CertificateError, not
+    NotImplementedError (found by the audit)."""
+    from semialg.families.bottleneck.moves import BottleneckMove
+    from semialg.families.shallow.moves import Move
+    with pytest.raises(CertificateError):
+        BottleneckMoveCertificate((BottleneckMove(),), (), IDENTITY).verify(ABS, OTHER)
+    a = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
+    with pytest.raises(CertificateError):
+        MoveCertificate((Move(),), ()).verify(a, a)
