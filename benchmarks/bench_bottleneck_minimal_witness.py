@@ -4,8 +4,17 @@ Pairs: a random case-(b) parameter of width n2 (A neurons, distinct K+/K- kinks,
 parameter after k independent function-preserving moves on distinct neurons — a kink flip absorbed by an A
 neuron, an A-block bias or slope trade, a dead neuron moved, a kink split onto a dead neuron — and a random group
 element. Per (n2, k): the number of moves and the build / verify times of the witness (ours) and of the previous
-method (both sides to their full normal forms, then pruning), and their ratios. Each table is printed as soon as
-it is complete.
+method (both sides to their full normal forms, then pruning; up to n2 = 2048), their ratios, and the profile
+decision with its certificate's verification (what a proven equivalence carried beyond n2 = 1024 before). Each
+table is printed as soon as it is complete.
+
+Measured (shared 2 cores; moves ours / before; build s ours / before; verify s ours / before / profile certificate):
+    n2 = 16:   k = 1: 3 / 13;  k = 5: 21 / 46     0.001 / 0.01         0.001 / 0.002 / 0.001
+    n2 = 256:  k = 1: 3 / 14;  k = 5: 17 / 258    0.01 / 0.14-0.25     0.002 / 0.03 / 0.16
+    n2 = 1024: k = 1: 2 / 14;  k = 5: 17 / 1108   0.02-0.08 / 2.1-3.0  0.02 / 0.45 / 3.6   (k = 5)
+    n2 = 2048: k = 1: 3 / 14;  k = 5: 21 / 2149   0.12-0.19 / 11-14    0.06 / 4.0 / 12.6   (k = 5)
+    n2 = 4096: k = 1: 3;       k = 5: 20          0.23-0.40            0.14 / - / 1.2 (profiles and 64 points)
+Before, beyond n2 = 1024 a proven equivalence carried only the profile certificate.
 
     python benchmarks/bench_bottleneck_minimal_witness.py            # n2 = 16, 256, 1024, 2048, 4096
     python benchmarks/bench_bottleneck_minimal_witness.py --quick    # smoke sizes
@@ -20,6 +29,7 @@ from flint import fmpq
 import semialg as sa
 from common import main as bench_main, timed
 from semialg.families.bottleneck import witnesses as W
+from semialg.families.bottleneck.ridge import equivalent_ridge
 
 
 def _q(rng: random.Random, lo: int = 1, hi: int = 6) -> fmpq:
@@ -94,7 +104,7 @@ def _measure(build, net, other):
     return len(cert.moves1) + len(cert.moves2), tb, tv
 
 
-def run(widths=(16, 256, 1024, 2048, 4096), ks=(1, 2, 5), old_limit=1024, print_tables=True):
+def run(widths=(16, 256, 1024, 2048, 4096), ks=(1, 2, 5), old_limit=2048, print_tables=True):
     rows = []
     for n2 in widths:
         table_rows = []
@@ -102,6 +112,8 @@ def run(widths=(16, 256, 1024, 2048, 4096), ks=(1, 2, 5), old_limit=1024, print_
             net, other, touched = moved_pair(n2, k, seed=1000 * n2 + k)
             row = {"n2": n2, "k": k, "touched": touched}
             row["moves"], row["build_s"], row["verify_s"] = _measure(W.witness, net, other)
+            r, row["profile_s"] = timed(equivalent_ridge, net, other)
+            row["profile_verify_s"] = timed(r.verify, net, other)[1]
             if n2 <= old_limit:
                 row["old_moves"], row["old_build_s"], row["old_verify_s"] = _measure(W.normal_form_witness, net, other)
             table_rows.append(row)
@@ -120,12 +132,12 @@ def _ratio(a, b) -> str:
 
 def table(rows) -> str:
     out = [f"{'n2':>5s} {'k':>2s} {'touched':>7s} {'moves':>6s} {'old':>6s} {'build s':>8s} {'old s':>8s} "
-           f"{'ratio':>8s} {'verify s':>9s} {'old s':>8s} {'ratio':>8s}"]
+           f"{'ratio':>8s} {'verify s':>9s} {'old s':>8s} {'ratio':>8s} {'profile s':>9s} {'+verify':>8s}"]
     for r in rows:
         out.append(f"{r['n2']:5d} {r['k']:2d} {r['touched']:7d} {r['moves']:6d} {r.get('old_moves', 0):6d} "
                    f"{r['build_s']:8.3f} {r.get('old_build_s', 0):8.3f} {_ratio(r.get('old_build_s'), r['build_s'])} "
                    f"{r['verify_s']:9.3f} {r.get('old_verify_s', 0):8.3f} "
-                   f"{_ratio(r.get('old_verify_s'), r['verify_s'])}")
+                   f"{_ratio(r.get('old_verify_s'), r['verify_s'])} {r['profile_s']:9.3f} {r['profile_verify_s']:8.3f}")
     return "\n".join(out)
 
 

@@ -500,8 +500,9 @@ def short_witness(net1: Network, net2: Network, max_moves: int | None = None) ->
     the same (the slope at $+\infty$ agrees), so the left-over neurons are equal up to $G$ and $d_1 = d_2$.
     Cost: $O((\text{moves} + 1)\,n_2n_3)$ exact operations — near-linear in $n_2$ when few neurons differ —
     and the same to verify; ``None`` at once (after $O(n_2n_3)$) when the bound exceeds ``max_moves``.
-    Measured (``benchmarks/bench_bottleneck_minimal_witness.py``, shared 2 cores, pairs by 5 moves, 17 moves):
-    0.03 s at $n_2 = 256$, 0.12 s at 1024, 0.66 s at 4096 (about 10 ms per move and 0.3 s of matching there).
+    Measured (``benchmarks/bench_bottleneck_minimal_witness.py``, shared 2 cores, pairs 1-5 moves apart, 2-21
+    moves): 0.01 s at $n_2 = 256$, 0.02-0.08 s at 1024, 0.2-0.4 s at 4096 (about 10 ms per move there, the
+    rest is matching); the full normal forms took 2-3 s at 1024 and 11-14 s at 2048.
     """
     c1, c2 = _Chain(net1), _Chain(net2)
     try:
