@@ -26,8 +26,11 @@ A *type* gives each neuron a role: ``("D",)`` inert, ``("C+",)``/``("C-",)`` con
 ``("P", g, s)`` in phantom group $g$ with orientation $s$ (the roles of the shallow typed fibre without kink
 hyperplanes, :class:`~semialg.families.shallow.typed.TypeIndex`), or a slot label ``("V", k, o)`` /
 ``("H", I, rank, o, sign)`` of :class:`~semialg.families.bottleneck.slot_piece.SlotPiece`. Its basic set: the
-slot conditions with $\alpha = \ell_p$ and $E$; $v' = 0$; $w' = 0$ and the sign of $b'$; rows of a group parallel
-to its first, oriented, $\sum_{i \in g} s_iv'_i(w'_i, b'_i) = 0$; $\ell \parallel u$.
+slot conditions with $\alpha = \ell_p$ and $E$; $v' = 0$; $w' = 0$, $v' \ne 0$ and the sign of $b'$; rows of a
+group parallel to its first, oriented, $v' \ne 0$, $\sum_{i \in g} s_iv'_i(w'_i, b'_i) = 0$, the first row with
+$w' \ne 0$ and on no other group's hyperplane; $\ell \parallel u$. So the types are pairwise disjoint: the
+location of a point (:meth:`TypedSlotPiece.locate`) reads its type off ($v' = 0$ inert, $w' = 0$ constant, one
+group per hyperplane).
 
 **Proposition (dimension of a type).** With $n_\mathrm{on}$ slots, $n_D$ inert, $n_C$ constant, $G$ groups of
 $n_P$ neurons, $p$ of them *mixed* (both orientations), $Y(k, m) = \dim\{(A, B) \in \mathbb{R}^{1\times p} \times
@@ -39,9 +42,14 @@ $\alpha$ free, the reference slope no longer coupling the N-intervals). *Proof.*
 ($n_0 + 1$), the other scales and the $v'$ less the cancellation; the mixed groups' $(\tau_g, n_g)$ are free
 coordinates and $\ell = \sum \tau_gn_g$; $\{\ell = 0\}$ has dimension $Y(n_0)$ in them,
 $\{\ell \parallel u, \ell \ne 0\}$ is $Y_{a=1}$ in the quotient by $u$ plus the $p$ components along $u$, and
-$\alpha$ is a submersion there, so fixing it against the slot part costs one. $\square$ A type is non-empty iff
-its slot type is feasible with $\alpha = 0$, or with $\alpha$ free and $p \ge 1$ (one mixed group realises any
-$\alpha$ with its rows on the line, two off it).
+$\alpha$ is a submersion there, so fixing it against the slot part costs one. The conditions $v' \ne 0$ are open
+and hold generically on these strata except one: a mixed group with a one-neuron side has $\tau_g \ne 0$ (its
+sides' totals $\mp\tau_g$ vanish only with that neuron), so on $\{\ell = 0\}$ only the rank-one part
+$\tau \ne 0$ of $Y$ is left, empty for $p = 1$
+(:func:`~semialg.families.shallow.type_geometry.allowed_ranks`). $\square$ A type is non-empty iff its slot type is
+feasible with $\alpha = 0$ and ($p \ge 2$ or no mixed group has a one-neuron side), or with some $\alpha \ne 0$ and
+$p \ge 1$ (one mixed group realises any $\alpha \ne 0$ with its rows on the line, two off it); a lone mixed pair
+with $\alpha = 0$ is the affine map $v_1\lambda_1(n\cdot x + \beta)$, so $v' = 0$: an inert point.
 
 >>> from semialg.families.bottleneck.line_fibre import line_profile
 >>> net = Network.from_arrays([[[1, 0], [1, 0]], [[1, 1]], [[1]]], [[0, -1], [-1], [0]])  # h = s(x1) + s(x1 - 1) - 1
@@ -62,10 +70,11 @@ from flint import fmpq
 from semialg.core.exact import normalise_row, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
+from semialg.errors import ParameterError, UndecidedError
 from semialg.families.bottleneck.line_slots import SlotCalculus, multinomial
 from semialg.families.bottleneck.slot_piece import outer_conditions
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
-from semialg.families.shallow.type_geometry import Pattern, dim_bilinear_fibre
+from semialg.families.shallow.type_geometry import Pattern, allowed_ranks, dim_bilinear_fibre
 from semialg.families.shallow.typed import TypeIndex
 from semialg.geometry.semialgebraic import BasicSet, parallel_minors
 
@@ -84,6 +93,22 @@ def _pure_roles(r: int) -> int:
     return sum(math.comb(r, k) * 3 ** (r - k) * blocks[k] for k in range(r + 1))
 
 
+def _nonzero_alpha(decision) -> bool:
+    """Whether the slot type with $\\alpha$ free (a :class:`~semialg.families.bottleneck.line_slots.Decision` or
+    ``None``) has a point with $\\alpha \\ne 0$: $\\alpha$ ranges over ``need`` minus the sum of the ranges, an
+    interval with interior unless that sum is a point."""
+    if decision is None:
+        return False
+    return not decision.fixed or decision.need != sum((r[0] for r in decision.ranges), _ZERO)
+
+
+def _strata_exist(P: Pattern, zero: bool, free: bool) -> bool:
+    """Whether a type with off-line pattern ``P`` has a point, its slot type being feasible with $\\alpha = 0$
+    (``zero``) or with some $\\alpha \\ne 0$ (``free``); see :meth:`TypedSlotPiece._strata`."""
+    return (zero and bool(allowed_ranks(P.mixed_groups, 0, 1, 0, P.lone_groups > 0))) or \
+        (free and P.mixed_groups >= 1)
+
+
 class _Index:
     """Lazy index of the non-empty types of one piece: per feasible slot key, the neurons on the line, their
     labels and order, and the off-line roles (:class:`TypeIndex` with no kink hyperplanes)."""
@@ -91,19 +116,23 @@ class _Index:
     def __init__(self, tag: str, S: SlotCalculus, n1: int):
         self.tag, self.S, self.n1 = tag, S, n1
         q = len(S.kinks)
-        self.keys = []                     # (n_on, key, feasible with alpha = 0, feasible with alpha free)
+        self.keys = []                     # (n_on, key, feasible with alpha = 0, feasible with some alpha != 0)
         for n_on in range(q, n1 + 1):
             for key in S.keys(n_on - q):
-                zero, free = S.decide(*key) is not None, S.decide(*key, free=True) is not None
-                if free:
+                zero, free = S.decide(*key) is not None, _nonzero_alpha(S.decide(*key, free=True))
+                if zero or free:
                     self.keys.append((n_on, key, zero, free))
 
     @property
     def exact_size(self) -> int:
         total = 0
-        for n_on, (orient, hidden), zero, _ in self.keys:
+        for n_on, (orient, hidden), zero, free in self.keys:
             r = self.n1 - n_on
-            roles = TypeIndex(r, 0).exact_size if zero else TypeIndex(r, 0).exact_size - _pure_roles(r)
+            roles = TypeIndex(r, 0).exact_size
+            if not free:      # only alpha = 0: a single mixed group with a one-neuron side is empty
+                roles -= sum(math.comb(r, k) * (k - (k == 2)) * _pure_roles(r - k) for k in range(2, r + 1))
+            if not zero:      # only alpha != 0: some mixed group
+                roles -= _pure_roles(r)
             orders = math.prod(multinomial(list(ms)) for ms in hidden)
             total += math.comb(self.n1, n_on) * math.factorial(n_on) * orders * roles
         return total
@@ -113,11 +142,11 @@ class _Index:
 
     def __iter__(self):
         from sympy.utilities.iterables import multiset_permutations
-        for n_on, (orient, hidden), zero, _ in self.keys:
+        for n_on, (orient, hidden), zero, free in self.keys:
             for on in itertools.combinations(range(self.n1), n_on):
                 off = [i for i in range(self.n1) if i not in on]
                 for off_roles in TypeIndex(len(off), 0):
-                    if not zero and not Pattern.of(off_roles, 0).mixed_groups:
+                    if not _strata_exist(Pattern.of(off_roles, 0), zero, free):
                         continue
                     for seqs in itertools.product(*(multiset_permutations(list(ms)) for ms in hidden)):
                         slots = [("V", k, o) for k, o in enumerate(orient)]
@@ -158,24 +187,29 @@ class TypedSlotPiece:
         return (orient, hidden), len(labels), Pattern.of(off, 0), sum(1 for r in off if r[0] in ("C+", "C-")), \
             sum(1 for r in off if r[0] == "P")
 
-    def _strata(self, key, n_on: int, n_d: int, n_c: int, groups: int, n_p: int, p: int) -> dict:
+    def _strata(self, key, n_on: int, n_d: int, n_c: int, groups: int, n_p: int, p: int,
+                stuck: bool = False) -> dict:
         """The dimensions of the two strata of a type (``"zero"``: $\\ell = 0$; ``"free"``: $\\ell = \\alpha u \\ne 0$),
-        only those that are non-empty."""
+        only those that are non-empty; ``stuck``: a mixed group has a one-neuron side (so $\\tau_g \\ne 0$)."""
         n0 = self.n0
         b = 1 + n_on + n_d * (n0 + 1) + 2 * n_c + groups * (n0 - 1) + 2 * n_p - p * (n0 + 1)
         out = {}
         zero = self.S.decide(*key)
-        if zero is not None:
-            out["zero"] = b + dim_bilinear_fibre(p, 0, 1, n0) + zero.dim
+        Y = dim_bilinear_fibre(p, 0, 1, n0, ranks=allowed_ranks(p, 0, 1, 0, stuck))
+        if zero is not None and Y is not None:
+            out["zero"] = b + Y + zero.dim
         free = self.S.decide(*key, free=True)
-        if p >= 1 and free is not None:
+        if p >= 1 and _nonzero_alpha(free):
             out["free"] = b + dim_bilinear_fibre(p, 0, 1, n0 - 1, 1) + p - 1 + free.dim
         return out
 
+    def _type_strata(self, roles) -> dict:
+        key, n_on, P, n_c, n_p = self._split(roles)
+        return self._strata(key, n_on, P.dead, n_c, P.groups, n_p, P.mixed_groups, P.lone_groups > 0)
+
     def dimension(self, roles) -> int:
         """The dimension of the component of a non-empty type (the proposition of the module)."""
-        key, n_on, P, n_c, n_p = self._split(roles)
-        return max(self._strata(key, n_on, P.dead, n_c, P.groups, n_p, P.mixed_groups).values())
+        return max(self._type_strata(roles).values())
 
     def max_dimension(self) -> int | None:
         """The largest dimension of a non-empty type, ``None`` when there is none: per feasible slot key, every
@@ -186,9 +220,11 @@ class TypedSlotPiece:
             for n_p in [0] + list(range(2, r + 1)):
                 for groups in range(1 if n_p else 0, n_p // 2 + 1):
                     for p in range(groups + 1):
-                        for n_c in range(r - n_p + 1):
-                            dims = self._strata(key, n_on, r - n_p - n_c, n_c, groups, n_p, p).values()
-                            best = max([best, *dims], key=lambda x: -1 if x is None else x)
+                        # a mixed group without a one-neuron side has two neurons on each side
+                        for stuck in [False] * (n_p >= 2 * groups + 2 * p) + [True] * (p >= 1):
+                            for n_c in range(r - n_p + 1):
+                                dims = self._strata(key, n_on, r - n_p - n_c, n_c, groups, n_p, p, stuck).values()
+                                best = max([best, *dims], key=lambda x: -1 if x is None else x)
         return best
 
     def upper_bound(self) -> int | None:
@@ -216,15 +252,19 @@ class TypedSlotPiece:
                 eqs.append(W2[0, i])
             elif role[0] in ("C+", "C-"):
                 eqs += [W1[i, q] for q in range(n0)]
+                strict.append(W2[0, i] ** 2)          # v' = 0 is inert
                 (strict if role[0] == "C+" else nonstrict).append(B1[i] if role[0] == "C+" else -B1[i])
                 if role[0] == "C+":
                     E += W2[0, i] * B1[i]
             elif role[0] == "P":
                 g, s = role[1], role[2]
+                strict.append(W2[0, i] ** 2)
                 if g in first:
                     eqs += parallel_minors(row(i), row(first[g]))
                     strict.append(s * sum(x * y for x, y in zip(row(i), row(first[g]), strict=True)))
                 else:
+                    strict.append(sum((W1[i, q] ** 2 for q in range(n0)), zero))    # w' = 0 is constant
+                    strict += [sum((m ** 2 for m in parallel_minors(row(i), row(j))), zero) for j in first.values()]
                     first[g] = i
                 if s < 0:
                     ell = [x + W2[0, i] * W1[i, q] for q, x in enumerate(ell)]
@@ -329,8 +369,7 @@ class TypedSlotPiece:
             for rk, (_, i) in enumerate(sorted((x, i) for x, i in slots if roles[i][0] == "H" and roles[i][1] == I)):
                 roles[i][2] = rk
         roles = _renumber(tuple(tuple(r) for r in roles))
-        key, n_on, P, n_c, n_p = self._split(roles)
-        return roles if self._strata(key, n_on, P.dead, n_c, P.groups, n_p, P.mixed_groups) else None
+        return roles if self._type_strata(roles) else None
 
     # -- members ------------------------------------------------------------------------------------------------
 
@@ -342,12 +381,27 @@ class TypedSlotPiece:
         pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
         q = lambda: fmpq(rng.randint(-9, 9), rng.randint(1, 9))  # noqa: E731
         key, n_on, P, n_c, n_p = self._split(roles)
-        strata = self._strata(key, n_on, P.dead, n_c, P.groups, n_p, P.mixed_groups)
+        strata = self._type_strata(roles)
+        if not strata:
+            raise ParameterError(f"the type {_label(roles)} is empty: it is no component of this fibre")
         free = strata.get("free", -1) > strata.get("zero", -1)
+        for _ in range(self.DRAWS):     # a random draw hits alpha = 0, v' = 0 or equal groups with probability < 1
+            x = self._draw(roles, key, free, P.lone_groups > 0, rng, pos, q)
+            if x is not None:
+                return x
+        raise UndecidedError(f"no member of type {_label(roles)} drawn in {self.DRAWS} tries")
+
+    DRAWS = 100
+
+    def _draw(self, roles, key, free: bool, stuck: bool, rng, pos, q) -> Network | None:
+        """One random draw of :meth:`sample`, ``None`` when it missed the type (an open condition failed)."""
+        S, view, n0 = self.S, self.view, self.n0
         on = sorted((i for i, r in enumerate(roles) if r[0] in _ON), key=lambda i: S.place(roles[i]))
         seqs = [[(roles[i][3], roles[i][4]) for i in on if roles[i][0] == "H" and roles[i][1] == I]
                 for I in range(len(S.nints))]
         slots, eps, alpha = S.solve_with(key[0], seqs, rng, free)
+        if free and alpha == 0:
+            return None
         where = {("V", k): slots[k] for k in range(len(S.kinks))}
         it = iter(slots[len(S.kinks):])
         for I, seq in enumerate(seqs):
@@ -361,19 +415,26 @@ class TypedSlotPiece:
             lam = o * pos()
             rows[i], b1[i], v[i] = _scale(lam, self.u), -lam * x, s * J / abs(lam)
         E = s * eps
-        for g, (tau, normal) in self._group_rows(roles, s * alpha, free, rng, q).items():
+        group_rows = self._group_rows(roles, s * alpha, free or stuck, rng, q)
+        if group_rows is None:
+            return None
+        lines = []
+        for g, (tau, normal) in group_rows.items():
             members = [i for i, r in enumerate(roles) if r[0] == "P" and r[1] == g]
             beta = q()
+            lines.append(normalise_row(tuple(normal) + (beta,))[0])
             for side, total in ((-1, tau), (1, tau)):     # -sum of v'|lambda| (s = -1), +sum (s = +1)
                 side_members = [i for i in members if roles[i][2] == side]
                 for k, i in enumerate(side_members):
                     scale = _ONE if i == members[0] else pos()
-                    share = total if k == len(side_members) - 1 else q()
+                    share = total if k == len(side_members) - 1 else q() or _ONE
                     total -= share
                     rows[i], b1[i] = _scale(side * scale, normal), side * scale * beta
                     v[i] = -share / scale if side < 0 else share / scale
                     if side < 0:
                         E -= v[i] * b1[i]
+        if len(set(lines)) < len(lines) or any(v[i] == 0 for i, r in enumerate(roles) if r[0] == "P"):
+            return None
         for i, role in enumerate(roles):
             if role[0] == "D":
                 rows[i], b1[i], v[i] = tuple(q() for _ in range(n0)), q(), _ZERO
@@ -385,18 +446,19 @@ class TypedSlotPiece:
         d = tuple(x + c * self.level for x, c in zip(view.d, view.c, strict=True))
         return Network((tuple(rows), (tuple(v),), tuple((c / mu,) for c in view.c)), (tuple(b1), (E,), d))
 
-    def _group_rows(self, roles, ell_u: fmpq, free: bool, rng, q) -> dict:
+    def _group_rows(self, roles, ell_u: fmpq, active: bool, rng, q) -> dict | None:
         """$(\\tau_g, n_g)$ per group with $\\sum_g \\tau_gn_g = $ ``ell_u`` $u$ (mixed groups only carry
-        $\\tau_g \\ne 0$): random except the first mixed group, which closes the sum; on the stratum
-        $\\ell = 0$ with $p \\le n_0$ every $\\tau_g = 0$ (its larger part)."""
+        $\\tau_g \\ne 0$): with ``active`` (or $p > n_0$) random except the first mixed group, which closes the
+        sum (``None`` when it would get $\\tau_g = 0$), else every $\\tau_g = 0$ (the larger part of the stratum
+        $\\ell = 0$ for $p \\le n_0$, possible unless a mixed group has a one-neuron side)."""
         n0, out = self.n0, {}
         signs: dict = {}
         for r in roles:
             if r[0] == "P":
                 signs.setdefault(r[1], set()).add(r[2])
         mixed = [g for g in sorted(signs) if -1 in signs[g]]
-        active = mixed if (free or len(mixed) > n0) else []
-        rest = [ell_u * x if free else _ZERO for x in self.u]
+        active = mixed if (active or len(mixed) > n0) else []
+        rest = [ell_u * x for x in self.u]
         for g in sorted(signs):
             normal = tuple(q() for _ in range(n0))
             while not any(normal):
@@ -407,8 +469,10 @@ class TypedSlotPiece:
                 rest = [x - tau * y for x, y in zip(rest, normal, strict=True)]
             out[g] = (tau, normal)
         if active:
+            if not any(rest):
+                return None
             tau = q() or _ONE
-            out[active[0]] = (tau, tuple(x / tau for x in rest)) if any(rest) else (_ZERO, out[active[0]][1])
+            out[active[0]] = (tau, tuple(x / tau for x in rest))
         return out
 
 
