@@ -40,6 +40,7 @@ from semialg.families.bottleneck.witnesses import (
     DropNeuron, AbsorbAtConstantInput, ResetFirstLayer, MoveHiddenNeuron, InsertHiddenNeuron, DropHiddenNeuron,
     TradeOnP, witness)
 from semialg.families.bottleneck.outer_moves import ReplaceInner, SilenceOuter, TradeBiasOutput
+from semialg.families.bottleneck.outer_symmetries import EnterPlateau, MergeTwins, ReflectBounded, SplitTwin
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -50,7 +51,8 @@ __all__ = [
     "AbsorbConstant", "MergeAffine", "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "Reflect",
     "FlipInner", "MoveOntoKink", "move_onto_kink", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron",
     "AbsorbAtConstantInput", "ResetFirstLayer", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron",
-    "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput",
+    "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "ReflectBounded", "EnterPlateau", "MergeTwins",
+    "SplitTwin",
 ]
 
 

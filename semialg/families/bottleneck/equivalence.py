@@ -10,7 +10,8 @@ from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.ridge import equivalent_ridge
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.families.bottleneck.moves import BottleneckMoveCertificate
-from semialg.families.bottleneck.outer_moves import flip_witness, outer_witness
+from semialg.families.bottleneck.outer_moves import flip_witness
+from semialg.families.bottleneck.outer_symmetries import outer_witness
 from semialg.families.bottleneck.witnesses import short_witness, witness
 
 __all__ = ["equivalent", "WITNESS_LIMIT", "SHORT_WITNESS_LIMIT", "SHORT_WITNESS_WORK", "WITNESS_LIMIT_A"]
@@ -29,7 +30,7 @@ SHORT_WITNESS_LIMIT = 16384
 SHORT_WITNESS_WORK = 2 ** 21
 
 #: Up to this first-layer width a proven case-(a) equivalence carries the moves relating the two parameters
-#: (:func:`~semialg.families.bottleneck.outer_moves.outer_witness`: one arrangement per move replayed).
+#: (:func:`~semialg.families.bottleneck.outer_symmetries.outer_witness`: one arrangement per move replayed).
 WITNESS_LIMIT_A = 12
 
 
@@ -42,7 +43,7 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     Case (a) ($n_2 = 1$, any $n_1$): first the flips and group element of
     :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$); otherwise the joint arrangement
     of the $N \le n_1 + n_1'$ first-layer hyperplanes (a proven equivalence then carries the hidden-neuron
-    moves of :func:`~semialg.families.bottleneck.outer_moves.outer_witness` when they relate the two),
+    moves of :func:`~semialg.families.bottleneck.outer_symmetries.outer_witness` when they relate the two),
     $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
     exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input.
 

@@ -21,14 +21,14 @@ contributes nothing), a neuron of the affine trade misses $P$ (U+, U±, constant
 * constant $f$: :class:`SilenceOuter` ($c \mapsto 0$ when $h \le 0$ everywhere), :class:`ReplaceInner` (any
   inner network when $c = 0$).
 
-:func:`outer_witness` builds the chain: the group element matching the visible neurons (and every hidden neuron
+:func:`hidden_witness` builds the chain: the group element matching the visible neurons (and every hidden neuron
 the two parameters share) up to orientation, the 0-factor flip when the orientations differ by one, then the
 hidden neurons — the U− neurons whose replacement lowers $h$ first, the trade, the others last, so that every
 intermediate $h$ stays $\le 0$ off $P$ (:func:`_route`) — and a final permutation.
 
 >>> a = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]], [[0, 0, 0, -5], [0], [0]])
 >>> b = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [2, 1]], [[1, -1, -1, -7]], [[1]]], [[0, 0, 0, -3], [0], [0]])
->>> cert = outer_witness(a, b); cert.verify(a, b), cert.mechanisms()     # neuron 3 is U-: moved
+>>> cert = hidden_witness(a, b); cert.verify(a, b), cert.mechanisms()     # neuron 3 is U-: moved
 (True, ['hidden neurons (U-)'])
 """
 
@@ -50,7 +50,7 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _scale
 
 __all__ = ["FlipInner", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP",
-           "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "flip_witness", "outer_witness"]
+           "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "flip_witness", "hidden_witness"]
 
 Neuron = tuple[Vec, fmpq, fmpq]  # (w, b, v) of a first-layer neuron
 
@@ -455,11 +455,11 @@ def flip_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | No
     return BottleneckMoveCertificate(moves, (), g) if g.act(r1) == net2 else None
 
 
-def outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    r"""The moves relating two equivalent case-(a) parameters: :func:`flip_witness` when it applies, else for
-    regime PN (any widths $n_1$, $n_1'$) the hidden-neuron moves; ``None`` when the pair is not of that kind or
-    not matched by these moves (regimes T and constant, two neurons on one visible hyperplane, or not
-    equivalent: the caller keeps its arrangement certificate).
+def hidden_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    r"""The moves relating two equivalent case-(a) parameters of one regime with $c_1 = \mu c_2$, $\mu > 0$:
+    :func:`flip_witness` when it applies, else for regime PN (any widths $n_1$, $n_1'$) the hidden-neuron moves,
+    for regime T the $e \leftrightarrow d$ trade, for constant $f$ the silenced outer neuron; ``None`` otherwise
+    (:func:`~.outer_symmetries.outer_witness` adds the reflection, the plateau members and positive twins).
 
     A group element $g_0$ scales the bottleneck neuron by $\mu$ ($c_1 = \mu c_2$) and every neuron of ``net1``
     that ``net2`` has (the visible ones up to orientation) to its scale there; visible neurons of the other

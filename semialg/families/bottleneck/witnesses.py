@@ -20,7 +20,7 @@ up to a permutation. Constant functions reduce to $w = 0$, $b = 0$, one dead neu
 (:func:`_constant_form`). Both normal forms make the moves of what the two parameters share (the same dead
 neuron cleared, the same A-block bias traded): :func:`_pruned` removes each mechanism both chains use when the
 ends still match without it, so :meth:`~BottleneckMoveCertificate.mechanisms` names only what relates the two.
-Case (a): :func:`~semialg.families.bottleneck.outer_moves.outer_witness` (0-factor flips, hidden-neuron moves,
+Case (a): :func:`~semialg.families.bottleneck.outer_symmetries.outer_witness` (0-factor flips, hidden-neuron moves,
 the trade on $P$).
 
 >>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
@@ -43,7 +43,8 @@ from semialg.families.bottleneck.moves import (
     DropNeuron, FlipKink, FlipKinkSet, InsertNeuron, MergeAffine, MergeKinks, MoveOntoKink, Reflect, ResetFirstLayer,
     ReviveNeuron, ShiftAffineBias, TranslateHidden, _always_active, _is_kink, _tau)
 from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner, InsertHiddenNeuron,
-                                                     MoveHiddenNeuron, TradeOnP, outer_witness)
+                                                     MoveHiddenNeuron, TradeOnP)
+from semialg.families.bottleneck.outer_symmetries import outer_witness
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import (RidgeView, _ONE, _ZERO, _slope_at_infinity, _slope_at_zero,
@@ -256,7 +257,7 @@ def normal_form_witness(net1: Network, net2: Network) -> BottleneckMoveCertifica
     """Moves relating two equivalent bottleneck parameters through their full normal forms (the method before
     :func:`short_witness`, its fallback) (case (b): the minimal
     forms when the normal forms are not in one $G$-orbit; constant functions: the constant form; case (a):
-    :func:`~.outer_moves.outer_witness`, flips, hidden-neuron moves and the trade on $P$), or ``None`` (case (a)
+    :func:`~.outer_symmetries.outer_witness`, flips, hidden-neuron moves and the trade on $P$), or ``None`` (case (a)
     outside regime PN or with two neurons on one visible hyperplane). Cost: $O(n_2^2 n_3)$ exact operations in
     case (b); in case (a) $O(n_1n_0)$ without hidden moves, else one arrangement per move."""
     if bottleneck_case(net1) == "a":
