@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, integer_rows, solve
+from semialg.core.exact import dot, fingerprint, integer_rows
 from semialg.geometry.polyhedron import decide
 
 __all__ = ["Cell", "Arrangement", "Affine", "evaluate", "negate"]
@@ -181,9 +181,10 @@ class Arrangement:
         """The vertices of a line arrangement in the plane: fingerprint → (point, set of lines through it)."""
         through: dict = {}
         for k, l in itertools.combinations(range(len(self.lines)), 2):
-            A = [list(self.lines[k][:2]), list(self.lines[l][:2])]
-            if A[0][0] * A[1][1] - A[0][1] * A[1][0] != 0:
-                v = solve(A, [-self.lines[k][2], -self.lines[l][2]])
+            (a1, b1, c1), (a2, b2, c2) = self.lines[k], self.lines[l]
+            Z = a1 * b2 - a2 * b1
+            if Z != 0:      # Cramer's rule: a 2x2 solve without the general solver's overhead
+                v = ((b1 * c2 - b2 * c1) / Z, (a2 * c1 - a1 * c2) / Z)
                 through.setdefault(fingerprint(v), (v, set()))[1].update((k, l))
         return through
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numpy as np
+
+from semialg.core.exact import dot, fingerprint, normalise_row
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
@@ -87,6 +90,9 @@ def combinatorial_type(net: Network) -> BottleneckType:
     else:
         regime = "PN"
     rows = iter(data[0])
+    seen = _visible_lines(arr, maps, ranges) if arr.dim == 2 else None
+    signs = np.array([cell.signs for cell in arr.cells], dtype=np.int8).reshape(len(arr.cells), len(arr.lines))
+    off_p = np.array(ranges) < 0
     classes = []
     for w, vi in zip(view.w, view.v, strict=True):
         if not any(w):
@@ -95,15 +101,38 @@ def combinatorial_type(net: Network) -> BottleneckType:
         k, s, *_ = next(rows)
         if vi == 0:
             classes.append("D")
-        elif visible(arr, view, k):
+        elif k in seen if seen is not None else visible(arr, view, k):
             classes.append("V")
-        elif all(r < 0 for cell, r in zip(arr.cells, ranges, strict=True) if s * cell.signs[k] > 0):
+        elif off_p[s * signs[:, k] > 0].all():
             classes.append("U-")
-        elif all(r < 0 for cell, r in zip(arr.cells, ranges, strict=True) if s * cell.signs[k] < 0):
+        elif off_p[s * signs[:, k] < 0].all():
             classes.append("U+")
         else:
             classes.append("U+-")
     return BottleneckType("a", tuple(classes), regime)
+
+
+def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> set[int]:
+    r"""In the plane, the lines $H_k$ that meet $P = \{h > 0\}$ (as :func:`~.arrangement.visible`, for all lines
+    at once). On $H_k$, $h$ is piecewise linear with breakpoints at the vertices on $H_k$ (every line has one),
+    so $h > 0$ somewhere on $H_k$ iff $h(x) > 0$ at a vertex $x$ on $H_k$ or $h$ grows along an end of $H_k$: a
+    cell $C$ with the vertex $x$ on $H_k$ and an extreme ray $r \parallel H_k$ with $A_C\cdot r > 0$
+    ($x + \mathbb{R}_{\ge 0} r \subset \overline C \cap H_k$, where $h = A_C$). Only the cells meeting $P$
+    can show it. Cost: $O(N^2)$ exact $2\times 2$ solves for the vertices and their lines, plus the cells'
+    vertices and rays — against $O(N^3)$ evaluations of $h$ line by line."""
+    through = {key: lines for key, (_, lines) in arr.vertices().items()}
+    out: set[int] = set()
+    for cell, (lin, const), r in zip(arr.cells, maps, ranges, strict=True):
+        if r < 0:
+            continue
+        for x in cell.vertices:
+            lines = through[fingerprint(x)]
+            if dot(lin, x) + const > 0:
+                out |= lines
+            for ray in cell.rays:
+                if dot(lin, ray) > 0:
+                    out.update(k for k in lines if dot(arr.lines[k][:-1], ray) == 0)
+    return out
 
 
 def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple, description: str,
@@ -125,8 +154,11 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     neuron revived as an A neuron with $c = 0$ when there is none) and the dead-neuron moves make
     $\tilde G$ flat on $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron
     makes a kink and $H$ is on one in every member.
-    Case (a): U- freedom ($n_0 + 1$ each), the U+ $\leftrightarrow e$ trade, U$\pm$ neurons, and in regime T the
-    $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
+    Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate),
+    the U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated:
+    no conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons, positive twins (rows on
+    one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), and in regime T
+    the $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
     Cost: that of :func:`combinatorial_type` (in regime T also :func:`~.arrangement.extreme_values`).
 
     >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
@@ -186,7 +218,8 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
         return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
                      "f is constant (c = 0 or P empty): every mechanism is hidden"),)
     Um, Up, Upm = idx("U-"), idx("U+"), idx("U+-")
-    flips = [m for m in shallow_hidden_symmetries(OuterView.of(net).inner) if m.name == "zero_factor"]
+    view = OuterView.of(net)
+    flips = [m for m in shallow_hidden_symmetries(view.inner) if m.name == "zero_factor"]
     if flips:
         out.append(move("zero-factor flips", "discrete", 1 + len(flips), "compensated by e",
                         tuple(sorted({i for m in flips for i in m.neurons})),
@@ -197,13 +230,29 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     if Up:
         out.append(move("U+ <-> e trade", "continuous", len(Up) * (n0 + 1) - n0, "compensated", Up,
                         "affine on P: any U+ neurons and e reproducing the same affine map on P"))
+        V = idx("V")
+        if V:
+            out.append(move("flips absorbed by U+ neurons", "discrete", None, "compensated by the U+ neurons and e",
+                            tuple(sorted(V + Up)), "a visible neuron flipped, (w, b) -> (-w, -b), changes h by "
+                            "-v(w.x + b), affine on P: U+ neurons and e absorbing it on P while staying off P "
+                            "(admissible flip sets depend on P; each one checked by TradeOnP, not counted)"))
+    groups: dict = {}
+    for i, (w, b, vi) in enumerate(zip(view.w, view.b, view.v, strict=True)):
+        key, _, sign = normalise_row(tuple(w) + (b,))
+        if any(w) and vi != 0:
+            groups.setdefault((fingerprint(key), sign), []).append(i)
+    twins = [g for g in groups.values() if len(g) > 1]
+    if twins:
+        out.append(move("positive twins", "continuous", sum(len(g) - 1 for g in twins), "compensated",
+                        tuple(sorted(i for g in twins for i in g)),
+                        "rows (w_j, b_j) = lambda (w_i, b_i), lambda > 0: only v_i + lambda v_j is seen"))
     if Upm:
         out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU",
                         Upm, "P meets both sides of H_i but not H_i: one affine block per component"))
     if t.regime == "T":
         out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
                         "N is empty: f = c h + d is shallow with rank-one output"))
-        low, high = extreme_values(OuterView.of(net))
+        low, high = extreme_values(view)
         if high is not None and high != low:
             out.append(move("reflection", "discrete", 2, "compensated by d", (),
                             "h bounded (M = sup h): h' = |mu|(M - h) + t, c' = -c/|mu|, d' = d + c(M + t/|mu|)"))
