@@ -30,8 +30,13 @@ SHORT_WITNESS_LIMIT = 16384
 SHORT_WITNESS_WORK = 2 ** 21
 
 #: Up to this first-layer width a proven case-(a) equivalence carries the moves relating the two parameters
-#: (:func:`~semialg.families.bottleneck.outer_symmetries.outer_witness`: one arrangement per move replayed).
-WITNESS_LIMIT_A = 12
+#: (:func:`~semialg.families.bottleneck.outer_symmetries.outer_witness`: two classifications, the visibility of
+#: every line read off the cells, and one joint arrangement per move replayed, $O(N^3)$ integer sweep for $N$
+#: lines). Measured (2-$n_1$-1-1, a hidden neuron moved and one inserted, ``benchmarks/bench_bottleneck_witness``,
+#: two shared cores): build 0.05 s at $n_1 = 16$, 0.2 s at 32, 0.6 s at 64 (2 s before the classification read
+#: visibility off the cells), 1.5 s at 96; verification about half of that. Each further hidden move adds one
+#: joint arrangement (0.1-0.2 s at 64).
+WITNESS_LIMIT_A = 64
 
 
 def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
