@@ -418,8 +418,13 @@ def test_hidden_symmetries_name_every_move():
     assert {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["K-"]))} == {"reflection"}  # n2 = m - 1
     A = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
                             [[0, 0, 0, -5], [0], [0]])
-    # rows (0, 1) and (0, -1) with v = -1, -1 are a 0-factor of h: flipping both only moves e
-    assert {m.name for m in bn.hidden_symmetries(A)} == {"hidden neurons (U-)", "U+ <-> e trade", "zero-factor flips"}
+    # rows (0, 1) and (0, -1) with v = -1, -1 are a 0-factor of h: flipping both only moves e; flipping (0, 1)
+    # alone is absorbed by the U+ neuron (-1, 0) -> (-1, -1): h' = s(-x - y) - 2 s(-y) - 2 s(x - 5) = h on P
+    assert {m.name for m in bn.hidden_symmetries(A)} == {"hidden neurons (U-)", "U+ <-> e trade", "zero-factor flips",
+                                                         "flips absorbed by U+ neurons"}
+    flipped = Network.from_arrays([[[-1, -1], [0, -1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
+                                  [[0, 0, 0, -5], [0], [0]])
+    assert pl.equivalent(A, flipped)
 
 
 @pytest.mark.parametrize("arch,seed", [((1, 1, 2, 1), 5), ((1, 1, 2, 1), 1), ((2, 1, 2, 1), 3), ((2, 2, 1, 1), 2)])
