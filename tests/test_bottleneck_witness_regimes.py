@@ -311,3 +311,27 @@ def test_flips_absorbed_by_u_plus_neurons_are_listed():
     m = {m.name: m for m in bn.hidden_symmetries(net)}["flips absorbed by U+ neurons"]
     assert m.kind == "discrete" and not m.freezes and "compensated" in m.relation
     assert set(m.neurons) == {i for i, c in enumerate(t.classes) if c in ("V", "U+")}
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.fractions(-3, 3, max_denominator=3).filter(bool), min_size=6, max_size=6),
+       st.fractions(-2, 2, max_denominator=3).filter(bool), st.fractions(-2, 0, max_denominator=2), st.data())
+def test_opposite_pairs_traded(v, y, e, data):
+    """Opposite pairs on the parallel lines $x = 0$, $x = 1$: $v_{i_p} \\mathrel{+}= Y_p$,
+    $v_{j_p} \\mathrel{-}= Y_p$ with $Y_0 + Y_1 = 0$ ($\\sigma(z) - \\sigma(-z) = z$), $e$ compensating."""
+    rows = [((1, 0), 0), ((-1, 0), 0), ((1, 0), -1), ((-1, 0), 1), ((0, 1), 0), ((1, 1), -2)]
+    net = _net([(tuple(map(_q, w)), _q(b), _q(x)) for (w, b), x in zip(rows, v)], _q(e), [fmpq(2)], [fmpq(1)])
+    assume(bn.combinatorial_type(net).regime == "PN")
+    assume(_q(v[0]) + _q(y) != 0 and _q(v[1]) - _q(y) != 0 and _q(v[2]) - _q(y) != 0 and _q(v[3]) + _q(y) != 0)
+    # not also the 0-factor flip of all four neurons (it swaps the weights within each pair)
+    assume(not (_q(y) == _q(v[1]) - _q(v[0]) and -_q(y) == _q(v[3]) - _q(v[2])))
+    assert "opposite pairs" in {m.name for m in bn.hidden_symmetries(net)}
+    moved = bn.TradeOppositePairs(((0, 1), (2, 3)), (_q(y), -_q(y))).apply(net)
+    # pairs of visible neurons (U+ neurons would make it the U+ <-> e trade as well)
+    assume(all(bn.combinatorial_type(x).classes[:4] == ("V",) * 4 for x in (net, moved)))
+    other = data.draw(group_elements(moved.architecture)).act(moved)
+    _certified(net, other, {"opposite pairs"})
+    with pytest.raises(CertificateError):                    # sum_p Y_p w_p != 0: h changes by an affine term
+        bn.TradeOppositePairs(((0, 1),), (_q(y),)).apply(net)
+    with pytest.raises(CertificateError):                    # (0, 2) are positive twins' lines, not opposite
+        bn.TradeOppositePairs(((0, 2), (1, 3)), (_q(y), -_q(y))).apply(net)

@@ -13,12 +13,14 @@ $v_1\sigma(\ell) + v_2\sigma(\lambda\ell) = (v_1 + \lambda v_2)\sigma(\ell)$ for
 * :class:`EnterPlateau` ($h \ge m$ checked exactly): the inner network replaced by one with
   $\sigma(h') = h - m$ — checked on the joint arrangement as in :mod:`~.outer_moves` — and $h' < 0$ somewhere,
   $d \mapsto d + cm$: a regime-T parameter to a regime-PN member;
-* :class:`MergeTwins`, :class:`SplitTwin` (the twin row checked exactly; no arrangement): width $n_1 \mp 1$.
+* :class:`MergeTwins`, :class:`SplitTwin` (the twin row checked exactly; no arrangement): width $n_1 \mp 1$;
+* :class:`TradeOppositePairs`: output weights traded within opposite pairs $(w_j, b_j) = -\mu(w_i, b_i)$ along
+  $\sum_p Y_pw_{i_p} = 0$ ($\sigma(z) - \sigma(-z) = z$; no arrangement).
 
 :func:`outer_witness` relates two equivalent case-(a) parameters: the hidden-neuron chain of
 :func:`~.outer_moves.hidden_witness`; else the reflection and plateau moves for regime-T parameters (a pair of
 regimes PN and T is certified from its T side: the chain from the T parameter, the inverse group element);
-else, after merging the positive twins on both sides, both again.
+else, after merging the positive twins on both sides and trading the opposite pairs, both again.
 
 >>> a = Network.from_arrays([[[1, 0], [1, 0]], [[1, 2]], [[3]]], [[0, -1], [1], [0]])    # h = 1 + s(x) + 2s(x - 1)
 >>> b = Network.from_arrays([[[1, 0], [1, 0]], [[1, 2]], [[3]]], [[1, -1], [-1], [3]])   # h' < 0 for x < -1
@@ -37,17 +39,17 @@ from semialg.core.certificate import check_neurons
 from semialg.core.exact import fingerprint, normalise_row, to_fmpq
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
-from semialg.engine.neurons import shift_twins
+from semialg.engine.neurons import shift_twins, trade_opposite
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
-from semialg.families.bottleneck.outer_moves import (Neuron, _Chain, _check, _neuron, _neurons, _permutation,
-                                                     _rebuild, _trade_witness, _view, hidden_witness)
+from semialg.families.bottleneck.outer_moves import (Neuron, _Chain, _check, _mu, _neuron, _neurons,
+                                                     _permutation, _rebuild, _trade_witness, _view, hidden_witness)
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import _ONE, _scale
 from semialg.geometry.arrangement import negate
 
-__all__ = ["ReflectBounded", "EnterPlateau", "MergeTwins", "SplitTwin", "outer_witness"]
+__all__ = ["ReflectBounded", "EnterPlateau", "MergeTwins", "SplitTwin", "TradeOppositePairs", "outer_witness"]
 
 
 def _between(move: BottleneckMove, net: Network, low: fmpq, high: fmpq | None = None) -> None:
@@ -173,11 +175,34 @@ class SplitTwin(BottleneckMove):
         return f"first-layer neuron {self.i} split: a twin scaled by {self.lam} with v = {self.v} appended"
 
 
+@dataclass(frozen=True)
+class TradeOppositePairs(BottleneckMove):
+    r"""Case (a): first-layer opposite pairs $(i_p, j_p)$ ($(w_j, b_j) = -\mu_p(w_i, b_i)$, $\mu_p > 0$) trade
+    output weights, $v_{i_p} \mathrel{+}= Y_p$, $v_{j_p} \mathrel{-}= Y_p/\mu_p$, $e \mathrel{-}= \sum_p Y_pb_{i_p}$:
+    as $\sigma(z) - \sigma(-z) = z$, $h$ changes by $\sum_p Y_p w_{i_p}\cdot x$, so $h$ is unchanged iff
+    $\sum_p Y_pw_{i_p} = 0$. Both conditions checked exactly by :func:`~semialg.engine.neurons.trade_opposite`;
+    no arrangement. Cost: $O(|P|\,n_0)$."""
+
+    pairs: tuple[tuple[int, int], ...]
+    shifts: tuple[fmpq, ...]
+    mechanism: ClassVar[str] = "opposite pairs"
+
+    def apply(self, net: Network) -> Network:
+        check_neurons(tuple(k for p in self.pairs for k in p), len(_view(net).v))
+        try:
+            return trade_opposite(net, 1, self.pairs, [(to_fmpq(y, where="Y"),) for y in self.shifts])
+        except (CertificateError, ValueError, TypeError) as exc:
+            self._fail(str(exc))
+
+    def describe(self) -> str:
+        return f"opposite pairs {[list(p) for p in self.pairs]} trade output weights by {[str(y) for y in self.shifts]}"
+
+
 # == the witness ==========================================================================================
 
 def _merged(net: Network) -> _Chain:
     """Every positive twin merged into the first neuron of its hyperplane and orientation (largest index first,
-    so that the indices still to merge stay valid)."""
+    so that the indices still to merge stay valid) while two neurons remain (width 1 is case (b))."""
     first, pairs = {}, []
     for k, (w, b, _) in enumerate(_neurons(net)):
         key, _, s = normalise_row(tuple(w) + (b,))
@@ -187,8 +212,46 @@ def _merged(net: Network) -> _Chain:
                 pairs.append((i, k))
     ch = _Chain(net)
     for i, j in sorted(pairs, key=lambda p: -p[1]):
-        ch.do(MergeTwins(i, j))
+        if len(_view(ch.net).v) > 2:
+            ch.do(MergeTwins(i, j))
     return ch
+
+
+def _oriented(net: Network) -> dict:
+    r"""Hyperplane key $\mapsto$ {orientation: (neuron, scale)} over the neurons with $w \ne 0$, $v \ne 0$."""
+    out: dict = {}
+    for k, (w, b, v) in enumerate(_neurons(net)):
+        key, scale, sign = normalise_row(tuple(w) + (b,))
+        if any(w) and v != 0:
+            out.setdefault(fingerprint(key), {})[sign] = (k, scale)
+    return out
+
+
+def _opposite_traded(ch: _Chain, target: Network) -> None:
+    r"""The opposite pairs of ``ch.net`` traded (:class:`TradeOppositePairs`) to the output weights of
+    ``target``'s pairs on the same hyperplanes ($c_1 = \mu c_2$, $\mu > 0$, $d_1 = d_2$): on each hyperplane with
+    one neuron of each orientation on both sides, normalised weights $lpha_\pm$ (in ``target``'s frame) with
+    $\Deltalpha_+ = -\Deltalpha_- 
+e 0$ give the shift; the chain is unchanged when the shifts do not
+    satisfy $\sum_p Y_pw_{i_p} = 0$ or there are none."""
+    mu = _mu(_view(ch.net), _view(target))
+    if mu is None:
+        return
+    a, z, n1, n2 = _oriented(ch.net), _oriented(target), _neurons(ch.net), _neurons(target)
+    pairs, shifts = [], []
+    for key, side in a.items():
+        other = z.get(key, {})
+        if len(side) == len(other) == 2:
+            (i, si), (j, sj), (k, tk), (l, tl) = side[1], side[-1], other[1], other[-1]
+            up, down = n2[k][2] * tk - mu * n1[i][2] * si, n2[l][2] * tl - mu * n1[j][2] * sj
+            if up and up == -down:
+                pairs.append((i, j))
+                shifts.append(up / (mu * si))
+    if pairs:
+        try:
+            ch.do(TradeOppositePairs(tuple(pairs), tuple(shifts)))
+        except CertificateError:
+            pass
 
 
 def _scaled(ch: _Chain, mu: fmpq) -> None:
@@ -244,7 +307,8 @@ def outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | N
     these moves: the caller keeps its arrangement certificate): :func:`~.outer_moves.hidden_witness` (flips,
     hidden neurons, the trade on $P$, $e \leftrightarrow d$, constants); else the reflection and plateau members
     of regime T (:func:`_regime_witness`); else the same after merging positive twins on both sides
-    (:class:`MergeTwins`), so that twins are named only when they are needed.
+    (:class:`MergeTwins`) and trading opposite pairs (:class:`TradeOppositePairs`), so that these are named only
+    when they are needed.
 
     Cost: that of :func:`~.outer_moves.hidden_witness` — two classifications (cells of the first layer's
     arrangement, one range test per cell; visibility per hyperplane) and one joint arrangement per move
@@ -255,6 +319,7 @@ def outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | N
     if cert is not None:
         return cert
     m1, m2 = _merged(net1), _merged(net2)
+    _opposite_traded(m1, m2.net)
     if not (m1.moves or m2.moves):
         return None
     rest = hidden_witness(m1.net, m2.net) or _regime_witness(m1.net, m2.net)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from semialg.core.exact import dot, fingerprint, normalise_row
+from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
@@ -237,15 +237,23 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
                             "-v(w.x + b), affine on P: U+ neurons and e absorbing it on P while staying off P "
                             "(admissible flip sets depend on P; each one checked by TradeOnP, not counted)"))
     groups: dict = {}
+    normals: dict = {}
     for i, (w, b, vi) in enumerate(zip(view.w, view.b, view.v, strict=True)):
         key, _, sign = normalise_row(tuple(w) + (b,))
         if any(w) and vi != 0:
             groups.setdefault((fingerprint(key), sign), []).append(i)
+            normals[fingerprint(key)] = list(key[:-1])
     twins = [g for g in groups.values() if len(g) > 1]
     if twins:
         out.append(move("positive twins", "continuous", sum(len(g) - 1 for g in twins), "compensated",
                         tuple(sorted(i for g in twins for i in g)),
                         "rows (w_j, b_j) = lambda (w_i, b_i), lambda > 0: only v_i + lambda v_j is seen"))
+    both = [key for key, sign in groups if sign == 1 and (key, -1) in groups]
+    free = len(both) - rank([normals[key] for key in both]) if both else 0
+    if free:
+        out.append(move("opposite pairs", "continuous", free, "compensated by e",
+                        tuple(sorted(i for key in both for s in (1, -1) for i in groups[(key, s)])),
+                        "s(z) - s(-z) = z: output weights traded within opposite pairs along sum_p Y_p w_p = 0"))
     if Upm:
         out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU",
                         Upm, "P meets both sides of H_i but not H_i: one affine block per component"))
