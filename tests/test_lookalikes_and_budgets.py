@@ -102,3 +102,15 @@ def test_abstract_base_moves_are_not_moves():
     a = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])
     with pytest.raises(CertificateError):
         MoveCertificate((Move(),), ()).verify(a, a)
+
+
+@pytest.mark.parametrize("label", ["reflection", 5, "G"])
+def test_clearing_moves_name_only_reasons_they_can_have(label):
+    """ClearNeuron/DropNeuron carry the builder's reason as a field: a forged label is refused, so mechanisms() of
+    a verified certificate cannot name a mechanism never used (found by the audit)."""
+    from semialg.families.bottleneck.moves import ClearNeuron, DropNeuron
+    net = Network.from_arrays([[[1]], [[1], [-1]], [[1, 0]]], [[0], [0, -1], [0]])   # neuron 1: c = 0
+    for move in (ClearNeuron(1, label), DropNeuron(1, label)):
+        with pytest.raises(CertificateError):
+            BottleneckMoveCertificate((move,), (), GroupElement([(0,), (0,)], [(1,), (1,)])).verify(net, net)
+    assert ClearNeuron(1, "dead neurons").apply(net).biases[1][1] == -1

@@ -269,6 +269,16 @@ class InsertNeuron(BottleneckMove):
         return f"a neuron with output weights 0 inserted (v = {self.v}, e = {self.e})"
 
 
+#: Why a neuron is cleared or dropped (the witness builder's label, named by ``mechanisms()``); anything else is
+#: refused, so a certificate cannot name a mechanism that no move of this kind can be.
+CLEARING_LABELS = frozenset({"dead neurons", "A-block trade", "coincident kinks", "constant function"})
+
+
+def _check_label(move: "BottleneckMove") -> None:
+    if type(move.mechanism) is not str or move.mechanism not in CLEARING_LABELS:
+        move._fail(f"{move.mechanism!r} is not a reason to clear a neuron (one of {sorted(CLEARING_LABELS)})")
+
+
 @dataclass(frozen=True)
 class DropNeuron(BottleneckMove):
     """Second-layer neuron ``j`` with $c_j = 0$ removed (width $n_2 - 1 \\ge 1$)."""
@@ -278,6 +288,7 @@ class DropNeuron(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        _check_label(self)
         check_neurons((self.j,), len(view.v))
         j = self.j
         if len(view.v) == 1 or any(view.c[j]):
@@ -391,6 +402,7 @@ class ClearNeuron(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
+        _check_label(self)
         check_neurons((self.j,), len(view.v))
         v, e, c = view.v[self.j], view.e[self.j], view.c[self.j]
         if not ((v <= 0 and e <= 0) or not any(c)):

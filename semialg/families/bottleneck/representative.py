@@ -84,13 +84,13 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
+from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import ArchitectureError, CertificateError, check_budget
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
-from semialg.families.bottleneck.hidden_region import HiddenRegion, polyhedron
+from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.obstructions import _Clock, _refuse, forced
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
@@ -285,21 +285,6 @@ def _ridge(net: Network, failed: str) -> GenericRepresentative | None:
                                  f"parallel neurons) and {n1 - len(neurons)} zero neuron(s)", 1, generic=False)
 
 
-def _hidden_cone(region: HiddenRegion) -> list[Vec]:
-    r"""Generators of the cone $C^* = \{w : w\cdot r \le 0 \text{ for every extreme ray } r \text{ of }
-    \overline P\}$ of rows $w$ with $w\cdot x$ bounded above on $\overline P$ — the rows of every neuron that
-    can be hidden dead on $P$ (U−; $-C^*$ for U+): its extreme rays and $\pm$ a basis of its lineality space
-    $\operatorname{span}(\text{rays})^\perp$, by exact double description
-    (:func:`~semialg.families.bottleneck.hidden_region.polyhedron`); empty iff $C^* = \{0\}$."""
-    n0 = region.n0
-    rays = [list(r) for r in region.p_rays]
-    if not rays:
-        return [tuple(fmpq(s * (j == i)) for j in range(n0)) for i in range(n0) for s in (1, -1)]
-    lineality = nullspace(rays)
-    Q = polyhedron([tuple(-x for x in r) + (_ZERO,) for r in rays], lineality=lineality)
-    return list(Q.rays) if Q is not None else []
-
-
 def _cone_point(generators: list[Vec]) -> Vec:
     r"""$w_0 \in C^*$, non-zero when $C^* \ne \{0\}$: the sum of the generators, one of each pair $\pm l$ of
     lineality directions (the sum of the extreme rays of the pointed part is non-zero and orthogonal to them)."""
@@ -336,7 +321,7 @@ def _directions(net: Network, region: HiddenRegion) -> list[Vec]:
             family += [(r[1], -r[0]), (-r[1], r[0])]
     if region.p_rays:
         family.append(tuple(-sum(xs) for xs in zip(*region.p_rays, strict=True)))
-    inner = _cone_directions(_hidden_cone(region))
+    inner = _cone_directions(hidden_cone(region))
     family = family + inner if n0 == 2 else inner + family
     out, seen = [], set()
     for w in filter(any, family):         # the sum of the rays may vanish
@@ -540,7 +525,7 @@ def generic_representative(net: Network, budget: float | None = None, deadline: 
     if region is None or not region.p_points:
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic "
                                 f"representative: f is constant (P is empty or c = 0), and so is every member")
-    cone = _hidden_cone(region)
+    cone = hidden_cone(region)
     clock.check("deciding which conditions theta fails")
     oriented = forced(net, live, cone, region.p_rays, failed, clock)
     cores = _cores(live, region, clock, _oriented_cores(*oriented, region) if oriented is not None else ())
