@@ -72,3 +72,16 @@ def test_a_lone_mixed_pair_off_the_line_is_inert():
 @pytest.mark.slow
 def test_audit_example_components_disjoint():
     assert _check_components(_audit_net(), 60, random.Random(5)) == 60
+
+
+def test_a_group_on_the_line_avoids_the_slots():
+    """A mixed pair on the line realising alpha != 0 sits at a random point of the line; on a slot's point it
+    would merge with the slot (no listed type): the basic set excludes that, and samples are located as their
+    type."""
+    net = _audit_net()
+    F = sa.fibre(net)
+    j = ("A", (("V", 0, 1), ("P", 0, 1), ("P", 0, -1), ("V", 1, -1)))
+    assert j in set(F.index)
+    for seed in range(25):
+        x = F.component(j).sample(seed=seed)
+        assert bool(sa.equivalent(net, x)) and F.component_of(x) == j

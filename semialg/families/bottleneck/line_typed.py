@@ -28,7 +28,7 @@ hyperplanes, :class:`~semialg.families.shallow.typed.TypeIndex`), or a slot labe
 ``("H", I, rank, o, sign)`` of :class:`~semialg.families.bottleneck.slot_piece.SlotPiece`. Its basic set: the
 slot conditions with $\alpha = \ell_p$ and $E$; $v' = 0$; $w' = 0$, $v' \ne 0$ and the sign of $b'$; rows of a
 group parallel to its first, oriented, $v' \ne 0$, $\sum_{i \in g} s_iv'_i(w'_i, b'_i) = 0$, the first row with
-$w' \ne 0$ and on no other group's hyperplane; $\ell \parallel u$. So the types are pairwise disjoint: the
+$w' \ne 0$ and on no other group's or slot's hyperplane; $\ell \parallel u$. So the types are pairwise disjoint: the
 location of a point (:meth:`TypedSlotPiece.locate`) reads its type off ($v' = 0$ inert, $w' = 0$ constant, one
 group per hyperplane).
 
@@ -277,6 +277,8 @@ class TypedSlotPiece:
         alpha = ell[self.p]
         # the slots on the line: the conditions of the 1-D calculus for G = slots + alpha s + E
         on = [i for i, role in enumerate(roles) if role[0] in _ON]
+        for i0 in first.values():     # a group on a slot's hyperplane is no simple slot type (locate: none)
+            strict += [sum((m ** 2 for m in parallel_minors(row(i0), row(i))), zero) for i in on]
         lam = {i: W1[i, self.p] for i in on}
         o = {i: roles[i][2] if roles[i][0] == "V" else roles[i][3] for i in on}
         KJ = {i: Z * W2[0, i] * o[i] * lam[i] for i in on}
@@ -433,6 +435,7 @@ class TypedSlotPiece:
                     v[i] = -share / scale if side < 0 else share / scale
                     if side < 0:
                         E -= v[i] * b1[i]
+        lines += list({normalise_row(tuple(rows[i]) + (b1[i],))[0] for i in on})
         if len(set(lines)) < len(lines) or any(v[i] == 0 for i, r in enumerate(roles) if r[0] == "P"):
             return None
         for i, role in enumerate(roles):
