@@ -5,6 +5,7 @@ independently (exact evaluation, the region oracle)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -89,3 +90,26 @@ def test_classes_proved_by_the_search_have_exact_members():
             for p in ([fmpq(1, 3), fmpq(-2)], [fmpq(5), fmpq(7, 2)], [fmpq(-4), fmpq(-1, 5)], [fmpq(9), fmpq(-8)]):
                 assert x(p) == net(p)
         assert bool(pl.equivalent(net, x))
+
+
+def test_budget_covers_the_search_for_a_generic_representative():
+    """A non-generic parameter (a dead neuron): the fibre searches a generic theta~ first; a spent budget stops
+    that search with UndecidedError saying what was done, before any equivalence test."""
+    net = Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [1, -1]], [[-1, -1, -1, 0]], [[2]]],
+                              [[0, 0, 0, 1], [1], [1]])
+    assert not sa.genericity(net)
+    with pytest.raises(UndecidedError, match="generic_representative: the time budget was spent; done: nothing"):
+        sa.fibre(net, budget=0)
+
+
+def test_components_are_generated_lazily_and_take_a_budget():
+    """5040 components (every neuron visible): a few are built without the others; a spent budget stops the
+    iteration saying how many were yielded; every yielded component's sample is a member (region oracle)."""
+    net = Network.random((2, 7, 1, 1), seed=0, height=3)
+    F = sa.fibre(net)
+    first = list(itertools.islice(F.components(progress=False), 3))
+    assert len(first) == 3 and F.num_components == 5040
+    for j, C in enumerate(first):
+        assert bool(pl.equivalent(net, C.sample(seed=j)))
+    with pytest.raises(UndecidedError, match="after yielding 0 of 5040 components"):
+        next(F.components(budget=0))

@@ -21,7 +21,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError
+from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError, check_budget
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.representative import _is_generic, generic_representative
@@ -105,9 +105,25 @@ class BottleneckFibre(Union):
         return BottleneckComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label,
                                    getattr(B, "condition", None), j, self._sampler)
 
-    def components(self) -> Iterator[BottleneckComponent]:
-        for j in self.index:
-            yield self.build_component(j)
+    def components(self, budget: float | None = None, progress: bool | None = None) -> Iterator[BottleneckComponent]:
+        """The non-empty components one at a time (a generator: a fibre of millions of components is never held in
+        memory; ``num_components`` counts them without it). Past ``budget`` seconds (``None``: no limit)
+        :class:`~semialg.errors.UndecidedError` says how many were yielded; ``progress`` shows a tqdm bar
+        (``None``: on a terminal, after 2 s)."""
+        from tqdm.auto import tqdm
+        deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
+        try:
+            total = self.num_components
+        except UndecidedError:
+            total = None
+        with tqdm(total=total, desc="fibre components", unit="component", delay=2, leave=False,
+                  disable=None if progress is None else not progress) as bar:
+            for k, j in enumerate(self.index):
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise UndecidedError(f"components(): the budget of {budget:.3g} s was spent after yielding {k} "
+                                         f"of {total if total is not None else 'uncounted'} components")
+                yield self.build_component(j)
+                bar.update()
 
     def component(self, j) -> BottleneckComponent:
         return self.build_component(j)
