@@ -125,7 +125,8 @@ class HiddenFibre:
     """The components of the fibre of a generic case-(a) parameter with hidden neurons: ``index``, ``build``,
     ``locate``, ``sample``, ``dimension`` and ``undecided`` (keys whose emptiness was not decided). Deciding the
     label classes stops with :class:`~semialg.errors.UndecidedError` (how many were decided) after ``budget``
-    seconds (``None``: no limit); ``progress`` shows a tqdm bar (``None``: on a terminal, after 2 s)."""
+    seconds (``None``: no limit, and classes left undecided get a 25 times deeper branching); ``progress``
+    shows a tqdm bar (``None``: on a terminal, after 2 s)."""
 
     index_name = r"(\text{slot labels})"
 
@@ -166,6 +167,8 @@ class HiddenFibre:
             self._spend()
             self.decisions[key] = self._decide(key)
         self._current = None
+        for key in [k for k, d in self.decisions.items() if d.status == "undecided"] if budget is None else ():
+            self.decisions[key] = self._decide(key, 25 * self.branch_limit)   # no time limit: branch deeper
         listed = [k for k, d in self.decisions.items() if d.status == "nonempty"]
         self.index = SlotIndex(len(t.classes), self.visible, listed)
         self.undecided = [k for k, d in self.decisions.items() if d.status == "undecided"]
@@ -340,7 +343,7 @@ class HiddenFibre:
                 coefs[st * j + q] += (signs[j] if row.with_u else 1) * a[q]
         return coefs
 
-    def _decide(self, key) -> _Decision:
+    def _decide(self, key, branch_limit: int | None = None) -> _Decision:
         H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]
         sl = self._slice(key, H)
         if sl is None:
@@ -361,12 +364,12 @@ class HiddenFibre:
             return _Decision("nonempty", z, necessary.implicit, necessary.dim, sl.span(), "theta")
         self.decisions[key] = _Decision("undecided", implicit=necessary.implicit)   # build() reads it
         member = self._interior_tester(key, sl)
-        found = ClassBrancher(self, key, sl, self.branch_limit).decide(member)
+        found = ClassBrancher(self, key, sl, branch_limit or self.branch_limit).decide(member)
         if found is not None and found[0] == "nonempty":
             return _Decision("nonempty", found[1], necessary.implicit, sl.dim, sl.span(), "pinned")
         if found is not None:
             return _Decision(found[0], implicit=necessary.implicit, how="branching", certificate=found[1])
-        return self._search(sl, necessary, member)
+        return self._search(sl, necessary, member) if branch_limit is None else self.decisions[key]
 
     def _interior_tester(self, key, sl: Slice):
         r"""Whether normalised parameters ``z`` of the slice are an interior member of the class's component:
