@@ -135,18 +135,17 @@ def test_plateau_members_beyond_translations_are_listed():
     H = sa.fibre(step)
     assert {j[0] for j in H.index} == {1, -1, "Pmin", "Pmax"}
     # rows not parallel, kink lines parallel (a neuron with v = 0 off their direction): h is still a ridge function,
-    # its plateau members are listed; members with rows off u are not, so the dimension is undecided
+    # its plateau members are listed, with rows off u too (typed pieces: here an inert neuron)
     dead_off = _net([[1, 0], [1, 0], [0, 1]], [0, -1, 0], [1, 2, 0], 0, [1], [0])
     F = sa.fibre(dead_off)
     x = _net([[1, 0], [1, 0], [1, 0]], [1, -1, -3], [1, 2, 1], -1, [1], [0])    # h' < 0 on x < -1, slot at 3
     assert not _agree(F, dead_off, x)
     x = _net([[1, 0], [1, 0], [0, 1]], [1, -1, 5], [1, 2, 0], -1, [1], [0])     # the example, dead neuron kept
-    assert bool(sa.equivalent(dead_off, x)) and F.component_of(x) is None    # a row off u (v' = 0): not listed
+    assert _agree(F, dead_off, x) and F.component_of(x)[1][2] == ("D",)     # a row off u (v' = 0): listed
     x = _net([[1, 0], [1, 0], [-1, 0]], [1, -1, -3], [1, 2, -1], -1, [1], [0])  # third slot in the plateau, v' < 0
     assert _agree(F, dead_off, x) and F.component_of(x)[0] == "Pmin"
     assert not _agree(F, dead_off, x.replace_layer(2, [[1, 2, 1]]))           # v' > 0 there: h' > 0 far left
-    with pytest.raises(UndecidedError, match="rows off the common direction"):
-        bn.fibre_dimension(dead_off)
+    assert bn.fibre_dimension(dead_off) == F.dimension == 7 == F.local_dimension(x)
 
 
 def test_constant_h_is_refused():

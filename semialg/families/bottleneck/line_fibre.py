@@ -290,13 +290,5 @@ class LineFibre:
             if tag not in self.slots:
                 psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
                 return self.parts[tag].local_dimension(psi) + 2
-            inert = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i, role in enumerate(k) if role[0] == "D"]
-            if all(role[0] in ("V", "H", "D") for role in k) and len(set(inert)) == len(inert) and \
-                    all(rank([ov.w[i], self.u]) == 2 for i, role in enumerate(k) if role[0] == "D"):
-                return self.slots[tag].dimension(k)
-        ov = self._split(theta)[2]
-        lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1
-                        for w, v in zip(ov.w, ov.v, strict=True))
-        upper = self.dimension_bounds()[1]
-        raise UndecidedError(f"the local dimension at this member is between {lower} and {upper}: it has neurons "
-                             f"off the line, inert or constant, or lies in no listed component")
+            return self.slots[tag].local_dimension(ov, k, self.dimension_bounds()[1])
+        return self.slots["A"].local_dimension(self._split(theta)[2], None, self.dimension_bounds()[1])

@@ -1,10 +1,13 @@
 r"""A slot piece of a fibre with all first-layer rows parallel, as a union over types: neurons on the line, inert,
 constant, or in phantom groups off the line.
 
-Setting (:mod:`~semialg.families.bottleneck.slot_piece`): $h(x) = g(u\cdot x)$, a target $T$ on the line and the
-members $\theta'$ with $c' = c/\mu$ ($\operatorname{sign}\mu$ fixed), $d' = d + c\,\ell$ and, for $H = h'/|\mu|$,
-$H = T(u\cdot x)$ on $\hat P = \{u\cdot x \in \hat S\}$, $\hat S = \operatorname{int}\overline{\{T > 0\}}$, and
-$H \le 0$ off it.
+Setting: $h(x) = g(u\cdot x)$, a target $T$ on the line and the members $\theta'$ with $c' = c/\mu$
+($\operatorname{sign}\mu$ fixed), $d' = d + c\,\ell$ (the outer conditions of
+:mod:`~semialg.families.bottleneck.slot_piece`) and, for $H = h'/|\mu|$, $H = T(u\cdot x)$ on
+$\hat P = \{u\cdot x \in \hat S\}$, $\hat S = \operatorname{int}\overline{\{T > 0\}}$, and $H \le 0$ off it. Used for
+the pieces A ($T = h$) and Cp ($T = \max\sigma(h) - \sigma(h)$) of :mod:`~semialg.families.bottleneck.line_fibre`
+and the plateau pieces Pmin ($T = h - \min h$) and Pmax ($T = \sup h - h$) of
+:mod:`~semialg.families.bottleneck.nonnegative_fibre`.
 
 **Derivation.** Split the neurons of $\theta'$: *inert* ($v' = 0$, any row), *constant* ($w' = 0$:
 $v'\sigma(b')$ joins the constant), *on the line* ($w' = \lambda u$, $\lambda \ne 0$, $v' \ne 0$: a slot of the
@@ -25,7 +28,10 @@ $E = e' + \sum_g \kappa_g + \sum_{w'_i = 0,\, b'_i > 0} v'_ib'_i$. Conversely ev
 A *type* gives each neuron a role: ``("D",)`` inert, ``("C+",)``/``("C-",)`` constant with $b' > 0$ / $\le 0$,
 ``("P", g, s)`` in phantom group $g$ with orientation $s$ (the roles of the shallow typed fibre without kink
 hyperplanes, :class:`~semialg.families.shallow.typed.TypeIndex`), or a slot label ``("V", k, o)`` /
-``("H", I, rank, o, sign)`` of :class:`~semialg.families.bottleneck.slot_piece.SlotPiece`. Its basic set: the
+``("H", I, rank, o, sign)`` (on the $k$-th kink of $T$ in $\hat P$, resp. strictly inside the $I$-th N-interval
+with its rank there, of :mod:`~semialg.families.bottleneck.line_slots`): the slot $J\sigma(o(s - p))$ of a neuron
+with row $\lambda u$, $o = \operatorname{sign}\lambda$, $p = -b'/\lambda$, $J = v'|\lambda|/|\mu|$, every condition
+polynomial in $\theta'$ once multiplied by $c_r^2$ ($1/|\mu| = \operatorname{sign}\mu\; c'_r/c_r$). Its basic set: the
 slot conditions with $\alpha = \ell_p$ and $E$; $v' = 0$; $w' = 0$, $v' \ne 0$ and the sign of $b'$; rows of a
 group parallel to its first, oriented, $v' \ne 0$, $\sum_{i \in g} s_iv'_i(w'_i, b'_i) = 0$, the first row with
 $w' \ne 0$ and on no other group's or slot's hyperplane; $\ell \parallel u$. So the types are pairwise disjoint: the
@@ -67,7 +73,7 @@ import random as _random
 
 from flint import fmpq
 
-from semialg.core.exact import normalise_row, to_sympy
+from semialg.core.exact import normalise_row, rank, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
@@ -162,8 +168,7 @@ class _Index:
 
 class TypedSlotPiece:
     """The basic sets, locations, samples and dimensions of the types of one slot piece (see the module
-    docstring); the interface of :class:`~semialg.families.bottleneck.slot_piece.SlotPiece`, its ``index``
-    yielding ``(tag, roles)``, one role per neuron."""
+    docstring); its ``index`` yields ``(tag, roles)``, one role per neuron."""
 
     def __init__(self, tag: str, net: Network, u, S: SlotCalculus, sign: int, level: fmpq):
         self.tag, self.net, self.u, self.S, self.sign, self.level = tag, net, u, S, sign, fmpq(level)
@@ -324,13 +329,30 @@ class TypedSlotPiece:
         return BasicSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict),
                         tuple(sympy.expand(x) for x in nonstrict), label=f"{self.tag}: {_label(roles)}")
 
+    def local_dimension(self, ov: OuterView, roles, upper: int) -> int:
+        """The dimension of the fibre at a member with outer view ``ov`` and type ``roles`` of this piece
+        (``None``: of no listed type): the type's dimension when every neuron is a slot on the line or inert with
+        a row off the line on a hyperplane of its own (nearby members are of the same type: such an inert neuron
+        given $v' \\ne 0$ would be a lone kink crossing $\\hat P$); else :class:`UndecidedError` with bounds
+        (below: the free rows of inert neurons, two parameters per constant neuron, one scale per other neuron
+        and $\\mu$; above: ``upper``)."""
+        if roles is not None:
+            inert = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i, role in enumerate(roles) if role[0] == "D"]
+            if all(role[0] in ("V", "H", "D") for role in roles) and len(set(inert)) == len(inert) and \
+                    all(rank([ov.w[i], self.u]) == 2 for i, role in enumerate(roles) if role[0] == "D"):
+                return self.dimension(roles)
+        lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1 for w, v in zip(ov.w, ov.v, strict=True))
+        raise UndecidedError(f"the local dimension at this member is between {lower} and {upper}: it has neurons "
+                             f"off the line, inert or constant, or lies in no listed component")
+
     # -- locating ---------------------------------------------------------------------------------------------
 
-    def locate(self, ov: OuterView):
+    def locate(self, ov: OuterView, closure: bool = False):
         """The type of the outer view ``ov`` of a point with $\\operatorname{sign}\\mu$ and $t$ of this piece
         (checked by the caller), or ``None`` when it is of no listed type (a lone neuron off the line, slots on
         the line of no simple type). Neurons on the line sharing a point with cancelling jumps count as a
-        phantom group on that point."""
+        phantom group on that point. With ``closure``: the one type whose component may have the point in its
+        closure (a breakpoint at an end of an N-interval moved inside it)."""
         S, roles, lines = self.S, [], {}
         for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
             lam = w[self.p]
@@ -359,8 +381,8 @@ class TypedSlotPiece:
             if x in kinks:
                 roles[i] = ["V", kinks[x], o]
             else:
-                inside = [I for I, (a, bb, _, _) in enumerate(S.nints)
-                          if (a is None or x > a) and (bb is None or x < bb)]
+                inside = [I for I, (a, bb, _, _) in enumerate(S.nints) if (a is None or x > a or closure and x == a)
+                          and (bb is None or x < bb or closure and x == bb)]
                 if len(inside) != 1:
                     return None
                 roles[i] = ["H", inside[0], None, o, 1 if ov.v[i] > 0 else -1]

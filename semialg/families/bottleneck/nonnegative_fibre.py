@@ -28,20 +28,28 @@ $t \ge -\mu m$, or $\mu < 0$ — only when $h$ is bounded above — and $t \ge |
 Listed here: the (T') components, indexed by the sign of $\mu$ and a non-empty component of the shallow fibre of
 $h$; they are the whole fibre when (PN') is empty by one of the criteria above. When the kink hyperplanes of $h$ are
 parallel, $h$ is a ridge function $h(x) = \eta(u\cdot x)$ (its linear part is along $u$ since $h \ge 0$; always for
-$n_0 = 1$ and for parallel rows; $\eta$ from the canonical form of $h$), and (PN') is the 1-D slot calculus with
-target $g$ (:mod:`~semialg.families.bottleneck.slot_piece`, pieces ``Pmin`` for $\mu > 0$, $d' = d + c\min h$, and
-``Pmax`` for $\mu < 0$, $d' = d + c\sup h$): $h'/|\mu| = g$ on $\hat P = \operatorname{int}\overline{\{g > 0\}}$,
-$\le 0$ on the plateau intervals, members of simple type (rows along $u$, each slot on a kink of $g$ in $\hat P$ or
-strictly inside a plateau interval, $v' \ne 0$, distinct breakpoints). Example: $h = \sigma(x) + 2\sigma(x - 1)$,
-$h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. They have $h' < 0$ somewhere, so they are disjoint from (T'). Not listed
-(lower-dimensional for $n_0 = 1$): slots with $v' = 0$ or $w' = 0$, sharing a breakpoint or at an end of a plateau
-interval; for $n_0 \ge 2$ also rows off $u$ ($v' = 0$ with any $w'$), so there the dimension is reported undecided
-unless no neuron can be spare (:func:`_no_spare_neuron`). Otherwise (kink hyperplanes not all parallel, a hyperplane
+$n_0 = 1$ and for parallel rows; $\eta$ from the canonical form of $h$), and (PN') is the typed 1-D slot calculus with
+target $g$ (:class:`~semialg.families.bottleneck.line_typed.TypedSlotPiece`, pieces ``Pmin`` for $\mu > 0$,
+$d' = d + c\min h$, and ``Pmax`` for $\mu < 0$, $d' = d + c\sup h$): $h'/|\mu| = g$ on
+$\hat P = \operatorname{int}\overline{\{g > 0\}}$, $\le 0$ on the plateau intervals — the setting of
+:mod:`~semialg.families.bottleneck.line_typed` with $T = g$, whose derivation only uses that $\hat P$ is a non-empty
+union of open slabs $\{u\cdot x \in \hat S\}$. A type gives each neuron a role: a slot on the line (on a kink of
+$g$ in $\hat P$, or strictly inside a plateau interval with orientation, sign of $v'$ and order), inert ($v' = 0$,
+any row), constant ($w' = 0$), or in a phantom group on one hyperplane off the line (jumps cancelling, $v' \ne 0$,
+the groups' affine part $\alpha\,u\cdot x$ entering the 1-D conditions). Example: $h = \sigma(x) + 2\sigma(x - 1)$,
+$h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. On the line a member is $G = \text{slots} + \alpha s + E$ with no
+breakpoint at an end of a plateau interval, where $g$ has one: so $G \ne g$ next to it, $h' < 0$ somewhere, and the
+plateau members are disjoint from (T'). Not listed (``contains`` decides them by
+:func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line sharing a point with non-cancelling
+jumps or at an end of a plateau interval, and types feasible only with an equality ($G = 0$ at a slot, a zero slope
+at infinity); the dimension is decided when the listed maximum reaches
+:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound` (every member), else undecided with both
+bounds. Otherwise (kink hyperplanes not all parallel, a hyperplane
 inside the plateau, and two neurons more than kink hyperplanes or one of these inside the plateau — non-generic: it
 needs three kink hyperplanes through a codimension-2 flat) :class:`ArchitectureError`
 names the plateau value, the hyperplane and the neurons. Dimension: the largest of the shallow fibre's plus 2
 ($\mu$, $t$; $n_1 + 2$ for generic $h$) and the plateau pieces'
-(:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.dimension`); at a member $h' = |\mu| g$ on the boundary
+(:meth:`~semialg.families.bottleneck.line_typed.TypedSlotPiece.max_dimension`); at a member $h' = |\mu| g$ on the boundary
 $t = -\mu\,\mathrm{ext}$ the local dimension also counts the plateau component accumulating there.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[2], [3]]], [[0, 1, -1], [1], [1, 0]])
@@ -59,12 +67,13 @@ from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, UndecidedError
+from semialg.errors import ArchitectureError, ParameterError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
+from semialg.families.bottleneck.line_typed import TypedSlotPiece
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set, lies_in_zero_set
-from semialg.families.bottleneck.slot_piece import SlotPiece, split_outer
+from semialg.families.bottleneck.slot_piece import split_outer
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
@@ -126,12 +135,13 @@ class NonnegativeFibre:
             "the sign of mu (mu > 0" + ("; mu < 0: h is bounded, a reflection" if self.high is not None else "")
             + ") and a component j of the shallow fibre of h (" + self.inner.index_name + "): h' = mu h + t with "
             "mu h + t >= 0 everywhere, c' = c/mu, d' = d - c t/mu" + "".join(
-                f"; {P.tag} (h' < 0 on the plateau at the {'minimum' if P.sign > 0 else 'maximum'} of h, parallel "
-                "rows): each slot on a kink of the target g with its orientation or strictly inside a plateau "
-                "interval with orientation, sign of v' and order" for P in self.plateaus.values())
-            + ("; not listed: plateau members with slots of v' = 0 or w' = 0, sharing a breakpoint or at an end of "
-               "a plateau interval" + (", rows off the common direction u" if net.widths[0] > 1 else "")
-               if self.plateaus else ""))
+                f"; {P.tag} (h' < 0 on the plateau at the {'minimum' if P.sign > 0 else 'maximum'} of h, h a ridge "
+                "function of u.x): a type per neuron: a slot on the line on a kink of the target g with its "
+                "orientation or strictly inside a plateau interval with orientation, sign of v' and order, inert "
+                "(v' = 0, any row), constant (w' = 0, sign of b') or in a phantom group on a hyperplane "
+                "(orientation)" for P in self.plateaus.values())
+            + ("; not listed: plateau members with slots on the line sharing a point with non-cancelling jumps or "
+               "at an end of a plateau interval, types feasible only with equalities" if self.plateaus else ""))
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
         self.cr = to_sympy(view.c[r])
@@ -140,18 +150,26 @@ class NonnegativeFibre:
         e, cr_, dr_ = V.biases[1][0], V.weights[2][r, 0], V.biases[2][r]
         self.sub[e] = (e * cr_ - to_sympy(view.d[r]) + dr_) / self.cr   # (e' - t)/mu, t = (d_r - d'_r)/c'_r
 
+    def dimension_bounds(self) -> tuple[int, int]:
+        """The largest dimension of a listed component (the shallow fibre of $h$ plus 2, the plateau types) and an
+        upper bound of the fibre's dimension (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.
+        upper_bound` on the plateau pieces, which covers their members of no listed type)."""
+        base = self.inner.dimension + 2
+        lower = [d for P in self.plateaus.values() if (d := P.max_dimension()) is not None]
+        upper = [d for P in self.plateaus.values() if (d := P.upper_bound()) is not None]
+        return max([base] + lower), max([base] + upper)
+
     @property
     def dimension(self) -> int:
-        """The largest dimension of a non-empty component: that of the shallow fibre of $h$ plus 2, or of a
-        plateau piece. Raises :class:`UndecidedError` with plateau pieces and $n_0 \\ge 2$ unless every plateau
-        member needs all $n_1$ neurons on the direction $u$ (:func:`_no_spare_neuron`); otherwise unlisted members
-        with rows off $u$ ($v' = 0$ with any $w'$) may be larger."""
-        if self.net.widths[0] > 1 and not all(_no_spare_neuron(P.S) for P in self.plateaus.values()):
-            raise UndecidedError("regime T with a ridge function h, n0 >= 2 and a plateau: members with h' < 0 on "
-                                 "the plateau and rows off the common direction (v' = 0 with any w', cancelling "
-                                 "groups) are not listed and may have larger dimension")
-        return max([self.inner.dimension + 2] + [d for P in self.plateaus.values()
-                                                 if (d := P.max_dimension()) is not None])
+        """The largest dimension of a non-empty component, when it reaches the upper bound of
+        :meth:`dimension_bounds` (else :class:`UndecidedError` with both: unlisted plateau members, slots on the
+        line sharing a point or at an end of a plateau interval, might be larger)."""
+        lower, upper = self.dimension_bounds()
+        if upper > lower:
+            raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and {upper} (a bound "
+                                 "covering plateau members of no listed type: slots on the line sharing a point or "
+                                 "at an end of a plateau interval)")
+        return lower
 
     def top_dimension(self) -> int:
         """:attr:`dimension`, as a function (evaluated on first use by the fibre)."""
@@ -164,8 +182,8 @@ class NonnegativeFibre:
         e = view.e - self.low if s > 0 else self.high - view.e
         return OuterView(Network((view.inner.weights[0], (v,)), (view.inner.biases[0], (e,))), view.c, view.d)
 
-    def _plateau_members(self, s: int) -> SlotPiece | None:
-        """The slot-calculus piece of the members with $h' < 0$ on the plateau ($\\operatorname{sign}\\mu = s$) when
+    def _plateau_members(self, s: int) -> TypedSlotPiece | None:
+        """The typed slot-calculus piece of the members with $h' < 0$ on the plateau ($\\operatorname{sign}\\mu = s$) when
         $h$ is a ridge function (all kink hyperplanes parallel); ``None`` when there are none by the criteria of
         the module docstring; raises otherwise."""
         g, arr = self._gap(s), self.arr
@@ -198,7 +216,7 @@ class NonnegativeFibre:
             + (f" (it does: {witness}, certified by sa.equivalent)" if witness else "")
             + "; sa.equivalent decides membership")
 
-    def _slot_piece(self, s: int, u) -> SlotPiece:
+    def _slot_piece(self, s: int, u) -> TypedSlotPiece:
         r"""The plateau piece for $h(x) = \eta(u\cdot x)$: $\eta(s) = \sum_H \delta_H\sigma(s + \beta_H) + \alpha s + d$
         from the canonical form of $h$ (its linear part is $\alpha u$: $h \ge 0$ bounds it along $u^\perp$)."""
         K = canonical_form(self.view.inner)
@@ -210,8 +228,8 @@ class NonnegativeFibre:
                         const + sum((delta[0] * max(key[-1], _ZERO) for key, delta in K.kinks), _ZERO))
         T = (LinePL.of(eta.breaks, eta.left, eta.at0 - self.low) if s > 0 else
              LinePL.of([(x, -j) for x, j in eta.breaks], -eta.left, self.high - eta.at0))
-        return SlotPiece("Pmin" if s > 0 else "Pmax", self.net, tuple(u), SlotCalculus(T, self.net.widths[1]), s,
-                         self.low if s > 0 else self.high)
+        return TypedSlotPiece("Pmin" if s > 0 else "Pmax", self.net, tuple(u), SlotCalculus(T, self.net.widths[1]),
+                              s, self.low if s > 0 else self.high)
 
     def _plateau_witness(self) -> Network | None:
         """A member with $h' < 0$ on the plateau at $\\min h$, if moving one neuron's hyperplane into it finds
@@ -291,24 +309,30 @@ class NonnegativeFibre:
         return None if j is None else (got[0], j)
 
     def local_dimension(self, point) -> int:
-        """The dimension at a member: a plateau member's component dimension; for $h' = \\mu h + t$ that of the
-        shallow fibre of $h$ at $(h' - t)/\\mu$ plus 2, and on the boundary $t = -\\mu\\,\\mathrm{ext}$ at least that
-        of the plateau component accumulating there (one neuron per breakpoint of $h'$: the breakpoints at the
-        ends of plateau intervals move inside them). Raises :class:`UndecidedError` on that boundary when $h'$
-        has other neurons (dead, constant or sharing a breakpoint)."""
+        """The dimension at a member: at a plateau member that of its type when nearby members share it
+        (:meth:`~semialg.families.bottleneck.line_typed.TypedSlotPiece.local_dimension`, else
+        :class:`UndecidedError` with bounds); for $h' = \\mu h + t$ that of the shallow fibre of $h$ at
+        $(h' - t)/\\mu$ plus 2, and on the boundary $t = -\\mu\\,\\mathrm{ext}$ at least that of the plateau
+        component accumulating there (one neuron on the line per breakpoint of $h'$: the breakpoints at the ends of
+        plateau intervals move inside them; nearby plateau members keep $v' \\ne 0$ and distinct hyperplanes, so
+        they have no inert, constant or grouped neuron). Raises :class:`UndecidedError` on that boundary when $h'$
+        has other neurons (inert, constant or sharing a breakpoint), and at a plateau member of no listed type."""
         j = self.locate(point)
-        if j is not None and j[0] in _TAGS:
-            return self.plateaus[_TAGS[j[0]]].dimension(j[1])
-        base = self.inner.local_dimension(self._inner_of(point)[1]) + 2
         on = self._plateau_point(point)
+        if j is None or j[0] in _TAGS:
+            if on is None:      # the (T') members are all listed
+                raise ParameterError("local_dimension: the point is not in the fibre")
+            P, ov = on
+            return P.local_dimension(ov, None if j is None else j[1], self.dimension_bounds()[1])
+        base = self.inner.local_dimension(self._inner_of(point)[1]) + 2
         if on is None:
             return base
         P, ov = on
-        labels = P.locate(ov, closure=True)
-        if labels is None:
+        roles = P.locate(ov, closure=True)
+        if roles is None or any(role[0] not in ("V", "H") for role in roles):
             raise UndecidedError("local dimension at a member h' = |mu| g on the plateau boundary whose neurons are "
                                  "not one per breakpoint: plateau members accumulating there are not decided")
-        return max(base, P.dimension(labels))
+        return max(base, P.dimension(roles))
 
     def sample(self, seed, index) -> Network:
         """A member of component ``index`` (random when ``None``): a member $h''$ of the shallow component,
@@ -331,26 +355,6 @@ class NonnegativeFibre:
         return Network((h.weights[0], (_scale(mu, h.weights[1][0]),), tuple((x / mu,) for x in view.c)),
                        (h.biases[0], (mu * h.biases[1][0] + t,), tuple(y - x * t / mu
                                                                       for x, y in zip(view.c, view.d, strict=True))))
-
-
-def _no_spare_neuron(S: SlotCalculus) -> bool:
-    r"""Whether every plateau member of the slot calculus ``S`` ($n$ slots) uses all $n$ neurons as breakpoints on
-    the line, so that no neuron is free to leave the direction $u$ ($v' = 0$ with any $w'$, groups off $u$).
-
-    On the line a member is $\zeta = \sum(\text{slots}) + \alpha s + \varepsilon$, where $\alpha s$ comes from
-    neurons off $u$ (groups with zero jump whose affine parts add up along $u$: at least four neurons) or from an
-    opposite twin on the line (one more neuron). Each kink of the target in $\hat P$ and each bounded plateau
-    interval needs a breakpoint, so $\alpha \ne 0$ needs at least $m_\alpha + 1$ neurons,
-    $m_\alpha = \#\text{kinks} + \#\text{bounded intervals}$; with $\alpha = 0$ at least the least number
-    $m_0$ of slots of a feasible type (slots of other 1-D types are limits of these). No neuron is spare iff
-    $n \le \min(m_0, m_\alpha + 1)$. Cost: the types of up to $n$ slot calculi.
-    """
-    n = S.n
-    m_alpha = len(S.kinks) + sum(1 for a, b, _, _ in S.nints if a is not None and b is not None)
-    if n > m_alpha + 1:
-        return False
-    return not any(any(C.decide(*key) is not None for key in C.keys())
-                   for C in (SlotCalculus(S.T, k) for k in range(1, n)))
 
 
 def _show(v) -> str:
