@@ -28,7 +28,6 @@ from semialg.engine import regions as pl
 from semialg.errors import CertificateError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
-from semialg.families.bottleneck.outer import ArrangementCertificate
 
 from conftest import group_elements
 
@@ -266,15 +265,15 @@ def test_tampered_twin_moves_are_refused():
         bn.MergeTwins(i, 3).apply(opposite)
 
 
-def test_pairs_related_by_no_move_keep_the_arrangement_certificate():
-    """The audit's reflected pair with all rows parallel in regime PN ($c' = -c$): no move relates them, the
-    arrangement certificate proves it."""
+def test_the_audit_reflected_pair_now_carries_moves():
+    """The audit's reflected pair with all rows parallel in regime PN ($c' = -c$): once only the arrangement
+    certificate proved it; now :class:`ReflectPlateau` relates them (``tests/test_outer_witness_reflect.py``)."""
     a = Network.from_arrays([[[-1], [-1]], [[-1, -1]], [[1]]], [[1, 2], [2], [0]])
     b = Network.from_arrays([[[1], [1]], [[-2, 1]], [[-1]]], [["-1/2", -1], [2], [2]])
     assert _same(a, b) and pl.equivalent(a, b)
-    assert bn.witness(a, b) is None
     res = sa.equivalent(a, b)
-    assert res and isinstance(res.certificate, ArrangementCertificate) and res.verify(a, b)
+    assert res and isinstance(res.certificate, bn.BottleneckMoveCertificate) and res.verify(a, b)
+    assert set(res.certificate.mechanisms()) - {"G"} == {REFLECT}
 
 
 def test_visible_lines_agree_with_the_line_by_line_test():

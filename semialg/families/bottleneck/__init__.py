@@ -40,8 +40,8 @@ from semialg.families.bottleneck.witnesses import (
     DropNeuron, AbsorbAtConstantInput, ResetFirstLayer, MoveHiddenNeuron, InsertHiddenNeuron, DropHiddenNeuron,
     TradeOnP, witness)
 from semialg.families.bottleneck.outer_moves import ReplaceInner, SilenceOuter, TradeBiasOutput
-from semialg.families.bottleneck.outer_symmetries import (EnterPlateau, MergeTwins, ReflectBounded, SplitTwin,
-                                                         TradeOppositePairs)
+from semialg.families.bottleneck.outer_symmetries import (EnterPlateau, MergeTwins, ReflectBounded, ReflectPlateau,
+                                                         SplitTwin, TradeOppositePairs)
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
@@ -53,7 +53,7 @@ __all__ = [
     "FlipInner", "MoveOntoKink", "move_onto_kink", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron",
     "AbsorbAtConstantInput", "ResetFirstLayer", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron",
     "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "ReflectBounded", "EnterPlateau", "MergeTwins",
-    "SplitTwin", "TradeOppositePairs",
+    "SplitTwin", "TradeOppositePairs", "ReflectPlateau",
 ]
 
 

@@ -30,13 +30,14 @@ else, after merging the positive twins on both sides and trading the opposite pa
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
 from flint import fmpq
 
 from semialg.core.certificate import check_neurons
-from semialg.core.exact import fingerprint, normalise_row, to_fmpq
+from semialg.core.exact import fingerprint, normalise_row, rank, solve, to_fmpq
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import shift_twins, trade_opposite
@@ -46,10 +47,10 @@ from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckM
 from semialg.families.bottleneck.outer_moves import (Neuron, _Chain, _check, _mu, _neuron, _neurons,
                                                      _permutation, _rebuild, _trade_witness, _view, hidden_witness)
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import _ONE, _scale
+from semialg.families.bottleneck.views import _ONE, _ZERO, _scale
 from semialg.geometry.arrangement import negate
 
-__all__ = ["ReflectBounded", "EnterPlateau", "MergeTwins", "SplitTwin", "TradeOppositePairs", "outer_witness"]
+__all__ = ["ReflectBounded", "ReflectPlateau", "EnterPlateau", "MergeTwins", "SplitTwin", "TradeOppositePairs", "outer_witness"]
 
 
 def _between(move: BottleneckMove, net: Network, low: fmpq, high: fmpq | None = None) -> None:
@@ -121,6 +122,54 @@ class EnterPlateau(BottleneckMove):
     def describe(self) -> str:
         return (f"h >= {self.m}: the inner network replaced ({len(self.neurons)} first-layer neurons, e = {self.e}) "
                 f"by h' = h - {self.m} off the plateau and h' <= 0 on it, d' = d + {self.m} c")
+
+
+@dataclass(frozen=True)
+class ReflectPlateau(BottleneckMove):
+    r"""Case (a), $h \le m$ everywhere, $m \ge 0$: the reflection through the top plateau. The first-layer
+    neurons replaced by ``neurons`` and the bottleneck bias by ``e``, $c \mapsto -c$, $d \mapsto d + cm$;
+    valid iff $\sigma(h') = m - \sigma(h)$, checked exactly on every cell $C$ of the joint arrangement, where
+    $h = A$ and $h' = B$ are affine: $A \le m$ on $C$, and $B = m$ if $A \le 0$ on $C$, $B \le 0$ if $A \equiv m$
+    (the plateau), $B = m - A$ if $0 \le A$ elsewhere; $A$ changing sign inside $C$ is refused ($m - \sigma(h)$
+    then has a kink where $\sigma(h')$ is affine). Then $-c\,\sigma(h') + d + cm = c\,\sigma(h) + d$. With all
+    first-layer rows parallel this relates two parameters of regime PN with $c' = -c/|\mu|$ (the member has
+    $h' \le 0$ on $\{h = m\}$; :class:`ReflectBounded` is the regime-T case $h' = m - h$). Cost: one joint
+    arrangement, at most three range tests per cell."""
+
+    neurons: tuple[Neuron, ...]
+    e: fmpq
+    m: fmpq
+    mechanism: ClassVar[str] = "reflection"
+
+    def apply(self, net: Network) -> Network:
+        m = to_fmpq(self.m, where="m")
+        if m < 0:
+            self._fail(f"m = {m} is negative")
+        n0 = net.architecture.input_dim
+        after = _rebuild(_outer(net, -1, m), [_neuron(x, n0) for x in self.neurons], to_fmpq(self.e, where="e"))
+        arr = NetworkArrangement((net, after))
+        maps = [arr.affine_maps(arr.neuron_data(_view(x).inner), arr.cells) for x in (net, after)]
+        zero = (_ZERO,) * arr.dim
+        for cell, A, B in zip(arr.cells, *maps, strict=True):
+            if arr.range_sign(cell, (A[0], A[1] - m)) != -1:
+                self._fail(f"h > {m} somewhere")
+            side = arr.range_sign(cell, A)
+            if side == 0:
+                self._fail("h changes sign inside a cell of the joint arrangement: m - sigma(h) is not affine there")
+            if side < 0:
+                ok = B == (zero, m)
+            elif A == (zero, m):
+                ok = arr.range_sign(cell, B) == -1
+            else:
+                ok = B == (tuple(-x for x in A[0]), m - A[1])
+            if not ok:
+                self._fail("sigma(h') != m - sigma(h) on a cell of the joint arrangement")
+        return after
+
+    def describe(self) -> str:
+        return (f"h <= {self.m}: reflected through the top plateau, the inner network replaced "
+                f"({len(self.neurons)} first-layer neurons, e = {self.e}) by sigma(h') = {self.m} - sigma(h), "
+                f"c' = -c, d' = d + {self.m} c")
 
 
 @dataclass(frozen=True)
@@ -287,6 +336,46 @@ def _from_regime_t(net1: Network, net2: Network, regime2: str) -> BottleneckMove
     return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
 
 
+def _sup(view) -> fmpq | None:
+    r"""$\sup h$ of the inner network, ``None`` when $h$ is unbounded above: the largest value at a vertex of the
+    first layer's arrangement ($r = \operatorname{rank} W_1$ independent hyperplanes meeting; every closed cell
+    is a pointed polyhedron plus $\ker W_1$), confirmed on every cell exactly. Cost: $\binom{n_1}{r}$ exact
+    solves plus one range test per cell."""
+    rows = [(w, b) for w, b in zip(view.w, view.b, strict=True) if any(w)]
+    r = rank([w for w, _ in rows])
+    if r == 0:
+        return view.inner((_ZERO,) * len(view.w[0]))[0]
+    high = max(view.inner(solve([w for w, _ in S], [-b for _, b in S]))[0]
+               for S in itertools.combinations(rows, r) if rank([w for w, _ in S]) == r)
+    arr = NetworkArrangement((view.inner,))
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    return high if all(arr.range_sign(cell, (A[0], A[1] - high)) == -1
+                       for cell, A in zip(arr.cells, maps, strict=True)) else None
+
+
+def _reflected(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    r"""$c_1 = \rho c_2$ with $\rho < 0$ and $h_1$ bounded above: the bottleneck neuron of ``net1`` scaled by
+    $|\rho|$, then :class:`ReflectPlateau` at $|\rho|\sup h_1$ onto the inner network of ``net2`` (any regime:
+    the move checks $\sigma(h_2) = |\rho|(\sup h_1 - \sigma(h_1))$ exactly), a final permutation; ``None``
+    otherwise."""
+    v1, v2 = _view(net1), _view(net2)
+    r = next((k for k, x in enumerate(v2.c) if x != 0), None)
+    if r is None or v1.c[r] == 0 or v1.c[r] / v2.c[r] >= 0 or _scale(v2.c[r] / v1.c[r], v1.c) != v2.c:
+        return None
+    high = _sup(v1)
+    if high is None or high <= 0:
+        return None
+    s = -v1.c[r] / v2.c[r]
+    ch = _Chain(net1)
+    try:
+        _scaled(ch, s)
+        ch.do(ReflectPlateau(tuple(_neurons(net2)), v2.e, s * high))
+    except CertificateError:
+        return None
+    g = _permutation(ch.net, net2)
+    return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
+
+
 def _regime_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     """Regime T against regime T or PN: :func:`_from_regime_t` from the T side (for a PN ``net1`` the chain of
     ``net2`` and the inverse group element)."""
@@ -315,7 +404,7 @@ def outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | N
     replayed, $O(N^3)$ exact integer operations for $N$ lines in the plane — at most three times, plus
     $\binom{n_1}{r}$ exact solves for $\min h$ / $\sup h$ in regime T. Measured builds (2-$n_1$-1-1, a hidden
     neuron moved and one inserted): see :data:`~.equivalence.WITNESS_LIMIT_A`."""
-    cert = hidden_witness(net1, net2) or _regime_witness(net1, net2)
+    cert = hidden_witness(net1, net2) or _regime_witness(net1, net2) or _reflected(net1, net2)
     if cert is not None:
         return cert
     m1, m2 = _merged(net1), _merged(net2)
