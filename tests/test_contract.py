@@ -134,7 +134,8 @@ def _instances() -> dict[str, list]:
     objs += [bn.MoveHiddenNeuron(3, (2, 1), -3, -7), bn.InsertHiddenNeuron((2, 1), -3, -7), bn.DropHiddenNeuron(3),
              bn.TradeOnP((0,), (((-1, 0), 1, 1),), (), 0), bn.SilenceOuter(), bn.ReplaceInner((((1, 0), 0, 1),), 0),
              bn.TradeBiasOutput(1), bn.ReflectBounded(2), bn.EnterPlateau((((1, 0), 1, 1),), -1, 1),
-             bn.MergeTwins(0, 1), bn.SplitTwin(0, 2, 1), bn.TradeOppositePairs(((0, 1), (2, 3)), (1, -1))]
+             bn.MergeTwins(0, 1), bn.SplitTwin(0, 2, 1), bn.TradeOppositePairs(((0, 1), (2, 3)), (1, -1)),
+             bn.ReflectPlateau((((1,), -1, 1),), 2, 2)]
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)
