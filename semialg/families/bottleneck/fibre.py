@@ -31,6 +31,7 @@ from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
+from semialg.families.bottleneck.separated_fibre import SeparatedFibre, separated_applies
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
@@ -200,7 +201,9 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     parallel (always when $n_0 = 1$): the 1-D pieces of :mod:`semialg.families.bottleneck.line_fibre`, reflections
     included. Case (a) with hidden neurons (U−, U+;
     $n_0 \ge 2$, regime PN): a union over slot labellings
-    (:mod:`semialg.families.bottleneck.hidden_fibre`). Other case-(a) parameters that are not generic: the fibre
+    (:mod:`semialg.families.bottleneck.hidden_fibre`); with mixed hidden neurons (U±, $P$ disconnected) and
+    otherwise generic: a union over slot labellings with activity patterns on the components of $P$
+    (:mod:`semialg.families.bottleneck.separated_fibre`). Other case-(a) parameters that are not generic: the fibre
     of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
     listed component. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
@@ -221,6 +224,9 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
             dim = parts.dimension
         elif all_visible(net, t):
             parts, dim = OuterFibre(net), net.widths[1] + 1
+        elif separated_applies(net, t):   # U+- neurons, P disconnected (separated_fibre.py)
+            parts = SeparatedFibre(net, t, budget, progress)
+            dim = parts.top_dimension
         else:
             if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
                 end = None if budget is None else time.monotonic() + budget   # one budget for both steps

@@ -201,10 +201,11 @@ class Formula:
         return f"Formula({self.atoms()} atoms)"
 
 
-def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Formula:
+def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=None) -> Formula:
     """The quantifier-free off-$P$ condition for positive slots ``pos`` and negative slots ``neg`` (lists of
     ``(slot, class)``); ``U(j)`` is $c_r^2u_j$ as a polynomial, ``K`` $= c_r^2$, ``W1``/``B1`` the first-layer
-    variables. Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, ray and candidate point or direction, i.e. per
+    variables; ``shift`` (a polynomial, default 0) is added to every $c_r^2 G_{S,T}$ as a constant (a variable
+    bias, e.g. $c_r^2\varepsilon$ in :mod:`~semialg.families.bottleneck.separated_fibre`). Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, ray and candidate point or direction, i.e. per
     choice of at most $n_0$ facets of a polyhedron and negative slots."""
     kappa = {"U-": 1, "U+": -1}
     n0 = R.n0
@@ -215,6 +216,7 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Form
     W = {(j, q): P.gens[W1[j, q]] for j in slots for q in range(n0)}
     B = {j: P.gens[B1[j]] for j in slots}
     R_sets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
+    shift = fmpq(0) if shift is None else P.of(sympy.expand(shift))
 
     def t_sets(excluded):
         rest = [t for t in neg if t[0] not in excluded]
@@ -224,7 +226,7 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables) -> Form
         """$c_r^2 G_{S,T} = c_r^2(\\Psi_S - \\sum_T |u_t|y_t)$ on $Q$: (linear coefficients, constant)."""
         terms = [(Uj[j] * kappa[c], j) for j, c in S] + [(Uj[t] * kappa[c], t) for t, c in T]
         g = tuple(K * Q.H0[0][q] + sum((f * W[j, q] for f, j in terms), fmpq(0)) for q in range(n0))
-        return g, K * Q.H0[1] + sum((f * B[j] for f, j in terms), fmpq(0))
+        return g, K * Q.H0[1] + shift + sum((f * B[j] for f, j in terms), fmpq(0))
 
     def at(G, p, one=1):
         """$G$ at the point $p$ (``one = 0``: its linear part at a direction; ``one = \\delta``: at
