@@ -334,3 +334,16 @@ def test_opposite_pairs_traded(v, y, e, data):
         bn.TradeOppositePairs(((0, 1),), (_q(y),)).apply(net)
     with pytest.raises(CertificateError):                    # (0, 2) are positive twins' lines, not opposite
         bn.TradeOppositePairs(((0, 2), (1, 3)), (_q(y), -_q(y))).apply(net)
+
+
+def test_enter_plateau_refuses_a_negative_level():
+    # h = s(x) - 1 >= -1, but sigma(h) != h + 1: the replacement h' = s(x) - s(-x - 1) changes f at x = 0
+    net = Network.from_arrays([[[1], [0]], [[1, 0]], [[1]]], [[0, 0], [-1], [0]])
+    mv = bn.EnterPlateau((((1,), 0, 1), ((-1,), -1, -1)), 0, -1)
+    out = Network.from_arrays([[[1], [-1]], [[1, -1]], [[1]]], [[0, -1], [0], [-1]])
+    assert net([fmpq(0)]) != out([fmpq(0)])
+    with pytest.raises(CertificateError, match="negative"):
+        mv.apply(net)
+    cert = bn.BottleneckMoveCertificate((mv,), (), GroupElement.identity(out.architecture))
+    with pytest.raises(CertificateError):
+        cert.verify(net, out)

@@ -95,7 +95,7 @@ class ReflectBounded(BottleneckMove):
 
 @dataclass(frozen=True)
 class EnterPlateau(BottleneckMove):
-    r"""Case (a), $h \ge m$ everywhere (checked exactly): the first-layer neurons replaced by ``neurons`` and
+    r"""Case (a), $h \ge m \ge 0$ everywhere (checked exactly): the first-layer neurons replaced by ``neurons`` and
     the bottleneck bias by ``e``, $d \mapsto d + cm$; valid iff $\sigma(h') = h - m$ — on every cell of the
     joint arrangement where $h > m$ somewhere $h' = h - m$, elsewhere (the plateau $\{h = m\}$) $h' \le 0$ —
     and $h' < 0$ somewhere (the member leaves regime T), both checked exactly. Then
@@ -108,6 +108,8 @@ class EnterPlateau(BottleneckMove):
 
     def apply(self, net: Network) -> Network:
         view, m = _view(net), to_fmpq(self.m, where="m")
+        if m < 0:       # sigma(h) = h needs h >= 0: below the level 0 the outer ReLU bends
+            self._fail(f"m = {m} is negative")
         _between(self, net, m)
         level = _outer(net, 1, m).replace_layer(2, bias=[view.e - m])
         n0 = net.architecture.input_dim
