@@ -39,6 +39,8 @@ from semialg.families.bottleneck.witnesses import (
     FlipInner, MoveOntoKink, Reflect, ShiftAffineBias, TranslateHidden, FlipKinkSet, ReviveNeuron, InsertNeuron,
     DropNeuron, AbsorbAtConstantInput, ResetFirstLayer, MoveHiddenNeuron, InsertHiddenNeuron, DropHiddenNeuron,
     TradeOnP, witness)
+from semialg.families.bottleneck.move_sets import (AbsorbConstants, ClearNeurons, FlipKinks, InsertDeadNeurons,
+                                                   MergeAffines, MergeKinkGroups)
 from semialg.families.bottleneck.outer_moves import ReplaceInner, SilenceOuter, TradeBiasOutput
 from semialg.families.bottleneck.outer_symmetries import (EnterPlateau, MergeTwins, ReflectBounded, ReflectPlateau,
                                                          SplitTwin, TradeOppositePairs)
@@ -53,7 +55,8 @@ __all__ = [
     "FlipInner", "MoveOntoKink", "move_onto_kink", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron",
     "AbsorbAtConstantInput", "ResetFirstLayer", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron",
     "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "ReflectBounded", "EnterPlateau", "MergeTwins",
-    "SplitTwin", "TradeOppositePairs", "ReflectPlateau",
+    "SplitTwin", "TradeOppositePairs", "ReflectPlateau", "FlipKinks", "MergeKinkGroups", "MergeAffines",
+    "ClearNeurons", "AbsorbConstants", "InsertDeadNeurons",
 ]
 
 

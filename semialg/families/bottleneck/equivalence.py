@@ -22,10 +22,11 @@ __all__ = ["equivalent", "WITNESS_LIMIT", "SHORT_WITNESS_LIMIT", "SHORT_WITNESS_
 WITNESS_LIMIT = 1024
 
 #: Beyond ``WITNESS_LIMIT`` and up to this width, the short witness alone
-#: (:func:`~semialg.families.bottleneck.witnesses.short_witness`) when its length bound is at most
-#: ``SHORT_WITNESS_WORK / n2`` moves (each move costs $O(n_2n_3)$ to build and to replay); else the profile
-#: certificate. Measured at $n_2 = 4096$ for pairs 1-5 moves apart: 0.2-0.4 s to build, 0.06-0.14 s to verify
-#: (the profile certificate: 1.2 s to verify; at $n_2 = 2048$ 10-14 s against 0.03-0.06 s).
+#: (:func:`~semialg.families.bottleneck.witnesses.short_witness`: at most 29 moves on sets of neurons, each
+#: $O(n_2n_3)$ to build and to replay) when 29 is at most ``SHORT_WITNESS_WORK / n2``; else the profile
+#: certificate. Measured (``benchmarks/bench_bottleneck_witness_sets.py``, pairs differing in every neuron, a
+#: reflection among them): build 1-1.9 s, verify 0.13-0.45 s at $n_2 = 4096$, 3.3-5.7 s / 0.9-2.3 s at 16384
+#: (the profile certificate: 1.2-1.8 s and 6.2-6.8 s to verify).
 SHORT_WITNESS_LIMIT = 16384
 SHORT_WITNESS_WORK = 2 ** 21
 

@@ -6,7 +6,9 @@ and raises :class:`~semialg.errors.CertificateError` when it does not hold — a
 $g\cdot r_1 = r_2$ exactly. :meth:`~BottleneckMoveCertificate.mechanisms` names the mechanisms used (those of
 :func:`~semialg.families.bottleneck.types.hidden_symmetries`).
 
-Case (b) normal form (non-constant $f$): the first-layer row scaled to $\pm u$ ($u$ normalised), a reflected
+Case (b): :func:`short_witness` — moves on sets of neurons (:mod:`~.move_sets`) for the neurons that differ, at
+most 29 of them whatever $n_2$, reflections included. The full normal forms (:func:`normal_form_witness`, the
+method before it, still the fallback for constant functions with zero or non-parallel rows), for non-constant $f$: the first-layer row scaled to $\pm u$ ($u$ normalised), a reflected
 branch reflected back, dead and zero-output neurons replaced by $(v, e, c) = (-1, -1, 0)$, constant neurons
 absorbed into $d$, the A block merged into one neuron with $e = 0$ and every kink flipped into K+ through it,
 coincident kinks merged, a hidden hyperplane translated to $\tau_{\min} = 1$, every $|v_j| = 1$. Two
@@ -42,6 +44,8 @@ from semialg.families.bottleneck.moves import (
     _DEAD, AbsorbAtConstantInput, AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron,
     DropNeuron, FlipKink, FlipKinkSet, InsertNeuron, MergeAffine, MergeKinks, MoveOntoKink, Reflect, ResetFirstLayer,
     ReviveNeuron, ShiftAffineBias, TranslateHidden, _always_active, _is_kink, _tau)
+from semialg.families.bottleneck.move_sets import (AbsorbConstants, ClearNeurons, FlipKinks, InsertDeadNeurons,
+                                                   MergeAffines, MergeKinkGroups)
 from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner, InsertHiddenNeuron,
                                                      MoveHiddenNeuron, TradeOnP)
 from semialg.families.bottleneck.outer_symmetries import outer_witness
@@ -54,7 +58,9 @@ __all__ = ["BottleneckMove", "ActBy", "ClearNeuron", "AbsorbConstant", "MergeAff
            "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "FlipKinkSet", "ReviveNeuron",
            "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput", "ResetFirstLayer", "Reflect", "FlipInner",
            "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP", "BottleneckMoveCertificate",
-           "witness", "short_witness", "normal_form_witness"]
+           "FlipKinks", "MergeKinkGroups", "MergeAffines", "ClearNeurons", "AbsorbConstants", "InsertDeadNeurons",
+           "witness",
+           "short_witness", "normal_form_witness"]
 
 # == case (b) normal form ==================================================================================
 
@@ -383,21 +389,58 @@ def _key_matching(r1: Network, r2: Network) -> GroupElement | None:
     return g if g.act(r1) == r2 else None
 
 
+def _reflection_cost(ch: _Chain) -> int | None:
+    """The number $r$ of neurons :func:`_reflected` names before reflecting (0 when the side is reflective), or
+    ``None`` when it cannot reflect ($\\tilde G$ has a non-zero slope at $+\\infty$)."""
+    view = ch.view
+    if any(_slope_at_infinity(view)):
+        return None
+    return 0 if combinatorial_type(ch.net).reflective else \
+        sum(1 for c in view.classes() if c in ("A", "K+"))
+
+
+def _reflected(ch: _Chain) -> None:
+    r"""Reflect a side whose $\tilde G$ has zero slope at $+\infty$ ($F$ flat at both ends), first bringing it to
+    $a = k^+ = 0$ when it is not: the constant neurons absorbed into $d$, the A block merged into one neuron
+    and every K+ kink flipped into it (flipped together, :class:`~.moves.FlipKinkSet`, when there is no A block:
+    their slopes cancel) — the merged neuron's slope is then the slope at $+\infty$, $0$ — and the neurons of
+    classes A and K+, all with $c = 0$ now, cleared. At most six moves naming at most $2r + 1$ neurons, $r$ the
+    number of neurons of classes A and K+."""
+    view = ch.view
+    if not combinatorial_type(ch.net).reflective:
+        n = len(view.v)
+        consts = tuple(j for j in range(n) if view.v[j] == 0 and view.e[j] > 0 and any(view.c[j]))
+        if consts:
+            ch.do(AbsorbConstants(consts))
+        view = ch.view
+        A = [j for j in range(n) if _always_active(view, j) and any(view.c[j])]
+        plus = tuple(j for j in range(n) if view.v[j] > 0 > view.e[j] and any(view.c[j]))
+        if A[1:]:
+            ch.do(MergeAffines(A[0], tuple(A[1:])))
+        if plus:
+            ch.do(FlipKinks(plus, A[0]) if A else FlipKinkSet(plus))
+        view = ch.view
+        for label, S in (("A-block trade", A), ("dead neurons", [j for j, c in enumerate(view.classes())
+                                                                  if c in ("A", "K+") and j not in A])):
+            if S:
+                ch.do(ClearNeurons(tuple(S), label))
+    ch.do(Reflect())
+
+
 def _align_first_layers(c1: _Chain, c2: _Chain) -> bool:
-    """Same first-layer row and bias on both sides: a reflection when the rows point in opposite directions,
-    the scale of side 1's first-layer neuron, then $H$ moved down on the side where it lies higher (there
-    $\\tilde G$ is flat between: :class:`TranslateHidden` when every $e_j < 0$ stays so, else
-    :class:`MoveOntoKink`). ``False`` when the rows are not parallel or no side can be reflected."""
+    """Same first-layer row and bias on both sides: a reflection when the rows point in opposite directions (of
+    the side that needs fewer moves for it, :func:`_reflected`), the scale of side 1's first-layer neuron, then
+    $H$ moved down on the side where it lies higher (there $\\tilde G$ is flat between: :class:`TranslateHidden`
+    when every $e_j < 0$ stays so, else :class:`MoveOntoKink`). ``False`` when the rows are not parallel or no
+    side can be reflected."""
     (k1, mu1, s1), (k2, mu2, s2) = normalise_row(c1.view.w), normalise_row(c2.view.w)
     if not s1 or k1 != k2:
         return False
     if s1 != s2:
-        for ch in (c1, c2):
-            if combinatorial_type(ch.net).reflective:
-                ch.do(Reflect())
-                break
-        else:
+        costs = [(r, side) for side, r in enumerate(map(_reflection_cost, (c1, c2))) if r is not None]
+        if not costs:
             return False
+        _reflected((c1, c2)[min(costs)[1]])
         (_, mu1, _), (_, mu2, _) = normalise_row(c1.view.w), normalise_row(c2.view.w)
     if mu1 != mu2:
         c1.do(ActBy(GroupElement([(0,), tuple(range(len(c1.view.v)))], [(mu2 / mu1,), (_ONE,) * len(c1.view.v)])))
@@ -416,11 +459,25 @@ def _host(ch: _Chain, left: list[int]) -> int | None:
     return next((j for j in live if j in left), next(iter(live + A), None))
 
 
-def _kinks_matched(c1: _Chain, c2: _Chain) -> bool:
+def _new_host(ch: _Chain, other: _Chain, left: list[int]) -> int:
+    """An always-active host $(v, e) = (1, 0)$ with $c = 0$ made on a side without one: a neuron with $c = 0$
+    revived (a left-over one first), else one inserted, the other side padded with $(-1, -1, 0)$."""
+    spare = [j for j in left if not any(ch.view.c[j])] + [j for j, c in enumerate(ch.view.c) if not any(c)]
+    if spare:
+        ch.do(ReviveNeuron(spare[0], _ONE, _ZERO))
+        return spare[0]
+    ch.do(InsertNeuron(_ONE, _ZERO))
+    other.do(InsertDeadNeurons(1))
+    return len(ch.view.v) - 1
+
+
+def _kinks_matched(c1: _Chain, c2: _Chain) -> None:
     """Per kink point $\\tau$, the left-over kinks of both sides flipped to one orientation (that of most of
-    them, into an always-active host) and merged into one, cleared when their jumps cancel: both sides then have the same
-    left-over kink there, since the total jump at $\\tau$ is the same. ``False`` when a side would have to
-    flip without a host."""
+    them, into an always-active host; one is made by :func:`_new_host` on a side without one when both
+    orientations need a flip there) and merged into one, cleared when their jumps cancel: both sides then have
+    the same left-over kink there, since the total jump at $\\tau$ is the same. Per side at most four moves
+    (a new host, :class:`FlipKinks`, :class:`MergeKinkGroups`, :class:`ClearNeurons`) and one padding move of
+    the other side."""
     left = _unmatched(c1.view, c2.view)
     at: dict = {}
     for side, (ch, js) in enumerate(zip((c1, c2), left, strict=True)):
@@ -428,24 +485,31 @@ def _kinks_matched(c1: _Chain, c2: _Chain) -> bool:
             if _is_kink(ch.view, j) and any(ch.view.c[j]):
                 at.setdefault(_tau(ch.view, j), ([], []))[side].append(j)
     hosts = [_host(ch, js) for ch, js in zip((c1, c2), left, strict=True)]
-    for tau in sorted(at):
-        groups = at[tau]
-        signs = [[1 if ch.view.v[j] > 0 else -1 for j in js] for ch, js in zip((c1, c2), groups, strict=True)]
+    sign = lambda ch, j: 1 if ch.view.v[j] > 0 else -1  # noqa: E731
+
+    def target(groups) -> int | None:
         # the orientation most left-over kinks there have (fewest flips) that needs no flip on a side without host
+        signs = [[sign(ch, j) for j in js] for ch, js in zip((c1, c2), groups, strict=True)]
         order = (1, -1) if sum(signs[0] + signs[1]) >= 0 else (-1, 1)
-        target = next((t for t in order if all(h is not None or set(o) <= {t} for h, o in zip(hosts, signs))), None)
-        if target is None:
-            return False
-        for ch, js, host in zip((c1, c2), groups, hosts, strict=True):
-            for j in js:
-                if (1 if ch.view.v[j] > 0 else -1) != target:
-                    ch.do(FlipKink(j, host))
-            for j in js[1:]:
-                ch.do(MergeKinks(js[0], j))
-                ch.do(ClearNeuron(j, "coincident kinks"))
-            if js and not any(ch.view.c[js[0]]):
-                ch.do(ClearNeuron(js[0], "coincident kinks"))
-    return True
+        return next((t for t in order if all(h is not None or set(o) <= {t} for h, o in zip(hosts, signs))), None)
+
+    for tau in sorted(at):
+        if target(at[tau]) is None:
+            for side, (ch, other) in enumerate(((c1, c2), (c2, c1))):
+                if hosts[side] is None and at[tau][side]:
+                    hosts[side] = _new_host(ch, other, left[side])
+    targets = {tau: target(groups) for tau, groups in at.items()}
+    for side, (ch, host) in enumerate(zip((c1, c2), hosts, strict=True)):
+        groups = [pair[side] for pair in at.values() if pair[side]]
+        flips = tuple(j for tau, pair in at.items() for j in pair[side] if sign(ch, j) != targets[tau])
+        if flips:
+            ch.do(FlipKinks(flips, host))
+        merged = tuple(tuple(js) for js in groups if len(js) >= 2)
+        if merged:
+            ch.do(MergeKinkGroups(merged))
+        cleared = tuple(j for js in groups for j in js[1:]) + tuple(js[0] for js in groups if not any(ch.view.c[js[0]]))
+        if cleared:
+            ch.do(ClearNeurons(cleared, "coincident kinks"))
 
 
 def _live_affine(view: RidgeView, js: list[int]) -> bool:
@@ -456,67 +520,83 @@ def _rest_matched(ch: _Chain, left: list[int], trade: bool) -> None:
     """The left-over neurons of one side that are not kinks: dead ones (and those with $c = 0$) cleared,
     constant ones absorbed into $d$, the always-active ones merged into one with $e = 0$ (cleared when the
     merged slope vanishes). With ``trade`` (some left-over always-active neuron carries output weights) an
-    always-active neuron with $c = 0$ is one side of that A-block trade, else a dead neuron."""
-    A = []
+    always-active neuron with $c = 0$ is one side of that A-block trade, else a dead neuron. At most five
+    moves."""
+    consts, A, dead = [], [], {"A-block trade": [], "dead neurons": []}
     for j in left:
         v, e, c = ch.view.v[j], ch.view.e[j], ch.view.c[j]
         if (v, e) == _DEAD and not any(c):
             continue
         if v == 0 and e > 0 and any(c):
-            ch.do(AbsorbConstant(j))
+            consts.append(j)
         elif v > 0 and e >= 0 and any(c):
             A.append(j)
         elif (v <= 0 and e <= 0) or not any(c):
-            ch.do(ClearNeuron(j, "A-block trade" if trade and v > 0 and e >= 0 else "dead neurons"))
-    for j in A[1:]:
-        ch.do(MergeAffine(A[0], j))
-        ch.do(ClearNeuron(j, "A-block trade"))
-    if A and not any(ch.view.c[A[0]]):
-        ch.do(ClearNeuron(A[0], "A-block trade"))
-    elif A and ch.view.e[A[0]] != 0:
+            dead["A-block trade" if trade and v > 0 and e >= 0 else "dead neurons"].append(j)
+    if consts:
+        ch.do(AbsorbConstants(tuple(consts)))
+    for label, S in dead.items():
+        if S:
+            ch.do(ClearNeurons(tuple(S), label))
+    if A[1:]:
+        ch.do(MergeAffines(A[0], tuple(A[1:])))
+    emptied = tuple(A[1:]) + ((A[0],) if A and not any(ch.view.c[A[0]]) else ())
+    if emptied:
+        ch.do(ClearNeurons(emptied, "A-block trade"))
+    if A and any(ch.view.c[A[0]]) and ch.view.e[A[0]] != 0:
         ch.do(ShiftAffineBias(A[0]))
 
 
+#: At most this many moves (:func:`short_witness`): eight to align the first layers (six of them reflecting one
+#: side), one padding move, five per side for the kinks with one padding move of the other side, five per side
+#: for the rest.
+SHORT_MOVES = 29
+
+
 def short_witness(net1: Network, net2: Network, max_moves: int | None = None) -> BottleneckMoveCertificate | None:
-    r"""Moves for the neurons that differ only, for two equivalent case-(b) parameters with non-zero
+    r"""Moves for the neurons that differ only, for two equivalent case-(b) parameters with non-zero parallel
     first-layer rows, or ``None`` when this construction does not apply (then :func:`witness` uses the normal
     forms).
 
-    Construction: (1) the first layers made equal (:func:`_align_first_layers`: at most a reflection, one
-    group element, one move of $H$); then $f_1 = f_2$ means $G_1 = G_2$ on $t \ge 0$; the narrower side padded
-    with neurons $(-1, -1, 0)$ (:class:`InsertNeuron`, one per missing neuron). (2) The neurons of both
-    sides matched by their keys up to $G$ (:func:`_neuron_key`); let $u$ be the number left over on both
-    sides. (3) Per kink point, the left-over kinks flipped to one orientation into an always-active host and
-    merged into one (:func:`_kinks_matched`). (4) The left-over neurons matched again; the others cleared,
-    absorbed or merged into one always-active neuron with $e = 0$ (:func:`_rest_matched`). (5) A group
-    element matches the ends (:func:`_key_matching`).
+    Construction: (1) the first layers made equal (:func:`_align_first_layers`: when the rows point in
+    opposite directions one side reflected — after its A block absorbed its K+ kinks when it is not reflective,
+    :func:`_reflected` —, one group element, one move of $H$); then $f_1 = f_2$ means $G_1 = G_2$ on $t \ge 0$;
+    the narrower side padded with neurons $(-1, -1, 0)$ (:class:`InsertDeadNeurons`). (2) The neurons of both
+    sides matched by their keys up to $G$ (:func:`_neuron_key`); let $u$ be the number left over on both sides.
+    (3) Per kink point, the left-over kinks flipped to one orientation into an always-active host (made from a
+    neuron with $c = 0$, or inserted, on a side without one) and merged into one (:func:`_kinks_matched`).
+    (4) The left-over neurons matched again; the others cleared, absorbed or merged into one always-active
+    neuron with $e = 0$ (:func:`_rest_matched`). (5) A group element matches the ends (:func:`_key_matching`).
+    Each step acts on a set of neurons at once (:mod:`~.move_sets`).
 
-    *Length bound.* Each left-over neuron of step (2) receives at most three moves (flip, merge, clear; or
-    merge, clear and the bias trade of the merged neuron), a host that was matched and its partner become
-    left over (at most four neurons, three moves each), and step (1) makes at most three moves:
-    ``len(moves1) + len(moves2)`` $\le 3u + 15 + |n_2 - n'_2|$ (the padding neurons are left over at most
-    once, already in their final form). The ends agree because every step keeps $G_1 = G_2$ on
-    $t \ge 0$ and the matched neurons: after (3) each kink point carries the same left-over jump on both
-    sides (the total jump there and the matched jumps agree), after (4) the left-over always-active slope is
-    the same (the slope at $+\infty$ agrees), so the left-over neurons are equal up to $G$ and $d_1 = d_2$.
-    Cost: $O((\text{moves} + 1)\,n_2n_3)$ exact operations — near-linear in $n_2$ when few neurons differ —
-    and the same to verify; ``None`` at once (after $O(n_2n_3)$) when the bound exceeds ``max_moves``.
-    Measured (``benchmarks/bench_bottleneck_minimal_witness.py``, shared 2 cores, pairs 1-5 moves apart, 2-21
-    moves): 0.01 s at $n_2 = 256$, 0.02-0.08 s at 1024, 0.2-0.4 s at 4096 (about 10 ms per move there, the
-    rest is matching); the full normal forms took 2-3 s at 1024 and 11-14 s at 2048.
+    *Length bound.* At most ``SHORT_MOVES`` $= 29$ moves, whatever $n_2$ and $u$: (1) at most eight
+    (:func:`_reflected` six, the scale, the move of $H$) and one padding move, (3) at most four per side and one
+    padding move of the other side, (4) at most five per side. Counting each move once per neuron it names (at
+    least once), the *size* is at most $3u + 2r + 20 + |n_2 - n'_2|$, with $r$ the number of neurons of classes
+    A and K+ of the reflected side when it was not reflective (else $0$): each left-over neuron is named at
+    most three times (flip, merge, clear; or merge, clear; or absorb), (1) names at most $2r + 4$, a new host
+    at most four (made, flipped into, merged, cleared or its bias traded) and one padding neuron, a host that
+    was matched and its partner become left over (at most four neurons, three each). The ends agree because
+    every step keeps $G_1 = G_2$ on $t \ge 0$ and the matched neurons: after (3) each kink point carries the
+    same left-over jump on both sides (the total jump there and the matched jumps agree), after (4) the
+    left-over always-active slope is the same (the slope at $+\infty$ agrees), so the left-over neurons are
+    equal up to $G$ and $d_1 = d_2$. Cost: $O(n_2n_3 + \text{size})$ exact operations per move, so
+    $O((n_2 + n'_2)n_3)$ to build and to verify (plus the $O(n_2\log n_2)$ profile of a reflection and the
+    points between $0$ and $-\beta$ of a :class:`MoveOntoKink`) — linear in $n_2$ whatever the number of
+    neurons that differ; ``None`` at once when ``SHORT_MOVES`` exceeds ``max_moves``.
+    Measured (``benchmarks/bench_bottleneck_minimal_witness.py``, shared 2 cores): pairs 1-5 moves apart
+    0.01 s at $n_2 = 256$, 0.02-0.08 s at 1024; pairs differing in every neuron: see the benchmark's tables.
     """
+    if max_moves is not None and SHORT_MOVES > max_moves:
+        return None
     c1, c2 = _Chain(net1), _Chain(net2)
     try:
         if not _align_first_layers(c1, c2):
             return None
         for ch, other in ((c1, c2), (c2, c1)):
-            while len(ch.view.v) < len(other.view.v):
-                ch.do(InsertNeuron(-_ONE, -_ONE))         # already in its final form: (v, e, c) = (-1, -1, 0)
-        if max_moves is not None and 3 * sum(map(len, _unmatched(c1.view, c2.view))) + 15 + len(c1.moves) + \
-                len(c2.moves) > max_moves:
-            return None
-        if not _kinks_matched(c1, c2):
-            return None
+            if len(ch.view.v) < len(other.view.v):       # already in their final form: (v, e, c) = (-1, -1, 0)
+                ch.do(InsertDeadNeurons(len(other.view.v) - len(ch.view.v)))
+        _kinks_matched(c1, c2)
         left = _unmatched(c1.view, c2.view)
         trade = _live_affine(c1.view, left[0]) or _live_affine(c2.view, left[1])
         for ch, js in zip((c1, c2), left, strict=True):
@@ -528,12 +608,11 @@ def short_witness(net1: Network, net2: Network, max_moves: int | None = None) ->
 
 
 def witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    """Moves relating two equivalent bottleneck parameters: in case (b) :func:`short_witness` (moves for the
-    neurons that differ only, at most $3u + 15 + |n_2 - n'_2|$ of them), else — reflections that need flips, no
-    always-active neuron to absorb a flip, constant functions with non-parallel rows —
-    :func:`normal_form_witness`; case (a): :func:`~.outer_moves.outer_witness`. ``None`` when no certificate
-    is found (case (a) outside regime PN). Cost in case (b): $O((\\text{moves} + 1)n_2n_3)$, $O(n_2^2n_3)$ in
-    the fallback."""
+    """Moves relating two equivalent bottleneck parameters: in case (b) :func:`short_witness` (at most 29 moves
+    on sets of neurons, naming at most $3u + 2r + 20 + |n_2 - n'_2|$ neurons), else — constant functions whose
+    first-layer rows are zero or not parallel — :func:`normal_form_witness`; case (a):
+    :func:`~.outer_moves.outer_witness`. ``None`` when no certificate is found (case (a) outside regime PN).
+    Cost in case (b): $O((n_2 + n'_2)n_3)$ per move, $O(n_2^2n_3)$ in the fallback."""
     if bottleneck_case(net1) == "b" and bottleneck_case(net2) == "b":
         cert = short_witness(net1, net2)
         if cert is not None:
