@@ -122,7 +122,9 @@ def _instances() -> dict[str, list]:
              bn.MergeKinks(0, 1), bn.TranslateHidden(Fraction(1, 2)), bn.Reflect(), bn.FlipInner((0,)),
              bn.MoveOntoKink(Fraction(1)), bn.FlipKinkSet((0, 1)), bn.ReviveNeuron(0, Fraction(1), Fraction(0)),
              bn.InsertNeuron(Fraction(1), Fraction(0)), bn.DropNeuron(0),
-             bn.AbsorbAtConstantInput(0), bn.ResetFirstLayer(), bn.RidgeCertificate(None)]
+             bn.AbsorbAtConstantInput(0), bn.ResetFirstLayer(), bn.RidgeCertificate(None),
+             bn.FlipKinks((1,), 0), bn.MergeKinkGroups(((0, 1),)), bn.MergeAffines(0, (1,)), bn.ClearNeurons((0,)),
+             bn.AbsorbConstants((0,)), bn.InsertDeadNeurons(1)]
     const = sa.Network.from_arrays([[[0, 0]], [[1], [1]], [[1, 1]]], [[0], [2, -5], [0]])
     objs.append(bn.equivalent(const, const).certificate)
     hidden = sa.Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
