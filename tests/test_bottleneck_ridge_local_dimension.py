@@ -18,9 +18,8 @@ from hypothesis import given, settings, strategies as st
 
 from semialg import Network
 from semialg.errors import UndecidedError
-from semialg.families.bottleneck.ridge_typed import (TypedRidge, _closed_roles, _phantom_labels, _relaxed_contains,
-                                                     _renumbered)
-from semialg.families.bottleneck.ridge_types import nonempty
+from semialg.families.bottleneck.ridge_typed import TypedRidge, _closed_roles, _phantom_labels, _relaxed_contains
+from semialg.families.bottleneck.ridge_types import _renumbered, nonempty
 from semialg.families.bottleneck.views import RidgeView
 
 PALETTE = ("zero", "dead0", "dead", "A", "A0", "K+", "K-", "C+", "C-", "Z0")

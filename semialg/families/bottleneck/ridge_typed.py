@@ -23,7 +23,6 @@ True
 from __future__ import annotations
 
 import itertools
-import math
 import random as _random
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
@@ -33,8 +32,9 @@ from semialg.core.exact import fingerprint, nullspace, to_sympy
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.ridge_types import (RidgeBranch, RidgeTypes, _closed_roles, _dominant, _groups,
-                                                     _groups_of_slots, _phantom_labels, _renumbered, _zero_splits,
+                                                     _groups_of_slots, _phantom_labels, _zero_splits,
                                                      nonempty, type_dimension)
+from semialg.families.bottleneck.ridge_local import closure_search
 from semialg.families.bottleneck.views import RidgeView, Vec, _ONE, _ZERO, _scale, _vadd
 from semialg.geometry.polyhedron import strictly_feasible
 from semialg.geometry.semialgebraic import BasicSet, as_substitution
@@ -216,11 +216,12 @@ class TypedRidge:
         or a C− slot becomes Z, a D slot with $v' = 0 < e'$ becomes C+, two or more A-able slots all A, kinks
         whose jumps cancel slid off as a phantom group, :func:`_zero_splits`) are tested: when one of them
         reaches the upper bound of :meth:`_upper_bound` no candidate is enumerated. Otherwise the roles outside
-        the equations that another role of the slot dominates are dropped (:func:`_dominant`) and identical
-        slots take multisets of roles; they are tested by decreasing dimension, the first adjacent one answers
-        (undecided when an adjacency test above it is). Cost: $O(n_2m)$ when the bound is reached, else one basic
-        set and one adjacency test per candidate type (at most ``limit``; beyond it
-        :class:`~semialg.errors.UndecidedError` naming the count and the bound)."""
+        the equations that another role of the slot dominates are dropped (:func:`_dominant`), identical slots
+        take multisets of roles, and a branch-and-bound search (:func:`~.ridge_local.closure_search`) finds the
+        largest adjacent candidate (undecided when an adjacency test above it is). Cost: $O(n_2m)$ when the bound is reached,
+        else at most ``limit`` nodes of the search, one basic set and one adjacency test per complete candidate
+        above the best found (beyond ``limit``: :class:`~semialg.errors.UndecidedError` naming the best found
+        and the bound)."""
         name, anchor, roles = index = self.locate(theta)
         view = RidgeView.of(theta)
         moved = []
@@ -240,18 +241,12 @@ class TypedRidge:
                 best = self.dimension_of(cand)
         if best >= self._upper_bound(index, view):
             return best               # attained by a type reached by moves: nothing to enumerate
-        undecided = None        # the largest candidate whose adjacency is undecided, and why
-        for cand in sorted(self._closure_candidates(index, view, limit), key=self.dimension_of, reverse=True):
-            if self.dimension_of(cand) <= best:
-                break
-            try:
-                if self._touches(cand, view):
-                    best = self.dimension_of(cand)
-                    break
-            except UndecidedError as exc:
-                undecided = undecided or (self.dimension_of(cand), exc)
-        if undecided and undecided[0] > best:
-            raise UndecidedError(f"{undecided[1]}; the largest type decided adjacent has dimension {best}")
+        undecided: list = []    # (dimension, why) of the candidates whose adjacency is undecided
+        best = closure_search(self, index, view, best, limit, undecided)[0]
+        above = [(d, why) for d, why in undecided if d > best]
+        if above:
+            raise UndecidedError(f"{max(above, key=lambda t: t[0])[1]}; the largest type decided adjacent has "
+                                 f"dimension {best}")
         return best
 
     def _touches(self, index, view: RidgeView) -> bool:
@@ -442,37 +437,6 @@ class TypedRidge:
             bound = max(bound, base - n3 * len(br.ys) + sum(max(weight.get(r, 1 + n3) for r in roles)
                                                               for roles in per))
         return bound
-
-    def _closure_candidates(self, index, view: RidgeView, limit: int):
-        """Non-empty types whose relaxation may contain the point (:meth:`_candidate_roles`), the roles of
-        identical slots enumerated as multisets (permuting identical slots fixes the point, so it maps a type
-        adjacent to it to another one of the same dimension)."""
-        out = []
-        twins: dict = {}
-        for s, slot in enumerate(zip(view.v, view.e, view.c, strict=True)):
-            twins.setdefault(slot, []).append(s)
-        classes = list(twins.values())
-        for key, br, per in self._candidate_roles(index, view):
-            size = 1
-            for members in classes:
-                size *= math.comb(len(members) + len(per[members[0]]) - 1, len(members))
-            if size > limit:
-                raise UndecidedError(f"local dimension: {size} candidate types (up to permutations of identical "
-                                     f"slots, the dominated roles dropped) exceed the limit {limit}, and the "
-                                     f"types reached by moves stay below the upper bound "
-                                     f"{self._upper_bound(index, view)}")
-            seen = set()
-            for choice in itertools.product(*(itertools.combinations_with_replacement(per[members[0]], len(members))
-                                              for members in classes)):
-                roles = [None] * len(per)
-                for members, assigned in zip(classes, choice, strict=True):
-                    for s, role in zip(members, assigned, strict=True):
-                        roles[s] = role
-                roles = _renumbered(roles)
-                if roles not in seen and nonempty(br, roles):
-                    seen.add(roles)
-                    out.append(key + (roles,))
-        return out
 
     # -- sampling -------------------------------------------------------------------------------------------
 

@@ -131,8 +131,8 @@ class RidgeTypes:
     Iterating yields ``(branch name, anchor, roles)`` for every non-empty type; :meth:`count` counts them
     exactly without enumerating them, :meth:`dimension` is the largest type dimension. ``4 * budget`` bounds the
     number of partial subset sums of the jumps kept per half while counting, after the jumps that no zero sum
-    contains are set aside and the sums that cannot vanish are dropped (exceeded: :class:`UndecidedError`,
-    the genuinely exponential case).
+    contains are set aside and the sums that cannot vanish (by range or residue) are dropped (exceeded:
+    :class:`UndecidedError`, the genuinely exponential case).
     """
 
     def __init__(self, net: Network, budget: int = 2 ** 16):
@@ -261,10 +261,15 @@ class RidgeTypes:
         such $S$ contains are set aside by valuations (:func:`_valuation_survivors`); the others, scaled per
         coordinate to integers by the least common denominator, meet in the middle: each half's partial sums by
         dynamic programming (:meth:`_half_sums`), keeping only those that the rest of the half and the other
-        half can still bring to $0$ (pseudo-polynomial for jumps on a coarse grid, $O(2^{m/2})$ sums at most),
-        with their counts by size packed into one integer (base $2^{m+1}$) and a witness mask; matching sums
-        multiply their packed counts (a product of polynomials). At most ``4 * budget`` sums per half, else
-        :class:`UndecidedError`."""
+        half can still bring to $0$ — by range, and by residue: the jumps still to come are multiples of their
+        gcd $g$, so a partial sum of the first half must be $\\equiv 0 \\bmod g$ (the rest of it and all of the
+        second half), one of the second half $\\equiv -\\ell \\bmod g$ (the rest of it) for some sum $\\ell$ of the
+        first. The jumps are ordered by decreasing denominator and the halves are contiguous, so the jumps
+        sharing a rare prime power in their denominators come first and together: once they are placed only the
+        partial sums where that prime power cancels survive (the $p$-adic digit of the sum). Pseudo-polynomial
+        for jumps on a coarse grid, $O(2^{m/2})$ sums at most; counts by size packed into one integer (base
+        $2^{m+1}$) with a witness mask; matching sums multiply their packed counts (a product of polynomials).
+        At most ``4 * budget`` sums per half, else :class:`UndecidedError`."""
         m, n3 = len(branch.ys), self.n3
         keep = _valuation_survivors(branch.T, branch.jumps)
         if keep is None:
@@ -272,13 +277,22 @@ class RidgeTypes:
         scale = [math.lcm(*([branch.T[r].q] + [branch.jumps[k][r].q for k in keep])) for r in range(n3)]
         ints = {k: tuple(int(x * s) for x, s in zip(branch.jumps[k], scale, strict=True)) for k in keep}
         T = tuple(int(x * s) for x, s in zip(branch.T, scale, strict=True))
-        order = sorted(keep, key=lambda k: -max(abs(x) for x in ints[k]))
-        halves = order[0::2], order[1::2]
+        order = sorted(keep, key=lambda k: (-math.prod(x.q for x in branch.jumps[k]),
+                                            -max(abs(x) for x in ints[k])))
+        halves = order[:len(order) // 2], order[len(order) // 2:]
         span = [_span([ints[k] for k in h], n3) for h in halves]
         B = m + 1
-        left = self._half_sums(halves[0], ints, T, span[1], B)
+        right_gcd = _gcds([ints[k] for k in halves[1]], n3)
+        left = self._half_sums(halves[0], ints, T, span[1], B, lambda g, _: (0,) * n3, right_gcd)
+        residues: dict = {}
+
+        def allowed(g: tuple, total: tuple) -> tuple:
+            # the residues mod g of the sums -l of the first half (g = 0: exactly)
+            if g not in residues:
+                residues[g] = {tuple(-x % q if q else -x for x, q in zip(lt, g, strict=True)) for lt in left}
+            return residues[g]
         right = self._half_sums(halves[1], ints, (0,) * n3, tuple(
-            (t + lo, t + hi) for t, (lo, hi) in zip(T, span[0], strict=True)), B)
+            (t + lo, t + hi) for t, (lo, hi) in zip(T, span[0], strict=True)), B, allowed, (0,) * n3)
         packed, witness = 0, None
         for total, (cl, ml) in left.items():
             match = right.get(tuple(-x for x in total))
@@ -288,22 +302,31 @@ class RidgeTypes:
         counts = [(packed >> (B * j)) & ((1 << B) - 1) for j in range(m + 1)]
         return counts, None if witness is None else tuple(k for k in range(m) if witness >> k & 1)
 
-    def _half_sums(self, half: list[int], ints: dict, start: tuple, outside: tuple, B: int) -> dict:
+    def _half_sums(self, half: list[int], ints: dict, start: tuple, outside: tuple, B: int, allowed,
+                   beyond: tuple) -> dict:
         """``{partial sum: (packed counts by size, witness mask)}`` of ``start`` plus the subsets of ``half``,
         every sum dropped that the jumps still to come in ``half`` and the range ``outside`` (per coordinate)
-        cannot bring to $0$."""
+        cannot bring to $0$, or whose residue modulo $g$ — the gcd of the jumps still to come and ``beyond``
+        (per coordinate) — is not ``allowed(g, sum)`` (a tuple: the only residue; or a set of them)."""
         from tqdm.auto import tqdm
         n3, limit = len(start), 4 * self.budget
         rest = [_span([ints[k] for k in half[i:]], n3) for i in range(len(half) + 1)]
+        gcds = [tuple(math.gcd(a, b) for a, b in zip(_gcds([ints[k] for k in half[i:]], n3), beyond, strict=True))
+                for i in range(len(half) + 1)]
         states = {start: (1, 0)}
         with tqdm(total=len(half), desc="subset sums", unit="jump", disable=None, leave=False) as bar:
             for i, k in enumerate(half):
                 bounds = [(lo + a, hi + b) for (lo, hi), (a, b) in zip(rest[i + 1], outside, strict=True)]
+                g = gcds[i + 1]
                 jump, bit, new = ints[k], 1 << k, {}
                 for total, (counts, mask) in states.items():
                     for s2, c2, w2 in ((total, counts, mask),
                                        (tuple(a + b for a, b in zip(total, jump)), counts << B, mask | bit)):
                         if any(x + lo > 0 or x + hi < 0 for x, (lo, hi) in zip(s2, bounds)):
+                            continue
+                        ok = allowed(g, s2)
+                        res = tuple(x % q if q else x for x, q in zip(s2, g))
+                        if res != ok if type(ok) is tuple else res not in ok:
                             continue
                         old = new.get(s2)
                         new[s2] = (c2, w2) if old is None else (old[0] + c2, old[1])
@@ -402,6 +425,11 @@ class RidgeTypes:
 def _span(vectors: list, n: int) -> tuple[tuple[int, int], ...]:
     """Per coordinate, the least and the largest sum of a subset of ``vectors``."""
     return tuple((sum(min(v[r], 0) for v in vectors), sum(max(v[r], 0) for v in vectors)) for r in range(n))
+
+
+def _gcds(vectors: list, n: int) -> tuple[int, ...]:
+    """Per coordinate, the gcd of the integer ``vectors`` ($0$ when there are none)."""
+    return tuple(math.gcd(*(v[r] for v in vectors)) for r in range(n))
 
 
 def _valuation(x: fmpq, p: int) -> int:
