@@ -234,8 +234,41 @@ def test_budget_and_what_is_still_refused():
         sa.fibre(net, budget=0)
     with pytest.raises(ArchitectureError, match="connected components"):   # no *generic* member: unchanged
         generic_representative(net)
-    # non-generic besides the U+- neuron (two proportional rows): still refused, by name
-    bad = Network.random((2, 5, 1, 1), seed=54, height=3)
+    # a 0-factor of h besides the U+- neurons (an intrinsic, closed condition): still refused, with the reason
+    bad = Network.random((2, 6, 1, 1), seed=12, height=3)
     assert "U+-" in bn.combinatorial_type(bad).classes
-    with pytest.raises(ArchitectureError):
+    with pytest.raises(ArchitectureError, match="no member of its fibre is generic"):
         sa.fibre(bad)
+
+
+def _widened():
+    """theta of (2,3,1,1) seed 13 with a dead fourth neuron (v = 0, its line crossing P), and with its second
+    neuron split into two on one line (kinks 1/2 + 1/4 * 2): both non-generic, with the function of theta."""
+    base = Network.random((2, 3, 1, 1), seed=13, height=3)
+    (W1, W2, W3), (b1, b2, b3) = base.weights, base.biases
+    dead = Network((W1 + ((fmpq(1), fmpq(3)),), (W2[0] + (fmpq(0),),), W3), (b1 + (fmpq(-1, 2),), b2, b3))
+    v = W2[0]
+    shared = Network((W1 + (tuple(2 * x for x in W1[1]),), ((v[0], v[1] / 2, v[2], v[1] / 4),), W3),
+                     (b1 + (2 * b1[1],), b2, b3))
+    return [dead, shared, Network.random((2, 5, 1, 1), seed=54, height=3)]
+
+
+@pytest.mark.parametrize("k", range(3))
+def test_non_generic_mixed_parameters_get_the_fibre_of_a_separated_representative(k):
+    net = _widened()[k]
+    assert "U+-" in bn.combinatorial_type(net).classes
+    assert not (bool(sa.genericity(net)) and all(c.holds for c in bn.type_checks(net) if c.name != "no U+- neuron"))
+    F = sa.fibre(net, budget=None)
+    S = _parts(F)
+    assert not S.undecided and F.contains(net)
+    rng = random.Random(k)
+    D = net.architecture.num_parameters
+    dims = []
+    for s, key in enumerate(S.index.keys):
+        index = S._index_of(key)
+        x = F.sample(s, index)
+        assert bool(sa.equivalent(x, net)) and all(x(p) == net(p) for p in _points(rng, 6))
+        assert F.component_of(x) == index and jacobian_corank(F.build(index), x) == S.dims[key]
+        dims.append((S.dims[key], x))
+    top, x = max(dims, key=lambda d: d[0])
+    assert top == F.dimension == D - sa.functional_dimension(x).value

@@ -31,7 +31,7 @@ from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
-from semialg.families.bottleneck.separated_fibre import SeparatedFibre, separated_applies
+from semialg.families.bottleneck.separated_fibre import SeparatedFibre, separated_applies, separated_representative
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
@@ -202,9 +202,10 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     included. Case (a) with hidden neurons (U−, U+;
     $n_0 \ge 2$, regime PN): a union over slot labellings
     (:mod:`semialg.families.bottleneck.hidden_fibre`); with mixed hidden neurons (U±, $P$ disconnected) and
-    otherwise generic: a union over slot labellings with activity patterns on the components of $P$
-    (:mod:`semialg.families.bottleneck.separated_fibre`). Other case-(a) parameters that are not generic: the fibre
-    of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
+    otherwise generic (dead neurons allowed): a union over slot labellings with activity patterns on the
+    components of $P$ (:mod:`semialg.families.bottleneck.separated_fibre`), also for a U± parameter failing other
+    conditions when the minimal form of $h$ padded with dead slots is such a parameter. Other case-(a)
+    parameters that are not generic: the fibre of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
     listed component. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
@@ -228,6 +229,11 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
             parts = SeparatedFibre(net, t, budget, progress)
             dim = parts.top_dimension
         else:
+            sep = separated_representative(net) if "U+-" in t.classes else None
+            if sep is not None:       # U+- and other degeneracies: the separated fibre of the minimal form of h
+                F = fibre(sep, budget, progress)
+                return dataclasses.replace(F, network=net, description=f"{F.description}, built from theta~ = "
+                                           f"{sep} (minimal form of h, dead slots) with the function of {net}")
             if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
                 end = None if budget is None else time.monotonic() + budget   # one budget for both steps
                 rep = generic_representative(net, deadline=end)

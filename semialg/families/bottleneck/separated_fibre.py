@@ -4,7 +4,8 @@ Let $\theta$ be of regime PN, $f = c\,\sigma(h) + d$, with a U± neuron: its hyp
 $P = \{h > 0\}$ but $P$ lies on both sides of it, so $P$ has connected components $P_1, \dots, P_K$, $K \ge 2$.
 Such parameters fill an open set; :mod:`~semialg.families.bottleneck.hidden_fibre` needs one affine block on all
 of $P$ and does not apply. Assume $\theta$ passes every genericity and type condition except "no U± neuron"
-(and those the explicit fibre does not need), and that a face of $\partial P$ proves that every member has
+(and those the explicit fibre does not need; dead neurons $v_i = 0$ are allowed, as dead slots, when the live part
+passes), and that a face of $\partial P$ proves that every member has
 $\sigma(h') = \mu\sigma(h)$, $\mu > 0$, $c' = c/\mu$, $d' = d$
 (:func:`~semialg.families.bottleneck.obstructions._standard_face`; else :class:`ArchitectureError`).
 With $g = h'/\mu$ the fibre is $\{g = h \text{ on } P,\ g \le 0 \text{ on } \overline N = \{h \le 0\}\}$.
@@ -53,6 +54,9 @@ Classes forcing a hidden slot to $w'_j = 0$ are constant neurons (not of simple 
 listed either (``contains`` still decides them exactly by :func:`equivalent`): constant neurons, several neurons on
 one seen kink hyperplane, and neurons whose hyperplanes cross $P$ with cancelling kinks.
 
+A parameter failing other conditions too (two neurons on one line, dead or constant neurons) gets the fibre of
+:func:`separated_representative` (the minimal form of $h$ padded with dead slots) when that one applies.
+
 Cost: $2^{|V|}\binom{m + 2^{K+1}}{m}$ label classes for $m$ hidden slots, one exact LP each (rows: $2^{m}$ per
 vertex and ray of $\overline N$), formula classes a search of at most ``2 * tries`` points.
 
@@ -84,25 +88,55 @@ from semialg.families.bottleneck.hidden_labels import Slice, SlotIndex
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
 from semialg.families.bottleneck.outer import equivalent_outer
-from semialg.families.bottleneck.types import BottleneckType
+from semialg.families.bottleneck.representative import _live
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _ZERO, _first_nonzero, _scale
+from semialg.families.shallow import minimal_form
 from semialg.geometry.polyhedron import decide
 from semialg.geometry.semialgebraic import parallel_minors
 
-__all__ = ["SeparatedFibre", "separated_applies"]
+__all__ = ["SeparatedFibre", "separated_applies", "separated_representative"]
 
 DEAD = ("D",)           # a dead slot: v' = 0, w' and b' free
 
 
 def separated_applies(net: Network, t: BottleneckType) -> bool:
     """Whether ``net`` (case (a), $n_0 \\ge 2$) has a U± neuron and passes every other genericity and type
-    condition the explicit fibre needs."""
+    condition the explicit fibre needs — up to dead neurons ($v_i = 0$, any row): then its live part must."""
+    if "D" in t.classes:
+        live = _live(net)
+        dead = [i for i, c in enumerate(t.classes) if c == "D"]
+        return (all(net.weights[1][0][i] == 0 for i in dead) and live is not None
+                and separated_applies(live, combinatorial_type(live)))
     if t.regime != "PN" or "U+-" not in t.classes or not set(t.classes) <= {"V", "U-", "U+", "U+-"}:
         return False
     typed = set(CLOSED_TYPE_CONDITIONS) | {"closed type conditions"}
     if any(c.holds is not True and c.name not in typed for c in genericity(net).conditions):
         return False
     return all(c.holds or c.name in FIBRE_NEEDS_NOT or c.name == "no U+- neuron" for c in type_checks(net))
+
+
+def separated_representative(net: Network) -> Network | None:
+    r"""A parameter $\tilde\theta$ of the same architecture with $f_{\tilde\theta} = f_\theta$ to which the
+    separated fibre applies, for a $\theta$ that fails other conditions too (two neurons on one line, dead or
+    constant neurons): the shallow minimal form of $h$ (canonical; the same $h$) padded with dead neurons
+    ($v = 0$), kept when it passes :func:`separated_applies` and $f$ is kept (decided exactly); else ``None``.
+    The fibre depends only on $f$, so it is the fibre of $\theta$. Cost: the minimal form (a subset-sum search
+    over the kinks of $h$), one equivalence test and the genericity checks."""
+    view, n1 = OuterView.of(net), net.widths[1]
+    try:
+        h = minimal_form(view.inner)
+    except UndecidedError:
+        return None
+    k, n0 = h.widths[1], net.architecture.input_dim
+    if k > n1:
+        return None
+    pads = [tuple(fmpq(1) if q == 0 else fmpq(j + q + 2) for q in range(n0)) for j in range(n1 - k)]
+    rep = Network((h.weights[0] + tuple(pads), (h.weights[1][0] + (_ZERO,) * len(pads),), net.weights[2]),
+                  (h.biases[0] + (_ZERO,) * len(pads), h.biases[1], net.biases[2]))
+    if not separated_applies(rep, combinatorial_type(rep)) or not equivalent_outer(rep, net):
+        return None
+    return rep
 
 
 @dataclass(frozen=True)
@@ -154,14 +188,15 @@ class SeparatedFibre:
         if not separated_applies(net, t):
             raise ArchitectureError(f"separated fibres need regime PN, a U+- neuron and every other genericity "
                                     f"and type condition; got {t.describe()}")
-        if _standard_face(net, _Clock(None, None)) is None:
+        live = _live(net)
+        if _standard_face(live, _Clock(None, None)) is None:
             raise ArchitectureError("separated fibre: no face of the boundary of P proves sigma(h') = mu sigma(h) "
                                     "with mu > 0 for every member; not described (sa.equivalent decides membership)")
         self.net, self.t, self.tries = net, t, tries
         self.region = R = HiddenRegion(net)
         self.view = view = R.view
         self.n0, self.st, self.r = R.n0, R.n0 + 1, _first_nonzero(view.c)
-        p_pieces, _ = _pieces(net)
+        p_pieces, _ = _pieces(live)
         self.comps = []
         for comp in _components(p_pieces):
             pts = tuple(dict.fromkeys(v for i in comp for v in p_pieces[i][0].vertices))
@@ -177,10 +212,12 @@ class SeparatedFibre:
         for k in self.visible:
             key, _, s = normalise_row(view.w[k] + (view.b[k],))
             self.vkeys[fingerprint(key)] = (k, s)
-        own = [(self._pattern(view.w[i], view.b[i]), i) for i in range(len(t.classes)) if t.classes[i] != "V"]
-        self.own_key = (frozenset(), tuple(sorted(("H", p, 1 if view.v[i] > 0 else -1) for p, i in own)))
-        self.own_z = [x for _, i in sorted(((("H", p, 1 if view.v[i] > 0 else -1), i) for p, i in own))
-                      for x in _scale(abs(view.v[i]), view.w[i] + (view.b[i],))] + [view.e]
+        own = sorted((DEAD if t.classes[i] == "D" else ("H", self._pattern(view.w[i], view.b[i]),
+                                                           1 if view.v[i] > 0 else -1), i)
+                     for i in range(len(t.classes)) if t.classes[i] != "V")
+        self.own_key = (frozenset(), tuple(lab for lab, _ in own))
+        self.own_z = [x for lab, i in own for x in (view.w[i] + (view.b[i],) if lab == DEAD else
+                                                    _scale(abs(view.v[i]), view.w[i] + (view.b[i],)))] + [view.e]
         labels = [("H", p, s) for p in itertools.product((0, 1), repeat=K) for s in (-1, 1)] + [DEAD]
         keys = [(frozenset(F), tuple(sorted(hidden)))
                 for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
