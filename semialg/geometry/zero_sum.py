@@ -37,7 +37,7 @@ from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.core.exact import fingerprint, modular_rank, nullspace, solve, to_matrix
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components"]
+__all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components", "count_zero_sum_sets"]
 
 _ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
@@ -198,6 +198,29 @@ def _meet_in_the_middle(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, .
             if A is not None:
                 return tuple(sorted(A + B))
     return None
+
+
+def count_zero_sum_sets(vectors: Sequence[Vec], budget: int = 2 ** 12) -> int | None:
+    r"""The number of subsets $S$, the empty one included, with $\sum_{i\in S} v_i = 0$, exactly, or ``None``
+    when a component of the linear matroid needs more than ``budget`` half-sums. A zero-sum set restricts to one
+    on each component (:func:`kernel_components`) and indices in no dependency are in none, so the count is the
+    product over components of their counts, each by meet in the middle: pairs of half-sums adding to $0$.
+    Cost: $O(2^{s/2}D)$ per component of size $s$.
+
+    >>> count_zero_sum_sets([(1, 0), (0, 1), (-1, -1), (2, 0), (-2, 0)])     # {}, {0,1,2}, {3,4}, both
+    4
+    """
+    total = 1
+    for comp in kernel_components(vectors):
+        half = len(comp) // 2
+        if 2 ** max(half, len(comp) - half) > budget:
+            return None
+        table: dict = {}
+        for _, s in _subset_sums(vectors, comp[:half]):
+            key = fingerprint(s)
+            table[key] = table.get(key, 0) + 1
+        total *= sum(table.get(fingerprint(tuple(-x for x in s)), 0) for _, s in _subset_sums(vectors, comp[half:]))
+    return total
 
 
 def find_subset_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 ** 20) -> tuple[int, ...] | None:

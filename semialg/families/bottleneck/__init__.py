@@ -41,7 +41,7 @@ from semialg.families.bottleneck.witnesses import (
     TradeOnP, witness)
 from semialg.families.bottleneck.move_sets import (AbsorbConstants, ClearNeurons, FlipKinks, InsertDeadNeurons,
                                                    MergeAffines, MergeKinkGroups)
-from semialg.families.bottleneck.outer_moves import ReplaceInner, SilenceOuter, TradeBiasOutput
+from semialg.families.bottleneck.outer_moves import DropConstantNeuron, ReplaceInner, SilenceOuter, TradeBiasOutput
 from semialg.families.bottleneck.outer_symmetries import (EnterPlateau, MergeTwins, ReflectBounded, ReflectPlateau,
                                                          SplitTwin, TradeOppositePairs)
 
@@ -56,7 +56,7 @@ __all__ = [
     "AbsorbAtConstantInput", "ResetFirstLayer", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron",
     "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "ReflectBounded", "EnterPlateau", "MergeTwins",
     "SplitTwin", "TradeOppositePairs", "ReflectPlateau", "FlipKinks", "MergeKinkGroups", "MergeAffines",
-    "ClearNeurons", "AbsorbConstants", "InsertDeadNeurons",
+    "ClearNeurons", "AbsorbConstants", "InsertDeadNeurons", "DropConstantNeuron",
 ]
 
 

@@ -27,7 +27,7 @@ from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _deci
 from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["NetworkArrangement", "visible", "sup_on_line", "extreme_values"]
+__all__ = ["NetworkArrangement", "visible", "sup_on_line", "extreme_values", "sup_value"]
 
 
 class NetworkArrangement(Arrangement):
@@ -173,3 +173,20 @@ def extreme_values(view: OuterView, arr: NetworkArrangement | None = None) -> tu
         raise CertificateError("min h: a cell goes below the least vertex value (h is not bounded below)")
     bounded = all(arr.range_sign(cell, (A[0], A[1] - high)) == -1 for cell, A in zip(arr.cells, maps, strict=True))
     return low, high if bounded else None
+
+
+def sup_value(view: OuterView) -> fmpq | None:
+    r"""$\sup h$ of the inner network of a case-(a) parameter (bounded below or not), ``None`` when $h$ is
+    unbounded above: as in :func:`extreme_values`, the largest value at a vertex ($r = \operatorname{rank} W_1$
+    independent hyperplanes meeting), confirmed on every cell exactly. Cost: $\binom{n_1}{r}$ exact solves plus
+    one range test per cell."""
+    rows = [(w, b) for w, b in zip(view.w, view.b, strict=True) if any(w)]
+    r = rank([w for w, _ in rows])
+    if r == 0:
+        return view.inner((_ZERO,) * len(view.w[0]))[0]
+    high = max(view.inner(solve([w for w, _ in S], [-b for _, b in S]))[0]
+               for S in itertools.combinations(rows, r) if rank([w for w, _ in S]) == r)
+    arr = NetworkArrangement((view.inner,))
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    return high if all(arr.range_sign(cell, (A[0], A[1] - high)) == -1
+                       for cell, A in zip(arr.cells, maps, strict=True)) else None

@@ -49,7 +49,7 @@ from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckM
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _scale
 
-__all__ = ["FlipInner", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP",
+__all__ = ["FlipInner", "DropConstantNeuron", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP",
            "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "flip_witness", "hidden_witness"]
 
 Neuron = tuple[Vec, fmpq, fmpq]  # (w, b, v) of a first-layer neuron
@@ -160,6 +160,29 @@ class FlipInner(BottleneckMove):
 
 
 _HIDDEN = "hidden neurons (U-)"
+_CONSTANT = "constant neurons (D)"
+
+
+@dataclass(frozen=True)
+class DropConstantNeuron(BottleneckMove):
+    r"""Case (a): first-layer neuron ``i`` constant — $w_i = 0$ or $v_i = 0$, checked exactly — removed and its
+    value $v_i\sigma(b_i)$ (for $w_i = 0$) added to $e$ (width $n_1 - 1 \ge 1$): $h$ is unchanged identically,
+    so no arrangement is needed. Cost: $O(n_1n_0)$."""
+
+    i: int
+    mechanism: ClassVar[str] = _CONSTANT
+
+    def apply(self, net: Network) -> Network:
+        neurons = _neurons(net)
+        check_neurons((self.i,), len(neurons))
+        w, b, v = neurons[self.i]
+        if any(w) and v != 0:
+            self._fail(f"neuron {self.i} is not constant (w != 0 and v != 0)")
+        e = _view(net).e + (v * max(b, _ZERO) if not any(w) else _ZERO)
+        return _rebuild(net, neurons[:self.i] + neurons[self.i + 1:], e)
+
+    def describe(self) -> str:
+        return f"constant first-layer neuron {self.i} removed (w = 0 or v = 0; e absorbs its value)"
 
 
 @dataclass(frozen=True)

@@ -30,27 +30,28 @@ else, after merging the positive twins on both sides and trading the opposite pa
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
 from flint import fmpq
 
 from semialg.core.certificate import check_neurons
-from semialg.core.exact import fingerprint, normalise_row, rank, solve, to_fmpq
+from semialg.core.exact import fingerprint, normalise_row, to_fmpq
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import shift_twins, trade_opposite
 from semialg.errors import CertificateError
-from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values
+from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_value
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
-from semialg.families.bottleneck.outer_moves import (Neuron, _Chain, _check, _mu, _neuron, _neurons,
-                                                     _permutation, _rebuild, _trade_witness, _view, hidden_witness)
+from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, Neuron, _Chain, _check, _match, _mu,
+                                                     _neuron, _neurons, _permutation, _rebuild, _trade_witness,
+                                                     _view, hidden_witness)
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import _ONE, _ZERO, _scale
 from semialg.geometry.arrangement import negate
 
-__all__ = ["ReflectBounded", "ReflectPlateau", "EnterPlateau", "MergeTwins", "SplitTwin", "TradeOppositePairs", "outer_witness"]
+__all__ = ["ReflectBounded", "ReflectPlateau", "EnterPlateau", "MergeTwins", "SplitTwin", "TradeOppositePairs",
+           "outer_witness"]
 
 
 def _between(move: BottleneckMove, net: Network, low: fmpq, high: fmpq | None = None) -> None:
@@ -338,23 +339,6 @@ def _from_regime_t(net1: Network, net2: Network, regime2: str) -> BottleneckMove
     return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
 
 
-def _sup(view) -> fmpq | None:
-    r"""$\sup h$ of the inner network, ``None`` when $h$ is unbounded above: the largest value at a vertex of the
-    first layer's arrangement ($r = \operatorname{rank} W_1$ independent hyperplanes meeting; every closed cell
-    is a pointed polyhedron plus $\ker W_1$), confirmed on every cell exactly. Cost: $\binom{n_1}{r}$ exact
-    solves plus one range test per cell."""
-    rows = [(w, b) for w, b in zip(view.w, view.b, strict=True) if any(w)]
-    r = rank([w for w, _ in rows])
-    if r == 0:
-        return view.inner((_ZERO,) * len(view.w[0]))[0]
-    high = max(view.inner(solve([w for w, _ in S], [-b for _, b in S]))[0]
-               for S in itertools.combinations(rows, r) if rank([w for w, _ in S]) == r)
-    arr = NetworkArrangement((view.inner,))
-    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
-    return high if all(arr.range_sign(cell, (A[0], A[1] - high)) == -1
-                       for cell, A in zip(arr.cells, maps, strict=True)) else None
-
-
 def _reflected(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     r"""$c_1 = \rho c_2$ with $\rho < 0$ and $h_1$ bounded above: the bottleneck neuron of ``net1`` scaled by
     $|\rho|$, then :class:`ReflectPlateau` at $|\rho|\sup h_1$ onto the inner network of ``net2`` (any regime:
@@ -364,7 +348,7 @@ def _reflected(net1: Network, net2: Network) -> BottleneckMoveCertificate | None
     r = next((k for k, x in enumerate(v2.c) if x != 0), None)
     if r is None or v1.c[r] == 0 or v1.c[r] / v2.c[r] >= 0 or _scale(v2.c[r] / v1.c[r], v1.c) != v2.c:
         return None
-    high = _sup(v1)
+    high = sup_value(v1)
     if high is None or high <= 0:
         return None
     s = -v1.c[r] / v2.c[r]
@@ -393,26 +377,62 @@ def _regime_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate |
     return None
 
 
-def outer_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+def _constant(n: Neuron) -> bool:
+    return not any(n[0]) or n[2] == 0
+
+
+def _cleared(net1: Network, net2: Network) -> tuple[_Chain, _Chain]:
+    r"""The constant first-layer neurons ($w = 0$ or $v = 0$) of each side that the other side does not have (up
+    to $G$, in ``net2``'s frame $c_1 = \mu c_2$) removed by :class:`~.outer_moves.DropConstantNeuron` (largest
+    index first; two neurons always stay: width 1 is case (b)): a constant neuron both sides share relates
+    nothing, one side's alone is a difference named as such."""
+    v1, v2 = _view(net1), _view(net2)
+    r = next((k for k, x in enumerate(v2.c) if x != 0), None)
+    mu = v1.c[r] / v2.c[r] if r is not None and v1.c[r] / v2.c[r] > 0 else _ONE
+    a = [(w, b, mu * v) for w, b, v in _neurons(net1)]
+    z = _neurons(net2)
+    d1 = [i for i, n in enumerate(a) if _constant(n)]
+    d2 = [j for j, n in enumerate(z) if _constant(n)]
+    pairs = _match(a, z, d1, d2)
+    out = []
+    for net, ds, kept in ((net1, d1, {i for i, _ in pairs}), (net2, d2, {j for _, j in pairs})):
+        ch = _Chain(net)
+        for i in sorted(set(ds) - kept, reverse=True):
+            if len(_view(ch.net).v) > 2:     # width 1 is case (b)
+                ch.do(DropConstantNeuron(i))
+        out.append(ch)
+    return out[0], out[1]
+
+
+def outer_witness(net1: Network, net2: Network, merge: bool = True) -> BottleneckMoveCertificate | None:
     r"""The moves relating two equivalent case-(a) parameters, or ``None`` (not equivalent, or not matched by
-    these moves: the caller keeps its arrangement certificate): :func:`~.outer_moves.hidden_witness` (flips,
-    hidden neurons, the trade on $P$, $e \leftrightarrow d$, constants); else the reflection and plateau members
-    of regime T (:func:`_regime_witness`); else the same after merging positive twins on both sides
-    (:class:`MergeTwins`) and trading opposite pairs (:class:`TradeOppositePairs`), so that these are named only
-    when they are needed.
+    these moves: the caller keeps its arrangement certificate). First the constant neurons ($w = 0$ or $v = 0$)
+    of one side that the other does not have are removed (:func:`_cleared`); then
+    :func:`~.outer_moves.hidden_witness` (flips, hidden neurons, the trade on $P$, $e \leftrightarrow d$,
+    constants); else the reflection and plateau members of regime T (:func:`_regime_witness`); else the
+    reflection through the top plateau (:func:`_reflected`, any regime, e.g. two parameters of regime PN with all
+    rows parallel); else (``merge``) the same after merging positive twins on both sides (:class:`MergeTwins`)
+    and trading opposite pairs (:class:`TradeOppositePairs`), so that these are named only when they are needed.
 
     Cost: that of :func:`~.outer_moves.hidden_witness` — two classifications (cells of the first layer's
     arrangement, one range test per cell; visibility per hyperplane) and one joint arrangement per move
     replayed, $O(N^3)$ exact integer operations for $N$ lines in the plane — at most three times, plus
     $\binom{n_1}{r}$ exact solves for $\min h$ / $\sup h$ in regime T. Measured builds (2-$n_1$-1-1, a hidden
     neuron moved and one inserted): see :data:`~.equivalence.WITNESS_LIMIT_A`."""
+    c1, c2 = _cleared(net1, net2)
+    if c1.moves or c2.moves:
+        return _joined(c1, c2, outer_witness(c1.net, c2.net, merge))
     cert = hidden_witness(net1, net2) or _regime_witness(net1, net2) or _reflected(net1, net2)
-    if cert is not None:
+    if cert is not None or not merge:
         return cert
     m1, m2 = _merged(net1), _merged(net2)
     _opposite_traded(m1, m2.net)
     if not (m1.moves or m2.moves):
         return None
-    rest = hidden_witness(m1.net, m2.net) or _regime_witness(m1.net, m2.net)
-    return None if rest is None else BottleneckMoveCertificate(tuple(m1.moves) + rest.moves1,
-                                                               tuple(m2.moves) + rest.moves2, rest.element)
+    return _joined(m1, m2, outer_witness(m1.net, m2.net, merge=False))
+
+
+def _joined(c1: _Chain, c2: _Chain, rest: BottleneckMoveCertificate | None) -> BottleneckMoveCertificate | None:
+    """The chains ``c1``, ``c2`` followed by the certificate ``rest`` of their ends."""
+    return None if rest is None else BottleneckMoveCertificate(tuple(c1.moves) + rest.moves1,
+                                                               tuple(c2.moves) + rest.moves2, rest.element)

@@ -14,14 +14,17 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
+from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
-from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, visible
+from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_value, visible
+from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
-from semialg.families.shallow import hidden_symmetries as shallow_hidden_symmetries
+from semialg.families.shallow import canonical_form, hidden_symmetries as shallow_hidden_symmetries
+from semialg.geometry.zero_sum import count_zero_sum_sets
 from semialg.families.bottleneck.views import OuterView, RidgeView, _require, bottleneck_case
 from semialg.geometry.arrangement import negate
 
@@ -135,6 +138,22 @@ def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> se
     return out
 
 
+def _plateau(view: OuterView, value, sign: int) -> bool:
+    r"""The necessary conditions for members below the plateau $\{h = \text{value}\}$ at the minimum
+    (``sign`` $= 1$) or supremum ($-1$) of $h$ (:mod:`~.plateau`): $h \equiv$ value on a cell of the first
+    layer's arrangement (an open set) and, unless the kink hyperplanes are parallel, a hyperplane inside
+    $\{g = 0\}$, $g = \pm(h - \text{value}) \ge 0$ (decided exactly)."""
+    arr = NetworkArrangement((view.inner,))
+    zero = (fmpq(0),) * arr.dim
+    if all(A != (zero, value) for A in arr.affine_maps(arr.neuron_data(view.inner), arr.cells)):
+        return False
+    keys = [tuple(key) for key, _ in canonical_form(view.inner).kinks]
+    if rank([k[:-1] for k in keys]) <= 1:
+        return True
+    g = Network((view.w, (tuple(sign * x for x in view.v),)), (view.b, (sign * (view.e - value),)))
+    return hyperplane_in_zero_set(g, keys) is not None
+
+
 def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple, description: str,
           layer: int, freezes: bool = False) -> Mechanism:
     continuous = kind == "continuous"
@@ -221,9 +240,20 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     view = OuterView.of(net)
     flips = [m for m in shallow_hidden_symmetries(view.inner) if m.name == "zero_factor"]
     if flips:
-        out.append(move("zero-factor flips", "discrete", 1 + len(flips), "compensated by e",
+        live = [i for i, (w, vi) in enumerate(zip(view.w, view.v, strict=True)) if any(w) and vi != 0]
+        sets = count_zero_sum_sets([tuple(view.v[i] * x for x in view.w[i]) for i in live])
+        out.append(move("zero-factor flips", "discrete", sets, "compensated by e",
                         tuple(sorted({i for m in flips for i in m.neurons})),
-                        "sum over S of v_i w_i = 0: flipping S changes h by a constant, absorbed by e"))
+                        "sum over S of v_i w_i = 0: flipping S changes h by a constant, absorbed by e ("
+                        + (f"{sets} admissible flip sets S, the empty one included" if sets is not None else
+                           "the number of admissible flip sets is undecided: a matroid component too large to "
+                           "count") + ")"))
+    D = idx("D")
+    if D:
+        out.append(move("constant neurons (D)", "continuous", None, "constant", D,
+                        "w_i = 0 or v_i = 0: the neuron adds a constant to h (absorbed by e; removed by "
+                        "DropConstantNeuron); v_i = 0 leaves (w_i, b_i) free, w_i = 0 trades v_i s(b_i) with e "
+                        "(a closed condition: the dimension is not given; no conservation law claimed)"))
     if Um:
         out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
                         "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set", freezes=True))
@@ -235,7 +265,8 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
             out.append(move("flips absorbed by U+ neurons", "discrete", None, "compensated by the U+ neurons and e",
                             tuple(sorted(V + Up)), "a visible neuron flipped, (w, b) -> (-w, -b), changes h by "
                             "-v(w.x + b), affine on P: U+ neurons and e absorbing it on P while staying off P "
-                            "(admissible flip sets depend on P; each one checked by TradeOnP, not counted)"))
+                            "(the number of admissible flip sets is undecided: it depends on P and on h' <= 0 "
+                            "off P; each flip set is checked by TradeOnP when used)"))
     groups: dict = {}
     normals: dict = {}
     for i, (w, b, vi) in enumerate(zip(view.w, view.b, view.v, strict=True)):
@@ -264,5 +295,20 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
         if high is not None and high != low:
             out.append(move("reflection", "discrete", 2, "compensated by d", (),
                             "h bounded (M = sup h): h' = |mu|(M - h) + t, c' = -c/|mu|, d' = d + c(M + t/|mu|)"))
+        at = [x for x, sign in ((low, 1), (high, -1)) if x is not None and high != low and _plateau(view, x, sign)]
+        if at:
+            out.append(move("plateau members", "discrete", None, "hidden by the outer ReLU on the plateau", (),
+                            "members with h' < 0 on the plateau {h = " + " or ".join(map(str, at)) + "} "
+                            "(EnterPlateau, after the reflection at sup h): necessary conditions hold (h constant "
+                            "on an open set there and a hyperplane inside it); whether this width admits such "
+                            "members is undecided here (fibre() lists them as plateau pieces); discrete, no "
+                            "conservation law (the members' hidden neurons are listed at the members)"))
+    elif t.regime == "PN" and rank([w for w, vi in zip(view.w, view.v, strict=True) if any(w) and vi != 0]) == 1:
+        top = sup_value(view)
+        if top is not None and _plateau(view, top, -1):
+            out.append(move("reflection", "discrete", None, "compensated by d", (),
+                            f"rows parallel, h <= M = {top} and h = M on an open set: members with sigma(h') = "
+                            "|mu|(M - sigma(h)), c' = -c/|mu|, d' = d + cM (ReflectPlateau); whether this width "
+                            "admits them is undecided here (fibre() lists them: the pieces C and Cp)"))
     return tuple(out)
 
