@@ -137,7 +137,7 @@ def _instances() -> dict[str, list]:
              bn.TradeOnP((0,), (((-1, 0), 1, 1),), (), 0), bn.SilenceOuter(), bn.ReplaceInner((((1, 0), 0, 1),), 0),
              bn.TradeBiasOutput(1), bn.ReflectBounded(2), bn.EnterPlateau((((1, 0), 1, 1),), -1, 1),
              bn.MergeTwins(0, 1), bn.SplitTwin(0, 2, 1), bn.TradeOppositePairs(((0, 1), (2, 3)), (1, -1)),
-             bn.ReflectPlateau((((1,), -1, 1),), 2, 2)]
+             bn.ReflectPlateau((((1,), -1, 1),), 2, 2), bn.DropConstantNeuron(0)]
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)
