@@ -420,8 +420,10 @@ def test_hidden_symmetries_name_every_move():
                             [[0, 0, 0, -5], [0], [0]])
     # rows (0, 1) and (0, -1) with v = -1, -1 are a 0-factor of h: flipping both only moves e; flipping (0, 1)
     # alone is absorbed by the U+ neuron (-1, 0) -> (-1, -1): h' = s(-x - y) - 2 s(-y) - 2 s(x - 5) = h on P
+    # and (0, 1), (0, -1) are an opposite pair: v1 += Y, v2 -= Y adds Y y, absorbed by the U+ neuron (-1, -Y)
     assert {m.name for m in bn.hidden_symmetries(A)} == {"hidden neurons (U-)", "U+ <-> e trade", "zero-factor flips",
-                                                         "flips absorbed by U+ neurons"}
+                                                         "flips absorbed by U+ neurons",
+                                                         "opposite pairs absorbed by U+ neurons"}
     flipped = Network.from_arrays([[[-1, -1], [0, -1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
                                   [[0, 0, 0, -5], [0], [0]])
     assert pl.equivalent(A, flipped)

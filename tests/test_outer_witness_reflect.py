@@ -198,3 +198,13 @@ def test_non_parallel_pn_pairs_with_reflected_c_are_not_certified_wrongly():
         view = bn.OuterView.of(net)
         other = net.replace_layer(3, weight=[[-view.c[0]]])
         assert bn.witness(net, other) is None or _same(net, other)
+
+
+def test_beyond_the_witness_limit_the_result_says_why(monkeypatch):
+    from semialg.families.bottleneck import equivalence
+    from semialg.families.bottleneck.outer import ArrangementCertificate
+    a, b = _audit_pair()
+    monkeypatch.setattr(equivalence, "WITNESS_LIMIT_A", 1)
+    r = bn.equivalent(a, b)
+    assert r and isinstance(r.certificate, ArrangementCertificate) and r.verify(a, b)
+    assert "no move witness: n1 = 2 > WITNESS_LIMIT_A = 1" in r.method

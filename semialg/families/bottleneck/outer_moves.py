@@ -15,7 +15,10 @@ contributes nothing), a neuron of the affine trade misses $P$ (U+, U±, constant
 * :class:`MoveHiddenNeuron`, :class:`InsertHiddenNeuron`, :class:`DropHiddenNeuron` — U− neurons moved,
   inserted, removed (width changes);
 * :class:`TradeOnP` — the hidden neurons affine on $P$ and $e$ traded for others reproducing $h$ on $P$ (the
-  U+ $\leftrightarrow e$ trade), possibly absorbing flips of visible neurons;
+  U+ $\leftrightarrow e$ trade), possibly absorbing flips of visible neurons or the affine change of opposite
+  pairs on visible hyperplanes trading output weights;
+* :class:`DropConstantNeuron` — a neuron with $w = 0$ or $v = 0$ removed, $e$ absorbing its value (no
+  arrangement: $h$ is unchanged identically);
 * :class:`FlipInner` — the 0-factor flips of $h$ itself (no arrangement needed);
 * regime T ($h \ge 0$: $f = c\,h + d$): :class:`TradeBiasOutput`, the $e \leftrightarrow d$ trade;
 * constant $f$: :class:`SilenceOuter` ($c \mapsto 0$ when $h \le 0$ everywhere), :class:`ReplaceInner` (any
@@ -49,8 +52,8 @@ from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckM
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _scale
 
-__all__ = ["FlipInner", "DropConstantNeuron", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron", "TradeOnP",
-           "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "flip_witness", "hidden_witness"]
+__all__ = ["FlipInner", "DropConstantNeuron", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron",
+           "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "flip_witness", "hidden_witness"]
 
 Neuron = tuple[Vec, fmpq, fmpq]  # (w, b, v) of a first-layer neuron
 
@@ -92,9 +95,10 @@ def _rebuild(net: Network, neurons: Sequence[Neuron], e: fmpq) -> Network:
 
 
 def _check(move: BottleneckMove, before: Network, after: Network, dead: Sequence = (), hidden: Sequence = (),
-           flipped: Sequence[int] = ()) -> Network:
+           flipped: Sequence[int] = (), lines: Sequence[int] = ()) -> Network:
     r"""``after`` if $\sigma(h_{after}) = \sigma(h_{before})$ (same $c$, $d$), with every neuron ``(net, i)`` of
-    ``dead`` dead on $\overline P$, of ``hidden`` missing $P$, and the ``flipped`` neurons of ``before`` visible;
+    ``dead`` dead on $\overline P$, of ``hidden`` missing $P$, the ``flipped`` neurons of ``before`` visible and
+    the hyperplanes of its neurons ``lines`` meeting $P$;
     else :class:`CertificateError`. Cost: the cells of the joint arrangement, one or two range tests each."""
     arr = NetworkArrangement((before, after))
     views = {id(before): _view(before), id(after): _view(after)}
@@ -133,6 +137,9 @@ def _check(move: BottleneckMove, before: Network, after: Network, dead: Sequence
     for i in flipped:
         if len(sides(before, i)) < 2 or not meets_p(before, i):
             move._fail(f"neuron {i} is not visible")
+    for i in lines:
+        if not meets_p(before, i):
+            move._fail(f"the hyperplane of neuron {i} does not meet P")
     return after
 
 
@@ -250,33 +257,56 @@ class DropHiddenNeuron(BottleneckMove):
 @dataclass(frozen=True)
 class TradeOnP(BottleneckMove):
     r"""Case (a): the neurons ``drop`` (each missing $P$: U+, U±, constants) removed, the visible neurons ``flip``
-    flipped ($(w, b) \mapsto (-w, -b)$, which changes $h$ by $-v\ell$), the neurons ``insert`` (each missing $P$
-    in the result) appended and $e$ set to ``e``: the affine map of $h$ on $P$ traded between hidden neurons
-    affine on $P$, the flipped neurons' affine terms and $e$. Valid iff $\sigma(h)$ is unchanged, checked
-    exactly."""
+    flipped ($(w, b) \mapsto (-w, -b)$, which changes $h$ by $-v\ell$), or — a separate move — the opposite
+    ``pairs`` $(i, j)$ ($(w_j, b_j) = -\lambda(w_i, b_i)$, $\lambda > 0$, hyperplane meeting $P$; all checked
+    exactly) trading output weights by ``shifts`` $Y$ ($v_i \mathrel{+}= Y$, $v_j \mathrel{-}= Y/\lambda$, which
+    changes $h$ by $Y(w_i\cdot x + b_i)$), the neurons ``insert`` (each missing $P$ in the result) appended and
+    $e$ set to ``e``: the affine map of $h$ on $P$ traded between hidden neurons affine on $P$, the flipped
+    neurons' or pairs' affine terms and $e$. Valid iff $\sigma(h)$ is unchanged, checked exactly."""
 
     drop: tuple[int, ...]
     insert: tuple[Neuron, ...]
     flip: tuple[int, ...]
     e: fmpq
+    pairs: tuple[tuple[int, int], ...] = ()
+    shifts: tuple[fmpq, ...] = ()
 
     @property
     def mechanism(self) -> str:
+        if self.pairs:
+            return "opposite pairs absorbed by U+ neurons"
         return "flips absorbed by U+ neurons" if self.flip else "U+ <-> e trade"
 
     def apply(self, net: Network) -> Network:
         neurons = _neurons(net)
         n = len(neurons)
-        check_neurons(tuple(self.drop) + tuple(self.flip), n)
+        pairs = tuple(tuple(p) for p in self.pairs)
+        if any(len(p) != 2 for p in pairs) or len(pairs) != len(self.shifts):
+            self._fail("pairs must be index pairs, one shift each")
+        named = tuple(k for p in pairs for k in p)
+        check_neurons(tuple(self.drop) + tuple(self.flip) + named, n)
+        if self.flip and pairs:
+            self._fail("flips and opposite-pair trades are separate moves")
         new = [_neuron(x, len(neurons[0][0])) for x in self.insert]
+        for (i, j), y in zip(pairs, self.shifts, strict=True):
+            ri, rj = tuple(neurons[i][0]) + (neurons[i][1],), tuple(neurons[j][0]) + (neurons[j][1],)
+            lam = -rj[ri.index(next(x for x in ri if x))] / next(x for x in ri if x) if any(neurons[i][0]) else None
+            if lam is None or lam <= 0 or _scale(-lam, ri) != rj or i in self.drop or j in self.drop:
+                self._fail(f"neurons {i}, {j} are not an opposite pair (w_j, b_j) = -lambda (w_i, b_i)")
+            y = to_fmpq(y, where="shift")
+            neurons[i] = (neurons[i][0], neurons[i][1], neurons[i][2] + y)
+            neurons[j] = (neurons[j][0], neurons[j][1], neurons[j][2] - y / lam)
         kept = [((_scale(-_ONE, w), -b, v) if i in self.flip else (w, b, v))
                 for i, (w, b, v) in enumerate(neurons) if i not in self.drop]
         after = _rebuild(net, kept + new, to_fmpq(self.e, where="e"))
         hidden = [(net, i) for i in self.drop] + [(after, len(kept) + k) for k in range(len(new))]
-        return _check(self, net, after, hidden=hidden, flipped=self.flip)
+        return _check(self, net, after, hidden=hidden, flipped=self.flip, lines=named)
 
     def describe(self) -> str:
         what = f"visible neurons {list(self.flip)} flipped, " if self.flip else ""
+        if self.pairs:
+            what = (f"visible opposite pairs {[list(p) for p in self.pairs]} trade output weights by "
+                    f"{[str(y) for y in self.shifts]}, ")
         return (f"{what}hidden neurons {list(self.drop)} affine on P replaced by {len(self.insert)} others and "
                 f"e = {self.e}: the same affine map on P")
 
@@ -385,7 +415,7 @@ class _Chain:
 
 
 def _route(ch: _Chain, target: list[Neuron], e2: fmpq, dead1, other1, dead2, other2, flips,
-           pair_all: bool) -> None:
+           pair_all: bool, traded=()) -> None:
     r"""The hidden moves from ``ch.net`` to the neurons of ``target`` (labels ``("r", i)`` / ``("t", j)`` name
     the current neurons). Monotone order, every step valid when the end points are equivalent: the target's U−
     neurons with $v < 0$ in (a current U− neuron with $v \ge 0$ moved there when there is one), the remaining
@@ -421,9 +451,11 @@ def _route(ch: _Chain, target: list[Neuron], e2: fmpq, dead1, other1, dead2, oth
         move(pos1, pos2.pop(0))
     for i in pos1:
         drop(i)
-    if other1 or other2 or flips or _view(ch.net).e != e2:
+    if other1 or other2 or flips or traded or _view(ch.net).e != e2:
         drop_at = tuple(labels.index(("r", i)) for i in other1)
-        ch.do(TradeOnP(drop_at, tuple(target[j] for j in other2), tuple(labels.index(("r", i)) for i in flips), e2))
+        pairs = tuple((labels.index(("r", i)), labels.index(("r", j))) for (i, j), _ in traded)
+        ch.do(TradeOnP(drop_at, tuple(target[j] for j in other2), tuple(labels.index(("r", i)) for i in flips), e2,
+                       pairs, tuple(y for _, y in traded)))
         labels[:] = [x for k, x in enumerate(labels) if k not in drop_at] + [("t", j) for j in other2]
     for j in pos2:
         if neg1:
@@ -432,6 +464,39 @@ def _route(ch: _Chain, target: list[Neuron], e2: fmpq, dead1, other1, dead2, oth
             insert(j)
     for i in list(neg1):
         drop(i)
+
+
+def _pair_shifts(a: list[Neuron], z: list[Neuron], vis1: Sequence[int], vis2: Sequence[int]) -> list:
+    r"""Opposite pairs of visible neurons on one hyperplane, both orientations on both sides, whose normalised
+    output weights $\alpha_\pm$ (of ``a``) and $\beta_\pm$ (of ``z``) have the same jump $\alpha_+ + \alpha_- =
+    \beta_+ + \beta_-$ but $\alpha_+ \ne \beta_+$: ``((i, j), y, lam)`` with $v_i \mathrel{+}= y$, $v_j
+    \mathrel{-}= y/\lambda$ ($(w_j, b_j) = -\lambda(w_i, b_i)$) matching them — only when the affine terms they
+    trade do not cancel ($\sum_p Y_pw_{i_p} \ne 0$: :class:`TradeOnP` has the U+ neurons absorb them on $P$;
+    cancelling trades are :class:`~.outer_symmetries.TradeOppositePairs`)."""
+    def oriented(ns, idx):
+        out: dict = {}
+        for k in idx:
+            w, b, v = ns[k]
+            key, scale, sign = normalise_row(tuple(w) + (b,))
+            out.setdefault(fingerprint(key), {})[sign] = (k, scale, key)
+        return out
+    rows = lambda ns: [k for k, (w, _, _) in enumerate(ns) if any(w)]  # noqa: E731
+    o1, o2 = oriented(a, rows(a)), oriented(z, rows(z))
+    seen1, seen2 = ({fingerprint(normalise_row(tuple(ns[k][0]) + (ns[k][1],))[0]) for k in vis}
+                    for ns, vis in ((a, vis1), (z, vis2)))
+    found, total = [], None
+    for key, side in o1.items():
+        if key not in seen1 or key not in seen2:
+            continue
+        other = o2.get(key, {})
+        if len(side) == len(other) == 2:
+            (i, si, k), (j, sj, _), (p, tp, _), (q, tq, _) = side[1], side[-1], other[1], other[-1]
+            up, down = z[p][2] * tp - a[i][2] * si, z[q][2] * tq - a[j][2] * sj
+            if up and up == -down:
+                found.append(((i, j), up / si, sj / si))
+                lin = _scale(up, k[:-1])
+                total = lin if total is None else tuple(x + y for x, y in zip(total, lin, strict=True))
+    return found if total is not None and any(total) else []
 
 
 def _dead(n: Neuron, cls: str) -> bool:
@@ -505,6 +570,12 @@ def hidden_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
     z = _neurons(net2)
     vis1 = [i for i, c in enumerate(t1.classes) if c == "V"]
     vis2 = [j for j, c in enumerate(t2.classes) if c == "V"]
+    shifted = _pair_shifts(a, z, vis1, vis2)
+    for (i, j), y, lam in shifted:        # matched as traded: a's weights after the trade
+        a[i], a[j] = (a[i][0], a[i][1], a[i][2] + y), (a[j][0], a[j][1], a[j][2] - y / lam)
+    if shifted:                           # a pair neuron traded to v = 0 (or from it) is constant
+        vis1 = [i for i in range(len(a)) if a[i][2] != 0 and (i in vis1 or any(i in p for p, _, _ in shifted))]
+        vis2 = [j for j in vis2 if z[j][2] != 0]
     same = _match(a, z, vis1, vis2)
     flipped = _match(a, z, [i for i in vis1 if i not in dict(same)],
                      [j for j in vis2 if j not in dict(same).values()], flip=True)
@@ -538,10 +609,13 @@ def hidden_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
     dead1 = [i for i in free1 if _dead(a[i], t1.classes[i])]
     dead2 = [j for j in free2 if _dead(z[j], t2.classes[j])]
     other1, other2 = [i for i in free1 if i not in dead1], [j for j in free2 if j not in dead2]
+    traded = [((i, j), y / scales[i]) for (i, j), y, _ in shifted]       # in the frame after g0
+    if traded and (flips or set(S) & {k for p, _ in traded for k in p}):
+        return None
     for pair_all in (True, False):
         ch = _Chain(start.net)
         try:
-            _route(ch, z, v2.e, dead1, other1, dead2, other2, flips, pair_all)
+            _route(ch, z, v2.e, dead1, other1, dead2, other2, flips, pair_all, traded)
         except CertificateError:
             continue
         g = _permutation(ch.net, net2)

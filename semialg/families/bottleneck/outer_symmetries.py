@@ -10,6 +10,9 @@ $v_1\sigma(\ell) + v_2\sigma(\lambda\ell) = (v_1 + \lambda v_2)\sigma(\ell)$ for
 
 * :class:`ReflectBounded` ($0 \le h \le m$ checked exactly): $v \mapsto -v$, $e \mapsto m - e$, $c \mapsto -c$,
   $d \mapsto d + cm$;
+* :class:`ReflectPlateau` ($h \le m$, any regime): the inner network replaced by one with
+  $\sigma(h') = m - \sigma(h)$, checked cell by cell on the joint arrangement, $c \mapsto -c$, $d \mapsto d + cm$ —
+  the reflected members of regime PN when all first-layer rows are parallel;
 * :class:`EnterPlateau` ($h \ge m$ checked exactly): the inner network replaced by one with
   $\sigma(h') = h - m$ — checked on the joint arrangement as in :mod:`~.outer_moves` — and $h' < 0$ somewhere,
   $d \mapsto d + cm$: a regime-T parameter to a regime-PN member;
@@ -381,6 +384,20 @@ def _constant(n: Neuron) -> bool:
     return not any(n[0]) or n[2] == 0
 
 
+def _pair_slot(ns: list, i: int, other: list) -> bool:
+    r"""Whether neuron ``i`` ($v_i = 0$, $w_i \ne 0$) is the zero half of an opposite pair: a live neuron of ``ns``
+    on its hyperplane with the other orientation, and ``other`` has both orientations there — kept for
+    :func:`~.outer_moves._pair_shifts` to trade."""
+    w, b, _ = ns[i]
+    if not any(w):
+        return False
+    key, _, sign = normalise_row(tuple(w) + (b,))
+    def signs(group, live):
+        return {s for w2, b2, v2 in group if any(w2) and (v2 != 0 or not live)
+                for k, _, s in [normalise_row(tuple(w2) + (b2,))] if k == key}
+    return -sign in signs(ns, True) and signs(other, False) == {1, -1}
+
+
 def _cleared(net1: Network, net2: Network) -> tuple[_Chain, _Chain]:
     r"""The constant first-layer neurons ($w = 0$ or $v = 0$) of each side that the other side does not have (up
     to $G$, in ``net2``'s frame $c_1 = \mu c_2$) removed by :class:`~.outer_moves.DropConstantNeuron` (largest
@@ -391,8 +408,8 @@ def _cleared(net1: Network, net2: Network) -> tuple[_Chain, _Chain]:
     mu = v1.c[r] / v2.c[r] if r is not None and v1.c[r] / v2.c[r] > 0 else _ONE
     a = [(w, b, mu * v) for w, b, v in _neurons(net1)]
     z = _neurons(net2)
-    d1 = [i for i, n in enumerate(a) if _constant(n)]
-    d2 = [j for j, n in enumerate(z) if _constant(n)]
+    d1 = [i for i, n in enumerate(a) if _constant(n) and not _pair_slot(a, i, z)]
+    d2 = [j for j, n in enumerate(z) if _constant(n) and not _pair_slot(z, j, a)]
     pairs = _match(a, z, d1, d2)
     out = []
     for net, ds, kept in ((net1, d1, {i for i, _ in pairs}), (net2, d2, {j for _, j in pairs})):

@@ -285,6 +285,15 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
         out.append(move("opposite pairs", "continuous", free, "compensated by e",
                         tuple(sorted(i for key in both for s in (1, -1) for i in groups[(key, s)])),
                         "s(z) - s(-z) = z: output weights traded within opposite pairs along sum_p Y_p w_p = 0"))
+    V = idx("V")
+    paired = [key for key in both if any(i in V for s in (1, -1) for i in groups[(key, s)])]
+    if Up and paired:
+        out.append(move("opposite pairs absorbed by U+ neurons", "continuous", None,
+                        "compensated by the U+ neurons and e",
+                        tuple(sorted({i for key in paired for s in (1, -1) for i in groups[(key, s)]} | set(Up))),
+                        "output weights traded within opposite pairs on visible hyperplanes with sum_p Y_p w_p != 0: "
+                        "the affine change absorbed on P by the U+ neurons (TradeOnP); at most rank(normals) "
+                        "dimensions beyond the opposite pairs' own, the exact count undecided here"))
     if Upm:
         out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU",
                         Upm, "P meets both sides of H_i but not H_i: one affine block per component"))
