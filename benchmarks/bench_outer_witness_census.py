@@ -1,8 +1,8 @@
 """Benchmark: how many equivalent case-(a) pairs of each kind carry a move certificate (issue 17 item 3), and the
 witness build time per pair. Kinds: reflected pairs of regime PN (all rows parallel, c' = -c), regime-T pairs with
-dead / constant neurons and an e <-> d trade, opposite pairs of visible neurons absorbed by a U+ neuron (random
-group elements on top; every pair checked by the region oracle and exact evaluation first).
-
+dead / constant neurons and an e <-> d trade, opposite pairs of visible neurons absorbed by a U+ neuron, regime-T
+pairs with opposite pairs traded (random group elements on top; every pair checked by the region oracle and exact
+evaluation first).
     python benchmarks/bench_outer_witness_census.py            # 20 pairs per kind, prints a table, writes JSON
     python benchmarks/bench_outer_witness_census.py --quick    # 3 pairs per kind
 """
@@ -115,8 +115,17 @@ def opposite_uplus(rng):
     return None
 
 
+def regime_t_opposite(rng):
+    """Regime T with opposite pairs on two parallel lines traded (Y_0 + Y_1 = 0) and an e <-> d trade."""
+    rows = [((1, 0), 0), ((-1, 0), 0), ((1, 0), -1), ((-1, 0), 1), ((0, 1), 0)]
+    a = net_of([(tuple(map(fmpq, w)), fmpq(b), pos(rng)) for w, b in rows], fmpq(1), [fmpq(2)], [fmpq(0)])
+    y = q(rng) or fmpq(1)
+    b = bn.TradeOppositePairs(((0, 1), (2, 3)), (y, -y)).apply(a)
+    return a, bn.TradeBiasOutput(fmpq(rng.randint(0, 6), 2)).apply(b)
+
+
 KINDS = {"PN reflected (parallel rows)": reflected, "T with dead/constant neurons": regime_t_dead,
-         "PN opposite pair absorbed by U+": opposite_uplus}
+         "PN opposite pair absorbed by U+": opposite_uplus, "T with opposite pairs": regime_t_opposite}
 
 
 def run(count=20):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from fractions import Fraction
 
 import pytest
 from flint import fmpq
@@ -103,6 +104,7 @@ def test_tampered_opposite_trades_are_refused():
     other = next(x for x in range(4) if x not in (i, j))
     forgeries = [
         dataclasses.replace(mv, shifts=(mv.shifts[0] + fmpq(1, 5),)),          # another amount
+        dataclasses.replace(mv, shifts=(fmpq(0),)),                             # a pair that trades nothing
         dataclasses.replace(mv, pairs=((j, i),)),                               # swapped within the pair
         dataclasses.replace(mv, pairs=((i, other),)),                           # not an opposite pair
         dataclasses.replace(mv, pairs=((i, j), (i, j)), shifts=mv.shifts * 2),  # traded twice
@@ -128,3 +130,26 @@ def test_tampered_opposite_trades_are_refused():
     c2, _, _ = _pair(random.Random(9))
     with pytest.raises(CertificateError):                     # the certificate of another pair
         cert.verify(c2, b)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.fractions(min_value=Fraction(1, 3), max_value=4, max_denominator=3),
+                min_size=5, max_size=5), st.fractions(-2, 2, max_denominator=3).filter(bool),
+       st.fractions(0, 3, max_denominator=2), st.integers(0, 999))
+def test_regime_t_pairs_with_opposite_pairs(v, y, t, seed):
+    """Regime T ($v > 0$, $e > 0$) with opposite pairs on $x = 0$ and $x = 1$ traded ($Y_0 + Y_1 = 0$), an
+    $e \\leftrightarrow d$ trade and a group element: once only the arrangement certificate (the T chain ended in
+    the one-neuron-per-hyperplane match)."""
+    rows = [((1, 0), 0), ((-1, 0), 0), ((1, 0), -1), ((-1, 0), 1), ((0, 1), 0)]
+    q = lambda x: fmpq(x.numerator, x.denominator)  # noqa: E731
+    a = _net([(w, fmpq(b), q(x)) for (w, b), x in zip(rows, v)], fmpq(1), [fmpq(2)], [fmpq(0)])
+    b = bn.TradeOppositePairs(((0, 1), (2, 3)), (q(y), -q(y))).apply(a)
+    b = bn.TradeBiasOutput(q(t)).apply(b)
+    b = GroupElement.random(b.architecture, seed=seed, height=3).act(b)
+    rng = random.Random(seed)
+    assert bn.combinatorial_type(a).regime == "T" and _same(a, b, rng) and pl.equivalent(a, b)
+    for x, z in ((a, b), (b, a)):
+        cert = bn.witness(x, z)
+        assert cert is not None and cert.verify(x, z)
+        names = set(cert.mechanisms())
+        assert "opposite pairs" in names and names <= {"G", "opposite pairs", "e <-> d trade"}, names

@@ -46,7 +46,8 @@ from semialg.core.certificate import check_neurons
 from semialg.core.exact import fingerprint, normalise_row, to_fmpq
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
-from semialg.errors import CertificateError, ParameterError
+from semialg.engine.orbit import orbit_element
+from semialg.errors import CertificateError, ParameterError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
 from semialg.families.bottleneck.types import combinatorial_type
@@ -288,14 +289,20 @@ class TradeOnP(BottleneckMove):
         if self.flip and pairs:
             self._fail("flips and opposite-pair trades are separate moves")
         new = [_neuron(x, len(neurons[0][0])) for x in self.insert]
+        total = [_ZERO] * len(neurons[0][0])
         for (i, j), y in zip(pairs, self.shifts, strict=True):
             ri, rj = tuple(neurons[i][0]) + (neurons[i][1],), tuple(neurons[j][0]) + (neurons[j][1],)
             lam = -rj[ri.index(next(x for x in ri if x))] / next(x for x in ri if x) if any(neurons[i][0]) else None
             if lam is None or lam <= 0 or _scale(-lam, ri) != rj or i in self.drop or j in self.drop:
                 self._fail(f"neurons {i}, {j} are not an opposite pair (w_j, b_j) = -lambda (w_i, b_i)")
             y = to_fmpq(y, where="shift")
+            if y == 0:
+                self._fail(f"the pair ({i}, {j}) trades nothing")
+            total = [t + y * x for t, x in zip(total, neurons[i][0], strict=True)]
             neurons[i] = (neurons[i][0], neurons[i][1], neurons[i][2] + y)
             neurons[j] = (neurons[j][0], neurons[j][1], neurons[j][2] - y / lam)
+        if pairs and not any(total):
+            self._fail("the pairs' affine terms cancel: nothing for the U+ neurons to absorb (TradeOppositePairs)")
         kept = [((_scale(-_ONE, w), -b, v) if i in self.flip else (w, b, v))
                 for i, (w, b, v) in enumerate(neurons) if i not in self.drop]
         after = _rebuild(net, kept + new, to_fmpq(self.e, where="e"))
@@ -660,7 +667,13 @@ def _trade_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
     except CertificateError:
         return None
     rest = flip_witness(ch.net, net2)
-    return None if rest is None else BottleneckMoveCertificate(tuple(ch.moves) + rest.moves1, (), rest.element)
+    if rest is None:      # two neurons on one hyperplane (after traded opposite pairs): the orbit search
+        try:
+            g = orbit_element(ch.net, net2, budget=64)
+        except UndecidedError:
+            g = None
+        return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
+    return BottleneckMoveCertificate(tuple(ch.moves) + rest.moves1, (), rest.element)
 
 
 def _replay(net: Network, moves: Sequence[BottleneckMove]) -> Network:

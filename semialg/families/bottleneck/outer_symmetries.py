@@ -46,7 +46,7 @@ from semialg.engine.neurons import shift_twins, trade_opposite
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_value
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
-from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, Neuron, _Chain, _check, _match, _mu,
+from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, Neuron, _Chain, _check, _match,
                                                      _neuron, _neurons, _permutation, _rebuild, _trade_witness,
                                                      _view, hidden_witness)
 from semialg.families.bottleneck.types import combinatorial_type
@@ -273,23 +273,25 @@ def _merged(net: Network) -> _Chain:
 
 
 def _oriented(net: Network) -> dict:
-    r"""Hyperplane key $\mapsto$ {orientation: (neuron, scale)} over the neurons with $w \ne 0$, $v \ne 0$."""
+    r"""Hyperplane key $\mapsto$ {orientation: (neuron, scale)} over the neurons with $w \ne 0$ ($v \ne 0$
+    preferred: a neuron with $v = 0$ is the zero half of an opposite pair)."""
     out: dict = {}
     for k, (w, b, v) in enumerate(_neurons(net)):
         key, scale, sign = normalise_row(tuple(w) + (b,))
-        if any(w) and v != 0:
+        if any(w) and (v != 0 or sign not in out.get(fingerprint(key), {})):
             out.setdefault(fingerprint(key), {})[sign] = (k, scale)
     return out
 
 
 def _opposite_traded(ch: _Chain, target: Network) -> None:
     r"""The opposite pairs of ``ch.net`` traded (:class:`TradeOppositePairs`) to the output weights of
-    ``target``'s pairs on the same hyperplanes ($c_1 = \mu c_2$, $\mu > 0$, $d_1 = d_2$): on each hyperplane with
-    one neuron of each orientation on both sides, normalised weights $lpha_\pm$ (in ``target``'s frame) with
-    $\Deltalpha_+ = -\Deltalpha_- 
-e 0$ give the shift; the chain is unchanged when the shifts do not
-    satisfy $\sum_p Y_pw_{i_p} = 0$ or there are none."""
-    mu = _mu(_view(ch.net), _view(target))
+    ``target``'s pairs on the same hyperplanes ($c_1 = \mu c_2$, $\mu > 0$; $d$ may differ by an
+    $e \leftrightarrow d$ trade): on each hyperplane with one neuron of each orientation on both sides, normalised
+    weights $\alpha_\pm$ (in ``target``'s frame) with $\Delta\alpha_+ = -\Delta\alpha_- \ne 0$ give the shift; the
+    chain is unchanged when the shifts do not satisfy $\sum_p Y_pw_{i_p} = 0$ or there are none."""
+    v1, v2 = _view(ch.net), _view(target)
+    r = next((k for k, x in enumerate(v2.c) if x != 0), None)
+    mu = None if r is None or v1.c[r] / v2.c[r] <= 0 else v1.c[r] / v2.c[r]
     if mu is None:
         return
     a, z, n1, n2 = _oriented(ch.net), _oriented(target), _neurons(ch.net), _neurons(target)
