@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -443,18 +445,47 @@ def test_a_silent_tcp_service_is_not_a_scheduler(tmp_path):
 
 # == interrupts ===================================================================================================
 
-_READY = "import sys, semialg.ui.cli as c; print('ready', flush=True); sys.exit(c.main(sys.argv[1:]))"
+# The child announces "ready" once the CLI is imported, and "started" when ``module:function`` is first called (in a
+# survey's forked worker too): the tests interrupt real work at a known point, whatever the machine's load.
+_CHILD = """
+import importlib, sys
+import semialg.ui.cli as cli
+module, name = sys.argv[1].split(":")
+mod = importlib.import_module(module)
+real = getattr(mod, name)
+def announced(*args, **kwargs):
+    print("started", flush=True)
+    return real(*args, **kwargs)
+setattr(mod, name, announced)
+print("ready", flush=True)
+sys.exit(cli.main(sys.argv[2:]))
+"""
+_PATIENCE = 600        # seconds: only a hang reaches it (the events below come within seconds on an idle machine)
 
 
-def _interrupt(argv, tmp_path, delay):
-    """Run the CLI in a subprocess, send it a real SIGINT ``delay`` seconds after it is running, return it."""
-    proc = subprocess.Popen([sys.executable, "-c", _READY] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert proc.stdout.readline() == "ready\n"
-    time.sleep(delay)
+def _spawn(target, argv, tmp_path):
+    """Start the CLI with ``argv`` in a subprocess that announces the first call of ``target``; return it once it
+    has announced (the start and the announcement are awaited, not timed)."""
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, target] + argv, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines = queue.Queue()
+    threading.Thread(target=lambda: lines.put(proc.stdout.readline()) or lines.put(proc.stdout.readline()),
+                     daemon=True).start()
+    try:
+        assert lines.get(timeout=_PATIENCE) == "ready\n" and lines.get(timeout=_PATIENCE) == "started\n"
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc
+
+
+def _interrupt(target, argv, tmp_path):
+    """Send a real SIGINT to the CLI while ``target`` runs; return the process and its remaining output."""
+    proc = _spawn(target, argv, tmp_path)
     proc.send_signal(signal.SIGINT)
     try:
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=_PATIENCE)
     except subprocess.TimeoutExpired:
         proc.kill()
         raise
@@ -462,16 +493,18 @@ def _interrupt(argv, tmp_path, delay):
 
 
 def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path):
-    sa.save(Network.random((3, 30, 30, 1), seed=0), tmp_path / "big.json")
+    sa.save(Network.random((3, 30, 30, 1), seed=0), tmp_path / "big.json")   # minutes of enumeration
     before = sorted(os.listdir(tmp_path))
-    proc, out, err = _interrupt(["regions", "big.json", "--latex", "out.tex", "--budget", "600"], tmp_path, 1.0)
+    proc, out, err = _interrupt("semialg.ui.commands.function:regions",
+                                ["regions", "big.json", "--latex", "out.tex", "--budget", "3600"], tmp_path)
     assert proc.returncode == 130 and out == "" and err == "semialg regions: interrupted\n"
     assert sorted(os.listdir(tmp_path)) == before
 
 
 def test_ctrl_c_stops_a_survey_promptly_and_keeps_its_partial_results(tmp_path):
-    proc, out, err = _interrupt(["survey", "--arch", "3,12,12,1", "--samples", "40", "--workers", "2",
-                                 "--out", "s.json"], tmp_path, 2.0)
+    # interrupted once a worker analyses its first case (the whole survey takes minutes)
+    proc, out, err = _interrupt("semialg.ui.survey:analyse", ["survey", "--arch", "3,12,12,1", "--samples", "40",
+                                                              "--workers", "2", "--out", "s.json"], tmp_path)
     assert proc.returncode == 130 and err == "semialg survey: interrupted\n"
     partial = sa.ui.io.load_survey(tmp_path / "s.json")
     assert partial["complete"] is False and len(partial["results"]) < 80
@@ -569,26 +602,20 @@ def test_constructors_and_files_refuse_wrong_types(call):
 
 
 def test_survey_workers_die_with_a_killed_parent(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-c", _READY, "survey", "--arch", "3,12,12,1", "--samples", "40",
-                             "--workers", "2", "--out", "s.json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert proc.stdout.readline() == "ready\n"
-    workers = []
-    for _ in range(100):                                   # wait until the pool is up
-        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        if len(workers) >= 2:
-            break
-        time.sleep(0.1)
+    proc = _spawn("semialg.ui.survey:analyse", ["survey", "--arch", "3,12,12,1", "--samples", "40", "--workers", "2",
+                                               "--out", "s.json"], tmp_path)   # the pool is up and working
+    workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
     proc.kill()
-    proc.communicate(timeout=30)
-    assert workers
-    for _ in range(100):                                   # the workers notice within a second or two
-        alive = [w for w in workers if os.path.exists(f"/proc/{w}") and
-                 "zombie" not in open(f"/proc/{w}/status").read().lower()]
-        if not alive:
-            break
+    proc.communicate(timeout=_PATIENCE)
+    assert len(workers) == 2
+
+    def alive():
+        return [w for w in workers if os.path.exists(f"/proc/{w}") and
+                "zombie" not in open(f"/proc/{w}/status").read().lower()]
+    deadline = time.monotonic() + _PATIENCE                 # they notice within a second on an idle machine
+    while alive() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert alive == []
+    assert alive() == []
 
 
 def test_temporary_files_are_recognisable_and_leftovers_of_dead_writers_are_removed(tmp_path):

@@ -17,6 +17,24 @@ ARGV = ["survey", "--arch", "2,3,1", "--arch", "2,2,2,1", "--arch", "2,2,1,1", "
         "--quiet", "--serial"]
 
 
+# Answers searched within a wall-clock budget (identifiable's seconds, the fibre's 60 s): on a loaded machine a
+# run may leave one undecided that another run decided. Decided answers must agree; everything else is exact.
+TIMED = {"identifiability": "unknown", "fibre_components": None}
+
+
+def _agree(records, reference):
+    """``records`` give the answers of ``reference``, up to answers one side left undecided (the budget ran out)."""
+    assert [r["key"] for r in records] == [r["key"] for r in reference]
+    for mine, theirs in zip(records, reference, strict=True):
+        assert mine.keys() == theirs.keys()
+        assert {k: v for k, v in mine.items() if k not in TIMED and k != "locally_identifiable"} == \
+            {k: v for k, v in theirs.items() if k not in TIMED and k != "locally_identifiable"}
+        for field, undecided in TIMED.items():
+            assert undecided in (mine[field], theirs[field]) or mine[field] == theirs[field], (mine, theirs)
+        if mine["identifiability"] == theirs["identifiability"] != "unknown":
+            assert mine["locally_identifiable"] == theirs["locally_identifiable"]
+
+
 @pytest.fixture(scope="module")
 def serial():
     return survey.run(SPEC)
@@ -32,14 +50,17 @@ def test_records_are_exact_and_in_spec_order(serial):
 
 
 def test_process_pool_gives_identical_results(serial):
-    assert survey.run(SPEC, "process", workers=2) == serial
+    _agree(survey.run(SPEC, "process", workers=2), serial)
 
 
 def test_dask_local_cluster_gives_identical_results(serial):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        assert survey.run(SPEC, client) == serial
+    import dask
+    patient = {f"distributed.comm.timeouts.{k}": "600s" for k in ("connect", "tcp")}   # starting 2 worker
+    with dask.config.set(patient), distributed.LocalCluster(                              # processes on a busy
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster, timeout="600s") as client:                      # machine takes long
+        _agree(survey.run(SPEC, client), serial)
 
 
 def test_sampling_is_deterministic():
@@ -74,7 +95,8 @@ def test_interrupted_survey_resumes_without_recomputing(tmp_path, monkeypatch, s
     assert main(ARGV + ["--out", str(out)]) == 0
     assert len(calls) == len(serial) - 4                      # finished cases were not recomputed
     final = load_survey(out)
-    assert final["complete"] and final["results"] == json.loads(json.dumps(serial))
+    assert final["complete"]
+    _agree(final["results"], json.loads(json.dumps(serial)))
     assert (tmp_path / "s.csv").read_text().count("\n") == len(serial) + 1
 
 
