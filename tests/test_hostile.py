@@ -448,7 +448,8 @@ def test_a_silent_tcp_service_is_not_a_scheduler(tmp_path):
 # The child announces "ready" once the CLI is imported, and "started" when ``module:function`` is first called (in a
 # survey's forked worker too): the tests interrupt real work at a known point, whatever the machine's load.
 _CHILD = """
-import importlib, sys
+import importlib, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)   # even when started in the background (SIGINT ignored)
 import semialg.ui.cli as cli
 module, name = sys.argv[1].split(":")
 mod = importlib.import_module(module)

@@ -1,7 +1,8 @@
 """Semi-algebraic sets as structured objects: basic sets and (lazy) finite unions of them.
 
-A :class:`BasicSet` is $\\{x : p_1 = \\dots = p_r = 0,\\ q_1 > 0, \\dots,\\ s_1 \\ge 0, \\dots\\}$ with sympy
-polynomials over named variables; a :class:`Union` is a finite union of basic sets, possibly lazy: its
+A :class:`BasicSet` is $\\{x : p_1 = \\dots = p_r = 0,\\ q_1 > 0, \\dots,\\ s_1 \\ge 0, \\dots,\\ t_1 \\ne 0, \\dots\\}$
+with sympy polynomials over named variables (a $t$ may be a tuple of polynomials: a vector $\\ne 0$, i.e. not all
+of them vanish); a :class:`Union` is a finite union of basic sets, possibly lazy: its
 components are indexed by a finite combinatorial set (permutations, flip sets, types) and built on demand.
 Membership of an exact rational point is decided exactly.
 
@@ -9,6 +10,9 @@ Membership of an exact rational point is decided exactly.
 >>> B = BasicSet((x, y), equations=(x - y,), strict=(x,))
 >>> B.contains({x: 1, y: 1}), B.contains({x: -1, y: -1})
 (True, False)
+>>> N = BasicSet((x, y), nonzero=(x, (x, y)))
+>>> N.contains({x: 0, y: 1}), N.violated({x: 0, y: 0})[0]
+(False, '!=0')
 >>> U = Union((x, y), range(2), lambda k: BasicSet((x, y), equations=(x - k, y)))
 >>> U.num_components, U.contains({x: 1, y: 0})
 (2, True)
@@ -17,7 +21,7 @@ Membership of an exact rational point is decided exactly.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Mapping, Sequence
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
@@ -26,7 +30,17 @@ from semialg.core.exact import to_fmpq, to_sympy
 from semialg.core.result import Latexable, jsonable
 from semialg.errors import ParameterError, UndecidedError
 
-__all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution", "parallel_minors"]
+__all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution", "parallel_minors", "nonzero_entries"]
+
+
+def nonzero_entries(t) -> tuple:
+    """The polynomials of one ``nonzero`` condition of a :class:`BasicSet`: ``t`` itself, or its entries when it is a
+    vector (a tuple).
+
+    >>> nonzero_entries(5), nonzero_entries((1, 2))
+    ((5,), (1, 2))
+    """
+    return tuple(t) if isinstance(t, (tuple, list)) else (t,)
 
 
 def parallel_minors(r1: Sequence, r2: Sequence) -> tuple:
@@ -75,13 +89,16 @@ class SemialgebraicSet(Latexable):
 @dataclass(frozen=True)
 class BasicSet(SemialgebraicSet):
     """$\\{p = 0 \\ \\forall p \\in \\text{equations},\\ q > 0 \\ \\forall q \\in \\text{strict},\\
-    s \\ge 0 \\ \\forall s \\in \\text{nonstrict}\\}$ in the given variables."""
+    s \\ge 0 \\ \\forall s \\in \\text{nonstrict},\\ t \\ne 0 \\ \\forall t \\in \\text{nonzero}\\}$ in the given
+    variables. An entry of ``nonzero`` is a polynomial or a tuple of polynomials (the vector is not zero: some entry
+    does not vanish); ``nonzero`` is keyword-only, so subclasses keep their positional fields."""
 
     variables: tuple[sympy.Symbol, ...]
     equations: tuple[sympy.Expr, ...] = ()
     strict: tuple[sympy.Expr, ...] = ()
     nonstrict: tuple[sympy.Expr, ...] = ()
     label: str = field(default="", compare=False)
+    nonzero: tuple = field(default=(), kw_only=True)
 
     def violated(self, point) -> tuple[str, sympy.Expr, sympy.Rational] | None:
         """The first violated condition at an exact point as ``(kind, polynomial, value)``, or ``None``.
@@ -89,16 +106,29 @@ class BasicSet(SemialgebraicSet):
         Cost: one exact evaluation per polynomial.
         """
         subs = as_substitution(self.variables, point)
+
+        def value(p):
+            v = sympy.sympify(p).xreplace(subs)
+            if not v.is_Rational:
+                raise ParameterError(f"polynomial {p} did not evaluate to a rational: {v}")
+            return v
         for kind, polys, ok in (("=0", self.equations, lambda v: v == 0),
                                 (">0", self.strict, lambda v: v > 0),
                                 (">=0", self.nonstrict, lambda v: v >= 0)):
             for p in polys:
-                v = sympy.sympify(p).xreplace(subs)
-                if not v.is_Rational:
-                    raise ParameterError(f"polynomial {p} did not evaluate to a rational: {v}")
+                v = value(p)
                 if not ok(v):
                     return kind, p, v
+        for t in self.nonzero:
+            if all(value(p) == 0 for p in nonzero_entries(t)):
+                return "!=0", t, 0
         return None
+
+    def substituted(self, f: Callable) -> "BasicSet":
+        """The same kind of set with ``f`` applied to every polynomial (inside vectors too); other fields kept."""
+        return replace(self, equations=tuple(map(f, self.equations)), strict=tuple(map(f, self.strict)),
+                       nonstrict=tuple(map(f, self.nonstrict)), nonzero=tuple(
+                           tuple(map(f, t)) if isinstance(t, tuple) else f(t) for t in self.nonzero))
 
     def contains(self, point) -> bool:
         return self.violated(point) is None
