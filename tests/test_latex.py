@@ -99,7 +99,8 @@ def _round_trip(B: sa.BasicSet) -> None:
     placeholders = {}
     for k, s in enumerate(sorted(B.variables, key=lambda s: -len(_symbol_latex(s.name)))):
         placeholders[_symbol_latex(s.name)] = (f"z_{{{_letters(k)}}}", s)
-    expected = [(p, "=") for p in B.equations] + [(p, ">") for p in B.strict] + [(p, r"\ge") for p in B.nonstrict]
+    expected = [(p, "=") for p in B.equations] + [(p, ">") for p in B.strict] + [(p, r"\ge") for p in B.nonstrict] \
+        + [(p, r"\ne") for p in B.nonzero]
     assert len(rows) == len(expected)
     for row, (poly, rel) in zip(rows, expected):
         lhs, rhs = row.split("&")
@@ -113,6 +114,12 @@ def _round_trip(B: sa.BasicSet) -> None:
         # explicit; this changes no value.
         lhs = lhs.replace(r"\left(", "{").replace(r"\right)", "}")
         lhs = re.sub(r"\}\s+(?=(z_|\{))", r"} \\cdot ", lhs)
+        if isinstance(poly, tuple):      # a vector != 0: (p_1,\ ..., p_k)
+            entries = lhs.strip().removeprefix(r"\bigl(").removesuffix(r"\bigr)").split(r",\ ")
+            assert len(entries) == len(poly)
+            for e, p in zip(entries, poly, strict=True):
+                assert sympy.expand(parse_latex(e.strip(), backend="lark").xreplace(back) - p) == 0, (row, p)
+            continue
         parsed = parse_latex(lhs.strip(), backend="lark").xreplace(back)
         assert sympy.expand(parsed - poly) == 0, (row, poly)
 

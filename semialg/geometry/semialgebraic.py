@@ -21,7 +21,7 @@ Membership of an exact rational point is decided exactly.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping, Sequence
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
@@ -30,7 +30,8 @@ from semialg.core.exact import to_fmpq, to_sympy
 from semialg.core.result import Latexable, jsonable
 from semialg.errors import ParameterError, UndecidedError
 
-__all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution", "parallel_minors", "nonzero_entries"]
+__all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution", "parallel_minors", "nonzero_entries",
+           "map_nonzero", "not_all_zero"]
 
 
 def nonzero_entries(t) -> tuple:
@@ -41,6 +42,29 @@ def nonzero_entries(t) -> tuple:
     ((5,), (1, 2))
     """
     return tuple(t) if isinstance(t, (tuple, list)) else (t,)
+
+
+def not_all_zero(entries: Sequence):
+    """The ``nonzero`` condition "some entry does not vanish" (a vector $\\ne 0$): entries expanded, the ones that are
+    identically zero dropped (they do not change the condition); one entry is a polynomial, none is the constant 0
+    (a condition that never holds).
+
+    >>> x, y = sympy.symbols("x y")
+    >>> not_all_zero([x, 0 * y]), not_all_zero([x, y]), not_all_zero([0])
+    (x, (x, y), 0)
+    """
+    kept = tuple(e for e in (sympy.expand(sympy.sympify(p)) for p in entries) if e != 0)
+    return kept[0] if len(kept) == 1 else kept if kept else sympy.Integer(0)
+
+
+def map_nonzero(f: Callable, nonzero: Sequence) -> tuple:
+    """``f`` applied to every polynomial of the ``nonzero`` conditions of a :class:`BasicSet`, vectors kept vectors
+    (for the families that build one set from another by a substitution).
+
+    >>> map_nonzero(lambda p: 2 * p, (1, (2, 3)))
+    (2, (4, 6))
+    """
+    return tuple(tuple(map(f, t)) if isinstance(t, (tuple, list)) else f(t) for t in nonzero)
 
 
 def parallel_minors(r1: Sequence, r2: Sequence) -> tuple:
@@ -123,12 +147,6 @@ class BasicSet(SemialgebraicSet):
             if all(value(p) == 0 for p in nonzero_entries(t)):
                 return "!=0", t, 0
         return None
-
-    def substituted(self, f: Callable) -> "BasicSet":
-        """The same kind of set with ``f`` applied to every polynomial (inside vectors too); other fields kept."""
-        return replace(self, equations=tuple(map(f, self.equations)), strict=tuple(map(f, self.strict)),
-                       nonstrict=tuple(map(f, self.nonstrict)), nonzero=tuple(
-                           tuple(map(f, t)) if isinstance(t, tuple) else f(t) for t in self.nonzero))
 
     def contains(self, point) -> bool:
         return self.violated(point) is None

@@ -296,10 +296,9 @@ def _appendix(objs, digits: int | None, constants: Constants | None) -> str:
         elif isinstance(obj, (BasicSet, Union)) and digits is not None:
             B = obj.representative() if isinstance(obj, Union) else obj
             rows, _ = _basic_rows(B, None, _DOCUMENT_ROWS)
-            system = [(p, "= 0") for p in B.equations] + [(p, "> 0") for p in B.strict] + \
-                [(p, "\\ge 0") for p in B.nonstrict]
             parts.append(f"\\noindent The conditions of object {k}, exactly: " + ", ".join(
-                f"${' '.join(poly_terms(p)).lstrip('+ ')} {rel}$" for p, rel in system[:len(rows)]) + ".")
+                f"${' '.join(_vector_lines(p, None, None, None)) if isinstance(p, tuple) else _exact(p)} {rel}$"
+                for p, rel in _system(B)[:len(rows)]) + ".")
     if constants is not None and constants.values:
         parts.append("\\noindent Constants: " + ", ".join(f"$c_{{{k}}} = {rational(q)}$"
                                                        for q, k in constants.values.items()) + ".")
@@ -346,14 +345,44 @@ from semialg.core.mechanism import Mechanism  # noqa: E402
 from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer, ZeroFactorReduction  # noqa: E402
 
 
+def _system(B: BasicSet) -> list[tuple]:
+    """The conditions of ``B`` as (polynomial, relation); a vector that must not vanish is a tuple."""
+    return ([(p, "= 0") for p in B.equations] + [(p, "> 0") for p in B.strict] +
+            [(p, "\\ge 0") for p in B.nonstrict] + [(t, "\\ne 0") for t in B.nonzero])
+
+
+def _exact(p) -> str:
+    return " ".join(poly_terms(p)).lstrip("+ ") or "0"
+
+
+def _vector_lines(t: tuple, digits: int | None, budget: float | None, constants: Constants | None) -> list[str]:
+    """$(p_1, \\dots, p_k)$ over lines of at most ``budget`` pt (``None``: one line)."""
+    entries = [" ".join(poly_terms(q, digits, constants)).lstrip("+ ") or "0" for q in t]
+    lines, line, used = [], "\\bigl(", 10.0
+    for k, e in enumerate(entries):
+        piece = e + (",\\ " if k + 1 < len(entries) else "\\bigr)")
+        if budget is not None and line.strip() != "\\bigl(" and used + width(piece) > budget - 20:
+            lines.append(line)
+            line, used = "\\quad ", 10.0
+        line, used = line + piece, used + width(piece)
+    return lines + [line]
+
+
 def _basic_rows(B: BasicSet, digits: int | None = None, max_rows: int | None = None,
                 constants: Constants | None = None) -> tuple[list[str], int]:
     """Aligned rows of the system (a long polynomial broken over several lines) and how many were left out."""
-    system = ([(p, "= 0") for p in B.equations] + [(p, "> 0") for p in B.strict] +
-              [(p, "\\ge 0") for p in B.nonstrict])
+    system = _system(B)
     shown = system if max_rows is None else system[:max_rows]
     rows = []
     for p, rel in shown:
+        if isinstance(p, tuple):        # a vector that must not vanish: (p_1, ..., p_k) != 0
+            lines = _vector_lines(p, digits, LINE_WIDTH - 30, constants)
+            if len(lines) == 1:
+                rows.append(lines[0] + " &" + rel)
+            else:
+                lines[-1] += f" {rel}"
+                rows.append(" \\\\ ".join("& " + line for line in lines))
+            continue
         lines = broken_row(p, rel, digits, LINE_WIDTH - 30, constants)
         if len(lines) == 1 and digits is None and constants is None:
             rows.append(expr(p) + " &" + rel)   # sympy's own form, for what fits on one line

@@ -104,7 +104,7 @@ class BottleneckFibre(Union):
     def build_component(self, j) -> BottleneckComponent:
         B = self.build(j)
         return BottleneckComponent(B.variables, B.equations, B.strict, B.nonstrict, B.label,
-                                   getattr(B, "condition", None), j, self._sampler)
+                                   getattr(B, "condition", None), j, self._sampler, nonzero=B.nonzero)
 
     def components(self, budget: float | None = None, progress: bool | None = None) -> Iterator[BottleneckComponent]:
         """The non-empty components one at a time (a generator: a fibre of millions of components is never held in

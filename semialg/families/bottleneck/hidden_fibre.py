@@ -66,7 +66,7 @@ from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
 from semialg.geometry.polyhedron import decide
-from semialg.geometry.semialgebraic import BasicSet, as_substitution, parallel_minors
+from semialg.geometry.semialgebraic import BasicSet, as_substitution, nonzero_entries, parallel_minors
 
 __all__ = ["HiddenFibre", "ConditionedSet"]
 
@@ -94,6 +94,9 @@ class ConditionedSet(BasicSet):
         for q in self.strict + self.nonstrict:
             v = sympy.sympify(q).xreplace(sub)
             if v < 0 or v == 0 and not vanishing_ok(q):
+                return False
+        for t in self.nonzero:     # an open condition where it holds
+            if all(sympy.sympify(q).xreplace(sub) == 0 for q in nonzero_entries(t)):
                 return False
         return self.condition is None or self.condition.robust(sub, vanishing_ok)
 

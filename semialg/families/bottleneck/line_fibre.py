@@ -47,7 +47,7 @@ from semialg.families.bottleneck.line_typed import TypedSlotPiece
 from semialg.families.bottleneck.slot_piece import outer_conditions, split_outer
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre
-from semialg.geometry.semialgebraic import BasicSet
+from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
 __all__ = ["LineFibre", "line_profile"]
 
@@ -203,7 +203,8 @@ class LineFibre:
         else:                          # (t + mu M) c'_r^2 >= 0
             nonstrict.append(C[r, 0] * (dr - D[r] + cr * to_sympy(self.M)))
         eqs = list(dict.fromkeys(e for e in eqs if e != 0))
-        return BasicSet(V.flat, tuple(eqs), tuple(strict), tuple(nonstrict), label=f"{tag}: {B.label}")
+        return BasicSet(V.flat, tuple(eqs), tuple(strict), tuple(nonstrict), label=f"{tag}: {B.label}",
+                        nonzero=map_nonzero(lambda q: sympy.expand(sympy.sympify(q).xreplace(sub)), B.nonzero))
 
     # -- locating ------------------------------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ from semialg.families.bottleneck.slot_piece import outer_conditions
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow.type_geometry import Pattern, allowed_ranks, dim_bilinear_fibre
 from semialg.families.shallow.typed import TypeIndex
-from semialg.geometry.semialgebraic import BasicSet, parallel_minors
+from semialg.geometry.semialgebraic import BasicSet, not_all_zero, parallel_minors
 
 __all__ = ["TypedSlotPiece"]
 
@@ -247,7 +247,7 @@ class TypedSlotPiece:
         K = cr ** 2
         eqs, strict = outer_conditions(self.net, view, self.r, self.sign, [x * self.level for x in view.c])
         Z = self.sign * V.weights[2][self.r, 0] * cr                    # K / |mu|
-        nonstrict = []
+        nonstrict, nonzero = [], []
         R = lambda x: to_sympy(fmpq(x))  # noqa: E731
         row = lambda i: [W1[i, q] for q in range(n0)] + [B1[i]]  # noqa: E731
         # the off-line neurons: their conditions, and the affine part l.x + kappa of the groups
@@ -257,19 +257,19 @@ class TypedSlotPiece:
                 eqs.append(W2[0, i])
             elif role[0] in ("C+", "C-"):
                 eqs += [W1[i, q] for q in range(n0)]
-                strict.append(W2[0, i] ** 2)          # v' = 0 is inert
+                nonzero.append(W2[0, i])          # v' = 0 is inert
                 (strict if role[0] == "C+" else nonstrict).append(B1[i] if role[0] == "C+" else -B1[i])
                 if role[0] == "C+":
                     E += W2[0, i] * B1[i]
             elif role[0] == "P":
                 g, s = role[1], role[2]
-                strict.append(W2[0, i] ** 2)
+                nonzero.append(W2[0, i])
                 if g in first:
                     eqs += parallel_minors(row(i), row(first[g]))
                     strict.append(s * sum(x * y for x, y in zip(row(i), row(first[g]), strict=True)))
                 else:
-                    strict.append(sum((W1[i, q] ** 2 for q in range(n0)), zero))    # w' = 0 is constant
-                    strict += [sum((m ** 2 for m in parallel_minors(row(i), row(j))), zero) for j in first.values()]
+                    nonzero.append(not_all_zero([W1[i, q] for q in range(n0)]))    # w' = 0 is constant
+                    nonzero += [not_all_zero(parallel_minors(row(i), row(j))) for j in first.values()]
                     first[g] = i
                 if s < 0:
                     ell = [x + W2[0, i] * W1[i, q] for q, x in enumerate(ell)]
@@ -283,7 +283,7 @@ class TypedSlotPiece:
         # the slots on the line: the conditions of the 1-D calculus for G = slots + alpha s + E
         on = [i for i, role in enumerate(roles) if role[0] in _ON]
         for i0 in first.values():     # a group on a slot's hyperplane is no simple slot type (locate: none)
-            strict += [sum((m ** 2 for m in parallel_minors(row(i0), row(i))), zero) for i in on]
+            nonzero += [not_all_zero(parallel_minors(row(i0), row(i))) for i in on]
         lam = {i: W1[i, self.p] for i in on}
         o = {i: roles[i][2] if roles[i][0] == "V" else roles[i][3] for i in on}
         KJ = {i: Z * W2[0, i] * o[i] * lam[i] for i in on}
@@ -327,7 +327,8 @@ class TypedSlotPiece:
                    - K * R(S.T(ref)))
         eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
         return BasicSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict),
-                        tuple(sympy.expand(x) for x in nonstrict), label=f"{self.tag}: {_label(roles)}")
+                        tuple(sympy.expand(x) for x in nonstrict), label=f"{self.tag}: {_label(roles)}",
+                        nonzero=tuple(nonzero))
 
     def local_dimension(self, ov: OuterView, roles, upper: int) -> int:
         """The dimension of the fibre at a member with outer view ``ov`` and type ``roles`` of this piece

@@ -77,7 +77,7 @@ from semialg.families.bottleneck.slot_piece import split_outer
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
-from semialg.geometry.semialgebraic import BasicSet
+from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
 __all__ = ["NonnegativeFibre"]
 
@@ -269,7 +269,7 @@ class NonnegativeFibre:
         nonstrict = tuple(sub(p) for p in B.nonstrict) + (
             sympy.expand(C[r, 0] * (to_sympy(view.d[r]) - D[r] + cr * ext)),)
         return BasicSet(V.flat, tuple(e for e in eqs if e != 0), strict, nonstrict,
-                        label=f"mu {'>' if s > 0 else '<'} 0, {B.label}")
+                        label=f"mu {'>' if s > 0 else '<'} 0, {B.label}", nonzero=map_nonzero(sub, B.nonzero))
 
     def _inner_of(self, point) -> tuple[int, Network] | None:
         """The sign of $\\mu$ and $(h' - t)/\\mu$ of a point (``None`` when $c'_r = 0$)."""

@@ -23,7 +23,7 @@ from semialg.core.symmetry import GroupElement
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre, flip_neurons
-from semialg.geometry.semialgebraic import BasicSet
+from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
 __all__ = ["OuterFibre", "all_visible"]
 
@@ -66,7 +66,8 @@ class OuterFibre:
         eqs += [C[s, 0] * cr - C[r, 0] * to_sympy(view.c[s]) for s in range(len(view.c)) if s != r]
         eqs += [D[s] - to_sympy(view.d[s]) for s in range(len(view.d))]
         strict = tuple(B.strict) + (C[r, 0] * cr,)
-        return BasicSet(V.flat, tuple(e for e in eqs if e != 0), strict, label=B.label)
+        return BasicSet(V.flat, tuple(e for e in eqs if e != 0), strict, label=B.label, nonzero=map_nonzero(
+            lambda p: sympy.expand(sympy.sympify(p).xreplace(self.scale)), B.nonzero))
 
     def _rescaled(self, point) -> Network | None:
         """$h'/\\mu$ of a point, with $\\mu = c_r/c'_r$ (``None`` when $c'_r = 0$)."""

@@ -37,7 +37,7 @@ from semialg.families.bottleneck.ridge_types import (RidgeBranch, RidgeTypes, _c
 from semialg.families.bottleneck.ridge_local import closure_search
 from semialg.families.bottleneck.views import RidgeView, Vec, _ONE, _ZERO, _scale, _vadd
 from semialg.geometry.polyhedron import strictly_feasible
-from semialg.geometry.semialgebraic import BasicSet, as_substitution
+from semialg.geometry.semialgebraic import BasicSet, as_substitution, not_all_zero
 
 __all__ = ["TypedRidge"]
 
@@ -82,7 +82,7 @@ class TypedRidge:
         br = self.types.branches[(name, anchor)]
         W1, b1, W2, B2, W3, B3 = self._vars()
         n0, n3 = self.net.widths[0], self.net.widths[3]
-        eqs, strict, nonstrict = [], [], []
+        eqs, strict, nonstrict, nonzero = [], [], [], []
         if not br.one_dimensional:
             eqs += [W1[0, q] for q in range(n0)]
             (strict if name == "zero+" else nonstrict).append(b1 if name == "zero+" else -b1)
@@ -99,7 +99,7 @@ class TypedRidge:
             return self._basic(eqs, strict, nonstrict, index)
         if name == "constant":
             lam, absl = 1, 1
-            strict.append(sum(W1[0, q] ** 2 for q in range(n0)))
+            nonzero.append(not_all_zero([W1[0, q] for q in range(n0)]))
         else:
             u, p = self.types.direction, self.types.p
             lam = W1[0, p]
@@ -118,7 +118,7 @@ class TypedRidge:
             if role == "D":
                 eqs += c
                 continue
-            strict.append(sum(x ** 2 for x in c))
+            nonzero.append(not_all_zero(c))
             if role in _SIGNS:
                 for (sign, kind), poly in zip(_SIGNS[role], (v, e), strict=True):
                     {"=": eqs, ">": strict, ">=": nonstrict}[kind].append(sign * poly if sign else poly)
@@ -132,8 +132,8 @@ class TypedRidge:
                     if f != s:
                         eqs.append(e * W2[f, 0] - B2[f] * v)
                     else:  # a phantom point is no breakpoint and no other group's point: the types stay disjoint
-                        strict += [(e + v * (lam * to_sympy(y) + b1)) ** 2 for y in br.ys]
-                        strict += [(e * W2[h, 0] - B2[h] * v) ** 2 for h in firsts.values() if h != s]
+                        nonzero += [not_all_zero([e + v * (lam * to_sympy(y) + b1)]) for y in br.ys]
+                        nonzero += [not_all_zero([e * W2[h, 0] - B2[h] * v]) for h in firsts.values() if h != s]
                 acc = sums.setdefault((kind, g), [0] * n3)
                 for r in range(n3):
                     acc[r] += sg * c[r] * v
@@ -146,11 +146,12 @@ class TypedRidge:
             eqs += [absl * acc[r] - to_sympy(target[r]) for r in range(n3)]
         eqs += [absl * slope[r] - to_sympy(br.T[r]) for r in range(n3)]
         eqs += [value[r] - to_sympy(br.flat[r]) for r in range(n3)]
-        return self._basic(eqs, strict, nonstrict, index)
+        return self._basic(eqs, strict, nonstrict, index, nonzero)
 
-    def _basic(self, eqs, strict, nonstrict, index) -> BasicSet:
+    def _basic(self, eqs, strict, nonstrict, index, nonzero=()) -> BasicSet:
         ex = lambda ps: tuple(dict.fromkeys(q for q in (sympy.expand(p) for p in ps) if q != 0))  # noqa: E731
-        return BasicSet(self.V.flat, ex(eqs), ex(strict), ex(nonstrict), label=_label(*index))
+        return BasicSet(self.V.flat, ex(eqs), ex(strict), ex(nonstrict), label=_label(*index),
+                        nonzero=tuple(dict.fromkeys(nonzero)))
 
     def dimension_of(self, index) -> int:
         name, anchor, roles = index

@@ -55,4 +55,5 @@ class FibreComponent(BasicSet):
 
     def describe(self) -> str:
         return (f"component {self.label or self.index} of a fibre: {len(self.equations)} equations, "
-                f"{len(self.strict) + len(self.nonstrict)} inequalities, dimension {self.dimension}")
+                f"{len(self.strict) + len(self.nonstrict)} inequalities, {len(self.nonzero)} conditions != 0, "
+                f"dimension {self.dimension}")

@@ -26,7 +26,7 @@ from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.local import local_dimension
 from semialg.families.shallow.type_geometry import TypeGeometry
 from semialg.families.shallow.view import ShallowView
-from semialg.geometry.semialgebraic import Union, parallel_minors
+from semialg.geometry.semialgebraic import Union, not_all_zero, parallel_minors
 
 __all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre"]
 
@@ -181,7 +181,7 @@ class _TypeEquations:
         if role[0] == "D":
             acc["eqs"] += a
             return
-        acc["strict"].append(sum(x ** 2 for x in a))   # a' != 0: otherwise the slot is (also) dead
+        acc["nonzero"].append(not_all_zero(a))   # a' != 0: otherwise the slot is (also) dead
         if role[0] in ("C+", "C-"):
             b = self.V.biases[0][i]
             acc["eqs"] += self.row(i)[:-1]
@@ -213,15 +213,15 @@ class _TypeEquations:
 
     def build(self, roles) -> FibreComponent:
         K, C = self.K, self.V.biases[1]
-        acc = {"eqs": [], "strict": [], "nonstrict": [], "sums": {}, "first": {},
+        acc = {"eqs": [], "strict": [], "nonstrict": [], "nonzero": [], "sums": {}, "first": {},
                "lin": [[0] * self.m for _ in range(self.k)], "const": [C[r] for r in range(self.k)]}
         for i, role in enumerate(roles):
             self._slot(i, role, acc)
         firsts = [acc["first"][g] for g in sorted(acc["first"])]
         for j, row in enumerate(firsts):   # a group is no constant line, no kink hyperplane and no other group
-            acc["strict"].append(sum(x ** 2 for x in row[:-1]))
+            acc["nonzero"].append(not_all_zero(row[:-1]))
             for other in [[to_sympy(x) for x in key] for key in self.keys] + firsts[j + 1:]:
-                acc["strict"].append(sum(x ** 2 for x in self._parallel(row, other)))
+                acc["nonzero"].append(not_all_zero(self._parallel(row, other)))
         for h in range(K.num_kinks):  # a kink hyperplane without slots leaves the equation 0 = delta_h key_h
             acc["sums"].setdefault(("K", h), [[0] * (self.m + 1) for _ in range(self.k)])
         eqs = acc["eqs"]
@@ -233,6 +233,7 @@ class _TypeEquations:
         eqs = tuple(dict.fromkeys(e for e in (sympy.expand(x) for x in eqs) if e != 0))
         strict = tuple(sympy.expand(x) for x in acc["strict"])
         return FibreComponent(self.V.flat, eqs, strict, tuple(acc["nonstrict"]), label=_label(roles), index=roles,
+                              nonzero=tuple(acc["nonzero"]),
                               dimension=self.geometry.type_dimension(roles), sampler=self.geometry.sample)
 
     def locate(self, point) -> tuple:
