@@ -610,9 +610,15 @@ def test_survey_workers_die_with_a_killed_parent(tmp_path):
     proc.communicate(timeout=_PATIENCE)
     assert len(workers) == 2
 
+    def running(pid: str) -> bool:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                return "zombie" not in f.read().lower()
+        except OSError:                                     # gone (possibly between two looks)
+            return False
+
     def alive():
-        return [w for w in workers if os.path.exists(f"/proc/{w}") and
-                "zombie" not in open(f"/proc/{w}/status").read().lower()]
+        return [w for w in workers if running(w)]
     deadline = time.monotonic() + _PATIENCE                 # they notice within a second on an idle machine
     while alive() and time.monotonic() < deadline:
         time.sleep(0.1)
