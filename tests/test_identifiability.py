@@ -356,7 +356,7 @@ def test_local_identifiability_never_proves_identifiability():
     with pytest.raises(CertificateError):
         dataclasses.replace(r, status="identifiable").verify(deep)
     good = sa.Network.random(sa.Architecture(2, 3, 1), seed=0)
-    cert = _local_rank(good, time.monotonic() + 10, [])
+    cert = _local_rank(good, time.monotonic() + 600, [])   # a cap, not a timing claim
     assert cert is not None and cert.verify(good)
     local = ProofStep("local identifiability", cert.describe(), cert)
     proof = identifiable(good)

@@ -26,7 +26,7 @@ from semialg.core.exact import decimal_str
 from semialg.core.network import Architecture, Network
 from semialg.core.result import latex_escape, render_latex
 from semialg.core.symmetry import GroupElement
-from semialg.ui.typeset import LINE_WIDTH, MAX_COLS, MAX_ROWS, Constants, brace_group as _group, width
+from semialg.ui.typeset import LINE_WIDTH, MAX_COLS, MAX_ROWS, Constants, brace_group as _group, vector_lines, width
 
 __all__ = ["to_latex", "rational", "matrix", "vector", "expr", "document", "join_math", "text", "chunks", "width",
            "matrix_blocks", "broken_row", "poly_terms", "Constants", "Paragraph", "LINE_WIDTH"]
@@ -297,7 +297,7 @@ def _appendix(objs, digits: int | None, constants: Constants | None) -> str:
             B = obj.representative() if isinstance(obj, Union) else obj
             rows, _ = _basic_rows(B, None, _DOCUMENT_ROWS)
             parts.append(f"\\noindent The conditions of object {k}, exactly: " + ", ".join(
-                f"${' '.join(_vector_lines(p, None, None, None)) if isinstance(p, tuple) else _exact(p)} {rel}$"
+                f"${' '.join(_vector_lines(p) if isinstance(p, tuple) else poly_terms(p)).lstrip('+ ')} {rel}$"
                 for p, rel in _system(B)[:len(rows)]) + ".")
     if constants is not None and constants.values:
         parts.append("\\noindent Constants: " + ", ".join(f"$c_{{{k}}} = {rational(q)}$"
@@ -351,21 +351,9 @@ def _system(B: BasicSet) -> list[tuple]:
             [(p, "\\ge 0") for p in B.nonstrict] + [(t, "\\ne 0") for t in B.nonzero])
 
 
-def _exact(p) -> str:
-    return " ".join(poly_terms(p)).lstrip("+ ") or "0"
-
-
-def _vector_lines(t: tuple, digits: int | None, budget: float | None, constants: Constants | None) -> list[str]:
+def _vector_lines(t: tuple, digits=None, budget=None, constants=None) -> list[str]:
     """$(p_1, \\dots, p_k)$ over lines of at most ``budget`` pt (``None``: one line)."""
-    entries = [" ".join(poly_terms(q, digits, constants)).lstrip("+ ") or "0" for q in t]
-    lines, line, used = [], "\\bigl(", 10.0
-    for k, e in enumerate(entries):
-        piece = e + (",\\ " if k + 1 < len(entries) else "\\bigr)")
-        if budget is not None and line.strip() != "\\bigl(" and used + width(piece) > budget - 20:
-            lines.append(line)
-            line, used = "\\quad ", 10.0
-        line, used = line + piece, used + width(piece)
-    return lines + [line]
+    return vector_lines([" ".join(poly_terms(q, digits, constants)).lstrip("+ ") or "0" for q in t], budget)
 
 
 def _basic_rows(B: BasicSet, digits: int | None = None, max_rows: int | None = None,

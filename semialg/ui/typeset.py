@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-__all__ = ["LINE_WIDTH", "MAX_COLS", "MAX_ROWS", "width", "brace_group", "Constants"]
+__all__ = ["LINE_WIDTH", "MAX_COLS", "MAX_ROWS", "width", "brace_group", "Constants", "vector_lines"]
 
 #: The usable width of a display in the standard article class (its text width is 345 pt).
 LINE_WIDTH = 330.0
@@ -90,3 +90,20 @@ class Constants:
 
     def name(self, q: fmpq) -> str:
         return f"c_{{{self.values.setdefault(q, len(self.values) + 1)}}}"
+
+
+def vector_lines(entries: list[str], budget: float | None = None) -> list[str]:
+    """The typeset ``entries`` as a vector $\\bigl(e_1,\\ \\dots,\\ e_k\\bigr)$ broken into lines of at most ``budget``
+    pt by estimate (``None``: one line); later lines start with a quad.
+
+    >>> vector_lines(["x", "y"])
+    ['\\\\bigl(x,\\\\ y\\\\bigr)']
+    """
+    lines, line, used = [], "\\bigl(", 10.0
+    for k, e in enumerate(entries):
+        piece = e + (",\\ " if k + 1 < len(entries) else "\\bigr)")
+        if budget is not None and line != "\\bigl(" and used + width(piece) > budget - 20:
+            lines.append(line)
+            line, used = "\\quad ", 10.0
+        line, used = line + piece, used + width(piece)
+    return lines + [line]
