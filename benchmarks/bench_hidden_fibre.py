@@ -95,7 +95,7 @@ def run(archs=((3, 3, 1, 1), (3, 4, 1, 1), (4, 3, 1, 1), (2, 4, 1, 1)), per_arch
                 C, row["formula_component_s"] = timed(F.component, formula)
                 row["formula_atoms"] = C.condition.atoms()
             rows.append(row)
-    return rows + run_wide(wide)
+    return rows + run_wide(wide) + run_default_budget(wide)
 
 
 def run_wide(cases=WIDE):
@@ -113,6 +113,24 @@ def run_wide(cases=WIDE):
     return rows
 
 
+def run_default_budget(cases=WIDE):
+    """The wide parameters with ``semialg.fibre``'s default budget (60 s): undecided label classes, or the
+    UndecidedError of a budget spent before every class had its first pass."""
+    from semialg.errors import UndecidedError
+    rows = []
+    for arch, seed in cases:
+        net = sa.Network.random(arch, seed=seed, height=3)
+        try:
+            F, build_s = timed(sa.fibre, net)
+        except UndecidedError as err:
+            rows.append({"arch": "-".join(map(str, arch)), "seed": seed, "default_budget": str(err)})
+            continue
+        parts = F._sampler.__self__
+        rows.append({"arch": "-".join(map(str, arch)), "seed": seed, "build_s": build_s,
+                     "default_budget": f"{len(parts.undecided)} undecided of {len(parts.decisions)} classes"})
+    return rows
+
+
 QUICK = dict(archs=((3, 3, 1, 1),), per_arch=1, wide=())
 
 
@@ -120,6 +138,10 @@ def table(rows) -> str:
     out = [f"{'arch':9s} {'seed':>4s} {'classes':18s} {'build s':>8s} {'components':>10s} {'undecided':>9s} "
            f"{'dim':>4s} {'formula comp. s':>15s} {'atoms':>6s}"]
     for r in rows:
+        if "default_budget" in r:
+            took = f" in {r['build_s']:.1f} s" if "build_s" in r else ""
+            out.append(f"{r['arch']:9s} {r['seed']:4d} default budget: {r['default_budget']}{took}")
+            continue
         if "status" in r:
             out.append(f"{r['arch']:9s} {r['seed']:4d} {r['hidden']} hidden, {r['classes']} classes "
                        f"{r['build_s']:8.2f} s {r['components']:10d} components; {r['status']}; by {r['nonempty_by']}")

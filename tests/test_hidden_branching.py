@@ -250,3 +250,28 @@ def test_tampered_certificates_are_refused(wide):
     for f in forged:
         with pytest.raises(CertificateError):
             f.verify(net)
+
+
+def _statuses(Hf):
+    return {k: d.status for k, d in Hf.decisions.items()}
+
+
+def test_the_budget_left_after_the_first_pass_branches_deeper(wide, monkeypatch):
+    net, full = wide
+    assert full.undecided == []
+    t = bn.combinatorial_type(net)
+    monkeypatch.setattr(HiddenFibre, "BRANCH_LIMIT", 1)          # the first pass decides no branching class
+    deeper = HiddenFibre(net, t, budget=3600, progress=False)    # a finite budget, ample for the deeper pass
+    assert deeper.undecided == [] and _statuses(deeper) == _statuses(full)
+    from semialg.families.bottleneck import hidden_branching as hb
+    real = hb.ClassBrancher.decide
+
+    def expire(self, member):      # the budget runs out when the deeper pass starts: no error, classes undecided
+        if self.limit > HiddenFibre.BRANCH_LIMIT:
+            self.F.deadline = 0
+        return real(self, member)
+    monkeypatch.setattr(hb.ClassBrancher, "decide", expire)
+    spent = HiddenFibre(net, t, budget=3600, progress=False)
+    assert spent.undecided and all(_statuses(full)[k] in ("empty", "constant", "nonempty") for k in spent.undecided)
+    assert {k: s for k, s in _statuses(spent).items() if s != "undecided"} == \
+        {k: s for k, s in _statuses(full).items() if k not in spent.undecided}

@@ -165,9 +165,41 @@ def _silence_highs_banner() -> None:
 
 
 def _solve_lp(Gf: np.ndarray, hf: np.ndarray):
-    import cvxpy as cp
+    """$\\max t$ subject to $G_f x + h_f \\ge t$, $t \\le 1$: ``(t, x, multipliers)`` in floating point, or ``None``.
 
+    HiGHS through scipy first: cvxpy's problem compilation costs about ten times the solve on the small LPs of
+    the fibres (measured: 13 ms per LP of which 1.4 ms in HiGHS); cvxpy (HiGHS, Clarabel) when that fails.
+    Either answer is only a hint: :func:`_by_lp` re-checks it exactly.
+    """
     _silence_highs_banner()
+    found = _solve_lp_scipy(Gf, hf)
+    return found if found is not None else _solve_lp_cvxpy(Gf, hf)
+
+
+def _solve_lp_scipy(Gf: np.ndarray, hf: np.ndarray):
+    try:
+        from scipy.optimize import linprog
+    except ImportError:
+        return None
+    m, d = Gf.shape
+    cost = np.zeros(d + 1)
+    cost[-1] = -1.0                                       # minimise -t
+    A = np.hstack([-Gf, np.ones((m, 1))])                  # t - G x <= h
+    bounds = [(None, None)] * d + [(None, 1.0)]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = linprog(cost, A_ub=A, b_ub=hf, bounds=bounds, method="highs")
+    except Exception:  # a solver failure only means this fast path gives no answer
+        return None
+    if res.status != 0 or res.x is None:
+        return None
+    marginals = getattr(getattr(res, "ineqlin", None), "marginals", None)
+    return float(res.x[-1]), res.x[:-1], None if marginals is None else -np.asarray(marginals)
+
+
+def _solve_lp_cvxpy(Gf: np.ndarray, hf: np.ndarray):
+    import cvxpy as cp
 
     d = Gf.shape[1]
     x, t = cp.Variable(d), cp.Variable()

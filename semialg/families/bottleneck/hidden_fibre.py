@@ -128,10 +128,13 @@ class HiddenFibre:
     """The components of the fibre of a generic case-(a) parameter with hidden neurons: ``index``, ``build``,
     ``locate``, ``sample``, ``dimension`` and ``undecided`` (keys whose emptiness was not decided). Deciding the
     label classes stops with :class:`~semialg.errors.UndecidedError` (how many were decided) after ``budget``
-    seconds (``None``: no limit, and classes left undecided get a 25 times deeper branching); ``progress``
+    seconds (``None``: no limit); classes left undecided by the first pass get a 25 times deeper branching
+    while the budget lasts (those it does not reach stay ``undecided``); ``progress``
     shows a tqdm bar (``None``: on a terminal, after 2 s)."""
 
     index_name = r"(\text{slot labels})"
+    #: LPs per class for the branching of the first pass (hidden_branching.py); the deeper pass allows 25 times more
+    BRANCH_LIMIT = 200
 
     def __init__(self, net: Network, t: BottleneckType, budget: float | None = None, progress: bool | None = None):
         if t.regime != "PN" or not set(t.classes) <= {"V", "U-", "U+"}:
@@ -161,7 +164,7 @@ class HiddenFibre:
                 for hidden in itertools.combinations_with_replacement(LABELS, self.m)]
         from tqdm.auto import tqdm
         # wide parameters with several hidden neurons take minutes: a bar on a terminal after 2 s, else silent
-        self.branch_limit = 200          # LPs per class for the branching (hidden_branching.py)
+        self.branch_limit = self.BRANCH_LIMIT
         self.deadline = None if budget is None else time.monotonic() + budget
         self._budget, self._total = budget, len(keys)
         for key in tqdm(keys, desc="hidden fibre: label classes", unit="class", delay=2, leave=False,
@@ -170,8 +173,11 @@ class HiddenFibre:
             self._spend()
             self.decisions[key] = self._decide(key)
         self._current = None
-        for key in [k for k, d in self.decisions.items() if d.status == "undecided"] if budget is None else ():
-            self.decisions[key] = self._decide(key, 25 * self.branch_limit)   # no time limit: branch deeper
+        for key in [k for k, d in self.decisions.items() if d.status == "undecided"]:
+            try:        # what is left of the budget branches the undecided classes 25 times deeper
+                self.decisions[key] = self._decide(key, 25 * self.branch_limit)
+            except UndecidedError:    # spent: the classes not reached stay undecided (listed as such)
+                break
         listed = [k for k, d in self.decisions.items() if d.status == "nonempty"]
         self.index = SlotIndex(len(t.classes), self.visible, listed)
         self.undecided = [k for k, d in self.decisions.items() if d.status == "undecided"]
