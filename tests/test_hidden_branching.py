@@ -275,3 +275,21 @@ def test_the_budget_left_after_the_first_pass_branches_deeper(wide, monkeypatch)
     assert spent.undecided and all(_statuses(full)[k] in ("empty", "constant", "nonempty") for k in spent.undecided)
     assert {k: s for k, s in _statuses(spent).items() if s != "undecided"} == \
         {k: s for k, s in _statuses(full).items() if k not in spent.undecided}
+
+
+@pytest.mark.parametrize("tag", [
+    ("phi", (fmpq(1), fmpq(0)), 0, (fmpq(-6), fmpq(4)), (0, 0, 0, 0, 0), ()),   # a positive slot repeated
+    ("sign", (fmpq(1), fmpq(0)), 0, (fmpq(-6), fmpq(4)), 0, -1),              # a sign row of a positive slot
+    ("phi", (fmpq(1), fmpq(0)), 0, (fmpq(-6), fmpq(4)), (7,), ()),              # no such slot
+])
+def test_forged_rows_cannot_empty_a_class_that_holds_theta(tag):
+    # theta's own label class (one U+' slot, theta in it): along the ray (1, 0) from (-6, 4) in N-bar the honest
+    # row reads 4 - 1 >= 0; the forged ones would read 4 - 5 < 0 or -1 >= 0
+    from semialg.families.bottleneck.hidden_branching import EmptyClassCertificate
+    net = Network.random((2, 4, 1, 1), seed=1, height=3)
+    key = (frozenset(), (("U+", 1),))
+    fibre = HiddenFibre(net, sa.combinatorial_type(net), budget=60, progress=False)
+    assert fibre.decisions[key].status == "nonempty" and fibre.locate(net) is not None
+    forged = EmptyClassCertificate(key, ("split", tag[1], 0, {(): ("leaf", "empty", (((tag, fmpq(1)),),))}))
+    with pytest.raises(CertificateError, match="slots"):
+        forged.verify(net)

@@ -315,6 +315,16 @@ class _Checker:
         pt = lambda t: tuple(a + t * c for a, c in zip(x0, d, strict=True))  # noqa: E731
         return self.H0(pt(far + 1)) - self.H0(pt(far))
 
+    def _slots(self, js, sign: int | None) -> tuple:
+        """``js`` as distinct slot indices (of the sign ``sign`` when given): a row's slot set is a *set* —
+        a repeated slot would multiply its term, a slot of the other sign flip it."""
+        js = tuple(js)
+        if len(set(js)) != len(js) or any(type(j) is not int or not 0 <= j < len(self.slots) or
+                                           (sign is not None and (self.slots[j][2] > 0) != (sign > 0)) for j in js):
+            raise CertificateError(f"a row over the slots {js}: not distinct "
+                                   f"{'' if sign is None else 'positive ' if sign > 0 else 'negative '}slots")
+        return js
+
     def row(self, tag, path) -> tuple:
         """(coefficients over z, constant) of the row ``tag`` ($\\ge 0$), after checking that it holds for every
         member on the branch ``path`` (point -> T)."""
@@ -328,6 +338,7 @@ class _Checker:
         kind = tag[0]
         if kind == "e4":
             _, j, x, one = tag
+            (j,) = self._slots((j,), None)
             if one:
                 ok = self.h(x) >= 0
             else:
@@ -341,13 +352,13 @@ class _Checker:
         if T is None:
             raise CertificateError(f"a row at {x} on a branch that does not split there")
         if kind == "sign":
-            j, sgn = tag[4], tag[5]
+            (j,), sgn = self._slots((tag[4],), -1), tag[5]
             if (j in T) != (sgn > 0):
                 raise CertificateError("a sign row that is not the branch's")
             add(j, x, one, sgn * KAPPA[self.slots[j][1]])
             return coefs, _ZERO
-        S, TT = tag[4], tag[5]
-        if tuple(TT) != T:
+        S, TT = self._slots(tag[4], 1), self._slots(tag[5], -1)
+        if TT != T:
             raise CertificateError("a row whose digging set is not the branch's")
         if one:
             if self.h(x) > 0:
