@@ -108,6 +108,132 @@ def _nonzero_alpha(decision) -> bool:
     return not decision.fixed or decision.need != sum((r[0] for r in decision.ranges), _ZERO)
 
 
+def off_line_count(r: int, zero: bool, free: bool) -> int:
+    """The number of off-line role tuples of ``r`` neurons (:class:`TypeIndex` with no kink hyperplanes) that have a
+    point when the slots are feasible with $\\ell = 0$ (``zero``) or with some $\\ell \\ne 0$ (``free``):
+    :func:`_strata_exist` counted without enumeration."""
+    roles = TypeIndex(r, 0).exact_size
+    if not free:      # only l = 0: a single mixed group with a one-neuron side is empty
+        roles -= sum(math.comb(r, k) * (k - (k == 2)) * _pure_roles(r - k) for k in range(2, r + 1))
+    if not zero:      # only l != 0: some mixed group
+        roles -= _pure_roles(r)
+    return roles
+
+
+def off_line_base(n0: int, n_d: int, n_c: int, groups: int, n_p: int, p: int) -> int:
+    """The dimension of the off-line neurons of a type before the condition on their slope $\\ell$ (the
+    proposition of the module): inert $n_0 + 1$, constant $2$, per group its first row and the scales and output
+    weights less the cancellation, less the $(\\tau_g, n_g)$ of the mixed groups (counted in the bilinear fibre)."""
+    return n_d * (n0 + 1) + 2 * n_c + groups * (n0 - 1) + 2 * n_p - p * (n0 + 1)
+
+
+def off_line_zero(n0: int, p: int, stuck: bool) -> int | None:
+    """$Y(n_0)$ of the module: the dimension of $\\{\\ell = 0\\}$ in the $(\\tau_g, n_g)$ of ``p`` mixed groups
+    (only $\\tau \\ne 0$ when ``stuck``), ``None`` when empty."""
+    return dim_bilinear_fibre(p, 0, 1, n0, ranks=allowed_ranks(p, 0, 1, 0, stuck))
+
+
+def off_line_conditions(roles, V, n0: int):
+    """The conditions of the off-line roles of ``roles`` (inert, constant, phantom groups; other roles are
+    skipped) in the variables ``V``: ``(eqs, strict, nonstrict, nonzero, ell, extra, first)`` with ``ell`` the
+    groups' slope $\\ell$, ``extra`` what they and the constant neurons add to the bias of $h'$ and ``first`` the
+    first neuron of each group (the module docstring)."""
+    W1, B1, W2 = V.weights[0], V.biases[0], V.weights[1]
+    zero = sympy.Integer(0)
+    row = lambda i: [W1[i, q] for q in range(n0)] + [B1[i]]  # noqa: E731
+    eqs, strict, nonstrict, nonzero, ell, extra, first = [], [], [], [], [zero] * n0, zero, {}
+    for i, role in enumerate(roles):
+        if role[0] == "D":
+            eqs.append(W2[0, i])
+        elif role[0] in ("C+", "C-"):
+            eqs += [W1[i, q] for q in range(n0)]
+            nonzero.append(W2[0, i])          # v' = 0 is inert
+            (strict if role[0] == "C+" else nonstrict).append(B1[i] if role[0] == "C+" else -B1[i])
+            if role[0] == "C+":
+                extra += W2[0, i] * B1[i]
+        elif role[0] == "P":
+            g, s = role[1], role[2]
+            nonzero.append(W2[0, i])
+            if g in first:
+                eqs += parallel_minors(row(i), row(first[g]))
+                strict.append(s * sum(x * y for x, y in zip(row(i), row(first[g]), strict=True)))
+            else:
+                nonzero.append(not_all_zero([W1[i, q] for q in range(n0)]))    # w' = 0 is constant
+                nonzero += [not_all_zero(parallel_minors(row(i), row(j))) for j in first.values()]
+                first[g] = i
+            if s < 0:
+                ell = [x + W2[0, i] * W1[i, q] for q, x in enumerate(ell)]
+                extra += W2[0, i] * B1[i]
+    for g, i0 in first.items():
+        members = [(i, role[2]) for i, role in enumerate(roles) if role[0] == "P" and role[1] == g]
+        eqs += [sum((s * W2[0, i] * row(i)[q] for i, s in members), zero) for q in range(n0 + 1)]
+    return eqs, strict, nonstrict, nonzero, ell, extra, first
+
+
+def group_rows(roles, target, active: bool, n0: int, q) -> dict | None:
+    """$(\\tau_g, n_g)$ per phantom group of ``roles`` with $\\sum_g \\tau_gn_g = $ ``target`` (mixed groups only
+    carry $\\tau_g \\ne 0$): with ``active`` (or $p > n_0$) random except the first mixed group, which closes the
+    sum (``None`` when it would get $\\tau_g = 0$), else every $\\tau_g = 0$ (the larger part of the stratum
+    $\\ell = 0$ for $p \\le n_0$, possible unless a mixed group has a one-neuron side); ``q`` draws rationals."""
+    out, signs = {}, {}
+    for r in roles:
+        if r[0] == "P":
+            signs.setdefault(r[1], set()).add(r[2])
+    mixed = [g for g in sorted(signs) if -1 in signs[g]]
+    active = mixed if (active or len(mixed) > n0) else []
+    rest = list(target)
+    for g in sorted(signs):
+        normal = tuple(q() for _ in range(n0))
+        while not any(normal):
+            normal = tuple(q() for _ in range(n0))
+        tau = _ZERO
+        if g in active and g != active[0]:
+            tau = q() or _ONE
+            rest = [x - tau * y for x, y in zip(rest, normal, strict=True)]
+        out[g] = (tau, normal)
+    if active:
+        if not any(rest):
+            return None
+        tau = q() or _ONE
+        out[active[0]] = (tau, tuple(x / tau for x in rest))
+    return out
+
+
+def draw_groups(roles, rows, b1, v, grows: dict, pos, q) -> tuple[list, fmpq]:
+    """Fill ``rows``, ``b1``, ``v`` of the phantom groups of ``roles`` from their $(\\tau_g, n_g)$ (``grows``):
+    random offsets, scales and shares with the given totals; returns their hyperplanes and what their affine part
+    adds to the bias of $h'$ (to be subtracted from $e'$)."""
+    lines, shift = [], _ZERO
+    for g, (tau, normal) in grows.items():
+        members = [i for i, r in enumerate(roles) if r[0] == "P" and r[1] == g]
+        beta = q()
+        lines.append(normalise_row(tuple(normal) + (beta,))[0])
+        for side, total in ((-1, tau), (1, tau)):     # -sum of v'|lambda| (s = -1), +sum (s = +1)
+            side_members = [i for i in members if roles[i][2] == side]
+            for k, i in enumerate(side_members):
+                scale = _ONE if i == members[0] else pos()
+                share = total if k == len(side_members) - 1 else q() or _ONE
+                total -= share
+                rows[i], b1[i] = _scale(side * scale, normal), side * scale * beta
+                v[i] = -share / scale if side < 0 else share / scale
+                if side < 0:
+                    shift += v[i] * b1[i]
+    return lines, shift
+
+
+def draw_inert(roles, rows, b1, v, n0: int, pos, q) -> fmpq:
+    """Fill the inert and constant neurons of ``roles``; returns what the constant ones add to the bias of $h'$."""
+    shift = _ZERO
+    for i, role in enumerate(roles):
+        if role[0] == "D":
+            rows[i], b1[i], v[i] = tuple(q() for _ in range(n0)), q(), _ZERO
+        elif role[0] in ("C+", "C-"):
+            rows[i], b1[i], v[i] = (_ZERO,) * n0, pos() if role[0] == "C+" else -pos(), q() or _ONE
+            if role[0] == "C+":
+                shift += v[i] * b1[i]
+    return shift
+
+
 def _strata_exist(P: Pattern, zero: bool, free: bool) -> bool:
     """Whether a type with off-line pattern ``P`` has a point, its slot type being feasible with $\\alpha = 0$
     (``zero``) or with some $\\alpha \\ne 0$ (``free``); see :meth:`TypedSlotPiece._strata`."""
@@ -133,12 +259,7 @@ class _Index:
     def exact_size(self) -> int:
         total = 0
         for n_on, (orient, hidden), zero, free in self.keys:
-            r = self.n1 - n_on
-            roles = TypeIndex(r, 0).exact_size
-            if not free:      # only alpha = 0: a single mixed group with a one-neuron side is empty
-                roles -= sum(math.comb(r, k) * (k - (k == 2)) * _pure_roles(r - k) for k in range(2, r + 1))
-            if not zero:      # only alpha != 0: some mixed group
-                roles -= _pure_roles(r)
+            roles = off_line_count(self.n1 - n_on, zero, free)
             orders = math.prod(multinomial(list(ms)) for ms in hidden)
             total += math.comb(self.n1, n_on) * math.factorial(n_on) * orders * roles
         return total
@@ -197,10 +318,10 @@ class TypedSlotPiece:
         """The dimensions of the two strata of a type (``"zero"``: $\\ell = 0$; ``"free"``: $\\ell = \\alpha u \\ne 0$),
         only those that are non-empty; ``stuck``: a mixed group has a one-neuron side (so $\\tau_g \\ne 0$)."""
         n0 = self.n0
-        b = 1 + n_on + n_d * (n0 + 1) + 2 * n_c + groups * (n0 - 1) + 2 * n_p - p * (n0 + 1)
+        b = 1 + n_on + off_line_base(n0, n_d, n_c, groups, n_p, p)
         out = {}
         zero = self.S.decide(*key)
-        Y = dim_bilinear_fibre(p, 0, 1, n0, ranks=allowed_ranks(p, 0, 1, 0, stuck))
+        Y = off_line_zero(n0, p, stuck)
         if zero is not None and Y is not None:
             out["zero"] = b + Y + zero.dim
         free = self.S.decide(*key, free=True)
@@ -247,36 +368,11 @@ class TypedSlotPiece:
         K = cr ** 2
         eqs, strict = outer_conditions(self.net, view, self.r, self.sign, [x * self.level for x in view.c])
         Z = self.sign * V.weights[2][self.r, 0] * cr                    # K / |mu|
-        nonstrict, nonzero = [], []
         R = lambda x: to_sympy(fmpq(x))  # noqa: E731
         row = lambda i: [W1[i, q] for q in range(n0)] + [B1[i]]  # noqa: E731
         # the off-line neurons: their conditions, and the affine part l.x + kappa of the groups
-        ell, E, first = [zero] * n0, B2[0], {}
-        for i, role in enumerate(roles):
-            if role[0] == "D":
-                eqs.append(W2[0, i])
-            elif role[0] in ("C+", "C-"):
-                eqs += [W1[i, q] for q in range(n0)]
-                nonzero.append(W2[0, i])          # v' = 0 is inert
-                (strict if role[0] == "C+" else nonstrict).append(B1[i] if role[0] == "C+" else -B1[i])
-                if role[0] == "C+":
-                    E += W2[0, i] * B1[i]
-            elif role[0] == "P":
-                g, s = role[1], role[2]
-                nonzero.append(W2[0, i])
-                if g in first:
-                    eqs += parallel_minors(row(i), row(first[g]))
-                    strict.append(s * sum(x * y for x, y in zip(row(i), row(first[g]), strict=True)))
-                else:
-                    nonzero.append(not_all_zero([W1[i, q] for q in range(n0)]))    # w' = 0 is constant
-                    nonzero += [not_all_zero(parallel_minors(row(i), row(j))) for j in first.values()]
-                    first[g] = i
-                if s < 0:
-                    ell = [x + W2[0, i] * W1[i, q] for q, x in enumerate(ell)]
-                    E += W2[0, i] * B1[i]
-        for g, i0 in first.items():
-            members = [(i, role[2]) for i, role in enumerate(roles) if role[0] == "P" and role[1] == g]
-            eqs += [sum((s * W2[0, i] * row(i)[q] for i, s in members), zero) for q in range(n0 + 1)]
+        more, strict2, nonstrict, nonzero, ell, extra, first = off_line_conditions(roles, V, n0)
+        eqs, strict, E = eqs + more, strict + strict2, B2[0] + extra
         if n0 > 1:
             eqs += parallel_minors(ell, [R(x) for x in self.u])
         alpha = ell[self.p]
@@ -440,66 +536,18 @@ class TypedSlotPiece:
             lam = o * pos()
             rows[i], b1[i], v[i] = _scale(lam, self.u), -lam * x, s * J / abs(lam)
         E = s * eps
-        group_rows = self._group_rows(roles, s * alpha, free or stuck, rng, q)
-        if group_rows is None:
+        grows = group_rows(roles, [s * alpha * x for x in self.u], free or stuck, n0, q)
+        if grows is None:
             return None
-        lines = []
-        for g, (tau, normal) in group_rows.items():
-            members = [i for i, r in enumerate(roles) if r[0] == "P" and r[1] == g]
-            beta = q()
-            lines.append(normalise_row(tuple(normal) + (beta,))[0])
-            for side, total in ((-1, tau), (1, tau)):     # -sum of v'|lambda| (s = -1), +sum (s = +1)
-                side_members = [i for i in members if roles[i][2] == side]
-                for k, i in enumerate(side_members):
-                    scale = _ONE if i == members[0] else pos()
-                    share = total if k == len(side_members) - 1 else q() or _ONE
-                    total -= share
-                    rows[i], b1[i] = _scale(side * scale, normal), side * scale * beta
-                    v[i] = -share / scale if side < 0 else share / scale
-                    if side < 0:
-                        E -= v[i] * b1[i]
+        lines, shift = draw_groups(roles, rows, b1, v, grows, pos, q)
+        E -= shift
         lines += list({normalise_row(tuple(rows[i]) + (b1[i],))[0] for i in on})
         if len(set(lines)) < len(lines) or any(v[i] == 0 for i, r in enumerate(roles) if r[0] == "P"):
             return None
-        for i, role in enumerate(roles):
-            if role[0] == "D":
-                rows[i], b1[i], v[i] = tuple(q() for _ in range(n0)), q(), _ZERO
-            elif role[0] in ("C+", "C-"):
-                rows[i], b1[i], v[i] = (_ZERO,) * n0, pos() if role[0] == "C+" else -pos(), q() or _ONE
-                if role[0] == "C+":
-                    E -= v[i] * b1[i]
+        E -= draw_inert(roles, rows, b1, v, n0, pos, q)
         mu = self.sign * s
         d = tuple(x + c * self.level for x, c in zip(view.d, view.c, strict=True))
         return Network((tuple(rows), (tuple(v),), tuple((c / mu,) for c in view.c)), (tuple(b1), (E,), d))
-
-    def _group_rows(self, roles, ell_u: fmpq, active: bool, rng, q) -> dict | None:
-        """$(\\tau_g, n_g)$ per group with $\\sum_g \\tau_gn_g = $ ``ell_u`` $u$ (mixed groups only carry
-        $\\tau_g \\ne 0$): with ``active`` (or $p > n_0$) random except the first mixed group, which closes the
-        sum (``None`` when it would get $\\tau_g = 0$), else every $\\tau_g = 0$ (the larger part of the stratum
-        $\\ell = 0$ for $p \\le n_0$, possible unless a mixed group has a one-neuron side)."""
-        n0, out = self.n0, {}
-        signs: dict = {}
-        for r in roles:
-            if r[0] == "P":
-                signs.setdefault(r[1], set()).add(r[2])
-        mixed = [g for g in sorted(signs) if -1 in signs[g]]
-        active = mixed if (active or len(mixed) > n0) else []
-        rest = [ell_u * x for x in self.u]
-        for g in sorted(signs):
-            normal = tuple(q() for _ in range(n0))
-            while not any(normal):
-                normal = tuple(q() for _ in range(n0))
-            tau = _ZERO
-            if g in active and g != active[0]:
-                tau = q() or _ONE
-                rest = [x - tau * y for x, y in zip(rest, normal, strict=True)]
-            out[g] = (tau, normal)
-        if active:
-            if not any(rest):
-                return None
-            tau = q() or _ONE
-            out[active[0]] = (tau, tuple(x / tau for x in rest))
-        return out
 
 
 def _renumber(roles) -> tuple:
