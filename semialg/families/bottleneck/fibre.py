@@ -200,7 +200,8 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     (:mod:`semialg.families.bottleneck.nonnegative_fibre`; members with $h' < 0$ on a plateau of $h$ by the
     slot calculus when all rows are parallel, raises when they are not ruled out otherwise). Case (a), regime PN, all first-layer rows
     parallel (always when $n_0 = 1$): the 1-D pieces of :mod:`semialg.families.bottleneck.line_fibre`, reflections
-    included. Case (a) with hidden neurons (U−, U+;
+    included. Case (a), regime PN, live rows spanning $2 \le r < \min(n_0, n_1)$: reduced $r$-input fibres
+    lifted, with inert, constant and phantom neurons off the span (:mod:`semialg.families.bottleneck.subspace_fibre`). Case (a) with hidden neurons (U−, U+;
     $n_0 \ge 2$, regime PN): a union over slot labellings
     (:mod:`semialg.families.bottleneck.hidden_fibre`); with mixed hidden neurons (U±, $P$ disconnected) and
     otherwise generic (dead neurons allowed): a union over slot labellings with activity patterns on the
