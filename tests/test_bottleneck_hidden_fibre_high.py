@@ -48,7 +48,7 @@ def _fibre(arch: tuple, seed: int):
 
 
 # Seeds found by scanning Network.random(arch, seed, height=3) with _generic: (3, 3, 1, n3) has one U+ neuron
-# (generic U- needs more neurons than the rank: see test_rank_deficient_rows_are_refused), (3, 4, 1, 1) seed 78
+# (generic U- needs more neurons than the rank: see test_rank_deficient_rows_are_listed), (3, 4, 1, 1) seed 78
 # one U-, seeds 84 and 152 a U+ and a U- (components with mixed signs carry the off-P formula), (4, 3, 1, 1)
 # rows of rank 3 < n0 (the lineality quotient).
 CASES = [((3, 3, 1, 1), 2), ((3, 3, 1, 2), 9), ((3, 4, 1, 1), 78), ((3, 4, 1, 1), 84), ((4, 3, 1, 1), 0)]
@@ -141,29 +141,32 @@ def test_boundary_conditions_are_decided_for_three_inputs():
         assert all(c.holds for c in bn.type_checks(_generic(arch, seed)))
 
 
-def test_rank_deficient_rows_are_refused():
+def test_rank_deficient_rows_are_listed():
     """(3, 3, 1, 1), seed 276: a U- neuron with first-layer rows of rank 2 < min(n0, n1). P is then a cylinder
     along the common kernel L, the U- neuron cannot tilt out of the orthogonal complement of L (any tilt changes
     f), so the fibre has dimension 7 while D - functional dimension is 8 (the Jacobian does not see the tilt
     at first order). Correction to the math note's 'U- contributes n0 + 1 dimensions': only when the rows
-    span Q^{n0} or the neuron can tilt; the type checks flag the rank and the fibre refuses it."""
+    span Q^{n0} or the neuron can tilt; the type checks flag the rank, and the fibre (refused before) is the
+    subspace fibre of the reduced 2-input network, of dimension 7, the tilts outside it."""
     net = Network.random((3, 3, 1, 1), seed=276, height=3)
     assert bn.combinatorial_type(net).classes == ("U-", "V", "V") and rank(net.weights[0]) == 2
     assert net.architecture.num_parameters - pl.functional_dimension(net).value == 8
     checks = {c.name: c for c in bn.type_checks(net)}
     assert checks["full first-layer rank"].holds is False
-    with pytest.raises(sa.ArchitectureError):
-        sa.fibre(net)
+    F = sa.fibre(net)
+    assert F.dimension == 7 == F.local_dimension()
     W = [list(r) for r in net.weights[0]]
     for t in (fmpq(1, 1000), fmpq(-1, 10 ** 6)):      # the kernel direction is (-2, 1, 2)
         tilted = [list(r) for r in W]
         tilted[0] = [W[0][0] - 2 * t, W[0][1] + t, W[0][2] + 2 * t]
         assert not _equal(net, net.replace_layer(1, tilted, list(net.biases[0])))
+        assert not F.contains(net.replace_layer(1, tilted, list(net.biases[0])))
     # ... while moves inside the complement keep f: the quotient is the exact region for the hidden neuron
     moved = [list(r) for r in W]
     moved[0] = [W[0][0] + fmpq(1, 50), W[0][1] + fmpq(3, 100), W[0][2] + fmpq(1, 200)]   # orthogonal to (-2, 1, 2)
     assert dot([fmpq(-2), fmpq(1), fmpq(2)], [fmpq(1, 50), fmpq(3, 100), fmpq(1, 200)]) == 0
     assert _equal(net, net.replace_layer(1, moved, list(net.biases[0])))
+    assert F.contains(net.replace_layer(1, moved, list(net.biases[0])))
     R = HiddenRegion(net)                             # the region itself is built in the quotient
     assert R.lineality and all(dot(R.lineality[0], w) == 0 for w in net.weights[0])
 
