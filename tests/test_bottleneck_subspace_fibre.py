@@ -203,3 +203,23 @@ def test_tilted_row_leaves_the_fibre():
     tilted = Network.from_arrays([[[1, 0, fmpq(1, 3)], [0, 1, 0], [-1, -1, 0], [0, 0, 1]], [[-1, -2, -1, 0]],
                                   [[1]]], [[0, 0, 0, 2], [1], [0]])
     assert not bool(sa.equivalent(tilted, net)) and not F.contains(tilted) and F.locate(tilted) is None
+
+
+def test_dead_slots_of_any_row_are_listed():
+    """The refusal's own example (representative tests, 'dead e3'): every row and bias of the dead neuron keeps
+    f, also rows off the plane x3 = 0 (members of full rank); each such member is contained and located, in an
+    inert type, and the dimension counts its n0 + 1 parameters."""
+    net = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [-1, -2, 0], [0, 0, 1]], [[-1, -1, -1, 0]], [[1]]],
+                              [[0, 0, 0, 2], [1], [0]])
+    F = fibre(net)
+    rng = random.Random(5)
+    W = [[list(w) for w in net.weights[0]], [list(net.weights[1][0])], [[1]]]
+    B = [list(net.biases[0]), [net.biases[1][0]], [0]]
+    for _ in range(3):
+        W[0][3] = [fmpq(rng.randint(-9, 9)) for _ in range(3)]
+        B[0][3] = fmpq(rng.randint(-9, 9))
+        member = Network.from_arrays(W, B)
+        assert bool(sa.equivalent(member, net)) and _agree(member, net, rng)
+        j = F.locate(member)
+        assert j is not None and j[3] == (("D",),) and F.build(j).contains(member)
+    assert F.dimension >= 4 + 1 + 3 and F.dimension <= len(net.parameters()) - pl.functional_dimension(net).value
