@@ -90,23 +90,27 @@ def test_no_member_has_full_rank_when_rows_and_hidden_cone_span_too_little():
     rng = random.Random(3)
     assert rank(net.weights[0]) == 2 and not _generic(net)
     with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*dimension 2 < min"):
-        sa.fibre(net)
+        generic_representative(net)
+    F = sa.fibre(net)          # listed by the subspace fibre (reduced 2-input fibres, dead slots inert)
+    assert F.contains(net)
     # the mathematics behind the refusal, by exact evaluation and the region oracle:
     # (1) the hidden neuron moves freely inside the cone {w1, w2 >= 0, w3 = 0} beyond P-bar ...
     inside = _make([[1, 0, 0], [0, 1, 0], [2, 1, 0]], [0, 0, -7], [-1, -1, -3], 1, [2], [1])
-    assert _same_values(inside, net, rng) and bool(pl.equivalent(inside, net))
+    assert _same_values(inside, net, rng) and bool(pl.equivalent(inside, net)) and F.contains(inside)
     # (2) ... but tilted out of the plane x3 = 0 its hyperplane enters P (P-bar contains the x3-axis): f changes,
     # at an exact point found by hand: x = (0, 0, +-1000) has h = 1 for theta and h < 0 for the tilted one
     for eps in ("1/100", "-1/7"):
         tilted = _make([[1, 0, 0], [0, 1, 0], [1, 1, eps]], [0, 0, -3], [-1, -1, -1], 1, [2], [1])
         x = [0, 0, 1000 if fmpq(eps) > 0 else -1000]
-        assert tilted(x) != net(x) and not bool(pl.equivalent(tilted, net))
+        assert tilted(x) != net(x) and not bool(pl.equivalent(tilted, net)) and not F.contains(tilted)
     # (3) a dead slot (v' = 0) takes any row and bias: n0 + 1 = 4 free parameters, as many as the U- slot's
     # dim C* + 2 = 4 (w1, w2, b, v); every member with three live neurons has rank 2 < 3
     for w in ([1, 2, 3], [0, -5, 1], [7, 0, -2]):
         dead = _make([[1, 0, 0], [0, 1, 0], w], [0, 0, rng.randint(-5, 5)], [-1, -1, 0], 1, [2], [1])
         assert _same_values(dead, net, rng) and bool(pl.equivalent(dead, net))
         assert rank(dead.weights[0]) == 3 and not _generic(dead)
+        j = F.locate(dead)
+        assert j is not None and F.build(j).contains(dead)
 
 
 def test_rank_obstruction_needs_n1_above_the_span():
@@ -114,7 +118,8 @@ def test_rank_obstruction_needs_n1_above_the_span():
     rows, b1, v = [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1]], [0, 0, -3, 2], [-1, -1, -1, 0]
     net = _make(rows, b1, v, 1, [2], [1])
     with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic"):
-        sa.fibre(net)
+        generic_representative(net)
+    assert sa.fibre(net).contains(net)       # listed by the subspace fibre
 
 
 # -- the curve of hidden rows (n0 >= 3) ---------------------------------------------------------------------------
