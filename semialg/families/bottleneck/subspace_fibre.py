@@ -91,7 +91,7 @@ from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, minimal_form
 from semialg.families.shallow.type_geometry import Pattern
 from semialg.families.shallow.typed import TypeIndex
-from semialg.geometry.semialgebraic import as_substitution, parallel_minors
+from semialg.geometry.semialgebraic import as_substitution, map_nonzero, not_all_zero, parallel_minors
 
 __all__ = ["SubspaceFibre", "live_rank"]
 
@@ -273,7 +273,7 @@ class SubspaceFibre:
         V, n0, n1 = self.net.variables(), self.n0, self.n1
         W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
         roles = self._roles(on, off_roles)
-        eqs, strict, nonstrict, ell, extra, first = off_line_conditions(roles, V, n0)
+        eqs, strict, nonstrict, nonzero, ell, extra, first = off_line_conditions(roles, V, n0)
         eqs += ell                                           # the listed stratum: total slope 0
         B = self.fibres[k].build_component(j)
         red = self.fibres[k].network.variables()
@@ -288,19 +288,20 @@ class SubspaceFibre:
         eqs += lift(B.equations)
         strict += lift(B.strict)
         nonstrict += lift(B.nonstrict)
+        nonzero += map_nonzero(lambda p: sympy.expand(sympy.sympify(p).xreplace(sub)), B.nonzero)
         row = lambda i: [W1[i, c] for c in range(n0)] + [B1[i]]  # noqa: E731
         for i in on:                                         # the row in R: w' = w'_pi V
             eqs += [W1[i, c] - sum((W1[i, p] * self.basis[t][c] for t, p in enumerate(self.pivots)), sympy.Integer(0))
                     for c in range(n0) if c not in self.pivots]
         for i0 in first.values():                            # a group on an on-space hyperplane is no listed type
-            strict += [sum((m ** 2 for m in parallel_minors(row(i0), row(i))), sympy.Integer(0)) for i in on]
+            nonzero += [not_all_zero(parallel_minors(row(i0), row(i))) for i in on]
         cond = None if B.condition is None else _Lifted(B.condition, lambda p: self.reduce(p, index), V.flat)
         eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
         return ConditionedSet(V.flat, tuple(eqs), tuple(map(sympy.expand, strict)),
                               tuple(map(sympy.expand, nonstrict)),
                               label=f"k = {k} on-space ({B.label}); " + " ".join(
                                   f"{i + 1}:{''.join(map(str, roles[i]))}" for i in range(n1) if i not in on),
-                              condition=cond)
+                              condition=cond, nonzero=tuple(nonzero))
 
     def _roles(self, on, off_roles) -> tuple:
         roles, it = [("O", s) for s in range(self.n1)], iter(off_roles)
