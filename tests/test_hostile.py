@@ -448,17 +448,17 @@ def test_a_silent_tcp_service_is_not_a_scheduler(tmp_path):
 # The child announces "ready" once the CLI is imported, and "started" when ``module:function`` is first called (in a
 # survey's forked worker too): the tests interrupt real work at a known point, whatever the machine's load.
 _CHILD = """
-import importlib, signal, sys
+import importlib, os, signal, sys
 signal.signal(signal.SIGINT, signal.default_int_handler)   # even when started in the background (SIGINT ignored)
 import semialg.ui.cli as cli
 module, name = sys.argv[1].split(":")
 mod = importlib.import_module(module)
 real = getattr(mod, name)
 def announced(*args, **kwargs):
-    print("started", flush=True)
+    os.write(1, b"started\\n")          # one write: two workers starting at once never interleave
     return real(*args, **kwargs)
 setattr(mod, name, announced)
-print("ready", flush=True)
+os.write(1, b"ready\\n")
 sys.exit(cli.main(sys.argv[2:]))
 """
 _PATIENCE = 600        # seconds: only a hang reaches it (the events below come within seconds on an idle machine)
@@ -608,7 +608,7 @@ def test_survey_workers_die_with_a_killed_parent(tmp_path):
     workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
     proc.kill()
     proc.communicate(timeout=_PATIENCE)
-    assert len(workers) == 2
+    assert len(workers) >= 2, workers                      # the pool (and nothing outlives the parent)
 
     def running(pid: str) -> bool:
         try:
