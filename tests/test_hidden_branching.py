@@ -293,3 +293,17 @@ def test_forged_rows_cannot_empty_a_class_that_holds_theta(tag):
     forged = EmptyClassCertificate(key, ("split", tag[1], 0, {(): ("leaf", "empty", (((tag, fmpq(1)),),))}))
     with pytest.raises(CertificateError, match="slots"):
         forged.verify(net)
+
+
+@pytest.mark.parametrize("key, tree", [
+    ((frozenset(), (("XX", 1),)), ("leaf", "empty", None)),       # not a slot class: the equations would be inconsistent
+    ((frozenset({7}), (("U+", 1),)), ("leaf", "empty", ())),        # no neuron 7 to flip
+    ((frozenset(), (("U+", 1),)), ("split", "x", 0, {(): ("leaf", "empty", ())})),
+    ((frozenset(), (("U+", 1),)), ("leaf", "empty", (((("e4", 0, (fmpq(1), fmpq(0)), 0), "a"),),))),
+    (None, ("leaf", "empty", ())),
+])
+def test_malformed_empty_class_certificates_are_refused(key, tree):
+    from semialg.families.bottleneck.hidden_branching import EmptyClassCertificate
+    net = Network.random((2, 4, 1, 1), seed=1, height=3)
+    with pytest.raises(CertificateError):
+        EmptyClassCertificate(key, tree, ((fmpq(-6), fmpq(4)),)).verify(net)

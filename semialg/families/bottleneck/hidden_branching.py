@@ -46,7 +46,7 @@ from flint import fmpq
 
 from semialg.core.exact import dot
 from semialg.core.network import Network, relu
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.hidden_labels import KAPPA, Slice, _Row, _at, _weighted
 from semialg.families.bottleneck.hidden_region import _value, cramer, kernel_direction
 from semialg.families.bottleneck.types import combinatorial_type
@@ -268,10 +268,17 @@ class EmptyClassCertificate:
         return {"type": "EmptyClassCertificate", "statement": self.describe(), "leaves": self.leaves()}
 
     def verify(self, net: Network) -> bool:
-        """Re-check every branch and every stage from ``net`` alone (exact); :class:`CertificateError` if one fails."""
-        check = _Checker(net, self.key)
-        check.p_points = [p for p in self.bases if check.h(p) >= 0]
-        check.tree(self.tree, {})
+        """Re-check every branch and every stage from ``net`` alone (exact); :class:`CertificateError` if one fails
+        or the certificate is malformed (a key that is not a label class of ``net``, rows or points of the wrong
+        shape)."""
+        try:
+            check = _Checker(net, self.key)
+            check.p_points = [p for p in self.bases if check.h(p) >= 0]
+            check.tree(self.tree, {})
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError, SemialgError) as exc:
+            if isinstance(exc, CertificateError):
+                raise
+            raise CertificateError(f"the empty-class certificate is malformed: {exc}") from None
         return True
 
 
@@ -284,6 +291,14 @@ class _Checker:
         self.n0 = net.architecture.input_dim
         self.st = self.n0 + 1
         self.F, hidden = key
+        visible = [i for i, cls in enumerate(self.classes) if cls == "V"]
+        # a made-up label would make the equations on P inconsistent and so "prove" any class empty
+        if not isinstance(self.F, frozenset) or not self.F <= set(visible):
+            raise CertificateError(f"the flip set {self.F} is not a set of visible neurons")
+        if not isinstance(hidden, tuple) or len(hidden) > len(self.classes) - len(visible) or any(
+                not isinstance(label, tuple) or len(label) != 2 or label[0] not in KAPPA or label[1] not in (1, -1)
+                for label in hidden):
+            raise CertificateError(f"the hidden slots {hidden} are not a label of a hidden-neuron fibre of {net.architecture}")
         self.slots = [(j, cls, s) for j, (cls, s) in enumerate(hidden)]
         self.neg = [j for j, _, s in self.slots if s < 0]
         self.p_points: list = []
