@@ -185,8 +185,8 @@ class SubspaceFibre:
             try:
                 F = fibre_of(red, None if deadline is None else max(0.0, deadline - time.monotonic()), progress)
                 F.dimension
-            except (ArchitectureError, UndecidedError) as err:
-                self.undescribed[k] = f"its reduced fibre is not described ({str(err)[:300]})"
+            except (ArchitectureError, UndecidedError, ValueError) as err:   # ValueError: a reduced-fibre bug
+                self.undescribed[k] = f"its reduced fibre is not described ({type(err).__name__}: {str(err)[:300]})"
                 continue
             self.fibres[k] = F
         self.index = _Index(self.fibres, self.n1)
