@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from fractions import Fraction
 
 import pytest
 from flint import fmpq
@@ -103,6 +104,9 @@ def test_beyond_the_old_candidate_limit():
     name, anchor, roles = R.locate(net)
     top = (name, anchor, tuple(r if r not in ("D",) else "Z" for r in roles))
     assert R.build(top).contains(R.approach(top, net, fmpq(1, 10 ** 6)))
+    assert R.approach(top, net, Fraction(1, 10 ** 6)) == R.approach(top, net, "1/1000000")   # any exact t
+    with pytest.raises(ValueError, match="positive"):
+        R.approach(top, net, 0)
     assert L >= R.dimension_of(top) > R.dimension_of((name, anchor, roles))
     assert L <= R.types.dimension()
 

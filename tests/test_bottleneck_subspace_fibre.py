@@ -223,3 +223,21 @@ def test_dead_slots_of_any_row_are_listed():
         j = F.locate(member)
         assert j is not None and j[3] == (("D",),) and F.build(j).contains(member)
     assert F.dimension >= 4 + 1 + 3 and F.dimension <= len(net.parameters()) - pl.functional_dimension(net).value
+
+
+def test_reduced_network_with_a_zero_row_is_described():
+    """Regression: a reduced network padded with a zero row (a dead slot, w = 0) made the hidden region zip the
+    neurons with non-zero rows against all neurons' classes (ValueError). Its width is described now; samples of
+    the components of that width compute f and are located there (the reduced components with a dead slot, which
+    are width-4 types with an inert neuron, are not listed twice)."""
+    net = Network.from_arrays([[[1, 2, -3, 0], [0, -3, 6, 6], [0, 3, -6, -6], [-5, -8, 11, -4], [4, 6, -8, 4]],
+                               [[0, -3, -2, 2, 3]], [[1]]], [[0, 3, 2, -2, -2], [-1], [0]])
+    S = SubspaceFibre(net, fibre)
+    assert 5 in S.fibres and 5 not in S.undescribed
+    F = fibre(net)
+    rng = random.Random(60)
+    picked = [j for j in F.index if j[0] == 5]
+    assert picked
+    for j in rng.sample(picked, min(12, len(picked))):
+        x = F.sample(rng.randrange(1000), j)
+        assert bool(sa.equivalent(x, net)) and _agree(x, net, rng) and F.locate(x) == j

@@ -224,3 +224,24 @@ def test_forged_set_moves_are_refused():
                     with pytest.raises(CertificateError):
                         _forged(cert, side, k, **f).verify(a, b)
     assert seen >= {"FlipKinks", "ClearNeurons", "MergeAffines", "MergeKinkGroups"}
+
+
+def test_huge_dead_neuron_insertions_are_refused_before_replay():
+    """A forged count (10**8 inserted dead neurons) is refused with a CertificateError before anything is built
+    (it made verify allocate gigabytes); a count a witness can need still replays, and a count that leaves the
+    widths unequal is refused by the replay."""
+    from semialg.families.bottleneck.move_sets import InsertDeadNeurons
+    from semialg.families.bottleneck.moves import BottleneckMoveCertificate
+    net = Network.from_arrays([[[1]], [[1], [1]], [[1, 1]]], [[0], [0, -1], [0]])
+    one = GroupElement.identity(net.architecture)
+    for count in (10 ** 8, 6):
+        with pytest.raises(CertificateError, match="insert more than"):
+            BottleneckMoveCertificate((InsertDeadNeurons(count),), (), one).verify(net, net)
+    with pytest.raises(CertificateError):
+        BottleneckMoveCertificate((InsertDeadNeurons(1),), (), one).verify(net, net)
+    wide = GroupElement.identity(InsertDeadNeurons(2).apply(net).architecture)
+    both = BottleneckMoveCertificate((InsertDeadNeurons(2),), (InsertDeadNeurons(2),), wide)
+    assert both.verify(net, net)
+    for count in (0, -3, True, 1.0):
+        with pytest.raises(CertificateError):
+            BottleneckMoveCertificate((InsertDeadNeurons(count),), (InsertDeadNeurons(count),), one).verify(net, net)

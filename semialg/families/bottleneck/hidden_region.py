@@ -240,6 +240,7 @@ class HiddenRegion:
             raise ArchitectureError("explicit case-(a) fibres with hidden neurons need two non-parallel "
                                     "first-layer rows (otherwise f is a ridge function)")
         rows, _ = arr.neuron_data(view.inner)
+        live_classes = [c for w, c in zip(view.w, self.classes, strict=True) if any(w)]   # rows skips w = 0
         cells, maps = _cells(net, arr)
         self.lineality = cells[0].lineality
         self.p_points: dict = {}
@@ -247,7 +248,7 @@ class HiddenRegion:
         self.n_pieces: list[Polyhedron] = []
         for cell, Qc, A in zip(arr.cells, cells, maps, strict=True):
             lin, const = (_ZERO,) * n0, self.view.e
-            for (k, s, vi, w, b), cls in zip(rows, self.classes, strict=True):
+            for (k, s, vi, w, b), cls in zip(rows, live_classes, strict=True):
                 if cls == "U+" or (cls == "V" and cell.signs[k] * s > 0):
                     lin, const = _vadd(lin, w, vi), const + vi * b
             sign = _sign_range(Qc, A)

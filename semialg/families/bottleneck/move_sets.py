@@ -179,12 +179,15 @@ class InsertDeadNeurons(BottleneckMove):
     mechanism: ClassVar[str] = "dead neurons"
 
     def apply(self, net: Network) -> Network:
-        view = RidgeView.of(net)
+        view, k = RidgeView.of(net), self.inserted()
+        return _with(view, v=view.v + (_DEAD[0],) * k, e=view.e + (_DEAD[1],) * k,
+                     c=view.c + ((_ZERO,) * len(view.d),) * k)
+
+    def inserted(self) -> int:
         k = self.count
         if not isinstance(k, int) or isinstance(k, bool) or k < 1:
             self._fail(f"count {k!r} is not a positive integer")
-        return _with(view, v=view.v + (_DEAD[0],) * k, e=view.e + (_DEAD[1],) * k,
-                     c=view.c + ((_ZERO,) * len(view.d),) * k)
+        return k
 
     def describe(self) -> str:
         return f"{self.count} neurons with output weights 0 inserted (v = e = -1)"

@@ -191,6 +191,10 @@ class BottleneckMove(Latexable):
     def _fail(self, why: str):
         raise CertificateError(f"{type(self).__name__}: {why}")
 
+    def inserted(self) -> int:
+        """The number of second-layer neurons ``apply`` appends (``verify`` bounds the total before replaying)."""
+        return 0
+
 
 def _with(view: RidgeView, **changes) -> Network:
     fields = dict(w=view.w, b=view.b, v=view.v, e=view.e, c=view.c, d=view.d)
@@ -264,6 +268,9 @@ class InsertNeuron(BottleneckMove):
         view = RidgeView.of(net)
         return _with(view, v=view.v + (fmpq(self.v),), e=view.e + (fmpq(self.e),),
                      c=view.c + ((_ZERO,) * len(view.d),))
+
+    def inserted(self) -> int:
+        return 1
 
     def describe(self) -> str:
         return f"a neuron with output weights 0 inserted (v = {self.v}, e = {self.e})"
@@ -365,6 +372,12 @@ class BottleneckMoveCertificate(Certificate):
                    for mv in self.moves1 + self.moves2):
             raise CertificateError("a bottleneck move certificate holds bottleneck moves and a group element")
         group_element(self.element)
+        # no witness needs more inserted neurons than both widths and one per move: a forged count would make the
+        # replay allocate without bound
+        room = net1.widths[2] + net2.widths[2] + len(self.moves1) + len(self.moves2)
+        if sum(mv.inserted() for mv in self.moves1 + self.moves2) > room:
+            raise CertificateError(f"the moves insert more than {room} neurons (n2 + n2' + the number of moves), "
+                                   "which no certificate needs")
         r1, r2 = net1, net2
         for mv in self.moves1:
             r1 = mv.apply(r1)

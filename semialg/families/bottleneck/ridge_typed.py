@@ -28,7 +28,7 @@ import random as _random
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, nullspace, to_sympy
+from semialg.core.exact import fingerprint, nullspace, to_fmpq, to_sympy
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.ridge_types import (RidgeBranch, RidgeTypes, _closed_roles, _dominant, _groups,
@@ -271,7 +271,9 @@ class TypedRidge:
             raise ValueError("the point is not in the closure of this type")
         name, anchor, roles = index
         br = self.types.branches[(name, anchor)]
-        t = fmpq(t)
+        t = to_fmpq(t, "t")
+        if t <= 0:
+            raise ValueError(f"t = {t} must be positive")
         n3 = len(view.d)
         small = (t,) * n3
         if not br.one_dimensional:

@@ -32,7 +32,8 @@ $\ell = 0$ of :mod:`~semialg.families.bottleneck.line_typed`, whose off-line ter
 ordered choice of $k$ on-space neurons carrying a listed component of the fibre $F_k$ of a width-$k$ reduced
 network computing $F$ (found among the live reduced network, the minimal form of $g$ and the cores of
 :mod:`~semialg.families.bottleneck.representative`, padded with zero neurons, each checked exactly by
-:func:`~semialg.families.bottleneck.equivalence.equivalent`, and described by the $r$-input machinery), and a role
+:func:`~semialg.families.bottleneck.equivalence.equivalent`, and described by the $r$-input machinery) with every
+reduced neuron live (a component with a dead slot is a width-$(k-1)$ type with an inert neuron), and a role
 per other neuron: inert, constant (sign of $b'$) or in a phantom group (orientation), the groups' hyperplanes
 distinct from each other and from the on-space ones (so the types are disjoint: :meth:`SubspaceFibre.locate` reads
 the type off). **Not listed** (``contains`` still decides them by
@@ -86,6 +87,7 @@ from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.line_typed import (_renumber, _strata_exist, draw_groups, draw_inert, group_rows,
                                                     off_line_conditions, off_line_count)
 from semialg.families.bottleneck.obstructions import _Clock, _visible_kinks
+from semialg.families.bottleneck.separated_fibre import DEAD
 from semialg.families.bottleneck.representative import _cores, _neurons
 from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, minimal_form
@@ -132,18 +134,20 @@ class _Index:
 
     def __init__(self, fibres: dict, n1: int):
         self.fibres, self.n1 = fibres, n1
+        # a reduced component with a dead slot (v' = 0) is the width-(k-1) type with that neuron inert
+        self.live = {k: [j for j in F.index if not (isinstance(j, tuple) and DEAD in j)] for k, F in fibres.items()}
 
     @property
     def exact_size(self) -> int:
-        return sum(F.num_components * math.comb(self.n1, k) * off_line_count(self.n1 - k, True, False)
-                   for k, F in self.fibres.items())
+        return sum(len(self.live[k]) * math.comb(self.n1, k) * off_line_count(self.n1 - k, True, False)
+                   for k in self.fibres)
 
     def __len__(self) -> int:
         return self.exact_size
 
     def __iter__(self):
-        for k, F in self.fibres.items():
-            for j in F.index:
+        for k in self.fibres:
+            for j in self.live[k]:
                 for on in itertools.combinations(range(self.n1), k):
                     for roles in TypeIndex(self.n1 - k, 0):
                         if _strata_exist(Pattern.of(roles, 0), True, False):
@@ -185,8 +189,8 @@ class SubspaceFibre:
             try:
                 F = fibre_of(red, None if deadline is None else max(0.0, deadline - time.monotonic()), progress)
                 F.dimension
-            except (ArchitectureError, UndecidedError, ValueError) as err:   # ValueError: a reduced-fibre bug
-                self.undescribed[k] = f"its reduced fibre is not described ({type(err).__name__}: {str(err)[:300]})"
+            except (ArchitectureError, UndecidedError) as err:
+                self.undescribed[k] = f"its reduced fibre is not described ({str(err)[:300]})"
                 continue
             self.fibres[k] = F
         self.index = _Index(self.fibres, self.n1)
