@@ -153,3 +153,57 @@ def test_regime_t_pairs_with_opposite_pairs(v, y, t, seed):
         assert cert is not None and cert.verify(x, z)
         names = set(cert.mechanisms())
         assert "opposite pairs" in names and names <= {"G", "opposite pairs", "e <-> d trade"}, names
+
+
+def _collapsed(rng: random.Random):
+    """An opposite pair traded until one of its neurons has $v = 0$, that neuron then removed: the pair of
+    ``a`` is one neuron of ``b`` (width 3), the affine change absorbed by the U+ neuron."""
+    for _ in range(200):
+        seed = rng.randrange(10 ** 6)
+        a, _, _ = _pair(random.Random(seed))
+        ns, view = _neurons(a), bn.OuterView.of(a)
+        t = bn.combinatorial_type(a)
+        u, (w, b, v0) = t.classes.index("U+"), ns[0]
+        moved = list(ns)
+        moved[0], moved[1] = (w, b, fmpq(0)), (ns[1][0], ns[1][1], ns[1][2] + v0 / 2)
+        wu, bu, vu = ns[u]
+        moved[u] = (tuple(x + v0 / vu * y for x, y in zip(wu, w)), bu + v0 / vu * b, vu)
+        other = _net(moved[1:], view.e, view.c, view.d)
+        if pl.equivalent(a, other):
+            g = GroupElement.random(other.architecture, seed=rng.randrange(1000), height=3)
+            return a, g.act(other)
+    raise AssertionError("no collapsing pair found")
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_a_pair_collapsing_to_one_neuron_is_certified(seed):
+    """Found by a survey (3 of 1,027 fibre samples kept the arrangement certificate): a pair on one side, one
+    neuron on the other. The trade runs from the pair's side; from the other side the certificate is the same
+    chain reversed (its group element inverted). Every move replays and keeps the function."""
+    rng = random.Random(seed)
+    a, b = _collapsed(rng)
+    assert _same(a, b, rng), "the test built a pair that is not equivalent"
+    for x, y in ((a, b), (b, a)):
+        cert = bn.witness(x, y)
+        assert cert is not None and cert.verify(x, y) and ABSORBED in cert.mechanisms()
+        for start, moves in ((x, cert.moves1), (y, cert.moves2)):
+            r = start
+            for mv in moves:
+                r = mv.apply(r)
+                assert _same(start, r, rng)
+
+
+def test_survey_pair_with_a_flip_and_a_collapsing_pair():
+    """The survey's parameter: an opposite pair becomes one neuron and a visible neuron is flipped, both affine
+    changes absorbed on P by one new U+ neuron in one trade (flips and pairs were separate moves, so neither
+    order had a certificate)."""
+    a = Network.from_arrays([[[1, 2], ["-1/3", "-2/3"], ["1/2", "2/3"], [-2, -2]], [[-1, -2, "2/3", -1]], [[1]]],
+                            [[-3, 1, -1, "-1/3"], ["3/2"], [-3]])
+    b = Network.from_arrays([[["-1/7", "-2/7"], ["-3/2", "-3/2"], [-7, "-28/3"], ["-1/3", "-7/9"]],
+                             [["-35/3", "-4/3", "1/21", 2]], [[1]]], [["3/7", "-1/4", 14, "68/27"], ["-65/54"], [-3]])
+    assert pl.equivalent(a, b)
+    for x, y in ((a, b), (b, a)):
+        res = sa.equivalent(x, y)
+        assert res and res.verify(x, y) and isinstance(res.certificate, bn.BottleneckMoveCertificate)
+        assert {ABSORBED, FLIPS} <= set(res.certificate.mechanisms())

@@ -195,6 +195,10 @@ class BottleneckMove(Latexable):
         """The number of second-layer neurons ``apply`` appends (``verify`` bounds the total before replaying)."""
         return 0
 
+    def mechanisms(self) -> tuple[str, ...]:
+        """The mechanisms this move uses (one, but for a trade absorbing two kinds of affine change)."""
+        return (self.mechanism,)
+
 
 def _with(view: RidgeView, **changes) -> Network:
     fields = dict(w=view.w, b=view.b, v=view.v, e=view.e, c=view.c, d=view.d)
@@ -389,7 +393,7 @@ class BottleneckMoveCertificate(Certificate):
 
     def mechanisms(self) -> list[str]:
         """The mechanisms used, by name (``"G"`` for the group action)."""
-        names = {mv.mechanism for mv in self.moves1 + self.moves2}
+        names = {name for mv in self.moves1 + self.moves2 for name in mv.mechanisms()}
         if not self.element.is_identity:
             names.add("G")
         return sorted(names)

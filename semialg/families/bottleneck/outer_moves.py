@@ -258,8 +258,7 @@ class DropHiddenNeuron(BottleneckMove):
 @dataclass(frozen=True)
 class TradeOnP(BottleneckMove):
     r"""Case (a): the neurons ``drop`` (each missing $P$: U+, U±, constants) removed, the visible neurons ``flip``
-    flipped ($(w, b) \mapsto (-w, -b)$, which changes $h$ by $-v\ell$), or — a separate move — the opposite
-    ``pairs`` $(i, j)$ ($(w_j, b_j) = -\lambda(w_i, b_i)$, $\lambda > 0$, hyperplane meeting $P$; all checked
+    flipped ($(w, b) \mapsto (-w, -b)$, which changes $h$ by $-v\ell$), the opposite ``pairs`` $(i, j)$ ($(w_j, b_j) = -\lambda(w_i, b_i)$, $\lambda > 0$, hyperplane meeting $P$; all checked
     exactly) trading output weights by ``shifts`` $Y$ ($v_i \mathrel{+}= Y$, $v_j \mathrel{-}= Y/\lambda$, which
     changes $h$ by $Y(w_i\cdot x + b_i)$), the neurons ``insert`` (each missing $P$ in the result) appended and
     $e$ set to ``e``: the affine map of $h$ on $P$ traded between hidden neurons affine on $P$, the flipped
@@ -274,9 +273,12 @@ class TradeOnP(BottleneckMove):
 
     @property
     def mechanism(self) -> str:
-        if self.pairs:
-            return "opposite pairs absorbed by U+ neurons"
-        return "flips absorbed by U+ neurons" if self.flip else "U+ <-> e trade"
+        return self.mechanisms()[0]
+
+    def mechanisms(self) -> tuple[str, ...]:
+        names = (("opposite pairs absorbed by U+ neurons",) * bool(self.pairs)
+                 + ("flips absorbed by U+ neurons",) * bool(self.flip))
+        return names or ("U+ <-> e trade",)
 
     def apply(self, net: Network) -> Network:
         neurons = _neurons(net)
@@ -286,8 +288,8 @@ class TradeOnP(BottleneckMove):
             self._fail("pairs must be index pairs, one shift each")
         named = tuple(k for p in pairs for k in p)
         check_neurons(tuple(self.drop) + tuple(self.flip) + named, n)
-        if self.flip and pairs:
-            self._fail("flips and opposite-pair trades are separate moves")
+        if set(self.flip) & set(named):
+            self._fail("a neuron of an opposite pair is flipped")
         new = [_neuron(x, len(neurons[0][0])) for x in self.insert]
         total = [_ZERO] * len(neurons[0][0])
         for (i, j), y in zip(pairs, self.shifts, strict=True):
@@ -312,8 +314,8 @@ class TradeOnP(BottleneckMove):
     def describe(self) -> str:
         what = f"visible neurons {list(self.flip)} flipped, " if self.flip else ""
         if self.pairs:
-            what = (f"visible opposite pairs {[list(p) for p in self.pairs]} trade output weights by "
-                    f"{[str(y) for y in self.shifts]}, ")
+            what += (f"visible opposite pairs {[list(p) for p in self.pairs]} trade output weights by "
+                     f"{[str(y) for y in self.shifts]}, ")
         return (f"{what}hidden neurons {list(self.drop)} affine on P replaced by {len(self.insert)} others and "
                 f"e = {self.e}: the same affine map on P")
 
@@ -432,7 +434,9 @@ def _route(ch: _Chain, target: list[Neuron], e2: fmpq, dead1, other1, dead2, oth
     still checked; the caller falls back to the monotone order when one fails)."""
     labels = [("r", i) for i in range(len(_neurons(ch.net)))]
     v = [n[2] for n in _neurons(ch.net)]
-    pos1, neg1 = [i for i in dead1 if v[i] >= 0], [i for i in dead1 if v[i] < 0]
+    zeroed = {k for pair, _ in traded for k in pair}    # dead only once the trade has set v = 0: out after it
+    pos1 = [i for i in dead1 if v[i] >= 0 and i not in zeroed]
+    neg1 = [i for i in dead1 if v[i] < 0 or i in zeroed]
     neg2, pos2 = [j for j in dead2 if target[j][2] < 0], [j for j in dead2 if target[j][2] >= 0]
 
     def move(src: list, j: int) -> None:
@@ -474,12 +478,13 @@ def _route(ch: _Chain, target: list[Neuron], e2: fmpq, dead1, other1, dead2, oth
 
 
 def _pair_shifts(a: list[Neuron], z: list[Neuron], vis1: Sequence[int], vis2: Sequence[int]) -> list:
-    r"""Opposite pairs of visible neurons on one hyperplane, both orientations on both sides, whose normalised
-    output weights $\alpha_\pm$ (of ``a``) and $\beta_\pm$ (of ``z``) have the same jump $\alpha_+ + \alpha_- =
-    \beta_+ + \beta_-$ but $\alpha_+ \ne \beta_+$: ``((i, j), y, lam)`` with $v_i \mathrel{+}= y$, $v_j
-    \mathrel{-}= y/\lambda$ ($(w_j, b_j) = -\lambda(w_i, b_i)$) matching them — only when the affine terms they
-    trade do not cancel ($\sum_p Y_pw_{i_p} \ne 0$: :class:`TradeOnP` has the U+ neurons absorb them on $P$;
-    cancelling trades are :class:`~.outer_symmetries.TradeOppositePairs`)."""
+    r"""Opposite pairs of visible neurons of ``a`` on one hyperplane whose normalised output weights
+    $\alpha_\pm$ and those $\beta_\pm$ of ``z`` there ($0$ for an orientation ``z`` has no neuron of: a pair
+    may become one neuron, or none when its jump is $0$) have the same jump $\alpha_+ + \alpha_- = \beta_+ +
+    \beta_-$ but $\alpha_+ \ne \beta_+$: ``((i, j), y, lam)`` with $v_i \mathrel{+}= y$, $v_j \mathrel{-}=
+    y/\lambda$ ($(w_j, b_j) = -\lambda(w_i, b_i)$) matching them — only when the affine terms they trade do not
+    cancel ($\sum_p Y_pw_{i_p} \ne 0$: :class:`TradeOnP` has the U+ neurons absorb them on $P$; cancelling
+    trades are :class:`~.outer_symmetries.TradeOppositePairs`)."""
     def oriented(ns, idx):
         out: dict = {}
         for k in idx:
@@ -493,16 +498,15 @@ def _pair_shifts(a: list[Neuron], z: list[Neuron], vis1: Sequence[int], vis2: Se
                     for ns, vis in ((a, vis1), (z, vis2)))
     found, total = [], None
     for key, side in o1.items():
-        if key not in seen1 or key not in seen2:
+        if key not in seen1 or len(side) != 2 or (key in o2 and key not in seen2):
             continue
-        other = o2.get(key, {})
-        if len(side) == len(other) == 2:
-            (i, si, k), (j, sj, _), (p, tp, _), (q, tq, _) = side[1], side[-1], other[1], other[-1]
-            up, down = z[p][2] * tp - a[i][2] * si, z[q][2] * tq - a[j][2] * sj
-            if up and up == -down:
-                found.append(((i, j), up / si, sj / si))
-                lin = _scale(up, k[:-1])
-                total = lin if total is None else tuple(x + y for x, y in zip(total, lin, strict=True))
+        (i, si, k), (j, sj, _) = side[1], side[-1]
+        beta = {s: z[p][2] * tp for s, (p, tp, _) in o2.get(key, {}).items()}
+        up, down = beta.get(1, _ZERO) - a[i][2] * si, beta.get(-1, _ZERO) - a[j][2] * sj
+        if up and up == -down:
+            found.append(((i, j), up / si, sj / si))
+            lin = _scale(up, k[:-1])
+            total = lin if total is None else tuple(x + y for x, y in zip(total, lin, strict=True))
     return found if total is not None and any(total) else []
 
 
@@ -617,7 +621,7 @@ def hidden_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
     dead2 = [j for j in free2 if _dead(z[j], t2.classes[j])]
     other1, other2 = [i for i in free1 if i not in dead1], [j for j in free2 if j not in dead2]
     traded = [((i, j), y / scales[i]) for (i, j), y, _ in shifted]       # in the frame after g0
-    if traded and (flips or set(S) & {k for p, _ in traded for k in p}):
+    if traded and set(S + tuple(flips)) & {k for p, _ in traded for k in p}:
         return None
     for pair_all in (True, False):
         ch = _Chain(start.net)

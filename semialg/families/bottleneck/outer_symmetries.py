@@ -441,7 +441,8 @@ def outer_witness(net1: Network, net2: Network, merge: bool = True) -> Bottlenec
     c1, c2 = _cleared(net1, net2)
     if c1.moves or c2.moves:
         return _joined(c1, c2, outer_witness(c1.net, c2.net, merge))
-    cert = hidden_witness(net1, net2) or _regime_witness(net1, net2) or _reflected(net1, net2)
+    cert = (hidden_witness(net1, net2) or _regime_witness(net1, net2) or _reflected(net1, net2)
+            or _swapped(hidden_witness(net2, net1)))    # its trades merge pairs of net1 only, never split one
     if cert is not None or not merge:
         return cert
     m1, m2 = _merged(net1), _merged(net2)
@@ -449,6 +450,11 @@ def outer_witness(net1: Network, net2: Network, merge: bool = True) -> Bottlenec
     if not (m1.moves or m2.moves):
         return None
     return _joined(m1, m2, outer_witness(m1.net, m2.net, merge=False))
+
+
+def _swapped(cert: BottleneckMoveCertificate | None) -> BottleneckMoveCertificate | None:
+    """The certificate of ``(net1, net2)`` from one of ``(net2, net1)``: the chains swapped, the element inverted."""
+    return None if cert is None else BottleneckMoveCertificate(cert.moves2, cert.moves1, cert.element.inverse())
 
 
 def _joined(c1: _Chain, c2: _Chain, rest: BottleneckMoveCertificate | None) -> BottleneckMoveCertificate | None:
