@@ -258,11 +258,12 @@ class DropHiddenNeuron(BottleneckMove):
 @dataclass(frozen=True)
 class TradeOnP(BottleneckMove):
     r"""Case (a): the neurons ``drop`` (each missing $P$: U+, U±, constants) removed, the visible neurons ``flip``
-    flipped ($(w, b) \mapsto (-w, -b)$, which changes $h$ by $-v\ell$), the opposite ``pairs`` $(i, j)$ ($(w_j, b_j) = -\lambda(w_i, b_i)$, $\lambda > 0$, hyperplane meeting $P$; all checked
-    exactly) trading output weights by ``shifts`` $Y$ ($v_i \mathrel{+}= Y$, $v_j \mathrel{-}= Y/\lambda$, which
-    changes $h$ by $Y(w_i\cdot x + b_i)$), the neurons ``insert`` (each missing $P$ in the result) appended and
-    $e$ set to ``e``: the affine map of $h$ on $P$ traded between hidden neurons affine on $P$, the flipped
-    neurons' or pairs' affine terms and $e$. Valid iff $\sigma(h)$ is unchanged, checked exactly."""
+    flipped ($(w, b) \mapsto (-w, -b)$, which changes $h$ by $-v\ell$), the opposite ``pairs`` $(i, j)$
+    ($(w_j, b_j) = -\lambda(w_i, b_i)$, $\lambda > 0$, hyperplane meeting $P$, no neuron of a pair flipped; all
+    checked exactly) trading output weights by ``shifts`` $Y$ ($v_i \mathrel{+}= Y$, $v_j \mathrel{-}= Y/\lambda$,
+    which changes $h$ by $Y(w_i\cdot x + b_i)$), the neurons ``insert`` (each missing $P$ in the result) appended
+    and $e$ set to ``e``: the affine map of $h$ on $P$ traded between hidden neurons affine on $P$, the flipped
+    neurons' and pairs' affine terms and $e$. Valid iff $\sigma(h)$ is unchanged, checked exactly."""
 
     drop: tuple[int, ...]
     insert: tuple[Neuron, ...]
@@ -434,9 +435,8 @@ def _route(ch: _Chain, target: list[Neuron], e2: fmpq, dead1, other1, dead2, oth
     still checked; the caller falls back to the monotone order when one fails)."""
     labels = [("r", i) for i in range(len(_neurons(ch.net)))]
     v = [n[2] for n in _neurons(ch.net)]
-    zeroed = {k for pair, _ in traded for k in pair}    # dead only once the trade has set v = 0: out after it
-    pos1 = [i for i in dead1 if v[i] >= 0 and i not in zeroed]
-    neg1 = [i for i in dead1 if v[i] < 0 or i in zeroed]
+    zeroed = {k for pair, _ in traded for k in pair}    # dead once the trade has set v = 0: out after it
+    pos1, neg1 = [i for i in dead1 if v[i] >= 0 and i not in zeroed], [i for i in dead1 if v[i] < 0 or i in zeroed]
     neg2, pos2 = [j for j in dead2 if target[j][2] < 0], [j for j in dead2 if target[j][2] >= 0]
 
     def move(src: list, j: int) -> None:
@@ -548,7 +548,7 @@ def flip_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | No
     lam = [rows2[k][1] / rows1[perm[k]][1] for k in range(len(perm))]
     g = GroupElement([tuple(perm), (0,)], [tuple(lam), (mu,)])
     try:
-        r1 = _replay(net1, moves)
+        r1 = moves[0].apply(net1) if moves else net1
     except CertificateError:
         return None
     return BottleneckMoveCertificate(moves, (), g) if g.act(r1) == net2 else None
@@ -678,12 +678,6 @@ def _trade_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
             g = None
         return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
     return BottleneckMoveCertificate(tuple(ch.moves) + rest.moves1, (), rest.element)
-
-
-def _replay(net: Network, moves: Sequence[BottleneckMove]) -> Network:
-    for mv in moves:
-        net = mv.apply(net)
-    return net
 
 
 def _permutation(r: Network, target: Network) -> GroupElement | None:
