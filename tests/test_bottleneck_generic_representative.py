@@ -249,10 +249,11 @@ def test_no_generic_representative_raises_with_the_reason():
     ridge = _make([[1, 0], [-1, 0]], [0, 0], [1, 1], -1, [1], [0])
     F = sa.fibre(ridge)        # both neurons on the point x1 = 0: theta itself is of no listed (simple) type
     assert F.contains(ridge) and F.component_of(ridge) is None and F.num_components > 0
-    # a constant function: every member fails 'not constant'
+    # a constant function: no member is generic, and the fibre is described without one (constant_fibre.py)
     const = _make([[1, 0], [0, 1], [0, 0]], [0, 0, 0], [1, 1, 0], -1, [0], [2])
-    with pytest.raises(sa.ArchitectureError, match="constant"):
-        sa.fibre(const)
+    F = sa.fibre(const)
+    assert F.generic_representative is None and F.component_of(const) == "silent"
+    assert F.dimension == len(const.parameters()) - 1
 
 
 def test_zero_factor_with_a_dead_neuron_has_no_generic_member():

@@ -261,11 +261,11 @@ def test_latex_describe_and_json_show_every_component_and_what_is_undecided():
         assert ("undecided" in _fibre(s).describe()) == bool(_fibre(s)._sampler.__self__.undecided)
 
 
-def test_types_not_covered_raise_with_the_reason():
+def test_constant_functions_are_described_not_refused():
     constant = Network.from_arrays([[[1], [-2]], [[-1, -1]], [[1]]], [[0, 1], [-1], [0]])     # h < 0: f = d
     assert bn.combinatorial_type(constant).regime == "constant"
-    with pytest.raises(sa.ArchitectureError):
-        sa.fibre(constant)
+    F = sa.fibre(constant)          # refused before; constant_fibre.py
+    assert F.component_of(constant) == "negative" and F.dimension == len(constant.parameters()) - 1
 
 
 def test_one_input_has_reflected_fibre_points_and_lists_them():

@@ -22,6 +22,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError, check_budget
+from semialg.families.bottleneck.constant_fibre import ConstantFibre
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.representative import _is_generic, generic_representative
@@ -219,7 +220,10 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     """
     if bottleneck_case(net) == "a":
         t = combinatorial_type(net)
-        if t.regime == "T":
+        if t.regime == "constant":
+            parts = ConstantFibre(net)
+            dim = parts.dimension
+        elif t.regime == "T":
             parts = NonnegativeFibre(net, t)
             dim = parts.top_dimension
         elif t.regime == "PN" and rank(net.weights[0]) < 2:   # h(x) = g(u.x): the 1-D calculus, reflections too
@@ -274,16 +278,19 @@ def fibre_dimension(net: Network) -> int:
     (:meth:`~semialg.families.bottleneck.ridge_types.RidgeTypes.dimension`; for generic parameters the note's
     $(1 + n_2) + z(n_3+1) + [a(n_3+1) - n_3 \text{ if } a \ge 1] + [1 \text{ if } H \text{ hidden}]$).
     Case (a), $U^\pm = \emptyset$: $(n_1 + 1) + u(n_0+1) - [n_0 \text{ if } |U^+| \ge 1]$ with $u = |U^-| + |U^+|$;
+    constant $f$: $D - n_3$ (:mod:`~semialg.families.bottleneck.constant_fibre`);
     regime T: that of its explicit fibre (:mod:`~semialg.families.bottleneck.nonnegative_fibre`, $n_1 + 2$ for
     generic $h$); regime PN with all rows parallel: that of :mod:`~semialg.families.bottleneck.line_fibre` (the
     formulas would let hidden neurons turn, which a slab $P$ forbids). Raises :class:`ArchitectureError` for
-    types the formulas do not cover (constant functions, U$\pm$ or constant neurons) and for parameters that are not generic (:func:`semialg.genericity`).
+    types the formulas do not cover (U$\pm$ or constant neurons) and for parameters that are not generic (:func:`semialg.genericity`).
     Cost: that of :func:`semialg.genericity`.
     """
     n0, n1, n2, n3 = net.widths
     if bottleneck_case(net) == "b":
         return RidgeTypes(net).dimension()
     t = combinatorial_type(net)
+    if t.regime == "constant":
+        return ConstantFibre(net).dimension
     if t.regime == "T":
         return NonnegativeFibre(net, t).dimension
     if t.regime == "PN" and rank(net.weights[0]) < 2:   # parallel rows: P is a slab, hidden rows cannot turn
