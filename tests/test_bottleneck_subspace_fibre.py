@@ -241,3 +241,57 @@ def test_reduced_network_with_a_zero_row_is_described():
     for j in rng.sample(picked, min(12, len(picked))):
         x = F.sample(rng.randrange(1000), j)
         assert bool(sa.equivalent(x, net)) and _agree(x, net, rng) and F.locate(x) == j
+
+
+def _hits(F, x) -> list:
+    return [j for j in F.index if F.build(j).contains(x)]
+
+
+_SHARED = Network.from_arrays([[[0, 9, 9, -3], [0, 9, 9, -3], [0, -8, -10, 5], [0, 3, 3, -1]], [[1, -2, -1, -2]],
+                               [[3]]], [[-3, 1, 3, -1], [1], [2]])
+
+
+def test_a_constant_neuron_is_in_one_type_only():
+    """Audit: w' = 0 with v' != 0 was both a constant neuron (role C+) and an on-space hidden neuron with a zero
+    row of a wider reduced component; on-space neurons are live with non-zero rows (the theorem's split)."""
+    net = Network.from_arrays([[[3, 0, 0], [3, 0, 0], [-6, -3, 1]], [[0, -1, 1]], [[-2]]], [[1, -2, -1], [-2], [3]])
+    y = Network.from_arrays([[[0, 0, 0], [3, 0, 0], [-6, -3, 1]], [[1, -1, 1]], [[-2]]], [[2, -2, -1], [-4], [3]])
+    assert _agree(y, net, random.Random(1)) and bool(sa.equivalent(net, y))
+    F = fibre(net)
+    assert _hits(F, y) == [F.locate(y)] and F.locate(y)[3] == (("C+",),)
+
+
+def test_on_space_neurons_sharing_a_hyperplane_are_located():
+    """Audit: theta has two on-space (hidden) neurons on one hyperplane whose jumps do not cancel; the reduced
+    fibre lists it, and locate now reads it off (shared hyperplanes in R are on-space, not phantom groups)."""
+    F = fibre(_SHARED)
+    assert _hits(F, _SHARED) == [F.locate(_SHARED)] == [F.component_of(_SHARED)]
+
+
+def test_a_pair_with_rows_in_the_span_is_not_a_phantom_group():
+    """Audit: two neurons on one hyperplane in R with cancelling jumps were listed as a phantom group and as
+    on-space neurons; phantom groups are off R (the theorem), so only the on-space type contains it."""
+    y = Network.from_arrays([[["0", "4/3", "4/3", "-4/9"], ["0", "-5/7", "-25/28", "25/56"], [0, 1, 2, "-3/2"],
+                              [0, 2, 4, -3]], [[-6, "-224/45", 1, "-1/2"]], [["27/4"]]],
+                            [["4/27", "15/56", 1, 2], ["4/9"], [2]])
+    assert _agree(y, _SHARED, random.Random(2)) and bool(sa.equivalent(_SHARED, y))
+    F = fibre(_SHARED)
+    hits = _hits(F, y)
+    assert len(hits) <= 1 and (not hits or hits == [F.locate(y)]) and all(r[0] != "P" for j in hits for r in j[3])
+
+
+def test_reduced_components_with_dead_or_constant_slots_are_not_listed():
+    """Audit: reduced line fibres mark dead and constant slots ('D', 'C+', 'C-'); such components are width-(k-1)
+    types with an inert or constant neuron and were listed twice. Samples of random components are located at
+    their own index and lie in no other sampled component."""
+    net = Network.from_arrays([[[0, 9, 9], ["1/2", "-9/2", -4], [1, -9, -8], [0, 3, 3]], [[1, -2, 1, -2]], [[-1]]],
+                              [[-2, "-3/2", -3, 1], [3], [-1]])
+    F = fibre(net)
+    idx = list(F.index)
+    assert not any(r in (("D",), ("C+",), ("C-",)) for j in idx for r in j[1][1])
+    rng = random.Random(3)
+    others = rng.sample(idx, min(60, len(idx)))
+    for j in rng.sample(idx, min(8, len(idx))):
+        x = F.sample(rng.randrange(1000), j)
+        assert bool(sa.equivalent(x, net)) and _agree(x, net, rng) and F.locate(x) == j
+        assert [i for i in set(others) | {j} if F.build(i).contains(x)] == [j]

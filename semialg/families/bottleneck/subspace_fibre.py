@@ -33,10 +33,11 @@ ordered choice of $k$ on-space neurons carrying a listed component of the fibre 
 network computing $F$ (found among the live reduced network, the minimal form of $g$ and the cores of
 :mod:`~semialg.families.bottleneck.representative`, padded with zero neurons, each checked exactly by
 :func:`~semialg.families.bottleneck.equivalence.equivalent`, and described by the $r$-input machinery) with every
-reduced neuron live (a component with a dead slot is a width-$(k-1)$ type with an inert neuron), and a role
-per other neuron: inert, constant (sign of $b'$) or in a phantom group (orientation), the groups' hyperplanes
-distinct from each other and from the on-space ones (so the types are disjoint: :meth:`SubspaceFibre.locate` reads
-the type off). **Not listed** (``contains`` still decides them by
+reduced neuron live with a non-zero row ($v' \ne 0$, $w' \ne 0$: a component forcing a dead or constant slot is a
+width-$(k-1)$ type with an inert or constant neuron), and a role per other neuron: inert, constant (sign of $b'$)
+or in a phantom group (orientation; rows off $R$, as the theorem has it — on-space neurons sharing a hyperplane
+belong to the reduced fibre), the groups' hyperplanes distinct from each other and from the on-space ones (so the
+types are disjoint: :meth:`SubspaceFibre.locate` reads the type off). **Not listed** (``contains`` still decides them by
 :func:`~semialg.families.bottleneck.equivalence.equivalent`): types with $\ell \ne 0$ (the on-space part then
 computes $F$ up to a linear term, which the $r$-input fibres do not list), widths $k$ for which no reduced
 realisation was found or whose reduced fibre is refused (named in :attr:`SubspaceFibre.undescribed`), and the
@@ -127,6 +128,14 @@ class _Lifted:
         return self.cond.to_latex() + r"\ \text{(reduced network: rows } w'_{i,\pi}\text{)}"
 
 
+_DEGENERATE = (DEAD, ("C+",), ("C-",))    # the slot labels of separated_fibre and line_fibre for v' = 0, w' = 0
+
+
+def _forces_degenerate(j) -> bool:
+    """Whether the label ``j`` of a reduced component gives a slot a dead or constant role (at any tuple depth)."""
+    return isinstance(j, tuple) and (j in _DEGENERATE or any(_forces_degenerate(x) for x in j))
+
+
 class _Index:
     """Lazy index ``(k, j, on, roles)``: a width, a component of $F_k$, the on-space neurons (increasing; reduced
     neuron $s$ is neuron ``on[s]``) and the roles of the others (:class:`TypeIndex` without kink hyperplanes,
@@ -134,8 +143,9 @@ class _Index:
 
     def __init__(self, fibres: dict, n1: int):
         self.fibres, self.n1 = fibres, n1
-        # a reduced component with a dead slot (v' = 0) is the width-(k-1) type with that neuron inert
-        self.live = {k: [j for j in F.index if not (isinstance(j, tuple) and DEAD in j)] for k, F in fibres.items()}
+        # a reduced component forcing a dead (v' = 0) or constant (w' = 0) reduced neuron is the width-(k-1) type
+        # with that neuron inert or constant
+        self.live = {k: [j for j in F.index if not _forces_degenerate(j)] for k, F in fibres.items()}
 
     @property
     def exact_size(self) -> int:
@@ -294,11 +304,14 @@ class SubspaceFibre:
         nonstrict += lift(B.nonstrict)
         nonzero += map_nonzero(lambda p: sympy.expand(sympy.sympify(p).xreplace(sub)), B.nonzero)
         row = lambda i: [W1[i, c] for c in range(n0)] + [B1[i]]  # noqa: E731
-        for i in on:                                         # the row in R: w' = w'_pi V
-            eqs += [W1[i, c] - sum((W1[i, p] * self.basis[t][c] for t, p in enumerate(self.pivots)), sympy.Integer(0))
-                    for c in range(n0) if c not in self.pivots]
-        for i0 in first.values():                            # a group on an on-space hyperplane is no listed type
-            nonzero += [not_all_zero(parallel_minors(row(i0), row(i))) for i in on]
+        residual = lambda i: [W1[i, c] - sum((W1[i, p] * self.basis[t][c] for t, p in enumerate(  # noqa: E731
+            self.pivots)), sympy.Integer(0)) for c in range(n0) if c not in self.pivots]    # w' - w'_pi V
+        for i in on:                                         # the row in R
+            eqs += residual(i)
+        for i0 in first.values():     # a phantom group is off R (the theorem) and on no on-space hyperplane
+            nonzero += [not_all_zero(residual(i0))] + [not_all_zero(parallel_minors(row(i0), row(i))) for i in on]
+        for i in on:                  # on-space neurons are live with a non-zero row (else inert or constant)
+            nonzero += [W2[0, i], not_all_zero([W1[i, p] for p in self.pivots])]
         cond = None if B.condition is None else _Lifted(B.condition, lambda p: self.reduce(p, index), V.flat)
         eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
         return ConditionedSet(V.flat, tuple(eqs), tuple(map(sympy.expand, strict)),
@@ -324,8 +337,7 @@ class SubspaceFibre:
 
     def _split(self, ov: OuterView):
         """The on-space neurons and the off-space roles of a point (groups renumbered), or ``None`` when it is of
-        no listed type (a lone off-space neuron, two on-space neurons on one hyperplane whose jumps do not
-        cancel)."""
+        no listed type (a lone off-space neuron, off-space neurons on one hyperplane whose jumps do not cancel)."""
         roles, lines = [None] * self.n1, {}
         for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
             if v == 0:
@@ -336,15 +348,15 @@ class SubspaceFibre:
                 lines.setdefault(normalise_row(tuple(w) + (b,))[0], []).append(i)
         on, g = [], 0
         for members in lines.values():
-            if len(members) > 1:
+            if self._in_space(ov.w[members[0]]):      # on-space, shared hyperplanes too: the reduced fibre decides
+                on += members
+            elif len(members) > 1:
                 norm = [normalise_row(tuple(ov.w[i]) + (ov.b[i],)) for i in members]
                 if sum((ov.v[i] * nr[1] for i, nr in zip(members, norm, strict=True)), _ZERO) != 0:
                     return None
                 for i, nr in zip(members, norm, strict=True):
                     roles[i] = ("P", g, nr[2])
                 g += 1
-            elif self._in_space(ov.w[members[0]]):
-                on.append(members[0])
             else:
                 return None
         on = tuple(sorted(on))
