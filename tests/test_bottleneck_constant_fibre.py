@@ -92,8 +92,8 @@ def test_members_of_unlisted_pieces_are_contained_not_located():
 
 def test_refused_before_listed_now():
     """The survey's first refused parameter (3-3-1-1, P empty)."""
-    net = Network.from_arrays([[["3/2", "3/2", "-3/2"], ["1/2", "3/2", "-1/3"], ["-2/3", -1, -2]], [[-1, -1, -1]], [[1]]],
-                              [["1/2", "1/3", 1], ["-1/2"], ["-1/2"]])
+    net = Network.from_arrays([[["3/2", "3/2", "-3/2"], ["1/2", "3/2", "-1/3"], ["-2/3", -1, -2]], [[-1, -1, -1]],
+                               [[1]]], [["1/2", "1/3", 1], ["-1/2"], ["-1/2"]])
     F = sa.fibre(net)
     assert F.dimension == len(net.parameters()) - 1 and F.local_dimension() == F.dimension
 
@@ -106,3 +106,18 @@ def test_constant_fibre_latex_compiles(tmp_path):
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "c.tex"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_local_dimension_at_silent_members():
+    """At a silent member (c' = 0) whose h' is non-constant and positive somewhere, only silent members are near:
+    D - 2 n3, which the region oracle confirms (f moves along d' and along c', since sigma(h') is not zero:
+    D - dim_fun = D - 2 n3). At h' a positive constant the (K) members come near: undecided."""
+    net = Network.from_arrays([[[1], [2]], [[-1, -1]], [[3], [1]]], [[0, 1], [-1], [5, 0]])
+    F = fibre(net)
+    silent = Network.from_arrays([[[1], [2]], [[1, 1]], [[0], [0]]], [[0, 1], [-1], [5, 0]])     # h' > 0 for x > 0
+    D = len(net.parameters())
+    assert F.component_of(silent) == "silent"
+    assert F.local_dimension(silent) == D - 4 == D - pl.functional_dimension(silent).value
+    flat = Network.from_arrays([[[1], [2]], [[0, 0]], [[0], [0]]], [[0, 1], [2], [5, 0]])          # h' = 2
+    with pytest.raises(UndecidedError):
+        F.local_dimension(flat)

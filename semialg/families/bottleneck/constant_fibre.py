@@ -14,8 +14,9 @@ adds a kink). Listed: (S) and (N$_-$), both basic and non-empty. **Not listed** 
 :func:`~semialg.families.bottleneck.equivalence.equivalent`): the rest of (N) — $h' \le 0$ everywhere although
 some $v'_i > 0$ or $e' > 0$, a condition on the arrangement of $n_1$ free hyperplanes (at its vertices and
 along the rays of its cells) for which no explicit description is built — and (K). The local dimension is $D -
-n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)); elsewhere it
-is undecided. Cost: $O(n_1 n_0 + n_3)$ polynomials per component, membership one evaluation.
+n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)), $D - 2n_3$ at
+a silent member whose $h'$ is non-constant and positive somewhere; elsewhere it is undecided. Cost: $O(n_1 n_0 +
+n_3)$ polynomials per component, membership one evaluation.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[-1, -2]], [[3]]], [[0, 1], [-1], [2]])   # h <= -1
 >>> F = ConstantFibre(net); F.dimension, F.index, F.local_dimension(net)
@@ -31,7 +32,9 @@ from flint import fmpq
 from semialg.core.exact import to_sympy
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
+from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _ZERO
+from semialg.families.shallow import canonical_form
 from semialg.geometry.semialgebraic import BasicSet
 
 LABELS = {"silent": "silent: c' = 0, d' = d, any inner network",
@@ -76,12 +79,18 @@ class ConstantFibre:
         return "negative" if all(x <= 0 for x in ov.v) and ov.e <= 0 else None
 
     def local_dimension(self, point) -> int:
+        r"""$D - n_3$ at a member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of
+        (N$_-$)); $D - 2n_3$ at a silent member whose $h'$ is not constant and positive somewhere (no member with
+        $c' \ne 0$ is near: (N) needs $h'' \le 0$, (K) a constant $h''$, and both are closed conditions $h'$
+        fails); else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form."""
         ov = OuterView.of(point)
         if ov.d == self.d and all(x <= 0 for x in ov.v) and ov.e <= 0:
             return self.dimension
-        raise UndecidedError(f"local dimension of a constant function's fibre at a member with "
-                             f"{'some v > 0 or e > 0' if ov.d == self.d else 'd != ' + str(self.d)}: at most "
-                             f"{self.dimension}, not decided")
+        K = canonical_form(ov.inner)
+        if not any(ov.c) and (K.kinks or any(map(any, K.linear))) and _positive_somewhere(point):
+            return self.dimension - self.n3
+        raise UndecidedError(f"local dimension of a constant function's fibre at a member with c' != 0 and some "
+                             f"v' > 0 or e' > 0, or with h' constant: at most {self.dimension}, not decided")
 
     def sample(self, seed, index) -> Network:
         """A member of piece ``index`` (random when ``None``): random rows and biases, $c' = 0$ (silent) or
@@ -100,3 +109,10 @@ class ConstantFibre:
             if not any(c):
                 c = (fmpq(1),) + c[1:]
         return Network((W, (v,), tuple((x,) for x in c)), (b, (e,), self.d))
+
+
+def _positive_somewhere(point: Network) -> bool:
+    """Whether $h' > 0$ somewhere (exactly: the regime of ``point`` with its outer weights set to 1)."""
+    (W1, W2, W3), (b1, b2, b3) = point.weights, point.biases
+    lifted = Network((W1, W2, tuple((fmpq(1),) for _ in W3)), (b1, b2, b3))
+    return combinatorial_type(lifted).regime != "constant"
