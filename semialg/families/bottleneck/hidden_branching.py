@@ -72,7 +72,7 @@ class ClassBrancher:
         self.neg = [h for h in self.H if h[2] < 0]
         self.st = fibre.stride
         self.region = fibre.region
-        self.base = fibre._systems(self.H)[0]
+        self.base, self.base_system = fibre._systems(self.H)[:2]
         self.lps = 0
 
     # -- the off-P function at a point -------------------------------------------------------------------
@@ -165,7 +165,7 @@ class ClassBrancher:
             T = tuple(h for h, a in planes.items() if dot(a[:-1], x) + one * a[-1] > 0)
             rows += self._branch_rows(kind, x, Q, T)[len(self.neg):]
         self.lps += 1
-        d = self.F._lp(sl, self.H, self.base + rows, True)
+        d = self.F._lp(sl, self.H, self.base + rows, True, [self.base_system])
         return d.z if d.status == "nonempty" else None
 
     def decide(self, interior_member):
@@ -195,7 +195,7 @@ class ClassBrancher:
             self.F._spend()
             self.lps += 1
             trace: list = []
-            d = self.F._lp(self.sl.copy(), self.H, self.base + extra, True, trace=trace)
+            d = self.F._lp(self.sl.copy(), self.H, self.base + extra, True, [self.base_system], trace)
             if d.status != "nonempty":
                 return ("leaf", d.status, tuple(tuple((row.tag, a) for row, a in stage) for stage in trace))
             value, where = max(((self._phi(d.z, *c), c) for c in points), key=lambda vc: vc[0],

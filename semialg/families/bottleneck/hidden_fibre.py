@@ -216,16 +216,20 @@ class HiddenFibre:
     def _vertex_rows(self, pieces, subsets, skip_boundary: bool) -> list:
         """$-(H_0 + \\sum_{j\\in R}u_j\\kappa_j\\ell'_j) \\ge 0$ at the vertices and rays of ``pieces``."""
         R, rows, seen = self.region, [], set()
+        slots = set().union(*subsets)
+
+        def at(x, c, one):
+            coefs = {h: (h[0], _weighted(h, x, one)) for h in slots}    # once per point, not once per subset
+            return [_Row(c, tuple(coefs[h] for h in S), True) for S in subsets]
+
         for Q in pieces:
             for p in Q.vertices:
                 if p in seen or (skip_boundary and R.h(p) == 0):
                     continue
                 seen.add(p)
-                c = -R.H0(p)
-                rows += [_Row(c, tuple((h[0], _weighted(h, p, 1)) for h in S), True) for S in subsets]
+                rows += at(p, -R.H0(p), 1)
             for d in Q.rays:
-                c = -dot(Q.H0[0], d)
-                rows += [_Row(c, tuple((h[0], _weighted(h, d, 0)) for h in S), True) for S in subsets]
+                rows += at(d, -dot(Q.H0[0], d), 0)
         return rows
 
     def _rows(self, H) -> tuple[list, str]:
@@ -306,16 +310,21 @@ class HiddenFibre:
             self._memo[key] = rows, self._system(H, rows), mode, suff
         return self._memo[key]
 
-    def _lp(self, sl: Slice, H, rows, iterate: bool, system=None, trace: list | None = None) -> _Decision:
+    def _lp(self, sl: Slice, H, rows, iterate: bool, systems=(), trace: list | None = None) -> _Decision:
         """Strict feasibility of ``rows`` on the slice by an exact LP; with ``iterate``, rows that Gordan
         multipliers show to be tight on the whole set become equations (recorded in ``implicit``); ``trace``
-        receives each stage of multipliers as ``[(row, multiplier)]`` (a certificate)."""
+        receives each stage of multipliers as ``[(row, multiplier)]`` (a certificate). ``systems``: the
+        :meth:`_system` of the first rows, block by block (the caller's, reused: their compositions with the
+        slice are memoised on it); the system of the other rows is built here."""
         signs = {j: s for j, _, s in H}
-        system = system or self._system(H, rows)
+        given = sum(len(consts) for _, consts in systems)
+        rest = self._system(H, rows[given:])
         implicit = []
         while True:
             G, h, live = [], [], []
-            for row, c, g in zip(rows, *sl.compose(system), strict=True):
+            parts = [sl.compose(system, memo=True) for system in systems] + [sl.compose(rest)]
+            for row, c, g in zip(rows, (c for p in parts for c in p[0]), (g for p in parts for g in p[1]),
+                                 strict=True):
                 if not any(g):
                     if c < 0:
                         if trace is not None:
@@ -358,12 +367,12 @@ class HiddenFibre:
         if sl is None:
             return _Decision("empty")
         rows, system, mode, sufficient = self._systems(H)
-        necessary = self._lp(sl, H, rows, True, system)
+        necessary = self._lp(sl, H, rows, True, [system])
         if mode == "basic" or necessary.status != "nonempty":
             return necessary
         for rows, system in sufficient:
             self._spend()
-            d = self._lp(sl.copy(), H, rows, False, system)
+            d = self._lp(sl.copy(), H, rows, False, [system])
             if d.status == "nonempty":
                 return _Decision("nonempty", d.z, necessary.implicit, d.dim, d.span, "sufficient")
         if key == self.own_key:      # theta itself is a member

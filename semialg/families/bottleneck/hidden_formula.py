@@ -222,11 +222,17 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
         rest = [t for t in neg if t[0] not in excluded]
         return [T for k in range(len(rest) + 1) for T in itertools.combinations(rest, k)]
 
+    memo: dict = {}
+
     def affine(Q, S, T):
-        """$c_r^2 G_{S,T} = c_r^2(\\Psi_S - \\sum_T |u_t|y_t)$ on $Q$: (linear coefficients, constant)."""
-        terms = [(Uj[j] * kappa[c], j) for j, c in S] + [(Uj[t] * kappa[c], t) for t, c in T]
-        g = tuple(K * Q.H0[0][q] + sum((f * W[j, q] for f, j in terms), fmpq(0)) for q in range(n0))
-        return g, K * Q.H0[1] + shift + sum((f * B[j] for f, j in terms), fmpq(0))
+        """$c_r^2 G_{S,T} = c_r^2(\\Psi_S - \\sum_T |u_t|y_t)$ on $Q$: (linear coefficients, constant). Memoised: every
+        vertex, ray and candidate point of $Q$ evaluates the same maps (polynomial arithmetic, the formula's cost)."""
+        key = id(Q), S, T
+        if key not in memo:
+            terms = [(Uj[j] * kappa[c], j) for j, c in S] + [(Uj[t] * kappa[c], t) for t, c in T]
+            g = tuple(K * Q.H0[0][q] + sum((f * W[j, q] for f, j in terms), fmpq(0)) for q in range(n0))
+            memo[key] = g, K * Q.H0[1] + shift + sum((f * B[j] for f, j in terms), fmpq(0))
+        return memo[key]
 
     def at(G, p, one=1):
         """$G$ at the point $p$ (``one = 0``: its linear part at a direction; ``one = \\delta``: at

@@ -59,6 +59,7 @@ class Slice:
     def __init__(self, n: int):
         self.exprs = [(_ZERO, tuple(fmpq(int(i == j)) for j in range(n))) for i in range(n)]
         self.dim = n
+        self._composed: dict = {}    # id(system) -> (system, composition); shared by copies until cut
 
     def affine(self, const, coefs) -> tuple[fmpq, list]:
         """$c + \\sum_i a_iz_i$ as an affine function of $t$."""
@@ -69,18 +70,26 @@ class Slice:
                 g = [x + a * y for x, y in zip(g, row, strict=True)]
         return const, g
 
-    def compose(self, system) -> tuple[list, list]:
+    def compose(self, system, memo: bool = False) -> tuple[list, list]:
         """Every row $c_i + a_i\\cdot z$ of ``system`` = (coefficient matrix over $z$, constants) as an affine function
-        of $t$: the constants $c_i + a_i\\cdot z_0$ and the rows $a_iM$ (two exact matrix products)."""
+        of $t$: the constants $c_i + a_i\\cdot z_0$ and the rows $a_iM$ (two exact matrix products). With ``memo``
+        kept until the slice is cut (shared by its copies): the branching of a label class composes the class's
+        rows on the same slice for every node."""
+        hit = self._composed.get(id(system)) if memo else None
+        if hit is not None and hit[0] is system:
+            return hit[1]
         A, consts = system
         n, r = len(self.exprs), len(consts)
         if not r:
-            return [], []
-        h = [c + v for c, v in zip(consts, (A * fmpq_mat(n, 1, [c0 for c0, _ in self.exprs])).entries(),
-                                   strict=True)]
-        if not self.dim:
-            return h, [[] for _ in range(r)]
-        return h, (A * fmpq_mat(n, self.dim, [x for _, row in self.exprs for x in row])).table()
+            out = [], []
+        else:
+            h = [c + v for c, v in zip(consts, (A * fmpq_mat(n, 1, [c0 for c0, _ in self.exprs])).entries(),
+                                       strict=True)]
+            out = h, ((A * fmpq_mat(n, self.dim, [x for _, row in self.exprs for x in row])).table() if self.dim
+                      else [[] for _ in range(r)])
+        if memo:
+            self._composed[id(system)] = system, out
+        return out
 
     def restrict(self, const, g) -> bool:
         """Impose $c + g\\cdot t = 0$; ``False`` if it is inconsistent."""
@@ -93,11 +102,12 @@ class Slice:
             out.append((c0 - f * const, tuple(x - f * y for i, (x, y) in enumerate(zip(row, g, strict=True))
                                               if i != q)))
         self.exprs, self.dim = out, self.dim - 1
+        self._composed = {}          # a new dict: the copies that share the old one keep their slice
         return True
 
     def copy(self) -> "Slice":
         out = Slice(0)
-        out.exprs, out.dim = list(self.exprs), self.dim
+        out.exprs, out.dim, out._composed = list(self.exprs), self.dim, self._composed
         return out
 
     def point(self, t) -> list:
