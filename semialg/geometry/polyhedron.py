@@ -263,8 +263,8 @@ def _solve_lp_cvxpy(Gf: np.ndarray, hf: np.ndarray):
 
 def _by_lp(G, h) -> StrictFeasibility | None:
     # Scale each inequality to unit size so that the LP's margin t is comparable across rows.
-    Gf = np.array([[float(v) for v in g] for g in G])
-    hf = np.array([float(c) for c in h])
+    Gf = np.array(G, dtype=float)                           # float() of each entry, in numpy's loop
+    hf = np.array(h, dtype=float)
     norms = np.maximum(np.abs(np.c_[Gf, hf]).max(axis=1), 1e-300)
     solved = _solve_lp(Gf / norms[:, None], hf / norms)
     if solved is None:
@@ -279,10 +279,10 @@ def _by_lp(G, h) -> StrictFeasibility | None:
     if y is None:
         return None
     y = np.asarray(y, dtype=float).reshape(-1) / norms
-    support = [i for i in np.argsort(-y) if y[i] > 1e-9 * max(y.max(), 1e-300)]
+    support = [int(i) for i in np.flatnonzero(y > 1e-9 * max(y.max(), 1e-300))]
     if not support:
         return None
-    return _gordan_from_support(G, h, sorted(support), y)
+    return _gordan_from_support(G, h, support, y)
 
 
 def _gordan_from_support(G, h, support: list[int], y: np.ndarray) -> StrictFeasibility | None:

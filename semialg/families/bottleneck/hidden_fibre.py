@@ -113,6 +113,22 @@ class _Decision:
     certificate: object = None
 
 
+class _Cached:
+    """The items of an iterator, each produced when an iteration first reaches it and kept for later ones."""
+
+    def __init__(self, items):
+        self._source, self._items = iter(items), []
+
+    def __iter__(self):
+        for i in itertools.count():
+            if i == len(self._items):
+                item = next(self._source, self)
+                if item is self:
+                    return
+                self._items.append(item)
+            yield self._items[i]
+
+
 def _key_of(index) -> tuple:
     F = frozenset(lab[1] for lab in index if lab[0] == "V" and lab[2])
     return F, tuple(sorted(lab for lab in index if lab[0] != "V"))
@@ -155,6 +171,7 @@ class HiddenFibre:
         self.own_key = (frozenset(), own)
         self.decisions = {}
         self._built: dict = {}
+        self._formulas: dict = {}        # hidden slots (positions, labels) -> off-P formula (shared by the flip sets)
         self._witness: dict = {}         # label class -> normalised parameters of a member of simple type
         self._memo: dict = {}            # hidden multiset -> its row systems (shared by the flip sets)
         self._probe_values = None
@@ -249,7 +266,7 @@ class HiddenFibre:
             return rows + self._vertex_rows(R.e_pieces, [tuple(neg)], False), "basic"
         return rows, "formula"
 
-    def _sufficient(self, H) -> list[list]:
+    def _sufficient(self, H):
         r"""Row systems each of which implies the off-$P$ condition (all in the normalised slice,
         $y_j = \kappa_j\ell'_j$). With $H_0 \le 0$ on $\overline N$: pair some positive slots $p$ with distinct
         negative slots $n(p)$ and ask $H_0 + \sum_{p\in R}(y_p - [p \text{ paired}]\,y_{n(p)}) \le 0$ on
@@ -257,26 +274,28 @@ class HiddenFibre:
         $\Phi \le H_0 + \sum_R y_p - \sum_{n} \sigma(y_n) \le$ that. With no positive slot and $H_0 > 0$
         somewhere: one negative slot digging alone. Or, since $\sigma(y) \ge \lambda y$ for
         $\lambda \in [0, 1]$: $H_0 + \sum_{p\in R} y_p - \lambda\sum_n y_n \le 0$ on $\overline N$ for a few fixed
-        $\lambda$ (Farkas: with $\lambda$ free per set this would be exact on each polyhedron, but bilinear)."""
+        $\lambda$ (Farkas: with $\lambda$ free per set this would be exact on each polyhedron, but bilinear).
+        A generator: the first system that proves a class non-empty ends the search, and the later ones (dozens
+        of pairings with three slots of each sign) are then never built."""
         R = self.region
         pos = [h for h in H if h[2] > 0]
         neg = [h for h in H if h[2] < 0]
         base = self._e4(H)
         if R.e_pieces:
-            return [base + self._vertex_rows(R.e_pieces, [(h,)], False) for h in neg] if not pos else []
-        out = []
+            if not pos:
+                yield from (base + self._vertex_rows(R.e_pieces, [(h,)], False) for h in neg)
+            return
         for n_paired in range(min(len(pos), len(neg)), -1, -1):
             for P_ in itertools.combinations(pos, n_paired):
                 for N_ in itertools.permutations(neg, n_paired):
                     partner = dict(zip(P_, N_, strict=True))
                     subsets = [S + tuple(partner[p] for p in S if p in partner)
                                for n in range(len(pos) + 1) for S in itertools.combinations(pos, n)]
-                    out.append(base + self._vertex_rows(R.n_pieces, subsets, False))
+                    yield base + self._vertex_rows(R.n_pieces, subsets, False)
         for lam in (fmpq(1, 2), fmpq(1, 4), fmpq(3, 4)):      # sigma(y) >= lam * y for every negative slot
             subsets = [S + tuple(n + (lam,) for n in neg)
                        for k in range(1, len(pos) + 1) for S in itertools.combinations(pos, k)]
-            out.append(base + self._vertex_rows(R.n_pieces, [()] + subsets, False))
-        return out
+            yield base + self._vertex_rows(R.n_pieces, [()] + subsets, False)
 
     # -- deciding emptiness -----------------------------------------------------------------------------------
 
@@ -302,11 +321,12 @@ class HiddenFibre:
         return fmpq_mat(len(rows), n, coefs) if rows else None, [row.const for row in rows]
 
     def _systems(self, H) -> tuple:
-        """Memoised per hidden multiset: (necessary rows, their system, mode, [sufficient systems])."""
+        """Memoised per hidden multiset: (necessary rows, their system, mode, sufficient (rows, system) pairs, each
+        built when first asked for)."""
         key = tuple(H)
         if key not in self._memo:
             rows, mode = self._rows(H)
-            suff = [(r, self._system(H, r)) for r in self._sufficient(H)] if mode == "formula" else []
+            suff = _Cached((r, self._system(H, r)) for r in self._sufficient(H)) if mode == "formula" else ()
             self._memo[key] = rows, self._system(H, rows), mode, suff
         return self._memo[key]
 
@@ -523,11 +543,16 @@ class HiddenFibre:
                               condition=self._condition(mode, H, U, K, W1, B1, V.flat))
 
     def _condition(self, mode, H, U, K, W1, B1, variables):
+        """The off-$P$ formula of the hidden slots ``H``, built once per slot labelling: it depends on the slots'
+        positions and labels only, not on the flip set (whose components differ in their equations)."""
         if mode == "basic":
             return None
-        pos = [(j, c) for j, c, s in H if s > 0]
-        neg = [(j, c) for j, c, s in H if s < 0]
-        return negative_formula(self.region, pos, neg, U, K, W1, B1, variables)
+        key = tuple(H)
+        if key not in self._formulas:
+            pos = [(j, c) for j, c, s in H if s > 0]
+            neg = [(j, c) for j, c, s in H if s < 0]
+            self._formulas[key] = negative_formula(self.region, pos, neg, U, K, W1, B1, variables)
+        return self._formulas[key]
 
     # -- locating and sampling ----------------------------------------------------------------------------------
 
