@@ -317,7 +317,9 @@ class HiddenFibre:
         """``rows`` as an exact coefficient matrix over the normalised parameters $z$ and their constants (built
         once per list of rows: the flip sets share them)."""
         signs, n = {j: s for j, _, s in H}, self.stride * len(H)
-        coefs = [x for row in rows for x in self._coefs(row, len(H), signs, self.stride)]
+        coefs = [_ZERO] * (len(rows) * n)
+        for i, row in enumerate(rows):
+            self._add_coefs(coefs, i * n, row, signs, self.stride)
         return fmpq_mat(len(rows), n, coefs) if rows else None, [row.const for row in rows]
 
     def _systems(self, H) -> tuple:
@@ -376,10 +378,16 @@ class HiddenFibre:
     @staticmethod
     def _coefs(row: _Row, m: int, signs, st: int) -> list:
         coefs = [_ZERO] * (st * m)
-        for j, a in row.terms:
-            for q in range(st):
-                coefs[st * j + q] += (signs[j] if row.with_u else 1) * a[q]
+        HiddenFibre._add_coefs(coefs, 0, row, signs, st)
         return coefs
+
+    @staticmethod
+    def _add_coefs(out: list, offset: int, row: _Row, signs, st: int) -> None:
+        """Add the coefficients of ``row`` over $z$ (``st`` per slot) into ``out`` from ``offset`` on."""
+        for j, a in row.terms:
+            f, k = signs[j] if row.with_u else 1, offset + st * j
+            for q, x in enumerate(a):
+                out[k + q] += f * x
 
     def _decide(self, key, branch_limit: int | None = None) -> _Decision:
         H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]

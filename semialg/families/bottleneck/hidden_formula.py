@@ -222,29 +222,25 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
         rest = [t for t in neg if t[0] not in excluded]
         return [T for k in range(len(rest) + 1) for T in itertools.combinations(rest, k)]
 
-    memo: dict = {}
-
-    def affine(Q, S, T):
-        """$c_r^2 G_{S,T} = c_r^2(\\Psi_S - \\sum_T |u_t|y_t)$ on $Q$: (linear coefficients, constant). Memoised: every
-        vertex, ray and candidate point of $Q$ evaluates the same maps (polynomial arithmetic, the formula's cost)."""
-        key = id(Q), S, T
-        if key not in memo:
-            terms = [(Uj[j] * kappa[c], j) for j, c in S] + [(Uj[t] * kappa[c], t) for t, c in T]
-            g = tuple(K * Q.H0[0][q] + sum((f * W[j, q] for f, j in terms), fmpq(0)) for q in range(n0))
-            memo[key] = g, K * Q.H0[1] + shift + sum((f * B[j] for f, j in terms), fmpq(0))
-        return memo[key]
+    def values(Q, x, one=1):
+        r"""$c_r^2 G_{S,T} = c_r^2(\Psi_S - \sum_T |u_t|y_t)$ of $Q$ at the point $x$ (``one = 0``: its linear
+        part at a direction; ``one = \delta``: at $\hat q = \delta q$, times $\delta$) as a function of $(S, T)$:
+        $H_0$ and each slot's term are evaluated once per point and each pair of sets sums them (the polynomial
+        products, the formula's cost, are not repeated for each of its $2^{|pos| + |neg|}$ pairs)."""
+        base = sum((K * Q.H0[0][q] * x[q] for q in range(n0)), one * (K * Q.H0[1] + shift))
+        term = {j: Uj[j] * kappa[c] * sum((W[j, q] * x[q] for q in range(n0)), one * B[j]) for j, c in pos + neg}
+        return lambda S, T: sum((term[j] for j, _ in S + T), base)
 
     def at(G, p, one=1):
-        """$G$ at the point $p$ (``one = 0``: its linear part at a direction; ``one = \\delta``: at
-        $\\hat q = \\delta q$, times $\\delta$)."""
+        """The affine map $G$ (linear part, constant) at the point $p$, as in ``values``."""
         return sum((G[0][q] * p[q] for q in range(n0)), one * G[1])
 
     def atom(p, rel):
         return _atom(P, p, rel)
 
-    def some(Q, excluded, test):
-        """$\\bigvee_T \\bigwedge_S$ test(G_{S,T}) over the sets $T$ of the other negative slots."""
-        return _or([_and([test(affine(Q, S, T)) for S in R_sets]) for T in t_sets(excluded)])
+    def some(value, excluded, test):
+        """$\\bigvee_T \\bigwedge_S$ test(``value``(S, T)) over the sets $T$ of the other negative slots."""
+        return _or([_and([test(value(S, T)) for S in R_sets]) for T in t_sets(excluded)])
 
     def normal(n):
         return [W[n, q] for q in range(n0)]
@@ -253,9 +249,9 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
     for Q in R.n_pieces:
         for v in Q.vertices:
             if R.h(v) != 0:                                 # on the boundary of P: Phi(v) = h(v) = 0
-                clauses.append(some(Q, (), lambda G, v=v: atom(at(G, v), "<=")))
+                clauses.append(some(values(Q, v), (), lambda g: atom(g, "<=")))
         for d in Q.rays:
-            clauses.append(some(Q, (), lambda G, d=d: atom(at(G, d, 0), "<=")))
+            clauses.append(some(values(Q, d, 0), (), lambda g: atom(g, "<=")))
         facets, fixed = Q.facets, [list(l) for l in Q.lineality]
         r = n0 - len(fixed)
         for k in range(1, min(len(neg), r) + 1):
@@ -267,11 +263,11 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
                     if det == 0:
                         continue
                     outside = [atom(det * at((row[:-1], row[-1]), qhat, det), "<") for row in facets]
-                    inside = some(Q, excluded, lambda G, qhat=qhat, det=det: atom(det * at(G, qhat, det), "<="))
+                    inside = some(values(Q, qhat, det), excluded, lambda g, det=det: atom(det * g, "<="))
                     clauses.append(_or([atom(det * det, "<=")] + outside + [inside]))
                 for F in itertools.combinations(facets, r - 1 - k) if k < r else ():   # candidate directions
                     d = kernel_direction([normal(n) for n, _ in Kset] + [list(row[:-1]) for row in F] + fixed)
                     for dd in (d, tuple(-x for x in d)):
                         outside = [atom(at((row[:-1], 0), dd, 0), "<") for row in facets]
-                        clauses.append(_or(outside + [some(Q, excluded, lambda G, dd=dd: atom(at(G, dd, 0), "<="))]))
+                        clauses.append(_or(outside + [some(values(Q, dd, 0), excluded, lambda g: atom(g, "<="))]))
     return Formula(_and(clauses), variables)
