@@ -174,6 +174,7 @@ class HiddenFibre:
         self._formulas: dict = {}        # hidden slots (positions, labels) -> off-P formula (shared by the flip sets)
         self._witness: dict = {}         # label class -> normalised parameters of a member of simple type
         self._memo: dict = {}            # hidden multiset -> its row systems (shared by the flip sets)
+        self._vertex_memo: dict = {}     # (point, one, constant) -> {slot set: its row} (_vertex_rows)
         self._probe_values = None
         keys = [(frozenset(F), tuple(sorted(hidden)))
                 for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
@@ -231,13 +232,21 @@ class HiddenFibre:
         return rows
 
     def _vertex_rows(self, pieces, subsets, skip_boundary: bool) -> list:
-        """$-(H_0 + \\sum_{j\\in R}u_j\\kappa_j\\ell'_j) \\ge 0$ at the vertices and rays of ``pieces``."""
+        """$-(H_0 + \\sum_{j\\in R}u_j\\kappa_j\\ell'_j) \\ge 0$ at the vertices and rays of ``pieces``. One row
+        object per point and slot set, shared by every system that states it: exact multipliers refuting one
+        system then refute the others that hold all their rows, without an LP (:meth:`_decide`)."""
         R, rows, seen = self.region, [], set()
         slots = set().union(*subsets)
 
         def at(x, c, one):
-            coefs = {h: (h[0], _weighted(h, x, one)) for h in slots}    # once per point, not once per subset
-            return [_Row(c, tuple(coefs[h] for h in S), True) for S in subsets]
+            known, coefs, out = self._vertex_memo.setdefault((x, one, c), {}), None, []
+            for S in subsets:
+                if S not in known:
+                    if coefs is None:     # once per point, not once per subset
+                        coefs = {h: (h[0], _weighted(h, x, one)) for h in slots}
+                    known[S] = _Row(c, tuple(coefs[h] for h in S), True)
+                out.append(known[S])
+            return out
 
         for Q in pieces:
             for p in Q.vertices:
@@ -353,7 +362,7 @@ class HiddenFibre:
                             trace.append([(row, fmpq(1))])
                         return _Decision("empty")
                     continue
-                G.append(tuple(g))
+                G.append(g)
                 h.append(c)
                 live.append(row)
             r = decide(G, tuple(h), sl.dim)
@@ -398,11 +407,18 @@ class HiddenFibre:
         necessary = self._lp(sl, H, rows, True, [system])
         if mode == "basic" or necessary.status != "nonempty":
             return necessary
+        refuted = []       # sets of rows (ids: shared objects) that exact multipliers showed cannot all hold
         for rows, system in sufficient:
             self._spend()
-            d = self._lp(sl.copy(), H, rows, False, [system])
+            ids = {id(row) for row in rows}
+            if any(proof <= ids for proof in refuted):
+                continue       # the same multipliers over the same rows on this slice refute it: no LP
+            trace: list = []
+            d = self._lp(sl.copy(), H, rows, False, [system], trace)
             if d.status == "nonempty":
                 return _Decision("nonempty", d.z, necessary.implicit, d.dim, d.span, "sufficient")
+            if trace:
+                refuted.append(frozenset(id(row) for row, _ in trace[-1]))
         if key == self.own_key:      # theta itself is a member
             hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
                              if c != "V"))

@@ -72,9 +72,9 @@ class Slice:
 
     def compose(self, system, memo: bool = False) -> tuple[list, list]:
         """Every row $c_i + a_i\\cdot z$ of ``system`` = (coefficient matrix over $z$, constants) as an affine function
-        of $t$: the constants $c_i + a_i\\cdot z_0$ and the rows $a_iM$ (two exact matrix products). With ``memo``
-        kept until the slice is cut (shared by its copies): the branching of a label class composes the class's
-        rows on the same slice for every node."""
+        of $t$: the constants $c_i + a_i\\cdot z_0$ and the rows $a_iM$ (one exact matrix product, $A\\,[z_0 | M]$).
+        With ``memo`` kept until the slice is cut (shared by its copies): the branching of a label class composes
+        the class's rows on the same slice for every node."""
         hit = self._composed.get(id(system)) if memo else None
         if hit is not None and hit[0] is system:
             return hit[1]
@@ -83,10 +83,8 @@ class Slice:
         if not r:
             out = [], []
         else:
-            h = [c + v for c, v in zip(consts, (A * fmpq_mat(n, 1, [c0 for c0, _ in self.exprs])).entries(),
-                                       strict=True)]
-            out = h, ((A * fmpq_mat(n, self.dim, [x for _, row in self.exprs for x in row])).table() if self.dim
-                      else [[] for _ in range(r)])
+            table = (A * fmpq_mat(n, self.dim + 1, [x for c0, row in self.exprs for x in (c0, *row)])).table()
+            out = [c + row[0] for c, row in zip(consts, table, strict=True)], [row[1:] for row in table]
         if memo:
             self._composed[id(system)] = system, out
         return out
