@@ -175,6 +175,7 @@ class HiddenFibre:
         self._witness: dict = {}         # label class -> normalised parameters of a member of simple type
         self._memo: dict = {}            # hidden multiset -> its row systems (shared by the flip sets)
         self._vertex_memo: dict = {}     # (point, one, constant) -> {slot set: its row} (_vertex_rows)
+        self._refuted: dict = {}         # hidden multiset -> Gordan multipliers of its failed sufficient LPs
         self._probe_values = None
         keys = [(frozenset(F), tuple(sorted(hidden)))
                 for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
@@ -384,6 +385,22 @@ class HiddenFibre:
                         return _Decision("empty")
                     implicit.append(row)
 
+    def _refutes(self, sl: Slice, H, stage) -> bool:
+        """Whether the non-negative multipliers ``stage`` = [(row, y)] (found on another slice of the same hidden
+        multiset, or this one) prove exactly that the rows cannot all hold on ``sl`` as :meth:`_lp` asks (strictly,
+        rows identically zero there non-strictly): Gordan, $\\sum y_i g_i = 0$ and $\\sum y_i c_i \\le 0$ over rows
+        not zero on the slice, or one row zero there with $c < 0$. The slices of one multiset differ only in the
+        constants of the equations on $P$, so a failure's multipliers often refute the other flip sets' system.
+        Cost: one affine composition per multiplier (a few rows), against an LP over all of them."""
+        signs, g_sum, c_sum = {j: s for j, _, s in H}, [_ZERO] * sl.dim, _ZERO
+        for row, y in stage:
+            c, g = sl.affine(row.const, self._coefs(row, len(H), signs, self.stride))
+            if not any(g):     # the LP fails on such a row with c < 0 and drops it otherwise
+                return c < 0
+            c_sum += y * c
+            g_sum = [a + y * b for a, b in zip(g_sum, g, strict=True)]
+        return not any(g_sum) and c_sum <= 0
+
     @staticmethod
     def _coefs(row: _Row, m: int, signs, st: int) -> list:
         coefs = [_ZERO] * (st * m)
@@ -407,18 +424,18 @@ class HiddenFibre:
         necessary = self._lp(sl, H, rows, True, [system])
         if mode == "basic" or necessary.status != "nonempty":
             return necessary
-        refuted = []       # sets of rows (ids: shared objects) that exact multipliers showed cannot all hold
+        refuted = self._refuted.setdefault(tuple(H), [])     # (ids of its rows, [(row, multiplier)])
         for rows, system in sufficient:
             self._spend()
-            ids = {id(row) for row in rows}
-            if any(proof <= ids for proof in refuted):
-                continue       # the same multipliers over the same rows on this slice refute it: no LP
+            ids = {id(row) for row in rows}     # rows are shared objects (_vertex_rows)
+            if any(proof <= ids and self._refutes(sl, H, stage) for proof, stage in refuted):
+                continue                        # multipliers of an earlier failure refute it here too: no LP
             trace: list = []
             d = self._lp(sl.copy(), H, rows, False, [system], trace)
             if d.status == "nonempty":
                 return _Decision("nonempty", d.z, necessary.implicit, d.dim, d.span, "sufficient")
             if trace:
-                refuted.append(frozenset(id(row) for row, _ in trace[-1]))
+                refuted.append((frozenset(id(row) for row, _ in trace[-1]), trace[-1]))
         if key == self.own_key:      # theta itself is a member
             hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
                              if c != "V"))
