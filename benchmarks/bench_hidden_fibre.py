@@ -48,9 +48,9 @@ verified and every pinned class's sample confirmed by ``equivalent``.
 The rest is LPs (cvxpy's problem set-up is about half of each) and the off-P formulas of the components the
 search proves non-empty.
 
-Session 10 (profiled with cProfile: before, about 60% of the 2-9-1-1 time went to the sufficient LPs of the
-formula classes and their row systems, a third of the rest to building the off-P formula of the pinned classes'
-components): scipy's HiGHS called without ``linprog``'s checks (bit for bit the same answers), the Gordan
+Session 10 (profiled with cProfile: before, 43% of the 2-9-1-1 time went to the off-P formulas of the pinned
+classes' components, the same affine maps re-evaluated at every point, 36% to LPs, 71% of them sufficient LPs of
+the formula classes, and 12% to the row systems): scipy's HiGHS called without ``linprog``'s checks (bit for bit the same answers), the Gordan
 re-check over the multipliers' support, the formula's terms evaluated once per point and built once per slot
 labelling, sufficient systems built lazily with shared rows, and a sufficient LP skipped when the exact
 multipliers of an earlier failure of the same hidden multiset refute it on the new slice (2-9-1-1: 2502 → 1221
