@@ -195,7 +195,7 @@ class ClassBrancher:
             self.F._spend()
             self.lps += 1
             trace: list = []
-            d = self.F._lp(self.sl.copy(), self.H, self.base + extra, True, [self.base_system], trace)
+            d = self.F._lp(self.sl.copy(), self.H, self.base + extra, True, [self.base_system], trace, reuse=True)
             if d.status != "nonempty":
                 return ("leaf", d.status, tuple(tuple((row.tag, a) for row, a in stage) for stage in trace))
             value, where = max(((self._phi(d.z, *c), c) for c in points), key=lambda vc: vc[0],

@@ -60,7 +60,7 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.hidden_branching import ClassBrancher
 from semialg.families.bottleneck.hidden_formula import negative_formula
-from semialg.families.bottleneck.hidden_labels import KAPPA, Slice, SlotIndex, _Row, _at, _weighted
+from semialg.families.bottleneck.hidden_labels import KAPPA, Slice, SlotIndex, _Cached, _Row, _at, _weighted
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.types import BottleneckType
@@ -111,22 +111,6 @@ class _Decision:
     how: str = "lp"                  # what decided it: "lp", "sufficient", "theta", "pinned", "search", "near";
     #                                    "branching" (empty or constant, with an EmptyClassCertificate)
     certificate: object = None
-
-
-class _Cached:
-    """The items of an iterator, each produced when an iteration first reaches it and kept for later ones."""
-
-    def __init__(self, items):
-        self._source, self._items = iter(items), []
-
-    def __iter__(self):
-        for i in itertools.count():
-            if i == len(self._items):
-                item = next(self._source, self)
-                if item is self:
-                    return
-                self._items.append(item)
-            yield self._items[i]
 
 
 def _key_of(index) -> tuple:
@@ -342,19 +326,20 @@ class HiddenFibre:
             self._memo[key] = rows, self._system(H, rows), mode, suff
         return self._memo[key]
 
-    def _lp(self, sl: Slice, H, rows, iterate: bool, systems=(), trace: list | None = None) -> _Decision:
+    def _lp(self, sl: Slice, H, rows, iterate: bool, systems=(), trace: list | None = None,
+            reuse: bool = False) -> _Decision:
         """Strict feasibility of ``rows`` on the slice by an exact LP; with ``iterate``, rows that Gordan
         multipliers show to be tight on the whole set become equations (recorded in ``implicit``); ``trace``
         receives each stage of multipliers as ``[(row, multiplier)]`` (a certificate). ``systems``: the
-        :meth:`_system` of the first rows, block by block (the caller's, reused: their compositions with the
-        slice are memoised on it); the system of the other rows is built here."""
+        :meth:`_system` of the first rows, block by block (the system of the other rows is built here); with
+        ``reuse`` their compositions with the slice are kept on it for the next LP on it (the branching)."""
         signs = {j: s for j, _, s in H}
         given = sum(len(consts) for _, consts in systems)
         rest = self._system(H, rows[given:])
         implicit = []
         while True:
             G, h, live = [], [], []
-            parts = [sl.compose(system, memo=True) for system in systems] + [sl.compose(rest)]
+            parts = [sl.compose(system, reuse) for system in systems] + [sl.compose(rest)]
             for row, c, g in zip(rows, (c for p in parts for c in p[0]), (g for p in parts for g in p[1]),
                                  strict=True):
                 if not any(g):
@@ -421,7 +406,7 @@ class HiddenFibre:
         if sl is None:
             return _Decision("empty")
         rows, system, mode, sufficient = self._systems(H)
-        necessary = self._lp(sl, H, rows, True, [system])
+        necessary = self._lp(sl, H, rows, True, [system], reuse=True)     # the branching composes it again
         if mode == "basic" or necessary.status != "nonempty":
             return necessary
         refuted = self._refuted.setdefault(tuple(H), [])     # (ids of its rows, [(row, multiplier)])

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -51,6 +52,20 @@ def _at(kappa: int, p: Vec, one: int = 1) -> Vec:
     return tuple(-kappa * x for x in p) + (fmpq(-kappa * one),)
 
 
+class _Cached:
+    """The items of an iterator, each produced when an iteration first reaches it and kept for later ones."""
+
+    def __init__(self, items):
+        self._source, self._items = iter(items), []
+
+    def __iter__(self):
+        for i in itertools.count():
+            if i == len(self._items):
+                item = next(self._source, self)
+                if item is self:
+                    return
+                self._items.append(item)
+            yield self._items[i]
 
 
 class Slice:
