@@ -50,22 +50,21 @@ search proves non-empty.
 
 Session 10 (profiled with cProfile: before, 43% of the 2-9-1-1 time went to the off-P formulas of the pinned
 classes' components, the same affine maps re-evaluated at every point, 36% to LPs, 71% of them sufficient LPs of
-the formula classes, and 12% to the row systems): scipy's HiGHS called without ``linprog``'s checks (bit for bit the same answers), the Gordan
-re-check over the multipliers' support, the formula's terms evaluated once per point and built once per slot
-labelling, sufficient systems built lazily with shared rows, and a sufficient LP skipped when the exact
-multipliers of an earlier failure of the same hidden multiset refute it on the new slice (2-9-1-1: 2502 → 1221
-sufficient LPs). CPU seconds with ``budget=None`` (same machine, before = main at 4acf219), every class's status
-and how it was decided, and the listed components, identical:
+the formula classes, and 12% to the row systems): scipy's HiGHS called without ``linprog``'s checks (bit for
+bit the same answers), the Gordan re-check over the multipliers' support, the formula's terms evaluated once per
+point and built once per slot labelling, sufficient systems built lazily with shared rows, and a sufficient LP
+skipped when the exact multipliers of an earlier failure of the same hidden multiset refute it on the new slice (2-9-1-1: 2502 → 1221
+sufficient LPs). CPU seconds with ``budget=None`` (before = main at 4acf219; idle shared machine, and loaded),
+every class's status and how it was decided, and the listed components, identical; the default budget on the
+idle machine (2-6-1-1 and 2-7-1-1 "before": session 9, loaded):
 
-    ==========  ====  =======  ==============  ==================================================
-    arch        seed  classes  cpu s b./after  default budget (60 s wall) before / after
-    ==========  ====  =======  ==============  ==================================================
-    2-6-1-1       97      112   22.2 / 9.0     1 undecided (60 s) / 0 undecided (9 s)
-    2-7-1-1      108      224   24.1 / 10.0    0 undecided (40 s) / 0 undecided (10 s)
-    2-9-1-1      106      672  144.5 / 48.4    UndecidedError after 109 classes / 0 undecided (50 s)
-    ==========  ====  =======  ==============  ==================================================
-
-(the default-budget "before" column as measured in session 9, on a more loaded machine).
+    ==========  ====  =======  ============  ============  ================================================
+    arch        seed  classes  idle b./after loaded b./af. default budget (60 s wall) before / after
+    ==========  ====  =======  ============  ============  ================================================
+    2-6-1-1       97      112   16.2 / 8.4    22.2 / 9.0   1 undecided (60 s) / 0 undecided (9 s)
+    2-7-1-1      108      224   19.6 / 9.0    24.1 / 10.0  0 undecided (40 s) / 0 undecided (9 s)
+    2-9-1-1      106      672  121.9 / 43.8  144.5 / 48.4  UndecidedError after 342 of 672 / 0 undec. (43 s)
+    ==========  ====  =======  ============  ============  ================================================
 """
 
 from __future__ import annotations
