@@ -53,8 +53,8 @@ classes' components, the same affine maps re-evaluated at every point, 36% to LP
 the formula classes, and 12% to the row systems): scipy's HiGHS called without ``linprog``'s checks (bit for
 bit the same answers), the Gordan re-check over the multipliers' support, the formula's terms evaluated once per
 point and built once per slot labelling, sufficient systems built lazily with shared rows, and a sufficient LP
-skipped when the exact multipliers of an earlier failure of the same hidden multiset refute it on the new slice (2-9-1-1: 2502 → 1221
-sufficient LPs). CPU seconds with ``budget=None`` (before = main at 4acf219; idle shared machine, and loaded),
+skipped when the exact multipliers of an earlier failure of the same hidden multiset refute it on the new slice
+(2-9-1-1: 2502 → 1221 sufficient LPs). CPU seconds with ``budget=None`` (before = main at 4acf219; idle shared machine, and loaded),
 every class's status and how it was decided, and the listed components, identical; the default budget on the
 idle machine (2-6-1-1 and 2-7-1-1 "before": session 9, loaded):
 
