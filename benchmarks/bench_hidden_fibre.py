@@ -54,9 +54,9 @@ the formula classes, and 12% to the row systems): scipy's HiGHS called without `
 bit the same answers), the Gordan re-check over the multipliers' support, the formula's terms evaluated once per
 point and built once per slot labelling, sufficient systems built lazily with shared rows, and a sufficient LP
 skipped when the exact multipliers of an earlier failure of the same hidden multiset refute it on the new slice
-(2-9-1-1: 2502 → 1221 sufficient LPs). CPU seconds with ``budget=None`` (before = main at 4acf219; idle shared machine, and loaded),
-every class's status and how it was decided, and the listed components, identical; the default budget on the
-idle machine (2-6-1-1 and 2-7-1-1 "before": session 9, loaded):
+(2-9-1-1: 2502 → 1221 sufficient LPs). CPU seconds with ``budget=None`` (before = main at 4acf219; idle shared
+machine, and loaded), every class's status and how it was decided, and the listed components, identical; the
+default budget on the idle machine (2-6-1-1 and 2-7-1-1 "before": session 9, loaded):
 
     ==========  ====  =======  ============  ============  ================================================
     arch        seed  classes  idle b./after loaded b./af. default budget (60 s wall) before / after
