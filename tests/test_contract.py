@@ -18,6 +18,7 @@ import pytest
 
 import semialg as sa
 from semialg.core.result import Result, render_latex
+from semialg.families.shallow.moves import MergeTwins as ShallowMergeTwins
 
 ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate", "DeepMove", "BottleneckMove"}
 
@@ -137,7 +138,7 @@ def _instances() -> dict[str, list]:
              bn.TradeOnP((0,), (((-1, 0), 1, 1),), (), 0), bn.SilenceOuter(), bn.ReplaceInner((((1, 0), 0, 1),), 0),
              bn.TradeBiasOutput(1), bn.ReflectBounded(2), bn.EnterPlateau((((1, 0), 1, 1),), -1, 1),
              bn.MergeTwins(0, 1), bn.SplitTwin(0, 2, 1), bn.TradeOppositePairs(((0, 1), (2, 3)), (1, -1)),
-             bn.ReflectPlateau((((1,), -1, 1),), 2, 2), bn.DropConstantNeuron(0)]
+             bn.ReflectPlateau((((1,), -1, 1),), 2, 2), bn.DropConstantNeuron(0), bn.MoveOfH(ShallowMergeTwins(0, 1))]
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)

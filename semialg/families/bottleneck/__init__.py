@@ -39,6 +39,7 @@ from semialg.families.bottleneck.witnesses import (
     FlipInner, MoveOntoKink, Reflect, ShiftAffineBias, TranslateHidden, FlipKinkSet, ReviveNeuron, InsertNeuron,
     DropNeuron, AbsorbAtConstantInput, ResetFirstLayer, MoveHiddenNeuron, InsertHiddenNeuron, DropHiddenNeuron,
     TradeOnP, witness)
+from semialg.families.bottleneck.inner_moves import MoveOfH
 from semialg.families.bottleneck.move_sets import (AbsorbConstants, ClearNeurons, FlipKinks, InsertDeadNeurons,
                                                    MergeAffines, MergeKinkGroups)
 from semialg.families.bottleneck.outer_moves import DropConstantNeuron, ReplaceInner, SilenceOuter, TradeBiasOutput
@@ -56,7 +57,7 @@ __all__ = [
     "AbsorbAtConstantInput", "ResetFirstLayer", "MoveHiddenNeuron", "InsertHiddenNeuron", "DropHiddenNeuron",
     "TradeOnP", "SilenceOuter", "ReplaceInner", "TradeBiasOutput", "ReflectBounded", "EnterPlateau", "MergeTwins",
     "SplitTwin", "TradeOppositePairs", "ReflectPlateau", "FlipKinks", "MergeKinkGroups", "MergeAffines",
-    "ClearNeurons", "AbsorbConstants", "InsertDeadNeurons", "DropConstantNeuron",
+    "ClearNeurons", "AbsorbConstants", "InsertDeadNeurons", "DropConstantNeuron", "MoveOfH",
 ]
 
 

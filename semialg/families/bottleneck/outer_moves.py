@@ -46,8 +46,7 @@ from semialg.core.certificate import check_neurons
 from semialg.core.exact import fingerprint, normalise_row, to_fmpq
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
-from semialg.engine.orbit import orbit_element
-from semialg.errors import CertificateError, ParameterError, UndecidedError
+from semialg.errors import CertificateError, ParameterError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
 from semialg.families.bottleneck.types import combinatorial_type
@@ -651,10 +650,10 @@ def _constant_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate
     return None if g is None else BottleneckMoveCertificate(tuple(ch1.moves), tuple(ch2.moves), g)
 
 
-def _trade_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    r"""Regime T on both sides ($f = c\,h + d$, $h, h' \ge 0$) with $c_1 = \mu c_2$, $\mu > 0$: the bottleneck
-    neuron scaled by $\mu$, the $e \leftrightarrow d$ trade by $t = (d_1 - d_2)/c_2$ ($h' = \mu h + t$), then
-    :func:`flip_witness`; ``None`` otherwise (e.g. the reflection $c' = -c/|\mu|$ of a bounded $h$)."""
+def trade_chain(net1: Network, net2: Network) -> _Chain | None:
+    r"""Regime T: ``net1`` with the bottleneck neuron scaled by $\mu$ ($c_1 = \mu c_2$, $\mu > 0$) and $e$ traded
+    with $d$ by $t = (d_1 - d_2)/c_2$, so that its inner network is $\mu h_1 + t$ and its outer layer that of
+    ``net2``; ``None`` when no such $\mu$, $t$ exist or a move does not apply."""
     v1, v2 = _view(net1), _view(net2)
     r = next((k for k, x in enumerate(v2.c) if x != 0), None)
     if r is None or v1.c[r] == 0 or v1.c[r] / v2.c[r] <= 0:
@@ -670,14 +669,18 @@ def _trade_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
             ch.do(TradeBiasOutput(t))
     except CertificateError:
         return None
-    rest = flip_witness(ch.net, net2)
-    if rest is None:      # two neurons on one hyperplane (after traded opposite pairs): the orbit search
-        try:
-            g = orbit_element(ch.net, net2, budget=64)
-        except UndecidedError:
-            g = None
-        return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
-    return BottleneckMoveCertificate(tuple(ch.moves) + rest.moves1, (), rest.element)
+    return ch
+
+
+def _trade_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    r"""Regime T on both sides ($f = c\,h + d$, $h, h' \ge 0$) with $c_1 = \mu c_2$, $\mu > 0$: the bottleneck
+    neuron scaled by $\mu$, the $e \leftrightarrow d$ trade by $t = (d_1 - d_2)/c_2$ ($h' = \mu h + t$), then
+    :func:`flip_witness`; ``None`` otherwise (e.g. the reflection $c' = -c/|\mu|$ of a bounded $h$)."""
+    ch = trade_chain(net1, net2)
+    if ch is None:
+        return None
+    rest = flip_witness(ch.net, net2)     # two neurons on one hyperplane: inner_moves.inner_witness
+    return None if rest is None else BottleneckMoveCertificate(tuple(ch.moves) + rest.moves1, (), rest.element)
 
 
 def _permutation(r: Network, target: Network) -> GroupElement | None:

@@ -45,6 +45,7 @@ from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import shift_twins, trade_opposite
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_value
+from semialg.families.bottleneck.inner_moves import inner_witness
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
 from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, Neuron, _Chain, _check, _match,
                                                      _neuron, _neurons, _permutation, _rebuild, _trade_witness,
@@ -318,10 +319,12 @@ def _scaled(ch: _Chain, mu: fmpq) -> None:
         ch.do(ActBy(GroupElement([tuple(range(n1)), (0,)], [(_ONE,) * n1, (mu,)])))
 
 
-def _from_regime_t(net1: Network, net2: Network, regime2: str) -> BottleneckMoveCertificate | None:
+def _from_regime_t(net1: Network, net2: Network, regime2: str, inner: bool) -> BottleneckMoveCertificate | None:
     r"""``net1`` in regime T, ``net2`` in regime T or PN with $c_1 = \rho c_2$: for $\rho < 0$ $h_1$ reflected at
     $\sup h_1$ (:class:`ReflectBounded`), the bottleneck neuron scaled by $|\rho|$, then the $e \leftrightarrow d$
-    trade and flips (``net2`` in regime T) or :class:`EnterPlateau` at $\min h$ (regime PN)."""
+    trade and flips (``net2`` in regime T; with ``inner`` the shallow moves of $h$,
+    :func:`~.inner_moves.inner_witness`, when those do not suffice) or :class:`EnterPlateau` at $\min h$
+    (regime PN)."""
     v1, v2 = _view(net1), _view(net2)
     r = next((k for k, x in enumerate(v2.c) if x != 0), None)
     if r is None or v1.c[r] == 0:
@@ -337,8 +340,8 @@ def _from_regime_t(net1: Network, net2: Network, regime2: str) -> BottleneckMove
         ch.do(ReflectBounded(high))
     _scaled(ch, abs(rho))
     if regime2 == "T":
-        rest = _trade_witness(ch.net, net2)
-        return None if rest is None else BottleneckMoveCertificate(tuple(ch.moves) + rest.moves1, (), rest.element)
+        rest = _trade_witness(ch.net, net2) or (inner_witness(ch.net, net2) if inner else None)
+        return _joined(ch, _Chain(net2), rest)
     ch.do(EnterPlateau(tuple(_neurons(net2)), v2.e, extreme_values(_view(ch.net))[0]))
     g = _permutation(ch.net, net2)
     return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
@@ -367,15 +370,15 @@ def _reflected(net1: Network, net2: Network) -> BottleneckMoveCertificate | None
     return None if g is None else BottleneckMoveCertificate(tuple(ch.moves), (), g)
 
 
-def _regime_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+def _regime_witness(net1: Network, net2: Network, inner: bool = False) -> BottleneckMoveCertificate | None:
     """Regime T against regime T or PN: :func:`_from_regime_t` from the T side (for a PN ``net1`` the chain of
-    ``net2`` and the inverse group element)."""
+    ``net2`` and the inverse group element); ``inner`` as there."""
     r1, r2 = combinatorial_type(net1).regime, combinatorial_type(net2).regime
     try:
         if r1 == "T" and r2 in ("T", "PN"):
-            return _from_regime_t(net1, net2, r2)
+            return _from_regime_t(net1, net2, r2, inner)
         if r1 == "PN" and r2 == "T":
-            cert = _from_regime_t(net2, net1, r1)
+            cert = _from_regime_t(net2, net1, r1, inner)
             return None if cert is None else BottleneckMoveCertificate((), cert.moves1, cert.element.inverse())
     except CertificateError:
         return None
@@ -431,7 +434,8 @@ def outer_witness(net1: Network, net2: Network, merge: bool = True) -> Bottlenec
     constants); else the reflection and plateau members of regime T (:func:`_regime_witness`); else the
     reflection through the top plateau (:func:`_reflected`, any regime, e.g. two parameters of regime PN with all
     rows parallel); else (``merge``) the same after merging positive twins on both sides (:class:`MergeTwins`)
-    and trading opposite pairs (:class:`TradeOppositePairs`), so that these are named only when they are needed.
+    and trading opposite pairs (:class:`TradeOppositePairs`), so that these are named only when they are needed;
+    last, for regime T, the shallow moves of $h$ (:func:`~.inner_moves.inner_witness`).
 
     Cost: that of :func:`~.outer_moves.hidden_witness` — two classifications (cells of the first layer's
     arrangement, one range test per cell; visibility per hyperplane) and one joint arrangement per move
@@ -443,13 +447,14 @@ def outer_witness(net1: Network, net2: Network, merge: bool = True) -> Bottlenec
         return _joined(c1, c2, outer_witness(c1.net, c2.net, merge))
     cert = (hidden_witness(net1, net2) or _regime_witness(net1, net2) or _reflected(net1, net2)
             or _swapped(hidden_witness(net2, net1)))    # its trades merge pairs of net1 only, never split one
-    if cert is not None or not merge:
+    if cert is not None:
         return cert
-    m1, m2 = _merged(net1), _merged(net2)
-    _opposite_traded(m1, m2.net)
-    if not (m1.moves or m2.moves):
-        return None
-    return _joined(m1, m2, outer_witness(m1.net, m2.net, merge=False))
+    if merge:
+        m1, m2 = _merged(net1), _merged(net2)
+        _opposite_traded(m1, m2.net)
+        if m1.moves or m2.moves:
+            cert = _joined(m1, m2, outer_witness(m1.net, m2.net, merge=False))
+    return cert or _regime_witness(net1, net2, inner=True)
 
 
 def _swapped(cert: BottleneckMoveCertificate | None) -> BottleneckMoveCertificate | None:

@@ -1,0 +1,99 @@
+r"""Case (a): the moves of the shallow family applied to the inner network $h$ — they keep $h$ as a function, so
+they keep $f = c\,\sigma(h) + d$ whatever the regime.
+
+In regime T ($h \ge 0$, $f = c\,h + d$) two parameters are equivalent iff, after the bottleneck neuron is
+scaled and $e$ traded with $d$ (:func:`~.outer_moves.trade_chain`), their inner networks compute the same
+function; the shallow family decides that and relates them by its moves (dead neurons, twins, opposite pairs and
+0-factor flips; Grigsby et al., and the shallow paper's Definition 3), which :class:`MoveOfH` replays here one by
+one, each checking its own precondition exactly. :func:`inner_witness` uses them when one neuron per hyperplane
+(:func:`~.outer_moves.flip_witness`) and one group element do not suffice: twins on one side and an opposite pair
+on the other, with flips.
+
+>>> a = Network.from_arrays([[[1], [2], [2], [1]], [[-2, "2/3", "3/2", 1]], [["-2/3"]]], [[-1, 2, "1/3", 1], [2], [-1]])
+>>> b = Network.from_arrays([[["-3/2"], ["4/3"], [4], [-2]], [["-35/27", "-5/4", "10/9", "35/36"]], [["-4/5"]]],
+...                         [["-1/4", "-4/3", "2/3", -2], ["553/108"], ["7/15"]])
+>>> cert = inner_witness(a, b); cert.verify(a, b), cert.mechanisms()
+(True, ['G', 'constant neurons (D)', 'e <-> d trade', 'opposite pairs', 'positive twins', 'zero-factor flips'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from semialg.core.certificate import defined_in
+from semialg.core.network import Network
+from semialg.engine.orbit import orbit_element
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.moves import BottleneckMove, BottleneckMoveCertificate
+from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, _Chain, _neurons, _permutation, _rebuild,
+                                                     _view, trade_chain)
+from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.shallow.canonical import equivalent as shallow_equivalent
+from semialg.families.shallow.moves import ActBy as ShallowActBy, Move as ShallowMove
+
+__all__ = ["MoveOfH", "inner_witness"]
+
+#: The shallow mechanisms by the names :func:`~.types.hidden_symmetries` gives them in case (a).
+NAMES = {"M0 group action": ("G",), "M1 dead neuron": ("constant neurons (D)",), "M2 twins": ("positive twins",),
+         "M3/M4 opposite pairs and 0-factor flips": ("opposite pairs", "zero-factor flips")}
+
+
+@dataclass(frozen=True)
+class MoveOfH(BottleneckMove):
+    """Case (a): the shallow move ``move`` (:mod:`semialg.families.shallow.moves`) applied to the inner network
+    $h$, which it keeps as a function (its own exact precondition); $c$, $d$ kept. Cost: that of the move."""
+
+    move: ShallowMove
+
+    @property
+    def mechanism(self) -> str:
+        return self.mechanisms()[0]
+
+    def mechanisms(self) -> tuple[str, ...]:
+        return NAMES.get(getattr(self.move, "mechanism", None), ("shallow move",))
+
+    def apply(self, net: Network) -> Network:
+        mv = self.move
+        # the family's own classes only: a subclass defined elsewhere could override apply's checks
+        if not (isinstance(mv, ShallowMove) and type(mv) is not ShallowMove
+                and defined_in(type(mv), "semialg.families.shallow")):
+            self._fail("not a move of the shallow family")
+        h = mv.apply(_view(net).inner)
+        if h.depth != 2 or h.widths[0] != net.widths[0] or h.widths[2] != 1:
+            self._fail(f"the move changed the shape of h ({h.architecture})")
+        return _rebuild(net, list(zip(h.weights[0], h.biases[0], h.weights[1][0], strict=True)), h.biases[1][0])
+
+    def describe(self) -> str:
+        return f"in h: {self.move.describe()}"
+
+
+def inner_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+    r"""Two equivalent regime-T parameters: :func:`~.outer_moves.trade_chain` on ``net1``, then one group element
+    (:func:`~semialg.engine.orbit.orbit_element`) or the shallow family's certificate for the two inner networks,
+    its moves replayed as :class:`MoveOfH` on each side, the zero neurons left over dropped and a final permutation;
+    ``None`` when not both are of regime T or they are not equivalent. Cost: the shallow equivalence test,
+    $O(n_1^2 n_0)$, plus one replay per move."""
+    if combinatorial_type(net1).regime != "T" or combinatorial_type(net2).regime != "T":
+        return None
+    c1 = trade_chain(net1, net2)
+    if c1 is None:
+        return None
+    try:
+        g = orbit_element(c1.net, net2, budget=64)
+    except UndecidedError:
+        g = None
+    if g is not None:
+        return BottleneckMoveCertificate(tuple(c1.moves), (), g)
+    result = shallow_equivalent(_view(c1.net).inner, _view(net2).inner)
+    if not result:
+        return None
+    cert, c2 = result.certificate, _Chain(net2)
+    moves1, moves2 = (cert.moves1, cert.moves2) if hasattr(cert, "moves1") else ((ShallowActBy(cert.element),), ())
+    for ch, moves in ((c1, moves1), (c2, moves2)):
+        for mv in moves:
+            ch.do(MoveOfH(mv))
+        zero = [i for i, (w, b, v) in enumerate(_neurons(ch.net)) if not any(w) and b == 0 and v == 0]
+        for i in reversed(zero[:len(_neurons(ch.net)) - 1]):      # the shallow ends agree up to zero neurons
+            ch.do(DropConstantNeuron(i))
+    g = _permutation(c1.net, c2.net)
+    return None if g is None else BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
