@@ -43,6 +43,21 @@ computes $F$ up to a linear term, which the $r$-input fibres do not list), width
 realisation was found or whose reduced fibre is refused (named in :attr:`SubspaceFibre.undescribed`), and the
 pieces the reduced fibres do not list.
 
+**Lemma (seen kinks).** Let $q$ be the number of kink hyperplanes $K$ of $g$ seen on the reduced
+$P = \{g > 0\}$ (jump $J_K \ne 0$ there), and let $g < 0$ at a point $x$ of one of them (found by exact
+evaluation). If a width-$k$ reduced parameter $(h', c', d')$ computes $F$, then (a) $d' = d$, $c' = c/\mu$ and
+$h' = \mu g$ on $P$ for some $\mu > 0$; (b) $k \ge q$, and for $k = q$, up to $G$,
+$h' = \sum_K J_K\sigma(o_K\ell_K) + E$ with orientations $o_K = \pm 1$ and $E$ fixed by $h' = g$ at a point of
+$\overline P$ — so width $q$ is empty when none of these $2^q$ candidates computes $F$; (c)
+$\dim F_k \le 1 + q + (k - q)(r + 2)$. *Proof.* The total jump of $h'$ across a hyperplane is the same all along
+it (a sum over its neurons). On $P \cap K$, $\sigma(h')$ has the kink of $\sigma(g)$: $h' > 0$ there and the
+total jump of $h'$ on $K$ is not $0$. Near $x$, $F = d$; were $h' > 0$ on a neighbourhood of a point of $K$ near $x$,
+$F = c'h' + d'$ would have a kink there; so $h' \le 0$ on an open set near $x$ and $d' = d$; on $P$,
+$c'\sigma(h') = cg \ne 0$ gives (a). Each seen $K$ carries a neuron, so $k \ge q$; for $k = q$ exactly one, of row
+$\lambda_K o_K n_K$ with $v'\lambda_K = \mu J_K$; $G$ scales $\mu$ and the $\lambda_K$ to 1, and $h' - g$, affine
+on $P$ and $0$ there, fixes $E$: (b). (c): $\mu$, one scale per seen hyperplane (its neuron's $v'$ is then fixed
+by the jump and the other neurons on $K$), $r + 2$ per other neuron; $e'$, $c'$, $d'$ are fixed by (a). $\square$
+
 **Proposition (dimension).** Let $q$ be the number of kink hyperplanes of $g$ seen on the reduced $P$ (each needs
 an on-space neuron, so $k \ge q$) and $d_k = \dim F_k$. The fibre has dimension
 $\max_{q \le k \le n_1} d_k + (n_1 - k)(n_0 + 1)$. *Proof.* $\ge$: $F_k$ with every other neuron inert.
@@ -55,7 +70,8 @@ $(\text{member}, \beta, b, \lambda_1, \lambda_2) \mapsto$ member plus $\sigma(\l
 \sigma(-\lambda_2(\beta\cdot y + b))/\lambda_2$ embeds the width-$k$ members with linear terms into $F_{k+2}$ with 3
 more parameters, so the type is at most $d_{k+2} - 3 + (n_1 - k)(n_0 + 1) - 2(n_0 - 1) - (n_0 - r) \le
 d_{k+2} + (n_1 - k - 2)(n_0 + 1)$. $\square$ A width $k$ without a described $F_k$ is bounded by padding with
-inert reduced neurons, $d_k \le d_{k'} - (k' - k)(r + 1)$ for a described $k' > k$; :meth:`SubspaceFibre.
+inert reduced neurons, $d_k \le d_{k'} - (k' - k)(r + 1)$ for a described $k' > k$, or under the lemma's
+premise by its bound (c); :meth:`SubspaceFibre.
 dimension` is decided when the bounds meet, else :class:`~semialg.errors.UndecidedError` gives both.
 
 Cost: one reduced fibre per width $k \in [q, n_1]$ (its own cost, within ``budget``); a component
