@@ -20,8 +20,10 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.engine import regions as pl
+from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.fibre import jacobian_corank
+from semialg.families.bottleneck.representative import generic_representative
 
 
 def _parts(net: Network):
@@ -244,7 +246,10 @@ def test_no_generic_representative_raises_with_the_reason():
     net = _make([[1, 0], [0, 1], [1, 1]], [0, 0, 0], [1, 1, 0], -1, [1], [0])
     assert bool(pl.equivalent(net, _make([[1, 0], [0, 1], [1, 1]], [0, 0, 5], [1, 1, 0], -1, [1], [0])))
     with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*every half-plane"):
-        sa.fibre(net)
+        generic_representative(net)
+    F = sa.fibre(net)          # the reduced types with r = n0 (subspace_fibre.py): theta with its dead neuron inert
+    top = F.sample(0, next(j for j in F.index if j[3] == (("D",),)))
+    assert F.contains(net) and F.dimension == len(net.parameters()) - pl.functional_dimension(top).value == 6
     # h = |x1| - 1: all rows parallel (f is a ridge function): described by the 1-D calculus (line_fibre)
     ridge = _make([[1, 0], [-1, 0]], [0, 0], [1, 1], -1, [1], [0])
     F = sa.fibre(ridge)        # both neurons on the point x1 = 0: theta itself is of no listed (simple) type
@@ -260,10 +265,21 @@ def test_zero_factor_with_a_dead_neuron_has_no_generic_member():
     # The 0-factor (rows (1,0), (0,1), (-1,-1), v = -1) cut by e = 4, and a dead fourth neuron. Every
     # member puts a neuron on each of the three kink lines; unflipped they form the 0-factor; flipping a set F
     # leaves the linear part sum_F v_i w_i to neurons affine on P (U+), and F together with those is again a
-    # 0-factor. So no member is generic, and the fibre says so.
+    # 0-factor. So no member is generic, and no generic representative is found. The fibre lists the members
+    # whose fourth neuron is inert or constant (subspace_fibre.py, r = n0); those with four live neurons are not
+    # described, and the dimension is undecided between the two bounds (P is bounded: C* is not {0}).
     net = _make([[1, 0], [0, 1], [-1, -1], [1, 1]], [0, 0, 3, 1], [-1, -1, -1, 0], 4, [1], [0])
     with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*0-factor"):
-        sa.fibre(net)
+        generic_representative(net)
+    F = sa.fibre(net)
+    rng = random.Random(1)
+    for s in range(4):
+        x = F.sample(s)
+        assert F.contains(x) and all(x(p) == net(p) for p in (
+            [fmpq(rng.randint(-50, 50), rng.randint(1, 5)) for _ in range(2)] for _ in range(40)))
+    assert F.contains(net) and "k = 4" in F.index_description
+    with pytest.raises(UndecidedError, match="between 7 .* and 8"):
+        F.dimension
 
 
 #: n0 = 3: P a bounded simplex-like region {s(x1) + s(x2) + s(x3) + s(-x1 - x2 - 2x3) < 1}

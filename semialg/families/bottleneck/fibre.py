@@ -210,7 +210,10 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     conditions when the minimal form of $h$ padded with dead slots is such a parameter. Other case-(a)
     parameters that are not generic: the fibre of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
-    listed component. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
+    listed component. When no member is generic (regime PN, live rows spanning $\mathbb{R}^{n_0}$, slots beyond
+    the kink hyperplanes seen on $P$ that can be no hidden neurons): the reduced types of
+    :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons listed, the
+    widths with spare live neurons (shared hyperplanes, U±) named as not described. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
     hidden-neuron fibre and the search for a generic representative (both within one budget): when it is spent,
     :class:`UndecidedError` says how many classes were decided, or what the search did; ``progress``
@@ -218,6 +221,12 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials; hidden-neuron fibres one exact LP or a few per
     label class, $2^{|V|}\binom{m+3}{3}$ classes for $m$ hidden neurons.
     """
+    return _fibre(net, budget, progress, spare=True)
+
+
+def _fibre(net: Network, budget: float | None, progress: bool | None, spare: bool) -> BottleneckFibre:
+    """:func:`fibre`; ``spare``: fall back on :func:`_spare_slots` (not for its own reduced networks, which have
+    the same spare slots)."""
     if bottleneck_case(net) == "a":
         t = combinatorial_type(net)
         if t.regime == "constant":
@@ -245,13 +254,22 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
                                            f"{sep} (minimal form of h, dead slots) with the function of {net}")
             if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
                 end = None if budget is None else time.monotonic() + budget   # one budget for both steps
-                rep = generic_representative(net, deadline=end)
-                F = fibre(rep.network, None if end is None else max(0.0, end - time.monotonic()), progress)
-                return dataclasses.replace(F, network=net, generic_representative=rep, description=(
-                    f"{F.description}, built from the {'generic ' * rep.generic}representative theta~ = {rep.network} of the "
-                    f"non-generic parameter theta = {net}, which may lie in no listed component"))
-            parts = HiddenFibre(net, t, budget, progress)
-            dim = parts.dimension
+                try:
+                    rep = generic_representative(net, deadline=end)
+                except ArchitectureError:
+                    parts = _spare_slots(net, t, end, progress) if spare else None   # no generic member
+                    if parts is None:
+                        raise
+                    dim = parts.dimension
+                else:
+                    F = fibre(rep.network, None if end is None else max(0.0, end - time.monotonic()), progress)
+                    return dataclasses.replace(F, network=net, generic_representative=rep, description=(
+                        f"{F.description}, built from the {'generic ' * rep.generic}representative theta~ = "
+                        f"{rep.network} of the non-generic parameter theta = {net}, which may lie in no listed "
+                        f"component"))
+            else:
+                parts = HiddenFibre(net, t, budget, progress)
+                dim = parts.dimension
     else:
         return _typed_ridge_fibre(net)
     return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
@@ -259,6 +277,16 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
                            index_name=parts.index_name, network=net, top_dimension=dim,
                            index_description=parts.index_description,
                            _sampler=parts.sample, _local=getattr(parts, "local_dimension", None))
+
+
+def _spare_slots(net: Network, t, deadline: float | None, progress) -> SubspaceFibre | None:
+    r"""Regime PN, live rows spanning $\mathbb{R}^{n_0}$, no generic member: the types of
+    :mod:`~semialg.families.bottleneck.subspace_fibre` with $r = n_0$ (reduced members with inert and constant
+    neurons), when one width of them is described; else ``None``."""
+    if t.regime != "PN" or not 2 <= live_rank(net) == net.widths[0]:
+        return None
+    parts = SubspaceFibre(net, lambda red, budget, bar: _fibre(red, budget, bar, spare=False), deadline, progress)
+    return parts if parts.fibres else None
 
 
 def _typed_ridge_fibre(net: Network) -> BottleneckFibre:

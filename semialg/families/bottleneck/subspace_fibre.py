@@ -1,5 +1,6 @@
-r"""Case (a), regime PN, first-layer rows spanning a subspace of dimension $2 \le r < \min(n_0, n_1)$: the fibre
-as a union over types, from the fibres of the reduced $r$-input network.
+r"""Case (a), regime PN, first-layer rows spanning a subspace of dimension $2 \le r < \min(n_0, n_1)$, or
+$r = n_0$ for the parameters no member of whose fibre is generic (spare slots): the fibre as a union over types,
+from the fibres of the reduced $r$-input network.
 
 **Setting.** Let $R \subset \mathbb{R}^{n_0}$ be the span of the rows of $\theta$'s live neurons ($v_i \ne 0$,
 $w_i \ne 0$), $r = \dim R$, and $V$ its basis in reduced row echelon form (pivot columns $\pi_1 < \dots < \pi_r$,
@@ -9,7 +10,11 @@ $f_\theta(x) = F(Vx)$ with $F = f_{\theta_R}$ for the *reduced* parameter $\thet
 $L = \ker V$ is the mechanism of the rank-deficient (non-generic) strata of Grigsby, Lindsey, Meyerhoff and
 Wu, *Functional dimension of feedforward ReLU neural networks* (2022), and of the fibres of
 Gegenfurtner, Grillo and Montúfar (bottleneck networks): every parameter moving neurons along $L$'s complement
-without changing $F$ stays in the fibre.
+without changing $F$ stays in the fibre. For $r = n_0$ ($L = 0$, $V = I$) every neuron with $w' \ne 0 \ne v'$ is
+on-space: the types are the reduced ones with inert and constant neurons, no phantom groups — the description
+:func:`~semialg.families.bottleneck.fibre.fibre` falls back on when $C^* = \{0\}$ leaves $n_1 - q$ slots beyond
+the $q$ seen kink hyperplanes that can only be dead, constant, U± or on a shared hyperplane
+(:mod:`~semialg.families.bottleneck.obstructions`), so that no generic representative exists.
 
 **Theorem.** Let $f_\theta$ be non-constant. Split the neurons of any $\theta'$ into *inert* ($v' = 0$),
 *constant* ($w' = 0 \ne v'$), *on-space* ($0 \ne w' \in R$, $v' \ne 0$) and *off-space* ($w' \notin R$,
@@ -58,6 +63,18 @@ $\lambda_K o_K n_K$ with $v'\lambda_K = \mu J_K$; $G$ scales $\mu$ and the $\lam
 on $P$ and $0$ there, fixes $E$: (b). (c): $\mu$, one scale per seen hyperplane (its neuron's $v'$ is then fixed
 by the jump and the other neurons on $K$), $r + 2$ per other neuron; $e'$, $c'$, $d'$ are fixed by (a). $\square$
 
+**Lemma (one spare slot).** Under the premise of the seen-kinks lemma, if moreover $C^* = \{0\}$ for the
+reduced $\overline P$ (no row $w \ne 0$ has $w\cdot y$ bounded above on it, :func:`~.hidden_region.hidden_cone`),
+then $d_{q+1} \le q + 3$. *Proof.* Take a member of width $q + 1$ with every neuron live; by (a) $h' = \mu g$ on
+$P$ and each seen $K$ carries a neuron. Either (i) one seen $K$ carries two: $\mu$, one scale for each other seen
+hyperplane, and on $K$ two scales and two output weights with their total jump fixed — $q + 3$ parameters, $e'$
+fixed; or (ii) the extra neuron $N$ has a hyperplane $K_N$ of its own, which then misses $P$ (its kink is not
+cancelled there, and $h' = \mu g$ has none): $N$ is affine on each component $P_j$ of $P$, active on all of $P$
+or on none of it only if $\mp w'_N \in C^*$, so it is inactive on some $P_j$, where $e' = \mu g - \sum_K(\dots)$ is
+fixed, and on the components where it is active $v'_N w'_N$ and $v'_N b'_N$ are fixed by $h' = \mu g$: one more
+parameter, $q + 2$ in all. $\square$ With $d_q = q + 1$ (lemma (b)), a width $q + 1$ adds at most $2 \le n_0 + 1$:
+for $n_1 = q + 1$ the dimension is $d_q + n_0 + 1$.
+
 **Proposition (dimension).** Let $q$ be the number of kink hyperplanes of $g$ seen on the reduced $P$ (each needs
 an on-space neuron, so $k \ge q$) and $d_k = \dim F_k$. The fibre has dimension
 $\max_{q \le k \le n_1} d_k + (n_1 - k)(n_0 + 1)$. *Proof.* $\ge$: $F_k$ with every other neuron inert.
@@ -70,8 +87,8 @@ $(\text{member}, \beta, b, \lambda_1, \lambda_2) \mapsto$ member plus $\sigma(\l
 \sigma(-\lambda_2(\beta\cdot y + b))/\lambda_2$ embeds the width-$k$ members with linear terms into $F_{k+2}$ with 3
 more parameters, so the type is at most $d_{k+2} - 3 + (n_1 - k)(n_0 + 1) - 2(n_0 - 1) - (n_0 - r) \le
 d_{k+2} + (n_1 - k - 2)(n_0 + 1)$. $\square$ A width $k$ without a described $F_k$ is bounded by padding with
-inert reduced neurons, $d_k \le d_{k'} - (k' - k)(r + 1)$ for a described $k' > k$, or under the lemma's
-premise by its bound (c); :meth:`SubspaceFibre.
+inert reduced neurons, $d_k \le d_{k'} - (k' - k)(r + 1)$ for a described $k' > k$, or under the lemmas'
+premises by their bounds; :meth:`SubspaceFibre.
 dimension` is decided when the bounds meet, else :class:`~semialg.errors.UndecidedError` gives both.
 
 Cost: one reduced fibre per width $k \in [q, n_1]$ (its own cost, within ``budget``); a component
@@ -100,7 +117,7 @@ from semialg.core.network import Network, relu
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
-from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.line_typed import (_renumber, _strata_exist, draw_groups, draw_inert, group_rows,
                                                     off_line_conditions, off_line_count)
 from semialg.families.bottleneck.obstructions import _Clock, _visible_kinks
@@ -144,7 +161,8 @@ class _Lifted:
         return self.cond.to_latex() + r"\ \text{(reduced network: rows } w'_{i,\pi}\text{)}"
 
 
-_DEGENERATE = (DEAD, ("C+",), ("C-",))    # the slot labels of separated_fibre and line_fibre for v' = 0, w' = 0
+_DEGENERATE = (DEAD, ("C+",), ("C-",))
+_INERT = (("D",), ("C+",), ("C-",))      # the roles off the reduced network without phantom groups    # the slot labels of separated_fibre and line_fibre for v' = 0, w' = 0
 
 
 def _forces_degenerate(j) -> bool:
@@ -157,16 +175,27 @@ class _Index:
     neuron $s$ is neuron ``on[s]``) and the roles of the others (:class:`TypeIndex` without kink hyperplanes,
     stratum $\\ell = 0$)."""
 
-    def __init__(self, fibres: dict, n1: int):
-        self.fibres, self.n1 = fibres, n1
+    def __init__(self, fibres: dict, n1: int, phantoms: bool = True):
+        self.fibres, self.n1, self.phantoms = fibres, n1, phantoms
         # a reduced component forcing a dead (v' = 0) or constant (w' = 0) reduced neuron is the width-(k-1) type
         # with that neuron inert or constant
         self.live = {k: [j for j in F.index if not _forces_degenerate(j)] for k, F in fibres.items()}
 
     @property
     def exact_size(self) -> int:
-        return sum(len(self.live[k]) * math.comb(self.n1, k) * off_line_count(self.n1 - k, True, False)
-                   for k in self.fibres)
+        return sum(len(self.live[k]) * math.comb(self.n1, k) * self._roles_count(self.n1 - k) for k in self.fibres)
+
+    def _roles_count(self, m: int) -> int:
+        return off_line_count(m, True, False) if self.phantoms else 3 ** m
+
+    def _off_roles(self, m: int):
+        """The roles of ``m`` neurons off the reduced network: inert, constant, and (rows off $R$) phantom groups."""
+        if not self.phantoms:        # r = n_0: no row is off R
+            yield from itertools.product(_INERT, repeat=m)
+            return
+        for roles in TypeIndex(m, 0):
+            if _strata_exist(Pattern.of(roles, 0), True, False):
+                yield roles
 
     def __len__(self) -> int:
         return self.exact_size
@@ -175,9 +204,8 @@ class _Index:
         for k in self.fibres:
             for j in self.live[k]:
                 for on in itertools.combinations(range(self.n1), k):
-                    for roles in TypeIndex(self.n1 - k, 0):
-                        if _strata_exist(Pattern.of(roles, 0), True, False):
-                            yield k, j, on, roles
+                    for roles in self._off_roles(self.n1 - k):
+                        yield k, j, on, roles
 
 
 class SubspaceFibre:
@@ -193,14 +221,16 @@ class SubspaceFibre:
         self.n0, self.n1 = net.widths[0], net.widths[1]
         neurons, e = _neurons(self.view.inner)
         R, r = rref([w for w, _, _ in neurons])
-        if not 2 <= r < min(self.n0, self.n1):
-            raise ArchitectureError(f"the subspace fibre needs live rows spanning 2 <= r < min(n0, n1); r = {r}")
+        if not (2 <= r < min(self.n0, self.n1) or r == self.n0 >= 2):
+            raise ArchitectureError(f"the subspace fibre needs live rows spanning 2 <= r < min(n0, n1) or r = n0; "
+                                    f"r = {r}")
         self.r = r
         self.basis = [tuple(R[i, j] for j in range(self.n0)) for i in range(r)]
         self.pivots = [next(j for j, x in enumerate(row) if x != 0) for row in self.basis]
         self.live = self._reduced([(tuple(w[p] for p in self.pivots), b, v) for w, b, v in neurons], e)
         self.q = len(_visible_kinks(self.live))
         self.fibres, self.undescribed, self.empty = {}, {}, set()
+        self.unhidden = False             # C* = {0} for the reduced P-bar (set by _cores): the one-spare-slot lemma
         self.negative = self._meets_negative()
         cores = self._cores(deadline)
         for k in range(max(self.q, 1), self.n1 + 1):
@@ -219,14 +249,15 @@ class SubspaceFibre:
                 self.undescribed[k] = f"its reduced fibre is not described ({str(err)[:300]})"
                 continue
             self.fibres[k] = F
-        self.index = _Index(self.fibres, self.n1)
+        self.index = _Index(self.fibres, self.n1, phantoms=r < self.n0)
         widths = ", ".join(f"k = {k}: {why}" for k, why in self.undescribed.items())
+        phantom = (" or in a phantom group (orientation) with total slope 0. Not listed: types whose phantom "
+                   "groups have a non-zero total slope (in R)," if r < self.n0 else ". Not listed:")
         self.index_description = (
             f"a width k (on-space neurons, rows in the {r}-dimensional span R of theta's rows), a component of the "
             f"fibre of a width-k reduced {r}-input network computing F, the on-space neurons, and per other neuron "
-            f"a role: inert (v' = 0), constant (w' = 0, sign of b') or in a phantom group (orientation) with total "
-            f"slope 0. Not listed: types whose phantom groups have a non-zero total slope (in R), the pieces the "
-            f"reduced fibres do not list" + (f", and widths {widths}" if widths else ""))
+            f"a role: inert (v' = 0), constant (w' = 0, sign of b'){phantom} the pieces the reduced fibres do not "
+            f"list" + (f", and widths {widths}" if widths else ""))
 
     # -- the reduced networks ------------------------------------------------------------------------------------
 
@@ -248,6 +279,7 @@ class SubspaceFibre:
         out = [_neurons(red), _neurons(minimal_form(red))]
         try:
             region = HiddenRegion(self.live)
+            self.unhidden = not hidden_cone(region)
             out += [(n, e) for _, n, e in _cores(self.live, region, _Clock(None, deadline))]
             out += self._seen_cores(region.p_points[0])
         except ArchitectureError:      # P-bar not pointed in the reduced space: the first two only
@@ -445,7 +477,7 @@ class SubspaceFibre:
                 above = (self.fibres[k].dimension, k)
             caps = [] if above is None else [above[0] - (above[1] - k) * (self.r + 1)]
             if k not in self.fibres and self.negative:
-                caps.append(1 + q + (k - q) * (self.r + 2))
+                caps.append(1 + q + (k - q) * (self.r + 2) if k > q + 1 or not self.unhidden else q + 3)
             if not caps:
                 return lower, None
             bounds.append(min(caps) + (n1 - k) * (n0 + 1))
@@ -460,8 +492,9 @@ class SubspaceFibre:
         return lower
 
     def local_dimension(self, theta) -> int:
-        """The dimension at a member whose other neurons are all inert with rows off $R$ on hyperplanes of their
-        own (nearby members keep them inert): that of its reduced fibre plus $n_0 + 1$ per inert neuron; else
+        """The dimension at a member whose other neurons are all inert: that of its reduced fibre plus $n_0 + 1$
+        per inert neuron ($F_k$ times their free rows lies in the fibre) — exact when their rows are off $R$ on
+        hyperplanes of their own (nearby members keep them inert) or when it reaches :meth:`dimension`; else
         :class:`UndecidedError`."""
         j = self.locate(theta)
         if j is not None and self.build(j).contains(theta):
@@ -469,9 +502,11 @@ class SubspaceFibre:
             ov = OuterView.of(self._point(theta))
             off = [i for i in range(self.n1) if i not in on]
             keys = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i in off]
-            if all(r[0] == "D" for r in off_roles) and len(set(keys)) == len(keys) and \
-                    not any(self._in_space(ov.w[i]) for i in off):
-                return self.fibres[k].local_dimension(self.reduce(theta, j)) + len(off) * (self.n0 + 1)
+            if all(r[0] == "D" for r in off_roles):
+                local = self.fibres[k].local_dimension(self.reduce(theta, j)) + len(off) * (self.n0 + 1)
+                if len(set(keys)) == len(keys) and not any(self._in_space(ov.w[i]) for i in off) or \
+                        local == self.dimension_bounds()[1]:
+                    return local
         raise UndecidedError("the local dimension is decided only at members whose neurons off the reduced network "
-                             "are inert with rows off R on hyperplanes of their own")
+                             "are inert, with rows off R on hyperplanes of their own or of the fibre's dimension")
 
