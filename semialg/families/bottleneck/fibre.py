@@ -213,7 +213,8 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     listed component. When no member is generic (regime PN, live rows spanning $\mathbb{R}^{n_0}$, slots beyond
     the kink hyperplanes seen on $P$ that can be no hidden neurons): the reduced types of
     :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons listed, the
-    widths with spare live neurons (shared hyperplanes, U±) named as not described. :class:`ArchitectureError` when none is found (saying why) and for the remaining types.
+    widths with spare live neurons (shared hyperplanes, U±) named as not described. :class:`ArchitectureError`
+    when none is found (saying why) and for the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
     hidden-neuron fibre and the search for a generic representative (both within one budget): when it is spent,
     :class:`UndecidedError` says how many classes were decided, or what the search did; ``progress``

@@ -161,8 +161,8 @@ class _Lifted:
         return self.cond.to_latex() + r"\ \text{(reduced network: rows } w'_{i,\pi}\text{)}"
 
 
-_DEGENERATE = (DEAD, ("C+",), ("C-",))
-_INERT = (("D",), ("C+",), ("C-",))      # the roles off the reduced network without phantom groups    # the slot labels of separated_fibre and line_fibre for v' = 0, w' = 0
+_DEGENERATE = (DEAD, ("C+",), ("C-",))    # the slot labels of separated_fibre and line_fibre for v' = 0, w' = 0
+_INERT = (("D",), ("C+",), ("C-",))      # the roles off the reduced network without phantom groups
 
 
 def _forces_degenerate(j) -> bool:
