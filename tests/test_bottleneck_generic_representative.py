@@ -247,8 +247,8 @@ def test_no_generic_representative_raises_with_the_reason():
     assert bool(pl.equivalent(net, _make([[1, 0], [0, 1], [1, 1]], [0, 0, 5], [1, 1, 0], -1, [1], [0])))
     with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*every half-plane"):
         generic_representative(net)
-    F = sa.fibre(net)          # the reduced types with r = n0 (subspace_fibre.py): theta with its dead neuron inert
-    top = F.sample(0, next(j for j in F.index if j[3] == (("D",),)))
+    F = sa.fibre(net)          # P connected, C* = {0}: h' = mu h (outer_fibre.py), the typed shallow fibre of h
+    top = next(x for x in (B.sample(0) for B in F.components()) if F.local_dimension(x) == 6)
     assert F.contains(net) and F.dimension == len(net.parameters()) - pl.functional_dimension(top).value == 6
     # h = |x1| - 1: all rows parallel (f is a ridge function): described by the 1-D calculus (line_fibre)
     ridge = _make([[1, 0], [-1, 0]], [0, 0], [1, 1], -1, [1], [0])

@@ -29,7 +29,7 @@ from semialg.families.bottleneck.representative import _is_generic, generic_repr
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
 from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
-from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible
+from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible, inner_determined
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
 from semialg.families.bottleneck.separated_fibre import SeparatedFibre, separated_applies, separated_representative
@@ -210,10 +210,11 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     conditions when the minimal form of $h$ padded with dead slots is such a parameter. Other case-(a)
     parameters that are not generic: the fibre of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
-    listed component. When no member is generic (regime PN, live rows spanning $\mathbb{R}^{n_0}$, slots beyond
-    the kink hyperplanes seen on $P$ that can be no hidden neurons): the reduced types of
-    :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons listed, the
-    widths with spare live neurons (shared hyperplanes, U±) named as not described. :class:`ArchitectureError`
+    listed component. When no member is generic: for $P$ connected and $C^* = \{0\}$ every member has
+    $h' = \mu h$, and the fibre is the typed shallow fibre of $h$ times $\mathbb{R}_{>0}$
+    (:mod:`semialg.families.bottleneck.outer_fibre`); else, with live rows spanning $\mathbb{R}^{n_0}$, the
+    reduced types of :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons
+    listed, the widths with spare live neurons (shared hyperplanes, U±) named as not described. :class:`ArchitectureError`
     when none is found (saying why) and for the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
     hidden-neuron fibre and the search for a generic representative (both within one budget): when it is spent,
@@ -240,7 +241,8 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
             parts = LineFibre(net)
             dim = parts.dimension
         elif all_visible(net, t):
-            parts, dim = OuterFibre(net), net.widths[1] + 1
+            parts = OuterFibre(net)
+            dim = parts.dimension
         elif t.regime == "PN" and 2 <= live_rank(net) < min(net.widths[:2]):   # f(x) = F(Vx): reduced fibres
             parts = SubspaceFibre(net, fibre, None if budget is None else time.monotonic() + budget, progress)
             dim = parts.dimension
@@ -257,8 +259,9 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 end = None if budget is None else time.monotonic() + budget   # one budget for both steps
                 try:
                     rep = generic_representative(net, deadline=end)
-                except ArchitectureError:
-                    parts = _spare_slots(net, t, end, progress) if spare else None   # no generic member
+                except ArchitectureError:         # no generic member: h' = mu h for all of them, or spare slots
+                    parts = (OuterFibre(net) if inner_determined(net, t)
+                             else _spare_slots(net, t, end, progress) if spare else None)
                     if parts is None:
                         raise
                     dim = parts.dimension

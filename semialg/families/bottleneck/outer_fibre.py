@@ -5,6 +5,18 @@ $P$), hence the fibre is $\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ �
 (:func:`semialg.families.shallow.fibre`) times $\mathbb{R}_{>0}$, with $1/\mu = c'_r/c_r$ substituted into its
 equations.
 
+**Theorem (a determined inner network).** Let $f_\theta$ have a face of $\partial P$ proving that every member has
+$\sigma(h') = \mu\sigma(h)$, $\mu > 0$ (:func:`~.obstructions._standard_face`), let $P$ be connected and
+$C^* = \{0\}$ (no row $w \ne 0$ has $w\cdot x$ bounded above on $\overline P$, :func:`~.hidden_region.hidden_cone`).
+Then every member has $h' = \mu h$, for any widths, generic or not (dead, constant, twin neurons, opposite pairs,
+0-factors). *Proof.* A first-layer neuron of a member with $w' \ne 0$ whose hyperplane misses $P$ is, $P$ being
+connected, active on all of $P$ or on none of it; then $w'\cdot x + b'$ is $\ge 0$ or $\le 0$ on $\overline P$,
+and $\mp w' \in C^* = \{0\}$, a contradiction. So every kink hyperplane of $h'$ — and of $h$, $\theta$ being a
+member — meets $P$. The total jump of $h'$ across a hyperplane is the same all along it, and on $P$,
+$h' = \mu h$; so $h' - \mu h$ has no kink anywhere, is affine, and vanishes on $P$. $\square$ The fibre is then
+the shallow fibre of $h$ times $\mathbb{R}_{>0}$ as above (:func:`inner_determined`), described by the typed
+shallow fibres when $h$ is not generic.
+
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[2]]], [[0, 0], [-1], [1]])
 >>> len(OuterFibre(net).index)
 2
@@ -19,13 +31,17 @@ from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
-from semialg.core.symmetry import GroupElement
+from semialg.errors import ArchitectureError
+from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
+from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
+from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
-from semialg.families.shallow import fibre as shallow_fibre, flip_neurons
+from semialg.families.shallow import fibre as shallow_fibre
+from semialg.families.shallow.fibre import is_orbit_case
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
-__all__ = ["OuterFibre", "all_visible"]
+__all__ = ["OuterFibre", "all_visible", "inner_determined"]
 
 
 def all_visible(net: Network, t: BottleneckType) -> bool:
@@ -39,17 +55,54 @@ def all_visible(net: Network, t: BottleneckType) -> bool:
     return len(keys) == len(view.w)
 
 
+def inner_determined(net: Network, t: BottleneckType) -> bool:
+    """Whether the module's theorem applies: regime PN, $n_0 \\ge 2$, a face proving $\\sigma(h') = \\mu\\sigma(h)$,
+    $P$ connected and $C^* = \\{0\\}$. Cost: the cells of the first layer's arrangement, one double description per
+    pair of pieces of $\\overline P$."""
+    if t.case != "a" or t.regime != "PN" or net.widths[0] < 2:
+        return False
+    live = _live(net)
+    try:
+        region = HiddenRegion(live)
+    except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
+        return False
+    if hidden_cone(region) or _standard_face(live, _Clock(None, None)) is None:
+        return False
+    return len(_components(_pieces(live)[0])) == 1
+
+
+class _NonEmptyTypes:
+    """The non-empty types of a typed shallow fibre, in its order, counted exactly without enumerating them."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __iter__(self):
+        return (j for j in self.inner.index if self.inner.geometry.is_nonempty(j))
+
+    @property
+    def exact_size(self) -> int:
+        return self.inner.num_components
+
+    def __len__(self) -> int:
+        return self.exact_size
+
+
 class OuterFibre:
-    """The components of the fibre of a case-(a) parameter whose neurons are all visible, $N \\ne \\emptyset$:
-    ``index``, ``build``, ``locate``, ``sample``."""
+    """The components of the fibre of a case-(a) parameter with $h' = \\mu h$ for every member (:func:`all_visible`,
+    :func:`inner_determined`): ``index``, ``build``, ``locate``, ``sample``, ``dimension`` (that of the shallow
+    fibre of $h$ plus 1) and ``local_dimension``."""
 
     def __init__(self, net: Network):
         self.net = net
         self.view = view = OuterView.of(net)
         self.inner = shallow_fibre(view.inner)
-        self.index, self.index_name = self.inner.index, self.inner.index_name
-        self.index_description = ("a permutation of the first-layer neurons and an admissible flip set S "
-                                  "(sum over S of v_i w_i = 0) of the inner network h; c' = c/mu, d' = d")
+        self.index = self.inner.index if is_orbit_case(view.inner) else _NonEmptyTypes(self.inner)
+        self.index_name = self.inner.index_name
+        what = ("a permutation of the first-layer neurons and an admissible flip set S (sum over S of v_i w_i = 0)"
+                if is_orbit_case(view.inner) else f"a component ({self.index_name}) of the typed shallow fibre")
+        self.index_description = f"{what} of the inner network h; c' = c/mu, d' = d"
+        self.dimension = self.inner.dimension + 1
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
         self.cr = to_sympy(view.c[r])
@@ -65,9 +118,15 @@ class OuterFibre:
         eqs = [sympy.expand(sympy.sympify(p).xreplace(self.scale)) for p in B.equations]
         eqs += [C[s, 0] * cr - C[r, 0] * to_sympy(view.c[s]) for s in range(len(view.c)) if s != r]
         eqs += [D[s] - to_sympy(view.d[s]) for s in range(len(view.d))]
-        strict = tuple(B.strict) + (C[r, 0] * cr,)
-        return BasicSet(V.flat, tuple(e for e in eqs if e != 0), strict, label=B.label, nonzero=map_nonzero(
-            lambda p: sympy.expand(sympy.sympify(p).xreplace(self.scale)), B.nonzero))
+        scaled = lambda polys: tuple(sympy.expand(sympy.sympify(p).xreplace(self.scale)) for p in polys)  # noqa: E731
+        return BasicSet(V.flat, tuple(e for e in eqs if e != 0), scaled(B.strict) + (C[r, 0] * cr,),
+                        scaled(B.nonstrict), label=B.label, nonzero=map_nonzero(
+                            lambda p: sympy.expand(sympy.sympify(p).xreplace(self.scale)), B.nonzero))
+
+    def local_dimension(self, theta) -> int:
+        """That of the shallow fibre of $h$ at $h'/\\mu$, plus 1 ($\\mu$): the fibre is that fibre times
+        $\\mathbb{R}_{>0}$."""
+        return self.inner.local_dimension(self._rescaled(theta)) + 1
 
     def _rescaled(self, point) -> Network | None:
         """$h'/\\mu$ of a point, with $\\mu = c_r/c'_r$ (``None`` when $c'_r = 0$)."""
@@ -85,12 +144,7 @@ class OuterFibre:
     def sample(self, seed, index) -> Network:
         rng = _random.Random(seed)
         view = self.view
-        if index is None:
-            h = self.inner.sample(seed)
-        else:
-            perm, S = index
-            scales = [fmpq(rng.randint(1, 9), rng.randint(1, 9)) for _ in range(self.net.widths[1])]
-            h = GroupElement([perm], [scales]).act(flip_neurons(view.inner, S))
+        h = self.inner.sample(seed) if index is None else self.inner.build(index).sample(rng.randrange(2 ** 32))
         mu = fmpq(rng.randint(1, 9), rng.randint(1, 9))
         return Network((h.weights[0], (_scale(mu, h.weights[1][0]),), tuple((x / mu,) for x in view.c)),
                        (h.biases[0], (h.biases[1][0] * mu,), view.d))

@@ -12,9 +12,9 @@ Wu, *Functional dimension of feedforward ReLU neural networks* (2022), and of th
 Gegenfurtner, Grillo and Montúfar (bottleneck networks): every parameter moving neurons along $L$'s complement
 without changing $F$ stays in the fibre. For $r = n_0$ ($L = 0$, $V = I$) every neuron with $w' \ne 0 \ne v'$ is
 on-space: the types are the reduced ones with inert and constant neurons, no phantom groups — the description
-:func:`~semialg.families.bottleneck.fibre.fibre` falls back on when $C^* = \{0\}$ leaves $n_1 - q$ slots beyond
-the $q$ seen kink hyperplanes that can only be dead, constant, U± or on a shared hyperplane
-(:mod:`~semialg.families.bottleneck.obstructions`), so that no generic representative exists.
+:func:`~semialg.families.bottleneck.fibre.fibre` falls back on when no member is generic
+(:mod:`~semialg.families.bottleneck.obstructions`) and the theorem of
+:mod:`~semialg.families.bottleneck.outer_fibre` ($P$ connected, $C^* = \{0\}$: $h' = \mu h$) does not apply.
 
 **Theorem.** Let $f_\theta$ be non-constant. Split the neurons of any $\theta'$ into *inert* ($v' = 0$),
 *constant* ($w' = 0 \ne v'$), *on-space* ($0 \ne w' \in R$, $v' \ne 0$) and *off-space* ($w' \notin R$,
