@@ -21,6 +21,7 @@ from semialg.engine import regions as pl
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.fibre import fibre, fibre_dimension
 from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.shallow import fibre as shallow_fibre
 from semialg.ui.latex import document
 
 
@@ -54,13 +55,18 @@ def test_samples_compute_the_constant_and_are_located(seed):
     assert _computes(net, d, rng)
     F = fibre(net)
     D, n3 = len(net.parameters()), net.widths[3]
-    assert F.dimension == fibre_dimension(net) == D - n3 and F.num_components == 2
-    for j in F.index:
-        for s in range(3):
+    n0, n1 = net.widths[:2]
+    zero = Network.from_arrays([[[0] * n0] * n1, [[0] * n1]], [[0] * n1, [0]])
+    assert F.dimension == fibre_dimension(net) == D - n3
+    assert F.num_components == 2 + shallow_fibre(zero).num_components == len(list(F.index))
+    for j in F.index:     # silent, negative, then (K) by the type of h' - kappa
+        for s in range(3 if j in ("silent", "negative") else 1):
             x = F.sample(rng.randrange(10 ** 6), j)
             assert _computes(x, d, rng) and bool(sa.equivalent(net, x))
             assert F.build(j).contains(x) and F.component_of(x) == j
-            assert not F.build(({"silent", "negative"} - {j}).pop()).contains(x)
+            assert not any(F.build(k).contains(x) for k in ("silent", "negative") if k != j)
+            shifted = Network(x.weights, x.biases[:2] + (tuple(y + 1 for y in x.biases[2]),))
+            assert not _computes(shifted, d, rng) and not F.contains(shifted)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -75,15 +81,16 @@ def test_dimension_against_the_region_oracle(seed):
 
 
 def test_members_of_unlisted_pieces_are_contained_not_located():
-    """h' = sigma(x) - 2 sigma(x) - 1 <= 0 with a positive v' (rest of N), h' = 2 constant with d' = d - 2c' (K):
-    members by exact evaluation, contained, in no listed piece; a positive v' with h' unbounded is not a member."""
+    """h' = sigma(x) - 2 sigma(x) - 1 <= 0 with a positive v' (rest of N): a member by exact evaluation, contained,
+    in no listed piece; h' = 2 constant with d' = d - 2c' (K): listed since session 11, in the piece of its type; a
+    positive v' with h' unbounded is not a member."""
     net = Network.from_arrays([[[1], [2]], [[-1, -1]], [[3]]], [[0, 1], [-1], [5]])
     F = fibre(net)
     rng = random.Random(1)
     rest_of_n = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [[0, 0], [-1], [5]])
     kappa = Network.from_arrays([[[1], [3]], [[0, 0]], [[4]]], [[0, 1], [2], [5 - 2 * 4]])
-    for x in (rest_of_n, kappa):
-        assert _computes(x, (5,), rng) and F.contains(x) and F.component_of(x) is None
+    assert _computes(rest_of_n, (5,), rng) and F.contains(rest_of_n) and F.component_of(rest_of_n) is None
+    assert _computes(kappa, (5,), rng) and F.contains(kappa) and F.component_of(kappa) == ("K", (("D",), ("D",)))
     outside = Network.from_arrays([[[1], [1]], [[2, -1]], [[4]]], [[0, 0], [-1], [5]])
     assert not _computes(outside, (5,), rng) and not F.contains(outside) and F.component_of(outside) is None
     with pytest.raises(UndecidedError):

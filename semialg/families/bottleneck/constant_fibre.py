@@ -10,32 +10,38 @@ r"""Case (a), constant functions: the fibre of $f = c\,\sigma(h) + d \equiv d$ (
 (N$_-$) $= \{c' \ne 0,\ d' = d,\ v' \le 0,\ e' \le 0\}$ of (N) ($h' \le e' \le 0$) has non-empty interior in the
 affine space $\{d' = d\}$; (S) and (N) lie in it; (K) has dimension at most that of $\{h' \text{ constant}\} + n_3
 < D - n_3$, as $h'$ constant has empty interior among inner networks (raising $v'_i$ of a neuron with $w'_i \ne 0$
-adds a kink). Listed: (S) and (N$_-$), both basic and non-empty. **Not listed** (``contains`` decides them by
-:func:`~semialg.families.bottleneck.equivalence.equivalent`): the rest of (N) — $h' \le 0$ everywhere although
-some $v'_i > 0$ or $e' > 0$, a condition on the arrangement of $n_1$ free hyperplanes (at its vertices and
-along the rays of its cells) for which no explicit description is built — and (K). The local dimension is $D -
+adds a kink). Listed: (S) and (N$_-$), both basic and non-empty, and (K) as the union over the non-empty types
+$\tau$ of the typed shallow fibre $Z$ of the zero function (:func:`semialg.families.shallow.fibre`): with
+$S = \sum_r (d_r - d'_r)c'_r$ and $Q = \|c'\|^2$, (K) is $\{d' - d \parallel c',\ S > 0\}$ ($\kappa = S/Q$) with
+the inner network minus $\kappa$ in $Z_\tau$ — the conditions of $Z_\tau$ with $e' \mapsto e' - S/Q$, each
+multiplied by $Q^k$ ($k$ its degree in $e'$, $Q > 0$ keeps every sign). **Not listed** (``contains`` decides
+them by :func:`~semialg.families.bottleneck.equivalence.equivalent`): the rest of (N) — $h' \le 0$ everywhere
+although some $v'_i > 0$ or $e' > 0$, a condition on the arrangement of $n_1$ free hyperplanes (at its vertices
+and along the rays of its cells) for which no explicit description is built. The local dimension is $D -
 n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)), $D - 2n_3$ at
 a silent member whose $h'$ is non-constant and positive somewhere; elsewhere it is undecided. Cost: $O(n_1 n_0 +
 n_3)$ polynomials per component, membership one evaluation.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[-1, -2]], [[3]]], [[0, 1], [-1], [2]])   # h <= -1
->>> F = ConstantFibre(net); F.dimension, F.index, F.local_dimension(net)
-(10, ('silent', 'negative'), 10)
+>>> F = ConstantFibre(net); F.dimension, list(F.index)[:3], len(F.index), F.local_dimension(net)
+(10, ['silent', 'negative', ('K', (('D',), ('D',)))], 12, 10)
 """
 
 from __future__ import annotations
 
+import itertools
 import random as _random
 
 from flint import fmpq
 
 from semialg.core.exact import to_sympy
+from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _ZERO
-from semialg.families.shallow import canonical_form
-from semialg.geometry.semialgebraic import BasicSet
+from semialg.families.shallow import canonical_form, fibre as shallow_fibre
+from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
 LABELS = {"silent": "silent: c' = 0, d' = d, any inner network",
           "negative": "negative: c' nonzero, d' = d, every v' and e' nonpositive, so h' is nowhere positive"}
@@ -46,16 +52,19 @@ class ConstantFibre:
     ``locate``, ``sample``, ``dimension``, ``local_dimension``."""
 
     index_name = r"\text{piece}"
-    index = tuple(LABELS)
-    index_description = ("silent (c' = 0, d' = d, any inner network) or negative (c' nonzero, d' = d, every v' and e' "
-                         "nonpositive). Not listed: members with c' nonzero and h' nowhere positive although some v' "
-                         "or e' is positive, and members with h' a positive constant kappa (d' = d - kappa c')")
+    index_description = ("silent (c' = 0, d' = d, any inner network), negative (c' nonzero, d' = d, every v' and e' "
+                         "nonpositive) or ('K', type): h' a positive constant kappa, d' = d - kappa c', and h' - kappa "
+                         "of that type in the typed shallow fibre of the zero function. Not listed: members with c' "
+                         "nonzero and h' nowhere positive although some v' or e' is positive")
 
     def __init__(self, net: Network):
         self.net, self.view = net, OuterView.of(net)
         self.d = self.view.d
         self.n3 = net.widths[3]
         self.dimension = len(net.parameters()) - self.n3
+        n0, n1 = net.widths[:2]
+        self.zero = shallow_fibre(Network((((_ZERO,) * n0,) * n1, ((_ZERO,) * n1,)), ((_ZERO,) * n1, (_ZERO,))))
+        self.index = _Pieces(self.zero)
 
     def build(self, index) -> BasicSet:
         V = self.net.variables()
@@ -68,10 +77,46 @@ class ConstantFibre:
             v, e = V.weights[1], V.biases[1]
             return BasicSet(V.flat, eqs, (), tuple(-v[0, i] for i in range(v.shape[1])) + (-e[0],),
                             label=LABELS[index], nonzero=(cs,))
-        raise ParameterError(f"no listed piece {index!r} (one of {self.index})")
+        if isinstance(index, tuple) and len(index) == 2 and index[0] == "K":
+            return self._positive_constant(index[1], V)
+        raise ParameterError(f"no listed piece {index!r} (silent, negative or ('K', type))")
+
+    def _positive_constant(self, tau, V) -> BasicSet:
+        r"""(K) of type ``tau``: $d' - d \parallel c'$, $S > 0$, and $Z_\tau$ with $e' \mapsto e' - S/Q$, cleared."""
+        C, Dv, e = V.weights[2], V.biases[2], V.biases[1][0]
+        d = [to_sympy(x) for x in self.d]
+        S = sum(((d[r] - Dv[r]) * C[r, 0] for r in range(self.n3)), sympy.Integer(0))
+        Q = sum((C[r, 0] ** 2 for r in range(self.n3)), sympy.Integer(0))
+        shifted = (e * Q - S) / Q
+
+        def cleared(p):
+            p = sympy.sympify(p)
+            k = sympy.Poly(p, e).degree() if p.has(e) else 0
+            return sympy.expand(sympy.cancel(p.xreplace({e: shifted}) * Q ** k))
+
+        B = self.zero.build(tau)
+        parallel = [(Dv[s] - d[s]) * C[r, 0] - (Dv[r] - d[r]) * C[s, 0]
+                    for r in range(self.n3) for s in range(r + 1, self.n3)]
+        return BasicSet(V.flat, tuple(map(sympy.expand, parallel)) + tuple(map(cleared, B.equations)),
+                        tuple(map(cleared, B.strict)) + (sympy.expand(S),), tuple(map(cleared, B.nonstrict)),
+                        label=f"positive constant: h' = kappa > 0, d' = d - kappa c', h' - kappa of type {tau}",
+                        nonzero=map_nonzero(cleared, B.nonzero))
+
+    def _kappa(self, ov: OuterView):
+        r"""$\kappa = S/Q$ when $c' \ne 0$, $d - d' = \kappa c'$ and $\kappa > 0$, else ``None``."""
+        if not any(ov.c):
+            return None
+        r = next(k for k, x in enumerate(ov.c) if x != 0)
+        kappa = (self.d[r] - ov.d[r]) / ov.c[r]
+        ok = kappa > 0 and all(self.d[s] - ov.d[s] == kappa * ov.c[s] for s in range(self.n3))
+        return kappa if ok else None
 
     def locate(self, point):
         ov = OuterView.of(point)
+        kappa = self._kappa(ov)
+        if kappa is not None:
+            tau = self.zero.locate(Network((ov.inner.weights[0], (ov.v,)), (ov.b, (ov.e - kappa,))))
+            return None if tau is None else ("K", tau)
         if ov.d != self.d:
             return None
         if not any(ov.c):
@@ -96,8 +141,16 @@ class ConstantFibre:
         """A member of piece ``index`` (random when ``None``): random rows and biases, $c' = 0$ (silent) or
         $v' \\le 0$, $e' \\le 0$ and $c' \\ne 0$ (negative), $d' = d$."""
         rng = _random.Random(seed)
-        index = rng.choice(self.index) if index is None else index
+        if index is None:
+            index = next(itertools.islice(iter(self.index), rng.randrange(len(self.index)), None))
         q = lambda lo=-9: fmpq(rng.randint(lo, 9), rng.randint(1, 9))  # noqa: E731
+        if index[0] == "K":      # a member of Z_tau, then h' = that + kappa, d' = d - kappa c'
+            h0 = self.zero.build(index[1]).sample(rng.randrange(2 ** 32))
+            kappa, c = q(1), tuple(q() for _ in range(self.n3))
+            c = c if any(c) else (fmpq(1),) + c[1:]
+            return Network((h0.weights[0], h0.weights[1], tuple((x,) for x in c)),
+                           (h0.biases[0], (h0.biases[1][0] + kappa,), tuple(x - kappa * y for x, y in zip(
+                               self.d, c, strict=True))))
         n0, n1 = self.net.widths[:2]
         W = tuple(tuple(q() for _ in range(n0)) for _ in range(n1))
         b = tuple(q() for _ in range(n1))
@@ -109,6 +162,25 @@ class ConstantFibre:
             if not any(c):
                 c = (fmpq(1),) + c[1:]
         return Network((W, (v,), tuple((x,) for x in c)), (b, (e,), self.d))
+
+
+class _Pieces:
+    """``silent``, ``negative``, then ``("K", tau)`` for the non-empty types $\\tau$ of the zero function's shallow
+    fibre, counted exactly without enumerating them."""
+
+    def __init__(self, zero):
+        self.zero = zero
+
+    def __iter__(self):
+        yield from tuple(LABELS)
+        yield from (("K", tau) for tau in self.zero.index if self.zero.geometry.is_nonempty(tau))
+
+    def __len__(self) -> int:
+        return 2 + self.zero.num_components
+
+    @property
+    def exact_size(self) -> int:
+        return len(self)
 
 
 def _positive_somewhere(point: Network) -> bool:
