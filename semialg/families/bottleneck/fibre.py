@@ -210,10 +210,10 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     conditions when the minimal form of $h$ padded with dead slots is such a parameter. Other case-(a)
     parameters that are not generic: the fibre of a generic $\tilde\theta$ with the same function (:mod:`semialg.families.bottleneck.representative`; it
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
-    listed component. When no member is generic: for $P$ connected and $C^* = \{0\}$ every member has
-    $h' = \mu h$, and the fibre is the typed shallow fibre of $h$ times $\mathbb{R}_{>0}$
-    (:mod:`semialg.families.bottleneck.outer_fibre`); else, with live rows spanning $\mathbb{R}^{n_0}$, the
-    reduced types of :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons
+    listed component — unless $P$ is connected and $C^* = \{0\}$: then every member has $h' = \mu h$ and the
+    fibre is the typed shallow fibre of $h$ times $\mathbb{R}_{>0}$
+    (:mod:`semialg.families.bottleneck.outer_fibre`), with no search. When no member is generic, with live rows
+    spanning $\mathbb{R}^{n_0}$, the reduced types of :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons
     listed, the widths with spare live neurons (shared hyperplanes, U±) named as not described. :class:`ArchitectureError`
     when none is found (saying why) and for the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
@@ -255,13 +255,15 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 F = fibre(sep, budget, progress)
                 return dataclasses.replace(F, network=net, description=f"{F.description}, built from theta~ = "
                                            f"{sep} (minimal form of h, dead slots) with the function of {net}")
-            if not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
+            if not _is_generic(net) and inner_determined(net, t):   # h' = mu h for every member (outer_fibre.py)
+                parts = OuterFibre(net)
+                dim = parts.dimension
+            elif not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
                 end = None if budget is None else time.monotonic() + budget   # one budget for both steps
                 try:
                     rep = generic_representative(net, deadline=end)
-                except ArchitectureError:         # no generic member: h' = mu h for all of them, or spare slots
-                    parts = (OuterFibre(net) if inner_determined(net, t)
-                             else _spare_slots(net, t, end, progress) if spare else None)
+                except ArchitectureError:         # no generic member: the spare-slot types
+                    parts = _spare_slots(net, t, end, progress) if spare else None
                     if parts is None:
                         raise
                     dim = parts.dimension
