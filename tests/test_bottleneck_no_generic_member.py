@@ -11,6 +11,7 @@ at members where the fibre's local dimension is its dimension, LaTeX by pdflatex
 
 from __future__ import annotations
 
+import importlib
 import random
 import shutil
 import subprocess
@@ -125,10 +126,10 @@ def test_fibres_without_generic_members_agree_with_evaluation(seed):
     assert top is not None and dim == net.architecture.num_parameters - pl.functional_dimension(top).value
 
 
-def test_spare_slot_types_when_p_is_disconnected():
-    """Seeds of :func:`_spare` whose fibre is the spare-slot union (P disconnected): the dimension is decided by
-    the one-spare-slot lemma and agrees with the region oracle at a member with the spare neuron inert."""
-    seen = 0
+def test_rank_deficient_parameters_with_a_spare_neuron():
+    """Seeds of :func:`_spare` of widths 3-3-1-n3 whose live rows span a plane ($r = 2 < n_0$: the ordinary
+    subspace fibre, its dimension decided by the seen-kinks bound): the dimension agrees with the region oracle
+    at a member with the spare neuron inert."""
     for seed in (229, 230, 252):
         net = _spare(seed)
         assert not inner_determined(net, bn.combinatorial_type(net))
@@ -138,12 +139,29 @@ def test_spare_slot_types_when_p_is_disconnected():
         assert _same(net, x, random.Random(seed)) and F.contains(net)
         assert F.dimension == net.architecture.num_parameters - pl.functional_dimension(x).value
         assert F.local_dimension(x) == F.dimension
-        seen += 1
-    assert seen == 3
+
+
+def test_spare_slot_types_with_full_rank():
+    """Seed 579 of :func:`_spare` (2-4-1-2, one of 4 among 2,000 seeds): no generic member and $C^* \\ne \\{0\\}$, so
+    the fibre is the union of the reduced types with $r = n_0$ (inert and constant neurons; ``_spare_slots``);
+    members by evaluation, the dimension undecided between the listed components and the proposition's bound,
+    the width with four live neurons named as not described."""
+    net = _spare(579)
+    fibre_module = importlib.import_module("semialg.families.bottleneck.fibre")
+    assert not inner_determined(net, bn.combinatorial_type(net))
+    assert fibre_module._spare_slots(net, bn.combinatorial_type(net), None, False) is not None
+    F = sa.fibre(net)
+    rng = random.Random(579)
+    assert F.contains(net) and "k = 4" in F.index_description
+    for s in range(4):
+        x = F.sample(rng.randrange(10 ** 6))
+        assert _same(net, x, rng) and F.contains(x)
+    with pytest.raises(UndecidedError, match="between 7 .* and 8"):
+        F.dimension
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
-@pytest.mark.parametrize("net", [DEAD, _spare(229)], ids=["inner-determined", "spare"])
+@pytest.mark.parametrize("net", [DEAD, _spare(579)], ids=["inner-determined", "spare"])
 def test_latex_compiles(net, tmp_path):
     (tmp_path / "s.tex").write_text(document(sa.fibre(net)))
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "s.tex"], cwd=tmp_path,
