@@ -116,11 +116,17 @@ def _positive_somewhere(Q: Polyhedron | None, A) -> bool:
     return Q is not None and (any(dot(A[0], v) + A[1] > 0 for v in Q.vertices) or any(dot(A[0], r) > 0 for r in Q.rays))
 
 
+def _shared_vertex(Q: Polyhedron, A, other: Polyhedron) -> bool:
+    """Whether a vertex of ``Q`` lies in ``other`` with $h = A > 0$ there (a sufficient test of joined pieces)."""
+    return any(dot(A[0], v) + A[1] > 0 and all(_value(row, v) >= 0 for row in other.rows) for v in Q.vertices)
+
+
 def _components(p_pieces) -> list[list[int]]:
     r"""The connected components of the open set $P = \{h > 0\}$ as lists of indices of its closed pieces: two
     pieces are joined iff $h > 0$ at a common point (then a small ball around it lies in $P$ and meets both
     interiors; conversely every point of $P$ lies in the pieces of the cells whose closure contains it).
-    Cost: one :func:`polyhedron` per pair of pieces."""
+    Cost: a vertex test per pair of pieces, then one :func:`polyhedron` per pair still apart (none when shared
+    vertices with $h > 0$ join every piece)."""
     parent = list(range(len(p_pieces)))
 
     def root(i):
@@ -128,6 +134,10 @@ def _components(p_pieces) -> list[list[int]]:
             i = parent[i]
         return i
 
+    # first a vertex of one piece in the other with h > 0 there (exact, no polyhedron), then the full test
+    for (i, (Qi, Ai)), (j, (Qj, Aj)) in itertools.combinations(enumerate(p_pieces), 2):
+        if root(i) != root(j) and (_shared_vertex(Qi, Ai, Qj) or _shared_vertex(Qj, Aj, Qi)):
+            parent[root(j)] = root(i)
     for (i, (Qi, Ai)), (j, (Qj, _)) in itertools.combinations(enumerate(p_pieces), 2):
         if root(i) != root(j) and _positive_somewhere(polyhedron(Qi.rows + Qj.rows, lineality=Qi.lineality), Ai):
             parent[root(j)] = root(i)
