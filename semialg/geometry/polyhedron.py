@@ -64,7 +64,9 @@ class StrictFeasibility:
 
     def _check(self, G, h) -> bool:
         if self.feasible:
-            bad = [i for i, (g, c) in enumerate(zip(G, h, strict=True)) if dot(g, self.point) + c <= 0]
+            values = (fmpq_mat(len(G), len(self.point), [x for g in G for x in g])
+                      * fmpq_mat(len(self.point), 1, list(self.point))).entries() if G else ()
+            bad = [i for i, (v, c) in enumerate(zip(values, h, strict=True)) if v + c <= 0]
             if bad:
                 raise CertificateError(f"the point violates inequality {bad[0]}")
             return True
@@ -98,7 +100,8 @@ def strictly_feasible(G, h, dim: int | None = None, method: str = "auto") -> Str
     1.8 s at $d = 20$, $r = 100$, the LP 14 ms).
 
     Cost: one LP in $d + 1$ variables and $r$ constraints plus $O(rd)$ exact operations for the re-check;
-    the exact fallback is a simplex method on a $(d+2) \\times (r+1)$ rational tableau (Bland's rule).
+    the exact fallback is a simplex method (Bland's rule) on a $(d+2) \\times (k+1)$ rational tableau, for a
+    subsystem of $k$ rows grown by the rows its point violates (constraint generation; $k = r$ at worst).
 
     >>> r = strictly_feasible([[1, 1]], [-3], method="exact")
     >>> r.method, sum(r.point) > 3
@@ -128,7 +131,7 @@ def decide(G: Sequence[Vec], h: Vec, dim: int, method: str = "auto") -> StrictFe
             return found
         if method == "lp":
             raise CertificateError("the LP answer could not be certified exactly")
-    return _by_simplex(G, h)
+    return _by_row_generation(G, h)
 
 
 # -- fast path: floating-point LP, exact re-check ------------------------------------------------------
@@ -432,6 +435,39 @@ def _certify_flip(G, h, j: int, geo: _FloatCell):
 
 # -- exact fallback: phase-one simplex on Gordan's dual ------------------------------------------------
 
+def _by_row_generation(G, h) -> StrictFeasibility:
+    """The exact simplex on a growing subsystem: start with $2d + 2$ rows; a Gordan certificate of the
+    subsystem (padded with zeros) is one of the system; a strictly feasible point of it that satisfies every
+    row decides feasibility; otherwise add the $2d + 2$ rows it violates most (by float slack over the row's
+    norm, which only orders the work) and repeat. Every answer is exact, and the simplex's rational tableau
+    stays as small as the subsystem: on the 60-400 row systems of the hidden-neuron fibres, where the float
+    LP cannot certify nearly parallel rows, 10 to 100 times faster than the simplex on all rows."""
+    m, d = len(G), len(G[0])
+    batch = 2 * d + 2
+    if m <= 2 * batch:
+        return _by_simplex(G, h)
+    norms = np.maximum(np.abs(np.array(G, dtype=float)).max(axis=1), 1e-300)
+    Gm, hm = fmpq_mat(m, d, [x for g in G for x in g]), fmpq_mat(m, 1, list(h))
+    S = list(range(batch))
+    while True:
+        r = _by_simplex([G[i] for i in S], [h[i] for i in S])
+        if not r.feasible:
+            y = [_ZERO] * m
+            for i, v in zip(S, r.multipliers, strict=True):
+                y[i] = v
+            cert = StrictFeasibility(False, multipliers=tuple(y), method="exact simplex")
+            break
+        inside = set(S)
+        slack = (Gm * fmpq_mat(d, 1, list(r.point)) + hm).entries()     # in C: the points can be huge
+        bad = sorted((float(v) / norms[i], i) for i, v in enumerate(slack) if v <= 0 and i not in inside)
+        if not bad:
+            cert = r
+            break
+        S += [i for _, i in bad[:batch]]
+    cert._check(G, h)
+    return cert
+
+
 def _by_simplex(G, h) -> StrictFeasibility:
     """Phase one of the simplex method for $\\{y \\ge 0: A^Ty = 0, 1^Ty = 1\\}$, $A = [[G, h], [0, 1]]$.
 
@@ -442,45 +478,40 @@ def _by_simplex(G, h) -> StrictFeasibility:
     A = [list(g) + [c] for g, c in zip(G, h, strict=True)] + [[_ZERO] * d + [fmpq(1)]]
     R = d + 2  # equations: d + 1 from A^T y = 0, one from 1^T y = 1
     nvar = (m + 1) + R
-    T = []
-    for r in range(R):
-        row = [A[i][r] if r <= d else fmpq(1) for i in range(m + 1)]
-        row += [fmpq(int(r == s)) for s in range(R)]
-        row.append(fmpq(int(r == d + 1)))
-        T.append(row)
+    # rows as 1 x (nvar + 1) flint matrices: a pivot's row operations run in C (5 times faster than lists)
+    T = [fmpq_mat(1, nvar + 1, [A[i][r] if r <= d else fmpq(1) for i in range(m + 1)]
+                  + [fmpq(int(r == s)) for s in range(R)] + [fmpq(int(r == d + 1))]) for r in range(R)]
     cost = [_ZERO] * (m + 1) + [fmpq(1)] * R
     basis = list(range(m + 1, nvar))
+    z = fmpq_mat(1, nvar + 1, cost + [_ZERO])    # reduced costs (0 at basic columns), last entry -value
+    for row in T:
+        z -= row
 
-    def reduced(j: int) -> fmpq:
-        return cost[j] - sum((cost[basis[r]] * T[r][j] for r in range(R)), _ZERO)
-
-    while True:
-        enter = next((j for j in range(nvar) if j not in basis and reduced(j) < 0), None)
+    while True:   # Bland's rule: the first column with a negative reduced cost (never a basic one)
+        enter = next((j for j in range(nvar) if z[0, j] < 0), None)
         if enter is None:
             break
         best = None
         for r in range(R):
-            if T[r][enter] > 0:
-                ratio = T[r][-1] / T[r][enter]
+            if T[r][0, enter] > 0:
+                ratio = T[r][0, nvar] / T[r][0, enter]
                 if best is None or ratio < best[0] or (ratio == best[0] and basis[r] < basis[best[1]]):
                     best = (ratio, r)
         r = best[1]  # phase one is bounded below by 0, so a leaving row exists
-        piv = T[r][enter]
-        T[r] = [v / piv for v in T[r]]
+        T[r] = T[r] / T[r][0, enter]
         for s in range(R):
-            if s != r and T[s][enter] != 0:
-                f = T[s][enter]
-                T[s] = [a - f * b for a, b in zip(T[s], T[r], strict=True)]
+            if s != r and T[s][0, enter] != 0:
+                T[s] -= T[r] * T[s][0, enter]
+        z -= T[r] * z[0, enter]
         basis[r] = enter
-    value = sum((cost[basis[r]] * T[r][-1] for r in range(R)), _ZERO)
-    if value == 0:
+    if z[0, nvar] == 0:
         y = [_ZERO] * (m + 1)
         for r in range(R):
             if basis[r] <= m:
-                y[basis[r]] = T[r][-1]
+                y[basis[r]] = T[r][0, nvar]
         cert = StrictFeasibility(False, multipliers=_primitive(y[:m]), method="exact simplex")
     else:
-        u = [cost[m + 1 + s] - reduced(m + 1 + s) for s in range(R)]
+        u = [cost[m + 1 + s] - z[0, m + 1 + s] for s in range(R)]
         z = u[:d + 1]
         cert = StrictFeasibility(True, tuple(v / z[d] for v in z[:d]), method="exact simplex")
     cert._check(G, h)

@@ -65,6 +65,8 @@ class ClassBrancher:
     its rows imposed). :meth:`decide` returns ``("nonempty", z)``, ``("empty" | "constant", certificate)`` or
     ``None`` (undecided within ``limit`` LPs)."""
 
+    MAX_DEPTH = 300     # a deeper branch is undecided: one recursion level per branching, a margin to 1000
+
     def __init__(self, fibre, key, sl: Slice, limit: int = 200):
         self.F, self.key, self.sl, self.limit = fibre, key, sl, limit
         self.H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]
@@ -170,8 +172,8 @@ class ClassBrancher:
 
     def decide(self, interior_member):
         """Branch (depth first) until a pinned LP gives a member accepted by ``interior_member`` (returned as
-        ``("nonempty", z)``), every leaf is closed (``("empty" | "constant", certificate)``) or ``limit`` LPs are
-        spent (``None``)."""
+        ``("nonempty", z)``), every leaf is closed (``("empty" | "constant", certificate)``), or ``limit`` LPs are
+        spent or a branch is deeper than ``MAX_DEPTH`` (``None``: undecided, never Python's recursion limit)."""
         points = self.candidates(())
 
         def member(z):
@@ -189,8 +191,8 @@ class ClassBrancher:
                     return moved
             return None
 
-        def node(extra):
-            if self.lps >= self.limit:
+        def node(extra, depth=0):
+            if self.lps >= self.limit or depth > self.MAX_DEPTH:
                 raise StopIteration
             self.F._spend()
             self.lps += 1
@@ -212,7 +214,7 @@ class ClassBrancher:
             kind, x, Q = where
             children, is_open = {}, False
             for T in _subsets(self.neg):
-                child = node(extra + self._branch_rows(kind, x, Q, T))
+                child = node(extra + self._branch_rows(kind, x, Q, T), depth + 1)
                 if child[0] == "member":
                     return child
                 is_open |= child[0] == "open"
