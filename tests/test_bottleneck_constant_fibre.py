@@ -3,7 +3,7 @@ parameters: 73 of 1,000 random 2..3-n1-1-1 parameters), refused by ``fibre`` bef
 
 Checked against exact evaluation at random rational points (a member computes the constant $d$), ``equivalent``, and
 the region oracle's functional dimension ($D - \\dim_{\\rm fun}$ at a sample of the open piece equals the claimed
-dimension $D - n_3$). Hand-built members of the pieces that are not listed are contained but not located."""
+dimension $D - n_3$). Hand-built members of every piece are contained and located."""
 
 from __future__ import annotations
 
@@ -58,13 +58,13 @@ def test_samples_compute_the_constant_and_are_located(seed):
     n0, n1 = net.widths[:2]
     zero = Network.from_arrays([[[0] * n0] * n1, [[0] * n1]], [[0] * n1, [0]])
     assert F.dimension == fibre_dimension(net) == D - n3
-    assert F.num_components == 2 + shallow_fibre(zero).num_components == len(list(F.index))
-    for j in F.index:     # silent, negative, then (K) by the type of h' - kappa
-        for s in range(3 if j in ("silent", "negative") else 1):
+    assert F.num_components == 3 + shallow_fibre(zero).num_components == len(list(F.index))
+    for j in F.index:     # silent, negative, nonpositive, then (K) by the type of h' - kappa
+        for s in range(3 if isinstance(j, str) else 1):
             x = F.sample(rng.randrange(10 ** 6), j)
             assert _computes(x, d, rng) and bool(sa.equivalent(net, x))
             assert F.build(j).contains(x) and F.component_of(x) == j
-            assert not any(F.build(k).contains(x) for k in ("silent", "negative") if k != j)
+            assert not any(F.build(k).contains(x) for k in ("silent", "negative", "nonpositive") if k != j)
             shifted = Network(x.weights, x.biases[:2] + (tuple(y + 1 for y in x.biases[2]),))
             assert not _computes(shifted, d, rng) and not F.contains(shifted)
 
@@ -80,16 +80,16 @@ def test_dimension_against_the_region_oracle(seed):
     assert D - pl.functional_dimension(x).value == F.dimension == F.local_dimension(x)
 
 
-def test_members_of_unlisted_pieces_are_contained_not_located():
+def test_members_of_the_later_pieces_are_located():
     """h' = sigma(x) - 2 sigma(x) - 1 <= 0 with a positive v' (rest of N): a member by exact evaluation, contained,
-    in no listed piece; h' = 2 constant with d' = d - 2c' (K): listed since session 11, in the piece of its type; a
+    unlisted in session 11, in the piece nonpositive since session 12; h' = 2 constant with d' = d - 2c' (K): listed since session 11, in the piece of its type; a
     positive v' with h' unbounded is not a member."""
     net = Network.from_arrays([[[1], [2]], [[-1, -1]], [[3]]], [[0, 1], [-1], [5]])
     F = fibre(net)
     rng = random.Random(1)
     rest_of_n = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [[0, 0], [-1], [5]])
     kappa = Network.from_arrays([[[1], [3]], [[0, 0]], [[4]]], [[0, 1], [2], [5 - 2 * 4]])
-    assert _computes(rest_of_n, (5,), rng) and F.contains(rest_of_n) and F.component_of(rest_of_n) is None
+    assert _computes(rest_of_n, (5,), rng) and F.contains(rest_of_n) and F.component_of(rest_of_n) == "nonpositive"
     assert _computes(kappa, (5,), rng) and F.contains(kappa) and F.component_of(kappa) == ("K", (("D",), ("D",)))
     outside = Network.from_arrays([[[1], [1]], [[2, -1]], [[4]]], [[0, 0], [-1], [5]])
     assert not _computes(outside, (5,), rng) and not F.contains(outside) and F.component_of(outside) is None

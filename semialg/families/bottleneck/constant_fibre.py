@@ -10,21 +10,44 @@ r"""Case (a), constant functions: the fibre of $f = c\,\sigma(h) + d \equiv d$ (
 (N$_-$) $= \{c' \ne 0,\ d' = d,\ v' \le 0,\ e' \le 0\}$ of (N) ($h' \le e' \le 0$) has non-empty interior in the
 affine space $\{d' = d\}$; (S) and (N) lie in it; (K) has dimension at most that of $\{h' \text{ constant}\} + n_3
 < D - n_3$, as $h'$ constant has empty interior among inner networks (raising $v'_i$ of a neuron with $w'_i \ne 0$
-adds a kink). Listed: (S) and (N$_-$), both basic and non-empty, and (K) as the union over the non-empty types
+adds a kink). Listed: (S), (N$_-$), (N$_+$) $=$ (N) $\setminus$ (N$_-$) (some $v'_i > 0$ or $e' > 0$) and (K), all
+non-empty. (N) is explicit by the following statement. (K) is the union over the non-empty types
 $\tau$ of the typed shallow fibre $Z$ of the zero function (:func:`semialg.families.shallow.fibre`): with
 $S = \sum_r (d_r - d'_r)c'_r$ and $Q = \|c'\|^2$, (K) is $\{d' - d \parallel c',\ S > 0\}$ ($\kappa = S/Q$) with
 the inner network minus $\kappa$ in $Z_\tau$ — the conditions of $Z_\tau$ with $e' \mapsto e' - S/Q$, each
-multiplied by $Q^k$ ($k$ its degree in $e'$, $Q > 0$ keeps every sign). **Not listed** (``contains`` decides
-them by :func:`~semialg.families.bottleneck.equivalence.equivalent`): the rest of (N) — $h' \le 0$ everywhere
-although some $v'_i > 0$ or $e' > 0$, a condition on the arrangement of $n_1$ free hyperplanes (at its vertices
-and along the rays of its cells) for which no explicit description is built. The local dimension is $D -
+multiplied by $Q^k$ ($k$ its degree in $e'$, $Q > 0$ keeps every sign).
+
+**$h' \le 0$ everywhere, quantifier-free** (:func:`nowhere_positive`). Write $\ell'_j = w'_j\cdot x + b'_j$. Then
+$h' \le 0$ on $\mathbb{R}^{n_0}$ iff
+
+- (V) for every set $S$ of neurons and $C$ of coordinates with $|S| + |C| = n_0$, with $(\hat q, \delta)$ Cramer's
+  solution of $\ell'_S = 0$, $x_C = 0$ and $\hat\ell_j = w'_j\cdot\hat q + b'_j\delta$:
+  $\delta^2 e' + \sum_j v'_j\max(0, \delta\hat\ell_j) \le 0$ (this is $\delta^2 h'(\hat q/\delta)$, and $0$
+  when $\delta = 0$), and
+- (R) for every $S$, $C$ with $|S| + |C| = n_0 - 1$ and $d$ the generalised cross product of their normals:
+  $\sum_j v'_j\max(0, \pm w'_j\cdot d) \le 0$ (the recession function $\rho(u) = \sum_j v'_j\sigma(w'_j\cdot u)$
+  of $h'$ at $\pm d$).
+
+*Proof.* Necessity: each atom is $\delta^2 h'$ at a point or $\rho$ at a direction, and $\rho \le 0$ if $h'$ is
+bounded above. Sufficiency: let $L = \ker W'$ (dimension $k$) and $C$ a set of $k$ coordinates with $L \cap
+\{x_C = 0\} = 0$. Every cone of the central arrangement $\{w'_j\cdot u = 0\}$ is $L$ plus a pointed cone on which
+$\rho$ is linear; each extreme ray spans with $L$ a face $\{w'_R\cdot u = 0\}$ ($R$ of rank $n_0 - k - 1$), which
+meets $\{u_C = 0\}$ in a line not in $L$, spanned by the cross product $d$ of $R \cup C$: so (R) gives $\rho \le
+0$. Then $h'$, affine on each closed cell of the arrangement and constant along $L$, is bounded above on it and
+attains its supremum on a minimal face, a flat $\{\ell'_S = 0\}$ ($S$ independent, $|S| = n_0 - k$) that meets
+$\{x_C = 0\}$ in the point of (V) for $(S, C)$. $\square$ For $\delta = 0$ or $d = 0$ an atom is $0 \le 0$, so
+the formula is a plain conjunction of $\binom{n_0 + n_1}{n_0}$ vertex and $2\binom{n_0 + n_1}{n_0 - 1}$ ray atoms,
+each folding $n_1$ terms $\max(0, \cdot)$ (a disjunction over their signs when expanded).
+
+The local dimension is $D -
 n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)), $D - 2n_3$ at
 a silent member whose $h'$ is non-constant and positive somewhere; elsewhere it is undecided. Cost: $O(n_1 n_0 +
-n_3)$ polynomials per component, membership one evaluation.
+n_3)$ polynomials per component but (N$_+$), whose formula has $O(\binom{n_0 + n_1}{n_0})$ atoms; membership one
+evaluation (for (N$_+$) one arrangement of $h'$).
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[-1, -2]], [[3]]], [[0, 1], [-1], [2]])   # h <= -1
->>> F = ConstantFibre(net); F.dimension, list(F.index)[:3], len(F.index), F.local_dimension(net)
-(10, ['silent', 'negative', ('K', (('D',), ('D',)))], 12, 10)
+>>> F = ConstantFibre(net); F.dimension, list(F.index)[:4], len(F.index), F.local_dimension(net)
+(10, ['silent', 'negative', 'nonpositive', ('K', (('D',), ('D',)))], 13, 10)
 """
 
 from __future__ import annotations
@@ -34,17 +57,21 @@ import random as _random
 
 from flint import fmpq
 
-from semialg.core.exact import to_sympy
+from semialg.core.exact import dot, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
+from semialg.families.bottleneck.hidden_fibre import ConditionedSet
+from semialg.families.bottleneck.hidden_formula import Formula, Polynomials, _and, _atom, _or
+from semialg.families.bottleneck.hidden_region import cramer, kernel_direction
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
 LABELS = {"silent": "silent: c' = 0, d' = d, any inner network",
-          "negative": "negative: c' nonzero, d' = d, every v' and e' nonpositive, so h' is nowhere positive"}
+          "negative": "negative: c' nonzero, d' = d, every v' and e' nonpositive, so h' is nowhere positive",
+          "nonpositive": "nonpositive: c' nonzero, d' = d, some v' or e' positive, h' nowhere positive"}
 
 
 class ConstantFibre:
@@ -53,9 +80,10 @@ class ConstantFibre:
 
     index_name = r"\text{piece}"
     index_description = ("silent (c' = 0, d' = d, any inner network), negative (c' nonzero, d' = d, every v' and e' "
-                         "nonpositive) or ('K', type): h' a positive constant kappa, d' = d - kappa c', and h' - kappa "
-                         "of that type in the typed shallow fibre of the zero function. Not listed: members with c' "
-                         "nonzero and h' nowhere positive although some v' or e' is positive")
+                         "nonpositive), nonpositive (c' nonzero, d' = d, some v' or e' positive and h' nowhere "
+                         "positive: a quantifier-free formula at the arrangement's vertices and rays) or ('K', "
+                         "type): h' a positive constant kappa, d' = d - kappa c', and h' - kappa of that type in the "
+                         "typed shallow fibre of the zero function")
 
     def __init__(self, net: Network):
         self.net, self.view = net, OuterView.of(net)
@@ -65,6 +93,7 @@ class ConstantFibre:
         n0, n1 = net.widths[:2]
         self.zero = shallow_fibre(Network((((_ZERO,) * n0,) * n1, ((_ZERO,) * n1,)), ((_ZERO,) * n1, (_ZERO,))))
         self.index = _Pieces(self.zero)
+        self._formula = None
 
     def build(self, index) -> BasicSet:
         V = self.net.variables()
@@ -77,9 +106,18 @@ class ConstantFibre:
             v, e = V.weights[1], V.biases[1]
             return BasicSet(V.flat, eqs, (), tuple(-v[0, i] for i in range(v.shape[1])) + (-e[0],),
                             label=LABELS[index], nonzero=(cs,))
+        if index == "nonpositive":
+            if self._formula is None:
+                h = nowhere_positive(V)
+                P, e = h.P, h.P.gens[V.biases[1][0]]
+                some = _or([_atom(P, P.gens[V.weights[1][0, i]], ">") for i in range(V.weights[1].shape[1])]
+                           + [_atom(P, e, ">")])
+                self._formula = Formula(_and([h.tree, some]), V.flat, statement="h'(x) <= 0 for every x, with "
+                                        "some v' or e' positive")
+            return ConditionedSet(V.flat, eqs, label=LABELS[index], nonzero=(cs,), condition=self._formula)
         if isinstance(index, tuple) and len(index) == 2 and index[0] == "K":
             return self._positive_constant(index[1], V)
-        raise ParameterError(f"no listed piece {index!r} (silent, negative or ('K', type))")
+        raise ParameterError(f"no listed piece {index!r} (silent, negative, nonpositive or ('K', type))")
 
     def _positive_constant(self, tau, V) -> BasicSet:
         r"""(K) of type ``tau``: $d' - d \parallel c'$, $S > 0$, and $Z_\tau$ with $e' \mapsto e' - S/Q$, cleared."""
@@ -121,7 +159,9 @@ class ConstantFibre:
             return None
         if not any(ov.c):
             return "silent"
-        return "negative" if all(x <= 0 for x in ov.v) and ov.e <= 0 else None
+        if all(x <= 0 for x in ov.v) and ov.e <= 0:
+            return "negative"
+        return None if _positive_somewhere(point) else "nonpositive"
 
     def local_dimension(self, point) -> int:
         r"""$D - n_3$ at a member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of
@@ -139,7 +179,9 @@ class ConstantFibre:
 
     def sample(self, seed, index) -> Network:
         """A member of piece ``index`` (random when ``None``): random rows and biases, $c' = 0$ (silent) or
-        $v' \\le 0$, $e' \\le 0$ and $c' \\ne 0$ (negative), $d' = d$."""
+        $v' \\le 0$, $e' \\le 0$ and $c' \\ne 0$ (negative), $d' = d$; nonpositive: a neuron with $v'_1 > 0$ whose
+        growth a second neuron on a parallel hyperplane cancels, $e'$ below the kink's peak ($w'_1 = 0$ when
+        $n_1 = 1$), the other neurons with $v' \\le 0$."""
         rng = _random.Random(seed)
         if index is None:
             index = next(itertools.islice(iter(self.index), rng.randrange(len(self.index)), None))
@@ -157,15 +199,62 @@ class ConstantFibre:
         if index == "silent":
             v, e, c = tuple(q() for _ in range(n1)), q(), (_ZERO,) * self.n3
         else:
-            v, e = tuple(-q(0) for _ in range(n1)), -q(0)
+            v, e = [-q(0) for _ in range(n1)], -q(0)
+            if index == "nonpositive":   # a v sigma(l) - a s sigma(l - t) <= a t, s >= 1: e = -(a t + u)
+                a, t, s, u = q(1), q(1), 1 + q(0), q(0)
+                if n1 > 1:
+                    W, b = (W[0], W[0]) + W[2:], (b[0], b[0] - t) + b[2:]
+                    v[:2], e = [a, -a * s], -(a * t + u)
+                else:
+                    W, v[0], e = ((_ZERO,) * n0,), a, -(a * max(b[0], _ZERO) + u)
             c = tuple(q() for _ in range(self.n3))
             if not any(c):
                 c = (fmpq(1),) + c[1:]
+            v = tuple(v)
         return Network((W, (v,), tuple((x,) for x in c)), (b, (e,), self.d))
 
 
+def nowhere_positive(V) -> Formula:
+    r"""$h' \le 0$ on $\mathbb{R}^{n_0}$ for the inner network of the variables ``V`` (of widths
+    $n_0$-$n_1$-1-$n_3$) as a quantifier-free formula: the conjunction of the vertex atoms (V) and ray atoms (R) of
+    the module docstring. Cost: $\binom{n_0 + n_1}{n_0} + 2\binom{n_0 + n_1}{n_0 - 1}$ atoms, each $n_1$
+    Cramer evaluations of degree at most $n_0 + 1$ in $\theta'$.
+
+    >>> from semialg import Architecture
+    >>> h = nowhere_positive(Architecture(1, 2, 1, 1).variables())
+    >>> h.atoms(), h.holds([1, 1, 0, -1, 1, -2, -1, 3, 5]), h.holds([1, 1, 0, -1, 2, -1, -1, 3, 5])
+    (5, True, False)
+    """
+    W1, B1, v, e = V.weights[0], V.biases[0], V.weights[1], V.biases[1][0]
+    n1, n0 = W1.shape
+    P = Polynomials(V.flat)
+    W = [[P.gens[W1[j, q]] for q in range(n0)] for j in range(n1)]
+    B, vs, E = [P.gens[B1[j]] for j in range(n1)], [P.gens[v[0, j]] for j in range(n1)], P.gens[e]
+    unit = [[fmpq(int(i == q)) for q in range(n0)] for i in range(n0)]
+
+    def systems(size):
+        for s in range(min(size, n1) + 1):
+            for S in itertools.combinations(range(n1), s):
+                for C in itertools.combinations(range(n0), size - s):
+                    yield S, C
+
+    def pl(const, args):
+        return "pl", const, tuple(zip(vs, args, strict=True)), "<="
+
+    atoms = []
+    for S, C in systems(n0):
+        qhat, delta = cramer([W[j] for j in S] + [unit[i] for i in C], [-B[j] for j in S] + [fmpq(0)] * len(C))
+        if delta != 0:
+            atoms.append(pl(E * delta * delta, [delta * (dot(W[j], qhat) + B[j] * delta) for j in range(n1)]))
+    for S, C in systems(n0 - 1):
+        d = kernel_direction([W[j] for j in S] + [unit[i] for i in C])
+        if any(x != 0 for x in d):
+            atoms += [pl(fmpq(0), [sign * dot(W[j], d) for j in range(n1)]) for sign in (1, -1)]
+    return Formula(("and", tuple(atoms)), V.flat, statement="h'(x) <= 0 for every x")
+
+
 class _Pieces:
-    """``silent``, ``negative``, then ``("K", tau)`` for the non-empty types $\\tau$ of the zero function's shallow
+    """``silent``, ``negative``, ``nonpositive``, then ``("K", tau)`` for the non-empty types $\\tau$ of the zero function's shallow
     fibre, counted exactly without enumerating them."""
 
     def __init__(self, zero):
@@ -176,7 +265,7 @@ class _Pieces:
         yield from (("K", tau) for tau in self.zero.index if self.zero.geometry.is_nonempty(tau))
 
     def __len__(self) -> int:
-        return 2 + self.zero.num_components
+        return len(LABELS) + self.zero.num_components
 
     @property
     def exact_size(self) -> int:

@@ -130,30 +130,51 @@ def _or(parts):
 
 
 class Formula:
-    """An exact quantifier-free condition: nested ``("and", parts)``, ``("or", parts)`` and
-    ``("atom", polynomial, relation)`` with relation ``<=``, ``<``, ``>=`` or ``>`` (against 0); the polynomials in
-    ``variables`` (sympy expressions, converted on construction)."""
+    r"""An exact quantifier-free condition: nested ``("and", parts)``, ``("or", parts)`` and
+    ``("atom", polynomial, relation)`` with relation ``<=``, ``<``, ``>=`` or ``>`` (against 0), and
+    ``("pl", p0, ((a_1, p_1), ...), relation)`` for $p_0 + \sum_i a_i\max(0, p_i)$ against 0 — semi-algebraic,
+    kept folded rather than expanded into its $2^k$ sign branches; the polynomials in ``variables`` (sympy
+    expressions, converted on construction). ``statement`` says in words what the formula expresses."""
 
-    def __init__(self, tree, variables=(), architecture=None):
-        self.variables, self.architecture = tuple(variables), architecture
+    def __init__(self, tree, variables=(), architecture=None,
+                 statement="h'(x) <= 0 wherever h(x) <= 0"):
+        self.variables, self.architecture, self.statement = tuple(variables), architecture, statement
         self.P = Polynomials(self.variables)
         self.tree = self._convert(tree)
+
+    def _poly(self, p):
+        return p if isinstance(p, (flint.fmpq_mpoly, fmpq)) else self.P.of(sympy.sympify(p))
 
     def _convert(self, node):
         if node is True or node is False:
             return node
         if node[0] == "atom":
-            return ("atom", node[1] if isinstance(node[1], flint.fmpq_mpoly) else self.P.of(node[1]), node[2])
+            return "atom", self._poly(node[1]), node[2]
+        if node[0] == "pl":
+            terms = ((self._poly(a), self._poly(b)) for a, b in node[2])
+            return "pl", self._poly(node[1]), tuple((a, b) for a, b in terms if a != 0 and b != 0), node[3]
         return node[0], tuple(self._convert(q) for q in node[1])
+
+    @staticmethod
+    def _at(p, vals):
+        return p(*vals) if isinstance(p, flint.fmpq_mpoly) else fmpq(p)
 
     def _walk(self, node, vals, zeros):
         if node is True or node is False:
             return node
         if node[0] == "atom":
-            v = node[1](*vals)
+            v = self._at(node[1], vals)
             if v == 0:
                 zeros.append(node[1])
             return bool(_TESTS[node[2]](v))
+        if node[0] == "pl":     # the branch of the max terms active at vals is one polynomial atom there
+            active = [(a, b) for a, b in node[2] if self._at(b, vals) > 0]
+            zeros.extend(b for _, b in node[2] if self._at(b, vals) == 0)
+            branch = sum((a * b for a, b in active), node[1])
+            v = self._at(branch, vals)
+            if v == 0:
+                zeros.append(branch)
+            return bool(_TESTS[node[3]](v))
         results = (self._walk(q, vals, zeros) for q in node[1])
         return all(results) if node[0] == "and" else any(results)
 
@@ -175,16 +196,23 @@ class Formula:
         node = self.tree if node is None else node
         if node is True or node is False:
             return 0
-        return 1 if node[0] == "atom" else sum(self.atoms(q) for q in node[1])
+        return 1 if node[0] in ("atom", "pl") else sum(self.atoms(q) for q in node[1])
 
     def describe(self) -> str:
-        return f"h'(x) <= 0 wherever h(x) <= 0, as a quantifier-free formula with {self.atoms()} polynomial atoms"
+        return f"{self.statement}, as a quantifier-free formula with {self.atoms()} atoms"
 
     def _tex(self, node, depth: int) -> str:
         if node is True or node is False:
             return r"\top" if node else r"\bot"
         if node[0] == "atom":
             return self.P.latex(node[1]) + " " + _TEX[node[2]]
+        if node[0] == "pl":
+            terms = [] if self.P.constant(node[1]) == 0 else [self.P.latex(node[1])]
+            for a, b in node[2]:
+                coef = "" if self.P.constant(a) == 1 else self.P.latex(a)
+                coef = coef if isinstance(a, fmpq) or len(a) <= 1 else r"\left(" + coef + r"\right)"
+                terms.append(coef + r" \max\left(0,\ " + self.P.latex(b) + r"\right)")
+            return " + ".join(terms or ["0"]).replace("+ -", "- ") + " " + _TEX[node[3]]
         inner = [self._tex(q, depth + 1) for q in node[1]]
         joined = (r" \wedge " if node[0] == "and" else r" \vee ").join(inner)
         return joined if depth == 0 else r"\left(" + joined + r"\right)"

@@ -1,0 +1,142 @@
+"""Issue 17 item 4: the constant fibre's (N+) piece, $h' \\le 0$ everywhere with some $v' > 0$ or $e' > 0$, listed
+by a quantifier-free formula (vertex and ray atoms of the arrangement, ``constant_fibre.nowhere_positive``).
+
+The judge is the region oracle: $h' \\le 0$ everywhere iff $\\sigma(h')$ computes the zero function. Inner networks
+are drawn with small entries, zero and parallel rows and rank-deficient first layers, and $e'$ is set to minus the
+value of the rest of $h'$ at a point where hyperplanes meet (often the maximum: the tight case $\\max h' = 0$)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from fractions import Fraction
+
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from semialg import Architecture, Network
+from semialg.engine import regions as pl
+from semialg.families.bottleneck.constant_fibre import ConstantFibre, nowhere_positive
+from semialg.families.bottleneck.fibre import fibre
+
+
+def _nowhere_positive_by_regions(W, b, v, e) -> bool:
+    n0, n1 = len(W[0]), len(W)
+    lifted = Network.from_arrays([W, [v], [[1]]], [b, [e], [0]])
+    zero = Network.from_arrays([[[0] * n0] * n1, [[0] * n1], [[0]]], [[0] * n1, [0], [0]])
+    return bool(pl.equivalent(lifted, zero))
+
+
+def _meeting_points(W, b):
+    """Points where n0 of the hyperplanes and coordinate planes meet (the test's own Gaussian elimination)."""
+    n0, n1 = len(W[0]), len(W)
+    rows = [(list(map(Fraction, w)), -Fraction(c)) for w, c in zip(W, b)]
+    rows += [([Fraction(int(i == q)) for q in range(n0)], Fraction(0)) for i in range(n0)]
+    for pick in itertools.combinations(rows, n0):
+        A = [list(r) + [c] for r, c in pick]
+        ok = True
+        for col in range(n0):
+            piv = next((r for r in range(col, n0) if A[r][col] != 0), None)
+            if piv is None:
+                ok = False
+                break
+            A[col], A[piv] = A[piv], A[col]
+            for r in range(n0):
+                if r != col and A[r][col] != 0:
+                    f = A[r][col] / A[col][col]
+                    A[r] = [x - f * y for x, y in zip(A[r], A[col])]
+        if ok:
+            yield [A[i][n0] / A[i][i] for i in range(n0)]
+
+
+def _rest(W, b, v, x) -> Fraction:
+    return sum((vj * max(Fraction(0), sum(Fraction(a) * y for a, y in zip(w, x)) + bj)
+                for w, bj, vj in zip(W, b, v)), Fraction(0))
+
+
+@st.composite
+def inner(draw):
+    n0, n1 = draw(st.integers(1, 3)), draw(st.integers(1, 4))
+    small = st.integers(-2, 2)
+    W = [[draw(small) for _ in range(n0)] for _ in range(n1)]
+    for j in range(1, n1):                     # parallel rows, the degenerate arrangements
+        if draw(st.booleans()) and draw(st.booleans()):
+            W[j] = [draw(st.sampled_from([-2, -1, 1, 2])) * x for x in W[draw(st.integers(0, j - 1))]]
+    b = [draw(small) for _ in range(n1)]
+    v = [draw(st.integers(-3, 2)) for _ in range(n1)]
+    points = list(itertools.islice(_meeting_points(W, b), 12))
+    x = points[draw(st.integers(0, len(points) - 1))]
+    e = -_rest(W, b, v, x) + draw(st.sampled_from([0, 0, 0, Fraction(-1, 3), Fraction(1, 5)]))
+    return W, b, v, e
+
+
+@settings(max_examples=120)
+@given(inner())
+def test_formula_agrees_with_the_region_oracle(case):
+    W, b, v, e = case
+    n0, n1 = len(W[0]), len(W)
+    h = nowhere_positive(Architecture(n0, n1, 1, 1).variables())
+    point = Network.from_arrays([W, [v], [[1]]], [b, [e], [0]])
+    assert h.holds(point) == _nowhere_positive_by_regions(W, b, v, e), (W, b, v, e)
+
+
+def test_atom_count_and_a_hand_example():
+    """In 2-3-1: C(5, 2) = 10 vertex atoms and 2 C(5, 1) = 10 ray atoms (none vanishes identically)."""
+    h = nowhere_positive(Architecture(2, 3, 1, 1).variables())
+    assert h.atoms() == 20
+    # sigma(x) - sigma(x + y) - sigma(x - y) - 1 <= 0: x <= max(0, x + y) + max(0, x - y) everywhere
+    good = Network.from_arrays([[[1, 0], [1, 1], [1, -1]], [[1, -1, -1]], [[1]]], [[0, 0, 0], [-1], [0]])
+    # sigma(x) - sigma(x + y) - 1 is 1 - 1 + ... unbounded along x -> +inf, y -> -inf
+    bad = Network.from_arrays([[[1, 0], [1, 1], [0, 1]], [[1, -1, 0]], [[1]]], [[0, 0, 0], [-1], [0]])
+    assert h.holds(good) and not h.holds(bad)
+    assert _nowhere_positive_by_regions([[1, 0], [1, 1], [1, -1]], [0, 0, 0], [1, -1, -1], -1)
+    assert not _nowhere_positive_by_regions([[1, 0], [1, 1], [0, 1]], [0, 0, 0], [1, -1, 0], -1)
+
+
+def _constant_net(seed: int) -> Network:
+    rng = random.Random(seed)
+    widths = (rng.choice([1, 2]), rng.choice([2, 3]), 1, rng.choice([1, 2]))
+    net = Network.random(widths, seed=seed, height=3)
+    return Network(net.weights[:1] + ((tuple(-abs(x) for x in net.weights[1][0]),),) + net.weights[2:],
+                   net.biases[:1] + ((-abs(net.biases[1][0]) - 1,),) + net.biases[2:])
+
+
+def _computes(x: Network, d, rng) -> bool:
+    pts = [[fmpq(rng.randint(-60, 60), rng.randint(1, 5)) for _ in range(x.widths[0])] for _ in range(16)]
+    return all(tuple(x(p)) == tuple(d) for p in pts)
+
+
+@settings(max_examples=8)
+@given(st.integers(0, 10 ** 5))
+def test_nonpositive_piece_samples_members_and_rejects_neighbours(seed):
+    net = _constant_net(seed)
+    F = fibre(net)
+    rng = random.Random(seed)
+    d = tuple(net.biases[2])
+    B = F.build("nonpositive")
+    outside = 0
+    for s in range(3):
+        x = F.sample(rng.randrange(10 ** 6), "nonpositive")
+        assert _computes(x, d, rng) and bool(sa.equivalent(net, x))
+        assert B.contains(x) and F.component_of(x) == "nonpositive"
+        assert any(y > 0 for y in x.weights[1][0]) or x.biases[1][0] > 0
+        for t in (fmpq(1, 2), fmpq(3), fmpq(20)):      # raising e': in the piece iff still equivalent
+            up = Network(x.weights, (x.biases[0], (x.biases[1][0] + t,), x.biases[2]))
+            inside = bool(pl.equivalent(net, up))
+            assert B.contains(up) == inside == F.contains(up)
+            outside += not inside
+    assert outside
+
+
+def test_the_rest_of_n_is_located_now():
+    """The unlisted member of session 11 (h' = sigma(x) - 2 sigma(x) - 1 with a positive v') is in the piece; one
+    with h' unbounded is not."""
+    net = Network.from_arrays([[[1], [2]], [[-1, -1]], [[3]]], [[0, 1], [-1], [5]])
+    F = ConstantFibre(net)
+    member = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [[0, 0], [-1], [5]])
+    outside = Network.from_arrays([[[1], [1]], [[2, -1]], [[4]]], [[0, 0], [-1], [5]])
+    assert F.locate(member) == "nonpositive" and F.build("nonpositive").contains(member)
+    assert F.locate(outside) is None and not F.build("nonpositive").contains(outside)
+    positive_e = Network.from_arrays([[[1], [-1]], [[-2, -2]], [[4]]], [[0, 1], [1], [5]])   # max h' = -1
+    assert F.locate(positive_e) == "nonpositive" and F.build("nonpositive").contains(positive_e)
