@@ -11,12 +11,14 @@ import itertools
 import random
 from fractions import Fraction
 
+import pytest
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg import Architecture, Network
 from semialg.engine import regions as pl
+from semialg.errors import UndecidedError
 from semialg.families.bottleneck.constant_fibre import ConstantFibre, nowhere_positive
 from semialg.families.bottleneck.fibre import fibre
 
@@ -140,3 +142,45 @@ def test_the_rest_of_n_is_located_now():
     assert F.locate(outside) is None and not F.build("nonpositive").contains(outside)
     positive_e = Network.from_arrays([[[1], [-1]], [[-2, -2]], [[4]]], [[0, 1], [1], [5]])   # max h' = -1
     assert F.locate(positive_e) == "nonpositive" and F.build("nonpositive").contains(positive_e)
+
+
+@st.composite
+def below_zero(draw):
+    """An inner network with a positive v' and e' = -1/3 - (its largest value at the meeting points): nowhere
+    positive, with a margin, whenever it is bounded above."""
+    n0, n1 = draw(st.integers(1, 2)), draw(st.integers(2, 4))
+    W = [[draw(st.sampled_from([-3, -2, -1, 1, 2, 3])) for _ in range(n0)] for _ in range(n1)]
+    b = [Fraction(draw(st.integers(-6, 6)), 3) for _ in range(n1)]
+    v = [draw(st.integers(1, 2))] + [draw(st.integers(-4, -1)) for _ in range(n1 - 1)]
+    e = -max(_rest(W, b, v, x) for x in _meeting_points(W, b)) - Fraction(1, 3)
+    return W, b, v, e
+
+
+@settings(max_examples=40)
+@given(below_zero())
+def test_local_dimension_from_a_robust_formula_matches_the_oracle(case):
+    """Where some v' or e' is positive and the formula holds robustly, every nearby inner network is nowhere
+    positive: f moves only with d', so D - dim_fun (the region oracle) is the local dimension D - n3."""
+    W, b, v, e = case
+    n0, n1 = len(W[0]), len(W)
+    if all(x <= 0 for x in v) and e <= 0 or not _nowhere_positive_by_regions(W, b, v, e):
+        return
+    net = Network.from_arrays([[[0] * n0] * n1, [[0] * n1], [[1]]], [[0] * n1, [-1], [1]])
+    x = Network.from_arrays([W, [v], [[2]]], [b, [e], [1]])
+    try:
+        got = ConstantFibre(net).local_dimension(x)
+    except UndecidedError:
+        return
+    assert got == len(x.parameters()) - pl.functional_dimension(x).value == len(x.parameters()) - 1
+
+
+def test_local_dimension_robust_and_tight_members():
+    net = Network.from_arrays([[[1], [2]], [[-1, -1]], [[3]]], [[0, 1], [-1], [5]])
+    F = ConstantFibre(net)
+    robust = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [["1/2", "-1/2"], [-2], [5]])    # max h' = -1
+    silent = Network.from_arrays([[[1], [1]], [[1, -2]], [[0]]], [["1/2", "-1/2"], [-2], [5]])
+    for x in (robust, silent):
+        assert F.local_dimension(x) == 8 == len(x.parameters()) - pl.functional_dimension(x).value
+    tight = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [[0, -1], [-1], [5]])           # max h' = 0
+    with pytest.raises(UndecidedError):
+        F.local_dimension(tight)

@@ -40,8 +40,10 @@ the formula is a plain conjunction of $\binom{n_0 + n_1}{n_0}$ vertex and $2\bin
 each folding $n_1$ terms $\max(0, \cdot)$ (a disjunction over their signs when expanded).
 
 The local dimension is $D -
-n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)), $D - 2n_3$ at
-a silent member whose $h'$ is non-constant and positive somewhere; elsewhere it is undecided. Cost: $O(n_1 n_0 +
+n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)) and at every
+member with $d' = d$ where (V) and (R) hold robustly (first-layer rows spanning, every atom and every argument of a
+$\max$ non-zero unless identically: an interior point of (N) $\cup$ (S)), $D - 2n_3$ at a silent member whose
+$h'$ is non-constant and positive somewhere; elsewhere it is undecided. Cost: $O(n_1 n_0 +
 n_3)$ polynomials per component but (N$_+$), whose formula has $O(\binom{n_0 + n_1}{n_0})$ atoms; membership one
 evaluation (for (N$_+$) one arrangement of $h'$).
 
@@ -57,7 +59,7 @@ import random as _random
 
 from flint import fmpq
 
-from semialg.core.exact import dot, to_sympy
+from semialg.core.exact import dot, rank, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
@@ -67,7 +69,7 @@ from semialg.families.bottleneck.hidden_region import cramer, kernel_direction
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
-from semialg.geometry.semialgebraic import BasicSet, map_nonzero
+from semialg.geometry.semialgebraic import BasicSet, as_substitution, map_nonzero
 
 LABELS = {"silent": "silent: c' = 0, d' = d, any inner network",
           "negative": "negative: c' nonzero, d' = d, every v' and e' nonpositive, so h' is nowhere positive",
@@ -93,7 +95,7 @@ class ConstantFibre:
         n0, n1 = net.widths[:2]
         self.zero = shallow_fibre(Network((((_ZERO,) * n0,) * n1, ((_ZERO,) * n1,)), ((_ZERO,) * n1, (_ZERO,))))
         self.index = _Pieces(self.zero)
-        self._formula = None
+        self._formula = self._nowhere = None
 
     def build(self, index) -> BasicSet:
         V = self.net.variables()
@@ -167,10 +169,19 @@ class ConstantFibre:
         r"""$D - n_3$ at a member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of
         (N$_-$)); $D - 2n_3$ at a silent member whose $h'$ is not constant and positive somewhere (no member with
         $c' \ne 0$ is near: (N) needs $h'' \le 0$, (K) a constant $h''$, and both are closed conditions $h'$
-        fails); else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form."""
+        fails); $D - n_3$ at a member with $d' = d$ whose first-layer rows span $\mathbb{R}^{n_0}$ and at which the
+        formula of :func:`nowhere_positive` without coordinate planes holds robustly (no argument of a $\max$ and
+        no atom vanishes unless identically: every nearby $\theta''$ with $d'' = d$ and $c'' \ne 0$ is in (N));
+        else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of
+        the formula."""
         ov = OuterView.of(point)
         if ov.d == self.d and all(x <= 0 for x in ov.v) and ov.e <= 0:
             return self.dimension
+        if ov.d == self.d and rank(point.weights[0]) == self.net.widths[0]:
+            V = self.net.variables()
+            self._nowhere = self._nowhere or nowhere_positive(V, coordinate_planes=False)
+            if self._nowhere.robust(as_substitution(V.flat, point)):
+                return self.dimension
         K = canonical_form(ov.inner)
         if not any(ov.c) and (K.kinks or any(map(any, K.linear))) and _positive_somewhere(point):
             return self.dimension - self.n3
@@ -214,11 +225,13 @@ class ConstantFibre:
         return Network((W, (v,), tuple((x,) for x in c)), (b, (e,), self.d))
 
 
-def nowhere_positive(V) -> Formula:
+def nowhere_positive(V, coordinate_planes: bool = True) -> Formula:
     r"""$h' \le 0$ on $\mathbb{R}^{n_0}$ for the inner network of the variables ``V`` (of widths
     $n_0$-$n_1$-1-$n_3$) as a quantifier-free formula: the conjunction of the vertex atoms (V) and ray atoms (R) of
-    the module docstring. Cost: $\binom{n_0 + n_1}{n_0} + 2\binom{n_0 + n_1}{n_0 - 1}$ atoms, each $n_1$
-    Cramer evaluations of degree at most $n_0 + 1$ in $\theta'$.
+    the module docstring. Without ``coordinate_planes`` only the atoms with $C = \emptyset$: exact where the
+    first-layer rows span $\mathbb{R}^{n_0}$ (the proof with $k = 0$), an open set. Cost:
+    $\binom{n_0 + n_1}{n_0} + 2\binom{n_0 + n_1}{n_0 - 1}$ atoms, each $n_1$ Cramer evaluations of degree at most
+    $n_0 + 1$ in $\theta'$.
 
     >>> from semialg import Architecture
     >>> h = nowhere_positive(Architecture(1, 2, 1, 1).variables())
@@ -233,7 +246,7 @@ def nowhere_positive(V) -> Formula:
     unit = [[fmpq(int(i == q)) for q in range(n0)] for i in range(n0)]
 
     def systems(size):
-        for s in range(min(size, n1) + 1):
+        for s in range(0 if coordinate_planes else size, min(size, n1) + 1):
             for S in itertools.combinations(range(n1), s):
                 for C in itertools.combinations(range(n0), size - s):
                     yield S, C

@@ -172,7 +172,7 @@ class Formula:
             zeros.extend(b for _, b in node[2] if self._at(b, vals) == 0)
             branch = sum((a * b for a, b in active), node[1])
             v = self._at(branch, vals)
-            if v == 0:
+            if v == 0 and branch != 0:      # a branch that is the zero polynomial stays 0 near vals
                 zeros.append(branch)
             return bool(_TESTS[node[3]](v))
         results = (self._walk(q, vals, zeros) for q in node[1])
