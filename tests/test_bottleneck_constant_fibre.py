@@ -128,3 +128,23 @@ def test_local_dimension_at_silent_members():
     flat = Network.from_arrays([[[1], [2]], [[0, 0]], [[0], [0]]], [[0, 1], [2], [5, 0]])          # h' = 2
     with pytest.raises(UndecidedError):
         F.local_dimension(flat)
+
+
+@pytest.mark.parametrize("W", [[[0, 0], [0, 0]], [[1, 2], [1, 2]]], ids=["zero-rows", "cancelling"])
+def test_h_a_positive_constant_gets_the_constant_fibre(W):
+    """h = 3 everywhere (regime T with h constant; refused before): f = 2 * 3 + 1 = 7, and the fibre is that of the
+    constant 7 — theta itself in a (K) piece, the samples computing 7 by exact evaluation."""
+    v = [1, 1] if W[0] == [0, 0] else [1, -1]
+    b = [1, 2] if W[0] == [0, 0] else [5, 5]
+    net = Network.from_arrays([W, [v], [[2]]], [b, [3 - (3 if W[0] == [0, 0] else 0)], [1]])
+    rng = random.Random(3)
+    assert _computes(net, (7,), rng)
+    F = fibre(net)
+    D = len(net.parameters())
+    assert F.dimension == fibre_dimension(net) == D - 1
+    assert F.contains(net) and F.component_of(net)[0] == "K"
+    for j in ("silent", "negative", "nonpositive"):
+        x = F.sample(rng.randrange(10 ** 6), j)
+        assert _computes(x, (7,), rng) and F.component_of(x) == j and bool(sa.equivalent(net, x))
+    off = Network(net.weights, net.biases[:2] + ((fmpq(6),),))
+    assert not F.contains(off)

@@ -148,11 +148,14 @@ def test_plateau_members_beyond_translations_are_listed():
     assert bn.fibre_dimension(dead_off) == F.dimension == 7 == F.local_dimension(x)
 
 
-def test_constant_h_is_refused():
+def test_constant_h_gets_the_constant_fibre():
+    """h = 2 everywhere (regime T): refused by the regime-T fibre, described by the constant fibre of f = 2."""
     net = _net([[1, 0], [0, 1]], [0, 1], [0, 0], 2, [1], [0])
     assert bn.combinatorial_type(net).regime == "T"
     with pytest.raises(sa.ArchitectureError, match="constant"):
-        sa.fibre(net)
+        NonnegativeFibre(net)
+    F = sa.fibre(net)
+    assert F.dimension == len(net.parameters()) - 1 and F.contains(net) and F.component_of(net)[0] == "K"
 
 
 def test_zero_factor_flips_in_regime_t():

@@ -1,4 +1,5 @@
-r"""Case (a), constant functions: the fibre of $f = c\,\sigma(h) + d \equiv d$ ($c = 0$, or $h \le 0$ everywhere).
+r"""Case (a), constant functions: the fibre of $f = c\,\sigma(h) + d \equiv D$ ($c = 0$ or $h \le 0$ everywhere,
+$D = d$; or $h \equiv \kappa > 0$ constant, $D = d + \kappa c$). Below $d$ stands for the constant $D$.
 
 **Statement.** For $\theta'$ of widths $n_0$-$n_1$-1-$n_3$, $f_{\theta'} = c'\sigma(h') + d' \equiv d$ iff
 
@@ -89,7 +90,7 @@ class ConstantFibre:
 
     def __init__(self, net: Network):
         self.net, self.view = net, OuterView.of(net)
-        self.d = self.view.d
+        self.d = tuple(net((_ZERO,) * net.widths[0]))     # the constant value: d, or d + kappa c when h = kappa > 0
         self.n3 = net.widths[3]
         self.dimension = len(net.parameters()) - self.n3
         n0, n1 = net.widths[:2]
@@ -223,6 +224,15 @@ class ConstantFibre:
                 c = (fmpq(1),) + c[1:]
             v = tuple(v)
         return Network((W, (v,), tuple((x,) for x in c)), (b, (e,), self.d))
+
+
+def computes_constant(net: Network, t) -> bool:
+    """Whether the case-(a) parameter ``net`` (of combinatorial type ``t``) computes a constant: regime constant,
+    or regime T with $h$ constant. Cost: the canonical form of $h$."""
+    if t.regime == "constant":
+        return True
+    K = canonical_form(OuterView.of(net).inner)
+    return t.regime == "T" and not K.kinks and not any(map(any, K.linear))
 
 
 def nowhere_positive(V, coordinate_planes: bool = True) -> Formula:

@@ -22,7 +22,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError, check_budget
-from semialg.families.bottleneck.constant_fibre import ConstantFibre
+from semialg.families.bottleneck.constant_fibre import ConstantFibre, computes_constant
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.representative import _is_generic, generic_representative
@@ -231,7 +231,7 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
     the same spare slots)."""
     if bottleneck_case(net) == "a":
         t = combinatorial_type(net)
-        if t.regime == "constant":
+        if computes_constant(net, t):
             parts = ConstantFibre(net)
             dim = parts.dimension
         elif t.regime == "T":
@@ -323,7 +323,7 @@ def fibre_dimension(net: Network) -> int:
     if bottleneck_case(net) == "b":
         return RidgeTypes(net).dimension()
     t = combinatorial_type(net)
-    if t.regime == "constant":
+    if computes_constant(net, t):
         return ConstantFibre(net).dimension
     if t.regime == "T":
         return NonnegativeFibre(net, t).dimension

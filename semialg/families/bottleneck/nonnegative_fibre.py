@@ -124,8 +124,8 @@ class NonnegativeFibre:
         self.view = view = OuterView.of(net)
         self.arr = arr = NetworkArrangement((view.inner,))
         if not any(any(A[0]) for A in arr.affine_maps(arr.neuron_data(view.inner), arr.cells)):
-            raise ArchitectureError("regime T with h constant: f is constant, its fibre (any c', h' with "
-                                    "c' sigma(h') + d' constant) is not described; sa.equivalent decides membership")
+            raise ArchitectureError("regime T with h constant: f is constant, its fibre is the constant fibre "
+                                    "(constant_fibre.ConstantFibre, where semialg.fibre sends it)")
         self.low, self.high = extreme_values(view, arr)
         self.signs = (1,) if self.high is None else (1, -1)
         self.plateaus = {s: P for s in self.signs if (P := self._plateau_members(s)) is not None}
