@@ -156,10 +156,10 @@ class BottleneckFibre(Union):
     def local_dimension(self, theta=None, undecided="raise") -> int:
         r"""The dimension of the fibre at ``theta`` (default: the parameter the fibre was built from): that of
         the component containing it, $D - \operatorname{rank}$ of the Jacobian of its equations at ``theta``.
-        Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre and
-        :class:`~semialg.errors.ArchitectureError` if it is in none of the listed components. When the fibre proves
-        it by bounds (case (b)) and they differ: :class:`~semialg.errors.UndecidedError`, or the value of
-        ``undecided`` if that is not ``"raise"``."""
+        Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre. When ``theta`` is in none
+        of the listed components (a non-generic member of a fibre built from a generic representative), or the
+        fibre proves it by bounds (case (b)) and they differ: :class:`~semialg.errors.UndecidedError` (at most
+        :attr:`dimension`), or the value of ``undecided`` if that is not ``"raise"``."""
         theta = self.network if theta is None else theta
         if not self.contains(theta):
             raise ParameterError("local_dimension: the point is not in the fibre")
@@ -172,10 +172,17 @@ class BottleneckFibre(Union):
                 return undecided
         j = self.component_of(theta)
         if j is None:
-            raise ArchitectureError("local_dimension: the point is in the fibre but of non-generic type "
-                                    "(in no listed component)" + ("; the listed components are those of the "
-                                    "generic representative theta~, pieces of non-generic type are not described"
-                                    if self.generic_representative is not None else ""))
+            if undecided != "raise":
+                return undecided
+            try:
+                bound = f"at most {self.dimension}"
+            except UndecidedError:
+                bound = "nor is the fibre's dimension"
+            raise UndecidedError("local_dimension: the point is in the fibre but in no listed component, so its "
+                                 f"local dimension is not decided ({bound})" + (
+                                     "; the listed components are those of the generic representative theta~, "
+                                     "pieces of non-generic type are not described"
+                                     if self.generic_representative is not None else ""))
         return jacobian_corank(self.build(j), theta)
 
     def sample(self, seed: int | None = None, index=None) -> Network:

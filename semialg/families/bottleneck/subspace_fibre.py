@@ -486,8 +486,10 @@ class SubspaceFibre:
     def dimension(self) -> int:
         lower, upper = self.dimension_bounds()
         if lower is None or upper != lower:
-            raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and "
-                                 f"{upper if upper is not None else 'unbounded'} (the module's proposition): widths "
+            low = "0 (no component is listed)" if lower is None else f"{lower} (listed components)"
+            high = (f"{upper} (the module's proposition)" if upper is not None else
+                    f"{self.net.architecture.num_parameters} (the parameter count)")
+            raise UndecidedError(f"the fibre's dimension is between {low} and {high}: widths "
                                  f"{sorted(self.undescribed)} of on-space neurons are not described")
         return lower
 
