@@ -31,6 +31,11 @@ def test_bottleneck_benchmark_smoke():
     assert all(r["oracle_s"] is not None for r in rows)
 
 
+def test_feasibility_benchmark_smoke():
+    rows = _load("bench_feasibility").run(limit=12)      # the exact answers agreed and verified inside run()
+    assert sum(r["systems"] for r in rows) == 12
+
+
 def test_run_all_quick_writes_every_table(tmp_path):
     mod = _load("run_all")
     result = mod.run(("rank", "smt", "genericity"), quick=True)
