@@ -170,12 +170,14 @@ class HiddenFibre:
         self.branch_limit = self.BRANCH_LIMIT
         self.deadline = None if budget is None else time.monotonic() + budget
         self._budget, self._total = budget, len(keys)
-        for key in tqdm(keys, desc="hidden fibre: label classes", unit="class", delay=2, leave=False,
-                        disable=None if progress is None else not progress):
+        # grouped by hidden labels, which share one off-P formula (Formula keeps the tree of the last one used)
+        for key in tqdm(sorted(keys, key=lambda k: k[1]), desc="hidden fibre: label classes", unit="class",
+                        delay=2, leave=False, disable=None if progress is None else not progress):
             self._current = key
             self._spend()
             self.decisions[key] = self._decide(key)
         self._current = None
+        self.decisions = {k: self.decisions[k] for k in keys}
         for key in [k for k, d in self.decisions.items() if d.status == "undecided"]:
             try:        # what is left of the budget branches the undecided classes 25 times deeper
                 self.decisions[key] = self._decide(key, 25 * self.branch_limit)

@@ -137,10 +137,27 @@ class Formula:
     expressions, converted on construction). ``statement`` says in words what the formula expresses."""
 
     def __init__(self, tree, variables=(), architecture=None,
-                 statement="h'(x) <= 0 wherever h(x) <= 0"):
+                 statement="h'(x) <= 0 wherever h(x) <= 0", builder=None):
         self.variables, self.architecture, self.statement = tuple(variables), architecture, statement
         self.P = Polynomials(self.variables)
-        self.tree = self._convert(tree)
+        self._builder, self._count = builder, None
+        self._tree = None if builder is not None else self._convert(tree)
+
+    #: (formula, its symbolic tree): the one tree of a builder formula kept, that of the formula used last
+    _recent: tuple = (None, None)
+
+    @property
+    def tree(self):
+        """The symbolic tree. Of the formulas given by a ``builder`` (:func:`negative_formula`) only the one used
+        last keeps its tree: about 50 MB of polynomials each for a 2-9-1-1 hidden-neuron fibre, which has 15."""
+        if self._builder is None:
+            return self._tree
+        owner, tree = Formula._recent          # one snapshot: another thread may replace it meanwhile
+        if owner is not self:
+            Formula._recent = (None, None)      # the old tree is freed before the new one is built
+            tree = self._convert(self._builder(self.P))
+            Formula._recent = (self, tree)
+        return tree
 
     def _poly(self, p):
         return p if isinstance(p, (flint.fmpq_mpoly, fmpq)) else self.P.of(sympy.sympify(p))
@@ -193,7 +210,10 @@ class Formula:
         return self._walk(self.tree, self._values(as_substitution(self.variables, point)), [])
 
     def atoms(self, node=None) -> int:
-        node = self.tree if node is None else node
+        if node is None:
+            if self._count is None:
+                self._count = self.atoms(self.tree)
+            return self._count
         if node is True or node is False:
             return 0
         return 1 if node[0] in ("atom", "pl") else sum(self.atoms(q) for q in node[1])
@@ -218,9 +238,10 @@ class Formula:
         return joined if depth == 0 else r"\left(" + joined + r"\right)"
 
     def to_latex(self) -> str:
-        if self.tree is True or self.tree is False or self.tree[0] != "and":
-            return self._tex(self.tree, 0)
-        return r" \\ & ".join(self._tex(q, 1) for q in self.tree[1])
+        tree = self.tree
+        if tree is True or tree is False or tree[0] != "and":
+            return self._tex(tree, 0)
+        return r" \\ & ".join(self._tex(q, 1) for q in tree[1])
 
     def to_json(self) -> dict:
         return {"type": "Formula", "statement": self.describe()}
@@ -237,14 +258,20 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
     choice of at most $n_0$ facets of a polyhedron and negative slots."""
     kappa = {"U-": 1, "U+": -1}
     n0 = R.n0
-    P = Polynomials(variables)
-    K = P.of(sympy.sympify(K))
     slots = [j for j, _ in pos] + [j for j, _ in neg]
-    Uj = {j: P.of(sympy.expand(U(j))) for j in slots}
+    exprs = {"K": sympy.sympify(K), **{j: sympy.expand(U(j)) for j in slots},
+             "shift": sympy.Integer(0) if shift is None else sympy.expand(shift)}
+    R_sets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
+    return Formula(None, variables, builder=lambda P: _negative_tree(P, R, pos, neg, kappa, n0, slots, exprs,
+                                                                     R_sets, W1, B1))
+
+
+def _negative_tree(P, R, pos, neg, kappa, n0, slots, exprs, R_sets, W1, B1):
+    """The tree of :func:`negative_formula`, its polynomials in ``P`` (:class:`Polynomials`)."""
+    K, shift = P.of(exprs["K"]), P.of(exprs["shift"])
+    Uj = {j: P.of(exprs[j]) for j in slots}
     W = {(j, q): P.gens[W1[j, q]] for j in slots for q in range(n0)}
     B = {j: P.gens[B1[j]] for j in slots}
-    R_sets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
-    shift = fmpq(0) if shift is None else P.of(sympy.expand(shift))
 
     def t_sets(excluded):
         rest = [t for t in neg if t[0] not in excluded]
@@ -298,4 +325,4 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
                     for dd in (d, tuple(-x for x in d)):
                         outside = [atom(at((row[:-1], 0), dd, 0), "<") for row in facets]
                         clauses.append(_or(outside + [some(values(Q, dd, 0), excluded, lambda g: atom(g, "<="))]))
-    return Formula(_and(clauses), variables)
+    return _and(clauses)
