@@ -175,6 +175,7 @@ def test_failed_save_leaves_existing_file_untouched(tmp_path, monkeypatch):
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["net.json"]
 
 
+@pytest.mark.filterwarnings("ignore:Stochastic Optimizer")   # sklearn: a few iterations suffice here
 def test_sklearn_models():
     sklearn = pytest.importorskip("sklearn.neural_network")
     X = np.random.default_rng(0).normal(size=(40, 3))
