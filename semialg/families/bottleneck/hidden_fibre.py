@@ -47,7 +47,6 @@ flip sets and composed with each slice by exact matrix products; deciding the cl
 from __future__ import annotations
 
 import itertools
-import math
 import random as _random
 import time
 from dataclasses import dataclass, field
@@ -64,9 +63,10 @@ from semialg.families.bottleneck.hidden_labels import KAPPA, Slice, SlotIndex, _
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.types import BottleneckType
-from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
+from semialg.families.bottleneck.slot_labelling import Decision, SlotLabelledFibre, key_of
+from semialg.families.bottleneck.views import _ZERO, _scale
 from semialg.geometry.polyhedron import decide
-from semialg.geometry.semialgebraic import BasicSet, as_substitution, nonzero_entries, parallel_minors
+from semialg.geometry.semialgebraic import BasicSet, as_substitution, nonzero_entries
 
 __all__ = ["HiddenFibre", "ConditionedSet"]
 
@@ -101,30 +101,13 @@ class ConditionedSet(BasicSet):
         return self.condition is None or self.condition.robust(sub, vanishing_ok)
 
 
-@dataclass
-class _Decision:
-    status: str                      # "nonempty", "empty", "constant" (not of simple type) or "undecided"
-    z: list | None = None            # normalised hidden parameters in key order (n0 + 1 per slot)
-    implicit: tuple = ()             # rows tight on the whole component (key positions)
-    dim: int | None = None           # dimension of the normalised slice
-    span: tuple = ()                 # directions of the slice in z-space (z + span moves stay in the slice)
-    how: str = "lp"                  # what decided it: "lp", "sufficient", "theta", "pinned", "search", "near";
-    #                                    "branching" (empty or constant, with an EmptyClassCertificate)
-    certificate: object = None
-
-
-def _key_of(index) -> tuple:
-    F = frozenset(lab[1] for lab in index if lab[0] == "V" and lab[2])
-    return F, tuple(sorted(lab for lab in index if lab[0] != "V"))
-
-
 def _label_text(lab) -> str:
     if lab[0] == "V":
         return f"V{lab[1] + 1}" + ("*" if lab[2] else "")
     return f"{lab[0]}({'+' if lab[1] > 0 else '-'})"
 
 
-class HiddenFibre:
+class HiddenFibre(SlotLabelledFibre):
     """The components of the fibre of a generic case-(a) parameter with hidden neurons: ``index``, ``build``,
     ``locate``, ``sample``, ``dimension`` and ``undecided`` (keys whose emptiness was not decided). Deciding the
     label classes stops with :class:`~semialg.errors.UndecidedError` (how many were decided) after ``budget``
@@ -132,7 +115,6 @@ class HiddenFibre:
     while the budget lasts (those it does not reach stay ``undecided``); ``progress``
     shows a tqdm bar (``None``: on a terminal, after 2 s)."""
 
-    index_name = r"(\text{slot labels})"
     #: LPs per class for the branching of the first pass (hidden_branching.py); the deeper pass allows 25 times more
     BRANCH_LIMIT = 200
 
@@ -140,23 +122,12 @@ class HiddenFibre:
         if t.regime != "PN" or not set(t.classes) <= {"V", "U-", "U+"}:
             raise ArchitectureError(f"explicit hidden-neuron fibres need regime PN and classes V, U-, U+; "
                                     f"got {t.describe()}")
-        self.net, self.t = net, t
-        self.region = R = HiddenRegion(net)
-        self.view = view = R.view
-        self.stride = R.n0 + 1           # normalised parameters (w'_j, b'_j) per hidden slot
-        self.r = _first_nonzero(view.c)
-        self.visible = tuple(i for i, c in enumerate(t.classes) if c == "V")
-        self.m = len(t.classes) - len(self.visible)
-        self.vkeys = {}
-        for k in self.visible:
-            key, _, s = normalise_row(view.w[k] + (view.b[k],))
-            self.vkeys[fingerprint(key)] = (k, s)
+        self._init_slots(net, t, HiddenRegion(net))
+        view = self.view
         own = tuple(sorted((c, 1 if view.v[i] > 0 else -1) for i, c in enumerate(t.classes) if c != "V"))
         self.own_key = (frozenset(), own)
         self.decisions = {}
-        self._built: dict = {}
         self._formulas: dict = {}        # hidden slots (positions, labels) -> off-P formula (shared by the flip sets)
-        self._witness: dict = {}         # label class -> normalised parameters of a member of simple type
         self._memo: dict = {}            # hidden multiset -> its row systems (shared by the flip sets)
         self._vertex_memo: dict = {}     # (point, one, constant) -> {slot set: its row} (_vertex_rows)
         self._refuted: dict = {}         # hidden multiset -> Gordan multipliers of its failed sufficient LPs
@@ -329,7 +300,7 @@ class HiddenFibre:
         return self._memo[key]
 
     def _lp(self, sl: Slice, H, rows, iterate: bool, systems=(), trace: list | None = None,
-            reuse: bool = False) -> _Decision:
+            reuse: bool = False) -> Decision:
         """Strict feasibility of ``rows`` on the slice by an exact LP; with ``iterate``, rows that Gordan
         multipliers show to be tight on the whole set become equations (recorded in ``implicit``); ``trace``
         receives each stage of multipliers as ``[(row, multiplier)]`` (a certificate). ``systems``: the
@@ -348,7 +319,7 @@ class HiddenFibre:
                     if c < 0:
                         if trace is not None:
                             trace.append([(row, fmpq(1))])
-                        return _Decision("empty")
+                        return Decision("empty")
                     continue
                 G.append(g)
                 h.append(c)
@@ -358,18 +329,18 @@ class HiddenFibre:
                 st = self.stride
                 if any(all(not any(sl.exprs[st * j + q][1]) and sl.exprs[st * j + q][0] == 0
                            for q in range(st - 1)) for j, _, _ in H):
-                    return _Decision("constant")   # a slot forced to w' = 0: a constant neuron, not simple
-                return _Decision("nonempty", z=sl.point(r.point), implicit=tuple(implicit), dim=sl.dim,
+                    return Decision("constant")   # a slot forced to w' = 0: a constant neuron, not simple
+                return Decision("nonempty", z=sl.point(r.point), implicit=tuple(implicit), dim=sl.dim,
                                  span=sl.span())
             y = r.multipliers
             if trace is not None:
                 trace.append([(row, a) for a, row in zip(y, live, strict=True) if a != 0])
             if not iterate or sum((a * b for a, b in zip(y, h, strict=True)), _ZERO) < 0:
-                return _Decision("empty")
+                return Decision("empty")
             for a, row in zip(y, live, strict=True):
                 if a != 0:
                     if not sl.restrict(*sl.affine(row.const, self._coefs(row, len(H), signs, self.stride))):
-                        return _Decision("empty")
+                        return Decision("empty")
                     implicit.append(row)
 
     def _refutes(self, sl: Slice, H, stage) -> bool:
@@ -402,11 +373,11 @@ class HiddenFibre:
             for q, x in enumerate(a):
                 out[k + q] += f * x
 
-    def _decide(self, key, branch_limit: int | None = None) -> _Decision:
+    def _decide(self, key, branch_limit: int | None = None) -> Decision:
         H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]
         sl = self._slice(key, H)
         if sl is None:
-            return _Decision("empty")
+            return Decision("empty")
         rows, system, mode, sufficient = self._systems(H)
         necessary = self._lp(sl, H, rows, True, [system], reuse=True)     # the branching composes it again
         if mode == "basic" or necessary.status != "nonempty":
@@ -420,21 +391,21 @@ class HiddenFibre:
             trace: list = []
             d = self._lp(sl.copy(), H, rows, False, [system], trace)
             if d.status == "nonempty":
-                return _Decision("nonempty", d.z, necessary.implicit, d.dim, d.span, "sufficient")
+                return Decision("nonempty", d.z, necessary.implicit, d.dim, d.span, "sufficient")
             if trace:
                 refuted.append((frozenset(id(row) for row, _ in trace[-1]), trace[-1]))
         if key == self.own_key:      # theta itself is a member
             hidden = sorted((((c, 1 if self.view.v[i] > 0 else -1), i) for i, c in enumerate(self.t.classes)
                              if c != "V"))
             z = [x for _, i in hidden for x in _scale(abs(self.view.v[i]), self.view.w[i] + (self.view.b[i],))]
-            return _Decision("nonempty", z, necessary.implicit, necessary.dim, sl.span(), "theta")
-        self.decisions[key] = _Decision("undecided", implicit=necessary.implicit)   # build() reads it
+            return Decision("nonempty", z, necessary.implicit, necessary.dim, sl.span(), "theta")
+        self.decisions[key] = Decision("undecided", implicit=necessary.implicit)   # build() reads it
         member = self._interior_tester(key, sl)
         found = ClassBrancher(self, key, sl, branch_limit or self.branch_limit).decide(member)
         if found is not None and found[0] == "nonempty":
-            return _Decision("nonempty", found[1], necessary.implicit, sl.dim, sl.span(), "pinned")
+            return Decision("nonempty", found[1], necessary.implicit, sl.dim, sl.span(), "pinned")
         if found is not None:
-            return _Decision(found[0], implicit=necessary.implicit, how="branching", certificate=found[1])
+            return Decision(found[0], implicit=necessary.implicit, how="branching", certificate=found[1])
         return self._search(sl, necessary, member) if branch_limit is None else self.decisions[key]
 
     def _interior_tester(self, key, sl: Slice):
@@ -446,27 +417,20 @@ class HiddenFibre:
         index = tuple([("V", k, k in key[0]) for k in self.visible] + list(key[1]))
         H = [(j, cls, s) for j, (cls, s) in enumerate(key[1])]
         A, consts = self._systems(H)[1]
-        check = None
+        in_interior = self._in_interior(index, sl)
 
         def interior_member(z) -> bool:
-            nonlocal check
             if A is not None and any(c + v < 0 for c, v in zip(consts, (A * fmpq_mat(len(z), 1, z)).entries(),
                                                                 strict=True)):
                 return False
             x = self._network(index, z)
             if any(x(p) != v for p, v in self._probes()) or not equivalent_outer(self.net, x):
                 return False
-            if check is None:
-                B = self.build(index)
-                t = sympy.symbols(f"t0:{sl.dim}")
-                family = dict(zip(B.variables, self._network(index, sl.point(t)).parameters(), strict=True))
-                # a polynomial vanishing on the whole slice keeps its sign 0 nearby
-                check = B, lambda p: sympy.expand(sympy.sympify(p).xreplace(family)) == 0
-            return check[0].contains(x) and check[0].interior(x, check[1])
+            return in_interior(x)
 
         return interior_member
 
-    def _search(self, sl: Slice, necessary: _Decision, interior_member, tries: int = 150) -> _Decision:
+    def _search(self, sl: Slice, necessary: Decision, interior_member, tries: int = 150) -> Decision:
         """Rational points of the slice, kept only if they are interior members: every inequality of the
         component strict and every atom of its formula non-zero there, so that a whole neighbourhood in the
         variety of its equations is in the component (non-empty, of the slice's dimension). Candidates: ``tries``
@@ -480,7 +444,7 @@ class HiddenFibre:
             self._spend()
             z = sl.point([fmpq(rng.randint(-40, 40), rng.randint(1, 6)) for _ in range(sl.dim)])
             if interior_member(z):
-                return _Decision("nonempty", z, necessary.implicit, sl.dim, sl.span(), "search")
+                return Decision("nonempty", z, necessary.implicit, sl.dim, sl.span(), "search")
         span = sl.span()
         for k in range(tries):
             self._spend()
@@ -488,8 +452,8 @@ class HiddenFibre:
             step = [fmpq(rng.randint(-9, 9)) * scale for _ in span]
             z = [x + sum((a * v[i] for a, v in zip(step, span, strict=True)), _ZERO) for i, x in enumerate(necessary.z)]
             if interior_member(z):
-                return _Decision("nonempty", z, necessary.implicit, sl.dim, span, "near")
-        return _Decision("undecided", implicit=necessary.implicit)
+                return Decision("nonempty", z, necessary.implicit, sl.dim, span, "near")
+        return Decision("undecided", implicit=necessary.implicit)
 
     def _probes(self) -> list:
         """Points of $\\overline N$ (vertices of its pieces, and one step along each ray) with $f_\\theta$ there:
@@ -503,53 +467,18 @@ class HiddenFibre:
 
     # -- the basic sets -------------------------------------------------------------------------------------
 
-    def _slot_map(self, index) -> dict:
-        """Key position of each hidden label occurrence -> its slot in ``index``."""
-        key = _key_of(index)
-        slots: dict = {}
-        for i, lab in enumerate(index):
-            if lab[0] != "V":
-                slots.setdefault(lab, []).append(i)
-        seen: dict = {}
-        out = {}
-        for j, lab in enumerate(key[1]):
-            out[j] = slots[lab][seen.get(lab, 0)]
-            seen[lab] = seen.get(lab, 0) + 1
-        return out
-
-    def build(self, index) -> ConditionedSet:
-        """The set of component ``index`` (see the module docstring for its conditions); built once."""
-        if index not in self._built:
-            self._built[index] = self._build(index)
-        return self._built[index]
-
     def _build(self, index) -> ConditionedSet:
-        view, R, r, n0 = self.view, self.region, self.r, self.region.n0
-        V = self.net.variables()
-        W1, B1, W2, B2, W3, B3 = V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2], V.biases[2]
-        cr = to_sympy(view.c[r])
-        K = cr ** 2
-        U = lambda j: W2[0, j] * cr * W3[r, 0]  # noqa: E731  (u_j c_r^2)
-        eqs = [W3[s, 0] * cr - W3[r, 0] * to_sympy(view.c[s]) for s in range(len(view.c)) if s != r]
-        eqs += [B3[s] - to_sympy(view.d[s]) for s in range(len(view.d))]
-        strict = [W3[r, 0] * cr]
-        H = []
-        for i, lab in enumerate(index):
-            if lab[0] == "V":
-                k, sgn = lab[1], (-1 if lab[2] else 1)
-                wk = view.w[k]
-                p = _first_nonzero(wk)
-                eqs += parallel_minors(tuple(W1[i, q] for q in range(n0)) + (B1[i],),
-                                       tuple(to_sympy(x) for x in wk + (view.b[k],)))
-                strict.append(sgn * W1[i, p] * to_sympy(wk[p]))
-                eqs.append(U(i) * sgn * W1[i, p] - K * to_sympy(view.v[k] * wk[p]))
-            else:
-                H.append((i, lab[0], lab[1]))
-                strict.append(lab[1] * W2[0, i])
-        lin, const = R.affine_on_p(_key_of(index)[0])
+        R, n0 = self.region, self.n0
+        V, eqs, strict, U, K = self._visible_conditions(index)
+        W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+        cr, W3 = to_sympy(self.view.c[self.r]), V.weights[2]
+        H = [(i, lab[0], lab[1]) for i, lab in enumerate(index) if lab[0] != "V"]
+        strict += [s * W2[0, i] for i, _, s in H]
+        lin, const = R.affine_on_p(key_of(index)[0])
         S = [j for j, cls, _ in H if cls == "U+"]
         eqs += [sum((U(j) * W1[j, q] for j in S), sympy.Integer(0)) - K * to_sympy(lin[q]) for q in range(n0)]
-        eqs.append(sum((U(j) * B1[j] for j in S), sympy.Integer(0)) + B2[0] * cr * W3[r, 0] - K * to_sympy(const))
+        eqs.append(sum((U(j) * B1[j] for j in S), sympy.Integer(0)) + B2[0] * cr * W3[self.r, 0]
+                   - K * to_sympy(const))
 
         def poly(row: _Row):
             ell = [sum((a[q] * W1[j, q] for q in range(n0)), a[n0] * B1[j]) for j, a in
@@ -562,7 +491,7 @@ class HiddenFibre:
         rows, mode = self._rows(H)
         where = self._slot_map(index)
         implicit = [_Row(row.const, tuple((where[j], a) for j, a in row.terms), row.with_u)
-                    for row in self.decisions[_key_of(index)].implicit]
+                    for row in self.decisions[key_of(index)].implicit]
         eqs += [poly(row) for row in implicit]
         nonstrict = list(dict.fromkeys(p for p in map(poly, rows) if not p.is_number))
         eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
@@ -584,46 +513,26 @@ class HiddenFibre:
 
     # -- locating and sampling ----------------------------------------------------------------------------------
 
-    def label_of(self, point):
-        """The slot labelling of ``point`` if it is of simple type (listed or not), else ``None``."""
-        other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
-        ov, R = OuterView.of(other), self.region
-        if ov.c[self.r] * self.view.c[self.r] <= 0:
+    def _off_line_label(self, w, b, v):
+        """U- or U+ with the sign of ``v`` for a live row on no visible line, by its values on $\\overline P$;
+        ``None`` for anything else (then the point is not of simple type)."""
+        if v == 0 or not any(w):
             return None
-        labels, seen = [], set()
-        for w, b, v in zip(ov.w, ov.b, ov.v, strict=True):
-            if v == 0 or not any(w):
-                return None
-            key, _, s = normalise_row(w + (b,))
-            hit = self.vkeys.get(fingerprint(key))
-            if hit is not None:
-                if hit[0] in seen:
-                    return None
-                seen.add(hit[0])
-                labels.append(("V", hit[0], s != hit[1]))
-                continue
-            vals = [dot(w, p) + b for p in R.p_points] + [dot(w, d) for d in R.p_rays]
-            cls = "U-" if all(x <= 0 for x in vals) else "U+" if all(x >= 0 for x in vals) else None
-            if cls is None:
-                return None
-            labels.append((cls, 1 if v > 0 else -1))
-        return tuple(labels) if len(seen) == len(self.visible) else None
+        R = self.region
+        vals = [dot(w, p) + b for p in R.p_points] + [dot(w, d) for d in R.p_rays]
+        cls = "U-" if all(x <= 0 for x in vals) else "U+" if all(x >= 0 for x in vals) else None
+        return None if cls is None else (cls, 1 if v > 0 else -1)
 
-    def locate(self, point):
-        """The index of the only listed component that can contain ``point``, or ``None``."""
-        index = self.label_of(point)
-        return index if index is not None and self.decisions[_key_of(index)].status == "nonempty" else None
+    @staticmethod
+    def _output_weight(lab) -> fmpq:
+        return fmpq(lab[1])
 
-    def sample(self, seed, index) -> Network:
-        r"""An exact member of component ``index`` (random when ``None``) of simple type, so that ``locate`` names
-        ``index`` for it: the witness point of its label class (moved into the component's relative interior
-        when it is not of simple type, :meth:`_simple_witness`), the affine equations solved for $e'$, then random
-        slot scalings and $\mu$ (the action of $G$, which keeps the type)."""
-        rng = _random.Random(seed)
-        if index is None:
-            index = self.index.unrank(rng.randrange(self.index.exact_size))
-        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
-        return self._network(index, self._simple_witness(index), [pos() for _ in index], pos())
+    def _epsilon(self, index, z, rows, u) -> fmpq:
+        """$\\varepsilon$ from the affine part of $h'$ on $P$: the U+ slots' biases and $\\varepsilon$ sum to its
+        constant."""
+        _, const = self.region.affine_on_p(key_of(index)[0])
+        return const - sum((ui * row[-1] for ui, row, lab in zip(u, rows, index, strict=True) if lab[0] == "U+"),
+                           _ZERO)
 
     def _simple_witness(self, index) -> list:
         r"""Normalised hidden parameters $z$ of a member of component ``index`` of simple type, preferably with no
@@ -636,28 +545,22 @@ class HiddenFibre:
         direction $d$ of the slice and small $\varepsilon$ avoids them and stays in the component: tried for
         $\varepsilon = 2^{-k}$, each candidate re-checked exactly (its label and membership). Built once per
         label class. Cost: a few labels and exact membership tests per candidate."""
-        key = _key_of(index)
+        key = key_of(index)
         if key in self._witness:
             return self._witness[key]
         d = self.decisions[key]
         if self._generic(index, self._network(index, d.z)):
             self._witness[key] = d.z
             return d.z
-        B, rng, fallback = self.build(index), _random.Random(0), None
-        for _ in range(8):
-            direction = [fmpq(rng.randint(-9, 9)) for _ in d.span]
-            step = [sum((a * v[i] for a, v in zip(direction, d.span, strict=True)), _ZERO) for i in range(len(d.z))]
-            for k in range(48):
-                z = [x + y / 2 ** k for x, y in zip(d.z, step, strict=True)]
-                x = self._network(index, z)
-                if self.label_of(x) == index and B.contains(x):
-                    if self._generic(index, x):
-                        self._witness[key] = z
-                        return z
-                    fallback = fallback or z
+        fallback = None
+        for z, x in self._nearby(index, d, tries=8, steps=48):
+            if self._generic(index, x):
+                self._witness[key] = z
+                return z
+            fallback = fallback or z
         if fallback is None:
             raise ArchitectureError(f"hidden fibre: no member of simple type found near the witness of component "
-                                    f"{B.label}")
+                                    f"{self.build(index).label}")
         self._witness[key] = fallback    # every member near the witness shares a hyperplane: still simple
         return fallback
 
@@ -667,25 +570,3 @@ class HiddenFibre:
             return False
         keys = [fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(x.weights[0], x.biases[0], strict=True)]
         return len(set(keys)) == len(keys)
-
-    def _network(self, index, z, alpha=None, mu=fmpq(1)) -> Network:
-        r"""The member with normalised hidden parameters ``z`` (key order), slot scalings ``alpha`` and $\mu$."""
-        view = self.view
-        key = _key_of(index)
-        where = {i: j for j, i in self._slot_map(index).items()}
-        rows, u = [], []
-        for i, lab in enumerate(index):
-            if lab[0] == "V":
-                sgn = -1 if lab[2] else 1
-                rows.append(_scale(fmpq(sgn), view.w[lab[1]] + (view.b[lab[1]],)))
-                u.append(view.v[lab[1]])
-            else:
-                rows.append(tuple(z[self.stride * where[i]: self.stride * (where[i] + 1)]))
-                u.append(fmpq(lab[1]))
-        _, const = self.region.affine_on_p(key[0])
-        eps = const - sum((ui * row[-1] for ui, row, lab in zip(u, rows, index, strict=True) if lab[0] == "U+"), _ZERO)
-        alpha = alpha or [fmpq(1)] * len(index)
-        W1 = tuple(_scale(a, row[:-1]) for a, row in zip(alpha, rows, strict=True))
-        b1 = tuple(a * row[-1] for a, row in zip(alpha, rows, strict=True))
-        v = tuple(mu * ui / a for ui, a in zip(u, alpha, strict=True))
-        return Network((W1, (v,), tuple((c / mu,) for c in view.c)), (b1, (mu * eps,), view.d))

@@ -90,10 +90,10 @@ from semialg.families.bottleneck.obstructions import _Clock, _components, _piece
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
-from semialg.families.bottleneck.views import OuterView, _ZERO, _first_nonzero, _scale
+from semialg.families.bottleneck.slot_labelling import Decision, SlotLabelledFibre, key_of
+from semialg.families.bottleneck.views import OuterView, _ZERO, _scale
 from semialg.families.shallow import minimal_form
 from semialg.geometry.polyhedron import decide
-from semialg.geometry.semialgebraic import parallel_minors
 
 __all__ = ["SeparatedFibre", "separated_applies", "separated_representative"]
 
@@ -150,16 +150,6 @@ class _Row:
     with_u: bool = True
 
 
-@dataclass
-class _Decision:
-    status: str                 # "nonempty", "empty", "constant" (a slot forced to w' = 0) or "undecided"
-    z: list | None = None       # normalised parameters: (w'_j, b'_j) per slot in key order, then epsilon
-    implicit: tuple = ()        # rows tight on the whole class
-    dim: int | None = None      # dimension of the slice (an upper bound when undecided)
-    span: tuple = ()
-    how: str = "lp"             # "lp", "theta", "search"
-
-
 def _text(lab) -> str:
     if lab[0] == "V":
         return f"V{lab[1] + 1}" + ("*" if lab[2] else "")
@@ -170,18 +160,11 @@ def _text(lab) -> str:
     return f"{name}({'+' if s > 0 else '-'})"
 
 
-def _key_of(index) -> tuple:
-    return (frozenset(lab[1] for lab in index if lab[0] == "V" and lab[2]),
-            tuple(sorted(lab for lab in index if lab[0] != "V")))
-
-
-class SeparatedFibre:
+class SeparatedFibre(SlotLabelledFibre):
     """The components of the fibre of a case-(a) parameter with U± neurons (module docstring): ``index``,
     ``build``, ``locate``, ``sample``, ``dimension``/``top_dimension`` and ``undecided`` (label classes whose
     emptiness was not decided, by name). Deciding the classes stops with :class:`UndecidedError` after
     ``budget`` seconds (``None``: no limit); ``progress`` shows a tqdm bar (``None``: on a terminal, after 2 s)."""
-
-    index_name = r"(\text{slot labels})"
 
     def __init__(self, net: Network, t: BottleneckType, budget: float | None = None,
                  progress: bool | None = None, tries: int = 60):
@@ -192,10 +175,8 @@ class SeparatedFibre:
         if _standard_face(live, _Clock(None, None)) is None:
             raise ArchitectureError("separated fibre: no face of the boundary of P proves sigma(h') = mu sigma(h) "
                                     "with mu > 0 for every member; not described (sa.equivalent decides membership)")
-        self.net, self.t, self.tries = net, t, tries
-        self.region = R = HiddenRegion(net)
-        self.view = view = R.view
-        self.n0, self.st, self.r = R.n0, R.n0 + 1, _first_nonzero(view.c)
+        self._init_slots(net, t, HiddenRegion(net))
+        self.tries, view = tries, self.view
         p_pieces, _ = _pieces(live)
         self.comps = []
         for comp in _components(p_pieces):
@@ -206,12 +187,6 @@ class SeparatedFibre:
                           for q, xs in enumerate(zip(*Q.vertices, strict=True)))
             self.comps.append((pts, rays, inner))
         self.parts = K = len(self.comps)    # connected components of P
-        self.visible = tuple(i for i, c in enumerate(t.classes) if c == "V")
-        self.m = len(t.classes) - len(self.visible)
-        self.vkeys = {}
-        for k in self.visible:
-            key, _, s = normalise_row(view.w[k] + (view.b[k],))
-            self.vkeys[fingerprint(key)] = (k, s)
         own = sorted((DEAD if t.classes[i] == "D" else ("H", self._pattern(view.w[i], view.b[i]),
                                                            1 if view.v[i] > 0 else -1), i)
                      for i in range(len(t.classes)) if t.classes[i] != "V")
@@ -223,8 +198,6 @@ class SeparatedFibre:
                 for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
                                                        for n in range(len(self.visible) + 1))
                 for hidden in itertools.combinations_with_replacement(labels, self.m)]
-        self._built: dict = {}
-        self._witness: dict = {}
         self.decisions: dict = {}
         self.deadline = None if budget is None else time.monotonic() + budget
         self._budget, self._total = budget, len(keys)
@@ -332,8 +305,8 @@ class SeparatedFibre:
     def _coefs(self, row: _Row, signs, n: int) -> list:
         coefs = [_ZERO] * n
         for j, a in row.terms:
-            for q in range(self.st):
-                coefs[self.st * j + q] += (signs[j] if row.with_u else 1) * a[q]
+            for q in range(self.stride):
+                coefs[self.stride * j + q] += (signs[j] if row.with_u else 1) * a[q]
         coefs[-1] += row.eps
         return coefs
 
@@ -341,7 +314,7 @@ class SeparatedFibre:
 
     def _slice(self, key, H) -> Slice | None:
         """The normalised slice with the equations (iv) imposed (``None`` if inconsistent)."""
-        st, n = self.st, self.st * len(H) + 1
+        st, n = self.stride, self.stride * len(H) + 1
         sl = Slice(n)
         for k in range(len(self.comps)):
             target = self._target(key[0], k)
@@ -356,7 +329,7 @@ class SeparatedFibre:
                     return None
         return sl
 
-    def _lp(self, sl: Slice, H, rows, n) -> _Decision:
+    def _lp(self, sl: Slice, H, rows, n) -> Decision:
         """Strict feasibility of ``rows`` on the slice (exact LP); rows that Gordan multipliers show tight on the
         whole set become equations of ``sl`` (recorded in ``implicit``)."""
         signs = {j: (lab[2] if lab != DEAD else 1) for j, lab in H}
@@ -368,42 +341,42 @@ class SeparatedFibre:
                 c, g = sl.affine(row.const, a)
                 if not any(g):
                     if c < 0:
-                        return _Decision("empty")
+                        return Decision("empty")
                     continue
                 G.append(tuple(g))
                 h.append(c)
                 live.append((row, a))
             res = decide(G, tuple(h), sl.dim)
             if res.feasible:
-                st = self.st
+                st = self.stride
                 if any(lab != DEAD and all(not any(sl.exprs[st * j + q][1]) and sl.exprs[st * j + q][0] == 0
                                            for q in range(st - 1)) for j, lab in H):
-                    return _Decision("constant")
-                return _Decision("nonempty", sl.point(res.point), tuple(implicit), sl.dim, sl.span())
+                    return Decision("constant")
+                return Decision("nonempty", sl.point(res.point), tuple(implicit), sl.dim, sl.span())
             y = res.multipliers
             if sum((a * b for a, b in zip(y, h, strict=True)), _ZERO) < 0:
-                return _Decision("empty")
+                return Decision("empty")
             for a, (row, cf) in zip(y, live, strict=True):
                 if a != 0:
                     if not sl.restrict(*sl.affine(row.const, cf)):
-                        return _Decision("empty")
+                        return Decision("empty")
                     implicit.append(row)
 
-    def _decide(self, key) -> _Decision:
+    def _decide(self, key) -> Decision:
         H = list(enumerate(key[1]))
         sl = self._slice(key, H)
         if sl is None:
-            return _Decision("empty")
-        n = self.st * len(H) + 1
+            return Decision("empty")
+        n = self.stride * len(H) + 1
         miss, strict, off, exact = self._rows(key, H)
         d = self._lp(sl, H, miss + strict + (off if exact else []), n)
         if exact or d.status != "nonempty":
             return d
-        self.decisions[key] = _Decision("undecided", implicit=d.implicit, dim=d.dim)   # build() reads it
+        self.decisions[key] = Decision("undecided", implicit=d.implicit, dim=d.dim)   # build() reads it
         index = self._index_of(key)
         member = self._interior_tester(index, sl)
         if key == self.own_key and member(self.own_z):
-            return _Decision("nonempty", self.own_z, d.implicit, d.dim, sl.span(), "theta")
+            return Decision("nonempty", self.own_z, d.implicit, d.dim, sl.span(), "theta")
         rng, span = _random.Random(0), sl.span()
         for k in range(2 * self.tries):
             self._spend()
@@ -413,26 +386,18 @@ class SeparatedFibre:
                 step = [fmpq(rng.randint(-9, 9), 4 ** (k % 5)) for _ in span]
                 z = [x + sum((a * v[i] for a, v in zip(step, span, strict=True)), _ZERO) for i, x in enumerate(d.z)]
             if member(z):
-                return _Decision("nonempty", z, d.implicit, d.dim, span, "search")
-        return _Decision("undecided", implicit=d.implicit, dim=d.dim)
+                return Decision("nonempty", z, d.implicit, d.dim, span, "search")
+        return Decision("undecided", implicit=d.implicit, dim=d.dim)
 
     def _interior_tester(self, index, sl: Slice):
         r"""Whether normalised parameters ``z`` are an interior member of the class (module docstring): the
         exact equivalence test first, then the component's membership and interior tests (every inequality
         and formula atom non-zero, or vanishing on the whole slice)."""
-        check = None
+        in_interior = self._in_interior(index, sl)
 
         def interior_member(z) -> bool:
-            nonlocal check
             x = self._network(index, z)
-            if not equivalent_outer(self.net, x):
-                return False
-            if check is None:
-                B = self.build(index)
-                t = sympy.symbols(f"t0:{sl.dim}")
-                family = dict(zip(B.variables, self._network(index, sl.point(t)).parameters(), strict=True))
-                check = B, lambda p: sympy.expand(sympy.sympify(p).xreplace(family)) == 0
-            return check[0].contains(x) and check[0].interior(x, check[1])
+            return equivalent_outer(self.net, x) and in_interior(x)
 
         return interior_member
 
@@ -441,52 +406,16 @@ class SeparatedFibre:
     def _index_of(self, key) -> tuple:
         return tuple([("V", k, k in key[0]) for k in self.visible] + list(key[1]))
 
-    def _slot_map(self, index) -> dict:
-        """Key position of each hidden label occurrence -> its slot in ``index``."""
-        slots: dict = {}
-        for i, lab in enumerate(index):
-            if lab[0] != "V":
-                slots.setdefault(lab, []).append(i)
-        seen: dict = {}
-        out = {}
-        for j, lab in enumerate(_key_of(index)[1]):
-            out[j] = slots[lab][seen.get(lab, 0)]
-            seen[lab] = seen.get(lab, 0) + 1
-        return out
-
-    def build(self, index) -> ConditionedSet:
-        """The set of component ``index`` (the theorem's conditions (i)–(v)); built once."""
-        if index not in self._built:
-            self._built[index] = self._build(index)
-        return self._built[index]
-
     def _build(self, index) -> ConditionedSet:
-        view, n0, r = self.view, self.n0, self.r
-        V = self.net.variables()
-        W1, B1, W2, B2, W3, B3 = V.weights[0], V.biases[0], V.weights[1], V.biases[1], V.weights[2], V.biases[2]
-        cr = to_sympy(view.c[r])
-        K = cr ** 2
-        U = lambda i: W2[0, i] * cr * W3[r, 0]  # noqa: E731  (c_r^2 u_i)
-        E = B2[0] * cr * W3[r, 0]                # c_r^2 epsilon
+        view, n0 = self.view, self.n0
+        V, eqs, strict, U, K = self._visible_conditions(index)
+        W1, B1, W2 = V.weights[0], V.biases[0], V.weights[1]
+        E = V.biases[1][0] * to_sympy(view.c[self.r]) * V.weights[2][self.r, 0]     # c_r^2 epsilon
         coef = lambda i, q: W1[i, q] if q < n0 else B1[i]  # noqa: E731
-        eqs = [W3[s, 0] * cr - W3[r, 0] * to_sympy(view.c[s]) for s in range(len(view.c)) if s != r]
-        eqs += [B3[s] - to_sympy(view.d[s]) for s in range(len(view.d))]
-        strict = [W3[r, 0] * cr]
-        key = _key_of(index)
+        key = key_of(index)
         where = self._slot_map(index)
-        for i, lab in enumerate(index):
-            if lab[0] == "V":
-                k, sgn = lab[1], (-1 if lab[2] else 1)
-                wk = view.w[k]
-                p = _first_nonzero(wk)
-                eqs += parallel_minors(tuple(W1[i, q] for q in range(n0)) + (B1[i],),
-                                       tuple(to_sympy(x) for x in wk + (view.b[k],)))
-                strict.append(sgn * W1[i, p] * to_sympy(wk[p]))
-                eqs.append(U(i) * sgn * W1[i, p] - K * to_sympy(view.v[k] * wk[p]))
-            elif lab == DEAD:
-                eqs.append(W2[0, i])
-            else:
-                strict.append(lab[2] * W2[0, i])
+        eqs += [W2[0, i] for i, lab in enumerate(index) if lab == DEAD]
+        strict += [lab[2] * W2[0, i] for i, lab in enumerate(index) if lab[0] == "H"]
         for k in range(len(self.comps)):
             target = self._target(key[0], k)
             active = [where[j] for j, lab in enumerate(key[1]) if lab != DEAD and lab[1][k]]
@@ -521,69 +450,38 @@ class SeparatedFibre:
 
     # -- locating and sampling --------------------------------------------------------------------------------
 
-    def label_of(self, point):
-        """The slot labelling of ``point`` if it is of simple type or has dead slots (listed or not), else
-        ``None``."""
-        other = point if isinstance(point, Network) else Network.from_parameters(self.net.architecture, point)
-        ov = OuterView.of(other)
-        if ov.c[self.r] * self.view.c[self.r] <= 0:
-            return None
-        labels, seen = [], set()
-        for w, b, v in zip(ov.w, ov.b, ov.v, strict=True):
-            if v == 0:
-                labels.append(DEAD)
-                continue
-            if not any(w):
-                return None
-            key, _, s = normalise_row(w + (b,))
-            hit = self.vkeys.get(fingerprint(key))
-            if hit is not None:
-                if hit[0] in seen:
-                    return None
-                seen.add(hit[0])
-                labels.append(("V", hit[0], s != hit[1]))
-                continue
-            pat = self._pattern(w, b)
-            if pat is None:
-                return None
-            labels.append(("H", pat, 1 if v > 0 else -1))
-        return tuple(labels) if len(seen) == len(self.visible) else None
+    def _off_line_label(self, w, b, v):
+        """D for a slot with $v' = 0$; for a live row on no visible line its pattern on the components of $P$ with
+        the sign of ``v`` (``None`` when it has none: then the point has no labelling of this fibre)."""
+        if v == 0:
+            return DEAD
+        pat = self._pattern(w, b) if any(w) else None
+        return None if pat is None else ("H", pat, 1 if v > 0 else -1)
 
-    def locate(self, point):
-        """The index of the only listed component that can contain ``point``, or ``None``."""
-        index = self.label_of(point)
-        return index if index is not None and self.decisions[_key_of(index)].status == "nonempty" else None
+    @staticmethod
+    def _output_weight(lab) -> fmpq:
+        return fmpq(0) if lab == DEAD else fmpq(lab[2])
 
-    def sample(self, seed, index) -> Network:
-        r"""An exact member of component ``index`` (random when ``None``) with that labelling: the witness of its
-        class (moved off shared hyperplanes and $w' = 0$ when possible), then random slot scalings and $\mu$."""
-        rng = _random.Random(seed)
-        if index is None:
-            index = self.index.unrank(rng.randrange(self.index.exact_size))
-        pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
-        return self._network(index, self._simple_witness(index), [pos() for _ in index], pos())
+    @staticmethod
+    def _epsilon(index, z, rows, u) -> fmpq:
+        return z[-1]      # the normalised parameters end with epsilon
 
     def _simple_witness(self, index) -> list:
         """The class witness, or a point near it (along a seeded direction of the slice, halving the step) of the
         same labelling, in the component, with no two slots on one hyperplane; re-checked exactly."""
-        key = _key_of(index)
+        key = key_of(index)
         if key in self._witness:
             return self._witness[key]
-        d, B, rng = self.decisions[key], self.build(index), _random.Random(0)
+        d = self.decisions[key]
         best = d.z if self.label_of(self._network(index, d.z)) == index else None
-        for _ in range(6 if not self._distinct(index, d.z) or best is None else 0):
-            direction = [fmpq(rng.randint(-9, 9)) for _ in d.span]
-            step = [sum((a * v[i] for a, v in zip(direction, d.span, strict=True)), _ZERO) for i in range(len(d.z))]
-            for k in range(40):
-                z = [x + y / 2 ** k for x, y in zip(d.z, step, strict=True)]
-                x = self._network(index, z)
-                if self.label_of(x) == index and B.contains(x):
-                    best = best or z
-                    if self._distinct(index, z):
-                        self._witness[key] = z
-                        return z
+        for z, _ in self._nearby(index, d, 6 if not self._distinct(index, d.z) or best is None else 0, 40):
+            best = best or z
+            if self._distinct(index, z):
+                self._witness[key] = z
+                return z
         if best is None:
-            raise ArchitectureError(f"separated fibre: no member found near the witness of {B.label}")
+            raise ArchitectureError(f"separated fibre: no member found near the witness of "
+                                    f"{self.build(index).label}")
         self._witness[key] = best
         return best
 
@@ -592,26 +490,6 @@ class SeparatedFibre:
         keys = [fingerprint(normalise_row(w + (b,))[0]) for w, b, lab in
                 zip(x.weights[0], x.biases[0], index, strict=True) if lab != DEAD and any(w)]
         return len(set(keys)) == len(keys) == sum(lab != DEAD for lab in index)
-
-    def _network(self, index, z, alpha=None, mu=fmpq(1)) -> Network:
-        """The member with normalised parameters ``z`` (key order, then $\\varepsilon$), slot scalings ``alpha``
-        and $\\mu$."""
-        view, st = self.view, self.st
-        where = {i: j for j, i in self._slot_map(index).items()}
-        rows, u = [], []
-        for i, lab in enumerate(index):
-            if lab[0] == "V":
-                rows.append(_scale(fmpq(-1 if lab[2] else 1), view.w[lab[1]] + (view.b[lab[1]],)))
-                u.append(view.v[lab[1]])
-            else:
-                rows.append(tuple(z[st * where[i]: st * (where[i] + 1)]))
-                u.append(fmpq(0) if lab == DEAD else fmpq(lab[2]))
-        alpha = alpha or [fmpq(1)] * len(index)
-        alpha = [a if lab != DEAD else fmpq(1) for a, lab in zip(alpha, index, strict=True)]
-        W1 = tuple(_scale(a, row[:-1]) for a, row in zip(alpha, rows, strict=True))
-        b1 = tuple(a * row[-1] for a, row in zip(alpha, rows, strict=True))
-        v = tuple(mu * ui / a for ui, a in zip(u, alpha, strict=True))
-        return Network((W1, (v,), tuple((c / mu,) for c in view.c)), (b1, (mu * z[-1],), view.d))
 
 
 class _Region:
