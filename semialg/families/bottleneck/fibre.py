@@ -21,6 +21,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
+from semialg.engine.tangent import local_dimension_bounds
 from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError, check_budget
 from semialg.families.bottleneck.constant_fibre import ConstantFibre, computes_constant
 from semialg.families.bottleneck.equivalence import equivalent
@@ -158,32 +159,37 @@ class BottleneckFibre(Union):
         the component containing it, $D - \operatorname{rank}$ of the Jacobian of its equations at ``theta``.
         Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre. When ``theta`` is in none
         of the listed components (a non-generic member of a fibre built from a generic representative), or the
-        fibre proves it by bounds (case (b)) and they differ: :class:`~semialg.errors.UndecidedError` (at most
-        :attr:`dimension`), or the value of ``undecided`` if that is not ``"raise"``."""
+        fibre proves it by bounds (case (b)) and they differ, the first-order bounds of
+        :func:`~semialg.engine.tangent.local_dimension_bounds` (and :attr:`dimension`) decide it when they meet;
+        otherwise :class:`~semialg.errors.UndecidedError` names the bounds, or the value of ``undecided`` is
+        returned if that is not ``"raise"``."""
         theta = self.network if theta is None else theta
         if not self.contains(theta):
             raise ParameterError("local_dimension: the point is not in the fibre")
         if self._local is not None:
             try:
                 return self._local(theta)
-            except UndecidedError:
-                if undecided == "raise":
-                    raise
-                return undecided
-        j = self.component_of(theta)
-        if j is None:
-            if undecided != "raise":
-                return undecided
-            try:
-                bound = f"at most {self.dimension}"
-            except UndecidedError:
-                bound = "nor is the fibre's dimension"
-            raise UndecidedError("local_dimension: the point is in the fibre but in no listed component, so its "
-                                 f"local dimension is not decided ({bound})" + (
-                                     "; the listed components are those of the generic representative theta~, "
-                                     "pieces of non-generic type are not described"
-                                     if self.generic_representative is not None else ""))
-        return jacobian_corank(self.build(j), theta)
+            except UndecidedError as err:
+                why = str(err)
+        else:
+            j = self.component_of(theta)
+            if j is not None:
+                return jacobian_corank(self.build(j), theta)
+            why = ("local_dimension: the point is in the fibre but in no listed component" + (
+                "; the listed components are those of the generic representative theta~, pieces of non-generic "
+                "type are not described" if self.generic_representative is not None else ""))
+        point = theta if isinstance(theta, Network) else Network.from_parameters(self.network.architecture, theta)
+        lower, upper = local_dimension_bounds(point)
+        try:
+            upper = min(upper, self.dimension)
+        except UndecidedError:
+            pass
+        if lower == upper:
+            return lower
+        if undecided != "raise":
+            return undecided
+        raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (the rescaling orbit; the "
+                             f"kernel of the Jacobian at smooth inputs, and the fibre's dimension)")
 
     def sample(self, seed: int | None = None, index=None) -> Network:
         """A random member, solved from the equations of a random (or the given) component."""
