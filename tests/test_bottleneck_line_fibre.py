@@ -206,3 +206,14 @@ def test_random_one_input_parameters(seed, n1):
         assert F.build(j).contains(x) and _same(net, x)
         y = _perturbed(x, rng)
         assert not _explicit(F, y) or _same(net, y)
+
+
+def test_samples_with_weights_below_two_to_the_minus_400():
+    # the slot cluster width halves until the slots fit; with weights of 1e-125 that takes more than 400 halvings
+    t = f"1/{10 ** 125}"
+    net = Network.from_arrays([[[0], [0], [-1]], [[t, 2, t]], [[2]]], [[1, 0, -3], [-1], [0]])
+    F = sa.fibre(net)
+    for seed in (6, 9, 10, 11):
+        x = F.sample(seed=seed)
+        assert F.contains(x)
+        assert all(x([p]) == net([p]) for p in (-5, -3, -1, 0, "1/2", 1, "7/3", 4))

@@ -94,3 +94,13 @@ def test_plot_of_a_gradient_flow(tmp_path):
     assert len(fig.axes[0].lines) == 2
     save_figure(fig, tmp_path / "flow.png")
     assert (tmp_path / "flow.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_all_zero_parameters_are_counted_promptly_and_a_spent_budget_says_so():
+    # at theta = 0 no rescaling gradient is non-zero, so the rank bound never ends the bracket iteration early
+    zero = Network.from_arrays([[[0, 0]], [[0], [0]], [[0, 0]]], [[0], [0, 0], [0]])     # 2-1-2-1, D = 10
+    c = count_conservation_laws(zero)
+    assert (c.laws, c.lie_rank, c.known, c.budget_spent) == (9, 1, 0, False)
+    spent = count_conservation_laws(zero, budget=0)
+    assert spent.budget_spent and not spent.stabilized and spent.laws >= c.laws
+    assert "upper bound: the budget was spent" in spent.describe()

@@ -676,3 +676,48 @@ def test_genericity_report_with_a_forged_scope_does_not_verify():
     assert forged.status == "generic"
     with pytest.raises(CertificateError):
         forged.verify(net)
+
+
+# == numbers beyond the float64 range =========================================================================
+# Float helpers only choose points; entries beyond 1.8e308 (or normal forms rescaled beyond it) must not crash.
+
+_FAR = str(10 ** 400)
+
+
+def test_a_kink_beyond_the_float_range_is_enumerated_exactly():
+    far = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]]], [["-" + _FAR, 0], [0]])   # kink at x1 = 10^400
+    regions = sa.regions(far)
+    assert len(regions) == 4
+    for r in regions:              # every interior point lies in its region and the map is the network's there
+        assert r.contains(r.point)
+        assert far(r.point) == tuple(sum((a * x for a, x in zip(row, r.point)), c)
+                                     for row, c in zip(r.linear, r.offset))
+    assert len({r.pattern for r in regions}) == 4
+    assert sa.functional_dimension(far, method="batch").value == 7
+
+
+def test_deep_equivalence_with_entries_beyond_the_float_range():
+    deep = Network.from_arrays([[[_FAR], [1]], [[1, 0], [0, 1]], [[1, 1]]], [[0, -1], [0, 0], [0]])
+    other = Network.from_arrays([[[_FAR], [1]], [[1, 0], [0, 1]], [[1, 2]]], [[0, -1], [0, 0], [0]])
+    r = sa.equivalent(deep, other)
+    assert not r and deep(r.certificate.point) != other(r.certificate.point)
+    assert r.certificate.verify(deep, other)
+    big = f"{10 ** 300}/7"          # inside the float range; the normal form rescales beyond it
+    shallow = Network.from_arrays([[[big], [2]], [[big, 1]]], [[1, -1], [big]])
+    embedded = Network.from_arrays([[[big], [2]], [[1, 0], [0, 1]], [[big, 1]]], [[1, -1], [0, 0], [big]])
+    r = sa.equivalent(shallow, embedded)
+    assert r and r.certificate.verify(shallow, embedded)
+    assert sa.shallow_representation(deep).status == "found"
+    with pytest.raises(sa.ParameterError, match="layer 1.*float64 range"):
+        sa.estimate_functional_dimension(deep, seed=0)
+
+
+@pytest.mark.parametrize("method", ["auto", "exact"])
+def test_strict_feasibility_of_rows_beyond_the_float_range(method):
+    big = 10 ** 400
+    rows = [[big * i + 1, i, 1, 0, 0, 0] for i in range(1, 40)]      # d = 6: "auto" tries the float LP first
+    feasible = sa.strictly_feasible(rows + [[-1, 0, 0, 0, 0, 0]], [1] * 40, method=method)
+    assert feasible.feasible and feasible.verify(rows + [[-1, 0, 0, 0, 0, 0]], [1] * 40)
+    opposite = rows + [[-x for x in r] for r in rows]
+    empty = sa.strictly_feasible(opposite, [-1] * 78, method=method)
+    assert not empty.feasible and empty.verify(opposite, [-1] * 78)

@@ -380,3 +380,12 @@ def test_proof_step_evidence_must_be_of_its_kind():
                     for p in proof.proof)
     with pytest.raises(CertificateError):
         dataclasses.replace(proof, proof=swapped).verify(good)
+
+
+def test_a_network_without_hidden_layer_is_identifiable_and_generic():
+    lin = sa.Network.from_arrays([[[1, 2]]], [[3]])           # f = x1 + 2 x2 + 3 determines its parameters
+    r = sa.identifiable(lin)
+    assert r.status == "identifiable" and r.verify(lin)
+    assert sa.genericity(lin).status == "generic" and "no hidden layer" in sa.genericity(lin).scope
+    with pytest.raises(sa.CertificateError):               # the one-step proof proves nothing at depth 2
+        r.verify(sa.Network.random((2, 2, 1), seed=0))

@@ -34,7 +34,7 @@ __all__ = [
     "to_fmpq", "to_sympy", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
     "nullspace", "solve", "rref", "row_basis", "normalise_row", "fingerprint", "dot", "vadd", "fmpq_str", "decimal_str", "PRIME",
     "integer_rows", "parse_rational", "interval_point", "MAX_DIGITS", "MAX_EXPONENT",
-    "int_str", "count_str", "printable_ints",
+    "int_str", "count_str", "printable_ints", "nearest_float", "float_array",
 ]
 
 #: A 60-bit prime for modular rank certificates.
@@ -151,6 +151,28 @@ def to_sympy(x):
     """
     x = x if isinstance(x, fmpq) else to_fmpq(x)
     return sympy.Rational(int(x.p), int(x.q))
+
+
+def nearest_float(x) -> float:
+    """The float64 nearest to the rational ``x``, $\\pm\\infty$ beyond the float64 range (as IEEE rounding overflows),
+    for numeric helpers that only choose points (``float(fmpq)`` raises ``OverflowError`` there).
+
+    >>> nearest_float(fmpq(1, 3)), nearest_float(-fmpz(10) ** 400)
+    (0.3333333333333333, -inf)
+    """
+    try:
+        return float(x)
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")
+
+
+def float_array(rows) -> np.ndarray:
+    """The rows of rationals as a float64 array of their :func:`nearest_float` values (numpy's own conversion,
+    unless an entry is beyond the float64 range)."""
+    try:
+        return np.array(rows, dtype=np.float64)
+    except OverflowError:
+        return np.array([[nearest_float(x) for x in r] for r in rows], dtype=np.float64)
 
 
 def to_fraction(x: fmpq) -> Fraction:

@@ -24,7 +24,7 @@ from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
-from semialg.core.exact import to_sympy, to_vector
+from semialg.core.exact import float_array, nearest_float, to_sympy, to_vector
 from semialg.core.rational_matrix import RationalMatrix
 
 __all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
@@ -349,14 +349,16 @@ class Network(Latexable):
         $(N, n_0)$; $z_L$ is the output. A numeric helper (pictures, choosing probe points), never a decision.
         Cost: $O(N \\dim\\Omega)$ flops."""
         A, out = np.asarray(X, dtype=float), []
-        for l, (W, b) in enumerate(self.float_layers()[:layers], start=1):
-            out.append(A @ W.T + b)
-            A = np.maximum(out[-1], 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):     # parameters beyond the float64 range are infinite
+            for W, b in self.float_layers()[:layers]:
+                out.append(A @ W.T + b)
+                A = np.maximum(out[-1], 0.0)
         return out
 
     def float_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """$(W_l, b_l)$ as float64 arrays (rounded): for numeric helpers only."""
-        return [(W.to_float(), np.array([float(x) for x in b], dtype=np.float64))
+        """$(W_l, b_l)$ as float64 arrays (rounded; $\\pm\\infty$ beyond the float64 range): for numeric helpers
+        only."""
+        return [(_floats(W), np.array([nearest_float(x) for x in b], dtype=np.float64))
                 for W, b in zip(self.weights, self.biases, strict=True)]
 
     # -- display ----------------------------------------------------------------------------------
@@ -371,3 +373,11 @@ class Network(Latexable):
     def layers(self) -> Iterator[tuple[Matrix, Vector]]:
         """Iterate over $(W_l, b_l)$."""
         return iter(zip(self.weights, self.biases, strict=True))
+
+
+def _floats(W) -> np.ndarray:
+    """:meth:`RationalMatrix.to_float`, with entries beyond the float64 range as $\\pm\\infty$."""
+    try:
+        return W.to_float()
+    except OverflowError:
+        return float_array(W.rows).reshape(W.shape)

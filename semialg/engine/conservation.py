@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -34,7 +35,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.result import Latexable
-from semialg.errors import ParameterError
+from semialg.errors import ParameterError, check_budget
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Architecture, Network
 from semialg.families.base import ask
@@ -187,11 +188,16 @@ def _field_key(field_: Sequence[sympy.Expr], gens) -> dict:
     return out
 
 
-def _bracket(X, Y, gens) -> list:
-    """$[X, Y] = DY\\,X - DX\\,Y$ for polynomial vector fields given as lists of components."""
-    return [sympy.expand(sum(sympy.diff(Y[i], g) * X[j] - sympy.diff(X[i], g) * Y[j]
-                             for j, g in enumerate(gens) if X[j] != 0 or Y[j] != 0))
-            for i in range(len(gens))]
+def _bracket(X, Y, DX, DY) -> list:
+    """$[X, Y] = DY\\,X - DX\\,Y$ for polynomial vector fields given as lists of components, with their
+    Jacobians (:func:`_jacobian`)."""
+    support = [j for j in range(len(X)) if X[j] != 0 or Y[j] != 0]
+    return [sympy.expand(sum(DY[i][j] * X[j] - DX[i][j] * Y[j] for j in support)) for i in range(len(X))]
+
+
+def _jacobian(X, gens) -> list:
+    """$DX$: the derivative of every component of the field ``X`` in every parameter."""
+    return [[sympy.diff(c, g) if c != 0 else c for g in gens] for c in X]
 
 
 @dataclass(frozen=True)
@@ -200,8 +206,8 @@ class ConservationCount(Latexable):
 
     ``known`` is the number of independent gradients at the parameter of the quantities from
     :func:`conserved_quantities`; ``gap = laws - known``. ``stabilized`` is False when the bracket iteration
-    hit ``max_depth`` before the rank reached its bound $D - $ ``known`` (then ``lie_rank`` is a lower bound
-    and ``laws`` an upper bound).
+    hit ``max_depth`` (or ``budget_spent``: the time budget ran out) before the rank reached its bound
+    $D - $ ``known`` (then ``lie_rank`` is a lower bound and ``laws`` an upper bound).
     """
 
     laws: int
@@ -210,9 +216,12 @@ class ConservationCount(Latexable):
     known: int
     depth: int
     stabilized: bool
+    budget_spent: bool = False
 
     def describe(self) -> str:
-        bound = "" if self.stabilized else " (an upper bound: the bracket iteration did not stabilise)"
+        why = "the budget was spent at bracket depth " + str(self.depth) if self.budget_spent else \
+            "the bracket iteration did not stabilise"
+        bound = "" if self.stabilized else f" (an upper bound: {why})"
         return (f"{self.laws} independent local conservation laws{bound}: D - Lie rank = {self.num_parameters} - "
                 f"{self.lie_rank}; {self.known} explained by the rescaling quantities")
 
@@ -221,7 +230,33 @@ class ConservationCount(Latexable):
         return self.laws - self.known
 
 
-def count_conservation_laws(net: Network, max_depth: int = 2) -> ConservationCount:
+class _SparseEchelon:
+    """Sparse rows over $\\mathbb{Q}$ in echelon form (each normalised to 1 at its pivot, zero at the pivots of the
+    rows before it): whether a new row is independent of those kept costs one reduction,
+    $O(\\text{rows}\\cdot\\text{support})$, instead of a rank of the whole matrix."""
+
+    def __init__(self):
+        self.rows: list[tuple] = []
+
+    def insert(self, row: dict) -> bool:
+        """Keep ``row`` (column -> non-zero rational) if it is independent of the rows kept; say whether it was."""
+        r = dict(row)
+        for p, b in self.rows:
+            c = r.get(p)
+            if c:
+                for k, v in b.items():
+                    r[k] = r.get(k, 0) - c * v
+                r = {k: v for k, v in r.items() if v}
+        if not r:
+            return False
+        p = min(r)
+        inv = 1 / r[p]
+        self.rows.append((p, {k: v * inv for k, v in r.items()}))
+        return True
+
+
+def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | None = 60.0,
+                            progress: bool | None = None) -> ConservationCount:
     """The exact number of independent local conservation laws of gradient flow at ``net``.
 
     Generators: for every linear region around $\\theta$ and every output, the fields $\\nabla_\\theta c_o$ and
@@ -230,8 +265,11 @@ def count_conservation_laws(net: Network, max_depth: int = 2) -> ConservationCou
     linear algebra on their coefficients), until no new field appears or ``max_depth`` levels; its rank at
     $\\theta$ (exact) gives the count $D - \\operatorname{rank}$; the iteration stops early once the rank
     reaches $D - $ (number of independent known quantities), which proves there are no other laws.
+    ``budget`` (seconds, ``None``: no limit) bounds the bracket iteration: when it is spent the count stops
+    there, ``stabilized`` is False and ``laws`` is an upper bound (:meth:`ConservationCount.describe` says so);
+    ``progress`` shows a tqdm bar (``None``: on a terminal, after 2 s).
     Cost: exponential in ``max_depth`` in the worst case; intended for small networks (a few dozen
-    parameters).
+    parameters); each candidate field is one sparse reduction against the basis kept.
 
     >>> count_conservation_laws(Network.random((2, 2, 1), seed=3)).laws
     2
@@ -258,34 +296,48 @@ def count_conservation_laws(net: Network, max_depth: int = 2) -> ConservationCou
     # The known quantities are conserved, so their independent gradients at theta are orthogonal to the
     # Lie algebra there: its rank is at most D - known, and reaching that bound ends the computation.
     target = D - known
-    basis, keys, values = [], [], []
+    budget = None if budget is None else check_budget(budget, "budget", seconds=True)
+    deadline = None if budget is None else time.monotonic() + budget
+    basis, values, echelon = [], [], _SparseEchelon()
+    from tqdm.auto import tqdm
+    bar = tqdm(desc="conservation laws: fields", unit="field", delay=2, leave=False,
+               disable=None if progress is None else not progress)
 
     def add(candidates) -> list:
         new = []
         for X in candidates:
+            if deadline is not None and time.monotonic() > deadline:
+                raise _Spent
+            bar.update()
             k = _field_key(X, gens)
-            if not k:
-                continue
-            trial = keys + [k]
-            cols = sorted({c for kk in trial for c in kk})
-            M = [[_rational(kk.get(c, 0)) for c in cols] for kk in trial]
-            if rank(M) > len(keys):
+            if k and echelon.insert({c: _rational(v) for c, v in k.items()}):
                 basis.append(X)
-                keys.append(k)
                 values.append(at_theta(X))
                 new.append(X)
         return new
 
-    frontier = add(fields)
-    level, stabilized = 0, True
-    while frontier and rank(values) < target:
-        if level >= max_depth:
-            stabilized = False
-            break
-        level += 1
-        frontier = add([_bracket(X, Y, gens) for X in frontier for Y in basis])
+    level, stabilized, spent = 0, True, False
+    try:
+        frontier = add(fields)
+        while frontier and rank(values) < target:
+            if level >= max_depth:
+                stabilized = False
+                break
+            level += 1
+            kept = list(basis)      # the brackets of this level are with the fields kept before it
+            jac = {id(X): _jacobian(X, gens) for X in kept}      # each field's derivative once, not per pair
+            frontier = add(_bracket(X, Y, jac[id(X)], jac[id(Y)]) for X in frontier for Y in kept)
+    except _Spent:
+        stabilized, spent = False, True
+    finally:
+        bar.close()
     lie_rank = rank(values) if values else 0
-    return ConservationCount(D - lie_rank, D, lie_rank, known, level, stabilized or lie_rank == target)
+    return ConservationCount(D - lie_rank, D, lie_rank, known, level, stabilized or lie_rank == target,
+                             budget_spent=spent and lie_rank != target)
+
+
+class _Spent(Exception):
+    """The budget of :func:`count_conservation_laws` ran out."""
 
 
 def _rational(v) -> fmpq:

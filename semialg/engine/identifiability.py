@@ -238,9 +238,14 @@ _STRUCTURAL_PROOF = ("shallow structure", "components in the orbit", "classifica
 def _check_proof(net: Network, proof: tuple) -> bool:
     """Whether ``proof`` is exactly one complete proof of identifiability for ``net``, every step re-checked:
     either every condition of a fresh :func:`genericity` (shallow scope) plus the classification theorem, or
-    the structural steps of :func:`_shallow_proof`. Local identifiability never proves identifiability."""
+    the structural steps of :func:`_shallow_proof`; without a hidden layer the one step saying so (an affine map
+    determines its parameters). Local identifiability never proves identifiability."""
     if not proof or not all(isinstance(step, ProofStep) for step in proof):
         raise CertificateError("no proof")
+    if net.depth == 1:     # f = Wx + b determines (W, b): the one step names that, for this depth
+        if [step.name for step in proof] != ["no hidden layer"]:
+            raise CertificateError("without a hidden layer the proof is the single step 'no hidden layer'")
+        return proof[0].verify(net)
     if net.depth != 2:
         raise CertificateError(f"no theorem proves identifiability at depth {net.depth} (only one hidden layer)")
     names = sorted(step.name for step in proof)
@@ -352,7 +357,8 @@ class _ComponentsInOrbit:
 
 #: The kind of evidence each named proof step needs (any other name: a genericity :class:`Condition`).
 _EVIDENCE = {"shallow structure": _ShallowStructure, "components in the orbit": _ComponentsInOrbit,
-             "classification theorem": _Theorem, "local identifiability": LocalRankCertificate}
+             "classification theorem": _Theorem, "no hidden layer": _Theorem,
+             "local identifiability": LocalRankCertificate}
 
 
 def _listed_fibre(net: Network, max_types: int = 20000):
@@ -506,6 +512,10 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     budget = check_budget(budget, seconds=True)
     zero_sum_budget = check_budget(zero_sum_budget, "zero_sum_budget")
     deadline = time.monotonic() + budget
+    if net.depth == 1:
+        return IdentifiabilityResult("identifiable", (ProofStep(
+            "no hidden layer", "f = Wx + b determines W and b: the fibre is the point itself (G is trivial)",
+            _Theorem(1)),), locally_identifiable=True)
     checked: list[str] = []
     for move in witness_moves(net, zero_sum_budget):
         other = move.apply(net)

@@ -56,6 +56,7 @@ __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Conditi
 
 SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the G-orbit (Theorem 1)"
 NECESSARY_ONLY = "no degeneracy among the necessary conditions"
+AFFINE_SCOPE = "proven (no hidden layer): f = Wx + b determines W and b, so the fibre is the point itself"
 DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not characterised"
 
 # -- symbolic loci ----------------------------------------------------------------------------------------
@@ -500,6 +501,8 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     True
     """
     budget = check_budget(budget)
+    if net.depth == 1:
+        return GenericityReport(net.architecture, (), AFFINE_SCOPE)
     conds = [_dead_condition(net), _dependent_condition(net)]
     for family in families_for(net):
         scope = family.genericity_scope(net.architecture)

@@ -687,6 +687,10 @@ def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((num_points, net.architecture.input_dim))
     layers = net.float_layers()
+    for l, (W, b) in enumerate(layers, start=1):
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ParameterError(f"estimate_functional_dimension: layer {l} has a parameter beyond the float64 "
+                                 f"range; use functional_dimension (exact)")
     rows = [numeric_jacobian(layers, x)[1] for x in X]
     J = np.vstack(rows)
     s = np.linalg.svd(J, compute_uv=False)  # numeric estimate only

@@ -33,7 +33,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.errors import CertificateError, ShapeError
-from semialg.core.exact import dot, nullspace, to_matrix, to_vector
+from semialg.core.exact import dot, float_array, nearest_float, nullspace, to_matrix, to_vector
 
 __all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide", "flip_neighbours"]
 
@@ -266,8 +266,9 @@ def _solve_lp_cvxpy(Gf: np.ndarray, hf: np.ndarray):
 
 def _by_lp(G, h) -> StrictFeasibility | None:
     # Scale each inequality to unit size so that the LP's margin t is comparable across rows.
-    Gf = np.array(G, dtype=float)                           # float() of each entry, in numpy's loop
-    hf = np.array(h, dtype=float)
+    Gf, hf = float_array(G), float_array([h])[0]
+    if not (np.isfinite(Gf).all() and np.isfinite(hf).all()):
+        return None                                         # beyond the float64 range: decided exactly
     norms = np.maximum(np.abs(np.c_[Gf, hf]).max(axis=1), 1e-300)
     solved = _solve_lp(Gf / norms[:, None], hf / norms)
     if solved is None:
@@ -375,13 +376,16 @@ class _FloatCell:
 def _float_cell(G, h, point) -> _FloatCell | None:
     from scipy.spatial import HalfspaceIntersection, QhullError
 
-    Gf = np.array([[float(v) for v in g] for g in G])
-    hf = np.array([float(c) for c in h])
+    try:
+        Gf = np.array([[float(v) for v in g] for g in G])
+        hf = np.array([float(c) for c in h])
+        x0 = np.array([float(v) for v in point])
+    except OverflowError:   # beyond the float64 range: every flip is decided exactly
+        return None
     norms = np.linalg.norm(Gf, axis=1)
     if not norms.all():
         return None
     Gf, hf = Gf / norms[:, None], hf / norms
-    x0 = np.array([float(v) for v in point])
     r, d = Gf.shape
     # The box only closes unbounded cells; a flip that depends on it is decided exactly.
     big = 1e4 * (1 + np.abs(x0).max() + np.abs(hf).max())
@@ -446,7 +450,7 @@ def _by_row_generation(G, h) -> StrictFeasibility:
     batch = 2 * d + 2
     if m <= 2 * batch:
         return _by_simplex(G, h)
-    norms = np.maximum(np.abs(np.array(G, dtype=float)).max(axis=1), 1e-300)
+    norms = np.maximum(np.abs(float_array(G)).max(axis=1), 1e-300)
     Gm, hm = fmpq_mat(m, d, [x for g in G for x in g]), fmpq_mat(m, 1, list(h))
     S = list(range(batch))
     while True:
@@ -459,7 +463,7 @@ def _by_row_generation(G, h) -> StrictFeasibility:
             break
         inside = set(S)
         slack = (Gm * fmpq_mat(d, 1, list(r.point)) + hm).entries()     # in C: the points can be huge
-        bad = sorted((float(v) / norms[i], i) for i, v in enumerate(slack) if v <= 0 and i not in inside)
+        bad = sorted((nearest_float(v) / norms[i], i) for i, v in enumerate(slack) if v <= 0 and i not in inside)
         if not bad:
             cert = r
             break

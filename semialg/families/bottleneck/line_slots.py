@@ -391,14 +391,17 @@ class SlotCalculus:
         else:
             centre = b - 1 if a is None else a + 1
             c = fmpq(k - 1, 2)
+        # The limit t -> 0 is strictly negative, so some t = 2^-n works; the margin is a rational of the data's
+        # height, so n grows with the bits of the data (weights of 1e-125 need n > 400).
+        bits = max(x.height_bits() for x in [centre, c, val, *J, *(y for y in (a, b, sa, sb) if y is not None)])
         t = _ONE
-        for _ in range(400):
+        for _ in range(64 + 4 * bits):
             ps = [centre + t * (i - c) for i in range(k)]
             if (a is None or ps[0] > a) and (b is None or ps[-1] < b) and \
                     all(self._local(I, ps, J, q) < 0 for q in ps):
                 return [(p, o, j) for p, (o, _), j in zip(ps, seq, J, strict=True)]
             t /= 2
-        raise RuntimeError("no cluster found")      # unreachable: the limit t -> 0 is strictly negative
+        raise RuntimeError("no cluster found")      # unreachable: see above
 
     def _local(self, I: int, ps, J, s) -> fmpq:
         """$g(s)$ on N-interval ``I`` from its slots (the part of $g$ equal to $T$ continued from $\\hat P$)."""
