@@ -85,6 +85,17 @@ def test_cli_conserved(capsys, tmp_path):
     assert "Q_{1,1}" in (tmp_path / "q.tex").read_text() or "Q_{1" in (tmp_path / "q.tex").read_text()
 
 
+def test_cli_says_when_the_count_is_an_upper_bound(capsys, tmp_path):
+    from semialg import save
+    path = tmp_path / "zero.json"
+    save(Network.from_arrays([[[0, 0]], [[0], [0]], [[0, 0]]], [[0], [0, 0], [0]]), path)
+    assert main(["conserved", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("at most 9 independent local conservation law(s)")
+    assert main(["conserved", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["laws"], data["stabilized"], data["budget_spent"]) == (9, False, False)
+
+
 def test_plot_of_a_gradient_flow(tmp_path):
     pytest.importorskip("matplotlib")
     from semialg.ui.plot import plot_gradient_flow, save_figure
