@@ -22,6 +22,7 @@ from semialg.geometry.polyhedron import Polytope, strictly_feasible
 from semialg.geometry.semialgebraic import BasicSet, Union
 from semialg.engine.regions import (Region, batch_functional_dimension, estimate_functional_dimension,
                                     functional_dimension, regions)
+from semialg.engine.tangent import local_dimension_bounds
 from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
 from semialg.engine.identifiability import IdentifiabilityResult, identifiable
 from semialg.engine.hierarchy import ShallowRepresentation, shallow_representation
@@ -45,7 +46,7 @@ __all__ = [
     "Architecture", "Network", "ParameterVariables", "RationalMatrix", "GroupElement", "Mechanism", "BasicSet", "Union",
     "CanonicalForm", "EquivalenceResult", "canonical_form", "equivalent", "fibre", "fiber",
     "hidden_symmetries", "minimal_form", "minimal_representative", "zero_factor_rank", "zero_factor_reduction",
-    "stabilizer", "Region", "regions", "functional_dimension",
+    "stabilizer", "Region", "regions", "functional_dimension", "local_dimension_bounds",
     "batch_functional_dimension", "conserved_quantities", "count_conservation_laws", "gradient_flow",
     "is_conserved", "mechanism_conservation", "combinatorial_type", "fibre_dimension", "degeneracy_loci",
     "genericity", "DegeneracyLoci", "GenericityReport", "estimate_functional_dimension", "Polytope",

@@ -721,3 +721,15 @@ def test_strict_feasibility_of_rows_beyond_the_float_range(method):
     opposite = rows + [[-x for x in r] for r in rows]
     empty = sa.strictly_feasible(opposite, [-1] * 78, method=method)
     assert not empty.feasible and empty.verify(opposite, [-1] * 78)
+
+
+def test_row_generation_on_rows_beyond_the_float_range_is_silent():
+    # the float slack only orders the rows to add; inf/inf must not reach the user as a numpy warning
+    import warnings
+    big = 10 ** 400
+    rows = [[big * i + 1, i] for i in range(1, 25)] + [[-big * i, 3] for i in range(1, 25)]
+    h = [-big * 3 + i for i in range(24)] + [big * 50 + i for i in range(24)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = sa.strictly_feasible(rows, h, method="exact")
+    assert r.feasible and r.verify(rows, h)

@@ -450,7 +450,7 @@ def _by_row_generation(G, h) -> StrictFeasibility:
     batch = 2 * d + 2
     if m <= 2 * batch:
         return _by_simplex(G, h)
-    norms = np.maximum(np.abs(float_array(G)).max(axis=1), 1e-300)
+    norms = np.maximum(np.abs(float_array(G)).max(axis=1), 1e-300).tolist()    # Python floats: inf/inf is nan
     Gm, hm = fmpq_mat(m, d, [x for g in G for x in g]), fmpq_mat(m, 1, list(h))
     S = list(range(batch))
     while True:

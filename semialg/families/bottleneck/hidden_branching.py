@@ -103,14 +103,15 @@ class ClassBrancher:
         points (directions) of $Q$ where $n_0$ ($n_0 - 1$) independent hyperplanes among its facets and
         ``planes`` (at least one of them) meet: every vertex and ray of the cells of $Q$ cut by ``planes``."""
         R, out = self.region, []
-        if not hasattr(R, "_facets"):
+        if not hasattr(R, "_facets"):      # per piece, once: its facets, its vertices off the boundary and rays
             R._facets = [Q.facets for Q in R.n_pieces]
+            R._corners = [[("pt", v, Q) for v in Q.vertices if R.h(v) != 0] + [("ray", d, Q) for d in Q.rays]
+                          for Q in R.n_pieces]
         planes = list(planes)
-        for Q, facets in zip(R.n_pieces, R._facets, strict=True):
+        for Q, facets, corners in zip(R.n_pieces, R._facets, R._corners, strict=True):
             fixed = [list(l) for l in Q.lineality]
             r = R.n0 - len(fixed)
-            out += [("pt", v, Q) for v in Q.vertices if R.h(v) != 0]
-            out += [("ray", d, Q) for d in Q.rays]
+            out += corners
             if not planes:
                 continue
             rows = list(facets) + planes
