@@ -6,15 +6,17 @@ fibres from their components; both must lie between the bounds. Hand-computed fi
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
+from flint import fmpq
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
 from semialg.engine.regions import functional_dimension
-from semialg.engine.tangent import local_dimension_bounds
+from semialg.engine.tangent import linear_moves, local_dimension_bounds
 from semialg.errors import ArchitectureError, UndecidedError
 
 
@@ -23,9 +25,15 @@ def test_hand_computed_fibres():
     assert local_dimension_bounds(Network.from_arrays([[[2]], [[3]]], [[1], [0]])) == (1, 1)
     # |x| = s(x) + s(-x): both kinks pinned at 0 (b = b' = 0, c = 0, a w = 1 = a'|w'|): dimension 2 < 3
     assert local_dimension_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])) == (2, 3)
-    # the zero network of widths 1-1-1: {c = 0, a = 0} and {c = 0, w = 0, b <= 0}, dimension 2; no input is
-    # smooth (the neuron vanishes identically) and no neuron has a non-zero parameter
-    assert local_dimension_bounds(Network.from_arrays([[[0]], [[0]]], [[0], [0]])) == (0, 4)
+    # the zero network of widths 1-1-1: {c = 0, a = 0} and {c = 0, w = 0, b <= 0}, dimension 2 (the unused
+    # neuron's w and b); no input is smooth (the neuron vanishes identically)
+    assert local_dimension_bounds(Network.from_arrays([[[0]], [[0]]], [[0], [0]])) == (2, 4)
+    # h = 1/3 constant (second-layer weights 0) in 2-4-1-1: each first-layer neuron is unused (w, b free: 12),
+    # and e', c' are free with d' = d + c e - c' e' (2): 14 of 19, which the Jacobian bound meets
+    const = Network.from_arrays([[[1, 2], [-1, 1], [3, -1], [0, 1]], [[0, 0, 0, 0]], [[2]]],
+                                [[1, -1, 0, 2], ["1/3"], [1]])
+    assert local_dimension_bounds(const) == (14, 14)
+    assert sa.fibre(const).local_dimension() == 14
 
 
 @pytest.mark.parametrize("widths, seed", [((2, 3, 2, 1), 0), ((2, 2, 2, 2), 1), ((1, 3, 3, 1), 2)])
@@ -33,7 +41,7 @@ def test_full_functional_dimension_pins_the_local_dimension(widths, seed):
     net = Network.random(widths, seed=seed, height=5)
     fd = functional_dimension(net)
     lower, upper = local_dimension_bounds(net)
-    assert lower == fd.num_parameters - fd.upper_bound          # one rescaling per live hidden neuron
+    assert lower == fd.num_parameters - fd.upper_bound          # one rescaling per hidden neuron, no other move
     # a random network has no neuron vanishing on a region: every region is smooth, the ranks agree
     assert upper == fd.num_parameters - fd.value
     if fd.value == fd.upper_bound:
@@ -88,3 +96,22 @@ def test_bottleneck_local_dimension_lies_between_the_bounds(seed):
         return
     lower, upper = local_dimension_bounds(net)
     assert lower <= value <= upper
+
+
+_moves_entries = st.sampled_from([0, 0, 0, 1, -1, 2, "1/2", -3])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([(1, 2, 1), (2, 2, 1), (1, 2, 2, 1), (2, 1, 2, 2), (1, 2, 1, 2, 1)]), st.data())
+def test_each_linear_move_keeps_the_function_exactly(widths, data):
+    # independent check: exact evaluation of theta + t v at rational inputs, kinks included
+    Ws = [[[data.draw(_moves_entries) for _ in range(widths[l])] for _ in range(widths[l + 1])]
+          for l in range(len(widths) - 1)]
+    bs = [[data.draw(_moves_entries) for _ in range(widths[l + 1])] for l in range(len(widths) - 1)]
+    net = Network.from_arrays(Ws, bs)
+    theta = net.parameters()
+    xs = [[fmpq(p, 4) for p in point] for point in itertools.product(range(-9, 10, 3), repeat=widths[0])]
+    for v in linear_moves(net):
+        for t in (fmpq(1, 1000), fmpq(-1, 997)):
+            moved = Network.from_parameters(net.architecture, [a + t * b for a, b in zip(theta, v)])
+            assert all(moved(x) == net(x) for x in xs)

@@ -1,22 +1,30 @@
 r"""First-order bounds on the dimension of a fibre at one of its points, for any architecture.
 
-**Proposition.** Let $\theta \in \Omega$ ($\dim\Omega = D$), $s$ the number of hidden neurons of $\theta$ with a
-non-zero parameter, and $J$ the Jacobian at $\theta$ of $\theta' \mapsto (f_{\theta'}(x_i))_i$ over inputs
-$x_1, \dots, x_N$ at which no hidden pre-activation of $\theta$ vanishes. Then the fibre
-$\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $s$ and $D - \operatorname{rank} J$.
+**Proposition.** Let $\theta \in \Omega$ ($\dim\Omega = D$) and $J$ the Jacobian at $\theta$ of
+$\theta' \mapsto (f_{\theta'}(x_i))_i$ over inputs $x_1, \dots, x_N$ at which no hidden pre-activation of $\theta$
+vanishes, and $M$ the span at $\theta$ of these *move directions*: for every hidden neuron its rescaling field;
+for a neuron whose outgoing weights are all zero ("unused"), every incoming weight and its bias, except the
+weights from unused neurons of the layer before; for a neuron whose incoming weights are all zero and that is
+not unused ("constant", value $\sigma(b)$), each outgoing weight $u_r$ with the next layer's bias $b'_r$ moved by
+$-\sigma(b)$, and, if $b \ne 0$, its bias with every $b'_r$ moved by $-[b > 0]\,u_r$. Then the fibre
+$\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and $D - \operatorname{rank} J$.
 *Proof.* Upper bound: near $\theta$ the activation pattern at each $x_i$ is that of $\theta$, so each
 $\theta' \mapsto f_{\theta'}(x_i)$ is a polynomial there; $r = \operatorname{rank} J$ of them with independent
 gradients at $\theta$ have, near $\theta$, a common level set through $\theta$ that is a manifold of dimension
-$D - r$ (the rank theorem), and it contains the fibre near $\theta$. Lower bound: the positive rescalings of the
-hidden neurons keep the function; their orbit map $(\mathbb{R}_{>0})^s \to \Omega$ has at the identity the
-differential of the rescaling fields of the neurons with a non-zero parameter, which have disjoint supports, so it
-is an immersion and its image, an $s$-dimensional manifold through $\theta$, lies in the fibre. $\square$
+$D - r$ (the rank theorem), and it contains the fibre near $\theta$. Lower bound: the moves, done together with
+small amounts (the compensating biases computed from the moved values), keep the function — an unused neuron's
+inputs are never read, and no move makes one used (its outgoing weights are moved by rescalings only, which keep
+zeros); a constant neuron's pre-activation stays constant (weights moved into it come from constant neurons and
+are compensated in its bias), and $\sigma$ is smooth at its $b \ne 0$. This smooth map into the fibre has the
+directions above as differential at $\theta$; restricted to a subspace on which that differential is injective it
+is an immersion, whose image is a manifold of dimension $\dim M$ through $\theta$ inside the fibre. $\square$
 
 The rank is taken over $d + 1$ affinely independent points of every linear region of $\theta$ on which no
 pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_batch`, points re-checked exactly):
 the same points that decide the functional dimension, without the one-sided rows of the regions where a neuron
 is identically zero (there $\theta' \mapsto f_{\theta'}(x)$ is not differentiable). The bounds serve the fibres
-that cannot decide a local dimension from their components (a member in no listed component).
+that cannot decide a local dimension from their components (a member in no listed component). Other mechanisms
+(0-factor flips, twins, trades of affine blocks) are not among the moves, so the bounds need not meet.
 
 >>> from semialg.core.network import Network
 >>> local_dimension_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]))   # |x|
@@ -27,26 +35,88 @@ that cannot decide a local dimension from their components (a member in no liste
 
 from __future__ import annotations
 
+from flint import fmpq
+
 from semialg.core.exact import rank
 from semialg.core.network import Network
-from semialg.engine.regions import _scaling_rank, decisive_batch, parameter_jacobian
+from semialg.engine.regions import decisive_batch, parameter_jacobian
 
-__all__ = ["local_dimension_bounds"]
+_ZERO, _ONE = fmpq(0), fmpq(1)
+
+__all__ = ["linear_moves", "local_dimension_bounds"]
 
 
 def local_dimension_bounds(net: Network) -> tuple[int, int]:
-    r"""Proven bounds $(s, D - \operatorname{rank} J)$ on the dimension at ``net`` of the fibre of its function
-    (module docstring): $s$ hidden neurons with a non-zero parameter, $J$ the Jacobian in the parameters at inputs
-    where ``net`` is smooth in its parameters.
+    r"""Proven bounds $(\dim M, D - \operatorname{rank} J)$ on the dimension at ``net`` of the fibre of its function
+    (module docstring): $M$ the span of the rescaling fields, the free inputs of unused neurons and the trades of
+    constant neurons with the next biases, $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in
+    its parameters.
 
     Cost: the region enumeration of :func:`~semialg.engine.regions.functional_dimension` (exact LPs for
-    $n_0 \ge 3$), $d + 1$ exact Jacobians of $O(k\dim\Omega)$ per region, and one exact rank.
+    $n_0 \ge 3$), $d + 1$ exact Jacobians of $O(k\dim\Omega)$ per region, and two exact ranks.
 
     >>> from semialg.core.network import Network
     >>> local_dimension_bounds(Network.from_arrays([[[2]], [[3]]], [[1], [0]]))    # 3 s(2x + 1): the fibre is 1-D
     (1, 1)
+    >>> local_dimension_bounds(Network.from_arrays([[[2]], [[0]]], [[1], [0]]))    # an unused neuron: w, b free
+    (2, 2)
     """
     rows = [row for x, pattern in decisive_batch(net)
             if not any(0 in layer for layer in net.activation_pattern(x))
             for row in parameter_jacobian(net, x, pattern)]
-    return _scaling_rank(net), net.architecture.num_parameters - (rank(rows) if rows else 0)
+    moves = _rescaling_fields(net) + linear_moves(net)
+    return (rank(moves) if moves else 0), net.architecture.num_parameters - (rank(rows) if rows else 0)
+
+
+def linear_moves(net: Network) -> list[list[fmpq]]:
+    r"""The move directions of the module docstring other than the rescaling fields, as flat parameter vectors
+    $v$: along each of them the function is exactly constant, $f_{\theta + tv} = f_\theta$ for every small $t$
+    (together they are the differential at $\theta$ of a smooth family in the fibre, whose compensating biases
+    are computed from the moved values). Cost: $O(D)$ per direction, $O(D^2)$ in all.
+
+    >>> from semialg.core.network import Network
+    >>> len(linear_moves(Network.from_arrays([[[2]], [[0]]], [[1], [0]])))     # the unused neuron's w and b
+    2
+    """
+    return _directions(net, rescaling=False)
+
+
+def _rescaling_fields(net: Network) -> list[list[fmpq]]:
+    """The rescaling field of every hidden neuron: its incoming weights and bias times 1, outgoing times -1."""
+    return _directions(net, rescaling=True)
+
+
+def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
+    D, widths = net.architecture.num_parameters, net.widths
+    W_at, b_at, k = [], [], 0          # flat offsets of W_l and b_l, in the order of Network.parameters
+    for r, c in net.architecture.layer_shapes():
+        W_at.append(k)
+        b_at.append(k + r * c)
+        k += r * c + r
+
+    def vector(entries) -> list[fmpq]:
+        v = [_ZERO] * D
+        for index, value in entries:
+            v[index] += value
+        return v
+
+    W, B, out = net.weights, net.biases, []
+    unused = [[not any(W[l + 1][r][i] for r in range(widths[l + 2])) for i in range(widths[l + 1])]
+              for l in range(net.depth - 1)]
+    for l in range(net.depth - 1):               # hidden layer l + 1: W[l] into it, W[l + 1] out of it
+        n_in, n_out = widths[l], widths[l + 2]
+        for i in range(widths[l + 1]):
+            w, b, u = W[l][i], B[l][i], [W[l + 1][r][i] for r in range(n_out)]
+            if rescaling:
+                out.append(vector([(W_at[l] + i * n_in + j, w[j]) for j in range(n_in)] + [(b_at[l] + i, b)]
+                                  + [(W_at[l + 1] + r * widths[l + 1] + i, -u[r]) for r in range(n_out)]))
+            elif unused[l][i]:
+                out += [vector([(W_at[l] + i * n_in + j, _ONE)]) for j in range(n_in) if l == 0 or not unused[l - 1][j]]
+                out.append(vector([(b_at[l] + i, _ONE)]))
+            elif not any(w):
+                value, slope = max(b, _ZERO), (_ONE if b > 0 else _ZERO)
+                out += [vector([(W_at[l + 1] + r * widths[l + 1] + i, _ONE), (b_at[l + 1] + r, -value)])
+                        for r in range(n_out)]
+                if b != 0:
+                    out.append(vector([(b_at[l] + i, _ONE)] + [(b_at[l + 1] + r, -slope * u[r]) for r in range(n_out)]))
+    return out

@@ -188,8 +188,9 @@ class BottleneckFibre(Union):
             return lower
         if undecided != "raise":
             return undecided
-        raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (the rescaling orbit; the "
-                             f"kernel of the Jacobian at smooth inputs, and the fibre's dimension)")
+        raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (the rescalings and "
+                             f"exact moves of unused and constant neurons; the kernel of the Jacobian at smooth inputs, "
+                             f"and the fibre's dimension)")
 
     def sample(self, seed: int | None = None, index=None) -> Network:
         """A random member, solved from the equations of a random (or the given) component."""
