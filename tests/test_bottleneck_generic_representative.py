@@ -181,7 +181,6 @@ def test_local_dimension_at_the_non_generic_point(seed, n1, n3, name):
     # first-order bounds (rescaling orbit, Jacobian kernel) meet
     if F.component_of(net) is None:
         lower, upper = local_dimension_bounds(net)
-        upper = min(upper, F.dimension)
         if lower == upper:
             assert F.local_dimension() == lower
         else:

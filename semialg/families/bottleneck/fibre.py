@@ -159,8 +159,8 @@ class BottleneckFibre(Union):
         the component containing it, $D - \operatorname{rank}$ of the Jacobian of its equations at ``theta``.
         Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre. When ``theta`` is in none
         of the listed components (a non-generic member of a fibre built from a generic representative), or the
-        fibre proves it by bounds (case (b)) and they differ, the first-order bounds of
-        :func:`~semialg.engine.tangent.local_dimension_bounds` (and :attr:`dimension`) decide it when they meet;
+        fibre proves it by bounds (case (b)) and they differ, the bounds of
+        :func:`~semialg.engine.tangent.local_dimension_bounds` decide it when they meet;
         otherwise :class:`~semialg.errors.UndecidedError` names the bounds, or the value of ``undecided`` is
         returned if that is not ``"raise"``."""
         theta = self.network if theta is None else theta
@@ -180,17 +180,17 @@ class BottleneckFibre(Union):
                 "type are not described" if self.generic_representative is not None else ""))
         point = theta if isinstance(theta, Network) else Network.from_parameters(self.network.architecture, theta)
         lower, upper = local_dimension_bounds(point)
-        try:
-            upper = min(upper, self.dimension)
-        except UndecidedError:
-            pass
         if lower == upper:
             return lower
         if undecided != "raise":
             return undecided
+        try:     # the listed components' dimension bounds the fibre's only where nothing is left unlisted
+            listed = f"; the listed components have dimension at most {self.dimension}"
+        except UndecidedError:
+            listed = ""
         raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (the rescalings and "
-                             f"exact moves of unused and constant neurons; the kernel of the Jacobian at smooth inputs, "
-                             f"and the fibre's dimension)")
+                             f"exact moves of unused and constant neurons; the kernel of the Jacobian at smooth "
+                             f"inputs){listed}")
 
     def sample(self, seed: int | None = None, index=None) -> Network:
         """A random member, solved from the equations of a random (or the given) component."""
