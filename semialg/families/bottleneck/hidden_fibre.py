@@ -469,11 +469,10 @@ class HiddenFibre(SlotLabelledFibre):
 
     def _build(self, index) -> ConditionedSet:
         R, n0 = self.region, self.n0
-        V, eqs, strict, U, K = self._visible_conditions(index)
-        W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
+        V, eqs, strict, U, K = self._slot_conditions(index)
+        W1, B1, B2 = V.weights[0], V.biases[0], V.biases[1]
         cr, W3 = to_sympy(self.view.c[self.r]), V.weights[2]
         H = [(i, lab[0], lab[1]) for i, lab in enumerate(index) if lab[0] != "V"]
-        strict += [s * W2[0, i] for i, _, s in H]
         lin, const = R.affine_on_p(key_of(index)[0])
         S = [j for j, cls, _ in H if cls == "U+"]
         eqs += [sum((U(j) * W1[j, q] for j in S), sympy.Integer(0)) - K * to_sympy(lin[q]) for q in range(n0)]
@@ -526,6 +525,10 @@ class HiddenFibre(SlotLabelledFibre):
     @staticmethod
     def _output_weight(lab) -> fmpq:
         return fmpq(lab[1])
+
+    @staticmethod
+    def _hidden_slot_conditions(lab, u) -> tuple[list, list]:
+        return [], [lab[1] * u]          # the sign of the output weight
 
     def _epsilon(self, index, z, rows, u) -> fmpq:
         """$\\varepsilon$ from the affine part of $h'$ on $P$: the U+ slots' biases and $\\varepsilon$ sum to its

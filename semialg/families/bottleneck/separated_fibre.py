@@ -408,14 +408,12 @@ class SeparatedFibre(SlotLabelledFibre):
 
     def _build(self, index) -> ConditionedSet:
         view, n0 = self.view, self.n0
-        V, eqs, strict, U, K = self._visible_conditions(index)
-        W1, B1, W2 = V.weights[0], V.biases[0], V.weights[1]
+        V, eqs, strict, U, K = self._slot_conditions(index)
+        W1, B1 = V.weights[0], V.biases[0]
         E = V.biases[1][0] * to_sympy(view.c[self.r]) * V.weights[2][self.r, 0]     # c_r^2 epsilon
         coef = lambda i, q: W1[i, q] if q < n0 else B1[i]  # noqa: E731
         key = key_of(index)
         where = self._slot_map(index)
-        eqs += [W2[0, i] for i, lab in enumerate(index) if lab == DEAD]
-        strict += [lab[2] * W2[0, i] for i, lab in enumerate(index) if lab[0] == "H"]
         for k in range(len(self.comps)):
             target = self._target(key[0], k)
             active = [where[j] for j, lab in enumerate(key[1]) if lab != DEAD and lab[1][k]]
@@ -461,6 +459,10 @@ class SeparatedFibre(SlotLabelledFibre):
     @staticmethod
     def _output_weight(lab) -> fmpq:
         return fmpq(0) if lab == DEAD else fmpq(lab[2])
+
+    @staticmethod
+    def _hidden_slot_conditions(lab, u) -> tuple[list, list]:
+        return ([u], []) if lab == DEAD else ([], [lab[2] * u])     # a dead slot: v' = 0; else the sign of v'
 
     @staticmethod
     def _epsilon(index, z, rows, u) -> fmpq:

@@ -54,6 +54,7 @@ class SlotLabelledFibre:
     A subclass sets ``net``, ``region`` (a :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`) and
     the visible lines by :meth:`_init_slots`, fills ``decisions`` and ``index``, and supplies
     :meth:`_off_line_label` (a live row on no visible line), :meth:`_output_weight` (of a hidden label),
+    :meth:`_hidden_slot_conditions` (the sign or vanishing of a hidden slot's output weight),
     :meth:`_epsilon` (the bias of a member's bottleneck neuron), :meth:`_build` and :meth:`_simple_witness`.
     """
 
@@ -92,10 +93,11 @@ class SlotLabelledFibre:
             self._built[index] = self._build(index)
         return self._built[index]
 
-    def _visible_conditions(self, index):
+    def _slot_conditions(self, index):
         r"""The variables, and the equations and strict inequalities of the output layer ($c' = c/\mu$, $\mu > 0$,
-        $d' = d$) and of the visible slots of ``index``, polynomial after multiplying by $K = c_r^2$; with
-        ``U(i)`` $= c_r^2 u'_i$ (the output weight of slot $i$ times $\mu$, up to $K$) and ``K``."""
+        $d' = d$) and of every slot of ``index`` in slot order (a visible slot's line and kink; a hidden slot's
+        :meth:`_hidden_slot_conditions`), polynomial after multiplying by $K = c_r^2$; with ``U(i)`` $= c_r^2 u'_i$
+        (the output weight of slot $i$ times $\mu$, up to $K$) and ``K``."""
         view, n0 = self.view, self.n0
         V = self.net.variables()
         W1, B1, W2, W3, B3 = V.weights[0], V.biases[0], V.weights[1], V.weights[2], V.biases[2]
@@ -114,6 +116,10 @@ class SlotLabelledFibre:
                                        tuple(to_sympy(x) for x in wk + (view.b[k],)))
                 strict.append(sgn * W1[i, p] * to_sympy(wk[p]))
                 eqs.append(U(i) * sgn * W1[i, p] - K * to_sympy(view.v[k] * wk[p]))
+            else:
+                more_eqs, more_strict = self._hidden_slot_conditions(lab, V.weights[1][0, i])
+                eqs += more_eqs
+                strict += more_strict
         return V, eqs, strict, U, K
 
     # -- locating and sampling ----------------------------------------------------------------------------------
