@@ -234,11 +234,18 @@ def test_budget_and_what_is_still_refused():
         sa.fibre(net, budget=0)
     with pytest.raises(ArchitectureError, match="connected components"):   # no *generic* member: unchanged
         generic_representative(net)
-    # a 0-factor of h besides the U+- neurons (an intrinsic, closed condition): still refused, with the reason
+    # a 0-factor of h besides the U+- neurons (an intrinsic, closed condition): no member passes the other
+    # conditions, the fibre is that of a member of simple type, its dimension bounded below only
     bad = Network.random((2, 6, 1, 1), seed=12, height=3)
     assert "U+-" in bn.combinatorial_type(bad).classes
-    with pytest.raises(ArchitectureError, match="no member of its fibre is generic"):
-        sa.fibre(bad)
+    F = sa.fibre(bad)
+    assert "mixed neurons" in F.description and F.component_of(bad) is not None
+    with pytest.raises(UndecidedError, match="at least 11"):
+        F.dimension
+    rng = random.Random(12)
+    x = F.sample(3)
+    assert all(x(p) == bad(p) for p in ([fmpq(rng.randint(-40, 40), rng.randint(1, 5)) for _ in range(2)]
+                                        for _ in range(30)))
 
 
 def _widened():

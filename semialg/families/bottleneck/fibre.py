@@ -33,7 +33,8 @@ from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible, inner_determined
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
-from semialg.families.bottleneck.separated_fibre import SeparatedFibre, separated_applies, separated_representative
+from semialg.families.bottleneck.separated_fibre import (SeparatedFibre, mixed_representative, separated_applies,
+                                                         separated_representative)
 from semialg.families.bottleneck.subspace_fibre import SubspaceFibre, live_rank
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
@@ -198,9 +199,13 @@ class BottleneckFibre(Union):
 
     def describe(self) -> str:
         try:
-            count, dim = f"{self.num_components} components", self.dimension
-        except UndecidedError as err:      # a count or dimension whose subset-sum budget ran out
-            count, dim = f"components ({err})", "undecided"
+            count = f"{self.num_components} components"
+        except UndecidedError as err:      # a count whose subset-sum budget ran out
+            count = f"components ({err})"
+        try:
+            dim = self.dimension
+        except UndecidedError as err:      # a subset-sum budget, or pieces not described
+            dim = f"undecided: {err}"
         return f"{self.description}: {count} indexed by {self.index_description}; dimension {dim}"
 
 
@@ -228,8 +233,11 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     fibre is the typed shallow fibre of $h$ times $\mathbb{R}_{>0}$
     (:mod:`semialg.families.bottleneck.outer_fibre`), with no search. When no member is generic, with live rows
     spanning $\mathbb{R}^{n_0}$, the reduced types of :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons
-    listed, the widths with spare live neurons (shared hyperplanes, U±) named as not described. :class:`ArchitectureError`
-    when none is found (saying why) and for the remaining types.
+    listed, the widths with spare live neurons (shared hyperplanes, U±) named as not described; else, with $P$
+    disconnected, the separated fibre of a member of simple type with mixed neurons
+    (:func:`~semialg.families.bottleneck.separated_fibre.mixed_representative`; its dimension only bounded below
+    when that member fails other conditions). :class:`ArchitectureError` when none is found (saying why) and for
+    the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
     hidden-neuron fibre and the search for a generic representative (both within one budget): when it is spent,
     :class:`UndecidedError` says how many classes were decided, or what the search did; ``progress``
@@ -276,10 +284,13 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 end = None if budget is None else time.monotonic() + budget   # one budget for both steps
                 try:
                     rep = generic_representative(net, deadline=end)
-                except ArchitectureError:         # no generic member: the spare-slot types
+                except ArchitectureError:         # no generic member: the spare-slot types, U+- members
                     parts = _spare_slots(net, t, end, progress) if spare else None
                     if parts is None:
-                        raise
+                        mixed = mixed_representative(net, end) if spare else None
+                        if mixed is None:
+                            raise
+                        return _mixed_fibre(net, mixed, end, progress)
                     dim = parts.dimension
                 else:
                     F = fibre(rep.network, None if end is None else max(0.0, end - time.monotonic()), progress)
@@ -307,6 +318,28 @@ def _spare_slots(net: Network, t, deadline: float | None, progress) -> SubspaceF
         return None
     parts = SubspaceFibre(net, lambda red, budget, bar: _fibre(red, budget, bar, spare=False), deadline, progress)
     return parts if parts.fibres else None
+
+
+def _mixed_fibre(net: Network, rep: Network, deadline: float | None, progress) -> BottleneckFibre:
+    r"""The fibre of a case-(a) parameter with no generic member from a member of simple type with mixed
+    neurons (:func:`~semialg.families.bottleneck.separated_fibre.mixed_representative`): its separated fibre,
+    whose dimension and local dimensions are proven only when that member passes every other genericity
+    condition (else pieces of non-simple type may be larger: the dimension raises with the listed one as a lower
+    bound, local dimensions come from :func:`~semialg.engine.tangent.local_dimension_bounds`)."""
+    parts = SeparatedFibre(rep, combinatorial_type(rep), None if deadline is None else
+                           max(0.0, deadline - time.monotonic()), progress)
+
+    def unproven(theta):
+        raise UndecidedError("local_dimension: the fibre has no generic member and pieces of non-simple type may "
+                             "pass through the point")
+
+    return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
+                           description=f"fibre of a bottleneck {net.architecture} parameter "
+                                       f"({combinatorial_type(net).describe()}) with no generic member, built from "
+                                       f"its member theta~ = {rep} of simple type with mixed neurons",
+                           index_name=parts.index_name, network=net, top_dimension=parts.top_dimension,
+                           index_description=parts.index_description, _sampler=parts.sample,
+                           _local=None if parts.proven else unproven)
 
 
 def _typed_ridge_fibre(net: Network) -> BottleneckFibre:

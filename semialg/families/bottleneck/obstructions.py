@@ -201,9 +201,9 @@ def _component_residuals(live: Network, clock: _Clock):
     r"""The kinks seen on $P$ and, per connected component $K$ of $P$ (:func:`_components`), the affine map
     $R_K = h - \sum_{H \text{ seen}}\delta_H\sigma(u_H\cdot x + \beta_H)$ on $K$ (linear part, constant), from the
     canonical form $h = \sum_H\delta_H\sigma(u_H\cdot x + \beta_H) + Lx + c$: the unseen kink hyperplanes miss $P$, so
-    each adds $\delta_H\ell_H$ on the components on its positive side. Returns ``(V, [(R_K, points of K), ...])``,
-    with a point inside $K$, or ``None`` when an unseen kink hyperplane has a component on both sides (no claim
-    is made)."""
+    each adds $\delta_H\ell_H$ on the components on its positive side. Returns ``(V, [(R_K, p_K, hull), ...])``,
+    with a point $p_K$ inside $K$ and ``hull`` the vertices and rays of the pieces of $\overline K$, or ``None``
+    when an unseen kink hyperplane has a component on both sides (no claim is made)."""
     K = canonical_form(OuterView.of(live).inner)
     seen = {fingerprint(normalise_row(w + (b,))[0]) for w, b in _visible_kinks(live)}
     V = [(tuple(key[:-1]), key[-1], delta[0]) for key, delta in K.kinks if fingerprint(normalise_row(key)[0]) in seen]
@@ -224,7 +224,8 @@ def _component_residuals(live: Network, clock: _Clock):
                 return None
         Q = p_pieces[comp[0]][0]           # a point inside: positive weights on every vertex and ray
         inner = tuple(sum(xs, _ZERO) / len(Q.vertices) for xs in zip(*Q.vertices, strict=True))
-        out.append(((tuple(A0), c0), tuple(x + sum((r[i] for r in Q.rays), _ZERO) for i, x in enumerate(inner))))
+        out.append(((tuple(A0), c0), tuple(x + sum((r[i] for r in Q.rays), _ZERO) for i, x in enumerate(inner)),
+                    (pts, rays)))
     return V, out
 
 
@@ -350,8 +351,8 @@ def forced(net: Network, live: Network, cone: list[Vec], rays, failed: str, cloc
     if residuals is None:
         return None
     V, parts = residuals
-    if len({R for R, _ in parts}) > 1:
-        (R1, p1), (R2, p2) = next((a, b) for a, b in itertools.combinations(parts, 2) if a[0] != b[0])
+    if len({R for R, _, _ in parts}) > 1:
+        (R1, p1, _), (R2, p2, _) = next((a, b) for a, b in itertools.combinations(parts, 2) if a[0] != b[0])
         _refuse(live, clock,
                 f"fibre: the parameter is not generic ({failed}) and no member of its fibre is generic: P has "
                 f"{len(parts)} connected components, and h minus its {len(V)} kink(s) seen on P is affine on each "

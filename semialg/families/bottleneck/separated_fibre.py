@@ -55,7 +55,12 @@ listed either (``contains`` still decides them exactly by :func:`equivalent`): c
 one seen kink hyperplane, and neurons whose hyperplanes cross $P$ with cancelling kinks.
 
 A parameter failing other conditions too (two neurons on one line, dead or constant neurons) gets the fibre of
-:func:`separated_representative` (the minimal form of $h$ padded with dead slots) when that one applies.
+:func:`separated_representative` (the minimal form of $h$ padded with dead slots) when that one applies. One with
+no generic member at all gets the fibre of :func:`mixed_representative`, a member of simple type built from $h$
+minus its seen kinks on each component; the theorem needs of the parameter only that it be of simple type
+(:func:`simple_member`), but when that member fails other conditions too (hidden neurons on one hyperplane,
+forced through points where components of $P$ touch; a vertex on $\{h = 0\}$; a 0-factor) pieces of non-simple
+type are not bounded, so the dimension is then only bounded below.
 
 Cost: $2^{|V|}\binom{m + 2^{K+1}}{m}$ label classes for $m$ hidden slots, one exact LP each (rows: $2^{m}$ per
 vertex and ray of $\overline N$), formula classes a search of at most ``2 * tries`` points.
@@ -86,7 +91,8 @@ from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_formula import negative_formula
 from semialg.families.bottleneck.hidden_labels import Slice, SlotIndex
 from semialg.families.bottleneck.hidden_region import HiddenRegion
-from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
+from semialg.families.bottleneck.obstructions import (_Clock, _component_residuals, _components, _pieces,
+                                                     _standard_face)
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
@@ -95,7 +101,7 @@ from semialg.families.bottleneck.views import OuterView, _ZERO, _scale
 from semialg.families.shallow import minimal_form
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["SeparatedFibre", "separated_applies", "separated_representative"]
+__all__ = ["SeparatedFibre", "mixed_representative", "separated_applies", "separated_representative", "simple_member"]
 
 DEAD = ("D",)           # a dead slot: v' = 0, w' and b' free
 
@@ -123,20 +129,136 @@ def separated_representative(net: Network) -> Network | None:
     ($v = 0$), kept when it passes :func:`separated_applies` and $f$ is kept (decided exactly); else ``None``.
     The fibre depends only on $f$, so it is the fibre of $\theta$. Cost: the minimal form (a subset-sum search
     over the kinks of $h$), one equivalence test and the genericity checks."""
-    view, n1 = OuterView.of(net), net.widths[1]
     try:
-        h = minimal_form(view.inner)
+        h = minimal_form(OuterView.of(net).inner)
     except UndecidedError:
         return None
-    k, n0 = h.widths[1], net.architecture.input_dim
-    if k > n1:
+    return _kept(net, list(zip(h.weights[0], h.biases[0], h.weights[1][0])), h.biases[1][0])
+
+
+def _kept(net: Network, neurons: list, e: fmpq, simple: bool = False) -> Network | None:
+    r"""The network with first-layer neurons ``neurons`` $(w_i, b_i, v_i)$, bias $e$ of $h$, the outer layer of
+    ``net`` and dead slots ($v = 0$) up to $n_1$, when it has the function of ``net`` (decided exactly) and
+    :func:`separated_applies` (``simple``: or :func:`simple_member`); else ``None``."""
+    n0, n1 = net.architecture.input_dim, net.widths[1]
+    if len(neurons) > n1:
         return None
-    pads = [tuple(fmpq(1) if q == 0 else fmpq(j + q + 2) for q in range(n0)) for j in range(n1 - k)]
-    rep = Network((h.weights[0] + tuple(pads), (h.weights[1][0] + (_ZERO,) * len(pads),), net.weights[2]),
-                  (h.biases[0] + (_ZERO,) * len(pads), h.biases[1], net.biases[2]))
-    if not separated_applies(rep, combinatorial_type(rep)) or not equivalent_outer(rep, net):
+    pads = [(tuple(fmpq(1) if q == 0 else fmpq(j + q + 2) for q in range(n0)), _ZERO, _ZERO)
+            for j in range(n1 - len(neurons))]
+    W, b, v = zip(*(neurons + pads))
+    rep = Network((tuple(tuple(w) for w in W), (tuple(v),), net.weights[2]), (tuple(b), (e,), net.biases[2]))
+    t = combinatorial_type(rep)
+    if not (separated_applies(rep, t) or simple and simple_member(rep, t)) or not equivalent_outer(rep, net):
         return None
     return rep
+
+
+def simple_member(net: Network, t: BottleneckType) -> bool:
+    r"""Whether ``net`` is of *simple type* with a U± neuron, what the theorem of the module docstring needs of
+    the parameter its fibre is built from: regime PN, every first-layer neuron visible (V) on a kink
+    hyperplane of its own, hidden (U−, U+, U±) or a dead slot ($v_i = 0$) — hidden neurons may share a
+    hyperplane and arrangement vertices may lie on $\{h = 0\}$, which :func:`separated_applies` excludes.
+    Cost: the combinatorial type and $n_1$ row normalisations."""
+    if t.regime != "PN" or "U+-" not in t.classes or not set(t.classes) <= {"V", "U-", "U+", "U+-", "D"}:
+        return False
+    view = OuterView.of(net)
+    if any(c == "D" and v != 0 for c, v in zip(t.classes, view.v, strict=True)):
+        return False
+    lines = [fingerprint(normalise_row(w + (b,))[0]) for w, b, c in zip(view.w, view.b, t.classes, strict=True)
+             if c == "V"]
+    return len(set(lines)) == len(lines)
+
+
+def mixed_representative(net: Network, deadline: float | None = None, checks: int = 16) -> Network | None:
+    r"""A member $\tilde\theta$ of simple type with mixed (U±) neurons (:func:`simple_member`), built from what
+    the function forces when $P$ is disconnected, for parameters with no generic member (e.g. $h$ minus its
+    seen kinks a different affine map $R_K$ on each component $K$ of $P$); ``None`` when none is found.
+
+    Construction: one neuron on each seen kink hyperplane $\ell_H$ (a flip set $F$: $\delta_H\sigma(-\ell_H)$
+    carries $\delta_H\sigma(\ell_H) - \delta_H\ell_H$), so the hidden slots and the bias $e$ must carry
+    $R'_K = R_K + \sum_{H \in F}\delta_H\ell_H$ on each $K$. A neuron $s\,\sigma(s(R'_K - e))$, $s = \pm1$,
+    carries $R'_K - e$ on $K$ and nothing on the other components when $s(R'_K - e) \ge 0$ on $\overline K$ and
+    $\le 0$ on every other $\overline{K'}$: an interval of $e$, read off the vertices and rays of the
+    $\overline K$ (a constant $R'_K$ needs $e = R'_K$ and no neuron). Every flip set, sign choice and common
+    $e$ (the middle of the intersected intervals) is a candidate; the first of at most ``checks`` that keeps
+    $f$ (decided exactly by :func:`~semialg.families.bottleneck.outer.equivalent_outer`: off $P$ the new neurons
+    may make $h' > 0$) and is of simple type is returned. The fibre depends only on $f$.
+    Cost: the components of $P$, $2^{|V|}$ flip sets ($|V| \le 8$ seen kinks) times $3^K$ sign choices of
+    exact affine evaluations, at most ``checks`` exact equivalence tests; :class:`UndecidedError` once the
+    ``deadline`` (:func:`time.monotonic`) has passed.
+
+    >>> net = Network.from_arrays([[[1, 2], [-1, -2], [0, -1], [-2, 1]], [[2, 1, -2, -2]], [[1]]],
+    ...                           [[0, 0, -1, 0], [0], [0]])       # an opposite pair: no member is generic
+    >>> rep = mixed_representative(net); combinatorial_type(rep).classes
+    ('V', 'V', 'U+-', 'U+-')
+    """
+    live, clock = _live(net), _Clock(None, deadline)
+    found = _component_residuals(live, clock) if live is not None and net.architecture.input_dim >= 2 else None
+    if found is None or len(found[1]) < 2 or len(found[0]) > 8:
+        return None
+    V, parts = found
+    for flips in itertools.product((False, True), repeat=len(V)):
+        residuals = []
+        for (a, c), _, _ in parts:
+            for (u, beta, d), flipped in zip(V, flips, strict=True):
+                if flipped:
+                    a, c = tuple(x + d * y for x, y in zip(a, u, strict=True)), c + d * beta
+            residuals.append((a, c))
+        visible = [(tuple(-x for x in u), -beta, d) if flipped else (u, beta, d)
+                   for (u, beta, d), flipped in zip(V, flips, strict=True)]
+        for choice in itertools.product(*(_carriers(R, k, parts) for k, R in enumerate(residuals))):
+            clock.check(f"building members with mixed neurons ({checks} exact checks left)")
+            e = _common_point(choice)
+            if e is None:
+                continue
+            mixed = [(tuple(s * x for x in a), s * (c - e), fmpq(s))
+                     for (a, c), (s, _, _) in zip(residuals, choice, strict=True) if s]
+            if len(V) + len(mixed) > net.widths[1]:
+                continue
+            rep = _kept(net, visible + mixed, e, simple=True)
+            if rep is not None:
+                return rep
+            checks -= 1
+            if checks <= 0:
+                return None
+    return None
+
+
+def _carriers(R, k: int, parts) -> list[tuple[int, fmpq | None, fmpq | None]]:
+    r"""The ways to carry the affine $R = (a, c)$ on component ``k`` only: ``(s, lo, hi)`` for a neuron
+    $s\,\sigma(s(R - e))$ with $e \in [lo, hi]$ (``None``: unbounded), or ``(0, c, c)`` for no neuron when $R$ is
+    constant."""
+    a, c = R
+    if not any(a):
+        return [(0, c, c)]
+    out = []
+    for s in (1, -1):
+        lo, hi = None, None      # bounds of s * e
+        for j, (_, _, (pts, rays)) in enumerate(parts):
+            slopes = [s * dot(a, r) for r in rays]
+            vals = [s * (dot(a, p) + c) for p in pts]
+            if j == k:
+                if any(x < 0 for x in slopes):
+                    break
+                hi = min(vals) if hi is None else min(hi, *vals)
+            else:
+                if any(x > 0 for x in slopes):
+                    break
+                lo = max(vals) if lo is None else max(lo, *vals)
+        else:
+            if lo is None or hi is None or lo <= hi:
+                out.append((1, lo, hi) if s > 0 else (-1, None if hi is None else -hi, None if lo is None else -lo))
+    return out
+
+
+def _common_point(choice) -> fmpq | None:
+    """A point in the middle of the intersection of the intervals ``(s, lo, hi)`` (``None``: empty)."""
+    los = [lo for _, lo, _ in choice if lo is not None]
+    his = [hi for _, _, hi in choice if hi is not None]
+    lo, hi = (max(los) if los else None), (min(his) if his else None)
+    if lo is not None and hi is not None:
+        return (lo + hi) / 2 if lo <= hi else None
+    return lo + 1 if lo is not None else hi - 1 if hi is not None else fmpq(1)
 
 
 @dataclass(frozen=True)
@@ -168,9 +290,10 @@ class SeparatedFibre(SlotLabelledFibre):
 
     def __init__(self, net: Network, t: BottleneckType, budget: float | None = None,
                  progress: bool | None = None, tries: int = 60):
-        if not separated_applies(net, t):
-            raise ArchitectureError(f"separated fibres need regime PN, a U+- neuron and every other genericity "
-                                    f"and type condition; got {t.describe()}")
+        self.proven = separated_applies(net, t)
+        if not (self.proven or simple_member(net, t)):
+            raise ArchitectureError(f"separated fibres need regime PN, a U+- neuron and every neuron visible on a "
+                                    f"kink hyperplane of its own, hidden or dead; got {t.describe()}")
         live = _live(net)
         if _standard_face(live, _Clock(None, None)) is None:
             raise ArchitectureError("separated fibre: no face of the boundary of P proves sigma(h') = mu sigma(h) "
@@ -213,8 +336,9 @@ class SeparatedFibre(SlotLabelledFibre):
         self.dims = {k: self._dim(k, self.decisions[k].dim) for k in listed}
         best = max(self.dims.values())
         bigger = [k for k in self.undecided if self._dim(k, self.decisions[k].dim) > best]
-        self.dimension = best if not bigger else None
-        self.top_dimension = best if not bigger else self._undecided_dimension
+        self.dimension = best if not bigger and self.proven else None
+        self.top_dimension = (self._undecided_dimension if bigger else best if self.proven
+                              else self._unproven_dimension)
         self.index_description = (
             "every first-layer slot labelled by the seen kink line it carries (* = flipped), a pattern of activity on "
             f"the {K} components of P (U- dead on all, U+ active on all, S<pattern> separating) with the sign of "
@@ -226,6 +350,13 @@ class SeparatedFibre(SlotLabelledFibre):
         raise UndecidedError(f"separated fibre: the undecided label classes "
                              f"{', '.join(self.class_text(k) for k in self.undecided)} could be larger than every "
                              f"listed component")
+
+    def _unproven_dimension(self) -> int:
+        raise UndecidedError(f"the fibre's dimension is at least {max(self.dims.values())} (the listed components, "
+                             f"members of simple type); it was built from a member whose hidden neurons share a "
+                             f"hyperplane or meet at a vertex on {{h = 0}}, and members of other types (several "
+                             f"neurons on a seen kink hyperplane, constant neurons, cancelling kinks crossing P) are "
+                             f"not described and may form larger pieces")
 
     def class_text(self, key) -> str:
         F, hidden = key
