@@ -25,6 +25,7 @@ from semialg import Network
 from semialg.engine import regions as pl
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families import bottleneck as bn
+from semialg.families.bottleneck.fibre import jacobian_corank
 from semialg.families.bottleneck.outer_fibre import inner_determined
 from semialg.families.bottleneck.representative import generic_representative
 from semialg.families.bottleneck.views import OuterView
@@ -167,3 +168,46 @@ def test_latex_compiles(net, tmp_path):
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "s.tex"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+# 2-4-1-1 parameters (random opposite pairs on a seen kink line) refused by every other description: one free
+# slot beside the seen kinks (a U+ neuron carrying the rest is refuted along a ray), C* = {0} with P disconnected,
+# and seen kink lines meeting on the boundary of P
+IN_PART = {
+    "free slot": Network.from_arrays([[[-3, 2], [3, -2], [2, -2], [-1, -3]], [[3, -1, 1, -2]], [[1]]],
+                                     [["-3/2", "3/2", 2, -1], [2], [0]]),
+    "C* = {0}": Network.from_arrays([[[-1, -2], [1, 2], [1, -3], [3, 1]], [[3, 1, 2, -1]], [[1]]],
+                                    [[1, -1, 1, "-3/2"], [-2], [0]]),
+    "vertex": Network.from_arrays([[[-2, 1], [1, "-1/2"], [3, -3], [-1, -3]], [[2, 3, -2, 2]], [[1]]],
+                                  [[0, 0, 3, "-3/2"], [0], [0]]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PART))
+def test_members_with_a_scaled_inner_network_are_listed_in_part(name):
+    """The last resort: every parameter with $h' = \\mu h$, $\\mu > 0$, is a member, and these are listed (the typed
+    shallow fibre of $h$ times $\\mathbb{R}_{>0}$); the dimension is bounded below by theirs. Checked: samples of
+    every component compute $f$ (exact evaluation) with $h' = \\mu h$ at random points ($\\mu = c_1/c'_1$), their
+    component's dimension is at most $D - \\dim_{\\rm fun}$ there (region oracle); moved output biases are not."""
+    net = IN_PART[name]
+    with pytest.raises(ArchitectureError, match="no member of its fibre is generic"):
+        generic_representative(net)
+    F = sa.fibre(net)
+    assert "in part" in F.description and F.contains(net) and F.component_of(net) is not None
+    rng, D, h, top = random.Random(7), net.architecture.num_parameters, OuterView.of(net).inner, 0
+    for B in F.components():
+        x = B.sample(rng.randrange(10 ** 6))
+        assert _same(net, x, rng) and F.contains(x) and B.contains(x)
+        mu = OuterView.of(net).c[0] / OuterView.of(x).c[0]
+        hx = OuterView.of(x).inner
+        assert all(hx(p)[0] == mu * h(p)[0] for p in ([fmpq(rng.randint(-50, 50), rng.randint(1, 4)) for _ in
+                                                       range(2)] for _ in range(20)))
+        d = jacobian_corank(B, x)
+        assert d <= D - pl.functional_dimension(x).value
+        top = max(top, d)
+        y = Network(x.weights, x.biases[:2] + (tuple(t + 1 for t in x.biases[2]),))
+        assert not _same(net, y, rng) and not F.contains(y)
+    with pytest.raises(UndecidedError, match=f"at least {top} "):
+        F.dimension
+    with pytest.raises(UndecidedError, match="between"):
+        F.local_dimension()

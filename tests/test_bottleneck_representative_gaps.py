@@ -17,6 +17,7 @@ import semialg as sa
 from semialg import Network
 from semialg.core.exact import rank
 from semialg.engine import regions as pl
+from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.representative import generic_representative
 
@@ -173,7 +174,17 @@ def test_vertex_of_seen_kink_lines_on_the_boundary_of_p_has_no_generic_member():
     net = VERTEX
     assert not _generic(net)
     with pytest.raises(sa.ArchitectureError, match="no member of its fibre is generic.*boundary of P"):
-        sa.fibre(net)
+        generic_representative(net)
+    # the fibre is listed in part: the members with h' = mu h; translating the U+ neuron (fourth) with e
+    # compensating on P gives members with h' != mu h, in the fibre but in no listed component
+    F = sa.fibre(net)
+    assert "in part" in F.description and F.component_of(net) is not None
+    with pytest.raises(UndecidedError, match="at least 5 .*vertex on"):
+        F.dimension
+    for t in (fmpq(1, 10), fmpq(-1, 10), fmpq(5)):
+        b1 = net.biases[0][:3] + (net.biases[0][3] + t,)
+        moved = Network(net.weights, (b1, (net.biases[1][0] - net.weights[1][0][3] * t,), net.biases[2]))
+        assert bool(pl.equivalent(moved, net)) and F.contains(moved) and F.component_of(moved) is None
     # independently: p lies on the lines of neurons 1 and 2, h(p) = 0, and h > 0 at points next to p (p in P-bar)
     W, b = net.weights[0], net.biases[0]
     p = [fmpq(7, 9), fmpq(-4, 27)]

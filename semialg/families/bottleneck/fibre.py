@@ -236,8 +236,9 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     listed, the widths with spare live neurons (shared hyperplanes, U±) named as not described; else, with $P$
     disconnected, the separated fibre of a member of simple type with mixed neurons
     (:func:`~semialg.families.bottleneck.separated_fibre.mixed_representative`; its dimension only bounded below
-    when that member fails other conditions). :class:`ArchitectureError` when none is found (saying why) and for
-    the remaining types.
+    when that member fails other conditions); else, in part, the members with $h' = \mu h$ (the typed shallow fibre
+    of $h$ times $\mathbb{R}_{>0}$), the others named as not listed and the dimension bounded below, with the
+    reason no member is generic. :class:`ArchitectureError` for the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
     hidden-neuron fibre and the search for a generic representative (both within one budget): when it is spent,
     :class:`UndecidedError` says how many classes were decided, or what the search did; ``progress``
@@ -284,13 +285,14 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 end = None if budget is None else time.monotonic() + budget   # one budget for both steps
                 try:
                     rep = generic_representative(net, deadline=end)
-                except ArchitectureError:         # no generic member: the spare-slot types, U+- members
-                    parts = _spare_slots(net, t, end, progress) if spare else None
+                except ArchitectureError as refusal:   # no generic member: spare slots, U+- members, h' = mu h
+                    if not spare:
+                        raise
+                    parts = _spare_slots(net, t, end, progress)
                     if parts is None:
-                        mixed = mixed_representative(net, end) if spare else None
-                        if mixed is None:
-                            raise
-                        return _mixed_fibre(net, mixed, end, progress)
+                        mixed = mixed_representative(net, end)
+                        return (_mixed_fibre(net, mixed, end, progress, refusal) if mixed is not None
+                                else _scaled_inner_fibre(net, t, refusal))
                     dim = parts.dimension
                 else:
                     F = fibre(rep.network, None if end is None else max(0.0, end - time.monotonic()), progress)
@@ -320,7 +322,16 @@ def _spare_slots(net: Network, t, deadline: float | None, progress) -> SubspaceF
     return parts if parts.fibres else None
 
 
-def _mixed_fibre(net: Network, rep: Network, deadline: float | None, progress) -> BottleneckFibre:
+def _no_generic_member(refusal: ArchitectureError) -> str:
+    """What the representative search proved: "no member of the fibre is generic" with the reason, or that none
+    was found (and why not)."""
+    proven = str(refusal).partition("no member of its fibre is generic: ")[2]
+    return (f"no member of the fibre is generic: {proven.split(';')[0]}" if proven
+            else f"no generic member was found ({str(refusal).partition('fibre: ')[2] or refusal})")
+
+
+def _mixed_fibre(net: Network, rep: Network, deadline: float | None, progress,
+                 refusal: ArchitectureError) -> BottleneckFibre:
     r"""The fibre of a case-(a) parameter with no generic member from a member of simple type with mixed
     neurons (:func:`~semialg.families.bottleneck.separated_fibre.mixed_representative`): its separated fibre,
     whose dimension and local dimensions are proven only when that member passes every other genericity
@@ -330,16 +341,46 @@ def _mixed_fibre(net: Network, rep: Network, deadline: float | None, progress) -
                            max(0.0, deadline - time.monotonic()), progress)
 
     def unproven(theta):
-        raise UndecidedError("local_dimension: the fibre has no generic member and pieces of non-simple type may "
-                             "pass through the point")
+        raise UndecidedError("local_dimension: the fibre was built from a non-generic member, and pieces of "
+                             "non-simple type may pass through the point")
 
     return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
                            description=f"fibre of a bottleneck {net.architecture} parameter "
-                                       f"({combinatorial_type(net).describe()}) with no generic member, built from "
-                                       f"its member theta~ = {rep} of simple type with mixed neurons",
+                                       f"({combinatorial_type(net).describe()}), built from its member theta~ = "
+                                       f"{rep} of simple type with mixed neurons ({_no_generic_member(refusal)})",
                            index_name=parts.index_name, network=net, top_dimension=parts.top_dimension,
                            index_description=parts.index_description, _sampler=parts.sample,
                            _local=None if parts.proven else unproven)
+
+
+def _scaled_inner_fibre(net: Network, t: BottleneckType, refusal: ArchitectureError) -> BottleneckFibre:
+    r"""The last description of a case-(a) fibre with no generic member, in part: its members with $h' = \mu h$,
+    $\mu > 0$ — every such parameter is a member — are the typed shallow fibre of $h$ times $\mathbb{R}_{>0}$
+    (:class:`~semialg.families.bottleneck.outer_fibre.OuterFibre`), listed; the members with $h' \ne \mu h$
+    (some first-layer hyperplane missing $P$ with a kink of $h'$ on it, or $\sigma(h') = \mu\sigma(h)$ failing)
+    are not described, so the dimension is only bounded below and local dimensions come from
+    :func:`~semialg.engine.tangent.local_dimension_bounds`. Re-raises ``refusal`` when the shallow fibre of $h$
+    is not described either."""
+    try:
+        parts = OuterFibre(net)
+    except (ArchitectureError, UndecidedError):
+        raise refusal from None
+    lower = parts.dimension
+
+    def top():
+        raise UndecidedError(f"the fibre's dimension is at least {lower} (the listed members, with h' = mu h); the "
+                             f"members with h' != mu h are not described ({_no_generic_member(refusal)})")
+
+    def local(theta):
+        raise UndecidedError("local_dimension: members with h' != mu h, not described, may pass through the point")
+
+    return BottleneckFibre(net.variables().flat, parts.index, parts.build, parts.locate,
+                           description=f"fibre of a bottleneck {net.architecture} parameter ({t.describe()}) that is "
+                                       f"not generic, in part: its members with h' = mu h",
+                           index_name=parts.index_name, network=net, top_dimension=top,
+                           index_description=f"{parts.index_description}; not listed: the members with h' != mu h "
+                                             f"(sa.equivalent decides membership)",
+                           _sampler=parts.sample, _local=local)
 
 
 def _typed_ridge_fibre(net: Network) -> BottleneckFibre:
