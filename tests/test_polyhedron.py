@@ -126,3 +126,34 @@ def test_nearly_opposite_rows_feasible_far_away():
     h += [1, 1, 1] * 6
     r = strictly_feasible(G, h, method="exact")
     assert r.feasible and r.verify(G, h) and abs(r.point[1]) > 10 ** 6
+
+
+@st.composite
+def degenerate_systems(draw):
+    """Many rows through the origin and repeated rows: phase one pivots degenerately (the anti-cycling regime)."""
+    d = draw(st.integers(1, 4))
+    m = draw(st.integers(2, 14))
+    rows = [[draw(ints) for _ in range(d)] for _ in range(draw(st.integers(1, 4)))]
+    G = [draw(st.sampled_from(rows)) for _ in range(m)]
+    h = [draw(st.sampled_from([0, 0, 0, 1, -1])) for _ in range(m)]
+    return G, h
+
+
+@given(degenerate_systems())
+def test_pricing_rules_agree(system):
+    """Dantzig's scaled rule, Bland's rule throughout, and Bland's from the first degenerate pivot on: the same
+    verdict, every certificate verified (Bland's rule cannot cycle; the switch keeps the simplex finite)."""
+    from semialg.geometry import polyhedron
+    from semialg.geometry.polyhedron import _by_simplex, _system
+    G, h = _system(*system)
+    saved = polyhedron._DEGENERATE_PIVOTS
+    verdicts = []
+    try:
+        for limit in (saved, -1, 0):
+            polyhedron._DEGENERATE_PIVOTS = limit
+            r = _by_simplex(G, h)
+            assert r.verify(G, h)
+            verdicts.append(r.feasible)
+    finally:
+        polyhedron._DEGENERATE_PIVOTS = saved
+    assert len(set(verdicts)) == 1
