@@ -32,8 +32,9 @@ def test_bottleneck_benchmark_smoke():
 
 
 def test_feasibility_benchmark_smoke():
-    rows = _load("bench_feasibility").run(limit=12)      # the exact answers agreed and verified inside run()
-    assert sum(r["systems"] for r in rows) == 12
+    bench = _load("bench_feasibility")
+    rows = bench.run(limit=12)      # the exact answers (three pricing paths) agreed and verified inside run()
+    assert sum(r["systems"] for r in rows) == 12 * len(bench.FIBRES)
 
 
 def test_run_all_quick_writes_every_table(tmp_path):
