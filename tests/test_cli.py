@@ -103,6 +103,19 @@ def test_canonical_and_fibre_commands(capsys, tmp_path):
     assert code == 0 and "normal form modulo G" in out
 
 
+def test_fibre_command_with_an_undecided_dimension(capsys, tmp_path):
+    """A case-(a) fibre listed in part (no member generic): the components are counted and the dimension is
+    reported undecided with its reason, in text and JSON, not as an error."""
+    net = Network.from_arrays([[[-3, 2], [3, -2], [2, -2], [-1, -3]], [[3, -1, 1, -2]], [[1]]],
+                              [["-3/2", "3/2", 2, -1], [2], [0]])
+    save(net, tmp_path / "n.json")
+    code, out, _ = run(capsys, "fibre", str(tmp_path / "n.json"))
+    assert code == 0 and "dimension undecided" in out and "at least 5" in out
+    code, out, _ = run(capsys, "fibre", str(tmp_path / "n.json"), "--json")
+    data = json.loads(out)
+    assert data["num_components"] == 24 and "at least 5" in data["explicit_dimension_undecided"]
+
+
 def test_bottleneck_commands(capsys, tmp_path):
     net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
     flipped = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])

@@ -130,11 +130,24 @@ def _bottleneck_fibre(net: Network, deadline: float) -> Outcome:
             data["dimension"] = value
             lines.insert(1, f"fibre dimension {value} (of {net.architecture.num_parameters})")
         else:
-            data.update(num_components=value.num_components, local_dimension=value.local_dimension(undecided=None))
-            lines.insert(1, f"fibre: {value.num_components} non-empty basic components, dimension "
-                            f"{value.dimension} ({data['local_dimension']} at this parameter; None: undecided)")
+            (count, no_count), (dim, no_dim) = (_or_undecided(lambda: value.num_components),
+                                                _or_undecided(lambda: value.dimension))
+            data.update(num_components=count, local_dimension=value.local_dimension(undecided=None))
+            data.update({k: why for k, why in (("num_components_undecided", no_count),
+                                               ("explicit_dimension_undecided", no_dim)) if why})
+            lines.insert(1, f"fibre: {'uncounted' if no_count else count} non-empty basic components, dimension "
+                            f"{'undecided' if no_dim else dim} ({data['local_dimension']} at this parameter; None: "
+                            f"undecided)" + "".join(f"\n  undecided: {why}" for why in (no_count, no_dim) if why))
             objs.append(value)
     return Outcome(code, "\n".join(lines), data, objs, title="Fibre", figure=regions_picture(net, t.describe()))
+
+
+def _or_undecided(compute) -> tuple:
+    """``(value, None)``, or ``(None, reason)`` when it is undecided (a budget spent, pieces not described)."""
+    try:
+        return compute(), None
+    except UndecidedError as exc:
+        return None, str(exc)
 
 
 def _configure_regions(p):
