@@ -22,7 +22,6 @@ from semialg.geometry.polyhedron import Polytope, strictly_feasible
 from semialg.geometry.semialgebraic import BasicSet, Union
 from semialg.engine.regions import (Region, batch_functional_dimension, estimate_functional_dimension,
                                     functional_dimension, regions)
-from semialg.engine.tangent import local_dimension_bounds
 from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
 from semialg.engine.identifiability import IdentifiabilityResult, identifiable
 from semialg.engine.hierarchy import ShallowRepresentation, shallow_representation
@@ -33,7 +32,7 @@ from semialg.families.deep import family as _deep  # noqa: F401  (registers the 
 from semialg.families.shallow import (CanonicalForm, minimal_form, minimal_representative, stabilizer,
                                      zero_factor_rank, zero_factor_reduction)
 from semialg.dispatch import (canonical_form, combinatorial_type, equivalent, fibre, fibre_dimension,
-                              hidden_symmetries)
+                              hidden_symmetries, local_dimension_bounds)
 from semialg.ui.io import from_sklearn, load, save
 from semialg.ui.onnx import from_onnx, to_onnx
 from semialg.ui.torch import from_torch

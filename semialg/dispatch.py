@@ -19,11 +19,12 @@ from __future__ import annotations
 from semialg.core.certificate import EquivalenceResult, check_comparable
 from semialg.core.network import Network
 from semialg.errors import check_budget
-from semialg.engine import regions
-from semialg.families.base import NotDefined, ask, registered
+from semialg.engine import regions, tangent
+from semialg.families.base import NotDefined, ask, families_for, registered
 from semialg.geometry.polyhedron import Polytope
 
-__all__ = ["equivalent", "fibre", "fibre_dimension", "hidden_symmetries", "combinatorial_type", "canonical_form"]
+__all__ = ["equivalent", "fibre", "fibre_dimension", "hidden_symmetries", "combinatorial_type", "canonical_form",
+           "local_dimension_bounds"]
 
 
 def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **options) -> EquivalenceResult:
@@ -79,3 +80,21 @@ def combinatorial_type(net: Network):
 def canonical_form(net: Network):
     """A canonical representative of the function of ``net`` (shallow: kinks, linear part and constant)."""
     return ask("canonical_form", net, lambda family: family.canonical_form(net))
+
+
+def local_dimension_bounds(net: Network) -> tuple[int, int]:
+    r"""Proven bounds $(\text{lower}, \text{upper})$ on the dimension at ``net`` of the fibre of its function: the
+    first family's that has them (bottleneck: :func:`semialg.families.bottleneck.local.local_dimension_bounds`,
+    with the seen kink lines and the robustly hidden neurons), else the first-order bounds of
+    :func:`semialg.engine.tangent.local_dimension_bounds`. Cost: that of the bounds used.
+
+    >>> from semialg.core.network import Network
+    >>> local_dimension_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]))   # |x|: the value is 2
+    (2, 3)
+    """
+    for family in families_for(net):
+        try:
+            return family.local_dimension_bounds(net)
+        except NotDefined:
+            continue
+    return tangent.local_dimension_bounds(net)

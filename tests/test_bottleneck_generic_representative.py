@@ -20,7 +20,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.engine import regions as pl
-from semialg.engine.tangent import local_dimension_bounds
+from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.fibre import jacobian_corank

@@ -18,6 +18,7 @@ from semialg import Network
 from semialg.engine.regions import functional_dimension
 from semialg.engine.tangent import linear_moves, local_dimension_bounds
 from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.local import local_dimension_bounds as bottleneck_bounds
 
 
 def test_hand_computed_fibres():
@@ -91,11 +92,12 @@ def test_bottleneck_local_dimension_lies_between_the_bounds(seed):
         value = F.local_dimension()
     except (ArchitectureError, UndecidedError) as err:
         if isinstance(err, UndecidedError) and "between" in str(err):
-            lower, upper = local_dimension_bounds(net)
-            assert f"between {lower} and" in str(err)
+            lower, upper = bottleneck_bounds(net)
+            assert f"between {lower} and {upper}" in str(err)
         return
     lower, upper = local_dimension_bounds(net)
     assert lower <= value <= upper
+    assert bottleneck_bounds(net)[0] <= value <= bottleneck_bounds(net)[1]
 
 
 _moves_entries = st.sampled_from([0, 0, 0, 1, -1, 2, "1/2", -3])

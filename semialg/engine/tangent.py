@@ -6,7 +6,10 @@ vanishes, and $M$ the span at $\theta$ of these *move directions*: for every hid
 for a neuron whose outgoing weights are all zero ("unused"), every incoming weight and its bias, except the
 weights from unused neurons of the layer before; for a neuron whose incoming weights are all zero and that is
 not unused ("constant", value $\sigma(b)$), each outgoing weight $u_r$ with the next layer's bias $b'_r$ moved by
-$-\sigma(b)$, and, if $b \ne 0$, its bias with every $b'_r$ moved by $-[b > 0]\,u_r$. Then the fibre
+$-\sigma(b)$, and, if $b \ne 0$, its bias with every $b'_r$ moved by $-[b > 0]\,u_r$; for two used neurons of
+one layer with non-zero incoming weights and positively proportional rows, $(w_j, b_j) = \lambda (w_i, b_i)$
+("twins": $u_i\sigma(z) + u_j\sigma(\lambda z) = (u_i + \lambda u_j)\sigma(z)$), each outgoing weight $u_{i,r}$
+moved by $\lambda$ and $u_{j,r}$ by $-1$. Then the fibre
 $\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and $D - \operatorname{rank} J$.
 *Proof.* Upper bound: near $\theta$ the activation pattern at each $x_i$ is that of $\theta$, so each
 $\theta' \mapsto f_{\theta'}(x_i)$ is a polynomial there; $r = \operatorname{rank} J$ of them with independent
@@ -14,17 +17,23 @@ gradients at $\theta$ have, near $\theta$, a common level set through $\theta$ t
 $D - r$ (the rank theorem), and it contains the fibre near $\theta$. Lower bound: the moves, done together with
 small amounts (the compensating biases computed from the moved values), keep the function — an unused neuron's
 inputs are never read, and no move makes one used (its outgoing weights are moved by rescalings only, which keep
-zeros); a constant neuron's pre-activation stays constant (weights moved into it come from constant neurons and
-are compensated in its bias), and $\sigma$ is smooth at its $b \ne 0$. This smooth map into the fibre has the
+zeros; twins are used and stay so for small amounts); a constant neuron's pre-activation stays constant (weights
+moved into it come from constant neurons and are compensated in its bias), and $\sigma$ is smooth at its
+$b \ne 0$; twin moves change no row, so twins stay twins. This smooth map into the fibre has the
 directions above as differential at $\theta$; restricted to a subspace on which that differential is injective it
 is an immersion, whose image is a manifold of dimension $\dim M$ through $\theta$ inside the fibre. $\square$
+
+The same argument takes more of either kind: the gradient at $\theta$ of any smooth function vanishing on the
+fibre near $\theta$ is a row that may join $J$, and the differential at $\theta$ of any smooth family that stays in
+the fibre when composed with the moves above may join $M$ (the ``equations`` and ``moves`` of
+:func:`local_dimension_bounds`; :mod:`semialg.families.bottleneck.local` supplies both for bottlenecks).
 
 The rank is taken over $d + 1$ affinely independent points of every linear region of $\theta$ on which no
 pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_batch`, points re-checked exactly):
 the same points that decide the functional dimension, without the one-sided rows of the regions where a neuron
 is identically zero (there $\theta' \mapsto f_{\theta'}(x)$ is not differentiable). The bounds serve the fibres
 that cannot decide a local dimension from their components (a member in no listed component). Other mechanisms
-(0-factor flips, twins, trades of affine blocks) are not among the moves, so the bounds need not meet.
+(0-factor flips, trades of affine blocks) are not among the moves, so the bounds need not meet.
 
 >>> from semialg.core.network import Network
 >>> local_dimension_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]))   # |x|
@@ -37,20 +46,22 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from semialg.core.exact import rank
+from semialg.core.exact import fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.engine.regions import decisive_batch, parameter_jacobian
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
-__all__ = ["linear_moves", "local_dimension_bounds"]
+__all__ = ["linear_moves", "local_dimension_bounds", "parameter_offsets"]
 
 
-def local_dimension_bounds(net: Network) -> tuple[int, int]:
+def local_dimension_bounds(net: Network, equations=(), moves=()) -> tuple[int, int]:
     r"""Proven bounds $(\dim M, D - \operatorname{rank} J)$ on the dimension at ``net`` of the fibre of its function
-    (module docstring): $M$ the span of the rescaling fields, the free inputs of unused neurons and the trades of
-    constant neurons with the next biases, $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in
-    its parameters.
+    (module docstring): $M$ the span of the rescaling fields, the free inputs of unused neurons, the trades of
+    constant neurons with the next biases, the twin trades and the given ``moves`` (differentials at ``net`` of
+    smooth families in the fibre), $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its
+    parameters together with the given ``equations`` (gradients at ``net`` of smooth functions vanishing on the
+    fibre near ``net``); both as flat parameter vectors.
 
     Cost: the region enumeration of :func:`~semialg.engine.regions.functional_dimension` (exact LPs for
     $n_0 \ge 3$), $d + 1$ exact Jacobians of $O(k\dim\Omega)$ per region, and two exact ranks.
@@ -64,7 +75,8 @@ def local_dimension_bounds(net: Network) -> tuple[int, int]:
     rows = [row for x, pattern in decisive_batch(net)
             if not any(0 in layer for layer in net.activation_pattern(x))
             for row in parameter_jacobian(net, x, pattern)]
-    moves = _rescaling_fields(net) + linear_moves(net)
+    rows += [list(g) for g in equations]
+    moves = _rescaling_fields(net) + linear_moves(net) + [list(m) for m in moves]
     return (rank(moves) if moves else 0), net.architecture.num_parameters - (rank(rows) if rows else 0)
 
 
@@ -86,13 +98,26 @@ def _rescaling_fields(net: Network) -> list[list[fmpq]]:
     return _directions(net, rescaling=True)
 
 
-def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
-    D, widths = net.architecture.num_parameters, net.widths
-    W_at, b_at, k = [], [], 0          # flat offsets of W_l and b_l, in the order of Network.parameters
-    for r, c in net.architecture.layer_shapes():
+def parameter_offsets(arch) -> tuple[list[int], list[int]]:
+    """The flat offsets of every $W_l$ and $b_l$ (0-based lists) in the order of
+    :meth:`~semialg.core.network.Network.parameters`: entry $(W_l)_{ij}$ is at ``W_at[l - 1] + i * n_{l-1} + j``,
+    $(b_l)_i$ at ``b_at[l - 1] + i``. Cost: $O(L)$.
+
+    >>> from semialg.core.network import Architecture
+    >>> parameter_offsets(Architecture(2, 3, 1))
+    ([0, 9], [6, 12])
+    """
+    W_at, b_at, k = [], [], 0
+    for r, c in arch.layer_shapes():
         W_at.append(k)
         b_at.append(k + r * c)
         k += r * c + r
+    return W_at, b_at
+
+
+def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
+    D, widths = net.architecture.num_parameters, net.widths
+    W_at, b_at = parameter_offsets(net.architecture)
 
     def vector(entries) -> list[fmpq]:
         v = [_ZERO] * D
@@ -119,4 +144,22 @@ def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
                         for r in range(n_out)]
                 if b != 0:
                     out.append(vector([(b_at[l] + i, _ONE)] + [(b_at[l + 1] + r, -slope * u[r]) for r in range(n_out)]))
+        if not rescaling:
+            out += [vector([(W_at[l + 1] + r * widths[l + 1] + i, lam), (W_at[l + 1] + r * widths[l + 1] + j, -_ONE)])
+                    for i, j, lam in _twins(W[l], B[l], unused[l]) for r in range(n_out)]
+    return out
+
+
+def _twins(W, B, unused) -> list[tuple[int, int, fmpq]]:
+    r"""The pairs $(i, j, \lambda)$ of used neurons with $w_i \ne 0$ and $(w_j, b_j) = \lambda (w_i, b_i)$,
+    $\lambda > 0$ (each neuron paired with the first of its class)."""
+    first: dict = {}
+    out = []
+    for j, (w, b) in enumerate(zip(W, B, strict=True)):
+        if unused[j] or not any(w):
+            continue
+        key, scale, sign = normalise_row(tuple(w) + (b,))
+        i, s = first.setdefault((fingerprint(key), sign), (j, scale))
+        if i != j:
+            out.append((i, j, scale / s))
     return out

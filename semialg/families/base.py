@@ -67,6 +67,11 @@ class Family:
         """The dimension of the fibre of ``net``."""
         self._undefined("fibre_dimension", net)
 
+    def local_dimension_bounds(self, net: Network) -> tuple[int, int]:
+        """Proven bounds on the dimension at ``net`` of its fibre, sharper than the first-order ones of
+        :func:`semialg.engine.tangent.local_dimension_bounds` (which answer where no family does)."""
+        self._undefined("local_dimension_bounds", net)
+
     def mechanisms(self, net: Network) -> tuple:
         """The :class:`~semialg.core.mechanism.Mechanism` s beyond $G$ present at ``net``."""
         self._undefined("hidden_symmetries", net)

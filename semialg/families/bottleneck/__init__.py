@@ -28,6 +28,7 @@ from semialg.families.bottleneck.arrangement import NetworkArrangement as _Arran
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
 from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, genericity_checks, loci_families, type_checks
+from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.moves import (
     flip_kink, move_onto_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
 from semialg.families.bottleneck.outer import ArrangementCertificate
@@ -50,6 +51,7 @@ __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
     "ArrangementCertificate", "BottleneckType", "combinatorial_type", "equivalent",
     "hidden_symmetries", "fibre_dimension", "fibre", "BottleneckFibre", "genericity_checks", "type_checks",
+    "local_dimension_bounds",
     "translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
     "BottleneckFamily", "BottleneckMove", "BottleneckMoveCertificate", "witness", "ActBy", "ClearNeuron",
     "AbsorbConstant", "MergeAffine", "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "Reflect",
@@ -85,6 +87,9 @@ class BottleneckFamily(Family):
 
     def fibre_dimension(self, net: Network) -> int:
         return fibre_dimension(net)
+
+    def local_dimension_bounds(self, net: Network) -> tuple[int, int]:
+        return local_dimension_bounds(net)
 
     def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
         return hidden_symmetries(net)

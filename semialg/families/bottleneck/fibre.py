@@ -21,7 +21,6 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
-from semialg.engine.tangent import local_dimension_bounds
 from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError, check_budget
 from semialg.families.bottleneck.constant_fibre import ConstantFibre, computes_constant
 from semialg.families.bottleneck.equivalence import equivalent
@@ -29,6 +28,7 @@ from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.representative import _is_generic, generic_representative
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
 from semialg.families.bottleneck.line_fibre import LineFibre
+from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible, inner_determined
 from semialg.families.bottleneck.ridge_typed import TypedRidge
@@ -161,7 +161,7 @@ class BottleneckFibre(Union):
         Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre. When ``theta`` is in none
         of the listed components (a non-generic member of a fibre built from a generic representative), or the
         fibre proves it by bounds (case (b)) and they differ, the bounds of
-        :func:`~semialg.engine.tangent.local_dimension_bounds` decide it when they meet;
+        :func:`~semialg.families.bottleneck.local.local_dimension_bounds` decide it when they meet;
         otherwise :class:`~semialg.errors.UndecidedError` names the bounds, or the value of ``undecided`` is
         returned if that is not ``"raise"``."""
         theta = self.network if theta is None else theta
@@ -189,9 +189,9 @@ class BottleneckFibre(Union):
             listed = f"; the listed components have dimension at most {self.dimension}"
         except UndecidedError:
             listed = ""
-        raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (the rescalings and "
-                             f"exact moves of unused and constant neurons; the kernel of the Jacobian at smooth "
-                             f"inputs){listed}")
+        raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (the rescalings, twin "
+                             f"trades and exact moves of unused, constant and robustly hidden neurons; the kernel "
+                             f"of the Jacobian at smooth inputs and of the seen kink lines' equations){listed}")
 
     def sample(self, seed: int | None = None, index=None) -> Network:
         """A random member, solved from the equations of a random (or the given) component."""
@@ -336,7 +336,7 @@ def _mixed_fibre(net: Network, rep: Network, deadline: float | None, progress,
     neurons (:func:`~semialg.families.bottleneck.separated_fibre.mixed_representative`): its separated fibre,
     whose dimension and local dimensions are proven only when that member passes every other genericity
     condition (else pieces of non-simple type may be larger: the dimension raises with the listed one as a lower
-    bound, local dimensions come from :func:`~semialg.engine.tangent.local_dimension_bounds`)."""
+    bound, local dimensions come from :func:`~semialg.families.bottleneck.local.local_dimension_bounds`)."""
     parts = SeparatedFibre(rep, combinatorial_type(rep), None if deadline is None else
                            max(0.0, deadline - time.monotonic()), progress)
 
@@ -359,7 +359,7 @@ def _scaled_inner_fibre(net: Network, t: BottleneckType, refusal: ArchitectureEr
     (:class:`~semialg.families.bottleneck.outer_fibre.OuterFibre`), listed; the members with $h' \ne \mu h$
     (some first-layer hyperplane missing $P$ with a kink of $h'$ on it, or $\sigma(h') = \mu\sigma(h)$ failing)
     are not described, so the dimension is only bounded below and local dimensions come from
-    :func:`~semialg.engine.tangent.local_dimension_bounds`. Re-raises ``refusal`` when the shallow fibre of $h$
+    :func:`~semialg.families.bottleneck.local.local_dimension_bounds`. Re-raises ``refusal`` when the shallow fibre of $h$
     is not described either."""
     try:
         parts = OuterFibre(net)

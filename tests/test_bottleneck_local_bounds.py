@@ -1,0 +1,138 @@
+"""The bottleneck bounds on a fibre's local dimension (semialg.families.bottleneck.local).
+
+Every move direction is checked by the exact equivalence decision and by exact evaluation; the bounds are
+checked against the local dimensions the fibres read off their explicit components, and against hand-computed
+fibres. The seen-kink equations are checked to spare the lines whose neurons may leave them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from flint import fmpq
+
+import semialg as sa
+from semialg import Network
+from semialg.engine import tangent
+from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.local import hidden_neuron_moves, local_dimension_bounds, seen_kink_equations
+
+GRID = [(fmpq(p, 3), fmpq(q, 3)) for p, q in itertools.product(range(-30, 31, 7), repeat=2)]
+
+
+def _net(rng: random.Random, n1: int, kind: str) -> Network:
+    """A 2-n1-1-1 parameter with small entries; ``kind`` plants twins, an opposite pair or a far neuron."""
+    W = [[rng.randint(-3, 3) for _ in range(2)] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
+    s = fmpq(rng.choice([1, 2, 3]), rng.choice([1, 2]))
+    if kind in ("twin", "opposite"):
+        sign = 1 if kind == "twin" else -1
+        W[1], b[1] = [sign * s * x for x in W[0]], sign * s * b[0]
+    elif kind == "far":
+        W[-1], b[-1], v[-1] = [rng.choice([-1, 1]), rng.randint(-1, 1)], -rng.randint(4, 9), rng.choice([-1, -2, 1])
+    return Network.from_arrays([W, [v], [[1]]], [b, [rng.randint(-2, 2)], [0]])
+
+
+def _moved(net: Network, direction, t) -> Network:
+    return Network.from_parameters(net.architecture, [a + t * d for a, d in zip(net.parameters(), direction)])
+
+
+def _nets_with_hidden_moves(count: int, seed: int = 0):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _net(rng, rng.choice([3, 4]), rng.choice(["far", "far", "twin", "plain"]))
+        moves = hidden_neuron_moves(net)
+        if moves:
+            out.append((net, moves))
+    return out
+
+
+@pytest.mark.parametrize("net, moves", _nets_with_hidden_moves(14))
+def test_hidden_neuron_moves_keep_the_function(net, moves):
+    # independent checks: the exact equivalence decision, and exact evaluation on a grid with kinks on it
+    for direction in moves:
+        for t in (fmpq(1, 10 ** 4), fmpq(-1, 10 ** 4)):
+            moved = _moved(net, direction, t)
+            assert all(moved(x) == net(x) for x in GRID)
+            assert sa.equivalent(net, moved)
+    # all of them at once (along a straight line: their compensations are linear at fixed output weights), then
+    # a move of the first-order bounds at the moved point (twin, unused and constant neuron trades)
+    rng = random.Random(len(moves))
+    amounts = [fmpq(rng.randint(-9, 9), 10 ** 5) for _ in moves]
+    combined = _moved(net, [sum((a * d[i] for a, d in zip(amounts, moves)), fmpq(0)) for i in range(len(moves[0]))], 1)
+    assert sa.equivalent(net, combined)
+    for direction in tangent.linear_moves(combined)[:3]:
+        assert sa.equivalent(net, _moved(combined, direction, fmpq(1, 10 ** 4)))
+
+
+def test_a_move_outside_the_robust_set_changes_the_function():
+    # h = sigma(x) - |y| - 2 sigma(-x) + 1 - sigma(-x - c): on the neuron's active side x <= -c, h = 3x + 1 + c - |y|
+    # with supremum 1 - 2c. c = 1: sup -1 < 0, robustly hidden, its w, b, v move; c = 1/2: sup 0, still hidden
+    # (U-), but no move is offered, and indeed moving its bias up shows a kink on P
+    def net(c):
+        return Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],
+                                   [[0, 0, 0, 0, -c], [1], [0]])
+
+    assert len(hidden_neuron_moves(net(1))) == 4
+    touching = net(fmpq(1, 2))
+    assert sa.combinatorial_type(touching).classes[4] == "U-"
+    assert hidden_neuron_moves(touching) == []
+    bias = [fmpq(int(i == 14)) for i in range(touching.architecture.num_parameters)]      # b_5
+    assert not sa.equivalent(touching, _moved(touching, bias, fmpq(1, 10 ** 4)))
+    assert sa.equivalent(touching, _moved(touching, bias, fmpq(-1, 10 ** 4)))   # down: only more hidden
+
+
+def test_hand_computed_fibres():
+    # twins sigma(x) + sigma(2x) on x = 0, seen on P: they may trade output weight but not part
+    twins = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, -1]], [[1]]], [[0, 0, 0], [1], [0]])
+    assert tangent.local_dimension_bounds(twins) == (5, 7)
+    assert local_dimension_bounds(twins) == (5, 5)
+    assert sa.fibre(twins).local_dimension() == 5
+    # an opposite pair sigma(x) + 2 sigma(-x): first order lets the two kinks part, the kink on P does not
+    pair = Network.from_arrays([[[1, 0], [-1, 0], [0, 1]], [[1, 2, -1]], [[1]]], [[0, 0, 0], [1], [0]])
+    assert tangent.local_dimension_bounds(pair) == (4, 5)
+    assert local_dimension_bounds(pair) == (4, 4)
+    # two opposite pairs and a robustly hidden neuron: 5 rescalings, mu, and its w, b (v is a rescaling)
+    far = Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],
+                              [[0, 0, 0, 0, -5], [1], [0]])
+    assert local_dimension_bounds(far) == (9, 9)
+    assert sa.fibre(far).local_dimension() == 9
+
+
+def test_a_line_whose_neurons_may_leave_it_gets_no_equation():
+    # sigma(x) - sigma(-x) = x: the pair's jumps 1 and -1 sum to 0, and translating both (e compensating) keeps f
+    net = Network.from_arrays([[[1, 0], [-1, 0], [0, 1]], [[1, -1, -1]], [[1]]], [[0, 0, 0], [1], [0]])
+    D = net.architecture.num_parameters
+    assert len(seen_kink_equations(net)) == 2                      # only y = 0's neuron
+    shift = [fmpq(0)] * D
+    shift[6], shift[7], shift[12] = fmpq(1), fmpq(-1), fmpq(-1)    # b_1 += t, b_2 -= t, e -= t
+    assert sa.equivalent(net, _moved(net, shift, fmpq(1, 7)))
+    lower, upper = local_dimension_bounds(net)
+    assert lower <= upper
+
+
+def _survey(seed: int, count: int):
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield _net(rng, rng.choice([3, 4]), rng.choice(["twin", "opposite", "far", "plain"]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bounds_contain_the_local_dimension_of_the_listed_components(seed):
+    # the fibres read a local dimension off the explicit component containing theta (generic parameters and
+    # those of listed types): the proven bounds must contain it
+    from_components = 0
+    for net in _survey(seed, 25):
+        try:
+            F = sa.fibre(net, budget=20)
+            j = F.component_of(net)
+            value = F.local_dimension()
+        except (ArchitectureError, UndecidedError):
+            continue
+        lower, upper = local_dimension_bounds(net)
+        assert lower <= value <= upper, net
+        from_components += j is not None
+    assert from_components >= 5
