@@ -35,6 +35,23 @@ def test_hand_computed_fibres():
                                 [[1, -1, 0, 2], ["1/3"], [1]])
     assert local_dimension_bounds(const) == (14, 14)
     assert sa.fibre(const).local_dimension() == 14
+    # x = s(x) - s(-x): the affine line translates (b, b' = t, -t; c = -t) besides the two rescalings; the fibre
+    # {w b' = w' b, a|w| = a'|w'|, a w = 1, orientations opposite} has dimension 7 - 4 = 3
+    identity = Network.from_arrays([[[1], [-1]], [[1, -1]]], [[0, 0], [0]])
+    assert local_dimension_bounds(identity) == (3, 3)
+    assert sa.fibre(identity).local_dimension() == 3
+
+
+def test_an_affine_line_of_a_deep_layer_translates():
+    # second hidden layer: s(y1 + y2) - s(-y1 - y2) = y1 + y2, then the output bias compensates
+    net = Network.from_arrays([[[1], [2]], [[1, 1], [-1, -1]], [[3, -3]]], [[0, 1], [0, 0], [1]])
+    theta = net.parameters()
+    translations = [v for v in linear_moves(net) if v[8] != 0]     # b of the second layer's first neuron
+    assert len(translations) == 1
+    xs = [[fmpq(p, 3)] for p in range(-12, 13)]
+    for t in (fmpq(1, 2), fmpq(-5)):      # exact for every amount: the identity holds globally
+        moved = Network.from_parameters(net.architecture, [a + t * b for a, b in zip(theta, translations[0])])
+        assert all(moved(x) == net(x) for x in xs)
 
 
 @pytest.mark.parametrize("widths, seed", [((2, 3, 2, 1), 0), ((2, 2, 2, 2), 1), ((1, 3, 3, 1), 2)])

@@ -9,7 +9,10 @@ not unused ("constant", value $\sigma(b)$), each outgoing weight $u_r$ with the 
 $-\sigma(b)$, and, if $b \ne 0$, its bias with every $b'_r$ moved by $-[b > 0]\,u_r$; for two used neurons of
 one layer with non-zero incoming weights and positively proportional rows, $(w_j, b_j) = \lambda (w_i, b_i)$
 ("twins": $u_i\sigma(z) + u_j\sigma(\lambda z) = (u_i + \lambda u_j)\sigma(z)$), each outgoing weight $u_{i,r}$
-moved by $\lambda$ and $u_{j,r}$ by $-1$. Then the fibre
+moved by $\lambda$ and $u_{j,r}$ by $-1$; for the used neurons with non-zero incoming weights on one hyperplane,
+rows $(w_k, b_k) = \pm\lambda_k\ell$, whose outgoing weights have $\sum_k\lambda_ku_k = 0$ (an "affine line":
+together they compute $A\,\ell\cdot(x, 1)$ with $A = \sum_{+}\lambda_ku_k$, as $\sigma(z) - \sigma(-z) = z$), their
+translation, each $b_k$ moved by $\pm\lambda_k$ and the next layer's biases by $-A$. Then the fibre
 $\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and $D - \operatorname{rank} J$.
 *Proof.* Upper bound: near $\theta$ the activation pattern at each $x_i$ is that of $\theta$, so each
 $\theta' \mapsto f_{\theta'}(x_i)$ is a polynomial there; $r = \operatorname{rank} J$ of them with independent
@@ -19,7 +22,8 @@ small amounts (the compensating biases computed from the moved values), keep the
 inputs are never read, and no move makes one used (its outgoing weights are moved by rescalings only, which keep
 zeros; twins are used and stay so for small amounts); a constant neuron's pre-activation stays constant (weights
 moved into it come from constant neurons and are compensated in its bias), and $\sigma$ is smooth at its
-$b \ne 0$; twin moves change no row, so twins stay twins. This smooth map into the fibre has the
+$b \ne 0$; twin moves change no row, so twins stay twins, and they keep every $\lambda_ku_k$ sum, so affine lines
+stay affine (their translations are done after them; they move all the rows of a line alike). This smooth map into the fibre has the
 directions above as differential at $\theta$; restricted to a subspace on which that differential is injective it
 is an immersion, whose image is a manifold of dimension $\dim M$ through $\theta$ inside the fibre. $\square$
 
@@ -33,7 +37,7 @@ pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_bat
 the same points that decide the functional dimension, without the one-sided rows of the regions where a neuron
 is identically zero (there $\theta' \mapsto f_{\theta'}(x)$ is not differentiable). The bounds serve the fibres
 that cannot decide a local dimension from their components (a member in no listed component). Other mechanisms
-(0-factor flips, trades of affine blocks) are not among the moves, so the bounds need not meet.
+(0-factor flips, trades of the linear parts of affine blocks) are not among the moves, so the bounds need not meet.
 
 >>> from semialg.core.network import Network
 >>> local_dimension_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]))   # |x|
@@ -147,19 +151,30 @@ def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
         if not rescaling:
             out += [vector([(W_at[l + 1] + r * widths[l + 1] + i, lam), (W_at[l + 1] + r * widths[l + 1] + j, -_ONE)])
                     for i, j, lam in _twins(W[l], B[l], unused[l]) for r in range(n_out)]
+            for line in _lines(W[l], B[l], unused[l]).values():
+                A = [sum((lam * W[l + 1][r][k] for k, s, lam in line if s > 0), _ZERO) for r in range(n_out)]
+                if all(sum((lam * W[l + 1][r][k] for k, _, lam in line), _ZERO) == 0 for r in range(n_out)):
+                    out.append(vector([(b_at[l] + k, s * lam) for k, s, lam in line]
+                                      + [(b_at[l + 1] + r, -A[r]) for r in range(n_out)]))
     return out
+
+
+def _lines(W, B, unused) -> dict:
+    """The used neurons with non-zero incoming weights grouped by hyperplane: (neuron, orientation, scale)."""
+    lines: dict = {}
+    for k, (w, b) in enumerate(zip(W, B, strict=True)):
+        if not unused[k] and any(w):
+            key, scale, sign = normalise_row(tuple(w) + (b,))
+            lines.setdefault(fingerprint(key), []).append((k, sign, scale))
+    return lines
 
 
 def _twins(W, B, unused) -> list[tuple[int, int, fmpq]]:
     r"""The pairs $(i, j, \lambda)$ of used neurons with $w_i \ne 0$ and $(w_j, b_j) = \lambda (w_i, b_i)$,
     $\lambda > 0$ (each neuron paired with the first of its class)."""
-    first: dict = {}
     out = []
-    for j, (w, b) in enumerate(zip(W, B, strict=True)):
-        if unused[j] or not any(w):
-            continue
-        key, scale, sign = normalise_row(tuple(w) + (b,))
-        i, s = first.setdefault((fingerprint(key), sign), (j, scale))
-        if i != j:
-            out.append((i, j, scale / s))
+    for line in _lines(W, B, unused).values():
+        for sign in (1, -1):
+            side = [(k, lam) for k, s, lam in line if s == sign]
+            out += [(side[0][0], j, lam / side[0][1]) for j, lam in side[1:]]
     return out
