@@ -82,19 +82,24 @@ def canonical_form(net: Network):
     return ask("canonical_form", net, lambda family: family.canonical_form(net))
 
 
-def local_dimension_bounds(net: Network) -> tuple[int, int]:
+def local_dimension_bounds(net: Network, budget: float | None = 60.0, progress: bool | None = None) -> tuple[int, int]:
     r"""Proven bounds $(\text{lower}, \text{upper})$ on the dimension at ``net`` of the fibre of its function: the
     first family's that has them (bottleneck: :func:`semialg.families.bottleneck.local.local_dimension_bounds`,
     with the seen kink lines and the robustly hidden neurons), else the first-order bounds of
-    :func:`semialg.engine.tangent.local_dimension_bounds`. Cost: that of the bounds used.
+    :func:`semialg.engine.tangent.local_dimension_bounds`. Random inputs settle the generic case at once; the
+    region enumeration that may follow stops after ``budget`` seconds (``None``: no limit), leaving the upper
+    bound the rows found give, and shows a tqdm bar after 2 s if ``progress`` (``None``: on a terminal). Cost:
+    that of the bounds used.
 
     >>> from semialg.core.network import Network
     >>> local_dimension_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]))   # |x|: the value is 2
     (2, 3)
     """
+    if budget is not None:
+        budget = check_budget(budget, "the local dimension budget", seconds=True)
     for family in families_for(net):
         try:
-            return family.local_dimension_bounds(net)
+            return family.local_dimension_bounds(net, budget=budget, progress=progress)
         except NotDefined:
             continue
-    return tangent.local_dimension_bounds(net)
+    return tangent.local_dimension_bounds(net, budget=budget, progress=progress)

@@ -64,3 +64,9 @@ def test_reading_benchmark_smoke():
     rows = _load("bench_reading").run(cases=(((6, 9, 2), "float32"), ((3, 4, 4, 1), "float64")))
     assert [r["arch"] for r in rows] == ["6-9-2", "3-4-4-1"]   # entries were checked exactly inside run()
     assert all(r["naive_s"] is not None for r in rows)
+
+
+def test_local_dimension_benchmark_smoke():
+    rows = _load("bench_local_dimension").run(archs=((2, 3, 3, 1), (3, 3, 1, 2)), cap=20.0)
+    # the enumeration alone finished and its upper bound was no smaller than ours (asserted inside run())
+    assert all(r["enumeration_s"] is not None and r["lower"] <= r["upper"] for r in rows)

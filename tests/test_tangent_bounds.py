@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
-from semialg.engine.regions import functional_dimension
+from semialg.core.exact import rank
+from semialg.engine.regions import decisive_batch, functional_dimension, parameter_jacobian
 from semialg.engine.tangent import linear_moves, local_dimension_bounds
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.local import local_dimension_bounds as bottleneck_bounds
@@ -134,3 +135,25 @@ def test_each_linear_move_keeps_the_function_exactly(widths, data):
         for t in (fmpq(1, 1000), fmpq(-1, 997)):
             moved = Network.from_parameters(net.architecture, [a + t * b for a, b in zip(theta, v)])
             assert all(moved(x) == net(x) for x in xs)
+
+
+@pytest.mark.parametrize("widths, seed", [((2, 3, 2, 1), 3), ((1, 3, 3, 1), 4), ((3, 4, 1, 2), 5), ((2, 2, 2, 2), 6)])
+def test_random_inputs_and_the_region_enumeration_agree(widths, seed):
+    # the upper bound from every region's points (independent path: the decisive batch) against the answer,
+    # which random inputs may settle first
+    net = Network.random(widths, seed=seed, height=4)
+    rows = [row for x, pattern in decisive_batch(net) if not any(0 in layer for layer in net.activation_pattern(x))
+            for row in parameter_jacobian(net, x, pattern)]
+    lower, upper = local_dimension_bounds(net, budget=None)
+    assert upper == net.architecture.num_parameters - rank(rows)
+    assert sa.local_dimension_bounds(net, budget=None)[1] <= upper
+
+
+def test_a_spent_budget_still_gives_proven_bounds():
+    # budget 0: no random input and no region is looked at; the bounds are the moves and the trivial upper one
+    net = Network.random((4, 6, 6, 2), seed=1, height=4)
+    lower, upper = local_dimension_bounds(net, budget=None)
+    assert local_dimension_bounds(net, budget=0) == (lower, net.architecture.num_parameters)
+    assert sa.local_dimension_bounds(net, budget=0)[0] == lower
+    with pytest.raises(sa.ParameterError, match="budget"):
+        sa.local_dimension_bounds(net, budget=-1)

@@ -48,7 +48,8 @@ from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
 __all__ = [
     "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
     "functional_dimension", "FunctionalDimension", "batch_functional_dimension",
-    "estimate_functional_dimension", "decisive_batch", "parameter_jacobian", "batch_jacobian",
+    "estimate_functional_dimension", "decisive_batch", "decisive_points", "sampled_rank_reaches",
+    "parameter_jacobian", "batch_jacobian",
     "numeric_jacobian",
 ]
 
@@ -521,13 +522,22 @@ class FunctionalDimension(Latexable):
         return self.upper_bound - self.value
 
 
-def _decisive_points(net: Network, domain: Polytope | None):
-    """Per region, lazily: ``(pattern, points)`` with $d + 1$ affinely independent points of the region."""
-    for cell in _iter_cells((net,), domain):
-        reg = Region(tuple(cell.patterns[0]), cell.point, tuple(cell.inequalities), (), ())
-        eps = reg.step()
-        yield reg.pattern, [reg.point] + [tuple(v + eps if i == j else v for i, v in enumerate(reg.point))
-                                          for j in range(len(reg.point))]
+def decisive_points(net: Network, domain: Polytope | None = None, deadline: float | None = None):
+    """Per region, lazily: ``(pattern, points)`` with $d + 1$ affinely independent points of the region.
+
+    Raises :class:`~semialg.errors.UndecidedError` naming the number of regions done once ``deadline`` (a
+    :func:`time.monotonic` value) has passed. Cost: that of the region enumeration, $O(d)$ points per region.
+    """
+    done = 0
+    try:
+        for cell in _iter_cells((net,), domain, deadline=deadline):
+            reg = Region(tuple(cell.patterns[0]), cell.point, tuple(cell.inequalities), (), ())
+            eps = reg.step()
+            done += 1
+            yield reg.pattern, [reg.point] + [tuple(v + eps if i == j else v for i, v in enumerate(reg.point))
+                                              for j in range(len(reg.point))]
+    except _DeadlinePassed:
+        raise UndecidedError(f"region enumeration: the deadline passed after {done} regions") from None
 
 
 def decisive_batch(net: Network, domain: Polytope | None = None) -> list[tuple[Vec, Pattern]]:
@@ -537,7 +547,7 @@ def decisive_batch(net: Network, domain: Polytope | None = None) -> list[tuple[V
     $d + 1$ affinely independent points — one point per region is not enough (the network $a\\,\\sigma(wx + b) + c$ has functional dimension $3$ but one point per
     region gives rank $2$). Returns ``(x, pattern)`` pairs, regions sorted by pattern.
     """
-    return [(x, pattern) for pattern, points in sorted(_decisive_points(net, domain)) for x in points]
+    return [(x, pattern) for pattern, points in sorted(decisive_points(net, domain)) for x in points]
 
 
 def functional_dimension(net: Network, domain: Polytope | None = None, method: str = "auto") -> FunctionalDimension:
@@ -573,7 +583,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     # The sampled rows stay in the modular lower bound (every batch is one), so fewer regions are needed.
     rows, used, patterns, value = [], list(sampled), [], 0
     next_check = 1
-    for pattern, points in _decisive_points(net, domain):
+    for pattern, points in decisive_points(net, domain):
         patterns.append(pattern)
         for x in points:
             jac = parameter_jacobian(net, x, pattern)
@@ -598,18 +608,39 @@ def _modular_rank(blocks: list) -> int:
     return 0 if any(b is None for b in blocks) else rank_mod(np.vstack(blocks))
 
 
-def _sampled_batch(net: Network, bound: int, seed: int = 0) -> tuple[tuple[Vec, ...], set, list, bool]:
+def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: float | None = None) -> bool:
+    r"""Whether the Jacobian rows of ``net`` at random rational inputs off every bent hyperplane, together with
+    ``extra_rows``, have rank at least ``bound`` modulo :data:`~semialg.core.modular.BLAS_PRIME` — a proof that
+    their exact rank is (a rank modulo $p$ never exceeds the rational one). ``False`` says nothing. Stops at
+    ``deadline`` (a :func:`time.monotonic` value). Cost: that of the sampled batch of :func:`functional_dimension`.
+
+    >>> sampled_rank_reaches(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)       # a s(wx + b) + c
+    True
+    """
+    if bound <= 0:
+        return True
+    extra = residues(extra_rows) if len(extra_rows) else None
+    if len(extra_rows) and extra is None:
+        return False
+    return _sampled_batch(net, bound, extra=extra, deadline=deadline)[3]
+
+
+def _sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
+                   deadline: float | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
     """Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at random rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
     bound decides it without enumerating regions. The rank is checked at $2^i\\lceil\\mathrm{bound}/k\\rceil$
     inputs, $i \\le 4$ (rare regions, e.g. where a second-layer neuron is active on a small set only, need
     many), and sampling stops early when the recent growth of the rank cannot close the gap in the doublings
-    left. Returns the inputs, their patterns, the residue blocks and whether the bound was reached."""
+    left, or at ``deadline``. ``extra`` (a residue block) joins every rank. Returns the inputs, their patterns,
+    the residue blocks and whether the bound was reached."""
     rng = random.Random(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim
     need = -(-bound // k)
-    mods, used, patterns, ranks = [], [], set(), []
+    mods, used, patterns, ranks = ([] if extra is None else [extra]), [], set(), []
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
+        if deadline is not None and time.monotonic() > deadline:
+            break
         scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
         x = tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
         pattern = net.activation_pattern(x)

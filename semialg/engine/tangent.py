@@ -29,11 +29,10 @@ is an immersion, whose image is a manifold of dimension $\dim M$ through $\theta
 
 The same argument takes more of either kind: the gradient at $\theta$ of any smooth function vanishing on the
 fibre near $\theta$ is a row that may join $J$, and the differential at $\theta$ of any smooth family that stays in
-the fibre when composed with the moves above may join $M$ (the ``equations`` and ``moves`` of
-:func:`local_dimension_bounds`; :mod:`semialg.families.bottleneck.local` supplies both for bottlenecks).
+the fibre when composed with the moves above may join $M$ (the ``extras`` of :func:`local_dimension_bounds`; :mod:`semialg.families.bottleneck.local` supplies both for bottlenecks).
 
 The rank is taken over $d + 1$ affinely independent points of every linear region of $\theta$ on which no
-pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_batch`, points re-checked exactly):
+pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_points`, points re-checked exactly):
 the same points that decide the functional dimension, without the one-sided rows of the regions where a neuron
 is identically zero (there $\theta' \mapsto f_{\theta'}(x)$ is not differentiable). The bounds serve the fibres
 that cannot decide a local dimension from their components (a member in no listed component). Other mechanisms
@@ -48,27 +47,40 @@ that cannot decide a local dimension from their components (a member in no liste
 
 from __future__ import annotations
 
+import time
+from typing import Callable, Sequence
+
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row, rank
 from semialg.core.network import Network
-from semialg.engine.regions import decisive_batch, parameter_jacobian
+from semialg.engine.regions import decisive_points, parameter_jacobian, sampled_rank_reaches
+from semialg.errors import UndecidedError, check_budget
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
 __all__ = ["linear_moves", "local_dimension_bounds", "parameter_offsets"]
 
 
-def local_dimension_bounds(net: Network, equations=(), moves=()) -> tuple[int, int]:
+def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Sequence]] | None = None,
+                           budget: float | None = 60.0, progress: bool | None = None) -> tuple[int, int]:
     r"""Proven bounds $(\dim M, D - \operatorname{rank} J)$ on the dimension at ``net`` of the fibre of its function
     (module docstring): $M$ the span of the rescaling fields, the free inputs of unused neurons, the trades of
-    constant neurons with the next biases, the twin trades and the given ``moves`` (differentials at ``net`` of
-    smooth families in the fibre), $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its
-    parameters together with the given ``equations`` (gradients at ``net`` of smooth functions vanishing on the
-    fibre near ``net``); both as flat parameter vectors.
+    constant neurons with the next biases, the twin trades, the translations of affine lines and the extra moves,
+    $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its parameters together with the extra
+    equations. ``extras()`` returns ``(equations, moves)`` as flat parameter vectors: gradients at ``net`` of
+    smooth functions vanishing on the fibre near ``net``, and differentials at ``net`` of smooth families in the
+    fibre; it is called only when the plain bounds do not meet.
 
-    Cost: the region enumeration of :func:`~semialg.engine.regions.functional_dimension` (exact LPs for
-    $n_0 \ge 3$), $d + 1$ exact Jacobians of $O(k\dim\Omega)$ per region, and two exact ranks.
+    Any rows of $J$ bound the dimension, so the answer is proven however far the work got: first the rows at
+    random inputs (rank modulo a prime, a lower bound on the exact one) — when they reach $D - \dim M$ the
+    bounds meet at once, the generic case —, else the rows at $d + 1$ points of every region, enumerated for at
+    most ``budget`` seconds (``None``: no limit; a tqdm bar after 2 s if ``progress``, ``None``: on a terminal);
+    when the budget runs out the rows found so far give the upper bound.
+
+    Cost: the sampled batch of :func:`~semialg.engine.regions.functional_dimension` and one modular rank; if
+    that does not decide, the region enumeration (exact LPs for $n_0 \ge 3$, exponential in $n_0$), $d + 1$
+    exact Jacobians of $O(k\dim\Omega)$ per region, two exact ranks, and if they differ ``extras()`` and two more.
 
     >>> from semialg.core.network import Network
     >>> local_dimension_bounds(Network.from_arrays([[[2]], [[3]]], [[1], [0]]))    # 3 s(2x + 1): the fibre is 1-D
@@ -76,12 +88,30 @@ def local_dimension_bounds(net: Network, equations=(), moves=()) -> tuple[int, i
     >>> local_dimension_bounds(Network.from_arrays([[[2]], [[0]]], [[1], [0]]))    # an unused neuron: w, b free
     (2, 2)
     """
-    rows = [row for x, pattern in decisive_batch(net)
-            if not any(0 in layer for layer in net.activation_pattern(x))
-            for row in parameter_jacobian(net, x, pattern)]
-    rows += [list(g) for g in equations]
-    moves = _rescaling_fields(net) + linear_moves(net) + [list(m) for m in moves]
-    return (rank(moves) if moves else 0), net.architecture.num_parameters - (rank(rows) if rows else 0)
+    D = net.architecture.num_parameters
+    budget = None if budget is None else check_budget(budget, "the local dimension budget", seconds=True)
+    deadline = None if budget is None else time.monotonic() + budget
+    M = _rescaling_fields(net) + linear_moves(net)
+    lower, rows = (rank(M) if M else 0), []
+    if sampled_rank_reaches(net, D - lower, (), deadline):
+        return lower, lower
+    from tqdm.auto import tqdm      # on first use: start-up time
+    with tqdm(desc="local dimension: regions", unit="region", delay=2, leave=False,
+              disable=None if progress is None else not progress) as bar:
+        try:
+            for pattern, points in decisive_points(net, deadline=deadline):
+                bar.update()
+                rows += [row for x in points if not any(0 in layer for layer in net.activation_pattern(x))
+                         for row in parameter_jacobian(net, x, pattern)]
+        except UndecidedError:      # the budget is spent: the rows so far still bound the dimension
+            pass
+    upper = D - (rank(rows) if rows else 0)
+    if upper > lower and extras is not None:
+        equations, moves = extras()
+        M += [list(m) for m in moves]
+        rows += [list(g) for g in equations]
+        lower, upper = (rank(M) if M else 0), D - (rank(rows) if rows else 0)
+    return lower, upper
 
 
 def linear_moves(net: Network) -> list[list[fmpq]]:

@@ -67,9 +67,10 @@ class Family:
         """The dimension of the fibre of ``net``."""
         self._undefined("fibre_dimension", net)
 
-    def local_dimension_bounds(self, net: Network) -> tuple[int, int]:
+    def local_dimension_bounds(self, net: Network, **options) -> tuple[int, int]:
         """Proven bounds on the dimension at ``net`` of its fibre, sharper than the first-order ones of
-        :func:`semialg.engine.tangent.local_dimension_bounds` (which answer where no family does)."""
+        :func:`semialg.engine.tangent.local_dimension_bounds` (which answer where no family does; ``options``:
+        ``budget``, ``progress`` as there)."""
         self._undefined("local_dimension_bounds", net)
 
     def mechanisms(self, net: Network) -> tuple:

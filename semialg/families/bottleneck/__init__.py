@@ -88,8 +88,8 @@ class BottleneckFamily(Family):
     def fibre_dimension(self, net: Network) -> int:
         return fibre_dimension(net)
 
-    def local_dimension_bounds(self, net: Network) -> tuple[int, int]:
-        return local_dimension_bounds(net)
+    def local_dimension_bounds(self, net: Network, **options) -> tuple[int, int]:
+        return local_dimension_bounds(net, **options)
 
     def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
         return hidden_symmetries(net)

@@ -48,6 +48,7 @@ bounds do not.
 from __future__ import annotations
 
 import itertools
+import math
 
 from flint import fmpq
 
@@ -58,19 +59,27 @@ from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
-__all__ = ["hidden_neuron_moves", "local_dimension_bounds", "seen_kink_equations"]
+__all__ = ["CELL_LIMIT", "hidden_neuron_moves", "local_dimension_bounds", "seen_kink_equations"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 _SUBSET_LIMIT = 16     # neurons on one line beyond which the zero-sum test is skipped (the bound stays valid)
 
+#: The largest first-layer arrangement (by the bound on its number of cells) for which, with $n_0 \ge 3$,
+#: :func:`local_dimension_bounds` classifies the neurons (exact LPs per cell) for its extra equations and moves.
+CELL_LIMIT = 4096
 
-def local_dimension_bounds(net: Network) -> tuple[int, int]:
+
+def local_dimension_bounds(net: Network, budget: float | None = 60.0,
+                           progress: bool | None = None) -> tuple[int, int]:
     r"""Proven bounds on the dimension at ``net`` of its fibre: those of
-    :func:`semialg.engine.tangent.local_dimension_bounds`, for a case-(a) bottleneck with the equations of
-    :func:`seen_kink_equations` and the moves of :func:`hidden_neuron_moves` (module docstring).
+    :func:`semialg.engine.tangent.local_dimension_bounds` (``budget`` and ``progress`` as there), for a case-(a)
+    bottleneck with the equations of :func:`seen_kink_equations` and the moves of :func:`hidden_neuron_moves`
+    (module docstring; computed only when the bounds do not meet without them) when the first layer's arrangement is small (at most :data:`CELL_LIMIT` cells by the
+    bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes) or $n_0 \le 2$.
 
-    Cost: that of the first-order bounds plus the arrangement of the first layer, $O(N^2)$ cells with their
-    vertices and rays, $O(N^2)$ generator pairs per cell and hidden neuron, and $2^{|S_L|}$ subset sums per line.
+    Cost: that of the first-order bounds plus, for the extras, the arrangement of the first layer ($O(N^2)$ cells
+    in the plane, exact LPs otherwise), $O(N^2)$ generator pairs per cell and hidden neuron, and $2^{|S_L|}$
+    subset sums per line.
 
     >>> from semialg.core.network import Network
     >>> far = Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],
@@ -78,10 +87,15 @@ def local_dimension_bounds(net: Network) -> tuple[int, int]:
     >>> local_dimension_bounds(far)       # opposite pairs on x = 0, y = 0, sigma(-x - 5) hidden; first order: (6, 13)
     (9, 9)
     """
-    if bottleneck_case(net) != "a":
-        return first_order_bounds(net)
-    t = combinatorial_type(net)
-    return first_order_bounds(net, seen_kink_equations(net, t), hidden_neuron_moves(net, t))
+    n0, n1 = net.widths[0], net.widths[1]
+    if bottleneck_case(net) != "a" or (n0 > 2 and sum(math.comb(n1, i) for i in range(n0 + 1)) > CELL_LIMIT):
+        return first_order_bounds(net, budget=budget, progress=progress)
+
+    def extras():
+        t = combinatorial_type(net)
+        return seen_kink_equations(net, t), hidden_neuron_moves(net, t)
+
+    return first_order_bounds(net, extras, budget, progress)
 
 
 def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
@@ -98,8 +112,7 @@ def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[l
     t = t or combinatorial_type(net)
     if not any(OuterView.of(net).c):
         return []
-    n0, n1 = net.widths[0], net.widths[1]
-    D = net.architecture.num_parameters
+    n0, D = net.widths[0], net.architecture.num_parameters
     (W_at, *_), (b_at, *_) = parameter_offsets(net.architecture)
     v = net.weights[1][0]
     lines: dict = {}
