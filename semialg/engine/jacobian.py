@@ -1,0 +1,210 @@
+r"""The Jacobian of a network's output in its parameters: exact rows at an input (backpropagation in
+rationals), over batches, their rank modulo a prime at random inputs, and a labelled numeric twin.
+
+On a linear region the network is a polynomial in its parameters, so the rows at an input off every bent
+hyperplane are derivatives of that polynomial. :func:`~semialg.engine.regions.functional_dimension` and the
+local dimension bounds of :mod:`semialg.engine.tangent` take ranks of these rows.
+
+>>> from semialg.core.network import Network
+>>> parameter_jacobian(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), [1])     # 3 s(2x + 1): d/d(w, b, a, c)
+[(3, 3, 3, 1)]
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Sequence
+
+import numpy as np
+from flint import fmpq, fmpq_mat
+
+from semialg.core.exact import rank, to_vector
+from semialg.core.modular import rank_mod, residues
+from semialg.core.network import Network
+from semialg.errors import ParameterError
+
+Vec = tuple[fmpq, ...]
+Pattern = tuple[tuple[int, ...], ...]
+
+_ZERO = fmpq(0)
+
+__all__ = ["parameter_jacobian", "batch_jacobian", "batch_functional_dimension", "sampled_batch",
+           "sampled_rank_reaches", "blocks_rank_mod", "numeric_jacobian", "estimate_functional_dimension"]
+
+
+def parameter_jacobian(net: Network, x, pattern: Pattern | None = None) -> list[Vec]:
+    """The Jacobian $\\partial f_\\theta(x) / \\partial\\theta$: one row per output, columns in the order of
+    :meth:`Network.parameters`.
+
+    ``pattern`` fixes the activation pattern (default: the pattern at ``x``, neurons at $0$ counted off),
+    so the result is the derivative of the polynomial map that ``net`` equals on that region. Exact
+    backpropagation; cost $O(k \\dim\\Omega)$.
+
+    >>> net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])           # 3 s(2x + 1)
+    >>> parameter_jacobian(net, [1])                                     # d/d(w, b, a, c)
+    [(3, 3, 3, 1)]
+    """
+    x = to_vector(x, net.architecture.input_dim, where="x")
+    if pattern is None:
+        pattern = net.activation_pattern(x)
+    acts = [fmpq_mat(len(x), 1, list(x))]
+    for l, (W, b) in enumerate(net._mats[:-1]):
+        z = W * acts[-1] + b
+        acts.append(fmpq_mat(z.nrows(), 1, [z[i, 0] if pattern[l][i] > 0 else _ZERO for i in range(z.nrows())]))
+    k = net.architecture.output_dim
+    delta = fmpq_mat(k, k, [fmpq(int(i == j)) for i in range(k) for j in range(k)])  # column o: output o
+    blocks = []
+    for l in range(net.depth - 1, -1, -1):
+        a = acts[l]
+        # d f_o / d W_l[i, j] = delta[i, o] a[j];  d f_o / d b_l[i] = delta[i, o]
+        blocks.append([[delta[i, o] * a[j, 0] for i in range(delta.nrows()) for j in range(a.nrows())]
+                       + [delta[i, o] for i in range(delta.nrows())] for o in range(k)])
+        if l:
+            back = net._mats[l][0].transpose() * delta
+            delta = fmpq_mat(back.nrows(), k, [back[i, o] if pattern[l - 1][i] > 0 else _ZERO
+                                               for i in range(back.nrows()) for o in range(k)])
+    blocks.reverse()
+    return [tuple(v for block in blocks for v in block[o]) for o in range(k)]
+
+
+
+
+def blocks_rank_mod(blocks: list) -> int:
+    """The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if one is missing:
+    a denominator divisible by $p$ makes the modular bound useless, never wrong). Cost: one rank modulo $p$ of
+    the stacked matrix (BLAS).
+
+    >>> from semialg.core.modular import residues
+    >>> blocks_rank_mod([residues([[1, 2]]), residues([[2, 4]]), residues([[0, 1]])])
+    2
+    """
+    return 0 if any(b is None for b in blocks) else rank_mod(np.vstack(blocks))
+
+
+def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: float | None = None) -> bool:
+    r"""Whether the Jacobian rows of ``net`` at random rational inputs off every bent hyperplane, together with
+    ``extra_rows``, have rank at least ``bound`` modulo :data:`~semialg.core.modular.BLAS_PRIME` — a proof that
+    their exact rank is (a rank modulo $p$ never exceeds the rational one). ``False`` says nothing. Stops at
+    ``deadline`` (a :func:`time.monotonic` value). Cost: that of the sampled batch of
+    :func:`~semialg.engine.regions.functional_dimension`.
+
+    >>> sampled_rank_reaches(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)       # a s(wx + b) + c
+    True
+    """
+    if bound <= 0:
+        return True
+    extra = residues(extra_rows) if len(extra_rows) else None
+    if len(extra_rows) and extra is None:
+        return False
+    return sampled_batch(net, bound, extra=extra, deadline=deadline)[3]
+
+
+def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
+                   deadline: float | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
+    r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at random rational inputs off every bent
+    hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
+    bound decides it without enumerating regions. The rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$
+    inputs, $i \le 4$ (rare regions, e.g. where a second-layer neuron is active on a small set only, need
+    many), and sampling stops early when the recent growth of the rank cannot close the gap in the doublings
+    left, or at ``deadline``. ``extra`` (a residue block) joins every rank. Returns the inputs, their patterns,
+    the residue blocks and whether the bound was reached. Cost: at most $32\lceil\mathrm{bound}/k\rceil$
+    exact Jacobians of $O(k\dim\Omega)$ and five modular ranks.
+
+    >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)[3]          # a s(wx + b) + c: rank 3
+    True
+    """
+    rng = random.Random(seed)
+    d, k = net.architecture.input_dim, net.architecture.output_dim
+    need = -(-bound // k)
+    mods, used, patterns, ranks = ([] if extra is None else [extra]), [], set(), []
+    for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
+        x = tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
+        pattern = net.activation_pattern(x)
+        if any(0 in layer for layer in pattern):
+            continue
+        mods.append(residues(parameter_jacobian(net, x, pattern)))
+        used.append(x)
+        patterns.add(pattern)
+        if len(used) == need << len(ranks):
+            ranks.append(blocks_rank_mod(mods))
+            if ranks[-1] >= bound:
+                return tuple(used), patterns, mods, True
+            recent = [b - a for a, b in zip(ranks, ranks[1:], strict=False)][-2:]  # gains of the last two doublings
+            growth = max(recent[-1], recent[0] / 2) if recent else bound
+            if growth * (5 - len(ranks)) < bound - ranks[-1]:
+                break
+    return tuple(used), patterns, mods, False
+
+
+def batch_functional_dimension(net: Network, X: Sequence) -> int:
+    """The exact rank of the Jacobian of the outputs on the batch ``X`` with respect to all parameters.
+
+    A lower bound on :func:`~semialg.engine.regions.functional_dimension`. Raises :class:`ParameterError` naming the first input where
+    a hidden pre-activation is $0$ (the network need not be differentiable in $\\theta$ there).
+    Cost: $O(|X| k \\dim\\Omega)$ plus one exact rank.
+    """
+    rows = batch_jacobian(net, X)
+    return rank(rows) if rows else 0
+
+
+def batch_jacobian(net: Network, X: Sequence) -> list[Vec]:
+    """The rows of :func:`parameter_jacobian` at every input of ``X``, in order; :class:`ParameterError` names the
+    first input where a hidden pre-activation is $0$ ($\\theta \\mapsto f_\\theta(x)$ need not be differentiable
+    there). Cost: $O(|X| k \\dim\\Omega)$."""
+    rows = []
+    for n, x in enumerate(X):
+        pattern = net.activation_pattern(x)
+        if any(0 in layer for layer in pattern):
+            raise ParameterError(f"X[{n}] lies on a bent hyperplane (a hidden pre-activation is 0)")
+        rows.extend(parameter_jacobian(net, x, pattern))
+    return rows
+
+
+def numeric_jacobian(layers: Sequence[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float output and parameter Jacobian at ``x`` for float layers $(W_l, b_l)$: a numeric helper only.
+
+    The float twin of :func:`parameter_jacobian` (same column order), for gradient flows and estimates.
+    Cost: $O(k\\dim\\Omega)$.
+    """
+    acts, pats = [np.asarray(x, dtype=float)], []
+    for W, b in layers[:-1]:
+        z = W @ acts[-1] + b
+        pats.append(z > 0)
+        acts.append(np.where(pats[-1], z, 0.0))
+    W, b = layers[-1]
+    y = W @ acts[-1] + b
+    delta = np.eye(len(b))
+    blocks = []
+    for l in range(len(layers) - 1, -1, -1):
+        blocks.append(np.concatenate([np.einsum("io,j->oij", delta, acts[l]).reshape(delta.shape[1], -1),
+                                      delta.T], axis=1))
+        if l:
+            delta = (layers[l][0].T @ delta) * pats[l - 1][:, None]
+    return y, np.concatenate(blocks[::-1], axis=1)
+
+
+def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int | None = None,
+                                  tol: float | None = None) -> int:
+    """Numeric estimate (as in the literature): the numerical rank of a float Jacobian on Gaussian inputs.
+
+    Not a decision: a random batch can miss regions (so it under-counts) and a tolerance can misjudge
+    small singular values either way. Use :func:`~semialg.engine.regions.functional_dimension` for the exact value.
+    Cost: $O(N k \\dim\\Omega^2)$ for the SVD.
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((num_points, net.architecture.input_dim))
+    layers = net.float_layers()
+    for l, (W, b) in enumerate(layers, start=1):
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ParameterError(f"estimate_functional_dimension: layer {l} has a parameter beyond the float64 "
+                                 f"range; use functional_dimension (exact)")
+    rows = [numeric_jacobian(layers, x)[1] for x in X]
+    J = np.vstack(rows)
+    s = np.linalg.svd(J, compute_uv=False)  # numeric estimate only
+    if tol is None:
+        tol = s.max(initial=0.0) * max(J.shape) * np.finfo(float).eps
+    return int((s > tol).sum())
