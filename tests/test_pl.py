@@ -220,5 +220,14 @@ def test_cli_regions_and_dim(capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["count"] <= 7
     assert main(["dim", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["functional_dimension"] == 3 * 3 + 1
+    # the fibre at a generic parameter: the 3 rescalings, nothing else (3 * 3 + 1 + 3 = 13 parameters)
+    assert main(["dim", str(path), "--fibre", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["fibre_dimension_lower"] == data["fibre_dimension_upper"] == 3
+    assert data["fibre_dimension_upper"] == data["num_parameters"] - data["functional_dimension"]
+    absolute = tmp_path / "abs.json"     # |x| = s(x) + s(-x): bounds (2, 3), the value is 2
+    save(Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]), absolute)
+    assert main(["dim", str(absolute), "--fibre"]) == 0
+    assert "between 2 and 3 (proven bounds)" in capsys.readouterr().out
     assert main(["regions", str(path), "--box=0,0"]) == 2
     assert "LOWER:UPPER" in capsys.readouterr().err

@@ -7,7 +7,7 @@ import sys
 import time
 
 from semialg.core.network import Network
-from semialg.dispatch import equivalent, fibre
+from semialg.dispatch import equivalent, fibre, local_dimension_bounds
 from semialg.engine.regions import functional_dimension, regions
 from semialg.errors import SemialgError, UndecidedError
 from semialg.families import bottleneck
@@ -183,17 +183,28 @@ def _configure_dim(p):
     net_arg(p, "network", "a ReLU network of any depth")
     p.add_argument("--method", choices=["auto", "batch", "shallow"], default="auto",
                    help="closed form for shallow networks (auto) or the decisive batch for any depth")
+    p.add_argument("--fibre", action="store_true",
+                   help="also bound the dimension of the fibre at this parameter (proven lower and upper bounds; "
+                        "exact when they meet)")
     layout_arg(p)
 
 
 @command("dim", "the exact functional dimension of a network", _configure_dim)
 def _dim(args) -> Outcome:
+    started = time.monotonic()
     net = load_net(args.network, args)
     fd = functional_dimension(net, method=args.method)
     arch = net.architecture
     text = (f"functional dimension {fd.value} (exact, {fd.method}) of a {arch} network: "
             f"{arch.num_parameters} parameters, at most {fd.upper_bound} = #params - #rescalable hidden neurons"
             + (f"; {fd.deficit} below that bound" if fd.deficit else "; the generic value"))
-    return Outcome(0, text, {"functional_dimension": fd.value, "upper_bound": fd.upper_bound,
-                             "num_parameters": arch.num_parameters, "method": fd.method,
-                             "regions": fd.regions}, [net], title="Functional dimension")
+    data = {"functional_dimension": fd.value, "upper_bound": fd.upper_bound, "num_parameters": arch.num_parameters,
+            "method": fd.method, "regions": fd.regions}
+    if args.fibre:
+        # the bounds stop enumerating regions before the wall clock of --budget, the rows found still bounding
+        lower, upper = local_dimension_bounds(net, budget=max(started + 0.9 * args.budget - time.monotonic(), 0.0),
+                                              progress=False)
+        text += (f"\nfibre dimension at this parameter: {lower} (proven: the bounds meet)" if lower == upper else
+                 f"\nfibre dimension at this parameter: between {lower} and {upper} (proven bounds)")
+        data.update(fibre_dimension_lower=lower, fibre_dimension_upper=upper)
+    return Outcome(0, text, data, [fd, net], title="Functional dimension")
