@@ -19,12 +19,13 @@ from semialg.engine import tangent
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.local import hidden_neuron_moves, local_dimension_bounds, seen_kink_equations
 
-GRID = [(fmpq(p, 3), fmpq(q, 3)) for p, q in itertools.product(range(-30, 31, 7), repeat=2)]
+GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-30, 31, 7), repeat=n0)]
+        for n0 in (1, 2)}
 
 
-def _net(rng: random.Random, n1: int, kind: str) -> Network:
-    """A 2-n1-1-1 parameter with small entries; ``kind`` plants twins, an opposite pair or a far neuron."""
-    W = [[rng.randint(-3, 3) for _ in range(2)] for _ in range(n1)]
+def _net(rng: random.Random, n1: int, kind: str, n0: int = 2) -> Network:
+    """An n0-n1-1-1 parameter with small entries; ``kind`` plants twins, an opposite pair or a far neuron."""
+    W = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1)]
     b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
     v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
     s = fmpq(rng.choice([1, 2, 3]), rng.choice([1, 2]))
@@ -32,7 +33,8 @@ def _net(rng: random.Random, n1: int, kind: str) -> Network:
         sign = 1 if kind == "twin" else -1
         W[1], b[1] = [sign * s * x for x in W[0]], sign * s * b[0]
     elif kind == "far":
-        W[-1], b[-1], v[-1] = [rng.choice([-1, 1]), rng.randint(-1, 1)], -rng.randint(4, 9), rng.choice([-1, -2, 1])
+        W[-1] = [rng.choice([-1, 1])] + [rng.randint(-1, 1) for _ in range(n0 - 1)]
+        b[-1], v[-1] = -rng.randint(4, 9), rng.choice([-1, -2, 1])
     return Network.from_arrays([W, [v], [[1]]], [b, [rng.randint(-2, 2)], [0]])
 
 
@@ -43,20 +45,20 @@ def _moved(net: Network, direction, t) -> Network:
 def _nets_with_hidden_moves(count: int, seed: int = 0):
     rng, out = random.Random(seed), []
     while len(out) < count:
-        net = _net(rng, rng.choice([3, 4]), rng.choice(["far", "far", "twin", "plain"]))
+        net = _net(rng, rng.choice([3, 4]), rng.choice(["far", "far", "twin", "plain"]), rng.choice([1, 2, 2]))
         moves = hidden_neuron_moves(net)
         if moves:
             out.append((net, moves))
     return out
 
 
-@pytest.mark.parametrize("net, moves", _nets_with_hidden_moves(14))
+@pytest.mark.parametrize("net, moves", _nets_with_hidden_moves(18))
 def test_hidden_neuron_moves_keep_the_function(net, moves):
     # independent checks: the exact equivalence decision, and exact evaluation on a grid with kinks on it
     for direction in moves:
         for t in (fmpq(1, 10 ** 4), fmpq(-1, 10 ** 4)):
             moved = _moved(net, direction, t)
-            assert all(moved(x) == net(x) for x in GRID)
+            assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
             assert sa.equivalent(net, moved)
     # all of them at once (along a straight line: their compensations are linear at fixed output weights), then
     # a move of the first-order bounds at the moved point (twin, unused and constant neuron trades)
@@ -100,6 +102,11 @@ def test_hand_computed_fibres():
                               [[0, 0, 0, 0, -5], [1], [0]])
     assert local_dimension_bounds(far) == (9, 9)
     assert sa.fibre(far).local_dimension() == 9
+    # on the line: h = 2 s(x) - s(-x - 5) - s(x - 1) - 1. s(-x - 5) is hidden (U-), h = x + 4 on x <= -5: its w, b, v
+    # move; s(x) is affine on P (U+), h <= -1 on x <= 0: its bias trades with e; with the 3 + 1 rescalings, 7
+    line = Network.from_arrays([[[1], [-1], [1]], [[2, -1, -1]], [[1]]], [[0, -5, -1], [-1], [0]])
+    assert tangent.local_dimension_bounds(line) == (4, 7)
+    assert local_dimension_bounds(line) == (7, 7) and sa.fibre(line).local_dimension() == 7
 
 
 def test_a_line_whose_neurons_may_leave_it_gets_no_equation():

@@ -18,7 +18,7 @@ hyperplane is $\sum v'_k\lambda'_k$, within any $\varepsilon$ of $\sum_{S_L} v_k
 $S_L$: all of them lie on $L$. $\square$ Twins and opposite pairs on a seen line are where this matters: the
 first-order conditions see only their sum, and would let them part.
 
-**Robustly hidden neurons** ($n_0 = 2$). Let $S_k$ be the closed active half-space of a U$-$ neuron $k$ (its
+**Robustly hidden neurons** ($n_0 \le 2$). Let $S_k$ be the closed active half-space of a U$-$ neuron $k$ (its
 active side misses $P$), or the closed inactive half-space of a U$+$ neuron (its inactive side misses $P$; it is
 affine on $P$). (i) If $\sup_{S_k} h < 0$, translating the neuron keeps the function: its bias for U$-$, its bias
 traded with $e$ ($\delta e = -v_k\delta b_k$) for U$+$. (ii) If moreover $h \le -\varepsilon(1 + |x|)$ on $S_k$ —
@@ -139,12 +139,13 @@ def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[l
 
 
 def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
-    r"""Directions of exact moves of the robustly hidden neurons of a case-(a) parameter with $n_0 = 2$ (module
+    r"""Directions of exact moves of the robustly hidden neurons of a case-(a) parameter with $n_0 \le 2$ (module
     docstring): the bias of a U$-$ neuron with $\sup_{S_k} h < 0$, and its incoming and output weights when
     $h \le -\varepsilon(1 + |x|)$ on $S_k$; the bias trade $\delta b_k = 1$, $\delta e = -v_k$ of such a U$+$
     neuron, and the weight trades $\delta w_{k,j} = v_{k_0}$, $\delta w_{k_0,j} = -v_k$ among the U$+$ neurons of
-    the second kind. Empty for other input dimensions.
-    Cost: the arrangement of the first layer and $O(N^2)$ generator pairs per cell and hidden neuron.
+    the second kind. Empty for $n_0 \ge 3$.
+    Cost: the arrangement of the first layer ($O(N^2)$ cells in the plane, $N + 1$ intervals on the line) and
+    $O(N^2)$ generator pairs per cell and hidden neuron.
 
     >>> from semialg.core.network import Network
     >>> far = Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],
@@ -153,15 +154,11 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     4
     """
     t = t or combinatorial_type(net)
-    if net.widths[0] != 2 or not any(c in ("U-", "U+") for c in t.classes):
+    n0, D = net.widths[0], net.architecture.num_parameters
+    if n0 > 2 or not any(c in ("U-", "U+") for c in t.classes):
         return []
-    arr = NetworkArrangement((net,))
     view = OuterView.of(net)
-    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
-    cones = [[(x + (_ONE,), _ONE, dot(lin, x) + const) for x in cell.vertices]
-             + [(r + (_ZERO,), _ZERO, dot(lin, r)) for r in cell.rays]
-             for cell, (lin, const) in zip(arr.cells, maps, strict=True)]
-    n0, D = 2, net.architecture.num_parameters
+    cones = _cones(net, view) if n0 == 2 else _cones_on_the_line(view)
     (W_at, W2_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
     v = view.v
 
@@ -191,6 +188,36 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     for k in plus[1:]:
         k0 = plus[0]
         out += [unit((W_at + k * n0 + j, v[k0]), (W_at + k0 * n0 + j, -v[k])) for j in range(n0)]
+    return out
+
+
+def _cones(net: Network, view: OuterView) -> list[list]:
+    r"""Per cell of the first layer's arrangement in the plane: its generators $(x, 1)$ (vertices) and $(r, 0)$
+    (extreme rays), each with its $t$ and the homogenised $\tilde h$ there."""
+    arr = NetworkArrangement((net,))
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    return [[(x + (_ONE,), _ONE, dot(lin, x) + const) for x in cell.vertices]
+            + [(r + (_ZERO,), _ZERO, dot(lin, r)) for r in cell.rays]
+            for cell, (lin, const) in zip(arr.cells, maps, strict=True)]
+
+
+def _cones_on_the_line(view: OuterView) -> list[list]:
+    r"""As :func:`_cones` for $n_0 = 1$: the intervals between consecutive kinks of the first layer (and the two
+    rays beyond), $h$ affine on each closed one, read off exact values at two of its points."""
+    h = lambda x: view.inner((x,))[0]  # noqa: E731
+    kinks = sorted({-b / w[0] for w, b in zip(view.w, view.b, strict=True) if w[0] != 0})
+    if not kinks:
+        kinks = [_ZERO]                 # h is affine: split the line anywhere
+
+    def cell(lo, hi, gens):
+        p, q = (lo, lo + 1) if hi is None else ((hi - 1, hi) if lo is None else (lo, hi))
+        slope = (h(q) - h(p)) / (q - p)
+        const = h(p) - slope * p
+        return [(g, g[1], slope * g[0] + const * g[1]) for g in gens]
+
+    out = [cell(None, kinks[0], [(kinks[0], _ONE), (-_ONE, _ZERO)]),
+           cell(kinks[-1], None, [(kinks[-1], _ONE), (_ONE, _ZERO)])]
+    out += [cell(a, b, [(a, _ONE), (b, _ONE)]) for a, b in zip(kinks, kinks[1:])]
     return out
 
 
