@@ -157,3 +157,15 @@ def test_a_spent_budget_still_gives_proven_bounds():
     assert sa.local_dimension_bounds(net, budget=0)[0] == lower
     with pytest.raises(sa.ParameterError, match="budget"):
         sa.local_dimension_bounds(net, budget=-1)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([(2, 3, 1), (3, 4, 4, 2), (1, 2, 2, 2, 3), (4, 5, 3, 1)]), st.integers(0, 10 ** 6), st.data())
+def test_the_modular_jacobian_is_the_exact_one_reduced(widths, seed, data):
+    # independent path: exact backpropagation in rationals, then reduction modulo p
+    from semialg.core.modular import residues
+    from semialg.engine.jacobian import jacobian_mod, layers_mod
+    net = Network.random(widths, seed=seed, height=5)
+    x = [fmpq(data.draw(st.integers(-50, 50)), data.draw(st.sampled_from([1, 3, 64]))) for _ in range(widths[0])]
+    pattern = net.activation_pattern(x)
+    assert (jacobian_mod(layers_mod(net), x, pattern) == residues(parameter_jacobian(net, x, pattern))).all()
