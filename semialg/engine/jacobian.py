@@ -160,7 +160,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     rng = random.Random(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim
     need = -(-bound // k)
-    mods, used, patterns, ranks = ([] if extra is None else [extra]), [], set(), []
+    mods, used, patterns, ranks, took = ([] if extra is None else [extra]), [], set(), [], 0.0
     layers = layers_mod(net)
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:
@@ -176,7 +176,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         patterns.add(pattern)
         if len(used) == need << len(ranks):
             # a rank cannot be interrupted: skip one the last one's time (cost ~ rows^2) predicts past the deadline
-            if deadline is not None and ranks and time.monotonic() + 4 * took > deadline:
+            if deadline is not None and time.monotonic() + 4 * took > deadline:
                 break
             started = time.monotonic()
             ranks.append(blocks_rank_mod(mods))

@@ -157,14 +157,15 @@ class BottleneckFibre(Union):
 
     def local_dimension(self, theta=None, undecided="raise") -> int:
         r"""The dimension of the fibre at ``theta`` (default: the parameter the fibre was built from): that of
-        the component containing it, $D - \operatorname{rank}$ of the Jacobian of its equations at ``theta``.
+        the component containing it, $D - \operatorname{rank}$ of the Jacobian of its equations at ``theta``, when
+        it lies within the proven bounds (else a larger piece passes through ``theta``, and the bounds decide).
         Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre. When ``theta`` is in none
         of the listed components (a non-generic member of a fibre built from a generic representative), or the
         fibre proves it by bounds (case (b)) and they differ, the bounds of
         :func:`~semialg.families.bottleneck.local.local_dimension_bounds` decide it when they meet;
         otherwise :class:`~semialg.errors.UndecidedError` names the bounds, or the value of ``undecided`` is
         returned if that is not ``"raise"``."""
-        theta = self.network if theta is None else theta
+        theta, j = (self.network if theta is None else theta), None
         if not self.contains(theta):
             raise ParameterError("local_dimension: the point is not in the fibre")
         if self._local is not None:
@@ -174,13 +175,18 @@ class BottleneckFibre(Union):
                 why = str(err)
         else:
             j = self.component_of(theta)
-            if j is not None:
-                return jacobian_corank(self.build(j), theta)
             why = ("local_dimension: the point is in the fibre but in no listed component" + (
                 "; the listed components are those of the generic representative theta~, pieces of non-generic "
                 "type are not described" if self.generic_representative is not None else ""))
         point = theta if isinstance(theta, Network) else Network.from_parameters(self.network.architecture, theta)
         lower, upper = local_dimension_bounds(point)
+        if j is not None:
+            # the component's dimension at theta, unless the proven bounds show a larger piece passing through it
+            value = jacobian_corank(self.build(j), theta)
+            if lower <= value <= upper:
+                return value
+            why = (f"local_dimension: the listed component containing the point has dimension {value} there, "
+                   f"outside the proven bounds: a larger piece passes through it")
         if lower == upper:
             return lower
         if undecided != "raise":

@@ -74,8 +74,9 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     r"""Proven bounds on the dimension at ``net`` of its fibre: those of
     :func:`semialg.engine.tangent.local_dimension_bounds` (``budget`` and ``progress`` as there), for a case-(a)
     bottleneck with the equations of :func:`seen_kink_equations` and the moves of :func:`hidden_neuron_moves`
-    (module docstring; computed only when the bounds do not meet without them) when the first layer's arrangement is small (at most :data:`CELL_LIMIT` cells by the
-    bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes) or $n_0 \le 2$.
+    (module docstring; computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first
+    layer's arrangement is small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$
+    for $N$ hyperplanes).
 
     Cost: that of the first-order bounds plus, for the extras, the arrangement of the first layer ($O(N^2)$ cells
     in the plane, exact LPs otherwise), $O(N^2)$ generator pairs per cell and hidden neuron, and $2^{|S_L|}$
