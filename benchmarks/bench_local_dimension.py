@@ -8,6 +8,22 @@ most ``budget`` seconds. The region enumeration alone is exponential in $n_0$ an
 
     python benchmarks/bench_local_dimension.py
     python benchmarks/bench_local_dimension.py --quick
+
+Measured (session 15, shared 2-core machine; random parameters, seed 1; seconds):
+
+    ==========  =====  ========  =====  ==========  =====
+    arch            D  bounds     ours  regions     floor
+    ==========  =====  ========  =====  ==========  =====
+    2-8-8-1       105  (16, 21)   0.61  0.20        0.68
+    3-6-1-2        35  (7, 7)     0.06  0.10        0.05
+    6-10-1-3       87  (11, 11)   7.36  10.0        9.38
+    8-12-12-2     290  (24, 24)   0.71  > 60        0.63
+    20-32-32-5   1893  (64, 64)   4.9   > 120 (*)   4.3
+    ==========  =====  ========  =====  ==========  =====
+
+(*) the region enumeration checks its deadline between cells, and one cell's split in 20 dimensions can take
+minutes: the cap is then overrun. Where random inputs cannot settle the bounds (2-8-8-1: a network whose bounds
+do not meet) the sampling costs up to about 0.5 s before the enumeration.
 """
 
 from __future__ import annotations
@@ -20,7 +36,7 @@ from semialg.core.exact import rank
 from semialg.engine.regions import decisive_points, parameter_jacobian
 from semialg.errors import UndecidedError
 
-CAP = 120.0
+CAP = 60.0
 
 
 def enumeration_only(net, cap: float):
@@ -35,7 +51,7 @@ def enumeration_only(net, cap: float):
     return net.architecture.num_parameters - rank(rows)
 
 
-def run(archs=((2, 8, 8, 1), (3, 6, 1, 2), (6, 10, 1, 3), (8, 12, 12, 2), (20, 32, 32, 5), (50, 64, 64, 10)),
+def run(archs=((2, 8, 8, 1), (3, 6, 1, 2), (6, 10, 1, 3), (8, 12, 12, 2), (20, 32, 32, 5), (30, 40, 40, 8)),
         cap=CAP):
     rows = []
     for arch in archs:
