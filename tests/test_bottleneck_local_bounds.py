@@ -17,7 +17,8 @@ import semialg as sa
 from semialg import Network
 from semialg.engine import tangent
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.local import hidden_neuron_moves, local_dimension_bounds, seen_kink_equations
+from semialg.families.bottleneck.local import (far_kink_equations, hidden_neuron_moves, local_dimension_bounds,
+                                              outer_bias_trade, seen_kink_equations, silent_neuron_moves)
 
 GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-30, 31, 7), repeat=n0)]
         for n0 in (1, 2)}
@@ -143,3 +144,93 @@ def test_bounds_contain_the_local_dimension_of_the_listed_components(seed):
         assert lower <= value <= upper, net
         from_components += j is not None
     assert from_components >= 5
+
+
+def _nets_with_silent_neurons(count: int, seed: int = 1):
+    """Parameters with an unused neuron (v = 0) or a constant zero one (w = 0, b < 0) that has moves."""
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _net(rng, rng.choice([2, 3, 4]), "plain", rng.choice([1, 2]))
+        W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
+        k = rng.randrange(len(b))
+        if rng.random() < 0.5:
+            v[k] = 0
+        else:
+            W[k], b[k] = [0] * len(W[k]), -rng.randint(1, 3)
+        net = Network.from_arrays([W, [v], [[1], [-2]]], [b, list(net.biases[1]), [0, 1]])
+        moves = silent_neuron_moves(net)
+        if moves:
+            out.append((net, moves))
+    return out
+
+
+@pytest.mark.parametrize("net, moves", _nets_with_silent_neurons(14))
+def test_silent_neuron_moves_keep_the_function_one_way(net, moves):
+    # each move for small t >= 0, and all of them at once with non-negative amounts, by the exact equivalence
+    # decision and exact evaluation on a grid
+    for direction in moves:
+        moved = _moved(net, direction, fmpq(1, 10 ** 4))
+        assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
+        assert sa.equivalent(net, moved)
+    rng = random.Random(len(moves))
+    amounts = [fmpq(rng.randint(0, 9), 10 ** 5) for _ in moves]
+    combined = _moved(net, [sum((a * d[i] for a, d in zip(amounts, moves)), fmpq(0)) for i in range(len(moves[0]))], 1)
+    assert sa.equivalent(net, combined)
+
+
+def test_an_unused_neuron_gains_weight_only_downwards():
+    # h = sigma(-x) - 1 (P = {x < -1}) and sigma(x) unused: its v may become negative (h only drops where it is
+    # active, x > 0, off P) but not positive (h > 0 for large x); its row tilted the other way, sigma(-x), would be
+    # active on P, so the row moves only because x <= -1 keeps x < 0 with a margin
+    net = Network.from_arrays([[[-1], [1]], [[1, 0]], [[1]]], [[0, 0], [-1], [0]])
+    v2 = [fmpq(int(i == 5)) for i in range(net.architecture.num_parameters)]
+    assert sa.equivalent(net, _moved(net, v2, fmpq(-1, 10)))
+    assert not sa.equivalent(net, _moved(net, v2, fmpq(1, 10)))
+    # by hand: sigma(-x) is affine on P, h' = mu h there (v_1 w_1 = -mu, v_1 b_1 + e = -mu) with its kink anywhere
+    # in x > -1: 4 + 1 - 2 = 3; the unused neuron 3 (w, b, v <= 0); outer weight and bias fixed by mu: 6
+    assert len(silent_neuron_moves(net)) == 3 and local_dimension_bounds(net) == (6, 6)
+    # sigma(x + 1) touches P-bar at x = -1: no move is offered, and indeed with v < 0 its bias cannot rise
+    touching = Network.from_arrays([[[-1], [1]], [[1, 0]], [[1]]], [[0, 1], [-1], [0]])
+    assert silent_neuron_moves(touching) == []
+    b2 = [fmpq(int(i == 3)) for i in range(net.architecture.num_parameters)]
+    lowered = _moved(touching, v2, fmpq(-1, 10))                           # still only off P: kept
+    assert sa.equivalent(touching, lowered) and not sa.equivalent(touching, _moved(lowered, b2, fmpq(1, 10)))
+
+
+def test_outer_bias_trade_needs_a_positive_margin():
+    # f = 2 sigma(|x| + 1): the bias of h trades with the output bias; for |x| (h = 0 at x = 0) it does not
+    net = Network.from_arrays([[[1], [-1]], [[1, 1]], [[2]]], [[0, 0], [1], [0]])
+    (trade,) = outer_bias_trade(net)
+    assert sa.equivalent(net, _moved(net, trade, fmpq(1, 3)))
+    zero = Network.from_arrays([[[1], [-1]], [[1, 1]], [[2]]], [[0, 0], [0], [0]])
+    assert outer_bias_trade(zero) == []
+    assert not sa.equivalent(zero, _moved(zero, trade, fmpq(-1, 3)))
+
+
+def test_far_kinks_of_constant_neurons():
+    # h = 3 sigma(1) - sigma(-3/2) + 1 = 4 everywhere: a row w' != 0 for either constant neuron puts a kink of jump
+    # v'|w'| far away, on P = R. By hand, near theta: w'_1 = w'_2 = 0, b_1 > 0, b_2 < 0 and v_2 free, the value
+    # H = v_1 b_1 + c > 0 and a H + d fixed: 7 - 1 = 6
+    net = Network.from_arrays([[[0], [0]], [[3, -1]], [[1]]], [[1, fmpq(-3, 2)], [1], [0]])
+    assert len(far_kink_equations(net)) == 2
+    assert tangent.local_dimension_bounds(net)[1] == 7
+    assert local_dimension_bounds(net) == (6, 6)
+    w2 = [fmpq(int(i == 1)) for i in range(net.architecture.num_parameters)]
+    assert not sa.equivalent(net, _moved(net, w2, fmpq(1, 100)))
+    # a second constant neuron whose v|b| cancels the first's: a far kink of both may cancel, no equation is claimed
+    cancel = Network.from_arrays([[[0], [0], [1]], [[1, -1, 1]], [[1]]], [[1, -1, 0], [1], [0]])
+    assert far_kink_equations(cancel) == []
+
+
+def test_hand_computed_fibres_of_silent_and_constant_neurons():
+    # twins 2x - 1 and 4x - 2 with v = (-2, 1) cancel: h = 2, f = 2a + d. Near theta the twins stay on one point
+    # with zero jump (4 of 6), h' stays constant H (c), and a H + d is fixed: 4 + 3 - 1 = 6
+    twins = Network.from_arrays([[[2], [4]], [[-2, 1]], [[1]]], [[-1, -2], [2], [0]])
+    assert local_dimension_bounds(twins) == (6, 6)
+    # an affine pair 2 s(-x - 2) - (4/3) s(3x/2 + 3) = -2(x + 2) and a constant zero neuron s(-1) with v = 1:
+    # h = -2x - 3, P = {x < -3/2}. The pair keeps one point and zero jump (4 of 6), its line A(x - p) with c gives
+    # mu h on P (2 equations, mu free), the constant neuron's row may only turn to w' > 0 (active far right, where
+    # h -> -infinity) with b, v free (3); outer weights and biases fixed by mu: 4 + 1 + 3 + 1 - 2 = 7
+    pair = Network.from_arrays([[[-1], [fmpq(3, 2)], [0]], [[2, fmpq(-4, 3), 1]], [[1], [1]]],
+                               [[-2, 3, -1], [1], [0, 0]])
+    assert local_dimension_bounds(pair) == (7, 7)
