@@ -17,11 +17,11 @@ import semialg as sa
 from semialg import Network
 from semialg.engine import tangent
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.local import (far_kink_equations, hidden_neuron_moves, local_dimension_bounds,
+from semialg.families.bottleneck.local import (unseen_kink_equations, hidden_neuron_moves, local_dimension_bounds,
                                               outer_bias_trade, seen_kink_equations, silent_neuron_moves)
 
-GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-30, 31, 7), repeat=n0)]
-        for n0 in (1, 2)}
+GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-30, 31, step), repeat=n0)]
+        for n0, step in ((1, 7), (2, 7), (3, 12))}
 
 
 def _net(rng: random.Random, n1: int, kind: str, n0: int = 2) -> Network:
@@ -43,17 +43,17 @@ def _moved(net: Network, direction, t) -> Network:
     return Network.from_parameters(net.architecture, [a + t * d for a, d in zip(net.parameters(), direction)])
 
 
-def _nets_with_hidden_moves(count: int, seed: int = 0):
+def _nets_with_hidden_moves(count: int, seed: int = 0, dims=(1, 2, 2)):
     rng, out = random.Random(seed), []
     while len(out) < count:
-        net = _net(rng, rng.choice([3, 4]), rng.choice(["far", "far", "twin", "plain"]), rng.choice([1, 2, 2]))
+        net = _net(rng, rng.choice([3, 4]), rng.choice(["far", "far", "twin", "plain"]), rng.choice(dims))
         moves = hidden_neuron_moves(net)
         if moves:
             out.append((net, moves))
     return out
 
 
-@pytest.mark.parametrize("net, moves", _nets_with_hidden_moves(18))
+@pytest.mark.parametrize("net, moves", _nets_with_hidden_moves(18) + _nets_with_hidden_moves(3, 1, (3,)))
 def test_hidden_neuron_moves_keep_the_function(net, moves):
     # independent checks: the exact equivalence decision, and exact evaluation on a grid with kinks on it
     for direction in moves:
@@ -212,14 +212,14 @@ def test_far_kinks_of_constant_neurons():
     # v'|w'| far away, on P = R. By hand, near theta: w'_1 = w'_2 = 0, b_1 > 0, b_2 < 0 and v_2 free, the value
     # H = v_1 b_1 + c > 0 and a H + d fixed: 7 - 1 = 6
     net = Network.from_arrays([[[0], [0]], [[3, -1]], [[1]]], [[1, fmpq(-3, 2)], [1], [0]])
-    assert len(far_kink_equations(net)) == 2
+    assert len(unseen_kink_equations(net)) == 2
     assert tangent.local_dimension_bounds(net)[1] == 7
     assert local_dimension_bounds(net) == (6, 6)
     w2 = [fmpq(int(i == 1)) for i in range(net.architecture.num_parameters)]
     assert not sa.equivalent(net, _moved(net, w2, fmpq(1, 100)))
     # a second constant neuron whose v|b| cancels the first's: a far kink of both may cancel, no equation is claimed
     cancel = Network.from_arrays([[[0], [0], [1]], [[1, -1, 1]], [[1]]], [[1, -1, 0], [1], [0]])
-    assert far_kink_equations(cancel) == []
+    assert unseen_kink_equations(cancel) == []
 
 
 def test_hand_computed_fibres_of_silent_and_constant_neurons():
@@ -234,3 +234,22 @@ def test_hand_computed_fibres_of_silent_and_constant_neurons():
     pair = Network.from_arrays([[[-1], [fmpq(3, 2)], [0]], [[2, fmpq(-4, 3), 1]], [[1], [1]]],
                                [[-2, 3, -1], [1], [0, 0]])
     assert local_dimension_bounds(pair) == (7, 7)
+
+
+def test_twins_affine_on_p_keep_their_rows_parallel():
+    # h = -2 s(z) + 3 s(z) - 1 = s(z) - 1 for z = -3x - y + 2, P = {z > 1}: the twins are active on all of P. By
+    # hand, near theta: both rows stay multiples of (-3, -1) (a tilted row puts a kink on P far away), scales,
+    # biases, v and e (7) and mu, less slope and constant of mu h on P (2): 6; outer weight and bias follow mu
+    net = Network.from_arrays([[[-3, -1], [-3, -1]], [[-2, 3]], [[1]]], [[2, 2], [-1], [0]])
+    assert len(unseen_kink_equations(net)) == 2
+    assert local_dimension_bounds(net) == (6, 6)
+    tilt = [fmpq(int(i == 0)) for i in range(net.architecture.num_parameters)]          # (w_1)_x
+    assert not sa.equivalent(net, _moved(net, tilt, fmpq(1, 10 ** 3)))
+
+
+def test_outer_bias_trade_in_three_dimensions():
+    # h = s(x) + s(y) + s(z) + 1 >= 1 on R^3 = P: every kink is seen (each neuron stays on its plane, v'|w'| = mu),
+    # h' = mu h + tau: 3 rescalings, mu and tau, 5; the first-order moves miss tau
+    net = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 1, 1]], [[1]]], [[0, 0, 0], [1], [0]])
+    assert tangent.local_dimension_bounds(net)[0] == 4
+    assert len(outer_bias_trade(net)) == 1 and local_dimension_bounds(net) == (5, 5)
