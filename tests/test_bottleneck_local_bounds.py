@@ -17,8 +17,9 @@ import semialg as sa
 from semialg import Network
 from semialg.engine import tangent
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.local import (unseen_kink_equations, hidden_neuron_moves, local_dimension_bounds,
-                                              outer_bias_trade, seen_kink_equations, silent_neuron_moves)
+from semialg.families.bottleneck.local import (downhill_translations, hidden_neuron_moves, local_dimension_bounds,
+                                              outer_bias_trade, seen_kink_equations, silent_neuron_moves,
+                                              unseen_kink_equations)
 
 GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-30, 31, step), repeat=n0)]
         for n0, step in ((1, 7), (2, 7), (3, 12))}
@@ -253,3 +254,17 @@ def test_outer_bias_trade_in_three_dimensions():
     net = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 1, 1]], [[1]]], [[0, 0, 0], [1], [0]])
     assert tangent.local_dimension_bounds(net)[0] == 4
     assert len(outer_bias_trade(net)) == 1 and local_dimension_bounds(net) == (5, 5)
+
+
+def test_downhill_translations_keep_the_function_for_any_amount():
+    # a hidden neuron with v > 0 moved the way that lowers h: small and large amounts, by the exact equivalence
+    # decision; the other way is refuted for some of them (it raises h off P)
+    rng, tested, refuted = random.Random(5), 0, 0
+    while tested < 12:
+        net = _net(rng, rng.choice([3, 4]), rng.choice(["far", "plain"]), rng.choice([1, 2, 3]))
+        for direction in downhill_translations(net):
+            tested += 1
+            for t in (fmpq(1, 10 ** 4), fmpq(5)):
+                assert sa.equivalent(net, _moved(net, direction, t))
+            refuted += not sa.equivalent(net, _moved(net, direction, fmpq(-5)))
+    assert refuted >= 3

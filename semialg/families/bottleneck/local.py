@@ -51,6 +51,12 @@ contradiction. In both cases the interior of $Q$, convex, inside $P$ and with a 
 the origin), lies on one side of $H'$, and with $x$ every $x + tr$, $t > 0$. $\square$ Twins affine on $P$
 (U$+$) keep their rows parallel this way, and a constant neuron under an unbounded $P$ its row at $0$.
 
+**Downhill translations.** A hidden neuron with $v_k > 0$ translates, for any amount $t \ge 0$, the way that
+lowers $h$: a U$-$ neuron's bias down ($v_k\sigma(z - t) \le v_k\sigma(z)$), a U$+$ neuron's bias up with $e$ down by
+$v_kt$ ($v_k(\sigma(z + t) - t) \le v_k\sigma(z)$, with equality where $z \ge 0$). On $P$ nothing changes (the U$-$
+neuron stays off, the U$+$ neuron on), elsewhere $h$ only drops, so $\sigma(h') = \sigma(h)$; no margin is needed,
+and every other move's conditions (upper bounds on $h$ off $P$) still hold. $\square$
+
 **Silent neurons** ($c \ne 0$): $v_k = 0$ (unused) or $w_k = 0$, $b_k < 0$ (constant zero); they add
 nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le -\varepsilon(1 + |x|)$ on $\bar P$, every small move
 of $(w_k, b_k)$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays off on $P$ and only lowers $h$
@@ -89,7 +95,7 @@ from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
-__all__ = ["CELL_LIMIT", "hidden_neuron_moves", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
+__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
            "silent_neuron_moves", "unseen_kink_equations"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
@@ -106,7 +112,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     r"""Proven bounds on the dimension at ``net`` of its fibre: those of
     :func:`semialg.engine.tangent.local_dimension_bounds` (``budget`` and ``progress`` as there), for a case-(a)
     bottleneck with the equations of :func:`seen_kink_equations` and :func:`unseen_kink_equations` and the moves of
-    :func:`hidden_neuron_moves`, :func:`silent_neuron_moves` and :func:`outer_bias_trade` (module docstring;
+    :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade` and
+    :func:`downhill_translations` (module docstring;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes).
 
@@ -127,7 +134,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     def extras():
         t = combinatorial_type(net)
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t)
-        return equations, hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
+        return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
+                           + downhill_translations(net, t))
 
     return first_order_bounds(net, extras, budget, progress)
 
@@ -333,6 +341,25 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
             continue
         out += rows + [unit((b_at + k, _ONE)), unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out
+
+
+def downhill_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
+    r"""One-sided translations of the hidden neurons with $v_k > 0$ of a case-(a) parameter, each keeping the
+    function for every $t \ge 0$ (module docstring, *downhill translations*): $\delta b_k = -1$ for a U$-$ neuron
+    (its active side shrinks), $\delta b_k = 1$, $\delta e = -v_k$ for a U$+$ neuron (its active side grows, $h$
+    unchanged where it was active). Any $n_0$. Cost: that of :func:`~semialg.families.bottleneck.types.combinatorial_type`.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[-1], [1], [1]], [[2, -2, 1]], [[1]]], [[0, -1, -3], [-1], [0]])
+    >>> [[i for i, x in enumerate(g) if x] for g in downhill_translations(net)]   # s(-x) is U+, s(x - 3) U-
+    [[3, 9], [5]]
+    """
+    t = t or combinatorial_type(net)
+    D, v = net.architecture.num_parameters, net.weights[1][0]
+    _, (b_at, e_at, _) = parameter_offsets(net.architecture)
+    unit = _units(D)
+    return [unit((b_at + k, -_ONE)) if cls == "U-" else unit((b_at + k, _ONE), (e_at, -v[k]))
+            for k, cls in enumerate(t.classes) if cls in ("U-", "U+") and v[k] > 0]
 
 
 def outer_bias_trade(net: Network) -> list[list[fmpq]]:
