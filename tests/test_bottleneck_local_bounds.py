@@ -17,9 +17,9 @@ import semialg as sa
 from semialg import Network
 from semialg.engine import tangent
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.local import (downhill_translations, hidden_neuron_moves, local_dimension_bounds,
-                                              outer_bias_trade, seen_kink_equations, silent_neuron_moves,
-                                              unseen_kink_equations)
+from semialg.families.bottleneck.local import (downhill_translations, hidden_neuron_moves, hidden_translations,
+                                              local_dimension_bounds, outer_bias_trade, seen_kink_equations,
+                                              silent_neuron_moves, unseen_kink_equations)
 
 GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-30, 31, step), repeat=n0)]
         for n0, step in ((1, 7), (2, 7), (3, 12))}
@@ -268,3 +268,36 @@ def test_downhill_translations_keep_the_function_for_any_amount():
                 assert sa.equivalent(net, _moved(net, direction, t))
             refuted += not sa.equivalent(net, _moved(net, direction, fmpq(-5)))
     assert refuted >= 3
+
+
+def _nets_with_hidden_translations(count: int, seed: int = 2):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _net(rng, rng.choice([2, 3, 4]), rng.choice(["opposite", "far", "plain"]), rng.choice([1, 2]))
+        moves = hidden_translations(net)
+        if moves:
+            out.append((net, moves))
+    return out
+
+
+@pytest.mark.parametrize("net, moves", _nets_with_hidden_translations(10))
+def test_hidden_translations_keep_the_function(net, moves):
+    for direction in moves:
+        moved = _moved(net, direction, fmpq(1, 10 ** 4))
+        assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
+        assert sa.equivalent(net, moved)
+    rng = random.Random(len(moves))
+    amounts = [fmpq(rng.randint(0, 9), 10 ** 5) for _ in moves]
+    combined = _moved(net, [sum((a * d[i] for a, d in zip(amounts, moves)), fmpq(0)) for i in range(len(moves[0]))], 1)
+    assert sa.equivalent(net, combined)
+
+
+def test_a_mixed_pair_translates_between_the_components_of_p():
+    # 3 s(-3x - 1) + 3 s(6x + 2) - 1 = 9 s(-u) + 18 s(u) - 1 (u = x + 1/3): P = {u < -1/9} u {u > 1/18}, the pair
+    # mixed (U+-) at u = 0, h = -1 there; s(-3x + 3/2) unused, active on part of P. By hand, near theta: each
+    # component keeps mu h (slope and constant: 4 equations) in the pair's 6 parameters, e and mu; the two kinks
+    # anywhere in the gap; the unused neuron's w, b (v stays 0: its kink would show on P): 8 - 4 + 2 = 6
+    net = Network.from_arrays([[[-3], [6], [-3]], [[3, 3, 0]], [[1], [1]]], [[-1, 2, fmpq(3, 2)], [-1], [0, 0]])
+    (move,) = hidden_translations(net)
+    assert sa.equivalent(net, _moved(net, move, fmpq(1, 100)))
+    assert tangent.local_dimension_bounds(net)[0] == 5 and local_dimension_bounds(net) == (6, 6)

@@ -57,6 +57,18 @@ $v_kt$ ($v_k(\sigma(z + t) - t) \le v_k\sigma(z)$, with equality where $z \ge 0$
 neuron stays off, the U$+$ neuron on), elsewhere $h$ only drops, so $\sigma(h') = \sigma(h)$; no margin is needed,
 and every other move's conditions (upper bounds on $h$ off $P$) still hold. $\square$
 
+**Hidden translations** ($n_0 \le 2$). Let $H$ be hidden neurons (U$-$, U$+$, U$\pm$) whose hyperplanes miss
+$\bar P$, each alone on it or with one neuron of the other orientation on a hyperplane where $h < 0$ and whose jumps
+do not cancel, any two of them crossing where $h < 0$. Translating them by $t\,\delta b_k$ and $e$ by $t\,\delta e$
+changes $h$ on each cell $C$ of $\theta$, away from the moved hyperplanes, by $t\,\delta h_C$,
+$\delta h_C = \sum_{k \in H\ \mathrm{active\ on}\ C} v_k\delta b_k + \delta e$. If $\delta h_C = 0$ on the cells meeting $P$
+and $\delta h_C \le 0$ on the others where $\sup_C h \ge 0$, the function is kept for every small $t \ge 0$.
+*Proof.* The moved hyperplanes stay at a positive distance from $\bar P$ (polyhedra), so on $P$ each cell keeps its
+activities and $h' = h$. Near a single moved hyperplane, away from the others, the change is between those of the
+two cells it separates; near a shared one or a crossing, $h < 0$ absorbs any change of order $t$, as it does on
+the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 0$. $\square$ This takes in the
+translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
+
 **Silent neurons** ($c \ne 0$): $v_k = 0$ (unused) or $w_k = 0$, $b_k < 0$ (constant zero); they add
 nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le -\varepsilon(1 + |x|)$ on $\bar P$, every small move
 of $(w_k, b_k)$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays off on $P$ and only lowers $h$
@@ -91,11 +103,12 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
 from semialg.core.network import Network
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
-from semialg.families.bottleneck.arrangement import NetworkArrangement
+from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
+from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
-__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
+__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
            "silent_neuron_moves", "unseen_kink_equations"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
@@ -112,8 +125,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     r"""Proven bounds on the dimension at ``net`` of its fibre: those of
     :func:`semialg.engine.tangent.local_dimension_bounds` (``budget`` and ``progress`` as there), for a case-(a)
     bottleneck with the equations of :func:`seen_kink_equations` and :func:`unseen_kink_equations` and the moves of
-    :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade` and
-    :func:`downhill_translations` (module docstring;
+    :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`,
+    :func:`downhill_translations` and :func:`hidden_translations` (module docstring;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes).
 
@@ -135,7 +148,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         t = combinatorial_type(net)
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t)
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
-                           + downhill_translations(net, t))
+                           + downhill_translations(net, t) + hidden_translations(net, t))
 
     return first_order_bounds(net, extras, budget, progress)
 
@@ -341,6 +354,107 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
             continue
         out += rows + [unit((b_at + k, _ONE)), unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out
+
+
+def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
+    r"""Joint translations of the hidden neurons (U$-$, U$+$, U$\pm$) of a case-(a) parameter with $n_0 \le 2$,
+    traded with $e$, each keeping the function for every small $t \ge 0$ (module docstring, *hidden
+    translations*): directions $(\delta b_k)_{k \in H}, \delta e$ with $\sum_{k\ \mathrm{active}} v_k\delta b_k +
+    \delta e$ zero on every cell meeting $P$ and non-positive on every other cell where $\sup h \ge 0$; a basis of
+    them around a relative-interior point of that cone (or of its lineality space when it has none). $H$: the
+    hidden neurons whose hyperplane misses $\bar P$, alone on it or with neurons of the other orientation, not
+    cancelling, on a hyperplane where $h < 0$; any two of them meeting where $h < 0$.
+    Cost: one exact strict-feasibility LP in $|H| + 1$ unknowns with a row per cell, after the cells of
+    :func:`hidden_neuron_moves`.
+
+    >>> from semialg.core.network import Network
+    >>> pair = Network.from_arrays([[[-3], [6]], [[3, 3]], [[1]]], [[-1, 2], [-1], [0]])  # 9 s(-u) + 18 s(u) - 1
+    >>> len(hidden_translations(pair))    # P = {u < -1/9} u {u > 1/18}: both kinks move, e compensating
+    1
+    """
+    t = t or combinatorial_type(net)
+    n0, D, view = net.widths[0], net.architecture.num_parameters, OuterView.of(net)
+    if n0 > 2 or (cones := _cell_cones(net)) is None:
+        return []
+    meets = [any(val > 0 for _, _, val in gens) for gens in cones]
+    lines: dict = {}                 # hyperplane -> [(orientation, v * scale)] of its used neurons
+    for k, (w, v) in enumerate(zip(view.w, view.v, strict=True)):
+        if any(w) and v != 0:
+            key, scale, sign = normalise_row(tuple(w) + (view.b[k],))
+            lines.setdefault(fingerprint(key), []).append((sign, v * scale))
+
+    def shareable(row) -> bool:      # alone, or opposite neurons of a non-affine line on which h < 0
+        members = lines[fingerprint(normalise_row(row)[0])]
+        return len(members) == 1 or (len({s for s, _ in members}) == len(members)
+                                     and sum((j for _, j in members), _ZERO) != 0 and _negative_on(net, view, row))
+
+    def side(row, gens) -> fmpq:
+        return sum((dot(row, g) for g, _, _ in gens), _ZERO)
+
+    def misses_p(row) -> bool:
+        return all(_level([val for _, _, val in gens],
+                          [(g, s, -dot(row, g) if side(row, gens) > 0 else dot(row, g)) for g, s, _ in gens]) >= 1
+                   for gens, m in zip(cones, meets, strict=True) if m)
+
+    H, rows = [], {}
+    for k, cls in enumerate(t.classes):
+        row = tuple(view.w[k]) + (view.b[k],)
+        if cls not in ("U-", "U+", "U+-") or not misses_p(row) or not shareable(row):
+            continue
+        if n0 == 2 and any(_crossing_not_negative(view, row, rows[j]) for j in H):
+            continue
+        H.append(k)
+        rows[k] = row
+    if not H:
+        return []
+    equal, below = [], []
+    for gens, m in zip(cones, meets, strict=True):
+        coefs = [view.v[k] if side(rows[k], gens) > 0 else _ZERO for k in H] + [_ONE]
+        if m:
+            equal.append(coefs)
+        elif not all(val < 0 if s > 0 else val <= 0 for _, s, val in gens):
+            below.append(coefs)
+    basis = nullspace(equal) if equal else [tuple(_ONE if i == j else _ZERO for i in range(len(H) + 1))
+                                           for j in range(len(H) + 1)]
+    A = [[dot(a, u) for u in basis] for a in below]
+    if A and basis:
+        found = decide([[-x for x in a] for a in A], [_ZERO] * len(A), len(basis))
+        if found.feasible:
+            y0, steps = found.point, []
+            for i in range(len(basis)):
+                eps = _ONE
+                while not all(dot(a, y0) + eps * a[i] < 0 for a in A):
+                    eps /= 2
+                steps.append(tuple(x + (eps if j == i else _ZERO) for j, x in enumerate(y0)))
+            coords = [y0] + steps
+        else:
+            coords = nullspace(A)
+    else:
+        coords = [tuple(_ONE if i == j else _ZERO for i in range(len(basis))) for j in range(len(basis))]
+    _, (b_at, e_at, _) = parameter_offsets(net.architecture)
+    unit, out = _units(D), []
+    for y in coords:
+        d = [sum((c * u[i] for c, u in zip(y, basis, strict=True)), _ZERO) for i in range(len(H) + 1)]
+        out.append(unit(*((b_at + k, x) for k, x in zip(H, d, strict=False)), (e_at, d[-1])))
+    return out
+
+
+def _negative_on(net: Network, view: OuterView, row) -> bool:
+    r"""Whether $\sup h < 0$ on the hyperplane of the row $(w, b)$ (a point on the line, a line in the plane)."""
+    if len(row) == 2:
+        return view.inner((-row[1] / row[0],))[0] < 0
+    arr = NetworkArrangement((net,))
+    top = sup_on_line(arr, view, arr.index[fingerprint(normalise_row(row)[0])])
+    return top is not None and top < 0
+
+
+def _crossing_not_negative(view: OuterView, r1, r2) -> bool:
+    """Whether the lines of two rows $(w, b)$ in the plane cross at a point where $h \\ge 0$."""
+    det = r1[0] * r2[1] - r1[1] * r2[0]
+    if det == 0:
+        return False
+    p = ((r1[1] * r2[2] - r1[2] * r2[1]) / det, (r1[2] * r2[0] - r1[0] * r2[2]) / det)
+    return view.inner(p)[0] >= 0
 
 
 def downhill_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
