@@ -152,12 +152,14 @@ def _inverse_mod(B: np.ndarray, p: int) -> np.ndarray | None:
             return None
         if nz[0]:
             M[[j, j + nz[0]]] = M[[j + nz[0], j]]
-        row = M[j, j:b + j + 1]  # columns left of j are unit vectors, right of b + j still zero
+        # columns left of j are unit vectors; a swapped-in row carries its identity entry beyond b + j, so the
+        # whole rest of the row takes part
+        row = M[j, j:]
         row *= pow(int(row[0]), -1, p)
         _balance(row, p)
         col = M[:, j].copy()
         col[j] = 0
-        block = M[:, j:b + j + 1]
+        block = M[:, j:]
         block -= np.outer(col, row)
         _balance(block, p)
     return M[:, b:]
