@@ -231,3 +231,31 @@ def test_cli_regions_and_dim(capsys, tmp_path):
     assert "between 2 and 3 (proven bounds)" in capsys.readouterr().out
     assert main(["regions", str(path), "--box=0,0"]) == 2
     assert "LOWER:UPPER" in capsys.readouterr().err
+
+
+def test_functional_dimension_within_a_budget(capsys, tmp_path):
+    import json
+    from semialg import save
+    from semialg.errors import UndecidedError
+    net = Network.random((2, 3, 3, 1), seed=0)     # 14, below the bound 19: random inputs do not decide it
+    with pytest.raises(UndecidedError, match=r"between \d+ .* and 19"):
+        pl.functional_dimension(net, budget=0)
+    assert pl.functional_dimension(net, budget=600).value == 14
+    path = tmp_path / "n.json"
+    save(net, path)
+    assert main(["dim", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["functional_dimension"] == 14
+
+
+def test_cli_dim_undecided_within_its_budget(capsys, tmp_path):
+    import json
+    import time
+    from semialg import save
+    net = Network.random((6, 10, 10, 3), seed=4)    # below the bound: thousands of regions in six dimensions
+    path = tmp_path / "n.json"
+    save(net, path)
+    started = time.monotonic()
+    assert main(["dim", str(path), "--budget", "4", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "undecided" and "between" in data["reason"]
+    assert time.monotonic() - started < 30

@@ -516,7 +516,8 @@ def decisive_batch(net: Network, domain: Polytope | None = None) -> list[tuple[V
     return [(x, pattern) for pattern, points in sorted(decisive_points(net, domain)) for x in points]
 
 
-def functional_dimension(net: Network, domain: Polytope | None = None, method: str = "auto") -> FunctionalDimension:
+def functional_dimension(net: Network, domain: Polytope | None = None, method: str = "auto",
+                         budget: float | None = None, progress: bool | None = None) -> FunctionalDimension:
     """The exact functional dimension $\\dim_{\\mathrm{fun}}(\\theta) = \\max_Z \\operatorname{rank} J_\\theta E_Z$.
 
     ``method="batch"`` evaluates the Jacobian on a :func:`decisive_batch` and takes its exact rank,
@@ -525,6 +526,9 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
     ``method="shallow"`` (one hidden layer, whole input space) uses the closed form of
     the architecture family (:mod:`semialg.families.base`); ``"auto"`` picks the latter when one applies.
+    After ``budget`` seconds (``None``: no limit) :class:`~semialg.errors.UndecidedError` gives the proven bounds
+    (the rank modulo $p$ of the rows so far, and the upper bound) and the number of regions done; ``progress``
+    shows a tqdm bar of the regions (``None``: on a terminal, after 2 s).
     Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
@@ -542,27 +546,39 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
             raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
     D = net.architecture.num_parameters
     bound = D - _scaling_rank(net)
-    sampled, patterns, mods, reached = (sampled_batch(net, bound) if domain is None and bound > 0
+    deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
+    sampled, patterns, mods, reached = (sampled_batch(net, bound, deadline=deadline) if domain is None and bound > 0
                                         else ((), set(), [], False))
     if reached:
         return FunctionalDimension(bound, bound, D, len(patterns), 0, sampled, method="sampled batch")
     # The sampled rows stay in the modular lower bound (every batch is one), so fewer regions are needed.
     rows, used, patterns, value = [], list(sampled), [], 0
     next_check = 1
-    for pattern, points in decisive_points(net, domain):
-        patterns.append(pattern)
-        for x in points:
-            jac = parameter_jacobian(net, x, pattern)
-            rows.extend(jac)
-            mods.append(residues(jac))
-            used.append(x)
-        # A rank modulo p is a lower bound; reaching the proven upper bound decides the value early.
-        if len(rows) >= next_check:
-            if blocks_rank_mod(mods) >= bound:
-                value = bound
-                break
-            next_check = 2 * len(rows)
-    else:
-        value = rank(rows) if rows else 0
+    from tqdm.auto import tqdm
+    with tqdm(desc="functional dimension: regions", unit="region", delay=2, leave=False,
+              disable=None if progress is None else not progress) as bar:
+        try:
+            for pattern, points in decisive_points(net, domain, deadline=deadline):
+                patterns.append(pattern)
+                bar.update()
+                for x in points:
+                    jac = parameter_jacobian(net, x, pattern)
+                    rows.extend(jac)
+                    mods.append(residues(jac))
+                    used.append(x)
+                # A rank modulo p is a lower bound; reaching the proven upper bound decides the value early.
+                if len(rows) >= next_check:
+                    if blocks_rank_mod(mods) >= bound:
+                        value = bound
+                        break
+                    next_check = 2 * len(rows)
+            else:
+                value = rank(rows) if rows else 0
+        except UndecidedError:
+            lower = blocks_rank_mod(mods) if mods else 0
+            raise UndecidedError(
+                f"functional_dimension: the budget of {budget:.3g} s was spent after {len(sampled)} random inputs "
+                f"and {len(patterns)} regions; the functional dimension is between {lower} (rank modulo a prime "
+                f"of their Jacobian rows) and {bound} (parameters minus rescalable hidden neurons)") from None
     nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
     return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used))

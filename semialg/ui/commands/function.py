@@ -193,8 +193,13 @@ def _configure_dim(p):
 def _dim(args) -> Outcome:
     started = time.monotonic()
     net = load_net(args.network, args)
-    fd = functional_dimension(net, method=args.method)
     arch = net.architecture
+    try:    # stops before the wall clock of --budget; the command draws the budget bar
+        fd = functional_dimension(net, method=args.method, budget=0.9 * args.budget, progress=False)
+    except UndecidedError as exc:
+        return Outcome(1, f"functional dimension of a {arch} network undecided: {exc}",
+                       {"functional_dimension": None, "status": "undecided", "reason": str(exc),
+                        "num_parameters": arch.num_parameters}, [net], title="Functional dimension")
     text = (f"functional dimension {fd.value} (exact, {fd.method}) of a {arch} network: "
             f"{arch.num_parameters} parameters, at most {fd.upper_bound} = #params - #rescalable hidden neurons"
             + (f"; {fd.deficit} below that bound" if fd.deficit else "; the generic value"))
