@@ -20,7 +20,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import rank, to_vector
-from semialg.core.modular import BLAS_PRIME, rank_mod, residues
+from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, residues
 from semialg.core.network import Network
 from semialg.errors import ParameterError
 
@@ -28,6 +28,7 @@ Vec = tuple[fmpq, ...]
 Pattern = tuple[tuple[int, ...], ...]
 
 _ZERO = fmpq(0)
+_MIX_ROWS = 2048    # rows collected before they are folded into the random combinations (one BLAS product)
 
 __all__ = ["parameter_jacobian", "jacobian_mod", "layers_mod", "batch_jacobian", "batch_functional_dimension",
            "sampled_batch", "sampled_rank_reaches", "blocks_rank_mod", "numeric_jacobian",
@@ -150,18 +151,34 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     many), and sampling stops early when the recent growth of the rank cannot close the gap in the doublings
     left, or at ``deadline`` (also before a rank that the previous one's time predicts to end past it). The rows
     are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced, when $p$ divides a denominator).
-    ``extra`` (a residue block) joins every rank. Returns the inputs, their patterns, the residue blocks and
-    whether the bound was reached. Cost: at most $32\lceil\mathrm{bound}/k\rceil$ exact activation patterns and
-    modular Jacobians of $O(k\dim\Omega)$, and five modular ranks.
+    After the first rank $r$ the rows of each further input enter only through $g = \mathrm{bound} - r + 8$
+    random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated input by input): its row space
+    lies in theirs, so every rank stays a lower bound, and it equals theirs with high probability (the gap is at
+    most $g - 8$); memory and each later rank stay those of the first, $O(\mathrm{bound}\cdot\dim\Omega)$.
+    ``extra`` (a residue block) joins every rank. Returns the inputs, their patterns, residue blocks spanning a
+    subspace of the rows' (for further lower bounds) and whether the bound was reached. Cost: at most
+    $32\lceil\mathrm{bound}/k\rceil$ exact activation patterns and modular Jacobians of $O(k\dim\Omega)$, their
+    compression $O(g\,k\dim\Omega)$ each, and five modular ranks of about $\mathrm{bound} \times \dim\Omega$.
 
     >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)[3]          # a s(wx + b) + c: rank 3
     True
     """
     rng = random.Random(seed)
+    mixer = np.random.default_rng(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim
     need = -(-bound // k)
     mods, used, patterns, ranks, took = ([] if extra is None else [extra]), [], set(), [], 0.0
+    mixed, pending = None, []       # after the first rank: g random combinations of the later rows, and rows to add
     layers = layers_mod(net)
+
+    def mix() -> None:
+        nonlocal mixed, pending
+        if pending:
+            block = np.vstack(pending)
+            S = mixer.integers(0, BLAS_PRIME, size=(mixed.shape[0], block.shape[0]))
+            mixed = (mixed + matmul_mod(S, block)) % BLAS_PRIME
+            pending = []
+
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:
             break
@@ -170,8 +187,14 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         pattern = net.activation_pattern(x)
         if any(0 in layer for layer in pattern):
             continue
-        mods.append(residues(parameter_jacobian(net, x, pattern)) if layers is None
-                    else jacobian_mod(layers, x, pattern))
+        rows = (residues(parameter_jacobian(net, x, pattern)) if layers is None
+                else jacobian_mod(layers, x, pattern))
+        if mixed is None:
+            mods.append(rows)
+        elif rows is not None:
+            pending.append(rows)
+            if len(pending) * k >= _MIX_ROWS:
+                mix()
         used.append(x)
         patterns.add(pattern)
         if len(used) == need << len(ranks):
@@ -179,15 +202,21 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             if deadline is not None and time.monotonic() + 4 * took > deadline:
                 break
             started = time.monotonic()
-            ranks.append(blocks_rank_mod(mods))
+            if mixed is not None:
+                mix()
+            ranks.append(blocks_rank_mod(mods + ([] if mixed is None else [mixed])))
             took = time.monotonic() - started
             if ranks[-1] >= bound:
-                return tuple(used), patterns, mods, True
+                return tuple(used), patterns, mods + ([] if mixed is None else [mixed]), True
+            if mixed is None and all(b is not None for b in mods):
+                mixed = np.zeros((bound - ranks[-1] + 8, net.architecture.num_parameters), dtype=np.int64)
             recent = [b - a for a, b in zip(ranks, ranks[1:], strict=False)][-2:]  # gains of the last two doublings
             growth = max(recent[-1], recent[0] / 2) if recent else bound
             if growth * (5 - len(ranks)) < bound - ranks[-1]:
                 break
-    return tuple(used), patterns, mods, False
+    if mixed is not None:
+        mix()
+    return tuple(used), patterns, mods + ([] if mixed is None else [mixed]), False
 
 
 def batch_functional_dimension(net: Network, X: Sequence) -> int:

@@ -1,0 +1,51 @@
+"""The sampled lower bound of functional_dimension (semialg.engine.jacobian.sampled_batch): after the first rank the
+later rows enter through random combinations, which must keep it a lower bound and, in practice, as strong.
+
+The exact value is computed independently: the exact rank of the Jacobian rows at d + 1 points of every region.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import semialg as sa
+from semialg.core.exact import rank
+from semialg.core.modular import residues
+from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
+from semialg.engine.regions import decisive_points, parameter_jacobian
+
+
+def _exact_rank(net) -> int:
+    rows = [row for pattern, points in decisive_points(net) for x in points
+            if not any(0 in layer for layer in pattern) for row in parameter_jacobian(net, x, pattern)]
+    return rank(rows)
+
+
+@pytest.mark.parametrize("arch, seed", [((2, 3, 3, 1), 0), ((2, 4, 3, 2), 1), ((1, 3, 3, 3, 1), 2), ((2, 3, 2, 2), 3),
+                                        ((3, 4, 4, 1), 4), ((2, 5, 1, 2), 5)])
+def test_sampled_rank_is_a_lower_bound_and_the_value_exact(arch, seed):
+    net = sa.Network.random(arch, seed=seed)
+    exact = _exact_rank(net)
+    fd = sa.functional_dimension(net)
+    assert fd.value == exact
+    used, _, blocks, reached = sampled_batch(net, fd.upper_bound)
+    assert blocks_rank_mod(blocks) <= exact
+    assert exact == fd.upper_bound or not reached
+
+
+def test_the_random_combinations_are_used_and_lose_nothing():
+    # parameters whose functional dimension is below the proven bound: the sampling runs past its first rank,
+    # folding the later rows into random combinations; their rank with the first rows equals the rank of all the
+    # sampled rows, stacked uncompressed (exact rows reduced modulo p)
+    folded = 0
+    for arch, seed in [((2, 3, 3, 1), s) for s in range(6)] + [((2, 4, 4, 2), s) for s in range(4)]:
+        net = sa.Network.random(arch, seed=seed)
+        fd = sa.functional_dimension(net)
+        if fd.value == fd.upper_bound:
+            continue
+        used, _, blocks, _ = sampled_batch(net, fd.upper_bound)
+        need = -(-fd.upper_bound // net.architecture.output_dim)
+        folded += len(used) > need
+        whole = [residues(parameter_jacobian(net, x)) for x in used]
+        assert blocks_rank_mod(blocks) == blocks_rank_mod(whole) <= _exact_rank(net)
+    assert folded >= 4
