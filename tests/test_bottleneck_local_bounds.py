@@ -44,14 +44,20 @@ def _moved(net: Network, direction, t) -> Network:
     return Network.from_parameters(net.architecture, [a + t * d for a, d in zip(net.parameters(), direction)])
 
 
-def _nets_with_hidden_moves(count: int, seed: int = 0, dims=(1, 2, 2)):
+def _nets_with(moves_of, count: int, seed: int, make):
+    """``count`` pairs ``(net, moves_of(net))`` with moves, ``net = make(rng)``."""
     rng, out = random.Random(seed), []
     while len(out) < count:
-        net = _net(rng, rng.choice([3, 4]), rng.choice(["far", "far", "twin", "plain"]), rng.choice(dims))
-        moves = hidden_neuron_moves(net)
+        net = make(rng)
+        moves = moves_of(net)
         if moves:
             out.append((net, moves))
     return out
+
+
+def _nets_with_hidden_moves(count: int, seed: int = 0, dims=(1, 2, 2)):
+    return _nets_with(hidden_neuron_moves, count, seed, lambda rng: _net(
+        rng, rng.choice([3, 4]), rng.choice(["far", "far", "twin", "plain"]), rng.choice(dims)))
 
 
 @pytest.mark.parametrize("net, moves", _nets_with_hidden_moves(18) + _nets_with_hidden_moves(3, 1, (3,)))
@@ -147,28 +153,26 @@ def test_bounds_contain_the_local_dimension_of_the_listed_components(seed):
     assert from_components >= 5
 
 
-def _nets_with_silent_neurons(count: int, seed: int = 1):
-    """Parameters with an unused neuron (v = 0) or a constant zero one (w = 0, b < 0) that has moves."""
-    rng, out = random.Random(seed), []
-    while len(out) < count:
-        net = _net(rng, rng.choice([2, 3, 4]), "plain", rng.choice([1, 2]))
-        W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
-        k = rng.randrange(len(b))
-        if rng.random() < 0.5:
-            v[k] = 0
-        else:
-            W[k], b[k] = [0] * len(W[k]), -rng.randint(1, 3)
-        net = Network.from_arrays([W, [v], [[1], [-2]]], [b, list(net.biases[1]), [0, 1]])
-        moves = silent_neuron_moves(net)
-        if moves:
-            out.append((net, moves))
-    return out
+def _silent_planted(rng: random.Random) -> Network:
+    """A parameter with an unused neuron (v = 0) or a constant zero one (w = 0, b < 0), two outputs."""
+    net = _net(rng, rng.choice([2, 3, 4]), "plain", rng.choice([1, 2]))
+    W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
+    k = rng.randrange(len(b))
+    if rng.random() < 0.5:
+        v[k] = 0
+    else:
+        W[k], b[k] = [0] * len(W[k]), -rng.randint(1, 3)
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, list(net.biases[1]), [0, 1]])
 
 
-@pytest.mark.parametrize("net, moves", _nets_with_silent_neurons(14))
+@pytest.mark.parametrize("net, moves", _nets_with(silent_neuron_moves, 14, 1, _silent_planted))
 def test_silent_neuron_moves_keep_the_function_one_way(net, moves):
-    # each move for small t >= 0, and all of them at once with non-negative amounts, by the exact equivalence
-    # decision and exact evaluation on a grid
+    _check_one_sided(net, moves)
+
+
+def _check_one_sided(net, moves):
+    """Each move for small t >= 0, and all of them at once with non-negative amounts, by the exact equivalence
+    decision and exact evaluation on a grid."""
     for direction in moves:
         moved = _moved(net, direction, fmpq(1, 10 ** 4))
         assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
@@ -270,26 +274,10 @@ def test_downhill_translations_keep_the_function_for_any_amount():
     assert refuted >= 3
 
 
-def _nets_with_hidden_translations(count: int, seed: int = 2):
-    rng, out = random.Random(seed), []
-    while len(out) < count:
-        net = _net(rng, rng.choice([2, 3, 4]), rng.choice(["opposite", "far", "plain"]), rng.choice([1, 2]))
-        moves = hidden_translations(net)
-        if moves:
-            out.append((net, moves))
-    return out
-
-
-@pytest.mark.parametrize("net, moves", _nets_with_hidden_translations(10))
+@pytest.mark.parametrize("net, moves", _nets_with(hidden_translations, 10, 2, lambda rng: _net(
+    rng, rng.choice([2, 3, 4]), rng.choice(["opposite", "far", "plain"]), rng.choice([1, 2]))))
 def test_hidden_translations_keep_the_function(net, moves):
-    for direction in moves:
-        moved = _moved(net, direction, fmpq(1, 10 ** 4))
-        assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
-        assert sa.equivalent(net, moved)
-    rng = random.Random(len(moves))
-    amounts = [fmpq(rng.randint(0, 9), 10 ** 5) for _ in moves]
-    combined = _moved(net, [sum((a * d[i] for a, d in zip(amounts, moves)), fmpq(0)) for i in range(len(moves[0]))], 1)
-    assert sa.equivalent(net, combined)
+    _check_one_sided(net, moves)
 
 
 def test_a_mixed_pair_translates_between_the_components_of_p():
