@@ -135,7 +135,7 @@ def _survey(seed: int, count: int):
         yield _net(rng, rng.choice([3, 4]), rng.choice(["twin", "opposite", "far", "plain"]))
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(3))
 def test_bounds_contain_the_local_dimension_of_the_listed_components(seed):
     # the fibres read a local dimension off the explicit component containing theta (generic parameters and
     # those of listed types): the proven bounds must contain it

@@ -4,6 +4,7 @@ theta loses dimensions, so such a parameter is not generic; its explicit fibre i
 from fractions import Fraction
 
 import numpy as np
+import pytest
 
 import semialg as sa
 from semialg import Network
@@ -30,6 +31,7 @@ def _f(net, x):
     return a
 
 
+@pytest.mark.slow     # about 16 s: the undecided class is branched 25 times deeper (opt-in: -m slow)
 def test_parallel_one_sign_u_plus_rows_are_not_generic_but_get_their_fibre():
     net = net_with(ROWS)
     cond = next(c for c in bn.type_checks(net) if c.name == LOCAL_ONLY)

@@ -130,7 +130,7 @@ def test_fibre_latex_round_trips_to_the_computed_polynomials():
         for B in list(F.components())[:4]:
             _round_trip(B)
     kink = sa.Network.from_arrays([[[1, 2]], [[1], ["-1/3"]], [[1, 2]]], [[-1], ["5/2", -2], [0]])
-    for B in list(sa.fibre(kink).components()):
+    for B in list(sa.fibre(kink).components())[:8]:      # 22 components; sympy's LaTeX parser is slow
         _round_trip(B)
     outer = sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[2]]], [[0, 0, 0], [-1], [1]])
     _round_trip(sa.fibre(outer).representative())
