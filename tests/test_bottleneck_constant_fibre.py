@@ -44,7 +44,7 @@ def _computes(x: Network, d, rng) -> bool:
     return all(tuple(x(p)) == tuple(d) for p in _points(x.widths[0], rng))
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(st.integers(0, 10 ** 5))
 def test_samples_compute_the_constant_and_are_located(seed):
     net = _constant(seed)

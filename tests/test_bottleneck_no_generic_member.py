@@ -94,7 +94,7 @@ def test_inner_determined_fibres(net, oracle):
     assert not _same(net, moved, rng) and not F.contains(moved)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.integers(0, 10 ** 5))
 def test_fibres_without_generic_members_agree_with_evaluation(seed):
     net = _spare(seed)

@@ -126,11 +126,11 @@ def _round_trip(B: sa.BasicSet) -> None:
 
 def test_fibre_latex_round_trips_to_the_computed_polynomials():
     three = sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
-    for F in (sa.fibre(three), sa.fibre(sa.Network.random((2, 2, 1), seed=4, height=9))):
-        for B in list(F.components())[:4]:
+    for F, k in ((sa.fibre(three), 2), (sa.fibre(sa.Network.random((2, 2, 1), seed=4, height=9)), 1)):
+        for B in list(F.components())[:k]:      # sympy's LaTeX parser is slow: about 1-2 s a component
             _round_trip(B)
     kink = sa.Network.from_arrays([[[1, 2]], [[1], ["-1/3"]], [[1, 2]]], [[-1], ["5/2", -2], [0]])
-    for B in list(sa.fibre(kink).components())[:8]:      # 22 components; sympy's LaTeX parser is slow
+    for B in list(sa.fibre(kink).components())[:4]:      # 4 of the 22 components
         _round_trip(B)
     outer = sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[2]]], [[0, 0, 0], [-1], [1]])
     _round_trip(sa.fibre(outer).representative())
