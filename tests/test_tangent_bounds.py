@@ -169,3 +169,41 @@ def test_the_modular_jacobian_is_the_exact_one_reduced(widths, seed, data):
     x = [fmpq(data.draw(st.integers(-50, 50)), data.draw(st.sampled_from([1, 3, 64]))) for _ in range(widths[0])]
     pattern = net.activation_pattern(x)
     assert (jacobian_mod(layers_mod(net), x, pattern) == residues(parameter_jacobian(net, x, pattern))).all()
+
+
+def _with_zero_neuron(rng, widths):
+    """A random parameter whose neuron ``z`` of the first hidden layer has zero incoming weights and bias."""
+    net = Network.random(widths, seed=rng.randrange(10 ** 6), height=3)
+    W, B = [list(map(list, W)) for W in net.weights], [list(b) for b in net.biases]
+    z = rng.randrange(widths[1])
+    W[0][z], B[0][z] = [0] * widths[0], 0
+    return Network.from_arrays(W, B), z
+
+
+def test_zero_neurons_leave_their_parameters_free_and_the_rest_bounded():
+    """A zero neuron (w = 0, b = 0) vanishes identically, so no input is smooth and the upper bound was D. It is
+    now D minus the rank of the network without it. Hand-computed: 1-2-1 with 3 s(2x + 1) and a zero neuron of
+    output weight 5 has the fibre {w' = 0, b' <= 0} x {v' free} x (the curve of the first neuron) near theta,
+    dimension 3 (a w' != 0 would put a new kink into f; twins of the first neuron form a 2-dimensional piece)."""
+    net = Network.from_arrays([[[2], [0]], [[3, 5]]], [[1, 0], [0]])
+    assert local_dimension_bounds(net) == (3, 4)
+    assert sa.fibre(net).local_dimension() == 3
+    # the one-sided move keeps f exactly (independent evaluation with Fractions at the kink and beyond)
+    lowered = Network.from_arrays([[[2], [0]], [[3, 7]]], [[1, "-1/4"], [0]])
+    xs = [[fmpq(p, 4)] for p in range(-12, 13)]
+    assert all(lowered(x) == net(x) for x in xs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10 ** 6))
+def test_zero_neuron_bounds_contain_the_fibres_local_dimension(seed):
+    rng = random.Random(seed)
+    widths = rng.choice([(1, 3, 1), (2, 3, 1), (2, 4, 1), (3, 3, 1), (1, 4, 2)])   # shallow: types decide
+    net, _ = _with_zero_neuron(rng, widths)
+    lower, upper = local_dimension_bounds(net)
+    assert upper < net.architecture.num_parameters     # some input is smooth for the network without the neuron
+    try:
+        local = sa.fibre(net, budget=20).local_dimension()
+    except (UndecidedError, ArchitectureError):
+        return
+    assert lower <= local <= upper

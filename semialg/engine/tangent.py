@@ -12,8 +12,9 @@ one layer with non-zero incoming weights and positively proportional rows, $(w_j
 moved by $\lambda$ and $u_{j,r}$ by $-1$; for the used neurons with non-zero incoming weights on one hyperplane,
 rows $(w_k, b_k) = \pm\lambda_k\ell$, whose outgoing weights have $\sum_k\lambda_ku_k = 0$ (an "affine line":
 together they compute $A\,\ell\cdot(x, 1)$ with $A = \sum_{+}\lambda_ku_k$, as $\sigma(z) - \sigma(-z) = z$), their
-translation, each $b_k$ moved by $\pm\lambda_k$ and the next layer's biases by $-A$. Then the fibre
-$\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and $D - \operatorname{rank} J$.
+translation, each $b_k$ moved by $\pm\lambda_k$ and the next layer's biases by $-A$; for a used *zero neuron*
+(incoming weights and bias all $0$) its bias, lowered only (a one-sided move: $\sigma(b) = 0$ for $b \le 0$).
+Then the fibre $\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and $D - \operatorname{rank} J$.
 *Proof.* Upper bound: near $\theta$ the activation pattern at each $x_i$ is that of $\theta$, so each
 $\theta' \mapsto f_{\theta'}(x_i)$ is a polynomial there; $r = \operatorname{rank} J$ of them with independent
 gradients at $\theta$ have, near $\theta$, a common level set through $\theta$ that is a manifold of dimension
@@ -25,7 +26,19 @@ moved into it come from constant neurons and are compensated in its bias), and $
 $b \ne 0$; twin moves change no row, so twins stay twins, and they keep every $\lambda_ku_k$ sum, so affine lines
 stay affine (their translations are done after them; they move all the rows of a line alike). This smooth map into the fibre has the
 directions above as differential at $\theta$; restricted to a subspace on which that differential is injective it
-is an immersion, whose image is a manifold of dimension $\dim M$ through $\theta$ inside the fibre. $\square$
+is an immersion, whose image is a manifold of dimension $\dim M$ through $\theta$ inside the fibre (with one-sided
+moves, the image of a half-space near its boundary point $\theta$: still of dimension $\dim M$). $\square$
+
+*Zero neurons.* A hidden neuron whose incoming weights and bias are all $0$ has pre-activation identically $0$,
+so no input is smooth; $J$ is then taken for the network without such neurons (the same function), at its
+smooth inputs, their own parameters being free: the upper bound $D - \operatorname{rank} J$ still holds.
+*Proof.* Write $\theta' = (u, s, q)$ with $q$ the zero neurons' parameters and $u$ the $r = \operatorname{rank} J$
+coordinates on which $J$ is invertible. At the inputs $f_{\theta'}(x_i) = G_i(u, s) + K_i(u, s, q)$, with $G$ the
+network without the zero neurons (a polynomial near $\theta$) and $K_i$ a smooth factor times $\sigma$ of the
+zero neurons' pre-activations, which vanish at $\theta$ with their derivatives in $u$ (the weights into them
+do): $K_i$ is Lipschitz in $u$ with a constant tending to $0$ at $\theta$. Two members near $\theta$ with the
+same $(s, q)$ then have the same $u$, so the fibre near $\theta$ projects injectively into a space of
+dimension $D - r$. $\square$
 
 The same argument takes more of either kind: the gradient at $\theta$ of any smooth function vanishing on the
 fibre near $\theta$ is a row that may join $J$, and the differential at $\theta$ of any smooth family that stays in
@@ -67,8 +80,8 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
     r"""Proven bounds $(\dim M, D - \operatorname{rank} J)$ on the dimension at ``net`` of the fibre of its function
     (module docstring): $M$ the span of the rescaling fields, the free inputs of unused neurons, the trades of
     constant neurons with the next biases, the twin trades, the translations of affine lines and the extra moves,
-    $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its parameters together with the extra
-    equations. ``extras()`` returns ``(equations, moves)`` as flat parameter vectors: gradients at ``net`` of
+    $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its parameters (without its zero
+    neurons, whose parameters count as free: module docstring) together with the extra equations. ``extras()`` returns ``(equations, moves)`` as flat parameter vectors: gradients at ``net`` of
     smooth functions vanishing on the fibre near ``net``, and differentials at ``net`` of smooth families in the
     fibre; it is called only when the plain bounds do not meet.
 
@@ -87,28 +100,34 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
     (1, 1)
     >>> local_dimension_bounds(Network.from_arrays([[[2]], [[0]]], [[1], [0]]))    # an unused neuron: w, b free
     (2, 2)
+    >>> local_dimension_bounds(Network.from_arrays([[[2], [0]], [[3, 5]]], [[1, 0], [0]]))   # and a zero neuron
+    (2, 4)
     """
     D = net.architecture.num_parameters
     budget = None if budget is None else check_budget(budget, "the local dimension budget", seconds=True)
     deadline = None if budget is None else time.monotonic() + budget
-    M = _rescaling_fields(net) + linear_moves(net)
+    M = _rescaling_fields(net) + linear_moves(net) + _lowered_zero_biases(net)
     lower, rows = (rank(M) if M else 0), []
-    if sampled_rank_reaches(net, D - lower, (), deadline):
+    # rows of the network without its zero neurons: their own columns are free (module docstring)
+    target, kept = _without_zero_neurons(net)
+    if D - lower <= len(kept) and sampled_rank_reaches(target, D - lower, (), deadline):
         return lower, lower
     from tqdm.auto import tqdm      # on first use: start-up time
     with tqdm(desc="local dimension: regions", unit="region", delay=2, leave=False,
               disable=None if progress is None else not progress) as bar:
         try:
-            for pattern, points in decisive_points(net, deadline=deadline):
+            for pattern, points in decisive_points(target, deadline=deadline):
                 bar.update()
-                rows += [row for x in points if not any(0 in layer for layer in net.activation_pattern(x))
-                         for row in parameter_jacobian(net, x, pattern)]
+                rows += [row for x in points if not any(0 in layer for layer in target.activation_pattern(x))
+                         for row in parameter_jacobian(target, x, pattern)]
         except UndecidedError:      # the budget is spent: the rows so far still bound the dimension
             pass
     upper = D - (rank(rows) if rows else 0)
     if upper > lower and extras is not None:
         equations, moves = extras()
         M += [list(m) for m in moves]
+        if target is not net:
+            rows = [_embedded(row, kept, D) for row in rows]
         rows += [list(g) for g in equations]
         lower, upper = (rank(M) if M else 0), D - (rank(rows) if rows else 0)
     return lower, upper
@@ -147,6 +166,41 @@ def parameter_offsets(arch) -> tuple[list[int], list[int]]:
         b_at.append(k + r * c)
         k += r * c + r
     return W_at, b_at
+
+
+def _without_zero_neurons(net: Network) -> tuple[Network, list[int]]:
+    r"""``net`` without its *zero neurons* (hidden neurons whose incoming weights and bias are all $0$: their
+    pre-activation is identically $0$, their output $\sigma(0) = 0$, so the function is the same), and the flat
+    index in ``net`` of every parameter of the smaller network; ``net`` itself when it has none or when removing
+    them would empty a layer. Cost: $O(D)$."""
+    W, B = net.weights, net.biases
+    keep = [[i for i, (w, b) in enumerate(zip(W[l], B[l], strict=True)) if b or any(w)] for l in range(net.depth - 1)]
+    if all(len(k) == len(W[l]) for l, k in enumerate(keep)) or not all(keep):
+        return net, list(range(net.architecture.num_parameters))
+    keep.append(list(range(net.widths[-1])))
+    W_at, b_at = parameter_offsets(net.architecture)
+    weights, biases, kept = [], [], []
+    for l, rows in enumerate(keep):
+        cols = keep[l - 1] if l else range(net.widths[0])
+        weights.append([[W[l][i][j] for j in cols] for i in rows])
+        biases.append([B[l][i] for i in rows])
+        kept += [W_at[l] + i * net.widths[l] + j for i in rows for j in cols] + [b_at[l] + i for i in rows]
+    return Network.from_arrays(weights, biases), kept
+
+
+def _lowered_zero_biases(net: Network) -> list[list[fmpq]]:
+    r"""The bias of every used zero neuron, a one-sided move: lowered, it keeps the output $\sigma(b) = 0$."""
+    D, b_at = net.architecture.num_parameters, parameter_offsets(net.architecture)[1]
+    return [[_ONE if k == b_at[l] + i else _ZERO for k in range(D)]
+            for l in range(net.depth - 1) for i, (w, b) in enumerate(zip(net.weights[l], net.biases[l], strict=True))
+            if not b and not any(w) and any(row[i] for row in net.weights[l + 1])]
+
+
+def _embedded(row, kept: list[int], D: int) -> list[fmpq]:
+    out = [_ZERO] * D
+    for k, value in zip(kept, row, strict=True):
+        out[k] = value
+    return out
 
 
 def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
