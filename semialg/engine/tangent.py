@@ -100,8 +100,8 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
     (1, 1)
     >>> local_dimension_bounds(Network.from_arrays([[[2]], [[0]]], [[1], [0]]))    # an unused neuron: w, b free
     (2, 2)
-    >>> local_dimension_bounds(Network.from_arrays([[[2], [0]], [[3, 5]]], [[1, 0], [0]]))   # and a zero neuron
-    (2, 4)
+    >>> local_dimension_bounds(Network.from_arrays([[[2], [0]], [[3, 5]]], [[1, 0], [0]]))   # a zero neuron
+    (3, 4)
     """
     D = net.architecture.num_parameters
     budget = None if budget is None else check_budget(budget, "the local dimension budget", seconds=True)
