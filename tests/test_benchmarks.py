@@ -70,3 +70,9 @@ def test_local_dimension_benchmark_smoke():
     rows = _load("bench_local_dimension").run(archs=((2, 3, 3, 1), (3, 3, 1, 2)), cap=20.0)
     # the enumeration alone finished and its upper bound was no smaller than ours (asserted inside run())
     assert all(r["enumeration_s"] is not None and r["lower"] <= r["upper"] for r in rows)
+
+
+def test_chosen_inputs_benchmark_smoke():
+    bench = _load("bench_chosen_inputs")
+    rows = bench.run(**bench.QUICK)     # every lower bound was checked against the exact value inside run()
+    assert [r["known"] for r in rows] == [3, 3] and all(r["gap_ours"] <= r["gap_random"] for r in rows)

@@ -49,3 +49,35 @@ def test_the_random_combinations_are_used_and_lose_nothing():
         whole = [residues(parameter_jacobian(net, x)) for x in used]
         assert blocks_rank_mod(blocks) == blocks_rank_mod(whole) <= _exact_rank(net)
     assert folded >= 4
+
+
+def test_a_line_yields_an_input_in_every_region_it_crosses():
+    # one input: the line is the whole input space, so the pieces' inputs meet every region the (independent)
+    # region enumeration finds, each once
+    import random
+
+    from semialg.engine.jacobian import _line_inputs
+    for seed in range(4):
+        net = sa.Network.random((1, 4, 3, 1), seed=seed)
+        regions = {pattern for pattern, _ in decisive_points(net)}
+        X = _line_inputs(net, 1, random.Random(seed), float("inf"))
+        seen = [net.activation_pattern(x) for x in X]
+        assert set(seen) == regions and len(seen) == len(regions)
+
+
+def test_inputs_chosen_for_their_regions_reach_a_bound_random_inputs_miss():
+    """12-16-16-3, seed 1: a second-layer neuron is off only on a small region (all first-layer neurons off),
+    which none of the random inputs meets (rank 498 there); the bound 499 is reached with the chosen inputs. The
+    rank is recomputed independently: flint's rank of the uncompressed modular rows at every input used."""
+    from flint import nmod_mat
+
+    from semialg.core.modular import BLAS_PRIME
+    from semialg.engine.jacobian import jacobian_mod, layers_mod
+
+    net = sa.Network.random((12, 16, 16, 3), seed=1)
+    used, _, blocks, reached = sampled_batch(net, 499)
+    assert reached and blocks_rank_mod(blocks) == 499
+    layers = layers_mod(net)
+    M = [v for x in used for row in jacobian_mod(layers, x, net.activation_pattern(x)).tolist() for v in row]
+    assert nmod_mat(len(M) // 531, 531, M, BLAS_PRIME).rank() == 499
+    assert any(net.activation_pattern(x)[1][7] < 0 for x in used)       # the rare sign was met

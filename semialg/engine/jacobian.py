@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import rank, to_vector
+from semialg.core.exact import interval_point, rank, to_vector
 from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, residues
 from semialg.core.network import Network
 from semialg.errors import ParameterError
@@ -143,22 +143,30 @@ def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: floa
 
 
 def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
-                   deadline: float | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
-    r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at random rational inputs off every bent
+                  deadline: float | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
+    r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
-    bound decides it without enumerating regions. The rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$
-    inputs, $i \le 4$ (rare regions, e.g. where a second-layer neuron is active on a small set only, need
-    many), and sampling stops early when the recent growth of the rank cannot close the gap in the doublings
-    left, or at ``deadline`` (also before a rank that the previous one's time predicts to end past it). The rows
-    are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced, when $p$ divides a denominator).
-    After the first rank $r$ the rows of each further input enter only through $g = \mathrm{bound} - r + 8$
-    random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated input by input): its row space
-    lies in theirs, so every rank stays a lower bound, and it equals theirs with high probability (the gap is at
-    most $g - 8$); memory and each later rank stay those of the first, $O(\mathrm{bound}\cdot\dim\Omega)$.
-    ``extra`` (a residue block) joins every rank. Returns the inputs, their patterns, residue blocks spanning a
-    subspace of the rows' (for further lower bounds) and whether the bound was reached. Cost: at most
-    $32\lceil\mathrm{bound}/k\rceil$ exact activation patterns and modular Jacobians of $O(k\dim\Omega)$, their
-    compression $O(g\,k\dim\Omega)$ each, and five modular ranks of about $\mathrm{bound} \times \dim\Omega$.
+    bound decides it without enumerating regions.
+
+    *Random inputs* first: the rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$ inputs, $i \le 4$, and this
+    stops early when the recent growth of the rank cannot close the gap in the doublings left. Small regions
+    (a second-layer neuron active on a small set only) are rarely hit by random inputs, so, short of the bound,
+    *inputs chosen for their regions* follow, for at most the time the random ones took (at least 0.25 s):
+    one input in every piece of $8, 16, 32, 64$ random lines (the exact breakpoints of
+    :func:`~semialg.engine.line.restrict`: a line meets small regions as often as large ones it passes), and
+    in the first round inputs where a hidden neuron has the sign it never had at the random inputs (a numeric
+    descent on its pre-activation chooses them; their patterns are then decided exactly), until the rank stops
+    growing. Everything stops at ``deadline`` (also before a rank that the previous one's time predicts to end
+    past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced, when $p$ divides a
+    denominator). After the first rank $r$ the rows of each further input enter only through
+    $g = \mathrm{bound} - r + 8$ random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated
+    input by input): its row space lies in theirs, so every rank stays a lower bound, and it equals theirs with
+    high probability (the gap is at most $g - 8$); memory and each later rank stay those of the first,
+    $O(\mathrm{bound}\cdot\dim\Omega)$. ``extra`` (a residue block) joins every rank. Returns the inputs, their
+    patterns, residue blocks spanning a subspace of the rows' (for further lower bounds) and whether the bound
+    was reached. Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most as much time for the
+    chosen ones; per input an exact activation pattern, a modular Jacobian of $O(k\dim\Omega)$ and its
+    compression $O(g\,k\dim\Omega)$; at most nine modular ranks of about $\mathrm{bound} \times \dim\Omega$.
 
     >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)[3]          # a s(wx + b) + c: rank 3
     True
@@ -170,6 +178,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     mods, used, patterns, ranks, took = ([] if extra is None else [extra]), [], set(), [], 0.0
     mixed, pending = None, []       # after the first rank: g random combinations of the later rows, and rows to add
     layers = layers_mod(net)
+    began = time.monotonic()
 
     def mix() -> None:
         nonlocal mixed, pending
@@ -179,14 +188,10 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             mixed = (mixed + matmul_mod(S, block)) % BLAS_PRIME
             pending = []
 
-    for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
-        if deadline is not None and time.monotonic() > deadline:
-            break
-        scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
-        x = tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
+    def add(x: Vec) -> None:
         pattern = net.activation_pattern(x)
         if any(0 in layer for layer in pattern):
-            continue
+            return
         rows = (residues(parameter_jacobian(net, x, pattern)) if layers is None
                 else jacobian_mod(layers, x, pattern))
         if mixed is None:
@@ -197,26 +202,117 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
                 mix()
         used.append(x)
         patterns.add(pattern)
+
+    def rank_now() -> bool | None:
+        """Whether the bound is reached; ``None``: no time for another rank."""
+        nonlocal mixed, took
+        # a rank cannot be interrupted: skip one the last one's time (cost ~ rows^2) predicts past the deadline
+        if deadline is not None and time.monotonic() + 4 * took > deadline:
+            return None
+        started = time.monotonic()
+        if mixed is not None:
+            mix()
+        ranks.append(blocks_rank_mod(mods + ([] if mixed is None else [mixed])))
+        took = time.monotonic() - started
+        if mixed is None and ranks[-1] < bound and all(b is not None for b in mods):
+            mixed = np.zeros((bound - ranks[-1] + 8, net.architecture.num_parameters), dtype=np.int64)
+        return ranks[-1] >= bound
+
+    def result(reached: bool):
+        if mixed is not None:
+            mix()
+        return tuple(used), patterns, mods + ([] if mixed is None else [mixed]), reached
+
+    for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
+        if deadline is not None and time.monotonic() > deadline:
+            return result(False)
+        scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
+        add(tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d)))
         if len(used) == need << len(ranks):
-            # a rank cannot be interrupted: skip one the last one's time (cost ~ rows^2) predicts past the deadline
-            if deadline is not None and time.monotonic() + 4 * took > deadline:
-                break
-            started = time.monotonic()
-            if mixed is not None:
-                mix()
-            ranks.append(blocks_rank_mod(mods + ([] if mixed is None else [mixed])))
-            took = time.monotonic() - started
-            if ranks[-1] >= bound:
-                return tuple(used), patterns, mods + ([] if mixed is None else [mixed]), True
-            if mixed is None and all(b is not None for b in mods):
-                mixed = np.zeros((bound - ranks[-1] + 8, net.architecture.num_parameters), dtype=np.int64)
+            reached = rank_now()
+            if reached is None or reached:
+                return result(bool(reached))
             recent = [b - a for a, b in zip(ranks, ranks[1:], strict=False)][-2:]  # gains of the last two doublings
             growth = max(recent[-1], recent[0] / 2) if recent else bound
             if growth * (5 - len(ranks)) < bound - ranks[-1]:
                 break
-    if mixed is not None:
-        mix()
-    return tuple(used), patterns, mods + ([] if mixed is None else [mixed]), False
+    end = time.monotonic() + max(0.25, time.monotonic() - began)
+    end = end if deadline is None else min(end, deadline)
+    before = ranks[-1] if ranks else -1
+    for round_, lines in enumerate((8, 16, 32, 64)):
+        chosen = _line_inputs(net, lines, rng, end) + (_flipping_inputs(net, used, rng) if round_ == 0 else [])
+        for x in chosen:
+            if time.monotonic() > end:
+                break
+            add(x)
+        reached = rank_now()
+        if reached is None or reached:
+            return result(bool(reached))
+        if ranks[-1] <= before or time.monotonic() > end:
+            break
+        before = ranks[-1]
+    return result(False)
+
+
+def _line_inputs(net: Network, lines: int, rng: random.Random, deadline: float) -> list[Vec]:
+    """One rational input inside every piece of ``lines`` random lines (until ``deadline``): the pieces are those
+    of the network's exact restriction, so a line yields an input in every region it crosses."""
+    from semialg.engine.line import restrict
+    d, out = net.architecture.input_dim, []
+    for _ in range(lines):
+        scale = 4 ** rng.randint(0, 2)
+        point = tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
+        direction = tuple(fmpq(rng.randint(-64, 64), 64) for _ in range(d))
+        r = restrict(net, point, direction, deadline=deadline) if any(direction) else None
+        if r is None:
+            return out
+        edges = (None, *r.breakpoints, None)
+        out.extend(r.at(interval_point(lo, hi)) for lo, hi in zip(edges, edges[1:]))
+    return out
+
+
+def _flipping_inputs(net: Network, used: Sequence[Vec], rng: random.Random, steps: int = 60,
+                     around: int = 3) -> list[Vec]:
+    r"""Candidate inputs where a hidden neuron with one sign $s$ at every input of ``used`` has the other: from the
+    input where $s z$ is least, Newton steps on the local affine piece of its pre-activation $z$ (a numeric
+    descent, which only chooses inputs), then ``around`` inputs close by. Cost: $O(\mathrm{steps}\cdot\dim\Omega)$
+    flops per such neuron."""
+    fl = net.float_layers()
+    if not used or not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fl):
+        return []
+    X = np.array([[float(t) for t in x] for x in used])
+    noise = np.random.default_rng(rng.randrange(2 ** 32))
+    out = []
+    for l, Z in enumerate(net.float_preactivations(X)[:-1]):
+        for i in range(Z.shape[1]):
+            s = 1 if (Z[:, i] > 0).all() else -1 if (Z[:, i] < 0).all() else 0
+            if not s:
+                continue
+            x = X[int(np.argmin(s * Z[:, i]))].copy()
+            for _ in range(steps):
+                z, g = _preactivation_gradient(fl, x, l, i)
+                if s * z < 0:
+                    break
+                gg = float(g @ g)
+                x = (x + noise.standard_normal(len(x)) * (1 + np.abs(x).max()) if gg == 0
+                     else x - (z + s * (0.1 * abs(z) + 0.1)) / gg * g)     # aim a little past z = 0
+            else:
+                continue
+            size = 1e-3 * (1 + np.abs(x).max())
+            for y in [x] + [x + noise.standard_normal(len(x)) * size for _ in range(around)]:
+                out.append(tuple(fmpq(int(round(t * 2 ** 20)), 2 ** 20) for t in y))
+    return out
+
+
+def _preactivation_gradient(fl, x: np.ndarray, l: int, i: int) -> tuple[float, np.ndarray]:
+    """The float pre-activation of neuron ``i`` of hidden layer ``l`` at ``x`` and its gradient in ``x``."""
+    J, a = np.eye(len(x)), x
+    for m, (W, b) in enumerate(fl[:l + 1]):
+        z = W @ a + b
+        if m == l:
+            return float(z[i]), W[i] @ J
+        on = z > 0
+        J, a = (W @ J) * on[:, None], np.where(on, z, 0.0)
 
 
 def batch_functional_dimension(net: Network, X: Sequence) -> int:
