@@ -151,12 +151,12 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     *Random inputs* first: the rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$ inputs, $i \le 4$, and this
     stops early when the recent growth of the rank cannot close the gap in the doublings left. Small regions
     (a second-layer neuron active on a small set only) are rarely hit by random inputs, so, short of the bound,
-    *inputs chosen for their regions* follow, for at most the time the random ones took (at least 0.25 s):
-    one input in every piece of $8, 16, 32, 64$ random lines (the exact breakpoints of
-    :func:`~semialg.engine.line.restrict`: a line meets small regions as often as large ones it passes), and
-    in the first round inputs where a hidden neuron has the sign it never had at the random inputs (a numeric
-    descent on its pre-activation chooses them; their patterns are then decided exactly), until the rank stops
-    growing. Everything stops at ``deadline`` (also before a rank that the previous one's time predicts to end
+    *inputs chosen for their regions* follow, for at most twice the time the random ones took (at least
+    0.25 s): one input in every piece of $8, 16, 32, 64$ random lines (the exact breakpoints of
+    :func:`~semialg.engine.line.restrict`: a line meets small regions as often as large ones it passes), in
+    the first round inputs where a hidden neuron has the sign it never had at the random inputs (a numeric
+    descent on its pre-activation chooses them; their patterns are then decided exactly), and as many random
+    inputs again, round after round until the rank stops growing. Everything stops at ``deadline`` (also before a rank that the previous one's time predicts to end
     past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced, when $p$ divides a
     denominator). After the first rank $r$ the rows of each further input enter only through
     $g = \mathrm{bound} - r + 8$ random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated
@@ -164,7 +164,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     high probability (the gap is at most $g - 8$); memory and each later rank stay those of the first,
     $O(\mathrm{bound}\cdot\dim\Omega)$. ``extra`` (a residue block) joins every rank. Returns the inputs, their
     patterns, residue blocks spanning a subspace of the rows' (for further lower bounds) and whether the bound
-    was reached. Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most as much time for the
+    was reached. Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
     chosen ones; per input an exact activation pattern, a modular Jacobian of $O(k\dim\Omega)$ and its
     compression $O(g\,k\dim\Omega)$; at most nine modular ranks of about $\mathrm{bound} \times \dim\Omega$.
 
@@ -236,11 +236,13 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             growth = max(recent[-1], recent[0] / 2) if recent else bound
             if growth * (5 - len(ranks)) < bound - ranks[-1]:
                 break
-    end = time.monotonic() + max(0.25, time.monotonic() - began)
+    end = time.monotonic() + max(0.25, 2 * (time.monotonic() - began))
     end = end if deadline is None else min(end, deadline)
     before = ranks[-1] if ranks else -1
     for round_, lines in enumerate((8, 16, 32, 64)):
         chosen = _line_inputs(net, lines, rng, end) + (_flipping_inputs(net, used, rng) if round_ == 0 else [])
+        chosen += [tuple(fmpq(rng.randint(-64 * 4 ** (j % 3), 64 * 4 ** (j % 3)), 64) for _ in range(d))
+                   for j in range(len(chosen))]
         for x in chosen:
             if time.monotonic() > end:
                 break
