@@ -13,6 +13,7 @@ from semialg.core.exact import rank
 from semialg.core.modular import residues
 from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
 from semialg.engine.regions import decisive_points, parameter_jacobian
+from semialg.errors import UndecidedError
 
 
 def _exact_rank(net) -> int:
@@ -81,3 +82,23 @@ def test_inputs_chosen_for_their_regions_reach_a_bound_random_inputs_miss():
     M = [v for x in used for row in jacobian_mod(layers, x, net.activation_pattern(x)).tolist() for v in row]
     assert nmod_mat(len(M) // 531, 531, M, BLAS_PRIME).rank() == 499
     assert any(net.activation_pattern(x)[1][7] < 0 for x in used)       # the rare sign was met
+
+
+def test_a_rank_beyond_memory_is_refused_at_once():
+    """784-256-256-10: the rank certificate would need about 1.6 TB; the answer is undecided with the proven
+    upper bound, before any input is sampled (it once held 9.5 GB of rows and failed on a 3 GB allocation)."""
+    net = sa.Network.random((784, 256, 256, 10), seed=0)
+    with pytest.raises(UndecidedError, match=r"268810 x 269322 Jacobian rows \(1618\.\d GiB.*at most 268810"):
+        sa.functional_dimension(net, budget=600)
+    assert sampled_batch(net, 268810) == ((), set(), [], False)
+
+
+def test_what_fits_is_decided_as_before(monkeypatch):
+    import semialg.engine.regions as regions
+    net = sa.Network.random((2, 3, 3, 1), seed=0)
+    value = sa.functional_dimension(net).value
+    monkeypatch.setattr(regions, "rank_mod_fits", lambda rows, cols: (False, 24 * rows * cols, 1000))
+    with pytest.raises(UndecidedError, match="GiB free memory"):
+        sa.functional_dimension(net)
+    monkeypatch.undo()
+    assert sa.functional_dimension(net).value == value

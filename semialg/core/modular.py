@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import os
 from typing import Sequence
 
 import numpy as np
@@ -23,7 +24,7 @@ from semialg.core.exact import to_matrix
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import ShapeError
 
-__all__ = ["BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rows_pairwise_independent",
+__all__ = ["BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rank_mod_fits", "rows_pairwise_independent",
            "rank_one_independent"]
 
 #: The largest prime below $2^{21}$. :func:`matmul_mod`, :func:`rank_mod` and :func:`rank_one_independent`
@@ -195,6 +196,22 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
         _balance(trailing, p)
         k += b
     return n
+
+
+def rank_mod_fits(rows: int, cols: int) -> tuple[bool, int, int | None]:
+    r"""Whether :func:`rank_mod` of a ``rows`` $\times$ ``cols`` matrix, with the residue blocks it is stacked from,
+    fits in half the memory available now (three 8-byte copies of every entry), and the bytes needed and
+    available (``None`` where the system does not say: then it fits). Cost: $O(1)$.
+
+    >>> rank_mod_fits(10, 10)[:2]
+    (True, 2400)
+    """
+    need = 24 * rows * cols
+    try:
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return True, need, None
+    return need <= available // 2, need, available
 
 
 def rows_pairwise_independent(W: Sequence[Sequence[fmpq]], b: Sequence[fmpq] | None = None,

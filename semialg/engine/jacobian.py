@@ -20,7 +20,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import interval_point, rank, to_vector
-from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, residues
+from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, rank_mod_fits, residues
 from semialg.core.network import Network
 from semialg.errors import ParameterError
 
@@ -164,13 +164,16 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     high probability (the gap is at most $g - 8$); memory and each later rank stay those of the first,
     $O(\mathrm{bound}\cdot\dim\Omega)$. ``extra`` (a residue block) joins every rank. Returns the inputs, their
     patterns, residue blocks spanning a subspace of the rows' (for further lower bounds) and whether the bound
-    was reached. Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
+    was reached; nothing is sampled when the first rank would not fit in memory (:func:`rank_mod_fits`).
+    Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
     chosen ones; per input an exact activation pattern, a modular Jacobian of $O(k\dim\Omega)$ and its
     compression $O(g\,k\dim\Omega)$; at most nine modular ranks of about $\mathrm{bound} \times \dim\Omega$.
 
     >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)[3]          # a s(wx + b) + c: rank 3
     True
     """
+    if not rank_mod_fits(bound + 8, net.architecture.num_parameters)[0]:
+        return (), set(), [], False     # the first rank would not fit in memory: nothing to sample for
     rng = random.Random(seed)
     mixer = np.random.default_rng(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim

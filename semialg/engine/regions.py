@@ -37,7 +37,7 @@ from semialg.core.certificate import (Certificate, EquivalenceResult, PointCerti
                                       check_comparable, domain_fingerprint)
 from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError, UndecidedError
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
-from semialg.core.modular import residues
+from semialg.core.modular import rank_mod_fits, residues
 from semialg.core.network import Network
 from semialg.errors import check_budget
 from semialg.families.base import families_for
@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
+_QUICK_RANK = 2 * 10 ** 7      # entries of a modular rank taken after a spent budget (well under a second)
 Vec = tuple[fmpq, ...]
 Pattern = tuple[tuple[int, ...], ...]
 
@@ -546,6 +547,12 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
             raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
     D = net.architecture.num_parameters
     bound = D - _scaling_rank(net)
+    fits, need, free = rank_mod_fits(bound, D)
+    if not fits:
+        raise UndecidedError(f"functional_dimension of a {net.architecture} network: a proof needs the rank modulo a "
+                             f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "
+                             f"{free / 2 ** 30:.1f} GiB free memory); it is at most {bound} (parameters minus "
+                             f"rescalable hidden neurons)")
     deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
     sampled, patterns, mods, reached = (sampled_batch(net, bound, deadline=deadline) if domain is None and bound > 0
                                         else ((), set(), [], False))
@@ -575,10 +582,13 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
             else:
                 value = rank(rows) if rows else 0
         except UndecidedError:
-            lower = blocks_rank_mod(mods) if mods else 0
+            # the budget is spent: the rows' rank only if it is quick (a large one could take minutes)
+            held = sum(b.shape[0] for b in mods if b is not None) * D
+            lower = (f"{blocks_rank_mod(mods) if mods else 0} (rank modulo a prime of their Jacobian rows)"
+                     if held <= _QUICK_RANK else "the rank of their Jacobian rows (not computed: the budget is spent)")
             raise UndecidedError(
-                f"functional_dimension: the budget of {budget:.3g} s was spent after {len(sampled)} random inputs "
-                f"and {len(patterns)} regions; the functional dimension is between {lower} (rank modulo a prime "
-                f"of their Jacobian rows) and {bound} (parameters minus rescalable hidden neurons)") from None
+                f"functional_dimension: the budget of {budget:.3g} s was spent after {len(sampled)} sampled inputs "
+                f"and {len(patterns)} regions; the functional dimension is between {lower} and {bound} "
+                f"(parameters minus rescalable hidden neurons)") from None
     nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
     return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used))
