@@ -113,15 +113,15 @@ def jacobian_mod(layers: list[tuple[np.ndarray, np.ndarray]], x, pattern: Patter
 
 
 def blocks_rank_mod(blocks: list) -> int:
-    """The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if one is missing:
-    a denominator divisible by $p$ makes the modular bound useless, never wrong). Cost: one rank modulo $p$ of
+    """The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if there are none or
+    one is missing: a denominator divisible by $p$ makes the modular bound useless, never wrong). Cost: one rank modulo $p$ of
     the stacked matrix (BLAS).
 
     >>> from semialg.core.modular import residues
     >>> blocks_rank_mod([residues([[1, 2]]), residues([[2, 4]]), residues([[0, 1]])])
     2
     """
-    return 0 if any(b is None for b in blocks) else rank_mod(np.vstack(blocks))
+    return 0 if not blocks or any(b is None for b in blocks) else rank_mod(np.vstack(blocks))
 
 
 def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: float | None = None) -> bool:
