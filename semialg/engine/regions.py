@@ -529,7 +529,11 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     the architecture family (:mod:`semialg.families.base`); ``"auto"`` picks the latter when one applies.
     After ``budget`` seconds (``None``: no limit) :class:`~semialg.errors.UndecidedError` gives the proven bounds
     (the rank modulo $p$ of the rows so far, and the upper bound) and the number of regions done; ``progress``
-    shows a tqdm bar of the regions (``None``: on a terminal, after 2 s).
+    shows a tqdm bar of the regions (``None``: on a terminal, after 2 s). Before any region the rows at sampled
+    inputs (:func:`~semialg.engine.jacobian.sampled_batch`: random ones, then ones chosen for their regions)
+    decide the value when their rank modulo $p$ reaches the bound. When the rank of about
+    $\\mathrm{bound} \\times \\dim\\Omega$ rows would not fit in memory
+    (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 1.6 TB) it is undecided at once.
     Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
