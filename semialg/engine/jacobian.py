@@ -151,8 +151,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     *Random inputs* first: the rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$ inputs, $i \le 4$, and this
     stops early when the recent growth of the rank cannot close the gap in the doublings left. Small regions
     (a second-layer neuron active on a small set only) are rarely hit by random inputs, so, short of the bound,
-    *inputs chosen for their regions* follow, for at most twice the time the random ones took (at least
-    0.25 s): one input in every piece of $8, 16, 32, 64$ random lines (the exact breakpoints of
+    *inputs chosen for their regions* follow, for at most twice the time the random ones took: one input
+    in every piece of $8, 16, 32, 64$ random lines (the exact breakpoints of
     :func:`~semialg.engine.line.restrict`: a line meets small regions as often as large ones it passes), in
     the first round inputs where a hidden neuron has the sign it never had at the random inputs (a numeric
     descent on its pre-activation chooses them; their patterns are then decided exactly), and as many random
@@ -239,7 +239,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             growth = max(recent[-1], recent[0] / 2) if recent else bound
             if growth * (5 - len(ranks)) < bound - ranks[-1]:
                 break
-    end = time.monotonic() + max(0.25, 2 * (time.monotonic() - began))
+    end = time.monotonic() + 2 * (time.monotonic() - began)
     end = end if deadline is None else min(end, deadline)
     before = ranks[-1] if ranks else -1
     for round_, lines in enumerate((8, 16, 32, 64)):
