@@ -151,13 +151,13 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     *Random inputs* first: the rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$ inputs, $i \le 4$, and this
     stops early when the recent growth of the rank cannot close the gap in the doublings left. Small regions
     (a second-layer neuron active on a small set only) are rarely hit by random inputs, so, short of the bound,
-    *inputs chosen for their regions* follow, for at most twice the time the random ones took: one input
-    in every piece of $8, 16, 32, 64$ random lines (the exact breakpoints of
-    :func:`~semialg.engine.line.restrict`: a line meets small regions as often as large ones it passes), in
-    the first round inputs where a hidden neuron has the sign it never had at the random inputs (a numeric
-    descent on its pre-activation chooses them; their patterns are then decided exactly), and as many random
-    inputs again, round after round until the rank stops growing. Everything stops at ``deadline`` (also before a rank that the previous one's time predicts to end
-    past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced, when $p$ divides a
+    *inputs chosen for their regions* follow, for at most twice the time the random ones took: inputs
+    where a hidden neuron has the sign it never had at the random inputs (first round only: a numeric descent
+    on its pre-activation chooses them, their patterns are then decided exactly), one in every piece of
+    $8, 16, 32, 64$ random lines (the exact breakpoints of :func:`~semialg.engine.line.restrict`: a line meets
+    small regions as often as large ones it passes) and as many random inputs again, round after round until
+    the rank stops growing. Everything stops at ``deadline`` (also before a rank that the previous one's time
+    predicts to end past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced, when $p$ divides a
     denominator). After the first rank $r$ the rows of each further input enter only through
     $g = \mathrm{bound} - r + 8$ random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated
     input by input): its row space lies in theirs, so every rank stays a lower bound, and it equals theirs with
@@ -243,7 +243,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     end = end if deadline is None else min(end, deadline)
     before = ranks[-1] if ranks else -1
     for round_, lines in enumerate((8, 16, 32, 64)):
-        chosen = _line_inputs(net, lines, rng, end) + (_flipping_inputs(net, used, rng) if round_ == 0 else [])
+        chosen = (_flipping_inputs(net, used, rng) if round_ == 0 else []) + _line_inputs(net, lines, rng, end)
         chosen += [tuple(fmpq(rng.randint(-64 * 4 ** (j % 3), 64 * 4 ** (j % 3)), 64) for _ in range(d))
                    for j in range(len(chosen))]
         for x in chosen:
