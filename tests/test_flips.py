@@ -37,3 +37,30 @@ def test_region_budget_is_reported():
         count_regions(net, budget=0.0)
     assert count_regions(sa.Network.random((2, 6, 1), seed=1), budget=60) == \
         count_regions(sa.Network.random((2, 6, 1), seed=1))
+
+
+def test_vertex_bound_is_mcmullens():
+    from semialg.geometry.polyhedron import _vertex_bound
+    assert [_vertex_bound(m, 2) for m in (3, 7)] == [3, 7]              # polygons
+    assert [_vertex_bound(m, 3) for m in (4, 6, 10)] == [4, 8, 16]     # 2m - 4: simple 3-polytopes
+    assert _vertex_bound(6, 4) == 9                                     # the dual of the cyclic polytope C(6, 4)
+
+
+def test_high_dimensional_flips_are_decided_by_lps_and_agree_with_the_simplex():
+    """In 20 dimensions the vertex bound is astronomical: no Qhull call (which once ran for minutes in 7 GB);
+    each flip is an exact LP, checked here against the exact simplex."""
+    import random
+    rng = random.Random(3)
+    d, x0 = 20, tuple(fmpq(rng.randint(-3, 3)) for _ in range(20))
+    G = [tuple(fmpq(rng.randint(-4, 4)) for _ in range(d)) for _ in range(30)]
+    h = tuple(fmpq(rng.randint(1, 6)) - sum((g * x for g, x in zip(r, x0)), fmpq(0)) for r in G)
+    got = flip_neighbours(G, h, x0, range(len(G)))
+    for j in range(len(G)):
+        flipped_G = [tuple(-v for v in g) if i == j else g for i, g in enumerate(G)]
+        flipped_h = tuple(-c if i == j else c for i, c in enumerate(h))
+        assert (got[j] is not None) == bool(decide(flipped_G, flipped_h, d, method="exact"))
+
+
+def test_a_region_budget_in_twenty_dimensions_is_kept():
+    with pytest.raises(UndecidedError, match="budget"):
+        count_regions(sa.Network.random((20, 32, 1), seed=1), budget=2)
