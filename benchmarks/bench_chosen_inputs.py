@@ -43,7 +43,7 @@ import numpy as np
 from flint import fmpq
 
 import semialg as sa
-from common import main as bench_main, timed
+from common import columns, main as bench_main, timed
 from semialg.core.modular import rank_mod
 from semialg.engine import jacobian
 from semialg.engine.jacobian import blocks_rank_mod, jacobian_mod, layers_mod, sampled_batch
@@ -115,10 +115,7 @@ def run(archs=((2, 8, 8, 1), (3, 6, 6, 2), (4, 8, 8, 2), (12, 16, 16, 3), (6, 10
 
 
 def table(rows) -> str:
-    cols = list(rows[0])
-    lines = ["  ".join(f"{c:>14}" for c in cols)]
-    lines += ["  ".join(f"{str(row[c]):>14}" for c in cols) for row in rows]
-    return "\n".join(lines)
+    return columns(rows, 14)
 
 
 if __name__ == "__main__":

@@ -24,22 +24,13 @@ At 20-32-32-5 the first rank reaches the bound (nothing to fold); at 30-40-40-8 
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import semialg as sa
-from common import main as bench_main
+from common import columns, main as bench_main, timed
 from semialg.core.modular import rank_mod, residues
 from semialg.engine.jacobian import blocks_rank_mod, jacobian_mod, layers_mod, parameter_jacobian, sampled_batch
 from semialg.engine.regions import _scaling_rank
-
-
-def timed(f, *args):
-    """``(f(*args), seconds)``."""
-    t = time.perf_counter()
-    out = f(*args)
-    return out, time.perf_counter() - t
 
 
 def stacked(net, used, need):
@@ -79,10 +70,7 @@ def run(archs=((20, 32, 32, 5), (30, 40, 40, 8), (50, 64, 64, 10))):
 
 
 def table(rows) -> str:
-    cols = list(rows[0])
-    lines = ["  ".join(f"{c:>11}" for c in cols)]
-    lines += ["  ".join(f"{str(row[c]):>11}" for c in cols) for row in rows]
-    return "\n".join(lines)
+    return columns(rows, 11)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,14 @@ def timed(f, *args, **kw):
     return out, time.perf_counter() - t
 
 
+def columns(rows, width: int) -> str:
+    """The rows (dicts with the same keys) as right-aligned columns of ``width`` characters, a header first."""
+    cols = list(rows[0])
+    lines = ["  ".join(f"{c:>{width}}" for c in cols)]
+    lines += ["  ".join(f"{str(row[c]):>{width}}" for c in cols) for row in rows]
+    return "\n".join(lines)
+
+
 def main(doc: str, run, table, quick: dict, name: str) -> None:
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke sizes only")
