@@ -114,8 +114,8 @@ def jacobian_mod(layers: list[tuple[np.ndarray, np.ndarray]], x, pattern: Patter
 
 def blocks_rank_mod(blocks: list) -> int:
     """The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if there are none or
-    one is missing: a denominator divisible by $p$ makes the modular bound useless, never wrong). Cost: one rank modulo $p$ of
-    the stacked matrix (BLAS).
+    one is missing: a denominator divisible by $p$ makes the modular bound useless, never wrong). Cost: one rank
+    modulo $p$ of the stacked matrix (BLAS).
 
     >>> from semialg.core.modular import residues
     >>> blocks_rank_mod([residues([[1, 2]]), residues([[2, 4]]), residues([[0, 1]])])
@@ -157,8 +157,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     $8, 16, 32, 64$ random lines (the exact breakpoints of :func:`~semialg.engine.line.restrict`: a line meets
     small regions as often as large ones it passes) and as many random inputs again, round after round until
     the rank stops growing. Everything stops at ``deadline`` (also before a rank that the previous one's time
-    predicts to end past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced, when $p$ divides a
-    denominator). After the first rank $r$ the rows of each further input enter only through
+    predicts to end past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced,
+    when $p$ divides a denominator). After the first rank $r$ the rows of each further input enter only through
     $g = \mathrm{bound} - r + 8$ random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated
     input by input): its row space lies in theirs, so every rank stays a lower bound, and it equals theirs with
     high probability (the gap is at most $g - 8$); memory and each later rank stay those of the first,

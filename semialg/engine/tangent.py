@@ -14,7 +14,8 @@ rows $(w_k, b_k) = \pm\lambda_k\ell$, whose outgoing weights have $\sum_k\lambda
 together they compute $A\,\ell\cdot(x, 1)$ with $A = \sum_{+}\lambda_ku_k$, as $\sigma(z) - \sigma(-z) = z$), their
 translation, each $b_k$ moved by $\pm\lambda_k$ and the next layer's biases by $-A$; for a used *zero neuron*
 (incoming weights and bias all $0$) its bias, lowered only (a one-sided move: $\sigma(b) = 0$ for $b \le 0$).
-Then the fibre $\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and $D - \operatorname{rank} J$.
+Then the fibre $\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and
+$D - \operatorname{rank} J$.
 *Proof.* Upper bound: near $\theta$ the activation pattern at each $x_i$ is that of $\theta$, so each
 $\theta' \mapsto f_{\theta'}(x_i)$ is a polynomial there; $r = \operatorname{rank} J$ of them with independent
 gradients at $\theta$ have, near $\theta$, a common level set through $\theta$ that is a manifold of dimension
