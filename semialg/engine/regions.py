@@ -533,7 +533,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     inputs (:func:`~semialg.engine.jacobian.sampled_batch`: random ones, then ones chosen for their regions)
     decide the value when their rank modulo $p$ reaches the bound. When the rank of about
     $\\mathrm{bound} \\times \\dim\\Omega$ rows would not fit in memory
-    (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 1.6 TB) it is undecided at once.
+    (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 4.2 TiB) it is undecided at once.
     Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c

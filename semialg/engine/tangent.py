@@ -93,7 +93,7 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
     most ``budget`` seconds (``None``: no limit; a tqdm bar after 2 s if ``progress``, ``None``: on a terminal);
     when the budget runs out the rows found so far give the upper bound.
 
-    :class:`UndecidedError` at once when these exact ranks would not fit in memory (784-256-256-10: 142 GiB).
+    :class:`UndecidedError` at once when these exact ranks would not fit in memory (784-256-256-10: 126 GiB).
     Cost: the sampled batch of :func:`~semialg.engine.regions.functional_dimension` and one modular rank; if
     that does not decide, the region enumeration (exact LPs for $n_0 \ge 3$, exponential in $n_0$), $d + 1$
     exact Jacobians of $O(k\dim\Omega)$ per region, two exact ranks, and if they differ ``extras()`` and two more.
@@ -109,10 +109,10 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
     D, arch = net.architecture.num_parameters, net.architecture
     budget = None if budget is None else check_budget(budget, "the local dimension budget", seconds=True)
     deadline = None if budget is None else time.monotonic() + budget
-    # exact ranks of the moves (one per hidden neuron at least) and of one region's rows: about 72 bytes a
-    # rational, three 8-byte residues' worth
+    # exact ranks of the moves (one per hidden neuron at least) and of one region's rows: about 64 bytes a
+    # rational, what rank_mod_fits counts for a residue and its copies
     size = max(arch.num_hidden, (arch.input_dim + 1) * arch.output_dim)
-    fits, need, free = rank_mod_fits(3 * size, D)
+    fits, need, free = rank_mod_fits(size, D)
     if not fits:
         raise UndecidedError(f"local_dimension_bounds of a {arch} network: exact ranks of about {size} x {D} "
                              f"rationals would need {need / 2 ** 30:.1f} GiB ({free / 2 ** 30:.1f} GiB free memory)")
