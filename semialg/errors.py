@@ -47,7 +47,12 @@ class CertificateError(SemialgError):
 
 
 class UndecidedError(SemialgError):
-    """A question that the budget did not suffice to decide (raised only where an answer must be a bool)."""
+    """A question that the budget did not suffice to decide (raised only where an answer must be a bool).
+    ``bounds``, when given, are proven ``(lower, upper)`` bounds on an undecided number (a dimension)."""
+
+    def __init__(self, *args, bounds: tuple[int, int] | None = None):
+        super().__init__(*args)
+        self.bounds = bounds
 
 
 def check_budget(budget, what: str = "budget", seconds: bool = False):

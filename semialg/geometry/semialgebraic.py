@@ -31,7 +31,7 @@ from semialg.core.result import Latexable, jsonable
 from semialg.errors import ParameterError, UndecidedError
 
 __all__ = ["BasicSet", "Union", "SemialgebraicSet", "as_substitution", "parallel_minors", "nonzero_entries",
-           "map_nonzero", "not_all_zero"]
+           "map_nonzero", "not_all_zero", "sign_at_zero_plus"]
 
 
 def nonzero_entries(t) -> tuple:
@@ -75,6 +75,27 @@ def parallel_minors(r1: Sequence, r2: Sequence) -> tuple:
     (0,)
     """
     return tuple(r1[p] * r2[q] - r1[q] * r2[p] for p, q in itertools.combinations(range(len(r1)), 2))
+
+
+def sign_at_zero_plus(q, t: sympy.Symbol) -> int:
+    r"""The sign of a rational function $q$ of ``t`` on $(0, t_0)$ for small $t_0 > 0$: that of the product of the
+    lowest-order coefficients of its numerator and denominator ($0$ when $q = 0$ identically).
+
+    >>> t = sympy.Symbol("t")
+    >>> sign_at_zero_plus(t**2 - t, t), sign_at_zero_plus((3 - t) / (t - 2 * t**3), t), sign_at_zero_plus(t - t, t)
+    (-1, 1, 0)
+    """
+    num, den = sympy.fraction(sympy.cancel(sympy.together(q)))
+    sign = 1
+    for part in (num, den):
+        coeffs = sympy.Poly(part, t).all_coeffs()[::-1]
+        low = next((c for c in coeffs if c != 0), 0)
+        if low == 0:
+            return 0
+        if not low.is_Rational:
+            raise ParameterError(f"sign_at_zero_plus: {q} is not a rational function of {t} alone")
+        sign *= 1 if low > 0 else -1
+    return sign
 
 
 def as_substitution(variables: Sequence[sympy.Symbol], point) -> dict:
@@ -150,6 +171,28 @@ class BasicSet(SemialgebraicSet):
 
     def contains(self, point) -> bool:
         return self.violated(point) is None
+
+    def contains_germ(self, curve: Sequence, t: sympy.Symbol) -> bool:
+        r"""Whether the curve $\gamma(t)$ (one rational function of the symbol ``t`` per variable) lies in the set
+        for every small enough $t > 0$: each equation vanishes identically along it, each strict (non-strict)
+        inequality has a positive lowest-order term (or vanishes identically), each ``nonzero`` condition has an
+        entry not identically zero. Exact: a non-zero rational function has finitely many roots, so these signs
+        hold on some interval $(0, t_0)$.
+
+        Cost: one substitution, cancellation and lowest-order coefficient per polynomial.
+
+        >>> x, y, t = sympy.symbols("x y t")
+        >>> B = BasicSet((x, y), equations=(x * y - 1,), strict=(x - 1,))
+        >>> B.contains_germ((1 + t, 1 / (1 + t)), t), B.contains_germ((1 - t, 1 / (1 - t)), t)
+        (True, False)
+        """
+        sub = dict(zip(self.variables, curve, strict=True))
+
+        def germ_sign(p) -> int:
+            return sign_at_zero_plus(sympy.sympify(p).xreplace(sub), t)
+        return (all(germ_sign(p) == 0 for p in self.equations) and all(germ_sign(q) > 0 for q in self.strict)
+                and all(germ_sign(s) >= 0 for s in self.nonstrict)
+                and all(any(germ_sign(p) != 0 for p in nonzero_entries(z)) for z in self.nonzero))
 
     def components(self) -> Iterator["BasicSet"]:
         yield self

@@ -162,17 +162,18 @@ class BottleneckFibre(Union):
         Raises :class:`~semialg.errors.ParameterError` if ``theta`` is not in the fibre. When ``theta`` is in none
         of the listed components (a non-generic member of a fibre built from a generic representative), or the
         fibre proves it by bounds (case (b)) and they differ, the bounds of
-        :func:`~semialg.families.bottleneck.local.local_dimension_bounds` decide it when they meet;
-        otherwise :class:`~semialg.errors.UndecidedError` names the bounds, or the value of ``undecided`` is
-        returned if that is not ``"raise"``."""
+        :func:`~semialg.families.bottleneck.local.local_dimension_bounds`, narrowed by the bounds the fibre's
+        description proved, decide it when they meet; otherwise :class:`~semialg.errors.UndecidedError` names the
+        bounds (its ``bounds``), or the value of ``undecided`` is returned if that is not ``"raise"``."""
         theta, j = (self.network if theta is None else theta), None
         if not self.contains(theta):
             raise ParameterError("local_dimension: the point is not in the fibre")
+        known = None         # bounds proven by the fibre's own description
         if self._local is not None:
             try:
                 return self._local(theta)
             except UndecidedError as err:
-                why = str(err)
+                why, known = str(err), err.bounds
         else:
             j = self.component_of(theta)
             why = ("local_dimension: the point is in the fibre but in no listed component" + (
@@ -180,6 +181,8 @@ class BottleneckFibre(Union):
                 "type are not described" if self.generic_representative is not None else ""))
         point = theta if isinstance(theta, Network) else Network.from_parameters(self.network.architecture, theta)
         lower, upper = local_dimension_bounds(point)
+        if known is not None:
+            lower, upper = max(lower, known[0]), min(upper, known[1])
         if j is not None:
             # the component's dimension at theta, unless the proven bounds show a larger piece passing through it
             value = jacobian_corank(self.build(j), theta)
@@ -195,9 +198,10 @@ class BottleneckFibre(Union):
             listed = f"; the listed components have dimension at most {self.dimension}"
         except UndecidedError:
             listed = ""
-        raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (the rescalings, twin "
-                             f"trades and exact moves of unused, constant and robustly hidden neurons; the kernel "
-                             f"of the Jacobian at smooth inputs and of the seen kink lines' equations){listed}")
+        raise UndecidedError(f"{why}; the local dimension is between {lower} and {upper} (with the rescalings, "
+                             f"twin trades and exact moves of unused, constant and robustly hidden neurons; the "
+                             f"kernel of the Jacobian at smooth inputs and of the seen kink lines' equations)"
+                             f"{listed}", bounds=(lower, upper))
 
     def sample(self, seed: int | None = None, index=None) -> Network:
         """A random member, solved from the equations of a random (or the given) component."""

@@ -77,6 +77,7 @@ from semialg.core.exact import normalise_row, rank, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
+from semialg.families.bottleneck.line_closure import closure_lower_bound
 from semialg.families.bottleneck.line_slots import SlotCalculus, multinomial
 from semialg.families.bottleneck.slot_piece import outer_conditions
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
@@ -430,17 +431,22 @@ class TypedSlotPiece:
         """The dimension of the fibre at a member with outer view ``ov`` and type ``roles`` of this piece
         (``None``: of no listed type): the type's dimension when every neuron is a slot on the line or inert with
         a row off the line on a hyperplane of its own (nearby members are of the same type: such an inert neuron
-        given $v' \\ne 0$ would be a lone kink crossing $\\hat P$); else :class:`UndecidedError` with bounds
-        (below: the free rows of inert neurons, two parameters per constant neuron, one scale per other neuron
-        and $\\mu$; above: ``upper``)."""
+        given $v' \\ne 0$ would be a lone kink crossing $\\hat P$); else ``upper`` when a curve from the member
+        runs into a type of that dimension (:func:`~semialg.families.bottleneck.line_closure.closure_lower_bound`),
+        or :class:`UndecidedError` with bounds (below: that search, the free rows of inert neurons, two parameters
+        per constant neuron, one scale per other neuron and $\\mu$; above: ``upper``)."""
         if roles is not None:
             inert = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i, role in enumerate(roles) if role[0] == "D"]
             if all(role[0] in ("V", "H", "D") for role in roles) and len(set(inert)) == len(inert) and \
                     all(rank([ov.w[i], self.u]) == 2 for i, role in enumerate(roles) if role[0] == "D"):
                 return self.dimension(roles)
         lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1 for w, v in zip(ov.w, ov.v, strict=True))
+        lower = max(lower, closure_lower_bound(self, ov, upper) or 0)
+        if lower >= upper:
+            return upper
         raise UndecidedError(f"the local dimension at this member is between {lower} and {upper}: it has neurons "
-                             f"off the line, inert or constant, or lies in no listed component")
+                             f"off the line, inert or constant, or lies in no listed component, and no curve "
+                             f"tried reaches a type of dimension {upper}", bounds=(lower, upper))
 
     # -- locating ---------------------------------------------------------------------------------------------
 

@@ -70,6 +70,7 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values
 from semialg.families.bottleneck.equivalence import equivalent
+from semialg.families.bottleneck.line_closure import closure_lower_bound
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
 from semialg.families.bottleneck.line_typed import TypedSlotPiece
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set, lies_in_zero_set
@@ -315,8 +316,10 @@ class NonnegativeFibre:
         $(h' - t)/\\mu$ plus 2, and on the boundary $t = -\\mu\\,\\mathrm{ext}$ at least that of the plateau
         component accumulating there (one neuron on the line per breakpoint of $h'$: the breakpoints at the ends of
         plateau intervals move inside them; nearby plateau members keep $v' \\ne 0$ and distinct hyperplanes, so
-        they have no inert, constant or grouped neuron). Raises :class:`UndecidedError` on that boundary when $h'$
-        has other neurons (inert, constant or sharing a breakpoint), and at a plateau member of no listed type."""
+        they have no inert, constant or grouped neuron). When $h'$ has other neurons (inert, constant or sharing a
+        breakpoint) there, the curves of :func:`~semialg.families.bottleneck.line_closure.closure_lower_bound` into
+        plateau types give the lower bound; :class:`UndecidedError` with bounds when it stays below the fibre's
+        dimension bound, and at a plateau member of no listed type."""
         j = self.locate(point)
         on = self._plateau_point(point)
         if j is None or j[0] in _TAGS:
@@ -329,10 +332,15 @@ class NonnegativeFibre:
             return base
         P, ov = on
         roles = P.locate(ov, closure=True)
-        if roles is None or any(role[0] not in ("V", "H") for role in roles):
-            raise UndecidedError("local dimension at a member h' = |mu| g on the plateau boundary whose neurons are "
-                                 "not one per breakpoint: plateau members accumulating there are not decided")
-        return max(base, P.dimension(roles))
+        if roles is not None and all(role[0] in ("V", "H") for role in roles):
+            return max(base, P.dimension(roles))
+        upper = self.dimension_bounds()[1]
+        lower = max(base, closure_lower_bound(P, ov, upper) or 0)
+        if lower >= upper:
+            return upper
+        raise UndecidedError(f"local dimension at a member h' = |mu| g on the plateau boundary whose neurons are "
+                             f"not one per breakpoint: between {lower} and {upper} (no curve tried reaches a plateau "
+                             f"type of dimension {upper})", bounds=(lower, upper))
 
     def sample(self, seed, index) -> Network:
         """A member of component ``index`` (random when ``None``): a member $h''$ of the shallow component,

@@ -1,0 +1,116 @@
+"""Local dimensions of all-parallel-row bottleneck fibres at members of no simple type, from curves into simple
+types (semialg.families.bottleneck.line_closure), and the germ test they rest on."""
+
+from fractions import Fraction as Fr
+
+import pytest
+import sympy
+from flint import fmpq
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import semialg as sa
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.line_closure import closure_curve
+from semialg.families.bottleneck.line_fibre import LineFibre
+from semialg.families.bottleneck.local import local_dimension_bounds
+from semialg.geometry.semialgebraic import BasicSet, sign_at_zero_plus
+
+T = sympy.Symbol("t")
+
+
+@given(st.lists(st.fractions(min_value=-5, max_value=5, max_denominator=7), min_size=1, max_size=6),
+       st.fractions(min_value=-5, max_value=5, max_denominator=7).filter(lambda x: x != 0), st.integers(0, 3))
+@settings(max_examples=60, deadline=None)
+def test_sign_at_zero_plus_is_the_sign_below_the_smallest_positive_root(coeffs, den0, shift):
+    q = sum(sympy.Rational(c.numerator, c.denominator) * T ** (k + shift) for k, c in enumerate(coeffs))
+    den = sympy.Rational(den0.numerator, den0.denominator) + T
+    nonzero = [abs(c) for c in coeffs if c != 0]
+    if not nonzero:
+        assert sign_at_zero_plus(q / den, T) == 0
+        return
+    # below |a_low| / (|a_low| + max |a_i|) neither numerator nor denominator has a positive root (Cauchy)
+    low = nonzero[0]
+    small = min(low / (low + max(nonzero)), abs(den0) / (abs(den0) + 1)) / 2
+    value = (q / den).subs(T, sympy.Rational(small.numerator, small.denominator))
+    assert sign_at_zero_plus(q / den, T) == (1 if value > 0 else -1 if value < 0 else 0)
+
+
+def test_contains_germ_needs_the_equations_identically_and_the_signs_near_zero():
+    x, y = sympy.symbols("x y")
+    B = BasicSet((x, y), equations=(x * y - 1,), strict=(x - 1,), nonstrict=(y - 1 + x - 1,), nonzero=((x - 1, y),))
+    assert B.contains_germ((1 + T, 1 / (1 + T)), T)            # x y = 1, x > 1, x + y - 2 = t^2/(1+t) >= 0
+    assert not B.contains_germ((1 + T, 1 - T), T)              # x y = 1 - t^2: not identically
+    assert not B.contains_germ((1 - T, 1 / (1 - T)), T)        # x < 1
+    assert BasicSet((x,), nonstrict=(x,)).contains_germ((T - T,), T)
+    assert not BasicSet((x,), nonzero=(x,)).contains_germ((0 * T,), T)
+
+
+def test_two_kinks_on_one_point_the_hand_computed_dimension():
+    # h = -s(3x - 1/2) + 3 s(-6x + 1) = 18 s(1/6 - x) - 3 s(x - 1/6): both kinks at 1/6, the right neuron hidden.
+    # Members near theta: mu, two rescalings, the left neuron's kink t2 >= 1/6 (e' = -18 mu (t2 - 1/6) keeping
+    # h' = 0 at 1/6), the right neuron's kink t1 >= 1/6 and its slope: 6, the fibre's dimension.
+    net = sa.Network.from_arrays([[[3], [-6]], [[-1, 3]], [[1]]], [[Fr(-1, 2), 1], [0], [0]])
+    F = sa.fibre(net)
+    assert F.dimension == 6 and F.local_dimension() == 6
+    lower, upper = local_dimension_bounds(net)
+    assert lower < 6 <= upper                  # the first-order bounds alone do not decide it
+
+
+def _line_network(draw):
+    n0, n1 = draw(st.sampled_from([1, 2])), draw(st.sampled_from([2, 3]))
+    base = [draw(st.sampled_from([-1, 1, 2])) for _ in range(n0)]
+    scale = [draw(st.sampled_from([-2, -1, 0, 1, 3])) for _ in range(n1)]
+    points = [Fr(draw(st.integers(-2, 2)), draw(st.sampled_from([1, 2]))) for _ in range(n1)]
+    if draw(st.booleans()):
+        points[1] = points[0]                                   # two neurons on one point
+    W = [[s * x for x in base] for s in scale]
+    b = [-s * q if s else Fr(draw(st.sampled_from([-1, 0, 1]))) for s, q in zip(scale, points)]
+    v = [draw(st.sampled_from([-2, -1, 0, 1, 3])) for _ in range(n1)]
+    return sa.Network.from_arrays([W, [v], [[draw(st.sampled_from([1, -2]))]]], [b, [draw(st.integers(-2, 2))], [0]])
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_curves_run_in_the_fibre_into_types_of_their_dimension(data):
+    net = _line_network(data.draw)
+    try:
+        L = LineFibre(net)
+    except sa.ArchitectureError:
+        return                                                   # not regime PN
+    mu, t, ov = L._split(net)
+    tag = "A" if mu > 0 and t == 0 else None
+    if tag is None:
+        return
+    found = closure_curve(L.slots[tag], ov, L.dimension_bounds()[1])
+    if found is None:
+        return
+    dim, curve = found
+    assert dim <= local_dimension_bounds(net)[1]
+    F = sa.fibre(net)
+    for small in (fmpq(1, 10 ** 3), fmpq(1, 10 ** 6)):
+        member = curve(small)
+        assert sa.equivalent(member, net)                        # exact evaluation, independent of the types
+        assert max(abs(x - y) for x, y in zip(member.parameters(), net.parameters())) <= 100 * small
+        try:
+            assert F.local_dimension(member) == dim
+        except UndecidedError:
+            pass
+    assert curve(0) == net
+
+
+def test_opposite_neurons_slide_apart_in_the_ratio_of_their_jumps():
+    # h = s(z) + 6 s(-z) - 1, z = 2x1 + x2 + 3x3 - 2: both kinks on z = 0 inside the N-interval; apart, they keep
+    # the interval's moment only with shifts in the ratio of their jumps (the bias solved, not the output weight)
+    net = sa.Network.from_arrays([[[2, 1, 3], [-4, -2, -6]], [[1, 3]], [[1]]], [[-2, 4], [-1], [0]])
+    lower, upper = local_dimension_bounds(net)
+    assert (lower, upper) == (3, 4) and sa.fibre(net).local_dimension() == 4
+
+
+def test_undecided_local_dimensions_carry_their_bounds():
+    net = sa.Network.from_arrays([[[3, -1, 1], [Fr(-3, 2), Fr(1, 2), Fr(-1, 2)]], [[2, -4]], [[1]]],
+                                 [[1, Fr(-1, 2)], [0], [0]])      # an affine pair: h = 2(3x1 - x2 + x3 + 1)
+    with pytest.raises(UndecidedError) as err:
+        sa.fibre(net).local_dimension()
+    lower, upper = err.value.bounds
+    first = local_dimension_bounds(net)
+    assert first[0] <= lower < upper <= first[1] and f"between {lower} and {upper}" in str(err.value)
