@@ -81,6 +81,21 @@ one-sided ($v'_k \le 0$ for an unused neuron, $w'_k$ in a cone): the family they
 apex $\theta$, which still meets every neighbourhood of $\theta$ in a set of full dimension, so they count for the
 lower bound like the others.
 
+**Rows kept on the line** ($n_0 \ge 2$, $f$ not constant). Let every neuron of $\theta$ with $v \ne 0$ have a row
+$w = \lambda u$ on one line $\mathbb{R}u$ or $w = 0$, so that $h = g(u\cdot x)$, and let $k$ be a neuron with
+$v_k \ne 0 \ne \lambda_k$ at the point $p_k = -b_k/\lambda_k$ such that no set of neurons at $p_k$ (with $v \ne 0$)
+containing $k$ has $\sum v_j|\lambda_j| = 0$. Then every member near $\theta$ keeps $w'_k \parallel u$.
+*Proof.* For a member $\theta'$, $\sigma(h') = (f_r - d'_r)/c'_r$ ($c'_r \ne 0$) is a non-constant function of
+$u\cdot x$, so $U' = \{h' > 0\}$ is a non-empty union of slabs $\{u\cdot x \in S\}$, on which
+$h'$ is a function of $u\cdot x$. A hyperplane $K$ whose normal is not parallel to $u$ meets $U'$ (it takes every
+value of $u\cdot x$), so the jumps of the neurons of $\theta'$ on $K$ cancel: $\sum_K v'_j|\lambda'_j| = 0$
+(rows $\lambda'_jn_K$, $|n_K| = 1$). Were there members $\theta' \to \theta$ with $w'_k \nparallel u$, the neurons
+sharing $k$'s hyperplane in $\theta'$ converge to neurons of $\theta$ on $k$'s hyperplane $\{u\cdot x = p_k\}$ (a
+row $w_j \ne 0$ off it, or on the line at another point, keeps its hyperplane away) or have $v'_j|\lambda'_j| \to 0$
+($v_j = 0$ or $w_j = 0$); passing to a subsequence with one set of them, the limit of the cancelling sums is a
+zero sum over a set of neurons at $p_k$ containing $k$. $\square$ The $n_0 - 1$ minors of $(w'_k, u)$ vanish on the
+fibre near $\theta$; for $n_0 \ge 3$ this is the only equation keeping unseen kinks on the line.
+
 All are exact statements about neighbourhoods, so :func:`local_dimension_bounds` stays a pair of proven bounds;
 they meet on twins and opposite pairs on seen lines, at robustly hidden and silent neurons and at constant
 neurons, where the plain first-order bounds do not.
@@ -104,11 +119,12 @@ from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
 from semialg.core.network import Network
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
+from semialg.families.bottleneck.constant_fibre import computes_constant
 from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
-__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
+__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "line_row_equations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
            "silent_neuron_moves", "unseen_kink_equations"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
@@ -146,7 +162,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
 
     def extras():
         t = combinatorial_type(net)
-        equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t)
+        equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t)
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t))
 
@@ -180,6 +196,43 @@ def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[l
                     g[at(k, q)] += key[p]
                     g[at(k, p)] -= key[q]
                     out.append(g)
+    return out
+
+
+def line_row_equations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
+    r"""Gradients at ``net`` of the minors $u_pw'_{k,q} - u_qw'_{k,p}$ ($q \ne p$, $p$ the first non-zero
+    coordinate of $u$) for every neuron $k$ of the module docstring's *rows kept on the line*: a non-constant
+    case-(a) parameter with $n_0 \ge 2$ whose neurons with $v \ne 0$ have rows on one line $\mathbb{R}u$ or zero
+    rows, $k$ on the line with no set of neurons at its point containing it of zero total jump $\sum v_j|\lambda_j|$.
+    Near ``net`` these vanish on the fibre. Cost: $O(n_1D)$ plus $2^{m}$ sums for $m$ neurons on one point.
+
+    >>> from semialg.core.network import Network
+    >>> twins = Network.from_arrays([[[-2, -1, 1], [-3, -3/2, 3/2]], [[3, 1]], [[1]]], [[-2, -3], [-1], [0]])
+    >>> len(line_row_equations(twins))    # h = 9 s(z) - 1 (z = -2x - y + z' - 2... ): two minors per twin
+    4
+    """
+    view, n0, D = OuterView.of(net), net.widths[0], net.architecture.num_parameters
+    live = [k for k, (w, v) in enumerate(zip(view.w, view.v, strict=True)) if v != 0 and any(w)]
+    if n0 < 2 or not live or computes_constant(net, t or combinatorial_type(net)):
+        return []
+    u = normalise_row(view.w[live[0]])[0]
+    p = next(q for q, x in enumerate(u) if x != 0)
+    lam = {k: view.w[k][p] for k in live}
+    if any(tuple(lam[k] * x for x in u) != tuple(view.w[k]) for k in live):
+        return []
+    jumps: dict = {}
+    for k in live:
+        jumps.setdefault(-view.b[k] / lam[k], {})[k] = view.v[k] * abs(lam[k])
+    (W_at, *_), _ = parameter_offsets(net.architecture)
+    unit, out = _units(D), []
+    for at_point in jumps.values():
+        if len(at_point) > _SUBSET_LIMIT:
+            continue
+        for k, a in at_point.items():
+            others = [x for j, x in at_point.items() if j != k]
+            if any(sum(c, a) == 0 for m in range(len(others) + 1) for c in itertools.combinations(others, m)):
+                continue
+            out += [unit((W_at + k * n0 + q, u[p]), (W_at + k * n0 + p, -u[q])) for q in range(n0) if q != p]
     return out
 
 
