@@ -161,3 +161,22 @@ def test_line_bounds_contain_the_dimension_of_listed_members(n0):
             assert lower <= value <= upper, (net, member)
             checked += 1
     assert checked >= 10
+
+
+def test_inert_neurons_that_cannot_wake_keep_the_type():
+    # h = s(x) + 2 s(-3x - 1) - 2 s(3/2 - x) + 2 is positive for x < -3/4 and x > 1/3 (P unbounded both ways),
+    # a kink of h at 3/2 in P; neuron 4 is inert with a zero row and b = 3/2, neuron 5 inert on the line at x = 2
+    W, b = [[1], [-3], [-1], [0], [1]], [0, -1, Fr(3, 2), Fr(3, 2), -2]
+    net = sa.Network.from_arrays([W, [[1, 2, -2, 0, 0]], [[1]]], [b, [2], [0]])
+
+    def with_(k, w, v, e=2):
+        W2, v2 = [list(r) for r in W], [1, 2, -2, 0, 0]
+        W2[k], v2[k] = [w], v
+        return sa.Network.from_arrays([W2, [v2], [[1]]], [b, [e], [0]])
+    eps = Fr(1, 10 ** 6)
+    assert not sa.equivalent(with_(3, eps, eps), net)        # woken with a small row: a kink far out, in P
+    assert sa.equivalent(with_(3, 0, eps, 2 - eps * Fr(3, 2)), net)   # woken with a zero row: a constant
+    assert not sa.equivalent(with_(4, 1, eps), net)          # woken on the line at x = 2, inside P
+    lower, upper = local_dimension_bounds(net)
+    value = sa.fibre(net).local_dimension()
+    assert lower <= value <= upper and value == 9            # the type's: mu, 3 scales, 1 place, 2 + 2 free rows

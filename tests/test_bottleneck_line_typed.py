@@ -160,7 +160,6 @@ def test_mixed_phantom_groups_carry_a_linear_term_along_the_line():
 
 def test_a_lone_neuron_off_the_line_is_never_a_member():
     """Its kink hyperplane crosses the slab P, where nothing can cancel it."""
-    rng = random.Random(3)
     for seed in _seeds(2, 3, 3):
         net = _planted(seed, 2, 3)
         F = sa.fibre(net)

@@ -101,7 +101,9 @@ def _neuron_moves(piece, ov: OuterView) -> list[list[tuple]]:
     for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
         lam = w[p]
         online = lam != 0 and all(x == lam * y for x, y in zip(w, u, strict=True))
-        onto = [(tuple(o * y for y in u), -o * q) for q in inside for o in (1, -1)]   # w' = t o u, at q
+        # w' = t o u at a point q inside an N-interval (b = 0), or far out (b != 0)
+        onto = [(tuple(o * y for y in u), -o * q) for q in inside for o in (1, -1)] if b == 0 else \
+            [(tuple(o * y for y in u), _ZERO) for o in (1, -1)]
         if online:
             x = -b / lam
             rank_at = places[x].index(i) + 1
@@ -114,10 +116,9 @@ def _neuron_moves(piece, ov: OuterView) -> list[list[tuple]]:
             out.append(slides)
         elif v == 0:
             out.append(_off_line(piece, i) + ([(dw, db, act) for dw, db in onto for act in (1, -1)] if not any(w)
-                                             and b == 0 else []) or [(zero_w, _ZERO, None)])
+                                             else []) or [(zero_w, _ZERO, None)])
         elif not any(w):
-            out.append([(dw, db, 0) for dw, db in onto] if b == 0 else
-                       [(tuple(o * y for y in u), _ZERO, 0) for o in (1, -1)])
+            out.append([(dw, db, 0) for dw, db in onto])
         else:
             out.append([(zero_w, _ZERO, None)])       # off the line: a phantom group's neuron stays
     return out

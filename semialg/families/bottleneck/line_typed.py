@@ -362,7 +362,7 @@ class TypedSlotPiece:
     # -- the basic sets ---------------------------------------------------------------------------------------
 
     def build(self, roles) -> BasicSet:
-        S, V, n1, n0, view = self.S, self.net.variables(), self.n1, self.n0, self.view
+        S, V, n0, view = self.S, self.net.variables(), self.n0, self.view
         W1, B1, W2, B2 = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
         zero = sympy.Integer(0)
         cr = to_sympy(view.c[self.r])
@@ -429,17 +429,16 @@ class TypedSlotPiece:
 
     def local_dimension(self, ov: OuterView, roles, upper: int) -> int:
         """The dimension of the fibre at a member with outer view ``ov`` and type ``roles`` of this piece
-        (``None``: of no listed type): the type's dimension when every neuron is a slot on the line or inert with
-        a row off the line on a hyperplane of its own (nearby members are of the same type: such an inert neuron
-        given $v' \\ne 0$ would be a lone kink crossing $\\hat P$); else ``upper`` when a curve from the member
+        (``None``: of no listed type): the type's dimension when every neuron is a slot on the line or an inert
+        neuron that stays inert nearby (:meth:`_stays_inert`: given $v' \\ne 0$ it would be a lone kink crossing
+        $\\hat P$, so nearby members are of the same type, or of one with a constant neuron instead, no larger);
+        else ``upper`` when a curve from the member
         runs into a type of that dimension (:func:`~semialg.families.bottleneck.line_closure.closure_lower_bound`),
         or :class:`UndecidedError` with bounds (below: that search, the free rows of inert neurons, two parameters
         per constant neuron, one scale per other neuron and $\\mu$; above: ``upper``)."""
-        if roles is not None:
-            inert = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i, role in enumerate(roles) if role[0] == "D"]
-            if all(role[0] in ("V", "H", "D") for role in roles) and len(set(inert)) == len(inert) and \
-                    all(rank([ov.w[i], self.u]) == 2 for i, role in enumerate(roles) if role[0] == "D"):
-                return self.dimension(roles)
+        if roles is not None and all(role[0] in ("V", "H", "D") for role in roles) and \
+                all(self._stays_inert(ov, i) for i, role in enumerate(roles) if role[0] == "D"):
+            return self.dimension(roles)
         lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1 for w, v in zip(ov.w, ov.v, strict=True))
         lower = max(lower, closure_lower_bound(self, ov, upper) or 0)
         if lower >= upper:
@@ -447,6 +446,28 @@ class TypedSlotPiece:
         raise UndecidedError(f"the local dimension at this member is between {lower} and {upper}: it has neurons "
                              f"off the line, inert or constant, or lies in no listed component, and no curve "
                              f"tried reaches a type of dimension {upper}", bounds=(lower, upper))
+
+    def _stays_inert(self, ov: OuterView, i: int) -> bool:
+        r"""Whether the inert neuron ``i`` of a member keeps $v' = 0$ (or becomes constant) nearby: its row is off
+        the line on a hyperplane of its own, or on the line at a point of $\hat P$ off the kinks of $T$ where no
+        other neuron is, or zero with $b \ne 0$, no other neuron with a zero row and $\hat P$ unbounded both ways.
+        *Proof.* Given $v' \ne 0$, its kink — off the line, or near its point, or (zero row) far out on the line
+        or off it — crosses $\hat P$ with no other kink to cancel it (a kink near it needs a neuron on the same
+        hyperplane already, or a zero row, which gets the far one only with $b = 0$), unless $w' = 0$: a constant
+        neuron, two parameters against the inert neuron's $n_0 + 1$."""
+        w, b = ov.w[i], ov.b[i]
+        others = [tuple(ov.w[j]) + (ov.b[j],) for j in range(len(ov.w)) if j != i]
+        if not any(w):
+            return b != 0 and all(a is not None and z is not None for a, z, _, _ in self.S.nints) and \
+                all(any(row[:-1]) for row in others)
+        key = normalise_row(tuple(w) + (b,))[0]
+        if any(any(row[:-1]) and normalise_row(row)[0] == key for row in others):
+            return False
+        if rank([w, self.u]) == 2:
+            return True
+        q = -b / w[self.p]
+        return q not in {x for x, _ in self.S.kinks} and \
+            not any((a is None or a <= q) and (z is None or q <= z) for a, z, _, _ in self.S.nints)
 
     # -- locating ---------------------------------------------------------------------------------------------
 
@@ -504,7 +525,6 @@ class TypedSlotPiece:
         """A member of the type ``roles`` on its larger stratum: the slots solved by the 1-D calculus (with
         $\\alpha$ free on the stratum $\\ell = \\alpha u \\ne 0$), the mixed groups' $(\\tau_g, n_g)$ solving
         $\\sum_g \\tau_gn_g = \\ell$, random scales, rows and $|\\mu|$."""
-        S, view, n0 = self.S, self.view, self.n0
         pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
         q = lambda: fmpq(rng.randint(-9, 9), rng.randint(1, 9))  # noqa: E731
         key, n_on, P, n_c, n_p = self._split(roles)
