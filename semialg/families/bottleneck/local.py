@@ -94,7 +94,12 @@ sharing $k$'s hyperplane in $\theta'$ converge to neurons of $\theta$ on $k$'s h
 row $w_j \ne 0$ off it, or on the line at another point, keeps its hyperplane away) or have $v'_j|\lambda'_j| \to 0$
 ($v_j = 0$ or $w_j = 0$); passing to a subsequence with one set of them, the limit of the cancelling sums is a
 zero sum over a set of neurons at $p_k$ containing $k$. $\square$ The $n_0 - 1$ minors of $(w'_k, u)$ vanish on the
-fibre near $\theta$; for $n_0 \ge 3$ this is the only equation keeping unseen kinks on the line.
+fibre near $\theta$; for $n_0 \ge 3$ this is the only equation keeping unseen kinks on the line. *The same holds
+for an opposite pair* $i, j$ with cancelling jumps at one point when they are the only neurons in zero-sum sets and
+every neuron has $v \ne 0$ and $w \ne 0$. *Proof.* By the argument above an off-line group near $\theta$ is the
+pair itself, a phantom group of two opposite neurons, whose affine part $\tau n\cdot x$ has
+$\tau = \pm v'_j|\lambda'_j| \ne 0$; on $U'$, $h'$ minus that affine part is a function of $u\cdot x$, so
+$n \parallel u$: the pair is on the line after all. $\square$
 
 All are exact statements about neighbourhoods, so :func:`local_dimension_bounds` stays a pair of proven bounds;
 they meet on twins and opposite pairs on seen lines, at robustly hidden and silent neurons and at constant
@@ -203,7 +208,8 @@ def line_row_equations(net: Network, t: BottleneckType | None = None) -> list[li
     r"""Gradients at ``net`` of the minors $u_pw'_{k,q} - u_qw'_{k,p}$ ($q \ne p$, $p$ the first non-zero
     coordinate of $u$) for every neuron $k$ of the module docstring's *rows kept on the line*: a non-constant
     case-(a) parameter with $n_0 \ge 2$ whose neurons with $v \ne 0$ have rows on one line $\mathbb{R}u$ or zero
-    rows, $k$ on the line with no set of neurons at its point containing it of zero total jump $\sum v_j|\lambda_j|$.
+    rows, $k$ on the line with no set of neurons at its point containing it of zero total jump $\sum v_j|\lambda_j|$
+    (or in the one opposite pair of the docstring).
     Near ``net`` these vanish on the fibre. Cost: $O(n_1D)$ plus $2^{m}$ sums for $m$ neurons on one point.
 
     >>> from semialg.core.network import Network
@@ -223,17 +229,20 @@ def line_row_equations(net: Network, t: BottleneckType | None = None) -> list[li
     jumps: dict = {}
     for k in live:
         jumps.setdefault(-view.b[k] / lam[k], {})[k] = view.v[k] * abs(lam[k])
-    (W_at, *_), _ = parameter_offsets(net.architecture)
-    unit, out = _units(D), []
+    kept, cancelling = [], []
     for at_point in jumps.values():
         if len(at_point) > _SUBSET_LIMIT:
+            cancelling += list(at_point)        # not tested: counted as cancelling, never kept
             continue
         for k, a in at_point.items():
             others = [x for j, x in at_point.items() if j != k]
-            if any(sum(c, a) == 0 for m in range(len(others) + 1) for c in itertools.combinations(others, m)):
-                continue
-            out += [unit((W_at + k * n0 + q, u[p]), (W_at + k * n0 + p, -u[q])) for q in range(n0) if q != p]
-    return out
+            zero_sum = any(sum(c, a) == 0 for m in range(len(others) + 1) for c in itertools.combinations(others, m))
+            (cancelling if zero_sum else kept).append(k)
+    if len(cancelling) == 2 and len(live) == len(view.v) and lam[cancelling[0]] * lam[cancelling[1]] < 0:
+        kept += cancelling              # one opposite pair, nothing to cancel its affine part: it stays too
+    (W_at, *_), _ = parameter_offsets(net.architecture)
+    unit = _units(D)
+    return [unit((W_at + k * n0 + q, u[p]), (W_at + k * n0 + p, -u[q])) for k in kept for q in range(n0) if q != p]
 
 
 def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
