@@ -279,11 +279,9 @@ class LineFibre:
 
     def local_dimension(self, theta) -> int:
         """The dimension of the fibre at the member ``theta``: in piece B or C that of the shallow fibre plus 2;
-        in A or Cp that of its component when every neuron is a slot on the line or inert with a row off the
-        line on a hyperplane of its own (nearby members are of the same type: such an inert neuron given
-        $v' \\ne 0$ would be a lone kink crossing $P$); else :class:`UndecidedError` with bounds (below: the free
-        rows of inert neurons, two parameters per constant neuron, one scale per other neuron and $\\mu$;
-        above: :meth:`dimension_bounds`)."""
+        in A or Cp that of its type, or of the types curves from it reach, by
+        :meth:`~semialg.families.bottleneck.line_typed.TypedSlotPiece.local_dimension` (with the upper bound of
+        :meth:`dimension_bounds`), else :class:`UndecidedError` with bounds."""
         j = self.locate(theta)
         if j is not None and self.build(j).contains(theta):
             tag, k = j
@@ -292,4 +290,6 @@ class LineFibre:
                 psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
                 return self.parts[tag].local_dimension(psi) + 2
             return self.slots[tag].local_dimension(ov, k, self.dimension_bounds()[1])
-        return self.slots["A"].local_dimension(self._split(theta)[2], None, self.dimension_bounds()[1])
+        mu, t, ov = self._split(theta)
+        tag = "Cp" if mu < 0 and "Cp" in self.slots and t + mu * self.M == 0 else "A"
+        return self.slots[tag].local_dimension(ov, None, self.dimension_bounds()[1])

@@ -146,6 +146,16 @@ def _meet(r1, r2):
     return lo, hi, clo, chi
 
 
+def _cluster_reaches(x, J, cluster, value, ref) -> bool:
+    r"""Whether a cluster of slots with orientations ``cluster`` (both present) on the kink $(x, J)$ contributes
+    ``value`` to the reference slope for some non-zero jumps summing to $J$: $o^*S^*$ for the sum $S^*$ of the
+    jumps facing $o^* = \pm 1$ (those active at the reference point), any real except $0$ when one slot faces
+    $o^*$ and except $J$ when one faces away."""
+    ostar = 1 if x < ref else -1
+    total = ostar * value
+    return not (cluster.count(ostar) == 1 and total == 0 or cluster.count(-ostar) == 1 and total == J)
+
+
 def _is_point(r) -> bool:
     return r[0] is not None and r[0] == r[1]
 
@@ -243,7 +253,9 @@ class SlotCalculus:
     def decide(self, orient, hidden, free: bool = False) -> Decision | None:
         """The type's :class:`Decision`, or ``None`` when it has no point with every inequality strict. With
         ``free``: the type of $g + \\alpha s$ with $\\alpha$ free (the reference slope no longer couples the
-        N-intervals: non-empty iff each N-interval's range is)."""
+        N-intervals: non-empty iff each N-interval's range is). An entry of ``orient`` may be a tuple: a *cluster*
+        of slots on one kink (not of simple type), its jumps non-zero and summing to the kink's — one orientation
+        contributes as a single slot, both let the split of the jumps take any value in the reference slope."""
         key = (orient, hidden, free)
         if key not in self._decisions:
             self._decisions[key] = self._decide(orient, hidden, free)
@@ -252,17 +264,24 @@ class SlotCalculus:
     def _decide(self, orient, hidden, free: bool = False) -> Decision | None:
         ref = self.ref
         need = self.T.slope(ref)
+        ranges, dim, mixed = [], 0, []
         for (x, J), o in zip(self.kinks, orient, strict=True):
-            if (o > 0) == (x < ref):
-                need -= o * J
-        ranges, dim = [], 0
+            cluster = o if isinstance(o, tuple) else (o,)
+            dim += len(cluster) - 1             # a cluster's jumps, whose sum is the kink's
+            if len(set(cluster)) > 1:
+                mixed.append((x, J, cluster))
+            elif (cluster[0] > 0) == (x < ref):
+                need -= cluster[0] * J
         for I, labels in enumerate(hidden):
             r = self._contribution(I, labels)
             if r is None:
                 return None
             ranges.append(r)
             dim += 2 * len(labels) - (2 if self._bounded(I) else 0)
-        total = _sum(ranges)
+        total = _sum(ranges + [(None, None, False, False)] * bool(mixed))
+        if mixed and not free and len(mixed) == 1 and _is_point(_sum(ranges)) and \
+                not _cluster_reaches(*mixed[0], need - _sum(ranges)[0], ref):
+            return None
         if free:
             return Decision(ranges, need, dim, _is_point(total))
         if _meet(total, (need, need, True, True)) is None:

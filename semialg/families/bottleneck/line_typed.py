@@ -307,7 +307,7 @@ class TypedSlotPiece:
         and grouped neurons."""
         S = self.S
         labels = [lab for lab in roles if lab[0] in _ON]
-        orient = tuple(next(lab[2] for lab in labels if lab[0] == "V" and lab[1] == k) for k in range(len(S.kinks)))
+        orient = tuple(_cluster([lab[2] for lab in labels if lab[0] == "V" and lab[1] == k]) for k in range(len(S.kinks)))
         hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
                        for I in range(len(S.nints)))
         off = [role for role in roles if role[0] not in _ON]
@@ -429,16 +429,24 @@ class TypedSlotPiece:
 
     def local_dimension(self, ov: OuterView, roles, upper: int) -> int:
         """The dimension of the fibre at a member with outer view ``ov`` and type ``roles`` of this piece
-        (``None``: of no listed type): the type's dimension when every neuron is a slot on the line or an inert
+        (``None``: of no listed type): the type's dimension when every neuron is a slot on the line — possibly
+        several on one kink of the target, a cluster whose neurons stay on it (:meth:`_clusters_stay`; its
+        dimension from :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.decide`) — or an inert
         neuron that stays inert nearby (:meth:`_stays_inert`: given $v' \\ne 0$ it would be a lone kink crossing
         $\\hat P$, so nearby members are of the same type, or of one with a constant neuron instead, no larger);
         else ``upper`` when a curve from the member
         runs into a type of that dimension (:func:`~semialg.families.bottleneck.line_closure.closure_lower_bound`),
         or :class:`UndecidedError` with bounds (below: that search, the free rows of inert neurons, two parameters
         per constant neuron, one scale per other neuron and $\\mu$; above: ``upper``)."""
+        if roles is None:
+            roles = self.locate(ov, clusters=True)
+            if roles is not None and not self._clusters_stay(ov, roles):
+                roles = None
         if roles is not None and all(role[0] in ("V", "H", "D") for role in roles) and \
                 all(self._stays_inert(ov, i) for i, role in enumerate(roles) if role[0] == "D"):
-            return self.dimension(roles)
+            strata = self._type_strata(roles)
+            if strata:
+                return max(strata.values())
         lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1 for w, v in zip(ov.w, ov.v, strict=True))
         lower = max(lower, closure_lower_bound(self, ov, upper) or 0)
         if lower >= upper:
@@ -446,6 +454,17 @@ class TypedSlotPiece:
         raise UndecidedError(f"the local dimension at this member is between {lower} and {upper}: it has neurons "
                              f"off the line, inert or constant, or lies in no listed component, and no curve "
                              f"tried reaches a type of dimension {upper}", bounds=(lower, upper))
+
+    def _clusters_stay(self, ov: OuterView, roles) -> bool:
+        r"""Whether the neurons of every cluster on a kink of the target (several neurons on its line) stay on it
+        near the member: no non-empty set of them has jumps $v'|\lambda|$ summing to $0$ (the seen kink lines of
+        :mod:`~semialg.families.bottleneck.local`: $\hat P$ meets the kink's line, where $\sigma(h')$ must kink)."""
+        for k in range(len(self.S.kinks)):
+            jumps = [ov.v[i] * abs(ov.w[i][self.p]) for i, role in enumerate(roles) if role[0] == "V" and role[1] == k]
+            if len(jumps) > 1 and any(sum(c, _ZERO) == 0 for m in range(1, len(jumps) + 1)
+                                      for c in itertools.combinations(jumps, m)):
+                return False
+        return True
 
     def _stays_inert(self, ov: OuterView, i: int) -> bool:
         r"""Whether the inert neuron ``i`` of a member keeps $v' = 0$ (or becomes constant) nearby: its row is off
@@ -471,12 +490,13 @@ class TypedSlotPiece:
 
     # -- locating ---------------------------------------------------------------------------------------------
 
-    def locate(self, ov: OuterView, closure: bool = False):
+    def locate(self, ov: OuterView, closure: bool = False, clusters: bool = False):
         """The type of the outer view ``ov`` of a point with $\\operatorname{sign}\\mu$ and $t$ of this piece
         (checked by the caller), or ``None`` when it is of no listed type (a lone neuron off the line, slots on
         the line of no simple type). Neurons on the line sharing a point with cancelling jumps count as a
         phantom group on that point. With ``closure``: the one type whose component may have the point in its
-        closure (a breakpoint at an end of an N-interval moved inside it)."""
+        closure (a breakpoint at an end of an N-interval moved inside it). With ``clusters``: several neurons on
+        one kink of the target are a cluster (a type of no simple type, not listed)."""
         S, roles, lines = self.S, [], {}
         for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
             lam = w[self.p]
@@ -499,9 +519,15 @@ class TypedSlotPiece:
                     roles[i] = ("P", len(groups), normalise_row(tuple(ov.w[i]) + (ov.b[i],))[2])
                 groups[key] = len(groups)
                 continue
+            x = -b / lam if lam != 0 else None
+            if len(members) > 1 and online and clusters and x in kinks:
+                for i in members:
+                    roles[i] = ["V", kinks[x], 1 if ov.w[i][self.p] > 0 else -1]
+                    slots.append((x, i))
+                continue
             if len(members) > 1 or not online:
                 return None
-            i, x, o = members[0], -b / lam, (1 if lam > 0 else -1)
+            i, o = members[0], (1 if lam > 0 else -1)
             if x in kinks:
                 roles[i] = ["V", kinks[x], o]
             else:
@@ -511,7 +537,8 @@ class TypedSlotPiece:
                     return None
                 roles[i] = ["H", inside[0], None, o, 1 if ov.v[i] > 0 else -1]
             slots.append((x, i))
-        if sorted(roles[i][1] for _, i in slots if roles[i][0] == "V") != list(range(len(S.kinks))):
+        on_kinks = [roles[i][1] for _, i in slots if roles[i][0] == "V"]
+        if sorted(set(on_kinks) if clusters else on_kinks) != list(range(len(S.kinks))):
             return None
         for I in range(len(S.nints)):
             for rk, (_, i) in enumerate(sorted((x, i) for x, i in slots if roles[i][0] == "H" and roles[i][1] == I)):
@@ -574,6 +601,11 @@ class TypedSlotPiece:
         mu = self.sign * s
         d = tuple(x + c * self.level for x, c in zip(view.d, view.c, strict=True))
         return Network((tuple(rows), (tuple(v),), tuple((c / mu,) for c in view.c)), (tuple(b1), (E,), d))
+
+
+def _cluster(orientations: list):
+    """The orientation of a kink's slot, or the sorted orientations of a cluster of them (not of simple type)."""
+    return orientations[0] if len(orientations) == 1 else tuple(sorted(orientations))
 
 
 def _renumber(roles) -> tuple:

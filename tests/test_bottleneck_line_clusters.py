@@ -1,0 +1,104 @@
+"""Several neurons on one kink of the target (a cluster, not of simple type): the local dimension of
+all-parallel-row bottleneck fibres at such members, from the slot calculus with clusters."""
+
+import random
+from fractions import Fraction as Fr
+
+import pytest
+
+import semialg as sa
+from semialg.engine import tangent
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.line_fibre import LineFibre
+from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
+from semialg.families.bottleneck.local import local_dimension_bounds
+from flint import fmpq
+
+
+def test_twins_on_a_seen_kink():
+    # h = 1 - s(x) - s(2x) = 1 - 3 s(x): the kink at 0 lies in P = {x < 1/3} and carries both twins (jumps -1 and
+    # -2, no sub-sum 0, so they stay on it). Near theta: mu, two scales and the split of the jump -3 mu (right of
+    # the reference piece, right-facing slots add nothing to its slope): 4
+    net = sa.Network.from_arrays([[[1], [2]], [[-1, -1]], [[1]]], [[0, 0], [1], [0]])
+    assert sa.fibre(net).local_dimension() == 4
+    lower, upper = local_dimension_bounds(net)
+    assert lower <= 4 <= upper
+
+
+def test_a_mixed_cluster_splits_its_jump_as_the_reference_slope_says():
+    # h = s(-3x - 3/2) - 2 s(3x + 3/2) + 2 s(3x) + 1: the kink at -1/2 (jump -3) lies in P = {x < -1/3} and
+    # carries a left-facing (jump 3) and a right-facing (-6) neuron; on the reference piece x < -1/2 only the
+    # left-facing one acts, so its jump is the slope there: the split is fixed. With mu, three scales and the
+    # hidden slot at 0 (place and jump, the slope at +infinity only bounded): 6
+    net = sa.Network.from_arrays([[[-3], [3], [3]], [[1, -2, 2]], [[1]]], [[Fr(-3, 2), Fr(3, 2), 0], [1], [0]])
+    assert sa.fibre(net).local_dimension() == 6
+    assert tangent.local_dimension_bounds(net)[0] < 6 <= local_dimension_bounds(net)[1]
+
+
+def test_a_cluster_whose_jumps_may_part_is_not_decided_by_its_type():
+    # jumps 2, -2 and -3 on the kink: the first two cancel, so they may leave the kink's line as a phantom pair
+    net = sa.Network.from_arrays([[[1], [1], [1]], [[2, -2, -3]], [[1]]], [[0, 0, 0], [1], [0]])
+    L = LineFibre(net)
+    mu, t, ov = L._split(net)
+    roles = L.slots["A"].locate(ov, clusters=True)
+    assert roles is not None and not L.slots["A"]._clusters_stay(ov, roles)
+
+
+def test_cluster_decisions_count_the_split_of_the_jumps():
+    T = LinePL.of([(fmpq(0), fmpq(-3))], fmpq(0), fmpq(1))          # 1 - 3 s(x): one kink, N-interval [1/3, oo)
+    S = SlotCalculus(T, 3)
+    single, twins = S.decide((1,), ((),)), S.decide(((1, 1),), ((),))
+    assert twins.dim == single.dim + 1
+    # both orientations: the left-facing jump would be the slope on the left, 0, which a slot cannot have
+    assert S.decide(((-1, 1),), ((),)) is None
+    T = LinePL.of([(fmpq(0), fmpq(-2))], fmpq(-1), fmpq(1))         # 1 - s - 2 s(s): slope -1 on the left
+    S = SlotCalculus(T, 3)
+    assert S.decide((1,), ((),)) is None and S.decide((-1,), ((),)) is None
+    mixed = S.decide(((-1, 1),), ((),))         # J_- = 1 (the slope -1 on the left), J_+ = -3: one point
+    assert mixed is not None and mixed.dim == 0 and S.decide(((-1, -1, 1),), ((),)).dim == 1
+
+
+def test_a_kink_only_a_mixed_cluster_realises():
+    # h = s(-x) - 3 s(x) + 1 = 1 - x - 2 s(x): both neurons on the kink at 0, facing apart; mu and two scales
+    net = sa.Network.from_arrays([[[-1], [1]], [[1, -3]], [[1]]], [[0, 0], [1], [0]])
+    lower, upper = local_dimension_bounds(net)
+    assert sa.fibre(net).local_dimension() == 3 and lower <= 3 <= upper
+
+
+def _clustered(rng: random.Random, n0: int) -> sa.Network:
+    u = [rng.choice([-1, 1, 2]) for _ in range(n0)]
+    n1 = rng.choice([2, 3, 4])
+    scales = [rng.choice([-2, -1, 1, 3]) for _ in range(n1)]
+    points = [Fr(rng.randint(-2, 2), rng.choice([1, 2])) for _ in range(n1)]
+    points[1] = points[0]
+    W = [[s * x for x in u] for s in scales]
+    b = [-s * q for s, q in zip(scales, points)]
+    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
+    return sa.Network.from_arrays([W, [v], [[rng.choice([1, -2])]]], [b, [rng.randint(-2, 2)], [0]])
+
+
+@pytest.mark.parametrize("n0", [1, 2])
+def test_cluster_dimensions_lie_within_the_proven_bounds(n0):
+    # the cluster type's dimension against the first-order bounds (an independent proof of both sides)
+    rng, checked = random.Random(10 + n0), 0
+    for _ in range(150):
+        net = _clustered(rng, n0)
+        try:
+            L = LineFibre(net)
+        except sa.ArchitectureError:
+            continue
+        mu, t, ov = L._split(net)
+        if not (mu > 0 and t == 0) or L.slots["A"].locate(ov) is not None:
+            continue
+        piece = L.slots["A"]
+        roles = piece.locate(ov, clusters=True)
+        if roles is None or not piece._clusters_stay(ov, roles):
+            continue
+        try:
+            value = piece.local_dimension(ov, None, L.dimension_bounds()[1])
+        except UndecidedError:
+            continue
+        lower, upper = local_dimension_bounds(net)
+        assert lower <= value <= upper, net
+        checked += 1
+    assert checked >= 8
