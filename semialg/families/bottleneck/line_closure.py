@@ -39,10 +39,11 @@ from flint import fmpq
 from semialg.core.exact import interval_point, to_fmpq, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
+from semialg.errors import UndecidedError
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.semialgebraic import parallel_minors, sign_at_zero_plus
 
-__all__ = ["closure_curve", "closure_lower_bound"]
+__all__ = ["closure_curve", "closure_lower_bound", "dimension_from_curves"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 _PROBE = fmpq(1, 2 ** 20)      # the t at which a curve's type is read off; proofs are for all small t
@@ -65,6 +66,17 @@ def closure_lower_bound(piece, ov: OuterView, target: int, limit: int = 256, bud
     """
     found = closure_curve(piece, ov, target, limit, budget)
     return None if found is None else found[0]
+
+
+def dimension_from_curves(piece, ov: OuterView, lower: int, upper: int, why: str) -> int:
+    """``upper`` when a curve of :func:`closure_lower_bound` reaches it (the member's dimension is at most
+    ``upper``), else :class:`~semialg.errors.UndecidedError` saying ``why`` with the proven bounds (``lower`` or
+    the curves' better one, and ``upper``) in its ``bounds``."""
+    lower = max(lower, closure_lower_bound(piece, ov, upper) or 0)
+    if lower >= upper:
+        return upper
+    raise UndecidedError(f"{why}: the local dimension is between {lower} and {upper} (no curve tried reaches a "
+                         f"type of dimension {upper})", bounds=(lower, upper))
 
 
 def closure_curve(piece, ov: OuterView, target: int, limit: int = 256, budget: float = 5.0):

@@ -77,7 +77,7 @@ from semialg.core.exact import normalise_row, rank, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
-from semialg.families.bottleneck.line_closure import closure_lower_bound
+from semialg.families.bottleneck.line_closure import dimension_from_curves
 from semialg.families.bottleneck.line_slots import SlotCalculus, multinomial
 from semialg.families.bottleneck.slot_piece import outer_conditions
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
@@ -448,12 +448,8 @@ class TypedSlotPiece:
             if strata:
                 return max(strata.values())
         lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1 for w, v in zip(ov.w, ov.v, strict=True))
-        lower = max(lower, closure_lower_bound(self, ov, upper) or 0)
-        if lower >= upper:
-            return upper
-        raise UndecidedError(f"the local dimension at this member is between {lower} and {upper}: it has neurons "
-                             f"off the line, inert or constant, or lies in no listed component, and no curve "
-                             f"tried reaches a type of dimension {upper}", bounds=(lower, upper))
+        return dimension_from_curves(self, ov, lower, upper, "a member with neurons off the line, inert or constant "
+                                     "that may wake, or slots sharing a point off the kinks")
 
     def _clusters_stay(self, ov: OuterView, roles) -> bool:
         r"""Whether the neurons of every cluster on a kink of the target (several neurons on its line) stay on it

@@ -70,7 +70,7 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values
 from semialg.families.bottleneck.equivalence import equivalent
-from semialg.families.bottleneck.line_closure import closure_lower_bound
+from semialg.families.bottleneck.line_closure import dimension_from_curves
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
 from semialg.families.bottleneck.line_typed import TypedSlotPiece
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set, lies_in_zero_set
@@ -334,13 +334,8 @@ class NonnegativeFibre:
         roles = P.locate(ov, closure=True)
         if roles is not None and all(role[0] in ("V", "H") for role in roles):
             return max(base, P.dimension(roles))
-        upper = self.dimension_bounds()[1]
-        lower = max(base, closure_lower_bound(P, ov, upper) or 0)
-        if lower >= upper:
-            return upper
-        raise UndecidedError(f"local dimension at a member h' = |mu| g on the plateau boundary whose neurons are "
-                             f"not one per breakpoint: between {lower} and {upper} (no curve tried reaches a plateau "
-                             f"type of dimension {upper})", bounds=(lower, upper))
+        return dimension_from_curves(P, ov, base, self.dimension_bounds()[1], "a member h' = |mu| g on the plateau "
+                                     "boundary whose neurons are not one per breakpoint")
 
     def sample(self, seed, index) -> Network:
         """A member of component ``index`` (random when ``None``): a member $h''$ of the shallow component,
