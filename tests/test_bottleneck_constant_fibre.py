@@ -148,3 +148,20 @@ def test_h_a_positive_constant_gets_the_constant_fibre(W):
         assert _computes(x, (7,), rng) and F.component_of(x) == j and bool(sa.equivalent(net, x))
     off = Network(net.weights, net.biases[:2] + ((fmpq(6),),))
     assert not F.contains(off)
+
+
+def test_a_positive_constant_neuron_pushed_far_out_gives_the_full_dimension():
+    """h = -2 s(x - 1/2) - 2 s(2x) + s(1/2) - 2 <= -3/2: f is constant. The constant neuron has v = 1 > 0, so a
+    row w' < 0 would make h grow at -infinity: theta is on the boundary of (N), not inside it, and the formula is
+    not robust there. Along w' = t, e' = e - t it acts only far right, where h falls, and h <= -3/2 - t robustly:
+    those points have the full dimension D - n3 = 11 of (N), and so does theta."""
+    net = Network.from_arrays([[[1], [2], [0]], [[-2, -2, 1]], [[-2]]], [["-1/2", 0, "1/2"], [-2], [0]])
+    F = fibre(net)
+    assert F.local_dimension() == 11 == net.architecture.num_parameters - 1
+    from semialg.families.bottleneck.local import local_dimension_bounds
+    assert local_dimension_bounds(net) == (10, 11)
+    t = fmpq(1, 1000)
+    pushed = Network.from_arrays([[[1], [2], [t]], [[-2, -2, 1]], [[-2]]], [["-1/2", 0, "1/2"], [-2 - t], [0]])
+    assert sa.equivalent(pushed, net) and F.local_dimension(pushed) == 11
+    tilted = Network.from_arrays([[[1], [2], [-t]], [[-2, -2, 1]], [[-2]]], [["-1/2", 0, "1/2"], [-2], [0]])
+    assert not sa.equivalent(tilted, net)

@@ -63,6 +63,7 @@ from flint import fmpq
 from semialg.core.exact import dot, rank, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
+from semialg.engine.tangent import parameter_offsets
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_formula import Formula, Polynomials, _and, _atom, _or
@@ -172,22 +173,52 @@ class ConstantFibre:
         $c' \ne 0$ is near: (N) needs $h'' \le 0$, (K) a constant $h''$, and both are closed conditions $h'$
         fails); $D - n_3$ at a member with $d' = d$ whose first-layer rows span $\mathbb{R}^{n_0}$ and at which the
         formula of :func:`nowhere_positive` without coordinate planes holds robustly (no argument of a $\max$ and
-        no atom vanishes unless identically: every nearby $\theta''$ with $d'' = d$ and $c'' \ne 0$ is in (N));
-        else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of
-        the formula."""
+        no atom vanishes unless identically: every nearby $\theta''$ with $d'' = d$ and $c'' \ne 0$ is in (N)),
+        and at a member with $d' = d$ from which a line $\theta' + td$ (:meth:`_pushes`) keeps both for every small
+        $t > 0$ (:meth:`~semialg.families.bottleneck.hidden_formula.Formula.robust_along`; the rank of the rows
+        is then $n_0$ but at finitely many $t$): the fibre has dimension $D - n_3$ at those points, hence at
+        $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves); else
+        :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of the
+        formula and at most $2 + 4n_0$ compositions of it with a line."""
         ov = OuterView.of(point)
         if ov.d == self.d and all(x <= 0 for x in ov.v) and ov.e <= 0:
             return self.dimension
-        if ov.d == self.d and rank(point.weights[0]) == self.net.widths[0]:
+        if ov.d == self.d:
             V = self.net.variables()
             self._nowhere = self._nowhere or nowhere_positive(V, coordinate_planes=False)
-            if self._nowhere.robust(as_substitution(V.flat, point)):
+            if rank(point.weights[0]) == self.net.widths[0] and self._nowhere.robust(as_substitution(V.flat, point)):
                 return self.dimension
+            theta = point.parameters()
+            for step in self._pushes(point):
+                tilted = [[x + y for x, y in zip(row, step[a:a + len(row)], strict=True)]
+                          for a, row in zip(range(0, len(step), self.net.widths[0]), point.weights[0])]
+                if rank(tilted) == self.net.widths[0] and self._nowhere.robust_along(theta, step):
+                    return self.dimension
         K = canonical_form(ov.inner)
         if not any(ov.c) and (K.kinks or any(map(any, K.linear))) and _positive_somewhere(point):
             return self.dimension - self.n3
         raise UndecidedError(f"local dimension of a constant function's fibre at a member with c' != 0 and some "
                              f"v' > 0 or e' > 0, or with h' constant: at most {self.dimension}, not decided")
+
+    def _pushes(self, point) -> list[list[fmpq]]:
+        r"""Directions $d$ for :meth:`local_dimension` to push a member along, towards the interior of (N): $e'$
+        down; $e'$ and every $v'$ down; with either, the zero rows of neurons with $v' > 0$ along one signed axis
+        (so that they act only far out on one side)."""
+        arch = point.architecture
+        (W_at, _, _), (_, e_at, _) = parameter_offsets(arch)
+        n0, D, ov = arch.input_dim, arch.num_parameters, OuterView.of(point)
+        lowered = [[fmpq(-1) if k == e_at else _ZERO for k in range(D)]]
+        lowered.append([fmpq(-1) if k == e_at or e_at - len(ov.v) <= k < e_at else x for k, x in enumerate(lowered[0])])
+        up = [i for i, (w, v) in enumerate(zip(ov.w, ov.v, strict=True)) if v > 0 and not any(w)]
+        out = list(lowered)
+        for base in lowered if up else ():
+            for q in range(n0):
+                for s in (1, -1):
+                    d = list(base)
+                    for i in up:
+                        d[W_at + i * n0 + q] = fmpq(s)
+                    out.append(d)
+        return out
 
     def sample(self, seed, index) -> Network:
         """A member of piece ``index`` (random when ``None``): random rows and biases, $c' = 0$ (silent) or

@@ -44,7 +44,7 @@ from flint import fmpq
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
-from semialg.core.exact import to_sympy
+from semialg.core.exact import to_fmpq, to_sympy
 from semialg.families.bottleneck.hidden_region import HiddenRegion, cramer, kernel_direction
 from semialg.geometry.semialgebraic import as_substitution
 
@@ -176,23 +176,25 @@ class Formula:
     def _at(p, vals):
         return p(*vals) if isinstance(p, flint.fmpq_mpoly) else fmpq(p)
 
-    def _walk(self, node, vals, zeros):
+    def _walk(self, node, value, zeros):
+        """Whether the formula holds where ``value`` evaluates its polynomials (a point, or the signs along a
+        curve germ); the polynomials vanishing there are added to ``zeros``."""
         if node is True or node is False:
             return node
         if node[0] == "atom":
-            v = self._at(node[1], vals)
+            v = value(node[1])
             if v == 0:
                 zeros.append(node[1])
             return bool(_TESTS[node[2]](v))
         if node[0] == "pl":     # the branch of the max terms active at vals is one polynomial atom there
-            active = [(a, b) for a, b in node[2] if self._at(b, vals) > 0]
-            zeros.extend(b for _, b in node[2] if self._at(b, vals) == 0)
+            active = [(a, b) for a, b in node[2] if value(b) > 0]
+            zeros.extend(b for _, b in node[2] if value(b) == 0)
             branch = sum((a * b for a, b in active), node[1])
-            v = self._at(branch, vals)
+            v = value(branch)
             if v == 0 and branch != 0:      # a branch that is the zero polynomial stays 0 near vals
                 zeros.append(branch)
             return bool(_TESTS[node[3]](v))
-        results = (self._walk(q, vals, zeros) for q in node[1])
+        results = (self._walk(q, value, zeros) for q in node[1])
         return all(results) if node[0] == "and" else any(results)
 
     def _values(self, sub: dict) -> list:
@@ -203,11 +205,40 @@ class Formula:
         ``vanishing_ok`` (given as a sympy polynomial; e.g. it vanishes identically on a family of points): then
         it holds on a neighbourhood in that family."""
         zeros: list = []
-        return self._walk(self.tree, self._values(sub), zeros) and all(vanishing_ok(self.P.sympy(p))
-                                                                        for p in zeros)
+        vals = self._values(sub)
+        return self._walk(self.tree, lambda p: self._at(p, vals), zeros) and all(vanishing_ok(self.P.sympy(p))
+                                                                                 for p in zeros)
+
+    def robust_along(self, point, direction) -> bool:
+        r"""Whether the formula holds robustly (no atom vanishing) at $x + t\,d$ for every small enough $t > 0$
+        (``point`` $x$ and ``direction`` $d$ exact, in the order of ``variables``): every polynomial composed with
+        the line is a polynomial in $t$, of the sign of its lowest-order term on some $(0, t_0)$. Cost: one
+        composition per polynomial of the formula.
+
+        >>> x, y = sympy.symbols("x y")
+        >>> F = Formula(("atom", x * y - x, "<"), (x, y))           # x (y - 1) < 0
+        >>> F.robust_along([1, 1], [0, -1]), F.robust_along([1, 1], [0, 1]), F.robust_along([0, 0], [1, 0])
+        (True, False, True)
+        """
+        ctx = flint.fmpq_mpoly_ctx.get(("t",), "lex")
+        (t,) = ctx.gens()
+        line = [to_fmpq(a) + to_fmpq(b) * t for a, b in zip(point, direction, strict=True)]
+
+        def sign(p) -> int:
+            q = p.compose(*line, ctx=ctx) if isinstance(p, flint.fmpq_mpoly) else fmpq(p)
+            if not isinstance(q, flint.fmpq_mpoly):
+                return (q > 0) - (q < 0)
+            terms = q.to_dict()
+            if not terms:
+                return 0
+            low = terms[min(terms)]
+            return 1 if low > 0 else -1
+        zeros: list = []
+        return self._walk(self.tree, sign, zeros) and not zeros
 
     def holds(self, point) -> bool:
-        return self._walk(self.tree, self._values(as_substitution(self.variables, point)), [])
+        vals = self._values(as_substitution(self.variables, point))
+        return self._walk(self.tree, lambda p: self._at(p, vals), [])
 
     def atoms(self, node=None) -> int:
         if node is None:
