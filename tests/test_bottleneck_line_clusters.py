@@ -11,6 +11,7 @@ from semialg.engine import tangent
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
+from semialg.families.bottleneck.line_typed import TypedSlotPiece
 from semialg.families.bottleneck.local import local_dimension_bounds
 from flint import fmpq
 
@@ -40,7 +41,7 @@ def test_a_cluster_whose_jumps_may_part_is_not_decided_by_its_type():
     net = sa.Network.from_arrays([[[1], [1], [1]], [[2, -2, -3]], [[1]]], [[0, 0, 0], [1], [0]])
     L = LineFibre(net)
     mu, t, ov = L._split(net)
-    roles = L.slots["A"].locate(ov, clusters=True)
+    roles = L.slots["A"].locate(ov)
     assert roles is not None and not L.slots["A"]._clusters_stay(ov, roles)
 
 
@@ -88,11 +89,12 @@ def test_cluster_dimensions_lie_within_the_proven_bounds(n0):
         except sa.ArchitectureError:
             continue
         mu, t, ov = L._split(net)
-        if not (mu > 0 and t == 0) or L.slots["A"].locate(ov) is not None:
+        if not (mu > 0 and t == 0):
             continue
         piece = L.slots["A"]
-        roles = piece.locate(ov, clusters=True)
-        if roles is None or not piece._clusters_stay(ov, roles):
+        roles = piece.locate(ov)
+        on_kinks = [role[1] for role in roles or () if role[0] == "V"]
+        if roles is None or len(set(on_kinks)) == len(on_kinks) or not piece._clusters_stay(ov, roles):
             continue
         try:
             value = piece.local_dimension(ov, None, L.dimension_bounds()[1])
@@ -102,3 +104,81 @@ def test_cluster_dimensions_lie_within_the_proven_bounds(n0):
         assert lower <= value <= upper, net
         checked += 1
     assert checked >= 8
+
+
+def _line_net(rng: random.Random, n0: int, n1: int) -> sa.Network:
+    u = [rng.choice([-1, 1, 2]) for _ in range(n0)]
+    scales = [rng.choice([-2, -1, 1, 3]) for _ in range(n1)]
+    points = [Fr(rng.randint(-2, 2), rng.choice([1, 2])) for _ in range(n1)]
+    W = [[s * x for x in u] for s in scales]
+    b = [-s * q for s, q in zip(scales, points)]
+    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
+    return sa.Network.from_arrays([W, [v], [[rng.choice([1, -2])]]], [b, [rng.randint(-2, 2)], [0]])
+
+
+def _has_cluster(roles) -> bool:
+    kinks = [role[1] for role in roles if role[0] == "V"]
+    return len(set(kinks)) < len(kinks)
+
+
+def _check_cluster_types(net: sa.Network, keep=lambda roles: True) -> int:
+    """Every listed cluster type of the slot pieces samples an exact member of the fibre of ``net`` (the
+    equivalence oracle) that its basic set contains and that locates back to it (so no other type has it)."""
+    L, checked = LineFibre(net), 0
+    for tag, piece in L.slots.items():
+        for _, roles in piece.index:
+            if _has_cluster(roles) and keep(roles):
+                member = piece.sample(roles, random.Random(checked))
+                assert bool(sa.equivalent(member, net)), (net, roles)
+                assert L.locate(member) == (tag, roles) and piece.build(roles).contains(member), (net, roles)
+                checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("n0", [1, 2])
+def test_every_listed_cluster_type_samples_an_exact_member_of_its_own(n0):
+    rng, nets, checked = random.Random(20 + n0), 0, 0
+    while nets < 5:
+        try:
+            net = _line_net(rng, n0, rng.choice([2, 3]))
+            LineFibre(net)
+        except sa.ArchitectureError:
+            continue
+        nets += 1
+        checked += _check_cluster_types(net)
+    assert checked >= 10
+
+
+def test_a_mixed_cluster_with_a_mixed_phantom_group():
+    # h = 1 - 3 s(x1) with two inert neurons, two inputs: a mixed phantom group off the line
+    # gives alpha != 0, which the split of a mixed cluster on the kink must absorb (the free stratum of solve_with)
+    net = sa.Network.from_arrays([[[1, 0], [2, 0], [1, 0], [1, 0]], [[-1, -1, 0, 0]], [[1]]],
+                                 [[0, 0, 5, 7], [1], [0]])
+    mixed = lambda roles: len({role[2] for role in roles if role[0] == "V"}) == 2 and \
+        {role[2] for role in roles if role[0] == "P"} == {1, -1}             # noqa: E731
+    assert _check_cluster_types(net, mixed) >= 6
+
+
+def test_twins_on_a_kink_are_a_listed_component():
+    # h = 1 - 3 s(x), both neurons on the kink at 0: a cluster type, listed, its dimension the local one
+    net = sa.Network.from_arrays([[[1], [2]], [[-1, -1]], [[1]]], [[0, 0], [1], [0]])
+    F = sa.fibre(net)
+    j = F.component_of(net)
+    assert j == ("A", (("V", 0, 1), ("V", 0, 1))) and F.component(j).contains(net)
+    assert LineFibre(net).slots["A"].dimension(j[1]) == F.local_dimension() == 4
+
+
+@pytest.mark.parametrize("breaks, left, at0, n1", [
+    ([(0, -3)], 0, 1, 3),                         # one kink, one N-interval
+    ([(0, -2)], -1, 1, 3),                        # one kink where only a mixed cluster meets the slope
+    ([(0, 2), (1, -4)], 0, -1, 4),                # a bounded positive part: two kinks, two N-intervals
+    ([(0, 2), (2, 1)], -1, -1, 4),                # |s| - 1 + s(s - 2): a bounded N-interval, a kink
+])
+def test_the_index_counts_what_it_yields(breaks, left, at0, n1):
+    T = LinePL.of([(fmpq(x), fmpq(j)) for x, j in breaks], fmpq(left), fmpq(at0))
+    net = sa.Network.from_arrays([[[1]] * n1, [[0] * n1], [[1]]], [[0] * n1, [1], [0]])
+    piece = TypedSlotPiece("A", net, (fmpq(1),), SlotCalculus(T, n1), 1, fmpq(0))
+    listed = list(piece.index)
+    assert len(listed) == len(set(listed)) == piece.index.exact_size
+    assert any(_has_cluster(roles) for _, roles in listed)
+    assert piece.max_dimension() is not None

@@ -203,15 +203,17 @@ def test_counted_exactly_and_typeset():
 def test_an_unlisted_member_stays_below_the_bound():
     """h = 2 s(x1) - s(x1 - 1) - 1 (kink at 1 in P = {x1 > 1/2}, one inert neuron on the line). The member
     3/2 s(x1) - 1/2 s(x1 - 1) - 1/2 s(1 - x1) - 1/2 carries the kink with two slots of opposite orientation (the
-    split giving a linear term): of no listed type, found by `contains`; its set has dimension 6 (mu, the slot at
-    0, two scales and the split less the reference slope), below the decided dimension 7 (mu, the kink slot, the
-    slot at 0 and an inert neuron) — consistent with the upper bound."""
+    split giving a linear term): of a cluster type, listed; its component has dimension 6 (mu, the slot at 0, two
+    scales and the split less the reference slope), below the decided dimension 7 (mu, the kink slot, the slot at
+    0 and an inert neuron) — consistent with the upper bound."""
     net = Network.from_arrays([[[1, 0], [1, 0], [1, 0]], [[2, -1, 0]], [[1]]], [[0, -1, 5], [-1], [0]])
     member = Network.from_arrays([[[1, 0], [1, 0], [-1, 0]], [["3/2", "-1/2", "-1/2"]], [[1]]],
                                  [[0, -1, 1], ["-1/2"], [0]])
     assert bool(pl.equivalent(net, member)) and _agree(net, member, random.Random(1))
     F = sa.fibre(net)
-    assert F.contains(member) and F.component_of(member) is None
+    j = F.component_of(member)
+    assert F.contains(member) and j == ("A", (("H", 0, 0, 1, 1), ("V", 0, 1), ("V", 0, -1)))
+    assert F.component(j).contains(member) and F._sampler.__self__.slots["A"].dimension(j[1]) == 6
     lower, upper = F._sampler.__self__.dimension_bounds()
     assert F.dimension == lower == upper == 7
     # the kink's two slots (jumps -1/2 and -1/2, no sub-sum 0) stay on it: the cluster's type decides it

@@ -15,7 +15,17 @@ Non-emptiness of a type is decided exactly by 1-D reasoning: the order inside an
 (slots clustered around one point realise any jumps), and the set of jumps is a product of per-interval
 polyhedra coupled by one equation (the slope on the reference piece), each interval contributing an open
 interval (closed at an end where the slope of $g$ at an infinite end of an N-interval reaches $0$) or a point
-(:meth:`SlotCalculus.decide`). Not of simple type, hence not listed: slots with $J = 0$, slots sharing a point
+(:meth:`SlotCalculus.decide`).
+
+**Clusters.** Several slots on one kink $(x_k, J_k)$ — a *cluster* of $c_k \ge 2$, jumps $J_i \ne 0$ summing to
+$J_k$ — are listed too (:meth:`SlotCalculus.keys`: per kink a multiset of orientations). *Dimension.* The places
+are fixed, the jumps have one equation: $c_k - 1$ more than one slot. With one orientation the cluster is
+$J_k\sigma(o(s - x_k))$ on the line, a single slot's term, so everything else is as for that slot. With both, on
+each side of $x_k$ the slope of $g$ depends on the split: the reference slope sees $o^*S^*$, $S^*$ the sum of the
+jumps facing $o^* = \pm 1$ (those active at the reference point), which ranges over all reals except $0$ when one
+slot faces $o^*$ and $J_k$ when one faces away (a jump would vanish), and the other jumps adjust freely. So the
+reference-slope equation is met by the split, always when something else in it is free (it costs one dimension),
+else when the forced value is not excluded. Not listed: slots with $J = 0$, slots sharing a point off the kinks
 and slots at a zero of $T$ (each lower-dimensional).
 
 >>> T = LinePL.of([(fmpq(0), fmpq(2))], fmpq(0), fmpq(-1))            # T(s) = 2 sigma(s) - 1
@@ -27,6 +37,9 @@ and slots at a zero of $T$ (each lower-dimensional).
 3
 >>> S.decide((), (((-1, 1), (-1, 1)),)) is None     # no slot active on P: g would be constant there
 True
+>>> S = SlotCalculus(LinePL.of([(fmpq(0), fmpq(-2))], fmpq(-1), fmpq(1)), 2)     # T(s) = 1 - s - 2 sigma(s)
+>>> [(o, S.decide(o, h).dim) for o, h in S.keys() if isinstance(o[0], tuple) and S.decide(o, h)]  # clusters
+[(((-1, 1),), 0)]
 """
 
 from __future__ import annotations
@@ -238,24 +251,27 @@ class SlotCalculus:
     # -- types -------------------------------------------------------------------------------------------------
 
     def keys(self, m: int | None = None):
-        """Every key of ``m`` hidden slots (default $n$ minus the kinks): an orientation per kink and a sorted
-        multiset of hidden labels per N-interval."""
+        """Every key of ``m`` slots beyond one per kink (default $n$ minus the kinks): per kink an orientation, or
+        the sorted orientations of a *cluster* of several slots on it, and a sorted multiset of hidden labels per
+        N-interval. Keys with fewer extra slots on the kinks come first (the simple keys first of all)."""
         m = self.m if m is None else m
         if m < 0:
             return
-        r = len(self.nints)
-        for orient in itertools.product((1, -1), repeat=len(self.kinks)):
-            for sizes in _compositions(m, r):
-                for combo in itertools.product(*(itertools.combinations_with_replacement(LABELS, z)
-                                                 for z in sizes)):
-                    yield orient, combo
+        for extra in range(m + 1):
+            for sizes in _compositions(extra, len(self.kinks)):
+                for orient in itertools.product(*(_orientations(z + 1) for z in sizes)):
+                    for hsizes in _compositions(m - extra, len(self.nints)):
+                        for combo in itertools.product(*(itertools.combinations_with_replacement(LABELS, z)
+                                                         for z in hsizes)):
+                            yield orient, combo
 
     def decide(self, orient, hidden, free: bool = False) -> Decision | None:
         """The type's :class:`Decision`, or ``None`` when it has no point with every inequality strict. With
         ``free``: the type of $g + \\alpha s$ with $\\alpha$ free (the reference slope no longer couples the
         N-intervals: non-empty iff each N-interval's range is). An entry of ``orient`` may be a tuple: a *cluster*
-        of slots on one kink (not of simple type), its jumps non-zero and summing to the kink's — one orientation
-        contributes as a single slot, both let the split of the jumps take any value in the reference slope."""
+        of slots on one kink, its jumps non-zero and summing to the kink's — one orientation contributes as a
+        single slot, both let the split of the jumps take any value in the reference slope but the excluded ones
+        (the module docstring)."""
         key = (orient, hidden, free)
         if key not in self._decisions:
             self._decisions[key] = self._decide(orient, hidden, free)
@@ -364,27 +380,77 @@ class SlotCalculus:
     # -- members -----------------------------------------------------------------------------------------------
 
     def solve(self, orient, seqs, rng: _random.Random) -> tuple[list, fmpq]:
-        """A member of the type with the given order: slots $(p, o, J)$ in the order kinks, then each
-        N-interval's sequence, and $\\varepsilon$."""
+        """A member of the type with the given order: slots $(p, o, J)$ in the order kinks (a cluster's slots in
+        the order of its sorted orientations), then each N-interval's sequence, and $\\varepsilon$."""
         slots, eps, _ = self.solve_with(orient, seqs, rng, free=False)
         return slots, eps
 
     def solve_with(self, orient, seqs, rng: _random.Random, free: bool) -> tuple[list, fmpq, fmpq]:
-        """:meth:`solve` for $g + \\alpha s$: with ``free`` every range takes an inner point and $\\alpha$ closes
-        the reference slope, else $\\alpha = 0$. Returns the slots, $\\varepsilon$ and $\\alpha$."""
+        """:meth:`solve` for $g + \\alpha s$: with ``free`` every range takes an inner point, each cluster of both
+        orientations a random share of the reference slope it can take, and $\\alpha$ closes the reference slope,
+        else $\\alpha = 0$. Returns the slots, $\\varepsilon$ and $\\alpha$."""
         hidden = tuple(tuple(sorted(s)) for s in seqs)
         d = self.decide(orient, hidden, free)
+        mixed = [(x, J, o) for (x, J), o in zip(self.kinks, orient, strict=True) if isinstance(o, tuple) and
+                 len(set(o)) > 1]
         if free:
             values = [r[0] if _is_point(r) else interval_point(r[0], r[1]) for r in d.ranges]
-            alpha = d.need - sum(values, _ZERO)
+            shares = [self._share(c, rng) for c in mixed]
+            alpha = d.need - sum(values, _ZERO) - sum(shares, _ZERO)
+        elif mixed:
+            (values, shares), alpha = self._close(d, mixed, rng), _ZERO
         else:
-            values, alpha = _choose(d.ranges, d.need, rng), _ZERO
-        slots = [(x, o, J) for (x, J), o in zip(self.kinks, orient, strict=True)]
+            values, shares, alpha = _choose(d.ranges, d.need, rng), [], _ZERO
+        share = dict(zip((x for x, _, _ in mixed), shares, strict=True))
+        slots = []
+        for (x, J), o in zip(self.kinks, orient, strict=True):
+            slots += self._cluster(x, J, o if isinstance(o, tuple) else (o,), share.get(x), rng)
         for I, (seq, val) in enumerate(zip(seqs, values, strict=True)):
             slots += self._place(I, seq, val)
         ref = self.ref
         eps = self.T(ref) - alpha * ref - sum((J * relu(o * (ref - p)) for p, o, J in slots), _ZERO)
         return slots, eps, alpha
+
+    def _share(self, cluster, rng: _random.Random) -> fmpq:
+        """A random contribution to the reference slope that the ``cluster`` $(x, J, o)$ of both orientations can
+        take: at most two values are excluded (:func:`_cluster_reaches`), so three consecutive candidates do."""
+        value = fmpq(rng.randint(-9, 9), rng.randint(1, 9))
+        while not _cluster_reaches(*cluster, value, self.ref):
+            value += 1
+        return value
+
+    def _close(self, d: Decision, mixed, rng: _random.Random) -> tuple[list, list]:
+        """Values of the ranges of ``d`` and shares of the ``mixed`` clusters, each one the cluster can take,
+        summing to ``d.need``. The last cluster closes the sum; when its share is excluded, the first cluster's
+        share, else a range that is not a point (one exists unless :meth:`decide` checked the forced share), moves
+        through six candidates: each of the two clusters concerned excludes at most two of them."""
+        values = [r[0] if _is_point(r) else interval_point(r[0], r[1]) for r in d.ranges]
+        shares = [self._share(c, rng) for c in mixed[:-1]]
+        free = [i for i, r in enumerate(d.ranges) if not _is_point(r)]
+        base = list(values), list(shares)
+        for j in range(6):
+            if j and len(mixed) > 1:
+                shares[0] = base[1][0] + j
+            elif j and free:
+                v, hi = base[0][free[0]], d.ranges[free[0]][1]
+                values[free[0]] = v + j if hi is None else v + (hi - v) * fmpq(j, j + 1)    # inside (v, hi)
+            last = d.need - sum(values, _ZERO) - sum(shares, _ZERO)
+            if all(_cluster_reaches(*c, s, self.ref) for c, s in zip(mixed, shares + [last], strict=True)):
+                return values, shares + [last]
+        raise RuntimeError("no split of the clusters found")      # unreachable: see above
+
+    def _cluster(self, x, J, cluster, share, rng: _random.Random) -> list:
+        """The slots $(x, o, J_i)$ of a kink's ``cluster`` (sorted orientations) with non-zero jumps summing to $J$:
+        for both orientations the ones facing the reference point, $o^*$, sum to $o^*$ ``share``."""
+        if len(set(cluster)) == 1:
+            parts = {cluster[0]: _nonzero_split(J, len(cluster), rng)}
+        else:
+            ostar = 1 if x < self.ref else -1
+            facing = ostar * share
+            parts = {ostar: _nonzero_split(facing, cluster.count(ostar), rng),
+                     -ostar: _nonzero_split(J - facing, cluster.count(-ostar), rng)}
+        its = {o: iter(js) for o, js in parts.items()}
+        return [(x, o, next(its[o])) for o in cluster]
 
     def _place(self, I: int, seq, val) -> list:
         """Jumps and positions for N-interval ``I`` with contribution ``val``: clustered around one point."""
@@ -461,6 +527,43 @@ def _choose(ranges, need, rng: _random.Random) -> list:
     for i in free:
         vals[i] += frac * (ranges[i][side] - vals[i])
     return vals
+
+
+def _orientations(size: int):
+    """The orientations of ``size`` slots on one kink: one orientation, or a cluster's sorted tuple of them."""
+    if size == 1:
+        yield from (1, -1)
+        return
+    for plus in range(size, -1, -1):
+        yield (-1,) * (size - plus) + (1,) * plus
+
+
+def _nonzero_split(total: fmpq, k: int, rng: _random.Random) -> list:
+    """``k`` non-zero rationals summing to ``total`` ($\\ne 0$ when ``k`` is 1), random but the last."""
+    parts = [fmpq(rng.choice((-1, 1)) * rng.randint(1, 9), rng.randint(1, 9)) for _ in range(k - 1)]
+    if k > 1 and sum(parts, _ZERO) == total:      # doubling the first part makes the last one -parts[0] != 0
+        parts[0] *= 2
+    return parts + [total - sum(parts, _ZERO)]
+
+
+def arrangements(labels):
+    """Every distinct order of a multiset once (:func:`multinomial` of them), labels in order of first
+    appearance."""
+    counts: dict = {}
+    for lab in labels:
+        counts[lab] = counts.get(lab, 0) + 1
+
+    def rest(n: int):
+        if n == 0:
+            yield ()
+            return
+        for lab, c in counts.items():
+            if c:
+                counts[lab] -= 1
+                for tail in rest(n - 1):
+                    yield (lab,) + tail
+                counts[lab] += 1
+    yield from rest(len(labels))
 
 
 def multinomial(labels) -> int:

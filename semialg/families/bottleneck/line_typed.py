@@ -31,12 +31,15 @@ hyperplanes, :class:`~semialg.families.shallow.typed.TypeIndex`), or a slot labe
 ``("H", I, rank, o, sign)`` (on the $k$-th kink of $T$ in $\hat P$, resp. strictly inside the $I$-th N-interval
 with its rank there, of :mod:`~semialg.families.bottleneck.line_slots`): the slot $J\sigma(o(s - p))$ of a neuron
 with row $\lambda u$, $o = \operatorname{sign}\lambda$, $p = -b'/\lambda$, $J = v'|\lambda|/|\mu|$, every condition
-polynomial in $\theta'$ once multiplied by $c_r^2$ ($1/|\mu| = \operatorname{sign}\mu\; c'_r/c_r$). Its basic set: the
-slot conditions with $\alpha = \ell_p$ and $E$; $v' = 0$; $w' = 0$, $v' \ne 0$ and the sign of $b'$; rows of a
-group parallel to its first, oriented, $v' \ne 0$, $\sum_{i \in g} s_iv'_i(w'_i, b'_i) = 0$, the first row with
-$w' \ne 0$ and on no other group's or slot's hyperplane; $\ell \parallel u$. So the types are pairwise disjoint: the
-location of a point (:meth:`TypedSlotPiece.locate`) reads its type off ($v' = 0$ inert, $w' = 0$ constant, one
-group per hyperplane).
+polynomial in $\theta'$ once multiplied by $c_r^2$ ($1/|\mu| = \operatorname{sign}\mu\; c'_r/c_r$). Several neurons
+with ``("V", k, o)`` form a *cluster* on the $k$-th kink (the clusters of
+:mod:`~semialg.families.bottleneck.line_slots`): one jump equation per kink, $\sum J_i = J_k$, and $v' \ne 0$ for
+each. Its basic set: the slot conditions with $\alpha = \ell_p$ and $E$; $v' = 0$; $w' = 0$, $v' \ne 0$ and the sign
+of $b'$; rows of a group parallel to its first, oriented, $v' \ne 0$, $\sum_{i \in g} s_iv'_i(w'_i, b'_i) = 0$, the
+first row with $w' \ne 0$ and on no other group's or slot's hyperplane; $\ell \parallel u$. So the types are
+pairwise disjoint: the location of a point (:meth:`TypedSlotPiece.locate`) reads its type off ($v' = 0$ inert,
+$w' = 0$ constant, one group per hyperplane; the neurons on a kink's line are a cluster, their jumps summing to
+$J_k \ne 0$, never a group).
 
 **Proposition (dimension of a type).** With $n_\mathrm{on}$ slots, $n_D$ inert, $n_C$ constant, $G$ groups of
 $n_P$ neurons, $p$ of them *mixed* (both orientations), $Y(k, m) = \dim\{(A, B) \in \mathbb{R}^{1\times p} \times
@@ -78,7 +81,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.bottleneck.line_closure import dimension_from_curves
-from semialg.families.bottleneck.line_slots import SlotCalculus, multinomial
+from semialg.families.bottleneck.line_slots import SlotCalculus, arrangements, multinomial
 from semialg.families.bottleneck.slot_piece import outer_conditions
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow.type_geometry import Pattern, allowed_ranks, dim_bilinear_fibre
@@ -243,8 +246,10 @@ def _strata_exist(P: Pattern, zero: bool, free: bool) -> bool:
 
 
 class _Index:
-    """Lazy index of the non-empty types of one piece: per feasible slot key, the neurons on the line, their
-    labels and order, and the off-line roles (:class:`TypeIndex` with no kink hyperplanes)."""
+    """Lazy index of the non-empty types of one piece: per feasible slot key (simple or with clusters), the
+    neurons on the line, their labels and order, and the off-line roles (:class:`TypeIndex` with no kink
+    hyperplanes). The neurons of a cluster facing one way share a label, so the labels are spread over the
+    neurons on the line in every distinct order once (:func:`arrangements`, counted by :func:`multinomial`)."""
 
     def __init__(self, tag: str, S: SlotCalculus, n1: int):
         self.tag, self.S, self.n1 = tag, S, n1
@@ -262,24 +267,21 @@ class _Index:
         for n_on, (orient, hidden), zero, free in self.keys:
             roles = off_line_count(self.n1 - n_on, zero, free)
             orders = math.prod(multinomial(list(ms)) for ms in hidden)
-            total += math.comb(self.n1, n_on) * math.factorial(n_on) * orders * roles
+            total += math.comb(self.n1, n_on) * multinomial(_slot_labels(orient, hidden)) * orders * roles
         return total
 
     def __len__(self) -> int:
         return self.exact_size
 
     def __iter__(self):
-        from sympy.utilities.iterables import multiset_permutations
         for n_on, (orient, hidden), zero, free in self.keys:
             for on in itertools.combinations(range(self.n1), n_on):
                 off = [i for i in range(self.n1) if i not in on]
                 for off_roles in TypeIndex(len(off), 0):
                     if not _strata_exist(Pattern.of(off_roles, 0), zero, free):
                         continue
-                    for seqs in itertools.product(*(multiset_permutations(list(ms)) for ms in hidden)):
-                        slots = [("V", k, o) for k, o in enumerate(orient)]
-                        slots += [("H", I, r, o, s) for I, seq in enumerate(seqs) for r, (o, s) in enumerate(seq)]
-                        for perm in itertools.permutations(slots):
+                    for seqs in itertools.product(*(arrangements(ms) for ms in hidden)):
+                        for perm in arrangements(_slot_labels(orient, seqs)):
                             roles = [None] * self.n1
                             for i, lab in zip(on, perm, strict=True):
                                 roles[i] = lab
@@ -307,7 +309,8 @@ class TypedSlotPiece:
         and grouped neurons."""
         S = self.S
         labels = [lab for lab in roles if lab[0] in _ON]
-        orient = tuple(_cluster([lab[2] for lab in labels if lab[0] == "V" and lab[1] == k]) for k in range(len(S.kinks)))
+        orient = tuple(_cluster([lab[2] for lab in labels if lab[0] == "V" and lab[1] == k])
+                       for k in range(len(S.kinks)))
         hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
                        for I in range(len(S.nints)))
         off = [role for role in roles if role[0] not in _ON]
@@ -390,9 +393,14 @@ class TypedSlotPiece:
             if n0 > 1:
                 eqs += parallel_minors(row(i)[:n0], [R(x) for x in self.u])
             strict.append(o[i] * lam[i])
-            if lab[0] == "V":
+            if lab[0] == "V":       # on the kink; a cluster's jumps sum to the kink's, each non-zero
                 x, J = S.kinks[lab[1]]
-                eqs += [B1[i] + R(x) * lam[i], KJ[i] - K * R(J)]
+                cluster = [j for j in on if roles[j][0] == "V" and roles[j][1] == lab[1]]
+                eqs.append(B1[i] + R(x) * lam[i])
+                if i == cluster[0]:
+                    eqs.append(sum((KJ[j] for j in cluster), zero) - K * R(J))
+                if len(cluster) > 1:
+                    nonzero.append(W2[0, i])
             else:
                 a, b, _, _ = S.nints[lab[1]]
                 strict.append(lab[4] * W2[0, i])
@@ -439,9 +447,9 @@ class TypedSlotPiece:
         or :class:`UndecidedError` with bounds (below: that search, the free rows of inert neurons, two parameters
         per constant neuron, one scale per other neuron and $\\mu$; above: ``upper``)."""
         if roles is None:
-            roles = self.locate(ov, clusters=True)
-            if roles is not None and not self._clusters_stay(ov, roles):
-                roles = None
+            roles = self.locate(ov)
+        if roles is not None and not self._clusters_stay(ov, roles):
+            roles = None
         if roles is not None and all(role[0] in ("V", "H", "D") for role in roles) and \
                 all(self._stays_inert(ov, i) for i, role in enumerate(roles) if role[0] == "D"):
             strata = self._type_strata(roles)
@@ -486,13 +494,13 @@ class TypedSlotPiece:
 
     # -- locating ---------------------------------------------------------------------------------------------
 
-    def locate(self, ov: OuterView, closure: bool = False, clusters: bool = False):
+    def locate(self, ov: OuterView, closure: bool = False):
         """The type of the outer view ``ov`` of a point with $\\operatorname{sign}\\mu$ and $t$ of this piece
         (checked by the caller), or ``None`` when it is of no listed type (a lone neuron off the line, slots on
-        the line of no simple type). Neurons on the line sharing a point with cancelling jumps count as a
-        phantom group on that point. With ``closure``: the one type whose component may have the point in its
-        closure (a breakpoint at an end of an N-interval moved inside it). With ``clusters``: several neurons on
-        one kink of the target are a cluster (a type of no simple type, not listed)."""
+        the line sharing a point off the kinks of the target or at an end of an N-interval). Neurons on the line
+        sharing a point with cancelling jumps count as a phantom group on that point; several on one kink of the
+        target (their jumps sum to the kink's, not $0$) are a cluster. With ``closure``: the one type whose
+        component may have the point in its closure (a breakpoint at an end of an N-interval moved inside it)."""
         S, roles, lines = self.S, [], {}
         for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
             lam = w[self.p]
@@ -516,7 +524,7 @@ class TypedSlotPiece:
                 groups[key] = len(groups)
                 continue
             x = -b / lam if lam != 0 else None
-            if len(members) > 1 and online and clusters and x in kinks:
+            if len(members) > 1 and online and x in kinks:
                 for i in members:
                     roles[i] = ["V", kinks[x], 1 if ov.w[i][self.p] > 0 else -1]
                     slots.append((x, i))
@@ -534,7 +542,7 @@ class TypedSlotPiece:
                 roles[i] = ["H", inside[0], None, o, 1 if ov.v[i] > 0 else -1]
             slots.append((x, i))
         on_kinks = [roles[i][1] for _, i in slots if roles[i][0] == "V"]
-        if sorted(set(on_kinks) if clusters else on_kinks) != list(range(len(S.kinks))):
+        if sorted(set(on_kinks)) != list(range(len(S.kinks))):
             return None
         for I in range(len(S.nints)):
             for rk, (_, i) in enumerate(sorted((x, i) for x, i in slots if roles[i][0] == "H" and roles[i][1] == I)):
@@ -572,16 +580,20 @@ class TypedSlotPiece:
         slots, eps, alpha = S.solve_with(key[0], seqs, rng, free)
         if free and alpha == 0:
             return None
-        where = {("V", k): slots[k] for k in range(len(S.kinks))}
-        it = iter(slots[len(S.kinks):])
+        it, where = iter(slots), {}        # neuron -> its slot (x, o, J): slots in the order of solve_with
+        for k, c in enumerate(key[0]):
+            cluster = [next(it) for _ in (c if isinstance(c, tuple) else (c,))]
+            for i in on:
+                if roles[i][:2] == ("V", k):
+                    where[i] = next(sl for sl in cluster if sl[1] == roles[i][2])
+                    cluster.remove(where[i])
         for I, seq in enumerate(seqs):
             for rk in range(len(seq)):
-                where[("H", I, rk)] = next(it)
+                where[next(i for i in on if roles[i][:3] == ("H", I, rk))] = next(it)
         s = pos()
         rows, b1, v = [None] * self.n1, [None] * self.n1, [None] * self.n1
         for i in on:
-            lab = roles[i]
-            x, o, J = where[("V", lab[1]) if lab[0] == "V" else ("H", lab[1], lab[2])]
+            x, o, J = where[i]
             lam = o * pos()
             rows[i], b1[i], v[i] = _scale(lam, self.u), -lam * x, s * J / abs(lam)
         E = s * eps
@@ -599,8 +611,14 @@ class TypedSlotPiece:
         return Network((tuple(rows), (tuple(v),), tuple((c / mu,) for c in view.c)), (tuple(b1), (E,), d))
 
 
+def _slot_labels(orient, seqs) -> list:
+    """The slot labels of a key's orientations per kink and a sequence of hidden labels per N-interval."""
+    out = [("V", k, o) for k, c in enumerate(orient) for o in (c if isinstance(c, tuple) else (c,))]
+    return out + [("H", I, r, o, s) for I, seq in enumerate(seqs) for r, (o, s) in enumerate(seq)]
+
+
 def _cluster(orientations: list):
-    """The orientation of a kink's slot, or the sorted orientations of a cluster of them (not of simple type)."""
+    """The orientation of a kink's slot, or the sorted orientations of a cluster of them."""
     return orientations[0] if len(orientations) == 1 else tuple(sorted(orientations))
 
 

@@ -33,16 +33,16 @@ target $g$ (:class:`~semialg.families.bottleneck.line_typed.TypedSlotPiece`, pie
 $d' = d + c\min h$, and ``Pmax`` for $\mu < 0$, $d' = d + c\sup h$): $h'/|\mu| = g$ on
 $\hat P = \operatorname{int}\overline{\{g > 0\}}$, $\le 0$ on the plateau intervals — the setting of
 :mod:`~semialg.families.bottleneck.line_typed` with $T = g$, whose derivation only uses that $\hat P$ is a non-empty
-union of open slabs $\{u\cdot x \in \hat S\}$. A type gives each neuron a role: a slot on the line (on a kink of
-$g$ in $\hat P$, or strictly inside a plateau interval with orientation, sign of $v'$ and order), inert ($v' = 0$,
-any row), constant ($w' = 0$), or in a phantom group on one hyperplane off the line (jumps cancelling, $v' \ne 0$,
-the groups' affine part $\alpha\,u\cdot x$ entering the 1-D conditions). Example: $h = \sigma(x) + 2\sigma(x - 1)$,
-$h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. On the line a member is $G = \text{slots} + \alpha s + E$ with no
-breakpoint at an end of a plateau interval, where $g$ has one: so $G \ne g$ next to it, $h' < 0$ somewhere, and the
-plateau members are disjoint from (T'). Not listed (``contains`` decides them by
-:func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line sharing a point with non-cancelling
-jumps or at an end of a plateau interval, and types feasible only with an equality ($G = 0$ at a slot, a zero slope
-at infinity); the dimension is decided when the listed maximum reaches
+union of open slabs $\{u\cdot x \in \hat S\}$. A type gives each neuron a role: a slot on the line (on a kink of $g$
+in $\hat P$, one or a cluster of several, or strictly inside a plateau interval with orientation, sign of $v'$ and
+order), inert ($v' = 0$, any row), constant ($w' = 0$), or in a phantom group on one hyperplane off the line (jumps
+cancelling, $v' \ne 0$, the groups' affine part $\alpha\,u\cdot x$ entering the 1-D conditions). Example:
+$h = \sigma(x) + 2\sigma(x - 1)$, $h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. On the line a member is
+$G = \text{slots} + \alpha s + E$ with no breakpoint at an end of a plateau interval, where $g$ has one: so
+$G \ne g$ next to it, $h' < 0$ somewhere, and the plateau members are disjoint from (T'). Not listed (``contains``
+decides them by :func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line sharing a point off
+the kinks of $g$ with non-cancelling jumps or at an end of a plateau interval, and types feasible only with an
+equality ($G = 0$ at a slot, a zero slope at infinity); the dimension is decided when the listed maximum reaches
 :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound` (every member), else undecided with both
 bounds. Otherwise (kink hyperplanes not all parallel, a hyperplane
 inside the plateau, and two neurons more than kink hyperplanes or one of these inside the plateau — non-generic: it
@@ -137,12 +137,13 @@ class NonnegativeFibre:
             + ") and a component j of the shallow fibre of h (" + self.inner.index_name + "): h' = mu h + t with "
             "mu h + t >= 0 everywhere, c' = c/mu, d' = d - c t/mu" + "".join(
                 f"; {P.tag} (h' < 0 on the plateau at the {'minimum' if P.sign > 0 else 'maximum'} of h, h a ridge "
-                "function of u.x): a type per neuron: a slot on the line on a kink of the target g with its "
-                "orientation or strictly inside a plateau interval with orientation, sign of v' and order, inert "
-                "(v' = 0, any row), constant (w' = 0, sign of b') or in a phantom group on a hyperplane "
-                "(orientation)" for P in self.plateaus.values())
-            + ("; not listed: plateau members with slots on the line sharing a point with non-cancelling jumps or "
-               "at an end of a plateau interval, types feasible only with equalities" if self.plateaus else ""))
+                "function of u.x): a type per neuron: a slot on the line on a kink of the target g (several on "
+                "one kink: a cluster) with its orientation or strictly inside a plateau interval with orientation, "
+                "sign of v' and order, inert (v' = 0, any row), constant (w' = 0, sign of b') or in a phantom group "
+                "on a hyperplane (orientation)" for P in self.plateaus.values())
+            + ("; not listed: plateau members with slots on the line sharing a point off the kinks with "
+               "non-cancelling jumps or at an end of a plateau interval, types feasible only with equalities"
+               if self.plateaus else ""))
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
         self.cr = to_sympy(view.c[r])
