@@ -315,10 +315,12 @@ class NonnegativeFibre:
         (:meth:`~semialg.families.bottleneck.line_typed.TypedSlotPiece.local_dimension`, else
         :class:`UndecidedError` with bounds); for $h' = \\mu h + t$ that of the shallow fibre of $h$ at
         $(h' - t)/\\mu$ plus 2, and on the boundary $t = -\\mu\\,\\mathrm{ext}$ at least that of the plateau
-        component accumulating there (one neuron on the line per breakpoint of $h'$: the breakpoints at the ends of
-        plateau intervals move inside them; nearby plateau members keep $v' \\ne 0$ and distinct hyperplanes, so
-        they have no inert, constant or grouped neuron). When $h'$ has other neurons (inert, constant or sharing a
-        breakpoint) there, the curves of :func:`~semialg.families.bottleneck.line_closure.closure_lower_bound` into
+        component accumulating there (one neuron on the line per breakpoint of $h'$, or a cluster on a kink of $g$
+        that stays on it (:meth:`~semialg.families.bottleneck.line_typed.TypedSlotPiece._clusters_stay`): the
+        breakpoints at the ends of plateau intervals move inside them; nearby plateau members keep $v' \\ne 0$ and
+        distinct hyperplanes, so they have no inert, constant or grouped neuron). When $h'$ has other neurons
+        (inert, constant or sharing a breakpoint) there, the curves of
+        :func:`~semialg.families.bottleneck.line_closure.closure_lower_bound` into
         plateau types give the lower bound; :class:`UndecidedError` with bounds when it stays below the fibre's
         dimension bound, and at a plateau member of no listed type."""
         j = self.locate(point)
@@ -333,7 +335,8 @@ class NonnegativeFibre:
             return base
         P, ov = on
         roles = P.locate(ov, closure=True)
-        if roles is not None and all(role[0] in ("V", "H") for role in roles):
+        # a cluster on a kink of g counts only when its neurons stay on it (else they may part nearby)
+        if roles is not None and all(role[0] in ("V", "H") for role in roles) and P._clusters_stay(ov, roles):
             return max(base, P.dimension(roles))
         return dimension_from_curves(P, ov, base, self.dimension_bounds()[1], "a member h' = |mu| g on the plateau "
                                      "boundary whose neurons are not one per breakpoint")
