@@ -108,8 +108,8 @@ def test_opposite_neurons_slide_apart_in_the_ratio_of_their_jumps():
 
 
 def test_undecided_local_dimensions_carry_their_bounds():
-    net = sa.Network.from_arrays([[[1], [-3], [3], [3]], [[0, 1, -2, 2]], [[1]]],
-                                 [[Fr(1, 2), Fr(-3, 2), Fr(3, 2), 0], [1], [0]])    # an inert neuron on the line
+    net = sa.Network.from_arrays([[[2, 3, -1], [0, 0, 0]], [[-1, -2]], [[1]]],
+                                 [[Fr(3, 2), Fr(-3, 2)], [1], [0]])       # a constant neuron beside one slot
     with pytest.raises(UndecidedError) as err:
         sa.fibre(net).local_dimension()
     lower, upper = err.value.bounds

@@ -182,3 +182,21 @@ def test_the_index_counts_what_it_yields(breaks, left, at0, n1):
     assert len(listed) == len(set(listed)) == piece.index.exact_size
     assert any(_has_cluster(roles) for _, roles in listed)
     assert piece.max_dimension() is not None
+
+
+def test_an_inert_neuron_on_a_kink_may_only_join_its_cluster():
+    # h = s(-3x - 3/2) - 2 s(3x + 3/2) + 2 s(3x) + 1 with an inert neuron on the line at the kink -1/2. Woken, it
+    # must stay on the kink (elsewhere its kink would cross P alone) and join the cluster there, the right-facing
+    # jumps trading. Without it: mu, 3 scales, the hidden slot at 0 (place, jump), the inert row (2): 8; with it:
+    # mu, 4 scales, the right-facing split (the left-facing jump is the reference slope's), the hidden slot: 8
+    net = sa.Network.from_arrays([[[1], [-3], [3], [3]], [[0, 1, -2, 2]], [[1]]],
+                                 [[Fr(1, 2), Fr(-3, 2), Fr(3, 2), 0], [1], [0]])
+    lower, upper = local_dimension_bounds(net)
+    assert (lower, upper) == (7, 9) and sa.fibre(net).local_dimension() == 8
+    eps = Fr(1, 10 ** 6)
+    woken = sa.Network.from_arrays([[[1], [-3], [3], [3]], [[eps, 1, (-6 - eps) / 3, 2]], [[1]]],
+                                   [[Fr(1, 2), Fr(-3, 2), Fr(3, 2), 0], [1], [0]])
+    assert sa.equivalent(woken, net)
+    moved = sa.Network.from_arrays([[[1], [-3], [3], [3]], [[eps, 1, (-6 - eps) / 3, 2]], [[1]]],
+                                   [[Fr(1, 2) + eps, Fr(-3, 2), Fr(3, 2), 0], [1], [0]])
+    assert not sa.equivalent(moved, net)

@@ -441,8 +441,9 @@ class TypedSlotPiece:
         several on one kink of the target, a cluster whose neurons stay on it (:meth:`_clusters_stay`; its
         dimension from :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.decide`) — or an inert
         neuron that stays inert nearby (:meth:`_stays_inert`: given $v' \\ne 0$ it would be a lone kink crossing
-        $\\hat P$, so nearby members are of the same type, or of one with a constant neuron instead, no larger);
-        else ``upper`` when a curve from the member
+        $\\hat P$, so nearby members are of the same type, or of one with a constant neuron instead, no larger) or
+        that can only join the cluster of the kink it lies on (:meth:`_kink_to_join`: the larger of the types with
+        and without it); else ``upper`` when a curve from the member
         runs into a type of that dimension (:func:`~semialg.families.bottleneck.line_closure.closure_lower_bound`),
         or :class:`UndecidedError` with bounds (below: that search, the free rows of inert neurons, two parameters
         per constant neuron, one scale per other neuron and $\\mu$; above: ``upper``)."""
@@ -450,11 +451,16 @@ class TypedSlotPiece:
             roles = self.locate(ov)
         if roles is not None and not self._clusters_stay(ov, roles):
             roles = None
-        if roles is not None and all(role[0] in ("V", "H", "D") for role in roles) and \
-                all(self._stays_inert(ov, i) for i, role in enumerate(roles) if role[0] == "D"):
-            strata = self._type_strata(roles)
-            if strata:
-                return max(strata.values())
+        if roles is not None and all(role[0] in ("V", "H", "D") for role in roles):
+            wake = {i: self._kink_to_join(ov, i) for i, role in enumerate(roles)
+                    if role[0] == "D" and not self._stays_inert(ov, i)}
+            if all(wake.values()):      # the types near the member: each such neuron inert or in its kink's cluster
+                dims = [max(strata.values()) for chosen in itertools.chain.from_iterable(
+                        itertools.combinations(wake, m) for m in range(len(wake) + 1))
+                        if (strata := self._type_strata(tuple(wake[i] if i in chosen else role
+                                                              for i, role in enumerate(roles))))]
+                if dims:
+                    return max(dims)
         lower = 1 + sum(self.n0 + 1 if v == 0 else 2 if not any(w) else 1 for w, v in zip(ov.w, ov.v, strict=True))
         return dimension_from_curves(self, ov, lower, upper, "a member with neurons off the line, inert or constant "
                                      "that may wake, or slots sharing a point off the kinks")
@@ -469,6 +475,22 @@ class TypedSlotPiece:
                                       for c in itertools.combinations(jumps, m)):
                 return False
         return True
+
+    def _kink_to_join(self, ov: OuterView, i: int):
+        r"""``("V", k, o)`` when the inert neuron ``i`` lies on the line at the $k$-th kink of the target, the only
+        inert neuron there, and no neuron is a zero neuron ($w = 0$, $b = 0$): given $v' \ne 0$ nearby it can only
+        join the kink's cluster (elsewhere its kink would cross $\hat P$ alone; off the line it would need a phantom
+        partner on its hyperplane). ``None`` otherwise."""
+        w, b = ov.w[i], ov.b[i]
+        lam = w[self.p]
+        if lam == 0 or rank([w, self.u]) == 2 or any(not any(wj) and bj == 0 for wj, bj in zip(ov.w, ov.b)):
+            return None
+        key = normalise_row(tuple(w) + (b,))[0]
+        if any(ov.v[j] == 0 and j != i and any(ov.w[j]) and normalise_row(tuple(ov.w[j]) + (ov.b[j],))[0] == key
+               for j in range(len(ov.w))):
+            return None
+        k = next((k for k, (x, _) in enumerate(self.S.kinks) if x == -b / lam), None)
+        return None if k is None else ("V", k, 1 if lam > 0 else -1)
 
     def _stays_inert(self, ov: OuterView, i: int) -> bool:
         r"""Whether the inert neuron ``i`` of a member keeps $v' = 0$ (or becomes constant) nearby: its row is off
