@@ -259,8 +259,10 @@ def test_no_generic_representative_raises_with_the_reason():
     assert F.contains(net) and F.dimension == len(net.parameters()) - pl.functional_dimension(top).value == 6
     # h = |x1| - 1: all rows parallel (f is a ridge function): described by the 1-D calculus (line_fibre)
     ridge = _make([[1, 0], [-1, 0]], [0, 0], [1, 1], -1, [1], [0])
-    F = sa.fibre(ridge)        # both neurons on the point x1 = 0: theta itself is of no listed (simple) type
-    assert F.contains(ridge) and F.component_of(ridge) is None and F.num_components > 0
+    F = sa.fibre(ridge)        # both neurons on the point x1 = 0 inside the N-interval (-1, 1): a shared point
+    j = F.component_of(ridge)
+    assert F.contains(ridge) and j is not None and F.component(j).contains(ridge) and F.num_components > 0
+    assert [role[:3] for role in j[1]] == [("H", 0, 0)] * 2
     # a constant function: no member is generic, and the fibre is described without one (constant_fibre.py)
     const = _make([[1, 0], [0, 1], [0, 0]], [0, 0, 0], [1, 1, 0], -1, [0], [2])
     F = sa.fibre(const)

@@ -17,13 +17,12 @@ $\sigma(h') = \mu\sigma(h) + t$. As $\sigma(h) = 0$ somewhere, four pieces make 
   plateau $\{h = M\}$ and $\le 0$ on it — the slot calculus with target $T = M - \sigma(h)$, disjoint from C.
 
 A and Cp are unions over types (:mod:`~.line_typed`): each neuron a slot on the line (:mod:`~.line_slots`: one
-or a cluster of several per kink of $T$, the others strictly inside N-intervals at distinct breakpoints,
-$v' \ne 0$), inert ($v' = 0$, any row), constant ($w' = 0$) or in a phantom group on one hyperplane (off the line
-for $n_0 \ge 2$: a lone off-line kink would cross $P$), the groups' affine part $\alpha u\cdot x$ entering the 1-D
-conditions. Not listed (``contains`` still decides them exactly by
-:func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line sharing a point with
-non-cancelling jumps off the kinks of $T$ or at a zero of $T$, types feasible only with $g = 0$ at a slot or a
-zero slope at infinity.
+or a cluster of several per kink of $T$, the others strictly inside N-intervals, one or several (a shared point,
+jumps not cancelling) per breakpoint, $v' \ne 0$), inert ($v' = 0$, any row), constant ($w' = 0$) or in a
+phantom group on one hyperplane (off the line for $n_0 \ge 2$: a lone off-line kink would cross $P$), the groups'
+affine part $\alpha u\cdot x$ entering the 1-D conditions. Not listed (``contains`` still decides them exactly by
+:func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line at a zero of $T$, types feasible
+only with $g = 0$ at a slot or a zero slope at infinity.
 :meth:`LineFibre.dimension` is decided only when the listed maximum reaches an upper bound covering them
 (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound`), else undecided with both bounds.
 
@@ -147,11 +146,11 @@ class LineFibre:
             "piece A (mu > 0, d' = d) and Cp (mu < 0, d' = d + cM, when h attains M = max h on an interval): "
             "a type per neuron: a slot on the line on a kink of the target (h, resp. M - sigma(h); several on "
             "one kink: a cluster) with its orientation or strictly inside an N-interval with orientation, sign of "
-            "v' and order, inert (v' = 0, any row), constant (w' = 0, sign of b') or in a phantom group on a "
-            "hyperplane (orientation); pieces B (mu > 0, t > 0) and C (mu < 0, t >= |mu| M, reflections "
-            "c' = -c/|mu|): h' = mu psi + t, psi a width-n1 network computing sigma(h), by the components of its "
-            "shallow fibre. Not listed: slots on the line sharing a point off the kinks with non-cancelling jumps "
-            "or at a zero of the target, types feasible only with equalities")
+            "v' and order (several on one point: a shared point), inert (v' = 0, any row), constant (w' = 0, "
+            "sign of b') or in a phantom group on a hyperplane (orientation); pieces B (mu > 0, t > 0) and C "
+            "(mu < 0, t >= |mu| M, reflections c' = -c/|mu|): h' = mu psi + t, psi a width-n1 network computing "
+            "sigma(h), by the components of its shallow fibre. Not listed: slots on the line at a zero of the "
+            "target, types feasible only with equalities")
 
     # -- psi: a width-n1 network computing sigma(h) ------------------------------------------------------------
 
@@ -274,8 +273,8 @@ class LineFibre:
         lower, upper = self.dimension_bounds()
         if upper > lower:
             raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and {upper} (a "
-                                 f"bound covering members of no listed type: slots on the line sharing a point "
-                                 f"off the kinks or at a zero of the target)")
+                                 f"bound covering members of no listed type: slots on the line at a zero of the "
+                                 f"target, or types feasible only with equalities)")
         return lower
 
     def local_dimension(self, theta) -> int:

@@ -25,8 +25,15 @@ each side of $x_k$ the slope of $g$ depends on the split: the reference slope se
 jumps facing $o^* = \pm 1$ (those active at the reference point), which ranges over all reals except $0$ when one
 slot faces $o^*$ and $J_k$ when one faces away (a jump would vanish), and the other jumps adjust freely. So the
 reference-slope equation is met by the split, always when something else in it is free (it costs one dimension),
-else when the forced value is not excluded. Not listed: slots with $J = 0$, slots sharing a point off the kinks
-and slots at a zero of $T$ (each lower-dimensional).
+else when the forced value is not excluded.
+
+**Shared points.** Several slots on one point strictly inside an N-interval, their jumps not cancelling (else they
+are a phantom group), are listed too (a key's point is then the sorted tuple of their labels,
+:mod:`~semialg.families.bottleneck.line_points`). On the line nothing changes but the places: each shared point has
+one, so a type has one dimension less per slot beyond the first on a point; the contributions to the reference
+slope are those of the same labels apart, and clustering the points around one as before shows the type non-empty
+unless a point's jump sum is forced to $0$ (:meth:`SlotCalculus._cancelling`). Not listed: slots with $J = 0$ (inert)
+and slots at a zero of $T$ (lower-dimensional).
 
 >>> T = LinePL.of([(fmpq(0), fmpq(2))], fmpq(0), fmpq(-1))            # T(s) = 2 sigma(s) - 1
 >>> S = SlotCalculus(T, 2); S.kinks, S.nints
@@ -45,7 +52,6 @@ True
 from __future__ import annotations
 
 import itertools
-import math
 import random as _random
 from dataclasses import dataclass
 
@@ -53,6 +59,7 @@ from flint import fmpq
 
 from semialg.core.exact import interval_point
 from semialg.core.network import relu
+from semialg.families.bottleneck.line_points import canonical_points, is_shared, point_labels
 
 __all__ = ["LinePL", "SlotCalculus", "Decision", "LABELS"]
 
@@ -187,18 +194,20 @@ def _sum(ranges):
     return lo, hi, all(r[2] for r in ranges), all(r[3] for r in ranges)
 
 
-def _split(signs, total) -> list:
-    """Values with the given signs summing to ``total`` (which must be in their range)."""
+def _split(signs, total, jitter: _random.Random | None = None) -> list:
+    """Values with the given signs summing to ``total`` (which must be in their range): equal shares, or random
+    ones with a ``jitter``."""
+    weights = [_ONE if jitter is None else 1 + fmpq(jitter.randint(0, 9), jitter.randint(1, 9)) for _ in signs]
     neg = [i for i, s in enumerate(signs) if s < 0]
     pos = [i for i, s in enumerate(signs) if s > 0]
     if not pos or not neg:
-        return [total / len(signs)] * len(signs) if signs else []
+        return [total * w / sum(weights, _ZERO) for w in weights]
     out = [_ZERO] * len(signs)
-    nu = abs(total) + 1
     for i in neg:
-        out[i] = -nu
+        out[i] = -(abs(total) + 1) * weights[i]       # weights >= 1: the negative ones sum to <= -(|total| + 1)
+    rest = total - sum(out, _ZERO)
     for i in pos:
-        out[i] = (total + nu * len(neg)) / len(pos)
+        out[i] = rest * weights[i] / sum((weights[j] for j in pos), _ZERO)
     return out
 
 
@@ -253,7 +262,8 @@ class SlotCalculus:
     def keys(self, m: int | None = None):
         """Every key of ``m`` slots beyond one per kink (default $n$ minus the kinks): per kink an orientation, or
         the sorted orientations of a *cluster* of several slots on it, and a sorted multiset of hidden labels per
-        N-interval. Keys with fewer extra slots on the kinks come first (the simple keys first of all)."""
+        N-interval (their shared points: :meth:`point_options`). Keys with fewer extra slots on the kinks come first
+        (the simple keys first of all)."""
         m = self.m if m is None else m
         if m < 0:
             return
@@ -288,12 +298,20 @@ class SlotCalculus:
                 mixed.append((x, J, cluster))
             elif (cluster[0] > 0) == (x < ref):
                 need -= cluster[0] * J
-        for I, labels in enumerate(hidden):
+        for I, entries in enumerate(hidden):
+            labels = [lab for e in entries for lab in point_labels(e)]
             r = self._contribution(I, labels)
             if r is None:
                 return None
             ranges.append(r)
-            dim += 2 * len(labels) - (2 if self._bounded(I) else 0)
+            # a jump per slot and a place per point, less the two equations of a bounded N-interval
+            dim += len(labels) + len(entries) - (2 if self._bounded(I) else 0)
+        for I, entries in enumerate(hidden):
+            if any(is_shared(e) for e in entries):
+                labels = [lab for e in entries for lab in point_labels(e)]
+                bad = self._cancelling(I, labels, self._forced(I, ranges, need, not free and not mixed))
+                if any(e in bad for e in entries):
+                    return None
         total = _sum(ranges + [(None, None, False, False)] * bool(mixed))
         if mixed and not free and len(mixed) == 1 and _is_point(_sum(ranges)) and \
                 not _cluster_reaches(*mixed[0], need - _sum(ranges)[0], ref):
@@ -309,6 +327,42 @@ class SlotCalculus:
         else:
             drop = 1
         return Decision(ranges, need, dim - drop, _is_point(total))
+
+    def point_options(self, orient, hidden, free: bool = False) -> list | None:
+        r"""Per N-interval, the shared points its slots of the simple key ``(orient, hidden)`` may not form (their
+        jumps would cancel: :meth:`_cancelling`; with ``free``: for $g + \alpha s$), ``None`` when the simple type
+        is empty. A type with shared points is non-empty iff its simple key is and it has none of these."""
+        d = self.decide(orient, hidden, free)
+        if d is None:
+            return None
+        coupled = not free and not any(isinstance(o, tuple) and len(set(o)) > 1 for o in orient)
+        return [self._cancelling(I, labels, self._forced(I, d.ranges, d.need, coupled))
+                for I, labels in enumerate(hidden)]
+
+    @staticmethod
+    def _forced(I: int, ranges, need, coupled: bool) -> fmpq | None:
+        """N-interval ``I``'s contribution $y$ to the reference slope when it takes one value only: its range a
+        point or (``coupled``: the reference slope binds the intervals) a point once the others are subtracted from
+        ``need``; else ``None``."""
+        y = ranges[I] if not coupled else _meet(ranges[I], _shift(need, _sum(ranges[:I] + ranges[I + 1:]), -1))
+        return y[0] if y is not None and _is_point(y) else None
+
+    def _cancelling(self, I: int, labels, y: fmpq | None) -> frozenset:
+        r"""The shared points of the slots ``labels`` of N-interval ``I`` whose jumps sum to $0$ at every point of
+        the type (a phantom group then, another type), ``y`` the interval's contribution when forced
+        (:meth:`_forced`). With $A$ the slots facing the reference point and $B$ the others, the sum of a point's
+        jumps changes with a small trade between two same-side slots, one on it and one not, unless the point
+        holds all of $A$, all of $B$ or both; then it is $\Sigma_A = o^*y$, $\Sigma_B$ ($s_b - s_a - \Sigma_A$ on a
+        bounded interval, an open range on an unbounded one) or $s_b - s_a \ne 0$: fixed at $0$ only where $y$ is
+        forced, for $A$ or $B$."""
+        if y is None:
+            return frozenset()
+        a, b, sa, sb = self.nints[I]
+        ostar = 1 if self.left_of_ref(I) else -1
+        A = tuple(sorted(lab for lab in labels if lab[0] == ostar))
+        B = tuple(sorted(lab for lab in labels if lab[0] != ostar))
+        return frozenset([A] * (len(A) > 1 and y == 0) + [B] * (len(B) > 1 and self._bounded(I) and
+                                                               sb - sa - ostar * y == 0))
 
     def _bounded(self, I: int) -> bool:
         a, b, _, _ = self.nints[I]
@@ -389,24 +443,26 @@ class SlotCalculus:
         """:meth:`solve` for $g + \\alpha s$: with ``free`` every range takes an inner point, each cluster of both
         orientations a random share of the reference slope it can take, and $\\alpha$ closes the reference slope,
         else $\\alpha = 0$. Returns the slots, $\\varepsilon$ and $\\alpha$."""
-        hidden = tuple(tuple(sorted(s)) for s in seqs)
+        hidden = tuple(canonical_points(s) for s in seqs)
         d = self.decide(orient, hidden, free)
+        # with shared points, random values: a point's jumps may cancel at a few values of the ranges
+        jitter = rng if any(is_shared(e) for s in seqs for e in s) else None
         mixed = [(x, J, o) for (x, J), o in zip(self.kinks, orient, strict=True) if isinstance(o, tuple) and
                  len(set(o)) > 1]
         if free:
-            values = [r[0] if _is_point(r) else interval_point(r[0], r[1]) for r in d.ranges]
+            values = [_inner(r, jitter) for r in d.ranges]
             shares = [self._share(c, rng) for c in mixed]
             alpha = d.need - sum(values, _ZERO) - sum(shares, _ZERO)
         elif mixed:
-            (values, shares), alpha = self._close(d, mixed, rng), _ZERO
+            (values, shares), alpha = self._close(d, mixed, rng, jitter), _ZERO
         else:
-            values, shares, alpha = _choose(d.ranges, d.need, rng), [], _ZERO
+            values, shares, alpha = _choose(d.ranges, d.need, jitter), [], _ZERO
         share = dict(zip((x for x, _, _ in mixed), shares, strict=True))
         slots = []
         for (x, J), o in zip(self.kinks, orient, strict=True):
             slots += self._cluster(x, J, o if isinstance(o, tuple) else (o,), share.get(x), rng)
         for I, (seq, val) in enumerate(zip(seqs, values, strict=True)):
-            slots += self._place(I, seq, val)
+            slots += self._place(I, seq, val, jitter)
         ref = self.ref
         eps = self.T(ref) - alpha * ref - sum((J * relu(o * (ref - p)) for p, o, J in slots), _ZERO)
         return slots, eps, alpha
@@ -419,12 +475,12 @@ class SlotCalculus:
             value += 1
         return value
 
-    def _close(self, d: Decision, mixed, rng: _random.Random) -> tuple[list, list]:
+    def _close(self, d: Decision, mixed, rng: _random.Random, jitter=None) -> tuple[list, list]:
         """Values of the ranges of ``d`` and shares of the ``mixed`` clusters, each one the cluster can take,
         summing to ``d.need``. The last cluster closes the sum; when its share is excluded, the first cluster's
         share, else a range that is not a point (one exists unless :meth:`decide` checked the forced share), moves
         through six candidates: each of the two clusters concerned excludes at most two of them."""
-        values = [r[0] if _is_point(r) else interval_point(r[0], r[1]) for r in d.ranges]
+        values = [_inner(r, jitter) for r in d.ranges]
         shares = [self._share(c, rng) for c in mixed[:-1]]
         free = [i for i, r in enumerate(d.ranges) if not _is_point(r)]
         base = list(values), list(shares)
@@ -452,27 +508,31 @@ class SlotCalculus:
         its = {o: iter(js) for o, js in parts.items()}
         return [(x, o, next(its[o])) for o in cluster]
 
-    def _place(self, I: int, seq, val) -> list:
-        """Jumps and positions for N-interval ``I`` with contribution ``val``: clustered around one point."""
+    def _place(self, I: int, seq, val, jitter: _random.Random | None = None) -> list:
+        """Jumps and positions for N-interval ``I`` with contribution ``val``: its points (``seq``, in order)
+        clustered around one point, the jumps of each side split at random with a ``jitter``."""
         a, b, sa, sb = self.nints[I]
         if not seq:
             return []
         ostar = 1 if self.left_of_ref(I) else -1
-        inA = [o == ostar for o, _ in seq]
-        sA = [s for (o, s), x in zip(seq, inA, strict=True) if x]
-        sB = [s for (o, s), x in zip(seq, inA, strict=True) if not x]
+        flat = [(lab, k) for k, e in enumerate(seq) for lab in point_labels(e)]        # (label, its point)
+        inA = [o == ostar for (o, _), _ in flat]
+        sA = [s for ((o, s), _), x in zip(flat, inA, strict=True) if x]
+        sB = [s for ((o, s), _), x in zip(flat, inA, strict=True) if not x]
         yA = ostar * val
         if self._bounded(I):
             yB = sb - sa - yA
         else:
             room = (sb if a is None else -sa) - yA          # the sum of all jumps stays below the cap
-            yB = _ZERO if not sB else min(room, _ZERO) - 1 if any(s < 0 for s in sB) else room / 2
-        JA, JB = iter(_split(sA, yA)), iter(_split(sB, yB))
+            share = fmpq(1, 2) if jitter is None else fmpq(jitter.randint(1, 9), 10)
+            yB = _ZERO if not sB else min(room, _ZERO) - (1 if jitter is None else 1 / share) \
+                if any(s < 0 for s in sB) else room * share
+        JA, JB = iter(_split(sA, yA, jitter)), iter(_split(sB, yB, jitter))
         J = [next(JA) if x else next(JB) for x in inA]
         k = len(seq)
         if self._bounded(I):
             centre = (b * sb - a * sa) / (sb - sa)
-            c = sum((j * i for i, j in enumerate(J)), _ZERO) / (sb - sa)
+            c = sum((j * i for (_, i), j in zip(flat, J, strict=True)), _ZERO) / (sb - sa)
         else:
             centre = b - 1 if a is None else a + 1
             c = fmpq(k - 1, 2)
@@ -481,10 +541,10 @@ class SlotCalculus:
         bits = max(x.height_bits() for x in [centre, c, val, *J, *(y for y in (a, b, sa, sb) if y is not None)])
         t = _ONE
         for _ in range(64 + 4 * bits):
-            ps = [centre + t * (i - c) for i in range(k)]
+            ps = [centre + t * (i - c) for _, i in flat]
             if (a is None or ps[0] > a) and (b is None or ps[-1] < b) and \
                     all(self._local(I, ps, J, q) < 0 for q in ps):
-                return [(p, o, j) for p, (o, _), j in zip(ps, seq, J, strict=True)]
+                return [(p, o, j) for p, ((o, _), _), j in zip(ps, flat, J, strict=True)]
             t /= 2
         raise RuntimeError("no cluster found")      # unreachable: see above
 
@@ -494,6 +554,19 @@ class SlotCalculus:
         if a is None:
             return sb * (s - b) + sum((j * relu(p - s) for p, j in zip(ps, J, strict=True)), _ZERO)
         return sa * (s - a) + sum((j * relu(s - p) for p, j in zip(ps, J, strict=True)), _ZERO)
+
+
+def _inner(r, jitter: _random.Random | None = None) -> fmpq:
+    """A point of the range ``r``: its value when it is a point, else inside it, random with a ``jitter``."""
+    if _is_point(r):
+        return r[0]
+    if jitter is None:
+        return interval_point(r[0], r[1])
+    step = fmpq(jitter.randint(1, 9), jitter.randint(1, 9))
+    if r[0] is None or r[1] is None:
+        return (step if r[1] is None else -step) + (_ZERO if r[0] is None and r[1] is None else
+                                                     r[0] if r[1] is None else r[1])
+    return r[0] + (r[1] - r[0]) * fmpq(jitter.randint(1, 9), 10)
 
 
 def _compositions(m: int, r: int):
@@ -506,13 +579,13 @@ def _compositions(m: int, r: int):
             yield (first,) + rest
 
 
-def _choose(ranges, need, rng: _random.Random) -> list:
-    """A value inside each range (points fixed) with the given sum."""
+def _choose(ranges, need, jitter: _random.Random | None = None) -> list:
+    """A value inside each range (points fixed) with the given sum (random ones with a ``jitter``)."""
     total = _sum(ranges)
     if need in (total[0], total[1]):
         side = 0 if need == total[0] else 1
         return [r[side] for r in ranges]
-    vals = [interval_point(r[0], r[1]) if not _is_point(r) else r[0] for r in ranges]
+    vals = [_inner(r, jitter) for r in ranges]
     free = [i for i, r in enumerate(ranges) if not _is_point(r)]
     delta = need - sum(vals, _ZERO)
     if delta == 0 or not free:
@@ -544,31 +617,3 @@ def _nonzero_split(total: fmpq, k: int, rng: _random.Random) -> list:
     if k > 1 and sum(parts, _ZERO) == total:      # doubling the first part makes the last one -parts[0] != 0
         parts[0] *= 2
     return parts + [total - sum(parts, _ZERO)]
-
-
-def arrangements(labels):
-    """Every distinct order of a multiset once (:func:`multinomial` of them), labels in order of first
-    appearance."""
-    counts: dict = {}
-    for lab in labels:
-        counts[lab] = counts.get(lab, 0) + 1
-
-    def rest(n: int):
-        if n == 0:
-            yield ()
-            return
-        for lab, c in counts.items():
-            if c:
-                counts[lab] -= 1
-                for tail in rest(n - 1):
-                    yield (lab,) + tail
-                counts[lab] += 1
-    yield from rest(len(labels))
-
-
-def multinomial(labels) -> int:
-    """The number of distinct orders of a multiset."""
-    out = math.factorial(len(labels))
-    for lab in set(labels):
-        out //= math.factorial(labels.count(lab))
-    return out

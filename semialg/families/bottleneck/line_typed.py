@@ -29,7 +29,8 @@ A *type* gives each neuron a role: ``("D",)`` inert, ``("C+",)``/``("C-",)`` con
 ``("P", g, s)`` in phantom group $g$ with orientation $s$ (the roles of the shallow typed fibre without kink
 hyperplanes, :class:`~semialg.families.shallow.typed.TypeIndex`), or a slot label ``("V", k, o)`` /
 ``("H", I, rank, o, sign)`` (on the $k$-th kink of $T$ in $\hat P$, resp. strictly inside the $I$-th N-interval
-with its rank there, of :mod:`~semialg.families.bottleneck.line_slots`): the slot $J\sigma(o(s - p))$ of a neuron
+on the point of that rank there, of :mod:`~semialg.families.bottleneck.line_slots`; slots of one rank share their
+point, $p_i = p_j$, their jumps not summing to $0$): the slot $J\sigma(o(s - p))$ of a neuron
 with row $\lambda u$, $o = \operatorname{sign}\lambda$, $p = -b'/\lambda$, $J = v'|\lambda|/|\mu|$, every condition
 polynomial in $\theta'$ once multiplied by $c_r^2$ ($1/|\mu| = \operatorname{sign}\mu\; c'_r/c_r$). Several neurons
 with ``("V", k, o)`` form a *cluster* on the $k$-th kink (the clusters of
@@ -73,6 +74,7 @@ from __future__ import annotations
 import itertools
 import math
 import random as _random
+from fractions import Fraction
 
 from flint import fmpq
 
@@ -81,10 +83,15 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.bottleneck.line_closure import dimension_from_curves
-from semialg.families.bottleneck.line_slots import SlotCalculus, arrangements, multinomial
+from semialg.families.bottleneck.line_points import (arrangements, canonical_points, is_shared, multinomial,
+                                                     point_labels, points_avoiding, points_of, shares_point,
+                                                     slot_labels, total_point_weight)
+from semialg.families.bottleneck.line_slots import SlotCalculus
+from semialg.families.bottleneck.off_line import (draw_groups, draw_inert, group_rows, off_line_base,
+                                                  off_line_conditions, off_line_count, off_line_zero, strata_exist)
 from semialg.families.bottleneck.slot_piece import outer_conditions
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
-from semialg.families.shallow.type_geometry import Pattern, allowed_ranks, dim_bilinear_fibre
+from semialg.families.shallow.type_geometry import Pattern, dim_bilinear_fibre
 from semialg.families.shallow.typed import TypeIndex
 from semialg.geometry.semialgebraic import BasicSet, not_all_zero, parallel_minors
 
@@ -92,15 +99,6 @@ __all__ = ["TypedSlotPiece"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 _ON = ("V", "H")
-
-
-def _pure_roles(r: int) -> int:
-    """The number of off-line role tuples of ``r`` neurons without a mixed group: D, C+, C- or a group member with
-    orientation $+1$ (set partitions into blocks of at least two)."""
-    blocks = [1, 0]
-    for k in range(2, r + 1):
-        blocks.append(sum(math.comb(k - 1, j) * blocks[k - 1 - j] for j in range(1, k)))
-    return sum(math.comb(r, k) * 3 ** (r - k) * blocks[k] for k in range(r + 1))
 
 
 def _nonzero_alpha(decision) -> bool:
@@ -112,144 +110,14 @@ def _nonzero_alpha(decision) -> bool:
     return not decision.fixed or decision.need != sum((r[0] for r in decision.ranges), _ZERO)
 
 
-def off_line_count(r: int, zero: bool, free: bool) -> int:
-    """The number of off-line role tuples of ``r`` neurons (:class:`TypeIndex` with no kink hyperplanes) that have a
-    point when the slots are feasible with $\\ell = 0$ (``zero``) or with some $\\ell \\ne 0$ (``free``):
-    :func:`_strata_exist` counted without enumeration."""
-    roles = TypeIndex(r, 0).exact_size
-    if not free:      # only l = 0: a single mixed group with a one-neuron side is empty
-        roles -= sum(math.comb(r, k) * (k - (k == 2)) * _pure_roles(r - k) for k in range(2, r + 1))
-    if not zero:      # only l != 0: some mixed group
-        roles -= _pure_roles(r)
-    return roles
-
-
-def off_line_base(n0: int, n_d: int, n_c: int, groups: int, n_p: int, p: int) -> int:
-    """The dimension of the off-line neurons of a type before the condition on their slope $\\ell$ (the
-    proposition of the module): inert $n_0 + 1$, constant $2$, per group its first row and the scales and output
-    weights less the cancellation, less the $(\\tau_g, n_g)$ of the mixed groups (counted in the bilinear fibre)."""
-    return n_d * (n0 + 1) + 2 * n_c + groups * (n0 - 1) + 2 * n_p - p * (n0 + 1)
-
-
-def off_line_zero(n0: int, p: int, stuck: bool) -> int | None:
-    """$Y(n_0)$ of the module: the dimension of $\\{\\ell = 0\\}$ in the $(\\tau_g, n_g)$ of ``p`` mixed groups
-    (only $\\tau \\ne 0$ when ``stuck``), ``None`` when empty."""
-    return dim_bilinear_fibre(p, 0, 1, n0, ranks=allowed_ranks(p, 0, 1, 0, stuck))
-
-
-def off_line_conditions(roles, V, n0: int):
-    """The conditions of the off-line roles of ``roles`` (inert, constant, phantom groups; other roles are
-    skipped) in the variables ``V``: ``(eqs, strict, nonstrict, nonzero, ell, extra, first)`` with ``ell`` the
-    groups' slope $\\ell$, ``extra`` what they and the constant neurons add to the bias of $h'$ and ``first`` the
-    first neuron of each group (the module docstring)."""
-    W1, B1, W2 = V.weights[0], V.biases[0], V.weights[1]
-    zero = sympy.Integer(0)
-    row = lambda i: [W1[i, q] for q in range(n0)] + [B1[i]]  # noqa: E731
-    eqs, strict, nonstrict, nonzero, ell, extra, first = [], [], [], [], [zero] * n0, zero, {}
-    for i, role in enumerate(roles):
-        if role[0] == "D":
-            eqs.append(W2[0, i])
-        elif role[0] in ("C+", "C-"):
-            eqs += [W1[i, q] for q in range(n0)]
-            nonzero.append(W2[0, i])          # v' = 0 is inert
-            (strict if role[0] == "C+" else nonstrict).append(B1[i] if role[0] == "C+" else -B1[i])
-            if role[0] == "C+":
-                extra += W2[0, i] * B1[i]
-        elif role[0] == "P":
-            g, s = role[1], role[2]
-            nonzero.append(W2[0, i])
-            if g in first:
-                eqs += parallel_minors(row(i), row(first[g]))
-                strict.append(s * sum(x * y for x, y in zip(row(i), row(first[g]), strict=True)))
-            else:
-                nonzero.append(not_all_zero([W1[i, q] for q in range(n0)]))    # w' = 0 is constant
-                nonzero += [not_all_zero(parallel_minors(row(i), row(j))) for j in first.values()]
-                first[g] = i
-            if s < 0:
-                ell = [x + W2[0, i] * W1[i, q] for q, x in enumerate(ell)]
-                extra += W2[0, i] * B1[i]
-    for g, i0 in first.items():
-        members = [(i, role[2]) for i, role in enumerate(roles) if role[0] == "P" and role[1] == g]
-        eqs += [sum((s * W2[0, i] * row(i)[q] for i, s in members), zero) for q in range(n0 + 1)]
-    return eqs, strict, nonstrict, nonzero, ell, extra, first
-
-
-def group_rows(roles, target, active: bool, n0: int, q) -> dict | None:
-    """$(\\tau_g, n_g)$ per phantom group of ``roles`` with $\\sum_g \\tau_gn_g = $ ``target`` (mixed groups only
-    carry $\\tau_g \\ne 0$): with ``active`` (or $p > n_0$) random except the first mixed group, which closes the
-    sum (``None`` when it would get $\\tau_g = 0$), else every $\\tau_g = 0$ (the larger part of the stratum
-    $\\ell = 0$ for $p \\le n_0$, possible unless a mixed group has a one-neuron side); ``q`` draws rationals."""
-    out, signs = {}, {}
-    for r in roles:
-        if r[0] == "P":
-            signs.setdefault(r[1], set()).add(r[2])
-    mixed = [g for g in sorted(signs) if -1 in signs[g]]
-    active = mixed if (active or len(mixed) > n0) else []
-    rest = list(target)
-    for g in sorted(signs):
-        normal = tuple(q() for _ in range(n0))
-        while not any(normal):
-            normal = tuple(q() for _ in range(n0))
-        tau = _ZERO
-        if g in active and g != active[0]:
-            tau = q() or _ONE
-            rest = [x - tau * y for x, y in zip(rest, normal, strict=True)]
-        out[g] = (tau, normal)
-    if active:
-        if not any(rest):
-            return None
-        tau = q() or _ONE
-        out[active[0]] = (tau, tuple(x / tau for x in rest))
-    return out
-
-
-def draw_groups(roles, rows, b1, v, grows: dict, pos, q) -> tuple[list, fmpq]:
-    """Fill ``rows``, ``b1``, ``v`` of the phantom groups of ``roles`` from their $(\\tau_g, n_g)$ (``grows``):
-    random offsets, scales and shares with the given totals; returns their hyperplanes and what their affine part
-    adds to the bias of $h'$ (to be subtracted from $e'$)."""
-    lines, shift = [], _ZERO
-    for g, (tau, normal) in grows.items():
-        members = [i for i, r in enumerate(roles) if r[0] == "P" and r[1] == g]
-        beta = q()
-        lines.append(normalise_row(tuple(normal) + (beta,))[0])
-        for side, total in ((-1, tau), (1, tau)):     # -sum of v'|lambda| (s = -1), +sum (s = +1)
-            side_members = [i for i in members if roles[i][2] == side]
-            for k, i in enumerate(side_members):
-                scale = _ONE if i == members[0] else pos()
-                share = total if k == len(side_members) - 1 else q() or _ONE
-                total -= share
-                rows[i], b1[i] = _scale(side * scale, normal), side * scale * beta
-                v[i] = -share / scale if side < 0 else share / scale
-                if side < 0:
-                    shift += v[i] * b1[i]
-    return lines, shift
-
-
-def draw_inert(roles, rows, b1, v, n0: int, pos, q) -> fmpq:
-    """Fill the inert and constant neurons of ``roles``; returns what the constant ones add to the bias of $h'$."""
-    shift = _ZERO
-    for i, role in enumerate(roles):
-        if role[0] == "D":
-            rows[i], b1[i], v[i] = tuple(q() for _ in range(n0)), q(), _ZERO
-        elif role[0] in ("C+", "C-"):
-            rows[i], b1[i], v[i] = (_ZERO,) * n0, pos() if role[0] == "C+" else -pos(), q() or _ONE
-            if role[0] == "C+":
-                shift += v[i] * b1[i]
-    return shift
-
-
-def _strata_exist(P: Pattern, zero: bool, free: bool) -> bool:
-    """Whether a type with off-line pattern ``P`` has a point, its slot type being feasible with $\\alpha = 0$
-    (``zero``) or with some $\\alpha \\ne 0$ (``free``); see :meth:`TypedSlotPiece._strata`."""
-    return (zero and bool(allowed_ranks(P.mixed_groups, 0, 1, 0, P.lone_groups > 0))) or \
-        (free and P.mixed_groups >= 1)
-
-
 class _Index:
-    """Lazy index of the non-empty types of one piece: per feasible slot key (simple or with clusters), the
+    """Lazy index of the non-empty types of one piece: per feasible simple slot key (clusters included), the
     neurons on the line, their labels and order, and the off-line roles (:class:`TypeIndex` with no kink
-    hyperplanes). The neurons of a cluster facing one way share a label, so the labels are spread over the
-    neurons on the line in every distinct order once (:func:`arrangements`, counted by :func:`multinomial`)."""
+    hyperplanes); then the types with shared points, per simple key every choice of allowed points in each
+    N-interval (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.point_options`). Neurons with one label
+    (a cluster facing one way, a shared point's equal labels) are interchangeable, so the labels are spread over the
+    neurons on the line in every distinct order once (:func:`arrangements`, counted by :func:`multinomial`); the
+    shared types are counted as products over the N-intervals, without enumeration."""
 
     def __init__(self, tag: str, S: SlotCalculus, n1: int):
         self.tag, self.S, self.n1 = tag, S, n1
@@ -261,33 +129,68 @@ class _Index:
                 if zero or free:
                     self.keys.append((n_on, key, zero, free))
 
+    def _options(self, key, zero: bool, free: bool) -> tuple:
+        r"""The shared points excluded per N-interval of a simple key with $\alpha = 0$ and with $\alpha$ free
+        (``None`` where that stratum is empty)."""
+        return (self.S.point_options(*key) if zero else None), (self.S.point_options(*key, free=True) if free else None)
+
     @property
     def exact_size(self) -> int:
-        total = 0
+        total = Fraction(0)
         for n_on, (orient, hidden), zero, free in self.keys:
-            roles = off_line_count(self.n1 - n_on, zero, free)
-            orders = math.prod(multinomial(list(ms)) for ms in hidden)
-            total += math.comb(self.n1, n_on) * multinomial(_slot_labels(orient, hidden)) * orders * roles
-        return total
+            r = self.n1 - n_on
+            base = math.comb(self.n1, n_on) * multinomial(slot_labels(orient, hidden))
+            simple = math.prod(multinomial(list(ms)) for ms in hidden)
+            total += base * simple * off_line_count(r, zero, free)
+            Z, F = self._options((orient, hidden), zero, free)
+            both = None if Z is None or F is None else [z | f for z, f in zip(Z, F, strict=True)]
+            # the weights of the shared choices with alpha = 0, with alpha free and with both, the simple one removed
+            wz, wf, wb = (_weight(bad, hidden) - simple * flag
+                          for bad, flag in ((Z, zero), (F, free), (both, zero and free)))
+            total += base * (wb * off_line_count(r, True, True) + (wz - wb) * off_line_count(r, True, False)
+                             + (wf - wb) * off_line_count(r, False, True))
+        assert total.denominator == 1
+        return int(total)
 
     def __len__(self) -> int:
         return self.exact_size
 
     def __iter__(self):
         for n_on, (orient, hidden), zero, free in self.keys:
-            for on in itertools.combinations(range(self.n1), n_on):
-                off = [i for i in range(self.n1) if i not in on]
-                for off_roles in TypeIndex(len(off), 0):
-                    if not _strata_exist(Pattern.of(off_roles, 0), zero, free):
-                        continue
-                    for seqs in itertools.product(*(arrangements(ms) for ms in hidden)):
-                        for perm in arrangements(_slot_labels(orient, seqs)):
-                            roles = [None] * self.n1
-                            for i, lab in zip(on, perm, strict=True):
-                                roles[i] = lab
-                            for i, role in zip(off, off_roles, strict=True):
-                                roles[i] = role
-                            yield self.tag, tuple(roles)
+            yield from self._types(n_on, orient, hidden, zero, free)
+        for n_on, (orient, hidden), zero, free in self.keys:
+            Z, F = self._options((orient, hidden), zero, free)
+            for points in itertools.product(*(points_avoiding(tuple(sorted(ms))) for ms in hidden)):
+                if all(not is_shared(e) for P in points for e in P):
+                    continue
+                z, f = (bad is not None and not any(e in b for P, b in zip(points, bad, strict=True) for e in P)
+                        for bad in (Z, F))
+                if z or f:
+                    yield from self._types(n_on, orient, points, z, f)
+
+    def _types(self, n_on: int, orient, hidden, zero: bool, free: bool):
+        for on in itertools.combinations(range(self.n1), n_on):
+            off = [i for i in range(self.n1) if i not in on]
+            for off_roles in TypeIndex(len(off), 0):
+                if not strata_exist(Pattern.of(off_roles, 0), zero, free):
+                    continue
+                for seqs in itertools.product(*(arrangements(ms) for ms in hidden)):
+                    for perm in arrangements(slot_labels(orient, seqs)):
+                        roles = [None] * self.n1
+                        for i, lab in zip(on, perm, strict=True):
+                            roles[i] = lab
+                        for i, role in zip(off, off_roles, strict=True):
+                            roles[i] = role
+                        yield self.tag, tuple(roles)
+
+
+def _weight(bad, hidden) -> Fraction:
+    r"""$\prod_I \sum_P$ :func:`~semialg.families.bottleneck.line_points.point_weight` over the ways $P$ to put the
+    slots of each N-interval on points without its ``bad`` shared points (``None``: $0$)."""
+    if bad is None:
+        return Fraction(0)
+    return math.prod((total_point_weight(tuple(sorted(ms)), b) for ms, b in zip(hidden, bad, strict=True)),
+                     start=Fraction(1))
 
 
 class TypedSlotPiece:
@@ -311,8 +214,7 @@ class TypedSlotPiece:
         labels = [lab for lab in roles if lab[0] in _ON]
         orient = tuple(_cluster([lab[2] for lab in labels if lab[0] == "V" and lab[1] == k])
                        for k in range(len(S.kinks)))
-        hidden = tuple(tuple(sorted((lab[3], lab[4]) for lab in labels if lab[0] == "H" and lab[1] == I))
-                       for I in range(len(S.nints)))
+        hidden = tuple(canonical_points(points_of(labels, I)) for I in range(len(S.nints)))
         off = [role for role in roles if role[0] not in _ON]
         return (orient, hidden), len(labels), Pattern.of(off, 0), sum(1 for r in off if r[0] in ("C+", "C-")), \
             sum(1 for r in off if r[0] == "P")
@@ -412,7 +314,14 @@ class TypedSlotPiece:
         for I, (a, b, sa, sb) in enumerate(S.nints):
             inside = [i for i in order if roles[i][0] == "H" and roles[i][1] == I]
             for i, j in zip(inside, inside[1:]):
-                strict.append(o[i] * o[j] * (B1[i] * lam[j] - B1[j] * lam[i]))     # p_i < p_j
+                if roles[i][2] == roles[j][2]:          # one point: p_i = p_j, the jumps there not cancelling
+                    eqs.append(B1[i] * lam[j] - B1[j] * lam[i])
+                else:
+                    strict.append(o[i] * o[j] * (B1[i] * lam[j] - B1[j] * lam[i]))     # p_i < p_j
+            for rk in sorted({roles[i][2] for i in inside}):
+                point = [i for i in inside if roles[i][2] == rk]
+                if len(point) > 1:
+                    nonzero.append(sum((KJ[i] for i in point), zero))
             if a is not None and b is not None:
                 eqs.append(sum((KJ[i] for i in inside), zero) - K * R(sb - sa))
                 eqs.append(sum((KJp[i] for i in inside), zero) - K * R(b * sb - a * sa))
@@ -420,9 +329,11 @@ class TypedSlotPiece:
                 nonstrict.append(sum((W2[0, i] * lam[i] for i in on if o[i] < 0), zero) + alpha)
             else:                 # slope of G at +infinity <= 0
                 nonstrict.append(-sum((W2[0, i] * lam[i] for i in on if o[i] > 0), zero) - alpha)
-            for k in inside:       # G(p_k) <= 0, times o_k lambda_k > 0
-                rank_k = order.index(k)
-                act = [j for j in on if j != k and (o[j] > 0) == (order.index(j) < rank_k)]
+            for k in inside:       # G(p_k) <= 0, times o_k lambda_k > 0 (once per point)
+                at = S.place(roles[k])
+                if any(S.place(roles[j]) == at for j in inside[:inside.index(k)]):
+                    continue
+                act = [j for j in on if S.place(roles[j]) != at and (o[j] > 0) == (S.place(roles[j]) < at)]
                 nonstrict.append(-o[k] * (sum((W2[0, j] * (lam[k] * B1[j] - lam[j] * B1[k]) for j in act), zero)
                                           + lam[k] * E - alpha * B1[k]))
         ref = S.ref
@@ -439,7 +350,8 @@ class TypedSlotPiece:
         """The dimension of the fibre at a member with outer view ``ov`` and type ``roles`` of this piece
         (``None``: of no listed type): the type's dimension when every neuron is a slot on the line — possibly
         several on one kink of the target, a cluster whose neurons stay on it (:meth:`_clusters_stay`; its
-        dimension from :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.decide`) — or an inert
+        dimension from :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.decide`), none on a shared
+        point (its slots part nearby) — or an inert
         neuron that stays inert nearby (:meth:`_stays_inert`: given $v' \\ne 0$ it would be a lone kink crossing
         $\\hat P$, so nearby members are of the same type, or of one with a constant neuron instead, no larger) or
         that can only join the cluster of the kink it lies on (:meth:`_kink_to_join`: the larger of the types with
@@ -449,8 +361,8 @@ class TypedSlotPiece:
         per constant neuron, one scale per other neuron and $\\mu$; above: ``upper``)."""
         if roles is None:
             roles = self.locate(ov)
-        if roles is not None and not self._clusters_stay(ov, roles):
-            roles = None
+        if roles is not None and (not self._clusters_stay(ov, roles) or shares_point(roles)):
+            roles = None        # neurons that may part nearby
         if roles is not None and all(role[0] in ("V", "H", "D") for role in roles):
             wake = {i: self._kink_to_join(ov, i) for i, role in enumerate(roles)
                     if role[0] == "D" and not self._stays_inert(ov, i)}
@@ -519,9 +431,9 @@ class TypedSlotPiece:
     def locate(self, ov: OuterView, closure: bool = False):
         """The type of the outer view ``ov`` of a point with $\\operatorname{sign}\\mu$ and $t$ of this piece
         (checked by the caller), or ``None`` when it is of no listed type (a lone neuron off the line, slots on
-        the line sharing a point off the kinks of the target or at an end of an N-interval). Neurons on the line
-        sharing a point with cancelling jumps count as a phantom group on that point; several on one kink of the
-        target (their jumps sum to the kink's, not $0$) are a cluster. With ``closure``: the one type whose
+        the line at an end of an N-interval). Neurons on the line sharing a point with cancelling jumps count as a
+        phantom group on that point; several on one kink of the target (their jumps sum to the kink's, not $0$)
+        are a cluster, several strictly inside an N-interval a shared point. With ``closure``: the one type whose
         component may have the point in its closure (a breakpoint at an end of an N-interval moved inside it)."""
         S, roles, lines = self.S, [], {}
         for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
@@ -551,24 +463,28 @@ class TypedSlotPiece:
                     roles[i] = ["V", kinks[x], 1 if ov.w[i][self.p] > 0 else -1]
                     slots.append((x, i))
                 continue
-            if len(members) > 1 or not online:
+            if not online or len(members) > 1 and closure:
                 return None
-            i, o = members[0], (1 if lam > 0 else -1)
             if x in kinks:
-                roles[i] = ["V", kinks[x], o]
-            else:
-                inside = [I for I, (a, bb, _, _) in enumerate(S.nints) if (a is None or x > a or closure and x == a)
-                          and (bb is None or x < bb or closure and x == bb)]
-                if len(inside) != 1:
-                    return None
-                roles[i] = ["H", inside[0], None, o, 1 if ov.v[i] > 0 else -1]
-            slots.append((x, i))
+                i = members[0]
+                roles[i] = ["V", kinks[x], 1 if lam > 0 else -1]
+                slots.append((x, i))
+                continue
+            inside = [I for I, (a, bb, _, _) in enumerate(S.nints) if (a is None or x > a or closure and x == a)
+                      and (bb is None or x < bb or closure and x == bb)]
+            if len(inside) != 1:
+                return None
+            for i in members:       # one slot, or several sharing the point
+                roles[i] = ["H", inside[0], None, 1 if ov.w[i][self.p] > 0 else -1, 1 if ov.v[i] > 0 else -1]
+                slots.append((x, i))
         on_kinks = [roles[i][1] for _, i in slots if roles[i][0] == "V"]
         if sorted(set(on_kinks)) != list(range(len(S.kinks))):
             return None
         for I in range(len(S.nints)):
-            for rk, (_, i) in enumerate(sorted((x, i) for x, i in slots if roles[i][0] == "H" and roles[i][1] == I)):
-                roles[i][2] = rk
+            places = sorted({x for x, i in slots if roles[i][0] == "H" and roles[i][1] == I})
+            for x, i in slots:
+                if roles[i][0] == "H" and roles[i][1] == I:
+                    roles[i][2] = places.index(x)
         roles = _renumber(tuple(tuple(r) for r in roles))
         return roles if self._type_strata(roles) else None
 
@@ -597,8 +513,7 @@ class TypedSlotPiece:
         """One random draw of :meth:`sample`, ``None`` when it missed the type (an open condition failed)."""
         S, view, n0 = self.S, self.view, self.n0
         on = sorted((i for i, r in enumerate(roles) if r[0] in _ON), key=lambda i: S.place(roles[i]))
-        seqs = [[(roles[i][3], roles[i][4]) for i in on if roles[i][0] == "H" and roles[i][1] == I]
-                for I in range(len(S.nints))]
+        seqs = [points_of(roles, I) for I in range(len(S.nints))]
         slots, eps, alpha = S.solve_with(key[0], seqs, rng, free)
         if free and alpha == 0:
             return None
@@ -610,8 +525,13 @@ class TypedSlotPiece:
                     where[i] = next(sl for sl in cluster if sl[1] == roles[i][2])
                     cluster.remove(where[i])
         for I, seq in enumerate(seqs):
-            for rk in range(len(seq)):
-                where[next(i for i in on if roles[i][:3] == ("H", I, rk))] = next(it)
+            for rk, point in enumerate(seq):
+                here = [next(it) for _ in point_labels(point)]
+                if sum((J for _, _, J in here), _ZERO) == 0:      # a shared point's jumps cancelling: resample
+                    return None
+                for i in (i for i in on if roles[i][:3] == ("H", I, rk)):
+                    where[i] = next(sl for sl in here if (sl[1], 1 if sl[2] > 0 else -1) == roles[i][3:])
+                    here.remove(where[i])
         s = pos()
         rows, b1, v = [None] * self.n1, [None] * self.n1, [None] * self.n1
         for i in on:
@@ -631,12 +551,6 @@ class TypedSlotPiece:
         mu = self.sign * s
         d = tuple(x + c * self.level for x, c in zip(view.d, view.c, strict=True))
         return Network((tuple(rows), (tuple(v),), tuple((c / mu,) for c in view.c)), (tuple(b1), (E,), d))
-
-
-def _slot_labels(orient, seqs) -> list:
-    """The slot labels of a key's orientations per kink and a sequence of hidden labels per N-interval."""
-    out = [("V", k, o) for k, c in enumerate(orient) for o in (c if isinstance(c, tuple) else (c,))]
-    return out + [("H", I, r, o, s) for I, seq in enumerate(seqs) for r, (o, s) in enumerate(seq)]
 
 
 def _cluster(orientations: list):

@@ -40,8 +40,8 @@ cancelling, $v' \ne 0$, the groups' affine part $\alpha\,u\cdot x$ entering the 
 $h = \sigma(x) + 2\sigma(x - 1)$, $h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. On the line a member is
 $G = \text{slots} + \alpha s + E$ with no breakpoint at an end of a plateau interval, where $g$ has one: so
 $G \ne g$ next to it, $h' < 0$ somewhere, and the plateau members are disjoint from (T'). Not listed (``contains``
-decides them by :func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line sharing a point off
-the kinks of $g$ with non-cancelling jumps or at an end of a plateau interval, and types feasible only with an
+decides them by :func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line at an end of a
+plateau interval, and types feasible only with an
 equality ($G = 0$ at a slot, a zero slope at infinity); the dimension is decided when the listed maximum reaches
 :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound` (every member), else undecided with both
 bounds. Otherwise (kink hyperplanes not all parallel, a hyperplane
@@ -139,10 +139,11 @@ class NonnegativeFibre:
                 f"; {P.tag} (h' < 0 on the plateau at the {'minimum' if P.sign > 0 else 'maximum'} of h, h a ridge "
                 "function of u.x): a type per neuron: a slot on the line on a kink of the target g (several on "
                 "one kink: a cluster) with its orientation or strictly inside a plateau interval with orientation, "
-                "sign of v' and order, inert (v' = 0, any row), constant (w' = 0, sign of b') or in a phantom group "
-                "on a hyperplane (orientation)" for P in self.plateaus.values())
-            + ("; not listed: plateau members with slots on the line sharing a point off the kinks with "
-               "non-cancelling jumps or at an end of a plateau interval, types feasible only with equalities"
+                "sign of v' and order (several on one point: a shared point), inert (v' = 0, any row), constant "
+                "(w' = 0, sign of b') or in a phantom group on a hyperplane (orientation)"
+                for P in self.plateaus.values())
+            + ("; not listed: plateau members with slots on the line at an end of a plateau interval, types "
+               "feasible only with equalities"
                if self.plateaus else ""))
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
@@ -165,12 +166,12 @@ class NonnegativeFibre:
     def dimension(self) -> int:
         """The largest dimension of a non-empty component, when it reaches the upper bound of
         :meth:`dimension_bounds` (else :class:`UndecidedError` with both: unlisted plateau members, slots on the
-        line sharing a point or at an end of a plateau interval, might be larger)."""
+        line at an end of a plateau interval, might be larger)."""
         lower, upper = self.dimension_bounds()
         if upper > lower:
             raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and {upper} (a bound "
-                                 "covering plateau members of no listed type: slots on the line sharing a point or "
-                                 "at an end of a plateau interval)")
+                                 "covering plateau members of no listed type: slots on the line at an end of a "
+                                 "plateau interval)")
         return lower
 
     def top_dimension(self) -> int:

@@ -118,8 +118,9 @@ from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
-from semialg.families.bottleneck.line_typed import (_renumber, _strata_exist, draw_groups, draw_inert, group_rows,
-                                                    off_line_conditions, off_line_count)
+from semialg.families.bottleneck.line_typed import _renumber
+from semialg.families.bottleneck.off_line import (draw_groups, draw_inert, group_rows, off_line_conditions,
+                                                  off_line_count, strata_exist)
 from semialg.families.bottleneck.obstructions import _Clock, _visible_kinks
 from semialg.families.bottleneck.separated_fibre import DEAD
 from semialg.families.bottleneck.representative import _cores, _neurons
@@ -194,7 +195,7 @@ class _Index:
             yield from itertools.product(_INERT, repeat=m)
             return
         for roles in TypeIndex(m, 0):
-            if _strata_exist(Pattern.of(roles, 0), True, False):
+            if strata_exist(Pattern.of(roles, 0), True, False):
                 yield roles
 
     def __len__(self) -> int:
@@ -425,7 +426,7 @@ class SubspaceFibre:
         if split is None or len(split[0]) not in self.fibres:
             return None
         on, off_roles = split
-        if not _strata_exist(Pattern.of(off_roles, 0), True, False):
+        if not strata_exist(Pattern.of(off_roles, 0), True, False):
             return None
         j = self.fibres[len(on)].locate(self.reduce(point, (len(on), None, on, off_roles)))
         return None if j is None else (len(on), j, on, off_roles)
