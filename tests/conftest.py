@@ -62,3 +62,41 @@ def load_script(folder: str, name: str):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def line_net(rng, n0: int, n1: int) -> Network:
+    """A random case-(a) parameter with every first-layer row a multiple of one row $u$ (a ridge function of
+    $u\\cdot x$; line_fibre.py), kinks at small rationals, output width 1."""
+    u = [rng.choice([-1, 1, 2]) for _ in range(n0)]
+    scales = [rng.choice([-2, -1, 1, 3]) for _ in range(n1)]
+    places = [Fraction(rng.randint(-2, 2), rng.choice([1, 2])) for _ in range(n1)]
+    W = [[s * x for x in u] for s in scales]
+    b = [-s * q for s, q in zip(scales, places)]
+    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
+    return Network.from_arrays([W, [v], [[rng.choice([1, -2])]]], [b, [rng.randint(-2, 2)], [0]])
+
+
+def check_listed_line_types(net: Network, rng, keep, per_piece: int = 10) -> int:
+    """Check listed slot-piece types of ``net`` selected by ``keep(roles)`` (a random subset per piece): each samples
+    an exact member (the equivalence oracle) that its basic set contains, that locates back to it and that no other
+    listed component of the piece (a random subset) contains; D minus the exact functional dimension there bounds
+    the type's dimension from above. Returns how many were checked."""
+    import random
+
+    import semialg as sa
+    from semialg.engine import regions as pl
+    from semialg.families.bottleneck.line_fibre import LineFibre
+    L, checked = LineFibre(net), 0
+    D = net.architecture.num_parameters
+    for tag, piece in L.slots.items():
+        index = list(piece.index)
+        mine = [roles for _, roles in index if keep(roles)]
+        for roles in rng.sample(mine, min(per_piece, len(mine))):
+            member = piece.sample(roles, random.Random(checked))
+            assert bool(sa.equivalent(member, net)), (net, roles)
+            assert L.locate(member) == (tag, roles) and piece.build(roles).contains(member), (net, roles)
+            assert D - pl.functional_dimension(member).value >= piece.dimension(roles)
+            others = [r for _, r in rng.sample(index, min(40, len(index))) if r != roles]
+            assert not any(piece.build(r).contains(member) for r in others), (net, roles)
+            checked += 1
+    return checked

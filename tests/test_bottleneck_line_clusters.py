@@ -7,6 +7,7 @@ from fractions import Fraction as Fr
 import pytest
 
 import semialg as sa
+from conftest import line_net
 from semialg.engine import tangent
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.line_fibre import LineFibre
@@ -106,16 +107,6 @@ def test_cluster_dimensions_lie_within_the_proven_bounds(n0):
     assert checked >= 8
 
 
-def _line_net(rng: random.Random, n0: int, n1: int) -> sa.Network:
-    u = [rng.choice([-1, 1, 2]) for _ in range(n0)]
-    scales = [rng.choice([-2, -1, 1, 3]) for _ in range(n1)]
-    points = [Fr(rng.randint(-2, 2), rng.choice([1, 2])) for _ in range(n1)]
-    W = [[s * x for x in u] for s in scales]
-    b = [-s * q for s, q in zip(scales, points)]
-    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
-    return sa.Network.from_arrays([W, [v], [[rng.choice([1, -2])]]], [b, [rng.randint(-2, 2)], [0]])
-
-
 def _has_cluster(roles) -> bool:
     kinks = [role[1] for role in roles if role[0] == "V"]
     return len(set(kinks)) < len(kinks)
@@ -140,7 +131,7 @@ def test_every_listed_cluster_type_samples_an_exact_member_of_its_own(n0):
     rng, nets, checked = random.Random(20 + n0), 0, 0
     while nets < 5:
         try:
-            net = _line_net(rng, n0, rng.choice([2, 3]))
+            net = line_net(rng, n0, rng.choice([2, 3]))
             LineFibre(net)
         except sa.ArchitectureError:
             continue

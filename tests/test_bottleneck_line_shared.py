@@ -3,15 +3,15 @@ the slot pieces of all-parallel-row bottleneck fibres, checked against the equiv
 functional dimension and the other components."""
 
 import random
-from fractions import Fraction as Fr
 
 import pytest
 from flint import fmpq
 
 import semialg as sa
+from conftest import check_listed_line_types, line_net
 from semialg.engine import regions as pl
 from semialg.families.bottleneck.line_fibre import LineFibre
-from semialg.families.bottleneck.line_points import shares_point
+from semialg.families.bottleneck.line_points import coincident
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
 from semialg.families.bottleneck.line_typed import TypedSlotPiece
 from semialg.families.bottleneck.local import local_dimension_bounds
@@ -35,7 +35,7 @@ def test_two_slots_on_one_point_of_an_n_interval_are_a_listed_component():
     net = sa.Network.from_arrays([[[1], [1], [1]], [[-2, 1, 1]], [[1]]], [[0, -2, -2], [1], [0]])
     F = sa.fibre(net)
     j = F.component_of(net)
-    assert j is not None and shares_point(j[1]) and F.component(j).contains(net)
+    assert j is not None and coincident(j[1]) and F.component(j).contains(net)
     L = LineFibre(net)
     type_dim = L.slots["A"].dimension(j[1])
     # nearby, the two slots part: the local dimension exceeds the type's, within the first-order bounds
@@ -45,64 +45,50 @@ def test_two_slots_on_one_point_of_an_n_interval_are_a_listed_component():
     assert net.architecture.num_parameters - pl.functional_dimension(net).value >= value
 
 
-def _line_net(rng: random.Random, n0: int, n1: int) -> sa.Network:
-    u = [rng.choice([-1, 1, 2]) for _ in range(n0)]
-    scales = [rng.choice([-2, -1, 1, 3]) for _ in range(n1)]
-    points = [Fr(rng.randint(-2, 2), rng.choice([1, 2])) for _ in range(n1)]
-    W = [[s * x for x in u] for s in scales]
-    b = [-s * q for s, q in zip(scales, points)]
-    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
-    return sa.Network.from_arrays([W, [v], [[rng.choice([1, -2])]]], [b, [rng.randint(-2, 2)], [0]])
+def _shared(roles) -> bool:
+    return coincident(roles) and not any(role[0] == "Z" for role in roles)
 
 
-def _check_shared_types(net: sa.Network, rng: random.Random, per_piece: int = 12) -> int:
-    """Listed shared-point types of the slot pieces of ``net`` (a random subset) sample exact members (the
-    equivalence oracle) that their basic sets contain, that locate back to them and that no other listed
-    component of the piece contains; D minus the functional dimension there bounds the type's dimension."""
-    L, checked = LineFibre(net), 0
-    D = net.architecture.num_parameters
-    for tag, piece in L.slots.items():
-        index = list(piece.index)
-        shared = [roles for _, roles in index if shares_point(roles)]
-        for roles in rng.sample(shared, min(per_piece, len(shared))):
-            member = piece.sample(roles, random.Random(checked))
-            assert bool(sa.equivalent(member, net)), (net, roles)
-            assert L.locate(member) == (tag, roles) and piece.build(roles).contains(member), (net, roles)
-            assert D - pl.functional_dimension(member).value >= piece.dimension(roles)
-            others = [r for _, r in rng.sample(index, min(40, len(index))) if r != roles]
-            assert not any(piece.build(r).contains(member) for r in others), (net, roles)
-            checked += 1
-    return checked
+def _at_ends(roles) -> bool:
+    return any(role[0] == "Z" for role in roles)
 
 
 @pytest.mark.parametrize("n0", [1, 2])
-def test_every_listed_shared_type_samples_an_exact_member_of_its_own(n0):
+@pytest.mark.parametrize("keep", [_shared, _at_ends])
+def test_every_listed_coincident_type_samples_an_exact_member_of_its_own(n0, keep):
+    # shared points inside N-intervals, and slots at their ends
     rng, nets, checked = random.Random(30 + n0), 0, 0
     while nets < 4:
         try:
-            net = _line_net(rng, n0, 3)
+            net = line_net(rng, n0, 3)
             LineFibre(net)
         except sa.ArchitectureError:
             continue
         nets += 1
-        checked += _check_shared_types(net, rng)
+        checked += check_listed_line_types(net, rng, keep, per_piece=12)
     assert checked >= 10
 
 
-def test_shared_types_of_the_plateau_pieces():
-    # h = s(x) - s(x - 1) in [0, 1]: the plateau pieces Pmin and Pmax list shared points in their N-intervals
+@pytest.mark.parametrize("keep", [_shared, _at_ends])
+def test_coincident_types_of_the_plateau_pieces(keep):
+    # h = s(x) - s(x - 1) in [0, 1]: the plateau pieces Pmin and Pmax list shared points in their plateau intervals
+    # and slots at their ends, always with h' < 0 somewhere: the members h' = mu h + t (g = sigma(T) on the
+    # plateaus, "flat") are the components (T') only
     net = sa.Network.from_arrays([[[1], [1], [1]], [[1, -1, 0]], [[1]]], [[0, -1, 0], [0], [0]])
     F = sa.fibre(net)
     parts = F._sampler.__self__
     rng, checked = random.Random(5), 0
     for P in parts.plateaus.values():
-        shared = [roles for _, roles in P.index if shares_point(roles)]
-        for k, roles in enumerate(rng.sample(shared, min(10, len(shared)))):
+        mine = [roles for _, roles in P.index if keep(roles)]
+        for k, roles in enumerate(rng.sample(mine, min(8, len(mine)))):
             member = P.sample(roles, random.Random(k))
-            assert bool(sa.equivalent(member, net)) and P.build(roles).contains(member)
-            assert F.build(F.component_of(member)).contains(member) and shares_point(F.component_of(member)[1])
+            assert bool(sa.equivalent(member, net)) and F.component_of(member) == (P.tag, roles)
+            W, b, v, e = member.weights[0], member.biases[0], member.weights[1][0], member.biases[1][0]
+            h = lambda x: sum(v[i] * max(W[i][0] * x + b[i], 0) for i in range(3)) + e  # noqa: E731
+            assert any(h(fmpq(x, 4)) < 0 for x in range(-200, 201)), (roles, member)
             checked += 1
-    assert checked >= 10
+    assert checked >= 8
+    assert F.component_of(net)[0] in (1, -1)        # theta itself: h' = h, a translation
 
 
 @pytest.mark.parametrize("breaks, left, at0, n1", [
@@ -116,8 +102,8 @@ def test_the_index_counts_the_shared_types_it_yields(breaks, left, at0, n1):
     piece = TypedSlotPiece("A", net, (fmpq(1),), SlotCalculus(T, n1), 1, fmpq(0))
     listed = list(piece.index)
     assert len(listed) == len(set(listed)) == piece.index.exact_size
-    assert any(shares_point(roles) for _, roles in listed)
-    simple = [roles for _, roles in listed if not shares_point(roles)]
+    assert any(coincident(roles) for _, roles in listed)
+    simple = [roles for _, roles in listed if not coincident(roles)]
     assert listed[:len(simple)] == [("A", roles) for roles in simple]         # the simple types first
 
 
@@ -127,7 +113,7 @@ def test_every_member_with_a_shared_point_is_listed(n0):
     # jumps not cancelling), the parameter, a member of its own fibre, lies in a listed shared type
     rng, checked = random.Random(40 + n0), 0
     for _ in range(300):
-        net = _line_net(rng, n0, rng.choice([3, 4]))
+        net = line_net(rng, n0, rng.choice([3, 4]))
         (W, b), v = (net.weights[0], net.biases[0]), net.weights[1][0]
         if b[0] * W[1][0] != b[1] * W[0][0] or v[0] * abs(W[0][0]) + v[1] * abs(W[1][0]) == 0:
             continue
@@ -142,6 +128,6 @@ def test_every_member_with_a_shared_point_is_listed(n0):
         if sum(1 for i in range(len(ov.b)) if ov.w[i][L.p] and -ov.b[i] / ov.w[i][L.p] == p) != 2:
             continue
         j = L.locate(net)
-        assert j is not None and shares_point(j[1]) and L.build(j).contains(net), net
+        assert j is not None and coincident(j[1]) and L.build(j).contains(net), net
         checked += 1
     assert checked >= 8

@@ -40,7 +40,7 @@ from semialg.core.exact import interval_point, to_fmpq, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
-from semialg.families.bottleneck.line_points import shares_point
+from semialg.families.bottleneck.line_points import coincident
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.semialgebraic import parallel_minors, sign_at_zero_plus
 
@@ -161,7 +161,7 @@ def _curve_dimension(piece, ov: OuterView, theta: list, moves):
     probe = _network(ov, [[x + _PROBE * d for x, d in zip(ov.w[i], moves[i][0], strict=True)]
                                  for i in range(n1)], [ov.b[i] + _PROBE * moves[i][1] for i in range(n1)], guess, ov.e)
     roles = piece.locate(OuterView.of(probe))
-    if roles is None or any(role[0] not in ("V", "H", "D") for role in roles) or shares_point(roles):
+    if roles is None or any(role[0] not in ("V", "H", "D") for role in roles) or coincident(roles):
         return None
     V = piece.net.variables()
     C, D = V.weights[2], V.biases[2]

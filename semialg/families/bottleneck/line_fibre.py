@@ -20,9 +20,10 @@ A and Cp are unions over types (:mod:`~.line_typed`): each neuron a slot on the 
 or a cluster of several per kink of $T$, the others strictly inside N-intervals, one or several (a shared point,
 jumps not cancelling) per breakpoint, $v' \ne 0$), inert ($v' = 0$, any row), constant ($w' = 0$) or in a
 phantom group on one hyperplane (off the line for $n_0 \ge 2$: a lone off-line kink would cross $P$), the groups'
-affine part $\alpha u\cdot x$ entering the 1-D conditions. Not listed (``contains`` still decides them exactly by
-:func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line at a zero of $T$, types feasible
-only with $g = 0$ at a slot or a zero slope at infinity.
+affine part $\alpha u\cdot x$ entering the 1-D conditions; slots may also sit at the ends of N-intervals (zeros of
+$T$), and a Cp member with $g = \sigma(T)$ belongs to piece C. Not listed (``contains`` still decides them exactly by
+:func:`~semialg.families.bottleneck.equivalence.equivalent`): types feasible only with $g = 0$ at a slot or a zero
+slope at infinity.
 :meth:`LineFibre.dimension` is decided only when the listed maximum reaches an upper bound covering them
 (:meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound`), else undecided with both bounds.
 
@@ -149,8 +150,8 @@ class LineFibre:
             "v' and order (several on one point: a shared point), inert (v' = 0, any row), constant (w' = 0, "
             "sign of b') or in a phantom group on a hyperplane (orientation); pieces B (mu > 0, t > 0) and C "
             "(mu < 0, t >= |mu| M, reflections c' = -c/|mu|): h' = mu psi + t, psi a width-n1 network computing "
-            "sigma(h), by the components of its shallow fibre. Not listed: slots on the line at a zero of the "
-            "target, types feasible only with equalities")
+            "sigma(h), by the components of its shallow fibre; slots at a zero of the target (an end of an "
+            "N-interval) too. Not listed: types feasible only with equalities")
 
     # -- psi: a width-n1 network computing sigma(h) ------------------------------------------------------------
 
@@ -222,7 +223,7 @@ class LineFibre:
             return None if j is None else ("A", j)
         if mu < 0 and self.M is not None and t + mu * self.M == 0 and "Cp" in self.slots:
             j = self.slots["Cp"].locate(ov)
-            if j is not None:
+            if j is not None and self.slots["Cp"].build(j).contains(point):     # not flat: else in piece C
                 return "Cp", j
         tag = "B" if mu > 0 else "C"
         if tag not in self.parts:
@@ -273,8 +274,8 @@ class LineFibre:
         lower, upper = self.dimension_bounds()
         if upper > lower:
             raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and {upper} (a "
-                                 f"bound covering members of no listed type: slots on the line at a zero of the "
-                                 f"target, or types feasible only with equalities)")
+                                 f"bound covering members of no listed type: types feasible only with "
+                                 f"equalities)")
         return lower
 
     def local_dimension(self, theta) -> int:

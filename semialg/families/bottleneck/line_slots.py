@@ -32,8 +32,18 @@ are a phantom group), are listed too (a key's point is then the sorted tuple of 
 :mod:`~semialg.families.bottleneck.line_points`). On the line nothing changes but the places: each shared point has
 one, so a type has one dimension less per slot beyond the first on a point; the contributions to the reference
 slope are those of the same labels apart, and clustering the points around one as before shows the type non-empty
-unless a point's jump sum is forced to $0$ (:meth:`SlotCalculus._cancelling`). Not listed: slots with $J = 0$ (inert)
-and slots at a zero of $T$ (lower-dimensional).
+unless a point's jump sum is forced to $0$ (:meth:`SlotCalculus._cancelling`).
+
+**Ends.** Slots may also sit at an end $a$ or $b$ of an N-interval, a zero of $T$ (an end point ``("a", point)``).
+The equations are those of inner slots ($\sum J = s_b - s_a$ and the moment, on a bounded interval), $g(a) = 0$
+holds by continuity, and $g \le 0$ inside asks $T_a + s_a < 0$ and $s_b - T_b > 0$ of the sums $T_a, T_b$ at the
+ends when something is inside (then the inner points, clustered around the place their moment asks for, keep
+$g < 0$), else $T_a = -s_a$, $T_b = s_b$ ($g = 0$ on $[a, b]$). Over the sums of the six groups (end $a$, inside,
+end $b$) x (facing the reference point or not) these are linear, so the range of the contribution is computed by
+Fourier–Motzkin elimination (:meth:`SlotCalculus._group_range`, which reproduces the hand-made ranges without
+ends), a place less per end slot. A member with $g = 0$ on every N-interval ("flat": $g = \sigma(T)$) belongs to
+another piece except for $A$ (:meth:`SlotCalculus.flat`). Not listed: slots with $J = 0$ (inert), types feasible only
+with an equality ($g = 0$ at an inner slot, a zero slope at an infinite end with something inside).
 
 >>> T = LinePL.of([(fmpq(0), fmpq(2))], fmpq(0), fmpq(-1))            # T(s) = 2 sigma(s) - 1
 >>> S = SlotCalculus(T, 2); S.kinks, S.nints
@@ -57,9 +67,10 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import interval_point
+from semialg.core.exact import interval_point, solve
 from semialg.core.network import relu
-from semialg.families.bottleneck.line_points import canonical_points, is_shared, point_labels
+from semialg.families.bottleneck.line_points import canonical_points, end_choices, is_end, is_shared, point_labels
+from semialg.geometry.elimination import point, project
 
 __all__ = ["LinePL", "SlotCalculus", "Decision", "LABELS"]
 
@@ -243,6 +254,9 @@ class SlotCalculus:
         self.ref = tests[pos.index(True)]
         self.m = n - len(kinks)
         self._decisions: dict = {}
+        self._ranges: dict = {}
+        self._placements: dict = {}
+        self._bad: dict = {}
 
     # -- where things are relative to each other ---------------------------------------------------------------
 
@@ -251,10 +265,13 @@ class SlotCalculus:
         return b is not None and b <= self.ref
 
     def place(self, label) -> tuple:
-        """A sort key of a slot label, ``("V", k, o)`` or ``("H", I, rank, o, sign)``, in the order of the line."""
+        """A sort key of a slot label, ``("V", k, o)``, ``("H", I, rank, o, sign)`` or ``("Z", I, end, o, sign)``,
+        in the order of the line."""
         if label[0] == "V":
             return self.kinks[label[1]][0], 0
         a, b, _, _ = self.nints[label[1]]
+        if label[0] == "Z":
+            return (a, b)[label[2]], 0
         return (b - 1 if a is None else a + 1 if b is None else (a + b) / 2), label[2]
 
     # -- types -------------------------------------------------------------------------------------------------
@@ -287,31 +304,47 @@ class SlotCalculus:
             self._decisions[key] = self._decide(orient, hidden, free)
         return self._decisions[key]
 
-    def _decide(self, orient, hidden, free: bool = False) -> Decision | None:
-        ref = self.ref
-        need = self.T.slope(ref)
-        ranges, dim, mixed = [], 0, []
+    def _kink_part(self, orient) -> tuple:
+        """The reference slope left for the N-intervals by the kinks' slots of ``orient``, the clusters of both
+        orientations (which take any share of it but at most two values) and their extra dimension."""
+        need, mixed, dim = self.T.slope(self.ref), [], 0
         for (x, J), o in zip(self.kinks, orient, strict=True):
             cluster = o if isinstance(o, tuple) else (o,)
             dim += len(cluster) - 1             # a cluster's jumps, whose sum is the kink's
             if len(set(cluster)) > 1:
                 mixed.append((x, J, cluster))
-            elif (cluster[0] > 0) == (x < ref):
+            elif (cluster[0] > 0) == (x < self.ref):
                 need -= cluster[0] * J
+        return need, mixed, dim
+
+    def interval_range(self, I: int, entries):
+        """The range of N-interval ``I``'s contribution to the reference slope with its slots ``entries``."""
+        if not any(map(is_end, entries)):
+            return self._contribution(I, [lab for e in entries for lab in point_labels(e)])
+        return self._range(I, entries)
+
+    def _decide(self, orient, hidden, free: bool = False) -> Decision | None:
+        need, mixed, dim = self._kink_part(orient)
+        ranges = []
         for I, entries in enumerate(hidden):
-            labels = [lab for e in entries for lab in point_labels(e)]
-            r = self._contribution(I, labels)
+            r = self.interval_range(I, entries)
             if r is None:
                 return None
             ranges.append(r)
-            # a jump per slot and a place per point, less the two equations of a bounded N-interval
-            dim += len(labels) + len(entries) - (2 if self._bounded(I) else 0)
+            # a jump per slot and a place per inner point, less the two equations of a bounded N-interval
+            dim += sum(len(point_labels(e)) + (not is_end(e)) for e in entries) - (2 if self._bounded(I) else 0)
         for I, entries in enumerate(hidden):
-            if any(is_shared(e) for e in entries):
-                labels = [lab for e in entries for lab in point_labels(e)]
-                bad = self._cancelling(I, labels, self._forced(I, ranges, need, not free and not mixed))
+            if any(is_shared(e) or is_end(e) for e in entries):
+                bad = self.cancelling(I, entries, self._forced(I, ranges, need, not free and not mixed))
                 if any(e in bad for e in entries):
                     return None
+        return self.settle(ranges, need, mixed, dim, free)
+
+    def settle(self, ranges, need, mixed, dim: int = 0, free: bool = False) -> Decision | None:
+        """The :class:`Decision` of N-interval contributions in ``ranges`` meeting the reference slope ``need``
+        left by the kinks (``mixed``: their clusters of both orientations; :meth:`_kink_part`), ``None`` when they
+        cannot; ``dim`` the dimension before the reference slope's equation."""
+        ref = self.ref
         total = _sum(ranges + [(None, None, False, False)] * bool(mixed))
         if mixed and not free and len(mixed) == 1 and _is_point(_sum(ranges)) and \
                 not _cluster_reaches(*mixed[0], need - _sum(ranges)[0], ref):
@@ -336,33 +369,172 @@ class SlotCalculus:
         if d is None:
             return None
         coupled = not free and not any(isinstance(o, tuple) and len(set(o)) > 1 for o in orient)
-        return [self._cancelling(I, labels, self._forced(I, d.ranges, d.need, coupled))
-                for I, labels in enumerate(hidden)]
+        return [self.cancelling(I, entries, self._forced(I, d.ranges, d.need, coupled))
+                for I, entries in enumerate(hidden)]
 
-    @staticmethod
-    def _forced(I: int, ranges, need, coupled: bool) -> fmpq | None:
+    def _forced(self, I: int, ranges, need, coupled: bool) -> fmpq | None:
         """N-interval ``I``'s contribution $y$ to the reference slope when it takes one value only: its range a
         point or (``coupled``: the reference slope binds the intervals) a point once the others are subtracted from
         ``need``; else ``None``."""
-        y = ranges[I] if not coupled else _meet(ranges[I], _shift(need, _sum(ranges[:I] + ranges[I + 1:]), -1))
+        y = self._coupled(I, ranges, need, coupled)
         return y[0] if y is not None and _is_point(y) else None
 
-    def _cancelling(self, I: int, labels, y: fmpq | None) -> frozenset:
-        r"""The shared points of the slots ``labels`` of N-interval ``I`` whose jumps sum to $0$ at every point of
-        the type (a phantom group then, another type), ``y`` the interval's contribution when forced
-        (:meth:`_forced`). With $A$ the slots facing the reference point and $B$ the others, the sum of a point's
-        jumps changes with a small trade between two same-side slots, one on it and one not, unless the point
-        holds all of $A$, all of $B$ or both; then it is $\Sigma_A = o^*y$, $\Sigma_B$ ($s_b - s_a - \Sigma_A$ on a
-        bounded interval, an open range on an unbounded one) or $s_b - s_a \ne 0$: fixed at $0$ only where $y$ is
-        forced, for $A$ or $B$."""
-        if y is None:
-            return frozenset()
+    def cancelling(self, I: int, entries, y: fmpq | None) -> frozenset:
+        """:meth:`_cancelling`, remembered."""
+        key = (I, entries, y)
+        if key not in self._bad:
+            self._bad[key] = self._cancelling(I, entries, y)
+        return self._bad[key]
+
+    def _cancelling(self, I: int, entries, y: fmpq | None) -> frozenset:
+        r"""The points of the slots ``entries`` of N-interval ``I`` (the inner ones given as single labels: any
+        partition of them into points) whose jumps sum to $0$ at every point of the type (a phantom group then,
+        another type), ``y`` the interval's contribution when forced (:meth:`_forced`). Group the slots by place
+        (end $a$, inside, end $b$) and side ($A$ facing the reference point, $B$ not; :meth:`_groups`): the sum of
+        a point's jumps changes with a small trade between two slots of one group, one on the point and one not,
+        so only a point holding whole groups can be forced — inside: all inner slots of $A$, of $B$, or both; at
+        an end: all of it. The type's conditions on the group sums are open but for the equations $\sum S =
+        s_b - s_a$ (bounded), $\Sigma_A = o^*y$ (``y`` forced) and, with nothing inside a bounded interval,
+        $T_a = -s_a$, $T_b = s_b$ (:meth:`_group_range`; the slope at an infinite end is never tight unless these
+        force it), so a point's sum is forced iff it is a combination of these, and then to that combination of
+        their values."""
+        groups = self._groups(I, entries)
         a, b, sa, sb = self.nints[I]
         ostar = 1 if self.left_of_ref(I) else -1
-        A = tuple(sorted(lab for lab in labels if lab[0] == ostar))
-        B = tuple(sorted(lab for lab in labels if lab[0] != ostar))
-        return frozenset([A] * (len(A) > 1 and y == 0) + [B] * (len(B) > 1 and self._bounded(I) and
-                                                               sb - sa - ostar * y == 0))
+        inside = bool(groups[2] or groups[3])
+        eqs = [((1, 0, 1, 0, 1, 0), ostar * y)] if y is not None else []
+        if self._bounded(I):
+            eqs.append(((1,) * 6, sb - sa))
+            if not inside:
+                eqs += [((1, 1, 0, 0, 0, 0), -sa), ((0, 0, 0, 0, 1, 1), sb)]
+        inner = [lab for e in entries if not is_end(e) for lab in point_labels(e)]
+        A = tuple(sorted(lab for lab in inner if lab[0] == ostar))
+        B = tuple(sorted(lab for lab in inner if lab[0] != ostar))
+        candidates = [(e, (1, 1, 0, 0, 0, 0) if e[0] == "a" else (0, 0, 0, 0, 1, 1)) for e in entries
+                      if is_end(e) and len(point_labels(e)) > 1]
+        candidates += [(P, v) for P, v in ((A, (0, 0, 1, 0, 0, 0)), (B, (0, 0, 0, 1, 0, 0)),
+                                          (tuple(sorted(A + B)), (0, 0, 1, 1, 0, 0))) if len(P) > 1]
+        live = [k for k in range(6) if groups[k]]
+        bad = []
+        for pt, v in candidates:
+            lam = solve([[e[0][k] for e in eqs] for k in live], [v[k] for k in live]) if eqs else None
+            if lam is not None and sum((x * e[1] for x, e in zip(lam, eqs, strict=True)), _ZERO) == 0:
+                bad.append(pt)
+        return frozenset(bad)
+
+    def _groups(self, I: int, entries) -> tuple:
+        """The signs that the jumps of the slots of ``entries`` take in each of the six groups (end $a$, inside,
+        end $b$) x (facing the reference point, not): all the conditions of :meth:`_group_range` see of them."""
+        ostar = 1 if self.left_of_ref(I) else -1
+        parts = {"a": [], None: [], "b": []}
+        for e in entries:
+            parts[e[0] if is_end(e) else None] += point_labels(e)
+        return tuple(tuple(sorted({s for o, s in parts[w] if (o == ostar) == facing}))
+                     for w in ("a", None, "b") for facing in (True, False))
+
+    def _range(self, I: int, entries):
+        r""":meth:`_contribution` for an N-interval with slots at its ends: the range of $o^*\Sigma_A$ over the
+        conditions of :meth:`_group_range`."""
+        ostar = 1 if self.left_of_ref(I) else -1
+        r = self._group_range(I, self._groups(I, entries), (1, 0, 1, 0, 1, 0))
+        return r if r is None or ostar > 0 else _shift(_ZERO, r, -1)
+
+    def _group_range(self, I: int, groups, target, fix=None):
+        r"""The range of ``target`` $\cdot S$ over the sums $S$ of the six ``groups`` of :meth:`_groups` of the
+        types of N-interval $[a, b]$ (``fix``: with ``fix[0]`` $\cdot S$ = ``fix[1]``), ``None`` when they have no
+        point, by Fourier–Motzkin elimination (:func:`~semialg.geometry.elimination.project`). The conditions: each
+        sum of the sign of its jumps (open; $0$ when empty); on a bounded interval $\sum S = s_b - s_a$ and, with
+        slots inside, $T_a < -s_a$ and $T_b < s_b$ ($T$ the sums at the ends: $g$ goes down from $a$ and up to $b$;
+        clustered around one point the inner slots then keep $g < 0$ between), without them $T_a = -s_a$,
+        $T_b = s_b$ ($g = 0$ on $[a, b]$); on an unbounded one the slope of $g$ at its infinite end of the right
+        sign ($\sum S \le$ the cap) and, with slots inside, the same strict condition at its finite end."""
+        key = (I, groups, target, fix)
+        if key not in self._ranges:
+            self._ranges[key] = project(self._group_rows(I, groups, target, fix), 7, 6)
+        return self._ranges[key]
+
+    def _group_rows(self, I: int, groups, target, fix=None) -> list:
+        """The rows of :meth:`_group_range` in the six sums and the value of ``target`` (a seventh variable)."""
+        a, b, sa, sb = self.nints[I]
+        unit = [tuple(int(j == k) for j in range(7)) for k in range(7)]
+        rows = []
+        for k, signs in enumerate(groups):
+            if not signs:
+                rows.append((unit[k], 0, "="))
+            elif all(x > 0 for x in signs):
+                rows.append((tuple(-x for x in unit[k]), 0, "<"))
+            elif all(x < 0 for x in signs):
+                rows.append((unit[k], 0, "<"))
+        total, Ta, Tb = (1,) * 6 + (0,), (1, 1, 0, 0, 0, 0, 0), (0, 0, 0, 0, 1, 1, 0)
+        inside = bool(groups[2] or groups[3])
+        if a is not None and b is not None:
+            rows += [(total, sb - sa, "="), (Ta, -sa, "<" if inside else "="), (Tb, sb, "<" if inside else "=")]
+        else:
+            rows.append((total, sb if a is None else -sa, "<="))
+            if inside:
+                rows.append((Tb, sb, "<") if a is None else (Ta, -sa, "<"))
+        rows.append((tuple(target) + (-1,), 0, "="))
+        if fix is not None:
+            rows.append((tuple(fix[0]) + (0,), fix[1], "="))
+        return rows
+
+    def flat(self, orient, hidden, free: bool = False) -> bool:
+        r"""Whether every point of the type has $g = 0$ on every N-interval (then $g = \sigma(T)$): nothing inside
+        any N-interval, and the slope at each infinite end forced to $0$ (:meth:`is_flat`)."""
+        need, mixed, _ = self._kink_part(orient)
+        d = self.decide(orient, hidden, free)
+        return d is not None and all(self.is_flat(I, entries, self._coupled(I, d.ranges, need, not free and not mixed))
+                                     for I, entries in enumerate(hidden))
+
+    def is_flat(self, I: int, entries, y) -> bool:
+        """Whether $g = 0$ on N-interval ``I`` at every point with its slots ``entries`` and contribution in the
+        range ``y``: no slot inside it, and it is bounded ($g$ vanishes at both ends and is linear between) or the
+        sum of its jumps is forced to the cap (the slope at its infinite end forced to $0$; by
+        :func:`~semialg.geometry.elimination.project`)."""
+        if any(not is_end(e) for e in entries):
+            return False
+        if self._bounded(I):
+            return True
+        a, b, sa, sb = self.nints[I]
+        cap = sb if a is None else -sa
+        ostar = 1 if self.left_of_ref(I) else -1
+        rows = self._group_rows(I, self._groups(I, entries), (1,) * 6)
+        lo, hi, clo, chi = y if ostar > 0 else _shift(_ZERO, y, -1)           # the range of Sigma_A
+        if lo is not None:
+            rows.append(((-1, 0, -1, 0, -1, 0, 0), -lo, "<=" if clo else "<"))
+        if hi is not None:
+            rows.append(((1, 0, 1, 0, 1, 0, 0), hi, "<=" if chi else "<"))
+        return project(rows, 7, 6) == (cap, cap, True, True)
+
+    def _coupled(self, I: int, ranges, need, coupled: bool):
+        """The range of N-interval ``I``'s contribution once the others' are subtracted from ``need`` (``coupled``),
+        else its own."""
+        return ranges[I] if not coupled else _meet(ranges[I], _shift(need, _sum(ranges[:I] + ranges[I + 1:]), -1))
+
+    def placements(self, I: int, labels: tuple) -> dict:
+        """The ways to put the slots with the sorted ``labels`` of N-interval ``I`` at its finite ends and inside
+        (:func:`~semialg.families.bottleneck.line_points.end_choices`, none at an end included), grouped by the
+        range of the interval's contribution: ``{range: [(ends, inner labels)]}``, empty ranges left out."""
+        key = (I, labels)
+        if key not in self._placements:
+            a, b, _, _ = self.nints[I]
+            out: dict = {}
+            for ends, inner in end_choices(labels, a is not None, b is not None):
+                r = self.interval_range(I, canonical_points(inner + ends))
+                if r is not None:
+                    out.setdefault(r, []).append((ends, inner))
+            self._placements[key] = out
+        return self._placements[key]
+
+    def ends(self, hidden):
+        """The keys with slots at the ends of the N-intervals from the simple ``hidden`` labels: per N-interval
+        every choice of :func:`~semialg.families.bottleneck.line_points.end_choices`, the inner slots single,
+        but the choice without ends everywhere."""
+        choices = [end_choices(tuple(sorted(ms)), a is not None, b is not None)
+                   for ms, (a, b, _, _) in zip(hidden, self.nints, strict=True)]
+        for pick in itertools.product(*choices):
+            if any(ends for ends, _ in pick):
+                yield tuple(canonical_points(inner + ends) for ends, inner in pick)
 
     def _bounded(self, I: int) -> bool:
         a, b, _, _ = self.nints[I]
@@ -446,7 +618,7 @@ class SlotCalculus:
         hidden = tuple(canonical_points(s) for s in seqs)
         d = self.decide(orient, hidden, free)
         # with shared points, random values: a point's jumps may cancel at a few values of the ranges
-        jitter = rng if any(is_shared(e) for s in seqs for e in s) else None
+        jitter = rng if any(is_shared(e) or is_end(e) for s in seqs for e in s) else None
         mixed = [(x, J, o) for (x, J), o in zip(self.kinks, orient, strict=True) if isinstance(o, tuple) and
                  len(set(o)) > 1]
         if free:
@@ -514,6 +686,8 @@ class SlotCalculus:
         a, b, sa, sb = self.nints[I]
         if not seq:
             return []
+        if any(map(is_end, seq)):
+            return self._place_ends(I, seq, val, jitter)
         ostar = 1 if self.left_of_ref(I) else -1
         flat = [(lab, k) for k, e in enumerate(seq) for lab in point_labels(e)]        # (label, its point)
         inA = [o == ostar for (o, _), _ in flat]
@@ -547,6 +721,46 @@ class SlotCalculus:
                 return [(p, o, j) for p, ((o, _), _), j in zip(ps, flat, J, strict=True)]
             t /= 2
         raise RuntimeError("no cluster found")      # unreachable: see above
+
+    def _place_ends(self, I: int, seq, val, jitter) -> list:
+        """:meth:`_place` with slots at the ends of N-interval ``I``: the sums of the six groups of :meth:`_groups`
+        a point of their conditions with contribution ``val`` (:func:`~semialg.geometry.elimination.point`), each
+        split over its slots; the ends at $a$, $b$, the inner points clustered around the place their moment
+        asks for."""
+        a, b, sa, sb = self.nints[I]
+        ostar = 1 if self.left_of_ref(I) else -1
+        groups = self._groups(I, seq)
+        rows = self._group_rows(I, groups, (1, 0, 1, 0, 1, 0), ((1, 0, 1, 0, 1, 0), ostar * val))
+        sums = point(rows, 7, lambda lo, hi, clo, chi: _inner((lo, hi, clo, chi), jitter))
+        where = [("a" if is_end(e) and e[0] == "a" else "b" if is_end(e) else None, lab) for e in seq
+                 for lab in point_labels(e)]
+        parts = {}
+        for k, (w, facing) in enumerate(itertools.product(("a", None, "b"), (True, False))):
+            mine = [i for i, (x, (o, _)) in enumerate(where) if x == w and (o == ostar) == facing]
+            for i, J in zip(mine, _split([where[i][1][1] for i in mine], sums[k], jitter), strict=True):
+                parts[i] = J
+        J = [parts[i] for i in range(len(where))]
+        point_of = [k for k, e in enumerate(seq) for _ in point_labels(e)]
+        inner = sorted({k for k, (w, _) in zip(point_of, where, strict=True) if w is None})
+        T_in = sum((j for j, (w, _) in zip(J, where, strict=True) if w is None), _ZERO)
+        if a is not None and b is not None and inner:
+            moment = b * sb - a * sa - sum((j * (a if w == "a" else b) for j, (w, _) in zip(J, where, strict=True)
+                                            if w is not None), _ZERO)
+            centre = moment / T_in
+            c = sum((j * inner.index(k) for j, k, (w, _) in zip(J, point_of, where, strict=True) if w is None),
+                    _ZERO) / T_in
+        else:
+            centre, c = (b - 1 if a is None else a + 1), fmpq(len(inner) - 1, 2)
+        bits = max(x.height_bits() for x in [centre, c, val, *J, *(y for y in (a, b, sa, sb) if y is not None)])
+        t = _ONE
+        for _ in range(64 + 4 * bits):
+            ps = [a if w == "a" else b if w == "b" else centre + t * (inner.index(k) - c)
+                  for k, (w, _) in zip(point_of, where, strict=True)]
+            mid = [p for p, (w, _) in zip(ps, where, strict=True) if w is None]
+            if all((a is None or p > a) and (b is None or p < b) and self._local(I, ps, J, p) < 0 for p in mid):
+                return [(p, o, j) for p, (_, (o, _)), j in zip(ps, where, J, strict=True)]
+            t /= 2
+        raise RuntimeError("no cluster found")      # unreachable: see _group_range
 
     def _local(self, I: int, ps, J, s) -> fmpq:
         """$g(s)$ on N-interval ``I`` from its slots (the part of $g$ equal to $T$ continued from $\\hat P$)."""

@@ -83,8 +83,8 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.bottleneck.line_closure import dimension_from_curves
-from semialg.families.bottleneck.line_points import (arrangements, canonical_points, is_shared, multinomial,
-                                                     point_labels, points_avoiding, points_of, shares_point,
+from semialg.families.bottleneck.line_points import (arrangements, canonical_points, coincident, is_end, is_shared,
+                                                     multinomial, point_labels, points_avoiding, points_of,
                                                      slot_labels, total_point_weight)
 from semialg.families.bottleneck.line_slots import SlotCalculus
 from semialg.families.bottleneck.off_line import (draw_groups, draw_inert, group_rows, off_line_base,
@@ -98,7 +98,7 @@ from semialg.geometry.semialgebraic import BasicSet, not_all_zero, parallel_mino
 __all__ = ["TypedSlotPiece"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
-_ON = ("V", "H")
+_ON = ("V", "H", "Z")
 
 
 def _nonzero_alpha(decision) -> bool:
@@ -121,36 +121,92 @@ class _Index:
 
     def __init__(self, tag: str, S: SlotCalculus, n1: int):
         self.tag, self.S, self.n1 = tag, S, n1
+        # a member with g = sigma(T) belongs to the pieces B/C (h' = mu psi + t) or (T'), except in piece A
+        self.flat_elsewhere = tag != "A"
         q = len(S.kinks)
         self.keys = []                     # (n_on, key, feasible with alpha = 0, feasible with some alpha != 0)
         for n_on in range(q, n1 + 1):
             for key in S.keys(n_on - q):
-                zero, free = S.decide(*key) is not None, _nonzero_alpha(S.decide(*key, free=True))
-                if zero or free:
-                    self.keys.append((n_on, key, zero, free))
+                if (flags := self.flags(key)) is not None:
+                    self.keys.append((n_on, key) + flags)
+        self._end_keys = None
+        self._weights: dict = {}
+
+    def flags(self, key) -> tuple | None:
+        r"""Whether the type of ``key`` has points with $\alpha = 0$ and with $\alpha \ne 0$ (``None``: neither)."""
+        S = self.S
+        zero = S.decide(*key) is not None and not (self.flat_elsewhere and S.flat(*key))
+        free = _nonzero_alpha(S.decide(*key, free=True)) and not (self.flat_elsewhere and S.flat(*key, free=True))
+        return (zero, free) if zero or free else None
+
+    @property
+    def end_keys(self) -> list:
+        """The keys with slots at ends of N-intervals (computed when first needed), as :attr:`keys`."""
+        if self._end_keys is None:
+            self._end_keys = [(n_on, (orient, hidden)) + flags for n_on, (orient, simple), _, _ in self.keys
+                              for hidden in self.S.ends(simple) if (flags := self.flags((orient, hidden)))]
+        return self._end_keys
 
     def _options(self, key, zero: bool, free: bool) -> tuple:
-        r"""The shared points excluded per N-interval of a simple key with $\alpha = 0$ and with $\alpha$ free
+        r"""The shared points excluded per N-interval of a key with $\alpha = 0$ and with $\alpha$ free
         (``None`` where that stratum is empty)."""
         return (self.S.point_options(*key) if zero else None), (self.S.point_options(*key, free=True) if free else None)
 
     @property
     def exact_size(self) -> int:
-        total = Fraction(0)
-        for n_on, (orient, hidden), zero, free in self.keys:
+        """Per simple key and choice of a contribution range per N-interval (its placements of slots at ends and
+        inside, :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.placements`), the types counted as
+        products of per-interval sums of :func:`_placement_weight` (less the flat ones, :attr:`flat_elsewhere`)."""
+        S, total = self.S, Fraction(0)
+        for n_on, (orient, hidden), _, _ in self.keys:
             r = self.n1 - n_on
             base = math.comb(self.n1, n_on) * multinomial(slot_labels(orient, hidden))
-            simple = math.prod(multinomial(list(ms)) for ms in hidden)
-            total += base * simple * off_line_count(r, zero, free)
-            Z, F = self._options((orient, hidden), zero, free)
-            both = None if Z is None or F is None else [z | f for z, f in zip(Z, F, strict=True)]
-            # the weights of the shared choices with alpha = 0, with alpha free and with both, the simple one removed
-            wz, wf, wb = (_weight(bad, hidden) - simple * flag
-                          for bad, flag in ((Z, zero), (F, free), (both, zero and free)))
-            total += base * (wb * off_line_count(r, True, True) + (wz - wb) * off_line_count(r, True, False)
-                             + (wf - wb) * off_line_count(r, False, True))
+            need, mixed, _ = S._kink_part(orient)
+            labels = [tuple(sorted(ms)) for ms in hidden]
+            for ranges in itertools.product(*(S.placements(I, labs) for I, labs in enumerate(labels))):
+                ranges = list(ranges)
+                zero = S.settle(ranges, need, mixed) is not None
+                free = _nonzero_alpha(S.settle(ranges, need, mixed, free=True))
+                if not (zero or free):
+                    continue
+                # per N-interval the range of its contribution with alpha = 0 and with alpha free (None: empty)
+                ys = [(S._coupled(I, ranges, need, not mixed) if zero else None, ranges[I] if free else None)
+                      for I in range(len(ranges))]
+
+                def product(use, flat=None):
+                    return math.prod((self._weight(I, labels[I], rg, y, use, flat)
+                                      for I, (rg, y) in enumerate(zip(ranges, ys, strict=True))), start=Fraction(1))
+                wz, wf, wb = product((True, False)), product((False, True)), product((True, True))
+                if self.flat_elsewhere:       # flat with alpha free => flat with alpha = 0 (a smaller range)
+                    wz, wf, wb = wz - product((True, False), 0), wf - product((False, True), 1), \
+                        wb - product((True, True), 0)
+                total += base * (wb * off_line_count(r, True, True) + (wz - wb) * off_line_count(r, True, False)
+                                 + (wf - wb) * off_line_count(r, False, True))
         assert total.denominator == 1
         return int(total)
+
+    def _weight(self, I: int, labels, rg, ys, use, flat=None) -> Fraction:
+        r"""The sum of :func:`_placement_weight` over the placements of the slots ``labels`` of N-interval ``I``
+        with contribution range ``rg``, without the points that must cancel given the ranges ``ys`` of its
+        contribution (with $\alpha = 0$, with $\alpha$ free; ``None``: that stratum is empty), for the strata in
+        ``use``; with ``flat`` (0 or 1) only those flat in that stratum (:meth:`~semialg.families.bottleneck.
+        line_slots.SlotCalculus.is_flat`)."""
+        if any(u and y is None for u, y in zip(use, ys, strict=True)):
+            return Fraction(0)
+        key = (I, labels, rg, ys, use, flat)
+        if key not in self._weights:
+            out = Fraction(0)
+            for ends, inner in self.S.placements(I, labels)[rg]:
+                entries = canonical_points(inner + ends)
+                if flat is not None and not self.S.is_flat(I, entries, ys[flat]):
+                    continue
+                forced = [y[0] if y[0] is not None and y[0] == y[1] else None
+                          for u, y in zip(use, ys, strict=True) if u]
+                bad = frozenset().union(*(self.S.cancelling(I, entries, y) for y in forced))
+                if not any(e in bad for e in ends):
+                    out += _placement_weight(ends, inner, bad)
+            self._weights[key] = out
+        return self._weights[key]
 
     def __len__(self) -> int:
         return self.exact_size
@@ -158,15 +214,17 @@ class _Index:
     def __iter__(self):
         for n_on, (orient, hidden), zero, free in self.keys:
             yield from self._types(n_on, orient, hidden, zero, free)
-        for n_on, (orient, hidden), zero, free in self.keys:
+        for n_on, (orient, hidden), zero, free in self.keys + self.end_keys:
             Z, F = self._options((orient, hidden), zero, free)
-            for points in itertools.product(*(points_avoiding(tuple(sorted(ms))) for ms in hidden)):
-                if all(not is_shared(e) for P in points for e in P):
-                    continue
+            ends = any(map(is_end, _flat(hidden)))
+            for points in itertools.product(*(points_avoiding(tuple(sorted(_inner(ms)))) for ms in hidden)):
+                if not ends and all(not is_shared(e) for P in points for e in P):
+                    continue                  # the simple types, listed first
                 z, f = (bad is not None and not any(e in b for P, b in zip(points, bad, strict=True) for e in P)
                         for bad in (Z, F))
                 if z or f:
-                    yield from self._types(n_on, orient, points, z, f)
+                    full = tuple(P + tuple(e for e in ms if is_end(e)) for P, ms in zip(points, hidden, strict=True))
+                    yield from self._types(n_on, orient, full, z, f)
 
     def _types(self, n_on: int, orient, hidden, zero: bool, free: bool):
         for on in itertools.combinations(range(self.n1), n_on):
@@ -174,7 +232,7 @@ class _Index:
             for off_roles in TypeIndex(len(off), 0):
                 if not strata_exist(Pattern.of(off_roles, 0), zero, free):
                     continue
-                for seqs in itertools.product(*(arrangements(ms) for ms in hidden)):
+                for seqs in itertools.product(*(_orders(ms) for ms in hidden)):
                     for perm in arrangements(slot_labels(orient, seqs)):
                         roles = [None] * self.n1
                         for i, lab in zip(on, perm, strict=True):
@@ -184,13 +242,32 @@ class _Index:
                         yield self.tag, tuple(roles)
 
 
-def _weight(bad, hidden) -> Fraction:
-    r"""$\prod_I \sum_P$ :func:`~semialg.families.bottleneck.line_points.point_weight` over the ways $P$ to put the
-    slots of each N-interval on points without its ``bad`` shared points (``None``: $0$)."""
-    if bad is None:
-        return Fraction(0)
-    return math.prod((total_point_weight(tuple(sorted(ms)), b) for ms, b in zip(hidden, bad, strict=True)),
-                     start=Fraction(1))
+def _flat(hidden):
+    return (e for ms in hidden for e in ms)
+
+
+def _inner(entries) -> list:
+    """The inner points among an N-interval's ``entries`` (not at its ends)."""
+    return [e for e in entries if not is_end(e)]
+
+
+def _orders(entries):
+    """Every distinct order of an N-interval's inner points, its end points after them (their places are fixed)."""
+    ends = tuple(e for e in entries if is_end(e))
+    for seq in arrangements(_inner(entries)):
+        yield seq + ends
+
+
+def _placement_weight(ends, inner, bad) -> Fraction:
+    r"""The types of one placement of an N-interval's slots relative to the orders of all labels: over the equal
+    labels at each end, times :func:`~semialg.families.bottleneck.line_points.total_point_weight` of the inner
+    slots without the ``bad`` shared points (the inner points in every order)."""
+    same = math.prod(math.factorial(c) for e in ends for c in _counts(point_labels(e)))
+    return total_point_weight(tuple(sorted(inner)), bad) / same
+
+
+def _counts(labels) -> list:
+    return [labels.count(lab) for lab in set(labels)]
 
 
 class TypedSlotPiece:
@@ -226,13 +303,12 @@ class TypedSlotPiece:
         n0 = self.n0
         b = 1 + n_on + off_line_base(n0, n_d, n_c, groups, n_p, p)
         out = {}
-        zero = self.S.decide(*key)
+        flags = self.index.flags(key) or (False, False)
         Y = off_line_zero(n0, p, stuck)
-        if zero is not None and Y is not None:
-            out["zero"] = b + Y + zero.dim
-        free = self.S.decide(*key, free=True)
-        if p >= 1 and _nonzero_alpha(free):
-            out["free"] = b + dim_bilinear_fibre(p, 0, 1, n0 - 1, 1) + p - 1 + free.dim
+        if flags[0] and Y is not None:
+            out["zero"] = b + Y + self.S.decide(*key).dim
+        if p >= 1 and flags[1]:
+            out["free"] = b + dim_bilinear_fibre(p, 0, 1, n0 - 1, 1) + p - 1 + self.S.decide(*key, free=True).dim
         return out
 
     def _type_strata(self, roles) -> dict:
@@ -303,6 +379,9 @@ class TypedSlotPiece:
                     eqs.append(sum((KJ[j] for j in cluster), zero) - K * R(J))
                 if len(cluster) > 1:
                     nonzero.append(W2[0, i])
+            elif lab[0] == "Z":     # at an end of its N-interval, a zero of the target
+                strict.append(lab[4] * W2[0, i])
+                eqs.append(B1[i] + R(S.nints[lab[1]][lab[2]]) * lam[i])
             else:
                 a, b, _, _ = S.nints[lab[1]]
                 strict.append(lab[4] * W2[0, i])
@@ -311,6 +390,7 @@ class TypedSlotPiece:
                 if b is not None:
                     strict.append(R(b) * o[i] * lam[i] + o[i] * B1[i])
         order = sorted(on, key=lambda i: S.place(roles[i]))
+        slopes = []
         for I, (a, b, sa, sb) in enumerate(S.nints):
             inside = [i for i in order if roles[i][0] == "H" and roles[i][1] == I]
             for i, j in zip(inside, inside[1:]):
@@ -318,17 +398,22 @@ class TypedSlotPiece:
                     eqs.append(B1[i] * lam[j] - B1[j] * lam[i])
                 else:
                     strict.append(o[i] * o[j] * (B1[i] * lam[j] - B1[j] * lam[i]))     # p_i < p_j
-            for rk in sorted({roles[i][2] for i in inside}):
-                point = [i for i in inside if roles[i][2] == rk]
+            ends = [i for i in on if roles[i][0] == "Z" and roles[i][1] == I]
+            for point in ([i for i in inside if roles[i][2] == rk] for rk in sorted({roles[i][2] for i in inside})):
+                if len(point) > 1:
+                    nonzero.append(sum((KJ[i] for i in point), zero))
+            for point in ([i for i in ends if roles[i][2] == end] for end in (0, 1)):
                 if len(point) > 1:
                     nonzero.append(sum((KJ[i] for i in point), zero))
             if a is not None and b is not None:
-                eqs.append(sum((KJ[i] for i in inside), zero) - K * R(sb - sa))
-                eqs.append(sum((KJp[i] for i in inside), zero) - K * R(b * sb - a * sa))
+                eqs.append(sum((KJ[i] for i in inside + ends), zero) - K * R(sb - sa))
+                eqs.append(sum((KJp[i] for i in inside + ends), zero) - K * R(b * sb - a * sa))
             elif a is None:       # slope of G at -infinity >= 0
-                nonstrict.append(sum((W2[0, i] * lam[i] for i in on if o[i] < 0), zero) + alpha)
+                slopes.append(sum((W2[0, i] * lam[i] for i in on if o[i] < 0), zero) + alpha)
+                nonstrict.append(slopes[-1])
             else:                 # slope of G at +infinity <= 0
-                nonstrict.append(-sum((W2[0, i] * lam[i] for i in on if o[i] > 0), zero) - alpha)
+                slopes.append(-sum((W2[0, i] * lam[i] for i in on if o[i] > 0), zero) - alpha)
+                nonstrict.append(slopes[-1])
             for k in inside:       # G(p_k) <= 0, times o_k lambda_k > 0 (once per point)
                 at = S.place(roles[k])
                 if any(S.place(roles[j]) == at for j in inside[:inside.index(k)]):
@@ -336,6 +421,8 @@ class TypedSlotPiece:
                 act = [j for j in on if S.place(roles[j]) != at and (o[j] > 0) == (S.place(roles[j]) < at)]
                 nonstrict.append(-o[k] * (sum((W2[0, j] * (lam[k] * B1[j] - lam[j] * B1[k]) for j in act), zero)
                                           + lam[k] * E - alpha * B1[k]))
+        if self.index.flat_elsewhere and not any(role[0] == "H" for role in roles):
+            nonzero.append(not_all_zero(slopes))        # h' < 0 somewhere: not g = sigma(T) (flat)
         ref = S.ref
         act = [i for i in on if (o[i] > 0) == (S.place(roles[i]) < (ref, 0))]
         eqs.append(sum((o[i] * KJ[i] for i in act), zero) + Z * alpha - K * R(S.T.slope(ref)))
@@ -361,7 +448,7 @@ class TypedSlotPiece:
         per constant neuron, one scale per other neuron and $\\mu$; above: ``upper``)."""
         if roles is None:
             roles = self.locate(ov)
-        if roles is not None and (not self._clusters_stay(ov, roles) or shares_point(roles)):
+        if roles is not None and (not self._clusters_stay(ov, roles) or coincident(roles)):
             roles = None        # neurons that may part nearby
         if roles is not None and all(role[0] in ("V", "H", "D") for role in roles):
             wake = {i: self._kink_to_join(ov, i) for i, role in enumerate(roles)
@@ -430,10 +517,11 @@ class TypedSlotPiece:
 
     def locate(self, ov: OuterView, closure: bool = False):
         """The type of the outer view ``ov`` of a point with $\\operatorname{sign}\\mu$ and $t$ of this piece
-        (checked by the caller), or ``None`` when it is of no listed type (a lone neuron off the line, slots on
-        the line at an end of an N-interval). Neurons on the line sharing a point with cancelling jumps count as a
+        (checked by the caller), or ``None`` when it is of no listed type (a lone neuron off the line, a type
+        feasible only with equalities). Neurons on the line sharing a point with cancelling jumps count as a
         phantom group on that point; several on one kink of the target (their jumps sum to the kink's, not $0$)
-        are a cluster, several strictly inside an N-interval a shared point. With ``closure``: the one type whose
+        are a cluster, several strictly inside an N-interval a shared point, slots at an end of one are ``"Z"``
+        (callers of a piece that excludes flat members check membership). With ``closure``: the one type whose
         component may have the point in its closure (a breakpoint at an end of an N-interval moved inside it)."""
         S, roles, lines = self.S, [], {}
         for i, (w, b, v) in enumerate(zip(ov.w, ov.b, ov.v, strict=True)):
@@ -469,6 +557,12 @@ class TypedSlotPiece:
                 i = members[0]
                 roles[i] = ["V", kinks[x], 1 if lam > 0 else -1]
                 slots.append((x, i))
+                continue
+            at_end = [(I, (a, bb).index(x)) for I, (a, bb, _, _) in enumerate(S.nints) if x in (a, bb)]
+            if at_end and not closure:      # at an end of an N-interval (a zero of the target)
+                for i in members:
+                    roles[i] = ["Z", *at_end[0], 1 if ov.w[i][self.p] > 0 else -1, 1 if ov.v[i] > 0 else -1]
+                    slots.append((x, i))
                 continue
             inside = [I for I, (a, bb, _, _) in enumerate(S.nints) if (a is None or x > a or closure and x == a)
                       and (bb is None or x < bb or closure and x == bb)]
@@ -529,7 +623,8 @@ class TypedSlotPiece:
                 here = [next(it) for _ in point_labels(point)]
                 if sum((J for _, _, J in here), _ZERO) == 0:      # a shared point's jumps cancelling: resample
                     return None
-                for i in (i for i in on if roles[i][:3] == ("H", I, rk)):
+                mine = ("Z", I, "ab".index(point[0])) if is_end(point) else ("H", I, rk - (seq[0][0] == "a"))
+                for i in (i for i in on if roles[i][:3] == mine):
                     where[i] = next(sl for sl in here if (sl[1], 1 if sl[2] > 0 else -1) == roles[i][3:])
                     here.remove(where[i])
         s = pos()

@@ -38,10 +38,10 @@ in $\hat P$, one or a cluster of several, or strictly inside a plateau interval 
 order), inert ($v' = 0$, any row), constant ($w' = 0$), or in a phantom group on one hyperplane off the line (jumps
 cancelling, $v' \ne 0$, the groups' affine part $\alpha\,u\cdot x$ entering the 1-D conditions). Example:
 $h = \sigma(x) + 2\sigma(x - 1)$, $h' = \sigma(x + 1) + 2\sigma(x - 1) - 1$. On the line a member is
-$G = \text{slots} + \alpha s + E$ with no breakpoint at an end of a plateau interval, where $g$ has one: so
-$G \ne g$ next to it, $h' < 0$ somewhere, and the plateau members are disjoint from (T'). Not listed (``contains``
-decides them by :func:`~semialg.families.bottleneck.equivalence.equivalent`): slots on the line at an end of a
-plateau interval, and types feasible only with an
+$G = \text{slots} + \alpha s + E$ with $h' < 0$ somewhere (not $G = g$: slots at the ends of plateau intervals are
+listed, but a type all of whose members have $G = g$ is a translation, in (T'): excluded, and the plateau members are
+disjoint from (T')). Not listed (``contains`` decides them by
+:func:`~semialg.families.bottleneck.equivalence.equivalent`): types feasible only with an
 equality ($G = 0$ at a slot, a zero slope at infinity); the dimension is decided when the listed maximum reaches
 :meth:`~semialg.families.bottleneck.line_slots.SlotCalculus.upper_bound` (every member), else undecided with both
 bounds. Otherwise (kink hyperplanes not all parallel, a hyperplane
@@ -142,8 +142,8 @@ class NonnegativeFibre:
                 "sign of v' and order (several on one point: a shared point), inert (v' = 0, any row), constant "
                 "(w' = 0, sign of b') or in a phantom group on a hyperplane (orientation)"
                 for P in self.plateaus.values())
-            + ("; not listed: plateau members with slots on the line at an end of a plateau interval, types "
-               "feasible only with equalities"
+            + ("; slots at the ends of plateau intervals too, h' < 0 somewhere; not listed: types feasible only "
+               "with equalities"
                if self.plateaus else ""))
         V = net.variables()
         self.r = r = _first_nonzero(view.c)
@@ -166,12 +166,12 @@ class NonnegativeFibre:
     def dimension(self) -> int:
         """The largest dimension of a non-empty component, when it reaches the upper bound of
         :meth:`dimension_bounds` (else :class:`UndecidedError` with both: unlisted plateau members, slots on the
-        line at an end of a plateau interval, might be larger)."""
+        line feasible only with equalities, might be larger)."""
         lower, upper = self.dimension_bounds()
         if upper > lower:
             raise UndecidedError(f"the fibre's dimension is between {lower} (listed components) and {upper} (a bound "
-                                 "covering plateau members of no listed type: slots on the line at an end of a "
-                                 "plateau interval)")
+                                 "covering plateau members of no listed type: types feasible only with "
+                                 "equalities)")
         return lower
 
     def top_dimension(self) -> int:
