@@ -76,3 +76,8 @@ def test_chosen_inputs_benchmark_smoke():
     bench = _load("bench_chosen_inputs")
     rows = bench.run(**bench.QUICK)     # every lower bound was checked against the exact value inside run()
     assert [r["known"] for r in rows] == [3, 3] and all(r["gap_ours"] <= r["gap_before"] for r in rows)
+
+
+def test_line_counts_benchmark_smoke():
+    rows = _load("bench_line_counts").run(widths=(3, 4))      # the product count equals the enumeration, in run()
+    assert [r["components"] for r in rows] == [806, 20544] and all(r["naive_s"] is not None for r in rows)

@@ -96,15 +96,18 @@ def test_coincident_types_of_the_plateau_pieces(keep):
     ([(0, 2), (1, -4)], 0, -1, 4),                # a bounded positive part: two kinks, two N-intervals
     ([(0, 2), (2, 1)], -1, -1, 4),                # |s| - 1 + s(s - 2): a bounded N-interval, a kink
 ])
-def test_the_index_counts_the_shared_types_it_yields(breaks, left, at0, n1):
+@pytest.mark.parametrize("tag", ["A", "Cp"])           # Cp leaves its flat types (g = sigma(T)) to piece C
+def test_the_index_counts_the_coincident_types_it_yields(breaks, left, at0, n1, tag):
     T = LinePL.of([(fmpq(x), fmpq(j)) for x, j in breaks], fmpq(left), fmpq(at0))
     net = sa.Network.from_arrays([[[1]] * n1, [[0] * n1], [[1]]], [[0] * n1, [1], [0]])
-    piece = TypedSlotPiece("A", net, (fmpq(1),), SlotCalculus(T, n1), 1, fmpq(0))
+    piece = TypedSlotPiece(tag, net, (fmpq(1),), SlotCalculus(T, n1), 1, fmpq(0))
     listed = list(piece.index)
     assert len(listed) == len(set(listed)) == piece.index.exact_size
     assert any(coincident(roles) for _, roles in listed)
     simple = [roles for _, roles in listed if not coincident(roles)]
-    assert listed[:len(simple)] == [("A", roles) for roles in simple]         # the simple types first
+    assert listed[:len(simple)] == [(tag, roles) for roles in simple]         # the simple types first
+    flat = [r for _, r in listed if not any(role[0] == "H" for role in r) and piece.S.flat(*piece._split(r)[0])]
+    assert tag == "A" or flat == []
 
 
 @pytest.mark.parametrize("n0", [1, 2])

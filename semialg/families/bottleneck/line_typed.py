@@ -86,6 +86,7 @@ from semialg.families.bottleneck.line_closure import dimension_from_curves
 from semialg.families.bottleneck.line_points import (arrangements, canonical_points, coincident, is_end, is_shared,
                                                      multinomial, point_labels, points_avoiding, points_of,
                                                      slot_labels, total_point_weight)
+from semialg.families.bottleneck.line_members import solve_with
 from semialg.families.bottleneck.line_slots import SlotCalculus
 from semialg.families.bottleneck.off_line import (draw_groups, draw_inert, group_rows, off_line_base,
                                                   off_line_conditions, off_line_count, off_line_zero, strata_exist)
@@ -608,7 +609,7 @@ class TypedSlotPiece:
         S, view, n0 = self.S, self.view, self.n0
         on = sorted((i for i, r in enumerate(roles) if r[0] in _ON), key=lambda i: S.place(roles[i]))
         seqs = [points_of(roles, I) for I in range(len(S.nints))]
-        slots, eps, alpha = S.solve_with(key[0], seqs, rng, free)
+        slots, eps, alpha = solve_with(S, key[0], seqs, rng, free)
         if free and alpha == 0:
             return None
         it, where = iter(slots), {}        # neuron -> its slot (x, o, J): slots in the order of solve_with
