@@ -191,3 +191,40 @@ def test_an_inert_neuron_on_a_kink_may_only_join_its_cluster():
     moved = sa.Network.from_arrays([[[1], [-3], [3], [3]], [[eps, 1, (-6 - eps) / 3, 2]], [[1]]],
                                    [[Fr(1, 2) + eps, Fr(-3, 2), Fr(3, 2), 0], [1], [0]])
     assert not sa.equivalent(moved, net)
+
+
+def test_constant_neurons_whose_kinks_would_lie_far_out_stay_constant():
+    # h = -2 + s(-2x) + 2 s(x + 1) + 3 s(-3/2) >= 0, zero on [-1, 0], with two constant neurons (v |b| = 9/2 and -2,
+    # no subset summing to 0): woken, a kink would lie far out, where h > 0 on both sides, with no partner to
+    # cancel it, so they stay constant; at this member of the plateau boundary the local dimension is that of the
+    # plateau type with the two slots moved inside [-1, 0]: 8
+    net = sa.Network.from_arrays([[[0], [0], [-2], [1]], [[3, -1, 1, 2]], [[1]]], [[Fr(-3, 2), 2, 0, 1], [0], [0]])
+    lower, upper = local_dimension_bounds(net)
+    assert sa.fibre(net).local_dimension() == 8 and lower <= 8 <= upper
+
+
+@pytest.mark.parametrize("n0", [1, 2])
+def test_local_dimensions_with_constant_neurons_lie_within_the_proven_bounds(n0):
+    # h = s1 s(p - u.x) + s2 s(u.x - q) >= 0, zero on the slab p <= u.x <= q, plus constant neurons (w = 0, b != 0)
+    # whose values e absorbs: a member of the plateau boundary of its own fibre
+    rng, decided = random.Random(70 + n0), 0
+    for _ in range(40):
+        u = [rng.choice([-1, 1, 2]) for _ in range(n0)]
+        p = Fr(rng.randint(-3, 0), rng.choice([1, 2]))
+        q = p + Fr(rng.randint(1, 3), rng.choice([1, 2]))
+        s1, s2 = (rng.choice([1, 2, 3]) for _ in range(2))
+        consts = [(Fr(rng.choice([-2, -1, 1, 2, 3]), rng.choice([1, 2])), rng.choice([-2, -1, 1, 3]))
+                  for _ in range(rng.choice([1, 2]))]
+        W = [[-x for x in u], list(u)] + [[0] * n0 for _ in consts]
+        b = [p, -q] + [c for c, _ in consts]
+        v = [s1, s2] + [w for _, w in consts]
+        e = -sum(w * max(c, 0) for c, w in consts)
+        net = sa.Network.from_arrays([W, [v], [[rng.choice([1, -2])]]], [b, [e], [0]])
+        try:
+            value = sa.fibre(net).local_dimension()
+        except UndecidedError:
+            continue
+        lower, upper = local_dimension_bounds(net)
+        assert lower <= value <= upper, net
+        decided += 1
+    assert decided >= 20

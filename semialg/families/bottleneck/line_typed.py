@@ -451,7 +451,8 @@ class TypedSlotPiece:
             roles = self.locate(ov)
         if roles is not None and (not self._clusters_stay(ov, roles) or coincident(roles)):
             roles = None        # neurons that may part nearby
-        if roles is not None and all(role[0] in ("V", "H", "D") for role in roles):
+        if roles is not None and all(role[0] in ("V", "H", "D") or role[0] in ("C+", "C-") and
+                                     self._stays_constant(ov, i) for i, role in enumerate(roles)):
             wake = {i: self._kink_to_join(ov, i) for i, role in enumerate(roles)
                     if role[0] == "D" and not self._stays_inert(ov, i)}
             if all(wake.values()):      # the types near the member: each such neuron inert or in its kink's cluster
@@ -513,6 +514,25 @@ class TypedSlotPiece:
         q = -b / w[self.p]
         return q not in {x for x, _ in self.S.kinks} and \
             not any((a is None or a <= q) and (z is None or q <= z) for a, z, _, _ in self.S.nints)
+
+    def _stays_constant(self, ov: OuterView, i: int) -> bool:
+        r"""Whether the constant neuron ``i`` ($w = 0 \ne v$) of a member keeps $w' = 0$ nearby: $b \ne 0$, $\hat P$
+        unbounded both ways, and no set of the neurons with a zero row containing it has $\sum v_j|b_j| = 0$.
+        *Proof.* Given $w' \ne 0$ its kink lies at distance about $|b|/|w'|$, far out, so it crosses $\hat P$ (on
+        the line at either infinite end; off it every hyperplane crosses the slabs), where the kinks on one
+        hyperplane must cancel. Only neurons whose rows tend to $0$ have kinks that far; on one hyperplane their
+        rows are $\lambda_j(n, \beta)$ with $|\lambda_j| = |b'_j|/|\beta|$, so the cancellation
+        $\sum v'_j|\lambda_j| = 0$ tends to $\sum v_j|b_j| = 0$ over a set of them, which no set does. $\square$"""
+        w, b, v = ov.w[i], ov.b[i], ov.v[i]
+        if any(w) or v == 0 or b == 0 or any(a is None or z is None for a, z, _, _ in self.S.nints):
+            return False
+        zeros = [ov.v[j] * abs(ov.b[j]) for j in range(len(ov.w)) if j != i and not any(ov.w[j])]
+        return all(sum(c, v * abs(b)) != 0 for m in range(len(zeros) + 1) for c in itertools.combinations(zeros, m))
+
+    def stays(self, ov: OuterView, roles) -> bool:
+        """Whether the neurons of ``roles`` off the slots keep their roles nearby (:meth:`_stays_inert`, ...)."""
+        return all(role[0] in _ON or role[0] == "D" and self._stays_inert(ov, i) or
+                   role[0] in ("C+", "C-") and self._stays_constant(ov, i) for i, role in enumerate(roles))
 
     # -- locating ---------------------------------------------------------------------------------------------
 

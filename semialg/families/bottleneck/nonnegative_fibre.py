@@ -337,7 +337,7 @@ class NonnegativeFibre:
         P, ov = on
         roles = P.locate(ov, closure=True)
         # a cluster on a kink of g counts only when its neurons stay on it (else they may part nearby)
-        if roles is not None and all(role[0] in ("V", "H") for role in roles) and P._clusters_stay(ov, roles):
+        if roles is not None and P.stays(ov, roles) and P._clusters_stay(ov, roles):
             return max(base, P.dimension(roles))
         return dimension_from_curves(P, ov, base, self.dimension_bounds()[1], "a member h' = |mu| g on the plateau "
                                      "boundary whose neurons are not one per breakpoint")
