@@ -20,6 +20,7 @@ from semialg import Network
 from semialg.engine import regions as pl
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.fibre import fibre, fibre_dimension
+from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.shallow import fibre as shallow_fibre
 from semialg.ui.latex import document
@@ -118,7 +119,7 @@ def test_constant_fibre_latex_compiles(tmp_path):
 def test_local_dimension_at_silent_members():
     """At a silent member (c' = 0) whose h' is non-constant and positive somewhere, only silent members are near:
     D - 2 n3, which the region oracle confirms (f moves along d' and along c', since sigma(h') is not zero:
-    D - dim_fun = D - 2 n3). At h' a positive constant the (K) members come near: undecided."""
+    D - dim_fun = D - 2 n3). At h' a positive constant the (K) members come near: the larger of the two."""
     net = Network.from_arrays([[[1], [2]], [[-1, -1]], [[3], [1]]], [[0, 1], [-1], [5, 0]])
     F = fibre(net)
     silent = Network.from_arrays([[[1], [2]], [[1, 1]], [[0], [0]]], [[0, 1], [-1], [5, 0]])     # h' > 0 for x > 0
@@ -126,8 +127,12 @@ def test_local_dimension_at_silent_members():
     assert F.component_of(silent) == "silent"
     assert F.local_dimension(silent) == D - 4 == D - pl.functional_dimension(silent).value
     flat = Network.from_arrays([[[1], [2]], [[0, 0]], [[0], [0]]], [[0, 1], [2], [5, 0]])          # h' = 2
-    with pytest.raises(UndecidedError):
-        F.local_dimension(flat)
+    # by hand: silent members near flat form {c'' = 0, d'' = d}, D - 4 = 7; (K) members (h'' a constant near 2,
+    # c'' != 0 small, d'' = d - 2 c''): rows and biases free (4), v'' = 0 (the rows are not parallel), e'' (1),
+    # c'' (2): 7 as well (or the kinks joined, -1, with v'' on a line, +1); D - dim_fun = 9 only bounds it, the
+    # fibre is not smooth there
+    lower, upper = local_dimension_bounds(flat)
+    assert F.local_dimension(flat) == 7 and lower <= 7 <= upper == D - pl.functional_dimension(flat).value
 
 
 @pytest.mark.parametrize("W", [[[0, 0], [0, 0]], [[1, 2], [1, 2]]], ids=["zero-rows", "cancelling"])
@@ -165,3 +170,43 @@ def test_a_positive_constant_neuron_pushed_far_out_gives_the_full_dimension():
     assert sa.equivalent(pushed, net) and F.local_dimension(pushed) == 11
     tilted = Network.from_arrays([[[1], [2], [-t]], [[-2, -2, 1]], [[-2]]], [["-1/2", 0, "1/2"], [-2], [0]])
     assert not sa.equivalent(tilted, net)
+
+
+@pytest.mark.parametrize("W, b, v, c, W3, expected", [
+    # h = 1, its two neurons silent (v = 0) on one hyperplane: near theta, h'' is constant iff v'' = 0 (rows and
+    # biases free, 8) or the twins stay on one hyperplane with cancelling v'' (6); then e'' (1) and c'' (1): 10
+    ([[3, -1, 2], [9, -3, 6]], ["1/2", "3/2"], [0, 0], 1, [[1]], 10),
+    # h = 2, the twins x = -1/2 cancelling (3 s(l) - 2 s(3 l / 2) = 0), v != 0: they stay twins (3 + 1) with
+    # v'' on a line (1), then e'' (1) and c'' (2): 8 of the fibre's 11
+    ([[1, 0], ["3/2", 0]], ["1/2", "3/4"], [3, -2], 2, [[1], [-2]], 8),
+])
+def test_local_dimension_at_positive_constant_members(W, b, v, c, W3, expected):
+    """Members of (K): near them every member has h'' a positive constant, so the local dimension is that of
+    {h'' constant} x {c'' != 0} — hand-counted here, within the first-order bounds, below the fibre's D - n3
+    (undecided before: the refusal survey's constant functions)."""
+    net = Network.from_arrays([W, [v], W3], [b, [c], [0] * len(W3)])
+    F = fibre(net)
+    lower, upper = local_dimension_bounds(net)
+    assert F.local_dimension() == expected and lower <= expected <= upper
+    assert expected < F.dimension == net.architecture.num_parameters - len(W3)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_local_dimension_at_sampled_positive_constant_members(seed):
+    """Random members of random (K) pieces get a local dimension, within the first-order bounds."""
+    rng = random.Random(seed)
+    net = Network.from_arrays([[[1], [2]], [[0, 0]], [[2]]], [[0, 1], [3], [1]])      # the constant 7
+    F = fibre(net)
+    pieces = [j for j in F.index if j[0] == "K"]
+    decided = 0
+    for j in rng.sample(pieces, min(6, len(pieces))):
+        x = F.sample(rng.randrange(10 ** 6), j)
+        assert bool(sa.equivalent(net, x))
+        try:
+            value = F.local_dimension(x)
+        except UndecidedError:
+            continue
+        lower, upper = local_dimension_bounds(x)
+        assert lower <= value <= upper, (j, x)
+        decided += 1
+    assert decided >= 3

@@ -186,3 +186,40 @@ def test_local_dimension_robust_and_tight_members():
     assert F.local_dimension(tight) == 8
     lowered = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [[0, -1], ["-1001/1000"], [5]])
     assert bool(pl.equivalent(lowered, net)) and F.local_dimension(lowered) == 8
+
+
+@st.composite
+def fenced(draw):
+    """An inner network with positive v', twins and parallel rows, fenced by -M (s(x_q) + s(-x_q)) on every axis
+    (M above the sum of v'_j |w'_j|_1 over v'_j > 0: the recession is negative in every direction) and e' = -1/3 -
+    (its largest value at the meeting points): h' <= -eps (1 + |x|)."""
+    n0, n1 = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    W = [[draw(st.integers(-2, 2)) for _ in range(n0)] for _ in range(n1)]
+    b = [Fraction(draw(st.integers(-6, 6)), 3) for _ in range(n1)]
+    v = [draw(st.integers(-2, 3)) for _ in range(n1)]
+    if n1 > 1 and draw(st.booleans()):        # a twin of the first neuron
+        s = draw(st.sampled_from([1, 2]))
+        W[1], b[1] = [s * x for x in W[0]], s * b[0]
+    M = 1 + sum(vj * sum(map(abs, w)) for w, vj in zip(W, v) if vj > 0)
+    for q in range(n0):
+        for sign in (1, -1):
+            W.append([sign * int(i == q) for i in range(n0)])
+            b.append(Fraction(0))
+            v.append(-M)
+    e = -max(_rest(W, b, v, x) for x in _meeting_points(W, b)) - Fraction(1, 3)
+    return W, b, v, e
+
+
+@settings(max_examples=30, deadline=None)
+@given(fenced())
+def test_uniformly_negative_members_have_the_full_dimension(case):
+    """Uniformly negative h' (the fence), even with positive v', twins and rows on one hyperplane: every nearby
+    inner network is nowhere positive, so the local dimension is D - n3 — decided, and equal to D - dim_fun of the
+    region oracle; the oracle confirms h' <= 0."""
+    W, b, v, e = case
+    n0, n1 = len(W[0]), len(W)
+    assert _nowhere_positive_by_regions(W, b, v, e)
+    net = Network.from_arrays([[[0] * n0] * n1, [[0] * n1], [[1]]], [[0] * n1, [-1], [1]])
+    x = Network.from_arrays([W, [v], [[2]]], [b, [e], [1]])
+    got = ConstantFibre(net).local_dimension(x)
+    assert got == len(x.parameters()) - pl.functional_dimension(x).value == len(x.parameters()) - 1

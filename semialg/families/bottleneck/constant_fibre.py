@@ -43,8 +43,11 @@ each folding $n_1$ terms $\max(0, \cdot)$ (a disjunction over their signs when e
 The local dimension is $D -
 n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)) and at every
 member with $d' = d$ where (V) and (R) hold robustly (first-layer rows spanning, every atom and every argument of a
-$\max$ non-zero unless identically: an interior point of (N) $\cup$ (S)), $D - 2n_3$ at a silent member whose
-$h'$ is non-constant and positive somewhere; elsewhere it is undecided. Cost: $O(n_1 n_0 +
+$\max$ non-zero unless identically: an interior point of (N) $\cup$ (S)) or $h' \le -\varepsilon(1 + \|x\|)$
+(:func:`uniformly_negative`), $D - 2n_3$ at a silent member whose $h'$ is non-constant and positive somewhere;
+at a member of (K) it is the dimension of (K) there (the shallow local dimension of $Z$ at $h' - \kappa$, plus
+$1 + n_3$), and at a silent member with $h' = \kappa > 0$ the larger of that and $D - 2n_3$; elsewhere it is
+undecided. Cost: $O(n_1 n_0 +
 n_3)$ polynomials per component but (N$_+$), whose formula has $O(\binom{n_0 + n_1}{n_0})$ atoms; membership one
 evaluation (for (N$_+$) one arrangement of $h'$).
 
@@ -60,7 +63,7 @@ import random as _random
 
 from flint import fmpq
 
-from semialg.core.exact import dot, rank, to_sympy
+from semialg.core.exact import dot, nullspace, rank, solve, to_sympy
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
@@ -168,10 +171,14 @@ class ConstantFibre:
         return None if _positive_somewhere(point) else "nonpositive"
 
     def local_dimension(self, point) -> int:
-        r"""$D - n_3$ at a member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of
-        (N$_-$)); $D - 2n_3$ at a silent member whose $h'$ is not constant and positive somewhere (no member with
-        $c' \ne 0$ is near: (N) needs $h'' \le 0$, (K) a constant $h''$, and both are closed conditions $h'$
-        fails); $D - n_3$ at a member with $d' = d$ whose first-layer rows span $\mathbb{R}^{n_0}$ and at which the
+        r"""At a member of (K) the dimension of (K) there (:meth:`_positive_constant_dimension`, from the shallow
+        local dimension of the zero function's fibre); $D - n_3$ at a member with $d' = d$, $v' \le 0$, $e' \le 0$
+        (the closure of the interior of (N$_-$)) or with $h'$ uniformly negative (:func:`uniformly_negative`: every
+        nearby $\theta''$ with $d'' = d$ is a member); $D - 2n_3$ at a silent member whose $h'$ is not constant
+        and positive somewhere (no member with $c' \ne 0$ is near: (N) needs $h'' \le 0$, (K) a constant $h''$,
+        and both are closed conditions $h'$ fails) and the larger of that and the dimension of (K) at a silent
+        member whose $h'$ is a positive constant ((K) members with $c'' \to 0$ come near); $D - n_3$ at a member
+        with $d' = d$ whose first-layer rows span $\mathbb{R}^{n_0}$ and at which the
         formula of :func:`nowhere_positive` without coordinate planes holds robustly (no argument of a $\max$ and
         no atom vanishes unless identically: every nearby $\theta''$ with $d'' = d$ and $c'' \ne 0$ is in (N)),
         and at a member with $d' = d$ from which a line $\theta' + td$ (:meth:`_pushes`) keeps both for every small
@@ -179,9 +186,13 @@ class ConstantFibre:
         is then $n_0$ but at finitely many $t$): the fibre has dimension $D - n_3$ at those points, hence at
         $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves); else
         :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of the
-        formula and at most $2 + 4n_0$ compositions of it with a line."""
+        formula and at most $2 + 4n_0$ compositions of it with a line; at (K) members one shallow local
+        dimension."""
         ov = OuterView.of(point)
-        if ov.d == self.d and all(x <= 0 for x in ov.v) and ov.e <= 0:
+        kappa = self._kappa(ov)
+        if kappa is not None:        # (K): near theta' every member has h'' constant and positive
+            return self._positive_constant_dimension(ov, kappa)
+        if ov.d == self.d and (all(x <= 0 for x in ov.v) and ov.e <= 0 or uniformly_negative(ov.inner)):
             return self.dimension
         if ov.d == self.d:
             V = self.net.variables()
@@ -195,10 +206,23 @@ class ConstantFibre:
                 if rank(tilted) == self.net.widths[0] and self._nowhere.robust_along(theta, step):
                     return self.dimension
         K = canonical_form(ov.inner)
-        if not any(ov.c) and (K.kinks or any(map(any, K.linear))) and _positive_somewhere(point):
+        varies = K.kinks or any(map(any, K.linear))
+        if not any(ov.c) and varies and _positive_somewhere(point):
             return self.dimension - self.n3
+        level = ov.inner((_ZERO,) * self.net.widths[0])[0]
+        if not any(ov.c) and not varies and level > 0:      # (K) members with c'' -> 0 come near
+            return max(self.dimension - self.n3, self._positive_constant_dimension(ov, level))
         raise UndecidedError(f"local dimension of a constant function's fibre at a member with c' != 0 and some "
-                             f"v' > 0 or e' > 0, or with h' constant: at most {self.dimension}, not decided")
+                             f"v' > 0 or e' > 0 whose h' is not uniformly negative, or a silent one whose h' is "
+                             f"nowhere positive: at most {self.dimension}, not decided")
+
+    def _positive_constant_dimension(self, ov: OuterView, kappa) -> int:
+        r"""The dimension of (K) at a point whose $h'$ is the constant $\kappa > 0$: (K) is locally $\{h''
+        \text{ constant}\} \times \{c'' \ne 0\}$ ($d''$ follows), and $h'' \mapsto (h'' - h''(0), h''(0))$ maps
+        the first factor homeomorphically onto $Z \times (0, \infty)$: the shallow local dimension of $Z$ at
+        $h' - \kappa$, plus $1 + n_3$."""
+        lowered = Network((ov.inner.weights[0], (ov.v,)), (ov.b, (ov.e - kappa,)))
+        return self.zero.local_dimension(lowered) + 1 + self.n3
 
     def _pushes(self, point) -> list[list[fmpq]]:
         r"""Directions $d$ for :meth:`local_dimension` to push a member along, towards the interior of (N): $e'$
@@ -324,6 +348,40 @@ class _Pieces:
     @property
     def exact_size(self) -> int:
         return len(self)
+
+
+def uniformly_negative(h: Network) -> bool:
+    r"""Whether the shallow network ``h`` (widths $n_0$-$n_1$-1) satisfies $h(x) \le -\varepsilon(1 + \|x\|)$
+    for some $\varepsilon > 0$: its first-layer rows span $\mathbb{R}^{n_0}$, $h < 0$ at every vertex of its
+    arrangement and its recession function $\rho(u) = \sum_j v_j\sigma(w_j\cdot u)$ is negative on every extreme
+    ray $\pm u$ of the central arrangement (a line where $n_0 - 1$ independent hyperplanes $w_j\cdot u = 0$ meet).
+    *Proof.* The cells are pointed polyhedra on which $h$ is affine: $x = \sum_i\lambda_i p_i + r$ (vertices
+    $p_i$, $r$ in the recession cone, a cone of the central arrangement on which $\rho$ is linear and negative on
+    the generators) gives $h(x) \le \max_i h(p_i) + \rho(r) \le -a - \delta\|r\|$. Then every $h''$ with
+    parameters within $\eta$ of those of $h$ has $h'' \le h + C\eta(1 + \|x\|) < 0$: it stays nowhere positive.
+    Cost: $\binom{n_1}{n_0} + \binom{n_1}{n_0 - 1}$ exact solves of $n_0$ equations.
+
+    >>> h = Network.from_arrays([[[1], [-1]], [[-1, -1]]], [[0, 0], [-1]])      # -|x| - 1
+    >>> uniformly_negative(h), uniformly_negative(Network.from_arrays([[[1]], [[-1]]], [[0], [-1]]))  # -s(x) - 1
+    (True, False)
+    """
+    (W, V), (b, _) = h.weights, h.biases
+    n1, n0, v = len(W), h.widths[0], V[0]
+    if rank(W) < n0:
+        return False
+    for S in itertools.combinations(range(n1), n0):
+        rows = [W[j] for j in S]
+        if rank(rows) == n0 and h(solve(rows, [-b[j] for j in S]))[0] >= 0:
+            return False
+    for S in itertools.combinations(range(n1), n0 - 1):
+        rows = [W[j] for j in S]
+        if S and rank(rows) < n0 - 1:
+            continue
+        (u,) = nullspace(rows) if S else [(fmpq(1),)]      # n0 = 1 when S is empty
+        if any(sum((x * max(sign * dot(w, u), _ZERO) for x, w in zip(v, W, strict=True)), _ZERO) >= 0
+               for sign in (1, -1)):
+            return False
+    return True
 
 
 def _positive_somewhere(point: Network) -> bool:
