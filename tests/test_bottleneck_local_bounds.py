@@ -194,12 +194,57 @@ def test_an_unused_neuron_gains_weight_only_downwards():
     # by hand: sigma(-x) is affine on P, h' = mu h there (v_1 w_1 = -mu, v_1 b_1 + e = -mu) with its kink anywhere
     # in x > -1: 4 + 1 - 2 = 3; the unused neuron 3 (w, b, v <= 0); outer weight and bias fixed by mu: 6
     assert len(silent_neuron_moves(net)) == 3 and local_dimension_bounds(net) == (6, 6)
-    # sigma(x + 1) touches P-bar at x = -1: no move is offered, and indeed with v < 0 its bias cannot rise
+    # sigma(x + 1) touches P-bar at x = -1: with v < 0 its bias cannot rise alone, but the rows w x + b with
+    # w > 0, b < w are negative on P-bar with a margin (the open cone over it is pointed), and touching lies on
+    # their boundary: the moves tilt it into them (never the bias alone), and the dimension is that of net
     touching = Network.from_arrays([[[-1], [1]], [[1, 0]], [[1]]], [[0, 1], [-1], [0]])
-    assert silent_neuron_moves(touching) == []
     b2 = [fmpq(int(i == 3)) for i in range(net.architecture.num_parameters)]
     lowered = _moved(touching, v2, fmpq(-1, 10))                           # still only off P: kept
     assert sa.equivalent(touching, lowered) and not sa.equivalent(touching, _moved(lowered, b2, fmpq(1, 10)))
+    moves = silent_neuron_moves(touching)
+    assert len(moves) == 3 and all(m[1] > 0 and m[3] < m[1] for m in moves[:2])
+    _check_one_sided(touching, moves)
+    assert local_dimension_bounds(touching) == (6, 6)
+
+
+def _unused_opposite(rng: random.Random) -> Network:
+    """A parameter with an unused neuron on the hyperplane of a live one, facing the other way (often on the
+    boundary of P, negative on P-bar without a margin)."""
+    net = _net(rng, rng.choice([2, 3]), "plain", rng.choice([1, 2]))
+    W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
+    s = fmpq(rng.choice([1, 2, 3]), rng.choice([1, 2]))
+    W.append([-s * x for x in W[0]])
+    b.append(-s * b[0])
+    v.append(0)
+    return Network.from_arrays([W, [v], [[1]]], [b, list(net.biases[1]), [0]])
+
+
+def _tilted(net: Network, moves) -> bool:
+    """Whether the unused neuron (the last) moves only into the open cone of rows negative on P-bar (rows and bias
+    together), not along the unit directions of a row already negative with a margin."""
+    n0, k = net.widths[0], net.widths[1] - 1
+    (W_at, *_), (b_at, *_) = tangent.parameter_offsets(net.architecture)
+    return any(m[b_at + k] != 0 and any(m[W_at + k * n0 + j] != 0 for j in range(n0)) for m in moves)
+
+
+@pytest.mark.parametrize("net, moves", _nets_with(
+    lambda net: (lambda m: m if _tilted(net, m) else [])(silent_neuron_moves(net)), 10, 4, _unused_opposite))
+def test_unused_neurons_on_the_boundary_of_p_tilt_into_the_negative_cone(net, moves):
+    """An unused neuron whose row is <= 0 on P-bar but not negative with a margin (its hyperplane touches P-bar):
+    its row moves into the open cone of rows negative on P-bar (non-empty: the cone over P-bar is pointed), its
+    v' <= 0 — each move and their non-negative combinations keep the function (exact equivalence, grid)."""
+    _check_one_sided(net, moves)
+
+
+def test_an_unused_neuron_facing_away_from_p():
+    """The refusal survey's 2-3-1-1 member with an unused neuron on the hyperplane of a U+ neuron, facing the other
+    way: h = 6 s(-l) - s(m) with l = -3x + y - 1, m = -x + 3y + 1 (the unused row is l), P = {l < 0, m < -6 l}, a
+    wedge whose closure has l = 0 on an edge. By hand: the U+ neuron (affine on P) keeps v w and v b + e: 5 - 3 = 2;
+    the seen kink m = 0 its scale, 1; h' = mu h, 1; the unused neuron any row negative on the wedge (an open cone:
+    3) with v' <= 0: 4. Total 8, which the first-order bounds (6, 8) did not reach from below."""
+    net = Network.from_arrays([[[-3, 1], [9, -3], [-1, 3]], [[0, 2, -1]], [[1]]], [[-1, 3, 1], [0], [0]])
+    assert tangent.local_dimension_bounds(net) == (6, 8)
+    assert local_dimension_bounds(net) == (8, 8) and sa.fibre(net).local_dimension() == 8
 
 
 def test_outer_bias_trade_needs_a_positive_margin():

@@ -75,8 +75,13 @@ of $(w_k, b_k)$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stay
 elsewhere. (iv) If $w_k = 0$, $b_k < 0$ and $h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
 ($h_\infty$ the recession function of $h$), then $w'_k = \varepsilon d'$ for $d'$ in an open cone around $d$, any
 $b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far away,
-where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. (v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
-$h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of (iii) and (iv) are
+where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. (vi) If $v_k \le 0$ and the row is only $\le 0$ on
+$\bar P$ (its hyperplane may touch $\bar P$), but the cone $A$ of rows $\le 0$ on $\bar P$ has interior points
+(rows $\le -\varepsilon(1 + |x|)$ there: the cone over $\bar P$ is pointed), every row of $(w_k, b_k) +
+\operatorname{int} A$ near it, with $v'_k \le 0$ near $v_k$, keeps the function by (iii): an open cone with apex
+$\theta$ ($A + \operatorname{int} A \subset \operatorname{int} A$), spanned by $n_0 + 1$ independent rows of
+$\operatorname{int} A$. $P$ is that of $f$ ($d$ is fixed), so this composes with the other moves. (v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
+$h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of (iii), (iv) and (vi) are
 one-sided ($v'_k \le 0$ for an unused neuron, $w'_k$ in a cone): the family they span is defined on a cone with
 apex $\theta$, which still meets every neighbourhood of $\theta$ in a set of full dimension, so they count for the
 lower bound like the others.
@@ -102,8 +107,8 @@ $\tau = \pm v'_j|\lambda'_j| \ne 0$; on $U'$, $h'$ minus that affine part is a f
 $n \parallel u$: the pair is on the line after all. $\square$
 
 All are exact statements about neighbourhoods, so :func:`local_dimension_bounds` stays a pair of proven bounds;
-they meet on twins and opposite pairs on seen lines, at robustly hidden and silent neurons and at constant
-neurons, where the plain first-order bounds do not.
+they meet on twins and opposite pairs on seen lines, at robustly hidden and silent neurons (unused ones touching
+$\bar P$ too) and at constant neurons, where the plain first-order bounds do not.
 
 >>> from semialg.core.network import Network
 >>> from semialg.engine import tangent
@@ -114,7 +119,6 @@ neurons, where the plain first-order bounds do not.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 
@@ -124,7 +128,9 @@ from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
 from semialg.core.network import Network
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant
+from semialg.geometry.elimination import point
 from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -134,7 +140,6 @@ __all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 _SUBSET_LIMIT = 16     # neurons on one line beyond which the zero-sum test is skipped (the bound stays valid)
-_GENERATOR_WORK = 20000   # candidate subsets (over all cells) beyond which cells' generators are not enumerated
 
 #: The largest first-layer arrangement (by the bound on its number of cells) for which, with $n_0 \ge 3$,
 #: :func:`local_dimension_bounds` classifies the neurons (exact LPs per cell) for its extra equations and moves.
@@ -267,7 +272,7 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
         return []
     t = t or combinatorial_type(net)
     parts = []                       # the cells meeting P: their generators, and where their part of P-bar recedes
-    for gens in _cell_cones(net):
+    for gens in cell_cones(net):
         if any(val > 0 for _, _, val in gens):
             rays = [(g[:n0], val) for g, s, val in gens if s == 0]
             parts.append((gens, {g for g, val in rays if val >= 0} | {
@@ -348,7 +353,7 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     """
     t = t or combinatorial_type(net)
     n0, D = net.widths[0], net.architecture.num_parameters
-    if not any(c in ("U-", "U+") for c in t.classes) or (cones := _cell_cones(net)) is None:
+    if not any(c in ("U-", "U+") for c in t.classes) or (cones := cell_cones(net)) is None:
         return []
     view = OuterView.of(net)
     (W_at, W2_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
@@ -360,7 +365,7 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
             continue
         key, _, sign = normalise_row(tuple(net.weights[0][k]) + (net.biases[0][k],))
         side = tuple(sign * x for x in key) if cls == "U-" else tuple(-sign * x for x in key)
-        level = min(_robustness(side, gens) for gens in cones)
+        level = min(robustness(side, gens) for gens in cones)
         if level == 0:
             continue
         if cls == "U-":
@@ -381,10 +386,12 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     r"""One-sided moves of the *silent* first-layer neurons of a case-(a) parameter with $c \ne 0$
     — those adding nothing to $h$: unused ($v_k = 0$) or constant zero ($w_k = 0$, $b_k < 0$) — each keeping the
     function for every small $t \ge 0$ (module docstring): the row, bias and $-v_k$ of an unused neuron, or of a
-    constant zero one with $v_k < 0$, whose row is negative on the cone over $\bar P$; the bias, output weight
-    and $n_0$ independent row directions $d$ of a constant zero neuron when $h_\infty < 0$ on the half-sphere of
-    $d$ ($n_0 \le 2$). Cost: that of :func:`hidden_neuron_moves`, and in the plane $O(N^4)$ candidate
-    directions checked on $O(N^2)$ cells for a constant zero neuron.
+    constant zero one with $v_k < 0$, whose row is negative on the cone over $\bar P$; when the row is only
+    non-positive there, $n_0 + 1$ independent rows negative on it and the output weight ((vi), $n_0 \le 2$); the
+    bias, output weight and $n_0$ independent row directions $d$ of a constant zero neuron when $h_\infty < 0$
+    on the half-sphere of $d$ ($n_0 \le 2$). Cost: that of :func:`hidden_neuron_moves`, one Fourier–Motzkin
+    elimination in $n_0 + 1 \le 3$ variables over the generators of the cone over $\bar P$, and in the plane
+    $O(N^4)$ candidate directions checked on $O(N^2)$ cells for a constant zero neuron.
 
     >>> from semialg.core.network import Network
     >>> unused = Network.from_arrays([[[-1], [1]], [[1, 0]], [[1]]], [[0, 0], [-1], [0]])
@@ -393,20 +400,25 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     """
     n0, D = net.widths[0], net.architecture.num_parameters
     view = OuterView.of(net)
-    if not any(view.c) or (cones := _cell_cones(net)) is None:
+    if not any(view.c) or (cones := cell_cones(net)) is None:
         return []
     (W_at, W2_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
     unit = _units(D)
     positive = [gens for gens in cones if any(val > 0 for _, _, val in gens)]     # the cells meeting P
-    out, far = [], None
+    pbar = [g for gens in positive for g in cut_generators(gens)]                   # the cone over P-bar
+    out, far, inside = [], None, None
     for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
         constant = not any(w) and b < 0
         if not (v == 0 or constant):
             continue
         row = tuple(w) + (b,)
-        if v <= 0 and positive and all(_level([val for _, _, val in gens], [(g, s, dot(row, g)) for g, s, _ in gens])
-                                       == 2 for gens in positive):
+        if v <= 0 and pbar and all(dot(row, g) < 0 for g in pbar):
             rows = [unit((W_at + k * n0 + j, _ONE)) for j in range(n0)]
+        elif v <= 0 and pbar and n0 <= 2 and all(dot(row, g) <= 0 for g in pbar) and (
+                inside := _rows_negative_on(pbar, n0) if inside is None else inside):
+            out += [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
+            out.append(unit((W2_at + k, -_ONE if v == 0 else _ONE)))
+            continue
         elif constant:
             far = (_far_directions(cones, n0) if n0 <= 2 else []) if far is None else far
             if not far:
@@ -416,6 +428,26 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
             continue
         out += rows + [unit((b_at + k, _ONE)), unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out
+
+
+def _rows_negative_on(cone: list[tuple], n0: int) -> list[tuple]:
+    r"""$n_0 + 1$ linearly independent rows $(w, b)$ negative on ``cone`` (generators $(x, t)$ of the cone over
+    $\bar P$, the origin excepted: $w\cdot x + b \le -\varepsilon(1 + |x|)$ on $\bar P$), or ``[]`` when there
+    is none (the cone is not pointed): a point of the open cone by Fourier–Motzkin elimination, then it tilted
+    along each axis by the largest $2^{-j}$ that stays inside."""
+    pick = lambda lo, hi, clo, chi: (_ZERO if lo is None and hi is None else hi - 1 if lo is None  # noqa: E731
+                                     else lo + 1 if hi is None else (lo + hi) / 2)
+    a = point([(g, _ZERO, "<") for g in cone], n0 + 1, pick)
+    if a is None:
+        return []
+    out = []
+    for q in range(n0 + 1):
+        for j in range(64):
+            tilted = tuple(x + fmpq(1, 2 ** j) * (i == q) for i, x in enumerate(a))
+            if all(dot(tilted, g) < 0 for g in cone):
+                out.append(tilted)
+                break
+    return out if rank(out) == n0 + 1 else []
 
 
 def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
@@ -436,7 +468,7 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
     """
     t = t or combinatorial_type(net)
     n0, D, view = net.widths[0], net.architecture.num_parameters, OuterView.of(net)
-    if n0 > 2 or (cones := _cell_cones(net)) is None:
+    if n0 > 2 or (cones := cell_cones(net)) is None:
         return []
     meets = [any(val > 0 for _, _, val in gens) for gens in cones]
     lines: dict = {}                 # hyperplane -> [(orientation, v * scale)] of its used neurons
@@ -454,7 +486,7 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
         return sum((dot(row, g) for g, _, _ in gens), _ZERO)
 
     def misses_p(row) -> bool:
-        return all(_level([val for _, _, val in gens],
+        return all(level([val for _, _, val in gens],
                           [(g, s, -dot(row, g) if side(row, gens) > 0 else dot(row, g)) for g, s, _ in gens]) >= 1
                    for gens, m in zip(cones, meets, strict=True) if m)
 
@@ -547,7 +579,7 @@ def outer_bias_trade(net: Network) -> list[list[fmpq]]:
     >>> outer_bias_trade(Network.from_arrays([[[1], [-1]], [[1, 1]], [[2]]], [[0, 0], [1], [0]]))   # h = |x| + 1
     [[0, 0, 0, 0, 0, 0, 1, 0, -2]]
     """
-    D, view, cones = net.architecture.num_parameters, OuterView.of(net), _cell_cones(net)
+    D, view, cones = net.architecture.num_parameters, OuterView.of(net), cell_cones(net)
     if cones is None or not all(val > 0 if s > 0 else val >= 0 for gens in cones for _, s, val in gens):
         return []
     _, (_, e_at, d_at) = parameter_offsets(net.architecture)
@@ -564,13 +596,6 @@ def _units(D: int):
     return unit
 
 
-@functools.lru_cache(maxsize=8)
-def _cell_cones(net: Network) -> list[list] | None:
-    """:func:`_cones_on_the_line` on the line, else :func:`_cones` (``None`` when not enumerated)."""
-    view = OuterView.of(net)
-    return _cones_on_the_line(view) if net.widths[0] == 1 else _cones(net, view)
-
-
 def _far_directions(cones: list[list], n0: int) -> list[tuple]:
     r"""$n_0$ linearly independent directions $d$ with $h_\infty < 0$ on the closed half-sphere
     $\{r : d\cdot r \ge 0\}$ ($h_\infty$ the recession function of $h$, linear on each cell's recession cone,
@@ -583,7 +608,7 @@ def _far_directions(cones: list[list], n0: int) -> list[tuple]:
     rays = [[(g, s, val) for g, s, val in gens if s == 0] for gens in cones]
 
     def valid(d) -> bool:
-        return all(_level([dot(d, g[:n0]) for g, _, _ in gens], gens) == 2 for gens in rays if gens)
+        return all(level([dot(d, g[:n0]) for g, _, _ in gens], gens) == 2 for gens in rays if gens)
 
     if n0 == 1:
         return next(([d] for d in ((_ONE,), (-_ONE,)) if valid(d)), [])
@@ -599,85 +624,3 @@ def _far_directions(cones: list[list], n0: int) -> list[tuple]:
             if valid(tilted):
                 return [d, tilted]
     return []
-
-
-def _cones(net: Network, view: OuterView) -> list[list] | None:
-    r"""Per cell of the first layer's arrangement ($n_0 \ge 2$): its generators $(x, 1)$ (vertices) and $(r, 0)$
-    (extreme rays), each with its $t$ and the homogenised $\tilde h$ there. In the plane from the sweep; in higher
-    dimension by :func:`_cell_generators`, and ``None`` when a cell has a line (the rows do not span) or the
-    enumeration would exceed ``_GENERATOR_WORK`` candidate subsets."""
-    arr = NetworkArrangement((net,))
-    n0, m = arr.dim, len(arr.lines)
-    if n0 > 2 and (not arr.lines or rank([line[:-1] for line in arr.lines]) < n0
-                   or math.comb(m + 1, n0) * len(arr.cells) > _GENERATOR_WORK):
-        return None
-    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
-    out = []
-    for cell, (lin, const) in zip(arr.cells, maps, strict=True):
-        vertices, rays = (cell.vertices, cell.rays) if n0 == 2 else _cell_generators(arr, cell)
-        out.append([(x + (_ONE,), _ONE, dot(lin, x) + const) for x in vertices]
-                   + [(r + (_ZERO,), _ZERO, dot(lin, r)) for r in rays])
-    return out
-
-
-def _cell_generators(arr: NetworkArrangement, cell) -> tuple[list, list]:
-    r"""The vertices and extreme rays of the closure of a pointed cell: the extreme rays of its homogenisation
-    $\{(x, t) : t \ge 0,\ s_k(a_k\cdot x + c_k t) \ge 0\}$, each spanning the kernel of $n_0$ independent rows
-    among these and satisfying all of them, by enumeration of the $\binom{N + 1}{n_0}$ subsets."""
-    n0 = arr.dim
-    rows = [tuple(s * x for x in line) for s, line in zip(cell.signs, arr.lines, strict=True)]
-    rows.append((_ZERO,) * n0 + (_ONE,))
-    found = {}
-    for subset in itertools.combinations(rows, n0):
-        kernel = nullspace(list(subset))
-        if len(kernel) != 1:
-            continue
-        y = kernel[0]
-        values = [dot(r, y) for r in rows]
-        if all(x <= 0 for x in values):
-            y = tuple(-x for x in y)
-        elif not all(x >= 0 for x in values):
-            continue
-        key = normalise_row(y)[0]
-        found.setdefault(fingerprint(tuple(normalise_row(y)[2] * x for x in key)), y)
-    vertices = [tuple(x / y[-1] for x in y[:-1]) for y in found.values() if y[-1] != 0]
-    return vertices, [y[:-1] for y in found.values() if y[-1] == 0]
-
-
-def _cones_on_the_line(view: OuterView) -> list[list]:
-    r"""As :func:`_cones` for $n_0 = 1$: the intervals between consecutive kinks of the first layer (and the two
-    rays beyond), $h$ affine on each closed one, read off exact values at two of its points."""
-    h = lambda x: view.inner((x,))[0]  # noqa: E731
-    kinks = sorted({-b / w[0] for w, b in zip(view.w, view.b, strict=True) if w[0] != 0})
-    if not kinks:
-        kinks = [_ZERO]                 # h is affine: split the line anywhere
-
-    def cell(lo, hi, gens):
-        p, q = (lo, lo + 1) if hi is None else ((hi - 1, hi) if lo is None else (lo, hi))
-        slope = (h(q) - h(p)) / (q - p)
-        const = h(p) - slope * p
-        return [(g, g[1], slope * g[0] + const * g[1]) for g in gens]
-
-    out = [cell(None, kinks[0], [(kinks[0], _ONE), (-_ONE, _ZERO)]),
-           cell(kinks[-1], None, [(kinks[-1], _ONE), (_ONE, _ZERO)])]
-    out += [cell(a, b, [(a, _ONE), (b, _ONE)]) for a, b in zip(kinks, kinks[1:])]
-    return out
-
-
-def _robustness(side, gens) -> int:
-    r"""2 if the linear map $\tilde h$ is negative on the closed cone generated by ``gens`` (triples: generator
-    $(x, t)$, its $t$, $\tilde h$ there) cut by $\mathrm{side}\cdot(x, t) \ge 0$, the origin excepted; else 1 if
-    it is negative there for $t > 0$ and non-positive for $t = 0$ ($h$ has a negative supremum on the cell's
-    part of the half-space); else 0. Read off the generators on that side and the points where pairs of them
-    across the plane meet it: the extreme rays of the cut cone are among these, and all of them lie in it."""
-    return _level([dot(side, g) for g, _, _ in gens], gens)
-
-
-def _level(zs, gens) -> int:
-    r""":func:`_robustness` for the half-space $z \ge 0$ given by its values ``zs`` at the generators."""
-    points = [(t, val) for z, (_, t, val) in zip(zs, gens, strict=True) if z >= 0]
-    points += [(zi * tj - zj * ti, zi * vj - zj * vi) for zi, (_, ti, vi) in zip(zs, gens, strict=True) if zi > 0
-               for zj, (_, tj, vj) in zip(zs, gens, strict=True) if zj < 0]
-    if all(val < 0 for _, val in points):
-        return 2
-    return 1 if all(val < 0 if t > 0 else val <= 0 for t, val in points) else 0
