@@ -17,6 +17,7 @@ import semialg as sa
 from semialg import Network
 from semialg.core.exact import rank
 from semialg.engine.regions import decisive_batch, functional_dimension, parameter_jacobian
+from semialg.engine import tangent
 from semialg.engine.tangent import linear_moves, local_dimension_bounds
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.local import local_dimension_bounds as bottleneck_bounds
@@ -214,3 +215,51 @@ def test_bounds_beyond_memory_are_refused_at_once():
     # 784-256-256-10: exact ranks of 7850 x 269322 rationals (the moves alone crashed FLINT's allocator)
     with pytest.raises(UndecidedError, match=r"7850 x 269322 rationals would need 126\.\d GiB"):
         local_dimension_bounds(Network.random((784, 256, 256, 10), seed=0))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([(2, 3, 1), (3, 4, 1), (2, 4, 1, 2)]), st.integers(0, 10 ** 6), st.data())
+def test_a_cancelling_zero_pair_parts_as_twins(widths, seed, data):
+    """Two zero neurons of the first layer with output weights u_i > 0 > u_j: moving their rows and biases
+    together, (w_j, b_j) = (w_i, b_i) u_i / (-u_j), keeps the function at any amount (exact evaluation at rational
+    points, kinks included), and so does every move direction combined with random amounts, the output weights
+    moved first and the pair's ratio read from them."""
+    rng = random.Random(seed)
+    net = Network.random(widths, seed=seed, height=3)
+    W, B = [list(map(list, W)) for W in net.weights], [list(b) for b in net.biases]
+    i, j = rng.sample(range(widths[1]), 2)
+    for k, u in ((i, data.draw(st.sampled_from([1, 2, "1/2"]))), (j, data.draw(st.sampled_from([-1, -3, "-2/3"])))):
+        W[0][k], B[0][k], W[1][0][k] = [0] * widths[0], 0, u
+    net = Network.from_arrays(W, B)
+    D, n0 = net.architecture.num_parameters, widths[0]
+    (W_at, W2_at, *_), (b_at, *_) = tangent.parameter_offsets(net.architecture)
+    pair = [d for d in tangent.move_directions(net) if any(d[W_at + i * n0 + q] for q in range(n0)) or d[b_at + i]]
+    assert len(pair) == n0 + 1                  # the pair's own directions, instead of two lowered biases
+    xs = [[fmpq(p, 3) for p in point] for point in itertools.product(range(-7, 8, 2), repeat=n0)]
+    u = net.weights[1][0]
+    assert all(d[W_at + j * n0 + q] == d[W_at + i * n0 + q] * u[i] / -u[j] for d in pair for q in range(n0))
+    assert all(d[b_at + j] == d[b_at + i] * u[i] / -u[j] for d in pair)
+    theta = list(net.parameters())
+    amounts = [fmpq(data.draw(st.integers(-9, 9).filter(bool)), 7) for _ in pair]
+    for k, du in ((i, fmpq(1, 5)), (j, fmpq(-2, 7))):    # output weights first (a constant neuron's trade)
+        theta[W2_at + k] += du
+    ratio = theta[W2_at + i] / -theta[W2_at + j]
+    for a, d in zip(amounts, pair):
+        for q in range(n0 + 1):
+            at_i, at_j = (W_at + i * n0 + q, W_at + j * n0 + q) if q < n0 else (b_at + i, b_at + j)
+            theta[at_i] += a * d[at_i]
+            theta[at_j] += a * d[at_i] * ratio
+    moved = Network.from_parameters(net.architecture, theta)
+    assert any(moved.weights[0][i]) and all(moved(x) == net(x) for x in xs)
+
+
+def test_a_cancelling_zero_pair_in_the_plane_by_hand():
+    """h = s(0) - 2 s(0) + 3 s(x - 3y + 2) + 1 (two zero neurons): near theta the third neuron keeps its
+    hyperplane and its jump (1: its scale), and the zero neurons either stay zero or dead (b' <= 0, v' free: 2 each)
+    or part as twins with cancelling jumps, (w_2, b_2) = (w_1, b_1) v_1 / (-v_2) with v_1, v_2 free (3 + 2 = 5):
+    6 in all; e' follows. The first-order moves now reach it, where the types gave 5."""
+    inner = Network.from_arrays([[[0, 0], [0, 0], [1, -3]], [[1, -2, 3]]], [[0, 0, 2], [1]])
+    assert local_dimension_bounds(inner)[0] == 6 and sa.fibre(inner).local_dimension() == 6
+    # the bottleneck with that h (h >= 1 > 0, so f = c h + d): two more, mu and t of h' = mu h + t
+    net = Network.from_arrays([[[0, 0], [0, 0], [1, -3]], [[1, -2, 3]], [[1], [-2]]], [[0, 0, 2], [1], [0, 0]])
+    assert bottleneck_bounds(net)[0] == 8 and sa.fibre(net).local_dimension() == 8

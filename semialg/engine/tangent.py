@@ -13,7 +13,12 @@ moved by $\lambda$ and $u_{j,r}$ by $-1$; for the used neurons with non-zero inc
 rows $(w_k, b_k) = \pm\lambda_k\ell$, whose outgoing weights have $\sum_k\lambda_ku_k = 0$ (an "affine line":
 together they compute $A\,\ell\cdot(x, 1)$ with $A = \sum_{+}\lambda_ku_k$, as $\sigma(z) - \sigma(-z) = z$), their
 translation, each $b_k$ moved by $\pm\lambda_k$ and the next layer's biases by $-A$; for a used *zero neuron*
-(incoming weights and bias all $0$) its bias, lowered only (a one-sided move: $\sigma(b) = 0$ for $b \le 0$).
+(incoming weights and bias all $0$) its bias, lowered only (a one-sided move: $\sigma(b) = 0$ for $b \le 0$) —
+except that in the first hidden layer, when $n_0 \ge 2$ and the next layer has width 1, two used zero neurons with
+outgoing weights $u_j = -\mu u_i$ ($\mu > 0$, a *cancelling zero pair*) move their incoming weights and biases
+together instead, $(w_j, b_j) = (w_i, b_i)/\mu$ with $\mu$ read from the outgoing weights after the trades of
+constant neurons ($u_i\sigma(z) + u_j\sigma(z/\mu) = 0$): $n_0 + 1$ directions for the two biases (both at
+once would count the biases' directions twice: the pair's family has dimension $n_0 + 3$).
 Then the fibre $\{\theta' : f_{\theta'} = f_\theta\}$ has dimension at $\theta$ between $\dim M$ and
 $D - \operatorname{rank} J$.
 *Proof.* Upper bound: near $\theta$ the activation pattern at each $x_i$ is that of $\theta$, so each
@@ -116,7 +121,7 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
     if not fits:
         raise UndecidedError(f"local_dimension_bounds of a {arch} network: exact ranks of about {size} x {D} "
                              f"rationals would need {need / 2 ** 30:.1f} GiB ({free / 2 ** 30:.1f} GiB free memory)")
-    M = _rescaling_fields(net) + linear_moves(net) + _lowered_zero_biases(net)
+    M = move_directions(net)
     lower, rows = (rank(M) if M else 0), []
     # rows of the network without its zero neurons: their own columns are free (module docstring)
     target, kept = _without_zero_neurons(net)
@@ -141,6 +146,19 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
         rows += [list(g) for g in equations]
         lower, upper = (rank(M) if M else 0), D - (rank(rows) if rows else 0)
     return lower, upper
+
+
+def move_directions(net: Network) -> list[list[fmpq]]:
+    r"""The move directions of the module docstring at ``net`` (flat parameter vectors): rescaling fields, free
+    inputs of unused neurons, trades of constant neurons, twin trades, translations of affine lines and the moves
+    of zero neurons. Their rank is the lower bound of :func:`local_dimension_bounds`. Cost: $O(n D)$ for $n$
+    hidden neurons.
+
+    >>> from semialg.core.network import Network
+    >>> len(move_directions(Network.from_arrays([[[2]], [[3]]], [[1], [0]])))       # the rescaling of the one neuron
+    1
+    """
+    return _rescaling_fields(net) + linear_moves(net) + _zero_neuron_moves(net)
 
 
 def linear_moves(net: Network) -> list[list[fmpq]]:
@@ -198,12 +216,32 @@ def _without_zero_neurons(net: Network) -> tuple[Network, list[int]]:
     return Network.from_arrays(weights, biases), kept
 
 
-def _lowered_zero_biases(net: Network) -> list[list[fmpq]]:
-    r"""The bias of every used zero neuron, a one-sided move: lowered, it keeps the output $\sigma(b) = 0$."""
-    D, b_at = net.architecture.num_parameters, parameter_offsets(net.architecture)[1]
-    return [[_ONE if k == b_at[l] + i else _ZERO for k in range(D)]
-            for l in range(net.depth - 1) for i, (w, b) in enumerate(zip(net.weights[l], net.biases[l], strict=True))
-            if not b and not any(w) and any(row[i] for row in net.weights[l + 1])]
+def _zero_neuron_moves(net: Network) -> list[list[fmpq]]:
+    r"""The bias of every used zero neuron, a one-sided move: lowered, it keeps the output $\sigma(b) = 0$; but for
+    the *cancelling zero pairs* of the first hidden layer of a network with $n_0 \ge 2$ and one output per neuron
+    ($u_j = -\mu u_i$, $\mu > 0$; positive and negative $u$ paired in order) their incoming weights and biases
+    moved together, $(w_j, b_j) = (w_i, b_i)/\mu$ (module docstring): $n_0 + 1$ directions instead of the two
+    lowered biases."""
+    D, (W_at, b_at) = net.architecture.num_parameters, parameter_offsets(net.architecture)
+    used_zero = [[i for i, (w, b) in enumerate(zip(net.weights[l], net.biases[l], strict=True))
+                  if not b and not any(w) and any(row[i] for row in net.weights[l + 1])] for l in range(net.depth - 1)]
+    out, n0 = [], net.widths[0]
+    if n0 >= 2 and net.widths[2] == 1:
+        u = net.weights[1][0]
+        pairs = list(zip([i for i in used_zero[0] if u[i] > 0], [i for i in used_zero[0] if u[i] < 0]))
+        for i, j in pairs:
+            ratio = -u[i] / u[j]              # 1 / mu
+            out += [_unit(D, (W_at[0] + i * n0 + q, _ONE), (W_at[0] + j * n0 + q, ratio)) for q in range(n0)]
+            out.append(_unit(D, (b_at[0] + i, _ONE), (b_at[0] + j, ratio)))
+        used_zero[0] = [i for i in used_zero[0] if not any(i in p for p in pairs)]
+    return out + [_unit(D, (b_at[l] + i, _ONE)) for l, zeros in enumerate(used_zero) for i in zeros]
+
+
+def _unit(D: int, *entries) -> list[fmpq]:
+    out = [_ZERO] * D
+    for index, value in entries:
+        out[index] += value
+    return out
 
 
 def _embedded(row, kept: list[int], D: int) -> list[fmpq]:
@@ -218,10 +256,7 @@ def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
     W_at, b_at = parameter_offsets(net.architecture)
 
     def vector(entries) -> list[fmpq]:
-        v = [_ZERO] * D
-        for index, value in entries:
-            v[index] += value
-        return v
+        return _unit(D, *entries)
 
     W, B, out = net.weights, net.biases, []
     unused = [[not any(W[l + 1][r][i] for r in range(widths[l + 2])) for i in range(widths[l + 1])]

@@ -331,7 +331,14 @@ class NonnegativeFibre:
                 raise ParameterError("local_dimension: the point is not in the fibre")
             P, ov = on
             return P.local_dimension(ov, None if j is None else j[1], self.dimension_bounds()[1])
-        base = self.inner.local_dimension(self._inner_of(point)[1]) + 2
+        try:
+            base = self.inner.local_dimension(self._inner_of(point)[1]) + 2
+        except UndecidedError as err:      # bounds on the shallow fibre's dimension there: this one's are 2 more
+            lower, upper = err.bounds or (0, self.dimension_bounds()[1] - 2)
+            raise UndecidedError(f"the local dimension of the fibre of h at (h' - t)/mu lies between {lower} and "
+                                 f"{upper}: at the member, {lower + 2} to " + (f"{upper + 2}" if on is None else
+                                 "the plateau components' dimension"),
+                                 bounds=(lower + 2, upper + 2 if on is None else self.dimension_bounds()[1])) from None
         if on is None:
             return base
         P, ov = on

@@ -7,7 +7,10 @@ $\\theta$, so $\\dim_\\theta = \\max_\\tau \\dim_\\theta B_\\tau$.
   diffeomorphic image of a convex set, of pure dimension $\\dim B_{\\tau_0}$
   (:mod:`~semialg.families.shallow.type_geometry`), so $\\dim_\\theta \\ge \\dim B_{\\tau_0}$.
   A dead neuron on a kink hyperplane beside a neuron of the same orientation may also come alive there
-  (a small kink taken from that neuron): the type with that role is then adjacent and counts too.
+  (a small kink taken from that neuron): the type with that role is then adjacent and counts too. When these do
+  not meet the upper bound, the exact moves through $\\theta$ of
+  :func:`semialg.engine.tangent.move_directions` (e.g. two
+  zero neurons with cancelling output weights parting as twins, for $n_0 \\ge 2$) give another.
 - *Upper bounds.* (i) $D - \\dim_{\\rm fun}(\\theta)$ with the closed form of
   :func:`~semialg.families.shallow.dimension.shallow_functional_dimension`: the Jacobian columns it spans are
   continuous near $\\theta$, so their rank can only grow nearby, and the tangent space of the fibre at a
@@ -22,6 +25,7 @@ When the bounds meet the dimension is proven; otherwise :class:`~semialg.errors.
 from __future__ import annotations
 
 from semialg.core.exact import fingerprint, normalise_row, rank
+from semialg.engine import tangent
 from semialg.errors import UndecidedError
 from semialg.families.shallow.dimension import shallow_functional_dimension
 from semialg.families.shallow.view import ZERO, ShallowView
@@ -135,5 +139,9 @@ def local_dimension(fibre, theta, budget: int = 20000) -> int:
         upper = min(upper, by_types)
     if lower is not None and lower == upper:
         return lower
-    raise UndecidedError(f"the local dimension of the fibre at this parameter lies between "
-                         f"{lower if lower is not None else 0} and {upper}")
+    moved = tangent.move_directions(theta)       # exact moves through theta: a family of that dimension in the fibre
+    lower = max(lower or 0, rank(moved) if moved else 0)
+    if lower == upper:
+        return lower
+    raise UndecidedError(f"the local dimension of the fibre at this parameter lies between {lower} and {upper}",
+                         bounds=(lower, upper))
