@@ -70,18 +70,19 @@ the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 
 translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
 
 **Silent neurons** ($c \ne 0$): $v_k = 0$ (unused) or $w_k = 0$, $b_k < 0$ (constant zero); they add
-nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le -\varepsilon(1 + |x|)$ on $\bar P$, every small move
-of $(w_k, b_k)$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays off on $P$ and only lowers $h$
-elsewhere. (iv) If $w_k = 0$, $b_k < 0$ and $h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
+nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on $\bar P$ — the row lies in the cone $A$ of
+rows non-positive on $\bar P$, the dual of the cone over it, polyhedral, spanned by its lineality space and its
+extreme rays — every row of $(w_k, b_k) + A$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays
+off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane may touch $\bar P$). $P$ is that of
+$f$ ($d$ is fixed), so this composes with the other moves; $(w_k, b_k) + A$ is a cone with apex $\theta$ of
+dimension $\dim A$ ($n_0 + 1$ when the cone over $\bar P$ is pointed). For an unused neuron this counts only
+when $\dim A = n_0 + 1$: its row is free with $v'_k = 0$, a family of dimension $n_0 + 1$ that does not combine
+with $v'_k < 0$ (then the row must stay in $A$); a constant zero neuron's $b'_k$ and $v'_k$ move within both. (iv) If $w_k = 0$, $b_k < 0$ and
+$h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
 ($h_\infty$ the recession function of $h$), then $w'_k = \varepsilon d'$ for $d'$ in an open cone around $d$, any
 $b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far away,
-where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. (vi) If $v_k \le 0$ and the row is only $\le 0$ on
-$\bar P$ (its hyperplane may touch $\bar P$), but the cone $A$ of rows $\le 0$ on $\bar P$ has interior points
-(rows $\le -\varepsilon(1 + |x|)$ there: the cone over $\bar P$ is pointed), every row of $(w_k, b_k) +
-\operatorname{int} A$ near it, with $v'_k \le 0$ near $v_k$, keeps the function by (iii): an open cone with apex
-$\theta$ ($A + \operatorname{int} A \subset \operatorname{int} A$), spanned by $n_0 + 1$ independent rows of
-$\operatorname{int} A$. $P$ is that of $f$ ($d$ is fixed), so this composes with the other moves. (v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
-$h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of (iii), (iv) and (vi) are
+where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. (v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
+$h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of (iii) and (iv) are
 one-sided ($v'_k \le 0$ for an unused neuron, $w'_k$ in a cone): the family they span is defined on a cone with
 apex $\theta$, which still meets every neighbourhood of $\theta$ in a set of full dimension, so they count for the
 lower bound like the others.
@@ -130,7 +131,6 @@ from semialg.engine.tangent import local_dimension_bounds as first_order_bounds,
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant
-from semialg.geometry.elimination import point
 from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -139,6 +139,7 @@ __all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden
            "silent_neuron_moves", "unseen_kink_equations"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
+_GENERATOR_WORK = 20000   # kernels beyond which the cone of rows non-positive on P-bar is not spanned
 _SUBSET_LIMIT = 16     # neurons on one line beyond which the zero-sum test is skipped (the bound stays valid)
 
 #: The largest first-layer arrangement (by the bound on its number of cells) for which, with $n_0 \ge 3$,
@@ -385,13 +386,12 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
 def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     r"""One-sided moves of the *silent* first-layer neurons of a case-(a) parameter with $c \ne 0$
     — those adding nothing to $h$: unused ($v_k = 0$) or constant zero ($w_k = 0$, $b_k < 0$) — each keeping the
-    function for every small $t \ge 0$ (module docstring): the row, bias and $-v_k$ of an unused neuron, or of a
-    constant zero one with $v_k < 0$, whose row is negative on the cone over $\bar P$; when the row is only
-    non-positive there, $n_0 + 1$ independent rows negative on it and the output weight ((vi), $n_0 \le 2$); the
+    function for every small $t \ge 0$ (module docstring): for an unused neuron, or a constant zero one with
+    $v_k < 0$, whose row is non-positive on $\bar P$, rows spanning the cone of such rows and $-v_k$ (iii); the
     bias, output weight and $n_0$ independent row directions $d$ of a constant zero neuron when $h_\infty < 0$
-    on the half-sphere of $d$ ($n_0 \le 2$). Cost: that of :func:`hidden_neuron_moves`, one Fourier–Motzkin
-    elimination in $n_0 + 1 \le 3$ variables over the generators of the cone over $\bar P$, and in the plane
-    $O(N^4)$ candidate directions checked on $O(N^2)$ cells for a constant zero neuron.
+    on the half-sphere of $d$ ($n_0 \le 2$; (iv)). Cost: that of :func:`hidden_neuron_moves`, $\binom{|G|}{r -
+    1}$ kernels for the $|G|$ generators of the cone over $\bar P$ (rank $r$), and in the plane $O(N^4)$
+    candidate directions checked on $O(N^2)$ cells for a constant zero neuron.
 
     >>> from semialg.core.network import Network
     >>> unused = Network.from_arrays([[[-1], [1]], [[1, 0]], [[1]]], [[0, 0], [-1], [0]])
@@ -405,49 +405,52 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     (W_at, W2_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
     unit = _units(D)
     positive = [gens for gens in cones if any(val > 0 for _, _, val in gens)]     # the cells meeting P
-    pbar = [g for gens in positive for g in cut_generators(gens)]                   # the cone over P-bar
+    pbar = list({_ray_key(g): g for gens in positive for g in cut_generators(gens)}.values())
     out, far, inside = [], None, None
     for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
         constant = not any(w) and b < 0
         if not (v == 0 or constant):
             continue
-        row = tuple(w) + (b,)
-        if v <= 0 and pbar and all(dot(row, g) < 0 for g in pbar):
-            rows = [unit((W_at + k * n0 + j, _ONE)) for j in range(n0)]
-        elif v <= 0 and pbar and n0 <= 2 and all(dot(row, g) <= 0 for g in pbar) and (
-                inside := _rows_negative_on(pbar, n0) if inside is None else inside):
-            out += [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
-            out.append(unit((W2_at + k, -_ONE if v == 0 else _ONE)))
-            continue
-        elif constant:
+        rows = []
+        # an unused neuron's row is free with v' = 0 already: v' < 0 adds a dimension only when A is full
+        if v <= 0 and pbar and all(dot(tuple(w) + (b,), g) <= 0 for g in pbar) and (
+                len(inside := _rows_nonpositive_on(pbar, n0) if inside is None else inside) == n0 + 1 or constant):
+            rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
+        if not rows and constant:
             far = (_far_directions(cones, n0) if n0 <= 2 else []) if far is None else far
-            if not far:
-                continue
             rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(d))) for d in far]
-        else:
-            continue
-        out += rows + [unit((b_at + k, _ONE)), unit((W2_at + k, -_ONE if v == 0 else _ONE))]
+            rows += [unit((b_at + k, _ONE))] if rows else []
+        if rows:
+            out += rows + [unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out
 
 
-def _rows_negative_on(cone: list[tuple], n0: int) -> list[tuple]:
-    r"""$n_0 + 1$ linearly independent rows $(w, b)$ negative on ``cone`` (generators $(x, t)$ of the cone over
-    $\bar P$, the origin excepted: $w\cdot x + b \le -\varepsilon(1 + |x|)$ on $\bar P$), or ``[]`` when there
-    is none (the cone is not pointed): a point of the open cone by Fourier–Motzkin elimination, then it tilted
-    along each axis by the largest $2^{-j}$ that stays inside."""
-    pick = lambda lo, hi, clo, chi: (_ZERO if lo is None and hi is None else hi - 1 if lo is None  # noqa: E731
-                                     else lo + 1 if hi is None else (lo + hi) / 2)
-    a = point([(g, _ZERO, "<") for g in cone], n0 + 1, pick)
-    if a is None:
+def _ray_key(g) -> tuple:
+    """A key of the ray of ``g`` (its direction and orientation)."""
+    key, _, sign = normalise_row(g)
+    return fingerprint(tuple(sign * x for x in key))
+
+
+def _rows_nonpositive_on(cone: list[tuple], n0: int) -> list[tuple]:
+    r"""Rows of the cone $A$ of rows $(w, b)$ with $w\cdot x + b \le 0$ on $\bar P$ (non-positive on every
+    generator $(x, t)$ of the cone over $\bar P$) that span it: among a basis of its lineality space $L$ (the rows
+    vanishing on every generator), with both signs, and its extreme rays modulo $L$ — each the kernel of $r - 1$
+    independent generators ($r$ their rank) and of $L$, with the sign that is non-positive on all of them
+    (Minkowski–Weyl) —, those that raise the rank. ``[]`` beyond ``_GENERATOR_WORK`` kernels (no move: the bound
+    stays proven). Cost: $\binom{|G|}{r - 1}$ kernels of size $n_0 + 1$ for $|G|$ generators."""
+    r, lineality = rank(cone), nullspace(cone)
+    if r and math.comb(len(cone), r - 1) > _GENERATOR_WORK:
         return []
-    out = []
-    for q in range(n0 + 1):
-        for j in range(64):
-            tilted = tuple(x + fmpq(1, 2 ** j) * (i == q) for i, x in enumerate(a))
-            if all(dot(tilted, g) < 0 for g in cone):
-                out.append(tilted)
-                break
-    return out if rank(out) == n0 + 1 else []
+    candidates = lineality + [tuple(-x for x in y) for y in lineality]
+    for S in itertools.combinations(cone, r - 1) if r else ():
+        kernel = nullspace(list(S) + lineality)
+        if len(kernel) == 1:
+            candidates += [y for y in (kernel[0], tuple(-x for x in kernel[0])) if all(dot(y, g) <= 0 for g in cone)]
+    out: list[tuple] = []
+    for y in candidates:
+        if len(out) <= n0 and rank(out + [y]) > len(out):
+            out.append(y)
+    return out
 
 
 def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
