@@ -100,3 +100,17 @@ def check_listed_line_types(net: Network, rng, keep, per_piece: int = 10) -> int
             assert not any(piece.build(r).contains(member) for r in others), (net, roles)
             checked += 1
     return checked
+
+
+def within_bounds(net: Network, local_dimension) -> bool:
+    """Whether ``local_dimension()`` decides (``False``: undecided), asserting the value within the first-order
+    bounds of ``net`` (an independent proof of both sides)."""
+    from semialg.errors import UndecidedError
+    from semialg.families.bottleneck.local import local_dimension_bounds
+    try:
+        value = local_dimension()
+    except UndecidedError:
+        return False
+    lower, upper = local_dimension_bounds(net)
+    assert lower <= value <= upper, net
+    return True

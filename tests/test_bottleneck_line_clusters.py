@@ -7,9 +7,8 @@ from fractions import Fraction as Fr
 import pytest
 
 import semialg as sa
-from conftest import line_net
+from conftest import line_net, within_bounds
 from semialg.engine import tangent
-from semialg.errors import UndecidedError
 from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
 from semialg.families.bottleneck.line_typed import TypedSlotPiece
@@ -97,20 +96,8 @@ def test_cluster_dimensions_lie_within_the_proven_bounds(n0):
         on_kinks = [role[1] for role in roles or () if role[0] == "V"]
         if roles is None or len(set(on_kinks)) == len(on_kinks) or not piece._clusters_stay(ov, roles):
             continue
-        checked += _within_bounds(net, lambda: piece.local_dimension(ov, None, L.dimension_bounds()[1]))
+        checked += within_bounds(net, lambda: piece.local_dimension(ov, None, L.dimension_bounds()[1]))
     assert checked >= 8
-
-
-def _within_bounds(net, local_dimension) -> bool:
-    """Whether ``local_dimension()`` decides (``False``: undecided), asserting the value within the first-order
-    bounds (an independent proof of both sides)."""
-    try:
-        value = local_dimension()
-    except UndecidedError:
-        return False
-    lower, upper = local_dimension_bounds(net)
-    assert lower <= value <= upper, net
-    return True
 
 
 def _has_cluster(roles) -> bool:
@@ -226,5 +213,5 @@ def test_local_dimensions_with_constant_neurons_lie_within_the_proven_bounds(n0)
         v = [s1, s2] + [w for _, w in consts]
         e = -sum(w * max(c, 0) for c, w in consts)
         net = sa.Network.from_arrays([W, [v], [[rng.choice([1, -2])]]], [b, [e], [0]])
-        decided += _within_bounds(net, sa.fibre(net).local_dimension)
+        decided += within_bounds(net, sa.fibre(net).local_dimension)
     assert decided >= 20
