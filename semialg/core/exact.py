@@ -32,7 +32,7 @@ from semialg.errors import ParameterError, ShapeError
 
 __all__ = [
     "to_fmpq", "to_sympy", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
-    "nullspace", "solve", "rref", "row_basis", "normalise_row", "fingerprint", "dot", "vadd", "fmpq_str", "decimal_str", "PRIME",
+    "nullspace", "solve", "rref", "row_basis", "normalise_row", "fingerprint", "dot", "sparse_vector", "vadd", "fmpq_str", "decimal_str", "PRIME",
     "integer_rows", "parse_rational", "interval_point", "MAX_DIGITS", "MAX_EXPONENT",
     "int_str", "count_str", "printable_ints", "nearest_float", "float_array",
 ]
@@ -438,6 +438,19 @@ def dot(u: Sequence[fmpq], v: Sequence[fmpq]) -> fmpq:
     for a, b in zip(u, v, strict=True):
         s += a * b
     return s
+
+
+def sparse_vector(n: int, *entries) -> list[fmpq]:
+    """The vector of length ``n`` with the given ``(index, value)`` entries added up, zero elsewhere (a direction in
+    a flat parameter space). Cost: $O(n)$.
+
+    >>> sparse_vector(4, (1, fmpq(2)), (3, fmpq(-1)), (1, fmpq(1)))
+    [0, 3, 0, -1]
+    """
+    out = [_ZERO] * n
+    for index, value in entries:
+        out[index] += value
+    return out
 
 
 def vadd(u: Sequence[fmpq], v: Sequence[fmpq], t: fmpq = fmpq(1)) -> tuple[fmpq, ...]:

@@ -71,7 +71,7 @@ from typing import Callable, Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, rank
+from semialg.core.exact import fingerprint, normalise_row, rank, sparse_vector
 from semialg.core.modular import rank_mod_fits
 from semialg.core.network import Network
 from semialg.engine.regions import decisive_points, parameter_jacobian, sampled_rank_reaches
@@ -231,17 +231,12 @@ def _zero_neuron_moves(net: Network) -> list[list[fmpq]]:
         pairs = list(zip([i for i in used_zero[0] if u[i] > 0], [i for i in used_zero[0] if u[i] < 0]))
         for i, j in pairs:
             ratio = -u[i] / u[j]              # 1 / mu
-            out += [_unit(D, (W_at[0] + i * n0 + q, _ONE), (W_at[0] + j * n0 + q, ratio)) for q in range(n0)]
-            out.append(_unit(D, (b_at[0] + i, _ONE), (b_at[0] + j, ratio)))
+            out += [sparse_vector(D, (W_at[0] + i * n0 + q, _ONE), (W_at[0] + j * n0 + q, ratio)) for q in range(n0)]
+            out.append(sparse_vector(D, (b_at[0] + i, _ONE), (b_at[0] + j, ratio)))
         used_zero[0] = [i for i in used_zero[0] if not any(i in p for p in pairs)]
-    return out + [_unit(D, (b_at[l] + i, _ONE)) for l, zeros in enumerate(used_zero) for i in zeros]
+    return out + [sparse_vector(D, (b_at[l] + i, _ONE)) for l, zeros in enumerate(used_zero) for i in zeros]
 
 
-def _unit(D: int, *entries) -> list[fmpq]:
-    out = [_ZERO] * D
-    for index, value in entries:
-        out[index] += value
-    return out
 
 
 def _embedded(row, kept: list[int], D: int) -> list[fmpq]:
@@ -256,7 +251,7 @@ def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
     W_at, b_at = parameter_offsets(net.architecture)
 
     def vector(entries) -> list[fmpq]:
-        return _unit(D, *entries)
+        return sparse_vector(D, *entries)
 
     W, B, out = net.weights, net.biases, []
     unused = [[not any(W[l + 1][r][i] for r in range(widths[l + 2])) for i in range(widths[l + 1])]

@@ -16,7 +16,7 @@ from semialg.core.network import Network
 from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.views import OuterView
 
-__all__ = ["cell_cones", "cut_generators", "level", "robustness"]
+__all__ = ["cell_cones", "cut_generators", "level", "ray_key", "robustness"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 #: candidate subsets (over all cells) beyond which cells' generators are not enumerated
@@ -67,8 +67,7 @@ def _cell_generators(arr: NetworkArrangement, cell) -> tuple[list, list]:
             y = tuple(-x for x in y)
         elif not all(x >= 0 for x in values):
             continue
-        key = normalise_row(y)[0]
-        found.setdefault(fingerprint(tuple(normalise_row(y)[2] * x for x in key)), y)
+        found.setdefault(ray_key(y), y)
     vertices = [tuple(x / y[-1] for x in y[:-1]) for y in found.values() if y[-1] != 0]
     return vertices, [y[:-1] for y in found.values() if y[-1] == 0]
 
@@ -120,3 +119,9 @@ def cut_generators(gens) -> list[tuple]:
     out += [tuple(vi * b - vj * a for a, b in zip(gi, gj, strict=True))
             for gi, _, vi in gens if vi > 0 for gj, _, vj in gens if vj < 0]
     return out
+
+
+def ray_key(g) -> tuple:
+    """A hashable key of the ray through ``g``: its direction and orientation (positive multiples share it)."""
+    key, _, sign = normalise_row(g)
+    return fingerprint(tuple(sign * x for x in key))

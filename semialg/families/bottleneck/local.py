@@ -120,16 +120,17 @@ $\bar P$ too) and at constant neurons, where the plain first-order bounds do not
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
-from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, robustness
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant
 from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
@@ -405,7 +406,7 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     (W_at, W2_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
     unit = _units(D)
     positive = [gens for gens in cones if any(val > 0 for _, _, val in gens)]     # the cells meeting P
-    pbar = list({_ray_key(g): g for gens in positive for g in cut_generators(gens)}.values())
+    pbar = list({ray_key(g): g for gens in positive for g in cut_generators(gens)}.values())
     out, far, inside = [], None, None
     for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
         constant = not any(w) and b < 0
@@ -423,12 +424,6 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
         if rows:
             out += rows + [unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out
-
-
-def _ray_key(g) -> tuple:
-    """A key of the ray of ``g`` (its direction and orientation)."""
-    key, _, sign = normalise_row(g)
-    return fingerprint(tuple(sign * x for x in key))
 
 
 def _rows_nonpositive_on(cone: list[tuple], n0: int) -> list[tuple]:
@@ -590,13 +585,8 @@ def outer_bias_trade(net: Network) -> list[list[fmpq]]:
 
 
 def _units(D: int):
-    """The flat vector with the given ``(index, value)`` entries, of length ``D``."""
-    def unit(*entries) -> list[fmpq]:
-        g = [_ZERO] * D
-        for index, value in entries:
-            g[index] += value
-        return g
-    return unit
+    """:func:`~semialg.core.exact.sparse_vector` of length ``D``."""
+    return functools.partial(sparse_vector, D)
 
 
 def _far_directions(cones: list[list], n0: int) -> list[tuple]:
