@@ -258,6 +258,16 @@ def test_an_unused_neuron_under_a_half_plane_gains_nothing():
     assert sa.fibre(net).local_dimension() == 5
 
 
+def test_a_dead_unused_neuron_under_a_half_plane_gains_nothing():
+    """The audit's counterexample to the first version of the cone moves: s(0 x - 1) with v = 0 is unused and
+    dead at once. h = s(x) - 1, P = {x > 1}, a half-plane (the rows <= 0 on it: a 2-dimensional cone). By hand:
+    the live neuron a_1, b_1, v_1, e, c with c v_1 a_1 = 1, c (v_1 b_1 + e) = -1 (its second weight 0, d = 0
+    forced): 3; the silent neuron either unused (row free: 3) or dead (w' = 0, b' < 0, v' free: 2) or in the cone
+    with v' < 0 (2 + 1 = 3), never two at once: 6. Counting its dead moves beside the free row gave (7, 7)."""
+    net = Network.from_arrays([[[1, 0], [0, 0]], [[1, 0]], [[1]]], [[0, -1], [-1], [0]])
+    assert local_dimension_bounds(net)[0] == 6 == sa.fibre(net).local_dimension()
+
+
 def test_outer_bias_trade_needs_a_positive_margin():
     # f = 2 sigma(|x| + 1): the bias of h trades with the output bias; for |x| (h = 0 at x = 0) it does not
     net = Network.from_arrays([[[1], [-1]], [[1, 1]], [[2]]], [[0, 0], [1], [0]])

@@ -190,6 +190,12 @@ def test_zero_neurons_leave_their_parameters_free_and_the_rest_bounded():
     net = Network.from_arrays([[[2], [0]], [[3, 5]]], [[1, 0], [0]])
     assert local_dimension_bounds(net) == (3, 4)
     assert sa.fibre(net).local_dimension() == 3
+    # the zero neuron's one-sided move points down: theta + t d keeps f for t > 0, not for t < 0
+    (d,) = [d for d in tangent.move_directions(net) if d[3] != 0]
+
+    def moved(t):
+        return Network.from_parameters(net.architecture, [a + t * b for a, b in zip(net.parameters(), d)])
+    assert sa.equivalent(net, moved(fmpq(1, 4))) and not sa.equivalent(net, moved(fmpq(-1, 4)))
     # the one-sided move keeps f exactly (independent evaluation with Fractions at the kink and beyond)
     lowered = Network.from_arrays([[[2], [0]], [[3, 7]]], [[1, "-1/4"], [0]])
     xs = [[fmpq(p, 4)] for p in range(-12, 13)]

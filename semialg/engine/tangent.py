@@ -234,7 +234,7 @@ def _zero_neuron_moves(net: Network) -> list[list[fmpq]]:
             out += [sparse_vector(D, (W_at[0] + i * n0 + q, _ONE), (W_at[0] + j * n0 + q, ratio)) for q in range(n0)]
             out.append(sparse_vector(D, (b_at[0] + i, _ONE), (b_at[0] + j, ratio)))
         used_zero[0] = [i for i in used_zero[0] if not any(i in p for p in pairs)]
-    return out + [sparse_vector(D, (b_at[l] + i, _ONE)) for l, zeros in enumerate(used_zero) for i in zeros]
+    return out + [sparse_vector(D, (b_at[l] + i, -_ONE)) for l, zeros in enumerate(used_zero) for i in zeros]
 
 
 

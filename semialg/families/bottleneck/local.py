@@ -77,7 +77,8 @@ off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane ma
 $f$ ($d$ is fixed), so this composes with the other moves; $(w_k, b_k) + A$ is a cone with apex $\theta$ of
 dimension $\dim A$ ($n_0 + 1$ when the cone over $\bar P$ is pointed). For an unused neuron this counts only
 when $\dim A = n_0 + 1$: its row is free with $v'_k = 0$, a family of dimension $n_0 + 1$ that does not combine
-with $v'_k < 0$ (then the row must stay in $A$); a constant zero neuron's $b'_k$ and $v'_k$ move within both. (iv) If $w_k = 0$, $b_k < 0$ and
+with $v'_k < 0$ (then the row must stay in $A$) — a dead neuron with $v_k = 0$ too; a constant zero neuron with
+$v_k < 0$ has $b'_k$ and $v'_k$ moving within $(w_k, b_k) + A$ already. (iv) If $w_k = 0$, $b_k < 0$ and
 $h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
 ($h_\infty$ the recession function of $h$), then $w'_k = \varepsilon d'$ for $d'$ in an open cone around $d$, any
 $b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far away,
@@ -413,9 +414,10 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
         if not (v == 0 or constant):
             continue
         rows = []
-        # an unused neuron's row is free with v' = 0 already: v' < 0 adds a dimension only when A is full
+        # an unused neuron's row is free with v' = 0 already (a dead one's too): v' < 0 adds a dimension only
+        # when A is full
         if v <= 0 and pbar and all(dot(tuple(w) + (b,), g) <= 0 for g in pbar) and (
-                len(inside := _rows_nonpositive_on(pbar, n0) if inside is None else inside) == n0 + 1 or constant):
+                len(inside := _rows_nonpositive_on(pbar, n0) if inside is None else inside) == n0 + 1 or v < 0):
             rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
         if not rows and constant:
             far = (_far_directions(cones, n0) if n0 <= 2 else []) if far is None else far
