@@ -355,3 +355,54 @@ def test_a_mixed_pair_translates_between_the_components_of_p():
     (move,) = hidden_translations(net)
     assert sa.equivalent(net, _moved(net, move, fmpq(1, 100)))
     assert tangent.local_dimension_bounds(net)[0] == 5 and local_dimension_bounds(net) == (6, 6)
+
+
+def test_a_constant_neuron_in_three_dimensions_wakes_only_along_the_normal_of_p():
+    """h = 1 - s(a x + 3/2) - 2 s(0 x - 3/2), a = (2, 3, -1): P = {a x < -1/2}, a half-space, and the rows do not
+    span R^3 (the cells have lines). By hand: the live neuron keeps its plane and jump (its scale, 1), h' = mu h
+    (1; e, u follow); the dead constant neuron wakes only with a row lambda a, lambda >= 0 (a tilt puts its far
+    kink on P), its bias and v free: 3. Total 5 (the first-order bounds: 4 to 7)."""
+    net = Network.from_arrays([[[2, 3, -1], [0, 0, 0]], [[-1, -2]], [[1]]], [[fmpq(3, 2), fmpq(-3, 2)], [1], [0]])
+    assert tangent.local_dimension_bounds(net) == (4, 7)
+    assert local_dimension_bounds(net) == (5, 5) and sa.fibre(net).local_dimension() == 5
+    D = net.architecture.num_parameters
+    along = [fmpq(0)] * D
+    along[3:6] = [fmpq(2), fmpq(3), fmpq(-1)]
+    tilt = [fmpq(int(i == 3)) for i in range(D)]
+    assert sa.equivalent(net, _moved(net, along, fmpq(1, 10))) and not sa.equivalent(net, _moved(net, tilt, fmpq(1, 10)))
+
+
+def test_silent_and_constant_neurons_beside_a_plane_in_three_dimensions():
+    """h = 2 s(-z - 1) - 1 with a dead constant neuron (v = -2) and an unused one (row (0, -2, 3), 0), two outputs:
+    P = {z < -3/2}. By hand: the live neuron keeps its plane (a tilt puts a kink on P far away), its scale and
+    bias traded with e (2), mu (1); the constant neuron wakes along (0, 0, 1) only, b and v free (3); the unused
+    neuron's row is free (4), its v stays 0 (no row near (0, -2, 3) is <= 0 on P-bar). Total 10."""
+    net = Network.from_arrays([[[0, 0, -1], [0, 0, 0], [0, -2, 3]], [[2, -2, 0]], [[1], [-2]]],
+                              [[-1, fmpq(-1, 2), 0], [-1], [0, 0]])
+    assert local_dimension_bounds(net) == (10, 10) and sa.fibre(net).local_dimension() == 10
+
+
+def _rank_deficient(rng: random.Random) -> Network:
+    """A 3-n1-1-2 parameter whose rows are multiples of one or two vectors (the cells of its arrangement have lines),
+    with a constant or unused neuron planted."""
+    basis = [[rng.randint(-3, 3) for _ in range(3)] for _ in range(rng.choice([1, 2]))]
+    n1 = rng.choice([2, 3, 4])
+    W = [[sum(rng.choice([-1, 0, 1, 2]) * u[j] for u in basis) for j in range(3)] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    v = [rng.choice([-2, -1, 0, 1, 2]) for _ in range(n1)]
+    k = rng.randrange(n1)
+    W[k], b[k] = [0, 0, 0], -rng.randint(1, 3)
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, [rng.randint(-2, 2)], [0, 1]])
+
+
+@pytest.mark.parametrize("net, moves", _nets_with(silent_neuron_moves, 6, 7, _rank_deficient))
+def test_silent_moves_when_the_rows_do_not_span(net, moves):
+    _check_one_sided(net, moves)
+
+
+@pytest.mark.parametrize("net, equations", _nets_with(unseen_kink_equations, 6, 8, _rank_deficient))
+def test_unseen_kink_equations_when_the_rows_do_not_span(net, equations):
+    """Each equation holds on the fibre near net: a small move along its own gradient breaks it, so the moved
+    parameter must compute another function (exact equivalence decision)."""
+    for gradient in equations:
+        assert not sa.equivalent(net, _moved(net, gradient, fmpq(1, 10 ** 3)))

@@ -33,32 +33,38 @@ def cell_cones(net: Network) -> list[list] | None:
 def _cones(net: Network, view: OuterView) -> list[list] | None:
     r"""Per cell of the first layer's arrangement ($n_0 \ge 2$): its generators $(x, 1)$ (vertices) and $(r, 0)$
     (extreme rays), each with its $t$ and the homogenised $\tilde h$ there. In the plane from the sweep; in higher
-    dimension by :func:`_cell_generators`, and ``None`` when a cell has a line (the rows do not span) or the
-    enumeration would exceed ``_GENERATOR_WORK`` candidate subsets."""
+    dimension by :func:`_cell_generators`, and ``None`` when the enumeration would exceed ``_GENERATOR_WORK``
+    candidate subsets."""
     arr = NetworkArrangement((net,))
-    n0, m = arr.dim, len(arr.lines)
-    if n0 > 2 and (not arr.lines or rank([line[:-1] for line in arr.lines]) < n0
-                   or math.comb(m + 1, n0) * len(arr.cells) > _GENERATOR_WORK):
+    n0 = arr.dim
+    normals = [line[:-1] for line in arr.lines]
+    lineality = nullspace(normals) if normals else [tuple(_ONE if i == j else _ZERO for j in range(n0))
+                                                    for i in range(n0)]
+    if n0 > 2 and math.comb(len(arr.lines) + 1, n0 - len(lineality)) * len(arr.cells) > _GENERATOR_WORK:
         return None
     maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
     out = []
     for cell, (lin, const) in zip(arr.cells, maps, strict=True):
-        vertices, rays = (cell.vertices, cell.rays) if n0 == 2 else _cell_generators(arr, cell)
+        vertices, rays = (cell.vertices, cell.rays) if n0 == 2 else _cell_generators(arr, cell, lineality)
         out.append([(x + (_ONE,), _ONE, dot(lin, x) + const) for x in vertices]
                    + [(r + (_ZERO,), _ZERO, dot(lin, r)) for r in rays])
     return out
 
 
-def _cell_generators(arr: NetworkArrangement, cell) -> tuple[list, list]:
-    r"""The vertices and extreme rays of the closure of a pointed cell: the extreme rays of its homogenisation
-    $\{(x, t) : t \ge 0,\ s_k(a_k\cdot x + c_k t) \ge 0\}$, each spanning the kernel of $n_0$ independent rows
-    among these and satisfying all of them, by enumeration of the $\binom{N + 1}{n_0}$ subsets."""
+def _cell_generators(arr: NetworkArrangement, cell, lineality: list[tuple]) -> tuple[list, list]:
+    r"""Vertices and rays generating the closure of a cell: $C = (C \cap L^\perp) + L$ for the lineality space
+    $L$ of the arrangement (every row vanishes on it, a basis given), so the vertices and extreme rays of the
+    pointed $C \cap L^\perp$ and $\pm$ a basis of $L$. Those are the extreme rays of the homogenisation
+    $\{(x, t) : x \perp L,\ t \ge 0,\ s_k(a_k\cdot x + c_k t) \ge 0\}$, each spanning the kernel of $L$ and
+    of $r = n_0 - \dim L$ independent rows among these and satisfying all of them, by enumeration of the
+    $\binom{N + 1}{r}$ subsets."""
     n0 = arr.dim
     rows = [tuple(s * x for x in line) for s, line in zip(cell.signs, arr.lines, strict=True)]
     rows.append((_ZERO,) * n0 + (_ONE,))
+    fixed = [tuple(ell) + (_ZERO,) for ell in lineality]
     found = {}
-    for subset in itertools.combinations(rows, n0):
-        kernel = nullspace(list(subset))
+    for subset in itertools.combinations(rows, n0 - len(lineality)):
+        kernel = nullspace(list(subset) + fixed)
         if len(kernel) != 1:
             continue
         y = kernel[0]
@@ -69,7 +75,8 @@ def _cell_generators(arr: NetworkArrangement, cell) -> tuple[list, list]:
             continue
         found.setdefault(ray_key(y), y)
     vertices = [tuple(x / y[-1] for x in y[:-1]) for y in found.values() if y[-1] != 0]
-    return vertices, [y[:-1] for y in found.values() if y[-1] == 0]
+    rays = [y[:-1] for y in found.values() if y[-1] == 0]
+    return vertices, rays + [tuple(ell) for ell in lineality] + [tuple(-x for x in ell) for ell in lineality]
 
 
 def _cones_on_the_line(view: OuterView) -> list[list]:
