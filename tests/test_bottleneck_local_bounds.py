@@ -406,3 +406,70 @@ def test_unseen_kink_equations_when_the_rows_do_not_span(net, equations):
     parameter must compute another function (exact equivalence decision)."""
     for gradient in equations:
         assert not sa.equivalent(net, _moved(net, gradient, fmpq(1, 10 ** 3)))
+
+
+def test_a_dead_neuron_wakes_across_a_line_of_constancy():
+    """The refusal survey's 3-4-1-1 member h = 2 - s(3y + 2z + 3/2) - 2 s(-2x - y - 3z - 1/2) with a dead constant
+    neuron 2 s(0 x - 3) and an unused s(x + y). h is constant along l = (7, 4, -6), so h_inf = 0 on +-l and no
+    closed half-space of directions has h_inf < 0; modulo l it has, on the open cone of d in the span of the two
+    rows with d . r < 0 on the recession cone of P-bar. By hand: the two seen kinks keep their planes (scales: 2),
+    mu (1); the dead neuron wakes along that 2-dimensional cone, b and v free (4); the unused neuron's row free (4),
+    its v stays 0 (its row is not <= 0 on P-bar, which contains lines along l). Total 11."""
+    net = Network.from_arrays([[[0, 0, 0], [1, 1, 0], [0, 3, 2], [-2, -1, -3]], [[2, 0, -1, -2]], [[1]]],
+                              [[-3, 0, fmpq(3, 2), fmpq(-1, 2)], [2], [0]])
+    assert local_dimension_bounds(net) == (11, 11) and sa.fibre(net).local_dimension() == 11
+    D = net.architecture.num_parameters
+    along_l = [fmpq(0)] * D
+    along_l[0:3] = [fmpq(7), fmpq(4), fmpq(-6)]
+    assert not sa.equivalent(net, _moved(net, along_l, fmpq(1, 10 ** 3)))
+
+
+def _waking(rng: random.Random) -> Network:
+    """A 3-n1-1-2 parameter (rows often not spanning) with a dead constant neuron of positive output weight."""
+    net = _rank_deficient(rng) if rng.random() < 0.5 else _net(rng, rng.choice([2, 3]), "plain", 3)
+    W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
+    W[0], b[0], v[0] = [0, 0, 0], -rng.randint(1, 3), rng.choice([1, 2])
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, list(net.biases[1]), [0, 1]])
+
+
+@pytest.mark.parametrize("net, moves", _nets_with(
+    lambda net: (lambda m: m if any(any(d[:3]) for d in m) else [])(silent_neuron_moves(net)), 6, 9, _waking))
+def test_dead_neurons_wake_far_away_in_three_dimensions(net, moves):
+    _check_one_sided(net, moves)
+
+
+def test_a_dead_neuron_stays_asleep_where_h_is_constant_far_away():
+    """h = 2 s(u) - s(s) - 1 with u = -3x + 3y, s = 2y - 3z - 2, and a dead constant neuron s(0 x - 1/2) with
+    v = 1 > 0; two outputs. Where both live neurons are off (a full cell) h = -1: a row w' of the dead neuron with
+    w' . r > 0 there would raise h without bound off P; on the recession cone of P-bar (u >= 0, s <= 2u in the
+    quotient by l = (3, 3, 2)) its far hyperplane must keep off P, w' . r <= 0. Together the cone is everything:
+    w' = 0. By hand: mu (1); the seen kink s = 0 its scale (1); the U+ neuron s(u), affine on P, its scale and bias
+    traded with e (2); the dead neuron b and v (2). Total 6 (first-order bounds 5 to 9)."""
+    net = Network.from_arrays([[[0, 0, 0], [-3, 3, 0], [0, 2, -3]], [[1, 2, -1]], [[1], [-2]]],
+                              [[fmpq(-1, 2), 0, -2], [-1], [0, 0]])
+    assert tangent.local_dimension_bounds(net) == (5, 9)
+    assert local_dimension_bounds(net) == (6, 6) and sa.fibre(net).local_dimension() == 6
+    # on the line: h = s(-x - 1) with a dead s(0 x - 3/2), v = 2: waking to the right raises h = 0 there, to the
+    # left puts a kink on P
+    line = Network.from_arrays([[[0], [-1]], [[2, 1]], [[1]]], [[fmpq(-3, 2), -1], [0], [0]])
+    assert unseen_kink_equations(line) == [[1] + [0] * 8]
+
+
+def _raising(rng: random.Random) -> Network:
+    """An n0-n1-1-2 parameter whose constant neurons (one or two planted, dead or active) all have v > 0."""
+    n0 = rng.choice([1, 2, 3])
+    net = _rank_deficient(rng) if n0 == 3 and rng.random() < 0.5 else _net(rng, rng.choice([2, 3, 4]), "plain", n0)
+    W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
+    for k in range(len(b)):
+        if not any(W[k]) and v[k] <= 0:
+            v[k] = 1
+    for k in rng.sample(range(len(b)), rng.choice([1, 2])):
+        W[k], b[k], v[k] = [0] * n0, rng.choice([-2, -1, 1, 2]), rng.choice([1, 2])
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, list(net.biases[1]), [0, 1]])
+
+
+@pytest.mark.parametrize("net, equations", _nets_with(unseen_kink_equations, 20, 10, _raising))
+def test_constant_neurons_raising_h_keep_their_rows(net, equations):
+    """Each equation holds on the fibre near net: a small move along its gradient must change the function."""
+    for gradient in equations:
+        assert not sa.equivalent(net, _moved(net, gradient, fmpq(1, 10 ** 3)))

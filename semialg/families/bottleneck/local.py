@@ -50,6 +50,15 @@ and on a common one the jumps $v'_j|w'_j| = v'_j|b'_j|/\rho$ sum to about $\sum_
 contradiction. In both cases the interior of $Q$, convex, inside $P$ and with a point away from $L$ (resp. near
 the origin), lies on one side of $H'$, and with $x$ every $x + tr$, $t > 0$. $\square$ Twins affine on $P$
 (U$+$) keep their rows parallel this way, and a constant neuron under an unbounded $P$ its row at $0$.
+*Constant neurons raising $h$.* If moreover every constant neuron has $v > 0$, (b) also keeps
+$w'_k\cdot r \le 0$ on the recession cone of every cell $C$ of $\theta$ whose recession cone is full-dimensional
+and on which every neuron with $w \ne 0$ is off ($h$ is constant there). *Proof.* For $r$ interior to that cone
+and $x_0 \in C$ those neurons stay off along $x_0 + tr$ for large $t$ ($w'_j\cdot r < 0$ near $w_j\cdot r < 0$),
+the other constant neurons add terms $\ge 0$, so were $w'_k\cdot r > 0$, $h'$ would grow without bound along the
+ray while $h$ is constant on it: $h' \ne \mu h$ on $P$, $h' > 0$ off it. $\square$ With the far hyperplane's side
+($w'_k\cdot r \le 0$ on the recession directions of $\bar P$ for $b_k < 0$, $\ge 0$ for $b_k > 0$) the row lies
+in the dual of one cone, and is orthogonal to its lineality space: under $h = \sigma(-x - 1)$ a dead constant
+neuron with $v > 0$ keeps $w' = 0$ (a tilt to the right raises $h = 0$ there, to the left puts a kink on $P$).
 
 **Downhill translations.** A hidden neuron with $v_k > 0$ translates, for any amount $t \ge 0$, the way that
 lowers $h$: a U$-$ neuron's bias down ($v_k\sigma(z - t) \le v_k\sigma(z)$), a U$+$ neuron's bias up with $e$ down by
@@ -82,7 +91,10 @@ $v_k < 0$ has $b'_k$ and $v'_k$ moving within $(w_k, b_k) + A$ already. (iv) If 
 $h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
 ($h_\infty$ the recession function of $h$), then $w'_k = \varepsilon d'$ for $d'$ in an open cone around $d$, any
 $b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far away,
-where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. (v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
+where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. The same holds modulo the common kernel $L_h$ of
+the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are invariant along $L_h$: read
+$|x|$ as the distance to $L_h$), which lets a dead neuron wake when $h$ is constant along a line.
+(v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
 $h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of (iii) and (iv) are
 one-sided ($v'_k \le 0$ for an unused neuron, $w'_k$ in a cone): the family they span is defined on a cone with
 apex $\theta$, which still meets every neighbourhood of $\theta$ in a set of full dimension, so they count for the
@@ -261,7 +273,9 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
     taken with the sign of the side of neuron $k$'s hyperplane its part of $\bar P$ lies on, for every neuron $k$
     on a first-layer hyperplane missing $P$ whose neurons have no non-empty subset with $\sum v_j\lambda_j = 0$,
     and for every constant neuron ($w_k = 0$, $b_k \ne 0$, $v_k \ne 0$) such that no subset $T \ni k$ of the
-    constant neurons has $\sum_T v_j|b_j| = 0$ (its far hyperplane has the origin's side towards $P$).
+    constant neurons has $\sum_T v_j|b_j| = 0$ (its far hyperplane has the origin's side towards $P$) — for
+    these, when every constant neuron has $v > 0$, with the recession directions of the full cells where every
+    neuron with $w \ne 0$ is off added to the cone (*constant neurons raising* $h$).
     Cost: that of :func:`hidden_neuron_moves`, $O(|R|^3)$ per neuron for $|R|$ recession directions, and the
     subset sums per line and over the constant neurons.
 
@@ -284,17 +298,23 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
                 for (gi, vi), (gj, vj) in itertools.combinations(rays, 2) if vi * vj < 0}))
     zero_rows = {j: v * abs(b) for j, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True))
                  if not any(w) and b != 0}
-    rows = {k: (_ONE,) for k, a in zero_rows.items() if a != 0 and len(zero_rows) <= _SUBSET_LIMIT
+    rows = {k: (-view.b[k],) for k, a in zero_rows.items() if a != 0 and len(zero_rows) <= _SUBSET_LIMIT
             and not any(sum(c, a) == 0 for m in range(len(zero_rows))
                         for c in itertools.combinations([x for j, x in zero_rows.items() if j != k], m))}
     for _, members in _uncancelled_lines(net, t, ("U-", "U+", "U+-")):
         rows.update((k, tuple(view.w[k]) + (view.b[k],)) for k in members)
     (W_at, *_), _ = parameter_offsets(net.architecture)
     unit, out = _units(D), []
+    # every constant neuron raises h where it wakes: its row is <= 0 on the recession cones of the full cells where
+    # every other neuron is off (h constant there)
+    silent = [] if any(v <= 0 for w, v in zip(view.w, view.v, strict=True) if not any(w)) else [
+        ray for gens in cones if rank(rays := [g[:n0] for g, s, _ in gens if s == 0]) == n0
+        and all(dot(tuple(w) + (b,), g) <= 0 for w, b in zip(view.w, view.b, strict=True) if any(w) for g, _, _ in gens)
+        for ray in rays]
     for k, row in sorted(rows.items()):
-        G = set()
+        G = set(silent) if len(row) == 1 else set()
         for gens, R in parts:
-            side = _ONE if len(row) == 1 else sum((dot(row, g) for g, _, _ in gens), _ZERO)
+            side = row[0] if len(row) == 1 else sum((dot(row, g) for g, _, _ in gens), _ZERO)
             G |= R if side > 0 else {tuple(-x for x in r) for r in R}
         out += [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(ell))) for ell in _lineality_basis(sorted(G))]
     return out
@@ -378,10 +398,10 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     — those adding nothing to $h$: unused ($v_k = 0$) or constant zero ($w_k = 0$, $b_k < 0$) — each keeping the
     function for every small $t \ge 0$ (module docstring): for an unused neuron, or a constant zero one with
     $v_k < 0$, whose row is non-positive on $\bar P$, rows spanning the cone of such rows and $-v_k$ (iii); the
-    bias, output weight and $n_0$ independent row directions $d$ of a constant zero neuron when $h_\infty < 0$
-    on the half-sphere of $d$ ($n_0 \le 2$; (iv)). Cost: that of :func:`hidden_neuron_moves`, $\binom{|G|}{r -
-    1}$ kernels for the $|G|$ generators of the cone over $\bar P$ (rank $r$), and in the plane $O(N^4)$
-    candidate directions checked on $O(N^2)$ cells for a constant zero neuron.
+    bias, output weight and independent row directions $d \perp L_h$ of a constant zero neuron when $h_\infty < 0$
+    on the half-sphere of $d$ modulo $L_h$ (iv). Cost: that of :func:`hidden_neuron_moves`, $\binom{|G|}{r - 1}$
+    kernels for the $|G|$ generators of the cone over $\bar P$ (rank $r$), and one exact strict-feasibility
+    decision in $\dim L_h^\perp$ unknowns with a row per recession generator for a constant zero neuron.
 
     >>> from semialg.core.network import Network
     >>> unused = Network.from_arrays([[[-1], [1]], [[1, 0]], [[1]]], [[0, 0], [-1], [0]])
@@ -408,7 +428,7 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
                 len(inside := (_rows_nonpositive_on(pbar) or []) if inside is None else inside) == n0 + 1 or v < 0):
             rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
         if not rows and constant:
-            far = (_far_directions(cones, n0) if n0 <= 2 else []) if far is None else far
+            far = _far_directions(cones, view) if far is None else far
             rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(d))) for d in far]
             rows += [unit((b_at + k, _ONE))] if rows else []
         if rows:
@@ -579,31 +599,36 @@ def _units(D: int):
     return functools.partial(sparse_vector, D)
 
 
-def _far_directions(cones: list[list], n0: int) -> list[tuple]:
-    r"""$n_0$ linearly independent directions $d$ with $h_\infty < 0$ on the closed half-sphere
-    $\{r : d\cdot r \ge 0\}$ ($h_\infty$ the recession function of $h$, linear on each cell's recession cone,
-    which its extreme rays generate), or ``[]`` if none is found. On the line $d = \pm 1$. In the plane the valid
-    $d$ form an open arc: if $h_\infty < 0$ on the arc from a zero $z_1$ to a zero $z_2$ of $h_\infty$ (extreme
-    rays where it is $0$, and its sign changes between two rays of one cell) and it is longer than a half circle,
-    $d = z_1^\perp - z_2^\perp$ ($z^\perp$ the quarter turn) lies on it; when $h_\infty$ has no zero any
-    direction does. Each candidate $d$, and its tilt $d + 2^{-j}d^\perp$ that completes the basis, is checked
-    exactly, cell by cell."""
-    rays = [[(g, s, val) for g, s, val in gens if s == 0] for gens in cones]
+def _far_directions(cones: list[list], view: OuterView) -> list[tuple]:
+    r"""Linearly independent directions $d \perp L_h$ with $h_\infty < 0$ on the closed half-sphere
+    $\{r : d\cdot r \ge 0\}$ of the quotient by $L_h$ (the common kernel of the rows of the neurons with $v \ne 0$,
+    along which $h$ and the activity of a row $d \perp L_h$ are invariant), as many as $\dim L_h^\perp$, or
+    ``[]`` if there are none. Those $d$ form an open cone: $d\cdot z < 0$ for every generator $z \notin L_h$ of
+    the cones $\{r \in \mathrm{rec}\,C : h_\infty(r) \ge 0\}$ of the cells $C$ (:func:`cut_generators` of their
+    rays), decided with a point $d_0$ exactly (:func:`~semialg.geometry.polyhedron.decide`), then $d_0 + 2^{-j}q$
+    for a basis $q$ of $L_h^\perp$ and the first $j$ keeping all of them in it (checked exactly)."""
+    basis: list[tuple] = []
+    for w, v in zip(view.w, view.v, strict=True):
+        if v != 0 and rank(basis + [tuple(w)]) > len(basis):
+            basis.append(tuple(w))
+    if not basis:
+        return []
+    Z = [z for gens in cones for z in (g[:len(view.w[0])] for g in cut_generators([x for x in gens if x[1] == 0]))
+         if any(dot(q, z) for q in basis)]
+    found = decide([tuple(-dot(q, z) for q in basis) for z in Z], (_ZERO,) * len(Z), len(basis))
+    if not found:
+        return []
 
-    def valid(d) -> bool:
-        return all(level([dot(d, g[:n0]) for g, _, _ in gens], gens) == 2 for gens in rays if gens)
+    def direction(alpha) -> tuple:
+        return tuple(sum((a * q[j] for a, q in zip(alpha, basis, strict=True)), _ZERO) for j in range(len(view.w[0])))
 
-    if n0 == 1:
-        return next(([d] for d in ((_ONE,), (-_ONE,)) if valid(d)), [])
-    zeros = {g[:2] for gens in rays for g, _, val in gens if val == 0}
-    zeros |= {tuple(abs(vj) * a + abs(vi) * b for a, b in zip(gi[:2], gj[:2], strict=True))
-              for gens in rays for (gi, _, vi), (gj, _, vj) in itertools.combinations(gens, 2) if vi * vj < 0}
-    candidates = ([(z2[1] - z1[1], z1[0] - z2[0]) for z1 in zeros for z2 in zeros if z1 != z2] if zeros
-                  else [(_ONE, _ZERO)])
-    for d in filter(valid, candidates):
-        for j in range(64):
-            step = fmpq(1, 2 ** j)
-            tilted = (d[0] - step * d[1], d[1] + step * d[0])
-            if valid(tilted):
-                return [d, tilted]
+    def valid(alpha) -> bool:
+        d = direction(alpha)
+        return any(d) and all(dot(d, z) < 0 for z in Z)
+
+    for j in range(64):
+        step = fmpq(1, 2 ** j)
+        tilted = [tuple(a + step * (i == m) for m, a in enumerate(found.point)) for i in range(len(basis))]
+        if all(map(valid, tilted)) and rank([direction(t) for t in tilted]) == len(basis):
+            return [direction(t) for t in tilted]
     return []
