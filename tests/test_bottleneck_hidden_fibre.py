@@ -329,3 +329,19 @@ def test_formulas_keep_one_tree_and_answer_alike_in_any_order():
              reversed(list(zip(conds, conds[1:] + conds[:1])))][::-1]
     assert first == again and any(h for h, _, _ in first)
     assert Formula._recent[0] is conds[0][0]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+def test_exact_determinants_agree_with_sympy(n):
+    """hidden_region.det (flint for rationals, Laplace expansion for polynomials) against sympy's determinant."""
+    import sympy
+
+    from semialg.families.bottleneck.hidden_region import det
+    rng = random.Random(n)
+    M = [[fmpq(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(n)] for _ in range(n)]
+    expected = sympy.Matrix([[sympy.Rational(int(x.p), int(x.q)) for x in row] for row in M]).det()
+    assert det(M) == fmpq(int(sympy.numer(expected)), int(sympy.denom(expected)))
+    t = sympy.Symbol("t")
+    m = min(n, 4)
+    P = [[sympy.Poly(rng.randint(-3, 3) + rng.randint(-3, 3) * t, t) for _ in range(m)] for _ in range(m)]
+    assert det(P).as_expr().expand() == sympy.Matrix([[p.as_expr() for p in row] for row in P]).det().expand()

@@ -294,3 +294,15 @@ def test_reduced_components_with_dead_or_constant_slots_are_not_listed():
         x = F.sample(rng.randrange(1000), j)
         assert bool(sa.equivalent(x, net)) and _agree(x, net, rng) and F.locate(x) == j
         assert [i for i in set(others) | {j} if F.build(i).contains(x)] == [j]
+
+
+def test_the_budget_stops_the_checks_of_reduced_networks():
+    """A planted 10-7-1-1 parameter (rank 6 < 10, a dead constant neuron, an unused one): each exact check of a
+    reduced network computing F takes seconds there, and there are dozens; a small budget ends the construction
+    with an undecided answer saying what was done, instead of running on for minutes."""
+    W = [[0] * 10, [-1, 2, -1, -1, -2, 3, -3, 2, -2, 2], [2, -1, 0, -2, 2, -3, -3, 1, 1, 0],
+         [-3, -2, 2, 1, -1, 3, -1, 0, 2, 0], [-2, -3, 2, -3, 3, 0, -1, 3, -2, -2], [2, 1, -2, 2, 3, 0, -3, -2, 0, -1],
+         [-2, -3, 3, 0, -1, -2, 0, 1, 3, -2]]
+    net = Network.from_arrays([W, [[1, 0, 2, 2, -1, -2, 2]], [[1]]], [[-2, 0, 0, 2, 2, -1, 0], [1], [0]])
+    with pytest.raises(UndecidedError, match="time budget was spent; done: "):
+        fibre(net, budget=0.5)

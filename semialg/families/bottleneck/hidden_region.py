@@ -27,9 +27,9 @@ import itertools
 from dataclasses import dataclass
 from typing import Sequence
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
-from semialg.core.exact import dot, nullspace, rank
+from semialg.core.exact import as_fmpq_mat, dot, nullspace, rank
 from semialg.core.network import Network, relu
 from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.arrangement import NetworkArrangement
@@ -44,10 +44,12 @@ Row = tuple[fmpq, ...]  # (a_1, ..., a_n, c): a . x + c >= 0
 
 
 def det(M):
-    """The determinant of a small square matrix (list of rows) by Laplace expansion: exact over any commutative
-    ring (``fmpq`` or sympy polynomials). Cost: $O(n!)$ ($n = n_0$ is small here)."""
+    """The determinant of a square matrix (list of rows), exact over any commutative ring: by flint for rationals
+    ($O(n^3)$), by Laplace expansion otherwise (sympy polynomials; $O(n!)$, $n = n_0$ small there)."""
     if not M:
         return 1
+    if all(isinstance(x, (fmpq, fmpz, int)) for row in M for x in row):
+        return as_fmpq_mat(M).det()
     if len(M) == 1:
         return M[0][0]
     out = 0

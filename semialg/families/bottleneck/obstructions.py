@@ -49,11 +49,12 @@ __all__: list[str] = []
 
 
 class _Clock:
-    """The time limit of one search: ``budget`` seconds from now and an absolute ``deadline``
-    (:func:`time.monotonic`), whichever comes first (``None``: no limit); :meth:`check` raises
+    """The time limit of one search (``task``, named in the message): ``budget`` seconds from now and an absolute
+    ``deadline`` (:func:`time.monotonic`), whichever comes first (``None``: no limit); :meth:`check` raises
     :class:`UndecidedError` saying what was done once it has passed."""
 
-    def __init__(self, budget: float | None, deadline: float | None):
+    def __init__(self, budget: float | None, deadline: float | None, task: str = "generic_representative"):
+        self.task = task
         if budget is not None:
             check_budget(budget, "generic_representative: budget", seconds=True)
         if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, numbers.Real)
@@ -68,7 +69,7 @@ class _Clock:
         if done is not None:
             self.done = done
         if self.end is not None and time.monotonic() >= self.end:
-            raise UndecidedError(f"generic_representative: the time budget was spent; done: {self.done}; "
+            raise UndecidedError(f"{self.task}: the time budget was spent; done: {self.done}; "
                                  f"pass a larger budget (or budget=None) to search on")
 
 

@@ -104,6 +104,7 @@ location.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random as _random
@@ -178,13 +179,18 @@ class _Index:
 
     def __init__(self, fibres: dict, n1: int, phantoms: bool = True):
         self.fibres, self.n1, self.phantoms = fibres, n1, phantoms
-        # a reduced component forcing a dead (v' = 0) or constant (w' = 0) reduced neuron is the width-(k-1) type
-        # with that neuron inert or constant
-        self.live = {k: [j for j in F.index if not _forces_degenerate(j)] for k, F in fibres.items()}
 
-    @property
+    def _live(self, k: int):
+        """The components of $F_k$ with every reduced neuron live, lazily (a reduced component forcing a dead
+        ($v' = 0$) or constant ($w' = 0$) reduced neuron is the width-$(k-1)$ type with that neuron inert or
+        constant)."""
+        return (j for j in self.fibres[k].index if not _forces_degenerate(j))
+
+    @functools.cached_property
     def exact_size(self) -> int:
-        return sum(len(self.live[k]) * math.comb(self.n1, k) * self._roles_count(self.n1 - k) for k in self.fibres)
+        """The number of types: the reduced fibres' live components are counted by enumeration (only here)."""
+        return sum(sum(1 for _ in self._live(k)) * math.comb(self.n1, k) * self._roles_count(self.n1 - k)
+                   for k in self.fibres)
 
     def _roles_count(self, m: int) -> int:
         return off_line_count(m, True, False) if self.phantoms else 3 ** m
@@ -203,7 +209,7 @@ class _Index:
 
     def __iter__(self):
         for k in self.fibres:
-            for j in self.live[k]:
+            for j in self._live(k):
                 for on in itertools.combinations(range(self.n1), k):
                     for roles in self._off_roles(self.n1 - k):
                         yield k, j, on, roles
@@ -285,8 +291,9 @@ class SubspaceFibre:
             out += self._seen_cores(region.p_points[0])
         except ArchitectureError:      # P-bar not pointed in the reduced space: the first two only
             pass
-        keep = []
-        for neurons, e in sorted(out, key=lambda c: len(c[0])):
+        keep, clock = [], _Clock(None, deadline, "fibre")
+        for i, (neurons, e) in enumerate(sorted(out, key=lambda c: len(c[0]))):
+            clock.check(f"{i} of {len(out)} reduced networks computing F checked exactly (the subspace fibre)")
             if len(neurons) <= self.n1 and equivalent(self._padded(neurons, e), self.net):
                 keep.append((neurons, e))
         return keep
@@ -440,7 +447,7 @@ class SubspaceFibre:
         total slope 0, random inert and constant neurons, $e'$ compensating."""
         rng = _random.Random(seed)
         if index is None:
-            index = next(itertools.islice(iter(self.index), rng.randrange(min(self.index.exact_size, 10 ** 4)), None))
+            index = rng.choice(list(itertools.islice(iter(self.index), 10 ** 4)))
         k, j, on, off_roles = index
         pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
         q = lambda: fmpq(rng.randint(-9, 9), rng.randint(1, 9))  # noqa: E731
