@@ -19,7 +19,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the benchmarks import their shared helpers from common.py
-NAMES = ("startup", "reading", "genericity", "pl", "rank", "equivalence", "bottleneck", "smt", "survey", "feasibility")
+NAMES = ("startup", "reading", "genericity", "pl", "rank", "equivalence", "bottleneck", "bottleneck_local", "smt",
+         "survey", "feasibility")
 
 
 def load(name: str):

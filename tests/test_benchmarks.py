@@ -81,3 +81,8 @@ def test_chosen_inputs_benchmark_smoke():
 def test_line_counts_benchmark_smoke():
     rows = _load("bench_line_counts").run(widths=(3, 4))      # the product count equals the enumeration, in run()
     assert [r["components"] for r in rows] == [806, 20544] and all(r["naive_s"] is not None for r in rows)
+
+
+def test_bottleneck_local_benchmark_smoke():
+    rows = _load("bench_bottleneck_local").run(**_load("bench_bottleneck_local").QUICK)
+    assert [r["arch"] for r in rows] == ["3-3-1-1", "4-3-1-1"]     # ours within the first-order bounds in run()

@@ -1,0 +1,82 @@
+"""Benchmark: the local dimension of a bottleneck fibre at a non-generic parameter, ours
+(``semialg.families.bottleneck.local.local_dimension_bounds``: first-order bounds with the exact moves of
+silent, constant and hidden neurons and the equations of kinks kept off $P$) against the first-order bounds alone
+(``semialg.engine.tangent.local_dimension_bounds``, the peer method: the moves' rank and the Jacobian's kernel)
+and the floor (one exact functional dimension, which needs the same Jacobian rank).
+
+The parameters are planted n0-n1-1-n3 networks with a dead constant neuron of positive output weight
+($w = 0$, $b < 0$, $v > 0$: it may wake far away, or must keep $w' = 0$) and an unused neuron ($v = 0$); for
+$n_1 < n_0$ the rows do not span the input space, so the cells of the arrangement have lines. "gap" is upper
+minus lower (0: decided).
+
+    python benchmarks/bench_bottleneck_local.py
+    python benchmarks/bench_bottleneck_local.py --quick
+
+Measured (session 21, shared 2-core machine; seed 5; seconds):
+
+    architecture      D  first-order  gap      ours  gap  first s  ours s  floor s  ours/first
+    4-6-1-1          44      (12, 16)    4  (12, 12)    0     0.07    0.91     0.06       13.0x
+    6-5-1-2          44      (13, 19)    6  (13, 13)    0     0.04    0.48     0.04       12.0x
+    8-6-1-1          63      (16, 24)    8  (16, 16)    0     0.09    2.51     0.08       27.9x
+    10-7-1-1         87      (19, 29)   10  (19, 29)   10     0.10   14.32     0.10      143.2x
+
+Before session 21 ours was the first-order pair for all four (the cells' generators were not enumerated when the
+rows do not span): the time goes to the cells of the arrangement (exact region enumeration) and, for the
+equations, to the cone of rows non-positive on the recession directions (a kernel per subset of generators).
+"""
+
+from __future__ import annotations
+
+import random
+
+import semialg as sa
+from common import main as bench_main, timed
+from semialg.engine import tangent
+from semialg.families.bottleneck.local import local_dimension_bounds
+
+
+def planted(arch, rng: random.Random) -> sa.Network:
+    """A random n0-n1-1-n3 parameter with a dead constant neuron (v = 1) and an unused one (v = 0)."""
+    n0, n1, _, n3 = arch
+    W = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1)]
+    b = [rng.randint(-3, 3) for _ in range(n1)]
+    v = [rng.choice([-2, -1, 1, 2]) for _ in range(n1)]
+    W[0], b[0], v[0], v[1] = [0] * n0, -2, 1, 0
+    return sa.Network.from_arrays([W, [v], [[1]] * n3], [b, [1], [0] * n3])
+
+
+def run(archs=((4, 6, 1, 1), (6, 5, 1, 2), (8, 6, 1, 1), (10, 7, 1, 1)), seed: int = 5):
+    rng, rows = random.Random(seed), []
+    for arch in archs:
+        net = planted(arch, rng)
+        first, first_s = timed(tangent.local_dimension_bounds, net)
+        ours, ours_s = timed(local_dimension_bounds, net)
+        _, floor_s = timed(sa.functional_dimension, net)
+        assert first[0] <= ours[0] <= ours[1] <= first[1]
+        row = {"arch": "-".join(map(str, arch)), "D": net.architecture.num_parameters, "first": first,
+               "ours": ours, "first_s": first_s, "ours_s": ours_s, "floor_s": floor_s}
+        print(table([row]).splitlines()[-1], flush=True)
+        rows.append(row)
+    return rows
+
+
+QUICK = dict(archs=((3, 3, 1, 1), (4, 3, 1, 1)))
+
+
+def table(rows) -> str:
+    out = [f"{'architecture':14s} {'D':>4s} {'first-order':>12s} {'gap':>4s} {'ours':>9s} {'gap':>4s} "
+           f"{'first s':>8s} {'ours s':>7s} {'floor s':>8s} {'ours/first':>11s}"]
+    for r in rows:
+        (a, b), (c, d) = r["first"], r["ours"]
+        out.append(f"{r['arch']:14s} {r['D']:4d} {str((a, b)):>12s} {b - a:4d} {str((c, d)):>9s} {d - c:4d} "
+                   f"{r['first_s']:8.2f} {r['ours_s']:7.2f} {r['floor_s']:8.2f} "
+                   f"{r['ours_s'] / r['first_s']:10.1f}x")
+    return "\n".join(out)
+
+
+def main():
+    bench_main(__doc__, run, table, QUICK, "bottleneck_local")
+
+
+if __name__ == "__main__":
+    main()
