@@ -473,3 +473,19 @@ def test_constant_neurons_raising_h_keep_their_rows(net, equations):
     """Each equation holds on the fibre near net: a small move along its gradient must change the function."""
     for gradient in equations:
         assert not sa.equivalent(net, _moved(net, gradient, fmpq(1, 10 ** 3)))
+
+
+def test_a_dead_unused_neuron_beside_a_line_of_constancy_gains_nothing():
+    """The audit's counterexample to the first quotient version of the far moves: h = 1 - s(x), P = {x < 1}, and
+    s(0 x - 1) dead with v = 0. By hand: neuron 1 and the outer layer 2 (its row stays on x = 0, d = 0, c e = 1,
+    c v w_x = -1); the dead neuron either unused (w, b free: 3) or waking with v' != 0 only along (s, 0), s >= 0
+    (a y-component switches it on inside P, which runs along the y-axis), b and v free (3) — never both: 5.
+    The same in R^3: 2 + max(4, 3) = 6."""
+    net = Network.from_arrays([[[1, 0], [0, 0]], [[-1, 0]], [[1]]], [[0, -1], [1], [0]])
+    assert local_dimension_bounds(net)[0] == 5 == sa.fibre(net).local_dimension()
+    D = net.architecture.num_parameters
+    tilt_and_wake = [fmpq(0)] * D
+    tilt_and_wake[3], tilt_and_wake[7] = fmpq(1), fmpq(-1)           # w_2y up, v_2 down together
+    assert not sa.equivalent(net, _moved(net, tilt_and_wake, fmpq(1, 10 ** 4)))
+    space = Network.from_arrays([[[1, 0, 0], [0, 0, 0]], [[-1, 0]], [[1]]], [[0, -1], [1], [0]])
+    assert local_dimension_bounds(space)[0] == 6 == sa.fibre(space).local_dimension()

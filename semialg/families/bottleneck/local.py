@@ -93,7 +93,9 @@ $h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
 $b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far away,
 where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. The same holds modulo the common kernel $L_h$ of
 the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are invariant along $L_h$: read
-$|x|$ as the distance to $L_h$), which lets a dead neuron wake when $h$ is constant along a line.
+$|x|$ as the distance to $L_h$), which lets a dead neuron wake when $h$ is constant along a line. For a dead neuron with $v_k = 0$ this
+counts only when $L_h = 0$: its row and bias are free with $v'_k = 0$ already ($n_0 + 1$), and waking gives
+$\dim L_h^\perp + 2$, a family that does not combine with it.
 (v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
 $h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of (iii) and (iv) are
 one-sided ($v'_k \le 0$ for an unused neuron, $w'_k$ in a cone): the family they span is defined on a cone with
@@ -429,8 +431,11 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
             rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
         if not rows and constant:
             far = _far_directions(cones, view) if far is None else far
-            rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(d))) for d in far]
-            rows += [unit((b_at + k, _ONE))] if rows else []
+            # a dead unused neuron's row and bias are free already (v' = 0): waking adds a dimension only when the
+            # directions it wakes along are open in R^n0, not only modulo L_h
+            if v != 0 or len(far) == n0:
+                rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(d))) for d in far]
+                rows += [unit((b_at + k, _ONE))] if rows else []
         if rows:
             out += rows + [unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out
