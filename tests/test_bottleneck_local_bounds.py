@@ -489,3 +489,20 @@ def test_a_dead_unused_neuron_beside_a_line_of_constancy_gains_nothing():
     assert not sa.equivalent(net, _moved(net, tilt_and_wake, fmpq(1, 10 ** 4)))
     space = Network.from_arrays([[[1, 0, 0], [0, 0, 0]], [[-1, 0]], [[1]]], [[0, -1], [1], [0]])
     assert local_dimension_bounds(space)[0] == 6 == sa.fibre(space).local_dimension()
+
+
+def test_a_robustly_hidden_neuron_moves_modulo_the_lineality_of_h():
+    """The far neuron of hidden_neuron_moves' example lifted to R^3 (no row involves z): h is constant along z, so
+    the homogenised h vanishes on the cells' z-rays and the neuron is robustly hidden only modulo z. Its row moves
+    in the xy-plane, its bias and v too; a z-tilt switches it on inside P (for large z), which the oracle refuses.
+    Nothing else changes: the local dimension is that of the planar parameter (every z-component is pinned)."""
+    rows = [[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]]
+    plane = Network.from_arrays([rows, [[1, -1, -1, -2, -1]], [[1]]], [[0, 0, 0, 0, -5], [1], [0]])
+    space = Network.from_arrays([[r + [0] for r in rows], [[1, -1, -1, -2, -1]], [[1]]], [[0, 0, 0, 0, -5], [1], [0]])
+    assert local_dimension_bounds(space) == local_dimension_bounds(plane) == (9, 9)
+    moves = hidden_neuron_moves(space)
+    assert len(moves) == 4 and all(m[14] == 0 for m in moves)          # w_5z untouched
+    tilt = [fmpq(int(i == 14)) for i in range(space.architecture.num_parameters)]
+    assert not sa.equivalent(space, _moved(space, tilt, fmpq(1, 10 ** 3)))
+    for m in moves:
+        assert sa.equivalent(space, _moved(space, m, fmpq(1, 10 ** 4)))

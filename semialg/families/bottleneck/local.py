@@ -30,7 +30,9 @@ $|v_k\delta|$, a move of the row by at most $C\delta(1 + |x|)$, and only near $S
 of it, resp. on a cone-shaped neighbourhood of it. There $h$ stays below $-\varepsilon$, resp.
 $-\varepsilon(1 + |x|)$ ($h$ is Lipschitz), so that neighbourhood misses $\bar P$: on $P$ U$-$ neurons stay off
 and U$+$ neurons on (their affine part is kept), $h' = h$; off $P$, $h' \le 0$. So $\sigma(h') = \sigma(h)$.
-$\square$ They compose with the moves of the first-order bounds, which keep $h$ (when $c \ne 0$) and every
+$\square$ Modulo the common kernel $L_h$ of the rows with $v \ne 0$ the same holds, read with $|x|$ the distance
+to $L_h$, for rows moving in $L_h^\perp$ ($h$ and those rows are invariant along $L_h$, on which $h$ would
+otherwise vanish at infinity). They compose with the moves of the first-order bounds, which keep $h$ (when $c \ne 0$) and every
 hidden neuron's row: done after those and before the rescalings. At a generic parameter these are the fibre's
 $u(n_0 + 1) - n_0[U^+ \ne \emptyset]$ hidden directions
 (Grigsby, Lindsey and Rolnick's hidden symmetries), proved here at the point itself.
@@ -353,8 +355,9 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     $h \le -\varepsilon(1 + |x|)$ on $S_k$; the bias trade $\delta b_k = 1$, $\delta e = -v_k$ of such a U$+$
     neuron, and the weight trades $\delta w_{k,j} = v_{k_0}$, $\delta w_{k_0,j} = -v_k$ among the U$+$ neurons of
     the second kind. For $n_0 \ge 3$ the cells' vertices and extreme rays are enumerated
-    ($\binom{N + 1}{n_0}$ candidate subsets per cell, none found — no moves — when the first-layer rows do not
-    span or the total exceeds 20,000). Cost: the arrangement of the first layer ($O(N^2)$ cells in the plane,
+    ($\binom{N + 1}{r}$ candidate subsets per cell for rows of rank $r$; no moves when the total exceeds 20,000).
+    Both are read modulo $L_h$, the common kernel of the rows with $v \ne 0$ (rays along it dropped: $h$ and those
+    rows are invariant along it), and the rows move in $L_h^\perp$. Cost: the arrangement of the first layer ($O(N^2)$ cells in the plane,
     $N + 1$ intervals on the line, exact LPs otherwise), that enumeration, and $O(G^2)$ generator pairs per cell
     of $G$ generators and hidden neuron.
 
@@ -372,26 +375,30 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     (W_at, W2_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
     v = view.v
     unit = _units(D)
+    basis = _live_rows_basis(view)        # a row in L_h^perp moves in it, its robustness read modulo L_h
+    quotient = [_modulo(gens, basis) for gens in cones]
     out, plus = [], []
     for k, cls in enumerate(t.classes):
         if cls not in ("U-", "U+"):
             continue
         key, _, sign = normalise_row(tuple(net.weights[0][k]) + (net.biases[0][k],))
         side = tuple(sign * x for x in key) if cls == "U-" else tuple(-sign * x for x in key)
-        level = min(robustness(side, gens) for gens in cones)
+        level = min(robustness(side, gens) for gens in (quotient if v[k] != 0 else cones))
         if level == 0:
             continue
         if cls == "U-":
             out.append(unit((b_at + k, _ONE)))
             if level == 2:
-                out += [unit((W_at + k * n0 + j, _ONE)) for j in range(n0)] + [unit((W2_at + k, _ONE))]
+                out += [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(q))) for q in basis]
+                out += [unit((W2_at + k, _ONE))]
         else:
             out.append(unit((b_at + k, _ONE), (e_at, -v[k])))
             if level == 2:
                 plus.append(k)
     for k in plus[1:]:
         k0 = plus[0]
-        out += [unit((W_at + k * n0 + j, v[k0]), (W_at + k0 * n0 + j, -v[k])) for j in range(n0)]
+        out += [unit(*((W_at + k * n0 + j, v[k0] * x) for j, x in enumerate(q)),
+                     *((W_at + k0 * n0 + j, -v[k] * x) for j, x in enumerate(q))) for q in basis]
     return out
 
 
@@ -604,6 +611,22 @@ def _units(D: int):
     return functools.partial(sparse_vector, D)
 
 
+def _live_rows_basis(view: OuterView) -> list[tuple]:
+    r"""A basis of $L_h^\perp$, the span of the rows of the neurons with $v \ne 0$ ($h$ is invariant along $L_h$)."""
+    basis: list[tuple] = []
+    for w, v in zip(view.w, view.v, strict=True):
+        if v != 0 and rank(basis + [tuple(w)]) > len(basis):
+            basis.append(tuple(w))
+    return basis
+
+
+def _modulo(gens: list, basis: list[tuple]) -> list:
+    r"""A cell's generators (:func:`cell_cones`) without its rays along $L_h$ (the common kernel of ``basis``): the
+    cell modulo $L_h$, where $h$ and every row in $L_h^\perp$ are invariant."""
+    n0 = len(basis[0]) if basis else 0
+    return [(g, s, val) for g, s, val in gens if s != 0 or any(dot(q, g[:n0]) for q in basis)]
+
+
 def _far_directions(cones: list[list], view: OuterView) -> list[tuple]:
     r"""Linearly independent directions $d \perp L_h$ with $h_\infty < 0$ on the closed half-sphere
     $\{r : d\cdot r \ge 0\}$ of the quotient by $L_h$ (the common kernel of the rows of the neurons with $v \ne 0$,
@@ -612,10 +635,7 @@ def _far_directions(cones: list[list], view: OuterView) -> list[tuple]:
     the cones $\{r \in \mathrm{rec}\,C : h_\infty(r) \ge 0\}$ of the cells $C$ (:func:`cut_generators` of their
     rays), decided with a point $d_0$ exactly (:func:`~semialg.geometry.polyhedron.decide`), then $d_0 + 2^{-j}q$
     for a basis $q$ of $L_h^\perp$ and the first $j$ keeping all of them in it (checked exactly)."""
-    basis: list[tuple] = []
-    for w, v in zip(view.w, view.v, strict=True):
-        if v != 0 and rank(basis + [tuple(w)]) > len(basis):
-            basis.append(tuple(w))
+    basis = _live_rows_basis(view)
     if not basis:
         return []
     Z = [z for gens in cones for z in (g[:len(view.w[0])] for g in cut_generators([x for x in gens if x[1] == 0]))
