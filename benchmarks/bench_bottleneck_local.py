@@ -15,14 +15,16 @@ minus lower (0: decided).
 Measured (session 21, shared 2-core machine; seed 5; seconds):
 
     architecture      D  first-order  gap      ours  gap  first s  ours s  floor s  ours/first
-    4-6-1-1          44      (12, 16)    4  (12, 12)    0     0.07    0.91     0.06       13.0x
-    6-5-1-2          44      (13, 19)    6  (13, 13)    0     0.04    0.48     0.04       12.0x
-    8-6-1-1          63      (16, 24)    8  (16, 16)    0     0.09    2.51     0.08       27.9x
-    10-7-1-1         87      (19, 29)   10  (19, 29)   10     0.10   14.32     0.10      143.2x
+    4-6-1-1          39     (12, 16)    4  (12, 12)    0     0.38    0.25     0.10        0.7x
+    6-5-1-2          45     (13, 19)    6  (13, 13)    0     0.16    0.20     0.11        1.3x
+    8-6-1-1          63     (16, 24)    8  (16, 16)    0     0.19    1.15     0.26        6.1x
+    10-7-1-1         87     (19, 29)   10  (19, 29)   10     0.61    1.40     0.63        2.3x
 
 Before session 21 ours was the first-order pair for all four (the cells' generators were not enumerated when the
-rows do not span): the time goes to the cells of the arrangement (exact region enumeration) and, for the
-equations, to the cone of rows non-positive on the recession directions (a kernel per subset of generators).
+rows do not span). The time goes to the cells of the arrangement (exact region enumeration) and, for the
+equations, to the cone of rows non-positive on the recession directions (a kernel per subset of generators); at
+10-7-1-1 it was 14 s while :func:`~semialg.geometry.polyhedron.flip_neighbours` asked Qhull for each cell's
+vertices to decide one flip (now one LP).
 """
 
 from __future__ import annotations

@@ -64,3 +64,13 @@ def test_high_dimensional_flips_are_decided_by_lps_and_agree_with_the_simplex():
 def test_a_region_budget_in_twenty_dimensions_is_kept():
     with pytest.raises(UndecidedError, match="budget"):
         count_regions(sa.Network.random((20, 32, 1), seed=1), budget=2)
+
+
+def test_few_flips_in_ten_dimensions_count_every_region():
+    """Eight hyperplanes with independent normals in R^10 cut it into all 2^8 sign patterns; the enumeration asks
+    about one new hyperplane per cell there, decided by LPs alone (Qhull would list each cell's box vertices)."""
+    from semialg.core.exact import rank
+    from semialg.engine.regions import regions
+    net = sa.Network.random((10, 8, 1), seed=2, height=3)
+    assert rank([list(w) for w in net.weights[0]]) == 8
+    assert sum(1 for _ in regions(net)) == 2 ** 8
