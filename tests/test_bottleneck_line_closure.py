@@ -109,8 +109,8 @@ def test_opposite_neurons_slide_apart_in_the_ratio_of_their_jumps():
 
 
 def test_undecided_local_dimensions_carry_their_bounds():
-    net = sa.Network.from_arrays([[[0], [-1]], [[2, 1]], [[1]]],
-                                 [[Fr(-3, 2), -1], [0], [0]])     # a dead constant neuron with v > 0 under a plateau
+    # h = 6 s(x + 1): cancelling twins at x = 2 inside the plateau and a zero neuron
+    net = sa.Network.from_arrays([[[-1], [Fr(-3, 2)], [3], [0]], [[3, -2, 2, -2]], [[1]]], [[2, 3, 3, 0], [0], [0]])
     with pytest.raises(UndecidedError) as err:
         sa.fibre(net).local_dimension()
     lower, upper = err.value.bounds

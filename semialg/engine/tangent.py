@@ -48,7 +48,10 @@ dimension $D - r$. $\square$
 
 The same argument takes more of either kind: the gradient at $\theta$ of any smooth function vanishing on the
 fibre near $\theta$ is a row that may join $J$, and the differential at $\theta$ of any smooth family that stays in
-the fibre when composed with the moves above may join $M$ (the ``extras`` of :func:`local_dimension_bounds`; :mod:`semialg.families.bottleneck.local` supplies both for bottlenecks).
+the fibre when composed with the moves above may join $M$ (the ``extras`` of :func:`local_dimension_bounds`;
+:mod:`semialg.families.bottleneck.local` supplies both for bottlenecks). When the fibre near $\theta$ is covered
+by finitely many parts, each in the zero set of smooth functions of its own (*cases*), the largest of the upper
+bounds with each part's gradients joining $J$ bounds the dimension: that of a finite union is the largest.
 
 The rank is taken over $d + 1$ affinely independent points of every linear region of $\theta$ on which no
 pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_points`, points re-checked exactly):
@@ -82,15 +85,17 @@ _ZERO, _ONE = fmpq(0), fmpq(1)
 __all__ = ["linear_moves", "local_dimension_bounds", "parameter_offsets"]
 
 
-def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Sequence]] | None = None,
+def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Sequence, Sequence]] | None = None,
                            budget: float | None = 60.0, progress: bool | None = None) -> tuple[int, int]:
     r"""Proven bounds $(\dim M, D - \operatorname{rank} J)$ on the dimension at ``net`` of the fibre of its function
     (module docstring): $M$ the span of the rescaling fields, the free inputs of unused neurons, the trades of
     constant neurons with the next biases, the twin trades, the translations of affine lines and the extra moves,
     $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its parameters (without its zero
-    neurons, whose parameters count as free: module docstring) together with the extra equations. ``extras()`` returns ``(equations, moves)`` as flat parameter vectors: gradients at ``net`` of
-    smooth functions vanishing on the fibre near ``net``, and differentials at ``net`` of smooth families in the
-    fibre; it is called only when the plain bounds do not meet.
+    neurons, whose parameters count as free: module docstring) together with the extra equations.
+    ``extras()``, called only when the plain bounds do not meet, returns ``(equations, moves, cases)`` as flat
+    parameter vectors: gradients at ``net`` of smooth functions vanishing on the fibre near ``net``, differentials
+    at ``net`` of smooth families in the fibre, and parts covering the fibre near ``net``, each by the gradients of
+    equations holding on it (empty: one part; the upper bound is the largest over them, module docstring).
 
     Any rows of $J$ bound the dimension, so the answer is proven however far the work got: first the rows at
     random inputs (rank modulo a prime, a lower bound on the exact one) — when they reach $D - \dim M$ the
@@ -139,12 +144,13 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
             pass
     upper = D - (rank(rows) if rows else 0)
     if upper > lower and extras is not None:
-        equations, moves = extras()
+        equations, moves, cases = extras()
         M += [list(m) for m in moves]
         if target is not net:
             rows = [_embedded(row, kept, D) for row in rows]
         rows += [list(g) for g in equations]
-        lower, upper = (rank(M) if M else 0), D - (rank(rows) if rows else 0)
+        lower = rank(M) if M else 0
+        upper = max(D - (rank(rows + [list(g) for g in case]) if rows or case else 0) for case in cases or [()])
     return lower, upper
 
 

@@ -66,7 +66,9 @@ neuron with $v > 0$ keeps $w' = 0$ (a tilt to the right raises $h = 0$ there, to
 lowers $h$: a U$-$ neuron's bias down ($v_k\sigma(z - t) \le v_k\sigma(z)$), a U$+$ neuron's bias up with $e$ down by
 $v_kt$ ($v_k(\sigma(z + t) - t) \le v_k\sigma(z)$, with equality where $z \ge 0$). On $P$ nothing changes (the U$-$
 neuron stays off, the U$+$ neuron on), elsewhere $h$ only drops, so $\sigma(h') = \sigma(h)$; no margin is needed,
-and every other move's conditions (upper bounds on $h$ off $P$) still hold. $\square$
+and every other move's conditions (upper bounds on $h$ off $P$) still hold. $\square$ Neurons on a hyperplane
+bounding $P$ slide off it together whatever the signs of their $v_k$
+(:func:`~semialg.families.bottleneck.plateau.plateau_slides`).
 
 **Hidden translations** ($n_0 \le 2$). Let $H$ be hidden neurons (U$-$, U$+$, U$\pm$) whose hyperplanes miss
 $\bar P$, each alone on it or with one neuron of the other orientation on a hyperplane where $h < 0$ and whose jumps
@@ -149,6 +151,7 @@ from semialg.engine.tangent import local_dimension_bounds as first_order_bounds,
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant
+from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
 from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -171,7 +174,9 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`semialg.engine.tangent.local_dimension_bounds` (``budget`` and ``progress`` as there), for a case-(a)
     bottleneck with the equations of :func:`seen_kink_equations` and :func:`unseen_kink_equations` and the moves of
     :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`,
-    :func:`downhill_translations` and :func:`hidden_translations` (module docstring;
+    :func:`downhill_translations`, :func:`hidden_translations` and
+    :func:`~semialg.families.bottleneck.plateau.plateau_slides`, split by the two cases of
+    :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes).
 
@@ -193,7 +198,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         t = combinatorial_type(net)
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t)
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
-                           + downhill_translations(net, t) + hidden_translations(net, t))
+                           + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)), \
+            plateau_cases(net)
 
     return first_order_bounds(net, extras, budget, progress)
 

@@ -37,19 +37,55 @@ $n_1$ neurons in $n_0 - 1$ variables.
 (1, -1, 0, 0)
 >>> hyperplane_in_zero_set(g.replace_layer(2, [[1, 1, 2]])) is None
 True
+
+**The plateau at 0, two ways out** (:func:`plateau_cases`). Let $\theta$ be a case-(a) bottleneck parameter,
+$f = c\,\sigma(h) + d$ with $c \ne 0$, no zero neuron ($w_i = 0 = b_i$), and $h \equiv 0$ on a full-dimensional
+cell $C$ of its first layer's arrangement (a *plateau cell*). Then the fibre near $\theta$ is covered by (A)
+its members with $d' = d$ and (B) those with $c'_r h'_C + d'_r = d_r$ for every $r$ and every plateau cell
+$C$, where $h'_C(x) = \sum_{i \in A_C} v'_i(w'_i\cdot x + b'_i) + e'$ over the neurons $A_C$ active on $C$
+(an affine function of $x$ whose coefficients are polynomials in $\theta'$). *Proof.* Take $y$ inside a plateau
+cell. For $\theta'$ near $\theta$ no neuron changes activity near $y$ (none has $w_i\cdot y + b_i = 0$), and
+$c'\sigma(h'(x)) + d' = f(x) = d$ near $y$. If $h'(y) \le 0$ this is $d' = d$. Else $\sigma(h'(y)) > 0$ and
+$c' \ne 0$ give $d' \ne d$, so at every point $x$ of every plateau cell $c'\sigma(h'(x)) = d - d' \ne 0$:
+$h'(x) > 0$ and $c'h'(x) + d' = d$, i.e. $h'_C \equiv h'$ near $x$ satisfies it. $\square$ Each case is a set
+of polynomial equations through $\theta$, so their gradients bound the dimension of its part of the fibre
+(:func:`semialg.engine.tangent.local_dimension_bounds`, ``cases``), and the larger of the two bounds holds: at
+the corner where raising $e$ (with $d' = d - c\,\delta e$) and sliding a bounding neuron into the plateau (its
+bias traded with $e$) both keep $f$, the first-order bound sees both directions at once.
+
+**Slides off $P$** (:func:`plateau_slides`). Let $L = \{\ell = 0\}$ be a first-layer hyperplane of a case-(a)
+parameter with $P = \{h > 0\} \subset \{\ell > 0\}$, its neurons with $v_k \ne 0$ of rows $\epsilon_k\lambda_k\ell$
+($\lambda_k > 0$) and total jump $J = \sum_k v_k\lambda_k > 0$. Move each by $ts_k$ off $P$, row
+$\epsilon_k\lambda_k(\ell + ts_k)$, with $e' = e - t\sum_{\epsilon_k = 1}v_k\lambda_ks_k$. For $s$ near
+$(1, \dots, 1)$ and small $t > 0$ this keeps $\sigma(h)$, whatever the signs of the $v_k$. *Proof.* On
+$\{\ell \ge 0\}$ the neurons with $\epsilon_k = 1$ stay on (their gain is what $e$ loses) and the others off:
+$h' = h$. Below, $h' - h = \Delta(\ell)$, piecewise linear, $J\ell$ down to the first moved kink (every neuron
+facing $P$ on, every other off: each trades its slope there) and the constant $-t\sum_k v_k\lambda_ks_k$ beyond
+the last; for $s = (1, \dots, 1)$ it is $\max(J\ell, -Jt) < 0$, so for $s$ near it too, at the finitely many
+breakpoints and beyond. As $h \le 0$ off $P$, $h' \le 0$ there, and $\sigma(h') = \sigma(h)$. $\square$ The family
+lowers $h$ off $P$ and keeps it on $P$, like the downhill translations of
+:mod:`~semialg.families.bottleneck.local`, so it composes with the other moves there; its amounts range over an
+open cone, so its directions $\delta b_k = \epsilon_k$ (with $\delta e = -v_k$ when $\epsilon_k = 1$, amounts
+$ts_k\lambda_k$) all count for the lower bound, although a neuron with $v_k < 0$ alone may not slide.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, sparse_vector
 from semialg.core.network import Network
+from semialg.engine.tangent import parameter_offsets
+from semialg.families.bottleneck.arrangement import NetworkArrangement
+from semialg.families.bottleneck.cell_cones import cell_cones
+from semialg.families.bottleneck.views import OuterView
 from semialg.families.shallow import canonical_form
 
-__all__ = ["concurrent_flats", "hyperplane_in_zero_set", "lies_in_zero_set", "restricted_to"]
+__all__ = ["concurrent_flats", "hyperplane_in_zero_set", "lies_in_zero_set", "plateau_cases", "plateau_slides",
+           "restricted_to"]
 
 _ZERO = fmpq(0)
 
@@ -127,3 +163,79 @@ def hyperplane_in_zero_set(g: Network, keys=None) -> tuple[fmpq, ...] | None:
             if lies_in_zero_set(g, row):
                 return row
     return None
+
+
+def plateau_cases(net: Network) -> list[list[list[fmpq]]]:
+    r"""The two cases of the module docstring's *plateau at 0* as gradients at ``net`` of their equations: (A)
+    $\delta d_r = 0$ for every $r$; (B) per plateau cell $C$ the gradients $\sum_{A_C}(w_{i,q}\,\delta v_i +
+    v_i\,\delta w_{i,q})$ of the $x_q$-coefficients of $h'_C$ (those of $c'_r h'_C$ are $c_r$ times them: $h_C =
+    0$) and $c_r(\sum_{A_C}(b_i\,\delta v_i + v_i\,\delta b_i) + \delta e) + \delta d_r$ of the constant terms.
+    ``[]`` when $c = 0$, a zero neuron exists, or no cell is a plateau cell. Cost: the arrangement of the first
+    layer and $O(n_1(n_0 + n_3))$ per plateau cell.
+
+    >>> h0 = Network.from_arrays([[[0], [-1]], [[2, 1]], [[1]]], [[-3/2, -1], [0], [0]])   # h = s(-x - 1)
+    >>> [len(rows) for rows in plateau_cases(h0)]           # (A) d' = d; (B) on x > -1: slope and constant
+    [1, 2]
+    """
+    view = OuterView.of(net)
+    if not any(view.c) or any(not any(w) and b == 0 for w, b in zip(view.w, view.b, strict=True)):
+        return []
+    arr = NetworkArrangement((net,))
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    plateaus = [cell for cell, (lin, const) in zip(arr.cells, maps, strict=True) if not any(lin) and const == 0]
+    if not plateaus:
+        return []
+    arch, n0 = net.architecture, net.widths[0]
+    (W_at, v_at, _), (b_at, e_at, d_at) = parameter_offsets(arch)
+    unit = functools.partial(sparse_vector, arch.num_parameters)
+    outputs = range(len(view.c))
+    stay = [unit((d_at + r, fmpq(1))) for r in outputs]
+    moved = []
+    # cells with the same active neurons give the same rows (the line's auxiliary cuts, for n0 = 1)
+    for active in sorted({tuple(i for i, (w, b) in enumerate(zip(view.w, view.b, strict=True))
+                                if _active(arr, cell, w, b))
+                          for cell in plateaus}):
+        moved += [unit(*((v_at + i, view.w[i][q]) for i in active), *((W_at + i * n0 + q, view.v[i]) for i in active))
+                  for q in range(n0)]
+        moved += [unit(*((v_at + i, c * view.b[i]) for i in active), *((b_at + i, c * view.v[i]) for i in active),
+                       (e_at, c), (d_at + r, fmpq(1))) for r, c in zip(outputs, view.c)]
+    return [stay, moved]
+
+
+def plateau_slides(net: Network) -> list[list[fmpq]]:
+    r"""The directions of the module docstring's *slides off* $P$: $\delta b_k = \epsilon_k$, with
+    $\delta e = -v_k$ when $\epsilon_k = 1$ (neuron $k$ faces $P$), for every neuron with $v_k \ne 0$ on a
+    hyperplane with all of $P$ on one side and positive total jump; ``[]`` when $P$ is empty or the cells'
+    generators are not enumerated (:func:`~semialg.families.bottleneck.cell_cones.cell_cones`). Only combinations
+    weighting the neurons of a hyperplane by about $\lambda_k$ (nearly equal shifts of $\ell$) are moves: together
+    the directions span the family's tangent cone. Any $n_0$. Cost: that of the cells' generators and $O(n_1)$
+    sums per cell meeting $P$.
+
+    >>> twins = Network.from_arrays([[[-2, 3], [-3, 9/2]], [[-1, 2]], [[1]]], [[0, 0], [0], [0]])   # h = 2s(z)
+    >>> [[i for i, x in enumerate(g) if x] for g in plateau_slides(twins)]    # both slide into z < 0, e trading
+    [[4, 8], [5, 8]]
+    """
+    view = OuterView.of(net)
+    parts = [gens for gens in cell_cones(net) or () if any(val > 0 for _, _, val in gens)]
+    lines: dict = {}
+    for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
+        if v != 0 and any(w):
+            key, scale, sign = normalise_row(tuple(w) + (b,))
+            lines.setdefault(fingerprint(key), (key, []))[1].append((k, scale, sign))
+    _, (b_at, e_at, _) = parameter_offsets(net.architecture)
+    unit, out = functools.partial(sparse_vector, net.architecture.num_parameters), []
+    for key, members in lines.values() if parts else ():
+        sides = {sum((dot(key, g) for g, _, _ in gens), _ZERO) > 0 for gens in parts}
+        if len(sides) == 1 and sum(view.v[k] * scale for k, scale, _ in members) > 0:
+            positive = sides.pop()          # P lies where the key is positive
+            out += [unit((b_at + k, fmpq(1)), (e_at, -view.v[k])) if (sign > 0) == positive else
+                    unit((b_at + k, fmpq(-1))) for k, _, sign in members]
+    return out
+
+
+def _active(arr: NetworkArrangement, cell, w, b) -> bool:
+    """Whether the neuron with row ``(w, b)`` is active on the open ``cell`` (a constant neuron when $b > 0$)."""
+    if not any(w):
+        return b > 0
+    key, _, s = normalise_row(tuple(w) + (_ZERO,) * (arr.dim - len(w)) + (b,))
+    return cell.signs[arr.index[fingerprint(key)]] * s > 0
