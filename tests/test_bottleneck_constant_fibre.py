@@ -20,6 +20,7 @@ from conftest import within_bounds
 from semialg import Network
 from semialg.engine import regions as pl
 from semialg.errors import UndecidedError
+from semialg.families.bottleneck.constant_fibre import uniformly_negative
 from semialg.families.bottleneck.fibre import fibre, fibre_dimension
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.types import combinatorial_type
@@ -84,8 +85,8 @@ def test_dimension_against_the_region_oracle(seed):
 
 def test_members_of_the_later_pieces_are_located():
     """h' = sigma(x) - 2 sigma(x) - 1 <= 0 with a positive v' (rest of N): a member by exact evaluation, contained,
-    unlisted in session 11, in the piece nonpositive since session 12; h' = 2 constant with d' = d - 2c' (K): listed since session 11, in the piece of its type; a
-    positive v' with h' unbounded is not a member."""
+    unlisted in session 11, in the piece nonpositive since session 12; h' = 2 constant with d' = d - 2c' (K): listed
+    since session 11, in the piece of its type; a positive v' with h' unbounded is not a member."""
     net = Network.from_arrays([[[1], [2]], [[-1, -1]], [[3]]], [[0, 1], [-1], [5]])
     F = fibre(net)
     rng = random.Random(1)
@@ -95,8 +96,9 @@ def test_members_of_the_later_pieces_are_located():
     assert _computes(kappa, (5,), rng) and F.contains(kappa) and F.component_of(kappa) == ("K", (("D",), ("D",)))
     outside = Network.from_arrays([[[1], [1]], [[2, -1]], [[4]]], [[0, 0], [-1], [5]])
     assert not _computes(outside, (5,), rng) and not F.contains(outside) and F.component_of(outside) is None
-    with pytest.raises(UndecidedError):
-        F.local_dimension(rest_of_n)
+    # parted, the twins make a bump below the margin 1 and the slope at +infinity stays negative: every nearby
+    # parameter with d'' = d computes the constant, D - n3 = 8 (undecided before session 22)
+    assert F.local_dimension(rest_of_n) == 8
 
 
 def test_refused_before_listed_now():
@@ -205,3 +207,43 @@ def test_local_dimension_at_sampled_positive_constant_members(seed):
         assert bool(sa.equivalent(net, x))
         decided += within_bounds(x, lambda: F.local_dimension(x))
     assert decided >= 3
+
+
+@pytest.mark.parametrize("W, b, v, e, W3, push, far", [
+    # h = -2 s(-3x - 3): e = 1 cancelled by the constant neuron s(1) with v = -1; tilted right it falls there
+    ([[0], [0], [-3]], [1, "-1/2", -3], [-1, -1, -2], 1, [[1]], {"w0": 1}, True),
+    # h = -1: cancelling twins at x = -2 (their slope at +infinity must stay <= 0) beside an unused neuron
+    ([[1], ["3/2"], [-3]], [2, 3, "-1/2"], [3, -2, 0], -1, [[1]], {}, True),
+    # h = -s(-x - 3/2)/2 - 2: twins of opposite v, constant far right (never uniformly negative): moved apart
+    ([[-1], ["-1/2"]], ["-3/2", "-3/4"], [-2, 3], -2, [[1]], {"b0": 1, "b1": 2}, False),
+    # h = 0: the constant neuron 2 s(1) cancels e; tilted left, a little, under the unused neuron lowered
+    ([[0], [-2]], [1, -3], [2, 0], -2, [[1]], {"w0": "-1/16"}, False),
+    # 3-D: a zero neuron with v = 1 tilted into the cone of the rows that lower h, the unused one lowered
+    ([[0, 0, 0], [1, -3, -3], [-1, -3, 0], [1, 3, -1]], [0, 1, "3/2", 1], [1, -1, -1, 0], -2, [[1], [-2]],
+     {"w0": ("1/16", (1, -9, -7))}, False),
+])
+def test_limits_of_interior_points_of_the_nonpositive_piece(W, b, v, e, W3, push, far):
+    """Constant functions whose h is neither uniformly negative nor robustly nowhere positive at the member, but
+    is one or the other along a line from it: the local dimension is the fibre's D - n3. Checked independently at
+    a point of a hand-chosen line: a member (exact equivalence) whose h is uniformly negative (vertex and ray
+    evaluation, not the formula) where it can be (``far``), and whose random small perturbations with d'' = d are
+    members too (refused before: the refusal survey's constant functions)."""
+    net = Network.from_arrays([W, [v], W3], [b, [e], [0] * len(W3)])
+    F = fibre(net)
+    assert F.local_dimension() == F.dimension == net.architecture.num_parameters - len(W3)
+    t = fmpq(1, 1000)
+    rows, biases = [[fmpq(x) for x in row] for row in W], [fmpq(x) for x in b]
+    for key, amount in push.items():        # e and every v down, plus these moves
+        if key == "w0":
+            scale, axis = amount if isinstance(amount, tuple) else (amount, (1,))
+            rows[0] = [x + t * fmpq(scale) * a for x, a in zip(rows[0], axis)]
+        else:
+            biases[int(key[1])] += t * amount
+    near = Network.from_arrays([rows, [[fmpq(x) - t for x in v]], W3], [biases, [fmpq(e) - t], [0] * len(W3)])
+    inner = Network((near.weights[0], near.weights[1]), (near.biases[0], near.biases[1]))
+    assert sa.equivalent(near, net) and uniformly_negative(inner) == far
+    rng = random.Random(len(W))
+    D = near.architecture.num_parameters - 2 * len(W3)         # the inner network and c''
+    for _ in range(8):
+        moved = [x + (fmpq(rng.randint(-9, 9), 10 ** 6) if k < D else 0) for k, x in enumerate(near.parameters())]
+        assert sa.equivalent(Network.from_parameters(near.architecture, moved), net)

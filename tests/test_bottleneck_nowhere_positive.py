@@ -18,7 +18,8 @@ import semialg as sa
 from semialg import Architecture, Network
 from semialg.engine import regions as pl
 from semialg.errors import UndecidedError
-from semialg.families.bottleneck.constant_fibre import ConstantFibre, nowhere_positive
+from semialg.core.exact import rank
+from semialg.families.bottleneck.constant_fibre import ConstantFibre, nowhere_positive, uniformly_negative
 from semialg.families.bottleneck.fibre import fibre
 
 
@@ -80,6 +81,23 @@ def test_formula_agrees_with_the_region_oracle(case):
     h = nowhere_positive(Architecture(n0, n1, 1, 1).variables())
     point = Network.from_arrays([W, [v], [[1]]], [b, [e], [0]])
     assert h.holds(point) == _nowhere_positive_by_regions(W, b, v, e), (W, b, v, e)
+
+
+@settings(max_examples=120)
+@given(inner())
+def test_the_strict_formula_is_uniform_negativity(case):
+    # where the rows span, the strict formula (every atom negative unless its delta or d vanishes) holds iff
+    # h <= -eps (1 + |x|): the vertex-and-ray evaluation of uniformly_negative, an independent implementation;
+    # both imply the region oracle's h <= 0
+    W, b, v, e = case
+    n0, n1 = len(W[0]), len(W)
+    strict = nowhere_positive(Architecture(n0, n1, 1, 1).variables(), coordinate_planes=False, strict=True)
+    point = Network.from_arrays([W, [v], [[1]]], [b, [e], [0]])
+    if rank([[fmpq(x) for x in w] for w in W]) < n0:
+        return
+    negative = uniformly_negative(Network.from_arrays([W, [v]], [b, [e]]))
+    assert strict.holds(point) == negative, (W, b, v, e)
+    assert not negative or _nowhere_positive_by_regions(W, b, v, e)
 
 
 def test_atom_count_and_a_hand_example():

@@ -42,9 +42,9 @@ each folding $n_1$ terms $\max(0, \cdot)$ (a disjunction over their signs when e
 
 The local dimension is $D -
 n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)) and at every
-member with $d' = d$ where (V) and (R) hold robustly (first-layer rows spanning, every atom and every argument of a
-$\max$ non-zero unless identically: an interior point of (N) $\cup$ (S)) or $h' \le -\varepsilon(1 + \|x\|)$
-(:func:`uniformly_negative`), $D - 2n_3$ at a silent member whose $h'$ is non-constant and positive somewhere;
+member with $d' = d$ where $h' \le -\varepsilon(1 + \|x\|)$ (:func:`uniformly_negative`: an interior point of
+(N) $\cup$ (S)) or that is a limit of such points along a line (the atoms of (V) and (R) with $C = \emptyset$
+negative unless their $\delta$ or $d$ vanishes, for every small $t > 0$), $D - 2n_3$ at a silent member whose $h'$ is non-constant and positive somewhere;
 at a member of (K) it is the dimension of (K) there (the shallow local dimension of $Z$ at $h' - \kappa$, plus
 $1 + n_3$), and at a silent member with $h' = \kappa > 0$ the larger of that and $D - 2n_3$; elsewhere it is
 undecided. Cost: $O(n_1 n_0 +
@@ -58,12 +58,13 @@ evaluation (for (N$_+$) one arrangement of $h'$).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random as _random
 
 from flint import fmpq
 
-from semialg.core.exact import dot, nullspace, rank, solve, to_sympy
+from semialg.core.exact import dot, nullspace, rank, solve, sparse_vector, to_sympy, vadd
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
@@ -100,7 +101,7 @@ class ConstantFibre:
         n0, n1 = net.widths[:2]
         self.zero = shallow_fibre(Network((((_ZERO,) * n0,) * n1, ((_ZERO,) * n1,)), ((_ZERO,) * n1, (_ZERO,))))
         self.index = _Pieces(self.zero)
-        self._formula = self._nowhere = None
+        self._formula = self._nowhere = self._negative = None
 
     def build(self, index) -> BasicSet:
         V = self.net.variables()
@@ -178,16 +179,14 @@ class ConstantFibre:
         and positive somewhere (no member with $c' \ne 0$ is near: (N) needs $h'' \le 0$, (K) a constant $h''$,
         and both are closed conditions $h'$ fails) and the larger of that and the dimension of (K) at a silent
         member whose $h'$ is a positive constant ((K) members with $c'' \to 0$ come near); $D - n_3$ at a member
-        with $d' = d$ whose first-layer rows span $\mathbb{R}^{n_0}$ and at which the
-        formula of :func:`nowhere_positive` without coordinate planes holds robustly (no argument of a $\max$ and
-        no atom vanishes unless identically: every nearby $\theta''$ with $d'' = d$ and $c'' \ne 0$ is in (N)),
-        and at a member with $d' = d$ from which a line $\theta' + td$ (:meth:`_pushes`) keeps both for every small
-        $t > 0$ (:meth:`~semialg.families.bottleneck.hidden_formula.Formula.robust_along`; the rank of the rows
-        is then $n_0$ but at finitely many $t$): the fibre has dimension $D - n_3$ at those points, hence at
+        with $d' = d$ from which a line $\theta' + td$ (:meth:`_pushes`) runs through parameters whose first-layer
+        rows span $\mathbb{R}^{n_0}$ and whose $h''$ is uniformly negative, for every small $t > 0$ (the strict
+        formula of :func:`nowhere_positive` without coordinate planes,
+        :meth:`~semialg.families.bottleneck.hidden_formula.Formula.holds_along`; the rank of the rows is $n_0$ at
+        $t = 1$, so at all but finitely many $t$): the fibre has dimension $D - n_3$ at those points, hence at
         $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves); else
-        :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of the
-        formula and at most $2 + 4n_0$ compositions of it with a line; at (K) members one shallow local
-        dimension."""
+        :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or at most $2 + 8n_0$
+        compositions of the formula with a line; at (K) members one shallow local dimension."""
         ov = OuterView.of(point)
         kappa = self._kappa(ov)
         if kappa is not None:        # (K): near theta' every member has h'' constant and positive
@@ -197,13 +196,15 @@ class ConstantFibre:
         if ov.d == self.d:
             V = self.net.variables()
             self._nowhere = self._nowhere or nowhere_positive(V, coordinate_planes=False)
+            self._negative = self._negative or nowhere_positive(V, coordinate_planes=False, strict=True)
             if rank(point.weights[0]) == self.net.widths[0] and self._nowhere.robust(as_substitution(V.flat, point)):
                 return self.dimension
             theta = point.parameters()
             for step in self._pushes(point):
                 tilted = [[x + y for x, y in zip(row, step[a:a + len(row)], strict=True)]
                           for a, row in zip(range(0, len(step), self.net.widths[0]), point.weights[0])]
-                if rank(tilted) == self.net.widths[0] and self._nowhere.robust_along(theta, step):
+                if rank(tilted) == self.net.widths[0] and (self._nowhere.robust_along(theta, step)
+                                                           or self._negative.holds_along(theta, step)):
                     return self.dimension
         K = canonical_form(ov.inner)
         varies = K.kinks or any(map(any, K.linear))
@@ -226,22 +227,27 @@ class ConstantFibre:
 
     def _pushes(self, point) -> list[list[fmpq]]:
         r"""Directions $d$ for :meth:`local_dimension` to push a member along, towards the interior of (N): $e'$
-        down; $e'$ and every $v'$ down; with either, the zero rows of neurons with $v' > 0$ along one signed axis
-        (so that they act only far out on one side)."""
+        down, or $e'$ and every $v'$ down; with either, every hyperplane moved by its own amount (neurons sharing
+        one part), or the zero rows of the neurons with $v' > 0$, or all zero rows, tilted along one signed axis
+        or along $\sum_{v_j \le 0}(1 - v_j)w_j$ (so that they act only far out on one side, or where the others
+        lower $h'$ more once their $v'$ are down), by a unit or a small amount."""
         arch = point.architecture
-        (W_at, _, _), (_, e_at, _) = parameter_offsets(arch)
-        n0, D, ov = arch.input_dim, arch.num_parameters, OuterView.of(point)
-        lowered = [[fmpq(-1) if k == e_at else _ZERO for k in range(D)]]
-        lowered.append([fmpq(-1) if k == e_at or e_at - len(ov.v) <= k < e_at else x for k, x in enumerate(lowered[0])])
-        up = [i for i, (w, v) in enumerate(zip(ov.w, ov.v, strict=True)) if v > 0 and not any(w)]
-        out = list(lowered)
-        for base in lowered if up else ():
-            for q in range(n0):
-                for s in (1, -1):
-                    d = list(base)
-                    for i in up:
-                        d[W_at + i * n0 + q] = fmpq(s)
-                    out.append(d)
+        (W_at, _, _), (b_at, e_at, _) = parameter_offsets(arch)
+        n0, ov = arch.input_dim, OuterView.of(point)
+        n1, unit = len(ov.v), functools.partial(sparse_vector, arch.num_parameters)
+        lowered = [unit((e_at, fmpq(-1))), unit((e_at, fmpq(-1)), *((e_at - n1 + i, fmpq(-1)) for i in range(n1)))]
+        apart = unit(*((b_at + i, fmpq(i + 1)) for i in range(n1)))
+        flat = [i for i, w in enumerate(ov.w) if not any(w)]
+        groups = [g for g in ([i for i in flat if ov.v[i] > 0], flat) if g]
+        falling = tuple(sum(((1 - v) * w[q] for w, v in zip(ov.w, ov.v, strict=True) if v <= 0), _ZERO)
+                        for q in range(n0))
+        axes = [tuple(fmpq(s) if j == q else _ZERO for j in range(n0)) for q in range(n0) for s in (1, -1)]
+        axes += [falling] if any(falling) else []
+        out = []
+        for base in lowered:
+            out += [base, vadd(base, apart)]
+            out += [vadd(base, unit(*((W_at + i * n0 + q, m * axis[q]) for i in group for q in range(n0))))
+                    for group, axis, m in itertools.product(groups, axes, (fmpq(1), fmpq(1, 16)))]
         return out
 
     def sample(self, seed, index) -> Network:
@@ -290,11 +296,14 @@ def computes_constant(net: Network, t) -> bool:
     return t.regime == "T" and not K.kinks and not any(map(any, K.linear))
 
 
-def nowhere_positive(V, coordinate_planes: bool = True) -> Formula:
+def nowhere_positive(V, coordinate_planes: bool = True, strict: bool = False) -> Formula:
     r"""$h' \le 0$ on $\mathbb{R}^{n_0}$ for the inner network of the variables ``V`` (of widths
     $n_0$-$n_1$-1-$n_3$) as a quantifier-free formula: the conjunction of the vertex atoms (V) and ray atoms (R) of
     the module docstring. Without ``coordinate_planes`` only the atoms with $C = \emptyset$: exact where the
-    first-layer rows span $\mathbb{R}^{n_0}$ (the proof with $k = 0$), an open set. Cost:
+    first-layer rows span $\mathbb{R}^{n_0}$ (the proof with $k = 0$), an open set. ``strict``: every atom
+    negative unless its $\delta$ (resp. $d$) vanishes — without coordinate planes and where the rows span, $h' <
+    0$ at every vertex of the arrangement and $\rho < 0$ on every extreme ray, i.e. $h' \le -\varepsilon(1 +
+    \|x\|)$ (:func:`uniformly_negative`). Cost:
     $\binom{n_0 + n_1}{n_0} + 2\binom{n_0 + n_1}{n_0 - 1}$ atoms, each $n_1$ Cramer evaluations of degree at most
     $n_0 + 1$ in $\theta'$.
 
@@ -316,19 +325,23 @@ def nowhere_positive(V, coordinate_planes: bool = True) -> Formula:
                 for C in itertools.combinations(range(n0), size - s):
                     yield S, C
 
-    def pl(const, args):
-        return "pl", const, tuple(zip(vs, args, strict=True)), "<="
+    def pl(const, args, size):
+        atom = "pl", const, tuple(zip(vs, args, strict=True)), "<" if strict else "<="
+        return ("or", (("atom", size, "<="), atom)) if strict else atom     # size >= 0: "<= 0" is "= 0"
 
     atoms = []
     for S, C in systems(n0):
         qhat, delta = cramer([W[j] for j in S] + [unit[i] for i in C], [-B[j] for j in S] + [fmpq(0)] * len(C))
         if delta != 0:
-            atoms.append(pl(E * delta * delta, [delta * (dot(W[j], qhat) + B[j] * delta) for j in range(n1)]))
+            atoms.append(pl(E * delta * delta, [delta * (dot(W[j], qhat) + B[j] * delta) for j in range(n1)],
+                            delta * delta))
     for S, C in systems(n0 - 1):
         d = kernel_direction([W[j] for j in S] + [unit[i] for i in C])
         if any(x != 0 for x in d):
-            atoms += [pl(fmpq(0), [sign * dot(W[j], d) for j in range(n1)]) for sign in (1, -1)]
-    return Formula(("and", tuple(atoms)), V.flat, statement="h'(x) <= 0 for every x")
+            atoms += [pl(fmpq(0), [sign * dot(W[j], d) for j in range(n1)], sum((x * x for x in d), fmpq(0)))
+                      for sign in (1, -1)]
+    return Formula(("and", tuple(atoms)), V.flat, statement="h'(x) <= -eps (1 + |x|) for every x" if strict else
+                   "h'(x) <= 0 for every x")
 
 
 class _Pieces:

@@ -220,6 +220,22 @@ class Formula:
         >>> F.robust_along([1, 1], [0, -1]), F.robust_along([1, 1], [0, 1]), F.robust_along([0, 0], [1, 0])
         (True, False, True)
         """
+        zeros: list = []
+        return self._walk(self.tree, self._germ_signs(point, direction), zeros) and not zeros
+
+    def holds_along(self, point, direction) -> bool:
+        r"""Whether the formula holds at $x + t\,d$ for every small enough $t > 0$, atoms vanishing identically on
+        the line included (signs as in :meth:`robust_along`).
+
+        >>> x, y = sympy.symbols("x y")
+        >>> F = Formula(("atom", x * y - x, "<="), (x, y))
+        >>> F.holds_along([0, 1], [0, 1]), F.robust_along([0, 1], [0, 1]), F.holds_along([1, 1], [0, 1])
+        (True, False, False)
+        """
+        return self._walk(self.tree, self._germ_signs(point, direction), [])
+
+    def _germ_signs(self, point, direction):
+        r"""The sign of a polynomial on $x + t\,d$ for small $t > 0$: that of its lowest-order term in $t$."""
         ctx = flint.fmpq_mpoly_ctx.get(("t",), "lex")
         (t,) = ctx.gens()
         line = [to_fmpq(a) + to_fmpq(b) * t for a, b in zip(point, direction, strict=True)]
@@ -233,8 +249,7 @@ class Formula:
                 return 0
             low = terms[min(terms)]
             return 1 if low > 0 else -1
-        zeros: list = []
-        return self._walk(self.tree, sign, zeros) and not zeros
+        return sign
 
     def holds(self, point) -> bool:
         vals = self._values(as_substitution(self.variables, point))
