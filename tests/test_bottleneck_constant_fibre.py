@@ -19,7 +19,6 @@ import semialg as sa
 from conftest import within_bounds
 from semialg import Network
 from semialg.engine import regions as pl
-from semialg.errors import UndecidedError
 from semialg.families.bottleneck.constant_fibre import uniformly_negative
 from semialg.families.bottleneck.fibre import fibre, fibre_dimension
 from semialg.families.bottleneck.local import local_dimension_bounds

@@ -40,12 +40,13 @@ $\{x_C = 0\}$ in the point of (V) for $(S, C)$. $\square$ For $\delta = 0$ or $d
 the formula is a plain conjunction of $\binom{n_0 + n_1}{n_0}$ vertex and $2\binom{n_0 + n_1}{n_0 - 1}$ ray atoms,
 each folding $n_1$ terms $\max(0, \cdot)$ (a disjunction over their signs when expanded).
 
-The local dimension is $D -
-n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the interior of (N$_-$)) and at every
-member with $d' = d$ where $h' \le -\varepsilon(1 + \|x\|)$ (:func:`uniformly_negative`: an interior point of
-(N) $\cup$ (S)) or that is a limit of such points along a line (the atoms of (V) and (R) with $C = \emptyset$
-negative unless their $\delta$ or $d$ vanishes, for every small $t > 0$), $D - 2n_3$ at a silent member whose $h'$ is non-constant and positive somewhere;
-at a member of (K) it is the dimension of (K) there (the shallow local dimension of $Z$ at $h' - \kappa$, plus
+The local dimension is $D - n_3$ at every member with $d' = d$, $v' \le 0$, $e' \le 0$ (the closure of the
+interior of (N$_-$)), at every member with $d' = d$ where $h' \le -\varepsilon(1 + \|x\|)$
+(:func:`uniformly_negative`) or where (V) and (R) hold robustly (first-layer rows spanning, every atom and every
+argument of a $\max$ non-zero unless identically) — interior points of (N) $\cup$ (S) — and at limits of either
+kind along a line (the atoms of (V) and (R) with $C = \emptyset$ negative unless their $\delta$ or $d$ vanishes,
+or robust, for every small $t > 0$); $D - 2n_3$ at a silent member whose $h'$ is non-constant and positive
+somewhere; at a member of (K) it is the dimension of (K) there (the shallow local dimension of $Z$ at $h' - \kappa$, plus
 $1 + n_3$), and at a silent member with $h' = \kappa > 0$ the larger of that and $D - 2n_3$; elsewhere it is
 undecided. Cost: $O(n_1 n_0 +
 n_3)$ polynomials per component but (N$_+$), whose formula has $O(\binom{n_0 + n_1}{n_0})$ atoms; membership one
@@ -179,14 +180,18 @@ class ConstantFibre:
         and positive somewhere (no member with $c' \ne 0$ is near: (N) needs $h'' \le 0$, (K) a constant $h''$,
         and both are closed conditions $h'$ fails) and the larger of that and the dimension of (K) at a silent
         member whose $h'$ is a positive constant ((K) members with $c'' \to 0$ come near); $D - n_3$ at a member
-        with $d' = d$ from which a line $\theta' + td$ (:meth:`_pushes`) runs through parameters whose first-layer
-        rows span $\mathbb{R}^{n_0}$ and whose $h''$ is uniformly negative, for every small $t > 0$ (the strict
-        formula of :func:`nowhere_positive` without coordinate planes,
-        :meth:`~semialg.families.bottleneck.hidden_formula.Formula.holds_along`; the rank of the rows is $n_0$ at
-        $t = 1$, so at all but finitely many $t$): the fibre has dimension $D - n_3$ at those points, hence at
-        $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves); else
-        :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or at most $2 + 8n_0$
-        compositions of the formula with a line; at (K) members one shallow local dimension."""
+        with $d' = d$ whose first-layer rows span $\mathbb{R}^{n_0}$ and at which the formula of
+        :func:`nowhere_positive` without coordinate planes holds robustly (no argument of a $\max$ and no atom
+        vanishes unless identically: every nearby $\theta''$ with $d'' = d$ and $c'' \ne 0$ is in (N)), and at a
+        member with $d' = d$ from which a line $\theta' + td$ (:meth:`_pushes`) runs through parameters with
+        rows spanning and $h''$ uniformly negative (the strict formula,
+        :meth:`~semialg.families.bottleneck.hidden_formula.Formula.holds_along`) or the formula robust
+        (:meth:`~semialg.families.bottleneck.hidden_formula.Formula.robust_along`), for every small $t > 0$ (the
+        rank of the rows is $n_0$ at $t = 1$, so at all but finitely many $t$): the fibre has dimension $D - n_3$
+        at those points, hence at $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves);
+        else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of
+        the formula and at most $8 + 16(2n_0 + 1)$ compositions of it or its strict form with a line; at (K)
+        members one shallow local dimension."""
         ov = OuterView.of(point)
         kappa = self._kappa(ov)
         if kappa is not None:        # (K): near theta' every member has h'' constant and positive
