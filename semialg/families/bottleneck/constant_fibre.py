@@ -46,11 +46,10 @@ interior of (N$_-$)), at every member with $d' = d$ where $h' \le -\varepsilon(1
 argument of a $\max$ non-zero unless identically) — interior points of (N) $\cup$ (S) — and at limits of either
 kind along a line (the atoms of (V) and (R) with $C = \emptyset$ negative unless their $\delta$ or $d$ vanishes,
 or robust, for every small $t > 0$); $D - 2n_3$ at a silent member whose $h'$ is non-constant and positive
-somewhere; at a member of (K) it is the dimension of (K) there (the shallow local dimension of $Z$ at $h' - \kappa$, plus
-$1 + n_3$), and at a silent member with $h' = \kappa > 0$ the larger of that and $D - 2n_3$; elsewhere it is
-undecided. Cost: $O(n_1 n_0 +
-n_3)$ polynomials per component but (N$_+$), whose formula has $O(\binom{n_0 + n_1}{n_0})$ atoms; membership one
-evaluation (for (N$_+$) one arrangement of $h'$).
+somewhere; at a member of (K) it is the dimension of (K) there (the shallow local dimension of $Z$ at
+$h' - \kappa$, plus $1 + n_3$), and at a silent member with $h' = \kappa > 0$ the larger of that and $D - 2n_3$;
+elsewhere it is undecided. Cost: $O(n_1 n_0 + n_3)$ polynomials per component but (N$_+$), whose formula has
+$O(\binom{n_0 + n_1}{n_0})$ atoms; membership one evaluation (for (N$_+$) one arrangement of $h'$).
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[-1, -2]], [[3]]], [[0, 1], [-1], [2]])   # h <= -1
 >>> F = ConstantFibre(net); F.dimension, list(F.index)[:4], len(F.index), F.local_dimension(net)
