@@ -82,8 +82,8 @@ two cells it separates; near a shared one or a crossing, $h < 0$ absorbs any cha
 the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 0$. $\square$ This takes in the
 translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
 
-**Silent neurons** ($c \ne 0$): $v_k = 0$ (unused) or $w_k = 0$, $b_k < 0$ (constant zero); they add
-nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on $\bar P$ — the row lies in the cone $A$ of
+**Silent neurons** ($c \ne 0$): $v_k = 0$ (unused), $w_k = 0$, $b_k < 0$ (constant zero) or $w_k = 0 = b_k$
+(zero); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on $\bar P$ — the row lies in the cone $A$ of
 rows non-positive on $\bar P$, the dual of the cone over it, polyhedral, spanned by its lineality space and its
 extreme rays — every row of $(w_k, b_k) + A$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays
 off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane may touch $\bar P$). $P$ is that of
@@ -148,6 +148,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
+from semialg.families.bottleneck.affine_trades import affine_part_trades
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant
@@ -174,8 +175,9 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`semialg.engine.tangent.local_dimension_bounds` (``budget`` and ``progress`` as there), for a case-(a)
     bottleneck with the equations of :func:`seen_kink_equations` and :func:`unseen_kink_equations` and the moves of
     :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`,
-    :func:`downhill_translations`, :func:`hidden_translations` and
-    :func:`~semialg.families.bottleneck.plateau.plateau_slides`, split by the two cases of
+    :func:`downhill_translations`, :func:`hidden_translations`,
+    :func:`~semialg.families.bottleneck.plateau.plateau_slides` and
+    :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`, split by the two cases of
     :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes).
@@ -198,7 +200,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         t = combinatorial_type(net)
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t)
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
-                           + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)), \
+                           + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
+                           + affine_part_trades(net)), \
             plateau_cases(net)
 
     return first_order_bounds(net, extras, budget, progress)
@@ -410,9 +413,10 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
 
 def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     r"""One-sided moves of the *silent* first-layer neurons of a case-(a) parameter with $c \ne 0$
-    — those adding nothing to $h$: unused ($v_k = 0$) or constant zero ($w_k = 0$, $b_k < 0$) — each keeping the
-    function for every small $t \ge 0$ (module docstring): for an unused neuron, or a constant zero one with
-    $v_k < 0$, whose row is non-positive on $\bar P$, rows spanning the cone of such rows and $-v_k$ (iii); the
+    — those adding nothing to $h$: unused ($v_k = 0$), constant zero ($w_k = 0$, $b_k < 0$) or zero ($w_k = 0$,
+    $b_k = 0$) — each keeping the function for every small $t \ge 0$ (module docstring): for an unused neuron, or a
+    constant zero or zero one with $v_k < 0$, whose row is non-positive on $\bar P$, rows spanning the cone of such
+    rows and $-v_k$ (iii); the
     bias, output weight and independent row directions $d \perp L_h$ of a constant zero neuron when $h_\infty < 0$
     on the half-sphere of $d$ modulo $L_h$ (iv). Cost: that of :func:`hidden_neuron_moves`, $\binom{|G|}{r - 1}$
     kernels for the $|G|$ generators of the cone over $\bar P$ (rank $r$), and one exact strict-feasibility
@@ -434,7 +438,7 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     out, far, inside = [], None, None
     for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
         constant = not any(w) and b < 0
-        if not (v == 0 or constant):
+        if not (v == 0 or constant or not any(w) and b == 0 and v < 0):      # unused, constant zero or zero
             continue
         rows = []
         # an unused neuron's row is free with v' = 0 already (a dead one's too): v' < 0 adds a dimension only

@@ -1,0 +1,65 @@
+"""Trades of the affine part on P among the neurons active on all of it, and of affine opposite pairs: exact
+moves, checked by the exact equivalence decision; the local dimensions they decide, hand-counted."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flint import fmpq
+
+import semialg as sa
+from semialg.families.bottleneck.affine_trades import affine_part_trades
+from semialg.families.bottleneck.local import local_dimension_bounds
+
+from test_bottleneck_local_bounds import _moved, _net
+
+
+def _nets_with_trades(count: int, seed: int):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _net(rng, rng.choice([2, 3, 4]), rng.choice(["twin", "opposite", "far", "plain"]),
+                   rng.choice([1, 1, 2, 2, 3]))
+        v = list(net.weights[1][0])
+        if rng.random() < 0.5:                  # an unused neuron, often facing P
+            v[rng.randrange(len(v))] = 0
+            net = net.replace_layer(2, [v])
+        if affine_part_trades(net):
+            out.append(net)
+    return out
+
+
+@pytest.mark.parametrize("net", _nets_with_trades(16, 7))
+def test_every_trade_keeps_the_function(net):
+    # each direction is a line inside the family (the sum of v_k (w_k, b_k) is kept exactly along it): small
+    # amounts keep the function, by the exact decision
+    for g in affine_part_trades(net):
+        for t in (fmpq(1, 10 ** 3), fmpq(-1, 10 ** 3)):
+            assert sa.equivalent(net, _moved(net, g, t)), g
+
+
+def test_an_unused_neuron_facing_p_gains_weight():
+    # h = s(3x - 1) - 2 + 0 s(2x - 1/2), P = {x > 1}: near theta the unused neuron takes any small v, its row
+    # free (3), neuron 1 absorbing v (2x - 1/2) on P (its row moves by -v (2, -1/2)), its scale with c (2) and
+    # the kink at x = 1 fixed: e follows. D = 9, dimension 6 = 9 - 3 (by hand: slope, kink, d)
+    net = sa.Network.from_arrays([[[3], [2]], [[1, 0]], [[1]]], [[-1, "-1/2"], [-2], [0]])
+    member = sa.Network.from_arrays([[["14/5"], [2]], [[1, "1/10"]], [[1]]], [["-19/20", "-1/2"], [-2], [0]])
+    assert sa.equivalent(net, member)
+    assert local_dimension_bounds(net) == (6, 6) and sa.fibre(net).local_dimension() == 6
+
+
+def test_an_affine_pair_trades_with_a_neuron_whose_inactive_side_is_negative():
+    # h = s(x) - s(-x) - 1 = x - 1 (P = {x > 1}) with an unused opposite pair at x = 3: together they may compute
+    # tau (x - 3), which s(x) gives up on P; where s(x) is off, h <= -1 - |x| absorbs it. Not so when h is
+    # constant where s(x) is off: h = s(x) - 1 and the pair, -tau (x - 3) raises h far left
+    pair = ([[1], [-1], [1], [-2]], [0, 0, -3, 6])
+    net = sa.Network.from_arrays([pair[0], [[1, -1, 0, 0]], [[1]]], [pair[1], [-1], [0]])
+    tau = fmpq(1, 10)
+    traded = sa.Network.from_arrays([[[1 - tau], [-1], [1], [-2]], [[1, -1, tau, -tau / 2]], [[1]]],
+                                    [[3 * tau, 0, -3, 6], [-1], [0]])
+    assert sa.equivalent(net, traded)
+    assert any(g[8:12] == [0, 0, 1, fmpq(-1, 2)] for g in affine_part_trades(net))
+    flat = sa.Network.from_arrays([pair[0], [[1, 0, 0, 0]], [[1]]], [pair[1], [-1], [0]])
+    assert not any(any(g[10:12]) for g in affine_part_trades(flat))
+    assert not sa.equivalent(flat, sa.Network.from_arrays([[[1 + tau], [-1], [1], [-2]], [[1, 0, -tau, tau / 2]],
+                                                           [[1]]], [[-3 * tau, 0, -3, 6], [-1], [0]]))
