@@ -83,8 +83,8 @@ the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 
 translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
 
 **Silent neurons** ($c \ne 0$): $v_k = 0$ (unused), $w_k = 0$, $b_k < 0$ (constant zero) or $w_k = 0 = b_k$
-(zero); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on $\bar P$ — the row lies in the cone $A$ of
-rows non-positive on $\bar P$, the dual of the cone over it, polyhedral, spanned by its lineality space and its
+(zero); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on $\bar P$ — the row lies in
+the cone $A$ of rows non-positive on $\bar P$, the dual of the cone over it, polyhedral, spanned by its lineality space and its
 extreme rays — every row of $(w_k, b_k) + A$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays
 off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane may touch $\bar P$). $P$ is that of
 $f$ ($d$ is fixed), so this composes with the other moves; $(w_k, b_k) + A$ is a cone with apex $\theta$ of
