@@ -83,9 +83,10 @@ the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 
 translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
 
 **Silent neurons** ($c \ne 0$): $v_k = 0$ (unused), $w_k = 0$, $b_k < 0$ (constant zero) or $w_k = 0 = b_k$
-(zero); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on $\bar P$ — the row lies in
-the cone $A$ of rows non-positive on $\bar P$, the dual of the cone over it, polyhedral, spanned by its lineality space and its
-extreme rays — every row of $(w_k, b_k) + A$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays
+(zero; not beside a zero neuron with $v > 0$, with which it may part as cancelling twins, a family that does not
+combine with these moves); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on
+$\bar P$ — the row lies in the cone $A$ of rows non-positive on $\bar P$, the dual of the cone over it,
+polyhedral, spanned by its lineality space and its extreme rays — every row of $(w_k, b_k) + A$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays
 off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane may touch $\bar P$). $P$ is that of
 $f$ ($d$ is fixed), so this composes with the other moves; $(w_k, b_k) + A$ is a cone with apex $\theta$ of
 dimension $\dim A$ ($n_0 + 1$ when the cone over $\bar P$ is pointed). For an unused neuron this counts only
@@ -414,10 +415,10 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
 def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     r"""One-sided moves of the *silent* first-layer neurons of a case-(a) parameter with $c \ne 0$
     — those adding nothing to $h$: unused ($v_k = 0$), constant zero ($w_k = 0$, $b_k < 0$) or zero ($w_k = 0$,
-    $b_k = 0$) — each keeping the function for every small $t \ge 0$ (module docstring): for an unused neuron, or a
-    constant zero or zero one with $v_k < 0$, whose row is non-positive on $\bar P$, rows spanning the cone of such
-    rows and $-v_k$ (iii); the
-    bias, output weight and independent row directions $d \perp L_h$ of a constant zero neuron when $h_\infty < 0$
+    $b_k = 0$, with no zero neuron of $v > 0$ to part from as cancelling twins) — each keeping the function for
+    every small $t \ge 0$ (module docstring): for an unused neuron, or a constant zero or zero one with $v_k < 0$,
+    whose row is non-positive on $\bar P$, rows spanning the cone of such rows and $-v_k$ (iii); the bias, output
+    weight and independent row directions $d \perp L_h$ of a constant zero neuron when $h_\infty < 0$
     on the half-sphere of $d$ modulo $L_h$ (iv). Cost: that of :func:`hidden_neuron_moves`, $\binom{|G|}{r - 1}$
     kernels for the $|G|$ generators of the cone over $\bar P$ (rank $r$), and one exact strict-feasibility
     decision in $\dim L_h^\perp$ unknowns with a row per recession generator for a constant zero neuron.
@@ -438,7 +439,10 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     out, far, inside = [], None, None
     for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
         constant = not any(w) and b < 0
-        if not (v == 0 or constant or not any(w) and b == 0 and v < 0):      # unused, constant zero or zero
+        # a zero neuron, unless it may part with a positive one as cancelling twins (a family it does not combine with)
+        zero = not any(w) and b == 0 and v < 0 and not any(not any(w2) and b2 == 0 and v2 > 0 for w2, b2, v2
+                                                            in zip(view.w, view.b, view.v, strict=True))
+        if not (v == 0 or constant or zero):
             continue
         rows = []
         # an unused neuron's row is free with v' = 0 already (a dead one's too): v' < 0 adds a dimension only
