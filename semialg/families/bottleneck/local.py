@@ -86,8 +86,8 @@ translations of U$\pm$ neurons between the components of $P$, with $e$ keeping e
 (zero; not beside a zero neuron with $v > 0$, with which it may part as cancelling twins, a family that does not
 combine with these moves); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on
 $\bar P$ — the row lies in the cone $A$ of rows non-positive on $\bar P$, the dual of the cone over it,
-polyhedral, spanned by its lineality space and its extreme rays — every row of $(w_k, b_k) + A$ with $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays
-off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane may touch $\bar P$). $P$ is that of
+polyhedral, spanned by its lineality space and its extreme rays — every row of $(w_k, b_k) + A$ with
+$v'_k \le 0$ near $v_k$ keeps the function: the neuron stays off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane may touch $\bar P$). $P$ is that of
 $f$ ($d$ is fixed), so this composes with the other moves; $(w_k, b_k) + A$ is a cone with apex $\theta$ of
 dimension $\dim A$ ($n_0 + 1$ when the cone over $\bar P$ is pointed). For an unused neuron this counts only
 when $\dim A = n_0 + 1$: its row is free with $v'_k = 0$, a family of dimension $n_0 + 1$ that does not combine
