@@ -87,25 +87,24 @@ translations of U$\pm$ neurons between the components of $P$, with $e$ keeping e
 combine with these moves); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on
 $\bar P$ — the row lies in the cone $A$ of rows non-positive on $\bar P$, the dual of the cone over it,
 polyhedral, spanned by its lineality space and its extreme rays — every row of $(w_k, b_k) + A$ with
-$v'_k \le 0$ near $v_k$ keeps the function: the neuron stays off on $P$ and only lowers $h$ elsewhere (no margin is needed; its hyperplane may touch $\bar P$). $P$ is that of
-$f$ ($d$ is fixed), so this composes with the other moves; $(w_k, b_k) + A$ is a cone with apex $\theta$ of
-dimension $\dim A$ ($n_0 + 1$ when the cone over $\bar P$ is pointed). For an unused neuron this counts only
-when $\dim A = n_0 + 1$: its row is free with $v'_k = 0$, a family of dimension $n_0 + 1$ that does not combine
-with $v'_k < 0$ (then the row must stay in $A$) — a dead neuron with $v_k = 0$ too; a constant zero neuron with
-$v_k < 0$ has $b'_k$ and $v'_k$ moving within $(w_k, b_k) + A$ already. (iv) If $w_k = 0$, $b_k < 0$ and
-$h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
+$v'_k \le 0$ near $v_k$ keeps the function: the neuron stays off on $P$ and only lowers $h$ elsewhere (no margin is
+needed; its hyperplane may touch $\bar P$). $P$ is that of $f$ ($d$ is fixed), so this composes with the other
+moves; $(w_k, b_k) + A$ is a cone with apex $\theta$ of dimension $\dim A$ ($n_0 + 1$ when the cone over $\bar P$
+is pointed). For an unused neuron this counts only when $\dim A = n_0 + 1$: its row is free with $v'_k = 0$, a
+family of dimension $n_0 + 1$ that does not combine with $v'_k < 0$ (then the row must stay in $A$) — a dead neuron
+with $v_k = 0$ too; a constant zero neuron with $v_k < 0$ has $b'_k$ and $v'_k$ moving within $(w_k, b_k) + A$
+already. (iv) If $w_k = 0$, $b_k < 0$ and $h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
 ($h_\infty$ the recession function of $h$), then $w'_k = \varepsilon d'$ for $d'$ in an open cone around $d$, any
-$b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far away,
-where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. The same holds modulo the common kernel $L_h$ of
-the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are invariant along $L_h$: read
-$|x|$ as the distance to $L_h$), which lets a dead neuron wake when $h$ is constant along a line. For a dead neuron with $v_k = 0$ this
-counts only when $L_h = 0$: its row and bias are free with $v'_k = 0$ already ($n_0 + 1$), and waking gives
-$\dim L_h^\perp + 2$, a family that does not combine with it.
-(v) If $h \ge \delta > 0$ everywhere, $\sigma(h') = h'$ near
-$h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of (iii) and (iv) are
-one-sided ($v'_k \le 0$ for an unused neuron, $w'_k$ in a cone): the family they span is defined on a cone with
-apex $\theta$, which still meets every neighbourhood of $\theta$ in a set of full dimension, so they count for the
-lower bound like the others.
+$b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far
+away, where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. The same holds modulo the common kernel $L_h$ of
+the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are invariant along $L_h$: read $|x|$ as
+the distance to $L_h$), which lets a dead neuron wake when $h$ is constant along a line. For a dead neuron with
+$v_k = 0$ this counts only when $L_h = 0$: its row and bias are free with $v'_k = 0$ already ($n_0 + 1$), and
+waking gives $\dim L_h^\perp + 2$, a family that does not combine with it. (v) If $h \ge \delta > 0$ everywhere,
+$\sigma(h') = h'$ near $h$, so $e$ trades with the output biases ($\delta d_r = -c_r\,\delta e$). The moves of
+(iii) and (iv) are one-sided ($v'_k \le 0$ for an unused neuron, $w'_k$ in a cone): the family they span is defined
+on a cone with apex $\theta$, which still meets every neighbourhood of $\theta$ in a set of full dimension, so they
+count for the lower bound like the others.
 
 **Rows kept on the line** ($n_0 \ge 2$, $f$ not constant). Let every neuron of $\theta$ with $v \ne 0$ have a row
 $w = \lambda u$ on one line $\mathbb{R}u$ or $w = 0$, so that $h = g(u\cdot x)$, and let $k$ be a neuron with
