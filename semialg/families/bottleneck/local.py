@@ -152,6 +152,7 @@ from semialg.families.bottleneck.affine_trades import affine_part_trades
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant
+from semialg.families.bottleneck.covers import joint_cases, unused_neuron_cases
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
 from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
@@ -178,7 +179,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`downhill_translations`, :func:`hidden_translations`,
     :func:`~semialg.families.bottleneck.plateau.plateau_slides` and
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`, split by the two cases of
-    :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 (module docstrings;
+    :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
+    :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes).
 
@@ -202,7 +204,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
                            + affine_part_trades(net)), \
-            plateau_cases(net)
+            joint_cases(plateau_cases(net), unused_neuron_cases(net, _uncancelled_lines(net, t, ("V",))))
 
     return first_order_bounds(net, extras, budget, progress)
 
