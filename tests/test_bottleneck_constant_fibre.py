@@ -220,6 +220,14 @@ def test_local_dimension_at_sampled_positive_constant_members(seed):
     # 3-D: a zero neuron with v = 1 tilted into the cone of the rows that lower h, the unused one lowered
     ([[0, 0, 0], [1, -3, -3], [-1, -3, 0], [1, 3, -1]], [0, 1, "3/2", 1], [1, -1, -1, 0], -2, [[1], [-2]],
      {"w0": ("1/16", (1, -9, -7))}, False),
+    # h = -1: zero neurons at 0 (v = 0 and v = 1) tilted left a little under the unused s(-x - 1) lowered, and
+    # moved apart (tilted alone they would share their kink at 0)
+    ([[0], [0], [-1]], [0, 0, -1], [0, 1, 0], -1, [[1]], {"w0": "-1/16", "w1": "-1/16", "b0": 1, "b1": 2, "b2": 3},
+     False),
+    # h = -2 s(3x + 2y) - 2 s(2x - 2y - 1/2) <= 0 (twins at the origin, v = 1 and -2, e = 0): the positive twin
+    # tilts so that the wedge where it alone is on opens towards (2, -3), where the third neuron dominates, and
+    # stays below the margin e' = -t near the origin — not "they must stay parallel": D - n3 = 14
+    ([[3, 2], ["9/2", 3], [2, -2]], [0, 0, "-1/2"], [1, -2, -2], 0, [[1]], {"w0": (1, (1, 0))}, False),
 ])
 def test_limits_of_interior_points_of_the_nonpositive_piece(W, b, v, e, W3, push, far):
     """Constant functions whose h is neither uniformly negative nor robustly nowhere positive at the member, but
@@ -233,9 +241,9 @@ def test_limits_of_interior_points_of_the_nonpositive_piece(W, b, v, e, W3, push
     t = fmpq(1, 1000)
     rows, biases = [[fmpq(x) for x in row] for row in W], [fmpq(x) for x in b]
     for key, amount in push.items():        # e and every v down, plus these moves
-        if key == "w0":
+        if key[0] == "w":
             scale, axis = amount if isinstance(amount, tuple) else (amount, (1,))
-            rows[0] = [x + t * fmpq(scale) * a for x, a in zip(rows[0], axis)]
+            rows[int(key[1])] = [x + t * fmpq(scale) * a for x, a in zip(rows[int(key[1])], axis)]
         else:
             biases[int(key[1])] += t * amount
     near = Network.from_arrays([rows, [[fmpq(x) - t for x in v]], W3], [biases, [fmpq(e) - t], [0] * len(W3)])

@@ -189,7 +189,7 @@ class ConstantFibre:
         rank of the rows is $n_0$ at $t = 1$, so at all but finitely many $t$): the fibre has dimension $D - n_3$
         at those points, hence at $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves);
         else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of
-        the formula and at most $8 + 16(2n_0 + 1)$ compositions of it or its strict form with a line; at (K)
+        the formula and at most $12 + 72(2n_0 + 1)$ compositions of it or its strict form with a line; at (K)
         members one shallow local dimension."""
         ov = OuterView.of(point)
         kappa = self._kappa(ov)
@@ -231,8 +231,9 @@ class ConstantFibre:
 
     def _pushes(self, point) -> list[list[fmpq]]:
         r"""Directions $d$ for :meth:`local_dimension` to push a member along, towards the interior of (N): $e'$
-        down, or $e'$ and every $v'$ down; with either, every hyperplane moved by its own amount (neurons sharing
-        one part), or the zero rows of the neurons with $v' > 0$, or all zero rows, tilted along one signed axis
+        down, or $e'$ and every $v'$ down, either with every hyperplane moved by its own amount (neurons sharing one part), or the neurons with
+        $v' > 0$ and $w' \ne 0$ retreating ($b'$ down), or not; with each, the zero rows of the neurons with
+        $v' > 0$, or all zero rows, or the rows of those retreating neurons, tilted along one signed axis
         or along $\sum_{v_j \le 0}(1 - v_j)w_j$ (so that they act only far out on one side, or where the others
         lower $h'$ more once their $v'$ are down), by a unit or a small amount."""
         arch = point.architecture
@@ -242,14 +243,17 @@ class ConstantFibre:
         lowered = [unit((e_at, fmpq(-1))), unit((e_at, fmpq(-1)), *((e_at - n1 + i, fmpq(-1)) for i in range(n1)))]
         apart = unit(*((b_at + i, fmpq(i + 1)) for i in range(n1)))
         flat = [i for i, w in enumerate(ov.w) if not any(w)]
-        groups = [g for g in ([i for i in flat if ov.v[i] > 0], flat) if g]
+        rising = [i for i, (w, v) in enumerate(zip(ov.w, ov.v, strict=True)) if v > 0 and any(w)]
+        retreat = unit(*((b_at + i, fmpq(-1)) for i in rising))
+        groups = [g for g in ([i for i in flat if ov.v[i] > 0], flat, rising) if g]
         falling = tuple(sum(((1 - v) * w[q] for w, v in zip(ov.w, ov.v, strict=True) if v <= 0), _ZERO)
                         for q in range(n0))
         axes = [tuple(fmpq(s) if j == q else _ZERO for j in range(n0)) for q in range(n0) for s in (1, -1)]
         axes += [falling] if any(falling) else []
         out = []
-        for base in lowered:
-            out += [base, vadd(base, apart)]
+        for base in itertools.chain(lowered, *((vadd(base, shift) for base in lowered)
+                                               for shift in ([apart, retreat] if rising else [apart]))):
+            out.append(base)
             out += [vadd(base, unit(*((W_at + i * n0 + q, m * axis[q]) for i in group for q in range(n0))))
                     for group, axis, m in itertools.product(groups, axes, (fmpq(1), fmpq(1, 16)))]
         return out
