@@ -232,10 +232,10 @@ class ConstantFibre:
     def _pushes(self, point) -> list[list[fmpq]]:
         r"""Directions $d$ for :meth:`local_dimension` to push a member along, towards the interior of (N): $e'$
         down, or $e'$ and every $v'$ down, either with every hyperplane moved by its own amount (neurons sharing
-        one part), or the neurons with $v' > 0$ and $w' \ne 0$ retreating ($b'$ down), or not; with each, the zero rows of the neurons with
-        $v' > 0$, or all zero rows, or the rows of those retreating neurons, tilted along one signed axis
-        or along $\sum_{v_j \le 0}(1 - v_j)w_j$ (so that they act only far out on one side, or where the others
-        lower $h'$ more once their $v'$ are down), by a unit or a small amount."""
+        one part), or the neurons with $v' > 0$ and $w' \ne 0$ retreating ($b'$ down), or not; with each, the zero
+        rows of the neurons with $v' > 0$, or all zero rows, or the rows of those retreating neurons, tilted along
+        one signed axis or along $\sum_{v_j \le 0}(1 - v_j)w_j$ (so that they act only far out on one side, or
+        where the others lower $h'$ more once their $v'$ are down), by a unit or a small amount."""
         arch = point.architecture
         (W_at, _, _), (b_at, e_at, _) = parameter_offsets(arch)
         n0, ov = arch.input_dim, OuterView.of(point)
