@@ -190,3 +190,16 @@ def test_a_pair_with_an_inert_neuron_beside_it_gets_no_equation():
     # an inert neuron could form a second, tiny phantom group cancelling the pair's tilt: no claim is made
     net = sa.Network.from_arrays([[[0, -2, -3], [0, 2, 3], [1, 0, 0]], [[1, -1, 0]], [[1]]], [[-2, 2, 0], [0], [0]])
     assert line_row_equations(net) == []
+
+
+def test_a_slot_inside_an_interval_slides_when_another_enters_it():
+    # h = 2 s(3x - 1/2) + 3 s(1/2 - x) - 2: P = (-inf, -1/6) u (1/2, inf), N-interval (-1/6, 1/2) with the kink
+    # of s(1/2 - x) at its right end. That kink enters the interval (p_B = 1/2 - 2s) while the one inside slides
+    # right (p_A = 1/6 + s) keeping 3 p_B + 6 p_A = 5/2 and e = 6 p_A - 3: with mu and the two scales, 4 (by
+    # hand); the curve solves the inner slot's bias
+    net = sa.Network.from_arrays([[[3], [-1]], [[2, 3]], [[1]]], [[Fr(-1, 2), Fr(1, 2)], [-2], [0]])
+    s = Fr(1, 100)
+    slid = sa.Network.from_arrays([[[3], [-1]], [[2, 3]], [[1]]], [[-3 * (Fr(1, 6) + s), Fr(1, 2) - 2 * s],
+                                                                  [-2 + 6 * s], [0]])
+    assert sa.equivalent(net, slid)
+    assert local_dimension_bounds(net) == (3, 4) and sa.fibre(net).local_dimension() == 4

@@ -101,7 +101,8 @@ def _neuron_moves(piece, ov: OuterView) -> list[list[tuple]]:
     """Per neuron, its candidate moves ``(dw, db, act)``: the first-layer row moves by ``t (dw, db)``; ``act`` is
     ``None`` when $v'$ stays that of the member, else $v'$ is an unknown whose free value is $v$ (``0``) or
     $\\pm t$ (``±1``) — or ``"b"``: $v'$ stays and $b'$ is the unknown, its free value the moved one (slots
-    sliding apart inside a bounded N-interval keep its moment $\\sum J_jp_j$ only in the ratio of their jumps)."""
+    sliding apart inside a bounded N-interval keep its moment $\\sum J_jp_j$ only in the ratio of their jumps; a
+    slot inside one slides when another enters it from its end)."""
     S, u, n0, p = piece.S, [fmpq(x) for x in piece.u], piece.n0, piece.p
     zero_w = (_ZERO,) * n0
     inside = [interval_point(a, b) for a, b, _, _ in S.nints]
@@ -123,7 +124,7 @@ def _neuron_moves(piece, ov: OuterView) -> list[list[tuple]]:
             shifts = [0] if (x in kinks or _strictly_inside(S, x)) and len(places[x]) == 1 else \
                 [k * rank_at for k in (1, -1)] + ([0] if x in kinks else [])
             slides = [(zero_w, -lam * k, None if v == 0 else 0) for k in shifts] + \
-                [(zero_w, -lam * k, "b") for k in shifts if k and v != 0]
+                [(zero_w, -lam * k, "b") for k in shifts if v != 0 and (k or _strictly_inside(S, x))]
             if v == 0:
                 slides = [(zero_w, -lam * k, act) for k in shifts for act in (1, -1)] + _off_line(piece, i)
             out.append(slides)
