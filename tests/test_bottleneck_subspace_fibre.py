@@ -306,3 +306,18 @@ def test_the_budget_stops_the_checks_of_reduced_networks():
     net = Network.from_arrays([W, [[1, 0, 2, 2, -1, -2, 2]], [[1]]], [[-2, 0, 0, 2, 2, -1, 0], [1], [0]])
     with pytest.raises(UndecidedError, match="time budget was spent; done: "):
         fibre(net, budget=0.5)
+
+
+def test_no_spare_slot_when_the_residual_fits_no_neuron():
+    """g = s(3y1 - y2 + 1) - 2 s(-(3y1 - y2 + 1)/2) + 2 s(y1 - y2 + 3) + 2 = 2 s(y1 - y2 + 3) + 3y1 - y2 + 3 on the
+    span of (3, -1, 0) and (1, -1, -2): one seen kink (q = 1), width 1 empty. A width-2 reduced member would put a
+    second neuron either on the seen line (an affine part parallel to (1, -1)) or on a line of its own missing P,
+    affine on it (active on all of P: P lies in no half-plane here); but g minus the kink neuron, either way round,
+    is one affine function of gradient (3, -1) or (5, -3) on P — so width 2 is empty and the fibre's dimension is
+    the width-3 part's 5, not the padded bound 6 (by hand; D - dim_fun at the member agrees)."""
+    net = Network.from_arrays([[[3, -1, 0], ["-3/2", "1/2", 0], [1, -1, -2]], [[1, -2, 2]], [[1], [-2]]],
+                              [[1, "-1/2", 3], [2], [0, 0]])
+    F = sa.fibre(net)
+    parts = SubspaceFibre(net, fibre)
+    assert parts.q == 1 and {1, 2} <= parts.empty and parts._no_spare_slot()
+    assert F.dimension == 5 == len(net.parameters()) - pl.functional_dimension(net).value == F.local_dimension()

@@ -75,6 +75,21 @@ fixed, and on the components where it is active $v'_N w'_N$ and $v'_N b'_N$ are 
 parameter, $q + 2$ in all. $\square$ With $d_q = q + 1$ (lemma (b)), a width $q + 1$ adds at most $2 \le n_0 + 1$:
 for $n_1 = q + 1$ the dimension is $d_q + n_0 + 1$.
 
+**Lemma (no spare slot).** Under the premise of the seen-kinks lemma, with width $q$ empty and $C^* = \{0\}$,
+let $\psi_o = g - \sum_K J_K\sigma(o_K\ell_K)$ for the orientations $o$ of the seen kinks. If for every $o$ the
+affine pieces of $\psi_o$ on the cells meeting $P$ are three or more, or two non-constant ones, or one non-constant
+one whose gradient is parallel to no seen normal, then no width-$(q + 1)$ reduced network computes $F$.
+*Proof.* A member with a neuron that is not live is one of width $q$ (an inert or constant neuron adds at most a
+constant), so take every neuron live; by (a) $h' = \mu g$ on $P$ and each seen $K$ carries a neuron. Either a seen
+$K_0$ carries two: of one orientation they act as one neuron, so $h' = \mu(\sum_K J_K\sigma(o_K\ell_K)) + E$ and
+$\mu\psi_o$ is the constant $E$ on $P$; of opposite ones, $a\sigma(\ell) + b\sigma(-\ell) = (a + b)\sigma(\ell)
+- b\ell$, so $\mu\psi_o = -b\ell_{K_0} + E$ there, one piece parallel to a seen normal. Or the extra neuron $N$
+has a hyperplane of its own, missing $P$ (one-spare-slot lemma), so on each component of $P$ it is active
+throughout or not at all: $\mu\psi_o$ is $E$ on the components where it is off and $E + v_N\ell_N$ where it is
+on — not on all of them, as $P$ would lie in the half-space $\{\ell_N > 0\}$ ($C^* \ne \{0\}$). Each case leaves
+at most two pieces, one of them constant, or a single one parallel to a seen normal. $\square$ It is decided in
+the reduced plane ($r = 2$) from the cells' vertices and rays.
+
 **Proposition (dimension).** Let $q$ be the number of kink hyperplanes of $g$ seen on the reduced $P$ (each needs
 an on-space neuron, so $k \ge q$) and $d_k = \dim F_k$. The fibre has dimension
 $\max_{q \le k \le n_1} d_k + (n_1 - k)(n_0 + 1)$. *Proof.* $\ge$: $F_k$ with every other neuron inert.
@@ -116,6 +131,7 @@ from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank,
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network, relu
 from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
@@ -242,8 +258,9 @@ class SubspaceFibre:
         cores = self._cores(deadline)
         for k in range(max(self.q, 1), self.n1 + 1):
             core = next((c for c in cores if len(c[0]) <= k), None)
-            if core is None and k == self.q and self.negative:
-                self.empty.add(k)          # the seen-kinks lemma of the module docstring
+            if core is None and self.negative and (k == self.q or k == self.q + 1 and self.q in self.empty
+                                                   and self._no_spare_slot()):
+                self.empty.add(k)          # the seen-kinks and no-spare-slot lemmas of the module docstring
                 continue
             if core is None:
                 self.undescribed[k] = "no reduced network of this width computing F was found"
@@ -313,6 +330,32 @@ class SubspaceFibre:
             neurons = [(tuple(s * x for x in key[:-1]), s * key[-1], J) for s, (key, J) in zip(o, kinks, strict=True)]
             out.append((neurons, g(p)[0] - sum((J * relu(dot(w, p) + b) for w, b, J in neurons), _ZERO)))
         return out
+
+    def _no_spare_slot(self) -> bool:
+        r"""The no-spare-slot lemma of the module docstring (reduced plane only, $r = 2$): for every orientation
+        $o$ of the seen kinks, the affine pieces of $\psi_o = g - \sum_K J_K\sigma(o_K\ell_K)$ on the cells of
+        $g$'s arrangement meeting $P$ (read off their vertices and rays) are three or more, or two non-constant
+        ones, or one non-constant one whose gradient is parallel to no seen normal while $C^* = \{0\}$."""
+        if self.r != 2 or not self.unhidden or len(kinks := self._seen_kinks()) > 10:
+            return False
+        g = OuterView.of(self.live).inner
+        arr = NetworkArrangement((self.live,))
+        data = arr.neuron_data(g)
+        meets = [any(dot(lin, x) + const > 0 for x in cell.vertices) or any(dot(lin, d) > 0 for d in cell.rays)
+                 for cell, (lin, const) in zip(arr.cells, arr.affine_maps(data, arr.cells), strict=True)]
+        normals = [normalise_row(key[:-1])[0] for key, _ in kinks]
+        for o in itertools.product((1, -1), repeat=len(kinks)):
+            rows, const = data
+            rows = rows + [(arr.index[fingerprint(key)], s, -J, tuple(s * x for x in key[:-1]), s * key[-1])
+                           for s, (key, J) in zip(o, kinks, strict=True)]
+            pieces = {(lin, c) for (lin, c), m in zip(arr.affine_maps((rows, const), arr.cells), meets, strict=True)
+                      if m}
+            moving = [lin for lin, _ in pieces if any(lin)]
+            if len(pieces) == 1 and (not moving or normalise_row(moving[0])[0] in normals):
+                return False        # the seen kinks alone, or with a hidden neuron; or a pair on a seen hyperplane
+            if len(pieces) == 2 and len(moving) < 2:
+                return False        # a neuron active on some components of P
+        return True
 
     def _meets_negative(self) -> bool:
         """Whether a point with $g < 0$ on a seen kink hyperplane was found (exact evaluation at points
