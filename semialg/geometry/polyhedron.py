@@ -348,8 +348,8 @@ def flip_neighbours(G: Sequence[Vec], h: Vec, point: Vec, flips: Sequence[int]) 
     is decided by :func:`decide` instead: no answer depends on floating point. Qhull's output, time and memory
     grow with the number of vertices, which in high dimension can be astronomical (a cell of 32 hyperplanes in
     20 dimensions ran for minutes in 7 GB): when McMullen's upper bound on the vertices of a $d$-polytope with
-    $r + 2d$ facets exceeds :data:`_QHULL_VERTICES`, or at most :data:`_FEW_FLIPS` flips are asked, every flip is
-    decided by :func:`decide`.
+    $r + 2d$ facets exceeds :data:`_QHULL_VERTICES` or :data:`_VERTICES_PER_FLIP` per flip asked, or at most
+    :data:`_FEW_FLIPS` flips are asked, every flip is decided by :func:`decide`.
     Cost: one Qhull call ($O(r \\log r)$ in the plane) plus, per flip, $O(rd)$ exact operations for a facet or
     an exact $d \\times d$ solve otherwise — against one LP over all $r$ rows per flip.
 
@@ -360,7 +360,7 @@ def flip_neighbours(G: Sequence[Vec], h: Vec, point: Vec, flips: Sequence[int]) 
     """
     d = len(point)
     geo = (_float_cell(G, h, point) if d >= 2 and len(flips) > _FEW_FLIPS
-           and _vertex_bound(len(G) + 2 * d, d) <= _QHULL_VERTICES else None)
+           and _vertex_bound(len(G) + 2 * d, d) <= min(_QHULL_VERTICES, _VERTICES_PER_FLIP * len(flips)) else None)
     out = {}
     for j in flips:
         res = _certify_flip(G, h, j, geo) if geo is not None else _UNKNOWN
@@ -376,6 +376,11 @@ def flip_neighbours(G: Sequence[Vec], h: Vec, point: Vec, flips: Sequence[int]) 
 #: cell's vertices inside the box (measured on the cells of a 10-7-1-1 bottleneck's arrangement, 6 rows and about
 #: one flip each: 30 ms per cell with Qhull, 0.7 ms per LP).
 _FEW_FLIPS = 2
+
+#: Qhull is asked only when the bound on the cell's vertices is at most this many per flip asked: its time grows
+#: with them (about 1 microsecond per unit of the bound: 30 ms at 25,194 in $d = 10$, 190 ms at 362,000 in
+#: $d = 12$), an LP's stays near 1 ms per flip.
+_VERTICES_PER_FLIP = 1000
 
 #: The largest upper bound on a cell's vertices for which :func:`flip_neighbours` asks Qhull for them (measured:
 #: bound 1.7e6, 8,935 vertices in 0.04 s at $d = 10$; bound 1.7e8, 89,826 vertices in 1 s at $d = 14$).
