@@ -54,6 +54,17 @@ class UndecidedError(SemialgError):
         super().__init__(*args)
         self.bounds = bounds
 
+    def shifted(self, by: int, why: str) -> UndecidedError:
+        """This error for the number plus ``by`` (say the dimension of a product with a ``by``-dimensional
+        factor): ``why`` and this message, the bounds shifted (none stay none).
+
+        >>> err = UndecidedError("between 4 and 5", bounds=(4, 5)).shifted(3, "times R^3")
+        >>> str(err), err.bounds
+        ('times R^3: between 4 and 5', (7, 8))
+        """
+        return UndecidedError(f"{why}: {self}", bounds=None if self.bounds is None else
+                              (self.bounds[0] + by, self.bounds[1] + by))
+
 
 def check_budget(budget, what: str = "budget", seconds: bool = False):
     """``budget`` if it is a positive integer (``seconds=True``: a finite number of seconds, at least 0: a budget of

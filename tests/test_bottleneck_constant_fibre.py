@@ -254,3 +254,19 @@ def test_limits_of_interior_points_of_the_nonpositive_piece(W, b, v, e, W3, push
     for _ in range(8):
         moved = [x + (fmpq(rng.randint(-9, 9), 10 ** 6) if k < D else 0) for k, x in enumerate(near.parameters())]
         assert sa.equivalent(Network.from_parameters(near.architecture, moved), net)
+
+
+@pytest.mark.parametrize("b, v, e, by_hand", [
+    # h' must stay a positive constant (c' != 0 near c): with one-sign output weights, or biases of both signs, no
+    # two neurons can share a far hyperplane with cancelling kinks, so w' = 0 and (b', v', e') stay free: 5 + c' 2 = 7
+    ((3, -2), (1, -1), 0, 7), ((0, 1), (2, 1), 0, 7), ((-2, 0), (1, 1), 1, 7), ((2, 0), (2, 1), -1, 7),
+    # equal biases and v = (2, -2): the two constant neurons also tilt onto one far hyperplane, cancelling there
+    # (row 3, the ratio of their scales 1, v'_1 1, e' 1) + c' 2 = 8
+    ((3, 3), (2, -2), 1, 8)])
+def test_positive_constant_with_zero_rows_by_hand(b, v, e, by_hand):
+    """2-2-1-2, both first-layer rows zero and h a positive constant: the local dimension of the (K) piece is the
+    zero function's shallow local dimension shifted by 1 + n3 (kappa and c'). Before, an undecided shallow answer
+    was passed up unshifted, and the bottleneck bounds then read e.g. "between 6 and 5"."""
+    net = Network.from_arrays([[[0, 0], [0, 0]], [list(v)], [[1], [-1]]], [list(b), [e], [0, 1]])
+    lower, upper = local_dimension_bounds(net)
+    assert lower <= by_hand <= upper and fibre(net).local_dimension() == by_hand

@@ -523,3 +523,16 @@ def test_zero_factor_examples():
     three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]])
     R = zero_factor_reduction(three)
     assert zero_factor_rank(three) == 1 and R.orientations == (1, 1, 1) and R.linear == ((-1, -1),)
+
+
+def test_constant_neurons_phantom_groups_near_theta():
+    """f = 0 with zero rows, 2-2-1. Output weights 2, 1 (one sign): no phantom group is near theta (its kinks would
+    need a'_1 l_1 + a'_2 l_2 = 0, l > 0), so both rows stay 0 and b', a', e' with a'_1 s(b'_1) + a'_2 s(b'_2) + e' = 0
+    give 5 - 1 = 4 by hand (the bound by types was 5). Output weights 2, -2 with equal biases 3: the two constant
+    neurons also tilt together onto one far hyperplane, cancelling (row 3, the ratio of the scales 1, a'_1 1; e' = 0):
+    5 by hand, against 4 for the constant type."""
+    one_sign = Network.from_arrays([[[0, 0], [0, 0]], [[2, 1]]], [[0, 1], [-1]])
+    assert fibre(one_sign).local_dimension() == 4
+    cancelling = Network.from_arrays([[[0, 0], [0, 0]], [[2, -2]]], [[3, 3], [0]])
+    tilted = Network.from_arrays([[[fmpq(1, 10), 0], [fmpq(1, 5), 0]], [[2, -1]]], [[3, 6], [0]])
+    assert equivalent(cancelling, tilted) and fibre(cancelling).local_dimension() == 5

@@ -216,7 +216,13 @@ class ConstantFibre:
             return self.dimension - self.n3
         level = ov.inner((_ZERO,) * self.net.widths[0])[0]
         if not any(ov.c) and not varies and level > 0:      # (K) members with c'' -> 0 come near
-            return max(self.dimension - self.n3, self._positive_constant_dimension(ov, level))
+            try:
+                return max(self.dimension - self.n3, self._positive_constant_dimension(ov, level))
+            except UndecidedError as err:
+                if err.bounds is None:
+                    raise
+                raise UndecidedError(str(err), bounds=tuple(max(self.dimension - self.n3, b) for b in err.bounds)) \
+                    from None
         raise UndecidedError(f"local dimension of a constant function's fibre at a member with c' != 0 and some "
                              f"v' > 0 or e' > 0 whose h' is not uniformly negative, or a silent one whose h' is "
                              f"nowhere positive: at most {self.dimension}, not decided")
@@ -227,7 +233,11 @@ class ConstantFibre:
         the first factor homeomorphically onto $Z \times (0, \infty)$: the shallow local dimension of $Z$ at
         $h' - \kappa$, plus $1 + n_3$."""
         lowered = Network((ov.inner.weights[0], (ov.v,)), (ov.b, (ov.e - kappa,)))
-        return self.zero.local_dimension(lowered) + 1 + self.n3
+        try:
+            return self.zero.local_dimension(lowered) + 1 + self.n3
+        except UndecidedError as err:
+            raise err.shifted(1 + self.n3, "the positive constant piece: the zero function's fibre at h' - kappa, "
+                                           "times kappa and c'") from None
 
     def _pushes(self, point) -> list[list[fmpq]]:
         r"""Directions $d$ for :meth:`local_dimension` to push a member along, towards the interior of (N): $e'$

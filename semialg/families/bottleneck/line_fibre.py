@@ -289,7 +289,10 @@ class LineFibre:
             mu, t, ov = self._split(theta)
             if tag not in self.slots:
                 psi = Network((ov.inner.weights[0], (_scale(1 / mu, ov.v),)), (ov.b, ((ov.e - t) / mu,)))
-                return self.parts[tag].local_dimension(psi) + 2
+                try:
+                    return self.parts[tag].local_dimension(psi) + 2
+                except UndecidedError as err:
+                    raise err.shifted(2, "the shallow fibre of h at (h' - t)/mu, times mu and t") from None
             return self.slots[tag].local_dimension(ov, k, self.dimension_bounds()[1])
         mu, t, ov = self._split(theta)
         tag = "Cp" if mu < 0 and "Cp" in self.slots and t + mu * self.M == 0 else "A"

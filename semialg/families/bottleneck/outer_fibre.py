@@ -31,7 +31,7 @@ from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError
+from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
 from semialg.families.bottleneck.representative import _live
@@ -126,7 +126,10 @@ class OuterFibre:
     def local_dimension(self, theta) -> int:
         """That of the shallow fibre of $h$ at $h'/\\mu$, plus 1 ($\\mu$): the fibre is that fibre times
         $\\mathbb{R}_{>0}$."""
-        return self.inner.local_dimension(self._rescaled(theta)) + 1
+        try:
+            return self.inner.local_dimension(self._rescaled(theta)) + 1
+        except UndecidedError as err:
+            raise err.shifted(1, "the shallow fibre of h at h'/mu, times mu") from None
 
     def _rescaled(self, point) -> Network | None:
         """$h'/\\mu$ of a point, with $\\mu = c_r/c'_r$ (``None`` when $c'_r = 0$)."""

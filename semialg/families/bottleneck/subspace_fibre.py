@@ -556,9 +556,18 @@ class SubspaceFibre:
             off = [i for i in range(self.n1) if i not in on]
             keys = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i in off]
             if all(r[0] == "D" for r in off_roles):
-                local = self.fibres[k].local_dimension(self.reduce(theta, j)) + len(off) * (self.n0 + 1)
-                if len(set(keys)) == len(keys) and not any(self._in_space(ov.w[i]) for i in off) or \
-                        local == self.dimension_bounds()[1]:
+                own = len(set(keys)) == len(keys) and not any(self._in_space(ov.w[i]) for i in off)
+                extra, top = len(off) * (self.n0 + 1), self.dimension_bounds()[1]
+                try:
+                    local = self.fibres[k].local_dimension(self.reduce(theta, j)) + extra
+                except UndecidedError as err:
+                    why = "the reduced fibre, times the inert neurons' rows"
+                    if own or err.bounds is None:
+                        raise err.shifted(extra, why) from None
+                    # only F_k times the free rows is known to lie in the fibre: a lower bound
+                    raise UndecidedError(f"{why}: {err}", bounds=None if top is None else
+                                         (err.bounds[0] + extra, top)) from None
+                if own or local == top:
                     return local
         raise UndecidedError("the local dimension is decided only at members whose neurons off the reduced network "
                              "are inert, with rows off R on hyperplanes of their own or of the fibre's dimension")

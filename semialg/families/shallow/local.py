@@ -7,7 +7,9 @@ $\\theta$, so $\\dim_\\theta = \\max_\\tau \\dim_\\theta B_\\tau$.
   diffeomorphic image of a convex set, of pure dimension $\\dim B_{\\tau_0}$
   (:mod:`~semialg.families.shallow.type_geometry`), so $\\dim_\\theta \\ge \\dim B_{\\tau_0}$.
   A dead neuron on a kink hyperplane beside a neuron of the same orientation may also come alive there
-  (a small kink taken from that neuron): the type with that role is then adjacent and counts too. When these do
+  (a small kink taken from that neuron): the type with that role is then adjacent and counts too; so does the
+  type in which constant neurons with biases of one sign and $\\sum a_ib_i = 0$ form a phantom group (their rows
+  tilted together, onto one far hyperplane where their kinks cancel). When these do
   not meet the upper bound, the exact moves through $\\theta$ of
   :func:`semialg.engine.tangent.move_directions` (e.g. two
   zero neurons with cancelling output weights parting as twins, for $n_0 \\ge 2$) give another.
@@ -17,12 +19,16 @@ $\\theta$, so $\\dim_\\theta = \\max_\\tau \\dim_\\theta B_\\tau$.
   smooth nearby point lies in the kernel of the full Jacobian. (ii) $\\max \\dim B_\\tau$ over the types a
   nearby point can have: a neuron keeps $a \\neq 0$ and $w \\neq 0$ if $\\theta$ has them, a non-zero row stays
   near its line (so on the same kink hyperplane with the same orientation, or in a phantom group of that line),
-  and a constant neuron keeps the sign of its bias.
+  a constant neuron keeps the sign of its bias, and a phantom group, whose kinks cancel
+  ($\\sum a'_i\\lambda_i = 0$, $\\lambda_i > 0$), has in every output coordinate output weights of both signs or
+  zero at $\\theta$.
 
 When the bounds meet the dimension is proven; otherwise :class:`~semialg.errors.UndecidedError` names them.
 """
 
 from __future__ import annotations
+
+import itertools
 
 from semialg.core.exact import fingerprint, normalise_row, rank
 from semialg.engine import tangent
@@ -31,6 +37,8 @@ from semialg.families.shallow.dimension import shallow_functional_dimension
 from semialg.families.shallow.view import ZERO, ShallowView
 
 __all__ = ["local_dimension"]
+
+_SUBSET_LIMIT = 16     # constant neurons beyond which no set of them is tried as a phantom group (a lower bound)
 
 
 def _nearby_roles(v: ShallowView, i: int, where: dict, N: int) -> tuple[list, object]:
@@ -62,7 +70,9 @@ def _upper_by_types(geometry, v: ShallowView, where: dict, budget: int) -> int |
         i = len(roles)
         if i == n:
             covered = {r[1] for r in roles if r[0] == "K"}
-            if len(covered) == N and all(size >= 2 for _, size in groups):
+            if len(covered) == N and all(size >= 2 for _, size in groups) and all(
+                    _cancellable(v, [j for j, r in enumerate(roles) if r[0] == "P" and r[1] == g])
+                    for g in range(len(groups))):
                 d = geometry.type_dimension(tuple(roles))
                 if d is not None and (best[0] is None or d > best[0]):
                     best[0] = d
@@ -80,6 +90,14 @@ def _upper_by_types(geometry, v: ShallowView, where: dict, budget: int) -> int |
         return extend(roles + [("P", len(groups), 1)], groups + [(line, 1)])
 
     return best[0] if extend([], []) else None
+
+
+def _cancellable(v: ShallowView, members: list[int]) -> bool:
+    """Whether neurons near ``members`` of $\\theta$ can form a phantom group: its kinks cancel,
+    $\\sum a'_i\\lambda_i = 0$ with $\\lambda_i > 0$, impossible near $\\theta$ when in some output coordinate
+    every $a_i$ is positive, or every one negative."""
+    return not any(all(v.a[i][r] > 0 for i in members) or all(v.a[i][r] < 0 for i in members)
+                   for r in range(len(v.c)))
 
 
 def _stratum(v: ShallowView, roles, k: int) -> int | None:
@@ -118,6 +136,35 @@ def _revived(v: ShallowView, roles: tuple, where: dict) -> tuple:
     return tuple(out)
 
 
+def _parted_constants(v: ShallowView, roles: tuple) -> tuple | None:
+    """$\\tau_0$ with disjoint sets $T$ of constant neurons ($w = 0$) whose biases are non-zero and of one sign and
+    $\\sum_T a_ib_i = 0$ made phantom groups (orientation $+1$; by increasing size, greedily), or ``None``. The
+    closure of that type contains $\\theta$: tilt their rows together, $r'_i = (b_i/\\beta)(\\varepsilon u, \\beta)$,
+    a common hyperplane far away whose kinks $\\sum_T a_ib_i/\\beta$ cancel."""
+    const = [i for i, r in enumerate(roles) if r[0] in ("C+", "C-") and v.b[i] != 0]
+    if len(const) > _SUBSET_LIMIT:
+        return None
+    used, groups = set(), []
+    for m in range(2, len(const) + 1):
+        for T in itertools.combinations(const, m):
+            if used.isdisjoint(T) and len({v.b[i] > 0 for i in T}) == 1 and not any(
+                    sum((v.a[i][r] * v.b[i] for i in T), ZERO) for r in range(len(v.c))):
+                groups.append(T)
+                used.update(T)
+    if not groups:
+        return None
+    out = list(roles)
+    fresh = 1 + max((r[1] for r in roles if r[0] == "P"), default=-1)
+    for g, T in enumerate(groups):
+        for i in T:
+            out[i] = ("P", fresh + g, 1)
+    order: dict = {}             # groups numbered in order of appearance
+    for r in out:
+        if r[0] == "P":
+            order.setdefault(r[1], len(order))
+    return tuple(("P", order[r[1]], r[2]) if r[0] == "P" else r for r in out)
+
+
 def local_dimension(fibre, theta, budget: int = 20000) -> int:
     """$\\dim_\\theta$ of a typed shallow fibre at its member ``theta`` (see the module docstring).
 
@@ -129,8 +176,10 @@ def local_dimension(fibre, theta, budget: int = 20000) -> int:
     tau0 = fibre.locate(theta)
     lower = geometry.type_dimension(tau0, _stratum(v, tau0, geometry.k))
     revived = _revived(v, tau0, where := {fingerprint(key): h for h, (key, _) in enumerate(geometry.K.kinks)})
-    if revived != tau0 and lower is not None and not any(r[0] == "P" and r[2] < 0 for r in tau0):
-        lower = max(lower, geometry.type_dimension(revived) or lower)
+    pure = lower is not None and not any(r[0] == "P" and r[2] < 0 for r in tau0)
+    for adjacent in (revived, _parted_constants(v, tau0)) if pure else ():
+        if adjacent is not None and adjacent != tau0:
+            lower = max(lower, geometry.type_dimension(adjacent) or lower)
     upper = theta.architecture.num_parameters - shallow_functional_dimension(theta)
     if lower is not None and lower == upper:
         return lower
