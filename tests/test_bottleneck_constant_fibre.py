@@ -270,3 +270,11 @@ def test_positive_constant_with_zero_rows_by_hand(b, v, e, by_hand):
     net = Network.from_arrays([[[0, 0], [0, 0]], [list(v)], [[1], [-1]]], [list(b), [e], [0, 1]])
     lower, upper = local_dimension_bounds(net)
     assert lower <= by_hand <= upper and fibre(net).local_dimension() == by_hand
+
+
+def test_positive_constant_with_a_zero_and_a_constant_neuron_by_hand():
+    """3-2-1-2, h = -s(0) + 2 s(3) + 2 = 8 on all of R^3: no two neurons can share a hyperplane with cancelling
+    kinks (a zero neuron and a constant one would need 2 * 3 = 0), so both rows stay 0: (b', v', e') 5 and c' 2,
+    7 by hand. Before the shift of the shallow bounds the fibre answered 6 here."""
+    net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[-1, 2]], [[1], [-1]]], [[0, 3], [2], [0, 1]])
+    assert fibre(net).local_dimension() == 7

@@ -12,8 +12,8 @@ from flint import fmpq
 import semialg as sa
 from semialg.core.exact import dot
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.covers import unused_neuron_cases
-from semialg.families.bottleneck.local import _uncancelled_lines, local_dimension_bounds
+from semialg.families.bottleneck.covers import unused_neuron_cases, zero_neuron_cases
+from semialg.families.bottleneck.local import _pbar_lineality, _uncancelled_lines, local_dimension_bounds
 from semialg.families.bottleneck.types import combinatorial_type
 
 from test_bottleneck_local_bounds import _moved, _net, _nets_with
@@ -62,3 +62,52 @@ def test_curves_in_the_fibre_stay_in_one_part(net):
     assert any(dot(r, trade) for r in A) and not any(dot(r, trade) for r in B)
     for g in _fibre_directions(net) + [trade]:
         assert all(dot(r, g) == 0 for r in A) or all(dot(r, g) == 0 for r in B)
+
+
+def _zero_cases(net):
+    t = combinatorial_type(net)
+    every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == sum(
+        1 for c in t.classes if c != "D")
+    return zero_neuron_cases(net, t.regime, _uncancelled_lines(net, t, ("V",)), every, lambda: _pbar_lineality(net))
+
+
+def test_a_zero_neuron_keeps_its_row_at_zero_or_on_a_seen_line():
+    # h = -s(3x + y - 2z + 1) + s(0) + s(-x - y - z - 6) + 2, both kinks seen, P connected, C* = {0}: the zero
+    # neuron's row stays 0 (bias and v free: 2) or joins a seen line (scale and v: 2); mu and the two scales: 3.
+    # By hand 5; the first-order kernel also counts the zero neuron's three row directions (8)
+    net = sa.Network.from_arrays([[[3, 1, -2], [0, 0, 0], [-1, -1, -1]], [[-1, 1, 1]], [[1], [-1]]],
+                                 [[1, 0, -6], [2], [0, 1]])
+    eps = fmpq(1, 100)
+    joined = sa.Network.from_arrays([[[3, 1, -2], [3 * eps, eps, -2 * eps], [-1, -1, -1]], [[-1 - eps, 1, 1]],
+                                     [[1], [-1]]], [[1, eps, -6], [2], [0, 1]])
+    tilted = sa.Network.from_arrays([[[3, 1, -2], [eps, 0, 0], [-1, -1, -1]], [[-1, 1, 1]], [[1], [-1]]],
+                                    [[1, 0, -6], [2], [0, 1]])
+    assert sa.equivalent(net, joined) and not sa.equivalent(net, tilted)
+    assert [[len(part) for part in cover] for cover in _zero_cases(net)] == [[3, 3, 3]]
+    assert local_dimension_bounds(net) == (5, 5) and sa.fibre(net).local_dimension() == 5
+
+
+def _with_zero_neuron(rng: random.Random):
+    net = _net(rng, rng.choice([3, 4]), rng.choice(["plain", "twin", "far"]), rng.choice([2, 2, 3]))
+    W, b = [list(r) for r in net.weights[0]], list(net.biases[0])
+    W[0], b[0] = [0] * len(W[0]), 0
+    return sa.Network.from_arrays([W, net.weights[1], net.weights[2]], [b, net.biases[1], net.biases[2]])
+
+
+@pytest.mark.parametrize("net", [net for net, _ in _nets_with(_zero_cases, 10, 4, _with_zero_neuron)])
+def test_curves_through_a_zero_neuron_stay_in_one_part(net):
+    # the exact moves of the bounds, and the zero neuron joining each seen line (its row that of a neuron there, the
+    # jump taken from it), each checked by the exact decision, lie in the kernel of one part's rows
+    (cover,) = _zero_cases(net)
+    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    n0, v = net.widths[0], net.weights[1][0]
+    moves = _fibre_directions(net)
+    for _, members in _uncancelled_lines(net, combinatorial_type(net), ("V",)):
+        j = members[0]
+        join = [fmpq(0)] * len(net.parameters())
+        join[W_at:W_at + n0], join[b_at], join[v_at + j] = net.weights[0][j], net.biases[0][j], -v[0]
+        assert sa.equivalent(net, _moved(net, join, fmpq(1, 10 ** 3)))
+        moves.append(join)
+    assert moves
+    for g in moves:
+        assert any(all(dot(r, g) == 0 for r in part) for part in cover)

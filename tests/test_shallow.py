@@ -536,3 +536,11 @@ def test_constant_neurons_phantom_groups_near_theta():
     cancelling = Network.from_arrays([[[0, 0], [0, 0]], [[2, -2]]], [[3, 3], [0]])
     tilted = Network.from_arrays([[[fmpq(1, 10), 0], [fmpq(1, 5), 0]], [[2, -1]]], [[3, 6], [0]])
     assert equivalent(cancelling, tilted) and fibre(cancelling).local_dimension() == 5
+
+
+def test_constant_members_of_a_phantom_group_need_cancelling_constants():
+    """f = 0 with zero rows, 3-2-1: a zero neuron (b = 0, a = -1) and a constant one (b = 3, a = 2). A phantom group
+    of the two would have rows s_i l_i (u, beta), so sum a'_i |b'_i| = |beta| sum a'_i l_i = 0, near 2 * 3 != 0: no
+    such group is near, both rows stay 0, and (b', a', c') with one equation leave 5 - 1 = 4 by hand (was 4 to 6)."""
+    net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[-1, 2]]], [[0, 3], [-6]])
+    assert fibre(net).local_dimension() == 4

@@ -11,12 +11,12 @@ import math
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace
 from semialg.core.network import Network
 from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.views import OuterView
 
-__all__ = ["cell_cones", "cut_generators", "level", "ray_key", "robustness"]
+__all__ = ["cell_cones", "cut_generators", "level", "pbar_recession", "ray_key", "robustness"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 #: candidate subsets (over all cells) beyond which cells' generators are not enumerated
@@ -97,6 +97,20 @@ def _cones_on_the_line(view: OuterView) -> list[list]:
            cell(kinks[-1], None, [(kinks[-1], _ONE), (_ONE, _ZERO)])]
     out += [cell(a, b, [(a, _ONE), (b, _ONE)]) for a, b in zip(kinks, kinks[1:])]
     return out
+
+
+def pbar_recession(cones: list[list], n0: int) -> list[tuple[list, set]]:
+    r"""Per cell of ``cones`` meeting $P$: its generators and the recession directions of its part of $\bar P$ —
+    the cell's rays with $\tilde h \ge 0$ and, for each pair of rays across $\tilde h = 0$, the positive
+    combination on it ($h$ is affine on the cell, so these generate that part's recession cone)."""
+    parts = []
+    for gens in cones:
+        if any(val > 0 for _, _, val in gens):
+            rays = [(g[:n0], val) for g, s, val in gens if s == 0]
+            parts.append((gens, {g for g, val in rays if val >= 0} | {
+                tuple(abs(vj) * a + abs(vi) * b for a, b in zip(gi, gj, strict=True))
+                for (gi, vi), (gj, vj) in itertools.combinations(rays, 2) if vi * vj < 0}))
+    return parts
 
 
 def robustness(side, gens) -> int:

@@ -13,6 +13,22 @@ on $B$; no other neuron can share it there (the other rows are near rows of hype
 neurons' hyperplanes are far away), so with $v'_k \ne 0$ it carries the jump $v'_k\lambda'_k \ne 0$, and is $L$.
 $\square$ A twin with $v = 0$ then counts once: as a free row with $v' = 0$ ($n_0 + 1$) or as a twin on $L$
 ($2$), not as both, which the first-order kernel adds up.
+
+**A zero neuron.** Let $\theta$ be in regime PN with $c \ne 0$ and $P$ connected, $k$ a zero neuron ($w_k = 0$,
+$b_k = 0$, $v_k \ne 0$), every neuron with $v \ne 0$, every other neuron with $w = 0$ with $v$ of the sign of
+$v_k$, and no first-layer hyperplane of $\theta$ whose neurons have a non-empty subset of zero total jump. Then the
+fibre near $\theta$ is covered by its members with $(w'_k, b'_k)$ on the line $\mathbb{R}\ell_L$ of a seen
+hyperplane $L$, one part per $L$, and those with $w'_k\cdot\ell = 0$ for $\ell$ in the lineality space of the cone
+of recession directions of $\bar P$. *Proof.* Let $w'_k \ne 0$, with hyperplane $H'$. The neurons of $\theta'$ on
+$H'$ are neuron $k$, other neurons with $w = 0$ (their jumps $v'_j|w'_j|$ of the sign of $v_k$) and neurons whose
+rows are near those of one hyperplane $L$ of $\theta$ (a subset $S$ of its neurons, jump near
+$\sum_S v_j\lambda_j \ne 0$ when $S \ne \emptyset$, while the others' are near $0$): the total jump on $H'$ is not
+$0$. If $H'$ meets $P$, then at a point of $H' \cap P$ on no other hyperplane $h' = \mu h$ kinks along $H'$, so
+$H'$ is a seen hyperplane of $\theta$. Otherwise the connected $P$ lies on one side of $H'$:
+$s(w'_k\cdot x + b'_k) \ge 0$ on $\bar P$ for one sign $s$, so $s\,w'_k$ is non-negative on the recession cone
+of $\bar P$ and orthogonal to its lineality space. $\square$ A zero neuron has its bias and output weight free and,
+with $C^* = \{0\}$ (the lineality space is everything), its row pinned at $0$ or on a seen line — not the $n_0$
+free directions the first-order kernel gives it.
 """
 
 from __future__ import annotations
@@ -27,7 +43,10 @@ from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.views import OuterView
 
-__all__ = ["joint_cases", "unused_neuron_cases"]
+__all__ = ["joint_cases", "unused_neuron_cases", "zero_neuron_cases"]
+
+#: parts of the joint zero-neuron covers beyond which they are not used (each part costs one rank)
+_PARTS = 64
 
 
 def unused_neuron_cases(net: Network, seen_lines: list[tuple[tuple, list[int]]]) -> list[list[list[fmpq]]]:
@@ -53,13 +72,49 @@ def unused_neuron_cases(net: Network, seen_lines: list[tuple[tuple, list[int]]])
     key = normalise_row(row)[0]
     if fingerprint(key) not in {fingerprint(line) for line, _ in seen_lines}:
         return []
+    (_, v_at, _), _ = parameter_offsets(net.architecture)
+    return [[sparse_vector(net.architecture.num_parameters, (v_at + k, fmpq(1)))], _on_line(net, k, key)]
+
+
+def _on_line(net: Network, k: int, key: tuple) -> list[list[fmpq]]:
+    """Gradients of the minors keeping the row and bias of neuron ``k`` on the line of ``key``."""
     n0, D = net.widths[0], net.architecture.num_parameters
-    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    (W_at, _, _), (b_at, _, _) = parameter_offsets(net.architecture)
     at = lambda q: W_at + k * n0 + q if q < n0 else b_at + k  # noqa: E731
     unit = functools.partial(sparse_vector, D)
     p = next(q for q, x in enumerate(key) if x != 0)
-    minors = [unit((at(q), key[p]), (at(p), -key[q])) for q in range(n0 + 1) if q != p]
-    return [[unit((v_at + k, fmpq(1)))], minors]
+    return [unit((at(q), key[p]), (at(p), -key[q])) for q in range(n0 + 1) if q != p]
+
+
+def zero_neuron_cases(net: Network, regime: str, seen_lines: list[tuple[tuple, list[int]]], lines_uncancelled: bool,
+                      pbar_lineality) -> list[list[list[list[fmpq]]]]:
+    r"""One cover per zero neuron (module docstring, *a zero neuron*) as gradients at ``net``: a part per seen line
+    (its minors) and one with $w'_k\cdot\ell = 0$ for $\ell$ in ``pbar_lineality()`` (a basis of the lineality
+    space of the cone of recession directions of $\bar P$, ``None`` when $P$ is not connected or the cells are
+    not enumerated); ``seen_lines`` as for :func:`unused_neuron_cases`, ``lines_uncancelled`` whether no
+    hyperplane of $\theta$ has a cancelling subset. ``[]`` when the conditions fail or the covers would have more
+    than ``_PARTS`` parts together. Cost: $O(mn_1D)$ for $m$ zero neurons, and ``pbar_lineality``.
+
+    >>> net = Network.from_arrays([[[1, 0], [0, 1], [0, 0]], [[1, 1, 2]], [[1]]], [[0, 0, 0], [-1], [0]])
+    >>> seen = [((1, 0, 0), [0]), ((0, 1, 0), [1])]          # h = s(x) + s(y) - 1: both kinks seen on P
+    >>> covers = zero_neuron_cases(net, "PN", seen, True, lambda: [(1, 0), (0, 1)])
+    >>> [[len(part) for part in cover] for cover in covers]   # on x = 0, on y = 0, or w'_3 = 0
+    [[2, 2, 2]]
+    """
+    view = OuterView.of(net)
+    zeros = [k for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b == 0]
+    flat = [v for w, v in zip(view.w, view.v, strict=True) if not any(w)]
+    if (regime != "PN" or not any(view.c) or not zeros or not lines_uncancelled or any(v == 0 for v in view.v)
+            or len({v > 0 for v in flat}) > 1 or (len(seen_lines) + 1) ** len(zeros) > _PARTS):
+        return []
+    lineality = pbar_lineality()
+    if lineality is None:
+        return []
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    n0, unit = net.widths[0], functools.partial(sparse_vector, net.architecture.num_parameters)
+    return [[_on_line(net, k, key) for key, _ in seen_lines]
+            + [[unit(*((W_at + k * n0 + j, x) for j, x in enumerate(ell))) for ell in lineality]]
+            for k in zeros]
 
 
 def joint_cases(*partitions: list[list[list[fmpq]]]) -> list[list[list[fmpq]]]:

@@ -147,12 +147,16 @@ from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, sparse_vector
 from semialg.core.network import Network
+from semialg.errors import ArchitectureError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.affine_trades import affine_part_trades
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
-from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, ray_key, robustness
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, pbar_recession, ray_key, \
+    robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant
-from semialg.families.bottleneck.covers import joint_cases, unused_neuron_cases
+from semialg.families.bottleneck.covers import joint_cases, unused_neuron_cases, zero_neuron_cases
+from semialg.families.bottleneck.obstructions import _components, _pieces
+from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
 from semialg.geometry.cone import dual_cone_spanning_rows, lineality_space
 from semialg.geometry.polyhedron import decide
@@ -201,10 +205,14 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     def extras():
         t = combinatorial_type(net)
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t)
+        seen = _uncancelled_lines(net, t, ("V",))
+        every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
+            t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
                            + affine_part_trades(net)), \
-            joint_cases(plateau_cases(net), unused_neuron_cases(net, _uncancelled_lines(net, t, ("V",))))
+            joint_cases(plateau_cases(net), unused_neuron_cases(net, seen),
+                        *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net)))
 
     return first_order_bounds(net, extras, budget, progress)
 
@@ -305,13 +313,7 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
     if not any(view.c) or (cones := cell_cones(net)) is None:
         return []
     t = t or combinatorial_type(net)
-    parts = []                       # the cells meeting P: their generators, and where their part of P-bar recedes
-    for gens in cones:
-        if any(val > 0 for _, _, val in gens):
-            rays = [(g[:n0], val) for g, s, val in gens if s == 0]
-            parts.append((gens, {g for g, val in rays if val >= 0} | {
-                tuple(abs(vj) * a + abs(vi) * b for a, b in zip(gi, gj, strict=True))
-                for (gi, vi), (gj, vj) in itertools.combinations(rays, 2) if vi * vj < 0}))
+    parts = pbar_recession(cones, n0)
     zero_rows = {j: v * abs(b) for j, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True))
                  if not any(w) and b != 0}
     rows = {k: (-view.b[k],) for k, a in zero_rows.items() if a != 0 and len(zero_rows) <= _SUBSET_LIMIT
@@ -349,6 +351,21 @@ def _uncancelled_lines(net: Network, t: BottleneckType, classes) -> list[tuple[t
     return [(key, [k for k, _ in members]) for key, members in lines.values()
             if len(members) <= _SUBSET_LIMIT and not any(sum(c, _ZERO) == 0 for m in range(1, len(members) + 1)
                                                          for c in itertools.combinations([j for _, j in members], m))]
+
+
+def _pbar_lineality(net: Network) -> list[tuple] | None:
+    r"""A basis of the lineality space of the cone of recession directions of $\bar P$ when $P$ is connected;
+    ``None`` otherwise, or when the cells' generators are not enumerated."""
+    cones, live = cell_cones(net), _live(net)
+    if cones is None or live is None:
+        return None
+    try:
+        if len(_components(_pieces(live)[0])) != 1:
+            return None
+    except ArchitectureError:
+        return None
+    R = sorted(set().union(*(R for _, R in pbar_recession(cones, net.widths[0]))))
+    return lineality_space(R) if R else []
 
 
 def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:

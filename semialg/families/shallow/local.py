@@ -95,7 +95,12 @@ def _upper_by_types(geometry, v: ShallowView, where: dict, budget: int) -> int |
 def _cancellable(v: ShallowView, members: list[int]) -> bool:
     """Whether neurons near ``members`` of $\\theta$ can form a phantom group: its kinks cancel,
     $\\sum a'_i\\lambda_i = 0$ with $\\lambda_i > 0$, impossible near $\\theta$ when in some output coordinate
-    every $a_i$ is positive, or every one negative."""
+    every $a_i$ is positive, or every one negative. When every member has $w_i = 0$ the rows
+    $r'_i = s_i\\lambda_i(u, \\beta)$ give $\\sum a'_i|b'_i| = |\\beta|\\sum a'_i\\lambda_i = 0$, so moreover
+    $\\sum a_i|b_i| = 0$ at $\\theta$."""
+    if all(not any(v.w[i]) for i in members) and any(
+            sum((v.a[i][r] * abs(v.b[i]) for i in members), ZERO) for r in range(len(v.c))):
+        return False
     return not any(all(v.a[i][r] > 0 for i in members) or all(v.a[i][r] < 0 for i in members)
                    for r in range(len(v.c)))
 
