@@ -507,3 +507,22 @@ def test_a_robustly_hidden_neuron_moves_modulo_the_lineality_of_h():
     assert not sa.equivalent(space, _moved(space, tilt, fmpq(1, 10 ** 3)))
     for m in moves:
         assert sa.equivalent(space, _moved(space, m, fmpq(1, 10 ** 4)))
+
+
+def test_raising_constant_neurons_pin_rows_only_from_open_directions():
+    """A 3-4-1-2 constant function (h = s(0 x - 1) - s(2x - 4z - 1) - 2 <= -2, two unused neurons with rows in the
+    xz-plane): far along the y-axis every neuron with w != 0 is off, but only on the boundary of that cone, where
+    the unused neurons, given v' < 0 and rows tilted off the plane, turn on and outweigh the dead neuron waking
+    with a tilted row. The closed cones had claimed w'_{3,y} = 0 (an upper bound of 22); the fibre has members with
+    w'_{3,y} != 0 arbitrarily near theta (a member pushed by t along a line, then moved by 10^-15 in every
+    parameter but d', checked exactly), and its local dimension is D - n3 = 23."""
+    net = Network.from_arrays([[[-2, 0, -4], [-4, 0, 2], [0, 0, 0], [2, 0, -4]], [[0, 0, 1, -1]], [[1], [-1]]],
+                              [[fmpq(-3, 2), -1, -1, -1], [-2], [0, 1]])
+    push = [4, -2, 1, 3, -3, 3, -1, 0, -4, 3, 3, -4, -1, 0, -2, 0, -1, -1, -1, -1, -1, 0, 0, 0, 0]
+    rng = random.Random(0)
+    for t in (fmpq(1, 10 ** 3), fmpq(1, 10 ** 4)):
+        member = [x + t * y for x, y in zip(net.parameters(), push, strict=True)]
+        for _ in range(3):
+            near = [x + fmpq(rng.randint(1, 9), 10 ** 15) * (i < 23) for i, x in enumerate(member)]
+            assert near[7] != 0 and sa.equivalent(net, Network.from_parameters(net.architecture, near))
+    assert local_dimension_bounds(net) == (15, 23) and sa.fibre(net).local_dimension() == 23

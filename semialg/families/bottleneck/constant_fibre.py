@@ -61,6 +61,7 @@ from __future__ import annotations
 import functools
 import itertools
 import random as _random
+from typing import Iterator
 
 from flint import fmpq
 
@@ -76,6 +77,10 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.geometry.semialgebraic import BasicSet, as_substitution, map_nonzero
+
+#: Random tilts of the rows and biases :meth:`ConstantFibre.local_dimension` tries after the structured pushes
+#: (measured on 97 undecided constant-function members of planted surveys: 13 more decided, 0.15 s each).
+RANDOM_PUSHES = 200
 
 LABELS = {"silent": "silent: c' = 0, d' = d, any inner network",
           "negative": "negative: c' nonzero, d' = d, every v' and e' nonpositive, so h' is nowhere positive",
@@ -189,7 +194,7 @@ class ConstantFibre:
         rank of the rows is $n_0$ at $t = 1$, so at all but finitely many $t$): the fibre has dimension $D - n_3$
         at those points, hence at $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves);
         else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of
-        the formula and at most $12 + 72(2n_0 + 1)$ compositions of it or its strict form with a line; at (K)
+        the formula and at most $12 + 72(2n_0 + 1) + 200$ compositions of it or its strict form with a line; at (K)
         members one shallow local dimension."""
         ov = OuterView.of(point)
         kappa = self._kappa(ov)
@@ -239,13 +244,16 @@ class ConstantFibre:
             raise err.shifted(1 + self.n3, "the positive constant piece: the zero function's fibre at h' - kappa, "
                                            "times kappa and c'") from None
 
-    def _pushes(self, point) -> list[list[fmpq]]:
+    def _pushes(self, point) -> Iterator[list[fmpq]]:
         r"""Directions $d$ for :meth:`local_dimension` to push a member along, towards the interior of (N): $e'$
         down, or $e'$ and every $v'$ down, either with every hyperplane moved by its own amount (neurons sharing
         one part), or the neurons with $v' > 0$ and $w' \ne 0$ retreating ($b'$ down), or not; with each, the zero
         rows of the neurons with $v' > 0$, or all zero rows, or the rows of those retreating neurons, tilted along
         one signed axis or along $\sum_{v_j \le 0}(1 - v_j)w_j$ (so that they act only far out on one side, or
-        where the others lower $h'$ more once their $v'$ are down), by a unit or a small amount."""
+        where the others lower $h'$ more once their $v'$ are down), by a unit or a small amount; then, with $e'$
+        and every $v'$ down, :data:`RANDOM_PUSHES` tilts of all rows and biases by small integers, from a fixed
+        seed (the same directions on every run: each is only a candidate, which the exact test along the line
+        accepts or not), lazily."""
         arch = point.architecture
         (W_at, _, _), (b_at, e_at, _) = parameter_offsets(arch)
         n0, ov = arch.input_dim, OuterView.of(point)
@@ -266,7 +274,11 @@ class ConstantFibre:
             out.append(base)
             out += [vadd(base, unit(*((W_at + i * n0 + q, m * axis[q]) for i in group for q in range(n0))))
                     for group, axis, m in itertools.product(groups, axes, (fmpq(1), fmpq(1, 16)))]
-        return out
+        yield from out
+        rng = _random.Random(0)
+        for _ in range(RANDOM_PUSHES):
+            yield vadd(lowered[1], unit(*((W_at + i * n0 + q, fmpq(rng.randint(-4, 4))) for i in range(n1)
+                                          for q in range(n0)), *((b_at + i, fmpq(rng.randint(-2, 2))) for i in range(n1))))
 
     def sample(self, seed, index) -> Network:
         """A member of piece ``index`` (random when ``None``): random rows and biases, $c' = 0$ (silent) or
