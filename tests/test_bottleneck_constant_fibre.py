@@ -17,9 +17,11 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from conftest import within_bounds
+from test_bottleneck_local_bounds import _moved, _nets_with
+from test_bottleneck_plateau_corner import _fibre_directions
 from semialg import Network
 from semialg.engine import regions as pl
-from semialg.families.bottleneck.constant_fibre import uniformly_negative
+from semialg.families.bottleneck.constant_fibre import dominated_row_equations, uniformly_negative
 from semialg.families.bottleneck.fibre import fibre, fibre_dimension
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.types import combinatorial_type
@@ -278,3 +280,41 @@ def test_positive_constant_with_a_zero_and_a_constant_neuron_by_hand():
     7 by hand. Before the shift of the shallow bounds the fibre answered 6 here."""
     net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[-1, 2]], [[1], [-1]]], [[0, 3], [2], [0, 1]])
     assert fibre(net).local_dimension() == 7
+
+
+def test_a_waking_neuron_must_be_outweighed_along_the_negative_rows():
+    """3-2-1-2, h = s(0 x - 3) + 0 s(-x - z - 7) = 0: f is constant. A member near theta keeps h' <= 0, so the dead
+    neuron (v = 1) may wake only where the unused one, given v' < 0, outweighs it: along its row, w'_1 in the span
+    of (-1, 0, -1) (two equations). The tilted member is refused, the parallel one accepted (exactly)."""
+    net = Network.from_arrays([[[0, 0, 0], [-1, 0, -1]], [[1, 0]], [[1], [-1]]], [[-3, -7], [0], [0, 1]])
+    eps = fmpq(1, 100)
+    along = Network.from_arrays([[[-eps, 0, -eps], [-1, 0, -1]], [[1, -2 * eps]], [[1], [-1]]], [[-3, -7], [0], [0, 1]])
+    tilted = Network.from_arrays([[[-eps, eps, -eps], [-1, 0, -1]], [[1, -2 * eps]], [[1], [-1]]],
+                                 [[-3, -7], [0], [0, 1]])
+    assert sa.equivalent(net, along) and not sa.equivalent(net, tilted)
+    assert len(dominated_row_equations(net, combinatorial_type(net))) == 2
+    lower, upper = local_dimension_bounds(net)
+    assert upper == net.architecture.num_parameters - 2 - 2         # D - n3, less the two equations
+
+
+def _outweighed(rng: random.Random) -> Network:
+    """A constant function with a constant neuron of v > 0 and fewer negative (or unused) neurons than inputs."""
+    n0 = rng.choice([2, 3])
+    W = [[0] * n0] + [[rng.randint(-3, 3) or 1 for _ in range(n0)] for _ in range(n0 - 1)]
+    b = [rng.choice([-3, -1, 0, 2]), *(rng.randint(-9, -4) for _ in range(n0 - 1))]
+    v = [rng.choice([1, 2])] + [rng.choice([0, -1, -2]) for _ in range(n0 - 1)]
+    return Network.from_arrays([W, [v], [[1], [-1]]], [b, [-sum(max(0, x) for x in b[:1]) * v[0] - 1], [0, 1]])
+
+
+@pytest.mark.parametrize("net", [n for n, _ in _nets_with(lambda n: dominated_row_equations(n, combinatorial_type(n)),
+                                                         8, 2, _outweighed)])
+def test_exact_moves_keep_the_outweighed_rows(net):
+    # every direction of an exact one-sided family through theta (each checked by the exact decision), and every
+    # coordinate direction the exact decision accepts at two small amounts, satisfies the equations
+    eqs = dominated_row_equations(net, combinatorial_type(net))
+    D = net.architecture.num_parameters
+    units = [[fmpq(int(i == j)) for i in range(D)] for j in range(D)]
+    accepted = [g for g in units + [[-x for x in u] for u in units]
+                if all(sa.equivalent(net, _moved(net, g, fmpq(1, 10 ** m))) for m in (3, 5))]
+    for g in accepted + _fibre_directions(net):
+        assert all(sum(a * b for a, b in zip(r, g)) == 0 for r in eqs)

@@ -326,6 +326,37 @@ def computes_constant(net: Network, t) -> bool:
     return t.regime == "T" and not K.kinks and not any(map(any, K.linear))
 
 
+def dominated_row_equations(net: Network, t) -> list[list[fmpq]]:
+    r"""Gradients at ``net`` of equations that hold on its fibre near it when $c \ne 0$ and $h \le 0$ everywhere
+    (regime constant: every member near it has $h' \le 0$), the neurons $N_-$ with $v \le 0$ have non-zero,
+    linearly independent rows and $|N_-| < n_0$: for every neuron $k$ with $w_k = 0$ and $v_k > 0$,
+    $z\cdot w'_k = 0$ for $z$ in a basis of the orthogonal complement of the span of those rows.
+
+    *Proof.* Near ``net`` a member has $v'_k > 0$ and the recession function
+    $\rho'(d) = \sum_j v'_j\sigma(w'_j\cdot d) \le 0$. Were $w'_k$ outside the cone of the rows $w'_j$ with
+    $v'_j < 0$ (all in $N_-$), a direction $d$ with $w'_k\cdot d > 0 \ge w'_j\cdot d$ for those would give
+    $\rho'(d) \ge v'_kw'_k\cdot d > 0$. So $w'_k$ lies in the span of the rows of $N_-$, which stay independent
+    near ``net``: with $z'$ a smooth basis of their orthogonal complement, $z'\cdot w'_k$ vanishes on the fibre, and
+    its gradient at ``net`` ($w_k = 0$) is $z\cdot\delta w_k$. $\square$ (The unused neurons count in $N_-$:
+    their $v'$ may turn negative.) Cost: one kernel of the $|N_-| \times n_0$ rows.
+
+    >>> net = Network.from_arrays([[[0, 0, 0], [-1, 0, -1]], [[1, 0]], [[1]]], [[-3, -7], [0], [0]])
+    >>> len(dominated_row_equations(net, combinatorial_type(net)))  # the dead neuron wakes only along (-1, 0, -1)
+    2
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    if t.regime != "constant" or not any(view.c):
+        return []
+    negative = [tuple(w) for w, v in zip(view.w, view.v, strict=True) if v <= 0]
+    if not all(map(any, negative)) or len(negative) >= n0 or rank(negative) < len(negative):
+        return []
+    basis = nullspace(negative) if negative else [tuple(fmpq(int(i == j)) for j in range(n0)) for i in range(n0)]
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    unit = functools.partial(sparse_vector, net.architecture.num_parameters)
+    return [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(z))) for k, (w, v) in
+            enumerate(zip(view.w, view.v, strict=True)) if not any(w) and v > 0 for z in basis]
+
+
 def nowhere_positive(V, coordinate_planes: bool = True, strict: bool = False) -> Formula:
     r"""$h' \le 0$ on $\mathbb{R}^{n_0}$ for the inner network of the variables ``V`` (of widths
     $n_0$-$n_1$-1-$n_3$) as a quantifier-free formula: the conjunction of the vertex atoms (V) and ray atoms (R) of

@@ -161,7 +161,7 @@ from semialg.families.bottleneck.affine_trades import affine_part_trades
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, pbar_recession, ray_key, \
     robustness
-from semialg.families.bottleneck.constant_fibre import computes_constant
+from semialg.families.bottleneck.constant_fibre import computes_constant, dominated_row_equations
 from semialg.families.bottleneck.covers import joint_cases, unused_neuron_cases, zero_neuron_cases
 from semialg.families.bottleneck.obstructions import _components, _pieces
 from semialg.families.bottleneck.representative import _live
@@ -212,7 +212,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
 
     def extras():
         t = combinatorial_type(net)
-        equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t)
+        equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t) \
+            + dominated_row_equations(net, t)
         seen = _uncancelled_lines(net, t, ("V",))
         every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
