@@ -318,3 +318,15 @@ def test_exact_moves_keep_the_outweighed_rows(net):
                 if all(sa.equivalent(net, _moved(net, g, fmpq(1, 10 ** m))) for m in (3, 5))]
     for g in accepted + _fibre_directions(net):
         assert all(sum(a * b for a, b in zip(r, g)) == 0 for r in eqs)
+
+
+def test_pushes_stop_at_their_budget(monkeypatch):
+    """1-2-1-2, h = -s(0 x - 2) + s(0) - 1 = -1: a pushed line decides D - n3 = 9 (the zero neuron tilted so that
+    the dead one, lowered, outweighs it); with no time for lines the answer is undecided and says so."""
+    import semialg.families.bottleneck.constant_fibre as cf
+    from semialg.errors import UndecidedError
+    net = Network.from_arrays([[[0], [0]], [[-1, 1]], [[1], [-1]]], [[-2, 0], [-1], [0, 1]])
+    assert fibre(net).local_dimension() == 9
+    monkeypatch.setattr(cf, "PUSH_SECONDS", 0)
+    with pytest.raises(UndecidedError, match="0 lines tried, the 0 s budget spent"):
+        fibre(net).local_dimension()

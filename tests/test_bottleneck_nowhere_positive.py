@@ -241,3 +241,21 @@ def test_uniformly_negative_members_have_the_full_dimension(case):
     x = Network.from_arrays([W, [v], [[2]]], [b, [e], [1]])
     got = ConstantFibre(net).local_dimension(x)
     assert got == len(x.parameters()) - pl.functional_dimension(x).value == len(x.parameters()) - 1
+
+
+@given(st.integers(0, 10 ** 6))
+def test_restriction_to_a_line_agrees_with_composition(seed):
+    # the coefficients of p(x + t d) from deg p + 1 values (divided differences) against flint's composition
+    import flint
+    from semialg.families.bottleneck.hidden_formula import _restricted
+    rng = random.Random(seed)
+    ctx = flint.fmpq_mpoly_ctx.get(("a", "b", "c"), "lex")
+    tctx = flint.fmpq_mpoly_ctx.get(("t",), "lex")
+    (t,) = tctx.gens()
+    p = ctx.from_dict({tuple(rng.randint(0, 3) for _ in range(3)): fmpq(rng.randint(-5, 5), rng.randint(1, 3))
+                       for _ in range(rng.randint(0, 6))})
+    x, d = ([fmpq(rng.randint(-3, 3), rng.randint(1, 2)) for _ in range(3)] for _ in range(2))
+    want = [fmpq(0)] * (max(p.total_degree(), 0) + 1)
+    for (k,), c in p.compose(*[a + b * t for a, b in zip(x, d)], ctx=tctx).to_dict().items():
+        want[k] = c
+    assert _restricted(p, x, d) == want

@@ -61,6 +61,7 @@ from __future__ import annotations
 import functools
 import itertools
 import random as _random
+import time
 from typing import Iterator
 
 from flint import fmpq
@@ -81,6 +82,9 @@ from semialg.geometry.semialgebraic import BasicSet, as_substitution, map_nonzer
 #: Random tilts of the rows and biases :meth:`ConstantFibre.local_dimension` tries after the structured pushes
 #: (measured on 97 undecided constant-function members of planted surveys: 13 more decided, 0.15 s each).
 RANDOM_PUSHES = 200
+#: Seconds :meth:`ConstantFibre.local_dimension` spends on the lines it pushes a member along before it answers
+#: "undecided" (each line composes the nowhere-positive formula with it: up to seconds for $n_0 + n_1 \ge 9$).
+PUSH_SECONDS = 10
 
 LABELS = {"silent": "silent: c' = 0, d' = d, any inner network",
           "negative": "negative: c' nonzero, d' = d, every v' and e' nonpositive, so h' is nowhere positive",
@@ -194,8 +198,9 @@ class ConstantFibre:
         rank of the rows is $n_0$ at $t = 1$, so at all but finitely many $t$): the fibre has dimension $D - n_3$
         at those points, hence at $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves);
         else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of
-        the formula and at most $12 + 72(2n_0 + 1) + 200$ compositions of it or its strict form with a line; at (K)
-        members one shallow local dimension."""
+        the formula and at most $12 + 72(2n_0 + 1) + 200$ compositions of it or its strict form with a line, for
+        at most :data:`PUSH_SECONDS` (a tqdm bar on a terminal after 2 s); at (K) members one shallow local
+        dimension."""
         ov = OuterView.of(point)
         kappa = self._kappa(ov)
         if kappa is not None:        # (K): near theta' every member has h'' constant and positive
@@ -208,13 +213,20 @@ class ConstantFibre:
             self._negative = self._negative or nowhere_positive(V, coordinate_planes=False, strict=True)
             if rank(point.weights[0]) == self.net.widths[0] and self._nowhere.robust(as_substitution(V.flat, point)):
                 return self.dimension
-            theta = point.parameters()
-            for step in self._pushes(point):
-                tilted = [[x + y for x, y in zip(row, step[a:a + len(row)], strict=True)]
-                          for a, row in zip(range(0, len(step), self.net.widths[0]), point.weights[0])]
-                if rank(tilted) == self.net.widths[0] and (self._nowhere.robust_along(theta, step)
-                                                           or self._negative.holds_along(theta, step)):
-                    return self.dimension
+            theta, tried = point.parameters(), 0
+            deadline = time.monotonic() + PUSH_SECONDS
+            from tqdm.auto import tqdm      # on first use: start-up time
+            with tqdm(desc="constant fibre: lines tried", unit="line", delay=2, leave=False, disable=None) as bar:
+                for step in self._pushes(point):
+                    if time.monotonic() > deadline:
+                        break
+                    tried += 1
+                    bar.update()
+                    tilted = [[x + y for x, y in zip(row, step[a:a + len(row)], strict=True)]
+                              for a, row in zip(range(0, len(step), self.net.widths[0]), point.weights[0])]
+                    if rank(tilted) == self.net.widths[0] and (self._nowhere.robust_along(theta, step)
+                                                               or self._negative.holds_along(theta, step)):
+                        return self.dimension
         K = canonical_form(ov.inner)
         varies = K.kinks or any(map(any, K.linear))
         if not any(ov.c) and varies and _positive_somewhere(point):
@@ -228,9 +240,11 @@ class ConstantFibre:
                     raise
                 raise UndecidedError(str(err), bounds=tuple(max(self.dimension - self.n3, b) for b in err.bounds)) \
                     from None
+        pushed = "" if ov.d != self.d else f"; {tried} lines tried" + (
+            f", the {PUSH_SECONDS} s budget spent" if time.monotonic() > deadline else "")
         raise UndecidedError(f"local dimension of a constant function's fibre at a member with c' != 0 and some "
                              f"v' > 0 or e' > 0 whose h' is not uniformly negative, or a silent one whose h' is "
-                             f"nowhere positive: at most {self.dimension}, not decided")
+                             f"nowhere positive: at most {self.dimension}, not decided{pushed}")
 
     def _positive_constant_dimension(self, ov: OuterView, kappa) -> int:
         r"""The dimension of (K) at a point whose $h'$ is the constant $\kappa > 0$: (K) is locally $\{h''

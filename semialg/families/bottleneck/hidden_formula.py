@@ -42,6 +42,7 @@ import itertools
 import flint
 from flint import fmpq
 
+
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import to_fmpq, to_sympy
@@ -127,6 +128,26 @@ def _or(parts):
     if any(q is True for q in parts):
         return True
     return False if not parts else parts[0] if len(parts) == 1 else ("or", tuple(parts))
+
+
+_ZERO = fmpq(0)
+
+
+def _restricted(p, x: list, d: list) -> list:
+    r"""The coefficients $c_0, c_1, \dots$ of $p(x + t\,d) = \sum_k c_kt^k$, from its values at
+    $t = 0, \dots, \deg p$ (Newton's divided differences, then the Newton form expanded)."""
+    k = max(p.total_degree(), 0)
+    ts = [fmpq(j) for j in range(k + 1)]
+    coef = [p(*[a + tj * b for a, b in zip(x, d, strict=True)]) for tj in ts]
+    for j in range(1, k + 1):                      # divided differences in place
+        for i in range(k, j - 1, -1):
+            coef[i] = (coef[i] - coef[i - 1]) / (ts[i] - ts[i - j])
+    out = [_ZERO] * (k + 1)                        # Horner on the Newton form: sum coef_i prod_{j < i} (t - t_j)
+    for i in range(k, -1, -1):
+        shifted = [_ZERO] + out[:-1]               # multiply by t ...
+        out = [s - ts[i] * o for s, o in zip(shifted, out, strict=True)]     # ... minus t_i
+        out[0] += coef[i]
+    return out
 
 
 class Formula:
@@ -235,20 +256,18 @@ class Formula:
         return self._walk(self.tree, self._germ_signs(point, direction), [])
 
     def _germ_signs(self, point, direction):
-        r"""The sign of a polynomial on $x + t\,d$ for small $t > 0$: that of its lowest-order term in $t$."""
-        ctx = flint.fmpq_mpoly_ctx.get(("t",), "lex")
-        (t,) = ctx.gens()
-        line = [to_fmpq(a) + to_fmpq(b) * t for a, b in zip(point, direction, strict=True)]
+        r"""The sign of a polynomial on $x + t\,d$ for small $t > 0$: that of its lowest-order term in $t$. The
+        restriction $q(t)$ has degree at most $k$, the total degree of the polynomial, so its values at
+        $t = 0, \dots, k$ determine it exactly (Newton's divided differences): $k + 1$ evaluations instead of a
+        composition, which expands every monomial in $t$."""
+        x, d = [to_fmpq(a) for a in point], [to_fmpq(b) for b in direction]
 
         def sign(p) -> int:
-            q = p.compose(*line, ctx=ctx) if isinstance(p, flint.fmpq_mpoly) else fmpq(p)
-            if not isinstance(q, flint.fmpq_mpoly):
-                return (q > 0) - (q < 0)
-            terms = q.to_dict()
-            if not terms:
-                return 0
-            low = terms[min(terms)]
-            return 1 if low > 0 else -1
+            if not isinstance(p, flint.fmpq_mpoly):
+                p = fmpq(p)
+                return (p > 0) - (p < 0)
+            low = next((c for c in _restricted(p, x, d) if c != 0), _ZERO)
+            return (low > 0) - (low < 0)
         return sign
 
     def holds(self, point) -> bool:
