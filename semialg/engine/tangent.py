@@ -85,17 +85,18 @@ _ZERO, _ONE = fmpq(0), fmpq(1)
 __all__ = ["linear_moves", "local_dimension_bounds", "parameter_offsets"]
 
 
-def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Sequence, Sequence]] | None = None,
+def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ...]] | None = None,
                            budget: float | None = 60.0, progress: bool | None = None) -> tuple[int, int]:
     r"""Proven bounds $(\dim M, D - \operatorname{rank} J)$ on the dimension at ``net`` of the fibre of its function
     (module docstring): $M$ the span of the rescaling fields, the free inputs of unused neurons, the trades of
     constant neurons with the next biases, the twin trades, the translations of affine lines and the extra moves,
     $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its parameters (without its zero
     neurons, whose parameters count as free: module docstring) together with the extra equations.
-    ``extras()``, called only when the plain bounds do not meet, returns ``(equations, moves, cases)`` as flat
-    parameter vectors: gradients at ``net`` of smooth functions vanishing on the fibre near ``net``, differentials
-    at ``net`` of smooth families in the fibre, and parts covering the fibre near ``net``, each by the gradients of
-    equations holding on it (empty: one part; the upper bound is the largest over them, module docstring).
+    ``extras()``, called only when the plain bounds do not meet, returns ``(equations, moves, cases, withdrawn)``
+    as flat parameter vectors: gradients at ``net`` of smooth functions vanishing on the fibre near ``net``,
+    differentials at ``net`` of smooth families in the fibre, parts covering the fibre near ``net``, each by the
+    gradients of equations holding on it (empty: one part; the upper bound is the largest over them, module
+    docstring), and one-sided moves above that do not compose with the extra moves (dropped from $M$).
 
     Any rows of $J$ bound the dimension, so the answer is proven however far the work got: first the rows at
     random inputs (rank modulo a prime, a lower bound on the exact one) — when they reach $D - \dim M$ the
@@ -144,8 +145,8 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, Se
             pass
     upper = D - (rank(rows) if rows else 0)
     if upper > lower and extras is not None:
-        equations, moves, cases = extras()
-        M += [list(m) for m in moves]
+        equations, moves, cases, withdrawn = extras()
+        M = [m for m in M if m not in withdrawn] + [list(m) for m in moves]
         if target is not net:
             rows = [_embedded(row, kept, D) for row in rows]
         rows += [list(g) for g in equations]
@@ -241,8 +242,6 @@ def _zero_neuron_moves(net: Network) -> list[list[fmpq]]:
             out.append(sparse_vector(D, (b_at[0] + i, _ONE), (b_at[0] + j, ratio)))
         used_zero[0] = [i for i in used_zero[0] if not any(i in p for p in pairs)]
     return out + [sparse_vector(D, (b_at[l] + i, -_ONE)) for l, zeros in enumerate(used_zero) for i in zeros]
-
-
 
 
 def _embedded(row, kept: list[int], D: int) -> list[fmpq]:

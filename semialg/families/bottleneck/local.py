@@ -170,6 +170,7 @@ from semialg.geometry.cone import dual_cone_spanning_rows, lineality_space
 from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
+from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
 __all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "line_row_equations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
            "silent_neuron_moves", "unseen_kink_equations"]
@@ -190,7 +191,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`,
     :func:`downhill_translations`, :func:`hidden_translations`,
     :func:`~semialg.families.bottleneck.plateau.plateau_slides` and
-    :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`, split by the two cases of
+    :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades` and
+    :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, split by the two cases of
     :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
@@ -217,11 +219,12 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         seen = _uncancelled_lines(net, t, ("V",))
         every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
+        twins, withdrawn = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t)
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
-                           + affine_part_trades(net)), \
+                           + affine_part_trades(net) + twins), \
             joint_cases(plateau_cases(net), unused_neuron_cases(net, seen),
-                        *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net)))
+                        *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
     return first_order_bounds(net, extras, budget, progress)
 
