@@ -23,9 +23,9 @@ line: one dimension, now counted by $\delta b_k = 1$ and the twin direction as t
 
 >>> from semialg.core.network import Network
 >>> net = Network.from_arrays([[[1], [0]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])    # sigma(s(x) - 1): s(x) U+
->>> moves, withdrawn = zero_neuron_twins(net, [((1, 0), [0])])       # x = 0, neuron 0 alone on it
->>> [[i for i, x in enumerate(m) if x] for m in moves], [[i for i, x in enumerate(m) if x] for m in withdrawn]  # w_1, v_0; b_1, e
-([[0, 1, 2, 4], [3, 6]], [[3]])
+>>> moves, withdrawn = zero_neuron_twins(net, [((1, 0), [0])])   # x = 0, neuron 0 alone on it: (w_1, v_0), (b_1, e)
+>>> [[i for i, x in enumerate(m) if x] for m in moves], [[i for i, x in enumerate(m) if x] for m in withdrawn]
+([[1, 4], [3, 6]], [[3]])
 """
 
 from __future__ import annotations
