@@ -19,7 +19,8 @@ from semialg import Architecture, Network
 from semialg.engine import regions as pl
 from semialg.errors import UndecidedError
 from semialg.core.exact import rank
-from semialg.families.bottleneck.constant_fibre import ConstantFibre, nowhere_positive, uniformly_negative
+from semialg.families.bottleneck.constant_fibre import ConstantFibre, nowhere_positive, nowhere_positive_along, \
+    uniformly_negative
 from semialg.families.bottleneck.fibre import fibre
 
 
@@ -99,6 +100,27 @@ def test_the_strict_formula_is_uniform_negativity(case):
     assert strict.holds(point) == negative, (W, b, v, e)
     assert not negative or _nowhere_positive_by_regions(W, b, v, e)
 
+
+
+@settings(max_examples=150)
+@given(inner(), st.data())
+def test_the_formula_along_a_line_is_the_composed_formula(case, data):
+    # the line-restricted evaluation (atoms built from univariate entries) against the symbolic formula's
+    # polynomials composed with the line (Formula.robust_along / holds_along): an independent route
+    W, b, v, e = case
+    n0, n1 = len(W[0]), len(W)
+    point = Network.from_arrays([W, [v], [[1]]], [b, [e], [0]])
+    D = point.architecture.num_parameters
+    step = data.draw(st.one_of(st.none(), st.lists(st.sampled_from([0, 0, 0, 1, -1, 2, Fraction(1, 3)]),
+                                                    min_size=D, max_size=D)))
+    direction = [fmpq(0)] * D if step is None else [fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in step]
+    V = Architecture(n0, n1, 1, 1).variables()
+    h = nowhere_positive(V, coordinate_planes=False)
+    strict = nowhere_positive(V, coordinate_planes=False, strict=True)
+    theta = point.parameters()
+    assert nowhere_positive_along(point, step and direction, robust=True) == h.robust_along(theta, direction)
+    assert nowhere_positive_along(point, step and direction) == h.holds_along(theta, direction)
+    assert nowhere_positive_along(point, step and direction, strict=True) == strict.holds_along(theta, direction)
 
 def test_atom_count_and_a_hand_example():
     """In 2-3-1: C(5, 2) = 10 vertex atoms and 2 C(5, 1) = 10 ray atoms (none vanishes identically)."""

@@ -64,7 +64,7 @@ import random as _random
 import time
 from typing import Iterator
 
-from flint import fmpq
+from flint import fmpq, fmpq_poly
 
 from semialg.core.exact import dot, nullspace, rank, solve, sparse_vector, to_sympy, vadd
 from semialg.core.lazy import sympy  # imported on first use: start-up time
@@ -77,13 +77,14 @@ from semialg.families.bottleneck.hidden_region import cramer, kernel_direction
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
-from semialg.geometry.semialgebraic import BasicSet, as_substitution, map_nonzero
+from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
 #: Random tilts of the rows and biases :meth:`ConstantFibre.local_dimension` tries after the structured pushes
 #: (measured on 97 undecided constant-function members of planted surveys: 13 more decided, 0.15 s each).
 RANDOM_PUSHES = 200
 #: Seconds :meth:`ConstantFibre.local_dimension` spends on the lines it pushes a member along before it answers
-#: "undecided" (each line composes the nowhere-positive formula with it: up to seconds for $n_0 + n_1 \ge 9$).
+#: "undecided" (each line one :func:`nowhere_positive_along`: 80 ms for 5-8-1-2, where composing the symbolic
+#: formula with the line took a minute).
 PUSH_SECONDS = 10
 
 LABELS = {"silent": "silent: c' = 0, d' = d, any inner network",
@@ -110,7 +111,7 @@ class ConstantFibre:
         n0, n1 = net.widths[:2]
         self.zero = shallow_fibre(Network((((_ZERO,) * n0,) * n1, ((_ZERO,) * n1,)), ((_ZERO,) * n1, (_ZERO,))))
         self.index = _Pieces(self.zero)
-        self._formula = self._nowhere = self._negative = None
+        self._formula = None
 
     def build(self, index) -> BasicSet:
         V = self.net.variables()
@@ -192,13 +193,13 @@ class ConstantFibre:
         :func:`nowhere_positive` without coordinate planes holds robustly (no argument of a $\max$ and no atom
         vanishes unless identically: every nearby $\theta''$ with $d'' = d$ and $c'' \ne 0$ is in (N)), and at a
         member with $d' = d$ from which a line $\theta' + td$ (:meth:`_pushes`) runs through parameters with
-        rows spanning and $h''$ uniformly negative (the strict formula,
-        :meth:`~semialg.families.bottleneck.hidden_formula.Formula.holds_along`) or the formula robust
-        (:meth:`~semialg.families.bottleneck.hidden_formula.Formula.robust_along`), for every small $t > 0$ (the
+        rows spanning and $h''$ uniformly negative (the strict formula) or the formula robust
+        (:func:`nowhere_positive_along`), for every small $t > 0$ (the
         rank of the rows is $n_0$ at $t = 1$, so at all but finitely many $t$): the fibre has dimension $D - n_3$
         at those points, hence at $\theta'$ (:mod:`~semialg.families.bottleneck.line_closure`, lemma on curves);
         else :class:`UndecidedError`. Cost: one arrangement of $h'$ and its canonical form, or one evaluation of
-        the formula and at most $12 + 72(2n_0 + 1) + 200$ compositions of it or its strict form with a line, for
+        the formula and at most $12 + 72(2n_0 + 1) + 200$ evaluations of it or its strict form along a line
+        (:func:`nowhere_positive_along`), for
         at most :data:`PUSH_SECONDS` (a tqdm bar on a terminal after 2 s); at (K) members one shallow local
         dimension."""
         ov = OuterView.of(point)
@@ -208,13 +209,9 @@ class ConstantFibre:
         if ov.d == self.d and (all(x <= 0 for x in ov.v) and ov.e <= 0 or uniformly_negative(ov.inner)):
             return self.dimension
         if ov.d == self.d:
-            V = self.net.variables()
-            self._nowhere = self._nowhere or nowhere_positive(V, coordinate_planes=False)
-            self._negative = self._negative or nowhere_positive(V, coordinate_planes=False, strict=True)
-            if rank(point.weights[0]) == self.net.widths[0] and self._nowhere.robust(as_substitution(V.flat, point)):
+            if rank(point.weights[0]) == self.net.widths[0] and nowhere_positive_along(point, robust=True):
                 return self.dimension
-            theta, tried = point.parameters(), 0
-            deadline = time.monotonic() + PUSH_SECONDS
+            tried, deadline = 0, time.monotonic() + PUSH_SECONDS
             from tqdm.auto import tqdm      # on first use: start-up time
             with tqdm(desc="constant fibre: lines tried", unit="line", delay=2, leave=False, disable=None) as bar:
                 for step in self._pushes(point):
@@ -224,9 +221,13 @@ class ConstantFibre:
                     bar.update()
                     tilted = [[x + y for x, y in zip(row, step[a:a + len(row)], strict=True)]
                               for a, row in zip(range(0, len(step), self.net.widths[0]), point.weights[0])]
-                    if rank(tilted) == self.net.widths[0] and (self._nowhere.robust_along(theta, step)
-                                                               or self._negative.holds_along(theta, step)):
-                        return self.dimension
+                    try:
+                        if rank(tilted) == self.net.widths[0] and (
+                                nowhere_positive_along(point, step, robust=True, deadline=deadline)
+                                or nowhere_positive_along(point, step, strict=True, deadline=deadline)):
+                            return self.dimension
+                    except UndecidedError:      # the budget ran out on this line
+                        break
         K = canonical_form(ov.inner)
         varies = K.kinks or any(map(any, K.linear))
         if not any(ov.c) and varies and _positive_somewhere(point):
@@ -417,6 +418,61 @@ def nowhere_positive(V, coordinate_planes: bool = True, strict: bool = False) ->
                       for sign in (1, -1)]
     return Formula(("and", tuple(atoms)), V.flat, statement="h'(x) <= -eps (1 + |x|) for every x" if strict else
                    "h'(x) <= 0 for every x")
+
+
+def nowhere_positive_along(point: Network, direction=None, strict: bool = False, robust: bool = False,
+                           deadline: float | None = None) -> bool:
+    r"""Whether the formula of :func:`nowhere_positive` without coordinate planes (``strict`` as there) holds at
+    $\theta + t\,d$ for every small enough $t > 0$ — with ``robust``, with no atom and no argument of a $\max$
+    vanishing there either (:meth:`~semialg.families.bottleneck.hidden_formula.Formula.robust_along`); with
+    ``direction`` ``None`` at $\theta$ itself. The same answer as composing the formula's polynomials with the
+    line, computed on the line: the atoms are built from the entries $\theta_i + t\,d_i$ (a ring homomorphism
+    commutes with Cramer's rule), univariate of degree at most $2n_0 + 2$, and each sign is that of the
+    lowest-order non-zero coefficient. :class:`UndecidedError` when ``deadline`` (``time.monotonic()``) passes.
+    Cost: $\binom{n_0 + n_1}{n_0}$ Cramer systems and $2\binom{n_0 + n_1}{n_0 - 1}$ cross products of
+    $n_0 \times n_0$ matrices of linear polynomials (Laplace expansion, $O(n_0!\,n_0)$ products each), $O(n_1)$
+    products per atom.
+
+    >>> h = Network.from_arrays([[[1], [1]], [[1, -2]], [[1]]], [[0, -1], [-2], [0]])   # s(x) - 2 s(x - 1) - 2
+    >>> nowhere_positive_along(h), nowhere_positive_along(h, robust=True), nowhere_positive_along(h, strict=True)
+    (True, True, False)
+    """
+    theta = point.parameters()
+    d = [_ZERO] * len(theta) if direction is None else direction
+    line = [fmpq_poly([x, y]) for x, y in zip(theta, d, strict=True)]
+    n0, n1 = point.widths[:2]
+    (W_at, v_at, _), (b_at, e_at, _) = parameter_offsets(point.architecture)
+    W = [[line[W_at + j * n0 + q] for q in range(n0)] for j in range(n1)]
+    B, vs, E = [line[b_at + j] for j in range(n1)], [line[v_at + j] for j in range(n1)], line[e_at]
+
+    def sign(p) -> int:
+        low = next((c for c in p.coeffs() if c != 0), _ZERO) if isinstance(p, fmpq_poly) else fmpq(p)
+        return (low > 0) - (low < 0)
+
+    def holds(const, args, size, vertex=True) -> bool:
+        if deadline is not None and time.monotonic() > deadline:
+            raise UndecidedError("the time budget ran out during the test along a line")
+        if strict and sign(size) <= 0:      # size >= 0: the system is singular along the line, the atom holds
+            return not (robust and sign(size) == 0)
+        signs = {j: sign(a) for j, a in args.items()}     # of the neurons off the system (on it: identically 0)
+        branch = sum((vs[j] * a for j, a in args.items() if signs[j] > 0), const)
+        value = sign(branch)
+        if robust and (0 in signs.values() or value == 0 and (vertex or 1 in signs.values())):
+            return False
+        return value < 0 if strict else value <= 0
+
+    for S in itertools.combinations(range(n1), n0):
+        qhat, delta = cramer([W[j] for j in S], [-B[j] for j in S])
+        if not holds(E * delta * delta, {j: delta * (dot(W[j], qhat) + B[j] * delta) for j in range(n1) if j not in S},
+                     delta * delta):
+            return False
+    for S in itertools.combinations(range(n1), n0 - 1):
+        ray = kernel_direction([W[j] for j in S])
+        for s in (1, -1):
+            if not holds(fmpq(0), {j: s * dot(W[j], ray) for j in range(n1) if j not in S},
+                         sum((x * x for x in ray), fmpq(0)), False):
+                return False
+    return True
 
 
 class _Pieces:

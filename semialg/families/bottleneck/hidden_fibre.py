@@ -86,14 +86,14 @@ class ConditionedSet(BasicSet):
             return "condition", self.condition.describe(), None
         return bad
 
-    def interior(self, point, vanishing_ok=lambda p: False) -> bool:
+    def interior(self, point, vanishing_ok=None) -> bool:
         """Whether ``point`` (a member) has a neighbourhood in a family of points that lies in the set: every
         inequality and every atom of ``condition`` is non-zero there or passes ``vanishing_ok`` (vanishes on the
-        whole family)."""
+        whole family; ``None``: none does)."""
         sub = as_substitution(self.variables, point)
         for q in self.strict + self.nonstrict:
             v = sympy.sympify(q).xreplace(sub)
-            if v < 0 or v == 0 and not vanishing_ok(q):
+            if v < 0 or v == 0 and not (vanishing_ok and vanishing_ok(q)):
                 return False
         for t in self.nonzero:     # an open condition where it holds
             if all(sympy.sympify(q).xreplace(sub) == 0 for q in nonzero_entries(t)):

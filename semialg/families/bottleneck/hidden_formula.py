@@ -221,14 +221,16 @@ class Formula:
     def _values(self, sub: dict) -> list:
         return [fmpq(int(sub[v].p), int(sub[v].q)) for v in self.variables]
 
-    def robust(self, sub: dict, vanishing_ok=lambda p: False) -> bool:
+    def robust(self, sub: dict, vanishing_ok=None) -> bool:
         """True when the formula holds at ``sub`` (symbol → rational) and each atom that vanishes there passes
-        ``vanishing_ok`` (given as a sympy polynomial; e.g. it vanishes identically on a family of points): then
-        it holds on a neighbourhood in that family."""
+        ``vanishing_ok`` (given as a sympy polynomial; e.g. it vanishes identically on a family of points;
+        ``None``: none may vanish): then it holds on a neighbourhood in that family."""
         zeros: list = []
         vals = self._values(sub)
-        return self._walk(self.tree, lambda p: self._at(p, vals), zeros) and all(vanishing_ok(self.P.sympy(p))
-                                                                                 for p in zeros)
+        if not self._walk(self.tree, lambda p: self._at(p, vals), zeros):
+            return False
+        # converting an atom to sympy can take minutes (10^5 terms): only for a caller's test
+        return not zeros if vanishing_ok is None else all(vanishing_ok(self.P.sympy(p)) for p in zeros)
 
     def robust_along(self, point, direction) -> bool:
         r"""Whether the formula holds robustly (no atom vanishing) at $x + t\,d$ for every small enough $t > 0$
