@@ -71,6 +71,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
 from semialg.errors import ParameterError, UndecidedError
+from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_formula import Formula, Polynomials, _and, _atom, _or
 from semialg.families.bottleneck.hidden_region import cramer, kernel_direction
@@ -533,3 +534,64 @@ def _positive_somewhere(point: Network) -> bool:
     (W1, W2, W3), (b1, b2, b3) = point.weights, point.biases
     lifted = Network((W1, W2, tuple((fmpq(1),) for _ in W3)), (b1, b2, b3))
     return combinatorial_type(lifted).regime != "constant"
+
+
+def constant_function_moves(net: Network, t) -> list[list[fmpq]]:
+    r"""Directions of moves at a case-(a) parameter with $c \ne 0$ and $h \le 0$ everywhere (regime constant,
+    $f \equiv d$), for the lower bound of :func:`~semialg.families.bottleneck.local.local_dimension_bounds`:
+    $\delta c_r = 1$ for every output $r$, and $\delta e = 1$ when moreover $h \le -\eta < 0$ everywhere.
+
+    *Proof.* Every member $\theta'$ near ``net`` has $c' \ne 0$ and $d' = d$ (no move of the lower bound changes
+    $d$ here: the trade of $e$ with $d$ needs $h > 0$), so $\sigma(h') \equiv 0$ and any $c''$ keeps $f$. Done
+    after the others: each of them keeps $h$ or scales it by a positive factor (the moves of
+    :mod:`semialg.engine.tangent`), only lowers it (downhill translations, silent neurons with $v' \le 0$, zero
+    twins), or changes it by $O(t)$ uniformly (translations) or where it lies below $-\varepsilon(1 + \|x\|)$
+    (robustly hidden neurons, dead neurons waking far away); so for small amounts $h'' \le -\eta/2$ still, and
+    raising or lowering $e''$ by less than $\eta/2$ keeps $h'' \le 0$. $\square$ The sign of $\sup h$ comes from
+    the vertices and rays of the first layer's cells (none when they are not enumerated). Cost: that of
+    :func:`~semialg.families.bottleneck.cell_cones.cell_cones`.
+
+    >>> net = Network.from_arrays([[[0], [0]], [[1, 1]], [[1], [-1]]], [[-1, 0], [-1], [0, 1]])    # h = -1
+    >>> [[i for i, x in enumerate(g) if x] for g in constant_function_moves(net, combinatorial_type(net))]
+    [[7], [8], [6]]
+    """
+    view = OuterView.of(net)
+    if t.regime != "constant" or not any(view.c):
+        return []
+    (_, _, c_at), (_, e_at, _) = parameter_offsets(net.architecture)
+    unit = functools.partial(sparse_vector, net.architecture.num_parameters)
+    moves = [unit((c_at + r, fmpq(1))) for r in range(len(view.c))]
+    cones = cell_cones(net)
+    if cones is not None and all(val < 0 if s > 0 else val <= 0 for gens in cones for _, s, val in gens):
+        moves.append(unit((e_at, fmpq(1))))
+    return moves
+
+
+def nonpositive_family_dimension(net: Network, t) -> int | None:
+    r"""The dimension at ``net`` of an explicit family of members, for a case-(a) parameter with $c \ne 0$ and
+    $h \le 0$ everywhere whose neurons with $v > 0$ all have $w = 0$ (``None`` otherwise): a lower bound on the
+    local dimension of its fibre,
+    $n_3 + 1 + (n_0 + 2)|N| + \sum_{v_p > 0}(2 + [b_p < 0,\ N \ne \emptyset])$, $N$ the neurons with $v \le 0$.
+
+    *The family.* $c''$ any (non-zero), $d'' = d$; every neuron of $N$ with any row and bias and $v'' \le 0$;
+    every neuron with $v_p > 0$ flat ($w'' = 0$), its $b''$, $v''$ and $e''$ with
+    $g = \sum_{v_p > 0}v''_p\sigma(b''_p) + e'' \le 0$ — except that a dead one ($b_p < 0$) may wake as a twin
+    $w''_p = \lambda w''_k$, $\lambda \ge 0$ small, of one neuron $k$ of $N$ (with $v''_k < 0$): where it is active,
+    $z_k = w''_k\cdot x + b''_k > b''_k - b''_p/\lambda$ is large and $v''_kz_k + v''_pz_p
+    = (v''_k + \lambda v''_p)z_k + v''_p(b''_p - \lambda b''_k) < 0$, so the pair adds at most $0$. Then
+    $h'' \le g \le 0$ and $f'' \equiv d$. *Dimension.* The coordinates split into the factors $c''$ ($n_3$), each
+    neuron of $N$ ($n_0 + 2$, on the half-space $v'' \le 0$ where $v = 0$), each waking pair's $\lambda$ ($1$: the
+    cone $\{(a, \lambda a)\}$ has dimension $n_0 + 1$, also at its apex $a = 0$) and $\{g \le 0\}$ in the $b''_p$,
+    $v''_p$ and $e''$ ($2|\{v > 0\}| + 1$: $g$ has $e''$-derivative $1$, so its sublevel set is the closure of its
+    interior). $\square$ Cost: $O(n_1)$.
+
+    >>> net = Network.from_arrays([[[-2, 2, 3], [0, 0, 0]], [[-2, 2]], [[1], [-1]]], [[-1, -2], [-1], [0, 1]])
+    >>> nonpositive_family_dimension(net, combinatorial_type(net))   # h = -2 s(l) - 1: the dead neuron wakes by l
+    11
+    """
+    view = OuterView.of(net)
+    if t.regime != "constant" or not any(view.c) or any(v > 0 and any(w) for w, v in zip(view.w, view.v, strict=True)):
+        return None
+    n0, N = net.widths[0], sum(1 for v in view.v if v <= 0)
+    return len(view.c) + 1 + (n0 + 2) * N + sum(2 + (b < 0 and N > 0) for b, v in zip(view.b, view.v, strict=True)
+                                                  if v > 0)

@@ -161,7 +161,8 @@ from semialg.families.bottleneck.affine_trades import affine_part_trades
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, pbar_recession, ray_key, \
     robustness
-from semialg.families.bottleneck.constant_fibre import computes_constant, dominated_row_equations
+from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves, \
+    dominated_row_equations, nonpositive_family_dimension
 from semialg.families.bottleneck.covers import joint_cases, unused_neuron_cases, zero_neuron_cases
 from semialg.families.bottleneck.obstructions import _components, _pieces
 from semialg.families.bottleneck.representative import _live
@@ -191,8 +192,10 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`,
     :func:`downhill_translations`, :func:`hidden_translations`,
     :func:`~semialg.families.bottleneck.plateau.plateau_slides` and
-    :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades` and
-    :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, split by the two cases of
+    :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
+    :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins` and
+    :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, the lower bound raised to
+    :func:`~semialg.families.bottleneck.constant_fibre.nonpositive_family_dimension` where it applies, split by the two cases of
     :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
@@ -222,11 +225,13 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         twins, withdrawn = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t)
         return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
-                           + affine_part_trades(net) + twins), \
+                           + affine_part_trades(net) + twins + constant_function_moves(net, t)), \
             joint_cases(plateau_cases(net), unused_neuron_cases(net, seen),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
-    return first_order_bounds(net, extras, budget, progress)
+    lower, upper = first_order_bounds(net, extras, budget, progress)
+    family = nonpositive_family_dimension(net, combinatorial_type(net)) if lower < upper else None
+    return max(lower, family or 0), upper
 
 
 def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:

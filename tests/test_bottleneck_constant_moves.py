@@ -1,0 +1,108 @@
+"""Moves of constant functions ($c \\ne 0$, $h \\le 0$ everywhere): every output weight free, and $e$ free when
+$\\sup h < 0$ — checked against the exact equivalence decision, and a hand-counted local dimension."""
+
+import random
+
+import pytest
+from flint import fmpq
+
+import semialg as sa
+from semialg.core.network import Network
+from semialg.families.bottleneck.constant_fibre import constant_function_moves, nonpositive_family_dimension
+from semialg.families.bottleneck.local import local_dimension_bounds
+from semialg.families.bottleneck.types import combinatorial_type
+
+
+def _constant(rng):
+    """A 2-n1-1-2 parameter with h <= 0 everywhere: negative neurons, some flat, e at most minus the largest
+    positive part, sometimes exactly (sup h = 0)."""
+    n1 = rng.choice([2, 3])
+    W = [[rng.randint(-2, 2), rng.randint(-2, 2)] if rng.random() < 0.6 else [0, 0] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3)) for _ in range(n1)]
+    v = [fmpq(-rng.randint(1, 3)) if any(w) else fmpq(rng.randint(-2, 2)) for w in W]
+    flat = sum((vi * max(bi, 0) for w, bi, vi in zip(W, b, v) if not any(w)), fmpq(0))
+    e = -flat - rng.choice([0, 0, fmpq(1, 2), 1])
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, [e], [0, 1]])
+
+
+def _moved(net, index, amount):
+    p = list(net.parameters())
+    p[index] += amount
+    return Network.from_parameters(net.architecture, p)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_output_weights_are_free_and_e_exactly_when_h_has_a_margin(seed):
+    net = _constant(random.Random(seed))
+    t = combinatorial_type(net)
+    assert t.regime == "constant"
+    moves = constant_function_moves(net, t)
+    e_at = net.architecture.num_parameters - 5          # ... e, c_1, c_2, d_1, d_2
+    for g in moves:
+        (i,) = [k for k, x in enumerate(g) if x]
+        for amount in (fmpq(1, 1000), fmpq(-1, 1000)) if i == e_at else (fmpq(7), fmpq(-1, 3)):
+            assert sa.equivalent(net, _moved(net, i, amount))
+    if not any(g[e_at] for g in moves):     # sup h = 0: any raise of e makes h positive somewhere
+        assert not sa.equivalent(net, _moved(net, e_at, fmpq(1, 1000)))
+
+
+def test_two_positive_flat_neurons_keep_their_rows():
+    # h = s(-1) + s(0) - 1 = -1 in 1-2-1-2: both v > 0, so a tilted row would make h grow without bound; the rows
+    # stay 0 and b_1, b_2, v_1, v_2, e (h stays < 0) and c_1, c_2 move freely: 7 of 11
+    net = Network.from_arrays([[[0], [0]], [[1, 1]], [[1], [-1]]], [[-1, 0], [-1], [0, 1]])
+    assert local_dimension_bounds(net) == (7, 7)
+    assert sa.fibre(net).local_dimension() == 7
+
+
+def _flat_positive(rng):
+    """A 2-n1-1-2 constant parameter whose neurons with v > 0 are flat (some dead): h <= 0 everywhere."""
+    n1 = rng.choice([2, 3, 4])
+    v = [fmpq(rng.choice([-2, -1, 0, 1, 3])) for _ in range(n1)]
+    W = [[rng.randint(-2, 2), rng.randint(-2, 2)] if x <= 0 and rng.random() < 0.7 else [0, 0] for x in v]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    e = -sum((x * max(y, 0) for x, y in zip(v, b) if x > 0), fmpq(0)) - rng.choice([0, 1])
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, [e], [0, 1]])
+
+
+def _family_member(net, rng):
+    """A random member of the family of nonpositive_family_dimension, built by its recipe."""
+    W, b = net.weights[0], net.biases[0]
+    v, small = list(net.weights[1][0]), lambda: fmpq(rng.randint(-5, 5), 50)   # noqa: E731
+    W2 = [[x + small() for x in w] for w in W]
+    b2 = [x + small() for x in b]
+    v2 = [x + small() if x > 0 else -abs(x + small()) for x in v]
+    negative = [k for k, x in enumerate(v) if x <= 0]
+    for p, x in enumerate(v):
+        if x > 0:
+            W2[p] = [fmpq(0)] * len(W2[p])
+            if b[p] < 0 and negative and rng.random() < 0.7:      # wakes as a twin of a nonpositive neuron
+                k = rng.choice(negative)
+                v2[k] = v2[k] or fmpq(-1, 7)
+                # small enough: v_k + sum of lambda v_p < 0 and lambda b_k < -b_p (the proof's two conditions)
+                lam = min(-v2[k] / (2 * len(v) * v2[p]), -b2[p] / (2 * abs(b2[k]) + 1), fmpq(1, 100))
+                W2[p] = [y * lam for y in W2[k]]
+    flat = sum((x * max(y, 0) for x, y, w in zip(v2, b2, W2) if x > 0 and not any(w)), fmpq(0))
+    e2 = -flat - fmpq(rng.randint(0, 3), 4)
+    c2 = [[fmpq(rng.randint(1, 9), 4)], [fmpq(-rng.randint(1, 9), 3)]]
+    return Network.from_arrays([W2, [v2], c2], [b2, [e2], list(net.biases[2])])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_nonpositive_family_lies_in_the_fibre(seed):
+    rng = random.Random(seed)
+    net = _flat_positive(rng)
+    t = combinatorial_type(net)
+    assert nonpositive_family_dimension(net, t) is not None
+    for _ in range(3):
+        assert sa.equivalent(net, _family_member(net, rng))
+    lower, upper = local_dimension_bounds(net)
+    assert lower <= upper
+
+
+def test_a_dead_neuron_waking_behind_a_negative_one():
+    # h = -2 s(-2x + 2y + 3z - 1) + 2 s(-2) - 1 in 3-2-1-2: the negative neuron moves freely (5), the dead one
+    # keeps w = 0 or wakes along the other's row (b, v and lambda: 3), e and c (3): 11 of 15, which the kinks kept
+    # off (its row in the span of the negative one's: 2 equations) and d' = d bound from above
+    net = Network.from_arrays([[[-2, 2, 3], [0, 0, 0]], [[-2, 2]], [[1], [-1]]], [[-1, -2], [-1], [0, 1]])
+    assert local_dimension_bounds(net) == (11, 11)
+    assert sa.fibre(net).local_dimension() == 11
