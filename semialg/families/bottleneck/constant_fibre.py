@@ -569,19 +569,23 @@ def constant_function_moves(net: Network, t) -> list[list[fmpq]]:
 
 def nonpositive_family_dimension(net: Network, t) -> int | None:
     r"""The dimension at ``net`` of an explicit family of members, for a case-(a) parameter with $c \ne 0$ and
-    $h \le 0$ everywhere whose neurons with $v > 0$ all have $w = 0$ (``None`` otherwise): a lower bound on the
-    local dimension of its fibre,
-    $n_3 + 1 + (n_0 + 2)|N| + \sum_{v_p > 0}(2 + [b_p < 0,\ N \ne \emptyset])$, $N$ the neurons with $v \le 0$.
+    $h \le 0$ everywhere whose neurons with $v > 0$ all have $w = 0$ and $\sum_{v_p > 0}v_p\sigma(b_p) + e \le 0$
+    (``None`` otherwise; the flat positive part must be outweighed by $e$ alone, not by active negative neurons,
+    whose rows are then pinned: under $h = \sigma(2) - 2\sigma(2) + 2 \equiv 0$ a tilted row turns its neuron
+    off far away, where $h'' \ge e'' > 0$): a lower bound on the local dimension of its fibre,
+    $n_3 + 1 + (n_0 + 2)|N| + \sum_{v_p > 0}(2 + [b_p \le 0,\ N \ne \emptyset])$, $N$ the neurons with
+    $v \le 0$.
 
     *The family.* $c''$ any (non-zero), $d'' = d$; every neuron of $N$ with any row and bias and $v'' \le 0$;
     every neuron with $v_p > 0$ flat ($w'' = 0$), its $b''$, $v''$ and $e''$ with
-    $g = \sum_{v_p > 0}v''_p\sigma(b''_p) + e'' \le 0$ — except that a dead one ($b_p < 0$) may wake as a twin
+    $g = \sum_{v_p > 0}v''_p\sigma(b''_p) + e'' \le 0$ — except that one with $b''_p < 0$ may wake as a twin
     $w''_p = \lambda w''_k$, $\lambda \ge 0$ small, of one neuron $k$ of $N$ (with $v''_k < 0$): where it is active,
     $z_k = w''_k\cdot x + b''_k > b''_k - b''_p/\lambda$ is large and $v''_kz_k + v''_pz_p
     = (v''_k + \lambda v''_p)z_k + v''_p(b''_p - \lambda b''_k) < 0$, so the pair adds at most $0$. Then
     $h'' \le g \le 0$ and $f'' \equiv d$. *Dimension.* The coordinates split into the factors $c''$ ($n_3$), each
     neuron of $N$ ($n_0 + 2$, on the half-space $v'' \le 0$ where $v = 0$), each waking pair's $\lambda$ ($1$: the
-    cone $\{(a, \lambda a)\}$ has dimension $n_0 + 1$, also at its apex $a = 0$) and $\{g \le 0\}$ in the $b''_p$,
+    cone $\{(a, \lambda a)\}$ has dimension $n_0 + 1$, also at its apex $a = 0$; for $b_p = 0$ on the half
+    $b''_p < 0$, whose closure holds $\theta$) and $\{g \le 0\}$ in the $b''_p$,
     $v''_p$ and $e''$ ($2|\{v > 0\}| + 1$: $g$ has $e''$-derivative $1$, so its sublevel set is the closure of its
     interior). $\square$ Cost: $O(n_1)$.
 
@@ -590,8 +594,9 @@ def nonpositive_family_dimension(net: Network, t) -> int | None:
     11
     """
     view = OuterView.of(net)
-    if t.regime != "constant" or not any(view.c) or any(v > 0 and any(w) for w, v in zip(view.w, view.v, strict=True)):
+    positive = [(w, b, v) for w, b, v in zip(view.w, view.b, view.v, strict=True) if v > 0]
+    if t.regime != "constant" or not any(view.c) or any(any(w) for w, _, _ in positive) \
+            or sum((v * max(b, _ZERO) for _, b, v in positive), view.e) > 0:
         return None
-    n0, N = net.widths[0], sum(1 for v in view.v if v <= 0)
-    return len(view.c) + 1 + (n0 + 2) * N + sum(2 + (b < 0 and N > 0) for b, v in zip(view.b, view.v, strict=True)
-                                                  if v > 0)
+    n0, N = net.widths[0], len(view.v) - len(positive)
+    return len(view.c) + 1 + (n0 + 2) * N + sum(2 + (b <= 0 and N > 0) for _, b, _ in positive)
