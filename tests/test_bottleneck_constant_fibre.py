@@ -321,11 +321,12 @@ def test_exact_moves_keep_the_outweighed_rows(net):
 
 
 def test_pushes_stop_at_their_budget(monkeypatch):
-    """1-2-1-2, h = -s(0 x - 2) + s(0) - 1 = -1: a pushed line decides D - n3 = 9 (the zero neuron tilted so that
-    the dead one, lowered, outweighs it); with no time for lines the answer is undecided and says so."""
+    """1-2-1-2, h = -s(0 x + 2) + s(0 x + 1) - 1/2 = -3/2: a pushed line decides D - n3 = 9 (tilted rows with the
+    negative neuron's more than 4 times the positive one's keep h < 0: interior points); with no time for lines the
+    answer is undecided and says so (the flat negative neuron outweighs the positive one: no explicit family)."""
     import semialg.families.bottleneck.constant_fibre as cf
     from semialg.errors import UndecidedError
-    net = Network.from_arrays([[[0], [0]], [[-1, 1]], [[1], [-1]]], [[-2, 0], [-1], [0, 1]])
+    net = Network.from_arrays([[[0], [0]], [[-1, 1]], [[1], [-1]]], [[2, 1], [fmpq(-1, 2)], [0, 1]])
     assert fibre(net).local_dimension() == 9
     monkeypatch.setattr(cf, "PUSH_SECONDS", 0)
     with pytest.raises(UndecidedError, match="0 lines tried, the 0 s budget spent"):
