@@ -161,6 +161,19 @@ def test_a_spent_budget_still_gives_proven_bounds():
         sa.local_dimension_bounds(net, budget=-1)
 
 
+def test_a_spent_budget_skips_the_extras():
+    # the extra equations and moves are more work: once the budget is spent they are not asked for
+    net = Network.from_arrays([[[1], [2], [0]], [[1, -1, 2]], [[1]]], [[0, 0, -1], [1], [0]])   # twins, a dead neuron
+    asked = []
+
+    def extras():
+        asked.append(True)
+        return [], [], [], []
+    assert local_dimension_bounds(net, extras, budget=0) == local_dimension_bounds(net, budget=0) and not asked
+    local_dimension_bounds(net, extras, budget=None)
+    assert asked
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([(2, 3, 1), (3, 4, 4, 2), (1, 2, 2, 2, 3), (4, 5, 3, 1)]), st.integers(0, 10 ** 6), st.data())
 def test_the_modular_jacobian_is_the_exact_one_reduced(widths, seed, data):

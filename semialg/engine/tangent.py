@@ -74,7 +74,7 @@ from typing import Callable, Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, rank, sparse_vector
+from semialg.core.exact import fingerprint, normalise_row, rank, row_basis, sparse_vector
 from semialg.core.modular import rank_mod_fits
 from semialg.core.network import Network
 from semialg.engine.regions import decisive_points, parameter_jacobian, sampled_rank_reaches
@@ -92,7 +92,7 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
     constant neurons with the next biases, the twin trades, the translations of affine lines and the extra moves,
     $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its parameters (without its zero
     neurons, whose parameters count as free: module docstring) together with the extra equations.
-    ``extras()``, called only when the plain bounds do not meet, returns ``(equations, moves, cases, withdrawn)``
+    ``extras()``, called only when the plain bounds do not meet and the budget is not spent, returns ``(equations, moves, cases, withdrawn)``
     as flat parameter vectors: gradients at ``net`` of smooth functions vanishing on the fibre near ``net``,
     differentials at ``net`` of smooth families in the fibre, parts covering the fibre near ``net``, each by the
     gradients of equations holding on it (empty: one part; the upper bound is the largest over them, module
@@ -107,7 +107,8 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
     :class:`UndecidedError` at once when these exact ranks would not fit in memory (784-256-256-10: 126 GiB).
     Cost: the sampled batch of :func:`~semialg.engine.regions.functional_dimension` and one modular rank; if
     that does not decide, the region enumeration (exact LPs for $n_0 \ge 3$, exponential in $n_0$), $d + 1$
-    exact Jacobians of $O(k\dim\Omega)$ per region, two exact ranks, and if they differ ``extras()`` and two more.
+    exact Jacobians of $O(k\dim\Omega)$ per region, an exact rank and a row basis, and if they differ ``extras()``
+    and one more rank per case on at most $\dim\Omega$ rows.
 
     >>> from semialg.core.network import Network
     >>> local_dimension_bounds(Network.from_arrays([[[2]], [[3]]], [[1], [0]]))    # 3 s(2x + 1): the fibre is 1-D
@@ -143,8 +144,9 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
                          for row in parameter_jacobian(target, x, pattern)]
         except UndecidedError:      # the budget is spent: the rows so far still bound the dimension
             pass
-    upper = D - (rank(rows) if rows else 0)
-    if upper > lower and extras is not None:
+    rows = row_basis(rows) if rows else []      # one elimination, which every case below reuses
+    upper = D - len(rows)
+    if upper > lower and extras is not None and (deadline is None or time.monotonic() < deadline):
         equations, moves, cases, withdrawn = extras()
         M = [m for m in M if m not in withdrawn] + [list(m) for m in moves]
         if target is not net:
