@@ -9,7 +9,7 @@ from flint import fmpq
 import semialg as sa
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.local import _uncancelled_lines, local_dimension_bounds
+from semialg.families.bottleneck.local import _uncancelled_lines, local_dimension_bounds, silent_neuron_moves
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
@@ -86,3 +86,56 @@ def test_a_zero_neuron_beside_a_dead_side_neuron():
     lowered = Network.from_parameters(net.architecture, [x - (fmpq(1, 20) if i == 5 else 0)
                                                          for i, x in enumerate(lowered.parameters())])
     assert all(lowered([x]) == net([x]) for x in GRID) and sa.equivalent(net, lowered)
+
+
+def _with_zero_neuron(rng):
+    """A 1- or 2-input parameter with a zero neuron of either sign of v beside random neurons."""
+    n0, n1 = rng.choice([1, 2]), rng.choice([2, 3, 4])
+    W = [[rng.choice([-2, -1, 1, 2]) for _ in range(n0)] for _ in range(n1)]
+    b = [fmpq(rng.randint(-6, 6), rng.choice([1, 2])) for _ in range(n1)]
+    v = [rng.choice([-2, -1, 1, 2]) for _ in range(n1)]
+    W[-1], b[-1], v[-1] = [0] * n0, 0, rng.choice([-1, 2, fmpq(1, 3)])
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, [rng.randint(-3, 2)], [0, 1]])
+
+
+def _woken_cases(count, seed=0):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _with_zero_neuron(rng)
+        woken: set = set()
+        moves = silent_neuron_moves(net, woken)
+        if woken:
+            out.append((net, moves))
+    return out
+
+
+@pytest.mark.parametrize("net, moves", _woken_cases(16))
+def test_a_zero_neuron_wakes_far_away(net, moves):
+    # the family: row eps d' along the far directions found (and small tilts among them), bias -c eps, c large,
+    # so the neuron is active only far out where h <= -delta |x|; checked by the exact equivalence decision
+    n0, k = net.widths[0], net.widths[1] - 1
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    rows = [m[W_at + k * n0:W_at + (k + 1) * n0] for m in moves if any(m[W_at + k * n0:W_at + (k + 1) * n0])]
+    assert rows
+    rng = random.Random(1)
+    for d in rows:
+        for _ in range(2):
+            # tilts within the span of the directions found (modulo L_h: rows orthogonal to it)
+            coefs = [fmpq(rng.randint(-3, 3), 100) for _ in rows]
+            tilt = [x + sum((a * r[j] for a, r in zip(coefs, rows)), fmpq(0)) for j, x in enumerate(d)]
+            eps = fmpq(1, 10 ** 6)
+            p = list(net.parameters())
+            for j, x in enumerate(tilt):
+                p[W_at + k * n0 + j] = eps * x
+            p[W_at + n0 * net.widths[1] + k] = -eps * 10 ** 4        # b' = -c eps, c = 10^4
+            assert sa.equivalent(net, Network.from_parameters(net.architecture, p))
+
+
+def test_a_zero_neuron_waking_left_of_p():
+    # h = s(2x) + 3 s(0) + s(3) - 2 s(1 - 2x) + 1, P = (-1/2, inf), h = 4x + 2 -> -inf on the left: the zero neuron
+    # (v = 3) wakes there as a hidden neuron (row and bias: 2, v: 1); the seen neurons (2: their rescalings), the
+    # bottleneck rescaling (1) and the active constant neuron's bias and v traded with e (2): 8 of 17 (its row is
+    # pinned: a tilt adds slope on P, which no other neuron active on all of P can take back)
+    net = Network.from_arrays([[[2], [0], [0], [-2]], [[1, 3, 1, -2]], [[1], [-1]]], [[0, 0, 3, 1], [1], [0, 1]])
+    assert local_dimension_bounds(net) == (8, 8)
+    assert sa.fibre(net).local_dimension() == 8

@@ -91,8 +91,8 @@ the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 
 translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
 
 **Silent neurons** ($c \ne 0$): $v_k = 0$ (unused), $w_k = 0$, $b_k < 0$ (constant zero) or $w_k = 0 = b_k$
-(zero; not beside a zero neuron with $v > 0$, with which it may part as cancelling twins, a family that does not
-combine with these moves); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on
+(zero; for $n_0 \ge 2$ not beside one with $v$ of the other sign: they may part as cancelling twins, a family
+not combining with these); they add nothing to $h$. (iii) If $v_k \le 0$ and $w_k\cdot x + b_k \le 0$ on
 $\bar P$ — the row lies in the cone $A$ of rows non-positive on $\bar P$, the dual of the cone over it,
 polyhedral, spanned by its lineality space and its extreme rays — every row of $(w_k, b_k) + A$ with
 $v'_k \le 0$ near $v_k$ keeps the function: the neuron stays off on $P$ and only lowers $h$ elsewhere (no margin is
@@ -104,8 +104,9 @@ with $v_k = 0$ too; a constant zero neuron with $v_k < 0$ has $b'_k$ and $v'_k$ 
 already. (iv) If $w_k = 0$, $b_k < 0$ and $h_\infty < 0$ on a closed half-sphere $\{r : d\cdot r \ge 0\}$
 ($h_\infty$ the recession function of $h$), then $w'_k = \varepsilon d'$ for $d'$ in an open cone around $d$, any
 $b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far
-away, where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$. The same holds modulo the common kernel $L_h$ of
-the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are invariant along $L_h$: read $|x|$ as
+away, where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$; so does a zero neuron with $b'_k < -c\varepsilon$,
+$c$ large (active on $\{d'\cdot x > c\}$, where $h \le -\delta|x|$; an open cone of rows). The same holds
+modulo the common kernel $L_h$ of the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are invariant along $L_h$: read $|x|$ as
 the distance to $L_h$), which lets a dead neuron wake when $h$ is constant along a line. For a dead neuron with
 $v_k = 0$ this counts only when $L_h = 0$: its row and bias are free with $v'_k = 0$ already ($n_0 + 1$), and
 waking gives $\dim L_h^\perp + 2$, a family that does not combine with it. (v) If $h \ge \delta > 0$ everywhere,
@@ -191,11 +192,12 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     bottleneck with the equations of :func:`seen_kink_equations` and :func:`unseen_kink_equations` and the moves of
     :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`,
     :func:`downhill_translations`, :func:`hidden_translations`,
-    :func:`~semialg.families.bottleneck.plateau.plateau_slides` and
+    :func:`~semialg.families.bottleneck.plateau.plateau_slides`,
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
     :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins` and
     :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, the lower bound raised to
-    :func:`~semialg.families.bottleneck.constant_fibre.nonpositive_family_dimension` where it applies, split by the two cases of
+    :func:`~semialg.families.bottleneck.constant_fibre.nonpositive_family_dimension` where it applies, split by
+    the two cases of
     :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
@@ -222,8 +224,10 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         seen = _uncancelled_lines(net, t, ("V",))
         every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
-        twins, withdrawn = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t)
-        return equations, (hidden_neuron_moves(net, t) + silent_neuron_moves(net) + outer_bias_trade(net)
+        woken: set = set()
+        silent = silent_neuron_moves(net, woken)
+        twins, withdrawn = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
+        return equations, (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
                            + affine_part_trades(net) + twins + constant_function_moves(net, t)), \
             joint_cases(plateau_cases(net), unused_neuron_cases(net, seen),
@@ -448,14 +452,16 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     return out
 
 
-def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
+def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmpq]]:
     r"""One-sided moves of the *silent* first-layer neurons of a case-(a) parameter with $c \ne 0$
     — those adding nothing to $h$: unused ($v_k = 0$), constant zero ($w_k = 0$, $b_k < 0$) or zero ($w_k = 0$,
-    $b_k = 0$, with no zero neuron of $v > 0$ to part from as cancelling twins) — each keeping the function for
-    every small $t \ge 0$ (module docstring): for an unused neuron, or a constant zero or zero one with $v_k < 0$,
-    whose row is non-positive on $\bar P$, rows spanning the cone of such rows and $-v_k$ (iii); the bias, output
-    weight and independent row directions $d \perp L_h$ of a constant zero neuron when $h_\infty < 0$
-    on the half-sphere of $d$ modulo $L_h$ (iv). Cost: that of :func:`hidden_neuron_moves`, at most $n_0 + 2$
+    $b_k = 0$, with no zero neuron of the other sign of $v$ to part from as cancelling twins when $n_0 \ge 2$) —
+    each keeping the function for every small $t \ge 0$ (module docstring): for an unused neuron, or a constant
+    zero or zero one with $v_k < 0$, whose row is non-positive on $\bar P$, rows spanning the cone of such rows and
+    $-v_k$ (iii); the bias, output weight and independent row directions $d \perp L_h$ of a constant zero or
+    (otherwise) zero neuron when $h_\infty < 0$ on the half-sphere of $d$ modulo $L_h$ (iv; the zero neuron's bias
+    lowered, the indices of those zero neurons added to ``woken``: their other waking families do not combine
+    with this one). Cost: that of :func:`hidden_neuron_moves`, at most $n_0 + 2$
     strict-feasibility decisions for the $|G|$ generators of the cone over $\bar P$
     (:func:`~semialg.geometry.cone.dual_cone_spanning_rows`), and one exact strict-feasibility
     decision in $\dim L_h^\perp$ unknowns with a row per recession generator for a constant zero neuron.
@@ -476,9 +482,10 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
     out, far, inside = [], None, None
     for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
         constant = not any(w) and b < 0
-        # a zero neuron, unless it may part with a positive one as cancelling twins (a family it does not combine with)
-        zero = not any(w) and b == 0 and v < 0 and not any(not any(w2) and b2 == 0 and v2 > 0 for w2, b2, v2
-                                                            in zip(view.w, view.b, view.v, strict=True))
+        # a zero neuron, unless it may part with one of the other sign as cancelling twins (a family it does not
+        # combine with)
+        zero = not any(w) and b == 0 and v != 0 and (n0 == 1 or not any(
+            not any(w2) and b2 == 0 and v2 * v < 0 for w2, b2, v2 in zip(view.w, view.b, view.v, strict=True)))
         if not (v == 0 or constant or zero):
             continue
         rows = []
@@ -487,13 +494,15 @@ def silent_neuron_moves(net: Network) -> list[list[fmpq]]:
         if v <= 0 and pbar and all(dot(tuple(w) + (b,), g) <= 0 for g in pbar) and (
                 len(inside := dual_cone_spanning_rows(pbar) if inside is None else inside) == n0 + 1 or v < 0):
             rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
-        if not rows and constant:
+        if not rows and (constant or zero):
             far = _far_directions(cones, view) if far is None else far
             # a dead unused neuron's row and bias are free already (v' = 0): waking adds a dimension only when the
             # directions it wakes along are open in R^n0, not only modulo L_h
             if v != 0 or len(far) == n0:
                 rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(d))) for d in far]
-                rows += [unit((b_at + k, _ONE))] if rows else []
+                rows += [unit((b_at + k, -_ONE if zero else _ONE))] if rows else []
+                if rows and zero and woken is not None:
+                    woken.add(k)
         if rows:
             out += rows + [unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out

@@ -45,15 +45,16 @@ __all__ = ["zero_neuron_twins"]
 _ONE = fmpq(1)
 
 
-def zero_neuron_twins(net: Network, hidden_lines: list[tuple[tuple, list[int]]],
-                      t: BottleneckType | None = None) -> tuple[list[list[fmpq]], list[list[fmpq]]]:
+def zero_neuron_twins(net: Network, hidden_lines: list[tuple[tuple, list[int]]], t: BottleneckType | None = None,
+                      woken: set = frozenset()) -> tuple[list[list[fmpq]], list[list[fmpq]]]:
     r"""``(moves, withdrawn)`` of the module docstring for a case-(a) parameter with $c \ne 0$: for every zero
     neuron $k$ with $v_k > 0$ the twin direction towards one U$-$ neuron (preferred: nothing to withdraw) or U$+$
     neuron $j$ on a hyperplane without cancelling subsets, with the bias direction of that side, and for U$+$ the
     lowering $\delta b_k = -1$ to withdraw from the moves of :mod:`semialg.engine.tangent`. None when a zero
     neuron has $v < 0$ and $n_0 \ge 2$ (then zero neurons part as cancelling pairs there). ``hidden_lines``: the
     hyperplanes of the U$+$ and U$-$ neurons without cancelling subsets (normalised rows) with their neurons, as
-    :func:`~semialg.families.bottleneck.local.unseen_kink_equations` finds them.
+    :func:`~semialg.families.bottleneck.local.unseen_kink_equations` finds them; ``woken``: zero neurons that wake
+    far away instead (:func:`~semialg.families.bottleneck.local.silent_neuron_moves`), left out.
     Cost: $O(n_1D)$, and :func:`~semialg.families.bottleneck.types.combinatorial_type` when ``t`` is ``None``.
     """
     view = OuterView.of(net)
@@ -71,7 +72,7 @@ def zero_neuron_twins(net: Network, hidden_lines: list[tuple[tuple, list[int]]],
     (W_at, v_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
     unit = functools.partial(sparse_vector, D)
     moves, withdrawn = [], []
-    for k in (k for k in zeros if view.v[k] > 0):
+    for k in (k for k in zeros if view.v[k] > 0 and k not in woken):
         row = [(W_at + k * n0 + q, x) for q, x in enumerate(view.w[j])] + [(b_at + k, view.b[j])]
         moves.append(unit(*row, (v_at + j, -view.v[k])))
         if upper:
