@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the benchmarks import their shared helpers from common.py
 NAMES = ("startup", "reading", "genericity", "pl", "rank", "equivalence", "bottleneck", "bottleneck_local", "smt",
-         "survey", "feasibility")
+         "survey", "feasibility", "constant_lines")
 
 
 def load(name: str):

@@ -86,3 +86,9 @@ def test_line_counts_benchmark_smoke():
 def test_bottleneck_local_benchmark_smoke():
     rows = _load("bench_bottleneck_local").run(**_load("bench_bottleneck_local").QUICK)
     assert [r["arch"] for r in rows] == ["3-3-1-1", "4-3-1-1"]     # ours within the first-order bounds in run()
+
+
+def test_constant_lines_benchmark_smoke():
+    mod = _load("bench_constant_lines")
+    rows = mod.run(**mod.QUICK)     # ours and the symbolic formula along each line agreed inside run()
+    assert [r["arch"] for r in rows] == ["2-3-1-1", "3-4-1-1"]
