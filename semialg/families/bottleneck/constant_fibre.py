@@ -342,37 +342,6 @@ def computes_constant(net: Network, t) -> bool:
     return t.regime == "T" and not K.kinks and not any(map(any, K.linear))
 
 
-def dominated_row_equations(net: Network, t) -> list[list[fmpq]]:
-    r"""Gradients at ``net`` of equations that hold on its fibre near it when $c \ne 0$ and $h \le 0$ everywhere
-    (regime constant: every member near it has $h' \le 0$), the neurons $N_-$ with $v \le 0$ have non-zero,
-    linearly independent rows and $|N_-| < n_0$: for every neuron $k$ with $w_k = 0$ and $v_k > 0$,
-    $z\cdot w'_k = 0$ for $z$ in a basis of the orthogonal complement of the span of those rows.
-
-    *Proof.* Near ``net`` a member has $v'_k > 0$ and the recession function
-    $\rho'(d) = \sum_j v'_j\sigma(w'_j\cdot d) \le 0$. Were $w'_k$ outside the cone of the rows $w'_j$ with
-    $v'_j < 0$ (all in $N_-$), a direction $d$ with $w'_k\cdot d > 0 \ge w'_j\cdot d$ for those would give
-    $\rho'(d) \ge v'_kw'_k\cdot d > 0$. So $w'_k$ lies in the span of the rows of $N_-$, which stay independent
-    near ``net``: with $z'$ a smooth basis of their orthogonal complement, $z'\cdot w'_k$ vanishes on the fibre, and
-    its gradient at ``net`` ($w_k = 0$) is $z\cdot\delta w_k$. $\square$ (The unused neurons count in $N_-$:
-    their $v'$ may turn negative.) Cost: one kernel of the $|N_-| \times n_0$ rows.
-
-    >>> net = Network.from_arrays([[[0, 0, 0], [-1, 0, -1]], [[1, 0]], [[1]]], [[-3, -7], [0], [0]])
-    >>> len(dominated_row_equations(net, combinatorial_type(net)))  # the dead neuron wakes only along (-1, 0, -1)
-    2
-    """
-    view, n0 = OuterView.of(net), net.widths[0]
-    if t.regime != "constant" or not any(view.c):
-        return []
-    negative = [tuple(w) for w, v in zip(view.w, view.v, strict=True) if v <= 0]
-    if not all(map(any, negative)) or len(negative) >= n0 or rank(negative) < len(negative):
-        return []
-    basis = nullspace(negative) if negative else [tuple(fmpq(int(i == j)) for j in range(n0)) for i in range(n0)]
-    (W_at, _, _), _ = parameter_offsets(net.architecture)
-    unit = functools.partial(sparse_vector, net.architecture.num_parameters)
-    return [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(z))) for k, (w, v) in
-            enumerate(zip(view.w, view.v, strict=True)) if not any(w) and v > 0 for z in basis]
-
-
 def nowhere_positive(V, coordinate_planes: bool = True, strict: bool = False) -> Formula:
     r"""$h' \le 0$ on $\mathbb{R}^{n_0}$ for the inner network of the variables ``V`` (of widths
     $n_0$-$n_1$-1-$n_3$) as a quantifier-free formula: the conjunction of the vertex atoms (V) and ray atoms (R) of
@@ -565,38 +534,3 @@ def constant_function_moves(net: Network, t) -> list[list[fmpq]]:
     if cones is not None and all(val < 0 if s > 0 else val <= 0 for gens in cones for _, s, val in gens):
         moves.append(unit((e_at, fmpq(1))))
     return moves
-
-
-def nonpositive_family_dimension(net: Network, t) -> int | None:
-    r"""The dimension at ``net`` of an explicit family of members, for a case-(a) parameter with $c \ne 0$ and
-    $h \le 0$ everywhere whose neurons with $v > 0$ all have $w = 0$ and $\sum_{v_p > 0}v_p\sigma(b_p) + e \le 0$
-    (``None`` otherwise; the flat positive part must be outweighed by $e$ alone, not by active negative neurons,
-    whose rows are then pinned: under $h = \sigma(2) - 2\sigma(2) + 2 \equiv 0$ a tilted row turns its neuron
-    off far away, where $h'' \ge e'' > 0$): a lower bound on the local dimension of its fibre,
-    $n_3 + 1 + (n_0 + 2)|N| + \sum_{v_p > 0}(2 + [b_p \le 0,\ N \ne \emptyset])$, $N$ the neurons with
-    $v \le 0$.
-
-    *The family.* $c''$ any (non-zero), $d'' = d$; every neuron of $N$ with any row and bias and $v'' \le 0$;
-    every neuron with $v_p > 0$ flat ($w'' = 0$), its $b''$, $v''$ and $e''$ with
-    $g = \sum_{v_p > 0}v''_p\sigma(b''_p) + e'' \le 0$ — except that one with $b''_p < 0$ may wake as a twin
-    $w''_p = \lambda w''_k$, $\lambda \ge 0$ small, of one neuron $k$ of $N$ (with $v''_k < 0$): where it is active,
-    $z_k = w''_k\cdot x + b''_k > b''_k - b''_p/\lambda$ is large and $v''_kz_k + v''_pz_p
-    = (v''_k + \lambda v''_p)z_k + v''_p(b''_p - \lambda b''_k) < 0$, so the pair adds at most $0$. Then
-    $h'' \le g \le 0$ and $f'' \equiv d$. *Dimension.* The coordinates split into the factors $c''$ ($n_3$), each
-    neuron of $N$ ($n_0 + 2$, on the half-space $v'' \le 0$ where $v = 0$), each waking pair's $\lambda$ ($1$: the
-    cone $\{(a, \lambda a)\}$ has dimension $n_0 + 1$, also at its apex $a = 0$; for $b_p = 0$ on the half
-    $b''_p < 0$, whose closure holds $\theta$) and $\{g \le 0\}$ in the $b''_p$,
-    $v''_p$ and $e''$ ($2|\{v > 0\}| + 1$: $g$ has $e''$-derivative $1$, so its sublevel set is the closure of its
-    interior). $\square$ Cost: $O(n_1)$.
-
-    >>> net = Network.from_arrays([[[-2, 2, 3], [0, 0, 0]], [[-2, 2]], [[1], [-1]]], [[-1, -2], [-1], [0, 1]])
-    >>> nonpositive_family_dimension(net, combinatorial_type(net))   # h = -2 s(l) - 1: the dead neuron wakes by l
-    11
-    """
-    view = OuterView.of(net)
-    positive = [(w, b, v) for w, b, v in zip(view.w, view.b, view.v, strict=True) if v > 0]
-    if t.regime != "constant" or not any(view.c) or any(any(w) for w, _, _ in positive) \
-            or sum((v * max(b, _ZERO) for _, b, v in positive), view.e) > 0:
-        return None
-    n0, N = net.widths[0], len(view.v) - len(positive)
-    return len(view.c) + 1 + (n0 + 2) * N + sum(2 + (b <= 0 and N > 0) for _, b, _ in positive)

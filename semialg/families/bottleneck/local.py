@@ -162,8 +162,8 @@ from semialg.families.bottleneck.affine_trades import affine_part_trades
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, pbar_recession, ray_key, \
     robustness
-from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves, \
-    dominated_row_equations, nonpositive_family_dimension
+from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
+from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
 from semialg.families.bottleneck.covers import joint_cases, unused_neuron_cases, zero_neuron_cases
 from semialg.families.bottleneck.obstructions import _components, _pieces
 from semialg.families.bottleneck.representative import _live
@@ -195,8 +195,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.plateau.plateau_slides`,
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
     :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins` and
-    :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, the lower bound raised to
-    :func:`~semialg.families.bottleneck.constant_fibre.nonpositive_family_dimension` where it applies, split by
+    :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, narrowed by
+    :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by
     the two cases of
     :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` (module docstrings;
@@ -234,8 +234,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
     lower, upper = first_order_bounds(net, extras, budget, progress)
-    family = nonpositive_family_dimension(net, combinatorial_type(net)) if lower < upper else None
-    return max(lower, family or 0), upper
+    found = constant_function_bounds(net, combinatorial_type(net)) if lower < upper else None
+    return (lower, upper) if found is None else (max(lower, found[0]), min(upper, found[1]))
 
 
 def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:

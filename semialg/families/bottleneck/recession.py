@@ -1,0 +1,220 @@
+r"""Constant case-(a) functions with $c \ne 0$: the rows the recession function of $h$ constrains, an upper
+bound on the fibre's local dimension from them, and an explicit family of members meeting it.
+
+Let $f = c\,\sigma(h) + d$ be constant with $c \ne 0$ and $h \le 0$ everywhere (regime constant), $h(x) =
+\sum_j v_j\sigma(w_j\cdot x + b_j) + e$. Every member $\theta'$ near $\theta$ has $c' \ne 0$, so $\sigma(h')$ is
+constant: $h' \le 0$ ($d' = d$) or $h' \equiv \kappa > 0$ ($d' = d - \kappa c'$). Either way $h'$ is bounded above
+and its recession function $\rho'(u) = \sum_j v'_j\sigma(w'_j\cdot u)$ is nowhere positive. Write $P$ for the
+neurons with $v > 0$ (near $\theta$ also $v' > 0$) and $N$ for the others, $m = |N|$ (the unused neurons count in
+$N$: their $v'$ may turn negative).
+
+**Rows in the cone of $N$.** Every member near $\theta$ has $w'_p \in \operatorname{cone}(w'_n : n \in N)$ for
+each $p \in P$. *Proof.* Otherwise (Farkas) some $u$ has $w'_n\cdot u \le 0$ for all $n \in N$ and
+$w'_p\cdot u > 0$, and $\rho'(u) \ge v'_pw'_p\cdot u > 0$. $\square$
+
+**Pinned rows.** If moreover $e > 0$, every member near $\theta$ with $h' \le 0$ has no $u$ with $w'_n\cdot u < 0$
+for every $n \in N$; by Gordan's theorem the rows of $N$ are positively dependent, so for $m \le n_0$ they have rank
+below $m$. *Proof.* Along $tu$ the neurons of $N$ turn off, and so do those of $P$ ($w'_p\cdot u < 0$ by the
+cone) unless $w'_p = 0$, when they add $v'_p\sigma(b'_p) \ge 0$: $h'(tu) \ge e' > 0$ for large $t$. $\square$
+(The members with $h' \equiv \kappa > 0$ escape this; they come near $\theta$ only when $h \equiv 0$.)
+
+**Upper bound** (:func:`recession_upper_bound`). The $m \times n_0$ matrices of rank $s$ form a manifold of
+dimension $s(n_0 + m - s)$, and rows of $P$ in their $s$-dimensional span add $|P|s$; so the first-layer weights
+with $\operatorname{rank}W_N \le r$ and $W_P$ in the span of $W_N$ form a set of dimension
+$\rho_r = \max_{s \le r}\big(s(n_0 + m - s) + |P|s\big)$. The members near $\theta$ lie in it times the space of
+biases, $v$, $e$ and $c$, with $d' = d - \sigma(h'(0))c'$ a continuous function of the rest, so the local dimension
+at $\theta$ is at most $D - n_3 - n_1n_0 + \rho_r$: $r = \min(m, n_0)$ by the cone, $r = m - 1$ with pinned rows
+for the members with $h' \le 0$ — and where $h \equiv 0$ the larger of that and the local dimension at the inner
+network of the shallow fibre $Z$ of the zero function, plus $1 + n_3$, for those with $h' \equiv \kappa$
+($h' \mapsto (h' - \kappa, \kappa)$ maps them injectively into $Z \times (0, \infty)$, and $c'$ is free).
+
+**The family** (:func:`nonpositive_family_dimension`). Let every neuron of $P$ be flat ($w_p = 0$) and
+$g = \sum_P v_p\sigma(b_p) + e$, so that $h = g - \sum_N |v_n|\sigma(w_n\cdot x + b_n)$. By LP duality
+$\min_x \sum_n c_n\sigma(w_n\cdot x + b_n) = \max\{y\cdot b_N : W_N^Ty = 0,\ 0 \le y \le c\}$ (the least
+$\sum c_ns_n$ over $s \ge 0$, $s \ge W_Nx + b_N$), so $h \le 0$ says that some $y^*$ in that feasible set for
+$c = |v_N|$ has $y^*\cdot b_N \ge g$; for $g > 0$, $y^* \ne 0$. Take $r = \min(m, n_0)$ if $g \le 0$, else
+$r = \min(m - 1, n_0)$, and the members with $c''$ any (non-zero), $d'' = d$; rows $W''_N$ of rank $r$, any $b''_N$
+and $v''_N < 0$; rows $w''_p = \sum_n\mu_{pn}w''_n$ of $P$ ($\mu_{pn} > 0$ small), any $b''_p$ and $v''_p > 0$;
+any $e''$ — such that, with $M_n = \sum_p v''_p\mu_{pn}$ and $g'' = \sum_P v''_p\sigma(b''_p) + e''$, some $y$ in
+the kernel of $W''^T_N$ with $0 < y_n < |v''_n| - M_n$, or $y = 0$, has
+$y\cdot b''_N > g'' + \sum_n M_n\sigma(-b''_n)$. *Members.* $\sigma$ is subadditive and positively homogeneous:
+$\sigma(\sum_n\mu_{pn}z_n + b) \le \sigma(b) + \sum_n\mu_{pn}\sigma(z_n)$ and $\sigma(z) \le \sigma(z + b) +
+\sigma(-b)$, so $h'' \le g'' + \sum_n M_n\sigma(-b''_n) - \sum_n(|v''_n| - M_n)\sigma(w''_n\cdot x + b''_n)$, and
+the last sum is at least $y\cdot b''_N$ (weak duality). *Dimension.* The conditions are open on the rows of rank
+$r$ (the kernel moves continuously there, and $y$ with it), and $\theta$ is in their closure: $y$ near $y^*$ inside
+the box, $W''_N = W_N + \Delta$ with $\Delta = -y\,(W_N^T(y - y^*))^T/\|y\|^2$ (then $W''^T_Ny = 0$) moved
+generically among the matrices with that kernel vector (rank $r$), $e''$ a little below $e$, $\mu \to 0$. So the
+family has dimension $r(n_0 + m - r) + |P|r + 2m + 2|P| + 1 + n_3$ at $\theta$ (the rows of $P$ range over the
+$r$-dimensional span). It equals the upper bound with $r = \min(m, n_0)$ when $g \le 0$ (then $e \le 0$), and
+with pinned rows when $e > 0$ — for $P = \emptyset$ whenever $g = e > 0$: the local dimension is decided. $\square$
+
+>>> from semialg.families.bottleneck.types import combinatorial_type
+>>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[1, -1]], [[1], [-1]]], [[2, -3], [-2], [0, 1]])  # h = 0
+>>> t = combinatorial_type(net)
+>>> nonpositive_family_dimension(net, t), recession_upper_bound(net, t)   # w'_1 tilts only along w'_2: 13 - 2
+(11, 11)
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flint import fmpq
+
+from semialg.core.exact import nullspace, rank, sparse_vector
+from semialg.core.network import Network
+from semialg.engine.tangent import parameter_offsets
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.views import OuterView, _ZERO
+from semialg.families.shallow import canonical_form, fibre as shallow_fibre
+
+
+def constant_function_bounds(net: Network, t) -> tuple[int, int] | None:
+    r"""Bounds on the local dimension at ``net`` of its fibre for a case-(a) parameter with $c \ne 0$ and $h \le 0$
+    everywhere (``None`` otherwise): the larger of :func:`nonpositive_family_dimension` and
+    :func:`constant_inner_dimension` (0 where neither applies), and :func:`recession_upper_bound`. Cost: theirs.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[0], [0]], [[1, -2]], [[1], [-1]]], [[2, 2], [2], [0, 1]])   # h = 0
+    >>> constant_function_bounds(net, combinatorial_type(net))
+    (7, 7)
+    """
+    upper = recession_upper_bound(net, t)
+    if upper is None:
+        return None
+    return max(nonpositive_family_dimension(net, t) or 0, constant_inner_dimension(net, t) or 0), upper
+
+
+def recession_upper_bound(net: Network, t) -> int | None:
+    r"""An upper bound on the local dimension at ``net`` of its fibre, for a case-(a) parameter with $c \ne 0$ and
+    $h \le 0$ everywhere (``None`` otherwise): $D - n_3 - n_1n_0 + \rho_r$ (module docstring), $r = \min(m, n_0)$,
+    or with $e > 0$ and $0 < m \le n_0$ (pinned rows) $r = m - 1$, raised where $h \equiv 0$ to the local dimension
+    of the zero function's shallow fibre at the inner network plus $1 + n_3$ (its upper bound when undecided; the
+    pinned rows are not used when it has none). Cost: $O(n_1)$, and where the rows are pinned and $h \equiv 0$ one
+    shallow local dimension.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[-2, -1]], [[1], [-1]]], [[-2, 2], [2], [0, 1]])
+    >>> recession_upper_bound(net, combinatorial_type(net))   # h = 0 with e = 2: the rows are parallel, 13 - 2
+    11
+    """
+    view = OuterView.of(net)
+    if t.regime != "constant" or not any(view.c):
+        return None
+    n0, n1, n3 = net.widths[0], net.widths[1], net.widths[3]
+    p = sum(1 for v in view.v if v > 0)
+    m, free = n1 - p, net.architecture.num_parameters - n3 - n1 * n0
+
+    def rows(r: int) -> int:
+        return max(s * (n0 + m - s) + p * s for s in range(r + 1))
+
+    cone = free + rows(min(m, n0))
+    if not (view.e > 0 and 0 < m <= n0):
+        return cone
+    pinned = free + rows(m - 1)
+    level = _zero_fibre_bounds(view)
+    if level is None or view.inner((_ZERO,) * n0)[0] < 0:    # no member with h' a positive constant comes near
+        return pinned
+    return cone if level[1] is None else min(cone, max(pinned, level[1] + 1 + n3))
+
+
+def constant_inner_dimension(net: Network, t) -> int | None:
+    r"""The dimension at ``net`` of its members whose $h''$ is constant, for a case-(a) parameter with $c 
+e 0$
+    and $h \equiv h_0 \le 0$ constant (``None`` otherwise, or when the lower bound below is unknown): the local
+    dimension of the shallow fibre $Z$ of the zero function at the inner network lowered by $h_0$, plus $1 + n_3$
+    (its lower bound when undecided), a lower bound on the local dimension of the fibre.
+
+    *Proof.* Near ``net`` the inner networks with $h''$ constant are those $h''$ with $h'' - h''(0) \in Z$, a copy
+    of $Z 	imes \mathbb{R}$ through $h'' \mapsto (h'' - h''(0), h''(0))$; with any $c''$ and
+    $d'' = d - \sigma(h''(0))c''$ each is a member ($c''\sigma(h'') + d'' \equiv d$ whatever the sign of $h''(0)$).
+    $\square$ It glues the members with $h'' \le 0$ and those with $h''$ a positive constant, which no move
+    direction of the first-order bounds does (the trade of $e$ with $d$ is one-sided at $h = 0$). Cost: one shallow
+    local dimension.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[0], [0]], [[1, -2]], [[1], [-1]]], [[2, 2], [2], [0, 1]])   # h = 0
+    >>> constant_inner_dimension(net, combinatorial_type(net))   # rows pinned at 0: b, v, e and c
+    7
+    """
+    view = OuterView.of(net)
+    if t.regime != "constant" or not any(view.c):
+        return None
+    level = _zero_fibre_bounds(view)
+    return None if level is None or level[0] is None else level[0] + 1 + net.widths[3]
+
+
+def _zero_fibre_bounds(view: OuterView) -> tuple | None:
+    r"""Bounds ``(lower, upper)`` (``None`` where unknown) on the local dimension of the shallow fibre of the zero
+    function at the inner network lowered by its constant value, or ``None`` when $h$ is not constant."""
+    K = canonical_form(view.inner)
+    if K.kinks or any(map(any, K.linear)):
+        return None
+    n0, n1 = len(view.w[0]), len(view.w)
+    inner = view.inner
+    lowered = Network(inner.weights, (inner.biases[0], (inner.biases[1][0] - K.constant[0],)))
+    zero = shallow_fibre(Network((((_ZERO,) * n0,) * n1, ((_ZERO,) * n1,)), ((_ZERO,) * n1, (_ZERO,))))
+    try:
+        value = zero.local_dimension(lowered)
+        return value, value
+    except UndecidedError as err:
+        return (None, None) if err.bounds is None else tuple(err.bounds)
+
+
+def dominated_row_equations(net: Network, t) -> list[list[fmpq]]:
+    r"""Gradients at ``net`` of equations that hold on its fibre near it when $c \ne 0$ and $h \le 0$ everywhere
+    (regime constant: every member near it has $h' \le 0$), the neurons $N_-$ with $v \le 0$ have non-zero,
+    linearly independent rows and $|N_-| < n_0$: for every neuron $k$ with $w_k = 0$ and $v_k > 0$,
+    $z\cdot w'_k = 0$ for $z$ in a basis of the orthogonal complement of the span of those rows.
+
+    *Proof.* Near ``net`` a member has $v'_k > 0$ and the recession function
+    $\rho'(d) = \sum_j v'_j\sigma(w'_j\cdot d) \le 0$. Were $w'_k$ outside the cone of the rows $w'_j$ with
+    $v'_j < 0$ (all in $N_-$), a direction $d$ with $w'_k\cdot d > 0 \ge w'_j\cdot d$ for those would give
+    $\rho'(d) \ge v'_kw'_k\cdot d > 0$. So $w'_k$ lies in the span of the rows of $N_-$, which stay independent
+    near ``net``: with $z'$ a smooth basis of their orthogonal complement, $z'\cdot w'_k$ vanishes on the fibre, and
+    its gradient at ``net`` ($w_k = 0$) is $z\cdot\delta w_k$. $\square$ (The unused neurons count in $N_-$:
+    their $v'$ may turn negative.) Cost: one kernel of the $|N_-| \times n_0$ rows.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[0, 0, 0], [-1, 0, -1]], [[1, 0]], [[1]]], [[-3, -7], [0], [0]])
+    >>> len(dominated_row_equations(net, combinatorial_type(net)))  # the dead neuron wakes only along (-1, 0, -1)
+    2
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    if t.regime != "constant" or not any(view.c):
+        return []
+    negative = [tuple(w) for w, v in zip(view.w, view.v, strict=True) if v <= 0]
+    if not all(map(any, negative)) or len(negative) >= n0 or rank(negative) < len(negative):
+        return []
+    basis = nullspace(negative) if negative else [tuple(fmpq(int(i == j)) for j in range(n0)) for i in range(n0)]
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    unit = functools.partial(sparse_vector, net.architecture.num_parameters)
+    return [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(z))) for k, (w, v) in
+            enumerate(zip(view.w, view.v, strict=True)) if not any(w) and v > 0 for z in basis]
+
+
+def nonpositive_family_dimension(net: Network, t) -> int | None:
+    r"""The dimension at ``net`` of the explicit family of members of the module docstring, for a case-(a)
+    parameter with $c \ne 0$ and $h \le 0$ everywhere whose neurons with $v > 0$ all have $w = 0$ (``None``
+    otherwise): a lower bound on the local dimension of its fibre, $r(n_0 + m - r) + |P|r + 2m + 2|P| + 1 + n_3$,
+    $P$ the neurons with $v > 0$, $m$ the number of the others, $r = \min(m, n_0)$ if
+    $g = \sum_P v_p\sigma(b_p) + e \le 0$ and $r = \min(m - 1, n_0)$ otherwise (the rows of the others must then
+    keep a positive dependence). :func:`recession_upper_bound` meets it when $g \le 0$ or $e > 0$. Cost: $O(n_1)$.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[-2, 2, 3], [0, 0, 0]], [[-2, 2]], [[1], [-1]]], [[-1, -2], [-1], [0, 1]])
+    >>> nonpositive_family_dimension(net, combinatorial_type(net))   # h = -2 s(l) - 1: the dead neuron wakes by l
+    11
+    >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[-2, -1]], [[1], [-1]]], [[-2, 2], [2], [0, 1]])
+    >>> nonpositive_family_dimension(net, combinatorial_type(net))   # h = 0, e = 2: opposite rows w_2 = -l w_1
+    11
+    """
+    view = OuterView.of(net)
+    positive = [(w, b, v) for w, b, v in zip(view.w, view.b, view.v, strict=True) if v > 0]
+    if t.regime != "constant" or not any(view.c) or any(any(w) for w, _, _ in positive):
+        return None
+    n0, p = net.widths[0], len(positive)
+    m = len(view.v) - p
+    g = sum((v * max(b, _ZERO) for _, b, v in positive), view.e)
+    r = min(m, n0) if g <= 0 else min(m - 1, n0)
+    return r * (n0 + m - r) + p * r + 2 * m + 2 * p + 1 + len(view.c)

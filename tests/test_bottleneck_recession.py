@@ -1,0 +1,193 @@
+"""The recession bounds on constant functions' fibres (semialg.families.bottleneck.recession).
+
+The two lemmas behind the upper bound are checked where they bite, with the exact equivalence decision: a
+parameter near a constant function whose positive neuron's row leaves the span of the others' rows, or (with
+e > 0) whose other rows become independent, is not in the fibre however much room the rest leaves. The families
+behind the lower bounds are built by their recipes and decided equivalent; the local dimensions are hand-counted.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flint import fmpq
+
+import semialg as sa
+from semialg.core.exact import nullspace, rank
+from semialg.core.network import Network
+from semialg.families.bottleneck.local import local_dimension_bounds
+from semialg.families.bottleneck.recession import constant_inner_dimension, nonpositive_family_dimension, \
+    recession_upper_bound
+from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.views import OuterView, bottleneck_case
+
+OUT = ([[1], [-2]], [0, 1])
+
+
+def _net(W, b, v, e) -> Network:
+    return Network.from_arrays([W, [v], OUT[0]], [b, [e], OUT[1]])
+
+
+def _constant(rng, pinned: bool):
+    """A constant n0-n1-1-2 parameter (h <= 0 everywhere, c != 0) with fewer neurons of v <= 0 than inputs:
+    rows 0 or along one line; with ``pinned`` e > 0 (active flat negative neurons or an opposite pair hold h down),
+    else some neuron with v > 0. ``None`` when the draw is not constant."""
+    n0 = rng.choice([2, 3])
+    m = rng.randint(1, n0 - 1) if not pinned else rng.randint(2, n0)
+    a = [rng.randint(-2, 2) for _ in range(n0)]
+    W, b, v = [], [], []
+    for _ in range(m):
+        scale = rng.choice([0, 0, 1, -1, 2])
+        W.append([scale * x for x in a])
+        b.append(fmpq(rng.randint(-3, 3)))
+        v.append(fmpq(-rng.randint(0, 2)))
+    for _ in range(0 if pinned else rng.randint(1, 2)):
+        W.append([0] * n0)
+        b.append(fmpq(rng.randint(-3, 3)))
+        v.append(fmpq(rng.randint(1, 2)))
+    e = fmpq(rng.randint(1, 3)) if pinned else fmpq(-rng.randint(0, 4))
+    net = _net(W, b, v, e)
+    return net if bottleneck_case(net) == "a" and combinatorial_type(net).regime == "constant" else None
+
+
+def _draws(count, seed, pinned):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _constant(rng, pinned)
+        if net is not None:
+            out.append(net)
+    return out
+
+
+def _replace(net, W=None, b=None, v=None, e=None) -> Network:
+    view = OuterView.of(net)
+    return _net(W or [list(w) for w in view.w], b or list(view.b), v or list(view.v), view.e if e is None else e)
+
+
+@pytest.mark.parametrize("net", _draws(12, 1, pinned=False))
+def test_a_positive_row_leaving_the_span_of_the_others_leaves_the_fibre(net):
+    # even with e far down (h'' < -5 wherever the positive neurons are quiet) a tilt of a positive neuron's row
+    # orthogonal to the other rows makes h'' grow along the tilt: the function is no longer constant
+    view = OuterView.of(net)
+    others = [tuple(w) for w, x in zip(view.w, view.v) if x <= 0]
+    z = nullspace([w for w in others if any(w)] or [tuple(fmpq(0) for _ in view.w[0])])[0]
+    p = next(k for k, x in enumerate(view.v) if x > 0)
+    for eps in (fmpq(1, 100), fmpq(-1, 1000)):
+        W = [list(w) for w in view.w]
+        W[p] = [x + eps * y for x, y in zip(W[p], z)]
+        assert not sa.equivalent(net, _replace(net, W=W, e=view.e - 5))
+    t = combinatorial_type(net)
+    assert recession_upper_bound(net, t) < len(net.parameters()) - net.widths[3]
+
+
+@pytest.mark.parametrize("net", _draws(12, 2, pinned=True))
+def test_with_e_positive_rows_made_independent_leave_the_fibre(net):
+    # e > 0 and at most n0 neurons: once their rows are independent some direction turns every neuron off, where
+    # h'' tends to e'' > 0 — however strongly the active neurons hold h'' down near the origin (b raised, v lowered)
+    view = OuterView.of(net)
+    n0, rng, decided = len(view.w[0]), random.Random(len(view.w)), 0
+    for _ in range(3):
+        W = [[x + fmpq(rng.randint(-9, 9), 200) for x in w] for w in view.w]
+        if len({tuple(w) for w in W}) < len(W):
+            continue
+        b = [x + 3 for x in view.b]
+        v = [x - 1 for x in view.v]
+        moved = _replace(net, W=W, b=b, v=v)
+        if rank(W) == len(W) <= n0:
+            assert not sa.equivalent(net, moved)
+            decided += 1
+    assert decided
+    assert recession_upper_bound(net, combinatorial_type(net)) < len(net.parameters()) - net.widths[3]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_flat_inner_networks_glue_both_signs_of_h(seed):
+    # h = sum v s(b) + e constant: any b'', v'', e'' with w'' = 0 keep sigma(h'') constant, and d'' = d -
+    # sigma(h''(0)) c'' keeps f; both signs of h''(0) occur arbitrarily near h = 0
+    rng = random.Random(seed)
+    n0, n1 = rng.choice([1, 2, 3]), rng.choice([2, 3])
+    b = [fmpq(rng.randint(-3, 3)) for _ in range(n1)]
+    v = [fmpq(rng.choice([-2, -1, 1, 2])) for _ in range(n1)]
+    e = -sum((x * max(y, 0) for x, y in zip(v, b)), fmpq(0))       # h = 0
+    net = _net([[0] * n0] * n1, b, v, e)
+    assert constant_inner_dimension(net, combinatorial_type(net)) >= 2 * n1 + 1 + 2
+    for sign in (1, -1):
+        b2 = [x + fmpq(rng.randint(-9, 9), 100) for x in b]
+        v2 = [x + fmpq(rng.randint(-9, 9), 100) for x in v]
+        e2 = -sum((x * max(y, 0) for x, y in zip(v2, b2)), fmpq(0)) + sign * fmpq(1, 50)
+        c = [fmpq(rng.randint(1, 5)), fmpq(-rng.randint(1, 5))]
+        d = [r - max(sign * fmpq(1, 50), 0) * x for r, x in zip(OUT[1], c)]
+        member = Network.from_arrays([[[0] * n0] * n1, [v2], [[c[0]], [c[1]]]], [b2, [e2], d])
+        assert sa.equivalent(net, member)
+
+
+def test_hand_counted_local_dimensions():
+    # h = s(2) - s(-3) - 2 = 0 in 3-2-1-2: the positive neuron's row may tilt only along the dead negative one's
+    # (w_1 = mu w_2, mu >= 0 small, with e'' a little lower): w_2 (3), mu, b, v, e (5), c (2): 11 of 15
+    assert local_dimension_bounds(_net([[0, 0, 0]] * 2, [2, -3], [1, -1], -2)) == (11, 11)
+    # h = -s(-2) - s(0) + 2 s(0) = 0 in 3-3-1-2: the positive row in the span of the two others': 18 - 1
+    assert local_dimension_bounds(_net([[0, 0, 0]] * 3, [-2, 0, 0], [-1, -1, 2], 0)) == (17, 17)
+    # h = -2 s(-2) - s(2) + 2 = 0 in 3-2-1-2 with e = 2: far away along any direction turning both neurons off
+    # h'' tends to e'' > 0, so the rows are opposite (w_2 = -lambda w_1): w_1, lambda (4), b, v, e (5), c (2): 11
+    # (with e'' <= b''_2 - lambda|b''_1|, as a hand computation along w_1 . x shows)
+    lower, upper = local_dimension_bounds(_net([[0, 0, 0]] * 2, [-2, 2], [-2, -1], 2))
+    assert lower <= 11 == upper
+
+
+def _flat(rng):
+    """An n0-n1-1-2 parameter with every row 0 and g = e + sum_{v > 0} v s(b) > 0 >= h: the neurons with v <= 0
+    hold h down; sometimes h = 0."""
+    while True:
+        n0, n1 = rng.choice([1, 2, 3]), rng.choice([2, 3, 4])
+        b = [fmpq(rng.randint(-3, 3)) for _ in range(n1)]
+        v = [fmpq(rng.choice([-2, -1, 0, 1, 2])) for _ in range(n1)]
+        up = sum((x * max(y, 0) for x, y in zip(v, b) if x > 0), fmpq(0))
+        down = -sum((x * max(y, 0) for x, y in zip(v, b) if x <= 0), fmpq(0))
+        if down > 0:
+            e = -up + rng.choice([down, down / 2, fmpq(1, 3) * down])
+            return _net([[0] * n0] * n1, b, v, e)
+
+
+def _pinned_member(net, rng):
+    """A member built by the recipe of the module docstring: y near y* = |v| [b > 0] inside the box, rows of v <= 0
+    with W^T y = 0 (any size), rows of v > 0 small positive combinations of them, e'' with the slack they need."""
+    view = OuterView.of(net)
+    n0, N = len(view.w[0]), [k for k, x in enumerate(view.v) if x <= 0]
+    v2 = [x - fmpq(1, 10) if x <= 0 else x + fmpq(rng.randint(-3, 3), 100) for x in view.v]
+    b2 = [x + fmpq(rng.randint(-3, 3), 100) for x in view.b]
+    y = {k: -v2[k] * (fmpq(9, 10) if view.b[k] > 0 else fmpq(1, 10)) for k in N}
+    W = {k: [fmpq(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(n0)] for k in N}
+    norm = sum(x * x for x in y.values())
+    for j in range(n0):       # project the columns onto the orthogonal complement of y: W^T y = 0
+        s = sum(y[k] * W[k][j] for k in N) / norm
+        for k in N:
+            W[k][j] -= s * y[k]
+    rows = [W[k] if k in W else None for k in range(len(view.v))]
+    M = {k: fmpq(0) for k in N}
+    for p, x in enumerate(view.v):
+        if x > 0:
+            mu = {k: fmpq(rng.randint(0, 3), 3000) for k in N}
+            rows[p] = [sum((mu[k] * W[k][j] for k in N), fmpq(0)) for j in range(n0)]
+            for k in N:
+                M[k] += v2[p] * mu[k]
+    assert all(y[k] < -v2[k] - M[k] for k in N)
+    g_rest = sum((x * max(z, 0) for x, z in zip(v2, b2) if x > 0), fmpq(0))
+    slack = sum((y[k] * b2[k] - M[k] * max(-b2[k], 0) for k in N), fmpq(0))
+    e2 = slack - g_rest - fmpq(1, 1000)           # y . b'' > g'' + sum M s(-b'')
+    return _net(rows, b2, v2, e2)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_the_pinned_family_lies_in_the_fibre(seed):
+    rng = random.Random(seed)
+    net = _flat(rng)
+    t = combinatorial_type(net)
+    assert t.regime == "constant"
+    for _ in range(2):
+        assert sa.equivalent(net, _pinned_member(net, rng))
+    lower, upper = local_dimension_bounds(net)
+    family = nonpositive_family_dimension(net, t)
+    assert family <= lower <= upper
+    if OuterView.of(net).e > 0:      # the pinned rows' upper bound meets the family
+        assert lower == upper == family
