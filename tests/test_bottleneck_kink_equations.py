@@ -1,0 +1,76 @@
+"""Constant neurons holding h down (semialg.families.bottleneck.kink_equations): with e > 0, the one active
+constant neuron with v < 0 keeps w' = 0 when a direction turning every other neuron off lies in the cone of the
+recession directions of P-bar — checked with the exact equivalence decision on every tilt of its row, and by
+hand-counted local dimensions."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flint import fmpq
+
+import semialg as sa
+from semialg.core.network import Network
+from semialg.engine.tangent import parameter_offsets
+from semialg.families.bottleneck.kink_equations import _holding_neuron, unseen_kink_equations
+from semialg.families.bottleneck.local import local_dimension_bounds
+from semialg.families.bottleneck.views import OuterView, bottleneck_case
+
+OUT = ([[1], [-1]], [0, 1])
+
+
+def _net(W, b, v, e) -> Network:
+    return Network.from_arrays([W, [v], OUT[0]], [b, [e], OUT[1]])
+
+
+def _holding(rng):
+    """An n0-n1-1-2 parameter with e > 0 and one active constant neuron with v < 0 (the last), or ``None``."""
+    n0, n1 = rng.choice([1, 2, 3]), rng.choice([2, 3, 4])
+    W = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1 - 1)] + [[0] * n0]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1 - 1)] + [fmpq(rng.randint(1, 3))]
+    v = [fmpq(rng.choice([-2, -1, 1, 2, 3])) for _ in range(n1 - 1)] + [fmpq(-rng.randint(1, 3))]
+    net = _net(W, b, v, fmpq(rng.randint(1, 3)))
+    if bottleneck_case(net) != "a" or _holding_neuron(OuterView.of(net)) != n1 - 1:
+        return None
+    return net
+
+
+def _pinned(count, seed):
+    """Parameters whose holding neuron's row is pinned by unseen_kink_equations (all its coordinates)."""
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _holding(rng)
+        if net is None:
+            continue
+        n0, n1 = net.widths[0], net.widths[1]
+        (W_at, _, _), _ = parameter_offsets(net.architecture)
+        coords = {i for g in unseen_kink_equations(net) for i, x in enumerate(g) if x}
+        if set(range(W_at + (n1 - 1) * n0, W_at + n1 * n0)) <= coords:
+            out.append(net)
+    return out
+
+
+@pytest.mark.parametrize("net", _pinned(10, 1))
+def test_every_tilt_of_a_holding_neuron_leaves_the_fibre(net):
+    n0, n1 = net.widths[0], net.widths[1]
+    rng = random.Random(n0 * 10 + n1)
+    view = OuterView.of(net)
+    for _ in range(4):
+        z = [fmpq(rng.randint(-3, 3), 1000) for _ in range(n0)]
+        if not any(z):
+            continue
+        W = [list(w) for w in view.w]
+        W[-1] = z
+        assert not sa.equivalent(net, _net(W, list(view.b), list(view.v), view.e))
+
+
+def test_hand_counted_local_dimensions():
+    # h = 3 s(2x + 2) - s(2) + 1, P = (-5/6, oo): the constant neuron stays flat (a tilt turns it off far left,
+    # where h'' -> e'' = 1, or puts a kink on P); h'' = mu h on P: 2 equations on w, b, v (4), b_2, v_2, e, mu
+    # (4): 6, with c' = c / mu and d' = d: 5 of 11
+    assert local_dimension_bounds(_net([[2], [0]], [2, 2], [3, -1], 1)) == (5, 5)
+    # h = s(2x + 2z + 3) - 2 in 3-2-1-2: the same with w_1 parallel to (1, 0, 1): 3 + 1 equations on 9: 5 of 15
+    assert local_dimension_bounds(_net([[2, 0, 2], [0, 0, 0]], [3, 3], [1, -1], 1)) == (5, 5)
+    # h = -2 s(-x) + s(2 - 3x) - 3 (P = (-oo, -1), two U+ neurons): 2 equations on 10: 8 of 14
+    assert local_dimension_bounds(_net([[-1], [0], [-3]], [0, 2, 2], [-2, -2, 1], 1)) == (8, 8)
