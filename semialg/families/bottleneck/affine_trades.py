@@ -27,6 +27,24 @@ $v_k\lambda_k = -v_m\lambda_m$ (unused ones included) compute $v_k\lambda_k\,s\,
 that is never inactive: they join $T$, raising $v_k\lambda_k$ with $v_{k_0}\ell_{k_0}$ giving up $s\,\ell$, when
 $\tilde h < 0$ on the cone over $M \cup \bigcup_{k \in T}\{\ell_k \le 0\}$ (where they disagree with $T$).
 
+*Constant neurons tilting far away* (:func:`constant_neuron_tilts`). Constant neurons with $b_k > 0$ disagree
+with any tilt of theirs only far out, so the condition above fails at infinity; one-sided tilts need less. Let
+$A$ be the constant neurons with $b_k > 0$ and $v_k \ne 0$, and $\Delta$ the open cone of directions
+$d \perp L_h$ with $h_\infty < 0$ on the closed half-sphere $\{r : d\cdot r \ge 0\}$ of the quotient by $L_h$ (the
+common kernel of the rows with $v \ne 0$; :func:`~semialg.families.bottleneck.cell_cones.far_directions`). Then
+$w'_k = -t\alpha_kd_k$ ($k \in A$, $\alpha_k \ge 0$, $d_k \in \Delta$) with $\sum_A v_k\alpha_kd_k = 0$ keeps $f$
+for small $t > 0$. *Proof.* Where every tilted neuron is still active, $h' - h = -t\sum_A v_k\alpha_kd_k\cdot x
+= 0$. Elsewhere some $d_k\cdot x \ge b_k/(t\alpha_k)$, so the component $x_\perp$ of $x$ orthogonal to $L_h$ has
+$|x_\perp| \ge b_k/(t\alpha_k|d_k|)$ and direction in the closed half-sphere of $d_k$, where (by compactness)
+$h(x) = h(x_\perp) \le -\delta|x_\perp|$ once $|x_\perp|$ is large; and $|h' - h| \le t\sum_A|v_k|\alpha_k
+|d_k\cdot x_\perp| \le Ct|x_\perp|$: $h' < 0$ and $h < 0$ there. $\square$ With $v$ of both signs in $A$ the
+pairs $\delta w_p = v_qd$, $\delta w_q = -v_pd$ ($v_p > 0 > v_q$, $d \in \Delta$) generate a cone of such moves
+whose span has dimension $(|A| - 1)\dim L_h^\perp$; they change $h$ only where $h \le -\delta|x_\perp|$, like
+the silent neurons waking far away of :mod:`~semialg.families.bottleneck.local`, and compose as those do. Under
+$h = \sigma(2) - 2\sigma(2x - 3/2) - \sigma(3) + 2$ in 1-3-1-2 ($P = (-\infty, 1)$) the two constant neurons tilt
+together to the left, active on $P$ with cancelling slopes, off only far right where $h \approx -4x$: local
+dimension 7, by hand.
+
 >>> from semialg.core.network import Network
 >>> net = Network.from_arrays([[[3], [2]], [[1, 0]], [[1]]], [[-1, -1/2], [-2], [0]])   # h = s(3x - 1) - 2
 >>> len(affine_part_trades(net))      # the unused s(2x - 1/2) gains v, s(3x - 1) absorbs it on P = {x > 1}
@@ -43,10 +61,10 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, level
 from semialg.families.bottleneck.views import OuterView
 
-__all__ = ["affine_part_trades"]
+__all__ = ["affine_part_trades", "constant_neuron_tilts"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
@@ -93,6 +111,31 @@ def affine_part_trades(net: Network) -> list[list[fmpq]]:
         for k, m, key, lam_k, lam_m, sign in pairs:
             out.append(unit((v_at + k, 1 / lam_k), (v_at + m, -1 / lam_m), *row_at(k0, key, -sign / view.v[k0])))
     return out
+
+
+def constant_neuron_tilts(net: Network) -> list[list[fmpq]]:
+    r"""The one-sided moves of the module docstring (*constant neurons tilting far away*) of a case-(a) parameter
+    with $c \ne 0$: for the constant neurons with $b > 0$, $v \ne 0$, pairs $(p_0, q)$ and $(p, q_0)$ of opposite
+    signs of $v$ and each direction $d$ of :func:`~semialg.families.bottleneck.cell_cones.far_directions`,
+    $\delta w_p = v_qd$, $\delta w_q = -v_pd$; ``[]`` when there are none or the cells' generators are not
+    enumerated. Cost: that of :func:`~semialg.families.bottleneck.cell_cones.far_directions`.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[0], [2], [0]], [[1, -2, -1]], [[1], [-1]]], [[2, "-3/2", 3], [2], [0, 1]])
+    >>> constant_neuron_tilts(net)[0][:3]    # h = 1 - 2 s(2x - 3/2): both tilt left (d = 1), slopes cancelling
+    [-3, 0, -3]
+    """
+    view = OuterView.of(net)
+    active = [k for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b > 0 < v * v]
+    up, down = [k for k in active if view.v[k] > 0], [k for k in active if view.v[k] < 0]
+    if not any(view.c) or not up or not down or (cones := cell_cones(net)) is None:
+        return []
+    n0 = net.widths[0]
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    unit = functools.partial(sparse_vector, net.architecture.num_parameters)
+    return [unit(*((W_at + p * n0 + j, view.v[q] * x) for j, x in enumerate(d)),
+                 *((W_at + q * n0 + j, -view.v[p] * x) for j, x in enumerate(d)))
+            for p, q in [(up[0], q) for q in down] + [(p, down[0]) for p in up[1:]] for d in far_directions(cones, view)]
 
 
 def _affine_pairs(view: OuterView) -> list[tuple]:

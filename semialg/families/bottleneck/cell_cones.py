@@ -11,12 +11,13 @@ import math
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
 from semialg.core.network import Network
 from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.views import OuterView
+from semialg.geometry.polyhedron import decide
 
-__all__ = ["cell_cones", "cut_generators", "level", "pbar_recession", "ray_key", "robustness"]
+__all__ = ["cell_cones", "cut_generators", "far_directions", "level", "pbar_recession", "ray_key", "robustness"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 #: candidate subsets (over all cells) beyond which cells' generators are not enumerated
@@ -146,3 +147,51 @@ def ray_key(g) -> tuple:
     """A hashable key of the ray through ``g``: its direction and orientation (positive multiples share it)."""
     key, _, sign = normalise_row(g)
     return fingerprint(tuple(sign * x for x in key))
+
+
+def _live_rows_basis(view: OuterView) -> list[tuple]:
+    r"""A basis of $L_h^\perp$, the span of the rows of the neurons with $v \ne 0$ ($h$ is invariant along $L_h$)."""
+    basis: list[tuple] = []
+    for w, v in zip(view.w, view.v, strict=True):
+        if v != 0 and rank(basis + [tuple(w)]) > len(basis):
+            basis.append(tuple(w))
+    return basis
+
+
+def _modulo(gens: list, basis: list[tuple]) -> list:
+    r"""A cell's generators (:func:`cell_cones`) without its rays along $L_h$ (the common kernel of ``basis``): the
+    cell modulo $L_h$, where $h$ and every row in $L_h^\perp$ are invariant."""
+    n0 = len(basis[0]) if basis else 0
+    return [(g, s, val) for g, s, val in gens if s != 0 or any(dot(q, g[:n0]) for q in basis)]
+
+
+def far_directions(cones: list[list], view: OuterView) -> list[tuple]:
+    r"""Linearly independent directions $d \perp L_h$ with $h_\infty < 0$ on the closed half-sphere
+    $\{r : d\cdot r \ge 0\}$ of the quotient by $L_h$ (the common kernel of the rows of the neurons with $v \ne 0$,
+    along which $h$ and the activity of a row $d \perp L_h$ are invariant), as many as $\dim L_h^\perp$, or
+    ``[]`` if there are none. Those $d$ form an open cone: $d\cdot z < 0$ for every generator $z \notin L_h$ of
+    the cones $\{r \in \mathrm{rec}\,C : h_\infty(r) \ge 0\}$ of the cells $C$ (:func:`cut_generators` of their
+    rays), decided with a point $d_0$ exactly (:func:`~semialg.geometry.polyhedron.decide`), then $d_0 + 2^{-j}q$
+    for a basis $q$ of $L_h^\perp$ and the first $j$ keeping all of them in it (checked exactly)."""
+    basis = _live_rows_basis(view)
+    if not basis:
+        return []
+    Z = [z for gens in cones for z in (g[:len(view.w[0])] for g in cut_generators([x for x in gens if x[1] == 0]))
+         if any(dot(q, z) for q in basis)]
+    found = decide([tuple(-dot(q, z) for q in basis) for z in Z], (_ZERO,) * len(Z), len(basis))
+    if not found:
+        return []
+
+    def direction(alpha) -> tuple:
+        return tuple(sum((a * q[j] for a, q in zip(alpha, basis, strict=True)), _ZERO) for j in range(len(view.w[0])))
+
+    def valid(alpha) -> bool:
+        d = direction(alpha)
+        return any(d) and all(dot(d, z) < 0 for z in Z)
+
+    for j in range(64):
+        step = fmpq(1, 2 ** j)
+        tilted = [tuple(a + step * (i == m) for m, a in enumerate(found.point)) for i in range(len(basis))]
+        if all(map(valid, tilted)) and rank([direction(t) for t in tilted]) == len(basis):
+            return [direction(t) for t in tilted]
+    return []

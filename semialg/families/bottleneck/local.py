@@ -108,14 +108,14 @@ import math
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, sparse_vector
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, sparse_vector
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
-from semialg.families.bottleneck.affine_trades import affine_part_trades
+from semialg.families.bottleneck.affine_trades import affine_part_trades, constant_neuron_tilts
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
-from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, pbar_recession, ray_key, \
-    robustness
+from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, cell_cones, cut_generators, \
+    far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
 from semialg.families.bottleneck.kink_equations import _SUBSET_LIMIT, _uncancelled_lines, seen_kink_equations, \
     unseen_kink_equations
@@ -149,6 +149,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`downhill_translations`, :func:`hidden_translations`,
     :func:`~semialg.families.bottleneck.plateau.plateau_slides`,
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
+    :func:`~semialg.families.bottleneck.affine_trades.constant_neuron_tilts`,
     :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins` and
     :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by
@@ -184,7 +185,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         twins, withdrawn = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
         return equations, (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
-                           + affine_part_trades(net) + twins + constant_function_moves(net, t)), \
+                           + affine_part_trades(net) + constant_neuron_tilts(net) + twins
+                           + constant_function_moves(net, t)), \
             joint_cases(plateau_cases(net), unused_neuron_cases(net, seen),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
@@ -345,7 +347,7 @@ def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmp
                 len(inside := dual_cone_spanning_rows(pbar) if inside is None else inside) == n0 + 1 or v < 0):
             rows = [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(a[:n0])), (b_at + k, a[n0])) for a in inside]
         if not rows and (constant or zero):
-            far = _far_directions(cones, view) if far is None else far
+            far = far_directions(cones, view) if far is None else far
             # a dead unused neuron's row and bias are free already (v' = 0): waking adds a dimension only when the
             # directions it wakes along are open in R^n0, not only modulo L_h
             if v != 0 or len(far) == n0:
@@ -497,51 +499,3 @@ def outer_bias_trade(net: Network) -> list[list[fmpq]]:
 def _units(D: int):
     """:func:`~semialg.core.exact.sparse_vector` of length ``D``."""
     return functools.partial(sparse_vector, D)
-
-
-def _live_rows_basis(view: OuterView) -> list[tuple]:
-    r"""A basis of $L_h^\perp$, the span of the rows of the neurons with $v \ne 0$ ($h$ is invariant along $L_h$)."""
-    basis: list[tuple] = []
-    for w, v in zip(view.w, view.v, strict=True):
-        if v != 0 and rank(basis + [tuple(w)]) > len(basis):
-            basis.append(tuple(w))
-    return basis
-
-
-def _modulo(gens: list, basis: list[tuple]) -> list:
-    r"""A cell's generators (:func:`cell_cones`) without its rays along $L_h$ (the common kernel of ``basis``): the
-    cell modulo $L_h$, where $h$ and every row in $L_h^\perp$ are invariant."""
-    n0 = len(basis[0]) if basis else 0
-    return [(g, s, val) for g, s, val in gens if s != 0 or any(dot(q, g[:n0]) for q in basis)]
-
-
-def _far_directions(cones: list[list], view: OuterView) -> list[tuple]:
-    r"""Linearly independent directions $d \perp L_h$ with $h_\infty < 0$ on the closed half-sphere
-    $\{r : d\cdot r \ge 0\}$ of the quotient by $L_h$ (the common kernel of the rows of the neurons with $v \ne 0$,
-    along which $h$ and the activity of a row $d \perp L_h$ are invariant), as many as $\dim L_h^\perp$, or
-    ``[]`` if there are none. Those $d$ form an open cone: $d\cdot z < 0$ for every generator $z \notin L_h$ of
-    the cones $\{r \in \mathrm{rec}\,C : h_\infty(r) \ge 0\}$ of the cells $C$ (:func:`cut_generators` of their
-    rays), decided with a point $d_0$ exactly (:func:`~semialg.geometry.polyhedron.decide`), then $d_0 + 2^{-j}q$
-    for a basis $q$ of $L_h^\perp$ and the first $j$ keeping all of them in it (checked exactly)."""
-    basis = _live_rows_basis(view)
-    if not basis:
-        return []
-    Z = [z for gens in cones for z in (g[:len(view.w[0])] for g in cut_generators([x for x in gens if x[1] == 0]))
-         if any(dot(q, z) for q in basis)]
-    found = decide([tuple(-dot(q, z) for q in basis) for z in Z], (_ZERO,) * len(Z), len(basis))
-    if not found:
-        return []
-
-    def direction(alpha) -> tuple:
-        return tuple(sum((a * q[j] for a, q in zip(alpha, basis, strict=True)), _ZERO) for j in range(len(view.w[0])))
-
-    def valid(alpha) -> bool:
-        d = direction(alpha)
-        return any(d) and all(dot(d, z) < 0 for z in Z)
-
-    for j in range(64):
-        step = fmpq(1, 2 ** j)
-        tilted = [tuple(a + step * (i == m) for m, a in enumerate(found.point)) for i in range(len(basis))]
-        if all(map(valid, tilted)) and rank([direction(t) for t in tilted]) == len(basis):
-            return [direction(t) for t in tilted]
-    return []
