@@ -12,21 +12,19 @@ $N$: their $v'$ may turn negative).
 each $p \in P$. *Proof.* Otherwise (Farkas) some $u$ has $w'_n\cdot u \le 0$ for all $n \in N$ and
 $w'_p\cdot u > 0$, and $\rho'(u) \ge v'_pw'_p\cdot u > 0$. $\square$
 
-**Pinned rows.** If moreover $e > 0$, every member near $\theta$ with $h' \le 0$ has no $u$ with $w'_n\cdot u < 0$
-for every $n \in N$; by Gordan's theorem the rows of $N$ are positively dependent, so for $m \le n_0$ they have rank
-below $m$. *Proof.* Along $tu$ the neurons of $N$ turn off, and so do those of $P$ ($w'_p\cdot u < 0$ by the
-cone) unless $w'_p = 0$, when they add $v'_p\sigma(b'_p) \ge 0$: $h'(tu) \ge e' > 0$ for large $t$. $\square$
-(The members with $h' \equiv \kappa > 0$ escape this; they come near $\theta$ only when $h \equiv 0$.)
+**Pinned rows.** If moreover $e > 0$, every member near $\theta$ has no $u$ with $w'_n\cdot u < 0$ for every
+$n \in N$; by Gordan's theorem the rows of $N$ are positively dependent, so for $m \le n_0$ they have rank below
+$m$. *Proof.* Along $tu$ the neurons of $N$ turn off, and so do those of $P$ ($w'_p\cdot u < 0$ by the cone) unless
+$w'_p = 0$, when they add $v'_p\sigma(b'_p) \ge 0$: $h'(tu) \ge e' > 0$ for large $t$. That contradicts
+$h' \le 0$, and also $h' \equiv \kappa$: those members come near $\theta$ only when $h \equiv 0$, with $\kappa$ near
+$0$, below $e' \approx e$. $\square$
 
 **Upper bound** (:func:`recession_upper_bound`). The $m \times n_0$ matrices of rank $s$ form a manifold of
 dimension $s(n_0 + m - s)$, and rows of $P$ in their $s$-dimensional span add $|P|s$; so the first-layer weights
 with $\operatorname{rank}W_N \le r$ and $W_P$ in the span of $W_N$ form a set of dimension
 $\rho_r = \max_{s \le r}\big(s(n_0 + m - s) + |P|s\big)$. The members near $\theta$ lie in it times the space of
 biases, $v$, $e$ and $c$, with $d' = d - \sigma(h'(0))c'$ a continuous function of the rest, so the local dimension
-at $\theta$ is at most $D - n_3 - n_1n_0 + \rho_r$: $r = \min(m, n_0)$ by the cone, $r = m - 1$ with pinned rows
-for the members with $h' \le 0$ — and where $h \equiv 0$ the larger of that and the local dimension at the inner
-network of the shallow fibre $Z$ of the zero function, plus $1 + n_3$, for those with $h' \equiv \kappa$
-($h' \mapsto (h' - \kappa, \kappa)$ maps them injectively into $Z \times (0, \infty)$, and $c'$ is free).
+at $\theta$ is at most $D - n_3 - n_1n_0 + \rho_r$: $r = \min(m, n_0)$ by the cone, $r = m - 1$ with pinned rows.
 
 **The family** (:func:`nonpositive_family_dimension`). Let every neuron of $P$ be flat ($w_p = 0$) and
 $g = \sum_P v_p\sigma(b_p) + e$, so that $h = g - \sum_N |v_n|\sigma(w_n\cdot x + b_n)$. By LP duality
@@ -88,10 +86,7 @@ def constant_function_bounds(net: Network, t) -> tuple[int, int] | None:
 def recession_upper_bound(net: Network, t) -> int | None:
     r"""An upper bound on the local dimension at ``net`` of its fibre, for a case-(a) parameter with $c \ne 0$ and
     $h \le 0$ everywhere (``None`` otherwise): $D - n_3 - n_1n_0 + \rho_r$ (module docstring), $r = \min(m, n_0)$,
-    or with $e > 0$ and $0 < m \le n_0$ (pinned rows) $r = m - 1$, raised where $h \equiv 0$ to the local dimension
-    of the zero function's shallow fibre at the inner network plus $1 + n_3$ (its upper bound when undecided; the
-    pinned rows are not used when it has none). Cost: $O(n_1)$, and where the rows are pinned and $h \equiv 0$ one
-    shallow local dimension.
+    or with $e > 0$ and $0 < m \le n_0$ (pinned rows) $r = m - 1$. Cost: $O(n_1)$.
 
     >>> from semialg.families.bottleneck.types import combinatorial_type
     >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[-2, -1]], [[1], [-1]]], [[-2, 2], [2], [0, 1]])
@@ -101,21 +96,15 @@ def recession_upper_bound(net: Network, t) -> int | None:
     view = OuterView.of(net)
     if t.regime != "constant" or not any(view.c):
         return None
-    n0, n1, n3 = net.widths[0], net.widths[1], net.widths[3]
+    n0, n1 = net.widths[0], net.widths[1]
     p = sum(1 for v in view.v if v > 0)
-    m, free = n1 - p, net.architecture.num_parameters - n3 - n1 * n0
+    m, free = n1 - p, net.architecture.num_parameters - net.widths[3] - n1 * n0
 
     def rows(r: int) -> int:
         return max(s * (n0 + m - s) + p * s for s in range(r + 1))
 
     cone = free + rows(min(m, n0))
-    if not (view.e > 0 and 0 < m <= n0):
-        return cone
-    pinned = free + rows(m - 1)
-    level = _zero_fibre_bounds(view)
-    if level is None or view.inner((_ZERO,) * n0)[0] < 0:    # no member with h' a positive constant comes near
-        return pinned
-    return cone if level[1] is None else min(cone, max(pinned, level[1] + 1 + n3))
+    return cone if not (view.e > 0 and 0 < m <= n0) else free + rows(m - 1)
 
 
 def constant_inner_dimension(net: Network, t) -> int | None:
