@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Sequence
 
@@ -116,6 +117,14 @@ class NetworkArrangement(Arrangement):
 
     def project(self, x: Vec) -> Vec:
         return x[:self.input_dim]
+
+
+@functools.lru_cache(maxsize=8)
+def arrangement_of(net: Network) -> NetworkArrangement:
+    """The arrangement (with its cells) of the first layer of one case-(a) parameter, shared by the analyses of
+    that parameter — its type, its cells' cones, its plateaus, its lines' suprema — which would otherwise build it
+    again each (for 12-9-1-1, 0.65 s a time). Treat it as read-only."""
+    return NetworkArrangement((net,))
 
 
 def sup_on_line(arr: NetworkArrangement, view: OuterView, k: int) -> fmpq | None:

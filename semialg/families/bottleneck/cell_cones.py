@@ -13,7 +13,7 @@ from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank
 from semialg.core.network import Network
-from semialg.families.bottleneck.arrangement import NetworkArrangement
+from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.polyhedron import decide
 
@@ -36,7 +36,7 @@ def _cones(net: Network, view: OuterView) -> list[list] | None:
     (extreme rays), each with its $t$ and the homogenised $\tilde h$ there. In the plane from the sweep; in higher
     dimension by :func:`_cell_generators`, and ``None`` when the enumeration would exceed ``_GENERATOR_WORK``
     candidate subsets."""
-    arr = NetworkArrangement((net,))
+    arr = arrangement_of(net)
     n0 = arr.dim
     normals = [line[:-1] for line in arr.lines]
     lineality = nullspace(normals) if normals else [tuple(_ONE if i == j else _ZERO for j in range(n0))

@@ -113,7 +113,7 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.affine_trades import affine_part_trades, constant_neuron_tilts
-from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
+from semialg.families.bottleneck.arrangement import arrangement_of, sup_on_line
 from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, cell_cones, cut_generators, \
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
@@ -447,7 +447,7 @@ def _negative_on(net: Network, view: OuterView, row) -> bool:
     r"""Whether $\sup h < 0$ on the hyperplane of the row $(w, b)$ (a point on the line, a line in the plane)."""
     if len(row) == 2:
         return view.inner((-row[1] / row[0],))[0] < 0
-    arr = NetworkArrangement((net,))
+    arr = arrangement_of(net)
     top = sup_on_line(arr, view, arr.index[fingerprint(normalise_row(row)[0])])
     return top is not None and top < 0
 

@@ -79,7 +79,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.arrangement import NetworkArrangement
+from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of
 from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.views import OuterView
 from semialg.families.shallow import canonical_form
@@ -180,7 +180,7 @@ def plateau_cases(net: Network) -> list[list[list[fmpq]]]:
     view = OuterView.of(net)
     if not any(view.c) or any(not any(w) and b == 0 for w, b in zip(view.w, view.b, strict=True)):
         return []
-    arr = NetworkArrangement((net,))
+    arr = arrangement_of(net)
     maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
     plateaus = [cell for cell, (lin, const) in zip(arr.cells, maps, strict=True) if not any(lin) and const == 0]
     if not plateaus:

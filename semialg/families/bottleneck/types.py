@@ -20,7 +20,7 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
-from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_value, visible
+from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value, visible
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.shallow import canonical_form, hidden_symmetries as shallow_hidden_symmetries
@@ -82,7 +82,7 @@ def combinatorial_type(net: Network) -> BottleneckType:
         return BottleneckType("b", classes, regime)
     _require(net, "a")
     view = OuterView.of(net)
-    arr = NetworkArrangement((net,))
+    arr = arrangement_of(net)
     data = arr.neuron_data(view.inner)
     maps = arr.affine_maps(data, arr.cells)
     ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps, strict=True)]
