@@ -74,3 +74,11 @@ def test_hand_counted_local_dimensions():
     assert local_dimension_bounds(_net([[2, 0, 2], [0, 0, 0]], [3, 3], [1, -1], 1)) == (5, 5)
     # h = -2 s(-x) + s(2 - 3x) - 3 (P = (-oo, -1), two U+ neurons): 2 equations on 10: 8 of 14
     assert local_dimension_bounds(_net([[-1], [0], [-3]], [0, 2, 2], [-2, -2, 1], 1)) == (8, 8)
+
+
+def test_an_audited_holding_neuron():
+    # counted by an independent audit (session 25): h = s(-y) in 2-3-1-2 with e = 3 held down by the constant
+    # neuron; the unused neuron's line crosses P, so v' = 0 with its row and bias free (3); the neuron at y = 0
+    # (its scale, b, v) and the constant one (b, v) with e and one equation: 5; c and d fixed: 8. A tilt of the
+    # constant neuron turns it off along (0, 1), where h'' -> 3, or puts a kink on P
+    assert local_dimension_bounds(_net([[1, -1], [0, 0], [0, -1]], [2, 1, 0], [0, -3, 1], 3)) == (8, 8)

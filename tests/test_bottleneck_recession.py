@@ -191,3 +191,17 @@ def test_the_pinned_family_lies_in_the_fibre(seed):
     assert family <= lower <= upper
     if OuterView.of(net).e > 0:      # the pinned rows' upper bound meets the family
         assert lower == upper == family
+
+
+@pytest.mark.parametrize("W, b, v, e, expected", [
+    # counted by an independent audit (session 25). h = -1 in 2-3-1-2 with e = 5 > 0: the rows of v <= 0 keep a
+    # positive dependence (w_2' = -t w_0': 3 dimensions), the positive row on that line (1), biases, v, e, c (9)
+    ([[2, 0], [0, 0], [0, 0]], [0, -1, 3], [0, 2, -2], 5, 13),
+    # 3-3-1-2, e = 2: rank 1 (3 + 2 - 1 = 4), the positive row in the span (1), the rest (9)
+    ([[-1, 2, 0], [0, 0, 0], [0, 0, 0]], [3, 3, 1], [0, -2, 2], 2, 14),
+    # zero rows, h = 0 with e = 1 in 2-2-1-2: rows of rank 1 (the e > 0 lemma rules out rank 2; a member with rows
+    # u and -200 u and v_2 = -1/100 checked exactly): 3 + biases, v, e, c (7)
+    ([[0, 0], [0, 0]], [1, 0], [-1, 0], 1, 10),
+])
+def test_audited_local_dimensions(W, b, v, e, expected):
+    assert local_dimension_bounds(_net(W, b, v, e)) == (expected, expected)
