@@ -17,8 +17,8 @@ import semialg as sa
 from semialg.core.exact import nullspace, rank
 from semialg.core.network import Network
 from semialg.families.bottleneck.local import local_dimension_bounds
-from semialg.families.bottleneck.recession import constant_inner_dimension, nonpositive_family_dimension, \
-    recession_upper_bound
+from semialg.families.bottleneck.recession import constant_inner_dimension, flat_pair_dimension, \
+    nonpositive_family_dimension, recession_upper_bound
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
@@ -205,3 +205,57 @@ def test_the_pinned_family_lies_in_the_fibre(seed):
 ])
 def test_audited_local_dimensions(W, b, v, e, expected):
     assert local_dimension_bounds(_net(W, b, v, e)) == (expected, expected)
+
+
+def _flat_with_pairs(rng):
+    """Every row 0, h <= 0, and at least one active pair v_p > 0 > v_n with v_p b_p + v_n b_n > 0."""
+    while True:
+        n0, n1 = rng.choice([1, 2, 3]), rng.choice([2, 3, 4])
+        b = [fmpq(rng.randint(-2, 3)) for _ in range(n1)]
+        v = [fmpq(rng.choice([-2, -1, 0, 1, 2])) for _ in range(n1)]
+        net = _net([[0] * n0] * n1, b, v, -sum((x * max(y, 0) for x, y in zip(v, b)), fmpq(0))
+                   - rng.choice([0, 0, fmpq(1, 2)]))
+        if flat_pair_dimension(net, combinatorial_type(net)) is not None:
+            return net
+
+
+def _pair_member(net, rng):
+    """The recipe of *flat pairs*: one pair (p, n) along a random row a with mu a little below |v_n| / v_p, the
+    other neurons flat, e'' lowered by the pair's excess and a margin."""
+    view = OuterView.of(net)
+    n0 = len(view.w[0])
+    p, n = next((p, n) for p in range(len(view.v)) for n in range(len(view.v))
+                if view.v[p] > 0 < view.b[p] and view.v[n] < 0 < view.b[n]
+                and view.v[p] * view.b[p] + view.v[n] * view.b[n] > 0)
+    mu = -view.v[n] / view.v[p] * (1 - fmpq(rng.randint(0, 5), 100))
+    a = [fmpq(rng.randint(-9, 9), rng.randint(1, 3)) for _ in range(n0)]
+    W = [[fmpq(0)] * n0 for _ in view.w]
+    W[n], W[p] = a, [mu * x for x in a]
+    excess = (-view.v[n] - mu * view.v[p]) * view.b[n]
+    return _net(W, list(view.b), list(view.v), view.e - excess - fmpq(rng.randint(0, 2), 10))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_flat_pairs_tilt_together(seed):
+    rng = random.Random(seed)
+    net = _flat_with_pairs(rng)
+    for _ in range(2):
+        member = _pair_member(net, rng)
+        assert sa.equivalent(net, member)
+        far = [tuple(fmpq(s * x) for x in d) for d in ((1,) * net.widths[0], (-1,) * net.widths[0])
+               for s in (1, 10, 10 ** 6)]
+        assert all(member(x) == net(x) for x in far)
+    lower, upper = local_dimension_bounds(net)
+    assert flat_pair_dimension(net, combinatorial_type(net)) <= lower <= upper
+
+
+def test_a_flat_pair_with_a_large_factor():
+    # h = s(3) - 2 s(1) - 1 = 0 in 3-2-1-2 (g = 2 > 0 >= e): the small-mu family pins both rows (7), but along a
+    # common row a the positive neuron tilts as mu a for mu in an interval ending at |v_n| / v_p = 2 < b_p / b_n
+    # = 3: a (3), mu (1), b, v (4), e (1), c (2): 11, the recession bound (cone: w_1 along w_2)
+    net = _net([[0, 0, 0], [0, 0, 0]], [3, 1], [1, -2], -1)
+    assert local_dimension_bounds(net) == (11, 11)
+    tilted = _net([[fmpq(19, 10), 0, 0], [1, 0, 0]], [3, 1], [1, -2], fmpq(-11, 10))    # mu = 1.9, excess 0.1
+    assert sa.equivalent(net, tilted)
+    too_flat = _net([[1, 0, 0], [1, 0, 0]], [3, 1], [1, -2], fmpq(-11, 10))    # mu = 1: excess 1 > 0.1
+    assert not sa.equivalent(net, too_flat)

@@ -46,6 +46,18 @@ family has dimension $r(n_0 + m - r) + |P|r + 2m + 2|P| + 1 + n_3$ at $\theta$ (
 $r$-dimensional span). It equals the upper bound with $r = \min(m, n_0)$ when $g \le 0$ (then $e \le 0$), and
 with pinned rows when $e > 0$ — for $P = \emptyset$ whenever $g = e > 0$: the local dimension is decided. $\square$
 
+**Flat pairs** (:func:`flat_pair_dimension`). Let every row be $0$, so $h \equiv \sum_j v_j\sigma(b_j) + e \le 0$,
+and pair active neurons $p$, $n$ ($b_p, b_n > 0$) with $v_p > 0 > v_n$ and $C = v_pb_p + v_nb_n > 0$. Along a common
+row, $w''_n = a$ and $w''_p = \mu a$ with $\mu v''_p \le |v''_n|$ and $\mu \le b''_p/b''_n$ (the positive neuron
+turns on first, going along $a$), the pair $v''_p\sigma(\mu s + b''_p) + v''_n\sigma(s + b''_n)$ of $s = a\cdot x$ is $0$
+left of both kinks, rises to $v''_p(b''_p - \mu b''_n) = C'' + (|v''_n| - \mu v''_p)b''_n$ at the negative one's and
+does not rise beyond it (slope $\mu v''_p + v''_n \le 0$). So with the other neurons flat and $e''$ below $-\sum$ of
+the flat constants, the pairs' $C''$ and those excesses, $h'' < 0$: members, for $\mu$ in an interval ending at
+$|v''_n|/v''_p < b''_p/b''_n$ (as $C'' > 0$) and any $a$, whose closure holds $\theta$ ($a \to 0$, the excess and
+the slack $\to 0$). Each pair adds $n_0 + 1$ ($a$ and $\mu$) to the $2n_1 + 1 + n_3$ of the flat members: under
+$h = \sigma(3) - 2\sigma(1) - 1 \equiv 0$ in 3-2-1-2 the positive neuron tilts along the negative one with a factor
+near $2$, not near $0$ (the family above pins both rows there): 11, the upper bound.
+
 >>> from semialg.families.bottleneck.types import combinatorial_type
 >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[1, -1]], [[1], [-1]]], [[2, -3], [-2], [0, 1]])  # h = 0
 >>> t = combinatorial_type(net)
@@ -69,8 +81,9 @@ from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 
 def constant_function_bounds(net: Network, t) -> tuple[int, int] | None:
     r"""Bounds on the local dimension at ``net`` of its fibre for a case-(a) parameter with $c \ne 0$ and $h \le 0$
-    everywhere (``None`` otherwise): the larger of :func:`nonpositive_family_dimension` and
-    :func:`constant_inner_dimension` (0 where neither applies), and :func:`recession_upper_bound`. Cost: theirs.
+    everywhere (``None`` otherwise): the largest of :func:`nonpositive_family_dimension`,
+    :func:`constant_inner_dimension` and :func:`flat_pair_dimension` (0 where none applies), and
+    :func:`recession_upper_bound`. Cost: theirs.
 
     >>> from semialg.families.bottleneck.types import combinatorial_type
     >>> net = Network.from_arrays([[[0], [0]], [[1, -2]], [[1], [-1]]], [[2, 2], [2], [0, 1]])   # h = 0
@@ -80,7 +93,8 @@ def constant_function_bounds(net: Network, t) -> tuple[int, int] | None:
     upper = recession_upper_bound(net, t)
     if upper is None:
         return None
-    return max(nonpositive_family_dimension(net, t) or 0, constant_inner_dimension(net, t) or 0), upper
+    return max(nonpositive_family_dimension(net, t) or 0, constant_inner_dimension(net, t) or 0,
+               flat_pair_dimension(net, t) or 0), upper
 
 
 def recession_upper_bound(net: Network, t) -> int | None:
@@ -105,6 +119,31 @@ def recession_upper_bound(net: Network, t) -> int | None:
 
     cone = free + rows(min(m, n0))
     return cone if not (view.e > 0 and 0 < m <= n0) else free + rows(m - 1)
+
+
+def flat_pair_dimension(net: Network, t) -> int | None:
+    r"""The dimension at ``net`` of the members of the module docstring's *flat pairs*, for a case-(a) parameter
+    with $c \ne 0$, every row $0$ and $h \le 0$ (``None`` otherwise, or without a pair): $2n_1 + 1 + n_3$ plus
+    $n_0 + 1$ per pair, the pairs matched greedily (the largest $v_pb_p$ with the smallest $|v_n|b_n$ below it).
+    Cost: $O(n_1\log n_1)$.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[1, -2]], [[1], [-1]]], [[3, 1], [-1], [0, 1]])
+    >>> flat_pair_dimension(net, combinatorial_type(net))   # h = s(3) - 2 s(1) - 1 = 0
+    11
+    """
+    view = OuterView.of(net)
+    if t.regime != "constant" or not any(view.c) or any(map(any, view.w)):
+        return None
+    up = sorted((v * b for b, v in zip(view.b, view.v, strict=True) if v > 0 and b > 0), reverse=True)
+    down = sorted(-v * b for b, v in zip(view.b, view.v, strict=True) if v < 0 and b > 0)
+    pairs = 0
+    for x in up:
+        if pairs < len(down) and down[pairs] < x:
+            pairs += 1
+    if not pairs:
+        return None
+    return 2 * len(view.v) + 1 + len(view.c) + pairs * (net.widths[0] + 1)
 
 
 def constant_inner_dimension(net: Network, t) -> int | None:
