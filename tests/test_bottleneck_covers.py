@@ -12,8 +12,9 @@ from flint import fmpq
 import semialg as sa
 from semialg.core.exact import dot
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.covers import unused_neuron_cases, zero_neuron_cases
+from semialg.families.bottleneck.covers import kinked_zero_neurons, unused_neuron_cases, zero_neuron_cases
 from semialg.families.bottleneck.local import _pbar_lineality, _uncancelled_lines, local_dimension_bounds
+from semialg.families.bottleneck.plateau import plateau_cases
 from semialg.families.bottleneck.types import combinatorial_type
 
 from test_bottleneck_local_bounds import _moved, _net, _nets_with
@@ -111,3 +112,76 @@ def test_curves_through_a_zero_neuron_stay_in_one_part(net):
     assert moves
     for g in moves:
         assert any(all(dot(r, g) == 0 for r in part) for part in cover)
+
+
+def test_a_zero_neuron_beside_one_live_neuron():
+    # h = 3 s(z + 1/2) + s(0) - 2, z = -x + 3y + 2w: P = {z > 1/6} is a half-space, so the zero neuron's row stays
+    # on R(-1, 3, 2) (w' . l = 0 on P-bar's lineality); then h' = a s(z + beta) + v1 s(mu z + b1) + e' on the line,
+    # with h'(1/6) = 0 and h' <= 0 below: neuron 0's scale, beta, a, neuron 1's mu, b1, v1 and e', less the one
+    # equation: 6 by hand (the first-order kernel gave the zero neuron's row three free directions: 8)
+    net = sa.Network.from_arrays([[[-1, 3, 2], [0, 0, 0]], [[3, 1]], [[1], [-1]]],
+                                 [[fmpq(1, 2), 0], [-2], [0, 1]])
+    eps = fmpq(1, 100)
+    # the zero neuron on the line with its kink at P's boundary: slope 3 + eps on P, c scaled back
+    c = [[r / (1 + eps / 3)] for r in (1, -1)]
+    along = sa.Network.from_arrays([[[-1, 3, 2], [-eps, 3 * eps, 2 * eps]], [[3, 1]], c],
+                                   [[fmpq(1, 2), -eps / 6], [-2], [0, 1]])
+    tilted = sa.Network.from_arrays([[[-1, 3, 2], [eps, 0, 0]], [[3, 1]], [[1], [-1]]],
+                                    [[fmpq(1, 2), 0], [-2], [0, 1]])
+    assert sa.equivalent(net, along) and not sa.equivalent(net, tilted)
+    assert [[len(part) for part in cover] for cover in _zero_cases(net)] == [[2]]
+    assert local_dimension_bounds(net) == (6, 6)
+
+
+def test_a_zero_neuron_where_h_is_nonnegative():
+    # h = s(z - 1/2) - s(0) >= 0 (regime T), z = 2x - 2y - w; the zero neuron's row stays on R(2, -2, -1), and it
+    # either leaves P's slope alone (active on z < t <= 1/2, or z > t with the slope shared) or, with h' > 0 on the
+    # plateau z < 1/2, is affine there, active or not (plateau_cases' zero-neuron split). By hand 6: neuron 0's scale
+    # and kink t0 <= 1/2, its v, the zero neuron's scale, kink and v, and e', less h'(1/2) = 0 (before: (6, 9))
+    net = sa.Network.from_arrays([[[2, -2, -1], [0, 0, 0]], [[1, -1]], [[1], [-1]]], [[fmpq(-1, 2), 0], [0], [0, 1]])
+    eps = fmpq(1, 100)
+    below = sa.Network.from_arrays([[[2, -2, -1], [-2 * eps, 2 * eps, eps]], [[1, -1]], [[1], [-1]]],
+                                   [[fmpq(-1, 2), 0], [0], [0, 1]])
+    tilted = sa.Network.from_arrays([[[2, -2, -1], [eps, 0, 0]], [[1, -1]], [[1], [-1]]],
+                                    [[fmpq(-1, 2), 0], [0], [0, 1]])
+    assert sa.equivalent(net, below) and not sa.equivalent(net, tilted)
+    assert combinatorial_type(net).regime == "T"
+    assert local_dimension_bounds(net) == (6, 6)
+
+
+def _zero_on_plateau(rng: random.Random):
+    """A parameter with h >= 0 (live neurons with v > 0, e = 0) and a zero neuron, two outputs."""
+    n0, live = rng.choice([1, 2, 3]), rng.choice([1, 2])
+    W = [[rng.choice([-2, -1, 1, 2])] + [rng.randint(-2, 2) for _ in range(n0 - 1)] for _ in range(live)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(live)]
+    v = [rng.randint(1, 3) for _ in range(live)] + [rng.choice([-2, -1, 1, 2])]
+    return sa.Network.from_arrays([W + [[0] * n0], [v], [[1], [-2]]], [b + [0], [0], [0, 1]])
+
+
+def _plateau_parts(net):
+    t = combinatorial_type(net)
+    every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == sum(
+        1 for c in t.classes if c != "D")
+    return plateau_cases(net, kinked_zero_neurons(net, every))
+
+
+@pytest.mark.parametrize("net", [net for net, _ in _nets_with(_plateau_parts, 10, 5, _zero_on_plateau)])
+def test_curves_through_a_zero_neuron_on_the_plateau_stay_in_one_part(net):
+    # exact moves (the bounds', the zero neuron made constant with e paying for it, and e raised with d' = d - c e on
+    # top of that: h' > 0 on the plateau with the zero neuron active there) lie in the kernel of one part's rows;
+    # the last only in a part (B) that counts the zero neuron active
+    parts = _plateau_parts(net)
+    (_, v_at, _), (b_at, e_at, d_at) = parameter_offsets(net.architecture)
+    D, k, vk = len(net.parameters()), len(net.biases[0]) - 1, net.weights[1][0][-1]
+    constant = [fmpq(0)] * D
+    constant[b_at + k], constant[e_at] = fmpq(1), -vk
+    raised = list(constant)
+    raised[e_at] += 1
+    for r, row in enumerate(net.weights[2]):
+        raised[d_at + r] = -row[0]
+    for g in (constant, raised):
+        assert sa.equivalent(net, _moved(net, g, fmpq(1, 10 ** 3)))
+    for g in _fibre_directions(net) + [constant, raised]:
+        assert any(all(dot(r, g) == 0 for r in part) for part in parts)
+    holding = [part for part in parts[1:] if all(dot(r, raised) == 0 for r in part)]
+    assert holding and all(any(r[b_at + k] for r in part) for part in holding)

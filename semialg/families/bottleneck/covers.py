@@ -14,21 +14,21 @@ neurons' hyperplanes are far away), so with $v'_k \ne 0$ it carries the jump $v'
 $\square$ A twin with $v = 0$ then counts once: as a free row with $v' = 0$ ($n_0 + 1$) or as a twin on $L$
 ($2$), not as both, which the first-order kernel adds up.
 
-**A zero neuron.** Let $\theta$ be in regime PN with $c \ne 0$ and $P$ connected, $k$ a zero neuron ($w_k = 0$,
-$b_k = 0$, $v_k \ne 0$), every neuron with $v \ne 0$, every other neuron with $w = 0$ with $v$ of the sign of
-$v_k$, and no first-layer hyperplane of $\theta$ whose neurons have a non-empty subset of zero total jump. Then the
-fibre near $\theta$ is covered by its members with $(w'_k, b'_k)$ on the line $\mathbb{R}\ell_L$ of a seen
-hyperplane $L$, one part per $L$, and those with $w'_k\cdot\ell = 0$ for $\ell$ in the lineality space of the cone
-of recession directions of $\bar P$. *Proof.* Let $w'_k \ne 0$, with hyperplane $H'$. The neurons of $\theta'$ on
-$H'$ are neuron $k$, other neurons with $w = 0$ (their jumps $v'_j|w'_j|$ of the sign of $v_k$) and neurons whose
-rows are near those of one hyperplane $L$ of $\theta$ (a subset $S$ of its neurons, jump near
-$\sum_S v_j\lambda_j \ne 0$ when $S \ne \emptyset$, while the others' are near $0$): the total jump on $H'$ is not
-$0$. If $H'$ meets $P$, then at a point of $H' \cap P$ on no other hyperplane $h' = \mu h$ kinks along $H'$, so
-$H'$ is a seen hyperplane of $\theta$. Otherwise the connected $P$ lies on one side of $H'$:
-$s(w'_k\cdot x + b'_k) \ge 0$ on $\bar P$ for one sign $s$, so $s\,w'_k$ is non-negative on the recession cone
-of $\bar P$ and orthogonal to its lineality space. $\square$ A zero neuron has its bias and output weight free and,
-with $C^* = \{0\}$ (the lineality space is everything), its row pinned at $0$ or on a seen line — not the $n_0$
-free directions the first-order kernel gives it.
+**A zero neuron.** Let $\theta$ be in regime PN or T with $c \ne 0$ and $P$ connected, $k$ a zero neuron ($w_k = 0$,
+$b_k = 0$, $v_k \ne 0$), every neuron with $v \ne 0$, every other neuron with $w = 0$ with $v$ of the sign of $v_k$,
+and no first-layer hyperplane of $\theta$ whose neurons have a non-empty subset of zero total jump. Then the fibre
+near $\theta$ is covered by its members with $(w'_k, b'_k)$ on the line $\mathbb{R}\ell_L$ of a seen hyperplane $L$,
+one part per $L$, and those with $w'_k\cdot\ell = 0$ for $\ell$ in the lineality space of the cone of recession
+directions of $\bar P$. *Proof.* Let $w'_k \ne 0$, with hyperplane $H'$. The neurons of $\theta'$ on $H'$ are neuron
+$k$, other neurons with $w = 0$ (their jumps $v'_j|w'_j|$ of the sign of $v_k$) and neurons whose rows are near
+those of one hyperplane $L$ of $\theta$ (a subset $S$ of its neurons, jump near $\sum_S v_j\lambda_j \ne 0$ when $S
+\ne \emptyset$, while the others' are near $0$): the total jump on $H'$ is not $0$ (the zero neuron is *kinked*,
+:func:`kinked_zero_neurons`). If $H'$ meets $P$, then at a point of $H' \cap P$ on no other hyperplane $h' = \mu h$
+kinks along $H'$, so $H'$ is a seen hyperplane of $\theta$. Otherwise the connected $P$ lies on one side of $H'$:
+$s(w'_k\cdot x + b'_k) \ge 0$ on $\bar P$ for one sign $s$, so $s\,w'_k$ is non-negative on the recession cone of
+$\bar P$ and orthogonal to its lineality space. $\square$ A zero neuron has its bias and output weight free and,
+with $C^* = \{0\}$ (the lineality space is everything), its row pinned at $0$ or on a seen line — not the $n_0$ free
+directions the first-order kernel gives it.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.views import OuterView
 
-__all__ = ["joint_cases", "unused_neuron_cases", "zero_neuron_cases"]
+__all__ = ["joint_cases", "kinked_zero_neurons", "unused_neuron_cases", "zero_neuron_cases"]
 
 #: parts of the joint zero-neuron covers beyond which they are not used (each part costs one rank)
 _PARTS = 64
@@ -101,11 +101,8 @@ def zero_neuron_cases(net: Network, regime: str, seen_lines: list[tuple[tuple, l
     >>> [[len(part) for part in cover] for cover in covers]   # on x = 0, on y = 0, or w'_3 = 0
     [[2, 2, 2]]
     """
-    view = OuterView.of(net)
-    zeros = [k for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b == 0]
-    flat = [v for w, v in zip(view.w, view.v, strict=True) if not any(w)]
-    if (regime != "PN" or not any(view.c) or not zeros or not lines_uncancelled or any(v == 0 for v in view.v)
-            or len({v > 0 for v in flat}) > 1 or (len(seen_lines) + 1) ** len(zeros) > _PARTS):
+    view, zeros = OuterView.of(net), kinked_zero_neurons(net, lines_uncancelled)
+    if regime not in ("PN", "T") or not any(view.c) or not zeros or (len(seen_lines) + 1) ** len(zeros) > _PARTS:
         return []
     lineality = pbar_lineality()
     if lineality is None:
@@ -115,6 +112,23 @@ def zero_neuron_cases(net: Network, regime: str, seen_lines: list[tuple[tuple, l
     return [[_on_line(net, k, key) for key, _ in seen_lines]
             + [[unit(*((W_at + k * n0 + j, x) for j, x in enumerate(ell))) for ell in lineality]]
             for k in zeros]
+
+
+def kinked_zero_neurons(net: Network, lines_uncancelled: bool) -> list[int]:
+    r"""The zero neurons ($w_k = 0 = b_k$) of a case-(a) parameter when each is *kinked*: every neuron has
+    $v \ne 0$, those with $w = 0$ one sign of $v$, and (``lines_uncancelled``) no first-layer hyperplane has neurons
+    with a non-empty subset of zero total jump. Then near $\theta$ the neurons sharing a zero neuron's hyperplane in a
+    member have a non-zero total jump (the proof in the module docstring); ``[]`` otherwise. Cost: $O(n_1n_0)$.
+
+    >>> net = Network.from_arrays([[[1, 0], [0, 0]], [[1, -1]], [[1]]], [[0, 0], [-1], [0]])
+    >>> kinked_zero_neurons(net, True), kinked_zero_neurons(net.replace_layer(2, [[1, 0]]), True)
+    ([1], [])
+    """
+    view = OuterView.of(net)
+    flat = [v for w, v in zip(view.w, view.v, strict=True) if not any(w)]
+    if not lines_uncancelled or any(v == 0 for v in view.v) or len({v > 0 for v in flat}) > 1:
+        return []
+    return [k for k, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if not any(w) and b == 0]
 
 
 def joint_cases(*partitions: list[list[list[fmpq]]]) -> list[list[list[fmpq]]]:

@@ -120,7 +120,8 @@ from semialg.families.bottleneck.constant_fibre import computes_constant, consta
 from semialg.families.bottleneck.kink_equations import _SUBSET_LIMIT, _uncancelled_lines, seen_kink_equations, \
     unseen_kink_equations
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
-from semialg.families.bottleneck.covers import joint_cases, unused_neuron_cases, zero_neuron_cases
+from semialg.families.bottleneck.covers import joint_cases, kinked_zero_neurons, unused_neuron_cases, \
+    zero_neuron_cases
 from semialg.families.bottleneck.obstructions import _components, _pieces
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
@@ -187,7 +188,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
                            + affine_part_trades(net) + constant_neuron_tilts(net) + twins
                            + constant_function_moves(net, t)), \
-            joint_cases(plateau_cases(net), unused_neuron_cases(net, seen),
+            joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
     lower, upper = first_order_bounds(net, extras, budget, progress)
@@ -242,8 +243,8 @@ def _pbar_lineality(net: Network) -> list[tuple] | None:
     cones, live = cell_cones(net), _live(net)
     if cones is None or live is None:
         return None
-    try:
-        if len(_components(_pieces(live)[0])) != 1:
+    try:      # one live neuron: h is monotone in one affine form, P a half-space
+        if live.widths[1] > 1 and len(_components(_pieces(live)[0])) != 1:
             return None
     except ArchitectureError:
         return None

@@ -39,10 +39,10 @@ $n_1$ neurons in $n_0 - 1$ variables.
 True
 
 **The plateau at 0, two ways out** (:func:`plateau_cases`). Let $\theta$ be a case-(a) bottleneck parameter,
-$f = c\,\sigma(h) + d$ with $c \ne 0$, no zero neuron ($w_i = 0 = b_i$), and $h \equiv 0$ on a full-dimensional
-cell $C$ of its first layer's arrangement (a *plateau cell*). Then the fibre near $\theta$ is covered by (A)
-its members with $d' = d$ and (B) those with $c'_r h'_C + d'_r = d_r$ for every $r$ and every plateau cell
-$C$, where $h'_C(x) = \sum_{i \in A_C} v'_i(w'_i\cdot x + b'_i) + e'$ over the neurons $A_C$ active on $C$
+$f = c\,\sigma(h) + d$ with $c \ne 0$, no zero neuron ($w_i = 0 = b_i$; but see below), and $h \equiv 0$ on a
+full-dimensional cell $C$ of its first layer's arrangement (a *plateau cell*). Then the fibre near $\theta$ is
+covered by (A) its members with $d' = d$ and (B) those with $c'_r h'_C + d'_r = d_r$ for every $r$ and every
+plateau cell $C$, where $h'_C(x) = \sum_{i \in A_C} v'_i(w'_i\cdot x + b'_i) + e'$ over the neurons $A_C$ active on $C$
 (an affine function of $x$ whose coefficients are polynomials in $\theta'$). *Proof.* Take $y$ inside a plateau
 cell. For $\theta'$ near $\theta$ no neuron changes activity near $y$ (none has $w_i\cdot y + b_i = 0$), and
 $c'\sigma(h'(x)) + d' = f(x) = d$ near $y$. If $h'(y) \le 0$ this is $d' = d$. Else $\sigma(h'(y)) > 0$ and
@@ -51,7 +51,12 @@ $h'(x) > 0$ and $c'h'(x) + d' = d$, i.e. $h'_C \equiv h'$ near $x$ satisfies it.
 of polynomial equations through $\theta$, so their gradients bound the dimension of its part of the fibre
 (:func:`semialg.engine.tangent.local_dimension_bounds`, ``cases``), and the larger of the two bounds holds: at
 the corner where raising $e$ (with $d' = d - c\,\delta e$) and sliding a bounding neuron into the plateau (its
-bias traded with $e$) both keep $f$, the first-order bound sees both directions at once.
+bias traded with $e$) both keep $f$, the first-order bound sees both directions at once. *Zero neurons.* If
+every zero neuron is *kinked* — in every member near $\theta$ the neurons sharing its hyperplane have a non-zero
+total jump (the conditions of :func:`~semialg.families.bottleneck.covers.kinked_zero_neurons`) — the same holds
+with (B) split by the set $S$ of zero neurons active near $y$ and $h'_C$ summed over $A_C \cup S$: in (B) $h'$ is
+constant on every plateau cell, so no zero neuron's hyperplane meets one, and near $y$ each zero neuron is affine,
+active or not. $\square$
 
 **Slides off $P$** (:func:`plateau_slides`). Let $L = \{\ell = 0\}$ be a first-layer hyperplane of a case-(a)
 parameter with $P = \{h > 0\} \subset \{\ell > 0\}$, its neurons with $v_k \ne 0$ of rows $\epsilon_k\lambda_k\ell$
@@ -73,6 +78,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Sequence
 
 from flint import fmpq
 
@@ -165,20 +171,24 @@ def hyperplane_in_zero_set(g: Network, keys=None) -> tuple[fmpq, ...] | None:
     return None
 
 
-def plateau_cases(net: Network) -> list[list[list[fmpq]]]:
-    r"""The two cases of the module docstring's *plateau at 0* as gradients at ``net`` of their equations: (A)
+def plateau_cases(net: Network, kinked: Sequence[int] = ()) -> list[list[list[fmpq]]]:
+    r"""The cases of the module docstring's *plateau at 0* as gradients at ``net`` of their equations: (A)
     $\delta d_r = 0$ for every $r$; (B) per plateau cell $C$ the gradients $\sum_{A_C}(w_{i,q}\,\delta v_i +
     v_i\,\delta w_{i,q})$ of the $x_q$-coefficients of $h'_C$ (those of $c'_r h'_C$ are $c_r$ times them: $h_C =
-    0$) and $c_r(\sum_{A_C}(b_i\,\delta v_i + v_i\,\delta b_i) + \delta e) + \delta d_r$ of the constant terms.
-    ``[]`` when $c = 0$, a zero neuron exists, or no cell is a plateau cell. Cost: the arrangement of the first
-    layer and $O(n_1(n_0 + n_3))$ per plateau cell.
+    0$) and $c_r(\sum_{A_C}(b_i\,\delta v_i + v_i\,\delta b_i) + \delta e) + \delta d_r$ of the constant terms,
+    one part (B) per choice of the zero neurons active on each plateau cell when the zero neurons are ``kinked``
+    (their kinks cannot cancel near ``net``: :func:`~semialg.families.bottleneck.covers.kinked_zero_neurons`).
+    ``[]`` when $c = 0$, another zero neuron exists, no cell is a plateau cell or there would be more than 64
+    parts. Cost: the arrangement of the first layer and $O(2^z n_1(n_0 + n_3))$ per plateau cell for $z$ zero
+    neurons.
 
     >>> h0 = Network.from_arrays([[[0], [-1]], [[2, 1]], [[1]]], [[-3/2, -1], [0], [0]])   # h = s(-x - 1)
     >>> [len(rows) for rows in plateau_cases(h0)]           # (A) d' = d; (B) on x > -1: slope and constant
     [1, 2]
     """
     view = OuterView.of(net)
-    if not any(view.c) or any(not any(w) and b == 0 for w, b in zip(view.w, view.b, strict=True)):
+    zeros = [k for k, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if not any(w) and b == 0]
+    if not any(view.c) or not set(zeros) <= set(kinked):
         return []
     arr = arrangement_of(net)
     maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
@@ -190,16 +200,23 @@ def plateau_cases(net: Network) -> list[list[list[fmpq]]]:
     unit = functools.partial(sparse_vector, arch.num_parameters)
     outputs = range(len(view.c))
     stay = [unit((d_at + r, fmpq(1))) for r in outputs]
-    moved = []
-    # cells with the same active neurons give the same rows (the line's auxiliary cuts, for n0 = 1)
-    for active in sorted({tuple(i for i, (w, b) in enumerate(zip(view.w, view.b, strict=True))
-                                if _active(arr, cell, w, b))
-                          for cell in plateaus}):
-        moved += [unit(*((v_at + i, view.w[i][q]) for i in active), *((W_at + i * n0 + q, view.v[i]) for i in active))
-                  for q in range(n0)]
-        moved += [unit(*((v_at + i, c * view.b[i]) for i in active), *((b_at + i, c * view.v[i]) for i in active),
-                       (e_at, c), (d_at + r, fmpq(1))) for r, c in zip(outputs, view.c)]
-    return [stay, moved]
+
+    def rows(active):
+        return [unit(*((v_at + i, view.w[i][q]) for i in active), *((W_at + i * n0 + q, view.v[i]) for i in active))
+                for q in range(n0)] + \
+            [unit(*((v_at + i, c * view.b[i]) for i in active), *((b_at + i, c * view.v[i]) for i in active),
+                  (e_at, c), (d_at + r, fmpq(1))) for r, c in zip(outputs, view.c)]
+
+    # cells with the same active neurons give the same rows (the line's auxiliary cuts, for n0 = 1); a zero
+    # neuron is affine on each of them in case (B), active or not (module docstring)
+    groups = sorted({tuple(i for i, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if _active(arr, cell, w, b))
+                     for cell in plateaus})
+    if 2 ** (len(zeros) * len(groups)) > 64:
+        return []
+    choices = itertools.product(*(range(2 ** len(zeros)) for _ in groups))
+    return [stay] + [[row for active, on in zip(groups, choice, strict=True)
+                      for row in rows(active + tuple(k for j, k in enumerate(zeros) if on >> j & 1))]
+                     for choice in choices]
 
 
 def plateau_slides(net: Network) -> list[list[fmpq]]:
