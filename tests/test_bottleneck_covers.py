@@ -185,3 +185,35 @@ def test_curves_through_a_zero_neuron_on_the_plateau_stay_in_one_part(net):
         assert any(all(dot(r, g) == 0 for r in part) for part in parts)
     holding = [part for part in parts[1:] if all(dot(r, raised) == 0 for r in part)]
     assert holding and all(any(r[b_at + k] for r in part) for part in holding)
+
+
+def test_a_zero_neuron_beside_a_constant_neuron_of_the_other_sign():
+    # h = 2 s(z + 3) + 2 s(0) - s(2), z = x - 3y: the zero neuron (v = 2) cannot cancel with the constant one
+    # (v = -1, b = 2): near theta they would share a hyperplane only with v1 b1' + v2 b2 ~ 0, and b1 = 0 — so it is
+    # kinked. By hand the fibre has dimension 9 near theta: rows lam w, mu w, kappa w (mu, kappa >= 0, the zero
+    # neuron's kink t1 = -b1/mu <= -2), v0, b1, v1, b2, v2 and e <= 0 free, b0 solving h'(-2) = 0, c scaled by the
+    # slope; sampled members of that family are checked exactly
+    w = (1, -3, 0)
+    net = sa.Network.from_arrays([[w, [0, 0, 0], [0, 0, 0]], [[2, 2, -1]], [[1], [-1]]], [[3, 0, 2], [0], [0, 1]])
+    assert kinked_zero_neurons(net, True) == [1]
+    assert local_dimension_bounds(net)[1] == 9
+    rng = random.Random(9)
+    for _ in range(4):
+        small = lambda: fmpq(rng.randint(1, 9), 1000)  # noqa: E731
+        lam, v0, v1, v2, b2 = 1 + small(), 2 + small(), 2 - small(), -1 + small(), 2 - small()
+        mu, kappa, e = small(), small(), -small()
+        b1 = 2 * mu + small()
+        b0 = 2 * lam - (v1 * (b1 - 2 * mu) + v2 * (b2 - 2 * kappa) + e) / v0
+        alpha = (v0 * lam + v1 * mu + v2 * kappa) / 2
+        member = sa.Network.from_arrays([[[lam * x for x in w], [mu * x for x in w], [kappa * x for x in w]],
+                                         [[v0, v1, v2]], [[1 / alpha], [-1 / alpha]]], [[b0, b1, b2], [e], [0, 1]])
+        assert sa.equivalent(net, member)
+
+
+def test_zero_neurons_beside_cancelling_constant_neurons_are_not_kinked():
+    # v|b| = 2 and -2: the constant neurons can part as a phantom pair on a far hyperplane, which a zero neuron
+    # may join
+    net = sa.Network.from_arrays([[[1, 0], [0, 0], [0, 0], [0, 0]], [[1, 1, 1, -2]], [[1]]],
+                                 [[0, 0, 2, 1], [-1], [0]])
+    assert kinked_zero_neurons(net, True) == []
+    assert kinked_zero_neurons(net.replace_layer(2, [[1, 1, 1, -3]]), True) == [1]

@@ -15,14 +15,18 @@ $\square$ A twin with $v = 0$ then counts once: as a free row with $v' = 0$ ($n_
 ($2$), not as both, which the first-order kernel adds up.
 
 **A zero neuron.** Let $\theta$ be in regime PN or T with $c \ne 0$ and $P$ connected, $k$ a zero neuron ($w_k = 0$,
-$b_k = 0$, $v_k \ne 0$), every neuron with $v \ne 0$, every other neuron with $w = 0$ with $v$ of the sign of $v_k$,
-and no first-layer hyperplane of $\theta$ whose neurons have a non-empty subset of zero total jump. Then the fibre
-near $\theta$ is covered by its members with $(w'_k, b'_k)$ on the line $\mathbb{R}\ell_L$ of a seen hyperplane $L$,
-one part per $L$, and those with $w'_k\cdot\ell = 0$ for $\ell$ in the lineality space of the cone of recession
-directions of $\bar P$. *Proof.* Let $w'_k \ne 0$, with hyperplane $H'$. The neurons of $\theta'$ on $H'$ are neuron
-$k$, other neurons with $w = 0$ (their jumps $v'_j|w'_j|$ of the sign of $v_k$) and neurons whose rows are near
-those of one hyperplane $L$ of $\theta$ (a subset $S$ of its neurons, jump near $\sum_S v_j\lambda_j \ne 0$ when $S
-\ne \emptyset$, while the others' are near $0$): the total jump on $H'$ is not $0$ (the zero neuron is *kinked*,
+$b_k = 0$, $v_k \ne 0$), every neuron with $v \ne 0$, the zero neurons with one sign of $v$, no non-empty set of
+constant neurons ($w = 0 \ne b$) with $\sum v_j|b_j| = 0$, and no first-layer hyperplane of $\theta$ whose neurons
+have a non-empty subset of zero total jump. Then the fibre near $\theta$ is covered by its members with $(w'_k,
+b'_k)$ on the line $\mathbb{R}\ell_L$ of a seen hyperplane $L$, one part per $L$, and those with $w'_k\cdot\ell = 0$
+for $\ell$ in the lineality space of the cone of recession directions of $\bar P$. *Proof.* Let $w'_k \ne 0$, with
+hyperplane $H' = \{n\cdot x + \beta = 0\}$, $|n| = 1$: a neuron $j$ on it has $(w'_j, b'_j) = \pm|w'_j|(n, \beta)$
+and jump $v'_j|w'_j|$ whatever its orientation. Take members $\theta' \to \theta$ with one set $S$ of neurons on
+$H'$. The rows in $S$ near those of a hyperplane $L$ of $\theta$ come from one $L$, with jumps tending to $\sum_{S
+\cap L} v_j\lambda_j \ne 0$ if $S \cap L \ne \emptyset$, while the jumps of the neurons with $w = 0$ tend to $0$. A
+constant neuron in $S$ forces $\beta \ne 0$; then the jumps times $|\beta|$ are $v'_j|b'_j|$ for the neurons with $w
+= 0$, those of the zero neurons tending to $0$, so the constant neurons in $S$ would have $\sum v_j|b_j| = 0$. Hence
+$S$ holds zero neurons only, of one sign of $v$: the total jump on $H'$ is not $0$ (neuron $k$ is *kinked*,
 :func:`kinked_zero_neurons`). If $H'$ meets $P$, then at a point of $H' \cap P$ on no other hyperplane $h' = \mu h$
 kinks along $H'$, so $H'$ is a seen hyperplane of $\theta$. Otherwise the connected $P$ lies on one side of $H'$:
 $s(w'_k\cdot x + b'_k) \ge 0$ on $\bar P$ for one sign $s$, so $s\,w'_k$ is non-negative on the recession cone of
@@ -47,6 +51,8 @@ __all__ = ["joint_cases", "kinked_zero_neurons", "unused_neuron_cases", "zero_ne
 
 #: parts of the joint zero-neuron covers beyond which they are not used (each part costs one rank)
 _PARTS = 64
+#: constant neurons beyond which their zero-sum subsets are not sought (a zero neuron then counts as cancellable)
+_SUBSET_LIMIT = 16
 
 
 def unused_neuron_cases(net: Network, seen_lines: list[tuple[tuple, list[int]]]) -> list[list[list[fmpq]]]:
@@ -116,19 +122,24 @@ def zero_neuron_cases(net: Network, regime: str, seen_lines: list[tuple[tuple, l
 
 def kinked_zero_neurons(net: Network, lines_uncancelled: bool) -> list[int]:
     r"""The zero neurons ($w_k = 0 = b_k$) of a case-(a) parameter when each is *kinked*: every neuron has
-    $v \ne 0$, those with $w = 0$ one sign of $v$, and (``lines_uncancelled``) no first-layer hyperplane has neurons
-    with a non-empty subset of zero total jump. Then near $\theta$ the neurons sharing a zero neuron's hyperplane in a
-    member have a non-zero total jump (the proof in the module docstring); ``[]`` otherwise. Cost: $O(n_1n_0)$.
+    $v \ne 0$, the zero neurons one sign of $v$, no non-empty set of constant neurons ($w = 0 \ne b$) has
+    $\sum v_j|b_j| = 0$, and (``lines_uncancelled``) no first-layer hyperplane has neurons with a non-empty subset of
+    zero total jump. Then near $\theta$ the neurons sharing a zero neuron's hyperplane in a member have a non-zero
+    total jump (the proof in the module docstring); ``[]`` otherwise. Cost: $O(n_1n_0)$ and $2^m$ sums for $m$
+    constant neurons.
 
     >>> net = Network.from_arrays([[[1, 0], [0, 0]], [[1, -1]], [[1]]], [[0, 0], [-1], [0]])
     >>> kinked_zero_neurons(net, True), kinked_zero_neurons(net.replace_layer(2, [[1, 0]]), True)
     ([1], [])
     """
     view = OuterView.of(net)
-    flat = [v for w, v in zip(view.w, view.v, strict=True) if not any(w)]
-    if not lines_uncancelled or any(v == 0 for v in view.v) or len({v > 0 for v in flat}) > 1:
+    zeros = [k for k, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if not any(w) and b == 0]
+    jumps = [v * abs(b) for w, b, v in zip(view.w, view.b, view.v, strict=True) if not any(w) and b != 0]
+    if (not lines_uncancelled or any(v == 0 for v in view.v) or len({view.v[k] > 0 for k in zeros}) > 1
+            or len(jumps) > _SUBSET_LIMIT or any(sum(s) == 0 for m in range(1, len(jumps) + 1)
+                                                 for s in itertools.combinations(jumps, m))):
         return []
-    return [k for k, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if not any(w) and b == 0]
+    return zeros
 
 
 def joint_cases(*partitions: list[list[list[fmpq]]]) -> list[list[list[fmpq]]]:
