@@ -347,6 +347,28 @@ def test_hidden_translations_keep_the_function(net, moves):
     _check_one_sided(net, moves)
 
 
+@pytest.mark.parametrize("net, moves", _nets_with(hidden_translations, 8, 3, lambda rng: _net(
+    rng, rng.choice([2, 3, 4]), rng.choice(["opposite", "far", "plain"]), 3)))
+def test_hidden_translations_keep_the_function_in_three_dimensions(net, moves):
+    _check_one_sided(net, moves)
+
+
+def test_a_hidden_opposite_pair_translates_in_three_dimensions():
+    # s(u) + 3 s(-u) - 3, u = -x + 2y + 1 (a constant neuron pays 2 of the 3): P = {u > 3} u {u < -1}, the opposite
+    # pair hidden at u = 0 where h = -3. By hand: the pair's scales, kinks and v's (6), e, v2 and b2 (3), and mu
+    # (c' = c / mu): 10, less the two components' crossings and slopes (mu and 3 mu): 6 — the rows stay on the line
+    # and the constant neuron's row at 0 (a tilted kink would show on P); the kinks move together with e (one
+    # direction), never apart
+    net = Network.from_arrays([[[-1, 2, 0], [1, -2, 0], [0, 0, 0]], [[1, 3, -1]], [[1], [-1]]],
+                              [[1, -1, 2], [-1], [0, 1]])
+    (move,) = hidden_translations(net)
+    assert sa.equivalent(net, _moved(net, move, fmpq(1, 100)))
+    apart = Network.from_arrays([[[-1, 2, 0], [1, -2, 0], [0, 0, 0]], [[1, 3, -1]], [[1], [-1]]],
+                                [[fmpq(11, 10), -1, 2], [-1], [0, 1]])
+    assert not sa.equivalent(net, apart)
+    assert tangent.local_dimension_bounds(net) == (5, 9) and local_dimension_bounds(net) == (6, 6)
+
+
 def test_a_mixed_pair_translates_between_the_components_of_p():
     # 3 s(-3x - 1) + 3 s(6x + 2) - 1 = 9 s(-u) + 18 s(u) - 1 (u = x + 1/3): P = {u < -1/9} u {u > 1/18}, the pair
     # mixed (U+-) at u = 0, h = -1 there; s(-3x + 3/2) unused, active on part of P. By hand, near theta: each

@@ -32,17 +32,21 @@ and every other move's conditions (upper bounds on $h$ off $P$) still hold. $\sq
 bounding $P$ slide off it together whatever the signs of their $v_k$
 (:func:`~semialg.families.bottleneck.plateau.plateau_slides`).
 
-**Hidden translations** ($n_0 \le 2$). Let $H$ be hidden neurons (U$-$, U$+$, U$\pm$) whose hyperplanes miss
-$\bar P$, each alone on it or with one neuron of the other orientation on a hyperplane where $h < 0$ and whose jumps
-do not cancel, any two of them crossing where $h < 0$. Translating them by $t\,\delta b_k$ and $e$ by $t\,\delta e$
-changes $h$ on each cell $C$ of $\theta$, away from the moved hyperplanes, by $t\,\delta h_C$,
-$\delta h_C = \sum_{k \in H\ \mathrm{active\ on}\ C} v_k\delta b_k + \delta e$. If $\delta h_C = 0$ on the cells meeting $P$
+**Hidden translations.** Let $H$ be hidden neurons (U$-$, U$+$, U$\pm$) whose hyperplanes miss $\bar P$, each alone
+on it or with one neuron of the other orientation on a hyperplane where $\sup h < 0$ and whose jumps do not cancel,
+any two of them meeting (if at all) on a flat where $\sup h < 0$. Translating them by $t\,\delta b_k$ and $e$ by
+$t\,\delta e$ changes $h$ on each cell $C$ of $\theta$, away from the moved hyperplanes, by $t\,\delta h_C$, $\delta
+h_C = \sum_{k \in H\ \mathrm{active\ on}\ C} v_k\delta b_k + \delta e$. If $\delta h_C = 0$ on the cells meeting $P$
 and $\delta h_C \le 0$ on the others where $\sup_C h \ge 0$, the function is kept for every small $t \ge 0$.
 *Proof.* The moved hyperplanes stay at a positive distance from $\bar P$ (polyhedra), so on $P$ each cell keeps its
-activities and $h' = h$. Near a single moved hyperplane, away from the others, the change is between those of the
-two cells it separates; near a shared one or a crossing, $h < 0$ absorbs any change of order $t$, as it does on
-the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 0$. $\square$ This takes in the
-translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
+activities and $h' = h$. At any $x$ the change is $t(\delta e + \sum_H v_k\delta b_k\vartheta_k(x))$ with
+$\vartheta_k(x) \in [0, 1]$ ($\sigma$ is monotone and 1-Lipschitz), $0$ or $1$ beyond distance $t|\delta b_k|$ from
+$H_k$. So near a single moved hyperplane, away from the others, it lies between the changes on the cells on its two
+sides (those on one side have the same moved neurons active); where one of these is positive, its cells have $\sup h
+< 0$, so $h < 0$ with a margin near $x$ ($h$ is Lipschitz). Near a shared hyperplane or two crossing ones (a point
+near two transversal hyperplanes is near their intersection) $\sup h < 0$ absorbs any change of order $t$, as it
+does on the cells with $\sup h < 0$; elsewhere off $P$ the change is $t\,\delta h_C \le 0$. $\square$ This takes in
+the translations of U$\pm$ neurons between the components of $P$, with $e$ keeping each component's constant.
 
 **Silent neurons** ($c \ne 0$): $v_k = 0$ (unused), $w_k = 0$, $b_k < 0$ (constant zero) or $w_k = 0 = b_k$
 (zero; for $n_0 \ge 2$ not beside one with $v$ of the other sign: they may part as cancelling twins, a family
@@ -113,7 +117,6 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.affine_trades import affine_part_trades, constant_neuron_tilts
-from semialg.families.bottleneck.arrangement import arrangement_of, sup_on_line
 from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, cell_cones, cut_generators, \
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
@@ -362,14 +365,16 @@ def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmp
 
 
 def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
-    r"""Joint translations of the hidden neurons (U$-$, U$+$, U$\pm$) of a case-(a) parameter with $n_0 \le 2$,
+    r"""Joint translations of the hidden neurons (U$-$, U$+$, U$\pm$) of a case-(a) parameter,
     traded with $e$, each keeping the function for every small $t \ge 0$ (module docstring, *hidden
     translations*): directions $(\delta b_k)_{k \in H}, \delta e$ with $\sum_{k\ \mathrm{active}} v_k\delta b_k +
     \delta e$ zero on every cell meeting $P$ and non-positive on every other cell where $\sup h \ge 0$; a basis of
     them around a relative-interior point of that cone (or of its lineality space when it has none). $H$: the
     hidden neurons whose hyperplane misses $\bar P$, alone on it or with neurons of the other orientation, not
-    cancelling, on a hyperplane where $h < 0$; any two of them meeting where $h < 0$.
-    Cost: one exact strict-feasibility LP in $|H| + 1$ unknowns with a row per cell, after the cells of
+    cancelling, on a hyperplane where $\sup h < 0$; any two of them meeting (if at all) where $\sup h < 0$
+    (:func:`_negative_on`). ``[]`` when the cells' generators are not enumerated. Cost: a pass over the cells'
+    generators per pair of neurons of $H$, one exact strict-feasibility LP in $|H| + 1$ unknowns with a row per
+    cell, after the cells of
     :func:`hidden_neuron_moves`.
 
     >>> from semialg.core.network import Network
@@ -378,8 +383,8 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
     1
     """
     t = t or combinatorial_type(net)
-    n0, D, view = net.widths[0], net.architecture.num_parameters, OuterView.of(net)
-    if n0 > 2 or (cones := cell_cones(net)) is None:
+    D, view = net.architecture.num_parameters, OuterView.of(net)
+    if (cones := cell_cones(net)) is None:
         return []
     meets = [any(val > 0 for _, _, val in gens) for gens in cones]
     lines: dict = {}                 # hyperplane -> [(orientation, v * scale)] of its used neurons
@@ -391,7 +396,7 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
     def shareable(row) -> bool:      # alone, or opposite neurons of a non-affine line on which h < 0
         members = lines[fingerprint(normalise_row(row)[0])]
         return len(members) == 1 or (len({s for s, _ in members}) == len(members)
-                                     and sum((j for _, j in members), _ZERO) != 0 and _negative_on(net, view, row))
+                                     and sum((j for _, j in members), _ZERO) != 0 and _negative_on(cones, [row]))
 
     def side(row, gens) -> fmpq:
         return sum((dot(row, g) for g, _, _ in gens), _ZERO)
@@ -406,7 +411,7 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
         row = tuple(view.w[k]) + (view.b[k],)
         if cls not in ("U-", "U+", "U+-") or not misses_p(row) or not shareable(row):
             continue
-        if n0 == 2 and any(_crossing_not_negative(view, row, rows[j]) for j in H):
+        if any(not _negative_on(cones, [row, rows[j]]) for j in H):
             continue
         H.append(k)
         rows[k] = row
@@ -444,22 +449,12 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
     return out
 
 
-def _negative_on(net: Network, view: OuterView, row) -> bool:
-    r"""Whether $\sup h < 0$ on the hyperplane of the row $(w, b)$ (a point on the line, a line in the plane)."""
-    if len(row) == 2:
-        return view.inner((-row[1] / row[0],))[0] < 0
-    arr = arrangement_of(net)
-    top = sup_on_line(arr, view, arr.index[fingerprint(normalise_row(row)[0])])
-    return top is not None and top < 0
-
-
-def _crossing_not_negative(view: OuterView, r1, r2) -> bool:
-    """Whether the lines of two rows $(w, b)$ in the plane cross at a point where $h \\ge 0$."""
-    det = r1[0] * r2[1] - r1[1] * r2[0]
-    if det == 0:
-        return False
-    p = ((r1[1] * r2[2] - r1[2] * r2[1]) / det, (r1[2] * r2[0] - r1[0] * r2[2]) / det)
-    return view.inner(p)[0] >= 0
+def _negative_on(cones: list[list], rows) -> bool:
+    r"""Whether $\sup h < 0$ on the flat where the rows $(w, b)$ of first-layer hyperplanes vanish (true when it is
+    empty): its part in the closure of each cell is a face, generated by the cell's generators on it, where $h$ is
+    affine — negative at the vertices and non-increasing along the rays."""
+    faces = ([(t, val) for g, t, val in gens if all(dot(row, g) == 0 for row in rows)] for gens in cones)
+    return all(val < 0 if t else val <= 0 for face in faces if any(t for t, _ in face) for t, val in face)
 
 
 def downhill_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
