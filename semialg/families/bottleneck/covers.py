@@ -46,13 +46,12 @@ from semialg.core.exact import fingerprint, normalise_row, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.views import OuterView
+from semialg.geometry.zero_sum import find_zero_sum_set
 
 __all__ = ["joint_cases", "kinked_zero_neurons", "unused_neuron_cases", "zero_neuron_cases"]
 
 #: parts of the joint zero-neuron covers beyond which they are not used (each part costs one rank)
 _PARTS = 64
-#: constant neurons beyond which their zero-sum subsets are not sought (a zero neuron then counts as cancellable)
-_SUBSET_LIMIT = 16
 
 
 def unused_neuron_cases(net: Network, seen_lines: list[tuple[tuple, list[int]]]) -> list[list[list[fmpq]]]:
@@ -125,8 +124,8 @@ def kinked_zero_neurons(net: Network, lines_uncancelled: bool) -> list[int]:
     $v \ne 0$, the zero neurons one sign of $v$, no non-empty set of constant neurons ($w = 0 \ne b$) has
     $\sum v_j|b_j| = 0$, and (``lines_uncancelled``) no first-layer hyperplane has neurons with a non-empty subset of
     zero total jump. Then near $\theta$ the neurons sharing a zero neuron's hyperplane in a member have a non-zero
-    total jump (the proof in the module docstring); ``[]`` otherwise. Cost: $O(n_1n_0)$ and $2^m$ sums for $m$
-    constant neurons.
+    total jump (the proof in the module docstring); ``[]`` otherwise. Cost: $O(n_1n_0)$ and
+    :func:`~semialg.geometry.zero_sum.find_zero_sum_set` on the constant neurons' $v_j|b_j|$.
 
     >>> net = Network.from_arrays([[[1, 0], [0, 0]], [[1, -1]], [[1]]], [[0, 0], [-1], [0]])
     >>> kinked_zero_neurons(net, True), kinked_zero_neurons(net.replace_layer(2, [[1, 0]]), True)
@@ -134,10 +133,9 @@ def kinked_zero_neurons(net: Network, lines_uncancelled: bool) -> list[int]:
     """
     view = OuterView.of(net)
     zeros = [k for k, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if not any(w) and b == 0]
-    jumps = [v * abs(b) for w, b, v in zip(view.w, view.b, view.v, strict=True) if not any(w) and b != 0]
+    jumps = [(v * abs(b),) for w, b, v in zip(view.w, view.b, view.v, strict=True) if not any(w) and b != 0]
     if (not lines_uncancelled or any(v == 0 for v in view.v) or len({view.v[k] > 0 for k in zeros}) > 1
-            or len(jumps) > _SUBSET_LIMIT or any(sum(s) == 0 for m in range(1, len(jumps) + 1)
-                                                 for s in itertools.combinations(jumps, m))):
+            or find_zero_sum_set(jumps).status != "none"):
         return []
     return zeros
 
