@@ -16,8 +16,9 @@ from semialg.families.bottleneck.covers import kinked_zero_neurons, unused_neuro
 from semialg.families.bottleneck.local import _pbar_lineality, _uncancelled_lines, local_dimension_bounds
 from semialg.families.bottleneck.plateau import plateau_cases
 from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.views import OuterView
 
-from test_bottleneck_local_bounds import _moved, _net, _nets_with
+from test_bottleneck_local_bounds import GRID, _moved, _net, _nets_with
 from test_bottleneck_plateau_corner import _fibre_directions
 
 
@@ -166,11 +167,10 @@ def _plateau_parts(net):
 
 
 @pytest.mark.parametrize("net", [net for net, _ in _nets_with(_plateau_parts, 10, 5, _zero_on_plateau)])
-def test_curves_through_a_zero_neuron_on_the_plateau_stay_in_one_part(net):
-    # exact moves (the bounds', the zero neuron made constant with e paying for it, and e raised with d' = d - c e on
-    # top of that: h' > 0 on the plateau with the zero neuron active there) lie in the kernel of one part's rows;
-    # the last only in a part (B) that counts the zero neuron active
-    parts = _plateau_parts(net)
+def test_members_with_a_zero_neuron_leave_the_plateau_one_of_two_ways(net):
+    # the cover's statement, by exact evaluation at grid points of the plateau {h = 0}: members with d' = d keep
+    # h' <= 0 there (A); the others have h' > 0 and c' h' + d' = d there, a constant, whatever the zero neuron
+    # does (B) — for the zero neuron made constant with e paying for it and e raised with d' = d - c e on top
     (_, v_at, _), (b_at, e_at, d_at) = parameter_offsets(net.architecture)
     D, k, vk = len(net.parameters()), len(net.biases[0]) - 1, net.weights[1][0][-1]
     constant = [fmpq(0)] * D
@@ -179,12 +179,20 @@ def test_curves_through_a_zero_neuron_on_the_plateau_stay_in_one_part(net):
     raised[e_at] += 1
     for r, row in enumerate(net.weights[2]):
         raised[d_at + r] = -row[0]
+    plateau = [x for x in GRID[net.widths[0]] if OuterView.of(net).inner(x)[0] == 0]
+    assert plateau and len(_plateau_parts(net)) == 2
     for g in (constant, raised):
-        assert sa.equivalent(net, _moved(net, g, fmpq(1, 10 ** 3)))
-    for g in _fibre_directions(net) + [constant, raised]:
-        assert any(all(dot(r, g) == 0 for r in part) for part in parts)
-    holding = [part for part in parts[1:] if all(dot(r, raised) == 0 for r in part)]
-    assert holding and all(any(r[b_at + k] for r in part) for part in holding)
+        member = _moved(net, g, fmpq(1, 10 ** 3))
+        assert sa.equivalent(net, member)
+        view = OuterView.of(member)
+        values = {view.inner(x)[0] for x in plateau}
+        if list(view.d) == list(OuterView.of(net).d):
+            assert all(y <= 0 for y in values)
+        else:
+            (y,) = values
+            assert y > 0 and all(c * y + d == d0 for c, d, d0 in zip(view.c, view.d, OuterView.of(net).d))
+    lower, upper = local_dimension_bounds(net)
+    assert lower <= upper
 
 
 def test_a_zero_neuron_beside_a_constant_neuron_of_the_other_sign():

@@ -52,6 +52,11 @@ the fibre when composed with the moves above may join $M$ (the ``extras`` of :fu
 :mod:`semialg.families.bottleneck.local` supplies both for bottlenecks). When the fibre near $\theta$ is covered
 by finitely many parts, each in the zero set of smooth functions of its own (*cases*), the largest of the upper
 bounds with each part's gradients joining $J$ bounds the dimension: that of a finite union is the largest.
+With zero neurons a joining row is read without their columns (two members with the same $(s, q)$ differ in $u$
+only, and $u$ may be taken among the other columns), except that rows on their columns alone, gradients of
+functions of $q$, confine $q$ to a submanifold of that codimension: the rank is that of the rows on the other
+columns plus that of the rows on the zero neurons' own (:func:`_rank_beside_zero_neurons`). Mixing both, a row
+would be wrong: $K_i$ is Lipschitz in $q$ with a constant that does not tend to $0$.
 
 The rank is taken over $d + 1$ affinely independent points of every linear region of $\theta$ on which no
 pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_points`, points re-checked exactly):
@@ -153,8 +158,19 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
             rows = [_embedded(row, kept, D) for row in rows]
         rows += [list(g) for g in equations]
         lower = rank(M) if M else 0
-        upper = max(D - (rank(rows + [list(g) for g in case]) if rows or case else 0) for case in cases or [()])
+        upper = max(D - _rank_beside_zero_neurons(rows + [list(g) for g in case], kept, D) for case in cases or [()])
     return lower, upper
+
+
+def _rank_beside_zero_neurons(rows: list[list[fmpq]], kept: list[int], D: int) -> int:
+    """The rank of ``rows`` that bounds the fibre (module docstring, *zero neurons*): on the columns ``kept`` (the
+    network without its zero neurons) plus, for the rows supported on the others, on those. Cost: two exact ranks."""
+    if len(kept) == D:
+        return rank(rows) if rows else 0
+    own = sorted(set(range(D)) - set(kept))
+    outer = [[r[i] for i in kept] for r in rows]
+    alone = [[r[i] for i in own] for r in rows if not any(r[i] for i in kept)]
+    return (rank(outer) if outer else 0) + (rank(alone) if alone else 0)
 
 
 def move_directions(net: Network) -> list[list[fmpq]]:

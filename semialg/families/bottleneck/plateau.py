@@ -54,9 +54,10 @@ the corner where raising $e$ (with $d' = d - c\,\delta e$) and sliding a boundin
 bias traded with $e$) both keep $f$, the first-order bound sees both directions at once. *Zero neurons.* If
 every zero neuron is *kinked* — in every member near $\theta$ the neurons sharing its hyperplane have a non-zero
 total jump (the conditions of :func:`~semialg.families.bottleneck.covers.kinked_zero_neurons`) — the same holds
-with (B) split by the set $S$ of zero neurons active near $y$ and $h'_C$ summed over $A_C \cup S$: in (B) $h'$ is
-constant on every plateau cell, so no zero neuron's hyperplane meets one, and near $y$ each zero neuron is affine,
-active or not. $\square$
+with $h'_C$ summed over $A_C \cup S$ for the set $S$ of zero neurons active near $y$: in (B) $h'$ is constant on
+every plateau cell, so no zero neuron's hyperplane meets one, and near $y$ each zero neuron is affine, active or
+not. $\square$ The bound leaves the zero neurons' own parameters free (:mod:`semialg.engine.tangent`, *zero
+neurons*): without their columns these gradients are those over $A_C$ whatever $S$, so one part (B) serves.
 
 **Slides off $P$** (:func:`plateau_slides`). Let $L = \{\ell = 0\}$ be a first-layer hyperplane of a case-(a)
 parameter with $P = \{h > 0\} \subset \{\ell > 0\}$, its neurons with $v_k \ne 0$ of rows $\epsilon_k\lambda_k\ell$
@@ -176,11 +177,10 @@ def plateau_cases(net: Network, kinked: Sequence[int] = ()) -> list[list[list[fm
     $\delta d_r = 0$ for every $r$; (B) per plateau cell $C$ the gradients $\sum_{A_C}(w_{i,q}\,\delta v_i +
     v_i\,\delta w_{i,q})$ of the $x_q$-coefficients of $h'_C$ (those of $c'_r h'_C$ are $c_r$ times them: $h_C =
     0$) and $c_r(\sum_{A_C}(b_i\,\delta v_i + v_i\,\delta b_i) + \delta e) + \delta d_r$ of the constant terms,
-    one part (B) per choice of the zero neurons active on each plateau cell when the zero neurons are ``kinked``
-    (their kinks cannot cancel near ``net``: :func:`~semialg.families.bottleneck.covers.kinked_zero_neurons`).
-    ``[]`` when $c = 0$, another zero neuron exists, no cell is a plateau cell or there would be more than 64
-    parts. Cost: the arrangement of the first layer and $O(2^z n_1(n_0 + n_3))$ per plateau cell for $z$ zero
-    neurons.
+    the same when the zero neurons are ``kinked`` (their kinks cannot cancel near ``net``:
+    :func:`~semialg.families.bottleneck.covers.kinked_zero_neurons`). ``[]`` when $c = 0$, another zero neuron
+    exists or no cell is a plateau cell. Cost: the arrangement of the first layer and $O(n_1(n_0 + n_3))$ per
+    plateau cell.
 
     >>> h0 = Network.from_arrays([[[0], [-1]], [[2, 1]], [[1]]], [[-3/2, -1], [0], [0]])   # h = s(-x - 1)
     >>> [len(rows) for rows in plateau_cases(h0)]           # (A) d' = d; (B) on x > -1: slope and constant
@@ -207,16 +207,11 @@ def plateau_cases(net: Network, kinked: Sequence[int] = ()) -> list[list[list[fm
             [unit(*((v_at + i, c * view.b[i]) for i in active), *((b_at + i, c * view.v[i]) for i in active),
                   (e_at, c), (d_at + r, fmpq(1))) for r, c in zip(outputs, view.c)]
 
-    # cells with the same active neurons give the same rows (the line's auxiliary cuts, for n0 = 1); a zero
-    # neuron is affine on each of them in case (B), active or not (module docstring)
-    groups = sorted({tuple(i for i, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if _active(arr, cell, w, b))
-                     for cell in plateaus})
-    if 2 ** (len(zeros) * len(groups)) > 64:
-        return []
-    choices = itertools.product(*(range(2 ** len(zeros)) for _ in groups))
-    return [stay] + [[row for active, on in zip(groups, choice, strict=True)
-                      for row in rows(active + tuple(k for j, k in enumerate(zeros) if on >> j & 1))]
-                     for choice in choices]
+    # cells with the same active neurons give the same rows (the line's auxiliary cuts, for n0 = 1); zero neurons
+    # active there would add entries in their own columns, which the bound leaves free (module docstring)
+    return [stay, [row for active in sorted({tuple(i for i, (w, b) in enumerate(zip(view.w, view.b, strict=True))
+                                                   if _active(arr, cell, w, b)) for cell in plateaus})
+                   for row in rows(active)]]
 
 
 def plateau_slides(net: Network) -> list[list[fmpq]]:
