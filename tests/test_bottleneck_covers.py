@@ -150,6 +150,29 @@ def test_a_zero_neuron_where_h_is_nonnegative():
     assert local_dimension_bounds(net) == (6, 6)
 
 
+def _zero_beside_unused(rng: random.Random):
+    net = _with_zero_neuron(rng)
+    v = list(net.weights[1][0])
+    v[-1] = 0                                    # the last neuron unused
+    return net.replace_layer(2, [v])
+
+
+@pytest.mark.parametrize("net", [net for net, _ in _nets_with(_zero_cases, 8, 6, _zero_beside_unused)])
+def test_a_zero_neuron_beside_an_unused_one_may_become_its_twin(net):
+    # the zero neuron takes a small multiple of the unused neuron's row and bias, the unused neuron the opposite
+    # output weight: the twins cancel (exact decision); that direction lies in the part of the unused neuron's line,
+    # and every exact move of the bounds in some part
+    (cover,) = _zero_cases(net)
+    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    n0, j, v0 = net.widths[0], len(net.biases[0]) - 1, net.weights[1][0][0]
+    twin = [fmpq(0)] * len(net.parameters())
+    twin[W_at:W_at + n0], twin[b_at], twin[v_at + j] = net.weights[0][j], net.biases[0][j], -v0
+    assert sa.equivalent(net, _moved(net, twin, fmpq(1, 10 ** 3)))
+    assert any(all(dot(r, twin) == 0 for r in part) for part in cover)
+    for g in _fibre_directions(net):
+        assert any(all(dot(r, g) == 0 for r in part) for part in cover)
+
+
 def _zero_on_plateau(rng: random.Random):
     """A parameter with h >= 0 (live neurons with v > 0, e = 0) and a zero neuron, two outputs."""
     n0, live = rng.choice([1, 2, 3]), rng.choice([1, 2])

@@ -53,10 +53,13 @@ the fibre when composed with the moves above may join $M$ (the ``extras`` of :fu
 by finitely many parts, each in the zero set of smooth functions of its own (*cases*), the largest of the upper
 bounds with each part's gradients joining $J$ bounds the dimension: that of a finite union is the largest.
 With zero neurons a joining row is read without their columns (two members with the same $(s, q)$ differ in $u$
-only, and $u$ may be taken among the other columns), except that rows on their columns alone, gradients of
-functions of $q$, confine $q$ to a submanifold of that codimension: the rank is that of the rows on the other
-columns plus that of the rows on the zero neurons' own (:func:`_rank_beside_zero_neurons`). Mixing both, a row
-would be wrong: $K_i$ is Lipschitz in $q$ with a constant that does not tend to $0$.
+only, and $u$ may be taken among the other columns), except that rows on their columns alone add their rank:
+if $g$ smooth functions vanish on a part with gradients at $\theta$ on the columns of $q$ only, of rank $g$,
+they solve for $g$ coordinates $q_1$ of $q$ as $\varphi(u, s, q_2)$ with $\partial_u\varphi$ small near
+$\theta$, while $u$ is a Lipschitz function of $(s, q)$ on the fibre (the injectivity estimate): so $q_1$ is a
+function of $(s, q_2)$ there. The rank is that of the rows on the other columns plus that of the rows on the zero
+neurons' own (:func:`_rank_beside_zero_neurons`). Mixing both, a row would be wrong: $K_i$ is Lipschitz in $q$
+with a constant that does not tend to $0$.
 
 The rank is taken over $d + 1$ affinely independent points of every linear region of $\theta$ on which no
 pre-activation vanishes identically (:func:`~semialg.engine.regions.decisive_points`, points re-checked exactly):

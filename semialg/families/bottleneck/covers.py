@@ -15,24 +15,28 @@ $\square$ A twin with $v = 0$ then counts once: as a free row with $v' = 0$ ($n_
 ($2$), not as both, which the first-order kernel adds up.
 
 **A zero neuron.** Let $\theta$ be in regime PN or T with $c \ne 0$ and $P$ connected, $k$ a zero neuron ($w_k = 0$,
-$b_k = 0$, $v_k \ne 0$), every neuron with $v \ne 0$, the zero neurons with one sign of $v$, no non-empty set of
-constant neurons ($w = 0 \ne b$) with $\sum v_j|b_j| = 0$, and no first-layer hyperplane of $\theta$ whose neurons
-have a non-empty subset of zero total jump. Then the fibre near $\theta$ is covered by its members with $(w'_k,
-b'_k)$ on the line $\mathbb{R}\ell_L$ of a seen hyperplane $L$, one part per $L$, and those with $w'_k\cdot\ell = 0$
-for $\ell$ in the lineality space of the cone of recession directions of $\bar P$. *Proof.* Let $w'_k \ne 0$, with
-hyperplane $H' = \{n\cdot x + \beta = 0\}$, $|n| = 1$: a neuron $j$ on it has $(w'_j, b'_j) = \pm|w'_j|(n, \beta)$
-and jump $v'_j|w'_j|$ whatever its orientation. Take members $\theta' \to \theta$ with one set $S$ of neurons on
-$H'$. The rows in $S$ near those of a hyperplane $L$ of $\theta$ come from one $L$, with jumps tending to $\sum_{S
-\cap L} v_j\lambda_j \ne 0$ if $S \cap L \ne \emptyset$, while the jumps of the neurons with $w = 0$ tend to $0$. A
-constant neuron in $S$ forces $\beta \ne 0$; then the jumps times $|\beta|$ are $v'_j|b'_j|$ for the neurons with $w
-= 0$, those of the zero neurons tending to $0$, so the constant neurons in $S$ would have $\sum v_j|b_j| = 0$. Hence
-$S$ holds zero neurons only, of one sign of $v$: the total jump on $H'$ is not $0$ (neuron $k$ is *kinked*,
-:func:`kinked_zero_neurons`). If $H'$ meets $P$, then at a point of $H' \cap P$ on no other hyperplane $h' = \mu h$
-kinks along $H'$, so $H'$ is a seen hyperplane of $\theta$. Otherwise the connected $P$ lies on one side of $H'$:
-$s(w'_k\cdot x + b'_k) \ge 0$ on $\bar P$ for one sign $s$, so $s\,w'_k$ is non-negative on the recession cone of
-$\bar P$ and orthogonal to its lineality space. $\square$ A zero neuron has its bias and output weight free and,
-with $C^* = \{0\}$ (the lineality space is everything), its row pinned at $0$ or on a seen line — not the $n_0$ free
-directions the first-order kernel gives it.
+$b_k = 0$, $v_k \ne 0$), every neuron with $v = 0$ with $(w, b) \ne 0$ (an *unused* one), the zero neurons with one
+sign of $v$, no non-empty set of constant neurons ($w = 0 \ne b$) with $\sum v_j|b_j| = 0$, and no first-layer
+hyperplane of $\theta$ whose neurons have a non-empty subset of zero total jump. Then the fibre near $\theta$ is
+covered by its members with $(w'_k, b'_k)$ on the line $\mathbb{R}\ell_L$ of a seen hyperplane $L$, one part per
+$L$, those with $(w'_k, b'_k)$ parallel to $(w'_j, b'_j)$, one part per line of an unused neuron $j$, and those with
+$w'_k\cdot\ell = 0$ for $\ell$ in the lineality space of the cone of recession directions of $\bar P$. *Proof.* Let
+$w'_k \ne 0$, with hyperplane $H' = \{n\cdot x + \beta = 0\}$, $|n| = 1$: a neuron $j$ on it has $(w'_j, b'_j) =
+\pm|w'_j|(n, \beta)$ and jump $v'_j|w'_j|$ whatever its orientation. Take members $\theta' \to \theta$ with one set
+$S$ of neurons on $H'$. If $S$ holds an unused neuron $j$ ($v'_j$ near $0$ may cancel any small jump), $H'$ is $j$'s
+hyperplane: a part of its own. Otherwise the rows in $S$ near those of a hyperplane $L$ of $\theta$ come from one
+$L$, with jumps tending to $\sum_{S \cap L} v_j\lambda_j \ne 0$ if $S \cap L \ne \emptyset$, while the jumps of the
+neurons with $w = 0$ tend to $0$. A constant neuron in $S$ forces $\beta \ne 0$; then the jumps times $|\beta|$ are
+$v'_j|b'_j|$ for the neurons with $w = 0$, those of the zero neurons tending to $0$, so the constant neurons in $S$
+would have $\sum v_j|b_j| = 0$. Hence $S$ holds zero neurons only, of one sign of $v$: the total jump on $H'$ is not
+$0$ (neuron $k$ is *kinked*, :func:`kinked_zero_neurons`). If $H'$ meets $P$, then at a point of $H' \cap P$ on no
+other hyperplane $h' = \mu h$ kinks along $H'$, so $H'$ is a seen hyperplane of $\theta$. Otherwise the connected
+$P$ lies on one side of $H'$: $s(w'_k\cdot x + b'_k) \ge 0$ on $\bar P$ for one sign $s$, so $s\,w'_k$ is
+non-negative on the recession cone of $\bar P$ and orthogonal to its lineality space. $\square$ The minors of the
+rows $(w'_k, b'_k)$, $(w'_j, b'_j)$ have at $\theta$ the gradients of those with $(w_j, b_j)$ fixed ($w_k = 0 =
+b_k$), on neuron $k$'s columns alone (:mod:`semialg.engine.tangent`, *zero neurons*). A zero neuron has its bias and
+output weight free and, with $C^* = \{0\}$ (the lineality space is everything), its row pinned at $0$ or on a seen
+line — not the $n_0$ free directions the first-order kernel gives it.
 """
 
 from __future__ import annotations
@@ -94,34 +98,38 @@ def _on_line(net: Network, k: int, key: tuple) -> list[list[fmpq]]:
 def zero_neuron_cases(net: Network, regime: str, seen_lines: list[tuple[tuple, list[int]]], lines_uncancelled: bool,
                       pbar_lineality) -> list[list[list[list[fmpq]]]]:
     r"""One cover per zero neuron (module docstring, *a zero neuron*) as gradients at ``net``: a part per seen line
-    (its minors) and one with $w'_k\cdot\ell = 0$ for $\ell$ in ``pbar_lineality()`` (a basis of the lineality
-    space of the cone of recession directions of $\bar P$, ``None`` when $P$ is not connected or the cells are
-    not enumerated); ``seen_lines`` as for :func:`unused_neuron_cases`, ``lines_uncancelled`` whether no
+    and per line of an unused neuron's row and bias (its minors), and one with $w'_k\cdot\ell = 0$ for $\ell$ in
+    ``pbar_lineality()`` (a basis of the lineality space of the cone of recession directions of $\bar P$, ``None``
+    when $P$ is not connected or the cells are not enumerated); ``seen_lines`` as for :func:`unused_neuron_cases`, ``lines_uncancelled`` whether no
     hyperplane of $\theta$ has a cancelling subset. ``[]`` when the conditions fail or the covers would have more
     than ``_PARTS`` parts together. Cost: $O(mn_1D)$ for $m$ zero neurons, and ``pbar_lineality``.
 
     >>> net = Network.from_arrays([[[1, 0], [0, 1], [0, 0]], [[1, 1, 2]], [[1]]], [[0, 0, 0], [-1], [0]])
-    >>> seen = [((1, 0, 0), [0]), ((0, 1, 0), [1])]          # h = s(x) + s(y) - 1: both kinks seen on P
+    >>> seen = [(tuple(map(fmpq, (1, 0, 0))), [0]), (tuple(map(fmpq, (0, 1, 0))), [1])]   # h = s(x) + s(y) - 1
     >>> covers = zero_neuron_cases(net, "PN", seen, True, lambda: [(1, 0), (0, 1)])
     >>> [[len(part) for part in cover] for cover in covers]   # on x = 0, on y = 0, or w'_3 = 0
     [[2, 2, 2]]
     """
-    view, zeros = OuterView.of(net), kinked_zero_neurons(net, lines_uncancelled)
-    if regime not in ("PN", "T") or not any(view.c) or not zeros or (len(seen_lines) + 1) ** len(zeros) > _PARTS:
+    view, zeros = OuterView.of(net), kinked_zero_neurons(net, lines_uncancelled, beside_unused=True)
+    lines = {fingerprint(key): key for key, _ in seen_lines}
+    lines |= {fingerprint(key): key for key in (normalise_row(tuple(w) + (b,))[0]
+                                                for w, b, v in zip(view.w, view.b, view.v, strict=True) if v == 0)}
+    if regime not in ("PN", "T") or not any(view.c) or not zeros or (len(lines) + 1) ** len(zeros) > _PARTS:
         return []
     lineality = pbar_lineality()
     if lineality is None:
         return []
     (W_at, _, _), _ = parameter_offsets(net.architecture)
     n0, unit = net.widths[0], functools.partial(sparse_vector, net.architecture.num_parameters)
-    return [[_on_line(net, k, key) for key, _ in seen_lines]
+    return [[_on_line(net, k, key) for key in lines.values()]
             + [[unit(*((W_at + k * n0 + j, x) for j, x in enumerate(ell))) for ell in lineality]]
             for k in zeros]
 
 
-def kinked_zero_neurons(net: Network, lines_uncancelled: bool) -> list[int]:
+def kinked_zero_neurons(net: Network, lines_uncancelled: bool, beside_unused: bool = False) -> list[int]:
     r"""The zero neurons ($w_k = 0 = b_k$) of a case-(a) parameter when each is *kinked*: every neuron has
-    $v \ne 0$, the zero neurons one sign of $v$, no non-empty set of constant neurons ($w = 0 \ne b$) has
+    $v \ne 0$ (``beside_unused``: every neuron with $v = 0$ has $(w, b) \ne 0$, and the neurons sharing a zero
+    neuron's hyperplane without an unused one have a non-zero total jump), the zero neurons one sign of $v$, no non-empty set of constant neurons ($w = 0 \ne b$) has
     $\sum v_j|b_j| = 0$, and (``lines_uncancelled``) no first-layer hyperplane has neurons with a non-empty subset of
     zero total jump. Then near $\theta$ the neurons sharing a zero neuron's hyperplane in a member have a non-zero
     total jump (the proof in the module docstring); ``[]`` otherwise. Cost: $O(n_1n_0)$ and
@@ -133,9 +141,10 @@ def kinked_zero_neurons(net: Network, lines_uncancelled: bool) -> list[int]:
     """
     view = OuterView.of(net)
     zeros = [k for k, (w, b) in enumerate(zip(view.w, view.b, strict=True)) if not any(w) and b == 0]
-    jumps = [(v * abs(b),) for w, b, v in zip(view.w, view.b, view.v, strict=True) if not any(w) and b != 0]
-    if (not lines_uncancelled or any(v == 0 for v in view.v) or len({view.v[k] > 0 for k in zeros}) > 1
-            or find_zero_sum_set(jumps).status != "none"):
+    jumps = [(v * abs(b),) for w, b, v in zip(view.w, view.b, view.v, strict=True) if not any(w) and b != 0 != v]
+    unused = [(w, b) for w, b, v in zip(view.w, view.b, view.v, strict=True) if v == 0]
+    if (not lines_uncancelled or len({view.v[k] > 0 for k in zeros}) > 1 or find_zero_sum_set(jumps).status != "none"
+            or (any(not any(w) and b == 0 for w, b in unused) if beside_unused else unused)):
         return []
     return zeros
 
