@@ -1,10 +1,11 @@
 """Constant neurons holding h down (semialg.families.bottleneck.kink_equations): with e > 0, the one active
 constant neuron with v < 0 keeps w' = 0 when a direction turning every other neuron off lies in the cone of the
 recession directions of P-bar — checked with the exact equivalence decision on every tilt of its row, and by
-hand-counted local dimensions."""
+hand-counted local dimensions. An unused constant neuron keeps v' = 0 or its far kink off P."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -13,7 +14,7 @@ from flint import fmpq
 import semialg as sa
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.kink_equations import _holding_neuron, unseen_kink_equations
+from semialg.families.bottleneck.kink_equations import _holding_neuron, unseen_kink_equations, unused_constant_cases
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
@@ -82,3 +83,60 @@ def test_an_audited_holding_neuron():
     # (its scale, b, v) and the constant one (b, v) with e and one equation: 5; c and d fixed: 8. A tilt of the
     # constant neuron turns it off along (0, 1), where h'' -> 3, or puts a kink on P
     assert local_dimension_bounds(_net([[1, -1], [0, 0], [0, -1]], [2, 1, 0], [0, -3, 1], 3)) == (8, 8)
+
+
+def test_an_unused_constant_neuron_keeps_v_at_zero_or_its_kink_off_p():
+    # h = -2 s(z + 3) + 1, z = -2x + y - w, P = {z < -5/2}; neuron 0 unused (w = 0, b = -1), neuron 2 constant
+    # (b = -2, v = -2). By hand: neuron 1 (seen kink at z = -3: its scale and v), e and mu, less e' = mu and the
+    # jump -2 mu: 2; neuron 2 wakes only along +u (active far right, off P): its scale, b and v, 3; neuron 0 either
+    # keeps v' = 0 with its row and bias free (4) or, with v' != 0, wakes like neuron 2 (3): 2 + 3 + 4 = 9 —
+    # the first-order kernel adds both of neuron 0's branches (10)
+    u = [-2, 1, -1]
+    net = _net([[0, 0, 0], u, [0, 0, 0]], [-1, 3, -2], [0, -2, -2], 1)
+    eps = fmpq(1, 100)
+    free = _net([[eps, -eps, 2 * eps], u, [0, 0, 0]], [-1 + eps, 3, -2], [0, -2, -2], 1)
+    along = _net([[eps * x for x in u], u, [0, 0, 0]], [-1, 3, -2], [eps, -2, -2], 1)
+    tilted = _net([[eps, 0, 0], u, [0, 0, 0]], [-1, 3, -2], [eps, -2, -2], 1)
+    assert sa.equivalent(net, free) and sa.equivalent(net, along) and not sa.equivalent(net, tilted)
+    assert [len(part) for part in unused_constant_cases(net)] == [1, 2]
+    assert local_dimension_bounds(net) == (9, 9)
+
+
+def _unused_constant(rng):
+    n0, n1 = rng.choice([1, 2, 3]), rng.choice([2, 3, 4])
+    W = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1 - 1)] + [[0] * n0]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1 - 1)] + [rng.choice([-2, -1, 1, 2])]
+    v = [rng.choice([-2, -1, 1, 2]) for _ in range(n1 - 1)] + [0]
+    net = _net(W, b, v, rng.randint(-2, 2))
+    return net if bottleneck_case(net) == "a" and unused_constant_cases(net) else None
+
+
+def _unused_constants(count, seed):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _unused_constant(rng)
+        if net is not None:
+            out.append(net)
+    return out
+
+
+@pytest.mark.parametrize("net", _unused_constants(10, 4))
+def test_an_unused_constant_neuron_waking_stays_in_one_part(net):
+    # the unused constant neuron gains an output weight (e paying for it when it is active) with its row tilted
+    # along each signed unit vector or not at all: every member found (exact decision at two amounts) has its
+    # direction in the kernel of one part's rows
+    (W_at, v_at, _), (_, e_at, _) = parameter_offsets(net.architecture)
+    n0, k, D = net.widths[0], len(net.biases[0]) - 1, len(net.parameters())
+    parts = unused_constant_cases(net)
+    found = 0
+    for sign, d in itertools.product((-1, 1), [None] + [(j, s) for j in range(n0) for s in (-1, 1)]):
+        g = [fmpq(0)] * D
+        g[v_at + k], g[e_at] = fmpq(sign), -sign * max(net.biases[0][k], 0)
+        if d is not None:
+            g[W_at + k * n0 + d[0]] = fmpq(d[1])
+        moved = [Network.from_parameters(net.architecture, [a + t * d for a, d in zip(net.parameters(), g)])
+                 for t in (fmpq(1, 10 ** 3), fmpq(1, 10 ** 4))]
+        if all(sa.equivalent(net, m) for m in moved):
+            found += 1
+            assert any(all(sum(r[i] * g[i] for i in range(D)) == 0 for r in part) for part in parts)
+    assert found

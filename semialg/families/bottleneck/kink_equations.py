@@ -59,6 +59,16 @@ $K$ gives $w'_k = 0$. $\square$ (A second neuron with $w = 0$ and $v \le 0$ coul
 place, with $v' < 0$ if $v = 0$: then neither row is pinned alone.) Under $h = 3\sigma(2x + 2) - \sigma(2) + 1$ in
 1-2-1-2 the constant neuron keeps $w' = 0$ (a tilt to the right turns it off far left, where $h'$ would tend to
 $e' = 1$; to the left puts a kink on $P = (-5/6, \infty)$): local dimension 5, by hand.
+
+**Unused constant neurons** (:func:`unused_constant_cases`). Let $k$ be the only neuron with $w = 0$ and $v = 0$,
+with $b_k \ne 0$, no zero neuron ($w = 0 = b$), and no non-empty set of constant neurons with $v \ne 0$ and
+$\sum v_j|b_j| = 0$. Then the fibre near $\theta$ is covered by its members with $v'_k = 0$ and those with
+$w'_k\cdot\ell = 0$ for $\ell$ in the lineality space of the cone of (b). *Proof.* Let $v'_k \ne 0$ and
+$w'_k \ne 0$: neuron $k$'s hyperplane lies at distance $\rho = |b'_k|/|w'_k| \to \infty$, which only neurons with
+$w = 0$ reach, all constant neurons here; on a common one the jumps times $\rho$ are $v'_j|b'_j|$, neuron $k$'s
+non-zero but tending to $0$, the others' to $v_j|b_j|$: the total is not $0$ — alone, $k$'s own; else near a
+non-zero sum. So (b)'s argument applies to $k$. $\square$ The first-order kernel adds both: the row free with
+$v' = 0$ and $v'$ free with the row kept off $P$.
 """
 
 from __future__ import annotations
@@ -76,6 +86,7 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.cone import lineality_space
 from semialg.geometry.polyhedron import decide
+from semialg.geometry.zero_sum import find_zero_sum_set
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 _SUBSET_LIMIT = 16     # neurons on one line beyond which the zero-sum test is skipped (the bound stays valid)
@@ -152,15 +163,49 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
     live = [tuple(w) for w in view.w if any(w)]
     identity = [tuple(_ONE if i == j else _ZERO for j in range(n0)) for i in range(n0)]
     for k, row in sorted(rows.items()):
-        G = set()
-        for gens, R in parts:
-            side = row[0] if len(row) == 1 else sum((dot(row, g) for g, _, _ in gens), _ZERO)
-            G |= R if side > 0 else {tuple(-x for x in r) for r in R}
+        G = _signed_recession(parts, row)
         pinned = len(row) == 1 and (raising and _opposed_off_directions(sorted(G), live) or k == holding
                                     and _opposed_off_directions(sorted(tuple(-x for x in g) for g in G), live))
         out += [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(ell))) for ell in
                 (identity if pinned else lineality_space(sorted(G)) if G else [])]
     return out
+
+
+def unused_constant_cases(net: Network) -> list[list[list[fmpq]]]:
+    r"""The two parts of the module docstring's *unused constant neurons* as gradients at ``net``: $\delta v_k = 0$,
+    and $w'_k\cdot\ell = 0$ for $\ell$ in a basis of the lineality space of the cone of (b); ``[]`` when $c = 0$,
+    the conditions fail or the cells' generators are not enumerated. Cost: that of :func:`unseen_kink_equations`
+    for one neuron and :func:`~semialg.geometry.zero_sum.find_zero_sum_set` on the constant neurons' $v_j|b_j|$.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[0, 0], [1, 0]], [[0, 1]], [[1]]], [[2, 0], [-1], [0]])  # h = s(x) - 1
+    >>> [len(part) for part in unused_constant_cases(net)]     # v' = 0, or its far kink off P = {x > 1}: w'_y = 0
+    [1, 1]
+    """
+    view = OuterView.of(net)
+    flat = [(j, b, v) for j, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w)]
+    unused = [j for j, _, v in flat if v == 0]
+    if (not any(view.c) or len(unused) != 1 or any(b == 0 for _, b, _ in flat)
+            or find_zero_sum_set([(v * abs(b),) for _, b, v in flat if v != 0]).status != "none"
+            or (cones := cell_cones(net)) is None):
+        return []
+    (k,), n0 = unused, net.widths[0]
+    G = _signed_recession(pbar_recession(cones, n0), (-view.b[k],))
+    (W_at, v_at, _), _ = parameter_offsets(net.architecture)
+    unit = functools.partial(sparse_vector, net.architecture.num_parameters)
+    return [[unit((v_at + k, _ONE))],
+            [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(ell)))
+             for ell in (lineality_space(sorted(G)) if G else [])]]
+
+
+def _signed_recession(parts, row) -> set:
+    """The recession directions of $\\bar P$'s parts in the cells, each signed by the side of the hyperplane of the
+    row $(w, b)$ (or $(-b,)$ for a far one) its part lies on."""
+    G = set()
+    for gens, R in parts:
+        side = row[0] if len(row) == 1 else sum((dot(row, g) for g, _, _ in gens), _ZERO)
+        G |= R if side > 0 else {tuple(-x for x in r) for r in R}
+    return G
 
 
 def _holding_neuron(view: OuterView) -> int | None:

@@ -121,7 +121,7 @@ from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, ce
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
 from semialg.families.bottleneck.kink_equations import _SUBSET_LIMIT, _uncancelled_lines, seen_kink_equations, \
-    unseen_kink_equations
+    unseen_kink_equations, unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
 from semialg.families.bottleneck.covers import joint_cases, kinked_zero_neurons, unused_neuron_cases, \
     zero_neuron_cases
@@ -159,7 +159,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by
     the two cases of
     :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
-    :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` (module docstrings;
+    :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` and
+    :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes).
 
@@ -192,6 +193,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
                            + affine_part_trades(net) + constant_neuron_tilts(net) + twins
                            + constant_function_moves(net, t)), \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
+                        unused_constant_cases(net),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
     lower, upper = first_order_bounds(net, extras, budget, progress)
