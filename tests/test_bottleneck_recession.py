@@ -17,8 +17,8 @@ import semialg as sa
 from semialg.core.exact import nullspace, rank
 from semialg.core.network import Network
 from semialg.families.bottleneck.local import local_dimension_bounds
-from semialg.families.bottleneck.recession import constant_inner_dimension, flat_pair_dimension, \
-    nonpositive_family_dimension, recession_upper_bound
+from semialg.families.bottleneck.recession import constant_inner_dimension, dominated_family_dimension, \
+    flat_pair_dimension, nonpositive_family_dimension, recession_upper_bound
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
@@ -259,3 +259,27 @@ def test_a_flat_pair_with_a_large_factor():
     assert sa.equivalent(net, tilted)
     too_flat = _net([[1, 0, 0], [1, 0, 0]], [3, 1], [1, -2], fmpq(-11, 10))    # mu = 1: excess 1 > 0.1
     assert not sa.equivalent(net, too_flat)
+
+
+def test_dominated_twins_keep_h_negative():
+    # -2 s(l) + s(3l/2) - 1, l = -2x + y + 3z - 1: the positive twin's row is 3/2 times the negative one's
+    # (kappa = -2 + 3/2 < 0, g* = -1). Members: the negative neuron's row, bias and v free, the positive one's row
+    # any non-negative multiple of it near 3/2 with its bias and v free, e and c free: 5 + 3 + 1 + 2 = 11, the
+    # recession bound (a positive row off that line would grow where the negative one is off); sampled members
+    # of the family are checked exactly
+    net = Network.from_arrays([[[-2, 1, 3], [-3, fmpq(3, 2), fmpq(9, 2)]], [[-2, 1]], [[1], [-1]]],
+                              [[-1, fmpq(-3, 2)], [-1], [0, 1]])
+    t = combinatorial_type(net)
+    assert dominated_family_dimension(net, t) == 11 and local_dimension_bounds(net) == (11, 11)
+    rng = random.Random(11)
+    small = lambda: fmpq(rng.randint(-9, 9), 1000)  # noqa: E731
+    for _ in range(4):
+        w = [x + small() for x in (-2, 1, 3)]
+        alpha = fmpq(3, 2) + small()
+        member = Network.from_arrays([[w, [alpha * x for x in w]], [[-2 + small(), 1 + small()]],
+                                      [[1 + small()], [-1 + small()]]],
+                                     [[-1 + small(), fmpq(-3, 2) + small()], [-1 + small()], [0, 1]])
+        assert sa.equivalent(net, member)
+    tilted = Network.from_arrays([[[-2, 1, 3], [-3, fmpq(3, 2) + fmpq(1, 100), fmpq(9, 2)]], [[-2, 1]], [[1], [-1]]],
+                                 [[-1, fmpq(-3, 2)], [-1], [0, 1]])
+    assert not sa.equivalent(net, tilted)

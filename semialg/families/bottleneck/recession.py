@@ -58,6 +58,18 @@ the slack $\to 0$). Each pair adds $n_0 + 1$ ($a$ and $\mu$) to the $2n_1 + 1 + 
 $h = \sigma(3) - 2\sigma(1) - 1 \equiv 0$ in 3-2-1-2 the positive neuron tilts along the negative one with a factor
 near $2$, not near $0$ (the family above pins both rows there): 11, the upper bound.
 
+**Dominated neurons** (:func:`dominated_family_dimension`). Let the neurons $N$ with $v \le 0$ have $v < 0$ and
+linearly independent rows, each $p \in P$ ($v_p > 0$) a row $w_p = \sum_N\alpha_{pn}w_n$ with $\alpha_{pn} \ge 0$,
+$\kappa_n = v_n + \sum_P v_p\alpha_{pn} < 0$ for every $n$ and $g^* = e + \sum_P v_p\sigma(b_p - \sum_N
+\alpha_{pn}b_n) < 0$. Then every $\theta''$ near $\theta$ with $w''_p = \sum_N\alpha''_{pn}w''_n$,
+$\alpha'' \ge 0$, and $d'' = d$ is a member. *Proof.* As above, $\sigma(\sum_N\alpha''_{pn}(w''_n\cdot x + b''_n)
++ b''_p - \sum_N\alpha''_{pn}b''_n) \le \sum_N\alpha''_{pn}\sigma(w''_n\cdot x + b''_n) + \sigma(b''_p -
+\sum_N\alpha''_{pn}b''_n)$, so $h'' \le \sum_N\kappa''_n\sigma(w''_n\cdot x + b''_n) + g^{*\prime\prime} < 0$
+($\kappa''$ and $g^{*\prime\prime}$ stay negative near $\theta$). $\square$ The rows of $N$ determine the
+$\alpha''$, so the family has dimension $m(n_0 + 2) + |P|(m + 2) + 1 + n_3$ (one-sided where $\alpha_{pn} = 0$),
+the upper bound with $s = m$. Under $h = -2\sigma(\ell) + \sigma(3\ell/2) - 1$, $\ell = -2x + y + 3z - 1$, in
+3-2-1-2 (twins, $\kappa = -1/2$, $g^* = -1$): 11, where the family above gives 9.
+
 >>> from semialg.families.bottleneck.types import combinatorial_type
 >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[1, -1]], [[1], [-1]]], [[2, -3], [-2], [0, 1]])  # h = 0
 >>> t = combinatorial_type(net)
@@ -71,7 +83,7 @@ import functools
 
 from flint import fmpq
 
-from semialg.core.exact import nullspace, rank, sparse_vector
+from semialg.core.exact import nullspace, rank, solve, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
 from semialg.errors import UndecidedError
@@ -82,7 +94,8 @@ from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 def constant_function_bounds(net: Network, t) -> tuple[int, int] | None:
     r"""Bounds on the local dimension at ``net`` of its fibre for a case-(a) parameter with $c \ne 0$ and $h \le 0$
     everywhere (``None`` otherwise): the largest of :func:`nonpositive_family_dimension`,
-    :func:`constant_inner_dimension` and :func:`flat_pair_dimension` (0 where none applies), and
+    :func:`dominated_family_dimension`, :func:`constant_inner_dimension` and :func:`flat_pair_dimension` (0 where
+    none applies), and
     :func:`recession_upper_bound`. Cost: theirs.
 
     >>> from semialg.families.bottleneck.types import combinatorial_type
@@ -93,8 +106,39 @@ def constant_function_bounds(net: Network, t) -> tuple[int, int] | None:
     upper = recession_upper_bound(net, t)
     if upper is None:
         return None
-    return max(nonpositive_family_dimension(net, t) or 0, constant_inner_dimension(net, t) or 0,
-               flat_pair_dimension(net, t) or 0), upper
+    return max(nonpositive_family_dimension(net, t) or 0, dominated_family_dimension(net, t) or 0,
+               constant_inner_dimension(net, t) or 0, flat_pair_dimension(net, t) or 0), upper
+
+
+def dominated_family_dimension(net: Network, t) -> int | None:
+    r"""The dimension $m(n_0 + 2) + |P|(m + 2) + 1 + n_3$ of the module docstring's family of *dominated
+    neurons* at a case-(a) parameter with $c \ne 0$ and $h \le 0$ everywhere, when its conditions hold (``None``
+    otherwise): a lower bound on the local dimension of the fibre. Cost: one exact rank and a linear solve per
+    neuron with $v > 0$.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[-2, 1, 3], [-3, 3/2, 9/2]], [[-2, 1]], [[1], [-1]]], [[-1, -3/2], [-1], [0, 1]])
+    >>> dominated_family_dimension(net, combinatorial_type(net))    # twins, -2 s(l) + s(3l/2) - 1 < 0
+    11
+    """
+    view = OuterView.of(net)
+    N = [j for j, v in enumerate(view.v) if v <= 0]
+    P = [j for j, v in enumerate(view.v) if v > 0]
+    if (t.regime != "constant" or not any(view.c) or not N or any(view.v[j] == 0 for j in N)
+            or rank([view.w[j] for j in N]) < len(N)):
+        return None
+    columns = [list(col) for col in zip(*(view.w[j] for j in N), strict=True)]
+    alphas = [solve(columns, list(view.w[p])) for p in P]
+    if any(a is None or any(x < 0 for x in a) for a in alphas):
+        return None
+    kappa = [view.v[n] + sum((view.v[p] * a[i] for p, a in zip(P, alphas, strict=True)), _ZERO)
+             for i, n in enumerate(N)]
+    g = view.e + sum((view.v[p] * max(view.b[p] - sum((x * view.b[n] for x, n in zip(a, N, strict=True)), _ZERO),
+                                      _ZERO) for p, a in zip(P, alphas, strict=True)), _ZERO)
+    if any(k >= 0 for k in kappa) or g >= 0:
+        return None
+    m, n0 = len(N), net.widths[0]
+    return m * (n0 + 2) + len(P) * (m + 2) + 1 + len(view.c)
 
 
 def recession_upper_bound(net: Network, t) -> int | None:
