@@ -296,6 +296,20 @@ def test_reduced_components_with_dead_or_constant_slots_are_not_listed():
         assert [i for i in set(others) | {j} if F.build(i).contains(x)] == [j]
 
 
+def test_types_are_counted_without_enumerating_the_reduced_fibres():
+    """The reduced fibre of width 4 is typed (twin rows), and 72 of its 156 non-empty types have a dead or constant
+    slot; the closed-form count of the live ones (the shallow type count without the degenerate roles) gives the
+    number of types the index enumerates."""
+    net = Network.from_arrays([[[0, 9, 9], [0, 9, 9], [1, -9, -8], [0, 3, 3]], [[1, -2, 1, -2]], [[-1]]],
+                              [[-2, 3, -3, 1], [3], [0]])
+    F = fibre(net)
+    S = F._sampler.__self__
+    reduced = S.fibres[4]
+    assert (reduced.index.exact_size, reduced.index.live_size) == (156, 84)
+    assert reduced.index.live_size == sum(1 for j in reduced.index if all(r[0] in ("K", "P") for r in j))
+    assert F.num_components == sum(1 for _ in F.index)
+
+
 def test_the_budget_stops_the_checks_of_reduced_networks():
     """A planted 10-7-1-1 parameter (rank 6 < 10, a dead constant neuron, an unused one): each exact check of a
     reduced network computing F takes seconds there, and there are dozens; a small budget ends the construction

@@ -168,6 +168,7 @@ def test_components_non_empty_disjoint_and_counted(seed, arch):
     comps = list(F.components())
     nonempty = [t for t in F.index if F.geometry.is_nonempty(t)]
     assert F.num_components == len(comps) == len(nonempty)
+    assert F.geometry.count(live=True) == sum(1 for t in nonempty if all(r[0] in ("K", "P") for r in t))
     assert F.dimension == max(B.dimension for B in comps)
     for B in rng.sample(comps, min(len(comps), 25)):
         s = B.sample(seed=seed)

@@ -84,6 +84,12 @@ class _NonEmptyTypes:
     def exact_size(self) -> int:
         return self.inner.num_components
 
+    @property
+    def live_size(self) -> int:
+        """The non-empty types without dead or constant slots, counted the same way
+        (:meth:`~semialg.families.shallow.type_geometry.TypeGeometry.count`)."""
+        return self.inner.geometry.count(live=True)
+
     def __len__(self) -> int:
         return self.exact_size
 

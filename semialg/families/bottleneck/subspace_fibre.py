@@ -204,9 +204,14 @@ class _Index:
 
     @functools.cached_property
     def exact_size(self) -> int:
-        """The number of types: the reduced fibres' live components are counted by enumeration (only here)."""
-        return sum(sum(1 for _ in self._live(k)) * math.comb(self.n1, k) * self._roles_count(self.n1 - k)
-                   for k in self.fibres)
+        """The number of types: the reduced fibres' live components are counted by their index's ``live_size``
+        (without enumeration: the typed shallow fibres and the orbits of :mod:`.outer_fibre`), else by
+        enumeration."""
+        return sum(self._live_count(k) * math.comb(self.n1, k) * self._roles_count(self.n1 - k) for k in self.fibres)
+
+    def _live_count(self, k: int) -> int:
+        size = getattr(self.fibres[k].index, "live_size", None)
+        return size if size is not None else sum(1 for _ in self._live(k))
 
     def _roles_count(self, m: int) -> int:
         return off_line_count(m, True, False) if self.phantoms else 3 ** m

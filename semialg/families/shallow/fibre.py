@@ -90,6 +90,11 @@ class _PermFlipIndex:
     def exact_size(self) -> int:
         return math.factorial(self.n) * len(self.flips)
 
+    @property
+    def live_size(self) -> int:
+        """The components without dead or constant neurons: all of them (the orbit of a generic parameter)."""
+        return self.exact_size
+
     def __iter__(self):
         for S in self.flips:
             for p in itertools.permutations(range(self.n)):

@@ -143,42 +143,50 @@ def dim_bilinear_fibre(p: int, rho: int, k: int, m: int, a: int | None = None,
 
 
 @lru_cache(maxsize=None)
-def _free_slot_series(n: int) -> tuple[int, ...]:
-    """$t![x^t]\\,e^{2x}\\exp(e^x - 1)$ for $t \\le n$: $\\sum_s \\binom{t}{s} 2^{t-s}\\,\\mathrm{Bell}(s)$."""
+def _free_slot_series(n: int, live: bool = False) -> tuple[int, ...]:
+    """$t![x^t]\\,e^{3x}\\exp(e^x - 1 - x)$ for $t \\le n$ — each free slot dead, constant with $b' > 0$ or
+    constant with $b' \\le 0$ ($e^{3x}$), or in a phantom group of one orientation, of at least two slots — equal
+    to $\\sum_s \\binom{t}{s} 2^{t-s}\\,\\mathrm{Bell}(s)$; with ``live``, without the three degenerate roles:
+    $t![x^t]\\exp(e^x - 1 - x) = \\sum_s \\binom{t}{s} (-1)^{t-s}\\,\\mathrm{Bell}(s)$."""
     bell = [1]
     for t in range(n):  # Bell(t+1) = sum_s C(t, s) Bell(s)
         bell.append(sum(math.comb(t, s) * bell[s] for s in range(t + 1)))
-    return tuple(sum(math.comb(t, s) * 2 ** (t - s) * bell[s] for s in range(t + 1)) for t in range(n + 1))
+    base = -1 if live else 2
+    return tuple(sum(math.comb(t, s) * base ** (t - s) * bell[s] for s in range(t + 1)) for t in range(n + 1))
 
 
 @lru_cache(maxsize=None)
-def _series(n: int, plain: int, big: int) -> tuple[fmpq, ...]:
-    """The coefficients of $x^0, \\dots, x^n$ in $(e^x-1)^{plain}(e^x-1-x)^{big}\\,e^{2x}\\exp(e^x-1)$."""
+def _series(n: int, plain: int, big: int, live: bool = False) -> tuple[fmpq, ...]:
+    """The coefficients of $x^0, \\dots, x^n$ in $(e^x-1)^{plain}(e^x-1-x)^{big}$ times the free slots' series
+    (:func:`_free_slot_series`)."""
     if plain == big == 0:
-        free = _free_slot_series(n)
+        free = _free_slot_series(n, live)
         return tuple(fmpq(free[t], math.factorial(t)) for t in range(n + 1))
     low = 2 if big else 1
     factor = [ZERO] * low + [fmpq(1, math.factorial(t)) for t in range(low, n + 1)]
-    prev = _series(n, plain, big - 1) if big else _series(n, plain - 1, 0)
+    prev = _series(n, plain, big - 1, live) if big else _series(n, plain - 1, 0, live)
     return tuple(sum((factor[i] * prev[t - i] for i in range(low, t + 1)), ZERO) for t in range(n + 1))
 
 
-def types_with_pattern(n: int, N: int, mixed: int, p: int, tight: int = 0, balanced: bool = False) -> int:
+def types_with_pattern(n: int, N: int, mixed: int, p: int, tight: int = 0, balanced: bool = False,
+                       live: bool = False) -> int:
     """The number of types of ``n`` slots with a given $(F, M, p)$, $|M|$ = ``mixed``, $N$ kink hyperplanes;
     with ``tight``, that many hyperplanes of $M$ have a prescribed side of at least two slots; with
-    ``balanced``, every mixed group has at least two slots of each orientation.
-    Cost: $O(n^2)$ rational operations per factor, cached.
+    ``balanced``, every mixed group has at least two slots of each orientation; with ``live``, no slot dead or
+    constant. Cost: $O(n^2)$ rational operations per factor, cached.
 
     >>> types_with_pattern(2, 0, 0, 0), types_with_pattern(2, 0, 0, 1)   # (D|C+|C-)^2 and P+P+ ; P+P-
     (10, 1)
     >>> types_with_pattern(4, 0, 0, 1, balanced=True)    # P+P+P-P- and its orderings with the first slot +
     3
+    >>> types_with_pattern(2, 0, 0, 0, live=True), types_with_pattern(3, 1, 0, 0, live=True)   # P+P+ ; K^3, K P+P+
+    (1, 4)
     """
     big = tight + (2 * p if balanced else 0)
     plain = N + mixed + 2 * p - big
     if plain + 2 * big > n:
         return 0
-    total = _series(n, plain, big)[n] * math.factorial(n) / (2 ** p * math.factorial(p))
+    total = _series(n, plain, big, live)[n] * math.factorial(n) / (2 ** p * math.factorial(p))
     return int(total.p) // int(total.q)
 
 
@@ -381,9 +389,10 @@ class TypeGeometry:
                         best = d if best is None else max(best, d)
         return best
 
-    def count(self) -> int:
+    def count(self, live: bool = False) -> int:
         """The exact number of non-empty types: per pattern $(M, p)$, $\\#\\{F : \\rho(F, M) \\le p\\}$ times the number
-        of types with that pattern, less the stuck ones of the proposition ($p \\le 1$, $\\rho = 0$).
+        of types with that pattern, less the stuck ones of the proposition ($p \\le 1$, $\\rho = 0$); with ``live``,
+        of those without dead or constant slots (whether a type is empty depends on its pattern alone).
         Cost as :meth:`dimension`, plus $O(n^2)$ rational operations per pattern."""
         n, N = self.n, self.N
         total = 0
@@ -391,14 +400,14 @@ class TypeGeometry:
             prof = self._profile(M)
             for p in range((n - N - len(M)) // 2 + 1):
                 if p == 0:
-                    total += sum(c * types_with_pattern(n, N, len(M), 0, tight=j)
+                    total += sum(c * types_with_pattern(n, N, len(M), 0, tight=j, live=live)
                                  for j, c in prof.stuck_counts().items())
                 elif p == 1 and not M:
                     zero = prof.count_at_most(0)
-                    total += ((prof.count_at_most(1) - zero) * types_with_pattern(n, N, 0, 1)
-                              + zero * types_with_pattern(n, N, 0, 1, balanced=True))
+                    total += ((prof.count_at_most(1) - zero) * types_with_pattern(n, N, 0, 1, live=live)
+                              + zero * types_with_pattern(n, N, 0, 1, balanced=True, live=live))
                 else:
-                    total += prof.count_at_most(p) * types_with_pattern(n, N, len(M), p)
+                    total += prof.count_at_most(p) * types_with_pattern(n, N, len(M), p, live=live)
         return total
 
     def count_all(self) -> int:
