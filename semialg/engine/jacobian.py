@@ -31,7 +31,7 @@ _ZERO = fmpq(0)
 _MIX_ROWS = 2048    # rows collected before they are folded into the random combinations (one BLAS product)
 
 __all__ = ["parameter_jacobian", "jacobian_mod", "layers_mod", "batch_jacobian", "batch_functional_dimension",
-           "sampled_batch", "sampled_rank_reaches", "blocks_rank_mod", "numeric_jacobian",
+           "sampled_batch", "sampled_rank_reaches", "blocks_rank_mod", "numeric_jacobian", "PATIENCE",
            "estimate_functional_dimension"]
 
 
@@ -142,6 +142,10 @@ def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: floa
     return sampled_batch(net, bound, extra=extra, deadline=deadline)[3]
 
 
+#: the chosen inputs of :func:`sampled_batch` get this many times the random ones' time
+PATIENCE = 8
+
+
 def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
                   deadline: float | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
     r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at rational inputs off every bent
@@ -151,11 +155,13 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     *Random inputs* first: the rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$ inputs, $i \le 4$, and this
     stops early when the recent growth of the rank cannot close the gap in the doublings left. Small regions
     (a second-layer neuron active on a small set only) are rarely hit by random inputs, so, short of the bound,
-    *inputs chosen for their regions* follow, for at most twice the time the random ones took: inputs
+    *inputs chosen for their regions* follow, for at most :data:`PATIENCE` times the time the random ones took
+    (the region enumeration they spare costs far more; rounds stop when the rank stops growing): inputs
     where a hidden neuron has the sign it never had at the random inputs (first round only: a numeric descent
     on its pre-activation chooses them, their patterns are then decided exactly), one in every piece of
     $8, 16, 32, 64$ random lines (the exact breakpoints of :func:`~semialg.engine.line.restrict`: a line meets
-    small regions as often as large ones it passes) and as many random inputs again, round after round until
+    small regions as often as large ones it passes), every other one through an input where a neuron has its
+    rare sign (:func:`_rare_inputs`, or the descent's), and as many random inputs again, round after round until
     the rank stops growing. Everything stops at ``deadline`` (also before a rank that the previous one's time
     predicts to end past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced,
     when $p$ divides a denominator). After the first rank $r$ the rows of each further input enter only through
@@ -239,11 +245,14 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             growth = max(recent[-1], recent[0] / 2) if recent else bound
             if growth * (5 - len(ranks)) < bound - ranks[-1]:
                 break
-    end = time.monotonic() + 2 * (time.monotonic() - began)
+    end = time.monotonic() + PATIENCE * (time.monotonic() - began)
     end = end if deadline is None else min(end, deadline)
     before = ranks[-1] if ranks else -1
     for round_, lines in enumerate((8, 16, 32, 64)):
-        chosen = (_flipping_inputs(net, used, rng) if round_ == 0 else []) + _line_inputs(net, lines, rng, end)
+        flipped = _flipping_inputs(net, used, rng) if round_ == 0 else []
+        if round_ == 0:
+            bases = flipped + _rare_inputs(net, used)
+        chosen = flipped + _line_inputs(net, lines, rng, end, bases)
         chosen += [tuple(fmpq(rng.randint(-64 * 4 ** (j % 3), 64 * 4 ** (j % 3)), 64) for _ in range(d))
                    for j in range(len(chosen))]
         for x in chosen:
@@ -259,14 +268,18 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     return result(False)
 
 
-def _line_inputs(net: Network, lines: int, rng: random.Random, deadline: float) -> list[Vec]:
+def _line_inputs(net: Network, lines: int, rng: random.Random, deadline: float,
+                 bases: Sequence[Vec] = ()) -> list[Vec]:
     """One rational input inside every piece of ``lines`` random lines (until ``deadline``): the pieces are those
-    of the network's exact restriction, so a line yields an input in every region it crosses."""
+    of the network's exact restriction, so a line yields an input in every region it crosses. Every other line
+    passes through one of ``bases`` (when given): a line through an input of a small region crosses the regions
+    around it, which random lines rarely reach."""
     from semialg.engine.line import restrict
     d, out = net.architecture.input_dim, []
-    for _ in range(lines):
+    for j in range(lines):
         scale = 4 ** rng.randint(0, 2)
-        point = tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
+        point = (rng.choice(bases) if bases and j % 2 == 0
+                 else tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d)))
         direction = tuple(fmpq(rng.randint(-64, 64), 64) for _ in range(d))
         r = restrict(net, point, direction, deadline=deadline) if any(direction) else None
         if r is None:
@@ -274,6 +287,22 @@ def _line_inputs(net: Network, lines: int, rng: random.Random, deadline: float) 
         edges = (None, *r.breakpoints, None)
         out.extend(r.at(interval_point(lo, hi)) for lo, hi in zip(edges, edges[1:]))
     return out
+
+
+def _rare_inputs(net: Network, used: Sequence[Vec], rare: float = 0.25) -> list[Vec]:
+    r"""The inputs of ``used`` where some hidden neuron has the sign it has at fewer than a fraction ``rare`` of
+    them (float pre-activations: this only chooses inputs), e.g. where the second layer of a bottleneck network is
+    active on a small set. Cost: one float forward pass of the inputs."""
+    fl = net.float_layers()
+    if not used or not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fl):
+        return []
+    X = np.array([[float(t) for t in x] for x in used])
+    picked = np.zeros(len(used), dtype=bool)
+    for Z in net.float_preactivations(X)[:-1]:
+        on = Z > 0
+        share = on.mean(axis=0)
+        picked |= (on & (share < rare)).any(axis=1) | (~on & (share > 1 - rare)).any(axis=1)
+    return [used[i] for i in np.flatnonzero(picked)]
 
 
 def _flipping_inputs(net: Network, used: Sequence[Vec], rng: random.Random, steps: int = 60,

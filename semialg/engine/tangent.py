@@ -83,9 +83,10 @@ from typing import Callable, Sequence
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row, rank, row_basis, sparse_vector
-from semialg.core.modular import rank_mod_fits
+from semialg.core.modular import rank_mod_fits, residues
 from semialg.core.network import Network
-from semialg.engine.regions import decisive_points, parameter_jacobian, sampled_rank_reaches
+from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
+from semialg.engine.regions import decisive_points, parameter_jacobian
 from semialg.errors import UndecidedError, check_budget
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
@@ -100,21 +101,23 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
     constant neurons with the next biases, the twin trades, the translations of affine lines and the extra moves,
     $J$ the Jacobian in the parameters at inputs where ``net`` is smooth in its parameters (without its zero
     neurons, whose parameters count as free: module docstring) together with the extra equations.
-    ``extras()``, called only when the plain bounds do not meet and the budget is not spent, returns ``(equations, moves, cases, withdrawn)``
-    as flat parameter vectors: gradients at ``net`` of smooth functions vanishing on the fibre near ``net``,
-    differentials at ``net`` of smooth families in the fibre, parts covering the fibre near ``net``, each by the
+    ``extras()``, called (once) only when the plain bounds do not meet and the budget is not spent, returns
+    ``(equations, moves, cases, withdrawn)`` as flat parameter vectors: gradients at ``net`` of smooth functions
+    vanishing on the fibre near ``net``, differentials at ``net`` of smooth families in the fibre, parts covering the fibre near ``net``, each by the
     gradients of equations holding on it (empty: one part; the upper bound is the largest over them, module
     docstring), and one-sided moves above that do not compose with the extra moves (dropped from $M$).
 
     Any rows of $J$ bound the dimension, so the answer is proven however far the work got: first the rows at
     random inputs (rank modulo a prime, a lower bound on the exact one) — when they reach $D - \dim M$ the
-    bounds meet at once, the generic case —, else the rows at $d + 1$ points of every region, enumerated for at
-    most ``budget`` seconds (``None``: no limit; a tqdm bar after 2 s if ``progress``, ``None``: on a terminal);
-    when the budget runs out the rows found so far give the upper bound.
+    bounds meet at once, the generic case —, then those rows with the extras (their rank modulo $p$ again), else the
+    rows at $d + 1$ points of every region, enumerated for at most ``budget`` seconds (``None``: no limit; a tqdm
+    bar after 2 s if ``progress``, ``None``: on a terminal); when the budget runs out the rows found so far give
+    the upper bound.
 
     :class:`UndecidedError` at once when these exact ranks would not fit in memory (784-256-256-10: 126 GiB).
     Cost: the sampled batch of :func:`~semialg.engine.regions.functional_dimension` and one modular rank; if
-    that does not decide, the region enumeration (exact LPs for $n_0 \ge 3$, exponential in $n_0$), $d + 1$
+    that does not decide, ``extras()`` and a modular rank per case, then the region enumeration (exact LPs for
+    $n_0 \ge 3$, exponential in $n_0$), $d + 1$
     exact Jacobians of $O(k\dim\Omega)$ per region, an exact rank and a row basis, and if they differ ``extras()``
     and one more rank per case on at most $\dim\Omega$ rows.
 
@@ -140,8 +143,20 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
     lower, rows = (rank(M) if M else 0), []
     # rows of the network without its zero neurons: their own columns are free (module docstring)
     target, kept = _without_zero_neurons(net)
-    if D - lower <= len(kept) and sampled_rank_reaches(target, D - lower, (), deadline):
-        return lower, lower
+    sampled = []
+    if D - lower <= len(kept):
+        _, _, sampled, reached = sampled_batch(target, D - lower, deadline=deadline)
+        if reached:
+            return lower, lower
+    found, sampled_upper = None, D
+    if extras is not None and sampled and all(b is not None for b in sampled) and (
+            deadline is None or time.monotonic() < deadline):
+        # the sampled rows (modulo p: a lower bound on their rank) with the extras may already meet
+        found = extras()
+        lower, sampled_upper = _bounds_with(found, M, D,
+                                            lambda case: _rank_mod_beside_zero_neurons(sampled, case, kept, D))
+        if lower == sampled_upper:
+            return lower, lower
     from tqdm.auto import tqdm      # on first use: start-up time
     with tqdm(desc="local dimension: regions", unit="region", delay=2, leave=False,
               disable=None if progress is None else not progress) as bar:
@@ -154,26 +169,50 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
             pass
     rows = row_basis(rows) if rows else []      # one elimination, which every case below reuses
     upper = D - len(rows)
-    if upper > lower and extras is not None and (deadline is None or time.monotonic() < deadline):
-        equations, moves, cases, withdrawn = extras()
-        M = [m for m in M if m not in withdrawn] + [list(m) for m in moves]
+    if upper > lower and extras is not None and (found is not None or deadline is None or time.monotonic() < deadline):
+        found = extras() if found is None else found
         if target is not net:
             rows = [_embedded(row, kept, D) for row in rows]
-        rows += [list(g) for g in equations]
-        lower = rank(M) if M else 0
-        upper = max(D - _rank_beside_zero_neurons(rows + [list(g) for g in case], kept, D) for case in cases or [()])
-    return lower, upper
+        lower, upper = _bounds_with(found, M, D, lambda case: _rank_beside_zero_neurons(rows + case, kept, D))
+    return lower, min(upper, sampled_upper)     # both proven: the enumeration may have stopped at the budget
+
+
+def _bounds_with(found, M: list, D: int, rank_with: Callable[[list], int]) -> tuple[int, int]:
+    """The bounds with the ``extras()`` result ``found``: the moves joining $M$ (less the withdrawn ones), and the
+    largest $D - $ ``rank_with(rows)`` over the cases, each with the equations' rows and its own."""
+    equations, moves, cases, withdrawn = found
+    M = [m for m in M if m not in withdrawn] + [list(m) for m in moves]
+    equations = [list(g) for g in equations]
+    return (rank(M) if M else 0), max(D - rank_with(equations + [list(g) for g in case]) for case in cases or [()])
+
+
+def _beside_zero_neurons(rows: list[list[fmpq]], kept: list[int], D: int) -> tuple[list, list]:
+    """``rows`` on the columns ``kept`` (the network without its zero neurons), and the rows supported on the other
+    columns alone, on those (module docstring, *zero neurons*: the rank bounding the fibre is the sum of theirs)."""
+    own = sorted(set(range(D)) - set(kept))
+    return ([[r[i] for i in kept] for r in rows],
+            [[r[i] for i in own] for r in rows if not any(r[i] for i in kept)])
 
 
 def _rank_beside_zero_neurons(rows: list[list[fmpq]], kept: list[int], D: int) -> int:
-    """The rank of ``rows`` that bounds the fibre (module docstring, *zero neurons*): on the columns ``kept`` (the
-    network without its zero neurons) plus, for the rows supported on the others, on those. Cost: two exact ranks."""
+    """The rank of ``rows`` that bounds the fibre (:func:`_beside_zero_neurons`). Cost: two exact ranks."""
     if len(kept) == D:
         return rank(rows) if rows else 0
-    own = sorted(set(range(D)) - set(kept))
-    outer = [[r[i] for i in kept] for r in rows]
-    alone = [[r[i] for i in own] for r in rows if not any(r[i] for i in kept)]
+    outer, alone = _beside_zero_neurons(rows, kept, D)
     return (rank(outer) if outer else 0) + (rank(alone) if alone else 0)
+
+
+def _rank_mod_beside_zero_neurons(sampled: list, rows: list[list[fmpq]], kept: list[int], D: int) -> int:
+    """A lower bound on :func:`_rank_beside_zero_neurons` of the sampled Jacobian rows (residue blocks modulo $p$ on
+    the columns ``kept``) together with the exact ``rows``: the rank modulo $p$ of the sampled blocks and the
+    residues of ``rows`` on ``kept`` (never above the rational rank of rows spanning a subspace of theirs), plus
+    the exact rank of the rows on the other columns alone (their support decided exactly). ``0`` when $p$ divides
+    a denominator. Cost: one rank modulo $p$, one exact rank."""
+    outer, alone = _beside_zero_neurons(rows, kept, D)
+    extra = residues(outer) if outer else None
+    if outer and extra is None:
+        return 0
+    return blocks_rank_mod(sampled + ([extra] if outer else [])) + (rank(alone) if alone else 0)
 
 
 def move_directions(net: Network) -> list[list[fmpq]]:

@@ -130,7 +130,7 @@ from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
 from semialg.geometry.cone import dual_cone_spanning_rows, lineality_space
 from semialg.geometry.polyhedron import decide
-from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, witnessed_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
@@ -162,7 +162,9 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` and
     :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
-    small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes).
+    small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes);
+    beyond, the seen kinks' equations alone when witnesses show every neuron visible
+    (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells needed).
 
     Cost: that of the first-order bounds plus, for the extras, the arrangement of the first layer ($O(N^2)$ cells
     in the plane, exact LPs otherwise), $O(N^2)$ generator pairs per cell and hidden neuron, and $2^{|S_L|}$
@@ -175,8 +177,13 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     (9, 9)
     """
     n0, n1 = net.widths[0], net.widths[1]
-    if bottleneck_case(net) != "a" or (n0 > 2 and sum(math.comb(n1, i) for i in range(n0 + 1)) > CELL_LIMIT):
+    if bottleneck_case(net) != "a":
         return first_order_bounds(net, budget=budget, progress=progress)
+    if n0 > 2 and sum(math.comb(n1, i) for i in range(n0 + 1)) > CELL_LIMIT:
+        # no cells: only when every neuron is visible (witnessed) the seen kinks' equations, which need none
+        t = witnessed_type(OuterView.of(net))
+        seen = None if t is None or "D" in t.classes else lambda: (seen_kink_equations(net, t), [], [], [])
+        return first_order_bounds(net, seen, budget=budget, progress=progress)
 
     def extras():
         t = combinatorial_type(net)

@@ -28,7 +28,7 @@ from semialg.geometry.zero_sum import count_zero_sum_sets
 from semialg.families.bottleneck.views import OuterView, RidgeView, _require, bottleneck_case
 from semialg.geometry.arrangement import negate
 
-__all__ = ["BottleneckType", "combinatorial_type", "hidden_symmetries"]
+__all__ = ["BottleneckType", "combinatorial_type", "hidden_symmetries", "witnessed_type"]
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ class BottleneckType(Latexable):
 def combinatorial_type(net: Network) -> BottleneckType:
     r"""The combinatorial type of a bottleneck parameter (see :class:`BottleneckType`).
 
-    Case (b): $O(n_2)$ sign tests plus the profile. Case (a): the cells of the first layer's arrangement
-    (sweep in the plane, exact LPs otherwise), one range test of $h$ per cell and neuron side, and a 1-D
-    restriction per hyperplane for visibility.
+    Case (b): $O(n_2)$ sign tests plus the profile. Case (a), $n_0 \ge 3$: first :func:`witnessed_type`; else
+    the cells of the first layer's arrangement (sweep in the plane, exact LPs otherwise), one range test of $h$
+    per cell and neuron side, and a 1-D restriction per hyperplane for visibility.
 
     >>> combinatorial_type(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])).classes
     ('A', 'K+')
@@ -82,6 +82,13 @@ def combinatorial_type(net: Network) -> BottleneckType:
         return BottleneckType("b", classes, regime)
     _require(net, "a")
     view = OuterView.of(net)
+    if net.widths[0] >= 3 and (witnessed := witnessed_type(view)) is not None:
+        return witnessed
+    return _arranged_type(net, view)
+
+
+def _arranged_type(net: Network, view: OuterView) -> BottleneckType:
+    """The case-(a) type from the cells of the first layer's arrangement."""
     arr = arrangement_of(net)
     data = arr.neuron_data(view.inner)
     maps = arr.affine_maps(data, arr.cells)
@@ -113,6 +120,40 @@ def combinatorial_type(net: Network) -> BottleneckType:
         else:
             classes.append("U+-")
     return BottleneckType("a", tuple(classes), regime)
+
+
+def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0) -> BottleneckType | None:
+    r"""The type read off exact witnesses, without the arrangement, when every neuron with $w \ne 0 \ne v$ is
+    visible: a point with $h > 0$ and one with $h < 0$ ($c \ne 0$: regime PN) and, for every such neuron, a point of
+    its hyperplane $H_k$ where $h > 0$ ($H_k$ meets $P$: class V); the others are D. ``None`` when a witness is not
+    found (the arrangement decides then). Candidates: random inputs at three scales and their orthogonal
+    projections on each $H_k$, ranked in floats (only to choose); every witness is checked exactly.
+    Cost: $O(\text{draws}\cdot n_1^2 n_0)$ flops and $O(n_1^2 n_0)$ exact operations."""
+    if not any(view.c):
+        return None
+    h, n0 = view.inner, len(view.w[0])
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-64, 65, size=(draws, n0)) * (4.0 ** rng.integers(0, 3, size=(draws, 1))) / 64
+    values = h.float_preactivations(X)[-1][:, 0]
+    inside, outside = X[values > 0], X[values < 0]
+    if not len(inside) or not len(outside):
+        return None
+    exact = lambda x: tuple(fmpq(int(round(t * 64)), 64) for t in x)  # noqa: E731 (draws are multiples of 1/64)
+    if not h(exact(inside[0]))[0] > 0 > h(exact(outside[0]))[0]:
+        return None
+    classes = []
+    for w, b, v in zip(view.w, view.b, view.v, strict=True):
+        if not any(w) or v == 0:
+            classes.append("D")
+            continue
+        u, beta = np.array([float(x) for x in w]), float(b)
+        projected = inside - np.outer((inside @ u + beta) / (u @ u), u)
+        best = exact(inside[int(np.argmax(h.float_preactivations(projected)[-1][:, 0]))])
+        q = tuple(x - (dot(w, best) + b) / dot(w, w) * y for x, y in zip(best, w, strict=True))
+        if not h(q)[0] > 0:
+            return None
+        classes.append("V")
+    return BottleneckType("a", tuple(classes), "PN")
 
 
 def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> set[int]:

@@ -1,0 +1,117 @@
+"""Case-(a) bottleneck types and local dimensions at sizes where the first layer's arrangement is out of reach.
+
+The witnessed type (exact points: $h > 0$, $h < 0$, and $h > 0$ on each neuron's hyperplane) is checked against the
+type read off the cells of the arrangement; the local-dimension bounds of wide networks against hand counts, moves
+checked by the exact equivalence decision; the sampled rows reach the rank that decides a generic parameter whose
+$P = \\{h > 0\\}$ is small.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+from semialg import Network
+from semialg.engine import tangent
+from semialg.engine.jacobian import sampled_rank_reaches
+from semialg.families.bottleneck.local import local_dimension_bounds
+from semialg.families.bottleneck.types import _arranged_type, combinatorial_type, witnessed_type
+from semialg.families.bottleneck.views import OuterView
+
+
+def _wide(seed: int, n0: int, n1: int, twin: bool = False) -> Network:
+    """An n0-n1-1-1 parameter with small integer entries; with ``twin``, neuron 1 is twice neuron 0."""
+    rng = random.Random(seed)
+    W = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
+    if twin:       # output weights of one sign: the twins' jumps add up, never cancel
+        W[1], b[1], v[1] = [2 * x for x in W[0]], 2 * b[0], v[0]
+    return Network.from_arrays([W, [v], [[1]]], [b, [rng.randint(-2, 2)], [0]])
+
+
+def _planted(seed: int) -> Network:
+    """A 3-n1-1-1 parameter with some neurons far off (hidden), dead, constant or unused."""
+    rng = random.Random(seed)
+    net = _wide(seed, 3, rng.randint(2, 5))
+    W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
+    for _ in range(rng.randint(0, 2)):
+        k, kind = rng.randrange(len(b)), rng.choice(["far", "dead", "const", "unused"])
+        if kind == "far":
+            W[k], b[k] = [rng.choice([-1, 1]), 0, 0], -rng.randint(6, 12)
+        elif kind == "dead":
+            W[k], b[k] = [0, 0, 0], 0
+        elif kind == "const":
+            W[k], b[k] = [0, 0, 0], rng.randint(-2, 2)
+        else:
+            v[k] = 0
+    return Network.from_arrays([W, [v], [[1]]], [b, [rng.randint(-2, 2)], [0]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_the_witnessed_type_is_the_arranged_one(seed):
+    """Whenever witnesses are found, the type equals the one read off the cells (exact LPs)."""
+    net = _planted(seed)
+    t = witnessed_type(OuterView.of(net))
+    if t is not None:
+        assert t == _arranged_type(net, OuterView.of(net))
+        assert t.regime == "PN" and set(t.classes) <= {"V", "D"}
+
+
+def test_witnesses_are_found_for_most_planted_parameters():
+    """The fast path is taken: on 60 planted parameters of regime PN with every live neuron visible (by the
+    arrangement), witnesses are found for most."""
+    found = total = 0
+    for seed in range(200):
+        net = _planted(seed)
+        t = _arranged_type(net, OuterView.of(net))
+        if t.regime == "PN" and set(t.classes) <= {"V", "D"}:
+            total += 1
+            found += witnessed_type(OuterView.of(net)) == t
+        if total == 60:
+            break
+    assert total == 60 and found >= 45
+
+
+def test_a_hidden_neuron_has_no_witness():
+    """h = 1 - |x| - |y| - |z| + s(x - 9)/10: the last neuron's plane x = 9 misses P (h <= 1 - x < 0 there), so no
+    witness is found and the arrangement classifies it (U-: its active side misses P)."""
+    rows = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1], [1, 0, 0]]
+    net = Network.from_arrays([rows, [[-1] * 6 + [fmpq(1, 10)]], [[1]]], [[0] * 6 + [-9], [1], [0]])
+    assert witnessed_type(OuterView.of(net)) is None
+    assert combinatorial_type(net).classes == ("V",) * 6 + ("U-",)
+
+
+@pytest.mark.parametrize("n0, n1", [(6, 16), (8, 24)])
+def test_twins_in_a_wide_network(n0, n1, monkeypatch):
+    """Hand count: n1 rescalings, mu, and the twin trade (v0 + 2 v1 kept): n1 + 2. The seen kinks' equations pin
+    the twins' common hyperplane, so the bounds meet without any region enumeration (made to fail here); the trade
+    keeps the function (exact evaluation at random rational inputs)."""
+    net = _wide(n0 * 100 + n1, n0, n1, twin=True)
+    assert set(combinatorial_type(net).classes) == {"V"}
+
+    def no_enumeration(*args, **kwargs):
+        raise AssertionError("the region enumeration is not needed")
+
+    monkeypatch.setattr(tangent, "decisive_points", no_enumeration)
+    assert local_dimension_bounds(net) == (n1 + 2, n1 + 2)
+    v = list(net.weights[1][0])
+    v[0], v[1] = v[0] + 2, v[1] - 1
+    traded = Network.from_arrays([net.weights[0], [v], net.weights[2]], net.biases)
+    rng = random.Random(n1)
+    for _ in range(200):
+        x = [fmpq(rng.randint(-300, 300), rng.randint(1, 30)) for _ in range(n0)]
+        assert traded(x) == net(x)
+
+
+def test_a_small_positive_region_is_sampled():
+    """6-16-1-1 with h > 0 on about an eighth of the sampled inputs: the Jacobian rows reach D - n1 - 1 (rescalings
+    and mu are the only moves), which decides the local dimension n1 + 1 without enumerating regions."""
+    net = _wide(616, 6, 16)
+    D = net.architecture.num_parameters
+    assert sampled_rank_reaches(net, D - 17)
+    assert local_dimension_bounds(net) == (17, 17)
