@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
-from semialg.core.certificate import EquivalenceResult, check_comparable
+from semialg.core.certificate import EquivalenceResult, PointCertificate, check_comparable
 from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import ArchitectureError, UndecidedError
@@ -15,8 +16,11 @@ from semialg.families.bottleneck.moves import BottleneckMoveCertificate
 from semialg.families.bottleneck.outer_moves import flip_witness
 from semialg.families.bottleneck.outer_symmetries import outer_witness
 from semialg.families.bottleneck.witnesses import short_witness, witness
+from semialg.families.bottleneck.inner_moves import inner_witness
+from semialg.families.deep.equivalence import refute
 
-__all__ = ["equivalent", "WITNESS_LIMIT", "SHORT_WITNESS_LIMIT", "SHORT_WITNESS_WORK", "WITNESS_LIMIT_A"]
+__all__ = ["equivalent", "WITNESS_LIMIT", "SHORT_WITNESS_LIMIT", "SHORT_WITNESS_WORK", "WITNESS_LIMIT_A",
+           "REFUTE_SECONDS"]
 
 #: Up to this second-layer width a proven case-(b) equivalence carries the moves relating the two parameters
 #: (:func:`~semialg.families.bottleneck.witnesses.witness`: the short witness, $O((\text{moves} + 1)n_2n_3)$, or
@@ -41,6 +45,11 @@ SHORT_WITNESS_WORK = 2 ** 21
 #: arrangement. Beyond, the arrangement certificate alone, and the result's ``method`` says why.
 WITNESS_LIMIT_A = 128
 
+#: Case (a), $n_0 \ge 3$: seconds spent looking for an input where the two functions differ (probes next to the
+#: kinks of unmatched neurons, exact comparisons on lines: :func:`~semialg.families.deep.equivalence.refute`)
+#: before the joint arrangement, whose region enumeration costs far more.
+REFUTE_SECONDS = 2.0
+
 
 def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     r"""Decide $f_{\theta_1} = f_{\theta_2}$ for two bottleneck networks of the same case, with a certificate.
@@ -49,7 +58,10 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
     or a constructed :class:`~semialg.core.certificate.PointCertificate`.
     Case (a) ($n_2 = 1$, any $n_1$): first the flips and group element of
-    :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$); otherwise the joint arrangement
+    :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$), then the shallow moves of the
+    inner network (:func:`~semialg.families.bottleneck.inner_moves.inner_witness`, when $h_2 = \mu h_1$;
+    $O(n_1^2n_0)$), for $n_0 \ge 3$ a search for an input where they differ (at most :data:`REFUTE_SECONDS`);
+    otherwise the joint arrangement
     of the $N \le n_1 + n_1'$ first-layer hyperplanes (a proven equivalence then carries the hidden-neuron
     moves of :func:`~semialg.families.bottleneck.outer_symmetries.outer_witness` when they relate the two),
     $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
@@ -78,6 +90,15 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
         cert = flip_witness(net1, net2)
         if cert is not None:
             return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
+        cert = inner_witness(net1, net2)       # h2 = mu h1 as functions: the shallow moves, no arrangement
+        if cert is not None:
+            return EquivalenceResult(True, cert, method="bottleneck (a): the moves of the inner network")
+        if net1.widths[0] >= 3:                # the region enumeration is costly: look for a difference first
+            tried: list[str] = []
+            x = refute(net1, net2, net1, net2, time.monotonic() + REFUTE_SECONDS, 8, 0, tried)
+            if x is not None:
+                return EquivalenceResult(False, PointCertificate(tuple(x), (net1(x), net2(x))),
+                                         method="bottleneck (a): " + tried[-1])
         r = equivalent_outer(net1, net2)
         n1 = max(net1.widths[1], net2.widths[1])
         if r.equivalent and n1 <= WITNESS_LIMIT_A:

@@ -25,8 +25,8 @@ from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.moves import BottleneckMove, BottleneckMoveCertificate
-from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, _Chain, _neurons, _permutation, _rebuild,
-                                                     _view, trade_chain)
+from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, _Chain, _mu, _neurons, _permutation,
+                                                     _rebuild, _view, trade_chain)
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.shallow.canonical import equivalent as shallow_equivalent
 from semialg.families.shallow.moves import ActBy as ShallowActBy, Move as ShallowMove
@@ -68,12 +68,21 @@ class MoveOfH(BottleneckMove):
 
 
 def inner_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
-    r"""Two equivalent regime-T parameters: :func:`~.outer_moves.trade_chain` on ``net1``, then one group element
+    r"""Two case-(a) parameters whose inner networks compute the same function once the bottleneck neuron is scaled
+    ($c_1 = \mu c_2$, $\mu > 0$, $d_1 = d_2$: $h_2 = \mu h_1$; any regime) or, both of regime T, also $e$ traded with
+    $d$ ($h_2 = \mu h_1 + t$): :func:`~.outer_moves.trade_chain` on ``net1``, then one group element
     (:func:`~semialg.engine.orbit.orbit_element`) or the shallow family's certificate for the two inner networks,
     its moves replayed as :class:`MoveOfH` on each side, the zero neurons left over dropped and a final permutation;
-    ``None`` when not both are of regime T or they are not equivalent. Cost: the shallow equivalence test,
-    $O(n_1^2 n_0)$, plus one replay per move."""
-    if combinatorial_type(net1).regime != "T" or combinatorial_type(net2).regime != "T":
+    ``None`` otherwise. No arrangement unless $e$ is traded. Cost: the shallow equivalence test, $O(n_1^2 n_0)$,
+    plus one replay per move.
+
+    >>> a = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, -1]], [[1]]], [[0, 0, 0], [1], [0]])
+    >>> b = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[3, 0, -1]], [[1]]], [[0, 0, 0], [1], [0]])
+    >>> cert = inner_witness(a, b); cert.verify(a, b), cert.mechanisms()     # regime PN: h = 3 s(x) - s(y) + 1
+    (True, ['G', 'constant neurons (D)', 'positive twins'])
+    """
+    if _mu(_view(net1), _view(net2)) is None and (
+            combinatorial_type(net1).regime != "T" or combinatorial_type(net2).regime != "T"):
         return None
     c1 = trade_chain(net1, net2)
     if c1 is None:

@@ -45,7 +45,7 @@ from semialg.errors import CertificateError
 from semialg.families.deep.moves import ActBy, DeepMove, Flip, TradeOpposite, replay
 from semialg.families.deep.normal_form import NormalForm, normal_form, small_for_regions
 
-__all__ = ["equivalent", "DeepMoveCertificate", "kink_lines", "targeted_probes"]
+__all__ = ["equivalent", "DeepMoveCertificate", "kink_lines", "refute", "targeted_probes"]
 
 Vec = tuple[fmpq, ...]
 _ZERO = fmpq(0)
@@ -276,8 +276,8 @@ def targeted_probes(A: Network, B: Network, count: int = 4, samples: int = 256, 
     return [tuple(fmpq(int(p), int(q)) for p, q in zip(num[r], den[r], strict=True)) for r in best]
 
 
-def _refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float, lines: int, seed: int,
-            tried: list[str]) -> Vec | None:
+def refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float, lines: int, seed: int,
+           tried: list[str]) -> Vec | None:
     """A rational point where ``net1`` and ``net2`` differ, or ``None``: probes next to the kinks of unmatched
     first-layer neurons of the normal forms ``A``, ``B`` and at random points, then exact comparisons on
     segments and lines. The lines run on the given networks, whose entries (e.g. dyadic floats) have smaller
@@ -351,7 +351,7 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
             return _proof(moves, nf2.moves, "deep normal form and moves")
         tried.append("no alignment by 0-factor flips or opposite-pair trades")
         bar.set_postfix_str("lines")
-        x = _refute(nf1.network, nf2.network, net1, net2, deadline, lines, seed, tried)
+        x = refute(nf1.network, nf2.network, net1, net2, deadline, lines, seed, tried)
         bar.update()
         if x is not None:
             return EquivalenceResult(False, _point_certificate(net1, net2, x), method="exact probes and lines")
