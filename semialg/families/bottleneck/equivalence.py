@@ -58,9 +58,9 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
     or a constructed :class:`~semialg.core.certificate.PointCertificate`.
     Case (a) ($n_2 = 1$, any $n_1$): first the flips and group element of
-    :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$), then the shallow moves of the
-    inner network (:func:`~semialg.families.bottleneck.inner_moves.inner_witness`, when $h_2 = \mu h_1$;
-    $O(n_1^2n_0)$), for $n_0 \ge 3$ a search for an input where they differ (at most :data:`REFUTE_SECONDS`);
+    :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$); for $n_0 \ge 3$ then the shallow
+    moves of the inner network (:func:`~semialg.families.bottleneck.inner_moves.inner_witness`, when
+    $h_2 = \mu h_1$; $O(n_1^2n_0)$) and a search for an input where they differ (at most :data:`REFUTE_SECONDS`);
     otherwise the joint arrangement
     of the $N \le n_1 + n_1'$ first-layer hyperplanes (a proven equivalence then carries the hidden-neuron
     moves of :func:`~semialg.families.bottleneck.outer_symmetries.outer_witness` when they relate the two),
@@ -90,10 +90,10 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
         cert = flip_witness(net1, net2)
         if cert is not None:
             return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
-        cert = inner_witness(net1, net2)       # h2 = mu h1 as functions: the shallow moves, no arrangement
-        if cert is not None:
-            return EquivalenceResult(True, cert, method="bottleneck (a): the moves of the inner network")
-        if net1.widths[0] >= 3:                # the region enumeration is costly: look for a difference first
+        if net1.widths[0] >= 3:     # the region enumeration is costly: h2 = mu h1 (the shallow moves), a difference
+            cert = inner_witness(net1, net2)
+            if cert is not None:
+                return EquivalenceResult(True, cert, method="bottleneck (a): the moves of the inner network")
             tried: list[str] = []
             x = refute(net1, net2, net1, net2, time.monotonic() + REFUTE_SECONDS, 8, 0, tried)
             if x is not None:
