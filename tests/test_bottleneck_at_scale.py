@@ -14,9 +14,11 @@ import pytest
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
+import semialg as sa
 from semialg import Network
 from semialg.engine import tangent
 from semialg.engine.jacobian import sampled_rank_reaches
+from semialg.errors import UndecidedError
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.types import _arranged_type, combinatorial_type, witnessed_type
 from semialg.families.bottleneck.views import OuterView
@@ -115,3 +117,12 @@ def test_a_small_positive_region_is_sampled():
     D = net.architecture.num_parameters
     assert sampled_rank_reaches(net, D - 17)
     assert local_dimension_bounds(net) == (17, 17)
+
+
+def test_the_fibre_of_a_wide_twin_parameter_keeps_its_budget():
+    """6-16-1-1 with twins: whether every member has h' = mu h needs the cells of a 6-dimensional arrangement of 15
+    hyperplanes (about 10,000); with a budget of one second the fibre answers "undecided", saying what it tried,
+    instead of running for minutes."""
+    net = _wide(616, 6, 16, twin=True)
+    with pytest.raises(UndecidedError, match="h' = mu h"):
+        sa.fibre(net, budget=1)

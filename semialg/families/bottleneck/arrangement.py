@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import time
 from typing import Sequence
 
 import numpy as np
@@ -38,7 +39,7 @@ class NetworkArrangement(Arrangement):
     ones) are added so that every cell of the plane has a vertex and the sweep applies.
     """
 
-    def __init__(self, nets: Sequence[Network], with_cells: bool = True):
+    def __init__(self, nets: Sequence[Network], with_cells: bool = True, deadline: float | None = None):
         n0 = nets[0].architecture.input_dim
         super().__init__([], max(n0, 2))
         self.input_dim = n0
@@ -60,7 +61,7 @@ class NetworkArrangement(Arrangement):
             a, b = self.lines[0][:2]
             self.lines.append(normalise_row((-b, a, _ZERO))[0])
             self.auxiliary += 1
-        self.cells = (self.sweep() if self.dim == 2 else self._regions()) if with_cells else []
+        self.cells = (self.sweep() if self.dim == 2 else self._regions(deadline)) if with_cells else []
 
     @property
     def network_lines(self) -> list[Vec]:
@@ -104,12 +105,15 @@ class NetworkArrangement(Arrangement):
         total = mask.astype(R.dtype) @ R
         return [(tuple(fmpq(int(x), den) for x in t[:-1]), fmpq(int(t[-1]), den) + const) for t in total]
 
-    def _regions(self) -> list[Cell]:
+    def _regions(self, deadline: float | None = None) -> list[Cell]:
+        """The cells by region enumeration; past ``deadline`` (:func:`time.monotonic`)
+        :class:`~semialg.errors.UndecidedError` says how many were found."""
         if not self.lines:  # an all-zero first layer: one cell, the whole space
             return [Cell((), (_ZERO,) * self.dim)]
         line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
                            (tuple(line[-1] for line in self.lines), (_ZERO,)))
-        return [Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net)]
+        budget = None if deadline is None else max(0.0, deadline - time.monotonic())
+        return [Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net, budget=budget)]
 
     def face_count(self) -> int:
         """The number of cells, computed independently of the sweep; for $n_0 \\ge 3$ by region enumeration."""

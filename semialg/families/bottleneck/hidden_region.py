@@ -176,15 +176,18 @@ def _clip(Q: Polyhedron, A: Affine) -> Polyhedron | None:
     return _cut(Q, A, Q.H0)
 
 
-def _cells(net: Network, arr: NetworkArrangement) -> tuple[list, list]:
-    """The closed cells of the first-layer arrangement of ``net`` as polyhedra, with $h$ on each (affine)."""
+def _cells(net: Network, arr: NetworkArrangement, clock=None) -> tuple[list, list]:
+    """The closed cells of the first-layer arrangement of ``net`` as polyhedra, with $h$ on each (affine); ``clock``
+    (``check(done)``, :class:`~.obstructions._Clock`) is checked per cell."""
     view = OuterView.of(net)
     W = [w for w in net.weights[0] if any(w)]
     lineality = tuple(nullspace(W)) if W and rank(W) < net.architecture.input_dim else ()
     data = arr.neuron_data(view.inner)
     maps = arr.affine_maps(data, arr.cells)
     out = []
-    for cell in arr.cells:
+    for k, cell in enumerate(arr.cells):
+        if clock is not None:
+            clock.check(f"{k} of the {len(arr.cells)} cells of the first layer's arrangement as polyhedra")
         rows = tuple(tuple(s * x for x in line) for s, line in zip(cell.signs, arr.lines, strict=True))
         out.append(polyhedron(rows, lineality=lineality))
     return out, maps
@@ -227,23 +230,24 @@ class HiddenRegion:
     iff it is $\ge 0$ at these points and its linear part at these rays); ``n_pieces`` are the polyhedra of
     $\overline N$ with $H_0$ on each; ``e_pieces`` the full-dimensional polyhedra of
     $\overline N \cap \{H_0 \ge 0\}$ (empty when $H_0 \le 0$ on $\overline N$). Cost: the cells of the
-    arrangement (plane sweep, or region enumeration for $n_0 \ge 3$) plus one :func:`polyhedron` per cell.
+    arrangement (plane sweep, or region enumeration for $n_0 \ge 3$) plus one :func:`polyhedron` per cell;
+    ``clock`` (:class:`~.obstructions._Clock`, optional) bounds the time of both.
     """
 
-    def __init__(self, net: Network):
+    def __init__(self, net: Network, clock=None):
         n0 = net.architecture.input_dim
         if n0 < 2:
             raise ArchitectureError("explicit case-(a) fibres with hidden neurons need n0 >= 2")
         self.net, self.n0 = net, n0
         self.view = view = OuterView.of(net)
         self.classes = combinatorial_type(net).classes
-        arr = NetworkArrangement((net,))
+        arr = NetworkArrangement((net,), deadline=None if clock is None else clock.end)
         if arr.auxiliary or rank([w for w in net.weights[0] if any(w)] or [[0] * n0]) < 2:
             raise ArchitectureError("explicit case-(a) fibres with hidden neurons need two non-parallel "
                                     "first-layer rows (otherwise f is a ridge function)")
         rows, _ = arr.neuron_data(view.inner)
         live_classes = [c for w, c in zip(view.w, self.classes, strict=True) if any(w)]   # rows skips w = 0
-        cells, maps = _cells(net, arr)
+        cells, maps = _cells(net, arr, clock)
         self.lineality = cells[0].lineality
         self.p_points: dict = {}
         self.p_rays: dict = {}

@@ -96,11 +96,12 @@ def _in_closure_of_p(live: Network, p: Vec) -> bool:
                for Q, A in zip(cells, maps, strict=True))
 
 
-def _pieces(live: Network) -> tuple[list[tuple[Polyhedron, tuple]], list[tuple[Polyhedron, tuple]]]:
+def _pieces(live: Network, clock: _Clock | None = None) -> tuple[list[tuple[Polyhedron, tuple]],
+                                                                 list[tuple[Polyhedron, tuple]]]:
     r"""The closed pieces of $\overline P$ ($\overline C \cap \{A_C \ge 0\}$, full-dimensional) with $h$'s affine map
     $A_C$ on each, and the full-dimensional pieces of $\{h \le 0\}$ ($\overline C \cap \{A_C \le 0\}$ with $A_C < 0$
-    somewhere, or $\overline C$ when $A_C = 0$) with theirs."""
-    cells, maps = _cells(live, NetworkArrangement((live,)))
+    somewhere, or $\overline C$ when $A_C = 0$) with theirs; ``clock`` bounds the time of the cells."""
+    cells, maps = _cells(live, NetworkArrangement((live,), deadline=None if clock is None else clock.end), clock)
     p_pieces, n_pieces = [], []
     for Qc, A in zip(cells, maps, strict=True):
         sign = _sign_range(Qc, A) if Qc is not None else None
@@ -162,8 +163,8 @@ def _standard_face(live: Network, clock: _Clock) -> Vec | None:
     $\sigma(h)$ is affine, so $g$ has no kink there (distinct hyperplanes through $q$ cannot cancel). Every exact
     refusal of this module needs it. Cost: one :func:`polyhedron` per pair of pieces and per piece or cell met
     (stops at the first face)."""
-    p_pieces, n_pieces = _pieces(live)
-    cells, maps = _cells(live, NetworkArrangement((live,)))
+    p_pieces, n_pieces = _pieces(live, clock)
+    cells, maps = _cells(live, NetworkArrangement((live,), deadline=clock.end), clock)
     n0, tested = live.architecture.input_dim, set()
     for (Q, A), (Qn, _) in itertools.product(p_pieces, n_pieces):
         clock.check("looking for a face of the boundary of P whose hyperplane meets a point where sigma(h) is "

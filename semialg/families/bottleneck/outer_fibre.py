@@ -55,20 +55,24 @@ def all_visible(net: Network, t: BottleneckType) -> bool:
     return len(keys) == len(view.w)
 
 
-def inner_determined(net: Network, t: BottleneckType) -> bool:
+def inner_determined(net: Network, t: BottleneckType, deadline: float | None = None) -> bool:
     """Whether the module's theorem applies: regime PN, $n_0 \\ge 2$, a face proving $\\sigma(h') = \\mu\\sigma(h)$,
     $P$ connected and $C^* = \\{0\\}$. Cost: the cells of the first layer's arrangement, one double description per
-    pair of pieces of $\\overline P$."""
+    pair of pieces of $\\overline P$; past ``deadline`` (:func:`time.monotonic`) :class:`UndecidedError`."""
     if t.case != "a" or t.regime != "PN" or net.widths[0] < 2:
         return False
-    live = _live(net)
+    live, clock = _live(net), _Clock(None, deadline, "fibre: is h' = mu h for every member")
     try:
-        region = HiddenRegion(live)
-    except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
-        return False
-    if hidden_cone(region) or _standard_face(live, _Clock(None, None)) is None:
-        return False
-    return len(_components(_pieces(live)[0])) == 1
+        try:
+            region = HiddenRegion(live, clock)
+        except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
+            return False
+        if hidden_cone(region) or _standard_face(live, clock) is None:
+            return False
+        return len(_components(_pieces(live, clock)[0])) == 1
+    except UndecidedError as err:
+        raise UndecidedError(f"fibre: whether every member has h' = mu h (from the cells of the first layer's "
+                             f"arrangement) is undecided within the budget: {err}") from None
 
 
 class _NonEmptyTypes:
