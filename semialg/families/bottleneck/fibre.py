@@ -288,8 +288,9 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 F = fibre(sep, budget, progress)
                 return dataclasses.replace(F, network=net, description=f"{F.description}, built from theta~ = "
                                            f"{sep} (minimal form of h, dead slots) with the function of {net}")
-            if not _is_generic(net) and inner_determined(    # h' = mu h for every member (outer_fibre.py)
-                    net, t, None if budget is None else time.monotonic() + budget):
+            # h' = mu h for every member (outer_fibre.py); in the plane the cells come from a fast sweep
+            if not _is_generic(net) and inner_determined(
+                    net, t, None if budget is None or net.widths[0] < 3 else time.monotonic() + budget):
                 parts = OuterFibre(net)
                 dim = parts.dimension
             elif not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
