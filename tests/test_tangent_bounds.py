@@ -282,3 +282,26 @@ def test_a_cancelling_zero_pair_in_the_plane_by_hand():
     # the bottleneck with that h (h >= 1 > 0, so f = c h + d): two more, mu and t of h' = mu h + t
     net = Network.from_arrays([[[0, 0], [0, 0], [1, -3]], [[1, -2, 3]], [[1], [-2]]], [[0, 0, 2], [1], [0, 0]])
     assert bottleneck_bounds(net)[0] == 8 and sa.fibre(net).local_dimension() == 8
+
+
+def test_the_sampled_rows_bound_the_dimension_when_no_region_is_enumerated(monkeypatch):
+    """6-16-1-1 with twins (neuron 1 = 2 x neuron 0, one sign of output weight): its fibre has dimension n1 + 2 = 18
+    at theta (rescalings, mu, the twin trade; the seen kinks pin the rest: the bottleneck bounds meet there). With
+    the region enumeration spent at once, the first-order upper bound is D minus the sampled rows' modular rank, not
+    D: at least 18, and far below D = 131 (24 once the sampled rows reach the Jacobian's rank; the twins' common
+    hyperplane may tilt at first order)."""
+    rng = random.Random(616)
+    W = [[rng.randint(-3, 3) for _ in range(6)] for _ in range(16)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(16)]
+    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(16)]
+    W[1], b[1], v[1] = [2 * x for x in W[0]], 2 * b[0], v[0]
+    net = Network.from_arrays([W, [v], [[1]]], [b, [rng.randint(-2, 2)], [0]])
+    assert bottleneck_bounds(net) == (18, 18)
+
+    def spent(*args, **kwargs):
+        raise UndecidedError("the budget is spent")
+        yield
+
+    monkeypatch.setattr(tangent, "decisive_points", spent)
+    lower, upper = local_dimension_bounds(net)
+    assert lower == 18 and 18 <= upper < net.architecture.num_parameters // 2

@@ -149,14 +149,16 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
         if reached:
             return lower, lower
     found, sampled_upper = None, D
-    if extras is not None and sampled and all(b is not None for b in sampled) and (
-            deadline is None or time.monotonic() < deadline):
-        # the sampled rows (modulo p: a lower bound on their rank) with the extras may already meet
-        found = extras()
-        lower, sampled_upper = _bounds_with(found, M, D,
-                                            lambda case: _rank_mod_beside_zero_neurons(sampled, case, kept, D))
-        if lower == sampled_upper:
-            return lower, lower
+    if sampled and all(b is not None for b in sampled):
+        # the sampled rows' rank modulo p is a lower bound on their rank: an upper bound whatever the enumeration does
+        sampled_upper = D - blocks_rank_mod(sampled)
+        if extras is not None and (deadline is None or time.monotonic() < deadline):
+            found = extras()        # with the sampled rows the bounds may already meet
+            lower, upper = _bounds_with(found, M, D,
+                                        lambda case: _rank_mod_beside_zero_neurons(sampled, case, kept, D))
+            if lower == upper:
+                return lower, lower
+            sampled_upper = min(sampled_upper, upper)
     from tqdm.auto import tqdm      # on first use: start-up time
     with tqdm(desc="local dimension: regions", unit="region", delay=2, leave=False,
               disable=None if progress is None else not progress) as bar:
