@@ -40,7 +40,7 @@ passes through an input where a neuron has its rare sign; machine under load, so
 
 The gaps of the small networks drop (4-8-8-2: 21 to 4, two more seeds decided without enumeration) at 2.5-2.7 times
 the time of the method before; at 6-10-10-10-2 the chosen inputs now cost about 2 s more per seed there, for no
-gain. The motive is the bottleneck networks, whose $P = \{h > 0\}$ is often small: at 6-16-1-1 the rank now
+gain. The motive is the bottleneck networks, whose positive region P (h > 0) is often small: at 6-16-1-1 the rank now
 reaches the bound that decides the local dimension, where 65 s of region enumeration were needed
 (``benchmarks/bench_bottleneck_wide.py``).
 
