@@ -66,15 +66,26 @@ def fibre_dimension(net: Network) -> int:
     return ask("fibre_dimension", net, lambda family: family.fibre_dimension(net))
 
 
-def hidden_symmetries(net: Network) -> tuple:
-    """Every :class:`~semialg.core.mechanism.Mechanism` beyond $G$ present at ``net``.
+def hidden_symmetries(net: Network, budget: float | None = 60.0, progress: bool | None = None) -> tuple:
+    """Every :class:`~semialg.core.mechanism.Mechanism` beyond $G$ present at ``net``. ``budget`` and
+    ``progress`` as for :func:`combinatorial_type`, which the bottleneck family needs first.
     Cost: that of the family (shallow: $O(n(m+k))$ plus an exact 0-factor search)."""
-    return tuple(ask("hidden_symmetries", net, lambda family: family.mechanisms(net)))
+    if budget is not None:
+        budget = check_budget(budget, "the hidden symmetries budget", seconds=True)
+    return tuple(ask("hidden_symmetries", net,
+                     lambda family: family.mechanisms(net, budget=budget, progress=progress)))
 
 
-def combinatorial_type(net: Network):
-    """The combinatorial type of ``net`` (bottleneck networks: the class of every neuron and the regime)."""
-    return ask("combinatorial_type", net, lambda family: family.combinatorial_type(net))
+def combinatorial_type(net: Network, budget: float | None = 60.0, progress: bool | None = None):
+    """The combinatorial type of ``net`` (bottleneck networks: the class of every neuron and the regime). A case-(a)
+    bottleneck parameter that exact witnesses do not settle needs the cells of its first layer's arrangement: that
+    enumeration stops after ``budget`` seconds (``None``: no limit) with :class:`~semialg.errors.UndecidedError`
+    and shows a tqdm bar after 2 s if ``progress`` (``None``: on a terminal). Cost: that of the family
+    (:func:`semialg.families.bottleneck.combinatorial_type`)."""
+    if budget is not None:
+        budget = check_budget(budget, "the combinatorial type budget", seconds=True)
+    return ask("combinatorial_type", net,
+               lambda family: family.combinatorial_type(net, budget=budget, progress=progress))
 
 
 def canonical_form(net: Network):

@@ -3,11 +3,13 @@
 The witnessed type (exact points: $h > 0$, $h < 0$, and $h > 0$ on each neuron's hyperplane) is checked against the
 type read off the cells of the arrangement; the local-dimension bounds of wide networks against hand counts, moves
 checked by the exact equivalence decision; the sampled rows reach the rank that decides a generic parameter whose
-$P = \\{h > 0\\}$ is small.
+$P = \\{h > 0\\}$ is small. A thin $N = \\{h < 0\\}$ is found by pushing down $h$; a type that needs the cells
+keeps its budget, and so do the hidden symmetries, the fibre and the command line.
 """
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -19,9 +21,12 @@ from semialg import Network
 from semialg.engine import tangent
 from semialg.engine.jacobian import sampled_rank_reaches
 from semialg.errors import UndecidedError
+from semialg.families.bottleneck.arrangement import arrangement_of
+from semialg.families.bottleneck import types
 from semialg.families.bottleneck.local import local_dimension_bounds
-from semialg.families.bottleneck.types import _arranged_type, combinatorial_type, witnessed_type
+from semialg.families.bottleneck.types import BottleneckType, _arranged_type, combinatorial_type, witnessed_type
 from semialg.families.bottleneck.views import OuterView
+from semialg.ui.cli import main
 
 
 def _wide(seed: int, n0: int, n1: int, twin: bool = False) -> Network:
@@ -60,8 +65,8 @@ def test_the_witnessed_type_is_the_arranged_one(seed):
     net = _planted(seed)
     t = witnessed_type(OuterView.of(net))
     if t is not None:
-        assert t == _arranged_type(net, OuterView.of(net))
-        assert t.regime == "PN" and set(t.classes) <= {"V", "D"}
+        assert t == _arranged_type(arrangement_of(net), OuterView.of(net))
+        assert set(t.classes) <= {"V", "D"} if t.regime == "PN" else t.regime in ("T", "constant")
 
 
 def test_witnesses_are_found_for_most_planted_parameters():
@@ -70,7 +75,7 @@ def test_witnesses_are_found_for_most_planted_parameters():
     found = total = 0
     for seed in range(200):
         net = _planted(seed)
-        t = _arranged_type(net, OuterView.of(net))
+        t = _arranged_type(arrangement_of(net), OuterView.of(net))
         if t.regime == "PN" and set(t.classes) <= {"V", "D"}:
             total += 1
             found += witnessed_type(OuterView.of(net)) == t
@@ -126,3 +131,63 @@ def test_the_fibre_of_a_wide_twin_parameter_keeps_its_budget():
     net = _wide(616, 6, 16, twin=True)
     with pytest.raises(UndecidedError, match="h' = mu h"):
         sa.fibre(net, budget=1)
+
+
+def _cross(n0: int) -> Network:
+    r"""$h = \sum_i |x_i| - 1/8$ in ``n0`` inputs: $N = \{h < 0\}$ is a small cross-polytope around 0 that random
+    draws on the grid $\frac{1}{64}\mathbb{Z}^{n_0}$ hardly ever hit; every hyperplane $x_i = 0$ meets $P$ (classes
+    V, regime PN, by hand)."""
+    eye = [[int(i == j) for j in range(n0)] for i in range(n0)]
+    return Network.from_arrays([eye + [[-x for x in r] for r in eye], [[1] * (2 * n0)], [[1]]],
+                               [[0] * (2 * n0), ["-1/8"], [0]])
+
+
+@pytest.mark.parametrize("n0", [3, 16])
+def test_a_thin_negative_region_is_found_by_pushing_down(n0, monkeypatch):
+    """The draws alone miss $N$ (no witness without the subgradient steps); pushed down $h$ they reach it, and the
+    witnessed type is the one known by hand (and, in three inputs, the one read off the cells)."""
+    view, known = OuterView.of(_cross(n0)), BottleneckType("a", ("V",) * (2 * n0), "PN")
+    assert witnessed_type(view) == known
+    if n0 == 3:
+        assert _arranged_type(arrangement_of(_cross(n0)), view) == known
+    monkeypatch.setattr(types, "PUSH_STEPS", 0)
+    assert witnessed_type(view) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from([1, -1]))
+def test_one_signed_weights_give_the_arranged_type(seed, sign):
+    """Output weights of one sign and a constant of that sign (dead, constant and unused neurons planted): $h$ has
+    that sign everywhere, and the type read off the weights (regime T or constant) is the one read off the cells."""
+    net = _planted(seed)
+    v = [sign * abs(x) for x in net.weights[1][0]]
+    net = Network.from_arrays([net.weights[0], [v], [[1]]], [net.biases[0], [sign * random.Random(seed).randint(1, 3)],
+                                                            [0]])
+    t = witnessed_type(OuterView.of(net))
+    assert t is not None and t.regime == ("T" if sign > 0 else "constant")
+    assert t == _arranged_type(arrangement_of(net), OuterView.of(net))
+
+
+def _nonnegative(n0: int, n1: int) -> Network:
+    """Output weights positive but for neuron 1, whose row is twice neuron 0's and whose output weight is $-v_0/2$
+    (the pair cancels), and bias 1: $h \\ge 1$ everywhere (regime T), which no point with $h < 0$ and no sign
+    pattern of the weights witnesses, so the arrangement is needed."""
+    net = _wide(7, n0, n1, twin=True)
+    v = [abs(x) for x in net.weights[1][0]]
+    v[1] = -v[0] / 2
+    return Network.from_arrays([net.weights[0], [v], [[1]]], [net.biases[0], [1], [0]])
+
+
+def test_the_type_and_what_needs_it_keep_their_budgets(tmp_path, capsys):
+    """6-16-1-1 of regime T: its type needs the cells of 16 hyperplanes in dimension 6 (minutes). With a budget of
+    half a second the type, the hidden symmetries and the fibre answer "undecided", and so does the command line
+    (exit 1, not an error), instead of running for minutes."""
+    net = _nonnegative(6, 16)
+    assert witnessed_type(OuterView.of(net)) is None
+    for ask in (combinatorial_type, sa.combinatorial_type, sa.hidden_symmetries, sa.fibre):
+        with pytest.raises(UndecidedError, match="combinatorial type"):
+            ask(net, budget=0.5)
+    sa.save(net, tmp_path / "t.json")
+    code = main(["fibre", str(tmp_path / "t.json"), "--budget", "2", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1 and data["status"] == "undecided" and "combinatorial type" in data["reason"]

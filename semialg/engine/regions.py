@@ -279,7 +279,8 @@ def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool
                 pending.append(gen)
                 break
 
-    with tqdm(desc="regions", unit="region", disable=not progress) as bar:
+    with tqdm(desc="regions", unit="region", disable=None if progress is None else not progress,
+              delay=0 if progress else 2, leave=bool(progress)) as bar:
         for cell in descend(_Cell(base, start.point, [_identity(d) for _ in nets], [[] for _ in nets]), 0):
             bar.update()
             yield cell
@@ -322,7 +323,7 @@ def regions(net: Network, domain: Polytope | None = None, progress: bool = False
     exact check per hyperplane, exact LPs only as fallback). Cost: $O(R\\,N\\,d)$ exact operations plus one
     Qhull call per region for $R$ regions and $N$ hidden neurons (measured: the cost per region grows 1.7x
     from 2-16-1 to 2-32-1); $R \\le \\sum_{i \\le d}\\binom{N}{i}$ for one hidden layer and exponential in depth in
-    the worst case. ``progress`` shows a tqdm bar; after ``budget`` seconds :class:`UndecidedError` says how
+    the worst case. ``progress`` shows a tqdm bar (``None``: on a terminal, after 2 s); after ``budget`` seconds :class:`UndecidedError` says how
     many regions were found.
 
     Four lines in general position in the plane make $1 + 4 + \\binom{4}{2} = 11$ regions:

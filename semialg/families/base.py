@@ -73,8 +73,9 @@ class Family:
         ``budget``, ``progress`` as there)."""
         self._undefined("local_dimension_bounds", net)
 
-    def mechanisms(self, net: Network) -> tuple:
-        """The :class:`~semialg.core.mechanism.Mechanism` s beyond $G$ present at ``net``."""
+    def mechanisms(self, net: Network, **options) -> tuple:
+        """The :class:`~semialg.core.mechanism.Mechanism` s beyond $G$ present at ``net`` (``options``:
+        ``budget``, ``progress``; a family whose answer is fast ignores them)."""
         self._undefined("hidden_symmetries", net)
 
     def minimal_width_network(self, net: Network) -> Network:
@@ -82,8 +83,8 @@ class Family:
         can construct (one hidden layer: the minimal form)."""
         self._undefined("minimal_width_network", net)
 
-    def combinatorial_type(self, net: Network):
-        """The combinatorial type of ``net`` (what its fibre depends on)."""
+    def combinatorial_type(self, net: Network, **options):
+        """The combinatorial type of ``net`` (what its fibre depends on; ``options``: ``budget``, ``progress``)."""
         self._undefined("combinatorial_type", net)
 
     def genericity_conditions(self, net: Network, budget: int) -> list:

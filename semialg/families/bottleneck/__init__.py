@@ -91,11 +91,11 @@ class BottleneckFamily(Family):
     def local_dimension_bounds(self, net: Network, **options) -> tuple[int, int]:
         return local_dimension_bounds(net, **options)
 
-    def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
-        return hidden_symmetries(net)
+    def mechanisms(self, net: Network, **options) -> tuple[Mechanism, ...]:
+        return hidden_symmetries(net, **options)
 
-    def combinatorial_type(self, net: Network) -> BottleneckType:
-        return combinatorial_type(net)
+    def combinatorial_type(self, net: Network, **options) -> BottleneckType:
+        return combinatorial_type(net, **options)
 
     def genericity_conditions(self, net: Network, budget: int) -> list[Condition]:
         return genericity_checks(net, budget)

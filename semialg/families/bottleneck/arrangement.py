@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-import functools
+import collections
 import itertools
 import time
 from typing import Sequence
@@ -39,7 +39,8 @@ class NetworkArrangement(Arrangement):
     ones) are added so that every cell of the plane has a vertex and the sweep applies.
     """
 
-    def __init__(self, nets: Sequence[Network], with_cells: bool = True, deadline: float | None = None):
+    def __init__(self, nets: Sequence[Network], with_cells: bool = True, deadline: float | None = None,
+                 progress: bool | None = False):
         n0 = nets[0].architecture.input_dim
         super().__init__([], max(n0, 2))
         self.input_dim = n0
@@ -61,7 +62,7 @@ class NetworkArrangement(Arrangement):
             a, b = self.lines[0][:2]
             self.lines.append(normalise_row((-b, a, _ZERO))[0])
             self.auxiliary += 1
-        self.cells = (self.sweep() if self.dim == 2 else self._regions(deadline)) if with_cells else []
+        self.cells = (self.sweep() if self.dim == 2 else self._regions(deadline, progress)) if with_cells else []
 
     @property
     def network_lines(self) -> list[Vec]:
@@ -105,15 +106,16 @@ class NetworkArrangement(Arrangement):
         total = mask.astype(R.dtype) @ R
         return [(tuple(fmpq(int(x), den) for x in t[:-1]), fmpq(int(t[-1]), den) + const) for t in total]
 
-    def _regions(self, deadline: float | None = None) -> list[Cell]:
+    def _regions(self, deadline: float | None = None, progress: bool | None = False) -> list[Cell]:
         """The cells by region enumeration; past ``deadline`` (:func:`time.monotonic`)
-        :class:`~semialg.errors.UndecidedError` says how many were found."""
+        :class:`~semialg.errors.UndecidedError` says how many were found; ``progress`` as in
+        :func:`~semialg.engine.regions.regions`."""
         if not self.lines:  # an all-zero first layer: one cell, the whole space
             return [Cell((), (_ZERO,) * self.dim)]
         line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
                            (tuple(line[-1] for line in self.lines), (_ZERO,)))
         budget = None if deadline is None else max(0.0, deadline - time.monotonic())
-        return [Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net, budget=budget)]
+        return [Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net, progress=progress, budget=budget)]
 
     def face_count(self) -> int:
         """The number of cells, computed independently of the sweep; for $n_0 \\ge 3$ by region enumeration."""
@@ -123,12 +125,21 @@ class NetworkArrangement(Arrangement):
         return x[:self.input_dim]
 
 
-@functools.lru_cache(maxsize=8)
-def arrangement_of(net: Network) -> NetworkArrangement:
+_BUILT: collections.OrderedDict = collections.OrderedDict()    # the last 8 arrangements, least recent first
+
+
+def arrangement_of(net: Network, deadline: float | None = None, progress: bool | None = False) -> NetworkArrangement:
     """The arrangement (with its cells) of the first layer of one case-(a) parameter, shared by the analyses of
     that parameter — its type, its cells' cones, its plateaus, its lines' suprema — which would otherwise build it
-    again each (for 12-9-1-1, 0.65 s a time). Treat it as read-only."""
-    return NetworkArrangement((net,))
+    again each (for 12-9-1-1, 0.65 s a time). Treat it as read-only. A construction stopped at ``deadline``
+    (:class:`~semialg.errors.UndecidedError`) is not kept; ``progress`` as in :func:`~semialg.engine.regions.regions`."""
+    arr = _BUILT.pop(net, None)
+    if arr is None:
+        arr = NetworkArrangement((net,), deadline=deadline, progress=progress)
+    _BUILT[net] = arr
+    if len(_BUILT) > 8:
+        _BUILT.popitem(last=False)
+    return arr
 
 
 def sup_on_line(arr: NetworkArrangement, view: OuterView, k: int) -> fmpq | None:

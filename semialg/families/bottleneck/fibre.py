@@ -263,7 +263,9 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
     """:func:`fibre`; ``spare``: fall back on :func:`_spare_slots` (not for its own reduced networks, which have
     the same spare slots)."""
     if bottleneck_case(net) == "a":
-        t = combinatorial_type(net)
+        started = time.monotonic()
+        t = combinatorial_type(net, budget, progress)
+        budget = None if budget is None else max(0.0, budget - (time.monotonic() - started))
         if computes_constant(net, t):
             parts = ConstantFibre(net)
             dim = parts.dimension

@@ -11,6 +11,7 @@ $P = \{h > 0\}$ (V, U−, U+, U±, D) and the regime (PN, T, constant).
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +21,13 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
+from semialg.errors import UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value, visible
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.shallow import canonical_form, hidden_symmetries as shallow_hidden_symmetries
 from semialg.geometry.zero_sum import count_zero_sum_sets
-from semialg.families.bottleneck.views import OuterView, RidgeView, _require, bottleneck_case
+from semialg.families.bottleneck.views import OuterView, RidgeView, _ZERO, _require, bottleneck_case
 from semialg.geometry.arrangement import negate
 
 __all__ = ["BottleneckType", "combinatorial_type", "hidden_symmetries", "witnessed_type"]
@@ -61,12 +63,15 @@ class BottleneckType(Latexable):
         return f"case ({self.case}), regime {self.regime}; {layer}-layer classes {counts}"
 
 
-def combinatorial_type(net: Network) -> BottleneckType:
+def combinatorial_type(net: Network, budget: float | None = None, progress: bool | None = None) -> BottleneckType:
     r"""The combinatorial type of a bottleneck parameter (see :class:`BottleneckType`).
 
     Case (b): $O(n_2)$ sign tests plus the profile. Case (a), $n_0 \ge 3$: first :func:`witnessed_type`; else
     the cells of the first layer's arrangement (sweep in the plane, exact LPs otherwise), one range test of $h$
-    per cell and neuron side, and a 1-D restriction per hyperplane for visibility.
+    per cell and neuron side, and a 1-D restriction per hyperplane for visibility. The region enumeration
+    ($\sum_{i \le n_0}\binom{n_1}{i}$ cells) stops after ``budget`` seconds (``None``: no limit) with
+    :class:`~semialg.errors.UndecidedError`, and shows a tqdm bar after 2 s if ``progress`` (``None``: on a
+    terminal).
 
     >>> combinatorial_type(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])).classes
     ('A', 'K+')
@@ -84,12 +89,18 @@ def combinatorial_type(net: Network) -> BottleneckType:
     view = OuterView.of(net)
     if net.widths[0] >= 3 and (witnessed := witnessed_type(view)) is not None:
         return witnessed
-    return _arranged_type(net, view)
+    deadline = None if budget is None else time.monotonic() + budget
+    try:
+        arr = arrangement_of(net, deadline, progress)
+    except UndecidedError as spent:
+        raise UndecidedError(f"combinatorial type of a {net.architecture} parameter: exact witnesses do not settle "
+                             "it (a neuron may be hidden, or h may not change sign) and the first layer's cells "
+                             f"were not all found: {spent}") from None
+    return _arranged_type(arr, view)
 
 
-def _arranged_type(net: Network, view: OuterView) -> BottleneckType:
-    """The case-(a) type from the cells of the first layer's arrangement."""
-    arr = arrangement_of(net)
+def _arranged_type(arr: NetworkArrangement, view: OuterView) -> BottleneckType:
+    """The case-(a) type from the cells ``arr`` of the first layer's arrangement."""
     data = arr.neuron_data(view.inner)
     maps = arr.affine_maps(data, arr.cells)
     ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps, strict=True)]
@@ -126,34 +137,84 @@ def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0) -> Bottlene
     r"""The type read off exact witnesses, without the arrangement, when every neuron with $w \ne 0 \ne v$ is
     visible: a point with $h > 0$ and one with $h < 0$ ($c \ne 0$: regime PN) and, for every such neuron, a point of
     its hyperplane $H_k$ where $h > 0$ ($H_k$ meets $P$: class V); the others are D. ``None`` when a witness is not
-    found (the arrangement decides then). Candidates: random inputs at three scales and their orthogonal
-    projections on each $H_k$, ranked in floats (only to choose); every witness is checked exactly.
-    Cost: $O(\text{draws}\cdot n_1^2 n_0)$ flops and $O(n_1^2 n_0)$ exact operations."""
+    found (the arrangement decides then). Candidates: random inputs at three scales, the best of them pushed up or
+    down $h$ by subgradient steps (a thin $N = \{h < 0\}$ is found so), and their orthogonal projections on each
+    $H_k$, pushed up $h$ within $H_k$; all ranked in floats (only to choose); every witness is checked exactly.
+    When $h$ has one sign by its weights alone, regime T or constant (:func:`_one_signed`).
+    Cost: $O((\text{draws} + n_1 s)\,n_1 n_0)$ flops for $s$ = :data:`PUSH_STEPS` and $O(n_1^2 n_0)$ exact
+    operations."""
     if not any(view.c):
         return None
+    signed = _one_signed(view)
+    if signed is not None:
+        return signed
     h, n0 = view.inner, len(view.w[0])
     rng = np.random.default_rng(seed)
     X = rng.integers(-64, 65, size=(draws, n0)) * (4.0 ** rng.integers(0, 3, size=(draws, 1))) / 64
-    values = h.float_preactivations(X)[-1][:, 0]
-    inside, outside = X[values > 0], X[values < 0]
-    if not len(inside) or not len(outside):
-        return None
-    exact = lambda x: tuple(fmpq(int(round(t * 64)), 64) for t in x)  # noqa: E731 (draws are multiples of 1/64)
-    if not h(exact(inside[0]))[0] > 0 > h(exact(outside[0]))[0]:
+    inside, outside = _witness(h, X, 1), _witness(h, X, -1)
+    if inside is None or outside is None:
         return None
     classes = []
     for w, b, v in zip(view.w, view.b, view.v, strict=True):
         if not any(w) or v == 0:
             classes.append("D")
             continue
-        u, beta = np.array([float(x) for x in w]), float(b)
-        projected = inside - np.outer((inside @ u + beta) / (u @ u), u)
-        best = exact(inside[int(np.argmax(h.float_preactivations(projected)[-1][:, 0]))])
-        q = tuple(x - (dot(w, best) + b) / dot(w, w) * y for x, y in zip(best, w, strict=True))
-        if not h(q)[0] > 0:
+        u = np.array([float(x) for x in w])
+        on = lambda Y: Y - np.outer((Y @ u + float(b)) / (u @ u), u)  # noqa: E731 (orthogonal projection on H_k)
+        if _witness(h, on(np.vstack([inside[None], X])), 1, (w, b), on) is None:
             return None
         classes.append("V")
     return BottleneckType("a", tuple(classes), "PN")
+
+
+def _one_signed(view: OuterView) -> BottleneckType | None:
+    r"""The type when $h$ has one sign by its weights alone: with $e' = e + \sum_{w_i = 0} v_i\sigma(b_i)$, all
+    $v_i \ge 0$ ($w_i \ne 0$) and $e' > 0$ give $h > 0$ everywhere (regime T, every $H_k$ inside $P$: V); all
+    $v_i \le 0$ and $e' < 0$ give $h < 0$ everywhere ($P = \emptyset$: regime constant, every $H_k$ off $P$: U−).
+    Neurons with $w_i = 0$ or $v_i = 0$ are D. ``None`` otherwise. Cost: $O(n_1 n_0)$."""
+    const = view.e + sum((v * max(b, _ZERO) for w, b, v in zip(view.w, view.b, view.v, strict=True) if not any(w)),
+                         _ZERO)
+    live = [v for w, v in zip(view.w, view.v, strict=True) if any(w) and v != 0]
+    for sign, regime, cls in ((1, "T", "V"), (-1, "constant", "U-")):
+        if sign * const > 0 and all(sign * v > 0 for v in live):
+            return BottleneckType("a", tuple(cls if any(w) and v != 0 else "D"
+                                             for w, v in zip(view.w, view.v, strict=True)), regime)
+    return None
+
+
+PUSH_STEPS = 96     # subgradient steps of a witness search
+_PUSHED = 8         # candidates pushed
+
+
+def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, project=None) -> np.ndarray | None:
+    r"""A float point, rounded to $\frac{1}{64}\mathbb{Z}^{n_0}$ (projected exactly on ``plane`` $= (w, b)$,
+    $w\cdot x + b = 0$, when given), where ``sign`` $\cdot\, h > 0$ holds exactly; ``None`` if neither the best
+    candidate of ``X`` nor the best after :data:`PUSH_STEPS` normalised subgradient steps of the
+    :data:`_PUSHED` best (mapped by ``project`` after each step) is one."""
+    (W, b), (V, _) = h.float_layers()
+    values = sign * h.float_preactivations(X)[-1][:, 0]
+    best = X[np.argsort(-values)[:_PUSHED]]
+    if np.isfinite(best[0]).all() and _holds(h, best[0], sign, plane):
+        return best[0]
+    for step in range(PUSH_STEPS):
+        g = ((best @ W.T + b) > 0) * V[0] @ W
+        norm = np.linalg.norm(g, axis=1, keepdims=True)
+        best = best + sign * 0.2 / np.sqrt(step + 1) * (1 + np.linalg.norm(best, axis=1, keepdims=True)) * g / \
+            np.where(norm > 0, norm, 1)
+        best = project(best) if project is not None else best
+    values = sign * h.float_preactivations(best)[-1][:, 0]
+    top = best[int(np.argmax(values))]
+    return top if np.isfinite(top).all() and _holds(h, top, sign, plane) else None
+
+
+def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> bool:
+    """Whether ``sign`` $\\cdot\\, h > 0$ at ``x`` rounded to $\\frac{1}{64}\\mathbb{Z}^{n_0}$ (then projected exactly on
+    ``plane``), decided exactly."""
+    q = tuple(fmpq(int(round(t * 64)), 64) for t in x)
+    if plane is not None:
+        w, b = plane
+        q = tuple(qi - (dot(w, q) + b) / dot(w, w) * wi for qi, wi in zip(q, w, strict=True))
+    return sign * h(q)[0] > 0
 
 
 def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> set[int]:
@@ -202,7 +263,7 @@ def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple,
                      description, layer, freezes, relation)
 
 
-def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
+def hidden_symmetries(net: Network, budget: float | None = None, progress: bool | None = None) -> tuple[Mechanism, ...]:
     r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
 
     Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips
@@ -219,13 +280,14 @@ def hidden_symmetries(net: Network) -> tuple[Mechanism, ...]:
     no conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons, positive twins (rows on
     one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), and in regime T
     the $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
-    Cost: that of :func:`combinatorial_type` (in regime T also :func:`~.arrangement.extreme_values`).
+    Cost: that of :func:`combinatorial_type` (``budget``, ``progress`` go to it; in regime T also
+    :func:`~.arrangement.extreme_values`).
 
     >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
     ...                                                        [[-1], [1, -2], [0]]))]
     ['A-block trade', 'kink flips', 'H onto / off a kink']
     """
-    t = combinatorial_type(net)
+    t = combinatorial_type(net, budget, progress)
     out = []
     idx = lambda cls: tuple(j for j, c in enumerate(t.classes) if c == cls)  # noqa: E731
     n0, n3 = net.architecture.input_dim, net.architecture.output_dim

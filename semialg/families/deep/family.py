@@ -34,8 +34,8 @@ class DeepFamily(Family):
     def canonical_form(self, net: Network) -> NormalForm:
         return normal_form(net)
 
-    def mechanisms(self, net: Network, limit: int = 20) -> tuple[Mechanism, ...]:
-        return layer_mechanisms(net, limit)
+    def mechanisms(self, net: Network, limit: int = 20, **options) -> tuple[Mechanism, ...]:
+        return layer_mechanisms(net, limit)      # per layer, bounded by ``limit``: no budget needed
 
 
 def layer_mechanisms(net: Network, limit: int = 20) -> tuple[Mechanism, ...]:

@@ -45,8 +45,8 @@ class ShallowFamily(Family):
     def minimal_width_network(self, net: Network) -> Network:
         return minimal_form(net)
 
-    def mechanisms(self, net: Network) -> tuple[Mechanism, ...]:
-        return tuple(hidden_symmetries(net))
+    def mechanisms(self, net: Network, **options) -> tuple[Mechanism, ...]:
+        return tuple(hidden_symmetries(net))      # fast: no budget needed
 
     def closed_form_dimension(self, net: Network) -> int:
         return shallow_functional_dimension(net)

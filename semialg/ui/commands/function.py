@@ -107,13 +107,19 @@ def _fibre(args) -> Outcome:
 
 
 def _bottleneck_fibre(net: Network, deadline: float) -> Outcome:
-    t, moves = bottleneck.combinatorial_type(net), bottleneck.hidden_symmetries(net)
+    left = lambda: max(deadline - time.monotonic(), 0.0)  # noqa: E731
+    try:
+        t = bottleneck.combinatorial_type(net, budget=left(), progress=False)
+    except UndecidedError as exc:   # wide first layers whose witnesses do not settle the type: no fibre either
+        return Outcome(1, f"combinatorial type undecided: {exc}", {"status": "undecided", "reason": str(exc)},
+                       [net], title="Fibre")
+    moves = bottleneck.hidden_symmetries(net, budget=left(), progress=False)
     data = {"type": {"case": t.case, "classes": list(t.classes), "regime": t.regime},
             "dimension": None, "moves": [m.to_json() for m in moves]}
     lines, objs = [t.describe()] + [f"  {m.describe()}" for m in moves], [net, t] + list(moves)
     # the explicit fibre stops before the wall clock of --budget (hidden-neuron fibres can take minutes; the
     # command draws the budget bar, so no second bar): then the answer is undecided, exit 1
-    explicit = lambda n: fibre(n, budget=max(deadline - time.monotonic(), 0.0), progress=False)  # noqa: E731
+    explicit = lambda n: fibre(n, budget=left(), progress=False)  # noqa: E731
     code = 0
     for what, compute in (("fibre dimension", bottleneck.fibre_dimension), ("explicit fibre", explicit)):
         try:
