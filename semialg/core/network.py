@@ -356,10 +356,18 @@ class Network(Latexable):
         return out
 
     def float_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """$(W_l, b_l)$ as float64 arrays (rounded; $\\pm\\infty$ beyond the float64 range): for numeric helpers
-        only."""
-        return [(_floats(W), np.array([nearest_float(x) for x in b], dtype=np.float64))
-                for W, b in zip(self.weights, self.biases, strict=True)]
+        """$(W_l, b_l)$ as float64 arrays (rounded; $\\pm\\infty$ beyond the float64 range; read-only, converted
+        once per network): for numeric helpers only."""
+        return list(self._float_layers)
+
+    @cached_property
+    def _float_layers(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        out = tuple((_floats(W), np.array([nearest_float(x) for x in b], dtype=np.float64))
+                    for W, b in zip(self.weights, self.biases, strict=True))
+        for arrays in out:
+            for a in arrays:
+                a.setflags(write=False)
+        return out
 
     # -- display ----------------------------------------------------------------------------------
 

@@ -213,7 +213,8 @@ def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> bool:
     q = tuple(fmpq(int(round(t * 64)), 64) for t in x)
     if plane is not None:
         w, b = plane
-        q = tuple(qi - (dot(w, q) + b) / dot(w, w) * wi for qi, wi in zip(q, w, strict=True))
+        t = (dot(w, q) + b) / dot(w, w)
+        q = tuple(qi - t * wi for qi, wi in zip(q, w, strict=True))
     return sign * h(q)[0] > 0
 
 
