@@ -85,15 +85,22 @@ def layers_mod(net: Network, p: int = BLAS_PRIME) -> list[tuple[np.ndarray, np.n
 
 
 def jacobian_mod(layers: list[tuple[np.ndarray, np.ndarray]], x, pattern: Pattern,
-                 p: int = BLAS_PRIME) -> np.ndarray | None:
+                 p: int = BLAS_PRIME, first: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray | None:
     r"""The rows of :func:`parameter_jacobian` modulo $p$ (``int64``, $k \times \dim\Omega$) from the residues of
     :func:`layers_mod`, for an activation ``pattern`` decided exactly; ``None`` when $p$ divides a denominator of
     ``x``. The same backpropagation in integers below $p^2 < 2^{42}$, with inner sums of at most $2^{21}$ terms:
-    exact in ``int64``. Cost: $O(k\dim\Omega)$ vectorised.
+    exact in ``int64``. With ``first`` $= (i, T)$ the first layer's $n_1(n_0 + 1)$ columns give way to $m$
+    derivatives along directions of single rows: column $j$ moves row $i_j$ of $(W_1 \mid b_1)$ along $T_j$ (residues,
+    $m \times (n_0 + 1)$), $\delta_{i_j}\,T_j\cdot(x, 1)$ — the Jacobian times a basis of a subspace of the
+    parameters, as when rows are kept on their lines (:mod:`~semialg.families.bottleneck.kink_quotient`).
+    Cost: $O(k\dim\Omega)$ vectorised; with ``first`` the first layer's $O(kn_1n_0)$ becomes $O(km + mn_0)$.
 
     >>> net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])           # 3 s(2x + 1): d/d(w, b, a, c) at x = 1
     >>> jacobian_mod(layers_mod(net), [1], net.activation_pattern([1])).tolist()
     [[3, 3, 3, 1]]
+    >>> along = (np.array([0]), np.array([[2, 1]]))                     # the row (w, b) scaled: 3 s(2x + 1) again
+    >>> jacobian_mod(layers_mod(net), [1], net.activation_pattern([1]), first=along).tolist()
+    [[9, 3, 1]]
     """
     xr = residues([list(x)], p)
     if xr is None:
@@ -105,6 +112,11 @@ def jacobian_mod(layers: list[tuple[np.ndarray, np.ndarray]], x, pattern: Patter
     delta = np.eye(k, dtype=np.int64)                    # column o: the derivative of output o
     blocks = []
     for l in range(len(layers) - 1, -1, -1):
+        if l == 0 and first is not None:
+            rows, T = first
+            along = (T[:, :-1] @ acts[0] + T[:, -1]) % p
+            blocks.append((delta.T[:, rows] * along[None, :]) % p)
+            continue
         dW = (delta.T[:, :, None] * acts[l][None, None, :]) % p
         blocks.append(np.concatenate([dW.reshape(k, -1), delta.T], axis=1))
         if l:
@@ -147,7 +159,9 @@ PATIENCE = 8
 
 
 def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
-                  deadline: float | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
+                  deadline: float | None = None,
+                  first: tuple[np.ndarray, np.ndarray] | None = None,
+                  per_input: int | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
     r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
     bound decides it without enumerating regions.
@@ -171,6 +185,10 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     $O(\mathrm{bound}\cdot\dim\Omega)$. ``extra`` (a residue block) joins every rank. Returns the inputs, their
     patterns, residue blocks spanning a subspace of the rows' (for further lower bounds) and whether the bound
     was reached; nothing is sampled when the first rank would not fit in memory (:func:`rank_mod_fits`).
+    With ``first`` the rows are those of :func:`jacobian_mod` along its directions (a subspace of the parameters;
+    no rows when $p$ divides a denominator of the weights): the ranks are theirs, memory
+    $O(\mathrm{bound}\cdot c)$ for their $c$ columns. ``per_input`` (default $k$) sizes the batches, the rank an
+    input adds: the random inputs start at $2^i\lceil\mathrm{bound}/\text{per\_input}\rceil$.
     Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
     chosen ones; per input an exact activation pattern, a modular Jacobian of $O(k\dim\Omega)$ and its
     compression $O(g\,k\dim\Omega)$; at most nine modular ranks of about $\mathrm{bound} \times \dim\Omega$.
@@ -178,12 +196,14 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)[3]          # a s(wx + b) + c: rank 3
     True
     """
-    if not rank_mod_fits(bound + 8, net.architecture.num_parameters)[0]:
+    D = net.architecture.num_parameters
+    width = D if first is None else D - net.widths[1] * (net.widths[0] + 1) + len(first[0])
+    if not rank_mod_fits(bound + 8, width)[0]:
         return (), set(), [], False     # the first rank would not fit in memory: nothing to sample for
     rng = random.Random(seed)
     mixer = np.random.default_rng(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim
-    need = -(-bound // k)
+    need = -(-bound // (per_input or k))
     mods, used, patterns, ranks, took = ([] if extra is None else [extra]), [], set(), [], 0.0
     mixed, pending = None, []       # after the first rank: g random combinations of the later rows, and rows to add
     layers = layers_mod(net)
@@ -201,8 +221,10 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         pattern = net.activation_pattern(x)
         if any(0 in layer for layer in pattern):
             return
-        rows = (residues(parameter_jacobian(net, x, pattern)) if layers is None
-                else jacobian_mod(layers, x, pattern))
+        if layers is None:
+            rows = None if first is not None else residues(parameter_jacobian(net, x, pattern))
+        else:
+            rows = jacobian_mod(layers, x, pattern, first=first)
         if mixed is None:
             mods.append(rows)
         elif rows is not None:
@@ -224,7 +246,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         ranks.append(blocks_rank_mod(mods + ([] if mixed is None else [mixed])))
         took = time.monotonic() - started
         if mixed is None and ranks[-1] < bound and all(b is not None for b in mods):
-            mixed = np.zeros((bound - ranks[-1] + 8, net.architecture.num_parameters), dtype=np.int64)
+            mixed = np.zeros((bound - ranks[-1] + 8, width), dtype=np.int64)
         return ranks[-1] >= bound
 
     def result(reached: bool):

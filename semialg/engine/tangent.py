@@ -91,7 +91,7 @@ from semialg.errors import UndecidedError, check_budget
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
-__all__ = ["linear_moves", "local_dimension_bounds", "parameter_offsets"]
+__all__ = ["linear_moves", "local_dimension_bounds", "move_directions", "move_entries", "parameter_offsets"]
 
 
 def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ...]] | None = None,
@@ -227,7 +227,19 @@ def move_directions(net: Network) -> list[list[fmpq]]:
     >>> len(move_directions(Network.from_arrays([[[2]], [[3]]], [[1], [0]])))       # the rescaling of the one neuron
     1
     """
-    return _rescaling_fields(net) + linear_moves(net) + _zero_neuron_moves(net)
+    D = net.architecture.num_parameters
+    return [sparse_vector(D, *entries) for entries in move_entries(net)]
+
+
+def move_entries(net: Network) -> list[list[tuple[int, fmpq]]]:
+    r""":func:`move_directions` as sparse ``(index, value)`` lists (entries at one index add up), for networks whose
+    dense directions would not fit in memory. Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden neurons
+    (twin trades and affine lines included).
+
+    >>> move_entries(Network.from_arrays([[[2]], [[3]]], [[1], [0]]))       # w, b times 1, the output weight -1
+    [[(0, 2), (1, 1), (2, -3)]]
+    """
+    return _directions(net, rescaling=True) + _directions(net, rescaling=False) + _zero_neuron_moves(net)
 
 
 def linear_moves(net: Network) -> list[list[fmpq]]:
@@ -240,12 +252,8 @@ def linear_moves(net: Network) -> list[list[fmpq]]:
     >>> len(linear_moves(Network.from_arrays([[[2]], [[0]]], [[1], [0]])))     # the unused neuron's w and b
     2
     """
-    return _directions(net, rescaling=False)
-
-
-def _rescaling_fields(net: Network) -> list[list[fmpq]]:
-    """The rescaling field of every hidden neuron: its incoming weights and bias times 1, outgoing times -1."""
-    return _directions(net, rescaling=True)
+    D = net.architecture.num_parameters
+    return [sparse_vector(D, *entries) for entries in _directions(net, rescaling=False)]
 
 
 def parameter_offsets(arch) -> tuple[list[int], list[int]]:
@@ -285,13 +293,13 @@ def _without_zero_neurons(net: Network) -> tuple[Network, list[int]]:
     return Network.from_arrays(weights, biases), kept
 
 
-def _zero_neuron_moves(net: Network) -> list[list[fmpq]]:
+def _zero_neuron_moves(net: Network) -> list[list[tuple[int, fmpq]]]:
     r"""The bias of every used zero neuron, a one-sided move: lowered, it keeps the output $\sigma(b) = 0$; but for
     the *cancelling zero pairs* of the first hidden layer of a network with $n_0 \ge 2$ and one output per neuron
     ($u_j = -\mu u_i$, $\mu > 0$; positive and negative $u$ paired in order) their incoming weights and biases
     moved together, $(w_j, b_j) = (w_i, b_i)/\mu$ (module docstring): $n_0 + 1$ directions instead of the two
-    lowered biases."""
-    D, (W_at, b_at) = net.architecture.num_parameters, parameter_offsets(net.architecture)
+    lowered biases. Sparse entries, as :func:`move_entries`."""
+    W_at, b_at = parameter_offsets(net.architecture)
     used_zero = [[i for i, (w, b) in enumerate(zip(net.weights[l], net.biases[l], strict=True))
                   if not b and not any(w) and any(row[i] for row in net.weights[l + 1])] for l in range(net.depth - 1)]
     out, n0 = [], net.widths[0]
@@ -300,10 +308,10 @@ def _zero_neuron_moves(net: Network) -> list[list[fmpq]]:
         pairs = list(zip([i for i in used_zero[0] if u[i] > 0], [i for i in used_zero[0] if u[i] < 0]))
         for i, j in pairs:
             ratio = -u[i] / u[j]              # 1 / mu
-            out += [sparse_vector(D, (W_at[0] + i * n0 + q, _ONE), (W_at[0] + j * n0 + q, ratio)) for q in range(n0)]
-            out.append(sparse_vector(D, (b_at[0] + i, _ONE), (b_at[0] + j, ratio)))
+            out += [[(W_at[0] + i * n0 + q, _ONE), (W_at[0] + j * n0 + q, ratio)] for q in range(n0)]
+            out.append([(b_at[0] + i, _ONE), (b_at[0] + j, ratio)])
         used_zero[0] = [i for i in used_zero[0] if not any(i in p for p in pairs)]
-    return out + [sparse_vector(D, (b_at[l] + i, -_ONE)) for l, zeros in enumerate(used_zero) for i in zeros]
+    return out + [[(b_at[l] + i, -_ONE)] for l, zeros in enumerate(used_zero) for i in zeros]
 
 
 def _embedded(row, kept: list[int], D: int) -> list[fmpq]:
@@ -313,13 +321,10 @@ def _embedded(row, kept: list[int], D: int) -> list[fmpq]:
     return out
 
 
-def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
-    D, widths = net.architecture.num_parameters, net.widths
+def _directions(net: Network, rescaling: bool) -> list[list[tuple[int, fmpq]]]:
+    """The rescaling fields (``rescaling``) or the linear moves as sparse entries (:func:`move_entries`)."""
+    widths = net.widths
     W_at, b_at = parameter_offsets(net.architecture)
-
-    def vector(entries) -> list[fmpq]:
-        return sparse_vector(D, *entries)
-
     W, B, out = net.weights, net.biases, []
     unused = [[not any(W[l + 1][r][i] for r in range(widths[l + 2])) for i in range(widths[l + 1])]
               for l in range(net.depth - 1)]
@@ -328,25 +333,25 @@ def _directions(net: Network, rescaling: bool) -> list[list[fmpq]]:
         for i in range(widths[l + 1]):
             w, b, u = W[l][i], B[l][i], [W[l + 1][r][i] for r in range(n_out)]
             if rescaling:
-                out.append(vector([(W_at[l] + i * n_in + j, w[j]) for j in range(n_in)] + [(b_at[l] + i, b)]
-                                  + [(W_at[l + 1] + r * widths[l + 1] + i, -u[r]) for r in range(n_out)]))
+                out.append([(W_at[l] + i * n_in + j, w[j]) for j in range(n_in)] + [(b_at[l] + i, b)]
+                           + [(W_at[l + 1] + r * widths[l + 1] + i, -u[r]) for r in range(n_out)])
             elif unused[l][i]:
-                out += [vector([(W_at[l] + i * n_in + j, _ONE)]) for j in range(n_in) if l == 0 or not unused[l - 1][j]]
-                out.append(vector([(b_at[l] + i, _ONE)]))
+                out += [[(W_at[l] + i * n_in + j, _ONE)] for j in range(n_in) if l == 0 or not unused[l - 1][j]]
+                out.append([(b_at[l] + i, _ONE)])
             elif not any(w):
                 value, slope = max(b, _ZERO), (_ONE if b > 0 else _ZERO)
-                out += [vector([(W_at[l + 1] + r * widths[l + 1] + i, _ONE), (b_at[l + 1] + r, -value)])
+                out += [[(W_at[l + 1] + r * widths[l + 1] + i, _ONE), (b_at[l + 1] + r, -value)]
                         for r in range(n_out)]
                 if b != 0:
-                    out.append(vector([(b_at[l] + i, _ONE)] + [(b_at[l + 1] + r, -slope * u[r]) for r in range(n_out)]))
+                    out.append([(b_at[l] + i, _ONE)] + [(b_at[l + 1] + r, -slope * u[r]) for r in range(n_out)])
         if not rescaling:
-            out += [vector([(W_at[l + 1] + r * widths[l + 1] + i, lam), (W_at[l + 1] + r * widths[l + 1] + j, -_ONE)])
+            out += [[(W_at[l + 1] + r * widths[l + 1] + i, lam), (W_at[l + 1] + r * widths[l + 1] + j, -_ONE)]
                     for i, j, lam in _twins(W[l], B[l], unused[l]) for r in range(n_out)]
             for line in _lines(W[l], B[l], unused[l]).values():
                 A = [sum((lam * W[l + 1][r][k] for k, s, lam in line if s > 0), _ZERO) for r in range(n_out)]
                 if all(sum((lam * W[l + 1][r][k] for k, _, lam in line), _ZERO) == 0 for r in range(n_out)):
-                    out.append(vector([(b_at[l] + k, s * lam) for k, s, lam in line]
-                                      + [(b_at[l + 1] + r, -A[r]) for r in range(n_out)]))
+                    out.append([(b_at[l] + k, s * lam) for k, s, lam in line]
+                               + [(b_at[l + 1] + r, -A[r]) for r in range(n_out)])
     return out
 
 

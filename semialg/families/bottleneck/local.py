@@ -109,17 +109,19 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import time
 
 from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, sparse_vector
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError
+from semialg.errors import ArchitectureError, UndecidedError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.affine_trades import affine_part_trades, constant_neuron_tilts
 from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, cell_cones, cut_generators, \
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
+from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.kink_equations import _SUBSET_LIMIT, _uncancelled_lines, seen_kink_equations, \
     unseen_kink_equations, unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
@@ -163,8 +165,11 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes);
-    beyond, the seen kinks' equations alone when witnesses show every neuron visible
-    (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells needed).
+    beyond, when witnesses show the type (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells
+    needed), first the bounds in the quotient by the seen kinks' equations
+    (:func:`~semialg.families.bottleneck.kink_quotient.quotient_bounds`: Jacobian rows of about $2n_1$ columns
+    instead of $D$, what makes 784-64-1-10 decidable), then, if they do not meet and the full rows fit in memory,
+    the seen kinks' equations with the first-order bounds when every neuron is visible.
 
     Cost: that of the first-order bounds plus, for the extras, the arrangement of the first layer ($O(N^2)$ cells
     in the plane, exact LPs otherwise), $O(N^2)$ generator pairs per cell and hidden neuron, and $2^{|S_L|}$
@@ -182,8 +187,19 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     if n0 > 2 and sum(math.comb(n1, i) for i in range(n0 + 1)) > CELL_LIMIT:
         # no cells: only when every neuron is visible (witnessed) the seen kinks' equations, which need none
         t = witnessed_type(OuterView.of(net))
+        started = time.monotonic()
+        quotient = None if t is None else quotient_bounds(net, t, None if budget is None else started + budget)
+        if quotient is not None and quotient[0] == quotient[1]:
+            return quotient
         seen = None if t is None or "D" in t.classes else lambda: (seen_kink_equations(net, t), [], [], [])
-        return first_order_bounds(net, seen, budget=budget, progress=progress)
+        left = None if budget is None else max(0.0, budget - (time.monotonic() - started))
+        try:
+            lower, upper = first_order_bounds(net, seen, budget=left, progress=progress)
+        except UndecidedError:      # the full Jacobian would not fit in memory: the quotient's bounds stand
+            if quotient is None:
+                raise
+            return quotient
+        return (lower, upper) if quotient is None else (max(lower, quotient[0]), min(upper, quotient[1]))
 
     def extras():
         t = combinatorial_type(net)

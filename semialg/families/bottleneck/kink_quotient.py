@@ -1,0 +1,114 @@
+r"""Local dimensions of wide case-(a) bottleneck parameters in the quotient by their seen kinks.
+
+For a case-(a) parameter $\theta$ every neuron $k$ on a seen line without cancelling subsets keeps its row
+$(w'_k, b'_k)$ on the line $\mathbb{R}\theta_k$, $\theta_k = (w_k, b_k)$, near $\theta$ in the fibre
+(:mod:`~semialg.families.bottleneck.kink_equations`, *kink lines seen on* $P$): $n_0$ independent equations
+$E_k$ on the block of neuron $k$, with kernel $\mathbb{R}\theta_k$. Let $K$ be the block-diagonal basis of
+$\ker E$ ($\theta_k$ on those blocks, the identity elsewhere) and $J$ the Jacobian rows at inputs where $\theta$
+is smooth in its parameters. Then $\operatorname{rank}[E; J] = \operatorname{rank} E + \operatorname{rank} JK$
+(the rows of $J$ count modulo those of $E$ exactly as $J$ acts on $\ker E$), so
+
+$$\dim_\theta F \le D - \operatorname{rank}[E; J] = C - \operatorname{rank} JK, \qquad C = D - n_0|E|,$$
+
+and every move $m$ of the fibre lies in $\ker E$: $m = K\tilde m$, $\operatorname{rank} M = \operatorname{rank}
+\tilde M$. $JK$ is the Jacobian with each such block replaced by the derivative along $\theta_k$ (the
+neuron's scaling): $C$ columns instead of $D$ — at 784-64-1-10, 178 of 50,325 — so the sampled rows of
+:func:`~semialg.engine.jacobian.sampled_batch` (projected input by input) reach the bound where the full
+Jacobian would need gigabytes.
+
+>>> from semialg.families.bottleneck.types import combinatorial_type
+>>> net = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]], [[1, 1, -1, 2]], [[1], [2]]],
+...                           [[0, 0, 0, -1], [-1], [0, 0]])
+>>> quotient_bounds(net, combinatorial_type(net))     # the rescalings of the four neurons and mu
+(5, 5)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from flint import fmpq
+
+from semialg.core.exact import rank
+from semialg.core.modular import residues
+from semialg.core.network import Network
+from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
+from semialg.engine.tangent import move_entries, parameter_offsets
+from semialg.families.bottleneck.kink_equations import _uncancelled_lines
+from semialg.families.bottleneck.types import BottleneckType, _one_signed
+from semialg.families.bottleneck.views import OuterView, _ONE, _ZERO, _unit
+
+__all__ = ["quotient_bounds"]
+
+
+def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = None) -> tuple[int, int] | None:
+    r"""Proven bounds $(\operatorname{rank}\tilde M, C - \operatorname{rank} JK)$ on the dimension at ``net`` of
+    the fibre of its function (module docstring), from the moves of :func:`~semialg.engine.tangent.move_entries`
+    (with the trade $\delta e = 1$, $\delta d = -c$ when the weights alone give $h > 0$) and Jacobian rows at
+    sampled inputs until ``deadline`` (:func:`time.monotonic`); ``None`` when the quotient
+    does not apply: $c = 0$, no seen line without cancelling subsets, or a zero neuron ($w = 0 = b$: the
+    Jacobian is not defined at any input). Cost: $O(n_1(n_0 + n_3))$ for the moves, their exact rank
+    ($\le C$ columns), and :func:`~semialg.engine.jacobian.sampled_batch` with $C$ columns: per input an exact
+    activation pattern ($O(n_1n_0)$) and the modular rows $JK$ (:func:`~semialg.engine.jacobian.jacobian_mod` along
+    $K$, $O(n_3C + n_1n_0)$); at most nine modular ranks of about $C \times C$."""
+    view = OuterView.of(net)
+    if not any(view.c) or any(not any(w) and b == 0 for w, b in zip(view.w, view.b, strict=True)):
+        return None
+    pinned = [k for _, members in _uncancelled_lines(net, t, ("V",)) for k in members]
+    if not pinned:
+        return None
+    n0, n1, D = net.widths[0], net.widths[1], net.architecture.num_parameters
+    # K's columns on the first layer: theta_k for a pinned neuron, the n0 + 1 unit vectors for the others
+    pinned_at = set(pinned)
+    directions = [(i, tuple(view.w[i]) + (view.b[i],)) if i in pinned_at else (i, _unit(n0 + 1, q))
+                  for i in range(n1) for q in (range(1) if i in pinned_at else range(n0 + 1))]
+    T = residues([d for _, d in directions])
+    trade = []
+    if getattr(_one_signed(view), "regime", None) == "T":     # h >= e' > 0: sigma(h') = h' near net
+        _, b_at = parameter_offsets(net.architecture)
+        trade = [[(b_at[1], _ONE)] + [(b_at[2] + r, -c) for r, c in enumerate(view.c)]]
+    moves = _reduced_moves(move_entries(net) + trade, directions, pinned_at, n0, n1, D)
+    if moves is None or T is None:
+        return None
+    lower, C = (rank(moves) if moves else 0), len(moves[0])
+    # batch sizes only: the outputs' rows of one input differ by c_j times one row through h and by the c, d
+    # columns, soon spanned, so after the first inputs each adds about one to the rank, not n3
+    first = (np.array([i for i, _ in directions]), T)
+    _, _, sampled, reached = sampled_batch(net, C - lower, deadline=deadline, first=first, per_input=2)
+    return (lower, lower) if reached else (lower, C - blocks_rank_mod(sampled))
+
+
+def _reduced_moves(moves: list, directions: list, pinned: set, n0: int, n1: int,
+                   D: int) -> list[list[fmpq]] | None:
+    r"""The ``moves`` $m$ (sparse entries) as $\tilde m$ with $K\tilde m = m$, in the columns of
+    :func:`~semialg.engine.jacobian.jacobian_mod` with ``first`` = ``directions``: on a pinned row the factor
+    $\alpha$ with $m_k = \alpha\theta_k$, on the others their coordinates, then the later layers' parameters;
+    ``None`` if a move is not of that form (no move of :func:`~semialg.engine.tangent.move_entries` leaves
+    $\ker E$, and then the quotient is not used)."""
+    column, theta = {}, {}
+    for j, (i, d) in enumerate(directions):
+        if i in pinned:
+            theta[i] = (j, d)
+        else:
+            column[(i, next(q for q, x in enumerate(d) if x != 0))] = j
+    end, m = n1 * (n0 + 1), len(directions)
+    out = []
+    for entries in moves:
+        vector, along = [_ZERO] * (m + D - end), {}
+        for index, x in entries:
+            if index >= end:
+                vector[m + index - end] += x
+                continue
+            i, q = divmod(index, n0) if index < n1 * n0 else (index - n1 * n0, n0)
+            if (i, q) in column:
+                vector[column[(i, q)]] += x
+            else:
+                along.setdefault(i, [_ZERO] * (n0 + 1))[q] += x
+        for i, delta in along.items():
+            j, d = theta[i]
+            p = next(q for q, x in enumerate(d) if x != 0)
+            alpha = delta[p] / d[p]
+            if any(u != alpha * x for u, x in zip(delta, d, strict=True)):
+                return None
+            vector[j] = alpha
+        out.append(vector)
+    return out

@@ -1,0 +1,152 @@
+"""Local dimensions in the quotient by the seen kinks' equations (semialg.families.bottleneck.kink_quotient).
+
+The lemma behind it, rank [E; J] = rank E + rank JK with E the seen kinks' equations and K the basis of ker E that
+keeps each pinned row on its line, is checked on exact matrices (the full Jacobian rows at the same inputs); every
+move satisfies E and the reduced moves have the rank of the full ones; the bounds bracket the local dimension
+decided with the first layer's arrangement; wide parameters, beyond the arrangement and (at 784 inputs) beyond the
+full Jacobian's memory, get the values counted by hand.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+from semialg import Network
+from semialg.core.exact import rank
+from semialg.engine import tangent
+from semialg.core.modular import BLAS_PRIME, residues
+from semialg.engine.jacobian import jacobian_mod, layers_mod, parameter_jacobian
+from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations
+from semialg.families.bottleneck.kink_quotient import quotient_bounds
+from semialg.families.bottleneck.local import local_dimension_bounds
+from semialg.families.bottleneck.types import _one_signed, combinatorial_type
+from semialg.families.bottleneck.views import OuterView
+from test_bottleneck_local_bounds import _net
+
+
+def _small(seed: int) -> Network:
+    """A 3-n1-1-n3 parameter (twins, opposite pairs, far neurons planted) with one to three outputs."""
+    rng = random.Random(seed)
+    net = _net(rng, rng.randint(2, 5), rng.choice(["twin", "opposite", "far", "plain"]), 3)
+    c = [[rng.choice([-2, -1, 1, 3])] for _ in range(rng.randint(1, 3))]
+    return Network.from_arrays([net.weights[0], net.weights[1], c], [net.biases[0], net.biases[1], [0] * len(c)])
+
+
+def _kernel_basis(net: Network, pinned: list[int]) -> list[list[fmpq]]:
+    """K (D x C, as rows): the identity on the plain coordinates, theta_k on the block of each pinned neuron."""
+    D, n0 = net.architecture.num_parameters, net.widths[0]
+    (W_at, *_), (b_at, *_) = tangent.parameter_offsets(net.architecture)
+    block = {W_at + k * n0 + q: (r, q) for r, k in enumerate(pinned) for q in range(n0)}
+    block.update({b_at + k: (r, n0) for r, k in enumerate(pinned)})
+    plain = [i for i in range(D) if i not in block]
+    theta = [list(net.weights[0][k]) + [net.biases[0][k]] for k in pinned]
+    K = [[fmpq(0)] * (len(plain) + len(pinned)) for _ in range(D)]
+    for j, i in enumerate(plain):
+        K[i][j] = fmpq(1)
+    for i, (r, q) in block.items():
+        K[i][len(plain) + r] = theta[r][q]
+    return K
+
+
+def _smooth_inputs(net: Network, count: int, seed: int) -> list:
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        x = [fmpq(rng.randint(-90, 90), 10) for _ in range(net.widths[0])]
+        if not any(0 in layer for layer in net.activation_pattern(x)):
+            out.append(x)
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_the_quotient_rank_is_the_rank_with_the_equations(seed):
+    """rank [E; J] = rank E + rank JK on exact matrices, rank E = n0 per pinned neuron, and every move m of
+    the first-order bounds has Em = 0 with the same rank in the quotient's coordinates (m = K m~)."""
+    net = _small(seed)
+    t = combinatorial_type(net)
+    pinned = [k for _, members in _uncancelled_lines(net, t, ("V",)) for k in members]
+    if not any(OuterView.of(net).c) or not pinned:
+        return
+    E = seen_kink_equations(net, t)
+    J = [list(row) for x in _smooth_inputs(net, 8, seed) for row in parameter_jacobian(net, x)]
+    K = _kernel_basis(net, pinned)
+    JK = (np.array(J, dtype=object) @ np.array(K, dtype=object)).tolist()
+    assert rank(E) == net.widths[0] * len(pinned)
+    assert rank(E + J) == rank(E) + rank(JK)
+    M = tangent.move_directions(net)
+    assert all(sum((g[i] * m[i] for i in range(len(m))), fmpq(0)) == 0 for g in E for m in M)
+    columns = [list(col) for col in zip(*K)]
+    assert all(rank(columns + [m]) == rank(columns) for m in M)       # m = K m~
+    if getattr(_one_signed(OuterView.of(net)), "regime", None) != "T":   # else the quotient adds the e-d trade
+        assert quotient_bounds(net, t)[0] == rank(M)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_modular_rows_along_directions_are_the_full_rows_times_the_basis(seed):
+    """jacobian_mod with first = (i, T) equals the full modular rows times the basis that moves row i_j of the
+    first layer along T_j and keeps the later layers' parameters."""
+    net = _small(seed)
+    rng = random.Random(seed)
+    n0, n1, D = net.widths[0], net.widths[1], net.architecture.num_parameters
+    neurons = [rng.randrange(n1) for _ in range(rng.randint(1, 2 * n1))]
+    T = [[rng.randint(-5, 5) for _ in range(n0 + 1)] for _ in neurons]
+    K = np.zeros((D, len(neurons) + D - n1 * (n0 + 1)), dtype=np.int64)
+    for j, (i, d) in enumerate(zip(neurons, T)):
+        K[[i * n0 + q for q in range(n0)] + [n1 * n0 + i], j] = d
+    K[n1 * (n0 + 1):, len(neurons):] = np.eye(D - n1 * (n0 + 1), dtype=np.int64)
+    layers = layers_mod(net)
+    for x in _smooth_inputs(net, 3, seed):
+        pattern = net.activation_pattern(x)
+        full = jacobian_mod(layers, x, pattern)
+        along = jacobian_mod(layers, x, pattern, first=(np.array(neurons), residues(T)))
+        assert (along == (full.astype(object) @ (K % BLAS_PRIME).astype(object)) % BLAS_PRIME).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_the_quotient_bounds_bracket_the_local_dimension(seed):
+    """Against the bounds with the first layer's cells (its extra equations and moves): the intervals meet, and a
+    decided value lies within the quotient's bounds."""
+    net = _small(seed)
+    found = quotient_bounds(net, combinatorial_type(net))
+    if found is None:
+        return
+    lower, upper = local_dimension_bounds(net, budget=20)
+    assert found[0] <= found[1] and found[0] <= upper and lower <= found[1]
+    if lower == upper:
+        assert found[0] <= lower <= found[1]
+
+
+def _wide(n0: int, n1: int, n3: int, twin: bool = False, seed: int = 0) -> Network:
+    """Random integer rows (Gaussian times 64), output weights in {-3..3} minus 0; with ``twin`` neuron 1 is twice
+    neuron 0 with the same positive output weight."""
+    rng = np.random.default_rng(seed)
+    W = np.round(rng.normal(size=(n1, n0)) * 64).astype(int)
+    b, v = rng.integers(-64, 65, size=n1), rng.choice([-3, -2, -1, 1, 2, 3], size=n1)
+    if twin:
+        W[1], b[1], v[0], v[1] = 2 * W[0], 2 * b[0], 2, 2
+    c = rng.choice([-3, -2, -1, 1, 2, 3], size=(n3, 1))
+    return Network.from_arrays([W.tolist(), [v.tolist()], c.tolist()], [b.tolist(), [1], [0] * n3])
+
+
+@pytest.mark.parametrize("twin", [False, True])
+def test_wide_parameters_by_hand(twin):
+    """64-24-1-3, beyond the arrangement: the rescalings of the 24 neurons and mu (h' = mu h, c' = c / mu), and
+    with positive twins one trade of their output weights (only v_0 + 2 v_1 is seen): 25 and 26."""
+    net = _wide(64, 24, 3, twin)
+    value = 26 if twin else 25
+    assert quotient_bounds(net, combinatorial_type(net)) == (value, value)
+    assert local_dimension_bounds(net) == (value, value)
+
+
+@pytest.mark.slow
+def test_784_inputs_beyond_the_full_jacobian():
+    """784-64-1-10 (D = 50,325): the full Jacobian's exact ranks would need gigabytes; in the quotient (178 columns)
+    the rescalings and mu decide it, 65 by hand."""
+    assert local_dimension_bounds(_wide(784, 64, 10)) == (65, 65)
