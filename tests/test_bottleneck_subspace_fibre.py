@@ -17,6 +17,7 @@ from semialg.engine import regions as pl
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.fibre import fibre
 from semialg.families.bottleneck.subspace_fibre import SubspaceFibre, live_rank
+from semialg.families.bottleneck.hidden_labels import SlotIndex, forces_degenerate
 from semialg.families.bottleneck.types import combinatorial_type
 
 
@@ -336,3 +337,18 @@ def test_no_spare_slot_when_the_residual_fits_no_neuron():
     parts = SubspaceFibre(net, fibre)
     assert parts.q == 1 and {1, 2} <= parts.empty and parts._no_spare_slot()
     assert F.dimension == 5 == len(net.parameters()) - pl.functional_dimension(net).value == F.local_dimension()
+
+
+def test_hidden_neuron_reduced_fibres_are_counted_by_label_class():
+    """Rows in the x1, x2 plane (P bounded) with far hidden neurons: the reduced fibres of widths 4 and 5 are
+    hidden-neuron fibres (slot labellings); their live labellings are counted per label class, as many as the
+    enumeration finds, and the fibre's count is the number of types its index lists."""
+    net = Network.from_arrays([[[1, 0, 0], [0, 1, 0], [-1, -1, 0], [1, 1, 0], [2, 1, 0]], [[-1, -2, -1, -1, -1]],
+                               [[1]]], [[0, 0, 0, -10, -20], [1], [0]])
+    F = fibre(net)
+    S = F._sampler.__self__
+    slotted = [f.index for f in S.fibres.values() if isinstance(f.index, SlotIndex)]
+    assert len(slotted) == 2
+    for index in slotted:
+        assert index.live_size == sum(1 for j in index if not forces_degenerate(j)) <= index.exact_size
+    assert F.num_components == sum(1 for _ in F.index)

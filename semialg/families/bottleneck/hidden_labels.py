@@ -25,9 +25,15 @@ from flint import fmpq, fmpq_mat
 
 from semialg.families.bottleneck.views import Vec, _ZERO
 
-__all__ = ["Slice", "SlotIndex", "arrangements", "KAPPA"]
+__all__ = ["Slice", "SlotIndex", "arrangements", "forces_degenerate", "KAPPA", "DEGENERATE"]
 
 KAPPA = {"U-": 1, "U+": -1}   # a hidden slot of class U-' has kappa*l' <= 0 on P-bar, U+' has -l' <= 0 there
+DEGENERATE = (("D",), ("C+",), ("C-",))   # slot labels for v' = 0 (dead: w', b' free) and w' = 0 (constant, b' >< 0)
+
+
+def forces_degenerate(label) -> bool:
+    """Whether ``label`` (a slot label, or a tuple of them at any depth) gives a slot a dead or constant role."""
+    return isinstance(label, tuple) and (label in DEGENERATE or any(forces_degenerate(x) for x in label))
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,12 @@ class SlotIndex:
     @property
     def exact_size(self) -> int:
         return sum(self._count(k) for k in self.keys)
+
+    @property
+    def live_size(self) -> int:
+        r"""The labellings without a dead or constant slot (:func:`forces_degenerate`), counted per label class (its
+        permutations keep the multiset of labels). Cost: $O(|\text{keys}|\,n_1)$."""
+        return sum(self._count(k) for k in self.keys if not any(forces_degenerate(lab) for lab in self.labels(k)))
 
     def __len__(self) -> int:
         return self.exact_size

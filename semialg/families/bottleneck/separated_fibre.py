@@ -89,7 +89,7 @@ from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.genericity import CLOSED_TYPE_CONDITIONS, FIBRE_NEEDS_NOT, type_checks
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_formula import negative_formula
-from semialg.families.bottleneck.hidden_labels import Slice, SlotIndex
+from semialg.families.bottleneck.hidden_labels import DEGENERATE, Slice, SlotIndex
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.obstructions import (_Clock, _component_residuals, _components, _pieces,
                                                      _standard_face)
@@ -103,7 +103,7 @@ from semialg.geometry.polyhedron import decide
 
 __all__ = ["SeparatedFibre", "mixed_representative", "separated_applies", "separated_representative", "simple_member"]
 
-DEAD = ("D",)           # a dead slot: v' = 0, w' and b' free
+DEAD = DEGENERATE[0]    # a dead slot: v' = 0, w' and b' free
 
 
 def separated_applies(net: Network, t: BottleneckType) -> bool:

@@ -134,12 +134,12 @@ from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
+from semialg.families.bottleneck.hidden_labels import DEGENERATE, forces_degenerate
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.line_typed import _renumber
 from semialg.families.bottleneck.off_line import (draw_groups, draw_inert, group_rows, off_line_conditions,
                                                   off_line_count, strata_exist)
 from semialg.families.bottleneck.obstructions import _Clock, _visible_kinks
-from semialg.families.bottleneck.separated_fibre import DEAD
 from semialg.families.bottleneck.representative import _cores, _neurons
 from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, minimal_form
@@ -179,13 +179,7 @@ class _Lifted:
         return self.cond.to_latex() + r"\ \text{(reduced network: rows } w'_{i,\pi}\text{)}"
 
 
-_DEGENERATE = (DEAD, ("C+",), ("C-",))    # the slot labels of separated_fibre and line_fibre for v' = 0, w' = 0
-_INERT = (("D",), ("C+",), ("C-",))      # the roles off the reduced network without phantom groups
-
-
-def _forces_degenerate(j) -> bool:
-    """Whether the label ``j`` of a reduced component gives a slot a dead or constant role (at any tuple depth)."""
-    return isinstance(j, tuple) and (j in _DEGENERATE or any(_forces_degenerate(x) for x in j))
+_INERT = DEGENERATE      # the roles off the reduced network without phantom groups: inert, constant
 
 
 class _Index:
@@ -200,13 +194,13 @@ class _Index:
         """The components of $F_k$ with every reduced neuron live, lazily (a reduced component forcing a dead
         ($v' = 0$) or constant ($w' = 0$) reduced neuron is the width-$(k-1)$ type with that neuron inert or
         constant)."""
-        return (j for j in self.fibres[k].index if not _forces_degenerate(j))
+        return (j for j in self.fibres[k].index if not forces_degenerate(j))
 
     @functools.cached_property
     def exact_size(self) -> int:
         """The number of types: the reduced fibres' live components are counted by their index's ``live_size``
-        (without enumeration: the typed shallow fibres and the orbits of :mod:`.outer_fibre`), else by
-        enumeration."""
+        (without enumeration: the typed shallow fibres, the orbits of :mod:`.outer_fibre`, the label classes of
+        hidden-neuron fibres), else by enumeration."""
         return sum(self._live_count(k) * math.comb(self.n1, k) * self._roles_count(self.n1 - k) for k in self.fibres)
 
     def _live_count(self, k: int) -> int:
