@@ -28,10 +28,10 @@ True
 from __future__ import annotations
 
 import itertools
-from collections import deque
 
 from flint import fmpq
 
+from semialg.core.exact import fingerprint
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine.loci import UndecidedError
@@ -49,51 +49,59 @@ def _key(row: list, free: list[bool]) -> tuple[tuple, fmpq | None]:
     """A positive-scaling invariant of ``row`` (entries in ``free`` columns by sign) and its scale, if any."""
     known = [x for x, f in zip(row, free, strict=True) if not f]
     lead = next((abs(x) for x in known if x), None)
-    norm = tuple(x / lead for x in known) if lead else tuple(known)
+    norm = fingerprint([x / lead for x in known] if lead else known)     # hashed as integers: long rows
     return (norm, tuple(_sign(x) for x, f in zip(row, free, strict=True) if f)), lead
 
 
 def _scales(net1: Network, net2: Network, perms: list[tuple[int, ...]]) -> GroupElement | None:
-    """The positive scales with the given permutations, solved exactly; ``None`` when there are none."""
-    widths = net1.widths
-    L = net1.depth
+    r"""The positive scales with the given permutations, solved exactly; ``None`` when there are none.
+
+    Each equation $\lambda_l[i]\,x = \lambda_{l-1}[j]\,y$ (an entry $y$ of $\theta_2$, $x$ its image in
+    $\theta_1$) fixes one scale from the other: sweeps over the layers fix every scale reachable from the
+    inputs, the outputs or the biases along non-zero entries (a spanning forest, at most one equation read per
+    scale and sweep), a component reached from none of them from its first scale set to 1; then $g\cdot\theta_1 = \theta_2$ is checked exactly, which checks every
+    equation at once (integer matrices). Cost: $O(\dim\Omega)$ per sweep, one sweep per layer at most in practice."""
+    widths, L = net1.widths, net1.depth
     perm_of = [tuple(range(widths[0]))] + list(perms) + [tuple(range(widths[L]))]
-    ANCHOR = ("one",)
+    lam: list[list] = [[_ONE] * widths[0]] + [[None] * widths[l] for l in range(1, L)] + [[_ONE] * widths[L]]
 
-    def node(l: int, i: int):
-        return ANCHOR if l in (0, L) else (l, i)
+    def incoming(l: int, i: int):
+        """lambda_l[i] from the bias or an incoming entry whose other end is fixed."""
+        pi = perm_of[l][i]
+        W1, b1, W2, b2 = net1.weights[l - 1][pi], net1.biases[l - 1][pi], net2.weights[l - 1][i], net2.biases[l - 1][i]
+        if b1 and b2:
+            return b2 / b1
+        for j, y in enumerate(W2):
+            x = W1[perm_of[l - 1][j]]
+            if y and x and lam[l - 1][j] is not None:
+                return y * lam[l - 1][j] / x
+        return None
 
-    edges: dict = {}   # node -> list of (other node, factor): value(node) = factor * value(other)
-    for l in range(1, L + 1):
-        W1, b1, W2, b2 = net1.weights[l - 1], net1.biases[l - 1], net2.weights[l - 1], net2.biases[l - 1]
-        for i in range(widths[l]):
-            pi = perm_of[l][i]
-            pairs = [(W2[i][j], W1[pi][perm_of[l - 1][j]], node(l - 1, j)) for j in range(widths[l - 1])]
-            pairs.append((b2[i], b1[pi], ANCHOR))
-            for new, old, other in pairs:
-                if _sign(new) != _sign(old):
-                    return None
-                if new:
-                    r = new / old
-                    edges.setdefault(node(l, i), []).append((other, r))
-                    edges.setdefault(other, []).append((node(l, i), 1 / r))
-    value: dict = {}
-    roots = [ANCHOR] + [(l, i) for l in range(1, L) for i in range(widths[l])]
-    for root in roots:
-        if root in value:
-            continue
-        value[root] = _ONE
-        queue = deque([root])
-        while queue:
-            u = queue.popleft()
-            for v, r in edges.get(u, ()):
-                want = value[u] / r
-                if v not in value:
-                    value[v] = want
-                    queue.append(v)
-                elif value[v] != want:
-                    return None
-    g = GroupElement(perms, [[value[(l, i)] for i in range(widths[l])] for l in range(1, L)])
+    def outgoing(l: int, i: int):
+        """lambda_l[i] from an outgoing entry whose other end is fixed."""
+        pi = perm_of[l][i]
+        for k in range(widths[l + 1]):
+            x, y = net1.weights[l][perm_of[l + 1][k]][pi], net2.weights[l][k][i]
+            if y and x and lam[l + 1][k] is not None:
+                return lam[l + 1][k] * x / y
+        return None
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for l in range(1, L):
+                for i in range(widths[l]):
+                    if lam[l][i] is None and (found := incoming(l, i) or outgoing(l, i)) is not None:
+                        lam[l][i], changed = found, True
+        # a component reached from no input, output or bias: its first scale is free (1), the others follow
+        root = next(((l, i) for l in range(1, L) for i in range(widths[l]) if lam[l][i] is None), None)
+        if root is None:
+            break
+        lam[root[0]][root[1]] = _ONE
+    if any(x <= 0 for row in lam for x in row):
+        return None
+    g = GroupElement(perms, lam[1:L])
     return g if g.act(net1) == net2 else None
 
 
