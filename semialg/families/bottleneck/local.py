@@ -165,11 +165,12 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings;
     computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
     small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes);
-    beyond, when witnesses show the type (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells
-    needed), first the bounds in the quotient by the seen kinks' equations
+    beyond, the seen kinks' equations with the first-order bounds when every neuron is visible. Before either, for
+    $n_0 \ge 3$ when witnesses show the type (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells
+    needed), the bounds in the quotient by the seen kinks' equations
     (:func:`~semialg.families.bottleneck.kink_quotient.quotient_bounds`: Jacobian rows of about $2n_1$ columns
-    instead of $D$, what makes 784-64-1-10 decidable), then, if they do not meet and the full rows fit in memory,
-    the seen kinks' equations with the first-order bounds when every neuron is visible.
+    instead of $D$, what makes 784-64-1-10 decidable); they answer when they meet, else narrow the others (and
+    stand alone when the full rows would not fit in memory).
 
     Cost: that of the first-order bounds plus, for the extras, the arrangement of the first layer ($O(N^2)$ cells
     in the plane, exact LPs otherwise), $O(N^2)$ generator pairs per cell and hidden neuron, and $2^{|S_L|}$
@@ -184,13 +185,14 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     n0, n1 = net.widths[0], net.widths[1]
     if bottleneck_case(net) != "a":
         return first_order_bounds(net, budget=budget, progress=progress)
-    if n0 > 2 and sum(math.comb(n1, i) for i in range(n0 + 1)) > CELL_LIMIT:
-        # no cells: only when every neuron is visible (witnessed) the seen kinks' equations, which need none
-        t = witnessed_type(OuterView.of(net))
-        started = time.monotonic()
-        quotient = None if t is None else quotient_bounds(net, t, None if budget is None else started + budget)
+    started, quotient = time.monotonic(), None
+    t = witnessed_type(OuterView.of(net)) if n0 > 2 else None
+    if t is not None:        # no cells: the quotient by the seen kinks decides the generic case, twins included
+        quotient = quotient_bounds(net, t, None if budget is None else started + budget)
         if quotient is not None and quotient[0] == quotient[1]:
             return quotient
+    if n0 > 2 and sum(math.comb(n1, i) for i in range(n0 + 1)) > CELL_LIMIT:
+        # no cells: only when every neuron is visible (witnessed) the seen kinks' equations, which need none
         seen = None if t is None or "D" in t.classes else lambda: (seen_kink_equations(net, t), [], [], [])
         left = None if budget is None else max(0.0, budget - (time.monotonic() - started))
         try:
@@ -219,7 +221,10 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
                         unused_constant_cases(net),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
-    lower, upper = first_order_bounds(net, extras, budget, progress)
+    left = None if budget is None else max(0.0, budget - (time.monotonic() - started))
+    lower, upper = first_order_bounds(net, extras, left, progress)
+    if quotient is not None:
+        lower, upper = max(lower, quotient[0]), min(upper, quotient[1])
     found = constant_function_bounds(net, combinatorial_type(net)) if lower < upper else None
     return (lower, upper) if found is None else (max(lower, found[0]), min(upper, found[1]))
 
