@@ -22,6 +22,7 @@ from semialg.engine import tangent
 from semialg.core.modular import BLAS_PRIME, residues
 from semialg.engine.jacobian import jacobian_mod, layers_mod, parameter_jacobian
 from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations
+from semialg.families.bottleneck.arrangement import _BUILT
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.types import _one_signed, combinatorial_type
@@ -150,3 +151,11 @@ def test_784_inputs_beyond_the_full_jacobian():
     """784-64-1-10 (D = 50,325): the full Jacobian's exact ranks would need gigabytes; in the quotient (178 columns)
     the rescalings and mu decide it, 65 by hand."""
     assert local_dimension_bounds(_wide(784, 64, 10)) == (65, 65)
+
+
+def test_below_the_cell_limit_the_quotient_answers_first():
+    """16-12-1-1 with positive twins: 4096 cells (just within the limit, each an LP in 16 dimensions); the quotient
+    gives 14 by hand (12 rescalings, mu, one trade of the twins' output weights) before any cell is built."""
+    net = _wide(16, 12, 1, twin=True)
+    assert local_dimension_bounds(net) == (14, 14)
+    assert net not in _BUILT          # no arrangement was built for it
