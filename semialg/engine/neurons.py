@@ -148,11 +148,12 @@ def flip_terms(net: Network, l: int, S: Sequence[int] | None = None) -> list[Vec
     return [tuple(r[i] * x for r in C for x in W[i]) for i in (range(len(W)) if S is None else S)]
 
 
-def zero_factors(net: Network, l: int, limit: int = 20) -> list[tuple[int, ...]]:
+def zero_factors(net: Network, l: int, limit: int = 32) -> list[tuple[int, ...]]:
     """Every 0-factor of layer ``l`` among its live neurons (neither dead nor constant): the non-empty sets $S$
     with $\\sum_{i \\in S} W_{l+1}[:,i]\\,W_l[i,:] = 0$, as :func:`semialg.geometry.zero_sum.zero_sum_sets` lists
-    them (at most ``limit`` dependent vectors; :class:`~semialg.errors.ArchitectureError` beyond). Cost: one exact
-    kernel of the :func:`flip_terms`, then a search exponential in its support.
+    them (components of at most ``limit`` dependent vectors; :class:`~semialg.errors.UndecidedError` beyond). Cost:
+    one exact kernel of the :func:`flip_terms`, then a meet-in-the-middle search exponential in half of each
+    component's size.
 
     >>> zero_factors(Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]]), 1)
     [(0, 1, 2)]

@@ -33,7 +33,7 @@ from typing import Sequence
 from flint import fmpq, fmpz_mat
 
 from semialg.core.result import Latexable
-from semialg.errors import ArchitectureError, CertificateError, UndecidedError
+from semialg.errors import CertificateError, UndecidedError
 from semialg.core.exact import fingerprint, modular_rank, nullspace, solve, to_matrix
 from semialg.geometry.polyhedron import decide
 
@@ -80,20 +80,33 @@ def kernel_components(vectors: Sequence[Vec]) -> list[list[int]]:
     return sorted(comps.values())
 
 
-def zero_sum_sets(vectors: Sequence[Vec], limit: int = 20) -> list[tuple[int, ...]]:
-    """Every non-empty $S$ with $\\sum_{i\\in S} v_i = 0$, listed exhaustively.
+def zero_sum_sets(vectors: Sequence[Vec], limit: int = 32) -> list[tuple[int, ...]]:
+    r"""Every non-empty $S$ with $\sum_{i\in S} v_i = 0$, listed exhaustively.
 
-    Searched only inside the kernel support, exhaustively when it has at most ``limit`` elements; raises
-    :class:`ArchitectureError` above (the problem contains subset-sum; use :func:`find_zero_sum_set` to
-    decide existence under a budget). Cost: one exact kernel plus $O(2^s)$ for a support of size $s$.
+    A zero-sum set restricts to one (or to the empty set) on each component of the linear matroid
+    (:func:`kernel_components`; indices in no dependency are in none), so the sets are the non-empty unions of
+    one such piece per component, and each component's pieces are the pairs of half-sums adding to $0$ (meet in
+    the middle). A component of more than ``limit`` vectors is not searched: :class:`UndecidedError` (the problem
+    contains subset-sum; :func:`find_zero_sum_set` decides existence under a budget). Cost: one exact kernel
+    plus $O(2^{s/2}D)$ per component of size $s$, and the size of the answer.
+
+    >>> zero_sum_sets([(1, 0), (0, 1), (-1, -1), (2, 0), (-2, 0)])     # by size, then lexicographically
+    [(3, 4), (0, 1, 2), (0, 1, 2, 3, 4)]
     """
     vectors = [tuple(v) for v in vectors]
-    support = sorted(i for comp in kernel_components(vectors) for i in comp)
-    if len(support) > limit:
-        raise ArchitectureError(f"zero-sum search over {len(support)} dependent vectors exceeds the limit "
-                                f"{limit}; use semialg.genericity with a budget")
-    return [S for size in range(1, len(support) + 1) for S in itertools.combinations(support, size)
-            if not any(_sum(vectors, S))]
+    pieces = []
+    for comp in kernel_components(vectors):
+        if len(comp) > limit:
+            raise UndecidedError(f"zero-sum search over a component of {len(comp)} dependent vectors exceeds the "
+                                 f"limit {limit} (2^{(limit + 1) // 2} half-sums); use semialg.genericity with a budget")
+        half = len(comp) // 2
+        table: dict = {}
+        for A, total in _subset_sums(vectors, comp[:half]):
+            table.setdefault(fingerprint(total), []).append(A)
+        pieces.append([A + B for B, total in _subset_sums(vectors, comp[half:])
+                       for A in table.get(fingerprint(tuple(-x for x in total)), ())])
+    out = [tuple(sorted(i for piece in choice for i in piece)) for choice in itertools.product(*pieces)]
+    return sorted((S for S in out if S), key=lambda S: (len(S), S))
 
 
 @dataclass(frozen=True)

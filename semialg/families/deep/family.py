@@ -34,11 +34,11 @@ class DeepFamily(Family):
     def canonical_form(self, net: Network) -> NormalForm:
         return normal_form(net)
 
-    def mechanisms(self, net: Network, limit: int = 20, **options) -> tuple[Mechanism, ...]:
+    def mechanisms(self, net: Network, limit: int = 32, **options) -> tuple[Mechanism, ...]:
         return layer_mechanisms(net, limit)      # per layer, bounded by ``limit``: no budget needed
 
 
-def layer_mechanisms(net: Network, limit: int = 20) -> tuple[Mechanism, ...]:
+def layer_mechanisms(net: Network, limit: int = 32) -> tuple[Mechanism, ...]:
     r"""The mechanisms beyond $G$ that every hidden layer $l$ of ``net`` shows by itself: dead neurons (zero
     outgoing column: the incoming row is free), constant neurons (zero incoming weights: $\sigma(b)$ is a constant
     the next bias absorbs), positive twins (their outgoing columns redistribute with fixed sum) and 0-factor flips

@@ -101,7 +101,7 @@ class _PermFlipIndex:
                 yield p, S
 
 
-def fibre(net: Network, limit: int = 20) -> ShallowFibre:
+def fibre(net: Network, limit: int = 32) -> ShallowFibre:
     """The fibre of a shallow $\\theta$ in its own architecture, as an explicit semi-algebraic set.
 
     For distinct hyperplanes and no dead neuron:
@@ -111,8 +111,8 @@ def fibre(net: Network, limit: int = 20) -> ShallowFibre:
     the $2\\times 2$ minors of $(w'_i, b'_i), (\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)})$ vanish,
     $(w'_i, b'_i)\\cdot(\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)}) > 0$, $c' = c_S$.
     Every other parameter (dead or constant neurons, twins, opposite pairs) gets the union over combinatorial
-    types of :func:`typed_fibre`. Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in the
-    dependent neurons, $\\le$ ``limit``).
+    types of :func:`typed_fibre`. Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in half of each
+    component of dependent neurons, at most ``limit`` each).
     """
     v = ShallowView.of(net)
     if not is_orbit_case(net):

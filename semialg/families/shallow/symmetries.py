@@ -28,11 +28,11 @@ from semialg.families.shallow.view import (ZERO, ShallowView, hyperplanes, integ
 __all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
 
 
-def hidden_symmetries(net: Network, limit: int = 20) -> list[Mechanism]:
+def hidden_symmetries(net: Network, limit: int = 32) -> list[Mechanism]:
     """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, 0-factor sets.
 
-    Cost: $O(n(m+k))$ for the first three; the 0-factor search is exact and exponential in the number of
-    linearly dependent vectors $a_i w_i^T$ (at most ``limit``). Neuron indices are 0-based.
+    Cost: $O(n(m+k))$ for the first three; the 0-factor search is exact and exponential in half the size of each
+    component of linearly dependent vectors $a_i w_i^T$ (at most ``limit``). Neuron indices are 0-based.
     """
     v = ShallowView.of(net)
     m, k = len(v.w[0]), len(v.c)

@@ -41,18 +41,18 @@ from semialg.families.shallow.view import ZERO, ShallowView, Vec
 __all__ = ["zero_factors", "zero_factor_rank", "ZeroFactorReduction", "zero_factor_reduction"]
 
 
-def zero_factors(net: Network, limit: int = 20) -> list[tuple[int, ...]]:
+def zero_factors(net: Network, limit: int = 32) -> list[tuple[int, ...]]:
     """Every 0-factor of $\\theta$ (0-based neuron indices, live neurons only).
 
-    Cost: one exact kernel of the vectors $\\operatorname{vec}(a_i w_i^T)$ plus an exhaustive search over its
-    support (at most ``limit`` vectors; :class:`~semialg.errors.ArchitectureError` beyond — deciding whether a
-    0-factor exists contains subset sum).
+    Cost: one exact kernel of the vectors $\\operatorname{vec}(a_i w_i^T)$ plus an exhaustive search, meet in the
+    middle, over each component of its support (at most ``limit`` vectors each; :class:`~semialg.errors.UndecidedError`
+    beyond — deciding whether a 0-factor exists contains subset sum).
     """
     ShallowView.of(net)
     return neurons.zero_factors(net, 1, limit)
 
 
-def zero_factor_rank(net: Network, limit: int = 20) -> int:
+def zero_factor_rank(net: Network, limit: int = 32) -> int:
     """The 0-factor rank of $\\theta$: the dimension of the span of the indicator vectors $\\mathbf 1_S$ of its
     0-factors — the number of independent 0-factor flips ($0$ iff $\\theta$ has no 0-factor). When the 0-factors
     are the unions of $r$ disjoint minimal ones, the rank is $r$ and there are $2^r$ flip sets (with $\\emptyset$).
@@ -99,7 +99,7 @@ class ZeroFactorReduction(Latexable):
                 f"0-factor rank {self.zero_factor_rank}")
 
 
-def zero_factor_reduction(net: Network, limit: int = 20) -> ZeroFactorReduction:
+def zero_factor_reduction(net: Network, limit: int = 32) -> ZeroFactorReduction:
     """The 0-factor reduction of $\\theta$ (module docstring): canonical, it depends only on $f_\\theta$ except
     for the recorded rank. Cost: $O(n(m+k)\\log n)$ for the canonical form, plus :func:`zero_factor_rank`.
     """
