@@ -2,7 +2,7 @@ r"""Benchmark: case-(a) bottleneck questions at widths where the first layer's a
 (n0-n1-1-1, $n_0 \ge 6$): the local dimension of the fibre at a parameter with twins, and equivalence.
 
 *Local dimension*: ours (``semialg.families.bottleneck.local.local_dimension_bounds``: the type read off exact
-witnesses, the seen kinks' equations, the sampled Jacobian rows) against the first-order bounds alone
+witnesses, the sampled Jacobian rows in the quotient by the seen kinks' equations) against the first-order bounds alone
 (``semialg.engine.tangent.local_dimension_bounds`` without extras: sampled rows, then the region enumeration until
 its budget of 30 s) and the floor (the sampled Jacobian batch alone). "gap" is upper minus lower (0: decided).
 
@@ -15,29 +15,32 @@ one bias moved by 1/1000 (not equivalent).
     python benchmarks/bench_bottleneck_wide.py
     python benchmarks/bench_bottleneck_wide.py --quick
 
-Measured (session 27, shared 2-core machine under load; seed 1; seconds):
+Measured (session 28, 2-core machine otherwise idle; seed 1; seconds):
 
     architecture       D  first-order  gap      ours  gap  first s  ours s  floor s  first/ours  ours/floor
-    6-16-1-1         131     (18, 24)    6  (18, 18)    0    30.03    0.68     0.55       43.9x        1.2x
-    8-24-1-1         243     (26, 34)    8  (26, 26)    0    30.05    1.32     0.93       22.8x        1.4x
-    10-40-1-1        483     (42, 52)   10  (42, 42)    0    30.09    3.17     1.85        9.5x        1.7x
-    16-64-1-1       1155     (66, 82)   16  (66, 66)    0    30.08   28.90    19.26        1.0x        1.5x
+    6-16-1-1         131     (18, 24)    6  (18, 18)    0    31.38    0.01     0.09     3459.6x        0.1x
+    8-24-1-1         243     (26, 34)    8  (26, 26)    0    30.01    0.01     0.31     2490.5x        0.0x
+    10-40-1-1        483     (42, 52)   10  (42, 42)    0    30.01    0.23     0.60      131.4x        0.4x
+    16-64-1-1       1155     (66, 82)   16  (66, 66)    0    30.19    0.11     9.17      266.9x        0.0x
 
     architecture      pair   ours       deep  ours s  deep s  floor s  deep/ours  ours/floor
-    6-16-1-1        traded   True       True    0.21    0.01     0.02       0.0x        9.3x
-    6-16-1-1         moved  False      False    0.03    0.01     0.02       0.4x        1.3x
-    8-24-1-1        traded   True       True    0.10    0.01     0.03       0.1x        3.8x
-    8-24-1-1         moved  False      False    0.05    0.01     0.02       0.3x        1.8x
-    10-40-1-1       traded   True       True    0.16    0.01     0.04       0.1x        4.5x
-    10-40-1-1        moved  False      False    0.09    0.01     0.03       0.1x        2.7x
-    16-64-1-1       traded   True       True    0.20    0.01     0.05       0.1x        4.3x
-    16-64-1-1        moved  False      False    0.12    0.02     0.05       0.2x        2.6x
+    6-16-1-1        traded   True       True    0.01    0.00     0.00       0.1x        3.2x
+    6-16-1-1         moved  False      False    0.00    0.00     0.01       0.5x        0.8x
+    8-24-1-1        traded   True       True    0.02    0.00     0.00       0.1x        3.7x
+    8-24-1-1         moved  False      False    0.01    0.00     0.01       0.5x        1.0x
+    10-40-1-1       traded   True       True    0.02    0.00     0.01       0.1x        3.6x
+    10-40-1-1        moved  False      False    0.01    0.00     0.01       0.4x        1.6x
+    16-64-1-1       traded   True       True    0.06    0.00     0.01       0.1x        4.8x
+    16-64-1-1        moved  False      False    0.02    0.01     0.01       0.4x        1.8x
 
-Before session 27 ours equalled the first-order column with upper bound $D$ at 8-24-1-1 and beyond (no region of
-the enumeration finished in the budget; the type alone took 82 s at 6-16-1-1), and ``sa.equivalent`` on these
-pairs ran for more than ten minutes (the joint arrangement). The local bounds now cost about the sampled Jacobian
-batch (the floor) plus the seen kinks' equations. The general method for any depth decides the pairs faster still
-(its normal forms merge the twins at once); ours names the bottleneck moves (twins traded inside $h$).
+Session 27 measured ours at 0.68-28.9 s (the seen kinks' equations with the full sampled batch, the floor column);
+since session 28 ours computes in the quotient by the seen kinks (``semialg.families.bottleneck.kink_quotient``:
+Jacobian rows of $2n_1 + 3$ columns instead of $D$), so the full batch is no floor for it any more (ratios below 1).
+Before session 27 ours equalled the first-order column with upper bound $D$ at 8-24-1-1 and beyond, and
+``sa.equivalent`` on these pairs ran for more than ten minutes (the joint arrangement); session 27 measured 0.03-0.2 s
+(before the orbit search hashed its rows as integers and floats were converted once per network). The general method
+for any depth decides the pairs faster still (its normal forms merge the twins at once); ours names the bottleneck
+moves (twins traded inside $h$).
 """
 
 from __future__ import annotations
