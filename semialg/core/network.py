@@ -157,14 +157,19 @@ class ParameterVariables:
 
 @functools.lru_cache(maxsize=16)
 def _variables(arch: Architecture) -> ParameterVariables:
-    Ws, bs, flat, Symbol = [], [], [], sympy.Symbol      # one lookup through the lazy module, not one per symbol
-    for l, (r, c) in enumerate(arch.layer_shapes(), start=1):
-        W = [Symbol(f"W{l}_{i + 1}_{j + 1}", real=True) for i in range(r) for j in range(c)]
-        b = [Symbol(f"b{l}_{i + 1}", real=True) for i in range(r)]
-        Ws.append(sympy.ImmutableMatrix(r, c, W))
-        bs.append(sympy.ImmutableMatrix(r, 1, b))
-        flat += W + b
-    return ParameterVariables(arch, tuple(Ws), tuple(bs), tuple(flat))
+    layers = [_layer_variables(l, r, c) for l, (r, c) in enumerate(arch.layer_shapes(), start=1)]
+    return ParameterVariables(arch, tuple(W for W, _, _ in layers), tuple(b for _, b, _ in layers),
+                              tuple(s for _, _, flat in layers for s in flat))
+
+
+@functools.lru_cache(maxsize=32)
+def _layer_variables(l: int, r: int, c: int) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, tuple]:
+    """Layer ``l``'s symbols, shared by every architecture with that layer (a bottleneck and its inner shallow
+    network share two layers of 201,000 symbols at 784-256-1-10)."""
+    Symbol = sympy.Symbol      # one lookup through the lazy module, not one per symbol
+    W = [Symbol(f"W{l}_{i + 1}_{j + 1}", real=True) for i in range(r) for j in range(c)]
+    b = [Symbol(f"b{l}_{i + 1}", real=True) for i in range(r)]
+    return sympy.ImmutableMatrix(r, c, W), sympy.ImmutableMatrix(r, 1, b), tuple(W + b)
 
 
 Matrix = RationalMatrix  # behaves as the tuple of its rows (tuples of fmpq)
