@@ -52,7 +52,8 @@ from dataclasses import dataclass, field
 
 from flint import fmpq
 
-from semialg.core.exact import modular_rank, nullspace
+from semialg.core.exact import nullspace
+from semialg.core.modular import rank_mod_fits
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.errors import check_budget
@@ -60,7 +61,8 @@ from semialg.engine.loci import SHALLOW_SCOPE, Condition, GenericityReport, Unde
 from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
-from semialg.engine.regions import batch_jacobian, decisive_batch, parameter_jacobian
+from semialg.engine.jacobian import jacobian_rank_mod, sampled_batch
+from semialg.engine.regions import decisive_batch
 from semialg.engine.neurons import column, hyperplane_pairs, row
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
 from semialg.errors import CertificateError, ParameterError, SemialgError
@@ -71,8 +73,6 @@ __all__ = ["identifiable", "IdentifiabilityResult", "WitnessMove", "ProofStep", 
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 STATUSES = ("identifiable", "not identifiable", "unknown")
-#: Largest number of parameters for which the exact Jacobian rank is attempted (a cost guard).
-MAX_JACOBIAN = 3000
 #: Seconds ``verify`` spends proving a witness equivalent (family closed form, else the region oracle).
 VERIFY_BUDGET = 60.0
 
@@ -84,25 +84,27 @@ class LocalRankCertificate(Result):
     """Local identifiability: at the rational inputs ``points`` no hidden pre-activation vanishes and the
     exact Jacobian of $\\theta \\mapsto (f_\\theta(x))_{x}$ has rank $\\dim\\Omega - \\#\\text{hidden}$.
 
-    ``verify(net)`` re-evaluates every pattern exactly, rebuilds the Jacobian, checks that every hidden
-    neuron has a non-zero parameter (so the rescaling fields bound the rank by $\\dim\\Omega - \\#\\text{hidden}$)
-    and that the rank modulo a prime (a lower bound on the rational rank) reaches that bound."""
+    ``verify(net)`` re-evaluates every pattern exactly, rebuilds the Jacobian modulo a prime, checks that every
+    hidden neuron has a non-zero parameter (so the rescaling fields bound the rank by
+    $\\dim\\Omega - \\#\\text{hidden}$) and that the rank modulo the prime of ``seed``-random combinations of the
+    rows (a lower bound on their rational rank, :func:`~semialg.engine.jacobian.jacobian_rank_mod`) reaches
+    that bound."""
 
     points: tuple[tuple[fmpq, ...], ...]
     rank: int
+    seed: int = 0
 
     def verify(self, net: Network) -> bool:
         arch = net.architecture
         target = arch.num_parameters - arch.num_hidden
-        try:
-            rows = batch_jacobian(net, self.points)
-        except ParameterError as e:
-            raise CertificateError(f"a certificate point: {e}") from None
         for l in range(1, net.depth):
             if any(not any(row(net, l, i)) and not any(column(net, l, i)) for i in range(net.widths[l])):
                 raise CertificateError(f"hidden layer {l} has a zero neuron: the rank bound does not apply")
-        got = modular_rank(rows) if rows else 0
-        if got != self.rank or got != target:
+        try:
+            got = jacobian_rank_mod(net, self.points, target, self.seed)
+        except ParameterError as e:
+            raise CertificateError(f"a certificate point: {e}") from None
+        if got < target or self.rank != target:
             raise CertificateError(f"the Jacobian has rank {got}, not dim Omega - #hidden = {target}")
         return True
 
@@ -436,22 +438,23 @@ def _narrower_witness(net: Network, checked: list) -> tuple[Network, WitnessMove
 
 def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
                 progress: bool = False) -> LocalRankCertificate | None:
-    """Rational inputs with no vanishing hidden pre-activation whose Jacobian reaches $\\dim\\Omega - n$."""
+    """Rational inputs with no vanishing hidden pre-activation whose Jacobian reaches $\\dim\\Omega - n$: the
+    sampled batch of :func:`~semialg.engine.jacobian.sampled_batch` (random inputs, then inputs chosen for their
+    regions), and for small networks $d + 1$ inputs in every region (random inputs miss small regions)."""
     from tqdm.auto import tqdm
     arch = net.architecture
     target = arch.num_parameters - arch.num_hidden
-    rows: list = []
-    points: list = []
-    with tqdm(total=target, desc="Jacobian rank", unit="dim", disable=not progress) as bar:
-        found = _grow_rank(net, deadline, _random_inputs(net, _random.Random(seed)), rows, points, target, bar)
-        if found is None and _small(net):
-            # random inputs miss small regions: add d + 1 points in every region (the decisive batch)
-            found = _grow_rank(net, deadline, (x for x, _ in decisive_batch(net)), rows, points, target, bar,
-                               patience=None)
-    if found is not None:
-        return found
-    checked.append(f"Jacobian rank {modular_rank(rows) if rows else 0} (mod p) < dim Omega - #hidden = {target} "
-                   f"at {len(points)} inputs before the budget or the patience ran out (not a proof either way)")
+    with tqdm(total=1, desc="local identifiability: Jacobian rank", delay=2, leave=False,
+              disable=None if progress is None else not progress) as bar:
+        points, _, _, reached = sampled_batch(net, target, seed=seed, deadline=deadline)
+        if not reached and _small(net) and time.monotonic() < deadline:
+            points = tuple(points) + tuple(x for x, _ in decisive_batch(net))
+            reached = jacobian_rank_mod(net, points, target, seed) >= target
+        bar.update()
+    if reached:
+        return LocalRankCertificate(tuple(points), target, seed)
+    checked.append(f"the Jacobian rank modulo p did not reach dim Omega - #hidden = {target} at {len(points)} "
+                   "inputs before the budget or the patience ran out (not a proof either way)")
     return None
 
 
@@ -469,35 +472,6 @@ def _random_inputs(net: Network, rng: _random.Random):
             scale = scale * 4 if scale < 2 ** 20 else 1
 
 
-def _grow_rank(net, deadline, source, rows, points, target, bar, patience: int | None = 8) -> LocalRankCertificate | None:
-    """Add the Jacobian rows of inputs from ``source`` in batches until the rank modulo $p$ reaches ``target``;
-    stop after ``patience`` batches without progress (a heuristic stop: it proves nothing)."""
-    k = net.architecture.output_dim
-    batch = max(4, target // (4 * k))
-    value = modular_rank(rows) if rows else 0
-    stall = 0
-    while time.monotonic() < deadline and (patience is None or stall < patience):
-        added = 0
-        for x in source:
-            pattern = net.activation_pattern(x)
-            if any(0 in layer for layer in pattern):
-                continue
-            rows.extend(parameter_jacobian(net, x, pattern))
-            points.append(x)
-            added += 1
-            if added == batch or time.monotonic() > deadline:
-                break
-        if not added:
-            return None
-        r = modular_rank(rows)
-        bar.update(r - value)
-        stall = 0 if r > value else stall + 1
-        value = r
-        if value == target:
-            return LocalRankCertificate(tuple(points), value)
-    return None
-
-
 def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 ** 16,
                  progress: bool = False) -> IdentifiabilityResult:
     """Decide whether the fibre of ``net`` is exactly its $G$-orbit: a proof, a witness, or ``"unknown"``.
@@ -505,9 +479,11 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     Order: (1) the witness moves of :func:`witness_moves` (each checked against the orbit, exactly);
     (2) one hidden layer: the genericity conditions of :func:`semialg.engine.loci.genericity`, which by the
     classification theorem prove identifiability when all hold; (3) a family's explicit fibre when its
-    dimension exceeds $\\dim G$ (sampled members checked against the orbit); (4) local identifiability by an
-    exact Jacobian rank at random rational inputs, within ``budget`` seconds. Cost: $O(\\dim\\Omega\\log n)$
-    for (1) without ties plus the 0-factor search (``zero_sum_budget``); (4) one exact rank per useful input.
+    dimension exceeds $\\dim G$ (sampled members checked against the orbit); (4) local identifiability by the
+    Jacobian's rank modulo a prime at rational inputs (a lower bound on the exact rank), within ``budget``
+    seconds, when that rank fits in memory. Cost: $O(\\dim\\Omega\\log n)$ for (1) without ties plus the
+    0-factor search (``zero_sum_budget``); (4) that of :func:`~semialg.engine.jacobian.sampled_batch` with
+    bound $\\dim\\Omega - n$, memory $O((\\dim\\Omega)^2)$ words.
     """
     budget = check_budget(budget, seconds=True)
     zero_sum_budget = check_budget(zero_sum_budget, "zero_sum_budget")
@@ -557,11 +533,13 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
         other, move = found
         return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))
     cert = None
-    if net.architecture.num_parameters <= MAX_JACOBIAN:
+    D = net.architecture.num_parameters
+    fits, need, free = rank_mod_fits(D - net.architecture.num_hidden + 8, D)
+    if fits:
         cert = _local_rank(net, deadline, checked, progress=progress)
     else:
-        checked.append(f"local identifiability not tried: {net.architecture.num_parameters} parameters "
-                       f"(exact Jacobian ranks up to {MAX_JACOBIAN})")
+        checked.append(f"local identifiability not tried: {D} parameters (the Jacobian's rank modulo a prime "
+                       f"would need {need / 2 ** 30:.1f} GiB, {free / 2 ** 30:.1f} GiB free)")
     if cert is not None:
         proof.append(ProofStep("local identifiability", cert.describe(), cert))
         checked.append("global identifiability at depth > 2: no exactly checkable sufficient condition is "

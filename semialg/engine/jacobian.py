@@ -31,8 +31,8 @@ _ZERO = fmpq(0)
 _MIX_ROWS = 2048    # rows collected before they are folded into the random combinations (one BLAS product)
 
 __all__ = ["parameter_jacobian", "jacobian_mod", "layers_mod", "batch_jacobian", "batch_functional_dimension",
-           "sampled_batch", "sampled_rank_reaches", "blocks_rank_mod", "numeric_jacobian", "PATIENCE",
-           "estimate_functional_dimension"]
+           "sampled_batch", "sampled_rank_reaches", "blocks_rank_mod", "jacobian_rank_mod", "numeric_jacobian",
+           "PATIENCE", "estimate_functional_dimension"]
 
 
 def parameter_jacobian(net: Network, x, pattern: Pattern | None = None) -> list[Vec]:
@@ -212,10 +212,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     def mix() -> None:
         nonlocal mixed, pending
         if pending:
-            block = np.vstack(pending)
-            S = mixer.integers(0, BLAS_PRIME, size=(mixed.shape[0], block.shape[0]))
-            mixed = (mixed + matmul_mod(S, block)) % BLAS_PRIME
-            pending = []
+            mixed, pending = _fold(mixed, pending, mixer), []
 
     def add(x: Vec) -> None:
         pattern = net.activation_pattern(x)
@@ -288,6 +285,44 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             break
         before = ranks[-1]
     return result(False)
+
+
+def _fold(mixed: np.ndarray, pending: list, mixer: np.random.Generator) -> np.ndarray:
+    """``mixed`` plus random combinations (modulo :data:`~semialg.core.modular.BLAS_PRIME`) of the rows of
+    ``pending``: their row space lies in that of ``mixed`` and ``pending`` together. Cost: one BLAS product."""
+    block = np.vstack(pending)
+    S = mixer.integers(0, BLAS_PRIME, size=(mixed.shape[0], block.shape[0]))
+    return (mixed + matmul_mod(S, block)) % BLAS_PRIME
+
+
+def jacobian_rank_mod(net: Network, X: Sequence, bound: int, seed: int = 0) -> int:
+    r"""A lower bound on the exact rank of the Jacobian rows of ``net`` at the inputs ``X``: the rank modulo
+    :data:`~semialg.core.modular.BLAS_PRIME` of $\mathrm{bound} + 8$ random combinations of them (seeded), equal
+    to their rank when that is at most ``bound`` except with probability about $8/p$. So a value $\ge$ ``bound``
+    proves the exact rank is. :class:`ParameterError` names the first input on a bent hyperplane. 0 when $p$
+    divides a denominator (no bound). Cost: per input an exact pattern and $O(k\dim\Omega)$ modular rows,
+    $O(\mathrm{bound}\cdot|X|k\dim\Omega)$ for the combinations and one rank of
+    $(\mathrm{bound} + 8) \times \dim\Omega$; memory $O(\mathrm{bound}\cdot\dim\Omega)$.
+
+    >>> jacobian_rank_mod(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), [(1,), (2,), (-1,)], 4)  # 3 s(2x + 1)
+    3
+    """
+    layers, k = layers_mod(net), net.architecture.output_dim
+    mixer = np.random.default_rng(seed)
+    mixed = np.zeros((bound + 8, net.architecture.num_parameters), dtype=np.int64)
+    pending: list = []
+    for n, x in enumerate(X):
+        pattern = net.activation_pattern(x)
+        if any(0 in layer for layer in pattern):
+            raise ParameterError(f"X[{n}] lies on a bent hyperplane (a hidden pre-activation is 0)")
+        rows = (jacobian_mod(layers, x, pattern) if layers is not None
+                else residues(parameter_jacobian(net, x, pattern)))
+        if rows is None:
+            return 0
+        pending.append(rows)
+        if len(pending) * k >= _MIX_ROWS:
+            mixed, pending = _fold(mixed, pending, mixer), []
+    return rank_mod(_fold(mixed, pending, mixer) if pending else mixed)
 
 
 def _line_inputs(net: Network, lines: int, rng: random.Random, deadline: float,
