@@ -24,7 +24,8 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   without dead, constant or twin neurons whose opposite pairs carry kinks and have independent weight rows,
   when every non-empty component of the family's fibre (the union over combinatorial types) has a member
   in $G\\cdot\\theta$ ($G$ preserves types; within the type of $\\theta$ the kinks and the pairs fix every
-  neuron up to scale).
+  neuron up to scale); and a family's own theorem (:meth:`~semialg.families.base.Family.identifiability_proof`:
+  case-(a) bottlenecks whose first-layer neurons are all visible and whose inner network is identifiable).
 - ``"unknown"`` — what was checked. For deeper networks the strongest statement proven is **local
   identifiability**: if the exact Jacobian of $\\theta \\mapsto (f_\\theta(x))_{x \\in X}$ at finitely many
   inputs $X$ where no hidden pre-activation vanishes has rank $\\dim\\Omega - \\#\\text{hidden}$, then by the
@@ -66,7 +67,7 @@ from semialg.engine.regions import decisive_batch
 from semialg.engine.neurons import column, hyperplane_pairs, row
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
 from semialg.errors import CertificateError, ParameterError, SemialgError
-from semialg.families.base import NotDefined, families_for
+from semialg.families.base import NotDefined, families_for, registered
 
 __all__ = ["identifiable", "IdentifiabilityResult", "WitnessMove", "ProofStep", "LocalRankCertificate",
            "witness_moves", "image_moves"]
@@ -125,7 +126,7 @@ class ProofStep(Result):
     def verify(self, net: Network) -> bool:
         """Re-check the evidence, which must be of the kind the step's name calls for (any other object with a
         ``verify`` proves nothing); a genericity condition is re-checked by a fresh condition's checker."""
-        kind = _EVIDENCE.get(self.name, Condition)
+        kind = _EVIDENCE.get(self.name) or _family_evidence().get(self.name, Condition)
         if type(self.evidence) is not kind:
             raise CertificateError(f"step {self.name!r} needs a {kind.__name__}, not a "
                                    f"{type(self.evidence).__name__}")
@@ -248,11 +249,15 @@ def _check_proof(net: Network, proof: tuple) -> bool:
         if [step.name for step in proof] != ["no hidden layer"]:
             raise CertificateError("without a hidden layer the proof is the single step 'no hidden layer'")
         return proof[0].verify(net)
-    if net.depth != 2:
-        raise CertificateError(f"no theorem proves identifiability at depth {net.depth} (only one hidden layer)")
     names = sorted(step.name for step in proof)
     if "local identifiability" in names:
         raise CertificateError("local identifiability does not prove identifiability")
+    if net.depth != 2:
+        for family in families_for(net):
+            if names == sorted(family.identifiability_steps):
+                return all(step.verify(net) for step in proof)
+        raise CertificateError(f"the steps are not the proof of a theorem for depth {net.depth}: one hidden layer, "
+                               f"or a family's ({', '.join(f.name for f in families_for(net))})")
     for step in proof:
         step.verify(net)
     if names == sorted(_STRUCTURAL_PROOF):
@@ -357,7 +362,13 @@ class _ComponentsInOrbit:
         return True
 
 
-#: The kind of evidence each named proof step needs (any other name: a genericity :class:`Condition`).
+def _family_evidence() -> dict:
+    """The kinds of evidence of the families' own proof steps (:attr:`~semialg.families.base.Family.
+    identifiability_steps`)."""
+    return {name: kind for family in registered() for name, kind in family.identifiability_steps.items()}
+
+
+#: The kind of evidence each named proof step needs (else a family's, else a genericity :class:`Condition`).
 _EVIDENCE = {"shallow structure": _ShallowStructure, "components in the orbit": _ComponentsInOrbit,
              "classification theorem": _Theorem, "no hidden layer": _Theorem,
              "local identifiability": LocalRankCertificate}
@@ -448,7 +459,8 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
               disable=None if progress is None else not progress) as bar:
         points, _, _, reached = sampled_batch(net, target, seed=seed, deadline=deadline)
         if not reached and _small(net) and time.monotonic() < deadline:
-            points = tuple(points) + tuple(x for x, _ in decisive_batch(net))
+            points = tuple(points) + tuple(x for x, _ in decisive_batch(net)
+                                           if not any(0 in layer for layer in net.activation_pattern(x)))
             reached = jacobian_rank_mod(net, points, target, seed) >= target
         bar.update()
     if reached:
@@ -510,6 +522,12 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
                        if _small(Network(net.weights[:-1], net.biases[:-1])) else
                        "hidden weights and always-active neurons not searched (too many regions)")
     proof: list[ProofStep] = []
+    if net.depth > 2:
+        for family in families_for(net):
+            steps = family.identifiability_proof(net, checked, deadline)
+            if steps:
+                return IdentifiabilityResult("identifiable", tuple(steps), checked=tuple(checked),
+                                             locally_identifiable=True)
     if net.depth == 2:
         report = genericity(net, zero_sum_budget)
         if report.status == "generic" and report.scope == SHALLOW_SCOPE:

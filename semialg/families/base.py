@@ -104,6 +104,15 @@ class Family:
         """What genericity implies for ``arch`` (a sentence), or ``None`` to leave it to another family."""
         return None
 
+    #: A complete proof of identifiability by a theorem of the family (:meth:`identifiability_proof`): step
+    #: name -> the class of the evidence its ``verify(net)`` re-checks; empty when the family has none.
+    identifiability_steps: dict = {}
+
+    def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
+        """The steps (named as :attr:`identifiability_steps`) proving that the fibre of ``net`` is its $G$-orbit,
+        or ``None``, appending what failed to ``checked``; stop by ``deadline`` (:func:`time.monotonic`)."""
+        return None
+
     def closed_form_dimension(self, net: Network) -> int | None:
         """The functional dimension of ``net`` by a closed formula, or ``None`` when the family has none."""
         return None

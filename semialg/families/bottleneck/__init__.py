@@ -7,7 +7,8 @@ Networks*.
 Modules, by topic: :mod:`~.views` (the two cases and their parameter views), :mod:`~.ridge` (case (b):
 1-D profiles and equivalence), :mod:`~.arrangement` and :mod:`~.outer` (case (a): the joint arrangement
 and equivalence), :mod:`~.types` (combinatorial types, mechanisms), :mod:`~.moves` (the moves beyond $G$),
-:mod:`~.genericity` (loci and type conditions), :mod:`~.fibre` (explicit fibres and their dimension).
+:mod:`~.genericity` (loci and type conditions), :mod:`~.fibre` (explicit fibres and their dimension),
+:mod:`~.identifiability` (when the fibre is the orbit).
 
 >>> net = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])   # hidden H
 >>> moved = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [["1/2"], ["-3/2", -7], [0]])
@@ -28,6 +29,7 @@ from semialg.families.bottleneck.arrangement import NetworkArrangement as _Arran
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
 from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, genericity_checks, loci_families, type_checks
+from semialg.families.bottleneck.identifiability import PROOF_STEPS, identifiability_proof
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.moves import (
     flip_kink, move_onto_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
@@ -105,6 +107,11 @@ class BottleneckFamily(Family):
 
     def loci_families(self, arch: Architecture) -> list[LocusFamily]:
         return loci_families(arch)
+
+    identifiability_steps = PROOF_STEPS
+
+    def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
+        return identifiability_proof(net, checked, deadline)
 
 
 register(BottleneckFamily())

@@ -1,7 +1,7 @@
 r"""Case (a): fibres of $f = c\,\sigma(h) + d$ when every first-layer neuron is visible and $N \ne \emptyset$.
 
-Then $h' = \mu h$ everywhere (every kink of $h'$ is matched on $P$, so $h' - \mu h$ is affine and vanishes on
-$P$), hence the fibre is $\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ — the shallow fibre of $h$
+Then, unless a member reflects $h$ (excluded by :func:`no_reflected_member`), $h' = \mu h$ everywhere (every kink
+of $h'$ is matched on $P$, so $h' - \mu h$ is affine and vanishes on $P$), hence the fibre is $\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ — the shallow fibre of $h$
 (:func:`semialg.families.shallow.fibre`) times $\mathbb{R}_{>0}$, with $1/\mu = c'_r/c_r$ substituted into its
 equations.
 
@@ -29,30 +29,102 @@ import random as _random
 from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, to_sympy
+import numpy as np
+
+from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
+from semialg.families.bottleneck.plateau import restricted_to
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import BottleneckType
-from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
-from semialg.families.shallow import fibre as shallow_fibre
+from semialg.families.bottleneck.views import OuterView, _ZERO, _first_nonzero, _scale
+from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.families.shallow.fibre import is_orbit_case
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
-__all__ = ["OuterFibre", "all_visible", "inner_determined"]
+__all__ = ["OuterFibre", "all_visible", "inner_determined", "no_reflected_member", "rising_direction",
+           "varying_pair"]
 
 
 def all_visible(net: Network, t: BottleneckType) -> bool:
     """Whether $N \\ne \\emptyset$ and every first-layer neuron is visible (its hyperplane meets $P$) on a
-    hyperplane of its own: then $f$ has $n_1$ distinct kink hyperplanes on $P$, every $\\theta'$ of the fibre
-    puts one neuron on each, and $h' = \\mu h$ — for any such $\\theta$, generic or not (0-factors included)."""
+    hyperplane of its own, and no member reflects $h$ (:func:`no_reflected_member`): then $f$ has $n_1$ distinct
+    kink hyperplanes on $P$, every $\\theta'$ of the fibre puts one neuron on each, and $h' = \\mu h$ — for any
+    such $\\theta$, generic or not (0-factors included)."""
     if t.case != "a" or t.regime != "PN" or any(c != "V" for c in t.classes):
         return False
     view = OuterView.of(net)
     keys = {fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}
-    return len(keys) == len(view.w)
+    return len(keys) == len(view.w) and no_reflected_member(view)
+
+
+def no_reflected_member(view: OuterView) -> bool:
+    r"""Whether the members of a case-(a) fibre with every neuron visible on its own hyperplane all have
+    $\sigma(h') = \mu\sigma(h)$: true when the rows $w_i$ span at least a plane and $h$ is unbounded above
+    (:func:`rising_direction`) or not constant on any $H_k$ (:func:`varying_pair`, else exactly).
+
+    *Lemma.* Let $c \ne 0$, $P, N \ne \emptyset$, every $H_i$ meet $P$, the $H_i$ be distinct and span at least a
+    plane. A member has $c'_r\sigma(h') + d'_r = c_r\sigma(h) + d_r$, so $\sigma(h') = \alpha\sigma(h) + \beta$; if
+    $\beta \ne 0$, then $\beta > 0$ (its value on $N$), and either $\alpha > 0$, or $\alpha < 0$ and $h \le \beta/|\alpha|$,
+    $\sigma(h') = 0$ exactly on $\{h = \beta/|\alpha|\}$. Where $\sigma(h') > 0$ and $H_i$ meets it inside $P$,
+    $h' = \alpha h + \beta$ kinks along $H_i$, so if every $H_i$ does, the $n_1$ neurons of $\theta'$ lie one on each
+    $H_i$; their constant jumps forbid $H_i$ to cross $N$ (where $h' = \beta$ is flat), and $\partial P$, where
+    $h' = \beta + \alpha\sigma(h)$ kinks, lies in $\bigcup H_i$. Then a component of $N$ is a whole cell of the
+    arrangement on whose facets $h = 0$, an affine function vanishing on one hyperplane only: a half-space that no
+    other $H_i$ enters, so all $H_i$ are parallel — excluded. Hence some $H_k \cap P$ lies in
+    $\{h = \beta/|\alpha|\}$, and by continuity along $H_k$ all of $H_k$ does: $h$ is constant on $H_k$ and bounded
+    above. $\square$ (With parallel rows the 1-D calculus of :mod:`~.line_fibre` lists such reflections:
+    $1 - \sigma(x)$ and $1 - \sigma(1 - x)$ have the same $\sigma(h)$ up to $\alpha = -1, \beta = 1$.)
+    Cost: $O(sn_1n_0)$ flops for $s$ random directions and one exact test, else two exact evaluations of $h$ per
+    neuron; a canonical form of $h$ on $H_k$ only when those agree."""
+    if rank(view.w) < 2:
+        return False
+    if rising_direction(view) is not None:
+        return True
+    h = view.inner
+    for k, (w, b) in enumerate(zip(view.w, view.b, strict=True)):
+        if varying_pair(view, k) is None:
+            K = canonical_form(restricted_to(h, w + (b,)))
+            if not K.kinks and not any(K.linear[0]):
+                return False
+    return True
+
+
+def rising_direction(view: OuterView, draws: int = 256, seed: int = 0) -> tuple[fmpq, ...] | None:
+    r"""An exact direction $r$ with $\sum_i v_i\sigma(w_i\cdot r) > 0$, so that $h(x + tr) \to \infty$ ($t \to \infty$)
+    from every $x$; ``None`` if no random direction (chosen in floats, checked exactly) and no row $w_i$ is one.
+    Cost: $O(\text{draws}\cdot n_1n_0)$ flops and $O(n_1n_0)$ exact operations per checked direction."""
+    (W, _), (V, _) = view.inner.float_layers()
+    rng = np.random.default_rng(seed)
+    R = rng.integers(-64, 65, size=(draws, W.shape[1])) / 64
+    r = tuple(fmpq(int(round(t * 64)), 64) for t in R[int(np.argmax(np.maximum(R @ W.T, 0) @ V[0]))])
+    if _slope(view, r) > 0:
+        return r
+    return next((w for w, v in zip(view.w, view.v, strict=True) if v > 0 and _slope(view, w) > 0), None)
+
+
+def _slope(view: OuterView, r) -> fmpq:
+    """$\\sum_i v_i\\sigma(w_i\\cdot r)$, the growth of $h$ along $r$ far out."""
+    return sum((v * max(dot(w, r), _ZERO) for w, v in zip(view.w, view.v, strict=True)), _ZERO)
+
+
+def varying_pair(view: OuterView, k: int) -> tuple[tuple[fmpq, ...], tuple[fmpq, ...]] | None:
+    r"""Two exact points of $H_k$ where $h$ differs: the point of $H_k$ nearest $0$ and a step from it along
+    $w_a e_b - w_b e_a \perp w_k$, for the first $a$ with $w_{k,a} \ne 0$ and each $b$ in turn; ``None`` if $h$ agrees
+    at all of them. Cost: at most $n_0$ exact evaluations of $h$."""
+    w, b, h = view.w[k], view.b[k], view.inner
+    q = tuple(-b * x / dot(w, w) for x in w)
+    a = next(i for i, x in enumerate(w) if x != 0)
+    value = h(q)[0]
+    for j in (j for j in range(len(w)) if j != a):
+        p = tuple(x + (w[a] if i == j else -w[j] if i == a else 0) for i, x in enumerate(q))
+        if h(p)[0] != value:
+            return q, p
+    return None
+
+
 
 
 def inner_determined(net: Network, t: BottleneckType, deadline: float | None = None) -> bool:

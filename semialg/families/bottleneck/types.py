@@ -30,7 +30,8 @@ from semialg.geometry.zero_sum import count_zero_sum_sets
 from semialg.families.bottleneck.views import OuterView, RidgeView, _ZERO, _require, bottleneck_case
 from semialg.geometry.arrangement import negate
 
-__all__ = ["BottleneckType", "combinatorial_type", "hidden_symmetries", "witnessed_type"]
+__all__ = ["BottleneckType", "combinatorial_type", "hidden_symmetries", "witnessed_type",
+           "visibility_witnesses"]
 
 
 @dataclass(frozen=True)
@@ -148,23 +149,36 @@ def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0) -> Bottlene
     signed = _one_signed(view)
     if signed is not None:
         return signed
+    seen = visibility_witnesses(view, draws, seed)
+    if seen is None:
+        return None
+    return BottleneckType("a", tuple("D" if q is None else "V" for q in seen[2]), "PN")
+
+
+def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0) -> tuple | None:
+    r"""Exact rational points showing regime PN and every neuron with $w \ne 0 \ne v$ visible, found as in
+    :func:`witnessed_type`: ``(inside, outside, on)`` with $h(\text{inside}) > 0 > h(\text{outside})$ and
+    ``on[k]`` a point of $H_k$ with $h > 0$ (``None`` for the neurons with $w_k = 0$ or $v_k = 0$); ``None`` when
+    a witness is not found. Cost: that of :func:`witnessed_type`."""
     h, n0 = view.inner, len(view.w[0])
     rng = np.random.default_rng(seed)
     X = rng.integers(-64, 65, size=(draws, n0)) * (4.0 ** rng.integers(0, 3, size=(draws, 1))) / 64
     inside, outside = _witness(h, X, 1), _witness(h, X, -1)
     if inside is None or outside is None:
         return None
-    classes = []
+    start = np.array([float(t) for t in inside])
+    on = []
     for w, b, v in zip(view.w, view.b, view.v, strict=True):
         if not any(w) or v == 0:
-            classes.append("D")
+            on.append(None)
             continue
         u = np.array([float(x) for x in w])
-        on = lambda Y: Y - np.outer((Y @ u + float(b)) / (u @ u), u)  # noqa: E731 (orthogonal projection on H_k)
-        if _witness(h, on(np.vstack([inside[None], X])), 1, (w, b), on) is None:
+        proj = lambda Y: Y - np.outer((Y @ u + float(b)) / (u @ u), u)  # noqa: E731 (orthogonal projection on H_k)
+        q = _witness(h, proj(np.vstack([start[None], X])), 1, (w, b), proj)
+        if q is None:
             return None
-        classes.append("V")
-    return BottleneckType("a", tuple(classes), "PN")
+        on.append(q)
+    return inside, outside, tuple(on)
 
 
 def _one_signed(view: OuterView) -> BottleneckType | None:
@@ -186,16 +200,17 @@ PUSH_STEPS = 96     # subgradient steps of a witness search
 _PUSHED = 8         # candidates pushed
 
 
-def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, project=None) -> np.ndarray | None:
-    r"""A float point, rounded to $\frac{1}{64}\mathbb{Z}^{n_0}$ (projected exactly on ``plane`` $= (w, b)$,
-    $w\cdot x + b = 0$, when given), where ``sign`` $\cdot\, h > 0$ holds exactly; ``None`` if neither the best
-    candidate of ``X`` nor the best after :data:`PUSH_STEPS` normalised subgradient steps of the
+def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, project=None) -> tuple | None:
+    r"""An exact point of $\frac{1}{64}\mathbb{Z}^{n_0}$ (projected exactly on ``plane`` $= (w, b)$,
+    $w\cdot x + b = 0$, when given) where ``sign`` $\cdot\, h > 0$, rounded from a float candidate; ``None`` if
+    neither the best candidate of ``X`` nor the best after :data:`PUSH_STEPS` normalised subgradient steps of the
     :data:`_PUSHED` best (mapped by ``project`` after each step) is one."""
     (W, b), (V, _) = h.float_layers()
     values = sign * h.float_preactivations(X)[-1][:, 0]
     best = X[np.argsort(-values)[:_PUSHED]]
-    if np.isfinite(best[0]).all() and _holds(h, best[0], sign, plane):
-        return best[0]
+    q = _holds(h, best[0], sign, plane) if np.isfinite(best[0]).all() else None
+    if q is not None:
+        return q
     for step in range(PUSH_STEPS):
         g = ((best @ W.T + b) > 0) * V[0] @ W
         norm = np.linalg.norm(g, axis=1, keepdims=True)
@@ -204,18 +219,18 @@ def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, p
         best = project(best) if project is not None else best
     values = sign * h.float_preactivations(best)[-1][:, 0]
     top = best[int(np.argmax(values))]
-    return top if np.isfinite(top).all() and _holds(h, top, sign, plane) else None
+    return _holds(h, top, sign, plane) if np.isfinite(top).all() else None
 
 
-def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> bool:
-    """Whether ``sign`` $\\cdot\\, h > 0$ at ``x`` rounded to $\\frac{1}{64}\\mathbb{Z}^{n_0}$ (then projected exactly on
-    ``plane``), decided exactly."""
+def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> tuple | None:
+    """``x`` rounded to $\\frac{1}{64}\\mathbb{Z}^{n_0}$ (then projected exactly on ``plane``) if ``sign``
+    $\\cdot\\, h > 0$ there, decided exactly; else ``None``."""
     q = tuple(fmpq(int(round(t * 64)), 64) for t in x)
     if plane is not None:
         w, b = plane
         t = (dot(w, q) + b) / dot(w, w)
         q = tuple(qi - t * wi for qi, wi in zip(q, w, strict=True))
-    return sign * h(q)[0] > 0
+    return q if sign * h(q)[0] > 0 else None
 
 
 def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> set[int]:
