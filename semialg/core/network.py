@@ -13,7 +13,10 @@ Architecture(2, 1, 1)
 
 from __future__ import annotations
 
+import bisect
+import collections.abc
 import functools
+import itertools
 import random as _random
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -129,6 +132,11 @@ class Architecture(Latexable):
 class ParameterVariables:
     """The symbolic parameters of an architecture, in the order of :meth:`Network.parameters`.
 
+    ``flat`` is a :class:`ParameterSymbols` sequence that creates each symbol when it is first read, and the
+    matrices ``weights[l]``, ``biases[l]`` are built when first read, layer by layer and once per layer shape
+    (sympy needs about 10 microseconds per symbol: the 3,256,330 of a 784-4096-10 network would take half a
+    minute before any of them is used).
+
     >>> V = Architecture(2, 1, 1).variables()
     >>> V.flat
     (W1_1_1, W1_1_2, b1_1, W2_1_1, b2_1)
@@ -137,15 +145,23 @@ class ParameterVariables:
     """
 
     architecture: Architecture
-    weights: tuple[sympy.ImmutableMatrix, ...]
-    biases: tuple[sympy.ImmutableMatrix, ...]
-    flat: tuple[sympy.Symbol, ...] = field(repr=False)
 
     @classmethod
     def of(cls, arch: Architecture) -> "ParameterVariables":
-        """The variables of ``arch``, built once per architecture (immutable; 50,325 symbols at 784-64-1-10 take
-        seconds). Cost: $O(\\dim\\Omega)$ the first time."""
-        return _variables(arch)
+        """The variables of ``arch`` (immutable; nothing is built until read). Cost: $O(1)$."""
+        return cls(arch)
+
+    @property
+    def flat(self) -> "ParameterSymbols":
+        return ParameterSymbols(self.architecture)
+
+    @property
+    def weights(self) -> "_Layers":
+        return _Layers(self.architecture, 0)
+
+    @property
+    def biases(self) -> "_Layers":
+        return _Layers(self.architecture, 1)
 
     def substitution(self, net: "Network") -> dict:
         """The map symbol → exact value (sympy Rational) of ``net``'s parameters."""
@@ -155,24 +171,78 @@ class ParameterVariables:
         return {s: to_sympy(v) for s, v in zip(self.flat, net.parameters(), strict=True)}
 
 
-@functools.lru_cache(maxsize=16)
-def _variables(arch: Architecture) -> ParameterVariables:
-    layers = [_layer_variables(l, r, c) for l, (r, c) in enumerate(arch.layer_shapes(), start=1)]
-    return ParameterVariables(arch, tuple(W for W, _, _ in layers), tuple(b for _, b, _ in layers),
-                              tuple(s for _, _, flat in layers for s in flat))
+class _Layers(collections.abc.Sequence):
+    """The weight (``part`` 0) or bias (1) matrices of an architecture, each built when first read."""
+
+    def __init__(self, arch: Architecture, part: int):
+        self._shapes, self._part = arch.layer_shapes(), part
+
+    def __len__(self) -> int:
+        return len(self._shapes)
+
+    def __getitem__(self, l):
+        if isinstance(l, slice):
+            return tuple(self[k] for k in range(*l.indices(len(self))))
+        r, c = self._shapes[l]
+        return _layer_variables(range(len(self))[l] + 1, r, c)[self._part]
+
+
+class ParameterSymbols(collections.abc.Sequence):
+    r"""The symbols ``W{l}_{i}_{j}``, ``b{l}_{i}`` (1-based, real) of an architecture's parameters in the order of
+    :meth:`Network.parameters`, each created when read: a sequence that compares equal to the tuple of its
+    symbols. Cost: $O(1)$ to build, $O(\text{depth})$ per symbol read."""
+
+    def __init__(self, arch: Architecture):
+        self.architecture = arch
+        self._starts = list(itertools.accumulate((r * (c + 1) for r, c in arch.layer_shapes()), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return tuple(self[i] for i in range(*k.indices(len(self))))
+        return sympy.Symbol(self.name(k), real=True)
+
+    def name(self, k: int) -> str:
+        """The name of the ``k``-th symbol, without creating it."""
+        k = range(len(self))[k]
+        l = bisect.bisect_right(self._starts, k) - 1
+        r, c = self.architecture.layer_shapes()[l]
+        k -= self._starts[l]
+        return f"W{l + 1}_{k // c + 1}_{k % c + 1}" if k < r * c else f"b{l + 1}_{k - r * c + 1}"
+
+    def to_json(self) -> list[str]:
+        """The names, in order (no symbol is created)."""
+        return [self.name(k) for k in range(len(self))]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, ParameterSymbols):
+            return self.architecture == other.architecture
+        return (isinstance(other, collections.abc.Sequence) and len(other) == len(self)
+                and all(a == b for a, b in zip(self, other)))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        shown = [self.name(k) for k in range(min(len(self), REPR_LIMIT if len(self) <= REPR_LIMIT else 6))]
+        return f"({', '.join(shown + ([] if len(self) <= REPR_LIMIT else ['...', self.name(-1)]))})"
 
 
 @functools.lru_cache(maxsize=32)
-def _layer_variables(l: int, r: int, c: int) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, tuple]:
-    """Layer ``l``'s symbols, shared by every architecture with that layer (a bottleneck and its inner shallow
-    network share two layers of 201,000 symbols at 784-256-1-10)."""
+def _layer_variables(l: int, r: int, c: int) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix]:
+    """Layer ``l``'s matrices of symbols, shared by every architecture with that layer (a bottleneck and its
+    inner shallow network share two)."""
     Symbol = sympy.Symbol      # one lookup through the lazy module, not one per symbol
     W = [Symbol(f"W{l}_{i + 1}_{j + 1}", real=True) for i in range(r) for j in range(c)]
     b = [Symbol(f"b{l}_{i + 1}", real=True) for i in range(r)]
-    return sympy.ImmutableMatrix(r, c, W), sympy.ImmutableMatrix(r, 1, b), tuple(W + b)
+    return sympy.ImmutableMatrix(r, c, W), sympy.ImmutableMatrix(r, 1, b)
 
 
 Matrix = RationalMatrix  # behaves as the tuple of its rows (tuples of fmpq)
+#: Networks with at most this many parameters show every one in their repr.
+REPR_LIMIT = 1000
 Vector = tuple[fmpq, ...]
 
 
@@ -384,10 +454,18 @@ class Network(Latexable):
     # -- display ----------------------------------------------------------------------------------
 
     def __repr__(self) -> str:
+        """Every parameter up to :data:`REPR_LIMIT` of them; beyond, as numpy does, the first entries of the first
+        rows and ``...`` (the repr of a 784-4096-10 network would be 20 MB and take seconds)."""
+        full = self.architecture.num_parameters <= REPR_LIMIT
+
+        def cut(xs, k: int) -> list[str]:
+            return [str(x) for x in xs] if full or len(xs) <= k else [str(x) for x in xs[:k]] + ["..."]
+
         parts = []
         for l, (W, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            parts.append(f"W{l}=[{', '.join('[' + ', '.join(map(str, r)) + ']' for r in W)}]")
-            parts.append(f"b{l}=[{', '.join(map(str, b))}]")
+            rows = ['[' + ', '.join(cut(r, 6)) + ']' for r in (W if full else W[:3])]
+            parts.append(f"W{l}=[{', '.join(rows + ([] if full or len(W) <= 3 else ['...']))}]")
+            parts.append(f"b{l}=[{', '.join(cut(b, 6))}]")
         return f"Network({self.architecture}: {'; '.join(parts)})"
 
     def layers(self) -> Iterator[tuple[Matrix, Vector]]:

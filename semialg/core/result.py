@@ -120,13 +120,15 @@ class Result:
 
 Latexable = Result
 
-#: Objects whose repr is longer than this are shown in notebooks as a short summary, not typeset.
+#: Objects whose repr is longer than this, or elides entries (``, ...``: a large network's, whose full repr is not
+#: built), are shown in notebooks as a short summary, not typeset.
 DISPLAY_LIMIT = 5000
 
 
 def _large(obj) -> bool:
     with printable_ints():
-        return len(repr(obj)) > DISPLAY_LIMIT
+        text = repr(obj)
+    return len(text) > DISPLAY_LIMIT or ", ..." in text
 
 
 def _summary(obj) -> str:

@@ -1,7 +1,8 @@
 r"""Case (a): fibres of $f = c\,\sigma(h) + d$ when every first-layer neuron is visible and $N \ne \emptyset$.
 
 Then, unless a member reflects $h$ (excluded by :func:`no_reflected_member`), $h' = \mu h$ everywhere (every kink
-of $h'$ is matched on $P$, so $h' - \mu h$ is affine and vanishes on $P$), hence the fibre is $\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ — the shallow fibre of $h$
+of $h'$ is matched on $P$, so $h' - \mu h$ is affine and vanishes on $P$), hence the fibre is
+$\{(h', c/\mu, d) : h'/\mu \in \text{fibre of } h\}$ — the shallow fibre of $h$
 (:func:`semialg.families.shallow.fibre`) times $\mathbb{R}_{>0}$, with $1/\mu = c'_r/c_r$ substituted into its
 equations.
 
@@ -67,9 +68,9 @@ def no_reflected_member(view: OuterView) -> bool:
 
     *Lemma.* Let $c \ne 0$, $P, N \ne \emptyset$, every $H_i$ meet $P$, the $H_i$ be distinct and span at least a
     plane. A member has $c'_r\sigma(h') + d'_r = c_r\sigma(h) + d_r$, so $\sigma(h') = \alpha\sigma(h) + \beta$; if
-    $\beta \ne 0$, then $\beta > 0$ (its value on $N$), and either $\alpha > 0$, or $\alpha < 0$ and $h \le \beta/|\alpha|$,
-    $\sigma(h') = 0$ exactly on $\{h = \beta/|\alpha|\}$. Where $\sigma(h') > 0$ and $H_i$ meets it inside $P$,
-    $h' = \alpha h + \beta$ kinks along $H_i$, so if every $H_i$ does, the $n_1$ neurons of $\theta'$ lie one on each
+    $\beta \ne 0$, then $\beta > 0$ (its value on $N$), and either $\alpha > 0$, or $\alpha < 0$ and
+    $h \le \beta/|\alpha|$, $\sigma(h') = 0$ exactly on $\{h = \beta/|\alpha|\}$. Where $\sigma(h') > 0$ and $H_i$
+    meets it inside $P$, $h' = \alpha h + \beta$ kinks along $H_i$, so if every $H_i$ does, the $n_1$ neurons of $\theta'$ lie one on each
     $H_i$; their constant jumps forbid $H_i$ to cross $N$ (where $h' = \beta$ is flat), and $\partial P$, where
     $h' = \beta + \alpha\sigma(h)$ kinks, lies in $\bigcup H_i$. Then a component of $N$ is a whole cell of the
     arrangement on whose facets $h = 0$, an affine function vanishing on one hyperplane only: a half-space that no

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import normalise_row, to_sympy
+from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine import neurons
@@ -108,7 +108,8 @@ def fibre(net: Network, limit: int = 32) -> ShallowFibre:
     $\\rho^{-1}(f_\\theta) = \\bigsqcup_{S} G\\cdot\\theta_S$ over admissible flip sets $S$
     ($\\sum_{i \\in S} a_i w_i^T = 0$), with $n!\\cdot\\#S$ components, component $(\\pi, S)$ being
     $a'_i w_i'^T = \\tilde a_{\\pi(i)} \\tilde w_{\\pi(i)}^T$, $a'_i b'_i = \\tilde a_{\\pi(i)} \\tilde b_{\\pi(i)}$,
-    the $2\\times 2$ minors of $(w'_i, b'_i), (\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)})$ vanish,
+    the $2\\times 2$ minors of $(w'_i, b'_i), (\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)})$ with a pivot column (a
+    non-zero entry of the latter: $m$ of them, not $\\binom{m+1}{2}$) vanish,
     $(w'_i, b'_i)\\cdot(\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)}) > 0$, $c' = c_S$.
     Every other parameter (dead or constant neurons, twins, opposite pairs) gets the union over combinatorial
     types of :func:`typed_fibre`. Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in half of each
@@ -120,11 +121,11 @@ def fibre(net: Network, limit: int = 32) -> ShallowFibre:
     flips = ((),) + tuple(zero_factors(net, limit))
     V = net.variables()
     m, k, n = len(v.w[0]), len(v.c), v.n
-    Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]
     flipped = {S: ShallowView.of(flip_neurons(net, S)) for S in flips}
 
     def build(index) -> FibreComponent:
         perm, S = index
+        Wp, bp, Ap, cp = V.weights[0], V.biases[0], V.weights[1], V.biases[1]     # built on first use
         t = flipped[S]
         eqs, pos = [], []
         for i in range(n):
@@ -135,17 +136,17 @@ def fibre(net: Network, limit: int = 32) -> ShallowFibre:
                 for col in range(m):
                     eqs.append(Ap[r, i] * Wp[i, col] - to_sympy(t.a[j][r] * t.w[j][col]))
                 eqs.append(Ap[r, i] * bp[i] - to_sympy(t.a[j][r] * t.b[j]))
-            for p_, q_ in itertools.combinations(range(m + 1), 2):
-                minor = row_new[p_] * row_old[q_] - row_new[q_] * row_old[p_]
-                if minor != 0:
-                    eqs.append(minor)
+            p_ = next(q for q, x in enumerate(row_old) if x != 0)   # parallel iff the minors with a pivot vanish
+            eqs += [row_new[p_] * row_old[q_] - row_new[q_] * row_old[p_] for q_ in range(m + 1) if q_ != p_]
             pos.append(sum(x * y for x, y in zip(row_new, row_old, strict=True)))
         eqs += [cp[r] - to_sympy(t.c[r]) for r in range(k)]
         return FibreComponent(V.flat, tuple(dict.fromkeys(eqs)), tuple(pos), label=f"pi={perm}, S={S}",
                               index=index, dimension=n, sampler=lambda j, seed: _orbit_member(net, j, seed))
 
     keys = [normalise_row(v.w[i] + (v.b[i],)) for i in range(n)]
-    slot = {key: i for i, (key, _, _) in enumerate(keys)}
+    slot: dict = {}     # fingerprint -> neurons (exact keys compared on lookup)
+    for i, (key, _, _) in enumerate(keys):
+        slot.setdefault(fingerprint(key), []).append(i)
 
     def locate(point):
         other = point if isinstance(point, Network) else Network.from_parameters(net.architecture, point)
@@ -153,9 +154,9 @@ def fibre(net: Network, limit: int = 32) -> ShallowFibre:
         perm, S = [], []
         for i in range(n):
             key, _, sign = normalise_row(ov.w[i] + (ov.b[i],))
-            if key not in slot:
+            j = next((j for j in slot.get(fingerprint(key), ()) if keys[j][0] == key), None)
+            if j is None:
                 return None
-            j = slot[key]
             perm.append(j)
             if sign != keys[j][2]:
                 S.append(j)
