@@ -20,8 +20,9 @@ Before, ``sa.fibre`` of a 784-4096-10 parameter ran past its 60 s budget (stoppe
 profiler, which showed the naive column's two
 costs: 3.3 million sympy symbols at about 10 microseconds each with two 3.2-million-entry symbol matrices, and 32
 million exact products for the flip terms). Of the 10 s left, 6 s are the modular certificate (a $4096 \times 4096$
-rank modulo a prime) and 3 s the rows' normal forms. A component's equations are still built in full when it is
-read (``F.to_latex()`` typesets one: $n_1(n_3 + 2)(n_0 + 1)$ polynomials).
+rank modulo a prime) and 3 s the rows' normal forms. A component's equations are built in full only when it is
+read: ``F.to_latex()`` of a fibre whose components exceed 5,000 polynomials typesets the family in index notation
+(:mod:`semialg.ui.fibre_latex`; at 784-16-10 the expanded form took 326 s and 7.3 MB, this 0.00 s and 1 kB).
 """
 
 from __future__ import annotations

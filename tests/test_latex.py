@@ -19,7 +19,7 @@ KNOWN = set("""documentclass usepackage allowdisplaybreaks begin end section fra
 bigcup bigl bigr big Big cdot sigma theta lambda pi mu in ne neq le ge leq geq emptyset subseteq mathbb mathrm
 sum times ltimes cong checkmark varphi equiv Delta alpha beta delta tau kappa ldots cdots dots infty
 textbackslash textsuperscript dim displaystyle mathcal mathit mathbf operatorname setcounter noindent item tfrac
-vdots top raggedright par""".split())
+vdots top raggedright par tilde langle rangle notin textstyle""".split())
 
 LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
 
@@ -247,3 +247,23 @@ def test_symbols_for_fixed_numbers_with_values_in_the_appendix():
         for k, q in ((k, q) for q, k in c.values.items()):
             terms = terms.replace(f"c_{{{k}}}", sa.to_latex(q))
         assert terms.replace(" ", "") == " ".join(poly_terms(p)).replace(" ", "").replace(r"\tfrac", r"\frac")
+
+
+def test_a_large_shallow_fibre_is_typeset_in_index_notation(tmp_path):
+    """64-40-10: a component has 26,010 polynomials; the family is typeset with its conditions per neuron, and the
+    count of components, 40! times the flip sets (one, generically), as a product."""
+    F = sa.fibre(sa.Network.random((64, 40, 10), seed=0))
+    s = to_latex(F)
+    assert len(s) < 3000 and "40! \\cdot 1 \\text{ components}" in s     # 40! * (one flip set): 48 digits
+    assert "B_{\\pi,S} = \\{\\theta' \\in \\mathbb{R}^{3010}" in s
+    assert not set(LATEX_COMMAND.findall(s)) - KNOWN
+    small = sa.fibre(sa.Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]]))
+    assert "\\pi(i)" not in to_latex(small)      # small fibres keep every polynomial
+    if shutil.which("pdflatex") is None:
+        return
+    (tmp_path / "f.tex").write_text(document(F, title="a large fibre"))
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "f.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / "f.log").read_text(errors="replace")
+    assert max(map(float, re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)), default=0) <= 20

@@ -695,3 +695,6 @@ def _(r: ShallowRepresentation, **options) -> str:
     if r.status == "found":
         return "f = f_{\\theta'},\\quad \\theta' = " + to_latex(r.network)
     return "\\text{undecided: " + text("; ".join(r.tried)) + "}"
+
+
+from semialg.ui import fibre_latex  # noqa: E402,F401  (registers: large shallow fibres in index notation)
