@@ -12,10 +12,11 @@ where the expanded form would list every polynomial of a component — $n(k + 1)
 from __future__ import annotations
 
 from semialg.core.network import Network
+from semialg.core.result import render_latex as to_latex
 from semialg.families.shallow.fibre import ShallowFibre
-from semialg.ui.latex import chunks, to_latex
+from semialg.geometry.semialgebraic import Union
 
-__all__ = ["EXPAND_LIMIT", "family_rows"]
+__all__ = ["EXPAND_LIMIT", "family_rows", "family_chunks"]
 
 #: Components with more polynomials than this are typeset in index notation.
 EXPAND_LIMIT = 5000
@@ -62,14 +63,15 @@ def _wanted(F: ShallowFibre) -> bool:
 @to_latex.register
 def _(F: ShallowFibre, **options) -> str:
     if not _wanted(F):
-        return to_latex.dispatch(ShallowFibre.__mro__[1])(F, **options)
+        return to_latex.dispatch(Union)(F, **options)
     head, rows = family_rows(F)
     return head + ",\\qquad \\begin{aligned} " + " \\\\ ".join(f"& {r}" for r in rows) + " \\end{aligned}"
 
 
-@chunks.register
-def _(F: ShallowFibre, **options) -> list[str]:
-    if not _wanted(F):
-        return chunks.dispatch(ShallowFibre.__mro__[1])(F, **options)
-    head, rows = family_rows(F)
+def family_chunks(U: Union) -> list[str] | None:
+    """The pieces in which :func:`~semialg.ui.latex.document` typesets a large shallow fibre (one display per row),
+    or ``None`` for any other union (typeset expanded)."""
+    if not isinstance(U, ShallowFibre) or not _wanted(U):
+        return None
+    head, rows = family_rows(U)
     return [head] + [f"\\begin{{aligned}} & {r} \\end{{aligned}}" for r in rows]

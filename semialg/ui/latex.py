@@ -340,6 +340,7 @@ def document(*objs, title: str | None = None, preamble: str = "", digits: int | 
 # -- semi-algebraic sets and shallow results --------------------------------------------------------------
 
 from semialg.geometry.semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
+from semialg.ui.fibre_latex import family_chunks  # noqa: E402  (and large shallow fibres' LaTeX in index notation)
 from semialg.core.certificate import EquivalenceResult, OrbitCertificate  # noqa: E402
 from semialg.core.mechanism import Mechanism  # noqa: E402
 from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer, ZeroFactorReduction  # noqa: E402
@@ -649,6 +650,8 @@ def _(B: BasicSet, digits: int | None = None, max_rows: int | None = None, const
 
 @chunks.register
 def _(U: Union, **options) -> list[str]:
+    if (indexed := family_chunks(U)) is not None:
+        return indexed
     rep = U.representative()
     head, label = _union_head(U, rep)
     pieces = chunks(rep, **options)
@@ -695,6 +698,3 @@ def _(r: ShallowRepresentation, **options) -> str:
     if r.status == "found":
         return "f = f_{\\theta'},\\quad \\theta' = " + to_latex(r.network)
     return "\\text{undecided: " + text("; ".join(r.tried)) + "}"
-
-
-from semialg.ui import fibre_latex  # noqa: E402,F401  (registers: large shallow fibres in index notation)
