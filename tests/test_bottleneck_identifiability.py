@@ -166,3 +166,43 @@ def test_local_rank_skips_inputs_on_bent_hyperplanes():
     assert r.status in ("not identifiable", "unknown", "identifiable")
     for step in r.proof:
         assert step.verify(net)
+
+
+def test_points_of_fmpq_or_tuple_subclasses_are_refused():
+    """Found by the audit: a point whose coordinates are an fmpq subclass with its own arithmetic passed as lying
+    on the hyperplane of a hidden neuron (h <= -9 there), and the forged proof verified for a network that is not
+    identifiable; a tuple subclass iterating differently on its second use did the same."""
+    from semialg.engine.identifiability import ProofStep
+    from semialg.families.bottleneck.identifiability import BottleneckTheorem, InnerIdentifiable
+    hid = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[-1, -1, -1]], [[1]]], [[0, 0, -10], [1], [0]])
+    r = identifiable(hid, budget=20)
+    assert r.status == "not identifiable" and oracle(hid, r.witness) and orbit_element(hid, r.witness) is None
+    view = OuterView.of(hid)
+    Q = fmpq
+
+    class Five(fmpq):
+        def __rmul__(self, other):
+            return fmpq(5)
+
+    class Shifty(tuple):
+        def __iter__(self):
+            self.calls = getattr(self, "calls", 0) + 1
+            return iter((Q(5), Q(5)) if self.calls > 1 else tuple.__iter__(self))
+
+    from semialg.families.bottleneck.outer_fibre import varying_pair
+    vary = (varying_pair(view, 0), varying_pair(view, 1), ((Q(5), Q(5)), (Q(-1), Q(11))))
+    inner = InnerIdentifiable(identifiable(view.inner).proof)
+    for third in ((Five(0), Five(0)), Shifty((Q(10), Q(0)))):
+        kinks = VisibleKinks((Q(1, 4), Q(1, 4)), (Q(50), Q(50)), ((Q(0), Q(1, 2)), (Q(1, 2), Q(0)), third),
+                             None, vary)
+        steps = (ProofStep("visible kinks", "", kinks), ProofStep("inner network identifiable", "", inner),
+                 ProofStep("bottleneck theorem", "", BottleneckTheorem()))
+        with pytest.raises(CertificateError):
+            IdentifiabilityResult("identifiable", steps).verify(hid)
+
+    class Lenient(ProofStep):
+        def verify(self, net):
+            return True
+    with pytest.raises(CertificateError):
+        IdentifiabilityResult("identifiable", tuple(Lenient(s.name, s.statement, s.evidence)
+                                                   for s in _proof()[1].proof)).verify(hid)

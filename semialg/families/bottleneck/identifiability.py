@@ -87,7 +87,9 @@ class VisibleKinks:
 
 
 def _point(x, n: int) -> Point:
-    if not isinstance(x, tuple) or len(x) != n or not all(isinstance(t, fmpq) for t in x):
+    """``x`` if it is exactly a tuple of ``n`` exact ``fmpq`` (subclasses could answer arithmetic or iteration
+    differently for the two uses of a point: found by the audit)."""
+    if type(x) is not tuple or len(x) != n or not all(type(t) is fmpq for t in x):
         raise CertificateError(f"a point must be a tuple of {n} fmpq")
     return x
 
