@@ -73,6 +73,25 @@ $\sigma(h') = h'$ near $h$, so $e$ trades with the output biases ($\delta d_r = 
 on a cone with apex $\theta$, which still meets every neighbourhood of $\theta$ in a set of full dimension, so they
 count for the lower bound like the others.
 
+**Zero neurons waking beside a hidden hyperplane** ($c \ne 0$). Let $i$ be a zero neuron ($w_i = 0 = b_i$,
+$v_i \ne 0$) and $k$ a neuron with $v_k \ne 0 \ne w_k$ whose hyperplane $H_k$ has $\tilde h < 0$ on the closed cone
+over it modulo $L_h$ ($h \le -\varepsilon(1 + |x|)$ on $H_k$, $|x|$ the distance to $L_h$). Then the rows
+$(w'_i, b'_i) = tu$, $u$ within $\delta$ of $\ell_k = (w_k, b_k)$ in $L_h^\perp \times \mathbb{R}$, $t \ge 0$
+small, any $v'_i$ near $v_i$, and $\ell'_k = \ell_k - v'_itu/v_k$ keep the function: a cone with apex $\theta$ of
+dimension $\dim L_h^\perp + 1$ in $i$'s row. *Proof.* $h' - h = v'_i\sigma(tu\cdot\hat x) + v_k\sigma(\ell'_k\cdot
+\hat x) - v_k\sigma(\ell_k\cdot\hat x)$ ($\hat x = (x, 1)$) is $0$ where the three forms are all positive
+(the slopes cancel) or all non-positive; elsewhere two of them, each within $O(\delta + t)$ of $\ell_k$, differ
+in sign, so $|\ell_k\cdot\hat x| \le C(\delta + t)|\hat x|$: $\hat x$ lies in a conic neighbourhood of the cone
+over $H_k$, where $h \le -\varepsilon'(1 + |x|)$ for $\delta$ small (compactness), while $|h' - h| \le Ct(1 +
+|x|)$; so $h' < 0$ there for small $t$, and $h' = h$ elsewhere. $\square$ Like the trades of
+:mod:`~semialg.families.bottleneck.affine_trades` it changes $h$ only where $h$ has such a margin, so it composes
+with the other moves; it does not combine with the zero neuron's other families (its bias lowered, woken far
+away, tilted into the cone of rows non-positive on $\bar P$, twin of a hidden neuron), so those are left out for
+such a neuron. Under $h = 2\sigma(-3x - 1/2) + 2\sigma(0) + \sigma(0) + \sigma(2x + 1/2) - 1$ ($P = (-\infty,
+-1/3) \cup (1/4, \infty)$, both kinks in the gap) the two zero neurons' kinks move anywhere in the gap,
+$\sigma(2x + 1/2)$ giving up their slopes on the right: local dimension 10 in 1-4-1-2, where the bounds were
+$(8, 10)$.
+
 **Rows kept on the line** ($n_0 \ge 2$, $f$ not constant). Let every neuron of $\theta$ with $v \ne 0$ have a row
 $w = \lambda u$ on one line $\mathbb{R}u$ or $w = 0$, so that $h = g(u\cdot x)$, and let $k$ be a neuron with
 $v_k \ne 0 \ne \lambda_k$ at the point $p_k = -b_k/\lambda_k$ such that no set of neurons at $p_k$ (with $v \ne 0$)
@@ -136,8 +155,9 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
-__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "line_row_equations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations",
-           "silent_neuron_moves", "unseen_kink_equations"]
+__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "line_row_equations",
+           "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations", "silent_neuron_moves",
+           "unseen_kink_equations", "zero_neuron_partners"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
@@ -156,7 +176,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.plateau.plateau_slides`,
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
     :func:`~semialg.families.bottleneck.affine_trades.constant_neuron_tilts`,
-    :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins` and
+    :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, :func:`zero_neuron_partners` and
     :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by
     the two cases of
@@ -212,10 +232,14 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
         woken: set = set()
         silent = silent_neuron_moves(net, woken)
-        twins, withdrawn = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
+        (W_at, *_), (b_at, *_) = parameter_offsets(net.architecture)
+        woken |= {k for k in range(n1) for m in silent if m[b_at + k] or any(m[W_at + k * n0: W_at + (k + 1) * n0])}
+        partners, withdrawn = zero_neuron_partners(net, woken)
+        twins, withdrawn_twins = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
+        withdrawn += withdrawn_twins
         return equations, (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
-                           + affine_part_trades(net) + constant_neuron_tilts(net) + twins
+                           + affine_part_trades(net) + constant_neuron_tilts(net) + twins + partners
                            + constant_function_moves(net, t)), \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
                         unused_constant_cases(net),
@@ -392,6 +416,56 @@ def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmp
         if rows:
             out += rows + [unit((W2_at + k, -_ONE if v == 0 else _ONE))]
     return out
+
+
+def zero_neuron_partners(net: Network, taken: set) -> tuple[list[list[fmpq]], list[list[fmpq]]]:
+    r"""``(moves, withdrawn)`` of the module docstring's *zero neurons waking beside a hidden hyperplane* for a
+    case-(a) parameter with $c \ne 0$: for each zero neuron $i$ ($w_i = 0 = b_i$, $v_i \ne 0$) not in ``taken``
+    (those moved otherwise: woken far away, or tilted into the cone of rows non-positive on $\bar P$; ``taken``
+    gains the ones used here) and the first neuron $k$ with $v_k \ne 0 \ne w_k$ and $\tilde h < 0$ on the closed
+    cone over its hyperplane modulo $L_h$, the directions $\delta(w_i, b_i) = u$, $\delta(w_k, b_k) = -v_iu/v_k$ for
+    $u$ in a basis of $L_h^\perp \times \mathbb{R}$, and the lowering $\delta b_i = -1$ of
+    :mod:`semialg.engine.tangent` withdrawn (a family it does not combine with). None when $n_0 \ge 2$ and zero
+    neurons of both signs of $v$ may part as cancelling twins. Cost: a pass over every cell's generators and
+    generator pairs per neuron $k$ (after :func:`hidden_neuron_moves`' cells), $O(n_0D)$ per zero neuron.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[-3], [0], [2]], [[2, 2, 1]], [[1]]], [["-1/2", 0, "1/2"], [-1], [0]])
+    >>> moves, withdrawn = zero_neuron_partners(net, set())   # s(-3x - 1/2)'s kink -1/6 is hidden: h(-1/6) < 0
+    >>> [[i for i, x in enumerate(m) if x] for m in moves], [[i for i, x in enumerate(m) if x] for m in withdrawn]
+    ([[0, 1], [3, 4]], [[4]])
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    zeros = [i for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b == 0 != v]
+    if not any(view.c) or not zeros or (n0 >= 2 and len({view.v[i] > 0 for i in zeros}) == 2) \
+            or (cones := cell_cones(net)) is None:
+        return [], []
+    basis = _live_rows_basis(view)
+    quotient = [_modulo(gens, basis) for gens in cones]
+    partner = next((k for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True))
+                    if v != 0 and any(w) and all(_negative_on_plane(tuple(w) + (b,), g) for g in quotient)), None)
+    if partner is None:
+        return [], []
+    (W_at, _, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    unit, moves, withdrawn = _units(net.architecture.num_parameters), [], []
+    for i in (i for i in zeros if i not in taken):
+        taken.add(i)
+        ratio = -view.v[i] / view.v[partner]
+        moves += [unit(*((W_at + m * n0 + j, s * x) for m, s in ((i, _ONE), (partner, ratio)) for j, x in enumerate(q)))
+                  for q in basis]
+        moves.append(unit((b_at + i, _ONE), (b_at + partner, ratio)))
+        withdrawn.append(unit((b_at + i, -_ONE)))
+    return moves, withdrawn
+
+
+def _negative_on_plane(row, gens) -> bool:
+    r"""Whether $\tilde h < 0$ on the closed cone over a cell's part of the hyperplane of ``row`` (origin excepted):
+    at its generators on the plane and the points where pairs of them across it meet it."""
+    zs = [dot(row, g) for g, _, _ in gens]
+    on = [val for z, (_, _, val) in zip(zs, gens, strict=True) if z == 0]
+    on += [zi * vj - zj * vi for zi, (_, _, vi) in zip(zs, gens, strict=True) if zi > 0
+           for zj, (_, _, vj) in zip(zs, gens, strict=True) if zj < 0]
+    return all(val < 0 for val in on)
 
 
 def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
