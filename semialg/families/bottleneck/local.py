@@ -33,8 +33,8 @@ bounding $P$ slide off it together whatever the signs of their $v_k$
 (:func:`~semialg.families.bottleneck.plateau.plateau_slides`).
 
 **Hidden translations.** Let $H$ be hidden neurons (U$-$, U$+$, U$\pm$) whose hyperplanes miss $\bar P$, each alone
-on it or with one neuron of the other orientation on a hyperplane where $\sup h < 0$ and whose jumps do not cancel,
-any two of them meeting (if at all) on a flat where $\sup h < 0$. Translating them by $t\,\delta b_k$ and $e$ by
+on it or with others (of either orientation: twins part) on a hyperplane where $\sup h < 0$ and whose jumps do not
+cancel, any two of them meeting (if at all) on a flat where $\sup h < 0$. Translating them by $t\,\delta b_k$ and $e$ by
 $t\,\delta e$ changes $h$ on each cell $C$ of $\theta$, away from the moved hyperplanes, by $t\,\delta h_C$, $\delta
 h_C = \sum_{k \in H\ \mathrm{active\ on}\ C} v_k\delta b_k + \delta e$. If $\delta h_C = 0$ on the cells meeting $P$
 and $\delta h_C \le 0$ on the others where $\sup_C h \ge 0$, the function is kept for every small $t \ge 0$.
@@ -92,6 +92,15 @@ such a neuron. Under $h = 2\sigma(-3x - 1/2) + 2\sigma(0) + \sigma(0) + \sigma(2
 $\sigma(2x + 1/2)$ giving up their slopes on the right: local dimension 10 in 1-4-1-2, where the bounds were
 $(8, 10)$.
 
+**Trades of agreeing neurons** ($c \ne 0$). The trades of
+:mod:`~semialg.families.bottleneck.affine_trades` need the neurons of $T$ to agree (all active or all inactive) on
+$\bar P$, not to be active on all of it: if $\tilde h < 0$ on the cone over $M = \bigcup_{j \ne k \in T}\{\ell_j
+\ge 0 \ge \ell_k\}$, its proof holds word for word — $h' = h$ where all of $T$ are active for both parameters
+(their affine parts agree) or inactive for both, and elsewhere $x$ is within $O(t)(1 + |x|)$ of $M$, where
+$h \le -\varepsilon(1 + |x|)$. $\square$ So pairs $\{k_0, k\}$ active on some components of $P$ only trade too:
+neurons kinked in a gap of $P$ on the line trade slopes and heights on the components they share
+(:func:`agreeing_trades`).
+
 **Rows kept on the line** ($n_0 \ge 2$, $f$ not constant). Let every neuron of $\theta$ with $v \ne 0$ have a row
 $w = \lambda u$ on one line $\mathbb{R}u$ or $w = 0$, so that $h = g(u\cdot x)$, and let $k$ be a neuron with
 $v_k \ne 0 \ne \lambda_k$ at the point $p_k = -b_k/\lambda_k$ such that no set of neurons at $p_k$ (with $v \ne 0$)
@@ -136,7 +145,7 @@ from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, spars
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
-from semialg.families.bottleneck.affine_trades import affine_part_trades, constant_neuron_tilts
+from semialg.families.bottleneck.affine_trades import _agree_off_p, affine_part_trades, constant_neuron_tilts
 from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, cell_cones, cut_generators, \
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
@@ -155,7 +164,7 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
-__all__ = ["CELL_LIMIT", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "line_row_equations",
+__all__ = ["CELL_LIMIT", "agreeing_trades", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "line_row_equations",
            "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations", "silent_neuron_moves",
            "unseen_kink_equations", "zero_neuron_partners"]
 
@@ -231,15 +240,13 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
         woken: set = set()
-        silent = silent_neuron_moves(net, woken)
-        (W_at, *_), (b_at, *_) = parameter_offsets(net.architecture)
-        woken |= {k for k in range(n1) for m in silent if m[b_at + k] or any(m[W_at + k * n0: W_at + (k + 1) * n0])}
-        partners, withdrawn = zero_neuron_partners(net, woken)
+        silent, partners, withdrawn = _silent_or_partners(net, silent_neuron_moves(net, woken), woken)
         twins, withdrawn_twins = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
         withdrawn += withdrawn_twins
         return equations, (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
-                           + affine_part_trades(net) + constant_neuron_tilts(net) + twins + partners
+                           + affine_part_trades(net) + agreeing_trades(net) + constant_neuron_tilts(net) + twins
+                           + partners
                            + constant_function_moves(net, t)), \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
                         unused_constant_cases(net),
@@ -458,6 +465,61 @@ def zero_neuron_partners(net: Network, taken: set) -> tuple[list[list[fmpq]], li
     return moves, withdrawn
 
 
+def agreeing_trades(net: Network) -> list[list[fmpq]]:
+    r"""The trades of :mod:`~semialg.families.bottleneck.affine_trades` for pairs $T = \{k_0, k\}$ that need not
+    be active on all of $\bar P$ (module docstring, *trades of agreeing neurons*): for each neuron $k$ with
+    $w_k \ne 0$ the first $k_0 \ne k$ with $v_{k_0} \ne 0 \ne w_{k_0}$ and $\tilde h < 0$ on the cone over
+    $\{\ell_{k_0} \ge 0 \ge \ell_k\} \cup \{\ell_k \ge 0 \ge \ell_{k_0}\}$, the directions $\delta v_k = 1$,
+    $\delta(w_{k_0}, b_{k_0}) = -(w_k, b_k)/v_{k_0}$ and $\delta(w_k, b_k) = u$, $\delta(w_{k_0}, b_{k_0}) =
+    -v_ku/v_{k_0}$ ($u$ the unit vectors). ``[]`` when $c = 0$ or the cells' generators are not enumerated. Cost:
+    $O(n_1^2)$ cuts of the $O(G^2)$ generator pairs of each cell with $G$ generators.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[-2], [1], [-1]], [[2, 2, -1]], [["1"]]], [["3/2", "-3/4", 1], [-1], [0]])
+    >>> len(agreeing_trades(net)), local_dimension_bounds(net)   # P = (-oo, 1/3) u (5/4, oo); s(-2x + 3/2) and
+    (6, (7, 7))
+    >>> # s(-x + 1) are on only on the left part: they trade its slope and height (the two pairs span the same)
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    if not any(view.c) or (cones := cell_cones(net)) is None:
+        return []
+    rows = [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True)]
+    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    unit, out = _units(net.architecture.num_parameters), []
+
+    def row_at(k, vector, scale) -> list:      # the entries of (w_k, b_k) moved by scale * vector
+        return [(W_at + k * n0 + j, scale * x) for j, x in enumerate(vector[:n0])] + [(b_at + k, scale * vector[n0])]
+
+    for k in (k for k, w in enumerate(view.w) if any(w)):
+        k0 = next((j for j, w in enumerate(view.w) if j != k and view.v[j] != 0 and any(w)
+                   and _agree_off_p(cones, [rows[j], rows[k]])), None)
+        if k0 is not None:
+            out.append(unit((v_at + k, _ONE), *row_at(k0, rows[k], -1 / view.v[k0])))
+            out += [unit(*row_at(k, u, _ONE), *row_at(k0, u, -view.v[k] / view.v[k0]))
+                    for u in (tuple(_ONE if i == j else _ZERO for i in range(n0 + 1)) for j in range(n0 + 1))]
+    return out
+
+
+def _silent_or_partners(net: Network, silent: list, woken: set) -> tuple[list, list, list]:
+    r"""``(silent, partners, withdrawn)``: the moves of :func:`silent_neuron_moves` (``silent``) and of
+    :func:`zero_neuron_partners` for the zero neurons not in ``woken`` (those woken far away), each zero neuron
+    keeping the family with more row directions (they do not combine); ``woken`` gains every neuron whose row
+    either moves."""
+    n0, n1 = net.widths[0], net.widths[1]
+    (W_at, *_), (b_at, *_) = parameter_offsets(net.architecture)
+
+    def on_row(k, moves) -> list:
+        return [m for m in moves if m[b_at + k] or any(m[W_at + k * n0: W_at + (k + 1) * n0])]
+
+    partners, withdrawn = zero_neuron_partners(net, set(woken))
+    weaker = {k for k in range(n1) if len(on_row(k, partners)) > len(on_row(k, silent))}
+    stronger = {k for k in range(n1) if on_row(k, partners)} - weaker
+    woken |= {k for k in range(n1) if on_row(k, silent)} | weaker
+    return ([m for m in silent if not any(m in on_row(k, silent) for k in weaker)],
+            [m for m in partners if not any(m in on_row(k, partners) for k in stronger)],
+            [m for m in withdrawn if not any(m[b_at + k] for k in stronger)])
+
+
 def _negative_on_plane(row, gens) -> bool:
     r"""Whether $\tilde h < 0$ on the closed cone over a cell's part of the hyperplane of ``row`` (origin excepted):
     at its generators on the plane and the points where pairs of them across it meet it."""
@@ -474,8 +536,8 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
     translations*): directions $(\delta b_k)_{k \in H}, \delta e$ with $\sum_{k\ \mathrm{active}} v_k\delta b_k +
     \delta e$ zero on every cell meeting $P$ and non-positive on every other cell where $\sup h \ge 0$; a basis of
     them around a relative-interior point of that cone (or of its lineality space when it has none). $H$: the
-    hidden neurons whose hyperplane misses $\bar P$, alone on it or with neurons of the other orientation, not
-    cancelling, on a hyperplane where $\sup h < 0$; any two of them meeting (if at all) where $\sup h < 0$
+    hidden neurons whose hyperplane misses $\bar P$, alone on it or with others (twins parting, opposite neurons),
+    not cancelling, on a hyperplane where $\sup h < 0$; any two of them meeting (if at all) where $\sup h < 0$
     (:func:`_negative_on`). ``[]`` when the cells' generators are not enumerated. Cost: a pass over the cells'
     generators per pair of neurons of $H$, one exact strict-feasibility LP in $|H| + 1$ unknowns with a row per
     cell, after the cells of
@@ -497,10 +559,9 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
             key, scale, sign = normalise_row(tuple(w) + (view.b[k],))
             lines.setdefault(fingerprint(key), []).append((sign, v * scale))
 
-    def shareable(row) -> bool:      # alone, or opposite neurons of a non-affine line on which h < 0
+    def shareable(row) -> bool:      # alone, or neurons of a line with a non-zero total jump on which h < 0
         members = lines[fingerprint(normalise_row(row)[0])]
-        return len(members) == 1 or (len({s for s, _ in members}) == len(members)
-                                     and sum((j for _, j in members), _ZERO) != 0 and _negative_on(cones, [row]))
+        return len(members) == 1 or (sum((j for _, j in members), _ZERO) != 0 and _negative_on(cones, [row]))
 
     def side(row, gens) -> fmpq:
         return sum((dot(row, g) for g, _, _ in gens), _ZERO)

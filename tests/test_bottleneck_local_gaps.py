@@ -18,7 +18,9 @@ import semialg as sa
 from semialg import Network
 from semialg.core.exact import rank
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.local import local_dimension_bounds, zero_neuron_partners
+from semialg.engine import tangent
+from semialg.families.bottleneck.local import agreeing_trades, hidden_translations, local_dimension_bounds, \
+    zero_neuron_partners
 
 GRID = {n0: [tuple(fmpq(p, 4) for p in point) for point in itertools.product(range(-24, 25, step), repeat=n0)]
         for n0, step in ((1, 1), (2, 5))}
@@ -120,3 +122,87 @@ def test_no_partner_when_the_plane_touches_p():
     gets no partner (waking near s(x) with the kink moved would show on P)."""
     net = Network.from_arrays([[[1], [0]], [[1, 1]], [[1], [-1]]], [[0, 0], [0], [0, 1]])
     assert zero_neuron_partners(net, set()) == ([], [])
+
+
+def _moved(net: Network, direction, t) -> Network:
+    return Network.from_parameters(net.architecture, [a + t * d for a, d in zip(net.parameters(), direction)])
+
+
+def _gapped(rng: random.Random) -> Network:
+    """An n0-n1-1-2 parameter (n0 = 1, 2) with small entries, often with hidden kinks in gaps of P."""
+    n0, n1 = rng.choice([1, 1, 2]), rng.choice([3, 4])
+    W = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    v = [rng.choice([-2, -1, 0, 1, 2, 3]) for _ in range(n1)]
+    if rng.random() < 0.5:      # twins
+        W[1], b[1] = [2 * x for x in W[0]], 2 * b[0]
+    return Network.from_arrays([W, [v], [[1], [-1]]], [b, [rng.randint(-2, 2)], [0, 1]])
+
+
+def _with(moves_of, count: int, seed: int):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _gapped(rng)
+        if moves := moves_of(net):
+            out.append((net, moves))
+    return out
+
+
+@pytest.mark.parametrize("net, moves", _with(agreeing_trades, 12, 1))
+def test_agreeing_trades_keep_the_function(net, moves):
+    # two-sided: each move both ways (exact along its line), then the row trades all at once (linear at fixed
+    # output weights; with them the family is curved: sum v_k (w_k, b_k) is kept, not its first-order part)
+    for direction in moves:
+        for t in (fmpq(1, 10 ** 4), fmpq(-1, 10 ** 4)):
+            moved = _moved(net, direction, t)
+            assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
+            assert sa.equivalent(net, moved)
+    (_, v_at, c_at), _ = tangent.parameter_offsets(net.architecture)
+    rows = [m for m in moves if not any(m[v_at:c_at])]
+    rng = random.Random(len(moves))
+    amounts = [fmpq(rng.randint(-9, 9), 10 ** 5) for _ in rows]
+    combined = _moved(net, [sum((a * d[i] for a, d in zip(amounts, rows)), fmpq(0)) for i in range(len(moves[0]))], 1)
+    assert sa.equivalent(net, combined)
+
+
+def test_neurons_on_different_parts_of_p_do_not_trade():
+    """h = 2 s(-2x + 3/2) + 2 s(x - 3/4) - s(-x + 1) - 1, P = (-oo, 1/3) u (5/4, oo): s(-2x + 3/2) and s(-x + 1)
+    are on only on the left part and trade there; s(x - 3/4) is on only on the right one. Trading its slope with
+    s(-2x + 3/2) changes f, and no move of agreeing_trades does so. By hand: the two affine pieces on P (4
+    equations) on the 10 parameters of the neurons and e, plus mu: 7."""
+    net = Network.from_arrays([[[-2], [1], [-1]], [[2, 2, -1]], [[1]]], [[fmpq(3, 2), fmpq(-3, 4), 1], [-1], [0]])
+    (W_at, v_at, _), _ = tangent.parameter_offsets(net.architecture)
+    moves = agreeing_trades(net)
+    assert moves and all(not m[W_at + 1] and not m[v_at + 1] for m in moves)      # w_1 and v_1 never move
+    across = [fmpq(0)] * net.architecture.num_parameters
+    across[W_at + 1], across[W_at] = fmpq(1), fmpq(-1)     # w_1 up, w_0 giving up v_1 / v_0 of it
+    assert not sa.equivalent(net, _moved(net, across, fmpq(1, 100)))
+    assert tangent.local_dimension_bounds(net) == (4, 7) and local_dimension_bounds(net) == (7, 7)
+
+
+@pytest.mark.parametrize("net, moves", _with(hidden_translations, 10, 2))
+def test_hidden_translations_keep_the_function_with_twins(net, moves):
+    # one-sided: each for small t >= 0, then all at once with non-negative amounts
+    for direction in moves:
+        moved = _moved(net, direction, fmpq(1, 10 ** 4))
+        assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
+        assert sa.equivalent(net, moved)
+    rng = random.Random(len(moves))
+    amounts = [fmpq(rng.randint(0, 9), 10 ** 5) for _ in moves]
+    combined = _moved(net, [sum((a * d[i] for a, d in zip(amounts, moves)), fmpq(0)) for i in range(len(moves[0]))], 1)
+    assert sa.equivalent(net, combined)
+
+
+def test_hidden_twins_part():
+    """The survey's 1-4-1-2 member h = 3 s(-2x - 2) - s(-2x - 2) - s(-x + 2) + 2 with a dead s(0x - 1) (v = 3):
+    P = (-oo, -4/3) u (0, oo), the twins' kink -1 in the gap, h(-1) = -1. By hand: the kink at 2 is seen (its
+    scale, 1), e = 2 is fixed by h = 2 beyond it; the twins' 6 parameters keep the left piece (2 equations): 4,
+    their kinks parting in the gap; the dead neuron's b and v (it cannot wake: h -> +oo on the left, 2 on the
+    right), 2; mu, 1. Total 8 (before: (7, 8))."""
+    net = Network.from_arrays([[[-2], [-2], [-1], [0]], [[3, -1, -1, 3]], [[1], [-1]]],
+                              [[-2, -2, 2, -1], [2], [0, 1]])
+    assert local_dimension_bounds(net) == (8, 8)
+    parted = Network.from_arrays([[[-2], [-2], [-1], [0]], [[3, -1, -1, 3]], [[1], [-1]]],
+                                 [[-2 + fmpq(1, 30), -2 + fmpq(1, 10), 2, -1], [2], [0, 1]])
+    assert sa.equivalent(net, parted)
+    assert all(parted(x) == net(x) for x in GRID[1])
