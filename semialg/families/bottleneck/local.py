@@ -164,8 +164,8 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
-__all__ = ["CELL_LIMIT", "agreeing_trades", "downhill_translations", "hidden_neuron_moves", "hidden_translations", "line_row_equations",
-           "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations", "silent_neuron_moves",
+__all__ = ["CELL_LIMIT", "agreeing_trades", "downhill_translations", "hidden_neuron_moves", "hidden_translations",
+           "line_row_equations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations", "silent_neuron_moves",
            "unseen_kink_equations", "zero_neuron_partners"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
@@ -474,11 +474,13 @@ def agreeing_trades(net: Network) -> list[list[fmpq]]:
     -v_ku/v_{k_0}$ ($u$ the unit vectors). ``[]`` when $c = 0$ or the cells' generators are not enumerated. Cost:
     $O(n_1^2)$ cuts of the $O(G^2)$ generator pairs of each cell with $G$ generators.
 
+    Under $h = 2\sigma(-2x + 3/2) + 2\sigma(x - 3/4) - \sigma(-x + 1) - 1$, $P = (-\infty, 1/3) \cup (5/4, \infty)$,
+    the first and last neurons are on only on the left part and trade its slope and height (both pairs, one span):
+
     >>> from semialg.core.network import Network
-    >>> net = Network.from_arrays([[[-2], [1], [-1]], [[2, 2, -1]], [["1"]]], [["3/2", "-3/4", 1], [-1], [0]])
-    >>> len(agreeing_trades(net)), local_dimension_bounds(net)   # P = (-oo, 1/3) u (5/4, oo); s(-2x + 3/2) and
+    >>> net = Network.from_arrays([[[-2], [1], [-1]], [[2, 2, -1]], [[1]]], [["3/2", "-3/4", 1], [-1], [0]])
+    >>> len(agreeing_trades(net)), local_dimension_bounds(net)
     (6, (7, 7))
-    >>> # s(-x + 1) are on only on the left part: they trade its slope and height (the two pairs span the same)
     """
     view, n0 = OuterView.of(net), net.widths[0]
     if not any(view.c) or (cones := cell_cones(net)) is None:
