@@ -127,7 +127,9 @@ def visible_kinks(net: Network) -> VisibleKinks | None:
     r"""Exact evidence that $\theta$ satisfies the hypotheses of the theorem on $h$, or ``None`` when the points
     are not found or a hypothesis fails. Cost: that of
     :func:`~semialg.families.bottleneck.types.visibility_witnesses` and of
-    :func:`~semialg.families.bottleneck.outer_fibre.rising_direction` (else $n_0$ evaluations per neuron)."""
+    :func:`~semialg.families.bottleneck.outer_fibre.rising_direction`, else per neuron that of
+    :func:`~semialg.families.bottleneck.outer_fibre.varying_pair` on lines through the point of $H_k$ nearest 0 and
+    through the visibility witness (exact on $H_k$ when $n_0 = 2$)."""
     view = OuterView.of(net)
     seen = visibility_witnesses(view) if any(view.c) else None
     if seen is None or any(q is None for q in seen[2]) or rank(view.w) < 2:
@@ -137,7 +139,7 @@ def visible_kinks(net: Network) -> VisibleKinks | None:
     rising = rising_direction(view)
     if rising is not None:
         return VisibleKinks(*seen, rising=rising)
-    pairs = tuple(varying_pair(view, k) for k in range(len(view.w)))
+    pairs = tuple(varying_pair(view, k, (q,)) for k, q in enumerate(seen[2]))
     return None if None in pairs else VisibleKinks(*seen, varying=pairs)
 
 

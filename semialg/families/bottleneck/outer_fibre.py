@@ -25,6 +25,7 @@ shallow fibres when $h$ is not generic.
 
 from __future__ import annotations
 
+import itertools
 import random as _random
 
 from semialg.core.lazy import sympy  # imported on first use: start-up time
@@ -111,21 +112,64 @@ def _slope(view: OuterView, r) -> fmpq:
     return sum((v * max(dot(w, r), _ZERO) for w, v in zip(view.w, view.v, strict=True)), _ZERO)
 
 
-def varying_pair(view: OuterView, k: int) -> tuple[tuple[fmpq, ...], tuple[fmpq, ...]] | None:
-    r"""Two exact points of $H_k$ where $h$ differs: the point of $H_k$ nearest $0$ and a step from it along
-    $w_a e_b - w_b e_a \perp w_k$, for the first $a$ with $w_{k,a} \ne 0$ and each $b$ in turn; ``None`` if $h$ agrees
-    at all of them. Cost: at most $n_0$ exact evaluations of $h$."""
+def varying_pair(view: OuterView, k: int, base=()) -> tuple[tuple[fmpq, ...], tuple[fmpq, ...]] | None:
+    r"""Two exact points of $H_k$ where $h$ differs, found on lines of $H_k$, each decided exactly: through the
+    point $q$ of $H_k$ nearest $0$ and each point of ``base`` (points of $H_k$, e.g. the visibility witness), along
+    $w_{k,a}e_j - w_{k,j}e_a \perp w_k$ ($a$ the first index with $w_{k,a} \ne 0$, each $j \ne a$), then along the
+    projections on $w_k^\perp$ of the other rows (crossing the traces $H_i \cap H_k$ where $h|_{H_k}$ may kink).
+    On a line $x + tu$, $h = e + \sum_i v_i\sigma(z_i + ts_i)$ ($z_i = w_i\cdot x + b_i$, $s_i = w_i\cdot u$) is
+    piecewise linear in $t$ with breakpoints $-z_i/s_i$; it is constant iff its slope vanishes on every piece, and
+    two points inside a piece of non-zero slope differ — found wherever on the line $h$ varies, however far from
+    $x$. With $n_0 = 2$ the first line is $H_k$ itself, so ``None`` means exactly that $h$ is constant on $H_k$;
+    for $n_0 > 2$, ``None`` means that $h$ is constant on every line tried (the basis lines through $q$ decide
+    an affine $h|_{H_k}$; a line along $u_i$ sees the kink of $h|_{H_k}$ on $H_i \cap H_k$ unless it crosses it
+    where other kinks cancel it). Cost: $O(n_1n_0 + n_1\log n_1)$ exact operations per line, at most
+    $(1 + |\text{base}|)(n_0 + n_1 - 2)$ lines, stopping at the first that varies. Here $h = 1 - \sigma(x) -
+    \sigma(y - 5)$ is 1 on $x = 0$ up to $y = 5$ and drops after:
+
+    >>> view = OuterView.of(Network.from_arrays([[[1, 0], [0, 1]], [[-1, -1]], [[1]]], [[0, -5], [1], [0]]))
+    >>> [(p, view.inner(p)[0]) for p in varying_pair(view, 0)]
+    [((0, 6), 0), ((0, 7), -1)]
+    """
     w, b, h = view.w[k], view.b[k], view.inner
-    q = tuple(-b * x / dot(w, w) for x in w)
+    ww = dot(w, w)
     a = next(i for i, x in enumerate(w) if x != 0)
-    value = h(q)[0]
-    for j in (j for j in range(len(w)) if j != a):
-        p = tuple(x + (w[a] if i == j else -w[j] if i == a else 0) for i, x in enumerate(q))
-        if h(p)[0] != value:
-            return q, p
+    points = (tuple(-b * x / ww for x in w),) + tuple(base)
+    basis = (tuple(w[a] if l == j else -w[j] if l == a else _ZERO for l in range(len(w)))
+             for j in range(len(w)) if j != a)
+    traces = (tuple(y - dot(r, w) / ww * z for y, z in zip(r, w, strict=True))
+              for i, r in enumerate(view.w) if i != k and rank([w, r]) == 2)
+    for u in itertools.chain(basis, traces):
+        for x in points:
+            pair = _varying_on_line(view, x, u)
+            if pair is not None and h(pair[0]) != h(pair[1]):
+                return pair
     return None
 
 
+def _varying_on_line(view: OuterView, x, u) -> tuple[tuple[fmpq, ...], tuple[fmpq, ...]] | None:
+    r"""Two points $x + tu$ inside the first linear piece of $t \mapsto h(x + tu)$ with a non-zero slope, or
+    ``None`` when $h$ is constant on the line: the slope, $\sum_{s_i < 0} v_is_i$ before the first breakpoint,
+    grows by $v_i|s_i|$ at the breakpoint of neuron $i$. Cost: $O(n_1n_0 + n_1\log n_1)$."""
+    jumps: dict[fmpq, fmpq] = {}
+    slope = _ZERO
+    for wi, bi, vi in zip(view.w, view.b, view.v, strict=True):
+        s = dot(wi, u)
+        if s != 0 and vi != 0:
+            t = -(dot(wi, x) + bi) / s
+            jumps[t] = jumps.get(t, _ZERO) + vi * abs(s)
+            slope += vi * min(s, _ZERO)
+    cuts = sorted(jumps)
+    ends = [None] + cuts + [None]
+    for lo, hi in zip(ends, ends[1:]):
+        if slope != 0:
+            t0 = (lo if lo is not None else (hi if hi is not None else _ZERO) - 3)
+            t1 = hi if hi is not None else t0 + 3
+            return tuple(tuple(y + t * z for y, z in zip(x, u, strict=True))
+                         for t in ((2 * t0 + t1) / 3, (t0 + 2 * t1) / 3))
+        if hi is not None:
+            slope += jumps[hi]
+    return None
 
 
 def inner_determined(net: Network, t: BottleneckType, deadline: float | None = None) -> bool:
