@@ -69,18 +69,18 @@ def no_reflected_member(view: OuterView) -> bool:
 
     *Lemma.* Let $c \ne 0$, $P, N \ne \emptyset$, every $H_i$ meet $P$, the $H_i$ be distinct and span at least a
     plane. A member has $c'_r\sigma(h') + d'_r = c_r\sigma(h) + d_r$, so $\sigma(h') = \alpha\sigma(h) + \beta$; if
-    $\beta \ne 0$, then $\beta > 0$ (its value on $N$), and either $\alpha > 0$, or $\alpha < 0$ and
-    $h \le \beta/|\alpha|$, $\sigma(h') = 0$ exactly on $\{h = \beta/|\alpha|\}$. Where $\sigma(h') > 0$ and $H_i$
-    meets it inside $P$, $h' = \alpha h + \beta$ kinks along $H_i$, so if every $H_i$ does, the $n_1$ neurons of $\theta'$ lie one on each
-    $H_i$; their constant jumps forbid $H_i$ to cross $N$ (where $h' = \beta$ is flat), and $\partial P$, where
-    $h' = \beta + \alpha\sigma(h)$ kinks, lies in $\bigcup H_i$. Then a component of $N$ is a whole cell of the
-    arrangement on whose facets $h = 0$, an affine function vanishing on one hyperplane only: a half-space that no
-    other $H_i$ enters, so all $H_i$ are parallel — excluded. Hence some $H_k \cap P$ lies in
+    $\beta \ne 0$, then $\beta > 0$ (its value on $N$), and either $\alpha > 0$, or $\alpha < 0$ and $h \le
+    \beta/|\alpha|$, $\sigma(h') = 0$ exactly on $\{h = \beta/|\alpha|\}$. Where $\sigma(h') > 0$ and $H_i$ meets it
+    inside $P$, $h' = \alpha h + \beta$ kinks along $H_i$, so if every $H_i$ does, the $n_1$ neurons of $\theta'$
+    lie one on each $H_i$; their constant jumps forbid $H_i$ to cross $N$ (where $h' = \beta$ is flat), and
+    $\partial P$, where $h' = \beta + \alpha\sigma(h)$ kinks, lies in $\bigcup H_i$. Then a component of $N$ is a
+    whole cell of the arrangement on whose facets $h = 0$, an affine function vanishing on one hyperplane only: a
+    half-space that no other $H_i$ enters, so all $H_i$ are parallel — excluded. Hence some $H_k \cap P$ lies in
     $\{h = \beta/|\alpha|\}$, and by continuity along $H_k$ all of $H_k$ does: $h$ is constant on $H_k$ and bounded
-    above. $\square$ (With parallel rows the 1-D calculus of :mod:`~.line_fibre` lists such reflections:
-    $1 - \sigma(x)$ and $1 - \sigma(1 - x)$ have the same $\sigma(h)$ up to $\alpha = -1, \beta = 1$.)
-    Cost: $O(sn_1n_0)$ flops for $s$ random directions and one exact test, else two exact evaluations of $h$ per
-    neuron; a canonical form of $h$ on $H_k$ only when those agree."""
+    above. $\square$ (With parallel rows the 1-D calculus of :mod:`~.line_fibre` lists such reflections: $1 -
+    \sigma(x)$ and $1 - \sigma(1 - x)$ have the same $\sigma(h)$ up to $\alpha = -1, \beta = 1$.)
+    Cost: $O(sn_1n_0)$ flops for $s$ random directions and one exact test, else that of :func:`varying_pair` per
+    neuron; a canonical form of $h$ on $H_k$ only when it finds no pair ($n_0 > 2$; for $n_0 = 2$ it is exact)."""
     if rank(view.w) < 2:
         return False
     if rising_direction(view) is not None:
