@@ -81,25 +81,29 @@ small, any $v'_i$ near $v_i$, and $\ell'_k = \ell_k - v'_itu/v_k$ keep the funct
 dimension $\dim L_h^\perp + 1$ in $i$'s row. *Proof.* $h' - h = v'_i\sigma(tu\cdot\hat x) + v_k\sigma(\ell'_k\cdot
 \hat x) - v_k\sigma(\ell_k\cdot\hat x)$ ($\hat x = (x, 1)$) is $0$ where the three forms are all positive
 (the slopes cancel) or all non-positive; elsewhere two of them, each within $O(\delta + t)$ of $\ell_k$, differ
-in sign, so $|\ell_k\cdot\hat x| \le C(\delta + t)|\hat x|$: $\hat x$ lies in a conic neighbourhood of the cone
-over $H_k$, where $h \le -\varepsilon'(1 + |x|)$ for $\delta$ small (compactness), while $|h' - h| \le Ct(1 +
-|x|)$; so $h' < 0$ there for small $t$, and $h' = h$ elsewhere. $\square$ Like the trades of
-:mod:`~semialg.families.bottleneck.affine_trades` it changes $h$ only where $h$ has such a margin, so it composes
-with the other moves; it does not combine with the zero neuron's other families (its bias lowered, woken far
-away, tilted into the cone of rows non-positive on $\bar P$, twin of a hidden neuron), so those are left out for
-such a neuron. Under $h = 2\sigma(-3x - 1/2) + 2\sigma(0) + \sigma(0) + \sigma(2x + 1/2) - 1$ ($P = (-\infty,
--1/3) \cup (1/4, \infty)$, both kinks in the gap) the two zero neurons' kinks move anywhere in the gap,
-$\sigma(2x + 1/2)$ giving up their slopes on the right: local dimension 10 in 1-4-1-2, where the bounds were
-$(8, 10)$.
+in sign, so $\hat x$ lies in a conic neighbourhood of the cone over $H_k$, where $h \le -\varepsilon'(1 + |x|)$
+for $\delta$ small (compactness), while $|h' - h| \le Ct(1 + |x|)$. $\square$ It changes $h$ only where $h$ has
+such a margin, as the trades of :mod:`~semialg.families.bottleneck.affine_trades` do, so it composes with the
+other moves, but not with the zero neuron's other families (its bias lowered, woken far away, tilted into the
+cone of rows non-positive on $\bar P$, twin of a hidden neuron): the larger is kept.
 
-**Trades of agreeing neurons** ($c \ne 0$). The trades of
-:mod:`~semialg.families.bottleneck.affine_trades` need the neurons of $T$ to agree (all active or all inactive) on
-$\bar P$, not to be active on all of it: if $\tilde h < 0$ on the cone over $M = \bigcup_{j \ne k \in T}\{\ell_j
-\ge 0 \ge \ell_k\}$, its proof holds word for word — $h' = h$ where all of $T$ are active for both parameters
-(their affine parts agree) or inactive for both, and elsewhere $x$ is within $O(t)(1 + |x|)$ of $M$, where
-$h \le -\varepsilon(1 + |x|)$. $\square$ So pairs $\{k_0, k\}$ active on some components of $P$ only trade too:
-neurons kinked in a gap of $P$ on the line trade slopes and heights on the components they share
-(:func:`agreeing_trades`).
+**Trades of agreeing neurons** ($c \ne 0$). The trades of :mod:`~semialg.families.bottleneck.affine_trades` need
+the neurons of $T$ to agree (all active or all inactive) on $\bar P$, not to be active on all of it: if
+$\tilde h < 0$ on the cone over $M = \bigcup_{j \ne k \in T}\{\ell_j \ge 0 \ge \ell_k\}$, $h' = h$ where all of
+$T$ are active for both parameters (their affine parts agree) or inactive for both, and elsewhere $x$ is within
+$O(t)(1 + |x|)$ of $M$, where $h \le -\varepsilon(1 + |x|)$. $\square$ So neurons kinked in a gap of $P$ trade
+slopes and heights on the parts they share (:func:`agreeing_trades`).
+
+**Constant neurons tilting along an opposite pair** ($c \ne 0$). Let $k, m$ have $v \ne 0$ and rows
+$\lambda_k\ell$, $-\lambda_m\ell$ ($\lambda > 0$, $\ell = u\cdot x + \beta$) and $i$ be constant ($w_i = 0$,
+$b_i > 0$, $v_i \ne 0$). Then $w'_i = tu$, $v'_k = v_k - tv_i/\lambda_k$, $v'_m = v_m + tv_i/\lambda_m$,
+$e' = e + tv_i\beta$ keep the function for small $t > 0$ if $v_i < 0$ and $\ell$ is bounded below on $\bar P$,
+or $v_i > 0$ and $h \le C - \delta|\ell|$ on $\{\ell \le 0\}$ (for $-\ell$: $t < 0$). *Proof.* The pair's new
+weights add $-tv_i\ell$ everywhere, so $h' = h$ where $i$ stays on; where it turns off,
+$\{tu\cdot x + b_i < 0\} \subset \{\ell < -b_i/t + |\beta|\}$, $h' - h = -v_i(tu\cdot x + b_i)$ has the sign of $v_i$
+and size at most $|v_i|t(|\ell| + |\beta|)$: it only lowers $h$, off $\bar P$, or $h' \le C - (\delta -
+|v_i|t)|\ell| + C' < 0$ there. $\square$ Like the far wakings it changes $h$ only where it is lowered or
+$h \le -\delta|\ell|$, and composes as they do (:func:`constant_pair_tilts`).
 
 **Rows kept on the line** ($n_0 \ge 2$, $f$ not constant). Let every neuron of $\theta$ with $v \ne 0$ have a row
 $w = \lambda u$ on one line $\mathbb{R}u$ or $w = 0$, so that $h = g(u\cdot x)$, and let $k$ be a neuron with
@@ -164,7 +168,7 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
-__all__ = ["CELL_LIMIT", "agreeing_trades", "downhill_translations", "hidden_neuron_moves", "hidden_translations",
+__all__ = ["CELL_LIMIT", "agreeing_trades", "constant_pair_tilts", "downhill_translations", "hidden_neuron_moves", "hidden_translations",
            "line_row_equations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations", "silent_neuron_moves",
            "unseen_kink_equations", "zero_neuron_partners"]
 
@@ -185,7 +189,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.plateau.plateau_slides`,
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
     :func:`~semialg.families.bottleneck.affine_trades.constant_neuron_tilts`,
-    :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, :func:`zero_neuron_partners` and
+    :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, :func:`zero_neuron_partners`,
+    :func:`agreeing_trades`, :func:`constant_pair_tilts` and
     :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by
     the two cases of
@@ -246,7 +251,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         return equations, (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net)
                            + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
                            + affine_part_trades(net) + agreeing_trades(net) + constant_neuron_tilts(net) + twins
-                           + partners
+                           + partners + constant_pair_tilts(net)
                            + constant_function_moves(net, t)), \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
                         unused_constant_cases(net),
@@ -426,15 +431,13 @@ def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmp
 
 
 def zero_neuron_partners(net: Network, taken: set) -> tuple[list[list[fmpq]], list[list[fmpq]]]:
-    r"""``(moves, withdrawn)`` of the module docstring's *zero neurons waking beside a hidden hyperplane* for a
-    case-(a) parameter with $c \ne 0$: for each zero neuron $i$ ($w_i = 0 = b_i$, $v_i \ne 0$) not in ``taken``
-    (those moved otherwise: woken far away, or tilted into the cone of rows non-positive on $\bar P$; ``taken``
-    gains the ones used here) and the first neuron $k$ with $v_k \ne 0 \ne w_k$ and $\tilde h < 0$ on the closed
-    cone over its hyperplane modulo $L_h$, the directions $\delta(w_i, b_i) = u$, $\delta(w_k, b_k) = -v_iu/v_k$ for
-    $u$ in a basis of $L_h^\perp \times \mathbb{R}$, and the lowering $\delta b_i = -1$ of
-    :mod:`semialg.engine.tangent` withdrawn (a family it does not combine with). None when $n_0 \ge 2$ and zero
-    neurons of both signs of $v$ may part as cancelling twins. Cost: a pass over every cell's generators and
-    generator pairs per neuron $k$ (after :func:`hidden_neuron_moves`' cells), $O(n_0D)$ per zero neuron.
+    r"""``(moves, withdrawn)`` of the module docstring's *zero neurons waking beside a hidden hyperplane* ($c \ne 0$):
+    for each zero neuron $i$ not in ``taken`` (moved otherwise; ``taken`` gains those used here) and the first
+    neuron $k$ with $v_k \ne 0 \ne w_k$ and $\tilde h < 0$ on the cone over its hyperplane modulo $L_h$, the
+    directions $\delta(w_i, b_i) = u$, $\delta(w_k, b_k) = -v_iu/v_k$ for $u$ in a basis of $L_h^\perp \times
+    \mathbb{R}$, and the lowering $\delta b_i = -1$ of :mod:`semialg.engine.tangent` withdrawn. None when $n_0 \ge 2$
+    and zero neurons of both signs of $v$ may part as cancelling twins. Cost: a pass over every cell's generators
+    and their pairs per neuron $k$, $O(n_0D)$ per zero neuron.
 
     >>> from semialg.core.network import Network
     >>> net = Network.from_arrays([[[-3], [0], [2]], [[2, 2, 1]], [[1]]], [["-1/2", 0, "1/2"], [-1], [0]])
@@ -449,8 +452,9 @@ def zero_neuron_partners(net: Network, taken: set) -> tuple[list[list[fmpq]], li
         return [], []
     basis = _live_rows_basis(view)
     quotient = [_modulo(gens, basis) for gens in cones]
-    partner = next((k for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True))
-                    if v != 0 and any(w) and all(_negative_on_plane(tuple(w) + (b,), g) for g in quotient)), None)
+    partner = next((k for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if v != 0 and any(w)
+                    and all(all(val < 0 for z, _, val in _cut_points(tuple(w) + (b,), g) if z == 0) for g in quotient)),
+                   None)
     if partner is None:
         return [], []
     (W_at, _, _), (b_at, _, _) = parameter_offsets(net.architecture)
@@ -459,20 +463,18 @@ def zero_neuron_partners(net: Network, taken: set) -> tuple[list[list[fmpq]], li
         taken.add(i)
         ratio = -view.v[i] / view.v[partner]
         moves += [unit(*((W_at + m * n0 + j, s * x) for m, s in ((i, _ONE), (partner, ratio)) for j, x in enumerate(q)))
-                  for q in basis]
-        moves.append(unit((b_at + i, _ONE), (b_at + partner, ratio)))
+                  for q in basis] + [unit((b_at + i, _ONE), (b_at + partner, ratio))]
         withdrawn.append(unit((b_at + i, -_ONE)))
     return moves, withdrawn
 
 
 def agreeing_trades(net: Network) -> list[list[fmpq]]:
-    r"""The trades of :mod:`~semialg.families.bottleneck.affine_trades` for pairs $T = \{k_0, k\}$ that need not
-    be active on all of $\bar P$ (module docstring, *trades of agreeing neurons*): for each neuron $k$ with
-    $w_k \ne 0$ the first $k_0 \ne k$ with $v_{k_0} \ne 0 \ne w_{k_0}$ and $\tilde h < 0$ on the cone over
-    $\{\ell_{k_0} \ge 0 \ge \ell_k\} \cup \{\ell_k \ge 0 \ge \ell_{k_0}\}$, the directions $\delta v_k = 1$,
-    $\delta(w_{k_0}, b_{k_0}) = -(w_k, b_k)/v_{k_0}$ and $\delta(w_k, b_k) = u$, $\delta(w_{k_0}, b_{k_0}) =
-    -v_ku/v_{k_0}$ ($u$ the unit vectors). ``[]`` when $c = 0$ or the cells' generators are not enumerated. Cost:
-    $O(n_1^2)$ cuts of the $O(G^2)$ generator pairs of each cell with $G$ generators.
+    r"""The trades of :mod:`~semialg.families.bottleneck.affine_trades` for pairs $\{k_0, k\}$ not necessarily active
+    on all of $\bar P$ (module docstring, *trades of agreeing neurons*): for each $k$ with $w_k \ne 0$ the first
+    $k_0 \ne k$ with $v_{k_0} \ne 0 \ne w_{k_0}$ and $\tilde h < 0$ on the cone over $\{\ell_{k_0} \ge 0 \ge \ell_k\}
+    \cup \{\ell_k \ge 0 \ge \ell_{k_0}\}$, the directions $\delta v_k = 1$, $\delta(w_{k_0}, b_{k_0}) = -(w_k,
+    b_k)/v_{k_0}$ and $\delta(w_k, b_k) = u$, $\delta(w_{k_0}, b_{k_0}) = -v_ku/v_{k_0}$ ($u$ the unit vectors).
+    Cost: $O(n_1^2)$ cuts of the $O(G^2)$ generator pairs of each cell with $G$ generators.
 
     Under $h = 2\sigma(-2x + 3/2) + 2\sigma(x - 3/4) - \sigma(-x + 1) - 1$, $P = (-\infty, 1/3) \cup (5/4, \infty)$,
     the first and last neurons are on only on the left part and trade its slope and height (both pairs, one span):
@@ -502,11 +504,47 @@ def agreeing_trades(net: Network) -> list[list[fmpq]]:
     return out
 
 
+def constant_pair_tilts(net: Network) -> list[list[fmpq]]:
+    r"""One-sided tilts of the constant neurons along an opposite pair's line (module docstring, *constant neurons
+    tilting along an opposite pair*): for each constant neuron $i$ the first pair $k, m$ and side $\varsigma = \pm 1$
+    that qualify, $\delta w_i = \varsigma u$, $\delta v_k = -\varsigma v_i/\lambda_k$, $\delta v_m = \varsigma
+    v_i/\lambda_m$, $\delta e = \varsigma v_i\beta$ (the conditions read at the rays of the cells' cut cones, and
+    at the recession directions of $\bar P$). Cost: a pass over every cell's generators and their pairs per
+    constant neuron, pair and side.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[3], [1], [0], [-1]], [[2, 2, 3, -2]], [[1], [-1]]], [[0, -1, 1, 1], [1], [0, 1]])
+    >>> [[i for i, x in enumerate(m) if x] for m in constant_pair_tilts(net)]   # 2 s(x - 1) - 2 s(1 - x) = 2x - 2
+    [[2, 9, 11, 12]]
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    consts = [i for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b > 0 != v]
+    if not any(view.c) or not consts or (cones := cell_cones(net)) is None:
+        return []
+    lines: dict = {}
+    for k, w in enumerate(view.w):
+        if any(w) and view.v[k] != 0:
+            key, scale, sign = normalise_row(tuple(w) + (view.b[k],))
+            lines.setdefault(fingerprint(key), []).append((k, key, scale, sign))
+    pairs = [(a, b) for group in lines.values() for a in group for b in group if a[3] > 0 > b[3]]
+    pbar = [g for gens in cones if any(val > 0 for _, _, val in gens) for g in cut_generators(gens) if g[-1] == 0]
+    (W_at, v_at, _), (_, e_at, _) = parameter_offsets(net.architecture)
+    unit, out = _units(net.architecture.num_parameters), []
+    for i in consts:
+        for ((k, key, lam_k, _), (m, _, lam_m, _)), side in itertools.product(pairs, (1, -1)):
+            far = tuple(-side * x for x in key)       # the neuron turns off where far . (x, 1) is large
+            if all(all(val < 0 if z > 0 else val <= 0 for z, t, val in _cut_points(far, gens) if t == 0)
+                   for gens in cones) if view.v[i] > 0 else all(dot(far, g) <= 0 for g in pbar):
+                s, v = fmpq(side), view.v[i]
+                out.append(unit(*((W_at + i * n0 + j, s * x) for j, x in enumerate(key[:n0])),
+                                (v_at + k, -s * v / lam_k), (v_at + m, s * v / lam_m), (e_at, s * v * key[n0])))
+                break
+    return out
+
+
 def _silent_or_partners(net: Network, silent: list, woken: set) -> tuple[list, list, list]:
-    r"""``(silent, partners, withdrawn)``: the moves of :func:`silent_neuron_moves` (``silent``) and of
-    :func:`zero_neuron_partners` for the zero neurons not in ``woken`` (those woken far away), each zero neuron
-    keeping the family with more row directions (they do not combine); ``woken`` gains every neuron whose row
-    either moves."""
+    r"""``silent`` and :func:`zero_neuron_partners`' moves and withdrawn ones, each zero neuron keeping the family with
+    more row directions (they do not combine); ``woken`` (far away) are left out and gain every neuron moved."""
     n0, n1 = net.widths[0], net.widths[1]
     (W_at, *_), (b_at, *_) = parameter_offsets(net.architecture)
 
@@ -514,22 +552,20 @@ def _silent_or_partners(net: Network, silent: list, woken: set) -> tuple[list, l
         return [m for m in moves if m[b_at + k] or any(m[W_at + k * n0: W_at + (k + 1) * n0])]
 
     partners, withdrawn = zero_neuron_partners(net, set(woken))
-    weaker = {k for k in range(n1) if len(on_row(k, partners)) > len(on_row(k, silent))}
-    stronger = {k for k in range(n1) if on_row(k, partners)} - weaker
-    woken |= {k for k in range(n1) if on_row(k, silent)} | weaker
-    return ([m for m in silent if not any(m in on_row(k, silent) for k in weaker)],
-            [m for m in partners if not any(m in on_row(k, partners) for k in stronger)],
-            [m for m in withdrawn if not any(m[b_at + k] for k in stronger)])
+    partner_wins = {k for k in range(n1) if len(on_row(k, partners)) > len(on_row(k, silent))}
+    silent_wins = {k for k in range(n1) if on_row(k, partners)} - partner_wins
+    woken |= {k for k in range(n1) if on_row(k, silent)} | partner_wins
+    return ([m for m in silent if not any(m in on_row(k, silent) for k in partner_wins)],
+            [m for m in partners if not any(m in on_row(k, partners) for k in silent_wins)],
+            [m for m in withdrawn if not any(m[b_at + k] for k in silent_wins)])
 
 
-def _negative_on_plane(row, gens) -> bool:
-    r"""Whether $\tilde h < 0$ on the closed cone over a cell's part of the hyperplane of ``row`` (origin excepted):
-    at its generators on the plane and the points where pairs of them across it meet it."""
+def _cut_points(row, gens) -> list[tuple]:
+    r"""$(z, t, \tilde h)$ at the generators of a cell's cone cut by $\mathrm{row}\cdot(x, t) \ge 0$ (as ``level``)."""
     zs = [dot(row, g) for g, _, _ in gens]
-    on = [val for z, (_, _, val) in zip(zs, gens, strict=True) if z == 0]
-    on += [zi * vj - zj * vi for zi, (_, _, vi) in zip(zs, gens, strict=True) if zi > 0
-           for zj, (_, _, vj) in zip(zs, gens, strict=True) if zj < 0]
-    return all(val < 0 for val in on)
+    return [(z, t, val) for z, (_, t, val) in zip(zs, gens, strict=True) if z >= 0] + [
+        (_ZERO, zi * tj - zj * ti, zi * vj - zj * vi) for zi, (_, ti, vi) in zip(zs, gens, strict=True) if zi > 0
+        for zj, (_, tj, vj) in zip(zs, gens, strict=True) if zj < 0]
 
 
 def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
