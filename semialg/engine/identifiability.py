@@ -16,7 +16,9 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   to a parallel hyperplane; a weight hidden where the neuron is off, or the bias of an always-active neuron
   (both decided on the regions of the earlier layers); for one hidden layer, a narrower network (the
   family's minimal form) padded with zero neurons. A family's explicit fibre
-  (:meth:`~semialg.families.base.Family.fibre`) supplies further candidates (its ``sample``).
+  (:meth:`~semialg.families.base.Family.fibre`) supplies further candidates (its ``sample``), and so do its own
+  moves (:meth:`~semialg.families.base.Family.identifiability_witnesses`, e.g. hidden first-layer neurons of
+  case-(a) bottlenecks): each proven equivalent by a verified exact certificate, then checked against the orbit.
 - ``"identifiable"`` — a **proof**: a list of conditions, each re-checkable exactly, that together imply
   identifiability by a theorem. Proven today, for one hidden layer: outside every degeneracy locus (no dead
   neuron, pairwise independent rows $(w_i, b_i)$, no 0-factor set) the fibre is $G\\cdot\\theta$ — the
@@ -25,7 +27,9 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   when every non-empty component of the family's fibre (the union over combinatorial types) has a member
   in $G\\cdot\\theta$ ($G$ preserves types; within the type of $\\theta$ the kinks and the pairs fix every
   neuron up to scale); and a family's own theorem (:meth:`~semialg.families.base.Family.identifiability_proof`:
-  case-(a) bottlenecks whose first-layer neurons are all visible and whose inner network is identifiable).
+  case-(a) bottlenecks whose first-layer neurons are all visible and whose inner network is identifiable;
+  case-(b) bottlenecks whose profile has $n_2 + 1$ kinks and a unique switching-off set; a family may offer
+  several theorems, and a proof must be exactly the steps of one of them).
 - ``"unknown"`` — what was checked. For deeper networks the strongest statement proven is **local
   identifiability**: if the exact Jacobian of $\\theta \\mapsto (f_\\theta(x))_{x \\in X}$ at finitely many
   inputs $X$ where no hidden pre-activation vanishes has rank $\\dim\\Omega - \\#\\text{hidden}$, then by the
@@ -254,7 +258,7 @@ def _check_proof(net: Network, proof: tuple) -> bool:
         raise CertificateError("local identifiability does not prove identifiability")
     if net.depth != 2:
         for family in families_for(net):
-            if names == sorted(family.identifiability_steps):
+            if any(names == sorted(steps) for steps in family.identifiability_steps.values()):
                 return all(step.verify(net) for step in proof)
         raise CertificateError(f"the steps are not the proof of a theorem for depth {net.depth}: one hidden layer, "
                                f"or a family's ({', '.join(f.name for f in families_for(net))})")
@@ -321,6 +325,29 @@ def _family_witness(net: Network, checked: list, samples: int = 4,
     return None
 
 
+def _family_move_witness(net: Network, checked: list, deadline: float) -> tuple[Network, WitnessMove] | None:
+    """The first of the families' own candidates (:meth:`~semialg.families.base.Family.identifiability_witnesses`)
+    proven equivalent to ``net`` by a verified exact certificate and outside its $G$-orbit (the same checks as
+    ``verify``; at least 10 s each for the equivalence, even past ``deadline``)."""
+    for family in families_for(net):
+        for label, other in family.identifiability_witnesses(net, deadline):
+            if type(other) is not Network or other.widths != net.widths:
+                continue
+            try:
+                same = exact_equivalence(net, other, max(deadline, time.monotonic() + 10.0))
+                proven = same.equivalent is True and same.domain is None and same.verify(net, other)
+            except SemialgError as e:
+                checked.append(f"{family.name} move ({label}): equivalence not proven: {e}")
+                continue
+            if not proven:
+                checked.append(f"{family.name} move ({label}): not proven equivalent")
+            elif _outside_orbit(net, other, checked):
+                return other, WitnessMove("family fibre", 0, (), (family.name, label), other)
+            else:
+                checked.append(f"{family.name} move ({label}) stays in the G-orbit")
+    return None
+
+
 @dataclass(frozen=True)
 class _ShallowStructure:
     """One hidden layer: no dead or constant neuron, no positive twins, every opposite pair carries a kink
@@ -365,7 +392,8 @@ class _ComponentsInOrbit:
 def _family_evidence() -> dict:
     """The kinds of evidence of the families' own proof steps (:attr:`~semialg.families.base.Family.
     identifiability_steps`)."""
-    return {name: kind for family in registered() for name, kind in family.identifiability_steps.items()}
+    return {name: kind for family in registered() for steps in family.identifiability_steps.values()
+            for name, kind in steps.items()}
 
 
 #: The kind of evidence each named proof step needs (else a family's, else a genericity :class:`Condition`).
@@ -528,6 +556,9 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
             if steps:
                 return IdentifiabilityResult("identifiable", tuple(steps), checked=tuple(checked),
                                              locally_identifiable=True)
+        found = _family_move_witness(net, checked, deadline)
+        if found is not None:
+            return IdentifiabilityResult("not identifiable", witness=found[0], move=found[1], checked=tuple(checked))
     if net.depth == 2:
         report = genericity(net, zero_sum_budget)
         if report.status == "generic" and report.scope == SHALLOW_SCOPE:

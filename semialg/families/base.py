@@ -104,14 +104,22 @@ class Family:
         """What genericity implies for ``arch`` (a sentence), or ``None`` to leave it to another family."""
         return None
 
-    #: A complete proof of identifiability by a theorem of the family (:meth:`identifiability_proof`): step
-    #: name -> the class of the evidence its ``verify(net)`` re-checks; empty when the family has none.
+    #: The complete proofs of identifiability by the family's theorems (:meth:`identifiability_proof`): theorem
+    #: name -> {step name -> the class of the evidence its ``verify(net)`` re-checks}; empty when it has none.
+    #: A proof must consist of exactly the steps of one theorem; step names are unique across all theorems.
     identifiability_steps: dict = {}
 
     def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
-        """The steps (named as :attr:`identifiability_steps`) proving that the fibre of ``net`` is its $G$-orbit,
-        or ``None``, appending what failed to ``checked``; stop by ``deadline`` (:func:`time.monotonic`)."""
+        """The steps (named as one theorem of :attr:`identifiability_steps`) proving that the fibre of ``net`` is
+        its $G$-orbit, or ``None``, appending what failed to ``checked``; stop by ``deadline``
+        (:func:`time.monotonic`)."""
         return None
+
+    def identifiability_witnesses(self, net: Network, deadline: float | None = None) -> tuple:
+        """Candidate witnesses of non-identifiability from the family's own function-preserving moves: pairs
+        ``(label, network)``. The engine trusts none of them: each is proven equivalent to ``net`` by a verified
+        exact certificate and shown outside the $G$-orbit before it is reported."""
+        return ()
 
     def closed_form_dimension(self, net: Network) -> int | None:
         """The functional dimension of ``net`` by a closed formula, or ``None`` when the family has none."""

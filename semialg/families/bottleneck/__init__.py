@@ -29,7 +29,7 @@ from semialg.families.bottleneck.arrangement import NetworkArrangement as _Arran
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
 from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, genericity_checks, loci_families, type_checks
-from semialg.families.bottleneck.identifiability import PROOF_STEPS, identifiability_proof
+from semialg.families.bottleneck.identifiability import PROOFS, hidden_neuron_witnesses, identifiability_proof
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.moves import (
     flip_kink, move_onto_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
@@ -108,10 +108,13 @@ class BottleneckFamily(Family):
     def loci_families(self, arch: Architecture) -> list[LocusFamily]:
         return loci_families(arch)
 
-    identifiability_steps = PROOF_STEPS
+    identifiability_steps = PROOFS
 
     def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
         return identifiability_proof(net, checked, deadline)
+
+    def identifiability_witnesses(self, net: Network, deadline: float | None = None) -> tuple:
+        return hidden_neuron_witnesses(net, deadline)
 
 
 register(BottleneckFamily())

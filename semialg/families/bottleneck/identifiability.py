@@ -18,6 +18,44 @@ proves it identifiable: the proof is three steps that ``verify`` re-checks exact
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[1], [2]]], [[0, 0, -1], [-1], [0, 1]])
 >>> [step.name for step in identifiability_proof(net, [])]
 ['visible kinks', 'inner network identifiable', 'bottleneck theorem']
+
+**Hidden neurons (witnesses).** Let neuron $k$ have $v_k > 0$ and $z_k = w_k\cdot x + b_k$. If it is U+
+($z_k \ge 0$ on $P$), raise $b_k$ by $\delta > 0$ and lower $e$ by $v_k\delta$; if it is U− ($z_k \le 0$ on $P$),
+lower $b_k$ by $\delta > 0$. Then $h' \le h$ everywhere and $h' = h$ on $P$: $\sigma$ is non-decreasing and
+1-Lipschitz, so $0 \le \sigma(z + \delta) - \sigma(z) \le \delta$ with equality $\delta$ for $z \ge 0$, and
+$h' - h = v_k(\sigma(z_k + \delta) - \sigma(z_k) - \delta) \le 0$ (U+), $h' - h = v_k(\sigma(z_k - \delta) -
+\sigma(z_k)) \le 0$ (U−), both $= 0$ on $P$ — the sign of $v_k > 0$ is exactly what makes both differences
+$\le 0$ (for $v_k < 0$ they are $\ge 0$ and $h'$ could become positive off $P$). Hence $\sigma(h') = \sigma(h)$
+($h' = h$ on $P$, $h' \le h \le 0$ off $P$) and $f$ is unchanged, for every $\delta > 0$ ($\delta = 1$ here):
+:func:`hidden_neuron_witnesses` lists these candidates for the U± classes decided exactly by
+:func:`~semialg.families.bottleneck.types.combinatorial_type`; the engine proves each equivalent by a verified
+certificate and checks it outside the orbit (hidden neurons with $v_k < 0$, or U± neurons, are not claimed: some
+are identifiable, e.g. the U± parameter $W = ((1,0),(1,-2),(2,-2))$, $v = (-1,-2,2)$, $b = (2,0,-1)$, $e = 2$ has
+full local Jacobian rank).
+
+**Case (b) theorem.** Widths $(n_0, 1, n_2, n_3)$, $f(x) = g(\sigma(w\cdot x + b))$ with the profile $g(s) =
+\sum_j c_j\sigma(v_js + e_j) + d$ ($c_j \in \mathbb{R}^{n_3}$). Suppose (1) $w \ne 0$; (2) every neuron switches
+at $\tau_j = -e_j/v_j > 0$ (on: $v_j > 0$; off: $v_j < 0$) with $c_j \ne 0$, the $\tau_j$ pairwise distinct; (3)
+the slope at $0^+$, $\beta_0 = -\sum_{j \in \mathrm{Off}} |v_j|c_j$, is not 0; (4) the final slope $\sum_{v_j > 0}
+v_jc_j$ is not 0; (5) with the slope jumps $\Delta_j = |v_j|c_j$ (the same formula for both orientations), Off is
+the only subset $S$ with $\sum_S\Delta_j = \sum_{\mathrm{Off}}\Delta_j$. Then $\theta$ is identifiable. *Proof.*
+Let $f_{\theta'} = f_\theta$. $f$ is not constant by (3), so $w' \ne 0$; $f$ is invariant under translations by
+$w^\perp$ and $w'^\perp$, which span $\mathbb{R}^{n_0}$ unless $w' = \lambda w$, so $w' = \lambda w$ and $G(t) =
+G'(\lambda t + \beta)$ for $G = g\circ\sigma$, $G' = g'\circ\sigma$, $t = w\cdot x + b$, $\beta = b' - \lambda b$.
+$G'$ is constant on $u \le 0$; for $\lambda < 0$ that makes $G$ constant for large $t$, against (4); so $\lambda > 0$
+and, scaling the first neuron by $1/\lambda$ (in $G$), $\lambda = 1$. $G$ has $n_2 + 1$ kinks with non-zero
+jumps, at $0$ (by (3)) and at the distinct $\tau_j$ (by (2)). If $\beta < 0$, $G$ would be constant on $t \le
+-\beta$, against (3); if $\beta > 0$, $G'$ would have $n_2 + 1$ kinks in $u > 0$, where it has at most the $n_2$
+thresholds $\tau'_j$. So $\beta = 0$, $g' = g$ on $[0, \infty)$, and the $n_2$ kinks $\tau_j$ take one neuron of
+$\theta'$ each: after a permutation $\tau'_j = \tau_j$ and $|v'_j|c'_j = \Delta_j$. The slope at $0^+$ is
+$-\sum_{\mathrm{Off}'}\Delta_j = \beta_0$, so by (5) $\mathrm{Off}' = \mathrm{Off}$: each $(v'_j, e'_j) =
+\mu_j(v_j, e_j)$ with $\mu_j > 0$, $c'_j = c_j/\mu_j$, and $g'(0) = g(0)$ gives $d' = d$: $\theta' \in
+G\cdot\theta$. $\square$ Cost: $O(n_2n_3)$ for (1)–(4) and $O(2^{n_2}n_3)$ for (5) (all subset sums, up to
+$n_2 \le$ :data:`MAX_SUBSET_NEURONS`).
+
+>>> ridge = Network.from_arrays([[[1]], [[1], [-1]], [[1, 2]]], [[0], [-1, 2], [0]])
+>>> [step.name for step in identifiability_proof(ridge, [])]
+['ridge kinks', 'unique switching set', 'ridge theorem']
 """
 
 from __future__ import annotations
@@ -29,13 +67,17 @@ from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.outer_fibre import _slope, rising_direction, varying_pair
-from semialg.families.bottleneck.types import visibility_witnesses
-from semialg.families.bottleneck.views import OuterView, bottleneck_case
+from semialg.families.bottleneck.types import combinatorial_type, visibility_witnesses
+from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
 
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
-           "PROOF_STEPS"]
+           "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
+           "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS"]
+
+#: The largest $n_2$ for which condition (5) of the case-(b) theorem is decided (it enumerates $2^{n_2}$ sums).
+MAX_SUBSET_NEURONS = 16
 
 Point = tuple[fmpq, ...]
 
@@ -144,11 +186,13 @@ def visible_kinks(net: Network) -> VisibleKinks | None:
 
 
 def identifiability_proof(net: Network, checked: list, deadline: float | None = None) -> tuple | None:
-    """The three steps proving that the fibre of ``net`` is its $G$-orbit by the module's theorem, or ``None``
-    (what failed is appended to ``checked``). Cost: :func:`visible_kinks` plus
-    :func:`~semialg.engine.identifiability.identifiable` of the inner network (within what remains before
-    ``deadline``, a :func:`time.monotonic` value)."""
+    """The three steps proving that the fibre of ``net`` is its $G$-orbit by the module's case-(a) theorem (or
+    case (b): :func:`ridge_proof`), or ``None`` (what failed is appended to ``checked``). Cost:
+    :func:`visible_kinks` plus :func:`~semialg.engine.identifiability.identifiable` of the inner network (within
+    what remains before ``deadline``, a :func:`time.monotonic` value)."""
     from semialg.engine.identifiability import ProofStep, identifiable
+    if bottleneck_case(net) == "b":
+        return ridge_proof(net, checked)
     if bottleneck_case(net) != "a":
         return None
     kinks = visible_kinks(net)
@@ -169,3 +213,156 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                       "identifiable: " + "; ".join(s.name for s in result.proof), InnerIdentifiable(result.proof)),
             ProofStep("bottleneck theorem", "then the fibre is the G-orbit: h' = mu g.h, c' = c/mu, d' = d",
                       BottleneckTheorem()))
+
+
+# -- case (b): the profile's kinks and its switching-off set ----------------------------------------------------
+
+def _off(view: RidgeView) -> tuple[int, ...]:
+    return tuple(j for j, v in enumerate(view.v) if v < 0)
+
+
+def _jumps(view: RidgeView) -> tuple[Point, ...]:
+    r"""$\Delta_j = |v_j|c_j$, the slope jump of the profile at $\tau_j$ whether neuron $j$ switches on or off."""
+    return tuple(tuple(abs(v) * x for x in c) for v, c in zip(view.v, view.c, strict=True))
+
+
+def _sum(vectors, n: int) -> Point:
+    out = (fmpq(0),) * n
+    for u in vectors:
+        out = tuple(x + y for x, y in zip(out, u, strict=True))
+    return out
+
+
+def _ridge_view(net: Network) -> RidgeView:
+    if bottleneck_case(net) != "b":
+        raise CertificateError(f"the ridge theorem is about case-(b) bottlenecks, not widths {net.widths}")
+    return RidgeView.of(net)
+
+
+def _off_tuple(off, view: RidgeView) -> tuple[int, ...]:
+    if type(off) is not tuple or not all(type(j) is int for j in off) or off != _off(view):
+        raise CertificateError("the switching-off set is not {j : v_j < 0} of this network")
+    return off
+
+
+@dataclass(frozen=True)
+class RidgeKinks:
+    r"""Conditions (1)–(4) of the case-(b) theorem: ``thresholds[j]`` $= \tau_j = -e_j/v_j$ and ``off`` the
+    neurons switching off ($v_j < 0$). ``verify(net)`` re-checks both against the parameters and each condition
+    exactly: $w \ne 0$; $v_j \ne 0$, $\tau_j > 0$, $c_j \ne 0$, the $\tau_j$ distinct; the slopes at $0^+$ and at
+    $+\infty$ non-zero. Cost: $O(n_2(n_3 + \log n_2))$."""
+
+    thresholds: tuple[fmpq, ...]
+    off: tuple[int, ...]
+
+    def verify(self, net: Network) -> bool:
+        view = _ridge_view(net)
+        taus, n3 = self.thresholds, len(view.d)
+        if type(taus) is not tuple or len(taus) != len(view.v) or not all(type(t) is fmpq for t in taus):
+            raise CertificateError(f"the thresholds must be a tuple of {len(view.v)} fmpq")
+        off = _off_tuple(self.off, view)
+        if not any(view.w):
+            raise CertificateError("w = 0: the network computes a constant")
+        for j, (v, e, c, tau) in enumerate(zip(view.v, view.e, view.c, taus, strict=True)):
+            if v == 0 or tau != -e / v or not tau > 0 or not any(c):
+                raise CertificateError(f"neuron {j} does not switch at tau_j = {tau} > 0 with c_j != 0")
+        ordered = sorted(taus)
+        if any(s == t for s, t in zip(ordered, ordered[1:])):
+            raise CertificateError("two neurons switch at the same point")
+        jumps = _jumps(view)
+        if not any(_sum((jumps[j] for j in off), n3)):
+            raise CertificateError("the profile's slope at 0+ is 0: the kink of the first neuron is not seen")
+        if not any(_sum((tuple(v * x for x in c) for v, c in zip(view.v, view.c, strict=True) if v > 0), n3)):
+            raise CertificateError("the profile's final slope is 0: a reflection is not excluded")
+        return True
+
+
+def _subset_sums(jumps: tuple[Point, ...], n: int) -> dict:
+    """How many subsets of ``jumps`` have each sum (exact, $O(2^{|jumps|}n)$)."""
+    sums = {(fmpq(0),) * n: 1}
+    for u in jumps:
+        grown = dict(sums)
+        for s, k in sums.items():
+            t = tuple(x + y for x, y in zip(s, u, strict=True))
+            grown[t] = grown.get(t, 0) + k
+        sums = grown
+    return sums
+
+
+@dataclass(frozen=True)
+class UniqueSwitchingSet:
+    r"""Condition (5): ``off`` (the neurons with $v_j < 0$) is the only subset $S$ with $\sum_S\Delta_j =
+    \sum_{\mathrm{Off}}\Delta_j$, $\Delta_j = |v_j|c_j$. ``verify(net)`` recounts all $2^{n_2}$ subset sums exactly
+    ($n_2 \le$ :data:`MAX_SUBSET_NEURONS`). Cost: $O(2^{n_2}n_3)$."""
+
+    off: tuple[int, ...]
+
+    def verify(self, net: Network) -> bool:
+        view = _ridge_view(net)
+        off = _off_tuple(self.off, view)
+        if len(view.v) > MAX_SUBSET_NEURONS:
+            raise CertificateError(f"{len(view.v)} > {MAX_SUBSET_NEURONS} second-layer neurons: not enumerated")
+        jumps, n3 = _jumps(view), len(view.d)
+        if _subset_sums(jumps, n3).get(_sum((jumps[j] for j in off), n3), 0) != 1:
+            raise CertificateError("another set of neurons has the same sum of slope jumps as the switching-off set")
+        return True
+
+
+@dataclass(frozen=True)
+class RidgeTheorem:
+    """The case-(b) theorem of the module; its hypothesis on the architecture is re-checked."""
+
+    def verify(self, net: Network) -> bool:
+        _ridge_view(net)
+        return True
+
+
+#: The case-(b) proof: step name -> the kind of evidence it needs.
+RIDGE_STEPS = {"ridge kinks": RidgeKinks, "unique switching set": UniqueSwitchingSet, "ridge theorem": RidgeTheorem}
+#: The family's theorems: name -> their steps.
+PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS}
+
+
+def ridge_proof(net: Network, checked: list) -> tuple | None:
+    r"""The three steps proving a case-(b) parameter identifiable by the module's theorem, or ``None`` (the
+    failing condition appended to ``checked``). Cost: $O(2^{n_2}n_3)$ exact operations, $n_2 \le$
+    :data:`MAX_SUBSET_NEURONS`."""
+    from semialg.engine.identifiability import ProofStep
+    view = RidgeView.of(net)
+    kinks = RidgeKinks(tuple(-e / v if v != 0 else fmpq(0) for v, e in zip(view.v, view.e, strict=True)), _off(view))
+    unique = UniqueSwitchingSet(_off(view))
+    try:
+        kinks.verify(net)
+        unique.verify(net)
+    except CertificateError as e:
+        checked.append(f"ridge theorem not applied: {e}")
+        return None
+    return (ProofStep("ridge kinks", "w != 0; every second-layer neuron switches at its own tau_j > 0 with "
+                      "c_j != 0; the profile's slopes at 0+ and at infinity are non-zero", kinks),
+            ProofStep("unique switching set", "no other set of neurons has the switching-off set's sum of slope "
+                      "jumps |v_j| c_j", unique),
+            ProofStep("ridge theorem", "then every equivalent parameter has w' = w, b' = b up to scale, the same "
+                      "kinks, the same switching-off set: the fibre is the G-orbit", RidgeTheorem()))
+
+
+def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tuple[tuple[str, Network], ...]:
+    """Candidates from the module's hidden-neuron move: every U+ neuron with $v_k > 0$ raised ($b_k + 1$, $e -
+    v_k$), every U− neuron with $v_k > 0$ lowered ($b_k - 1$), classes by
+    :func:`~semialg.families.bottleneck.types.combinatorial_type` (exact; within what remains before ``deadline``,
+    at least 1 s). Cost: that of the type."""
+    if bottleneck_case(net) != "a":
+        return ()
+    try:
+        t = combinatorial_type(net, budget=None if deadline is None else max(1.0, deadline - time.monotonic()))
+    except SemialgError:
+        return ()
+    view, out = OuterView.of(net), []
+    for k, (cls, v) in enumerate(zip(t.classes, view.v, strict=True)):
+        if v > 0 and cls in ("U+", "U-"):
+            b = list(view.b)
+            b[k] += 1 if cls == "U+" else -1
+            e = view.e - v if cls == "U+" else view.e
+            moved = Network(net.weights, (tuple(b), (e,), net.biases[2]))
+            out.append((f"{cls} neuron {k}, v_k > 0: b_k {'+' if cls == 'U+' else '-'} 1"
+                        + (", e - v_k" if cls == "U+" else ""), moved))
+    return tuple(out)
