@@ -144,7 +144,7 @@ def _instances() -> dict[str, list]:
     F = sa.fibre(net)
     objs += list(F.components())[:1]
     dead = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 0]]], [[0, 0], [0]])
-    ident = [sa.identifiable(net), sa.identifiable(dead), sa.identifiable(sa.Network.random((1, 1, 2, 1), seed=1))]
+    ident = [sa.identifiable(net), sa.identifiable(dead), sa.identifiable(sa.Network.random((2, 2, 2, 1), seed=1))]
     objs += ident + [ident[1].move] + list(ident[0].proof) + [s.evidence for s in ident[2].proof]
     bent = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
     reps = [sa.shallow_representation(bent), sa.shallow_representation(net)]

@@ -518,7 +518,9 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
 
     Order: (1) the witness moves of :func:`witness_moves` (each checked against the orbit, exactly);
     (2) one hidden layer: the genericity conditions of :func:`semialg.engine.loci.genericity`, which by the
-    classification theorem prove identifiability when all hold; (3) a family's explicit fibre when its
+    classification theorem prove identifiability when all hold; at depth $> 2$ a family's theorems
+    (:meth:`~semialg.families.base.Family.identifiability_proof`) and its own moves (candidates proven equivalent
+    by a verified exact certificate, then checked against the orbit); (3) a family's explicit fibre when its
     dimension exceeds $\\dim G$ (sampled members checked against the orbit); (4) local identifiability by the
     Jacobian's rank modulo a prime at rational inputs (a lower bound on the exact rank), within ``budget``
     seconds, when that rank fits in memory. Cost: $O(\\dim\\Omega\\log n)$ for (1) without ties plus the

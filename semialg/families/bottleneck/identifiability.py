@@ -348,12 +348,14 @@ def ridge_proof(net: Network, checked: list) -> tuple | None:
 def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tuple[tuple[str, Network], ...]:
     """Candidates from the module's hidden-neuron move: every U+ neuron with $v_k > 0$ raised ($b_k + 1$, $e -
     v_k$), every U− neuron with $v_k > 0$ lowered ($b_k - 1$), classes by
-    :func:`~semialg.families.bottleneck.types.combinatorial_type` (exact; within what remains before ``deadline``,
-    at least 1 s). Cost: that of the type."""
+    :func:`~semialg.families.bottleneck.types.combinatorial_type` (exact; given a quarter of what remains before
+    ``deadline``, between 0.5 and 5 s, so that the engine keeps time for local identifiability). Cost: that of the
+    type."""
     if bottleneck_case(net) != "a":
         return ()
+    left = 20.0 if deadline is None else deadline - time.monotonic()
     try:
-        t = combinatorial_type(net, budget=None if deadline is None else max(1.0, deadline - time.monotonic()))
+        t = combinatorial_type(net, budget=max(0.5, min(5.0, left / 4)))
     except SemialgError:
         return ()
     view, out = OuterView.of(net), []
