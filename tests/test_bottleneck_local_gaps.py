@@ -277,3 +277,49 @@ def test_bounds_bracket_the_explicit_fibre_beside_opposite_pairs(seed):
     except (ArchitectureError, UndecidedError):
         return
     assert lower <= value <= upper
+
+
+def _cancelling(rng: random.Random) -> Network:
+    """An n0-n1-1-2 parameter (n0 = 1, 2, 3) whose neurons 0 and 1 are cancelling twins: rows l and lam l,
+    v_1 = -v_0 / lam, computing 0 together."""
+    net = _gapped(rng)
+    n0 = net.widths[0]
+    W, b, v = [list(r) for r in net.weights[0]], list(net.biases[0]), list(net.weights[1][0])
+    W[0] = [rng.choice([-2, -1, 1, 2]) for _ in range(n0)]
+    lam = fmpq(rng.choice([1, 2, 3]), rng.choice([1, 2]))
+    v[0] = rng.choice([-2, -1, 1, 2])
+    W[1], b[1], v[1] = [lam * x for x in W[0]], lam * b[0], -v[0] / lam
+    return Network.from_arrays([W, [v], [[1], [-1]]], [b, list(net.biases[1]), [0, 1]])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cancelling_twins_trade_and_tilt(seed):
+    rng = random.Random(seed)
+    net = _cancelling(rng)
+    (W_at, v_at, _), _ = tangent.parameter_offsets(net.architecture)
+    n0 = net.widths[0]
+    moves = [m for m in agreeing_trades(net) if any(m[W_at:W_at + 2 * n0]) or m[v_at] or m[v_at + 1]]
+    assert len(moves) >= n0 + 2       # both weights' trade, and the common row's n0 + 1 directions
+    for direction in moves:
+        for t in (fmpq(1, 10 ** 3), fmpq(-1, 10 ** 3)):
+            moved = _moved(net, direction, t)
+            assert sa.equivalent(net, moved)
+            if n0 <= 2:
+                assert all(moved(x) == net(x) for x in GRID[n0])
+
+
+def test_cancelling_twins_tilt_together():
+    """The survey's 3-4-1-2 member h = s(-2x - 2y + 2) - s(-2x - 2y + 2) - s(2x - 2y + 2z - 3) - s(2y + 3) + 2: the
+    twins compute 0, so their common row may move anywhere, their weights trading (first order saw only its
+    translation and scale). By hand: the two seen kinks' scales (2), mu (1), the twins' 10 parameters (rows and
+    weights) with v_0 l_0 + v_1 l_1 = 0 (4 equations): 6. Total 9 (before: (7, 9))."""
+    net = Network.from_arrays([[[-2, -2, 0], [-2, -2, 0], [2, -2, 2], [0, 2, 0]], [[1, -1, -1, -1]], [[1], [-1]]],
+                              [[2, 2, -3, 3], [2], [0, 1]])
+    assert local_dimension_bounds(net) == (9, 9)
+    u = [fmpq(1, 10), fmpq(-1, 7), fmpq(1, 3)]
+    tilted = Network.from_arrays([[[-2 + u[0], -2 + u[1], u[2]], [-2 + u[0], -2 + u[1], u[2]], [2, -2, 2], [0, 2, 0]],
+                                  [[1, -1, -1, -1]], [[1], [-1]]], [[2, 2, -3, 3], [2], [0, 1]])
+    assert sa.equivalent(net, tilted)
+    assert not sa.equivalent(net, Network.from_arrays(
+        [[[-2 + u[0], -2 + u[1], u[2]], [-2, -2, 0], [2, -2, 2], [0, 2, 0]], [[1, -1, -1, -1]], [[1], [-1]]],
+        [[2, 2, -3, 3], [2], [0, 1]]))        # one twin alone tilted shows

@@ -82,10 +82,8 @@ dimension $\dim L_h^\perp + 1$ in $i$'s row. *Proof.* $h' - h = v'_i\sigma(tu\cd
 \hat x) - v_k\sigma(\ell_k\cdot\hat x)$ ($\hat x = (x, 1)$) is $0$ where the three forms are all positive
 (the slopes cancel) or all non-positive; elsewhere two of them, each within $O(\delta + t)$ of $\ell_k$, differ
 in sign, so $\hat x$ lies in a conic neighbourhood of the cone over $H_k$, where $h \le -\varepsilon'(1 + |x|)$
-for $\delta$ small (compactness), while $|h' - h| \le Ct(1 + |x|)$. $\square$ It changes $h$ only where $h$ has
-such a margin, as the trades of :mod:`~semialg.families.bottleneck.affine_trades` do, so it composes with the
-other moves, but not with the zero neuron's other families (its bias lowered, woken far away, tilted into the
-cone of rows non-positive on $\bar P$, twin of a hidden neuron): the larger is kept.
+for $\delta$ small (compactness), while $|h' - h| \le Ct(1 + |x|)$. $\square$ Changing $h$ only where it has such a
+margin, it composes with the other moves, not with the zero neuron's other families: the larger is kept.
 
 **Trades of agreeing neurons** ($c \ne 0$). The trades of :mod:`~semialg.families.bottleneck.affine_trades` need
 the neurons of $T$ to agree (all active or all inactive) on $\bar P$, not to be active on all of it: if
@@ -102,8 +100,7 @@ or $v_i > 0$ and $h \le C - \delta|\ell|$ on $\{\ell \le 0\}$ (for $-\ell$: $t <
 weights add $-tv_i\ell$ everywhere, so $h' = h$ where $i$ stays on; where it turns off,
 $\{tu\cdot x + b_i < 0\} \subset \{\ell < -b_i/t + |\beta|\}$, $h' - h = -v_i(tu\cdot x + b_i)$ has the sign of $v_i$
 and size at most $|v_i|t(|\ell| + |\beta|)$: it only lowers $h$, off $\bar P$, or $h' \le C - (\delta -
-|v_i|t)|\ell| + C' < 0$ there. $\square$ Like the far wakings it changes $h$ only where it is lowered or
-$h \le -\delta|\ell|$, and composes as they do (:func:`constant_pair_tilts`).
+|v_i|t)|\ell| + C' < 0$ there. $\square$ It composes as the far wakings do (:func:`constant_pair_tilts`).
 
 **Rows kept on the line** ($n_0 \ge 2$, $f$ not constant). Let every neuron of $\theta$ with $v \ne 0$ have a row
 $w = \lambda u$ on one line $\mathbb{R}u$ or $w = 0$, so that $h = g(u\cdot x)$, and let $k$ be a neuron with
@@ -168,9 +165,9 @@ from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
-__all__ = ["CELL_LIMIT", "agreeing_trades", "constant_pair_tilts", "downhill_translations", "hidden_neuron_moves", "hidden_translations",
-           "line_row_equations", "local_dimension_bounds", "outer_bias_trade", "seen_kink_equations", "silent_neuron_moves",
-           "unseen_kink_equations", "zero_neuron_partners"]
+__all__ = ["CELL_LIMIT", "agreeing_trades", "constant_pair_tilts", "downhill_translations", "hidden_neuron_moves",
+           "hidden_translations", "line_row_equations", "local_dimension_bounds", "outer_bias_trade",
+           "seen_kink_equations", "silent_neuron_moves", "unseen_kink_equations", "zero_neuron_partners"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
@@ -474,6 +471,8 @@ def agreeing_trades(net: Network) -> list[list[fmpq]]:
     $k_0 \ne k$ with $v_{k_0} \ne 0 \ne w_{k_0}$ and $\tilde h < 0$ on the cone over $\{\ell_{k_0} \ge 0 \ge \ell_k\}
     \cup \{\ell_k \ge 0 \ge \ell_{k_0}\}$, the directions $\delta v_k = 1$, $\delta(w_{k_0}, b_{k_0}) = -(w_k,
     b_k)/v_{k_0}$ and $\delta(w_k, b_k) = u$, $\delta(w_{k_0}, b_{k_0}) = -v_ku/v_{k_0}$ ($u$ the unit vectors).
+    Cancelling twins ($v_{k_0}\ell_{k_0} + v_k\ell_k = 0$, $v_{k_0}v_k < 0$) trade with no condition: the family
+    keeps $v'_{k_0}\ell'_{k_0} + v'_k\ell'_k = 0$, so they stay cancelling twins, computing $0$ (their row tilts).
     Cost: $O(n_1^2)$ cuts of the $O(G^2)$ generator pairs of each cell with $G$ generators.
 
     Under $h = 2\sigma(-2x + 3/2) + 2\sigma(x - 3/4) - \sigma(-x + 1) - 1$, $P = (-\infty, 1/3) \cup (5/4, \infty)$,
@@ -495,8 +494,9 @@ def agreeing_trades(net: Network) -> list[list[fmpq]]:
         return [(W_at + k * n0 + j, scale * x) for j, x in enumerate(vector[:n0])] + [(b_at + k, scale * vector[n0])]
 
     for k in (k for k, w in enumerate(view.w) if any(w)):
-        k0 = next((j for j, w in enumerate(view.w) if j != k and view.v[j] != 0 and any(w)
-                   and _agree_off_p(cones, [rows[j], rows[k]])), None)
+        k0 = next((j for j, w in enumerate(view.w) if j != k and view.v[j] != 0 and any(w) and (
+            view.v[j] * view.v[k] < 0 and not any(view.v[j] * x + view.v[k] * y for x, y in zip(rows[j], rows[k]))
+            or _agree_off_p(cones, [rows[j], rows[k]]))), None)
         if k0 is not None:
             out.append(unit((v_at + k, _ONE), *row_at(k0, rows[k], -1 / view.v[k0])))
             out += [unit(*row_at(k, u, _ONE), *row_at(k0, u, -view.v[k] / view.v[k0]))
