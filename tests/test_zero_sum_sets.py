@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.errors import UndecidedError
-from semialg.geometry.zero_sum import count_zero_sum_sets, find_zero_sum_set, zero_sum_sets
+from semialg.geometry.zero_sum import count_subsets_with_sum, count_zero_sum_sets, find_zero_sum_set, \
+    zero_sum_sets
 
 
 def _vectors(seed: int) -> list[tuple[fmpq, ...]]:
@@ -36,6 +37,29 @@ def test_the_listed_sets_are_all_zero_sum_sets(seed):
              if not any(sum((vectors[i][r] for i in S), fmpq(0)) for r in range(len(vectors[0])))]
     assert zero_sum_sets(vectors) == brute
     assert count_zero_sum_sets(vectors) == len(brute) + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from([2, 4, 2 ** 12]))
+def test_subsets_with_a_given_sum_are_counted_exactly(seed, budget):
+    """``count_subsets_with_sum`` (kernel points, or meet in the middle per component, whichever is cheaper) against
+    brute force over every subset, for targets that are reached (a planted subset sum) and that are not; with a
+    tiny budget it may give up (``None``) but never miscounts; the Gram matrix gives the same count."""
+    vectors = _vectors(seed)
+    rng = random.Random(seed)
+    dim = len(vectors[0])
+    planted = rng.sample(range(len(vectors)), rng.randint(0, len(vectors)))
+    for target in (tuple(sum((vectors[i][r] for i in planted), fmpq(0)) for r in range(dim)),
+                   tuple(fmpq(rng.randint(-3, 3)) for _ in range(dim))):
+        brute = sum(1 for size in range(len(vectors) + 1) for S in itertools.combinations(range(len(vectors)), size)
+                    if all(sum((vectors[i][r] for i in S), fmpq(0)) == target[r] for r in range(dim)))
+        got = count_subsets_with_sum(vectors, target, budget)
+        assert got == brute or (got is None and budget < 2 ** 12)
+        ext = vectors + [tuple(-x for x in target)]
+        gram = [[sum((u[r] * v[r] for r in range(dim)), fmpq(0)) for v in ext] for u in ext]
+        assert count_subsets_with_sum(vectors, target, 2 ** 12, gram=gram) == brute
+    assert count_subsets_with_sum(vectors, (fmpq(0),) * dim) == count_zero_sum_sets(vectors)
+    assert count_subsets_with_sum([(), ()], ()) == 4 == count_zero_sum_sets([(), ()])
 
 
 def test_a_component_beyond_the_limit_is_undecided():

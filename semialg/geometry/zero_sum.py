@@ -34,10 +34,11 @@ from flint import fmpq, fmpz_mat
 
 from semialg.core.result import Latexable
 from semialg.errors import CertificateError, UndecidedError
-from semialg.core.exact import fingerprint, modular_rank, nullspace, solve, to_matrix
+from semialg.core.exact import fingerprint, modular_rank, nullspace, rref, solve, to_matrix
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components", "count_zero_sum_sets"]
+__all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components", "count_zero_sum_sets",
+           "count_subsets_with_sum"]
 
 _ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
@@ -48,18 +49,21 @@ def _sum(vectors: Sequence[Vec], S: Sequence[int]) -> Vec:
     return tuple(sum((vectors[i][r] for i in S), _ZERO) for r in range(dim))
 
 
-def kernel_components(vectors: Sequence[Vec]) -> list[list[int]]:
+def kernel_components(vectors: Sequence[Vec], kernel: list[Vec] | None = None) -> list[list[int]]:
     """The connected components of the linear matroid of ``vectors`` that lie in some linear dependency.
 
     The RREF kernel basis consists of fundamental circuits; two indices are in one component iff a chain
-    of such circuits links them. Indices in no dependency (coloops) are omitted. Cost: one exact kernel.
+    of such circuits links them. Indices in no dependency (coloops) are omitted. Cost: one exact kernel, or
+    none when ``kernel`` (:func:`~semialg.core.exact.nullspace` of the matrix with columns ``vectors``, or of
+    its Gram matrix: the same basis) is given.
     """
     n = len(vectors)
     if n == 0:
         return []
-    if not vectors[0]:
+    if kernel is None and not vectors[0]:
         return [[i] for i in range(n)]
-    kernel = nullspace([[vectors[i][r] for i in range(n)] for r in range(len(vectors[0]))])
+    if kernel is None:
+        kernel = nullspace([[vectors[i][r] for i in range(n)] for r in range(len(vectors[0]))])
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -213,27 +217,109 @@ def _meet_in_the_middle(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, .
     return None
 
 
-def count_zero_sum_sets(vectors: Sequence[Vec], budget: int = 2 ** 12) -> int | None:
+def count_zero_sum_sets(vectors: Sequence[Vec], budget: int = 2 ** 12, gram=None) -> int | None:
     r"""The number of subsets $S$, the empty one included, with $\sum_{i\in S} v_i = 0$, exactly, or ``None``
-    when a component of the linear matroid needs more than ``budget`` half-sums. A zero-sum set restricts to one
+    when a component of the linear matroid needs more than ``budget`` steps. A zero-sum set restricts to one
     on each component (:func:`kernel_components`) and indices in no dependency are in none, so the count is the
-    product over components of their counts, each by meet in the middle: pairs of half-sums adding to $0$.
-    Cost: $O(2^{s/2}D)$ per component of size $s$.
+    product over components of their counts (:func:`_component_count`). ``gram`` (the Gram matrix of the
+    vectors, any exact matrix with the same kernel) saves the kernel of the $D \times n$ matrix.
+    Cost: one exact kernel, then $O(\min(2^{d}, 2^{s/2}))$ steps per component of size $s$ and nullity $d$.
 
     >>> count_zero_sum_sets([(1, 0), (0, 1), (-1, -1), (2, 0), (-2, 0)])     # {}, {0,1,2}, {3,4}, both
     4
     """
+    if vectors and not len(vectors[0]):
+        return 2 ** len(vectors)        # in dimension 0 every subset sums to 0
+    kernel = nullspace(gram) if gram is not None else None
     total = 1
-    for comp in kernel_components(vectors):
-        half = len(comp) // 2
-        if 2 ** max(half, len(comp) - half) > budget:
+    for comp in kernel_components(vectors, kernel):
+        count = _component_count(vectors, comp, kernel, None, budget)
+        if count is None:
             return None
-        table: dict = {}
-        for _, s in _subset_sums(vectors, comp[:half]):
-            key = fingerprint(s)
-            table[key] = table.get(key, 0) + 1
-        total *= sum(table.get(fingerprint(tuple(-x for x in s)), 0) for _, s in _subset_sums(vectors, comp[half:]))
+        total *= count
     return total
+
+
+def count_subsets_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 ** 12, gram=None) -> int | None:
+    r"""$\#\{S : \sum_{i \in S} v_i = t\}$ (the empty set included when $t = 0$), exactly, or ``None`` when a
+    component needs more than ``budget`` steps: the zero-sum sets of $v_1, \dots, v_n, -t$ that contain $-t$,
+    counted per component of the linear matroid (:func:`count_zero_sum_sets`). ``gram`` is the Gram matrix of
+    the $n + 1$ vectors (the last one $-t$), when the caller has it cheaper than the kernel of the vectors.
+    Cost: as :func:`count_zero_sum_sets`.
+
+    >>> count_subsets_with_sum([(1, 0), (0, 1), (1, 1), (2, 1)], (2, 1))     # {0, 2}, {3}
+    2
+    """
+    if not len(target):
+        return 2 ** len(vectors)        # in dimension 0 every subset sums to 0
+    ext = _Appended(vectors, target)
+    n = len(vectors)
+    kernel = nullspace(gram) if gram is not None else None
+    comps = kernel_components(ext, kernel)
+    if not any(n in comp for comp in comps):
+        return 0          # -t != 0 is in no dependency: no subset reaches t
+    total = 1
+    for comp in comps:
+        count = _component_count(ext, comp, kernel, n if n in comp else None, budget)
+        if count is None:
+            return None
+        total *= count
+    return total
+
+
+class _Appended(Sequence):
+    """``vectors`` followed by $-t$, without copying (the vectors and $-t$ are built only if searched)."""
+
+    def __init__(self, vectors: Sequence[Vec], target: Vec):
+        self._vectors, self._target, self._last = vectors, target, None
+
+    def __len__(self) -> int:
+        return len(self._vectors) + 1
+
+    def __getitem__(self, i: int) -> Vec:
+        if i == len(self._vectors) or i == -1:
+            if self._last is None:
+                self._last = tuple(-x for x in self._target)
+            return self._last
+        return tuple(self._vectors[i])
+
+
+def _component_count(vectors: Sequence[Vec], comp: list[int], kernel: list[Vec] | None, must: int | None,
+                     budget: int) -> int | None:
+    r"""The zero-sum sets of the component ``comp`` (containing the index ``must``, if given), or ``None`` past the
+    ``budget``. They are the $0/1$ points of the kernel restricted to ``comp`` (the basis vectors supported in it,
+    fundamental circuits): with $d$ of them in reduced echelon form, the $2^d$ values on the pivots determine the
+    point, so $2^d$ candidates; or the pairs of half-sums adding to $0$, $2^{\lceil s/2\rceil}$ of each half,
+    whichever is fewer."""
+    s = len(comp)
+    if kernel is None:
+        basis = nullspace([[vectors[i][r] for i in comp] for r in range(len(vectors[0]))])
+    else:
+        basis = [tuple(z[i] for i in comp) for z in kernel if any(z[i] for i in comp)]
+    d = len(basis)
+    if 2 ** d <= min(budget, 2 ** ((s + 1) // 2)):
+        R, _ = rref(basis)   # a kernel point is the sum of the rows weighted by its values on the pivots
+        rows = [[R[g, j] for j in range(s)] for g in range(d)]
+        count = 0
+        for values in itertools.product((0, 1), repeat=d):
+            point = [sum((row[j] for row, y in zip(rows, values, strict=True) if y), _ZERO) for j in range(s)]
+            if all(x == 0 or x == 1 for x in point) and (must is None or point[comp.index(must)] == 1):
+                count += 1
+        return count
+    if 2 ** ((s + 1) // 2) > budget:
+        return None
+    count = _half_sum_count(vectors, comp)
+    return count - _half_sum_count(vectors, [i for i in comp if i != must]) if must is not None else count
+
+
+def _half_sum_count(vectors: Sequence[Vec], comp: list[int]) -> int:
+    """The zero-sum subsets of ``comp``, the empty one included, by meet in the middle."""
+    half = len(comp) // 2
+    table: dict = {}
+    for _, s in _subset_sums(vectors, comp[:half]):
+        key = fingerprint(s)
+        table[key] = table.get(key, 0) + 1
+    return sum(table.get(fingerprint(tuple(-x for x in s)), 0) for _, s in _subset_sums(vectors, comp[half:]))
 
 
 def find_subset_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 ** 20) -> tuple[int, ...] | None:

@@ -7,23 +7,29 @@ where the expanded form would list every polynomial of a component — $n(k + 1)
 >>> tex = to_latex(fibre(Network.random((64, 40, 10), seed=0)))
 >>> tex.startswith("\\bigcup_{(\\pi, S) \\in S_{40} \\times \\mathcal{S}} B_{\\pi,S}"), len(tex) < 3000
 (True, True)
+
+The fibre of a non-generic parameter is a union over combinatorial types $\tau$ of $\theta'$
+(:mod:`~semialg.families.shallow.typed`): its LaTeX states $B_\tau$ for every type, with the index set and the
+count of the non-empty components, and, for a small fibre, the component of $\theta$ polynomial by polynomial.
 """
 
 from __future__ import annotations
 
 from semialg.core.network import Network
 from semialg.core.result import render_latex as to_latex
+from semialg.errors import UndecidedError
 from semialg.families.shallow.fibre import ShallowFibre
+from semialg.families.shallow.typed import TypedShallowFibre
 from semialg.geometry.semialgebraic import Union
 
-__all__ = ["EXPAND_LIMIT", "family_rows", "family_chunks"]
+__all__ = ["EXPAND_LIMIT", "family_rows", "typed_family_rows", "family_chunks"]
 
 #: Components with more polynomials than this are typeset in index notation.
 EXPAND_LIMIT = 5000
 _SHOWN_FLIPS = 8
 
 
-def _size(F: ShallowFibre) -> int:
+def _size(F: ShallowFibre | TypedShallowFibre) -> int:
     m, n, k = F.network.widths
     return n * (k + 1) * (m + 1) + k
 
@@ -56,22 +62,103 @@ def family_rows(F: ShallowFibre) -> tuple[str, list[str]]:
     return head, rows
 
 
-def _wanted(F: ShallowFibre) -> bool:
-    return isinstance(F.network, Network) and F.flip_sets and _size(F) > EXPAND_LIMIT
+def typed_family_rows(F: TypedShallowFibre) -> tuple[str, list[str]]:
+    r"""The head $\bigcup_{\tau \in \mathcal T} B_\tau$ and the rows: the index set $\mathcal T$ of types (slot roles
+    $K_h^\pm$, $P_g^\pm$, $D$, $C^\pm$), the count of non-empty components, the type of $\theta$, then the
+    conditions defining $B_\tau$ (:func:`~semialg.families.shallow.typed.typed_fibre`), in terms of the canonical form
+    $K(\theta)$. Cost: the exact count (:meth:`TypedShallowFibre.num_components`) and locating $\theta$, $O(n)$ rows."""
+    m, n, k = F.network.widths
+    N = F.index.N
+    try:
+        count = F.num_components
+        count = f"{count} \\text{{ non-empty components}}" if count < 10 ** 24 else \
+            f"\\text{{about }} 10^{{{len(str(count)) - 1}}} \\text{{ non-empty components}}"
+    except UndecidedError:     # the subset-sum budget of the count ran out
+        count = "\\text{an undecided number of non-empty components}"
+    types = F.index.exact_size
+    types = str(types) if types < 10 ** 24 else f"\\text{{about }} 10^{{{len(str(types)) - 1}}}"
+    hs = f"h = 1, \\dots, {N}" if N > 1 else "h = 1"
+    head = "\\bigcup_{\\tau \\in \\mathcal{T}} B_{\\tau}"
+    rows = [f"{count} \\text{{ among }} |\\mathcal{{T}}| = {types} \\text{{ types}}",
+            f"\\tau\\colon \\{{1, \\dots, {n}\\}} \\to \\{{K_h^{{\\pm}}, P_g^{{\\pm}}, D, C^{{+}}, C^{{-}}\\}}"
+            + (f" \\text{{ taking every }} K_h \\ ({hs})," if N else ","),
+            "\\text{each phantom group } P_g \\text{ of at least two slots, numbered in order,}",
+            f"\\text{{its first slot }} P_g^{{+}};\\quad \\text{{the type of }} \\theta\\colon "
+            f"\\tau_\\theta = {_role_counts(F.locate(F.network))},",
+            f"B_{{\\tau}} = \\{{\\theta' \\in \\mathbb{{R}}^{{{F.network.architecture.num_parameters}}} : "
+            f"\\text{{for }} i = 1, \\dots, {n}:",
+            "a'_i = 0 \\ (\\tau(i) = D),\\quad a'_i \\ne 0 \\text{ otherwise},",
+            "w'_i = 0,\\ b'_i > 0 \\ (C^{+}),\\quad w'_i = 0,\\ b'_i \\le 0 \\ (C^{-}),",
+            "\\operatorname{rank}\\begin{pmatrix} w'^{T}_i & b'_i \\\\ u^{T}_h & \\beta_h \\end{pmatrix} = 1,\\ "
+            "s \\langle (w'_i, b'_i), (u_h, \\beta_h) \\rangle > 0 \\ (\\tau(i) = K_h^{s}),",
+            "\\operatorname{rank}\\begin{pmatrix} w'^{T}_i & b'_i \\\\ r'^{T}_g \\end{pmatrix} = 1,\\ "
+            "s \\langle (w'_i, b'_i), r'_g \\rangle > 0 \\ (\\tau(i) = P_g^{s}),",
+            "r'_g = (w'_j, b'_j) \\text{ for the first slot } j \\text{ of } P_g\\colon w'_j \\ne 0,",
+            "r'_g \\nparallel (u_h, \\beta_h),\\quad r'_g \\nparallel r'_{g'} \\ (g' \\ne g),",
+            "\\textstyle\\sum_{\\tau(i) = K_h^{s}} s\\, a'_i (w'^{T}_i, b'_i) = \\delta_h (u^{T}_h, \\beta_h),\\quad "
+            "\\textstyle\\sum_{\\tau(i) = P_g^{s}} s\\, a'_i (w'^{T}_i, b'_i) = 0,",
+            "\\textstyle\\sum_{\\tau(i) \\in \\{K_h^{-}, P_g^{-}\\}} a'_i w'^{T}_i = L,\\quad c' + "
+            "\\textstyle\\sum_{\\tau(i) \\in \\{K_h^{-}, P_g^{-}\\}} a'_i b'_i + \\textstyle\\sum_{\\tau(i) = C^{+}} "
+            "a'_i b'_i = d \\},",
+            f"\\text{{where }} a'_i \\in \\mathbb{{R}}^{{{k}}} \\text{{ is column }} i \\text{{ of }} W'^{{(2)}},\\ "
+            f"w'_i \\in \\mathbb{{R}}^{{{m}}} \\text{{ row }} i \\text{{ of }} W'^{{(1)}},",
+            "b'_i = b'^{(1)}_i,\\ c' = b'^{(2)}, \\text{ and }"
+            f"f_\\theta(x) = \\textstyle\\sum_{{h=1}}^{{{N}}} \\delta_h \\sigma(u_h \\cdot x + \\beta_h) + Lx + d",
+            "\\text{is the canonical form of } \\theta \\ (\\text{the first non-zero entry of } (u_h, \\beta_h) "
+            "\\text{ is } 1)."]
+    return head, rows
+
+
+def _role_counts(roles) -> str:
+    """The type of $\\theta$: the roles in order when there are few slots, else how many slots take each role."""
+    names = ["D" if r[0] == "D" else f"C^{{{r[0][1]}}}" if r[0][0] == "C" else
+             f"{r[0]}_{{{r[1] + 1}}}^{{{'+' if r[2] > 0 else '-'}}}" for r in roles]
+    if len(names) <= 12:
+        return "(" + ", ".join(names) + ")"
+    kinds = {}
+    for r in roles:
+        key = "D" if r[0] == "D" else f"C^{{{r[0][1]}}}" if r[0][0] == "C" else f"{r[0]}^{{{'+' if r[2] > 0 else '-'}}}"
+        kinds[key] = kinds.get(key, 0) + 1
+    return ",\\ ".join(f"{c} \\times {name}" for name, c in kinds.items())
+
+
+def _wanted(F) -> bool:
+    if isinstance(F, TypedShallowFibre):
+        return isinstance(F.network, Network)
+    return isinstance(F, ShallowFibre) and isinstance(F.network, Network) and F.flip_sets and _size(F) > EXPAND_LIMIT
+
+
+def _rows(F) -> tuple[str, list[str]]:
+    return typed_family_rows(F) if isinstance(F, TypedShallowFibre) else family_rows(F)
+
+
+def expands(F) -> bool:
+    """Whether the LaTeX of a union also lists one component polynomial by polynomial: any union but a shallow
+    fibre past :data:`EXPAND_LIMIT` polynomials per component."""
+    return not _wanted(F) or isinstance(F, TypedShallowFibre) and _size(F) <= EXPAND_LIMIT
 
 
 @to_latex.register
 def _(F: ShallowFibre, **options) -> str:
     if not _wanted(F):
         return to_latex.dispatch(Union)(F, **options)
-    head, rows = family_rows(F)
-    return head + ",\\qquad \\begin{aligned} " + " \\\\ ".join(f"& {r}" for r in rows) + " \\end{aligned}"
+    head, rows = _rows(F)
+    tex = head + ",\\qquad \\begin{aligned} " + " \\\\ ".join(f"& {r}" for r in rows) + " \\end{aligned}"
+    if not expands(F):
+        return tex
+    return tex + ",\\qquad \\text{the component of } \\theta\\colon B_{\\tau_\\theta} = " + \
+        to_latex(F.representative(), **options)
 
 
-def family_chunks(U: Union) -> list[str] | None:
-    """The pieces in which :func:`~semialg.ui.latex.document` typesets a large shallow fibre (one display per row),
-    or ``None`` for any other union (typeset expanded)."""
-    if not isinstance(U, ShallowFibre) or not _wanted(U):
-        return None
-    head, rows = family_rows(U)
+@to_latex.register
+def _(F: TypedShallowFibre, **options) -> str:
+    return to_latex.dispatch(ShallowFibre)(F, **options)
+
+
+def family_chunks(U: Union) -> list[str]:
+    """The pieces in which :func:`~semialg.ui.latex.document` typesets a shallow fibre in index notation (one display
+    per row), or ``[]`` for any other union; :func:`expands` says whether one component follows, expanded."""
+    if not _wanted(U):
+        return []
+    head, rows = _rows(U)
     return [head] + [f"\\begin{{aligned}} & {r} \\end{{aligned}}" for r in rows]

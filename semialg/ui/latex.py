@@ -340,7 +340,7 @@ def document(*objs, title: str | None = None, preamble: str = "", digits: int | 
 # -- semi-algebraic sets and shallow results --------------------------------------------------------------
 
 from semialg.geometry.semialgebraic import BasicSet, Union  # noqa: E402  (registration below needs the classes)
-from semialg.ui.fibre_latex import family_chunks  # noqa: E402  (and large shallow fibres' LaTeX in index notation)
+from semialg.ui.fibre_latex import expands, family_chunks  # noqa: E402  (shallow fibres in index notation)
 from semialg.core.certificate import EquivalenceResult, OrbitCertificate  # noqa: E402
 from semialg.core.mechanism import Mechanism  # noqa: E402
 from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer, ZeroFactorReduction  # noqa: E402
@@ -397,9 +397,7 @@ def _(B: BasicSet, digits: int | None = None, max_rows: int | None = None, **opt
 
 
 def _union_head(U: Union, rep: BasicSet) -> tuple[str, str]:
-    label = _tex_label(rep.label)
-    if width(label) > 120:
-        label = "\\mathrm{rep}"
+    label = _tex_label(rep.label) if width(_tex_label(rep.label)) <= 120 else "\\mathrm{rep}"
     try:
         count = U.num_components
     except UndecidedError:  # a shallow fibre whose non-empty components exceed the counting budget
@@ -650,12 +648,13 @@ def _(B: BasicSet, digits: int | None = None, max_rows: int | None = None, const
 
 @chunks.register
 def _(U: Union, **options) -> list[str]:
-    if (indexed := family_chunks(U)) is not None:
+    indexed = family_chunks(U)   # a shallow fibre's family B_tau in index notation, then maybe the component of theta
+    if not expands(U):
         return indexed
     rep = U.representative()
-    head, label = _union_head(U, rep)
+    head, label = _union_head(U, rep) if not indexed else ("", "\\tau_\\theta")
     pieces = chunks(rep, **options)
-    return [head, f"B_{{{label}}} = \\{{" + pieces[0] + "\\}"] + pieces[1:]
+    return (indexed or [head]) + [f"B_{{{label}}} = \\{{" + pieces[0] + "\\}"] + pieces[1:]
 
 
 @chunks.register

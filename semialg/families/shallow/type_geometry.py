@@ -73,6 +73,7 @@ from flint import fmpq, fmpq_mat
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, rref, solve, vadd
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
+from semialg.families.shallow.residual_ranks import LazyVectors, ResidualProfile
 from semialg.families.shallow.view import ZERO, ShallowView
 
 __all__ = ["Pattern", "TypeGeometry", "allowed_ranks", "dim_bilinear_fibre", "types_with_pattern"]
@@ -156,16 +157,14 @@ def _free_slot_series(n: int, live: bool = False) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=None)
-def _series(n: int, plain: int, big: int, live: bool = False) -> tuple[fmpq, ...]:
-    """The coefficients of $x^0, \\dots, x^n$ in $(e^x-1)^{plain}(e^x-1-x)^{big}$ times the free slots' series
-    (:func:`_free_slot_series`)."""
-    if plain == big == 0:
-        free = _free_slot_series(n, live)
-        return tuple(fmpq(free[t], math.factorial(t)) for t in range(n + 1))
-    low = 2 if big else 1
-    factor = [ZERO] * low + [fmpq(1, math.factorial(t)) for t in range(low, n + 1)]
-    prev = _series(n, plain, big - 1, live) if big else _series(n, plain - 1, 0, live)
-    return tuple(sum((factor[i] * prev[t - i] for i in range(low, t + 1)), ZERO) for t in range(n + 1))
+def _surjections(q: int, n: int) -> tuple[int, ...]:
+    """$t![x^t]\\,(e^x - 1)^q = q!\\,S(t, q)$ for $t \\le n$: the maps of $t$ slots onto $q$ hyperplanes, each taking
+    at least one, by inclusion–exclusion $\\sum_l (-1)^{q-l}\\binom{q}{l} l^t$. Cost: $O(qn)$ integer operations."""
+    powers, out = [1] * (q + 1), []
+    for _ in range(n + 1):
+        out.append(sum((-1) ** (q - l) * math.comb(q, l) * x for l, x in enumerate(powers)))
+        powers = [x * l for l, x in enumerate(powers)]
+    return tuple(out)
 
 
 def types_with_pattern(n: int, N: int, mixed: int, p: int, tight: int = 0, balanced: bool = False,
@@ -173,7 +172,7 @@ def types_with_pattern(n: int, N: int, mixed: int, p: int, tight: int = 0, balan
     """The number of types of ``n`` slots with a given $(F, M, p)$, $|M|$ = ``mixed``, $N$ kink hyperplanes;
     with ``tight``, that many hyperplanes of $M$ have a prescribed side of at least two slots; with
     ``balanced``, every mixed group has at least two slots of each orientation; with ``live``, no slot dead or
-    constant. Cost: $O(n^2)$ rational operations per factor, cached.
+    constant. Cost: $O(n(N + |M| + 2p))$ integer operations (:func:`_surjections`, cached).
 
     >>> types_with_pattern(2, 0, 0, 0), types_with_pattern(2, 0, 0, 1)   # (D|C+|C-)^2 and P+P+ ; P+P-
     (10, 1)
@@ -186,8 +185,14 @@ def types_with_pattern(n: int, N: int, mixed: int, p: int, tight: int = 0, balan
     plain = N + mixed + 2 * p - big
     if plain + 2 * big > n:
         return 0
-    total = _series(n, plain, big, live)[n] * math.factorial(n) / (2 ** p * math.factorial(p))
-    return int(total.p) // int(total.q)
+    # (e^x-1)^plain (e^x-1-x)^big = sum_i C(big, i) (-x)^i (e^x-1)^(plain+big-i), times the free slots' series
+    q, free = plain + big, _free_slot_series(n, live)
+    total = 0
+    for t in range(n + 1):
+        g = sum(math.comb(big, i) * (-1) ** i * math.perm(t, i) * _surjections(q - i, n)[t - i]
+                for i in range(min(big, t) + 1))
+        total += math.comb(n, t) * g * free[n - t]
+    return total // (2 ** p * math.factorial(p))
 
 
 class TypeGeometry:
@@ -204,6 +209,7 @@ class TypeGeometry:
         self.u = [key[:-1] for key, _ in K.kinks]
         self.where = {fingerprint(key): h for h, (key, _) in enumerate(K.kinks)}
         self._dual_cache: dict = {}
+        self._X = self._XXt = self._fit = None
 
     # -- the type of a point --------------------------------------------------------------------------------
 
@@ -306,16 +312,20 @@ class TypeGeometry:
 
     def _mixed_sets(self) -> Iterator[tuple[int, ...]]:
         """Every $M$ that fits: a mixed hyperplane takes two slots, so $|M| \\le n - N$. Raises
-        :class:`~semialg.errors.UndecidedError` up front when the patterns would cost more than the budget."""
+        :class:`~semialg.errors.UndecidedError` up front when they would cost more than the budget: $O(N)$ each
+        for linearly independent normals (:meth:`_shares`), else a Gram kernel each ($(N + 1)^2/64$ units) and
+        subset sums within the budget (:class:`ResidualProfile`)."""
         sizes = range(min(self.N, self.n - self.N) + 1)
-        cost = sum(math.comb(self.N, mu) * 2 ** ((self.N - mu + 1) // 2) for mu in sizes)
-        if cost > 8 * self.budget:
-            raise UndecidedError(f"the hyperplane patterns of {self.N} kinks in width {self.n} cost about {cost} "
-                                 f"subset sums, more than the budget {8 * self.budget}")
+        patterns = sum(math.comb(self.N, mu) for mu in sizes)
+        cost = patterns if self._shares() is not None else patterns * (self.N + 1) ** 2 // 64   # a kernel each
+        if cost > self.budget:
+            raise UndecidedError(f"the {patterns} hyperplane patterns of {self.N} kinks in width {self.n} exceed the "
+                                 f"budget {self.budget}" + ("" if self._shares() is not None else
+                                                            " (dependent normals: a Gram kernel each)"))
         for size in sizes:
             yield from itertools.combinations(range(self.N), size)
 
-    def _profile(self, M: tuple[int, ...]) -> "_RhoProfile":
+    def _profile(self, M: tuple[int, ...]) -> ResidualProfile:
         m, k = self.m, self.k
         U = [self.u[h] for h in M]
         if U:
@@ -336,16 +346,83 @@ class TypeGeometry:
 
         rest = [h for h in range(self.N) if h not in M]
         flat = lambda rows: tuple(x for row in rows for x in row)  # noqa: E731
-        vecs = [flat([[d * x for x in project(self.u[h])] for d in self.K.kinks[h][1]]) for h in rest]
-        base = flat([project(row) for row in self.K.linear])
-        # the forced share of a rigid h is -(L v_h + sum_F delta_h' (u_h'.v_h)): its subset-sum coordinates
-        duals = self.duals(M)
-        rigid = [(tuple(dot(row, v) for row in self.K.linear), self.K.kinks[h][1],
-                  [tuple(d * dot(self.u[g], v) for d in self.K.kinks[g][1]) for g in rest])
-                 for h, v in duals.items()]
-        return _RhoProfile(k, len(free), r, vecs, base, self.budget, rigid)
+        vecs = LazyVectors(len(rest), lambda t: flat([[d * x for x in project(self.u[rest[t]])]
+                                                      for d in self.K.kinks[rest[t]][1]]))
 
-    def _options(self, prof: "_RhoProfile", p: int, best: int | None, head: int) -> Iterator[tuple[int, int]]:
+        def rigid() -> list:
+            # the forced share of a rigid h is -(L v_h + sum_F delta_h' (u_h'.v_h)): its subset-sum coordinates
+            out = []
+            for h, v in self.duals(M).items():
+                Xv = self._rows() * fmpq_mat([[x] for x in v])     # u_g . v_h, then the rows of L times v_h
+                out.append((tuple(Xv[self.N + i, 0] for i in range(k)), self.K.kinks[h][1],
+                            [tuple(d * Xv[g, 0] for d in self.K.kinks[g][1]) for g in rest]))
+            return out
+
+        zeros = stuck = None
+        if (fit := self._shares()) is not None:   # independent normals: the counts factor over the hyperplanes
+            inside, ok = fit
+            zeros = int(inside and all(ok[h] for h in rest))
+            stuck = {sum(ok[h] for h in M) if zeros else 0: zeros}
+        return ResidualProfile(k, len(free), r, vecs, lambda: flat([project(row) for row in self.K.linear]),
+                               self.budget, rigid, gram=lambda: self._gram(rest, Ur, pivots), zeros=zeros,
+                               stuck=stuck)
+
+    def _shares(self) -> tuple[bool, list[bool]] | None:
+        r"""When the normals $u_h$ are linearly independent: whether the rows of $L$ lie in their span, and per
+        $h$ whether the share $\ell_h$ of $L = \sum_h \ell_h u_h^T$ is $0$ or $-\delta_h$; else ``None``.
+
+        Then $R_F = \sum_h (\ell_h + [h \in F]\delta_h) u_h^T$ has $\rho(F) = 0$ modulo $M$ iff every $h \notin M$ has
+        $\ell_h + [h \in F]\delta_h = 0$: at most one $F$, which exists iff every $h \notin M$ is ``ok``; and the forced
+        share of $h \in M$ (every $h \in M$ is rigid) is $-R_F v_h = -\ell_h$, whatever $F$. So the subset sums of
+        :class:`ResidualProfile` reduce to $O(N)$ tests per $M$. Cost: $XX^T$ (:meth:`_rows`) and one
+        $N \times N$ solve, once."""
+        if self._fit is None:
+            N, k = self.N, self.k
+            self._fit = (None,)
+            if N <= self.m:
+                self._rows()
+                G = fmpq_mat([[self._XXt[i, j] for j in range(N)] for i in range(N)])
+                if N and G.rank() == N:
+                    B = fmpq_mat([[self._XXt[i, N + r] for r in range(k)] for i in range(N)])   # U L^T
+                    ell = G.solve(B)                                                              # rows: l_h
+                    U = fmpq_mat([list(u) for u in self.u])
+                    inside = ell.transpose() * U == fmpq_mat([list(row) for row in self.K.linear])
+                    ok = [all(ell[h, i] == 0 for i in range(k)) or
+                          all(ell[h, i] == -self.K.kinks[h][1][i] for i in range(k)) for h in range(N)]
+                    self._fit = (inside, ok)
+        return None if self._fit == (None,) else self._fit
+
+    def _rows(self) -> fmpq_mat:
+        """The normals $u_h$ and then the rows of $L$, as one matrix (built once)."""
+        if self._X is None:
+            self._X = fmpq_mat([list(u) for u in self.u] + [list(row) for row in self.K.linear])
+            self._XXt = self._X * self._X.transpose()
+        return self._X
+
+    def _gram(self, rest: list[int], Ur, pivots: list[int]) -> fmpq_mat:
+        r"""The Gram matrix of the vectors $\delta_h \otimes \bar u_h$ ($h$ in ``rest``) and $\bar L$ from the
+        factors: $\langle \delta_h \otimes \bar u_h, \delta_g \otimes \bar u_g\rangle = (\delta_h\cdot\delta_g)
+        (\bar u_h\cdot\bar u_g)$. With the rows $X$ of :meth:`_rows` and the reduction $\bar X = X - X_P R$ by the
+        RREF $R$ of $M$ ($X_P$ the pivot columns), $\bar X\bar X^T = XX^T - XR^TX_P^T - X_P RX^T + X_P RR^T X_P^T$.
+        Cost: $XX^T$ once, $O((N + k)(N + k + m)|M|)$ in flint per $M$, $O(N^2 k)$ for the products with $\delta$,
+        instead of $O(N^2 k m)$ on the flattened vectors."""
+        k, n, X = self.k, len(rest), self._rows()
+        Gu = self._XXt
+        if pivots:
+            XP = fmpq_mat([[X[i, j] for j in pivots] for i in range(X.nrows())])
+            R = fmpq_mat([[Ur[g, j] for j in range(self.m)] for g in range(len(pivots))])
+            XR = X * R.transpose()
+            Gu = Gu - XR * XP.transpose() - XP * XR.transpose() + XP * (R * R.transpose()) * XP.transpose()
+        deltas = [self.K.kinks[h][1] for h in rest]
+        G = fmpq_mat(n + 1, n + 1)
+        for i in range(n):
+            for j in range(i, n):
+                G[i, j] = G[j, i] = dot(deltas[i], deltas[j]) * Gu[rest[i], rest[j]]
+            G[i, n] = G[n, i] = sum((deltas[i][r] * Gu[rest[i], self.N + r] for r in range(k)), ZERO)
+        G[n, n] = sum((Gu[self.N + r, self.N + r] for r in range(k)), ZERO)
+        return G
+
+    def _options(self, prof: ResidualProfile, p: int, best: int | None, head: int) -> Iterator[tuple[int, int]]:
         """$(\\dim Y, s)$ over the ways of making a type of pattern $(M, p)$ non-empty, $s$ the slots it puts
         on sides beyond the minimal $N + |M| + 2p$ (the proposition: only $\\rho = 0$ has exclusions)."""
         k, mq, r = self.k, self.m - prof.r, prof.r
@@ -587,94 +664,3 @@ def _rank_one_terms(E, p: int, a: int, free: list, rng, q) -> list | None:
         z = [q() if j in free else ZERO for j in range(m)]
         W = [[x + n_[g] * z[j] for j, x in enumerate(W[g])] for g in range(p)]
     return [(A[g], tuple(W[g])) for g in range(p)]
-
-
-class _RhoProfile:
-    """The ranks $\\rho(F) = \\operatorname{rank}(\\bar L + \\sum_{h \\in F}\\delta_h \\bar u_h^T)$ over the subsets $F$ of
-    the non-mixed hyperplanes, in quotient coordinates ($k \\times m'$ matrices flattened); ``rigid`` lists per
-    rigid $h \\in M$ the subset-sum data $(L v_h, \\delta_h, (\\delta_{h'} u_{h'}\\cdot v_h)_{h'})$ of its forced share."""
-
-    def __init__(self, k: int, mq: int, r: int, vecs: list, base: tuple, budget: int, rigid: list = ()):
-        self.k, self.mq, self.r, self.vecs, self.base, self.budget = k, mq, r, vecs, base, budget
-        self.rigid = list(rigid)
-        self._exhaustive = None
-        self._zeros = None
-        self._stuck = None
-
-    def _rank(self, flat: Sequence[fmpq]) -> int:
-        return rank([flat[i * self.mq:(i + 1) * self.mq] for i in range(self.k)]) if self.mq else 0
-
-    def _zero_count(self, vecs: list, base: tuple) -> int:
-        """$\\#\\{F : \\text{base} + \\sum_F v_h = 0\\}$ by meet in the middle: $O(2^{|F|/2})$ exact vector additions."""
-        half = len(vecs) // 2
-        if 2 ** (len(vecs) - half) > self.budget:
-            raise UndecidedError(f"subset sums over {len(vecs)} hyperplanes exceed the budget {self.budget}")
-        left = Counter(_subset_sums(vecs[:half], base))
-        zero = (ZERO,) * len(base)
-        return sum(left[tuple(-x for x in s)] for s in _subset_sums(vecs[half:], zero))
-
-    def _zero_sums(self) -> int:
-        """$\\#\\{F : \\sum_F v_h = -\\bar L\\}$."""
-        if self._zeros is None:
-            self._zeros = self._zero_count(self.vecs, self.base)
-        return self._zeros
-
-    def stuck_counts(self) -> dict[int, int]:
-        """$\\{j: \\#\\{F : \\rho(F) = 0$, exactly $j$ rigid $h$ with forced share $0$ or $\\delta_h\\}\\}$, by
-        inclusion–exclusion: for every set $H$ of rigid hyperplanes and choice of $0$ or $\\delta_h$ on each, one
-        exact zero-sum count of the augmented vectors. Cost: $3^{\\#\\text{rigid}}$ meet-in-the-middle counts."""
-        if self._stuck is None:
-            zero = self._zero_sums()
-            R = len(self.rigid)
-            if not zero or not R:
-                self._stuck = {0: zero}
-                return self._stuck
-            if 3 ** R > self.budget:
-                raise UndecidedError(f"forced shares of {R} rigid hyperplanes exceed the budget {self.budget}")
-            at_least = [zero] + [0] * R       # S_i: sum over |H| = i of #{F : every h in H stuck}
-            for size in range(1, R + 1):
-                for H in itertools.combinations(self.rigid, size):
-                    for choice in itertools.product((False, True), repeat=size):
-                        base = self.base + tuple(x + (dx if on else ZERO) for (Lv, delta, _), on in zip(H, choice, strict=True)
-                                                 for x, dx in zip(Lv, delta, strict=True))
-                        vecs = [v + tuple(x for _, _, ext in H for x in ext[i]) for i, v in enumerate(self.vecs)]
-                        at_least[size] += self._zero_count(vecs, base)
-            exact = {j: sum((-1) ** (i - j) * math.comb(i, j) * at_least[i] for i in range(j, R + 1))
-                     for j in range(R + 1)}
-            self._stuck = {j: c for j, c in exact.items() if c}
-        return self._stuck
-
-    def _ranks(self) -> Counter:
-        if self._exhaustive is None:
-            if 2 ** len(self.vecs) > self.budget:
-                raise UndecidedError(f"ranks of 2^{len(self.vecs)} residuals exceed the budget {self.budget} "
-                                     f"(counting subsets of rank at most p is a counting subset-sum problem)")
-            self._exhaustive = Counter(self._rank(s) for s in _subset_sums(self.vecs, self.base))
-        return self._exhaustive
-
-    def count_at_most(self, p: int) -> int:
-        """$\\#\\{F : \\rho(F) \\le p\\}$."""
-        if p >= min(self.k, self.mq):
-            return 2 ** len(self.vecs)
-        if p == 0:
-            return self._zero_sums()
-        return sum(c for rho, c in self._ranks().items() if rho <= p)
-
-    def least_rho(self, p: int) -> int | None:
-        """$\\min \\rho(F)$ over the $F$ with $\\rho(F) \\le p$, or ``None`` if there is none."""
-        if self.count_at_most(0):
-            return 0
-        if p == 0:
-            return None
-        if min(self.k, self.mq) <= 1:
-            return 1
-        least = min(self._ranks())
-        return least if least <= p else None
-
-
-def _subset_sums(vecs: list, start: Sequence[fmpq]) -> list[tuple]:
-    """Every subset sum of ``vecs`` plus ``start``, $2^{|vecs|}$ of them."""
-    sums = [tuple(start)]
-    for v in vecs:
-        sums += [tuple(x + y for x, y in zip(s, v, strict=True)) for s in sums]
-    return sums

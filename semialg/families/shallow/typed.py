@@ -28,7 +28,10 @@ from semialg.families.shallow.type_geometry import TypeGeometry
 from semialg.families.shallow.view import ShallowView
 from semialg.geometry.semialgebraic import Union, not_all_zero, parallel_minors
 
-__all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre"]
+__all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre", "POLYNOMIAL_LIMIT"]
+
+#: Parameters beyond which membership is decided by canonical forms instead of a component's polynomials.
+POLYNOMIAL_LIMIT = 2000
 
 
 class TypeIndex:
@@ -114,11 +117,21 @@ class TypedShallowFibre(Union):
         """$\\max$ of $\\dim B_\\tau$ over the non-empty types (:meth:`TypeGeometry.dimension`)."""
         return self.geometry.dimension()
 
+    def contains(self, point) -> bool:
+        """Whether ``point`` (a network or its flat parameters) lies in the fibre. The components are the types of
+        the fibre (:func:`typed_fibre`), so beyond :data:`POLYNOMIAL_LIMIT` parameters, where the polynomials of a
+        component number in the hundreds of thousands (every $2\\times 2$ minor of two rows), it is decided by the
+        canonical forms, $K(\\theta') = K(\\theta)$ ($O(n(m + k))$); below, by the polynomials of the component of
+        the point's type (the same answer: tested)."""
+        if self.network.architecture.num_parameters <= POLYNOMIAL_LIMIT:
+            return super().contains(point)
+        other = point if isinstance(point, Network) else Network.from_parameters(self.network.architecture, point)
+        return other.architecture == self.network.architecture and canonical_form(other) == self.geometry.K
+
     def component_of(self, point):
         """The index of the component containing ``point`` (the type of the point, when it lies in the fibre),
         or ``None``; the components are pairwise disjoint, so it is the only one."""
-        j = self.locate(point)
-        return j if self.build(j).contains(point) else None
+        return self.locate(point) if self.contains(point) else None
 
     def describe(self) -> str:
         try:
