@@ -92,3 +92,9 @@ def test_constant_lines_benchmark_smoke():
     mod = _load("bench_constant_lines")
     rows = mod.run(**mod.QUICK)     # ours and the symbolic formula along each line agreed inside run()
     assert [r["arch"] for r in rows] == ["2-3-1-1", "3-4-1-1"]
+
+
+def test_typed_counts_benchmark_smoke():
+    mod = _load("bench_typed_counts")
+    rows = mod.run(**mod.QUICK)     # the three paths gave the same count and dimension inside run()
+    assert [(r["arch"], r["N"]) for r in rows] == [("40-8-3", 7)] and rows[0]["naive_s"] is not None
