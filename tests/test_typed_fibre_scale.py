@@ -22,6 +22,7 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
+from semialg.errors import UndecidedError
 from semialg.families.shallow.type_geometry import TypeGeometry
 from semialg.families.shallow import typed as typed_module
 from semialg.families.shallow.typed import TypedShallowFibre
@@ -142,3 +143,24 @@ def test_typed_fibres_compile_without_overfull_boxes(shape, tmp_path):
     assert run.returncode == 0, run.stdout[-2000:]
     log = (tmp_path / "f.log").read_text(errors="replace")
     assert max(map(float, re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)), default=0) <= 20
+
+
+def test_two_dead_neurons_at_784_16_10_are_undecided_not_gigabytes():
+    """2^14 residuals of 10 x 784 entries each, held at once, took 99 s and 5 GB (found by the audit); the budget
+    counts their entries, so the count is "undecided" at once and the LaTeX says so."""
+    net = _float_net((784, 16, 10), dead=True)
+    W2 = [list(r) for r in net.weights[1]]
+    for r in W2:
+        r[1] = fmpq(0)
+    F = _typed(Network.from_arrays([net.weights[0], W2], net.biases))
+    with pytest.raises(UndecidedError, match="residuals of 10 x 784 entries"):
+        F.num_components
+    assert "an undecided number of non-empty components" in to_latex(F)
+
+
+def test_the_type_of_theta_fits_a_row():
+    """Twelve slots on two-digit hyperplanes overflowed the page by 77 pt: listed only when they fit a row."""
+    net = Network.from_arrays([[[1, i] for i in range(1, 13)], [[0] + [(-1) ** i for i in range(1, 12)]]],
+                              [list(range(12)), [0]])
+    tex = to_latex(_typed(net))
+    assert "\\tau_\\theta = 1 \\times D," in tex

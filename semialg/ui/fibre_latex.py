@@ -110,10 +110,10 @@ def typed_family_rows(F: TypedShallowFibre) -> tuple[str, list[str]]:
 
 
 def _role_counts(roles) -> str:
-    """The type of $\\theta$: the roles in order when there are few slots, else how many slots take each role."""
+    """The type of $\\theta$: the roles in order when they fit a row, else how many slots take each role."""
     names = ["D" if r[0] == "D" else f"C^{{{r[0][1]}}}" if r[0][0] == "C" else
              f"{r[0]}_{{{r[1] + 1}}}^{{{'+' if r[2] > 0 else '-'}}}" for r in roles]
-    if len(names) <= 12:
+    if len(", ".join(names)) <= 72:       # a row of the page (12 two-digit roles overflowed it by 77 pt)
         return "(" + ", ".join(names) + ")"
     kinds = {}
     for r in roles:

@@ -146,9 +146,12 @@ class ResidualProfile:
 
     def _ranks(self) -> Counter:
         if self._exhaustive is None:
-            if 2 ** len(self.vecs) > self.budget:
-                raise UndecidedError(f"ranks of 2^{len(self.vecs)} residuals exceed the budget {self.budget} "
-                                     f"(counting subsets of rank at most p is a counting subset-sum problem)")
+            # every residual is a k x m' matrix held at once: their entries count too (784-16-10, two dead neurons:
+            # 2^14 residuals of 7840 entries took 99 s and 5 GB before this check)
+            if 2 ** len(self.vecs) > self.budget or 2 ** len(self.vecs) * self.k * self.mq > 64 * self.budget:
+                raise UndecidedError(f"ranks of 2^{len(self.vecs)} residuals of {self.k} x {self.mq} entries exceed "
+                                     f"the budget {self.budget} (counting subsets of rank at most p is a counting "
+                                     f"subset-sum problem)")
             self._exhaustive = Counter(self._rank(s) for s in _subset_sums(self.vecs, self.base))
         return self._exhaustive
 
