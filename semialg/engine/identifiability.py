@@ -27,9 +27,10 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   when every non-empty component of the family's fibre (the union over combinatorial types) has a member
   in $G\\cdot\\theta$ ($G$ preserves types; within the type of $\\theta$ the kinks and the pairs fix every
   neuron up to scale); and a family's own theorem (:meth:`~semialg.families.base.Family.identifiability_proof`:
-  case-(a) bottlenecks whose first-layer neurons are all visible and whose inner network is identifiable;
-  case-(b) bottlenecks whose profile has $n_2 + 1$ kinks and a unique switching-off set; a family may offer
-  several theorems, and a proof must be exactly the steps of one of them).
+  case-(a) bottlenecks whose first-layer neurons are all visible, or whose inner network is determined ($h' =
+  \\mu h$ for every member), and whose inner network is identifiable; case-(b) bottlenecks whose profile has
+  $n_2 + 1$ kinks and a unique switching-off set; a family may offer several theorems, and a proof must be
+  exactly the steps of one of them).
 - ``"unknown"`` — what was checked. For deeper networks the strongest statement proven is **local
   identifiability**: if the exact Jacobian of $\\theta \\mapsto (f_\\theta(x))_{x \\in X}$ at finitely many
   inputs $X$ where no hidden pre-activation vanishes has rank $\\dim\\Omega - \\#\\text{hidden}$, then by the

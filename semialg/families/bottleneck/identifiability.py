@@ -29,9 +29,16 @@ $\le 0$ (for $v_k < 0$ they are $\ge 0$ and $h'$ could become positive off $P$).
 ($h' = h$ on $P$, $h' \le h \le 0$ off $P$) and $f$ is unchanged, for every $\delta > 0$ ($\delta = 1$ here):
 :func:`hidden_neuron_witnesses` lists these candidates for the U± classes decided exactly by
 :func:`~semialg.families.bottleneck.types.combinatorial_type`; the engine proves each equivalent by a verified
-certificate and checks it outside the orbit (hidden neurons with $v_k < 0$, or U± neurons, are not claimed: some
-are identifiable, e.g. the U± parameter $W = ((1,0),(1,-2),(2,-2))$, $v = (-1,-2,2)$, $b = (2,0,-1)$, $e = 2$ has
-full local Jacobian rank).
+certificate and checks it outside the orbit. Hidden neurons with $v_k < 0$ and opposite pairs sharing a
+hyperplane have their own moves (:mod:`~semialg.families.bottleneck.ident_witnesses`); U± neurons are not claimed:
+some are identifiable, e.g. the U± parameter $W = ((1,0),(1,-2),(2,-2))$, $v = (-1,-2,2)$, $b = (2,0,-1)$,
+$e = 2$ has full local Jacobian rank.
+
+**Determined inner networks.** When every member has $h' = \mu h$
+(:mod:`~semialg.families.bottleneck.ident_determined`: a face of $\partial P$, $P$ connected, $C^* = \{0\}$)
+and $h$ is identifiable, so is $\theta$, at any widths (opposite pairs on a visible hyperplane included): the
+steps ``inner determined``, ``inner network identifiable``, ``determined bottleneck theorem``, tried when the
+visible kinks are not shown.
 
 **Case (b) theorem.** Widths $(n_0, 1, n_2, n_3)$, $f(x) = g(\sigma(w\cdot x + b))$ with the profile $g(s) =
 \sum_j c_j\sigma(v_js + e_j) + d$ ($c_j \in \mathbb{R}^{n_3}$). Suppose (1) $w \ne 0$; (2) every neuron switches
@@ -68,13 +75,15 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
+from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
+from semialg.families.bottleneck.ident_witnesses import negative_witnesses
 from semialg.families.bottleneck.outer_fibre import _slope, rising_direction, varying_pair
 from semialg.families.bottleneck.types import combinatorial_type, visibility_witnesses
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
 
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
            "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
-           "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS"]
+           "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS", "DETERMINED_STEPS"]
 
 #: The largest $n_2$ for which condition (5) of the case-(b) theorem is decided (it enumerates $2^{n_2}$ sums).
 MAX_SUBSET_NEURONS = 16
@@ -200,17 +209,26 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
         checked.append("bottleneck theorem not applied: not every first-layer neuron was shown visible on a "
                        "hyperplane of its own, with the rows spanning a plane and h unbounded above or varying on "
                        "each hyperplane")
-        return None
+        if not determined(net, deadline):
+            checked.append("determined bottleneck theorem not applied: no face of the boundary of P fixing "
+                           "sigma(h') = mu sigma(h), or P not connected, or a row bounded above on P")
+            return None
     inner = OuterView.of(net).inner
     result = identifiable(inner, budget=10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
     if result.status != "identifiable":
         checked.append(f"bottleneck theorem not applied: the inner network h is {result.status}")
         return None
+    found = ProofStep("inner network identifiable", "the first two layers, as a shallow network, are "
+                      "identifiable: " + "; ".join(s.name for s in result.proof), InnerIdentifiable(result.proof))
+    if kinks is None:
+        return (ProofStep("inner determined", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
+                          "sigma(h') = mu sigma(h), P connected, no row bounded above on P: every member has "
+                          "h' = mu h", InnerDetermined()), found,
+                ProofStep("determined bottleneck theorem", "then the fibre is the G-orbit: h' = mu g.h, c' = c/mu, "
+                          "d' = d", DeterminedTheorem()))
     return (ProofStep("visible kinks", "f = c s(h) + d with c != 0, P and N non-empty, every first-layer neuron "
                       "visible on a hyperplane of its own, rows spanning a plane, h unbounded above or varying on "
-                      "every hyperplane: every member has h' = mu h", kinks),
-            ProofStep("inner network identifiable", "the first two layers, as a shallow network, are "
-                      "identifiable: " + "; ".join(s.name for s in result.proof), InnerIdentifiable(result.proof)),
+                      "every hyperplane: every member has h' = mu h", kinks), found,
             ProofStep("bottleneck theorem", "then the fibre is the G-orbit: h' = mu g.h, c' = c/mu, d' = d",
                       BottleneckTheorem()))
 
@@ -319,8 +337,12 @@ class RidgeTheorem:
 
 #: The case-(b) proof: step name -> the kind of evidence it needs.
 RIDGE_STEPS = {"ridge kinks": RidgeKinks, "unique switching set": UniqueSwitchingSet, "ridge theorem": RidgeTheorem}
+#: The case-(a) proof by a determined inner network (:mod:`~.ident_determined`).
+DETERMINED_STEPS = {"inner determined": InnerDetermined, "inner network identifiable": InnerIdentifiable,
+                    "determined bottleneck theorem": DeterminedTheorem}
 #: The family's theorems: name -> their steps.
-PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS}
+PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS,
+          "determined bottleneck theorem": DETERMINED_STEPS}
 
 
 def ridge_proof(net: Network, checked: list) -> tuple | None:
@@ -346,11 +368,12 @@ def ridge_proof(net: Network, checked: list) -> tuple | None:
 
 
 def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tuple[tuple[str, Network], ...]:
-    """Candidates from the module's hidden-neuron move: every U+ neuron with $v_k > 0$ raised ($b_k + 1$, $e -
+    r"""Candidates from the module's hidden-neuron move: every U+ neuron with $v_k > 0$ raised ($b_k + 1$, $e -
     v_k$), every U− neuron with $v_k > 0$ lowered ($b_k - 1$), classes by
     :func:`~semialg.families.bottleneck.types.combinatorial_type` (exact; given a quarter of what remains before
-    ``deadline``, between 0.5 and 5 s, so that the engine keeps time for local identifiability). Cost: that of the
-    type."""
+    ``deadline``, between 0.5 and 5 s, so that the engine keeps time for local identifiability); then those of
+    :func:`~semialg.families.bottleneck.ident_witnesses.negative_witnesses` (hidden neurons with $v_k < 0$,
+    opposite pairs). Cost: that of the type, and of the hull of $\overline P$ for the latter."""
     if bottleneck_case(net) != "a":
         return ()
     left = 20.0 if deadline is None else deadline - time.monotonic()
@@ -367,4 +390,4 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
             moved = Network(net.weights, (tuple(b), (e,), net.biases[2]))
             out.append((f"{cls} neuron {k}, v_k > 0: b_k {'+' if cls == 'U+' else '-'} 1"
                         + (", e - v_k" if cls == "U+" else ""), moved))
-    return tuple(out)
+    return tuple(out) + negative_witnesses(net, budget=max(0.5, min(5.0, left / 4)))

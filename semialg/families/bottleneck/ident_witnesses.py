@@ -1,0 +1,126 @@
+r"""Candidate witnesses of non-identifiability for case-(a) bottlenecks: hidden neurons with $v_k < 0$ and
+opposite pairs sharing a hyperplane, moved below $h$ off $P$.
+
+Every move here is an instance of one lemma. *Lemma.* If $h' \le h$ everywhere and $h' = h$ on $P = \{h > 0\}$,
+then $\sigma(h') = \sigma(h)$, so $\theta'$ (the same $c$, $d$) computes $f_\theta$. *Proof.* On $P$ both are
+$h$; off $P$, $h' \le h \le 0$. $\square$ With $z_k = w_k\cdot x + b_k$ and $\inf$, $\sup$ taken over
+$\overline P$ (exactly, at the points and rays generating its convex hull,
+:class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`):
+
+- **U− neuron, $v_k < 0$** ($z_k \le 0$ on $P$): $v'_k = 2v_k$. Then $h' - h = v_k\sigma(z_k) \le 0$, zero on $P$.
+- **U+ neuron, $v_k < 0$, $\delta = \inf z_k / 2 > 0$** (the hyperplane stays off $\overline P$): $b'_k = b_k -
+  \delta$, $e' = e + v_k\delta$. Then $h' - h = v_k(\sigma(z_k - \delta) - \sigma(z_k) + \delta) \le 0$, as
+  $0 \le \sigma(z - \delta) - \sigma(z) + \delta \le \delta$, with equality 0 where $z_k \ge \delta$, on $P$.
+- **Opposite pair** (a shared hyperplane) $z_j = -\lambda z_i$ ($\lambda > 0$): $v_j\sigma(z_j) =
+  \lambda v_j\sigma(z_i) + v_jz_j$, so neuron $i$ can carry the whole kink ($v'_i = v_i + \lambda v_j$) while
+  neuron $j$ reproduces $v_jz_j$ on $P$ from a hyperplane off $P$. For $v_j < 0$ and $z_j$ bounded below on
+  $P$, $\gamma = 1 - \inf z_j$: $b'_j = b_j + \gamma$, $e' = e - v_j\gamma$, and $h' - h = v_j\sigma(-z_j - \gamma)
+  \le 0$. For $v_j > 0$ and $z_j$ bounded above, $\beta = 1 + \sup z_j$: $(w'_j, b'_j) = (-w_j, \beta - b_j)$,
+  $v'_j = -v_j$, $e' = e + v_j\beta$, and $h' - h = -v_j\sigma(z_j - \beta) \le 0$ (from $\sigma(y) = \sigma(-y) +
+  y$). Both vanish on $P$.
+
+The other two sign combinations of a pair (shifted with $v_j > 0$, reflected with $v_j < 0$) keep $h' = h$ on
+$P$ but raise it beyond the moved hyperplane; reflected, $\sigma(z_i) = 0$ there and $h' = \sum_{k \ne i, j}
+v_k\sigma(z_k) + e'$ has lost the pair — valid iff that is $\le 0$ there, which the offsets $0, 3, 15, 63$ beyond
+the least one may reach (e.g. $h = 9\sigma(u) - 6\sigma(-u) - 3\sigma(2x - 3y - 1) + 1$, $u = x + y + 1$ bounded
+below on $P$: $3\sigma(2u + 1) + 3\sigma(u) - 3\sigma(2x - 3y - 1) - 2$ has the same $\sigma(h)$, found by a
+brute-force grid search). The candidates are not trusted: the engine proves each
+equivalent to $\theta$ by a verified exact certificate and checks it outside the orbit.
+
+>>> net = Network.from_arrays([[[-1, -2], [-1, 0], [1, -1]], [[-2, -2, 2]], [[1]]], [[2, 1, -2], [-1], [0]])
+>>> [label for label, _ in negative_witnesses(net)]
+['U- neuron 1, v_k < 0: v_k * 2']
+
+Cost: that of :func:`~semialg.families.bottleneck.types.combinatorial_type` and of one
+:class:`~semialg.families.bottleneck.hidden_region.HiddenRegion` (the cells of the first layer's arrangement),
+then $O(n_1^2 + |\text{points}|n_0)$ per candidate.
+"""
+
+from __future__ import annotations
+
+from flint import fmpq
+
+from semialg.core.exact import dot
+from semialg.core.network import Network
+from semialg.engine.neurons import hyperplane_pairs
+from semialg.errors import SemialgError
+from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.views import OuterView, bottleneck_case
+
+__all__ = ["negative_witnesses", "z_range"]
+
+_ONE = fmpq(1)
+#: Offsets tried beyond the least one when the sign of $v_j$ does not guarantee $h' \le h$ (then $h' = h$ on $P$
+#: and $h' - h$ grows off $P$, but beyond the moved hyperplane $h'$ loses the pair's kink: exactly decided).
+_OFFSETS = (fmpq(0), fmpq(3), fmpq(15), fmpq(63))
+
+
+def z_range(region: HiddenRegion, w, b) -> tuple[fmpq | None, fmpq | None]:
+    r"""$(\inf, \sup)$ of $z = w\cdot x + b$ over $\overline P$, ``None`` where unbounded: $z$ is bounded below iff
+    $w\cdot r \ge 0$ at every ray of $\overline P$, and then its infimum is the least value at the points
+    generating its convex hull. Cost: $O((|\text{points}| + |\text{rays}|)n_0)$."""
+    values = [dot(w, p) + b for p in region.p_points]
+    if not values:
+        return None, None
+    lo = min(values) if all(dot(w, r) >= 0 for r in region.p_rays) else None
+    hi = max(values) if all(dot(w, r) <= 0 for r in region.p_rays) else None
+    return lo, hi
+
+
+def _rebuilt(net: Network, W, b, v, e) -> Network:
+    return Network((tuple(tuple(r) for r in W), ((tuple(v),)),) + net.weights[2:],
+                   (tuple(b), (e,)) + net.biases[2:])
+
+
+def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Network], ...]:
+    """Candidates from the module's moves (labelled), for a case-(a) parameter in regime PN with $n_0 \\ge 2$ and
+    two non-parallel rows; ``()`` otherwise or when the type is not decided within ``budget`` seconds."""
+    if bottleneck_case(net) != "a" or net.widths[0] < 2:
+        return ()
+    try:
+        t = combinatorial_type(net, budget=budget)
+        if t.regime != "PN":
+            return ()
+        region = HiddenRegion(net)
+    except SemialgError:
+        return ()
+    view = OuterView.of(net)
+    W, b, v, e = list(view.w), list(view.b), list(view.v), view.e
+    out = []
+    for k, cls in enumerate(t.classes):
+        if v[k] >= 0:
+            continue
+        if cls == "U-":
+            out.append((f"U- neuron {k}, v_k < 0: v_k * 2", _rebuilt(net, W, b, _put(v, k, 2 * v[k]), e)))
+        elif cls == "U+":
+            lo, _ = z_range(region, W[k], b[k])
+            if lo is not None and lo > 0:
+                delta = lo / 2
+                out.append((f"U+ neuron {k}, v_k < 0: b_k - {delta}, e + v_k * {delta}",
+                            _rebuilt(net, W, _put(b, k, b[k] - delta), v, e + v[k] * delta)))
+    _, opposite = hyperplane_pairs(view.inner, 1)
+    for i, j, lam in opposite:
+        for kept, moved, mu in ((i, j, lam), (j, i, _ONE / lam)):
+            lo, hi = z_range(region, W[moved], b[moved])
+            vk = _put(v, kept, v[kept] + mu * v[moved])
+            label = f"opposite pair {kept}, {moved}: kink on {kept}, neuron {moved}"
+            if lo is not None:        # z'_j = z_j + gamma >= 1 on P
+                for extra in (_OFFSETS[:1] if v[moved] < 0 else _OFFSETS):
+                    gamma = _ONE + extra - lo
+                    out.append((f"{label} shifted, b_{moved} + {gamma}",
+                                _rebuilt(net, W, _put(b, moved, b[moved] + gamma), vk, e - v[moved] * gamma)))
+            if hi is not None:        # z'_j = beta - z_j >= 1 on P
+                flipped = tuple(-x for x in W[moved])
+                for extra in (_OFFSETS[:1] if v[moved] > 0 else _OFFSETS):
+                    beta = _ONE + extra + hi
+                    out.append((f"{label} reflected beyond P, b_{moved} = {beta - b[moved]}",
+                                _rebuilt(net, _put(W, moved, flipped), _put(b, moved, beta - b[moved]),
+                                         _put(vk, moved, -v[moved]), e + v[moved] * beta)))
+    return tuple(out)
+
+
+def _put(seq, k: int, value) -> list:
+    out = list(seq)
+    out[k] = value
+    return out
