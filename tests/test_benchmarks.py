@@ -98,3 +98,9 @@ def test_typed_counts_benchmark_smoke():
     mod = _load("bench_typed_counts")
     rows = mod.run(**mod.QUICK)     # the three paths gave the same count and dimension inside run()
     assert [(r["arch"], r["N"]) for r in rows] == [("40-8-3", 7)] and rows[0]["naive_s"] is not None
+
+
+def test_hyperplanes_benchmark_smoke():
+    mod = _load("bench_hyperplanes")
+    rows = mod.run(**mod.QUICK)     # both passes grouped the neurons alike inside run()
+    assert [r["n"] for r in rows] == [16, 64] and all(r["canonical_s"] > 0 for r in rows)

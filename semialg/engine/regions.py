@@ -445,9 +445,8 @@ def _scaling_rank(net: Network) -> int:
     vectors in the kernel of every Jacobian, so $\\dim\\Omega$ minus this bounds the functional dimension."""
     count = 0
     for l in range(net.depth - 1):
-        W, b = net.weights[l], net.biases[l]
-        nxt = net.weights[l + 1]
-        count += sum(1 for i in range(len(W)) if any(W[i]) or b[i] or any(r[i] for r in nxt))
+        used = (net.weights[l].nonzero_rows() | net.weights[l + 1].nonzero_columns()).tolist()
+        count += sum(1 for u, b in zip(used, net.biases[l], strict=True) if u or b)
     return count
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, nullspace, rank, row_basis
+from semialg.core.exact import nullspace, rank, row_basis
 from semialg.core.network import Network
-from semialg.families.shallow.view import ZERO, ShallowView, Vec
+from semialg.families.shallow.view import ZERO, ShallowView, Vec, neuron_lines
 
 __all__ = ["shallow_functional_dimension"]
 
@@ -42,7 +42,8 @@ def shallow_functional_dimension(net: Network) -> int:
     3
     """
     v = ShallowView.of(net)
-    m, k = len(v.w[0]), len(v.c)
+    m, k = net.architecture.input_dim, len(v.c)
+    lines = neuron_lines(v)
     groups: dict = {}
     affine: list[Vec] = []
 
@@ -52,25 +53,24 @@ def shallow_functional_dimension(net: Network) -> int:
     unit = [tuple(fmpq(int(i == j)) for j in range(m + 1)) for i in range(m + 1)]
     out_unit = [tuple(fmpq(int(i == j)) for j in range(k)) for i in range(k)]
     affine.extend(outer(unit[m], e) for e in out_unit)
-    for i in range(v.n):
-        if not any(v.w[i]):
+    for i, (h, sign) in enumerate(zip(lines.line, lines.sign, strict=True)):
+        if h < 0:
             if v.b[i] > 0 and any(v.a[i]):
                 affine.extend(outer(e, v.a[i]) for e in unit)
             continue
-        key, _, sign = normalise_row(v.w[i] + (v.b[i],))
-        entry = groups.setdefault(fingerprint(key), (key, {1: [], -1: []}, set()))
-        entry[2].add(sign)
+        entry = groups.setdefault(h, ({1: [], -1: []}, set()))
+        entry[1].add(sign)
         if any(v.a[i]):
-            entry[1][sign].append(v.a[i])
+            entry[0][sign].append(v.a[i])
     total = 0
-    for key, sides, signs in groups.values():
+    for h, (sides, signs) in groups.items():
         if len(signs) == 1 and len(sides[1]) + len(sides[-1]) <= 1:
             total += k + m * (len(sides[1]) + len(sides[-1]))  # the generic case: no Gaussian elimination
             continue
         pos, neg = row_basis(sides[1]), row_basis(sides[-1])
         total += k + m * len(row_basis(pos + neg))
         if len(signs) == 2:
-            affine.extend(outer(key, e) for e in out_unit)
+            affine.extend(outer(lines.key(h), e) for e in out_unit)
             affine.extend(outer(e, a) for a in _intersection(pos, neg) for e in unit)
     return total + rank(affine)
 

@@ -23,7 +23,7 @@ from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import zero_factors
 from semialg.families.shallow.view import (ZERO, ShallowView, hyperplanes, integer_neuron_rows, neuron_invariant,
-                                           primitive_rows)
+                                           neuron_lines, primitive_rows)
 
 __all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
 
@@ -139,11 +139,17 @@ def stabilizer(net: Network) -> Stabilizer:
     (((0, 1),), (2,), 2)
     """
     v = ShallowView.of(net)
+    lines = neuron_lines(v)
+    m = net.architecture.input_dim
     groups: dict = {}
     scale_of = []
     zero = []
     for i in range(v.n):
-        inv, mu = neuron_invariant(v, i)
+        h, mu = lines.line[i], lines.scale[i]
+        if h >= 0:  # the line's number stands for its key within one network
+            inv = (0, h, lines.sign[i], fingerprint(tuple(mu * x for x in v.a[i])))
+        else:
+            inv, mu = neuron_invariant(ShallowView((v.a[i],), ((ZERO,) * m,), (v.b[i],), v.c), 0)
         scale_of.append(mu)
         if inv == (1, fingerprint((ZERO,) * len(v.c)), 0):
             zero.append(i)

@@ -15,20 +15,19 @@ $L = \\sum_{s_i = -1} a_i w_i^T$ and the constant $d = c + \\sum_{s_i=-1} a_i b_
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz_mat
 
 from semialg.core.exact import fingerprint, normalise_row, vadd
 from semialg.core.network import Network, relu
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import ArchitectureError
 
-__all__ = ["ShallowView", "Hyperplanes", "hyperplanes", "integer_kinks", "integer_neuron_rows", "primitive_rows",
-           "neuron_invariant", "ZERO", "Vec",
-           "Key"]
+__all__ = ["ShallowView", "NeuronLines", "neuron_lines", "Hyperplanes", "hyperplanes", "integer_kinks",
+           "integer_neuron_rows", "primitive_rows", "neuron_invariant", "ZERO", "Vec", "Key"]
 
 ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
@@ -43,6 +42,8 @@ class ShallowView:
     w: tuple[Vec, ...]
     b: Vec
     c: Vec
+    #: the network read, whose integer forms :func:`neuron_lines` uses instead of rational rows
+    source: Network | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, net: Network) -> "ShallowView":
@@ -51,7 +52,7 @@ class ShallowView:
                                     f"{net.architecture}")
         (W1, b1), (W2, b2) = net.layers()
         n = len(W1)
-        return cls(tuple(tuple(W2[r][i] for r in range(len(W2))) for i in range(n)), W1, b1, b2)
+        return cls(tuple(tuple(W2[r][i] for r in range(len(W2))) for i in range(n)), W1, b1, b2, net)
 
     @classmethod
     def of_neurons(cls, a: Sequence[Vec], w: Sequence[Vec], b: Sequence[fmpq], c: Sequence[fmpq], m: int,
@@ -82,11 +83,104 @@ class ShallowView:
 
 
 @dataclass(frozen=True)
-class Hyperplanes:
-    """Per hyperplane: its key $(u_H, \\beta_H)$, kink and live neurons ``(i, sign, mu)``.
+class NeuronLines:
+    r"""The neurons with $w_i \neq 0$ on their unoriented hyperplanes: $(w_i, b_i) = s_i\mu_i(u_H, \beta_H)$.
 
-    The dictionaries are indexed by the :func:`~semialg.core.exact.fingerprint` of the key.
+    ``line[i]`` numbers the hyperplane of neuron $i$ in order of first occurrence ($-1$ when $w_i = 0$),
+    ``sign[i]`` $= s_i$ and ``scale[i]`` $= \mu_i$ ($0$ and $0$ when $w_i = 0$); :meth:`key` is
+    $(u_H, \beta_H)$ with first non-zero entry $1$, as :func:`~semialg.core.exact.normalise_row` gives it.
     """
+
+    line: tuple[int, ...]
+    sign: tuple[int, ...]
+    scale: tuple[fmpq, ...]
+    #: the keys as rational tuples (rational pass) or as reduced numerators and denominators (integer pass)
+    keys_of: tuple[Key, ...] | tuple[np.ndarray, np.ndarray] = field(repr=False)
+    #: $(R, L, N_2, d_2)$ of :func:`integer_neuron_rows` when the integer pass ran
+    integer: tuple | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def count(self) -> int:
+        """The number of hyperplanes."""
+        return len(self.keys_of) if self.integer is None else len(self.keys_of[0])
+
+    def key(self, h: int) -> Key:
+        r"""$(u_H, \beta_H)$ of hyperplane ``h``. Cost: $O(m)$."""
+        if self.integer is None:
+            return self.keys_of[h]
+        num, den = self.keys_of
+        return tuple(map(fmpq, num[h].tolist(), den[h].tolist()))
+
+    def keys(self) -> list[Key]:
+        r"""Every key, in the order of the hyperplanes. Cost: $O(\#H\,m)$ rational constructions."""
+        if self.integer is None:
+            return list(self.keys_of)
+        num, den = self.keys_of
+        width = num.shape[1]
+        flat = list(map(fmpq, num.ravel().tolist(), den.ravel().tolist()))
+        return [tuple(flat[h * width:(h + 1) * width]) for h in range(len(num))]
+
+
+def neuron_lines(view: ShallowView) -> NeuronLines:
+    r"""Group the neurons by unoriented hyperplane, the one normalisation of neuron rows of shallow networks.
+
+    From the integer forms of the weights when the view was read from a network that has them
+    (:func:`integer_neuron_rows`): primitive rows, a sort of the rows, and the keys' reduced numerators and
+    denominators, all vectorised with no rational per weight. Otherwise row by row with
+    :func:`~semialg.core.exact.normalise_row`, hashing by :func:`~semialg.core.exact.fingerprint`.
+    Cost: $O(n(m+1)\log n)$ either way.
+
+    >>> lines = neuron_lines(ShallowView.of(Network.from_arrays([[[2], [-1], [0]], [[1, 3, 1]]], [[-2, 1, 1], [0]])))
+    >>> lines.line, lines.sign, lines.scale, lines.key(0)
+    ((0, 0, -1), (1, -1, 0), (2, 1, 0), (1, -1))
+    """
+    rows = integer_neuron_rows(view.source) if view.source is not None else None
+    if rows is not None:
+        return _integer_lines(rows)
+    line, sign, scale, keys, index = [], [], [], [], {}
+    for i in range(view.n):
+        key, mu, s = normalise_row(view.w[i] + (view.b[i],)) if any(view.w[i]) else ((), ZERO, 0)
+        if s == 0:
+            line.append(-1), sign.append(0), scale.append(ZERO)
+            continue
+        h = index.setdefault(fingerprint(key), len(keys))
+        if h == len(keys):
+            keys.append(key)
+        line.append(h), sign.append(s), scale.append(mu)
+    return NeuronLines(tuple(line), tuple(sign), tuple(scale), tuple(keys))
+
+
+def _oriented_primitive_rows(R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For non-zero integer rows: the primitive rows with a positive first non-zero entry (the same for every
+    row on one unoriented line), the signs taken off and the absolute first non-zero entries of $R$."""
+    P, lead, first = primitive_rows(R)
+    sign = np.sign(P[np.arange(len(P)), lead])
+    return P * sign[:, None], sign, first
+
+
+def _integer_lines(rows: tuple) -> NeuronLines:
+    R, L, _, _ = rows
+    n = R.shape[0]
+    live = np.flatnonzero(R[:, :-1].any(axis=1))
+    P, sign, first = _oriented_primitive_rows(R[live])
+    keys, at, inverse = np.unique(P, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(at, kind="stable")  # number the hyperplanes by first occurrence, as the rational pass does
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(len(order))
+    keys = keys[order]
+    lead = keys[np.arange(len(keys)), (keys != 0).argmax(axis=1)][:, None]
+    g = np.gcd(keys, lead)
+    line, sign_of, scale = [-1] * n, [0] * n, [ZERO] * n
+    for i, h, s, mu in zip(live.tolist(), renumber[inverse.reshape(-1)].tolist(), sign.tolist(), first.tolist(),
+                           strict=True):
+        line[i], sign_of[i], scale[i] = h, s, fmpq(mu, L)
+    return NeuronLines(tuple(line), tuple(sign_of), tuple(scale), (keys // g, lead // g), rows)
+
+
+@dataclass(frozen=True)
+class Hyperplanes:
+    """Per hyperplane of :func:`neuron_lines` with a live neuron: its key $(u_H, \\beta_H)$, kink $\\delta_H$ and
+    live neurons ``(i, sign, mu)``; the dictionaries are indexed by the hyperplane's number."""
 
     key: dict
     kinks: dict
@@ -96,43 +190,54 @@ class Hyperplanes:
 
 
 def hyperplanes(view: ShallowView) -> Hyperplanes:
-    """One pass over the neurons: $O(n(m+k))$ operations plus hashing of the normalised rows.
+    r"""One pass over the neurons after :func:`neuron_lines`: $O(n(m+k))$ operations.
 
-    ``kinks`` and ``members`` are keyed by the hyperplane key $(u_H, \\beta_H)$; the dictionaries are
-    indexed internally by :func:`~semialg.core.exact.fingerprint`, which hashes ten times faster.
+    The linear part $L = \sum_{s_i = -1} a_i w_i^T$ is one flint product, of the integer forms when
+    :func:`neuron_lines` used them.
     """
-    m, k = len(view.w[0]), len(view.c)
+    lines = neuron_lines(view)
+    k = len(view.c)
     kinks: dict = {}
     members: dict = {}
-    keys: dict = {}
     negative: list[int] = []
     d = list(view.c)
-    for i in range(view.n):
-        a, w, b = view.a[i], view.w[i], view.b[i]
+    for i, (h, sign, mu) in enumerate(zip(lines.line, lines.sign, lines.scale, strict=True)):
+        a = view.a[i]
         if not any(a):
             continue
-        if not any(w):
-            d = [dr + ar * relu(b) for dr, ar in zip(d, a, strict=True)]
+        if h < 0:
+            d = [dr + ar * relu(view.b[i]) for dr, ar in zip(d, a, strict=True)]
             continue
-        key, mu, sign = normalise_row(w + (b,))
-        fp = fingerprint(key)
-        key = keys.setdefault(fp, key)
         kappa = tuple(mu * x for x in a)
-        kinks[fp] = vadd(kinks[fp], kappa) if fp in kinks else kappa
-        members.setdefault(fp, []).append((i, sign, mu))
+        kinks[h] = vadd(kinks[h], kappa) if h in kinks else kappa
+        members.setdefault(h, []).append((i, sign, mu))
         if sign < 0:
             negative.append(i)
+    all_keys = lines.keys()
+    key = {h: all_keys[h] for h in kinks}
+    m = lines.integer[0].shape[1] - 1 if lines.integer is not None else len(view.w[0])
     if negative:
-        A = fmpq_mat(k, len(negative), [view.a[i][r] for r in range(k) for i in negative])
-        Wn = fmpq_mat(len(negative), m + 1, [x for i in negative for x in view.w[i] + (view.b[i],)])
-        P = A * Wn
+        P = _negative_part(view, lines, negative)
         L = tuple(tuple(P[r, j] for j in range(m)) for r in range(k))
         d = [dr + P[r, m] for r, dr in enumerate(d)]
     else:
         L = tuple((ZERO,) * m for _ in range(k))
-    return Hyperplanes(keys, kinks, members, L, tuple(d))
+    return Hyperplanes(key, kinks, members, L, tuple(d))
 
 
+def _negative_part(view: ShallowView, lines: NeuronLines, negative: list[int]) -> fmpq_mat:
+    r"""$\sum_{i \in \text{negative}} a_i (w_i, b_i)^T$ as a $k \times (m + 1)$ ``fmpq_mat``: one product of
+    integer matrices $N_2 R / (d_2 L)$ when the integer forms are at hand, of rational ones otherwise."""
+    k = len(view.c)
+    if lines.integer is not None:
+        R, L, N2, d2 = lines.integer
+        cols = N2[:, negative]
+        Z = fmpz_mat(k, len(negative), [int(x) for x in cols.ravel().tolist()]) * \
+            fmpz_mat(len(negative), R.shape[1], R[negative].ravel().tolist())
+        return fmpq_mat(Z) / (L * d2)
+    A = fmpq_mat(k, len(negative), [view.a[i][r] for r in range(k) for i in negative])
+    Wn = fmpq_mat(len(negative), len(view.w[0]) + 1, [x for i in negative for x in view.w[i] + (view.b[i],)])
+    return A * Wn
 
 
 def integer_neuron_rows(net: Network) -> tuple[np.ndarray, int, np.ndarray, int] | None:
@@ -183,8 +288,7 @@ def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...
         return None
     R, L, N2, d2 = rows
     live = np.flatnonzero(R[:, :-1].any(axis=1) & N2.any(axis=0))
-    P, lead, mu = primitive_rows(R[live])  # mu = L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
-    P *= np.sign(P[np.arange(len(live)), lead])[:, None]
+    P, _, mu = _oriented_primitive_rows(R[live])  # mu = L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
     keys, group = np.unique(P, axis=0, return_inverse=True)
     group = group.reshape(-1)
     k = N2.shape[0]
