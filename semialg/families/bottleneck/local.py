@@ -149,10 +149,12 @@ from semialg.engine.tangent import local_dimension_bounds as first_order_bounds,
 from semialg.families.bottleneck.affine_trades import _agree_off_p, affine_part_trades, constant_neuron_tilts
 from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, cell_cones, cut_generators, \
     far_directions, level, pbar_recession, ray_key, robustness
-from semialg.families.bottleneck.constant_fibre import computes_constant, constant_function_moves
+from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
-from semialg.families.bottleneck.kink_equations import _SUBSET_LIMIT, _uncancelled_lines, seen_kink_equations, \
-    unseen_kink_equations, unused_constant_cases
+from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound
+from semialg.families.bottleneck.local_lines import line_row_equations
+from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
+    unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
 from semialg.families.bottleneck.covers import joint_cases, kinked_zero_neurons, unused_neuron_cases, \
     zero_neuron_cases
@@ -181,24 +183,23 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     r"""Proven bounds on the dimension at ``net`` of its fibre: those of
     :func:`semialg.engine.tangent.local_dimension_bounds` (``budget`` and ``progress`` as there), for a case-(a)
     bottleneck with the equations of :func:`seen_kink_equations` and :func:`unseen_kink_equations` and the moves of
-    :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`,
-    :func:`downhill_translations`, :func:`hidden_translations`,
-    :func:`~semialg.families.bottleneck.plateau.plateau_slides`,
+    :func:`hidden_neuron_moves`, :func:`silent_neuron_moves`, :func:`outer_bias_trade`, :func:`downhill_translations`,
+    :func:`hidden_translations`, :func:`~semialg.families.bottleneck.plateau.plateau_slides`,
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
     :func:`~semialg.families.bottleneck.affine_trades.constant_neuron_tilts`,
     :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, :func:`zero_neuron_partners`,
-    :func:`agreeing_trades`, :func:`constant_pair_tilts` and
-    :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves`, narrowed by
-    :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by
-    the two cases of
-    :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
+    :func:`agreeing_trades`, :func:`constant_pair_tilts`, :func:`~semialg.families.bottleneck.local_folds.constant_folds` and
+    :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves` (or, when larger, the family of
+    :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`), narrowed by
+    :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by the two cases
+    of :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` and
-    :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings;
-    computed only when the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is
-    small (at most :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes);
-    beyond, the seen kinks' equations with the first-order bounds when every neuron is visible. Before either, for
-    $n_0 \ge 3$ when witnesses show the type (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells
-    needed), the bounds in the quotient by the seen kinks' equations
+    :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings; computed only when
+    the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is small (at most
+    :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes); beyond, the seen
+    kinks' equations with the first-order bounds when every neuron is visible. Before either, for $n_0 \ge 3$ when
+    witnesses show the type (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells needed), the
+    bounds in the quotient by the seen kinks' equations
     (:func:`~semialg.families.bottleneck.kink_quotient.quotient_bounds`: Jacobian rows of about $2n_1$ columns
     instead of $D$, what makes 784-64-1-10 decidable); they answer when they meet, else narrow the others (and
     stand alone when the full rows would not fit in memory).
@@ -243,64 +244,28 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
         woken: set = set()
         silent, partners, withdrawn = _silent_or_partners(net, silent_neuron_moves(net, woken), woken)
-        twins, withdrawn_twins = zero_neuron_twins(net, _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
+        twins, withdrawn_twins = zero_neuron_twins(net, hidden := _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
         withdrawn += withdrawn_twins
-        return equations, (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net)
-                           + downhill_translations(net, t) + hidden_translations(net, t) + plateau_slides(net)
-                           + affine_part_trades(net) + agreeing_trades(net) + constant_neuron_tilts(net) + twins
-                           + partners + constant_pair_tilts(net)
-                           + constant_function_moves(net, t)), \
+        every_twin, every_withdrawn = zero_neuron_twins(net, hidden, t)   # the folds' own family has no wakings
+        lowering[:] = [downhill_translations(net, t) + every_twin, every_withdrawn]
+        moves = (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net) + downhill_translations(net, t) + twins
+                 + hidden_translations(net, t) + plateau_slides(net) + affine_part_trades(net) + agreeing_trades(net)
+                 + constant_neuron_tilts(net) + partners + constant_pair_tilts(net) + constant_function_moves(net, t))
+        tilted = {i for i in range(n1) for m in moves if any(m[W_at + i * n0: W_at + (i + 1) * n0])}
+        return equations, moves + constant_folds(net, t, hidden, tilted), \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
                         unused_constant_cases(net),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
-    left = None if budget is None else max(0.0, budget - (time.monotonic() - started))
+    left, lowering = None if budget is None else max(0.0, budget - (time.monotonic() - started)), []
+    (W_at, *_), _ = parameter_offsets(net.architecture)
     lower, upper = first_order_bounds(net, extras, left, progress)
     if quotient is not None:
         lower, upper = max(lower, quotient[0]), min(upper, quotient[1])
+    if lower < upper and lowering:      # constant neurons folding with v < 0: a family of their own
+        lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering))
     found = constant_function_bounds(net, combinatorial_type(net)) if lower < upper else None
     return (lower, upper) if found is None else (max(lower, found[0]), min(upper, found[1]))
-
-
-def line_row_equations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
-    r"""Gradients at ``net`` of the minors $u_pw'_{k,q} - u_qw'_{k,p}$ ($q \ne p$, $p$ the first non-zero
-    coordinate of $u$) for every neuron $k$ of the module docstring's *rows kept on the line*: a non-constant
-    case-(a) parameter with $n_0 \ge 2$ whose neurons with $v \ne 0$ have rows on one line $\mathbb{R}u$ or zero
-    rows, $k$ on the line with no set of neurons at its point containing it of zero total jump $\sum v_j|\lambda_j|$
-    (or in the one opposite pair of the docstring).
-    Near ``net`` these vanish on the fibre. Cost: $O(n_1D)$ plus $2^{m}$ sums for $m$ neurons on one point.
-
-    >>> from semialg.core.network import Network
-    >>> twins = Network.from_arrays([[[-2, -1, 1], [-3, -3/2, 3/2]], [[3, 1]], [[1]]], [[-2, -3], [-1], [0]])
-    >>> len(line_row_equations(twins))    # h = 9 s(z) - 1 (z = -2x - y + z' - 2... ): two minors per twin
-    4
-    """
-    view, n0, D = OuterView.of(net), net.widths[0], net.architecture.num_parameters
-    live = [k for k, (w, v) in enumerate(zip(view.w, view.v, strict=True)) if v != 0 and any(w)]
-    if n0 < 2 or not live or computes_constant(net, t or combinatorial_type(net)):
-        return []
-    u = normalise_row(view.w[live[0]])[0]
-    p = next(q for q, x in enumerate(u) if x != 0)
-    lam = {k: view.w[k][p] for k in live}
-    if any(tuple(lam[k] * x for x in u) != tuple(view.w[k]) for k in live):
-        return []
-    jumps: dict = {}
-    for k in live:
-        jumps.setdefault(-view.b[k] / lam[k], {})[k] = view.v[k] * abs(lam[k])
-    kept, cancelling = [], []
-    for at_point in jumps.values():
-        if len(at_point) > _SUBSET_LIMIT:
-            cancelling += list(at_point)        # not tested: counted as cancelling, never kept
-            continue
-        for k, a in at_point.items():
-            others = [x for j, x in at_point.items() if j != k]
-            zero_sum = any(sum(c, a) == 0 for m in range(len(others) + 1) for c in itertools.combinations(others, m))
-            (cancelling if zero_sum else kept).append(k)
-    if len(cancelling) == 2 and len(live) == len(view.v) and lam[cancelling[0]] * lam[cancelling[1]] < 0:
-        kept += cancelling              # one opposite pair, nothing to cancel its affine part: it stays too
-    (W_at, *_), _ = parameter_offsets(net.architecture)
-    unit = _units(D)
-    return [unit((W_at + k * n0 + q, u[p]), (W_at + k * n0 + p, -u[q])) for k in kept for q in range(n0) if q != p]
 
 
 def _pbar_lineality(net: Network) -> list[tuple] | None:

@@ -1,0 +1,154 @@
+r"""Constant neurons folding into a neuron active on $P$ (case (a)): a one-parameter family of the fibre that tilts
+a constant neuron along another neuron's row, for the lower bounds of :mod:`semialg.families.bottleneck.local`.
+
+For $f = c\,\sigma(h) + d$, $h(x) = \sum_j v_j\sigma(\ell_j(x)) + e$, $\ell_j(x) = w_j\cdot x + b_j$,
+$P = \{h > 0\}$, $c \ne 0$: let $i$ be a constant neuron ($w_i = 0$, $b_i > 0$, $v_i \ne 0$: it adds $v_ib_i$) and
+$k$ a neuron active on $P$ ($P \subset \{\ell_k \ge 0\}$, a U$+$ neuron), $Z = \{\ell_k \le 0\}$.
+
+**Statement.** For $a \ge 0$ put $\ell'_i = b_i + a\ell_k$ (so $w'_i = aw_k$, $b'_i = b_i + ab_k$) and
+$v'_k = v_k - av_i$, all else kept. Then $h' = h$ on $\{\ell_k \ge 0\} \supset P$ and $h' - h = -v_iG_a(\ell_k)$
+on $Z$ with $0 \le G_a(z) = \min(a|z|, b_i) \le b_i$. So $\theta'$ computes $f$ (i) always if $v_i > 0$ ($h$ only
+drops off $P$), (ii) if $v_i < 0$ and $h - v_ib_i \le 0$ on $Z$ — what the other neurons and $e$ add there is
+non-positive. *Proof.* With $z = \ell_k(x)$, $h' - h = v_i(\sigma(b_i + az) - b_i) - av_i\sigma(z)
+= -v_iG_a(z)$, $G_a(z) = b_i + a\sigma(z) - \sigma(b_i + az)$: $0$ for $z \ge 0$, $a|z|$ for
+$-b_i/a \le z < 0$ and $b_i$ below. In (ii) $h' \le h + |v_i|b_i \le 0$ on $Z$; in both $h' = h$ on $P$ and
+$h' \le 0$ off it ($h \le 0$ there), so $\sigma(h') = \sigma(h)$. $\square$ For every $a \ge 0$, not only small:
+the family is a half-line with apex $\theta$, direction $\delta w_i = w_k$, $\delta b_i = b_k$, $\delta v_k = -v_i$.
+
+*Composing* (i): it only lowers $h$ off $P$, like the downhill translations of
+:mod:`~semialg.families.bottleneck.local`, so it is done after every other move, from the moved $\theta_1$: those
+keep $f$, hence $P$, and (for $k$ on a first-layer hyperplane without cancelling subsets, the *kinks kept off*
+$P$ there) $P$ on $k$'s side; it needs $w_i = 0 < b_i$ at $\theta_1$, so $i$ is tilted by no other move.
+(ii) needs $h_1 - v_{1,i}b_{1,i} \le 0$ on $\{\ell_{1,k} \le 0\}$ at $\theta_1$, with no margin, so it composes
+with fewer moves (:func:`folded_lower_bound`): those of :mod:`semialg.engine.tangent` that keep $h$ up to the
+factor $\mu$ of the second layer and $k$'s row up to its rescaling — the trades of $i$ with $e$ one-sided, the
+way that lowers $h - v_ib_i$ ($\delta b_i \le 0$, $\delta v_i \ge 0$): a quadrant, whose span counts —, and
+moves that only lower $h$ and at most raise $b_k$ ($Z$ shrinks): the downhill translations and the zero neurons
+waking as twins (:mod:`~semialg.families.bottleneck.zero_twins`). That span with the fold's direction is a
+lower bound of its own, taken when it is larger.
+
+Under $h = 2\sigma(x - 3y + 3) - \sigma(2) + 2\sigma(0)$ in 3-3-1-2 ($P = \{x - 3y > -2\}$, a zero neuron) the
+constant neuron folds into the U$+$ one: $h - v_ib_i = 2\sigma(x - 3y + 3) \le 0$ where it is off. Local dimension
+9, by hand (every row on $(1, -3, 0)$; the profile has 11 parameters, two equations on $P$, and inequalities off
+it that hold on an open set: the tilt of the constant neuron needs $e' < 0$), where the other moves give 8.
+
+>>> from semialg.core.network import Network
+>>> net = Network.from_arrays([[[1], [0]], [[2, -1]], [[1]]], [[3, 2], [0], [0]])   # h = 2 s(x + 3) - 2
+>>> folds_below(net, 1, 0), [i for i, x in enumerate(fold_direction(net, 1, 0)) if x]   # w_1, b_1, v_0
+(True, [1, 3, 4])
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from flint import fmpq
+
+from semialg.core.exact import dot, rank, sparse_vector
+from semialg.core.network import Network
+from semialg.engine.tangent import move_directions, parameter_offsets
+from semialg.families.bottleneck.cell_cones import cell_cones
+from semialg.families.bottleneck.types import BottleneckType
+from semialg.families.bottleneck.views import OuterView
+
+__all__ = ["constant_folds", "fold_direction", "folded_lower_bound", "folds_below"]
+
+_ZERO = fmpq(0)
+#: pairs (constant neuron, active neuron) tried by :func:`folded_lower_bound`, one rank each
+_PAIRS = 16
+
+
+def fold_direction(net: Network, i: int, k: int) -> list[fmpq]:
+    r"""The fold's direction (module docstring) of constant neuron $i$ into neuron $k$: $\delta w_i = w_k$,
+    $\delta b_i = b_k$, $\delta v_k = -v_i$, as a flat parameter vector. Cost: $O(D)$.
+
+    >>> from semialg.core.network import Network
+    >>> fold_direction(Network.from_arrays([[[1], [0]], [[1, 2]], [[1]]], [[0, 1], [-3], [0]]), 1, 0)
+    [0, 1, 0, 0, -2, 0, 0, 0, 0]
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    return sparse_vector(net.architecture.num_parameters, *((W_at + i * n0 + j, x) for j, x in enumerate(view.w[k])),
+                         (b_at + i, view.b[k]), (v_at + k, -view.v[i]))
+
+
+def constant_folds(net: Network, t: BottleneckType, hidden_lines: list[tuple[tuple, list[int]]],
+                   tilted: set | frozenset = frozenset()) -> list[list[fmpq]]:
+    r"""The folds (i) of the module docstring for a case-(a) parameter with $c \ne 0$: for every constant neuron
+    $i$ with $v_i > 0$ not in ``tilted`` (rows moved by other moves), the fold into the first U$+$ neuron $k$
+    with $v_k \ne 0$ of ``hidden_lines`` (hyperplanes of the hidden neurons without cancelling subsets,
+    normalised rows with their neurons, as :func:`~semialg.families.bottleneck.kink_equations._uncancelled_lines`
+    finds them: $P$ stays on $k$'s active side at every member near $\theta$). Cost: $O(n_1D)$.
+
+    >>> from semialg.core.network import Network
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[1], [0]], [[1, 2]], [[1]]], [[0, 1], [-3], [0]])   # h = s(x) + 2 s(1) - 3
+    >>> [[i for i, x in enumerate(m) if x] for m in constant_folds(net, combinatorial_type(net), [((1, 0), [0])])]
+    [[1, 4]]
+    """
+    view = OuterView.of(net)
+    active = [k for _, members in hidden_lines for k in members if t.classes[k] == "U+" and view.v[k] != 0]
+    if not any(view.c) or not active:
+        return []
+    return [fold_direction(net, i, active[0]) for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True))
+            if not any(w) and b > 0 and v > 0 and i not in tilted]
+
+
+def folds_below(net: Network, i: int, k: int) -> bool:
+    r"""Whether $h - v_ib_i \le 0$ on $Z = \{\ell_k \le 0\}$, the condition of fold (ii): on each cell, where $h$ is
+    affine, at the generators of its cone cut by $-\ell_k \ge 0$ (the vertices $t > 0$ and rays $t = 0$ of its part
+    of $Z$). ``False`` when the cells' generators are not enumerated. Cost: $O(G^2)$ per cell of $G$ generators.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[1], [0]], [[2, -1]], [[1]]], [[3, 2], [0], [0]])   # h = 2 s(x + 3) - 2
+    >>> folds_below(net, 1, 0), folds_below(net.replace_layer(2, None, [1]), 1, 0)     # e = 1: h - v_1 b_1 = 1
+    (True, False)
+    """
+    view, cones = OuterView.of(net), cell_cones(net)
+    if cones is None:
+        return False
+    side, shift = tuple(-x for x in view.w[k]) + (-view.b[k],), view.v[i] * view.b[i]
+    for gens in cones:
+        zs = [dot(side, g) for g, _, _ in gens]
+        points = [(t, val) for z, (_, t, val) in zip(zs, gens, strict=True) if z >= 0]
+        points += [(zi * tj - zj * ti, zi * vj - zj * vi) for zi, (_, ti, vi) in zip(zs, gens, strict=True) if zi > 0
+                   for zj, (_, tj, vj) in zip(zs, gens, strict=True) if zj < 0]
+        if any(val - shift * t > 0 for t, val in points):
+            return False
+    return True
+
+
+def folded_lower_bound(net: Network, t: BottleneckType, lowering: list[list[fmpq]],
+                       withdrawn: list[list[fmpq]]) -> int:
+    r"""The lower bound of the folds (ii) (module docstring): the largest, over pairs of a constant neuron $i$
+    with $v_i < 0$ and a U$+$ neuron $k$ with $v_k \ne 0$ and :func:`folds_below`, rank of the moves of
+    :mod:`semialg.engine.tangent` (less ``withdrawn``) that keep $k$'s row up to its rescaling, the moves of
+    ``lowering`` (downhill translations and zero neurons waking as twins, which only lower $h$) that keep $k$'s
+    row up to a raised bias and move no parameter of $i$, and the fold's direction; 0 when there is no such pair
+    or $c = 0$. Cost: one exact rank of $O(D)$ vectors per pair, at most ``_PAIRS`` pairs.
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    consts = [i for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b > 0 > v]
+    active = [k for k, cls in enumerate(t.classes) if cls == "U+" and view.v[k] != 0]
+    if not any(view.c) or not consts or not active:
+        return 0
+    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    first = [m for m in move_directions(net) if m not in withdrawn]
+
+    def row(m, j) -> list:
+        return list(m[W_at + j * n0: W_at + (j + 1) * n0]) + [m[b_at + j]]
+
+    def rescales(m, k) -> bool:      # k's row moved by a multiple of itself (or not at all)
+        r, own = row(m, k), list(view.w[k]) + [view.b[k]]
+        return rank([r, own]) <= 1
+
+    def raises(m, k) -> bool:        # k's row kept, or its bias raised
+        r = row(m, k)
+        return not any(r[:n0]) and r[n0] >= 0
+
+    best = 0
+    for i, k in itertools.islice(((i, k) for i in consts for k in active if folds_below(net, i, k)), _PAIRS):
+        moves = [m for m in first if rescales(m, k)]
+        moves += [m for m in lowering if raises(m, k) and not any(row(m, i)) and not m[v_at + i]]
+        best = max(best, rank(moves + [fold_direction(net, i, k)]))
+    return best
