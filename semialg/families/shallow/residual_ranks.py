@@ -8,6 +8,9 @@ a subset-sum problem, which :func:`~semialg.geometry.zero_sum.count_subsets_with
 the vectors (a linearly independent family has at most one such subset, found by one kernel), and by meet in the
 middle only on the dependent components. The kernel comes from the Gram matrix, which the factors $\delta_h$,
 $\bar u_h$ give in $O((N + k)^2 m)$ operations: at 784-64-10 the $k m$-dimensional vectors are never built.
+The ranks $\rho(F) \le p$ for $p \ge 1$ come from the $k \times |\text{rest}|$ coefficient matrices when the
+normals are linearly independent (:mod:`~semialg.families.shallow.residual_coefficients`), and exhaustively,
+within the budget, otherwise.
 
 >>> P = ResidualProfile(1, 1, 0, [(fmpq(1),), (fmpq(1),), (fmpq(-2),)], (fmpq(1),), 2 ** 10)
 >>> P.count_at_most(0)     # the subsets summing to -1: {0, 2} and {1, 2}
@@ -60,11 +63,13 @@ class ResidualProfile:
 
     def __init__(self, k: int, mq: int, r: int, vecs: Sequence, base: tuple | Callable, budget: int,
                  rigid: list | Callable = (), gram: Callable | None = None, zeros: int | None = None,
-                 stuck: dict | None = None):
+                 stuck: dict | None = None, coefficients: Callable | None = None):
         # base and rigid may be given as functions building them (on first use); gram: the Gram matrix of
         # vecs + [base] on demand (any matrix with their kernel), or None; zeros and stuck: the counts when the
-        # caller knows them (independent normals, TypeGeometry._shares)
+        # caller knows them (independent normals, TypeGeometry._shares); coefficients: a function building the
+        # ResidualCoefficients whose ranks replace the exhaustive ones (independent normals)
         self.k, self.mq, self.r, self.vecs, self.budget = k, mq, r, vecs, budget
+        self._coefficients = coefficients
         self._base, self._rigid = base, rigid
         self._gram_of = gram
         self._gram = None
@@ -155,13 +160,22 @@ class ResidualProfile:
             self._exhaustive = Counter(self._rank(s) for s in _subset_sums(self.vecs, self.base))
         return self._exhaustive
 
+    def _ranks_up_to(self, p: int) -> Counter:
+        """$\\{\\rho: \\#\\{F : \\rho(F) = \\rho\\}\\}$ for $\\rho \\le p$: by the coefficient matrices when the caller
+        gave them (:class:`~semialg.families.shallow.residual_coefficients.ResidualCoefficients`), else exhaustively."""
+        if self._coefficients is not None:
+            if callable(self._coefficients):
+                self._coefficients = self._coefficients()
+            return self._coefficients.ranks_up_to(p)
+        return Counter({rho: c for rho, c in self._ranks().items() if rho <= p})
+
     def count_at_most(self, p: int) -> int:
         """$\\#\\{F : \\rho(F) \\le p\\}$."""
         if p >= min(self.k, self.mq):
             return 2 ** len(self.vecs)
         if p == 0:
             return self._zero_sums()
-        return sum(c for rho, c in self._ranks().items() if rho <= p)
+        return sum(self._ranks_up_to(p).values())
 
     def least_rho(self, p: int) -> int | None:
         """$\\min \\rho(F)$ over the $F$ with $\\rho(F) \\le p$, or ``None`` if there is none."""
@@ -171,8 +185,7 @@ class ResidualProfile:
             return None
         if min(self.k, self.mq) <= 1:
             return 1
-        least = min(self._ranks())
-        return least if least <= p else None
+        return min(self._ranks_up_to(p), default=None)
 
 
 class _Negated(Sequence):

@@ -60,6 +60,7 @@ $\\delta_h$ needs two slots on that side, counted by inclusion–exclusion over 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -73,7 +74,9 @@ from flint import fmpq, fmpq_mat
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, rref, solve, vadd
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
+from semialg.families.shallow.residual_coefficients import ResidualCoefficients
 from semialg.families.shallow.residual_ranks import LazyVectors, ResidualProfile
+from semialg.families.shallow.type_roles import role_error
 from semialg.families.shallow.view import ZERO, ShallowView
 
 __all__ = ["Pattern", "TypeGeometry", "allowed_ranks", "dim_bilinear_fibre", "types_with_pattern"]
@@ -278,12 +281,12 @@ class TypeGeometry:
                 return True
         return False
 
-    def ranks(self, roles) -> tuple[list[int], int, int] | None:
+    def ranks(self, roles) -> tuple[list[int], int, int]:
         """The allowed ranks of the kinks of the mixed groups (:func:`allowed_ranks`), $\\rho$ and $r$ of the
-        type ``roles``; ``None`` when a kink hyperplane carries no slot."""
+        type ``roles``; :class:`ParameterError` when ``roles`` is no type of the index (:func:`role_error`)."""
+        if (why := role_error(roles, self.n, self.N)) is not None:
+            raise ParameterError(f"not a type of width {self.n} over {self.N} kink hyperplanes: {why}")
         P = Pattern.of(roles, self.N)
-        if P.uncovered:
-            return None
         r = rank([self.u[h] for h in sorted(P.mixed)])
         rho = self.rho(P.negative, P.mixed)
         return allowed_ranks(P.mixed_groups, rho, self.k, r, self._stuck(P, rho)), rho, r
@@ -291,10 +294,7 @@ class TypeGeometry:
     def type_dimension(self, roles, stratum: int | None = None) -> int | None:
         """$\\dim B_\\tau$ by the proposition of the module, ``None`` when $B_\\tau = \\emptyset$; with ``stratum``
         $= a$, the dimension of the part of $B_\\tau$ where the kinks $(t_g)$ of the mixed groups have rank $a$."""
-        got = self.ranks(roles)
-        if got is None:
-            return None
-        ranks, rho, r = got
+        ranks, rho, r = self.ranks(roles)
         if stratum is not None:
             ranks = [a for a in ranks if a == stratum]
         P = Pattern.of(roles, self.N)
@@ -326,23 +326,23 @@ class TypeGeometry:
             yield from itertools.combinations(range(self.N), size)
 
     def _profile(self, M: tuple[int, ...]) -> ResidualProfile:
-        m, k = self.m, self.k
-        U = [self.u[h] for h in M]
-        if U:
-            Ur, r = rref(U)
-            pivots = [next(j for j in range(m) if Ur[i, j] != 0) for i in range(r)]
-        else:
-            Ur, r, pivots = None, 0, []
-        free = [j for j in range(m) if j not in pivots]
+        m, k, fit = self.m, self.k, self._shares()
+
+        @functools.cache
+        def reduction() -> tuple:
+            # the RREF of the normals of M and its pivots: only subset sums over projected vectors need it
+            Ur, r = rref([self.u[h] for h in M]) if M else (None, 0)
+            return Ur, [next(j for j in range(m) if Ur[i, j] != 0) for i in range(r)]
 
         def project(row: Sequence[fmpq]) -> list:
             # coordinates of row modulo span U: reduce by the RREF rows, keep the non-pivot columns
+            Ur, pivots = reduction()
             row = list(row)
             for i, piv in enumerate(pivots):
                 coeff = row[piv]
                 if coeff:
                     row = [x - coeff * Ur[i, j] for j, x in enumerate(row)]
-            return [row[j] for j in free]
+            return [x for j, x in enumerate(row) if j not in pivots]
 
         rest = [h for h in range(self.N) if h not in M]
         flat = lambda rows: tuple(x for row in rows for x in row)  # noqa: E731
@@ -358,14 +358,17 @@ class TypeGeometry:
                             [tuple(d * Xv[g, 0] for d in self.K.kinks[g][1]) for g in rest]))
             return out
 
-        zeros = stuck = None
-        if (fit := self._shares()) is not None:   # independent normals: the counts factor over the hyperplanes
-            inside, ok = fit
+        zeros = stuck = coefficients = None
+        if fit is not None:   # independent normals (rank |M|): the counts factor over the hyperplanes
+            (inside, ok), (ell, Q) = fit, self._fit[2:]
             zeros = int(inside and all(ok[h] for h in rest))
             stuck = {sum(ok[h] for h in M) if zeros else 0: zeros}
-        return ResidualProfile(k, len(free), r, vecs, lambda: flat([project(row) for row in self.K.linear]),
-                               self.budget, rigid, gram=lambda: self._gram(rest, Ur, pivots), zeros=zeros,
-                               stuck=stuck)
+            coefficients = lambda: ResidualCoefficients(  # noqa: E731
+                [(ell[h], vadd(ell[h], self.K.kinks[h][1])) for h in rest], Q.tolist(), self.budget)
+        r = len(M) if fit is not None else len(reduction()[1])
+        return ResidualProfile(k, m - r, r, vecs, lambda: flat([project(row) for row in self.K.linear]),
+                               self.budget, rigid, gram=lambda: self._gram(rest, *reduction()), zeros=zeros,
+                               stuck=stuck, coefficients=coefficients)
 
     def _shares(self) -> tuple[bool, list[bool]] | None:
         r"""When the normals $u_h$ are linearly independent: whether the rows of $L$ lie in their span, and per
@@ -389,8 +392,11 @@ class TypeGeometry:
                     inside = ell.transpose() * U == fmpq_mat([list(row) for row in self.K.linear])
                     ok = [all(ell[h, i] == 0 for i in range(k)) or
                           all(ell[h, i] == -self.K.kinks[h][1][i] for i in range(k)) for h in range(N)]
-                    self._fit = (inside, ok)
-        return None if self._fit == (None,) else self._fit
+                    LLt = fmpq_mat([[self._XXt[N + i, N + j] for j in range(k)] for i in range(k)])
+                    # residual_coefficients: l_h per h, and Q = L_perp L_perp^T = LL^T - l^T (UL^T)
+                    self._fit = (inside, ok, [tuple(ell[h, i] for i in range(k)) for h in range(N)],
+                                 LLt - ell.transpose() * B)
+        return None if self._fit == (None,) else self._fit[:2]
 
     def _rows(self) -> fmpq_mat:
         """The normals $u_h$ and then the rows of $L$, as one matrix (built once)."""
@@ -449,8 +455,9 @@ class TypeGeometry:
         constant: each such slot adds $\\max(m, k) + 1$, a slot on a side $k + 1$; and $\\dim Y_p(\\rho)$
         decreases with $\\rho$, so only the least attainable $\\rho$ matters (and $\\rho = 1$ for $p = 1$, $r = 0$).
         Cost: per $M$ (at most $\\sum_{\\mu \\le n - N}\\binom{N}{\\mu}$ of them) an exact meet-in-the-middle subset sum,
-        $O(2^{(N-|M|)/2})$ vector additions, $3^{\\#\\text{rigid}}$ of them when $\\rho = 0$ is attained; an
-        exhaustive search only for $k, m' \\ge 2$ and $\\rho \\ge 1$.
+        $O(2^{(N-|M|)/2})$ vector additions, $3^{\\#\\text{rigid}}$ of them when $\\rho = 0$ is attained; for
+        $k, m' \\ge 2$ and $\\rho \\ge 1$ the spans of the coefficient matrices when the normals are independent
+        (:mod:`~semialg.families.shallow.residual_coefficients`), else an exhaustive search.
         """
         m, k, n, N = self.m, self.k, self.n, self.N
         best = None
@@ -509,10 +516,9 @@ class TypeGeometry:
         A draw whose type (:meth:`type_of`) is not ``roles`` — a random coincidence such as a zero share — is
         drawn again. Cost: $O(n(m+k) + (m+k)^3)$ exact operations per draw.
         """
-        got = self.ranks(roles)
-        if got is None or not got[0]:
+        ranks, rho, r = self.ranks(roles)
+        if not ranks:
             raise ParameterError(f"the component of type ({', '.join(map(str, roles))}) is empty")
-        ranks, rho, r = got
         p = Pattern.of(roles, self.N).mixed_groups
         a = max(ranks, key=lambda a: dim_bilinear_fibre(p, rho, self.k, self.m - r, a))
         rng = random.Random(seed)

@@ -25,6 +25,7 @@ from semialg.families.shallow.canonical import canonical_form
 from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.local import local_dimension
 from semialg.families.shallow.type_geometry import TypeGeometry
+from semialg.families.shallow.type_roles import role_error
 from semialg.families.shallow.view import ShallowView
 from semialg.geometry.semialgebraic import Union, not_all_zero, parallel_minors
 
@@ -61,6 +62,10 @@ class TypeIndex:
 
     def __len__(self) -> int:
         return self.exact_size
+
+    def __contains__(self, roles) -> bool:
+        """Whether ``roles`` is one of the types (:func:`~semialg.families.shallow.type_roles.role_error`), $O(n)$."""
+        return role_error(roles, self.n, self.N) is None
 
     @property
     def exact_size(self) -> int:
@@ -122,11 +127,15 @@ class TypedShallowFibre(Union):
         the fibre (:func:`typed_fibre`), so beyond :data:`POLYNOMIAL_LIMIT` parameters, where the polynomials of a
         component number in the hundreds of thousands (every $2\\times 2$ minor of two rows), it is decided by the
         canonical forms, $K(\\theta') = K(\\theta)$ ($O(n(m + k))$); below, by the polynomials of the component of
-        the point's type (the same answer: tested)."""
+        the point's type (the same answer: tested). A point whose roles are no type of the index (a phantom group of
+        one slot, a kink hyperplane without slots, another architecture) is no member (:meth:`_TypeEquations.locate`:
+        every member lies in the component of its own type)."""
+        if isinstance(point, Network) and point.architecture != self.network.architecture:
+            return False
         if self.network.architecture.num_parameters <= POLYNOMIAL_LIMIT:
             return super().contains(point)
         other = point if isinstance(point, Network) else Network.from_parameters(self.network.architecture, point)
-        return other.architecture == self.network.architecture and canonical_form(other) == self.geometry.K
+        return canonical_form(other) == self.geometry.K
 
     def component_of(self, point):
         """The index of the component containing ``point`` (the type of the point, when it lies in the fibre),
@@ -249,10 +258,13 @@ class _TypeEquations:
                               nonzero=tuple(acc["nonzero"]),
                               dimension=self.geometry.type_dimension(roles), sampler=self.geometry.sample)
 
-    def locate(self, point) -> tuple:
-        """The type of a parameter: for each neuron its role (:meth:`TypeGeometry.type_of`)."""
+    def locate(self, point) -> tuple | None:
+        """The type of a parameter: for each neuron its role (:meth:`TypeGeometry.type_of`); ``None`` when those
+        roles are no type of the index (a phantom group of one slot, a kink hyperplane without slots): then the
+        parameter is not in the fibre, whose members each lie in the component of their own type."""
         other = point if isinstance(point, Network) else Network.from_parameters(self.architecture, point)
-        return self.geometry.type_of(other)
+        roles = self.geometry.type_of(other)
+        return roles if role_error(roles, self.geometry.n, self.geometry.N) is None else None
 
 
 def _label(roles) -> str:
