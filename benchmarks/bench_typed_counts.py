@@ -7,17 +7,24 @@ Ours: the kink normals are linearly independent ($N \le m$), so the counts facto
 matrix built from the factors $\delta_h$, $\bar u_h$ (the path for dependent normals). Naive: the kernel of the
 flattened $km$-dimensional vectors, as in the first version of this change (before it, the counts were meet in
 the middle over $2^{N/2}$ half-sums: undecided beyond the budget already at 784-64-10). Floor: one exact
-evaluation of the network. Parameters: Gaussian float32 weights, one output column zeroed.
+evaluation of the network. Parameters: Gaussian float32 weights, the first `dead` output columns zeroed.
 
     python benchmarks/bench_typed_counts.py
     python benchmarks/bench_typed_counts.py --quick
 
-Measured (session 30, 2-core machine shared with two test suites; seconds):
+Measured (session 30, 2-core machine shared with other test suites; seconds; ``dead``: dead neurons):
 
-    architecture      N digits    dim   ours s   gram s  naive s  floor s  gram/ours  naive/ours  ours/floor
-    784-16-10        15     15    800     0.04     0.71    24.67     0.01      16.0x      554.1x        8.2x
-    784-64-10        63     91    848     0.13    12.05        -     0.01      92.8x           -       11.1x
-    784-256-10      255    510   1040     5.39        -        -     0.05          -           -      103.0x
+    architecture   dead    N digits    dim   ours s   gram s  naive s  floor s  gram/ours  naive/ours  ours/floor
+    784-16-10         1   15     15    800     0.04     0.74    37.14     0.00      20.1x     1010.9x       10.2x
+    784-64-10         1   63     91    848     0.24    19.36        -     0.02      81.2x           -       15.7x
+    784-256-10        1  255    510   1040     7.20        -        -     0.11          -           -       63.2x
+    784-16-10         2   14     16   1584     0.07        -        -     0.00          -           -       26.1x
+    784-64-10         2   62     92   1632     0.77        -        -     0.01          -           -       51.7x
+
+With two dead neurons the patterns with a mixed group ($p = 1$) need the ranks $\rho(F) \le 1$, not only
+$\rho(F) = 0$: ours takes them from the $k \times |\text{rest}|$ coefficient matrices
+(:mod:`semialg.families.shallow.residual_coefficients`); the gram and naive paths rank the $2^{N}$ residuals
+exhaustively and are undecided within the budget ("-"), as every path was before that change.
 
 Before this change 784-16-10 took 22 s for the count and 25 s for the dimension (meet in the middle and the
 kernel of the flattened vectors per pattern), 784-64-10 was undecided ($2^{32}$ half-sums beyond the budget) and
