@@ -221,8 +221,8 @@ def test_tampered_ridge_proofs_do_not_verify():
 def test_hidden_neuron_moves_keep_the_function():
     """For random 2-3-1-1 parameters every candidate of the hidden-neuron move has h' <= h at random exact points
     with equality where h > 0 (the lemma, checked pointwise), and every one the engine reports is exactly
-    equivalent (sa.equivalent) and outside the orbit. (Opposite-pair candidates, some offered for the exact check
-    only, are tested in ``test_bottleneck_identifiability_moves.py``.)"""
+    equivalent (sa.equivalent) and outside the orbit. (Opposite-pair and shifted-bias candidates, some offered for
+    the exact check only, are tested in ``test_bottleneck_identifiability_moves.py``.)"""
     rng, reported, candidates = random.Random(1), 0, 0
     while reported < 8:
         q = lambda: rng.randint(-2, 2)  # noqa: E731
@@ -233,7 +233,7 @@ def test_hidden_neuron_moves_keep_the_function():
             continue
         h = OuterView.of(net).inner
         for label, other in moves:
-            if label.startswith("opposite pair"):
+            if label.startswith(("opposite pair", "hidden biases shifted")):
                 continue
             candidates += 1
             h2 = OuterView.of(other).inner
@@ -254,9 +254,9 @@ def test_hidden_neuron_witness_example():
     neuron (x + 10, active on P, where x > -1) raises b and lowers e."""
     low = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[-1, -1, 1]], [[1]]], [[0, 0, -10], [1], [0]])
     assert sa.combinatorial_type(low).classes[2] == "U-"
-    (label, other), = hidden_neuron_witnesses(low)
+    label, other = hidden_neuron_witnesses(low)[0]
     assert other.biases[0][2] == -11 and sa.equivalent(low, other) and orbit_element(low, other) is None
     high = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 0]], [[-1, -1, 1]], [[1]]], [[0, 0, 10], [-9], [0]])
     assert sa.combinatorial_type(high).classes[2] == "U+"
-    (label, other), = hidden_neuron_witnesses(high)
+    label, other = hidden_neuron_witnesses(high)[0]
     assert other.biases[0][2] == 11 and other.biases[1][0] == -10 and sa.equivalent(high, other)

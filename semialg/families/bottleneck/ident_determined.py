@@ -27,6 +27,7 @@ $\overline P$ (:func:`~semialg.families.bottleneck.outer_fibre.inner_determined`
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from semialg.core.network import Network
@@ -72,7 +73,7 @@ def determined(net: Network, deadline: float | None = None) -> bool:
     if bottleneck_case(net) != "a" or net.widths[0] < 2:
         return False
     try:
-        t = combinatorial_type(net)
+        t = combinatorial_type(net, budget=None if deadline is None else max(0.5, deadline - time.monotonic()))
         return t.regime == "PN" and inner_determined(net, t, deadline)
     except SemialgError:
         return False

@@ -45,6 +45,7 @@ from semialg.core.network import Network
 from semialg.engine.neurons import hyperplane_pairs
 from semialg.errors import SemialgError
 from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
@@ -74,15 +75,17 @@ def _rebuilt(net: Network, W, b, v, e) -> Network:
 
 
 def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Network], ...]:
-    """Candidates from the module's moves (labelled), for a case-(a) parameter in regime PN with $n_0 \\ge 2$ and
-    two non-parallel rows; ``()`` otherwise or when the type is not decided within ``budget`` seconds."""
+    r"""Candidates from the module's moves (labelled), for a case-(a) parameter in regime PN with $n_0 \ge 2$ and
+    two non-parallel rows (the candidates that may fail only for $n_0 \le 4$, $n_1 \le 16$); ``()`` otherwise or
+    when the type and the hull are not found within ``budget`` seconds each."""
     if bottleneck_case(net) != "a" or net.widths[0] < 2:
         return ()
     try:
+        clock = _Clock(budget, None, "candidate witnesses: the hull of the closure of P")
         t = combinatorial_type(net, budget=budget)
         if t.regime != "PN":
             return ()
-        region = HiddenRegion(net)
+        region = HiddenRegion(net, clock)
     except SemialgError:
         return ()
     view = OuterView.of(net)
@@ -100,24 +103,30 @@ def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Ne
                 out.append((f"U+ neuron {k}, v_k < 0: b_k - {delta}, e + v_k * {delta}",
                             _rebuilt(net, W, _put(b, k, b[k] - delta), v, e + v[k] * delta)))
     _, opposite = hyperplane_pairs(view.inner, 1)
+    tried = _OFFSETS if _small(net) else ()   # each failing candidate costs the engine an exact equivalence
     for i, j, lam in opposite:
         for kept, moved, mu in ((i, j, lam), (j, i, _ONE / lam)):
             lo, hi = z_range(region, W[moved], b[moved])
             vk = _put(v, kept, v[kept] + mu * v[moved])
             label = f"opposite pair {kept}, {moved}: kink on {kept}, neuron {moved}"
             if lo is not None:        # z'_j = z_j + gamma >= 1 on P
-                for extra in (_OFFSETS[:1] if v[moved] < 0 else _OFFSETS):
+                for extra in (_OFFSETS[:1] if v[moved] < 0 else tried):
                     gamma = _ONE + extra - lo
                     out.append((f"{label} shifted, b_{moved} + {gamma}",
                                 _rebuilt(net, W, _put(b, moved, b[moved] + gamma), vk, e - v[moved] * gamma)))
             if hi is not None:        # z'_j = beta - z_j >= 1 on P
                 flipped = tuple(-x for x in W[moved])
-                for extra in (_OFFSETS[:1] if v[moved] > 0 else _OFFSETS):
+                for extra in (_OFFSETS[:1] if v[moved] > 0 else tried):
                     beta = _ONE + extra + hi
                     out.append((f"{label} reflected beyond P, b_{moved} = {beta - b[moved]}",
                                 _rebuilt(net, _put(W, moved, flipped), _put(b, moved, beta - b[moved]),
                                          _put(vk, moved, -v[moved]), e + v[moved] * beta)))
     return tuple(out)
+
+
+def _small(net: Network) -> bool:
+    """Whether candidates that may fail are worth their exact checks (a size guard, not a decision)."""
+    return net.widths[0] <= 4 and net.widths[1] <= 16
 
 
 def _put(seq, k: int, value) -> list:

@@ -30,15 +30,19 @@ $\le 0$ (for $v_k < 0$ they are $\ge 0$ and $h'$ could become positive off $P$).
 :func:`hidden_neuron_witnesses` lists these candidates for the U± classes decided exactly by
 :func:`~semialg.families.bottleneck.types.combinatorial_type`; the engine proves each equivalent by a verified
 certificate and checks it outside the orbit. Hidden neurons with $v_k < 0$ and opposite pairs sharing a
-hyperplane have their own moves (:mod:`~semialg.families.bottleneck.ident_witnesses`); U± neurons are not claimed:
-some are identifiable, e.g. the U± parameter $W = ((1,0),(1,-2),(2,-2))$, $v = (-1,-2,2)$, $b = (2,0,-1)$,
-$e = 2$ has full local Jacobian rank.
+hyperplane have their own moves (:mod:`~semialg.families.bottleneck.ident_witnesses`), and so do hidden biases
+shifted together with $e$ so that $h$ keeps its values on every component of $P$
+(:mod:`~semialg.families.bottleneck.ident_shifts`, e.g. an opposite pair between two components).
 
-**Determined inner networks.** When every member has $h' = \mu h$
-(:mod:`~semialg.families.bottleneck.ident_determined`: a face of $\partial P$, $P$ connected, $C^* = \{0\}$)
-and $h$ is identifiable, so is $\theta$, at any widths (opposite pairs on a visible hyperplane included): the
-steps ``inner determined``, ``inner network identifiable``, ``determined bottleneck theorem``, tried when the
-visible kinks are not shown.
+**Determined inner networks, one separating neuron.** When every member has $h' = \mu h$ and $h$ is identifiable,
+so is $\theta$: at any widths when a face of $\partial P$ fixes $\sigma(h') = \mu\sigma(h)$, $P$ is connected and
+$C^* = \{0\}$ (:mod:`~semialg.families.bottleneck.ident_determined`: steps ``inner determined``, ``inner network
+identifiable``, ``determined bottleneck theorem``; opposite pairs on a visible hyperplane included), and when such
+a face exists and every first-layer neuron is visible on its own hyperplane but one U± neuron between components of
+$P$ (:mod:`~semialg.families.bottleneck.ident_separated`: ``separating neuron``, ``inner network identifiable``,
+``separated bottleneck theorem``; e.g. the U± parameter $W = ((1,0),(1,-2),(2,-2))$, $v = (-1,-2,2)$, $b =
+(2,0,-1)$, $e = 2$ of full local Jacobian rank, when $h$ is identifiable). Both are tried when the visible kinks are
+not shown.
 
 **Case (b) theorem.** Widths $(n_0, 1, n_2, n_3)$, $f(x) = g(\sigma(w\cdot x + b))$ with the profile $g(s) =
 \sum_j c_j\sigma(v_js + e_j) + d$ ($c_j \in \mathbb{R}^{n_3}$). Suppose (1) $w \ne 0$; (2) every neuron switches
@@ -76,6 +80,8 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
+from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
+from semialg.families.bottleneck.ident_shifts import shift_witnesses
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
 from semialg.families.bottleneck.outer_fibre import _slope, rising_direction, varying_pair
 from semialg.families.bottleneck.types import combinatorial_type, visibility_witnesses
@@ -83,7 +89,8 @@ from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_c
 
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
            "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
-           "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS", "DETERMINED_STEPS"]
+           "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS", "DETERMINED_STEPS",
+           "SEPARATED_STEPS"]
 
 #: The largest $n_2$ for which condition (5) of the case-(b) theorem is decided (it enumerates $2^{n_2}$ sums).
 MAX_SUBSET_NEURONS = 16
@@ -204,14 +211,16 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
         return ridge_proof(net, checked)
     if bottleneck_case(net) != "a":
         return None
-    kinks = visible_kinks(net)
+    kinks, route = visible_kinks(net), "visible"
     if kinks is None:
         checked.append("bottleneck theorem not applied: not every first-layer neuron was shown visible on a "
                        "hyperplane of its own, with the rows spanning a plane and h unbounded above or varying on "
                        "each hyperplane")
-        if not determined(net, deadline):
-            checked.append("determined bottleneck theorem not applied: no face of the boundary of P fixing "
-                           "sigma(h') = mu sigma(h), or P not connected, or a row bounded above on P")
+        route = "determined" if determined(net, deadline) else "separated" if separated(net, deadline) else None
+        if route is None:
+            checked.append("determined and separated bottleneck theorems not applied: no face of the boundary of "
+                           "P fixing sigma(h') = mu sigma(h), or P not connected or a row bounded above on P, and "
+                           "not every neuron visible on its own hyperplane but one of class U+-")
             return None
     inner = OuterView.of(net).inner
     result = identifiable(inner, budget=10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
@@ -220,17 +229,21 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
         return None
     found = ProofStep("inner network identifiable", "the first two layers, as a shallow network, are "
                       "identifiable: " + "; ".join(s.name for s in result.proof), InnerIdentifiable(result.proof))
-    if kinks is None:
+    end = "then the fibre is the G-orbit: h' = mu g.h, c' = c/mu, d' = d"
+    if route == "determined":
         return (ProofStep("inner determined", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
                           "sigma(h') = mu sigma(h), P connected, no row bounded above on P: every member has "
                           "h' = mu h", InnerDetermined()), found,
-                ProofStep("determined bottleneck theorem", "then the fibre is the G-orbit: h' = mu g.h, c' = c/mu, "
-                          "d' = d", DeterminedTheorem()))
+                ProofStep("determined bottleneck theorem", end, DeterminedTheorem()))
+    if route == "separated":
+        return (ProofStep("separating neuron", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
+                          "sigma(h') = mu sigma(h), every first-layer neuron visible on its own hyperplane but one "
+                          "between two components of P: every member has h' = mu h", SeparatingNeuron()), found,
+                ProofStep("separated bottleneck theorem", end, SeparatedTheorem()))
     return (ProofStep("visible kinks", "f = c s(h) + d with c != 0, P and N non-empty, every first-layer neuron "
                       "visible on a hyperplane of its own, rows spanning a plane, h unbounded above or varying on "
                       "every hyperplane: every member has h' = mu h", kinks), found,
-            ProofStep("bottleneck theorem", "then the fibre is the G-orbit: h' = mu g.h, c' = c/mu, d' = d",
-                      BottleneckTheorem()))
+            ProofStep("bottleneck theorem", end, BottleneckTheorem()))
 
 
 # -- case (b): the profile's kinks and its switching-off set ----------------------------------------------------
@@ -340,9 +353,12 @@ RIDGE_STEPS = {"ridge kinks": RidgeKinks, "unique switching set": UniqueSwitchin
 #: The case-(a) proof by a determined inner network (:mod:`~.ident_determined`).
 DETERMINED_STEPS = {"inner determined": InnerDetermined, "inner network identifiable": InnerIdentifiable,
                     "determined bottleneck theorem": DeterminedTheorem}
+#: The case-(a) proof with one hidden neuron between two components of $P$ (:mod:`~.ident_separated`).
+SEPARATED_STEPS = {"separating neuron": SeparatingNeuron, "inner network identifiable": InnerIdentifiable,
+                   "separated bottleneck theorem": SeparatedTheorem}
 #: The family's theorems: name -> their steps.
 PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS,
-          "determined bottleneck theorem": DETERMINED_STEPS}
+          "determined bottleneck theorem": DETERMINED_STEPS, "separated bottleneck theorem": SEPARATED_STEPS}
 
 
 def ridge_proof(net: Network, checked: list) -> tuple | None:
@@ -373,7 +389,8 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
     :func:`~semialg.families.bottleneck.types.combinatorial_type` (exact; given a quarter of what remains before
     ``deadline``, between 0.5 and 5 s, so that the engine keeps time for local identifiability); then those of
     :func:`~semialg.families.bottleneck.ident_witnesses.negative_witnesses` (hidden neurons with $v_k < 0$,
-    opposite pairs). Cost: that of the type, and of the hull of $\overline P$ for the latter."""
+    opposite pairs) and of :func:`~semialg.families.bottleneck.ident_shifts.shift_witnesses` (hidden biases shifted
+    together). Cost: that of the type, and of the pieces of $\overline P$ for the latter two."""
     if bottleneck_case(net) != "a":
         return ()
     left = 20.0 if deadline is None else deadline - time.monotonic()
@@ -390,4 +407,5 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
             moved = Network(net.weights, (tuple(b), (e,), net.biases[2]))
             out.append((f"{cls} neuron {k}, v_k > 0: b_k {'+' if cls == 'U+' else '-'} 1"
                         + (", e - v_k" if cls == "U+" else ""), moved))
-    return tuple(out) + negative_witnesses(net, budget=max(0.5, min(5.0, left / 4)))
+    budget = max(0.5, min(5.0, left / 4))
+    return tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget)
