@@ -55,6 +55,8 @@ _GUARANTEED = ("v_k * 2", "U+ neuron")
 
 def _guaranteed(label: str, net: sa.Network) -> bool:
     """The moves whose lemma makes h' <= h everywhere (the others are offered for the exact check only)."""
+    if "reflected beyond P, b_k" in label:
+        return False
     if any(s in label for s in _GUARANTEED):
         return True
     moved = int(label.split(", neuron ")[1].split(" ")[0])
@@ -96,6 +98,17 @@ def test_hidden_neurons_with_negative_output_are_not_identifiable():
         r = identifiable(net, budget=20)
         assert r.status == "not identifiable" and r.verify(net)
         assert oracle(net, r.witness) and orbit_element(net, r.witness) is None
+
+
+def test_a_touching_u_plus_neuron_reflected_beyond_p():
+    """A U+ neuron with v_k < 0 whose hyperplane touches the closure of P (formerly "unknown"; the parameter the
+    brute-force grid found outside the orbit is the candidate with offset 0)."""
+    net = _net([[-1, -2], [2, 2], [1, 2]], [1, -1, 0], [-2, -1, -3], 3, -1, 2)
+    assert sa.combinatorial_type(net).classes[0] == "U+"
+    r = identifiable(net, budget=20)
+    assert r.status == "not identifiable" and r.move.data[1].startswith("U+ neuron 0, v_k < 0: reflected")
+    assert r.verify(net) and oracle(net, r.witness) and orbit_element(net, r.witness) is None
+    assert r.witness.weights[0][0] == (1, 2) and r.witness.weights[1][0][0] == 2
 
 
 @pytest.mark.parametrize("params", WRONG_SIGN)

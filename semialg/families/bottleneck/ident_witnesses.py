@@ -11,6 +11,12 @@ $\overline P$ (exactly, at the points and rays generating its convex hull,
 - **U+ neuron, $v_k < 0$, $\delta = \inf z_k / 2 > 0$** (the hyperplane stays off $\overline P$): $b'_k = b_k -
   \delta$, $e' = e + v_k\delta$. Then $h' - h = v_k(\sigma(z_k - \delta) - \sigma(z_k) + \delta) \le 0$, as
   $0 \le \sigma(z - \delta) - \sigma(z) + \delta \le \delta$, with equality 0 where $z_k \ge \delta$, on $P$.
+  When $\inf z_k = 0$ but $\beta = \sup z_k + \text{offset}$ is finite, the neuron is reflected beyond $P$:
+  $-v_k\sigma(\beta - z_k)$, $e' = e + v_k\beta$ (equal to $v_kz_k + e$ on $P$); off $P$, $h' - h =
+  |v_k|(\sigma(-z_k) + \sigma(z_k - \beta)) \ge 0$, so these candidates (offsets as below) are decided exactly by
+  the engine — e.g. $z_0 = 1 - x - 2y$, $v_0 = -2$ in $h = 3 - 2\sigma(z_0) - \sigma(2x + 2y - 1) - 3\sigma(x + 2y)$,
+  where $P$ lies in the slab $-1 \le x + 2y \le 1$, becomes $2\sigma(x + 2y + 1)$ with $e' = -1$ (found first by a
+  brute-force grid).
 - **Opposite pair** (a shared hyperplane) $z_j = -\lambda z_i$ ($\lambda > 0$): $v_j\sigma(z_j) =
   \lambda v_j\sigma(z_i) + v_jz_j$, so neuron $i$ can carry the whole kink ($v'_i = v_i + \lambda v_j$) while
   neuron $j$ reproduces $v_jz_j$ on $P$ from a hyperplane off $P$. For $v_j < 0$ and $z_j$ bounded below on
@@ -97,11 +103,17 @@ def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Ne
         if cls == "U-":
             out.append((f"U- neuron {k}, v_k < 0: v_k * 2", _rebuilt(net, W, b, _put(v, k, 2 * v[k]), e)))
         elif cls == "U+":
-            lo, _ = z_range(region, W[k], b[k])
+            lo, hi = z_range(region, W[k], b[k])
             if lo is not None and lo > 0:
                 delta = lo / 2
                 out.append((f"U+ neuron {k}, v_k < 0: b_k - {delta}, e + v_k * {delta}",
                             _rebuilt(net, W, _put(b, k, b[k] - delta), v, e + v[k] * delta)))
+            elif hi is not None and _small(net):
+                for extra in _OFFSETS:
+                    beta = hi + extra
+                    out.append((f"U+ neuron {k}, v_k < 0: reflected beyond P, b_k = {beta - b[k]}",
+                                _rebuilt(net, _put(W, k, tuple(-x for x in W[k])), _put(b, k, beta - b[k]),
+                                         _put(v, k, -v[k]), e + v[k] * beta)))
     _, opposite = hyperplane_pairs(view.inner, 1)
     tried = _OFFSETS if _small(net) else ()   # each failing candidate costs the engine an exact equivalence
     for i, j, lam in opposite:
