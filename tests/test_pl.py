@@ -259,3 +259,27 @@ def test_cli_dim_undecided_within_its_budget(capsys, tmp_path):
     data = json.loads(capsys.readouterr().out)
     assert data["status"] == "undecided" and "between" in data["reason"]
     assert time.monotonic() - started < 30
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(2, 3), st.integers(1, 3))
+def test_closed_form_with_opposite_pairs_and_constant_neurons_matches_decisive_batch(seed, m, k):
+    # Opposite pairs on shared hyperplanes (their output vectors sometimes parallel, so A+ and A- meet),
+    # twins and w = 0 neurons with b > 0: the affine summand V (x) R^k + R^(m+1) (x) B is non-trivial, and
+    # with fewer than m two-sided hyperplanes V is not all of R^(m+1), so B counts.
+    rng = random.Random(seed)
+    W, b, A = [], [], []
+    for _ in range(rng.randint(1, 2)):
+        row, bias = [rng.randint(-2, 2) for _ in range(m)], rng.randint(-2, 2)
+        if not any(row):
+            row[0] = 1
+        a = [rng.randint(-2, 2) for _ in range(k)]
+        for s in (1, -1) if rng.random() < 0.8 else (1, 1):
+            t = rng.randint(1, 2)
+            W.append([s * t * x for x in row]), b.append(s * t * bias)
+            A.append([x * rng.choice([1, 2]) for x in a] if rng.random() < 0.5 else
+                     [rng.randint(-2, 2) for _ in range(k)])
+    if rng.random() < 0.5:
+        W.append([0] * m), b.append(rng.randint(1, 2)), A.append([rng.randint(-2, 2) for _ in range(k)])
+    net = Network.from_arrays([W, [list(r) for r in zip(*A)]], [b, [0] * k])
+    assert shallow.shallow_functional_dimension(net) == pl.functional_dimension(net, method="batch").value

@@ -36,7 +36,12 @@ def shallow_functional_dimension(net: Network) -> int:
     dimension $k + (m+1)r_H - r_H$; the affine functions it contains are the second summand.
     For generic $\theta$ this is $n(m + k) + k = \dim\Omega - n$. Neurons with $w_i = 0 = b_i$ are
     non-smooth points and are counted with the neuron off, as :func:`semialg.engine.regions.functional_dimension` does.
-    Cost: $O(n(m+k)\log n)$ for the grouping plus small ranks; $O(n(m+k))$ in the generic case.
+    The affine summand is $V\otimes\mathbb{R}^k + \mathbb{R}^{m+1}\otimes B$ with $V$ spanned by $e_{m+1}$ and those
+    $(u_H, \beta_H)$, $B$ by those $A_H^+\cap A_H^-$ and $a_i$; as $V\otimes\mathbb{R}^k \cap \mathbb{R}^{m+1}\otimes B
+    = V\otimes B$, its dimension is $k\dim V + (m+1)\dim B - \dim V\dim B$: two small ranks, not one of
+    vectors of length $(m+1)k$.
+    Cost: $O(n(m+k)\log n)$ for the grouping, plus ranks of at most $n + 1$ vectors of length $m + 1$ and of
+    vectors of length $k$ when hyperplanes carry opposite neurons; $O(n(m+k))$ in the generic case.
 
     >>> shallow_functional_dimension(Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]]))  # twins
     3
@@ -45,18 +50,13 @@ def shallow_functional_dimension(net: Network) -> int:
     m, k = net.architecture.input_dim, len(v.c)
     lines = neuron_lines(v)
     groups: dict = {}
-    affine: list[Vec] = []
-
-    def outer(row: Vec, col: Vec) -> Vec:
-        return tuple(x * y for x in row for y in col)
-
-    unit = [tuple(fmpq(int(i == j)) for j in range(m + 1)) for i in range(m + 1)]
-    out_unit = [tuple(fmpq(int(i == j)) for j in range(k)) for i in range(k)]
-    affine.extend(outer(unit[m], e) for e in out_unit)
+    # the affine summand is V (x) R^k + R^{m+1} (x) B; only spanning sets of V and B are kept
+    V: list[Vec] = [tuple(fmpq(int(j == m)) for j in range(m + 1))]
+    B: list[Vec] = []
     for i, (h, sign) in enumerate(zip(lines.line, lines.sign, strict=True)):
         if h < 0:
             if v.b[i] > 0 and any(v.a[i]):
-                affine.extend(outer(e, v.a[i]) for e in unit)
+                B.append(v.a[i])
             continue
         entry = groups.setdefault(h, ({1: [], -1: []}, set()))
         entry[1].add(sign)
@@ -70,8 +70,9 @@ def shallow_functional_dimension(net: Network) -> int:
         pos, neg = row_basis(sides[1]), row_basis(sides[-1])
         total += k + m * len(row_basis(pos + neg))
         if len(signs) == 2:
-            affine.extend(outer(lines.key(h), e) for e in out_unit)
-            affine.extend(outer(e, a) for a in _intersection(pos, neg) for e in unit)
-    return total + rank(affine)
+            V.append(lines.key(h))
+            B.extend(_intersection(pos, neg))
+    dim_v, dim_b = rank(V), rank(B)
+    return total + dim_v * k + (m + 1) * dim_b - dim_v * dim_b
 
 
