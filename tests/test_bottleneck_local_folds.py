@@ -16,9 +16,11 @@ from flint import fmpq
 
 import semialg as sa
 from semialg import Network
+from semialg.core.exact import rank
 from semialg.families.bottleneck.kink_equations import _uncancelled_lines
 from semialg.families.bottleneck.local import local_dimension_bounds
-from semialg.families.bottleneck.local_folds import constant_folds, fold_direction, folded_lower_bound, folds_below
+from semialg.families.bottleneck.local_folds import constant_folds, fold_direction, folded_lower_bound, folds_below, \
+    tilt_directions
 from semialg.families.bottleneck.types import combinatorial_type
 
 GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-60, 61, step), repeat=n0)]
@@ -99,6 +101,51 @@ def test_folds_below_agrees_with_evaluation(net, i, k):
         assert any(r > 0 for r in rest) or not sa.equivalent(net, _moved(net, fold_direction(net, i, k), 10 ** 4))
 
 
+def _tilt_cases(count: int, seed: int):
+    """``count`` triples (net, i, k, directions) with tilt directions of a constant neuron i (v_i < 0) and k."""
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _planted(rng, rng.choice([1, 2, 2, 3]))
+        i, v = net.widths[1] - 1, net.weights[1][0]
+        if v[i] > 0:
+            continue
+        try:
+            t = combinatorial_type(net)
+        except Exception:       # noqa: BLE001 - a parameter the type refuses: draw another
+            continue
+        for k in (k for k, cls in enumerate(t.classes) if cls == "U+" and v[k] > 0):
+            directions = tilt_directions(net, i, k)
+            if len(directions) > 1:
+                out.append((net, i, k, directions))
+                break
+    return out
+
+
+@pytest.mark.parametrize("net, i, k, directions", _tilt_cases(10, 5))
+def test_tilts_keep_the_function_alone_and_together(net, i, k, directions):
+    rng = random.Random(len(directions))
+    for direction in directions:
+        for a in AMOUNTS:
+            moved = _moved(net, direction, a)
+            assert all(moved(x) == net(x) for x in GRID[net.widths[0]])
+            assert sa.equivalent(net, moved)
+    # the family is a cone: any non-negative combination, large amounts included
+    amounts = [fmpq(rng.randint(0, 9), 7) for _ in directions]
+    together = [sum((a * d[j] for a, d in zip(amounts, directions)), fmpq(0)) for j in range(len(directions[0]))]
+    assert sa.equivalent(net, _moved(net, together, 1))
+
+
+def test_a_tilt_the_other_way_changes_the_function():
+    # h = s(x - 7) - 2 s(x + 2y - 1) - s(2) - 2, P in {x > 11, y < -5}: m = x - 7 + s, -y + s, ...; with a < 0 the
+    # constant neuron turns off on part of P (m is unbounded on P), a kink there
+    net = Network.from_arrays([[[1, 2], [0, 0], [1, 0]], [[-2, -1, 1]], [[1], [-1]]], [[-1, 2, -7], [-2], [0, 1]])
+    directions = tilt_directions(net, 1, 2)
+    tilting = [d for d in directions if d[2] or d[3]]          # w_1 moves
+    assert rank(tilting) == 3        # x - 7 and -y, each raised by a constant
+    assert not any(sa.equivalent(net, _moved(net, d, fmpq(-1, 10))) for d in tilting)
+    assert all(sa.equivalent(net, _moved(net, d, fmpq(1, 10))) for d in directions)
+
+
 def test_constant_folds_skip_tilted_neurons_and_need_an_active_neuron():
     net = Network.from_arrays([[[1], [0]], [[1, 2]], [[1]]], [[0, 1], [-3], [0]])     # h = s(x) + 2 s(1) - 3
     t = combinatorial_type(net)
@@ -121,4 +168,7 @@ def test_hand_computed_fibres():
                               [[3, 0, 2], [0], [0, 1]])
     assert local_dimension_bounds(net) == (9, 9)
     t = combinatorial_type(net)
-    assert folded_lower_bound(net, t, [], []) == 7 and folds_below(net, 2, 0)      # the first-order moves and the fold
+    assert folded_lower_bound(net, t, [], []) == 8 and folds_below(net, 2, 0)      # first-order moves, fold, tilts
+    # survey cases 3:174 and 4:156: the tilts (iii) decide them, 8 by the upper bound
+    net = Network.from_arrays([[[1, 2], [0, 0], [1, 0]], [[-2, -1, 1]], [[1], [-1]]], [[-1, 2, -7], [-2], [0, 1]])
+    assert local_dimension_bounds(net) == (8, 8)

@@ -15,22 +15,36 @@ $-b_i/a \le z < 0$ and $b_i$ below. In (ii) $h' \le h + |v_i|b_i \le 0$ on $Z$; 
 $h' \le 0$ off it ($h \le 0$ there), so $\sigma(h') = \sigma(h)$. $\square$ For every $a \ge 0$, not only small:
 the family is a half-line with apex $\theta$, direction $\delta w_i = w_k$, $\delta b_i = b_k$, $\delta v_k = -v_i$.
 
+**Tilts** (iii). Let moreover $v_i < 0 < v_k$ and $m$ be an affine map with $h - v_ib_i \le 0$ on $\{m < 0\}$
+(so $m \ge 0$ on $P$, where $h - v_ib_i > 0$). For $a \ge 0$ put $\ell'_i = b_i + am$ and $\ell'_k = \ell_k + \beta m$,
+$\beta = a|v_i|/v_k$: this keeps $f$. *Proof.* Where $m \ge 0$, $\ell'_i > 0$ and the affine parts cancel
+($v_k\beta m + v_iam = 0$), so $h' - h = v_k(\sigma(\ell_k + \beta m) - \sigma(\ell_k) - \beta m) \le 0$ ($\sigma$ is
+1-Lipschitz and non-decreasing), $= 0$ where $\ell_k \ge 0$, on $P$ in particular. Where $m < 0$, $k$'s term only
+drops ($v_k > 0$) and $i$'s rises by at most $|v_i|b_i$: $h' \le h - v_ib_i \le 0$. $\square$ If $m_1$, $m_2$
+qualify so does $m_1 + m_2$ ($\{m_1 + m_2 < 0\} \subset \{m_1 < 0\} \cup \{m_2 < 0\}$), and $m + s$ for $s \ge 0$:
+the qualifying maps form a convex cone, and the parameters $\sum_j a_jm_j$, $a_j \ge 0$, one family, with directions
+$\delta(w_i, b_i) = m_j$, $\delta(w_k, b_k) = (|v_i|/v_k)m_j$. Its member $m = \ell_k$ is the fold up to $k$'s
+rescaling; (ii)'s condition is that $m = \ell_k$ qualifies with $\le$ on $\{\ell_k \le 0\}$.
+
 *Composing* (i): it only lowers $h$ off $P$, like the downhill translations of
 :mod:`~semialg.families.bottleneck.local`, so it is done after every other move, from the moved $\theta_1$: those
 keep $f$, hence $P$, and (for $k$ on a first-layer hyperplane without cancelling subsets, the *kinks kept off*
 $P$ there) $P$ on $k$'s side; it needs $w_i = 0 < b_i$ at $\theta_1$, so $i$ is tilted by no other move.
-(ii) needs $h_1 - v_{1,i}b_{1,i} \le 0$ on $\{\ell_{1,k} \le 0\}$ at $\theta_1$, with no margin, so it composes
-with fewer moves (:func:`folded_lower_bound`): those of :mod:`semialg.engine.tangent` that keep $h$ up to the
-factor $\mu$ of the second layer and $k$'s row up to its rescaling — the trades of $i$ with $e$ one-sided, the
-way that lowers $h - v_ib_i$ ($\delta b_i \le 0$, $\delta v_i \ge 0$): a quadrant, whose span counts —, and
-moves that only lower $h$ and at most raise $b_k$ ($Z$ shrinks): the downhill translations and the zero neurons
-waking as twins (:mod:`~semialg.families.bottleneck.zero_twins`). That span with the fold's direction is a
-lower bound of its own, taken when it is larger.
+(ii) and (iii) need $h_1 - v_{1,i}b_{1,i} \le 0$ where $k$ is off (resp. $m < 0$) at $\theta_1$, with no margin, so
+they compose with fewer moves (:func:`folded_lower_bound`), done before them: those of
+:mod:`semialg.engine.tangent` that keep $h$ up to the factor $\mu$ of the second layer and $k$'s row up to its
+rescaling — the trades of $i$ with $e$ one-sided, the way that lowers $h - v_ib_i$ ($\delta b_i \le 0$,
+$\delta v_i \ge 0$: a quadrant, whose span counts) —, and moves that only lower $h$ and at most raise $b_k$ ($k$'s
+inactive side shrinks): the downhill translations and the zero neurons waking as twins
+(:mod:`~semialg.families.bottleneck.zero_twins`). That span with the fold's or the tilts' directions is a lower
+bound of its own, taken when it is larger.
 
 Under $h = 2\sigma(x - 3y + 3) - \sigma(2) + 2\sigma(0)$ in 3-3-1-2 ($P = \{x - 3y > -2\}$, a zero neuron) the
 constant neuron folds into the U$+$ one: $h - v_ib_i = 2\sigma(x - 3y + 3) \le 0$ where it is off. Local dimension
 9, by hand (every row on $(1, -3, 0)$; the profile has 11 parameters, two equations on $P$, and inequalities off
-it that hold on an open set: the tilt of the constant neuron needs $e' < 0$), where the other moves give 8.
+it that hold on an open set: the tilt of the constant neuron needs $e' < 0$), where the other moves give 8. Under
+$h = \sigma(x - 7) - 2\sigma(x + 2y - 1) - \sigma(2) - 2$ in 2-3-1-2 the constant neuron and $\sigma(x - 7)$ tilt
+along $m = 1$, $x - 7$ (the fold) and $-y$ ($h + 2 < 0$ where $y > 0$).
 
 >>> from semialg.core.network import Network
 >>> net = Network.from_arrays([[[1], [0]], [[2, -1]], [[1]]], [[3, 2], [0], [0]])   # h = 2 s(x + 3) - 2
@@ -47,13 +61,14 @@ from flint import fmpq
 from semialg.core.exact import dot, rank, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import move_directions, parameter_offsets
-from semialg.families.bottleneck.cell_cones import cell_cones
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView
+from semialg.geometry.cone import dual_cone_spanning_rows
 
-__all__ = ["constant_folds", "fold_direction", "folded_lower_bound", "folds_below"]
+__all__ = ["constant_folds", "fold_direction", "folded_lower_bound", "folds_below", "tilt_directions"]
 
-_ZERO = fmpq(0)
+_ZERO, _ONE = fmpq(0), fmpq(1)
 #: pairs (constant neuron, active neuron) tried by :func:`folded_lower_bound`, one rank each
 _PAIRS = 16
 
@@ -108,24 +123,77 @@ def folds_below(net: Network, i: int, k: int) -> bool:
     if cones is None:
         return False
     side, shift = tuple(-x for x in view.w[k]) + (-view.b[k],), view.v[i] * view.b[i]
+    return all(val - shift * g[-1] <= 0 for g, val in _cut(cones, lambda g, val: dot(side, g)))
+
+
+def _cut(cones: list[list], z, strict: bool = False) -> list[tuple]:
+    r"""Generators $(g, \tilde h(g))$ of the cones over the cells' parts of $\{z \ge 0\}$, $z(g, \tilde h)$ linear
+    on each cell: those with $z \ge 0$ and, for each pair across $z = 0$, the positive combination on it. A cell
+    whose part is empty (no generator with $t > 0$; ``strict``: none with $z > 0$, the closure of the cell's part
+    of $\{z > 0\}$) adds none: its rays are no directions of the set."""
+    out = []
     for gens in cones:
-        zs = [dot(side, g) for g, _, _ in gens]
-        points = [(t, val) for z, (_, t, val) in zip(zs, gens, strict=True) if z >= 0]
-        points += [(zi * tj - zj * ti, zi * vj - zj * vi) for zi, (_, ti, vi) in zip(zs, gens, strict=True) if zi > 0
-                   for zj, (_, tj, vj) in zip(zs, gens, strict=True) if zj < 0]
-        if any(val - shift * t > 0 for t, val in points):
-            return False
-    return True
+        zs = [z(g, val) for g, _, val in gens]
+        here = [(g, val) for zi, (g, _, val) in zip(zs, gens, strict=True) if zi >= 0]
+        here += [(tuple(zi * b - zj * a for a, b in zip(gi, gj, strict=True)), zi * vj - zj * vi)
+                 for zi, (gi, _, vi) in zip(zs, gens, strict=True) if zi > 0
+                 for zj, (gj, _, vj) in zip(zs, gens, strict=True) if zj < 0]
+        out += here if (any(zi > 0 for zi in zs) if strict else any(g[-1] > 0 for g, _ in here)) else []
+    return out
+
+
+def tilt_directions(net: Network, i: int, k: int) -> list[list[fmpq]]:
+    r"""Directions of the tilts (iii) of the module docstring of constant neuron $i$ ($v_i < 0$) and neuron $k$
+    ($v_k > 0$, active on $P$): for each candidate affine $m$ — the fold's $\ell_k$, the constant $1$, rows spanning
+    the cone of affine maps non-negative on $\bar P$ (:func:`~semialg.geometry.cone.dual_cone_spanning_rows`), and
+    $\pm$ the neurons' rows and the coordinates — raised by the least constant $s \ge 0$ that puts
+    $\{h - v_ib_i > 0\}$ inside $\{m \ge 0\}$, read at the generators of its closure in each cell (none when one
+    of its recession directions has $m < 0$): $\delta(w_i, b_i) = m$, $\delta(w_k, b_k) = (|v_i|/v_k)\,m$. ``[]``
+    when the cells' generators are not enumerated. Cost: $O(n_1 + n_0)$ candidates, each read at the $O(G^2)$ cut
+    generators of every cell of $G$ generators.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[1, 2], [0, 0], [1, 0]], [[-2, -1, 1]], [[1]]], [[-1, 2, -7], [-2], [0]])
+    >>> from semialg.core.exact import rank
+    >>> rank(tilt_directions(net, 1, 2))      # h = s(x - 7) - 2 s(x + 2y - 1) - 4: m = 1, x - 7 and -y
+    3
+    """
+    view, n0, cones = OuterView.of(net), net.widths[0], cell_cones(net)
+    if cones is None:
+        return []
+    pbar = [g for gens in cones if any(val > 0 for _, _, val in gens) for g in cut_generators(gens)]
+    shift = view.v[i] * view.b[i]
+    cut = [g for g, _ in _cut(cones, lambda g, val: val - shift * g[-1], strict=True)]
+    unit = [tuple(_ONE if q == j else _ZERO for q in range(n0 + 1)) for j in range(n0 + 1)]
+    candidates = [tuple(view.w[k]) + (view.b[k],), unit[n0]]
+    candidates += [tuple(-x for x in y) for y in (dual_cone_spanning_rows(pbar) if pbar else [])]
+    candidates += [tuple(s * x for x in r) for r in [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True)
+                                                     if any(w)] + unit[:n0] for s in (1, -1)]
+    (W_at, _, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    out, scale = [], -view.v[i] / view.v[k]
+    for m in candidates:
+        values = [(dot(m, g), g[-1]) for g in cut]
+        if any(t == 0 and z < 0 for z, t in values):
+            continue
+        s = max([_ZERO] + [-z / t for z, t in values if t > 0])
+        m = m[:n0] + (m[n0] + s,)
+        out.append(sparse_vector(net.architecture.num_parameters,
+                                 *((W_at + i * n0 + j, x) for j, x in enumerate(m[:n0])), (b_at + i, m[n0]),
+                                 *((W_at + k * n0 + j, scale * x) for j, x in enumerate(m[:n0])),
+                                 (b_at + k, scale * m[n0])))
+    return out
 
 
 def folded_lower_bound(net: Network, t: BottleneckType, lowering: list[list[fmpq]],
                        withdrawn: list[list[fmpq]]) -> int:
-    r"""The lower bound of the folds (ii) (module docstring): the largest, over pairs of a constant neuron $i$
-    with $v_i < 0$ and a U$+$ neuron $k$ with $v_k \ne 0$ and :func:`folds_below`, rank of the moves of
+    r"""The lower bound of the folds (ii) and tilts (iii) (module docstring): the largest, over pairs of a constant
+    neuron $i$ with $v_i < 0$ and a U$+$ neuron $k$ with $v_k \ne 0$, rank of the moves of
     :mod:`semialg.engine.tangent` (less ``withdrawn``) that keep $k$'s row up to its rescaling, the moves of
     ``lowering`` (downhill translations and zero neurons waking as twins, which only lower $h$) that keep $k$'s
-    row up to a raised bias and move no parameter of $i$, and the fold's direction; 0 when there is no such pair
-    or $c = 0$. Cost: one exact rank of $O(D)$ vectors per pair, at most ``_PAIRS`` pairs.
+    row up to a raised bias and move no parameter of $i$, and the directions of :func:`tilt_directions` for
+    $v_k > 0$ (the cone of tilts holds the fold), the fold's if :func:`folds_below` for $v_k < 0$; 0 when there
+    is no such pair or $c = 0$. Cost: one exact rank of $O(D)$ vectors and :func:`tilt_directions` per pair, at
+    most ``_PAIRS`` pairs.
     """
     view, n0 = OuterView.of(net), net.widths[0]
     consts = [i for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b > 0 > v]
@@ -147,8 +215,11 @@ def folded_lower_bound(net: Network, t: BottleneckType, lowering: list[list[fmpq
         return not any(r[:n0]) and r[n0] >= 0
 
     best = 0
-    for i, k in itertools.islice(((i, k) for i in consts for k in active if folds_below(net, i, k)), _PAIRS):
-        moves = [m for m in first if rescales(m, k)]
-        moves += [m for m in lowering if raises(m, k) and not any(row(m, i)) and not m[v_at + i]]
-        best = max(best, rank(moves + [fold_direction(net, i, k)]))
+    for i, k in itertools.islice(((i, k) for i in consts for k in active), _PAIRS):
+        # for v_k > 0 the tilts hold the fold up to k's rescaling (m = l_k + s, s >= 0, and m = 1): one family
+        family = tilt_directions(net, i, k) if view.v[k] > 0 else [fold_direction(net, i, k)] * folds_below(net, i, k)
+        if family:
+            moves = [m for m in first if rescales(m, k)]
+            moves += [m for m in lowering if raises(m, k) and not any(row(m, i)) and not m[v_at + i]]
+            best = max(best, rank(moves + family))
     return best
