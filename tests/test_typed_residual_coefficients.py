@@ -1,11 +1,11 @@
 """Residual ranks of typed shallow fibres by coefficient matrices (independent kink normals).
 
-With linearly independent normals $u_h$, $\\operatorname{rank}(R_F \\bmod M) = \\operatorname{rank}[C_F \\mid Q]$ for the
-$k \\times |\\text{rest}|$ coefficient matrix $C_F = (\\ell_h + [h \\in F]\\delta_h)$ and $Q = L_\\perp L_\\perp^T$
-(:mod:`semialg.families.shallow.residual_coefficients`), so two or more defects (patterns with mixed groups,
-$p \\ge 1$) no longer need $2^{|\\text{rest}|}$ ranks of $k \\times m'$ residuals: 784-16-10 and 784-64-10 with two
-dead neurons are counted. Checked against the definition ($\\rho(F)$ by an exact rank of $R_F$ modulo the span, for
-every $M$ and $F$), the exhaustive ranks, and the enumeration of every type.
+With linearly independent normals $u_h$, $\\operatorname{rank}(R_F \\bmod M) = \\operatorname{rank}[C_F \\mid Q]$
+for the $k \\times |\\text{rest}|$ coefficient matrix $C_F = (\\ell_h + [h \\in F]\\delta_h)$ and
+$Q = L_\\perp L_\\perp^T$ (:mod:`semialg.families.shallow.residual_coefficients`), so two or more defects
+(patterns with mixed groups, $p \\ge 1$) no longer need $2^{|\\text{rest}|}$ ranks of $k \\times m'$ residuals:
+784-16-10 and 784-64-10 with two dead neurons are counted. Checked against the definition ($\\rho(F)$ by an exact
+rank of $R_F$ modulo the span, for every $M$ and $F$), the exhaustive ranks, and the enumeration of every type.
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ def _subsets(items):
 def test_the_rank_of_the_residual_is_the_rank_of_its_coefficients(seed, arch, defects):
     """The proposition, for every $M$ and every $F$ of the rest: the exact rank of $R_F$ modulo
     $\\mathbb{R}^k \\otimes \\operatorname{span}(u_h)_{h\\in M}$ (:meth:`TypeGeometry.rho`, from the definition) equals
-    that of $[C_F \\mid Q]$; and the profiles count $\\#\\{F : \\rho(F) \\le p\\}$ and the least $\\rho$ as the exhaustive
-    ranks (the shortcut switched off) and the brute force do."""
+    that of $[C_F \\mid Q]$; and the profiles count $\\#\\{F : \\rho(F) \\le p\\}$ and the least $\\rho$ as the
+    exhaustive ranks (the shortcut switched off) and the brute force do."""
     G = _geometry(defective(seed, *arch, defects))
     if G is None or G._shares() is None:
         return
@@ -156,8 +156,9 @@ def _dead_net(shape, dead: int) -> Network:
 def test_two_dead_neurons_at_784_n_10_are_counted(n):
     """Was undecided (784-16-10: $2^{14}$ residuals of $10 \\times 784$ entries beyond the budget; before the budget
     counted entries, 99 s and 5 GB). The $N = n - 2$ kinks $\\delta_h$ are in general position in $\\mathbb{R}^{10}$ and
-    $L = -\\sum_{s_h = -1}\\delta_h u_h^T$, so the one mixed group ($M = \\emptyset$, $p = 1$) admits exactly the $1 + N$
-    sets $F$ within one hyperplane of the negatively oriented ones; the count is the sum of the patterns' counts."""
+    $L = -\\sum_{s_h = -1}\\delta_h u_h^T$, so the one mixed group ($M = \\emptyset$, $p = 1$) admits exactly the
+    $1 + N$ sets $F$ within one hyperplane of the negatively oriented ones; the count is the sum of the patterns'
+    counts."""
     net = _dead_net((784, n, 10), 2)
     F = sa.fibre(net)
     G = F.geometry

@@ -46,19 +46,31 @@ class TypeIndex:
         self.n, self.N = n, N
 
     def __iter__(self):
+        """The types in lexicographic order of the roles (kink slots, then D, C+, C-, then phantom groups), depth
+        first; a prefix is abandoned as soon as its uncovered hyperplanes and single-slot groups outnumber the slots
+        left (they cannot all be completed), so every branch ends in a type: $O(n)$ steps per type, where the
+        unpruned search met $(2N+3)^n$ dead ends before the first type of a wide fibre."""
         base = [("K", h, s) for h in range(self.N) for s in (1, -1)] + [("D",), ("C+",), ("C-",)]
 
-        def extend(prefix: list, groups: int):
-            if len(prefix) == self.n:
-                sizes = [sum(1 for r in prefix if r[0] == "P" and r[1] == g) for g in range(groups)]
-                covered = {r[1] for r in prefix if r[0] == "K"}
-                if len(covered) == self.N and all(z >= 2 for z in sizes):
-                    yield tuple(prefix)
+        def extend(prefix: list, sizes: tuple, covered: frozenset):
+            left = self.n - len(prefix)
+            if self.N - len(covered) + sum(1 for z in sizes if z < 2) > left:
                 return
+            if not left:
+                yield tuple(prefix)
+                return
+            groups = len(sizes)
             for role in base + [("P", g, s) for g in range(groups) for s in (1, -1)] + [("P", groups, 1)]:
-                yield from extend(prefix + [role], groups + (role[0] == "P" and role[1] == groups))
+                if role[0] == "K":
+                    yield from extend(prefix + [role], sizes, covered | {role[1]})
+                elif role[0] == "P":
+                    grown = sizes[:role[1]] + (sizes[role[1]] + 1,) + sizes[role[1] + 1:] if role[1] < groups \
+                        else sizes + (1,)
+                    yield from extend(prefix + [role], grown, covered)
+                else:
+                    yield from extend(prefix + [role], sizes, covered)
 
-        yield from extend([], 0)
+        yield from extend([], (), frozenset())
 
     def __len__(self) -> int:
         return self.exact_size
