@@ -29,10 +29,10 @@ from semialg.engine.conservation import (conserved_quantities, count_conservatio
                                          is_conserved, mechanism_conservation)
 from semialg.families import bottleneck as _bottleneck  # noqa: F401  (registers the family)
 from semialg.families.deep import family as _deep  # noqa: F401  (registers the family)
-from semialg.families.shallow import (CanonicalForm, minimal_form, minimal_representative, stabilizer,
-                                     zero_factor_rank, zero_factor_reduction)
+from semialg.families.shallow import (CanonicalForm, minimal_form, minimal_representative, zero_factor_rank,
+                                     zero_factor_reduction)
 from semialg.dispatch import (canonical_form, combinatorial_type, equivalent, fibre, fibre_dimension,
-                              hidden_symmetries, local_dimension_bounds)
+                              hidden_symmetries, local_dimension_bounds, stabilizer)
 from semialg.ui.io import from_sklearn, load, save
 from semialg.ui.onnx import from_onnx, to_onnx
 from semialg.ui.torch import from_torch

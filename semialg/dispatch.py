@@ -24,7 +24,7 @@ from semialg.families.base import NotDefined, ask, families_for, registered
 from semialg.geometry.polyhedron import Polytope
 
 __all__ = ["equivalent", "fibre", "fibre_dimension", "hidden_symmetries", "combinatorial_type", "canonical_form",
-           "local_dimension_bounds"]
+           "local_dimension_bounds", "stabilizer"]
 
 
 def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **options) -> EquivalenceResult:
@@ -86,6 +86,21 @@ def combinatorial_type(net: Network, budget: float | None = 60.0, progress: bool
         budget = check_budget(budget, "the combinatorial type budget", seconds=True)
     return ask("combinatorial_type", net,
                lambda family: family.combinatorial_type(net, budget=budget, progress=progress))
+
+
+def stabilizer(net: Network, budget: int = 10 ** 5):
+    r"""The stabilizer $\{g \in G : g\cdot\theta = \theta\}$ of ``net``: for one hidden layer the closed form of
+    :func:`semialg.families.shallow.stabilizer` ($\prod_C S_{|C|} \times (S_z \ltimes \mathbb{R}_{>0}^z)$, $O(n(m+k))$),
+    for any depth :func:`semialg.families.deep.stabilizer.stabilizer` (a finite group with generators and exact order
+    times $\mathbb{R}_{>0}^d$; $O(\dim\Omega)$ when no hidden neurons tie, else one exact orbit search per tied
+    neuron, each stopped after ``budget`` layer matchings with :class:`~semialg.errors.UndecidedError`).
+
+    >>> from semialg.core.network import Network
+    >>> stabilizer(Network.from_arrays([[[1], [1]], [[1, 1], [1, 1]], [[1, 1]]], [[0, 0], [0, 0], [0]])).order_of_finite_part
+    4
+    """
+    budget = check_budget(budget, "the stabilizer budget")
+    return ask("stabilizer", net, lambda family: family.stabilizer(net, budget=budget))
 
 
 def canonical_form(net: Network):

@@ -104,3 +104,9 @@ def test_hyperplanes_benchmark_smoke():
     mod = _load("bench_hyperplanes")
     rows = mod.run(**mod.QUICK)     # both passes grouped the neurons alike inside run()
     assert [r["n"] for r in rows] == [16, 64] and all(r["canonical_s"] > 0 for r in rows)
+
+
+def test_stabilizer_benchmark_smoke():
+    mod = _load("bench_stabilizer")
+    rows = mod.run(**mod.QUICK)     # the orders were checked against the closed form and the naive chain in run()
+    assert [r["order"] for r in rows] == [1, 12] and rows[1]["naive_s"] is not None

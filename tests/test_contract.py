@@ -79,7 +79,8 @@ def _instances() -> dict[str, list]:
                   sa.canonical_form(net), sa.stabilizer(net), sa.fibre(net), sa.functional_dimension(net),
                   sa.degeneracy_loci(net.architecture), sa.genericity(net), sa.fibre(b_net), sa.fibre(a_net),
                   sa.combinatorial_type(b_net), sa.count_conservation_laws(b_net), sa.mechanism_conservation(b_net),
-                  sa.regions(net)[0]]
+                  sa.regions(net)[0],
+                  sa.stabilizer(sa.Network.from_arrays([[[1], [1], [0]], [[1, 1, 0]], [[1]]], [[0, 0, 0], [0], [0]]))]
     objs += list(sa.hidden_symmetries(b_net)) + list(sa.hidden_symmetries(a_net))
     objs += sa.conserved_quantities(net.architecture)[:1]
     objs += [sa.is_conserved(sa.conserved_quantities(net.architecture)[0].expression, net)]

@@ -36,7 +36,7 @@ from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine.loci import UndecidedError
 
-__all__ = ["orbit_element", "same_orbit"]
+__all__ = ["orbit_element", "same_orbit", "tie_classes"]
 
 _ONE = fmpq(1)
 
@@ -105,15 +105,19 @@ def _scales(net1: Network, net2: Network, perms: list[tuple[int, ...]]) -> Group
     return g if g.act(net1) == net2 else None
 
 
-def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5) -> GroupElement | None:
+def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
+                  fixed: dict[tuple[int, int], int] | None = None) -> GroupElement | None:
     """A $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$, or ``None`` when there is none (exhaustive and exact).
 
-    Raises :class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` layer matchings would have
-    to be tried. See the module docstring for the algorithm and its cost.
+    ``fixed`` maps ``(l, i)`` to $a$: only elements with $\\pi_l(i) = a$ are searched (neuron $i$ of hidden layer
+    $l$ of $\\theta_2$ comes from neuron $a$ of $\\theta_1$; layers and neurons numbered from 1 and 0). Raises
+    :class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` layer matchings would have to be
+    tried. See the module docstring for the algorithm and its cost.
     """
     if net1.widths != net2.widths:
         return None
     L, widths = net1.depth, net1.widths
+    fixed = fixed or {}
     tried = [0]
 
     def search(l: int, perms: list, lams: list):
@@ -134,13 +138,21 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5) -> GroupE
             classes2.setdefault(k, []).append(i)
         if {k: len(v) for k, v in classes1.items()} != {k: len(v) for k, v in classes2.items()}:
             return None
-        groups = list(classes2.items())
-        for choice in _matchings([classes1[k] for k, _ in groups]):
+        perm = [0] * widths[l]
+        groups = []
+        for k, members in classes2.items():
+            forced = {i: fixed[l, i] for i in members if (l, i) in fixed}
+            if not set(forced.values()) <= set(classes1[k]) or len(set(forced.values())) < len(forced):
+                return None
+            for i, a in forced.items():
+                perm[i] = a
+            groups.append(([i for i in members if i not in forced],
+                           [a for a in classes1[k] if a not in forced.values()]))
+        for choice in _matchings([images for _, images in groups]):
             tried[0] += 1
             if tried[0] > budget:
                 raise UndecidedError(f"the orbit search needs more than {budget} matchings (many tied neurons)")
-            perm = [0] * widths[l]
-            for (_, members), images in zip(groups, choice, strict=True):
+            for (members, _), images in zip(groups, choice, strict=True):
                 for i, a in zip(members, images, strict=True):
                     perm[i] = a
             lam = [None if keys2[i][1] is None else keys2[i][1] / keys1[perm[i]][1] for i in range(widths[l])]
@@ -150,6 +162,27 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5) -> GroupE
         return None
 
     return search(1, [], [])
+
+
+def tie_classes(net: Network) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """Per hidden layer, the neurons that an element of $G$ fixing every earlier layer pointwise may permute:
+    the classes of :func:`orbit_element`'s matching of $\\theta$ with itself in the identity frame (rows equal up
+    to a positive scale, entries in the columns of zero rows compared by sign), each sorted, in order of first
+    member. Cost: $O(\\dim\\Omega)$ exact operations plus hashing.
+
+    >>> tie_classes(Network.from_arrays([[[1], [2], [-1]], [[1, 1, 1]]], [[1, 2, 0], [0]]))
+    (((0, 1), (2,)),)
+    """
+    out = []
+    free = [False] * (net.widths[0] + 1)
+    for l in range(1, net.depth):
+        keys = [_key(list(w) + [b], free) for w, b in zip(net.weights[l - 1], net.biases[l - 1], strict=True)]
+        classes: dict = {}
+        for a, (k, _) in enumerate(keys):
+            classes.setdefault(k, []).append(a)
+        out.append(tuple(tuple(c) for c in classes.values()))
+        free = [lead is None for _, lead in keys] + [False]
+    return tuple(out)
 
 
 def _matchings(classes: list):

@@ -59,6 +59,10 @@ class Family:
         """A canonical representative of the class of ``net`` under the family's moves."""
         self._undefined("canonical_form", net)
 
+    def stabilizer(self, net: Network, **options):
+        """The stabilizer of ``net`` in $G$ (``options``: e.g. ``budget``)."""
+        self._undefined("stabilizer", net)
+
     def fibre(self, net: Network, **options):
         """The fibre of ``net`` as an explicit semi-algebraic set (``options``: e.g. ``budget``, ``progress``)."""
         self._undefined("fibre", net)

@@ -343,7 +343,8 @@ from semialg.geometry.semialgebraic import BasicSet, Union  # noqa: E402  (regis
 from semialg.ui.fibre_latex import expands, family_chunks  # noqa: E402  (shallow fibres in index notation)
 from semialg.core.certificate import EquivalenceResult, OrbitCertificate  # noqa: E402
 from semialg.core.mechanism import Mechanism  # noqa: E402
-from semialg.families.shallow import CanonicalForm, MoveCertificate, Stabilizer, ZeroFactorReduction  # noqa: E402
+from semialg.families.shallow import CanonicalForm, MoveCertificate, ZeroFactorReduction  # noqa: E402
+from semialg.ui import symmetry_latex  # noqa: E402,F401  (registers the stabilizers)
 
 
 def _system(B: BasicSet) -> list[tuple]:
@@ -480,15 +481,6 @@ def _(r: EquivalenceResult, **options) -> str:
         return ("f_{\\theta_1} = f_{\\theta_2}\\ \\text{via " +
                 ", ".join(r.certificate.mechanisms()).replace("M3/M4", "M3--M4") + "}")
     return "f_{\\theta_1} = f_{\\theta_2}:\\ \\text{" + text(r.certificate.describe()) + "}"
-
-
-@to_latex.register
-def _(S: Stabilizer, **options) -> str:
-    parts = [f"S_{{{len(C)}}}" for C in S.classes]
-    if S.zero_neurons:
-        z = len(S.zero_neurons)
-        parts.append(f"(S_{{{z}}} \\ltimes \\mathbb{{R}}_{{>0}}^{{{z}}})")
-    return "\\mathrm{Stab}(\\theta) \\cong " + (" \\times ".join(parts) if parts else "\\{e\\}")
 
 
 @to_latex.register

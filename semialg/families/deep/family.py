@@ -12,6 +12,7 @@ from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
 from semialg.engine.neurons import twin_pairs, zero_factors
 from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
+from semialg.families.deep.stabilizer import DeepStabilizer, stabilizer
 
 __all__ = ["DeepFamily"]
 
@@ -33,6 +34,9 @@ class DeepFamily(Family):
 
     def canonical_form(self, net: Network) -> NormalForm:
         return normal_form(net)
+
+    def stabilizer(self, net: Network, budget: int = 10 ** 5, **options) -> DeepStabilizer:
+        return stabilizer(net, budget)
 
     def mechanisms(self, net: Network, limit: int = 32, **options) -> tuple[Mechanism, ...]:
         return layer_mechanisms(net, limit)      # per layer, bounded by ``limit``: no budget needed

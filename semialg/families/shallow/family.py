@@ -11,7 +11,7 @@ from semialg.families.shallow.canonical import CanonicalForm, canonical_form, eq
 from semialg.families.shallow.dimension import shallow_functional_dimension
 from semialg.families.shallow.fibre import ShallowFibre, fibre, is_orbit_case
 from semialg.families.shallow.minimal import minimal_form
-from semialg.families.shallow.symmetries import hidden_symmetries
+from semialg.families.shallow.symmetries import Stabilizer, hidden_symmetries, stabilizer
 
 __all__ = ["ShallowFamily"]
 
@@ -33,6 +33,9 @@ class ShallowFamily(Family):
 
     def canonical_form(self, net: Network) -> CanonicalForm:
         return canonical_form(net)
+
+    def stabilizer(self, net: Network, **options) -> Stabilizer:
+        return stabilizer(net)     # closed form: no budget needed
 
     def fibre(self, net: Network, **options) -> ShallowFibre:
         return fibre(net)      # built lazily and fast: no budget needed

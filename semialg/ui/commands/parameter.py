@@ -1,5 +1,5 @@
 """Questions about a parameter and its architecture: ``semialg generic``, ``identifiable``, ``shallow``,
-``loci`` and ``conserved``."""
+``stabilizer``, ``loci`` and ``conserved``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import itertools
 import sys
 
 from semialg.core.network import Architecture
+from semialg.dispatch import stabilizer
 from semialg.engine.conservation import mechanism_conservation, conserved_quantities, count_conservation_laws, is_conserved
 from semialg.engine.hierarchy import shallow_representation
 from semialg.engine.identifiability import identifiable
@@ -67,6 +68,21 @@ def _identifiable(args) -> Outcome:
          "undecided)", _configure_budgeted)
 def _shallow(args) -> Outcome:
     return _searched(args, shallow_representation, "undecided", "network", "Shallow representation")
+
+
+def _configure_stabilizer(p):
+    net_arg(p, "network", "a ReLU network of any depth")
+    p.add_argument("--budget", type=at_least(1), default=10 ** 5,
+                   help="layer matchings per orbit search among tied neurons (default 100000)")
+    layout_arg(p)
+
+
+@command("stabilizer", "the symmetries of G that fix a parameter: finite part and dimension", _configure_stabilizer)
+def _stabilizer(args) -> Outcome:
+    net = load_net(args.network, args)
+    S = stabilizer(net, budget=args.budget)
+    data = {"order_of_finite_part": S.order_of_finite_part, "dimension": S.dimension, "trivial": S.is_trivial}
+    return Outcome(0, S.describe(), data, [S], title="Stabilizer")
 
 
 def _configure_loci(p):
