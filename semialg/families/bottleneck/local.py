@@ -153,6 +153,7 @@ from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound
 from semialg.families.bottleneck.local_lines import line_row_equations
+from semialg.families.bottleneck.local_shadows import shadow_lower_bound
 from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
     unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
@@ -189,8 +190,9 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.affine_trades.constant_neuron_tilts`,
     :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, :func:`zero_neuron_partners`,
     :func:`agreeing_trades`, :func:`constant_pair_tilts`, :func:`~semialg.families.bottleneck.local_folds.constant_folds` and
-    :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves` (or, when larger, the family of
-    :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`), narrowed by
+    :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves` (or, when larger, the families of
+    :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound` and
+    :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`), narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by the two cases
     of :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` and
@@ -264,6 +266,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         lower, upper = max(lower, quotient[0]), min(upper, quotient[1])
     if lower < upper and lowering:      # constant neurons folding with v < 0: a family of their own
         lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering))
+    if lower < upper and lowering:      # silent neurons waking behind silent ones with v <= 0: a family of its own
+        lower = max(lower, shadow_lower_bound(net, *lowering))
     found = constant_function_bounds(net, combinatorial_type(net)) if lower < upper else None
     return (lower, upper) if found is None else (max(lower, found[0]), min(upper, found[1]))
 
