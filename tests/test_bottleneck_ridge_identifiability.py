@@ -233,7 +233,7 @@ def test_hidden_neuron_moves_keep_the_function():
             continue
         h = OuterView.of(net).inner
         for label, other in moves:
-            if label.startswith(("opposite pair", "hidden biases shifted")):
+            if label.startswith(("opposite pair", "hidden neurons")):
                 continue
             candidates += 1
             h2 = OuterView.of(other).inner

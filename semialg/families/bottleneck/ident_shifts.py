@@ -16,7 +16,7 @@ Kernel directions of U− neurons ($t = 0$) and U+ neurons ($t = v_k$) are the m
 
 >>> net = Network.from_arrays([[[2, -2], [-4, 4], [3, 1]], [[2, 2, -1]], [[-3]]], [[1, -2, 2], [-2], [3]])
 >>> [label for label, _ in shift_witnesses(net)][:1]
-['hidden biases shifted: b_0 - 1/4, b_1 - 1/4, e + 1/2']
+['hidden neurons 1, 2 shifted together: b_1 - 1/4, b_2 - 1/4, e + 1/2']
 
 Cost: the cells of the first layer's arrangement as polyhedra (:func:`~.obstructions._pieces`), one exact
 nullspace of a (pieces x hidden neurons) matrix, $O(n_1n_0)$ per piece.
@@ -98,6 +98,8 @@ def shift_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
             for k, d in zip(movable, delta, strict=True):
                 b[k] += s * d
             moved = Network(net.weights, (tuple(b), (view.e - s * shift,)) + net.biases[2:])
-            label = ", ".join(f"b_{k} {_signed(s * d)}" for k, d in zip(movable, delta, strict=True) if d != 0)
-            out.append((f"hidden biases shifted: {label}, e {_signed(-s * shift)}", moved))
+            moving = [(k + 1, s * d) for k, d in zip(movable, delta, strict=True) if d != 0]
+            label = ", ".join(f"b_{n} {_signed(x)}" for n, x in moving)
+            out.append((f"hidden neurons {', '.join(str(n) for n, _ in moving)} shifted together: {label}, "
+                        f"e {_signed(-s * shift)}", moved))
     return tuple(out)

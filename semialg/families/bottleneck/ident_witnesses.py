@@ -35,7 +35,7 @@ equivalent to $\theta$ by a verified exact certificate and checks it outside the
 
 >>> net = Network.from_arrays([[[-1, -2], [-1, 0], [1, -1]], [[-2, -2, 2]], [[1]]], [[2, 1, -2], [-1], [0]])
 >>> [label for label, _ in negative_witnesses(net)]
-['U- neuron 1, v_k < 0: v_k * 2']
+['U- neuron 2 (v < 0) doubled: v_2 * 2']
 
 Cost: that of :func:`~semialg.families.bottleneck.types.combinatorial_type` and of one
 :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion` (the cells of the first layer's arrangement),
@@ -98,20 +98,23 @@ def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Ne
     W, b, v, e = list(view.w), list(view.b), list(view.v), view.e
     out = []
     for k, cls in enumerate(t.classes):
+        n = k + 1       # neurons are named from 1 in labels, as everywhere in the package's prose
         if v[k] >= 0:
             continue
         if cls == "U-":
-            out.append((f"U- neuron {k}, v_k < 0: v_k * 2", _rebuilt(net, W, b, _put(v, k, 2 * v[k]), e)))
+            out.append((f"U- neuron {n} (v < 0) doubled: v_{n} * 2",
+                        _rebuilt(net, W, b, _put(v, k, 2 * v[k]), e)))
         elif cls == "U+":
             lo, hi = z_range(region, W[k], b[k])
             if lo is not None and lo > 0:
                 delta = lo / 2
-                out.append((f"U+ neuron {k}, v_k < 0: b_k - {delta}, e + v_k * {delta}",
+                out.append((f"U+ neuron {n} (v < 0) moved towards P: b_{n} - {delta}, e + v_{n} {delta}",
                             _rebuilt(net, W, _put(b, k, b[k] - delta), v, e + v[k] * delta)))
             elif hi is not None and _small(net):
                 for extra in _OFFSETS:
                     beta = hi + extra
-                    out.append((f"U+ neuron {k}, v_k < 0: reflected beyond P, b_k = {beta - b[k]}",
+                    out.append((f"U+ neuron {n} (v < 0) reflected beyond P: w_{n}, v_{n} negated, "
+                                f"b_{n} = {beta - b[k]}",
                                 _rebuilt(net, _put(W, k, tuple(-x for x in W[k])), _put(b, k, beta - b[k]),
                                          _put(v, k, -v[k]), e + v[k] * beta)))
     _, opposite = hyperplane_pairs(view.inner, 1)
@@ -120,17 +123,18 @@ def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Ne
         for kept, moved, mu in ((i, j, lam), (j, i, _ONE / lam)):
             lo, hi = z_range(region, W[moved], b[moved])
             vk = _put(v, kept, v[kept] + mu * v[moved])
-            label = f"opposite pair {kept}, {moved}: kink on {kept}, neuron {moved}"
+            label = (f"opposite pair {min(i, j) + 1}, {max(i, j) + 1} sharing a hyperplane, the kink carried by "
+                     f"neuron {kept + 1}, neuron {moved + 1}")
             if lo is not None:        # z'_j = z_j + gamma >= 1 on P
                 for extra in (_OFFSETS[:1] if v[moved] < 0 else tried):
                     gamma = _ONE + extra - lo
-                    out.append((f"{label} shifted, b_{moved} + {gamma}",
+                    out.append((f"{label} shifted off P: b_{moved + 1} + {gamma}",
                                 _rebuilt(net, W, _put(b, moved, b[moved] + gamma), vk, e - v[moved] * gamma)))
             if hi is not None:        # z'_j = beta - z_j >= 1 on P
-                flipped = tuple(-x for x in W[moved])
+                flipped, m = tuple(-x for x in W[moved]), moved + 1
                 for extra in (_OFFSETS[:1] if v[moved] > 0 else tried):
                     beta = _ONE + extra + hi
-                    out.append((f"{label} reflected beyond P, b_{moved} = {beta - b[moved]}",
+                    out.append((f"{label} reflected beyond P: w_{m}, v_{m} negated, b_{m} = {beta - b[moved]}",
                                 _rebuilt(net, _put(W, moved, flipped), _put(b, moved, beta - b[moved]),
                                          _put(vk, moved, -v[moved]), e + v[moved] * beta)))
     return tuple(out)

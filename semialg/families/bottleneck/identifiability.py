@@ -80,6 +80,7 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
+from semialg.families.bottleneck.ident_line import LineKinks, LineTheorem, line_failure
 from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
@@ -90,7 +91,7 @@ from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_c
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
            "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
            "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS", "DETERMINED_STEPS",
-           "SEPARATED_STEPS"]
+           "SEPARATED_STEPS", "LINE_STEPS"]
 
 #: The largest $n_2$ for which condition (5) of the case-(b) theorem is decided (it enumerates $2^{n_2}$ sums).
 MAX_SUBSET_NEURONS = 16
@@ -124,9 +125,9 @@ class VisibleKinks:
             raise CertificateError(f"{len(self.on)} points on hyperplanes for {net.widths[1]} neurons")
         for k, (w, b, v, q) in enumerate(zip(view.w, view.b, view.v, self.on, strict=True)):
             if not any(w) or v == 0:
-                raise CertificateError(f"neuron {k} has w = 0 or v = 0: not a kink")
+                raise CertificateError(f"neuron {k + 1} has w = 0 or v = 0: not a kink")
             if dot(w, _point(q, len(w))) + b != 0 or not h(q) > 0:
-                raise CertificateError(f"the point for neuron {k} is not on its hyperplane inside P")
+                raise CertificateError(f"the point for neuron {k + 1} is not on its hyperplane inside P")
         if len({fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}) != len(view.w):
             raise CertificateError("two neurons share a hyperplane")
         if rank(view.w) < 2:
@@ -140,7 +141,7 @@ class VisibleKinks:
         for k, (w, b, pair) in enumerate(zip(view.w, view.b, self.varying, strict=True)):
             p, q = (_point(x, len(w)) for x in pair)
             if dot(w, p) + b != 0 or dot(w, q) + b != 0 or h(p) == h(q):
-                raise CertificateError(f"the points for neuron {k} do not show h varying on its hyperplane")
+                raise CertificateError(f"the points for neuron {k + 1} do not show h varying on its hyperplane")
         return True
 
 
@@ -211,6 +212,15 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
         return ridge_proof(net, checked)
     if bottleneck_case(net) != "a":
         return None
+    why = line_failure(net)
+    if why is None:
+        return (ProofStep("line kinks", "f = c s(h) + d with h = g(u.x): every row a non-zero multiple a_k u, "
+                          "each neuron a kink of its own inside P, g < 0 somewhere, no non-empty F with sum over "
+                          "F of v_k a_k = 0, g unbounded above or maximal at one point only", LineKinks()),
+                ProofStep("line bottleneck theorem", "then every member restricted to a line s with u.s = 1 is "
+                          "in the orbit of the 1-D parameter: its rows are multiples of u and the fibre is the "
+                          "G-orbit", LineTheorem()))
+    checked.append(f"line bottleneck theorem not applied: {why}")
     kinks, route = visible_kinks(net), "visible"
     if kinks is None:
         checked.append("bottleneck theorem not applied: not every first-layer neuron was shown visible on a "
@@ -296,7 +306,7 @@ class RidgeKinks:
             raise CertificateError("w = 0: the network computes a constant")
         for j, (v, e, c, tau) in enumerate(zip(view.v, view.e, view.c, taus, strict=True)):
             if v == 0 or tau != -e / v or not tau > 0 or not any(c):
-                raise CertificateError(f"neuron {j} does not switch at tau_j = {tau} > 0 with c_j != 0")
+                raise CertificateError(f"neuron {j + 1} does not switch at tau_{j + 1} = {tau} > 0 with c_{j + 1} != 0")
         ordered = sorted(taus)
         if any(s == t for s, t in zip(ordered, ordered[1:])):
             raise CertificateError("two neurons switch at the same point")
@@ -356,9 +366,12 @@ DETERMINED_STEPS = {"inner determined": InnerDetermined, "inner network identifi
 #: The case-(a) proof with one hidden neuron between two components of $P$ (:mod:`~.ident_separated`).
 SEPARATED_STEPS = {"separating neuron": SeparatingNeuron, "inner network identifiable": InnerIdentifiable,
                    "separated bottleneck theorem": SeparatedTheorem}
+#: The case-(a) proof when every first-layer row is parallel (:mod:`~.ident_line`).
+LINE_STEPS = {"line kinks": LineKinks, "line bottleneck theorem": LineTheorem}
 #: The family's theorems: name -> their steps.
 PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS,
-          "determined bottleneck theorem": DETERMINED_STEPS, "separated bottleneck theorem": SEPARATED_STEPS}
+          "determined bottleneck theorem": DETERMINED_STEPS, "separated bottleneck theorem": SEPARATED_STEPS,
+          "line bottleneck theorem": LINE_STEPS}
 
 
 def ridge_proof(net: Network, checked: list) -> tuple | None:
@@ -405,7 +418,8 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
             b[k] += 1 if cls == "U+" else -1
             e = view.e - v if cls == "U+" else view.e
             moved = Network(net.weights, (tuple(b), (e,), net.biases[2]))
-            out.append((f"{cls} neuron {k}, v_k > 0: b_k {'+' if cls == 'U+' else '-'} 1"
-                        + (", e - v_k" if cls == "U+" else ""), moved))
+            n = k + 1
+            out.append((f"U+ neuron {n} (v > 0) moved away from P: b_{n} + 1, e - v_{n}" if cls == "U+" else
+                        f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1", moved))
     budget = max(0.5, min(5.0, left / 4))
     return tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget)
