@@ -92,7 +92,7 @@ def _instances() -> dict[str, list]:
     r = sh.equivalent(twin, sa.minimal_form(twin))
     objs += [r, r.certificate] + list(r.certificate.moves1) + list(r.certificate.moves2)
     dead = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 0, 2]]], [[1, 0, -1], [2]])
-    objs += [sa.fibre(dead)]
+    objs += [sa.fibre(dead)] + list(sa.fibre(dead).components())[:1]     # a TypeComponent
     rebalanced = sa.Network.from_arrays([[[2, 0], [1, 0], [0, 1]], [[1, 1, 1]]], [[2, 1, 0], [0]])
     r2 = sh.equivalent(twin, rebalanced)
     objs += list(r2.certificate.moves1) + list(r2.certificate.moves2) if hasattr(r2.certificate, "moves1") else []

@@ -41,12 +41,12 @@ from flint import fmpq
 
 from semialg.errors import UndecidedError
 
-__all__ = ["ResidualCoefficients"]
+__all__ = ["ResidualCoefficients", "extend_span"]
 
 Basis = tuple[tuple[fmpq, ...], ...]
 
 
-def _extend(basis: Basis, v: Sequence[fmpq]) -> Basis:
+def extend_span(basis: Basis, v: Sequence[fmpq]) -> Basis:
     """The reduced echelon basis of $\\operatorname{span}(\\text{basis}) + \\mathbb{R}v$ (``basis`` reduced echelon
     rows sorted by pivot, so equal spans get equal bases). Cost: $O(\\dim \\cdot k)$."""
     v = list(v)
@@ -73,7 +73,7 @@ class ResidualCoefficients:
         self.budget = budget
         self.start: Basis = ()
         for v in fixed:
-            self.start = _extend(self.start, [fmpq(x) for x in v])
+            self.start = extend_span(self.start, [fmpq(x) for x in v])
         self._done: tuple[int, Counter] | None = None
 
     def ranks_up_to(self, p: int) -> Counter:
@@ -85,7 +85,7 @@ class ResidualCoefficients:
                 grown: dict = {}
                 for W, c in spans.items():
                     for v in pair:
-                        V = _extend(W, v)
+                        V = extend_span(W, v)
                         if len(V) <= p:
                             grown[V] = grown.get(V, 0) + c
                 spans, work = grown, work + len(grown)

@@ -9,6 +9,7 @@ $w' \\neq 0$), so the types are pairwise disjoint and every member lies in exact
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass, field
@@ -23,9 +24,11 @@ from semialg.core.symmetry import GroupElement
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.shallow.canonical import canonical_form
 from semialg.families.shallow.component import FibreComponent
+from semialg.families.shallow.type_component import TypeComponent
 from semialg.families.shallow.local import local_dimension
 from semialg.families.shallow.type_geometry import TypeGeometry
 from semialg.families.shallow.type_roles import role_error
+from semialg.families.shallow.type_search import nonempty_types
 from semialg.families.shallow.view import ShallowView
 from semialg.geometry.semialgebraic import Union, not_all_zero, parallel_minors
 
@@ -119,10 +122,10 @@ class TypedShallowFibre(Union):
         return self.build(self.locate(self.network))
 
     def components(self) -> Iterator[FibreComponent]:
-        """The non-empty components, lazily (the index of all types is exponential in $n$)."""
-        for roles in self.index:
-            if self.geometry.is_nonempty(roles):
-                yield self.build(roles)
+        """The non-empty components, lazily, in the order of the index (:func:`~semialg.families.shallow.type_search.
+        nonempty_types`: the empty types are skipped by pattern, not visited one by one)."""
+        for roles in nonempty_types(self.geometry):
+            yield self.build(roles)
 
     @property
     def num_components(self) -> int:
@@ -245,7 +248,15 @@ class _TypeEquations:
             return [[0] * (self.m + 1) for _ in range(self.k)]
         return [[to_sympy(d * x) for x in self.keys[g]] for d in self.K.kinks[g][1]]
 
-    def build(self, roles) -> FibreComponent:
+    def build(self, roles) -> TypeComponent:
+        """The component of the type ``roles``: its polynomials (:meth:`conditions`) and dimension are computed on
+        first access (:class:`~semialg.families.shallow.type_component.TypeComponent`), so listing is cheap."""
+        return TypeComponent(self.V.flat, label=_label(roles), index=roles, sampler=self.geometry.sample,
+                             conditions=functools.partial(self.conditions, roles),
+                             dimension_of=functools.partial(self.geometry.type_dimension, roles))
+
+    def conditions(self, roles) -> tuple:
+        """``(equations, strict, nonstrict, nonzero)`` of the component of the type ``roles``."""
         K, C = self.K, self.V.biases[1]
         acc = {"eqs": [], "strict": [], "nonstrict": [], "nonzero": [], "sums": {}, "first": {},
                "lin": [[0] * self.m for _ in range(self.k)], "const": [C[r] for r in range(self.k)]}
@@ -266,9 +277,7 @@ class _TypeEquations:
         eqs += [acc["const"][r] - to_sympy(K.constant[r]) for r in range(self.k)]
         eqs = tuple(dict.fromkeys(e for e in (sympy.expand(x) for x in eqs) if e != 0))
         strict = tuple(sympy.expand(x) for x in acc["strict"])
-        return FibreComponent(self.V.flat, eqs, strict, tuple(acc["nonstrict"]), label=_label(roles), index=roles,
-                              nonzero=tuple(acc["nonzero"]),
-                              dimension=self.geometry.type_dimension(roles), sampler=self.geometry.sample)
+        return eqs, strict, tuple(acc["nonstrict"]), tuple(acc["nonzero"])
 
     def locate(self, point) -> tuple | None:
         """The type of a parameter: for each neuron its role (:meth:`TypeGeometry.type_of`); ``None`` when those
