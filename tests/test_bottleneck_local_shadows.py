@@ -147,7 +147,8 @@ def test_breaking_the_inequalities_changes_the_function():
     assert not sa.equivalent(net, moved)
     # an unused neuron is a shade when its row is non-positive on the closure of P = {z < 1/7}, not otherwise
     def unused(row, bias) -> Network:
-        return Network.from_arrays([[row, [0, 0, 0], [0, 0, -7]], [[0, 2, 1]], [[1], [-1]]], [[bias, -3, 1], [0], [0, 1]])
+        return Network.from_arrays([[row, [0, 0, 0], [0, 0, -7]], [[0, 2, 1]], [[1], [-1]]],
+                                   [[bias, -3, 1], [0], [0, 1]])
     assert shades_and_shadowed(unused([0, 0, 1], fmpq(-1, 7)))[:2] == ([0], [1])
     assert shades_and_shadowed(unused([0, 0, 1], fmpq(-1, 8)))[:2] == ([], [1])
     assert shades_and_shadowed(unused([0, 0, -1], 0))[:2] == ([], [1])

@@ -151,7 +151,7 @@ from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, ce
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
-from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound
+from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
 from semialg.families.bottleneck.local_lines import line_row_equations
 from semialg.families.bottleneck.local_shadows import shadow_lower_bound
 from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
@@ -191,7 +191,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, :func:`zero_neuron_partners`,
     :func:`agreeing_trades`, :func:`constant_pair_tilts`, :func:`~semialg.families.bottleneck.local_folds.constant_folds` and
     :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves` (or, when larger, the families of
-    :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound` and
+    :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`,
+    :func:`~semialg.families.bottleneck.local_folds.unused_fold_lower_bound` and
     :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`), narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by the two cases
     of :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
@@ -254,20 +255,23 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
                  + hidden_translations(net, t) + plateau_slides(net) + affine_part_trades(net) + agreeing_trades(net)
                  + constant_neuron_tilts(net) + partners + constant_pair_tilts(net) + constant_function_moves(net, t))
         tilted = {i for i in range(n1) for m in moves if any(m[W_at + i * n0: W_at + (i + 1) * n0])}
-        return equations, moves + constant_folds(net, t, hidden, tilted), \
+        moves += constant_folds(net, t, hidden, tilted)
+        lines[:] = [hidden, moves, withdrawn]
+        return equations, moves, \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
                         unused_constant_cases(net),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
-    left, lowering = None if budget is None else max(0.0, budget - (time.monotonic() - started)), []
+    left, lowering, lines = None if budget is None else max(0.0, budget - (time.monotonic() - started)), [], []
     (W_at, *_), _ = parameter_offsets(net.architecture)
     lower, upper = first_order_bounds(net, extras, left, progress)
     if quotient is not None:
         lower, upper = max(lower, quotient[0]), min(upper, quotient[1])
     if lower < upper and lowering:      # constant neurons folding with v < 0: a family of their own
         lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering))
-    if lower < upper and lowering:      # silent neurons waking behind silent ones with v <= 0: a family of its own
-        lower = max(lower, shadow_lower_bound(net, *lowering))
+    if lower < upper and lowering:      # silent neurons waking in a shadow, unused ones folding: families of their own
+        lower = max(lower, shadow_lower_bound(net, *lowering),
+                    unused_fold_lower_bound(net, combinatorial_type(net), *lines))
     found = constant_function_bounds(net, combinatorial_type(net)) if lower < upper else None
     return (lower, upper) if found is None else (max(lower, found[0]), min(upper, found[1]))
 

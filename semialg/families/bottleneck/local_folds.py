@@ -39,6 +39,20 @@ inactive side shrinks): the downhill translations and the zero neurons waking as
 (:mod:`~semialg.families.bottleneck.zero_twins`). That span with the fold's or the tilts' directions is a lower
 bound of its own, taken when it is larger.
 
+**Unused folds** (iv). Let $i$ be unused ($v_i = 0$) with $\ell_i = \mu\ell_k + \beta$, $\mu, \beta \ge 0$ (an
+unused constant neuron, $\mu = 0 < \beta = b_i$, or an unused twin of $k$ kinked on $k$'s inactive side), $k$ as
+above. For $\mu', \beta', a \ge 0$ put $\ell'_i = \mu'\ell_k + \beta'$, $v'_i = a$, $v'_k = v_k - a\mu'$,
+$e' = e - a\beta'$: this keeps $f$. *Proof.* $h' - h = a(\sigma(\mu'\ell_k + \beta') - \mu'\sigma(\ell_k) - \beta')$,
+$0$ where $\ell_k \ge 0$ and $\le 0$ everywhere ($\sigma$ is subadditive and positively homogeneous, $\beta' \ge 0$).
+$\square$ The family has the three coordinates $(\mu', \beta', a)$ of $i$ ($w_k \ne 0$), where the unused neuron's
+free row has $n_0 + 1$: more for $n_0 = 1$. It only lowers $h$ off $P$ and composes as (ii) does, with the moves
+that move no parameter of $i$ (:func:`unused_fold_lower_bound`). Under $h = \sigma(-x) - 2\sigma(-2x - 2)$ plus the
+unused $\sigma(-2x)$ and $3\sigma(-3)$ in 1-4-1-2 ($P = (-4/3, 0)$) the unused twin of $\sigma(-x)$ slides right
+and gains $v'_i > 0$: local dimension 10 by hand (the profile's 17 parameters, four equations for $h'$ on $P$, one
+free $\lambda$, $d$ fixed, the kinks at $0$ moving right one-sidedly, $3\sigma(-3)$ waking left), the upper bound,
+where the other moves give 9; under $h = \sigma(-3x - 1) + 3\sigma(-3x + 3/2) - 2\sigma(3/2) - 1$ plus the
+unused $\sigma(2)$ in 1-4-1-2, the constant tilts to $\sigma(2 - \alpha x)$ with $v'_i > 0$: $(8, 10) \to 9$.
+
 Under $h = 2\sigma(x - 3y + 3) - \sigma(2) + 2\sigma(0)$ in 3-3-1-2 ($P = \{x - 3y > -2\}$, a zero neuron) the
 constant neuron folds into the U$+$ one: $h - v_ib_i = 2\sigma(x - 3y + 3) \le 0$ where it is off. Local dimension
 9, by hand (every row on $(1, -3, 0)$; the profile has 11 parameters, two equations on $P$, and inequalities off
@@ -66,7 +80,8 @@ from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.cone import dual_cone_spanning_rows
 
-__all__ = ["constant_folds", "fold_direction", "folded_lower_bound", "folds_below", "tilt_directions"]
+__all__ = ["constant_folds", "fold_direction", "folded_lower_bound", "folds_below", "tilt_directions",
+           "unused_fold_lower_bound", "unused_folds"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 #: pairs (constant neuron, active neuron) tried by :func:`folded_lower_bound`, one rank each
@@ -223,3 +238,64 @@ def folded_lower_bound(net: Network, t: BottleneckType, lowering: list[list[fmpq
             moves += [m for m in lowering if raises(m, k) and not any(row(m, i)) and not m[v_at + i]]
             best = max(best, rank(moves + family))
     return best
+
+
+def unused_folds(net: Network, t: BottleneckType, hidden_lines: list[tuple[tuple, list[int]]]) -> list[tuple]:
+    r"""``(i, k, mu, beta)`` for the unused neurons $i$ ($v_i = 0$) with $\ell_i = \mu\ell_k + \beta$,
+    $\mu, \beta \ge 0$ for a U$+$ neuron $k$ with $v_k \ne 0$ of ``hidden_lines`` (as :func:`constant_folds`), the
+    first such $k$: the unused folds (iv) of the module docstring. Cost: $O(n_1^2n_0)$.
+
+    >>> from semialg.core.network import Network
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[-2], [-1], [0]], [[0, 1, 0]], [[1]]], [[0, 0, 2], [0], [0]])   # h = s(-x)
+    >>> unused_folds(net, combinatorial_type(net), [((-1, 0), [1])])     # s(-2x) = 2 s(-x), s(2) = 2
+    [(0, 1, 2, 0), (2, 1, 0, 2)]
+    """
+    view = OuterView.of(net)
+    active = [k for _, members in hidden_lines for k in members if t.classes[k] == "U+" and view.v[k] != 0]
+    out = []
+    for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
+        for k in active if v == 0 and any(view.c) else []:
+            p = next(p for p, x in enumerate(view.w[k]) if x)
+            mu = view.w[i][p] / view.w[k][p]
+            if mu >= 0 and all(x == mu * y for x, y in zip(w, view.w[k], strict=True)) and b - mu * view.b[k] >= 0 \
+                    and (mu != 0 or b != 0):
+                out.append((i, k, mu, b - mu * view.b[k]))
+                break
+    return out
+
+
+def unused_fold_lower_bound(net: Network, t: BottleneckType, hidden_lines: list[tuple[tuple, list[int]]],
+                            moves: list[list[fmpq]], withdrawn: list[list[fmpq]]) -> int:
+    r"""The lower bound of the unused folds (iv) (module docstring): the rank of the moves of
+    :mod:`semialg.engine.tangent` (less ``withdrawn``) and ``moves`` (directions of the other moves of
+    :mod:`~semialg.families.bottleneck.local`, which compose with them) that move no parameter of a folding unused
+    neuron $i$, and for each pair of :func:`unused_folds` the directions $\delta(w_i, b_i) = \ell_k$,
+    $\delta b_i = 1$ and $\delta v_i = 1$, $\delta v_k = -\mu$, $\delta e = -\beta$; 0 when there is no pair. The
+    folds are done last, like (i): the others keep $f$, hence $P$ on $k$'s side ($k$ on a line of
+    ``hidden_lines``). Cost: :func:`unused_folds` and one exact rank of $O(D)$ vectors.
+
+    >>> from semialg.core.network import Network
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[-2], [-1], [-2], [0]], [[0, 1, -2, 3]], [[1], [-1]]],
+    ...                           [[0, 0, -2, -3], [0], [0, 1]])     # the unused s(-2x) slides right with v > 0
+    >>> unused_fold_lower_bound(net, combinatorial_type(net), [((-1, 0), [1])], [], [])
+    8
+    """
+    pairs = unused_folds(net, t, hidden_lines)
+    if not pairs:
+        return 0
+    view, n0, D = OuterView.of(net), net.widths[0], net.architecture.num_parameters
+    (W_at, v_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
+    folding = {i for i, *_ in pairs}
+
+    def free_of(m, i) -> bool:
+        return not any(m[W_at + i * n0: W_at + (i + 1) * n0]) and not m[b_at + i] and not m[v_at + i]
+
+    kept = [m for m in [m for m in move_directions(net) if m not in withdrawn] + moves
+            if all(free_of(m, i) for i in folding)]
+    for i, k, mu, beta in pairs:
+        kept += [sparse_vector(D, *((W_at + i * n0 + j, x) for j, x in enumerate(view.w[k])), (b_at + i, view.b[k])),
+                 sparse_vector(D, (b_at + i, _ONE)),
+                 sparse_vector(D, (v_at + i, _ONE), (v_at + k, -mu), (e_at, -beta))]
+    return rank(kept)
