@@ -41,8 +41,9 @@ identifiable``, ``determined bottleneck theorem``; opposite pairs on a visible h
 a face exists and every first-layer neuron is visible on its own hyperplane but one U± neuron between components of
 $P$ (:mod:`~semialg.families.bottleneck.ident_separated`: ``separating neuron``, ``inner network identifiable``,
 ``separated bottleneck theorem``; e.g. the U± parameter $W = ((1,0),(1,-2),(2,-2))$, $v = (-1,-2,2)$, $b =
-(2,0,-1)$, $e = 2$ of full local Jacobian rank, when $h$ is identifiable). Both are tried when the visible kinks are
-not shown.
+(2,0,-1)$, $e = 2$ of full local Jacobian rank, when $h$ is identifiable), and when $C^* = \{0\}$ and at most one
+hyperplane separates the components of $P$ (:mod:`~semialg.families.bottleneck.ident_components`). They are tried
+when the visible kinks are not shown; before them, parallel rows (:mod:`~semialg.families.bottleneck.ident_line`).
 
 **Case (b) theorem.** Widths $(n_0, 1, n_2, n_3)$, $f(x) = g(\sigma(w\cdot x + b))$ with the profile $g(s) =
 \sum_j c_j\sigma(v_js + e_j) + d$ ($c_j \in \mathbb{R}^{n_3}$). Suppose (1) $w \ne 0$; (2) every neuron switches
@@ -79,6 +80,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
+from semialg.families.bottleneck.ident_components import ComponentsTheorem, SeparableComponents, separable
 from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
 from semialg.families.bottleneck.ident_line import LineKinks, LineTheorem, line_failure
 from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
@@ -91,7 +93,7 @@ from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_c
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
            "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
            "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS", "DETERMINED_STEPS",
-           "SEPARATED_STEPS", "LINE_STEPS"]
+           "SEPARATED_STEPS", "LINE_STEPS", "COMPONENTS_STEPS"]
 
 #: The largest $n_2$ for which condition (5) of the case-(b) theorem is decided (it enumerates $2^{n_2}$ sums).
 MAX_SUBSET_NEURONS = 16
@@ -226,11 +228,13 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
         checked.append("bottleneck theorem not applied: not every first-layer neuron was shown visible on a "
                        "hyperplane of its own, with the rows spanning a plane and h unbounded above or varying on "
                        "each hyperplane")
-        route = "determined" if determined(net, deadline) else "separated" if separated(net, deadline) else None
+        route = "determined" if determined(net, deadline) else "separated" if separated(net, deadline) else \
+            "components" if separable(net, deadline) else None
         if route is None:
-            checked.append("determined and separated bottleneck theorems not applied: no face of the boundary of "
-                           "P fixing sigma(h') = mu sigma(h), or P not connected or a row bounded above on P, and "
-                           "not every neuron visible on its own hyperplane but one of class U+-")
+            checked.append("determined, separated and components bottleneck theorems not applied: no face of the "
+                           "boundary of P fixing sigma(h') = mu sigma(h), or P not connected or a row bounded above "
+                           "on P, and not every neuron visible on its own hyperplane but one of class U+-, and "
+                           "two hyperplanes separating the components of P")
             return None
     inner = OuterView.of(net).inner
     result = identifiable(inner, budget=10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
@@ -245,6 +249,11 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                           "sigma(h') = mu sigma(h), P connected, no row bounded above on P: every member has "
                           "h' = mu h", InnerDetermined()), found,
                 ProofStep("determined bottleneck theorem", end, DeterminedTheorem()))
+    if route == "components":
+        return (ProofStep("separable components", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
+                          "sigma(h') = mu sigma(h), no row bounded above on P, at most one hyperplane separating "
+                          "the components of P: every member has h' = mu h", SeparableComponents()), found,
+                ProofStep("components bottleneck theorem", end, ComponentsTheorem()))
     if route == "separated":
         return (ProofStep("separating neuron", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
                           "sigma(h') = mu sigma(h), every first-layer neuron visible on its own hyperplane but one "
@@ -368,10 +377,13 @@ SEPARATED_STEPS = {"separating neuron": SeparatingNeuron, "inner network identif
                    "separated bottleneck theorem": SeparatedTheorem}
 #: The case-(a) proof when every first-layer row is parallel (:mod:`~.ident_line`).
 LINE_STEPS = {"line kinks": LineKinks, "line bottleneck theorem": LineTheorem}
+#: The case-(a) proof when at most one hyperplane separates the components of $P$ (:mod:`~.ident_components`).
+COMPONENTS_STEPS = {"separable components": SeparableComponents, "inner network identifiable": InnerIdentifiable,
+                    "components bottleneck theorem": ComponentsTheorem}
 #: The family's theorems: name -> their steps.
 PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS,
           "determined bottleneck theorem": DETERMINED_STEPS, "separated bottleneck theorem": SEPARATED_STEPS,
-          "line bottleneck theorem": LINE_STEPS}
+          "line bottleneck theorem": LINE_STEPS, "components bottleneck theorem": COMPONENTS_STEPS}
 
 
 def ridge_proof(net: Network, checked: list) -> tuple | None:
@@ -403,7 +415,8 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
     ``deadline``, between 0.5 and 5 s, so that the engine keeps time for local identifiability); then those of
     :func:`~semialg.families.bottleneck.ident_witnesses.negative_witnesses` (hidden neurons with $v_k < 0$,
     opposite pairs) and of :func:`~semialg.families.bottleneck.ident_shifts.shift_witnesses` (hidden biases shifted
-    together). Cost: that of the type, and of the pieces of $\overline P$ for the latter two."""
+    together), and the inner network's own witness when $h$ is not identifiable. Cost: that of the type, of the
+    pieces of $\overline P$ for the latter two, and of :func:`~semialg.engine.identifiability.identifiable` on $h$."""
     if bottleneck_case(net) != "a":
         return ()
     left = 20.0 if deadline is None else deadline - time.monotonic()
@@ -422,4 +435,17 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
             out.append((f"U+ neuron {n} (v > 0) moved away from P: b_{n} + 1, e - v_{n}" if cls == "U+" else
                         f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1", moved))
     budget = max(0.5, min(5.0, left / 4))
-    return tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget)
+    return tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget) + _inner_witness(net, budget)
+
+
+def _inner_witness(net: Network, budget: float) -> tuple[tuple[str, Network], ...]:
+    r"""The witness of the inner shallow network $h$ when it is not identifiable, with $c$, $d$ kept: it computes
+    the same $h$, so the same $f$, and a member $h'' = \mu\,g\cdot h$ of the orbit would have $\mu = 1$ ($h \ne 0$ on
+    $P$), so it lies outside the orbit (both re-checked by the engine)."""
+    from semialg.engine.identifiability import identifiable
+    r = identifiable(OuterView.of(net).inner, budget=budget)
+    if r.status != "not identifiable":
+        return ()
+    W = r.witness
+    moved = Network(W.weights + net.weights[2:], W.biases + net.biases[2:])
+    return ((f"inner network h replaced by an equivalent one outside its orbit ({r.move.kind})", moved),)
