@@ -23,7 +23,9 @@ _MECHANISMS = {r"U\+ neuron \d+ \(v > 0\) moved away from P": "one",
                r"opposite pair \d+, \d+ sharing a hyperplane, the kink carried by neuron \d+, neuron \d+ "
                r"(shifted off|reflected beyond) P": "pair",
                r"hidden neurons \d+(, \d+)* shifted together": "several",
-               r"inner network h replaced by an equivalent one outside its orbit \(": "inner"}
+               r"inner network h replaced by an equivalent one outside its orbit \(": "inner",
+               r"opposite pair \d+, \d+ sharing a hyperplane, the kink carried by neuron \d+( \(flipped\))?, "
+               r"(neurons \d+(, \d+)*|no other neuron) flipped, neuron \d+ moved off P": "trade"}
 
 
 def _net(W, b, v, e, c, d) -> sa.Network:
@@ -55,7 +57,7 @@ def _check(net: sa.Network) -> int:
         named, changed = _named(label), _changed(net, other)
         assert min(named) >= 1 and max(named) <= net.widths[1]
         # a pair's moved neuron may stay where it is (already off P: shifted by 0), its partner always changes
-        assert named == changed if kind != "pair" else changed <= named, (label, changed)
+        assert named == changed if kind not in ("pair", "trade") else changed <= named, (label, changed)
         if kind == "one":
             (n,) = named
             types = types or sa.combinatorial_type(net).classes

@@ -85,6 +85,7 @@ from semialg.families.bottleneck.ident_determined import DeterminedTheorem, Inne
 from semialg.families.bottleneck.ident_line import LineKinks, LineTheorem, line_failure
 from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
+from semialg.families.bottleneck.ident_trades import trade_witnesses
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
 from semialg.families.bottleneck.outer_fibre import _slope, rising_direction, varying_pair
 from semialg.families.bottleneck.types import combinatorial_type, visibility_witnesses
@@ -415,7 +416,8 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
     ``deadline``, between 0.5 and 5 s, so that the engine keeps time for local identifiability); then those of
     :func:`~semialg.families.bottleneck.ident_witnesses.negative_witnesses` (hidden neurons with $v_k < 0$,
     opposite pairs) and of :func:`~semialg.families.bottleneck.ident_shifts.shift_witnesses` (hidden biases shifted
-    together), and the inner network's own witness when $h$ is not identifiable. Cost: that of the type, of the
+    together), the inner network's own witness when $h$ is not identifiable, and the pair trades of
+    :func:`~semialg.families.bottleneck.ident_trades.trade_witnesses`. Cost: that of the type, of the
     pieces of $\overline P$ for the latter two, and of :func:`~semialg.engine.identifiability.identifiable` on $h$."""
     if bottleneck_case(net) != "a":
         return ()
@@ -435,7 +437,8 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
             out.append((f"U+ neuron {n} (v > 0) moved away from P: b_{n} + 1, e - v_{n}" if cls == "U+" else
                         f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1", moved))
     budget = max(0.5, min(5.0, left / 4))
-    return tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget) + _inner_witness(net, budget)
+    return (tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget) + _inner_witness(net, budget)
+            + trade_witnesses(net, budget))
 
 
 def _inner_witness(net: Network, budget: float) -> tuple[tuple[str, Network], ...]:

@@ -1,0 +1,105 @@
+r"""Candidate witnesses for case-(a) bottlenecks: an opposite pair merged onto one neuron, some visible neurons
+flipped, and the freed neuron moved off $P$ to carry the linear part these changes leave on $P$.
+
+Let $z_j = -\lambda z_i$ be an opposite pair, $c_H = v_i + \lambda v_j$ the kink it carries. On $P$ its two terms
+are $c_H\sigma(z_i) - \lambda v_jz_i$, and flipping a neuron $k$ ($w_k, b_k \mapsto -w_k, -b_k$) changes
+$v_k\sigma(z_k)$ by $-v_kz_k$ ($\sigma(y) = \sigma(-y) + y$). Keep the kink on neuron $i$ ($v'_i = c_H$, or
+$(w_i, b_i)$ flipped too: $\epsilon = 1$), flip a set $F$ of the other neurons, and give neuron $j$ the row of the
+linear part $L = \sum_{k \in F}v_kw_k + (\epsilon c_H - \lambda v_j)w_i$ that this leaves: $w'_j = \pm L$ with the
+hyperplane beyond $\overline P$ (the bias from $\inf$ or $\sup$ of $L\cdot x$ over $\overline P$, exact at the
+points and rays generating its hull, plus an offset), $v'_j = \mp 1$, and $e'$ matching $h$ at a point of $P$.
+*Lemma.* Then $h' = h$ on $P$: every kink of $h$ is kept with its jump, the linear parts agree by the choice of
+$L$, and the constants by that of $e'$. Off $P$, $h' - h = v'_j\sigma(-z'_j)$ is $\le 0$ when $v'_j < 0$, i.e.
+when $L\cdot x$ is bounded above on $\overline P$ ($w'_j = -L$): then $\sigma(h') = \sigma(h)$. With the other sign
+it may or may not stay $\le 0$; a candidate positive at a vertex of $\{h \le 0\}$'s pieces is dropped (exactly:
+$\sigma(h') \ne \sigma(h)$ there), the others are decided exactly by the engine, like every candidate here. With
+$F = \emptyset$, $\epsilon = 0$ these are the pair moves of :mod:`~.ident_witnesses`.
+
+>>> net = Network.from_arrays([[[3, 1], [-3, -1], [3, 2], [1, -2]], [[1, -2, 1, -2]], [[-1]]],
+...                           [[3, -3, -1, -2], [1], [-2]])
+>>> label, other = trade_witnesses(net)[0]
+>>> label.split(", neuron 2")[0], other([0, 0]) == net([0, 0])
+('opposite pair 1, 2 sharing a hyperplane, the kink carried by neuron 1, neurons 3 flipped', True)
+
+Cost: the type and one :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`, then $O(2^{n_1 - 2})$
+candidates per pair ($n_1 \le$ :data:`MAX_TRADE_NEURONS`), each $O(n_1n_0)$ per point tested.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from flint import fmpq
+
+from semialg.core.exact import dot
+from semialg.core.network import Network
+from semialg.engine.neurons import hyperplane_pairs
+from semialg.errors import SemialgError
+from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.ident_witnesses import z_range
+from semialg.families.bottleneck.obstructions import _Clock
+from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.views import OuterView, bottleneck_case
+
+__all__ = ["trade_witnesses", "MAX_TRADE_NEURONS"]
+
+#: The largest $n_1$ whose flip sets are enumerated (each candidate may cost the engine an exact equivalence).
+MAX_TRADE_NEURONS = 8
+#: Offsets of the moved hyperplane beyond $\overline P$ tried when $v'_j > 0$ does not guarantee $h' \le h$.
+_OFFSETS = (fmpq(0), fmpq(3))
+
+
+def _label(i: int, j: int, kept: int, F, flipped: bool) -> str:
+    moved = f"neurons {', '.join(str(k + 1) for k in F)} flipped" if F else "no other neuron flipped"
+    return (f"opposite pair {min(i, j) + 1}, {max(i, j) + 1} sharing a hyperplane, the kink carried by neuron "
+            f"{kept + 1}{' (flipped)' if flipped else ''}, {moved}")
+
+
+def trade_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Network], ...]:
+    """Candidates from the module's move (labelled, neurons numbered from 1), for a case-(a) parameter in regime
+    PN with $2 \\le n_0 \\le 4$ and $n_1 \\le$ :data:`MAX_TRADE_NEURONS`; ``()`` otherwise or when the type and the
+    hull are not found within ``budget`` seconds each."""
+    if bottleneck_case(net) != "a" or not 2 <= net.widths[0] <= 4 or net.widths[1] > MAX_TRADE_NEURONS:
+        return ()
+    try:
+        if combinatorial_type(net, budget=budget).regime != "PN":
+            return ()
+        region = HiddenRegion(net, _Clock(budget, None, "candidate witnesses: the hull of the closure of P"))
+    except SemialgError:
+        return ()
+    view = OuterView.of(net)
+    x0 = next(p for p in region.p_points if region.h(p) > 0) if any(region.h(p) > 0 for p in region.p_points) \
+        else None
+    off_p = [v for Q in region.n_pieces for v in Q.vertices]
+    _, opposite = hyperplane_pairs(view.inner, 1)
+    out = []
+    for i, j, lam in opposite:
+        for kept, freed, mu in ((i, j, lam), (j, i, 1 / lam)):
+            c_h = view.v[kept] + mu * view.v[freed]
+            others = [k for k in range(len(view.w)) if k not in (i, j)]
+            for flip, F in itertools.product((0, 1), itertools.chain.from_iterable(
+                    itertools.combinations(others, r) for r in range(len(others) + 1))):
+                if not F and not flip:
+                    continue            # the pair moves of ident_witnesses
+                L = tuple((flip * c_h - mu * view.v[freed]) * x for x in view.w[kept])
+                for k in F:
+                    L = tuple(x + view.v[k] * y for x, y in zip(L, view.w[k], strict=True))
+                lo, hi = z_range(region, L, fmpq(0)) if any(L) else (None, None)
+                for sign, bound in ((-1, hi), (1, lo)):
+                    for extra in (() if bound is None or x0 is None else _OFFSETS[:1] if sign < 0 else _OFFSETS):
+                        W, b, v = [list(w) for w in view.w], list(view.b), list(view.v)
+                        for k in F + ((kept,) if flip else ()):
+                            W[k], b[k] = [-x for x in W[k]], -b[k]
+                        v[kept] = c_h
+                        W[freed], b[freed], v[freed] = [sign * x for x in L], -sign * bound + extra, fmpq(sign)
+                        moved = Network((tuple(map(tuple, W)), (tuple(v),)) + net.weights[2:],
+                                        (tuple(b), (view.e,)) + net.biases[2:])
+                        e = view.e + view.inner(x0)[0] - OuterView.of(moved).inner(x0)[0]
+                        moved = Network(moved.weights, (tuple(b), (e,)) + net.biases[2:])
+                        h2 = OuterView.of(moved).inner
+                        if any(h2(p)[0] > 0 for p in off_p if not region.h(p) > 0):
+                            continue
+                        n = freed + 1
+                        out.append((f"{_label(i, j, kept, F, flip)}, neuron {n} moved off P carrying their linear "
+                                    f"part: w_{n} = ({', '.join(map(str, W[freed]))}), b_{n} = {b[freed]}", moved))
+    return tuple(out)
