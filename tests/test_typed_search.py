@@ -99,3 +99,12 @@ def _order(N: int):
     rank = {("K", h, s): 2 * h + (s < 0) for h in range(N) for s in (1, -1)}
     rank.update({("D",): 2 * N, ("C+",): 2 * N + 1, ("C-",): 2 * N + 2})
     return lambda t: [rank.get(r, 2 * N + 3 + 2 * r[1] + (r[2] < 0) if r[0] == "P" else 0) for r in t]
+
+
+def test_components_benchmark_smoke():
+    """``benchmarks/bench_typed_components.py`` at toy sizes: each listed type was checked non-empty and a member of
+    the last one drawn inside ``run``."""
+    from conftest import load_script
+    rows = load_script("benchmarks", "bench_typed_components").run(**{**load_script(
+        "benchmarks", "bench_typed_components").QUICK, "cap": 5.0})
+    assert [r["N"] for r in rows] == [3, 4] and all(r["ours_10"] is not None for r in rows)

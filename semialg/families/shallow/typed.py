@@ -24,6 +24,7 @@ from semialg.core.symmetry import GroupElement
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.shallow.canonical import canonical_form
 from semialg.families.shallow.component import FibreComponent
+from semialg.families.shallow.type_bounds import bounded_dimension
 from semialg.families.shallow.type_component import TypeComponent
 from semialg.families.shallow.local import local_dimension
 from semialg.families.shallow.type_geometry import TypeGeometry
@@ -134,8 +135,10 @@ class TypedShallowFibre(Union):
 
     @property
     def dimension(self) -> int:
-        """$\\max$ of $\\dim B_\\tau$ over the non-empty types (:meth:`TypeGeometry.dimension`)."""
-        return self.geometry.dimension()
+        """$\\max$ of $\\dim B_\\tau$ over the non-empty types, by upper bounds per pattern size with the type of
+        $\\theta$ as a witness (:func:`~semialg.families.shallow.type_bounds.bounded_dimension`: the same value as
+        :meth:`TypeGeometry.dimension`, tested, without visiting the patterns the bounds rule out)."""
+        return bounded_dimension(self.geometry, self.locate(self.network))
 
     def contains(self, point) -> bool:
         """Whether ``point`` (a network or its flat parameters) lies in the fibre. The components are the types of
