@@ -18,22 +18,24 @@ from semialg.families.deep.stabilizer import DeepStabilizer, stabilizer
 from semialg.families.shallow import stabilizer as shallow_stabilizer
 
 
-def _has_scales(net: Network, perms) -> bool:
-    """Whether positive scales make ``(perms, scales)`` fix ``net``: every entry pairs with its image, the
-    ratios must be positive and consistent around every cycle (input and output neurons have scale 1)."""
+def _has_scales(net: Network, perms, source: Network | None = None) -> bool:
+    """Whether positive scales make ``(perms, scales)`` fix ``net`` (map ``source`` to ``net``): every entry pairs
+    with its image, the ratios must be positive and consistent around every cycle (input and output neurons have
+    scale 1)."""
+    src = source or net
     L, widths = net.depth, net.widths
     full = [tuple(range(widths[0]))] + list(perms) + [tuple(range(widths[L]))]
     edges = []                       # lam[a] = r * lam[b]; None stands for a neuron of scale 1
     for l in range(1, L + 1):
         for i in range(widths[l]):
             node = (l, i) if l < L else None
-            y, x = net.biases[l - 1][i], net.biases[l - 1][full[l][i]]
+            y, x = net.biases[l - 1][i], src.biases[l - 1][full[l][i]]
             if (x == 0) != (y == 0) or (y and y / x < 0):
                 return False
             if y:
                 edges.append((node, None, y / x))
             for j in range(widths[l - 1]):
-                y, x = net.weights[l - 1][i][j], net.weights[l - 1][full[l][i]][full[l - 1][j]]
+                y, x = net.weights[l - 1][i][j], src.weights[l - 1][full[l][i]][full[l - 1][j]]
                 if (x == 0) != (y == 0) or (y and y / x < 0):
                     return False
                 if y:
@@ -54,9 +56,9 @@ def _has_scales(net: Network, perms) -> bool:
     return all(value[a] == r * value[b] for a, b, r in edges)
 
 
-def _brute_order(net: Network) -> int:
+def _brute_order(net: Network, source: Network | None = None) -> int:
     hidden = net.widths[1:-1]
-    return sum(_has_scales(net, perms)
+    return sum(_has_scales(net, perms, source)
                for perms in itertools.product(*(itertools.permutations(range(n)) for n in hidden)))
 
 
@@ -160,3 +162,116 @@ def test_result_contract_and_cli(tmp_path):
     sa.save(net, path)
     from semialg.ui.cli import main
     assert main(["stabilizer", str(path), "--json"]) == 0
+
+
+@st.composite
+def _pruned_networks(draw, depth: int = 3, max_width: int = 4):
+    """Networks with zero neurons (zero row and bias) in several hidden layers whose outgoing columns are equal,
+    positively proportional, of other signs or different (entries from a few values), hidden by a random
+    element of $G$."""
+    widths = [draw(st.integers(1, 2))] + [draw(st.integers(2, max_width)) for _ in range(depth - 1)] + [draw(st.integers(1, 2))]
+    entries = st.sampled_from([0, 1, 1, -1, 2])
+    Ws = [[[draw(entries) for _ in range(widths[l - 1])] for _ in range(widths[l])] for l in range(1, depth + 1)]
+    bs = [[draw(st.sampled_from([0, 1, -1])) for _ in range(widths[l])] for l in range(1, depth + 1)]
+    for l in range(1, depth):
+        pruned = draw(st.lists(st.integers(0, widths[l] - 1), max_size=widths[l], unique=True))
+        base = [draw(entries) for _ in range(widths[l + 1])]
+        for i in pruned:
+            Ws[l - 1][i], bs[l - 1][i] = [0] * widths[l - 1], 0
+            kind = draw(st.sampled_from(["same", "scaled", "other", "negated"]))
+            for k in range(widths[l + 1]):
+                x = {"same": base[k], "scaled": 2 * base[k], "negated": -base[k]}.get(kind, draw(entries))
+                Ws[l][k][i] = x
+    net = Network.from_arrays(Ws, bs)
+    return GroupElement.random(net.architecture, seed=draw(st.integers(0, 99))).act(net)
+
+
+def _check_against_brute_force(net: Network):
+    S = stabilizer(net)
+    assert S.order_of_finite_part == _brute_order(net)
+    assert S.dimension == _torus_dimension(net)
+    assert all(S.contains(g) for g in S.generators)
+    # the generators generate a group of the claimed order (closure of their permutation parts)
+    group, todo = {tuple(tuple(range(n)) for n in net.widths[1:-1])}, [tuple(tuple(range(n)) for n in net.widths[1:-1])]
+    while todo:
+        p = todo.pop()
+        for g in S.generators:
+            q = tuple(tuple(gp[x] for x in pp) for pp, gp in zip(p, g.permutations, strict=True))
+            if q not in group:
+                group.add(q)
+                todo.append(q)
+    assert len(group) == S.order_of_finite_part
+
+
+@settings(max_examples=60, deadline=None)
+@given(_pruned_networks(depth=3, max_width=4))
+def test_zero_neurons_at_depth_3_match_brute_force(net):
+    _check_against_brute_force(net)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_pruned_networks(depth=4, max_width=3))
+def test_zero_neurons_at_depth_4_match_brute_force(net):
+    _check_against_brute_force(net)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_pruned_networks(depth=3, max_width=3), st.integers(0, 99), st.booleans())
+def test_orbit_search_with_zero_neurons_matches_brute_force(net, seed, perturb):
+    """orbit_element(net, other) against every permutation tuple, ``other`` an image of ``net`` or a copy with one
+    outgoing entry of a zero neuron changed (in or out of the orbit)."""
+    other = GroupElement.random(net.architecture, seed=seed).act(net)
+    if perturb:
+        L = net.depth
+        zeros = [(l, i) for l in range(1, L) for i in range(net.widths[l])
+                 if not net.biases[l - 1][i] and not any(net.weights[l - 1][i])]
+        if zeros:
+            l, i = zeros[seed % len(zeros)]
+            W = [[list(r) for r in M] for M in other.weights]
+            W[l][seed % net.widths[l + 1]][i] += 1
+            other = Network.from_arrays(W, [list(b) for b in other.biases])
+    g = orbit_element(net, other)
+    assert (g is not None) == (_brute_order(other, source=net) > 0)
+    assert g is None or g.act(net) == other
+
+
+def test_zero_neurons_with_different_columns_answer_at_once():
+    # the audit's case: eight zero neurons (zero row and bias) in a 1-9-2-1 network, positive columns, only the
+    # first and the last positively proportional: the old search tried their 8! matchings (> 20 s)
+    cols = [(1, 2), (2, 1), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (2, 4)]
+    W2 = [[1] + [c[0] for c in cols], [1] + [c[1] for c in cols]]
+    net = Network.from_arrays([[[1]] + [[0]] * 8, W2, [[1, 2]]], [[1] + [0] * 8, [1, -1], [0]])
+    S = stabilizer(net, budget=50)
+    assert (S.order_of_finite_part, S.dimension) == (2, 0)
+    assert S.orbits == ((1, 1, (1, 8)),) and S.generators[0].permutations[0] == (0, 8, 2, 3, 4, 5, 6, 7, 1)
+    assert all(S.contains(g) for g in S.generators)
+    g = orbit_element(net, GroupElement.random(net.architecture, seed=5).act(net), budget=50)
+    assert g is not None and g.act(net) == GroupElement.random(net.architecture, seed=5).act(net)
+
+
+def test_zero_neurons_feeding_a_permuted_layer():
+    # zero neurons 0, 1 of layer 1 with columns (1, 2) and (2, 1): exchangeable only together with the swap of
+    # the twin neurons of layer 2 (columns read in the next layer's frame)
+    net = Network.from_arrays([[[0], [0], [1]], [[1, 2, 1], [2, 1, 1]], [[1, 1]]], [[0, 0, 1], [0, 0], [0]])
+    S = stabilizer(net)
+    assert S.order_of_finite_part == 2 == _brute_order(net)
+    assert S.generators[0].permutations == ((1, 0, 2), (1, 0))
+
+
+def test_zero_neuron_columns_are_read_in_the_scales_of_the_next_layer():
+    # layer-2 twins with scales 1 and 2: the columns (1, 4) and (2, 2) of the zero neurons agree once each
+    # entry is divided by its row's scale; Gamma swaps both pairs (order 2)
+    net = Network.from_arrays([[[0], [0], [1]], [[1, 2, 1], [4, 2, 2]], [[2, 1]]], [[0, 0, 1], [0, 0], [0]])
+    S = stabilizer(net)
+    assert S.order_of_finite_part == 2 == _brute_order(net)
+    assert all(S.contains(g) for g in S.generators)
+
+
+def test_zero_neuron_columns_on_rows_of_unknown_scale_are_branched():
+    # row 0 of layer 2 has entries only in the zero neurons' columns (its scale is not known when they are
+    # matched): the two columns look alike there but only the swap maps net to other
+    net = Network.from_arrays([[[0], [0], [1]], [[1, 3, 0], [1, 1, 1]], [[1, 1]]], [[0, 0, 1], [0, 0], [0]])
+    other = GroupElement([(1, 0, 2), (0, 1)], [[1, 1, 1], [1, 1]]).act(net)
+    g = orbit_element(net, other)
+    assert g is not None and g.act(net) == other and g.permutations[0] == (1, 0, 2)
+    assert stabilizer(net).order_of_finite_part == _brute_order(net)

@@ -36,7 +36,7 @@ from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine.loci import UndecidedError
 
-__all__ = ["orbit_element", "same_orbit", "tie_classes"]
+__all__ = ["frame_keys", "orbit_element", "same_orbit", "tie_classes", "zero_neuron_key"]
 
 _ONE = fmpq(1)
 
@@ -120,16 +120,31 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
     fixed = fixed or {}
     tried = [0]
 
-    def search(l: int, perms: list, lams: list):
-        if l == L:
-            return _scales(net1, net2, perms)
+    def count():
+        tried[0] += 1
+        if tried[0] > budget:
+            raise UndecidedError(f"the orbit search needs more than {budget} matchings (many tied neurons)")
+
+    def search(l: int, perms: list, lams: list, pending: tuple[list, list]):
         prev_perm = perms[-1] if perms else tuple(range(widths[0]))
         prev_lam = lams[-1] if lams else [_ONE] * widths[0]
-        free = [lam is None for lam in prev_lam] + [False]
+        if l == L:
+            if not perms:
+                return _scales(net1, net2, [])
+            perm, lam = tuple(range(widths[L])), [_ONE] * widths[L]
+            for resolved in _resolve(net1.weights[L - 1], net2.weights[L - 1], perm, lam, pending, count):
+                found = _scales(net1, net2, perms[:-1] + [_filled(prev_perm, resolved)])
+                if found is not None:
+                    return found
+            return None
+        src, dst = pending
+        cols = [j for j in range(widths[l - 1]) if prev_perm[j] is not None]
+        free = [prev_lam[j] is None for j in cols] + [False]
         W1, b1, W2, b2 = net1.weights[l - 1], net1.biases[l - 1], net2.weights[l - 1], net2.biases[l - 1]
-        keys1 = [_key([W1[a][prev_perm[j]] / (prev_lam[j] or _ONE) for j in range(widths[l - 1])] + [b1[a]], free)
-                 for a in range(widths[l])]
-        keys2 = [_key(list(W2[i]) + [b2[i]], free) for i in range(widths[l])]
+        keys1 = [_deferred_key([W1[a][prev_perm[j]] / (prev_lam[j] or _ONE) for j in cols] + [b1[a]], free,
+                               [W1[a][c] for c in dst]) for a in range(widths[l])]
+        keys2 = [_deferred_key([W2[i][j] for j in cols] + [b2[i]], free, [W2[i][j] for j in src])
+                 for i in range(widths[l])]
         classes1: dict = {}
         classes2: dict = {}
         for a, (k, _) in enumerate(keys1):
@@ -138,30 +153,100 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
             classes2.setdefault(k, []).append(i)
         if {k: len(v) for k, v in classes1.items()} != {k: len(v) for k, v in classes2.items()}:
             return None
-        perm = [0] * widths[l]
+        zero2 = [i for i in range(widths[l]) if not b2[i] and not any(W2[i])]
+        zero1 = {a for a in range(widths[l]) if not b1[a] and not any(W1[a])}
+        forced = {i: fixed[l, i] for i in range(widths[l]) if (l, i) in fixed}
+        if len(set(forced.values())) < len(forced):
+            return None
+        perm: list = [None] * widths[l]
         groups = []
         for k, members in classes2.items():
-            forced = {i: fixed[l, i] for i in members if (l, i) in fixed}
-            if not set(forced.values()) <= set(classes1[k]) or len(set(forced.values())) < len(forced):
+            here = {i: a for i, a in forced.items() if i in members}
+            if not set(here.values()) <= set(classes1[k]):
                 return None
-            for i, a in forced.items():
+            for i, a in here.items():
                 perm[i] = a
-            groups.append(([i for i in members if i not in forced],
-                           [a for a in classes1[k] if a not in forced.values()]))
+            if members[0] in zero2:          # zero rows and biases: matched after the next layer (deferred)
+                continue
+            groups.append(([i for i in members if i not in here], [a for a in classes1[k] if a not in here.values()]))
+        z_src = [i for i in zero2 if i not in forced]
+        z_dst = [a for a in sorted(zero1) if a not in forced.values()]
         for choice in _matchings([images for _, images in groups]):
-            tried[0] += 1
-            if tried[0] > budget:
-                raise UndecidedError(f"the orbit search needs more than {budget} matchings (many tied neurons)")
+            count()
             for (members, _), images in zip(groups, choice, strict=True):
                 for i, a in zip(members, images, strict=True):
                     perm[i] = a
             lam = [None if keys2[i][1] is None else keys2[i][1] / keys1[perm[i]][1] for i in range(widths[l])]
-            found = search(l + 1, perms + [tuple(perm)], lams + [lam])
-            if found is not None:
-                return found
+            for resolved in _resolve(W1, W2, perm, lam, pending, count):
+                done = perms[:-1] + [_filled(prev_perm, resolved)] if perms else []
+                found = search(l + 1, done + [list(perm)], lams + [lam], (z_src, z_dst))
+                if found is not None:
+                    return found
         return None
 
-    return search(1, [], [])
+    return search(1, [], [], ([], []))
+
+
+def _filled(perm, resolved: dict) -> tuple:
+    return tuple(resolved.get(i, p) for i, p in enumerate(perm))
+
+
+def _deferred_key(row: list, free: list[bool], deferred: list):
+    """:func:`_key` of ``row`` and the numbers of positive and negative entries among ``deferred`` (the entries
+    in the columns of zero neurons of the previous layer not matched yet: invariant under any matching and any
+    positive scaling of them)."""
+    key, lead = _key(row, free)
+    if not deferred:
+        return key, lead
+    signs = [_sign(x) for x in deferred]
+    return key + (signs.count(1), signs.count(-1)), lead
+
+
+def _resolve(W1, W2, perm, lam, pending: tuple[list, list], count):
+    r"""The matchings of the deferred zero neurons ``pending`` = (neurons of $\theta_2$, images in $\theta_1$) of
+    the previous layer once this layer's permutation ``perm`` and scales ``lam`` are chosen: as dicts.
+
+    A zero neuron $j$ (zero row and bias) enters the equations only through its outgoing column:
+    $W_2[i, j] = \lambda[i]\,W_1[\pi(i), \pi(j)] / \lambda_j$ with $\lambda_j > 0$ free. So $\pi(j)$ must have the
+    same key: the column $(\lambda[i] W_1[\pi(i), c])_i$ normalised by a positive scale over the rows with known
+    $\lambda[i]$, by sign elsewhere. A class of equal keys with no non-zero entry on rows of unknown scale imposes
+    nothing else, so any bijection within it extends exactly when one does: one is taken. Other classes are
+    branched over (exhaustively)."""
+    src, dst = pending
+    if not src:
+        yield {}
+        return
+    rows = [i for i in range(len(perm)) if perm[i] is not None]
+
+    def col_key(values):
+        known = [x for i, x in zip(rows, values, strict=True) if lam[i] is not None]
+        lead = next((abs(x) for x in known if x), None)
+        loose = tuple(_sign(x) for i, x in zip(rows, values, strict=True) if lam[i] is None)
+        return (tuple(x / lead for x in known) if lead else tuple(known)), loose
+
+    k2 = {j: col_key([W2[i][j] for i in rows]) for j in src}
+    k1 = {c: col_key([lam[i] * W1[perm[i]][c] if lam[i] is not None else W1[perm[i]][c] for i in rows])
+          for c in dst}
+    c1: dict = {}
+    c2: dict = {}
+    for c, k in k1.items():
+        c1.setdefault(k, []).append(c)
+    for j, k in k2.items():
+        c2.setdefault(k, []).append(j)
+    if {k: len(v) for k, v in c1.items()} != {k: len(v) for k, v in c2.items()}:
+        return
+    out, loose = {}, []
+    for k, members in c2.items():
+        if any(k[1]):
+            loose.append((members, c1[k]))
+        else:
+            out.update(zip(members, c1[k], strict=True))
+    for choice in _matchings([images for _, images in loose]):
+        if loose:
+            count()
+        for (members, _), images in zip(loose, choice, strict=True):
+            out.update(zip(members, images, strict=True))
+        yield dict(out)
 
 
 def tie_classes(net: Network) -> tuple[tuple[tuple[int, ...], ...], ...]:
@@ -174,15 +259,59 @@ def tie_classes(net: Network) -> tuple[tuple[tuple[int, ...], ...], ...]:
     (((0, 1), (2,)),)
     """
     out = []
-    free = [False] * (net.widths[0] + 1)
-    for l in range(1, net.depth):
-        keys = [_key(list(w) + [b], free) for w, b in zip(net.weights[l - 1], net.biases[l - 1], strict=True)]
+    for keys in frame_keys(net):
         classes: dict = {}
         for a, (k, _) in enumerate(keys):
             classes.setdefault(k, []).append(a)
         out.append(tuple(tuple(c) for c in classes.values()))
-        free = [lead is None for _, lead in keys] + [False]
     return tuple(out)
+
+
+def frame_keys(net: Network) -> list[list[tuple]]:
+    """Per hidden layer, the ``(key, lead)`` of each neuron in the identity frame, as :func:`tie_classes` uses
+    them (``lead`` is ``None`` for a row without a non-zero entry outside the columns of such rows and the bias)."""
+    out = []
+    free = [False] * (net.widths[0] + 1)
+    for l in range(1, net.depth):
+        keys = [_key(list(w) + [b], free) for w, b in zip(net.weights[l - 1], net.biases[l - 1], strict=True)]
+        out.append(keys)
+        free = [lead is None for _, lead in keys] + [False]
+    return out
+
+
+def zero_neuron_key(net: Network, l: int, zero: list[int], leads: list | None) -> dict:
+    r"""Keys of the zero neurons ``zero`` (zero row and bias) of hidden layer ``l``, equal for $i$ and $\pi_l(i)$
+    under every $g$ fixing $\theta$ that fixes the earlier layers and the other neurons of layer ``l`` pointwise.
+
+    ``leads``: the leads of :func:`frame_keys` of layer ``l`` (``None`` for the last hidden layer). Such a $g$
+    maps each row $k$ of layer $l+1$ to one with the same key, the columns of ``zero`` read by their numbers of
+    positive and negative entries, and then $\lambda_{l+1}[k] = \mathrm{lead}(k)/\mathrm{lead}(\pi(k))$; the column
+    of $i$ is $\lambda_{l+1}$ times the permuted column of $\pi(i)$ over $\lambda_i > 0$. So per class $C$ of
+    layer $l+1$ the multiset $\{W[k, i]/\mathrm{lead}(k) : k \in C\}$, all scaled by one positive number (by sign
+    in classes without a lead), is invariant. The output layer is fixed: there the column itself, up to a
+    positive scale. Cost: $O(\dim\Omega)$ for the layer."""
+    W, b = net.weights[l], net.biases[l]
+    if leads is None:
+        classes = [[k] for k in range(len(W))]
+        lead = [_ONE] * len(W)
+    else:
+        zs = set(zero)
+        cols = [j for j in range(len(leads)) if j not in zs]
+        free = [leads[j] is None for j in cols] + [False]
+        keys = [_deferred_key([W[k][j] for j in cols] + [b[k]], free, [W[k][j] for j in zero]) for k in range(len(W))]
+        groups: dict = {}
+        for k, (key, _) in enumerate(keys):
+            groups.setdefault(key, []).append(k)
+        classes, lead = list(groups.values()), [ld for _, ld in keys]
+    out = {}
+    for i in zero:
+        parts = [sorted(W[k][i] / lead[k] for k in C) if lead[C[0]] is not None
+                 else sorted(_sign(W[k][i]) for k in C) for C in classes]
+        scale = next((abs(x) for C, part in zip(classes, parts, strict=True) if lead[C[0]] is not None
+                      for x in part if x), _ONE)
+        out[i] = tuple(tuple(x / scale for x in part) if lead[C[0]] is not None else tuple(part)
+                       for C, part in zip(classes, parts, strict=True))
+    return out
 
 
 def _matchings(classes: list):

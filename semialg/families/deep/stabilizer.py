@@ -30,7 +30,7 @@ from flint import fmpq
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.engine.orbit import orbit_element, tie_classes
+from semialg.engine.orbit import frame_keys, orbit_element, tie_classes, zero_neuron_key
 
 __all__ = ["DeepStabilizer", "stabilizer"]
 
@@ -138,21 +138,35 @@ def stabilizer(net: Network, budget: int = 10 ** 5) -> DeepStabilizer:
     >>> S.order_of_finite_part, S.dimension
     (2, 2)
     """
-    widths, classes = net.widths, tie_classes(net)
+    widths, keys = net.widths, frame_keys(net)
+    classes = tie_classes(net)
     isolated = [[i for i in range(widths[l]) if _isolated(net, l, i)] for l in range(1, net.depth)]
     generators = [g for l, z in enumerate(isolated, start=1) if len(z) > 1 for g in _symmetric_group(widths, l, z)]
     orbits = [(l, i, tuple(z[k:])) for l, z in enumerate(isolated, start=1) for k, i in enumerate(z[:-1])]
     order = math.prod(math.factorial(len(z)) for z in isolated)
-    # the isolated neurons come first in the base of their layer: they are fixed in every search below
-    base = [(l, i) for l, layer in enumerate(classes, start=1) for C in layer if len(C) > 1
-            for i in [j for j in C if j not in isolated[l - 1]][:-1]]
-    class_of = {(l, i): C for l, layer in enumerate(classes, start=1) for C in layer for i in C}
+    # per layer: the isolated neurons first (fixed in every search below), then the other tied neurons, then the
+    # zero neurons (zero row and bias) split by zero_neuron_key, with the rest of their layer fixed
+    base, class_of, settled = [], {}, {}
+    for l, layer in enumerate(classes, start=1):
+        zero = [i for i in range(widths[l]) if not net.biases[l - 1][i] and not any(net.weights[l - 1][i])
+                and i not in isolated[l - 1]]
+        split: dict = {}
+        if zero:
+            leads = [ld for _, ld in keys[l - 1]] if l + 1 < net.depth else None
+            for i, k in zero_neuron_key(net, l, zero, leads).items():
+                split.setdefault(k, []).append(i)
+        settled[l] = [C[0] for C in split.values() if len(C) == 1]
+        for C in [C for C in layer if C[0] not in zero and C[0] not in isolated[l - 1]] + list(split.values()):
+            class_of.update(((l, i), C) for i in C)
+            base.extend((l, i) for i in C[:-1])
     found = []
     for t in reversed(range(len(base))):
         l, i = base[t]
         fixed = {(k, a): a for k in range(1, l) for a in range(widths[k])}
         fixed.update(((l, a), a) for a in isolated[l - 1])
         fixed.update((b, b[1]) for b in base[:t] if b[0] == l)
+        if not net.biases[l - 1][i] and not any(net.weights[l - 1][i]):
+            fixed.update(((l, a), a) for a in settled[l])   # every g searched here fixes them (zero_neuron_key)
         orbit = _closure({i}, l, generators)
         for w in class_of[l, i]:
             if w in orbit or (l, w) in fixed:
