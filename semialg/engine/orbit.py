@@ -106,18 +106,21 @@ def _scales(net1: Network, net2: Network, perms: list[tuple[int, ...]]) -> Group
 
 
 def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
-                  fixed: dict[tuple[int, int], int] | None = None) -> GroupElement | None:
+                  fixed: dict[tuple[int, int], int] | None = None, cache: dict | None = None) -> GroupElement | None:
     """A $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$, or ``None`` when there is none (exhaustive and exact).
 
     ``fixed`` maps ``(l, i)`` to $a$: only elements with $\\pi_l(i) = a$ are searched (neuron $i$ of hidden layer
     $l$ of $\\theta_2$ comes from neuron $a$ of $\\theta_1$; layers and neurons numbered from 1 and 0). Raises
     :class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` layer matchings would have to be
-    tried. See the module docstring for the algorithm and its cost.
+    tried. ``cache``: a dict kept between calls with the same ``net2`` (the layer keys of $\\theta_2$ are computed
+    once per frame; with ``net1 is net2`` those of $\\theta_1$ in the identity frame are the same). See the
+    module docstring for the algorithm and its cost.
     """
     if net1.widths != net2.widths:
         return None
     L, widths = net1.depth, net1.widths
     fixed = fixed or {}
+    cache = {} if cache is None else cache
     tried = [0]
 
     def count():
@@ -141,10 +144,16 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
         cols = [j for j in range(widths[l - 1]) if prev_perm[j] is not None]
         free = [prev_lam[j] is None for j in cols] + [False]
         W1, b1, W2, b2 = net1.weights[l - 1], net1.biases[l - 1], net2.weights[l - 1], net2.biases[l - 1]
-        keys1 = [_deferred_key([W1[a][prev_perm[j]] / (prev_lam[j] or _ONE) for j in cols] + [b1[a]], free,
-                               [W1[a][c] for c in dst]) for a in range(widths[l])]
-        keys2 = [_deferred_key([W2[i][j] for j in cols] + [b2[i]], free, [W2[i][j] for j in src])
-                 for i in range(widths[l])]
+        frame = (l, tuple(free), tuple(src))
+        keys2 = cache.get(frame)
+        if keys2 is None:
+            keys2 = cache[frame] = [_deferred_key([W2[i][j] for j in cols] + [b2[i]], free, [W2[i][j] for j in src])
+                                    for i in range(widths[l])]
+        if net1 is net2 and dst == src and all(prev_perm[j] == j and prev_lam[j] in (None, _ONE) for j in cols):
+            keys1 = keys2                    # theta with itself in the identity frame
+        else:
+            keys1 = [_deferred_key([W1[a][prev_perm[j]] / (prev_lam[j] or _ONE) for j in cols] + [b1[a]], free,
+                                   [W1[a][c] for c in dst]) for a in range(widths[l])]
         classes1: dict = {}
         classes2: dict = {}
         for a, (k, _) in enumerate(keys1):

@@ -30,7 +30,7 @@ from flint import fmpq
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.engine.orbit import frame_keys, orbit_element, tie_classes, zero_neuron_key
+from semialg.engine.orbit import frame_keys, orbit_element, zero_neuron_key
 
 __all__ = ["DeepStabilizer", "stabilizer"]
 
@@ -138,8 +138,8 @@ def stabilizer(net: Network, budget: int = 10 ** 5) -> DeepStabilizer:
     >>> S.order_of_finite_part, S.dimension
     (2, 2)
     """
-    widths, keys = net.widths, frame_keys(net)
-    classes = tie_classes(net)
+    widths, keys, cache = net.widths, frame_keys(net), {}
+    classes = [_classes(layer) for layer in keys]
     isolated = [[i for i in range(widths[l]) if _isolated(net, l, i)] for l in range(1, net.depth)]
     generators = [g for l, z in enumerate(isolated, start=1) if len(z) > 1 for g in _symmetric_group(widths, l, z)]
     orbits = [(l, i, tuple(z[k:])) for l, z in enumerate(isolated, start=1) for k, i in enumerate(z[:-1])]
@@ -171,7 +171,7 @@ def stabilizer(net: Network, budget: int = 10 ** 5) -> DeepStabilizer:
         for w in class_of[l, i]:
             if w in orbit or (l, w) in fixed:
                 continue
-            g = orbit_element(net, net, budget, {**fixed, (l, i): w})
+            g = orbit_element(net, net, budget, {**fixed, (l, i): w}, cache)
             if g is not None:
                 generators.append(g)
                 orbit = _closure(orbit, l, generators)
@@ -180,6 +180,14 @@ def stabilizer(net: Network, budget: int = 10 ** 5) -> DeepStabilizer:
             order *= len(orbit)
     orbits = sorted(orbits + found)
     return DeepStabilizer(net, tuple(generators), order, tuple(orbits), free_components(net))
+
+
+def _classes(keys: list) -> list[tuple[int, ...]]:
+    """The neurons of equal keys, as :func:`~semialg.engine.orbit.tie_classes` groups them."""
+    out: dict = {}
+    for a, (k, _) in enumerate(keys):
+        out.setdefault(k, []).append(a)
+    return [tuple(c) for c in out.values()]
 
 
 def _isolated(net: Network, l: int, i: int) -> bool:
