@@ -5,15 +5,21 @@ $b'_l[i] = \\lambda_l[i]\\,b_l[\\pi_l(i)]$ (input and output neurons have $\\lam
 :func:`orbit_element` searches the permutations layer by layer: neuron $i$ of $\\theta_2$ can only be matched
 to a neuron of $\\theta_1$ whose incoming row, read in the frame already fixed for the previous layer, is a
 positive multiple of its own (entries in the columns of neurons whose scale is not yet determined — zero
-rows — are compared by sign only). Ties (positive twins, zero rows) are branched over. For fixed
+rows — are compared by sign only). Ties (positive twins) are branched over. Zero neurons (zero row and bias)
+are not matched in their own layer: their columns count as their numbers of positive and negative entries in the
+next layer's keys, and once that layer is matched, a zero neuron $j$ of $\\theta_2$ goes to one of
+$\\theta_1$ whose column in the next layer's frame is a positive multiple of its own (its only equations, see
+:func:`_resolve`; one bijection per class of equal columns, branching only over entries in rows of unknown
+scale). For fixed
 permutations the scales solve a multiplicative system $\\lambda_l[i] = r\\,\\lambda_{l-1}[j]$, one equation per
 non-zero entry, which is solved exactly by propagation along a spanning forest and checked on every entry.
 The answer is exact: a :class:`~semialg.core.symmetry.GroupElement` $g$ with $g\\cdot\\theta_1 = \\theta_2$
 (re-checked), or ``None`` after an exhaustive search; the search raises
 :class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` matchings would be needed.
 
-Cost: $O(\\dim\\Omega \\log n)$ when no layer has two neurons with positively proportional rows (the
-generic case: one matching per layer); otherwise up to the product of the factorials of the tie sizes.
+Cost: $O(\\dim\\Omega \\log n)$ when no layer has two non-zero neurons with positively proportional rows (the
+generic case: one matching per layer; zero neurons whose columns meet rows of known scale included); otherwise
+up to the product of the factorials of the tie sizes.
 
 >>> from semialg.core.network import Network
 >>> from semialg.core.symmetry import GroupElement

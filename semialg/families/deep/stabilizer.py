@@ -10,7 +10,16 @@ permutation parts $(\pi_l)_l$ of its elements. Its order is $|\Gamma| = \prod_t 
 $b_1, b_2, \dots$ (the tied neurons, layer by layer; $\Gamma_t$ fixes $b_1, \dots, b_{t-1}$ and every earlier
 layer), each orbit found by the exhaustive exact search of :func:`semialg.engine.orbit.orbit_element` with the
 earlier points fixed (Schreier–Sims: the base is processed from its end, so the generators found for later points
-close most of each orbit before it is searched). For one hidden layer
+close most of each orbit before it is searched).
+
+Zero neurons (zero row and bias) enter the equations only through their outgoing columns, with a free scale each:
+an isolated one (zero column too) is exchangeable with every other and gives a closed-form factor
+$S_z \ltimes \mathbb{R}_{>0}^z$ per layer; one with a non-zero column can go to $j$ only when its column is a
+positive multiple of $j$'s read in the next layer's frame. They come last in the base of their layer, so the
+elements searched there fix the rest of the layer, and are split by
+:func:`~semialg.engine.orbit.zero_neuron_key` (per class of the next layer, the multiset of entries divided by the
+row's scale, up to one positive factor; an invariant of those elements): distinct keys need no search. Inside each
+search they are matched after the next layer (see :mod:`semialg.engine.orbit`). For one hidden layer
 :func:`semialg.families.shallow.stabilizer` gives the same group in the closed form of the paper's Theorem 2.
 
 >>> net = Network.from_arrays([[[1, 0], [1, 0], [0, 1]], [[1, 1, 2]], [[1]]], [[1, 1, 0], [0], [0]])
@@ -127,11 +136,14 @@ def stabilizer(net: Network, budget: int = 10 ** 5) -> DeepStabilizer:
     r"""The stabilizer of $\theta$ (any depth) in $G$: the finite group $\Gamma$ of its permutation parts, with
     generators and exact order, and its identity component $\mathbb{R}_{>0}^d$ (see the module docstring).
 
-    Cost: $O(\dim\Omega)$ when no hidden layer has two neurons whose rows are positive multiples of each other
-    in the frame of the fixed earlier layers (the generic case: $\Gamma$ trivial); otherwise one exact orbit search
-    per base point and candidate image not yet reached, each $O(\dim\Omega)$ when the ties resolve in the next
-    layer. Raises :class:`~semialg.errors.UndecidedError` when one search needs more than ``budget`` layer
-    matchings.
+    Cost: $O(\dim\Omega)$ exact operations plus hashing when no hidden layer has two non-zero neurons whose rows
+    are positive multiples of each other in the frame of the fixed earlier layers, nor two zero neurons (zero row
+    and bias) with equal :func:`~semialg.engine.orbit.zero_neuron_key` (the generic case, pruned neurons with
+    random columns included: $\Gamma$ is then a product of symmetric groups on the isolated neurons); otherwise
+    one exact orbit search per base point and candidate image not yet reached, each $O(\dim\Omega)$ times the
+    matchings it tries: one per layer when the ties resolve in the next layer (zero neurons always do when the
+    rows their columns meet have known scales), the product of the tie factorials at worst. Raises
+    :class:`~semialg.errors.UndecidedError` when one search needs more than ``budget`` matchings.
 
     >>> net = Network.from_arrays([[[1], [0], [0]], [[1, 0, 0]]], [[0, 0, 0], [0]])
     >>> S = stabilizer(net)                          # two zero neurons: S_2 and two free scales
