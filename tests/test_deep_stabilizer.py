@@ -169,7 +169,8 @@ def _pruned_networks(draw, depth: int = 3, max_width: int = 4):
     """Networks with zero neurons (zero row and bias) in several hidden layers whose outgoing columns are equal,
     positively proportional, of other signs or different (entries from a few values), hidden by a random
     element of $G$."""
-    widths = [draw(st.integers(1, 2))] + [draw(st.integers(2, max_width)) for _ in range(depth - 1)] + [draw(st.integers(1, 2))]
+    hidden = [draw(st.integers(2, max_width)) for _ in range(depth - 1)]
+    widths = [draw(st.integers(1, 2))] + hidden + [draw(st.integers(1, 2))]
     entries = st.sampled_from([0, 1, 1, -1, 2])
     Ws = [[[draw(entries) for _ in range(widths[l - 1])] for _ in range(widths[l])] for l in range(1, depth + 1)]
     bs = [[draw(st.sampled_from([0, 1, -1])) for _ in range(widths[l])] for l in range(1, depth + 1)]
@@ -192,7 +193,8 @@ def _check_against_brute_force(net: Network):
     assert S.dimension == _torus_dimension(net)
     assert all(S.contains(g) for g in S.generators)
     # the generators generate a group of the claimed order (closure of their permutation parts)
-    group, todo = {tuple(tuple(range(n)) for n in net.widths[1:-1])}, [tuple(tuple(range(n)) for n in net.widths[1:-1])]
+    one = tuple(tuple(range(n)) for n in net.widths[1:-1])
+    group, todo = {one}, [one]
     while todo:
         p = todo.pop()
         for g in S.generators:

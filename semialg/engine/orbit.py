@@ -10,8 +10,9 @@ are not matched in their own layer: their columns count as their numbers of posi
 next layer's keys, and once that layer is matched, a zero neuron $j$ of $\\theta_2$ goes to one of
 $\\theta_1$ whose column in the next layer's frame is a positive multiple of its own (its only equations, see
 :func:`_resolve`; one bijection per class of equal columns, branching only over entries in rows of unknown
-scale). For fixed permutations the scales solve a multiplicative system $\\lambda_l[i] = r\\,\\lambda_{l-1}[j]$, one equation per
-non-zero entry, which is solved exactly by propagation along a spanning forest and checked on every entry.
+scale). For fixed permutations the scales solve a multiplicative system
+$\\lambda_l[i] = r\\,\\lambda_{l-1}[j]$, one equation per non-zero entry, which is solved exactly by propagation
+along a spanning forest and checked on every entry.
 The answer is exact: a :class:`~semialg.core.symmetry.GroupElement` $g$ with $g\\cdot\\theta_1 = \\theta_2$
 (re-checked), or ``None`` after an exhaustive search; the search raises
 :class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` matchings would be needed.
