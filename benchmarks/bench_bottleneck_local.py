@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import random
 
+from flint import fmpq
+
 import semialg as sa
 from common import main as bench_main, timed
 from semialg.engine import tangent
@@ -49,6 +51,39 @@ def planted(arch, rng: random.Random) -> sa.Network:
     v = [rng.choice([-2, -1, 1, 2]) for _ in range(n1)]
     W[0], b[0], v[0], v[1] = [0] * n0, -2, 1, 0
     return sa.Network.from_arrays([W, [v], [[1]] * n3], [b, [1], [0] * n3])
+
+
+def survey_network(rng: random.Random) -> sa.Network:
+    """One planted n0-n1-1-2 parameter of the survey ($n_0 \\le 4$): random rows, then one to three neurons made
+    dead (hyperplane far off), unused ($v = 0$), zero ($w = 0 = b$), constant ($w = 0 \\ne b$) or a twin of another."""
+    n0, n1 = rng.choice([1, 1, 2, 2, 3, 4]), rng.randint(2, 4)
+    W = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    v = [fmpq(rng.choice([-2, -1, 1, 2, 3])) for _ in range(n1)]
+    for i in rng.sample(range(n1), rng.randint(1, min(3, n1))):
+        kind = rng.choice(["dead", "unused", "zero", "constant", "constant", "twin"])
+        if kind == "dead":
+            b[i] = fmpq(-rng.randint(4, 9))
+        elif kind == "unused":
+            v[i] = fmpq(0)
+        elif kind == "twin":
+            j = rng.randrange(n1)
+            mu = fmpq(rng.randint(1, 3), rng.choice([1, 2]))
+            W[i], b[i] = [mu * x for x in W[j]], mu * b[j]
+        else:
+            W[i], b[i] = [0] * n0, fmpq(0) if kind == "zero" else fmpq(rng.choice([-3, -2, -1, 1, 2, 3]), rng.choice([1, 2]))
+    return sa.Network.from_arrays([W, [v], [[1], [-1]]], [b, [rng.randint(-2, 2)], [0, 1]])
+
+
+def survey(seeds=(1, 2, 3, 4), count: int = 200, budget: float = 20.0) -> dict:
+    """``{"seed:k": ((lower, upper), seconds)}`` over ``count`` planted parameters per seed."""
+    out = {}
+    for seed in seeds:
+        rng = random.Random(seed)
+        for k in range(count):
+            net = survey_network(rng)
+            out[f"{seed}:{k}"] = timed(local_dimension_bounds, net, budget)
+    return out
 
 
 def run(archs=((4, 6, 1, 1), (6, 5, 1, 2), (8, 6, 1, 1), (10, 7, 1, 1), (12, 9, 1, 1), (14, 10, 1, 1)),

@@ -151,6 +151,7 @@ from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, ce
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
+from semialg.families.bottleneck.local_constant import positive_constant_bounds
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
 from semialg.families.bottleneck.local_lines import line_row_equations
 from semialg.families.bottleneck.local_shadows import shadow_lower_bound
@@ -194,7 +195,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`,
     :func:`~semialg.families.bottleneck.local_folds.unused_fold_lower_bound` and
     :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`), narrowed by
-    :func:`~semialg.families.bottleneck.recession.constant_function_bounds` where they apply, split by the two cases
+    :func:`~semialg.families.bottleneck.recession.constant_function_bounds` and
+    :func:`~semialg.families.bottleneck.local_constant.positive_constant_bounds` where they apply, split by the two cases
     of :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` and
     :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings; computed only when
@@ -272,8 +274,12 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     if lower < upper and lowering:      # silent neurons waking in a shadow, unused ones folding: families of their own
         lower = max(lower, shadow_lower_bound(net, *lowering),
                     unused_fold_lower_bound(net, combinatorial_type(net), *lines))
-    found = constant_function_bounds(net, combinatorial_type(net)) if lower < upper else None
-    return (lower, upper) if found is None else (max(lower, found[0]), min(upper, found[1]))
+    t = combinatorial_type(net) if lower < upper else None
+    for bound in (constant_function_bounds, positive_constant_bounds):
+        found = bound(net, t) if lower < upper else None
+        if found is not None:
+            lower, upper = max(lower, found[0]), min(upper, found[1])
+    return lower, upper
 
 
 def _pbar_lineality(net: Network) -> list[tuple] | None:

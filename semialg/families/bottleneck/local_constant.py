@@ -1,0 +1,73 @@
+r"""The local dimension of a case-(a) bottleneck fibre at a parameter whose inner network is a positive constant.
+
+Let $f = c\,\sigma(h) + d$ with $c \ne 0$ and $h \equiv \kappa > 0$ (regime T, $h$ constant: every neuron is
+constant, unused, dead or cancelled by others), so $f \equiv c\kappa + d$.
+
+**Theorem.** Near $\theta$ the fibre is $\{(W', b', v', e', c', d') : h' \text{ constant}, d' = f - c'h'(0)\}$, and
+its dimension at $\theta$ is $\dim_{h - \kappa} Z + 1 + n_3$, $Z$ the shallow fibre of the zero function in
+$n_0$-$n_1$-$1$ (the inner architecture). *Proof.* A member $\theta'$ near $\theta$ has $c'_r \ne 0$ for an output
+$r$ with $c_r \ne 0$, so $\sigma(h') = (f_r - d'_r)/c'_r$ is a constant $\kappa'$; $h'(0)$ is near $\kappa > 0$, so
+$\kappa' = \sigma(h'(0)) = h'(0) > 0$ and $h' \equiv \kappa'$ wherever $h' > 0$, i.e. everywhere ($h'$ is continuous
+and takes only the values $\kappa'$ or $\le 0$, and $\mathbb{R}^{n_0}$ is connected). Conversely any $\theta'$ near
+$\theta$ with $h'$ constant and $d' = f - c'h'(0)$ is a member. The map $h' \mapsto (h' - h'(0), h'(0))$ (only $e'$
+changes) is a homeomorphism of the inner networks with $h'$ constant near $h$ onto $Z \times (\kappa - \epsilon,
+\kappa + \epsilon)$ near $(h - \kappa, \kappa)$, and $c'$ is free: the fibre is locally homeomorphic to $Z \times
+\mathbb{R} \times \mathbb{R}^{n_3}$. $\square$
+
+So both bounds of the shallow local dimension of $Z$ (:meth:`semialg.families.shallow.fibre`'s
+``local_dimension``, exact or its bounds when undecided) carry over, shifted by $1 + n_3$. The first-order
+bounds miss this where the neurons' rows are pinned at 0 only by $h$ staying constant (an upper bound), or where
+constant neurons of both signs of $v$ move $b'$ and $v'$ with $e'$ and $c'$ (a family the moves do not span).
+
+>>> from semialg.core.network import Network
+>>> net = Network.from_arrays([[[0], [0]], [[1, 1]], [[1], [-1]]], [[-1, -7], [1], [0, 1]])    # h = 1
+>>> from semialg.families.bottleneck.types import combinatorial_type
+>>> positive_constant_bounds(net, combinatorial_type(net))     # b, v of each neuron, e, c: d follows
+(7, 7)
+"""
+
+from __future__ import annotations
+
+from semialg.core.network import Network
+from semialg.errors import UndecidedError
+from semialg.families.bottleneck.types import BottleneckType
+from semialg.families.bottleneck.views import OuterView
+from semialg.families.shallow import canonical_form, fibre as shallow_fibre
+
+__all__ = ["positive_constant_bounds", "zero_fibre_bounds"]
+
+
+def zero_fibre_bounds(inner: Network, kappa) -> tuple[int | None, int | None]:
+    r"""Bounds ``(lower, upper)`` (``None`` where unknown) on the local dimension of the shallow fibre $Z$ of the
+    zero function at the shallow network ``inner`` (widths $(n_0, n_1, 1)$, computing the constant ``kappa``) with
+    its output bias lowered by ``kappa``. Cost: one shallow local dimension.
+
+    >>> inner = Network.from_arrays([[[0], [0]], [[1, 1]]], [[-1, -7], [1]])     # 1: b, v of each neuron
+    >>> zero_fibre_bounds(inner, 1)
+    (4, 4)
+    """
+    n0, n1 = inner.widths[0], inner.widths[1]
+    lowered = Network(inner.weights, (inner.biases[0], (inner.biases[1][0] - kappa,)))
+    zero = Network.from_arrays([[[0] * n0] * n1, [[0] * n1]], [[0] * n1, [0]])
+    try:
+        value = shallow_fibre(zero).local_dimension(lowered)
+        return value, value
+    except UndecidedError as err:
+        return (None, None) if err.bounds is None else tuple(err.bounds)
+
+
+def positive_constant_bounds(net: Network, t: BottleneckType) -> tuple[int, int] | None:
+    r"""Proven bounds on the local dimension at ``net`` of its fibre when $c \ne 0$ and $h$ is a positive constant
+    $\kappa$ (module docstring: $\dim_{h - \kappa} Z + 1 + n_3$); ``None`` otherwise or when the shallow bounds are
+    unknown. Cost: the canonical form of $h$ and one shallow local dimension.
+    """
+    view = OuterView.of(net)
+    if t.regime != "T" or not any(view.c):
+        return None
+    K = canonical_form(view.inner)
+    if K.kinks or any(map(any, K.linear)) or K.constant[0] <= 0:
+        return None
+    lower, upper = zero_fibre_bounds(view.inner, K.constant[0])
+    if lower is None or upper is None:
+        return None
+    return lower + 1 + net.widths[3], upper + 1 + net.widths[3]
