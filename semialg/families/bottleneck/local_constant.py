@@ -14,6 +14,17 @@ changes) is a homeomorphism of the inner networks with $h'$ constant near $h$ on
 \kappa + \epsilon)$ near $(h - \kappa, \kappa)$, and $c'$ is free: the fibre is locally homeomorphic to $Z \times
 \mathbb{R} \times \mathbb{R}^{n_3}$. $\square$
 
+**One-sided outer trade** (regime T: $h \ge 0$ everywhere, $c \ne 0$). For $t \ge 0$, $e' = e + t$,
+$d' = d - tc$ keep $f$: $h + t \ge t \ge 0$, so $c\,\sigma(h + t) + d - tc = c\,h + d$. It composes with the moves
+of :mod:`semialg.engine.tangent` (:func:`~semialg.engine.tangent.move_directions`: rescalings, free rows of
+unused neurons, trades of constant neurons with $e$, twin trades, translations of affine lines, zero neurons
+lowered or parting as cancelling twins), each of which keeps $h$ up to the positive factor by which $c$ shrinks
+and keeps $d$: at such a member $h_1 = \mu h \ge 0$, and the trade applies there with $c_1$. So the rank of those
+moves and the trade's direction is a lower bound (the family is defined on a half-space in $t$, which meets every
+neighbourhood of $\theta$ in a set of full dimension). $\square$ The trade of
+:func:`~semialg.families.bottleneck.local.outer_bias_trade` needs $h \ge \delta > 0$ (both signs of $t$, composing
+with every move); where $h$ vanishes on an open set only this side is left.
+
 So both bounds of the shallow local dimension of $Z$ (:meth:`semialg.families.shallow.fibre`'s
 ``local_dimension``, exact or its bounds when undecided) carry over, shifted by $1 + n_3$. The first-order
 bounds miss this where the neurons' rows are pinned at 0 only by $h$ staying constant (an upper bound), or where
@@ -28,13 +39,17 @@ constant neurons of both signs of $v$ move $b'$ and $v'$ with $e'$ and $c'$ (a f
 
 from __future__ import annotations
 
+from flint import fmpq
+
+from semialg.core.exact import rank, sparse_vector
 from semialg.core.network import Network
+from semialg.engine.tangent import move_directions, parameter_offsets
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 
-__all__ = ["positive_constant_bounds", "zero_fibre_bounds"]
+__all__ = ["one_sided_trade_lower_bound", "positive_constant_bounds", "zero_fibre_bounds"]
 
 
 def zero_fibre_bounds(inner: Network, kappa) -> tuple[int | None, int | None]:
@@ -71,3 +86,22 @@ def positive_constant_bounds(net: Network, t: BottleneckType) -> tuple[int, int]
     if lower is None or upper is None:
         return None
     return lower + 1 + net.widths[3], upper + 1 + net.widths[3]
+
+
+def one_sided_trade_lower_bound(net: Network, t: BottleneckType) -> int | None:
+    r"""The rank of the moves of :func:`~semialg.engine.tangent.move_directions` with the one-sided trade
+    $\delta e = 1$, $\delta d = -c$ (module docstring), a lower bound on the local dimension at ``net`` of its fibre
+    when $h \ge 0$ everywhere (regime T) and $c \ne 0$; ``None`` otherwise. Cost: one exact rank of $O(n_1)$ rows.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[0, 3], [1, 3]], [[1, 2]], [[1], [-1]]], [["1/2", -7], [0], [0, 1]])
+    >>> one_sided_trade_lower_bound(net, combinatorial_type(net))   # h = 0 where both neurons are off
+    4
+    """
+    view = OuterView.of(net)
+    if t.regime != "T" or not any(view.c):
+        return None
+    _, (_, e_at, d_at) = parameter_offsets(net.architecture)
+    trade = sparse_vector(net.architecture.num_parameters, (e_at, fmpq(1)),
+                          *((d_at + r, -c) for r, c in enumerate(view.c)))
+    return rank(move_directions(net) + [trade])
