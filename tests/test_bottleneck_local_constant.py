@@ -21,7 +21,8 @@ import semialg as sa
 from semialg import Network
 from semialg.engine import tangent
 from semialg.families.bottleneck.local import local_dimension_bounds
-from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds
+from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds, \
+    positive_inner_bounds
 from semialg.families.bottleneck.types import combinatorial_type
 
 GRID = {n0: [tuple(fmpq(p, 2) for p in point) for point in itertools.product(range(-40, 41, step), repeat=n0)]
@@ -181,3 +182,55 @@ def test_one_sided_trade_hand_counted():
     net = Network.from_arrays([[[0, 3], [1, 3]], [[1, 2]], [[1], [-1]]], [["1/2", -7], [0], [0, 1]])
     assert tangent.local_dimension_bounds(net) == (3, 4)
     assert local_dimension_bounds(net) == (4, 4)
+
+
+def _positive(rng: random.Random) -> Network:
+    """An n0-n1-1-2 parameter with h >= e > 0: neurons with v > 0 (and one unused), e > 0."""
+    n0, n1 = rng.choice([1, 2, 2]), rng.randint(2, 3)
+    W = [[rng.choice([-3, -2, -1, 1, 2]) for _ in range(n0)] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    v = [fmpq(rng.randint(1, 3)) for _ in range(n1)]
+    v[-1] = fmpq(0)
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, [fmpq(rng.randint(1, 4), 2)], [rng.randint(-2, 2), 1]])
+
+
+def _positive_member(net: Network, mu: fmpq, beta: fmpq, lam: fmpq, tilt: fmpq) -> Network:
+    """h' = mu h + beta: every used neuron rescaled by lam (v over lam), the unused row tilted, c / mu, d - beta c / mu."""
+    W = [[x * (lam if v else 1) + (0 if v else tilt) for x in w] for w, v in zip(net.weights[0], net.weights[1][0],
+                                                                              strict=True)]
+    b = [x * (lam if v else 1) for x, v in zip(net.biases[0], net.weights[1][0], strict=True)]
+    v = [mu * x / lam for x in net.weights[1][0]]
+    c = [row[0] / mu for row in net.weights[2]]
+    d = [net.biases[2][r] - beta * c[r] for r in range(2)]
+    return Network.from_arrays([W, [v], [[x] for x in c]], [b, [mu * net.biases[1][0] + beta], d])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_positive_inner_members_and_bounds(seed):
+    net = _positive(random.Random(seed))
+    t = combinatorial_type(net)
+    found = positive_inner_bounds(net, t)
+    assert found is not None and t.regime == "T"
+    for mu, beta, lam, tilt in ((fmpq(1, 2), fmpq(1, 5), fmpq(2), fmpq(1, 3)), (fmpq(3), fmpq(-1, 10), fmpq(1, 3), 0)):
+        member = _positive_member(net, mu, beta, lam, tilt)
+        assert all(member(x) == net(x) for x in GRID[net.widths[0]])
+        assert sa.equivalent(net, member)
+    lower, upper = tangent.local_dimension_bounds(net)
+    assert lower <= found[0] <= found[1] <= upper
+    ours = local_dimension_bounds(net)
+    assert ours[0] >= found[0] and ours[1] <= found[1]
+
+
+def test_positive_inner_hand_counted():
+    # h = 2 s(x) + s(y - 1) + 3 s(x + y) + 1 in 2-3-1-2: a generic shallow h (three visible, independent
+    # hyperplanes), its fibre the three rescalings; with mu and beta: 5 (the Jacobian allows more)
+    net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[2, 1, 3]], [[1], [-2]]], [[0, -1, 0], [1], [0, 1]])
+    assert positive_inner_bounds(net, combinatorial_type(net)) == (5, 5)
+    lower, upper = tangent.local_dimension_bounds(net)
+    assert lower <= 5 <= upper
+    # an output weight changed alone is no member: h' is not mu h + beta
+    moved = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[2, 1, fmpq(1, 100)]], [[1], [-2]]], [[0, -1, 0], [1], [0, 1]])
+    assert not sa.equivalent(net, moved)
+    assert positive_inner_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]], [[1], [-1]]], [[0, 0], [0], [0, 1]]),
+                                 combinatorial_type(Network.from_arrays([[[1], [-1]], [[1, 1]], [[1], [-1]]],
+                                                                        [[0, 0], [0], [0, 1]]))) is None   # h = |x|

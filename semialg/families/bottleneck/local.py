@@ -151,7 +151,8 @@ from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, ce
     far_directions, level, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
-from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds
+from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds, \
+    positive_inner_bounds
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
 from semialg.families.bottleneck.local_lines import line_row_equations
 from semialg.families.bottleneck.local_shadows import shadow_lower_bound
@@ -277,7 +278,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     t = combinatorial_type(net) if lower < upper else None
     if lower < upper:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
         lower = max(lower, one_sided_trade_lower_bound(net, t) or 0)
-    for bound in (constant_function_bounds, positive_constant_bounds):
+    for bound in (constant_function_bounds, positive_constant_bounds, positive_inner_bounds):
         found = bound(net, t) if lower < upper else None
         if found is not None:
             lower, upper = max(lower, found[0]), min(upper, found[1])

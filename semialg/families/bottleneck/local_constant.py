@@ -14,6 +14,17 @@ changes) is a homeomorphism of the inner networks with $h'$ constant near $h$ on
 \kappa + \epsilon)$ near $(h - \kappa, \kappa)$, and $c'$ is free: the fibre is locally homeomorphic to $Z \times
 \mathbb{R} \times \mathbb{R}^{n_3}$. $\square$
 
+**Positive inner networks.** If $c \ne 0$, $h \ge \delta > 0$ everywhere and $h$ is not constant, the fibre near
+$\theta$ is locally homeomorphic to $Z_h \times (0, \infty) \times \mathbb{R}$, $Z_h$ the shallow fibre of $h$: its
+dimension is $\dim_h Z_h + 2$. *Proof.* For a member $\theta'$ near $\theta$, $c'_r\sigma(h') = c_rh + d_r - d'_r$
+for every $r$; with $c_r \ne 0$ (so $c'_r \ne 0$), $\sigma(h') = \mu h + \beta$, $\mu = c_r/c'_r$ near 1 and
+$\beta = \sigma(h'(0)) - \mu h(0)$ near 0 ($h'(0)$ is near $h(0)$); so $\sigma(h') \ge \mu\delta + \beta > 0$
+everywhere, $h' = \mu h + \beta$, and as $h$ is not constant every $c'_r = c_r/\mu$, $d'_r = d_r - \beta c_r/\mu$.
+Conversely every such $\theta'$ is a member. The map $(g, \mu, \beta) \mapsto$ ($g$'s output weights and bias
+times $\mu$, $\beta$ added to the bias, $c/\mu$, $d - \beta c/\mu$) from $Z_h \times (0, \infty) \times
+\mathbb{R}$ is continuous and injective with a continuous inverse ($\mu, \beta$ read off $h'$ at two points where
+$h$ differs). $\square$ Whether $h \ge \delta > 0$ is read at the vertices and rays of the first layer's cells.
+
 **One-sided outer trade** (regime T: $h \ge 0$ everywhere, $c \ne 0$). For $t \ge 0$, $e' = e + t$,
 $d' = d - tc$ keep $f$: $h + t \ge t \ge 0$, so $c\,\sigma(h + t) + d - tc = c\,h + d$. It composes with the moves
 of :mod:`semialg.engine.tangent` (:func:`~semialg.engine.tangent.move_directions`: rescalings, free rows of
@@ -45,11 +56,12 @@ from semialg.core.exact import rank, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import move_directions, parameter_offsets
 from semialg.errors import UndecidedError
+from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 
-__all__ = ["one_sided_trade_lower_bound", "positive_constant_bounds", "zero_fibre_bounds"]
+__all__ = ["one_sided_trade_lower_bound", "positive_constant_bounds", "positive_inner_bounds", "zero_fibre_bounds"]
 
 
 def zero_fibre_bounds(inner: Network, kappa) -> tuple[int | None, int | None]:
@@ -86,6 +98,34 @@ def positive_constant_bounds(net: Network, t: BottleneckType) -> tuple[int, int]
     if lower is None or upper is None:
         return None
     return lower + 1 + net.widths[3], upper + 1 + net.widths[3]
+
+
+def positive_inner_bounds(net: Network, t: BottleneckType) -> tuple[int, int] | None:
+    r"""Proven bounds on the local dimension at ``net`` of its fibre when $c \ne 0$, $h \ge \delta > 0$ everywhere
+    and $h$ is not constant (module docstring, *positive inner networks*: the shallow fibre of $h$ at the inner
+    network, plus 2); ``None`` otherwise, when the cells are not enumerated or the shallow bounds are unknown.
+    Cost: the cells of the first layer and one shallow local dimension.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[-1], [0]], [[2, 0]], [[1], [-2]]], [[1, 0], [1], [0, 1]])   # h = 2 s(1 - x) + 1
+    >>> positive_inner_bounds(net, combinatorial_type(net))     # the neuron's scale, the unused row, mu and beta
+    (5, 5)
+    """
+    view = OuterView.of(net)
+    if t.regime != "T" or not any(view.c) or (cones := cell_cones(net)) is None or not all(
+            val > 0 if s > 0 else val >= 0 for gens in cones for _, s, val in gens):
+        return None
+    K = canonical_form(view.inner)
+    if not K.kinks and not any(map(any, K.linear)):
+        return None
+    try:
+        value = shallow_fibre(view.inner).local_dimension(view.inner)
+        lower, upper = value, value
+    except UndecidedError as err:
+        if err.bounds is None:
+            return None
+        lower, upper = err.bounds
+    return lower + 2, upper + 2
 
 
 def one_sided_trade_lower_bound(net: Network, t: BottleneckType) -> int | None:
