@@ -13,7 +13,8 @@ import semialg as sa
 from semialg.core.exact import dot
 from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.covers import kinked_zero_neurons, unused_neuron_cases, zero_neuron_cases
-from semialg.families.bottleneck.local import _pbar_lineality, _uncancelled_lines, local_dimension_bounds
+from semialg.families.bottleneck.kink_equations import uncancelled_lines as _uncancelled_lines
+from semialg.families.bottleneck.local import _pbar_lineality, local_dimension_bounds
 from semialg.families.bottleneck.plateau import plateau_cases
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView

@@ -50,7 +50,7 @@ def _constant_net(rng: random.Random) -> Network:
 
 
 def _constant_member(net: Network, rng: random.Random, scale: fmpq) -> Network:
-    """A member by the statement: rows kept at 0 (or v' = 0), b', v', e' and c' moved by up to ``scale``, d' following."""
+    """A member by the statement: rows kept at 0 (or v' = 0), b', v', e', c' moved by up to ``scale``, d' following."""
     n1 = net.widths[1]
     W = [list(r) for r in net.weights[0]]
     b, v = list(net.biases[0]), list(net.weights[1][0])
@@ -195,7 +195,7 @@ def _positive(rng: random.Random) -> Network:
 
 
 def _positive_member(net: Network, mu: fmpq, beta: fmpq, lam: fmpq, tilt: fmpq) -> Network:
-    """h' = mu h + beta: every used neuron rescaled by lam (v over lam), the unused row tilted, c / mu, d - beta c / mu."""
+    """h' = mu h + beta: used neurons rescaled by lam (v over lam), the unused row tilted, c / mu, d - beta c / mu."""
     W = [[x * (lam if v else 1) + (0 if v else tilt) for x in w] for w, v in zip(net.weights[0], net.weights[1][0],
                                                                               strict=True)]
     b = [x * (lam if v else 1) for x, v in zip(net.biases[0], net.weights[1][0], strict=True)]
@@ -229,7 +229,8 @@ def test_positive_inner_hand_counted():
     lower, upper = tangent.local_dimension_bounds(net)
     assert lower <= 5 <= upper
     # an output weight changed alone is no member: h' is not mu h + beta
-    moved = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[2, 1, fmpq(1, 100)]], [[1], [-2]]], [[0, -1, 0], [1], [0, 1]])
+    moved = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[2, 1, fmpq(1, 100)]], [[1], [-2]]],
+                                [[0, -1, 0], [1], [0, 1]])
     assert not sa.equivalent(net, moved)
     assert positive_inner_bounds(Network.from_arrays([[[1], [-1]], [[1, 1]], [[1], [-1]]], [[0, 0], [0], [0, 1]]),
                                  combinatorial_type(Network.from_arrays([[[1], [-1]], [[1, 1]], [[1], [-1]]],

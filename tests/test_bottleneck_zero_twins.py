@@ -9,7 +9,8 @@ from flint import fmpq
 import semialg as sa
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.local import _uncancelled_lines, local_dimension_bounds, silent_neuron_moves
+from semialg.families.bottleneck.kink_equations import uncancelled_lines as _uncancelled_lines
+from semialg.families.bottleneck.local import local_dimension_bounds, silent_neuron_moves
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 

@@ -64,7 +64,7 @@ from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, level
 from semialg.families.bottleneck.views import OuterView
 
-__all__ = ["affine_part_trades", "constant_neuron_tilts"]
+__all__ = ["affine_part_trades", "agree_off_p", "constant_neuron_tilts"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
@@ -88,10 +88,10 @@ def affine_part_trades(net: Network) -> list[list[fmpq]]:
     if not anchors:
         return []
     k0 = anchors[0]
-    if _agree_off_p(cones, [rows[k] for k in facing]):
+    if agree_off_p(cones, [rows[k] for k in facing]):
         groups = [facing]
     else:
-        groups = [[k0, k] for k in facing if k != k0 and _agree_off_p(cones, [rows[k0], rows[k]])]
+        groups = [[k0, k] for k in facing if k != k0 and agree_off_p(cones, [rows[k0], rows[k]])]
     members = sorted({k0}.union(*groups))
     n0 = net.widths[0]
     (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
@@ -163,7 +163,7 @@ def _axis(j: int, n: int) -> tuple:
     return tuple(_ONE if i == j else _ZERO for i in range(n))
 
 
-def _agree_off_p(cones, rows) -> bool:
+def agree_off_p(cones, rows) -> bool:
     r"""Whether $\tilde h < 0$ on the cone over every $\{\ell_j \ge 0 \ge \ell_k\}$ ($j \ne k$ among ``rows``)
     within every cell: the cell's generators cut by $\ell_j \ge 0$, then tested on $-\ell_k \ge 0$ (homogenised:
     for a constant row $(0, b)$, $b > 0$, the rays at infinity, where a tilted row turns off)."""

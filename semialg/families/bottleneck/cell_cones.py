@@ -17,7 +17,8 @@ from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangem
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["cell_cones", "cut_generators", "far_directions", "level", "pbar_recession", "ray_key", "robustness"]
+__all__ = ["cell_cones", "cut_generators", "far_directions", "level", "live_rows_basis", "modulo_lineality",
+           "pbar_recession", "ray_key", "robustness"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 #: candidate subsets (over all cells) beyond which cells' generators are not enumerated
@@ -149,7 +150,7 @@ def ray_key(g) -> tuple:
     return fingerprint(tuple(sign * x for x in key))
 
 
-def _live_rows_basis(view: OuterView) -> list[tuple]:
+def live_rows_basis(view: OuterView) -> list[tuple]:
     r"""A basis of $L_h^\perp$, the span of the rows of the neurons with $v \ne 0$ ($h$ is invariant along $L_h$)."""
     basis: list[tuple] = []
     for w, v in zip(view.w, view.v, strict=True):
@@ -158,7 +159,7 @@ def _live_rows_basis(view: OuterView) -> list[tuple]:
     return basis
 
 
-def _modulo(gens: list, basis: list[tuple]) -> list:
+def modulo_lineality(gens: list, basis: list[tuple]) -> list:
     r"""A cell's generators (:func:`cell_cones`) without its rays along $L_h$ (the common kernel of ``basis``): the
     cell modulo $L_h$, where $h$ and every row in $L_h^\perp$ are invariant."""
     n0 = len(basis[0]) if basis else 0
@@ -173,7 +174,7 @@ def far_directions(cones: list[list], view: OuterView) -> list[tuple]:
     the cones $\{r \in \mathrm{rec}\,C : h_\infty(r) \ge 0\}$ of the cells $C$ (:func:`cut_generators` of their
     rays), decided with a point $d_0$ exactly (:func:`~semialg.geometry.polyhedron.decide`), then $d_0 + 2^{-j}q$
     for a basis $q$ of $L_h^\perp$ and the first $j$ keeping all of them in it (checked exactly)."""
-    basis = _live_rows_basis(view)
+    basis = live_rows_basis(view)
     if not basis:
         return []
     Z = [z for gens in cones for z in (g[:len(view.w[0])] for g in cut_generators([x for x in gens if x[1] == 0]))

@@ -89,7 +89,7 @@ from semialg.geometry.polyhedron import decide
 from semialg.geometry.zero_sum import find_zero_sum_set
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
-_SUBSET_LIMIT = 16     # neurons on one line beyond which the zero-sum test is skipped (the bound stays valid)
+SUBSET_LIMIT = 16     # neurons on one line beyond which the zero-sum test is skipped (the bound stays valid)
 
 
 def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
@@ -110,7 +110,7 @@ def seen_kink_equations(net: Network, t: BottleneckType | None = None) -> list[l
     (W_at, *_), (b_at, *_) = parameter_offsets(net.architecture)
     at = lambda k, q: W_at + k * n0 + q if q < n0 else b_at + k  # noqa: E731
     out = []
-    for key, members in _uncancelled_lines(net, t, ("V",)):
+    for key, members in uncancelled_lines(net, t, ("V",)):
         p = next(q for q, x in enumerate(key) if x != 0)
         for k in members:
             for q in range(n0 + 1):
@@ -151,10 +151,10 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
     parts = pbar_recession(cones, n0)
     zero_rows = {j: v * abs(b) for j, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True))
                  if not any(w) and b != 0}
-    rows = {k: (-view.b[k],) for k, a in zero_rows.items() if a != 0 and len(zero_rows) <= _SUBSET_LIMIT
+    rows = {k: (-view.b[k],) for k, a in zero_rows.items() if a != 0 and len(zero_rows) <= SUBSET_LIMIT
             and not any(sum(c, a) == 0 for m in range(len(zero_rows))
                         for c in itertools.combinations([x for j, x in zero_rows.items() if j != k], m))}
-    for _, members in _uncancelled_lines(net, t, ("U-", "U+", "U+-")):
+    for _, members in uncancelled_lines(net, t, ("U-", "U+", "U+-")):
         rows.update((k, tuple(view.w[k]) + (view.b[k],)) for k in members)
     (W_at, *_), _ = parameter_offsets(net.architecture)
     unit, out = functools.partial(sparse_vector, D), []
@@ -232,17 +232,18 @@ def _opposed_off_directions(G: list[tuple], live: list[tuple]) -> bool:
     return decide(unit + [tuple(dot(w, g) for g in G) for w in live], (_ZERO,) * (len(G) + len(live)), len(G)).feasible
 
 
-def _uncancelled_lines(net: Network, t: BottleneckType, classes) -> list[tuple[tuple, list[int]]]:
+def uncancelled_lines(net: Network, t: BottleneckType, classes) -> list[tuple[tuple, list[int]]]:
     r"""The first-layer hyperplanes (normalised rows) of the neurons of the given ``classes`` with no non-empty
     subset of them having $\sum v_k\lambda_k = 0$ ($\lambda_k$ the scale of the row), with those neurons; lines
-    of more than ``_SUBSET_LIMIT`` neurons are left out."""
+    of more than ``SUBSET_LIMIT`` neurons are left out."""
     v, lines = net.weights[1][0], {}
     for k, (w, b) in enumerate(zip(net.weights[0], net.biases[0], strict=True)):
         if t.classes[k] in classes:
             key, scale, _ = normalise_row(tuple(w) + (b,))
             lines.setdefault(fingerprint(key), (key, []))[1].append((k, v[k] * scale))
     return [(key, [k for k, _ in members]) for key, members in lines.values()
-            if len(members) <= _SUBSET_LIMIT and not any(sum(c, _ZERO) == 0 for m in range(1, len(members) + 1)
+            if len(members) <= SUBSET_LIMIT and not any(sum(c, _ZERO) == 0 for m in range(1, len(members) + 1)
                                                          for c in itertools.combinations([j for _, j in members], m))]
 
 
+_uncancelled_lines, _SUBSET_LIMIT = uncancelled_lines, SUBSET_LIMIT     # the former private names

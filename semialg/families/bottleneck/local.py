@@ -19,7 +19,8 @@ $-\varepsilon(1 + |x|)$ ($h$ is Lipschitz), so that neighbourhood misses $\bar P
 and U$+$ neurons on (their affine part is kept), $h' = h$; off $P$, $h' \le 0$. So $\sigma(h') = \sigma(h)$.
 $\square$ Modulo the common kernel $L_h$ of the rows with $v \ne 0$ the same holds, read with $|x|$ the distance
 to $L_h$, for rows moving in $L_h^\perp$ ($h$ and those rows are invariant along $L_h$, on which $h$ would
-otherwise vanish at infinity). They compose with the moves of the first-order bounds, which keep $h$ (when $c \ne 0$) and every
+otherwise vanish at infinity). They compose with the moves of the first-order bounds, which keep $h$ (when
+$c \ne 0$) and every
 hidden neuron's row: done after those and before the rescalings. At a generic parameter these are the fibre's
 $u(n_0 + 1) - n_0[U^+ \ne \emptyset]$ hidden directions
 (Grigsby, Lindsey and Rolnick's hidden symmetries), proved here at the point itself.
@@ -64,7 +65,8 @@ already. (iv) If $w_k = 0$, $b_k < 0$ and $h_\infty < 0$ on a closed half-sphere
 $b'_k < 0$ and $v'_k$ near theirs keep it: the neuron is active only on $\{d'\cdot x > |b'_k|/\varepsilon\}$, far
 away, where $h \le -\delta|x|$ outweighs $|v'_k|\varepsilon|x|$; so does a zero neuron with $b'_k < -c\varepsilon$,
 $c$ large (active on $\{d'\cdot x > c\}$, where $h \le -\delta|x|$; an open cone of rows). The same holds
-modulo the common kernel $L_h$ of the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are invariant along $L_h$: read $|x|$ as
+modulo the common kernel $L_h$ of the rows with $v \ne 0$ for $d \perp L_h$ ($h$ and the neuron's activity are
+invariant along $L_h$: read $|x|$ as
 the distance to $L_h$), which lets a dead neuron wake when $h$ is constant along a line. For a dead neuron with
 $v_k = 0$ this counts only when $L_h = 0$: its row and bias are free with $v'_k = 0$ already ($n_0 + 1$), and
 waking gives $\dim L_h^\perp + 2$, a family that does not combine with it. (v) If $h \ge \delta > 0$ everywhere,
@@ -146,9 +148,9 @@ from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, spars
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
-from semialg.families.bottleneck.affine_trades import _agree_off_p, affine_part_trades, constant_neuron_tilts
-from semialg.families.bottleneck.cell_cones import _live_rows_basis, _modulo, cell_cones, cut_generators, \
-    far_directions, level, pbar_recession, ray_key, robustness
+from semialg.families.bottleneck.affine_trades import affine_part_trades, agree_off_p, constant_neuron_tilts
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, level, \
+    live_rows_basis, modulo_lineality, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds, \
@@ -156,13 +158,13 @@ from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bou
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
 from semialg.families.bottleneck.local_lines import line_row_equations
 from semialg.families.bottleneck.local_shadows import shadow_lower_bound
-from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
+from semialg.families.bottleneck.kink_equations import uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
     unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
 from semialg.families.bottleneck.covers import joint_cases, kinked_zero_neurons, unused_neuron_cases, \
     zero_neuron_cases
-from semialg.families.bottleneck.obstructions import _components, _pieces
-from semialg.families.bottleneck.representative import _live
+from semialg.families.bottleneck.obstructions import p_components, sign_pieces
+from semialg.families.bottleneck.representative import live_network
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
 from semialg.geometry.cone import dual_cone_spanning_rows, lineality_space
 from semialg.geometry.polyhedron import decide
@@ -191,13 +193,16 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.affine_trades.affine_part_trades`,
     :func:`~semialg.families.bottleneck.affine_trades.constant_neuron_tilts`,
     :func:`~semialg.families.bottleneck.zero_twins.zero_neuron_twins`, :func:`zero_neuron_partners`,
-    :func:`agreeing_trades`, :func:`constant_pair_tilts`, :func:`~semialg.families.bottleneck.local_folds.constant_folds` and
+    :func:`agreeing_trades`, :func:`constant_pair_tilts`,
+    :func:`~semialg.families.bottleneck.local_folds.constant_folds` and
     :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves` (or, when larger, the families of
     :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`,
     :func:`~semialg.families.bottleneck.local_folds.unused_fold_lower_bound` and
     :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`), narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds` and
-    :func:`~semialg.families.bottleneck.local_constant.positive_constant_bounds` where they apply, split by the two cases
+    :func:`~semialg.families.bottleneck.local_constant.positive_constant_bounds` and
+    :func:`~semialg.families.bottleneck.local_constant.positive_inner_bounds` where they apply (and raised by
+    :func:`~semialg.families.bottleneck.local_constant.one_sided_trade_lower_bound`), split by the two cases
     of :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` and
     :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings; computed only when
@@ -245,12 +250,12 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         t = combinatorial_type(net)
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t) \
             + dominated_row_equations(net, t)
-        seen = _uncancelled_lines(net, t, ("V",))
-        every = sum(len(m) for _, m in _uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
+        seen = uncancelled_lines(net, t, ("V",))
+        every = sum(len(m) for _, m in uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
         woken: set = set()
         silent, partners, withdrawn = _silent_or_partners(net, silent_neuron_moves(net, woken), woken)
-        twins, withdrawn_twins = zero_neuron_twins(net, hidden := _uncancelled_lines(net, t, ("U-", "U+")), t, woken)
+        twins, withdrawn_twins = zero_neuron_twins(net, hidden := uncancelled_lines(net, t, ("U-", "U+")), t, woken)
         withdrawn += withdrawn_twins
         every_twin, every_withdrawn = zero_neuron_twins(net, hidden, t)   # the folds' own family has no wakings
         lowering[:] = [downhill_translations(net, t) + every_twin, every_withdrawn]
@@ -288,11 +293,11 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
 def _pbar_lineality(net: Network) -> list[tuple] | None:
     r"""A basis of the lineality space of the cone of recession directions of $\bar P$ when $P$ is connected;
     ``None`` otherwise, or when the cells' generators are not enumerated."""
-    cones, live = cell_cones(net), _live(net)
+    cones, live = cell_cones(net), live_network(net)
     if cones is None or live is None:
         return None
     try:      # one live neuron: h is monotone in one affine form, P a half-space
-        if live.widths[1] > 1 and len(_components(_pieces(live)[0])) != 1:
+        if live.widths[1] > 1 and len(p_components(sign_pieces(live)[0])) != 1:
             return None
     except ArchitectureError:
         return None
@@ -308,7 +313,8 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     the second kind. For $n_0 \ge 3$ the cells' vertices and extreme rays are enumerated
     ($\binom{N + 1}{r}$ candidate subsets per cell for rows of rank $r$; no moves when the total exceeds 20,000).
     Both are read modulo $L_h$, the common kernel of the rows with $v \ne 0$ (rays along it dropped: $h$ and those
-    rows are invariant along it), and the rows move in $L_h^\perp$. Cost: the arrangement of the first layer ($O(N^2)$ cells in the plane,
+    rows are invariant along it), and the rows move in $L_h^\perp$. Cost: the arrangement of the first layer
+    ($O(N^2)$ cells in the plane,
     $N + 1$ intervals on the line, exact LPs otherwise), that enumeration, and $O(G^2)$ generator pairs per cell
     of $G$ generators and hidden neuron.
 
@@ -326,8 +332,8 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     (W_at, W2_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
     v = view.v
     unit = _units(D)
-    basis = _live_rows_basis(view)        # a row in L_h^perp moves in it, its robustness read modulo L_h
-    quotient = [_modulo(gens, basis) for gens in cones]
+    basis = live_rows_basis(view)        # a row in L_h^perp moves in it, its robustness read modulo L_h
+    quotient = [modulo_lineality(gens, basis) for gens in cones]
     out, plus = [], []
     for k, cls in enumerate(t.classes):
         if cls not in ("U-", "U+"):
@@ -429,8 +435,8 @@ def zero_neuron_partners(net: Network, taken: set) -> tuple[list[list[fmpq]], li
     if not any(view.c) or not zeros or (n0 >= 2 and len({view.v[i] > 0 for i in zeros}) == 2) \
             or (cones := cell_cones(net)) is None:
         return [], []
-    basis = _live_rows_basis(view)
-    quotient = [_modulo(gens, basis) for gens in cones]
+    basis = live_rows_basis(view)
+    quotient = [modulo_lineality(gens, basis) for gens in cones]
     partner = next((k for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if v != 0 and any(w)
                     and all(all(val < 0 for z, _, val in _cut_points(tuple(w) + (b,), g) if z == 0) for g in quotient)),
                    None)
@@ -478,7 +484,7 @@ def agreeing_trades(net: Network) -> list[list[fmpq]]:
     for k in (k for k, w in enumerate(view.w) if any(w)):
         k0 = next((j for j, w in enumerate(view.w) if j != k and view.v[j] != 0 and any(w) and (
             view.v[j] * view.v[k] < 0 and not any(view.v[j] * x + view.v[k] * y for x, y in zip(rows[j], rows[k]))
-            or _agree_off_p(cones, [rows[j], rows[k]]))), None)
+            or agree_off_p(cones, [rows[j], rows[k]]))), None)
         if k0 is not None:
             out.append(unit((v_at + k, _ONE), *row_at(k0, rows[k], -1 / view.v[k0])))
             out += [unit(*row_at(k, u, _ONE), *row_at(k0, u, -view.v[k] / view.v[k0]))
@@ -646,7 +652,8 @@ def downhill_translations(net: Network, t: BottleneckType | None = None) -> list
     r"""One-sided translations of the hidden neurons with $v_k > 0$ of a case-(a) parameter, each keeping the
     function for every $t \ge 0$ (module docstring, *downhill translations*): $\delta b_k = -1$ for a U$-$ neuron
     (its active side shrinks), $\delta b_k = 1$, $\delta e = -v_k$ for a U$+$ neuron (its active side grows, $h$
-    unchanged where it was active). Any $n_0$. Cost: that of :func:`~semialg.families.bottleneck.types.combinatorial_type`.
+    unchanged where it was active). Any $n_0$. Cost: that of
+    :func:`~semialg.families.bottleneck.types.combinatorial_type`.
 
     >>> from semialg.core.network import Network
     >>> net = Network.from_arrays([[[-1], [1], [1]], [[2, -2, 1]], [[1]]], [[0, -1, -3], [-1], [0]])

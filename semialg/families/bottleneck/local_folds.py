@@ -107,7 +107,7 @@ def constant_folds(net: Network, t: BottleneckType, hidden_lines: list[tuple[tup
     r"""The folds (i) of the module docstring for a case-(a) parameter with $c \ne 0$: for every constant neuron
     $i$ with $v_i > 0$ not in ``tilted`` (rows moved by other moves), the fold into the first U$+$ neuron $k$
     with $v_k \ne 0$ of ``hidden_lines`` (hyperplanes of the hidden neurons without cancelling subsets,
-    normalised rows with their neurons, as :func:`~semialg.families.bottleneck.kink_equations._uncancelled_lines`
+    normalised rows with their neurons, as :func:`~semialg.families.bottleneck.kink_equations.uncancelled_lines`
     finds them: $P$ stays on $k$'s active side at every member near $\theta$). Cost: $O(n_1D)$.
 
     >>> from semialg.core.network import Network

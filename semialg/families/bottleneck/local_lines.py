@@ -13,7 +13,7 @@ from semialg.core.exact import normalise_row, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.constant_fibre import computes_constant
-from semialg.families.bottleneck.kink_equations import _SUBSET_LIMIT
+from semialg.families.bottleneck.kink_equations import SUBSET_LIMIT
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import OuterView
 
@@ -47,7 +47,7 @@ def line_row_equations(net: Network, t: BottleneckType | None = None) -> list[li
         jumps.setdefault(-view.b[k] / lam[k], {})[k] = view.v[k] * abs(lam[k])
     kept, cancelling = [], []
     for at_point in jumps.values():
-        if len(at_point) > _SUBSET_LIMIT:
+        if len(at_point) > SUBSET_LIMIT:
             cancelling += list(at_point)        # not tested: counted as cancelling, never kept
             continue
         for k, a in at_point.items():

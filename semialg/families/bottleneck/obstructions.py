@@ -373,3 +373,7 @@ def forced(net: Network, live: Network, cone: list[Vec], rays, failed: str, cloc
                 f"neither bounded above nor below on P-bar); such fibres are not described; sa.equivalent "
                 f"decides membership")
     return oriented
+
+
+#: Public names of the pieces of $\overline P$ and $\{h \le 0\}$ and of $P$'s components, for other modules.
+sign_pieces, p_components = _pieces, _components

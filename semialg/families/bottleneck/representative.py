@@ -566,3 +566,7 @@ def generic_representative(net: Network, budget: float | None = None, deadline: 
         f"bounded{nowhere if not directions else ''}; "
         f"{equal} had the same function, none was generic"
         + "".join(f"; {k} of them: {r}" for r, k in sorted(reasons.items(), key=lambda rk: -rk[1])[:2]))
+
+
+#: A public name of the live part of a parameter's inner network, for other modules.
+live_network = _live
