@@ -242,7 +242,7 @@ def test_hidden_neuron_moves_keep_the_function():
                 a, b = h(x)[0], h2(x)[0]
                 assert b <= a and (a <= 0 or a == b)
         r = identifiable(net, budget=20)
-        if r.status == "not identifiable" and r.move.kind == "family fibre" and r.move.data[0] == "bottleneck" \
+        if r.status == "not identifiable" and r.move.kind == "family move" and r.move.data[0] == "bottleneck" \
                 and str(r.move.data[1])[:1] == "U":
             reported += 1
             assert r.verify(net) and sa.equivalent(net, r.witness) and orbit_element(net, r.witness) is None

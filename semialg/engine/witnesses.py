@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from flint import fmpq
 
+from semialg.core.certificate import defined_in
 from semialg.core.exact import nullspace
 from semialg.core.modular import rank_one_independent
 from semialg.core.network import Network
@@ -64,8 +65,10 @@ class WitnessMove(Result):
     """A move that keeps the function and the architecture, with an exact precondition.
 
     ``kind`` is one of ``"dead row"``, ``"constant refold"``, ``"twin shift"``, ``"flip"``,
-    ``"opposite trade"``, ``"phantom shift"``, ``"pair relocation"``, ``"hidden weight"``, ``"always active"``, ``"family fibre"``, ``"narrower network"``; ``layer`` is the hidden layer (1-based),
-    ``neurons`` the neurons involved (0-based), ``data`` the move's numbers. ``apply(net)`` re-checks the
+    ``"opposite trade"``, ``"phantom shift"``, ``"pair relocation"``, ``"hidden weight"``, ``"always active"``,
+    ``"family fibre"``, ``"family move"``,
+    ``"narrower network"``; ``layer`` is the hidden layer (1-based), ``neurons`` the indices of the neurons involved
+    (from 0; every text numbers neurons from 1), ``data`` the move's numbers. ``apply(net)`` re-checks the
     precondition exactly (raising :class:`CertificateError` when it fails) and returns the moved network;
     the preconditions of ``"hidden weight"`` (on the image of the earlier layers, neuron $i$ of layer
     $l$ is off wherever neuron $j$ of layer $l - 1$ is on) and ``"always active"`` ($z_{l,i} \\ge 0$ on that
@@ -73,6 +76,11 @@ class WitnessMove(Result):
     ``"family fibre"`` and ``"narrower network"`` moves carry the target network itself (a member of the
     family's explicit fibre; the family's minimal form padded with zero neurons): they have no precondition
     to check, so ``apply`` refuses them — the result's ``verify`` proves such a witness equivalent instead.
+    A ``"family move"`` (``data`` = (family name, label), the label a string carrying the family's own named
+    move as its ``move`` attribute, e.g. :class:`~semialg.families.bottleneck.ident_moves.MoveLabel`) is replayed:
+    ``apply`` accepts only a move of a class of :mod:`semialg.families` itself and returns ``move.apply(net)``,
+    which re-checks the move's precondition exactly. A ``"family fibre"`` move whose label carries such a move
+    becomes a ``"family move"``, without a target (the move builds the witness).
     """
 
     kind: str
@@ -81,8 +89,32 @@ class WitnessMove(Result):
     data: tuple = ()
     target: Network | None = field(default=None, repr=False)
 
+    def __post_init__(self):
+        label = self.data[1] if self.kind in ("family fibre", "family move") and len(self.data) >= 2 else None
+        if isinstance(label, str) and getattr(label, "move", None) is not None:
+            object.__setattr__(self, "kind", "family move")
+        if self.kind == "family move":
+            object.__setattr__(self, "target", None)     # the move builds the witness: never carried
+
+    def _family_move(self):
+        """The carried family move, if it is one of the families' own classes (a look-alike could skip checks)."""
+        move = getattr(self.data[1], "move", None) if len(self.data) >= 2 else None
+        if move is None or not callable(getattr(move, "apply", None)) or not defined_in(type(move), "semialg.families"):
+            raise CertificateError("a 'family move' carries no move of a family's own classes")
+        return move
+
+    def _family_move_text(self) -> str:
+        move = getattr(self.data[1], "move", None) if len(self.data) >= 2 else None
+        text = move.describe() if callable(getattr(move, "describe", None)) else str(self.data[1:])
+        return f"{self.data[0] if self.data else 'family'} family move: {text}"
+
     def apply(self, net: Network) -> Network:
         l, N = self.layer, self.neurons
+        if self.kind == "family move":
+            moved = self._family_move().apply(net)
+            if type(moved) is not Network or moved.widths != net.widths:
+                raise CertificateError("the family move does not give a network of the same architecture")
+            return moved
         if self.target is not None or self.kind in ("family fibre", "narrower network"):
             # a carried target is not a checked move: returning it would let any network through
             raise CertificateError(f"a {self.kind!r} move carries its target and has no precondition to replay")
@@ -101,7 +133,7 @@ class WitnessMove(Result):
         if self.kind == "dead row":
             (i,) = N
             if any(column(net, l, i)):
-                raise CertificateError(f"neuron {i} of layer {l} has non-zero outgoing weights")
+                raise CertificateError(f"neuron {i + 1} of layer {l} has non-zero outgoing weights")
             r = row(net, l, i)
             new = tuple(_ZERO for _ in r) if any(r) else r[:-1] + (_ONE,)
             return _edit(net, l, {i: new}, {})
@@ -109,7 +141,7 @@ class WitnessMove(Result):
             (i,) = N
             r, c = row(net, l, i), column(net, l, i)
             if any(r[:-1]):
-                raise CertificateError(f"neuron {i} of layer {l} has non-zero incoming weights")
+                raise CertificateError(f"neuron {i + 1} of layer {l} has non-zero incoming weights")
             b = r[-1]
             b2 = -_ONE if b > 0 else _ONE
             shift = tuple(x * (max(b, _ZERO) - max(b2, _ZERO)) for x in c)
@@ -118,7 +150,7 @@ class WitnessMove(Result):
             i, j = N
             (mu,) = self.data
             if mu <= 0 or tuple(mu * x for x in row(net, l, i)) != row(net, l, j):
-                raise CertificateError(f"row {j} of layer {l} is not {mu} times row {i} with {mu} > 0")
+                raise CertificateError(f"row {j + 1} of layer {l} is not {mu} times row {i + 1} with {mu} > 0")
             return shift_twins(net, l, ((i, j),), (mu,))
         if self.kind == "flip":
             return flip(net, l, N)
@@ -126,9 +158,9 @@ class WitnessMove(Result):
             i, j, q = N
             mu, nu = self.data
             if mu <= 0 or tuple(-mu * x for x in row(net, l, i)) != row(net, l, j):
-                raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
+                raise CertificateError(f"row {j + 1} of layer {l} is not -{mu} times row {i + 1} with {mu} > 0")
             if not nu or tuple(nu * x for x in net.weights[l - 1][i]) != tuple(net.weights[l - 1][q]):
-                raise CertificateError(f"the weights of neuron {q} are not {nu} times those of neuron {i}")
+                raise CertificateError(f"the weights of neuron {q + 1} are not {nu} times those of neuron {i + 1}")
             ci, cj, cq = column(net, l, i), column(net, l, j), column(net, l, q)
             bi, bq = net.biases[l - 1][i], net.biases[l - 1][q]
             cj2 = tuple(mu * x / nu for x in cj)
@@ -143,12 +175,12 @@ class WitnessMove(Result):
             mus = self.data[0]
             for (i, j), mu in zip(pairs, mus, strict=True):
                 if mu <= 0 or tuple(-mu * x for x in row(net, l, i)) != row(net, l, j):
-                    raise CertificateError(f"row {j} of layer {l} is not -{mu} times row {i} with {mu} > 0")
+                    raise CertificateError(f"row {j + 1} of layer {l} is not -{mu} times row {i + 1} with {mu} > 0")
             if self.kind == "phantom shift":
                 (i, j), mu = pairs[0], mus[0]
                 ci, cj = column(net, l, i), column(net, l, j)
                 if any(x + mu * y for x, y in zip(ci, cj, strict=True)):
-                    raise CertificateError(f"neurons {i}, {j} of layer {l} do not compute a linear function")
+                    raise CertificateError(f"neurons {i + 1}, {j + 1} of layer {l} do not compute a linear function")
                 ri, rj = row(net, l, i), row(net, l, j)
                 return _edit(net, l, {i: ri[:-1] + (ri[-1] + 1,), j: rj[:-1] + (rj[-1] - mu,)}, {},
                              tuple(-x for x in ci))
@@ -172,15 +204,17 @@ class WitnessMove(Result):
         count = _ARITY.get(self.kind)
         if (count is not None and len(N) != count) or (count is None and (not N or (
                 self.kind == "opposite trade" and len(N) % 2))):
-            raise CertificateError(f"a {self.kind!r} move cannot involve the neurons {list(N)}")
+            raise CertificateError(f"a {self.kind!r} move cannot involve the neurons "
+                                   f"{[i + 1 if isinstance(i, int) else i for i in N]}")
         if self.kind in ("hidden weight", "always active") and l < 2:
             raise CertificateError(f"a {self.kind!r} move needs a hidden layer after the first, not layer {l}")
         if self.kind == "hidden weight":
             if l < 2 or not 0 <= N[0] < net.widths[l] or not 0 <= N[1] < net.widths[l - 1]:
-                raise CertificateError(f"no weight W_{l}[{N[0]}, {N[1]}] in {net.architecture}")
+                raise CertificateError(f"no weight W_{l}[{N[0] + 1}, {N[1] + 1}] (1-based) in {net.architecture}")
             return
         if len(set(N)) != len(N) or not all(0 <= i < net.widths[l] for i in N):
-            raise CertificateError(f"the neurons {list(N)} of layer {l} are not distinct neurons of that layer")
+            raise CertificateError(f"the neurons {[i + 1 for i in N]} of layer {l} are not distinct neurons of that "
+                                   "layer")
 
     def _check_image(self, net: Network) -> None:
         """The precondition of ``"hidden weight"`` / ``"always active"`` on every linear region of layers
@@ -189,33 +223,39 @@ class WitnessMove(Result):
         l, i, d = self.layer, self.neurons[0], net.architecture.input_dim
         for R in image_regions(net, l):
             if self.kind == "always active" and sign_somewhere(R, i, -1, d):
-                raise CertificateError(f"neuron {i} of layer {l} is negative somewhere on the image")
+                raise CertificateError(f"neuron {i + 1} of layer {l} is negative somewhere on the image")
             if self.kind == "hidden weight" and R.pattern[-1][self.neurons[1]] > 0 and sign_somewhere(R, i, 1, d):
-                raise CertificateError(f"neuron {i} of layer {l} is active where neuron {self.neurons[1]} of "
+                raise CertificateError(f"neuron {i + 1} of layer {l} is active where neuron {self.neurons[1] + 1} of "
                                        f"layer {l - 1} is")
 
     def describe(self) -> str:
-        where = f"hidden layer {self.layer}, neurons {list(self.neurons)} (0-based)"
+        num = [i + 1 if isinstance(i, int) else i for i in self.neurons] + ["?"] * 3     # numbered from 1
+        where = f"hidden layer {self.layer}, neurons {num[:len(self.neurons)]}"
         return {
             "dead row": f"{where}: the neuron has zero outgoing weights, so its incoming row is free",
             "constant refold": f"{where}: the neuron has zero incoming weights; its bias is changed and "
                                "the next bias compensates",
-            "twin shift": f"{where}: positive twins (row j = {self.data[0] if self.data else '?'} row i); "
+            "twin shift": f"{where}: positive twins (row {num[1]} = {self.data[0] if self.data else '?'} row "
+                          f"{num[0]}); "
                           "the second's outgoing weights move to the first",
             "flip": f"{where}: sum of W_next[:, i] W[i, :] over S is 0, so negating the rows of S changes the "
                     "next pre-activation by a constant (0-factor flip)",
             "opposite trade": f"{where}: opposite pairs whose weight rows are linearly dependent trade "
                               "outgoing weights (sigma(z) - sigma(-z) = z)",
             "phantom shift": f"{where}: an opposite pair computing a linear function is translated",
-            "pair relocation": f"{where}: the second neuron of the opposite pair (i, j) moves opposite to neuron q "
+            "pair relocation": f"{where}: the second neuron of the opposite pair ({num[0]}, {num[1]}) moves "
+                               f"opposite to neuron {num[2]} "
                                "on a parallel hyperplane; the linear parts agree up to a constant",
-            "family fibre": "a member of the family's explicit fibre",
+            "family fibre": f"a member of the {self.data[0] if self.data else 'family'} family's explicit fibre"
+                            + (f" ({self.data[1]})" if len(self.data) > 1 else ""),
+            "family move": self._family_move_text(),
             "narrower network": "a narrower network computes the same function (the family's minimal form, "
                                 f"width {self.data[1] if len(self.data) > 1 else '?'}), padded with zero neurons",
             "always active": f"{where}: the neuron is never negative on the image of the earlier layers, so "
                              "sigma(z) = z there: its bias rises and the next bias compensates",
-            "hidden weight": f"{where}: neuron i of layer {self.layer} is never active where neuron j of layer "
-                             f"{self.layer - 1} is, so lowering W_{self.layer}[i, j] changes nothing",
+            "hidden weight": f"{where}: neuron {num[0]} of layer {self.layer} is never active where neuron "
+                             f"{num[1]} of layer {self.layer - 1} is, so lowering W_{self.layer}[{num[0]}, {num[1]}] "
+                             "changes nothing",
         }.get(self.kind, self.kind)
 
 

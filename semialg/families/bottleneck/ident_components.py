@@ -42,7 +42,8 @@ from flint import fmpq
 from semialg.core.exact import nullspace, rank
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, CertificateError, SemialgError
-from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone, polyhedron
+from semialg.families.bottleneck.hidden_region import hidden_cone, polyhedron
+from semialg.families.bottleneck.ident_cache import hidden_region
 from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import combinatorial_type
@@ -85,7 +86,7 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
         return f"regime {t.regime}, not PN"
     live, clock = _live(net), _Clock(None, deadline, "the components of P")
     try:
-        if hidden_cone(HiddenRegion(live, clock)):
+        if hidden_cone(hidden_region(live, clock)):
             return "some row is bounded above on the closure of P"
     except ArchitectureError:
         return "the first-layer rows are parallel"

@@ -29,6 +29,7 @@ from flint import fmpq
 from semialg.core.exact import dot, nullspace
 from semialg.core.network import Network
 from semialg.errors import SemialgError
+from semialg.families.bottleneck.ident_moves import MoveLabel, ShiftHiddenBiases
 from semialg.families.bottleneck.obstructions import _Clock, _pieces
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import combinatorial_type
@@ -94,12 +95,9 @@ def shift_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
             continue
         scale = min(gaps[k] / (2 * abs(d)) for k, d in zip(movable, delta, strict=True) if d != 0)
         for s in (scale, -scale, scale / 8, -scale / 8):
-            b = list(view.b)
-            for k, d in zip(movable, delta, strict=True):
-                b[k] += s * d
-            moved = Network(net.weights, (tuple(b), (view.e - s * shift,)) + net.biases[2:])
-            moving = [(k + 1, s * d) for k, d in zip(movable, delta, strict=True) if d != 0]
-            label = ", ".join(f"b_{n} {_signed(x)}" for n, x in moving)
-            out.append((f"hidden neurons {', '.join(str(n) for n, _ in moving)} shifted together: {label}, "
-                        f"e {_signed(-s * shift)}", moved))
+            moving = [(k, s * d) for k, d in zip(movable, delta, strict=True) if d != 0]
+            move = ShiftHiddenBiases(tuple(k for k, _ in moving), tuple(x for _, x in moving), -s * shift)
+            label = ", ".join(f"b_{k + 1} {_signed(x)}" for k, x in moving)
+            out.append((MoveLabel(f"hidden neurons {', '.join(str(k + 1) for k, _ in moving)} shifted together: "
+                                  f"{label}, e {_signed(-s * shift)}", move), move.build(net)))
     return tuple(out)

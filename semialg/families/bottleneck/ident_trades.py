@@ -31,11 +31,11 @@ import itertools
 
 from flint import fmpq
 
-from semialg.core.exact import dot
 from semialg.core.network import Network
 from semialg.engine.neurons import hyperplane_pairs
 from semialg.errors import SemialgError
-from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.ident_cache import hidden_region
+from semialg.families.bottleneck.ident_moves import MoveLabel, PairTrade
 from semialg.families.bottleneck.ident_witnesses import z_range
 from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.types import combinatorial_type
@@ -64,7 +64,7 @@ def trade_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
     try:
         if combinatorial_type(net, budget=budget).regime != "PN":
             return ()
-        region = HiddenRegion(net, _Clock(budget, None, "candidate witnesses: the hull of the closure of P"))
+        region = hidden_region(net, _Clock(budget, None, "candidate witnesses: the hull of the closure of P"))
     except SemialgError:
         return ()
     view = OuterView.of(net)
@@ -87,19 +87,17 @@ def trade_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
                 lo, hi = z_range(region, L, fmpq(0)) if any(L) else (None, None)
                 for sign, bound in ((-1, hi), (1, lo)):
                     for extra in (() if bound is None or x0 is None else _OFFSETS[:1] if sign < 0 else _OFFSETS):
-                        W, b, v = [list(w) for w in view.w], list(view.b), list(view.v)
-                        for k in F + ((kept,) if flip else ()):
-                            W[k], b[k] = [-x for x in W[k]], -b[k]
-                        v[kept] = c_h
-                        W[freed], b[freed], v[freed] = [sign * x for x in L], -sign * bound + extra, fmpq(sign)
-                        moved = Network((tuple(map(tuple, W)), (tuple(v),)) + net.weights[2:],
-                                        (tuple(b), (view.e,)) + net.biases[2:])
+                        w_j, b_j = tuple(sign * x for x in L), -sign * bound + extra
+                        move = PairTrade(kept, freed, F, bool(flip), w_j, b_j, fmpq(sign), view.e)
+                        moved = move.build(net)
                         e = view.e + view.inner(x0)[0] - OuterView.of(moved).inner(x0)[0]
-                        moved = Network(moved.weights, (tuple(b), (e,)) + net.biases[2:])
+                        move = PairTrade(kept, freed, F, bool(flip), w_j, b_j, fmpq(sign), e)
+                        moved = move.build(net)
                         h2 = OuterView.of(moved).inner
                         if any(h2(p)[0] > 0 for p in off_p if not region.h(p) > 0):
                             continue
                         n = freed + 1
-                        out.append((f"{_label(i, j, kept, F, flip)}, neuron {n} moved off P carrying their linear "
-                                    f"part: w_{n} = ({', '.join(map(str, W[freed]))}), b_{n} = {b[freed]}", moved))
+                        out.append((MoveLabel(f"{_label(i, j, kept, F, flip)}, neuron {n} moved off P carrying "
+                                              f"their linear part: w_{n} = ({', '.join(map(str, w_j))}), "
+                                              f"b_{n} = {b_j}", move), moved))
     return tuple(out)

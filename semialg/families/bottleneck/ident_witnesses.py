@@ -51,6 +51,9 @@ from semialg.core.network import Network
 from semialg.engine.neurons import hyperplane_pairs
 from semialg.errors import SemialgError
 from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.ident_cache import hidden_region
+from semialg.families.bottleneck.ident_moves import (DoubleDeadNeuron, MoveLabel, PairOffP, ReflectHiddenNeuron,
+                                                     ShiftHiddenBiases)
 from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -75,11 +78,6 @@ def z_range(region: HiddenRegion, w, b) -> tuple[fmpq | None, fmpq | None]:
     return lo, hi
 
 
-def _rebuilt(net: Network, W, b, v, e) -> Network:
-    return Network((tuple(tuple(r) for r in W), ((tuple(v),)),) + net.weights[2:],
-                   (tuple(b), (e,)) + net.biases[2:])
-
-
 def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Network], ...]:
     r"""Candidates from the module's moves (labelled), for a case-(a) parameter in regime PN with $n_0 \ge 2$ and
     two non-parallel rows (the candidates that may fail only for $n_0 \le 4$, $n_1 \le 16$); ``()`` otherwise or
@@ -91,61 +89,55 @@ def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Ne
         t = combinatorial_type(net, budget=budget)
         if t.regime != "PN":
             return ()
-        region = HiddenRegion(net, clock)
+        region = hidden_region(net, clock)
     except SemialgError:
         return ()
     view = OuterView.of(net)
-    W, b, v, e = list(view.w), list(view.b), list(view.v), view.e
+    W, b, v = list(view.w), list(view.b), list(view.v)
     out = []
     for k, cls in enumerate(t.classes):
         n = k + 1       # neurons are named from 1 in labels, as everywhere in the package's prose
         if v[k] >= 0:
             continue
         if cls == "U-":
-            out.append((f"U- neuron {n} (v < 0) doubled: v_{n} * 2",
-                        _rebuilt(net, W, b, _put(v, k, 2 * v[k]), e)))
+            _add(out, net, f"U- neuron {n} (v < 0) doubled: v_{n} * 2", DoubleDeadNeuron(k))
         elif cls == "U+":
             lo, hi = z_range(region, W[k], b[k])
             if lo is not None and lo > 0:
                 delta = lo / 2
-                out.append((f"U+ neuron {n} (v < 0) moved towards P: b_{n} - {delta}, e + v_{n} {delta}",
-                            _rebuilt(net, W, _put(b, k, b[k] - delta), v, e + v[k] * delta)))
+                _add(out, net, f"U+ neuron {n} (v < 0) moved towards P: b_{n} - {delta}, e + v_{n} {delta}",
+                     ShiftHiddenBiases((k,), (-delta,), v[k] * delta))
             elif hi is not None and _small(net):
                 for extra in _OFFSETS:
                     beta = hi + extra
-                    out.append((f"U+ neuron {n} (v < 0) reflected beyond P: w_{n}, v_{n} negated, "
-                                f"b_{n} = {beta - b[k]}",
-                                _rebuilt(net, _put(W, k, tuple(-x for x in W[k])), _put(b, k, beta - b[k]),
-                                         _put(v, k, -v[k]), e + v[k] * beta)))
+                    _add(out, net, f"U+ neuron {n} (v < 0) reflected beyond P: w_{n}, v_{n} negated, "
+                         f"b_{n} = {beta - b[k]}", ReflectHiddenNeuron(k, beta))
     _, opposite = hyperplane_pairs(view.inner, 1)
     tried = _OFFSETS if _small(net) else ()   # each failing candidate costs the engine an exact equivalence
     for i, j, lam in opposite:
-        for kept, moved, mu in ((i, j, lam), (j, i, _ONE / lam)):
+        for kept, moved in ((i, j), (j, i)):
             lo, hi = z_range(region, W[moved], b[moved])
-            vk = _put(v, kept, v[kept] + mu * v[moved])
             label = (f"opposite pair {min(i, j) + 1}, {max(i, j) + 1} sharing a hyperplane, the kink carried by "
                      f"neuron {kept + 1}, neuron {moved + 1}")
             if lo is not None:        # z'_j = z_j + gamma >= 1 on P
                 for extra in (_OFFSETS[:1] if v[moved] < 0 else tried):
                     gamma = _ONE + extra - lo
-                    out.append((f"{label} shifted off P: b_{moved + 1} + {gamma}",
-                                _rebuilt(net, W, _put(b, moved, b[moved] + gamma), vk, e - v[moved] * gamma)))
+                    _add(out, net, f"{label} shifted off P: b_{moved + 1} + {gamma}",
+                         PairOffP(kept, moved, "shift", gamma))
             if hi is not None:        # z'_j = beta - z_j >= 1 on P
-                flipped, m = tuple(-x for x in W[moved]), moved + 1
+                m = moved + 1
                 for extra in (_OFFSETS[:1] if v[moved] > 0 else tried):
                     beta = _ONE + extra + hi
-                    out.append((f"{label} reflected beyond P: w_{m}, v_{m} negated, b_{m} = {beta - b[moved]}",
-                                _rebuilt(net, _put(W, moved, flipped), _put(b, moved, beta - b[moved]),
-                                         _put(vk, moved, -v[moved]), e + v[moved] * beta)))
+                    _add(out, net, f"{label} reflected beyond P: w_{m}, v_{m} negated, b_{m} = {beta - b[moved]}",
+                         PairOffP(kept, moved, "reflect", beta))
     return tuple(out)
+
+
+def _add(out: list, net: Network, label: str, move) -> None:
+    """The candidate the move builds, labelled (the label carries the move, which the engine replays)."""
+    out.append((MoveLabel(label, move), move.build(net)))
 
 
 def _small(net: Network) -> bool:
     """Whether candidates that may fail are worth their exact checks (a size guard, not a decision)."""
     return net.widths[0] <= 4 and net.widths[1] <= 16
-
-
-def _put(seq, k: int, value) -> list:
-    out = list(seq)
-    out[k] = value
-    return out

@@ -80,8 +80,10 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
+from semialg.families.bottleneck.ident_cache import inner_identifiable
 from semialg.families.bottleneck.ident_components import ComponentsTheorem, SeparableComponents, separable
 from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
+from semialg.families.bottleneck.ident_moves import InnerNetworkMove, MoveLabel, ShiftHiddenBiases
 from semialg.families.bottleneck.ident_line import LineKinks, LineTheorem, line_failure
 from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
@@ -100,6 +102,7 @@ __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_ki
 MAX_SUBSET_NEURONS = 16
 
 Point = tuple[fmpq, ...]
+_ONE, _ZERO = fmpq(1), fmpq(0)
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
     case (b): :func:`ridge_proof`), or ``None`` (what failed is appended to ``checked``). Cost:
     :func:`visible_kinks` plus :func:`~semialg.engine.identifiability.identifiable` of the inner network (within
     what remains before ``deadline``, a :func:`time.monotonic` value)."""
-    from semialg.engine.identifiability import ProofStep, identifiable
+    from semialg.engine.identifiability import ProofStep
     if bottleneck_case(net) == "b":
         return ridge_proof(net, checked)
     if bottleneck_case(net) != "a":
@@ -238,7 +241,7 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                            "two hyperplanes separating the components of P")
             return None
     inner = OuterView.of(net).inner
-    result = identifiable(inner, budget=10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
+    result = inner_identifiable(inner, 10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
     if result.status != "identifiable":
         checked.append(f"bottleneck theorem not applied: the inner network h is {result.status}")
         return None
@@ -429,13 +432,11 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
     view, out = OuterView.of(net), []
     for k, (cls, v) in enumerate(zip(t.classes, view.v, strict=True)):
         if v > 0 and cls in ("U+", "U-"):
-            b = list(view.b)
-            b[k] += 1 if cls == "U+" else -1
-            e = view.e - v if cls == "U+" else view.e
-            moved = Network(net.weights, (tuple(b), (e,), net.biases[2]))
+            move = ShiftHiddenBiases((k,), (_ONE if cls == "U+" else -_ONE,), -v if cls == "U+" else _ZERO)
             n = k + 1
-            out.append((f"U+ neuron {n} (v > 0) moved away from P: b_{n} + 1, e - v_{n}" if cls == "U+" else
-                        f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1", moved))
+            out.append((MoveLabel(f"U+ neuron {n} (v > 0) moved away from P: b_{n} + 1, e - v_{n}" if cls == "U+"
+                                  else f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1", move),
+                        move.build(net)))
     budget = max(0.5, min(5.0, left / 4))
     return (tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget) + _inner_witness(net, budget)
             + trade_witnesses(net, budget))
@@ -445,10 +446,11 @@ def _inner_witness(net: Network, budget: float) -> tuple[tuple[str, Network], ..
     r"""The witness of the inner shallow network $h$ when it is not identifiable, with $c$, $d$ kept: it computes
     the same $h$, so the same $f$, and a member $h'' = \mu\,g\cdot h$ of the orbit would have $\mu = 1$ ($h \ne 0$ on
     $P$), so it lies outside the orbit (both re-checked by the engine)."""
-    from semialg.engine.identifiability import identifiable
-    r = identifiable(OuterView.of(net).inner, budget=budget)
+    r = inner_identifiable(OuterView.of(net).inner, budget)
     if r.status != "not identifiable":
         return ()
     W = r.witness
+    move = InnerNetworkMove(r.move)
     moved = Network(W.weights + net.weights[2:], W.biases + net.biases[2:])
-    return ((f"inner network h replaced by an equivalent one outside its orbit ({r.move.kind})", moved),)
+    return ((MoveLabel(f"inner network h replaced by an equivalent one outside its orbit ({r.move.kind})", move),
+             moved),)

@@ -3,7 +3,8 @@ under its stated precondition).
 
 Case (b): :func:`translate_hidden_hyperplane`, :func:`move_onto_kink`, :func:`flip_kink`,
 :func:`trade_affine_block`, :func:`reflect`; both cases: :func:`replace_neuron` (dead and hidden neurons).
-Also the base :class:`BottleneckMove` of the replayable moves, the group action :class:`ActBy`, the certificate
+Texts number neurons from 1 (fields and arguments from 0). Also the base :class:`BottleneckMove` of the replayable
+moves, the group action :class:`ActBy`, the certificate
 :class:`BottleneckMoveCertificate` that replays them, those that change which neurons are used
 (:class:`FlipKinkSet`, :class:`ReviveNeuron`, :class:`InsertNeuron`, :class:`DropNeuron` — the width changes —,
 :class:`AbsorbAtConstantInput`, :class:`ResetFirstLayer`) and the case-(b) moves the witnesses of
@@ -119,7 +120,7 @@ def trade_affine_block(net: Network, i: int, j: int, delta, check: bool = True) 
     if v[i] == 0 or v[j] == 0:
         raise ArchitectureError(f"trade_affine_block: neuron {i if v[i] == 0 else j} has v = 0 (no slope to trade)")
     if check and any(v[k] <= 0 or e[k] < 0 for k in (i, j)) or check and i == j and e[i] + delta < 0:
-        raise ArchitectureError(f"trade_affine_block: neurons {i} and {j} must stay always active on t >= 0 "
+        raise ArchitectureError(f"trade_affine_block: neurons {i + 1} and {j + 1} must stay always active on t >= 0 "
                                 f"(v > 0, e >= 0)")
     if i == j:
         e[i] += delta
@@ -173,7 +174,7 @@ def replace_neuron(net: Network, layer: int, i: int, incoming: Sequence, bias, o
     if check:
         r = (equivalent_ridge if bottleneck_case(net) == "b" else equivalent_outer)(net, out)
         if not r:
-            raise ArchitectureError(f"replace_neuron: neuron {i} of layer {layer} cannot move there: the function "
+            raise ArchitectureError(f"replace_neuron: neuron {i + 1} of layer {layer} cannot move there: the function "
                                     f"changes at x = {[str(t) for t in r.certificate.point]}")
     return out
 
@@ -198,6 +199,11 @@ class BottleneckMove(Latexable):
     def mechanisms(self) -> tuple[str, ...]:
         """The mechanisms this move uses (one, but for a trade absorbing two kinds of affine change)."""
         return (self.mechanism,)
+
+
+def _nums(neurons) -> list:
+    """Neuron indices as the texts number them, from 1."""
+    return [k + 1 if isinstance(k, int) else k for k in neurons]
 
 
 def _with(view: RidgeView, **changes) -> Network:
@@ -226,18 +232,18 @@ class FlipKinkSet(BottleneckMove):
         check_neurons(self.S, len(view.v))
         S = self.S
         if not S:
-            self._fail(f"S = {list(S)} is not a non-empty set of second-layer neurons")
+            self._fail(f"S = {_nums(S)} is not a non-empty set of second-layer neurons")
         slope, d = (_ZERO,) * len(view.d), view.d
         for j in S:
             slope, d = _vadd(slope, view.c[j], view.v[j]), _vadd(d, view.c[j], view.e[j])
         if any(slope):
-            self._fail(f"the flipped affine terms of S = {list(S)} have non-zero slope")
+            self._fail(f"the flipped affine terms of S = {_nums(S)} have non-zero slope")
         v = tuple(-x if j in S else x for j, x in enumerate(view.v))
         e = tuple(-x if j in S else x for j, x in enumerate(view.e))
         return _with(view, v=v, e=e, d=d)
 
     def describe(self) -> str:
-        return f"kink neurons {list(self.S)} flipped together (their affine terms cancel, d absorbs the constant)"
+        return f"kink neurons {_nums(self.S)} flipped together (their affine terms cancel, d absorbs the constant)"
 
 
 @dataclass(frozen=True)
@@ -253,11 +259,11 @@ class ReviveNeuron(BottleneckMove):
         view = RidgeView.of(net)
         check_neurons((self.j,), len(view.v))
         if any(view.c[self.j]):
-            self._fail(f"neuron {self.j} has non-zero output weights")
+            self._fail(f"neuron {self.j + 1} has non-zero output weights")
         return _with(view, v=_replace(view.v, self.j, fmpq(self.v)), e=_replace(view.e, self.j, fmpq(self.e)))
 
     def describe(self) -> str:
-        return f"neuron {self.j} (output weights 0) given v = {self.v}, e = {self.e}"
+        return f"neuron {self.j + 1} (output weights 0) given v = {self.v}, e = {self.e}"
 
 
 @dataclass(frozen=True)
@@ -303,12 +309,12 @@ class DropNeuron(BottleneckMove):
         check_neurons((self.j,), len(view.v))
         j = self.j
         if len(view.v) == 1 or any(view.c[j]):
-            self._fail(f"neuron {j} has non-zero output weights or is the only one")
+            self._fail(f"neuron {j + 1} has non-zero output weights or is the only one")
         cut = lambda seq: seq[:j] + seq[j + 1:]  # noqa: E731
         return _with(view, v=cut(view.v), e=cut(view.e), c=cut(view.c))
 
     def describe(self) -> str:
-        return f"neuron {self.j} (output weights 0) removed"
+        return f"neuron {self.j + 1} (output weights 0) removed"
 
 
 @dataclass(frozen=True)
@@ -322,12 +328,12 @@ class AbsorbAtConstantInput(BottleneckMove):
     def apply(self, net: Network) -> Network:
         view = RidgeView.of(net)
         if any(view.w) or not 0 <= self.j < len(view.v):
-            self._fail(f"the first-layer row is not zero (or there is no neuron {self.j})")
+            self._fail(f"the first-layer row is not zero (or there is no neuron {self.j + 1})")
         value = max(view.v[self.j] * max(view.b, _ZERO) + view.e[self.j], _ZERO)
         return _with(view, c=_replace(view.c, self.j, (_ZERO,) * len(view.d)), d=_vadd(view.d, view.c[self.j], value))
 
     def describe(self) -> str:
-        return f"neuron {self.j} is constant (w = 0): absorbed into d"
+        return f"neuron {self.j + 1} is constant (w = 0): absorbed into d"
 
 
 @dataclass(frozen=True)
@@ -423,12 +429,12 @@ class ClearNeuron(BottleneckMove):
         check_neurons((self.j,), len(view.v))
         v, e, c = view.v[self.j], view.e[self.j], view.c[self.j]
         if not ((v <= 0 and e <= 0) or not any(c)):
-            self._fail(f"neuron {self.j} is active on t > 0 with non-zero output weights")
+            self._fail(f"neuron {self.j + 1} is active on t > 0 with non-zero output weights")
         return _with(view, v=_replace(view.v, self.j, _DEAD[0]), e=_replace(view.e, self.j, _DEAD[1]),
                      c=_replace(view.c, self.j, (_ZERO,) * len(view.d)))
 
     def describe(self) -> str:
-        return f"neuron {self.j} is dead on t >= 0: replaced by (v, e, c) = (-1, -1, 0)"
+        return f"neuron {self.j + 1} is dead on t >= 0: replaced by (v, e, c) = (-1, -1, 0)"
 
 
 @dataclass(frozen=True)
@@ -442,12 +448,12 @@ class AbsorbConstant(BottleneckMove):
         view = RidgeView.of(net)
         check_neurons((self.j,), len(view.v))
         if view.v[self.j] != 0:
-            self._fail(f"neuron {self.j} has v != 0")
+            self._fail(f"neuron {self.j + 1} has v != 0")
         d = _vadd(view.d, view.c[self.j], max(view.e[self.j], _ZERO))
         return ClearNeuron(self.j).apply(_with(view, c=_replace(view.c, self.j, (_ZERO,) * len(view.d)), d=d))
 
     def describe(self) -> str:
-        return f"neuron {self.j} is constant on t >= 0: absorbed into d"
+        return f"neuron {self.j + 1} is constant on t >= 0: absorbed into d"
 
 
 def _always_active(view: RidgeView, j: int) -> bool:
@@ -468,13 +474,13 @@ class MergeAffine(BottleneckMove):
         check_neurons((self.i, self.j), len(view.v))
         i, j = self.i, self.j
         if not (_always_active(view, i) and _always_active(view, j)):
-            self._fail(f"neurons {i}, {j} are not two distinct always-active neurons")
+            self._fail(f"neurons {i + 1}, {j + 1} are not two distinct always-active neurons")
         ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
         d = _vadd(view.d, view.c[j], view.e[j] - view.v[j] * view.e[i] / view.v[i])
         return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)), d=d)
 
     def describe(self) -> str:
-        return f"the affine contribution of neuron {self.j} moved into neuron {self.i} (d compensates)"
+        return f"the affine contribution of neuron {self.j + 1} moved into neuron {self.i + 1} (d compensates)"
 
 
 @dataclass(frozen=True)
@@ -488,11 +494,11 @@ class ShiftAffineBias(BottleneckMove):
         view = RidgeView.of(net)
         check_neurons((self.i,), len(view.v))
         if not _always_active(view, self.i):
-            self._fail(f"neuron {self.i} is not always active")
+            self._fail(f"neuron {self.i + 1} is not always active")
         return _with(view, e=_replace(view.e, self.i, _ZERO), d=_vadd(view.d, view.c[self.i], view.e[self.i]))
 
     def describe(self) -> str:
-        return f"bias of the always-active neuron {self.i} traded into d"
+        return f"bias of the always-active neuron {self.i + 1} traded into d"
 
 
 @dataclass(frozen=True)
@@ -511,7 +517,7 @@ class FlipKink(BottleneckMove):
             self._fail(str(exc))
 
     def describe(self) -> str:
-        return f"kink neuron {self.j} flipped, the affine term absorbed by neuron {self.into}"
+        return f"kink neuron {self.j + 1} flipped, the affine term absorbed by neuron {self.into + 1}"
 
 
 def _tau(view: RidgeView, j: int) -> fmpq:
@@ -537,12 +543,12 @@ class MergeKinks(BottleneckMove):
         i, j = self.i, self.j
         if not (_is_kink(view, i) and _is_kink(view, j)) or (view.v[i] > 0) != (view.v[j] > 0) \
                 or _tau(view, i) != _tau(view, j):
-            self._fail(f"neurons {i}, {j} are not two kinks at the same point with the same orientation")
+            self._fail(f"neurons {i + 1}, {j + 1} are not two kinks at the same point with the same orientation")
         ci = _vadd(view.c[i], view.c[j], view.v[j] / view.v[i])
         return _with(view, c=_replace(_replace(view.c, i, ci), j, (_ZERO,) * len(view.d)))
 
     def describe(self) -> str:
-        return f"kink neurons {self.i} and {self.j} at the same point merged"
+        return f"kink neurons {self.i + 1} and {self.j + 1} at the same point merged"
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.errors import CertificateError, ParameterError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
-from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
+from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate, _nums
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _scale
 
@@ -130,16 +130,16 @@ def _check(move: BottleneckMove, before: Network, after: Network, dead: Sequence
 
     for net, i in dead:
         if not sides(net, i) <= {-1}:
-            move._fail(f"neuron {i} is not dead on the closure of P")
+            move._fail(f"neuron {i + 1} is not dead on the closure of P")
     for net, i in hidden:
         if len(sides(net, i)) > 1 and meets_p(net, i):
-            move._fail(f"neuron {i} meets P (it is visible)")
+            move._fail(f"neuron {i + 1} meets P (it is visible)")
     for i in flipped:
         if len(sides(before, i)) < 2 or not meets_p(before, i):
-            move._fail(f"neuron {i} is not visible")
+            move._fail(f"neuron {i + 1} is not visible")
     for i in lines:
         if not meets_p(before, i):
-            move._fail(f"the hyperplane of neuron {i} does not meet P")
+            move._fail(f"the hyperplane of neuron {i + 1} does not meet P")
     return after
 
 
@@ -156,14 +156,14 @@ class FlipInner(BottleneckMove):
         check_neurons(self.S, len(view.v))
         n0 = len(view.w[0])
         if any(sum((view.v[i] * view.w[i][j] for i in self.S), _ZERO) != 0 for j in range(n0)):
-            self._fail(f"the sum of v_i w_i over S = {list(self.S)} is not zero")
+            self._fail(f"the sum of v_i w_i over S = {_nums(self.S)} is not zero")
         W1 = [(_scale(-_ONE, w) if i in self.S else w) for i, w in enumerate(view.w)]
         b1 = [(-b if i in self.S else b) for i, b in enumerate(view.b)]
         e = view.e + sum((view.v[i] * view.b[i] for i in self.S), _ZERO)
         return net.replace_layer(1, W1, b1).replace_layer(2, bias=[e])
 
     def describe(self) -> str:
-        return f"first-layer neurons {list(self.S)} flipped (a 0-factor of h), e compensates"
+        return f"first-layer neurons {_nums(self.S)} flipped (a 0-factor of h), e compensates"
 
 
 _HIDDEN = "hidden neurons (U-)"
@@ -184,12 +184,12 @@ class DropConstantNeuron(BottleneckMove):
         check_neurons((self.i,), len(neurons))
         w, b, v = neurons[self.i]
         if any(w) and v != 0:
-            self._fail(f"neuron {self.i} is not constant (w != 0 and v != 0)")
+            self._fail(f"neuron {self.i + 1} is not constant (w != 0 and v != 0)")
         e = _view(net).e + (v * max(b, _ZERO) if not any(w) else _ZERO)
         return _rebuild(net, neurons[:self.i] + neurons[self.i + 1:], e)
 
     def describe(self) -> str:
-        return f"constant first-layer neuron {self.i} removed (w = 0 or v = 0; e absorbs its value)"
+        return f"constant first-layer neuron {self.i + 1} removed (w = 0 or v = 0; e absorbs its value)"
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ class MoveHiddenNeuron(BottleneckMove):
         return _check(self, net, after, dead=((net, self.i), (after, self.i)))
 
     def describe(self) -> str:
-        return (f"hidden first-layer neuron {self.i} moved to w = ({', '.join(map(str, self.w))}), b = {self.b}, "
+        return (f"hidden first-layer neuron {self.i + 1} moved to w = ({', '.join(map(str, self.w))}), b = {self.b}, "
                 f"v = {self.v} (dead on P before and after)")
 
 
@@ -251,7 +251,7 @@ class DropHiddenNeuron(BottleneckMove):
         return _check(self, net, after, dead=((net, self.i),))
 
     def describe(self) -> str:
-        return f"hidden first-layer neuron {self.i} removed (dead on P)"
+        return f"hidden first-layer neuron {self.i + 1} removed (dead on P)"
 
 
 @dataclass(frozen=True)
@@ -296,10 +296,10 @@ class TradeOnP(BottleneckMove):
             ri, rj = tuple(neurons[i][0]) + (neurons[i][1],), tuple(neurons[j][0]) + (neurons[j][1],)
             lam = -rj[ri.index(next(x for x in ri if x))] / next(x for x in ri if x) if any(neurons[i][0]) else None
             if lam is None or lam <= 0 or _scale(-lam, ri) != rj or i in self.drop or j in self.drop:
-                self._fail(f"neurons {i}, {j} are not an opposite pair (w_j, b_j) = -lambda (w_i, b_i)")
+                self._fail(f"neurons {i + 1}, {j + 1} are not an opposite pair (w_j, b_j) = -lambda (w_i, b_i)")
             y = to_fmpq(y, where="shift")
             if y == 0:
-                self._fail(f"the pair ({i}, {j}) trades nothing")
+                self._fail(f"the pair ({i + 1}, {j + 1}) trades nothing")
             total = [t + y * x for t, x in zip(total, neurons[i][0], strict=True)]
             neurons[i] = (neurons[i][0], neurons[i][1], neurons[i][2] + y)
             neurons[j] = (neurons[j][0], neurons[j][1], neurons[j][2] - y / lam)
@@ -312,11 +312,11 @@ class TradeOnP(BottleneckMove):
         return _check(self, net, after, hidden=hidden, flipped=self.flip, lines=named)
 
     def describe(self) -> str:
-        what = f"visible neurons {list(self.flip)} flipped, " if self.flip else ""
+        what = f"visible neurons {_nums(self.flip)} flipped, " if self.flip else ""
         if self.pairs:
-            what += (f"visible opposite pairs {[list(p) for p in self.pairs]} trade output weights by "
+            what += (f"visible opposite pairs {[_nums(p) for p in self.pairs]} trade output weights by "
                      f"{[str(y) for y in self.shifts]}, ")
-        return (f"{what}hidden neurons {list(self.drop)} affine on P replaced by {len(self.insert)} others and "
+        return (f"{what}hidden neurons {_nums(self.drop)} affine on P replaced by {len(self.insert)} others and "
                 f"e = {self.e}: the same affine map on P")
 
 
