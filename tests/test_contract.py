@@ -140,6 +140,12 @@ def _instances() -> dict[str, list]:
              bn.TradeBiasOutput(1), bn.ReflectBounded(2), bn.EnterPlateau((((1, 0), 1, 1),), -1, 1),
              bn.MergeTwins(0, 1), bn.SplitTwin(0, 2, 1), bn.TradeOppositePairs(((0, 1), (2, 3)), (1, -1)),
              bn.ReflectPlateau((((1,), -1, 1),), 2, 2), bn.DropConstantNeuron(0), bn.MoveOfH(ShallowMergeTwins(0, 1))]
+    from semialg.engine.witnesses import WitnessMove
+    from semialg.families.bottleneck import ident_moves as im
+    one = Fraction(1)
+    objs += [im.ShiftHiddenBiases((0,), (one,), -one), im.DoubleDeadNeuron(1), im.ReflectHiddenNeuron(0, 2 * one),
+             im.PairOffP(0, 1, "shift", one), im.PairTrade(0, 1, (2,), False, (one, 0 * one), one, -one, 0 * one),
+             im.InnerNetworkMove(WitnessMove("dead row", 1, (0,)))]
     for res, _, _ in _certificates():
         objs += [res, res.certificate]
     F = sa.fibre(net)

@@ -62,8 +62,9 @@ def _separating_line(pieces) -> str | None:
     comps = _components(pieces)
     if len(comps) > MAX_COMPONENTS:
         return f"{len(comps)} > {MAX_COMPONENTS} components of P: the sign patterns are not enumerated"
-    gens = [[tuple(p) + (_ONE,) for i in comp for p in pieces[i][0].vertices]
-            + [tuple(r) + (_ZERO,) for i in comp for r in pieces[i][0].rays] for comp in comps]
+    # each generator once (adjacent pieces share vertices): the same cones, far fewer rows to describe
+    gens = [list(dict.fromkeys([tuple(p) + (_ONE,) for i in comp for p in pieces[i][0].vertices]
+                               + [tuple(r) + (_ZERO,) for i in comp for r in pieces[i][0].rays])) for comp in comps]
     line = None
     for signs in itertools.product((1, -1), repeat=len(comps) - 1):
         if -1 not in signs:

@@ -57,6 +57,9 @@ class MoveLabel(str):
         out.move = move
         return out
 
+    def __reduce__(self):
+        return MoveLabel, (str(self), self.move)
+
 
 def _signed(x: fmpq) -> str:
     return f"+ {x}" if x >= 0 else f"- {-x}"
