@@ -1,8 +1,9 @@
 r"""Small caches shared by the case-(a) identifiability routes (proofs and witness finders ask the same questions
 of one parameter several times): the :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion` of a network
-and the decided identifiability of an inner shallow network.
+the pieces of $\overline P$ and $\{h \le 0\}$ (:func:`~.obstructions._pieces`), the face of $\partial P$ of
+:func:`~.obstructions._standard_face`, and the decided identifiability of an inner shallow network.
 
-Both are deterministic functions of the network (a region is the same whatever its clock; a decided
+All are deterministic functions of the network (a region is the same whatever its clock; a decided
 identifiability status does not depend on the budget), so a cached answer is the answer; an ``"unknown"`` status
 is never cached (a larger budget may decide it). At most :data:`SIZE` networks are kept, oldest dropped first.
 Cost: a dictionary lookup by the network's exact hash.
@@ -17,13 +18,16 @@ from __future__ import annotations
 
 from semialg.core.network import Network
 from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.obstructions import _pieces, _standard_face
 
-__all__ = ["hidden_region", "inner_identifiable", "SIZE"]
+__all__ = ["hidden_region", "pieces", "standard_face", "inner_identifiable", "SIZE"]
 
 #: How many networks each cache keeps.
 SIZE = 16
 _REGIONS: dict = {}
 _INNER: dict = {}
+_PIECES: dict = {}
+_FACES: dict = {}
 
 
 def _keep(cache: dict, key, value):
@@ -37,6 +41,21 @@ def hidden_region(net: Network, clock=None) -> HiddenRegion:
     """``HiddenRegion(net, clock)``, built once per network (errors, e.g. the clock running out, are not cached)."""
     found = _REGIONS.get(net)
     return found if found is not None else _keep(_REGIONS, net, HiddenRegion(net, clock))
+
+
+def pieces(live: Network, clock=None):
+    """:func:`~.obstructions._pieces` of ``live``, computed once per network (copies of the lists)."""
+    found = _PIECES.get(live)
+    if found is None:
+        found = _keep(_PIECES, live, _pieces(live, clock))
+    return list(found[0]), list(found[1])
+
+
+def standard_face(live: Network, clock=None):
+    """:func:`~.obstructions._standard_face` of ``live`` (a vertex or ``None``), computed once per network."""
+    if live not in _FACES:
+        _keep(_FACES, live, _standard_face(live, clock))
+    return _FACES[live]
 
 
 def inner_identifiable(inner: Network, budget: float):

@@ -43,8 +43,8 @@ from semialg.core.exact import nullspace, rank
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, CertificateError, SemialgError
 from semialg.families.bottleneck.hidden_region import hidden_cone, polyhedron
-from semialg.families.bottleneck.ident_cache import hidden_region
-from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
+from semialg.families.bottleneck.ident_cache import hidden_region, pieces, standard_face
+from semialg.families.bottleneck.obstructions import _Clock, _components
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
@@ -91,9 +91,9 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
             return "some row is bounded above on the closure of P"
     except ArchitectureError:
         return "the first-layer rows are parallel"
-    if _standard_face(live, clock) is None:
+    if standard_face(live, clock) is None:
         return "no face of the boundary of P fixes sigma(h') = mu sigma(h)"
-    return _separating_line([(Q, A) for Q, A in _pieces(live, clock)[0]])
+    return _separating_line([(Q, A) for Q, A in pieces(live, clock)[0]])
 
 
 @dataclass(frozen=True)

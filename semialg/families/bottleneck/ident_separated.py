@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
-from semialg.families.bottleneck.obstructions import _Clock, _standard_face
+from semialg.families.bottleneck.ident_cache import standard_face
+from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -60,7 +61,7 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
             for w, b, cls in zip(view.w, view.b, t.classes, strict=True) if cls == "V"]
     if len(set(keys)) != len(keys):
         return "two visible neurons share a hyperplane"
-    if _standard_face(_live(net), _Clock(None, deadline, "a face of the boundary of P")) is None:
+    if standard_face(_live(net), _Clock(None, deadline, "a face of the boundary of P")) is None:
         return "no face of the boundary of P fixes sigma(h') = mu sigma(h)"
     return None
 

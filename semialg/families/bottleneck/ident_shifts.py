@@ -30,7 +30,8 @@ from semialg.core.exact import dot, nullspace
 from semialg.core.network import Network
 from semialg.errors import SemialgError
 from semialg.families.bottleneck.ident_moves import MoveLabel, ShiftHiddenBiases
-from semialg.families.bottleneck.obstructions import _Clock, _pieces
+from semialg.families.bottleneck.ident_cache import pieces as closed_pieces
+from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -68,7 +69,7 @@ def shift_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
         if t.regime != "PN" or live is None:
             return ()
         clock = _Clock(budget, None, "candidate witnesses: the pieces of the closure of P")
-        pieces = [Q for Q, _ in _pieces(live, clock)[0] if Q is not None and Q.vertices]
+        pieces = [Q for Q, _ in closed_pieces(live, clock)[0] if Q is not None and Q.vertices]
     except SemialgError:
         return ()
     view = OuterView.of(net)
