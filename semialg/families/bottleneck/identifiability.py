@@ -73,6 +73,7 @@ $n_2 \le$ :data:`MAX_SUBSET_NEURONS`).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flint import fmpq
@@ -412,7 +413,7 @@ def ridge_proof(net: Network, checked: list) -> tuple | None:
                       "kinks, the same switching-off set: the fibre is the G-orbit", RidgeTheorem()))
 
 
-def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tuple[tuple[str, Network], ...]:
+def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> Sequence[tuple[str, Network]]:
     r"""Candidates from the module's hidden-neuron move: every U+ neuron with $v_k > 0$ raised ($b_k + 1$, $e -
     v_k$), every U− neuron with $v_k > 0$ lowered ($b_k - 1$), classes by
     :func:`~semialg.families.bottleneck.types.combinatorial_type` (exact; given a quarter of what remains before
@@ -421,7 +422,9 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
     opposite pairs) and of :func:`~semialg.families.bottleneck.ident_shifts.shift_witnesses` (hidden biases shifted
     together), the inner network's own witness when $h$ is not identifiable, and the pair trades of
     :func:`~semialg.families.bottleneck.ident_trades.trade_witnesses`. Cost: that of the type, of the
-    pieces of $\overline P$ for the latter two, and of :func:`~semialg.engine.identifiability.identifiable` on $h$."""
+    pieces of $\overline P$ for the latter two, and of :func:`~semialg.engine.identifiability.identifiable` on $h$,
+    each group paid only when iteration reaches it (:class:`Candidates`). Each label is a
+    :class:`~semialg.families.bottleneck.ident_moves.MoveLabel` carrying the move that builds its candidate."""
     if bottleneck_case(net) != "a":
         return ()
     left = 20.0 if deadline is None else deadline - time.monotonic()
@@ -438,8 +441,39 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> tupl
                                   else f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1", move),
                         move.build(net)))
     budget = max(0.5, min(5.0, left / 4))
-    return (tuple(out) + negative_witnesses(net, budget) + shift_witnesses(net, budget) + _inner_witness(net, budget)
-            + trade_witnesses(net, budget))
+    return Candidates((lambda: tuple(out), lambda: negative_witnesses(net, budget),
+                       lambda: shift_witnesses(net, budget), lambda: _inner_witness(net, budget),
+                       lambda: trade_witnesses(net, budget)))
+
+
+class Candidates(Sequence):
+    """The candidates of :func:`hidden_neuron_witnesses`, each group found only when iteration reaches it (the
+    engine stops at the first proven witness, usually one of the first); indexing or ``len`` finds them all.
+    The order, and so the witness reported, is that of the groups."""
+
+    def __init__(self, groups):
+        self._groups, self._found = list(groups), []
+
+    def __iter__(self):
+        k = 0
+        while True:
+            while k >= len(self._found) and self._groups:
+                self._found.extend(self._groups.pop(0)())
+            if k >= len(self._found):
+                return
+            yield self._found[k]
+            k += 1
+
+    def _all(self) -> list:
+        for _ in self:
+            pass
+        return self._found
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, k):
+        return self._all()[k]
 
 
 def _inner_witness(net: Network, budget: float) -> tuple[tuple[str, Network], ...]:
