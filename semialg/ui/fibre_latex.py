@@ -19,10 +19,11 @@ from semialg.core.network import Network
 from semialg.core.result import render_latex as to_latex
 from semialg.errors import UndecidedError
 from semialg.families.shallow.fibre import ShallowFibre
+from semialg.families.shallow.type_component import TypeComponent
 from semialg.families.shallow.typed import TypedShallowFibre
-from semialg.geometry.semialgebraic import Union
+from semialg.geometry.semialgebraic import BasicSet, Union
 
-__all__ = ["EXPAND_LIMIT", "family_rows", "typed_family_rows", "family_chunks"]
+__all__ = ["EXPAND_LIMIT", "family_rows", "typed_family_rows", "family_chunks", "component_rows"]
 
 #: Components with more polynomials than this are typeset in index notation.
 EXPAND_LIMIT = 5000
@@ -84,8 +85,13 @@ def typed_family_rows(F: TypedShallowFibre) -> tuple[str, list[str]]:
             + (f" \\text{{ taking every }} K_h \\ ({hs})," if N else ","),
             "\\text{each phantom group } P_g \\text{ of at least two slots, numbered in order,}",
             f"\\text{{its first slot }} P_g^{{+}};\\quad \\text{{the type of }} \\theta\\colon "
-            f"\\tau_\\theta = {_role_counts(F.locate(F.network))},",
-            f"B_{{\\tau}} = \\{{\\theta' \\in \\mathbb{{R}}^{{{F.network.architecture.num_parameters}}} : "
+            f"\\tau_\\theta = {_role_counts(F.locate(F.network))},"]
+    return head, rows + _conditions(F.network.architecture.num_parameters, n, m, k, N)
+
+
+def _conditions(num_parameters: int, n: int, m: int, k: int, N: int) -> list[str]:
+    """The rows defining $B_\\tau$ for any type $\\tau$, in terms of the canonical form."""
+    return [f"B_{{\\tau}} = \\{{\\theta' \\in \\mathbb{{R}}^{{{num_parameters}}} : "
             f"\\text{{for }} i = 1, \\dots, {n}:",
             "a'_i = 0 \\ (\\tau(i) = D),\\quad a'_i \\ne 0 \\text{ otherwise},",
             "w'_i = 0,\\ b'_i > 0 \\ (C^{+}),\\quad w'_i = 0,\\ b'_i \\le 0 \\ (C^{-}),",
@@ -106,13 +112,50 @@ def typed_family_rows(F: TypedShallowFibre) -> tuple[str, list[str]]:
             f"f_\\theta(x) = \\textstyle\\sum_{{h=1}}^{{{N}}} \\delta_h \\sigma(u_h \\cdot x + \\beta_h) + Lx + d",
             "\\text{is the canonical form of } \\theta \\ (\\text{the first non-zero entry of } (u_h, \\beta_h) "
             "\\text{ is } 1)."]
-    return head, rows
+
+
+def _role_name(r) -> str:
+    return "D" if r[0] == "D" else f"C^{{{r[0][1]}}}" if r[0][0] == "C" else \
+        f"{r[0]}_{{{r[1] + 1}}}^{{{'+' if r[2] > 0 else '-'}}}"
+
+
+def component_rows(B: TypeComponent) -> list[str]:
+    r"""The rows of one component $B_\tau$ of a typed fibre in index notation: its type $\tau$ in full (twelve roles a
+    row), its dimension, then the conditions of $B_\tau$ in terms of the canonical form $K(\theta)$, without building
+    a polynomial. Cost: $O(n)$ rows, plus the dimension (one rank proposition)."""
+    G = B.geometry
+    names = [_role_name(r) for r in B.index]
+    chunks = [", ".join(names[j:j + 12]) for j in range(0, len(names), 12)] or [""]
+    n = len(names)
+    rows = [("\\tau = (" if j == 0 else "") + c + (")," if j == len(chunks) - 1 else ",") for j, c in enumerate(chunks)]
+    dim = B.dimension
+    rows.append(f"\\dim B_{{\\tau}} = {dim}," if dim is not None else "B_{\\tau} = \\emptyset,")
+    return rows + _conditions(len(B.variables), n, G.m, G.k, G.N)
+
+
+def _component_size(B: TypeComponent) -> int:
+    """An upper bound on the polynomials of the component (every slot: $(k+1)(m+1) + \\binom{m+1}{2}$)."""
+    G = B.geometry
+    return len(B.index) * ((G.k + 1) * (G.m + 1) + G.m * (G.m + 1) // 2) + G.k * (G.m + 1)
+
+
+@to_latex.register
+def _(B: TypeComponent, **options) -> str:
+    """Cached on the component (per options): a large component in index notation (:func:`component_rows`), a
+    small one (at most :data:`EXPAND_LIMIT` polynomials) polynomial by polynomial as any basic set."""
+    memo = B.__dict__.setdefault("_latex", {})
+    key = repr(sorted(options.items()))
+    if key not in memo:
+        if B.geometry is None or _component_size(B) <= EXPAND_LIMIT:
+            memo[key] = to_latex.dispatch(BasicSet)(B, **options)
+        else:
+            memo[key] = "\\begin{aligned} " + " \\\\ ".join(f"& {r}" for r in component_rows(B)) + " \\end{aligned}"
+    return memo[key]
 
 
 def _role_counts(roles) -> str:
     """The type of $\\theta$: the roles in order when they fit a row, else how many slots take each role."""
-    names = ["D" if r[0] == "D" else f"C^{{{r[0][1]}}}" if r[0][0] == "C" else
-             f"{r[0]}_{{{r[1] + 1}}}^{{{'+' if r[2] > 0 else '-'}}}" for r in roles]
+    names = [_role_name(r) for r in roles]
     if len(", ".join(names)) <= 72:       # a row of the page (12 two-digit roles overflowed it by 77 pt)
         return "(" + ", ".join(names) + ")"
     kinds = {}

@@ -9,6 +9,12 @@ hashed, printed, typeset and serialised from the same fields — whose ``equatio
 both are then kept on the instance. Cost: $O(1)$ to create; the polynomials and the dimension cost what they cost
 when read.
 
+A large component also carries a ``member`` test (:attr:`FibreComponent.member`): $\theta'$ lies in $B_\tau$ iff
+$K(\theta') = K(\theta)$ and the type of $\theta'$ is $\tau$ (the components are the types of the fibre), $O(n(m+k))$
+instead of every polynomial; :meth:`sample` and :meth:`contains` then never build the polynomials, and
+:meth:`describe` does not either. ``geometry`` is the :class:`~semialg.families.shallow.type_geometry.TypeGeometry`
+whose ``sample`` draws the members (``None`` for another sampler).
+
 >>> from semialg.families.shallow import fibre
 >>> F = fibre(Network.from_arrays([[[1], [0]], [[1, 1]]], [[0, 0], [0]]))     # relu(x) with a constant neuron
 >>> B = next(iter(F.components()))
@@ -61,9 +67,11 @@ class TypeComponent(FibreComponent):
     def __init__(self, variables: tuple, equations: tuple | None = None, strict: tuple | None = None,
                  nonstrict: tuple | None = None, label: str = "", *, nonzero: tuple | None = None,
                  index: object = None, dimension: int | None = None, sampler: Callable | None = None,
-                 conditions: Callable[[], tuple] | None = None, dimension_of: Callable[[], int | None] | None = None):
+                 conditions: Callable[[], tuple] | None = None, dimension_of: Callable[[], int | None] | None = None,
+                 member: Callable | None = None):
         given = (equations, strict, nonstrict, nonzero)
         for name, value in (("variables", variables), ("label", label), ("index", index), ("sampler", sampler),
+                            ("member", member),
                             ("_conditions", conditions), ("_dimension_of", dimension_of)):
             object.__setattr__(self, name, value)
         if conditions is None or any(v is not None for v in given):
@@ -71,3 +79,20 @@ class TypeComponent(FibreComponent):
                 object.__setattr__(self, name, () if value is None else value)
         if dimension_of is None or dimension is not None:
             object.__setattr__(self, "dimension", dimension)
+
+    @property
+    def geometry(self):
+        """The :class:`~semialg.families.shallow.type_geometry.TypeGeometry` of the fibre (the owner of the sampler,
+        so :func:`dataclasses.replace` keeps it), or ``None``."""
+        owner = getattr(self.sampler, "__self__", None)
+        return owner if hasattr(owner, "type_of") and hasattr(owner, "K") else None
+
+    def built(self) -> bool:
+        """Whether the polynomials have been built (read once)."""
+        return "equations" in vars(self)
+
+    def describe(self) -> str:
+        if self.member is None or self.built():
+            return super().describe()
+        return (f"component {self.label or self.index} of a fibre: the type's conditions on "
+                f"{len(self.variables)} parameters (polynomials built on first access), dimension {self.dimension}")

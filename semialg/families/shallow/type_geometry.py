@@ -241,12 +241,20 @@ class TypeGeometry:
     # -- the linear-part condition -----------------------------------------------------------------------
 
     def residual(self, F) -> list[list[fmpq]]:
-        """$R_F = L + \\sum_{h \\in F}\\delta_h u_h^T$ ($k \\times m$)."""
-        R = [list(row) for row in self.K.linear]
-        for h in F:
-            delta = self.K.kinks[h][1]
-            R = [[x + delta[r] * uj for x, uj in zip(R[r], self.u[h], strict=True)] for r in range(self.k)]
-        return R
+        """$R_F = L + \\sum_{h \\in F}\\delta_h u_h^T$ ($k \\times m$; one exact product $D_F^T U_F$, kept for the
+        last few $F$: sampling and the emptiness test of one type ask for the same $F$ several times)."""
+        key = tuple(sorted(F))
+        cache = self.__dict__.setdefault("_residuals", {})
+        if key not in cache:
+            R = fmpq_mat([list(row) for row in self.K.linear]) if self.k and self.m else None
+            if key and R is not None:
+                D = fmpq_mat([[self.K.kinks[h][1][r] for h in key] for r in range(self.k)])
+                R += D * fmpq_mat([list(self.u[h]) for h in key])
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = [[R[r, j] for j in range(self.m)] for r in range(self.k)] if R is not None else \
+                [[] for _ in range(self.k)]
+        return [list(row) for row in cache[key]]
 
     def rho(self, F, M) -> int:
         """The rank of $R_F$ modulo $\\mathbb{R}^k \\otimes \\operatorname{span}(u_h)_{h \\in M}$."""

@@ -251,12 +251,29 @@ class _TypeEquations:
             return [[0] * (self.m + 1) for _ in range(self.k)]
         return [[to_sympy(d * x) for x in self.keys[g]] for d in self.K.kinks[g][1]]
 
-    def build(self, roles) -> TypeComponent:
+    def build(self, roles, by_type: bool | None = None) -> TypeComponent:
         """The component of the type ``roles``: its polynomials (:meth:`conditions`) and dimension are computed on
-        first access (:class:`~semialg.families.shallow.type_component.TypeComponent`), so listing is cheap."""
+        first access (:class:`~semialg.families.shallow.type_component.TypeComponent`), so listing is cheap. With
+        ``by_type`` (default: beyond :data:`POLYNOMIAL_LIMIT` parameters) membership and the check of every sample
+        are decided by :meth:`member` instead of the polynomials (the same answer: tested both ways)."""
+        if by_type is None:
+            by_type = self.architecture.num_parameters > POLYNOMIAL_LIMIT
         return TypeComponent(self.V.flat, label=_label(roles), index=roles, sampler=self.geometry.sample,
                              conditions=functools.partial(self.conditions, roles),
-                             dimension_of=functools.partial(self.geometry.type_dimension, roles))
+                             dimension_of=functools.partial(self.geometry.type_dimension, roles),
+                             member=functools.partial(self.member, tuple(roles)) if by_type else None)
+
+    def member(self, roles: tuple, point) -> bool:
+        """Whether ``point`` lies in the component of the type ``roles``, by its defining data: $K(\theta') = K$ and
+        the type of $\theta'$ is ``roles`` (:meth:`TypeGeometry.type_of`). Exact and equivalent to the polynomials
+        of :meth:`conditions`: each component lies in the fibre, and every member of the fibre lies in the component
+        of its own type and in no other. Cost: $O(n(m + k))$ (hashing normalised rows)."""
+        if isinstance(point, Network):
+            if point.architecture != self.architecture:
+                return False
+        else:
+            point = Network.from_parameters(self.architecture, point)
+        return self.geometry.type_of(point) == roles and canonical_form(point) == self.K
 
     def conditions(self, roles) -> tuple:
         """``(equations, strict, nonstrict, nonzero)`` of the component of the type ``roles``."""
