@@ -76,6 +76,7 @@ from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.shallow.residual_coefficients import ResidualCoefficients
 from semialg.families.shallow.residual_ranks import LazyVectors, ResidualProfile
+from semialg.families.shallow.type_counts import general_position, general_position_tail
 from semialg.families.shallow.type_roles import role_error
 from semialg.families.shallow.view import ZERO, ShallowView
 
@@ -318,12 +319,13 @@ class TypeGeometry:
 
     # -- maxima and counts over all types, by hyperplane pattern --------------------------------------------
 
-    def _mixed_sets(self) -> Iterator[tuple[int, ...]]:
-        """Every $M$ that fits: a mixed hyperplane takes two slots, so $|M| \\le n - N$. Raises
+    def _mixed_sets(self, largest: int | None = None) -> Iterator[tuple[int, ...]]:
+        """Every $M$ that fits (of at most ``largest`` hyperplanes): a mixed hyperplane takes two slots, so
+        $|M| \\le n - N$. Raises
         :class:`~semialg.errors.UndecidedError` up front when they would cost more than the budget: $O(N)$ each
         for linearly independent normals (:meth:`_shares`), else a Gram kernel each ($(N + 1)^2/64$ units) and
         subset sums within the budget (:class:`ResidualProfile`)."""
-        sizes = range(min(self.N, self.n - self.N) + 1)
+        sizes = range(min(self.N, self.n - self.N, self.N if largest is None else largest) + 1)
         patterns = sum(math.comb(self.N, mu) for mu in sizes)
         cost = patterns if self._shares() is not None else patterns * (self.N + 1) ** 2 // 64   # a kernel each
         if cost > self.budget:
@@ -485,10 +487,23 @@ class TypeGeometry:
         """The exact number of non-empty types: per pattern $(M, p)$, $\\#\\{F : \\rho(F, M) \\le p\\}$ times the number
         of types with that pattern, less the stuck ones of the proposition ($p \\le 1$, $\\rho = 0$); with ``live``,
         of those without dead or constant slots (whether a type is empty depends on its pattern alone).
-        Cost as :meth:`dimension`, plus $O(n^2)$ rational operations per pattern."""
+        Cost as :meth:`dimension`, plus $O(n^2)$ rational operations per pattern; with the normals in general
+        position only the $M$ of at most $m$ hyperplanes are visited (:mod:`~semialg.families.shallow.type_counts`).
+        Kept once computed."""
+        memo = self.__dict__.setdefault("_counts", {})
+        if live not in memo:
+            tail = general_position(self) and self.uniform_tail
+            memo[live] = self._count(live, self.m if tail else None) + \
+                (general_position_tail(self, types_with_pattern, live) if tail else 0)
+        return memo[live]
+
+    #: whether :meth:`count` uses the closed form for the $M$ of more than $m$ hyperplanes in general position
+    uniform_tail = True
+
+    def _count(self, live: bool, largest: int | None) -> int:
         n, N = self.n, self.N
         total = 0
-        for M in self._mixed_sets():
+        for M in self._mixed_sets(largest):
             prof = self._profile(M)
             for p in range((n - N - len(M)) // 2 + 1):
                 if p == 0:
