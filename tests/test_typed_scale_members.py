@@ -107,3 +107,12 @@ def test_small_component_latex_is_the_expanded_one_and_cached():
     _, slow = _routes(F, B.index)
     tex = sa.to_latex(B)
     assert tex == sa.to_latex(slow) and sa.to_latex(B) is tex and "\\left\\{" in tex
+
+
+def test_members_benchmark_smoke():
+    """``benchmarks/bench_typed_components.py members`` at toy sizes: each sample checked inside ``run_members``."""
+    from conftest import load_script
+    bench = load_script("benchmarks", "bench_typed_components")
+    rows = bench.run_members(**bench.QUICK_MEMBERS)
+    assert [r["N"] for r in rows] == [3, 4] and all(r["sample"] is not None and r["latex"] is not None for r in rows)
+    assert "poly: sample" in bench.members_table(rows)
