@@ -37,6 +37,8 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   constant rank theorem (the rank cannot exceed that bound and is lower semicontinuous) some neighbourhood
   $U$ of $\\theta$ has fibre $\\cap\\, U = G\\cdot\\theta \\cap U$ (Bona-Pellissier, Bachoc and Malgouyres,
   "Parameter identifiability of a deep feedforward ReLU neural network", 2023, for the local statement).
+  Large networks are certified instead by kink peeling (:mod:`semialg.engine.kink_peeling`): the kernel of that
+  Jacobian is shown to be the rescaling fields neuron by neuron, from points where one neuron bends.
 
 A deficient rank is *not* a proof of non-identifiability: $|x| = \\sigma(x) + \\sigma(-x)$ in the
 architecture 1-2-1 has functional dimension $4 < 7 - 2$, yet its fibre is its $G$-orbit (the classification
@@ -68,6 +70,7 @@ from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
 from semialg.engine.jacobian import jacobian_rank_mod, sampled_batch
+from semialg.engine.kink_peeling import KinkPeelingCertificate, kink_peeling_certificate
 from semialg.engine.regions import decisive_batch
 from semialg.engine.neurons import column, hyperplane_pairs, row
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
@@ -131,10 +134,12 @@ class ProofStep(Result):
     def verify(self, net: Network) -> bool:
         """Re-check the evidence, which must be of the kind the step's name calls for (any other object with a
         ``verify`` proves nothing); a genericity condition is re-checked by a fresh condition's checker."""
-        kind = _EVIDENCE.get(self.name) or _family_evidence().get(self.name, Condition)
-        if type(self.evidence) is not kind:
-            raise CertificateError(f"step {self.name!r} needs a {kind.__name__}, not a "
+        kinds = _EVIDENCE.get(self.name) or _family_evidence().get(self.name, Condition)
+        kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        if type(self.evidence) not in kinds:
+            raise CertificateError(f"step {self.name!r} needs a {' or a '.join(k.__name__ for k in kinds)}, not a "
                                    f"{type(self.evidence).__name__}")
+        kind = type(self.evidence)
         if kind is not Condition:
             return self.evidence.verify(net)
         fresh = {c.name: c for c in genericity(net, budget=1).conditions}.get(self.name)
@@ -224,7 +229,10 @@ class IdentifiabilityResult(Result):
         return "\n".join(lines)
 
     def describe(self) -> str:
-        return self.explain().splitlines()[0]
+        head = self.explain().splitlines()[0]
+        if self.status == "not identifiable" and self.move is not None:
+            return f"{head} Witness by {self.move.kind}: {self.move.describe()}"
+        return head
 
     def to_json(self) -> dict:
         return {"type": "IdentifiabilityResult", "status": self.status,
@@ -400,7 +408,7 @@ def _family_evidence() -> dict:
 #: The kind of evidence each named proof step needs (else a family's, else a genericity :class:`Condition`).
 _EVIDENCE = {"shallow structure": _ShallowStructure, "components in the orbit": _ComponentsInOrbit,
              "classification theorem": _Theorem, "no hidden layer": _Theorem,
-             "local identifiability": LocalRankCertificate}
+             "local identifiability": (LocalRankCertificate, KinkPeelingCertificate)}
 
 
 def _listed_fibre(net: Network, max_types: int = 20000):
@@ -499,6 +507,45 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
     return None
 
 
+#: Above this many parameters kink peeling is tried before the Jacobian's rank.
+PEEL_FIRST = 5000
+#: Rough speed of the Jacobian route (multiply-adds per second of its rank modulo p), to predict its time.
+_RANK_SPEED = 1.5e9
+
+
+def _local_certificate(net: Network, deadline: float, checked: list, progress) -> object | None:
+    """Local identifiability: kink peeling (first for more than :data:`PEEL_FIRST` parameters, with the whole
+    budget when the Jacobian's rank would not fit in memory) and the Jacobian's rank modulo a prime (skipped,
+    and said, when it would not fit or is predicted to run past ``deadline``)."""
+    D = net.architecture.num_parameters
+    bound = D - net.architecture.num_hidden
+    fits, need, free = rank_mod_fits(bound + 8, D)
+    predicted = bound * bound * D / _RANK_SPEED
+    why: list[str] = []
+
+    def peel():
+        cert = kink_peeling_certificate(net, deadline, progress, why=why)
+        if cert is None:
+            checked.append("; ".join(why) + " (kink peeling is a sufficient condition only)")
+        return cert
+
+    if D > PEEL_FIRST or not fits:
+        cert = peel()
+        if cert is not None:
+            return cert
+    if not fits:
+        checked.append(f"the Jacobian's rank not tried: {D} parameters (its rank modulo a prime would need "
+                       f"{need / 2 ** 30:.1f} GiB, {free / 2 ** 30:.1f} GiB free)")
+        return None
+    if time.monotonic() + predicted > deadline:
+        checked.append(f"the Jacobian's rank not tried: predicted {predicted:.3g} s, past the budget")
+    else:
+        cert = _local_rank(net, deadline, checked, progress=progress)
+        if cert is not None:
+            return cert
+    return peel() if D <= PEEL_FIRST and time.monotonic() < deadline else None
+
+
 def _small(net: Network) -> bool:
     """Whether the regions of ``net`` are cheap enough to enumerate here (a size guard, not a decision)."""
     return sum(net.widths[1:-1]) <= 16 and net.widths[0] <= 4
@@ -522,11 +569,14 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     classification theorem prove identifiability when all hold; at depth $> 2$ a family's theorems
     (:meth:`~semialg.families.base.Family.identifiability_proof`) and its own moves (candidates proven equivalent
     by a verified exact certificate, then checked against the orbit); (3) a family's explicit fibre when its
-    dimension exceeds $\\dim G$ (sampled members checked against the orbit); (4) local identifiability by the
-    Jacobian's rank modulo a prime at rational inputs (a lower bound on the exact rank), within ``budget``
-    seconds, when that rank fits in memory. Cost: $O(\\dim\\Omega\\log n)$ for (1) without ties plus the
+    dimension exceeds $\\dim G$ (sampled members checked against the orbit); (4) local identifiability, within
+    ``budget`` seconds (:func:`_local_certificate`): by kink peeling
+    (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, first for more than :data:`PEEL_FIRST`
+    parameters, alone when the Jacobian would not fit in memory) or by the Jacobian's rank modulo a prime at
+    rational inputs (a lower bound on the exact rank; skipped when predicted to run past the budget). Cost: $O(\\dim\\Omega\\log n)$ for (1) without ties plus the
     0-factor search (``zero_sum_budget``); (4) that of :func:`~semialg.engine.jacobian.sampled_batch` with
-    bound $\\dim\\Omega - n$, memory $O((\\dim\\Omega)^2)$ words.
+    bound $\\dim\\Omega - n$, memory $O((\\dim\\Omega)^2)$ words; kink peeling $O(H\\dim\\Omega)$ exact
+    operations for $H$ hidden neurons plus one small rank per neuron (784-256-256-10 in seconds).
     """
     budget = check_budget(budget, seconds=True)
     zero_sum_budget = check_budget(zero_sum_budget, "zero_sum_budget")
@@ -584,14 +634,7 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     if found is not None:
         other, move = found
         return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))
-    cert = None
-    D = net.architecture.num_parameters
-    fits, need, free = rank_mod_fits(D - net.architecture.num_hidden + 8, D)
-    if fits:
-        cert = _local_rank(net, deadline, checked, progress=progress)
-    else:
-        checked.append(f"local identifiability not tried: {D} parameters (the Jacobian's rank modulo a prime "
-                       f"would need {need / 2 ** 30:.1f} GiB, {free / 2 ** 30:.1f} GiB free)")
+    cert = _local_certificate(net, deadline, checked, progress)
     if cert is not None:
         proof.append(ProofStep("local identifiability", cert.describe(), cert))
         checked.append("global identifiability at depth > 2: no exactly checkable sufficient condition is "

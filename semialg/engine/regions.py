@@ -44,6 +44,7 @@ from semialg.families.base import families_for
 from semialg.engine.jacobian import (batch_functional_dimension, batch_jacobian, blocks_rank_mod,
                                      estimate_functional_dimension, numeric_jacobian, parameter_jacobian,
                                      sampled_batch, sampled_rank_reaches)
+from semialg.engine.kink_peeling import kink_peeling_certificate
 from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
 
 __all__ = [
@@ -440,6 +441,10 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
 
 # -- functional dimension -------------------------------------------------------------------------------
 
+#: Above this many parameters ``functional_dimension(method="auto")`` tries kink peeling before the Jacobian.
+PEEL_FIRST = 5000
+
+
 def _scaling_rank(net: Network) -> int:
     """The number of hidden neurons with a non-zero parameter: their rescaling fields are independent
     vectors in the kernel of every Jacobian, so $\\dim\\Omega$ minus this bounds the functional dimension."""
@@ -458,7 +463,9 @@ class FunctionalDimension(Latexable):
     neurons with a non-zero parameter) is proven by the rescaling symmetries. ``regions`` counts the linear
     regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
     the one-sided derivative with that neuron off is used). ``method`` is "decisive batch", "sampled batch"
-    (random inputs reached the upper bound) or a family name.
+    (random inputs reached the upper bound), "visible kinks" (``certificate``, a
+    :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is reached) or a family
+    name.
     """
 
     value: int
@@ -468,6 +475,7 @@ class FunctionalDimension(Latexable):
     nonsmooth: int = 0
     batch: tuple[Vec, ...] = field(default=(), repr=False)
     method: str = "decisive batch"
+    certificate: object = field(default=None, repr=False)
 
     def __int__(self) -> int:
         return self.value
@@ -533,8 +541,10 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     inputs (:func:`~semialg.engine.jacobian.sampled_batch`: random ones, then ones chosen for their regions)
     decide the value when their rank modulo $p$ reaches the bound. When the rank of about
     $\\mathrm{bound} \\times \\dim\\Omega$ rows would not fit in memory
-    (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 4.2 TiB) it is undecided at once.
-    Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
+    (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 4.2 TiB), and with ``"auto"`` first for more
+    than :data:`PEEL_FIRST` parameters, kink peeling
+    (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, a sufficient condition) may prove the
+    upper bound reached (method "visible kinks"); otherwise such a network is undecided. Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
     3
@@ -552,12 +562,17 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     D = net.architecture.num_parameters
     bound = D - _scaling_rank(net)
     fits, need, free = rank_mod_fits(bound, D)
+    deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
+    why: list[str] = []
+    if method == "auto" and domain is None and (not fits or D > PEEL_FIRST) and net.depth > 1:
+        cert = kink_peeling_certificate(net, deadline, progress, why=why)
+        if cert is not None and cert.dimension == bound:
+            return FunctionalDimension(bound, bound, D, 0, method="visible kinks", certificate=cert)
     if not fits:
         raise UndecidedError(f"functional_dimension of a {net.architecture} network: a proof needs the rank modulo a "
                              f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "
                              f"{free / 2 ** 30:.1f} GiB free memory); it is at most {bound} (parameters minus "
-                             f"rescalable hidden neurons)")
-    deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
+                             f"rescalable hidden neurons)" + (f"; {why[0]}" if why else ""))
     sampled, patterns, mods, reached = (sampled_batch(net, bound, deadline=deadline) if domain is None and bound > 0
                                         else ((), set(), [], False))
     if reached:

@@ -1,0 +1,578 @@
+r"""Full functional dimension and local identifiability of deep ReLU networks by *kink peeling*.
+
+The functional dimension of Grigsby, Lindsey and Rolnick ("Functional dimension of feedforward ReLU neural
+networks", 2022) is the rank of the Jacobian $\theta \mapsto (f_\theta(x))_x$ over inputs in open linear regions;
+the rescalings bound it by $\dim\Omega - \#\text{hidden}$. The Jacobian route needs a
+$(\dim\Omega - \#\text{hidden}) \times \dim\Omega$ matrix (4 TiB at 784-256-256-10); kink peeling proves that the
+bound is reached from a few linear systems per neuron, following the argument of Bona-Pellissier, Bachoc and
+Malgouyres ("Parameter identifiability of a deep feedforward ReLU neural network", 2023).
+
+**Theorem (implemented).** Let $\delta$ be a parameter direction with $\partial_\theta f_\theta(x)\cdot\delta = 0$
+for every $x$ in open regions near the certificate's points; write $z_{l,k}$ for the pre-activation of hidden neuron
+$k$ of layer $l$, $\mathrm{row}_{l,k} = (W_l[k,:], b_l[k])$, $h_l$ the activations.
+
+1. *Kink point* of $(l,k)$: a rational $x_p$ with $z_{l,k}(x_p) = 0$, every other hidden pre-activation non-zero
+   at $x_p$, $c = W_L D_{L-1} W_{L-1} \cdots D_{l+1} W_{l+1}[:,k] \neq 0$ (patterns at $x_p$) and $z_{l,k}$ not
+   constant near $x_p$. Near $(x_p, \theta)$ the two patterns give polynomial maps $F_\pm$ in $(x, \theta)$ with
+   $F_+ - F_- = c(\theta)\, z_{l,k}(x; \theta)$ (the later layers are affine in $h_l$ with matrix
+   $W_L D_{L-1} \cdots W_{l+1}$). Both sides $\{z_{l,k} \gtrless 0\}$ meet every ball around $x_p$ in open sets
+   inside open regions, where $\partial F_\pm \cdot \delta = 0$; these are polynomials in $x$, so they vanish
+   identically and $\delta(c\, z_{l,k}) = 0$: $\delta z_{l,k} = \mu_p z_{l,k}$ as affine functions of $x$ near $x_p$.
+2. *Peeling.* Suppose every row of the layers before $l$ satisfies $\delta\,\mathrm{row} = s\,\mathrm{row}$. The
+   rescaling fields ($\delta\,\mathrm{row}_{i} = \mathrm{row}_i$, $\delta\,\mathrm{col}_i = -\mathrm{col}_i$) lie in
+   the kernel, so subtracting them leaves a kernel direction $\delta'$ with $\delta' h_{l-1} = 0$, hence
+   $\delta' z_{l,k}(x) = u \cdot (h_{l-1}(x), 1)$ with $u = \delta'\mathrm{row}_{l,k}$, and $h_{l-1}(x) =
+   h_{l-1}(x_p) + J_p (x - x_p)$ near $x_p$ with $J_p = D_{l-1} W_{l-1} \cdots D_1 W_1$. So
+   $(u - \mu_p \mathrm{row}) \cdot (J_p r, 0) = 0$ for every $r$ and $u\cdot(h_{l-1}(x_p), 1) = 0$
+   (as $z_{l,k}(x_p) = 0$). Any subset of these linear equations is sound; we take $J_p R$ for an
+   $n_0 \times m$ matrix $R$ of integers drawn from ``seed`` ($m = \min(n_0, n_{l-1}) + 2$). If the system in
+   $(u, \mu_1, \dots, \mu_P)$ over the neuron's kink points has rank $n_{l-1} + P$ modulo the prime (a lower
+   bound on the rational rank), its rational solutions are the multiples of $(\mathrm{row}, 1, \dots, 1)$, so
+   $u = s\,\mathrm{row}_{l,k}$. For $l = 1$ ($J_p = I$) one kink point always suffices: $u_w = \mu w$ and
+   $u_b = -u_w\cdot x_p = \mu b$.
+3. *Last layer.* With every hidden row gauged to $0$, $\delta(W_L, b_L)$ is orthogonal to $(h_{L-1}(x), 1)$ for
+   $x$ near the ``samples`` (no hidden pre-activation zero), hence to $(h_{L-1}(x_s), 1)$ and $(J_s r, 0)$; if
+   these reach dimension $n_{L-1} + 1$ modulo the prime, $\delta(W_L, b_L) = 0$.
+
+Hence the kernel lies in the span of the rescaling fields, which has dimension $\#\text{hidden}$ (every row is
+non-zero: $z_{l,k}$ is not constant), so the functional dimension is exactly $\dim\Omega - \#\text{hidden}$;
+some finite batch of inputs near the points reaches that rank, and local identifiability (the fibre near
+$\theta$ is the $G$-orbit) follows by the constant rank theorem as for
+:class:`~semialg.engine.identifiability.LocalRankCertificate`. This is a **sufficient** condition only: a
+neuron whose kinks are hidden (dead, or switched off by the next layer everywhere it bends) yields no
+certificate, which proves nothing.
+
+>>> from semialg.core.network import Network
+>>> net = Network.random((3, 4, 4, 2), seed=1)
+>>> cert = kink_peeling_certificate(net)
+>>> cert.dimension, cert.verify(net)
+(42, True)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from flint import fmpq, fmpq_mat, fmpz
+
+from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, residues
+from semialg.core.network import Network
+from semialg.core.result import Result
+from semialg.engine.jacobian import layers_mod
+from semialg.errors import CertificateError
+
+__all__ = ["KinkPeelingCertificate", "kink_peeling_certificate", "MAX_POINTS"]
+
+Vec = tuple[fmpq, ...]
+_ZERO = fmpq(0)
+#: At most this many distinct kink points per neuron, and samples, are read by ``verify`` (a cap against forgeries).
+MAX_POINTS = 64
+_MAX_ATTEMPTS = 16      # kink searches per neuron before giving up
+_ROUND = 2 ** 14        # aimed points are rounded to this dyadic grid
+
+
+def _short(x, n: int = 40) -> str:
+    s = str(x).replace("\n", " ")
+    return s if len(s) <= n else s[:n] + "..."
+
+
+def _point(x, n0: int, where: str) -> Vec:
+    if not isinstance(x, (tuple, list)) or len(x) != n0:
+        raise CertificateError(f"{where}: not a point with {n0} coordinates: {_short(x)}")
+    out = []
+    for v in x:
+        if isinstance(v, fmpq):
+            out.append(v)
+        elif isinstance(v, (int, fmpz)) and not isinstance(v, bool):
+            out.append(fmpq(v))
+        elif isinstance(v, Fraction):
+            out.append(fmpq(v.numerator, v.denominator))
+        else:
+            raise CertificateError(f"{where}: the coordinate {_short(v)} is not a rational number")
+    return tuple(out)
+
+
+def _distinct(points, n0: int, where: str) -> list[Vec]:
+    if not isinstance(points, (tuple, list)):
+        raise CertificateError(f"{where}: not a list of points: {_short(points)}")
+    ids: set = set()
+    raw: set = set()
+    seen: dict = {}
+    for x in points:
+        if id(x) in ids:            # the same object repeated: one lookup
+            continue
+        ids.add(id(x))
+        if isinstance(x, (tuple, list)):
+            key = ",".join(map(str, x))     # hashing fmpq is slow (tens of microseconds); their text is not
+            if key in raw:
+                continue
+            raw.add(key)
+        seen.setdefault(_point(x, n0, where), None)
+        if len(seen) > MAX_POINTS:
+            raise CertificateError(f"{where}: more than {MAX_POINTS} distinct points")
+    return list(seen)
+
+
+class _Checker:
+    """The modular data of one network: residues of the layers and the random direction matrices $R_l$."""
+
+    def __init__(self, net: Network, p: int, seed: int):
+        self.net, self.p, self.seed = net, p, seed
+        lm = layers_mod(net, p)
+        if lm is None:
+            raise CertificateError(f"the prime {p} divides a denominator of the parameters")
+        self.layers = lm
+        self._W1R: dict[int, np.ndarray] = {}
+
+    def W1R(self, l: int) -> np.ndarray:
+        """$W_1 R_l$ modulo $p$, $R_l$ an $n_0 \\times m$ integer matrix from ``seed`` (for layers $l \\ge 2$)."""
+        if l not in self._W1R:
+            n0, n = self.net.widths[0], self.net.widths[l - 1]
+            R = np.random.default_rng([self.seed, l]).integers(0, self.p, size=(n0, min(n0, n) + 2))
+            self._W1R[l] = matmul_mod(self.layers[0][0], R, self.p)
+        return self._W1R[l]
+
+    def JR(self, signs, l: int) -> np.ndarray:
+        """$J R_l = D_{l-1} W_{l-1} \\cdots D_1 W_1 R_l$ modulo $p$ for the patterns ``signs``."""
+        M = self.W1R(l)
+        for i in range(1, l):
+            M = M * (np.array(signs[i - 1]) > 0)[:, None]
+            if i < l - 1:
+                M = matmul_mod(self.layers[i][0], M, self.p)
+        return M
+
+    def c_nonzero(self, signs, l: int, k: int) -> bool:
+        """Whether $c = W_L D_{L-1}\\cdots D_{l+1} W_{l+1}[:,k] \\ne 0$ modulo $p$ (then also over $\\mathbb{Q}$)."""
+        v = self.layers[l][0][:, k].copy()
+        for i in range(l + 1, self.net.depth):
+            v = np.where(np.array(signs[i - 1]) > 0, v, 0)
+            v = self.layers[i][0] @ v % self.p
+        return bool(v.any())
+
+    def h_mod(self, zs, l: int) -> np.ndarray:
+        """$(h_{l-1}, 1)$ modulo $p$ from exact pre-activations."""
+        h = [max(v, _ZERO) for v in zs[l - 2]]
+        r = residues([h + [fmpq(1)]], self.p)
+        if r is None:
+            raise CertificateError(f"the prime {self.p} divides a denominator of an activation")
+        return r[0]
+
+    def kink(self, x: Vec, l: int, k: int, zs=None):
+        """Check that ``x`` is a kink point of neuron ``k`` of layer ``l``; returns its exact pre-activations."""
+        net = self.net
+        zs = zs if zs is not None else net.preactivations(x)
+        if zs[l - 1][k] != 0:
+            raise CertificateError(f"neuron {k} of layer {l} is {_short(zs[l - 1][k])}, not 0, at a kink point")
+        for i, layer in enumerate(zs[:-1]):
+            for j, v in enumerate(layer):
+                if v == 0 and (i, j) != (l - 1, k):
+                    raise CertificateError(f"at a kink point of neuron {k} of layer {l} neuron {j} of layer {i + 1} "
+                                           "vanishes too")
+        signs = [tuple((v > 0) - (v < 0) for v in layer) for layer in zs[:-1]]
+        if not self.c_nonzero(signs, l, k):
+            raise CertificateError(f"at a kink point of neuron {k} of layer {l} the output does not see the neuron "
+                                   "(c = 0 modulo p)")
+        return zs, signs
+
+    def neuron_rank(self, l: int, k: int, data) -> bool:
+        """Step 2: whether the system in $(u, \\mu_1..\\mu_P)$ at the kink points ``data`` (pairs of exact
+        pre-activations and signs) has rank $n_{l-1} + P$ modulo $p$; raises if $z_{l,k}$ is constant at one."""
+        p, n = self.p, self.net.widths[l - 1]
+        w = self.layers[l - 1][0][k]
+        if l == 1:     # J = I: (u - mu row) . (e_j, 0) = 0 and u . (x_p, 1) = 0 always have rank n_0 + 1
+            if not any(self.net.weights[0][k]):
+                raise CertificateError(f"neuron {k} of layer 1 has a zero weight row")
+            return True
+        P = len(data)
+        blocks = []
+        for q, (zs, signs) in enumerate(data):
+            JR = self.JR(signs, l)                          # n x m
+            mu = w @ JR % p                                 # row_w^T J R
+            if not mu.any():
+                raise CertificateError(f"neuron {k} of layer {l} is constant near a kink point (modulo p)")
+            B = np.zeros((JR.shape[1] + 1, n + 1 + P), dtype=np.int64)
+            B[:-1, :n] = JR.T
+            B[:-1, n + 1 + q] = (-mu) % p
+            B[-1, :n + 1] = self.h_mod(zs, l)
+            blocks.append(B)
+        return rank_mod(np.concatenate(blocks), p) == n + P
+
+    def last_rank(self, data) -> int:
+        """Step 3: the rank modulo $p$ of the rows $(J_s R, 0)^T$ and $(h_{L-1}(x_s), 1)$ at the samples."""
+        L = self.net.depth
+        rows = []
+        for zs, signs in data:
+            JR = self.JR(signs, L)
+            rows.append(np.concatenate([JR.T, np.zeros((JR.shape[1], 1), dtype=np.int64)], axis=1))
+            rows.append(self.h_mod(zs, L)[None, :])
+        return rank_mod(np.concatenate(rows), self.p) if rows else 0
+
+
+def _sample(net: Network, x: Vec, where: str):
+    zs = net.preactivations(x)
+    if any(v == 0 for layer in zs[:-1] for v in layer):
+        raise CertificateError(f"{where}: a hidden pre-activation vanishes at a sample")
+    return zs, [tuple((v > 0) - (v < 0) for v in layer) for layer in zs[:-1]]
+
+
+@dataclass(frozen=True)
+class KinkPeelingCertificate(Result):
+    r"""The functional dimension is $\dim\Omega - \#\text{hidden}$ (and $\theta$ is locally identifiable), by
+    kink peeling (see the module docstring).
+
+    ``kinks[l-1][k]`` are rational kink points of neuron $k$ of layer $l$; ``samples`` rational inputs with no
+    hidden pre-activation zero (for the last layer); ``prime`` and ``seed`` fix the modular rank checks.
+    ``verify(net)`` re-evaluates every point exactly, rebuilds every system modulo ``prime`` and checks every
+    rank; it raises :class:`~semialg.errors.CertificateError` on any failure or malformed content (repeated
+    points count once; at most :data:`MAX_POINTS` distinct points per neuron and samples). Cost of ``verify``:
+    one exact forward pass per point plus, per neuron of layer $l \ge 2$, a rank modulo $p$ of
+    $P(m + 1) \times (n_{l-1} + 1 + P)$.
+    """
+
+    kinks: tuple
+    samples: tuple
+    dimension: int
+    prime: int = BLAS_PRIME
+    seed: int = 0
+
+    def verify(self, net: Network) -> bool:
+        try:
+            return self._verify(net)
+        except CertificateError:
+            raise
+        except Exception as e:  # noqa: BLE001 - malformed content of any kind is a refusal, in one line
+            raise CertificateError(f"malformed kink-peeling certificate: {type(e).__name__}: {_short(e, 80)}") from None
+
+    def _verify(self, net: Network) -> bool:
+        if not isinstance(net, Network) or net.depth < 2:
+            raise CertificateError("kink peeling needs a network with a hidden layer")
+        p, seed = self.prime, self.seed
+        if type(p) is not int or not 2 ** 10 < p <= BLAS_PRIME or not fmpz(p).is_prime():
+            raise CertificateError(f"the modulus {_short(p)} is not a prime in (2^10, {BLAS_PRIME}]")
+        if type(seed) is not int or not 0 <= seed < 2 ** 63:
+            raise CertificateError(f"the seed {_short(seed)} is not a non-negative 63-bit integer")
+        widths, n0 = net.widths, net.widths[0]
+        if not isinstance(self.kinks, (tuple, list)) or len(self.kinks) != net.depth - 1:
+            raise CertificateError(f"the certificate needs kink points for {net.depth - 1} hidden layers")
+        arch = net.architecture
+        if self.dimension != arch.num_parameters - arch.num_hidden:
+            raise CertificateError(f"the claimed dimension {_short(self.dimension)} is not dim Omega - #hidden = "
+                                   f"{arch.num_parameters - arch.num_hidden}")
+        layers = []
+        for l, per in enumerate(self.kinks, start=1):
+            if not isinstance(per, (tuple, list)) or len(per) != widths[l]:
+                raise CertificateError(f"layer {l} needs kink points for its {widths[l]} neurons")
+            layers.append([_distinct(pts, n0, f"neuron {k} of layer {l}") for k, pts in enumerate(per)])
+        samples = _distinct(self.samples, n0, "samples")
+        ck = _Checker(net, p, seed)
+        for l, per in enumerate(layers, start=1):
+            for k, pts in enumerate(per):
+                if not pts:
+                    raise CertificateError(f"neuron {k} of layer {l} has no kink point")
+                if not ck.neuron_rank(l, k, [ck.kink(x, l, k) for x in pts]):
+                    raise CertificateError(f"the kink points of neuron {k} of layer {l} do not fix its row up to scale "
+                                           "(rank modulo p too small)")
+        got = ck.last_rank([_sample(net, x, "samples") for x in samples])
+        if got < widths[-2] + 1:
+            raise CertificateError(f"the samples span {got} < {widths[-2] + 1} dimensions for the last layer")
+        return True
+
+    @property
+    def num_points(self) -> int:
+        return sum(len(pts) for per in self.kinks for pts in per)
+
+    def describe(self) -> str:
+        return (f"kink peeling: {self.num_points} kink points fix every hidden neuron's row up to scale and "
+                f"{len(self.samples)} samples the last layer (ranks modulo {self.prime}): functional dimension "
+                f"{self.dimension} = dim Omega - #hidden, near the parameter the fibre is the G-orbit "
+                "(a sufficient condition)")
+
+    def to_json(self) -> dict:
+        pts = [[[[str(v) for v in x] for x in per_n] for per_n in per] for per in self.kinks]
+        return {"type": "KinkPeelingCertificate", "dimension": self.dimension, "prime": self.prime,
+                "seed": self.seed, "kinks": pts, "samples": [[str(v) for v in x] for x in self.samples]}
+
+
+# -- finding kink points ----------------------------------------------------------------------------------
+
+def _signs(zs) -> list[tuple[int, ...]]:
+    return [tuple((v > 0) - (v < 0) for v in layer) for layer in zs[:-1]]
+
+
+def _clean(zs) -> bool:
+    return all(v != 0 for layer in zs[:-1] for v in layer)
+
+
+def _rational(v: np.ndarray) -> Vec:
+    return tuple(fmpq(int(q), _ROUND) for q in np.rint(np.asarray(v, dtype=float) * _ROUND))
+
+
+class _Finder:
+    """Float aiming (guidance only) and exact landing on kink points."""
+
+    def __init__(self, net: Network, seed: int):
+        self.net = net
+        self.F = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in net.float_layers()]
+        self.rng = np.random.default_rng(seed)
+        self.pool: list[tuple[Vec, list]] = []          # (x, exact pre-activations), no hidden zero
+        self._pinv: dict = {}
+        self._cols: dict = {}
+
+    def column(self, j: int) -> list:
+        if j not in self._cols:
+            self._cols[j] = [r[j] for r in self.net.weights[0]]
+        return self._cols[j]
+
+    def forward_from(self, z1) -> list:
+        """Exact pre-activations of every layer from those of layer 1."""
+        zs = [tuple(z1)]
+        for W, b in self.net._mats[1:]:
+            a = fmpq_mat(len(zs[-1]), 1, [max(v, _ZERO) for v in zs[-1]])
+            y = W * a + b
+            zs.append(tuple(y[i, 0] for i in range(y.nrows())))
+        return zs
+
+    def float_pre(self, x: np.ndarray) -> list[np.ndarray]:
+        out, a = [], x
+        for W, b in self.F:
+            out.append(W @ a + b)
+            a = np.maximum(out[-1], 0)
+        return out
+
+    def jac(self, signs, l: int) -> np.ndarray:
+        """Float $\\partial z_l / \\partial x$ on the piece of ``signs``."""
+        J = self.F[0][0]
+        for i in range(1, l):
+            J = self.F[i][0] @ (J * (np.array(signs[i - 1]) > 0)[:, None])
+        return J
+
+    def add_pool(self, x: np.ndarray) -> int | None:
+        xr = _rational(x)
+        zs = self.net.preactivations(xr)
+        if not _clean(zs):
+            return None
+        self.pool.append((xr, zs))
+        return len(self.pool) - 1
+
+    def grow_pool(self) -> int | None:
+        """A new base point: first one with the first layer all active (when $n_1 \\le n_0$), then random ones."""
+        W1, b1 = self.F[0]
+        scale = float(np.median(np.abs(b1))) + 1.0
+        if not self.pool and W1.shape[0] <= W1.shape[1] and np.isfinite(W1).all():
+            target = scale * (1 + self.rng.random(W1.shape[0]))
+            x = np.linalg.lstsq(W1, target - b1, rcond=None)[0]
+            if np.isfinite(x).all():
+                got = self.add_pool(x)
+                if got is not None:
+                    return got
+        reach = (float(np.median(np.abs(b1))) + 1.0) / (float(np.median(np.abs(W1))) + 1e-9)
+        x = self.rng.standard_normal(W1.shape[1]) * reach * 2.0 ** int(self.rng.integers(-2, 5))
+        return self.add_pool(x / max(1.0, np.sqrt(W1.shape[1]) / 4))
+
+    def aim(self, base: int, l: int, k: int | None, want: set) -> np.ndarray | None:
+        """A float input near ``pool[base]`` on the zero set of $z_{l,k}$ (``k=None``: anywhere) with the neurons
+        ``want`` of layer $l-1$ switched on: move $z_{l-1}$ (least squares through the Jacobian of the piece), only
+        upwards; without ``want``, the shortest step to the zero set on the piece."""
+        x0, zs = self.pool[base]
+        signs = _signs(zs)
+        xf = np.array([float(v) for v in x0])
+        y0 = np.array([float(v) for v in zs[l - 2]])
+        y = y0.copy()
+        margin = float(np.median(np.abs(y0))) + 1e-9
+        if k is not None and not want:      # the shortest step in x on the current piece
+            w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
+            g = w @ (self.jac(signs, l - 1) * (y0 > 0)[:, None])
+            return xf - (w @ np.maximum(y0, 0) + b) * g / (g @ g) if g @ g else None
+        for i in want:
+            if y[i] <= 0:
+                y[i] = margin
+        if k is not None:
+            w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
+            z = w @ np.maximum(y, 0) + b
+            u = np.where(y > 0, np.maximum(0.0, -np.sign(z) * w), 0.0)
+            if not (w @ u):
+                return None
+            y = y + (-z / (w @ u)) * u
+        key = (base, l)
+        if key not in self._pinv:
+            self._pinv[key] = np.linalg.pinv(self.jac(signs, l - 1))
+        return xf + self._pinv[key] @ (y - y0)
+
+    def land(self, x: Vec, zs, l: int, k: int, steps: int = 4):
+        """Exact Newton steps along one coordinate until $z_{l,k} = 0$ exactly; ``(x, zs)`` or ``None``."""
+        net = self.net
+        for _ in range(steps):
+            z = zs[l - 1][k]
+            if z == 0:
+                return (x, zs) if all(v != 0 for i, layer in enumerate(zs[:-1]) for j, v in enumerate(layer)
+                                      if (i, j) != (l - 1, k)) else None
+            signs = _signs(zs)
+            g = self.F[l - 1][0][k] @ (self.jac(signs, l - 1) * (np.array(signs[l - 2]) > 0)[:, None]) \
+                if l > 1 else self.F[0][0][k]
+            for j in np.argsort(-np.abs(g))[:3]:
+                v = fmpq_mat(len(self.column(int(j))), 1, self.column(int(j)))
+                for i in range(1, l):
+                    v = fmpq_mat(v.nrows(), 1, [v[r, 0] if signs[i - 1][r] > 0 else _ZERO for r in range(v.nrows())])
+                    v = net._mats[i][0] * v
+                slope = v[k, 0]
+                if slope != 0:
+                    break
+            else:
+                return None
+            t = -z / slope
+            j = int(j)
+            x = x[:j] + (x[j] + t,) + x[j + 1:]
+            zs = self.forward_from([a + t * c for a, c in zip(zs[0], self.column(j), strict=True)])
+        return None
+
+
+def kink_peeling_certificate(net: Network, deadline: float | None = None, progress: bool | None = None,
+                             seed: int = 0, why: list | None = None) -> KinkPeelingCertificate | None:
+    r"""A :class:`KinkPeelingCertificate` that the functional dimension of ``net`` is $\dim\Omega - \#\text{hidden}$,
+    or ``None`` (nothing is proven either way; the reason is appended to ``why``).
+
+    Layer by layer, for each neuron: from a base input of a small pool (the first with layer 1 all active), aim in
+    floats at the neuron's zero set along the Jacobian of the current piece, pushing up only the neurons of the
+    previous layer not yet covered; land exactly by Newton steps along one coordinate (each an exact forward
+    pass; crossings are rational); check the point exactly and add it until the neuron's modular system has full
+    rank (at most a few attempts). ``deadline`` is a :func:`time.monotonic` value; ``progress`` shows a tqdm bar of
+    the neurons (``None``: on a terminal after 2 s). Cost: $O(a\,H\,\dim\Omega)$ exact operations for $H$ hidden
+    neurons and $a$ attempts each (typically one or two), plus a rank modulo $p$ of
+    $P(m + 1) \times (n_{l-1} + P + 1)$ per neuron, $m \le n_0 + 2$; measured 784-256-256-10 in
+    ``benchmarks/bench_local_identifiability.py``.
+    """
+    from tqdm.auto import tqdm
+    why = [] if why is None else why
+    if net.depth < 2:
+        why.append("kink peeling: no hidden layer")
+        return None
+    for l in range(1, net.depth):
+        if any(not any(r) for r in net.weights[l - 1]):
+            why.append(f"kink peeling: layer {l} has a neuron with a zero weight row (no kink)")
+            return None
+    try:
+        ck = _Checker(net, BLAS_PRIME, seed)
+    except CertificateError as e:
+        why.append(f"kink peeling: {e}")
+        return None
+    fd = _Finder(net, seed)
+    if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fd.F):
+        why.append("kink peeling: parameters beyond the float range (no guidance)")
+        return None
+    late = (lambda: False) if deadline is None else (lambda: time.monotonic() > deadline)
+    kinks: list = []
+    with tqdm(total=net.architecture.num_hidden + 1, desc="kink peeling", delay=2, leave=False,
+              disable=None if progress is None else not progress) as bar:
+        for _ in range(20):
+            if len(fd.pool) >= 2 or late():
+                break
+            fd.grow_pool()
+        if not fd.pool:
+            why.append("kink peeling: no input without a vanishing hidden pre-activation was found")
+            return None
+        for l in range(1, net.depth):
+            per = []
+            for k in range(net.widths[l]):
+                pts = _neuron(fd, ck, l, k, late)
+                if pts is None:
+                    why.append("kink peeling: the budget ran out" if late() else
+                               f"kink peeling: no set of visible kink points fixes neuron {k} of layer {l}")
+                    return None
+                per.append(tuple(pts))
+                bar.update()
+            kinks.append(tuple(per))
+        samples = _samples(fd, ck, late)
+        if samples is None:
+            why.append("kink peeling: the budget ran out" if late() else
+                       "kink peeling: the samples do not span the last layer's inputs")
+            return None
+        bar.update()
+    arch = net.architecture
+    return KinkPeelingCertificate(tuple(kinks), tuple(samples), arch.num_parameters - arch.num_hidden, BLAS_PRIME, seed)
+
+
+def _neuron(fd: _Finder, ck: _Checker, l: int, k: int, late) -> list[Vec] | None:
+    """Kink points of neuron ``k`` of layer ``l`` whose system has full rank, or ``None``."""
+    net = fd.net
+    pts, data = [], []
+    uncovered = set(range(net.widths[l - 1])) if l > 1 else set()
+    used: set[int] = set()
+    for attempt in range(_MAX_ATTEMPTS):
+        if late():
+            return None
+        if len(used) >= len(fd.pool) - 1 and len(fd.pool) < 2 * _MAX_ATTEMPTS:
+            fd.grow_pool()
+        if l == 1:
+            base = attempt % len(fd.pool)
+            x, zs = fd.pool[base]
+        else:
+            fresh = [b for b in range(len(fd.pool)) if b not in used] or list(range(len(fd.pool)))
+            base = max(fresh, key=lambda b: (sum(1 for i in uncovered if fd.pool[b][1][l - 2][i] > 0), -b)) \
+                if uncovered else fresh[int(fd.rng.integers(len(fresh)))]
+            used.add(base)
+            pick = sorted(uncovered) or list(range(net.widths[l - 1]))
+            want = uncovered if uncovered and attempt % 2 == 0 else \
+                set() if attempt % 2 == 0 else {pick[int(fd.rng.integers(len(pick)))]}
+            xf = fd.aim(base, l, k, want)
+            if xf is None or not np.isfinite(xf).all():
+                continue
+            x = _rational(xf)
+            zs = net.preactivations(x)
+        landed = fd.land(x, zs, l, k)
+        if landed is None:
+            continue
+        x, zs = landed
+        if x in pts:
+            continue
+        try:
+            item = ck.kink(x, l, k, zs)
+        except CertificateError:
+            continue
+        pts.append(x)
+        data.append(item)
+        if l > 1:
+            uncovered -= {i for i, v in enumerate(zs[l - 2]) if v > 0}
+        try:
+            if ck.neuron_rank(l, k, data):
+                return pts
+        except CertificateError:
+            pts.pop()
+            data.pop()
+    return None
+
+
+def _samples(fd: _Finder, ck: _Checker, late) -> list[Vec] | None:
+    """Inputs without a vanishing hidden pre-activation whose rows span the last layer's $n_{L-1} + 1$ inputs:
+    pool points, then points aimed to switch on the neurons of layer $L-1$ not yet active at any of them; the
+    rank modulo $p$ is taken once they cover that layer, then at doubling sizes."""
+    net, L = fd.net, fd.net.depth
+    need = net.widths[-2] + 1
+    samples, data, uncovered, check = [], [], set(range(net.widths[-2])), 1
+    for attempt in range(MAX_POINTS):
+        if late():
+            return None
+        item = None
+        if uncovered and attempt % 2 == 1 and L > 1:
+            base = max(range(len(fd.pool)), key=lambda b: sum(1 for i in uncovered if fd.pool[b][1][L - 2][i] > 0))
+            xf = fd.aim(base, L, None, uncovered) if L > 2 else None
+            if xf is not None and np.isfinite(xf).all():
+                got = fd.add_pool(xf)
+                item = None if got is None else fd.pool[got]
+        if item is None:
+            while attempt >= len(fd.pool) and fd.grow_pool() is None and not late():
+                pass
+            item = fd.pool[min(attempt, len(fd.pool) - 1)]
+        x, zs = item
+        if x in samples:
+            continue
+        samples.append(x)
+        data.append((zs, _signs(zs)))
+        uncovered -= {i for i, v in enumerate(zs[L - 2]) if v > 0}
+        if not uncovered and len(data) >= check:
+            if ck.last_rank(data) >= need:
+                return samples
+            check = 2 * len(data)
+    return samples if ck.last_rank(data) >= need else None
