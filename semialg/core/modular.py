@@ -24,7 +24,7 @@ from semialg.core.exact import to_matrix
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import ShapeError
 
-__all__ = ["BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rank_mod_fits", "rows_pairwise_independent",
+__all__ = ["BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rank_mod_small", "rank_mod_fits", "rows_pairwise_independent",
            "rank_one_independent"]
 
 #: The largest prime below $2^{21}$. :func:`matmul_mod`, :func:`rank_mod` and :func:`rank_one_independent`
@@ -196,6 +196,22 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
         _balance(trailing, p)
         k += b
     return n
+
+
+def rank_mod_small(M, p: int = BLAS_PRIME, limit: int = 2 ** 20) -> int:
+    """The rank modulo a prime $p$ of an integer matrix: flint's ``nmod_mat`` (C elimination) up to ``limit``
+    entries, where it is faster than the blocked BLAS elimination of :func:`rank_mod` (measured 2 ms against
+    80 ms at $131 \times 130$), else :func:`rank_mod`. Cost: $O(rc\min(r, c))$.
+
+    >>> rank_mod_small(np.array([[1, 2], [2, 4]]), 7)
+    1
+    """
+    A = np.remainder(np.asarray(M, dtype=np.int64), p)
+    if A.size > limit or p > 2 ** 62:
+        return rank_mod(A, p)
+    if not A.size:
+        return 0
+    return nmod_mat(A.shape[0], A.shape[1], A.ravel().tolist(), p).rank()
 
 
 def rank_mod_fits(rows: int, cols: int) -> tuple[bool, int, int | None]:

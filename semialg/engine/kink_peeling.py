@@ -58,7 +58,7 @@ from fractions import Fraction
 import numpy as np
 from flint import fmpq, fmpq_mat, fmpz
 
-from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, residues
+from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod_small, residues
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.jacobian import layers_mod
@@ -198,7 +198,7 @@ class _Checker:
             B[:-1, n + 1 + q] = (-mu) % p
             B[-1, :n + 1] = self.h_mod(zs, l)
             blocks.append(B)
-        return rank_mod(np.concatenate(blocks), p) == n + P
+        return rank_mod_small(np.concatenate(blocks), p) == n + P
 
     def last_rank(self, data) -> int:
         """Step 3: the rank modulo $p$ of the rows $(J_s R, 0)^T$ and $(h_{L-1}(x_s), 1)$ at the samples."""
@@ -208,7 +208,7 @@ class _Checker:
             JR = self.JR(signs, L)
             rows.append(np.concatenate([JR.T, np.zeros((JR.shape[1], 1), dtype=np.int64)], axis=1))
             rows.append(self.h_mod(zs, L)[None, :])
-        return rank_mod(np.concatenate(rows), self.p) if rows else 0
+        return rank_mod_small(np.concatenate(rows), self.p) if rows else 0
 
 
 def _sample(net: Network, x: Vec, where: str):
@@ -306,6 +306,13 @@ def _clean(zs) -> bool:
     return all(v != 0 for layer in zs[:-1] for v in layer)
 
 
+def _inverse(G: np.ndarray) -> np.ndarray:
+    """A regularised inverse of a symmetric positive semidefinite matrix (float guidance only; LAPACK's SVD
+    was measured 100 times slower than this solve on a loaded machine)."""
+    eps = 1e-10 * (float(np.trace(G)) / max(1, len(G)) + 1e-300)
+    return np.linalg.inv(G + eps * np.eye(len(G)))
+
+
 def _rational(v: np.ndarray) -> Vec:
     return tuple(fmpq(int(q), _ROUND) for q in np.rint(np.asarray(v, dtype=float) * _ROUND))
 
@@ -363,7 +370,7 @@ class _Finder:
         scale = float(np.median(np.abs(b1))) + 1.0
         if not self.pool and W1.shape[0] <= W1.shape[1] and np.isfinite(W1).all():
             target = scale * (1 + self.rng.random(W1.shape[0]))
-            x = np.linalg.lstsq(W1, target - b1, rcond=None)[0]
+            x = W1.T @ (_inverse(W1 @ W1.T) @ (target - b1))
             if np.isfinite(x).all():
                 got = self.add_pool(x)
                 if got is not None:
@@ -372,34 +379,44 @@ class _Finder:
         x = self.rng.standard_normal(W1.shape[1]) * reach * 2.0 ** int(self.rng.integers(-2, 5))
         return self.add_pool(x / max(1.0, np.sqrt(W1.shape[1]) / 4))
 
-    def aim(self, base: int, l: int, k: int | None, want: set) -> np.ndarray | None:
+    def aim(self, base: int, l: int, k: int | None, want: set, rounds: int = 6) -> np.ndarray | None:
         """A float input near ``pool[base]`` on the zero set of $z_{l,k}$ (``k=None``: anywhere) with the neurons
-        ``want`` of layer $l-1$ switched on: move $z_{l-1}$ (least squares through the Jacobian of the piece), only
-        upwards; without ``want``, the shortest step to the zero set on the piece."""
-        x0, zs = self.pool[base]
-        signs = _signs(zs)
-        xf = np.array([float(v) for v in x0])
-        y0 = np.array([float(v) for v in zs[l - 2]])
-        y = y0.copy()
-        margin = float(np.median(np.abs(y0))) + 1e-9
-        if k is not None and not want:      # the shortest step in x on the current piece
-            w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
-            g = w @ (self.jac(signs, l - 1) * (y0 > 0)[:, None])
-            return xf - (w @ np.maximum(y0, 0) + b) * g / (g @ g) if g @ g else None
-        for i in want:
-            if y[i] <= 0:
-                y[i] = margin
-        if k is not None:
-            w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
-            z = w @ np.maximum(y, 0) + b
-            u = np.where(y > 0, np.maximum(0.0, -np.sign(z) * w), 0.0)
-            if not (w @ u):
+        ``want`` of layer $l-1$ switched on: move $z_{l-1}$ by least-norm steps through the Jacobian of the current
+        piece, only upwards (a few rounds, re-linearised); without ``want``, the shortest step on the piece."""
+        xf = np.array([float(v) for v in self.pool[base][0]])
+        for _ in range(rounds):
+            pre = self.float_pre(xf)
+            signs = [tuple(np.sign(z).astype(int)) for z in pre[:-1]]
+            y0 = pre[l - 2]
+            if k is not None and not want:
+                w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
+                g = w @ (self.jac(signs, l - 1) * (y0 > 0)[:, None])
+                return xf - (w @ np.maximum(y0, 0) + b) * g / (g @ g) if g @ g else None
+            y = y0.copy()
+            margin = float(np.median(np.abs(y0))) + 1e-9
+            for i in want:
+                y[i] = max(y[i], margin)
+            if k is not None:
+                w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
+                z = w @ np.maximum(y, 0) + b
+                u = np.where(y > 0, np.maximum(0.0, -np.sign(z) * w), 0.0)
+                if not (w @ u):
+                    return None
+                y = y + (-z / (w @ u)) * u
+            dy = y - y0
+            if not np.abs(dy).max() > 1e-9 * margin:
+                break
+            key = (l, b"".join(bytes(np.array(sg) > 0) for sg in signs[:l - 2]))
+            if key not in self._pinv:     # the least-norm step J^T (J J^T)^+ dy, regularised
+                if len(self._pinv) > 64:
+                    self._pinv.clear()
+                J = self.jac(signs, l - 1)
+                self._pinv[key] = (J, _inverse(J @ J.T))
+            J, G = self._pinv[key]
+            xf = xf + J.T @ (G @ dy)
+            if not np.isfinite(xf).all():
                 return None
-            y = y + (-z / (w @ u)) * u
-        key = (base, l)
-        if key not in self._pinv:
-            self._pinv[key] = np.linalg.pinv(self.jac(signs, l - 1))
-        return xf + self._pinv[key] @ (y - y0)
+        return xf
 
     def land(self, x: Vec, zs, l: int, k: int, steps: int = 4):
         """Exact Newton steps along one coordinate until $z_{l,k} = 0$ exactly; ``(x, zs)`` or ``None``."""
