@@ -157,6 +157,8 @@ def _instances() -> dict[str, list]:
     reps = [sa.shallow_representation(bent), sa.shallow_representation(net)]
     objs += reps + [reps[0].certificate]
     objs += _deep_instances()
+    from semialg.engine.kink_peeling import kink_peeling_certificate
+    objs.append(kink_peeling_certificate(sa.Network.random((6, 4, 3, 2), seed=5)))
     out: dict[str, list] = {}
     for o in objs:
         out.setdefault(type(o).__name__, []).append(o)

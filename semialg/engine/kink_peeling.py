@@ -1,8 +1,9 @@
 r"""Full functional dimension and local identifiability of deep ReLU networks by *kink peeling*.
 
-The functional dimension of Grigsby, Lindsey and Rolnick ("Functional dimension of feedforward ReLU neural
-networks", 2022) is the rank of the Jacobian $\theta \mapsto (f_\theta(x))_x$ over inputs in open linear regions;
-the rescalings bound it by $\dim\Omega - \#\text{hidden}$. The Jacobian route needs a
+The functional dimension (Grigsby, Lindsey, Meyerhoff, Wu, "Functional dimension of feedforward ReLU neural
+networks", 2022; Grigsby, Lindsey, Rolnick, "Hidden symmetries of ReLU networks", ICML 2023) is the rank of the
+Jacobian of $\theta \mapsto (f_\theta(x))_x$ over inputs in open linear regions; the rescalings bound it by
+$\dim\Omega - \#\text{hidden}$. The Jacobian route needs a
 $(\dim\Omega - \#\text{hidden}) \times \dim\Omega$ matrix (4 TiB at 784-256-256-10); kink peeling proves that the
 bound is reached from a few linear systems per neuron, following the argument of Bona-Pellissier, Bachoc and
 Malgouyres ("Parameter identifiability of a deep feedforward ReLU neural network", 2023).
@@ -43,10 +44,12 @@ neuron whose kinks are hidden (dead, or switched off by the next layer everywher
 certificate, which proves nothing.
 
 >>> from semialg.core.network import Network
->>> net = Network.random((3, 4, 4, 2), seed=1)
+>>> net = Network.random((6, 4, 3, 2), seed=5)
 >>> cert = kink_peeling_certificate(net)
 >>> cert.dimension, cert.verify(net)
-(42, True)
+(44, True)
+>>> kink_peeling_certificate(Network.random((3, 4, 4, 2), seed=1)) is None    # functional dimension 37 < 38
+True
 """
 
 from __future__ import annotations
@@ -126,6 +129,7 @@ class _Checker:
             raise CertificateError(f"the prime {p} divides a denominator of the parameters")
         self.layers = lm
         self._W1R: dict[int, np.ndarray] = {}
+        self._full: dict = {}
 
     def W1R(self, l: int) -> np.ndarray:
         """$W_1 R_l$ modulo $p$, $R_l$ an $n_0 \\times m$ integer matrix from ``seed`` (for layers $l \\ge 2$)."""
@@ -187,18 +191,28 @@ class _Checker:
                 raise CertificateError(f"neuron {k} of layer 1 has a zero weight row")
             return True
         P = len(data)
-        blocks = []
+        blocks, full = [], False
         for q, (zs, signs) in enumerate(data):
             JR = self.JR(signs, l)                          # n x m
             mu = w @ JR % p                                 # row_w^T J R
             if not mu.any():
                 raise CertificateError(f"neuron {k} of layer {l} is constant near a kink point (modulo p)")
+            full = full or self.full_rank(signs, l, JR)
             B = np.zeros((JR.shape[1] + 1, n + 1 + P), dtype=np.int64)
             B[:-1, :n] = JR.T
             B[:-1, n + 1 + q] = (-mu) % p
             B[-1, :n + 1] = self.h_mod(zs, l)
             blocks.append(B)
-        return rank_mod_small(np.concatenate(blocks), p) == n + P
+        # one point with rank J_p R = n suffices: its rows (J_p R, 0), (h, 1) have rank n + 1, so u = mu_p row, and
+        # every other point gives (mu_p - mu_q) row_w^T J_q R = 0 with row_w^T J_q R != 0 (checked above)
+        return full or rank_mod_small(np.concatenate(blocks), p) == n + P
+
+    def full_rank(self, signs, l: int, JR: np.ndarray) -> bool:
+        """Whether $J R_l$ at the patterns ``signs`` of layers $< l$ has rank $n_{l-1}$ modulo $p$ (cached per pattern)."""
+        key = (l, b"".join(bytes(np.array(sg) > 0) for sg in signs[:l - 1]))
+        if key not in self._full:
+            self._full[key] = JR.shape[0] <= JR.shape[1] and rank_mod_small(JR, self.p) == JR.shape[0]
+        return self._full[key]
 
     def last_rank(self, data) -> int:
         """Step 3: the rank modulo $p$ of the rows $(J_s R, 0)^T$ and $(h_{L-1}(x_s), 1)$ at the samples."""
@@ -206,6 +220,8 @@ class _Checker:
         rows = []
         for zs, signs in data:
             JR = self.JR(signs, L)
+            if self.full_rank(signs, L, JR):    # with the row (h, 1): rank n_{L-1} + 1
+                return JR.shape[0] + 1
             rows.append(np.concatenate([JR.T, np.zeros((JR.shape[1], 1), dtype=np.int64)], axis=1))
             rows.append(self.h_mod(zs, L)[None, :])
         return rank_mod_small(np.concatenate(rows), self.p) if rows else 0
@@ -383,6 +399,10 @@ class _Finder:
         """A float input near ``pool[base]`` on the zero set of $z_{l,k}$ (``k=None``: anywhere) with the neurons
         ``want`` of layer $l-1$ switched on: move $z_{l-1}$ by least-norm steps through the Jacobian of the current
         piece, only upwards (a few rounds, re-linearised); without ``want``, the shortest step on the piece."""
+        with np.errstate(all="ignore"):
+            return self._aim(base, l, k, want, rounds)
+
+    def _aim(self, base: int, l: int, k: int | None, want: set, rounds: int) -> np.ndarray | None:
         xf = np.array([float(v) for v in self.pool[base][0]])
         for _ in range(rounds):
             pre = self.float_pre(xf)
