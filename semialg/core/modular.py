@@ -201,7 +201,7 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
 def rank_mod_small(M, p: int = BLAS_PRIME, limit: int = 2 ** 20) -> int:
     """The rank modulo a prime $p$ of an integer matrix: flint's ``nmod_mat`` (C elimination) up to ``limit``
     entries, where it is faster than the blocked BLAS elimination of :func:`rank_mod` (measured 2 ms against
-    80 ms at $131 \times 130$), else :func:`rank_mod`. Cost: $O(rc\\min(r, c))$.
+    80 ms at 131 x 130), else :func:`rank_mod`. Cost: $O(rc\\min(r, c))$.
 
     >>> rank_mod_small(np.array([[1, 2], [2, 4]]), 7)
     1
