@@ -86,10 +86,11 @@ def test_inputs_chosen_for_their_regions_reach_a_bound_random_inputs_miss():
 
 def test_a_rank_beyond_memory_is_refused_at_once():
     """784-256-256-10: the rank certificate would need about 4.2 TiB; the answer is undecided with the proven
-    upper bound, before any input is sampled (it once held 9.5 GB of rows and failed on a 3 GB allocation)."""
+    upper bound, before any input is sampled (it once held 9.5 GB of rows and failed on a 3 GB allocation). The
+    Jacobian route alone (``method="batch"``); ``"auto"`` decides it by kink peeling (tests/test_kink_peeling.py)."""
     net = sa.Network.random((784, 256, 256, 10), seed=0)
     with pytest.raises(UndecidedError, match=r"268810 x 269322 Jacobian rows \(4315\.\d GiB.*at most 268810"):
-        sa.functional_dimension(net, budget=600)
+        sa.functional_dimension(net, method="batch", budget=600)
     assert sampled_batch(net, 268810) == ((), set(), [], False)
 
 
