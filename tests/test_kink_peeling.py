@@ -47,9 +47,11 @@ def test_value_and_verify(cert):
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 10 ** 6), st.sampled_from([(5, 3, 3, 1), (6, 4, 3, 2), (4, 3, 4, 2), (3, 2, 2, 2, 1)]))
-def test_certificate_value_is_the_exact_rank(seed, widths):
-    net = sa.Network.random(widths, seed=seed)
+@given(st.integers(0, 10 ** 6), st.sampled_from([(5, 3, 3, 1), (6, 4, 3, 2), (4, 3, 4, 2), (3, 2, 2, 2, 1)]),
+       st.sampled_from([1, 2, 5]), st.booleans())
+def test_certificate_value_is_the_exact_rank(seed, widths, height, nonzero):
+    """Degenerate parameters too (height 1, zero entries): a certificate is never issued below full rank."""
+    net = sa.Network.random(widths, seed=seed, height=height, nonzero=nonzero)
     c = kink_peeling_certificate(net)
     if c is not None:
         assert c.verify(net)
