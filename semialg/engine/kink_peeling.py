@@ -536,7 +536,7 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
             return None
         for l in range(1, net.depth):
             per = []
-            first = _first_aims(fd, l) if l > 1 else {}
+            first = _first_aims(fd, l, late) if l > 1 else {}
             for k in range(net.widths[l]):
                 pts = _neuron(fd, ck, l, k, late, first.get(k))
                 if pts is None:
@@ -556,13 +556,15 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
     return KinkPeelingCertificate(tuple(kinks), tuple(samples), arch.num_parameters - arch.num_hidden, BLAS_PRIME, seed)
 
 
-def _first_aims(fd: _Finder, l: int) -> dict:
+def _first_aims(fd: _Finder, l: int, late) -> dict:
     """The first attempt of :func:`_neuron` for every neuron of layer ``l``, aimed from the base point with the
     most active neurons of layer $l-1$ and evaluated exactly in one batch: ``{k: (base, x, zs)}``."""
     base = max(range(len(fd.pool)), key=lambda b: (sum(1 for v in fd.pool[b][1][l - 2] if v > 0), -b))
     want = set(range(fd.net.widths[l - 1]))
     aimed = {}
     for k in range(fd.net.widths[l]):
+        if late():
+            break
         xf = fd.aim(base, l, k, want)
         if xf is not None and np.isfinite(xf).all():
             aimed[k] = _rational(xf)
