@@ -481,8 +481,10 @@ class FunctionalDimension(Latexable):
         return self.value
 
     def describe(self) -> str:
+        used = (f"{self.certificate.num_points} kink points" if self.certificate is not None
+                else f"{self.regions} regions used")
         return (f"functional dimension {self.value} (upper bound {self.upper_bound} of {self.num_parameters} "
-                f"parameters; {self.method}, {self.regions} regions used)")
+                f"parameters; {self.method}, {used})")
 
     def __eq__(self, other) -> bool:
         if isinstance(other, int):
