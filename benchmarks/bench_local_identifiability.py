@@ -13,8 +13,18 @@ Weights: ``Network.random(arch, seed=0)`` ("random", p/q with |p|, q <= 5) and f
     python benchmarks/bench_local_identifiability.py
     python benchmarks/bench_local_identifiability.py --quick
 
-Each row is printed as it finishes; the table follows. Measured numbers: see the commit message and
-docs/theory.md ("Local identifiability of deep networks by kink peeling").
+Each row is printed as it finishes; the table follows. Measured (session 33, shared 2-core machine; seconds;
+jacobian: "mem": its rank would need that memory, "~N?": predicted N s, skipped):
+
+    arch            weights         D     dim  points   ours  verify  floor  ours/floor  jacobian  jac/ours
+    50-32-32-5      random       2853    2789      68   0.58    0.08   0.05        10.8     14.00        24
+    50-32-32-5      float32      2853    2789      68   0.19    0.11   0.07         2.9       >60      >300
+    100-64-64-10    random      11274   11146     135   0.32    0.17   0.13         2.4     ~934?         -
+    100-64-64-10    float32     11274   11146     135   0.54    0.28   0.19         2.9     ~934?         -
+    784-64-64-10    random      55050   54922     133   0.98    0.63   0.57         1.7  mem 180G         -
+    784-64-64-10    float32     55050   54922     132   1.43    0.68   0.94         1.5  mem 180G         -
+    784-256-256-10  random     269322  268810     519  10.51    3.95   8.72         1.2 mem 4315G         -
+    784-256-256-10  float32    269322  268810     517  10.77    6.06  10.34         1.0 mem 4315G         -
 """
 
 from __future__ import annotations
