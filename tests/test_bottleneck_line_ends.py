@@ -68,7 +68,7 @@ def _at_zero(n0: int, rng: random.Random) -> sa.Network | None:
     return moved
 
 
-@pytest.mark.parametrize("n0", [1, 2])
+@pytest.mark.parametrize("n0", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_a_member_at_a_zero_of_h_is_listed(n0):
     # a neuron on a zero of h (an end of an N-interval) not needed there: theta, a member of its own fibre, lies
     # in a listed component, one with a slot at an end, which contains it

@@ -53,7 +53,7 @@ def _at_ends(roles) -> bool:
     return any(role[0] == "Z" for role in roles)
 
 
-@pytest.mark.parametrize("n0", [1, 2])
+@pytest.mark.parametrize("n0", [1, pytest.param(2, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("keep", [_shared, _at_ends])
 def test_every_listed_coincident_type_samples_an_exact_member_of_its_own(n0, keep):
     # shared points inside N-intervals, and slots at their ends

@@ -90,7 +90,7 @@ def test_members_of_the_family_compute_the_function(net, moves):
     assert rank(moves) == len(moves)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.integers(0, 10 ** 6))
 def test_bounds_bracket_the_explicit_fibres_local_dimension(seed):
     net = _planted(random.Random(seed))
@@ -266,7 +266,7 @@ def test_a_constant_neuron_tilts_along_a_seen_opposite_pair():
     assert sa.equivalent(net, tilted)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.integers(0, 10 ** 6))
 def test_bounds_bracket_the_explicit_fibre_beside_opposite_pairs(seed):
     net = _constant_beside_pair(random.Random(seed))
