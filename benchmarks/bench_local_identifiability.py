@@ -35,8 +35,7 @@ import numpy as np
 
 import semialg as sa
 from common import columns, main as bench_main, timed
-from semialg.core.modular import rank_mod_fits
-from semialg.engine.identifiability import _RANK_SPEED
+from semialg.core.modular import rank_mod_fits, rank_mod_seconds
 from semialg.engine.kink_peeling import kink_peeling_certificate
 from semialg.engine.regions import functional_dimension
 from semialg.errors import UndecidedError
@@ -56,7 +55,7 @@ def jacobian_route(net, budget):
     fits, need, _ = rank_mod_fits(bound + 8, D)
     if not fits:
         return f"mem {need / 2 ** 30:.0f}G", None
-    predicted = bound * bound * D / _RANK_SPEED      # its last rank is not interruptible: skip what cannot finish
+    predicted = rank_mod_seconds(bound, D)     # its last rank is not interruptible: skip what cannot finish
     if predicted > budget:
         return f"~{predicted:.0f}?", None
     try:

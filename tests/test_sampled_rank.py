@@ -103,3 +103,23 @@ def test_what_fits_is_decided_as_before(monkeypatch):
         sa.functional_dimension(net)
     monkeypatch.undo()
     assert sa.functional_dimension(net).value == value
+
+
+
+def test_a_rank_predicted_past_the_budget_is_not_begun(monkeypatch):
+    """A rank cannot be interrupted, so the first one is skipped when its predicted time (there is no earlier
+    rank to go by) ends past the deadline: 100-64-10 with a budget of 3 s once took 70 s. With every rank
+    predicted to take over 1000 s, the sampled batch computes none and proves nothing, and the region enumeration
+    skips its early checks but still ends with the exact value; with the real prediction the batch proves it."""
+    import time
+
+    import semialg.core.modular as modular
+    net = sa.Network.random((3, 4, 2), seed=0)
+    value = sa.functional_dimension(net, method="batch", budget=60).value
+    monkeypatch.setattr(modular, "RANK_MOD_SPEED", 1e-3)
+    began = time.monotonic()
+    inputs, _, _, reached = sampled_batch(net, value, deadline=time.monotonic() + 30)
+    assert not reached and inputs and time.monotonic() - began < 30
+    assert sa.functional_dimension(net, method="batch", budget=60).value == value
+    monkeypatch.undo()
+    assert sampled_batch(net, value, deadline=time.monotonic() + 30)[3]

@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from flint import fmpq
 
 from semialg.core.exact import nullspace
-from semialg.core.modular import rank_mod_fits
+from semialg.core.modular import rank_mod_fits, rank_mod_seconds
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.errors import check_budget
@@ -509,8 +509,6 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
 
 #: Above this many parameters kink peeling is tried before the Jacobian's rank.
 PEEL_FIRST = 5000
-#: Rough speed of the Jacobian route (multiply-adds per second of its rank modulo p), to predict its time.
-_RANK_SPEED = 1.5e9
 
 
 def _local_certificate(net: Network, deadline: float, checked: list, progress) -> object | None:
@@ -520,7 +518,7 @@ def _local_certificate(net: Network, deadline: float, checked: list, progress) -
     D = net.architecture.num_parameters
     bound = D - net.architecture.num_hidden
     fits, need, free = rank_mod_fits(bound + 8, D)
-    predicted = bound * bound * D / _RANK_SPEED
+    predicted = rank_mod_seconds(bound, D)
     why: list[str] = []
 
     def peel():

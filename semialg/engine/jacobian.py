@@ -20,7 +20,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import interval_point, rank, to_vector
-from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, rank_mod_fits, residues
+from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, rank_mod_fits, rank_mod_seconds, residues
 from semialg.core.network import Network
 from semialg.errors import ParameterError
 
@@ -176,8 +176,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     $8, 16, 32, 64$ random lines (the exact breakpoints of :func:`~semialg.engine.line.restrict`: a line meets
     small regions as often as large ones it passes), every other one through an input where a neuron has its
     rare sign (:func:`_rare_inputs`, or the descent's), and as many random inputs again, round after round until
-    the rank stops growing. Everything stops at ``deadline`` (also before a rank that the previous one's time
-    predicts to end past it). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced,
+    the rank stops growing. Everything stops at ``deadline`` (also before a rank predicted to end past it: the
+    first by its size, :func:`~semialg.core.modular.rank_mod_seconds`, later ones by the previous one's time). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced,
     when $p$ divides a denominator). After the first rank $r$ the rows of each further input enter only through
     $g = \mathrm{bound} - r + 8$ random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated
     input by input): its row space lies in theirs, so every rank stays a lower bound, and it equals theirs with
@@ -234,9 +234,12 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     def rank_now() -> bool | None:
         """Whether the bound is reached; ``None``: no time for another rank."""
         nonlocal mixed, took
-        # a rank cannot be interrupted: skip one the last one's time (cost ~ rows^2) predicts past the deadline
-        if deadline is not None and time.monotonic() + 4 * took > deadline:
-            return None
+        # a rank cannot be interrupted: skip one predicted past the deadline, the first by its size, later ones
+        # (of about the first one's size) by the last one's time
+        if deadline is not None:
+            rows = sum(len(b) for b in mods if b is not None) + (0 if mixed is None else len(mixed))
+            if time.monotonic() + (4 * took if took else rank_mod_seconds(rows, width)) > deadline:
+                return None
         started = time.monotonic()
         if mixed is not None:
             mix()

@@ -37,7 +37,7 @@ from semialg.core.certificate import (Certificate, EquivalenceResult, PointCerti
                                       check_comparable, domain_fingerprint)
 from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError, UndecidedError
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
-from semialg.core.modular import rank_mod_fits, residues
+from semialg.core.modular import rank_mod_fits, rank_mod_seconds, residues
 from semialg.core.network import Network
 from semialg.errors import check_budget
 from semialg.families.base import families_for
@@ -594,9 +594,11 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                     rows.extend(jac)
                     mods.append(residues(jac))
                     used.append(x)
-                # A rank modulo p is a lower bound; reaching the proven upper bound decides the value early.
+                # A rank modulo p is a lower bound; reaching the proven upper bound decides the value early. It
+                # cannot be interrupted: one predicted past the deadline is skipped (the enumeration goes on).
                 if len(rows) >= next_check:
-                    if blocks_rank_mod(mods) >= bound:
+                    if (deadline is None or time.monotonic() + rank_mod_seconds(len(rows), D) < deadline) \
+                            and blocks_rank_mod(mods) >= bound:
                         value = bound
                         break
                     next_check = 2 * len(rows)
