@@ -17,7 +17,9 @@ The survey (:func:`survey`, session 33; the earlier sessions' survey script was 
 zero, constant and twin neurons in random n0-n1-1-2 parameters ($n_0 \le 4$, $n_1 \le 4$) and counts the
 parameters whose bounds do not meet. Measured (session 33, load about 6.5 on the shared 2-core machine): 152
 undecided of 800 (79 s) before :mod:`semialg.families.bottleneck.local_constant`, 61 after (89-93 s), no
-decided value changed and no new bound outside the old ones.
+decided value changed and no new bound outside the old ones. Session 35 (dominated neurons on the boundary of
+their family, :func:`~semialg.families.bottleneck.recession.dominated_family_dimension`): 54, 7 more decided,
+again none changed.
 
 Measured (session 23, shared 2-core machine; seed 5; seconds):
 

@@ -283,3 +283,55 @@ def test_dominated_twins_keep_h_negative():
     tilted = Network.from_arrays([[[-2, 1, 3], [-3, fmpq(3, 2) + fmpq(1, 100), fmpq(9, 2)]], [[-2, 1]], [[1], [-1]]],
                                  [[-1, fmpq(-3, 2)], [-1], [0, 1]])
     assert not sa.equivalent(net, tilted)
+
+
+def _dominated_at_the_boundary(rng):
+    """A constant n0-m-|P|-1-2 parameter on the boundary of the dominated family: independent rows of N with
+    v < 0, rows of P non-negative combinations of them (some coefficients 0), kappa <= 0 (some = 0) and g* = 0."""
+    n0 = rng.randint(1, 3)
+    m, p = rng.randint(1, n0), rng.randint(1, 2)
+    while True:
+        W_N = [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(m)]
+        if rank(W_N) == m:
+            break
+    b_N = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(m)]
+    alpha = [[fmpq(rng.choice([0, 0, 1, 2, 3]), rng.choice([1, 2])) for _ in range(m)] for _ in range(p)]
+    b_P = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(p)]
+    v_P = [fmpq(rng.randint(1, 3)) for _ in range(p)]
+    v_N = [-sum((v * a[i] for v, a in zip(v_P, alpha)), fmpq(0)) - rng.choice([0, fmpq(1, 2), 1]) for i in range(m)]
+    v_N = [v if v < 0 else fmpq(-1) for v in v_N]
+    W_P = [[sum((a[i] * W_N[i][k] for i in range(m)), fmpq(0)) for k in range(n0)] for a in alpha]
+    lifted = [max(bp - sum((x * bn for x, bn in zip(a, b_N)), fmpq(0)), fmpq(0)) for a, bp in zip(alpha, b_P)]
+    e = -sum((v * s for v, s in zip(v_P, lifted)), fmpq(0))
+    return _net(W_N + W_P, b_N + b_P, v_N + v_P, e), (W_N, b_N, v_N, alpha, b_P, v_P, e)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_dominated_neurons_at_the_boundary_keep_the_function(seed):
+    """With g* = 0 (and some kappa_n = 0) the family is still full-dimensional at theta: its members with
+    alpha'' > 0, kappa'' <= 0 and g*'' <= 0 (v_N and e lowered by what the perturbation costs) are decided
+    equivalent exactly, and the count lies within the proven bounds."""
+    rng = random.Random(seed)
+    net, (W_N, b_N, v_N, alpha, b_P, v_P, e) = _dominated_at_the_boundary(rng)
+    t = combinatorial_type(net)
+    m, p, n0 = len(W_N), len(b_P), len(W_N[0])
+    expected = m * (n0 + 2) + p * (m + 2) + 1 + 2
+    assert t.regime == "constant" and dominated_family_dimension(net, t) == expected
+    lower, upper = local_dimension_bounds(net, 60)
+    assert lower >= expected and upper >= expected
+    small = lambda: fmpq(rng.randint(-9, 9), 1000)  # noqa: E731
+    for _ in range(3):
+        W2 = [[x + small() for x in row] for row in W_N]
+        a2 = [[x + fmpq(rng.randint(1, 9), 1000) for x in a] for a in alpha]
+        b2_N, b2_P = [x + small() for x in b_N], [x + small() for x in b_P]
+        v2_P = [x + small() for x in v_P]
+        v2_N = [v + small() for v in v_N]
+        kappa = [v + sum((vp * a[i] for vp, a in zip(v2_P, a2)), fmpq(0)) for i, v in enumerate(v2_N)]
+        v2_N = [v - max(k, fmpq(0)) for v, k in zip(v2_N, kappa)]
+        lifted = [max(bp - sum((x * bn for x, bn in zip(a, b2_N)), fmpq(0)), fmpq(0)) for a, bp in zip(a2, b2_P)]
+        e2 = e + small()
+        e2 -= max(e2 + sum((v * s for v, s in zip(v2_P, lifted)), fmpq(0)), fmpq(0))
+        W2_P = [[sum((a[i] * W2[i][k] for i in range(m)), fmpq(0)) for k in range(n0)] for a in a2]
+        member = Network.from_arrays([W2 + W2_P, [v2_N + v2_P], [[1 + small()], [-2 + small()]]],
+                                     [b2_N + b2_P, [e2], OUT[1]])
+        assert sa.equivalent(net, member)

@@ -60,14 +60,18 @@ near $2$, not near $0$ (the family above pins both rows there): 11, the upper bo
 
 **Dominated neurons** (:func:`dominated_family_dimension`). Let the neurons $N$ with $v \le 0$ have $v < 0$ and
 linearly independent rows, each $p \in P$ ($v_p > 0$) a row $w_p = \sum_N\alpha_{pn}w_n$ with $\alpha_{pn} \ge 0$,
-$\kappa_n = v_n + \sum_P v_p\alpha_{pn} < 0$ for every $n$ and $g^* = e + \sum_P v_p\sigma(b_p - \sum_N
-\alpha_{pn}b_n) < 0$. Then every $\theta''$ near $\theta$ with $w''_p = \sum_N\alpha''_{pn}w''_n$,
-$\alpha'' \ge 0$, and $d'' = d$ is a member. *Proof.* As above, $\sigma(\sum_N\alpha''_{pn}(w''_n\cdot x + b''_n)
-+ b''_p - \sum_N\alpha''_{pn}b''_n) \le \sum_N\alpha''_{pn}\sigma(w''_n\cdot x + b''_n) + \sigma(b''_p -
-\sum_N\alpha''_{pn}b''_n)$, so $h'' \le \sum_N\kappa''_n\sigma(w''_n\cdot x + b''_n) + g^{*\prime\prime} < 0$
-($\kappa''$ and $g^{*\prime\prime}$ stay negative near $\theta$). $\square$ The rows of $N$ determine the
-$\alpha''$, so the family has dimension $m(n_0 + 2) + |P|(m + 2) + 1 + n_3$ (one-sided where $\alpha_{pn} = 0$),
-the upper bound with $s = m$. Under $h = -2\sigma(\ell) + \sigma(3\ell/2) - 1$, $\ell = -2x + y + 3z - 1$, in
+$\kappa_n = v_n + \sum_P v_p\alpha_{pn} \le 0$ for every $n$ and $g^* = e + \sum_P v_p\sigma(b_p - \sum_N
+\alpha_{pn}b_n) \le 0$. Then every $\theta''$ with $w''_p = \sum_N\alpha''_{pn}w''_n$, $\alpha'' \ge 0$,
+$\kappa'' \le 0$, $g^{*\prime\prime} \le 0$ and $d'' = d$ is a member. *Proof.* As above,
+$\sigma(\sum_N\alpha''_{pn}(w''_n\cdot x + b''_n) + b''_p - \sum_N\alpha''_{pn}b''_n) \le
+\sum_N\alpha''_{pn}\sigma(w''_n\cdot x + b''_n) + \sigma(b''_p - \sum_N\alpha''_{pn}b''_n)$, so
+$h'' \le \sum_N\kappa''_n\sigma(w''_n\cdot x + b''_n) + g^{*\prime\prime} \le 0$. $\square$ The rows of $N$
+determine the $\alpha''$, so the family has dimension $m(n_0 + 2) + |P|(m + 2) + 1 + n_3$ at $\theta$ — the
+upper bound with $s = m$ —: its strict conditions $\alpha'' > 0$, $\kappa'' < 0$, $g^{*\prime\prime} < 0$ define
+an open set of that dimension whose closure holds $\theta$ (raise $\alpha$ by $\epsilon$ and lower $v_N$ and $e$ by
+a multiple of $\epsilon$). Equalities $\kappa_n = 0$ or $g^* = 0$ are allowed: under $h = \sigma(-x - 1) -
+2\sigma(-3x - 3)$ with a zero neuron of $v = 1$ in 1-3-1-2 ($g^* = 0$, $h = 0$ on $x \ge -1$) the family gives 12,
+the upper bound, where the first-order bounds stop at 10. Under $h = -2\sigma(\ell) + \sigma(3\ell/2) - 1$, $\ell = -2x + y + 3z - 1$, in
 3-2-1-2 (twins, $\kappa = -1/2$, $g^* = -1$): 11, where the family above gives 9.
 
 >>> from semialg.families.bottleneck.types import combinatorial_type
@@ -135,7 +139,7 @@ def dominated_family_dimension(net: Network, t) -> int | None:
              for i, n in enumerate(N)]
     g = view.e + sum((view.v[p] * max(view.b[p] - sum((x * view.b[n] for x, n in zip(a, N, strict=True)), _ZERO),
                                       _ZERO) for p, a in zip(P, alphas, strict=True)), _ZERO)
-    if any(k >= 0 for k in kappa) or g >= 0:
+    if any(k > 0 for k in kappa) or g > 0:
         return None
     m, n0 = len(N), net.widths[0]
     return m * (n0 + 2) + len(P) * (m + 2) + 1 + len(view.c)
