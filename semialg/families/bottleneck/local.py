@@ -156,6 +156,7 @@ from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds, \
     positive_inner_bounds
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
+from semialg.families.bottleneck.local_line_tilts import line_tilt_bounds
 from semialg.families.bottleneck.local_lines import line_row_equations
 from semialg.families.bottleneck.local_shadows import shadow_lower_bound
 from semialg.families.bottleneck.kink_equations import uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
@@ -199,7 +200,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`,
     :func:`~semialg.families.bottleneck.local_folds.unused_fold_lower_bound` and
     :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`), narrowed by
-    :func:`~semialg.families.bottleneck.recession.constant_function_bounds` and
+    :func:`~semialg.families.bottleneck.recession.constant_function_bounds`,
+    :func:`~semialg.families.bottleneck.local_line_tilts.line_tilt_bounds` ($n_0 = 1$),
     :func:`~semialg.families.bottleneck.local_constant.positive_constant_bounds` and
     :func:`~semialg.families.bottleneck.local_constant.positive_inner_bounds` where they apply (and raised by
     :func:`~semialg.families.bottleneck.local_constant.one_sided_trade_lower_bound`), split by the two cases
@@ -283,7 +285,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     t = combinatorial_type(net) if lower < upper else None
     if lower < upper:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
         lower = max(lower, one_sided_trade_lower_bound(net, t) or 0)
-    for bound in (constant_function_bounds, positive_constant_bounds, positive_inner_bounds):
+    for bound in (constant_function_bounds, line_tilt_bounds, positive_constant_bounds, positive_inner_bounds):
         found = bound(net, t) if lower < upper else None
         if found is not None:
             lower, upper = max(lower, found[0]), min(upper, found[1])
