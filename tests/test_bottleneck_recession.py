@@ -287,7 +287,8 @@ def test_dominated_twins_keep_h_negative():
 
 def _dominated_at_the_boundary(rng):
     """A constant n0-m-|P|-1-2 parameter on the boundary of the dominated family: independent rows of N with
-    v < 0, rows of P non-negative combinations of them (some coefficients 0), kappa <= 0 (some = 0) and g* = 0."""
+    v <= 0 (unused neurons too), rows of P non-negative combinations of them (some coefficients 0), kappa <= 0
+    (some = 0) and g* = 0."""
     n0 = rng.randint(1, 3)
     m, p = rng.randint(1, n0), rng.randint(1, 2)
     while True:
@@ -299,11 +300,31 @@ def _dominated_at_the_boundary(rng):
     b_P = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(p)]
     v_P = [fmpq(rng.randint(1, 3)) for _ in range(p)]
     v_N = [-sum((v * a[i] for v, a in zip(v_P, alpha)), fmpq(0)) - rng.choice([0, fmpq(1, 2), 1]) for i in range(m)]
-    v_N = [v if v < 0 else fmpq(-1) for v in v_N]
     W_P = [[sum((a[i] * W_N[i][k] for i in range(m)), fmpq(0)) for k in range(n0)] for a in alpha]
     lifted = [max(bp - sum((x * bn for x, bn in zip(a, b_N)), fmpq(0)), fmpq(0)) for a, bp in zip(alpha, b_P)]
     e = -sum((v * s for v, s in zip(v_P, lifted)), fmpq(0))
     return _net(W_N + W_P, b_N + b_P, v_N + v_P, e), (W_N, b_N, v_N, alpha, b_P, v_P, e)
+
+
+def _family_members(rng, W_N, b_N, v_N, alpha, b_P, v_P, e, count: int = 3):
+    """Random members of the dominated family near its parameter (N's neurons first): rows of N moved, alpha
+    raised, biases and v moved, then v_N and e lowered by what kappa'' and g*'' need to stay <= 0."""
+    m, n0 = len(W_N), len(W_N[0])
+    small = lambda: fmpq(rng.randint(-9, 9), 1000)  # noqa: E731
+    for _ in range(count):
+        W2 = [[x + small() for x in row] for row in W_N]
+        a2 = [[x + fmpq(rng.randint(1, 9), 1000) for x in a] for a in alpha]
+        b2_N, b2_P = [x + small() for x in b_N], [x + small() for x in b_P]
+        v2_P = [x + small() for x in v_P]
+        v2_N = [v + small() for v in v_N]
+        kappa = [v + sum((vp * a[i] for vp, a in zip(v2_P, a2)), fmpq(0)) for i, v in enumerate(v2_N)]
+        v2_N = [v - max(k, fmpq(0)) for v, k in zip(v2_N, kappa)]
+        lifted = [max(bp - sum((x * bn for x, bn in zip(a, b2_N)), fmpq(0)), fmpq(0)) for a, bp in zip(a2, b2_P)]
+        e2 = e + small()
+        e2 -= max(e2 + sum((v * s for v, s in zip(v2_P, lifted)), fmpq(0)), fmpq(0))
+        W2_P = [[sum((a[i] * W2[i][k] for i in range(m)), fmpq(0)) for k in range(n0)] for a in a2]
+        yield Network.from_arrays([W2 + W2_P, [v2_N + v2_P], [[1 + small()], [-2 + small()]]],
+                                  [b2_N + b2_P, [e2], OUT[1]])
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -319,19 +340,19 @@ def test_dominated_neurons_at_the_boundary_keep_the_function(seed):
     assert t.regime == "constant" and dominated_family_dimension(net, t) == expected
     lower, upper = local_dimension_bounds(net, 60)
     assert lower >= expected and upper >= expected
-    small = lambda: fmpq(rng.randint(-9, 9), 1000)  # noqa: E731
-    for _ in range(3):
-        W2 = [[x + small() for x in row] for row in W_N]
-        a2 = [[x + fmpq(rng.randint(1, 9), 1000) for x in a] for a in alpha]
-        b2_N, b2_P = [x + small() for x in b_N], [x + small() for x in b_P]
-        v2_P = [x + small() for x in v_P]
-        v2_N = [v + small() for v in v_N]
-        kappa = [v + sum((vp * a[i] for vp, a in zip(v2_P, a2)), fmpq(0)) for i, v in enumerate(v2_N)]
-        v2_N = [v - max(k, fmpq(0)) for v, k in zip(v2_N, kappa)]
-        lifted = [max(bp - sum((x * bn for x, bn in zip(a, b2_N)), fmpq(0)), fmpq(0)) for a, bp in zip(a2, b2_P)]
-        e2 = e + small()
-        e2 -= max(e2 + sum((v * s for v, s in zip(v2_P, lifted)), fmpq(0)), fmpq(0))
-        W2_P = [[sum((a[i] * W2[i][k] for i in range(m)), fmpq(0)) for k in range(n0)] for a in a2]
-        member = Network.from_arrays([W2 + W2_P, [v2_N + v2_P], [[1 + small()], [-2 + small()]]],
-                                     [b2_N + b2_P, [e2], OUT[1]])
+    for member in _family_members(rng, W_N, b_N, v_N, alpha, b_P, v_P, e):
+        assert sa.equivalent(net, member)
+
+
+def test_an_unused_neuron_counts_among_the_dominating_ones():
+    """4-3-1-2, cancelling twins -s(2z) + 2 s(z) = 0 (z = -3x_1 + 3x_2 + 3x_4 + 1) beside an unused neuron: h = 0.
+    With the unused neuron in N (its v'' goes down with kappa'') the dominated family reaches the recession bound
+    19 (first-order bounds and the family with v < 0 only: 15); its members are decided equivalent exactly."""
+    W_N, b_N, v_N = [[-6, 6, 0, 6], [0, 1, 1, -3]], [fmpq(2), fmpq(2)], [fmpq(-1), fmpq(0)]
+    alpha, b_P, v_P, e = [[fmpq(1, 2), fmpq(0)]], [fmpq(1)], [fmpq(2)], fmpq(0)
+    net = _net(W_N + [[-3, 3, 0, 3]], b_N + b_P, v_N + v_P, e)
+    t = combinatorial_type(net)
+    assert dominated_family_dimension(net, t) == 19 == recession_upper_bound(net, t)
+    assert local_dimension_bounds(net) == (19, 19)
+    for member in _family_members(random.Random(5), W_N, b_N, v_N, alpha, b_P, v_P, e):
         assert sa.equivalent(net, member)

@@ -58,8 +58,9 @@ the slack $\to 0$). Each pair adds $n_0 + 1$ ($a$ and $\mu$) to the $2n_1 + 1 + 
 $h = \sigma(3) - 2\sigma(1) - 1 \equiv 0$ in 3-2-1-2 the positive neuron tilts along the negative one with a factor
 near $2$, not near $0$ (the family above pins both rows there): 11, the upper bound.
 
-**Dominated neurons** (:func:`dominated_family_dimension`). Let the neurons $N$ with $v \le 0$ have $v < 0$ and
-linearly independent rows, each $p \in P$ ($v_p > 0$) a row $w_p = \sum_N\alpha_{pn}w_n$ with $\alpha_{pn} \ge 0$,
+**Dominated neurons** (:func:`dominated_family_dimension`). Let the neurons $N$ with $v \le 0$ (unused ones
+included: the proof asks nothing of the sign of $v_n$ beyond $\kappa_n \le 0$) have linearly independent rows,
+each $p \in P$ ($v_p > 0$) a row $w_p = \sum_N\alpha_{pn}w_n$ with $\alpha_{pn} \ge 0$,
 $\kappa_n = v_n + \sum_P v_p\alpha_{pn} \le 0$ for every $n$ and $g^* = e + \sum_P v_p\sigma(b_p - \sum_N
 \alpha_{pn}b_n) \le 0$. Then every $\theta''$ with $w''_p = \sum_N\alpha''_{pn}w''_n$, $\alpha'' \ge 0$,
 $\kappa'' \le 0$, $g^{*\prime\prime} \le 0$ and $d'' = d$ is a member. *Proof.* As above,
@@ -71,7 +72,9 @@ upper bound with $s = m$ —: its strict conditions $\alpha'' > 0$, $\kappa'' < 
 an open set of that dimension whose closure holds $\theta$ (raise $\alpha$ by $\epsilon$ and lower $v_N$ and $e$ by
 a multiple of $\epsilon$). Equalities $\kappa_n = 0$ or $g^* = 0$ are allowed: under $h = \sigma(-x - 1) -
 2\sigma(-3x - 3)$ with a zero neuron of $v = 1$ in 1-3-1-2 ($g^* = 0$, $h = 0$ on $x \ge -1$) the family gives 12,
-the upper bound, where the first-order bounds stop at 10. Under $h = -2\sigma(\ell) + \sigma(3\ell/2) - 1$, $\ell = -2x + y + 3z - 1$, in
+the upper bound, where the first-order bounds stop at 10; with an unused neuron in $N$ (its $v''$ then goes
+down with $\kappa''$), cancelling twins $2\sigma(z) - \sigma(2z) \equiv 0$ beside it in 4-3-1-2 give 19, the
+upper bound. Under $h = -2\sigma(\ell) + \sigma(3\ell/2) - 1$, $\ell = -2x + y + 3z - 1$, in
 3-2-1-2 (twins, $\kappa = -1/2$, $g^* = -1$): 11, where the family above gives 9.
 
 >>> from semialg.families.bottleneck.types import combinatorial_type
@@ -128,7 +131,7 @@ def dominated_family_dimension(net: Network, t) -> int | None:
     view = OuterView.of(net)
     N = [j for j, v in enumerate(view.v) if v <= 0]
     P = [j for j, v in enumerate(view.v) if v > 0]
-    if (t.regime != "constant" or not any(view.c) or not N or any(view.v[j] == 0 for j in N)
+    if (t.regime != "constant" or not any(view.c) or not N
             or rank([view.w[j] for j in N]) < len(N)):
         return None
     columns = [list(col) for col in zip(*(view.w[j] for j in N), strict=True)]
