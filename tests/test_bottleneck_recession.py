@@ -17,7 +17,8 @@ import semialg as sa
 from semialg.core.exact import nullspace, rank
 from semialg.core.network import Network
 from semialg.families.bottleneck.local import local_dimension_bounds
-from semialg.families.bottleneck.recession import constant_inner_dimension, dominated_family_dimension, \
+from semialg.families.bottleneck.recession import _dominating_coefficients, constant_inner_dimension, \
+    dominated_family_dimension, \
     flat_pair_dimension, nonpositive_family_dimension, recession_upper_bound
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -356,3 +357,31 @@ def test_an_unused_neuron_counts_among_the_dominating_ones():
     assert local_dimension_bounds(net) == (19, 19)
     for member in _family_members(random.Random(5), W_N, b_N, v_N, alpha, b_P, v_P, e):
         assert sa.equivalent(net, member)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_flat_dominated_neurons_get_their_coefficients_from_an_exact_lp(seed):
+    """Flat rows (rank 0, m <= n0): independent rows come near, and alpha is any point of an exact LP. Where one
+    is found, the family's members (rows made independent, w_p = alpha'' W''_N) are decided equivalent exactly;
+    h = sigma(1/2) - sigma(3/2) = -1 in 2-2-1-2 (the survey's 1:145) reaches the recession bound 10."""
+    rng = random.Random(seed)
+    while True:
+        n0 = rng.randint(1, 3)
+        m, p = rng.randint(1, n0), rng.randint(1, 2)
+        b_N = [fmpq(rng.randint(1, 4), 2) for _ in range(m)]
+        b_P = [fmpq(rng.randint(-2, 3), 2) for _ in range(p)]
+        v_N, v_P = [fmpq(-rng.randint(1, 3)) for _ in range(m)], [fmpq(rng.randint(1, 3)) for _ in range(p)]
+        e = fmpq(-rng.randint(0, 2), 2)
+        net = _net([[0] * n0] * (m + p), b_N + b_P, v_N + v_P, e)
+        t = combinatorial_type(net)
+        if t.regime == "constant" and dominated_family_dimension(net, t) is not None:
+            break
+    view = OuterView.of(net)
+    alpha = _dominating_coefficients(view, list(range(m)), list(range(m, m + p)))
+    assert all(x > 0 for a in alpha for x in a)
+    assert dominated_family_dimension(net, t) == m * (n0 + 2) + p * (m + 2) + 1 + 2 <= local_dimension_bounds(net)[1]
+    for member in _family_members(rng, [[0] * n0] * m, b_N, v_N, alpha, b_P, v_P, e):
+        assert sa.equivalent(net, member)
+    if seed == 0:
+        flat = _net([[0, 0], [0, 0]], [fmpq(3, 2), fmpq(1, 2)], [-1, 1], 0)
+        assert local_dimension_bounds(flat) == (10, 10)

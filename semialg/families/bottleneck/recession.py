@@ -59,8 +59,8 @@ $h = \sigma(3) - 2\sigma(1) - 1 \equiv 0$ in 3-2-1-2 the positive neuron tilts a
 near $2$, not near $0$ (the family above pins both rows there): 11, the upper bound.
 
 **Dominated neurons** (:func:`dominated_family_dimension`). Let the neurons $N$ with $v \le 0$ (unused ones
-included: the proof asks nothing of the sign of $v_n$ beyond $\kappa_n \le 0$) have linearly independent rows,
-each $p \in P$ ($v_p > 0$) a row $w_p = \sum_N\alpha_{pn}w_n$ with $\alpha_{pn} \ge 0$,
+included: the proof asks nothing of the sign of $v_n$ beyond $\kappa_n \le 0$) have linearly independent rows
+(or $m \le n_0$: independent rows come near, and $\alpha$ is then chosen by an exact LP), each $p \in P$ ($v_p > 0$) a row $w_p = \sum_N\alpha_{pn}w_n$ with $\alpha_{pn} \ge 0$,
 $\kappa_n = v_n + \sum_P v_p\alpha_{pn} \le 0$ for every $n$ and $g^* = e + \sum_P v_p\sigma(b_p - \sum_N
 \alpha_{pn}b_n) \le 0$. Then every $\theta''$ with $w''_p = \sum_N\alpha''_{pn}w''_n$, $\alpha'' \ge 0$,
 $\kappa'' \le 0$, $g^{*\prime\prime} \le 0$ and $d'' = d$ is a member. *Proof.* As above,
@@ -94,7 +94,8 @@ from semialg.core.exact import nullspace, rank, solve, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
 from semialg.errors import UndecidedError
-from semialg.families.bottleneck.views import OuterView, _ZERO
+from semialg.families.bottleneck.views import OuterView, _ONE, _ZERO
+from semialg.geometry.polyhedron import strictly_feasible
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 
 
@@ -131,12 +132,10 @@ def dominated_family_dimension(net: Network, t) -> int | None:
     view = OuterView.of(net)
     N = [j for j, v in enumerate(view.v) if v <= 0]
     P = [j for j, v in enumerate(view.v) if v > 0]
-    if (t.regime != "constant" or not any(view.c) or not N
-            or rank([view.w[j] for j in N]) < len(N)):
+    if t.regime != "constant" or not any(view.c) or not N or len(N) > net.widths[0]:
         return None
-    columns = [list(col) for col in zip(*(view.w[j] for j in N), strict=True)]
-    alphas = [solve(columns, list(view.w[p])) for p in P]
-    if any(a is None or any(x < 0 for x in a) for a in alphas):
+    alphas = _dominating_coefficients(view, N, P)
+    if alphas is None or any(x < 0 for a in alphas for x in a):
         return None
     kappa = [view.v[n] + sum((view.v[p] * a[i] for p, a in zip(P, alphas, strict=True)), _ZERO)
              for i, n in enumerate(N)]
@@ -146,6 +145,67 @@ def dominated_family_dimension(net: Network, t) -> int | None:
         return None
     m, n0 = len(N), net.widths[0]
     return m * (n0 + 2) + len(P) * (m + 2) + 1 + len(view.c)
+
+
+def _dominating_coefficients(view: OuterView, N: list[int], P: list[int]) -> list[tuple[fmpq, ...]] | None:
+    r"""Coefficients $\alpha_p$ with $w_p = \sum_N\alpha_{pn}w_n$ for every $p \in P$: the unique ones when the
+    rows of $N$ are independent; otherwise (e.g. flat rows; independent rows come near as $m \le n_0$) a
+    point of the exact strict LP over the solutions with $\alpha > 0$, $\kappa < 0$ and either every
+    $b_p - \alpha_p\cdot b_N < 0$ (then $g^* = e$; tried first, for $e \le 0$) or $g^* < 0$ (for $e < 0$); ``None``
+    when neither is feasible or some $w_p$ is not in the span. Cost: one exact solve per $p$, and at most two exact
+    strict LPs in at most $|P|(m - \operatorname{rank}W_N + 1)$ variables and $m|P| + m + 2|P| + 1$ inequalities."""
+    columns = [list(col) for col in zip(*(view.w[j] for j in N), strict=True)]
+    alphas = [solve(columns, list(view.w[p])) for p in P]
+    if any(a is None for a in alphas):
+        return None
+    if not P or rank([view.w[j] for j in N]) == len(N):
+        return alphas
+    B, m = nullspace(columns), len(N)
+    k = len(B)
+    for vanish in (True, False) if view.e < 0 else (True,) if view.e == 0 else ():
+        G, h = _coefficient_system(view, N, P, alphas, B, vanish)
+        found = strictly_feasible(G, h)
+        if found:
+            z = found.point
+            return [tuple(a0[n] + sum((z[q * k + j] * B[j][n] for j in range(k)), _ZERO) for n in range(m))
+                    for q, a0 in enumerate(alphas)]
+    return None
+
+
+def _coefficient_system(view: OuterView, N: list[int], P: list[int], alphas, B, vanish: bool):
+    r"""The strict system $\{x : Gx + h > 0\}$ of :func:`_dominating_coefficients` in $x = (z_p)_p$ (the
+    coefficients of the kernel basis ``B`` added to the particular solutions), followed by $(s_p)_p$, the upper
+    bounds on $\sigma(b_p - \alpha_p\cdot b_N)$, unless ``vanish`` (every such argument negative)."""
+    m, k = len(N), len(B)
+    s_at, width = len(P) * k, len(P) * (k + (not vanish))
+
+    def row(z=(), s=()) -> list[fmpq]:
+        out = [_ZERO] * width
+        for i, x in (*z, *((s_at + q, x) for q, x in s)):
+            out[i] += x
+        return out
+    G, h = [], []
+    for q, a0 in enumerate(alphas):
+        for n in range(m):                  # alpha_pn > 0
+            G.append(row([(q * k + j, B[j][n]) for j in range(k)]))
+            h.append(a0[n])
+        lift = [(q * k + j, sum((B[j][n] * view.b[N[n]] for n in range(m)), _ZERO)) for j in range(k)]
+        lift_h = sum((a0[n] * view.b[N[n]] for n in range(m)), _ZERO) - view.b[P[q]]
+        if vanish:                          # alpha_p . b_N - b_p > 0
+            G.append(row(lift))
+            h.append(lift_h)
+            continue
+        G.append(row(s=[(q, _ONE)]))        # s_p > 0
+        h.append(_ZERO)
+        G.append(row(lift, [(q, _ONE)]))    # s_p > b_p - alpha_p . b_N
+        h.append(lift_h)
+    for n in range(m):                      # kappa_n < 0
+        G.append(row([(q * k + j, -view.v[P[q]] * B[j][n]) for q in range(len(P)) for j in range(k)]))
+        h.append(-view.v[N[n]] - sum((view.v[p] * a0[n] for p, a0 in zip(P, alphas, strict=True)), _ZERO))
+    if not vanish:                          # e + sum_p v_p s_p < 0
+        G.append(row(s=[(q, -view.v[p]) for q, p in enumerate(P)]))
+        h.append(-view.e)
+    return G, h
 
 
 def recession_upper_bound(net: Network, t) -> int | None:
