@@ -3,7 +3,7 @@
 
 The claim behind a tilt is that theta_eps is an interior point of {h' <= 0} for all small eps. It is checked with
 the exact equivalence decision, independently of the polynomial sign calculus: theta_eps at a small eps and
-random perturbations of it in every parameter but d (far smaller than eps) all compute theta's constant.
+random perturbations of it in every parameter but d (of order eps^6) all compute theta's constant.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def test_tilted_parameters_are_interior_members(k):
     assert sa.equivalent(net, near)
     theta = list(near.parameters())
     for _ in range(3):
-        moved = [x + fmpq(rng.randint(-8, 8), 2 ** 64) for x in theta[:-n3]] + theta[-n3:]   # every parameter but d
+        # every parameter but d, far below the margins (of order up to eps^3 with tilts of order eps^2)
+        moved = [x + rng.randint(-8, 8) * eps ** 6 for x in theta[:-n3]] + theta[-n3:]
         assert sa.equivalent(net, Network.from_parameters(net.architecture, moved))
 
 
@@ -76,3 +77,21 @@ def test_a_flat_positive_neuron_with_nothing_to_fall_on_has_no_tilt():
     for eps in (fmpq(1, 1000), fmpq(-1, 1000)):
         tilted = Network.from_arrays([[[eps], [0]], [[3, 1]], [[1], [-2]]], [[1, 1], [-5], [0, 1]])
         assert not sa.equivalent(net, tilted)
+
+
+def test_a_dead_positive_neuron_wakes_an_order_later_than_the_unused_one():
+    """h = sigma(0 x) - 3 = -3 beside an unused neuron, both flat: tilted at the same order the zero neuron's
+    slope eps beats the unused one's -eps^2; woken at eps^2 against the unused one at eps it loses (slope -eps^3):
+    D - n3 = 9, with theta_eps and its perturbations exact members."""
+    net = Network.from_arrays([[[0], [0]], [[1, 0]], [[1], [-2]]], [[0, -2], [-3], [0, 1]])
+    tilt = line_tilt(net, combinatorial_type(net))
+    assert tilt is not None and any(j == 1 for _, _, j in tilt)
+    assert local_dimension_bounds(net) == (9, 9)
+    eps = fmpq(1, 2 ** 10)
+    near = tilted_network(net, tilt, eps)
+    theta = list(near.parameters())
+    assert sa.equivalent(net, near)
+    rng = random.Random(3)
+    for _ in range(3):
+        moved = [x + rng.randint(-8, 8) * eps ** 6 for x in theta[:-2]] + theta[-2:]
+        assert sa.equivalent(net, Network.from_parameters(net.architecture, moved))
