@@ -20,7 +20,8 @@ undecided of 800 (79 s) before :mod:`semialg.families.bottleneck.local_constant`
 decided value changed and no new bound outside the old ones. Session 35 (dominated neurons on the boundary of
 their family, :func:`~semialg.families.bottleneck.recession.dominated_family_dimension`): 54, 7 more decided,
 again none changed; with :mod:`semialg.families.bottleneck.local_line_tilts` 50; with unused neurons among the
-dominating ones 49; with dependent dominating rows (an exact LP for the coefficients) 48.
+dominating ones 49; with dependent dominating rows (an exact LP for the coefficients) 48. Session 36 (an unused
+neuron under a function of one direction, :func:`~semialg.families.bottleneck.covers.unused_line_cases`): 47, 36 s.
 
 Measured (session 23, shared 2-core machine; seed 5; seconds):
 

@@ -1,5 +1,5 @@
 """Covers of a bottleneck fibre near a point by parts with equations of their own: an unused neuron on a seen
-line either keeps v' = 0 or stays on the line (hand-counted fibres, exact equivalence, and exact moves that must
+line, or under a function of one direction, either keeps v' = 0 or stays on the line (hand-counted fibres, exact equivalence, and exact moves that must
 each lie in one part)."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from flint import fmpq
 
 import semialg as sa
 from semialg.core.exact import dot
+from semialg.engine.regions import equivalent as pl_equivalent
 from semialg.engine.tangent import parameter_offsets
-from semialg.families.bottleneck.covers import kinked_zero_neurons, unused_neuron_cases, zero_neuron_cases
+from semialg.families.bottleneck.covers import kinked_zero_neurons, unused_line_cases, unused_neuron_cases, \
+    zero_neuron_cases
 from semialg.families.bottleneck.kink_equations import uncancelled_lines as _uncancelled_lines
 from semialg.families.bottleneck.local import _pbar_lineality, local_dimension_bounds
 from semialg.families.bottleneck.plateau import plateau_cases
@@ -65,6 +67,59 @@ def test_curves_in_the_fibre_stay_in_one_part(net):
     assert any(dot(r, trade) for r in A) and not any(dot(r, trade) for r in B)
     for g in _fibre_directions(net) + [trade]:
         assert all(dot(r, g) == 0 for r in A) or all(dot(r, g) == 0 for r in B)
+
+
+def test_an_unused_twin_of_a_hidden_neuron_counts_once():
+    # h = 2 s(x - y - 1) - 2, P = {x - y > 2}, neuron 0 an unused twin of the U+ neuron 1 (its line misses P, so no
+    # seen line): near theta either v0' = 0 with its row free (3), or its row on the line of u = (1, -1) (2: the
+    # kink moves off P) with v0' free (1) — with neuron 1 (v1 w1 = 2 mu u: v1 and b1, e following) and mu (3), 6
+    # either way, by hand; the first-order kernel adds both branches up to 7
+    net = sa.Network.from_arrays([[[1, -1], [1, -1]], [[0, 2]], [[1], [-1]]], [[-1, -1], [-2], [0, 1]])
+    free = sa.Network.from_arrays([[[3, 1], [1, -1]], [[0, 2]], [[1], [-1]]], [[5, -1], [-2], [0, 1]])
+    on_line = sa.Network.from_arrays([[[2, -2], [1, -1]], [[fmpq(1, 10), fmpq(9, 5)]], [[1], [-1]]],
+                                     [[-1, -1], [fmpq(-21, 10)], [0, 1]])
+    tilted = sa.Network.from_arrays([[[1, fmpq(-99, 100)], [1, -1]], [[fmpq(1, 100), fmpq(199, 100)]], [[1], [-1]]],
+                                    [[-1, -1], [fmpq(-199, 100)], [0, 1]])
+    assert sa.equivalent(net, free) and sa.equivalent(net, on_line) and not sa.equivalent(net, tilted)
+    assert pl_equivalent(net, on_line) and not pl_equivalent(net, tilted)
+    assert [len(part) for part in unused_line_cases(net, combinatorial_type(net))] == [1, 1]
+    assert local_dimension_bounds(net) == (6, 6)
+
+
+def _under_a_line(rng: random.Random):
+    """A 2-n1-1-2 or 3-n1-1-2 parameter whose neurons with v != 0 have rows on one line (or w = 0) and one unused
+    neuron: a twin of one of them, on the line elsewhere, or off it."""
+    n0, n1 = rng.choice([2, 2, 3]), rng.choice([2, 3])
+    u = [rng.choice([-2, -1, 1, 2]) for _ in range(n0)]
+    W = [[rng.choice([-2, -1, 1, 2]) * x for x in u] for _ in range(n1)]
+    b = [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1)]
+    v = [rng.choice([-2, -1, 1, 2, 3]) for _ in range(n1)]
+    k = rng.randrange(n1)
+    kind = rng.choice(["twin", "line", "off"])
+    if kind == "twin":
+        j = (k + 1) % n1
+        W[k], b[k] = [2 * x for x in W[j]], 2 * b[j]
+    elif kind == "off":
+        W[k] = [rng.randint(-2, 2) for _ in range(n0)]
+    v[k] = 0
+    return sa.Network.from_arrays([W, [v], [[1], [-1]]], [b, [rng.randint(-2, 2)], [0, 1]])
+
+
+@pytest.mark.parametrize("net", [net for net, _ in _nets_with(
+    lambda n: unused_line_cases(n, combinatorial_type(n)), 8, 5, _under_a_line)])
+def test_unused_neuron_under_a_line_keeps_v_zero_or_its_row_on_the_line(net):
+    # exact moves of the bounds each lie in one part; with the row tilted off the line and v' != 0 — a direction
+    # the first-order kernel keeps — the parameter is no member (the exact decision and the region oracle)
+    parts = unused_line_cases(net, combinatorial_type(net))
+    for g in _fibre_directions(net):
+        assert any(all(dot(r, g) == 0 for r in part) for part in parts)
+    (W_at, v_at, _), _ = parameter_offsets(net.architecture)
+    k, n0 = next(i for i, x in enumerate(net.weights[1][0]) if x == 0), net.widths[0]
+    tilt = [fmpq(0)] * len(net.parameters())
+    tilt[v_at + k], tilt[W_at + k * n0 + n0 - 1] = fmpq(1), fmpq(1, 7)
+    assert all(dot(r, tilt) != 0 for r in parts[0]) and (len(parts) == 1 or any(dot(r, tilt) for r in parts[1]))
+    moved = _moved(net, tilt, fmpq(1, 10 ** 3))
+    assert not sa.equivalent(net, moved) and not pl_equivalent(net, moved)
 
 
 def _zero_cases(net):

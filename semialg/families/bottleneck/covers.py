@@ -14,6 +14,21 @@ neurons' hyperplanes are far away), so with $v'_k \ne 0$ it carries the jump $v'
 $\square$ A twin with $v = 0$ then counts once: as a free row with $v' = 0$ ($n_0 + 1$) or as a twin on $L$
 ($2$), not as both, which the first-order kernel adds up.
 
+**An unused neuron under a function of one direction.** Let $n_0 \ge 2$, $c \ne 0$, $f$ not constant, every
+neuron with $v \ne 0$ have its row on one line $\mathbb{R}u$ or $w = 0$ (so $h = g(u\cdot x)$), $k$ the only neuron
+with $v = 0$, with $w_k \ne 0$, no zero neuron, and no non-empty set of the neurons whose rows are non-zero
+multiples $\pm\lambda_j(w_k, b_k)$ with $v_j \ne 0$ of zero total jump $\sum v_j\lambda_j$. Then the fibre near
+$\theta$ is covered by its members with $v'_k = 0$ and those with $w'_k \parallel u$ (none near $\theta$ when
+$w_k \nparallel u$). *Proof.* For a member $\theta'$, $\sigma(h') = (f_r - d'_r)/c'_r$ ($c'_r \ne 0$) is a non-constant
+function of $u\cdot x$, so $U' = \{h' > 0\}$ is a non-empty union of open slabs on which $h'$ is a function of
+$u\cdot x$. If $w'_k \nparallel u$, neuron $k$'s hyperplane $K$ meets $U'$, at points on no other hyperplane of
+$\theta'$ not through $K$; there $h'$ kinks along $K$ by the total jump of the neurons on $K$, which must vanish.
+For $\theta' \to \theta$ those neurons are $k$, neurons whose rows tend to multiples of $k$'s (the others' hyperplanes
+stay away from $K$ on bounded sets, those of neurons with $w = 0 \ne b$ go far away) and — excluded — zero or other
+unused neurons; passing to a subsequence with one set, the jumps tend to a sub-sum over $k$'s multiples with
+$v \ne 0$, so that set is $\{k\}$ alone and its jump $v'_k|w'_k| = 0$. $\square$ The first-order kernel adds both:
+$v'_k$ free with the row on the line and the row free with $v'_k = 0$ (:func:`unused_line_cases`).
+
 **A zero neuron.** Let $\theta$ be in regime PN or T with $c \ne 0$ and $P$ connected, $k$ a zero neuron ($w_k = 0$,
 $b_k = 0$, $v_k \ne 0$), every neuron with $v = 0$ with $(w, b) \ne 0$ (an *unused* one), the zero neurons with one
 sign of $v$, no non-empty set of constant neurons ($w = 0 \ne b$) with $\sum v_j|b_j| = 0$, and no first-layer
@@ -49,10 +64,11 @@ from flint import fmpq
 from semialg.core.exact import fingerprint, normalise_row, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import parameter_offsets
+from semialg.families.bottleneck.constant_fibre import computes_constant
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.zero_sum import find_zero_sum_set
 
-__all__ = ["joint_cases", "kinked_zero_neurons", "unused_neuron_cases", "zero_neuron_cases"]
+__all__ = ["joint_cases", "kinked_zero_neurons", "unused_line_cases", "unused_neuron_cases", "zero_neuron_cases"]
 
 #: parts of the joint zero-neuron covers beyond which they are not used (each part costs one rank)
 _PARTS = 64
@@ -83,6 +99,42 @@ def unused_neuron_cases(net: Network, seen_lines: list[tuple[tuple, list[int]]])
         return []
     (_, v_at, _), _ = parameter_offsets(net.architecture)
     return [[sparse_vector(net.architecture.num_parameters, (v_at + k, fmpq(1)))], _on_line(net, k, key)]
+
+
+def unused_line_cases(net: Network, t) -> list[list[list[fmpq]]]:
+    r"""The parts of the module docstring's *unused neuron under a function of one direction* as gradients at
+    ``net`` (of combinatorial type ``t``): $\delta v_k = 0$, and the minors $u_p\,\delta w_{k,q} - u_q\,\delta w_{k,p}$
+    ($p$ the first non-zero coordinate of $u$) when $w_k \parallel u$; ``[]`` when its conditions fail.
+    Cost: $O(n_1D)$ and the zero-sum decision over $k$'s multiples.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[1, -1], [1, -1]], [[0, 2]], [[1]]], [[-1, -1], [-2], [0]])
+    >>> [len(part) for part in unused_line_cases(net, combinatorial_type(net))]   # v' = 0, or w' on the line
+    [1, 1]
+    """
+    view, n0 = OuterView.of(net), net.widths[0]
+    unused = [j for j, v in enumerate(view.v) if v == 0]
+    if n0 < 2 or not any(view.c) or len(unused) != 1 or not any(view.w[unused[0]]) \
+            or any(not any(w) and b == 0 for w, b in zip(view.w, view.b, strict=True)) or computes_constant(net, t):
+        return []
+    (k,) = unused
+    live = [j for j, (w, v) in enumerate(zip(view.w, view.v, strict=True)) if v != 0 and any(w)]
+    lines = {fingerprint(normalise_row(view.w[j])[0]) for j in live}
+    row = tuple(view.w[k]) + (view.b[k],)
+    key, scale, _ = normalise_row(row)
+    multiples = [view.v[j] * normalise_row(tuple(view.w[j]) + (view.b[j],))[1] / scale for j in live
+                 if normalise_row(tuple(view.w[j]) + (view.b[j],))[0] == key]
+    if len(lines) != 1 or find_zero_sum_set([(x,) for x in multiples]).status != "none":
+        return []
+    (_, v_at, _), _ = parameter_offsets(net.architecture)
+    unit = functools.partial(sparse_vector, net.architecture.num_parameters)
+    u = normalise_row(view.w[live[0]])[0]
+    if normalise_row(view.w[k])[0] != u:
+        return [[unit((v_at + k, fmpq(1)))]]
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    p = next(q for q, x in enumerate(u) if x != 0)
+    return [[unit((v_at + k, fmpq(1)))],
+            [unit((W_at + k * n0 + q, u[p]), (W_at + k * n0 + p, -u[q])) for q in range(n0) if q != p]]
 
 
 def _on_line(net: Network, k: int, key: tuple) -> list[list[fmpq]]:

@@ -162,8 +162,8 @@ from semialg.families.bottleneck.local_shadows import shadow_lower_bound
 from semialg.families.bottleneck.kink_equations import uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
     unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
-from semialg.families.bottleneck.covers import joint_cases, kinked_zero_neurons, unused_neuron_cases, \
-    zero_neuron_cases
+from semialg.families.bottleneck.covers import joint_cases, kinked_zero_neurons, unused_line_cases, \
+    unused_neuron_cases, zero_neuron_cases
 from semialg.families.bottleneck.obstructions import p_components, sign_pieces
 from semialg.families.bottleneck.representative import live_network
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
@@ -206,7 +206,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.local_constant.positive_inner_bounds` where they apply (and raised by
     :func:`~semialg.families.bottleneck.local_constant.one_sided_trade_lower_bound`), split by the two cases
     of :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
-    :func:`~semialg.families.bottleneck.covers.unused_neuron_cases` and
+    :func:`~semialg.families.bottleneck.covers.unused_neuron_cases`,
+    :func:`~semialg.families.bottleneck.covers.unused_line_cases` and
     :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings; computed only when
     the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is small (at most
     :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes); beyond, the seen
@@ -269,7 +270,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         lines[:] = [hidden, moves, withdrawn]
         return equations, moves, \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
-                        unused_constant_cases(net),
+                        unused_line_cases(net, t), unused_constant_cases(net),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
     left, lowering, lines = None if budget is None else max(0.0, budget - (time.monotonic() - started)), [], []
