@@ -1,7 +1,8 @@
 """Constant neurons holding h down (semialg.families.bottleneck.kink_equations): with e > 0, the one active
 constant neuron with v < 0 keeps w' = 0 when a direction turning every other neuron off lies in the cone of the
 recession directions of P-bar — checked with the exact equivalence decision on every tilt of its row, and by
-hand-counted local dimensions. An unused constant neuron keeps v' = 0 or its far kink off P."""
+hand-counted local dimensions; a dead constant neuron with v > 0 beside such holders keeps w' = 0 when the
+recession cone of P-bar is full-dimensional. An unused constant neuron keeps v' = 0 or its far kink off P."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from flint import fmpq
 
 import semialg as sa
 from semialg.core.network import Network
+from semialg.engine.regions import equivalent as pl_equivalent
 from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.kink_equations import _holding_neuron, unseen_kink_equations, unused_constant_cases
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
+
+from test_bottleneck_plateau_corner import _fibre_directions
 
 OUT = ([[1], [-1]], [0, 1])
 
@@ -75,6 +79,66 @@ def test_hand_counted_local_dimensions():
     assert local_dimension_bounds(_net([[2, 0, 2], [0, 0, 0]], [3, 3], [1, -1], 1)) == (5, 5)
     # h = -2 s(-x) + s(2 - 3x) - 3 (P = (-oo, -1), two U+ neurons): 2 equations on 10: 8 of 14
     assert local_dimension_bounds(_net([[-1], [0], [-3]], [0, 2, 2], [-2, -2, 1], 1)) == (8, 8)
+
+
+def _raised_beside_holders(rng):
+    """An n0-n1-1-2 parameter (n0 <= 2) with a dead constant neuron of v > 0 (neuron 0) and active constant ones with
+    v < 0 (holders) whose dead neuron's row unseen_kink_equations pins, or ``None``."""
+    n0, n1 = rng.choice([1, 1, 2]), rng.choice([3, 4])
+    holders = rng.randint(1, n1 - 2)
+    W = [[0] * n0] * (1 + holders) + [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1 - 1 - holders)]
+    b = [fmpq(-rng.randint(1, 3))] + [fmpq(rng.randint(1, 3), rng.choice([1, 2])) for _ in range(holders)] \
+        + [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1 - 1 - holders)]
+    v = [fmpq(rng.randint(1, 3))] + [fmpq(-rng.randint(1, 3)) for _ in range(holders)] \
+        + [fmpq(rng.choice([-2, -1, 1, 2, 3])) for _ in range(n1 - 1 - holders)]
+    net = _net(W, b, v, fmpq(rng.randint(-2, 3)))
+    if bottleneck_case(net) != "a" or any(OuterView.of(net).v[j] <= 0 for j in range(holders + 1, n1)):
+        return None
+    coords = {i for g in unseen_kink_equations(net) for i, x in enumerate(g) if x}
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    return net if set(range(W_at, W_at + n0)) <= coords else None
+
+
+def _raised(count, seed):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _raised_beside_holders(rng)
+        if net is not None:
+            out.append(net)
+    return out
+
+
+@pytest.mark.parametrize("net", _raised(8, 3))
+def test_a_dead_constant_neuron_beside_holders_stays_flat(net):
+    # every tilt of the dead neuron leaves the fibre, alone or with a holder tilted to cancel its growth far away
+    # (exact equivalence decision and the region oracle); the exact moves of the bounds keep its row at 0
+    n0 = net.widths[0]
+    rng = random.Random(n0 * 10 + net.widths[1])
+    view = OuterView.of(net)
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    for _ in range(4):
+        z = [fmpq(rng.randint(-3, 3), 1000) for _ in range(n0)]
+        if not any(z):
+            continue
+        W = [list(w) for w in view.w]
+        W[0] = z
+        alone = _net(W, list(view.b), list(view.v), view.e)
+        W[1] = [x * view.v[0] / -view.v[1] for x in z]
+        cancelled = _net(W, list(view.b), list(view.v), view.e)
+        for other in (alone, cancelled):
+            assert not sa.equivalent(net, other) and not pl_equivalent(net, other)
+    for g in _fibre_directions(net):
+        assert not any(g[W_at:W_at + n0])
+    lower, upper = local_dimension_bounds(net)
+    assert lower <= upper
+
+
+def test_a_dead_constant_neuron_beside_a_holder_hand_counted():
+    # h = 3 s(-2x - 2) - 5 in 1-3-1-2 (the dead s(0x - 1) with v = 3, the holder -2 s(0x + 3), e = 1), P = (-oo, -11/6):
+    # the dead neuron's b and v (2), the holder's b and v (2) with e, the U+ neuron's w, b, v with one equation on
+    # its slope and e one on the constant (2), mu (1): 7 of 14. A tilt of the dead neuron to the right raises h far
+    # right, to the left puts a kink on P; the holder's to the right turns it off far right, where h' -> e' = 1
+    assert local_dimension_bounds(_net([[0], [0], [-2]], [-1, 3, -2], [3, -2, 3], 1)) == (7, 7)
 
 
 def test_an_audited_holding_neuron():
