@@ -2,7 +2,8 @@
 constant neuron with v < 0 keeps w' = 0 when a direction turning every other neuron off lies in the cone of the
 recession directions of P-bar — checked with the exact equivalence decision on every tilt of its row, and by
 hand-counted local dimensions; a dead constant neuron with v > 0 beside such holders keeps w' = 0 when the
-recession cone of P-bar is full-dimensional. An unused constant neuron keeps v' = 0 or its far kink off P."""
+recession cone of P-bar is full-dimensional; active constant neurons of one sign of v keep their slopes cancelling
+on a cell where only they act, so each row stays orthogonal to P-bar's recession directions. An unused constant neuron keeps v' = 0 or its far kink off P."""
 
 from __future__ import annotations
 
@@ -139,6 +140,62 @@ def test_a_dead_constant_neuron_beside_a_holder_hand_counted():
     # its slope and e one on the constant (2), mu (1): 7 of 14. A tilt of the dead neuron to the right raises h far
     # right, to the left puts a kink on P; the holder's to the right turns it off far right, where h' -> e' = 1
     assert local_dimension_bounds(_net([[0], [0], [-2]], [-1, 3, -2], [3, -2, 3], 1)) == (7, 7)
+
+
+def _balanced(rng):
+    """An n0-n1-1-2 parameter (n0 <= 2) with two or three active constant neurons of one sign of v first, whose
+    rows unseen_kink_equations pins beyond the lineality space of P-bar's recession cone, or ``None``."""
+    n0, flats = rng.choice([1, 1, 2]), rng.choice([2, 2, 3])
+    n1 = flats + rng.choice([1, 2])
+    sign = rng.choice([-1, 1])
+    W = [[0] * n0] * flats + [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1 - flats)]
+    b = [fmpq(rng.randint(1, 3), rng.choice([1, 2])) for _ in range(flats)] \
+        + [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1 - flats)]
+    v = [sign * fmpq(rng.randint(1, 3)) for _ in range(flats)] + [fmpq(rng.choice([-2, -1, 1, 2])) for _ in
+                                                                 range(n1 - flats)]
+    net = _net(W, b, v, fmpq(rng.randint(-2, 3)))
+    if bottleneck_case(net) != "a":
+        return None
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    rows = [g for g in unseen_kink_equations(net) if any(g[W_at:W_at + n0])]
+    return net if len(rows) == n0 else None
+
+
+def _balanced_nets(count, seed):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net = _balanced(rng)
+        if net is not None:
+            out.append(net)
+    return out
+
+
+@pytest.mark.parametrize("net", _balanced_nets(8, 4))
+def test_constant_neurons_acting_alone_on_a_cell_stay_flat(net):
+    # the first two constant neurons tilted with cancelling slopes (v_0 w_0' + v_1 w_1' = 0, what the first-order
+    # kernel allows) leave the fibre by the exact decision and the region oracle; the exact moves of the bounds
+    # keep both rows at 0
+    n0 = net.widths[0]
+    rng = random.Random(n0 * 10 + net.widths[1])
+    view = OuterView.of(net)
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    for _ in range(4):
+        z = [fmpq(rng.randint(-3, 3), 1000) for _ in range(n0)]
+        if not any(z):
+            continue
+        W = [list(w) for w in view.w]
+        W[0], W[1] = z, [-x * view.v[0] / view.v[1] for x in z]
+        tilted = _net(W, list(view.b), list(view.v), view.e)
+        assert not sa.equivalent(net, tilted) and not pl_equivalent(net, tilted)
+    for g in _fibre_directions(net):
+        assert not any(g[W_at:W_at + 2 * n0])
+
+
+def test_constant_neurons_acting_alone_hand_counted():
+    # h = 2.5 + s(3x + 3/2) - 2 s(-x - 5) in 1-4-1-2 (constants 2 s(2) + s(1/2), e = -2), P = (-25/4, oo): the two
+    # seen kinks keep their points (a scale each), the constants' b and v with e and one equation (4), mu: 7 of 16
+    assert local_dimension_bounds(_net([[0], [3], [-1], [0]], [2, fmpq(3, 2), -5, fmpq(1, 2)], [2, 1, -2, 1],
+                                       -2)) == (7, 7)
 
 
 def test_an_audited_holding_neuron():
