@@ -2,7 +2,7 @@
 constant neuron with v < 0 keeps w' = 0 when a direction turning every other neuron off lies in the cone of the
 recession directions of P-bar — checked with the exact equivalence decision on every tilt of its row, and by
 hand-counted local dimensions; a dead constant neuron with v > 0 beside such holders keeps w' = 0 when the
-recession cone of P-bar is full-dimensional; active constant neurons of one sign of v keep their slopes cancelling
+recession cone of P-bar is full-dimensional, and so does a holder the others cannot replace; active constant neurons of one sign of v keep their slopes cancelling
 on a cell where only they act, so each row stays orthogonal to P-bar's recession directions. An unused constant neuron keeps v' = 0 or its far kink off P."""
 
 from __future__ import annotations
@@ -196,6 +196,65 @@ def test_constant_neurons_acting_alone_hand_counted():
     # seen kinks keep their points (a scale each), the constants' b and v with e and one equation (4), mu: 7 of 16
     assert local_dimension_bounds(_net([[0], [3], [-1], [0]], [2, fmpq(3, 2), -5, fmpq(1, 2)], [2, 1, -2, 1],
                                        -2)) == (7, 7)
+
+
+def _several_holders(rng):
+    """An n0-n1-1-2 parameter (n0 <= 2) with two or three active constant neurons of v < 0 first, one of whose rows
+    (returned with it) unseen_kink_equations pins, or ``None``."""
+    n0, holders = rng.choice([1, 1, 2]), rng.choice([2, 2, 3])
+    n1 = holders + rng.choice([1, 2])
+    W = [[0] * n0] * holders + [[rng.randint(-3, 3) for _ in range(n0)] for _ in range(n1 - holders)]
+    b = [fmpq(rng.randint(1, 3), rng.choice([1, 2])) for _ in range(holders)] \
+        + [fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(n1 - holders)]
+    v = [-fmpq(rng.randint(1, 3)) for _ in range(holders)] + [fmpq(rng.choice([-2, -1, 1, 2])) for _ in
+                                                             range(n1 - holders)]
+    net = _net(W, b, v, fmpq(rng.randint(1, 4)))
+    if bottleneck_case(net) != "a":
+        return None
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    coords = {i for g in unseen_kink_equations(net) for i, x in enumerate(g) if x}
+    pinned = [k for k in range(holders) if set(range(W_at + k * n0, W_at + (k + 1) * n0)) <= coords]
+    return (net, pinned[0]) if len(pinned) == 1 else None
+
+
+def _holder_nets(count, seed):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        found = _several_holders(rng)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+@pytest.mark.parametrize("net, k", _holder_nets(8, 6))
+def test_a_holder_the_others_cannot_replace_stays_flat(net, k):
+    # its tilts leave the fibre (exact decision and region oracle), alone or with another holder tilted the other
+    # way; the exact moves of the bounds keep its row at 0
+    n0 = net.widths[0]
+    rng = random.Random(n0 * 10 + net.widths[1])
+    view = OuterView.of(net)
+    other = next(j for j, w in enumerate(view.w) if not any(w) and view.v[j] < 0 and j != k)
+    (W_at, _, _), _ = parameter_offsets(net.architecture)
+    for _ in range(4):
+        z = [fmpq(rng.randint(-3, 3), 1000) for _ in range(n0)]
+        if not any(z):
+            continue
+        W = [list(w) for w in view.w]
+        W[k] = z
+        alone = _net(W, list(view.b), list(view.v), view.e)
+        W[other] = [-x * view.v[k] / view.v[other] for x in z]
+        opposed = _net(W, list(view.b), list(view.v), view.e)
+        for moved in (alone, opposed):
+            assert not sa.equivalent(net, moved) and not pl_equivalent(net, moved)
+    for g in _fibre_directions(net):
+        assert not any(g[W_at + k * n0:W_at + (k + 1) * n0])
+
+
+def test_several_holders_hand_counted():
+    # h = 2 s(2x - 1/2) - 11/2 in 1-3-1-2 (holders -s(1/2) and -2 s(3), e = 1), P = (13/8, oo): far left without the
+    # second holder h' -> 1 - 1/2 > 0, so it stays flat; the first may tilt (the second holds h at -5 without it).
+    # w, b, v of the three neurons, e and mu (11) less the slope and the constant on P and w_2 = 0: 8 of 14
+    assert local_dimension_bounds(_net([[0], [0], [2]], [fmpq(1, 2), 3, fmpq(-1, 2)], [-1, -2, 2], 1)) == (8, 8)
 
 
 def test_an_audited_holding_neuron():

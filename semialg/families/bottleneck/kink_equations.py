@@ -58,6 +58,14 @@ the others with $w = 0$ have $v > 0$ and add growth $\ge 0$, neuron $k$ exactly 
 \le 0$ on $G$). As $h'$ stays bounded above along the ray ($h$ is constant on it), $w'_k\cdot r = 0$ on $K$, which has
 interior: $w'_k = 0$. $\square$ ($\sigma(-2x - 2) \cdot 3 - 5$ with a dead constant neuron of $v = 3$ and the holder
 $-2\sigma(3)$ in 1-3-1-2: by hand 7, where both neurons' rows are pinned.)
+*Several holders.* Under the same conditions on the constant neurons (those with $v \le 0$ all active holders kept
+off $P$, the cone of $G$ full-dimensional with $-o$ inside it), let $h \le 0$ far along $O$
+($e + \sum_{w_j = 0}v_j\sigma(b_j) \le 0$) and $\kappa_k = e + \sum_{j \ne k,\ w_j = 0,\ v_j < 0}v_jb_j > 0$ for a
+holder $k$: then $w'_k = 0$. *Proof.* Far along $r \in K$ the other holders stay on at most ($w'_j\cdot r \le 0$)
+and so add at least $v'_jb'_j$, the constant neurons with $v > 0$ add $\ge 0$: were $w'_k\cdot r < 0$, $k$ would be
+off far out and $h' \ge \kappa'_k > 0$ there, where $\sigma(h') = \mu\sigma(h) + \beta$ with $\sigma(h) = 0$ and
+$\beta$ near 0. So $w'_k\cdot r \ge 0$ on $K$, and $w'_k\cdot g \ge 0$ on $G$ ($-K$ inside its cone): $w'_k = 0$.
+$\square$ The holder with $\kappa_k \le 0$ may tilt: the others hold $h$ down without it.
 *A cell where only constant neurons act.* Let the open region $C_0$ where every neuron with $w \ne 0$ is off be
 non-empty with $h > 0$ there ($h$ is the constant $e + \sum_{w_j = 0}v_j\sigma(b_j)$ on it), no neuron have $w = 0$
 and $b = 0$, and the active constant neurons ($w = 0 < b$) all have $v$ of one sign, $v \ne 0$, and be kept off $P$
@@ -156,7 +164,8 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
     with $w \ne 0$ is off has its opposite in that cone (*constant neurons raising* $h$) — beside active ones with
     $v < 0$ also kept off, for those with $b < 0 < v$ when the cone is full-dimensional (*beside constant neurons
     holding $h$ down*) —, and for the one active constant neuron with $v < 0$ when $e > 0$ and such a direction lies
-    in the cone (*holding $h$ down*); for the active constant neurons of *a cell where only constant neurons
+    in the cone (*holding $h$ down*), or for each of several such holders that the others cannot replace when the
+    cone is full-dimensional (*several holders*); for the active constant neurons of *a cell where only constant neurons
     act*, $w'_k\cdot\ell = 0$ for $\ell$ in a basis of the span of the recession directions.
     Cost: that of :func:`hidden_neuron_moves`, at most $n_0 + 1$ strict-feasibility decisions with $|R|$ rows
     per neuron for $|R|$ recession directions (:func:`~semialg.geometry.cone.lineality_space`), and the subset
@@ -186,6 +195,7 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
     held = [j for j, w in enumerate(view.w) if not any(w) and view.v[j] <= 0]
     outweighed = bool(held) and all(view.v[j] < 0 < view.b[j] and j in rows for j in held)
     holding = _holding_neuron(view)
+    kept_down = _held_down(view, held) if outweighed else set()
     balanced = _balanced_constant_neurons(view, rows)
     live = [tuple(w) for w in view.w if any(w)]
     identity = [tuple(_ONE if i == j else _ZERO for j in range(n0)) for i in range(n0)]
@@ -194,7 +204,9 @@ def unseen_kink_equations(net: Network, t: BottleneckType | None = None) -> list
         pinned = len(row) == 1 and (raising and _opposed_off_directions(sorted(G), live) or k == holding
                                     and _opposed_off_directions(sorted(tuple(-x for x in g) for g in G), live)
                                     or outweighed and view.b[k] < 0 < view.v[k] and G and rank(sorted(G)) == n0
-                                    and _opposed_off_directions(sorted(G), live))
+                                    and _opposed_off_directions(sorted(G), live)
+                                    or k in kept_down and G and rank(sorted(G)) == n0
+                                    and _opposed_off_directions(sorted(tuple(-x for x in g) for g in G), live))
         out += [unit(*((W_at + k * n0 + j, x) for j, x in enumerate(ell))) for ell in
                 (identity if pinned else [] if not G else row_basis(sorted(G)) if k in balanced
                  else lineality_space(sorted(G)))]
@@ -265,6 +277,16 @@ def _holding_neuron(view: OuterView) -> int | None:
             or view.e + sum((view.v[j] * max(view.b[j], _ZERO) for j in flat), _ZERO) > 0:
         return None
     return held[0]
+
+
+def _held_down(view: OuterView, holders: list[int]) -> set[int]:
+    r"""The holders $k$ of *several holders* (module docstring): $h \le 0$ far along $O$ and
+    $\kappa_k = e + \sum_{j \ne k}v_jb_j > 0$ over the other ``holders`` (active constant neurons with $v < 0$)."""
+    flat = [j for j, w in enumerate(view.w) if not any(w)]
+    if view.e + sum((view.v[j] * max(view.b[j], _ZERO) for j in flat), _ZERO) > 0:
+        return set()
+    total = view.e + sum((view.v[j] * view.b[j] for j in holders), _ZERO)
+    return {k for k in holders if total - view.v[k] * view.b[k] > 0}
 
 
 def _opposed_off_directions(G: list[tuple], live: list[tuple]) -> bool:
