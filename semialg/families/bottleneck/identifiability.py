@@ -87,6 +87,7 @@ from semialg.families.bottleneck.ident_determined import DeterminedTheorem, Inne
 from semialg.families.bottleneck.ident_moves import InnerNetworkMove, MoveLabel, ShiftHiddenBiases
 from semialg.families.bottleneck.ident_line import LineKinks, LineTheorem, line_failure
 from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
+from semialg.families.bottleneck.ident_spare import SpareNeuron, SpareTheorem, spare
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
 from semialg.families.bottleneck.ident_trades import trade_witnesses
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
@@ -97,7 +98,7 @@ from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_c
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
            "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
            "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS", "DETERMINED_STEPS",
-           "SEPARATED_STEPS", "LINE_STEPS", "COMPONENTS_STEPS"]
+           "SEPARATED_STEPS", "LINE_STEPS", "COMPONENTS_STEPS", "SPARE_STEPS"]
 
 #: The largest $n_2$ for which condition (5) of the case-(b) theorem is decided (it enumerates $2^{n_2}$ sums).
 MAX_SUBSET_NEURONS = 16
@@ -234,12 +235,13 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                        "hyperplane of its own, with the rows spanning a plane and h unbounded above or varying on "
                        "each hyperplane")
         route = "determined" if determined(net, deadline) else "separated" if separated(net, deadline) else \
-            "components" if separable(net, deadline) else None
+            "components" if separable(net, deadline) else "spare" if spare(net, deadline) else None
         if route is None:
-            checked.append("determined, separated and components bottleneck theorems not applied: no face of the "
-                           "boundary of P fixing sigma(h') = mu sigma(h), or P not connected or a row bounded above "
-                           "on P, and not every neuron visible on its own hyperplane but one of class U+-, and "
-                           "two hyperplanes separating the components of P")
+            checked.append("determined, separated, components and spare-neuron bottleneck theorems not applied: no "
+                           "face of the boundary of P fixing sigma(h') = mu sigma(h), or P not connected or a row "
+                           "bounded above on P, and not every neuron visible on its own hyperplane but one of class "
+                           "U+-, and two hyperplanes separating the components of P, and not every neuron visible on "
+                           "n1 - 1 hyperplanes with no hidden neuron able to carry the rest")
             return None
     inner = OuterView.of(net).inner
     result = inner_identifiable(inner, 10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
@@ -259,6 +261,12 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                           "sigma(h') = mu sigma(h), no row bounded above on P, at most one hyperplane separating "
                           "the components of P: every member has h' = mu h", SeparableComponents()), found,
                 ProofStep("components bottleneck theorem", end, ComponentsTheorem()))
+    if route == "spare":
+        return (ProofStep("one spare neuron", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
+                          "sigma(h') = mu sigma(h), P connected, every first-layer neuron visible on n1 - 1 "
+                          "hyperplanes, and for every orientation of one neuron per hyperplane no hidden neuron "
+                          "carrying the residual: every member has h' = mu h", SpareNeuron()), found,
+                ProofStep("spare bottleneck theorem", end, SpareTheorem()))
     if route == "separated":
         return (ProofStep("separating neuron", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
                           "sigma(h') = mu sigma(h), every first-layer neuron visible on its own hyperplane but one "
@@ -385,10 +393,14 @@ LINE_STEPS = {"line kinks": LineKinks, "line bottleneck theorem": LineTheorem}
 #: The case-(a) proof when at most one hyperplane separates the components of $P$ (:mod:`~.ident_components`).
 COMPONENTS_STEPS = {"separable components": SeparableComponents, "inner network identifiable": InnerIdentifiable,
                     "components bottleneck theorem": ComponentsTheorem}
+#: The case-(a) proof with every neuron visible on $n_1 - 1$ hyperplanes (:mod:`~.ident_spare`).
+SPARE_STEPS = {"one spare neuron": SpareNeuron, "inner network identifiable": InnerIdentifiable,
+               "spare bottleneck theorem": SpareTheorem}
 #: The family's theorems: name -> their steps.
 PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS,
           "determined bottleneck theorem": DETERMINED_STEPS, "separated bottleneck theorem": SEPARATED_STEPS,
-          "line bottleneck theorem": LINE_STEPS, "components bottleneck theorem": COMPONENTS_STEPS}
+          "line bottleneck theorem": LINE_STEPS, "components bottleneck theorem": COMPONENTS_STEPS,
+          "spare bottleneck theorem": SPARE_STEPS}
 
 
 def ridge_proof(net: Network, checked: list) -> tuple | None:
