@@ -65,6 +65,8 @@ def test_every_witness_kind_is_a_replayed_move(kind):
         assert replayed == other
         r = sa.equivalent(net, other)
         assert r and r.certificate.verify(net, other) and oracle(net, other)
+        # the equivalence certificate says why too: a move beyond the group, named
+        assert set(r.certificate.mechanisms()) - {"G"}
         cert = label.move.certificate(net)
         assert cert.verify(net, other) and label.move.mechanism in cert.mechanisms()
         proven += orbit_element(net, other) is None

@@ -41,9 +41,10 @@ from flint import fmpq
 
 from semialg.core.exact import nullspace, rank
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, CertificateError, SemialgError
+from semialg.errors import ArchitectureError
 from semialg.families.bottleneck.hidden_region import hidden_cone, polyhedron
 from semialg.families.bottleneck.ident_cache import hidden_region, pieces, standard_face
+from semialg.families.bottleneck.ident_hypotheses import CaseATheorem, DecidedHypotheses, holds
 from semialg.families.bottleneck.obstructions import _Clock, _components
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import combinatorial_type
@@ -97,35 +98,21 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
 
 
 @dataclass(frozen=True)
-class SeparableComponents:
+class SeparableComponents(DecidedHypotheses):
     r"""The hypotheses of the module's theorem on $h$: regime PN, $n_0 \ge 2$, a face of $\partial P$ fixing
     $\sigma(h') = \mu\sigma(h)$, $C^* = \{0\}$, at most one hyperplane separating the components of $P$.
     ``verify(net)`` decides them afresh, exactly."""
 
-    def verify(self, net: Network) -> bool:
-        try:
-            why = _failure(net)
-        except SemialgError as e:
-            raise CertificateError(f"the hypotheses are undecided: {e}") from None
-        if why is not None:
-            raise CertificateError(why)
-        return True
+    def failure(self, net: Network, deadline: float | None = None) -> str | None:
+        return _failure(net, deadline)
 
 
 @dataclass(frozen=True)
-class ComponentsTheorem:
+class ComponentsTheorem(CaseATheorem):
     """The module's theorem; its hypothesis on the architecture (case (a)) is re-checked."""
-
-    def verify(self, net: Network) -> bool:
-        if bottleneck_case(net) != "a":
-            raise CertificateError(f"the theorem is about case-(a) bottlenecks, not widths {net.widths}")
-        return True
 
 
 def separable(net: Network, deadline: float | None = None) -> bool:
     """Whether :class:`SeparableComponents` holds (``False`` when undecided before ``deadline``, a
     :func:`time.monotonic` value). Cost: that of the verification."""
-    try:
-        return _failure(net, deadline) is None
-    except SemialgError:
-        return False
+    return holds(SeparableComponents(), net, deadline)

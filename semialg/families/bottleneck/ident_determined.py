@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
+from semialg.families.bottleneck.ident_hypotheses import CaseATheorem
 from semialg.families.bottleneck.outer_fibre import inner_determined
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
@@ -58,13 +59,8 @@ class InnerDetermined:
 
 
 @dataclass(frozen=True)
-class DeterminedTheorem:
+class DeterminedTheorem(CaseATheorem):
     """The module's theorem; its hypothesis on the architecture (case (a)) is re-checked."""
-
-    def verify(self, net: Network) -> bool:
-        if bottleneck_case(net) != "a":
-            raise CertificateError(f"the theorem is about case-(a) bottlenecks, not widths {net.widths}")
-        return True
 
 
 def determined(net: Network, deadline: float | None = None) -> bool:

@@ -55,6 +55,7 @@ from flint import fmpq
 
 from semialg.core.network import Network, relu
 from semialg.errors import CertificateError
+from semialg.families.bottleneck.ident_hypotheses import CaseATheorem
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
 __all__ = ["LineKinks", "LineTheorem", "line_failure", "MAX_LINE_NEURONS"]
@@ -139,10 +140,5 @@ class LineKinks:
 
 
 @dataclass(frozen=True)
-class LineTheorem:
+class LineTheorem(CaseATheorem):
     """The module's theorem; its hypothesis on the architecture (case (a)) is re-checked."""
-
-    def verify(self, net: Network) -> bool:
-        if bottleneck_case(net) != "a":
-            raise CertificateError(f"the theorem is about case-(a) bottlenecks, not widths {net.widths}")
-        return True

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
-from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.ident_cache import standard_face
+from semialg.families.bottleneck.ident_hypotheses import CaseATheorem, DecidedHypotheses, holds
 from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import combinatorial_type
@@ -67,35 +67,21 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
 
 
 @dataclass(frozen=True)
-class SeparatingNeuron:
+class SeparatingNeuron(DecidedHypotheses):
     r"""The hypotheses of the module's theorem on $h$: regime PN, $n_0 \ge 2$, every first-layer neuron visible on
     a hyperplane of its own but one of class U±, a face of $\partial P$ fixing $\sigma(h') = \mu\sigma(h)$.
     ``verify(net)`` decides them afresh, exactly."""
 
-    def verify(self, net: Network) -> bool:
-        try:
-            why = _failure(net)
-        except SemialgError as e:
-            raise CertificateError(f"the hypotheses are undecided: {e}") from None
-        if why is not None:
-            raise CertificateError(why)
-        return True
+    def failure(self, net: Network, deadline: float | None = None) -> str | None:
+        return _failure(net, deadline)
 
 
 @dataclass(frozen=True)
-class SeparatedTheorem:
+class SeparatedTheorem(CaseATheorem):
     """The module's theorem; its hypothesis on the architecture (case (a)) is re-checked."""
-
-    def verify(self, net: Network) -> bool:
-        if bottleneck_case(net) != "a":
-            raise CertificateError(f"the theorem is about case-(a) bottlenecks, not widths {net.widths}")
-        return True
 
 
 def separated(net: Network, deadline: float | None = None) -> bool:
     """Whether :class:`SeparatingNeuron` holds (``False`` when undecided before ``deadline``, a
     :func:`time.monotonic` value). Cost: that of the verification."""
-    try:
-        return _failure(net, deadline) is None
-    except SemialgError:
-        return False
+    return holds(SeparatingNeuron(), net, deadline)

@@ -52,9 +52,10 @@ from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, normalise_row
 from semialg.core.network import Network
-from semialg.errors import ArchitectureError, CertificateError, SemialgError
+from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.ident_cache import hidden_region, pieces, standard_face
+from semialg.families.bottleneck.ident_hypotheses import CaseATheorem, DecidedHypotheses, holds
 from semialg.families.bottleneck.obstructions import _Clock, _components
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
@@ -117,6 +118,8 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
         return "P is not connected"
     rays, cones = list(region.p_rays), None
     for eps in itertools.product((0, 1), repeat=len(planes)):
+        if deadline is not None and time.monotonic() > deadline:
+            raise UndecidedError("one spare neuron: the budget ran out among the orientations")
         L = tuple(sum(((N - e * J) * x for (_, J, N), e, x in zip(planes, eps, col, strict=True)), _ZERO)
                   for col in zip(*(lin for lin, _, _ in planes), strict=True))
         if not any(L):
@@ -132,35 +135,21 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
 
 
 @dataclass(frozen=True)
-class SpareNeuron:
+class SpareNeuron(DecidedHypotheses):
     r"""The hypotheses of the module's theorem on $h$: regime PN, $n_0 \ge 2$, a face of $\partial P$ fixing
     $\sigma(h') = \mu\sigma(h)$, $P$ connected, every neuron visible on $n_1 - 1$ hyperplanes, and (i)–(iii) for
     every orientation. ``verify(net)`` decides them afresh, exactly."""
 
-    def verify(self, net: Network) -> bool:
-        try:
-            why = _failure(net)
-        except SemialgError as e:
-            raise CertificateError(f"the hypotheses are undecided: {e}") from None
-        if why is not None:
-            raise CertificateError(why)
-        return True
+    def failure(self, net: Network, deadline: float | None = None) -> str | None:
+        return _failure(net, deadline)
 
 
 @dataclass(frozen=True)
-class SpareTheorem:
+class SpareTheorem(CaseATheorem):
     """The module's theorem; its hypothesis on the architecture (case (a)) is re-checked."""
-
-    def verify(self, net: Network) -> bool:
-        if bottleneck_case(net) != "a":
-            raise CertificateError(f"the theorem is about case-(a) bottlenecks, not widths {net.widths}")
-        return True
 
 
 def spare(net: Network, deadline: float | None = None) -> bool:
     """Whether :class:`SpareNeuron` holds (``False`` when undecided before ``deadline``, a :func:`time.monotonic`
     value). Cost: that of the verification."""
-    try:
-        return _failure(net, deadline) is None
-    except SemialgError:
-        return False
+    return holds(SpareNeuron(), net, deadline)

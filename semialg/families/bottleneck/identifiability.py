@@ -82,6 +82,7 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.ident_cache import inner_identifiable
+from semialg.families.bottleneck.ident_hypotheses import CaseATheorem
 from semialg.families.bottleneck.ident_components import ComponentsTheorem, SeparableComponents, separable
 from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
 from semialg.families.bottleneck.ident_moves import InnerNetworkMove, MoveLabel, ShiftHiddenBiases
@@ -176,13 +177,8 @@ class InnerIdentifiable:
 
 
 @dataclass(frozen=True)
-class BottleneckTheorem:
+class BottleneckTheorem(CaseATheorem):
     """The module's theorem; its hypothesis on the architecture (case (a)) is re-checked."""
-
-    def verify(self, net: Network) -> bool:
-        if bottleneck_case(net) != "a":
-            raise CertificateError(f"the theorem is about case-(a) bottlenecks, not widths {net.widths}")
-        return True
 
 
 #: The complete proof: step name -> the kind of evidence it needs.
