@@ -14,6 +14,10 @@ non-positive. *Proof.* With $z = \ell_k(x)$, $h' - h = v_i(\sigma(b_i + az) - b_
 $-b_i/a \le z < 0$ and $b_i$ below. In (ii) $h' \le h + |v_i|b_i \le 0$ on $Z$; in both $h' = h$ on $P$ and
 $h' \le 0$ off it ($h \le 0$ there), so $\sigma(h') = \sigma(h)$. $\square$ For every $a \ge 0$, not only small:
 the family is a half-line with apex $\theta$, direction $\delta w_i = w_k$, $\delta b_i = b_k$, $\delta v_k = -v_i$.
+*Together* (ii'): constant neurons $i \in S$ with $v_i < 0$ fold into $k$ each by its own $a_i \ge 0$ ($v'_k = v_k -
+\sum_S a_iv_i$) if $h - \sum_S v_ib_i \le 0$ on $Z$: $h' - h = -\sum_S v_iG_{a_i}(\ell_k)$, $0$ where $\ell_k \ge 0$
+and at most $\sum_S|v_i|b_i$ on $Z$ — an orthant of dimension $|S|$, where (ii) gives a half-line per neuron, not
+combining.
 
 **Tilts** (iii). Let moreover $v_i < 0 < v_k$ and $m$ be an affine map with $h - v_ib_i \le 0$ on $\{m < 0\}$
 (so $m \ge 0$ on $P$, where $h - v_ib_i > 0$). For $a \ge 0$ put $\ell'_i = b_i + am$ and $\ell'_k = \ell_k + \beta m$,
@@ -124,8 +128,9 @@ def constant_folds(net: Network, t: BottleneckType, hidden_lines: list[tuple[tup
             if not any(w) and b > 0 and v > 0 and i not in tilted]
 
 
-def folds_below(net: Network, i: int, k: int) -> bool:
-    r"""Whether $h - v_ib_i \le 0$ on $Z = \{\ell_k \le 0\}$, the condition of fold (ii): on each cell, where $h$ is
+def folds_below(net: Network, i: int | tuple[int, ...], k: int) -> bool:
+    r"""Whether $h - v_ib_i \le 0$ on $Z = \{\ell_k \le 0\}$, the condition of fold (ii) (for a tuple ``i`` of
+    neurons folding together, (ii'): $h - \sum v_ib_i \le 0$): on each cell, where $h$ is
     affine, at the generators of its cone cut by $-\ell_k \ge 0$ (the vertices $t > 0$ and rays $t = 0$ of its part
     of $Z$). ``False`` when the cells' generators are not enumerated. Cost: $O(G^2)$ per cell of $G$ generators.
 
@@ -137,7 +142,8 @@ def folds_below(net: Network, i: int, k: int) -> bool:
     view, cones = OuterView.of(net), cell_cones(net)
     if cones is None:
         return False
-    side, shift = tuple(-x for x in view.w[k]) + (-view.b[k],), view.v[i] * view.b[i]
+    side = tuple(-x for x in view.w[k]) + (-view.b[k],)
+    shift = sum((view.v[j] * view.b[j] for j in (i if isinstance(i, tuple) else (i,))), _ZERO)
     return all(val - shift * g[-1] <= 0 for g, val in _cut(cones, lambda g, val: dot(side, g)))
 
 
@@ -206,7 +212,8 @@ def folded_lower_bound(net: Network, t: BottleneckType, lowering: list[list[fmpq
     :mod:`semialg.engine.tangent` (less ``withdrawn``) that keep $k$'s row up to its rescaling, the moves of
     ``lowering`` (downhill translations and zero neurons waking as twins, which only lower $h$) that keep $k$'s
     row up to a raised bias and move no parameter of $i$, and the directions of :func:`tilt_directions` for
-    $v_k > 0$ (the cone of tilts holds the fold), the fold's if :func:`folds_below` for $v_k < 0$; 0 when there
+    $v_k > 0$ (the cone of tilts holds the fold), the fold's if :func:`folds_below` for $v_k < 0$ — and for all the
+    constant neurons with $v < 0$ folding into $k$ together (ii') when they do; 0 when there
     is no such pair or $c = 0$. Cost: one exact rank of $O(D)$ vectors and :func:`tilt_directions` per pair, at
     most ``_PAIRS`` pairs.
     """
@@ -229,14 +236,20 @@ def folded_lower_bound(net: Network, t: BottleneckType, lowering: list[list[fmpq
         r = row(m, k)
         return not any(r[:n0]) and r[n0] >= 0
 
+    def best_with(S, k, family) -> int:
+        moves = [m for m in first if rescales(m, k)]
+        moves += [m for m in lowering if raises(m, k) and not any(any(row(m, i)) or m[v_at + i] for i in S)]
+        return rank(moves + family)
+
     best = 0
     for i, k in itertools.islice(((i, k) for i in consts for k in active), _PAIRS):
         # for v_k > 0 the tilts hold the fold up to k's rescaling (m = l_k + s, s >= 0, and m = 1): one family
         family = tilt_directions(net, i, k) if view.v[k] > 0 else [fold_direction(net, i, k)] * folds_below(net, i, k)
         if family:
-            moves = [m for m in first if rescales(m, k)]
-            moves += [m for m in lowering if raises(m, k) and not any(row(m, i)) and not m[v_at + i]]
-            best = max(best, rank(moves + family))
+            best = max(best, best_with((i,), k, family))
+    for k in active[:_PAIRS] if len(consts) > 1 else ():     # (ii'): all of them folding together
+        if folds_below(net, tuple(consts), k):
+            best = max(best, best_with(consts, k, [fold_direction(net, i, k) for i in consts]))
     return best
 
 
