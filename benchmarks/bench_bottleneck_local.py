@@ -21,7 +21,10 @@ decided value changed and no new bound outside the old ones. Session 35 (dominat
 their family, :func:`~semialg.families.bottleneck.recession.dominated_family_dimension`): 54, 7 more decided,
 again none changed; with :mod:`semialg.families.bottleneck.local_line_tilts` 50; with unused neurons among the
 dominating ones 49; with dependent dominating rows (an exact LP for the coefficients) 48. Session 36 (an unused
-neuron under a function of one direction, :func:`~semialg.families.bottleneck.covers.unused_line_cases`): 47, 36 s.
+neuron under a function of one direction, :func:`~semialg.families.bottleneck.covers.unused_line_cases`): 47, 36 s;
+with constant neurons pinned beside holders, acting alone on a cell, held down by several holders
+(:func:`~semialg.families.bottleneck.kink_equations.unseen_kink_equations`) and folding together
+(:func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`): 40, 35 s, no decided value changed.
 
 Measured (session 23, shared 2-core machine; seed 5; seconds):
 
