@@ -20,7 +20,10 @@ from semialg.families.bottleneck.views import OuterView
 
 TRADES = [([[3, 1], [-3, -1], [3, 2], [1, -2]], [3, -3, -1, -2], [1, -2, 1, -2], 1, -1, -2),
           ([[1, -2], [-1, 2], [1, 2], [-3, -3]], [-1, 1, 2, -3], [1, -3, -1, 1], 2, 3, 2),
-          ([[0, -2], [0, 4], [-1, -1], [1, 0]], [-1, 2, -1, 1], [-2, -2, -1, 1], 2, -2, -2)]
+          ([[0, -2], [0, 4], [-1, -1], [1, 0]], [-1, 2, -1, 1], [-2, -2, -1, 1], 2, -2, -2),
+          # every vertex of the hull of P-bar on {h = 0}: the point fixing e' is found off the vertices ("unknown"
+          # until session 36)
+          ([[2, 2], [-4, -4], [1, -2], [-1, 1]], [-1, 2, -1, -2], [1, -2, 2, -2], -2, 1, 0)]
 
 
 def _net(W, b, v, e, c, d) -> sa.Network:

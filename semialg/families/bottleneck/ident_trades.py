@@ -7,7 +7,8 @@ $v_k\sigma(z_k)$ by $-v_kz_k$ ($\sigma(y) = \sigma(-y) + y$). Keep the kink on n
 $(w_i, b_i)$ flipped too: $\epsilon = 1$), flip a set $F$ of the other neurons, and give neuron $j$ the row of the
 linear part $L = \sum_{k \in F}v_kw_k + (\epsilon c_H - \lambda v_j)w_i$ that this leaves: $w'_j = \pm L$ with the
 hyperplane beyond $\overline P$ (the bias from $\inf$ or $\sup$ of $L\cdot x$ over $\overline P$, exact at the
-points and rays generating its hull, plus an offset), $v'_j = \mp 1$, and $e'$ matching $h$ at a point of $P$.
+points and rays generating its hull, plus an offset), $v'_j = \mp 1$, and $e'$ matching $h$ at a point of $P$
+(:func:`_inside`: every vertex of the hull may lie on $\{h = 0\}$).
 *Lemma.* Then $h' = h$ on $P$: every kink of $h$ is kept with its jump, the linear parts agree by the choice of
 $L$, and the constants by that of $e'$. Off $P$, $h' - h = v'_j\sigma(-z'_j)$ is $\le 0$ when $v'_j < 0$, i.e.
 when $L\cdot x$ is bounded above on $\overline P$ ($w'_j = -L$): then $\sigma(h') = \sigma(h)$. With the other sign
@@ -55,6 +56,16 @@ def _label(i: int, j: int, kept: int, F, flipped: bool) -> str:
             f"{kept + 1}{' (flipped)' if flipped else ''}, {moved}")
 
 
+def _inside(region) -> tuple | None:
+    r"""A point of $P$ among the generators of the hull of $\overline P$ (``region``'s points, each moved along
+    each of its rays, pairwise midpoints), where every vertex may lie on $\{h = 0\}$; ``None`` if none is in $P$.
+    Cost: $O(p(p + r))$ evaluations of $h$ for $p$ points and $r$ rays."""
+    points = list(region.p_points)
+    found = points + [tuple(a + b for a, b in zip(p, r, strict=True)) for p in points for r in region.p_rays] \
+        + [tuple((a + b) / 2 for a, b in zip(p, q, strict=True)) for p, q in itertools.combinations(points, 2)]
+    return next((x for x in found if region.h(x) > 0), None)
+
+
 def trade_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Network], ...]:
     """Candidates from the module's move (labelled, neurons numbered from 1), for a case-(a) parameter in regime
     PN with $2 \\le n_0 \\le 4$ and $n_1 \\le$ :data:`MAX_TRADE_NEURONS`; ``()`` otherwise or when the type and the
@@ -67,9 +78,7 @@ def trade_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
         region = hidden_region(net, _Clock(budget, None, "candidate witnesses: the hull of the closure of P"))
     except SemialgError:
         return ()
-    view = OuterView.of(net)
-    x0 = next(p for p in region.p_points if region.h(p) > 0) if any(region.h(p) > 0 for p in region.p_points) \
-        else None
+    view, x0 = OuterView.of(net), _inside(region)
     off_p = [v for Q in region.n_pieces for v in Q.vertices]
     _, opposite = hyperplane_pairs(view.inner, 1)
     out = []
