@@ -24,7 +24,8 @@ dominating ones 49; with dependent dominating rows (an exact LP for the coeffici
 neuron under a function of one direction, :func:`~semialg.families.bottleneck.covers.unused_line_cases`): 47, 36 s;
 with constant neurons pinned beside holders, acting alone on a cell, held down by several holders
 (:func:`~semialg.families.bottleneck.kink_equations.unseen_kink_equations`) and folding together
-(:func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`): 40, 35 s, no decided value changed.
+(:func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`): 40, 35 s, no decided value changed; with
+zero neurons of both signs kept apart (:mod:`~semialg.families.bottleneck.local_zero_pairs`): 39.
 
 Measured (session 23, shared 2-core machine; seed 5; seconds):
 

@@ -7,6 +7,7 @@ whose residual is free or bounded below on P, that candidate is an equivalent pa
 
 from __future__ import annotations
 
+import ast
 import itertools
 import random
 
@@ -103,7 +104,7 @@ def test_spare_candidates_agree_with_the_theorem(net, why):
         return
     with pytest.raises(CertificateError):
         SpareNeuron().verify(net)
-    eps = eval(why.split(":")[0].removeprefix("orientation "))
+    eps = ast.literal_eval(why.split(":")[0].removeprefix("orientation "))
     if "bounded below" in why or "computes h" in why:
         other = _candidate(net, eps, -1, fmpq(1))
         assert sa.equivalent(net, other) and oracle(net, other) and orbit_element(net, other) is None

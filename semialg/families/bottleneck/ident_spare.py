@@ -74,8 +74,10 @@ def _hyperplanes(view: OuterView) -> list[tuple[tuple, fmpq, fmpq]]:
     found: dict = {}
     for w, b, v in zip(view.w, view.b, view.v, strict=True):
         key, lam, sign = normalise_row(tuple(w) + (b,))
-        _, J, N = found.setdefault(fingerprint(key), [key, _ZERO, _ZERO])
-        found[fingerprint(key)][1:] = [J + v * lam, N + (v * lam if sign < 0 else _ZERO)]
+        entry = found.setdefault(fingerprint(key), [key, _ZERO, _ZERO])
+        entry[1] += v * lam
+        if sign < 0:
+            entry[2] += v * lam
     return [(tuple(key[:-1]), J, N) for key, J, N in found.values()]
 
 

@@ -159,6 +159,7 @@ from semialg.families.bottleneck.local_folds import constant_folds, folded_lower
 from semialg.families.bottleneck.local_line_tilts import line_tilt_bounds
 from semialg.families.bottleneck.local_lines import line_row_equations
 from semialg.families.bottleneck.local_shadows import shadow_lower_bound
+from semialg.families.bottleneck.local_zero_pairs import parted_zero_lower_bound
 from semialg.families.bottleneck.kink_equations import uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
     unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
@@ -281,7 +282,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     if lower < upper and lowering:      # constant neurons folding with v < 0: a family of their own
         lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering))
     if lower < upper and lowering:      # silent neurons waking in a shadow, unused ones folding: families of their own
-        lower = max(lower, shadow_lower_bound(net, *lowering),
+        lower = max(lower, shadow_lower_bound(net, *lowering), parted_zero_lower_bound(net, lines[2]),
                     unused_fold_lower_bound(net, combinatorial_type(net), *lines))
     t = combinatorial_type(net) if lower < upper else None
     if lower < upper:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
@@ -362,7 +363,7 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
     return out
 
 
-def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmpq]]:
+def silent_neuron_moves(net: Network, woken: set | None = None, apart: bool = False) -> list[list[fmpq]]:
     r"""One-sided moves of the *silent* first-layer neurons of a case-(a) parameter with $c \ne 0$
     — those adding nothing to $h$: unused ($v_k = 0$), constant zero ($w_k = 0$, $b_k < 0$) or zero ($w_k = 0$,
     $b_k = 0$, with no zero neuron of the other sign of $v$ to part from as cancelling twins when $n_0 \ge 2$) —
@@ -371,7 +372,8 @@ def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmp
     $-v_k$ (iii); the bias, output weight and independent row directions $d \perp L_h$ of a constant zero or
     (otherwise) zero neuron when $h_\infty < 0$ on the half-sphere of $d$ modulo $L_h$ (iv; the zero neuron's bias
     lowered, the indices of those zero neurons added to ``woken``: their other waking families do not combine
-    with this one). Cost: that of :func:`hidden_neuron_moves`, at most $n_0 + 2$
+    with this one; ``apart``: the zero neurons of both signs kept apart, for
+    :mod:`~semialg.families.bottleneck.local_zero_pairs`). Cost: that of :func:`hidden_neuron_moves`, at most $n_0 + 2$
     strict-feasibility decisions for the $|G|$ generators of the cone over $\bar P$
     (:func:`~semialg.geometry.cone.dual_cone_spanning_rows`), and one exact strict-feasibility
     decision in $\dim L_h^\perp$ unknowns with a row per recession generator for a constant zero neuron.
@@ -394,7 +396,7 @@ def silent_neuron_moves(net: Network, woken: set | None = None) -> list[list[fmp
         constant = not any(w) and b < 0
         # a zero neuron, unless it may part with one of the other sign as cancelling twins (a family it does not
         # combine with)
-        zero = not any(w) and b == 0 and v != 0 and (n0 == 1 or not any(
+        zero = not any(w) and b == 0 and v != 0 and (n0 == 1 or apart or not any(
             not any(w2) and b2 == 0 and v2 * v < 0 for w2, b2, v2 in zip(view.w, view.b, view.v, strict=True)))
         if not (v == 0 or constant or zero):
             continue
