@@ -282,7 +282,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     if lower < upper and lowering:      # constant neurons folding with v < 0: a family of their own
         lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering))
     if lower < upper and lowering:      # silent neurons waking in a shadow, unused ones folding: families of their own
-        lower = max(lower, shadow_lower_bound(net, *lowering), parted_zero_lower_bound(net, lines[2]),
+        lower = max(lower, shadow_lower_bound(net, *lowering), parted_zero_lower_bound(
+                        net, lines[2], lambda: silent_neuron_moves(net, set(), apart=True)),
                     unused_fold_lower_bound(net, combinatorial_type(net), *lines))
     t = combinatorial_type(net) if lower < upper else None
     if lower < upper:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
