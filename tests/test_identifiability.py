@@ -240,6 +240,53 @@ def test_shallow_opposite_pairs_witnesses_recheck(data):
         assert r.verify(net) and bool(oracle(net, r.witness)) and orbit_element(net, r.witness) is None
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from([(1, 3), (1, 4), (2, 3), (2, 4), (2, 5), (3, 4)]))
+def test_shallow_types_decide_planted_opposite_pairs(seed, shape):
+    """An opposite pair (row 1 = -lambda row 0), often with cancelling linear parts: the types of the fibre decide
+    identifiability (never "unknown"). A witness is equivalent by the region oracle and outside the orbit; a proof
+    by counting types agrees with the index filtered type by type (every non-empty type permutes the parameter's)."""
+    import random
+    from collections import Counter
+    from semialg.families.shallow.typed import TypeIndex
+    rng = random.Random(seed)
+    m, n = shape
+    W = [[rng.randint(-3, 3) for _ in range(m)] for _ in range(n)]
+    b = [rng.randint(-3, 3) for _ in range(n)]
+    v = [rng.choice([-3, -2, -1, 1, 2, 3]) for _ in range(n)]
+    lam = rng.choice([1, 2, 3])
+    W[1], b[1] = [-lam * x for x in W[0]], -lam * b[0]
+    if rng.random() < 0.7:
+        v[1] = v[0] * lam        # a sigma(z) + a lambda sigma(-lambda z): linear parts cancel
+    net = sa.Network.from_arrays([W, [v]], [b, [rng.randint(-2, 2)]])
+    r = identifiable(net, budget=2)
+    assert r.status != "unknown", r.checked
+    assert r.verify(net)
+    if r.witness is not None:
+        assert bool(oracle(net, r.witness)) and orbit_element(net, r.witness) is None
+    elif any(step.name == "components in the orbit" for step in r.proof):
+        G = sa.fibre(net).geometry
+        own = Counter(G.type_of(net))
+        assert all(Counter(t) == own for t in TypeIndex(G.n, G.N) if G.is_nonempty(t))
+
+
+def test_an_opposite_pair_with_cancelling_linear_parts_is_decided():
+    """2-8-1 with -2 sigma(z) - 2 sigma(-z): the pair may move to another hyperplane when flips of single neurons
+    cancel its linear part there; once "unknown" (the fibre's 51,609,600 types were not compared)."""
+    W = [[1, 2], [-1, -2], [3, -1], [-2, 5], [1, 1], [4, 1], [-1, 3], [2, -3]]
+    net = sa.Network.from_arrays([W, [[-2, -2, 1, 3, -1, 2, 1, -3]]], [[1, -1, 2, -1, 3, -2, 1, 2], [1]])
+    r = identifiable(net)
+    assert r.status == "not identifiable" and r.verify(net)
+    assert bool(oracle(net, r.witness)) and orbit_element(net, r.witness) is None
+    from semialg.engine.identifiability import ProofStep, _ShallowStructure, _Theorem, _TypesInOrbit
+    forged = (ProofStep("shallow structure", "", _ShallowStructure()),     # holds here: only the count fails
+              ProofStep("components in the orbit", "", _TypesInOrbit()), ProofStep("classification theorem", "",
+                                                                                    _Theorem(2)))
+    assert forged[0].verify(net)
+    with pytest.raises(CertificateError, match="not only the permutations"):
+        IdentifiabilityResult("identifiable", forged).verify(net)
+
+
 def test_one_hidden_layer_grid_brute_force():
     """1-2-1 with entries in {-1, 0, 1, 2}: group the 16384 parameters by canonical form (an independent
     complete invariant); every class is decided, and for every parameter proven identifiable all grid members of

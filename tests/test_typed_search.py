@@ -18,7 +18,7 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
-from semialg.families.shallow.type_search import _Oracle, _Prefix, _fit, nonempty_types
+from semialg.families.shallow.type_search import _Oracle, _Prefix, _fit, nonempty_classes, nonempty_types
 from semialg.families.shallow.typed import TypedShallowFibre, TypeIndex
 from test_typed_fibre_scale import planted
 
@@ -28,10 +28,24 @@ def _geometry(net: Network):
     return F.geometry if isinstance(F, TypedShallowFibre) else None
 
 
+def _class_of(t: tuple, N: int) -> tuple:
+    """The sorted representative of the permutations of the type ``t``: plain roles in the index's order, then the
+    phantom groups as (positive, negative) slot counts with the larger side positive, by decreasing size."""
+    groups: dict = {}
+    for r in t:
+        if r[0] == "P":
+            groups.setdefault(r[1], [0, 0])[r[2] < 0] += 1
+    sides = sorted(((max(c), min(c)) for c in groups.values()), key=lambda c: (-sum(c), c[1]))
+    plain = sorted((r for r in t if r[0] != "P"), key=lambda r: _order(N)([r]))
+    return tuple(plain) + tuple(r for g, (cp, cn) in enumerate(sides) for r in [("P", g, 1)] * cp + [("P", g, -1)] * cn)
+
+
 def _check(G) -> None:
     old = [t for t in TypeIndex(G.n, G.N) if G.is_nonempty(t)]
     assert list(nonempty_types(G)) == old
     assert len(old) == G.count()
+    classes = list(nonempty_classes(G))
+    assert len(classes) == len(set(classes)) and set(classes) == {_class_of(t, G.N) for t in old}
     fit = _fit(G)
     if fit is None:
         return

@@ -24,9 +24,11 @@ widths. For a *given* parameter :func:`identifiable` answers with exactly one of
   neuron, pairwise independent rows $(w_i, b_i)$, no 0-factor set) the fibre is $G\\cdot\\theta$ — the
   classification theorem of shallow networks (:mod:`semialg.engine.loci`); and for a non-generic parameter
   without dead, constant or twin neurons whose opposite pairs carry kinks and have independent weight rows,
-  when every non-empty component of the family's fibre (the union over combinatorial types) has a member
-  in $G\\cdot\\theta$ ($G$ preserves types; within the type of $\\theta$ the kinks and the pairs fix every
-  neuron up to scale); and a family's own theorem (:meth:`~semialg.families.base.Family.identifiability_proof`:
+  when the non-empty components of the family's fibre (the union over combinatorial types, counted exactly
+  without listing them) are exactly the permutations of the type of $\\theta$ ($G$ preserves types and
+  permutes them; within the type of $\\theta$ the kinks and the pairs fix every neuron up to scale) — otherwise
+  a member of a type that is no permutation of it (one per class of types up to $G$, listed in order) is a
+  witness; and a family's own theorem (:meth:`~semialg.families.base.Family.identifiability_proof`:
   case-(a) bottlenecks whose first-layer neurons are all visible, or whose inner network is determined ($h' =
   \\mu h$ for every member), and whose inner network is identifiable; case-(b) bottlenecks whose profile has
   $n_2 + 1$ kinks and a unique switching-off set; a family may offer several theorems, and a proof must be
@@ -54,8 +56,10 @@ theorem: the only kink, at 0, and the linear part force both neurons).
 
 from __future__ import annotations
 
+import math
 import random as _random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from flint import fmpq
@@ -66,7 +70,6 @@ from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.errors import check_budget
 from semialg.engine.loci import SHALLOW_SCOPE, Condition, GenericityReport, UndecidedError, genericity
-from semialg.core.symmetry import GroupElement
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
 from semialg.engine.jacobian import jacobian_rank_mod, sampled_batch
@@ -381,21 +384,34 @@ class _ShallowStructure:
 
 
 @dataclass(frozen=True)
-class _ComponentsInOrbit:
-    """Every non-empty component of the family's fibre (the union over combinatorial types) has a listed
-    member $g\\cdot\\theta$; since $G$ preserves types, every component has the type of $\\theta$."""
-
-    members: tuple[Network, ...]
-    elements: tuple[GroupElement, ...]
+class _TypesInOrbit:
+    """The non-empty components of the family's fibre (the union over combinatorial types), counted exactly, are as
+    many as the types obtained by permuting the neuron slots of the type of $\\theta$; a permutation is in $G$ and
+    maps the component of $\\theta$'s type onto that of the permuted type, so these are all the components and
+    every member has the type of $\\theta$ up to $G$. The evidence holds no data: ``verify`` counts afresh."""
 
     def verify(self, net: Network) -> bool:
-        fib = _listed_fibre(net)
-        if fib is None or fib.num_components != len(self.members):
-            raise CertificateError("the fibre's components are not the listed ones")
-        for B, member, g in zip(fib.components(), self.members, self.elements, strict=True):
-            if not B.contains(member) or g.act(net) != member:
-                raise CertificateError("a listed member is not g . theta in its component")
+        fib = _typed_fibre(net)
+        if fib is None:
+            raise CertificateError("the parameter has no fibre over combinatorial types")
+        try:
+            count = fib.num_components
+        except UndecidedError as e:
+            raise CertificateError(f"the non-empty components could not be counted: {e}") from None
+        if count != _permutations(fib.locate(net)):
+            raise CertificateError(f"the fibre has {count} non-empty components, not only the permutations of the "
+                                   "type of the parameter")
         return True
+
+
+def _permutations(roles: tuple) -> int:
+    """The number of types obtained by permuting the slots of a type without phantom groups (a multinomial)."""
+    if any(role[0] == "P" for role in roles):
+        raise CertificateError("the type of the parameter has a phantom group")
+    count = math.factorial(len(roles))
+    for times in Counter(roles).values():
+        count //= math.factorial(times)
+    return count
 
 
 def _family_evidence() -> dict:
@@ -406,13 +422,13 @@ def _family_evidence() -> dict:
 
 
 #: The kind of evidence each named proof step needs (else a family's, else a genericity :class:`Condition`).
-_EVIDENCE = {"shallow structure": _ShallowStructure, "components in the orbit": _ComponentsInOrbit,
+_EVIDENCE = {"shallow structure": _ShallowStructure, "components in the orbit": _TypesInOrbit,
              "classification theorem": _Theorem, "no hidden layer": _Theorem,
              "local identifiability": (LocalRankCertificate, KinkPeelingCertificate)}
 
 
-def _listed_fibre(net: Network, max_types: int = 20000):
-    """The first family fibre of ``net`` that lists its non-empty components (few enough types), or None."""
+def _typed_fibre(net: Network):
+    """The family fibre of ``net`` listed by classes of combinatorial types (``classes``), or None."""
     for family in families_for(net):
         try:
             fib = family.fibre(net)
@@ -420,43 +436,40 @@ def _listed_fibre(net: Network, max_types: int = 20000):
             continue
         except SemialgError:
             return None
-        index = getattr(fib, "index", None)
-        if hasattr(fib, "num_components") and hasattr(fib, "components") and \
-                getattr(index, "exact_size", max_types + 1) <= max_types:
-            return fib
-        return None
+        return fib if hasattr(fib, "classes") else None
     return None
 
 
 def _shallow_proof(net: Network, checked: list):
-    """One hidden layer without a move witness: a witness from another type, or a proof of identifiability."""
+    """One hidden layer without a move witness: a member of a type that is no permutation of the type of
+    ``net`` (outside the orbit: $G$ preserves types), or a proof of identifiability by counting the types."""
     try:
         _ShallowStructure().verify(net)
     except CertificateError as e:
         checked.append(f"shallow types not compared: {e}")
         return None
-    fib = _listed_fibre(net)
+    fib = _typed_fibre(net)
     if fib is None:
-        checked.append("shallow types not compared (no listed fibre, or too many combinatorial types)")
+        checked.append("shallow types not compared (no fibre over combinatorial types)")
         return None
-    members, elements = [], []
-    for j, B in enumerate(fib.components()):
-        member = B.sample(seed=j)
-        g = orbit_element(net, member)
-        if g is None:
-            return other_type(member, j)
-        members.append(member)
-        elements.append(g)
-    return (ProofStep("shallow structure", _ShallowStructure.__doc__.split(" (so")[0].strip(), _ShallowStructure()),
-            ProofStep("components in the orbit", f"each of the {len(members)} non-empty components of the fibre "
-                      "has a member in the G-orbit, so all have the type of the parameter", 
-                      _ComponentsInOrbit(tuple(members), tuple(elements))),
-            ProofStep("classification theorem", "within that type the parameters realizing f are the G-orbit "
-                      "(kinks per hyperplane, the independent opposite pairs fix the linear part)", _Theorem(2)))
-
-
-def other_type(member: Network, j: int):
-    return member, WitnessMove("family fibre", 0, (), ("shallow component", j), member)
+    own = Counter(fib.locate(net))
+    try:
+        count = fib.num_components
+        if count == _permutations(tuple(own.elements())):
+            return (ProofStep("shallow structure", _ShallowStructure.__doc__.split(" (so")[0].strip(),
+                              _ShallowStructure()),
+                    ProofStep("components in the orbit", f"the fibre's {count} non-empty components (counted "
+                              "exactly) are the permutations of the type of the parameter", _TypesInOrbit()),
+                    ProofStep("classification theorem", "within that type the parameters realizing f are the "
+                              "G-orbit (kinks per hyperplane, the independent opposite pairs fix the linear part)",
+                              _Theorem(2)))
+        for j, B in enumerate(fib.classes()):
+            if Counter(B.index) != own:
+                member = B.sample(seed=j)
+                return member, WitnessMove("family fibre", 0, (), ("shallow", B.label), member)
+    except UndecidedError as e:
+        checked.append(f"shallow types not compared: {e}")
+    return None
 
 
 def _narrower_witness(net: Network, checked: list) -> tuple[Network, WitnessMove] | None:

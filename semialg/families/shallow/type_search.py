@@ -43,13 +43,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 
 from semialg.core.network import Network  # noqa: F401  (the doctest's namespace)
+from semialg.errors import UndecidedError
 from semialg.families.shallow.residual_coefficients import extend_span
 from semialg.families.shallow.type_geometry import Pattern
 
-__all__ = ["nonempty_types"]
+__all__ = ["nonempty_classes", "nonempty_types"]
 
 _ZERO, _AGREE, _NON, _BOTH = 0, 1, 2, 3
 
@@ -211,7 +212,7 @@ def nonempty_types(geometry) -> Iterator[tuple]:
     order of :class:`~semialg.families.shallow.typed.TypeIndex`: the same sequence as filtering the index by
     :meth:`~semialg.families.shallow.type_geometry.TypeGeometry.is_nonempty` (tested), without visiting the empty
     ones when the normals are linearly independent (the proposition of the module)."""
-    n, N = geometry.n, geometry.N
+    N = geometry.N
     fit = _fit(geometry)
     oracle = None if fit is None else _Oracle(geometry, *fit)
     P = _Prefix(geometry)
@@ -246,3 +247,93 @@ def nonempty_types(geometry) -> Iterator[tuple]:
 
     if alive():
         yield from walk()
+
+
+def nonempty_classes(geometry, budget: int = 10 ** 5) -> Iterator[tuple]:
+    r"""The non-empty types of ``geometry`` up to permutations of the neuron slots, each class once, by its sorted
+    representative: the kink slots hyperplane by hyperplane, positively oriented first, then D, C+, C-, then the
+    phantom groups by decreasing size, each with at least as many positively as negatively oriented slots (a
+    group's orientation is relative to its first slot, so $(c_+, c_-)$ and $(c_-, c_+)$ are one class).
+
+    A permutation of the slots is an element of $G$, so it maps the component of a type onto that of the permuted
+    type: the classes are the components up to $G$. The walk chooses the slots of each hyperplane in turn and
+    abandons a choice when the slots left cannot cover the hyperplanes still bare, or (independent normals) when
+    no completion at all is non-empty (the proposition of the module); the leaves are decided per pattern.
+    Cost: at most ``budget`` choices visited, then :class:`~semialg.errors.UndecidedError`; a leaf $O(n + N)$ plus,
+    once per pattern, :meth:`~semialg.families.shallow.type_geometry.TypeGeometry.type_dimension`.
+
+    >>> from semialg.families.shallow.canonical import canonical_form
+    >>> from semialg.families.shallow.type_geometry import TypeGeometry
+    >>> G = TypeGeometry(canonical_form(Network.from_arrays([[[1]], [[1]]], [[0], [0]])), 2)   # relu(x), width 2
+    >>> list(nonempty_classes(G))     # the 7 types of nonempty_types, up to swapping the two slots
+    [(('K', 0, 1), ('C-',)), (('K', 0, 1), ('C+',)), (('K', 0, 1), ('D',)), (('K', 0, 1), ('K', 0, 1))]
+    """
+    N = geometry.N
+    fit = _fit(geometry)
+    oracle = None if fit is None else _Oracle(geometry, *fit)
+    P = _Prefix(geometry)
+    roles: list = []
+    verdicts: dict = {}
+    visited = [0]
+
+    def put(role: tuple, times: int) -> None:
+        for _ in range(times):
+            P.push(role)
+            roles.append(role)
+
+    def take(role: tuple, times: int) -> None:
+        for _ in range(times):
+            roles.pop()
+            P.pop(role)
+
+    def alive() -> bool:
+        visited[0] += 1
+        if visited[0] > budget:
+            raise UndecidedError(f"more than {budget} choices of slots visited while listing the classes of types")
+        return P.left >= P.need and (oracle is None or oracle.feasible(P))
+
+    def hyperplanes(h: int) -> Iterator[tuple]:
+        if h == N:
+            yield from loose(0)
+            return
+        for plus in range(P.left + 1):
+            for minus in range(P.left - plus + 1):
+                if plus + minus:
+                    put(("K", h, 1), plus)
+                    put(("K", h, -1), minus)
+                    if alive():
+                        yield from hyperplanes(h + 1)
+                    take(("K", h, -1), minus)
+                    take(("K", h, 1), plus)
+
+    def loose(j: int) -> Iterator[tuple]:
+        if j == 3:
+            yield from groups(P.left)
+            return
+        role = (("D",), ("C+",), ("C-",))[j]
+        for times in range(P.left + 1):
+            put(role, times)
+            if alive():
+                yield from loose(j + 1)
+            take(role, times)
+
+    def groups(bound: int) -> Iterator[tuple]:
+        if not P.left:
+            pattern = Pattern.of(roles, N)
+            if pattern not in verdicts:
+                verdicts[pattern] = geometry.is_nonempty(tuple(roles))
+            if verdicts[pattern]:
+                yield tuple(roles)
+            return
+        g = len(P.groups)
+        for size in range(min(bound, P.left), 1, -1):
+            for minus in range(size // 2 + 1):
+                put(("P", g, 1), size - minus)
+                put(("P", g, -1), minus)
+                if alive():
+                    yield from groups(size)
+                take(("P", g, -1), minus)
+                take(("P", g, 1), size - minus)
+
+    if alive():
+        yield from hyperplanes(0)

@@ -29,7 +29,7 @@ from semialg.families.shallow.type_component import TypeComponent
 from semialg.families.shallow.local import local_dimension
 from semialg.families.shallow.type_geometry import TypeGeometry
 from semialg.families.shallow.type_roles import role_error
-from semialg.families.shallow.type_search import nonempty_types
+from semialg.families.shallow.type_search import nonempty_classes, nonempty_types
 from semialg.families.shallow.view import ShallowView
 from semialg.geometry.semialgebraic import Union, not_all_zero, parallel_minors
 
@@ -126,6 +126,13 @@ class TypedShallowFibre(Union):
         """The non-empty components, lazily, in the order of the index (:func:`~semialg.families.shallow.type_search.
         nonempty_types`: the empty types are skipped by pattern, not visited one by one)."""
         for roles in nonempty_types(self.geometry):
+            yield self.build(roles)
+
+    def classes(self, budget: int = 10 ** 5) -> Iterator[FibreComponent]:
+        """The non-empty components up to permutations of the neuron slots (elements of $G$), one per class: the
+        components of the sorted types of :func:`~semialg.families.shallow.type_search.nonempty_classes` (at most
+        ``budget`` choices of slots visited, then :class:`~semialg.errors.UndecidedError`)."""
+        for roles in nonempty_classes(self.geometry, budget):
             yield self.build(roles)
 
     @property
