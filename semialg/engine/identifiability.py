@@ -579,8 +579,10 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     (2) one hidden layer: the genericity conditions of :func:`semialg.engine.loci.genericity`, which by the
     classification theorem prove identifiability when all hold; at depth $> 2$ a family's theorems
     (:meth:`~semialg.families.base.Family.identifiability_proof`) and its own moves (candidates proven equivalent
-    by a verified exact certificate, then checked against the orbit); (3) a family's explicit fibre when its
-    dimension exceeds $\\dim G$ (sampled members checked against the orbit); (4) local identifiability, within
+    by a verified exact certificate, then checked against the orbit); (3) for one hidden layer the types of the
+    fibre (counted; a member of another class of types), a narrower network, and a family's explicit fibre when its
+    dimension exceeds $\\dim G$ (sampled members checked against the orbit) — the last two only while ``budget``
+    seconds have not passed since the start (on wide layers they can take minutes); (4) local identifiability, within
     ``budget`` seconds (:func:`_local_certificate`): by kink peeling
     (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, first for more than :data:`PEEL_FIRST`
     parameters, alone when the Jacobian would not fit in memory) or by the Jacobian's rank modulo a prime at
@@ -640,8 +642,11 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
         if shallow is not None:
             return IdentifiabilityResult("not identifiable", witness=shallow[0], move=shallow[1],
                                          checked=tuple(checked))
-    found = _narrower_witness(net, checked) if net.depth == 2 else None
-    found = found or _family_witness(net, checked)
+    found = None
+    if time.monotonic() > deadline:     # both searches can take minutes on wide layers (exact spans, patterns)
+        checked.append("narrower networks and family fibre members not searched: the budget was spent")
+    else:
+        found = (_narrower_witness(net, checked) if net.depth == 2 else None) or _family_witness(net, checked)
     if found is not None:
         other, move = found
         return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))

@@ -67,6 +67,7 @@ def bounded_dimension(geometry, witness: tuple | None = None) -> int:
     sizes = sorted(((U, mu, p) for mu in range(N + 1) for p in range(n // 2 + 1)
                     if (U := size_bound(m, k, n, N, mu, p)) is not None), reverse=True)
     best, visited = None, 0
+    unit = 1 if G._shares() is not None else (N + 1) ** 2 // 64 or 1   # dependent normals: a Gram kernel each
     for U, mu, p in sizes:
         if best is not None and best >= U:
             break
@@ -75,7 +76,7 @@ def bounded_dimension(geometry, witness: tuple | None = None) -> int:
             if not P.mixed and not P.mixed_groups:
                 best = U if best is None else max(best, U)     # theta's F has R_F = 0: U is attained
                 continue
-        visited += math.comb(N, mu)
+        visited += math.comb(N, mu) * unit
         if visited > G.budget:
             raise UndecidedError(f"the dimension needs {visited} hyperplane patterns of {N} kinks in width {n}, "
                                  f"beyond the budget {G.budget}")
