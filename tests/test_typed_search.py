@@ -122,3 +122,34 @@ def test_components_benchmark_smoke():
     rows = load_script("benchmarks", "bench_typed_components").run(**{**load_script(
         "benchmarks", "bench_typed_components").QUICK, "cap": 5.0})
     assert [r["N"] for r in rows] == [3, 4] and all(r["ours_10"] is not None for r in rows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_the_shares_split_the_linear_part_orthogonally(seed):
+    """With independent normals, $L = \\sum_h \\ell_h u_h^T + L_\\perp$ with $L_\\perp u_h = 0$ for every $h$ and
+    $Q = L_\\perp L_\\perp^T$: checked entry by entry against the canonical form (the shares come from an integer
+    Gram solve). A phantom pair $\\sigma(z) - \\sigma(-z) = z$ puts a row of $L$ outside the span of the normals."""
+    import random
+    from fractions import Fraction
+    from semialg.core.exact import dot
+    rng = random.Random(seed)
+    m, k = rng.randint(2, 4), rng.randint(1, 2)
+    n = rng.randint(3, m + 2)
+    q = lambda: Fraction(rng.randint(-9, 9), rng.randint(1, 4))  # noqa: E731
+    W = [[q() for _ in range(m)] for _ in range(n)]
+    b = [q() for _ in range(n)]
+    V = [[rng.choice([-2, -1, 1, 3]) for _ in range(n)] for _ in range(k)]
+    if rng.random() < 0.5:           # a phantom pair: a linear function along a row that is no kink normal
+        W[1], b[1] = [-x for x in W[0]], -b[0]
+        for r in range(k):
+            V[r][1] = -V[r][0]
+    G = _geometry(Network.from_arrays([W, V], [b, [0] * k]))
+    fit = None if G is None else _fit(G)
+    if fit is None or not G.N:
+        return
+    ell, Q = fit
+    L = [list(row) for row in G.K.linear]
+    perp = [[L[r][j] - sum(ell[h][r] * G.u[h][j] for h in range(G.N)) for j in range(G.m)] for r in range(G.k)]
+    assert all(dot(perp[r], G.u[h]) == 0 for r in range(G.k) for h in range(G.N))
+    assert all(Q[r, s] == dot(perp[r], perp[s]) for r in range(G.k) for s in range(G.k))
