@@ -436,3 +436,34 @@ def test_a_network_without_hidden_layer_is_identifiable_and_generic():
     assert sa.genericity(lin).status == "generic" and "no hidden layer" in sa.genericity(lin).scope
     with pytest.raises(sa.CertificateError):               # the one-step proof proves nothing at depth 2
         r.verify(sa.Network.random((2, 2, 1), seed=0))
+
+
+def _wide_pair(n: int) -> sa.Network:
+    """784-n-10 float32 weights with an opposite pair whose linear parts cancel (row 1 = -2 row 0, column 1 = 2
+    column 0: a sigma(z) + 2a sigma(-2z) = a|z| + ... along one hyperplane)."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    W1, b1 = rng.normal(size=(n, 784)).astype(np.float32), rng.normal(size=n).astype(np.float32)
+    W2, b2 = rng.normal(size=(10, n)).astype(np.float32), rng.normal(size=10).astype(np.float32)
+    W1[1], b1[1], W2[:, 1] = -2 * W1[0], -2 * b1[0], 2 * W2[:, 0]
+    return sa.Network.from_arrays([W1, W2], [b1, b2])
+
+
+def test_a_wide_opposite_pair_is_proven_identifiable_by_counting_types():
+    """784-64-10: the 63 kink normals are independent, the fibre's components are counted exactly (an integer Gram
+    solve for the shares of the linear part) and are the 64! permutations of the parameter's type."""
+    import math
+    net = _wide_pair(64)
+    r = identifiable(net)
+    assert r.status == "identifiable" and r.verify(net)
+    assert [s.name for s in r.proof] == ["shallow structure", "components in the orbit", "classification theorem"]
+    assert sa.fibre(net).num_components == math.factorial(64)
+
+
+@pytest.mark.slow
+def test_a_wider_opposite_pair_answers_within_minutes():
+    """784-1024-10 (dependent normals, N > m): once an uncaught UndecidedError from the count; now a status, the
+    searches past the budget skipped and said so."""
+    net = _wide_pair(1024)
+    r = identifiable(net, budget=5)
+    assert r.status == "unknown" and any("budget was spent" in c for c in r.checked)
