@@ -49,7 +49,7 @@ from semialg.core.network import Architecture, Network
 from semialg.engine import neurons
 from semialg.geometry.semialgebraic import as_substitution, parallel_minors
 from semialg.families.base import families_for
-from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set
+from semialg.geometry.zero_sum import ZeroSumDecision
 
 __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Condition", "GenericityReport",
            "genericity"]
@@ -474,7 +474,7 @@ def zero_factor_condition(net: Network, budget: int) -> Condition:
         return Condition("no zero factor", True, None, RankOneSketch(seed),
                          "the matrices a_i w_i^T are linearly independent (rank-one sketch of full rank mod p), "
                          "so no sum over a non-empty S vanishes", _check_zero_factor)
-    decision: ZeroSumDecision = find_zero_sum_set(neurons.flip_terms(net, 1), budget)
+    decision: ZeroSumDecision = neurons.zero_factor_search(net, 1, budget)
     holds = {"none": True, "found": False, "undecided": None}[decision.status]
     if decision.status == "found":
         detail = f"sum of a_i w_i^T over S = {list(decision.witness)} (0-based) is zero"

@@ -27,10 +27,10 @@ from semialg.core.exact import nullspace
 from semialg.core.modular import rank_one_independent
 from semialg.core.network import Network
 from semialg.core.result import Result
-from semialg.engine.neurons import (column, columns, constant_neurons, dead_neurons, flip, flip_terms, hyperplane_pairs,
-                                    image_regions, row, shift_twins, sign_somewhere, trade_opposite)
+from semialg.engine.neurons import (column, columns, constant_neurons, dead_neurons, flip, hyperplane_pairs,
+                                    image_regions, row, shift_twins, sign_somewhere, trade_opposite,
+                                    zero_factor_search)
 from semialg.errors import CertificateError
-from semialg.geometry.zero_sum import find_zero_sum_set
 
 __all__ = ["WitnessMove", "witness_moves", "image_moves"]
 
@@ -300,7 +300,7 @@ def witness_moves(net: Network, budget: int = 2 ** 16):
         a = columns(net, l)
         if n <= len(a[0]) * len(net.weights[l - 1][0]) and rank_one_independent(a, net.weights[l - 1], seed=0):
             continue  # the products a_i w_i^T are independent: no subset sums to zero
-        decision = find_zero_sum_set(flip_terms(net, l), budget)
+        decision = zero_factor_search(net, l, budget)
         if decision.status == "found":
             yield WitnessMove("flip", l, tuple(decision.witness))
 
