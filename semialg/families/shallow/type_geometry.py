@@ -39,7 +39,8 @@ $h$ moves with the kernel, one of a rigid $h$ by $A$ times the span coordinates 
 $A = 0$ is it forced), $t_g \\neq 0$ fails identically only at $a = 0$, $w_g$ (for $r = 0$: the columns of $B$)
 only at $a = p$, $\\rho = 0$ ($B = 0$); the lines of the groups move with their free offsets $b_g$. $\\square$
 
-**Counting.** The number of types with a given $(F, M, p)$ is
+**Counting** (:func:`~semialg.families.shallow.type_counts.types_with_pattern`). The number of types with a given
+$(F, M, p)$ is
 $n!\\,[x^n]\\,(e^x-1)^{N+|M|+2p}\\,e^{2x}\\exp(e^x-1)/(2^p p!)$ (exponential generating functions: a hyperplane
 of $F$ or of the rest is a non-empty set of slots, one of $M$ has both orientations, $(e^x-1)^2$, a mixed
 group contributes $(e^x-1)^2/2$, pure groups and free slots $e^{3x}\\exp(e^x-1-x)$); a side of at least two
@@ -66,7 +67,6 @@ import math
 import random
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator, Sequence
 
 from flint import fmpq, fmpq_mat, fmpz_mat
@@ -76,11 +76,11 @@ from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
 from semialg.families.shallow.residual_coefficients import ResidualCoefficients
 from semialg.families.shallow.residual_ranks import LazyVectors, ResidualProfile
-from semialg.families.shallow.type_counts import general_position, general_position_tail
+from semialg.families.shallow.type_counts import general_position, general_position_tail, types_with_pattern
 from semialg.families.shallow.type_roles import role_error
 from semialg.families.shallow.view import ZERO, ShallowView
 
-__all__ = ["Pattern", "TypeGeometry", "allowed_ranks", "dim_bilinear_fibre", "types_with_pattern"]
+__all__ = ["Pattern", "TypeGeometry", "allowed_ranks", "dim_bilinear_fibre"]
 
 
 @dataclass(frozen=True)
@@ -145,60 +145,6 @@ def dim_bilinear_fibre(p: int, rho: int, k: int, m: int, a: int | None = None,
     if ranks is None:
         ranks = range(rho, min(k, p) + 1) if a is None else [a]
     return max(((a - rho) * (k - a) + a * p + m * (p - a) for a in ranks), default=None)
-
-
-@lru_cache(maxsize=None)
-def _free_slot_series(n: int, live: bool = False) -> tuple[int, ...]:
-    """$t![x^t]\\,e^{3x}\\exp(e^x - 1 - x)$ for $t \\le n$ — each free slot dead, constant with $b' > 0$ or
-    constant with $b' \\le 0$ ($e^{3x}$), or in a phantom group of one orientation, of at least two slots — equal
-    to $\\sum_s \\binom{t}{s} 2^{t-s}\\,\\mathrm{Bell}(s)$; with ``live``, without the three degenerate roles:
-    $t![x^t]\\exp(e^x - 1 - x) = \\sum_s \\binom{t}{s} (-1)^{t-s}\\,\\mathrm{Bell}(s)$."""
-    bell = [1]
-    for t in range(n):  # Bell(t+1) = sum_s C(t, s) Bell(s)
-        bell.append(sum(math.comb(t, s) * bell[s] for s in range(t + 1)))
-    base = -1 if live else 2
-    return tuple(sum(math.comb(t, s) * base ** (t - s) * bell[s] for s in range(t + 1)) for t in range(n + 1))
-
-
-@lru_cache(maxsize=None)
-def _surjections(q: int, n: int) -> tuple[int, ...]:
-    """$t![x^t]\\,(e^x - 1)^q = q!\\,S(t, q)$ for $t \\le n$: the maps of $t$ slots onto $q$ hyperplanes, each taking
-    at least one, by inclusion–exclusion $\\sum_l (-1)^{q-l}\\binom{q}{l} l^t$. Cost: $O(qn)$ integer operations."""
-    powers, out = [1] * (q + 1), []
-    signed = [(-1) ** (q - l) * math.comb(q, l) for l in range(q + 1)]
-    for _ in range(n + 1):
-        out.append(sum(c * x for c, x in zip(signed, powers)))
-        powers = [x * l for l, x in enumerate(powers)]
-    return tuple(out)
-
-
-@lru_cache(maxsize=4096)       # the same few patterns recur for every M of a size
-def types_with_pattern(n: int, N: int, mixed: int, p: int, tight: int = 0, balanced: bool = False,
-                       live: bool = False) -> int:
-    """The number of types of ``n`` slots with a given $(F, M, p)$, $|M|$ = ``mixed``, $N$ kink hyperplanes;
-    with ``tight``, that many hyperplanes of $M$ have a prescribed side of at least two slots; with
-    ``balanced``, every mixed group has at least two slots of each orientation; with ``live``, no slot dead or
-    constant. Cost: $O(n(N + |M| + 2p))$ integer operations (:func:`_surjections`, cached).
-
-    >>> types_with_pattern(2, 0, 0, 0), types_with_pattern(2, 0, 0, 1)   # (D|C+|C-)^2 and P+P+ ; P+P-
-    (10, 1)
-    >>> types_with_pattern(4, 0, 0, 1, balanced=True)    # P+P+P-P- and its orderings with the first slot +
-    3
-    >>> types_with_pattern(2, 0, 0, 0, live=True), types_with_pattern(3, 1, 0, 0, live=True)   # P+P+ ; K^3, K P+P+
-    (1, 4)
-    """
-    big = tight + (2 * p if balanced else 0)
-    plain = N + mixed + 2 * p - big
-    if plain + 2 * big > n:
-        return 0
-    # (e^x-1)^plain (e^x-1-x)^big = sum_i C(big, i) (-x)^i (e^x-1)^(plain+big-i), times the free slots' series
-    q, free = plain + big, _free_slot_series(n, live)
-    total = 0
-    for t in range(n + 1):
-        g = sum(math.comb(big, i) * (-1) ** i * math.perm(t, i) * _surjections(q - i, n)[t - i]
-                for i in range(min(big, t) + 1))
-        total += math.comb(n, t) * g * free[n - t]
-    return total // (2 ** p * math.factorial(p))
 
 
 class TypeGeometry:
@@ -499,7 +445,7 @@ class TypeGeometry:
         if live not in memo:
             tail = general_position(self) and self.uniform_tail
             memo[live] = self._count(live, self.m if tail else None) + \
-                (general_position_tail(self, types_with_pattern, live) if tail else 0)
+                (general_position_tail(self, live) if tail else 0)
         return memo[live]
 
     #: whether :meth:`count` uses the closed form for the $M$ of more than $m$ hyperplanes in general position
