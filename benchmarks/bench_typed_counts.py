@@ -3,7 +3,7 @@ r"""Benchmark: counting the components of a non-generic shallow fibre, and its d
 A dead neuron (its output column zero) makes the fibre a union over combinatorial types; their number and the
 dimension are exact sums over hyperplane patterns of subset-sum counts (:mod:`semialg.families.shallow.residual_ranks`).
 Ours: the kink normals are linearly independent ($N \le m$), so the counts factor over the hyperplanes
-(``TypeGeometry._shares``: one $N \times N$ solve). Gram: the same subset sums from the kernel of the Gram
+(``KinkTensors.shares``: one $N \times N$ solve). Gram: the same subset sums from the kernel of the Gram
 matrix built from the factors $\delta_h$, $\bar u_h$ (the path for dependent normals). Naive: the kernel of the
 flattened $km$-dimensional vectors, as in the first version of this change (before it, the counts were meet in
 the middle over $2^{N/2}$ half-sums: undecided beyond the budget already at 784-64-10). Floor: one exact
@@ -22,7 +22,7 @@ Measured (session 37, 2-core machine; seconds; ``dead``: dead neurons):
     784-16-10         2   14     16   1584     0.04        -        -     0.00          -           -       10.7x
     784-64-10         2   62     92   1632     0.35        -        -     0.01          -           -       28.3x
 
-Session 30 measured ours at 0.24 s (784-64-10) and 7.20 s (784-256-10): the $N \times N$ solve of ``_shares`` was
+Session 30 measured ours at 0.24 s (784-64-10) and 7.20 s (784-256-10): the $N \times N$ solve of the shares was
 over $\mathbb{Q}$ with the normalised rows (784-512-10: 33 s of it); it is now over $\mathbb{Z}$ with integer rows
 (0.3 s), and the pattern counts are cached.
 
@@ -60,8 +60,9 @@ def dead_neuron_network(n0: int, n1: int, n2: int, seed: int = 0, dead: int = 1)
 class _Flattened(TypeGeometry):
     """The kernel of the flattened vectors: no factored Gram matrix."""
 
-    def _gram(self, rest, Ur, pivots):
-        return None
+    def __init__(self, K, n: int):
+        super().__init__(K, n)
+        self.tensors.gram = lambda *args: None
 
 
 def counts(geometry: TypeGeometry) -> tuple[int, int]:
@@ -83,7 +84,7 @@ def run(shapes=((784, 16, 10, 1), (784, 64, 10, 1), (784, 256, 10, 1), (784, 512
         for key, cls, cap in (("gram_s", TypeGeometry, gram_max), ("naive_s", _Flattened, naive_max)):
             if n1 <= cap:
                 G = cls(K, n1)
-                G._fit = (None,)          # the normals treated as dependent: the subset-sum path
+                G.tensors._shares = (None,)          # the normals treated as dependent: the subset-sum path
                 try:
                     got, row[key] = timed(counts, G)
                 except UndecidedError:    # two dead neurons: exhaustive residual ranks beyond the budget

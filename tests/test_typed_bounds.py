@@ -40,7 +40,7 @@ def test_bounded_dimension_is_the_maximum_over_the_types(seed, arch):
         assert size_bound(G.m, G.k, G.n, G.N, mu, p) >= d
     best = max(dims.values())
     dependent = TypeGeometry(G.K, G.n)
-    dependent._fit = (None,)
+    dependent.tensors._shares = (None,)
     witness = G.type_of(net)
     assert F.dimension == best == G.dimension() == bounded_dimension(G) == bounded_dimension(dependent, witness)
 
@@ -66,7 +66,7 @@ def test_dependent_normals_are_decided(shape, dead, twins, dim):
     net = _float_net(shape, dead, twins)
     F = sa.fibre(net)
     G = F.geometry
-    assert G.N > G.m and G._shares() is None
+    assert G.N > G.m and G.tensors.shares() is None
     seen: set = set()
     top = tuple(("D",) if r[0] != "K" or r[1] in seen or seen.add(r[1]) else r for r in F.locate(net))
     assert F.dimension == dim == size_bound(G.m, G.k, G.n, G.N, 0, 0) == G.type_dimension(top)

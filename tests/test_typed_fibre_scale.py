@@ -81,8 +81,8 @@ def test_counts_and_dimensions_against_enumeration_and_the_subset_sums(seed, arc
             mp.setattr(typed_module, "POLYNOMIAL_LIMIT", 0)
             assert F.contains(p) == by_polynomials == bool(sa.equivalent(net, p))
     plain = TypeGeometry(G.K, G.n)
-    plain._fit = (None,)          # the normals treated as dependent: subset sums over the Gram kernel
-    assert plain._shares() is None
+    plain.tensors._shares = (None,)    # the normals treated as dependent: subset sums over the Gram kernel
+    assert plain.tensors.shares() is None
     assert (plain.count(), plain.dimension(), plain.count(live=True)) == (G.count(), G.dimension(), G.count(live=True))
 
 
@@ -156,7 +156,7 @@ def test_two_dead_neurons_at_784_16_10_without_the_coefficients_are_undecided_no
         r[1] = fmpq(0)
     F = _typed(Network.from_arrays([net.weights[0], W2], net.biases))
     assert F.num_components > 0
-    F.geometry._fit = (None,)          # the normals treated as dependent
+    F.geometry.tensors._shares = (None,)    # the normals treated as dependent
     F.geometry.__dict__.pop("_counts")  # the count is kept once computed: forget it
     with pytest.raises(UndecidedError, match="residuals of 10 x 784 entries"):
         F.num_components

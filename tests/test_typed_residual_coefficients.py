@@ -70,11 +70,11 @@ def test_the_rank_of_the_residual_is_the_rank_of_its_coefficients(seed, arch, de
     that of $[C_F \\mid Q]$; and the profiles count $\\#\\{F : \\rho(F) \\le p\\}$ and the least $\\rho$ as the
     exhaustive ranks (the shortcut switched off) and the brute force do."""
     G = _geometry(defective(seed, *arch, defects))
-    if G is None or G._shares() is None:
+    if G is None or G.tensors.shares() is None:
         return
-    ell, Q = G._fit[2:]
+    ell, Q = G.tensors.shares().shares, G.tensors.shares().gram_perp
     plain = TypeGeometry(G.K, G.n)
-    plain._fit = (None,)
+    plain.tensors._shares = (None,)
     k = G.k
     for M in _subsets(range(G.N)):
         rest = [h for h in range(G.N) if h not in M]
@@ -163,12 +163,12 @@ def test_two_dead_neurons_at_784_n_10_are_counted(n):
     F = sa.fibre(net)
     G = F.geometry
     N = G.N
-    assert N == n - 2 and G._shares() is not None
+    assert N == n - 2 and G.tensors.shares() is not None
     prof = G._profile(())
     assert prof.count_at_most(0) == 1 and prof.count_at_most(1) == 1 + N and prof.least_rho(1) == 0
     count = F.num_components
     assert F.index.exact_size > count > 0 and F.dimension >= F.local_dimension() >= 2 * 785 + N
     plain = TypeGeometry(G.K, G.n)
-    plain._fit = (None,)                  # the exhaustive ranks: still bounded by their entries
+    plain.tensors._shares = (None,)    # the exhaustive ranks: still bounded by their entries
     with pytest.raises(UndecidedError, match="residuals of 10 x 784 entries"):
         plain.count()

@@ -14,8 +14,8 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.errors import UndecidedError
-from semialg.geometry.zero_sum import count_subsets_with_sum, count_zero_sum_sets, find_zero_sum_set, \
-    zero_sum_sets
+from semialg.geometry.zero_sum import count_subsets_with_sum, count_zero_sum_sets, find_subset_with_sum, \
+    find_zero_sum_set, zero_sum_sets
 
 
 def _vectors(seed: int) -> list[tuple[fmpq, ...]]:
@@ -37,6 +37,48 @@ def test_the_listed_sets_are_all_zero_sum_sets(seed):
              if not any(sum((vectors[i][r] for i in S), fmpq(0)) for r in range(len(vectors[0])))]
     assert zero_sum_sets(vectors) == brute
     assert count_zero_sum_sets(vectors) == len(brute) + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from([2, 6, 2 ** 20]))
+def test_a_subset_with_a_given_sum_is_found_exactly_when_one_exists(seed, budget):
+    """``find_subset_with_sum`` (a 0/1 point of the solutions of the normal equations: kernel points, or meet in the
+    middle over the Gram columns) against brute force over every subset, for reached and unreached targets; a tiny
+    budget may give up but never answers wrongly; the Gram matrix given by the caller gives the same subset."""
+    vectors = _vectors(seed)
+    rng = random.Random(seed)
+    dim = len(vectors[0])
+    planted = rng.sample(range(len(vectors)), rng.randint(0, len(vectors)))
+    for target in (tuple(sum((vectors[i][r] for i in planted), fmpq(0)) for r in range(dim)),
+                   tuple(fmpq(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(dim))):
+        exists = any(all(sum((vectors[i][r] for i in S), fmpq(0)) == target[r] for r in range(dim))
+                     for size in range(len(vectors) + 1) for S in itertools.combinations(range(len(vectors)), size))
+        try:
+            got = find_subset_with_sum(vectors, target, budget)
+        except UndecidedError:
+            assert budget < 2 ** 20
+            continue
+        assert (got is not None) == exists
+        if got is not None:
+            assert list(got) == sorted(set(got))
+            assert all(sum((vectors[i][r] for i in got), fmpq(0)) == target[r] for r in range(dim))
+        ext = vectors + [tuple(-x for x in target)]
+        gram = [[sum((u[r] * v[r] for r in range(dim)), fmpq(0)) for v in ext] for u in ext]
+        assert find_subset_with_sum(vectors, target, budget, gram=gram) == got
+
+
+def test_subset_sums_in_high_dimension_need_no_memory_of_that_dimension():
+    """32 vectors in dimension 20,000 with a planted sum: once $2^{16}$ half-sums of 20,000 rationals each (tens of
+    GB); the normal equations live in 32 coordinates. Repeated vectors leave a kernel: its 0/1 points are searched."""
+    rng = random.Random(5)
+    vectors = [tuple(fmpq(rng.randint(-9, 9)) for _ in range(20_000)) for _ in range(30)]
+    vectors += [vectors[0], vectors[1]]
+    S = [0, 3, 7, 30, 31]
+    target = tuple(sum((vectors[i][r] for i in S), fmpq(0)) for r in range(20_000))
+    got = find_subset_with_sum(vectors, target)
+    assert got is not None and all(sum((vectors[i][r] for i in got), fmpq(0)) == target[r] for r in range(20_000))
+    assert set(got) - {0, 1, 30, 31} == {3, 7}
+    assert find_subset_with_sum(vectors, tuple(x + (r == 0) for r, x in enumerate(target))) is None
 
 
 @settings(max_examples=300, deadline=None)

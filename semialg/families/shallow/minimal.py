@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 from typing import Iterator, Sequence
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import rank, row_basis, vadd
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, CertificateError, UndecidedError, check_budget
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form
+from semialg.families.shallow.kink_tensors import KinkTensors, LinearShares
 from semialg.families.shallow.view import ZERO, ShallowView
 from semialg.geometry.zero_sum import find_subset_with_sum
 
@@ -27,10 +28,17 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
     result is minimal; for $k > 1$ it is minimal among these constructions (residual absorbed by one
     existing hyperplane when it has rank one, else by $\\operatorname{rank} R$ opposite pairs).
     (The sign is minus because $a\\sigma(-z) = a\\sigma(z) - az$.)
-    Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``; beyond, exact meet in the middle
-    (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, $2^{\\lceil N/2\\rceil} \\le$ ``budget``) decides width $N$,
-    then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$, else uses opposite pairs with
-    $F = \\emptyset$ — still minimal for $k = 1$. Cost: $O(2^N)$ resp. $O(N 2^{N/2})$ exact vector additions.
+    Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``. Beyond, with linearly independent
+    normals the shares $L = \\sum_H \\ell_H u_H^T + L_\\perp$ decide it outright
+    (:class:`~semialg.families.shallow.kink_tensors.KinkTensors`: width $N$ iff $L_\\perp = 0$ and every
+    $\\ell_H \\in \\{0, -\\delta_H\\}$, $N + 1$ through $H_0$ iff only $H_0$'s share is not); with dependent ones
+    exact subset sums over the tensors $\\delta_H \\otimes u_H$
+    (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, with their Gram matrix from the factors) decide width
+    $N$, then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$ while ``budget`` lasts (a Gram
+    matrix and a solve each, $(N + 1)^2/4$ units), else uses opposite pairs with $F = \\emptyset$ — still minimal for
+    $k = 1$. :class:`ArchitectureError` when the budget is spent. Cost: $O(2^N)$ exact residual tests within the
+    limit; beyond, one $N \\times N$ integer solve for independent normals (784-256-10: 1 s), else $O(N^2(m + k))$
+    for the Gram matrix and a solve per hyperplane tried.
 
     >>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
     >>> minimal_form(net).widths
@@ -144,15 +152,25 @@ def _residual(K: CanonicalForm, F: Sequence[int]) -> list[list[fmpq]]:
 
 
 def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict]:
-    """$F$ and the plan for the residual, by exact subset sums over the vectors $\\delta_H u_H^T$."""
+    """$F$ and the plan for the residual: by the shares of $L$ when the normals are linearly independent, else by
+    exact subset sums over the tensors $\\delta_H \\otimes u_H$ with their Gram matrices from the factors."""
     N, k = K.num_kinks, K.output_dim
+    T = KinkTensors(K)
+    shares = T.shares()
+    if shares is not None:
+        return _absorbing_set_by_shares(K, shares)
     flat = lambda rows: tuple(x for r in rows for x in r)  # noqa: E731
     vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks]
     target = tuple(-x for x in flat(K.linear))
-    F = find_subset_with_sum(vecs, target, budget)
+    F = find_subset_with_sum(vecs, target, budget, gram=T.gram(range(N)))
     if F is not None:
         return F, {}
+    spent = 0
     for h0, (key0, _) in enumerate(K.kinks):
+        spent += (N + 1) ** 2 // 4            # a Gram matrix and an N x N solve per hyperplane H0
+        if spent > budget:
+            raise UndecidedError(f"width {N + 1} is undecided: {h0} of the {N} kink hyperplanes tried (a Gram matrix "
+                                 f"and an exact solve each) within the budget {budget}")
         u = key0[:-1]
         j = next(j for j, x in enumerate(u) if x != 0)
         m = len(u)
@@ -162,11 +180,29 @@ def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict
             return tuple(x[r * m + i] - x[r * m + j] / u[j] * u[i] for r in range(k) for i in range(m))
 
         others = [h for h in range(N) if h != h0]
-        S = find_subset_with_sum([proj(vecs[h]) for h in others], proj(target), budget)
+        Ur = fmpq_mat([[x / u[j] for x in u]])
+        S = find_subset_with_sum([proj(vecs[h]) for h in others], proj(target), budget,
+                                 gram=T.gram(others, Ur, [j]))
         if S is not None:
             F = tuple(others[s] for s in S)
             R = _residual(K, F)
             return F, {("existing", h0): tuple(-R[r][j] / u[j] for r in range(k))}
+    return (), _residual_cost(_residual(K, ()), K, ())[1]
+
+
+def _absorbing_set_by_shares(K: CanonicalForm, shares: LinearShares) -> tuple[tuple[int, ...], dict]:
+    """$F$ and the plan from $L = \\sum_H \\ell_H u_H^T + L_\\perp$ (independent normals): $R_F = 0$ iff
+    $L_\\perp = 0$ and $\\ell_H + [H \\in F]\\delta_H = 0$ for every $H$; $R_F = t u_{H_0}^T$ with $H_0 \\notin F$ iff
+    that holds for every $H \\ne H_0$; so width $N + 1$ through an existing hyperplane needs exactly one $H_0$ whose
+    share is not absorbed."""
+    F = shares.orientation()
+    if F is not None:
+        return F, {}
+    loose = [h for h, ok in enumerate(shares.absorbed) if not ok]
+    if shares.inside and len(loose) == 1:
+        (h0,) = loose
+        F = tuple(h for h, ell in enumerate(shares.shares) if h != h0 and any(ell))
+        return F, {("existing", h0): tuple(-x for x in shares.shares[h0])}
     return (), _residual_cost(_residual(K, ()), K, ())[1]
 
 

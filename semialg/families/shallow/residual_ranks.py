@@ -66,7 +66,7 @@ class ResidualProfile:
                  stuck: dict | None = None, coefficients: Callable | None = None):
         # base and rigid may be given as functions building them (on first use); gram: the Gram matrix of
         # vecs + [base] on demand (any matrix with their kernel), or None; zeros and stuck: the counts when the
-        # caller knows them (independent normals, TypeGeometry._shares); coefficients: a function building the
+        # caller knows them (independent normals, KinkTensors.shares); coefficients: a function building the
         # ResidualCoefficients whose ranks replace the exhaustive ones (independent normals)
         self.k, self.mq, self.r, self.vecs, self.budget = k, mq, r, vecs, budget
         self._coefficients = coefficients

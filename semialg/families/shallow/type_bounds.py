@@ -67,7 +67,7 @@ def bounded_dimension(geometry, witness: tuple | None = None) -> int:
     sizes = sorted(((U, mu, p) for mu in range(N + 1) for p in range(n // 2 + 1)
                     if (U := size_bound(m, k, n, N, mu, p)) is not None), reverse=True)
     best, visited = None, 0
-    unit = 1 if G._shares() is not None else (N + 1) ** 2 // 64 or 1   # dependent normals: a Gram kernel each
+    unit = 1 if G.tensors.shares() is not None else (N + 1) ** 2 // 64 or 1   # dependent normals: a Gram kernel each
     for U, mu, p in sizes:
         if best is not None and best >= U:
             break

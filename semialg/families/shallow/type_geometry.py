@@ -69,11 +69,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace, rank, rref, solve, vadd
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, rref, solve, vadd
 from semialg.core.network import Network
 from semialg.errors import ParameterError, UndecidedError
+from semialg.families.shallow.kink_tensors import KinkTensors
 from semialg.families.shallow.residual_coefficients import ResidualCoefficients
 from semialg.families.shallow.residual_ranks import LazyVectors, ResidualProfile
 from semialg.families.shallow.type_counts import general_position, general_position_tail, types_with_pattern
@@ -161,7 +162,7 @@ class TypeGeometry:
         self.u = [key[:-1] for key, _ in K.kinks]
         self.where = {fingerprint(key): h for h, (key, _) in enumerate(K.kinks)}
         self._dual_cache: dict = {}
-        self._X = self._XXt = self._fit = None
+        self.tensors = KinkTensors(K)
 
     # -- the type of a point --------------------------------------------------------------------------------
 
@@ -271,20 +272,20 @@ class TypeGeometry:
         """Every $M$ that fits (of at most ``largest`` hyperplanes): a mixed hyperplane takes two slots, so
         $|M| \\le n - N$. Raises
         :class:`~semialg.errors.UndecidedError` up front when they would cost more than the budget: $O(N)$ each
-        for linearly independent normals (:meth:`_shares`), else a Gram kernel each ($(N + 1)^2/64$ units) and
-        subset sums within the budget (:class:`ResidualProfile`)."""
+        for linearly independent normals (:meth:`~semialg.families.shallow.kink_tensors.KinkTensors.shares`), else
+        a Gram kernel each ($(N + 1)^2/64$ units) and subset sums within the budget (:class:`ResidualProfile`)."""
         sizes = range(min(self.N, self.n - self.N, self.N if largest is None else largest) + 1)
         patterns = sum(math.comb(self.N, mu) for mu in sizes)
-        cost = patterns if self._shares() is not None else patterns * (self.N + 1) ** 2 // 64   # a kernel each
+        cost = patterns if self.tensors.shares() is not None else patterns * (self.N + 1) ** 2 // 64   # a kernel each
         if cost > self.budget:
             raise UndecidedError(f"the {patterns} hyperplane patterns of {self.N} kinks in width {self.n} exceed the "
-                                 f"budget {self.budget}" + ("" if self._shares() is not None else
+                                 f"budget {self.budget}" + ("" if self.tensors.shares() is not None else
                                                             " (dependent normals: a Gram kernel each)"))
         for size in sizes:
             yield from itertools.combinations(range(self.N), size)
 
     def _profile(self, M: tuple[int, ...]) -> ResidualProfile:
-        m, k, fit = self.m, self.k, self._shares()
+        m, k, fit = self.m, self.k, self.tensors.shares()
 
         @functools.cache
         def reduction() -> tuple:
@@ -311,83 +312,22 @@ class TypeGeometry:
             # the forced share of a rigid h is -(L v_h + sum_F delta_h' (u_h'.v_h)): its subset-sum coordinates
             out = []
             for h, v in self.duals(M).items():
-                Xv = self._rows() * fmpq_mat([[x] for x in v])     # u_g . v_h, then the rows of L times v_h
+                Xv = self.tensors.rows() * fmpq_mat([[x] for x in v])     # u_g . v_h, then the rows of L times v_h
                 out.append((tuple(Xv[self.N + i, 0] for i in range(k)), self.K.kinks[h][1],
                             [tuple(d * Xv[g, 0] for d in self.K.kinks[g][1]) for g in rest]))
             return out
 
         zeros = stuck = coefficients = None
         if fit is not None:   # independent normals (rank |M|): the counts factor over the hyperplanes
-            (inside, ok), (ell, Q) = fit, self._fit[2:]
-            zeros = int(inside and all(ok[h] for h in rest))
+            ell, ok = fit.shares, fit.absorbed
+            zeros = int(fit.inside and all(ok[h] for h in rest))
             stuck = {sum(ok[h] for h in M) if zeros else 0: zeros}
             coefficients = lambda: ResidualCoefficients(  # noqa: E731
-                [(ell[h], vadd(ell[h], self.K.kinks[h][1])) for h in rest], Q.tolist(), self.budget)
+                [(ell[h], vadd(ell[h], self.K.kinks[h][1])) for h in rest], fit.gram_perp.tolist(), self.budget)
         r = len(M) if fit is not None else len(reduction()[1])
         return ResidualProfile(k, m - r, r, vecs, lambda: flat([project(row) for row in self.K.linear]),
-                               self.budget, rigid, gram=lambda: self._gram(rest, *reduction()), zeros=zeros,
+                               self.budget, rigid, gram=lambda: self.tensors.gram(rest, *reduction()), zeros=zeros,
                                stuck=stuck, coefficients=coefficients)
-
-    def _shares(self) -> tuple[bool, list[bool]] | None:
-        r"""When the normals $u_h$ are linearly independent: whether the rows of $L$ lie in their span, and per
-        $h$ whether the share $\ell_h$ of $L = \sum_h \ell_h u_h^T$ is $0$ or $-\delta_h$; else ``None``.
-
-        Then $R_F = \sum_h (\ell_h + [h \in F]\delta_h) u_h^T$ has $\rho(F) = 0$ modulo $M$ iff every $h \notin M$ has
-        $\ell_h + [h \in F]\delta_h = 0$: at most one $F$, which exists iff every $h \notin M$ is ``ok``; and the forced
-        share of $h \in M$ (every $h \in M$ is rigid) is $-R_F v_h = -\ell_h$, whatever $F$. So the subset sums of
-        :class:`ResidualProfile` reduce to $O(N)$ tests per $M$. Cost: one $N \\times N$ solve over $\\mathbb{Z}$, once:
-        with integer rows $Z_h = d_hu_h$ the shares are $\\ell_h = d_hy_h$ for $ZZ^Ty = ZL^T$ (p-adic lifting in flint;
-        784-512-10: 0.3 s, where the same solve over $\\mathbb{Q}$ with the normalised rows took 33 s)."""
-        if self._fit is None:
-            N, k = self.N, self.k
-            self._fit = (None,)
-            if N and N <= self.m:
-                ints, dens = integer_rows(self.u)
-                Z = fmpz_mat([[int(x) for x in row] for row in ints])
-                LZ, q = fmpq_mat([list(row) for row in self.K.linear]).numer_denom()   # L = LZ / q
-                B = Z * LZ.transpose()
-                try:
-                    Y = (Z * Z.transpose()).solve(B)                                        # y = Y / q
-                except ZeroDivisionError:                                                   # dependent normals
-                    return None
-                ell = [tuple(Y[h, i] * dens[h] / q for i in range(k)) for h in range(N)]
-                inside = Y.transpose() * fmpq_mat(Z) == fmpq_mat(LZ)
-                ok = [not any(ell[h]) or all(ell[h][i] == -self.K.kinks[h][1][i] for i in range(k))
-                      for h in range(N)]
-                # residual_coefficients: l_h per h, and Q = L_perp L_perp^T = (LZ LZ^T - Y^T B) / q^2
-                Q = (fmpq_mat(LZ * LZ.transpose()) - Y.transpose() * fmpq_mat(B)) / q ** 2
-                self._fit = (inside, ok, ell, Q)
-        return None if self._fit == (None,) else self._fit[:2]
-
-    def _rows(self) -> fmpq_mat:
-        """The normals $u_h$ and then the rows of $L$, as one matrix (built once)."""
-        if self._X is None:
-            self._X = fmpq_mat([list(u) for u in self.u] + [list(row) for row in self.K.linear])
-            self._XXt = self._X * self._X.transpose()
-        return self._X
-
-    def _gram(self, rest: list[int], Ur, pivots: list[int]) -> fmpq_mat:
-        r"""The Gram matrix of the vectors $\delta_h \otimes \bar u_h$ ($h$ in ``rest``) and $\bar L$ from the
-        factors: $\langle \delta_h \otimes \bar u_h, \delta_g \otimes \bar u_g\rangle = (\delta_h\cdot\delta_g)
-        (\bar u_h\cdot\bar u_g)$. With the rows $X$ of :meth:`_rows` and the reduction $\bar X = X - X_P R$ by the
-        RREF $R$ of $M$ ($X_P$ the pivot columns), $\bar X\bar X^T = XX^T - XR^TX_P^T - X_P RX^T + X_P RR^T X_P^T$.
-        Cost: $XX^T$ once, $O((N + k)(N + k + m)|M|)$ in flint per $M$, $O(N^2 k)$ for the products with $\delta$,
-        instead of $O(N^2 k m)$ on the flattened vectors."""
-        k, n, X = self.k, len(rest), self._rows()
-        Gu = self._XXt
-        if pivots:
-            XP = fmpq_mat([[X[i, j] for j in pivots] for i in range(X.nrows())])
-            R = fmpq_mat([[Ur[g, j] for j in range(self.m)] for g in range(len(pivots))])
-            XR = X * R.transpose()
-            Gu = Gu - XR * XP.transpose() - XP * XR.transpose() + XP * (R * R.transpose()) * XP.transpose()
-        deltas = [self.K.kinks[h][1] for h in rest]
-        G = fmpq_mat(n + 1, n + 1)
-        for i in range(n):
-            for j in range(i, n):
-                G[i, j] = G[j, i] = dot(deltas[i], deltas[j]) * Gu[rest[i], rest[j]]
-            G[i, n] = G[n, i] = sum((deltas[i][r] * Gu[rest[i], self.N + r] for r in range(k)), ZERO)
-        G[n, n] = sum((Gu[self.N + r, self.N + r] for r in range(k)), ZERO)
-        return G
 
     def _options(self, prof: ResidualProfile, p: int, best: int | None, head: int) -> Iterator[tuple[int, int]]:
         """$(\\dim Y, s)$ over the ways of making a type of pattern $(M, p)$ non-empty, $s$ the slots it puts

@@ -202,9 +202,8 @@ def _fit(geometry):
     if geometry.N == 0:
         L = fmpq_mat([list(row) for row in geometry.K.linear]) if geometry.m else fmpq_mat(geometry.k, 0)
         return [], L * L.transpose()
-    if geometry._shares() is None:
-        return None
-    return geometry._fit[2], geometry._fit[3]
+    fit = geometry.tensors.shares()
+    return None if fit is None else (fit.shares, fit.gram_perp)
 
 
 def nonempty_types(geometry) -> Iterator[tuple]:
