@@ -353,8 +353,8 @@ def find_subset_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 **
     middle over the columns of $G$ (same kernel), reduced to independent rows, whichever is cheaper. The answer is a
     deterministic function of the input. ``gram``: the Gram matrix of $v_1, \dots, v_n, -t$ (as for
     :func:`count_subsets_with_sum`), when the caller has it cheaper. Raises :class:`~semialg.errors.UndecidedError`
-    when both $2^d$ and the $2^{\lceil s/2\rceil}\cdot\operatorname{rank}$ entries stored by meeting in the middle over
-    a support of size $s$ exceed ``budget``. Cost: the Gram matrix ($O(n^2D)$) unless given, one $n \times n$ solve
+    when both $2^d$ and the $2^{\lceil s/2\rceil}$ half-sums of meeting in the middle over a support of size $s$
+    exceed ``budget``. Cost: the Gram matrix ($O(n^2D)$) unless given, one $n \times n$ solve
     over $\mathbb{Z}$ (with a kernel: one RREF), then $O(n)$, or $O(2^d dn)$, or $O(2^{s/2}n)$.
 
     >>> find_subset_with_sum([(1, 0), (0, 1), (1, 1)], (2, 1))
@@ -409,7 +409,7 @@ def _zero_one_point(G: fmpq_mat, x0: list, kernel: list, budget: int) -> tuple[i
     if not all(binary(x0[j]) for j in fixed):
         return None
     s = len(support)
-    half = 2 ** ((s + 1) // 2) * (s - d)     # entries stored: the kernel lies in the support, so rank s - d
+    half = 2 ** ((s + 1) // 2)      # half-sums of at most s - d rationals each (the rank of the support's columns)
     if 2 ** d <= min(budget, half):
         rows = [[R[g, j] for j in range(n)] for g in range(d)]
         for values in itertools.product((0, 1), repeat=d):
