@@ -110,3 +110,9 @@ def test_stabilizer_benchmark_smoke():
     mod = _load("bench_stabilizer")
     rows = mod.run(**mod.QUICK)     # the orders were checked against the closed form and the naive chain in run()
     assert [r["order"] for r in rows] == [1, 12] and rows[1]["naive_s"] is not None
+
+
+def test_minimal_form_benchmark_smoke():
+    mod = _load("bench_minimal_form")
+    rows = mod.run(**mod.QUICK)     # the widths agreed and the forms realized the function inside run()
+    assert [r["width"] for r in rows] == [r["N"] for r in rows] and rows[0]["naive_s"] is not None
