@@ -32,7 +32,7 @@ import numpy as np
 from flint import fmpq
 
 import semialg as sa
-from common import main as bench_main, timed
+from common import main as bench_main, ratio, seconds, timed
 from semialg.core.exact import fingerprint
 from semialg.geometry.zero_sum import find_subset_with_sum
 
@@ -98,11 +98,9 @@ QUICK = dict(shapes=((30, 14, 3), (12, 20, 2)), peer_max=20, naive_max=14)
 def table(rows) -> str:
     out = [f"{'architecture':12s} {'N':>4s} {'width':>7s} {'ours':>7s} {'peer':>7s} {'naive':>7s} {'floor':>7s} "
            f"{'peer/ours':>10s} {'naive/ours':>11s} {'ours/floor':>11s}"]
-    cell = lambda v: f"{v:7.2f}" if v is not None else f"{'-':>7s}"  # noqa: E731
-    ratio = lambda v, w: f"{v / w:9.1f}x" if v is not None else f"{'-':>10s}"  # noqa: E731
     for r in rows:
-        out.append(f"{r['arch']:12s} {r['N']:4d} {r['width']:7d} {cell(r['ours_s'])} {cell(r['peer_s'])} "
-                   f"{cell(r['naive_s'])} {cell(r['floor_s'])} {ratio(r['peer_s'], r['ours_s'])} "
+        out.append(f"{r['arch']:12s} {r['N']:4d} {r['width']:7d} {seconds(r['ours_s'], 7)} {seconds(r['peer_s'], 7)} "
+                   f"{seconds(r['naive_s'], 7)} {seconds(r['floor_s'], 7)} {ratio(r['peer_s'], r['ours_s'])} "
                    f"{ratio(r['naive_s'], r['ours_s']):>11s} {r['ours_s'] / r['floor_s']:10.1f}x")
     return "\n".join(out)
 

@@ -44,7 +44,7 @@ import numpy as np
 from flint import fmpq
 
 import semialg as sa
-from common import main as bench_main, timed
+from common import main as bench_main, ratio, seconds, timed
 from semialg.errors import UndecidedError
 from semialg.families.shallow.type_geometry import TypeGeometry
 
@@ -102,10 +102,8 @@ def table(rows) -> str:
     out = [f"{'architecture':14s} {'dead':>4s} {'N':>4s} {'digits':>6s} {'dim':>6s} {'ours s':>8s} {'gram s':>8s} "
            f"{'naive s':>8s} {'floor s':>8s} {'gram/ours':>10s} {'naive/ours':>11s} {'ours/floor':>11s}"]
     for r in rows:
-        cell = lambda v: f"{v:8.2f}" if v is not None else f"{'-':>8s}"  # noqa: E731
-        ratio = lambda v, w: f"{v / w:9.1f}x" if v is not None else f"{'-':>10s}"  # noqa: E731
-        out.append(f"{r['arch']:14s} {r['dead']:4d} {r['N']:4d} {r['digits']:6d} {r['dim']:6d} {cell(r['ours_s'])} "
-                   f"{cell(r['gram_s'])} {cell(r['naive_s'])} {cell(r['floor_s'])} {ratio(r['gram_s'], r['ours_s'])} "
+        out.append(f"{r['arch']:14s} {r['dead']:4d} {r['N']:4d} {r['digits']:6d} {r['dim']:6d} {seconds(r['ours_s'])} "
+                   f"{seconds(r['gram_s'])} {seconds(r['naive_s'])} {seconds(r['floor_s'])} {ratio(r['gram_s'], r['ours_s'])} "
                    f"{ratio(r['naive_s'], r['ours_s']):>11s} {r['ours_s'] / r['floor_s']:10.1f}x")
     return "\n".join(out)
 

@@ -15,6 +15,16 @@ def timed(f, *args, **kw):
     return out, time.perf_counter() - t
 
 
+def seconds(v: float | None, width: int = 8) -> str:
+    """A time in a cell of ``width`` characters, ``-`` when it was not measured."""
+    return f"{v:{width}.2f}" if v is not None else f"{'-':>{width}s}"
+
+
+def ratio(v: float | None, w: float, width: int = 10) -> str:
+    """``v / w`` as ``12.3x`` in a cell of ``width`` characters, ``-`` when ``v`` was not measured."""
+    return f"{v / w:{width - 1}.1f}x" if v is not None else f"{'-':>{width}s}"
+
+
 def columns(rows, width: int) -> str:
     """The rows (dicts with the same keys) as right-aligned columns of ``width`` characters, a header first."""
     cols = list(rows[0])
