@@ -87,6 +87,19 @@ def test_equiv_exit_codes_and_certificates(capsys, tmp_path):
     assert net(x) != other(x) and [str(v) for v in net(x)] == data["values"][0]
 
 
+def test_canonical_of_a_float_network_at_mnist_width(capsys, tmp_path):
+    """784-32-10 float32: the minimal form once held 2^16 half-sums of 7,840 rationals and the process was killed
+    for want of memory; the shares of the linear part decide it (every neuron on a kink of its own: width 32)."""
+    import numpy as np
+    rng = np.random.default_rng(3)
+    W1, b1 = rng.normal(size=(32, 784)).astype(np.float32), rng.normal(size=32).astype(np.float32)
+    W2, b2 = rng.normal(size=(10, 32)).astype(np.float32), rng.normal(size=10).astype(np.float32)
+    save(Network.from_arrays([W1, W2], [b1, b2]), tmp_path / "mnist.json")
+    code, out, _ = run(capsys, "canonical", str(tmp_path / "mnist.json"), "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data["kinks"]) == 32 and data["minimal_width"] == 32
+
+
 def test_canonical_and_fibre_commands(capsys, tmp_path):
     three = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
     save(three, tmp_path / "t.json")
