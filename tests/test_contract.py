@@ -145,6 +145,7 @@ def _instances() -> dict[str, list]:
     one = Fraction(1)
     objs += [im.ShiftHiddenBiases((0,), (one,), -one), im.DoubleDeadNeuron(1), im.ReflectHiddenNeuron(0, 2 * one),
              im.PairOffP(0, 1, "shift", one), im.PairTrade(0, 1, (2,), False, (one, 0 * one), one, -one, 0 * one),
+             im.PairTrade(0, 1, (), True, (one, one), one, one, one, ((2, ((0 * one, one), -one, one)),)),
              im.InnerNetworkMove(WitnessMove("dead row", 1, (0,)))]
     for res, _, _ in _certificates():
         objs += [res, res.certificate]

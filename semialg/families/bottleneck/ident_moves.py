@@ -227,8 +227,10 @@ class PairTrade(_IdentMove):
     r"""An opposite pair (``kept`` $= i$, ``freed`` $= j$, $(w_j, b_j) = -\lambda(w_i, b_i)$, $\lambda > 0$,
     checked exactly) merged onto neuron $i$ ($v_i \mapsto v_i + \lambda v_j$, $(w_i, b_i)$ negated too when
     ``kept_flipped``), the neurons ``flipped`` negated ($(w, b) \mapsto (-w, -b)$), neuron $j$ replaced by
-    ``(w, b, v)`` and $e$ set to ``e``: the linear part these flips leave on $P$ carried by a hyperplane off $P$.
-    Valid iff neuron $j$ misses $P$ afterwards and $\sigma(h)$ is unchanged (checked exactly)."""
+    ``(w, b, v)`` and $e$ set to ``e``: the linear part these flips leave on $P$ carried by a hyperplane off $P$ —
+    or by two, with the hidden neurons of ``also`` (pairs ``(k, (w, b, v))``) given new rows too. Valid iff neuron
+    $j$ and those of ``also`` miss $P$ afterwards (and the latter before) and $\sigma(h)$ is unchanged (checked
+    exactly)."""
 
     kept: int
     freed: int
@@ -238,12 +240,20 @@ class PairTrade(_IdentMove):
     b: fmpq
     v: fmpq
     e: fmpq
+    also: tuple = ()
     mechanism: ClassVar[str] = "pair trade"
+
+    def _also(self) -> tuple[int, ...]:
+        try:
+            return tuple(k for k, _ in self.also)
+        except (TypeError, ValueError):
+            self._fail("also: not pairs (neuron, (w, b, v))")
 
     def build(self, net: Network) -> Network:
         ns = _neurons(net)
         i, j = check_neurons((self.kept, self.freed), len(ns))
-        F = check_neurons(tuple(self.flipped) + (i, j), len(ns))[:-2]
+        K = self._also()
+        F = check_neurons(tuple(self.flipped) + K + (i, j), len(ns))[:len(self.flipped)]
         lam = _ratio(tuple(ns[i][0]) + (ns[i][1],), tuple(ns[j][0]) + (ns[j][1],))
         if lam is None:
             self._fail(f"neurons {i + 1}, {j + 1} are not an opposite pair (w_j, b_j) = -lambda (w_i, b_i)")
@@ -252,11 +262,14 @@ class PairTrade(_IdentMove):
             ns[k] = (_scale(-_ONE, w), -b, v)
         ns[i] = (ns[i][0], ns[i][1], ns[i][2] + lam * ns[j][2])
         ns[j] = _neuron((self.w, self.b, self.v), len(ns[0][0]))
+        for k, row in self.also:
+            ns[k] = _neuron(row, len(ns[0][0]))
         return _rebuild(net, ns, _q(self.e, "e"))
 
     def apply(self, net: Network) -> Network:
         after = self.build(net)
-        return _check(self, net, after, hidden=((after, self.freed),))
+        moved = ((after, self.freed),) + tuple((x, k) for k in self._also() for x in (net, after))
+        return _check(self, net, after, hidden=moved)
 
     def describe(self) -> str:
         i, j = self.kept + 1, self.freed + 1
@@ -264,8 +277,10 @@ class PairTrade(_IdentMove):
                  "no other neuron flipped")
         return (f"opposite pair {min(i, j)}, {max(i, j)} sharing a hyperplane, the kink carried by neuron "
                 f"{i}{' (flipped)' if self.kept_flipped else ''}, {moved}, neuron {j} moved off P carrying their "
-                f"linear part: w_{j} = ({', '.join(map(str, self.w))}), b_{j} = {self.b}, v_{j} = {self.v}, "
-                f"e = {self.e}")
+                f"linear part: w_{j} = ({', '.join(map(str, self.w))}), b_{j} = {self.b}, v_{j} = {self.v}"
+                + "".join(f", hidden neuron {k + 1} moved too: w_{k + 1} = ({', '.join(map(str, w))}), "
+                          f"b_{k + 1} = {b}, v_{k + 1} = {v}" for k, (w, b, v) in self.also)
+                + f", e = {self.e}")
 
 
 @dataclass(frozen=True)

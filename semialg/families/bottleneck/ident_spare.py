@@ -61,7 +61,7 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["SpareNeuron", "SpareTheorem", "spare", "MAX_HYPERPLANES"]
+__all__ = ["SpareNeuron", "SpareTheorem", "spare", "MAX_HYPERPLANES", "hyperplanes", "residual", "SpareResidual"]
 
 #: The most hyperplanes whose $2^m$ orientations are enumerated.
 MAX_HYPERPLANES = 12
@@ -69,10 +69,12 @@ MAX_HYPERPLANES = 12
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
 
-def _hyperplanes(view: OuterView) -> list[tuple[tuple, fmpq, fmpq]]:
-    r"""``(lin(l_j), J_j, N_j)`` per hyperplane of the first layer (module docstring)."""
+def hyperplanes(view: OuterView, skip: int | None = None) -> list[tuple[tuple, fmpq, fmpq]]:
+    r"""``(lin(l_j), J_j, N_j)`` per hyperplane of the first layer (module docstring), neuron ``skip`` left out."""
     found: dict = {}
-    for w, b, v in zip(view.w, view.b, view.v, strict=True):
+    for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
+        if k == skip:
+            continue
         key, lam, sign = normalise_row(tuple(w) + (b,))
         entry = found.setdefault(fingerprint(key), [key, _ZERO, _ZERO])
         entry[1] += v * lam
@@ -102,8 +104,8 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
     t = combinatorial_type(net, budget=None if deadline is None else max(0.5, deadline - time.monotonic()))
     if t.regime != "PN" or any(c != "V" for c in t.classes):
         return "not regime PN with every first-layer neuron visible"
-    view, n0 = OuterView.of(net), net.widths[0]
-    planes = _hyperplanes(view)
+    view = OuterView.of(net)
+    planes = hyperplanes(view)
     if len(planes) != net.widths[1] - 1 or len(planes) > MAX_HYPERPLANES:
         return f"the rows lie on {len(planes)} hyperplanes, not n1 - 1 = {net.widths[1] - 1} (at most " \
                f"{MAX_HYPERPLANES})"
@@ -118,22 +120,43 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
         return "no face of the boundary of P fixes sigma(h') = mu sigma(h)"
     if len(_components(pieces(net, clock)[0])) != 1:
         return "P is not connected"
-    rays, cones = list(region.p_rays), None
+    carried = SpareResidual(net, region.p_rays)
     for eps in itertools.product((0, 1), repeat=len(planes)):
         if deadline is not None and time.monotonic() > deadline:
             raise UndecidedError("one spare neuron: the budget ran out among the orientations")
-        L = tuple(sum(((N - e * J) * x for (_, J, N), e, x in zip(planes, eps, col, strict=True)), _ZERO)
-                  for col in zip(*(lin for lin, _, _ in planes), strict=True))
+        L = residual(planes, eps)
         if not any(L):
             return f"orientation {eps}: one neuron per hyperplane computes h, a neuron is free"
-        if all(dot(L, r) >= 0 for r in rays):
-            return f"orientation {eps}: the residual is bounded below on P, a U+ neuron can carry it"
-        if all(dot(L, r) <= 0 for r in rays):
-            cones = cell_cones(net) if cones is None else cones
-            if cones is None or not _escapes(L, cones, n0):
-                return f"orientation {eps}: the residual is bounded above on P and no direction refutes a U+ " \
-                       f"neuron with v > 0 carrying it"
+        why = carried.failure(L)
+        if why is not None:
+            return f"orientation {eps}: {why}"
     return None
+
+
+def residual(planes, eps) -> tuple:
+    r"""$L_\varepsilon = \sum_j(N_j - \varepsilon_jJ_j)\,\mathrm{lin}(\ell_j)$ for ``planes`` from :func:`hyperplanes`."""
+    return tuple(sum(((N - e * J) * x for (_, J, N), e, x in zip(planes, eps, col, strict=True)), _ZERO)
+                 for col in zip(*(lin for lin, _, _ in planes), strict=True))
+
+
+class SpareResidual:
+    r"""Conditions (ii) and (iii) of the module's theorem for a residual $L \ne 0$ of ``net`` (the rays of
+    $\overline P$ given): ``failure(L)`` says how a U+ neuron $a\sigma(z)$, $-a\,w = \mu L$, might carry it
+    (``None`` when none can). The cells' generators are found once, on first need."""
+
+    def __init__(self, net: Network, rays):
+        self.net, self.rays, self._cones = net, list(rays), False
+
+    def failure(self, L: tuple) -> str | None:
+        if all(dot(L, r) >= 0 for r in self.rays):
+            return "the residual is bounded below on P, a U+ neuron can carry it"
+        if all(dot(L, r) <= 0 for r in self.rays):
+            if self._cones is False:
+                self._cones = cell_cones(self.net)
+            if self._cones is None or not _escapes(L, self._cones, self.net.widths[0]):
+                return "the residual is bounded above on P and no direction refutes a U+ neuron with v > 0 " \
+                       "carrying it"
+        return None
 
 
 @dataclass(frozen=True)

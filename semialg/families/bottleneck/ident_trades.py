@@ -16,6 +16,15 @@ it may or may not stay $\le 0$; a candidate positive at a vertex of $\{h \le 0\}
 $\sigma(h') \ne \sigma(h)$ there), the others are decided exactly by the engine, like every candidate here. With
 $F = \emptyset$, $\epsilon = 0$ these are the pair moves of :mod:`~.ident_witnesses`.
 
+**Two hyperplanes between the components.** With a hidden neuron $k$ of class U± ($z_k < 0$ on a component $Q_1$
+of $P$, $> 0$ on $Q_2$) the freed neuron and neuron $k$ can carry $L$ together: neuron $j$ the map $L\cdot x +
+\gamma$ on $Q_1$ and neuron $k$ the map $v_kz_k + L\cdot x + \gamma$ on $Q_2$, each from a hyperplane between
+$Q_1$ and $Q_2$ ($\gamma$ from :func:`~.ident_separated_pair.joint_offsets`: the middle of each interval, else its
+ends). Then $h' = h$ on $P$ again, and off $P$ the engine decides. These are the witnesses of the cases that the
+theorem of :mod:`~.ident_separated_pair` leaves open, e.g. $W = ((-2, 1), (4, -2), (-1, -1), (-1, 3))$, $b = (2,
+-4, 0, -1)$, $v = (-1, -3, 1, 1)$, $e = -2$: the pair merged onto one neuron, the freed one on $x - 2y = 1/2$ and
+neuron 4 on $y = 3/2$ (one position of an interval).
+
 >>> net = Network.from_arrays([[[3, 1], [-3, -1], [3, 2], [1, -2]], [[1, -2, 1, -2]], [[-1]]],
 ...                           [[3, -3, -1, -2], [1], [-2]])
 >>> label, other = trade_witnesses(net)[0]
@@ -28,6 +37,7 @@ candidates per pair ($n_1 \le$ :data:`MAX_TRADE_NEURONS`), each $O(n_1n_0)$ per 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from flint import fmpq
@@ -37,6 +47,7 @@ from semialg.engine.neurons import hyperplane_pairs
 from semialg.errors import SemialgError
 from semialg.families.bottleneck.ident_cache import hidden_region
 from semialg.families.bottleneck.ident_moves import MoveLabel, PairTrade
+from semialg.families.bottleneck.ident_separated_pair import joint_offsets, side, sides_of
 from semialg.families.bottleneck.ident_witnesses import z_range
 from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.types import combinatorial_type
@@ -73,15 +84,30 @@ def trade_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
     if bottleneck_case(net) != "a" or not 2 <= net.widths[0] <= 4 or net.widths[1] > MAX_TRADE_NEURONS:
         return ()
     try:
-        if combinatorial_type(net, budget=budget).regime != "PN":
+        t = combinatorial_type(net, budget=budget)
+        if t.regime != "PN":
             return ()
-        region = hidden_region(net, _Clock(budget, None, "candidate witnesses: the hull of the closure of P"))
+        clock = _Clock(budget, None, "candidate witnesses: the hull of the closure of P")
+        region = hidden_region(net, clock)
+        between = [(k, Q1, Q2) for k, cls in enumerate(t.classes) if cls == "U+-"
+                   for Q1, Q2 in itertools.product(*sides_of(net, k, clock))]
     except SemialgError:
         return ()
     view, x0 = OuterView.of(net), _inside(region)
     off_p = [v for Q in region.n_pieces for v in Q.vertices]
     _, opposite = hyperplane_pairs(view.inner, 1)
     out = []
+
+    def keep(label: str, move: PairTrade) -> None:
+        try:
+            e = view.e + view.inner(x0)[0] - OuterView.of(move.build(net)).inner(x0)[0]
+            move = dataclasses.replace(move, e=e)
+            moved = move.build(net)
+        except SemialgError:
+            return
+        h2 = OuterView.of(moved).inner
+        if not any(h2(p)[0] > 0 for p in off_p if not region.h(p) > 0):
+            out.append((MoveLabel(label, move), moved))
     for i, j, lam in opposite:
         for kept, freed, mu in ((i, j, lam), (j, i, 1 / lam)):
             c_h = view.v[kept] + mu * view.v[freed]
@@ -94,19 +120,30 @@ def trade_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Netwo
                 for k in F:
                     L = tuple(x + view.v[k] * y for x, y in zip(L, view.w[k], strict=True))
                 lo, hi = z_range(region, L, fmpq(0)) if any(L) else (None, None)
+                n = freed + 1
                 for sign, bound in ((-1, hi), (1, lo)):
                     for extra in (() if bound is None or x0 is None else _OFFSETS[:1] if sign < 0 else _OFFSETS):
                         w_j, b_j = tuple(sign * x for x in L), -sign * bound + extra
-                        move = PairTrade(kept, freed, F, bool(flip), w_j, b_j, fmpq(sign), view.e)
-                        moved = move.build(net)
-                        e = view.e + view.inner(x0)[0] - OuterView.of(moved).inner(x0)[0]
-                        move = PairTrade(kept, freed, F, bool(flip), w_j, b_j, fmpq(sign), e)
-                        moved = move.build(net)
-                        h2 = OuterView.of(moved).inner
-                        if any(h2(p)[0] > 0 for p in off_p if not region.h(p) > 0):
-                            continue
-                        n = freed + 1
-                        out.append((MoveLabel(f"{_label(i, j, kept, F, flip)}, neuron {n} moved off P carrying "
-                                              f"their linear part: w_{n} = ({', '.join(map(str, w_j))}), "
-                                              f"b_{n} = {b_j}", move), moved))
+                        keep(f"{_label(i, j, kept, F, flip)}, neuron {n} moved off P carrying their linear part: "
+                             f"w_{n} = ({', '.join(map(str, w_j))}), b_{n} = {b_j}",
+                             PairTrade(kept, freed, F, bool(flip), w_j, b_j, fmpq(sign), view.e))
+                for k, Q1, Q2 in between if x0 is not None else ():
+                    if k in F or k in (i, j):
+                        continue
+                    for gamma in _offsets(joint_offsets(L, view.w[k], view.b[k], view.v[k], Q1, Q2)):
+                        s1 = fmpq(side(L, gamma, Q1[0]))
+                        M, beta = tuple(view.v[k] * x + y for x, y in zip(view.w[k], L, strict=True)), \
+                            view.v[k] * view.b[k] + gamma
+                        s2 = fmpq(side(M, beta, Q2[0]))
+                        w_j, w_k = tuple(s1 * x for x in L), tuple(s2 * x for x in M)
+                        keep(f"{_label(i, j, kept, F, flip)}, neurons {n} and {k + 1} moved between the components "
+                             f"of P carrying their linear part and neuron {k + 1}'s: w_{n} = "
+                             f"({', '.join(map(str, w_j))}), b_{n} = {s1 * gamma}",
+                             PairTrade(kept, freed, F, bool(flip), w_j, s1 * gamma, s1, view.e,
+                                       ((k, (w_k, s2 * beta, s2)),)))
     return tuple(out)
+
+
+def _offsets(intervals) -> list[fmpq]:
+    """The middle of each interval, then the ends (each once)."""
+    return list(dict.fromkeys([(lo + hi) / 2 for lo, hi in intervals] + [x for pair in intervals for x in pair]))

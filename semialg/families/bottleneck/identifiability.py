@@ -88,6 +88,7 @@ from semialg.families.bottleneck.ident_determined import DeterminedTheorem, Inne
 from semialg.families.bottleneck.ident_moves import InnerNetworkMove, MoveLabel, ShiftHiddenBiases
 from semialg.families.bottleneck.ident_line import LineKinks, LineTheorem, line_failure
 from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
+from semialg.families.bottleneck.ident_separated_pair import SeparatedPair, SeparatedPairTheorem, separated_pair
 from semialg.families.bottleneck.ident_spare import SpareNeuron, SpareTheorem, spare
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
 from semialg.families.bottleneck.ident_trades import trade_witnesses
@@ -99,7 +100,7 @@ from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_c
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
            "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
            "hidden_neuron_witnesses", "MAX_SUBSET_NEURONS", "DETERMINED_STEPS",
-           "SEPARATED_STEPS", "LINE_STEPS", "COMPONENTS_STEPS", "SPARE_STEPS"]
+           "SEPARATED_STEPS", "LINE_STEPS", "COMPONENTS_STEPS", "SPARE_STEPS", "SEPARATED_PAIR_STEPS"]
 
 #: The largest $n_2$ for which condition (5) of the case-(b) theorem is decided (it enumerates $2^{n_2}$ sums).
 MAX_SUBSET_NEURONS = 16
@@ -231,13 +232,16 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                        "hyperplane of its own, with the rows spanning a plane and h unbounded above or varying on "
                        "each hyperplane")
         route = "determined" if determined(net, deadline) else "separated" if separated(net, deadline) else \
-            "components" if separable(net, deadline) else "spare" if spare(net, deadline) else None
+            "components" if separable(net, deadline) else "spare" if spare(net, deadline) else \
+            "separated pair" if separated_pair(net, deadline) else None
         if route is None:
-            checked.append("determined, separated, components and spare-neuron bottleneck theorems not applied: no "
-                           "face of the boundary of P fixing sigma(h') = mu sigma(h), or P not connected or a row "
-                           "bounded above on P, and not every neuron visible on its own hyperplane but one of class "
-                           "U+-, and two hyperplanes separating the components of P, and not every neuron visible on "
-                           "n1 - 1 hyperplanes with no hidden neuron able to carry the rest")
+            checked.append("determined, separated, components, spare-neuron and separated-pair bottleneck theorems "
+                           "not applied: no face of the boundary of P fixing sigma(h') = mu sigma(h), or P not "
+                           "connected or a row bounded above on P, and not every neuron visible on its own hyperplane "
+                           "but one of class U+-, and two hyperplanes separating the components of P, and not every "
+                           "neuron visible on n1 - 1 hyperplanes with no hidden neuron able to carry the rest, and not "
+                           "every neuron but one U+- visible on n1 - 2 hyperplanes with no hidden neurons able to "
+                           "carry the rest")
             return None
     inner = OuterView.of(net).inner
     result = inner_identifiable(inner, 10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
@@ -263,6 +267,13 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                           "hyperplanes, and for every orientation of one neuron per hyperplane no hidden neuron "
                           "carrying the residual: every member has h' = mu h", SpareNeuron()), found,
                 ProofStep("spare bottleneck theorem", end, SpareTheorem()))
+    if route == "separated pair":
+        return (ProofStep("hidden neuron beside a shared hyperplane", "f = c s(h) + d in regime PN, a face of the "
+                          "boundary of P fixing sigma(h') = mu sigma(h), every first-layer neuron visible on n1 - 2 "
+                          "hyperplanes but one between two components of P, and for every orientation of one neuron "
+                          "per visible hyperplane no hidden neurons carrying the residual: every member has "
+                          "h' = mu h", SeparatedPair()), found,
+                ProofStep("separated pair bottleneck theorem", end, SeparatedPairTheorem()))
     if route == "separated":
         return (ProofStep("separating neuron", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
                           "sigma(h') = mu sigma(h), every first-layer neuron visible on its own hyperplane but one "
@@ -392,11 +403,16 @@ COMPONENTS_STEPS = {"separable components": SeparableComponents, "inner network 
 #: The case-(a) proof with every neuron visible on $n_1 - 1$ hyperplanes (:mod:`~.ident_spare`).
 SPARE_STEPS = {"one spare neuron": SpareNeuron, "inner network identifiable": InnerIdentifiable,
                "spare bottleneck theorem": SpareTheorem}
+#: The case-(a) proof with one U± neuron and visible neurons on $n_1 - 2$ hyperplanes
+#: (:mod:`~.ident_separated_pair`).
+SEPARATED_PAIR_STEPS = {"hidden neuron beside a shared hyperplane": SeparatedPair,
+                        "inner network identifiable": InnerIdentifiable,
+                        "separated pair bottleneck theorem": SeparatedPairTheorem}
 #: The family's theorems: name -> their steps.
 PROOFS = {"bottleneck theorem": PROOF_STEPS, "ridge theorem": RIDGE_STEPS,
           "determined bottleneck theorem": DETERMINED_STEPS, "separated bottleneck theorem": SEPARATED_STEPS,
           "line bottleneck theorem": LINE_STEPS, "components bottleneck theorem": COMPONENTS_STEPS,
-          "spare bottleneck theorem": SPARE_STEPS}
+          "spare bottleneck theorem": SPARE_STEPS, "separated pair bottleneck theorem": SEPARATED_PAIR_STEPS}
 
 
 def ridge_proof(net: Network, checked: list) -> tuple | None:
