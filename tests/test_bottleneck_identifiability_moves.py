@@ -127,9 +127,10 @@ def test_opposite_pairs_with_the_other_sign_are_not_identifiable(params):
 def test_determined_pairs_are_proven_and_the_proof_rechecks(params):
     net = _net(*params)
     r = identifiable(net, budget=20)
-    assert r.status == "identifiable" and r.verify(net)
-    assert [s.name for s in r.proof] == ["inner determined", "inner network identifiable",
-                                         "determined bottleneck theorem"]
+    assert r.status == "identifiable" and r.verify(net) and InnerDetermined().verify(net)
+    # without a shared hyperplane the exact visibility points prove it first by the theorem of visible kinks
+    first = "visible kinks" if params is DETERMINED[0] else "inner determined"
+    assert [s.name for s in r.proof][0] == first
     g = sa.GroupElement.random(net.architecture, seed=3)
     assert identifiable(g.act(net), budget=20).status == "identifiable"
 
@@ -137,7 +138,7 @@ def test_determined_pairs_are_proven_and_the_proof_rechecks(params):
 def test_forged_determined_proofs_are_refused():
     """A proof for another parameter (a pair whose z is bounded on P: not determined), the steps of the other
     theorem mixed in, a subclass of the evidence, and a tampered inner proof are all refused."""
-    net = _net(*DETERMINED[0])
+    net = _net(*DETERMINED[1])
     proof = identifiable(net, budget=20).proof
     for params in WRONG_SIGN:
         other = _net(*params)

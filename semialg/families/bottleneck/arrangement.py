@@ -29,7 +29,7 @@ from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _deci
 from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
 from semialg.geometry.polyhedron import decide
 
-__all__ = ["NetworkArrangement", "visible", "sup_on_line", "extreme_values", "sup_value"]
+__all__ = ["NetworkArrangement", "visible", "point_on_hyperplane", "sup_on_line", "extreme_values", "sup_value"]
 
 
 class NetworkArrangement(Arrangement):
@@ -157,7 +157,14 @@ def visible(arr: NetworkArrangement, view: OuterView, k: int) -> bool:
     if arr.dim == 2:
         top = sup_on_line(arr, view, k)
         return top is None or top > 0
-    u, beta = arr.lines[k][:-1], arr.lines[k][-1]
+    return point_on_hyperplane(view, arr.lines[k][:-1], arr.lines[k][-1]) is not None
+
+
+def point_on_hyperplane(view: OuterView, u: Vec, beta: fmpq) -> Vec | None:
+    r"""An exact point $x$ of $\{u\cdot x + \beta = 0\}$ ($u \ne 0$) with $h(x) > 0$, strictly inside a region of
+    $h$ restricted to the hyperplane (so on no other hyperplane of a neuron crossing it), or ``None`` when the
+    hyperplane misses $P$. Cost: the regions of the restricted network, one exact strict-feasibility decision
+    each."""
     x0 = _scale(-beta / dot(u, u), u)
     basis = nullspace([list(u)])
     W1, b1 = view.inner.weights[0], view.inner.biases[0]
@@ -166,9 +173,11 @@ def visible(arr: NetworkArrangement, view: OuterView, k: int) -> bool:
     for reg in pl.regions(restricted):
         G = [g for g, _ in reg.inequalities] + [reg.linear[0]]
         hh = [c for _, c in reg.inequalities] + [reg.offset[0]]
-        if decide(G, hh, len(basis)):
-            return True
-    return False
+        found = decide(G, hh, len(basis))
+        if found:
+            return tuple(x + sum((y * col[i] for y, col in zip(found.point, basis, strict=True)), _ZERO)
+                         for i, x in enumerate(x0))
+    return None
 
 
 def extreme_values(view: OuterView, arr: NetworkArrangement | None = None) -> tuple[fmpq, fmpq | None]:

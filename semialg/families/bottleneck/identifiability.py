@@ -12,7 +12,8 @@ c\sigma(h) + d$ with $\sigma(h)$ non-constant gives $c' = c/\mu$, $d' = d$. That
 $g'$ acting by $g$ on the first layer and by $\mu$ on the bottleneck neuron. $\square$
 
 For a random parameter whose first-layer neurons all meet $P$ the hypotheses are shown by exact points (found in
-floats, checked exactly) and the inner network is generic, so the classification theorem of one hidden layer
+floats, checked exactly; where the float search misses a thin $H_k \cap P$, from the exact type and the regions of
+$h$ on $H_k$: :func:`~semialg.families.bottleneck.arrangement.point_on_hyperplane`) and the inner network is generic, so the classification theorem of one hidden layer
 proves it identifiable: the proof is three steps that ``verify`` re-checks exactly, at any width.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[1], [2]]], [[0, 0, -1], [-1], [0, 1]])
@@ -81,6 +82,8 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
+from semialg.engine import regions as pl
+from semialg.families.bottleneck.arrangement import point_on_hyperplane
 from semialg.families.bottleneck.ident_cache import inner_identifiable
 from semialg.families.bottleneck.ident_hypotheses import CaseATheorem
 from semialg.families.bottleneck.ident_components import ComponentsTheorem, SeparableComponents, separable
@@ -95,7 +98,8 @@ from semialg.families.bottleneck.ident_trades import trade_witnesses
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
 from semialg.families.bottleneck.outer_fibre import _slope, rising_direction, varying_pair
 from semialg.families.bottleneck.types import combinatorial_type, visibility_witnesses
-from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
+from semialg.families.bottleneck.views import OuterView, RidgeView, _scale, bottleneck_case
+from semialg.geometry.polyhedron import decide
 
 __all__ = ["VisibleKinks", "InnerIdentifiable", "BottleneckTheorem", "visible_kinks", "identifiability_proof",
            "PROOF_STEPS", "RidgeKinks", "UniqueSwitchingSet", "RidgeTheorem", "ridge_proof", "RIDGE_STEPS", "PROOFS",
@@ -196,7 +200,9 @@ def visible_kinks(net: Network) -> VisibleKinks | None:
     through the visibility witness (exact on $H_k$ when $n_0 = 2$)."""
     view = OuterView.of(net)
     seen = visibility_witnesses(view) if any(view.c) else None
-    if seen is None or any(q is None for q in seen[2]) or rank(view.w) < 2:
+    if seen is None or any(q is None for q in seen[2]):
+        seen = _exact_visibility(net, view)
+    if seen is None or rank(view.w) < 2:
         return None
     if len({fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}) != len(view.w):
         return None
@@ -205,6 +211,34 @@ def visible_kinks(net: Network) -> VisibleKinks | None:
         return VisibleKinks(*seen, rising=rising)
     pairs = tuple(varying_pair(view, k, (q,)) for k, q in enumerate(seen[2]))
     return None if None in pairs else VisibleKinks(*seen, varying=pairs)
+
+
+#: The widest first layer whose visibility points are found exactly when the float search misses one.
+EXACT_VISIBILITY_NEURONS = 8
+#: The seconds the exact type may take for them.
+EXACT_VISIBILITY_SECONDS = 5.0
+
+
+def _exact_visibility(net: Network, view: OuterView) -> tuple | None:
+    r"""``(inside, outside, on)`` as in :func:`~semialg.families.bottleneck.types.visibility_witnesses`, from the
+    exact type when the float search missed a thin $H_k \cap P$: in regime PN with every neuron of class V, a point
+    of each $H_k$ inside $P$ and one of $\{h < 0\}$, each strictly inside a region (``None`` otherwise). Cost: the
+    type (within :data:`EXACT_VISIBILITY_SECONDS`), and the regions of $h$ and of $h$ on each $H_k$ with one
+    strict-feasibility decision each; only for $n_0 \le 4$ and $n_1 \le$ :data:`EXACT_VISIBILITY_NEURONS`."""
+    if net.widths[0] > 4 or net.widths[1] > EXACT_VISIBILITY_NEURONS:
+        return None
+    try:
+        t = combinatorial_type(net, budget=EXACT_VISIBILITY_SECONDS)
+    except SemialgError:
+        return None
+    if t.regime != "PN" or any(c != "V" for c in t.classes):
+        return None
+    on = tuple(point_on_hyperplane(view, w, b) for w, b in zip(view.w, view.b, strict=True))
+    outside = next((found.point for reg in pl.regions(view.inner)
+                    for found in (decide([g for g, _ in reg.inequalities] + [_scale(-_ONE, reg.linear[0])],
+                                         [c for _, c in reg.inequalities] + [-reg.offset[0]], net.widths[0]),)
+                    if found), None)
+    return None if None in on or outside is None else (on[0], outside, on)
 
 
 def identifiability_proof(net: Network, checked: list, deadline: float | None = None) -> tuple | None:
