@@ -35,8 +35,11 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
     exact subset sums over the tensors $\\delta_H \\otimes u_H$
     (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, with their Gram matrix from the factors) decide width
     $N$, then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$ while ``budget`` lasts (a Gram
-    matrix and a solve each, $(N + 1)^3/256$ units: 784-1024-10 with a merged pair, where one costs 20 s and 2 GB,
-    tries none), else uses opposite pairs with $F = \\emptyset$ — still minimal for
+    matrix and a solve each, $(N + 1)^3/256$ units) — but first a screen modulo a prime
+    (:meth:`~semialg.families.shallow.kink_tensors.KinkTensors.screen`, one inverse for all $H_0$) leaves at most
+    one $F$ per question, checked exactly, and the solves only for the $H_0$ it cannot decide (784-1024-10 with a
+    merged pair: 15 s, where the solve for width $N$ alone took 120 s) — else uses opposite pairs with
+    $F = \\emptyset$ — still minimal for
     $k = 1$. :class:`ArchitectureError` when the budget is spent. Cost: $O(2^N)$ exact residual tests within the
     limit; beyond, one $N \\times N$ integer solve for independent normals (784-256-10: 1 s), else $O(N^2(m + k))$
     for the Gram matrix and a solve per hyperplane tried.
@@ -153,26 +156,39 @@ def _residual(K: CanonicalForm, F: Sequence[int]) -> list[list[fmpq]]:
 
 
 def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict]:
-    """$F$ and the plan for the residual: by the shares of $L$ when the normals are linearly independent, else by
-    exact subset sums over the tensors $\\delta_H \\otimes u_H$ with their Gram matrices from the factors."""
+    """$F$ and the plan for the residual: by the shares of $L$ when the normals are linearly independent, else by the
+    screen modulo a prime with its candidates checked exactly, and by exact subset sums over the tensors
+    $\\delta_H \\otimes u_H$ (with their Gram matrices from the factors) for what the screen leaves."""
     N, k = K.num_kinks, K.output_dim
     T = KinkTensors(K)
     shares = T.shares()
     if shares is not None:
         return _absorbing_set_by_shares(K, shares)
+    spent = (N + 1) ** 2 * (k + 1) // 64      # the screen: k + 2 products and inverses modulo p, in word operations
+    screened = T.screen(one_more=False) if spent <= budget else None
+    if screened is not None:
+        if screened.orientation is not None and not any(x for row in _residual(K, screened.orientation) for x in row):
+            return screened.orientation, {}
+        screened = T.screen()
+        for h0, F in screened.through:
+            t = _carried_by(_residual(K, F), K.kinks[h0][0][:-1])
+            if t is not None:
+                return F, {("existing", h0): t}
     flat = lambda rows: tuple(x for r in rows for x in r)  # noqa: E731
     vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks]
     target = tuple(-x for x in flat(K.linear))
-    F = find_subset_with_sum(vecs, target, budget, gram=T.gram(range(N)))
-    if F is not None:
-        return F, {}
-    spent = 0
-    for h0, (key0, _) in enumerate(K.kinks):
+    if screened is None:
+        F = find_subset_with_sum(vecs, target, budget, gram=T.gram(range(N)))
+        if F is not None:
+            return F, {}
+    candidates = range(N) if screened is None else screened.undecided
+    for tried, h0 in enumerate(candidates):
         spent += (N + 1) ** 3 // 256          # a Gram matrix and an N x N solve per hyperplane H0: O(N^3)
         if spent > budget:
-            raise UndecidedError(f"width {N + 1} is undecided: {h0} of the {N} kink hyperplanes tried (a Gram matrix "
-                                 f"and an exact solve each) within the budget {budget}")
-        u = key0[:-1]
+            raise UndecidedError(f"width {N + 1} is undecided: {tried} of the {len(candidates)} kink hyperplanes "
+                                 f"{'the screen modulo a prime left ' if screened is not None else ''}tried (a "
+                                 f"Gram matrix and an exact solve each) within the budget {budget}")
+        u = K.kinks[h0][0][:-1]
         j = next(j for j, x in enumerate(u) if x != 0)
         m = len(u)
 
@@ -186,9 +202,16 @@ def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict
                                  gram=T.gram(others, Ur, [j]))
         if S is not None:
             F = tuple(others[s] for s in S)
-            R = _residual(K, F)
-            return F, {("existing", h0): tuple(-R[r][j] / u[j] for r in range(k))}
+            return F, {("existing", h0): _carried_by(_residual(K, F), u)}
     return (), _residual_cost(_residual(K, ()), K, ())[1]
+
+
+def _carried_by(R: Sequence[Sequence[fmpq]], u: Sequence[fmpq]) -> tuple[fmpq, ...] | None:
+    """$t$ with $R = -t\\,u^T$ (one neuron on the hyperplane of normal $u$ absorbs it), or ``None``."""
+    j = next(j for j, x in enumerate(u) if x != 0)
+    if any(x != row[j] / u[j] * y for row in R for x, y in zip(row, u, strict=True)):
+        return None
+    return tuple(-row[j] / u[j] for row in R)
 
 
 def _absorbing_set_by_shares(K: CanonicalForm, shares: LinearShares) -> tuple[tuple[int, ...], dict]:
