@@ -257,8 +257,9 @@ _STRUCTURAL_PROOF = ("shallow structure", "components in the orbit", "classifica
 def _check_proof(net: Network, proof: tuple) -> bool:
     """Whether ``proof`` is exactly one complete proof of identifiability for ``net``, every step re-checked:
     either every condition of a fresh :func:`genericity` (shallow scope) plus the classification theorem, or
-    the structural steps of :func:`_shallow_proof`; without a hidden layer the one step saying so (an affine map
-    determines its parameters). Local identifiability never proves identifiability."""
+    the structural steps of :func:`_shallow_proof`, or exactly the steps of one theorem of a family (at any depth);
+    without a hidden layer the one step saying so (an affine map determines its parameters). Local
+    identifiability never proves identifiability."""
     if not proof or not all(type(step) is ProofStep for step in proof):   # a subclass could override verify
         raise CertificateError("no proof")
     if net.depth == 1:     # f = Wx + b determines (W, b): the one step names that, for this depth
@@ -268,10 +269,10 @@ def _check_proof(net: Network, proof: tuple) -> bool:
     names = sorted(step.name for step in proof)
     if "local identifiability" in names:
         raise CertificateError("local identifiability does not prove identifiability")
+    for family in families_for(net):
+        if any(names == sorted(steps) for steps in family.identifiability_steps.values()):
+            return all(step.verify(net) for step in proof)
     if net.depth != 2:
-        for family in families_for(net):
-            if any(names == sorted(steps) for steps in family.identifiability_steps.values()):
-                return all(step.verify(net) for step in proof)
         raise CertificateError(f"the steps are not the proof of a theorem for depth {net.depth}: one hidden layer, "
                                f"or a family's ({', '.join(f.name for f in families_for(net))})")
     for step in proof:
@@ -642,6 +643,11 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
         if shallow is not None:
             return IdentifiabilityResult("not identifiable", witness=shallow[0], move=shallow[1],
                                          checked=tuple(checked))
+        for family in families_for(net):
+            steps = family.identifiability_proof(net, checked, deadline) if time.monotonic() < deadline else None
+            if steps:
+                return IdentifiabilityResult("identifiable", tuple(steps), checked=tuple(checked),
+                                             locally_identifiable=True)
     found = None
     if time.monotonic() > deadline:     # both searches can take minutes on wide layers (exact spans, patterns)
         checked.append("narrower networks and family fibre members not searched: the budget was spent")

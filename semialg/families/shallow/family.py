@@ -11,6 +11,7 @@ from semialg.families.shallow.canonical import CanonicalForm, canonical_form, eq
 from semialg.families.shallow.dimension import shallow_functional_dimension
 from semialg.families.shallow.fibre import ShallowFibre, fibre, is_orbit_case
 from semialg.families.shallow.minimal import minimal_form
+from semialg.families.shallow.one_spare import STEPS as ONE_SPARE_STEPS, one_spare_proof
 from semialg.families.shallow.symmetries import Stabilizer, hidden_symmetries, stabilizer
 
 __all__ = ["ShallowFamily"]
@@ -21,6 +22,14 @@ class ShallowFamily(Family):
 
     name = "shallow"
     priority = 10
+    identifiability_steps = {"theorem of one spare neuron (one hidden layer)": ONE_SPARE_STEPS}
+
+    def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
+        """The theorem of :mod:`~semialg.families.shallow.one_spare` (width $N + 1$ over $N$ kink hyperplanes,
+        screened modulo a prime), when the count of types has not decided."""
+        from semialg.engine.identifiability import ProofStep
+        steps = one_spare_proof(net, checked)
+        return None if steps is None else tuple(ProofStep(*step) for step in steps)
 
     def applies(self, net: Network) -> bool:
         return net.depth == 2
