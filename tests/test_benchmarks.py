@@ -115,4 +115,5 @@ def test_stabilizer_benchmark_smoke():
 def test_minimal_form_benchmark_smoke():
     mod = _load("bench_minimal_form")
     rows = mod.run(**mod.QUICK)     # the widths agreed and the forms realized the function inside run()
-    assert [r["width"] for r in rows] == [r["N"] for r in rows] and rows[0]["naive_s"] is not None
+    assert [r["width"] - r["N"] for r in rows] == [0, 0, 1] and rows[0]["naive_s"] is not None
+    assert rows[1]["peer_s"] is not None and rows[2]["peer_s"] is not None      # the exact route, dependent normals
