@@ -28,7 +28,7 @@ class ShallowFamily(Family):
         """The theorem of :mod:`~semialg.families.shallow.one_spare` (width $N + 1$ over $N$ kink hyperplanes,
         screened modulo a prime), when the count of types has not decided."""
         from semialg.engine.identifiability import ProofStep
-        steps = one_spare_proof(net, checked)
+        steps = one_spare_proof(net, checked, deadline)
         return None if steps is None else tuple(ProofStep(*step) for step in steps)
 
     def applies(self, net: Network) -> bool:

@@ -239,10 +239,16 @@ class _ModP:
 
     def through(self) -> tuple[tuple, tuple]:
         p, N, k, M, x0 = self.p, self.N, self.k, self.M, self.x0
-        Phi = [self.delta[:, s, None] * M % p for s in range(k)]                 # the columns of C, every h0
-        Y = [_residues(self.Ginv * nmod_mat(N, N, F.ravel().tolist(), p)) for F in Phi]      # G^{-1} C
-        S = [[(np.diag(M) * (r == s) - (Phi[r] * Y[s] % p).sum(axis=0)) % p for s in range(k)] for r in range(k)]
-        rhs = [(-self.Lu[r] - (Phi[r] * x0[:, None] % p).sum(axis=0)) % p for r in range(k)]
+        phi = lambda s: self.delta[:, s, None] * M % p       # noqa: E731 (column s of C, for every h0)
+        # G^{-1} C in int32 (residues < 2^26), C recomputed rather than kept: k + 1 matrices of N^2 words in memory
+        Y = [_residues(self.Ginv * nmod_mat(N, N, phi(s).ravel().tolist(), p)).astype(np.int32) for s in range(k)]
+        S = [[None] * k for _ in range(k)]
+        rhs = []
+        for r in range(k):
+            C = phi(r)
+            for s in range(k):
+                S[r][s] = (np.diag(M) * (r == s) - (C * Y[s] % p).sum(axis=0)) % p
+            rhs.append((-self.Lu[r] - (C * x0[:, None] % p).sum(axis=0)) % p)
         through, undecided = [], []
         for h0 in range(N):
             A, rank = nmod_mat(k, k + 1, [int(S[r][s][h0]) if s < k else int(rhs[r][h0])
@@ -254,7 +260,7 @@ class _ModP:
             t = np.zeros(k, dtype=np.int64)
             for i, j in enumerate(pivots):
                 t[j] = int(A[i, k])
-            x = (x0 - sum(Y[s][:, h0] * t[s] % p for s in range(k))) % p
+            x = (x0 - sum(Y[s][:, h0].astype(np.int64) * t[s] % p for s in range(k))) % p
             x[h0] = 0
             F = _pattern(x)
             if F is not None:
