@@ -230,6 +230,12 @@ SHIFTED = [([[2, -2], [-4, 4], [3, 1]], [1, -2, 2], [2, 2, -1], -2, -3, 3),
            ([[3, -3], [-3, 3], [-2, 1]], [-1, 1, -3], [1, 1, -2], -1, 2, -3),
            ([[2, -2], [-2, -3], [-1, 1]], [-1, 2, -2], [2, -1, 1], -1, 2, 1),
            ([[1, -1], [-1, 1], [-1, 0]], [-2, 2, 1], [2, 2, -2], -2, 2, 1)]
+#: Two U± neurons whose hyperplanes touch the closure of P on one side: the shift is possible towards the other
+#: side only (a broad scan's last "unknown" parameters without an opposite pair).
+ONE_SIDED = [([[3, -1, 0], [2, 1, 2], [-1, -2, 3], [-1, -1, -1], [-3, 0, 2]], [-1, 0, 2, -1, -3],
+              [1, -3, -2, -1, 1], 0, -1, 0),
+             ([[-2, -2], [-2, -1], [-3, 0], [2, -3], [-3, 2], [-2, 0]], [1, 1, -3, 3, -1, 2], [-3, 1, 1, 3, 2, -1],
+              -3, 1, 0)]
 #: One U± neuron, the others visible on hyperplanes of their own (formerly "unknown"; the last is the module
 #: docstring's example of full local Jacobian rank).
 SEPARATED = [([[-2, 2], [-3, -3], [1, 3]], [-1, -2, 3], [1, -2, -1], 2, -2, -1),
@@ -248,6 +254,30 @@ def test_shifted_hidden_biases_are_verified_witnesses(params):
     rng = random.Random(2)
     for _ in range(200):
         x = tuple(fmpq(rng.randint(-300, 300), rng.randint(1, 7)) for _ in range(2))
+        assert net(x) == r.witness(x)
+    assert oracle(net, r.witness) and orbit_element(net, r.witness) is None
+
+
+@pytest.mark.parametrize("params", ONE_SIDED)
+def test_one_sided_shifts_are_verified_witnesses(params):
+    """A hyperplane touching the closure of P from one side moves away from it: each moved hyperplane has a vertex of
+    a piece of the closure of P on it (so a shift in both directions is impossible), and the witness computes the
+    same function (exact evaluation, region oracle) outside the orbit."""
+    from semialg.families.bottleneck.ident_cache import pieces
+    from semialg.families.bottleneck.obstructions import _Clock
+    from semialg.families.bottleneck.representative import _live
+    net = _net(*params)
+    assert sa.combinatorial_type(net).count("U+-") == 2
+    r = identifiable(net, budget=20)
+    assert r.status == "not identifiable" and "shifted together" in r.move.data[1] and r.verify(net)
+    view, n0 = OuterView.of(net), net.widths[0]
+    vertices = [p for Q, _ in pieces(_live(net), _Clock(20, None, "test"))[0] if Q is not None for p in Q.vertices]
+    moved = [k for k in range(net.widths[1]) if OuterView.of(r.witness).b[k] != view.b[k]]
+    assert len(moved) == 2
+    assert any(any(sum(a * c for a, c in zip(view.w[k], p)) + view.b[k] == 0 for p in vertices) for k in moved)
+    rng = random.Random(3)
+    for _ in range(200):
+        x = tuple(fmpq(rng.randint(-300, 300), rng.randint(1, 7)) for _ in range(n0))
         assert net(x) == r.witness(x)
     assert oracle(net, r.witness) and orbit_element(net, r.witness) is None
 
