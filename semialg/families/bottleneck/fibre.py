@@ -31,6 +31,7 @@ from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible, inner_determined
+from semialg.families.bottleneck.rank_bound import fibre_dimension_bound
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
 from semialg.families.bottleneck.separated_fibre import (SeparatedFibre, mixed_representative, separated_applies,
@@ -88,6 +89,7 @@ class BottleneckFibre(Union):
     _sampler: object = field(default=None, repr=False)
     _local: Callable | None = field(default=None, repr=False)
     generic_representative: object = None
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict:
         out = super().to_json()
@@ -101,9 +103,21 @@ class BottleneckFibre(Union):
 
     @property
     def dimension(self) -> int:
-        """The dimension of the fibre: the maximum over its non-empty components (computed on first use when the
-        family gives a function: case (b) may need a subset-sum search)."""
-        return self.top_dimension() if callable(self.top_dimension) else self.top_dimension
+        r"""The dimension of the fibre: the maximum over its non-empty components (computed on first use when the
+        family gives a function: case (b) may need a subset-sum search). Where the description leaves members
+        unlisted, a lower bound (the listed components, the local dimension at ``network``) that meets the rank
+        bound of :func:`~semialg.families.bottleneck.rank_bound.fibre_dimension_bound` decides it."""
+        if not callable(self.top_dimension):
+            return self.top_dimension
+        if "dimension" not in self._memo:
+            try:
+                self._memo["dimension"] = self.top_dimension()
+            except UndecidedError as err:
+                self._memo["dimension"] = _bounded(self.network, err)
+        found = self._memo["dimension"]
+        if isinstance(found, UndecidedError):
+            raise found
+        return found
 
     def build_component(self, j) -> BottleneckComponent:
         B = self.build(j)
@@ -326,6 +340,20 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                            _sampler=parts.sample, _local=getattr(parts, "local_dimension", None))
 
 
+def _bounded(net: Network, err: UndecidedError) -> int | UndecidedError:
+    """The dimension that ``err``'s proven lower bound, raised to the local dimension's lower bound at ``net``,
+    shares with the rank bound; else ``err`` narrowed to both (returned, not raised)."""
+    if err.bounds is None:
+        return err
+    lower = max(err.bounds[0], local_dimension_bounds(net)[0])
+    bound = fibre_dimension_bound(net)
+    upper = err.bounds[1] if bound is None else min(err.bounds[1], bound)
+    if lower == upper:
+        return lower
+    return UndecidedError(f"{err}; the dimension is between {lower} and {upper} (the local dimension at theta; the "
+                          f"rank of the Jacobian at every member)", bounds=(lower, upper))
+
+
 def _spare_slots(net: Network, t, deadline: float | None, progress) -> SubspaceFibre | None:
     r"""Regime PN, live rows spanning $\mathbb{R}^{n_0}$, no generic member: the types of
     :mod:`~semialg.families.bottleneck.subspace_fibre` with $r = n_0$ (reduced members with inert and constant
@@ -383,7 +411,8 @@ def _scaled_inner_fibre(net: Network, t: BottleneckType, refusal: ArchitectureEr
 
     def top():
         raise UndecidedError(f"the fibre's dimension is at least {lower} (the listed members, with h' = mu h); the "
-                             f"members with h' != mu h are not described ({_no_generic_member(refusal)})")
+                             f"members with h' != mu h are not described ({_no_generic_member(refusal)})",
+                             bounds=(lower, net.architecture.num_parameters))
 
     def local(theta):
         raise UndecidedError("local_dimension: members with h' != mu h, not described, may pass through the point")

@@ -163,6 +163,7 @@ from semialg.families.bottleneck.local_zero_pairs import parted_zero_lower_bound
 from semialg.families.bottleneck.kink_equations import uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
     unused_constant_cases
 from semialg.families.bottleneck.recession import constant_function_bounds, dominated_row_equations
+from semialg.families.bottleneck.rank_bound import rank_bounds
 from semialg.families.bottleneck.covers import joint_cases, kinked_zero_neurons, unused_line_cases, \
     unused_neuron_cases, zero_neuron_cases
 from semialg.families.bottleneck.obstructions import p_components, sign_pieces
@@ -288,7 +289,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     t = combinatorial_type(net) if lower < upper else None
     if lower < upper:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
         lower = max(lower, one_sided_trade_lower_bound(net, t) or 0)
-    for bound in (constant_function_bounds, line_tilt_bounds, positive_constant_bounds, positive_inner_bounds):
+    for bound in (constant_function_bounds, line_tilt_bounds, positive_constant_bounds, positive_inner_bounds,
+                  rank_bounds):
         found = bound(net, t) if lower < upper else None
         if found is not None:
             lower, upper = max(lower, found[0]), min(upper, found[1])

@@ -349,14 +349,16 @@ class SeparatedFibre(SlotLabelledFibre):
     def _undecided_dimension(self) -> int:
         raise UndecidedError(f"separated fibre: the undecided label classes "
                              f"{', '.join(self.class_text(k) for k in self.undecided)} could be larger than every "
-                             f"listed component")
+                             f"listed component",
+                             bounds=(max(self.dims.values()), self.net.architecture.num_parameters))
 
     def _unproven_dimension(self) -> int:
         raise UndecidedError(f"the fibre's dimension is at least {max(self.dims.values())} (the listed components, "
                              f"members of simple type); it was built from a member whose hidden neurons share a "
                              f"hyperplane or meet at a vertex on {{h = 0}}, and members of other types (several "
                              f"neurons on a seen kink hyperplane, constant neurons, cancelling kinks crossing P) are "
-                             f"not described and may form larger pieces")
+                             f"not described and may form larger pieces",
+                             bounds=(max(self.dims.values()), self.net.architecture.num_parameters))
 
     def class_text(self, key) -> str:
         F, hidden = key
