@@ -80,7 +80,7 @@ def test_the_engine_reports_and_replays_a_family_move():
     r = identifiable(net, budget=20)
     assert r.status == "not identifiable" and r.move.kind == "family move" and r.move.target is None
     assert r.verify(net) and r.move.apply(net) == r.witness
-    assert "neurons 1, 2" in r.move.describe() and "b_1 - 1/4" in r.move.describe()
+    assert "neurons 1, 2" in r.move.describe() and "b_1 - 1/2" in r.move.describe()
     move = r.move.data[1].move
     # the witness of another move: the replay does not lead to it
     other = dataclasses.replace(move, deltas=tuple(d / 2 for d in move.deltas), t=move.t / 2).build(net)

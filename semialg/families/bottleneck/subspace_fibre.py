@@ -540,7 +540,8 @@ class SubspaceFibre:
             high = (f"{upper} (the module's proposition)" if upper is not None else
                     f"{self.net.architecture.num_parameters} (the parameter count)")
             raise UndecidedError(f"the fibre's dimension is between {low} and {high}: widths "
-                                 f"{sorted(self.undescribed)} of on-space neurons are not described")
+                                 f"{sorted(self.undescribed)} of on-space neurons are not described",
+                                 bounds=(lower or 0, self.net.architecture.num_parameters if upper is None else upper))
         return lower
 
     def local_dimension(self, theta) -> int:
