@@ -175,3 +175,60 @@ def test_no_bound_outside_the_hypotheses():
     assert fibre_dimension_bound(ridge) is None
     assert fibre_dimension_bound(nonnegative) is None
     assert fibre_dimension_bound(silent) is None
+
+
+# -- the functional dimension at a parameter whose neurons are all seen ----------------------------------------
+
+def _float_bottleneck(n0: int, n1: int, n3: int, seed: int = 0) -> sa.Network:
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    W1 = rng.standard_normal((n1, n0)).astype(np.float32) / np.sqrt(n0)
+    b1 = rng.standard_normal(n1).astype(np.float32) * 0.1
+    W2 = rng.standard_normal((1, n1)).astype(np.float32) / np.sqrt(n1)
+    W3 = rng.standard_normal((n3, 1)).astype(np.float32)
+    return sa.Network.from_arrays([W1, W2, W3], [b1, np.float32([0.1]), np.zeros(n3, np.float32)])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_visible_rank_certificate_agrees_with_the_jacobian(seed):
+    """Where the certificate is found its dimension D - n1 - 1 is the rank of the Jacobian computed by the engine
+    (sampled batch and regions, method="batch", independent of the family)."""
+    from semialg.engine.regions import functional_dimension
+    from semialg.families.bottleneck.rank_bound import visible_rank_certificate
+    net = _random(seed)
+    cert = visible_rank_certificate(net)
+    if cert is None:
+        return
+    assert cert.verify(net)
+    assert cert.dimension == functional_dimension(net, method="batch").value
+
+
+def test_forged_visible_rank_certificates_are_refused():
+    import dataclasses
+    from semialg.errors import CertificateError
+    from semialg.families.bottleneck.rank_bound import visible_rank_certificate
+    net = sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    cert = visible_rank_certificate(net)
+    assert cert.verify(net) and cert.dimension == 11 - 3
+    forged = [dataclasses.replace(cert, dimension=9), dataclasses.replace(cert, inside=cert.outside),
+              dataclasses.replace(cert, on=cert.on[:1]), dataclasses.replace(cert, on=(cert.on[0], cert.on[0])),
+              dataclasses.replace(cert, on=(cert.on[0], ("a", "b"))), dataclasses.replace(cert, dimension="8")]
+    for bad in forged:
+        with pytest.raises(CertificateError):
+            bad.verify(net)
+    twins = sa.Network.from_arrays([[[1, 0], [2, 0]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    assert visible_rank_certificate(twins) is None
+    with pytest.raises(CertificateError):
+        dataclasses.replace(cert, on=cert.on).verify(twins)
+    with pytest.raises(CertificateError):
+        cert.verify(sa.Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]]))
+
+
+def test_functional_dimension_at_scale_uses_the_certificate():
+    """100-64-1-10 from float32 weights (6,549 parameters, above PEEL_FIRST): kink peeling cannot fix the bottleneck
+    neuron, whose kinks lie on the curved {h = 0}; the family's certificate gives D - 65, verified."""
+    net = _float_bottleneck(100, 64, 10)
+    fd = sa.functional_dimension(net)
+    assert fd.method == "bottleneck: visible kinks" and fd.value == fd.upper_bound == 6549 - 65
+    assert fd.certificate.verify(net) and fd.certificate.num_points == 66

@@ -160,6 +160,9 @@ def _instances() -> dict[str, list]:
     objs += _deep_instances()
     from semialg.engine.kink_peeling import kink_peeling_certificate
     objs.append(kink_peeling_certificate(sa.Network.random((6, 4, 3, 2), seed=5)))
+    from semialg.families.bottleneck.rank_bound import visible_rank_certificate
+    objs.append(visible_rank_certificate(sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1], [2]]],
+                                                                [[0, 0], [-1], [0, 0]])))
     out: dict[str, list] = {}
     for o in objs:
         out.setdefault(type(o).__name__, []).append(o)

@@ -162,3 +162,34 @@ def test_from_integers_at_the_int64_extremes():
     assert M.rows == ((fmpq(-2), fmpq(1)),) and M.denominator == 1
     with pytest.raises(ParameterError):
         RationalMatrix.from_integers(np.array([[0.5]]), 1)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_matvec_equals_the_sum_of_products_by_entry(data):
+    """A v, dense and sparse, from the integer form (floats) or the rows, against Python's Fractions entry by
+    entry; v with unrelated denominators, zeros and integers."""
+    A = data.draw(float_arrays(data.draw(FLOATS)))
+    M = RationalMatrix.of(A)
+    n = A.shape[1]
+    entry = st.one_of(st.integers(-10 ** 6, 10 ** 6), st.fractions(max_denominator=10 ** 12), st.just(0))
+    v = [Fraction(x) for x in data.draw(st.lists(entry, min_size=n, max_size=n))]
+    expected = [sum((a * x for a, x in zip(row, v)), Fraction(0)) for row in by_entry(A)]
+    got = M.matvec([fmpq(x.numerator, x.denominator) for x in v])
+    assert [Fraction(int(g.p), int(g.q)) for g in got] == expected
+    ints = [int(x) for x in v]
+    got = RationalMatrix.of(A).matvec(ints)
+    assert [Fraction(int(g.p), int(g.q)) for g in got] == [sum((a * x for a, x in zip(row, ints)), Fraction(0))
+                                                           for row in by_entry(A)]
+
+
+def test_matvec_of_floats_too_spread_for_int64():
+    """Entries from 1e-300 to 1e300 (kept as floats, no int64 form) and subnormals: the binary expansions' integer
+    product against Fractions entry by entry."""
+    A = np.array([[1e-300, -3.5, 1e300], [5e-324, 0.0, -2.0 ** -60], [7.25, 1e-20, -1e20]])
+    M = RationalMatrix.of(A)
+    assert M.floats is not None and not M.has_integer_form
+    v = [Fraction(3, 7), Fraction(-5, 2 ** 70), Fraction(11)]
+    got = M.matvec([fmpq(x.numerator, x.denominator) for x in v])
+    assert [Fraction(int(g.p), int(g.q)) for g in got] == [sum((a * x for a, x in zip(row, v)), Fraction(0))
+                                                           for row in by_entry(A)]

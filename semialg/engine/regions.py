@@ -464,8 +464,9 @@ class FunctionalDimension(Latexable):
     regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
     the one-sided derivative with that neuron off is used). ``method`` is "decisive batch", "sampled batch"
     (random inputs reached the upper bound), "visible kinks" (``certificate``, a
-    :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is reached) or a family
-    name.
+    :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is reached), a family
+    name (a closed form), or a family name with "visible kinks" (``certificate`` from the family's theory, e.g.
+    :class:`~semialg.families.bottleneck.rank_bound.VisibleRankCertificate`).
     """
 
     value: int
@@ -570,6 +571,11 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
         cert = kink_peeling_certificate(net, deadline, progress, why=why)
         if cert is not None and cert.dimension == bound:
             return FunctionalDimension(bound, bound, D, 0, method="visible kinks", certificate=cert)
+        for family in families_for(net):    # the family's theory, where a layer's kinks are not hyperplanes
+            cert = family.rank_certificate(net)
+            if cert is not None and cert.dimension == bound and cert.verify(net):
+                return FunctionalDimension(bound, bound, D, 0, method=f"{family.name}: visible kinks",
+                                           certificate=cert)
     if not fits:
         raise UndecidedError(f"functional_dimension of a {net.architecture} network: a proof needs the rank modulo a "
                              f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "

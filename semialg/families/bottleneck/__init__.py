@@ -34,6 +34,7 @@ from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.moves import (
     flip_kink, move_onto_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
 from semialg.families.bottleneck.outer import ArrangementCertificate
+from semialg.families.bottleneck.rank_bound import VisibleRankCertificate, visible_rank_certificate  # noqa: F401
 from semialg.families.bottleneck.ridge import RidgeCertificate, RidgeProfile, ridge_profile
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, hidden_symmetries
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
@@ -112,6 +113,9 @@ class BottleneckFamily(Family):
 
     def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
         return identifiability_proof(net, checked, deadline)
+
+    def rank_certificate(self, net: Network):
+        return visible_rank_certificate(net)
 
     def identifiability_witnesses(self, net: Network, deadline: float | None = None) -> tuple:
         return hidden_neuron_witnesses(net, deadline)
