@@ -117,3 +117,8 @@ def test_minimal_form_benchmark_smoke():
     rows = mod.run(**mod.QUICK)     # the widths agreed and the forms realized the function inside run()
     assert [r["width"] - r["N"] for r in rows] == [0, 0, 1] and rows[0]["naive_s"] is not None
     assert rows[1]["peer_s"] is not None and rows[2]["peer_s"] is not None      # the exact route, dependent normals
+
+
+def test_bottleneck_fdim_benchmark_smoke():
+    rows = _load("bench_bottleneck_fdim").run(shapes=((100, 64, 10),), cap=None)   # no peer (it runs to its budget)
+    assert rows[0]["value"] == rows[0]["D"] - 65 and rows[0]["peer"] is None

@@ -36,6 +36,25 @@ from flint import fmpq
 
 from semialg.core.result import Latexable, jsonable
 from semialg.errors import CertificateError, ParameterError, ShapeError
+
+
+def refusing_malformed(what: str, verify) -> bool:
+    """``verify()``, with any failure other than :class:`~semialg.errors.CertificateError` (malformed content of any
+    kind in a certificate read from a file) refused as one :class:`~semialg.errors.CertificateError` naming ``what``.
+
+    >>> refusing_malformed("example certificate", lambda: 1 / 0)
+    Traceback (most recent call last):
+    ...
+    semialg.errors.CertificateError: malformed example certificate: ZeroDivisionError: division by zero
+    """
+    try:
+        return verify()
+    except CertificateError:
+        raise
+    except Exception as e:  # noqa: BLE001 - malformed content of any kind is a refusal, in one line
+        text = str(e).replace("\n", " ")
+        raise CertificateError(f"malformed {what}: {type(e).__name__}: "
+                               f"{text if len(text) <= 80 else text[:80] + '...'}") from None
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 

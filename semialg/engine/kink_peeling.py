@@ -65,6 +65,7 @@ from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod_small, residue
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.jacobian import layers_mod
+from semialg.core.certificate import refusing_malformed
 from semialg.errors import CertificateError
 
 __all__ = ["KinkPeelingCertificate", "kink_peeling_certificate", "MAX_POINTS"]
@@ -277,12 +278,7 @@ class KinkPeelingCertificate(Result):
     seed: int = 0
 
     def verify(self, net: Network) -> bool:
-        try:
-            return self._verify(net)
-        except CertificateError:
-            raise
-        except Exception as e:  # noqa: BLE001 - malformed content of any kind is a refusal, in one line
-            raise CertificateError(f"malformed kink-peeling certificate: {type(e).__name__}: {_short(e, 80)}") from None
+        return refusing_malformed("kink-peeling certificate", lambda: self._verify(net))
 
     def _verify(self, net: Network) -> bool:
         if not isinstance(net, Network) or net.depth < 2:

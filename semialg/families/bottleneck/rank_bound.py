@@ -69,6 +69,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
+from semialg.core.certificate import refusing_malformed
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, to_fmpq
 from semialg.core.network import Network
 from semialg.core.result import Result
@@ -216,12 +217,7 @@ class VisibleRankCertificate(Result):
         return len(self.on) + 2
 
     def verify(self, net: Network) -> bool:
-        try:
-            return self._verify(net)
-        except CertificateError:
-            raise
-        except Exception as e:  # noqa: BLE001 - malformed content of any kind is a refusal, in one line
-            raise CertificateError(f"malformed visible-rank certificate: {type(e).__name__}: {str(e)[:80]}") from None
+        return refusing_malformed("visible-rank certificate", lambda: self._verify(net))
 
     def _verify(self, net: Network) -> bool:
         if not isinstance(net, Network) or bottleneck_case(net) != "a":
