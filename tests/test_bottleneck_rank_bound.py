@@ -14,6 +14,7 @@ from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
+from conftest import load_script
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.rank_bound import _rho, fibre_dimension_bound, hidden_rank
 
@@ -179,14 +180,9 @@ def test_no_bound_outside_the_hypotheses():
 
 # -- the functional dimension at a parameter whose neurons are all seen ----------------------------------------
 
-def _float_bottleneck(n0: int, n1: int, n3: int, seed: int = 0) -> sa.Network:
-    import numpy as np
-    rng = np.random.default_rng(seed)
-    W1 = rng.standard_normal((n1, n0)).astype(np.float32) / np.sqrt(n0)
-    b1 = rng.standard_normal(n1).astype(np.float32) * 0.1
-    W2 = rng.standard_normal((1, n1)).astype(np.float32) / np.sqrt(n1)
-    W3 = rng.standard_normal((n3, 1)).astype(np.float32)
-    return sa.Network.from_arrays([W1, W2, W3], [b1, np.float32([0.1]), np.zeros(n3, np.float32)])
+def _float_bottleneck(n0: int, n1: int, n3: int) -> sa.Network:
+    """The benchmark's random float32 bottleneck (one generator for both)."""
+    return load_script("benchmarks", "bench_bottleneck_fdim").float_bottleneck(n0, n1, n3)
 
 
 @settings(max_examples=25, deadline=None)
