@@ -193,3 +193,21 @@ def test_matvec_of_floats_too_spread_for_int64():
     got = M.matvec([fmpq(x.numerator, x.denominator) for x in v])
     assert [Fraction(int(g.p), int(g.q)) for g in got] == [sum((a * x for a, x in zip(row, v)), Fraction(0))
                                                            for row in by_entry(A)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_matvecs_and_batch_evaluation_equal_one_vector_at_a_time(data):
+    """matvecs against matvec per vector, and Network.evaluate against the network at each point, for matrices read
+    from floats and from rationals."""
+    A = data.draw(float_arrays(np.float32))
+    n = A.shape[1]
+    entry = st.one_of(st.integers(-10 ** 6, 10 ** 6), st.fractions(max_denominator=10 ** 9))
+    vs = [[fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in data.draw(st.lists(entry, min_size=n,
+                                                                                             max_size=n))]
+          for _ in range(data.draw(st.integers(0, 4)))]
+    for M in (RationalMatrix.of(A), RationalMatrix.from_rows(RationalMatrix.of(A).rows)):
+        assert M.matvecs(vs) == [M.matvec(v) for v in vs]
+    net = sa.Network.from_arrays([A, np.ones((2, A.shape[0]), np.float32)], [np.zeros(A.shape[0]), [1, -1]])
+    X = [[x * 3 for x in v] for v in vs]
+    assert net.evaluate(X) == [net(x) for x in X]

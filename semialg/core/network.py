@@ -415,8 +415,13 @@ class Network(Latexable):
         return self.preactivations(x)[-1]
 
     def evaluate(self, X: Sequence[Sequence]) -> list[Vector]:
-        """$f$ at every point of a batch, exactly. Cost: $O(N\\dim\\Omega)$."""
-        return [self(x) for x in X]
+        """$f$ at every point of a batch, exactly: layer by layer, one product per layer for all points
+        (:meth:`RationalMatrix.matvecs`). Cost: $O(N\\dim\\Omega)$."""
+        A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
+        for l, (W, b) in enumerate(self.layers()):
+            Z = [tuple(u + c for u, c in zip(z, b, strict=True)) for z in W.matvecs(A)]
+            A = Z if l == self.depth - 1 else [tuple(relu(v) for v in z) for z in Z]
+        return A
 
     def activation_pattern(self, x: Sequence) -> tuple[tuple[int, ...], ...]:
         """The sign ($-1, 0, +1$) of every hidden pre-activation at ``x``."""

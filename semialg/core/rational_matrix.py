@@ -234,6 +234,25 @@ class RationalMatrix(Sequence):
             return tuple(fmpq(R[i, 0], scale) for i in range(self._shape[0]))
         return tuple((self.to_fmpq_mat() * fmpq_mat(self._shape[1], 1, list(v))).entries())
 
+    def matvecs(self, vs: Sequence[Sequence[fmpq]]) -> list[tuple[fmpq, ...]]:
+        r"""$[Av \text{ for } v \in vs]$ exactly: for a matrix read from numbers one integer product $NV$, each
+        column of $V$ a vector scaled by its own common denominator; else :meth:`matvec` per vector.
+
+        >>> RationalMatrix.of([[1, 2], [3, 0.5]]).matvecs([[fmpq(0), fmpq(2)], [fmpq(1, 3), fmpq(1)]])
+        [(4, 1), (7/3, 3/2)]
+        """
+        if len(vs) < 2 or (self._num is None and self._float is None):
+            return [self.matvec(v) for v in vs]
+        r, c = self._shape
+        if any(len(v) != c for v in vs):
+            raise ShapeError(f"cannot apply a {r}x{c} matrix to vectors of lengths {sorted({len(v) for v in vs})}")
+        xs = [[x if isinstance(x, fmpq) else fmpq(x) for x in v] for v in vs]
+        es = [math.lcm(*(int(x.q) for x in v)) if v else 1 for v in xs]
+        N, d = self._integer_mat()
+        V = fmpz_mat(c, len(xs), [int(v[j].p) * (e // int(v[j].q)) for j in range(c) for v, e in zip(xs, es)])
+        R = N * V
+        return [tuple(fmpq(R[i, k], fmpz(d * e)) for i in range(r)) for k, e in enumerate(es)]
+
     def to_float(self) -> np.ndarray:
         """The float64 matrix nearest entry by entry (for numeric helpers, never decisions)."""
         if self._float is not None:

@@ -226,17 +226,18 @@ class VisibleRankCertificate(Result):
         if type(self.dimension) is not int or self.dimension != arch.num_parameters - arch.num_hidden:
             raise CertificateError(f"the claimed dimension {str(self.dimension)[:40]} is not D - n1 - 1 = "
                                    f"{arch.num_parameters - arch.num_hidden}")
-        h = lambda x: view.inner(_point(x, n0))[0]  # noqa: E731
         if not any(view.c):
             raise CertificateError("c = 0: the network computes a constant")
-        if not h(self.inside) > 0 > h(self.outside):
-            raise CertificateError("the points do not show h > 0 and h < 0")
         if not isinstance(self.on, tuple) or len(self.on) != net.widths[1]:
             raise CertificateError(f"the certificate needs a point on the hyperplane of each of {net.widths[1]} neurons")
-        for k, (w, b, v, q) in enumerate(zip(view.w, view.b, view.v, self.on, strict=True)):
+        points = [_point(x, n0) for x in (self.inside, self.outside, *self.on)]
+        inside, outside, *on = [y[0] for y in view.inner.evaluate(points)]     # one product for all points
+        if not inside > 0 > outside:
+            raise CertificateError("the points do not show h > 0 and h < 0")
+        for k, (w, b, v, q, hq) in enumerate(zip(view.w, view.b, view.v, points[2:], on, strict=True)):
             if not any(w) or v == 0:
                 raise CertificateError(f"neuron {k + 1} has w = 0 or v = 0: not a kink")
-            if dot(w, _point(q, n0)) + b != 0 or not h(q) > 0:
+            if dot(w, q) + b != 0 or not hq > 0:
                 raise CertificateError(f"the point for neuron {k + 1} is not on its hyperplane inside P")
         if len({fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}) != len(view.w):
             raise CertificateError("two neurons share a hyperplane")
