@@ -6,6 +6,7 @@ The exact value is computed independently: the exact rank of the Jacobian rows a
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import semialg as sa
@@ -29,8 +30,8 @@ def test_sampled_rank_is_a_lower_bound_and_the_value_exact(arch, seed):
     exact = _exact_rank(net)
     fd = sa.functional_dimension(net)
     assert fd.value == exact
-    used, _, blocks, reached = sampled_batch(net, fd.upper_bound)
-    assert blocks_rank_mod(blocks) <= exact
+    used, _, blocks, reached, taken = sampled_batch(net, fd.upper_bound)
+    assert blocks_rank_mod(blocks) <= exact and taken <= exact
     assert exact == fd.upper_bound or not reached
 
 
@@ -44,7 +45,7 @@ def test_the_random_combinations_are_used_and_lose_nothing():
         fd = sa.functional_dimension(net)
         if fd.value == fd.upper_bound:
             continue
-        used, _, blocks, _ = sampled_batch(net, fd.upper_bound)
+        used, _, blocks, _, _ = sampled_batch(net, fd.upper_bound)
         need = -(-fd.upper_bound // net.architecture.output_dim)
         folded += len(used) > need
         whole = [residues(parameter_jacobian(net, x)) for x in used]
@@ -76,7 +77,7 @@ def test_inputs_chosen_for_their_regions_reach_a_bound_random_inputs_miss():
     from semialg.engine.jacobian import jacobian_mod, layers_mod
 
     net = sa.Network.random((12, 16, 16, 3), seed=1)
-    used, _, blocks, reached = sampled_batch(net, 499)
+    used, _, blocks, reached, _ = sampled_batch(net, 499)
     assert reached and blocks_rank_mod(blocks) == 499
     layers = layers_mod(net)
     M = [v for x in used for row in jacobian_mod(layers, x, net.activation_pattern(x)).tolist() for v in row]
@@ -91,7 +92,7 @@ def test_a_rank_beyond_memory_is_refused_at_once():
     net = sa.Network.random((784, 256, 256, 10), seed=0)
     with pytest.raises(UndecidedError, match=r"268810 x 269322 Jacobian rows \(4315\.\d GiB.*at most 268810"):
         sa.functional_dimension(net, method="batch", budget=600)
-    assert sampled_batch(net, 268810) == ((), set(), [], False)
+    assert sampled_batch(net, 268810) == ((), set(), [], False, 0)
 
 
 def test_what_fits_is_decided_as_before(monkeypatch):
@@ -118,8 +119,32 @@ def test_a_rank_predicted_past_the_budget_is_not_begun(monkeypatch):
     value = sa.functional_dimension(net, method="batch", budget=60).value
     monkeypatch.setattr(modular, "RANK_MOD_SPEED", 1e-3)
     began = time.monotonic()
-    inputs, _, _, reached = sampled_batch(net, value, deadline=time.monotonic() + 30)
+    inputs, _, _, reached, _ = sampled_batch(net, value, deadline=time.monotonic() + 30)
     assert not reached and inputs and time.monotonic() - began < 30
     assert sa.functional_dimension(net, method="batch", budget=60).value == value
     monkeypatch.undo()
-    assert sampled_batch(net, value, deadline=time.monotonic() + 30)[3]
+    assert sampled_batch(net, value, deadline=time.monotonic() + 30).reached
+
+
+def test_no_rank_is_begun_once_the_budget_is_spent(monkeypatch):
+    """100-64-1-10 from float32 weights with a budget of 0.5 s: the sampling spends it before its first rank (about
+    6,500 x 6,549, predicted at half a minute). The lower bound reported is then a rank already taken, never a new
+    one begun past the deadline; this once ran 4 s past the budget. A rank that is quick is still taken, and a
+    known one returned when it is not."""
+    import time
+
+    import semialg.engine.jacobian as jacobian
+    from conftest import load_script
+    net = load_script("benchmarks", "bench_bottleneck_fdim").float_bottleneck(100, 64, 10)
+    begun = []
+    real = jacobian.rank_mod
+    monkeypatch.setattr(jacobian, "rank_mod", lambda M: begun.append(M.shape) or real(M))
+    started = time.monotonic()
+    with pytest.raises(UndecidedError, match="budget of 0.5 s was spent .* is at most .* 6484"):
+        sa.functional_dimension(net, method="batch", budget=0.5)
+    assert begun == [] and time.monotonic() - started < 3
+    block = residues([[1, 2], [0, 1]])
+    assert blocks_rank_mod([block], deadline=time.monotonic()) == 2          # quick: taken even so
+    big = np.zeros((3000, 3000), dtype=np.int64)                               # predicted at 2.7 s
+    assert blocks_rank_mod([big], deadline=time.monotonic(), known=1) == 1
+    assert blocks_rank_mod([big], deadline=time.monotonic() + 10, known=1) == 0

@@ -508,7 +508,8 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
     target = arch.num_parameters - arch.num_hidden
     with tqdm(total=1, desc="local identifiability: Jacobian rank", delay=2, leave=False,
               disable=None if progress is None else not progress) as bar:
-        points, _, _, reached = sampled_batch(net, target, seed=seed, deadline=deadline)
+        batch = sampled_batch(net, target, seed=seed, deadline=deadline)
+        points, reached = batch.inputs, batch.reached
         if not reached and _small(net) and time.monotonic() < deadline:
             points = tuple(points) + tuple(x for x, _ in decisive_batch(net)
                                            if not any(0 in layer for layer in net.activation_pattern(x)))

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import interval_point, rank, to_vector
-from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod, rank_mod_fits, rank_mod_seconds, residues
+from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, matmul_mod, rank_mod, rank_mod_fits, rank_mod_seconds,
+                                  residues)
 from semialg.core.network import Network
 from semialg.errors import ParameterError
 
@@ -29,9 +30,10 @@ Pattern = tuple[tuple[int, ...], ...]
 
 _ZERO = fmpq(0)
 _MIX_ROWS = 2048    # rows collected before they are folded into the random combinations (one BLAS product)
+_GRACE = 0.1        # seconds a rank may run past a deadline
 
 __all__ = ["parameter_jacobian", "jacobian_mod", "layers_mod", "batch_jacobian", "batch_functional_dimension",
-           "sampled_batch", "sampled_rank_reaches", "blocks_rank_mod", "jacobian_rank_mod", "numeric_jacobian",
+           "sampled_batch", "SampledBatch", "sampled_rank_reaches", "blocks_rank_mod", "jacobian_rank_mod", "numeric_jacobian",
            "PATIENCE", "estimate_functional_dimension"]
 
 
@@ -124,16 +126,28 @@ def jacobian_mod(layers: list[tuple[np.ndarray, np.ndarray]], x, pattern: Patter
     return np.concatenate(blocks[::-1], axis=1)
 
 
-def blocks_rank_mod(blocks: list) -> int:
-    """The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if there are none or
-    one is missing: a denominator divisible by $p$ makes the modular bound useless, never wrong). Cost: one rank
-    modulo $p$ of the stacked matrix (BLAS).
+def blocks_rank_mod(blocks: list, deadline: float | None = None, known: int = 0) -> int:
+    r"""The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if there are none or
+    one is missing: a denominator divisible by $p$ makes the modular bound useless, never wrong). A rank cannot be
+    interrupted: when it is predicted to end more than a tenth of a second past ``deadline`` (a
+    :func:`time.monotonic` value; $rc\min(r, c)$ multiply-adds at
+    :data:`~semialg.core.modular.RANK_MOD_SPEED`) it is not taken, and ``known`` (a lower bound found before,
+    such as :attr:`SampledBatch.rank`) is returned. Cost: one rank modulo $p$ of the stacked matrix (BLAS),
+    or $O(1)$.
 
     >>> from semialg.core.modular import residues
     >>> blocks_rank_mod([residues([[1, 2]]), residues([[2, 4]]), residues([[0, 1]])])
     2
+    >>> blocks_rank_mod([residues([[1, 2]])], deadline=0.0, known=1)      # a deadline long passed
+    1
     """
-    return 0 if not blocks or any(b is None for b in blocks) else rank_mod(np.vstack(blocks))
+    if not blocks or any(b is None for b in blocks):
+        return 0
+    if deadline is not None:
+        rows, cols = sum(b.shape[0] for b in blocks), blocks[0].shape[1]
+        if time.monotonic() + rows * cols * min(rows, cols) / RANK_MOD_SPEED > deadline + _GRACE:
+            return known
+    return rank_mod(np.vstack(blocks))
 
 
 def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: float | None = None) -> bool:
@@ -151,17 +165,30 @@ def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: floa
     extra = residues(extra_rows) if len(extra_rows) else None
     if len(extra_rows) and extra is None:
         return False
-    return sampled_batch(net, bound, extra=extra, deadline=deadline)[3]
+    return sampled_batch(net, bound, extra=extra, deadline=deadline).reached
 
 
 #: the chosen inputs of :func:`sampled_batch` get this many times the random ones' time
 PATIENCE = 8
 
 
+class SampledBatch(NamedTuple):
+    """What :func:`sampled_batch` found: the ``inputs``, their activation ``patterns``, residue ``blocks`` whose
+    row space lies in that of the inputs' Jacobian rows, whether the ``bound`` was ``reached``, and the largest
+    ``rank`` taken (0 if none was): a lower bound on the rank of the inputs' Jacobian rows that costs nothing once
+    a deadline has passed."""
+
+    inputs: tuple[Vec, ...]
+    patterns: set
+    blocks: list
+    reached: bool
+    rank: int
+
+
 def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
                   deadline: float | None = None,
                   first: tuple[np.ndarray, np.ndarray] | None = None,
-                  per_input: int | None = None) -> tuple[tuple[Vec, ...], set, list, bool]:
+                  per_input: int | None = None) -> SampledBatch:
     r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
     bound decides it without enumerating regions.
@@ -177,14 +204,16 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     small regions as often as large ones it passes), every other one through an input where a neuron has its
     rare sign (:func:`_rare_inputs`, or the descent's), and as many random inputs again, round after round until
     the rank stops growing. Everything stops at ``deadline`` (also before a rank predicted to end past it: the
-    first by its size, :func:`~semialg.core.modular.rank_mod_seconds`, later ones by the previous one's time). The rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced,
+    first by its size, :func:`~semialg.core.modular.rank_mod_seconds`, later ones by the previous one's time). The
+    rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced,
     when $p$ divides a denominator). After the first rank $r$ the rows of each further input enter only through
     $g = \mathrm{bound} - r + 8$ random combinations of all of them, $SJ$ ($S$ random modulo $p$, accumulated
     input by input): its row space lies in theirs, so every rank stays a lower bound, and it equals theirs with
     high probability (the gap is at most $g - 8$); memory and each later rank stay those of the first,
     $O(\mathrm{bound}\cdot\dim\Omega)$. ``extra`` (a residue block) joins every rank. Returns the inputs, their
     patterns, residue blocks spanning a subspace of the rows' (for further lower bounds) and whether the bound
-    was reached; nothing is sampled when the first rank would not fit in memory (:func:`rank_mod_fits`).
+    was reached, with the largest rank taken (:class:`SampledBatch`); nothing is sampled when the first rank would
+    not fit in memory (:func:`rank_mod_fits`).
     With ``first`` the rows are those of :func:`jacobian_mod` along its directions (a subspace of the parameters;
     no rows when $p$ divides a denominator of the weights): the ranks are theirs, memory
     $O(\mathrm{bound}\cdot c)$ for their $c$ columns. ``per_input`` (default $k$) sizes the batches, the rank an
@@ -193,13 +222,13 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     chosen ones; per input an exact activation pattern, a modular Jacobian of $O(k\dim\Omega)$ and its
     compression $O(g\,k\dim\Omega)$; at most nine modular ranks of about $\mathrm{bound} \times \dim\Omega$.
 
-    >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)[3]          # a s(wx + b) + c: rank 3
+    >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3).reached     # a s(wx + b) + c: rank 3
     True
     """
     D = net.architecture.num_parameters
     width = D if first is None else D - net.widths[1] * (net.widths[0] + 1) + len(first[0])
     if not rank_mod_fits(bound + 8, width)[0]:
-        return (), set(), [], False     # the first rank would not fit in memory: nothing to sample for
+        return SampledBatch((), set(), [], False, 0)     # the first rank would not fit in memory
     rng = random.Random(seed)
     mixer = np.random.default_rng(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim
@@ -252,7 +281,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     def result(reached: bool):
         if mixed is not None:
             mix()
-        return tuple(used), patterns, mods + ([] if mixed is None else [mixed]), reached
+        return SampledBatch(tuple(used), patterns, mods + ([] if mixed is None else [mixed]), reached,
+                            max(ranks, default=0))
 
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:

@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
-_QUICK_RANK = 2 * 10 ** 7      # entries of a modular rank taken after a spent budget (well under a second)
 Vec = tuple[fmpq, ...]
 Pattern = tuple[tuple[int, ...], ...]
 
@@ -581,11 +580,12 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                              f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "
                              f"{free / 2 ** 30:.1f} GiB free memory); it is at most {bound} (parameters minus "
                              f"rescalable hidden neurons)" + (f"; {why[0]}" if why else ""))
-    sampled, patterns, mods, reached = (sampled_batch(net, bound, deadline=deadline) if domain is None and bound > 0
-                                        else ((), set(), [], False))
-    if reached:
-        return FunctionalDimension(bound, bound, D, len(patterns), 0, sampled, method="sampled batch")
+    batch = sampled_batch(net, bound, deadline=deadline) if domain is None and bound > 0 else None
+    if batch is not None and batch.reached:
+        return FunctionalDimension(bound, bound, D, len(batch.patterns), 0, batch.inputs, method="sampled batch")
     # The sampled rows stay in the modular lower bound (every batch is one), so fewer regions are needed.
+    sampled = () if batch is None else batch.inputs
+    mods, known = ([], 0) if batch is None else (batch.blocks, batch.rank)
     rows, used, patterns, value = [], list(sampled), [], 0
     next_check = 1
     from tqdm.auto import tqdm
@@ -603,21 +603,22 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                 # A rank modulo p is a lower bound; reaching the proven upper bound decides the value early. It
                 # cannot be interrupted: one predicted past the deadline is skipped (the enumeration goes on).
                 if len(rows) >= next_check:
-                    if (deadline is None or time.monotonic() + rank_mod_seconds(len(rows), D) < deadline) \
-                            and blocks_rank_mod(mods) >= bound:
-                        value = bound
-                        break
+                    if (deadline is None or time.monotonic() + rank_mod_seconds(len(rows), D) < deadline):
+                        known = max(known, blocks_rank_mod(mods))
+                        if known >= bound:
+                            value = bound
+                            break
                     next_check = 2 * len(rows)
             else:
                 value = rank(rows) if rows else 0
         except UndecidedError:
-            # the budget is spent: the rows' rank only if it is quick (a large one could take minutes)
-            held = sum(b.shape[0] for b in mods if b is not None) * D
-            lower = (f"{blocks_rank_mod(mods) if mods else 0} (rank modulo a prime of their Jacobian rows)"
-                     if held <= _QUICK_RANK else "the rank of their Jacobian rows (not computed: the budget is spent)")
+            # the budget is spent: a new rank only if it is quick (a large one could take minutes)
+            lower = blocks_rank_mod(mods, deadline, known)
+            between = (f"between {lower} (rank modulo a prime of their Jacobian rows) and" if lower else
+                       "at most (no rank of their Jacobian rows fitted in the budget)")
             raise UndecidedError(
                 f"functional_dimension: the budget of {budget:.3g} s was spent after {len(sampled)} sampled inputs "
-                f"and {len(patterns)} regions; the functional dimension is between {lower} and {bound} "
+                f"and {len(patterns)} regions; the functional dimension is {between} {bound} "
                 f"(parameters minus rescalable hidden neurons)") from None
     nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
     return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used))

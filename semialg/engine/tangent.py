@@ -145,13 +145,14 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
     target, kept = _without_zero_neurons(net)
     sampled = []
     if D - lower <= len(kept):
-        _, _, sampled, reached = sampled_batch(target, D - lower, deadline=deadline)
-        if reached:
+        batch = sampled_batch(target, D - lower, deadline=deadline)
+        if batch.reached:
             return lower, lower
+        sampled, known = batch.blocks, batch.rank
     found, sampled_upper = None, D
     if sampled and all(b is not None for b in sampled):
         # the sampled rows' rank modulo p is a lower bound on their rank: an upper bound whatever the enumeration does
-        sampled_upper = D - blocks_rank_mod(sampled)
+        sampled_upper = D - blocks_rank_mod(sampled, deadline, known)
         if extras is not None and (deadline is None or time.monotonic() < deadline):
             found = extras()        # with the sampled rows the bounds may already meet
             lower, upper = _bounds_with(found, M, D,

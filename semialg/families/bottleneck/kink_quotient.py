@@ -73,8 +73,8 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
     # batch sizes only: the outputs' rows of one input differ by c_j times one row through h and by the c, d
     # columns, soon spanned, so after the first inputs each adds about one to the rank, not n3
     first = (np.array([i for i, _ in directions]), T)
-    _, _, sampled, reached = sampled_batch(net, C - lower, deadline=deadline, first=first, per_input=2)
-    return (lower, lower) if reached else (lower, C - blocks_rank_mod(sampled))
+    batch = sampled_batch(net, C - lower, deadline=deadline, first=first, per_input=2)
+    return (lower, lower) if batch.reached else (lower, C - blocks_rank_mod(batch.blocks, deadline, batch.rank))
 
 
 def _reduced_moves(moves: list, directions: list, pinned: set, n0: int, n1: int,
