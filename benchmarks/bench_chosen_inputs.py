@@ -112,7 +112,7 @@ def run(archs=((2, 8, 8, 1), (3, 6, 6, 2), (4, 8, 8, 2), (12, 16, 16, 3), (6, 10
         for seed in range(seeds):
             net = sa.Network.random(arch, seed=seed)
             bound = net.architecture.num_parameters - _scaling_rank(net)
-            (_, _, blocks0, _), took0 = timed(random_only, net, bound)
+            (_, _, blocks0, _, _), took0 = timed(random_only, net, bound)
             (used, _, blocks, _, _), took = timed(sampled_batch, net, bound)
             before, ours = blocks_rank_mod(blocks0), blocks_rank_mod(blocks)
             same_count = random_rank(net, len(used))

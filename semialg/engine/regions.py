@@ -614,11 +614,11 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
         except UndecidedError:
             # the budget is spent: a new rank only if it is quick (a large one could take minutes)
             lower = blocks_rank_mod(mods, deadline, known)
-            between = (f"between {lower} (rank modulo a prime of their Jacobian rows) and" if lower else
-                       "at most (no rank of their Jacobian rows fitted in the budget)")
+            bounds = (f"between {lower} (rank modulo a prime of their Jacobian rows) and {bound} (parameters minus "
+                      "rescalable hidden neurons)" if lower else f"at most {bound} (parameters minus rescalable hidden "
+                      "neurons; no rank of their Jacobian rows fitted in the budget)")
             raise UndecidedError(
                 f"functional_dimension: the budget of {budget:.3g} s was spent after {len(sampled)} sampled inputs "
-                f"and {len(patterns)} regions; the functional dimension is {between} {bound} "
-                f"(parameters minus rescalable hidden neurons)") from None
+                f"and {len(patterns)} regions; the functional dimension is {bounds}") from None
     nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
     return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used))
