@@ -211,3 +211,38 @@ def test_matvecs_and_batch_evaluation_equal_one_vector_at_a_time(data):
     net = sa.Network.from_arrays([A, np.ones((2, A.shape[0]), np.float32)], [np.zeros(A.shape[0]), [1, -1]])
     X = [[x * 3 for x in v] for v in vs]
     assert net.evaluate(X) == [net(x) for x in X]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_batch_evaluation_equals_a_forward_pass_in_fractions(data):
+    """Network.evaluate (integer columns through every layer, biases as outer products, ReLU on the integers'
+    signs) against a forward pass written with Python's Fractions: depth 1 to 3, weights from floats of every
+    width or from rationals, biases zero, integer or with unrelated denominators, batches of 0 to 5 points."""
+    depth = data.draw(st.integers(1, 3))
+    widths = data.draw(st.lists(st.integers(1, 4), min_size=depth + 1, max_size=depth + 1))
+    ratio = st.fractions(min_value=-50, max_value=50, max_denominator=10 ** 6)
+    Ws, bs = [], []
+    for m, n in zip(widths, widths[1:]):
+        if data.draw(st.booleans()):
+            A = data.draw(hnp.arrays(data.draw(FLOATS), (n, m), elements=st.floats(-1e3, 1e3, width=16)))
+            Ws.append(by_entry(A))
+            weight = A
+        else:
+            Ws.append([data.draw(st.lists(ratio, min_size=m, max_size=m)) for _ in range(n)])
+            weight = [[str(x) for x in row] for row in Ws[-1]]
+        bias = data.draw(st.one_of(st.just([Fraction(0)] * n), st.lists(ratio, min_size=n, max_size=n)))
+        bs.append(bias)
+        Ws[-1] = (Ws[-1], weight)
+    net = sa.Network.from_arrays([w for _, w in Ws], [[str(x) for x in b] for b in bs])
+    X = [data.draw(st.lists(ratio, min_size=widths[0], max_size=widths[0])) for _ in range(data.draw(st.integers(0, 5)))]
+
+    def forward(x):
+        a = list(x)
+        for l, ((W, _), b) in enumerate(zip(Ws, bs)):
+            z = [sum((w * t for w, t in zip(row, a)), Fraction(0)) + c for row, c in zip(W, b)]
+            a = z if l == depth - 1 else [max(t, Fraction(0)) for t in z]
+        return a
+
+    got = net.evaluate([[fmpq(t.numerator, t.denominator) for t in x] for x in X])
+    assert [[Fraction(int(g.p), int(g.q)) for g in y] for y in got] == [forward(x) for x in X]

@@ -17,6 +17,7 @@ import bisect
 import collections.abc
 import functools
 import itertools
+import math
 import random as _random
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,12 +25,12 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from semialg.core.lazy import sympy  # imported on first use: start-up time
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz_mat
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
 from semialg.core.exact import float_array, nearest_float, to_sympy, to_vector
-from semialg.core.rational_matrix import RationalMatrix
+from semialg.core.rational_matrix import RationalMatrix, integer_columns, rational_columns
 
 __all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
 
@@ -415,13 +416,28 @@ class Network(Latexable):
         return self.preactivations(x)[-1]
 
     def evaluate(self, X: Sequence[Sequence]) -> list[Vector]:
-        """$f$ at every point of a batch, exactly: layer by layer, one product per layer for all points
-        (:meth:`RationalMatrix.matvecs`). Cost: $O(N\\dim\\Omega)$."""
+        r"""$f$ at every point of a batch, exactly. The points are the columns of one integer matrix over a
+        denominator per point (:func:`~semialg.core.rational_matrix.integer_columns`); every layer is one flint
+        product of integers (:meth:`RationalMatrix.times_columns`), its bias added as one outer product and ReLU
+        taken of the integers' signs; rationals are formed at the output only. Cost: $O(N\dim\Omega)$
+        multiplications of integers.
+
+        >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], ["1/2"]]).evaluate([[2], ["-1/3"]])
+        [(5/2,), (5/6,)]
+        """
         A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
+        if len(A) < 2:
+            return [self(x) for x in A]
+        V, e = integer_columns(A)
         for l, (W, b) in enumerate(self.layers()):
-            Z = [tuple(u + c for u, c in zip(z, b, strict=True)) for z in W.matvecs(A)]
-            A = Z if l == self.depth - 1 else [tuple(relu(v) for v in z) for z in Z]
-        return A
+            V, e = W.times_columns(V, e)
+            if any(b):         # V/e + B/beta = (beta V + B e) / (beta e)
+                beta = math.lcm(*(int(c.q) for c in b))
+                B = fmpz_mat(len(b), 1, [int(c.p) * (beta // int(c.q)) for c in b])
+                V, e = V * beta + B * fmpz_mat(1, len(e), e), [beta * x for x in e]
+            if l < self.depth - 1:
+                V = fmpz_mat(V.nrows(), V.ncols(), [x if x > 0 else 0 for x in V.entries()])
+        return rational_columns(V, e)
 
     def activation_pattern(self, x: Sequence) -> tuple[tuple[int, ...], ...]:
         """The sign ($-1, 0, +1$) of every hidden pre-activation at ``x``."""
