@@ -7,18 +7,21 @@ batch, which is what ``verify`` costs).
     python benchmarks/bench_bottleneck_fdim.py
     python benchmarks/bench_bottleneck_fdim.py --quick
 
-Measured (session 40, 2-core machine; seed 0; seconds; peer budget 60 s):
+Measured (session 41, 2-core machine; seed 0; seconds; peer budget 60 s):
 
     architecture           D     value    ours s  verify s   peer s      peer  peer/ours  ours/floor
-    100-64-1-10         6549      6484      0.20      0.04    60.15 undecided     296.9x        6.4x
-    784-256-1-10      201237    200980      4.30      1.19        -         -          -        5.2x
-    784-1024-1-10     804885    803860     45.07      9.71        -         -          -        5.1x
+    100-64-1-10         6549      6484      0.14      0.03    60.09 undecided     445.1x        7.8x
+    784-256-1-10      201237    200980      2.64      0.99        -         -          -        4.4x
+    784-1024-1-10     804885    803860     14.42      5.82        -         -          -        3.3x
 
-Before session 40 ``functional_dimension`` of 100-64-1-10 ran the sampled Jacobian for more than five minutes (kink
-peeling refuses: the bottleneck neuron's kinks lie on the curved $\{h = 0\}$); the exact evaluations behind the
-certificate went 3-7 times faster with the integer product of :meth:`~semialg.core.rational_matrix.RationalMatrix.matvec`
-(784-256-1-10: 15.5 s before), and ``verify`` evaluates all its points with one product per layer
-(:meth:`~semialg.core.network.Network.evaluate`; 784-1024-1-10: 23.6 s before). The peer is not run beyond 10,000 parameters (its rows would not be computed in the
+Session 40 (before the batch search below): 0.20 s, 4.30 s, 45.07 s; verify 0.04 s, 1.19 s, 9.71 s. Before session
+40 ``functional_dimension`` of 100-64-1-10 ran the sampled Jacobian for more than five minutes (kink peeling
+refuses: the bottleneck neuron's kinks lie on the curved $\{h = 0\}$); the exact evaluations behind the
+certificate went 3-7 times faster with the integer product of
+:meth:`~semialg.core.rational_matrix.RationalMatrix.matvec` (784-256-1-10: 15.5 s before). In session 41 the points on
+the $n_1$ hyperplanes are ranked from one float product and checked in one batch, and
+:meth:`~semialg.core.network.Network.evaluate` keeps the batch as integer columns through every layer (rationals at
+the output only). The peer is not run beyond 10,000 parameters (its rows would not be computed in the
 budget).
 """
 
