@@ -30,7 +30,7 @@ from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
 from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
-from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible, inner_determined
+from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible, free_slot_determined, inner_determined
 from semialg.families.bottleneck.rank_bound import fibre_dimension_bound
 from semialg.families.bottleneck.ridge_typed import TypedRidge
 from semialg.families.bottleneck.ridge_types import RidgeTypes
@@ -255,8 +255,10 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     is the same set), with ``network`` $= \theta$ and ``generic_representative``; $\theta$ itself may lie in no
     listed component — unless $P$ is connected and $C^* = \{0\}$: then every member has $h' = \mu h$ and the
     fibre is the typed shallow fibre of $h$ times $\mathbb{R}_{>0}$
-    (:mod:`semialg.families.bottleneck.outer_fibre`), with no search. When no member is generic, with live rows
-    spanning $\mathbb{R}^{n_0}$, the reduced types of :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons
+    (:mod:`semialg.families.bottleneck.outer_fibre`), with no search. When no member is generic and the theorem of
+    the free slot applies (:func:`~semialg.families.bottleneck.outer_fibre.free_slot_determined`: one neuron beside
+    the kinks of $h$, all seen on a connected $P$, and every way it could carry the rest refuted), the same. Else,
+    with live rows spanning $\mathbb{R}^{n_0}$, the reduced types of :mod:`semialg.families.bottleneck.subspace_fibre` with $r = n_0$, inert and constant neurons
     listed, the widths with spare live neurons (shared hyperplanes, U±) named as not described; else, with $P$
     disconnected, the separated fibre of a member of simple type with mixed neurons
     (:func:`~semialg.families.bottleneck.separated_fibre.mixed_representative`; its dimension only bounded below
@@ -314,13 +316,16 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 try:
                     rep = generic_representative(net, deadline=end)
                 except ArchitectureError as refusal:   # no generic member: spare slots, U+- members, h' = mu h
-                    if not spare:
+                    if free_slot_determined(net, t, end):
+                        parts = OuterFibre(net)      # h' = mu h for every member (outer_fibre.py)
+                    elif not spare:
                         raise
-                    parts = _spare_slots(net, t, end, progress)
-                    if parts is None:
-                        mixed = mixed_representative(net, end)
-                        return (_mixed_fibre(net, mixed, end, progress, refusal) if mixed is not None
-                                else _scaled_inner_fibre(net, t, refusal))
+                    else:
+                        parts = _spare_slots(net, t, end, progress)
+                        if parts is None:
+                            mixed = mixed_representative(net, end)
+                            return (_mixed_fibre(net, mixed, end, progress, refusal) if mixed is not None
+                                    else _scaled_inner_fibre(net, t, refusal))
                     dim = parts.dimension
                 else:
                     F = fibre(rep.network, None if end is None else max(0.0, end - time.monotonic()), progress)

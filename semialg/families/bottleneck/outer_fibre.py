@@ -18,6 +18,24 @@ $h' = \mu h$; so $h' - \mu h$ has no kink anywhere, is affine, and vanishes on $
 the shallow fibre of $h$ times $\mathbb{R}_{>0}$ as above (:func:`inner_determined`), described by the typed
 shallow fibres when $h$ is not generic.
 
+**Theorem (one free slot).** Let a face prove $\sigma(h') = \mu\sigma(h)$, $\mu > 0$, for every member, let $P$ be
+connected, let every kink hyperplane of $h$ meet $P$ (the set $V$), so $h = \sum_{H \in V}\delta_H\sigma(\ell_H) +
+A_0\cdot x + c_0$, and let $n_1 = |V| + 1$. Orient a member's neuron on $H$ by
+$\varepsilon_H = \pm 1$; its remaining neurons must then carry $A(\varepsilon) = A_0 + \sum_{\varepsilon_H = -1}
+\delta_H u_H$ on $P$ ($\mu = 1$). Suppose that under every $\varepsilon$ either $A(\varepsilon) = 0$ and
+$C^* = \{0\}$, or $A(\varepsilon)\cdot x$ is unbounded above on $\overline P$ and, when it is bounded below, an exact
+ray refutes it (:func:`~.representative._refuted_orientations`: along it $h \le 0$ while the member's
+$h'$ grows for every $\beta$). Then every member has $h' = \mu h$. *Proof.* A member puts a neuron on every
+$H \in V$ (its kinks on $P$ are those of $\mu h$), which leaves one neuron $k$. If $w'_k = 0$, or its
+hyperplane meets $P$ (then it is one of $V$: a lone kink on $P$ is not cancelled), every kink hyperplane of
+$h'$ and of $h$ meets $P$, and $h' = \mu h$ as above. Otherwise $k$ is active on all of the connected $P$ or on none. On none,
+$A(\varepsilon) = 0$ and $w'_k\cdot x$ is bounded above on $\overline P$: $0 \ne w'_k \in C^*$, so $C^* \ne \{0\}$,
+excluded. On all of it, $v'_kw'_k = \mu A(\varepsilon)$ with $w'_k\cdot x$ bounded below on $\overline P$: $v'_k = 0$
+(a constant neuron: $h' = \mu h$ as before), or $v'_k < 0$ and $A(\varepsilon)\cdot x$ bounded above on
+$\overline P$, excluded, or $v'_k > 0$ and $A(\varepsilon)\cdot x$ bounded below, refuted. $\square$ The excluded
+cases may have members with $h' \ne \mu h$ (a U− neuron with $v' < 0$, a U+ neuron with $v' < 0$), so the theorem
+claims nothing there (:func:`free_slot_determined`).
+
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[2]]], [[0, 0], [-1], [1]])
 >>> len(OuterFibre(net).index)
 2
@@ -37,17 +55,18 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
-from semialg.families.bottleneck.obstructions import _Clock, _components, _pieces, _standard_face
+from semialg.families.bottleneck.obstructions import (_Clock, _component_residuals, _components, _pieces,
+                                                      _standard_face)
 from semialg.families.bottleneck.plateau import restricted_to
-from semialg.families.bottleneck.representative import _live
+from semialg.families.bottleneck.representative import _live, _refuted_orientations
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.views import OuterView, _ZERO, _first_nonzero, _scale
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.families.shallow.fibre import is_orbit_case
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
-__all__ = ["OuterFibre", "all_visible", "inner_determined", "no_reflected_member", "rising_direction",
-           "varying_pair"]
+__all__ = ["OuterFibre", "all_visible", "inner_determined", "free_slot_determined", "no_reflected_member",
+           "rising_direction", "varying_pair"]
 
 
 def all_visible(net: Network, t: BottleneckType) -> bool:
@@ -190,6 +209,53 @@ def inner_determined(net: Network, t: BottleneckType, deadline: float | None = N
     except UndecidedError as err:
         raise UndecidedError(f"fibre: whether every member has h' = mu h (from the cells of the first layer's "
                              f"arrangement) is undecided within the budget: {err}") from None
+
+
+def free_slot_determined(net: Network, t: BottleneckType, deadline: float | None = None) -> bool:
+    r"""Whether the theorem of the free slot (module docstring) applies: regime PN, $n_0 \ge 2$, $P$ connected, every
+    kink hyperplane of $h$ seen on $P$ and one neuron beside them, a face proving $\sigma(h') = \mu\sigma(h)$, and under each of the
+    $2^{|V|}$ orientations of the seen kinks ($|V| \le 10$) the linear part left on $P$ refuted as a U+ neuron's
+    (or zero with $C^* = \{0\}$). Then every member has $h' = \mu h$. ``False`` proves nothing. Cost: the cells of
+    the first layer's arrangement, $2^{|V|}$ exact vector sums, two exact equivalence tests per orientation whose
+    linear part is bounded below on $\overline P$; past ``deadline`` (:func:`time.monotonic`)
+    :class:`UndecidedError`.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[1]]], [[0, 0, 0], [-1], [0]])
+    >>> free_slot_determined(net, combinatorial_type(net))     # three kinks seen on P, no free slot
+    False
+    """
+    if t.case != "a" or t.regime != "PN" or net.widths[0] < 2:
+        return False
+    live, clock = _live(net), _Clock(None, deadline, "fibre: is h' = mu h for every member")
+    try:
+        try:
+            region = HiddenRegion(live, clock)
+        except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
+            return False
+        residuals = _component_residuals(live, clock)
+        if residuals is None or len(residuals[1]) != 1:
+            return False
+        V, [((A0, c0), _, _)] = residuals
+        if net.widths[1] - len(V) != 1 or len(V) > 10 or len(canonical_form(OuterView.of(live).inner).kinks) \
+                != len(V) or _standard_face(live, clock) is None:
+            return False
+        hidden, carried = bool(hidden_cone(region)), []
+        for eps in itertools.product((1, -1), repeat=len(V)):
+            clock.check(f"orienting the {len(V)} kinks seen on P")
+            A = tuple(a + sum((d * u[i] for e, (u, _, d) in zip(eps, V, strict=True) if e < 0), _ZERO)
+                      for i, a in enumerate(A0))
+            if not any(A):
+                if hidden:          # a U- neuron with v' < 0 is a member with h' != mu h
+                    return False
+            elif all(dot(A, r) <= 0 for r in region.p_rays):
+                return False        # a U+ neuron with v' < 0 carries A: a member with h' != mu h
+            elif all(dot(A, r) >= 0 for r in region.p_rays):
+                carried.append((eps, A))
+        return not carried or _refuted_orientations(net, live, region, V, c0, carried, clock) is not None
+    except UndecidedError as err:
+        raise UndecidedError(f"fibre: whether every member has h' = mu h (one free slot, its orientations refuted) "
+                             f"is undecided within the budget: {err}") from None
 
 
 class _NonEmptyTypes:
