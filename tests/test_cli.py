@@ -119,8 +119,8 @@ def test_canonical_and_fibre_commands(capsys, tmp_path):
 def test_fibre_command_with_an_undecided_dimension(capsys, tmp_path):
     """A case-(a) fibre listed in part (no member generic): the components are counted and the dimension is
     reported undecided with its reason, in text and JSON, not as an error."""
-    net = Network.from_arrays([[[-3, 2], [3, -2], [2, -2], [-1, -3]], [[3, -1, 1, -2]], [[1]]],
-                              [["-3/2", "3/2", 2, -1], [2], [0]])
+    net = Network.from_arrays([[[-1, -2], [1, 2], [1, -3], [3, 1]], [[3, 1, 2, -1]], [[1]]],
+                              [[1, -1, 1, "-3/2"], [-2], [0]])       # C* = {0}, P disconnected, one slot spare
     save(net, tmp_path / "n.json")
     code, out, _ = run(capsys, "fibre", str(tmp_path / "n.json"))
     assert code == 0 and "dimension undecided" in out and "at least 5" in out
