@@ -235,7 +235,8 @@ def test_batch_evaluation_equals_a_forward_pass_in_fractions(data):
         bs.append(bias)
         Ws[-1] = (Ws[-1], weight)
     net = sa.Network.from_arrays([w for _, w in Ws], [[str(x) for x in b] for b in bs])
-    X = [data.draw(st.lists(ratio, min_size=widths[0], max_size=widths[0])) for _ in range(data.draw(st.integers(0, 5)))]
+    X = [data.draw(st.lists(ratio, min_size=widths[0], max_size=widths[0]))
+         for _ in range(data.draw(st.integers(0, 5)))]
 
     def forward(x):
         a = list(x)

@@ -20,21 +20,21 @@ shallow fibres when $h$ is not generic.
 
 **Theorem (one free slot).** Let a face prove $\sigma(h') = \mu\sigma(h)$, $\mu > 0$, for every member, let $P$ be
 connected, let every kink hyperplane of $h$ meet $P$ (the set $V$), so $h = \sum_{H \in V}\delta_H\sigma(\ell_H) +
-A_0\cdot x + c_0$, and let $n_1 = |V| + 1$. Orient a member's neuron on $H$ by
-$\varepsilon_H = \pm 1$; its remaining neurons must then carry $A(\varepsilon) = A_0 + \sum_{\varepsilon_H = -1}
-\delta_H u_H$ on $P$ ($\mu = 1$). Suppose that under every $\varepsilon$ either $A(\varepsilon) = 0$ and
-$C^* = \{0\}$, or $A(\varepsilon)\cdot x$ is unbounded above on $\overline P$ and, when it is bounded below, an exact
-ray refutes it (:func:`~.representative._refuted_orientations`: along it $h \le 0$ while the member's
-$h'$ grows for every $\beta$). Then every member has $h' = \mu h$. *Proof.* A member puts a neuron on every
-$H \in V$ (its kinks on $P$ are those of $\mu h$), which leaves one neuron $k$. If $w'_k = 0$, or its
-hyperplane meets $P$ (then it is one of $V$: a lone kink on $P$ is not cancelled), every kink hyperplane of
-$h'$ and of $h$ meets $P$, and $h' = \mu h$ as above. Otherwise $k$ is active on all of the connected $P$ or on none. On none,
-$A(\varepsilon) = 0$ and $w'_k\cdot x$ is bounded above on $\overline P$: $0 \ne w'_k \in C^*$, so $C^* \ne \{0\}$,
-excluded. On all of it, $v'_kw'_k = \mu A(\varepsilon)$ with $w'_k\cdot x$ bounded below on $\overline P$: $v'_k = 0$
-(a constant neuron: $h' = \mu h$ as before), or $v'_k < 0$ and $A(\varepsilon)\cdot x$ bounded above on
-$\overline P$, excluded, or $v'_k > 0$ and $A(\varepsilon)\cdot x$ bounded below, refuted. $\square$ The excluded
-cases may have members with $h' \ne \mu h$ (a U− neuron with $v' < 0$, a U+ neuron with $v' < 0$), so the theorem
-claims nothing there (:func:`free_slot_determined`).
+A_0\cdot x + c_0$, and let $n_1 = |V| + 1$. Orient a member's neuron on $H$ by $\varepsilon_H = \pm 1$; its
+remaining neurons must then carry $A(\varepsilon) = A_0 + \sum_{\varepsilon_H = -1} \delta_H u_H$ on $P$ ($\mu =
+1$). Suppose that under every $\varepsilon$ either $A(\varepsilon) = 0$ and $C^* = \{0\}$, or $A(\varepsilon)\cdot
+x$ is unbounded above on $\overline P$ and, when it is bounded below, an exact ray refutes it
+(:func:`~.representative._refuted_orientations`: along it $h \le 0$ while the member's $h'$ grows for every
+$\beta$). Then every member has $h' = \mu h$. *Proof.* A member puts a neuron on every $H \in V$ (its kinks on $P$
+are those of $\mu h$), which leaves one neuron $k$. If $w'_k = 0$, or its hyperplane meets $P$ (then it is one of
+$V$: a lone kink on $P$ is not cancelled), every kink hyperplane of $h'$ and of $h$ meets $P$, and $h' = \mu h$ as
+above. Otherwise $k$ is active on all of the connected $P$ or on none. On none, $A(\varepsilon) = 0$ and $w'_k\cdot
+x$ is bounded above on $\overline P$: $0 \ne w'_k \in C^*$, so $C^* \ne \{0\}$, excluded. On all of it, $v'_kw'_k =
+\mu A(\varepsilon)$ with $w'_k\cdot x$ bounded below on $\overline P$: $v'_k = 0$ (a constant neuron: $h' = \mu h$
+as before), or $v'_k < 0$ and $A(\varepsilon)\cdot x$ bounded above on $\overline P$, excluded, or $v'_k > 0$ and
+$A(\varepsilon)\cdot x$ bounded below, refuted. $\square$ The excluded cases may have members with $h' \ne \mu h$ (a
+U− neuron with $v' < 0$, a U+ neuron with $v' < 0$), so the theorem claims nothing there
+(:func:`free_slot_determined`).
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[2]]], [[0, 0], [-1], [1]])
 >>> len(OuterFibre(net).index)
@@ -195,44 +195,29 @@ def inner_determined(net: Network, t: BottleneckType, deadline: float | None = N
     """Whether the module's theorem applies: regime PN, $n_0 \\ge 2$, a face proving $\\sigma(h') = \\mu\\sigma(h)$,
     $P$ connected and $C^* = \\{0\\}$. Cost: the cells of the first layer's arrangement, one double description per
     pair of pieces of $\\overline P$; past ``deadline`` (:func:`time.monotonic`) :class:`UndecidedError`."""
-    if t.case != "a" or t.regime != "PN" or net.widths[0] < 2:
-        return False
-    live, clock = _live(net), _Clock(None, deadline, "fibre: is h' = mu h for every member")
-    try:
-        try:
-            region = HiddenRegion(live, clock)
-        except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
-            return False
+    def holds(live: Network, region: HiddenRegion, clock: _Clock) -> bool:
         if hidden_cone(region) or _standard_face(live, clock) is None:
             return False
         return len(_components(_pieces(live, clock)[0])) == 1
-    except UndecidedError as err:
-        raise UndecidedError(f"fibre: whether every member has h' = mu h (from the cells of the first layer's "
-                             f"arrangement) is undecided within the budget: {err}") from None
+
+    return _on_the_cells(net, t, deadline, "from the cells of the first layer's arrangement", holds)
 
 
 def free_slot_determined(net: Network, t: BottleneckType, deadline: float | None = None) -> bool:
-    r"""Whether the theorem of the free slot (module docstring) applies: regime PN, $n_0 \ge 2$, $P$ connected, every
-    kink hyperplane of $h$ seen on $P$ and one neuron beside them, a face proving $\sigma(h') = \mu\sigma(h)$, and under each of the
-    $2^{|V|}$ orientations of the seen kinks ($|V| \le 10$) the linear part left on $P$ refuted as a U+ neuron's
-    (or zero with $C^* = \{0\}$). Then every member has $h' = \mu h$. ``False`` proves nothing. Cost: the cells of
-    the first layer's arrangement, $2^{|V|}$ exact vector sums, two exact equivalence tests per orientation whose
-    linear part is bounded below on $\overline P$; past ``deadline`` (:func:`time.monotonic`)
-    :class:`UndecidedError`.
+    r"""Whether the theorem of the free slot (module docstring) applies: regime PN, $n_0 \ge 2$, $P$ connected,
+    every kink hyperplane of $h$ seen on $P$ and one neuron beside them, a face proving $\sigma(h') = \mu\sigma(h)$,
+    and under each of the $2^{|V|}$ orientations of the seen kinks ($|V| \le 10$) the linear part left on $P$
+    refuted as a U+ neuron's (or zero with $C^* = \{0\}$). Then every member has $h' = \mu h$. ``False`` proves
+    nothing. Cost: the cells of the first layer's arrangement, $2^{|V|}$ exact vector sums, two exact equivalence
+    tests per orientation whose linear part is bounded below on $\overline P$; past ``deadline``
+    (:func:`time.monotonic`) :class:`UndecidedError`.
 
     >>> from semialg.families.bottleneck.types import combinatorial_type
     >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[1]]], [[0, 0, 0], [-1], [0]])
     >>> free_slot_determined(net, combinatorial_type(net))     # three kinks seen on P, no free slot
     False
     """
-    if t.case != "a" or t.regime != "PN" or net.widths[0] < 2:
-        return False
-    live, clock = _live(net), _Clock(None, deadline, "fibre: is h' = mu h for every member")
-    try:
-        try:
-            region = HiddenRegion(live, clock)
-        except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
-            return False
+    def holds(live: Network, region: HiddenRegion, clock: _Clock) -> bool:
         residuals = _component_residuals(live, clock)
         if residuals is None or len(residuals[1]) != 1:
             return False
@@ -253,9 +238,26 @@ def free_slot_determined(net: Network, t: BottleneckType, deadline: float | None
             elif all(dot(A, r) >= 0 for r in region.p_rays):
                 carried.append((eps, A))
         return not carried or _refuted_orientations(net, live, region, V, c0, carried, clock) is not None
+
+    return _on_the_cells(net, t, deadline, "one free slot, its orientations refuted", holds)
+
+
+def _on_the_cells(net: Network, t: BottleneckType, deadline: float | None, how: str, holds) -> bool:
+    """``holds(live, region, clock)`` for a case-(a) parameter of regime PN with $n_0 \\ge 2$ and $\\overline P$
+    pointed (else ``False``), ``live`` without its dead and constant neurons; past ``deadline``
+    :class:`UndecidedError` naming the theorem by ``how``."""
+    if t.case != "a" or t.regime != "PN" or net.widths[0] < 2:
+        return False
+    live, clock = _live(net), _Clock(None, deadline, "fibre: is h' = mu h for every member")
+    try:
+        try:
+            region = HiddenRegion(live, clock)
+        except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
+            return False
+        return holds(live, region, clock)
     except UndecidedError as err:
-        raise UndecidedError(f"fibre: whether every member has h' = mu h (one free slot, its orientations refuted) "
-                             f"is undecided within the budget: {err}") from None
+        raise UndecidedError(f"fibre: whether every member has h' = mu h ({how}) is undecided within the budget: "
+                             f"{err}") from None
 
 
 class _NonEmptyTypes:
