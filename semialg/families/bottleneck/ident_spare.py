@@ -27,7 +27,9 @@ $D' \le 0$ on $\overline P$ and $h' = \mu h + D' + \sigma(-D') = \mu h + \sigma(
 of (iii), $D'$ and $\mu h + D'$ grow without bound, so those points leave $\overline P$ and have $h' > 0$, against
 $\sigma(h') = \mu\sigma(h) = 0$ there. So $\theta' = g'\cdot\theta$ ($c' = c/\mu$, $d' = d$). $\square$
 
-The conditions are also necessary for the spare neuron: (i) fails — a free neuron; (ii) fails — $z_f =
+The first part of the proof (every member has $h' = \mu h$) is the theorem of the free slot of
+:mod:`~semialg.families.bottleneck.outer_fibre` for fibres, which also admits dead neurons and $L_\varepsilon = 0$
+with $C^* = \{0\}$, and refutes (iii) by a ray. The conditions are also necessary for the spare neuron: (i) fails — a free neuron; (ii) fails — $z_f =
 D'/|v'_f|$ shifted to be positive on $P$ is a U$+$ neuron with $h' = \mu h - \sigma(-D') \le \mu h$. The
 evidence holds no data: ``verify`` decides everything afresh.
 

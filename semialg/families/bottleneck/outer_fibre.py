@@ -34,7 +34,9 @@ x$ is bounded above on $\overline P$: $0 \ne w'_k \in C^*$, so $C^* \ne \{0\}$, 
 as before), or $v'_k < 0$ and $A(\varepsilon)\cdot x$ bounded above on $\overline P$, excluded, or $v'_k > 0$ and
 $A(\varepsilon)\cdot x$ bounded below, refuted. $\square$ The excluded cases may have members with $h' \ne \mu h$ (a
 U− neuron with $v' < 0$, a U+ neuron with $v' < 0$), so the theorem claims nothing there
-(:func:`free_slot_determined`).
+(:func:`free_slot_determined`). The identifiability theorem of one spare neuron
+(:mod:`~semialg.families.bottleneck.ident_spare`) reaches the same conclusion under narrower hypotheses (every neuron
+visible, $A(\varepsilon) \ne 0$) and refutes the U+ neuron by a cell's recession direction instead of a ray.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[2]]], [[0, 0], [-1], [1]])
 >>> len(OuterFibre(net).index)
