@@ -6,9 +6,14 @@ face of $\partial P$ prove that every member has $\sigma(h') = \mu\sigma(h)$ wit
 (:func:`~.obstructions._standard_face`), let every first-layer neuron but one be visible, on $m = n_1 - 2$
 hyperplanes $\{\ell_j = 0\}$ whose jumps $J_j$ are not 0, and the last one, $k$, of class U± ($H_k$ misses $P$,
 which meets both sides of it); let $Q_1$, $Q_2$ be components of $P$ with $z_k < 0$ on $Q_1$ and $z_k > 0$ on
-$Q_2$. With $L_\varepsilon$ the residual of :mod:`~.ident_spare` for the visible neurons, suppose that for every
-$\varepsilon \in \{0, 1\}^m$ (i) $L_\varepsilon \notin \{0, v_kw_k\}$; (ii) both $u = L_\varepsilon$ and $u =
-L_\varepsilon - v_kw_k$ meet conditions (ii) and (iii) of the theorem of :mod:`~.ident_spare`; (iii) no
+$Q_2$. On $\{\ell_j = 0\}$ ($\ell_j$ normalised: first coefficient $1$) the visible neurons have rows
+$s_i\lambda_i\ell_j$ ($\lambda_i > 0$); let $J_j = \sum v_i\lambda_i$ and $N_j = \sum_{s_i < 0}v_i\lambda_i$, and for
+$\varepsilon \in \{0, 1\}^m$ let $L_\varepsilon = \sum_j(N_j - \varepsilon_jJ_j)\,\mathrm{lin}(\ell_j)$, the linear
+part by which one neuron per hyperplane oriented by $\varepsilon$ ($J_j\sigma(\pm\ell_j)$) differs from them
+(:func:`residual`). Suppose that for every $\varepsilon$ (i) $L_\varepsilon \notin \{0, v_kw_k\}$; (ii) for both $u =
+L_\varepsilon$ and $u = L_\varepsilon - v_kw_k$ no U+ neuron can carry $-u$ on $P$
+(:class:`~.outer_fibre.CarriedRest`: $-u\cdot x$ unbounded above on $\overline P$ and, when bounded below, a cell's
+recession direction refuting it); (iii) no
 $\gamma$ makes both $L_\varepsilon\cdot x + \gamma$ and $(v_kw_k - L_\varepsilon)\cdot x + v_kb_k - \gamma$
 weakly separate $\overline Q_1$ from $\overline Q_2$ ($\ge 0$ on one, $\le 0$ on the other). If the inner
 shallow network $h$ is identifiable, so is $\theta$.
@@ -28,7 +33,7 @@ there are two hidden neurons and one neuron on each visible hyperplane, oriented
 $\mathrm{lin}\,A = \mu L_\varepsilon$. Then: an X or a Y neuron with a U− one, two X, or two Y give $A \in \{0,
 \mu v_kz_k\}$, against (i); a Y and a U+ neuron $s$ give $A = -a_sz'_s$ and $D = a_s\sigma(-z'_s)$ with $-a_sw'_s
 = \mu L_\varepsilon$, an X and a U+ neuron $s$ give $D = a_s\sigma(-z'_s)$ with $-a_sw'_s = \mu(L_\varepsilon -
-v_kw_k)$: a neuron $z'_s \ge 0$ on $\overline P$ carrying $u$, refuted by (ii) as in :mod:`~.ident_spare`; an X
+v_kw_k)$: a neuron $z'_s \ge 0$ on $\overline P$ carrying $-u$, refuted by (ii); an X
 neuron $s$ and a Y neuron $t$ give $-a_sz'_s = \mu(L_\varepsilon\cdot x + \gamma)$ ($= A$) and $a_tz'_t =
 \mu(v_kz_k - L_\varepsilon\cdot x - \gamma)$, both weakly separating $\overline Q_1$ from $\overline Q_2$, against
 (iii). So $\theta' = g'\cdot\theta$ ($c' = c/\mu$, $d' = d$). $\square$
@@ -45,7 +50,7 @@ the theorem applies. The evidence holds no data: ``verify`` decides everything a
 True
 
 Cost: the type, the pieces of $\overline P$ and their components, the face, and per $\varepsilon$ ($2^m$, $m \le$
-:data:`~.ident_spare.MAX_HYPERPLANES`) $O(n_0(|R| + |V|))$ for the $|R|$ rays and $|V|$ vertices of the pieces and
+:data:`MAX_HYPERPLANES`) $O(n_0(|R| + |V|))$ for the $|R|$ rays and $|V|$ vertices of the pieces and
 at most two exact strict-feasibility decisions per cell.
 """
 
@@ -57,17 +62,41 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot
+from semialg.core.exact import dot, fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.ident_cache import hidden_region, pieces, standard_face
 from semialg.families.bottleneck.ident_hypotheses import CaseATheorem, DecidedHypotheses, holds
-from semialg.families.bottleneck.ident_spare import MAX_HYPERPLANES, SpareResidual, hyperplanes, residual
 from semialg.families.bottleneck.obstructions import _Clock, _components
+from semialg.families.bottleneck.outer_fibre import CarriedRest
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import OuterView, bottleneck_case
+from semialg.families.bottleneck.views import OuterView, _ZERO, bottleneck_case
 
-__all__ = ["SeparatedPair", "SeparatedPairTheorem", "separated_pair", "sides_of", "side", "joint_offsets"]
+__all__ = ["SeparatedPair", "SeparatedPairTheorem", "separated_pair", "sides_of", "side", "joint_offsets",
+           "hyperplanes", "residual", "MAX_HYPERPLANES"]
+
+#: The most hyperplanes whose $2^m$ orientations are enumerated.
+MAX_HYPERPLANES = 12
+
+
+def hyperplanes(view: OuterView, skip: int | None = None) -> list[tuple[tuple, fmpq, fmpq]]:
+    r"""``(lin(l_j), J_j, N_j)`` per hyperplane of the first layer (module docstring), neuron ``skip`` left out."""
+    found: dict = {}
+    for k, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)):
+        if k == skip:
+            continue
+        key, lam, sign = normalise_row(tuple(w) + (b,))
+        entry = found.setdefault(fingerprint(key), [key, _ZERO, _ZERO])
+        entry[1] += v * lam
+        if sign < 0:
+            entry[2] += v * lam
+    return [(tuple(key[:-1]), J, N) for key, J, N in found.values()]
+
+
+def residual(planes, eps) -> tuple:
+    r"""$L_\varepsilon = \sum_j(N_j - \varepsilon_jJ_j)\,\mathrm{lin}(\ell_j)$ for ``planes`` from :func:`hyperplanes`."""
+    return tuple(sum(((N - e * J) * x for (_, J, N), e, x in zip(planes, eps, col, strict=True)), _ZERO)
+                 for col in zip(*(lin for lin, _, _ in planes), strict=True))
 
 Interval = tuple[fmpq | None, fmpq | None]
 
@@ -149,7 +178,7 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
     below, above = sides_of(net, k, clock)
     pairs = list(itertools.product(below, above))
     vw = tuple(view.v[k] * x for x in view.w[k])
-    carried = SpareResidual(net, region.p_rays)
+    carried = CarriedRest(net, region.p_rays)
     for eps in itertools.product((0, 1), repeat=len(planes)):
         if deadline is not None and time.monotonic() > deadline:
             raise UndecidedError("a hidden neuron beside a shared hyperplane: the budget ran out among the "
@@ -158,7 +187,7 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
         if not any(L) or L == vw:
             return f"orientation {eps}: the residual is 0 or v_k w_k, two neurons may share the hidden neuron's part"
         for u in (L, tuple(x - y for x, y in zip(L, vw, strict=True))):
-            why = carried.failure(u)
+            why = carried.failure(tuple(-x for x in u))
             if why is not None:
                 return f"orientation {eps}: {why}"
         if all(joint_offsets(tuple(-x for x in L), view.w[k], view.b[k], view.v[k], Q1, Q2) for Q1, Q2 in pairs):

@@ -273,9 +273,9 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                            "not applied: no face of the boundary of P fixing sigma(h') = mu sigma(h), or P not "
                            "connected or a row bounded above on P, and not every neuron visible on its own hyperplane "
                            "but one of class U+-, and two hyperplanes separating the components of P, and not every "
-                           "neuron visible on n1 - 1 hyperplanes with no hidden neuron able to carry the rest, and not "
-                           "every neuron but one U+- visible on n1 - 2 hyperplanes with no hidden neurons able to "
-                           "carry the rest")
+                           "kink of h seen on P with one neuron beside them and no other neuron able to carry the "
+                           "rest, and not every neuron but one U+- visible on n1 - 2 hyperplanes with no hidden "
+                           "neurons able to carry the rest")
             return None
     inner = OuterView.of(net).inner
     result = inner_identifiable(inner, 10.0 if deadline is None else max(0.0, deadline - time.monotonic()))
@@ -297,9 +297,10 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                 ProofStep("components bottleneck theorem", end, ComponentsTheorem()))
     if route == "spare":
         return (ProofStep("one spare neuron", "f = c s(h) + d in regime PN, a face of the boundary of P fixing "
-                          "sigma(h') = mu sigma(h), P connected, every first-layer neuron visible on n1 - 1 "
-                          "hyperplanes, and for every orientation of one neuron per hyperplane no hidden neuron "
-                          "carrying the residual: every member has h' = mu h", SpareNeuron()), found,
+                          "sigma(h') = mu sigma(h), P connected, every kink hyperplane of h seen on P and n1 one "
+                          "more than their number, and for every orientation of one neuron per hyperplane no other "
+                          "neuron carrying the rest (the theorem of the free slot): every member has h' = mu h",
+                          SpareNeuron()), found,
                 ProofStep("spare bottleneck theorem", end, SpareTheorem()))
     if route == "separated pair":
         return (ProofStep("hidden neuron beside a shared hyperplane", "f = c s(h) + d in regime PN, a face of the "
@@ -434,7 +435,7 @@ LINE_STEPS = {"line kinks": LineKinks, "line bottleneck theorem": LineTheorem}
 #: The case-(a) proof when at most one hyperplane separates the components of $P$ (:mod:`~.ident_components`).
 COMPONENTS_STEPS = {"separable components": SeparableComponents, "inner network identifiable": InnerIdentifiable,
                     "components bottleneck theorem": ComponentsTheorem}
-#: The case-(a) proof with every neuron visible on $n_1 - 1$ hyperplanes (:mod:`~.ident_spare`).
+#: The case-(a) proof with one neuron beside the kink hyperplanes of $h$, all seen (:mod:`~.ident_spare`).
 SPARE_STEPS = {"one spare neuron": SpareNeuron, "inner network identifiable": InnerIdentifiable,
                "spare bottleneck theorem": SpareTheorem}
 #: The case-(a) proof with one U± neuron and visible neurons on $n_1 - 2$ hyperplanes

@@ -56,19 +56,21 @@ import numpy as np
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.obstructions import (_Clock, _component_residuals, _components, _pieces,
                                                       _standard_face)
 from semialg.families.bottleneck.plateau import restricted_to
 from semialg.families.bottleneck.representative import _live, _refuted_orientations
 from semialg.families.bottleneck.types import BottleneckType
-from semialg.families.bottleneck.views import OuterView, _ZERO, _first_nonzero, _scale
+from semialg.families.bottleneck.views import OuterView, _ONE, _ZERO, _first_nonzero, _scale
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.families.shallow.fibre import is_orbit_case
+from semialg.geometry.polyhedron import decide
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
-__all__ = ["OuterFibre", "all_visible", "inner_determined", "free_slot_determined", "no_reflected_member",
-           "rising_direction", "varying_pair"]
+__all__ = ["OuterFibre", "all_visible", "inner_determined", "free_slot_determined", "free_slot_failure",
+           "CarriedRest", "MAX_ORIENTED", "no_reflected_member", "rising_direction", "varying_pair"]
 
 
 def all_visible(net: Network, t: BottleneckType) -> bool:
@@ -197,66 +199,136 @@ def inner_determined(net: Network, t: BottleneckType, deadline: float | None = N
     """Whether the module's theorem applies: regime PN, $n_0 \\ge 2$, a face proving $\\sigma(h') = \\mu\\sigma(h)$,
     $P$ connected and $C^* = \\{0\\}$. Cost: the cells of the first layer's arrangement, one double description per
     pair of pieces of $\\overline P$; past ``deadline`` (:func:`time.monotonic`) :class:`UndecidedError`."""
-    def holds(live: Network, region: HiddenRegion, clock: _Clock) -> bool:
-        if hidden_cone(region) or _standard_face(live, clock) is None:
-            return False
-        return len(_components(_pieces(live, clock)[0])) == 1
+    def failure(live: Network, region: HiddenRegion, clock: _Clock) -> str | None:
+        if hidden_cone(region):
+            return "a row is bounded above on P"
+        if _standard_face(live, clock) is None:
+            return _NO_FACE
+        return None if len(_components(_pieces(live, clock)[0])) == 1 else "P is not connected"
 
-    return _on_the_cells(net, t, deadline, "from the cells of the first layer's arrangement", holds)
+    return _on_the_cells(net, t, deadline, "from the cells of the first layer's arrangement", failure) is None
 
 
 def free_slot_determined(net: Network, t: BottleneckType, deadline: float | None = None) -> bool:
-    r"""Whether the theorem of the free slot (module docstring) applies: regime PN, $n_0 \ge 2$, $P$ connected,
-    every kink hyperplane of $h$ seen on $P$ and one neuron beside them, a face proving $\sigma(h') = \mu\sigma(h)$,
-    and under each of the $2^{|V|}$ orientations of the seen kinks ($|V| \le 10$) the linear part left on $P$
-    refuted as a U+ neuron's (or zero with $C^* = \{0\}$). Then every member has $h' = \mu h$. ``False`` proves
-    nothing. Cost: the cells of the first layer's arrangement, $2^{|V|}$ exact vector sums, two exact equivalence
-    tests per orientation whose linear part is bounded below on $\overline P$; past ``deadline``
-    (:func:`time.monotonic`) :class:`UndecidedError`.
+    r"""Whether the theorem of the free slot (module docstring) applies (:func:`free_slot_failure` finds no
+    failure): then every member has $h' = \mu h$. ``False`` proves nothing. Cost: that of :func:`free_slot_failure`.
 
     >>> from semialg.families.bottleneck.types import combinatorial_type
     >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]], [[1]]], [[0, 0, 0], [-1], [0]])
     >>> free_slot_determined(net, combinatorial_type(net))     # three kinks seen on P, no free slot
     False
     """
-    def holds(live: Network, region: HiddenRegion, clock: _Clock) -> bool:
+    return free_slot_failure(net, t, deadline) is None
+
+
+def free_slot_failure(net: Network, t: BottleneckType, deadline: float | None = None) -> str | None:
+    r"""Why the theorem of the free slot (module docstring) does not apply to ``net`` of type ``t``, ``None`` when
+    it does: regime PN, $n_0 \ge 2$, $P$ connected, every kink hyperplane of $h$ seen on $P$ and one neuron beside
+    them, a face proving $\sigma(h') = \mu\sigma(h)$, and under each of the $2^{|V|}$ orientations of the seen kinks
+    ($|V| \le$ :data:`MAX_ORIENTED`) the linear part $A$ left on $P$ zero with $C^* = \{0\}$, or unbounded above on
+    $\overline P$ and, when bounded below, refuted as a U+ neuron's (:class:`CarriedRest`: a cell's recession
+    direction, else :func:`~.representative._refuted_orientations`: a ray). Cost: the cells of the first layer's
+    arrangement, $2^{|V|}$ exact vector sums and, per orientation whose $A$ is bounded below on $\overline P$, at
+    most one exact strict-feasibility decision per cell, then two exact equivalence tests; past ``deadline``
+    (:func:`time.monotonic`) :class:`UndecidedError`.
+
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[1, 0], [-1, 0], [0, 1]], [[-1, -1, -2]], [[1]]], [[0, 0, 0], [1], [0]])
+    >>> free_slot_failure(net, combinatorial_type(net))      # P a strip: -s(2 - x) may carry x
+    'orientation (1, 1): the rest (1, 0) is bounded above on P, a U+ neuron with v < 0 can carry it'
+    """
+    def failure(live: Network, region: HiddenRegion, clock: _Clock) -> str | None:
         residuals = _component_residuals(live, clock)
         if residuals is None or len(residuals[1]) != 1:
-            return False
+            return "P is not connected" if residuals is not None else "an unseen kink hyperplane of h splits P"
         V, [((A0, c0), _, _)] = residuals
-        if net.widths[1] - len(V) != 1 or len(V) > 10 or len(canonical_form(OuterView.of(live).inner).kinks) \
-                != len(V) or _standard_face(live, clock) is None:
-            return False
-        hidden, carried = bool(hidden_cone(region)), []
+        if len(canonical_form(OuterView.of(live).inner).kinks) != len(V):
+            return "a kink hyperplane of h misses P"
+        if net.widths[1] - len(V) != 1 or len(V) > MAX_ORIENTED:
+            return f"n1 = {net.widths[1]} is not one more than the {len(V)} kink hyperplanes seen on P (at most " \
+                   f"{MAX_ORIENTED})"
+        if _standard_face(live, clock) is None:
+            return _NO_FACE
+        hidden, rest, pending = bool(hidden_cone(region)), CarriedRest(net, region.p_rays), []
         for eps in itertools.product((1, -1), repeat=len(V)):
             clock.check(f"orienting the {len(V)} kinks seen on P")
             A = tuple(a + sum((d * u[i] for e, (u, _, d) in zip(eps, V, strict=True) if e < 0), _ZERO)
                       for i, a in enumerate(A0))
             if not any(A):
-                if hidden:          # a U- neuron with v' < 0 is a member with h' != mu h
-                    return False
-            elif all(dot(A, r) <= 0 for r in region.p_rays):
-                return False        # a U+ neuron with v' < 0 carries A: a member with h' != mu h
-            elif all(dot(A, r) >= 0 for r in region.p_rays):
-                carried.append((eps, A))
-        return not carried or _refuted_orientations(net, live, region, V, c0, carried, clock) is not None
+                if hidden:
+                    return f"orientation {eps}: the seen kinks compute h and a row is bounded above on P, a U- " \
+                           f"neuron with v < 0 can be free"
+                continue
+            why = rest.failure(A)
+            if why is not None:
+                if not why.startswith(_UNREFUTED):
+                    return f"orientation {eps}: {why}"
+                pending.append((eps, A))
+        if pending and _refuted_orientations(net, live, region, V, c0, pending, clock) is None:
+            eps, A = pending[0]
+            return f"orientation {eps}: {rest.failure(A)}, nor a ray"
+        return None
 
-    return _on_the_cells(net, t, deadline, "one free slot, its orientations refuted", holds)
+    return _on_the_cells(net, t, deadline, "one free slot, its orientations refuted", failure)
 
 
-def _on_the_cells(net: Network, t: BottleneckType, deadline: float | None, how: str, holds) -> bool:
-    """``holds(live, region, clock)`` for a case-(a) parameter of regime PN with $n_0 \\ge 2$ and $\\overline P$
-    pointed (else ``False``), ``live`` without its dead and constant neurons; past ``deadline``
+#: The most kink hyperplanes whose $2^{|V|}$ orientations :func:`free_slot_failure` enumerates.
+MAX_ORIENTED = 12
+
+_NO_FACE = "no face of the boundary of P fixes sigma(h') = mu sigma(h)"
+_UNREFUTED = "the rest is bounded below on P and no direction refutes"
+
+
+class CarriedRest:
+    r"""Whether a U+ neuron $v\sigma(z)$ can carry a linear part $A \ne 0$ on $P$ ($vw = A$, $z \ge 0$ on
+    $\overline P$) for ``net`` (the extreme ``rays`` of $\overline P$ given): ``failure(A)`` says how (``None`` when it
+    cannot). With $A$ bounded above on $\overline P$, $v < 0$ can: $h' = \mu h - \sigma(-z)$ differs from $\mu h$
+    only where it is lower. With $A$ bounded below, $v > 0$, and $h' = g + \sigma(-A\cdot x - \beta)$ grows where
+    $A\cdot x$ falls: refuted when some cell of the first layer's arrangement, where $h = a\cdot x + \beta$, has a
+    recession direction $r$ with $A\cdot r < 0$ and $(a - A)\cdot r > 0$ (one exact strict-feasibility decision in
+    the multipliers of the cell's rays; the cells' generators are found once, on first need)."""
+
+    def __init__(self, net: Network, rays):
+        self.net, self.rays, self._cones = net, list(rays), False
+
+    def failure(self, A: tuple) -> str | None:
+        if all(dot(A, r) <= 0 for r in self.rays):
+            return f"the rest ({', '.join(map(str, A))}) is bounded above on P, a U+ neuron with v < 0 can carry it"
+        if all(dot(A, r) >= 0 for r in self.rays):
+            if self._cones is False:
+                self._cones = cell_cones(self.net)
+            if self._cones is None or not _escapes(tuple(-a for a in A), self._cones, self.net.widths[0]):
+                return f"{_UNREFUTED} a U+ neuron with v > 0 carrying it"
+        return None
+
+
+def _escapes(L: tuple, cones: list[list], n0: int) -> bool:
+    r"""Whether some cell has a recession direction $r$ with $L\cdot r > 0$ and $(a + L)\cdot r > 0$: one exact
+    strict-feasibility decision in the multipliers of the cell's rays."""
+    for gens in cones:
+        rays = [(g[:n0], val) for g, s, val in gens if s == 0]
+        if not rays:
+            continue
+        unit = [tuple(_ONE if i == j else _ZERO for j in range(len(rays))) for i in range(len(rays))]
+        rows = unit + [tuple(dot(L, r) for r, _ in rays), tuple(val + dot(L, r) for r, val in rays)]
+        if decide(rows, (_ZERO,) * len(rows), len(rays)).feasible:
+            return True
+    return False
+
+
+def _on_the_cells(net: Network, t: BottleneckType, deadline: float | None, how: str, failure) -> str | None:
+    """``failure(live, region, clock)`` for a case-(a) parameter of regime PN with $n_0 \\ge 2$ and $\\overline P$
+    pointed (else the reason), ``live`` without its dead and constant neurons; past ``deadline``
     :class:`UndecidedError` naming the theorem by ``how``."""
     if t.case != "a" or t.regime != "PN" or net.widths[0] < 2:
-        return False
+        return "not a case-(a) parameter of regime PN with n0 >= 2"
     live, clock = _live(net), _Clock(None, deadline, "fibre: is h' = mu h for every member")
     try:
         try:
             region = HiddenRegion(live, clock)
         except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
-            return False
-        return holds(live, region, clock)
+            return "the first-layer rows are parallel"
+        return failure(live, region, clock)
     except UndecidedError as err:
         raise UndecidedError(f"fibre: whether every member has h' = mu h ({how}) is undecided within the budget: "
                              f"{err}") from None
