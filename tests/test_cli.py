@@ -191,3 +191,14 @@ def test_ctrl_c_while_importing_is_one_line_and_exit_130():
     proc = subprocess.run([sys.executable, "-c", "import sys, semialg_cli; sys.argv = ['semialg', '--version'];"
                                                " sys.exit(semialg_cli.main())"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("semialg")
+
+
+def test_fibre_command_of_a_fibre_listed_completely_by_the_free_slot(capsys, tmp_path):
+    """Twins on x2 = 2 beside three seen kinks (no member generic): the theorem of the free slot lists the fibre
+    completely; the text gives its dimension and the local one, and says the generic formula does not apply."""
+    net = Network.from_arrays([[[0, 1, 0], [-1, 3, -2], [3, 1, 2], [-2, 3, 2], [0, -1, 0]], [[1, -2, -3, 2, -2]],
+                               [[-1]]], [[-2, -3, -3, 3, 2], [3], [0]])
+    save(net, tmp_path / "n.json")
+    code, out, _ = run(capsys, "fibre", str(tmp_path / "n.json"))
+    assert code == 0 and "dimension 6 (6 at this parameter)" in out and "None" not in out
+    assert "no fibre dimension by the formula of generic parameters" in out

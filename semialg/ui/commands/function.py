@@ -129,8 +129,9 @@ def _bottleneck_fibre(net: Network, deadline: float) -> Outcome:
             data.update(status="undecided", reason=str(exc))
             code = 1
             continue
-        except SemialgError as exc:
-            lines.insert(1, f"no {what}: {exc}")
+        except SemialgError as exc:     # the formula of generic parameters: the explicit fibre may still decide
+            label = f"{what} by the formula of generic parameters" if what == "fibre dimension" else what
+            lines.insert(1, f"no {label}: {exc}")
             continue
         if what == "fibre dimension":
             data["dimension"] = value
@@ -141,9 +142,10 @@ def _bottleneck_fibre(net: Network, deadline: float) -> Outcome:
             data.update(num_components=count, local_dimension=value.local_dimension(undecided=None))
             data.update({k: why for k, why in (("num_components_undecided", no_count),
                                                ("explicit_dimension_undecided", no_dim)) if why})
+            local = data["local_dimension"]
             lines.insert(1, f"fibre: {'uncounted' if no_count else count} non-empty basic components, dimension "
-                            f"{'undecided' if no_dim else dim} ({data['local_dimension']} at this parameter; None: "
-                            f"undecided)" + "".join(f"\n  undecided: {why}" for why in (no_count, no_dim) if why))
+                            f"{'undecided' if no_dim else dim} ({'undecided' if local is None else local} at this "
+                            f"parameter)" + "".join(f"\n  undecided: {why}" for why in (no_count, no_dim) if why))
             objs.append(value)
     return Outcome(code, "\n".join(lines), data, objs, title="Fibre", figure=regions_picture(net, t.describe()))
 
