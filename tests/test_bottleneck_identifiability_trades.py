@@ -24,6 +24,8 @@ TRADES = [([[3, 1], [-3, -1], [3, 2], [1, -2]], [3, -3, -1, -2], [1, -2, 1, -2],
           # every vertex of the hull of P-bar on {h = 0}: the point fixing e' is found off the vertices ("unknown"
           # until session 36)
           ([[2, 2], [-4, -4], [1, -2], [-1, 1]], [-1, 2, -1, -2], [1, -2, 2, -2], -2, 1, 0)]
+#: the freed neuron must move far beyond P-bar: a planted-pair scan's seed 3127, "unknown" until session 41
+FAR = ([[-1, -1], [1, 1], [-2, 1], [2, -2], [-2, 2]], [-1, 1, 2, -2, -3], [3, -2, -2, 1, -1], 0, -1, 1)
 
 
 def _net(W, b, v, e, c, d) -> sa.Network:
@@ -73,3 +75,25 @@ def test_candidates_keep_h_on_p_and_those_with_negative_output_keep_f(seed):
         same = oracle(net, other)
         assert same if negative else bool(sa.equivalent(net, other)) == bool(same)
 
+
+
+def test_a_freed_neuron_far_beyond_p_is_a_witness_where_a_near_one_is_not():
+    """The kink of the pair on neuron 1, neuron 5 flipped, neuron 2 carrying their linear part (0, -4) from
+    -4y + b >= 0 on P-bar, which holds from b = -4 on: with b = -4 and -1 (offsets 0 and 3) h' > 0 somewhere off P,
+    with b = 12 (offset 16) the witness computes f (exact evaluation, region oracle) outside the orbit."""
+    net = _net(*FAR)
+    r = identifiable(net, budget=20)
+    assert r.status == "not identifiable" and r.verify(net)
+    assert OuterView.of(r.witness).w[1] == (0, -4) and OuterView.of(r.witness).b[1] == 12
+    rng = random.Random(6)
+    for _ in range(200):
+        x = tuple(fmpq(rng.randint(-300, 300), rng.randint(1, 7)) for _ in range(2))
+        assert net(x) == r.witness(x)
+    assert oracle(net, r.witness) and orbit_element(net, r.witness) is None
+    W, b = [list(w) for w in r.witness.weights[0]], list(r.witness.biases[0])
+    for near in (-4, -1):
+        b[1] = near
+        e = r.witness.biases[1][0] + 12 - near       # the same h on P
+        other = sa.Network.from_arrays([W, [list(r.witness.weights[1][0])], [list(r.witness.weights[2][0])]],
+                                       [b, [e], list(r.witness.biases[2])])
+        assert not oracle(net, other)
