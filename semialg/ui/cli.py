@@ -27,11 +27,13 @@ from semialg.ui.commands import COMMANDS, Outcome
 from semialg.ui.commands import network, demo, function, parameter, survey  # noqa: F401
 from semialg.ui.io import write_text
 from semialg.ui.latex import document
-from semialg.ui.runner import BudgetSpent, Parser, at_least, budget_bar, check_outputs, silenced, wall_clock
+from semialg.ui.runner import BudgetSpent, Parser, at_least, budget_bar, budget_seconds, check_outputs, silenced, wall_clock
 
 __all__ = ["main", "Outcome", "COMMANDS"]
 
 
+#: The most significant digits ``--digits`` shows (decimals beside exact values are for reading).
+MAX_DIGITS_SHOWN = 1000
 #: Commands whose ``--budget`` is wall-clock seconds (the others that take one count subsets).
 TIMED = ("equiv", "canonical", "fibre", "regions", "dim", "loci", "conserved")
 
@@ -48,12 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=cmd.help, description=cmd.help)
         cmd.configure(p)
         if name in TIMED:
-            p.add_argument("--budget", type=at_least(1), default=60, metavar="SECONDS",
-                           help="wall-clock limit; when spent the answer is 'undecided' (exit 1; default 60)")
+            p.add_argument("--budget", type=budget_seconds, default=60, metavar="SECONDS",
+                           help="wall-clock limit; when spent the answer is 'undecided' (exit 1; default 60; "
+                                "above 10^9, no limit)")
         p.add_argument("--json", action="store_true", help="print the result as JSON")
         p.add_argument("--latex", metavar="FILE", help="write a standalone LaTeX document of the result")
         p.add_argument("--quiet", action="store_true", help="print nothing; only the exit code")
-        p.add_argument("--digits", type=at_least(1), metavar="N",
+        p.add_argument("--digits", type=at_least(1, MAX_DIGITS_SHOWN), metavar="N",
                        help="significant digits of the decimals shown beside exact values (default 6); with "
                             "--latex, typeset decimals and put the exact values in an appendix")
         p.add_argument("--verbose", action="store_true", help="let third-party libraries print warnings and logs")

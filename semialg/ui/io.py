@@ -41,6 +41,8 @@ from semialg.core.exact import MAX_DIGITS, fmpq_str, to_matrix, to_vector
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.ui.atomic import atomic_write, write_text as _write_text
+from semialg.ui.declared import (ACTIVATION_KEYS, NO_ACTIVATIONS, assume, check_assumptions, checked_for_writing,
+                                 declared_activations, dropped_output)
 from semialg.ui.layouts import LAYOUTS as _LAYOUTS, network_from_arrays
 
 __all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write", "loads_json",
@@ -206,9 +208,6 @@ def network_from_json(obj, source: str = "<json>") -> Network:
         raise FormatError(f"{source}: not a semialg network file (format {fmt!r})")
     if fmt != FORMAT:
         raise FormatError(f"{source}: unknown format version {fmt!r}; this semialg reads {FORMAT!r}")
-    act = obj.get("activation", "relu")
-    if act != "relu":
-        raise FormatError(f"{source}: activation {act!r} is not supported; semialg analyses ReLU networks")
     layers = obj.get("layers")
     if not isinstance(layers, list) or not layers:
         raise FormatError(f"{source}: 'layers' must be a non-empty list, got {_json_type(layers)}")
@@ -237,17 +236,9 @@ def network_from_json(obj, source: str = "<json>") -> Network:
         if [_count(w) for w in widths] != list(net.widths):
             raise ShapeError(f"{source}: 'widths' says {[_count(w) for w in widths]} but the layers have "
                              f"widths {list(net.widths)}")
-    return assume(net, *_assumptions(obj.get("assumptions"), source))
-
-
-def _assumptions(value, source: str) -> tuple[str, ...]:
-    """The recorded assumptions of a file: a list of strings (absent: none)."""
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(a, str) and len(a) <= 1000 for a in value) \
-            or len(value) > 100:
-        raise FormatError(f"{source}: 'assumptions' must be a list of at most 100 short strings")
-    return tuple(value)
+    declared_activations(obj, len(net.weights), source)  # the format is ReLU by definition: only refusals matter
+    recorded = obj.get("assumptions")
+    return assume(net, *check_assumptions([] if recorded is None else recorded, f"{source}: 'assumptions'"))
 
 
 def _bad_constant(name):
@@ -372,35 +363,68 @@ def _load_safetensors(path: Path, layout: str, order=None) -> Network:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FormatError(f"{path}: {size} bytes, more than the limit of {MAX_FILE_BYTES}")
-    header = _safetensors_header(path, size)
+    header, header_bytes = _safetensors_header(path, size)
     metadata = header.pop("__metadata__", None) or {}
     if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         raise FormatError(f"{path}: '__metadata__' must map names to strings")
+    _check_safetensors_tensors(path, header, size - 8 - header_bytes)
+    try:
+        bf16 = any(info["dtype"] == "BF16" for info in header.values())
+        arrays = _safetensors_bfloat16(path, header) if bf16 else load_file(str(path))
+    except Exception as e:  # safetensors raises its own error types for malformed headers
+        raise FormatError(f"{path}: unreadable or truncated .safetensors ({type(e).__name__}: {e})") \
+            from None
+    net = _layers_from_arrays(arrays, str(path), layout, order)
+    declared = {}
+    for key in ("assumptions",) + ACTIVATION_KEYS:
+        text = metadata.get(key)
+        try:
+            declared[key] = loads_json(text, exact=False) if text is not None and (
+                key == "assumptions" or text.lstrip().startswith("[")) else text
+        except FormatError as e:
+            raise FormatError(f"{path}: unreadable {key!r} metadata ({e})") from None
+    where = f"{path}: metadata 'assumptions'"
+    recorded = check_assumptions(declared.pop("assumptions") or [], where)
+    said = declared_activations({k: v for k, v in declared.items() if v is not None}, len(net.weights),
+                                f"{path}: metadata")
+    net = assume(net, *recorded, *(() if said else (NO_ACTIVATIONS,)))
+    check_assumptions(net.assumptions, where)  # with those the reader adds (no activations, folded BatchNorm)
+    return net
+
+
+def _check_safetensors_tensors(path: Path, header: dict, data_bytes: int) -> None:
+    """The checks the safetensors library makes, made for every file (the bfloat16 reader bypasses it): a
+    known dtype, a shape of non-negative integers, offsets that tile the data exactly, in order, each tensor
+    as long as its shape says."""
+    spans = []
     for key, info in header.items():
         dtype = info.get("dtype") if isinstance(info, dict) else None
         if dtype not in _SAFETENSORS_DTYPES:
             raise FormatError(f"{path}: tensor {key!r} has dtype {dtype!r}, which semialg does not read (it reads "
                               f"{', '.join(_SAFETENSORS_DTYPES)})")
-    try:
-        bf16 = any(info["dtype"] == "BF16" for info in header.values())
-        arrays = _safetensors_bfloat16(path, header) if bf16 else load_file(str(path))
-    except FormatError:
-        raise
-    except Exception as e:  # safetensors raises its own error types for malformed headers
-        raise FormatError(f"{path}: unreadable or truncated .safetensors ({type(e).__name__}: {e})") \
-            from None
-    net = _layers_from_arrays(arrays, str(path), layout, order)
-    try:
-        recorded = _assumptions(loads_json(metadata["assumptions"], exact=False) if "assumptions" in metadata
-                                else None, "")
-    except FormatError:
-        raise FormatError(f"{path}: unreadable 'assumptions' metadata") from None
-    net = assume(net, *recorded)
-    return net if _declared_relu(metadata, str(path)) else assume(net, NO_ACTIVATIONS)
+        shape, offsets = info.get("shape"), info.get("data_offsets")
+        if not isinstance(shape, list) or any(type(d) is not int or d < 0 for d in shape):
+            raise FormatError(f"{path}: tensor {key!r}: shape {shape!r:.60} is not a list of non-negative integers")
+        if not isinstance(offsets, list) or len(offsets) != 2 or any(type(o) is not int for o in offsets):
+            raise FormatError(f"{path}: tensor {key!r}: data_offsets {offsets!r:.60} are not two integers")
+        nbytes = math.prod(shape) * np.dtype(_SAFETENSORS_DTYPES[dtype]).itemsize
+        if offsets[1] - offsets[0] != nbytes:
+            raise FormatError(f"{path}: tensor {key!r}: data_offsets {offsets} span {offsets[1] - offsets[0]} bytes "
+                              f"but shape {shape} of {dtype} needs {nbytes}")
+        spans.append((offsets[0], offsets[1], key))
+    end = 0
+    for start, stop, key in sorted(spans):
+        if start != end:
+            raise FormatError(f"{path}: tensor {key!r}: data_offsets start at {start}, expected {end} (tensors "
+                              f"must tile the data without gaps or overlaps)")
+        end = stop
+    if end != data_bytes:
+        raise FormatError(f"{path}: the tensors cover {end} bytes of data but the file holds {data_bytes}")
 
 
-def _safetensors_header(path: Path, size: int) -> dict:
-    """The JSON header of a safetensors file (8-byte length, then JSON), read within the JSON limits."""
+def _safetensors_header(path: Path, size: int) -> tuple[dict, int]:
+    """The JSON header of a safetensors file (8-byte length, then JSON), read within the JSON limits, and its
+    length in bytes."""
     with open(path, "rb") as fh:
         n = int.from_bytes(fh.read(8), "little")
         if n > size - 8:
@@ -413,7 +437,7 @@ def _safetensors_header(path: Path, size: int) -> dict:
         raise FormatError(f"{path}: unreadable .safetensors header ({e})") from None
     if not isinstance(header, dict):
         raise FormatError(f"{path}: unreadable .safetensors header (not a JSON object)")
-    return header
+    return header, n
 
 
 def _safetensors_bfloat16(path: Path, header: dict) -> dict[str, np.ndarray]:
@@ -424,11 +448,8 @@ def _safetensors_bfloat16(path: Path, header: dict) -> dict[str, np.ndarray]:
         data = fh.read()
     arrays = {}
     for key, info in header.items():
-        (start, end), dtype = info["data_offsets"], info["dtype"]
-        if not 0 <= start <= end <= len(data):
-            raise FormatError(f"{path}: tensor {key!r}: offsets out of range")
-        raw = data[start:end]
-        arr = np.frombuffer(raw, _SAFETENSORS_DTYPES[dtype])
+        (start, end), dtype = info["data_offsets"], info["dtype"]  # checked: they tile the data
+        arr = np.frombuffer(data[start:end], _SAFETENSORS_DTYPES[dtype])
         if dtype == "BF16":
             arr = (arr.astype("<u4") << 16).view("<f4")
         arrays[key] = arr.reshape(info["shape"])
@@ -479,47 +500,6 @@ _FORMATS: dict[str, tuple[Callable, Callable]] = {}
 def register_format(suffix: str, read: Callable, write: Callable) -> None:
     """Let :func:`load` and :func:`save` handle files ending in ``suffix``."""
     _FORMATS[suffix] = (read, write)
-
-
-# -- activations: what a file says, and what is assumed when it says nothing -------------------------
-
-#: The assumption recorded for weight files that store no activation functions.
-NO_ACTIVATIONS = "assuming ReLU between layers: the file stores no activations"
-_RELU_NAMES = ("relu",)
-_OUTPUT_IDENTITY = ("identity", "linear", "none")
-
-
-def dropped_output(activation: str) -> str:
-    """The assumption recorded when a final ``activation`` (softmax, logistic, ...) is left out."""
-    return f"the output activation ({activation}) is dropped: the network is the logit map"
-
-
-def assume(net: Network, *assumptions: str) -> Network:
-    """``net`` with ``assumptions`` appended to :attr:`Network.assumptions` (the parameters are shared)."""
-    return Network(net.weights, net.biases, net.assumptions + tuple(assumptions))
-
-
-def _declared_relu(metadata: Mapping[str, str], source: str) -> bool:
-    """Whether a safetensors ``__metadata__`` declares ReLU activations (False: it says nothing).
-
-    ``{"activation": "relu"}`` declares ReLU between all layers; a JSON list names one activation per
-    layer (the last may be identity/linear). Any other activation is refused by name.
-    """
-    raw = metadata.get("activation", metadata.get("activations"))
-    if raw is None:
-        return False
-    try:
-        names = loads_json(raw, exact=False) if raw.lstrip().startswith("[") else [raw]
-    except FormatError:
-        shown = repr(raw[:40]) + ("..." if len(raw) > 40 else "")
-        raise FormatError(f"{source}: unreadable activation metadata {shown}") from None
-    for i, name in enumerate(names):
-        key = str(name).strip().lower().removeprefix("nn.").removeprefix("torch.nn.")
-        last = len(names) > 1 and i == len(names) - 1
-        if key not in _RELU_NAMES and not (last and key in _OUTPUT_IDENTITY):
-            raise FormatError(f"{source}: the file's metadata declares activation {name!r}; semialg analyses "
-                              f"ReLU networks only, and its answers would be wrong for this one")
-    return True
 
 
 # -- scikit-learn -----------------------------------------------------------------------------------
@@ -609,6 +589,8 @@ def save(net: Network, path: str | os.PathLike) -> None:
 
 
 def _save(net: Network, path: Path, suffix: str) -> None:
+    if suffix != ".npz":  # .npz keeps no metadata; the others store the assumptions, which must read back
+        checked_for_writing(net)
     if suffix == ".json":
         _check_readable_json(net)
         text = json.dumps(network_to_json(net), indent=1) + "\n"

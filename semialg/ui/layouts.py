@@ -27,6 +27,7 @@ from semialg.core.exact import dot, to_fmpq, to_vector
 from semialg.core.network import Matrix, Network, Vector
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import FormatError, ParameterError, ShapeError
+from semialg.ui.declared import listing
 
 __all__ = ["AffineChain", "batchnorm", "network_from_arrays", "LAYOUTS"]
 
@@ -350,7 +351,7 @@ def network_from_arrays(arrays: Mapping[str, np.ndarray], source: str, layout: s
     net = chain.network()
     if not folded:
         return net
-    note = (f"BatchNorm {', '.join(folded)} folded with {' / '.join(sorted(eps_notes))}, the file stores no eps; "
+    note = (f"BatchNorm {listing(folded)} folded with {' / '.join(sorted(eps_notes))}, the file stores no eps; "
             f"each assumed to act between its Linear layer and the ReLU; s = gamma/sqrt(var + eps) rounded to "
             f"float64")
     return Network(net.weights, net.biases, net.assumptions + (note,))

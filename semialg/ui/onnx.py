@@ -31,7 +31,8 @@ from semialg.core.exact import to_fmpq, to_vector
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.errors import FormatError, ParameterError, ShapeError
-from semialg.ui.io import assume, dropped_output, float64_layers, loads_json, register_format
+from semialg.ui.declared import assume, check_assumptions, checked_for_writing, dropped_output
+from semialg.ui.io import float64_layers, loads_json, register_format
 from semialg.ui.layouts import AffineChain
 
 __all__ = ["from_onnx", "to_onnx", "SKIPPED_OPS", "FINAL_ACTIVATIONS"]
@@ -98,6 +99,14 @@ def _exact_array(onnx, tensor, where: str) -> np.ndarray:
     return arr
 
 
+def _declared_dims(value_info) -> list[int | None] | None:
+    """The dims a graph input declares (None for a symbolic or unknown one), or None without a shape."""
+    tensor = value_info.type.tensor_type
+    if not tensor.HasField("shape"):
+        return None
+    return [d.dim_value if d.HasField("dim_value") else None for d in tensor.shape.dim]
+
+
 class _Reader:
     """One pass over the graph's nodes (ONNX stores them topologically sorted)."""
 
@@ -111,6 +120,7 @@ class _Reader:
             raise FormatError(f"{source}: expected one output tensor, found {len(graph.output)}")
         self.output = graph.output[0].name
         self.data = inputs[0]
+        self.input_dims = _declared_dims(next(i for i in graph.input if i.name == inputs[0]))
         self.rows = None        # True: the data is (batch, n); False: (n, batch); None: not yet known
         self.reshaped = False   # after Flatten/Reshape of the input
         self.chain = AffineChain(source)
@@ -187,7 +197,25 @@ class _Reader:
             shape = self.consts.get(node.input[1]) if len(node.input) > 1 else None
             if shape is None or shape.ndim != 1 or len(shape) != 2:
                 raise FormatError(f"{where}: Reshape must give a constant 2-D shape (batch, features)")
+            self.check_rows(tuple(int(d) for d in shape), bool(attrs.get("allowzero", 0)), where)
         self.reshaped, self.rows = True, True
+
+    def check_rows(self, shape: tuple[int, int], allowzero: bool, where: str) -> None:
+        """Refuse a Reshape of the input unless it keeps each example in one row of its features: (0, -1)
+        (the batch axis kept, the rest flattened), or a row length equal to the number of features per example
+        that the graph input declares. Anything else mixes examples and features, and semialg would analyse
+        another network than the graph computes."""
+        dims = self.input_dims
+        batch = None if dims is None or not dims else dims[0]
+        per_example = None if dims is None or None in dims[1:] else int(np.prod(dims[1:], dtype=object))
+        keeps_batch = shape[0] == 0 and not allowzero or batch is not None and shape[0] == batch
+        if keeps_batch and shape[1] == -1 or shape[0] in (-1, 0) + (() if batch is None else (batch,)) and \
+                not (shape[0] == 0 and allowzero) and per_example is not None and shape[1] == per_example:
+            return
+        declared = "no shape" if dims is None else "shape (" + ", ".join("?" if d is None else str(d) for d in dims) + ")"
+        raise FormatError(f"{where}: Reshape of the input to {list(shape)} does not keep each example in one row of "
+                          f"its features (the input {self.data!r} declares {declared}); semialg would analyse another "
+                          f"network than the graph computes")
 
     def affine(self, node, op: str, attrs: dict, where: str) -> None:
         k, K = self.data_and_const(node, where)
@@ -233,9 +261,10 @@ def from_onnx(model, logits: bool = False, source: str = "<onnx>") -> Network:
         recorded = loads_json(props[_ASSUMPTIONS], exact=False)
     except FormatError:
         raise FormatError(f"{source}: unreadable {_ASSUMPTIONS} metadata") from None
-    if not isinstance(recorded, list) or not all(isinstance(a, str) for a in recorded):
-        raise FormatError(f"{source}: {_ASSUMPTIONS} metadata must be a list of strings")
-    return assume(net, *recorded[:100])
+    where = f"{source}: {_ASSUMPTIONS} metadata"
+    net = assume(net, *check_assumptions(recorded, where))
+    check_assumptions(net.assumptions, where)  # with the one the reader adds (a dropped final activation)
+    return net
 
 
 def to_onnx(net: Network, dtype=np.float64):
@@ -247,6 +276,7 @@ def to_onnx(net: Network, dtype=np.float64):
 
     elem = {np.dtype(np.float64): TensorProto.DOUBLE, np.dtype(np.float32): TensorProto.FLOAT}[np.dtype(dtype)]
     nodes, inits, data = [], [], "input"
+    recorded = checked_for_writing(net)
     layers = float64_layers(net)
     for l, (W, b) in enumerate(layers, start=1):
         Wd, bd = W.astype(dtype), b.astype(dtype)
@@ -262,8 +292,8 @@ def to_onnx(net: Network, dtype=np.float64):
                               [helper.make_tensor_value_info("input", elem, ["batch", net.widths[0]])],
                               [helper.make_tensor_value_info("output", elem, ["batch", net.widths[-1]])], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", _OPSET)], producer_name="semialg")
-    if net.assumptions:  # what the network's source did not say travels with it
-        helper.set_model_props(model, {_ASSUMPTIONS: json.dumps(list(net.assumptions))})
+    if recorded:  # what the network's source did not say travels with it
+        helper.set_model_props(model, {_ASSUMPTIONS: json.dumps(list(recorded))})
     model.ir_version = min(model.ir_version, 8)
     onnx.checker.check_model(model)
     return model

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -21,29 +22,52 @@ from pathlib import Path
 
 from semialg.errors import ParameterError
 
-__all__ = ["Parser", "at_least", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES",
+__all__ = ["Parser", "at_least", "budget_seconds", "MAX_SECONDS", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES",
            "budget_bar", "count_text", "count_json"]
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``semialg CMD: error: ...`` on stderr and exit 2 (no usage block)."""
+    """argparse with one-line errors: ``semialg CMD: error: ...`` on stderr and exit 2 (no usage block).
+
+    A word starting with ``-`` and a digit (``-1,-1/2``, ``-0.5``) is a value, not an option: no option of
+    semialg's starts that way, and argparse alone takes only plain numbers (``-1``) for values.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def at_least(low: int):
-    """An argparse type: an integer >= ``low``."""
+def at_least(low: int, most: int | None = None):
+    """An argparse type: an integer >= ``low`` (and <= ``most`` if given)."""
     def parse(text: str) -> int:
         try:
             value = int(text, 10)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text[:40]!r}") from None
+        if value < low or most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"must be >= {low}" + (f" and <= {most}" if most is not None else "")
+                                             + f", got {value}")
         return value
     parse.__name__ = f"integer >= {low}"
     return parse
+
+
+#: The longest wall-clock ``--budget`` (about 31 years): larger values mean no limit and are taken as this one
+#: (the interval timer holds at most about 9e9 s, and budgets are multiplied as floats).
+MAX_SECONDS = 10 ** 9
+
+
+def budget_seconds(text: str) -> int:
+    """An argparse type: a wall-clock budget, an integer >= 1 (seconds); larger than ``MAX_SECONDS`` is no limit.
+
+    >>> budget_seconds("60"), budget_seconds("1" + "0" * 30) == MAX_SECONDS
+    (60, True)
+    """
+    return min(at_least(1)(text), MAX_SECONDS)
 
 
 class BudgetSpent(BaseException):

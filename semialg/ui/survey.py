@@ -37,11 +37,24 @@ from semialg.errors import ParameterError, SemialgError
 from semialg.core.network import Architecture, Network
 
 __all__ = ["DISTRIBUTIONS", "SurveySpec", "Case", "sample_network", "analyse", "run", "summarise", "backend",
-           "check_address"]
+           "check_address", "check_workers", "MAX_CASES", "WORKERS_PER_CORE"]
 
 DISTRIBUTIONS = ("kaiming", "kaiming-nobias", "pytorch", "rational")
 #: The largest architecture a survey samples (its networks are drawn in memory before any analysis).
 MAX_PARAMETERS = 100_000
+#: The most cases (architectures times samples) in one survey: the case list is built before any work, and the
+#: results file must stay within what :func:`semialg.ui.io.load_survey` reads back to resume.
+MAX_CASES = 100_000
+#: Local worker processes per core at most (the cases are CPU-bound: more only cost memory).
+WORKERS_PER_CORE = 4
+
+
+def check_workers(workers: int | None) -> None:
+    """Refuse a number of local workers that is not between 1 and ``WORKERS_PER_CORE`` times the cores."""
+    most = WORKERS_PER_CORE * (os.cpu_count() or 1)
+    if workers is not None and not 1 <= workers <= most:
+        raise ParameterError(f"workers: {workers} local processes; between 1 and {most} ({WORKERS_PER_CORE} per "
+                             f"core on this machine)")
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,9 @@ class SurveySpec:
             raise ParameterError(f"unknown distribution {self.distribution!r}; choose one of {DISTRIBUTIONS}")
         if self.samples < 1:
             raise ParameterError(f"samples must be positive, got {self.samples}")
+        if self.samples * len(self.architectures) > MAX_CASES:
+            raise ParameterError(f"samples: {self.samples} per architecture for {len(self.architectures)} "
+                                 f"architecture(s), more than the {MAX_CASES} cases a survey runs")
 
     @classmethod
     def of(cls, architectures: Iterable, samples: int, seed: int = 0, distribution: str = "kaiming",
@@ -181,6 +197,7 @@ def run(spec: SurveySpec, backend="serial", done: Mapping[str, dict] | None = No
     sum of the cases' costs, divided by the number of workers.
     """
     from tqdm import tqdm
+    check_workers(workers)
     results = dict(done or {})
     todo = [c for c in spec.cases() if c.key not in results]
     bar = tqdm(total=len(todo), disable=not progress, desc="survey", unit="case")
@@ -276,6 +293,7 @@ def backend(scheduler: str | None, serial: bool = False, workers: int | None = N
     ``scheduler`` is ``None`` (local processes), ``"local"`` (a Dask LocalCluster) or a scheduler address,
     checked first by :func:`check_address` and a handshake probe with ``connect_timeout`` seconds.
     """
+    check_workers(workers)
     if scheduler is None:
         yield "serial" if serial else "process"
         return

@@ -20,7 +20,7 @@ from semialg.core.exact import to_vector
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.errors import FormatError
-from semialg.ui.io import assume, dropped_output
+from semialg.ui.declared import assume, dropped_output, listing
 from semialg.ui.layouts import AffineChain, batchnorm
 
 __all__ = ["from_torch"]
@@ -82,17 +82,36 @@ def _steps(module, name: str, torch) -> list[tuple[str, object]]:
             steps += _steps(sub, f"{name}.{node.target}" if name else node.target, torch)
         elif node.op == "call_function" and node.target in (torch.relu, torch.nn.functional.relu):
             steps.append((node.name, "relu"))
-        elif node.op == "call_function" and node.target is torch.flatten:
-            steps.append((node.name, "flatten"))
         elif node.op == "call_method" and node.target in ("relu", "relu_"):
             steps.append((node.name, "relu"))
-        elif node.op == "call_method" and node.target in ("flatten", "view", "reshape"):
+        elif (node.op == "call_function" and node.target in (torch.flatten, torch.reshape)
+              or node.op == "call_method" and node.target in ("flatten", "view", "reshape")):
+            _check_rows(node, getattr(node.target, "__name__", node.target), where)
             steps.append((node.name, "flatten"))
         else:
             raise FormatError(f"{where} ({getattr(node.target, '__name__', node.target)!s}) is not supported; "
                               f"semialg reads chains of Linear and ReLU")
         data = node
     return steps
+
+
+def _check_rows(node, op: str, where: str) -> None:
+    """Refuse a flatten or reshape of the input unless it keeps each example in one row of its features:
+    ``flatten(1)`` (``start_dim=1``, ``end_dim=-1``), or ``view``/``reshape`` to ``(-1, k)``, the ``k`` features
+    of an example (the next Linear layer checks ``k``). Anything else mixes examples and features, and semialg
+    would analyse another network than the module computes."""
+    args, kwargs = list(node.args[1:]), dict(node.kwargs)
+    if op == "flatten":
+        start, end = (args + [kwargs.get("start_dim", 0), kwargs.get("end_dim", -1)][len(args):])[:2]
+        if (start, end) == (1, -1):
+            return
+        raise FormatError(f"{where}: flatten with start_dim={start}, end_dim={end}; only flatten(1) keeps each "
+                          f"example in one row of its features")
+    shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args or kwargs.get("shape", ())
+    shape = tuple(shape)
+    if len(shape) == 2 and shape[0] == -1 and isinstance(shape[1], int) and shape[1] > 0:
+        return
+    raise FormatError(f"{where}: {op} to {shape}; only (-1, features) keeps each example in one row of its features")
 
 
 def _is_leaf(module, nn) -> bool:
@@ -128,8 +147,9 @@ def from_torch(module, logits: bool = False) -> Network:
         elif kind in ("flatten", "Flatten"):
             if chain.started:
                 raise FormatError(f"{where}: only the input may be flattened")
-            if kind == "Flatten" and layer.start_dim != 1:
-                raise FormatError(f"{where}: Flatten must keep the batch axis (start_dim=1)")
+            if kind == "Flatten" and (layer.start_dim, layer.end_dim) != (1, -1):
+                raise FormatError(f"{where}: Flatten must keep the batch axis and flatten the rest (start_dim=1, "
+                                  f"end_dim=-1)")
         elif kind in _SKIPPED:
             if layer.training and kind != "Identity":
                 raise FormatError(f"{where}: the module is in training mode; call .eval() first")
@@ -159,7 +179,7 @@ def from_torch(module, logits: bool = False) -> Network:
     net = chain.network()
     notes = []
     if folded:
-        notes.append(f"BatchNorm {', '.join(folded)} folded with s = gamma/sqrt(var + eps) rounded to float64")
+        notes.append(f"BatchNorm {listing(folded)} folded with s = gamma/sqrt(var + eps) rounded to float64")
     if dropped:
         notes.append(dropped_output(dropped))
     return assume(net, *notes) if notes else net

@@ -13,7 +13,7 @@ from semialg.geometry.polyhedron import Polytope
 from semialg.ui.io import load
 
 __all__ = ["net_arg", "load_net", "layout_arg", "plot_arg", "decimals", "exact_and_decimal", "strings",
-           "regions_picture", "box_corners", "box_polytope"]
+           "regions_picture", "box_corners", "box_polytope", "float_box"]
 
 
 def net_arg(p: argparse.ArgumentParser, name: str, help: str) -> None:
@@ -59,11 +59,21 @@ def strings(v) -> list[str]:
     return [str(x) for x in v]
 
 
-def regions_picture(net: Network, title: str | None = None, box=None):
+def regions_picture(net: Network, title: str | None = None, corners=None):
+    """The picture of the regions (drawn when asked for), in the box with exact ``corners`` if given."""
     from semialg.ui.plot import plot_regions
-    if box is None:
+    if corners is None:
         return lambda: plot_regions(net, title=title)
-    return lambda: plot_regions(net, box=box, title=title)
+    return lambda: plot_regions(net, box=float_box(corners), title=title)
+
+
+def float_box(corners) -> tuple[tuple[float, float], ...]:
+    """The exact ``--box`` corners as floats for drawing; a corner beyond the float range cannot be drawn."""
+    try:
+        return tuple((float(lo), float(hi)) for lo, hi in zip(*corners, strict=True))
+    except OverflowError:
+        raise ParameterError("--plot: a --box corner is beyond the float range, too large to draw "
+                             "(the regions themselves are exact)") from None
 
 
 def box_corners(args, net: Network):

@@ -13,8 +13,8 @@ from semialg.errors import SemialgError, UndecidedError
 from semialg.families import bottleneck
 from semialg.families.shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer
 from semialg.ui.commands import Outcome, command
-from semialg.ui.commands.arguments import (box_corners, box_polytope, decimals, exact_and_decimal, layout_arg, load_net,
-                                          net_arg, plot_arg, regions_picture, strings)
+from semialg.ui.commands.arguments import (box_corners, box_polytope, decimals, exact_and_decimal, float_box, layout_arg,
+                                          load_net, net_arg, plot_arg, regions_picture, strings)
 from semialg.ui.deep import deep_canonical
 
 __all__: list[str] = []
@@ -169,6 +169,9 @@ def _configure_regions(p):
 @command("regions", "enumerate the linear regions of a network exactly", _configure_regions)
 def _regions(args) -> Outcome:
     net = load_net(args.network, args)
+    corners = box_corners(args, net)
+    if args.plot and corners is not None:
+        float_box(corners)  # a box too large to draw is refused before any work, and nothing is written
     regs = regions(net, box_polytope(args, net), progress=not args.quiet and sys.stderr.isatty())
     lines = [f"{len(regs)} linear region(s) of a {net.architecture} network"
              + (" in the box" if args.box else "")]
@@ -181,10 +184,8 @@ def _regions(args) -> Outcome:
         {"pattern": [list(p) for p in r.pattern], "point": strings(r.point),
          "inequalities": [{"normal": strings(g), "offset": str(h)} for g, h in r.inequalities],
          "linear": [strings(a) for a in r.linear], "offset": strings(r.offset)} for r in regs]}
-    corners = box_corners(args, net)
-    box = None if corners is None else tuple((float(lo), float(hi)) for lo, hi in zip(*corners))
     return Outcome(0, "\n".join(lines), data, [net], title="Linear regions",
-                   figure=regions_picture(net, f"{len(regs)} exact linear regions", box))
+                   figure=regions_picture(net, f"{len(regs)} exact linear regions", corners))
 
 
 def _configure_dim(p):

@@ -108,7 +108,7 @@ def _loci(args) -> Outcome:
     for f in Z.families:
         lines.append(f"  {f.name}: {count_text(f.count)} member(s) {f.latex_template} for {f.index_set}, "
                      f"codimension {f.codimension if f.codimension else 'varies'}; {f.scope}")
-        members = list(itertools.islice(iter(f), args.members if spell else 0))
+        members = list(itertools.islice(iter(f), min(args.members, sys.maxsize) if spell else 0))
         for locus in members:
             lines.append(f"    {locus.name}: {', '.join(str(p) for p in locus.polynomials)} = 0")
         fams.append({"name": f.name, "count": count_json(f.count), "template": f.latex_template,

@@ -11,7 +11,7 @@ from semialg.errors import ParameterError, SemialgError
 from semialg.ui import survey
 from semialg.ui.commands import Outcome, command
 from semialg.ui.io import load_survey, write_survey
-from semialg.ui.runner import at_least
+from semialg.ui.runner import at_least, budget_seconds
 
 __all__: list[str] = []
 
@@ -30,9 +30,10 @@ def _configure_survey(p):
     p.add_argument("--scheduler", metavar="ADDRESS|local",
                    help="run on a Dask cluster at ADDRESS, or 'local' for a Dask LocalCluster (needs the dask "
                         "extra); default: a process pool on the local cores")
-    p.add_argument("--connect-timeout", type=at_least(1), default=10, metavar="SECONDS",
+    p.add_argument("--connect-timeout", type=budget_seconds, default=10, metavar="SECONDS",
                    help="give up connecting to --scheduler after this many seconds (default 10)")
-    p.add_argument("--workers", type=at_least(1), default=None, help="local processes (default: one per core)")
+    p.add_argument("--workers", type=at_least(1), default=None, help="local processes (default: one per core; at most "
+                                                                     "4 per core)")
     p.add_argument("--serial", action="store_true", help="no parallelism (for debugging)")
 
 
