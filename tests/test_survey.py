@@ -10,7 +10,7 @@ from semialg import Architecture
 from semialg.engine import regions as pl
 from semialg.ui import survey
 from semialg.ui.cli import main
-from semialg.ui.io import load_survey
+from semialg.ui.survey import load_survey
 
 SPEC = survey.SurveySpec.of(["2,3,1", "2,2,2,1", "2,2,1,1"], samples=3, seed=11)
 ARGV = ["survey", "--arch", "2,3,1", "--arch", "2,2,2,1", "--arch", "2,2,1,1", "--samples", "3", "--seed", "11",

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -47,7 +48,7 @@ from semialg.ui.layouts import LAYOUTS as _LAYOUTS, network_from_arrays
 
 __all__ = ["load", "save", "from_sklearn", "network_to_json", "network_from_json", "atomic_write", "loads_json",
            "JSON_MAX_DEPTH", "MAX_FILE_BYTES", "MAX_JSON_BYTES", "NPZ_MAX_MEMBERS",
-           "write_json", "write_text", "FORMAT", "SUFFIXES", "assume", "NO_ACTIVATIONS"]
+           "read_text", "write_json", "write_text", "FORMAT", "SUFFIXES", "assume", "NO_ACTIVATIONS"]
 
 #: The JSON format tag this version reads and writes.
 FORMAT = "semialg.network/1"
@@ -68,11 +69,27 @@ NPZ_MAX_MEMBERS = 10_000
 
 # -- JSON -----------------------------------------------------------------------------------------
 
-def network_to_json(net: Network) -> dict:
-    """The ``semialg.network/1`` dict of a network (entries as exact ``"p/q"`` strings)."""
+def network_to_json(net: Network, max_chars: int | None = None) -> dict:
+    """The ``semialg.network/1`` dict of a network (entries as exact ``"p/q"`` strings). With ``max_chars``, a
+    :class:`FormatError` as soon as the entries alone (with their quotes and commas) take more characters, before
+    the rest is spelled out: an entry can be thousands of digits long, so the text can be far larger than the
+    network in memory."""
+    left = max_chars
+
+    def spelled(xs) -> list[str]:
+        nonlocal left
+        out = []
+        for x in xs:
+            out.append(fmpq_str(x))
+            if left is not None:
+                left -= len(out[-1]) + 3
+                if left < 0:
+                    raise FormatError(f"the network takes more than {max_chars} bytes as JSON, more than semialg "
+                                      f"reads back; save it as .npz or .safetensors (float64) instead")
+        return out
+
     out = {"format": FORMAT, "widths": list(net.widths),
-           "layers": [{"weight": [[fmpq_str(x) for x in r] for r in W], "bias": [fmpq_str(x) for x in b]}
-                      for W, b in net.layers()]}
+           "layers": [{"weight": [spelled(r) for r in W], "bias": spelled(b)} for W, b in net.layers()]}
     if net.assumptions:  # what the source did not say travels with the network
         out["assumptions"] = list(net.assumptions)
     return out
@@ -83,9 +100,12 @@ _DIGITS_BOUND = 10 ** MAX_DIGITS
 
 def _check_readable_json(net: Network) -> None:
     """Refuse (naming the entry) a network whose JSON :func:`load` would refuse: an entry with a numerator or
-    denominator of more than ``MAX_DIGITS`` digits. Cost: $O(\\dim\\Omega)$ (nothing for a matrix with an int64 integer form)."""
+    denominator of more than ``MAX_DIGITS`` digits. Cost: $O(\\dim\\Omega)$ (nothing for a matrix with an int64
+    integer form or of floats). A matrix without its integer form is checked entry by entry, never by building that
+    form: the common denominator of many unrelated denominators can be far longer than the file."""
     for l, (W, b) in enumerate(net.layers(), start=1):
-        if W.numerators.dtype == object or W.denominator >= _DIGITS_BOUND:
+        if W.floats is None and (not W.has_integer_form or W.numerators.dtype == object
+                                 or W.denominator >= _DIGITS_BOUND):
             _check_digits(((f"W{l}[{i}][{j}]", x) for i, r in enumerate(W) for j, x in enumerate(r)), l)
         _check_digits(((f"b{l}[{i}]", x) for i, x in enumerate(b)), l)
 
@@ -245,7 +265,9 @@ def _bad_constant(name):
     raise FormatError(f"not a finite number: {name}")
 
 
-def _read_text(path: Path, limit: int | None = None) -> str:
+def read_text(path: Path, limit: int | None = None) -> str:
+    """The UTF-8 text of ``path``, refused (a :class:`FormatError` without the file name) beyond ``limit`` bytes
+    (default ``MAX_FILE_BYTES``)."""
     size, limit = path.stat().st_size, limit or MAX_FILE_BYTES
     if size > limit:
         raise FormatError(f"{size} bytes, more than the limit of {limit} for this kind of file" +
@@ -258,10 +280,33 @@ def _read_text(path: Path, limit: int | None = None) -> str:
 
 def _load_json(path: Path) -> Network:
     try:
-        obj = loads_json(_read_text(path, MAX_JSON_BYTES))
+        text = read_text(path, MAX_JSON_BYTES)
+        _check_exponents(text)
+        obj = loads_json(text)
     except FormatError as e:
         raise FormatError(f"{path}: {e}") from None
     return network_from_json(obj, str(path))
+
+
+#: The digits that the exponents of a network JSON's numbers may add, per byte of the file (plus a constant
+#: allowance): a 6-byte ``1e4999`` is a 5000-digit integer, 2 KB in memory, so exponents, not the file's length,
+#: would otherwise set the memory of reading it. 100 digits per byte keep it within about 40 times the file size
+#: (0.42 bytes per digit), and admit files of float64 subnormals written as short decimals (``5e-324``).
+EXPONENT_DIGITS_PER_BYTE = 100
+_EXPONENT_ALLOWANCE = 10 ** 6
+_EXPONENT = re.compile(r"[eE][+-]?(\d+)")
+
+
+def _check_exponents(text: str) -> None:
+    """Refuse text whose numbers' exponents add more digits than ``EXPONENT_DIGITS_PER_BYTE`` per byte of the
+    file (plus ``_EXPONENT_ALLOWANCE``), before any number is built. Cost: one regular-expression pass."""
+    exponents = _EXPONENT.findall(text)
+    total = sum(int(e) if len(e) <= 6 else 10 ** 6 for e in exponents)
+    limit = EXPONENT_DIGITS_PER_BYTE * len(text) + _EXPONENT_ALLOWANCE
+    if total > limit:
+        raise FormatError(f"the exponents of its numbers add {total} digits, more than the {limit} read from a file "
+                          f"of {len(text)} bytes (its exact values would take about {total * 0.42 / 2 ** 20:.0f} MiB; "
+                          f"see the limits in docs/formats.md)")
 
 
 # -- array dictionaries (npz, safetensors) ---------------------------------------------------------
@@ -584,7 +629,7 @@ def save(net: Network, path: str | os.PathLike) -> None:
         raise FormatError(f"{path}: is a directory; give a file name to write")
     try:
         _save(net, path, path.suffix.lower())
-    except ParameterError as e:  # a parameter the format cannot hold: name the file too
+    except ParameterError as e:  # a parameter or size the format cannot hold: name the file too
         raise type(e)(f"{path}: {e}") from None
 
 
@@ -593,9 +638,9 @@ def _save(net: Network, path: Path, suffix: str) -> None:
         checked_for_writing(net)
     if suffix == ".json":
         _check_readable_json(net)
-        text = json.dumps(network_to_json(net), indent=1) + "\n"
+        text = json.dumps(network_to_json(net, MAX_JSON_BYTES), indent=1) + "\n"
         if len(text) > MAX_JSON_BYTES:  # len counts characters: the text is ASCII
-            raise FormatError(f"{path}: the network takes {len(text)} bytes as JSON, more than the {MAX_JSON_BYTES} "
+            raise FormatError(f"the network takes {len(text)} bytes as JSON, more than the {MAX_JSON_BYTES} "
                               f"semialg reads back; save it as .npz or .safetensors (float64) instead")
         _write_text(path, text)
     elif suffix == ".npz":
@@ -609,7 +654,7 @@ def _save(net: Network, path: Path, suffix: str) -> None:
         try:
             from safetensors.numpy import save_file
         except ImportError:
-            raise FormatError(f"{path}: writing .safetensors needs the 'io' extra") from None
+            raise FormatError("writing .safetensors needs the 'io' extra") from None
         arrays = _float64_arrays(net, torch_keys=True)
         metadata = {"activation": "relu"}
         if net.assumptions:  # declaring ReLU must not erase what was only assumed
@@ -618,7 +663,7 @@ def _save(net: Network, path: Path, suffix: str) -> None:
     elif suffix in _FORMATS:
         atomic_write(path, lambda tmp: _FORMATS[suffix][1](net, tmp))
     else:
-        raise FormatError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
+        raise FormatError(f"unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
 
 
 def write_json(obj, path: str | os.PathLike) -> None:
@@ -629,38 +674,3 @@ def write_json(obj, path: str | os.PathLike) -> None:
 def write_text(path: str | os.PathLike, text: str) -> None:
     """Write text atomically (LaTeX output and the like)."""
     _write_text(path, text)
-
-
-
-# -- surveys --------------------------------------------------------------------------------------
-
-SURVEY_FORMAT = "semialg.survey/1"
-_SURVEY_COLUMNS = ("key", "architecture", "index", "seed", "status", "functional_dimension", "bound",
-                   "parameters", "hidden_symmetries", "numeric_estimate", "numeric_wrong", "numeric_error", "regions",
-                   "fibre_components")
-
-
-def load_survey(path: str | os.PathLike) -> dict:
-    """Read a survey JSON written by :func:`write_survey` (possibly partial); checks its format tag."""
-    path = _path(path, "load_survey")
-    try:
-        obj = loads_json(_read_text(path), exact=False)
-    except FormatError as exc:
-        raise FormatError(f"{path}: cannot read a survey: {exc}") from None
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot read a survey: {exc.strerror or exc}") from None
-    if not isinstance(obj, dict) or obj.get("format") != SURVEY_FORMAT or not isinstance(obj.get("results"), list):
-        raise FormatError(f"{path}: not a {SURVEY_FORMAT} file")
-    return obj
-
-
-def write_survey(path: str | os.PathLike, spec: dict, results: list, summary: list, complete: bool) -> None:
-    """Write a survey atomically as JSON (``results`` in the spec's order) and, next to it, the same records as
-    CSV (``FILE.csv``)."""
-    path = Path(path)
-    _write_text(path, json.dumps({"format": SURVEY_FORMAT, "spec": spec, "complete": complete,
-                                  "summary": summary, "results": results}, indent=1) + "\n")
-    rows = [",".join(_SURVEY_COLUMNS)]
-    for r in results:
-        rows.append(",".join("" if r.get(c) is None else str(r[c]) for c in _SURVEY_COLUMNS))
-    _write_text(path.with_suffix(".csv"), "\n".join(rows) + "\n")

@@ -21,6 +21,7 @@ $|p|, q \le 5$).
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import random as _random
@@ -29,21 +30,24 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
-from semialg.errors import ParameterError, SemialgError
+from semialg.errors import FormatError, ParameterError, SemialgError
 from semialg.core.network import Architecture, Network
+from semialg.ui.io import loads_json, read_text, write_text
 
 __all__ = ["DISTRIBUTIONS", "SurveySpec", "Case", "sample_network", "analyse", "run", "summarise", "backend",
-           "check_address", "check_workers", "MAX_CASES", "WORKERS_PER_CORE"]
+           "check_address", "check_workers", "MAX_CASES", "WORKERS_PER_CORE", "load_survey", "write_survey",
+           "SURVEY_FORMAT"]
 
 DISTRIBUTIONS = ("kaiming", "kaiming-nobias", "pytorch", "rational")
 #: The largest architecture a survey samples (its networks are drawn in memory before any analysis).
 MAX_PARAMETERS = 100_000
 #: The most cases (architectures times samples) in one survey: the case list is built before any work, and the
-#: results file must stay within what :func:`semialg.ui.io.load_survey` reads back to resume.
+#: results file must stay within what :func:`load_survey` reads back to resume.
 MAX_CASES = 100_000
 #: Local worker processes per core at most (the cases are CPU-bound: more only cost memory).
 WORKERS_PER_CORE = 4
@@ -341,3 +345,37 @@ def summarise(records: Iterable[dict]) -> list[dict]:
                     "fibre_components": dict(Counter(r["fibre_components"] for r in rs
                                                      if r["fibre_components"] is not None))})
     return out
+
+
+# -- files --------------------------------------------------------------------------------------
+
+SURVEY_FORMAT = "semialg.survey/1"
+_SURVEY_COLUMNS = ("key", "architecture", "index", "seed", "status", "functional_dimension", "bound",
+                   "parameters", "hidden_symmetries", "numeric_estimate", "numeric_wrong", "numeric_error", "regions",
+                   "fibre_components")
+
+
+def load_survey(path: str | os.PathLike) -> dict:
+    """Read a survey JSON written by :func:`write_survey` (possibly partial); checks its format tag."""
+    path = Path(path)
+    try:
+        obj = loads_json(read_text(path), exact=False)
+    except FormatError as exc:
+        raise FormatError(f"{path}: cannot read a survey: {exc}") from None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read a survey: {exc.strerror or exc}") from None
+    if not isinstance(obj, dict) or obj.get("format") != SURVEY_FORMAT or not isinstance(obj.get("results"), list):
+        raise FormatError(f"{path}: not a {SURVEY_FORMAT} file")
+    return obj
+
+
+def write_survey(path: str | os.PathLike, spec: dict, results: list, summary: list, complete: bool) -> None:
+    """Write a survey atomically as JSON (``results`` in the spec's order) and, next to it, the same records as
+    CSV (``FILE.csv``)."""
+    path = Path(path)
+    write_text(path, json.dumps({"format": SURVEY_FORMAT, "spec": spec, "complete": complete,
+                                  "summary": summary, "results": results}, indent=1) + "\n")
+    rows = [",".join(_SURVEY_COLUMNS)]
+    for r in results:
+        rows.append(",".join("" if r.get(c) is None else str(r[c]) for c in _SURVEY_COLUMNS))
+    write_text(path.with_suffix(".csv"), "\n".join(rows) + "\n")

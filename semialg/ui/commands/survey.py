@@ -10,7 +10,6 @@ from pathlib import Path
 from semialg.errors import ParameterError, SemialgError
 from semialg.ui import survey
 from semialg.ui.commands import Outcome, command
-from semialg.ui.io import load_survey, write_survey
 from semialg.ui.runner import at_least, budget_seconds
 
 __all__: list[str] = []
@@ -48,7 +47,7 @@ def _survey(args) -> Outcome:
     spec = survey.SurveySpec.of(args.arch, args.samples, args.seed, args.distribution, args.budget)
     done = {}
     if os.path.exists(args.out):
-        old = load_survey(args.out)
+        old = survey.load_survey(args.out)
         if old.get("spec") != spec.to_json():
             raise ParameterError(f"{args.out} holds a different survey ({old.get('spec')}); choose another --out")
         done = {r["key"]: r for r in old["results"]}
@@ -58,7 +57,7 @@ def _survey(args) -> Outcome:
 
     def save(complete: bool) -> None:
         records = sorted(collected.values(), key=lambda r: order[r["key"]])
-        write_survey(args.out, spec.to_json(), records, survey.summarise(records), complete)
+        survey.write_survey(args.out, spec.to_json(), records, survey.summarise(records), complete)
 
     def on_result(record: dict) -> None:
         collected[record["key"]] = record
