@@ -10,7 +10,8 @@ Weight layouts: semialg stores $W_l$ as (out, in) like PyTorch. ``layout="auto"`
 ``.npz`` dumps) only when (out, in) does not fit; ``layout="out_in"`` / ``"in_out"`` force one.
 
 Limits (hostile files are refused before anything large is built): numbers written as text follow
-:func:`semialg.core.exact.parse_rational` (at most ``MAX_DIGITS`` digits, exponents up to ``MAX_EXPONENT``);
+:func:`semialg.core.exact.parse_rational` (at most ``MAX_DIGITS`` digits, exponents up to ``MAX_EXPONENT``, and
+in a network JSON exponents adding at most ``EXPONENT_DIGITS_PER_BYTE`` digits per byte of the file);
 JSON nests at most ``JSON_MAX_DEPTH`` levels (the network format needs 5), repeats no key, and a network JSON
 is at most ``MAX_JSON_BYTES`` long (reading one takes up to about 50 times its size in memory, a Python object
 per number: at most about 1.7 GB; large networks belong in ``.npz`` / ``.safetensors``); an ``.npz`` archive has at most ``NPZ_MAX_MEMBERS`` arrays whose declared
