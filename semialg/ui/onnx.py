@@ -206,13 +206,15 @@ class _Reader:
         that the graph input declares. Anything else mixes examples and features, and semialg would analyse
         another network than the graph computes."""
         dims = self.input_dims
-        batch = None if dims is None or not dims else dims[0]
+        batch = dims[0] if dims else None
         per_example = None if dims is None or None in dims[1:] else int(np.prod(dims[1:], dtype=object))
+        # a 0 copies the input's first dim (the batch) unless allowzero makes it a literal 0
         keeps_batch = shape[0] == 0 and not allowzero or batch is not None and shape[0] == batch
-        if keeps_batch and shape[1] == -1 or shape[0] in (-1, 0) + (() if batch is None else (batch,)) and \
-                not (shape[0] == 0 and allowzero) and per_example is not None and shape[1] == per_example:
+        if keeps_batch and shape[1] == -1:
             return
-        declared = "no shape" if dims is None else "shape (" + ", ".join("?" if d is None else str(d) for d in dims) + ")"
+        if (keeps_batch or shape[0] == -1) and per_example is not None and shape[1] == per_example:
+            return
+        declared = "no shape" if dims is None else f"shape ({', '.join('?' if d is None else str(d) for d in dims)})"
         raise FormatError(f"{where}: Reshape of the input to {list(shape)} does not keep each example in one row of "
                           f"its features (the input {self.data!r} declares {declared}); semialg would analyse another "
                           f"network than the graph computes")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from semialg.errors import ParameterError
 
-__all__ = ["Parser", "at_least", "budget_seconds", "MAX_SECONDS", "BudgetSpent", "wall_clock", "silenced", "check_outputs", "PLOT_SUFFIXES",
-           "budget_bar", "count_text", "count_json"]
+__all__ = ["Parser", "at_least", "budget_seconds", "MAX_SECONDS", "BudgetSpent", "wall_clock", "silenced",
+           "check_outputs", "PLOT_SUFFIXES", "budget_bar", "count_text", "count_json"]
 
 
 class Parser(argparse.ArgumentParser):
