@@ -51,16 +51,10 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
     >>> residues([[fmpq(1, 2), -1]], 7).tolist()
     [[4, 6]]
     """
-    if isinstance(rows, RationalMatrix) and rows.has_integer_form:
-        d = rows.denominator % p
-        if d == 0:
-            return None
-        N = rows.numerators
-        R = np.remainder(N, p) if N.dtype != object else np.array([int(v) % p for v in N.ravel().tolist()],
-                                                                   dtype=np.int64).reshape(N.shape)
-        return R.astype(np.int64) * pow(d, -1, p) % p
-    if isinstance(rows, RationalMatrix) and rows.floats is not None and p != 2:  # p = 2: by the rows
-        return _float_residues(rows.floats, p)
+    if isinstance(rows, RationalMatrix):
+        fast = rows.residues(p)
+        if fast is not NotImplemented:
+            return fast
     if isinstance(rows, RationalMatrix):
         rows = rows.rows
     r, c = len(rows), len(rows[0]) if len(rows) else 0
@@ -87,17 +81,6 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
             return None
         inv = np.array([pow(int(q), -1, p) for q in dens], dtype=np.int64)[np.searchsorted(dens, den % p)]
     return (num % p * inv % p).reshape(r, c)
-
-
-def _float_residues(F: np.ndarray, p: int) -> np.ndarray:
-    """Residues of float64 values taken exactly: $x = M 2^{E}$ with integer $|M| < 2^{53}$ gives
-    $(M \\bmod p)(2^{E} \\bmod p)$, one table entry per exponent. $O(\\text{entries})$ vectorised."""
-    m, e = np.frexp(F)
-    M = np.ldexp(m, 53).astype(np.int64)
-    E = e.astype(np.int64) - 53
-    lo = int(E.min()) if E.size else 0
-    table = np.array([pow(2, k, p) for k in range(lo, int(E.max()) + 1 if E.size else lo + 1)], dtype=np.int64)
-    return np.remainder(M, p) * table[E - lo] % p
 
 
 def _balance(X: np.ndarray, p: int) -> np.ndarray:

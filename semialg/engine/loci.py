@@ -494,8 +494,9 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     - *no dependent rows*: $O(n(m+1))$ normalisations and hashing per layer (never the $O(n^2m^2)$ minors);
     - *no zero factor* (shallow only): first the rank-one sketch of
       :func:`semialg.core.modular.rank_one_independent` ($O(n^2(k+m))$, proves independence of the $a_iw_i^T$);
-      otherwise :func:`semialg.geometry.zero_sum.find_zero_sum_set` with ``budget`` — kernel components, Gordan LPs,
-      LLL, and meet in the middle.
+      otherwise :func:`semialg.geometry.zero_sum.find_zero_sum_set` with ``budget`` — the $0/1$ points of the kernel
+      modulo a prime, Gordan's alternative, and on at most 256 vectors left exact kernel components, LLL and meet
+      in the middle (the inner network of a 784-800-1-10 bottleneck: 2 s).
 
     >>> bool(genericity(Network.random((3, 4, 2), seed=0)))
     True

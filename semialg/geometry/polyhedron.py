@@ -35,7 +35,7 @@ from flint import fmpq, fmpq_mat
 from semialg.errors import CertificateError, ShapeError
 from semialg.core.exact import dot, float_array, nearest_float, nullspace, to_matrix, to_vector
 
-__all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide", "flip_neighbours"]
+__all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide", "lp_point", "exact_point", "flip_neighbours"]
 
 _ZERO = fmpq(0)
 _SMALL_DIM, _SMALL_ROWS = 5, 400
@@ -267,22 +267,47 @@ def _solve_lp_cvxpy(Gf: np.ndarray, hf: np.ndarray):
     return None
 
 
-def _by_lp(G, h) -> StrictFeasibility | None:
+def _lp(G, h):
+    """The float LP of :func:`_solve_lp` on unit-scaled inequalities: ``(t, x, multipliers, norms)`` or ``None``."""
     # Scale each inequality to unit size so that the LP's margin t is comparable across rows.
     Gf, hf = float_array(G), float_array([h])[0]
     if not (np.isfinite(Gf).all() and np.isfinite(hf).all()):
         return None                                         # beyond the float64 range: decided exactly
     norms = np.maximum(np.abs(np.c_[Gf, hf]).max(axis=1), 1e-300)
     solved = _solve_lp(Gf / norms[:, None], hf / norms)
+    return None if solved is None else (*solved, norms)
+
+
+def exact_point(G: Sequence[Vec], h: Vec, x: np.ndarray) -> Vec | None:
+    """The float point ``x`` rounded (coarsely first) to a rational one with $Gx + h > 0$ exactly, or ``None``.
+    Cost: at most three exact products $Gx$."""
+    for limit in (10 ** 3, 10 ** 9, None):
+        p = _rationals(x, limit)
+        if all(dot(g, p) + c > 0 for g, c in zip(G, h, strict=True)):
+            return p
+    return None
+
+
+def lp_point(G: Sequence[Vec], h: Vec) -> Vec | None:
+    r"""A rational $x$ with $Gx + h > 0$, found by one floating-point LP and checked exactly, or ``None``: no claim
+    either way (unlike :func:`decide`, no exact certificate of infeasibility is sought, which at a few thousand rows
+    costs minutes). Cost: one LP, then at most three exact products $Gx$.
+
+    >>> lp_point([(fmpq(1), fmpq(0)), (fmpq(0), fmpq(1))], (fmpq(0), fmpq(0)))
+    (1, 1)
+    """
+    solved = _lp(G, h) if G else None
+    return exact_point(G, h, solved[1]) if solved is not None and solved[0] > 0 else None
+
+
+def _by_lp(G, h) -> StrictFeasibility | None:
+    solved = _lp(G, h)
     if solved is None:
         return None
-    t, x, y = solved
+    t, x, y, norms = solved
     if t > 0:
-        for limit in (10 ** 3, 10 ** 9, None):
-            p = _rationals(x, limit)
-            if all(dot(g, p) + c > 0 for g, c in zip(G, h, strict=True)):
-                return StrictFeasibility(True, p, method="lp")
-        return None
+        p = exact_point(G, h, x)
+        return None if p is None else StrictFeasibility(True, p, method="lp")
     if y is None:
         return None
     y = np.asarray(y, dtype=float).reshape(-1) / norms
