@@ -119,11 +119,18 @@ def test_subsets_with_a_given_sum_are_counted_exactly(seed, budget):
     assert count_subsets_with_sum([(), ()], ()) == 4 == count_zero_sum_sets([(), ()])
 
 
-def test_a_component_beyond_the_limit_is_undecided():
+def test_a_component_beyond_the_limit_is_undecided_unless_no_set_exists_modulo_p():
+    """Twelve vectors in the plane without a zero-sum set (brute force): modulo p their kernel has no 0/1 point, so
+    the list is empty although the component exceeds the limit; with a planted zero-sum set the component must be
+    listed exactly, and beyond the limit that is refused."""
     rng = random.Random(0)
     vectors = [(fmpq(rng.randint(-9, 9)), fmpq(rng.randint(-9, 9))) for _ in range(12)]
-    with pytest.raises(UndecidedError, match="component of 12"):
-        zero_sum_sets(vectors, limit=10)
+    assert not any(not any(sum((vectors[i][r] for i in S), fmpq(0)) for r in range(2))
+                   for size in range(1, 13) for S in itertools.combinations(range(12), size))
+    assert zero_sum_sets(vectors, limit=10) == []
+    planted = vectors + [tuple(-(a + b) for a, b in zip(vectors[0], vectors[1], strict=True))]
+    with pytest.raises(UndecidedError, match="component of 13"):
+        zero_sum_sets(planted, limit=10)
 
 
 @pytest.mark.parametrize("n0, n1", [(10, 20), (8, 30)])

@@ -13,8 +13,8 @@ of the $784 \times 800$ rational matrix does not finish in minutes.
 >>> from flint import fmpq
 >>> vectors = [(fmpq(1), fmpq(0)), (fmpq(0), fmpq(1)), (fmpq(1), fmpq(1)), (fmpq(2), fmpq(0)), (fmpq(-2), fmpq(0))]
 >>> e = eliminate(vectors, kernel_mod(vectors), budget=2 ** 10)
->>> e.witness, e.open
-((3, 4), ())
+>>> e.witness, e.open                          # the component of a witness stays open: other sets may meet it
+((3, 4), ((0, 1, 2, 3, 4),))
 """
 
 from __future__ import annotations
@@ -99,19 +99,18 @@ def kernel_mod(vectors: Sequence[Sequence[fmpq]], p: int = PRIME) -> KernelModP:
 
 def eliminate(vectors: Sequence[Sequence[fmpq]], K: KernelModP, budget: int) -> Elimination:
     r"""Search every component $C$ of ``K`` (:func:`kernel_mod` of ``vectors``) with $2^{\lceil d_C/2\rceil} \le$
-    ``budget`` for the $0/1$ points of $K_p$ on $C$, and check each candidate's sum exactly. Cost: per searched
-    component $O(2^{d_C/2}\log)$ word operations and one exact sum per candidate."""
-    p = K.p
-    eliminated, left = [], []
+    ``budget`` for the $0/1$ points of $K_p$ on $C$, and check each candidate's sum exactly; a component with a
+    witness is left open (other zero-sum sets may meet it). Cost: per searched component $O(2^{d_C/2}\log)$ word
+    operations and one exact sum per candidate."""
+    eliminated, left, witness = [], [], None
     for comp in K.components:
         found = search_component(vectors, K, comp, budget)
         if found == ():
             eliminated.append(comp)
-        elif found is None:
-            left.append(comp)
         else:
-            return Elimination(p, tuple(eliminated), tuple(left), found)
-    return Elimination(p, tuple(eliminated), tuple(left))
+            left.append(comp)
+            witness = witness or found
+    return Elimination(K.p, tuple(eliminated), tuple(left), witness)
 
 
 def search_component(vectors, K: KernelModP, comp: Sequence[int], budget: int) -> tuple[int, ...] | None:

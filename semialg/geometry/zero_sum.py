@@ -102,14 +102,18 @@ def zero_sum_sets(vectors: Sequence[Vec], limit: int = 32) -> list[tuple[int, ..
     A zero-sum set restricts to one (or to the empty set) on each component of the linear matroid
     (:func:`kernel_components`; indices in no dependency are in none), so the sets are the non-empty unions of
     one such piece per component, and each component's pieces are the pairs of half-sums adding to $0$ (meet in
-    the middle). A component of more than ``limit`` vectors is not searched: :class:`UndecidedError` (the problem
-    contains subset-sum; :func:`find_zero_sum_set` decides existence under a budget). Cost: one exact kernel
-    plus $O(2^{s/2}s)$ per component of size $s$ (in at most $s$ coordinates), and the size of the answer.
+    the middle). Components modulo $p$ without a $0/1$ kernel point are set aside first (:func:`_possible_indices`:
+    at 784-800 all of them). A component of more than ``limit`` vectors is not searched: :class:`UndecidedError` (the
+    problem contains subset-sum; :func:`find_zero_sum_set` decides existence under a budget). Cost: the kernel modulo
+    $p$, one exact kernel of the vectors left, plus $O(2^{s/2}s)$ per component of size $s$ (in at most $s$
+    coordinates), and the size of the answer.
 
     >>> zero_sum_sets([(1, 0), (0, 1), (-1, -1), (2, 0), (-2, 0)])     # by size, then lexicographically
     [(3, 4), (0, 1, 2), (0, 1, 2, 3, 4)]
     """
     vectors = [tuple(v) for v in vectors]
+    keep = _possible_indices(vectors, 2 ** ((limit + 1) // 2))
+    vectors = [vectors[i] for i in keep]
     pieces = []
     for comp in kernel_components(vectors):
         if len(comp) > limit:
@@ -121,8 +125,21 @@ def zero_sum_sets(vectors: Sequence[Vec], limit: int = 32) -> list[tuple[int, ..
             table.setdefault(fingerprint(total), []).append(A)
         pieces.append([A + B for B, total in _subset_sums(low, comp[half:], dim)
                        for A in table.get(fingerprint(tuple(-x for x in total)), ())])
-    out = [tuple(sorted(i for piece in choice for i in piece)) for choice in itertools.product(*pieces)]
+    out = [tuple(sorted(keep[i] for piece in choice for i in piece)) for choice in itertools.product(*pieces)]
     return sorted((S for S in out if S), key=lambda S: (len(S), S))
+
+
+def _possible_indices(vectors: list[Vec], budget: int) -> list[int]:
+    """The indices that may lie in a zero-sum set: those of the components modulo $p$ that
+    :func:`~semialg.geometry.modular_zero_sum.eliminate` leaves (all of them when $p$ divides a denominator).
+    Cost: that of the elimination."""
+    if not vectors or not vectors[0]:
+        return list(range(len(vectors)))
+    try:
+        K = kernel_mod(vectors)
+    except ZeroDivisionError:
+        return list(range(len(vectors)))
+    return sorted(i for comp in eliminate(vectors, K, min(budget, MODULAR_LIMIT)).open for i in comp)
 
 
 @dataclass(frozen=True)
@@ -291,9 +308,11 @@ def count_zero_sum_sets(vectors: Sequence[Vec], budget: int = 2 ** 12, gram=None
     """
     if vectors and not len(vectors[0]):
         return 2 ** len(vectors)        # in dimension 0 every subset sums to 0
+    if gram is None:                    # components modulo p without a 0/1 kernel point count only the empty set
+        vectors = [tuple(vectors[i]) for i in _possible_indices([tuple(v) for v in vectors], budget)]
     kernel = nullspace(gram) if gram is not None else None
     total = 1
-    for comp in kernel_components(vectors, kernel):
+    for comp in kernel_components(vectors, kernel) if vectors else ():
         count = _component_count(vectors, comp, kernel, None, budget)
         if count is None:
             return None
