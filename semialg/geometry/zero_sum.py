@@ -103,8 +103,10 @@ def zero_sum_sets(vectors: Sequence[Vec], limit: int = 32) -> list[tuple[int, ..
     (:func:`kernel_components`; indices in no dependency are in none), so the sets are the non-empty unions of
     one such piece per component, and each component's pieces are the pairs of half-sums adding to $0$ (meet in
     the middle). Components modulo $p$ without a $0/1$ kernel point are set aside first (:func:`_possible_indices`:
-    at 784-800 all of them). A component of more than ``limit`` vectors is not searched: :class:`UndecidedError` (the
-    problem contains subset-sum; :func:`find_zero_sum_set` decides existence under a budget). Cost: the kernel modulo
+    at 784-800 all of them); more than ``limit`` vectors left in an open half-space (Gordan's alternative) have
+    none. A component of more than ``limit`` vectors is not searched, nor more than :data:`EXACT_LIMIT` vectors
+    left: :class:`UndecidedError` (the problem contains subset-sum; :func:`find_zero_sum_set` decides existence under
+    a budget). Cost: the kernel modulo
     $p$, one exact kernel of the vectors left, plus $O(2^{s/2}s)$ per component of size $s$ (in at most $s$
     coordinates), and the size of the answer.
 
@@ -114,6 +116,11 @@ def zero_sum_sets(vectors: Sequence[Vec], limit: int = 32) -> list[tuple[int, ..
     vectors = [tuple(v) for v in vectors]
     keep = _possible_indices(vectors, 2 ** ((limit + 1) // 2))
     vectors = [vectors[i] for i in keep]
+    if len(keep) > limit and _gordan_point(vectors) is not None:
+        return []
+    if len(keep) > EXACT_LIMIT:
+        raise UndecidedError(f"zero-sum search over {len(keep)} dependent vectors (more than {EXACT_LIMIT}) in no "
+                             f"half-space: an exact kernel is not started")
     pieces = []
     for comp in kernel_components(vectors):
         if len(comp) > limit:
@@ -310,6 +317,10 @@ def count_zero_sum_sets(vectors: Sequence[Vec], budget: int = 2 ** 12, gram=None
         return 2 ** len(vectors)        # in dimension 0 every subset sums to 0
     if gram is None:                    # components modulo p without a 0/1 kernel point count only the empty set
         vectors = [tuple(vectors[i]) for i in _possible_indices([tuple(v) for v in vectors], budget)]
+        if 2 ** ((len(vectors) + 1) // 2) > budget and _gordan_point(vectors) is not None:
+            return 1
+        if len(vectors) > EXACT_LIMIT:
+            return None
     kernel = nullspace(gram) if gram is not None else None
     total = 1
     for comp in kernel_components(vectors, kernel) if vectors else ():
