@@ -9,13 +9,13 @@ stopped at ``cap`` seconds. The floor is the rank modulo the same prime of that 
     python benchmarks/bench_zero_factor_wide.py
     python benchmarks/bench_zero_factor_wide.py --quick
 
-Measured (session 42, 2-core machine, seconds; the naive kernel stopped at 120 s):
+Measured (session 42, 2-core machine shared with another job, seconds; the naive kernel stopped at 120 s):
 
-    inner     deps  status     ours  floor  ours/floor  naive kernel  naive/ours
-    784-800     16  none       1.93   0.64        3.0x        > 120       > 62x
-    784-1024   240  none       6.30   0.80        7.9x        > 120       > 19x
-    784-2048  1264  undecided  7.96   1.88        4.2x        > 120       > 15x
-    784-4096  3312  undecided 14.57   4.15        3.5x        > 120        > 8x
+    inner      deps  status      ours  floor  ours/floor  naive kernel  naive/ours
+    784-800      16  none        0.99   0.62        1.6x         > 120      > 121x
+    784-1024    240  none       10.14   0.90       11.3x         > 120       > 12x
+    784-2048   1264  undecided  10.73   3.78        2.8x         > 120       > 11x
+    784-4096   3312  undecided  19.77   4.19        4.7x         > 120        > 6x
 
 Before, ``sa.genericity`` of the 784-800-1-10 and 784-4096-1-10 bottlenecks did not answer within 10 minutes
 (5 GB at 784-4096). At $n \ge 2 \cdot 784$ the vectors no longer lie in a half-space (Wendel) and a $0/1$ point of a
