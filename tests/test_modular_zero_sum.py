@@ -136,15 +136,19 @@ def test_many_dependencies_are_undecided_quickly_and_say_what_was_tried():
         d.verify(vectors)
 
 
+def _wide_bottleneck(rng) -> sa.Network:
+    """A 784-800-1-10 bottleneck from float32 weights (He-like scales)."""
+    return sa.Network.from_arrays([rng.standard_normal((800, 784)).astype(np.float32) / 28,
+                                   rng.standard_normal((1, 800)).astype(np.float32) / 28,
+                                   rng.standard_normal((10, 1)).astype(np.float32)],
+                                  [rng.standard_normal(800).astype(np.float32) / 10, np.float32([0.1]),
+                                   np.zeros(10, np.float32)])
+
+
 def test_the_inner_zero_factor_of_a_784_800_bottleneck_is_decided():
     """A 784-800-1-10 bottleneck from float32 weights: its inner network has 16 more neurons than inputs. The exact
     kernel of the 784 x 800 matrix did not end in 10 minutes (5 GB); modulo p the condition is proven in seconds."""
-    rng = np.random.default_rng(0)
-    net = sa.Network.from_arrays([rng.standard_normal((800, 784)).astype(np.float32) / 28,
-                                  rng.standard_normal((1, 800)).astype(np.float32) / 28,
-                                  rng.standard_normal((10, 1)).astype(np.float32)],
-                                 [rng.standard_normal(800).astype(np.float32) / 10, np.float32([0.1]),
-                                  np.zeros(10, np.float32)])
+    net = _wide_bottleneck(np.random.default_rng(0))
     report = sa.genericity(net)
     cond = next(c for c in report.conditions if c.name == "no zero factor of the first two layers")
     assert cond.holds is True and "kernel modulo p" in cond.detail
@@ -157,11 +161,7 @@ def test_a_784_800_bottleneck_gets_its_fibre_and_identifiability():
     kernel; now every component modulo p is set aside. A sampled fibre member agrees with the network at rational
     points (exact evaluation, no certificate of the code under test)."""
     rng = np.random.default_rng(1)
-    net = sa.Network.from_arrays([rng.standard_normal((800, 784)).astype(np.float32) / 28,
-                                  rng.standard_normal((1, 800)).astype(np.float32) / 28,
-                                  rng.standard_normal((10, 1)).astype(np.float32)],
-                                 [rng.standard_normal(800).astype(np.float32) / 10, np.float32([0.1]),
-                                  np.zeros(10, np.float32)])
+    net = _wide_bottleneck(rng)
     assert sa.identifiable(net, budget=120).status == "identifiable"
     F = sa.fibre(net, budget=120)
     member = F.sample()
