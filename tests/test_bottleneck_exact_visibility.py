@@ -67,3 +67,25 @@ def test_a_missed_visibility_point_is_found_exactly(net):
     # identifiable: the fibre near theta is the orbit, of dimension n1 + 1 (the scalings)
     D = sum(len(row) for W in net.weights for row in W) + sum(len(b) for b in net.biases)
     assert functional_dimension(net) == D - net.widths[1] - 1
+
+
+def test_the_witness_search_keeps_its_deadline():
+    """The exact check of the points on the hyperplanes is $O(n_1^2 n_0)$ products of integers (784-4096-1-10:
+    minutes, while ``identifiable(budget=60)`` waited). Past its deadline the search gives up (``None``) before
+    each batch; before it, the same call finds every witness, each checked here by exact evaluation."""
+    import time
+
+    import numpy as np
+    from semialg.families.bottleneck.identifiability import visible_kinks
+
+    rng = np.random.default_rng(0)
+    net = sa.Network.from_arrays([rng.standard_normal((40, 12)).astype(np.float32),
+                                  rng.standard_normal((1, 40)).astype(np.float32), [[1]]],
+                                 [rng.standard_normal(40).astype(np.float32), [0.1], [0]])
+    view = OuterView.of(net)
+    assert visibility_witnesses(view, deadline=time.monotonic() - 1) is None
+    assert visible_kinks(net, deadline=time.monotonic() - 1) is None
+    inside, outside, on = visibility_witnesses(view, deadline=time.monotonic() + 600)
+    assert view.inner(inside)[0] > 0 > view.inner(outside)[0]
+    for (w, b), q in zip(zip(view.w, view.b), on):
+        assert q is not None and sum(x * y for x, y in zip(w, q)) + b == 0 and view.inner(q)[0] > 0

@@ -191,15 +191,18 @@ PROOF_STEPS = {"visible kinks": VisibleKinks, "inner network identifiable": Inne
                "bottleneck theorem": BottleneckTheorem}
 
 
-def visible_kinks(net: Network) -> VisibleKinks | None:
+def visible_kinks(net: Network, deadline: float | None = None) -> VisibleKinks | None:
     r"""Exact evidence that $\theta$ satisfies the hypotheses of the theorem on $h$, or ``None`` when the points
     are not found or a hypothesis fails. Cost: that of
     :func:`~semialg.families.bottleneck.types.visibility_witnesses` and of
     :func:`~semialg.families.bottleneck.outer_fibre.rising_direction`, else per neuron that of
     :func:`~semialg.families.bottleneck.outer_fibre.varying_pair` on lines through the point of $H_k$ nearest 0 and
-    through the visibility witness (exact on $H_k$ when $n_0 = 2$)."""
+    through the visibility witness (exact on $H_k$ when $n_0 = 2$). ``None`` also once ``deadline`` (a
+    :func:`time.monotonic` value) has passed during the witness search."""
     view = OuterView.of(net)
-    seen = visibility_witnesses(view) if any(view.c) else None
+    seen = visibility_witnesses(view, deadline=deadline) if any(view.c) else None
+    if seen is None and deadline is not None and time.monotonic() > deadline:
+        return None
     if seen is None or any(q is None for q in seen[2]):
         seen = _exact_visibility(net, view)
     if seen is None or rank(view.w) < 2:
@@ -260,7 +263,7 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                           "in the orbit of the 1-D parameter: its rows are multiples of u and the fibre is the "
                           "G-orbit", LineTheorem()))
     checked.append(f"line bottleneck theorem not applied: {why}")
-    kinks, route = visible_kinks(net), "visible"
+    kinks, route = visible_kinks(net, deadline), "visible"
     if kinks is None:
         checked.append("bottleneck theorem not applied: not every first-layer neuron was shown visible on a "
                        "hyperplane of its own, with the rows spanning a plane and h unbounded above or varying on "

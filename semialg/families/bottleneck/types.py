@@ -88,9 +88,9 @@ def combinatorial_type(net: Network, budget: float | None = None, progress: bool
         return BottleneckType("b", classes, regime)
     _require(net, "a")
     view = OuterView.of(net)
-    if net.widths[0] >= 3 and (witnessed := witnessed_type(view)) is not None:
-        return witnessed
     deadline = None if budget is None else time.monotonic() + budget
+    if net.widths[0] >= 3 and (witnessed := witnessed_type(view, deadline=deadline)) is not None:
+        return witnessed
     try:
         arr = arrangement_of(net, deadline, progress)
     except UndecidedError as spent:
@@ -134,35 +134,39 @@ def _arranged_type(arr: NetworkArrangement, view: OuterView) -> BottleneckType:
     return BottleneckType("a", tuple(classes), regime)
 
 
-def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0) -> BottleneckType | None:
+def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0,
+                   deadline: float | None = None) -> BottleneckType | None:
     r"""The type read off exact witnesses, without the arrangement, when every neuron with $w \ne 0 \ne v$ is
     visible: a point with $h > 0$ and one with $h < 0$ ($c \ne 0$: regime PN) and, for every such neuron, a point of
     its hyperplane $H_k$ where $h > 0$ ($H_k$ meets $P$: class V); the others are D. ``None`` when a witness is not
     found (the arrangement decides then). Candidates: random inputs at three scales, the best of them pushed up or
     down $h$ by subgradient steps (a thin $N = \{h < 0\}$ is found so), and their orthogonal projections on each
     $H_k$, pushed up $h$ within $H_k$; all ranked in floats (only to choose); every witness is checked exactly.
-    When $h$ has one sign by its weights alone, regime T or constant (:func:`_one_signed`).
-    Cost: $O((\text{draws} + n_1 s)\,n_1 n_0)$ flops for $s$ = :data:`PUSH_STEPS` and $O(n_1^2 n_0)$ exact
+    When $h$ has one sign by its weights alone, regime T or constant (:func:`_one_signed`). ``None`` also past
+    ``deadline`` (:func:`visibility_witnesses`). Cost: $O((\text{draws} + n_1 s)\,n_1 n_0)$ flops for $s$ = :data:`PUSH_STEPS` and $O(n_1^2 n_0)$ exact
     operations."""
     if not any(view.c):
         return None
     signed = _one_signed(view)
     if signed is not None:
         return signed
-    seen = visibility_witnesses(view, draws, seed)
+    seen = visibility_witnesses(view, draws, seed, deadline)
     if seen is None:
         return None
     return BottleneckType("a", tuple("D" if q is None else "V" for q in seen[2]), "PN")
 
 
-def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0) -> tuple | None:
+def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0,
+                         deadline: float | None = None) -> tuple | None:
     r"""Exact rational points showing regime PN and every neuron with $w \ne 0 \ne v$ visible, found as in
     :func:`witnessed_type`: ``(inside, outside, on)`` with $h(\text{inside}) > 0 > h(\text{outside})$ and
     ``on[k]`` a point of $H_k$ with $h > 0$ (``None`` for the neurons with $w_k = 0$ or $v_k = 0$); ``None`` when
     a witness is not found. The projections on every $H_k$ are ranked from one float product
     ($W\pi_k(y) = Wy - t\,Ww_k$) and their best points checked exactly in one batch
     (:meth:`~semialg.core.network.Network.evaluate`); only the neurons whose best point fails are pushed one by
-    one. Cost: that of :func:`witnessed_type`, with $O(\text{draws}\cdot n_1^2)$ flops for the ranking."""
+    one. ``None`` too once ``deadline`` (a :func:`time.monotonic` value) has passed: the exact check is
+    $O(n_1^2n_0)$ products of integers, in batches of :data:`_CHECKED` points (784-1024-1-10: 10 s; 784-4096: minutes).
+    Cost: that of :func:`witnessed_type`, with $O(\text{draws}\cdot n_1^2)$ flops for the ranking."""
     h, n0 = view.inner, len(view.w[0])
     rng = np.random.default_rng(seed)
     X = rng.integers(-64, 65, size=(draws, n0)) * (4.0 ** rng.integers(0, 3, size=(draws, 1))) / 64
@@ -176,15 +180,23 @@ def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0) -> tu
     on: dict[int, tuple | None] = {}
     with np.errstate(over="ignore", invalid="ignore"):
         for k, plane in planes.items():
+            if deadline is not None and time.monotonic() > deadline:
+                return None
             t = Z[:, k] / G[k, k]
             best = int(np.argmax(np.maximum(Z - np.outer(t, G[:, k]), 0.0) @ V[0]))
             x = Y[best] - t[best] * W[k]
             on[k] = _rounded(x, plane) if np.isfinite(x).all() else None
     checked = [k for k in on if on[k] is not None]
-    for k, value in zip(checked, h.evaluate([on[k] for k in checked]), strict=True):
-        if value[0] <= 0:
-            on[k] = None
+    for start in range(0, len(checked), _CHECKED):
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+        batch = checked[start:start + _CHECKED]
+        for k, value in zip(batch, h.evaluate([on[k] for k in batch]), strict=True):
+            if value[0] <= 0:
+                on[k] = None
     for k in (k for k in planes if on[k] is None):
+        if deadline is not None and time.monotonic() > deadline:
+            return None
         u, bk = W[k], float(b[k])
         proj = lambda P: P - np.outer((P @ u + bk) / (u @ u), u)  # noqa: E731 (orthogonal projection on H_k)
         on[k] = _witness(h, proj(Y), 1, planes[k], proj)
@@ -210,6 +222,7 @@ def _one_signed(view: OuterView) -> BottleneckType | None:
 
 PUSH_STEPS = 96     # subgradient steps of a witness search
 _PUSHED = 8         # candidates pushed
+_CHECKED = 256      # points per exact batch of visibility_witnesses (784-4096: about 15 s each)
 
 
 def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, project=None) -> tuple | None:
