@@ -122,3 +122,8 @@ def test_minimal_form_benchmark_smoke():
 def test_bottleneck_fdim_benchmark_smoke():
     rows = _load("bench_bottleneck_fdim").run(shapes=((100, 64, 10),), cap=None)   # no peer (it runs to its budget)
     assert rows[0]["value"] == rows[0]["D"] - 65 and rows[0]["peer"] is None
+
+
+def test_visibility_benchmark_smoke():
+    rows = _load("bench_visibility").run(**_load("bench_visibility").QUICK, show=lambda s: None)
+    assert rows[0]["cells"] > 0       # both methods found the same visible hyperplanes inside run()

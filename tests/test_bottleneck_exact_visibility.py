@@ -1,7 +1,7 @@
 """Visibility points from the exact type when the float search misses a thin H_k ∩ P
-(semialg.families.bottleneck.arrangement.point_on_hyperplane and the fallback of visible_kinks).
+(semialg.families.bottleneck.arrangement.points_on_hyperplanes and the fallback of visible_kinks).
 
-point_on_hyperplane is compared with an independent computation: h restricted to the line H_k is piecewise linear
+points_on_hyperplanes is compared with an independent computation: h restricted to the line H_k is piecewise linear
 with breakpoints where the other hyperplanes cross it, so H_k meets P iff h > 0 at a breakpoint or h grows towards
 an end. The two 3-5-1-1 parameters below were "unknown" because the float search found no point of some H_k inside
 P; the theorem now proves them identifiable, and their functional dimension is the orbit's codimension."""
@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg.engine.regions import functional_dimension
-from semialg.families.bottleneck.arrangement import point_on_hyperplane
+from semialg.families.bottleneck.arrangement import points_on_hyperplanes
 from semialg.families.bottleneck.types import visibility_witnesses
 from semialg.families.bottleneck.views import OuterView
 
@@ -48,10 +48,10 @@ def test_points_on_hyperplanes_agree_with_the_line_restriction(seed, n1):
     net = sa.Network.from_arrays([[[q(), q()] for _ in range(n1)], [[q() for _ in range(n1)]], [[1]]],
                                  [[q() for _ in range(n1)], [q()], [0]])
     view = OuterView.of(net)
-    for k, (w, b) in enumerate(zip(view.w, view.b)):
+    for k, ((w, b), x) in enumerate(zip(zip(view.w, view.b), points_on_hyperplanes(view))):
         if not any(w):
+            assert x is None
             continue
-        x = point_on_hyperplane(view, w, b)
         assert (x is not None) == _meets_p_on_the_line(view, k)
         if x is not None:
             assert sum(a * t for a, t in zip(w, x)) + b == 0 and view.inner(x)[0] > 0
@@ -89,3 +89,69 @@ def test_the_witness_search_keeps_its_deadline():
     assert view.inner(inside)[0] > 0 > view.inner(outside)[0]
     for (w, b), q in zip(zip(view.w, view.b), on):
         assert q is not None and sum(x * y for x, y in zip(w, q)) + b == 0 and view.inner(q)[0] > 0
+
+
+def _meets_p_by_restriction(view, k) -> bool:
+    """Whether h > 0 somewhere on H_k, from the regions of h restricted to H_k (coordinates x0 + By): one exact
+    LP per region of the restricted network, independent of the first layer's cells."""
+    from semialg.core.exact import nullspace
+    from semialg.engine import regions as pl
+    from semialg.geometry.polyhedron import decide
+
+    u, beta = view.w[k], view.b[k]
+    uu = sum(t * t for t in u)
+    x0 = [-beta * t / uu for t in u]
+    basis = nullspace([list(u)])
+    dot = lambda a, b: sum((s * t for s, t in zip(a, b)), fmpq(0))  # noqa: E731
+    restricted = sa.Network.from_arrays([[[dot(w, col) for col in basis] for w in view.w], [list(view.v)]],
+                                        [[dot(w, x0) + b for w, b in zip(view.w, view.b)], [view.e]])
+    return any(decide([g for g, _ in r.inequalities] + [r.linear[0]], [c for _, c in r.inequalities] + [r.offset[0]],
+                      len(basis)) for r in pl.regions(restricted))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(3, 4), st.integers(2, 6))
+def test_points_on_hyperplanes_in_space_agree_with_the_restricted_regions(seed, n0, n1):
+    """In dimension 3 and 4 the points come from the facets of the first layer's cells; the oracle enumerates the
+    regions of h restricted to each hyperplane. Small integer weights make parallel, repeated and concurrent
+    hyperplanes and zero rows common."""
+    rng = random.Random(seed)
+    q = lambda: fmpq(rng.randint(-2, 2))  # noqa: E731
+    net = sa.Network.from_arrays([[[q() for _ in range(n0)] for _ in range(n1)], [[q() for _ in range(n1)]], [[1]]],
+                                 [[q() for _ in range(n1)], [q()], [0]])
+    view = OuterView.of(net)
+    for k, ((w, b), x) in enumerate(zip(zip(view.w, view.b), points_on_hyperplanes(view))):
+        if not any(w):
+            assert x is None
+            continue
+        assert (x is not None) == _meets_p_by_restriction(view, k)
+        if x is not None:
+            assert sum(a * t for a, t in zip(w, x)) + b == 0 and view.inner(x)[0] > 0
+            # strictly inside a region of h on H_k: on no other hyperplane that crosses H_k
+            assert all(sum(a * t for a, t in zip(w2, x)) + b2 != 0 for w2, b2 in zip(view.w, view.b)
+                       if any(w2) and _other(w, b, w2, b2))
+
+
+def _other(w, b, w2, b2) -> bool:
+    """Whether the hyperplane (w2, b2) is not (w, b) itself: the rows are not proportional."""
+    from semialg.core.exact import rank
+    return rank([list(w) + [b], list(w2) + [b2]]) == 2
+
+
+def test_the_type_in_space_keeps_its_budget():
+    """For n0 >= 3 the sign of h per cell and the visibility of each hyperplane are exact LPs: past the budget the
+    type is undecided, naming what was done; with time it is found, and agrees with visibility by restriction."""
+    from semialg.errors import UndecidedError
+    from semialg.families import bottleneck as bn
+    from semialg.families.bottleneck import arrangement as ba
+    from semialg.families.bottleneck.types import _arranged_type
+
+    net = sa.Network.random((4, 7, 1, 1), seed=58, height=3)     # classes V, U+ and U-
+    view = OuterView.of(net)
+    with pytest.raises(UndecidedError, match="deadline passed"):
+        _arranged_type(ba.NetworkArrangement((net,)), view, deadline=0.0)
+    t = _arranged_type(ba.NetworkArrangement((net,)), view)
+    assert t == bn.combinatorial_type(net) and {"V", "U-", "U+"} <= set(t.classes)
+    for k, c in enumerate(t.classes):
+        if c != "D":
+            assert (c == "V") == _meets_p_by_restriction(view, k)

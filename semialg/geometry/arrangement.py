@@ -19,13 +19,15 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, integer_rows
+from semialg.core.exact import dot, fingerprint, integer_rows, nullspace
+from semialg.errors import UndecidedError
 from semialg.geometry.polyhedron import decide
 
 __all__ = ["Cell", "Arrangement", "Affine", "evaluate", "negate"]
@@ -122,6 +124,75 @@ class Arrangement:
             if all(_sign(self.value(k, x)) == s for k, s in enumerate(cell.signs)):
                 return x
         return self.point_where(cell, ())
+
+    def positive_hyperplanes(self, maps: Sequence[Affine], ranges: Sequence[int] | None = None,
+                             candidates: Iterable[int] | None = None,
+                             deadline: float | None = None) -> dict[int, Vec]:
+        r"""The hyperplanes $H_k$ (among ``candidates``, default all) on which $F > 0$ somewhere, for the continuous
+        $F$ equal to ``maps[i]`` on the closure of ``cells[i]``, each with an exact point of $H_k$ on no other
+        hyperplane where $F > 0$. ``cells`` must be all the cells; ``ranges[i]`` $= -1$ (as :meth:`range_sign`)
+        marks a cell where $F \le 0$, whose facets need no LP.
+
+        The cells of the arrangement restricted to $H_k$ are dense in $H_k$, and each is the relative interior of
+        the common facet of the two cells whose signs differ exactly at $k$; $F > 0$ on an open subset of $H_k$
+        if it is positive anywhere on it. So $H_k$ qualifies iff, for some such pair with neither cell off
+        $\{F > 0\}$, $\{x \in H_k : s_j\ell_j(x) > 0\ (j \ne k),\ A_i(x) > 0\}$ is non-empty: one exact strict
+        feasibility decision in $H_k$'s coordinates, tried in the order of a float estimate (the first usually
+        succeeds). Past ``deadline`` (a :func:`time.monotonic` value): :class:`~semialg.errors.UndecidedError`.
+        Cost: $O(|\text{cells}|\cdot N)$ per hyperplane to pair the cells, plus at most one LP per facet.
+
+        >>> A = Arrangement([(fmpq(1), fmpq(0), fmpq(0), fmpq(0)), (fmpq(0), fmpq(1), fmpq(0), fmpq(0))], dim=3)
+        >>> A.cells = [Cell((s, t), (fmpq(s), fmpq(t), fmpq(0))) for s in (1, -1) for t in (1, -1)]
+        >>> F = [((fmpq(0), fmpq(0), fmpq(0)), fmpq(s) - 2) for s in (1, -1) for _ in (1, -1)]   # 1 - 2 = -1 or -3
+        >>> sorted(A.positive_hyperplanes(F))
+        []
+        >>> sorted(A.positive_hyperplanes([((fmpq(0), fmpq(1), fmpq(0)), fmpq(0))] * 4))    # F = y: on x = 0 only
+        [0]
+        """
+        signs = np.array([c.signs for c in self.cells], dtype=np.int8).reshape(len(self.cells), len(self.lines))
+        index = {row.tobytes(): i for i, row in enumerate(signs)}
+        off = np.zeros(len(self.cells), bool) if ranges is None else np.array(ranges) < 0
+        found: dict[int, Vec] = {}
+        for k in range(len(self.lines)) if candidates is None else candidates:
+            signs[:, k] *= -1
+            pairs = [(i, j) for i in np.flatnonzero((signs[:, k] < 0) & ~off)
+                     if (j := index.get(signs[i].tobytes())) is not None and not off[j]]
+            signs[:, k] *= -1
+            a, c = self.lines[k][:-1], self.lines[k][-1]
+            x0 = tuple(-c / dot(a, a) * t for t in a)
+            basis = nullspace([list(a)])
+            pairs.sort(key=lambda ij: -self._estimate(maps[ij[0]], self.cells[ij[0]].point, a, c))
+            for i, _ in pairs:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise UndecidedError(f"positive hyperplanes: the deadline passed at hyperplane {k + 1} of "
+                                         f"{len(self.lines)} ({len(found)} found positive)")
+                x = self._point_on_facet(self.cells[i], k, maps[i], x0, basis)
+                if x is not None:
+                    found[k] = x
+                    break
+        return found
+
+    def _point_on_facet(self, cell: Cell, k: int, A: Affine, x0: Vec, basis: list[Vec]) -> Vec | None:
+        r"""A point $x_0 + By$ of the facet $\overline{C} \cap H_k$'s relative interior with $A > 0$, or ``None``."""
+        def restrict(lin: Vec, const: fmpq) -> tuple[Vec, fmpq]:
+            return tuple(dot(lin, col) for col in basis), dot(lin, x0) + const
+        rows = [restrict(tuple(s * t for t in line[:-1]), s * line[-1])
+                for j, (s, line) in enumerate(zip(cell.signs, self.lines, strict=True)) if j != k]
+        rows.append(restrict(*A))
+        found = decide([g for g, _ in rows], [h for _, h in rows], len(basis))
+        if not found:
+            return None
+        return tuple(t + sum((y * col[i] for y, col in zip(found.point, basis, strict=True)), _ZERO)
+                     for i, t in enumerate(x0))
+
+    @staticmethod
+    def _estimate(A: Affine, point: Vec | None, a: Vec, c: fmpq) -> float:
+        r"""$A$ at the orthogonal projection of ``point`` on $\{a\cdot x + c = 0\}$, in floats (only to order)."""
+        if point is None:
+            return 0.0
+        p, u = np.array([float(t) for t in point]), np.array([float(t) for t in a])
+        q = p - (p @ u + float(c)) / (u @ u) * u
+        return float(np.array([float(t) for t in A[0]]) @ q + float(A[1]))
 
     def sweep(self) -> list[Cell]:
         """Cells of a line arrangement in the plane from its vertices: no linear programs.

@@ -4,7 +4,8 @@ Built on :class:`semialg.geometry.arrangement.Arrangement` (which knows nothing 
 collects the distinct hyperplanes $H_i = \{w_i\cdot x + b_i = 0\}$, embeds inputs of dimension 1 in the plane,
 gets the cells from the exact plane sweep (or, for $n_0 \ge 3$, from the region enumeration of
 :mod:`semialg.engine.regions` with exact LPs), and evaluates the inner shallow network $h$ on every cell as
-one affine map. It also decides whether a hyperplane meets $P = \{h > 0\}$ (:func:`visible`).
+one affine map. It also decides whether a hyperplane meets $P = \{h > 0\}$ (:func:`visible`,
+:func:`points_on_hyperplanes`).
 
 >>> net = Network.random((2, 3, 1, 1), seed=0, height=3)
 >>> arr = NetworkArrangement((net,)); len(arr.cells) == arr.face_count()
@@ -21,15 +22,14 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, nullspace, rank, solve
+from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, rank, solve
 from semialg.core.network import Network, relu
 from semialg.engine import regions as pl
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _decisive, _line_max, _scale, _vadd
 from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
-from semialg.geometry.polyhedron import decide
 
-__all__ = ["NetworkArrangement", "visible", "point_on_hyperplane", "sup_on_line", "extreme_values", "sup_value"]
+__all__ = ["NetworkArrangement", "visible", "points_on_hyperplanes", "sup_on_line", "extreme_values", "sup_value"]
 
 
 class NetworkArrangement(Arrangement):
@@ -153,31 +153,30 @@ def sup_on_line(arr: NetworkArrangement, view: OuterView, k: int) -> fmpq | None
 
 
 def visible(arr: NetworkArrangement, view: OuterView, k: int) -> bool:
-    r"""Whether the hyperplane $H_k$ meets $P = \{h > 0\}$, i.e. $h > 0$ somewhere on $H_k$."""
+    r"""Whether the hyperplane $H_k$ meets $P = \{h > 0\}$, i.e. $h > 0$ somewhere on $H_k$: in the plane from
+    the kinks along the line, else from the facets on $H_k$ of the cells of ``arr``
+    (:meth:`~semialg.geometry.arrangement.Arrangement.positive_hyperplanes`)."""
     if arr.dim == 2:
         top = sup_on_line(arr, view, k)
         return top is None or top > 0
-    return point_on_hyperplane(view, arr.lines[k][:-1], arr.lines[k][-1]) is not None
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    return k in arr.positive_hyperplanes(maps, candidates=(k,))
 
 
-def point_on_hyperplane(view: OuterView, u: Vec, beta: fmpq) -> Vec | None:
-    r"""An exact point $x$ of $\{u\cdot x + \beta = 0\}$ ($u \ne 0$) with $h(x) > 0$, strictly inside a region of
-    $h$ restricted to the hyperplane (so on no other hyperplane of a neuron crossing it), or ``None`` when the
-    hyperplane misses $P$. Cost: the regions of the restricted network, one exact strict-feasibility decision
-    each."""
-    x0 = _scale(-beta / dot(u, u), u)
-    basis = nullspace([list(u)])
-    W1, b1 = view.inner.weights[0], view.inner.biases[0]
-    restricted = Network((tuple(tuple(dot(w, col) for col in basis) for w in W1), view.inner.weights[1]),
-                         (tuple(dot(w, x0) + b for w, b in zip(W1, b1, strict=True)), view.inner.biases[1]))
-    for reg in pl.regions(restricted):
-        G = [g for g, _ in reg.inequalities] + [reg.linear[0]]
-        hh = [c for _, c in reg.inequalities] + [reg.offset[0]]
-        found = decide(G, hh, len(basis))
-        if found:
-            return tuple(x + sum((y * col[i] for y, col in zip(found.point, basis, strict=True)), _ZERO)
-                         for i, x in enumerate(x0))
-    return None
+def points_on_hyperplanes(view: OuterView, deadline: float | None = None) -> tuple[Vec | None, ...]:
+    r"""For each neuron $k$ of the inner network $h$, an exact point $x$ of $H_k = \{w_k\cdot x + b_k = 0\}$ with
+    $h(x) > 0$, strictly inside a region of $h$ restricted to $H_k$ (so on no other neuron's hyperplane crossing
+    it); ``None`` when $H_k$ misses $P$ or $w_k = 0$. Past ``deadline`` (a :func:`time.monotonic` value):
+    :class:`~semialg.errors.UndecidedError`. Cost: the cells of the first layer's arrangement
+    (:func:`arrangement_of`), one range test of $h$ per cell, and at most one exact LP per facet of a cell meeting
+    $\overline P$ (:meth:`~semialg.geometry.arrangement.Arrangement.positive_hyperplanes`)."""
+    arr = arrangement_of(view.inner, deadline)
+    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
+    ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps, strict=True)]
+    found = arr.positive_hyperplanes(maps, ranges, deadline=deadline)
+    lines = [arr.index[fingerprint(normalise_row(arr._embed(w) + (b,))[0])] if any(w) else None
+             for w, b in zip(view.w, view.b, strict=True)]
+    return tuple(None if k not in found else arr.project(found[k]) for k in lines)
 
 
 def extreme_values(view: OuterView, arr: NetworkArrangement | None = None) -> tuple[fmpq, fmpq | None]:

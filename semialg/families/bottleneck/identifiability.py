@@ -13,7 +13,7 @@ $g'$ acting by $g$ on the first layer and by $\mu$ on the bottleneck neuron. $\s
 
 For a random parameter whose first-layer neurons all meet $P$ the hypotheses are shown by exact points (found in
 floats, checked exactly; where the float search misses a thin $H_k \cap P$, from the exact type and the regions of
-$h$ on $H_k$: :func:`~semialg.families.bottleneck.arrangement.point_on_hyperplane`) and the inner network is generic, so the classification theorem of one hidden layer
+the facets on $H_k$ of the first layer's cells: :func:`~semialg.families.bottleneck.arrangement.points_on_hyperplanes`) and the inner network is generic, so the classification theorem of one hidden layer
 proves it identifiable: the proof is three steps that ``verify`` re-checks exactly, at any width.
 
 >>> net = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 1]], [[1], [2]]], [[0, 0, -1], [-1], [0, 1]])
@@ -83,7 +83,7 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.engine import regions as pl
-from semialg.families.bottleneck.arrangement import point_on_hyperplane
+from semialg.families.bottleneck.arrangement import points_on_hyperplanes
 from semialg.families.bottleneck.ident_cache import inner_identifiable
 from semialg.families.bottleneck.ident_hypotheses import CaseATheorem
 from semialg.families.bottleneck.ident_components import ComponentsTheorem, SeparableComponents, separable
@@ -226,8 +226,8 @@ def _exact_visibility(net: Network, view: OuterView) -> tuple | None:
     r"""``(inside, outside, on)`` as in :func:`~semialg.families.bottleneck.types.visibility_witnesses`, from the
     exact type when the float search missed a thin $H_k \cap P$: in regime PN with every neuron of class V, a point
     of each $H_k$ inside $P$ and one of $\{h < 0\}$, each strictly inside a region (``None`` otherwise). Cost: the
-    type (within :data:`EXACT_VISIBILITY_SECONDS`), and the regions of $h$ and of $h$ on each $H_k$ with one
-    strict-feasibility decision each; only for $n_0 \le 4$ and $n_1 \le$ :data:`EXACT_VISIBILITY_NEURONS`."""
+    type (within :data:`EXACT_VISIBILITY_SECONDS`), the regions of $h$ with one strict-feasibility decision each,
+    and :func:`~semialg.families.bottleneck.arrangement.points_on_hyperplanes`; only for $n_0 \le 4$ and $n_1 \le$ :data:`EXACT_VISIBILITY_NEURONS`."""
     if net.widths[0] > 4 or net.widths[1] > EXACT_VISIBILITY_NEURONS:
         return None
     try:
@@ -236,7 +236,7 @@ def _exact_visibility(net: Network, view: OuterView) -> tuple | None:
         return None
     if t.regime != "PN" or any(c != "V" for c in t.classes):
         return None
-    on = tuple(point_on_hyperplane(view, w, b) for w, b in zip(view.w, view.b, strict=True))
+    on = points_on_hyperplanes(view)
     outside = next((found.point for reg in pl.regions(view.inner)
                     for found in (decide([g for g, _ in reg.inequalities] + [_scale(-_ONE, reg.linear[0])],
                                          [c for _, c in reg.inequalities] + [-reg.offset[0]], net.widths[0]),)

@@ -22,7 +22,7 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
-from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value, visible
+from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.shallow import canonical_form, hidden_symmetries as shallow_hidden_symmetries
@@ -97,14 +97,23 @@ def combinatorial_type(net: Network, budget: float | None = None, progress: bool
         raise UndecidedError(f"combinatorial type of a {net.architecture} parameter: exact witnesses do not settle "
                              "it (a neuron may be hidden, or h may not change sign) and the first layer's cells "
                              f"were not all found: {spent}") from None
-    return _arranged_type(arr, view)
+    try:
+        return _arranged_type(arr, view, deadline)
+    except UndecidedError as spent:
+        raise UndecidedError(f"combinatorial type of a {net.architecture} parameter: {spent}") from None
 
 
-def _arranged_type(arr: NetworkArrangement, view: OuterView) -> BottleneckType:
-    """The case-(a) type from the cells ``arr`` of the first layer's arrangement."""
+def _arranged_type(arr: NetworkArrangement, view: OuterView, deadline: float | None = None) -> BottleneckType:
+    r"""The case-(a) type from the cells ``arr`` of the first layer's arrangement; for $n_0 \ge 3$ (exact LPs)
+    :class:`~semialg.errors.UndecidedError` past ``deadline``."""
     data = arr.neuron_data(view.inner)
     maps = arr.affine_maps(data, arr.cells)
-    ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps, strict=True)]
+    ranges = []
+    for cell, A in zip(arr.cells, maps, strict=True):
+        if deadline is not None and not cell.vertices and time.monotonic() > deadline:     # LPs, not the plane's reads
+            raise UndecidedError(f"the deadline passed at the sign of h on cell {len(ranges) + 1} of "
+                                 f"{len(arr.cells)}")
+        ranges.append(arr.range_sign(cell, A))
     if not any(view.c) or all(r < 0 for r in ranges):
         regime = "constant"
     elif all(arr.range_sign(cell, negate(A)) < 0 for cell, A in zip(arr.cells, maps, strict=True)):
@@ -112,7 +121,8 @@ def _arranged_type(arr: NetworkArrangement, view: OuterView) -> BottleneckType:
     else:
         regime = "PN"
     rows = iter(data[0])
-    seen = _visible_lines(arr, maps, ranges) if arr.dim == 2 else None
+    seen = _visible_lines(arr, maps, ranges) if arr.dim == 2 else arr.positive_hyperplanes(maps, ranges,
+                                                                                            deadline=deadline)
     signs = np.array([cell.signs for cell in arr.cells], dtype=np.int8).reshape(len(arr.cells), len(arr.lines))
     off_p = np.array(ranges) < 0
     classes = []
@@ -123,7 +133,7 @@ def _arranged_type(arr: NetworkArrangement, view: OuterView) -> BottleneckType:
         k, s, *_ = next(rows)
         if vi == 0:
             classes.append("D")
-        elif k in seen if seen is not None else visible(arr, view, k):
+        elif k in seen:
             classes.append("V")
         elif off_p[s * signs[:, k] > 0].all():
             classes.append("U-")
