@@ -339,3 +339,23 @@ def test_pushes_stop_at_their_budget(monkeypatch):
     monkeypatch.setattr(recession, "dominated_family_dimension", lambda net, t: None)
     with pytest.raises(UndecidedError, match="0 lines tried, the 0 s budget spent"):
         fibre(net).local_dimension()
+
+
+def test_random_samples_of_a_constant_fibre_with_many_pieces():
+    """2-8-1-1 computing a constant: 350,352 pieces (three labels and the zero function's non-empty types). A random
+    sample drew the k-th piece by walking k of them (30 s a sample, bottleneck audit of session 42); now a type is
+    drawn role by role. Every sample computes the same function (exact evaluation) and lies in the fibre; the
+    types are reached too, not only the three labels."""
+    net = Network.from_arrays([[[-5, 3], [0, 2], [-2, -3], [1, "-3/2"], [0, 0], [5, 0], [1, 5], [-1, -3]],
+                               [["-3/2", "-5/2", "-5/2", -3, "-3/2", -2, -6, -6]], [[-2]]],
+                              [[3, 4, 3, 5, 2, 3, 4, 3], [0], [0]])
+    F = fibre(net, budget=20)
+    assert F.num_components == 350352
+    rng = random.Random(0)
+    points = [[fmpq(rng.randint(-50, 50), rng.randint(1, 5)) for _ in range(2)] for _ in range(40)]
+    pieces = set()
+    for seed in range(12):
+        s = F.sample(seed=seed)
+        assert all(s(x) == net(x) for x in points) and F.contains(s)
+        pieces.add(F.component_of(s))
+    assert len(pieces) >= 6 and all(p[0] == "K" for p in pieces)     # the labels have probability 3 / 350,352

@@ -48,3 +48,24 @@ def test_the_first_types_of_a_wide_fibre_come_at_once():
     assert time.perf_counter() - start < 5
     assert len(first) == 2000 and all(role_error(t, 64, 63) is None for t in first)
     assert first[0] == (("K", 0, 1), ("K", 0, 1)) + tuple(("K", h, 1) for h in range(1, 63))
+
+
+@pytest.mark.parametrize("n, N", [(1, 0), (2, 1), (3, 1), (3, 2), (4, 2)])
+def test_random_types_are_types_and_reach_every_type(n, N):
+    """Drawn role by role among the completable roles: every draw is a type of the unpruned definition, and with
+    enough draws every type is drawn (no branch of the pruned search is unreachable)."""
+    import random
+
+    every = set(_unpruned(n, N))
+    rng = random.Random(n * 10 + N)
+    drawn = {TypeIndex(n, N).random(rng) for _ in range(60 * len(every))}
+    assert drawn == every
+
+
+def test_a_random_type_of_a_wide_fibre_comes_at_once_and_no_type_raises():
+    import random
+
+    t = TypeIndex(64, 63).random(random.Random(1))
+    assert role_error(t, 64, 63) is None
+    with pytest.raises(LookupError, match="need more than"):
+        TypeIndex(2, 3).random(random.Random(0))
