@@ -82,8 +82,8 @@ class BottleneckFamily(Family):
     def applies_to_pair(self, net1: Network, net2: Network) -> bool:
         return self.applies(net1) and bottleneck_case(net1) == bottleneck_case(net2)
 
-    def equivalent(self, net1: Network, net2: Network, **options) -> EquivalenceResult:
-        return equivalent(net1, net2)
+    def equivalent(self, net1: Network, net2: Network, budget: float | None = 60.0, **options) -> EquivalenceResult:
+        return equivalent(net1, net2, budget)
 
     def fibre(self, net: Network, **options) -> BottleneckFibre:
         return fibre(net, **options)

@@ -106,26 +106,38 @@ class NetworkArrangement(Arrangement):
         total = mask.astype(R.dtype) @ R
         return [(tuple(fmpq(int(x), den) for x in t[:-1]), fmpq(int(t[-1]), den) + const) for t in total]
 
-    def _regions(self, deadline: float | None = None, progress: bool | None = False) -> list[Cell]:
+    def _regions(self, deadline: float | None = None, progress: bool | None = False,
+                 cached: bool = True) -> list[Cell]:
         """The cells by region enumeration; past ``deadline`` (:func:`time.monotonic`)
         :class:`~semialg.errors.UndecidedError` says how many were found; ``progress`` as in
-        :func:`~semialg.engine.regions.regions`."""
+        :func:`~semialg.engine.regions.regions`. The cells of the last 8 line lists are kept: the two sides of an
+        equivalence, their types and the replay of each move mostly share one first layer (5-15-1-1: three
+        enumerations of 8 s each became one)."""
         if not self.lines:  # an all-zero first layer: one cell, the whole space
             return [Cell((), (_ZERO,) * self.dim)]
-        line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
-                           (tuple(line[-1] for line in self.lines), (_ZERO,)))
-        budget = None if deadline is None else max(0.0, deadline - time.monotonic())
-        return [Cell(tuple(r.pattern[0]), r.point) for r in pl.regions(line_net, progress=progress, budget=budget)]
+        key = tuple(self.lines)
+        cells = _CELLS.pop(key, None) if cached else None
+        if cells is None:
+            line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
+                               (tuple(line[-1] for line in self.lines), (_ZERO,)))
+            budget = None if deadline is None else max(0.0, deadline - time.monotonic())
+            cells = [Cell(tuple(r.pattern[0]), r.point)
+                     for r in pl.regions(line_net, progress=progress, budget=budget)]
+        _CELLS[key] = cells
+        if len(_CELLS) > 8:
+            _CELLS.popitem(last=False)
+        return list(cells)
 
     def face_count(self) -> int:
         """The number of cells, computed independently of the sweep; for $n_0 \\ge 3$ by region enumeration."""
-        return super().face_count() if self.dim == 2 else len(self._regions())
+        return super().face_count() if self.dim == 2 else len(self._regions(cached=False))
 
     def project(self, x: Vec) -> Vec:
         return x[:self.input_dim]
 
 
 _BUILT: collections.OrderedDict = collections.OrderedDict()    # the last 8 arrangements, least recent first
+_CELLS: collections.OrderedDict = collections.OrderedDict()    # the cells of the last 8 line lists, likewise
 
 
 def arrangement_of(net: Network, deadline: float | None = None, progress: bool | None = False) -> NetworkArrangement:

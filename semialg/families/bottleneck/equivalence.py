@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from semialg.core.certificate import EquivalenceResult, PointCertificate, check_comparable
+from semialg.core.certificate import EquivalenceResult, PointCertificate, Undecided, check_comparable
 from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import ArchitectureError, UndecidedError
@@ -51,7 +51,7 @@ WITNESS_LIMIT_A = 128
 REFUTE_SECONDS = 2.0
 
 
-def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
+def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> EquivalenceResult:
     r"""Decide $f_{\theta_1} = f_{\theta_2}$ for two bottleneck networks of the same case, with a certificate.
 
     Two parameters in one $G$-orbit get the group element alone (:func:`~semialg.engine.orbit.orbit_element`).
@@ -65,7 +65,9 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     of the $N \le n_1 + n_1'$ first-layer hyperplanes (a proven equivalence then carries the hidden-neuron
     moves of :func:`~semialg.families.bottleneck.outer_symmetries.outer_witness` when they relate the two),
     $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
-    exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input.
+    exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input. The
+    arrangement stops after ``budget`` seconds (``None``: no limit) with an undecided answer saying what was tried;
+    a move witness not found by then is left out (the arrangement certificate still proves the equivalence).
 
     >>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
     >>> b = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])     # kink flip
@@ -73,6 +75,7 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
     True
     """
     check_comparable(net1, net2)
+    deadline = None if budget is None else time.monotonic() + budget
     g = _orbit(net1, net2)
     if g is not None:
         return EquivalenceResult(True, BottleneckMoveCertificate((), (), g), method="bottleneck: one G-orbit")
@@ -90,21 +93,27 @@ def equivalent(net1: Network, net2: Network) -> EquivalenceResult:
         cert = flip_witness(net1, net2)
         if cert is not None:
             return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
+        tried = ["no flips and group element relate them"]
         if net1.widths[0] >= 3:     # the region enumeration is costly: h2 = mu h1 (the shallow moves), a difference
             cert = inner_witness(net1, net2)
             if cert is not None:
                 return EquivalenceResult(True, cert, method="bottleneck (a): the moves of the inner network")
-            tried: list[str] = []
-            x = refute(net1, net2, net1, net2, time.monotonic() + REFUTE_SECONDS, 8, 0, tried)
+            tried.append("no moves of the inner network relate them")
+            refuting = time.monotonic() + REFUTE_SECONDS
+            x = refute(net1, net2, net1, net2, refuting if deadline is None else min(deadline, refuting), 8, 0, tried)
             if x is not None:
                 return EquivalenceResult(False, PointCertificate(tuple(x), (net1(x), net2(x))),
                                          method="bottleneck (a): " + tried[-1])
-        r = equivalent_outer(net1, net2)
+        r = equivalent_outer(net1, net2, deadline)
+        if r.equivalent is None:
+            return dataclasses.replace(r, certificate=Undecided(tuple(tried) + r.certificate.tried))
         n1 = max(net1.widths[1], net2.widths[1])
         if r.equivalent and n1 <= WITNESS_LIMIT_A:
-            cert = outer_witness(net1, net2)
+            cert = outer_witness(net1, net2, deadline=deadline)
             if cert is not None:
                 return EquivalenceResult(True, cert, method=r.method + ", hidden-neuron moves")
+            if deadline is not None and time.monotonic() > deadline:
+                return dataclasses.replace(r, method=r.method + "; no move witness: the budget was spent first")
         elif r.equivalent:
             return dataclasses.replace(r, method=r.method + f"; no move witness: n1 = {n1} > WITNESS_LIMIT_A = "
                                        f"{WITNESS_LIMIT_A} (each move replays a joint arrangement: about 6 s at "

@@ -16,15 +16,16 @@ algorithm polynomial in $n_0$ is expected.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
 from flint import fmpq
 
-from semialg.core.certificate import Certificate, EquivalenceResult, PointCertificate, check_comparable
+from semialg.core.certificate import Certificate, EquivalenceResult, PointCertificate, Undecided, check_comparable
 from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _first_nonzero, _scale
 from semialg.geometry.arrangement import Affine, Cell, negate
@@ -139,13 +140,27 @@ class ArrangementCertificate(Certificate):
                 f"first-layer hyperplanes, both networks compute the same piecewise affine map")
 
 
-def equivalent_outer(net1: Network, net2: Network) -> EquivalenceResult:
+def equivalent_outer(net1: Network, net2: Network, deadline: float | None = None) -> EquivalenceResult:
+    r"""Decide $f_{\theta_1} = f_{\theta_2}$ for two case-(a) parameters on the cells of the joint arrangement of
+    their first layers: on each cell $h_1$, $h_2$ are affine and $f_1 = f_2$ is compared piece by piece
+    (an :class:`ArrangementCertificate`, or a separating point). Past ``deadline`` (a :func:`time.monotonic`
+    value) the answer is undecided, saying how far it got. Cost: the cells (the plane sweep, $O(N^3)$ for $N$
+    lines; region enumeration with exact LPs for $n_0 \ge 3$) and at most two range tests per cell."""
     views = (OuterView.of(net1), OuterView.of(net2))
     method = "bottleneck (a): joint arrangement" + (" sweep" if net1.architecture.input_dim <= 2 else "")
-    arr = NetworkArrangement((net1, net2))
+    try:
+        arr = NetworkArrangement((net1, net2), deadline=deadline)
+    except UndecidedError as spent:
+        return EquivalenceResult(None, Undecided((f"the cells of the joint arrangement of the first layers: "
+                                                  f"{spent}",)), method=method + " (budget spent)")
     data = [arr.neuron_data(v.inner) for v in views]
     maps = [arr.affine_maps(d, arr.cells) for d in data]
-    for cell, A, B in zip(arr.cells, *maps):
+    for done, (cell, A, B) in enumerate(zip(arr.cells, *maps)):
+        if deadline is not None and not cell.vertices and time.monotonic() > deadline:
+            return EquivalenceResult(None, Undecided((f"f1 and f2 agree on {done} of the {len(arr.cells)} cells "
+                                                      "of the joint arrangement of the first layers; the budget "
+                                                      "was spent before the others",)),
+                                     method=method + " (budget spent)")
         ok, why = _cell_verdict(arr, cell, views, A, B)
         if not ok:
             x = _separating_point(arr, cell, why)

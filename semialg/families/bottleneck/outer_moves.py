@@ -37,6 +37,7 @@ intermediate $h$ stays $\le 0$ off $P$ (:func:`_route`) — and a final permutat
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
@@ -553,7 +554,7 @@ def flip_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | No
     return BottleneckMoveCertificate(moves, (), g) if g.act(r1) == net2 else None
 
 
-def hidden_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+def hidden_witness(net1: Network, net2: Network, deadline: float | None = None) -> BottleneckMoveCertificate | None:
     r"""The moves relating two equivalent case-(a) parameters of one regime with $c_1 = \mu c_2$, $\mu > 0$:
     :func:`flip_witness` when it applies, else for regime PN (any widths $n_1$, $n_1'$) the hidden-neuron moves,
     for regime T the $e \leftrightarrow d$ trade, for constant $f$ the silenced outer neuron; ``None`` otherwise
@@ -563,11 +564,13 @@ def hidden_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | 
     that ``net2`` has (the visible ones up to orientation) to its scale there; visible neurons of the other
     orientation are flipped by :class:`FlipInner` when they (with hidden neurons whose flips ``net2`` has) form
     a 0-factor of $h$, else inside the trade; then :func:`_route` and a final permutation. Cost: the
-    classification of both parameters plus one arrangement per move (polynomial for fixed $n_0$)."""
+    classification of both parameters plus one arrangement per move (polynomial for fixed $n_0$); a classification
+    still running at ``deadline`` (a :func:`time.monotonic` value) raises :class:`~semialg.errors.UndecidedError`."""
     cheap = flip_witness(net1, net2)
     if cheap is not None:
         return cheap
-    t1, t2 = combinatorial_type(net1), combinatorial_type(net2)
+    t1, t2 = (combinatorial_type(net, budget=None if deadline is None else max(0.0, deadline - time.monotonic()))
+              for net in (net1, net2))
     v1, v2 = OuterView.of(net1), OuterView.of(net2)
     if t1.regime == t2.regime == "constant":
         return _constant_witness(net1, net2)

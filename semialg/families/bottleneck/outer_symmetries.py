@@ -33,6 +33,7 @@ else, after merging the positive twins on both sides and trading the opposite pa
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -43,7 +44,7 @@ from semialg.core.exact import fingerprint, normalise_row, to_fmpq
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import shift_twins, trade_opposite
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_value
 from semialg.families.bottleneck.inner_moves import inner_witness
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate
@@ -426,7 +427,8 @@ def _cleared(net1: Network, net2: Network) -> tuple[_Chain, _Chain]:
     return out[0], out[1]
 
 
-def outer_witness(net1: Network, net2: Network, merge: bool = True) -> BottleneckMoveCertificate | None:
+def outer_witness(net1: Network, net2: Network, merge: bool = True,
+                  deadline: float | None = None) -> BottleneckMoveCertificate | None:
     r"""The moves relating two equivalent case-(a) parameters, or ``None`` (not equivalent, or not matched by
     these moves: the caller keeps its arrangement certificate). First the constant neurons ($w = 0$ or $v = 0$)
     of one side that the other does not have are removed (:func:`_cleared`); then
@@ -441,20 +443,38 @@ def outer_witness(net1: Network, net2: Network, merge: bool = True) -> Bottlenec
     arrangement, one range test per cell; visibility per hyperplane) and one joint arrangement per move
     replayed, $O(N^3)$ exact integer operations for $N$ lines in the plane — at most three times, plus
     $\binom{n_1}{r}$ exact solves for $\min h$ / $\sup h$ in regime T. Measured builds (2-$n_1$-1-1, a hidden
-    neuron moved and one inserted): see :data:`~.equivalence.WITNESS_LIMIT_A`."""
+    neuron moved and one inserted): see :data:`~.equivalence.WITNESS_LIMIT_A`. Past ``deadline`` (a
+    :func:`time.monotonic` value) no further stage begins and the answer is ``None``; a stage begun runs to its end
+    (a few range tests per cell of an arrangement the comparison already enumerated)."""
+    try:
+        return _outer_witness(net1, net2, merge, deadline)
+    except UndecidedError:      # a classification stopped at the deadline
+        return None
+
+
+def _outer_witness(net1: Network, net2: Network, merge: bool, deadline: float | None):
+    """:func:`outer_witness`, each stage begun only before ``deadline``."""
+    def spent() -> bool:
+        return deadline is not None and time.monotonic() > deadline
+
     c1, c2 = _cleared(net1, net2)
     if c1.moves or c2.moves:
-        return _joined(c1, c2, outer_witness(c1.net, c2.net, merge))
-    cert = (hidden_witness(net1, net2) or _regime_witness(net1, net2) or _reflected(net1, net2)
-            or _swapped(hidden_witness(net2, net1)))    # its trades merge pairs of net1 only, never split one
-    if cert is not None:
-        return cert
-    if merge:
+        return _joined(c1, c2, outer_witness(c1.net, c2.net, merge, deadline))
+    stages = (lambda: hidden_witness(net1, net2, deadline), lambda: _regime_witness(net1, net2),
+              lambda: _reflected(net1, net2),
+              lambda: _swapped(hidden_witness(net2, net1, deadline)))  # its trades merge pairs of net1 only
+    for stage in stages:
+        if spent():
+            return None
+        cert = stage()
+        if cert is not None:
+            return cert
+    if merge and not spent():
         m1, m2 = _merged(net1), _merged(net2)
         _opposite_traded(m1, m2.net)
         if m1.moves or m2.moves:
-            cert = _joined(m1, m2, outer_witness(m1.net, m2.net, merge=False))
-    return cert or _regime_witness(net1, net2, inner=True)
+            cert = _joined(m1, m2, outer_witness(m1.net, m2.net, False, deadline))
+    return cert or (None if spent() else _regime_witness(net1, net2, inner=True))
 
 
 def _swapped(cert: BottleneckMoveCertificate | None) -> BottleneckMoveCertificate | None:
