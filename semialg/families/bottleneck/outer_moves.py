@@ -17,12 +17,10 @@ contributes nothing), a neuron of the affine trade misses $P$ (U+, U±, constant
 * :class:`TradeOnP` — the hidden neurons affine on $P$ and $e$ traded for others reproducing $h$ on $P$ (the
   U+ $\leftrightarrow e$ trade), possibly absorbing flips of visible neurons or the affine change of opposite
   pairs on visible hyperplanes trading output weights;
-* :class:`DropConstantNeuron` — a neuron with $w = 0$ or $v = 0$ removed, $e$ absorbing its value (no
-  arrangement: $h$ is unchanged identically);
+* :class:`DropConstantNeuron` — a neuron with $w = 0$ or $v = 0$ removed, $e$ absorbing its value ($h$ unchanged);
 * :class:`FlipInner` — the 0-factor flips of $h$ itself (no arrangement needed);
 * regime T ($h \ge 0$: $f = c\,h + d$): :class:`TradeBiasOutput`, the $e \leftrightarrow d$ trade;
-* constant $f$: :class:`SilenceOuter` ($c \mapsto 0$ when $h \le 0$ everywhere), :class:`ReplaceInner` (any
-  inner network when $c = 0$).
+* constant $f$: :class:`SilenceOuter` ($c \mapsto 0$ when $h \le 0$), :class:`ReplaceInner` (any $h$ when $c = 0$).
 
 :func:`hidden_witness` builds the chain: the group element matching the visible neurons (and every hidden neuron
 the two parameters share) up to orientation, the 0-factor flip when the orientations differ by one, then the
@@ -563,14 +561,13 @@ def hidden_witness(net1: Network, net2: Network, deadline: float | None = None) 
     A group element $g_0$ scales the bottleneck neuron by $\mu$ ($c_1 = \mu c_2$) and every neuron of ``net1``
     that ``net2`` has (the visible ones up to orientation) to its scale there; visible neurons of the other
     orientation are flipped by :class:`FlipInner` when they (with hidden neurons whose flips ``net2`` has) form
-    a 0-factor of $h$, else inside the trade; then :func:`_route` and a final permutation. Cost: the
-    classification of both parameters plus one arrangement per move (polynomial for fixed $n_0$); a classification
-    still running at ``deadline`` (a :func:`time.monotonic` value) raises :class:`~semialg.errors.UndecidedError`."""
-    cheap = flip_witness(net1, net2)
-    if cheap is not None:
+    a 0-factor of $h$, else inside the trade; then :func:`_route` and a final permutation. Cost: the classification
+    of both parameters (past ``deadline``: :class:`~semialg.errors.UndecidedError`) plus one arrangement per move
+    (polynomial for fixed $n_0$)."""
+    if (cheap := flip_witness(net1, net2)) is not None:
         return cheap
-    t1, t2 = (combinatorial_type(net, budget=None if deadline is None else max(0.0, deadline - time.monotonic()))
-              for net in (net1, net2))
+    left = lambda: None if deadline is None else max(0.0, deadline - time.monotonic())  # noqa: E731
+    t1, t2 = combinatorial_type(net1, budget=left()), combinatorial_type(net2, budget=left())
     v1, v2 = OuterView.of(net1), OuterView.of(net2)
     if t1.regime == t2.regime == "constant":
         return _constant_witness(net1, net2)
