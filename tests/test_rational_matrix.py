@@ -247,3 +247,43 @@ def test_batch_evaluation_equals_a_forward_pass_in_fractions(data):
 
     got = net.evaluate([[fmpq(t.numerator, t.denominator) for t in x] for x in X])
     assert [[Fraction(int(g.p), int(g.q)) for g in y] for y in got] == [forward(x) for x in X]
+
+
+_DENS = st.sampled_from([1, 2, 3, 4, 7, 8, 1000003, 1000005, 2 ** 40, 2 ** 61 + 1, 10 ** 30 + 7])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(-10 ** 20, 10 ** 20), _DENS), min_size=3, max_size=3), min_size=1,
+                max_size=4), st.integers(1, 200))
+def test_denominator_within_matches_the_least_common_denominator(entries, bits):
+    rows = [[fmpq(p, q) for p, q in row] for row in entries]
+    d = math.lcm(*(Fraction(p, q).denominator for row in entries for p, q in row))
+    M = RationalMatrix.from_rows(rows)
+    assert M.denominator_within(bits) == (d < 2 ** bits)
+    assert M.denominator_within() == (d < 2 ** 62)       # cached for the default bound
+    assert RationalMatrix.from_rows(rows).denominator == d
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(-10 ** 20, 10 ** 20), _DENS), min_size=3, max_size=3), min_size=1,
+                max_size=4), st.lists(st.tuples(st.integers(-50, 50), _DENS), min_size=3, max_size=3))
+def test_matvec_and_hash_over_any_common_denominator(entries, vector):
+    """Rows whose common denominator passes 2^62 are applied entry by entry (summed in pairs) and hashed by their
+    residues from the rows; both must agree with Fraction arithmetic and with the integer form's hash."""
+    rows = [[fmpq(p, q) for p, q in row] for row in entries]
+    v = [fmpq(p, q) for p, q in vector]
+    expected = tuple(sum((Fraction(p, q) * Fraction(a, b) for (p, q), (a, b) in zip(row, vector)), Fraction(0))
+                     for row in entries)
+    M = RationalMatrix.from_rows(rows)
+    assert tuple(Fraction(int(x.p), int(x.q)) for x in M.matvec(v)) == expected
+    N = RationalMatrix.from_rows(rows)
+    N.numerators                                          # the integer form at hand: another route to the hash
+    assert hash(M) == hash(N) and M == N
+
+
+def test_floats_spread_over_many_binades_know_their_denominator():
+    A = np.array([[1e300, 2.0 ** -70], [3 * 2.0 ** -65, 0.0]])
+    M = RationalMatrix.of(A)
+    assert M.floats is not None            # too spread for an int64 integer form
+    assert M.denominator_within(71) and not M.denominator_within(70)     # d = 2^70
+    assert RationalMatrix.of(np.array([[1e300, 4.0]])).denominator_within(1)

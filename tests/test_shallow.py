@@ -544,3 +544,42 @@ def test_constant_members_of_a_phantom_group_need_cancelling_constants():
     such group is near, both rows stay 0, and (b', a', c') with one equation leave 5 - 1 = 4 by hand (was 4 to 6)."""
     net = Network.from_arrays([[[0, 0, 0], [0, 0, 0]], [[-1, 2]]], [[0, 3], [-6]])
     assert fibre(net).local_dimension() == 4
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 3), st.integers(1, 4), st.integers(1, 2))
+def test_fibre_membership_by_canonical_forms_agrees_with_the_polynomials(seed, m, n, k):
+    """Beyond POLYNOMIAL_LIMIT parameters the orbit-case fibre decides membership by canonical forms (784-64-10: one
+    component's sympy polynomials took 114 s); below it, by polynomials. Both answers agree on members (samples) and
+    on perturbed parameters, and membership agrees with exact evaluation."""
+    from semialg.families.shallow import fibre
+    from semialg.families.shallow.fibre import ShallowFibre
+    from semialg.families.shallow.typed import same_function
+    from semialg.geometry.semialgebraic import Union
+
+    net = Network.random((m, n, k), seed=seed, height=3)
+    F = fibre(net)
+    assume(isinstance(F, ShallowFibre))
+    rng = random.Random(seed)
+    xs = [[fmpq(rng.randint(-30, 30), rng.randint(1, 4)) for _ in range(m)] for _ in range(30)]
+    for s in range(3):
+        member = F.sample(seed=s)
+        p = list(member.parameters())
+        p[rng.randrange(len(p))] += fmpq(rng.randint(1, 3), rng.randint(1, 3))
+        for q in (member, Network.from_parameters(net.architecture, p)):
+            assert Union.contains(F, q) == same_function(net, q) == F.contains(q)
+            if F.contains(q):
+                assert all(q(x) == net(x) for x in xs)
+
+
+def test_fibre_membership_at_784_64_10():
+    from semialg.families.shallow import fibre
+
+    net = Network.random((784, 64, 10), seed=0, height=3)
+    F = fibre(net)
+    member = F.sample(seed=1)
+    p = list(member.parameters())
+    p[5] += 1                                  # a first-layer weight: the neuron's hyperplane moves
+    assert F.contains(member) and not F.contains(p)
+    x = [fmpq(i % 7 - 3, 2) for i in range(784)]
+    assert member(x) == net(x)

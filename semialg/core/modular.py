@@ -12,16 +12,13 @@ True
 
 from __future__ import annotations
 
-import itertools
-import operator
 import os
 from typing import Sequence
 
 import numpy as np
 from flint import fmpq, nmod_mat
 
-from semialg.core.exact import to_matrix
-from semialg.core.rational_matrix import RationalMatrix
+from semialg.core.rational_matrix import RationalMatrix, row_residues
 from semialg.errors import ShapeError
 
 __all__ = ["BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rank_mod_small", "rank_mod_fits", "rank_mod_seconds", "rows_pairwise_independent",
@@ -55,32 +52,8 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
         fast = rows.residues(p)
         if fast is not NotImplemented:
             return fast
-    if isinstance(rows, RationalMatrix):
         rows = rows.rows
-    r, c = len(rows), len(rows[0]) if len(rows) else 0
-    try:
-        parts, reduced = [], False
-        for name in ("p", "q"):  # two C-level passes (measured faster than one pass yielding pairs)
-            get = operator.attrgetter(name)
-            try:
-                parts.append(np.fromiter(map(get, itertools.chain.from_iterable(rows)), np.int64, r * c))
-            except OverflowError:  # beyond 64 bits: reduce in Python
-                parts.append(np.fromiter((int(get(x)) % p for x in itertools.chain.from_iterable(rows)),
-                                         np.int64, r * c))
-                reduced = True
-    except AttributeError:  # not flint rationals yet
-        return residues(to_matrix(rows, where="rows"), p)
-    num, den = parts
-    if not reduced and den.size and ((den & (den - 1)) == 0).all():  # powers of two (floats read exactly)
-        if p == 2:
-            return None if (den > 1).any() else (num % 2).reshape(r, c)
-        inv = np.array([pow(2, -e, p) for e in range(64)], dtype=np.int64)[np.frexp(den.astype(float))[1] - 1]
-    else:
-        dens = np.unique(den % p)
-        if dens.size and dens[0] == 0:
-            return None
-        inv = np.array([pow(int(q), -1, p) for q in dens], dtype=np.int64)[np.searchsorted(dens, den % p)]
-    return (num % p * inv % p).reshape(r, c)
+    return row_residues(rows, p)
 
 
 def _balance(X: np.ndarray, p: int) -> np.ndarray:

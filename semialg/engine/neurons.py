@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 from typing import Sequence
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
 from semialg.core.exact import normalise_row
 from semialg.core.modular import rank_one_independent
@@ -81,7 +81,7 @@ def _line_classes(net: Network, l: int) -> list[list[tuple[int, fmpq]]]:
     entry (one exact matrix-vector product, in C); only they are normalised and compared exactly."""
     W, b = net.weights[l - 1], net.biases[l - 1]
     u = [(37 * k + 11) % 101 - 50 for k in range(len(W[0]) + 1)]
-    proj = (net.W(l) * fmpq_mat(len(u) - 1, 1, u[:-1])).entries()
+    proj = W.matvec([fmpq(x) for x in u[:-1]])
     groups: dict = {}
     for i, (w, c, p) in enumerate(zip(W, b, proj, strict=True)):
         lead = next((x for x in w if x), c)

@@ -64,9 +64,10 @@ def _sign(v: fmpq) -> int:
     return (v > 0) - (v < 0)
 
 
-def _layer(W: fmpq_mat, b: fmpq_mat, A: fmpq_mat, c: fmpq_mat) -> tuple[fmpq_mat, fmpq_mat]:
-    """Pre-activations $W(Ax + c) + b$ of a layer as an affine map of the input: ``(WA, Wc + b)``."""
-    return W * A, W * c + b
+def _layer(W: fmpq_mat, b: fmpq_mat, A: fmpq_mat | None, c: fmpq_mat | None) -> tuple[fmpq_mat, fmpq_mat]:
+    r"""Pre-activations $W(Ax + c) + b$ of a layer as an affine map of the input: ``(WA, Wc + b)``; ``A = c = None``
+    is the identity (no $d \times d$ matrix: 20,000 inputs would make it $4 \cdot 10^8$ rationals)."""
+    return (W, b) if A is None else (W * A, W * c + b)
 
 
 def _mask(P: fmpq_mat, q: fmpq_mat, signs: Sequence[int]) -> tuple[fmpq_mat, fmpq_mat]:
@@ -74,10 +75,6 @@ def _mask(P: fmpq_mat, q: fmpq_mat, signs: Sequence[int]) -> tuple[fmpq_mat, fmp
     d = P.ncols()
     return (fmpq_mat(P.nrows(), d, [P[i, j] if s > 0 else _ZERO for i, s in enumerate(signs) for j in range(d)]),
             fmpq_mat(q.nrows(), 1, [q[i, 0] if s > 0 else _ZERO for i, s in enumerate(signs)]))
-
-
-def _identity(d: int) -> tuple[fmpq_mat, fmpq_mat]:
-    return fmpq_mat(d, d, [fmpq(int(i == j)) for i in range(d) for j in range(d)]), fmpq_mat(d, 1)
 
 
 def affine_map(net: Network, pattern: Pattern) -> tuple[tuple[Vec, ...], Vec]:
@@ -91,7 +88,7 @@ def affine_map(net: Network, pattern: Pattern) -> tuple[tuple[Vec, ...], Vec]:
     """
     if len(pattern) != net.depth - 1 or any(len(p) != n for p, n in zip(pattern, net.widths[1:-1], strict=False)):
         raise ShapeError(f"pattern does not match the hidden widths {net.widths[1:-1]}")
-    A, c = _identity(net.architecture.input_dim)
+    A, c = None, None
     for l, (W, b) in enumerate(net._mats):
         A, c = _layer(W, b, A, c)
         if l < net.depth - 1:
@@ -281,7 +278,7 @@ def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool
 
     with tqdm(desc="regions", unit="region", disable=None if progress is None else not progress,
               delay=0 if progress else 2, leave=bool(progress)) as bar:
-        for cell in descend(_Cell(base, start.point, [_identity(d) for _ in nets], [[] for _ in nets]), 0):
+        for cell in descend(_Cell(base, start.point, [(None, None) for _ in nets], [[] for _ in nets]), 0):
             bar.update()
             yield cell
 

@@ -25,7 +25,7 @@ from semialg.engine import neurons
 from semialg.errors import ParameterError
 from semialg.families.shallow.component import FibreComponent
 from semialg.families.shallow.moves import flip_neurons
-from semialg.families.shallow.typed import typed_fibre
+from semialg.families.shallow.typed import POLYNOMIAL_LIMIT, same_function, typed_fibre
 from semialg.families.shallow.view import ShallowView
 from semialg.families.shallow.zero_factor import zero_factors
 from semialg.geometry.semialgebraic import Union
@@ -39,6 +39,15 @@ class ShallowFibre(Union):
 
     network: Network | None = None
     flip_sets: tuple[tuple[int, ...], ...] = ()
+
+    def contains(self, point) -> bool:
+        """Whether ``point`` (a network or its flat parameters) lies in the fibre: by the polynomials of the component
+        it would lie in, or beyond :data:`~semialg.families.shallow.typed.POLYNOMIAL_LIMIT` parameters by canonical
+        forms (:func:`~semialg.families.shallow.typed.same_function`; the sympy polynomials of one 784-64-10
+        component took 114 s)."""
+        if self.network is not None and self.network.architecture.num_parameters > POLYNOMIAL_LIMIT:
+            return same_function(self.network, point)
+        return super().contains(point)
 
     @property
     def dimension(self) -> int:

@@ -33,10 +33,25 @@ from semialg.families.shallow.type_search import nonempty_classes, nonempty_type
 from semialg.families.shallow.view import ShallowView
 from semialg.geometry.semialgebraic import Union, not_all_zero, parallel_minors
 
-__all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre", "POLYNOMIAL_LIMIT"]
+__all__ = ["TypeIndex", "TypedShallowFibre", "typed_fibre", "same_function", "POLYNOMIAL_LIMIT"]
 
 #: Parameters beyond which membership is decided by canonical forms instead of a component's polynomials.
 POLYNOMIAL_LIMIT = 2000
+
+
+def same_function(net: Network, point, K=None) -> bool:
+    r"""Whether ``point`` (a network or its flat parameters) in the architecture of ``net`` computes $f_\theta$:
+    $K(\theta') = K(\theta)$, the canonical form being a complete invariant (``K``: that of ``net``, when known).
+    Membership in a fibre beyond :data:`POLYNOMIAL_LIMIT` parameters, where a component's polynomials number in
+    the hundreds of thousands. Cost: $O(n(m + k))$ per canonical form.
+
+    >>> same_function(Network.from_arrays([[[1]], [[1]]], [[0], [0]]), [2, 0, "1/2", 0])
+    True
+    """
+    if isinstance(point, Network) and point.architecture != net.architecture:
+        return False
+    other = point if isinstance(point, Network) else Network.from_parameters(net.architecture, point)
+    return canonical_form(other) == (canonical_form(net) if K is None else K)
 
 
 class TypeIndex:
@@ -175,12 +190,10 @@ class TypedShallowFibre(Union):
         the point's type (the same answer: tested). A point whose roles are no type of the index (a phantom group of
         one slot, a kink hyperplane without slots, another architecture) is no member (:meth:`_TypeEquations.locate`:
         every member lies in the component of its own type)."""
-        if isinstance(point, Network) and point.architecture != self.network.architecture:
-            return False
         if self.network.architecture.num_parameters <= POLYNOMIAL_LIMIT:
-            return super().contains(point)
-        other = point if isinstance(point, Network) else Network.from_parameters(self.network.architecture, point)
-        return canonical_form(other) == self.geometry.K
+            return not (isinstance(point, Network) and point.architecture != self.network.architecture) \
+                and super().contains(point)
+        return same_function(self.network, point, self.geometry.K)
 
     def component_of(self, point):
         """The index of the component containing ``point`` (the type of the point, when it lies in the fibre),

@@ -249,8 +249,8 @@ def integer_neuron_rows(net: Network) -> tuple[np.ndarray, int, np.ndarray, int]
     if not W1.has_integer_form and W1.shape[0] * W1.shape[1] > 20000:
         return None
     mats = (W1, RationalMatrix.of([[x] for x in b1]), W2)
-    if any(M.numerators.dtype == object for M in mats):
-        return None
+    if not all(M.denominator_within() for M in mats) or any(M.numerators.dtype == object for M in mats):
+        return None     # first the denominators: an integer form over a huge one is itself huge
     (N1, d1), (Nb, db), (N2, d2) = ((M.numerators, M.denominator) for M in mats)
     L = math.lcm(d1, db)
     f1, fb = L // d1, L // db
