@@ -287,3 +287,15 @@ def test_floats_spread_over_many_binades_know_their_denominator():
     assert M.floats is not None            # too spread for an int64 integer form
     assert M.denominator_within(71) and not M.denominator_within(70)     # d = 2^70
     assert RationalMatrix.of(np.array([[1e300, 4.0]])).denominator_within(1)
+
+
+def test_rows_holding_integers_beside_huge_denominators():
+    """Rows may hold int entries (from_rows takes them as they are); the checks beyond 2^62 read them too."""
+    rows = [(1, fmpq(1, 2 ** 61 + 1), fmpq(1, 2 ** 61 + 3)), (fmpq(0), 2, 3)]
+    M = RationalMatrix.from_rows(rows)
+    assert not M.denominator_within() and RationalMatrix.from_rows([(1, 2)]).denominator_within(1)
+    assert M.matvec([fmpq(1), fmpq(1), fmpq(1)]) == (1 + fmpq(1, 2 ** 61 + 1) + fmpq(1, 2 ** 61 + 3), 5)
+    same = RationalMatrix.of([["1", f"1/{2 ** 61 + 1}", f"1/{2 ** 61 + 3}"], ["0", "2", "3"]])
+    assert M == same and hash(M) == hash(same)
+    assert sa.core.certificate.network_fingerprint(sa.Network.from_arrays([rows], [[0, 0]])) == \
+        sa.core.certificate.network_fingerprint(sa.Network.from_arrays([[[str(x) for x in r] for r in rows]], [[0, 0]]))

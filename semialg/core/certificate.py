@@ -131,7 +131,8 @@ def network_fingerprint(net: Network) -> str:
             parts += [W.denominator, N.astype("<i8").tobytes() if N.dtype != object
                       else ",".join(format(x, "x") for x in N.ravel().tolist())]
         else:
-            parts += ["entries", ",".join(f"{int(x.p):x}/{int(x.q):x}" for row in W.rows for x in row)]
+            parts += ["entries", ",".join(f"{int(y.p):x}/{int(y.q):x}" for y in (fmpq(x) for row in W.rows
+                                                                                   for x in row))]
         parts.append(",".join(map(str, b)))
     return _digest(parts)
 

@@ -185,7 +185,7 @@ class RationalMatrix(Sequence):
         d = 1
         for row in self.rows:
             for x in row:
-                q = int(x.q)
+                q = int(x.q) if isinstance(x, fmpq) else 1      # rows may hold int entries
                 if d % q:
                     d = d * q // math.gcd(d, q)
                     if d >= bound:
@@ -402,7 +402,7 @@ class RationalMatrix(Sequence):
             R = row_residues(self.rows, _HASH_PRIME)
         if R is None:       # the prime divides the denominator
             if not self.denominator_within():
-                return hash((self._shape, tuple(v for row in self.rows for x in row for v in (x.p, x.q))))
+                return hash((self._shape, tuple(v for row in self.rows for x in row for v in _pq(x))))
             N = self.numerators
             body = N.tobytes() if N.dtype != object else tuple(N.ravel().tolist())
             return hash((self._shape, self.denominator, body))
@@ -419,6 +419,12 @@ class RationalMatrix(Sequence):
 
     def __reduce__(self):
         return RationalMatrix.from_integers, (self.numerators, self.denominator)
+
+
+def _pq(x) -> tuple[int, int]:
+    """Numerator and denominator in lowest terms of an entry (``fmpq`` or integer)."""
+    x = x if isinstance(x, fmpq) else fmpq(x)
+    return int(x.p), int(x.q)
 
 
 def _balanced_sum(terms: list) -> fmpq:
