@@ -195,12 +195,13 @@ def _hidden_row_conditions(net: Network, t: BottleneckType) -> list[Condition]:
     and the fibre is smaller than $D$ minus the functional dimension (the tilt is in the Jacobian's kernel):
     found by the audit, widths $(2, 4, 1, 2)$ with $h$ flat along $(0, 1)$ and a U− row $(3, 0)$, fibre dimension
     7 against 8. Then :func:`_u_plus_conditions`. Vacuous without hidden neurons and for $n_0 = 1$."""
-    from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
+    from semialg.families.bottleneck.hidden_region import hidden_cone
+    from semialg.families.bottleneck.ident_cache import hidden_region
     hidden = [i for i, c in enumerate(t.classes) if c in ("U-", "U+")]
     if not hidden or net.architecture.input_dim < 2 or not all(any(w) for w in net.weights[0]):
         return []    # a zero row is a dead neuron: degenerate already, and HiddenRegion needs every row
     try:
-        region = HiddenRegion(net)
+        region = hidden_region(net)     # built once per network: the fibre and identifiability ask again
     except ArchitectureError:
         return []
     d, full = rank(hidden_cone(region)), rank(net.weights[0])

@@ -125,7 +125,8 @@ def polyhedron(rows: Sequence[Row], H0: Affine | None = None, lineality: Sequenc
     the ``lineality`` basis $L$ (the rows have rank $n - |L|$, so $Q \cap L^\perp$ is pointed): every choice of
     $r = n - |L|$ rows with $L$ independent gives a candidate vertex, of $r - 1$ rows a candidate ray
     $\pm$:func:`kernel_direction`, kept when it lies in $Q$ (in its recession cone). ``None`` when $Q$ is empty.
-    Cost: $O(\binom{m}{r}\, n!)$ exact operations for $m$ rows.
+    For a cone (every constant 0) each such choice gives the origin: one rank instead of $\binom{m}{r}$ solves.
+    Cost: $O(\binom{m}{r}\, n!)$ exact operations for $m$ rows ($O(\binom{m}{r - 1}\, n!)$ for a cone).
 
     >>> one, zero = fmpq(1), fmpq(0)
     >>> Q = polyhedron([(one, zero, zero), (zero, one, zero)]); Q.vertices, sorted(Q.rays)
@@ -136,13 +137,17 @@ def polyhedron(rows: Sequence[Row], H0: Affine | None = None, lineality: Sequenc
     fixed = [list(l) for l in lineality]
     r = n - len(fixed)
     verts: dict = {}
-    for chosen in itertools.combinations(rows, r):
-        xhat, delta = cramer([list(row[:-1]) for row in chosen] + fixed,
-                             [-row[-1] for row in chosen] + [_ZERO] * len(fixed))
-        if delta != 0:
-            x = tuple(t / delta for t in xhat)
-            if all(_value(row, x) >= 0 for row in rows):
-                verts[x] = None
+    if all(row[-1] == 0 for row in rows):      # a cone: every non-singular choice gives the origin
+        if rank([list(row[:-1]) for row in rows] + fixed) == n:
+            verts[(_ZERO,) * n] = None
+    else:
+        for chosen in itertools.combinations(rows, r):
+            xhat, delta = cramer([list(row[:-1]) for row in chosen] + fixed,
+                                 [-row[-1] for row in chosen] + [_ZERO] * len(fixed))
+            if delta != 0:
+                x = tuple(t / delta for t in xhat)
+                if all(_value(row, x) >= 0 for row in rows):
+                    verts[x] = None
     if not verts:
         return None
     rays: dict = {}
