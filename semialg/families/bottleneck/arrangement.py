@@ -25,7 +25,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, rank, solve
 from semialg.core.network import Network, relu
 from semialg.engine import regions as pl
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, UndecidedError
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _decisive, _line_max, _scale, _vadd
 from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
 
@@ -36,7 +36,9 @@ class NetworkArrangement(Arrangement):
     """The arrangement of the distinct first-layer hyperplanes of some case-(a) networks, with its cells.
 
     Inputs of dimension 1 are embedded in the plane; when no two lines cross, ``auxiliary`` lines (the last
-    ones) are added so that every cell of the plane has a vertex and the sweep applies.
+    ones) are added so that every cell of the plane has a vertex and the sweep applies. Past ``deadline`` (a
+    :func:`time.monotonic` value), while the rows are normalised or the cells enumerated,
+    :class:`~semialg.errors.UndecidedError`.
     """
 
     def __init__(self, nets: Sequence[Network], with_cells: bool = True, deadline: float | None = None,
@@ -46,11 +48,14 @@ class NetworkArrangement(Arrangement):
         self.input_dim = n0
         index: dict = {}
         for net in nets:
-            for w, b in zip(net.weights[0], net.biases[0], strict=True):
+            for i, (w, b) in enumerate(zip(net.weights[0], net.biases[0], strict=True)):
+                if deadline is not None and i % 256 == 0 and time.monotonic() > deadline:   # 784-4096: 7 s of rows
+                    raise UndecidedError(f"the first layer's hyperplanes: the deadline passed at row {i + 1} of "
+                                         f"{len(net.weights[0])}")
                 if any(w):
                     key = normalise_row(self._embed(w) + (b,))[0]
-                    if fingerprint(key) not in index:
-                        index[fingerprint(key)] = len(self.lines)
+                    if (f := fingerprint(key)) not in index:
+                        index[f] = len(self.lines)
                         self.lines.append(key)
         self.index = index
         self.auxiliary = 0
