@@ -43,18 +43,26 @@ def _meets_p_on_the_line(view, k) -> bool:
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 10 ** 6), st.integers(2, 5))
 def test_points_on_hyperplanes_agree_with_the_line_restriction(seed, n1):
+    _check_points(seed, 2, n1, 3, _meets_p_on_the_line)
+
+
+def _check_points(seed: int, n0: int, n1: int, height: int, meets) -> None:
+    """For a random inner network with integer weights in [-height, height]: a point of H_k exactly when
+    ``meets(view, k)``, each on H_k with h > 0 and on no other hyperplane crossing H_k; none for w_k = 0."""
     rng = random.Random(seed)
-    q = lambda: fmpq(rng.randint(-3, 3))  # noqa: E731
-    net = sa.Network.from_arrays([[[q(), q()] for _ in range(n1)], [[q() for _ in range(n1)]], [[1]]],
+    q = lambda: fmpq(rng.randint(-height, height))  # noqa: E731
+    net = sa.Network.from_arrays([[[q() for _ in range(n0)] for _ in range(n1)], [[q() for _ in range(n1)]], [[1]]],
                                  [[q() for _ in range(n1)], [q()], [0]])
     view = OuterView.of(net)
     for k, ((w, b), x) in enumerate(zip(zip(view.w, view.b), points_on_hyperplanes(view))):
         if not any(w):
             assert x is None
             continue
-        assert (x is not None) == _meets_p_on_the_line(view, k)
+        assert (x is not None) == meets(view, k)
         if x is not None:
             assert sum(a * t for a, t in zip(w, x)) + b == 0 and view.inner(x)[0] > 0
+            assert all(sum(a * t for a, t in zip(w2, x)) + b2 != 0 for w2, b2 in zip(view.w, view.b)
+                       if any(w2) and _other(w, b, w2, b2))
 
 
 @pytest.mark.parametrize("net", MISSED)
@@ -115,21 +123,7 @@ def test_points_on_hyperplanes_in_space_agree_with_the_restricted_regions(seed, 
     """In dimension 3 and 4 the points come from the facets of the first layer's cells; the oracle enumerates the
     regions of h restricted to each hyperplane. Small integer weights make parallel, repeated and concurrent
     hyperplanes and zero rows common."""
-    rng = random.Random(seed)
-    q = lambda: fmpq(rng.randint(-2, 2))  # noqa: E731
-    net = sa.Network.from_arrays([[[q() for _ in range(n0)] for _ in range(n1)], [[q() for _ in range(n1)]], [[1]]],
-                                 [[q() for _ in range(n1)], [q()], [0]])
-    view = OuterView.of(net)
-    for k, ((w, b), x) in enumerate(zip(zip(view.w, view.b), points_on_hyperplanes(view))):
-        if not any(w):
-            assert x is None
-            continue
-        assert (x is not None) == _meets_p_by_restriction(view, k)
-        if x is not None:
-            assert sum(a * t for a, t in zip(w, x)) + b == 0 and view.inner(x)[0] > 0
-            # strictly inside a region of h on H_k: on no other hyperplane that crosses H_k
-            assert all(sum(a * t for a, t in zip(w2, x)) + b2 != 0 for w2, b2 in zip(view.w, view.b)
-                       if any(w2) and _other(w, b, w2, b2))
+    _check_points(seed, n0, n1, 2, _meets_p_by_restriction)
 
 
 def _other(w, b, w2, b2) -> bool:
