@@ -60,7 +60,7 @@ from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families.bottleneck.hidden_branching import ClassBrancher
 from semialg.families.bottleneck.hidden_formula import negative_formula
 from semialg.families.bottleneck.hidden_labels import KAPPA, Slice, SlotIndex, _Cached, _Row, _at, _weighted
-from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.ident_cache import hidden_region
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.types import BottleneckType
 from semialg.families.bottleneck.slot_labelling import Decision, SlotLabelledFibre, key_of
@@ -122,7 +122,7 @@ class HiddenFibre(SlotLabelledFibre):
         if t.regime != "PN" or not set(t.classes) <= {"V", "U-", "U+"}:
             raise ArchitectureError(f"explicit hidden-neuron fibres need regime PN and classes V, U-, U+; "
                                     f"got {t.describe()}")
-        self._init_slots(net, t, HiddenRegion(net))
+        self._init_slots(net, t, hidden_region(net))
         view = self.view
         own = tuple(sorted((c, 1 if view.v[i] > 0 else -1) for i, c in enumerate(t.classes) if c != "V"))
         self.own_key = (frozenset(), own)

@@ -79,6 +79,7 @@ per core).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -143,8 +144,10 @@ def _is_generic(net: Network) -> bool:
     return _failure(net) is None
 
 
+@functools.lru_cache(maxsize=16)
 def _failure(net: Network) -> str | None:
-    """The first genericity or type condition ``net`` fails, in words, or ``None`` when it is generic."""
+    """The first genericity or type condition ``net`` fails, in words, or ``None`` when it is generic; kept for
+    the last 16 networks (the fibre asks twice: 32 s each for a 4-10-1-1 parameter with hidden neurons)."""
     try:
         _require_generic(net, "fibre", local=False)
     except ArchitectureError as err:

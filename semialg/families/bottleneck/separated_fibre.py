@@ -91,6 +91,7 @@ from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_formula import negative_formula
 from semialg.families.bottleneck.hidden_labels import DEGENERATE, Slice, SlotIndex
 from semialg.families.bottleneck.hidden_region import HiddenRegion
+from semialg.families.bottleneck.ident_cache import hidden_region
 from semialg.families.bottleneck.obstructions import (_Clock, _component_residuals, _components, _pieces,
                                                      _standard_face)
 from semialg.families.bottleneck.outer import equivalent_outer
@@ -298,7 +299,7 @@ class SeparatedFibre(SlotLabelledFibre):
         if _standard_face(live, _Clock(None, None)) is None:
             raise ArchitectureError("separated fibre: no face of the boundary of P proves sigma(h') = mu sigma(h) "
                                     "with mu > 0 for every member; not described (sa.equivalent decides membership)")
-        self._init_slots(net, t, HiddenRegion(net))
+        self._init_slots(net, t, hidden_region(net))
         self.tries, view = tries, self.view
         p_pieces, _ = _pieces(live)
         self.comps = []
