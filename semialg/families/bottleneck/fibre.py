@@ -306,13 +306,13 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 F = fibre(sep, budget, progress)
                 return dataclasses.replace(F, network=net, description=f"{F.description}, built from theta~ = "
                                            f"{sep} (minimal form of h, dead slots) with the function of {net}")
+            end = None if budget is None else time.monotonic() + budget   # one budget for every step below
+            generic = _is_generic(net, None if net.widths[0] < 3 else end)     # the plane's cells are fast
             # h' = mu h for every member (outer_fibre.py); in the plane the cells come from a fast sweep
-            if not _is_generic(net) and inner_determined(
-                    net, t, None if budget is None or net.widths[0] < 3 else time.monotonic() + budget):
+            if not generic and inner_determined(net, t, None if net.widths[0] < 3 else end):
                 parts = OuterFibre(net)
                 dim = parts.dimension
-            elif not _is_generic(net):  # the fibre of a generic theta~ with the same function (representative.py)
-                end = None if budget is None else time.monotonic() + budget   # one budget for both steps
+            elif not generic:  # the fibre of a generic theta~ with the same function (representative.py)
                 try:
                     rep = generic_representative(net, deadline=end)
                 except ArchitectureError as refusal:   # no generic member: spare slots, U+- members, h' = mu h
@@ -334,7 +334,7 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                         f"{rep.network} of the non-generic parameter theta = {net}, which may lie in no listed "
                         f"component"))
             else:
-                parts = HiddenFibre(net, t, budget, progress)
+                parts = HiddenFibre(net, t, None if end is None else max(0.0, end - time.monotonic()), progress)
                 dim = parts.dimension
     else:
         return _typed_ridge_fibre(net)

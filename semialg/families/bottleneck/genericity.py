@@ -97,7 +97,7 @@ def genericity_checks(net: Network, budget: int = 2 ** 20) -> list[Condition]:
     return out
 
 
-def type_checks(net: Network) -> list[Condition]:
+def type_checks(net: Network, clock=None) -> list[Condition]:
     r"""The open (type) conditions under which the fibre formulas hold: $f$ not constant; in case (a) also no
     U$\pm$ neuron, no hidden hyperplane touching $\partial P$ without entering $P$ and no vertex of the
     arrangement on $\{h = 0\}$ (a point of a minimal flat when the rows have rank $< n_0$), decided exactly: in the
@@ -107,7 +107,9 @@ def type_checks(net: Network) -> list[Condition]:
     neuron can no longer tilt out of $L^\perp$ and the fibre is smaller than $D$ minus the functional dimension).
     In regime T: $\min h > 0$ (:func:`_positive_minimum`). With hidden neurons: $C^*$ full-dimensional
     (:func:`_hidden_row_conditions`). In every dimension: no block of two or more U+ neurons of one sign orthogonal to a recession direction of
-    $\overline P$ (:data:`LOCAL_ONLY`, needed only by the local dimension at $\theta$).
+    $\overline P$ (:data:`LOCAL_ONLY`, needed only by the local dimension at $\theta$). ``clock`` (optional,
+    :class:`~.obstructions._Clock`) bounds the cells of the arrangement and their polyhedra for $n_0 \ge 3$ and the
+    hidden region: :class:`~semialg.errors.UndecidedError` when it runs out.
     """
     t = combinatorial_type(net)
     out = [_condition("not constant", t.regime != "constant", None if t.regime != "constant" else (),
@@ -127,7 +129,7 @@ def type_checks(net: Network) -> list[Condition]:
                               f"contains the lineality directions" if r < min(n0, n1) else
                               "the first-layer rows have rank min(n0, n1)"))
     if n0 > 2:     # from the vertices and rays of the closed cells
-        return out + _boundary_conditions(*boundary_points(net)) + _hidden_row_conditions(net, t)
+        return out + _boundary_conditions(*boundary_points(net, clock)) + _hidden_row_conditions(net, t, clock)
     view = OuterView.of(net)
     arr = NetworkArrangement((net,), with_cells=False)
     h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
@@ -145,7 +147,7 @@ def type_checks(net: Network) -> list[Condition]:
             if h(v) == 0:
                 on_zero = v
                 break
-    return out + _boundary_conditions(touching, on_zero) + _hidden_row_conditions(net, t)
+    return out + _boundary_conditions(touching, on_zero) + _hidden_row_conditions(net, t, clock)
 
 
 #: The type conditions whose failure is a closed, nowhere dense (non-generic) set: part of :func:`genericity_checks`.
@@ -188,7 +190,7 @@ def _positive_minimum(net: Network) -> Condition:
                       f"min h = {low} > 0")
 
 
-def _hidden_row_conditions(net: Network, t: BottleneckType) -> list[Condition]:
+def _hidden_row_conditions(net: Network, t: BottleneckType, clock=None) -> list[Condition]:
     r"""With U− or U+ neurons: the cone $C^*$ of rows bounded above on $\overline P$ (where U− rows live; U+ rows
     in $-C^*$) has the dimension of the row space — else $\overline P$ recedes along a line $\pm r$ outside
     $\ker W_1$ (the slope of $h$ along $r$ cancels), every hidden row of every member is forced to $w\cdot r = 0$,
@@ -201,7 +203,7 @@ def _hidden_row_conditions(net: Network, t: BottleneckType) -> list[Condition]:
     if not hidden or net.architecture.input_dim < 2 or not all(any(w) for w in net.weights[0]):
         return []    # a zero row is a dead neuron: degenerate already, and HiddenRegion needs every row
     try:
-        region = hidden_region(net)     # built once per network: the fibre and identifiability ask again
+        region = hidden_region(net, clock)     # built once per network: the fibre and identifiability ask again
     except ArchitectureError:
         return []
     d, full = rank(hidden_cone(region)), rank(net.weights[0])
@@ -244,15 +246,16 @@ def _boundary_conditions(touching, on_zero) -> list[Condition]:
                        "no vertex of the arrangement lies on h = 0")]
 
 
-def _require_generic(net: Network, what: str, local: bool = True) -> BottleneckType:
+def _require_generic(net: Network, what: str, local: bool = True, clock=None) -> BottleneckType:
     """The type of a generic ``net``; :class:`ArchitectureError` naming the first failed condition. With
-    ``local=False`` the conditions the explicit fibre does not need (:data:`FIBRE_NEEDS_NOT`) are skipped."""
+    ``local=False`` the conditions the explicit fibre does not need (:data:`FIBRE_NEEDS_NOT`) are skipped;
+    ``clock`` as in :func:`type_checks`."""
     typed = set(CLOSED_TYPE_CONDITIONS) | {"closed type conditions"}    # decided below, whatever the size
     report = genericity(net)
     layerwise = [c.detail for c in report.conditions if c.holds is not True and c.name not in typed]
     if layerwise:
         raise ArchitectureError(f"{what} needs a generic parameter; {report.status}: " + "; ".join(layerwise))
-    failed = [c.detail for c in type_checks(net) if not c.holds and (local or c.name not in FIBRE_NEEDS_NOT)]
+    failed = [c.detail for c in type_checks(net, clock) if not c.holds and (local or c.name not in FIBRE_NEEDS_NOT)]
     if failed:
         raise ArchitectureError(f"{what}: the type conditions fail: " + "; ".join(failed))
     return combinatorial_type(net)

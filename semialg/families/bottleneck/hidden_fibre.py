@@ -158,6 +158,7 @@ class HiddenFibre(SlotLabelledFibre):
         self.index = SlotIndex(len(t.classes), self.visible, listed)
         self.undecided = [k for k, d in self.decisions.items() if d.status == "undecided"]
         n1 = len(t.classes)
+        self.deadline = None        # the budget bounds the construction, not the later use of the fibre
         self.dims = {k: self.decisions[k].dim + n1 + 1 for k in listed}
         self.dimension = max(self.dims.values())
         self.index_description = (
@@ -507,7 +508,8 @@ class HiddenFibre(SlotLabelledFibre):
         if key not in self._formulas:
             pos = [(j, c) for j, c, s in H if s > 0]
             neg = [(j, c) for j, c, s in H if s < 0]
-            self._formulas[key] = negative_formula(self.region, pos, neg, U, K, W1, B1, variables)
+            self._formulas[key] = negative_formula(self.region, pos, neg, U, K, W1, B1, variables,
+                                                   check=self._spend)
         return self._formulas[key]
 
     # -- locating and sampling ----------------------------------------------------------------------------------

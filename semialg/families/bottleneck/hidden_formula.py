@@ -317,11 +317,13 @@ class Formula:
         return f"Formula({self.atoms()} atoms)"
 
 
-def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=None) -> Formula:
+def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=None, check=None) -> Formula:
     """The quantifier-free off-$P$ condition for positive slots ``pos`` and negative slots ``neg`` (lists of
     ``(slot, class)``); ``U(j)`` is $c_r^2u_j$ as a polynomial, ``K`` $= c_r^2$, ``W1``/``B1`` the first-layer
     variables; ``shift`` (a polynomial, default 0) is added to every $c_r^2 G_{S,T}$ as a constant (a variable
-    bias, e.g. $c_r^2\varepsilon$ in :mod:`~semialg.families.bottleneck.separated_fibre`). Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, ray and candidate point or direction, i.e. per
+    bias, e.g. $c_r^2\varepsilon$ in :mod:`~semialg.families.bottleneck.separated_fibre`); ``check`` (optional,
+    no argument) is called per polyhedron of $\\overline N$ while the tree is built, e.g. to raise when a budget
+    is spent. Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, ray and candidate point or direction, i.e. per
     choice of at most $n_0$ facets of a polyhedron and negative slots."""
     kappa = {"U-": 1, "U+": -1}
     n0 = R.n0
@@ -330,10 +332,10 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
              "shift": sympy.Integer(0) if shift is None else sympy.expand(shift)}
     R_sets = [S for k in range(len(pos) + 1) for S in itertools.combinations(pos, k)]
     return Formula(None, variables, builder=lambda P: _negative_tree(P, R, pos, neg, kappa, n0, slots, exprs,
-                                                                     R_sets, W1, B1))
+                                                                     R_sets, W1, B1, check))
 
 
-def _negative_tree(P, R, pos, neg, kappa, n0, slots, exprs, R_sets, W1, B1):
+def _negative_tree(P, R, pos, neg, kappa, n0, slots, exprs, R_sets, W1, B1, check=None):
     """The tree of :func:`negative_formula`, its polynomials in ``P`` (:class:`Polynomials`)."""
     K, shift = P.of(exprs["K"]), P.of(exprs["shift"])
     Uj = {j: P.of(exprs[j]) for j in slots}
@@ -369,6 +371,8 @@ def _negative_tree(P, R, pos, neg, kappa, n0, slots, exprs, R_sets, W1, B1):
 
     clauses = []
     for Q in R.n_pieces:
+        if check is not None:
+            check()
         for v in Q.vertices:
             if R.h(v) != 0:                                 # on the boundary of P: Phi(v) = h(v) = 0
                 clauses.append(some(values(Q, v), (), lambda g: atom(g, "<=")))

@@ -79,7 +79,6 @@ per core).
 
 from __future__ import annotations
 
-import functools
 import itertools
 from dataclasses import dataclass
 
@@ -92,6 +91,7 @@ from semialg.errors import ArchitectureError, CertificateError, check_budget
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
+from semialg.families.bottleneck.ident_cache import _keep
 from semialg.families.bottleneck.obstructions import _Clock, _refuse, forced
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
@@ -140,19 +140,27 @@ class GenericRepresentative(Latexable):
                 f"tried")
 
 
-def _is_generic(net: Network) -> bool:
-    return _failure(net) is None
+def _is_generic(net: Network, deadline: float | None = None) -> bool:
+    """Whether ``net`` is generic (:func:`_failure`)."""
+    return _failure(net, deadline) is None
 
 
-@functools.lru_cache(maxsize=16)
-def _failure(net: Network) -> str | None:
+_FAILURES: dict = {}
+
+
+def _failure(net: Network, deadline: float | None = None) -> str | None:
     """The first genericity or type condition ``net`` fails, in words, or ``None`` when it is generic; kept for
-    the last 16 networks (the fibre asks twice: 32 s each for a 4-10-1-1 parameter with hidden neurons)."""
-    try:
-        _require_generic(net, "fibre", local=False)
-    except ArchitectureError as err:
-        return str(err).removeprefix("fibre needs a generic parameter; ").removeprefix("fibre: ")
-    return None
+    the last 16 networks (the fibre asks twice). Past ``deadline`` (:func:`time.monotonic`)
+    :class:`~semialg.errors.UndecidedError`, which is not kept."""
+    if net not in _FAILURES:
+        try:
+            _require_generic(net, "fibre", local=False, clock=None if deadline is None else
+                             _Clock(None, deadline, "fibre: the genericity conditions"))
+            found = None
+        except ArchitectureError as err:
+            found = str(err).removeprefix("fibre needs a generic parameter; ").removeprefix("fibre: ")
+        _keep(_FAILURES, net, found)
+    return _FAILURES[net]
 
 
 def _neurons(shallow: Network) -> tuple[list[Neuron], fmpq]:

@@ -330,6 +330,7 @@ class SeparatedFibre(SlotLabelledFibre):
                         disable=None if progress is None else not progress):
             self._spend()
             self.decisions[key] = self._decide(key)
+        self.deadline = None        # the budget bounds the construction, not the later use of the fibre
         listed = [k for k, d in self.decisions.items() if d.status == "nonempty"]
         n1 = len(t.classes)
         self.index = SlotIndex(n1, self.visible, listed)
@@ -574,7 +575,7 @@ class SeparatedFibre(SlotLabelledFibre):
             pieces = _Region(self.region, self._pieces(key[0]))
             pos = [(where[j], "U-") for j, lab in H if lab != DEAD and lab[2] > 0]
             neg = [(where[j], "U-") for j, lab in H if lab != DEAD and lab[2] < 0]
-            condition = negative_formula(pieces, pos, neg, U, K, W1, B1, V.flat, shift=E)
+            condition = negative_formula(pieces, pos, neg, U, K, W1, B1, V.flat, shift=E, check=self._spend)
         eqs = list(dict.fromkeys(e for e in map(sympy.expand, eqs) if e != 0))
         nonstrict = list(dict.fromkeys(p for p in nonstrict if not p.is_number))
         return ConditionedSet(V.flat, tuple(eqs), tuple(sympy.expand(x) for x in strict), tuple(nonstrict),
