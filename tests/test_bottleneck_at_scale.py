@@ -151,6 +151,7 @@ def test_a_thin_negative_region_is_found_by_pushing_down(n0, monkeypatch):
     if n0 == 3:
         assert _arranged_type(arrangement_of(_cross(n0)), view) == known
     monkeypatch.setattr(types, "PUSH_STEPS", 0)
+    monkeypatch.setattr(types, "_SEARCHES", {})     # the searches kept were pushed
     assert witnessed_type(view) is None
 
 

@@ -97,6 +97,11 @@ def test_the_witness_search_keeps_its_deadline():
     assert view.inner(inside)[0] > 0 > view.inner(outside)[0]
     for (w, b), q in zip(zip(view.w, view.b), on):
         assert q is not None and sum(x * y for x, y in zip(w, q)) + b == 0 and view.inner(q)[0] > 0
+    # found once, kept: the same witnesses for an equal network, even past the deadline (the spent calls above
+    # were not kept)
+    again = OuterView.of(sa.Network(net.weights, net.biases))
+    assert again.inner is not view.inner
+    assert visibility_witnesses(again, deadline=time.monotonic() - 1) == (inside, outside, on)
 
 
 def _meets_p_by_restriction(view, k) -> bool:
@@ -149,3 +154,36 @@ def test_the_type_in_space_keeps_its_budget():
     for k, c in enumerate(t.classes):
         if c != "D":
             assert (c == "V") == _meets_p_by_restriction(view, k)
+
+
+def test_a_search_cut_by_its_deadline_resumes_where_it_stopped(monkeypatch):
+    """With a clock that advances one second per reading, each call gets through a few steps before its deadline
+    (2 s later) and answers ``None``; the calls go on where the last stopped, and once done they give the
+    witnesses of an uncut search (checked by exact evaluation)."""
+    import itertools
+    import types as pytypes
+
+    import numpy as np
+    from semialg.families.bottleneck import types
+
+    rng = np.random.default_rng(3)
+    net = sa.Network.from_arrays([rng.standard_normal((30, 5)).astype(np.float32),
+                                  rng.standard_normal((1, 30)).astype(np.float32), [[1]]],
+                                 [rng.standard_normal(30).astype(np.float32), [0.5], [0]])
+    view = OuterView.of(net)
+    monkeypatch.setattr(types, "_SEARCHES", {})
+    whole = visibility_witnesses(view)
+    assert whole is not None
+    monkeypatch.setattr(types, "_SEARCHES", {})
+    ticks = itertools.count()
+    monkeypatch.setattr(types, "time", pytypes.SimpleNamespace(monotonic=lambda: float(next(ticks))))
+    answers = []
+    for _ in range(200):
+        answers.append(visibility_witnesses(view, deadline=types.time.monotonic() + 2))
+        if answers[-1] is not None:
+            break
+    assert answers[0] is None and len(answers) > 3 and answers[-1] == whole
+    inside, outside, on = whole
+    assert view.inner(inside)[0] > 0 > view.inner(outside)[0]
+    for (w, b), q in zip(zip(view.w, view.b), on):
+        assert q is not None and sum(x * y for x, y in zip(w, q)) + b == 0 and view.inner(q)[0] > 0

@@ -176,44 +176,93 @@ def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0,
     (:meth:`~semialg.core.network.Network.evaluate`); only the neurons whose best point fails are pushed one by
     one. ``None`` too once ``deadline`` (a :func:`time.monotonic` value) has passed: the exact check is
     $O(n_1^2n_0)$ products of integers, in batches of :data:`_CHECKED` points (784-1024-1-10: 10 s; 784-4096: minutes).
-    Cost: that of :func:`witnessed_type`, with $O(\text{draws}\cdot n_1^2)$ flops for the ranking."""
-    h, n0 = view.inner, len(view.w[0])
-    rng = np.random.default_rng(seed)
-    X = rng.integers(-64, 65, size=(draws, n0)) * (4.0 ** rng.integers(0, 3, size=(draws, 1))) / 64
-    inside, outside = _witness(h, X, 1), _witness(h, X, -1)
-    if inside is None or outside is None:
-        return None
-    Y = np.vstack([np.array([float(t) for t in inside])[None], X])
-    (W, b), (V, _) = h.float_layers()
-    Z, G = Y @ W.T + b, W @ W.T       # Z[:, k] / G[k, k] is how far y lies from H_k along w_k
-    planes = {k: (w, bk) for k, (w, bk, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if any(w) and v}
-    on: dict[int, tuple | None] = {}
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k, plane in planes.items():
-            if deadline is not None and time.monotonic() > deadline:
-                return None
-            t = Z[:, k] / G[k, k]
-            best = int(np.argmax(np.maximum(Z - np.outer(t, G[:, k]), 0.0) @ V[0]))
-            x = Y[best] - t[best] * W[k]
-            on[k] = _rounded(x, plane) if np.isfinite(x).all() else None
-    checked = [k for k in on if on[k] is not None]
-    for start in range(0, len(checked), _CHECKED):
-        if deadline is not None and time.monotonic() > deadline:
-            return None
-        batch = checked[start:start + _CHECKED]
-        for k, value in zip(batch, h.evaluate([on[k] for k in batch]), strict=True):
-            if value[0] <= 0:
-                on[k] = None
-    for k in (k for k in planes if on[k] is None):
-        if deadline is not None and time.monotonic() > deadline:
-            return None
-        u, bk = W[k], float(b[k])
-        proj = lambda P: P - np.outer((P @ u + bk) / (u @ u), u)  # noqa: E731 (orthogonal projection on H_k)
-        on[k] = _witness(h, proj(Y), 1, planes[k], proj)
-        if on[k] is None:
-            return None
-    return inside, outside, tuple(on.get(k) for k in range(len(view.w)))
+    A search cut short by its deadline is kept and resumed by the next call for the same $h$ (the last 2 networks;
+    the identifiability routes classify one 784-4096-1-10 network six times, and repeated 2 s of float ranking
+    each). Cost: that of :func:`witnessed_type`, with $O(\text{draws}\cdot n_1^2)$ flops for the ranking."""
+    key = (view.inner, draws, seed)
+    search = _SEARCHES.pop(key, None) or _VisibilitySearch(view, draws, seed)
+    _SEARCHES[key] = search                     # the most recent last
+    while len(_SEARCHES) > 2:                   # a 784-4096 network holds about 150 MB
+        del _SEARCHES[next(iter(_SEARCHES))]
+    return search.run(deadline)
 
+
+_SEARCHES: dict = {}      # (h, draws, seed) -> its _VisibilitySearch, oldest first
+
+
+class _VisibilitySearch:
+    """The state of :func:`visibility_witnesses` for one $h$: each stage keeps what it has done, so a search
+    stopped at a deadline goes on where it stopped."""
+
+    def __init__(self, view: OuterView, draws: int, seed: int):
+        self.view, self.h = view, view.inner
+        rng = np.random.default_rng(seed)
+        scales = 4.0 ** rng.integers(0, 3, size=(draws, 1))
+        self.X = rng.integers(-64, 65, size=(draws, len(view.w[0]))) * scales / 64
+        self.ends = None                  # (inside, outside), once searched
+        self.on: dict[int, tuple | None] = {}
+        self.candidates: list[int] | None = None     # the neurons whose projected point is checked exactly
+        self.checked = 0                  # how many of them, batch by batch
+        self.result = self.Z = None
+
+    def run(self, deadline: float | None) -> tuple | None:
+        if self.result is None:
+            try:
+                self.result = self._search(deadline)
+            except UndecidedError:
+                return None
+        return self.result or None
+
+    def _spent(self, deadline: float | None) -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise UndecidedError("visibility witnesses: the deadline passed")
+
+    def _search(self, deadline: float | None) -> tuple | bool:
+        """The witnesses, ``False`` when none is found; :class:`UndecidedError` at the deadline."""
+        view, h, X = self.view, self.h, self.X
+        if self.ends is None:
+            self.ends = _witness(h, X, 1), _witness(h, X, -1)
+        inside, outside = self.ends
+        if inside is None or outside is None:
+            return False
+        Y = np.vstack([np.array([float(t) for t in inside])[None], X])
+        (W, b), (V, _) = h.float_layers()
+        planes = {k: (w, bk) for k, (w, bk, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if any(w) and v}
+        if len(self.on) < len(planes):
+            if self.Z is None:
+                self.Z = Y @ W.T + b
+            Z = self.Z               # Z[:, k] / |w_k|^2 is how far y lies from H_k along w_k
+            todo, buf = [k for k in planes if k not in self.on], np.empty_like(Z)
+            with np.errstate(over="ignore", invalid="ignore"):
+                for start in range(0, len(todo), 128):
+                    block = todo[start:start + 128]
+                    G = W[block] @ W.T       # rows of W W^T by blocks, not the n_1 x n_1 matrix (4096: 134 MB)
+                    for Gk, k in zip(G, block, strict=True):
+                        self._spent(deadline)
+                        t = Z[:, k] / Gk[k]
+                        np.subtract(Z, np.multiply.outer(t, Gk, out=buf), out=buf)      # W pi_k(y) + b
+                        best = int(np.argmax(np.maximum(buf, 0.0, out=buf) @ V[0]))
+                        x = Y[best] - t[best] * W[k]
+                        self.on[k] = _rounded(x, planes[k]) if np.isfinite(x).all() else None
+        on, self.Z = self.on, None
+        if self.candidates is None:
+            self.candidates = [k for k in planes if on[k] is not None]
+        candidates = self.candidates
+        while self.checked < len(candidates):
+            self._spent(deadline)
+            batch = candidates[self.checked:self.checked + _CHECKED]
+            for k, value in zip(batch, h.evaluate([on[k] for k in batch]), strict=True):
+                if value[0] <= 0:
+                    on[k] = None
+            self.checked += len(batch)
+        for k in (k for k in planes if on[k] is None):
+            self._spent(deadline)
+            u, bk = W[k], float(b[k])
+            proj = lambda P: P - np.outer((P @ u + bk) / (u @ u), u)  # noqa: E731 (orthogonal projection on H_k)
+            on[k] = _witness(h, proj(Y), 1, planes[k], proj)
+            if on[k] is None:
+                return False
+        return inside, outside, tuple(on.get(k) for k in range(len(view.w)))
 
 def _one_signed(view: OuterView) -> BottleneckType | None:
     r"""The type when $h$ has one sign by its weights alone: with $e' = e + \sum_{w_i = 0} v_i\sigma(b_i)$, all
