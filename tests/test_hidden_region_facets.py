@@ -118,6 +118,6 @@ def test_the_hidden_fibre_of_4_10_1_1_keeps_its_budget(budget):
     bound is generous (a loaded machine); it fails for a check that ignores the budget."""
     net = Network.random((4, 10, 1, 1), seed=12, height=3)
     start = time.monotonic()
-    with pytest.raises(UndecidedError, match="budget"):
+    with pytest.raises(UndecidedError, match="budget|deadline"):     # the type itself, on a loaded machine
         sa.fibre(net, budget=budget)
     assert time.monotonic() - start < budget + 30
