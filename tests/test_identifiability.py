@@ -176,6 +176,26 @@ def test_cli_identifiable(capsys, tmp_path):
     assert main(["identifiable", str(tmp_path / "missing.json")]) == 2
 
 
+@pytest.mark.parametrize("command, search", [("identifiable", "identifiable"), ("shallow", "shallow_representation")])
+def test_cli_identifiable_and_shallow_stop_at_the_wall_clock(command, search, capsys, tmp_path, monkeypatch):
+    """Their --budget is the wall clock of the other timed commands: a search that ignores its budget (as some
+    steps do at 784-4096 widths; here one that sleeps) is stopped, and the answer is undecided (exit 1)."""
+    import time
+    from semialg.ui.cli import main
+    from semialg.ui.commands import parameter
+    asked = []
+
+    def slow(net, budget, progress):
+        asked.append(budget)
+        time.sleep(30)
+    monkeypatch.setattr(parameter, search, slow)
+    sa.save(sa.Network.random((2, 3, 1), seed=0), tmp_path / "g.json")
+    start = time.monotonic()
+    assert main([command, str(tmp_path / "g.json"), "--budget", "1"]) == 1
+    assert time.monotonic() - start < 10 and asked == [0.9]
+    assert "undecided: limit reached" in capsys.readouterr().out
+
+
 def test_genericity_of_deep_parameters_claims_only_the_necessary_conditions(capsys, tmp_path):
     from semialg.ui.cli import main
     net = sa.Network.random((2, 8, 8, 1), seed=0, height=100)

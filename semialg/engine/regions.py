@@ -194,7 +194,10 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
         signs = queue.popleft()
         flips = [signs[:j] + (-signs[j],) + signs[j + 1:] for j in range(len(rows))]
         todo = [j for j, nb in enumerate(flips) if nb not in cells and nb not in empty]
-        found = flip_neighbours(*system(signs), cells[signs], [offset + j for j in todo])
+        try:
+            found = flip_neighbours(*system(signs), cells[signs], [offset + j for j in todo], deadline)
+        except UndecidedError:
+            raise _DeadlinePassed from None
         for j in todo:
             point = found[offset + j]
             if point is None:
@@ -568,7 +571,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
         if cert is not None and cert.dimension == bound:
             return FunctionalDimension(bound, bound, D, 0, method="visible kinks", certificate=cert)
         for family in families_for(net):    # the family's theory, where a layer's kinks are not hyperplanes
-            cert = family.rank_certificate(net)
+            cert = family.rank_certificate(net, deadline)
             if cert is not None and cert.dimension == bound and cert.verify(net):
                 return FunctionalDimension(bound, bound, D, 0, method=f"{family.name}: visible kinks",
                                            certificate=cert)

@@ -114,8 +114,8 @@ class BottleneckFamily(Family):
     def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
         return identifiability_proof(net, checked, deadline)
 
-    def rank_certificate(self, net: Network):
-        return visible_rank_certificate(net)
+    def rank_certificate(self, net: Network, deadline: float | None = None):
+        return visible_rank_certificate(net, deadline)
 
     def identifiability_witnesses(self, net: Network, deadline: float | None = None) -> tuple:
         return hidden_neuron_witnesses(net, deadline)

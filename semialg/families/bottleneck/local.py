@@ -234,7 +234,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     if bottleneck_case(net) != "a":
         return first_order_bounds(net, budget=budget, progress=progress)
     started, quotient = time.monotonic(), None
-    t = witnessed_type(OuterView.of(net)) if n0 > 2 else None
+    t = witnessed_type(OuterView.of(net), deadline=None if budget is None else started + budget) if n0 > 2 else None
     if t is not None:        # no cells: the quotient by the seen kinks decides the generic case, twins included
         quotient = quotient_bounds(net, t, None if budget is None else started + budget)
         if quotient is not None and quotient[0] == quotient[1]:

@@ -269,13 +269,13 @@ def _one_signed(view: OuterView) -> BottleneckType | None:
     $v_i \ge 0$ ($w_i \ne 0$) and $e' > 0$ give $h > 0$ everywhere (regime T, every $H_k$ inside $P$: V); all
     $v_i \le 0$ and $e' < 0$ give $h < 0$ everywhere ($P = \emptyset$: regime constant, every $H_k$ off $P$: U−).
     Neurons with $w_i = 0$ or $v_i = 0$ are D. ``None`` otherwise. Cost: $O(n_1 n_0)$."""
-    const = view.e + sum((v * max(b, _ZERO) for w, b, v in zip(view.w, view.b, view.v, strict=True) if not any(w)),
-                         _ZERO)
-    live = [v for w, v in zip(view.w, view.v, strict=True) if any(w) and v != 0]
+    rows = view.w.nonzero_rows()        # vectorised: iterating 784-4096 rows as rationals takes 4 s
+    const = view.e + sum((v * max(b, _ZERO) for z, b, v in zip(rows, view.b, view.v, strict=True) if not z), _ZERO)
+    live = [v for z, v in zip(rows, view.v, strict=True) if z and v != 0]
     for sign, regime, cls in ((1, "T", "V"), (-1, "constant", "U-")):
         if sign * const > 0 and all(sign * v > 0 for v in live):
-            return BottleneckType("a", tuple(cls if any(w) and v != 0 else "D"
-                                             for w, v in zip(view.w, view.v, strict=True)), regime)
+            return BottleneckType("a", tuple(cls if z and v != 0 else "D" for z, v in zip(rows, view.v, strict=True)),
+                                  regime)
     return None
 
 

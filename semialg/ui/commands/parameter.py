@@ -42,16 +42,17 @@ def _generic(args) -> Outcome:
 
 
 def _configure_budgeted(p):
-    net_arg(p, "network", "a ReLU network of any depth")
-    p.add_argument("--budget", type=float, default=10.0, help="seconds for the searches (default 10)")
+    net_arg(p, "network", "a ReLU network of any depth")      # --budget: the wall clock of every timed command
     layout_arg(p)
 
 
 def _searched(args, search, undecided: str, found: str, title: str) -> Outcome:
     """Run a budgeted ``search(net, budget=, progress=)`` on the network of ``args``; re-check its answer
-    unless it is ``undecided``; typeset the result with its attribute ``found`` (a network) when present."""
+    unless it is ``undecided``; typeset the result with its attribute ``found`` (a network) when present. The
+    search gets 90% of ``--budget``, so that it answers itself before the wall clock stops the command (which
+    then answers undecided: some of its steps take no deadline at 784-4096 widths)."""
     net = load_net(args.network, args)
-    r = search(net, budget=args.budget, progress=not args.quiet and sys.stderr.isatty())
+    r = search(net, budget=0.9 * args.budget, progress=not args.quiet and sys.stderr.isatty())
     if r.status != undecided:
         r.verify(net)
     extra = getattr(r, found)
