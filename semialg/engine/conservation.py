@@ -35,7 +35,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.result import Latexable
-from semialg.errors import ParameterError, check_budget
+from semialg.errors import ParameterError, UndecidedError, check_budget
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Architecture, Network
 from semialg.families.base import ask
@@ -102,13 +102,14 @@ def _symbolic_outputs(arch: Architecture, pattern, x: Sequence[sympy.Symbol]) ->
     return [sympy.expand(v) for v in a]
 
 
-def _patterns(net: Network) -> list:
+def _patterns(net: Network, budget: float | None = None) -> list:
     """The activation patterns of the parameters near ``net``: those of its regions, where a neuron whose
     pre-activation vanishes identically on a region (pattern entry 0, e.g. zero incoming weights and bias) is
-    taken both on and off — arbitrarily small perturbations realise both."""
+    taken both on and off — arbitrarily small perturbations realise both. After ``budget`` seconds of region
+    enumeration :class:`~semialg.errors.UndecidedError`."""
     from semialg.engine.regions import regions
     out = set()
-    for p in {r.pattern for r in regions(net)}:
+    for p in {r.pattern for r in regions(net, budget=budget)}:
         zeros = [(l, i) for l, layer in enumerate(p) for i, s in enumerate(layer) if s == 0]
         for states in itertools.product((1, -1), repeat=len(zeros)):
             q = [list(layer) for layer in p]
@@ -195,9 +196,41 @@ def _bracket(X, Y, DX, DY) -> list:
     return [sympy.expand(sum(DY[i][j] * X[j] - DX[i][j] * Y[j] for j in support)) for i in range(len(X))]
 
 
+def _gradient(c, gens) -> list:
+    """The derivatives of the polynomial ``c`` in every parameter; those not in ``c`` are 0 without asking sympy
+    (its ``diff`` costs as much for an absent symbol: most of the time of a count went there)."""
+    present = c.free_symbols
+    return [sympy.expand(sympy.diff(c, g)) if g in present else sympy.S.Zero for g in gens]
+
+
 def _jacobian(X, gens) -> list:
     """$DX$: the derivative of every component of the field ``X`` in every parameter."""
-    return [[sympy.diff(c, g) if c != 0 else c for g in gens] for c in X]
+    return [_gradient(c, gens) for c in X]
+
+
+def _rescaling_gradients(net: Network) -> list[dict]:
+    """The gradients at ``net`` of the quantities of :func:`conserved_quantities`, in their order, as sparse rows
+    (flat parameter index -> non-zero rational), read off the parameters: the symbolic route costs minutes on
+    a network with $10^5$ parameters."""
+    shapes, offsets = net.architecture.layer_shapes(), [0]
+    for r, c in shapes:
+        offsets.append(offsets[-1] + r * c + r)
+    theta, out = net.parameters(), []
+    for l, ((r, c), (nxt, _)) in enumerate(itertools.pairwise(shapes)):
+        o = offsets[l]
+        for i in range(r):
+            row = {o + i * c + j: 2 * theta[o + i * c + j] for j in range(c)}
+            row[o + r * c + i] = 2 * theta[o + r * c + i]
+            row.update({offsets[l + 1] + m * r + i: -2 * theta[offsets[l + 1] + m * r + i] for m in range(nxt)})
+            out.append({j: v for j, v in row.items() if v})
+    return out
+
+
+def _independent(rows) -> int:
+    """The rank of sparse rational rows (:class:`_SparseEchelon`: cheap when, as here, the supports barely
+    overlap)."""
+    echelon = _SparseEchelon()
+    return sum(echelon.insert(row) for row in rows if row)
 
 
 @dataclass(frozen=True)
@@ -265,8 +298,11 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
     linear algebra on their coefficients), until no new field appears or ``max_depth`` levels; its rank at
     $\\theta$ (exact) gives the count $D - \\operatorname{rank}$; the iteration stops early once the rank
     reaches $D - $ (number of independent known quantities), which proves there are no other laws.
-    ``budget`` (seconds, ``None``: no limit) bounds the bracket iteration: when it is spent the count stops
-    there, ``stabilized`` is False and ``laws`` is an upper bound (:meth:`ConservationCount.describe` says so);
+    ``budget`` (seconds, ``None``: no limit) bounds the whole count — the region enumeration, the generators
+    and the bracket iteration: when it is spent the count stops there with the fields kept so far (none if the
+    regions were not all found), ``stabilized`` is False and ``laws`` is an upper bound
+    (:meth:`ConservationCount.describe` says so); one step in flight (a region's neighbours, one field) is
+    finished first;
     ``progress`` shows a tqdm bar (``None``: on a terminal, after 2 s).
     Cost: exponential in ``max_depth`` in the worst case; intended for small networks (a few dozen
     parameters); each candidate field is one sparse reduction against the basis kept.
@@ -274,40 +310,37 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
     >>> count_conservation_laws(Network.random((2, 2, 1), seed=3)).laws
     2
     """
+    budget = None if budget is None else check_budget(budget, "budget", seconds=True)
+    # the clock starts before anything is built: the regions and the fields cost more than the brackets
+    deadline = None if budget is None else time.monotonic() + budget
+
+    def tick() -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise _Spent
+
     arch = net.architecture
     V = arch.variables()
     gens = V.flat
-    x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
-    fields = []
-    for pattern in _patterns(net):
-        for f in _symbolic_outputs(arch, pattern, x):
-            poly = sympy.Poly(f, *x)
-            for monom in [(0,) * len(x)] + [tuple(int(i == j) for i in range(len(x))) for j in range(len(x))]:
-                coeff = poly.coeff_monomial(monom)
-                fields.append([sympy.expand(sympy.diff(coeff, v)) for v in gens])
-    sub = V.substitution(net)
     D = arch.num_parameters
-
-    def at_theta(X) -> list:
-        return [to_fmpq(c.xreplace(sub)) for c in X]
-
-    known_grads = [at_theta([sympy.diff(q.expression, v) for v in gens]) for q in conserved_quantities(arch)]
-    known = rank(known_grads) if known_grads else 0
+    known = _independent(_rescaling_gradients(net))
     # The known quantities are conserved, so their independent gradients at theta are orthogonal to the
     # Lie algebra there: its rank is at most D - known, and reaching that bound ends the computation.
     target = D - known
-    budget = None if budget is None else check_budget(budget, "budget", seconds=True)
-    deadline = None if budget is None else time.monotonic() + budget
-    basis, values, echelon = [], [], _SparseEchelon()
+    x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
+    basis, values, echelon, sub = [], [], _SparseEchelon(), {}
     from tqdm.auto import tqdm
     bar = tqdm(desc="conservation laws: fields", unit="field", delay=2, leave=False,
                disable=None if progress is None else not progress)
 
+    def at_theta(X) -> list:
+        if not sub:         # built on first use: for a large network it costs more than a spent budget allows
+            sub.update(V.substitution(net))
+        return [to_fmpq(c.xreplace(sub)) for c in X]
+
     def add(candidates) -> list:
         new = []
         for X in candidates:
-            if deadline is not None and time.monotonic() > deadline:
-                raise _Spent
+            tick()
             bar.update()
             k = _field_key(X, gens)
             if k and echelon.insert({c: _rational(v) for c, v in k.items()}):
@@ -316,16 +349,32 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
                 new.append(X)
         return new
 
+    def fields():
+        try:
+            patterns = _patterns(net, None if deadline is None else max(0.0, deadline - time.monotonic()))
+        except UndecidedError:
+            raise _Spent from None
+        for pattern in patterns:
+            tick()
+            for f in _symbolic_outputs(arch, pattern, x):
+                poly = sympy.Poly(f, *x)
+                for monom in [(0,) * len(x)] + [tuple(int(i == j) for i in range(len(x))) for j in range(len(x))]:
+                    tick()
+                    yield _gradient(poly.coeff_monomial(monom), gens)
+
     level, stabilized, spent = 0, True, False
     try:
-        frontier = add(fields)
+        frontier = add(fields())
         while frontier and rank(values) < target:
             if level >= max_depth:
                 stabilized = False
                 break
             level += 1
             kept = list(basis)      # the brackets of this level are with the fields kept before it
-            jac = {id(X): _jacobian(X, gens) for X in kept}      # each field's derivative once, not per pair
+            jac = {}                # each field's derivative once, not per pair
+            for X in kept:
+                tick()
+                jac[id(X)] = _jacobian(X, gens)
             frontier = add(_bracket(X, Y, jac[id(X)], jac[id(Y)]) for X in frontier for Y in kept)
     except _Spent:
         stabilized, spent = False, True
@@ -450,25 +499,36 @@ class MechanismConservation(Latexable):
 
     def describe(self) -> str:
         moves = "; ".join(f"{m.name}: {m.laws}" for m in self.moves) or "no mechanism beyond G"
-        return (f"{self.explicit} explicit conservation laws ({moves}); the Lie count gives {self.count.laws}"
-                + (": proven" if self.proven else ""))
+        bound = "" if self.count.stabilized else "at most "
+        why = "" if self.count.stabilized else \
+            " (the budget was spent)" if self.count.budget_spent else " (the brackets did not stabilise)"
+        return (f"{self.explicit} explicit conservation laws ({moves}); the Lie count gives {bound}{self.count.laws}"
+                + why + (": proven" if self.proven else ""))
 
 
-def mechanism_conservation(net: Network, max_depth: int = 2) -> MechanismConservation:
+def mechanism_conservation(net: Network, max_depth: int = 2, budget: float | None = 60.0,
+                           progress: bool | None = None) -> MechanismConservation:
     """For each mechanism beyond $G$ at ``net`` (from its architecture family), the conservation laws it induces.
 
     Dead and hidden neurons freeze all their parameters (their gradient is zero on every input while they
     stay dead or hidden): coordinate laws. Compensated moves (A-block and U+ trades, $e \\leftrightarrow d$,
     the hidden-hyperplane translation $\\partial_b - \\sum_j v_j\\partial_{e_j}$) and discrete moves induce
-    none. Cost: that of :func:`count_conservation_laws`.
+    none. ``budget`` (seconds, ``None``: no limit) covers the mechanisms and the count: when the mechanisms
+    (the family's combinatorial type) spend it, :class:`~semialg.errors.UndecidedError`; the count gets what is
+    left, and when it runs out ``count`` is an upper bound (``count.budget_spent``) and ``proven`` still holds
+    only if the explicit laws reach it. ``progress`` as for :func:`count_conservation_laws`.
+    Cost: that of the family's mechanisms (for a bottleneck network its combinatorial type) plus that of
+    :func:`count_conservation_laws`; the explicit laws are one sparse elimination.
 
     >>> r = mechanism_conservation(Network.random((1, 1, 2, 1), seed=5))
     >>> [(m.name, m.laws) for m in r.moves], r.explicit, r.proven
     ([('dead neurons', 3), ('H onto / off a kink', 0), ('reflection', 0)], 5, True)
     """
+    budget = None if budget is None else check_budget(budget, "budget", seconds=True)
+    deadline = None if budget is None else time.monotonic() + budget
     arch = net.architecture
     moves, frozen = [], []
-    for m in ask("hidden_symmetries", net, lambda family: family.mechanisms(net)):
+    for m in ask("hidden_symmetries", net, lambda family: family.mechanisms(net, budget=budget, progress=progress)):
         if m.freezes:
             laws = 0
             for i in m.neurons:
@@ -481,13 +541,10 @@ def mechanism_conservation(net: Network, max_depth: int = 2) -> MechanismConserv
             why = ("discrete: no generator" if m.kind == "discrete" else
                    "compensated: its generator is not a gradient field")
             moves.append(MoveConservation(m.name, m.kind, m.relation, 0, why))
-    V = arch.variables()
-    sub = V.substitution(net)
-    rows = [[to_fmpq(v) for v in (sympy.Rational(sympy.diff(q.expression, s).xreplace(sub))
-                                                 for s in V.flat)] for q in conserved_quantities(arch)]
-    position = {s: k for k, s in enumerate(V.flat)}
-    rows += [[fmpq(int(k == position[s])) for k in range(len(V.flat))] for s in frozen]
-    return MechanismConservation(tuple(moves), rank(rows), count_conservation_laws(net, max_depth))
+    position = {s: k for k, s in enumerate(arch.variables().flat)}
+    explicit = _independent(_rescaling_gradients(net) + [{position[s]: fmpq(1)} for s in frozen])
+    left = None if deadline is None else max(0.0, deadline - time.monotonic())
+    return MechanismConservation(tuple(moves), explicit, count_conservation_laws(net, max_depth, left, progress))
 
 
 def _neuron_coordinates(arch: Architecture, layer: int, i: int) -> list[sympy.Symbol]:

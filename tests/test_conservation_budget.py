@@ -1,0 +1,83 @@
+"""The Lie count of conservation laws and the mechanism report keep their time budget.
+
+An audit measured ``count_conservation_laws(..., budget=2)`` at 14 s to over 120 s on these networks (the regions
+and the fields were built before the clock started) and ``mechanism_conservation`` had no budget at all. The
+elapsed-time bound below is ``budget + 20`` s: generous, so that a loaded machine does not fail it, while the
+old behaviour (minutes) does.
+"""
+
+import json
+import time
+
+import pytest
+
+import semialg as sa
+from semialg import Architecture, Network
+from semialg.engine.conservation import count_conservation_laws, mechanism_conservation
+
+_BUDGET = 2
+_MARGIN = 20      # seconds past the budget tolerated on a loaded machine; the old code took minutes
+
+_AUDITED = [(4, 10, 1, 1), (3, 10, 10, 1), (5, 15, 1, 1)]
+
+
+def _timed(call):
+    start = time.monotonic()
+    out = call()
+    return out, time.monotonic() - start
+
+
+def _is_spent_upper_bound(c, arch) -> bool:
+    # a spent budget leaves a lower bound on the Lie rank, so the count of laws is an upper bound, at least the
+    # number of known (rescaling) laws and at most the number of parameters
+    return (c.budget_spent and not c.stabilized and c.known <= c.laws <= Architecture(*arch).num_parameters
+            and "upper bound" in c.describe() and "budget" in c.describe())
+
+
+@pytest.mark.parametrize("arch", _AUDITED)
+def test_count_returns_within_its_budget_with_an_upper_bound(arch):
+    net = Network.random(arch, seed=0, height=3)
+    c, elapsed = _timed(lambda: count_conservation_laws(net, budget=_BUDGET))
+    assert elapsed < _BUDGET + _MARGIN
+    assert _is_spent_upper_bound(c, arch)
+    data = c.to_json()
+    assert json.loads(json.dumps(data))["budget_spent"] is True
+    assert c.to_latex()
+
+
+@pytest.mark.parametrize("arch", _AUDITED[:2])
+def test_mechanism_report_returns_within_its_budget(arch):
+    net = Network.random(arch, seed=0, height=3)
+    r, elapsed = _timed(lambda: mechanism_conservation(net, budget=_BUDGET))
+    assert elapsed < _BUDGET + _MARGIN
+    assert _is_spent_upper_bound(r.count, arch)
+    assert r.explicit <= r.count.laws and "at most" in r.describe()
+
+
+def test_a_zero_budget_answers_at_once_with_the_trivial_bound():
+    net = Network.random((2, 2, 1), seed=3)
+    c, elapsed = _timed(lambda: count_conservation_laws(net, budget=0))
+    assert elapsed < _MARGIN
+    # nothing was built: the Lie rank is 0 and every parameter may carry a law
+    assert c.budget_spent and not c.stabilized and c.lie_rank == 0 and c.laws == net.architecture.num_parameters
+
+
+@pytest.mark.parametrize("budget", [None, 60.0])
+def test_without_a_binding_budget_the_count_is_exact(budget):
+    # a generic shallow network has exactly one law per hidden neuron (the rescalings), and nothing is spent
+    for arch, seed in [((2, 2, 1), 3), ((2, 3, 1), 1)]:
+        c = count_conservation_laws(Network.random(arch, seed=seed), budget=budget)
+        assert c.laws == Architecture(*arch).num_hidden and c.stabilized and not c.budget_spent
+        assert "upper bound" not in c.describe()
+
+
+def test_mechanism_report_without_budget_is_proven_on_a_generic_shallow_network():
+    net = Network.random((2, 3, 1), seed=1)
+    r = mechanism_conservation(net, budget=None)
+    assert r.explicit == r.count.laws == 3 and r.proven and "at most" not in r.describe()
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), "2", True])
+def test_mechanism_report_refuses_a_bad_budget(bad):
+    with pytest.raises(sa.ParameterError):
+        mechanism_conservation(Network.random((2, 2, 1), seed=0), budget=bad)
