@@ -34,17 +34,21 @@ True
 from __future__ import annotations
 
 import itertools
+import time
 
+import numpy as np
 from flint import fmpq
 
 from semialg.core.exact import fingerprint
 from semialg.core.network import Network
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.symmetry import GroupElement
 from semialg.engine.loci import UndecidedError
 
 __all__ = ["frame_keys", "orbit_element", "same_orbit", "tie_classes", "zero_neuron_key"]
 
 _ONE = fmpq(1)
+_ZERO = fmpq(0)
 
 
 def _sign(x: fmpq) -> int:
@@ -74,9 +78,10 @@ def _scales(net1: Network, net2: Network, perms: list[tuple[int, ...]]) -> Group
     def incoming(l: int, i: int):
         """lambda_l[i] from the bias or an incoming entry whose other end is fixed."""
         pi = perm_of[l][i]
-        W1, b1, W2, b2 = net1.weights[l - 1][pi], net1.biases[l - 1][pi], net2.weights[l - 1][i], net2.biases[l - 1][i]
+        b1, b2 = net1.biases[l - 1][pi], net2.biases[l - 1][i]
         if b1 and b2:
             return b2 / b1
+        W1, W2 = net1.weights[l - 1][pi], net2.weights[l - 1][i]     # only now: rows of fmpq cost seconds at scale
         for j, y in enumerate(W2):
             x = W1[perm_of[l - 1][j]]
             if y and x and lam[l - 1][j] is not None:
@@ -112,15 +117,18 @@ def _scales(net1: Network, net2: Network, perms: list[tuple[int, ...]]) -> Group
 
 
 def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
-                  fixed: dict[tuple[int, int], int] | None = None, cache: dict | None = None) -> GroupElement | None:
+                  fixed: dict[tuple[int, int], int] | None = None, cache: dict | None = None,
+                  deadline: float | None = None) -> GroupElement | None:
     """A $g \\in G$ with $g\\cdot\\theta_1 = \\theta_2$, or ``None`` when there is none (exhaustive and exact).
 
     ``fixed`` maps ``(l, i)`` to $a$: only elements with $\\pi_l(i) = a$ are searched (neuron $i$ of hidden layer
     $l$ of $\\theta_2$ comes from neuron $a$ of $\\theta_1$; layers and neurons numbered from 1 and 0). Raises
     :class:`~semialg.engine.loci.UndecidedError` when more than ``budget`` layer matchings would have to be
     tried. ``cache``: a dict kept between calls with the same ``net2`` (the layer keys of $\\theta_2$ are computed
-    once per frame; with ``net1 is net2`` those of $\\theta_1$ in the identity frame are the same). See the
-    module docstring for the algorithm and its cost.
+    once per frame; with ``net1 is net2`` those of $\\theta_1$ in the identity frame are the same). ``deadline``
+    (a :func:`time.monotonic` time): past it, checked once per row keyed and per matching, the search raises
+    :class:`~semialg.engine.loci.UndecidedError` too (a first layer of 4,096 rows of 784 float32 weights takes
+    seconds to key). See the module docstring for the algorithm and its cost.
     """
     if net1.widths != net2.widths:
         return None
@@ -133,6 +141,12 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
         tried[0] += 1
         if tried[0] > budget:
             raise UndecidedError(f"the orbit search needs more than {budget} matchings (many tied neurons)")
+        on_time()
+
+    def on_time(row: int | None = None):
+        if deadline is not None and time.monotonic() > deadline:
+            where = "" if row is None else f" (keying row {row + 1})"
+            raise UndecidedError(f"the orbit search: the deadline passed{where}")
 
     def search(l: int, perms: list, lams: list, pending: tuple[list, list]):
         prev_perm = perms[-1] if perms else tuple(range(widths[0]))
@@ -150,26 +164,43 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
         cols = [j for j in range(widths[l - 1]) if prev_perm[j] is not None]
         free = [prev_lam[j] is None for j in cols] + [False]
         W1, b1, W2, b2 = net1.weights[l - 1], net1.biases[l - 1], net2.weights[l - 1], net2.biases[l - 1]
-        frame = (l, tuple(free), tuple(src))
+        # the input layer's frame is the identity: rows keyed on the integer forms when both have them (no
+        # rational per weight); keys of the two kinds are never compared (the kind is part of the frame)
+        integer = l == 1 and _int64(W1) and _int64(W2)
+        frame = (l, tuple(free), tuple(src), integer)
         keys2 = cache.get(frame)
-        if keys2 is None:
-            keys2 = cache[frame] = [_deferred_key([W2[i][j] for j in cols] + [b2[i]], free, [W2[i][j] for j in src])
-                                    for i in range(widths[l])]
-        if net1 is net2 and dst == src and all(prev_perm[j] == j and prev_lam[j] in (None, _ONE) for j in cols):
-            keys1 = keys2                    # theta with itself in the identity frame
-        else:
-            keys1 = [_deferred_key([W1[a][prev_perm[j]] / (prev_lam[j] or _ONE) for j in cols] + [b1[a]], free,
-                                   [W1[a][c] for c in dst]) for a in range(widths[l])]
-        classes1: dict = {}
+        if keys2 is None and integer:
+            keys2 = cache[frame] = _integer_keys(W2, b2, on_time)
+        elif keys2 is None:
+            keys2 = []
+            for i, row in enumerate(W2):     # the row once, not once per entry (a RationalMatrix row is a lookup)
+                on_time(i)
+                keys2.append(_deferred_key([row[j] for j in cols] + [b2[i]], free, [row[j] for j in src]))
+            cache[frame] = keys2
         classes2: dict = {}
-        for a, (k, _) in enumerate(keys1):
-            classes1.setdefault(k, []).append(a)
         for i, (k, _) in enumerate(keys2):
             classes2.setdefault(k, []).append(i)
+        if net1 is net2 and dst == src and all(prev_perm[j] == j and prev_lam[j] in (None, _ONE) for j in cols):
+            keys1 = keys2                    # theta with itself in the identity frame
+        elif integer:
+            keys1 = _integer_keys(W1, b1, on_time)
+        else:
+            keys1 = []
+            identity = all(prev_perm[j] == j and prev_lam[j] in (None, _ONE) for j in cols)
+            for a, row in enumerate(W1):
+                on_time(a)
+                known = ([row[j] for j in cols] if identity
+                         else [row[prev_perm[j]] / (prev_lam[j] or _ONE) for j in cols])
+                keys1.append(_deferred_key(known + [b1[a]], free, [row[c] for c in dst]))
+                if keys1[-1][0] not in classes2:     # a row of theta_1 that theta_2 lacks: no matching at all
+                    return None
+        classes1: dict = {}
+        for a, (k, _) in enumerate(keys1):
+            classes1.setdefault(k, []).append(a)
         if {k: len(v) for k, v in classes1.items()} != {k: len(v) for k, v in classes2.items()}:
             return None
-        zero2 = [i for i in range(widths[l]) if not b2[i] and not any(W2[i])]
-        zero1 = {a for a in range(widths[l]) if not b1[a] and not any(W1[a])}
+        zero2 = [i for i in range(widths[l]) if not b2[i] and not _nonzero_row(W2, i)]
+        zero1 = {a for a in range(widths[l]) if not b1[a] and not _nonzero_row(W1, a)}
         forced = {i: fixed[l, i] for i in range(widths[l]) if (l, i) in fixed}
         if len(set(forced.values())) < len(forced):
             return None
@@ -200,6 +231,36 @@ def orbit_element(net1: Network, net2: Network, budget: int = 10 ** 5,
         return None
 
     return search(1, [], [], ([], []))
+
+
+def _int64(W) -> bool:
+    return isinstance(W, RationalMatrix) and W.has_integer_form and W.numerators.dtype == np.int64
+
+
+def _nonzero_row(W, i: int) -> bool:
+    """Whether row ``i`` of ``W`` has a non-zero entry; read off the integer form when there is one."""
+    return bool(W.numerators[i].any()) if _int64(W) else any(W[i])
+
+
+def _integer_keys(W: RationalMatrix, b, on_time) -> list[tuple]:
+    r"""The ``(key, lead)`` of each row of ``(W | b)`` in the identity frame from the ``int64`` integer form
+    $W = N/d$: a non-zero row $N_a = g_a P_a$ ($P_a$ primitive, $g_a > 0$) is a positive multiple of another
+    exactly when both have the same $P_a$ and the same $b_a d/g_a$; ``lead`` is that of :func:`_key` (the first
+    non-zero entry's absolute value). Zero rows take :func:`_key` (a key of another shape: never equal).
+    Cost: $O(rc)$ vectorised, then $O(r)$ rationals."""
+    N, d = W.numerators, W.denominator
+    g = np.gcd.reduce(N, axis=1)
+    first = (N != 0).argmax(axis=1)
+    P = N // np.where(g == 0, 1, g)[:, None]
+    out = []
+    for a in range(len(N)):
+        on_time(a)
+        ga = int(g[a])
+        if ga == 0:
+            out.append(_key([_ZERO] * N.shape[1] + [b[a]], [False] * (N.shape[1] + 1)))
+        else:
+            out.append((("row", P[a].tobytes(), b[a] * d / ga), fmpq(abs(int(N[a, first[a]])), d)))
+    return out
 
 
 def _filled(perm, resolved: dict) -> tuple:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 
 from semialg.core.certificate import EquivalenceResult, PointCertificate, Undecided, check_comparable
 from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import ArchitectureError, UndecidedError
+from semialg.families.bottleneck.hyperplane_keys import hyperplanes_differ
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.ridge import equivalent_ridge
 from semialg.families.bottleneck.views import bottleneck_case
@@ -47,7 +49,9 @@ WITNESS_LIMIT_A = 128
 
 #: Case (a), $n_0 \ge 3$: seconds spent looking for an input where the two functions differ (probes next to the
 #: kinks of unmatched neurons, exact comparisons on lines: :func:`~semialg.families.deep.equivalence.refute`)
-#: before the joint arrangement, whose region enumeration costs far more.
+#: before the joint arrangement, whose region enumeration costs far more. Counted once the probes are chosen
+#: (that reads every first-layer row as rationals: about 5 s at 784-4096, not stopped by the budget, and not
+#: started once it is spent).
 REFUTE_SECONDS = 2.0
 
 
@@ -65,9 +69,13 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
     of the $N \le n_1 + n_1'$ first-layer hyperplanes (a proven equivalence then carries the hidden-neuron
     moves of :func:`~semialg.families.bottleneck.outer_symmetries.outer_witness` when they relate the two),
     $O(N^3 + N\cdot\#\text{cells})$ exact operations in the plane; for $n_0 \ge 3$ region enumeration with
-    exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input. The
-    arrangement stops after ``budget`` seconds (``None``: no limit) with an undecided answer saying what was tried;
-    a move witness not found by then is left out (the arrangement certificate still proves the equivalence).
+    exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input. After
+    ``budget`` seconds (``None``: no limit) the answer is undecided and says what was tried: the orbit search
+    (rows keyed on the integer forms when at hand), the inner network's group element and the arrangement stop at
+    the deadline; the flips' search, the inner network's shallow test (about 1 s at 784-4096) and the choice of
+    probes (about 5 s there) take none and are not started once it has passed. A move witness not found by then is
+    left out (the arrangement certificate still proves the equivalence). Case (b) keeps no budget (its profiles
+    are $O(n_2\log n_2)$).
 
     >>> a = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
     >>> b = Network.from_arrays([[[1, 2]], [[1], [-1]], [[4, 3]]], [[-1], [1, 2], [-9]])     # kink flip
@@ -76,10 +84,13 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
     """
     check_comparable(net1, net2)
     deadline = None if budget is None else time.monotonic() + budget
-    g = _orbit(net1, net2)
+    keys: dict = {}      # net2's layer keys, shared by the two orbit searches
+    tried: list[str] = []
+    cases = bottleneck_case(net1), bottleneck_case(net2)
+    # case (b) keeps no budget: its rows are short (n1 = 1), its orbit search cheap at any n2
+    g = _orbit(net1, net2, None if cases == ("b", "b") else deadline, keys, tried)
     if g is not None:
         return EquivalenceResult(True, BottleneckMoveCertificate((), (), g), method="bottleneck: one G-orbit")
-    cases = bottleneck_case(net1), bottleneck_case(net2)
     if cases == ("b", "b"):
         r = equivalent_ridge(net1, net2)
         n2 = max(net1.widths[2], net2.widths[2])
@@ -89,18 +100,27 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
                 return EquivalenceResult(True, cert, method=r.method + ", moves to a normal form")
         return r
     if cases == ("a", "a"):
+        # O(n1 n0) but seconds at 784-4096 (a normalised row each): not started once the budget is spent
+        if _spent(deadline):
+            return _undecided(tried + ["flips and group element: not tried, the budget was spent"])
         # the flips and group element, when they exist, prove equivalence in O(n1 n0): no arrangement needed
-        cert = flip_witness(net1, net2)
+        # flip_witness needs the same hyperplanes: first compared on the integer forms (no rational per weight)
+        cert = None if hyperplanes_differ(net1, net2) else flip_witness(net1, net2)
         if cert is not None:
             return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
-        tried = ["no flips and group element relate them"]
+        tried.append("no flips and group element relate them")
         if net1.widths[0] >= 3:     # the region enumeration is costly: h2 = mu h1 (the shallow moves), a difference
-            cert = inner_witness(net1, net2)
+            try:
+                cert = inner_witness(net1, net2, deadline, keys)
+            except UndecidedError as e:
+                return _undecided(tried + [str(e)])
             if cert is not None:
                 return EquivalenceResult(True, cert, method="bottleneck (a): the moves of the inner network")
             tried.append("no moves of the inner network relate them")
-            refuting = time.monotonic() + REFUTE_SECONDS
-            x = refute(net1, net2, net1, net2, refuting if deadline is None else min(deadline, refuting), 8, 0, tried)
+            if _spent(deadline):     # choosing the probes reads every row as rationals: seconds at scale
+                return _undecided(tried + ["no input where they differ was looked for: the budget was spent"])
+            x = refute(net1, net2, net1, net2, math.inf if deadline is None else deadline, 8, 0, tried,
+                       probing=REFUTE_SECONDS)
             if x is not None:
                 return EquivalenceResult(False, PointCertificate(tuple(x), (net1(x), net2(x))),
                                          method="bottleneck (a): " + tried[-1])
@@ -123,13 +143,23 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
                             f"{net1.architecture} and {net2.architecture}; use semialg.equivalent")
 
 
-def _orbit(net1: Network, net2: Network):
+def _orbit(net1: Network, net2: Network, deadline: float | None, keys: dict, tried: list[str]):
     r"""The group element taking ``net1`` to ``net2`` when they lie in one $G$-orbit (then the certificate is that
     element alone, naming no other mechanism), else ``None``; $O(\dim\Omega\log n)$ without positive twins,
-    a bounded search otherwise."""
+    a bounded search otherwise, stopped at ``deadline`` (then ``tried`` says so). ``keys``: the orbit search's
+    cache for ``net2``."""
     if net1.architecture != net2.architecture:
         return None
     try:
-        return orbit_element(net1, net2, budget=64)
-    except UndecidedError:
+        return orbit_element(net1, net2, budget=64, cache=keys, deadline=deadline)
+    except UndecidedError as e:
+        tried.append(f"not one G-orbit as far as searched: {e}")
         return None
+
+
+def _spent(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
+
+
+def _undecided(tried: list[str]) -> EquivalenceResult:
+    return EquivalenceResult(None, Undecided(tuple(tried)), method="bottleneck (a): budget spent")

@@ -18,6 +18,7 @@ on the other, with flips.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from semialg.core.certificate import defined_in
@@ -67,14 +68,18 @@ class MoveOfH(BottleneckMove):
         return f"in h: {self.move.describe()}"
 
 
-def inner_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
+def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
+                  orbit_cache: dict | None = None) -> BottleneckMoveCertificate | None:
     r"""Two case-(a) parameters whose inner networks compute the same function once the bottleneck neuron is scaled
     ($c_1 = \mu c_2$, $\mu > 0$, $d_1 = d_2$: $h_2 = \mu h_1$; any regime) or, both of regime T, also $e$ traded with
     $d$ ($h_2 = \mu h_1 + t$): :func:`~.outer_moves.trade_chain` on ``net1``, then one group element
     (:func:`~semialg.engine.orbit.orbit_element`) or the shallow family's certificate for the two inner networks,
     its moves replayed as :class:`MoveOfH` on each side, the zero neurons left over dropped and a final permutation;
     ``None`` otherwise. No arrangement unless $e$ is traded. Cost: the shallow equivalence test, $O(n_1^2 n_0)$,
-    plus one replay per move.
+    plus one replay per move. ``deadline`` (a :func:`time.monotonic` time) stops the group element's search and,
+    once passed, the shallow test is not started: :class:`~semialg.errors.UndecidedError` (the shallow test
+    itself takes no deadline: about 1 s at 784-4096). ``orbit_cache``: the ``cache`` of
+    :func:`~semialg.engine.orbit.orbit_element`, shared with earlier searches for the same ``net2``.
 
     >>> a = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, -1]], [[1]]], [[0, 0, 0], [1], [0]])
     >>> b = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[3, 0, -1]], [[1]]], [[0, 0, 0], [1], [0]])
@@ -88,11 +93,13 @@ def inner_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | N
     if c1 is None:
         return None
     try:
-        g = orbit_element(c1.net, net2, budget=64)
+        g = orbit_element(c1.net, net2, budget=64, cache=orbit_cache, deadline=deadline)
     except UndecidedError:
         g = None
     if g is not None:
         return BottleneckMoveCertificate(tuple(c1.moves), (), g)
+    if deadline is not None and time.monotonic() > deadline:
+        raise UndecidedError("the moves of the inner network: the deadline passed before the shallow test")
     result = shallow_equivalent(_view(c1.net).inner, _view(net2).inner)
     if not result:
         return None

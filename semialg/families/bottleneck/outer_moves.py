@@ -533,12 +533,12 @@ def flip_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | No
     if v2.c[r] == 0 or v1.c[r] / v2.c[r] <= 0:
         return None
     mu = v1.c[r] / v2.c[r]
-    rows1 = [normalise_row(w + (b,)) for w, b in zip(v1.w, v1.b, strict=True)]
-    rows2 = [normalise_row(w + (b,)) for w, b in zip(v2.w, v2.b, strict=True)]
-    where = {key: i for i, (key, _, s) in enumerate(rows1) if s != 0}
-    if len(where) != len(rows1) or any(s == 0 or key not in where for key, _, s in rows2):
+    rows1, rows2 = ([normalise_row(w + (b,)) for w, b in zip(v.w, v.b, strict=True)] for v in (v1, v2))
+    where = {fingerprint(key): i for i, (key, _, s) in enumerate(rows1) if s != 0}  # fmpq hashes: 6 us each
+    keys2 = [fingerprint(key) for key, _, s in rows2 if s != 0]
+    if len(where) != len(rows1) or len(keys2) != len(rows2) or any(k not in where for k in keys2):
         return None
-    perm = [where[key] for key, _, _ in rows2]
+    perm = [where[k] for k in keys2]
     if sorted(perm) != list(range(len(perm))):
         return None
     S = tuple(sorted(i for i, (_, _, s) in zip(perm, rows2, strict=True) if rows1[i][2] != s))

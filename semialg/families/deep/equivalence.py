@@ -277,15 +277,19 @@ def targeted_probes(A: Network, B: Network, count: int = 4, samples: int = 256, 
 
 
 def refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float, lines: int, seed: int,
-           tried: list[str]) -> Vec | None:
+           tried: list[str], probing: float | None = None) -> Vec | None:
     """A rational point where ``net1`` and ``net2`` differ, or ``None``: probes next to the kinks of unmatched
     first-layer neurons of the normal forms ``A``, ``B`` and at random points, then exact comparisons on
     segments and lines. The lines run on the given networks, whose entries (e.g. dyadic floats) have smaller
-    common denominators than the normal forms'."""
+    common denominators than the normal forms'. ``probing``: seconds for the probes and lines counted once the
+    probes are chosen (choosing them reads every first-layer row as rationals and takes no deadline: seconds at
+    784-4096), within ``deadline`` still."""
     rng = random.Random(seed)
     kinks = kink_lines(A, B, seed=seed)
     probes = [tuple(a + t / (2 * u) * b for a, b in zip(p, d, strict=True)) for p, d, u in kinks for t in (1, -1)]
     probes += targeted_probes(A, B, seed=seed) + [_random_point(A.architecture.input_dim, rng) for _ in range(4)]
+    if probing is not None:
+        deadline = min(deadline, time.monotonic() + probing)
     for x in probes:  # the cheapest exact tests: two evaluations each
         if time.monotonic() > deadline:
             break
