@@ -21,7 +21,7 @@ from semialg.families.bottleneck import combinatorial_type
 from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.genericity import type_checks
 from semialg.families.bottleneck.hidden_formula import negative_formula
-from semialg.families.bottleneck.hidden_region import HiddenRegion, _cells, cramer, facet_lines, kernel_direction, \
+from semialg.families.bottleneck.hidden_region import HiddenRegion, _cells, cramer, det, facet_lines, kernel_direction, \
     polyhedron
 from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.representative import _failure
@@ -121,3 +121,33 @@ def test_the_hidden_fibre_of_4_10_1_1_keeps_its_budget(budget):
     with pytest.raises(UndecidedError, match="budget|deadline"):     # the type itself, on a loaded machine
         sa.fibre(net, budget=budget)
     assert time.monotonic() - start < budget + 30
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(2, 4).flatmap(lambda n: st.tuples(
+    st.just(n), st.integers(1, min(2, n)),
+    st.lists(st.lists(rationals, min_size=n + 1, max_size=n + 1), min_size=n, max_size=n),
+    st.lists(st.lists(st.integers(-2, 2), min_size=3, max_size=3), min_size=2 * (n + 1), max_size=2 * (n + 1)))))
+def test_cramer_and_cross_products_with_polynomial_rows_agree_with_laplace(data):
+    """k polynomial rows (flint polynomials in three variables) above rational ones, as the off-P formula builds
+    them: the generalised Laplace expansion gives the determinants of the plain Laplace expansion (:func:`det`),
+    and both vanish where they should (M x^ = delta rhs, M d = 0, polynomial identities)."""
+    import flint
+    n, k, rat, coefs = data
+    ctx = flint.fmpq_mpoly_ctx.get(("a", "b", "c"), "lex")
+    a, b, c = ctx.gens()
+    polys = [u * a + v * b + w * c + 1 for u, v, w in coefs]
+    rows = [[polys[i * (n + 1) + j] for j in range(n + 1)] for i in range(k)] + \
+        [[fmpq(x.numerator, x.denominator) for x in row] for row in rat[k:]]
+    M, rhs = [row[:n] for row in rows], [row[n] for row in rows]
+    xhat, delta = cramer(M, rhs)
+    assert delta == det(M)
+    for i in range(n):
+        assert xhat[i] == det([[rhs[r] if j == i else M[r][j] for j in range(n)] for r in range(n)])
+    for r in range(n):
+        assert sum((M[r][j] * xhat[j] for j in range(n)), 0) == delta * rhs[r]
+    d = kernel_direction(rows)              # n rows in n + 1 variables
+    for i in range(n + 1):
+        assert d[i] == (-1) ** i * det([row[:i] + row[i + 1:] for row in rows])
+    for row in rows:
+        assert sum((row[j] * d[j] for j in range(n + 1)), 0) == 0
