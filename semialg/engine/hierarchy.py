@@ -34,11 +34,12 @@ import random as _random
 import time
 from dataclasses import dataclass, field
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
 from semialg.core.certificate import EquivalenceResult, PointCertificate
 from semialg.core.exact import dot, normalise_row
 from semialg.core.network import Network
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.result import Result
 from semialg.engine import regions
 from semialg.engine.line import restrict
@@ -54,31 +55,48 @@ Vec = tuple[fmpq, ...]
 
 # -- exact local structure at a point ------------------------------------------------------------------
 
-def _identity(m: int) -> fmpq_mat:
-    return fmpq_mat(m, m, [fmpq(int(i == j)) for i in range(m) for j in range(m)])
+# The last network's transposes, found by identity: hashing a wide network costs more than a point's linear parts.
+_LAST: list = [None, ()]
 
 
-def _masked(G: fmpq_mat, on: list[bool]) -> fmpq_mat:
-    return fmpq_mat(G.nrows(), G.ncols(), [G[i, j] if on[i] else _ZERO for i in range(G.nrows())
-                                           for j in range(G.ncols())])
+def _transposes(net: Network) -> tuple[RationalMatrix, ...]:
+    """$W_l^T$ for every layer, kept for the last network: their integer forms are built once, not per point."""
+    if _LAST[0] is not net:
+        _LAST[:] = [net, tuple(W.T for W in net.weights)]
+    return _LAST[1]
 
 
-def _row(G: fmpq_mat, i: int) -> Vec:
-    return tuple(G[i, j] for j in range(G.ncols()))
+def _pull_back(net: Network, R: list[Vec], l: int, on: list[list[bool]]) -> list[Vec]:
+    r"""$R\,D_{l-1}W_{l-1}\cdots D_1W_1$ for rows $R$ over the inputs of layer ``l`` ($D_j$ the diagonal 0/1 mask
+    ``on[j - 1]``): the linear parts, in $x$, of those rows' pre-activations on a region. Multiplied from the left,
+    one integer product per layer with as many columns as $R$ has rows: $O(r\dim\Omega)$ for $r$ rows, where forming
+    the Jacobian of every neuron (from the identity) costs $O(n^2 m)$ per layer (a 784-4096-1-10 network: 17 s per
+    point)."""
+    T = _transposes(net)
+    for j in range(l - 1, 0, -1):
+        R = T[j - 1].matvecs([tuple(x if on_k else _ZERO for x, on_k in zip(r, on[j - 1], strict=True)) for r in R])
+    return R
+
+
+def _rows_of(net: Network, l: int, idx: list[int]) -> list[Vec]:
+    """The rows ``idx`` of $W_l$, read through $W_l^T$ (the rational rows of a wide layer are never built)."""
+    n = net.widths[l]
+    return _transposes(net)[l - 1].matvecs([tuple(_ONE if k == i else _ZERO for k in range(n)) for i in idx])
 
 
 def kink_normal(net: Network, p) -> Vec | None:
     """A normal vector of the kink of ``net`` through ``p``: the gradient of the first hidden pre-activation
     that vanishes at ``p`` without vanishing identically nearby; ``None`` when there is none ($f$ is affine
-    near ``p``). Cost: $O(L n^2 m)$."""
+    near ``p``). Cost: one evaluation, and $O(r\\dim\\Omega)$ for the $r$ vanishing pre-activations
+    (:func:`_pull_back`)."""
     pre = net.preactivations(p)
-    J = _identity(net.architecture.input_dim)
-    for l in range(net.depth - 1):
-        G = net.W(l + 1) * J
-        for i, z in enumerate(pre[l]):
-            if z == 0 and any(_row(G, i)):
-                return _row(G, i)
-        J = _masked(G, [z > 0 for z in pre[l]])
+    on: list[list[bool]] = []
+    for l in range(1, net.depth):
+        zero = [i for i, z in enumerate(pre[l - 1]) if z == 0]
+        g = next((g for g in _pull_back(net, _rows_of(net, l, zero), l, on) if any(g)), None) if zero else None
+        if g is not None:
+            return g
+        on.append([z > 0 for z in pre[l - 1]])
     return None
 
 
@@ -88,7 +106,8 @@ def one_sided_linear_parts(net: Network, p, u) -> tuple[tuple[Vec, ...], tuple[V
 
     Induction over the layers: on each half-ball the earlier layers are affine, so a pre-activation that
     vanishes at ``p`` is $g\\cdot(x - p)$ there; it is off if $g = 0$, has the sign of $\\alpha s$ on the side
-    $s$ if $g = \\alpha u$, and changes sign inside the half-ball otherwise. Exact; cost $O(L n^2 m)$.
+    $s$ if $g = \\alpha u$, and changes sign inside the half-ball otherwise. Exact; cost one evaluation and
+    $O((r + k)\\dim\\Omega)$ per side for $r$ vanishing pre-activations and $k$ outputs (:func:`_pull_back`).
 
     >>> f = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
     >>> one_sided_linear_parts(f, [fmpq(1, 2), fmpq(1, 2)], (1, 1))
@@ -99,22 +118,18 @@ def one_sided_linear_parts(net: Network, p, u) -> tuple[tuple[Vec, ...], tuple[V
     j0 = next(j for j, x in enumerate(u) if x)
     out = []
     for s in (1, -1):
-        J = _identity(net.architecture.input_dim)
-        for l in range(net.depth - 1):
-            G = net.W(l + 1) * J
-            on = []
-            for i, z in enumerate(pre[l]):
-                if z:
-                    on.append(z > 0)
-                    continue
-                g = _row(G, i)
+        on: list[list[bool]] = []
+        for l in range(1, net.depth):
+            mask = [z > 0 for z in pre[l - 1]]
+            zero = [i for i, z in enumerate(pre[l - 1]) if z == 0]
+            G = _pull_back(net, _rows_of(net, l, zero), l, on) if zero else []
+            for g, i in zip(G, zero, strict=True):
                 alpha = g[j0] / u[j0]
                 if any(gj != alpha * uj for gj, uj in zip(g, u, strict=True)):
                     return None
-                on.append(alpha * s > 0)
-            J = _masked(G, on)
-        A = net.W(net.depth) * J
-        out.append(tuple(_row(A, i) for i in range(A.nrows())))
+                mask[i] = alpha * s > 0
+            on.append(mask)
+        out.append(tuple(_pull_back(net, _rows_of(net, net.depth, list(range(net.widths[-1]))), net.depth, on)))
     return out[0], out[1]
 
 
@@ -298,8 +313,10 @@ def shallow_representation(net: Network, budget: float = 10.0, lines: int = 3, s
     kink point the hyperplane $H$ and the jump are read off (:func:`one_sided_linear_parts`) and compared
     with the jumps at other rational points of $H$, near and far; two different jumps give ``"none"``.
     Otherwise the candidate built from the hyperplanes found is checked for equivalence; a separating point
-    seeds the next round's lines. Cost per line: proportional to the pieces it crosses; the equivalence
-    check is that of the family, or the region oracle (exponential in the worst case) within the budget.
+    seeds the next round's lines. Cost per line: proportional to the pieces it crosses, and per kink point
+    $O((r + k)\\dim\\Omega)$ (:func:`one_sided_linear_parts`; 784-4096-1-10: a decision in 2 s); the budget is
+    checked before every kink point (a line's restriction and one point's parts run to their end). The equivalence check is that of the
+    family, or the region oracle (exponential in the worst case) within the budget.
     """
     budget = check_budget(budget, seconds=True)
     deadline = time.monotonic() + budget
@@ -322,6 +339,10 @@ def _search(net: Network, deadline: float, lines: int, rng: _random.Random, trie
         for centre in centres:
             d = _rational(rng, m)
             for t in line_kinks(net, centre, d):
+                if time.monotonic() > deadline:     # a wide layer puts thousands of kinks on each line
+                    tried.append(f"round {rounds}: stopped at the budget among the kinks of the random lines, "
+                                 f"{len(hyperplanes)} kink hyperplanes with constant jumps so far")
+                    return ShallowRepresentation("undecided", tried=tuple(tried))
                 p = tuple(a + t * b for a, b in zip(centre, d, strict=True))
                 u = kink_normal(net, p)
                 jp = _jump(net, p, u) if u is not None else None

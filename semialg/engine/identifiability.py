@@ -75,7 +75,7 @@ from semialg.engine.hierarchy import _equivalent as exact_equivalence
 from semialg.engine.jacobian import jacobian_rank_mod, sampled_batch
 from semialg.engine.kink_peeling import KinkPeelingCertificate, kink_peeling_certificate
 from semialg.engine.regions import decisive_batch
-from semialg.engine.neurons import column, hyperplane_pairs, row
+from semialg.engine.neurons import column, hyperplane_pairs, predicted_late, row
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
 from semialg.errors import CertificateError, ParameterError, SemialgError
 from semialg.families.base import NotDefined, families_for, registered
@@ -592,6 +592,12 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     0-factor search (``zero_sum_budget``); (4) that of :func:`~semialg.engine.jacobian.sampled_batch` with
     bound $\\dim\\Omega - n$, memory $O((\\dim\\Omega)^2)$ words; kink peeling $O(H\\dim\\Omega)$ exact
     operations for $H$ hidden neurons plus one small rank per neuron (784-256-256-10 in seconds).
+
+    Every step keeps ``budget``: the 0-factor searches of (1) and (2) are not started when predicted to end past it
+    (:func:`~semialg.engine.neurons.predicted_late`) and stop at it, the later steps are skipped once it is spent,
+    and what was not done is said in ``checked`` — a cut search never counts as an absence of witnesses nor as a
+    genericity condition holding. A family's theorems (``identifiability_proof``) run their own stages within the
+    deadline (a 784-4096-1-10 bottleneck: about 10 s past a budget of 2 s).
     """
     budget = check_budget(budget, seconds=True)
     zero_sum_budget = check_budget(zero_sum_budget, "zero_sum_budget")
@@ -601,13 +607,17 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
             "no hidden layer", "f = Wx + b determines W and b: the fibre is the point itself (G is trivial)",
             _Theorem(1)),), locally_identifiable=True)
     checked: list[str] = []
-    for move in witness_moves(net, zero_sum_budget):
+    skipped: list[str] = []
+    for move in witness_moves(net, zero_sum_budget, deadline, skipped):
         other = move.apply(net)
         if _outside_orbit(net, other, checked):
             return IdentifiabilityResult("not identifiable", witness=other, move=move,
-                                         checked=tuple(checked), locally_identifiable=None)
+                                         checked=tuple(checked + skipped), locally_identifiable=None)
         checked.append(f"{move.kind} at layer {move.layer} stays in the G-orbit")
-    checked.append("no witness among dead, constant, twin, opposite-pair, phantom and 0-factor moves")
+    # A 0-factor search cut by the budget proves no absence: the claim names only the moves searched in full.
+    checked += skipped
+    checked.append("no witness among dead, constant, twin, opposite-pair, phantom" +
+                   (" and 0-factor moves" if not skipped else " moves (0-factor moves: see above)"))
     for move in image_moves(net):
         other = move.apply(net)
         if _outside_orbit(net, other, checked):
@@ -620,15 +630,20 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     proof: list[ProofStep] = []
     if net.depth > 2:
         for family in families_for(net):
+            if time.monotonic() > deadline:
+                checked.append(f"{family.name} identifiability theorems not tried: the budget was spent")
+                continue
             steps = family.identifiability_proof(net, checked, deadline)
             if steps:
                 return IdentifiabilityResult("identifiable", tuple(steps), checked=tuple(checked),
                                              locally_identifiable=True)
-        found = _family_move_witness(net, checked, deadline)
+        found = _family_move_witness(net, checked, deadline) if time.monotonic() < deadline else None
+        if found is None and time.monotonic() > deadline:
+            checked.append("the families' own moves not all tried: the budget was spent")
         if found is not None:
             return IdentifiabilityResult("not identifiable", witness=found[0], move=found[1], checked=tuple(checked))
     if net.depth == 2:
-        report = genericity(net, zero_sum_budget)
+        report = genericity(net, zero_sum_budget, deadline)
         if report.status == "generic" and report.scope == SHALLOW_SCOPE:
             steps = [ProofStep(c.name, c.detail, c) for c in report.conditions]
             steps.append(ProofStep("classification theorem", "one hidden layer: outside every degeneracy locus "
@@ -637,7 +652,15 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
                                          locally_identifiable=True)
         checked.append(f"shallow genericity: {report.status} (" + "; ".join(
             c.detail for c in report.conditions if c.holds is not True) + ")")
-    if net.depth == 2:
+    # One hidden layer of width n: the fibre over types, the minimal form and the fibre's members start with n x n
+    # exact work (the rank-one sketch of the 0-factors, a Gram matrix), and take minutes beyond it on a wide layer;
+    # predicted cheap, the types are compared even past the budget (as the cheap decisions are).
+    n = net.widths[1]
+    wide = net.depth == 2 and predicted_late(deadline, rank_mod_seconds(n, n))
+    late = f"the budget was spent{f' or would be by {n} x {n} exact work' if net.depth == 2 else ''}"
+    if wide:
+        checked.append(f"shallow types not compared: {late}")
+    elif net.depth == 2:
         shallow = _shallow_proof(net, checked)
         if isinstance(shallow, tuple) and shallow and isinstance(shallow[0], ProofStep):
             return IdentifiabilityResult("identifiable", shallow, checked=tuple(checked))
@@ -650,8 +673,8 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
                 return IdentifiabilityResult("identifiable", tuple(steps), checked=tuple(checked),
                                              locally_identifiable=True)
     found = None
-    if time.monotonic() > deadline:     # both searches can take minutes on wide layers (exact spans, patterns)
-        checked.append("narrower networks and family fibre members not searched: the budget was spent")
+    if wide or time.monotonic() > deadline:     # both searches can take minutes on wide layers (exact spans, patterns)
+        checked.append(f"narrower networks and family fibre members not searched: {late}")
     else:
         found = (_narrower_witness(net, checked) if net.depth == 2 else None) or _family_witness(net, checked)
     if found is not None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import sys
 
+import contextvars
 import functools
 import itertools
 import math
@@ -58,6 +59,10 @@ SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the
 NECESSARY_ONLY = "no degeneracy among the necessary conditions"
 AFFINE_SCOPE = "proven (no hidden layer): f = Wx + b determines W and b, so the fibre is the point itself"
 DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not characterised"
+
+# The deadline of the running genericity call: the families' genericity_conditions take a subset budget only, so the
+# seconds reach the searched conditions (zero_factor_condition) through this variable.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("genericity_deadline", default=None)
 
 # -- symbolic loci ----------------------------------------------------------------------------------------
 
@@ -465,16 +470,26 @@ def _check_zero_factor(net: Network, c: Condition) -> bool:
 
 
 def zero_factor_condition(net: Network, budget: int) -> Condition:
-    """*No zero factor* at a one-hidden-layer ``net``: no non-empty $S$ with $\\sum_{i \\in S} a_iw_i^T = 0$."""
+    """*No zero factor* at a one-hidden-layer ``net``: no non-empty $S$ with $\\sum_{i \\in S} a_iw_i^T = 0$.
+
+    Within the deadline of the enclosing :func:`genericity` call: a step predicted to end past it
+    (:func:`~semialg.engine.neurons.predicted_late`) is not started, and the condition is then undecided. Cost:
+    up to three rank-one sketches (:func:`~semialg.engine.neurons.rank_one_sketch`), else the 0-factor search."""
     a, w = _outer_factors(net)
+    deadline = _DEADLINE.get()
+    n = a.shape[0]
+    sketch = n <= a.shape[1] * w.shape[1]
+    if sketch and neurons.predicted_late(deadline, neurons.rank_one_sketch_seconds(net, 1, 0)):
+        why = f"not checked: the rank-one sketch ({n} x {n} rank modulo p) would end past the budget"
+        return Condition("no zero factor", None, None, ZeroSumDecision("undecided", tried=(why,)), why,
+                         _check_zero_factor)
     # A sketch fails by bad luck with probability below 2n/p; three seeds make that negligible.
-    seed = next((s for s in range(3) if rank_one_independent(a, w, seed=s)), None) \
-        if a.shape[0] <= a.shape[1] * w.shape[1] else None
+    seed = next((s for s in range(3) if neurons.rank_one_sketch(net, 1, s)), None) if sketch else None
     if seed is not None:
         return Condition("no zero factor", True, None, RankOneSketch(seed),
                          "the matrices a_i w_i^T are linearly independent (rank-one sketch of full rank mod p), "
                          "so no sum over a non-empty S vanishes", _check_zero_factor)
-    decision: ZeroSumDecision = neurons.zero_factor_search(net, 1, budget)
+    decision: ZeroSumDecision = neurons.zero_factor_search(net, 1, budget, deadline)
     holds = {"none": True, "found": False, "undecided": None}[decision.status]
     if decision.status == "found":
         detail = f"sum of a_i w_i^T over S = {list(decision.witness)} (0-based) is zero"
@@ -485,7 +500,7 @@ def zero_factor_condition(net: Network, budget: int) -> Condition:
     return Condition("no zero factor", holds, decision.witness, decision, detail, _check_zero_factor)
 
 
-def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
+def genericity(net: Network, budget: int = 2 ** 20, deadline: float | None = None) -> GenericityReport:
     """Decide exactly whether ``net`` lies outside every degeneracy locus of its architecture.
 
     Conditions, each with a witness or certificate that ``verify`` re-checks:
@@ -498,6 +513,9 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
       modulo a prime, Gordan's alternative, and on at most 256 vectors left exact kernel components, LLL and meet
       in the middle (the inner network of a 784-800-1-10 bottleneck: 2 s).
 
+    ``deadline`` (a ``time.monotonic()`` value): the searched conditions take no step predicted to end past it,
+    and stop at it, undecided then (so is the report: never "generic" from a cut search).
+
     >>> bool(genericity(Network.random((3, 4, 2), seed=0)))
     True
     """
@@ -508,6 +526,10 @@ def genericity(net: Network, budget: int = 2 ** 20) -> GenericityReport:
     for family in families_for(net):
         scope = family.genericity_scope(net.architecture)
         if scope is not None:
-            conds += family.genericity_conditions(net, budget)
+            token = _DEADLINE.set(deadline)
+            try:
+                conds += family.genericity_conditions(net, budget)
+            finally:
+                _DEADLINE.reset(token)
             return GenericityReport(net.architecture, tuple(conds), scope)
     return GenericityReport(net.architecture, tuple(conds), DEEP_SCOPE)

@@ -21,19 +21,22 @@ outgoing weights onto its partner, and clearing dead and constant neurons. Neuro
 from __future__ import annotations
 
 import functools
+import time
 from typing import Sequence
 
+import numpy as np
 from flint import fmpq
 
 from semialg.core.exact import normalise_row
-from semialg.core.modular import rank_one_independent
+from semialg.core.modular import rank_mod_seconds, rank_one_independent
 from semialg.core.network import Network
 from semialg.engine.regions import regions
 from semialg.errors import CertificateError
 from semialg.geometry.polyhedron import decide
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set, zero_sum_sets
 
-__all__ = ["row", "column", "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs",
+__all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
+           "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs",
            "twin_pairs", "flip_residual", "flip_terms", "zero_factors", "negate", "flip", "clear", "shift_twins",
            "trade_opposite", "image_regions", "sign_somewhere"]
 
@@ -62,14 +65,15 @@ def columns(net: Network, l: int) -> list[Vec]:
 
 
 def dead_neurons(net: Network, l: int) -> tuple[int, ...]:
-    """The neurons of hidden layer ``l`` with a zero outgoing column. Cost: $O(n_l n_{l+1})$."""
-    C = net.weights[l]
-    return tuple(i for i in range(len(C[0])) if not any(r[i] for r in C))
+    """The neurons of hidden layer ``l`` with a zero outgoing column. Cost: $O(n_l n_{l+1})$, vectorised on the
+    integer form of the weights (never the rational rows)."""
+    return tuple(int(i) for i in np.flatnonzero(~net.weights[l].nonzero_columns()))
 
 
 def constant_neurons(net: Network, l: int) -> tuple[int, ...]:
-    """The neurons of hidden layer ``l`` with zero incoming weights. Cost: $O(n_l n_{l-1})$."""
-    return tuple(i for i, w in enumerate(net.weights[l - 1]) if not any(w))
+    """The neurons of hidden layer ``l`` with zero incoming weights. Cost: $O(n_l n_{l-1})$, vectorised (a
+    784-4096 layer: milliseconds, where building its rational rows takes 2 s)."""
+    return tuple(int(i) for i in np.flatnonzero(~net.weights[l - 1].nonzero_rows()))
 
 
 def _line_classes(net: Network, l: int) -> list[list[tuple[int, fmpq]]]:
@@ -80,11 +84,11 @@ def _line_classes(net: Network, l: int) -> list[list[tuple[int, fmpq]]]:
     Candidates share the projection of the row on a fixed integer vector divided by the row's first non-zero
     entry (one exact matrix-vector product, in C); only they are normalised and compared exactly."""
     W, b = net.weights[l - 1], net.biases[l - 1]
-    u = [(37 * k + 11) % 101 - 50 for k in range(len(W[0]) + 1)]
+    u = [(37 * k + 11) % 101 - 50 for k in range(W.shape[1] + 1)]
     proj = W.matvec([fmpq(x) for x in u[:-1]])
     groups: dict = {}
-    for i, (w, c, p) in enumerate(zip(W, b, proj, strict=True)):
-        lead = next((x for x in w if x), c)
+    for i, (w0, c, p) in enumerate(zip(_leads(W), b, proj, strict=True)):
+        lead = w0 or c
         if lead:
             v = (p + c * u[-1]) / lead
             groups.setdefault((v.p, v.q), []).append(i)
@@ -96,6 +100,18 @@ def _line_classes(net: Network, l: int) -> list[list[tuple[int, fmpq]]]:
             classes.setdefault(key, []).append((i, sign * scale))
         out += [c for c in classes.values() if len(c) > 1]
     return out
+
+
+def _leads(W) -> list[fmpq]:
+    """The first non-zero entry of each row of ``W`` (0 for a zero row), read from its integer or float form: the
+    rational rows of a wide layer (2 s at 784-4096) are built only when it has neither."""
+    A = W.numerators if W.has_integer_form else W.floats
+    if A is None:
+        return [next((x for x in w if x), _ZERO) for w in W]
+    vals = A[np.arange(A.shape[0]), (A != 0).argmax(axis=1)].tolist()
+    if A is W.floats:
+        return [fmpq(*float(v).as_integer_ratio()) for v in vals]
+    return [fmpq(int(v), W.denominator) for v in vals]
 
 
 def hyperplane_pairs(net: Network, l: int) -> tuple[list, list]:
@@ -150,13 +166,69 @@ def flip_terms(net: Network, l: int, S: Sequence[int] | None = None) -> list[Vec
     return [tuple(r[i] * x for r in C for x in W[i]) for i in (range(len(W)) if S is None else S)]
 
 
+#: Steps predicted below this many seconds run even past a deadline: a spent budget still gets the cheap decisions
+#: (budget 0 on a small network keeps its exact answer).
+CHEAP_SECONDS = 1.0
+
+
+def predicted_late(deadline: float | None, seconds: float) -> bool:
+    """Whether a step predicted to take ``seconds`` (not cheap: :data:`CHEAP_SECONDS`) would end past ``deadline``
+    (a ``time.monotonic()`` value; ``None``: never). Cost: $O(1)$."""
+    return deadline is not None and seconds > CHEAP_SECONDS and time.monotonic() + seconds > deadline
+
+
+# The last network (found by identity: hashing a wide one costs a tenth of a second) and its sketches by (l, seed).
+_SKETCHES: list = [None, {}]
+
+
+def rank_one_sketch(net: Network, l: int, seed: int = 0) -> bool:
+    """:func:`~semialg.core.modular.rank_one_independent` of the flip factors $W_{l+1}[:,i]$, $W_l[i,:]$ of layer
+    ``l``: ``True`` proves that no 0-factor exists there. Kept for the last network: identifiability asks it for the
+    flip witness and again for genericity (a 784-4096-10 layer: 5.4 s each). Cost: that of the sketch,
+    :func:`rank_one_sketch_seconds`."""
+    if _SKETCHES[0] is not net:
+        _SKETCHES[:] = [net, {}]
+    known = _SKETCHES[1]
+    if (l, seed) not in known:
+        known[l, seed] = rank_one_independent(net.weights[l].T, net.weights[l - 1], seed=seed)
+    return known[l, seed]
+
+
+def rank_one_sketch_seconds(net: Network, l: int, seed: int = 0) -> float:
+    """The predicted seconds of :func:`rank_one_sketch`: 0 when it is kept, else
+    :func:`~semialg.core.modular.rank_mod_seconds` of $n_l \\times n_l$. Cost: $O(1)$."""
+    n = net.weights[l - 1].shape[0]
+    return 0.0 if _SKETCHES[0] is net and (l, seed) in _SKETCHES[1] else rank_mod_seconds(n, n)
+
+
+#: Seconds per entry of the flip terms for :func:`zero_factor_search` to build them, reduce them modulo a prime and
+#: run Gordan's alternative (measured: a 784-4096-1-10 layer, 3.2 million entries, 6.5 s).
+FLIP_ENTRY_SECONDS = 2e-6
+
+
+def zero_factor_seconds(net: Network, l: int) -> float:
+    """The predicted seconds of :func:`zero_factor_search` on layer ``l`` up to its exact stages: proportional to the
+    $n_l\\,n_{l+1} n_{l-1}$ entries of the flip terms (:data:`FLIP_ENTRY_SECONDS`). Cost: $O(1)$."""
+    (n, m), k = net.weights[l - 1].shape, net.weights[l].shape[0]
+    return FLIP_ENTRY_SECONDS * n * m * k
+
+
 @functools.lru_cache(maxsize=1)
-def zero_factor_search(net: Network, l: int, budget: int) -> ZeroSumDecision:
+def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None = None) -> ZeroSumDecision:
     """Whether some non-empty $S$ of layer ``l`` is a 0-factor, $\\sum_{i \\in S} W_{l+1}[:,i]\\,W_l[i,:] = 0$, with a
-    certificate either way (:func:`~semialg.geometry.zero_sum.find_zero_sum_set` on the :func:`flip_terms`). Kept for
-    the last network: identifiability asks it twice, for the flip witness and for genericity (784-512-10 with a
-    planted pair: 15 s each). Cost: that of the search."""
-    return find_zero_sum_set(flip_terms(net, l), budget)
+    certificate either way (:func:`~semialg.geometry.zero_sum.find_zero_sum_set` on the :func:`flip_terms`), or
+    ``"undecided"`` when the :func:`zero_factor_seconds` predicted would end past ``deadline`` (a
+    ``time.monotonic()`` value; not started then: :func:`predicted_late`) or the search stops at it (a search predicted
+    cheap stops :data:`CHEAP_SECONDS` after its start at the earliest). Kept for the last network and
+    deadline: identifiability asks it twice, for the flip witness and for genericity (784-512-10 with a planted
+    pair: 15 s each). Cost: that of the search, about :func:`zero_factor_seconds` before its exact stages."""
+    seconds = zero_factor_seconds(net, l)
+    if predicted_late(deadline, seconds):
+        return ZeroSumDecision("undecided", tried=(f"not started: predicted {seconds:.3g} s for the flip terms, "
+                                                   "past the deadline",))
+    if deadline is not None and seconds <= CHEAP_SECONDS:   # a cheap search runs even past the deadline, bounded
+        deadline = max(deadline, time.monotonic() + CHEAP_SECONDS)
+    return find_zero_sum_set(flip_terms(net, l), budget, deadline)
 
 
 def zero_factors(net: Network, l: int, limit: int = 32) -> list[tuple[int, ...]]:
@@ -173,7 +245,8 @@ def zero_factors(net: Network, l: int, limit: int = 32) -> list[tuple[int, ...]]
     off = set(dead_neurons(net, l)) | set(constant_neurons(net, l))
     live = [i for i in range(len(net.weights[l - 1])) if i not in off]
     W, C = net.weights[l - 1], net.weights[l]
-    if rank_one_independent([tuple(r[i] for r in C) for i in live], [W[i] for i in live]):
+    if rank_one_sketch(net, l, 0) if len(live) == W.shape[0] else \
+            rank_one_independent([tuple(r[i] for r in C) for i in live], [W[i] for i in live]):
         return []
     return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit)]
 

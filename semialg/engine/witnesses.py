@@ -24,12 +24,11 @@ from flint import fmpq
 
 from semialg.core.certificate import defined_in
 from semialg.core.exact import nullspace
-from semialg.core.modular import rank_one_independent
 from semialg.core.network import Network
 from semialg.core.result import Result
-from semialg.engine.neurons import (column, columns, constant_neurons, dead_neurons, flip, hyperplane_pairs,
-                                    image_regions, row, shift_twins, sign_somewhere, trade_opposite,
-                                    zero_factor_search)
+from semialg.engine.neurons import (column, constant_neurons, dead_neurons, flip, hyperplane_pairs,
+                                    image_regions, predicted_late, rank_one_sketch, rank_one_sketch_seconds, row,
+                                    shift_twins, sign_somewhere, trade_opposite, zero_factor_search)
 from semialg.errors import CertificateError
 
 __all__ = ["WitnessMove", "witness_moves", "image_moves"]
@@ -259,18 +258,22 @@ class WitnessMove(Result):
         }.get(self.kind, self.kind)
 
 
-def witness_moves(net: Network, budget: int = 2 ** 16):
+def witness_moves(net: Network, budget: int = 2 ** 16, deadline: float | None = None, skipped: list | None = None):
     """Candidate witness moves at ``net``, cheapest first (a generator; each still to be checked against the
     orbit). Cost: $O(\\dim\\Omega)$ per layer for the structural moves, an exact kernel for the trades, and the
-    exact 0-factor search of :func:`semialg.geometry.zero_sum.find_zero_sum_set` (``budget``) per layer."""
+    exact 0-factor search of :func:`semialg.geometry.zero_sum.find_zero_sum_set` (``budget``) per layer.
+
+    The 0-factor search of a layer is not started when its predicted seconds
+    (:func:`~semialg.engine.neurons.rank_one_sketch_seconds` for the rank-one sketch,
+    :func:`~semialg.engine.neurons.zero_factor_seconds` for the search) would end past ``deadline`` (a
+    ``time.monotonic()`` value; :func:`~semialg.engine.neurons.predicted_late`), and stops at it; every layer
+    whose 0-factor moves were not all searched so (or whose search was undecided within ``budget``) is said in
+    ``skipped``, so that no caller claims their absence."""
     L = net.depth
     for l in range(1, L):
         dead, constant = set(dead_neurons(net, l)), set(constant_neurons(net, l))
-        for i in range(len(net.weights[l - 1])):
-            if i in dead:
-                yield WitnessMove("dead row", l, (i,))
-            elif i in constant:
-                yield WitnessMove("constant refold", l, (i,))
+        for i in sorted(dead | constant):    # the order of the neurons, without a pass over a wide layer
+            yield WitnessMove("dead row" if i in dead else "constant refold", l, (i,))
     for l in range(1, L):
         twins, opposite = hyperplane_pairs(net, l)
         for i, j, mu in twins:
@@ -295,14 +298,21 @@ def witness_moves(net: Network, budget: int = 2 ** 16):
                 e = (_ONE,) + (_ZERO,) * (k - 1)
                 N = tuple(x for i, j, _ in opposite for x in (i, j))
                 yield WitnessMove("opposite trade", l, N, (tuple(mu for _, _, mu in opposite), tuple(y), e))
+    notes = [] if skipped is None else skipped
     for l in range(1, L):
-        n = len(net.weights[l - 1])
-        a = columns(net, l)
-        if n <= len(a[0]) * len(net.weights[l - 1][0]) and rank_one_independent(a, net.weights[l - 1], seed=0):
-            continue  # the products a_i w_i^T are independent: no subset sums to zero
-        decision = zero_factor_search(net, l, budget)
+        (n, m), k = net.weights[l - 1].shape, net.weights[l].shape[0]
+        if n <= k * m:
+            if predicted_late(deadline, rank_one_sketch_seconds(net, l, 0)):
+                notes.append(f"0-factor moves at layer {l} not searched: the rank-one sketch ({n} x {n} rank modulo p, "
+                             f"predicted {rank_one_sketch_seconds(net, l, 0):.3g} s) would end past the budget")
+                continue
+            if rank_one_sketch(net, l, 0):
+                continue  # the products a_i w_i^T are independent: no subset sums to zero
+        decision = zero_factor_search(net, l, budget, deadline)
         if decision.status == "found":
             yield WitnessMove("flip", l, tuple(decision.witness))
+        elif decision.status == "undecided":
+            notes.append(f"0-factor moves at layer {l} not all searched: " + "; ".join(decision.tried))
 
 
 def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -534,14 +535,16 @@ def _gordan_point(vectors: list[Vec]) -> Vec | None:
     return exact_point(vectors, zeros, phi) if (V @ phi > 0).all() else None
 
 
-def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecision:
+def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20, deadline: float | None = None) -> ZeroSumDecision:
     """Decide whether some non-empty $S$ has $\\sum_{i\\in S} v_i = 0$, with a certificate either way.
 
     ``budget`` bounds the searches: a component (modulo $p$) with $d$ dependencies is searched if
     $2^{\\lceil d/2\\rceil} \\le$ ``budget``, an exact component of size $s$ if $2^{\\lceil s/2\\rceil} \\le$
     ``budget``; otherwise the answer is ``"undecided"`` with what was tried. The exact stages (kernel over
     $\\mathbb{Q}$, LLL) run only on the vectors that the stages modulo $p$ and Gordan's alternative leave, and only
-    up to :data:`EXACT_LIMIT` of them. Costs of the stages are in the module docstring.
+    up to :data:`EXACT_LIMIT` of them. ``deadline`` (a ``time.monotonic()`` value) is checked before every stage
+    and every exact component: past it the answer is ``"undecided"`` (a stage already started runs to its end).
+    Costs of the stages are in the module docstring.
     """
     vectors = [tuple(v) for v in to_matrix(vectors, where="vectors")] if vectors else []
     n = len(vectors)
@@ -550,6 +553,8 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecisi
     zero = next((i for i, v in enumerate(vectors) if not any(v)), None)
     if zero is not None:
         return ZeroSumDecision("found", (zero,), tried=("zero vector",))
+    if _spent(deadline):
+        return ZeroSumDecision("undecided", tried=("stopped at the deadline before the rank modulo p",))
     try:
         K = kernel_mod(vectors)
     except ZeroDivisionError:           # the prime divides a denominator: the exact stages alone
@@ -558,6 +563,9 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecisi
         return ZeroSumDecision("none", proof=(("independent", tuple(range(n)), None),),
                                tried=("linear independence (rank mod p)",))
     tried = ["linear independence (rank mod p): dependent"]
+    if _spent(deadline):
+        return ZeroSumDecision("undecided", tried=tuple(tried + ["stopped at the deadline before the 0/1 points "
+                                                                 "of the kernel modulo p"]))
     elim = None if K is None else eliminate(vectors, K, min(budget, MODULAR_LIMIT))
     if elim is not None and elim.witness is not None:
         return ZeroSumDecision("found", elim.witness, tried=tuple(tried + ["0/1 points of the kernel modulo p"]))
@@ -568,6 +576,9 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecisi
                      f"{len(elim.eliminated) + len(elim.open)} component(s)")
     if not rest:
         return ZeroSumDecision("none", proof=tuple(proof), tried=tuple(tried))
+    if _spent(deadline):
+        return ZeroSumDecision("undecided", tried=tuple(tried + ["stopped at the deadline before Gordan's "
+                                                                 "alternative"]))
     point = _gordan_point([vectors[i] for i in rest])
     if point is not None:
         return ZeroSumDecision("none", proof=tuple(proof + [("gordan", tuple(rest), point)]),
@@ -580,6 +591,9 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecisi
     comps = [[rest[i] for i in c] for c in kernel_components([vectors[i] for i in rest])]
     undecided = []
     for comp in comps:
+        if _spent(deadline):
+            return ZeroSumDecision("undecided", tried=tuple(tried + ["stopped at the deadline among the exact "
+                                                                     "components"]))
         sub = [vectors[i] for i in comp]
         gordan = decide(sub, (_ZERO,) * len(sub), len(sub[0]))
         if gordan:
@@ -607,3 +621,7 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20) -> ZeroSumDecisi
                      f"{budget}")
         return ZeroSumDecision("undecided", tried=tuple(tried))
     return ZeroSumDecision("none", proof=tuple(proof), tried=tuple(tried))
+
+
+def _spent(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
