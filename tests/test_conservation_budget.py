@@ -81,3 +81,29 @@ def test_mechanism_report_without_budget_is_proven_on_a_generic_shallow_network(
 def test_mechanism_report_refuses_a_bad_budget(bad):
     with pytest.raises(sa.ParameterError):
         mechanism_conservation(Network.random((2, 2, 1), seed=0), budget=bad)
+
+
+def test_the_conserved_command_shares_its_budget_with_the_mechanisms(capsys, tmp_path):
+    """``semialg conserved --budget 2`` on a bottleneck: the count and the mechanism report split 90% of the
+    budget, so the command answers (an upper bound) instead of the wall clock cutting the default 60 s of the
+    mechanism report (exit 1, "limit reached")."""
+    from semialg.ui.cli import main
+    sa.save(Network.random((4, 10, 1, 1), seed=0, height=3), tmp_path / "b.json")
+    start = time.monotonic()
+    code = main(["conserved", str(tmp_path / "b.json"), "--budget", "2", "--json"])
+    assert time.monotonic() - start < 2 + _MARGIN
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["budget_spent"] and not data["stabilized"]
+    assert data["known"] <= data["laws"] <= Architecture((4, 10, 1, 1)).num_parameters
+    # the rescaling quantities are conserved (a theorem): a check the budget reached says so, the others are None
+    assert all(q["conserved"] in (True, None) for q in data["quantities"])
+
+
+def test_a_symbolic_check_past_its_budget_is_undecided_never_a_verdict():
+    from semialg.engine.conservation import conserved_quantities, is_conserved
+    from semialg.errors import UndecidedError
+    net = Network.random((2, 3, 1), seed=1)
+    q = conserved_quantities(net)[0]
+    with pytest.raises(UndecidedError, match="budget"):
+        is_conserved(q, net, budget=0)
+    assert is_conserved(q, net, budget=None).conserved and is_conserved(q, net, budget=600).conserved

@@ -140,7 +140,7 @@ class ConservationCheck(Latexable):
         return f"not conserved: on the region with pattern {self.pattern} the remainder {self.remainder} is non-zero"
 
 
-def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network) -> ConservationCheck:
+def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network, budget: float | None = None) -> ConservationCheck:
     """Exact symbolic check that $Q$ is locally conserved at ``net`` for every loss of the outputs.
 
     Definition: $Q$ is conserved at $\\theta$ when $\\langle \\nabla_\\theta Q, \\nabla_\\theta f_o\\rangle$ vanishes
@@ -149,10 +149,14 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network) -> Conservatio
     pre-activation vanishes identically (zero incoming weights and bias) taken both on and off. So a neuron
     with $w = 0, b = 0$ is treated like one with output weight $a = 0$: nearby parameters decide, and
     $\\|w\\|^2 + b^2$ alone is not conserved there. $Q$ must be written in the architecture's variables
-    (:class:`~semialg.errors.ParameterError` otherwise).
+    (:class:`~semialg.errors.ParameterError` otherwise). ``budget`` (seconds; ``None``: no limit) bounds the
+    region enumeration and the expansions: when it is spent, :class:`~semialg.errors.UndecidedError` says how many
+    patterns were checked.
     Cost: region enumeration plus one symbolic expansion per region and output (polynomial of degree
-    $\\le$ depth $+1$ in $\\dim\\Omega$ variables).
+    $\\le$ depth $+1$ in $\\dim\\Omega$ variables); 4-10-1-1: about 2 s.
     """
+    budget = None if budget is None else check_budget(budget, "budget", seconds=True)
+    deadline = None if budget is None else time.monotonic() + budget
     arch = net.architecture
     expr = Q.expression if isinstance(Q, ConservedQuantity) else sympy.sympify(Q)
     V = arch.variables()
@@ -161,9 +165,12 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network) -> Conservatio
         raise ParameterError(f"the quantity uses symbols that are not parameters of {arch}: {', '.join(foreign)}")
     x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
     grad_Q = [sympy.diff(expr, v) for v in V.flat]
-    pats = _patterns(net)
+    pats = _patterns(net, budget)
     sub = V.substitution(net)
-    for pattern in pats:
+    for k, pattern in enumerate(pats):
+        if deadline is not None and time.monotonic() > deadline:
+            raise UndecidedError(f"is_conserved: the budget of {budget:.3g} s was spent after {k} of {len(pats)} "
+                                 f"activation patterns (the quantity held on each)")
         for f in _symbolic_outputs(arch, pattern, x):
             rem = sympy.expand(sum(gq * sympy.diff(f, v) for gq, v in zip(grad_Q, V.flat, strict=True) if gq != 0))
             if rem != 0:
