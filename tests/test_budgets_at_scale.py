@@ -73,3 +73,16 @@ def test_region_enumeration_in_784_inputs_keeps_its_budget(widths):
     with pytest.raises(UndecidedError, match="budget"):
         sa.regions(net, budget=1.0)
     assert time.monotonic() - start < 1.0 + 20
+
+
+def test_bottleneck_theorems_are_not_tried_past_the_deadline():
+    """Each case-(a) route costs about a second at 784-4096-1-10 and they ran on after ``identifiable``'s budget:
+    past the deadline none is tried and ``checked`` says so; before it, the same network is proven identifiable."""
+    from semialg.families.bottleneck.identifiability import identifiability_proof
+    net = next(n for n in (sa.Network.random((2, 4, 1, 1), seed=s, height=3) for s in range(50))
+               if identifiability_proof(n, []) is not None)
+    checked: list = []
+    assert identifiability_proof(net, checked, deadline=time.monotonic() - 1) is None
+    assert any("budget was spent" in c for c in checked)
+    steps = identifiability_proof(net, [], deadline=time.monotonic() + 600)
+    assert steps is not None and all(s.verify(net) for s in steps)

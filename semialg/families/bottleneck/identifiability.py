@@ -244,6 +244,15 @@ def _exact_visibility(net: Network, view: OuterView) -> tuple | None:
     return None if None in on or outside is None else (on[0], outside, on)
 
 
+def _spent(deadline: float | None, checked: list) -> bool:
+    """Whether ``deadline`` has passed; then ``checked`` says which theorems were not tried (each route costs
+    about a second at 784-4096-1-10, and they ran on after the budget of ``identifiable``)."""
+    if deadline is None or time.monotonic() <= deadline:
+        return False
+    checked.append("case-(a) bottleneck theorems not (all) tried: the budget was spent")
+    return True
+
+
 def identifiability_proof(net: Network, checked: list, deadline: float | None = None) -> tuple | None:
     """The three steps proving that the fibre of ``net`` is its $G$-orbit by the module's case-(a) theorem (or
     case (b): :func:`ridge_proof`), or ``None`` (what failed is appended to ``checked``). Cost:
@@ -253,6 +262,8 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
     if bottleneck_case(net) == "b":
         return ridge_proof(net, checked)
     if bottleneck_case(net) != "a":
+        return None
+    if _spent(deadline, checked):
         return None
     why = line_failure(net)
     if why is None:
@@ -268,6 +279,8 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
         checked.append("bottleneck theorem not applied: not every first-layer neuron was shown visible on a "
                        "hyperplane of its own, with the rows spanning a plane and h unbounded above or varying on "
                        "each hyperplane")
+        if _spent(deadline, checked):
+            return None
         route = "determined" if determined(net, deadline) else "separated" if separated(net, deadline) else \
             "components" if separable(net, deadline) else "spare" if spare(net, deadline) else \
             "separated pair" if separated_pair(net, deadline) else None
