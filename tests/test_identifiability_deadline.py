@@ -118,21 +118,14 @@ def test_one_sided_linear_parts_match_the_function_on_each_side():
 
 
 @pytest.mark.slow
-def test_identifiable_keeps_its_budget_at_784_4096_1_10():
-    net = fnet((784, 4096, 1, 10))
+@pytest.mark.parametrize("widths, margin", [((784, 4096, 1, 10), 12), ((784, 4096, 10), 6)])
+def test_identifiable_keeps_its_budget_at_784_4096(widths, margin):
+    """The bottleneck's integer matrices and first visibility ranking cannot be interrupted (3.6 s at budget 2):
+    its margin is wider."""
+    net = fnet(widths)
     t = time.monotonic()
     r = sa.identifiable(net, budget=2)
-    # the bottleneck family's theorems (semialg/families/bottleneck) still take about 10 s past a short budget
-    assert time.monotonic() - t < 2 + 20
-    assert r.status == "unknown" or r.verify(net)
-
-
-@pytest.mark.slow
-def test_identifiable_keeps_its_budget_at_784_4096_10():
-    net = fnet((784, 4096, 10))
-    t = time.monotonic()
-    r = sa.identifiable(net, budget=2)
-    assert time.monotonic() - t < 2 + 6
+    assert time.monotonic() - t < 2 + margin
     assert r.status == "unknown" or r.verify(net)
 
 
