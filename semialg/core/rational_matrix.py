@@ -151,6 +151,20 @@ class RationalMatrix(Sequence):
             self._rows = tuple(tuple(fmpq(*x.as_integer_ratio()) for x in r) for r in self._float.tolist())
         return self._rows
 
+    def row(self, i: int) -> tuple[fmpq, ...]:
+        """Row ``i`` as a tuple of ``fmpq``, without building the others when they are not at hand (a few rows of a
+        784-4096 layer: microseconds, where :attr:`rows` takes 2 s). Cost: $O(c)$.
+
+        >>> RationalMatrix.of([["1/2", 3], [0, "-1/4"]]).row(1)
+        (0, -1/4)
+        """
+        if self._rows is not None:
+            return self._rows[i]
+        if self._num is not None:
+            d = fmpz(self._den)
+            return tuple(fmpq(v, d) for v in self._num[i].tolist())
+        return tuple(fmpq(*x.as_integer_ratio()) for x in self._float[i].tolist())
+
     @property
     def has_integer_form(self) -> bool:
         """Whether the integer form is already at hand (no per-entry work to get it)."""

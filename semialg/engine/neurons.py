@@ -46,7 +46,7 @@ Vec = tuple[fmpq, ...]
 
 def row(net: Network, l: int, i: int) -> Vec:
     """$r_{l,i} = (W_l[i,:], b_l[i])$."""
-    return tuple(net.weights[l - 1][i]) + (net.biases[l - 1][i],)
+    return net.weights[l - 1].row(i) + (net.biases[l - 1][i],)
 
 
 def column(net: Network, l: int, i: int) -> Vec:

@@ -36,7 +36,7 @@ from semialg.families.bottleneck.moves import (
 from semialg.families.bottleneck.outer import ArrangementCertificate
 from semialg.families.bottleneck.rank_bound import VisibleRankCertificate, visible_rank_certificate  # noqa: F401
 from semialg.families.bottleneck.ridge import RidgeCertificate, RidgeProfile, ridge_profile
-from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, hidden_symmetries
+from semialg.families.bottleneck.types import BottleneckType, bottleneck_regime, combinatorial_type, hidden_symmetries
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
 from semialg.families.bottleneck.witnesses import (
     AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron, FlipKink, MergeAffine, MergeKinks,
@@ -52,7 +52,7 @@ from semialg.families.bottleneck.outer_symmetries import (EnterPlateau, MergeTwi
 
 __all__ = [
     "bottleneck_case", "RidgeView", "OuterView", "RidgeProfile", "ridge_profile", "RidgeCertificate",
-    "ArrangementCertificate", "BottleneckType", "combinatorial_type", "equivalent",
+    "ArrangementCertificate", "BottleneckType", "bottleneck_regime", "combinatorial_type", "equivalent",
     "hidden_symmetries", "fibre_dimension", "fibre", "BottleneckFibre", "genericity_checks", "type_checks",
     "local_dimension_bounds",
     "translate_hidden_hyperplane", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",

@@ -75,7 +75,7 @@ from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet
 from semialg.families.bottleneck.hidden_formula import Formula, Polynomials, _and, _atom, _or
 from semialg.families.bottleneck.hidden_region import cramer, kernel_direction
-from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.types import bottleneck_regime, combinatorial_type  # noqa: F401 (doctest)
 from semialg.families.bottleneck.views import OuterView, _ZERO
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
@@ -519,7 +519,7 @@ def _positive_somewhere(point: Network) -> bool:
     """Whether $h' > 0$ somewhere (exactly: the regime of ``point`` with its outer weights set to 1)."""
     (W1, W2, W3), (b1, b2, b3) = point.weights, point.biases
     lifted = Network((W1, W2, tuple((fmpq(1),) for _ in W3)), (b1, b2, b3))
-    return combinatorial_type(lifted).regime != "constant"
+    return bottleneck_regime(lifted) != "constant"
 
 
 def constant_function_moves(net: Network, t) -> list[list[fmpq]]:

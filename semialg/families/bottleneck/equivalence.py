@@ -10,7 +10,6 @@ from semialg.core.certificate import EquivalenceResult, PointCertificate, Undeci
 from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import ArchitectureError, UndecidedError
-from semialg.families.bottleneck.hyperplane_keys import hyperplanes_differ
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.ridge import equivalent_ridge
 from semialg.families.bottleneck.views import bottleneck_case
@@ -50,8 +49,7 @@ WITNESS_LIMIT_A = 128
 #: Case (a), $n_0 \ge 3$: seconds spent looking for an input where the two functions differ (probes next to the
 #: kinks of unmatched neurons, exact comparisons on lines: :func:`~semialg.families.deep.equivalence.refute`)
 #: before the joint arrangement, whose region enumeration costs far more. Counted once the probes are chosen
-#: (that reads every first-layer row as rationals: about 5 s at 784-4096, not stopped by the budget, and not
-#: started once it is spent).
+#: (0.5 s at 784-4096, not stopped by the budget, and not started once it is spent).
 REFUTE_SECONDS = 2.0
 
 
@@ -72,8 +70,9 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
     exact LPs. Polynomial for fixed $n_0$; the problem is coNP-hard when $n_0$ is part of the input. After
     ``budget`` seconds (``None``: no limit) the answer is undecided and says what was tried: the orbit search
     (rows keyed on the integer forms when at hand), the inner network's group element and the arrangement stop at
-    the deadline; the flips' search, the inner network's shallow test (about 1 s at 784-4096) and the choice of
-    probes (about 5 s there) take none and are not started once it has passed. A move witness not found by then is
+    the deadline; the flips' search (0.2 s at 784-4096, on the integer forms), the inner network's shallow test
+    (about 1 s there) and the choice of probes (0.5 s) take none and the last two are not started once it has
+    passed. A move witness not found by then is
     left out (the arrangement certificate still proves the equivalence). Case (b) keeps no budget (its profiles
     are $O(n_2\log n_2)$).
 
@@ -100,12 +99,8 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
                 return EquivalenceResult(True, cert, method=r.method + ", moves to a normal form")
         return r
     if cases == ("a", "a"):
-        # O(n1 n0) but seconds at 784-4096 (a normalised row each): not started once the budget is spent
-        if _spent(deadline):
-            return _undecided(tried + ["flips and group element: not tried, the budget was spent"])
         # the flips and group element, when they exist, prove equivalence in O(n1 n0): no arrangement needed
-        # flip_witness needs the same hyperplanes: first compared on the integer forms (no rational per weight)
-        cert = None if hyperplanes_differ(net1, net2) else flip_witness(net1, net2)
+        cert = flip_witness(net1, net2)
         if cert is not None:
             return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
         tried.append("no flips and group element relate them")

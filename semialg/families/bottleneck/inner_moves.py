@@ -28,7 +28,7 @@ from semialg.errors import UndecidedError
 from semialg.families.bottleneck.moves import BottleneckMove, BottleneckMoveCertificate
 from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, _Chain, _mu, _neurons, _permutation,
                                                      _rebuild, _view, trade_chain)
-from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.types import bottleneck_regime
 from semialg.families.shallow.canonical import equivalent as shallow_equivalent
 from semialg.families.shallow.moves import ActBy as ShallowActBy, Move as ShallowMove
 
@@ -76,7 +76,8 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
     (:func:`~semialg.engine.orbit.orbit_element`) or the shallow family's certificate for the two inner networks,
     its moves replayed as :class:`MoveOfH` on each side, the zero neurons left over dropped and a final permutation;
     ``None`` otherwise. No arrangement unless $e$ is traded. Cost: the shallow equivalence test, $O(n_1^2 n_0)$,
-    plus one replay per move. ``deadline`` (a :func:`time.monotonic` time) stops the group element's search and,
+    plus one replay per move. ``deadline`` (a :func:`time.monotonic` time) stops the regimes (when $h_2 \ne \mu h_1$ is
+    possible: :func:`~.types.bottleneck_regime`) and the group element's search and,
     once passed, the shallow test is not started: :class:`~semialg.errors.UndecidedError` (the shallow test
     itself takes no deadline: about 1 s at 784-4096). ``orbit_cache``: the ``cache`` of
     :func:`~semialg.engine.orbit.orbit_element`, shared with earlier searches for the same ``net2``.
@@ -86,8 +87,9 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
     >>> cert = inner_witness(a, b); cert.verify(a, b), cert.mechanisms()     # regime PN: h = 3 s(x) - s(y) + 1
     (True, ['G', 'constant neurons (D)', 'positive twins'])
     """
+    left = lambda: None if deadline is None else max(0.0, deadline - time.monotonic())  # noqa: E731
     if _mu(_view(net1), _view(net2)) is None and (
-            combinatorial_type(net1).regime != "T" or combinatorial_type(net2).regime != "T"):
+            bottleneck_regime(net1, left()) != "T" or bottleneck_regime(net2, left()) != "T"):
         return None
     c1 = trade_chain(net1, net2)
     if c1 is None:

@@ -75,7 +75,7 @@ from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
 from semialg.families.bottleneck.line_typed import TypedSlotPiece
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set, lies_in_zero_set
 from semialg.families.bottleneck.slot_piece import split_outer
-from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.families.bottleneck.types import BottleneckType, bottleneck_regime, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import canonical_form, fibre as shallow_fibre
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
@@ -248,7 +248,7 @@ class NonnegativeFibre:
             x = Network((W1, W2, W3), (b, (b2[0] - W2[0][i] * delta - m,),
                                        tuple(y + r[0] * m for r, y in zip(W3, b3, strict=True))))
             inner = Network((W1, W2), (b, (b2[0] - W2[0][i] * delta - m,)))
-            if (all(inner(p) == g(p) for p in probes) and combinatorial_type(x).regime == "PN"
+            if (all(inner(p) == g(p) for p in probes) and bottleneck_regime(x) == "PN"
                     and equivalent(net, x)):
                 return x
         return None

@@ -149,6 +149,8 @@ def equivalent_outer(net1: Network, net2: Network, deadline: float | None = None
     views = (OuterView.of(net1), OuterView.of(net2))
     method = "bottleneck (a): joint arrangement" + (" sweep" if net1.architecture.input_dim <= 2 else "")
     try:
+        if deadline is not None and time.monotonic() > deadline:     # reading the rows takes seconds at 784-4096
+            raise UndecidedError("the deadline passed before the first layers were read")
         arr = NetworkArrangement((net1, net2), deadline=deadline)
     except UndecidedError as spent:
         return EquivalenceResult(None, Undecided((f"the cells of the joint arrangement of the first layers: "

@@ -47,6 +47,7 @@ from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
 from semialg.errors import CertificateError, ParameterError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, visible
+from semialg.engine.hyperplane_keys import row_correspondence
 from semialg.families.bottleneck.moves import ActBy, BottleneckMove, BottleneckMoveCertificate, _nums
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _scale
@@ -525,25 +526,21 @@ def _mu(v1: OuterView, v2: OuterView) -> fmpq | None:
 def flip_witness(net1: Network, net2: Network) -> BottleneckMoveCertificate | None:
     """Case (a), every neuron of ``net2`` a neuron of ``net1`` up to scaling and orientation (one per hyperplane):
     the 0-factor flip matching the orientations, then a group element (row scales, permutation, $\\mu$ on the
-    bottleneck neuron); ``None`` otherwise. Cost: $O(n_1n_0)$, no arrangement."""
+    bottleneck neuron); ``None`` otherwise. Cost: $O(n_1n_0)$ (vectorised on integer forms:
+    :func:`~semialg.engine.hyperplane_keys.row_correspondence`), no arrangement."""
     v1, v2 = OuterView.of(net1), OuterView.of(net2)
     if len(v1.w) != len(v2.w) or not any(v1.c) or not any(v2.c):
         return None
     r = next(k for k, x in enumerate(v1.c) if x != 0)
     if v2.c[r] == 0 or v1.c[r] / v2.c[r] <= 0:
         return None
-    mu = v1.c[r] / v2.c[r]
-    rows1, rows2 = ([normalise_row(w + (b,)) for w, b in zip(v.w, v.b, strict=True)] for v in (v1, v2))
-    where = {fingerprint(key): i for i, (key, _, s) in enumerate(rows1) if s != 0}  # fmpq hashes: 6 us each
-    keys2 = [fingerprint(key) for key, _, s in rows2 if s != 0]
-    if len(where) != len(rows1) or len(keys2) != len(rows2) or any(k not in where for k in keys2):
+    mu, match = v1.c[r] / v2.c[r], row_correspondence(net1, net2)
+    if match is None:
         return None
-    perm = [where[k] for k in keys2]
-    if sorted(perm) != list(range(len(perm))):
-        return None
-    S = tuple(sorted(i for i, (_, _, s) in zip(perm, rows2, strict=True) if rows1[i][2] != s))
+    perm, ratios = match
+    S = tuple(sorted(i for i, q in zip(perm, ratios, strict=True) if q < 0))
     moves = (FlipInner(S),) if S else ()
-    lam = [rows2[k][1] / rows1[perm[k]][1] for k in range(len(perm))]
+    lam = [abs(q) for q in ratios]
     g = GroupElement([tuple(perm), (0,)], [tuple(lam), (mu,)])
     try:
         r1 = moves[0].apply(net1) if moves else net1

@@ -78,7 +78,7 @@ from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.ident_cache import standard_face
 from semialg.families.bottleneck.obstructions import _Clock, _component_residuals
 from semialg.families.bottleneck.representative import _live
-from semialg.families.bottleneck.types import combinatorial_type, visibility_witnesses
+from semialg.families.bottleneck.types import bottleneck_regime, visibility_witnesses
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
 __all__ = ["fibre_dimension_bound", "rank_bounds", "hidden_rank", "VisibleRankCertificate", "visible_rank_certificate", "MAX_SUBSET_HYPERPLANES", "MAX_COMPONENTS"]
@@ -99,7 +99,7 @@ def fibre_dimension_bound(net: Network, budget: float | None = 5.0) -> int | Non
         return None
     try:
         clock = _Clock(budget, None, "the rank bound on the fibre's dimension")
-        if combinatorial_type(net, budget=budget).regime != "PN":
+        if bottleneck_regime(net, budget) != "PN":
             return None
         live = _live(net)
         if live is None or standard_face(live, clock) is None:

@@ -93,7 +93,7 @@ from semialg.families.bottleneck.genericity import _require_generic
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.ident_cache import _keep
 from semialg.families.bottleneck.obstructions import _Clock, _refuse, forced
-from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.types import bottleneck_regime
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
 from semialg.families.shallow import flip_neurons, minimal_form, zero_factor_reduction
 
@@ -521,7 +521,7 @@ def generic_representative(net: Network, budget: float | None = None, deadline: 
     if net.architecture.input_dim < 2:
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and generic representatives "
                                 f"are searched for n0 >= 2 only")
-    if combinatorial_type(net).regime == "constant":
+    if bottleneck_regime(net) == "constant":
         raise ArchitectureError(f"fibre: the parameter is not generic ({failed}) and has no generic representative: "
                                 f"f is constant (c = 0 or P empty), and so is every member")
     ridge = _ridge(net, failed)
