@@ -36,7 +36,7 @@ from flint import fmpq
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, UndecidedError, check_budget
-from semialg.core.exact import rank, to_fmpq
+from semialg.core.exact import rank, to_fmpq, to_sympy
 from semialg.core.network import Architecture, Network
 from semialg.families.base import ask
 
@@ -47,15 +47,48 @@ __all__ = ["ConservedQuantity", "conserved_quantities", "is_conserved", "Conserv
 
 @dataclass(frozen=True)
 class ConservedQuantity(Latexable):
-    """A quantity $Q(\\theta)$ with the symmetry generating it (its infinitesimal generator, a vector field)."""
+    """A quantity $Q(\\theta)$ with the symmetry generating it (its infinitesimal generator, a vector field).
+
+    The quantities of :func:`conserved_quantities` build ``expression`` and ``generator`` when one of them is
+    first read (a hidden neuron's costs $O(n_{l-1} + n_{l+1})$ symbols), so a list of them costs nothing
+    symbolic until it is used."""
 
     name: str
     expression: sympy.Expr
     generator: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
     symmetry: str
 
+    @classmethod
+    def _rescaling(cls, arch: Architecture, layer: int, i: int) -> "ConservedQuantity":
+        """The quantity of the positive rescaling of neuron ``i`` (0-based) of hidden ``layer``, built when read."""
+        q = object.__new__(cls)
+        object.__setattr__(q, "name", f"Q_{layer}_{i + 1}")
+        object.__setattr__(q, "symmetry", f"positive rescaling of neuron {i + 1} of hidden layer {layer}")
+        object.__setattr__(q, "_neuron", (arch, layer, i))
+        return q
+
+    def __getattr__(self, attr: str):
+        # reached only while a rescaling quantity's expression and generator are not yet built
+        neuron = self.__dict__.get("_neuron")
+        if neuron is None or attr not in ("expression", "generator"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {attr!r}")
+        arch, layer, i = neuron
+        flat = arch.variables().flat
+        incoming, outgoing = (tuple(flat[k] for k in ks) for ks in _neuron_indices(arch, layer, i))
+        # one Add of all the squares: a running sum re-sorts every partial sum (quadratic; minutes at 784-256-10)
+        expression = sympy.Add(*(v ** 2 for v in incoming)) - sympy.Add(*(v ** 2 for v in outgoing))
+        object.__setattr__(self, "expression", expression)
+        object.__setattr__(self, "generator", tuple((v, v) for v in incoming) + tuple((v, -v) for v in outgoing))
+        return self.__dict__[attr]
+
     def __call__(self, net: Network):
-        """The exact value of $Q$ at a network."""
+        """The exact value of $Q$ at a network (a sympy Rational for the rescaling quantities)."""
+        neuron = self.__dict__.get("_neuron")
+        if neuron is not None and net.architecture == neuron[0]:
+            theta = net.parameters()
+            incoming, outgoing = _neuron_indices(*neuron)
+            return to_sympy(sum((theta[k] ** 2 for k in incoming), fmpq(0))
+                            - sum((theta[k] ** 2 for k in outgoing), fmpq(0)))
         sub = net.variables().substitution(net)
         return self.expression.xreplace(sub)
 
@@ -69,23 +102,33 @@ def _arch(arch_or_net) -> Architecture:
 
 
 def conserved_quantities(arch_or_net) -> list[ConservedQuantity]:
-    """The conserved quantities induced by the continuous symmetries of $G$: one per hidden neuron.
+    """The conserved quantities induced by the continuous symmetries of $G$: one per hidden neuron,
+    $Q_{l,i} = \\|W_l[i,:]\\|^2 + b_l[i]^2 - \\|W_{l+1}[:,i]\\|^2$, in the order of the hidden neurons.
 
-    Cost: $O(\\dim\\Omega)$ symbolic terms.
+    Cost: $O(\\text{hidden neurons})$; each quantity's expression and generator are built when first read,
+    $O(n_{l-1} + n_{l+1})$ symbols (sympy: about 20 ms for a neuron of 784-256-10, where building all of them
+    at once took 8 minutes before they were built lazily), and evaluating it at a network
+    (:meth:`ConservedQuantity.__call__`) costs $O(\\dim\\Omega)$ rational operations, no symbols.
+
+    >>> qs = conserved_quantities((784, 256, 10))          # nothing symbolic is built yet
+    >>> len(qs), qs[0].name, qs[0].symmetry
+    (256, 'Q_1_1', 'positive rescaling of neuron 1 of hidden layer 1')
+    >>> conserved_quantities((1, 1, 1))[0].expression
+    W1_1_1**2 - W2_1_1**2 + b1_1**2
     """
     arch = _arch(arch_or_net)
-    V = arch.variables()
-    out = []
-    for l in range(1, arch.depth):
-        W, b, Wn = V.weights[l - 1], V.biases[l - 1], V.weights[l]
-        for i in range(arch.widths[l]):
-            incoming = list(W.row(i)) + [b[i]]
-            outgoing = list(Wn.col(i))
-            Q = sum(v ** 2 for v in incoming) - sum(v ** 2 for v in outgoing)
-            gen = tuple((v, v) for v in incoming) + tuple((v, -v) for v in outgoing)
-            out.append(ConservedQuantity(f"Q_{l}_{i + 1}", Q, gen,
-                                         f"positive rescaling of neuron {i + 1} of hidden layer {l}"))
-    return out
+    return [ConservedQuantity._rescaling(arch, l, i) for l in range(1, arch.depth) for i in range(arch.widths[l])]
+
+
+def _neuron_indices(arch: Architecture, layer: int, i: int) -> tuple[list[int], list[int]]:
+    """The flat parameter indices of neuron ``i`` (0-based) of hidden ``layer``: incoming weights and bias, and
+    outgoing weights, in the order of :meth:`~semialg.core.network.Network.parameters`."""
+    shapes = arch.layer_shapes()
+    start = sum(r * c + r for r, c in shapes[:layer - 1])
+    r, c = shapes[layer - 1]
+    nxt = start + r * c + r
+    incoming = list(range(start + i * c, start + (i + 1) * c)) + [start + r * c + i]
+    return incoming, [nxt + m * r + i for m in range(shapes[layer][0])]
 
 
 # -- the symbolic network on one activation pattern -------------------------------------------------------------
@@ -219,17 +262,12 @@ def _rescaling_gradients(net: Network) -> list[dict]:
     """The gradients at ``net`` of the quantities of :func:`conserved_quantities`, in their order, as sparse rows
     (flat parameter index -> non-zero rational), read off the parameters: the symbolic route costs minutes on
     a network with $10^5$ parameters."""
-    shapes, offsets = net.architecture.layer_shapes(), [0]
-    for r, c in shapes:
-        offsets.append(offsets[-1] + r * c + r)
-    theta, out = net.parameters(), []
-    for l, ((r, c), (nxt, _)) in enumerate(itertools.pairwise(shapes)):
-        o = offsets[l]
-        for i in range(r):
-            row = {o + i * c + j: 2 * theta[o + i * c + j] for j in range(c)}
-            row[o + r * c + i] = 2 * theta[o + r * c + i]
-            row.update({offsets[l + 1] + m * r + i: -2 * theta[offsets[l + 1] + m * r + i] for m in range(nxt)})
-            out.append({j: v for j, v in row.items() if v})
+    arch, theta, out = net.architecture, net.parameters(), []
+    for l in range(1, arch.depth):
+        for i in range(arch.widths[l]):
+            incoming, outgoing = _neuron_indices(arch, l, i)
+            row = {k: 2 * theta[k] for k in incoming} | {k: -2 * theta[k] for k in outgoing}
+            out.append({k: v for k, v in row.items() if v})
     return out
 
 
@@ -539,7 +577,7 @@ def mechanism_conservation(net: Network, max_depth: int = 2, budget: float | Non
         if m.freezes:
             laws = 0
             for i in m.neurons:
-                coords = _neuron_coordinates(arch, m.layer, i)
+                coords = [k for ks in _neuron_indices(arch, m.layer, i) for k in ks]
                 frozen += coords
                 laws += len(coords)
             moves.append(MoveConservation(m.name, m.kind, m.relation, laws,
@@ -548,13 +586,7 @@ def mechanism_conservation(net: Network, max_depth: int = 2, budget: float | Non
             why = ("discrete: no generator" if m.kind == "discrete" else
                    "compensated: its generator is not a gradient field")
             moves.append(MoveConservation(m.name, m.kind, m.relation, 0, why))
-    position = {s: k for k, s in enumerate(arch.variables().flat)}
-    explicit = _independent(_rescaling_gradients(net) + [{position[s]: fmpq(1)} for s in frozen])
+    explicit = _independent(_rescaling_gradients(net) + [{k: fmpq(1)} for k in frozen])
     left = None if deadline is None else max(0.0, deadline - time.monotonic())
     return MechanismConservation(tuple(moves), explicit, count_conservation_laws(net, max_depth, left, progress))
 
-
-def _neuron_coordinates(arch: Architecture, layer: int, i: int) -> list[sympy.Symbol]:
-    """The symbols of neuron ``i`` (0-based) of hidden ``layer``: incoming weights, bias, outgoing weights."""
-    V = arch.variables()
-    return list(V.weights[layer - 1].row(i)) + [V.biases[layer - 1][i]] + list(V.weights[layer].col(i))
