@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -200,24 +201,29 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network, budget: float 
     """
     budget = None if budget is None else check_budget(budget, "budget", seconds=True)
     deadline = None if budget is None else time.monotonic() + budget
+    if budget == 0:     # a caller whose budget is spent: not even the quantity's expression is built
+        raise UndecidedError("is_conserved: a budget of 0 s, no activation pattern was checked")
     arch = net.architecture
     expr = Q.expression if isinstance(Q, ConservedQuantity) else sympy.sympify(Q)
-    V = arch.variables()
-    foreign = sorted(map(str, expr.free_symbols - set(V.flat)))
+    flat = arch.variables().flat
+    index = {v: _parameter_index(arch, v) for v in expr.free_symbols}
+    foreign = sorted(str(v) for v, k in index.items() if k is None)
     if foreign:
         raise ParameterError(f"the quantity uses symbols that are not parameters of {arch}: {', '.join(foreign)}")
     x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
-    grad_Q = [sympy.diff(expr, v) for v in V.flat]
-    pats = _patterns(net, budget)
-    sub = V.substitution(net)
+    # only the parameters in Q: every other derivative is 0, and all of them cost seconds at 784-256-10
+    grad_Q = [(flat[k], sympy.diff(expr, flat[k])) for k in sorted(index.values())]
+    pats = _patterns(net, None if deadline is None else max(0.0, deadline - time.monotonic()))
     for k, pattern in enumerate(pats):
         if deadline is not None and time.monotonic() > deadline:
             raise UndecidedError(f"is_conserved: the budget of {budget:.3g} s was spent after {k} of {len(pats)} "
                                  f"activation patterns (the quantity held on each)")
         for f in _symbolic_outputs(arch, pattern, x):
-            rem = sympy.expand(sum(gq * sympy.diff(f, v) for gq, v in zip(grad_Q, V.flat, strict=True) if gq != 0))
+            rem = sympy.expand(sum(gq * sympy.diff(f, v) for v, gq in grad_Q if gq != 0))
             if rem != 0:
-                at_theta = sympy.expand(rem.xreplace(sub))
+                theta = net.parameters()
+                where = {v: _parameter_index(arch, v) for v in rem.free_symbols}
+                at_theta = sympy.expand(rem.xreplace({v: to_sympy(theta[i]) for v, i in where.items() if i is not None}))
                 point = None
                 if at_theta != 0:
                     for cand in itertools.product(range(-2, 3), repeat=arch.input_dim):
@@ -226,6 +232,26 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network, budget: float 
                             break
                 return ConservationCheck(False, len(pats), pattern, rem, point)
     return ConservationCheck(True, len(pats))
+
+
+
+_NAME = re.compile(r"W(\d+)_(\d+)_(\d+)|b(\d+)_(\d+)")
+
+
+def _parameter_index(arch: Architecture, v) -> int | None:
+    """The flat index of the parameter symbol ``v`` of ``arch`` (:meth:`Architecture.variables`), ``None`` when
+    ``v`` is not one (another name, out of range, other assumptions). Cost: $O(\\text{depth})$."""
+    m = _NAME.fullmatch(v.name) if isinstance(v, sympy.Symbol) else None
+    if m is None:
+        return None
+    shapes = arch.layer_shapes()
+    l, i, j = int(m[1] or m[4]), int(m[2] or m[5]), int(m[3] or 1)
+    if not 1 <= l <= len(shapes) or not 1 <= i <= shapes[l - 1][0] or not 1 <= j <= shapes[l - 1][1]:
+        return None
+    r, c = shapes[l - 1]
+    start = sum(a * b + a for a, b in shapes[:l - 1])
+    k = start + (i - 1) * c + j - 1 if m[1] else start + r * c + i - 1
+    return k if arch.variables().flat[k] == v else None
 
 
 # -- the Marcotte–Gribonval–Peyré count --------------------------------------------------------------------------

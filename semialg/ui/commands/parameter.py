@@ -147,14 +147,18 @@ def _conserved(args) -> Outcome:
              + ("" if count.stabilized else "; an upper bound: " + ("the budget was spent" if count.budget_spent
                                                                      else "the bracket iteration did not stabilise"))
              + f"); {count.known} explained by rescalings" + (f", {count.gap} unexplained" if count.gap else "")]
-    lines += [f"  {q.name} = {q.expression}  [{q.symmetry}; symbolic check: "
+    # beyond MEMBER_LIMIT parameters the sums are not spelled out: 784-4096-10 has 4096 of 795 terms each
+    spell = net.architecture.num_parameters <= MEMBER_LIMIT
+    shown = [str(q.expression) if spell else _rescaling_template(q.name) for q in qs]
+    lines += [f"  {q.name} = {text}  [{q.symmetry}; symbolic check: "
               f"{'undecided (budget spent)' if c is None else 'conserved' if c else 'NOT conserved'}]"
-              for q, c in zip(qs, checks, strict=True)]
+              for q, c, text in zip(qs, checks, shown, strict=True)]
     lines.append("  discrete symmetries (permutations, 0-factor flips, reflections) induce no conservation law")
     data = {"laws": count.laws, "lie_rank": count.lie_rank, "known": count.known, "gap": count.gap,
             "stabilized": count.stabilized, "budget_spent": count.budget_spent,
-            "quantities": [{"name": q.name, "expression": str(q.expression), "symmetry": q.symmetry,
-                            "conserved": None if c is None else bool(c)} for q, c in zip(qs, checks, strict=True)]}
+            "quantities": [{"name": q.name, "expression": text, "symmetry": q.symmetry,
+                            "conserved": None if c is None else bool(c)}
+                           for q, c, text in zip(qs, checks, shown, strict=True)]}
     if bottleneck.bottleneck_case(net) is not None:
         try:
             report = mechanism_conservation(net, budget=max(0.0, end - time.monotonic()), progress=False)
@@ -168,3 +172,10 @@ def _conserved(args) -> Outcome:
         data["moves"] = [{"name": m.name, "kind": m.kind, "laws": m.laws, "reason": m.reason} for m in report.moves]
         data["explicit_laws"], data["proven"] = report.explicit, report.proven
     return Outcome(0, "\n".join(lines), data, qs, title="Conserved quantities")
+
+
+def _rescaling_template(name: str) -> str:
+    """The quantity ``Q_l_i`` of :func:`conserved_quantities` as a formula in the parameter names, its sums not
+    spelled out."""
+    _, l, i = name.split("_")
+    return f"sum_j W{l}_{i}_j**2 + b{l}_{i}**2 - sum_m W{int(l) + 1}_m_{i}**2"
