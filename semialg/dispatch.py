@@ -53,8 +53,9 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     semi-algebraic set (shallow: :func:`semialg.families.shallow.fibre`; bottleneck:
     :func:`semialg.families.bottleneck.fibre`). A construction that can run long (bottleneck fibres with hidden
     neurons) stops after ``budget`` seconds (``None``: no limit) with :class:`~semialg.errors.UndecidedError` saying
-    what it did, and shows a tqdm bar if ``progress`` (``None``: on a terminal, after 2 s); a family whose
-    construction is fast ignores both; a budget that is not a finite number of seconds $\\ge 0$ is a
+    what it did, and shows a tqdm bar if ``progress`` (``None``: on a terminal, after 2 s); the shallow family
+    keeps the budget in its 0-factor search (not started when predicted to end past it: 784-4096-10 needs 6 s) and
+    ignores ``progress``; a budget that is not a finite number of seconds $\\ge 0$ is a
     :class:`~semialg.errors.ParameterError`. Cost: that of the family's construction."""
     if budget is not None:
         budget = check_budget(budget, "the fibre budget", seconds=True)
@@ -68,8 +69,9 @@ def fibre_dimension(net: Network) -> int:
 
 def hidden_symmetries(net: Network, budget: float | None = 60.0, progress: bool | None = None) -> tuple:
     """Every :class:`~semialg.core.mechanism.Mechanism` beyond $G$ present at ``net``. ``budget`` and
-    ``progress`` as for :func:`combinatorial_type`, which the bottleneck family needs first.
-    Cost: that of the family (shallow: $O(n(m+k))$ plus an exact 0-factor search)."""
+    ``progress`` as for :func:`combinatorial_type`, which the bottleneck family needs first; the shallow family keeps
+    the budget in its exact 0-factor search (:class:`~semialg.errors.UndecidedError` when predicted to end past it).
+    Cost: that of the family (shallow: $O(n(m+k))$ plus the 0-factor search, 784-4096-10: about 7 s)."""
     if budget is not None:
         budget = check_budget(budget, "the hidden symmetries budget", seconds=True)
     return tuple(ask("hidden_symmetries", net,

@@ -31,7 +31,7 @@ from semialg.core.exact import normalise_row
 from semialg.core.modular import rank_mod_seconds, rank_one_independent
 from semialg.core.network import Network
 from semialg.engine.regions import regions
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, UndecidedError
 from semialg.geometry.polyhedron import decide
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set, zero_sum_sets
 
@@ -231,13 +231,15 @@ def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None
     return find_zero_sum_set(flip_terms(net, l), budget, deadline)
 
 
-def zero_factors(net: Network, l: int, limit: int = 32) -> list[tuple[int, ...]]:
+def zero_factors(net: Network, l: int, limit: int = 32, deadline: float | None = None) -> list[tuple[int, ...]]:
     """Every 0-factor of layer ``l`` among its live neurons (neither dead nor constant): the non-empty sets $S$
     with $\\sum_{i \\in S} W_{l+1}[:,i]\\,W_l[i,:] = 0$, as :func:`semialg.geometry.zero_sum.zero_sum_sets` lists
     them (components of at most ``limit`` dependent vectors; :class:`~semialg.errors.UndecidedError` beyond). Cost:
     one exact kernel of the :func:`flip_terms`, then a meet-in-the-middle search exponential in half of each
     component's size — unless :func:`~semialg.core.modular.rank_one_independent` certifies the flip terms
     independent in $O(n^2(n_{l+1} + n_{l-1}))$ (then there is none; a 784-4096-10 layer: 6 s, not minutes).
+    Neither stage is started when predicted to end past ``deadline`` (a ``time.monotonic()`` value; ``None``: none;
+    :func:`predicted_late`): :class:`~semialg.errors.UndecidedError` then, saying which.
 
     >>> zero_factors(Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]]), 1)
     [(0, 1, 2)]
@@ -245,9 +247,19 @@ def zero_factors(net: Network, l: int, limit: int = 32) -> list[tuple[int, ...]]
     off = set(dead_neurons(net, l)) | set(constant_neurons(net, l))
     live = [i for i in range(len(net.weights[l - 1])) if i not in off]
     W, C = net.weights[l - 1], net.weights[l]
-    if rank_one_sketch(net, l, 0) if len(live) == W.shape[0] else \
+    whole = len(live) == W.shape[0]
+    seconds = rank_one_sketch_seconds(net, l, 0) if whole else rank_mod_seconds(len(live), len(live))
+    if predicted_late(deadline, seconds):
+        raise UndecidedError(f"0-factors of layer {l}: nothing decided within the budget (deadline): the rank-one "
+                             f"sketch of {len(live)} live neurons ({len(live)} x {len(live)} rank modulo p, "
+                             f"predicted {seconds:.3g} s) would end past it")
+    if rank_one_sketch(net, l, 0) if whole else \
             rank_one_independent([tuple(r[i] for r in C) for i in live], [W[i] for i in live]):
         return []
+    if predicted_late(deadline, zero_factor_seconds(net, l)):
+        raise UndecidedError(f"0-factors of layer {l}: the rank-one sketch did not certify the {len(live)} flip terms "
+                             f"independent, and the exact search (predicted {zero_factor_seconds(net, l):.3g} s "
+                             f"before its exact stages) would end past the budget (deadline)")
     return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit)]
 
 

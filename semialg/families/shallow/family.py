@@ -46,8 +46,8 @@ class ShallowFamily(Family):
     def stabilizer(self, net: Network, **options) -> Stabilizer:
         return stabilizer(net)     # closed form: no budget needed
 
-    def fibre(self, net: Network, **options) -> ShallowFibre:
-        return fibre(net)      # built lazily and fast: no budget needed
+    def fibre(self, net: Network, budget: float | None = None, **options) -> ShallowFibre:
+        return fibre(net, budget=budget)      # built lazily; the budget is for the 0-factor search
 
     def fibre_dimension(self, net: Network) -> int:
         """The dimension of the fibre: the maximum over its non-empty components (not $D - \\dim_{\\rm fun}$,
@@ -57,8 +57,8 @@ class ShallowFamily(Family):
     def minimal_width_network(self, net: Network) -> Network:
         return minimal_form(net)
 
-    def mechanisms(self, net: Network, **options) -> tuple[Mechanism, ...]:
-        return tuple(hidden_symmetries(net))      # fast: no budget needed
+    def mechanisms(self, net: Network, budget: float | None = None, **options) -> tuple[Mechanism, ...]:
+        return tuple(hidden_symmetries(net, budget=budget))
 
     def closed_form_dimension(self, net: Network) -> int:
         return shallow_functional_dimension(net)

@@ -11,6 +11,7 @@ Lemmas 10–11); every other parameter gets the union over combinatorial types o
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -110,7 +111,7 @@ class _PermFlipIndex:
                 yield p, S
 
 
-def fibre(net: Network, limit: int = 32) -> ShallowFibre:
+def fibre(net: Network, limit: int = 32, budget: float | None = None) -> ShallowFibre:
     """The fibre of a shallow $\\theta$ in its own architecture, as an explicit semi-algebraic set.
 
     For distinct hyperplanes and no dead neuron:
@@ -121,13 +122,20 @@ def fibre(net: Network, limit: int = 32) -> ShallowFibre:
     non-zero entry of the latter: $m$ of them, not $\\binom{m+1}{2}$) vanish,
     $(w'_i, b'_i)\\cdot(\\tilde w_{\\pi(i)}, \\tilde b_{\\pi(i)}) > 0$, $c' = c_S$.
     Every other parameter (dead or constant neurons, twins, opposite pairs) gets the union over combinatorial
-    types of :func:`typed_fibre`. Cost: $O(n(m+k))$ plus the exact 0-factor search (exponential in half of each
-    component of dependent neurons, at most ``limit`` each).
+    types of :func:`typed_fibre`. Cost: $O(n(m+k))$ plus the exact 0-factor search of :func:`zero_factors`: a rank-one
+    sketch ($n \\times n$ rank modulo a prime; 784-256-10: 0.3 s, 784-4096-10: 6 s) settles generic weights, else an
+    exact search exponential in half of each component of dependent neurons (at most ``limit`` each). A search
+    predicted to end past ``budget`` seconds (``None``: no limit) is not started: :class:`~semialg.errors.UndecidedError`
+    says so (a search predicted under a second always runs). The components, and the index that
+    :meth:`~ShallowFibre.contains` locates members with, are built on first use.
+
+    >>> fibre(Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]]), budget=0).flip_sets
+    ((), (0, 1))
     """
     v = ShallowView.of(net)
     if not is_orbit_case(net):
         return typed_fibre(net)
-    flips = ((),) + tuple(zero_factors(net, limit))
+    flips = ((),) + tuple(zero_factors(net, limit, budget))
     V = net.variables()
     m, k, n = len(v.w[0]), len(v.c), v.n
     flipped = {S: ShallowView.of(flip_neurons(net, S)) for S in flips}
@@ -152,12 +160,18 @@ def fibre(net: Network, limit: int = 32) -> ShallowFibre:
         return FibreComponent(V.flat, tuple(dict.fromkeys(eqs)), tuple(pos), label=f"pi={perm}, S={S}",
                               index=index, dimension=n, sampler=lambda j, seed: _orbit_member(net, j, seed))
 
-    keys = [normalise_row(v.w[i] + (v.b[i],)) for i in range(n)]
-    slot: dict = {}     # fingerprint -> neurons (exact keys compared on lookup)
-    for i, (key, _, _) in enumerate(keys):
-        slot.setdefault(fingerprint(key), []).append(i)
+    @functools.cache
+    def index() -> tuple[list, dict]:
+        # the normalised rows and fingerprint -> neurons (exact keys compared on lookup); 3.5 s at 784-4096-10, so
+        # only once a member is located
+        keys = [normalise_row(v.w[i] + (v.b[i],)) for i in range(n)]
+        slot: dict = {}
+        for i, (key, _, _) in enumerate(keys):
+            slot.setdefault(fingerprint(key), []).append(i)
+        return keys, slot
 
     def locate(point):
+        keys, slot = index()
         other = point if isinstance(point, Network) else Network.from_parameters(net.architecture, point)
         ov = ShallowView.of(other)
         perm, S = [], []

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Iterator, Sequence
 
 from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import rank, row_basis, vadd
 from semialg.core.network import Network
+from semialg.core.symmetry import GroupElement
+from semialg.engine.neurons import (constant_neurons, dead_neurons, predicted_late, rank_one_sketch,
+                                    rank_one_sketch_seconds)
 from semialg.errors import ArchitectureError, CertificateError, UndecidedError, check_budget
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form
 from semialg.families.shallow.kink_tensors import KinkTensors, LinearShares
-from semialg.families.shallow.view import ZERO, ShallowView
+from semialg.families.shallow.view import ZERO, ShallowView, neuron_lines
 from semialg.geometry.zero_sum import find_subset_with_sum
 
 __all__ = ["minimal_form", "minimal_representative"]
 
 
-def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Network:
+def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: float | None = 60.0,
+                 progress: bool | None = None) -> Network:
     """A minimal-width network realizing $f_\\theta$, canonical: it depends only on $K(\\theta)$.
 
     Every kink hyperplane needs one neuron; the linear part must be absorbed as $L = -\\sum_{H\\in F}
@@ -31,29 +36,49 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20) -> Networ
     Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``. Beyond, with linearly independent
     normals the shares $L = \\sum_H \\ell_H u_H^T + L_\\perp$ decide it outright
     (:class:`~semialg.families.shallow.kink_tensors.KinkTensors`: width $N$ iff $L_\\perp = 0$ and every
-    $\\ell_H \\in \\{0, -\\delta_H\\}$, $N + 1$ through $H_0$ iff only $H_0$'s share is not); with dependent ones
-    exact subset sums over the tensors $\\delta_H \\otimes u_H$
+    $\\ell_H \\in \\{0, -\\delta_H\\}$, $N + 1$ through $H_0$ iff only $H_0$'s share is not). With dependent ones
+    (always when $N > m$, as at 784-4096-10), a parameter with one live neuron per hyperplane is already a width-$N$
+    realization, oriented by the signs $s_i$ of its neurons; when the rank-one sketch
+    (:func:`~semialg.engine.neurons.rank_one_sketch`) proves the tensors $\\delta_H \\otimes u_H$ independent, that
+    $F$ is the only one, so the answer (784-4096-10: 15 s, not hours). Otherwise
+    exact subset sums over the tensors
     (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, with their Gram matrix from the factors) decide width
     $N$, then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$ while ``budget`` lasts (a Gram
     matrix and a solve each, $(N + 1)^3/256$ units) — but first a screen modulo a prime
     (:meth:`~semialg.families.shallow.kink_tensors.KinkTensors.screen`, one inverse for all $H_0$) leaves at most
     one $F$ per question, checked exactly, and the solves only for the $H_0$ it cannot decide (784-1024-10 with a
     merged pair: 15 s, where the solve for width $N$ alone took 120 s) — else uses opposite pairs with
-    $F = \\emptyset$ — still minimal for
-    $k = 1$. :class:`ArchitectureError` when the budget is spent. Cost: $O(2^N)$ exact residual tests within the
-    limit; beyond, one $N \\times N$ integer solve for independent normals (784-256-10: 1 s), else $O(N^2(m + k))$
-    for the Gram matrix and a solve per hyperplane tried.
+    $F = \\emptyset$ — still minimal for $k = 1$.
+
+    Two budgets: ``budget`` counts those work units (as it always has; :class:`ArchitectureError` when spent), and
+    ``seconds`` bounds the wall clock (``None``: no limit): a stage predicted to end past it (the sketch, a Gram
+    matrix, the screen, a solve; :func:`~semialg.engine.neurons.predicted_late`) is not started and
+    :class:`~semialg.errors.UndecidedError` says what was decided (a stage predicted under a second always runs, so
+    small networks get their answer with ``seconds=0``). ``progress`` shows a tqdm bar over the hyperplanes $H_0$
+    tried (``None``: on a terminal, after 2 s). Cost: $O(2^N)$ exact residual tests within the limit; beyond, one
+    $N \\times N$ integer solve for independent normals (784-256-10: 1 s), the sketch ($O(N^2(m + k + N))$ modulo a
+    prime) with one live neuron per hyperplane, else $O(N^2(m + k))$ for the Gram matrix and a solve per hyperplane
+    tried.
 
     >>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
     >>> minimal_form(net).widths
     (1, 2, 1)
     """
     budget = check_budget(budget)
+    deadline = None if seconds is None else time.monotonic() + check_budget(seconds, "seconds",
+                                                                            seconds=True)
     K = canonical_form(net)
     N = K.num_kinks
     if N > limit:
         try:
-            F, plan = _absorbing_set(K, budget)
+            T = KinkTensors(K)
+            if T.shares() is None:      # dependent normals: no shares to decide by
+                out = _own_orientation(net, K, deadline)
+                if out is not None:
+                    return out
+            F, plan = _absorbing_set(T, budget, deadline, progress)
+        except _SecondsSpent as exc:
+            raise UndecidedError(f"minimal form of {N} kinks: {exc}") from None
         except UndecidedError as exc:
             raise ArchitectureError(f"minimal form of {N} kinks: {exc}") from None
     else:
@@ -155,20 +180,71 @@ def _residual(K: CanonicalForm, F: Sequence[int]) -> list[list[fmpq]]:
     return R
 
 
-def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict]:
-    """$F$ and the plan for the residual: by the shares of $L$ when the normals are linearly independent, else by the
-    screen modulo a prime with its candidates checked exactly, and by exact subset sums over the tensors
-    $\\delta_H \\otimes u_H$ (with their Gram matrices from the factors) for what the screen leaves."""
-    N, k = K.num_kinks, K.output_dim
-    T = KinkTensors(K)
+class _SecondsSpent(UndecidedError):
+    """A stage of :func:`_absorbing_set` predicted to end past the deadline (the count budget raises the plain
+    :class:`UndecidedError` that :func:`minimal_form` turns into :class:`ArchitectureError`)."""
+
+
+#: Predicted seconds per multiply-add of the integer Gram matrix of the normals and rows of $L$ (measured:
+#: 784-4096-10, $4106^2 \\cdot 784$ of them, 32 s), per word operation of an $N \\times N$ inverse modulo a prime
+#: (784-1024-10: 3 s) and per $N^3$ of the exact solve of :func:`~semialg.geometry.zero_sum.find_subset_with_sum`
+#: (784-1024-10: 120 s).
+GRAM_SECONDS, INVERSE_SECONDS, SOLVE_SECONDS = 2.4e-9, 3e-9, 1.1e-7
+
+
+def _keep(deadline: float | None, seconds: float, what: str, done: str) -> None:
+    """Raise :class:`_SecondsSpent` when ``what``, predicted to take ``seconds``, would end past ``deadline``."""
+    if predicted_late(deadline, seconds):
+        raise _SecondsSpent(f"{done}; {what} (predicted {seconds:.3g} s) would end past the budget (deadline)")
+
+
+def _own_orientation(net: Network, K: CanonicalForm, deadline: float | None) -> Network | None:
+    """The minimal form when ``net`` has one live neuron per hyperplane and the rank-one sketch proves the tensors
+    $\\delta_H \\otimes u_H = s_i a_i w_i^T$ independent: then $L = \\sum_{s_i = -1} a_i w_i^T = -\\sum_{H \\in F}
+    \\delta_H u_H^T$ for $F$ the hyperplanes of the neurons with $s_i = -1$, the only such $F$, and the realization of
+    $(F, \\emptyset)$ is $g\\cdot\\theta$ for $g$ ordering the neurons as the kinks and scaling neuron $i$ by
+    $1/\\mu_i$ — the function is kept by construction, so the $O(nm)$ rational re-check of the canonical form
+    (20 s and 6 GB at 784-4096-10) is not needed. ``None`` otherwise (then the general search decides), or
+    :class:`_SecondsSpent` when the sketch would end past ``deadline``. Cost: $O(n(m + k))$ and the sketch."""
+    n = net.widths[1]
+    if K.num_kinks != n or dead_neurons(net, 1) or constant_neurons(net, 1):
+        return None
+    lines = neuron_lines(ShallowView.of(net))
+    if lines.count != n:
+        return None
+    _keep(deadline, rank_one_sketch_seconds(net, 1, 0), f"the rank-one sketch that would prove the orientation of the "
+          f"parameter the only one ({n} x {n} rank modulo p)", "the normals are dependent")
+    if not rank_one_sketch(net, 1, 0):
+        return None
+    keys = lines.keys()
+    at = {h: i for i, h in enumerate(lines.line)}
+    perm = [at[h] for h in sorted(range(n), key=keys.__getitem__)]   # the order of K.kinks
+    return GroupElement([perm], [[1 / lines.scale[i] for i in perm]]).act(net)
+
+
+def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
+                   progress: bool | None = None) -> tuple[tuple[int, ...], dict]:
+    """$F$ and the plan for the residual of the canonical form of ``T``: by the shares of $L$ when the normals are
+    linearly independent, else by the screen modulo a prime with its candidates checked exactly, and by exact subset sums over the tensors
+    $\\delta_H \\otimes u_H$ (with their Gram matrices from the factors) for what the screen leaves. Stages predicted
+    to end past ``deadline`` raise :class:`_SecondsSpent`."""
+    K = T.K
+    N, k, m = K.num_kinks, K.output_dim, K.input_dim
     shares = T.shares()
     if shares is not None:
         return _absorbing_set_by_shares(K, shares)
+    gram = GRAM_SECONDS * (N + k) ** 2 * m
     spent = (N + 1) ** 2 * (k + 1) // 64      # the screen: k + 2 products and inverses modulo p, in word operations
-    screened = T.screen(one_more=False) if spent <= budget else None
+    screened = None
+    if spent <= budget:
+        _keep(deadline, gram + INVERSE_SECONDS * N ** 3, "the screen modulo a prime (the Gram matrix and an inverse)",
+              "the normals are dependent")
+        screened = T.screen(one_more=False)
     if screened is not None:
         if screened.orientation is not None and not any(x for row in _residual(K, screened.orientation) for x in row):
             return screened.orientation, {}
+        _keep(deadline, (k + 1) * INVERSE_SECONDS * N ** 3, f"the screen of width {N + 1} ({k + 1} products modulo p)",
+              f"width {N} is excluded")
         screened = T.screen()
         for h0, F in screened.through:
             t = _carried_by(_residual(K, F), K.kinks[h0][0][:-1])
@@ -178,16 +254,22 @@ def _absorbing_set(K: CanonicalForm, budget: int) -> tuple[tuple[int, ...], dict
     vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks]
     target = tuple(-x for x in flat(K.linear))
     if screened is None:
+        _keep(deadline, gram + SOLVE_SECONDS * N ** 3, f"the exact subset sum for width {N} (a Gram matrix and an "
+              f"exact solve)", "the normals are dependent and the screen did not apply")
         F = find_subset_with_sum(vecs, target, budget, gram=T.gram(range(N)))
         if F is not None:
             return F, {}
+    from tqdm.auto import tqdm
     candidates = range(N) if screened is None else screened.undecided
-    for tried, h0 in enumerate(candidates):
+    for tried, h0 in enumerate(tqdm(candidates, desc=f"minimal form: width {N + 1}", unit="hyperplane", delay=2,
+                                    leave=False, disable=None if progress is None else not progress)):
         spent += (N + 1) ** 3 // 256          # a Gram matrix and an N x N solve per hyperplane H0: O(N^3)
+        left = (f"width {N + 1} is undecided: {tried} of the {len(candidates)} kink hyperplanes "
+                f"{'the screen modulo a prime left ' if screened is not None else ''}tried (a Gram matrix and an exact "
+                f"solve each)")
         if spent > budget:
-            raise UndecidedError(f"width {N + 1} is undecided: {tried} of the {len(candidates)} kink hyperplanes "
-                                 f"{'the screen modulo a prime left ' if screened is not None else ''}tried (a "
-                                 f"Gram matrix and an exact solve each) within the budget {budget}")
+            raise UndecidedError(f"{left} within the budget {budget}")
+        _keep(deadline, gram + SOLVE_SECONDS * N ** 3, "the next", left)
         u = K.kinks[h0][0][:-1]
         j = next(j for j, x in enumerate(u) if x != 0)
         m = len(u)

@@ -12,6 +12,7 @@ a_{\\pi(i)}/\\lambda_i)$. Beyond it: dead neurons, twins, opposite pairs and 0-f
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from flint import fmpq
@@ -21,43 +22,59 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.engine.neurons import zero_factors
-from semialg.families.shallow.view import (ZERO, ShallowView, hyperplanes, integer_neuron_rows, neuron_invariant,
-                                           neuron_lines, primitive_rows)
+from semialg.engine.neurons import constant_neurons, dead_neurons, zero_factors
+from semialg.errors import check_budget
+from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_rows, neuron_invariant, neuron_lines,
+                                           primitive_rows)
 
 __all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
 
 
-def hidden_symmetries(net: Network, limit: int = 32) -> list[Mechanism]:
+def hidden_symmetries(net: Network, limit: int = 32, budget: float | None = None) -> list[Mechanism]:
     """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, 0-factor sets.
 
-    Cost: $O(n(m+k))$ for the first three; the 0-factor search is exact and exponential in half the size of each
-    component of linearly dependent vectors $a_i w_i^T$ (at most ``limit``). Neuron indices are 0-based.
+    Cost: $O(n(m+k))$ vectorised for the first three (dead and constant neurons from the integer forms, hyperplanes by
+    :func:`~semialg.families.shallow.view.neuron_lines`; rational keys only of the hyperplanes shared by several
+    neurons); then :func:`~semialg.engine.neurons.zero_factors`: a rank-one sketch ($n \\times n$ rank modulo a prime;
+    784-4096-10: 6 s) settles generic weights, else an exact search exponential in half the size of each component
+    of linearly dependent vectors $a_i w_i^T$ (at most ``limit``). A search predicted to end past ``budget`` seconds
+    (``None``: no limit) is not started: :class:`~semialg.errors.UndecidedError` says so (one predicted under a
+    second always runs). Neuron indices are 0-based.
+
+    >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]]), budget=0)]
+    ['twins']
     """
     v = ShallowView.of(net)
-    m, k = len(v.w[0]), len(v.c)
+    deadline = None if budget is None else time.monotonic() + check_budget(budget, "the hidden symmetries budget",
+                                                                           seconds=True)
+    m, k = net.architecture.input_dim, len(v.c)
     out: list[Mechanism] = []
-    for i in range(v.n):
-        if not any(v.a[i]) and (any(v.w[i]) or v.b[i]):
+    dead, constant = set(dead_neurons(net, 1)), set(constant_neurons(net, 1))
+    for i in sorted(dead | constant):
+        if i in dead and (i not in constant or v.b[i]):
             out.append(Mechanism("dead_output", True, m + 1, 1, (i,),
                                       f"a_{i + 1} = 0: (w_{i + 1}, b_{i + 1}) is free"))
-        elif any(v.a[i]) and not any(v.w[i]):
+        elif i not in dead:
             out.append(Mechanism("dead_input", True, k + 1, 1, (i,),
                                       f"w_{i + 1} = 0: (a_{i + 1}, b_{i + 1}) is free, c compensates"))
-        elif not any(v.a[i]) and not any(v.w[i]) and not v.b[i]:
+        else:
             out.append(Mechanism("zero_neuron", True, m + 1 + k, 1, (i,),
                                       f"neuron {i + 1} is zero: a_{i + 1} or (w_{i + 1}, b_{i + 1}) is free"))
-    hp = hyperplanes(v)
+    lines = neuron_lines(v)
+    members: dict = {}
+    for i, (h, sign) in enumerate(zip(lines.line, lines.sign, strict=True)):
+        if h >= 0 and i not in dead:
+            members.setdefault(h, []).append((i, sign))
     opposite = []
-    for key, mem in sorted((hp.key[fp], mem) for fp, mem in hp.members.items()):
+    for key, mem in sorted((lines.key(h), mem) for h, mem in members.items() if len(mem) > 1):
         for sign in (1, -1):
-            group = tuple(i for i, s, _ in mem if s == sign)
+            group = tuple(i for i, s in mem if s == sign)
             if len(group) > 1:
                 out.append(Mechanism("twins", True, (len(group) - 1) * k, 1, group,
                                           f"neurons {[i + 1 for i in group]} share an oriented hyperplane: "
                                           f"their kinks redistribute with fixed sum"))
-        if {s for _, s, _ in mem} == {1, -1}:
-            opposite.append((key, tuple(i for i, _, _ in mem)))
+        if {s for _, s in mem} == {1, -1}:
+            opposite.append((key, tuple(i for i, _ in mem)))
     if opposite:
         # Shifts t_H in R^k trade kink for affine part on each such hyperplane, subject to
         # sum_H t_H u_H^T = 0 (the linear part of f is fixed; the constants go into c): a k (h - rank U)
@@ -68,7 +85,7 @@ def hidden_symmetries(net: Network, limit: int = 32) -> list[Mechanism]:
                                   f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
                                   f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
                                   f"a {free}-dimensional family"))
-    for S in zero_factors(net, 1, limit):
+    for S in zero_factors(net, 1, limit, deadline):
         out.append(Mechanism("zero_factor", False, 0, 2, S,
                                   f"sum of a_i w_i^T over {[i + 1 for i in S]} is 0: flipping them "
                                   f"(c += sum a_i b_i) keeps f (M4)"))

@@ -26,6 +26,7 @@ $e = d + \\sum_{s_H = -1}\\delta_H\\beta_H$ (the canonical form $K(\\theta) = ((
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -35,35 +36,44 @@ from semialg.core.exact import dot, rank, to_vector
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.engine import neurons
+from semialg.errors import check_budget
 from semialg.families.shallow.canonical import canonical_form
 from semialg.families.shallow.view import ZERO, ShallowView, Vec
 
 __all__ = ["zero_factors", "zero_factor_rank", "ZeroFactorReduction", "zero_factor_reduction"]
 
 
-def zero_factors(net: Network, limit: int = 32) -> list[tuple[int, ...]]:
+def zero_factors(net: Network, limit: int = 32, budget: float | None = None) -> list[tuple[int, ...]]:
     """Every 0-factor of $\\theta$ (0-based neuron indices, live neurons only).
 
-    Cost: one exact kernel of the vectors $\\operatorname{vec}(a_i w_i^T)$ plus an exhaustive search, meet in the
-    middle, over each component of its support (at most ``limit`` vectors each; :class:`~semialg.errors.UndecidedError`
-    beyond — deciding whether a 0-factor exists contains subset sum).
+    Cost: first the rank-one sketch (an $n \\times n$ rank modulo a prime, $O(n^2(m + k + n))$; 784-4096-10: 6 s), which
+    proves that there is none for generic weights; else one exact kernel of the vectors $\\operatorname{vec}(a_i w_i^T)$
+    plus an exhaustive search, meet in the middle, over each component of its support (at most ``limit`` vectors
+    each; :class:`~semialg.errors.UndecidedError` beyond — deciding whether a 0-factor exists contains subset sum).
+    A stage predicted to end past ``budget`` seconds (``None``: no limit) is not started:
+    :class:`~semialg.errors.UndecidedError` (stages predicted under a second always run, so small networks get their
+    answer with any budget).
+
+    >>> zero_factors(Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]]), budget=0)
+    [(0, 1, 2)]
     """
     ShallowView.of(net)
-    return neurons.zero_factors(net, 1, limit)
+    deadline = None if budget is None else time.monotonic() + check_budget(budget, "the 0-factor budget", seconds=True)
+    return neurons.zero_factors(net, 1, limit, deadline)
 
 
-def zero_factor_rank(net: Network, limit: int = 32) -> int:
+def zero_factor_rank(net: Network, limit: int = 32, budget: float | None = None) -> int:
     """The 0-factor rank of $\\theta$: the dimension of the span of the indicator vectors $\\mathbf 1_S$ of its
     0-factors — the number of independent 0-factor flips ($0$ iff $\\theta$ has no 0-factor). When the 0-factors
     are the unions of $r$ disjoint minimal ones, the rank is $r$ and there are $2^r$ flip sets (with $\\emptyset$).
 
-    Cost: that of :func:`zero_factors` plus one exact rank.
+    Cost: that of :func:`zero_factors` (which keeps ``budget``) plus one exact rank.
 
     >>> zero_factor_rank(Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]]))
     1
     """
     n = net.widths[1]
-    rows = [[fmpq(int(i in S)) for i in range(n)] for S in zero_factors(net, limit)]
+    rows = [[fmpq(int(i in S)) for i in range(n)] for S in zero_factors(net, limit, budget)]
     return rank(rows) if rows else 0
 
 
