@@ -1,0 +1,188 @@
+"""The shallow family keeps a seconds budget at the widths people train (784-4096-10): ``fibre``,
+``hidden_symmetries`` and the 0-factor search do not start a rank-one sketch predicted to end past it, and
+``minimal_form`` (``seconds=``) neither its sketch nor a Gram matrix, screen or solve. Oracles: the per-neuron
+definitions (every subset for the 0-factors, ``any`` of every row for dead neurons, ``normalise_row`` for the
+hyperplanes), the exhaustive minimal form (``limit=20``) and the general search it skips."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+
+import numpy as np
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from semialg.core.exact import normalise_row
+from semialg.errors import UndecidedError
+from semialg.families.shallow import minimal
+from semialg.families.shallow.canonical import canonical_form
+from semialg.families.shallow.fibre import fibre
+from semialg.families.shallow.kink_tensors import KinkTensors
+from semialg.families.shallow.symmetries import hidden_symmetries
+from semialg.families.shallow.zero_factor import zero_factors
+
+
+def _kaiming(widths, seed=0) -> sa.Network:
+    """float32 Kaiming weights and uniform biases, read exactly (the ``kaiming`` survey distribution)."""
+    rng = np.random.default_rng(seed)
+    Ws = [(rng.standard_normal((b, a)) * np.sqrt(2 / a)).astype(np.float32) for a, b in zip(widths[:-1], widths[1:])]
+    bs = [rng.uniform(-1, 1, b).astype(np.float32) / np.float32(np.sqrt(a)) for a, b in zip(widths[:-1], widths[1:])]
+    return sa.Network.from_arrays(Ws, bs)
+
+
+def _planted(seed: int, arch=(2, 5, 2)) -> sa.Network:
+    """A small exact network with, at random, a dead, constant or zero neuron, a twin or opposite pair, a 0-factor."""
+    rng = random.Random(seed)
+    m, n, k = arch
+    q = lambda: fmpq(rng.randint(-3, 3), rng.randint(1, 3))  # noqa: E731
+    W = [[q() for _ in range(m)] for _ in range(n)]
+    b = [q() for _ in range(n)]
+    A = [[q() for _ in range(n)] for _ in range(k)]
+    kind = rng.choice(["dead", "constant", "zero", "twin", "opposite", "factor", "none"])
+    i, j, t = rng.sample(range(n), 3)
+    if kind in ("dead", "zero"):
+        for r in range(k):
+            A[r][i] = fmpq(0)
+    if kind in ("constant", "zero"):
+        W[i] = [fmpq(0)] * m
+        b[i] = fmpq(0) if kind == "zero" else b[i]
+    if kind in ("twin", "opposite"):
+        lam = fmpq(rng.randint(1, 3), rng.randint(1, 3)) * (1 if kind == "twin" else -1)
+        W[j], b[j] = [lam * x for x in W[i]], lam * b[i]
+    if kind == "factor":              # a_i = a_j = a_t, w_t = -(w_i + w_j): flipping {i, j, t} keeps f
+        for r in range(k):
+            A[r][j] = A[r][t] = A[r][i]
+        W[t] = [-(x + y) for x, y in zip(W[i], W[j])]
+    return sa.Network.from_arrays([W, A], [b, [q() for _ in range(k)]])
+
+
+def _zero_factors_by_subsets(net: sa.Network) -> list[tuple[int, ...]]:
+    (W, _), (A, _) = net.layers()
+    n, m, k = len(W), len(W[0]), len(A)
+    live = [i for i in range(n) if any(W[i]) and any(A[r][i] for r in range(k))]
+    out = []
+    for size in range(1, len(live) + 1):
+        for S in itertools.combinations(live, size):
+            if all(sum((A[r][i] * W[i][j] for i in S), fmpq(0)) == 0 for r in range(k) for j in range(m)):
+                out.append(S)
+    return out
+
+
+def _mechanisms_by_definition(net: sa.Network) -> list[tuple[str, tuple[int, ...]]]:
+    """Dead neurons by ``any`` of every row and column, twins and opposite pairs by normalising every row."""
+    (W, b), (A, _) = net.layers()
+    n, k = len(W), len(A)
+    out = []
+    for i in range(n):
+        a = any(A[r][i] for r in range(k))
+        if not a and (any(W[i]) or b[i]):
+            out.append(("dead_output", (i,)))
+        elif a and not any(W[i]):
+            out.append(("dead_input", (i,)))
+        elif not a:
+            out.append(("zero_neuron", (i,)))
+    lines: dict = {}
+    for i in range(n):
+        if any(W[i]) and any(A[r][i] for r in range(k)):
+            key, _, s = normalise_row(tuple(W[i]) + (b[i],))
+            lines.setdefault(key, []).append((i, s))
+    opposite = []
+    for key in sorted(lines):
+        for sign in (1, -1):
+            group = tuple(i for i, s in lines[key] if s == sign)
+            if len(group) > 1:
+                out.append(("twins", group))
+        if {s for _, s in lines[key]} == {1, -1}:
+            opposite += [i for i, _ in lines[key]]
+    if opposite:
+        out.append(("opposite", tuple(opposite)))
+    return out + [("zero_factor", S) for S in _zero_factors_by_subsets(net)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_hidden_symmetries_and_fibre_keep_their_answers_at_budget_zero(seed):
+    net = _planted(seed)
+    assert [(m.name, m.neurons) for m in hidden_symmetries(net, budget=0)] == _mechanisms_by_definition(net)
+    assert sorted(zero_factors(net, budget=0)) == sorted(_zero_factors_by_subsets(net))
+    F = fibre(net, budget=0)
+    if hasattr(F, "flip_sets"):
+        assert F.flip_sets == fibre(net).flip_sets
+        assert F.contains(net) and F.contains(F.sample(seed=seed))
+    assert sa.hidden_symmetries(net, budget=0) == tuple(hidden_symmetries(net))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from([(2, 4, 3), (3, 5, 2), (2, 6, 2), (2, 5, 3)]))
+def test_minimal_form_keeps_its_answer_by_the_own_orientation(seed, arch):
+    """``limit=0`` sends every network past the exhaustive search; with dependent normals and independent tensors it
+    is then the parameter's own orientation (no Gram matrix), which must equal the general search and the
+    exhaustive answer, with any seconds budget."""
+    net = _planted(seed, arch) if seed % 2 else sa.Network.random(arch, seed=seed, height=3)
+    K = canonical_form(net)
+    fast = minimal.minimal_form(net, limit=0, seconds=0)
+    F, plan = minimal._absorbing_set(KinkTensors(K), 2 ** 20)
+    assert fast == minimal._realize(K, F, plan).network() == minimal.minimal_form(net, limit=20)
+    assert canonical_form(fast) == K
+
+
+def test_the_own_orientation_is_taken_when_it_is_the_only_one():
+    net = sa.Network.random((2, 4, 3), seed=3)
+    K = canonical_form(net)
+    assert KinkTensors(K).shares() is None
+    out = minimal._own_orientation(net, K, None)
+    assert out is not None and out == minimal.minimal_form(net, limit=20) and canonical_form(out) == K
+
+
+def test_spent_budgets_raise_undecided():
+    """A rank-one sketch predicted past the deadline is not started (here: a deadline already passed, a sketch
+    predicted at more than a second)."""
+    net = _kaiming((784, 2048, 10))
+    for call in (lambda: sa.fibre(net, budget=0), lambda: sa.hidden_symmetries(net, budget=0),
+                 lambda: zero_factors(net, budget=0), lambda: sa.minimal_form(net, seconds=0)):
+        with pytest.raises(UndecidedError, match="budget|deadline"):
+            call()
+
+
+def test_minimal_form_of_dependent_tensors_keeps_its_seconds():
+    """A planted 0-factor makes the tensors dependent: then the screen (a Gram matrix of 1,034 integer rows and an
+    inverse modulo p, predicted 5 s) is not started past ``seconds``."""
+    net = _kaiming((784, 1024, 10), seed=1)
+    (W, b), (A, c) = net.layers()
+    W = [list(r) for r in W]
+    A = [list(r) for r in A]
+    for r in range(len(A)):
+        A[r][1] = A[r][2] = A[r][0]
+    W[2] = [-(x + y) for x, y in zip(W[0], W[1])]
+    net = sa.Network.from_arrays([W, A], [b, c])
+    with pytest.raises(UndecidedError, match="budget|deadline") as info:
+        sa.minimal_form(net, seconds=0)
+    assert "screen" in str(info.value)
+
+
+@pytest.mark.parametrize("what", ["fibre", "hidden_symmetries", "minimal_form"])
+def test_784_4096_10_stops_within_its_budget(what):
+    """The sketch alone takes 6 s there: fibre and hidden_symmetries ran 10 s past a budget of 2 s, minimal_form more
+    than 300 s with none. The bound is generous (a loaded machine); it fails for a search that ignores the budget."""
+    net = _kaiming((784, 4096, 10))
+    call = {"fibre": lambda: sa.fibre(net, budget=1.0), "hidden_symmetries": lambda: sa.hidden_symmetries(net, budget=1.0),
+            "minimal_form": lambda: sa.minimal_form(net, seconds=1.0)}[what]
+    start = time.monotonic()
+    with pytest.raises(UndecidedError, match="budget|deadline"):
+        call()
+    assert time.monotonic() - start < 1.0 + 20
+
+
+@pytest.mark.slow
+def test_784_4096_10_is_decided_with_enough_budget():
+    """Kaiming weights have no 0-factor and one live neuron per hyperplane: the sketch says so (6 s), and the
+    minimal form is the parameter itself, normalised (15 s; more than 300 s through the Gram matrix)."""
+    net = _kaiming((784, 4096, 10))
+    assert sa.hidden_symmetries(net, budget=120) == ()
+    assert sa.fibre(net, budget=120).flip_sets == ((),)
+    out = sa.minimal_form(net, seconds=120)
+    assert out.widths == (784, 4096, 10) and sa.equivalent(out, net)
