@@ -169,7 +169,8 @@ def test_784_4096_10_stops_within_its_budget(what):
     """The sketch alone takes 6 s there: fibre and hidden_symmetries ran 10 s past a budget of 2 s, minimal_form more
     than 300 s with none. The bound is generous (a loaded machine); it fails for a search that ignores the budget."""
     net = _kaiming((784, 4096, 10))
-    call = {"fibre": lambda: sa.fibre(net, budget=1.0), "hidden_symmetries": lambda: sa.hidden_symmetries(net, budget=1.0),
+    call = {"fibre": lambda: sa.fibre(net, budget=1.0),
+            "hidden_symmetries": lambda: sa.hidden_symmetries(net, budget=1.0),
             "minimal_form": lambda: sa.minimal_form(net, seconds=1.0)}[what]
     start = time.monotonic()
     with pytest.raises(UndecidedError, match="budget|deadline"):

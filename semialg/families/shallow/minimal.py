@@ -61,7 +61,7 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
     tried.
 
     >>> net = Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]])
-    >>> minimal_form(net).widths
+    >>> minimal_form(net, seconds=0).widths
     (1, 2, 1)
     """
     budget = check_budget(budget)
@@ -186,10 +186,10 @@ class _SecondsSpent(UndecidedError):
 
 
 #: Predicted seconds per multiply-add of the integer Gram matrix of the normals and rows of $L$ (measured:
-#: 784-4096-10, $4106^2 \\cdot 784$ of them, 32 s), per word operation of an $N \\times N$ inverse modulo a prime
-#: (784-1024-10: 3 s) and per $N^3$ of the exact solve of :func:`~semialg.geometry.zero_sum.find_subset_with_sum`
-#: (784-1024-10: 120 s).
-GRAM_SECONDS, INVERSE_SECONDS, SOLVE_SECONDS = 2.4e-9, 3e-9, 1.1e-7
+#: 784-4096-10, $4106^2 \cdot 784$ of them, 32 s), per word operation of an $N \times N$ inverse modulo a prime
+#: (784-1024-10: 3 s), per $N^3$ of the exact solve of :func:`~semialg.geometry.zero_sum.find_subset_with_sum`
+#: (784-1024-10: 120 s) and per entry of the tensors $\delta_H \otimes u_H$ as rationals (784-4096-10: 18 s).
+GRAM_SECONDS, INVERSE_SECONDS, SOLVE_SECONDS, TENSOR_SECONDS = 2.4e-9, 3e-9, 1.1e-7, 5.6e-7
 
 
 def _keep(deadline: float | None, seconds: float, what: str, done: str) -> None:
@@ -225,9 +225,9 @@ def _own_orientation(net: Network, K: CanonicalForm, deadline: float | None) -> 
 def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
                    progress: bool | None = None) -> tuple[tuple[int, ...], dict]:
     """$F$ and the plan for the residual of the canonical form of ``T``: by the shares of $L$ when the normals are
-    linearly independent, else by the screen modulo a prime with its candidates checked exactly, and by exact subset sums over the tensors
-    $\\delta_H \\otimes u_H$ (with their Gram matrices from the factors) for what the screen leaves. Stages predicted
-    to end past ``deadline`` raise :class:`_SecondsSpent`."""
+    linearly independent, else by the screen modulo a prime with its candidates checked exactly, and by exact subset
+    sums over the tensors $\\delta_H \\otimes u_H$ (with their Gram matrices from the factors) for what the screen
+    leaves. Stages predicted to end past ``deadline`` raise :class:`_SecondsSpent`."""
     K = T.K
     N, k, m = K.num_kinks, K.output_dim, K.input_dim
     shares = T.shares()
@@ -250,17 +250,21 @@ def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
             t = _carried_by(_residual(K, F), K.kinks[h0][0][:-1])
             if t is not None:
                 return F, {("existing", h0): t}
+    candidates = range(N) if screened is None else screened.undecided
+    if candidates:
+        _keep(deadline, TENSOR_SECONDS * N * k * m + gram + SOLVE_SECONDS * N ** 3,
+              f"the exact subset sums (the tensors as rationals, a Gram matrix and an exact solve for "
+              f"{'width ' + str(N) + ' and then ' if screened is None else ''}each of {len(candidates)} hyperplanes)",
+              "the normals are dependent and the screen did not apply" if screened is None else
+              f"width {N} is excluded and the screen modulo a prime left {len(candidates)} hyperplanes")
     flat = lambda rows: tuple(x for r in rows for x in r)  # noqa: E731
-    vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks]
+    vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks] if candidates else []
     target = tuple(-x for x in flat(K.linear))
     if screened is None:
-        _keep(deadline, gram + SOLVE_SECONDS * N ** 3, f"the exact subset sum for width {N} (a Gram matrix and an "
-              f"exact solve)", "the normals are dependent and the screen did not apply")
         F = find_subset_with_sum(vecs, target, budget, gram=T.gram(range(N)))
         if F is not None:
             return F, {}
     from tqdm.auto import tqdm
-    candidates = range(N) if screened is None else screened.undecided
     for tried, h0 in enumerate(tqdm(candidates, desc=f"minimal form: width {N + 1}", unit="hyperplane", delay=2,
                                     leave=False, disable=None if progress is None else not progress)):
         spent += (N + 1) ** 3 // 256          # a Gram matrix and an N x N solve per hyperplane H0: O(N^3)
