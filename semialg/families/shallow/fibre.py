@@ -126,8 +126,8 @@ def fibre(net: Network, limit: int = 32, budget: float | None = None) -> Shallow
     sketch ($n \\times n$ rank modulo a prime; 784-256-10: 0.3 s, 784-4096-10: 6 s) settles generic weights, else an
     exact search exponential in half of each component of dependent neurons (at most ``limit`` each). A search
     predicted to end past ``budget`` seconds (``None``: no limit) is not started:
-    :class:`~semialg.errors.UndecidedError` says so (a search predicted under a second always runs). The components, and the index that
-    :meth:`~ShallowFibre.contains` locates members with, are built on first use.
+    :class:`~semialg.errors.UndecidedError` says so (a search predicted under a second always runs). The components,
+    and the index that :meth:`~ShallowFibre.contains` locates members with, are built on first use.
 
     >>> fibre(Network.from_arrays([[[1], [1]], [[1, -1]]], [[0, -1], [0]]), budget=0).flip_sets
     ((), (0, 1))

@@ -65,8 +65,7 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
     (1, 2, 1)
     """
     budget = check_budget(budget)
-    deadline = None if seconds is None else time.monotonic() + check_budget(seconds, "seconds",
-                                                                            seconds=True)
+    deadline = None if seconds is None else time.monotonic() + check_budget(seconds, "seconds", seconds=True)
     K = canonical_form(net)
     N = K.num_kinks
     if N > limit:
@@ -273,7 +272,7 @@ def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
                 f"solve each)")
         if spent > budget:
             raise UndecidedError(f"{left} within the budget {budget}")
-        _keep(deadline, gram + SOLVE_SECONDS * N ** 3, "the next", left)
+        _keep(deadline, gram + SOLVE_SECONDS * N ** 3, "the Gram matrix and solve of the next", left)
         u = K.kinks[h0][0][:-1]
         j = next(j for j, x in enumerate(u) if x != 0)
         m = len(u)
