@@ -194,14 +194,15 @@ def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0,
     r"""Exact rational points showing regime PN and every neuron with $w \ne 0 \ne v$ visible, found as in
     :func:`witnessed_type`: ``(inside, outside, on)`` with $h(\text{inside}) > 0 > h(\text{outside})$ and
     ``on[k]`` a point of $H_k$ with $h > 0$ (``None`` for the neurons with $w_k = 0$ or $v_k = 0$); ``None`` when
-    a witness is not found. The projections on every $H_k$ are ranked from one float product
-    ($W\pi_k(y) = Wy - t\,Ww_k$) and their best points checked exactly in one batch
+    a witness is not found. The projections on every $H_k$ of the points inside $P$ nearest to it
+    (:func:`_nearest_inside`) are ranked from one float product ($W\pi_k(y) = Wy - t\,Ww_k$), their best points
+    rounded and moved onto $H_k$ exactly (:func:`_rounded`), and checked exactly in batches
     (:meth:`~semialg.core.network.Network.evaluate`); only the neurons whose best point fails are pushed one by
     one. ``None`` too once ``deadline`` (a :func:`time.monotonic` value) has passed: the exact check is
-    $O(n_1^2n_0)$ products of integers, in batches of :data:`_CHECKED` points (784-1024-1-10: 10 s; 784-4096: minutes).
+    $O(n_1^2n_0)$ products of integers, in batches of :data:`_CHECKED` points (784-4096: about 2 s each).
     A search cut short by its deadline is kept and resumed by the next call for the same $h$ (the last 2 networks;
     the identifiability routes classify one 784-4096-1-10 network six times, and repeated 2 s of float ranking
-    each). Cost: that of :func:`witnessed_type`, with $O(\text{draws}\cdot n_1^2)$ flops for the ranking."""
+    each). Cost: that of :func:`witnessed_type`, with $O(n_1^2 n_0)$ flops for the ranking ($WW^T$ by blocks)."""
     return _search_of(view, draws, seed).run(deadline)
 
 
@@ -258,22 +259,25 @@ class _VisibilitySearch:
             return False
         Y = np.vstack([np.array([float(t) for t in inside])[None], X])
         (W, b), (V, _) = h.float_layers()
-        planes = {k: (w, bk) for k, (w, bk, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if any(w) and v}
+        pivots = np.argmax(np.abs(W), axis=1)        # the coordinate _rounded moves: |w_kj| the largest in floats
+        planes = {k: (w, bk, int(j)) for k, (w, bk, v, j) in enumerate(zip(view.w, view.b, view.v, pivots, strict=True))
+                  if any(w) and v}
         if len(self.on) < len(planes):
             if self.Z is None:
                 self.Z = Y @ W.T + b
             Z = self.Z               # Z[:, k] / |w_k|^2 is how far y lies from H_k along w_k
-            todo, buf = [k for k in planes if k not in self.on], np.empty_like(Z)
+            todo = [k for k in planes if k not in self.on]
             with np.errstate(over="ignore", invalid="ignore"):
+                near = _nearest_inside(Z, V[0])
                 for start in range(0, len(todo), 128):
                     block = todo[start:start + 128]
                     G = W[block] @ W.T       # rows of W W^T by blocks, not the n_1 x n_1 matrix (4096: 134 MB)
                     for Gk, k in zip(G, block, strict=True):
                         self._spent(deadline)
-                        t = Z[:, k] / Gk[k]
-                        np.subtract(Z, np.multiply.outer(t, Gk, out=buf), out=buf)      # W pi_k(y) + b
-                        best = int(np.argmax(np.maximum(buf, 0.0, out=buf) @ V[0]))
-                        x = Y[best] - t[best] * W[k]
+                        rows = near[:, k]
+                        t = Z[rows, k] / Gk[k]
+                        best = int(np.argmax(np.maximum(Z[rows] - np.multiply.outer(t, Gk), 0.0) @ V[0]))
+                        x = Y[rows[best]] - t[best] * W[k]          # pi_k(y), h(pi_k(y)) the largest
                         self.on[k] = _rounded(x, planes[k]) if np.isfinite(x).all() else None
         on, self.Z = self.on, None
         if self.candidates is None:
@@ -295,6 +299,24 @@ class _VisibilitySearch:
                 return False
         return inside, outside, tuple(on.get(k) for k in range(len(view.w)))
 
+_NEAR = 12          # points inside P projected on each hyperplane by visibility_witnesses
+_HIGH = 4           # and the points where h is the largest
+
+
+def _nearest_inside(Z: np.ndarray, v: np.ndarray) -> np.ndarray:
+    r"""For each neuron $k$ (column of the pre-activations ``Z`` of the points), the rows of the :data:`_NEAR`
+    points with $h > 0$ (in floats) nearest to $H_k$ ($|z_k|$ smallest) and of the :data:`_HIGH` points where
+    $h$ is the largest: their projections on $H_k$ are the candidates. Ranking the projections of all points
+    took 40 s at 784-4096 (a product of $n_1$ rows per point and neuron); these find the same visible
+    neurons there. Cost: $O(	ext{points}\cdot n_1)$."""
+    values = np.maximum(Z, 0.0) @ v
+    high = np.argsort(-values)[:_HIGH]
+    far = np.where((values > 0)[:, None], np.abs(Z), np.inf)
+    m = min(_NEAR, len(Z))
+    near = np.argpartition(far, m - 1, axis=0)[:m] if m < len(Z) else np.tile(np.arange(len(Z))[:, None], Z.shape[1])
+    return np.vstack([near, np.repeat(high[:, None], Z.shape[1], axis=1)])
+
+
 def _one_signed(view: OuterView) -> BottleneckType | None:
     r"""The type when $h$ has one sign by its weights alone: with $e' = e + \sum_{w_i = 0} v_i\sigma(b_i)$, all
     $v_i \ge 0$ ($w_i \ne 0$) and $e' > 0$ give $h > 0$ everywhere (regime T, every $H_k$ inside $P$: V); all
@@ -312,11 +334,11 @@ def _one_signed(view: OuterView) -> BottleneckType | None:
 
 PUSH_STEPS = 96     # subgradient steps of a witness search
 _PUSHED = 8         # candidates pushed
-_CHECKED = 256      # points per exact batch of visibility_witnesses (784-4096: about 15 s each)
+_CHECKED = 256      # points per exact batch of visibility_witnesses (784-4096: about 2 s each)
 
 
 def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, project=None) -> tuple | None:
-    r"""An exact point of $\frac{1}{64}\mathbb{Z}^{n_0}$ (projected exactly on ``plane`` $= (w, b)$,
+    r"""An exact point of $\frac{1}{64}\mathbb{Z}^{n_0}$ (moved exactly onto ``plane`` $= (w, b, j)$ by :func:`_rounded`,
     $w\cdot x + b = 0$, when given) where ``sign`` $\cdot\, h > 0$, rounded from a float candidate; ``None`` if
     neither the best candidate of ``X`` nor the best after :data:`PUSH_STEPS` normalised subgradient steps of the
     :data:`_PUSHED` best (mapped by ``project`` after each step) is one."""
@@ -344,14 +366,18 @@ def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> tuple |
 
 
 def _rounded(x: np.ndarray, plane: tuple | None) -> tuple:
-    """``x`` rounded to $\\frac{1}{64}\\mathbb{Z}^{n_0}$, then projected exactly on ``plane`` $= (w, b)$,
-    $w\\cdot x + b = 0$, when given."""
-    q = tuple(fmpq(int(round(t * 64)), 64) for t in x)
+    r"""``x`` rounded to $\frac{1}{64}\mathbb{Z}^{n_0}$, then moved onto ``plane`` $= (w, b, j)$, $w\cdot x + b = 0$,
+    when given, along coordinate $j$ (one where $|w_j|$ is largest; any with $w_j \ne 0$ is exact): only $x_j$ gets
+    a larger denominator, so that the exact evaluation of $h$ there costs a quarter of that at an orthogonal
+    projection (784-4096)."""
+    q = [fmpq(int(t), 64) for t in np.rint(np.asarray(x, dtype=float) * 64).tolist()]
     if plane is not None:
-        w, b = plane
-        t = (dot(w, q) + b) / dot(w, w)
-        q = tuple(qi - t * wi for qi, wi in zip(q, w, strict=True))
-    return q
+        w, b, j = plane
+        if w[j] == 0:        # the floats of w underflowed
+            j = max(range(len(w)), key=lambda i: abs(w[i]))
+        q[j] = _ZERO
+        q[j] = -(dot(w, q) + b) / w[j]
+    return tuple(q)
 
 
 def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> set[int]:
