@@ -32,7 +32,7 @@ from semialg.errors import ParameterError, ShapeError
 
 __all__ = [
     "to_fmpq", "to_sympy", "to_fraction", "to_vector", "to_matrix", "as_fmpq_mat", "rank", "modular_rank",
-    "nullspace", "solve", "rref", "row_basis", "normalise_row", "fingerprint", "dot", "sparse_vector", "vadd", "fmpq_str", "decimal_str", "PRIME",
+    "nullspace", "solve", "rref", "sparse_modular_rank", "row_basis", "normalise_row", "fingerprint", "dot", "sparse_vector", "vadd", "fmpq_str", "decimal_str", "PRIME",
     "integer_rows", "parse_rational", "interval_point", "MAX_DIGITS", "MAX_EXPONENT",
     "int_str", "count_str", "printable_ints", "nearest_float", "float_array",
 ]
@@ -359,6 +359,44 @@ def modular_rank(M, p: int = PRIME) -> int:
         return 0
     Z, _ = A.numer_denom()
     return nmod_mat(Z, p).rank()
+
+
+def sparse_modular_rank(rows: Iterable[dict], p: int = PRIME) -> int | None:
+    r"""The rank modulo the prime ``p`` of a sparse rational matrix, each row a ``{column: value}`` dict: a lower
+    bound on its rank over $\mathbb{Q}$ (a row's denominators are units mod $p$, and the rank of the numerators can
+    only drop). ``None`` when an entry's denominator is divisible by ``p``. Gaussian elimination on the rows as
+    dicts, each reduced by the pivots of its columns in increasing order. Cost: $O(\sum_r \text{nnz}_r \cdot
+    \text{fill})$; near-diagonal rows (a move per neuron: 4,097 rows of about 3 entries at 784-4096-1-10) in
+    milliseconds, where the dense rational rank took 32 s.
+
+    >>> sparse_modular_rank([{0: fmpq(1), 2: fmpq(1, 2)}, {0: fmpq(2), 2: fmpq(1)}, {1: fmpq(3)}])
+    2
+    """
+    pivots: dict[int, dict[int, int]] = {}          # pivot column -> its row, normalised to 1 there
+    for row in rows:
+        r = {}
+        for j, x in row.items():
+            x = fmpq(x)
+            if int(x.q) % p == 0:
+                return None
+            v = int(x.p) * pow(int(x.q), -1, p) % p
+            if v:
+                r[j] = v
+        while r:
+            j = min(r)
+            piv = pivots.get(j)
+            if piv is None:
+                inv = pow(r[j], -1, p)
+                pivots[j] = {k: v * inv % p for k, v in r.items()}
+                break
+            f = r[j]
+            for k, v in piv.items():
+                w = (r.get(k, 0) - f * v) % p
+                if w:
+                    r[k] = w
+                else:
+                    r.pop(k, None)
+    return len(pivots)
 
 
 def rank(M) -> int:

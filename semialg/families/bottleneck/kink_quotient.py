@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import rank
+from semialg.core.exact import rank, sparse_modular_rank
 from semialg.core.modular import residues
 from semialg.core.network import Network
 from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
@@ -46,8 +46,9 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
     (with the trade $\delta e = 1$, $\delta d = -c$ when the weights alone give $h > 0$) and Jacobian rows at
     sampled inputs until ``deadline`` (:func:`time.monotonic`); ``None`` when the quotient
     does not apply: $c = 0$, no seen line without cancelling subsets, or a zero neuron ($w = 0 = b$: the
-    Jacobian is not defined at any input). Cost: $O(n_1(n_0 + n_3))$ for the moves, their exact rank
-    ($\le C$ columns), and :func:`~semialg.engine.jacobian.sampled_batch` with $C$ columns: per input an exact
+    Jacobian is not defined at any input). $\operatorname{rank}\tilde M$ is taken modulo a prime, on sparse rows
+    (:func:`~semialg.core.exact.sparse_modular_rank`, a lower bound on the rank over $\mathbb{Q}$). Cost:
+    $O(n_1(n_0 + n_3))$ for the moves and their rank (a few entries per move), and :func:`~semialg.engine.jacobian.sampled_batch` with $C$ columns: per input an exact
     activation pattern ($O(n_1n_0)$) and the modular rows $JK$ (:func:`~semialg.engine.jacobian.jacobian_mod` along
     $K$, $O(n_3C + n_1n_0)$); at most nine modular ranks of about $C \times C$."""
     view = OuterView.of(net)
@@ -69,7 +70,10 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
     moves = _reduced_moves(move_entries(net) + trade, directions, pinned_at, n0, n1, D)
     if moves is None or T is None:
         return None
-    lower, C = (rank(moves) if moves else 0), len(moves[0])
+    C = len(directions) + D - n1 * (n0 + 1)
+    lower = sparse_modular_rank(moves)      # a lower bound on the rank: what the lower bound on dim needs
+    if lower is None:
+        lower = rank([[row.get(j, _ZERO) for j in range(C)] for row in moves]) if moves else 0
     # batch sizes only: the outputs' rows of one input differ by c_j times one row through h and by the c, d
     # columns, soon spanned, so after the first inputs each adds about one to the rank, not n3
     first = (np.array([i for i, _ in directions]), T)
@@ -78,12 +82,13 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
 
 
 def _reduced_moves(moves: list, directions: list, pinned: set, n0: int, n1: int,
-                   D: int) -> list[list[fmpq]] | None:
+                   D: int) -> list[dict[int, fmpq]] | None:
     r"""The ``moves`` $m$ (sparse entries) as $\tilde m$ with $K\tilde m = m$, in the columns of
     :func:`~semialg.engine.jacobian.jacobian_mod` with ``first`` = ``directions``: on a pinned row the factor
-    $\alpha$ with $m_k = \alpha\theta_k$, on the others their coordinates, then the later layers' parameters;
-    ``None`` if a move is not of that form (no move of :func:`~semialg.engine.tangent.move_entries` leaves
-    $\ker E$, and then the quotient is not used)."""
+    $\alpha$ with $m_k = \alpha\theta_k$, on the others their coordinates, then the later layers' parameters; each
+    a ``{column: value}`` dict (a move touches a few neurons: dense rows of 784-4096-1-10 took 33 million
+    rationals); ``None`` if a move is not of that form (no move of :func:`~semialg.engine.tangent.move_entries`
+    leaves $\ker E$, and then the quotient is not used)."""
     column, theta = {}, {}
     for j, (i, d) in enumerate(directions):
         if i in pinned:
@@ -93,14 +98,14 @@ def _reduced_moves(moves: list, directions: list, pinned: set, n0: int, n1: int,
     end, m = n1 * (n0 + 1), len(directions)
     out = []
     for entries in moves:
-        vector, along = [_ZERO] * (m + D - end), {}
+        vector, along = {}, {}
         for index, x in entries:
             if index >= end:
-                vector[m + index - end] += x
+                vector[m + index - end] = vector.get(m + index - end, _ZERO) + x
                 continue
             i, q = divmod(index, n0) if index < n1 * n0 else (index - n1 * n0, n0)
             if (i, q) in column:
-                vector[column[(i, q)]] += x
+                vector[column[(i, q)]] = vector.get(column[(i, q)], _ZERO) + x
             else:
                 along.setdefault(i, [_ZERO] * (n0 + 1))[q] += x
         for i, delta in along.items():
@@ -110,5 +115,5 @@ def _reduced_moves(moves: list, directions: list, pinned: set, n0: int, n1: int,
             if any(u != alpha * x for u, x in zip(delta, d, strict=True)):
                 return None
             vector[j] = alpha
-        out.append(vector)
+        out.append({j: x for j, x in vector.items() if x != 0})
     return out
