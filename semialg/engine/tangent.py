@@ -82,9 +82,10 @@ from typing import Callable, Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, normalise_row, rank, row_basis, sparse_vector
+from semialg.core.exact import rank, row_basis, sparse_vector
 from semialg.core.modular import rank_mod_fits, residues
 from semialg.core.network import Network
+from semialg.engine.hyperplane_keys import oriented_rows
 from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
 from semialg.engine.regions import decisive_points, parameter_jacobian
 from semialg.errors import UndecidedError, check_budget
@@ -357,12 +358,13 @@ def _directions(net: Network, rescaling: bool) -> list[list[tuple[int, fmpq]]]:
 
 
 def _lines(W, B, unused) -> dict:
-    """The used neurons with non-zero incoming weights grouped by hyperplane: (neuron, orientation, scale)."""
+    """The used neurons with non-zero incoming weights grouped by hyperplane: (neuron, orientation, scale), the
+    scales relative to one row per hyperplane (:func:`~semialg.engine.hyperplane_keys.oriented_rows`: keyed on
+    the integer form, where normalising 4,096 rows as rationals took 2.5 s)."""
     lines: dict = {}
-    for k, (w, b) in enumerate(zip(W, B, strict=True)):
-        if not unused[k] and any(w):
-            key, scale, sign = normalise_row(tuple(w) + (b,))
-            lines.setdefault(fingerprint(key), []).append((k, sign, scale))
+    for k, ((key, sigma), live) in enumerate(zip(oriented_rows(W, B), W.nonzero_rows(), strict=True)):
+        if not unused[k] and live:
+            lines.setdefault(key, []).append((k, 1 if sigma > 0 else -1, abs(sigma)))
     return lines
 
 
