@@ -127,3 +127,10 @@ def test_bottleneck_fdim_benchmark_smoke():
 def test_visibility_benchmark_smoke():
     rows = _load("bench_visibility").run(**_load("bench_visibility").QUICK, show=lambda s: None)
     assert rows[0]["cells"] > 0       # both methods found the same visible hyperplanes inside run()
+
+
+def test_budgets_benchmark_smoke():
+    mod = _load("bench_budgets")
+    row = mod.child("equivalent g-copy", (3, 5, 2))        # in this process: the answer and its measurements
+    assert row["answer"] == "equivalent" and row["ours_s"] >= 0 and row["floor_s"] >= 0
+    assert "equivalent g-copy" in mod.line(row) and mod.calls((4, 6, 1, 2))[-1] == "shallow_representation"

@@ -1,0 +1,144 @@
+r"""Benchmark: the public calls that take a budget in seconds, at the sizes people train, with a budget of 2 s.
+
+Each call runs in its own process, on float32 He-initialised weights read exactly (as a trained checkpoint is):
+"ours" is the call's wall time, "over" is ours / budget (a budget is kept when it is at most about 1), and the floor
+is one exact evaluation of the network at a rational input (the least any exact answer reads). The status is the
+answer (or ``undecided``, or the error's class); peak memory is the process's. Equivalence is asked of a permuted and
+rescaled copy (``g-copy``, equivalent) and of copies with one weight of layer $l$ one ulp larger (``ulp Wl``).
+
+    python benchmarks/bench_budgets.py                  # 784-4096-10, 784-256-10, 784-256-256-10, 784-4096-1-10
+    python benchmarks/bench_budgets.py --quick          # 32-64-4, 16-64-1-4
+
+Measured (session 45, 2-core machine otherwise idle): see the table printed by a run; the session's note quotes it.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from common import main as bench_main, seconds
+
+BUDGET = 2.0
+FULL = dict(archs=((784, 4096, 10), (784, 256, 10), (784, 256, 256, 10), (784, 4096, 1, 10)))
+QUICK = dict(archs=((32, 64, 4), (16, 64, 1, 4)))
+
+
+def network(widths, seed: int = 0, bump: int | None = None):
+    """float32 weights $N(0, 1/n_{\\rm in})$ and biases $N(0, 0.01)$ read exactly; with ``bump = l``, the first
+    weight of layer ``l + 1`` one ulp larger."""
+    import semialg as sa
+    rng = np.random.default_rng(seed)
+    Ws, bs = [], []
+    for a, b in zip(widths[:-1], widths[1:]):
+        Ws.append(rng.standard_normal((b, a)).astype(np.float32) / np.float32(np.sqrt(a)))
+        bs.append((rng.standard_normal(b) * 0.1).astype(np.float32))
+    if bump is not None:
+        Ws[bump][0, 0] = np.nextafter(Ws[bump][0, 0], np.float32(np.inf))
+    return sa.Network.from_arrays(Ws, bs)
+
+
+def calls(widths) -> list[str]:
+    """The calls measured at ``widths``."""
+    out = ["equivalent g-copy"] + [f"equivalent ulp W{l + 1}" for l in range(len(widths) - 1)]
+    out += ["identifiable", "functional_dimension", "regions", "fibre", "hidden_symmetries",
+            "count_conservation_laws"]
+    if len(widths) == 4 and widths[2] == 1:
+        out += ["combinatorial_type", "local_dimension_bounds", "shallow_representation"]
+    return out
+
+
+def _answer(r) -> str:
+    """A short form of a call's answer for the table."""
+    if hasattr(r, "status"):
+        return str(r.status)
+    if hasattr(r, "laws"):                          # a count of conservation laws: exact or a bound
+        return f"laws {r.laws}" + (" (bound)" if getattr(r, "budget_spent", False) else "")
+    if hasattr(r, "value"):
+        return f"dim {r.value}"
+    if hasattr(r, "dimension"):
+        return f"dim {r.dimension}"
+    if isinstance(r, tuple) and len(r) == 2 and all(isinstance(x, int) for x in r):
+        return f"[{r[0]}, {r[1]}]"
+    return f"{len(r)} found" if isinstance(r, tuple) else type(r).__name__
+
+
+def child(call: str, widths) -> dict:
+    """Run ``call`` on a network of ``widths`` in this process: its answer, seconds and peak memory."""
+    import semialg as sa
+    from semialg.core.symmetry import GroupElement
+    net = network(widths)
+    args, kw = (net,), {"budget": BUDGET}
+    if call == "equivalent g-copy":
+        f, args = sa.equivalent, (net, GroupElement.random(net.architecture, seed=1).act(net))
+    elif call.startswith("equivalent ulp W"):
+        f, args = sa.equivalent, (net, network(widths, bump=int(call[len("equivalent ulp W"):]) - 1))
+    else:
+        f = getattr(sa, call)
+    start = time.perf_counter()
+    try:
+        answer = _answer(f(*args, **kw))
+    except sa.errors.UndecidedError:
+        answer = "undecided"
+    except sa.errors.SemialgError as e:
+        answer = type(e).__name__
+    ours = time.perf_counter() - start
+    x = [sa.core.exact.fmpq(k % 7 - 3, 4) for k in range(widths[0])]
+    start = time.perf_counter()
+    net(x)
+    floor = time.perf_counter() - start
+    return {"call": call, "network": "-".join(map(str, widths)), "answer": answer, "ours_s": ours,
+            "floor_s": floor, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+
+
+def run(archs=FULL["archs"], show=None) -> list[dict]:
+    """Every call of :func:`calls` at every architecture, each in a fresh process (at most 60 s + 10 budgets)."""
+    rows, show = [], show or (lambda text: None)
+    show(header())
+    for widths in archs:
+        for call in calls(widths):
+            cmd = [sys.executable, __file__, "--child", call, ",".join(map(str, widths))]
+            try:
+                out = subprocess.run(cmd, capture_output=True, text=True, timeout=60 + 10 * BUDGET)
+                row = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else \
+                    {"call": call, "network": "-".join(map(str, widths)), "answer": f"exit {out.returncode}",
+                     "ours_s": None, "floor_s": None, "rss_mb": None}
+            except subprocess.TimeoutExpired:
+                row = {"call": call, "network": "-".join(map(str, widths)), "answer": "killed (timeout)",
+                       "ours_s": 60 + 10 * BUDGET, "floor_s": None, "rss_mb": None}
+            rows.append(row)
+            show(line(row))
+    return rows
+
+
+def header() -> str:
+    return f"{'network':>16}  {'call':>26}  {'answer':>16}  {'ours s':>8}  {'floor s':>8}  {'over':>6}  {'MB':>6}"
+
+
+def line(r: dict) -> str:
+    over = f"{r['ours_s'] / BUDGET:6.2f}" if r["ours_s"] is not None else f"{'-':>6}"
+    return (f"{r['network']:>16}  {r['call']:>26}  {r['answer'][:16]:>16}  {seconds(r['ours_s'])}  "
+            f"{seconds(r['floor_s'])}  {over}  {str(r['rss_mb']):>6}")
+
+
+def table(rows) -> str:
+    """The whole table (for ``run_all``), the summary last."""
+    return "\n".join([header()] + [line(r) for r in rows] + [summary(rows)])
+
+
+def summary(rows) -> str:
+    """The table is printed row by row as the calls finish; at the end, how many kept their budget."""
+    kept = sum(r["ours_s"] is not None and r["ours_s"] <= 1.5 * BUDGET for r in rows)
+    return f"{kept} of {len(rows)} calls answered within 1.5 budgets"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], tuple(int(x) for x in sys.argv[3].split(",")))))
+    else:
+        bench_main(__doc__, lambda **kw: run(show=lambda s: print(s, flush=True), **kw), summary, QUICK, "budgets")
