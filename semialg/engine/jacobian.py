@@ -185,6 +185,9 @@ class SampledBatch(NamedTuple):
     rank: int
 
 
+_CHUNK = 32      # random inputs of sampled_batch whose patterns are decided together
+
+
 def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
                   deadline: float | None = None,
                   first: tuple[np.ndarray, np.ndarray] | None = None,
@@ -219,7 +222,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     $O(\mathrm{bound}\cdot c)$ for their $c$ columns. ``per_input`` (default $k$) sizes the batches, the rank an
     input adds: the random inputs start at $2^i\lceil\mathrm{bound}/\text{per\_input}\rceil$.
     Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
-    chosen ones; per input an exact activation pattern, a modular Jacobian of $O(k\dim\Omega)$ and its
+    chosen ones; per input an exact activation pattern (the random ones :data:`_CHUNK` at a time:
+    :meth:`~semialg.core.network.Network.activation_patterns`), a modular Jacobian of $O(k\dim\Omega)$ and its
     compression $O(g\,k\dim\Omega)$; at most nine modular ranks of about $\mathrm{bound} \times \dim\Omega$.
 
     >>> sampled_batch(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3).reached     # a s(wx + b) + c: rank 3
@@ -243,8 +247,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         if pending:
             mixed, pending = _fold(mixed, pending, mixer), []
 
-    def add(x: Vec) -> None:
-        pattern = net.activation_pattern(x)
+    def add(x: Vec, pattern: tuple | None = None) -> None:
+        pattern = net.activation_pattern(x) if pattern is None else pattern
         if any(0 in layer for layer in pattern):
             return
         if layers is None:
@@ -284,11 +288,17 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         return SampledBatch(tuple(used), patterns, mods + ([] if mixed is None else [mixed]), reached,
                             max(ranks, default=0))
 
+    drawn: list = []            # (input, pattern): the patterns of _CHUNK inputs at a time, one product per layer
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:
             return result(False)
-        scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
-        add(tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d)))
+        if not drawn:
+            X = []
+            for _ in range(_CHUNK):
+                scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
+                X.append(tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d)))
+            drawn = list(zip(X, net.activation_patterns(X), strict=True))[::-1]
+        add(*drawn.pop())
         if len(used) == need << len(ranks):
             reached = rank_now()
             if reached is None or reached:
