@@ -220,7 +220,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     With ``first`` the rows are those of :func:`jacobian_mod` along its directions (a subspace of the parameters;
     no rows when $p$ divides a denominator of the weights): the ranks are theirs, memory
     $O(\mathrm{bound}\cdot c)$ for their $c$ columns. ``per_input`` (default $k$) sizes the batches, the rank an
-    input adds: the random inputs start at $2^i\lceil\mathrm{bound}/\text{per\_input}\rceil$.
+    input adds: the random inputs start at $2^i\lceil\mathrm{bound}/\text{per\_input}\rceil$, and each input's
+    $k$ rows enter as ``per_input`` random combinations of them (a subspace: the ranks stay lower bounds).
     Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
     chosen ones; per input an exact activation pattern (the random ones :data:`_CHUNK` at a time:
     :meth:`~semialg.core.network.Network.activation_patterns`), a modular Jacobian of $O(k\dim\Omega)$ and its
@@ -255,6 +256,10 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             rows = None if first is not None else residues(parameter_jacobian(net, x, pattern))
         else:
             rows = jacobian_mod(layers, x, pattern, first=first)
+        if per_input is not None and rows is not None and per_input < len(rows):
+            # per_input random combinations of the input's k rows: their span holds what it adds, and the first
+            # rank is taken on per_input rows an input, not k (784-4096-1-10: 4,116 rows, not 20,580)
+            rows = matmul_mod(mixer.integers(0, BLAS_PRIME, size=(per_input, len(rows))), rows)
         if mixed is None:
             mods.append(rows)
         elif rows is not None:
