@@ -293,17 +293,19 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         return SampledBatch(tuple(used), patterns, mods + ([] if mixed is None else [mixed]), reached,
                             max(ranks, default=0))
 
-    drawn: list = []            # (input, pattern): the patterns of _CHUNK inputs at a time, one product per layer
+    def draw() -> Vec:
+        scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
+        return tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
+
+    ahead: list = []            # the patterns of the next random inputs, decided _CHUNK at a time
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:
             return result(False)
-        if not drawn:
-            X = []
-            for _ in range(_CHUNK):
-                scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
-                X.append(tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d)))
-            drawn = list(zip(X, net.activation_patterns(X), strict=True))[::-1]
-        add(*drawn.pop())
+        if not ahead:
+            state = rng.getstate()
+            ahead = net.activation_patterns([draw() for _ in range(_CHUNK)])[::-1]
+            rng.setstate(state)     # drawn again one at a time: the later draws are those of one-by-one inputs
+        add(draw(), ahead.pop())
         if len(used) == need << len(ranks):
             reached = rank_now()
             if reached is None or reached:
