@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 import time
 
-import numpy as np
 import pytest
 from flint import fmpq
 
@@ -18,18 +17,7 @@ from semialg.engine.orbit import orbit_element
 from semialg.errors import UndecidedError
 from semialg.engine.hyperplane_keys import row_correspondence
 from semialg.families.bottleneck.outer_moves import flip_witness
-
-
-def _fnet(widths, seed=0, bump=False) -> sa.Network:
-    """float32 weights as the audit built them (integer forms at hand)."""
-    rng = np.random.default_rng(seed)
-    Ws, bs = [], []
-    for a, b in zip(widths[:-1], widths[1:]):
-        Ws.append(rng.standard_normal((b, a)).astype(np.float32) / np.float32(np.sqrt(a)))
-        bs.append((rng.standard_normal(b) * 0.1).astype(np.float32))
-    if bump:
-        Ws[0][0, 0] = np.nextafter(Ws[0][0, 0], np.float32(np.inf))
-    return sa.Network.from_arrays(Ws, bs)
+from conftest import float32_network
 
 
 def _as_rows(net: sa.Network) -> sa.Network:
@@ -102,13 +90,13 @@ def test_a_spent_budget_is_undecided_or_verified_never_wrong():
 def test_integer_keys_match_the_rational_keys():
     """The orbit search keys the first layer on the integer forms when both have them: the same element as on
     rows of rationals, the same ``None``; and the hyperplane comparison agrees with the flips' search."""
-    a = _fnet((8, 24, 1, 3), seed=2)
+    a = float32_network((8, 24, 1, 3), seed=2)
     g = GroupElement.random(a.architecture, seed=5)
     b = g.act(a)
     assert a.weights[0].has_integer_form and b.weights[0].has_integer_form
     fast, slow = orbit_element(a, b), orbit_element(_as_rows(a), _as_rows(b))
     assert fast is not None and fast == slow and fast.act(a) == b
-    bumped = _fnet((8, 24, 1, 3), seed=2, bump=True)
+    bumped = float32_network((8, 24, 1, 3), seed=2, bump=0)
     assert orbit_element(a, bumped) is None and orbit_element(_as_rows(a), _as_rows(bumped)) is None
     assert row_correspondence(a, bumped) is None and flip_witness(a, bumped) is None
     assert row_correspondence(_as_rows(a), _as_rows(bumped)) is None
@@ -125,7 +113,7 @@ def test_the_orbit_search_keeps_a_deadline():
 
 
 def test_float32_pairs_at_moderate_size():
-    a, bumped = _fnet((16, 64, 1, 4)), _fnet((16, 64, 1, 4), bump=True)
+    a, bumped = float32_network((16, 64, 1, 4)), float32_network((16, 64, 1, 4), bump=0)
     r = sa.equivalent(a, bumped, budget=20)
     _check(a, bumped, r)
     b = GroupElement.random(a.architecture, seed=7).act(a)
@@ -138,7 +126,7 @@ def test_the_audit_pair_at_784_4096_keeps_its_budget():
     """Measured: one ulp apart, budget=2: 26-72 s before, about 2.2 s now (undecided); budget=20: not equivalent
     in about 8 s. The permuted and rescaled copy: 8-20 s before, under 1 s now."""
     widths = (784, 4096, 1, 10)
-    a, bumped = _fnet(widths), _fnet(widths, bump=True)
+    a, bumped = float32_network(widths), float32_network(widths, bump=0)
     t = time.monotonic()
     r = sa.equivalent(a, bumped, budget=2)
     assert time.monotonic() - t < 2 + 8

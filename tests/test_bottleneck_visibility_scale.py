@@ -15,6 +15,7 @@ import semialg as sa
 from semialg.core.exact import dot
 from semialg.families.bottleneck.types import _HIGH, _NEAR, _nearest_inside, _rounded, visibility_witnesses
 from semialg.families.bottleneck.views import OuterView
+from conftest import float32_network
 
 SMALL = st.integers(-40, 40).map(lambda k: fmpq(k, 8))
 
@@ -54,17 +55,8 @@ def test_the_candidates_are_the_nearest_points_inside_and_the_highest(points, ne
             assert max(far[near, k]) <= min(far[others, k])
 
 
-def _float_net(widths, seed=0) -> sa.Network:
-    rng = np.random.default_rng(seed)
-    Ws, bs = [], []
-    for a, b in zip(widths[:-1], widths[1:]):
-        Ws.append(rng.standard_normal((b, a)).astype(np.float32) / np.float32(np.sqrt(a)))
-        bs.append((rng.standard_normal(b) * 0.1).astype(np.float32))
-    return sa.Network.from_arrays(Ws, bs)
-
-
 def test_witnesses_of_a_float32_network_hold_exactly():
-    net = _float_net((24, 96, 1, 3), seed=3)
+    net = float32_network((24, 96, 1, 3), seed=3)
     view = OuterView.of(net)
     inside, outside, on = visibility_witnesses(view, deadline=time.monotonic() + 120)
     h = view.inner
@@ -75,7 +67,7 @@ def test_witnesses_of_a_float32_network_hold_exactly():
 
 
 def test_the_functional_dimension_of_784_1024_1_10_is_proven():      # 6 s
-    net = _float_net((784, 1024, 1, 10))
+    net = float32_network((784, 1024, 1, 10))
     arch = net.architecture
     r = sa.functional_dimension(net, budget=120)
     assert r.value == r.upper_bound == arch.num_parameters - arch.num_hidden

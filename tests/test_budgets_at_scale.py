@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import time
 
-import numpy as np
 import pytest
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
@@ -17,13 +16,7 @@ from semialg.core.exact import fingerprint, normalise_row
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.rank_bound import _share_a_hyperplane, visible_rank_certificate
 from semialg.geometry.polyhedron import flip_neighbours
-
-
-def _float_net(widths, seed=0) -> sa.Network:
-    rng = np.random.default_rng(seed)
-    Ws = [(rng.standard_normal((b, a)) / np.sqrt(a)).astype(np.float32) for a, b in zip(widths[:-1], widths[1:])]
-    bs = [(rng.standard_normal(b) * 0.1).astype(np.float32) for b in widths[1:]]
-    return sa.Network.from_arrays(Ws, bs)
+from conftest import float32_network
 
 
 @settings(max_examples=60, deadline=None)
@@ -68,7 +61,7 @@ def test_flips_stop_at_the_deadline():
 def test_region_enumeration_in_784_inputs_keeps_its_budget(widths):
     """Each flip of a cell is one exact LP in 784 dimensions (0.4 s): 256 of them ran for two minutes past a
     budget of 2 s. The bound is generous (a loaded machine); it fails for a flip loop that ignores the budget."""
-    net = _float_net(widths)
+    net = float32_network(widths)
     start = time.monotonic()
     with pytest.raises(UndecidedError, match="budget"):
         sa.regions(net, budget=1.0)

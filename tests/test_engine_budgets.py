@@ -20,14 +20,8 @@ from semialg.engine.conservation import _parameter_index, conserved_quantities, 
 from semialg.engine.jacobian import (batch_functional_dimension, batch_jacobian, estimate_functional_dimension,
                                      numeric_jacobian)
 from semialg.errors import ParameterError, UndecidedError
+from conftest import float32_network
 from conftest import architectures, networks, points
-
-
-def _float_net(widths, seed=0) -> sa.Network:
-    rng = np.random.default_rng(seed)
-    Ws = [(rng.standard_normal((b, a)) * np.sqrt(2 / a)).astype(np.float32) for a, b in zip(widths[:-1], widths[1:])]
-    bs = [rng.uniform(-1, 1, b).astype(np.float32) / np.sqrt(a) for a, b in zip(widths[:-1], widths[1:])]
-    return sa.Network.from_arrays(Ws, bs)
 
 
 def _svd_estimate(net, num_points, seed):
@@ -110,7 +104,7 @@ def test_estimate_stops_at_a_spent_budget():
 
 def test_estimate_stops_within_its_budget_at_scale():
     """784-256-10 with 800 inputs: an 8000 x 8000 Gram matrix and its eigenvalues, predicted past 2 s."""
-    net = _float_net((784, 256, 10))
+    net = float32_network((784, 256, 10))
     started = time.monotonic()
     with pytest.raises(UndecidedError, match="budget"):
         estimate_functional_dimension(net, num_points=800, seed=0, budget=2)
@@ -140,7 +134,7 @@ def test_batch_rank_stops_at_a_spent_budget():
 
 
 def test_batch_rank_stops_within_its_budget_at_scale():
-    net = _float_net((784, 256, 10))
+    net = float32_network((784, 256, 10))
     X = np.random.default_rng(0).standard_normal((400, 784)).astype(np.float32).tolist()
     started = time.monotonic()
     with pytest.raises(UndecidedError, match="budget"):
@@ -151,7 +145,7 @@ def test_batch_rank_stops_within_its_budget_at_scale():
 @pytest.mark.slow
 def test_training_sizes_answer_in_seconds():
     """Before: conserved_quantities 465 s, the estimate 356 s and 9.4 GB, 20 batch inputs 44 s (784-256-10)."""
-    net = _float_net((784, 256, 10))
+    net = float32_network((784, 256, 10))
     started = time.monotonic()
     qs = conserved_quantities(net)
     assert len(qs) == 256 and time.monotonic() - started < 1

@@ -21,6 +21,7 @@ from semialg.families.bottleneck import types
 from semialg.families.bottleneck.inner_moves import inner_witness
 from semialg.families.bottleneck.types import bottleneck_regime, combinatorial_type
 from semialg.families.deep.equivalence import refute
+from conftest import float32_network
 
 DYADIC = st.integers(-6, 6).map(lambda k: k / 4)
 
@@ -163,14 +164,7 @@ def test_a_refutation_cut_short_says_so():
 
 @pytest.mark.slow
 def test_784_4096_1_10_one_ulp_apart_in_the_outer_layer_keeps_its_budget():
-    rng = np.random.default_rng(0)
-    Ws, bs = [], []
-    for m, n in zip((784, 4096, 1), (4096, 1, 10)):
-        Ws.append(rng.standard_normal((n, m)).astype(np.float32) / np.float32(np.sqrt(m)))
-        bs.append((rng.standard_normal(n) * 0.1).astype(np.float32))
-    a = sa.Network.from_arrays(Ws, bs)
-    Ws[2][0, 0] = np.nextafter(Ws[2][0, 0], np.float32(np.inf))
-    b = sa.Network.from_arrays(Ws, bs)
+    a, b = float32_network((784, 4096, 1, 10)), float32_network((784, 4096, 1, 10), bump=2)
     start = time.monotonic()
     r = sa.equivalent(a, b, budget=2)
     assert time.monotonic() - start < 2 + 8          # was 114 s

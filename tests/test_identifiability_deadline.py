@@ -13,15 +13,7 @@ from semialg.engine.hierarchy import kink_normal, one_sided_linear_parts
 from semialg.engine.loci import genericity
 from semialg.engine.witnesses import witness_moves
 from semialg.geometry.zero_sum import find_zero_sum_set
-
-
-def fnet(widths, seed=0):
-    rng = np.random.default_rng(seed)
-    Ws, bs = [], []
-    for a, b in zip(widths[:-1], widths[1:]):
-        Ws.append(rng.standard_normal((b, a)).astype(np.float32) / np.float32(np.sqrt(a)))
-        bs.append((rng.standard_normal(b) * 0.1).astype(np.float32))
-    return sa.Network.from_arrays(Ws, bs)
+from conftest import float32_network
 
 
 DEAD = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 2, 0]]], [[0, 0, 1], [0]])   # neuron 2: no output
@@ -76,12 +68,12 @@ def test_zero_sum_search_stops_at_its_deadline():
 
 
 def test_medium_float_network_with_budget_zero_is_quick_and_sound():
-    net = fnet((100, 200, 10))
+    net = float32_network((100, 200, 10))
     t = time.monotonic()
     r = sa.identifiable(net, budget=0)
     assert time.monotonic() - t < 10
     assert r.status == "unknown" or r.verify(net)
-    deep = fnet((100, 200, 1, 10))
+    deep = float32_network((100, 200, 1, 10))
     t = time.monotonic()
     r = sa.identifiable(deep, budget=0)
     assert time.monotonic() - t < 10
@@ -122,7 +114,7 @@ def test_one_sided_linear_parts_match_the_function_on_each_side():
 def test_identifiable_keeps_its_budget_at_784_4096(widths, margin):
     """The bottleneck's integer matrices and first visibility ranking cannot be interrupted (3.6 s at budget 2):
     its margin is wider."""
-    net = fnet(widths)
+    net = float32_network(widths)
     t = time.monotonic()
     r = sa.identifiable(net, budget=2)
     assert time.monotonic() - t < 2 + margin
@@ -131,7 +123,7 @@ def test_identifiable_keeps_its_budget_at_784_4096(widths, margin):
 
 @pytest.mark.slow
 def test_shallow_representation_keeps_its_budget_at_784_4096_1_10():
-    net = fnet((784, 4096, 1, 10))
+    net = float32_network((784, 4096, 1, 10))
     t = time.monotonic()
     r = sa.shallow_representation(net, budget=2)
     assert time.monotonic() - t < 2 + 6
