@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
 from hypothesis import settings, strategies as st
 
 from semialg import Architecture, GroupElement, Network
@@ -119,12 +119,11 @@ def within_bounds(net: Network, local_dimension) -> bool:
 
 def float32_network(widths, seed: int = 0, bump: int | None = None) -> Network:
     """float32 weights $N(0, 1/n_{in})$ and biases $N(0, 0.01)$ read exactly, as a trained checkpoint is; with
-    ``bump = l`` the first weight of $W_{l+1}$ one ulp larger (a near miss of the same function)."""
-    rng = np.random.default_rng(seed)
-    Ws, bs = [], []
-    for a, b in zip(widths[:-1], widths[1:]):
-        Ws.append(rng.standard_normal((b, a)).astype(np.float32) / np.float32(np.sqrt(a)))
-        bs.append((rng.standard_normal(b) * 0.1).astype(np.float32))
-    if bump is not None:
-        Ws[bump][0, 0] = np.nextafter(Ws[bump][0, 0], np.float32(np.inf))
-    return Network.from_arrays(Ws, bs)
+    ``bump = l`` the first weight of $W_{l+1}$ one ulp larger (a near miss of the same function): the networks of
+    ``benchmarks/bench_budgets.py``, which builds them."""
+    return _budgets_benchmark().network(widths, seed, bump)
+
+
+@functools.cache
+def _budgets_benchmark():
+    return load_script("benchmarks", "bench_budgets")
