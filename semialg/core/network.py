@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from semialg.core.lazy import sympy  # imported on first use: start-up time
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
@@ -417,9 +417,10 @@ class Network(Latexable):
 
     def evaluate(self, X: Sequence[Sequence]) -> list[Vector]:
         r"""$f$ at every point of a batch, exactly. The points are the columns of one integer matrix over a
-        denominator per point (:func:`~semialg.core.rational_matrix.integer_columns`); every layer is one flint
-        product of integers (:meth:`RationalMatrix.times_columns`), its bias added as one outer product and ReLU
-        taken of the integers' signs; rationals are formed at the output only. Cost: $O(N\dim\Omega)$
+        denominator per point (:func:`~semialg.core.rational_matrix.integer_columns`), kept in 20-bit limbs
+        (:class:`~semialg.core.limbs.Limbs`); every layer is one exact product of integers by float64 BLAS
+        (:meth:`RationalMatrix.times_limbs`), its bias added as one outer product and ReLU taken of the limbs'
+        signs; rationals are formed at the output only. Cost: $O(N\dim\Omega)$
         multiplications of integers.
 
         >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], ["1/2"]]).evaluate([[2], ["-1/3"]])
@@ -428,22 +429,24 @@ class Network(Latexable):
         A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
         if len(A) < 2:
             return [self(x) for x in A]
-        *_, (V, e) = self._integer_preactivations(A)
-        return rational_columns(V, e)
+        *_, (Z, e) = self._integer_preactivations(A)
+        return rational_columns(Z, e)
 
     def _integer_preactivations(self, A: Sequence[Vector]):
-        """The pre-activations of every layer at the points ``A`` as ``(V, e)``: column $k$ of the flint integer
-        matrix ``V`` over the positive integer ``e[k]`` is $z_l$ at point $k$ (:meth:`evaluate`)."""
-        V, e = integer_columns(A)
+        """The pre-activations of every layer at the points ``A`` as ``(Z, e)``: column $k$ of the integer matrix
+        $Z$ (:class:`~semialg.core.limbs.Limbs`) over the positive integer ``e[k]`` is $z_l$ at point $k$
+        (:meth:`evaluate`)."""
+        Z, e = integer_columns(A)
         for l, (W, b) in enumerate(self.layers()):
-            V, e = W.times_columns(V, e)
-            if any(b):         # V/e + B/beta = (beta V + B e) / (beta e)
+            Z, d = W.times_limbs(Z)
+            e = [d * x for x in e]
+            if any(b):         # Z/e + B/beta = (beta Z + B e) / (beta e)
                 beta = math.lcm(*(int(c.q) for c in b))
-                B = fmpz_mat(len(b), 1, [int(c.p) * (beta // int(c.q)) for c in b])
-                V, e = V * beta + B * fmpz_mat(1, len(e), e), [beta * x for x in e]
-            yield V, e
+                Z = Z.scale_columns([beta] * len(e)).add_outer([int(c.p) * (beta // int(c.q)) for c in b], e)
+                e = [beta * x for x in e]
+            yield Z, e
             if l < self.depth - 1:
-                V = fmpz_mat(V.nrows(), V.ncols(), [x if x > 0 else 0 for x in V.entries()])
+                Z = Z.relu()
 
     def activation_pattern(self, x: Sequence) -> tuple[tuple[int, ...], ...]:
         """The sign ($-1, 0, +1$) of every hidden pre-activation at ``x``."""
@@ -461,10 +464,7 @@ class Network(Latexable):
         A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
         if len(A) < 2:
             return [self.activation_pattern(x) for x in A]
-        layers = []
-        for _, (V, _) in zip(range(self.depth - 1), self._integer_preactivations(A)):
-            signs = np.array([(z > 0) - (z < 0) for z in V.entries()], dtype=np.int8).reshape(V.nrows(), V.ncols())
-            layers.append(signs.T.tolist())
+        layers = [Z.signs().T.tolist() for _, (Z, _) in zip(range(self.depth - 1), self._integer_preactivations(A))]
         return [tuple(tuple(layer[k]) for layer in layers) for k in range(len(A))]
 
     def evaluate_float(self, X) -> np.ndarray:

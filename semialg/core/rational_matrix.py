@@ -27,6 +27,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from semialg.core.exact import integer_rows, to_matrix
+from semialg.core.limbs import MAX_INNER, Limbs, split_limbs
 from semialg.errors import ParameterError, ShapeError
 
 __all__ = ["RationalMatrix", "integer_columns", "rational_columns", "row_residues"]
@@ -46,7 +47,7 @@ class RationalMatrix(Sequence):
     something asks for them.
     """
 
-    __slots__ = ("_rows", "_num", "_den", "_float", "_shape", "_fmpq_mat", "_fmpz_mat", "_small_den")
+    __slots__ = ("_rows", "_num", "_den", "_float", "_shape", "_fmpq_mat", "_fmpz_mat", "_small_den", "_limbs")
 
     def __init__(self, rows=None, numerators: np.ndarray | None = None, denominator: int | None = None,
                  shape: tuple[int, int] | None = None, floats: np.ndarray | None = None):
@@ -59,6 +60,7 @@ class RationalMatrix(Sequence):
         self._fmpq_mat = None
         self._fmpz_mat = None
         self._small_den = None
+        self._limbs = None
         if shape is None:
             shape = numerators.shape if numerators is not None else floats.shape if floats is not None else \
                 (len(rows), len(rows[0]) if rows else 0)
@@ -294,7 +296,7 @@ class RationalMatrix(Sequence):
 
     def matvecs(self, vs: Sequence[Sequence[fmpq]]) -> list[tuple[fmpq, ...]]:
         r"""$[Av \text{ for } v \in vs]$ exactly: for a matrix read from numbers one integer product $NV$, each
-        column of $V$ a vector scaled by its own common denominator (:meth:`times_columns`); else :meth:`matvec`
+        column of $V$ a vector scaled by its own common denominator (:meth:`times_limbs`); else :meth:`matvec`
         per vector.
 
         >>> RationalMatrix.of([[1, 2], [3, 0.5]]).matvecs([[fmpq(0), fmpq(2)], [fmpq(1, 3), fmpq(1)]])
@@ -306,18 +308,28 @@ class RationalMatrix(Sequence):
         if any(len(v) != c for v in vs):
             raise ShapeError(f"cannot apply a {self._shape[0]}x{c} matrix to vectors of lengths "
                              f"{sorted({len(v) for v in vs})}")
-        return rational_columns(*self.times_columns(*integer_columns(vs)))
+        Z, e = integer_columns(vs)
+        Y, d = self.times_limbs(Z)
+        return rational_columns(Y, [d * x for x in e])
 
-    def times_columns(self, V: fmpz_mat, e: Sequence[int]) -> tuple[fmpz_mat, list[int]]:
-        r"""$A$ applied to the columns $V_k / e_k$ of an integer matrix over their denominators, as
-        $(NV, [d e_k])$ with $A = N/d$: one flint product of integers, no rational formed (the integer form is built
-        once per matrix). Cost: that product, $O(rcn)$ multiplications of integers for $n$ columns.
+    def times_limbs(self, Z: Limbs) -> tuple[Limbs, int]:
+        r"""$(NZ, d)$ with $A = N/d$, for an integer matrix $Z$ in limbs: float64 products of limbs when $N$ is an
+        ``int64`` form with fewer than $2^{13}$ columns (:meth:`~semialg.core.limbs.Limbs.left_multiply`; the limbs
+        of $N$ are kept, three float64 copies of a float32 layer), else flint's integer product. Exact either way.
+        Cost: $O(m\,rcn)$ flops for $m$ pairs of limbs (784-4096, 64 columns: 8 float products), or flint's
+        $O(rcn)$ multiplications of integers.
 
-        >>> RationalMatrix.of([[1, "1/2"]]).times_columns(fmpz_mat(2, 2, [1, 0, 2, 3]), [1, 5])
-        ([4, 3], [2, 10])
+        >>> RationalMatrix.of([[1, "1/2"]]).times_limbs(Limbs.of([[1, 0], [2, 3]]))[0].to_ints(), 2
+        ([[4, 3]], 2)
         """
+        if self._float is None:
+            self._integer_form()
+        if self._num is not None and self._num.dtype != object and 0 < self._shape[1] <= MAX_INNER:
+            if self._limbs is None:
+                self._limbs = split_limbs(self._num).astype(np.float64)
+            return Z.left_multiply_limbs(self._limbs), self._den
         N, d = self._integer_mat()
-        return N * V, [d * x for x in e]
+        return Limbs.of((N * fmpz_mat(Z.to_ints())).tolist()), d
 
     def to_float(self) -> np.ndarray:
         """The float64 matrix nearest entry by entry (for numeric helpers, never decisions)."""
@@ -531,27 +543,28 @@ def _dyadic(A: np.ndarray) -> tuple[np.ndarray, int] | None:
     return N, 1 << K
 
 
-def integer_columns(vs: Sequence[Sequence]) -> tuple[fmpz_mat, list[int]]:
-    r"""Vectors of rationals as the columns $V_k / e_k$ of one integer matrix, $e_k$ the least common denominator
-    of vector $k$ (for :meth:`RationalMatrix.times_columns`). Cost: $O(cn)$ integer operations.
+def integer_columns(vs: Sequence[Sequence]) -> tuple[Limbs, list[int]]:
+    r"""Vectors of rationals as the columns $V_k / e_k$ of one integer matrix (in limbs), $e_k$ the least common
+    denominator of vector $k$ (for :meth:`RationalMatrix.times_limbs`). Cost: $O(cn)$ integer operations.
 
-    >>> integer_columns([[fmpq(1, 2), 1], [0, fmpq(2, 3)]])
-    ([1, 0]
-    [2, 2], [2, 3])
+    >>> V, e = integer_columns([[fmpq(1, 2), 1], [0, fmpq(2, 3)]])
+    >>> V.to_ints(), e
+    ([[1, 0], [2, 2]], [2, 3])
     """
     xs = [[x if isinstance(x, fmpq) else fmpq(x) for x in v] for v in vs]
     es = [math.lcm(*(int(x.q) for x in v)) if v else 1 for v in xs]
     rows = len(xs[0]) if xs else 0
-    return fmpz_mat(rows, len(xs), [int(v[j].p) * (e // int(v[j].q)) for j in range(rows)
-                                    for v, e in zip(xs, es)]), es
+    return Limbs.of([[int(v[j].p) * (e // int(v[j].q)) for v, e in zip(xs, es)] for j in range(rows)]), es
 
 
-def rational_columns(V: fmpz_mat, e: Sequence[int]) -> list[tuple[fmpq, ...]]:
-    r"""The columns $V_k / e_k$ of an integer matrix over their denominators, as vectors of rationals (inverse
-    of :func:`integer_columns`). Cost: $O(rn)$ rational constructions.
+def rational_columns(V: Limbs, e: Sequence[int]) -> list[tuple[fmpq, ...]]:
+    r"""The columns $V_k / e_k$ of an integer matrix (in limbs) over their denominators, as vectors of rationals
+    (inverse of :func:`integer_columns`). Cost: $O(rn)$ rational constructions.
 
-    >>> rational_columns(fmpz_mat(2, 2, [1, 0, 2, 2]), [2, 3])
+    >>> rational_columns(Limbs.of([[1, 0], [2, 2]]), [2, 3])
     [(1/2, 1), (0, 2/3)]
     """
-    r, entries = V.nrows(), V.transpose().entries()
-    return [tuple(fmpq(x, d) for x in entries[k * r:(k + 1) * r]) for k, d in enumerate(map(fmpz, e))]
+    columns = list(zip(*V.to_ints())) if V.shape[0] else [()] * len(e)
+    return [tuple(fmpq(x, d) for x in column) for column, d in zip(columns, map(fmpz, e), strict=True)]
+
+

@@ -1,0 +1,86 @@
+"""Exact integer matrices in 20-bit limbs multiplied by float64 BLAS (semialg.core.limbs), against Python's integers;
+the batch evaluation built on them against the one-point evaluation, for small, huge and float32 weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from conftest import float32_network
+from semialg.core.limbs import LIMB_BITS, MAX_INNER, Limbs
+from semialg.core.rational_matrix import RationalMatrix
+
+# integers of every size that matters: around the limb size, int64's edge, and far beyond it
+BITS = st.sampled_from([0, 1, 19, 20, 21, 40, 52, 53, 61, 62, 63, 64, 100, 250])
+INT = st.builds(lambda b, s, u: s * (u % (1 << b) if b else 0) + s * (1 << b) * (u % 2), BITS,
+                st.sampled_from([-1, 1]), st.integers(0, 2 ** 260))
+INT64 = st.integers(-(2 ** 62) + 1, 2 ** 62 - 1) | st.sampled_from([0, 1, -1, (1 << 20) - 1, -(1 << 20), 1 << 40])
+
+
+@st.composite
+def matrix(draw, ints, rows=None, cols=None):
+    r = rows if rows is not None else draw(st.integers(1, 4))
+    c = cols if cols is not None else draw(st.integers(1, 4))
+    return [[draw(ints) for _ in range(c)] for _ in range(r)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_limb_arithmetic_is_integer_arithmetic(data):
+    Z = data.draw(matrix(INT))
+    c, n = len(Z), len(Z[0])
+    L = Limbs.of(Z)
+    assert L.to_ints() == Z and L.shape == (c, n)
+    assert (L.limbs[:-1] >= 0).all() and (L.limbs[:-1] < 1 << LIMB_BITS).all()
+    assert (np.abs(L.limbs[-1]) <= 1 << LIMB_BITS).all()
+    N = data.draw(matrix(INT64, cols=c))
+    assert L.left_multiply(np.array(N, dtype=np.int64)).to_ints() == \
+        [[sum(N[i][j] * Z[j][k] for j in range(c)) for k in range(n)] for i in range(len(N))]
+    f, B = data.draw(st.lists(INT, min_size=n, max_size=n)), data.draw(st.lists(INT, min_size=c, max_size=c))
+    assert L.scale_columns(f).to_ints() == [[Z[j][k] * f[k] for k in range(n)] for j in range(c)]
+    assert L.add_outer(B, f).to_ints() == [[Z[j][k] + B[j] * f[k] for k in range(n)] for j in range(c)]
+    assert L.signs().tolist() == [[(x > 0) - (x < 0) for x in row] for row in Z]
+    assert L.relu().to_ints() == [[max(x, 0) for x in row] for row in Z]
+
+
+def test_the_widest_exact_product_and_the_refusal_beyond_it():
+    """$2^{13} - 1$ terms of $(2^{62} - 1)(2^{100} - 1)$: every float product of limbs is at its bound and exact;
+    one more column is refused, and a RationalMatrix that wide multiplies through flint instead."""
+    c = MAX_INNER
+    N = np.full((2, c), 2 ** 62 - 1, dtype=np.int64)
+    N[1] = -N[1]
+    Z = Limbs.of([[2 ** 100 - 1]] * c)
+    assert Z.left_multiply(N).to_ints() == [[c * (2 ** 62 - 1) * (2 ** 100 - 1)], [-c * (2 ** 62 - 1) * (2 ** 100 - 1)]]
+    with pytest.raises(ValueError):
+        Limbs.of([[1]] * (c + 1)).left_multiply(np.ones((1, c + 1), dtype=np.int64))
+    A = RationalMatrix.of([[fmpq(1, 3)] * (c + 1)])
+    Y, d = A.times_limbs(Limbs.of([[2 ** 70]] * (c + 1)))
+    assert Y.to_ints() == [[(c + 1) * 2 ** 70]] and d == 3
+
+
+NUMBER = st.one_of(st.builds(fmpq, st.integers(-6, 6), st.integers(1, 4)),
+                   st.builds(fmpq, st.integers(-(2 ** 90), 2 ** 90), st.integers(1, 2 ** 70)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=3), st.data())
+def test_batch_evaluation_with_huge_numbers_is_evaluation_one_by_one(hidden, data):
+    widths = (2, *hidden, 2)
+    Ws = [[[data.draw(NUMBER) for _ in range(a)] for _ in range(b)] for a, b in zip(widths, widths[1:])]
+    bs = [[data.draw(NUMBER) for _ in range(b)] for b in widths[1:]]
+    net = sa.Network.from_arrays(Ws, bs)
+    X = data.draw(st.lists(st.lists(NUMBER, min_size=2, max_size=2), min_size=2, max_size=6))
+    assert net.evaluate(X) == [net(x) for x in X]
+    assert net.activation_patterns(X) == [net.activation_pattern(x) for x in X]
+
+
+def test_a_float32_network_at_784_inputs_evaluates_as_one_by_one():
+    net = float32_network((784, 512, 1, 10), seed=3)
+    rng = np.random.default_rng(0)
+    X = [[fmpq(int(k), 64) for k in row] for row in rng.integers(-1024, 1024, size=(5, 784))]
+    X.append([fmpq(int(k), 7 ** 20) for k in rng.integers(-(7 ** 20), 7 ** 20, size=784)])    # 57-bit denominators
+    assert net.evaluate(X) == [net(x) for x in X]
+    assert net.activation_patterns(X) == [net.activation_pattern(x) for x in X]
