@@ -159,3 +159,11 @@ def test_below_the_cell_limit_the_quotient_answers_first():
     net = _wide(16, 12, 1, twin=True)
     assert local_dimension_bounds(net) == (14, 14)
     assert net not in _BUILT          # no arrangement was built for it
+
+
+def test_the_local_dimension_of_784_1024_1_10_is_decided():
+    """A float32 784-1024-1-10 network: the local dimension is n1 + 1 = 1,025 (one rescaling per first-layer neuron
+    and one of h), the lower bound proven by the moves; the upper bound needs about 2,000 independent Jacobian rows,
+    which only inputs with h > 0 carry through the first two layers."""
+    from conftest import float32_network
+    assert local_dimension_bounds(float32_network((784, 1024, 1, 10)), budget=120) == (1025, 1025)

@@ -58,11 +58,11 @@ def test_a_line_yields_an_input_in_every_region_it_crosses():
     # region enumeration finds, each once
     import random
 
-    from semialg.engine.jacobian import _line_inputs
+    from semialg.engine.probe_inputs import line_inputs
     for seed in range(4):
         net = sa.Network.random((1, 4, 3, 1), seed=seed)
         regions = {pattern for pattern, _ in decisive_points(net)}
-        X = _line_inputs(net, 1, random.Random(seed), float("inf"))
+        X = line_inputs(net, 1, random.Random(seed), float("inf"))
         seen = [net.activation_pattern(x) for x in X]
         assert set(seen) == regions and len(seen) == len(regions)
 
@@ -83,6 +83,21 @@ def test_inputs_chosen_for_their_regions_reach_a_bound_random_inputs_miss():
     M = [v for x in used for row in jacobian_mod(layers, x, net.activation_pattern(x)).tolist() for v in row]
     assert nmod_mat(len(M) // 531, 531, M, BLAS_PRIME).rank() == 499
     assert any(net.activation_pattern(x)[1][7] < 0 for x in used)       # the rare sign was met
+
+
+@pytest.mark.parametrize("arch, seed", [((2, 4, 3, 2), 1), ((3, 4, 4, 1), 4), ((2, 5, 1, 2), 5)])
+def test_kept_inputs_are_the_random_ones_the_predicate_accepts(arch, seed):
+    """``keep`` chooses among the random inputs: with x_0 > 0 required, the random inputs (the first ones used,
+    before the first rank) all have it; the chosen ones that may follow are not filtered, and the rank stays a lower bound on the exact value; with
+    nothing kept, the inputs chosen for their regions alone."""
+    net = sa.Network.random(arch, seed=seed)
+    exact, bound = _exact_rank(net), sa.functional_dimension(net).upper_bound
+    used, _, blocks, reached, taken = sampled_batch(net, bound, keep=lambda X: X[:, 0] > 0)
+    assert blocks_rank_mod(blocks) <= exact and taken <= exact and (exact == bound or not reached)
+    need = -(-bound // net.architecture.output_dim)     # random inputs before the first rank
+    assert len(used) >= need and all(x[0] > 0 for x in used[:need])
+    nothing = sampled_batch(net, bound, keep=lambda X: np.zeros(len(X), dtype=bool))   # no random input at all
+    assert blocks_rank_mod(nothing.blocks) <= exact and (exact == bound or not nothing.reached)
 
 
 def test_a_rank_beyond_memory_is_refused_at_once():

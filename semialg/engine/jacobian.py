@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import random
 import time
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import interval_point, rank, to_vector
+from semialg.core.exact import float_array, rank, to_vector
 from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, matmul_mod, rank_mod, rank_mod_fits, rank_mod_seconds,
                                   residues)
 from semialg.core.network import Network
+from semialg.engine.probe_inputs import flipping_inputs, line_inputs, rare_inputs
 from semialg.errors import ParameterError, UndecidedError, check_budget
 
 Vec = tuple[fmpq, ...]
@@ -191,7 +192,8 @@ _CHUNK = 32      # random inputs of sampled_batch whose patterns are decided tog
 def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | None = None,
                   deadline: float | None = None,
                   first: tuple[np.ndarray, np.ndarray] | None = None,
-                  per_input: int | None = None) -> SampledBatch:
+                  per_input: int | None = None,
+                  keep: Callable[[np.ndarray], np.ndarray] | None = None) -> SampledBatch:
     r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
     bound decides it without enumerating regions.
@@ -205,7 +207,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     on its pre-activation chooses them, their patterns are then decided exactly), one in every piece of
     $8, 16, 32, 64$ random lines (the exact breakpoints of :func:`~semialg.engine.line.restrict`: a line meets
     small regions as often as large ones it passes), every other one through an input where a neuron has its
-    rare sign (:func:`_rare_inputs`, or the descent's), and as many random inputs again, round after round until
+    rare sign (:func:`~semialg.engine.probe_inputs.rare_inputs`, or the descent's), and as many random inputs again, round after round until
     the rank stops growing. Everything stops at ``deadline`` (also before a rank predicted to end past it: the
     first by its size, :func:`~semialg.core.modular.rank_mod_seconds`, later ones by the previous one's time). The
     rows are computed modulo $p$ (:func:`jacobian_mod`; exactly, then reduced,
@@ -222,6 +224,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     $O(\mathrm{bound}\cdot c)$ for their $c$ columns. ``per_input`` (default $k$) sizes the batches, the rank an
     input adds: the random inputs start at $2^i\lceil\mathrm{bound}/\text{per\_input}\rceil$, and each input's
     $k$ rows enter as ``per_input`` random combinations of them (a subspace: the ranks stay lower bounds).
+    ``keep`` (float inputs, one a row -> a boolean mask) chooses among the random inputs, e.g. those where the rows
+    carry more than the output layer's; candidates are drawn until :data:`_CHUNK` are kept, at most 16 times as many.
     Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
     chosen ones; per input an exact activation pattern (the random ones :data:`_CHUNK` at a time:
     :meth:`~semialg.core.network.Network.activation_patterns`), a modular Jacobian of $O(k\dim\Omega)$ and its
@@ -297,15 +301,29 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
         return tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
 
-    ahead: list = []            # the patterns of the next random inputs, decided _CHUNK at a time
+    def kept() -> list[tuple[Vec, tuple]]:
+        X: list[Vec] = []
+        for _ in range(16):
+            candidates = [draw() for _ in range(_CHUNK)]
+            X += [x for x, ok in zip(candidates, keep(float_array(candidates)), strict=True) if ok]
+            if len(X) >= _CHUNK:
+                break
+        return list(zip(X, net.activation_patterns(X), strict=True))[::-1]
+
+    ahead: list = []            # the next random inputs with their patterns, decided _CHUNK at a time
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:
             return result(False)
-        if not ahead:
+        if not ahead and keep is not None:
+            ahead = kept()
+        elif not ahead:
             state = rng.getstate()
-            ahead = net.activation_patterns([draw() for _ in range(_CHUNK)])[::-1]
+            ahead = [(None, p) for p in net.activation_patterns([draw() for _ in range(_CHUNK)])][::-1]
             rng.setstate(state)     # drawn again one at a time: the later draws are those of one-by-one inputs
-        add(draw(), ahead.pop())
+        if not ahead:
+            break
+        x, pattern = ahead.pop()
+        add(draw() if x is None else x, pattern)
         if len(used) == need << len(ranks):
             reached = rank_now()
             if reached is None or reached:
@@ -318,10 +336,10 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     end = end if deadline is None else min(end, deadline)
     before = ranks[-1] if ranks else -1
     for round_, lines in enumerate((8, 16, 32, 64)):
-        flipped = _flipping_inputs(net, used, rng) if round_ == 0 else []
+        flipped = flipping_inputs(net, used, rng) if round_ == 0 else []
         if round_ == 0:
-            bases = flipped + _rare_inputs(net, used)
-        chosen = flipped + _line_inputs(net, lines, rng, end, bases)
+            bases = flipped + rare_inputs(net, used)
+        chosen = flipped + line_inputs(net, lines, rng, end, bases)
         chosen += [tuple(fmpq(rng.randint(-64 * 4 ** (j % 3), 64 * 4 ** (j % 3)), 64) for _ in range(d))
                    for j in range(len(chosen))]
         for x in chosen:
@@ -373,87 +391,6 @@ def jacobian_rank_mod(net: Network, X: Sequence, bound: int, seed: int = 0) -> i
         if len(pending) * k >= _MIX_ROWS:
             mixed, pending = _fold(mixed, pending, mixer), []
     return rank_mod(_fold(mixed, pending, mixer) if pending else mixed)
-
-
-def _line_inputs(net: Network, lines: int, rng: random.Random, deadline: float,
-                 bases: Sequence[Vec] = ()) -> list[Vec]:
-    """One rational input inside every piece of ``lines`` random lines (until ``deadline``): the pieces are those
-    of the network's exact restriction, so a line yields an input in every region it crosses. Every other line
-    passes through one of ``bases`` (when given): a line through an input of a small region crosses the regions
-    around it, which random lines rarely reach."""
-    from semialg.engine.line import restrict
-    d, out = net.architecture.input_dim, []
-    for j in range(lines):
-        scale = 4 ** rng.randint(0, 2)
-        point = (rng.choice(bases) if bases and j % 2 == 0
-                 else tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d)))
-        direction = tuple(fmpq(rng.randint(-64, 64), 64) for _ in range(d))
-        r = restrict(net, point, direction, deadline=deadline) if any(direction) else None
-        if r is None:
-            return out
-        edges = (None, *r.breakpoints, None)
-        out.extend(r.at(interval_point(lo, hi)) for lo, hi in zip(edges, edges[1:]))
-    return out
-
-
-def _rare_inputs(net: Network, used: Sequence[Vec], rare: float = 0.25) -> list[Vec]:
-    r"""The inputs of ``used`` where some hidden neuron has the sign it has at fewer than a fraction ``rare`` of
-    them (float pre-activations: this only chooses inputs), e.g. where the second layer of a bottleneck network is
-    active on a small set. Cost: one float forward pass of the inputs."""
-    fl = net.float_layers()
-    if not used or not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fl):
-        return []
-    X = np.array([[float(t) for t in x] for x in used])
-    picked = np.zeros(len(used), dtype=bool)
-    for Z in net.float_preactivations(X)[:-1]:
-        on = Z > 0
-        share = on.mean(axis=0)
-        picked |= (on & (share < rare)).any(axis=1) | (~on & (share > 1 - rare)).any(axis=1)
-    return [used[i] for i in np.flatnonzero(picked)]
-
-
-def _flipping_inputs(net: Network, used: Sequence[Vec], rng: random.Random, steps: int = 60,
-                     around: int = 3) -> list[Vec]:
-    r"""Candidate inputs where a hidden neuron with one sign $s$ at every input of ``used`` has the other: from the
-    input where $s z$ is least, Newton steps on the local affine piece of its pre-activation $z$ (a numeric
-    descent, which only chooses inputs), then ``around`` inputs close by. Cost: $O(\mathrm{steps}\cdot\dim\Omega)$
-    flops per such neuron."""
-    fl = net.float_layers()
-    if not used or not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fl):
-        return []
-    X = np.array([[float(t) for t in x] for x in used])
-    noise = np.random.default_rng(rng.randrange(2 ** 32))
-    out = []
-    for l, Z in enumerate(net.float_preactivations(X)[:-1]):
-        for i in range(Z.shape[1]):
-            s = 1 if (Z[:, i] > 0).all() else -1 if (Z[:, i] < 0).all() else 0
-            if not s:
-                continue
-            x = X[int(np.argmin(s * Z[:, i]))].copy()
-            for _ in range(steps):
-                z, g = _preactivation_gradient(fl, x, l, i)
-                if s * z < 0:
-                    break
-                gg = float(g @ g)
-                x = (x + noise.standard_normal(len(x)) * (1 + np.abs(x).max()) if gg == 0
-                     else x - (z + s * (0.1 * abs(z) + 0.1)) / gg * g)     # aim a little past z = 0
-            else:
-                continue
-            size = 1e-3 * (1 + np.abs(x).max())
-            for y in [x] + [x + noise.standard_normal(len(x)) * size for _ in range(around)]:
-                out.append(tuple(fmpq(int(round(t * 2 ** 20)), 2 ** 20) for t in y))
-    return out
-
-
-def _preactivation_gradient(fl, x: np.ndarray, l: int, i: int) -> tuple[float, np.ndarray]:
-    """The float pre-activation of neuron ``i`` of hidden layer ``l`` at ``x`` and its gradient in ``x``."""
-    J, a = np.eye(len(x)), x
-    for m, (W, b) in enumerate(fl[:l + 1]):
-        z = W @ a + b
-        if m == l:
-            return float(z[i]), W[i] @ J
-        on = z > 0
-        J, a = (W @ J) * on[:, None], np.where(on, z, 0.0)
 
 
 def batch_functional_dimension(net: Network, X: Sequence, budget: float | None = None,
