@@ -94,12 +94,12 @@ def exact_value(net, cap: float):
 
 def random_only(net, bound):
     """The method before session 17: random inputs only (nothing chosen after them)."""
-    saved = jacobian._line_inputs, jacobian._flipping_inputs
-    jacobian._line_inputs = jacobian._flipping_inputs = lambda *args: []
+    saved = jacobian.line_inputs, jacobian.flipping_inputs
+    jacobian.line_inputs = jacobian.flipping_inputs = lambda *args: []
     try:
         return sampled_batch(net, bound)
     finally:
-        jacobian._line_inputs, jacobian._flipping_inputs = saved
+        jacobian.line_inputs, jacobian.flipping_inputs = saved
 
 
 def run(archs=((2, 8, 8, 1), (3, 6, 6, 2), (4, 8, 8, 2), (12, 16, 16, 3), (6, 10, 10, 10, 2)), seeds=10,
