@@ -81,3 +81,21 @@ def test_the_rows_of_a_wide_first_layer_keep_the_deadline():
     with pytest.raises(UndecidedError, match="row 1 of 6"):
         NetworkArrangement((a,), deadline=time.monotonic() - 1)
     assert len(NetworkArrangement((a,), deadline=time.monotonic() + 60).cells) > 1
+
+
+def test_a_moved_kink_is_probed_where_the_bottleneck_shows_it():
+    """float32 8-24-1-3 networks, W1[0, 0] one ulp larger: the moved neuron is visible (its hyperplane meets
+    P = {h > 0}), but for seed 1 not near the small random points the kink lines used to start from, and the pair
+    was undecided at budget 60. Each kink line now starts where the output depends on the neuron: there h > 0
+    (checked exactly), and the pairs are refuted at once; the separating points are checked by exact evaluation."""
+    from conftest import float32_network
+    from semialg.families.deep.equivalence import kink_lines
+    from semialg.families.deep.normal_form import normal_form
+    for seed in range(6):
+        a, b = float32_network((8, 24, 1, 3), seed=seed), float32_network((8, 24, 1, 3), seed=seed, bump=0)
+        lines = kink_lines(normal_form(a).network, normal_form(b).network)
+        assert lines and all(a.preactivations(p)[1][0] > 0 for p, _, _ in lines)
+        r = sa.equivalent(a, b, budget=20)
+        assert r.status == "not equivalent" and r.verify(a, b)
+        x = r.certificate.point
+        assert a(x) != b(x)

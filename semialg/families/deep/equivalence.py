@@ -211,19 +211,21 @@ def kink_lines(A: Network, B: Network, limit: int = 4, seed: int = 0) -> list[tu
     ``A`` or ``B`` whose row has no partner in the other network, with $d$ the primitive integer multiple of
     $w$; returned with $u = w\\cdot d > 0$, so that the neuron's pre-activation along the line is $u\\,t$.
 
-    The point $p$ has small random coordinates except one, solved for. At most ``limit`` lines; cost
-    $O(n_1n_0)$, vectorised on integer forms (:func:`~semialg.engine.hyperplane_keys.unmatched_rows`), plus $O(n_0)$
-    per line.
+    The point $p$ is where the output depends most on the neuron among 64 random points projected onto its
+    hyperplane (:func:`_seen_point`: behind a bottleneck, a kink where $h \\le 0$ does not show), or small and
+    random, with one coordinate solved for. At most ``limit`` lines; cost $O(n_1n_0)$, vectorised on integer forms
+    (:func:`~semialg.engine.hyperplane_keys.unmatched_rows`), plus $O(\\dim\\Omega)$ flops per line.
     """
     rng = random.Random(seed)
     odd_a, odd_b = unmatched_rows(A, B, 1)
     lines = []
-    for r in [neurons.row(A, 1, i) for i in odd_a[:limit]] + [neurons.row(B, 1, j) for j in odd_b[:limit]]:
+    for net, i in [(A, i) for i in odd_a[:limit]] + [(B, j) for j in odd_b[:limit]]:
+        r = neurons.row(net, 1, i)
         w, b = r[:-1], r[-1]
         k = next((k for k, x in enumerate(w) if x), None)
         if k is None:
             continue
-        p = [fmpq(rng.randint(-4, 4), rng.randint(1, 4)) for _ in w]
+        p = _seen_point(net, i, rng) or [fmpq(rng.randint(-4, 4), rng.randint(1, 4)) for _ in w]
         p[k] = _ZERO
         p[k] = -(b + dot(w, p)) / w[k]
         den = fmpz(1)
@@ -234,6 +236,28 @@ def kink_lines(A: Network, B: Network, limit: int = 4, seed: int = 0) -> list[tu
         if len(lines) >= limit:
             break
     return lines
+
+
+def _seen_point(net: Network, i: int, rng: random.Random, candidates: int = 64) -> list[fmpq] | None:
+    r"""Of ``candidates`` random points projected onto the hyperplane of first-layer neuron ``i``, the one where
+    $\|\partial f/\partial a_{1,i}\|$ (float back-propagation through the active neurons) is largest, rounded to
+    multiples of $2^{-10}$; ``None`` when the output depends on the neuron at none of them. Floats only choose
+    the point: the caller puts it on the hyperplane exactly and compares the networks exactly. Cost:
+    $O(\mathrm{candidates}\cdot\dim\Omega)$ flops."""
+    import numpy as np
+    fl = net.float_layers()
+    if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fl):
+        return None
+    w, b = fl[0][0][i], fl[0][1][i]
+    X = np.random.default_rng(rng.randrange(2 ** 32)).integers(-20, 21, size=(candidates, len(w))) / 4
+    X -= np.outer((X @ w + b) / (w @ w), w)
+    Zs = net.float_preactivations(X)
+    V = np.ones((candidates, 1)) if net.depth == 1 else np.tile(fl[1][0][:, i], (candidates, 1))
+    for l in range(2, net.depth):
+        V = (V * (Zs[l - 1] > 0)) @ fl[l][0].T
+    size = np.linalg.norm(V, axis=1)
+    best = int(np.argmax(size))
+    return [fmpq(int(round(t * 1024)), 1024) for t in X[best]] if size[best] > 0 else None
 
 
 def _random_point(m: int, rng: random.Random) -> Vec:
