@@ -186,6 +186,8 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
         return _system(base + [(tuple(s * v for v in g), s * c) for s, (g, c) in zip(signs, rows, strict=True)])
 
     start = tuple(_start_signs(rows, x0))
+    if deadline is not None and time.monotonic() > deadline:
+        raise _DeadlinePassed
     G, h = system(start)
     if all(dot(g, x0) + c > 0 for g, c in zip(G, h, strict=True)):
         cells = {start: x0}        # on no hyperplane: no LP (one of 4,096 rows in 784 variables takes 80 s)
@@ -228,6 +230,8 @@ def _split(cell: _Cell, nets: Sequence[Network], level: int, deadline: float | N
         P, q = _layer(W, b, *cell.maps[t])
         pre[t] = (P, q)
         for i in range(P.nrows()):
+            if i % 256 == 0 and deadline is not None and time.monotonic() > deadline:
+                raise _DeadlinePassed       # reading 4,096 rows of 784 rationals takes seconds
             g = tuple(P[i, j] for j in range(P.ncols()))
             if any(g):
                 key, _, s = normalise_row(g + (q[i, 0],))
