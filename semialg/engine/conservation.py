@@ -37,7 +37,7 @@ from flint import fmpq
 
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, UndecidedError, check_budget
-from semialg.core.exact import rank, to_fmpq, to_sympy
+from semialg.core.exact import SparseEchelon, rank, to_fmpq, to_sympy
 from semialg.core.network import Architecture, Network
 from semialg.families.base import ask
 
@@ -298,9 +298,9 @@ def _rescaling_gradients(net: Network) -> list[dict]:
 
 
 def _independent(rows) -> int:
-    """The rank of sparse rational rows (:class:`_SparseEchelon`: cheap when, as here, the supports barely
-    overlap)."""
-    echelon = _SparseEchelon()
+    """The rank of sparse rational rows (:class:`~semialg.core.exact.SparseEchelon`: cheap when, as here, the
+    supports barely overlap)."""
+    echelon = SparseEchelon()
     return sum(echelon.insert(row) for row in rows if row)
 
 
@@ -332,31 +332,6 @@ class ConservationCount(Latexable):
     @property
     def gap(self) -> int:
         return self.laws - self.known
-
-
-class _SparseEchelon:
-    """Sparse rows over $\\mathbb{Q}$ in echelon form (each normalised to 1 at its pivot, zero at the pivots of the
-    rows before it): whether a new row is independent of those kept costs one reduction,
-    $O(\\text{rows}\\cdot\\text{support})$, instead of a rank of the whole matrix."""
-
-    def __init__(self):
-        self.rows: list[tuple] = []
-
-    def insert(self, row: dict) -> bool:
-        """Keep ``row`` (column -> non-zero rational) if it is independent of the rows kept; say whether it was."""
-        r = dict(row)
-        for p, b in self.rows:
-            c = r.get(p)
-            if c:
-                for k, v in b.items():
-                    r[k] = r.get(k, 0) - c * v
-                r = {k: v for k, v in r.items() if v}
-        if not r:
-            return False
-        p = min(r)
-        inv = 1 / r[p]
-        self.rows.append((p, {k: v * inv for k, v in r.items()}))
-        return True
 
 
 def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | None = 60.0,
@@ -398,7 +373,7 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
     # Lie algebra there: its rank is at most D - known, and reaching that bound ends the computation.
     target = D - known
     x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
-    basis, values, echelon, sub = [], [], _SparseEchelon(), {}
+    basis, values, echelon, sub = [], [], SparseEchelon(), {}
     from tqdm.auto import tqdm
     bar = tqdm(desc="conservation laws: fields", unit="field", delay=2, leave=False,
                disable=None if progress is None else not progress)
