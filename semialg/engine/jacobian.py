@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import float_array, rank, to_vector
+from semialg.core.exact import rank, to_vector
 from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, matmul_mod, rank_mod, rank_mod_fits, rank_mod_seconds,
                                   residues)
 from semialg.core.network import Network
@@ -301,11 +301,15 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         scale = 4 ** rng.randint(0, 2)  # regions near the origin and farther out
         return tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(d))
 
+    sieve = np.random.default_rng(seed + 1)
+
     def kept() -> list[tuple[Vec, tuple]]:
+        # candidates drawn as integer arrays (the draws of draw(), vectorised), rationals made of the kept ones only
         X: list[Vec] = []
         for _ in range(16):
-            candidates = [draw() for _ in range(_CHUNK)]
-            X += [x for x, ok in zip(candidates, keep(float_array(candidates)), strict=True) if ok]
+            scale = 4 ** sieve.integers(0, 3, size=(_CHUNK, 1))
+            N = sieve.integers(-64 * scale, 64 * scale + 1, size=(_CHUNK, d))
+            X += [tuple(fmpq(int(t), 64) for t in row) for row in N[keep(N / 64)]]
             if len(X) >= _CHUNK:
                 break
         return list(zip(X, net.activation_patterns(X), strict=True))[::-1]
