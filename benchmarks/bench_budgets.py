@@ -9,52 +9,54 @@ rescaled copy (``g-copy``, equivalent) and of copies with one weight of layer $l
     python benchmarks/bench_budgets.py                  # 784-4096-10, 784-256-10, 784-256-256-10, 784-4096-1-10
     python benchmarks/bench_budgets.py --quick          # 32-64-4, 16-64-1-4
 
-Measured (session 45, 2-core machine otherwise idle; the two ``regions`` rows at 4096 after HiGHS took the deadline,
-which they had missed by 78 s and more than 80 s). Over 1 are steps a deadline cannot cut: reading 3.2 million
-weights as rationals (about 2 s), one exact product of a batch of points:
+Measured (session 46, 2-core machine otherwise idle). Every call answers within about 1.2 budgets; over 1 are
+steps a deadline cannot cut: reading 3.2 million weights as rationals (about 2 s), one exact product of a batch of
+points. Session 45 measured ``regions`` at 4.61 s (2.31 budgets) at 784-4096, ``count_conservation_laws`` at 2.99 s,
+and ``equivalent ulp W1`` at 784-4096-1-10 undecided (2.33 s); ``ulp W3`` there is refuted in 2.2 s when the probe
+lines fit in the budget and undecided otherwise (here):
 
              network                        call            answer    ours s   floor s    over      MB
-         784-4096-10           equivalent g-copy        equivalent      1.11      0.52    0.56     356
-         784-4096-10           equivalent ulp W1    not equivalent      0.60      0.53    0.30     360
+         784-4096-10           equivalent g-copy        equivalent      1.14      0.48    0.57     356
+         784-4096-10           equivalent ulp W1    not equivalent      0.54      0.47    0.27     416
          784-4096-10           equivalent ulp W2    not equivalent      0.84      0.48    0.42     368
-         784-4096-10                identifiable           unknown      2.01      0.02    1.01     480
-         784-4096-10        functional_dimension       dim 3252234      0.61      0.53    0.30     280
-         784-4096-10                     regions         undecided      4.62      0.02    2.31     676
-         784-4096-10                       fibre         undecided      0.56      0.03    0.28     280
-         784-4096-10           hidden_symmetries         undecided      0.63      0.52    0.31     280
-         784-4096-10     count_conservation_laws  laws 3256330 (bo      2.99      0.52    1.49     818
+         784-4096-10                identifiable           unknown      2.01      0.02    1.00     481
+         784-4096-10        functional_dimension       dim 3252234      0.52      0.53    0.26     280
+         784-4096-10                     regions         undecided      2.14      0.02    1.07     416
+         784-4096-10                       fibre         undecided      0.56      0.03    0.28     279
+         784-4096-10           hidden_symmetries         undecided      0.55      0.58    0.27     280
+         784-4096-10     count_conservation_laws  laws 3256330 (bo      2.33      0.51    1.16     718
           784-256-10           equivalent g-copy        equivalent      0.06      0.03    0.03      97
           784-256-10           equivalent ulp W1    not equivalent      0.04      0.03    0.02     100
           784-256-10           equivalent ulp W2    not equivalent      0.04      0.03    0.02     100
-          784-256-10                identifiable      identifiable      0.12      0.00    0.06      95
+          784-256-10                identifiable      identifiable      0.13      0.00    0.06      95
           784-256-10        functional_dimension        dim 203274      0.03      0.03    0.01      94
-          784-256-10                     regions         undecided      2.06      0.00    1.03     180
-          784-256-10                       fibre           dim 256      0.17      0.00    0.08     101
+          784-256-10                     regions         undecided      2.04      0.00    1.02     188
+          784-256-10                       fibre           dim 256      0.16      0.00    0.08     101
           784-256-10           hidden_symmetries           0 found      0.10      0.04    0.05      99
-          784-256-10     count_conservation_laws  laws 203530 (bou      2.18      0.00    1.09     222
-      784-256-256-10           equivalent g-copy        equivalent      0.41      0.00    0.20     140
-      784-256-256-10           equivalent ulp W1    not equivalent      0.91      0.00    0.46     164
-      784-256-256-10           equivalent ulp W2    not equivalent      0.80      0.00    0.40     164
-      784-256-256-10           equivalent ulp W3    not equivalent      0.75      0.00    0.38     164
-      784-256-256-10                identifiable           unknown      2.02      0.00    1.01     153
+          784-256-10     count_conservation_laws  laws 203530 (bou      2.06      0.00    1.03     229
+      784-256-256-10           equivalent g-copy        equivalent      0.41      0.00    0.20     141
+      784-256-256-10           equivalent ulp W1    not equivalent      0.94      0.00    0.47     170
+      784-256-256-10           equivalent ulp W2    not equivalent      0.82      0.00    0.41     164
+      784-256-256-10           equivalent ulp W3    not equivalent      0.74      0.00    0.37     164
+      784-256-256-10                identifiable           unknown      2.04      0.00    1.02     158
       784-256-256-10        functional_dimension         undecided      2.02      0.00    1.01     157
-      784-256-256-10                     regions         undecided      2.06      0.00    1.03     182
-      784-256-256-10                       fibre  ArchitectureErro      0.06      0.04    0.03     104
-      784-256-256-10           hidden_symmetries           0 found      0.20      0.00    0.10      98
-      784-256-256-10     count_conservation_laws  laws 269322 (bou      2.06      0.00    1.03     226
+      784-256-256-10                     regions         undecided      2.04      0.00    1.02     191
+      784-256-256-10                       fibre  ArchitectureErro      0.06      0.04    0.03     103
+      784-256-256-10           hidden_symmetries           0 found      0.19      0.00    0.10      98
+      784-256-256-10     count_conservation_laws  laws 269322 (bou      2.04      0.00    1.02     234
        784-4096-1-10           equivalent g-copy        equivalent      0.49      0.48    0.24     328
-       784-4096-1-10           equivalent ulp W1         undecided      2.33      0.02    1.17     430
-       784-4096-1-10           equivalent ulp W2    not equivalent      2.44      0.02    1.22     438
+       784-4096-1-10           equivalent ulp W1    not equivalent      2.37      0.02    1.18     455
+       784-4096-1-10           equivalent ulp W2    not equivalent      2.25      0.02    1.12     438
        784-4096-1-10           equivalent ulp W3         undecided      2.08      0.02    1.04     502
-       784-4096-1-10                identifiable           unknown      2.09      0.02    1.05     399
-       784-4096-1-10        functional_dimension         undecided      2.10      0.02    1.05     480
-       784-4096-1-10                     regions         undecided      4.61      0.02    2.31     676
+       784-4096-1-10                identifiable           unknown      2.07      0.02    1.04     396
+       784-4096-1-10        functional_dimension         undecided      2.11      0.02    1.06     480
+       784-4096-1-10                     regions         undecided      2.14      0.02    1.07     416
        784-4096-1-10                       fibre         undecided      2.06      0.02    1.03     451
        784-4096-1-10           hidden_symmetries         undecided      2.07      0.02    1.03     451
-       784-4096-1-10     count_conservation_laws  laws 3219477 (bo      3.03      0.52    1.51     814
-       784-4096-1-10          combinatorial_type         undecided      2.12      0.02    1.06     451
+       784-4096-1-10     count_conservation_laws  laws 3219477 (bo      2.27      0.52    1.14     715
+       784-4096-1-10          combinatorial_type         undecided      2.06      0.02    1.03     451
        784-4096-1-10      local_dimension_bounds         undecided      2.03      0.02    1.01     451
-       784-4096-1-10      shallow_representation              none      1.90      0.02    0.95     379
+       784-4096-1-10      shallow_representation              none      2.43      0.02    1.21     458
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ the $R$ of that step). When every vector is peeled there is no zero-sum set.
 Weights read from float32 files are dyadic with mantissas of random parity, so their 2-adic valuations spread like
 geometric variables: the smallest of many is often unique, and the terms $v_iw_i \in \mathbb{Q}^{n_0}$ of a bottleneck
 network's first two layers (dependent, positively spanning, far beyond any exact search) peel completely up to about
-four times as many terms as coordinates: 784-1024-1-10 and 784-3072-1-10 on each of three seeds measured (3,072
-terms: about three seconds), 784-4096-1-10 on one of three (the others stop after about half). Other primes serve
+four times as many terms as coordinates: 784-1024-1-10 and 784-3072-1-10 on each of six seeds measured (3,072
+terms: about three seconds), 784-4096-1-10 on three of six (the others stop after about half;
+``benchmarks/bench_zero_factor_wide.py``). Other primes serve
 integer data; a certificate names the coordinate and the prime of each step, and :func:`check_peeling` re-checks it
 exactly.
 
