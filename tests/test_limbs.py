@@ -84,3 +84,13 @@ def test_a_float32_network_at_784_inputs_evaluates_as_one_by_one():
     X.append([fmpq(int(k), 7 ** 20) for k in rng.integers(-(7 ** 20), 7 ** 20, size=784)])    # 57-bit denominators
     assert net.evaluate(X) == [net(x) for x in X]
     assert net.activation_patterns(X) == [net.activation_pattern(x) for x in X]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 5), st.data())
+def test_matvec_through_limbs_is_the_rational_product(r, c, data):
+    """A dense vector times a matrix read from numbers goes through the limbs: against the sum of products."""
+    A = [[data.draw(NUMBER) for _ in range(c)] for _ in range(r)]
+    v = [data.draw(NUMBER) for _ in range(c)]
+    M = RationalMatrix.of(A)
+    assert M.matvec(v) == tuple(sum((a * x for a, x in zip(row, v)), fmpq(0)) for row in A)

@@ -265,9 +265,9 @@ class RationalMatrix(Sequence):
     def matvec(self, v: Sequence[fmpq]) -> tuple[fmpq, ...]:
         """$Av$ exactly. A sparse $v$ (at most one in eight entries non-zero) is applied to the integer form
         column by column: $O(r s)$ rational operations for $s$ non-zeros, without building the
-        ``fmpq_mat``; otherwise one flint product ($O(rc)$): of integers, $N(ev)/(de)$ with $e$ the common
-        denominator of $v$, for a matrix read from numbers (a float network's weights: 18 times faster than the
-        rational product at 1024 x 784 with a point of a hyperplane), else of rationals.
+        ``fmpq_mat``; otherwise one product ($O(rc)$): of integers, $N(ev)/(de)$ with $e$ the common denominator
+        of $v$, for a matrix read from numbers (:meth:`times_limbs`: float64 products of limbs for an ``int64``
+        form, without building flint's 3.2 million integers of a 784-4096 layer, 1.2 s), else of rationals.
 
         >>> RationalMatrix.of([[1, 2], [3, "1/2"]]).matvec([fmpq(0), fmpq(2)])
         (4, 1)
@@ -286,12 +286,9 @@ class RationalMatrix(Sequence):
             xs = [x if isinstance(x, fmpq) else fmpq(x) for x in v]
             return tuple(_balanced_sum([c * x for c, x in zip(row, xs) if x]) for row in self.rows)
         if self._num is not None or self._float is not None:
-            xs = [x if isinstance(x, fmpq) else fmpq(x) for x in v]
-            e = math.lcm(*(int(x.q) for x in xs)) if xs else 1
-            N, d = self._integer_mat()
-            R = N * fmpz_mat(len(xs), 1, [int(x.p) * (e // int(x.q)) for x in xs])
-            scale = fmpz(d * e)
-            return tuple(fmpq(R[i, 0], scale) for i in range(self._shape[0]))
+            Z, (e,) = integer_columns([v])
+            Y, d = self.times_limbs(Z)
+            return rational_columns(Y, [d * e])[0]
         return tuple((self.to_fmpq_mat() * fmpq_mat(self._shape[1], 1, list(v))).entries())
 
     def matvecs(self, vs: Sequence[Sequence[fmpq]]) -> list[tuple[fmpq, ...]]:

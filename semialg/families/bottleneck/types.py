@@ -226,7 +226,7 @@ class _VisibilitySearch:
         self.view, self.h = view, view.inner
         rng = np.random.default_rng(seed)
         scales = 4.0 ** rng.integers(0, 3, size=(draws, 1))
-        self.X = rng.integers(-64, 65, size=(draws, len(view.w[0]))) * scales / 64
+        self.X = rng.integers(-64, 65, size=(draws, view.inner.widths[0])) * scales / 64
         self.ends = None                  # (inside, outside), once searched
         self.on: dict[int, tuple | None] = {}
         self.candidates: list[int] | None = None     # the neurons whose projected point is checked exactly
