@@ -12,8 +12,8 @@ rescaled copy (``g-copy``, equivalent) and of copies with one weight of layer $l
 Measured (session 46, 2-core machine otherwise idle). Every call answers within about 1.2 budgets; over 1 are
 steps a deadline cannot cut: reading 3.2 million weights as rationals (about 2 s), one exact product of a batch of
 points. Session 45 measured ``regions`` at 4.61 s (2.31 budgets) at 784-4096, ``count_conservation_laws`` at 2.99 s,
-and ``equivalent ulp W1`` at 784-4096-1-10 undecided (2.33 s); ``ulp W3`` there is refuted in 2.2 s when the probe
-lines fit in the budget and undecided otherwise (here):
+and ``equivalent ulp W1`` at 784-4096-1-10 undecided (2.33 s). ``ulp W3`` there, undecided in this run, is refuted
+in 1.0 s since the one-point products go through the limbs too (``RationalMatrix.matvec``; measured after it):
 
              network                        call            answer    ours s   floor s    over      MB
          784-4096-10           equivalent g-copy        equivalent      1.14      0.48    0.57     356
