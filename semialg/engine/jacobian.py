@@ -171,6 +171,9 @@ def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: floa
 
 #: the chosen inputs of :func:`sampled_batch` get this many times the random ones' time
 PATIENCE = 8
+#: ... and at least this many seconds: a window of a few hundredths of a second would make the answer depend on
+#: the machine's load
+MIN_PATIENCE = 1.0
 
 
 class SampledBatch(NamedTuple):
@@ -201,8 +204,9 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     *Random inputs* first: the rank is checked at $2^i\lceil\mathrm{bound}/k\rceil$ inputs, $i \le 4$, and this
     stops early when the recent growth of the rank cannot close the gap in the doublings left. Small regions
     (a second-layer neuron active on a small set only) are rarely hit by random inputs, so, short of the bound,
-    *inputs chosen for their regions* follow, for at most :data:`PATIENCE` times the time the random ones took
-    (the region enumeration they spare costs far more; rounds stop when the rank stops growing): inputs
+    *inputs chosen for their regions* follow, for at most :data:`PATIENCE` times the time the random ones took,
+    or :data:`MIN_PATIENCE` seconds if longer (the region enumeration they spare costs far more; rounds stop when
+    the rank stops growing): inputs
     where a hidden neuron has the sign it never had at the random inputs (first round only: a numeric descent
     on its pre-activation chooses them, their patterns are then decided exactly), one in every piece of
     $8, 16, 32, 64$ random lines (the exact breakpoints of :func:`~semialg.engine.line.restrict`: a line meets
@@ -226,8 +230,9 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     $k$ rows enter as ``per_input`` random combinations of them (a subspace: the ranks stay lower bounds).
     ``keep`` (float inputs, one a row -> a boolean mask) chooses among the random inputs, e.g. those where the rows
     carry more than the output layer's; candidates are drawn until :data:`_CHUNK` are kept, at most 16 times as many.
-    Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most twice their time for the
-    chosen ones; per input an exact activation pattern (the random ones :data:`_CHUNK` at a time:
+    Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most :data:`PATIENCE` times
+    their time (or :data:`MIN_PATIENCE` seconds) for the chosen ones; per input an exact activation pattern (the
+    random ones :data:`_CHUNK` at a time:
     :meth:`~semialg.core.network.Network.activation_patterns`), a modular Jacobian of $O(k\dim\Omega)$ and its
     compression $O(g\,k\dim\Omega)$; at most nine modular ranks of about $\mathrm{bound} \times \dim\Omega$.
 
@@ -336,7 +341,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             growth = max(recent[-1], recent[0] / 2) if recent else bound
             if growth * (5 - len(ranks)) < bound - ranks[-1]:
                 break
-    end = time.monotonic() + PATIENCE * (time.monotonic() - began)
+    end = time.monotonic() + max(PATIENCE * (time.monotonic() - began), MIN_PATIENCE)
     end = end if deadline is None else min(end, deadline)
     before = ranks[-1] if ranks else -1
     for round_, lines in enumerate((8, 16, 32, 64)):
