@@ -1,9 +1,10 @@
 r"""Benchmark: the 0-factor condition of inner networks with more neurons than inputs (the first two layers of
 784-n-1-10 bottlenecks from float32 weights, $n > 784$): no non-empty $S$ with $\sum_{i \in S} v_iw_i = 0$.
 
-Ours is :func:`semialg.geometry.zero_sum.find_zero_sum_set`: peeling by 2-adic valuations (session 46), then the
-$0/1$ points of the kernel modulo a prime and Gordan's alternative for the vectors not peeled. "before" is the same
-function without the peeling (sessions 42-45). The naive method is the first stage it had before session 42: the
+Ours is :func:`semialg.geometry.zero_sum.find_zero_sum_set`: peeling by 2-adic valuations with joins of ties of two
+(session 47), then the $0/1$ points of the kernel modulo a prime and Gordan's alternative for the vectors not
+peeled. "peel only" is the same function with the peeling of session 46 (no joins), "no valuations" without the
+peeling (sessions 42-45). The naive method is the first stage it had before session 42: the
 exact kernel over $\mathbb{Q}$ of the $784 \times n$ matrix, in a child process stopped at ``cap`` seconds (seed 0
 only). The floor is the rank modulo the same prime, which any decision needs.
 
@@ -45,6 +46,7 @@ import numpy as np
 
 from common import main as bench_main, timed
 from semialg.core.exact import PRIME, modular_rank, nullspace
+from semialg.geometry.valuation_peeling import Peeling, peeling
 from semialg.geometry.zero_sum import find_zero_sum_set
 
 
@@ -82,36 +84,48 @@ def naive_seconds(m: int, n: int, seed: int, cap: float) -> float | None:
     return receive.recv() if receive.poll() else None
 
 
-def _without_peeling(vectors):
-    """``find_zero_sum_set`` as it was before the valuations: the peeling finds nothing."""
+def _with(vectors, stage):
+    """``find_zero_sum_set`` with its valuation stage replaced (a stand-in for ``peeling``)."""
     import semialg.geometry.zero_sum as zs
-    saved, zs.peeling = zs.peeling, lambda *args, **kw: ()
+    saved, zs.peeling = zs.peeling, stage
     try:
         return find_zero_sum_set(vectors)
     finally:
         zs.peeling = saved
 
 
+def _peel_only(vectors):
+    """``find_zero_sum_set`` as in session 46: peeling without joins."""
+    return _with(vectors, lambda *args, **kw: peeling(*args, **kw, joins=False))
+
+
+def _without_peeling(vectors):
+    """``find_zero_sum_set`` as it was before the valuations (sessions 42-45): the peeling finds nothing."""
+    return _with(vectors, lambda *args, **kw: Peeling((), ()))
+
+
 def run(sizes=((784, 800), (784, 1024), (784, 2048), (784, 3072), (784, 4096)), seeds=(0, 1, 2), cap=60.0):
     rows = []
     print(f"{'inner':9s} {'seed':>4s} {'deps':>5s}  {'status':9s} {'peeled':>7s} {'ours':>6s} {'floor':>6s} "
-          f"{'ours/floor':>10s}  {'before':17s} {'naive kernel':>12s}", flush=True)
+          f"{'ours/floor':>10s}  {'peel only':17s} {'no valuations':17s} {'naive kernel':>12s}", flush=True)
     for m, n in sizes:
         for seed in seeds:
             vectors = inner_vectors(m, n, seed)
             decision, ours = timed(find_zero_sum_set, vectors)
             rank, floor = timed(modular_rank, vectors, PRIME)
+            peel, peel_s = timed(_peel_only, vectors)
             old, before = timed(_without_peeling, vectors)
             naive = naive_seconds(m, n, seed, cap) if seed == 0 else None
             peeled = sum(len(c) for kind, c, _ in decision.proof if kind == "valuation")
             row = {"inner": f"{m}-{n}", "seed": seed, "dependencies": n - rank, "status": decision.status,
-                   "peeled": peeled, "ours_s": ours, "floor_s": floor, "before_status": old.status,
-                   "before_s": before, "naive_s": naive, "naive_cap_s": cap if seed == 0 else None}
+                   "peeled": peeled, "ours_s": ours, "floor_s": floor, "peel_only_status": peel.status,
+                   "peel_only_s": peel_s, "before_status": old.status, "before_s": before, "naive_s": naive,
+                   "naive_cap_s": cap if seed == 0 else None}
             rows.append(row)
             naive_cell = "-" if seed else f"{naive:.2f}" if naive is not None else f"> {cap:.0f}"
             print(f"{row['inner']:9s} {seed:4d} {n - rank:5d}  {decision.status:9s} {peeled:7d} {ours:6.2f} "
-                  f"{floor:6.2f} {ours / floor:9.1f}x  {old.status:9s} {before:6.2f}s {naive_cell:>12s}",
-                  flush=True)
+                  f"{floor:6.2f} {ours / floor:9.1f}x  {peel.status:9s} {peel_s:6.2f}s  {old.status:9s} "
+                  f"{before:6.2f}s  {naive_cell:>12s}", flush=True)
     return rows
 
 

@@ -26,10 +26,14 @@ ENTRY = st.one_of(st.just(fmpq(0)),
                             st.sampled_from([1, 5, 7])))
 
 
-def _in_zero_sum_sets(vectors) -> set[int]:
+def _zero_sum_sets(vectors) -> list[frozenset[int]]:
     dim = len(vectors[0])
-    return {i for size in range(1, len(vectors) + 1) for S in itertools.combinations(range(len(vectors)), size)
-            if not any(sum((vectors[k][r] for k in S), fmpq(0)) for r in range(dim)) for i in S}
+    return [frozenset(S) for size in range(1, len(vectors) + 1)
+            for S in itertools.combinations(range(len(vectors)), size) if not any(sum((vectors[k][r] for k in S), fmpq(0)) for r in range(dim))]
+
+
+def _in_zero_sum_sets(vectors) -> set[int]:
+    return {i for S in _zero_sum_sets(vectors) for i in S}
 
 
 @st.composite
@@ -45,16 +49,19 @@ def vectors_with_planted_sums(draw):
 @settings(max_examples=300, deadline=None)
 @given(vectors_with_planted_sums())
 def test_peeled_vectors_lie_in_no_zero_sum_set(vectors):
-    steps = peeling(vectors)
-    peeled = check_peeling(vectors, steps)
-    assert peeled == tuple(i for i, _, _ in steps)
+    found = peeling(vectors)
+    peeled = check_peeling(vectors, found.steps)
+    assert peeled == found.peeled
     assert not set(peeled) & _in_zero_sum_sets(vectors)
+    if found.zero_sum is not None:
+        assert not any(sum((vectors[i][r] for i in found.zero_sum), fmpq(0)) for r in range(len(vectors[0])))
 
 
 @settings(max_examples=300, deadline=None)
 @given(vectors_with_planted_sums())
-def test_each_step_is_a_unique_smallest_valuation_among_the_vectors_left(vectors):
-    """The definition, step by step, with valuations computed from the fractions' factorizations."""
+def test_each_step_is_a_unique_smallest_valuation_or_a_tie_of_two_among_the_classes_left(vectors):
+    """The definition, step by step, with classes and their sums kept here and valuations computed from the
+    fractions' factorizations; at the end every zero-sum set (brute force) is a union of classes left."""
     def nu(x, p):
         if x == 0:
             return None
@@ -65,13 +72,19 @@ def test_each_step_is_a_unique_smallest_valuation_among_the_vectors_left(vectors
             b, v = b // p, v - 1
         return v
 
-    left = set(range(len(vectors)))
-    for i, j, p in peeling(vectors):
-        mine = nu(vectors[i][j], p)
-        assert mine is not None and mine == valuation(vectors[i][j], p)
-        others = [nu(vectors[k][j], p) for k in left - {i}]
-        assert all(o is None or o > mine for o in others)
-        left.remove(i)
+    classes = [frozenset([i]) for i in range(len(vectors))]
+    found = peeling(vectors)
+    for *named, j, p in found.steps:
+        mine = {next(c for c in classes if i in c) for i in named}
+        assert len(mine) == len(named)
+        vals = {c: nu(sum((vectors[k][j] for k in c), fmpq(0)), p) for c in classes}
+        least = min(v for v in vals.values() if v is not None)
+        assert {c for c, v in vals.items() if v == least} == mine
+        assert valuation(sum((vectors[k][j] for k in next(iter(mine))), fmpq(0)), p) == least
+        classes = [c for c in classes if c not in mine] + ([] if len(named) == 1 else [frozenset().union(*mine)])
+    left = frozenset().union(*classes)
+    for S in _zero_sum_sets(vectors):
+        assert S <= left and all(c <= S or not c & S for c in classes)
 
 
 @settings(max_examples=200, deadline=None)
@@ -85,7 +98,7 @@ def test_the_decision_with_peeling_agrees_with_brute_force(vectors):
 
 def test_forged_peelings_are_refused():
     vectors = [(fmpq(1), fmpq(3)), (fmpq(2), fmpq(5)), (fmpq(4), fmpq(6)), (fmpq(-8), fmpq(10))]
-    steps = peeling(vectors)
+    steps = peeling(vectors).steps
     assert steps == ((0, 0, 2), (1, 0, 2), (2, 0, 2), (3, 0, 2)) and check_peeling(vectors, steps) == (0, 1, 2, 3)
     forged = [
         ((1, 0, 2), (0, 0, 2)),                         # nu_2(2) = 1 is not below nu_2(1) = 0
@@ -101,6 +114,25 @@ def test_forged_peelings_are_refused():
     for f in forged:
         with pytest.raises(CertificateError):
             check_peeling(vectors, f)
+
+
+def test_forged_joins_are_refused():
+    """1, 3 tie at nu_2 = 0 below 2: joined (vector 4, nu_2 = 2), then 2 and the class peel; 1, 3, 5 is a tie of
+    three, which is no join."""
+    vectors = [(fmpq(1),), (fmpq(3),), (fmpq(2),)]
+    assert check_peeling(vectors, ((0, 1, 0, 2), (2, 0, 2), (1, 0, 2))) == (2, 0, 1)
+    forged = [
+        ((0, 2, 0, 2),),                                # nu_2: 0, 1: not the two smallest
+        ((0, 0, 0, 2),),                                # one vector twice
+        ((0, 1, 0, 2), (0, 1, 0, 2)),                   # one class twice
+        ((0, 1, 0, 2), (0, 0, 2)),                      # nu_2(4) = 2 is not below nu_2(2) = 1
+        ((0, 1, 0, 3),),                                # nu_3: 0, 1, 0: a tie, but of vectors 0 and 2
+    ]
+    for f in forged:
+        with pytest.raises(CertificateError):
+            check_peeling(vectors, f)
+    with pytest.raises(CertificateError):
+        check_peeling(vectors + [(fmpq(5),)], ((0, 1, 0, 2),))
 
 
 def test_a_peeling_naming_a_vector_of_a_zero_sum_set_does_not_verify():
@@ -121,14 +153,14 @@ def test_a_peeling_naming_a_vector_of_a_zero_sum_set_does_not_verify():
 
 
 def test_a_partial_peeling_leaves_the_rest_to_the_other_stages():
-    """Vectors 0-2 peel (2-adic valuations -3 < -2 < -1 below the others); 3-5 are a zero-sum set (tied valuations
-    in both coordinates, for 2 and 3): the witness is found among the rest; without it, the stages modulo p or Gordan's
-    alternative refute the rest."""
+    """Vectors 0-2 peel (2-adic valuations -3 < -2 < -1 below the others); 3-5 are a zero-sum set (joined: 3, 5 tie
+    at nu_2 = 0, then 8, -8 at nu_2 = 3); 5, 7, -11 tie by three in both coordinates, for 2 and 3, and the stages
+    modulo p or Gordan's alternative refute them."""
     peel = [(fmpq(1, 8), fmpq(0)), (fmpq(1, 4), fmpq(0)), (fmpq(1, 2), fmpq(0))]
     odd = [(fmpq(3), fmpq(1)), (fmpq(5), fmpq(1)), (fmpq(-8), fmpq(-2))]
     d = find_zero_sum_set(peel + odd)
     assert d.status == "found" and d.witness == (3, 4, 5) and d.verify(peel + odd)
-    vectors = peel + odd[:2] + [(fmpq(-7), fmpq(1))]
+    vectors = peel + [(fmpq(5), fmpq(1)), (fmpq(7), fmpq(1)), (fmpq(-11), fmpq(1))]    # ties of three for 2 and 3
     assert not _in_zero_sum_sets(vectors)
     d = find_zero_sum_set(vectors)
     assert d.status == "none" and d.verify(vectors) and d.proof[0][0] == "valuation"
@@ -155,3 +187,17 @@ def test_the_inner_zero_factor_of_784_1024_1_10_is_peeled():
     assert d.status == "none" and [k for k, _, _ in d.proof] == ["valuation"] and d.verify(V)
     r = sa.identifiable(net, budget=60)
     assert r.status == "identifiable" and r.verify(net)
+
+
+def test_joins_decide_flip_terms_where_peeling_alone_stops():
+    """64-352-1-3 from float32 weights, seed 0: peeling alone rules out 125 of the 352 terms, with joins all of
+    them; the certificate replays. A planted zero-sum set of three is found."""
+    V = flip_terms(float32_network((64, 352, 1, 3), seed=0), 1)
+    alone = peeling(V, joins=False)
+    assert len(alone.peeled) < len(V) and check_peeling(V, alone.steps) == alone.peeled
+    d = find_zero_sum_set(V)
+    assert d.status == "none" and [k for k, _, _ in d.proof] == ["valuation"] and d.verify(V)
+    assert any(len(step) == 4 for step in d.proof[0][2])
+    planted = V + [tuple(-(a + b + c) for a, b, c in zip(V[5], V[17], V[40], strict=True))]
+    found = find_zero_sum_set(planted)
+    assert found.status == "found" and found.witness == (5, 17, 40, 352) and found.verify(planted)

@@ -7,37 +7,48 @@ subset of $R$ contains $i$. Peeling such an $i$ off $R$ and repeating proves, fo
 in no zero-sum set at all (induction on the order: a zero-sum set avoids everything peeled before, so it lies in
 the $R$ of that step). When every vector is peeled there is no zero-sum set.
 
+Ties of two serve too. If exactly two vectors $a, b$ share the smallest valuation $m$ in coordinate $j$, a zero-sum
+set holding one of them holds the other: the terms of valuation $m$ are $p^m$ times $p$-adic units, and one unit
+alone is not $0$ modulo $p$. So $a$ and $b$ are *joined* into a class with the vector $a + b$, and the peeling goes
+on with classes: every zero-sum set is a union of classes, a class with the unique smallest valuation in some
+coordinate lies in no zero-sum set, and a class whose vector is $0$ is a zero-sum set.
+
 Weights read from float32 files are dyadic with mantissas of random parity, so their 2-adic valuations spread like
 geometric variables: the smallest of many is often unique, and the terms $v_iw_i \in \mathbb{Q}^{n_0}$ of a bottleneck
 network's first two layers (dependent, positively spanning, far beyond any exact search) peel completely up to about
-four times as many terms as coordinates: 784-1024-1-10 and 784-3072-1-10 on each of six seeds measured (3,072
-terms: about three seconds), 784-4096-1-10 on three of six (the others stop after about half;
-``benchmarks/bench_zero_factor_wide.py``). Other primes serve
-integer data; a certificate names the coordinate and the prime of each step, and :func:`check_peeling` re-checks it
-exactly.
+five times as many terms as coordinates: 784-1024-1-10 to 784-4096-1-10 on each seed measured (4,096 terms: about
+ten seconds; without the joins three seeds of six stop after about half of them;
+``benchmarks/bench_zero_factor_wide.py``). Other primes serve integer data. A certificate names, for each step,
+the vectors, the coordinate and the prime, and :func:`check_peeling` replays it exactly.
 
 >>> from flint import fmpq
 >>> vectors = [(fmpq(1), fmpq(2)), (fmpq(2), fmpq(4)), (fmpq(4), fmpq(3))]
->>> peeling(vectors)                   # (index, coordinate, prime): v_0 first, as nu_2(1) < nu_2(2), nu_2(4)
+>>> peeling(vectors).steps             # (index, coordinate, prime): v_0 first, as nu_2(1) < nu_2(2), nu_2(4)
 ((0, 0, 2), (1, 0, 2), (2, 0, 2))
->>> check_peeling(vectors, peeling(vectors))
+>>> check_peeling(vectors, peeling(vectors).steps)
 (0, 1, 2)
+>>> tied = [(fmpq(1), fmpq(1)), (fmpq(3), fmpq(2)), (fmpq(2), fmpq(2))]
+>>> peeling(tied).steps      # v_0, v_1 tie at nu_2 = 0: joined (vector (4, 3)); then v_2 (nu_2 = 1 < 2), {v_0, v_1}
+((0, 1, 0, 2), (2, 0, 2), (0, 0, 2))
+>>> check_peeling(tied, peeling(tied).steps)
+(2, 0, 1)
 """
 
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 from flint import fmpq, fmpz
 
 from semialg.errors import CertificateError
 
-__all__ = ["peeling", "check_peeling", "valuation"]
+__all__ = ["Peeling", "peeling", "check_peeling", "valuation"]
 
 _INFINITE = np.iinfo(np.int64).max      # the valuation of 0
 _CHUNK = 128                            # coordinates whose valuations are read at a time
+_ZERO = fmpq(0)
 
 
 def valuation(x: fmpq, p: int) -> int:
@@ -61,109 +72,183 @@ def valuation(x: fmpq, p: int) -> int:
     return v
 
 
-def _column(vectors: Sequence[Sequence[fmpq]], j: int, p: int) -> np.ndarray:
+def _valuations(values: Sequence[fmpq], p: int) -> np.ndarray:
     if p != 2:
-        return np.fromiter((valuation(v[j], p) for v in vectors), dtype=np.int64, count=len(vectors))
+        return np.fromiter((valuation(x, p) for x in values), dtype=np.int64, count=len(values))
     out = []
-    for v in vectors:                           # valuation() inlined: this loop is the peeling's cost
-        x = v[j] if type(v[j]) is fmpq else fmpq(v[j])
+    for x in values:                            # valuation() inlined: this loop is the peeling's cost
+        x = x if type(x) is fmpq else fmpq(x)
         a, b = int(x.p), int(x.q)
         out.append((a & -a).bit_length() - (b & -b).bit_length() if a else _INFINITE)
     return np.array(out, dtype=np.int64)
 
 
-def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
-            deadline: float | None = None) -> tuple[tuple[int, int, int], ...]:
-    r"""The longest peeling found greedily: steps ``(i, j, p)``, each $v_i$ with the unique smallest $\nu_p$ in
-    coordinate $j$ among the vectors not yet peeled (module docstring). Every vector named lies in no zero-sum set;
-    all of them named proves there is none. Coordinates are read ``128`` at a time, the primes in turn, until
-    nothing is left or nothing more peels; ``deadline`` (a ``time.monotonic()`` value) is checked between them.
+class _Classes:
+    """The classes of vectors joined so far, named by their smallest member: which are left, their vectors, and
+    the valuations of those left in the coordinates read (one ``n x D`` table a prime; rows of classes not left
+    hold the valuation of 0, so a column's minimum is over the classes left)."""
 
-    Cost: $O(nD)$ valuations for $n$ vectors in $\mathbb{Q}^D$ and each prime, at most (fewer when the first
-    coordinates peel everything: 1.3 s for 784 coordinates of 4,096 vectors), sorting each coordinate, and
-    $O(n + D)$ steps of a work list.
+    def __init__(self, vectors: Sequence[Sequence[fmpq]]):
+        self.vectors = vectors
+        self.n, self.dim = len(vectors), len(vectors[0]) if vectors else 0
+        self.left = np.ones(self.n, dtype=bool)
+        self.owner = list(range(self.n))                        # vector -> its class
+        self.members = {i: [i] for i in range(self.n)}
+        self.sums: dict[int, list[fmpq]] = {}                   # vectors of classes of two or more
+        self.table: dict[int, np.ndarray] = {}
+        self.read: dict[int, np.ndarray] = {}
+
+    def vector(self, c: int) -> Sequence[fmpq]:
+        return self.sums.get(c, self.vectors[c])
+
+    def column(self, j: int, p: int) -> np.ndarray:
+        if p not in self.table:
+            self.table[p] = np.full((self.n, self.dim), _INFINITE, dtype=np.int64)
+            self.read[p] = np.zeros(self.dim, dtype=bool)
+        if not self.read[p][j]:
+            rows = np.flatnonzero(self.left)
+            self.table[p][rows, j] = _valuations([self.vector(c)[j] for c in rows], p)
+            self.read[p][j] = True
+        return self.table[p][:, j]
+
+    def smallest(self, j: int, p: int) -> np.ndarray:
+        """The classes left with the smallest $\\nu_p$ in coordinate ``j`` (none if it is 0 in all of them)."""
+        col = self.column(j, p)
+        m = col.min()
+        return np.flatnonzero(col == m) if m < _INFINITE else col[:0]
+
+    def peel(self, c: int) -> list[int]:
+        """Set the class ``c`` aside; its members."""
+        self.left[c] = False
+        for t in self.table.values():
+            t[c] = _INFINITE
+        return sorted(self.members[c])
+
+    def join(self, a: int, b: int) -> bool:
+        """Join the classes ``a`` and ``b``; whether the joined vector is 0."""
+        a, b = min(a, b), max(a, b)
+        s = [x + y for x, y in zip(self.vector(a), self.vector(b), strict=True)]
+        self.peel(b)
+        self.sums[a] = s
+        self.sums.pop(b, None)
+        for i in self.members[b]:
+            self.owner[i] = a
+        self.members[a] += self.members.pop(b)
+        for p, t in self.table.items():
+            cols = np.flatnonzero(self.read[p])
+            t[a, cols] = _valuations([s[j] for j in cols], p)
+        return not any(s)
+
+
+class Peeling(NamedTuple):
+    """What :func:`peeling` found: its ``steps`` (a peel ``(i, j, p)``: the class of vector $i$ has the unique
+    smallest $\\nu_p$ in coordinate $j$; a join ``(i, k, j, p)``: the classes of $i$ and $k$ are the only two with
+    the smallest), the vectors ``peeled``, in order, and a ``zero_sum`` set found as a class whose vector is 0
+    (``None`` if none was)."""
+
+    steps: tuple[tuple[int, ...], ...]
+    peeled: tuple[int, ...]
+    zero_sum: tuple[int, ...] | None = None
+
+
+def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
+            deadline: float | None = None, joins: bool = True) -> Peeling:
+    r"""The longest peeling found greedily, with joins unless ``joins`` is false (module docstring). Every vector
+    peeled lies in no zero-sum set; all of them peeled proves there is none. Coordinates are read ``128`` at a
+    time, the primes in turn; after each block, every coordinate read is scanned for a unique smallest valuation (a
+    peel) or two (a join) until none is left; rounds over the primes repeat while they peel or join. Stops when
+    nothing is left, a joined class sums to zero, nothing more peels or joins, or at ``deadline`` (a
+    ``time.monotonic()`` value, checked between blocks).
+
+    Cost: $O(nD)$ valuations for $n$ vectors in $\mathbb{Q}^D$ and each prime (read once), $O(nD)$ table
+    operations a scan, $O(D)$ additions and valuations a join; memory an $n \times D$ table of integers a prime
+    (784-4096-1-10: about eight seconds, 25 MB).
 
     >>> from flint import fmpq
-    >>> peeling([(fmpq(1),), (fmpq(-1),)])                  # a zero-sum pair: nothing peels
-    ()
+    >>> peeling([(fmpq(1),), (fmpq(2),), (fmpq(-1),)])     # v_0, v_2 tie at nu_2 = 0: joined, their sum is 0
+    Peeling(steps=((0, 2, 0, 2),), peeled=(), zero_sum=(0, 2))
     """
-    n = len(vectors)
-    dim = len(vectors[0]) if n else 0
-    alive = np.ones(n, dtype=bool)
-    steps: list[tuple[int, int, int]] = []
-    heads: dict[int, list[int]] = {}          # vector -> columns to examine again once it is peeled
-    columns: list[tuple[int, int, np.ndarray, np.ndarray]] = []     # (j, p, order by valuation, sorted valuations)
-    cursor: list[int] = []
+    C = _Classes(vectors)
+    steps: list[tuple[int, ...]] = []
+    peeled: list[int] = []
+    most = 2 if joins else 1                    # the most classes tied at the smallest valuation that act
 
-    def examine(c: int) -> None:
-        work = [c]
-        while work:
-            c = work.pop()
-            j, p, order, vals = columns[c]
-            k = cursor[c]
-            while k < n and not alive[order[k]]:
-                k += 1
-            cursor[c] = k
-            if k == n or vals[k] == _INFINITE:
-                continue
-            nxt = k + 1
-            while nxt < n and not alive[order[nxt]]:
-                nxt += 1
-            i = int(order[k])
-            if nxt == n or vals[k] < vals[nxt]:
-                alive[i] = False
-                steps.append((i, j, p))
-                work.extend(heads.pop(i, ()))
-                work.append(c)
-            else:                       # unique once either of the two smallest is peeled elsewhere
-                heads.setdefault(i, []).append(c)
-                heads.setdefault(int(order[nxt]), []).append(c)
+    def done(zero_sum=None) -> Peeling:
+        return Peeling(tuple(steps), tuple(peeled), zero_sum)
 
-    for p in primes:
-        for start in range(0, dim, _CHUNK):
-            if not alive.any() or (deadline is not None and time.monotonic() > deadline):
-                return tuple(steps)
-            for j in range(start, min(start + _CHUNK, dim)):
-                col = _column(vectors, j, p)
-                order = np.argsort(col, kind="stable")
-                columns.append((j, p, order, col[order]))
-                cursor.append(0)
-                examine(len(columns) - 1)
-    return tuple(steps)
+    def scan(p: int) -> bool | tuple[int, ...]:
+        """Peel and join in the coordinates read until nothing more does; the zero-sum set, if one is joined."""
+        moved = False
+        while C.left.any():
+            cols = np.flatnonzero(C.read[p])
+            T = C.table[p][:, cols]
+            low = T.min(axis=0)
+            ready = cols[(low < _INFINITE) & ((T == low).sum(axis=0) <= most)]
+            if not len(ready):
+                break
+            for j in ready:
+                j = int(j)
+                while 1 <= len(who := C.smallest(j, p)) <= most:
+                    moved = True
+                    if len(who) == 1:
+                        steps.append((int(who[0]), j, p))
+                        peeled.extend(C.peel(int(who[0])))
+                    else:
+                        steps.append((int(who[0]), int(who[1]), j, p))
+                        if C.join(int(who[0]), int(who[1])):
+                            return tuple(sorted(C.members[int(who[0])]))
+        return moved
+
+    moved = True
+    while moved and C.n and C.dim:
+        moved = False
+        for p in primes:
+            for start in range(0, C.dim, _CHUNK):
+                if not C.left.any() or (deadline is not None and time.monotonic() > deadline):
+                    return done()
+                for j in range(start, min(start + _CHUNK, C.dim)):
+                    C.column(j, p)
+                out = scan(p)
+                if isinstance(out, tuple):
+                    return done(out)
+                moved |= out
+    return done()
 
 
 def check_peeling(vectors: Sequence[Sequence[fmpq]], steps) -> tuple[int, ...]:
-    r"""Re-check a :func:`peeling` exactly and return the vectors it peels, in order; :class:`CertificateError`
-    naming the first step that fails. Cost: $O(n)$ valuations per coordinate and prime the steps use.
+    r"""Replay a :func:`peeling` exactly and return the vectors it peels, in order (a class's members in increasing
+    order); :class:`CertificateError` naming the first step that fails. Cost: that of replaying it, $O(n)$
+    valuations per coordinate and prime the steps use, $O(D)$ a join.
 
     >>> from flint import fmpq
     >>> check_peeling([(fmpq(2),), (fmpq(2),)], ((0, 0, 2),))
     Traceback (most recent call last):
     ...
-    semialg.errors.CertificateError: peeling step 0: nu_2 of vector 0 in coordinate 0 is not below every vector left
+    semialg.errors.CertificateError: peeling step 0: nu_2 of vector 0 in coordinate 0 is not below every class left
     """
     n = len(vectors)
     dim = len(vectors[0]) if n else 0
-    if not isinstance(steps, tuple) or not all(isinstance(s, tuple) and len(s) == 3 and
+    if not isinstance(steps, tuple) or not all(isinstance(s, tuple) and len(s) in (3, 4) and
                                                all(type(x) is int for x in s) for s in steps):
-        raise CertificateError("a peeling is a tuple of (vector, coordinate, prime) integer triples")
-    order = tuple(i for i, _, _ in steps)
-    if len(set(order)) != len(order) or not all(0 <= i < n for i in order) or \
-            not all(0 <= j < dim for _, j, _ in steps):
-        raise CertificateError(f"a peeling names distinct vectors in 0..{n - 1} and coordinates in 0..{dim - 1}")
-    if not all(1 < p < 2 ** 16 and fmpz(p).is_prime() for _, _, p in steps):
+        raise CertificateError("a peeling is a tuple of (vector, coordinate, prime) or (vector, vector, coordinate, "
+                               "prime) integer tuples")
+    if not all(0 <= i < n for s in steps for i in s[:-2]) or not all(0 <= s[-2] < dim for s in steps):
+        raise CertificateError(f"a peeling names vectors in 0..{n - 1} and coordinates in 0..{dim - 1}")
+    if not all(1 < s[-1] < 2 ** 16 and fmpz(s[-1]).is_prime() for s in steps):
         raise CertificateError("a peeling's primes are primes below 2^16")
-    position = np.full(n, len(steps))
-    position[list(order)] = np.arange(len(steps))
-    by_position = np.argsort(position, kind="stable")  # the peeled vectors in order, then the others
-    uses: dict[tuple[int, int], list[int]] = {}
-    for t, (_, j, p) in enumerate(steps):
-        uses.setdefault((j, p), []).append(t)
-    for (j, p), ts in sorted(uses.items()):
-        vals = _column(vectors, j, p)[by_position]
-        later = np.append(np.minimum.accumulate(vals[::-1])[::-1][1:], _INFINITE)     # min over positions > t
-        for t in ts:
-            if not vals[t] < later[t]:
-                raise CertificateError(f"peeling step {t}: nu_{p} of vector {order[t]} in coordinate {j} is not "
-                                       f"below every vector left")
-    return order
+    C = _Classes(vectors)
+    out: list[int] = []
+    for t, s in enumerate(steps):
+        *named, j, p = s
+        classes = sorted({C.owner[i] for i in named})
+        if len(classes) != len(named) or not all(C.left[c] for c in classes):
+            raise CertificateError(f"peeling step {t}: vector(s) {named} are not in distinct classes left")
+        if C.smallest(j, p).tolist() != classes:
+            what = f"vector {named[0]}" if len(named) == 1 else f"the classes of vectors {named[0]} and {named[1]}"
+            raise CertificateError(f"peeling step {t}: nu_{p} of {what} in coordinate {j} is not below every "
+                                   f"class left")
+        if len(named) == 1:
+            out.extend(C.peel(classes[0]))
+        else:
+            C.join(*classes)
+    return tuple(out)
