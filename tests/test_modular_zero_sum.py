@@ -68,14 +68,15 @@ def test_a_false_candidate_modulo_p_leaves_the_component_open():
 
 
 def _mixed():
-    """Coordinate 0: a pair with no zero-sum set but one dependency; coordinates 1-2: six vectors with positive first
-    entry (four dependencies, left open at budget 2, then refuted by Gordan's alternative). Every entry is 0 or prime
-    to 6, so no vector has a smallest 2-adic or 3-adic valuation of its own and nothing is peeled by valuations."""
+    """Coordinate 0: three vectors with no zero-sum set but two dependencies; coordinates 1-2: six vectors with
+    positive first entry (four dependencies, left open at budget 2, then refuted by Gordan's alternative). Every
+    entry is 0 or prime to 6, so the smallest 2-adic and 3-adic valuations of a coordinate are shared by three
+    vectors or more, and nothing is peeled or joined by valuations."""
     rng = random.Random(3)
     units = [1, 5, 7, 11, 13]
-    pair = [(fmpq(1), fmpq(0), fmpq(0)), (fmpq(-5), fmpq(0), fmpq(0))]
+    three = [(fmpq(1), fmpq(0), fmpq(0)), (fmpq(-5), fmpq(0), fmpq(0)), (fmpq(7), fmpq(0), fmpq(0))]
     six = [(fmpq(0), fmpq(rng.choice(units)), fmpq(rng.choice(units) * rng.choice([-1, 1]))) for _ in range(6)]
-    return pair + six
+    return three + six
 
 
 def test_a_proof_may_eliminate_modulo_p_and_refute_the_rest_by_gordan():
@@ -84,28 +85,28 @@ def test_a_proof_may_eliminate_modulo_p_and_refute_the_rest_by_gordan():
     d = find_zero_sum_set(vectors, budget=2)
     kinds = [kind for kind, _, _ in d.proof]
     assert d.status == "none" and kinds == ["modular", "gordan"] and d.verify(vectors)
-    assert d.proof[0][1] == (0, 1) and d.proof[1][1] == (2, 3, 4, 5, 6, 7)
+    assert d.proof[0][1] == (0, 1, 2) and d.proof[1][1] == (3, 4, 5, 6, 7, 8)
 
 
 def test_forged_modular_proofs_are_rejected():
     vectors = _mixed()
     d = find_zero_sum_set(vectors, budget=2)
-    (_, pair, p), gordan = d.proof
+    (_, three, p), gordan = d.proof
     forged = [
-        (gordan,),                                                     # the pair is covered by nothing
-        (("modular", pair, p + 2), gordan),                            # not a prime
-        (("modular", pair, 5), ("modular", (2, 3), 5), gordan),        # (2, 3) is not a component modulo 5
-        (("modular", list(pair), p), gordan),                          # not a tuple
-        (("modular", pair, p), ("gordan", (2, 3, 4, 5, 6), gordan[2])),  # index 7 uncovered
+        (gordan,),                                                     # the three are covered by nothing
+        (("modular", three, p + 2), gordan),                           # not a prime
+        (("modular", three, 5), ("modular", (3, 4), 5), gordan),       # (3, 4) is not a component modulo 5
+        (("modular", list(three), p), gordan),                         # not a tuple
+        (("modular", three, p), ("gordan", (3, 4, 5, 6, 7), gordan[2])),  # index 8 uncovered
     ]
     for proof in forged:
         with pytest.raises(CertificateError):
             dataclasses.replace(d, proof=proof).verify(vectors)
-    planted = vectors + [(fmpq(0), -vectors[2][1] - vectors[3][1], -vectors[2][2] - vectors[3][2])]
-    with pytest.raises(CertificateError):   # the same proof shape on vectors with a zero-sum set {2, 3, 8}
-        ZeroSumDecision("none", proof=(("modular", (2, 3, 4, 5, 6, 7, 8), p),)).verify(planted)
+    planted = vectors + [(fmpq(0), -vectors[3][1] - vectors[4][1], -vectors[3][2] - vectors[4][2])]
+    with pytest.raises(CertificateError):   # the same proof shape on vectors with a zero-sum set {3, 4, 9}
+        ZeroSumDecision("none", proof=(("modular", (3, 4, 5, 6, 7, 8, 9), p),)).verify(planted)
     found = find_zero_sum_set(planted)
-    assert found.status == "found" and set(found.witness) == {2, 3, 8} and found.verify(planted)
+    assert found.status == "found" and set(found.witness) == {3, 4, 9} and found.verify(planted)
 
 
 def _float_vectors(n: int, D: int, seed: int):
