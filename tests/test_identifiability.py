@@ -521,3 +521,19 @@ def test_planted_pair_grid_brute_force_full():
     """The same on entries {-1, 1, 2}, biases {-1, 0, 1}: 26,921 classes (session 37: 17,922 identifiable, 7,998 other
     grid members checked in their orbits, 8,999 witnesses), about 100 s."""
     assert _check_grid(_planted_pair_grid((-1, 1, 2), (-1, 0, 1))) == {"identifiable", "not identifiable"}
+
+
+def test_a_kept_zero_factor_answer_belongs_to_both_layers_it_was_searched_on():
+    """The last decided 0-factor search is kept by the weights of its two layers: a network sharing W_1 but with
+    output weights that make rows 0-2 a 0-factor gets its own answer, and the bottleneck's inner network (same
+    W_1, W_2) the bottleneck's; each answer re-checks on its own flip terms."""
+    from semialg.engine.neurons import flip_terms, zero_factor_search
+    W1, b1 = [[1, 0], [0, 1], [-1, -1], [2, 1]], [0, 0, 0, 1]
+    plain = sa.Network.from_arrays([W1, [[1, 2, 4, 8]], [[3]]], [b1, [0], [0]])
+    flat = sa.Network.from_arrays([W1, [[1, 1, 1, 8]], [[3]]], [b1, [0], [0]])
+    first = zero_factor_search(plain, 1, 2 ** 16)
+    second = zero_factor_search(flat, 1, 2 ** 16)
+    assert first.status == "none" and first.verify(flip_terms(plain, 1))
+    assert second.status == "found" and set(second.witness) == {0, 1, 2} and second.verify(flip_terms(flat, 1))
+    inner = sa.Network(flat.weights[:2], flat.biases[:2])
+    assert zero_factor_search(inner, 1, 2 ** 16) == second and zero_factor_search(plain, 1, 2 ** 16) == first

@@ -20,7 +20,6 @@ outgoing weights onto its partner, and clearing dead and constant neurons. Neuro
 
 from __future__ import annotations
 
-import functools
 import time
 from typing import Sequence
 
@@ -213,22 +212,32 @@ def zero_factor_seconds(net: Network, l: int) -> float:
     return FLIP_ENTRY_SECONDS * n * m * k
 
 
-@functools.lru_cache(maxsize=1)
+_DECIDED: dict = {}     # (W_l, W_{l+1}, budget) -> the last decided zero_factor_search
+
+
 def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None = None) -> ZeroSumDecision:
     """Whether some non-empty $S$ of layer ``l`` is a 0-factor, $\\sum_{i \\in S} W_{l+1}[:,i]\\,W_l[i,:] = 0$, with a
     certificate either way (:func:`~semialg.geometry.zero_sum.find_zero_sum_set` on the :func:`flip_terms`), or
     ``"undecided"`` when the :func:`zero_factor_seconds` predicted would end past ``deadline`` (a
     ``time.monotonic()`` value; not started then: :func:`predicted_late`) or the search stops at it (a search predicted
-    cheap stops :data:`CHEAP_SECONDS` after its start at the earliest). Kept for the last network and
-    deadline: identifiability asks it twice, for the flip witness and for genericity (784-512-10 with a planted
-    pair: 15 s each). Cost: that of the search, about :func:`zero_factor_seconds` before its exact stages."""
+    cheap stops :data:`CHEAP_SECONDS` after its start at the earliest). The last decided answer is kept for its
+    two layers' weights: identifiability asks it for the flip witness and for genericity (784-512-10 with a
+    planted pair: 15 s each), and a bottleneck's identifiability again for its inner network (784-4096-1-10: 8 s
+    each). Cost: that of the search, about :func:`zero_factor_seconds` before its exact stages; $O(1)$ when kept."""
+    key = (net.weights[l - 1], net.weights[l], budget)
+    if key in _DECIDED:
+        return _DECIDED[key]
     seconds = zero_factor_seconds(net, l)
     if predicted_late(deadline, seconds):
         return ZeroSumDecision("undecided", tried=(f"not started: predicted {seconds:.3g} s for the flip terms, "
                                                    "past the deadline",))
     if deadline is not None and seconds <= CHEAP_SECONDS:   # a cheap search runs even past the deadline, bounded
         deadline = max(deadline, time.monotonic() + CHEAP_SECONDS)
-    return find_zero_sum_set(flip_terms(net, l), budget, deadline)
+    decision = find_zero_sum_set(flip_terms(net, l), budget, deadline)
+    if decision.status != "undecided":      # a decided answer holds whatever the deadline
+        _DECIDED.clear()
+        _DECIDED[key] = decision
+    return decision
 
 
 def zero_factors(net: Network, l: int, limit: int = 32, deadline: float | None = None) -> list[tuple[int, ...]]:
