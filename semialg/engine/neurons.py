@@ -221,16 +221,16 @@ def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None
     ``"undecided"`` when the :func:`zero_factor_seconds` predicted would end past ``deadline`` (a
     ``time.monotonic()`` value; not started then: :func:`predicted_late`) or the search stops at it (a search predicted
     cheap stops :data:`CHEAP_SECONDS` after its start at the earliest). The last decided answer is kept for its
-    two layers' weights: identifiability asks it for the flip witness and for genericity (784-512-10 with a
+    two layers' weights and returned instead of a search that would start: identifiability asks it for the flip witness and for genericity (784-512-10 with a
     planted pair: 15 s each), and a bottleneck's identifiability again for its inner network (784-4096-1-10: 8 s
     each). Cost: that of the search, about :func:`zero_factor_seconds` before its exact stages; $O(1)$ when kept."""
-    key = (net.weights[l - 1], net.weights[l], budget)
-    if key in _DECIDED:
-        return _DECIDED[key]
     seconds = zero_factor_seconds(net, l)
     if predicted_late(deadline, seconds):
         return ZeroSumDecision("undecided", tried=(f"not started: predicted {seconds:.3g} s for the flip terms, "
                                                    "past the deadline",))
+    key = (net.weights[l - 1], net.weights[l], budget)
+    if key in _DECIDED:                     # what the search would find again
+        return _DECIDED[key]
     if deadline is not None and seconds <= CHEAP_SECONDS:   # a cheap search runs even past the deadline, bounded
         deadline = max(deadline, time.monotonic() + CHEAP_SECONDS)
     decision = find_zero_sum_set(flip_terms(net, l), budget, deadline)
