@@ -27,8 +27,8 @@ the vectors, the coordinate and the prime, and :func:`check_peeling` replays it 
 ((0, 0, 2), (1, 0, 2), (2, 0, 2))
 >>> check_peeling(vectors, peeling(vectors).steps)
 (0, 1, 2)
->>> tied = [(fmpq(1), fmpq(1)), (fmpq(3), fmpq(2)), (fmpq(2), fmpq(2))]
->>> peeling(tied).steps      # v_0, v_1 tie at nu_2 = 0: joined (vector (4, 3)); then v_2 (nu_2 = 1 < 2), {v_0, v_1}
+>>> tied = [(fmpq(1),), (fmpq(3),), (fmpq(2),)]
+>>> peeling(tied).steps            # v_0, v_1 tie at nu_2 = 0: joined (vector 4); then v_2 (nu_2 = 1 < 2), {v_0, v_1}
 ((0, 1, 0, 2), (2, 0, 2), (0, 0, 2))
 >>> check_peeling(tied, peeling(tied).steps)
 (2, 0, 1)
@@ -156,9 +156,9 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
     r"""The longest peeling found greedily, with joins unless ``joins`` is false (module docstring). Every vector
     peeled lies in no zero-sum set; all of them peeled proves there is none. Coordinates are read ``128`` at a
     time, the primes in turn; after each block, every coordinate read is scanned for a unique smallest valuation (a
-    peel) or two (a join) until none is left; rounds over the primes repeat while they peel or join. Stops when
-    nothing is left, a joined class sums to zero, nothing more peels or joins, or at ``deadline`` (a
-    ``time.monotonic()`` value, checked between blocks).
+    peel) or, where none is, two (a join) until neither is left; rounds over the primes repeat while they peel or
+    join. Stops when nothing is left, a joined class sums to zero, nothing more peels or joins, or at ``deadline``
+    (a ``time.monotonic()`` value, checked between blocks).
 
     Cost: $O(nD)$ valuations for $n$ vectors in $\mathbb{Q}^D$ and each prime (read once), $O(nD)$ table
     operations a scan, $O(D)$ additions and valuations a join; memory an $n \times D$ table of integers a prime
@@ -171,26 +171,28 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
     C = _Classes(vectors)
     steps: list[tuple[int, ...]] = []
     peeled: list[int] = []
-    most = 2 if joins else 1                    # the most classes tied at the smallest valuation that act
 
     def done(zero_sum=None) -> Peeling:
         return Peeling(tuple(steps), tuple(peeled), zero_sum)
 
     def scan(p: int) -> bool | tuple[int, ...]:
-        """Peel and join in the coordinates read until nothing more does; the zero-sum set, if one is joined."""
+        """Peel, and join where nothing peels, in the coordinates read until nothing more does; the zero-sum set,
+        if one is joined."""
         moved = False
         while C.left.any():
             cols = np.flatnonzero(C.read[p])
             T = C.table[p][:, cols]
             low = T.min(axis=0)
-            ready = cols[(low < _INFINITE) & ((T == low).sum(axis=0) <= most)]
-            if not len(ready):
+            ties = np.where(low < _INFINITE, (T == low).sum(axis=0), 0)
+            # peels first: a join costs O(D) valuations, wasted where peeling alone goes on
+            tie = 1 if (ties == 1).any() else 2 if joins and (ties == 2).any() else 0
+            if not tie:
                 break
-            for j in ready:
+            for j in cols[ties == tie]:
                 j = int(j)
-                while 1 <= len(who := C.smallest(j, p)) <= most:
+                while len(who := C.smallest(j, p)) == tie:
                     moved = True
-                    if len(who) == 1:
+                    if tie == 1:
                         steps.append((int(who[0]), j, p))
                         peeled.extend(C.peel(int(who[0])))
                     else:
