@@ -11,30 +11,31 @@ only). The floor is the rank modulo the same prime, which any decision needs.
     python benchmarks/bench_zero_factor_wide.py
     python benchmarks/bench_zero_factor_wide.py --quick
 
-Measured (session 46, 2-core machine otherwise idle, seconds; the naive kernel stopped at 60 s; "peeled" counts
+Measured (session 47, 2-core machine otherwise idle, seconds; the naive kernel stopped at 60 s; "peeled" counts
 the vectors the proof names, so 0 for an undecided answer, which carries no proof):
 
-    inner     seed  deps  status     peeled   ours  floor ours/floor  before            naive kernel
-    784-800      0    16  none          800   0.35   0.46       0.8x  none        0.71s         > 60
-    784-800      1    16  none          800   0.38   0.36       1.1x  none        0.72s            -
-    784-800      2    16  none          800   0.35   0.35       1.0x  none        0.70s            -
-    784-1024     0   240  none         1024   0.43   0.47       0.9x  none        4.72s         > 60
-    784-1024     1   240  none         1024   0.74   0.44       1.7x  none        4.47s            -
-    784-1024     2   240  none         1024   0.43   0.46       0.9x  none        4.69s            -
-    784-2048     0  1264  none         2048   1.66   1.14       1.5x  undecided   3.12s         > 60
-    784-2048     1  1264  none         2048   1.47   1.01       1.5x  undecided   4.61s            -
-    784-2048     2  1264  none         2048   2.13   1.15       1.8x  undecided   3.38s            -
-    784-3072     0  2288  none         3072   3.28   1.70       1.9x  undecided   5.18s         > 60
-    784-3072     1  2288  none         3072   3.41   1.53       2.2x  undecided   4.93s            -
-    784-3072     2  2288  none         3072   3.23   1.56       2.1x  undecided   4.96s            -
-    784-4096     0  3312  none         4096   5.11   2.17       2.4x  undecided   6.59s         > 60
-    784-4096     1  3312  undecided       0  14.35   2.03       7.1x  undecided   6.45s            -
-    784-4096     2  3312  none         4096   5.26   2.04       2.6x  undecided   6.56s            -
+    inner     seed  deps  status     peeled   ours  floor ours/floor  peel only         no valuations     naive kernel
+    784-800      0    16  none          800   0.31   0.47       0.7x  none        0.28s  none        0.71s          > 60
+    784-800      1    16  none          800   0.45   0.36       1.2x  none        0.28s  none        0.72s             -
+    784-800      2    16  none          800   0.33   0.37       0.9x  none        0.29s  none        0.73s             -
+    784-1024     0   240  none         1024   0.41   0.49       0.8x  none        0.41s  none        5.16s          > 60
+    784-1024     1   240  none         1024   0.42   0.56       0.7x  none        0.37s  none        4.76s             -
+    784-1024     2   240  none         1024   0.40   0.45       0.9x  none        0.38s  none        4.95s             -
+    784-2048     0  1264  none         2048   1.50   1.69       0.9x  none        1.92s  undecided   3.99s          > 60
+    784-2048     1  1264  none         2048   1.30   1.01       1.3x  none        1.15s  undecided   3.16s             -
+    784-2048     2  1264  none         2048   1.86   1.03       1.8x  none        1.84s  undecided   3.40s             -
+    784-3072     0  2288  none         3072   4.12   1.79       2.3x  none        3.54s  undecided   5.15s          > 60
+    784-3072     1  2288  none         3072   3.14   1.55       2.0x  none        2.69s  undecided   4.97s             -
+    784-3072     2  2288  none         3072   3.15   1.55       2.0x  none        2.74s  undecided   4.94s             -
+    784-4096     0  3312  none         4096   6.36   2.19       2.9x  none        5.28s  undecided   6.57s          > 60
+    784-4096     1  3312  none         4096   5.92   2.11       2.8x  undecided  16.52s  undecided   6.51s             -
+    784-4096     2  3312  none         4096   5.59   2.15       2.6x  none        5.33s  undecided   6.55s             -
 
 Session 42 measured the modular stages alone: 784-800 and 784-1024 decided ("none"), 784-2048 and 784-4096
 undecided. At $n \ge 2 \cdot 784$ the vectors no longer lie in a half-space (Wendel) and a $0/1$ point of a kernel
 of dimension $n - 784$ is a subset-sum problem; the valuations decide it when a vector has a 2-adically smallest
-entry of its own often enough, which held for every seed up to $n = 3072$ and for two of three at $n = 4096$.
+entry of its own often enough, which held for every seed up to $n = 3072$ and for two of three at $n = 4096$; with
+joins of ties of two (session 47) for every seed at $n = 4096$.
 """
 
 from __future__ import annotations

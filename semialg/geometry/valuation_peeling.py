@@ -17,7 +17,7 @@ Weights read from float32 files are dyadic with mantissas of random parity, so t
 geometric variables: the smallest of many is often unique, and the terms $v_iw_i \in \mathbb{Q}^{n_0}$ of a bottleneck
 network's first two layers (dependent, positively spanning, far beyond any exact search) peel completely up to about
 five times as many terms as coordinates: 784-1024-1-10 to 784-4096-1-10 on each seed measured (4,096 terms: about
-ten seconds; without the joins three seeds of six stop after about half of them;
+four seconds; without the joins three seeds of six stop after about half of them;
 ``benchmarks/bench_zero_factor_wide.py``). Other primes serve integer data. A certificate names, for each step,
 the vectors, the coordinate and the prime, and :func:`check_peeling` replays it exactly.
 
@@ -156,13 +156,14 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
     r"""The longest peeling found greedily, with joins unless ``joins`` is false (module docstring). Every vector
     peeled lies in no zero-sum set; all of them peeled proves there is none. Coordinates are read ``128`` at a
     time, the primes in turn; after each block, every coordinate read is scanned for a unique smallest valuation (a
-    peel) or, where none is, two (a join) until neither is left; rounds over the primes repeat while they peel or
-    join. Stops when nothing is left, a joined class sums to zero, nothing more peels or joins, or at ``deadline``
-    (a ``time.monotonic()`` value, checked between blocks).
+    peel) until none is left, and after the last block, where none is, for two (a join: $O(D)$ work, wasted where
+    peeling alone goes on); rounds over the primes repeat while they peel or join. Stops when nothing is left, a
+    joined class sums to zero, nothing more peels or joins, or at ``deadline`` (a ``time.monotonic()`` value,
+    checked between blocks).
 
     Cost: $O(nD)$ valuations for $n$ vectors in $\mathbb{Q}^D$ and each prime (read once), $O(nD)$ table
     operations a scan, $O(D)$ additions and valuations a join; memory an $n \times D$ table of integers a prime
-    (784-4096-1-10: about eight seconds, 25 MB).
+    (784-4096-1-10: about four seconds, 25 MB; its check about two).
 
     >>> from flint import fmpq
     >>> peeling([(fmpq(1),), (fmpq(2),), (fmpq(-1),)])     # v_0, v_2 tie at nu_2 = 0: joined, their sum is 0
@@ -175,17 +176,16 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
     def done(zero_sum=None) -> Peeling:
         return Peeling(tuple(steps), tuple(peeled), zero_sum)
 
-    def scan(p: int) -> bool | tuple[int, ...]:
-        """Peel, and join where nothing peels, in the coordinates read until nothing more does; the zero-sum set,
-        if one is joined."""
+    def scan(p: int, join: bool) -> bool | tuple[int, ...]:
+        """Peel, and with ``join`` join where nothing peels, in the coordinates read until nothing more does; the
+        zero-sum set, if one is joined."""
         moved = False
         while C.left.any():
             cols = np.flatnonzero(C.read[p])
             T = C.table[p][:, cols]
             low = T.min(axis=0)
             ties = np.where(low < _INFINITE, (T == low).sum(axis=0), 0)
-            # peels first: a join costs O(D) valuations, wasted where peeling alone goes on
-            tie = 1 if (ties == 1).any() else 2 if joins and (ties == 2).any() else 0
+            tie = 1 if (ties == 1).any() else 2 if join and (ties == 2).any() else 0
             if not tie:
                 break
             for j in cols[ties == tie]:
@@ -210,7 +210,7 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
                     return done()
                 for j in range(start, min(start + _CHUNK, C.dim)):
                     C.column(j, p)
-                out = scan(p)
+                out = scan(p, joins and start + _CHUNK >= C.dim)    # joins once every coordinate is read
                 if isinstance(out, tuple):
                     return done(out)
                 moved |= out

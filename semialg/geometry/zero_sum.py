@@ -9,7 +9,7 @@ an exact search under a budget last:
 2. **valuations** — if, in some coordinate, one vector has the unique smallest $p$-adic valuation among those left,
    it lies in no $S$ (ultrametric inequality); if exactly two tie, $S$ holds both or neither, and they are joined
    into one vector, their sum. Peeling and joining (:mod:`~semialg.geometry.valuation_peeling`, $O(nD)$
-   valuations a round) rules out all 4,096 terms of a 784-4096-1-10 network read from float32 weights in about ten
+   valuations a round) rules out all 4,096 terms of a 784-4096-1-10 network read from float32 weights in about four
    seconds, and a joined class summing to zero is a witness; the vectors not peeled go on;
 3. **modulo a prime** — $1_S \\bmod p$ is a $0/1$ point of the kernel modulo $p$, on every component of the matroid
    modulo $p$; a component whose kernel has no such point meets no $S$
