@@ -12,7 +12,8 @@ only). The floor is the rank modulo the same prime, which any decision needs.
     python benchmarks/bench_zero_factor_wide.py --quick
 
 Measured (session 47, 2-core machine otherwise idle, seconds; the naive kernel stopped at 60 s; "peeled" counts
-the vectors the proof names, so 0 for an undecided answer, which carries no proof):
+the vectors the proof names, so 0 for an undecided answer, which carries no proof; the 784-4096 rows with joins
+only once every coordinate is read, the others with joins after each block of coordinates):
 
     inner     seed  deps  status     peeled   ours  floor ours/floor  peel only         no valuations     naive kernel
     784-800      0    16  none          800   0.31   0.47       0.7x  none        0.28s  none        0.71s          > 60
@@ -27,9 +28,9 @@ the vectors the proof names, so 0 for an undecided answer, which carries no proo
     784-3072     0  2288  none         3072   4.12   1.79       2.3x  none        3.54s  undecided   5.15s          > 60
     784-3072     1  2288  none         3072   3.14   1.55       2.0x  none        2.69s  undecided   4.97s             -
     784-3072     2  2288  none         3072   3.15   1.55       2.0x  none        2.74s  undecided   4.94s             -
-    784-4096     0  3312  none         4096   6.36   2.19       2.9x  none        5.28s  undecided   6.57s          > 60
-    784-4096     1  3312  none         4096   5.92   2.11       2.8x  undecided  16.52s  undecided   6.51s             -
-    784-4096     2  3312  none         4096   5.59   2.15       2.6x  none        5.33s  undecided   6.55s             -
+    784-4096     0  3312  none         4096   5.02   2.40       2.1x  none        5.14s  undecided   6.48s          > 60
+    784-4096     1  3312  none         4096   6.53   2.12       3.1x  undecided  16.05s  undecided   6.54s             -
+    784-4096     2  3312  none         4096   5.13   2.12       2.4x  none        7.59s  undecided   6.45s             -
 
 Session 42 measured the modular stages alone: 784-800 and 784-1024 decided ("none"), 784-2048 and 784-4096
 undecided. At $n \ge 2 \cdot 784$ the vectors no longer lie in a half-space (Wendel) and a $0/1$ point of a kernel
