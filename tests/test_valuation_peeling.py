@@ -142,6 +142,9 @@ def test_a_peeling_naming_a_vector_of_a_zero_sum_set_does_not_verify():
     forged = ZeroSumDecision("none", proof=(("valuation", (0, 1, 2), ((0, 0, 2), (1, 0, 2), (2, 0, 2))),))
     with pytest.raises(CertificateError):
         forged.verify(vectors)
+    for malformed in ((("valuation", (2,)),), [("valuation", (2,), ((2, 0, 3),))], ("valuation",)):
+        with pytest.raises(CertificateError):       # not a tuple of (kind, component, data) triples
+            ZeroSumDecision("none", proof=malformed).verify(vectors)
     partial = ZeroSumDecision("none", proof=(("valuation", (2,), ((2, 0, 3),)),))   # nu_3: 0, 0, 0: no
     with pytest.raises(CertificateError):
         partial.verify(vectors)

@@ -196,6 +196,8 @@ class ZeroSumDecision(Latexable):
             return True
         if self.status == "undecided":
             raise CertificateError("undecided: " + "; ".join(self.tried))
+        if not isinstance(self.proof, tuple) or not all(isinstance(e, tuple) and len(e) == 3 for e in self.proof):
+            raise CertificateError("a proof is a tuple of (kind, component, data) triples")
         kinds = {kind for kind, _, _ in self.proof}
         if kinds == {"independent"}:
             comp = self.proof[0][1]
