@@ -3,15 +3,18 @@ the batch evaluation built on them against the one-point evaluation, for small, 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
+import semialg.core.network
 from conftest import float32_network
 from semialg.core.limbs import LIMB_BITS, MAX_INNER, Limbs
-from semialg.core.rational_matrix import RationalMatrix
+from semialg.core.rational_matrix import RationalMatrix, integer_columns
 
 # integers of every size that matters: around the limb size, int64's edge, and far beyond it
 BITS = st.sampled_from([0, 1, 19, 20, 21, 40, 52, 53, 61, 62, 63, 64, 100, 250])
@@ -77,11 +80,33 @@ def test_batch_evaluation_with_huge_numbers_is_evaluation_one_by_one(hidden, dat
     assert net.activation_patterns(X) == [net.activation_pattern(x) for x in X]
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(NUMBER, min_size=3, max_size=3), min_size=1, max_size=5))
+def test_integer_columns_are_the_vectors_over_their_least_common_denominators(vs):
+    V, e = integer_columns(vs)
+    assert e == [math.lcm(*(int(x.q) for x in v)) for v in vs]
+    assert [[fmpq(V.to_ints()[j][k], e[k]) for j in range(3)] for k in range(len(vs))] == vs
+
+
+@given(matrix(INT64))
+def test_limbs_of_an_int64_array_are_its_entries(Z):
+    assert Limbs.of_array(np.array(Z, dtype=np.int64)).to_ints() == Z
+
+
+def test_more_points_than_one_batch_evaluate_as_one_by_one(monkeypatch):
+    monkeypatch.setattr(semialg.core.network, "BATCH", 3)
+    net = sa.Network.from_arrays([[[1, "1/3"], [-2, 5]], [[1, -1]]], [["1/7", -1], ["2/5"]])
+    X = [[fmpq(i, 5), fmpq(-i * i, 3 ** 40)] for i in range(-5, 6)]
+    assert net.evaluate(X) == [net(x) for x in X]
+
+
 def test_a_float32_network_at_784_inputs_evaluates_as_one_by_one():
     net = float32_network((784, 512, 1, 10), seed=3)
     rng = np.random.default_rng(0)
     X = [[fmpq(int(k), 64) for k in row] for row in rng.integers(-1024, 1024, size=(5, 784))]
     X.append([fmpq(int(k), 7 ** 20) for k in rng.integers(-(7 ** 20), 7 ** 20, size=784)])    # 57-bit denominators
+    W, b = net.weights[0][0], net.biases[0][0]      # moved onto the first neuron's hyperplane along coordinate 0
+    X.append([-(sum((w * x for w, x in zip(W[1:], X[0][1:])), fmpq(0)) + b) / W[0], *X[0][1:]])
     assert net.evaluate(X) == [net(x) for x in X]
     assert net.activation_patterns(X) == [net.activation_pattern(x) for x in X]
 

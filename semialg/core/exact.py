@@ -267,6 +267,8 @@ def _convert(values, where: str | None) -> tuple[fmpq, ...]:
         if values.dtype.kind == "b":
             raise ParameterError(f"expected numbers{_where(where)}, got a boolean array")
         values = values.tolist()
+    if isinstance(values, (tuple, list)) and all(type(x) is fmpq for x in values):   # points built by semialg
+        return tuple(values)
     out = []
     for i, x in enumerate(values):
         try:

@@ -93,6 +93,11 @@ class Limbs:
         flat = [int(x) for row in rows for x in row]
         return cls(_normalised(_split_ints(flat).reshape(-1, r, n)))
 
+    @classmethod
+    def of_array(cls, values: np.ndarray) -> "Limbs":
+        """The ``int64`` matrix ``values`` (magnitudes below $2^{62}$). Cost: $O(rn)$ vectorised."""
+        return cls(_normalised(split_limbs(values)))
+
     @property
     def shape(self) -> tuple[int, int]:
         return self.limbs.shape[1], self.limbs.shape[2]
@@ -132,6 +137,14 @@ class Limbs:
         for a, Ba in enumerate(Bl):
             for b, Fb in enumerate(F):
                 slots[a + b] += np.outer(Ba, Fb)
+        return Limbs(_normalised(slots))
+
+    def __add__(self, other: "Limbs") -> "Limbs":
+        """The sum, exactly. Cost: $O(m\\,rn)$."""
+        size = max(len(self.limbs), len(other.limbs))
+        slots = np.zeros((size,) + self.limbs.shape[1:], dtype=np.int64)
+        slots[:len(self.limbs)] += self.limbs
+        slots[:len(other.limbs)] += other.limbs
         return Limbs(_normalised(slots))
 
     def signs(self) -> np.ndarray:

@@ -244,6 +244,9 @@ def _layer_variables(l: int, r: int, c: int) -> tuple[sympy.ImmutableMatrix, sym
 Matrix = RationalMatrix  # behaves as the tuple of its rows (tuples of fmpq)
 #: Networks with at most this many parameters show every one in their repr.
 REPR_LIMIT = 1000
+#: Points per exact product of :meth:`Network.evaluate` (784-4096: the limbs of one layer's pre-activations
+#: for 256 points take about 50 MB, for 4,096 points 0.8 GB).
+BATCH = 256
 Vector = tuple[fmpq, ...]
 
 
@@ -416,11 +419,10 @@ class Network(Latexable):
         return self.preactivations(x)[-1]
 
     def evaluate(self, X: Sequence[Sequence]) -> list[Vector]:
-        r"""$f$ at every point of a batch, exactly. The points are the columns of one integer matrix over a
-        denominator per point (:func:`~semialg.core.rational_matrix.integer_columns`), kept in 20-bit limbs
-        (:class:`~semialg.core.limbs.Limbs`); every layer is one exact product of integers by float64 BLAS
-        (:meth:`RationalMatrix.times_limbs`), its bias added as one outer product and ReLU taken of the limbs'
-        signs; rationals are formed at the output only. Cost: $O(N\dim\Omega)$
+        r"""$f$ at every point of a batch, exactly. The points, :data:`BATCH` at a time, are the columns of one
+        integer matrix over a denominator per point (:func:`~semialg.core.rational_matrix.integer_columns`), kept in 20-bit limbs (:class:`~semialg.core.limbs.Limbs`);
+        every layer is one exact product of integers by float64 BLAS (:meth:`RationalMatrix.times_limbs`), its bias
+        added as one outer product and ReLU taken of the limbs' signs; rationals are formed at the output only. Cost: $O(N\dim\Omega)$
         multiplications of integers.
 
         >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], ["1/2"]]).evaluate([[2], ["-1/3"]])
@@ -429,8 +431,11 @@ class Network(Latexable):
         A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
         if len(A) < 2:
             return [self(x) for x in A]
-        *_, (Z, e) = self._integer_preactivations(A)
-        return rational_columns(Z, e)
+        out = []
+        for start in range(0, len(A), BATCH):
+            *_, (Z, e) = self._integer_preactivations(A[start:start + BATCH])
+            out += rational_columns(Z, e)
+        return out
 
     def _integer_preactivations(self, A: Sequence[Vector]):
         """The pre-activations of every layer at the points ``A`` as ``(Z, e)``: column $k$ of the integer matrix
@@ -440,10 +445,12 @@ class Network(Latexable):
         for l, (W, b) in enumerate(self.layers()):
             Z, d = W.times_limbs(Z)
             e = [d * x for x in e]
-            if any(b):         # Z/e + B/beta = (beta Z + B e) / (beta e)
+            if any(b):         # Z/e + B/beta = (Z L/e + B L/beta) / L, L = lcm(e, beta): often e itself
                 beta = math.lcm(*(int(c.q) for c in b))
-                Z = Z.scale_columns([beta] * len(e)).add_outer([int(c.p) * (beta // int(c.q)) for c in b], e)
-                e = [beta * x for x in e]
+                L = [x * beta // math.gcd(x, beta) for x in e]
+                if L != e:
+                    Z = Z.scale_columns([y // x for x, y in zip(e, L, strict=True)])
+                Z, e = Z.add_outer([int(c.p) * (beta // int(c.q)) for c in b], [y // beta for y in L]), L
             yield Z, e
             if l < self.depth - 1:
                 Z = Z.relu()

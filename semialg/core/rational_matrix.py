@@ -542,16 +542,30 @@ def _dyadic(A: np.ndarray) -> tuple[np.ndarray, int] | None:
 
 def integer_columns(vs: Sequence[Sequence]) -> tuple[Limbs, list[int]]:
     r"""Vectors of rationals as the columns $V_k / e_k$ of one integer matrix (in limbs), $e_k$ the least common
-    denominator of vector $k$ (for :meth:`RationalMatrix.times_limbs`). Cost: $O(cn)$ integer operations.
+    denominator of vector $k$ (for :meth:`RationalMatrix.times_limbs`). The entries $p\,(e_k/q)$ are formed in
+    ``int64`` arrays when they fit (a point moved onto a hyperplane of a float32 layer has $e_k$ of 40 bits: one
+    Python integer product per entry took 0.3 s for 256 points of $\mathbb{Q}^{784}$, the arrays 0.03 s), else as
+    Python integers. Cost: $O(cn)$ integer operations.
 
     >>> V, e = integer_columns([[fmpq(1, 2), 1], [0, fmpq(2, 3)]])
     >>> V.to_ints(), e
     ([[1, 0], [2, 2]], [2, 3])
     """
     xs = [[x if isinstance(x, fmpq) else fmpq(x) for x in v] for v in vs]
-    es = [math.lcm(*(int(x.q) for x in v)) if v else 1 for v in xs]
+    ps = [[int(x.p) for x in v] for v in xs]
+    qs = [[int(x.q) for x in v] for v in xs]
+    es = [math.lcm(*set(q)) for q in qs]
     rows = len(xs[0]) if xs else 0
-    return Limbs.of([[int(v[j].p) * (e // int(v[j].q)) for v, e in zip(xs, es)] for j in range(rows)]), es
+    if rows and max(es) < 1 << _INT64_BITS:
+        try:
+            P, Q = np.array(ps, dtype=np.int64), np.array(qs, dtype=np.int64)
+        except OverflowError:
+            P = None
+        if P is not None:
+            F = np.array(es, dtype=np.int64)[:, None] // Q
+            if (np.abs(P).astype(np.float64) * F < 2.0 ** (_INT64_BITS - 1)).all():   # chooses a path only
+                return Limbs.of_array((P * F).T), es
+    return Limbs.of([[p[j] * (e // q[j]) for p, q, e in zip(ps, qs, es)] for j in range(rows)]), es
 
 
 def rational_columns(V: Limbs, e: Sequence[int]) -> list[tuple[fmpq, ...]]:

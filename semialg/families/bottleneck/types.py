@@ -199,7 +199,7 @@ def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0,
     rounded and moved onto $H_k$ exactly (:func:`_rounded`), and checked exactly in batches
     (:meth:`~semialg.core.network.Network.evaluate`); only the neurons whose best point fails are pushed one by
     one. ``None`` too once ``deadline`` (a :func:`time.monotonic` value) has passed: the exact check is
-    $O(n_1^2n_0)$ products of integers, in batches of :data:`_CHECKED` points (784-4096: about 2 s each).
+    $O(n_1^2n_0)$ products of integers, in batches of :data:`_CHECKED` points (784-4096: about 0.35 s each).
     A search cut short by its deadline is kept and resumed by the next call for the same $h$ (the last 2 networks;
     the identifiability routes classify one 784-4096-1-10 network six times, and repeated 2 s of float ranking
     each). Cost: that of :func:`witnessed_type`, with $O(n_1^2 n_0)$ flops for the ranking ($WW^T$ by blocks)."""
@@ -334,7 +334,7 @@ def _one_signed(view: OuterView) -> BottleneckType | None:
 
 PUSH_STEPS = 96     # subgradient steps of a witness search
 _PUSHED = 8         # candidates pushed
-_CHECKED = 256      # points per exact batch of visibility_witnesses (784-4096: about 2 s each)
+_CHECKED = 256      # points per exact batch of visibility_witnesses (784-4096: about 0.35 s each)
 
 
 def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, project=None) -> tuple | None:
