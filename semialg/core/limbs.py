@@ -139,14 +139,6 @@ class Limbs:
                 slots[a + b] += np.outer(Ba, Fb)
         return Limbs(_normalised(slots))
 
-    def __add__(self, other: "Limbs") -> "Limbs":
-        """The sum, exactly. Cost: $O(m\\,rn)$."""
-        size = max(len(self.limbs), len(other.limbs))
-        slots = np.zeros((size,) + self.limbs.shape[1:], dtype=np.int64)
-        slots[:len(self.limbs)] += self.limbs
-        slots[:len(other.limbs)] += other.limbs
-        return Limbs(_normalised(slots))
-
     def signs(self) -> np.ndarray:
         """The sign of every entry (``int8``): that of the top limb, or of the lower ones (all $\\ge 0$) when it is
         zero. Cost: $O(m\\,rn)$."""
