@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from flint import fmpq, nmod_mat
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from semialg.core.exact import rank, to_matrix
 from semialg.core.modular import (BLAS_PRIME, _balance, _inverse_mod, matmul_mod, rank_mod, rank_one_independent,
@@ -45,6 +45,24 @@ def test_rank_mod_across_blocks(n, k):
     rng = np.random.default_rng(n + k)
     M = (rng.integers(0, P, size=(n, k)) @ rng.integers(0, P, size=(k, n + 5))) % P
     assert rank_mod(M) == rank_mod(M.T) == nmod_mat(n, n + 5, M.ravel().tolist(), P).rank()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(8, 40), st.integers(8, 40), st.integers(1, 6), st.floats(0.0, 0.6), st.integers(0, 4),
+       small_primes, st.integers(0, 2 ** 32))
+def test_rank_mod_exchanging_rows_of_singular_blocks(r, c, low, share, dead, p, seed):
+    """Blocks of 4 (so that small matrices take many): a share of the rows from a space of dimension ``low``
+    (Jacobian rows where the network is locally constant), scattered, and ``dead`` zero columns in front, which no
+    exchange of rows mends: the rank is flint's."""
+    import semialg.core.modular as modular
+    rng = np.random.default_rng(seed)
+    M = rng.integers(0, p, size=(r, c))
+    few = rng.random(r) < share
+    M[few] = (rng.integers(0, p, size=(int(few.sum()), low)) @ rng.integers(0, p, size=(low, c))) % p
+    M[:, :min(dead, c)] = 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(modular, "_BLOCK", 4)
+        assert rank_mod(M, p) == nmod_mat(r, c, M.ravel().tolist(), p).rank()
 
 
 @given(st.integers(1, 3), st.integers(1, 2100), st.integers(1, 3), st.integers(0, 2 ** 32))

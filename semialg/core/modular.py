@@ -33,6 +33,7 @@ BLAS_PRIME = 2097143
 
 _CHUNK = 1024  # inner-dimension chunk that keeps sums of products of balanced residues below 2^52
 _BLOCK = 256   # block size of rank_mod (measured at n = 4096: 128 is about 1.3x slower)
+_EXCHANGES = 4  # exchanges of rows that do not raise the rank of a singular leading block before rank_mod gives up
 
 
 def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
@@ -127,9 +128,15 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
 
     Blocked elimination on float64 balanced residues: each step inverts the leading $256 \\times 256$ block
     of the current Schur complement (Gauss–Jordan) and updates the rest in place with exact BLAS products.
-    When a leading block is singular modulo $p$, the rank of the remaining Schur complement (the rest of the
-    answer) comes from flint's ``nmod_mat`` instead. Cost: $O(rc\\min(r, c))$ in BLAS; measured at
-    $n = 4096$ in ``benchmarks/bench_genericity.py`` against flint's ``nmod_mat.rank``.
+    When a leading block is singular modulo $p$, its rows that depend on the others there
+    (:func:`_dependent_rows`) change places with rows not tried yet, from the bottom, and are put aside at the
+    bottom; rows that repeat a few directions (Jacobian rows at inputs where a network is locally constant) so
+    wait for the end instead of stopping the elimination. When no row is left to try, or :data:`_EXCHANGES`
+    exchanges in a row do not raise the block's rank, the rank of the remaining Schur complement (the rest of the answer) comes from flint's
+    ``nmod_mat`` (a row exchange changes no rank: the answer is exact whatever the order). Cost: $O(rc\\min(r, c))$
+    in BLAS; measured at $n = 4096$ in ``benchmarks/bench_genericity.py`` against flint's ``nmod_mat.rank``, and
+    with one row in five from a 10-dimensional space 4x faster than without the exchanges (4,843 x 8,213, the
+    Jacobian rows of a 784-4096-1-10 parameter).
 
     >>> rank_mod(np.array([[1, 2], [2, 4]]), 7), rank_mod(np.array([[1, 2], [2, 5]]), 7)
     (1, 2)
@@ -139,10 +146,20 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
     if A.shape[0] > A.shape[1]:
         A = np.ascontiguousarray(A.T)
     _balance(A, p)
-    n, k = A.shape[0], 0
+    n, k, end = A.shape[0], 0, A.shape[0]      # the rows from end on were tried, or put aside
     while k < n:
         b = min(_BLOCK, n - k)
         inv = _inverse_mod(A[k:k + b, k:k + b], p)
+        best, idle = -1, 0
+        while inv is None and k + b < end and idle < _EXCHANGES:
+            dependent = [k + i for i in _dependent_rows(A[k:k + b, k:k + b], p)]
+            # a block whose rank no exchange raises: its columns, not its rows, are short of rank
+            best, idle = max(best, b - len(dependent)), (idle + 1 if b - len(dependent) <= best else 0)
+            swap = min(len(dependent), end - (k + b))
+            tried = list(range(end - swap, end))
+            A[dependent[:swap] + tried] = A[tried + dependent[:swap]]
+            end -= swap
+            inv = _inverse_mod(A[k:k + b, k:k + b], p)
         if inv is None:
             rest = np.remainder(A[k:, k:], p).astype(np.int64)
             return k + nmod_mat(rest.shape[0], rest.shape[1], rest.ravel().tolist(), p).rank()
@@ -151,7 +168,18 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
         trailing -= C @ A[k:k + b, k + b:]  # b <= _CHUNK terms: exact
         _balance(trailing, p)
         k += b
+        end = max(end, k)
     return n
+
+
+def _dependent_rows(B: np.ndarray, p: int) -> list[int]:
+    """The rows of a square matrix of balanced residues that depend modulo $p$ on the rows above them: the
+    columns without a pivot in the reduced echelon form of $B^T$ (flint's ``nmod_mat.rref``). Cost: $O(b^3)$."""
+    T = np.remainder(B.T, p).astype(np.int64)
+    R, r = nmod_mat(T.shape[0], T.shape[1], T.ravel().tolist(), p).rref()
+    E = np.array([int(x) for x in R.entries()], dtype=np.int64).reshape(T.shape)[:r]
+    pivots = set(np.argmax(E != 0, axis=1).tolist())
+    return [i for i in range(B.shape[0]) if i not in pivots]
 
 
 def rank_mod_small(M, p: int = BLAS_PRIME, limit: int = 2 ** 20) -> int:

@@ -12,6 +12,7 @@ local dimension bounds of :mod:`semialg.engine.tangent` take ranks of these rows
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from typing import Callable, NamedTuple, Sequence
@@ -196,7 +197,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
                   deadline: float | None = None,
                   first: tuple[np.ndarray, np.ndarray] | None = None,
                   per_input: int | None = None,
-                  keep: Callable[[np.ndarray], np.ndarray] | None = None) -> SampledBatch:
+                  keep: Callable[[np.ndarray], np.ndarray] | None = None,
+                  gain: float | None = None) -> SampledBatch:
     r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
     bound decides it without enumerating regions.
@@ -228,6 +230,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     $O(\mathrm{bound}\cdot c)$ for their $c$ columns. ``per_input`` (default $k$) sizes the batches, the rank an
     input adds: the random inputs start at $2^i\lceil\mathrm{bound}/\text{per\_input}\rceil$, and each input's
     $k$ rows enter as ``per_input`` random combinations of them (a subspace: the ranks stay lower bounds).
+    ``gain`` (default ``per_input``) is the rank an input is expected to add, when known better: the first rank is
+    taken at $\lceil\mathrm{bound}/\text{gain}\rceil$ inputs.
     ``keep`` (float inputs, one a row -> a boolean mask) chooses among the random inputs, e.g. those where the rows
     carry more than the output layer's; candidates are drawn until :data:`_CHUNK` are kept, at most 16 times as many.
     Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most :data:`PATIENCE` times
@@ -246,7 +250,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     rng = random.Random(seed)
     mixer = np.random.default_rng(seed)
     d, k = net.architecture.input_dim, net.architecture.output_dim
-    need = -(-bound // (per_input or k))
+    need = math.ceil(bound / (gain or per_input or k))
     mods, used, patterns, ranks, took = ([] if extra is None else [extra]), [], set(), [], 0.0
     mixed, pending = None, []       # after the first rank: g random combinations of the later rows, and rows to add
     layers = layers_mod(net)
