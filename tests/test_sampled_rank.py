@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from flint import fmpq
+from hypothesis import assume, given, settings, strategies as st
 
 import semialg as sa
 from semialg.core.exact import rank
-from semialg.core.modular import residues
-from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
+from semialg.core.modular import BLAS_PRIME, residues
+from semialg.engine.jacobian import blocks_rank_mod, jacobians_mod, layers_mod, sampled_batch
 from semialg.engine.regions import decisive_points, parameter_jacobian
 from semialg.errors import UndecidedError
 
@@ -163,3 +165,34 @@ def test_no_rank_is_begun_once_the_budget_is_spent(monkeypatch):
     big = np.zeros((3000, 3000), dtype=np.int64)                               # predicted at 2.7 s
     assert blocks_rank_mod([big], deadline=time.monotonic(), known=1) == 1
     assert blocks_rank_mod([big], deadline=time.monotonic() + 10, known=1) == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=3), st.integers(1, 3), st.integers(0, 2 ** 32))
+def test_jacobian_rows_of_a_batch_are_the_residues_of_the_exact_jacobians(hidden, k, seed):
+    """jacobians_mod against parameter_jacobian (rational rows, input by input): plain, as combinations of the
+    outputs (``mix``), and along directions of first-layer rows (``first``)."""
+    n0 = 3
+    net = sa.Network.random((n0, *hidden, k), seed=seed % 10 ** 6)
+    rng = np.random.default_rng(seed)
+    X = [tuple(fmpq(int(a), int(q)) for a, q in zip(rng.integers(-64, 65, n0), rng.integers(1, 10, n0)))
+         for _ in range(6)]
+    X = [x for x, pattern in zip(X, net.activation_patterns(X)) if not any(0 in layer for layer in pattern)]
+    assume(X)
+    patterns = net.activation_patterns(X)
+    layers = layers_mod(net)
+    full = [residues(parameter_jacobian(net, x, pattern)) for x, pattern in zip(X, patterns)]
+    rows = jacobians_mod(layers, X, patterns)
+    assert [r.tolist() for r in rows] == [f.tolist() for f in full]
+    mix = rng.integers(0, BLAS_PRIME, size=(len(X), 2, k))
+    assert [r.tolist() for r in jacobians_mod(layers, X, patterns, mix=mix)] == \
+        [(m @ f % BLAS_PRIME).tolist() for m, f in zip(mix, full)]
+    n1 = hidden[0]
+    neurons = rng.integers(0, n1, size=3)
+    T = rng.integers(0, BLAS_PRIME, size=(3, n0 + 1))
+    along = jacobians_mod(layers, X, patterns, first=(neurons, T))
+    for f, a in zip(full, along):
+        moved = [sum(f[:, i * n0 + q] * t[q] for q in range(n0)) + f[:, n1 * n0 + i] * t[n0]
+                 for i, t in zip(neurons, T)]
+        expected = np.concatenate([np.array(moved).T % BLAS_PRIME, f[:, n1 * (n0 + 1):]], axis=1)
+        assert a.tolist() == expected.tolist()

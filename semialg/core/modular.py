@@ -94,9 +94,24 @@ def matmul_mod(A, B, p: int = BLAS_PRIME) -> np.ndarray:
     >>> matmul_mod(np.array([[3, 4]]), np.array([[5], [6]]), 7).tolist()
     [[4]]
     """
+    return matmul_balanced(balanced(A, p), balanced(B, p), p)
+
+
+def balanced(A, p: int = BLAS_PRIME) -> np.ndarray:
+    """An integer matrix as float64 balanced residues modulo $p \\le$ :data:`BLAS_PRIME` (absolute values below
+    $p$), what :func:`matmul_balanced` multiplies: made once for a matrix multiplied again and again (a 784-4096
+    layer takes 30 ms, its product with 32 inputs 4 ms). Cost: $O(rc)$ vectorised.
+
+    >>> balanced(np.array([[3, 6, -1]]), 7).tolist()
+    [[3.0, -1.0, -1.0]]
+    """
     _check_prime(p)
-    A = _balance(np.remainder(np.asarray(A, dtype=np.int64), p).astype(np.float64), p)
-    B = _balance(np.remainder(np.asarray(B, dtype=np.int64), p).astype(np.float64), p)
+    return _balance(np.remainder(np.asarray(A, dtype=np.int64), p).astype(np.float64), p)
+
+
+def matmul_balanced(A: np.ndarray, B: np.ndarray, p: int = BLAS_PRIME) -> np.ndarray:
+    """$AB \\bmod p$ (``int64`` in $[0, p)$) for matrices given as :func:`balanced` residues modulo $p$, exactly.
+    Cost: that of :func:`matmul_mod` without the conversions."""
     return np.remainder(_matmul_balanced(A, B, p), p).astype(np.int64)
 
 

@@ -21,8 +21,8 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import rank, to_vector
-from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, matmul_mod, rank_mod, rank_mod_fits, rank_mod_seconds,
-                                  residues)
+from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, balanced, matmul_balanced, matmul_mod, rank_mod,
+                                  rank_mod_fits, rank_mod_seconds, residues)
 from semialg.core.network import Network
 from semialg.engine.probe_inputs import flipping_inputs, line_inputs, rare_inputs
 from semialg.errors import ParameterError, UndecidedError, check_budget
@@ -33,8 +33,9 @@ Pattern = tuple[tuple[int, ...], ...]
 _ZERO = fmpq(0)
 _MIX_ROWS = 2048    # rows collected before they are folded into the random combinations (one BLAS product)
 _GRACE = 0.1        # seconds a rank may run past a deadline
+_ROWS = 1 << 22     # entries of the modular Jacobian rows computed together (32 MB)
 
-__all__ = ["parameter_jacobian", "jacobian_mod", "layers_mod", "batch_jacobian", "batch_functional_dimension",
+__all__ = ["parameter_jacobian", "jacobian_mod", "jacobians_mod", "layers_mod", "batch_jacobian", "batch_functional_dimension",
            "sampled_batch", "SampledBatch", "sampled_rank_reaches", "blocks_rank_mod", "jacobian_rank_mod", "numeric_jacobian",
            "PATIENCE", "estimate_functional_dimension", "SVD_ENTRIES"]
 
@@ -92,12 +93,12 @@ def jacobian_mod(layers: list[tuple[np.ndarray, np.ndarray]], x, pattern: Patter
                  p: int = BLAS_PRIME, first: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray | None:
     r"""The rows of :func:`parameter_jacobian` modulo $p$ (``int64``, $k \times \dim\Omega$) from the residues of
     :func:`layers_mod`, for an activation ``pattern`` decided exactly; ``None`` when $p$ divides a denominator of
-    ``x``. The same backpropagation in integers below $p^2 < 2^{42}$, with inner sums of at most $2^{21}$ terms:
-    exact in ``int64``. With ``first`` $= (i, T)$ the first layer's $n_1(n_0 + 1)$ columns give way to $m$
-    derivatives along directions of single rows: column $j$ moves row $i_j$ of $(W_1 \mid b_1)$ along $T_j$ (residues,
-    $m \times (n_0 + 1)$), $\delta_{i_j}\,T_j\cdot(x, 1)$ — the Jacobian times a basis of a subspace of the
-    parameters, as when rows are kept on their lines (:mod:`~semialg.families.bottleneck.kink_quotient`).
-    Cost: $O(k\dim\Omega)$ vectorised; with ``first`` the first layer's $O(kn_1n_0)$ becomes $O(km + mn_0)$.
+    ``x``: :func:`jacobians_mod` at one input. With ``first`` $= (i, T)$ the first layer's $n_1(n_0 + 1)$
+    columns give way to $m$ derivatives along directions of single rows: column $j$ moves row $i_j$ of
+    $(W_1 \mid b_1)$ along $T_j$ (residues, $m \times (n_0 + 1)$), $\delta_{i_j}\,T_j\cdot(x, 1)$ — the Jacobian
+    times a basis of a subspace of the parameters, as when rows are kept on their lines
+    (:mod:`~semialg.families.bottleneck.kink_quotient`). Cost: $O(k\dim\Omega)$ vectorised; with ``first`` the
+    first layer's $O(kn_1n_0)$ becomes $O(km + mn_0)$.
 
     >>> net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])           # 3 s(2x + 1): d/d(w, b, a, c) at x = 1
     >>> jacobian_mod(layers_mod(net), [1], net.activation_pattern([1])).tolist()
@@ -106,26 +107,54 @@ def jacobian_mod(layers: list[tuple[np.ndarray, np.ndarray]], x, pattern: Patter
     >>> jacobian_mod(layers_mod(net), [1], net.activation_pattern([1]), first=along).tolist()
     [[9, 3, 1]]
     """
-    xr = residues([list(x)], p)
-    if xr is None:
+    rows = jacobians_mod(layers, [x], [pattern], p, first)
+    return None if rows is None else rows[0]
+
+
+def jacobians_mod(layers: list[tuple[np.ndarray, np.ndarray]], X: Sequence, patterns: Sequence[Pattern],
+                  p: int = BLAS_PRIME, first: tuple[np.ndarray, np.ndarray] | None = None,
+                  floats: tuple | None = None, mix: np.ndarray | None = None) -> np.ndarray | None:
+    r""":func:`jacobian_mod` at every input of ``X`` (with its exact ``patterns``) as one $N \times k \times w$
+    array: the backpropagation of :func:`_factors` for all inputs at once, each layer one exact product modulo
+    $p$ (:func:`~semialg.core.modular.matmul_balanced`, float64 BLAS) instead of a product of ``int64`` arrays per
+    input (784-4096-1-10 with ``first``: about 1 ms an input in batches of 32, against 5.7 ms one by one); ``None``
+    when $p$ divides a denominator of an input. ``floats``: the :func:`balanced_layers` of ``layers`` and
+    ``first``, made once by a caller that calls again. ``mix`` ($N \times m \times k$ integers): instead, the $m$
+    combinations $\text{mix}_x J_x$ of each input's rows, backpropagated from the start (784-4096-1-10, one
+    combination of 10 outputs: a tenth of the work). Memory: $O(Nkw)$ (callers bound their batches by
+    :data:`_ROWS` entries). Cost: $O(N\dim\Omega + Nk\sum_l n_ln_{l+1})$ in BLAS plus the $Nkw$ entries.
+
+    >>> net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])
+    >>> jacobians_mod(layers_mod(net), [[1], [-1]], [((1,),), ((-1,),)]).tolist()    # off at x = -1: only c
+    [[[3, 3, 3, 1]], [[0, 0, 0, 1]]]
+    """
+    Xr = residues([list(x) for x in X], p)
+    if Xr is None:
         return None
-    acts = [xr[0]]
-    for (W, b), signs in zip(layers[:-1], pattern, strict=True):
-        acts.append(np.where(np.array(signs) > 0, (W @ acts[-1] + b) % p, 0))
-    k = layers[-1][0].shape[0]
-    delta = np.eye(k, dtype=np.int64)                    # column o: the derivative of output o
+    Ws, directions = floats if floats is not None else balanced_layers(layers, p, first)
+    n, k = len(Xr), layers[-1][0].shape[0]
+    m = k if mix is None else mix.shape[1]
+    masks = [np.array([pattern[l] for pattern in patterns]).reshape(n, -1) > 0 for l in range(len(layers) - 1)]
     blocks = []
-    for l in range(len(layers) - 1, -1, -1):
+    for l, A, E in _factors([(W, b) for W, (_, b) in zip(Ws, layers, strict=True)], Xr, masks,
+                            lambda A, B: matmul_balanced(balanced(A, p), B, p), lambda Y: Y % p,
+                            None if mix is None else mix.reshape(n * m, k) % p):
         if l == 0 and first is not None:
             rows, T = first
-            along = (T[:, :-1] @ acts[0] + T[:, -1]) % p
-            blocks.append((delta.T[:, rows] * along[None, :]) % p)
+            along = (matmul_balanced(balanced(Xr, p), directions, p) + T[:, -1]) % p
+            blocks.append(E[:, rows] * np.repeat(along, m, axis=0) % p)
             continue
-        dW = (delta.T[:, :, None] * acts[l][None, None, :]) % p
-        blocks.append(np.concatenate([dW.reshape(k, -1), delta.T], axis=1))
-        if l:
-            delta = np.where((np.array(pattern[l - 1]) > 0)[:, None], (layers[l][0].T @ delta) % p, 0)
-    return np.concatenate(blocks[::-1], axis=1)
+        A = np.repeat(A, m, axis=0)
+        blocks.append(np.concatenate([(E[:, :, None] * A[:, None, :]).reshape(n * m, -1) % p, E], axis=1))
+    return np.concatenate(blocks[::-1], axis=1).reshape(n, m, -1)
+
+
+def balanced_layers(layers: list[tuple[np.ndarray, np.ndarray]], p: int = BLAS_PRIME,
+                    first: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[list, np.ndarray | None]:
+    """The weights of :func:`layers_mod` as :func:`~semialg.core.modular.balanced` residues, and the directions
+    of ``first`` (transposed, without their last column): what :func:`jacobians_mod` multiplies by. Cost:
+    $O(\\dim\\Omega)$ vectorised."""
+    return [balanced(W, p) for W, _ in layers], None if first is None else balanced(first[1][:, :-1].T, p)
 
 
 def blocks_rank_mod(blocks: list, deadline: float | None = None, known: int = 0) -> int:
@@ -254,6 +283,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     mods, used, patterns, ranks, took = ([] if extra is None else [extra]), [], set(), [], 0.0
     mixed, pending = None, []       # after the first rank: g random combinations of the later rows, and rows to add
     layers = layers_mod(net)
+    floats = None if layers is None else balanced_layers(layers, BLAS_PRIME, first)
     began = time.monotonic()
 
     def mix() -> None:
@@ -261,18 +291,32 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         if pending:
             mixed, pending = _fold(mixed, pending, mixer), []
 
-    def add(x: Vec, pattern: tuple | None = None) -> None:
-        pattern = net.activation_pattern(x) if pattern is None else pattern
-        if any(0 in layer for layer in pattern):
-            return
-        if layers is None:
-            rows = None if first is not None else residues(parameter_jacobian(net, x, pattern))
-        else:
-            rows = jacobian_mod(layers, x, pattern, first=first)
-        if per_input is not None and rows is not None and per_input < len(rows):
+    def prepared(inputs: list[tuple[Vec, Pattern]]) -> list[tuple[Vec, Pattern, np.ndarray | None]]:
+        """The inputs with their rows (``None`` on a bent hyperplane, or without residues), computed together
+        (:func:`jacobians_mod`, :data:`_ROWS` entries at a time) and reduced to ``per_input`` random combinations."""
+        smooth = [i for i, (_, pattern) in enumerate(inputs) if not any(0 in layer for layer in pattern)]
+        rows: dict[int, np.ndarray | None] = {}
+        m = min(per_input or k, k)
+        step = max(1, _ROWS // (k * width))
+        for start in range(0, len(smooth), step):
+            part = smooth[start:start + step]
             # per_input random combinations of the input's k rows: their span holds what it adds, and the first
             # rank is taken on per_input rows an input, not k (784-4096-1-10: 4,116 rows, not 20,580)
-            rows = matmul_mod(mixer.integers(0, BLAS_PRIME, size=(per_input, len(rows))), rows)
+            combos = mixer.integers(0, BLAS_PRIME, size=(len(part), m, k)) if m < k else None
+            if layers is None:      # p divides a denominator of the weights: exact rows, then their residues
+                block = [None if first else residues(parameter_jacobian(net, *inputs[i])) for i in part]
+                if combos is not None:
+                    block = [None if r is None else matmul_mod(c, r) for c, r in zip(combos, block, strict=True)]
+            else:
+                block = jacobians_mod(layers, [inputs[i][0] for i in part], [inputs[i][1] for i in part],
+                                      first=first, floats=floats, mix=combos)
+                block = [None] * len(part) if block is None else list(block)
+            rows.update(zip(part, block, strict=True))
+        return [(x, pattern, rows.get(i)) for i, (x, pattern) in enumerate(inputs)]
+
+    def add(x: Vec, pattern: Pattern, rows: np.ndarray | None) -> None:
+        if any(0 in layer for layer in pattern):
+            return
         if mixed is None:
             mods.append(rows)
         elif rows is not None:
@@ -321,22 +365,20 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             X += [tuple(fmpq(int(t), 64) for t in row) for row in N[keep(N / 64)]]
             if len(X) >= _CHUNK:
                 break
-        return list(zip(X, net.activation_patterns(X), strict=True))[::-1]
+        return prepared(list(zip(X, net.activation_patterns(X), strict=True)))[::-1]
 
-    ahead: list = []            # the next random inputs with their patterns, decided _CHUNK at a time
+    ahead: list = []            # the next random inputs with their patterns and rows, _CHUNK at a time
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:
             return result(False)
         if not ahead and keep is not None:
             ahead = kept()
         elif not ahead:
-            state = rng.getstate()
-            ahead = [(None, p) for p in net.activation_patterns([draw() for _ in range(_CHUNK)])][::-1]
-            rng.setstate(state)     # drawn again one at a time: the later draws are those of one-by-one inputs
+            X = [draw() for _ in range(_CHUNK)]
+            ahead = prepared(list(zip(X, net.activation_patterns(X), strict=True)))[::-1]
         if not ahead:
             break
-        x, pattern = ahead.pop()
-        add(draw() if x is None else x, pattern)
+        add(*ahead.pop())
         if len(used) == need << len(ranks):
             reached = rank_now()
             if reached is None or reached:
@@ -355,10 +397,12 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         chosen = flipped + line_inputs(net, lines, rng, end, bases)
         chosen += [tuple(fmpq(rng.randint(-64 * 4 ** (j % 3), 64 * 4 ** (j % 3)), 64) for _ in range(d))
                    for j in range(len(chosen))]
-        for x in chosen:
+        for start in range(0, len(chosen), _CHUNK):
             if time.monotonic() > end:
                 break
-            add(x)
+            X = chosen[start:start + _CHUNK]
+            for item in prepared(list(zip(X, net.activation_patterns(X), strict=True))):
+                add(*item)
         reached = rank_now()
         if reached is None or reached:
             return result(bool(reached))
@@ -381,26 +425,34 @@ def jacobian_rank_mod(net: Network, X: Sequence, bound: int, seed: int = 0) -> i
     :data:`~semialg.core.modular.BLAS_PRIME` of $\mathrm{bound} + 8$ random combinations of them (seeded), equal
     to their rank when that is at most ``bound`` except with probability about $8/p$. So a value $\ge$ ``bound``
     proves the exact rank is. :class:`ParameterError` names the first input on a bent hyperplane. 0 when $p$
-    divides a denominator (no bound). Cost: per input an exact pattern and $O(k\dim\Omega)$ modular rows,
+    divides a denominator (no bound). Cost: per input an exact pattern and $O(k\dim\Omega)$ modular rows
+    (:func:`jacobians_mod`, :data:`_ROWS` entries at a time),
     $O(\mathrm{bound}\cdot|X|k\dim\Omega)$ for the combinations and one rank of
     $(\mathrm{bound} + 8) \times \dim\Omega$; memory $O(\mathrm{bound}\cdot\dim\Omega)$.
 
     >>> jacobian_rank_mod(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), [(1,), (2,), (-1,)], 4)  # 3 s(2x + 1)
     3
     """
-    layers, k = layers_mod(net), net.architecture.output_dim
-    mixer = np.random.default_rng(seed)
-    mixed = np.zeros((bound + 8, net.architecture.num_parameters), dtype=np.int64)
-    pending: list = []
-    for n, x in enumerate(X):
-        pattern = net.activation_pattern(x)
+    layers, k, D = layers_mod(net), net.architecture.output_dim, net.architecture.num_parameters
+    X = list(X)
+    patterns = net.activation_patterns(X)
+    for n, pattern in enumerate(patterns):
         if any(0 in layer for layer in pattern):
             raise ParameterError(f"X[{n}] lies on a bent hyperplane (a hidden pre-activation is 0)")
-        rows = (jacobian_mod(layers, x, pattern) if layers is not None
-                else residues(parameter_jacobian(net, x, pattern)))
-        if rows is None:
+    mixer = np.random.default_rng(seed)
+    mixed = np.zeros((bound + 8, D), dtype=np.int64)
+    pending: list = []
+    floats = None if layers is None else balanced_layers(layers)
+    step = max(1, _ROWS // (k * D))
+    for start in range(0, len(X), step):
+        if layers is None:
+            block = [residues(parameter_jacobian(net, x, pattern))
+                     for x, pattern in zip(X[start:start + step], patterns[start:start + step], strict=True)]
+        else:
+            block = jacobians_mod(layers, X[start:start + step], patterns[start:start + step], floats=floats)
+        if block is None or any(rows is None for rows in block):
             return 0
-        pending.append(rows)
+        pending.extend(block)
         if len(pending) * k >= _MIX_ROWS:
             mixed, pending = _fold(mixed, pending, mixer), []
     return rank_mod(_fold(mixed, pending, mixer) if pending else mixed)
@@ -480,13 +532,15 @@ def _same(Y: np.ndarray) -> np.ndarray:
     return Y
 
 
-def _factors(layers, X: np.ndarray, masks=None, mul=np.matmul, fix=_same):
+def _factors(layers, X: np.ndarray, masks=None, mul=np.matmul, fix=_same, start: np.ndarray | None = None):
     r"""For every layer $l$, last first: $(l, A, E)$ with $A$ ($N \times n_{l-1}$) the activations at the inputs
     ``X`` entering layer $l$ and $E$ ($Nk \times n_l$, row $(x, o)$, $x$ major) the derivatives of output $o$ in
     layer $l$'s pre-activations at $x$: the Jacobian row $(x, o)$ restricted to $(W_l, b_l)$ is
     $E_{(x,o)} \otimes (A_x, 1)$. ``masks`` (per hidden layer, $N \times n_l$ booleans) are the activation
     patterns, decided exactly; ``None``: the signs of the float pre-activations. ``mul``/``fix``: the matrix
-    product and the reduction (floats, or residues modulo $p$: :func:`matmul_mod`, :func:`_mod`).
+    product and the reduction (floats, or residues modulo $p$: :func:`matmul_mod`, :func:`_mod`). ``start``
+    ($Nm \times k$): $m$ combinations of the outputs per input instead of the $k$ outputs, row $(x, j)$ of $E$
+    then the derivatives of $\sum_o \text{start}_{(x,j),o}\,f_o$.
     Cost: $O(N\sum_l n_l n_{l-1} + Nk\sum_l n_l n_{l+1})$."""
     acts, ons = [X], []
     for l, (W, b) in enumerate(layers[:-1]):
@@ -494,11 +548,12 @@ def _factors(layers, X: np.ndarray, masks=None, mul=np.matmul, fix=_same):
         ons.append(z > 0 if masks is None else masks[l])
         acts.append(np.where(ons[-1], z, 0))
     k = len(layers[-1][1])
-    E = np.tile(np.eye(k, dtype=X.dtype), (len(X), 1))
+    E = np.tile(np.eye(k, dtype=X.dtype), (len(X), 1)) if start is None else start
+    m = len(E) // len(X)
     for l in range(len(layers) - 1, -1, -1):
         yield l, acts[l], E
         if l:
-            E = np.where(np.repeat(ons[l - 1], k, axis=0), fix(mul(E, layers[l][0])), 0)
+            E = np.where(np.repeat(ons[l - 1], m, axis=0), fix(mul(E, layers[l][0])), 0)
 
 
 def _gram(factors, k: int, mul=np.matmul, fix=_same) -> np.ndarray:
