@@ -23,7 +23,7 @@ from semialg.core.modular import BLAS_PRIME, residues
 from semialg.engine.jacobian import jacobian_mod, layers_mod, parameter_jacobian
 from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations
 from semialg.families.bottleneck.arrangement import _BUILT
-from semialg.families.bottleneck.kink_quotient import quotient_bounds
+from semialg.families.bottleneck.kink_quotient import _reduced_moves, quotient_bounds
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.types import _one_signed, combinatorial_type
 from semialg.families.bottleneck.views import OuterView
@@ -167,3 +167,36 @@ def test_the_local_dimension_of_784_1024_1_10_is_decided():
     which only inputs with h > 0 carry through the first two layers."""
     from conftest import float32_network
     assert local_dimension_bounds(float32_network((784, 1024, 1, 10)), budget=120) == (1025, 1025)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_reduced_moves_are_the_moves_in_the_basis_of_the_kernel(seed):
+    """Every move m of move_entries is K m~ for its reduced m~ (K: theta_k on each pinned neuron's block, unit vectors
+    on the others' and on the later layers), rebuilt densely here."""
+    net = _small(seed)
+    t = combinatorial_type(net)
+    pinned = {k for _, members in _uncancelled_lines(net, t, ("V",)) for k in members}
+    n0, n1, D = net.widths[0], net.widths[1], net.architecture.num_parameters
+    view = OuterView.of(net)
+    directions = [(i, tuple(view.w[i]) + (view.b[i],)) if i in pinned else
+                  (i, tuple(fmpq(int(r == q)) for r in range(n0 + 1)))
+                  for i in range(n1) for q in (range(1) if i in pinned else range(n0 + 1))]
+    moves = tangent.move_entries(net)
+    reduced = _reduced_moves(moves, directions, pinned, n0, n1, D)
+    if reduced is None:
+        return
+    end = n1 * (n0 + 1)
+    for entries, small in zip(moves, reduced, strict=True):
+        dense, rebuilt = [fmpq(0)] * D, [fmpq(0)] * D
+        for index, x in entries:
+            dense[index] += x
+        for j, x in small.items():
+            if j < len(directions):
+                i, d = directions[j]
+                for q in range(n0):
+                    rebuilt[i * n0 + q] += x * d[q]
+                rebuilt[n1 * n0 + i] += x * d[n0]
+            else:
+                rebuilt[end + j - len(directions)] += x
+        assert rebuilt == dense
