@@ -284,6 +284,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     mixed, pending = None, []       # after the first rank: g random combinations of the later rows, and rows to add
     layers = layers_mod(net)
     floats = None if layers is None else balanced_layers(layers, BLAS_PRIME, first)
+    # rows of step inputs at a time: _ROWS entries (784-4096-1-10 in the quotient: 51 inputs; all D columns: one)
+    m, step = min(per_input or k, k), max(1, _ROWS // (k * width))
     began = time.monotonic()
 
     def mix() -> None:
@@ -292,26 +294,21 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             mixed, pending = _fold(mixed, pending, mixer), []
 
     def prepared(inputs: list[tuple[Vec, Pattern]]) -> list[tuple[Vec, Pattern, np.ndarray | None]]:
-        """The inputs with their rows (``None`` on a bent hyperplane, or without residues), computed together
-        (:func:`jacobians_mod`, :data:`_ROWS` entries at a time) and reduced to ``per_input`` random combinations."""
-        smooth = [i for i, (_, pattern) in enumerate(inputs) if not any(0 in layer for layer in pattern)]
-        rows: dict[int, np.ndarray | None] = {}
-        m = min(per_input or k, k)
-        step = max(1, _ROWS // (k * width))
-        for start in range(0, len(smooth), step):
-            part = smooth[start:start + step]
-            # per_input random combinations of the input's k rows: their span holds what it adds, and the first
-            # rank is taken on per_input rows an input, not k (784-4096-1-10: 4,116 rows, not 20,580)
-            combos = mixer.integers(0, BLAS_PRIME, size=(len(part), m, k)) if m < k else None
-            if layers is None:      # p divides a denominator of the weights: exact rows, then their residues
-                block = [None if first else residues(parameter_jacobian(net, *inputs[i])) for i in part]
-                if combos is not None:
-                    block = [None if r is None else matmul_mod(c, r) for c, r in zip(combos, block, strict=True)]
-            else:
-                block = jacobians_mod(layers, [inputs[i][0] for i in part], [inputs[i][1] for i in part],
-                                      first=first, floats=floats, mix=combos)
-                block = [None] * len(part) if block is None else list(block)
-            rows.update(zip(part, block, strict=True))
+        """At most ``step`` inputs with their rows (``None`` on a bent hyperplane, or without residues), computed
+        together (:func:`jacobians_mod`) and reduced to ``per_input`` random combinations."""
+        part = [i for i, (_, pattern) in enumerate(inputs) if not any(0 in layer for layer in pattern)]
+        # per_input random combinations of the input's k rows: their span holds what it adds, and the first rank is
+        # taken on per_input rows an input, not k (784-4096-1-10: 4,116 rows, not 20,580)
+        combos = mixer.integers(0, BLAS_PRIME, size=(len(part), m, k)) if m < k and part else None
+        if layers is None:      # p divides a denominator of the weights: exact rows, then their residues
+            block = [None if first else residues(parameter_jacobian(net, *inputs[i])) for i in part]
+            if combos is not None:
+                block = [None if r is None else matmul_mod(c, r) for c, r in zip(combos, block, strict=True)]
+        elif part:
+            block = jacobians_mod(layers, [inputs[i][0] for i in part], [inputs[i][1] for i in part],
+                                  first=first, floats=floats, mix=combos)
+            block = [None] * len(part) if block is None else list(block)
+        rows = dict(zip(part, block, strict=True)) if part else {}
         return [(x, pattern, rows.get(i)) for i, (x, pattern) in enumerate(inputs)]
 
     def add(x: Vec, pattern: Pattern, rows: np.ndarray | None) -> None:
@@ -365,20 +362,23 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             X += [tuple(fmpq(int(t), 64) for t in row) for row in N[keep(N / 64)]]
             if len(X) >= _CHUNK:
                 break
-        return prepared(list(zip(X, net.activation_patterns(X), strict=True)))[::-1]
+        return list(zip(X, net.activation_patterns(X), strict=True))[::-1]
 
-    ahead: list = []            # the next random inputs with their patterns and rows, _CHUNK at a time
+    ahead: list = []            # the next random inputs with their patterns, _CHUNK at a time
+    ready: list = []            # the next of them with their rows, at most step
     for _ in range(32 * need):  # inputs on a bent hyperplane are skipped; a dead neuron skips all
         if deadline is not None and time.monotonic() > deadline:
             return result(False)
-        if not ahead and keep is not None:
+        if not ready and not ahead and keep is not None:
             ahead = kept()
-        elif not ahead:
+        elif not ready and not ahead:
             X = [draw() for _ in range(_CHUNK)]
-            ahead = prepared(list(zip(X, net.activation_patterns(X), strict=True)))[::-1]
-        if not ahead:
+            ahead = list(zip(X, net.activation_patterns(X), strict=True))[::-1]
+        if not ready and not ahead:
             break
-        add(*ahead.pop())
+        if not ready:
+            ready = prepared([ahead.pop() for _ in range(min(step, len(ahead)))])[::-1]
+        add(*ready.pop())
         if len(used) == need << len(ranks):
             reached = rank_now()
             if reached is None or reached:
@@ -401,7 +401,8 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
             if time.monotonic() > end:
                 break
             X = chosen[start:start + _CHUNK]
-            for item in prepared(list(zip(X, net.activation_patterns(X), strict=True))):
+            pairs = list(zip(X, net.activation_patterns(X), strict=True))
+            for item in (item for s in range(0, len(pairs), step) for item in prepared(pairs[s:s + step])):
                 add(*item)
         reached = rank_now()
         if reached is None or reached:
