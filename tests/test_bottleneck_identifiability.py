@@ -350,3 +350,20 @@ def test_varying_pair_is_exact_on_planes(seed, n1):
         if pair is not None:
             assert all(sum(x * y for x, y in zip(w, p)) + b == 0 for p in pair)
             assert view.inner(pair[0]) != view.inner(pair[1])
+
+
+def _q(*xs):
+    return tuple(fmpq(x) for x in xs)
+
+
+def test_visible_kinks_refuse_a_shared_hyperplane_and_parallel_rows():
+    """Points that are right in every other respect: two neurons on the line x1 = 0 (rows (1, 0, 0) and
+    (2, 0, 0)), then two parallel rows x1 = 0 and x1 = -1; h is positive at every point given on a hyperplane."""
+    shared = sa.Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, 2]], [[1]]], [[0, 0, 0], [-1], [0]])
+    evidence = VisibleKinks(_q(1, 0), _q(-1, 0), (_q(0, 1), _q(0, 1), _q(1, 0)), rising=_q(1, 1))
+    with pytest.raises(CertificateError, match="share a hyperplane"):
+        evidence.verify(shared)
+    parallel = sa.Network.from_arrays([[[1, 0], [1, 0]], [[-3, 1]], [[1]]], [[0, 1], ["1/2"], [0]])
+    evidence = VisibleKinks(_q(0, 0), _q(2, 0), (_q(0, 0), _q(-1, 0)), rising=_q(-1, 0))
+    with pytest.raises(CertificateError, match="parallel"):
+        evidence.verify(parallel)

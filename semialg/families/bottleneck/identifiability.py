@@ -79,10 +79,11 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, rank
+from semialg.core.exact import dot, rank
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.engine import regions as pl
+from semialg.engine.hyperplane_keys import oriented_rows
 from semialg.families.bottleneck.arrangement import points_on_hyperplanes
 from semialg.families.bottleneck.ident_cache import inner_identifiable
 from semialg.families.bottleneck.ident_hypotheses import CaseATheorem
@@ -144,9 +145,9 @@ class VisibleKinks:
                 raise CertificateError(f"neuron {k + 1} has w = 0 or v = 0: not a kink")
             if dot(w, q) + b != 0 or not y > 0:
                 raise CertificateError(f"the point for neuron {k + 1} is not on its hyperplane inside P")
-        if len({fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}) != len(view.w):
+        if len(_lines(view.w, view.b)) != len(view.w):
             raise CertificateError("two neurons share a hyperplane")
-        if len({fingerprint(normalise_row(w)[0]) for w in view.w}) < 2:     # rank >= 2: two rows not parallel
+        if len(_lines(view.w, [_ZERO] * len(view.w))) < 2:     # rank >= 2: two rows not parallel
             raise CertificateError("the rows are parallel: the 1-D calculus has reflections")
         if self.rising is not None:
             if not _slope(view, _point(self.rising, net.widths[0])) > 0:
@@ -159,6 +160,12 @@ class VisibleKinks:
             if dot(w, p) + b != 0 or dot(w, q) + b != 0 or h(p) == h(q):
                 raise CertificateError(f"the points for neuron {k + 1} do not show h varying on its hyperplane")
         return True
+
+
+def _lines(W, b) -> set:
+    r"""The lines $\mathbb{R}(w_k, b_k)$ of the rows, by their keys (:func:`~semialg.engine.hyperplane_keys.oriented_rows`,
+    on the integer form: normalising 4,096 rows of 784 rationals took 3 s)."""
+    return {key for key, _ in oriented_rows(W, b)}
 
 
 def _point(x, n: int) -> Point:
@@ -209,7 +216,7 @@ def visible_kinks(net: Network, deadline: float | None = None) -> VisibleKinks |
         seen = _exact_visibility(net, view)
     if seen is None or rank(view.w) < 2:
         return None
-    if len({fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}) != len(view.w):
+    if len(_lines(view.w, view.b)) != len(view.w):
         return None
     rising = rising_direction(view)
     if rising is not None:
