@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, rank
+from semialg.core.exact import dot, fingerprint, rank
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
+from semialg.engine.hyperplane_keys import oriented_rows
 from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
@@ -534,12 +535,13 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                             "(the number of admissible flip sets is undecided: it depends on P and on h' <= 0 "
                             "off P; each flip set is checked by TradeOnP when used)"))
     groups: dict = {}
-    normals: dict = {}
-    for i, (w, b, vi) in enumerate(zip(view.w, view.b, view.v, strict=True)):
-        key, _, sign = normalise_row(tuple(w) + (b,))
-        if any(w) and vi != 0:
-            groups.setdefault((fingerprint(key), sign), []).append(i)
-            normals[fingerprint(key)] = list(key[:-1])
+    normals: dict = {}      # a row w of each line: the rank of the normals does not see their scales
+    # keyed on the integer form: normalising 4,096 rows of 784 rationals took 3 s
+    for i, ((key, sigma), live, vi) in enumerate(zip(oriented_rows(view.w, view.b), view.w.nonzero_rows(), view.v,
+                                                   strict=True)):
+        if live and vi != 0:
+            groups.setdefault((key, 1 if sigma > 0 else -1), []).append(i)
+            normals.setdefault(key, list(view.w[i]))
     twins = [g for g in groups.values() if len(g) > 1]
     if twins:
         out.append(move("positive twins", "continuous", sum(len(g) - 1 for g in twins), "compensated",
