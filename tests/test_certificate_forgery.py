@@ -260,3 +260,44 @@ def test_move_subclasses_from_outside_the_family_are_refused():
     shallow_target = Network.from_arrays([[[1], [1]], [[1, 2]]], [[0, -1], [0]])
     with pytest.raises(CertificateError):
         MoveCertificate((ShallowLiar(0),), ()).verify(s, shallow_target)
+
+
+def test_certificates_are_checked_when_the_verifier_re_decides_nothing(monkeypatch):
+    """The verifiers take the conditions and their checkers from ``cheap_genericity``, which does not start a
+    searched step predicted to be slow (here: every one). The certificates must then carry the whole check:
+    the true ones pass, forged ones are refused, and so is a complete proof with one step too many."""
+    import dataclasses
+
+    from flint import fmpq
+
+    import semialg as sa
+    from semialg.engine import neurons
+    from semialg.engine.identifiability import ProofStep
+    from semialg.engine.loci import RankOneSketch, cheap_genericity, genericity
+    generic = Network.from_arrays([[[1], [-2]], [[1, 1]]], [[0, 1], [0]])  # a_i w_i = 1, -2: no zero sum
+    degenerate = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 1], [0]])  # 1 - 1 = 0: a 0-factor
+    assert generic([fmpq(-1)]) != degenerate([fmpq(-1)])
+    reports = {net: genericity(net) for net in (generic, degenerate)}
+    proof = sa.identifiable(generic).proof
+    monkeypatch.setattr(neurons, "CHEAP_SECONDS", -1.0)
+    assert [c.holds for c in cheap_genericity(generic).conditions if c.name == "no zero factor"] == [None]
+    assert reports[generic].verify(generic) and reports[degenerate].verify(degenerate)
+    assert all(step.verify(generic) for step in proof)
+    holds = next(c for c in reports[generic].conditions if c.name == "no zero factor")
+    for certificate in (holds.certificate, RankOneSketch(0)):   # "no zero factor" claimed at a 0-factor
+        forged = dataclasses.replace(reports[degenerate], conditions=tuple(
+            dataclasses.replace(c, holds=True, witness=None, certificate=certificate, check=holds.check)
+            if c.name == "no zero factor" else c for c in reports[degenerate].conditions))
+        with pytest.raises(CertificateError):
+            forged.verify(degenerate)
+        with pytest.raises(CertificateError):
+            ProofStep("no zero factor", "forged", next(c for c in forged.conditions
+                                                       if c.name == "no zero factor")).verify(degenerate)
+    found = next(c for c in reports[degenerate].conditions if c.name == "no zero factor")
+    with pytest.raises(CertificateError):
+        _forge_zero_factor(reports[generic], "no zero factor", found.witness).verify(generic)
+    from semialg.engine.identifiability import _check_proof
+    assert _check_proof(generic, proof)
+    for extra in proof:     # each step once more
+        with pytest.raises(CertificateError):
+            _check_proof(generic, proof + (extra,))
