@@ -204,3 +204,95 @@ def test_joins_decide_flip_terms_where_peeling_alone_stops():
     planted = V + [tuple(-(a + b + c) for a, b, c in zip(V[5], V[17], V[40], strict=True))]
     found = find_zero_sum_set(planted)
     assert found.status == "found" and found.witness == (5, 17, 40, 352) and found.verify(planted)
+
+
+# -- valuations from a factored form ---------------------------------------------------------------------------
+
+def _matrix(draw, r, c, form):
+    import numpy as np
+
+    from semialg.core.rational_matrix import RationalMatrix
+    if form == "floats":    # 2^-600 and 2^600 side by side: no int64 integer form, the exact floats are kept
+        F = [[draw(st.sampled_from([0.0, 1.0, -3.0, 0.75, 5 * 2.0 ** -600, -2.0 ** 600, 3 * 2.0 ** 9]))
+              for _ in range(c)] for _ in range(r)]
+        F[0][0] = 2.0 ** -600
+        F[-1][-1] = 2.0 ** 600
+        M = RationalMatrix.of(np.array(F))
+        assert M.floats is not None
+        return M
+    rows = [[draw(ENTRY) for _ in range(c)] for _ in range(r)]
+    if form == "object":    # 3^60: the integer form holds Python integers
+        rows[0][0] = fmpq(3 ** 60)
+    M = RationalMatrix.from_rows([tuple(row) for row in rows])
+    assert (M.numerators.dtype == object) == (form == "object")
+    return M
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.integers(1, 4), st.integers(1, 4), st.sampled_from(["int64", "object", "floats"]))
+def test_valuation_table_is_the_valuation_of_every_entry(data, r, c, form):
+    from semialg.geometry.valuation_peeling import valuation_table
+    M = _matrix(data.draw, r, c, form)
+    for p in (2, 3, 5):
+        assert valuation_table(M, p).tolist() == [[valuation(x, p) for x in row] for row in M.rows]
+
+
+@st.composite
+def factors(draw):
+    from semialg.core.rational_matrix import RationalMatrix
+    n, k, m = draw(st.integers(1, 7)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    A = RationalMatrix.from_rows([tuple(draw(ENTRY) for _ in range(n)) for _ in range(k)])
+    W = RationalMatrix.from_rows([tuple(draw(ENTRY) for _ in range(m)) for _ in range(n)])
+    return A, W
+
+
+@settings(max_examples=300, deadline=None)
+@given(factors())
+def test_outer_valuations_and_the_peelings_they_serve_are_those_of_the_vectors(AW):
+    """The valuations of the vectors A[:, i] (x) W[i, :], computed from the factors, equal those of the vectors
+    multiplied out; the peeling with them is the peeling without them, and so is the replay of every peeling
+    and of each of its forgeries (a step dropped, two steps exchanged, a prime changed)."""
+    from semialg.geometry.valuation_peeling import outer_valuations
+    A, W = AW
+    V = [tuple(A[r][i] * x for r in range(len(A)) for x in W[i]) for i in range(len(W))]
+    val = outer_valuations(A, W)
+    for p in (2, 3, 5):
+        assert val(p).tolist() == [[valuation(x, p) for x in v] for v in V]
+    if not any(any(v) for v in V):
+        return
+    found = peeling(V, valuations=val)
+    assert found == peeling(V)
+    steps = found.steps
+    variants = [steps] + [steps[:i] + steps[i + 1:] for i in range(len(steps))] + \
+        [steps[:i] + (steps[i + 1], steps[i]) + steps[i + 2:] for i in range(len(steps) - 1)] + \
+        [steps[:i] + (steps[i][:-1] + (5 - steps[i][-1] + 2 * (steps[i][-1] == 5),),) + steps[i + 1:]
+         for i in range(len(steps))]
+
+    def replay(steps, valuations):
+        try:
+            return check_peeling(V, steps, valuations)
+        except CertificateError as e:
+            return str(e)
+    for forged in variants:
+        assert replay(forged, val) == replay(forged, None)
+
+
+def test_valuations_of_the_wrong_shape_are_refused():
+    import numpy as np
+    V = [(fmpq(1), fmpq(2)), (fmpq(3), fmpq(4))]
+    with pytest.raises(ValueError, match="shape"):
+        peeling(V, valuations=lambda p: np.zeros((1, 2), dtype=np.int64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(vectors_with_planted_sums())
+def test_given_valuations_serve_the_vectors_and_the_classes_joined_are_read_afresh(vectors):
+    """With the vectors' valuations given, the peeling is the peeling without them: the classes joined (whose
+    vectors are sums) are read from their sums, in every coordinate and prime read after the join."""
+    import numpy as np
+
+    def val(p):
+        return np.array([[valuation(x, p) for x in v] for v in vectors], dtype=np.int64)
+    found = peeling(vectors, valuations=val)
+    assert found == peeling(vectors)
+    assert check_peeling(vectors, found.steps, val) == check_peeling(vectors, found.steps)

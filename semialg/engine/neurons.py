@@ -32,6 +32,7 @@ from semialg.core.network import Network
 from semialg.engine.regions import regions
 from semialg.errors import CertificateError, UndecidedError
 from semialg.geometry.polyhedron import decide
+from semialg.geometry.valuation_peeling import Valuations, outer_valuations
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set, zero_sum_sets
 
 __all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
@@ -165,6 +166,13 @@ def flip_terms(net: Network, l: int, S: Sequence[int] | None = None) -> list[Vec
     return [tuple(r[i] * x for r in C for x in W[i]) for i in (range(len(W)) if S is None else S)]
 
 
+def flip_valuations(net: Network, l: int) -> Valuations:
+    r"""The $p$-adic valuations of the :func:`flip_terms` of layer ``l`` from those of the weights
+    (:func:`~semialg.geometry.valuation_peeling.outer_valuations`): for the peeling of a 0-factor search and of
+    its check. Cost: $O(n_l\,n_{l+1} n_{l-1})$ array operations a prime."""
+    return outer_valuations(net.weights[l], net.weights[l - 1])
+
+
 #: Steps predicted below this many seconds run even past a deadline: a spent budget still gets the cheap decisions
 #: (budget 0 on a small network keeps its exact answer).
 CHEAP_SECONDS = 1.0
@@ -233,7 +241,7 @@ def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None
         return _DECIDED[key]
     if deadline is not None and seconds <= CHEAP_SECONDS:   # a cheap search runs even past the deadline, bounded
         deadline = max(deadline, time.monotonic() + CHEAP_SECONDS)
-    decision = find_zero_sum_set(flip_terms(net, l), budget, deadline)
+    decision = find_zero_sum_set(flip_terms(net, l), budget, deadline, flip_valuations(net, l))
     if decision.status != "undecided":      # a decided answer holds whatever the deadline
         _DECIDED.clear()
         _DECIDED[key] = decision

@@ -37,18 +37,20 @@ the vectors, the coordinate and the prime, and :func:`check_peeling` replays it 
 from __future__ import annotations
 
 import time
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 from flint import fmpq, fmpz
 
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import CertificateError
 
-__all__ = ["Peeling", "peeling", "check_peeling", "valuation"]
+__all__ = ["Peeling", "peeling", "check_peeling", "valuation", "valuation_table", "outer_valuations"]
 
 _INFINITE = np.iinfo(np.int64).max      # the valuation of 0
 _CHUNK = 128                            # coordinates whose valuations are read at a time
 _ZERO = fmpq(0)
+_ZERO_STAND_IN = 1 << 40
 
 
 def valuation(x: fmpq, p: int) -> int:
@@ -83,13 +85,78 @@ def _valuations(values: Sequence[fmpq], p: int) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
+#: ``p`` -> the ``n x D`` table of $\nu_p$ of the vectors' entries (a new array), or ``None`` for a prime it does not
+#: serve: the valuations computed from a factored form of the vectors (:func:`outer_valuations`).
+Valuations = Callable[[int], "np.ndarray | None"]
+
+
+def _int_valuations(N: np.ndarray, p: int) -> np.ndarray:
+    """$\\nu_p$ of an ``int64`` array, the largest ``int64`` where it is 0."""
+    out = np.full(N.shape, _INFINITE, dtype=np.int64)
+    nz = N != 0
+    if p == 2:      # the lowest set bit is a power of two below 2^63: exact in float64
+        out[nz] = np.log2((N[nz] & -N[nz]).astype(np.float64)).astype(np.int64)
+        return out
+    v, m, live = np.zeros(int(nz.sum()), dtype=np.int64), N[nz], np.ones(int(nz.sum()), dtype=bool)
+    while live.any():
+        live &= m % p == 0
+        m = np.where(live, m // p, m)
+        v += live
+    out[nz] = v
+    return out
+
+
+def valuation_table(M: RationalMatrix, p: int) -> np.ndarray:
+    r"""$\nu_p$ of every entry of ``M`` (the largest ``int64`` for 0), as an ``int64`` array: vectorised from the
+    ``int64`` integer form $N/d$ ($\nu_p(N_{ij}) - \nu_p(d)$) or from exact floats $m\,2^t$, else entry by entry
+    (:func:`valuation`). Cost: $O(rc)$ array operations ($O(rc \log_p)$ for $p > 2$).
+
+    >>> valuation_table(RationalMatrix.of([["12/5", "0"], ["-3", "1/8"]]), 2).tolist()
+    [[2, 9223372036854775807], [0, -3]]
+    """
+    if M.floats is not None:                    # m 2^t with m an odd-or-even integer below 2^53
+        F = M.floats
+        m, e = np.frexp(F)
+        N = (m * 2.0 ** 53).astype(np.int64)
+        out = _int_valuations(N, p)
+        if p == 2:
+            out = np.where(F != 0, out + e.astype(np.int64) - 53, _INFINITE)
+        return out
+    N = M.numerators
+    if N.dtype != np.int64:
+        return np.array([[valuation(x, p) for x in row] for row in M.rows], dtype=np.int64).reshape(M.shape)
+    out = _int_valuations(N, p)
+    return np.where(N != 0, out - valuation(fmpq(M.denominator), p), _INFINITE)
+
+
+def outer_valuations(A: RationalMatrix, W: RationalMatrix) -> Valuations:
+    r"""The valuations of the vectors $A_{:,i} \otimes W_{i,:}$ (the matrix $A_{:,i} W_{i,:}$ row by row, as
+    :func:`semialg.engine.neurons.flip_terms` writes them), from those of the factors:
+    $\nu_p(a_r w_x) = \nu_p(a_r) + \nu_p(w_x)$. Cost: $O(n\,rc)$ array operations for $n$ vectors, against
+    $O(n\,rc)$ exact products and valuations entry by entry.
+
+    >>> A, W = RationalMatrix.of([[2, 0], [1, 3]]), RationalMatrix.of([[1, 4], [6, 1]])
+    >>> outer_valuations(A, W)(2).tolist()       # (2, 1) x (1, 4) and (0, 3) x (6, 1)
+    [[1, 3, 0, 2], [9223372036854775807, 9223372036854775807, 1, 0]]
+    """
+    def table(p: int) -> np.ndarray:
+        # a zero factor's valuation stands in as 2^40: finite valuations are far smaller (numbers of 2^38 bits)
+        a, w = (np.minimum(valuation_table(M, p), _ZERO_STAND_IN) for M in (A.T, W))
+        out = (a[:, :, None] + w[:, None, :]).reshape(a.shape[0], -1)
+        out[out > _ZERO_STAND_IN // 2] = _INFINITE
+        return out
+    return table
+
+
 class _Classes:
     """The classes of vectors joined so far, named by their smallest member: which are left, their vectors, and
     the valuations of those left in the coordinates read (one ``n x D`` table a prime; rows of classes not left
     hold the valuation of 0, so a column's minimum is over the classes left)."""
 
-    def __init__(self, vectors: Sequence[Sequence[fmpq]]):
+    def __init__(self, vectors: Sequence[Sequence[fmpq]], valuations: Valuations | None = None):
         self.vectors = vectors
+        self.valuations = valuations
+        self.given: set[int] = set()                            # primes whose table came from ``valuations``
         self.n, self.dim = len(vectors), len(vectors[0]) if vectors else 0
         self.left = np.ones(self.n, dtype=bool)
         self.owner = list(range(self.n))                        # vector -> its class
@@ -103,10 +170,18 @@ class _Classes:
 
     def column(self, j: int, p: int) -> np.ndarray:
         if p not in self.table:
-            self.table[p] = np.full((self.n, self.dim), _INFINITE, dtype=np.int64)
+            given = self.valuations(p) if self.valuations is not None else None
+            if given is None:
+                self.table[p] = np.full((self.n, self.dim), _INFINITE, dtype=np.int64)
+            else:
+                if given.shape != (self.n, self.dim):
+                    raise ValueError(f"valuations of shape {given.shape} for {self.n} vectors in dimension {self.dim}")
+                given[~self.left] = _INFINITE
+                self.table[p] = given
+                self.given.add(p)
             self.read[p] = np.zeros(self.dim, dtype=bool)
-        if not self.read[p][j]:
-            rows = np.flatnonzero(self.left)
+        if not self.read[p][j]:     # given valuations stand for the vectors, not for the classes joined since
+            rows = np.flatnonzero(self.left) if p not in self.given else [c for c in self.sums if self.left[c]]
             self.table[p][rows, j] = _valuations([self.vector(c)[j] for c in rows], p)
             self.read[p][j] = True
         return self.table[p][:, j]
@@ -152,24 +227,25 @@ class Peeling(NamedTuple):
 
 
 def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
-            deadline: float | None = None, joins: bool = True) -> Peeling:
+            deadline: float | None = None, joins: bool = True, valuations: Valuations | None = None) -> Peeling:
     r"""The longest peeling found greedily, with joins unless ``joins`` is false (module docstring). Every vector
     peeled lies in no zero-sum set; all of them peeled proves there is none. Coordinates are read ``128`` at a
     time, the primes in turn; after each block, every coordinate read is scanned for a unique smallest valuation (a
     peel) until none is left, and after the last block, where none is, for two (a join: $O(D)$ work, wasted where
     peeling alone goes on); rounds over the primes repeat while they peel or join. Stops when nothing is left, a
     joined class sums to zero, nothing more peels or joins, or at ``deadline`` (a ``time.monotonic()`` value,
-    checked between blocks).
+    checked between blocks). ``valuations`` (optional, :data:`Valuations`): the vectors' valuations, computed
+    from a factored form; they must be those of ``vectors``, which are then read only where classes are joined.
 
-    Cost: $O(nD)$ valuations for $n$ vectors in $\mathbb{Q}^D$ and each prime (read once), $O(nD)$ table
-    operations a scan, $O(D)$ additions and valuations a join; memory an $n \times D$ table of integers a prime
-    (784-4096-1-10: about four seconds, 25 MB; its check about two).
+    Cost: $O(nD)$ valuations for $n$ vectors in $\mathbb{Q}^D$ and each prime (read once; array operations with
+    ``valuations``), $O(nD)$ table operations a scan, $O(D)$ additions and valuations a join; memory an
+    $n \times D$ table of integers a prime (784-4096-1-10: 25 MB).
 
     >>> from flint import fmpq
     >>> peeling([(fmpq(1),), (fmpq(2),), (fmpq(-1),)])     # v_0, v_2 tie at nu_2 = 0: joined, their sum is 0
     Peeling(steps=((0, 2, 0, 2),), peeled=(), zero_sum=(0, 2))
     """
-    C = _Classes(vectors)
+    C = _Classes(vectors, valuations)
     steps: list[tuple[int, ...]] = []
     peeled: list[int] = []
 
@@ -217,10 +293,11 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
     return done()
 
 
-def check_peeling(vectors: Sequence[Sequence[fmpq]], steps) -> tuple[int, ...]:
+def check_peeling(vectors: Sequence[Sequence[fmpq]], steps, valuations: Valuations | None = None) -> tuple[int, ...]:
     r"""Replay a :func:`peeling` exactly and return the vectors it peels, in order (a class's members in increasing
-    order); :class:`CertificateError` naming the first step that fails. Cost: that of replaying it, $O(n)$
-    valuations per coordinate and prime the steps use, $O(D)$ a join.
+    order); :class:`CertificateError` naming the first step that fails. ``valuations`` as for :func:`peeling`
+    (the checker computes them itself from the factors, never takes them from a certificate). Cost: that of
+    replaying it, $O(n)$ valuations per coordinate and prime the steps use, $O(D)$ a join.
 
     >>> from flint import fmpq
     >>> check_peeling([(fmpq(2),), (fmpq(2),)], ((0, 0, 2),))
@@ -238,7 +315,7 @@ def check_peeling(vectors: Sequence[Sequence[fmpq]], steps) -> tuple[int, ...]:
         raise CertificateError(f"a peeling names vectors in 0..{n - 1} and coordinates in 0..{dim - 1}")
     if not all(1 < s[-1] < 2 ** 16 and fmpz(s[-1]).is_prime() for s in steps):
         raise CertificateError("a peeling's primes are primes below 2^16")
-    C = _Classes(vectors)
+    C = _Classes(vectors, valuations)
     out: list[int] = []
     for t, s in enumerate(steps):
         *named, j, p = s
