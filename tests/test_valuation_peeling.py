@@ -176,7 +176,7 @@ def test_dependent_flip_terms_beyond_the_exact_stages_are_decided():
     V = flip_terms(float32_network((96, 384, 1, 3), seed=1), 1)
     d = find_zero_sum_set(V)
     assert d.status == "none" and [k for k, _, _ in d.proof] == ["valuation"] and d.verify(V)
-    planted = V + [tuple(-(a + b + c) for a, b, c in zip(V[5], V[17], V[40], strict=True))]
+    planted = list(V) + [tuple(-(a + b + c) for a, b, c in zip(V[5], V[17], V[40], strict=True))]
     found = find_zero_sum_set(planted)
     assert found.status == "found" and found.witness == (5, 17, 40, 384) and found.verify(planted)
 
@@ -201,7 +201,7 @@ def test_joins_decide_flip_terms_where_peeling_alone_stops():
     d = find_zero_sum_set(V)
     assert d.status == "none" and [k for k, _, _ in d.proof] == ["valuation"] and d.verify(V)
     assert any(len(step) == 4 for step in d.proof[0][2])
-    planted = V + [tuple(-(a + b + c) for a, b, c in zip(V[5], V[17], V[40], strict=True))]
+    planted = list(V) + [tuple(-(a + b + c) for a, b, c in zip(V[5], V[17], V[40], strict=True))]
     found = find_zero_sum_set(planted)
     assert found.status == "found" and found.witness == (5, 17, 40, 352) and found.verify(planted)
 
@@ -241,26 +241,31 @@ def test_valuation_table_is_the_valuation_of_every_entry(data, r, c, form):
 def factors(draw):
     from semialg.core.rational_matrix import RationalMatrix
     n, k, m = draw(st.integers(1, 7)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
-    A = RationalMatrix.from_rows([tuple(draw(ENTRY) for _ in range(n)) for _ in range(k)])
-    W = RationalMatrix.from_rows([tuple(draw(ENTRY) for _ in range(m)) for _ in range(n)])
-    return A, W
+    return tuple(RationalMatrix.from_rows([tuple(draw(ENTRY) for _ in range(c)) for _ in range(n)]) for c in (k, m))
 
 
 @settings(max_examples=300, deadline=None)
 @given(factors())
-def test_outer_valuations_and_the_peelings_they_serve_are_those_of_the_vectors(AW):
-    """The valuations of the vectors A[:, i] (x) W[i, :], computed from the factors, equal those of the vectors
-    multiplied out; the peeling with them is the peeling without them, and so is the replay of every peeling
-    and of each of its forgeries (a step dropped, two steps exchanged, a prime changed)."""
-    from semialg.geometry.valuation_peeling import outer_valuations
-    A, W = AW
-    V = [tuple(A[r][i] * x for r in range(len(A)) for x in W[i]) for i in range(len(W))]
-    val = outer_valuations(A, W)
+def test_outer_products_and_the_peelings_they_serve_are_those_of_the_vectors(aw):
+    """The vectors a_i (x) w_i read lazily, their zero vectors and their valuations (from the factors) are those of
+    the vectors multiplied out; the peeling is the peeling of the vectors, and so is the replay of every peeling
+    and of each of its forgeries (a step dropped, two steps exchanged, a prime changed); the zero-sum decision is
+    the same and verifies on the lazy vectors."""
+    from semialg.geometry.valuation_peeling import OuterProducts
+    a, w = aw
+    V = [tuple(x * y for x in a[i] for y in w[i]) for i in range(len(w))]
+    lazy = OuterProducts(a, w)
+    assert lazy.valuations(3).tolist() == [[valuation(x, 3) for x in v] for v in V]
+    assert [lazy[i] for i in reversed(range(len(V)))] == V[::-1] and list(lazy) == V and lazy[-1] == V[-1]
+    assert OuterProducts(a, w).zero_vectors() == [i for i, v in enumerate(V) if not any(v)]
     for p in (2, 3, 5):
-        assert val(p).tolist() == [[valuation(x, p) for x in v] for v in V]
+        assert OuterProducts(a, w).valuations(p).tolist() == [[valuation(x, p) for x in v] for v in V]
+    decision = find_zero_sum_set(OuterProducts(a, w))
+    assert (decision.status, decision.witness) == (find_zero_sum_set(V).status, find_zero_sum_set(V).witness)
+    assert decision.verify(OuterProducts(a, w)) and decision.verify(V)
     if not any(any(v) for v in V):
         return
-    found = peeling(V, valuations=val)
+    found = peeling(OuterProducts(a, w))
     assert found == peeling(V)
     steps = found.steps
     variants = [steps] + [steps[:i] + steps[i + 1:] for i in range(len(steps))] + \
@@ -268,13 +273,13 @@ def test_outer_valuations_and_the_peelings_they_serve_are_those_of_the_vectors(A
         [steps[:i] + (steps[i][:-1] + (5 - steps[i][-1] + 2 * (steps[i][-1] == 5),),) + steps[i + 1:]
          for i in range(len(steps))]
 
-    def replay(steps, valuations):
+    def replay(steps, vectors):
         try:
-            return check_peeling(V, steps, valuations)
+            return check_peeling(vectors, steps)
         except CertificateError as e:
             return str(e)
     for forged in variants:
-        assert replay(forged, val) == replay(forged, None)
+        assert replay(forged, OuterProducts(a, w)) == replay(forged, V)
 
 
 def test_valuations_of_the_wrong_shape_are_refused():

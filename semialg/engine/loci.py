@@ -466,7 +466,7 @@ def _check_zero_factor(net: Network, c: Condition) -> bool:
                                f"its certificate supports")
     if isinstance(cert, RankOneSketch):
         return cert.verify(net)
-    return cert.verify(neurons.flip_terms(net, 1), neurons.flip_valuations(net, 1))
+    return cert.verify(neurons.flip_terms(net, 1))
 
 
 def zero_factor_condition(net: Network, budget: int) -> Condition:

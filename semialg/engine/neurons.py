@@ -29,10 +29,11 @@ from flint import fmpq
 from semialg.core.exact import normalise_row
 from semialg.core.modular import rank_mod_seconds, rank_one_independent
 from semialg.core.network import Network
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.engine.regions import regions
 from semialg.errors import CertificateError, UndecidedError
 from semialg.geometry.polyhedron import decide
-from semialg.geometry.valuation_peeling import Valuations, outer_valuations
+from semialg.geometry.valuation_peeling import OuterProducts
 from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set, zero_sum_sets
 
 __all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
@@ -158,19 +159,15 @@ def flip_residual(net: Network, l: int, S: Sequence[int]) -> list[Vec]:
     return out
 
 
-def flip_terms(net: Network, l: int, S: Sequence[int] | None = None) -> list[Vec]:
+def flip_terms(net: Network, l: int, S: Sequence[int] | None = None) -> OuterProducts:
     """For each neuron $i \\in S$ (default: every neuron of layer ``l``) the matrix $W_{l+1}[:,i]\\,W_l[i,:]$ as
-    one vector (row by row): :func:`flip_residual` of $S$ is their sum, so the 0-factors are the zero sums.
-    Cost: $O(|S|\\,n_{l+1} n_{l-1})$."""
-    W, C = net.weights[l - 1], net.weights[l]
-    return [tuple(r[i] * x for r in C for x in W[i]) for i in (range(len(W)) if S is None else S)]
-
-
-def flip_valuations(net: Network, l: int) -> Valuations:
-    r"""The $p$-adic valuations of the :func:`flip_terms` of layer ``l`` from those of the weights
-    (:func:`~semialg.geometry.valuation_peeling.outer_valuations`): for the peeling of a 0-factor search and of
-    its check. Cost: $O(n_l\,n_{l+1} n_{l-1})$ array operations a prime."""
-    return outer_valuations(net.weights[l], net.weights[l - 1])
+    one vector (row by row): :func:`flip_residual` of $S$ is their sum, so the 0-factors are the zero sums. The
+    vectors are multiplied out when read (:class:`~semialg.geometry.valuation_peeling.OuterProducts`). Cost: $O(1)$
+    for every neuron, $O(|S|(n_{l+1} + n_{l-1}))$ otherwise; $O(n_{l+1} n_{l-1})$ a vector read."""
+    a, w = net.weights[l].T, net.weights[l - 1]
+    if S is not None:
+        a, w = (RationalMatrix.from_rows([M.row(i) for i in S]) for M in (a, w))
+    return OuterProducts(a, w)
 
 
 #: Steps predicted below this many seconds run even past a deadline: a spent budget still gets the cheap decisions
@@ -241,7 +238,7 @@ def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None
         return _DECIDED[key]
     if deadline is not None and seconds <= CHEAP_SECONDS:   # a cheap search runs even past the deadline, bounded
         deadline = max(deadline, time.monotonic() + CHEAP_SECONDS)
-    decision = find_zero_sum_set(flip_terms(net, l), budget, deadline, flip_valuations(net, l))
+    decision = find_zero_sum_set(flip_terms(net, l), budget, deadline)
     if decision.status != "undecided":      # a decided answer holds whatever the deadline
         _DECIDED.clear()
         _DECIDED[key] = decision

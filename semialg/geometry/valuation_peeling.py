@@ -17,7 +17,8 @@ Weights read from float32 files are dyadic with mantissas of random parity, so t
 geometric variables: the smallest of many is often unique, and the terms $v_iw_i \in \mathbb{Q}^{n_0}$ of a bottleneck
 network's first two layers (dependent, positively spanning, far beyond any exact search) peel completely up to about
 five times as many terms as coordinates: 784-1024-1-10 to 784-4096-1-10 on each seed measured (4,096 terms: about
-four seconds; without the joins three seeds of six stop after about half of them;
+a second, from the valuations of the factors of :class:`OuterProducts`; without the joins three seeds of six stop
+after about half of them;
 ``benchmarks/bench_zero_factor_wide.py``). Other primes serve integer data. A certificate names, for each step,
 the vectors, the coordinate and the prime, and :func:`check_peeling` replays it exactly.
 
@@ -45,7 +46,7 @@ from flint import fmpq, fmpz
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import CertificateError
 
-__all__ = ["Peeling", "peeling", "check_peeling", "valuation", "valuation_table", "outer_valuations"]
+__all__ = ["Peeling", "peeling", "check_peeling", "valuation", "valuation_table", "OuterProducts"]
 
 _INFINITE = np.iinfo(np.int64).max      # the valuation of 0
 _CHUNK = 128                            # coordinates whose valuations are read at a time
@@ -86,7 +87,7 @@ def _valuations(values: Sequence[fmpq], p: int) -> np.ndarray:
 
 
 #: ``p`` -> the ``n x D`` table of $\nu_p$ of the vectors' entries (a new array), or ``None`` for a prime it does not
-#: serve: the valuations computed from a factored form of the vectors (:func:`outer_valuations`).
+#: serve: the valuations computed from a factored form of the vectors (:meth:`OuterProducts.valuations`).
 Valuations = Callable[[int], "np.ndarray | None"]
 
 
@@ -129,23 +130,56 @@ def valuation_table(M: RationalMatrix, p: int) -> np.ndarray:
     return np.where(N != 0, out - valuation(fmpq(M.denominator), p), _INFINITE)
 
 
-def outer_valuations(A: RationalMatrix, W: RationalMatrix) -> Valuations:
-    r"""The valuations of the vectors $A_{:,i} \otimes W_{i,:}$ (the matrix $A_{:,i} W_{i,:}$ row by row, as
-    :func:`semialg.engine.neurons.flip_terms` writes them), from those of the factors:
-    $\nu_p(a_r w_x) = \nu_p(a_r) + \nu_p(w_x)$. Cost: $O(n\,rc)$ array operations for $n$ vectors, against
-    $O(n\,rc)$ exact products and valuations entry by entry.
+class OuterProducts(Sequence):
+    r"""The vectors $v_i = a_i \otimes w_i$ (the matrix $a_i w_i^T$ row by row) of the rows $a_i$, $w_i$ of two
+    rational matrices with $n$ rows each, read lazily: a vector is multiplied out when it is first read, and its
+    $p$-adic valuations come from those of the factors, $\nu_p(a_{ir} w_{ix}) = \nu_p(a_{ir}) + \nu_p(w_{ix})$
+    (:meth:`valuations`, which :func:`peeling` and :func:`check_peeling` use). A peeling that rules out every
+    vector reads only the classes it joins: the flip terms of a layer of 4,096 neurons on 784 inputs are 3.2
+    million products, 2 s to multiply out and about 200 MB to hold.
 
-    >>> A, W = RationalMatrix.of([[2, 0], [1, 3]]), RationalMatrix.of([[1, 4], [6, 1]])
-    >>> outer_valuations(A, W)(2).tolist()       # (2, 1) x (1, 4) and (0, 3) x (6, 1)
-    [[1, 3, 0, 2], [9223372036854775807, 9223372036854775807, 1, 0]]
+    >>> v = OuterProducts(RationalMatrix.of([[2], [0]]), RationalMatrix.of([[1, 4], [6, 1]]))
+    >>> len(v), v[0], v[1]
+    (2, (2, 8), (0, 0))
+    >>> v.valuations(2).tolist(), v.zero_vectors()
+    ([[1, 3], [9223372036854775807, 9223372036854775807]], [1])
     """
-    def table(p: int) -> np.ndarray:
+
+    def __init__(self, a: RationalMatrix, w: RationalMatrix):
+        if a.shape[0] != w.shape[0]:
+            raise ValueError(f"the factors have {a.shape[0]} and {w.shape[0]} rows")
+        self.a, self.w = a, w
+        self._read: dict[int, tuple[fmpq, ...]] = {}
+
+    def __len__(self) -> int:
+        return self.a.shape[0]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(len(self))[i]]
+        i = range(len(self))[i]
+        if i not in self._read:
+            w = self.w.row(i)
+            self._read[i] = tuple(x * y for x in self.a.row(i) for y in w)
+        return self._read[i]
+
+    @property
+    def dim(self) -> int:
+        """The dimension $km$ of the vectors."""
+        return self.a.shape[1] * self.w.shape[1]
+
+    def zero_vectors(self) -> list[int]:
+        """The indices of the zero vectors (a zero factor), from the factors. Cost: $O(n(k + m))$."""
+        return np.flatnonzero(~self.a.nonzero_rows() | ~self.w.nonzero_rows()).tolist()
+
+    def valuations(self, p: int) -> np.ndarray:
+        """The $n \times km$ table of $\nu_p$ of the vectors' entries (a new array; the largest ``int64`` for 0).
+        Cost: $O(n(k + m))$ valuations and $O(nkm)$ array operations."""
         # a zero factor's valuation stands in as 2^40: finite valuations are far smaller (numbers of 2^38 bits)
-        a, w = (np.minimum(valuation_table(M, p), _ZERO_STAND_IN) for M in (A.T, W))
+        a, w = (np.minimum(valuation_table(M, p), _ZERO_STAND_IN) for M in (self.a, self.w))
         out = (a[:, :, None] + w[:, None, :]).reshape(a.shape[0], -1)
         out[out > _ZERO_STAND_IN // 2] = _INFINITE
         return out
-    return table
 
 
 class _Classes:
@@ -155,7 +189,8 @@ class _Classes:
 
     def __init__(self, vectors: Sequence[Sequence[fmpq]], valuations: Valuations | None = None):
         self.vectors = vectors
-        self.valuations = valuations
+        self.valuations = vectors.valuations if valuations is None and isinstance(vectors, OuterProducts) \
+            else valuations
         self.given: set[int] = set()                            # primes whose table came from ``valuations``
         self.n, self.dim = len(vectors), len(vectors[0]) if vectors else 0
         self.left = np.ones(self.n, dtype=bool)
@@ -234,8 +269,9 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
     peel) until none is left, and after the last block, where none is, for two (a join: $O(D)$ work, wasted where
     peeling alone goes on); rounds over the primes repeat while they peel or join. Stops when nothing is left, a
     joined class sums to zero, nothing more peels or joins, or at ``deadline`` (a ``time.monotonic()`` value,
-    checked between blocks). ``valuations`` (optional, :data:`Valuations`): the vectors' valuations, computed
-    from a factored form; they must be those of ``vectors``, which are then read only where classes are joined.
+    checked between blocks). ``valuations`` (optional, :data:`Valuations`; by default an :class:`OuterProducts`'
+    own): the vectors' valuations, computed from a factored form; they must be those of ``vectors``, which are
+    then read only where classes are joined.
 
     Cost: $O(nD)$ valuations for $n$ vectors in $\mathbb{Q}^D$ and each prime (read once; array operations with
     ``valuations``), $O(nD)$ table operations a scan, $O(D)$ additions and valuations a join; memory an

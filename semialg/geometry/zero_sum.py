@@ -50,7 +50,7 @@ from semialg.core.exact import as_fmpq_mat, dot, fingerprint, float_array, modul
     to_matrix
 from semialg.geometry.modular_zero_sum import MODULAR_LIMIT, eliminate, kernel_mod, search_component
 from semialg.geometry.polyhedron import decide, exact_point, lp_point
-from semialg.geometry.valuation_peeling import Valuations, check_peeling, peeling
+from semialg.geometry.valuation_peeling import OuterProducts, check_peeling, peeling
 
 __all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components", "count_zero_sum_sets",
            "count_subsets_with_sum"]
@@ -183,11 +183,11 @@ class ZeroSumDecision(Latexable):
             return "no non-empty subset sums to zero (" + "; ".join(map(str, self.tried or self.proof)) + ")"
         return "undecided within the budget: " + "; ".join(self.tried)
 
-    def verify(self, vectors: Sequence[Vec], valuations: Valuations | None = None) -> bool:
-        """Re-check the decision for ``vectors`` exactly (raises :class:`CertificateError`); ``valuations``: the
-        vectors' valuations from a factored form, for a peeling's replay
-        (:func:`~semialg.geometry.valuation_peeling.check_peeling`)."""
-        vectors = [tuple(v) for v in vectors]
+    def verify(self, vectors: Sequence[Vec] | OuterProducts) -> bool:
+        """Re-check the decision for ``vectors`` exactly (raises :class:`CertificateError`); an
+        :class:`~semialg.geometry.valuation_peeling.OuterProducts` is multiplied out only where the proof reads it."""
+        if not isinstance(vectors, OuterProducts):
+            vectors = [tuple(v) for v in vectors]
         if self.status == "found":
             w = self.witness
             # distinct indices in range: a repeated index sums a vector twice, a negative one aliases another
@@ -207,7 +207,7 @@ class ZeroSumDecision(Latexable):
             if len(comp) != len(vectors) or (vectors and modular_rank(vectors) != len(vectors)):
                 raise CertificateError("the vectors are not linearly independent")
             return True
-        peeled = set(self._verify_peeling(vectors, valuations))
+        peeled = set(self._verify_peeling(vectors))
         rest = tuple(i for i in self._verify_modular(vectors) if i not in peeled)
         exact = [(kind, comp, data) for kind, comp, data in self.proof if kind not in ("modular", "valuation")]
         if not (len(exact) == 1 and exact[0][:2] == ("gordan", rest)):
@@ -225,12 +225,12 @@ class ZeroSumDecision(Latexable):
                 raise CertificateError(f"component {comp} has a zero-sum set")
         return True
 
-    def _verify_peeling(self, vectors: list[Vec], valuations: Valuations | None) -> tuple[int, ...]:
+    def _verify_peeling(self, vectors: list[Vec]) -> tuple[int, ...]:
         """Re-check the peeling by valuations, if any, and return the vectors it rules out."""
         peelings = [(comp, steps) for kind, comp, steps in self.proof if kind == "valuation"]
         if not peelings:
             return ()
-        if len(peelings) > 1 or check_peeling(vectors, peelings[0][1], valuations) != peelings[0][0]:
+        if len(peelings) > 1 or check_peeling(vectors, peelings[0][1]) != peelings[0][0]:
             raise CertificateError("the peeling by valuations does not rule out the vectors it names")
         return peelings[0][0]
 
@@ -561,8 +561,8 @@ def _gordan_point(vectors: list[Vec]) -> Vec | None:
     return exact_point(vectors, zeros, phi) if (V @ phi > 0).all() else None
 
 
-def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20, deadline: float | None = None,
-                      valuations: Valuations | None = None) -> ZeroSumDecision:
+def find_zero_sum_set(vectors: Sequence | OuterProducts, budget: int = 2 ** 20,
+                      deadline: float | None = None) -> ZeroSumDecision:
     """Decide whether some non-empty $S$ has $\\sum_{i\\in S} v_i = 0$, with a certificate either way.
 
     ``budget`` bounds the searches: a component (modulo $p$) with $d$ dependencies is searched if
@@ -571,25 +571,30 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20, deadline: float 
     $\\mathbb{Q}$, LLL) run only on the vectors that the stages modulo $p$ and Gordan's alternative leave, and only
     up to :data:`EXACT_LIMIT` of them. ``deadline`` (a ``time.monotonic()`` value) is checked before every stage
     and every exact component: past it the answer is ``"undecided"`` (a stage already started runs to its end).
-    ``valuations``: the vectors' $p$-adic valuations from a factored form, for the peeling
-    (:func:`~semialg.geometry.valuation_peeling.peeling`). Costs of the stages are in the module docstring.
+    :class:`~semialg.geometry.valuation_peeling.OuterProducts` are peeled from the valuations of their factors and
+    multiplied out only for the stages after the peeling. Costs of the stages are in the module docstring.
     """
-    vectors = [tuple(v) for v in to_matrix(vectors, where="vectors")] if vectors else []
+    factored = isinstance(vectors, OuterProducts)
+    if not factored:
+        vectors = [tuple(v) for v in to_matrix(vectors, where="vectors")] if vectors else []
     n = len(vectors)
     if n == 0:
         return ZeroSumDecision("none", proof=(("independent", (), None),))
-    zero = next((i for i, v in enumerate(vectors) if not any(v)), None)
+    zero = next(iter(vectors.zero_vectors()), None) if factored else \
+        next((i for i, v in enumerate(vectors) if not any(v)), None)
     if zero is not None:
         return ZeroSumDecision("found", (zero,), tried=("zero vector",))
     if _spent(deadline):
         return ZeroSumDecision("undecided", tried=("stopped at the deadline before the rank modulo p",))
+    if factored and n <= vectors.dim:       # the rank reads every vector
+        vectors = list(vectors)
     K = _kernel_mod(vectors) if n <= len(vectors[0]) else None
     if n <= len(vectors[0]) and (modular_rank(vectors) if K is None else K.rank) == n:
         return ZeroSumDecision("none", proof=(("independent", tuple(range(n)), None),),
                                tried=("linear independence (rank mod p)",))
     tried = ["linear independence (rank mod p): dependent" if n <= len(vectors[0]) else
              f"linear independence: {n} vectors in dimension {len(vectors[0])} are dependent"]
-    found = peeling(vectors, deadline=deadline, valuations=valuations)
+    found = peeling(vectors, deadline=deadline)
     if found.zero_sum is not None:
         return ZeroSumDecision("found", found.zero_sum, tried=tuple(tried + ["p-adic valuations: vectors joined by "
                                                                              "ties sum to zero"]))
@@ -598,6 +603,7 @@ def find_zero_sum_set(vectors: Sequence, budget: int = 2 ** 20, deadline: float 
     tried.append(f"p-adic valuations: {len(peeled)} of {n} vectors peeled (in no zero-sum set)")
     if len(peeled) == n:
         return ZeroSumDecision("none", proof=tuple(peel), tried=tuple(tried))
+    vectors = list(vectors)                 # the stages after the peeling read every vector
     if n > len(vectors[0]) and not _spent(deadline):
         K = _kernel_mod(vectors)
     if _spent(deadline):
