@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg.core.exact import dot
+from semialg.core.rational_matrix import RationalMatrix
 from semialg.families.bottleneck.types import _HIGH, _NEAR, _nearest_inside, _rounded, visibility_witnesses
 from semialg.families.bottleneck.views import OuterView
 from conftest import float32_network
@@ -28,13 +29,15 @@ def test_a_rounded_point_lies_on_its_hyperplane_and_moves_one_coordinate(data, b
     w, x, j = data
     if not any(w):
         return
-    q = _rounded(np.array(x), (tuple(w), b, j))
-    grid = [fmpq(int(round(t * 64)), 64) for t in x]
-    assert dot(w, q) + b == 0
-    moved = [i for i in range(len(w)) if q[i] != grid[i]]
-    assert len(moved) <= 1 and all(w[i] != 0 for i in moved)
-    if w[j] != 0:
-        assert moved in ([], [j])
+    rows = RationalMatrix.from_rows([tuple(-t for t in w), tuple(w)])   # the rationals, and the integer form
+    for W in (rows, RationalMatrix.from_integers(rows.numerators, rows.denominator)):
+        q = _rounded(np.array(x), (W, 1, b, j))
+        grid = [fmpq(int(round(t * 64)), 64) for t in x]
+        assert dot(w, q) + b == 0
+        moved = [i for i in range(len(w)) if q[i] != grid[i]]
+        assert len(moved) <= 1 and all(w[i] != 0 for i in moved)
+        if w[j] != 0:
+            assert moved in ([], [j])
 
 
 @settings(max_examples=100, deadline=None)
@@ -72,3 +75,17 @@ def test_the_functional_dimension_of_784_1024_1_10_is_proven():      # 6 s
     r = sa.functional_dimension(net, budget=120)
     assert r.value == r.upper_bound == arch.num_parameters - arch.num_hidden
     assert r.certificate.verify(net)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2, 2), st.sampled_from([fmpq(0), fmpq(1), fmpq(-1, 3), fmpq(5, 2)])),
+                min_size=1, max_size=6), st.integers(1, 4))
+def test_rank_at_least_two_is_the_exact_rank_at_least_two(rows, n):
+    """Rows built as multiples of a few directions (zero rows, parallel and opposite rows, and independent ones):
+    the keys of their lines say rank >= 2 exactly when the exact rank does."""
+    from semialg.core.exact import rank
+    from semialg.engine.hyperplane_keys import rank_at_least_two
+    directions = [tuple(fmpq((i * 7 + j * 3) % 5 - 2 + (i == j)) for j in range(n)) for i in range(3)]
+    W = [tuple(scale * x for x in directions[d % 3]) for d, scale in rows]
+    for M in (RationalMatrix.from_rows(W), RationalMatrix.of(W)):
+        assert rank_at_least_two(M) == (rank(W) >= 2)

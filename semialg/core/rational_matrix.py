@@ -167,6 +167,18 @@ class RationalMatrix(Sequence):
             return tuple(fmpq(v, d) for v in self._num[i].tolist())
         return tuple(fmpq(*x.as_integer_ratio()) for x in self._float[i].tolist())
 
+    def scaled_row(self, i: int) -> tuple[list, int]:
+        """``(s * row i, s)`` exactly: the row's Python integers over the common denominator $s = d$ when the
+        ``int64`` integer form is at hand, else its rationals and $s = 1$. An exact test on one row of a 784-4096
+        layer then needs no rationals of $W$ (784 of them: 0.3 ms). Cost: $O(c)$.
+
+        >>> RationalMatrix.from_integers(np.array([[1, 6], [3, -2]]), 4).scaled_row(1)
+        ([3, -2], 4)
+        """
+        if self._num is not None and self._num.dtype == np.int64:
+            return self._num[i].tolist(), self._den
+        return list(self.row(i)), 1
+
     @property
     def has_integer_form(self) -> bool:
         """Whether the integer form is already at hand (no per-entry work to get it)."""

@@ -28,7 +28,7 @@ from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.core.rational_matrix import RationalMatrix
 
-__all__ = ["oriented_rows", "row_correspondence", "unmatched_rows"]
+__all__ = ["oriented_rows", "row_correspondence", "unmatched_rows", "rank_at_least_two"]
 
 
 def row_correspondence(net1: Network, net2: Network) -> tuple[list[int], list[fmpq]] | None:
@@ -59,6 +59,18 @@ def oriented_rows(W, b) -> list[tuple[Hashable, fmpq]]:
     """
     rows = _integer_rows(W, b)
     return rows if rows is not None else _rational_rows(W, b)
+
+
+def rank_at_least_two(W: RationalMatrix) -> bool:
+    """Whether ``W`` has rank at least 2: two non-zero rows on different lines through 0, by their keys (the
+    exact rank of a 4,096 x 784 layer took 3 s). Cost: that of :func:`oriented_rows`.
+
+    >>> rank_at_least_two(RationalMatrix.of([[1, 2], [0, 0], [-2, -4]])), rank_at_least_two(RationalMatrix.of([[1, 2], [0, 1]]))
+    (False, True)
+    """
+    zero = fmpq(0)
+    keys = {key for (key, _), live in zip(oriented_rows(W, [zero] * len(W)), W.nonzero_rows(), strict=True) if live}
+    return len(keys) >= 2
 
 
 def unmatched_rows(A: Network, B: Network, l: int) -> tuple[list[int], list[int]]:

@@ -131,8 +131,8 @@ def rising_direction(view: OuterView, draws: int = 256, seed: int = 0) -> tuple[
 
 
 def _slope(view: OuterView, r) -> fmpq:
-    """$\\sum_i v_i\\sigma(w_i\\cdot r)$, the growth of $h$ along $r$ far out."""
-    return sum((v * max(dot(w, r), _ZERO) for w, v in zip(view.w, view.v, strict=True)), _ZERO)
+    """$\\sum_i v_i\\sigma(w_i\\cdot r)$, the growth of $h$ along $r$ far out (one exact product $Wr$)."""
+    return sum((v * max(z, _ZERO) for z, v in zip(view.w.matvec(r), view.v, strict=True)), _ZERO)
 
 
 def varying_pair(view: OuterView, k: int, base=()) -> tuple[tuple[fmpq, ...], tuple[fmpq, ...]] | None:
