@@ -116,33 +116,23 @@ def matmul_balanced(A: np.ndarray, B: np.ndarray, p: int = BLAS_PRIME) -> np.nda
 
 
 def _inverse_mod(B: np.ndarray, p: int) -> np.ndarray | None:
-    """The inverse modulo $p$ of a small square matrix of balanced residues (Gauss–Jordan), or ``None``."""
+    """The inverse modulo $p$ of a small square matrix of balanced residues, as balanced residues (flint's
+    ``nmod_mat.inv``: 256 x 256 in 55 ms with the conversions, against 110 ms of Gauss–Jordan by numpy rows), or
+    ``None`` when it is singular modulo $p$."""
     b = B.shape[0]
-    M = np.concatenate([B, np.eye(b)], axis=1)
-    for j in range(b):
-        nz = np.flatnonzero(M[j:, j])  # balanced residues: zero modulo p means zero
-        if not nz.size:
-            return None
-        if nz[0]:
-            M[[j, j + nz[0]]] = M[[j + nz[0], j]]
-        # columns left of j are unit vectors; a swapped-in row carries its identity entry beyond b + j, so the
-        # whole rest of the row takes part
-        row = M[j, j:]
-        row *= pow(int(row[0]), -1, p)
-        _balance(row, p)
-        col = M[:, j].copy()
-        col[j] = 0
-        block = M[:, j:]
-        block -= np.outer(col, row)
-        _balance(block, p)
-    return M[:, b:]
+    T = np.remainder(B, p).astype(np.int64)
+    try:
+        inv = nmod_mat(b, b, T.ravel().tolist(), p).inv()
+    except ZeroDivisionError:
+        return None
+    return _balance(np.array([int(x) for x in inv.entries()], dtype=np.float64).reshape(b, b), p)
 
 
 def rank_mod(M, p: int = BLAS_PRIME) -> int:
     """The rank modulo a prime $p \\le$ :data:`BLAS_PRIME` of an integer matrix, exactly.
 
     Blocked elimination on float64 balanced residues: each step inverts the leading $256 \\times 256$ block
-    of the current Schur complement (Gauss–Jordan) and updates the rest in place with exact BLAS products.
+    of the current Schur complement (flint's ``nmod_mat.inv``) and updates the rest in place with exact BLAS products.
     When a leading block is singular modulo $p$, its rows that depend on the others there
     (:func:`_dependent_rows`) change places with rows not tried yet, from the bottom, and are put aside at the
     bottom; rows that repeat a few directions (Jacobian rows at inputs where a network is locally constant) so
