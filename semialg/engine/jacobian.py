@@ -20,7 +20,7 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import rank, to_vector
+from semialg.core.exact import grid_points, rank, to_vector
 from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, balanced, matmul_balanced, matmul_mod, rank_mod,
                                   rank_mod_fits, rank_mod_seconds, residues)
 from semialg.core.network import Network
@@ -359,7 +359,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         for _ in range(16):
             scale = 4 ** sieve.integers(0, 3, size=(_CHUNK, 1))
             N = sieve.integers(-64 * scale, 64 * scale + 1, size=(_CHUNK, d))
-            X += [tuple(fmpq(int(t), 64) for t in row) for row in N[keep(N / 64)]]
+            X += grid_points(N[keep(N / 64)], 64)
             if len(X) >= _CHUNK:
                 break
         return list(zip(X, net.activation_patterns(X), strict=True))[::-1]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, rank
+from semialg.core.exact import dot, fingerprint, grid_points, rank
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
@@ -370,12 +370,6 @@ def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> tuple |
 _GRID = fmpq(64)     # the denominator of the points rounded from floats
 
 
-def _grid(g: np.ndarray) -> tuple:
-    """The points $g/64$ for integers $g$, each distinct value made once (a point of 784 rationals: 0.3 ms)."""
-    values = {t: fmpq(t, 64) for t in np.unique(g).tolist()}
-    return tuple(values[t] for t in g.tolist())
-
-
 def _rounded(x: np.ndarray, plane: tuple | None) -> tuple:
     r"""``x`` rounded to $\frac{1}{64}\mathbb{Z}^{n_0}$, then moved onto ``plane`` $= (W, k, b, j)$, the hyperplane
     $w\cdot x + b = 0$ of row $w = W_k$, when given, along coordinate $j$ (one where $|w_j|$ is largest; any with
@@ -384,13 +378,13 @@ def _rounded(x: np.ndarray, plane: tuple | None) -> tuple:
     (:meth:`~semialg.core.rational_matrix.RationalMatrix.scaled_row`): $x_j = -(s w\cdot x + s b)/(s w_j)$."""
     g = np.rint(np.asarray(x, dtype=float) * 64).astype(np.int64)
     if plane is None:
-        return _grid(g)
+        return grid_points(g[None], 64)[0]
     W, k, b, j = plane
     w, s = W.scaled_row(k)          # s w_k, exactly: integers for a layer read from numbers
     if w[j] == 0:        # the floats of w underflowed
         j = max(range(len(w)), key=lambda i: abs(w[i]))
     g[j] = 0
-    q = list(_grid(g))
+    q = list(grid_points(g[None], 64)[0])
     q[j] = -(sum(map(operator.mul, w, g.tolist())) / _GRID + s * b) / w[j]   # s w.x = (s w).g / 64
     return tuple(q)
 
