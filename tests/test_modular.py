@@ -120,7 +120,7 @@ def test_block_inverse_with_row_swaps(n, zeros, p, seed):
     assert (inv is None) == singular
     if inv is not None:
         assert (B @ np.remainder(inv, p).astype(np.int64) % p).tolist() == np.eye(n, dtype=np.int64).tolist()
-        assert np.abs(inv).max() < p      # balanced residues: the block products stay exact in float64
+        assert np.abs(inv).max() <= p // 2 + 1    # balanced residues: sums of 1,024 products stay below 2^52
 
 
 @pytest.mark.parametrize("n,c,zeros,seed", [(40, 45, 0.8, 0), (300, 320, 0.9, 1), (501, 531, 0.95, 2),
