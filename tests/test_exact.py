@@ -99,10 +99,3 @@ def test_normalise_row_is_a_projective_invariant(row, t):
     assert scale2 == abs(to_fmpq(t)) * scale
 
 
-@given(st.lists(st.lists(st.integers(-2 ** 40, 2 ** 40), min_size=3, max_size=3), min_size=1, max_size=6),
-       st.integers(1, 2 ** 20))
-def test_grid_points_are_the_rows_over_the_denominator(rows, denominator):
-    from semialg.core.exact import grid_points
-    points = grid_points(np.array(rows), denominator)
-    assert points == [tuple(fmpq(t, denominator) for t in row) for row in rows]
-    assert all(type(x) is fmpq for point in points for x in point)

@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq, nmod_mat
 
+from semialg.core.grid_point import GridPoint
 from semialg.core.rational_matrix import RationalMatrix, row_residues
 from semialg.errors import ShapeError
 
@@ -44,7 +45,8 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
     ``None`` when $p$ divides some denominator. In the integer form $N/d$ (float weights read exactly) this is
     $N \\bmod p$ times one inverse: a few vectorised passes. Otherwise one pass moves numerators and
     denominators into numpy, with one modular inverse per distinct denominator (a table by exponent when
-    all are powers of two). Cost: $O(\\text{entries})$.
+    all are powers of two). Rows that are all :class:`~semialg.core.grid_point.GridPoint`\\ s give their numerators
+    times the inverse of their denominator (``None`` when $p$ divides one). Cost: $O(\\text{entries})$.
 
     >>> residues([[fmpq(1, 2), -1]], 7).tolist()
     [[4, 6]]
@@ -54,6 +56,13 @@ def residues(rows, p: int = BLAS_PRIME) -> np.ndarray | None:
         if fast is not NotImplemented:
             return fast
         rows = rows.rows
+    if isinstance(rows, (list, tuple)) and rows and all(type(x) is GridPoint for x in rows):
+        d = np.array([x.denominator % p for x in rows], dtype=np.int64)
+        if not d.all():
+            return None
+        inverses = {int(q): pow(int(q), -1, p) for q in np.unique(d)}
+        inverse = np.array([inverses[q] for q in d.tolist()], dtype=np.int64)
+        return np.stack([x.numerators for x in rows]) % p * inverse[:, None] % p
     return row_residues(rows, p)
 
 

@@ -27,6 +27,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 from semialg.core.exact import integer_rows, to_matrix
+from semialg.core.grid_point import GridPoint
 from semialg.core.limbs import MAX_INNER, Limbs, split_limbs
 from semialg.errors import ParameterError, ShapeError
 
@@ -554,15 +555,19 @@ def _dyadic(A: np.ndarray) -> tuple[np.ndarray, int] | None:
 
 def integer_columns(vs: Sequence[Sequence]) -> tuple[Limbs, list[int]]:
     r"""Vectors of rationals as the columns $V_k / e_k$ of one integer matrix (in limbs), $e_k$ the least common
-    denominator of vector $k$ (for :meth:`RationalMatrix.times_limbs`). The entries $p\,(e_k/q)$ are formed in
-    ``int64`` arrays when they fit (a point moved onto a hyperplane of a float32 layer has $e_k$ of 40 bits: one
-    Python integer product per entry took 0.3 s for 256 points of $\mathbb{Q}^{784}$, the arrays 0.03 s), else as
-    Python integers. Cost: $O(cn)$ integer operations.
+    denominator of vector $k$, or the denominator of a :class:`~semialg.core.grid_point.GridPoint` (for
+    :meth:`RationalMatrix.times_limbs`). :class:`~semialg.core.grid_point.GridPoint`\ s give their numerators as
+    they are (784-4096-1-10: 4,096 points in 0.03 s, against 2.8 s from their rationals); otherwise the entries
+    $p\,(e_k/q)$ are formed in ``int64`` arrays when they fit (a point moved onto a hyperplane of a float32 layer has
+    $e_k$ of 40 bits: one Python integer product per entry took 0.3 s for 256 points of $\mathbb{Q}^{784}$, the
+    arrays 0.03 s), else as Python integers. Cost: $O(cn)$ integer operations.
 
     >>> V, e = integer_columns([[fmpq(1, 2), 1], [0, fmpq(2, 3)]])
     >>> V.to_ints(), e
     ([[1, 0], [2, 2]], [2, 3])
     """
+    if vs and all(type(v) is GridPoint for v in vs):
+        return Limbs.of_array(np.stack([v.numerators for v in vs], axis=1)), [v.denominator for v in vs]
     xs = [[x if isinstance(x, fmpq) else fmpq(x) for x in v] for v in vs]
     ps = [[int(x.p) for x in v] for v in xs]
     qs = [[int(x.q) for x in v] for v in xs]

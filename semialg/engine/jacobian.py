@@ -20,7 +20,8 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import grid_points, rank, to_vector
+from semialg.core.exact import rank, to_vector
+from semialg.core.grid_point import GridPoint, grid_points
 from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, balanced, matmul_balanced, matmul_mod, rank_mod,
                                   rank_mod_fits, rank_mod_seconds, residues)
 from semialg.core.network import Network
@@ -75,8 +76,6 @@ def parameter_jacobian(net: Network, x, pattern: Pattern | None = None) -> list[
     return [tuple(v for block in blocks for v in block[o]) for o in range(k)]
 
 
-
-
 def layers_mod(net: Network, p: int = BLAS_PRIME) -> list[tuple[np.ndarray, np.ndarray]] | None:
     r"""Every layer's $(W_l, b_l)$ as residues modulo $p$ (``int64``), or ``None`` when $p$ divides a denominator.
     Cost: $O(\dim\Omega)$."""
@@ -128,7 +127,7 @@ def jacobians_mod(layers: list[tuple[np.ndarray, np.ndarray]], X: Sequence, patt
     >>> jacobians_mod(layers_mod(net), [[1], [-1]], [((1,),), ((-1,),)]).tolist()    # off at x = -1: only c
     [[[3, 3, 3, 1]], [[0, 0, 0, 1]]]
     """
-    Xr = residues([list(x) for x in X], p)
+    Xr = residues(X if all(type(x) is GridPoint for x in X) else [list(x) for x in X], p)
     if Xr is None:
         return None
     Ws, directions = floats if floats is not None else balanced_layers(layers, p, first)

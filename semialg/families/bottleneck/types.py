@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, grid_points, rank
+from semialg.core.exact import dot, fingerprint, rank
+from semialg.core.grid_point import grid_points
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
@@ -384,9 +385,7 @@ def _rounded(x: np.ndarray, plane: tuple | None) -> tuple:
     if w[j] == 0:        # the floats of w underflowed
         j = max(range(len(w)), key=lambda i: abs(w[i]))
     g[j] = 0
-    q = list(grid_points(g[None], 64)[0])
-    q[j] = -(sum(map(operator.mul, w, g.tolist())) / _GRID + s * b) / w[j]   # s w.x = (s w).g / 64
-    return tuple(q)
+    return grid_points(g[None], 64)[0].with_entry(j, -(sum(map(operator.mul, w, g.tolist())) / _GRID + s * b) / w[j])
 
 
 def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> set[int]:
