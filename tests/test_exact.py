@@ -97,5 +97,3 @@ def test_normalise_row_is_a_projective_invariant(row, t):
     key2, scale2, sign2 = normalise_row([to_fmpq(t) * x for x in row])
     assert key2 == key and sign2 == sign * (1 if t > 0 else -1)
     assert scale2 == abs(to_fmpq(t)) * scale
-
-
