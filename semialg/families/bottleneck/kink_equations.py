@@ -107,8 +107,9 @@ import itertools
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, rank, row_basis, sparse_vector
+from semialg.core.exact import dot, normalise_row, rank, row_basis, sparse_vector
 from semialg.core.network import Network
+from semialg.engine.hyperplane_keys import oriented_rows
 from semialg.engine.tangent import parameter_offsets
 from semialg.families.bottleneck.cell_cones import cell_cones, pbar_recession
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
@@ -302,15 +303,33 @@ def _opposed_off_directions(G: list[tuple], live: list[tuple]) -> bool:
 
 
 def uncancelled_lines(net: Network, t: BottleneckType, classes) -> list[tuple[tuple, list[int]]]:
-    r"""The first-layer hyperplanes (normalised rows) of the neurons of the given ``classes`` with no non-empty
-    subset of them having $\sum v_k\lambda_k = 0$ ($\lambda_k$ the scale of the row), with those neurons; lines
-    of more than ``SUBSET_LIMIT`` neurons are left out."""
+    r"""The first-layer hyperplanes (normalised rows, :func:`~semialg.core.exact.normalise_row`) of the lines of
+    :func:`uncancelled_neurons`, with their neurons. Cost: that of :func:`uncancelled_neurons`, and $O(n_0)$
+    rationals per line."""
+    W, b = net.weights[0], net.biases[0]
+    return [(normalise_row(tuple(W[k]) + (b[k],))[0], members)
+            for members in uncancelled_neurons(net, t, classes) for k in members[:1]]
+
+
+def uncancelled_neurons(net: Network, t: BottleneckType, classes) -> list[list[int]]:
+    r"""The neurons of the given ``classes``, grouped by their first-layer hyperplane, on the hyperplanes where no
+    non-empty subset of those neurons has $\sum v_k\lambda_k = 0$; hyperplanes of more than ``SUBSET_LIMIT``
+    neurons are left out. $\lambda_k = |\sigma_k|$ with $(w_k, b_k) = \sigma_k r$ for a representative $r$ of the
+    line (:func:`~semialg.engine.hyperplane_keys.oriented_rows`; whether a subset's sum vanishes does not depend
+    on $r$). Cost: $O(n_1n_0)$ vectorised on an ``int64`` integer form (784-4096: 0.2 s, against 3.5 s normalising
+    4,096 rows of rationals), plus $2^{|S|}$ sums for a hyperplane of $|S|$ neurons.
+
+    >>> from semialg.core.network import Network
+    >>> from semialg.families.bottleneck.types import combinatorial_type
+    >>> net = Network.from_arrays([[[1, 0], [-2, 0], [0, 1]], [[1, 2, 1]], [[1]]], [[0, 0, 0], [-1], [0]])
+    >>> uncancelled_neurons(net, combinatorial_type(net), ("V",))      # on x = 0: 1 * 1 + 2 * 2 != 0
+    [[0, 1], [2]]
+    """
     v, lines = net.weights[1][0], {}
-    for k, (w, b) in enumerate(zip(net.weights[0], net.biases[0], strict=True)):
+    for k, (key, sigma) in enumerate(oriented_rows(net.weights[0], net.biases[0])):
         if t.classes[k] in classes:
-            key, scale, _ = normalise_row(tuple(w) + (b,))
-            lines.setdefault(fingerprint(key), (key, []))[1].append((k, v[k] * scale))
-    return [(key, [k for k, _ in members]) for key, members in lines.values()
+            lines.setdefault(key, []).append((k, v[k] * abs(sigma)))
+    return [[k for k, _ in members] for members in lines.values()
             if len(members) <= SUBSET_LIMIT and not any(sum(c, _ZERO) == 0 for m in range(1, len(members) + 1)
                                                          for c in itertools.combinations([j for _, j in members], m))]
 

@@ -33,7 +33,7 @@ from semialg.core.modular import residues
 from semialg.core.network import Network
 from semialg.engine.jacobian import blocks_rank_mod, sampled_batch
 from semialg.engine.tangent import move_entries, parameter_offsets
-from semialg.families.bottleneck.kink_equations import _uncancelled_lines
+from semialg.families.bottleneck.kink_equations import uncancelled_neurons
 from semialg.families.bottleneck.types import BottleneckType, _one_signed
 from semialg.families.bottleneck.views import OuterView, _ONE, _ZERO, _unit
 
@@ -54,15 +54,16 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
     view = OuterView.of(net)
     if not any(view.c) or any(not any(w) and b == 0 for w, b in zip(view.w, view.b, strict=True)):
         return None
-    pinned = [k for _, members in _uncancelled_lines(net, t, ("V",)) for k in members]
+    pinned = [k for members in uncancelled_neurons(net, t, ("V",)) for k in members]
     if not pinned:
         return None
     n0, n1, D = net.widths[0], net.widths[1], net.architecture.num_parameters
     # K's columns on the first layer: theta_k for a pinned neuron, the n0 + 1 unit vectors for the others
     pinned_at = set(pinned)
-    directions = [(i, tuple(view.w[i]) + (view.b[i],)) if i in pinned_at else (i, _unit(n0 + 1, q))
-                  for i in range(n1) for q in (range(1) if i in pinned_at else range(n0 + 1))]
-    T = residues([d for _, d in directions])
+    order = [(i, None if i in pinned_at else q)
+             for i in range(n1) for q in (range(1) if i in pinned_at else range(n0 + 1))]
+    directions = [(i, tuple(view.w[i]) + (view.b[i],)) if q is None else (i, _unit(n0 + 1, q)) for i, q in order]
+    T = _direction_residues(view, order, directions)
     trade = []
     if getattr(_one_signed(view), "regime", None) == "T":     # h >= e' > 0: sigma(h') = h' near net
         _, b_at = parameter_offsets(net.architecture)
@@ -81,6 +82,26 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
     first = (np.array([i for i, _ in directions]), T)
     batch = sampled_batch(net, C - lower, deadline=deadline, first=first, per_input=1, keep=_positive(net), gain=0.9)
     return (lower, lower) if batch.reached else (lower, C - blocks_rank_mod(batch.blocks, deadline, batch.rank))
+
+
+def _direction_residues(view: OuterView, order: list, directions: list) -> np.ndarray | None:
+    r"""The residues of the rows of ``directions``, given in ``order`` as $(i, q)$: a pinned neuron's row
+    $(w_i, b_i)$ ($q$ ``None``) is read off the residues of the whole layer (integer form: 0.05 s at 784-4096,
+    against 1.5 s from 3.2 million rationals), the others are unit vectors $e_q$; ``None`` when $p$ divides a
+    denominator of those rows."""
+    Wr, br = residues(view.w), residues([view.b])
+    if Wr is None or br is None:
+        return residues([d for _, d in directions])
+    T = np.zeros((len(order), Wr.shape[1] + 1), dtype=np.int64)
+    pinned = [(j, i) for j, (i, q) in enumerate(order) if q is None]
+    units = [(j, q) for j, (_, q) in enumerate(order) if q is not None]
+    if pinned:
+        J, I = map(list, zip(*pinned))
+        T[J] = np.concatenate([Wr, br.T], axis=1)[I]
+    if units:
+        J, Q = map(list, zip(*units))
+        T[J, Q] = 1
+    return T
 
 
 def _positive(net: Network):
