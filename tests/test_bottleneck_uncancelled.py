@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 
+import numpy as np
 import pytest
 from flint import fmpq
 
@@ -23,7 +24,8 @@ CLASSES = [("V",), ("U-", "U+"), ("V", "U-", "U+", "U+-")]
 
 def _planted(seed: int, scale=1) -> Network:
     """An n0-n1-1-2 parameter whose first layer repeats lines (same and opposite orientations, scaled) and plants
-    subsets with sum v_k lambda_k = 0; every entry of the first layer times ``scale``."""
+    subsets with sum v_k lambda_k = 0; every entry of the first layer times ``scale`` (1: weights read from floats,
+    in an int64 integer form; 2^70 / 3: rationals beyond it)."""
     rng = random.Random(seed)
     n0, n1 = rng.randint(1, 3), rng.randint(2, 7)
     rows = [[fmpq(rng.randint(-3, 3)) for _ in range(n0 + 1)] for _ in range(n1)]
@@ -35,6 +37,8 @@ def _planted(seed: int, scale=1) -> Network:
             if rng.random() < 0.5:           # v_j |s_j| + v_k |s_k| = 0 for the pair
                 v[k] = -v[j] / abs(s)
     W = [[x * scale for x in row[:-1]] for row in rows]
+    if scale == 1:          # dyadic entries: read from floats, the layer has its int64 integer form
+        W = np.array([[float(x) for x in row] for row in W])
     b = [row[-1] * scale for row in rows]
     return Network.from_arrays([W, [v], [[1], [-2]]], [b, [fmpq(rng.randint(-2, 2))], [0, 1]])
 
@@ -53,8 +57,9 @@ def _by_rationals(net: Network, classes) -> list[list[int]]:
 
 @pytest.mark.parametrize("seed", range(60))
 def test_uncancelled_neurons_are_those_of_the_normalised_rows(seed):
-    for scale in (1, fmpq(2 ** 70, 3)):          # int64 integer form, and rationals beyond it
+    for scale in (1, fmpq(2 ** 70, 3)):
         net = _planted(seed, scale)
+        assert net.weights[0].has_integer_form == (scale == 1)
         t = combinatorial_type(net)
         for classes in CLASSES:
             found = uncancelled_neurons(net, t, classes)
