@@ -102,3 +102,13 @@ def test_a_float32_layer_evaluates_alike_at_grid_points():
     X = grid_points(rng.integers(-64, 65, size=(40, 24)), 64)
     X[5] = X[5].with_entry(2, fmpq(-12345, 987654321))
     assert net.evaluate(X) == net.evaluate([plain(x) for x in X])
+
+
+def test_certificates_read_a_grid_point_by_its_entries():
+    """The identifiability certificates do not trust an integer form: a grid point whose numerators were changed
+    behind its back is read as the plain tuple of its entries."""
+    from semialg.families.bottleneck.identifiability import _point
+    x = GridPoint([1, 2], 4)
+    object.__setattr__(x, "numerators", np.array([5, 5]))
+    y = _point(x, 2)
+    assert type(y) is tuple and y == (fmpq(1, 4), fmpq(1, 2))

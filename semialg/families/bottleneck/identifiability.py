@@ -80,6 +80,7 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from semialg.core.exact import dot
+from semialg.core.grid_point import GridPoint
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.engine import regions as pl
@@ -171,7 +172,10 @@ def _lines(W, b) -> set:
 
 def _point(x, n: int) -> Point:
     """``x`` if it is exactly a tuple of ``n`` exact ``fmpq`` (subclasses could answer arithmetic or iteration
-    differently for the two uses of a point: found by the audit)."""
+    differently for the two uses of a point: found by the audit); a :class:`~semialg.core.grid_point.GridPoint` as
+    the plain tuple of its entries, so that its integer form is not trusted."""
+    if type(x) is GridPoint:
+        x = tuple(x)
     if type(x) is not tuple or len(x) != n or not all(type(t) is fmpq for t in x):
         raise CertificateError(f"a point must be a tuple of {n} fmpq")
     return x
