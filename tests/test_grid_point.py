@@ -2,6 +2,7 @@
 residues modulo p, Jacobian rows) answers as for the same points given as plain tuples of rationals."""
 
 import copy
+import math
 import pickle
 
 import numpy as np
@@ -11,7 +12,7 @@ from hypothesis import given, strategies as st
 
 from semialg import Network
 from semialg.core.exact import to_vector
-from semialg.core.grid_point import GridPoint, grid_points
+from semialg.core.grid_point import GridPoint, as_grid_points, grid_points
 from semialg.core.modular import residues
 from semialg.core.rational_matrix import integer_columns, rational_columns, row_residues
 from semialg.engine.jacobian import jacobians_mod, layers_mod
@@ -112,3 +113,26 @@ def test_certificates_read_a_grid_point_by_its_entries():
     object.__setattr__(x, "numerators", np.array([5, 5]))
     y = _point(x, 2)
     assert type(y) is tuple and y == (fmpq(1, 4), fmpq(1, 2))
+
+
+big = st.one_of(st.integers(-300, 300), st.integers(-2 ** 70, 2 ** 70), st.sampled_from([-2 ** 63, 2 ** 63 - 1, 2 ** 62]))
+
+
+@given(st.lists(st.lists(st.tuples(big, st.one_of(st.integers(1, 64), st.integers(1, 2 ** 66))), min_size=2,
+                         max_size=2), min_size=1, max_size=5))
+def test_points_become_grid_points_over_their_least_common_denominator(rows):
+    points = [tuple(fmpq(p, q) for p, q in row) for row in rows]
+    converted = as_grid_points(points)
+    assert converted == points
+    for x, point in zip(converted, points):
+        lcm = math.lcm(*(int(t.q) for t in point))
+        fits = lcm < WIDE and all(abs(int(t.p)) * (lcm // int(t.q)) < WIDE for t in point)
+        assert type(x) is (GridPoint if fits else tuple)
+        assert not fits or (agrees(x) and x.denominator == lcm)
+
+
+def test_inputs_at_the_ends_of_int64_are_evaluated():
+    # -2^63 once wrapped in an absolute value of int64 and hung the splitting into limbs
+    net = Network.from_arrays([np.array([[1], [-1]]), np.array([[1, 2]])], [np.zeros(2, dtype=np.int64), [0]])
+    X = [[-2 ** 63], [2 ** 63 - 1], [2 ** 62], [fmpq(-2 ** 63, 3)], [1]]
+    assert net.evaluate(X) == [(fmpq(2 * abs(fmpq(x[0]))) if fmpq(x[0]) < 0 else fmpq(x[0]),) for x in X]

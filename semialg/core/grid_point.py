@@ -17,13 +17,15 @@ of them skips converting 784 rationals a point back into integers (at 784-4096-1
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 from typing import Sequence
 
 import numpy as np
 from flint import fmpq
 
-__all__ = ["GridPoint", "grid_points"]
+__all__ = ["GridPoint", "grid_points", "as_grid_points"]
 
 _INT64_BITS = 62     # numerators are kept below 2^62 in magnitude: sums of two never wrap
 _TABLE = 1 << 14     # grid values fmpq(t, d), |t| <= _TABLE, are made once per denominator
@@ -115,3 +117,43 @@ def grid_points(N: np.ndarray, denominator: int) -> list[GridPoint]:
     wide = ((N >= bound) | (N <= -bound)).any(axis=1).tolist()
     return [tuple(row) if w else _point(row, numerators, denominator)
             for row, numerators, w in zip(entries, N, wide, strict=True)]
+
+
+def as_grid_points(points: Sequence[Sequence[fmpq]]) -> list[tuple[fmpq, ...]]:
+    r"""Points of ``fmpq`` (all of one length) as :class:`GridPoint`\ s over their least common denominators, with
+    the given entries; a point whose numerators would reach $2^{62}$ stays a plain tuple. Numerators and
+    denominators are read in two C-level passes into ``int64`` arrays (4,096 points of 784 coordinates: 0.4 s,
+    against 2.7 s an entry at a time), the denominator of a point is its largest when that is a multiple of the
+    others (points of a grid, moved in one coordinate), else their lcm. Cost: $O(\text{entries})$ vectorised, and
+    $O(n)$ integer operations for a point with numerators or denominators beyond $2^{63}$.
+
+    >>> [(x.numerators.tolist(), x.denominator) for x in as_grid_points([(fmpq(1, 2), fmpq(1, 3)), (fmpq(3),) * 2])]
+    [([3, 2], 6), ([3, 3], 1)]
+    """
+    points = [tuple(v) for v in points]
+    r, n = len(points), len(points[0]) if points else 0
+    if not r or not n:
+        return [_point(list(v), np.zeros(n, dtype=np.int64), 1) for v in points]
+    try:
+        P, Q = (np.fromiter(map(operator.attrgetter(name), itertools.chain.from_iterable(points)), np.int64, r * n)
+                .reshape(r, n) for name in ("p", "q"))
+    except OverflowError:
+        return [x for v in points for x in as_grid_points([v])] if r > 1 else [_one_by_one(points[0])]
+    e = Q.max(axis=1)
+    lcm = (e[:, None] % Q == 0).all(axis=1)
+    for i in np.flatnonzero(~lcm).tolist():
+        e[i] = min(math.lcm(*set(Q[i].tolist())), 1 << _INT64_BITS)
+    F = e[:, None] // Q
+    fits = (np.abs(P.astype(np.float64)) * F < 2.0 ** (_INT64_BITS - 1)).all(axis=1) & (e < 1 << _INT64_BITS)
+    N = _read_only(P * F)
+    return [_point(list(v), N[i], int(e[i])) if fits[i] else _one_by_one(v) for i, v in enumerate(points)]
+
+
+def _one_by_one(v: tuple) -> tuple[fmpq, ...]:
+    """:func:`as_grid_points` of one point in Python integers: a :class:`GridPoint` when its numerators stay
+    below $2^{62}$, else ``v`` itself."""
+    e = math.lcm(*{int(x.q) for x in v})
+    N = [int(x.p) * (e // int(x.q)) for x in v]
+    if e >= 1 << _INT64_BITS or any(abs(t) >= 1 << _INT64_BITS for t in N):
+        return v
+    return _point(list(v), _read_only(np.array(N, dtype=np.int64)), e)

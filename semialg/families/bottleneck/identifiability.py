@@ -73,6 +73,7 @@ $n_2 \le$ :data:`MAX_SUBSET_NEURONS`).
 
 from __future__ import annotations
 
+import operator
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from semialg.core.exact import dot
-from semialg.core.grid_point import GridPoint
+from semialg.core.grid_point import GridPoint, as_grid_points
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.engine import regions as pl
@@ -139,13 +140,16 @@ class VisibleKinks:
             raise CertificateError("the points do not show h > 0 and h < 0")
         if len(self.on) != net.widths[1]:
             raise CertificateError(f"{len(self.on)} points on hyperplanes for {net.widths[1]} neurons")
-        on = [_point(q, net.widths[0]) for q in self.on]
-        heights = [y[0] for y in view.inner.evaluate(on)]  # one exact batch: 4,096 points one by one took 100 s
+        # the integer forms made here from the points' entries: one exact batch (4,096 points one by one took
+        # 100 s), and s w_k . N / d + s b = 0 tested as s w_k . N + s b d = 0 with no rationals of W or of the points
+        on = as_grid_points([_point(q, net.widths[0]) for q in self.on])
+        heights = [y[0] for y in view.inner.evaluate(on)]
         for k, (b, v, q, y) in enumerate(zip(view.b, view.v, on, heights, strict=True)):
-            w, s = view.w.scaled_row(k)     # s w_k: no rationals of W (4,096 rows of 784 took 1.4 s)
+            w, s = view.w.scaled_row(k)
             if not any(w) or v == 0:
                 raise CertificateError(f"neuron {k + 1} has w = 0 or v = 0: not a kink")
-            if dot(w, q) + s * b != 0 or not y > 0:
+            N, d = (q.numerators.tolist(), q.denominator) if type(q) is GridPoint else (q, 1)
+            if sum(map(operator.mul, w, N)) + s * b * d != 0 or not y > 0:
                 raise CertificateError(f"the point for neuron {k + 1} is not on its hyperplane inside P")
         if len(_lines(view.w, view.b)) != len(view.w):
             raise CertificateError("two neurons share a hyperplane")
