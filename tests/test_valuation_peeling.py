@@ -250,7 +250,8 @@ def test_outer_products_and_the_peelings_they_serve_are_those_of_the_vectors(aw)
     """The vectors a_i (x) w_i read lazily, their zero vectors and their valuations (from the factors) are those of
     the vectors multiplied out; the peeling is the peeling of the vectors, and so is the replay of every peeling
     and of each of its forgeries (a step dropped, two steps exchanged, a prime changed); the zero-sum decision is
-    the same and verifies on the lazy vectors."""
+    the same and verifies on the lazy vectors; the zero-sum sets listed are those of the vectors, and all of them
+    (by brute force)."""
     from semialg.geometry.valuation_peeling import OuterProducts
     a, w = aw
     V = [tuple(x * y for x in a[i] for y in w[i]) for i in range(len(w))]
@@ -262,6 +263,8 @@ def test_outer_products_and_the_peelings_they_serve_are_those_of_the_vectors(aw)
         assert OuterProducts(a, w).valuations(p).tolist() == [[valuation(x, p) for x in v] for v in V]
     decision = find_zero_sum_set(OuterProducts(a, w))
     assert (decision.status, decision.witness) == (find_zero_sum_set(V).status, find_zero_sum_set(V).witness)
+    listed = zero_sum_sets(OuterProducts(a, w))
+    assert listed == zero_sum_sets(V) and sorted(map(frozenset, listed), key=sorted) == sorted(_zero_sum_sets(V), key=sorted)
     assert decision.verify(OuterProducts(a, w)) and decision.verify(V)
     if not any(any(v) for v in V):
         return

@@ -53,9 +53,10 @@ from flint import fmpq
 
 import numpy as np
 
-from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_sympy
+from semialg.core.exact import dot, rank, to_sympy
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
+from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
 from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
 from semialg.families.bottleneck.obstructions import (_Clock, _component_residuals, _components, _pieces,
@@ -81,7 +82,7 @@ def all_visible(net: Network, t: BottleneckType) -> bool:
     if t.case != "a" or t.regime != "PN" or any(c != "V" for c in t.classes):
         return False
     view = OuterView.of(net)
-    keys = {fingerprint(normalise_row(w + (b,))[0]) for w, b in zip(view.w, view.b, strict=True)}
+    keys = {key for key, _ in oriented_rows(view.w, view.b)}       # not 4,096 rows normalised as rationals
     return len(keys) == len(view.w) and no_reflected_member(view)
 
 
@@ -104,7 +105,7 @@ def no_reflected_member(view: OuterView) -> bool:
     \sigma(x)$ and $1 - \sigma(1 - x)$ have the same $\sigma(h)$ up to $\alpha = -1, \beta = 1$.)
     Cost: $O(sn_1n_0)$ flops for $s$ random directions and one exact test, else that of :func:`varying_pair` per
     neuron; a canonical form of $h$ on $H_k$ only when it finds no pair ($n_0 > 2$; for $n_0 = 2$ it is exact)."""
-    if rank(view.w) < 2:
+    if not rank_at_least_two(view.w):
         return False
     if rising_direction(view) is not None:
         return True
