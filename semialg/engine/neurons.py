@@ -165,7 +165,7 @@ def flip_terms(net: Network, l: int, S: Sequence[int] | None = None) -> OuterPro
     vectors are multiplied out when read (:class:`~semialg.geometry.valuation_peeling.OuterProducts`). Cost: $O(1)$
     for every neuron, $O(|S|(n_{l+1} + n_{l-1}))$ otherwise; $O(n_{l+1} n_{l-1})$ a vector read."""
     a, w = net.weights[l].T, net.weights[l - 1]
-    if S is not None:
+    if S is not None and list(S) != list(range(w.shape[0])):     # every neuron: the layers keep their integer forms
         a, w = (RationalMatrix.from_rows([M.row(i) for i in S]) for M in (a, w))
     return OuterProducts(a, w)
 

@@ -22,6 +22,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError, check_budget
+from semialg.engine.hyperplane_keys import rank_at_least_two
 from semialg.families.bottleneck.constant_fibre import ConstantFibre, computes_constant
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
@@ -288,7 +289,7 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
         elif t.regime == "T":
             parts = NonnegativeFibre(net, t)
             dim = parts.top_dimension
-        elif t.regime == "PN" and rank(net.weights[0]) < 2:   # h(x) = g(u.x): the 1-D calculus, reflections too
+        elif t.regime == "PN" and not rank_at_least_two(net.weights[0]):   # h(x) = g(u.x): the 1-D calculus, reflections too
             parts = LineFibre(net)
             dim = parts.dimension
         elif all_visible(net, t):
@@ -463,7 +464,7 @@ def fibre_dimension(net: Network) -> int:
         return ConstantFibre(net).dimension
     if t.regime == "T":
         return NonnegativeFibre(net, t).dimension
-    if t.regime == "PN" and rank(net.weights[0]) < 2:   # parallel rows: P is a slab, hidden rows cannot turn
+    if t.regime == "PN" and not rank_at_least_two(net.weights[0]):   # parallel rows: P is a slab, hidden rows cannot turn
         return LineFibre(net).dimension()
     if all_visible(net, t):
         return n1 + 1
