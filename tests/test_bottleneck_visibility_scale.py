@@ -79,13 +79,16 @@ def test_the_functional_dimension_of_784_1024_1_10_is_proven():      # 6 s
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(-2, 2), st.sampled_from([fmpq(0), fmpq(1), fmpq(-1, 3), fmpq(5, 2)])),
-                min_size=1, max_size=6), st.integers(1, 4))
-def test_rank_at_least_two_is_the_exact_rank_at_least_two(rows, n):
+                min_size=1, max_size=6), st.integers(1, 4), st.data())
+def test_rank_at_least_two_is_the_exact_rank_at_least_two(rows, n, data):
     """Rows built as multiples of a few directions (zero rows, parallel and opposite rows, and independent ones):
-    the keys of their lines say rank >= 2 exactly when the exact rank does."""
+    the keys of their lines say rank >= 2 exactly when the exact rank does, for all rows and for a subset."""
     from semialg.core.exact import rank
     from semialg.engine.hyperplane_keys import rank_at_least_two
     directions = [tuple(fmpq((i * 7 + j * 3) % 5 - 2 + (i == j)) for j in range(n)) for i in range(3)]
     W = [tuple(scale * x for x in directions[d % 3]) for d, scale in rows]
+    among = data.draw(st.lists(st.booleans(), min_size=len(W), max_size=len(W)))
+    kept = [w for w, keep in zip(W, among) if keep]
     for M in (RationalMatrix.from_rows(W), RationalMatrix.of(W)):
         assert rank_at_least_two(M) == (rank(W) >= 2)
+        assert rank_at_least_two(M, among) == (bool(kept) and rank(kept) >= 2)

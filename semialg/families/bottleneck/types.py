@@ -24,7 +24,7 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
-from semialg.engine.hyperplane_keys import oriented_rows
+from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
 from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
@@ -542,20 +542,20 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                             "(the number of admissible flip sets is undecided: it depends on P and on h' <= 0 "
                             "off P; each flip set is checked by TradeOnP when used)"))
     groups: dict = {}
-    normals: dict = {}      # a row w of each line: the rank of the normals does not see their scales
+    normals: dict = {}      # a neuron of each line: the rank of the normals does not see their scales
     # keyed on the integer form: normalising 4,096 rows of 784 rationals took 3 s
     for i, ((key, sigma), live, vi) in enumerate(zip(oriented_rows(view.w, view.b), view.w.nonzero_rows(), view.v,
                                                    strict=True)):
         if live and vi != 0:
             groups.setdefault((key, 1 if sigma > 0 else -1), []).append(i)
-            normals.setdefault(key, list(view.w[i]))
+            normals.setdefault(key, i)
     twins = [g for g in groups.values() if len(g) > 1]
     if twins:
         out.append(move("positive twins", "continuous", sum(len(g) - 1 for g in twins), "compensated",
                         tuple(sorted(i for g in twins for i in g)),
                         "rows (w_j, b_j) = lambda (w_i, b_i), lambda > 0: only v_i + lambda v_j is seen"))
     both = [key for key, sign in groups if sign == 1 and (key, -1) in groups]
-    free = len(both) - rank([normals[key] for key in both]) if both else 0
+    free = len(both) - rank([view.w.row(normals[key]) for key in both]) if both else 0
     if free:
         out.append(move("opposite pairs", "continuous", free, "compensated by e",
                         tuple(sorted(i for key in both for s in (1, -1) for i in groups[(key, s)])),
@@ -587,7 +587,8 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                             "on an open set there and a hyperplane inside it); whether this width admits such "
                             "members is undecided here (fibre() lists them as plateau pieces); discrete, no "
                             "conservation law (the members' hidden neurons are listed at the members)"))
-    elif t.regime == "PN" and rank([w for w, vi in zip(view.w, view.v, strict=True) if any(w) and vi != 0]) == 1:
+    elif t.regime == "PN" and not rank_at_least_two(view.w, [v != 0 for v in view.v]) and \
+            any(live and v != 0 for live, v in zip(view.w.nonzero_rows(), view.v, strict=True)):     # rank 1
         top = sup_value(view)
         if top is not None and _plateau(view, top, -1):
             out.append(move("reflection", "discrete", None, "compensated by d", (),
