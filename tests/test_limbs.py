@@ -64,6 +64,59 @@ def test_the_widest_exact_product_and_the_refusal_beyond_it():
     assert Y.to_ints() == [[(c + 1) * 2 ** 70]] and d == 3
 
 
+INT60 = st.integers(-(2 ** 60) + 1, 2 ** 60 - 1) | st.sampled_from([0, 1, -1, (1 << 19) - 1, 1 << 40, -(2 ** 60) + 1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.sampled_from([21, 24, 26]), st.integers(1, 5))
+def test_products_of_wider_limbs_are_integer_products(data, bits, c):
+    """N cut into limbs of 21 to 26 bits times Z (below 2^60) cut into limbs of 53 - bits - bit_length(c) bits,
+    each float product placed at its bit offset: the integer product, and what wide_products predicts."""
+    from semialg.core.limbs import split_limbs
+    Z = data.draw(matrix(INT60, rows=c))
+    N = data.draw(matrix(INT64, cols=c))
+    L, limbs = Limbs.of(Z), split_limbs(np.array(N, dtype=np.int64), bits).astype(np.float64)
+    assert L.left_multiply_limbs(limbs, bits).to_ints() == \
+        [[sum(N[i][j] * Z[j][k] for j in range(c)) for k in range(len(Z[0]))] for i in range(len(N))]
+    top = max(abs(x) for row in N for x in row).bit_length()
+    assert L.wide_products(bits, top, c) >= len(limbs) * len(split_limbs(np.array(Z, dtype=np.int64),
+                                                                          53 - bits - c.bit_length()))
+
+
+def test_the_widest_product_of_wide_limbs_and_its_refusals():
+    """MAX_INNER columns of 24-bit limbs at their bound against 16-bit limbs of Z at theirs; Z of four limbs and
+    limbs too wide for the columns are refused."""
+    from semialg.core.limbs import split_limbs
+    c = MAX_INNER
+    N = np.full((2, c), 2 ** 48 - 1, dtype=np.int64)
+    N[1] = -N[1]
+    Z = Limbs.of([[2 ** 60 - 1]] * c)
+    product = Z.left_multiply_limbs(split_limbs(N, 24).astype(np.float64), 24).to_ints()
+    assert product == [[c * (2 ** 48 - 1) * (2 ** 60 - 1)], [-c * (2 ** 48 - 1) * (2 ** 60 - 1)]]
+    with pytest.raises(ValueError):
+        Limbs.of([[2 ** 61]] * c).left_multiply_limbs(split_limbs(N, 24).astype(np.float64), 24)
+    with pytest.raises(ValueError):
+        Z.left_multiply_limbs(split_limbs(N, 40).astype(np.float64), 40)
+    assert Limbs.of([[2 ** 61]] * c).wide_products(24, 48, c) is None
+
+
+def test_a_float32_layer_multiplies_by_wide_limbs():
+    """A 784-column float32 layer has integers of more than 40 bits: grid points go through two products of 24-bit
+    limbs, and the result is the exact product."""
+    rng = np.random.default_rng(5)
+    W = (rng.choice([-1, 1], size=(6, 784)) * rng.uniform(0.5, 1, size=(6, 784))
+         * np.exp2(rng.integers(-18, 1, size=(6, 784)))).astype(np.float32)
+    A = RationalMatrix.of(W)
+    Z = Limbs.of(rng.integers(-4096, 4097, size=(784, 3)).tolist())
+    top = max(abs(x) for row in A.numerators.tolist() for x in row).bit_length()
+    assert 40 < top <= 48 and Z.wide_products(24, top, 784) < Z.wide_products(20, top, 784)
+    Y, d = A.times_limbs(Z)
+    assert 24 in A._limbs
+    N = A.numerators.tolist()
+    assert [[fmpq(y, d) for y in row] for row in Y.to_ints()] == \
+        [[fmpq(sum(N[i][j] * z[k] for j, z in enumerate(Z.to_ints())), d) for k in range(3)] for i in range(6)]
+
+
 NUMBER = st.one_of(st.builds(fmpq, st.integers(-6, 6), st.integers(1, 4)),
                    st.builds(fmpq, st.integers(-(2 ** 90), 2 ** 90), st.integers(1, 2 ** 70)))
 

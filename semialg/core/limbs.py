@@ -35,14 +35,16 @@ _MASK = (1 << LIMB_BITS) - 1
 _HALF = 1 << LIMB_BITS
 
 
-def split_limbs(values: np.ndarray) -> np.ndarray:
-    """Signed limbs of an ``int64`` array (magnitudes below $2^{62}$): ``sign * (|v| >> 20a & mask)``, stacked."""
+def split_limbs(values: np.ndarray, bits: int = LIMB_BITS) -> np.ndarray:
+    """Signed limbs of ``bits`` bits of an ``int64`` array (magnitudes below $2^{62}$):
+    ``sign * (|v| >> bits * a & mask)``, stacked."""
+    mask = (1 << bits) - 1
     sign, rest = np.sign(values), np.abs(values)
-    out = [sign * (rest & _MASK)]
-    rest = rest >> LIMB_BITS
+    out = [sign * (rest & mask)]
+    rest = rest >> bits
     while rest.any():
-        out.append(sign * (rest & _MASK))
-        rest = rest >> LIMB_BITS
+        out.append(sign * (rest & mask))
+        rest = rest >> bits
     return np.stack(out)
 
 
@@ -109,15 +111,51 @@ class Limbs:
             raise ValueError(f"an exact product of limbs needs fewer than {MAX_INNER + 1} columns, not {N.shape[1]}")
         return self.left_multiply_limbs(split_limbs(N).astype(np.float64))
 
-    def left_multiply_limbs(self, N: np.ndarray) -> "Limbs":
-        """:meth:`left_multiply` with $N$ given as its float64 signed limbs (:func:`split_limbs` of $N$, kept by a caller that
-        multiplies by the same matrix again)."""
-        Z = self.limbs.astype(np.float64)
-        slots = np.zeros((len(N) + len(Z) - 1, N.shape[1], Z.shape[2]), dtype=np.int64)
-        for b, Nb in enumerate(N):
-            for a, Za in enumerate(Z):
-                slots[a + b] += (Nb @ Za).astype(np.int64)
+    def left_multiply_limbs(self, N: np.ndarray, bits: int = LIMB_BITS) -> "Limbs":
+        r""":meth:`left_multiply` with $N$ given as its float64 signed limbs of ``bits`` bits (:func:`split_limbs`
+        of $N$, kept by a caller that multiplies by the same matrix again). Wider limbs of $N$ take fewer products:
+        $Z$ is then cut into limbs of $z = 53 - 	ext{bits} - \lceil\log_2(c + 1)ceil$ bits, so that every entry of
+        a float product is still an integer below $2^{53}$, and each product is added at its offset
+        $	ext{bits}\cdot b + z a$ as two int64 parts on the 20-bit grid (:meth:`wide_products` says when this pays;
+        it needs $Z$ below $2^{60}$: three limbs)."""
+        c = N.shape[2]
+        if bits == LIMB_BITS:
+            Z = self.limbs.astype(np.float64)
+            slots = np.zeros((len(N) + len(Z) - 1, N.shape[1], Z.shape[2]), dtype=np.int64)
+            for b, Nb in enumerate(N):
+                for a, Za in enumerate(Z):
+                    slots[a + b] += (Nb @ Za).astype(np.int64)
+            return Limbs(_normalised(slots))
+        z = 53 - bits - c.bit_length()
+        if z < 1 or len(self.limbs) > 3:
+            raise ValueError(f"no exact product of {bits}-bit limbs with {c} columns and {len(self.limbs)} limbs")
+        Z = split_limbs(self._int64(), z).astype(np.float64)
+        offsets = [(bits * b + z * a, b, a) for b in range(len(N)) for a in range(len(Z))]
+        slots = np.zeros((max(o for o, _, _ in offsets) // LIMB_BITS + 2, N.shape[1], Z.shape[2]), dtype=np.int64)
+        for o, b, a in offsets:
+            P = (N[b] @ Z[a]).astype(np.int64)          # |P| < 2^53: P = P_hi 2^20 + P_lo, P_lo in [0, 2^20)
+            q, s = divmod(o, LIMB_BITS)
+            slots[q] += (P & _MASK) << s                # below 2^39
+            slots[q + 1] += (P >> LIMB_BITS) << s       # below 2^52 in magnitude
         return Limbs(_normalised(slots))
+
+    def wide_products(self, bits: int, top: int, columns: int) -> int | None:
+        r"""The float products of :meth:`left_multiply_limbs` with limbs of ``bits`` bits for a matrix whose entries
+        have at most ``top`` bits and ``columns`` columns; ``None`` when that product does not apply. Cost: $O(rn)$."""
+        z = 53 - bits - columns.bit_length()
+        if bits == LIMB_BITS:
+            return -(-max(top, 1) // LIMB_BITS) * len(self.limbs)
+        if z < 1 or len(self.limbs) > 3:
+            return None
+        size = LIMB_BITS * (len(self.limbs) - 1) + int(np.abs(self.limbs[-1]).max(initial=0)).bit_length() + 1
+        return -(-max(top, 1) // bits) * -(-size // z)
+
+    def _int64(self) -> np.ndarray:
+        """The entries as ``int64`` (at most three limbs: below $2^{61}$ in magnitude)."""
+        total = self.limbs[-1].astype(np.int64)
+        for limb in self.limbs[-2::-1]:
+            total = (total << LIMB_BITS) + limb
+        return total
 
     def scale_columns(self, f: Sequence[int]) -> "Limbs":
         """Column $k$ times the integer $f_k$ (any size). Cost: $O(m_Zm_f\\,rn)$."""

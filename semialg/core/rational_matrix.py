@@ -33,6 +33,8 @@ from semialg.errors import ParameterError, ShapeError
 
 __all__ = ["RationalMatrix", "integer_columns", "rational_columns", "row_residues"]
 
+_LIMB_CHOICES = (20, 24)     # bits of the limbs of an int64 form in exact products (Limbs.left_multiply_limbs)
+
 _INT64_BITS = 62  # numerators below 2^62 in magnitude: sums of two stay below 2^63
 _HASH_PRIME = 2147483647  # 2^31 - 1: residues times residues stay below 2^62
 _CHUNK_ENTRIES = 1 << 16  # rows are split into chunks of about this many entries: temporaries stay small
@@ -324,10 +326,11 @@ class RationalMatrix(Sequence):
 
     def times_limbs(self, Z: Limbs) -> tuple[Limbs, int]:
         r"""$(NZ, d)$ with $A = N/d$, for an integer matrix $Z$ in limbs: float64 products of limbs when $N$ is an
-        ``int64`` form with fewer than $2^{13}$ columns (:meth:`~semialg.core.limbs.Limbs.left_multiply`; the limbs
-        of $N$ are kept, three float64 copies of a float32 layer), else flint's integer product. Exact either way.
-        Cost: $O(m\,rcn)$ flops for $m$ pairs of limbs (784-4096, 64 columns: 8 float products), or flint's
-        $O(rcn)$ multiplications of integers.
+        ``int64`` form with fewer than $2^{13}$ columns (:meth:`~semialg.core.limbs.Limbs.left_multiply_limbs`),
+        else flint's integer product. Exact either way. The limbs of $N$ are cut at 20 or 24 bits, whichever takes
+        fewer products (a float32 layer of 784 columns has 47-bit integers: three limbs of 20 bits, two of 24; then
+        $Z$ is cut at 19 bits), and kept. Cost: $O(m\,rcn)$ flops for $m$ pairs of limbs (784-4096, points of the
+        $\frac{1}{64}$ grid: 2 float products instead of 3), or flint's $O(rcn)$ multiplications of integers.
 
         >>> RationalMatrix.of([[1, "1/2"]]).times_limbs(Limbs.of([[1, 0], [2, 3]]))[0].to_ints(), 2
         ([[4, 3]], 2)
@@ -336,8 +339,12 @@ class RationalMatrix(Sequence):
             self._integer_form()
         if self._num is not None and self._num.dtype != object and 0 < self._shape[1] <= MAX_INNER:
             if self._limbs is None:
-                self._limbs = split_limbs(self._num).astype(np.float64)
-            return Z.left_multiply_limbs(self._limbs), self._den
+                self._limbs = {"top": int(np.abs(self._num).max(initial=0)).bit_length()}
+            counts = {bits: Z.wide_products(bits, self._limbs["top"], self._shape[1]) for bits in _LIMB_CHOICES}
+            bits = min((n, bits) for bits, n in counts.items() if n is not None)[1]
+            if bits not in self._limbs:
+                self._limbs[bits] = split_limbs(self._num, bits).astype(np.float64)
+            return Z.left_multiply_limbs(self._limbs[bits], bits), self._den
         N, d = self._integer_mat()
         return Limbs.of((N * fmpz_mat(Z.to_ints())).tolist()), d
 
