@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
@@ -210,3 +211,18 @@ def test_zero_factors_are_the_live_sets_with_vanishing_flip_residual(data):
     S = tuple(data.draw(st.sets(st.integers(0, net.widths[l] - 1), min_size=1)))
     total = [sum(col, fmpq(0)) for col in zip(*neurons.flip_terms(net, l, S), strict=True)]
     assert total == [x for r in neurons.flip_residual(net, l, S) for x in r]
+
+
+def test_the_sketch_is_predicted_free_when_the_flip_terms_outnumber_their_space():
+    """More flip terms than n_{l+1} n_{l-1}: the rank-one sketch answers at once (they are dependent), so its
+    predicted time is 0 and a spent budget does not stop the 0-factor search before it; otherwise the prediction
+    is that of an n_l x n_l rank modulo p."""
+    from semialg.core.modular import rank_mod_seconds
+    from semialg.engine.neurons import rank_one_sketch, rank_one_sketch_seconds
+    rng = np.random.default_rng(0)
+    many = Network.from_arrays([rng.integers(-3, 4, size=(600, 2)), rng.integers(-3, 4, size=(1, 600))],
+                               [np.zeros(600, dtype=np.int64), [0]])
+    few = Network.from_arrays([rng.integers(-3, 4, size=(600, 40)), rng.integers(-3, 4, size=(30, 600))],
+                              [np.zeros(600, dtype=np.int64), np.zeros(30, dtype=np.int64)])
+    assert rank_one_sketch_seconds(many, 1) == 0.0 and rank_one_sketch(many, 1) is False
+    assert rank_one_sketch_seconds(few, 1) == rank_mod_seconds(600, 600) > 0

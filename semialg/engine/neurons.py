@@ -199,10 +199,13 @@ def rank_one_sketch(net: Network, l: int, seed: int = 0) -> bool:
 
 
 def rank_one_sketch_seconds(net: Network, l: int, seed: int = 0) -> float:
-    """The predicted seconds of :func:`rank_one_sketch`: 0 when it is kept, else
+    """The predicted seconds of :func:`rank_one_sketch`: 0 when it is kept or when the $n_l$ flip terms outnumber
+    the dimension $n_{l+1}n_{l-1}$ of their space (it answers at once), else
     :func:`~semialg.core.modular.rank_mod_seconds` of $n_l \\times n_l$. Cost: $O(1)$."""
     n = net.weights[l - 1].shape[0]
-    return 0.0 if _SKETCHES[0] is net and (l, seed) in _SKETCHES[1] else rank_mod_seconds(n, n)
+    if (_SKETCHES[0] is net and (l, seed) in _SKETCHES[1]) or n > net.weights[l].shape[0] * net.weights[l - 1].shape[1]:
+        return 0.0
+    return rank_mod_seconds(n, n)
 
 
 #: Seconds per entry of the flip terms for :func:`zero_factor_search` to build them, reduce them modulo a prime and
