@@ -7,6 +7,7 @@ import dataclasses
 import time
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from flint import fmpq
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -129,8 +130,10 @@ def test_hidden_neurons_get_no_certificate():
     assert kink_peeling_certificate(dead) is None
     zero = sa.Network.from_arrays([[[1, 0], [0, 0], [1, 1]], [[1, 1, 1], [1, -1, 2]], [[1, 1]]],
                                   [[0, 1, 0], [1, 0], [0]])              # a zero weight row: constant neuron
-    why = []
-    assert kink_peeling_certificate(zero, why=why) is None and why
+    as_float32 = sa.Network.from_arrays(*zip(*((W.astype(np.float32), b.astype(np.float32)) for W, b in zero.float_layers())))
+    for net in (zero, as_float32):
+        why = []                                                     # rationals, and an int64 integer form
+        assert kink_peeling_certificate(net, why=why) is None and "layer 1 has a neuron with a zero weight row" in why[0]
     # a neuron of layer 2 switched off by the last layer: its column of W3 is zero, so c = 0 at every kink
     hidden = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1], [1, -1, 2]], [[1, 0]]],
                                     [[0, 0, 1], [1, 0], [0]])

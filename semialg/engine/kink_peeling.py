@@ -507,7 +507,7 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
         why.append("kink peeling: no hidden layer")
         return None
     for l in range(1, net.depth):
-        if any(not any(r) for r in net.weights[l - 1]):
+        if not net.weights[l - 1].nonzero_rows().all():        # vectorised: no rows of rationals (784-4096: 2 s)
             why.append(f"kink peeling: layer {l} has a neuron with a zero weight row (no kink)")
             return None
     try:
