@@ -30,6 +30,8 @@ from flint import fmpq, fmpq_mat
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
 from semialg.core.exact import float_array, nearest_float, to_sympy, to_vector
+from semialg.core.enclosure import certified_signs
+from semialg.core.grid_point import GridPoint, as_grid_points
 from semialg.core.rational_matrix import RationalMatrix, integer_columns, rational_columns
 
 __all__ = ["Architecture", "ParameterVariables", "Network", "relu"]
@@ -460,10 +462,11 @@ class Network(Latexable):
         return tuple(tuple((z > 0) - (z < 0) for z in zl) for zl in self.preactivations(x)[:-1])
 
     def activation_patterns(self, X: Sequence[Sequence]) -> list[tuple[tuple[int, ...], ...]]:
-        r""":meth:`activation_pattern` at every point of a batch: the signs of the integer pre-activations of
-        :meth:`evaluate` (their denominators are positive), one flint product per layer for all points. Cost:
-        $O(N\dim\Omega)$ multiplications of integers (784-4096: 4 ms a point in batches of 64, against 30 ms one by
-        one).
+        r""":meth:`activation_pattern` at every point of a batch, exactly: float64 signs where their error bound
+        makes them certain (:func:`~semialg.core.enclosure.certified_signs`), elsewhere the signs of the integer
+        pre-activations of :meth:`evaluate` (their denominators are positive). Cost: $O(N\dim\Omega)$ flops, and
+        $O(N'\dim\Omega)$ multiplications of integers for the $N'$ points with an uncertain sign (784-4096: 0.3 ms
+        a point when all are certain, 1.6 ms exactly).
 
         >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]]).activation_patterns([[2], [0], [-1]])
         [((1, -1),), ((0, 0),), ((-1, 1),)]
@@ -471,8 +474,57 @@ class Network(Latexable):
         A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
         if len(A) < 2:
             return [self.activation_pattern(x) for x in A]
-        layers = [Z.signs().T.tolist() for _, (Z, _) in zip(range(self.depth - 1), self._integer_preactivations(A))]
-        return [tuple(tuple(layer[k]) for layer in layers) for k in range(len(A))]
+        hidden = self.depth - 1
+        out = self._certified_signs(A, hidden)
+        uncertain = [k for k, pattern in enumerate(out) if pattern is None]
+        if uncertain:
+            exact = [Z.signs().T.tolist()
+                     for _, (Z, _) in zip(range(hidden), self._integer_preactivations([A[k] for k in uncertain]))]
+            for i, k in enumerate(uncertain):
+                out[k] = tuple(tuple(layer[i]) for layer in exact)
+        return out
+
+    def output_signs(self, X: Sequence[Sequence]) -> list[tuple[int, ...]]:
+        r"""The sign ($-1, 0, +1$) of every output of $f$ at every point of a batch, exactly: certified float64 signs
+        (:func:`~semialg.core.enclosure.certified_signs`), exact evaluation (:meth:`evaluate`) at the points where
+        one is uncertain. Cost: $O(N\dim\Omega)$ flops, and exact products for the uncertain points only.
+
+        >>> Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], ["-1/2"]]).output_signs([[2], [0], ["1/2"]])
+        [(1,), (-1,), (0,)]
+        """
+        A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
+        out = [layers and layers[0] for layers in self._certified_signs(A, self.depth, self.depth - 1)] \
+            if len(A) > 1 else [None] * len(A)
+        uncertain = [k for k, s in enumerate(out) if s is None]
+        for k, y in zip(uncertain, self.evaluate([A[k] for k in uncertain]), strict=True):
+            out[k] = tuple((v > 0) - (v < 0) for v in y)
+        return out
+
+    def _certified_signs(self, A: Sequence[Vector], count: int,
+                         first: int = 0) -> list[tuple[tuple[int, ...], ...] | None]:
+        """For every point of ``A``, the signs of the pre-activations of layers ``first + 1`` to ``count`` when the
+        float enclosure makes all of them certain (:func:`~semialg.core.enclosure.certified_signs`), else ``None``
+        (points without an ``int64`` integer form too). :data:`BATCH` points at a time: the float products of a
+        784-4096 layer and their bounds take 8 MB a point."""
+        points = [x if type(x) is GridPoint else None for x in A]
+        plain = [k for k, x in enumerate(points) if x is None]
+        for k, x in zip(plain, as_grid_points([A[k] for k in plain]), strict=True):
+            points[k] = x if type(x) is GridPoint else None
+        out: list = [None] * len(A)
+        layers = self.float_layers()[:count]
+        usable = [k for k, x in enumerate(points) if x is not None]
+        for start in range(0, len(usable), BATCH):
+            batch = usable[start:start + BATCH]
+            P = np.stack([points[k].numerators for k in batch]).astype(np.float64)
+            d = np.array([float(points[k].denominator) for k in batch])
+            found = certified_signs(layers, P, d)
+            sure = np.ones(len(batch), dtype=bool)
+            for _, certain in found[first:]:
+                sure &= certain.all(axis=1)
+            rows = [s.tolist() for s, _ in found[first:]]
+            for i in np.flatnonzero(sure).tolist():
+                out[batch[i]] = tuple(tuple(layer[i]) for layer in rows)
+        return out
 
     def evaluate_float(self, X) -> np.ndarray:
         """Fast float64 evaluation of a batch ``X`` of shape $(N, n_0)$: a numeric helper, never a decision."""

@@ -140,10 +140,11 @@ class VisibleKinks:
             raise CertificateError("the points do not show h > 0 and h < 0")
         if len(self.on) != net.widths[1]:
             raise CertificateError(f"{len(self.on)} points on hyperplanes for {net.widths[1]} neurons")
-        # the integer forms made here from the points' entries: one exact batch (4,096 points one by one took
-        # 100 s), and s w_k . N / d + s b = 0 tested as s w_k . N + s b d = 0 with no rationals of W or of the points
+        # the integer forms made here from the points' entries: the signs of h in one batch (4,096 points one by one
+        # took 100 s; certified floats, exact products where uncertain), and s w_k . N / d + s b = 0 tested as
+        # s w_k . N + s b d = 0 with no rationals of W or of the points
         on = as_grid_points([_point(q, net.widths[0]) for q in self.on])
-        heights = [y[0] for y in view.inner.evaluate(on)]
+        heights = [y[0] for y in view.inner.output_signs(on)]     # the signs of h, exactly
         for k, (b, v, q, y) in enumerate(zip(view.b, view.v, on, heights, strict=True)):
             w, s = view.w.scaled_row(k)
             if not any(w) or v == 0:

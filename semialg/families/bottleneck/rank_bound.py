@@ -232,7 +232,7 @@ class VisibleRankCertificate(Result):
         if not isinstance(self.on, tuple) or len(self.on) != net.widths[1]:
             raise CertificateError(f"the certificate needs a point on the hyperplane of each of {net.widths[1]} neurons")
         points = [_point(x, n0) for x in (self.inside, self.outside, *self.on)]
-        inside, outside, *on = [y[0] for y in view.inner.evaluate(points)]     # one product for all points
+        inside, outside, *on = [y[0] for y in view.inner.output_signs(points)]     # the signs of h, exactly
         if not inside > 0 > outside:
             raise CertificateError("the points do not show h > 0 and h < 0")
         for k, (w, b, v, q, hq) in enumerate(zip(view.w, view.b, view.v, points[2:], on, strict=True)):

@@ -289,8 +289,8 @@ class _VisibilitySearch:
         while self.checked < len(candidates):
             self._spent(deadline)
             batch = candidates[self.checked:self.checked + _CHECKED]
-            for k, value in zip(batch, h.evaluate([on[k] for k in batch]), strict=True):
-                if value[0] <= 0:
+            for k, sign in zip(batch, h.output_signs([on[k] for k in batch]), strict=True):
+                if sign[0] <= 0:
                     on[k] = None
             self.checked += len(batch)
         for k in (k for k in planes if on[k] is None):

@@ -1,0 +1,144 @@
+"""Certified float64 signs (`semialg.core.enclosure`) against exact rational evaluation: a sign said to be certain
+is the exact sign, at points on and a hair off hyperplanes, with weights that are not floats, beyond the float64
+range or below it; and the batch routines built on them (`activation_patterns`, `output_signs`) give exactly the
+signs of `preactivations`."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from flint import fmpq
+from hypothesis import given, strategies as st
+
+import semialg as sa
+from semialg.core.enclosure import certified_signs
+from semialg.core.grid_point import GridPoint
+
+from conftest import networks
+
+
+def _exact_preactivations(Ws, bs, x):
+    """Every layer's pre-activations at ``x`` with Python fractions: independent of semialg's evaluation."""
+    out, a = [], [Fraction(v) for v in x]
+    for l, (W, b) in enumerate(zip(Ws, bs)):
+        z = [sum((Fraction(w) * v for w, v in zip(row, a)), Fraction(0)) + Fraction(c) for row, c in zip(W, b)]
+        out.append(z)
+        a = [max(v, Fraction(0)) for v in z]
+    return out
+
+
+def _float(v) -> float:
+    """The nearest float64, infinite beyond the range."""
+    try:
+        return float(Fraction(v))
+    except OverflowError:
+        return float("inf") if v > 0 else float("-inf")
+
+
+def _sign(v) -> int:
+    return (v > 0) - (v < 0)
+
+
+def _check(Ws, bs, points):
+    """Every certain sign of :func:`certified_signs` is the exact sign; returns how many were certain."""
+    grid = [GridPoint([int(Fraction(v) * d) for v in x], d)
+            for x in points for d in [int(np.lcm.reduce([Fraction(v).denominator for v in x]))]]
+    layers = [(np.array([[_float(w) for w in row] for row in W], dtype=np.float64).reshape(len(W), -1),
+               np.array([_float(c) for c in b])) for W, b in zip(Ws, bs)]
+    found = certified_signs(layers, np.stack([g.numerators for g in grid]).astype(np.float64),
+                            np.array([float(g.denominator) for g in grid]))
+    certain = 0
+    for k, x in enumerate(points):
+        exact = _exact_preactivations(Ws, bs, x)
+        for (signs, sure), z in zip(found, exact):
+            for i, v in enumerate(z):
+                if sure[k, i]:
+                    certain += 1
+                    assert signs[k, i] == _sign(v), (k, i, v)
+    return certain
+
+
+fractions = st.fractions(min_value=-3, max_value=3, max_denominator=9)
+
+
+@given(st.lists(st.lists(fractions, min_size=3, max_size=3), min_size=1, max_size=4),
+       st.lists(fractions, min_size=3, max_size=3), st.integers(30, 90), st.sampled_from([-1, 0, 1]))
+def test_a_certain_sign_is_the_exact_sign_a_hair_from_a_hyperplane(W, x, k, side):
+    """The bias is chosen so that the first neuron's pre-activation is exactly ``side * 2^-k`` (0 included): floats
+    round it away, and the enclosure must then say "uncertain", never a wrong sign."""
+    b = [side * Fraction(1, 2 ** k) - sum(w * v for w, v in zip(W[0], x))]
+    b += [Fraction(1, 3)] * (len(W) - 1)
+    _check([W], [b], [x])
+
+
+@given(networks(min_depth=2, max_depth=4, max_width=5, max_io=3),
+       st.lists(st.lists(fractions, min_size=3, max_size=3), min_size=1, max_size=6))
+def test_certain_signs_of_random_networks_are_exact(net, X):
+    X = [x[:net.widths[0]] + [Fraction(0)] * (net.widths[0] - 3) for x in X]
+    Ws = [[[Fraction(int(w.p), int(w.q)) for w in row] for row in W.rows] for W in net.weights]
+    bs = [[Fraction(int(c.p), int(c.q)) for c in b] for b in net.biases]
+    _check(Ws, bs, X)
+
+
+def test_exact_zeros_deep_in_the_network_are_never_certain():
+    """Layer 2 cancels exactly at every point (two equal neurons with opposite output weights plus a zero bias):
+    its float value is a rounding residue, and it must not be certified."""
+    third = Fraction(1, 3)
+    Ws = [[[third, Fraction(1, 7)], [third, Fraction(1, 7)]], [[Fraction(1, 11), -Fraction(1, 11)]]]
+    bs = [[Fraction(1, 13), Fraction(1, 13)], [0]]
+    rng = np.random.default_rng(0)
+    X = [[Fraction(int(v), 97) for v in rng.integers(-500, 500, 2)] for _ in range(200)]
+    _check(Ws, bs, X)
+    net = sa.Network.from_arrays(Ws, bs)
+    assert net.output_signs(X) == [(0,)] * len(X)
+
+
+def test_weights_beyond_and_below_the_float_range():
+    """Entries of $2^{\\pm 1100}$ (infinite or zero as floats): never a wrong certain sign, and the batch routines
+    fall back on exact products."""
+    big, tiny = Fraction(2) ** 1100, Fraction(1, 2 ** 1100)
+    Ws = [[[big, 1], [tiny, -1], [1, 1]], [[1, -1, tiny]]]
+    bs = [[0, tiny, -tiny], [-1]]
+    X = [[Fraction(a, 5), Fraction(b, 3)] for a in range(-3, 4) for b in (-2, 0, 2)]
+    assert _check(Ws, bs, X) > 0
+    net = sa.Network.from_arrays(Ws, bs)
+    exact = [net.preactivations(x) for x in X]
+    assert net.activation_patterns(X) == [tuple(tuple(map(_sign, z)) for z in zs[:-1]) for zs in exact]
+    assert net.output_signs(X) == [tuple(map(_sign, zs[-1])) for zs in exact]
+
+
+@given(networks(min_depth=2, max_depth=4, max_width=6, max_io=3), st.integers(0, 10 ** 6), st.booleans())
+def test_batch_signs_are_the_exact_signs(net, seed, huge):
+    """`activation_patterns` and `output_signs` of a batch (grid points, plain points, points on a first-layer
+    hyperplane) are the signs of the exact pre-activations."""
+    rng = np.random.default_rng(seed)
+    n0 = net.widths[0]
+    X = [tuple(fmpq(int(v), 4) for v in rng.integers(-9, 9, n0)) for _ in range(5)]
+    X += [tuple(fmpq(int(v), 2 ** 70 if huge else 3) for v in rng.integers(-9, 9, n0))]
+    w, b = net.weights[0].row(0), net.biases[0][0]
+    j = next((j for j, v in enumerate(w) if v != 0), None)
+    if j is not None:
+        x = list(X[0])
+        x[j] = fmpq(0)
+        x[j] = -(sum(wi * xi for wi, xi in zip(w, x)) + b) / w[j]
+        X.append(tuple(x))
+    exact = [net.preactivations(x) for x in X]
+    assert net.activation_patterns(X) == [tuple(tuple(map(_sign, z)) for z in zs[:-1]) for zs in exact]
+    assert net.output_signs(X) == [tuple(map(_sign, zs[-1])) for zs in exact]
+
+
+def test_float32_networks_are_decided_by_the_floats():
+    """On a float32 network at random grid points every sign is certain (the exact products are not needed):
+    the enclosure is tight enough to do its work."""
+    rng = np.random.default_rng(1)
+    Ws = [rng.standard_normal((64, 32)).astype(np.float32), rng.standard_normal((1, 64)).astype(np.float32)]
+    bs = [rng.standard_normal(64).astype(np.float32), np.zeros(1, dtype=np.float32)]
+    N = rng.integers(-400, 400, (50, 32))
+    found = certified_signs([(W.astype(np.float64), b.astype(np.float64)) for W, b in zip(Ws, bs)],
+                            N.astype(np.float64), np.full(50, 64.0))
+    assert all(sure.all() for _, sure in found)
+    exact = [_exact_preactivations([W.tolist() for W in Ws], [b.tolist() for b in bs],
+                                   [Fraction(int(v), 64) for v in row]) for row in N]
+    for (signs, _), l in zip(found, range(2)):
+        assert signs.tolist() == [[_sign(v) for v in zs[l]] for zs in exact]
