@@ -142,3 +142,27 @@ def test_float32_networks_are_decided_by_the_floats():
                                    [Fraction(int(v), 64) for v in row]) for row in N]
     for (signs, _), l in zip(found, range(2)):
         assert signs.tolist() == [[_sign(v) for v in zs[l]] for zs in exact]
+
+
+def test_errors_of_a_wide_layer_carry_into_the_next():
+    """Two neurons with rows $r$ and $3r$ of fan-in 400, cancelling heavily ($|z| \\ll \\sum |w||x|$), and a
+    second layer $3\\sigma(z_1) - \\sigma(z_2) = 0$ exactly: its float value is the first layer's rounding error,
+    which only the carried bound (not the second layer's own) covers."""
+    rng = np.random.default_rng(3)
+    certain_somewhere = False
+    for _ in range(20):
+        r = [Fraction(int(v), 3) for v in rng.integers(-1000, 1000, 400)]
+        x = [Fraction(int(v), 7) for v in rng.integers(-1000, 1000, 400)]
+        b = Fraction(1, 1000) - sum(w * v for w, v in zip(r, x))
+        Ws, bs = [[r, [3 * w for w in r]], [[3, -1]]], [[b, 3 * b], [0]]
+        _check(Ws, bs, [x])
+        certain_somewhere |= _check([Ws[0]], [bs[0]], [x]) == 2
+    assert certain_somewhere
+
+
+def test_subnormal_rounding_is_covered():
+    """$w = \\frac{2}{3}2^{-1060}$ rounds to a subnormal float with relative error $2^{-16}$, far beyond the bound
+    for normal floats: at $x = 3$, $z = wx - 2^{-1059} = 0$ while the floats give one unit of $2^{-1074}$."""
+    w, b = Fraction(2, 3) / 2 ** 1060, -Fraction(1, 2 ** 1059)
+    assert _float(w) * 3 + _float(b) != 0
+    _check([[[w]]], [[b]], [[Fraction(3)]])
