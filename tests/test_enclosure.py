@@ -166,3 +166,23 @@ def test_subnormal_rounding_is_covered():
     w, b = Fraction(2, 3) / 2 ** 1060, -Fraction(1, 2 ** 1059)
     assert _float(w) * 3 + _float(b) != 0
     _check([[[w]]], [[b]], [[Fraction(3)]])
+
+
+def test_inputs_below_the_float_range_are_covered():
+    """An input of $2^{-1080}$ has no integer form and rounds to the float 0; times a weight $2^{1000}$ it is the
+    $2^{-80}$ that a bias cancels exactly: the sign is 0, which only the bound's underflow term keeps uncertain."""
+    net = sa.Network.from_arrays([[[2 ** 1000]], [[1]]], [[-fmpq(1, 2 ** 80)], [0]])
+    x = (fmpq(1, 2 ** 1080),)
+    assert net.activation_patterns([x, x, (fmpq(1),)]) == [((0,),), ((0,),), ((1,),)]
+
+
+def test_float32_inputs_without_an_integer_form():
+    """Float32 data (denominators up to $2^{149}$: no ``int64`` form) enter by their floats, exactly as given."""
+    rng = np.random.default_rng(5)
+    net = sa.Network.from_arrays([rng.standard_normal((8, 6)).astype(np.float32),
+                                  rng.standard_normal((2, 8)).astype(np.float32)],
+                                 [rng.standard_normal(8).astype(np.float32), np.zeros(2, dtype=np.float32)])
+    X = (rng.standard_normal((20, 6)) * 10.0 ** rng.integers(-30, 30, (20, 1))).astype(np.float32).tolist()
+    exact = [net.preactivations(x) for x in X]
+    assert net.activation_patterns(X) == [tuple(tuple(map(_sign, z)) for z in zs[:-1]) for zs in exact]
+    assert net.output_signs(X) == [tuple(map(_sign, zs[-1])) for zs in exact]

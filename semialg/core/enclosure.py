@@ -11,13 +11,14 @@ sum of their absolute values, whatever the order of summation and with or withou
 entry satisfies
 
 $$|\hat z - d z| \le e\,\|w\|_1 (1 + 2^{-20}) + c\,(\|\hat a\|_\infty\|\hat w\|_1 + d|\hat b|) + (n + 2)\,2^{-1074}
-(1 + \|\hat a\|_\infty + d + e), \qquad c = 2(n + 32)u,$$
+(1 + \|\hat a\|_\infty + d + e)(1 + \|\hat w\|_1 + |\hat b|), \qquad c = 2(n + 32)u,$$
 
 where $n$ is the layer's fan-in, $u = 2^{-53}$, and $e$ bounds $\|\hat A_{l-1} - dA_{l-1}\|_\infty$ for the point
 ($e = 0$ before the first layer, then the largest bound of the previous layer: ReLU is 1-Lipschitz). The term in
 $c$ covers the products and sums ($\gamma_{n+1}$), the rounding of every weight, bias, numerator and denominator to
 float64 (at most $8u$ relative each, against $u$ for the nearest float), and the second-order terms; the last term
-covers underflow (absolute error at most $2^{-1075}$ per product or rounded entry). The bound itself is computed in
+covers underflow (absolute error at most $2^{-1075}$ per product or rounded entry: a weight, a bias, or an input
+given by its nearest floats with $d = 1$). The bound itself is computed in
 floats and enlarged by $2^{-20}$ relative, far more than its own rounding. A sign is *certain* where
 $|\hat z|$ exceeds the bound; an infinite or NaN value (weights beyond the float64 range) is never certain.
 Uncertain signs are left to exact evaluation: the answers are exact, the floats only save work.
@@ -68,7 +69,8 @@ def certified_signs(layers: Sequence[tuple[np.ndarray, np.ndarray]], numerators:
             a = np.abs(A).max(axis=1) if n else np.zeros(A.shape[0])
             bound = (np.multiply.outer(e, norms) + 2 * (n + 32) * _U * (np.multiply.outer(a, norms)
                                                                           + np.multiply.outer(d, np.abs(b))))
-            bound = bound * (1 + 2.0 ** -20) + ((n + 2) * _TINY * (1 + a + d + e))[:, None]
+            bound = bound * (1 + 2.0 ** -20) + (n + 2) * _TINY * np.multiply.outer(1 + a + d + e,
+                                                                                  1 + norms + np.abs(b))
             certain = np.abs(Z) > bound
             out.append((np.sign(Z).astype(np.int8), certain))
             A = np.maximum(Z, 0.0)

@@ -503,27 +503,27 @@ class Network(Latexable):
     def _certified_signs(self, A: Sequence[Vector], count: int,
                          first: int = 0) -> list[tuple[tuple[int, ...], ...] | None]:
         """For every point of ``A``, the signs of the pre-activations of layers ``first + 1`` to ``count`` when the
-        float enclosure makes all of them certain (:func:`~semialg.core.enclosure.certified_signs`), else ``None``
-        (points without an ``int64`` integer form too). :data:`BATCH` points at a time: the float products of a
-        784-4096 layer and their bounds take 8 MB a point."""
+        float enclosure makes all of them certain (:func:`~semialg.core.enclosure.certified_signs`), else ``None``.
+        A point enters as its ``int64`` numerators over its denominator, or, without that form (float inputs of
+        large exponents), as its entries' nearest floats over 1. :data:`BATCH` points at a time: the float products
+        of a 784-4096 layer and their bounds take 8 MB a point."""
         points = [x if type(x) is GridPoint else None for x in A]
         plain = [k for k, x in enumerate(points) if x is None]
         for k, x in zip(plain, as_grid_points([A[k] for k in plain]), strict=True):
-            points[k] = x if type(x) is GridPoint else None
+            points[k] = x
         out: list = [None] * len(A)
         layers = self.float_layers()[:count]
-        usable = [k for k, x in enumerate(points) if x is not None]
-        for start in range(0, len(usable), BATCH):
-            batch = usable[start:start + BATCH]
-            P = np.stack([points[k].numerators for k in batch]).astype(np.float64)
-            d = np.array([float(points[k].denominator) for k in batch])
-            found = certified_signs(layers, P, d)
+        for start in range(0, len(A), BATCH):
+            batch = points[start:start + BATCH]
+            P = np.stack([x.numerators if type(x) is GridPoint else float_array([x])[0] for x in batch])
+            d = np.array([float(x.denominator) if type(x) is GridPoint else 1.0 for x in batch])
+            found = certified_signs(layers, P.astype(np.float64), d)
             sure = np.ones(len(batch), dtype=bool)
             for _, certain in found[first:]:
                 sure &= certain.all(axis=1)
             rows = [s.tolist() for s, _ in found[first:]]
             for i in np.flatnonzero(sure).tolist():
-                out[batch[i]] = tuple(tuple(layer[i]) for layer in rows)
+                out[start + i] = tuple(tuple(layer[i]) for layer in rows)
         return out
 
     def evaluate_float(self, X) -> np.ndarray:
