@@ -14,6 +14,7 @@ import functools
 import operator
 import time
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 from flint import fmpq
@@ -275,13 +276,21 @@ class _VisibilitySearch:
                 for start in range(0, len(todo), 128):
                     block = todo[start:start + 128]
                     G = W[block] @ W.T       # rows of W W^T by blocks, not the n_1 x n_1 matrix (4096: 134 MB)
-                    for Gk, k in zip(G, block, strict=True):
-                        self._spent(deadline)
-                        rows = near[:, k]
-                        t = Z[rows, k] / Gk[k]
-                        best = int(np.argmax(np.maximum(Z[rows] - np.multiply.outer(t, Gk), 0.0) @ V[0]))
-                        x = Y[rows[best]] - t[best] * W[k]          # pi_k(y), h(pi_k(y)) the largest
-                        self.on[k] = _rounded(x, planes[k]) if np.isfinite(x).all() else None
+                    found: dict = {}
+                    try:
+                        for Gk, k in zip(G, block, strict=True):
+                            self._spent(deadline)
+                            rows = near[:, k]
+                            t = Z[rows, k] / Gk[k]
+                            best = int(np.argmax(np.maximum(Z[rows] - np.multiply.outer(t, Gk), 0.0) @ V[0]))
+                            x = Y[rows[best]] - t[best] * W[k]          # pi_k(y), h(pi_k(y)) the largest
+                            found[k] = x if _roundable(x) else None
+                    finally:        # rounded a block at once, and what was found kept when the deadline cuts it
+                        kept = [k for k, x in found.items() if x is not None]
+                        self.on.update(dict.fromkeys(found))
+                        if kept:
+                            self.on.update(zip(kept, _rounded_onto(np.array([found[k] for k in kept]),
+                                                                   [planes[k] for k in kept])))
         on, self.Z = self.on, None
         if self.candidates is None:
             self.candidates = [k for k in planes if on[k] is not None]
@@ -359,7 +368,7 @@ def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, p
         best = project(best) if project is not None else best
     values = sign * h.float_preactivations(best)[-1][:, 0]
     top = best[int(np.argmax(values))]
-    return _holds(h, top, sign, plane) if np.isfinite(top).all() else None
+    return _holds(h, top, sign, plane) if _roundable(top) else None
 
 
 def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> tuple | None:
@@ -371,21 +380,48 @@ def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> tuple |
 _GRID = fmpq(64)     # the denominator of the points rounded from floats
 
 
+def _roundable(x: np.ndarray) -> bool:
+    """Whether :func:`_rounded` takes ``x``: finite, and small enough for numerators over 64 in ``int64``."""
+    return bool(np.isfinite(x).all()) and float(np.abs(x).max(initial=0.0)) < 2.0 ** 50
+
+
 def _rounded(x: np.ndarray, plane: tuple | None) -> tuple:
     r"""``x`` rounded to $\frac{1}{64}\mathbb{Z}^{n_0}$, then moved onto ``plane`` $= (W, k, b, j)$, the hyperplane
     $w\cdot x + b = 0$ of row $w = W_k$, when given, along coordinate $j$ (one where $|w_j|$ is largest; any with
     $w_j \ne 0$ is exact): only $x_j$ gets a larger denominator, so that the exact evaluation of $h$ there costs a
     quarter of that at an orthogonal projection (784-4096). The row is read scaled
     (:meth:`~semialg.core.rational_matrix.RationalMatrix.scaled_row`): $x_j = -(s w\cdot x + s b)/(s w_j)$."""
-    g = np.rint(np.asarray(x, dtype=float) * 64).astype(np.int64)
     if plane is None:
-        return grid_points(g[None], 64)[0]
-    W, k, b, j = plane
-    w, s = W.scaled_row(k)          # s w_k, exactly: integers for a layer read from numbers
-    if w[j] == 0:        # the floats of w underflowed
-        j = max(range(len(w)), key=lambda i: abs(w[i]))
-    g[j] = 0
-    return grid_points(g[None], 64)[0].with_entry(j, -(sum(map(operator.mul, w, g.tolist())) / _GRID + s * b) / w[j])
+        return grid_points(np.rint(np.asarray(x, dtype=float) * 64).astype(np.int64)[None], 64)[0]
+    return _rounded_onto(np.asarray(x, dtype=float)[None], [plane])[0]
+
+
+def _rounded_onto(X: np.ndarray, planes: Sequence[tuple]) -> list[tuple]:
+    r""":func:`_rounded` of each row of ``X`` onto its plane (all planes rows of one matrix $W$). The products
+    $s w_k\cdot g$ of the rounded points $g$ are exact sums of ``int64`` products of $g$ with $s w_k$ cut into halves
+    of 24 bits, all rows at once, when $W$ has an ``int64`` integer form and no sum can reach $2^{62}$; else Python
+    integers (or rationals) row by row. Cost: $O(m n_0)$ vectorised for $m$ rows (4,096 points of 784 coordinates:
+    0.3 s, against 2.4 s one at a time)."""
+    G = np.rint(np.asarray(X, dtype=float) * 64).astype(np.int64)
+    W, ks = planes[0][0], [k for _, k, _, _ in planes]
+    S = W.numerators[ks] if W.has_integer_form and W.numerators.dtype == np.int64 else None
+    js = []
+    for i, (_, k, _, j) in enumerate(planes):
+        w = S[i] if S is not None else W.row(k)
+        if w[j] == 0:        # the floats of w underflowed
+            j = max(range(len(w)), key=lambda c: abs(w[c]))
+        js.append(j)
+    G[np.arange(len(js)), js] = 0
+    n, g = G.shape[1], int(np.abs(G).max(initial=0))
+    if S is not None and n * g * max(1 << 24, int(np.abs(S >> 24).max(initial=0))) < 1 << 62:
+        low, high = (S & ((1 << 24) - 1)) * G, (S >> 24) * G
+        dots = [(h << 24) + l for h, l in zip(high.sum(axis=1).tolist(), low.sum(axis=1).tolist(), strict=True)]
+    else:
+        dots = [sum(map(operator.mul, S[i].tolist() if S is not None else W.row(k), G[i].tolist()))
+                for i, k in enumerate(ks)]
+    s = W.denominator if S is not None else 1       # rows read as s w_k: integers over the common denominator
+    return [p.with_entry(j, -(dot / _GRID + s * b) / (int(S[i, j]) if S is not None else W.row(k)[j]))
+            for i, (p, (_, k, b, _), j, dot) in enumerate(zip(grid_points(G, 64), planes, js, dots, strict=True))]
 
 
 def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> set[int]:
