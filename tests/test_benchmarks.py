@@ -134,3 +134,9 @@ def test_budgets_benchmark_smoke():
     row = mod.child("equivalent g-copy", (3, 5, 2))        # in this process: the answer and its measurements
     assert row["answer"] == "equivalent" and row["ours_s"] >= 0 and row["floor_s"] >= 0
     assert "equivalent g-copy" in mod.line(row) and mod.calls((4, 6, 1, 2))[-1] == "shallow_representation"
+
+
+def test_certified_signs_benchmark_smoke():
+    mod = _load("bench_certified_signs")
+    rows = mod.run(**mod.QUICK, show=lambda s: None)     # run() compares the certified signs with the exact ones
+    assert len(rows) == 4 and all(r["uncertain"] >= 0 for r in rows)
