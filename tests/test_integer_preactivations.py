@@ -124,6 +124,20 @@ def test_rank_shortcuts_give_the_ranks(widths):
         for pre in pres:
             JR = ck.JR(pre.signs, l)
             assert ck.full_rank(pre.signs, l, JR) == (rank_mod_small(JR, BLAS_PRIME) == widths[l - 1])
+    for l in range(2, net.depth):                     # every prefix of a neuron's kink points, against the rank
+        for k, pts in enumerate(cert.kinks[l - 1]):
+            data = forms.preactivations(list(pts))
+            for P in range(1, len(pts) + 1):
+                n = widths[l - 1]
+                blocks = []
+                for q, (pre, x) in enumerate(zip(data[:P], pts[:P])):
+                    JR = ck.JR(pre.signs, l)
+                    h = [max(v, fmpq(0)) for v in net.preactivations(x)[l - 2]] + [fmpq(1)]
+                    B = np.zeros((JR.shape[1] + 1, n + 1 + P), dtype=np.int64)
+                    B[:-1, :n], B[:-1, n + 1 + q] = JR.T, (-(ck.layers[l - 1][0][k] @ JR)) % BLAS_PRIME
+                    B[-1, :n + 1] = [int(v.p) * pow(int(v.q), -1, BLAS_PRIME) % BLAS_PRIME for v in h]
+                    blocks.append(B)
+                assert ck.neuron_rank(l, k, data[:P]) == (rank_mod_small(np.concatenate(blocks), BLAS_PRIME) == n + P)
     L = net.depth
     data = [pre for pre in pres if pre.zeros() == 0 and not ck.full_rank(pre.signs, L, ck.JR(pre.signs, L))]
     for chosen in (data * 3, data[:1] * 3):        # more rows than twice the columns: compressed, full or not

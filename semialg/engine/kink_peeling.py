@@ -204,7 +204,7 @@ class _Checker:
                 raise CertificateError(f"neuron {k} of layer 1 has a zero weight row")
             return True
         P = len(data)
-        blocks, full = [], False
+        blocks, full, bound = [], False, 0
         for q, pre in enumerate(data):
             JR = self.JR(pre.signs, l)                      # n x m
             mu = w @ JR % p                                 # row_w^T J R
@@ -216,9 +216,12 @@ class _Checker:
             B[:-1, n + 1 + q] = (-mu) % p
             B[-1, :n + 1] = self.h_mod(pre, l)
             blocks.append(B)
+            # the block's rows (J_q R)^T [I | -w] have the rank of J_q R, at most the active neurons of every layer
+            # below l; with the row (h, 1), one more
+            bound += min(int(np.count_nonzero(np.asarray(sg) > 0)) for sg in pre.signs[:l - 1]) + 1
         # one point with rank J_p R = n suffices: its rows (J_p R, 0), (h, 1) have rank n + 1, so u = mu_p row, and
         # every other point gives (mu_p - mu_q) row_w^T J_q R = 0 with row_w^T J_q R != 0 (checked above)
-        return full or tall_rank(np.concatenate(blocks), p, self.seed) == n + P
+        return full or (bound >= n + P and tall_rank(np.concatenate(blocks), p, self.seed) == n + P)
 
     def full_rank(self, signs, l: int, JR: np.ndarray) -> bool:
         """Whether $J R_l$ at the patterns ``signs`` of layers $< l$ has rank $n_{l-1}$ modulo $p$ (cached per pattern).
