@@ -114,9 +114,9 @@ class Limbs:
     def left_multiply_limbs(self, N: np.ndarray, bits: int = LIMB_BITS) -> "Limbs":
         r""":meth:`left_multiply` with $N$ given as its float64 signed limbs of ``bits`` bits (:func:`split_limbs`
         of $N$, kept by a caller that multiplies by the same matrix again). Wider limbs of $N$ take fewer products:
-        $Z$ is then cut into limbs of $z = 53 - 	ext{bits} - \lceil\log_2(c + 1)ceil$ bits, so that every entry of
+        $Z$ is then cut into limbs of $z = 53 - \text{bits} - \lceil\log_2(c + 1)\rceil$ bits, so that every entry of
         a float product is still an integer below $2^{53}$, and each product is added at its offset
-        $	ext{bits}\cdot b + z a$ as two int64 parts on the 20-bit grid (:meth:`wide_products` says when this pays;
+        $\text{bits}\cdot b + z a$ as two int64 parts on the 20-bit grid (:meth:`wide_products` says when this pays;
         it needs $Z$ below $2^{60}$: three limbs)."""
         c = N.shape[2]
         if bits == LIMB_BITS:

@@ -173,7 +173,7 @@ class OuterProducts(Sequence):
         return np.flatnonzero(~self.a.nonzero_rows() | ~self.w.nonzero_rows()).tolist()
 
     def valuations(self, p: int) -> np.ndarray:
-        """The $n \times km$ table of $\nu_p$ of the vectors' entries (a new array; the largest ``int64`` for 0).
+        """The $n \\times km$ table of $\\nu_p$ of the vectors' entries (a new array; the largest ``int64`` for 0).
         Cost: $O(n(k + m))$ valuations and $O(nkm)$ array operations."""
         # a zero factor's valuation stands in as 2^40: finite valuations are far smaller (numbers of 2^38 bits)
         a, w = (np.minimum(valuation_table(M, p), _ZERO_STAND_IN) for M in (self.a, self.w))

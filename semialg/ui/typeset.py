@@ -44,7 +44,7 @@ def width(tex: str, frac: float = 1.0) -> float:
     ``frac`` scales the numerators and denominators of ``\\frac`` (1 in display style, 0.75 inside matrices,
     where fractions are set in text style). Cost: linear in ``len(tex)``.
 
-    >>> width("x_{1} + 2") < width(r"\frac{2109403}{16777216} x_{1} + 2") < LINE_WIDTH
+    >>> width("x_{1} + 2") < width(r"\\frac{2109403}{16777216} x_{1} + 2") < LINE_WIDTH
     True
     """
     w, i = 0.0, 0

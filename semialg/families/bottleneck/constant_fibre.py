@@ -463,7 +463,7 @@ class _Pieces:
         return len(LABELS) + self.zero.num_components
 
     def random(self, rng):
-        """A random piece: a label with probability $3/\text{len}$, else a non-empty type of the zero function's
+        """A random piece: a label with probability $3/\\text{len}$, else a non-empty type of the zero function's
         fibre drawn role by role (:meth:`~semialg.families.shallow.typed.TypeIndex.random`, at most
         :data:`RANDOM_TYPES` draws, then the first non-empty type). Not uniform over the types: the $k$-th piece
         of the index costs $k$ emptiness tests (350,352 pieces: 30 s), one draw costs $O(n_1(n_1 + N))$ and one

@@ -323,7 +323,7 @@ def negative_formula(R: HiddenRegion, pos, neg, U, K, W1, B1, variables, shift=N
     """The quantifier-free off-$P$ condition for positive slots ``pos`` and negative slots ``neg`` (lists of
     ``(slot, class)``); ``U(j)`` is $c_r^2u_j$ as a polynomial, ``K`` $= c_r^2$, ``W1``/``B1`` the first-layer
     variables; ``shift`` (a polynomial, default 0) is added to every $c_r^2 G_{S,T}$ as a constant (a variable
-    bias, e.g. $c_r^2\varepsilon$ in :mod:`~semialg.families.bottleneck.separated_fibre`); ``check`` (optional,
+    bias, e.g. $c_r^2\\varepsilon$ in :mod:`~semialg.families.bottleneck.separated_fibre`); ``check`` (optional,
     no argument) is called per polyhedron of $\\overline N$ while the tree is built, e.g. to raise when a budget
     is spent. Cost: $O(2^{|pos| + |neg|})$ atoms per vertex, ray and candidate point or direction, i.e. per
     choice of at most $n_0$ facets of a polyhedron and negative slots."""

@@ -166,7 +166,7 @@ class SlotIndex:
     def unrank(self, rank: int) -> tuple:
         """The labelling at position ``rank`` of the iteration order, without enumerating the ones before it
         (the lexicographic order of :func:`~sympy.utilities.iterables.multiset_permutations`). Cost:
-        $O(|\text{keys}| + n_1^2)$."""
+        $O(|\\text{keys}| + n_1^2)$."""
         for key in self.keys:
             size = self._count(key)
             if rank >= size:

@@ -84,12 +84,12 @@ def cramer(M, rhs) -> tuple[tuple, object]:
 
 
 def maximal_minors(A) -> list:
-    r"""$\det A_{\hat c}$ ($A$ without column $c$) for every column $c$ of an $m 	imes (m + 1)$ matrix $A$ (list of
+    r"""$\det A_{\hat c}$ ($A$ without column $c$) for every column $c$ of an $m \times (m + 1)$ matrix $A$ (list of
     rows), exact over any commutative ring. When the rows with a non-rational entry (e.g. polynomial) come first,
     $k$ of them, by the generalised Laplace expansion along them,
     $\det A_C = \sum_{S} (-1)^{k(k+1)/2 + \sum_{p \in S} p}\,\det A_{\le k, S}\,\det A_{> k, C \setminus S}$
-    ($S$ the $k$-subsets of the columns $C$, $p$ their 1-based places in $C$): the $inom{m+1}{k}$ minors of the
-    top rows once each (Laplace, $k$ small) and the $inom{m+1}{m-k}$ rational minors of the others by flint,
+    ($S$ the $k$-subsets of the columns $C$, $p$ their 1-based places in $C$): the $\binom{m+1}{k}$ minors of the
+    top rows once each (Laplace, $k$ small) and the $\binom{m+1}{m-k}$ rational minors of the others by flint,
     instead of $m + 1$ expansions that repeat them. Otherwise by :func:`det` per column.
 
     >>> maximal_minors([[fmpq(1), fmpq(2), fmpq(3)], [fmpq(0), fmpq(1), fmpq(1)]])
@@ -257,7 +257,7 @@ def facet_lines(cells: Sequence) -> list[tuple[int, ...]]:
     convex set that $H_k$ cuts into the two cells, so they share a facet; conversely, crossing a facet changes
     one sign. A full-dimensional polyhedron is the intersection of its facet half-spaces, so the other rows are
     implied: a cell of 4-10-1-1 has about 6 facets among 10 rows, and :func:`polyhedron` tries
-    $inom{6}{4}$ choices instead of $inom{10}{4}$. Cost: $O(Nm)$ for $N$ cells and $m$ hyperplanes.
+    $\binom{6}{4}$ choices instead of $\binom{10}{4}$. Cost: $O(Nm)$ for $N$ cells and $m$ hyperplanes.
 
     >>> from semialg.geometry.arrangement import Cell
     >>> facet_lines([Cell((1, 1)), Cell((1, -1)), Cell((-1, 1))])      # two lines, one cell missing

@@ -88,7 +88,7 @@ class _IdentMove(BottleneckMove):
         raise NotImplementedError
 
     def certificate(self, net: Network) -> BottleneckMoveCertificate:
-        """The equivalence certificate ``net`` $\to$ ``self.build(net)``: this move, then the identity of $G$;
+        """The equivalence certificate ``net`` $\\to$ ``self.build(net)``: this move, then the identity of $G$;
         its ``mechanisms()`` name the move and its ``verify`` replays it."""
         return BottleneckMoveCertificate((self,), (), GroupElement.identity(net.architecture))
 

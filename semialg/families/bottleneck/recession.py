@@ -265,7 +265,7 @@ e 0$
     (its lower bound when undecided), a lower bound on the local dimension of the fibre.
 
     *Proof.* Near ``net`` the inner networks with $h''$ constant are those $h''$ with $h'' - h''(0) \in Z$, a copy
-    of $Z 	imes \mathbb{R}$ through $h'' \mapsto (h'' - h''(0), h''(0))$; with any $c''$ and
+    of $Z \times \mathbb{R}$ through $h'' \mapsto (h'' - h''(0), h''(0))$; with any $c''$ and
     $d'' = d - \sigma(h''(0))c''$ each is a member ($c''\sigma(h'') + d'' \equiv d$ whatever the sign of $h''(0)$).
     $\square$ It glues the members with $h'' \le 0$ and those with $h''$ a positive constant, which no move
     direction of the first-order bounds does (the trade of $e$ with $d$ is one-sided at $h = 0$). Cost: one shallow

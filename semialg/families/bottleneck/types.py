@@ -320,7 +320,7 @@ def _nearest_inside(Z: np.ndarray, v: np.ndarray) -> np.ndarray:
     points with $h > 0$ (in floats) nearest to $H_k$ ($|z_k|$ smallest) and of the :data:`_HIGH` points where
     $h$ is the largest: their projections on $H_k$ are the candidates. Ranking the projections of all points
     took 40 s at 784-4096 (a product of $n_1$ rows per point and neuron); these find the same visible
-    neurons there. Cost: $O(	ext{points}\cdot n_1)$."""
+    neurons there. Cost: $O(\text{points}\cdot n_1)$."""
     values = np.maximum(Z, 0.0) @ v
     high = np.argsort(-values)[:_HIGH]
     far = np.where((values > 0)[:, None], np.abs(Z), np.inf)

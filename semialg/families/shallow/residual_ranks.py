@@ -37,7 +37,7 @@ ZERO = fmpq(0)
 
 class LazyVectors(Sequence):
     """A sequence of ``length`` vectors, the ``t``-th built by ``make(t)`` on first access (then kept): the
-    flattened $k \times m'$ vectors are needed only when a dependent component is searched."""
+    flattened $k \\times m'$ vectors are needed only when a dependent component is searched."""
 
     def __init__(self, length: int, make: Callable[[int], tuple]):
         self._length, self._make, self._built = length, make, {}

@@ -304,8 +304,8 @@ class _TypeEquations:
                              member=functools.partial(self.member, tuple(roles)) if by_type else None)
 
     def member(self, roles: tuple, point) -> bool:
-        """Whether ``point`` lies in the component of the type ``roles``, by its defining data: $K(\theta') = K$ and
-        the type of $\theta'$ is ``roles`` (:meth:`TypeGeometry.type_of`). Exact and equivalent to the polynomials
+        """Whether ``point`` lies in the component of the type ``roles``, by its defining data: $K(\\theta') = K$ and
+        the type of $\\theta'$ is ``roles`` (:meth:`TypeGeometry.type_of`). Exact and equivalent to the polynomials
         of :meth:`conditions`: each component lies in the fibre, and every member of the fibre lies in the component
         of its own type and in no other. Cost: $O(n(m + k))$ (hashing normalised rows)."""
         if isinstance(point, Network):
