@@ -127,3 +127,16 @@ def float32_network(widths, seed: int = 0, bump: int | None = None) -> Network:
 @functools.cache
 def _budgets_benchmark():
     return load_script("benchmarks", "bench_budgets")
+
+
+def onto_first_hyperplane(net, x):
+    """``x`` with one coordinate changed so that the first neuron of layer 1 is exactly 0 there; ``None`` when that
+    neuron's weights are all 0."""
+    w, b = net.weights[0].row(0), net.biases[0][0]
+    j = next((j for j, v in enumerate(w) if v != 0), None)
+    if j is None:
+        return None
+    x = list(x)
+    x[j] = 0
+    x[j] = -(sum(wi * xi for wi, xi in zip(w, x)) + b) / w[j]
+    return tuple(x)

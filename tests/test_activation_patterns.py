@@ -9,6 +9,8 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg.engine.jacobian import sampled_batch
 
+from conftest import onto_first_hyperplane
+
 POINT = st.lists(st.builds(fmpq, st.integers(-6, 6), st.integers(1, 4)), min_size=3, max_size=3)
 
 
@@ -17,14 +19,9 @@ POINT = st.lists(st.builds(fmpq, st.integers(-6, 6), st.integers(1, 4)), min_siz
        st.lists(POINT, min_size=0, max_size=9), st.booleans())
 def test_batch_patterns_are_the_patterns_one_by_one(hidden, seed, X, on_a_kink):
     net = sa.Network.random((3, *hidden, 2), seed=seed, height=3)
-    if on_a_kink and X:             # a point where a first-layer neuron is exactly 0
-        w, b = net.weights[0].row(0), net.biases[0][0]
-        j = next((j for j, x in enumerate(w) if x != 0), None)
-        if j is not None:
-            x = list(X[0])
-            x[j] = fmpq(0)
-            x[j] = -(sum(wi * xi for wi, xi in zip(w, x)) + b) / w[j]
-            X = [x] + X[1:]
+    on = onto_first_hyperplane(net, X[0]) if on_a_kink and X else None
+    if on is not None:             # a point where a first-layer neuron is exactly 0
+        X = [on] + X[1:]
     assert net.activation_patterns(X) == [net.activation_pattern(x) for x in X]
     assert net.evaluate(X) == [net(x) for x in X]
 

@@ -15,7 +15,7 @@ import semialg as sa
 from semialg.core.enclosure import certified_signs
 from semialg.core.grid_point import GridPoint
 
-from conftest import networks
+from conftest import networks, onto_first_hyperplane
 
 
 def _exact_preactivations(Ws, bs, x):
@@ -116,13 +116,8 @@ def test_batch_signs_are_the_exact_signs(net, seed, huge):
     n0 = net.widths[0]
     X = [tuple(fmpq(int(v), 4) for v in rng.integers(-9, 9, n0)) for _ in range(5)]
     X += [tuple(fmpq(int(v), 2 ** 70 if huge else 3) for v in rng.integers(-9, 9, n0))]
-    w, b = net.weights[0].row(0), net.biases[0][0]
-    j = next((j for j, v in enumerate(w) if v != 0), None)
-    if j is not None:
-        x = list(X[0])
-        x[j] = fmpq(0)
-        x[j] = -(sum(wi * xi for wi, xi in zip(w, x)) + b) / w[j]
-        X.append(tuple(x))
+    on = onto_first_hyperplane(net, X[0])
+    X += [on] if on is not None else []
     exact = [net.preactivations(x) for x in X]
     assert net.activation_patterns(X) == [tuple(tuple(map(_sign, z)) for z in zs[:-1]) for zs in exact]
     assert net.output_signs(X) == [tuple(map(_sign, zs[-1])) for zs in exact]
