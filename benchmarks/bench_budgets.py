@@ -9,54 +9,57 @@ rescaled copy (``g-copy``, equivalent) and of copies with one weight of layer $l
     python benchmarks/bench_budgets.py                  # 784-4096-10, 784-256-10, 784-256-256-10, 784-4096-1-10
     python benchmarks/bench_budgets.py --quick          # 32-64-4, 16-64-1-4
 
-Measured (session 46, 2-core machine otherwise idle). Every call answers within about 1.2 budgets; over 1 are
+Measured (session 51, 2-core machine otherwise idle). 38 of 41 calls answer within 1.5 budgets; over 1 are
 steps a deadline cannot cut: reading 3.2 million weights as rationals (about 2 s), one exact product of a batch of
-points. Session 45 measured ``regions`` at 4.61 s (2.31 budgets) at 784-4096, ``count_conservation_laws`` at 2.99 s,
-and ``equivalent ulp W1`` at 784-4096-1-10 undecided (2.33 s). ``ulp W3`` there, undecided in this run, is refuted
-in 1.0 s since the one-point products go through the limbs too (``RationalMatrix.matvec``; measured after it):
+points. Since the certified signs (session 51) the bottleneck type of 784-4096-1-10 is found within the budget
+(1.8 s), and three calls that used to stop there as ``undecided`` now answer but overrun it: ``fibre`` (4.5 s: the
+construction of the $G$-orbit fibre and the shallow fibre of $h$, 3.7 s, is not predicted), ``hidden_symmetries``
+(3.6 s: the shallow hidden symmetries of $h$, 1.6 s) and ``local_dimension_bounds`` (4.4 s). At 784-256-256-10
+``functional_dimension``, ``undecided`` at the budget in session 46, is decided in 1.5 s since the kink peeling on
+integers (session 51); ``ulp W3`` at 784-4096-1-10 is refuted within the budget:
 
              network                        call            answer    ours s   floor s    over      MB
-         784-4096-10           equivalent g-copy        equivalent      1.14      0.48    0.57     356
-         784-4096-10           equivalent ulp W1    not equivalent      0.54      0.47    0.27     416
-         784-4096-10           equivalent ulp W2    not equivalent      0.84      0.48    0.42     368
-         784-4096-10                identifiable           unknown      2.01      0.02    1.00     481
-         784-4096-10        functional_dimension       dim 3252234      0.52      0.53    0.26     280
-         784-4096-10                     regions         undecided      2.14      0.02    1.07     416
-         784-4096-10                       fibre         undecided      0.56      0.03    0.28     279
-         784-4096-10           hidden_symmetries         undecided      0.55      0.58    0.27     280
-         784-4096-10     count_conservation_laws  laws 3256330 (bo      2.33      0.51    1.16     718
-          784-256-10           equivalent g-copy        equivalent      0.06      0.03    0.03      97
-          784-256-10           equivalent ulp W1    not equivalent      0.04      0.03    0.02     100
-          784-256-10           equivalent ulp W2    not equivalent      0.04      0.03    0.02     100
-          784-256-10                identifiable      identifiable      0.13      0.00    0.06      95
-          784-256-10        functional_dimension        dim 203274      0.03      0.03    0.01      94
-          784-256-10                     regions         undecided      2.04      0.00    1.02     188
-          784-256-10                       fibre           dim 256      0.16      0.00    0.08     101
-          784-256-10           hidden_symmetries           0 found      0.10      0.04    0.05      99
-          784-256-10     count_conservation_laws  laws 203530 (bou      2.06      0.00    1.03     229
-      784-256-256-10           equivalent g-copy        equivalent      0.41      0.00    0.20     141
-      784-256-256-10           equivalent ulp W1    not equivalent      0.94      0.00    0.47     170
-      784-256-256-10           equivalent ulp W2    not equivalent      0.82      0.00    0.41     164
-      784-256-256-10           equivalent ulp W3    not equivalent      0.74      0.00    0.37     164
-      784-256-256-10                identifiable           unknown      2.04      0.00    1.02     158
-      784-256-256-10        functional_dimension         undecided      2.02      0.00    1.01     157
-      784-256-256-10                     regions         undecided      2.04      0.00    1.02     191
-      784-256-256-10                       fibre  ArchitectureErro      0.06      0.04    0.03     103
-      784-256-256-10           hidden_symmetries           0 found      0.19      0.00    0.10      98
-      784-256-256-10     count_conservation_laws  laws 269322 (bou      2.04      0.00    1.02     234
-       784-4096-1-10           equivalent g-copy        equivalent      0.49      0.48    0.24     328
-       784-4096-1-10           equivalent ulp W1    not equivalent      2.37      0.02    1.18     455
-       784-4096-1-10           equivalent ulp W2    not equivalent      2.25      0.02    1.12     438
-       784-4096-1-10           equivalent ulp W3         undecided      2.08      0.02    1.04     502
-       784-4096-1-10                identifiable           unknown      2.07      0.02    1.04     396
-       784-4096-1-10        functional_dimension         undecided      2.11      0.02    1.06     480
-       784-4096-1-10                     regions         undecided      2.14      0.02    1.07     416
-       784-4096-1-10                       fibre         undecided      2.06      0.02    1.03     451
-       784-4096-1-10           hidden_symmetries         undecided      2.07      0.02    1.03     451
-       784-4096-1-10     count_conservation_laws  laws 3219477 (bo      2.27      0.52    1.14     715
-       784-4096-1-10          combinatorial_type         undecided      2.06      0.02    1.03     451
-       784-4096-1-10      local_dimension_bounds         undecided      2.03      0.02    1.01     451
-       784-4096-1-10      shallow_representation              none      2.43      0.02    1.21     458
+         784-4096-10           equivalent g-copy        equivalent      1.11      0.09    0.56     363
+         784-4096-10           equivalent ulp W1    not equivalent      0.69      0.10    0.34     363
+         784-4096-10           equivalent ulp W2    not equivalent      0.72      0.08    0.36     397
+         784-4096-10                identifiable           unknown      2.02      0.01    1.01     453
+         784-4096-10        functional_dimension       dim 3252234      0.59      0.10    0.30     283
+         784-4096-10                     regions         undecided      2.16      0.09    1.08     405
+         784-4096-10                       fibre         undecided      0.18      0.01    0.09     281
+         784-4096-10           hidden_symmetries         undecided      0.61      0.10    0.30     281
+         784-4096-10     count_conservation_laws  laws 3256330 (bo      2.67      0.10    1.33     719
+          784-256-10           equivalent g-copy        equivalent      0.07      0.01    0.03      98
+          784-256-10           equivalent ulp W1    not equivalent      0.05      0.01    0.02      98
+          784-256-10           equivalent ulp W2    not equivalent      0.05      0.01    0.03      98
+          784-256-10                identifiable      identifiable      0.08      0.00    0.04     102
+          784-256-10        functional_dimension        dim 203274      0.04      0.01    0.02      94
+          784-256-10                     regions         undecided      2.05      0.01    1.03     188
+          784-256-10                       fibre           dim 256      0.13      0.00    0.07     103
+          784-256-10           hidden_symmetries           0 found      0.11      0.01    0.05     102
+          784-256-10     count_conservation_laws  laws 203530 (bou      2.05      0.01    1.03     230
+      784-256-256-10           equivalent g-copy        equivalent      0.44      0.00    0.22     147
+      784-256-256-10           equivalent ulp W1    not equivalent      1.07      0.00    0.53     174
+      784-256-256-10           equivalent ulp W2    not equivalent      0.86      0.00    0.43     168
+      784-256-256-10           equivalent ulp W3    not equivalent      0.82      0.00    0.41     168
+      784-256-256-10                identifiable           unknown      1.64      0.00    0.82     202
+      784-256-256-10        functional_dimension        dim 268810      1.54      0.00    0.77     192
+      784-256-256-10                     regions         undecided      2.05      0.01    1.02     191
+      784-256-256-10                       fibre  ArchitectureErro      0.08      0.02    0.04     106
+      784-256-256-10           hidden_symmetries           0 found      0.14      0.00    0.07     104
+      784-256-256-10     count_conservation_laws  laws 269322 (bou      2.03      0.01    1.02     234
+       784-4096-1-10           equivalent g-copy        equivalent      0.44      0.09    0.22     331
+       784-4096-1-10           equivalent ulp W1    not equivalent      1.78      0.08    0.89     556
+       784-4096-1-10           equivalent ulp W2    not equivalent      1.68      0.01    0.84     465
+       784-4096-1-10           equivalent ulp W3    not equivalent      1.29      0.01    0.64     456
+       784-4096-1-10                identifiable           unknown      2.51      0.01    1.26     354
+       784-4096-1-10        functional_dimension         undecided      2.01      0.01    1.00     502
+       784-4096-1-10                     regions         undecided      2.19      0.10    1.09     403
+       784-4096-1-10                       fibre          dim 4097      4.51      0.01    2.25     483
+       784-4096-1-10           hidden_symmetries           0 found      3.55      0.01    1.77     404
+       784-4096-1-10     count_conservation_laws  laws 3219477 (bo      2.61      0.10    1.31     715
+       784-4096-1-10          combinatorial_type    BottleneckType      1.83      0.01    0.92     308
+       784-4096-1-10      local_dimension_bounds      [4097, 8213]      4.38      0.01    2.19     781
+       784-4096-1-10      shallow_representation              none      1.97      0.09    0.98     581
 """
 
 from __future__ import annotations
