@@ -23,6 +23,7 @@ from semialg.core.exact import rank, to_fmpq
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, ShapeError, UndecidedError, check_budget
 from semialg.engine.hyperplane_keys import rank_at_least_two
+from semialg.engine.neurons import predicted_late
 from semialg.families.bottleneck.constant_fibre import ConstantFibre, computes_constant
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.genericity import _require_generic
@@ -38,7 +39,7 @@ from semialg.families.bottleneck.ridge_types import RidgeTypes
 from semialg.families.bottleneck.separated_fibre import (SeparatedFibre, mixed_representative, separated_applies,
                                                          separated_representative)
 from semialg.families.bottleneck.subspace_fibre import SubspaceFibre, live_rank
-from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
+from semialg.families.bottleneck.types import INNER_SECONDS_PER_WEIGHT, BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
 
@@ -267,7 +268,8 @@ def fibre(net: Network, budget: float | None = 60.0, progress: bool | None = Non
     of $h$ times $\mathbb{R}_{>0}$), the others named as not listed and the dimension bounded below, with the
     reason no member is generic. :class:`ArchitectureError` for the remaining types.
     ``budget`` (seconds, ``None``: unlimited) bounds the slow constructions, deciding the label classes of a
-    hidden-neuron fibre and the search for a generic representative (both within one budget): when it is spent,
+    hidden-neuron fibre and the search for a generic representative (both within one budget), and the $G$-orbit
+    fibre of case (a) is not started when predicted to end past it: when it is spent,
     :class:`UndecidedError` says how many classes were decided, or what the search did; ``progress``
     shows a tqdm bar (``None``: on a terminal, after 2 s).
     Cost: $O(1)$ to build; each component $O(n_2n_3)$ polynomials; hidden-neuron fibres one exact LP or a few per
@@ -293,6 +295,11 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
             parts = LineFibre(net)
             dim = parts.dimension
         elif all_visible(net, t):
+            late = 2 * INNER_SECONDS_PER_WEIGHT * net.widths[0] * net.widths[1]
+            if budget is not None and predicted_late(time.monotonic() + budget, late):
+                raise UndecidedError(f"fibre: the type was found, but the rest of the budget ({budget:.3g} s) would be "
+                                     f"spent building the G-orbit fibre (about {late:.1f} s for {net.widths[1]} "
+                                     "neurons)")
             parts = OuterFibre(net)
             dim = parts.dimension
         elif t.regime == "PN" and 2 <= live_rank(net) < min(net.widths[:2]):   # f(x) = F(Vx): reduced fibres

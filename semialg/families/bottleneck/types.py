@@ -26,6 +26,7 @@ from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
 from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
+from semialg.engine.neurons import predicted_late
 from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
@@ -379,6 +380,10 @@ def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> tuple |
 
 _GRID = fmpq(64)     # the denominator of the points rounded from floats
 
+#: Seconds per first-layer weight of the shallow work on $h$ after the type, which no deadline cuts (its 0-factor
+#: peeling and lines; the $G$-orbit fibre's construction about twice that): 1.6 s at 784-4096 (session 51).
+INNER_SECONDS_PER_WEIGHT = 5e-7
+
 
 def _roundable(x: np.ndarray) -> bool:
     """Whether :func:`_rounded` takes ``x``: finite, and small enough for numerators over 64 in ``int64``."""
@@ -488,12 +493,14 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), and in regime T
     the $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
     Cost: that of :func:`combinatorial_type` (``budget``, ``progress`` go to it; in regime T also
-    :func:`~.arrangement.extreme_values`).
+    :func:`~.arrangement.extreme_values`), then in case (a) the shallow hidden symmetries of $h$ — not started
+    when predicted to end past ``budget`` (:data:`INNER_SECONDS_PER_WEIGHT`): :class:`UndecidedError`.
 
     >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
     ...                                                        [[-1], [1, -2], [0]]))]
     ['A-block trade', 'kink flips', 'H onto / off a kink']
     """
+    deadline = None if budget is None else time.monotonic() + budget
     t = combinatorial_type(net, budget, progress)
     out = []
     idx = lambda cls: tuple(j for j, c in enumerate(t.classes) if c == cls)  # noqa: E731
@@ -548,6 +555,10 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                      "f is constant (c = 0 or P empty): every mechanism is hidden"),)
     Um, Up, Upm = idx("U-"), idx("U+"), idx("U+-")
     view = OuterView.of(net)
+    late = INNER_SECONDS_PER_WEIGHT * net.widths[0] * net.widths[1]
+    if predicted_late(deadline, late):
+        raise UndecidedError(f"hidden_symmetries: the type was found, but the budget of {budget:.3g} s would be spent "
+                             f"by the hidden symmetries of h (about {late:.1f} s for {net.widths[1]} neurons)")
     flips = [m for m in shallow_hidden_symmetries(view.inner) if m.name == "zero_factor"]
     if flips:
         live = [i for i, (w, vi) in enumerate(zip(view.w, view.v, strict=True)) if any(w) and vi != 0]
