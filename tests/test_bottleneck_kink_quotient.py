@@ -23,7 +23,7 @@ from semialg.core.modular import BLAS_PRIME, residues
 from semialg.engine.jacobian import jacobian_mod, layers_mod, parameter_jacobian
 from semialg.families.bottleneck.kink_equations import _uncancelled_lines, seen_kink_equations
 from semialg.families.bottleneck.arrangement import _BUILT
-from semialg.families.bottleneck.kink_quotient import _reduced_moves, quotient_bounds
+from semialg.families.bottleneck.kink_quotient import _pinned_rescalings, _reduced_moves, quotient_bounds
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.types import _one_signed, combinatorial_type
 from semialg.families.bottleneck.views import OuterView
@@ -179,13 +179,18 @@ def test_reduced_moves_are_the_moves_in_the_basis_of_the_kernel(seed):
     pinned = {k for _, members in _uncancelled_lines(net, t, ("V",)) for k in members}
     n0, n1, D = net.widths[0], net.widths[1], net.architecture.num_parameters
     view = OuterView.of(net)
-    directions = [(i, tuple(view.w[i]) + (view.b[i],)) if i in pinned else
-                  (i, tuple(fmpq(int(r == q)) for r in range(n0 + 1)))
-                  for i in range(n1) for q in (range(1) if i in pinned else range(n0 + 1))]
+    order = [(i, None if i in pinned else q) for i in range(n1) for q in (range(1) if i in pinned else range(n0 + 1))]
+    directions = [(i, tuple(view.w[i]) + (view.b[i],)) if q is None else
+                  (i, tuple(fmpq(int(r == q)) for r in range(n0 + 1))) for i, q in order]
     moves = tangent.move_entries(net)
-    reduced = _reduced_moves(moves, directions, pinned, n0, n1, D)
+    reduced = _reduced_moves(moves, view, order, n0, n1, D)
     if reduced is None:
         return
+    unscaled = frozenset((0, i) for i in pinned)        # the pinned rescalings written directly are the same
+    assert tangent.move_entries(net, unscaled) == [m for m in moves if m[0][0] >= n1 * n0 or
+                                                   (0, m[0][0] // n0) not in unscaled or len(m) != n0 + 2]
+    assert _pinned_rescalings(view, order) == [r for m, r in zip(moves, reduced) if len(m) == n0 + 2
+                                               and m[0][0] < n1 * n0 and (0, m[0][0] // n0) in unscaled]
     end = n1 * (n0 + 1)
     for entries, small in zip(moves, reduced, strict=True):
         dense, rebuilt = [fmpq(0)] * D, [fmpq(0)] * D

@@ -233,15 +233,18 @@ def move_directions(net: Network) -> list[list[fmpq]]:
     return [sparse_vector(D, *entries) for entries in move_entries(net)]
 
 
-def move_entries(net: Network) -> list[list[tuple[int, fmpq]]]:
+def move_entries(net: Network, unscaled: frozenset = frozenset()) -> list[list[tuple[int, fmpq]]]:
     r""":func:`move_directions` as sparse ``(index, value)`` lists (entries at one index add up), for networks whose
-    dense directions would not fit in memory. Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden neurons
+    dense directions would not fit in memory, without the rescaling fields of the neurons ``(l, i)`` (hidden layer
+    $l + 1$, 0-based) in ``unscaled`` (a caller that writes those itself, as the quotient by the seen kinks does,
+    needs no rationals of their rows). Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden neurons
     (twin trades and affine lines included).
 
     >>> move_entries(Network.from_arrays([[[2]], [[3]]], [[1], [0]]))       # w, b times 1, the output weight -1
     [[(0, 2), (1, 1), (2, -3)]]
     """
-    return _directions(net, rescaling=True) + _directions(net, rescaling=False) + _zero_neuron_moves(net)
+    return _directions(net, rescaling=True, unscaled=unscaled) + _directions(net, rescaling=False) \
+        + _zero_neuron_moves(net)
 
 
 def linear_moves(net: Network) -> list[list[fmpq]]:
@@ -302,8 +305,8 @@ def _zero_neuron_moves(net: Network) -> list[list[tuple[int, fmpq]]]:
     moved together, $(w_j, b_j) = (w_i, b_i)/\mu$ (module docstring): $n_0 + 1$ directions instead of the two
     lowered biases. Sparse entries, as :func:`move_entries`."""
     W_at, b_at = parameter_offsets(net.architecture)
-    used_zero = [[i for i, (w, b) in enumerate(zip(net.weights[l], net.biases[l], strict=True))
-                  if not b and not any(w) and any(row[i] for row in net.weights[l + 1])] for l in range(net.depth - 1)]
+    used_zero = [[i for i, (live, b) in enumerate(zip(net.weights[l].nonzero_rows(), net.biases[l], strict=True))
+                  if not b and not live and any(row[i] for row in net.weights[l + 1])] for l in range(net.depth - 1)]
     out, n0 = [], net.widths[0]
     if n0 >= 2 and net.widths[2] == 1:
         u = net.weights[1][0]
@@ -323,24 +326,27 @@ def _embedded(row, kept: list[int], D: int) -> list[fmpq]:
     return out
 
 
-def _directions(net: Network, rescaling: bool) -> list[list[tuple[int, fmpq]]]:
-    """The rescaling fields (``rescaling``) or the linear moves as sparse entries (:func:`move_entries`)."""
+def _directions(net: Network, rescaling: bool, unscaled: frozenset = frozenset()) -> list[list[tuple[int, fmpq]]]:
+    """The rescaling fields (``rescaling``; not those of the neurons in ``unscaled``) or the linear moves as sparse
+    entries (:func:`move_entries`)."""
     widths = net.widths
     W_at, b_at = parameter_offsets(net.architecture)
     W, B, out = net.weights, net.biases, []
     unused = [[not any(W[l + 1][r][i] for r in range(widths[l + 2])) for i in range(widths[l + 1])]
               for l in range(net.depth - 1)]
     for l in range(net.depth - 1):               # hidden layer l + 1: W[l] into it, W[l + 1] out of it
-        n_in, n_out = widths[l], widths[l + 2]
+        n_in, n_out, live = widths[l], widths[l + 2], W[l].nonzero_rows()
         for i in range(widths[l + 1]):
-            w, b, u = W[l][i], B[l][i], [W[l + 1][r][i] for r in range(n_out)]
+            b, u = B[l][i], [W[l + 1][r][i] for r in range(n_out)]
             if rescaling:
-                out.append([(W_at[l] + i * n_in + j, w[j]) for j in range(n_in)] + [(b_at[l] + i, b)]
-                           + [(W_at[l + 1] + r * widths[l + 1] + i, -u[r]) for r in range(n_out)])
+                if (l, i) not in unscaled:
+                    w = W[l].row(i)
+                    out.append([(W_at[l] + i * n_in + j, w[j]) for j in range(n_in)] + [(b_at[l] + i, b)]
+                               + [(W_at[l + 1] + r * widths[l + 1] + i, -u[r]) for r in range(n_out)])
             elif unused[l][i]:
                 out += [[(W_at[l] + i * n_in + j, _ONE)] for j in range(n_in) if l == 0 or not unused[l - 1][j]]
                 out.append([(b_at[l] + i, _ONE)])
-            elif not any(w):
+            elif not live[i]:
                 value, slope = max(b, _ZERO), (_ONE if b > 0 else _ZERO)
                 out += [[(W_at[l + 1] + r * widths[l + 1] + i, _ONE), (b_at[l + 1] + r, -value)]
                         for r in range(n_out)]

@@ -52,26 +52,26 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
     activation pattern ($O(n_1n_0)$) and the modular rows $JK$ (:func:`~semialg.engine.jacobian.jacobian_mod` along
     $K$, $O(n_3C + n_1n_0)$); at most nine modular ranks of about $C \times C$."""
     view = OuterView.of(net)
-    if not any(view.c) or any(not any(w) and b == 0 for w, b in zip(view.w, view.b, strict=True)):
+    if not any(view.c) or any(not live and b == 0 for live, b in zip(view.w.nonzero_rows(), view.b, strict=True)):
         return None
     pinned = [k for members in uncancelled_neurons(net, t, ("V",)) for k in members]
     if not pinned:
         return None
     n0, n1, D = net.widths[0], net.widths[1], net.architecture.num_parameters
-    # K's columns on the first layer: theta_k for a pinned neuron, the n0 + 1 unit vectors for the others
+    # K's columns on the first layer: theta_k for a pinned neuron (q None), the n0 + 1 unit vectors for the others
     pinned_at = set(pinned)
     order = [(i, None if i in pinned_at else q)
              for i in range(n1) for q in (range(1) if i in pinned_at else range(n0 + 1))]
-    directions = [(i, tuple(view.w[i]) + (view.b[i],)) if q is None else (i, _unit(n0 + 1, q)) for i, q in order]
-    T = _direction_residues(view, order, directions)
+    T = _direction_residues(view, order)
     trade = []
     if getattr(_one_signed(view), "regime", None) == "T":     # h >= e' > 0: sigma(h') = h' near net
         _, b_at = parameter_offsets(net.architecture)
         trade = [[(b_at[1], _ONE)] + [(b_at[2] + r, -c) for r, c in enumerate(view.c)]]
-    moves = _reduced_moves(move_entries(net) + trade, directions, pinned_at, n0, n1, D)
+    moves = _reduced_moves(move_entries(net, frozenset((0, i) for i in pinned_at)) + trade, view, order, n0, n1, D)
     if moves is None or T is None:
         return None
-    C = len(directions) + D - n1 * (n0 + 1)
+    moves += _pinned_rescalings(view, order)
+    C = len(order) + D - n1 * (n0 + 1)
     lower = sparse_modular_rank(moves)      # a lower bound on the rank: what the lower bound on dim needs
     if lower is None:
         lower = rank([[row.get(j, _ZERO) for j in range(C)] for row in moves]) if moves else 0
@@ -79,19 +79,24 @@ def quotient_bounds(net: Network, t: BottleneckType, deadline: float | None = No
     # columns, soon spanned, so an input adds about one to the rank, not n3, and one random combination of its rows
     # carries it; about 1 kept input in 18 has h <= 0 and adds almost nothing: the first rank is taken at bound / 0.9
     # inputs, where it mostly reaches the bound (784-4096-1-10: at 2,058 inputs it could not, and three ranks were taken)
-    first = (np.array([i for i, _ in directions]), T)
+    first = (np.array([i for i, _ in order]), T)
     batch = sampled_batch(net, C - lower, deadline=deadline, first=first, per_input=1, keep=_positive(net), gain=0.9)
     return (lower, lower) if batch.reached else (lower, C - blocks_rank_mod(batch.blocks, deadline, batch.rank))
 
 
-def _direction_residues(view: OuterView, order: list, directions: list) -> np.ndarray | None:
-    r"""The residues of the rows of ``directions``, given in ``order`` as $(i, q)$: a pinned neuron's row
+def _direction(view: OuterView, i: int, q: int | None) -> tuple:
+    """The direction $(i, q)$ of :func:`quotient_bounds`' ``order``: $(w_i, b_i)$ if $q$ is ``None``, else $e_q$."""
+    return view.w.row(i) + (view.b[i],) if q is None else _unit(view.w.shape[1] + 1, q)
+
+
+def _direction_residues(view: OuterView, order: list) -> np.ndarray | None:
+    r"""The residues of the directions (:func:`_direction`) in ``order``, as $(i, q)$: a pinned neuron's row
     $(w_i, b_i)$ ($q$ ``None``) is read off the residues of the whole layer (integer form: 0.05 s at 784-4096,
     against 1.5 s from 3.2 million rationals), the others are unit vectors $e_q$; ``None`` when $p$ divides a
     denominator of those rows."""
     Wr, br = residues(view.w), residues([view.b])
     if Wr is None or br is None:
-        return residues([d for _, d in directions])
+        return residues([_direction(view, i, q) for i, q in order])
     T = np.zeros((len(order), Wr.shape[1] + 1), dtype=np.int64)
     pinned = [(j, i) for j, (i, q) in enumerate(order) if q is None]
     units = [(j, q) for j, (_, q) in enumerate(order) if q is not None]
@@ -114,31 +119,32 @@ def _positive(net: Network):
     return lambda X: (net.float_preactivations(X, 2)[1][:, 0] > 0) | (np.arange(len(X)) % 32 == 0)
 
 
-def _reduced_moves(moves: list, directions: list, pinned: set, n0: int, n1: int,
+def _pinned_rescalings(view: OuterView, order: list) -> list[dict[int, fmpq]]:
+    r"""The rescaling field of each pinned neuron $k$ reduced as :func:`_reduced_moves` would: 1 on its column
+    ($\alpha = 1$ along $\theta_k$), $-v_k$ on its output weight's. Written here, not read back from its
+    $n_0 + 2$ entries (784-4096-1-10: 3.2 million rationals of the first layer, 2.7 s)."""
+    return [{j: _ONE} | ({len(order) + i: -view.v[i]} if view.v[i] else {}) for j, (i, q) in enumerate(order)
+            if q is None]
+
+
+def _reduced_moves(moves: list, view: OuterView, order: list, n0: int, n1: int,
                    D: int) -> list[dict[int, fmpq]] | None:
     r"""The ``moves`` $m$ (sparse entries) as $\tilde m$ with $K\tilde m = m$, in the columns of
-    :func:`~semialg.engine.jacobian.jacobian_mod` with ``first`` = ``directions``: on a pinned row the factor
-    $\alpha$ with $m_k = \alpha\theta_k$, on the others their coordinates, then the later layers' parameters; each
-    a ``{column: value}`` dict (a move touches a few neurons: dense rows of 784-4096-1-10 took 33 million
-    rationals); ``None`` if a move is not of that form (no move of :func:`~semialg.engine.tangent.move_entries`
-    leaves $\ker E$, and then the quotient is not used)."""
-    column, theta = {}, {}
-    for j, (i, d) in enumerate(directions):
-        if i in pinned:
-            theta[i] = (j, d)
+    :func:`~semialg.engine.jacobian.jacobian_mod` with ``first`` the directions of ``order``
+    (:func:`_direction`): on a pinned row the factor $\alpha$ with $m_k = \alpha\theta_k$, on the others their
+    coordinates, then the later layers' parameters; each a ``{column: value}`` dict (a move touches a few neurons:
+    dense rows of 784-4096-1-10 took 33 million rationals); ``None`` if a move is not of that form (no move of
+    :func:`~semialg.engine.tangent.move_entries` leaves $\ker E$, and then the quotient is not used)."""
+    column, pinned = {}, {}
+    for j, (i, q) in enumerate(order):
+        if q is None:
+            pinned[i] = j
         else:
-            column[(i, next(q for q, x in enumerate(d) if x != 0))] = j
-    end, m = n1 * (n0 + 1), len(directions)
+            column[(i, q)] = j
+    end, m = n1 * (n0 + 1), len(order)
     out = []
     for entries in moves:
         vector, along = {}, {}
-        i = entries[0][0] // n0 if entries and entries[0][0] < n1 * n0 else None
-        head = entries[:n0 + 1]
-        if i in theta and [e for e, _ in head] == [*range(i * n0, (i + 1) * n0), n1 * n0 + i] \
-                and tuple(x for _, x in head) == theta[i][1] and all(e >= end for e, _ in entries[n0 + 1:]):
-            # the rescaling field of a pinned neuron starts with theta_k itself: alpha = 1, read as one comparison
-            # of tuples (784-4096-1-10: 3.2 million entries, 8 s one by one)
-            vector[theta[i][0]], entries = _ONE, entries[n0 + 1:]
         for index, x in entries:
             if index >= end:
                 vector[m + index - end] = vector.get(m + index - end, _ZERO) + x
@@ -149,11 +155,11 @@ def _reduced_moves(moves: list, directions: list, pinned: set, n0: int, n1: int,
             else:
                 along.setdefault(i, [_ZERO] * (n0 + 1))[q] += x
         for i, delta in along.items():
-            j, d = theta[i]
+            d = _direction(view, i, None)
             p = next(q for q, x in enumerate(d) if x != 0)
             alpha = delta[p] / d[p]
             if any(u != alpha * x for u, x in zip(delta, d, strict=True)):
                 return None
-            vector[j] = alpha
+            vector[pinned[i]] = alpha
         out.append({j: x for j, x in vector.items() if x != 0})
     return out
