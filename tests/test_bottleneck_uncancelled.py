@@ -90,5 +90,5 @@ def test_the_directions_residues_are_those_of_their_rows(seed):
     order = [(i, None if i in pinned else q) for i in range(net.widths[1])
              for q in (range(1) if i in pinned else range(n0 + 1))]
     directions = [(i, tuple(view.w[i]) + (view.b[i],)) if q is None else (i, _unit(n0 + 1, q)) for i, q in order]
-    got, expected = _direction_residues(view, order, directions), residues([d for _, d in directions])
+    got, expected = _direction_residues(view, order), residues([d for _, d in directions])
     assert (got is None and expected is None) or got.tolist() == expected.tolist()
