@@ -4,21 +4,38 @@ lower bounds of :mod:`semialg.families.bottleneck.local`.
 For $f = c\,\sigma(h) + d$, $h(x) = \sum_j v_j\sigma(\ell_j(x)) + e$, $\ell_j(x) = w_j\cdot x + b_j$,
 $P = \{h > 0\}$, $c \ne 0$, let $A$ be the cone of affine maps non-positive on $\bar P$ and
 
-* $J$ the *shades*: neurons adding nothing to $h$ ($v_j = 0$, or $w_j = 0 \ge b_j$) with $v_j \le 0$ and
-  $\ell_j \in A$. By (iii) of :mod:`~semialg.families.bottleneck.local` each moves to any row
-  $\ell'_j \in \ell_j + A$ with $v'_j < 0$ near $v_j$: it stays off on $P$ and only lowers $h$ elsewhere;
+* $J$ the *shades*: neurons with $v_j \le 0$ and $\ell_j \in A$ that $h$ does not need off $P$: with
+  $r_0 = h - \sum_J v_j\sigma(\ell_j)$, $r_0 \le 0$ off $P$. Neurons adding nothing to $h$ ($v_j = 0$, or
+  $w_j = 0 \ge b_j$) always qualify (then $r_0 = h$); so may *dispensable* ones, $v_j < 0 \ne w_j$, whose
+  removal leaves $h \le 0$ off $P$. Each moves to any row $\ell'_j \in A$ with $v'_j \le 0$ (for those adding
+  nothing, (iii) of :mod:`~semialg.families.bottleneck.local`): it stays off on $P$, and off $P$
+  $h' \le r_0 \le 0$;
 * $I$ the *shadowed*: neurons with $w_i = 0 \ge b_i$ and $v_i > 0$ (constant zero, or zero).
 
-**Statement.** Let $\theta_1$ be a member near $\theta$ whose inner network differs from $\theta$'s by such moves of
-the shades, moves lowering $h$ and a positive factor $\mu$ of $h$ (and $\ell_{1,i} = \ell_i$ for $i \in I$). Then
-every $\theta_2$ equal to $\theta_1$ but for rows $\ell_{2,i} = \sum_J t_{ij}\ell_{1,j} + \beta_i$ ($i \in I$) with
-$t_{ij} \ge 0$, $\sum_I v_{1,i}t_{ij} \le |v_{1,j}|$ and $\beta_i < 0$ is a member.
+**Statement.** Let $\theta_1$ be near $\theta$, its inner network differing from $\theta$'s by such moves of the
+shades, moves of the other neurons keeping $h$, or lowering it and keeping it on $P$, with the shades' parameters
+kept, and a positive factor $\mu$ of $h$ (the output weights $c/\mu$; $\ell_{1,i} = \ell_i$ for $i \in I$). Then
+$\theta_1$ is a member, and so is every $\theta_2$ equal to $\theta_1$ but for rows
+$\ell_{2,i} = \sum_J t_{ij}\ell_{1,j} + \beta_i$ ($i \in I$) with $t_{ij} \ge 0$,
+$\sum_I v_{1,i}t_{ij} \le |v_{1,j}|$ and $\beta_i < 0$.
 *Proof.* $\sigma$ is subadditive and positively homogeneous, so
 $\sigma(\ell_{2,i}) \le \sum_J t_{ij}\sigma(\ell_{1,j})$, and $\ell_{2,i} < 0$ where every $\ell_{1,j} \le 0$. Put
-$r = h_1 - \sum_J v_{1,j}\sigma(\ell_{1,j})$: the shades added nothing at $\theta$, so $r \le \mu h \le 0$ off $P$.
-Where every $\ell_{1,j} \le 0$, $h_2 = h_1$. Elsewhere $x \notin \bar P$ ($\ell_{1,j} \le 0$ on $\bar P$) and
-$h_2 \le r + \sum_J (v_{1,j} + \sum_I v_{1,i}t_{ij})\sigma(\ell_{1,j}) \le r \le 0$, as $h_1 \le 0$ there. So
-$\sigma(h_2) = \sigma(h_1)$. $\square$ (Also with the shades left at $\theta$ when some $v_j < 0$.)
+$r = h_1 - \sum_J v_{1,j}\sigma(\ell_{1,j})$: it does not depend on the shades' parameters, so $r \le \mu r_0 \le 0$
+off $P$, and $r = \mu r_0 = \mu h$ on $\bar P$. Where every $\ell_{1,j} \le 0$ — on $\bar P$ among others —
+$h_2 = h_1 = r$.
+Elsewhere $x \notin \bar P$ and
+$h_2 \le r + \sum_J (v_{1,j} + \sum_I v_{1,i}t_{ij})\sigma(\ell_{1,j}) \le r \le 0$. So
+$\sigma(h_2) = \sigma(\mu h)$, and the same holds for $\theta_1$ ($t = 0$, no shadowed neuron). $\square$
+(Also with the shades left at $\theta$ when some $v_j < 0$.) The condition $r_0 \le 0$ off $P$ is decided cell by
+cell: a neuron of $J$ is off on every cell meeting $P$ (its row is non-positive on an open part of the cell), where
+$r_0 = h$; on the others $r_0$ is affine, non-positive at the vertices and non-increasing along the rays.
+Removing neurons with $v < 0$ raises $h$, so the sets $J$ that qualify are closed under subsets: the dispensable
+neurons are added one at a time while the condition holds.
+
+Under $h = -2\sigma(x) - 2\sigma(2x + 1) + 2 - \sigma(0)$ in 1-3-1-2 ($P = \{x < 0\}$) the neuron $\sigma(x)$ is
+dispensable ($h$ without it is $-4x$ for $x > 0$): it moves to any $-v'\sigma(\alpha x + \beta)$, $\alpha \ge 0 \ge
+\beta$, beside the zero neuron's $(\alpha', \beta', v')$ — local dimension 8 with the output scale and the rescaling of
+$\sigma(2x + 1)$, where the moves that compose with all others give 6.
 
 **Dimension.** Let $F$ be the family of such $\theta_1$ (a cone with apex $\theta$; no move of it touches the rows
 $w_i$) and $k$ the rank of $(w_{1,j})_J$ at one of its points. The rows $w_{2,i} = \sum_J t_{ij}w_{1,j}$ add
@@ -39,6 +56,9 @@ the upper bound), where the other moves give 8.
 ...                           [[0, -3, 1], [0], [0, 1]])
 >>> first_order(net), local_dimension_bounds(net)
 ((6, 14), (9, 9))
+>>> net = Network.from_arrays([[[1], [2], [0]], [[-2, -2, -1]], [[1], [2]]], [[0, 1, 0], [2], [0, 0]])
+>>> shades_and_shadowed(net)[0], local_dimension_bounds(net)        # sigma(x) dispensable beside the zero neuron
+([0, 2], (8, 8))
 """
 
 from __future__ import annotations
@@ -54,7 +74,7 @@ from semialg.geometry.cone import dual_cone_spanning_rows
 
 __all__ = ["shades_and_shadowed", "shadow_directions", "shadow_lower_bound"]
 
-_ONE = fmpq(1)
+_ZERO, _ONE = fmpq(0), fmpq(1)
 
 
 def shades_and_shadowed(net: Network) -> tuple[list[int], list[int], list[tuple]]:
@@ -78,9 +98,26 @@ def shades_and_shadowed(net: Network) -> tuple[list[int], list[int], list[tuple]
         return [], [], []
     rows = [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True)]
     shadowed = [i for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b <= 0 < v]
-    shades = [j for j, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True))
-              if v <= 0 and (v == 0 or not any(w) and b <= 0) and all(dot(rows[j], g) <= 0 for g in pbar)]
-    return shades, shadowed, dual_cone_spanning_rows(pbar)
+    in_a = [j for j, v in enumerate(view.v) if v <= 0 and all(dot(rows[j], g) <= 0 for g in pbar)]
+    shades = [j for j in in_a if view.v[j] == 0 or not any(view.w[j]) and view.b[j] <= 0]
+    off = [gens for gens in cones if not any(val > 0 for _, _, val in gens)]      # the cells missing P
+    for j in in_a:          # dispensable: a larger J only raises r_0, so one at a time while r_0 <= 0 off P
+        if j not in shades and _unneeded(off, rows, view.v, shades + [j]):
+            shades.append(j)
+    return sorted(shades), shadowed, dual_cone_spanning_rows(pbar)
+
+
+def _dispensable(view: OuterView, shades: list[int]) -> list[int]:
+    """The shades that add something to $h$: $v_j < 0$, $w_j \ne 0$."""
+    return [j for j in shades if view.v[j] < 0 and any(view.w[j])]
+
+
+def _unneeded(off: list[list], rows: list[tuple], v, J: list[int]) -> bool:
+    r"""Whether $r_0 = h - \sum_J v_j\sigma(\ell_j) \le 0$ on the cells ``off`` (the cells missing $P$, as
+    generators): at each vertex, and its slope along each ray ($\sigma$ of the homogenised $\ell_j$ is $\ell_j$'s
+    value or slope where $j$ is on, 0 where it is off)."""
+    return all(val - sum((v[j] * max(dot(rows[j], g), _ZERO) for j in J), _ZERO) <= 0
+               for gens in off for g, _, val in gens)
 
 
 def shadow_directions(net: Network) -> tuple[list[list[fmpq]], list[list[fmpq]], list[int], list[int]]:
@@ -98,9 +135,9 @@ def shadow_directions(net: Network) -> tuple[list[list[fmpq]], list[list[fmpq]],
     [[1]]
     """
     shades, shadowed, inside = shades_and_shadowed(net)
-    if not shades or not shadowed:
-        return [], [], [], []
     view, n0, D = OuterView.of(net), net.widths[0], net.architecture.num_parameters
+    if not shades or not shadowed and not _dispensable(view, shades):
+        return [], [], [], []
     (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
     tilted = [a[:n0] for a in inside if any(a[:n0])]
     sources, q = [], 0
@@ -132,10 +169,10 @@ def shadow_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list
     (8, 9)
     """
     moves, wakings, shades, shadowed = shadow_directions(net)
-    if not wakings:
+    if not moves:
         return 0
-    n0 = net.widths[0]
-    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    n0, dispensable = net.widths[0], _dispensable(OuterView.of(net), shades)
+    (W_at, v_at, c_at), (b_at, _, _) = parameter_offsets(net.architecture)
 
     def row(m, j) -> list:
         return list(m[W_at + j * n0: W_at + (j + 1) * n0]) + [m[b_at + j]]
@@ -143,7 +180,10 @@ def shadow_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list
     def touches(m, j) -> bool:
         return any(row(m, j)) or bool(m[v_at + j])
 
+    # r_0 must not change but by the factor mu (the rescaling of h, the one move touching c): a move trading a
+    # dispensable neuron's v with a twin's keeps h, not r_0
     first = [m for m in move_directions(net) if m not in withdrawn and not any(any(row(m, j)) for j in shades)
-             and not any(any(row(m, i)[:n0]) for i in shadowed)]
+             and not any(any(row(m, i)[:n0]) for i in shadowed)
+             and (any(m[c_at:]) or not any(m[v_at + j] for j in dispensable))]
     first += [m for m in lowering if not any(touches(m, j) for j in shades + shadowed)]
     return rank(first + moves + wakings)
