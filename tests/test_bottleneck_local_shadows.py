@@ -162,3 +162,102 @@ def test_hand_counted_fibre():
                               [[0, -3, 1], [0], [0, 1]])
     assert first_order_bounds(net) == (6, 14)
     assert local_dimension_bounds(net) == (9, 9)
+
+
+def _dispensable_planted(rng: random.Random, n0: int) -> tuple[Network, int]:
+    """``(net, j)``: h = g + v_j s(l_j) with g = e - K s(l_j + e/K) + (neurons with v < 0), so that P = {h > 0}
+    lies in {l_j < 0} and h without neuron j (that is g) stays <= 0 off P: neuron j (index 0) is dispensable by
+    construction; every neuron but the wall l_j + e/K is off at a point x0 where l_j + e/K < 0, so h(x0) = e > 0;
+    a second row of A (l_j - 1) and a zero or shadowed neuron may join."""
+    x0 = [rng.randint(-2, 2) for _ in range(n0)]          # in P: every neuron but the wall is off there
+    e, K = fmpq(rng.randint(1, 3)), fmpq(rng.randint(1, 4))
+    ell = [fmpq(rng.choice([-3, -2, -1, 1, 2, 3])) for _ in range(n0)]
+    ell.append(-e / K - rng.randint(1, 2) - sum(w * x for w, x in zip(ell, x0)))
+    W = [ell[:n0], ell[:n0]]
+    b = [ell[n0], ell[n0] + e / K]
+    v = [-fmpq(rng.randint(1, 3)), -K]
+    for _ in range(rng.randint(0, 2)):
+        W.append([fmpq(rng.randint(-3, 3)) for _ in range(n0)])
+        b.append(-sum(w * x for w, x in zip(W[-1], x0)) - rng.randint(1, 3))
+        v.append(-fmpq(rng.randint(1, 2)))
+    extra = rng.choice(["second", "zero", "shadowed", "none"])
+    if extra == "second":
+        W.append(ell[:n0])
+        b.append(ell[n0] - 1)
+        v.append(-fmpq(rng.randint(1, 2)))
+    elif extra != "none":
+        W.append([0] * n0)
+        b.append(fmpq(0 if extra == "zero" else -rng.randint(1, 2)))
+        v.append(fmpq(-1 if extra == "zero" else rng.randint(1, 2)))
+    return Network.from_arrays([W, [v], [[1], [-2]]], [b, [e], [0, 1]]), 0
+
+
+def _dispensable_cases(count: int, seed: int):
+    rng, out = random.Random(seed), []
+    while len(out) < count:
+        net, j = _dispensable_planted(rng, rng.choice([1, 2, 2, 3]))
+        try:
+            if j in shades_and_shadowed(net)[0]:
+                out.append(net)
+        except Exception:       # noqa: BLE001 - a parameter the arrangement refuses: draw another
+            continue
+    return out
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_a_planted_dispensable_neuron_is_a_shade(seed):
+    rng = random.Random(seed)
+    net, j = _dispensable_planted(rng, rng.choice([1, 2, 3]))
+    try:
+        shades = shades_and_shadowed(net)[0]
+    except Exception:       # noqa: BLE001 - a parameter the arrangement refuses
+        return
+    assert j in shades
+    member, _ = _member(net, rng, fmpq(rng.randint(1, 50), 100))
+    assert all(member(x) == net(x) for x in GRID[net.widths[0]][::7])
+    assert sa.equivalent(net, member)
+    lower, upper = local_dimension_bounds(net, budget=20)
+    assert shadow_lower_bound(net, [], []) <= lower <= upper
+
+
+@pytest.mark.parametrize("net", _dispensable_cases(8, 5))
+def test_dispensable_members_and_dimension(net):
+    rng = random.Random(3)
+    for scale in (fmpq(1, 1000), fmpq(1, 10), fmpq(1)):
+        member, _ = _member(net, rng, scale)
+        assert all(member(x) == net(x) for x in GRID[net.widths[0]])
+        assert sa.equivalent(net, member)
+    moves, wakings, _, shadowed = shadow_directions(net)
+    _, columns = _member(net, random.Random(11), fmpq(1, 10))
+    D = net.architecture.num_parameters
+    (_, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    units = [sparse_vector(D, (at + i, fmpq(1))) for i in shadowed for at in (b_at, v_at)]
+    assert rank(columns) == rank(moves + wakings + units)
+
+
+def test_a_needed_neuron_is_no_shade_and_moving_it_changes_the_function():
+    # h = 2 - 4 s(x + 1/2) + 3 s(x) - 3 s(x): P = {x < 0}; without the last neuron h = -x > 0... for x > 0 it is
+    # 2 - 4x - 2 + 3x = -x: dispensable; with M = 5 > K = 4 it is +x: needed, and lowering its bias wakes P
+    for M, needed in ((3, False), (5, True)):
+        net = Network.from_arrays([[[1], [1], [1]], [[-4, M, -M]], [[1], [-2]]], [["1/2", 0, 0], [2], [0, 1]])
+        assert (2 in shades_and_shadowed(net)[0]) is not needed
+        moved = Network.from_arrays([[[1], [1], [1]], [[-4, M, -M]], [[1], [-2]]],
+                                    [["1/2", 0, "-1/10"], [2], [0, 1]])
+        assert sa.equivalent(net, moved) is not needed
+
+
+def test_hand_counted_fibre_with_a_dispensable_neuron():
+    # h = -2 s(x) - 2 s(2x + 1) + 2 - s(0), P = {x < 0}: the output scale, the rescaling of s(2x + 1), and
+    # -v' s(alpha x + beta) with alpha >= 0 >= beta, v' > 0 for s(x) and for the zero neuron: 8, the upper bound
+    net = Network.from_arrays([[[1], [2], [0]], [[-2, -2, -1]], [[1], [2]]], [[0, 1, 0], [2], [0, 0]])
+    rng = random.Random(0)
+    for _ in range(6):
+        mu, lam = fmpq(rng.randint(1, 9), 4), fmpq(rng.randint(1, 9), 4)
+        rows = [(fmpq(rng.randint(0, 9), 4), -fmpq(rng.randint(0, 9), 4), -fmpq(rng.randint(1, 9), 4))
+                for _ in range(2)]
+        member = Network.from_arrays(
+            [[[rows[0][0]], [2 * lam], [rows[1][0]]], [[rows[0][2], -2 / (lam * mu), rows[1][2]]],
+             [[mu], [2 * mu]]], [[rows[0][1], lam, rows[1][1]], [2 / mu], [0, 0]])
+        assert sa.equivalent(net, member)
+    assert local_dimension_bounds(net) == (8, 8)
