@@ -261,3 +261,21 @@ def test_hand_counted_fibre_with_a_dispensable_neuron():
              [[mu], [2 * mu]]], [[rows[0][1], lam, rows[1][1]], [2 / mu], [0, 0]])
         assert sa.equivalent(net, member)
     assert local_dimension_bounds(net) == (8, 8)
+
+
+def test_a_dispensable_neuron_with_a_twin():
+    # h = 2 - 4 s(x + 1/2) + 4 s(x) - 3 s(x), P = {x < 0}: the twin 4 s(x) may not grow, but both neurons move with
+    # rows alpha x + beta (alpha >= 0 >= beta) as long as v_i alpha_i <= 4 (then h <= -4x + 4x off P): 6, with the
+    # output scale and the wall's rescaling 8, the upper bound
+    net = Network.from_arrays([[[1], [1], [1]], [[-4, 4, -3]], [[1], [-2]]], [["1/2", 0, 0], [2], [0, 1]])
+    rng = random.Random(2)
+    for _ in range(6):
+        mu, lam = fmpq(rng.randint(1, 9), 4), fmpq(rng.randint(1, 9), 4)
+        a_i, a_j = fmpq(rng.randint(2, 6), 4), fmpq(rng.randint(0, 9), 4)
+        v_i, v_j = 4 / a_i - fmpq(rng.randint(0, 3), 4), -fmpq(rng.randint(1, 9), 4)
+        member = Network.from_arrays([[[lam], [a_i], [a_j]], [[-4 / (lam * mu), v_i / mu, v_j / mu]], [[mu], [-2 * mu]]],
+                                     [[lam / 2, -fmpq(rng.randint(0, 9), 4), -fmpq(rng.randint(0, 9), 4)], [2 / mu],
+                                      [0, 1]])
+        assert sa.equivalent(net, member)
+    assert shades_and_shadowed(net)[0] == [2]
+    assert local_dimension_bounds(net) == (8, 8)

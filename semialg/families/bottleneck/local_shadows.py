@@ -89,22 +89,35 @@ def shades_and_shadowed(net: Network) -> tuple[list[int], list[int], list[tuple]
     >>> shades_and_shadowed(net)[:2]
     ([0], [1])
     """
-    view = OuterView.of(net)
-    if not any(view.c) or (cones := cell_cones(net)) is None:
-        return [], [], []
-    positive = [gens for gens in cones if any(val > 0 for _, _, val in gens)]
-    pbar = list({ray_key(g): g for gens in positive for g in cut_generators(gens)}.values())
+    view, (cones, pbar) = OuterView.of(net), _cells_and_pbar(net)
     if not pbar:
         return [], [], []
     rows = [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True)]
     shadowed = [i for i, (w, b, v) in enumerate(zip(view.w, view.b, view.v, strict=True)) if not any(w) and b <= 0 < v]
-    in_a = [j for j, v in enumerate(view.v) if v <= 0 and all(dot(rows[j], g) <= 0 for g in pbar)]
+    in_a = [j for j in _rows_in_a(net) if view.v[j] <= 0]
     shades = [j for j in in_a if view.v[j] == 0 or not any(view.w[j]) and view.b[j] <= 0]
     off = [gens for gens in cones if not any(val > 0 for _, _, val in gens)]      # the cells missing P
     for j in in_a:          # dispensable: a larger J only raises r_0, so one at a time while r_0 <= 0 off P
         if j not in shades and _unneeded(off, rows, view.v, shades + [j]):
             shades.append(j)
     return sorted(shades), shadowed, dual_cone_spanning_rows(pbar)
+
+
+def _cells_and_pbar(net: Network) -> tuple[list[list] | None, list[tuple]]:
+    """The cells' generators (:func:`~semialg.families.bottleneck.cell_cones.cell_cones`) and the generators of the
+    cone over $\bar P$; ``(None, [])`` when $c = 0$ or the cells are not enumerated."""
+    if not any(OuterView.of(net).c) or (cones := cell_cones(net)) is None:
+        return None, []
+    positive = [gens for gens in cones if any(val > 0 for _, _, val in gens)]
+    return cones, list({ray_key(g): g for gens in positive for g in cut_generators(gens)}.values())
+
+
+def _rows_in_a(net: Network) -> list[int]:
+    r"""The neurons whose rows lie in $A$ (non-positive on $\bar P$); none when $P$ is empty or not computed."""
+    _, pbar = _cells_and_pbar(net)
+    view = OuterView.of(net)
+    return [j for j, (w, b) in enumerate(zip(view.w, view.b, strict=True))
+            if pbar and all(dot(tuple(w) + (b,), g) <= 0 for g in pbar)]
 
 
 def _dispensable(view: OuterView, shades: list[int]) -> list[int]:
@@ -157,9 +170,11 @@ def shadow_directions(net: Network) -> tuple[list[list[fmpq]], list[list[fmpq]],
 
 def shadow_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list[list[fmpq]]) -> int:
     r"""The lower bound of the module docstring: the rank of the moves of :mod:`semialg.engine.tangent` (less
-    ``withdrawn``; they keep $h$ up to a positive factor) that move no row of a shade nor $w_i$ of a shadowed neuron,
-    the moves of ``lowering`` (downhill translations and zero neurons waking as twins, which only lower $h$) that
-    move no parameter of either, and :func:`shadow_directions`; 0 when there is no shade or no shadowed neuron.
+    ``withdrawn``; they keep $h$ up to a positive factor) that move no row of a shade nor $w_i$ of a shadowed neuron
+    nor the $v$ of a dispensable shade (but for $\mu$), the moves of ``lowering`` (downhill translations and zero
+    neurons waking as twins, which only lower $h$) that move no parameter of either, $\delta v_k = -1$ for the other
+    neurons $k$ with $\ell_k \in A$ (off on $\bar P$, they only lower $h$ so), and :func:`shadow_directions`; 0 when
+    there is no shade, or neither a shadowed neuron nor a dispensable shade.
     Cost: :func:`shadow_directions` and one exact rank of $O(D)$ vectors of length $D$.
 
     >>> from semialg.core.network import Network
@@ -181,9 +196,12 @@ def shadow_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list
         return any(row(m, j)) or bool(m[v_at + j])
 
     # r_0 must not change but by the factor mu (the rescaling of h, the one move touching c): a move trading a
-    # dispensable neuron's v with a twin's keeps h, not r_0
+    # dispensable neuron's v with a twin's keeps h, not r_0 (the twin's v still moves: lowered below)
     first = [m for m in move_directions(net) if m not in withdrawn and not any(any(row(m, j)) for j in shades)
              and not any(any(row(m, i)[:n0]) for i in shadowed)
              and (any(m[c_at:]) or not any(m[v_at + j] for j in dispensable))]
     first += [m for m in lowering if not any(touches(m, j) for j in shades + shadowed)]
+    # a neuron off on P-bar lowers h by lowering its v, keeping it on P
+    D = net.architecture.num_parameters
+    first += [sparse_vector(D, (v_at + i, -_ONE)) for i in _rows_in_a(net) if i not in shades + shadowed]
     return rank(first + moves + wakings)
