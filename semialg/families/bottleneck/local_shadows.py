@@ -104,7 +104,7 @@ def shades_and_shadowed(net: Network) -> tuple[list[int], list[int], list[tuple]
 
 
 def _cells_and_pbar(net: Network) -> tuple[list[list] | None, list[tuple]]:
-    """The cells' generators (:func:`~semialg.families.bottleneck.cell_cones.cell_cones`) and the generators of the
+    r"""The cells' generators (:func:`~semialg.families.bottleneck.cell_cones.cell_cones`) and the generators of the
     cone over $\bar P$; ``(None, [])`` when $c = 0$ or the cells are not enumerated."""
     if not any(OuterView.of(net).c) or (cones := cell_cones(net)) is None:
         return None, []
@@ -121,7 +121,7 @@ def _rows_in_a(net: Network) -> list[int]:
 
 
 def _dispensable(view: OuterView, shades: list[int]) -> list[int]:
-    """The shades that add something to $h$: $v_j < 0$, $w_j \ne 0$."""
+    r"""The shades that add something to $h$: $v_j < 0$, $w_j \ne 0$."""
     return [j for j in shades if view.v[j] < 0 and any(view.w[j])]
 
 
