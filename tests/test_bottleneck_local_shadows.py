@@ -21,7 +21,8 @@ from semialg import Network
 from semialg.core.exact import rank, sparse_vector
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.local import local_dimension_bounds
-from semialg.families.bottleneck.local_shadows import shades_and_shadowed, shadow_directions, shadow_lower_bound
+from semialg.families.bottleneck.local_shadows import covered_neurons, shades_and_shadowed, shadow_directions, \
+    shadow_lower_bound
 
 GRID = {n0: [tuple(fmpq(p, 3) for p in point) for point in itertools.product(range(-90, 91, step), repeat=n0)]
         for n0, step in ((1, 5), (2, 11), (3, 30))}
@@ -279,3 +280,62 @@ def test_a_dispensable_neuron_with_a_twin():
         assert sa.equivalent(net, member)
     assert shades_and_shadowed(net)[0] == [2]
     assert local_dimension_bounds(net) == (8, 8)
+
+
+def _covered_planted(rng: random.Random, n0: int, margin: bool = True):
+    """``(net, u, (a, p, c, q, r))``: h = a s(-z - p) - c s(-z + q) + s(z - r), z = u.x, with -p < q < r, so that
+    P = {z > r}, h = 0 on q < z < r and h = (c - a) z - ap - cq left of -p: the neuron -c s(-z + q) (index 1) is
+    needed only there, where h <= -eps(1 + |z|) when c > a (``margin``), and is constant when c = a."""
+    u = [rng.choice([-2, -1, 1, 2]) for _ in range(n0)]
+    a, p, r = rng.randint(1, 2), rng.randint(1, 4), rng.randint(0, 3)
+    c, q = a + (rng.randint(1, 2) if margin else 0), rng.randint(-p + 1, r - 1)
+    scales = [fmpq(rng.randint(1, 3), rng.randint(1, 2)) for _ in range(3)]
+    rows = [[-x for x in u] + [-p], [-x for x in u] + [q], u + [-r]]
+    W = [[s * x for x in row[:n0]] for s, row in zip(scales, rows)]
+    b = [s * row[n0] for s, row in zip(scales, rows)]
+    v = [a / scales[0], -c / scales[1], 1 / scales[2]]
+    return Network.from_arrays([W, [v], [[1], [3]]], [b, [0], [0, -1]]), u, (a, p, c, q, r)
+
+
+def _covered_member(rng: random.Random, n0: int, u, params, t: fmpq) -> Network:
+    """A member built from the statement: mu, the covered neuron on any row -alpha z + beta with beta <= alpha r
+    (non-positive on z >= r) and any v' near -c, the far neuron a s(-z - p) moved anyhow by O(t) (its (ii)), the
+    kink of s(z - r) moved left by t with e lowered by t (downhill), and its rescaling."""
+    a, p, c, q, r = params
+    mu, lam = 1 + t * rng.randint(-5, 5), 1 + t * rng.randint(-5, 5)
+    alpha, beta = 1 + t * rng.randint(-5, 5), min(q + t * rng.randint(-5, 5), r * (1 + t * rng.randint(-5, 5)))
+    alpha_far, p_far, a_far = 1 + t * rng.randint(-5, 5), p + t * rng.randint(-5, 5), a + t * rng.randint(-5, 5)
+    shift = t * rng.randint(0, 5)
+    W = [[-alpha_far * x for x in u], [-alpha * x for x in u], [lam * x for x in u]]
+    b = [-alpha_far * p_far, beta, lam * (shift - r)]
+    v = [a_far / alpha_far, -(c + t * rng.randint(-5, 5)) / alpha, 1 / lam]
+    return Network.from_arrays([W, [[x / mu for x in v]], [[mu], [3 * mu]]], [b, [-shift / mu], [0, -1]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_a_planted_covered_neuron_moves_in_a(seed):
+    rng = random.Random(seed)
+    n0 = rng.choice([1, 1, 2])
+    net, u, params = _covered_planted(rng, n0)
+    assert covered_neurons(net) == [1]
+    for t in (fmpq(1, 1000), fmpq(1, 50)):
+        member = _covered_member(rng, n0, u, params, t)
+        assert all(member(x) == net(x) for x in GRID[n0][::3])
+        assert sa.equivalent(net, member)
+    lower, upper = local_dimension_bounds(net, budget=20)
+    assert lower <= upper
+    if n0 == 1:         # the family: mu 1, s(z - r) 2, the far neuron 3, the covered one 3 (of 14 parameters)
+        assert (lower, upper) == (9, 9)
+
+
+def test_without_a_margin_the_neuron_is_not_covered():
+    # c = a: h = -ap - cq is a constant left of -p, no margin growing with |z|; flattening the neuron's row makes
+    # h grow linearly there: the function changes
+    rng = random.Random(4)
+    for _ in range(5):
+        net, u, params = _covered_planted(rng, 1, margin=False)
+        assert covered_neurons(net) == []
+        (W, v, c), (b, e, d) = net.weights, net.biases
+        tilted = Network.from_arrays([[W[0], [W[1][0] * fmpq(9, 10)], W[2]], v, c], [b, e, d])
+        assert not sa.equivalent(net, tilted)

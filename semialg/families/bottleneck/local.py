@@ -158,7 +158,7 @@ from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bou
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
 from semialg.families.bottleneck.local_line_tilts import line_tilt_bounds
 from semialg.families.bottleneck.local_lines import line_row_equations
-from semialg.families.bottleneck.local_shadows import shadow_lower_bound
+from semialg.families.bottleneck.local_shadows import covered_lower_bound, shadow_lower_bound
 from semialg.families.bottleneck.local_zero_pairs import parted_zero_lower_bound
 from semialg.families.bottleneck.kink_equations import uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
     unused_constant_cases
@@ -201,7 +201,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.constant_fibre.constant_function_moves` (or, when larger, the families of
     :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`,
     :func:`~semialg.families.bottleneck.local_folds.unused_fold_lower_bound` and
-    :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`), narrowed by
+    :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`,
+    :func:`~semialg.families.bottleneck.local_shadows.covered_lower_bound`), narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds`,
     :func:`~semialg.families.bottleneck.local_line_tilts.line_tilt_bounds` ($n_0 = 1$),
     :func:`~semialg.families.bottleneck.local_constant.positive_constant_bounds` and
@@ -283,7 +284,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     if lower < upper and lowering:      # constant neurons folding with v < 0: a family of their own
         lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering))
     if lower < upper and lowering:      # silent neurons waking in a shadow, unused ones folding: families of their own
-        lower = max(lower, shadow_lower_bound(net, *lowering), parted_zero_lower_bound(
+        lower = max(lower, shadow_lower_bound(net, *lowering), covered_lower_bound(
+                        net, lowering[0] + hidden_neuron_moves(net, least=2), lowering[1]), parted_zero_lower_bound(
                         net, lines[2], lambda: silent_neuron_moves(net, set(), apart=True)),
                     unused_fold_lower_bound(net, combinatorial_type(net), *lines))
     t = combinatorial_type(net) if lower < upper else None
@@ -312,8 +314,9 @@ def _pbar_lineality(net: Network) -> list[tuple] | None:
     return lineality_space(R) if R else []
 
 
-def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
-    r"""Directions of exact moves of the robustly hidden neurons of a case-(a) parameter (module docstring): the
+def hidden_neuron_moves(net: Network, t: BottleneckType | None = None, least: int = 1) -> list[list[fmpq]]:
+    r"""Directions of exact moves of the robustly hidden neurons of a case-(a) parameter (module docstring; with
+    ``least`` 2 only of those with $h \le -\varepsilon(1 + |x|)$ on $S_k$): the
     bias of a U$-$ neuron with $\sup_{S_k} h < 0$, and its incoming and output weights when
     $h \le -\varepsilon(1 + |x|)$ on $S_k$; the bias trade $\delta b_k = 1$, $\delta e = -v_k$ of such a U$+$
     neuron, and the weight trades $\delta w_{k,j} = v_{k_0}$, $\delta w_{k_0,j} = -v_k$ among the U$+$ neurons of
@@ -348,7 +351,7 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None) -> list[l
         key, _, sign = normalise_row(tuple(net.weights[0][k]) + (net.biases[0][k],))
         side = tuple(sign * x for x in key) if cls == "U-" else tuple(-sign * x for x in key)
         level = min(robustness(side, gens) for gens in (quotient if v[k] != 0 else cones))
-        if level == 0:
+        if level < least:
             continue
         if cls == "U-":
             out.append(unit((b_at + k, _ONE)))

@@ -1,5 +1,6 @@
-r"""Silent neurons waking in the shadow of silent neurons with $v \le 0$ (case (a)): a family of the fibre for the
-lower bounds of :mod:`semialg.families.bottleneck.local`.
+r"""Silent neurons waking in the shadow of silent neurons with $v \le 0$, and neurons off on $\bar P$ moving where
+$h$ does not need them (case (a)): families of the fibre for the lower bounds of
+:mod:`semialg.families.bottleneck.local`.
 
 For $f = c\,\sigma(h) + d$, $h(x) = \sum_j v_j\sigma(\ell_j(x)) + e$, $\ell_j(x) = w_j\cdot x + b_j$,
 $P = \{h > 0\}$, $c \ne 0$, let $A$ be the cone of affine maps non-positive on $\bar P$ and
@@ -49,6 +50,25 @@ $2\sigma(\alpha' z - 3)$ with $2\alpha' \le \alpha$: local dimension 9 (the prof
 rescaling of $\sigma(1 - 7z)$, the zero neuron's $(\alpha, b, v)$, the constant zero neuron's $(\alpha', b, v)$;
 the upper bound), where the other moves give 8.
 
+**Covered neurons.** A neuron with $v_k < 0$ and $\ell_k \in A$ may be needed off $P$, but only where $h$ has a
+margin. Let $K$ be such neurons ($w_k \ne 0$), $h_{-K} = h - \sum_K v_k\sigma(\ell_k)$, and suppose
+$h \le -\varepsilon(1 + |x|)$ on the closure of $\{x \notin P : h_{-K}(x) > 0\}$ ($|x|$ the distance to $L_h$, the
+common kernel of the rows with $v \ne 0$, to which the rows of $A$ are orthogonal). Then the rows
+$\ell'_k \in \ell_k + A$ and $v'_k$ near $v_k$ ($k \in K$) keep the function, composed with the moves of
+:mod:`semialg.engine.tangent` that keep $h_{-K}$ up to the factor $\mu$, moves lowering $h$ and keeping it on $P$
+that leave $K$ alone, and the moves of hidden neurons (ii) of :mod:`~semialg.families.bottleneck.local` (those
+with $h \le -\varepsilon(1 + |x|)$ near their $S_j$, changing $h$ only there). *Proof.* On $\bar P$ every
+$\ell'_k \le 0$ and nothing changes. Off $P$, a point where $h \le -\varepsilon'(1 + |x|)$ (a margin of (ii) or of
+$K$) sees changes of at most $C\delta(1 + |x|)$ from every move ($\sigma$ is 1-Lipschitz, the rows move in
+$L_h^\perp$) or lowerings, so $h' < 0$ there for small moves. Elsewhere $h_{-K} \le 0$, and only the moves keeping
+or lowering $h_{-K}$ act, so $h' \le \mu h_{-K} + \sum_K v'_k\sigma(\ell'_k) \le 0$. $\square$ The margin is read
+cell by cell as for (ii), on the cells missing $P$ where $h_{-K}$ is positive somewhere (there $\{h_{-K} \ge 0\}$
+is the closure of $\{h_{-K} > 0\}$); $K$ grows one neuron at a time while it holds ($h_{-K}$ rises with $K$).
+Under $h = 2\sigma(-2x - 8) - 2\sigma(-3x + 1) + \sigma(x - 1)$ in 1-3-1-2 ($P = (1, \infty)$, $h = 2x - 18$ left of
+$-4$) the neuron $-2\sigma(-3x + 1)$ is needed only where $x < -4$ and moves in $A$ with its $v$: local dimension 9
+(with $\mu$, the translation and rescaling of $\sigma(x - 1)$ and the three parameters of $\sigma(-2x - 8)$ (ii)),
+where the other families give 7 (survey case 2:13).
+
 >>> from semialg.core.network import Network
 >>> from semialg.engine.tangent import local_dimension_bounds as first_order
 >>> from semialg.families.bottleneck.local import local_dimension_bounds
@@ -68,11 +88,12 @@ from flint import fmpq
 from semialg.core.exact import dot, rank, row_basis, sparse_vector
 from semialg.core.network import Network
 from semialg.engine.tangent import move_directions, parameter_offsets
-from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, ray_key
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, level, live_rows_basis, \
+    modulo_lineality, ray_key
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.cone import dual_cone_spanning_rows
 
-__all__ = ["shades_and_shadowed", "shadow_directions", "shadow_lower_bound"]
+__all__ = ["covered_lower_bound", "covered_neurons", "shades_and_shadowed", "shadow_directions", "shadow_lower_bound"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
@@ -186,7 +207,76 @@ def shadow_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list
     moves, wakings, shades, shadowed = shadow_directions(net)
     if not moves:
         return 0
-    n0, dispensable = net.widths[0], _dispensable(OuterView.of(net), shades)
+    return rank(_moves_keeping(net, lowering, withdrawn, shades, shadowed, _dispensable(OuterView.of(net), shades))
+                + moves + wakings)
+
+
+def covered_neurons(net: Network) -> list[int]:
+    r"""The covered neurons $K$ of the module docstring, added one at a time (in order) while the margin holds:
+    $v_k < 0$, $w_k \ne 0$, $\ell_k \in A$, and $\tilde h < 0$ on the cone over each cell's part of
+    $\{h_{-K} \ge 0\}$ off $P$ modulo $L_h$ (:func:`~semialg.families.bottleneck.cell_cones.level` 2 on the cells
+    missing $P$ where $h_{-K}$ is positive somewhere; elsewhere $h_{-K} \le 0$). Empty when $c = 0$, $P$ is empty
+    or the cells are not enumerated. Cost: per candidate, $O(G^2)$ generator pairs for each of the cells' $G$
+    generators.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[-2], [-3], [1]], [[2, -2, 1]], [[1], [2]]], [[-8, 1, -1], [0], [0, 0]])
+    >>> covered_neurons(net)        # -2 s(-3x + 1) covers 2 s(-2x - 8) where h = 2x - 18, P = (1, oo)
+    [1]
+    """
+    view, (cones, pbar) = OuterView.of(net), _cells_and_pbar(net)
+    if not pbar:
+        return []
+    basis = live_rows_basis(view)
+    off = [modulo_lineality(gens, basis) for gens in cones if not any(val > 0 for _, _, val in gens)]
+    rows = [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True)]
+    covered: list[int] = []
+    for k in _rows_in_a(net):
+        if view.v[k] < 0 and any(view.w[k]) and all(
+                not any(z > 0 for z in zs) or level(zs, gens) == 2
+                for gens in off for zs in [_left_by(gens, rows, view.v, covered + [k])]):
+            covered.append(k)
+    return covered
+
+
+def _left_by(gens: list, rows: list[tuple], v, K: list[int]) -> list:
+    r"""$\tilde h_{-K} = \tilde h - \sum_K v_k\sigma(\tilde\ell_k)$ at a cell's generators (linear on its cone:
+    $\sigma(\tilde\ell_k)$ is $\tilde\ell_k$ where $k$ is on, 0 where it is off)."""
+    return [val - sum((v[k] * max(dot(rows[k], g), _ZERO) for k in K), _ZERO) for g, _, val in gens]
+
+
+def covered_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list[list[fmpq]]) -> int:
+    r"""The lower bound of the module docstring's covered neurons $K$ (:func:`covered_neurons`): the rank of the
+    moves of :mod:`semialg.engine.tangent` (less ``withdrawn``) that move no row of $K$ nor its $v$ (but for
+    $\mu$), the moves of ``lowering`` (moves lowering $h$ and keeping it on $P$, and robust moves of hidden neurons,
+    changing $h$ only where $h \le -\varepsilon(1 + |x|)$) that move no parameter of $K$, $\delta v_i = -1$ for the
+    other neurons with $\ell_i \in A$, and rows of $A$ and $\delta v_k$ on each $k \in K$; 0 when $K$ is empty.
+    Cost: that of :func:`covered_neurons` and one exact rank of $O(D)$ vectors of length $D$.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[-2], [-3], [1]], [[2, -2, 1]], [[1], [2]]], [[-8, 1, -1], [0], [0, 0]])
+    >>> covered_lower_bound(net, [], [])      # mu, two rescalings, v of s(-2x - 8) lowered, s(-3x + 1) in A with v
+    7
+    """
+    K = covered_neurons(net)
+    if not K:
+        return 0
+    _, pbar = _cells_and_pbar(net)
+    n0, D = net.widths[0], net.architecture.num_parameters
+    (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
+    moves = [sparse_vector(D, *((W_at + k * n0 + p, x) for p, x in enumerate(a[:n0])), (b_at + k, a[n0]))
+             for k in K for a in dual_cone_spanning_rows(pbar)] + [sparse_vector(D, (v_at + k, _ONE)) for k in K]
+    return rank(_moves_keeping(net, lowering, withdrawn, K, [], K) + moves)
+
+
+def _moves_keeping(net: Network, lowering: list[list[fmpq]], withdrawn: list[list[fmpq]], J: list[int],
+                   I: list[int], scaled: list[int]) -> list[list[fmpq]]:
+    r"""The moves a family of this module composes with: those of :mod:`semialg.engine.tangent` (less
+    ``withdrawn``) that move no row of $J$, no $w_i$ of $I$ and no $v$ of ``scaled`` but by the factor $\mu$ (the
+    rescaling of $h$, the one move touching $c$: a move trading such a neuron's $v$ with a twin's keeps $h$, not
+    what the family needs), those of ``lowering`` that move no parameter of $J$ or $I$, and $\delta v_i = -1$ for
+    the other neurons with $\ell_i \in A$ (off on $\bar P$, lowering $v_i$ only lowers $h$, keeping it on $P$)."""
+    n0, D = net.widths[0], net.architecture.num_parameters
     (W_at, v_at, c_at), (b_at, _, _) = parameter_offsets(net.architecture)
 
     def row(m, j) -> list:
@@ -195,13 +285,7 @@ def shadow_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list
     def touches(m, j) -> bool:
         return any(row(m, j)) or bool(m[v_at + j])
 
-    # r_0 must not change but by the factor mu (the rescaling of h, the one move touching c): a move trading a
-    # dispensable neuron's v with a twin's keeps h, not r_0 (the twin's v still moves: lowered below)
-    first = [m for m in move_directions(net) if m not in withdrawn and not any(any(row(m, j)) for j in shades)
-             and not any(any(row(m, i)[:n0]) for i in shadowed)
-             and (any(m[c_at:]) or not any(m[v_at + j] for j in dispensable))]
-    first += [m for m in lowering if not any(touches(m, j) for j in shades + shadowed)]
-    # a neuron off on P-bar lowers h by lowering its v, keeping it on P
-    D = net.architecture.num_parameters
-    first += [sparse_vector(D, (v_at + i, -_ONE)) for i in _rows_in_a(net) if i not in shades + shadowed]
-    return rank(first + moves + wakings)
+    out = [m for m in move_directions(net) if m not in withdrawn and not any(any(row(m, j)) for j in J)
+           and not any(any(row(m, i)[:n0]) for i in I) and (any(m[c_at:]) or not any(m[v_at + j] for j in scaled))]
+    out += [m for m in lowering if not any(touches(m, j) for j in J + I)]
+    return out + [sparse_vector(D, (v_at + i, -_ONE)) for i in _rows_in_a(net) if i not in J + I]
