@@ -7,13 +7,16 @@ batch, which is what ``verify`` costs).
     python benchmarks/bench_bottleneck_fdim.py
     python benchmarks/bench_bottleneck_fdim.py --quick
 
-Measured (session 41, 2-core machine; seed 0; seconds; peer budget 60 s):
+Measured (session 52, 2-core machine otherwise idle; seed 0; seconds; peer budget 60 s):
 
     architecture           D     value    ours s  verify s   peer s      peer  peer/ours  ours/floor
-    100-64-1-10         6549      6484      0.14      0.03    60.09 undecided     445.1x        7.8x
-    784-256-1-10      201237    200980      2.64      0.99        -         -          -        4.4x
-    784-1024-1-10     804885    803860     14.42      5.82        -         -          -        3.3x
+    100-64-1-10         6549      6484      0.09      0.01    60.02 undecided     693.6x        2.0x
+    784-256-1-10      201237    200980      0.89      0.34        -         -          -        1.0x
+    784-1024-1-10     804885    803860      3.55      1.41        -         -          -        0.6x
 
+Session 41 measured ours at 0.14, 2.64 and 14.42 s (verify 0.03, 0.99, 5.82 s). Since session 51 the signs of $h$
+at the certificate's points are certified float signs (exact evaluation only where a sign is uncertain): at 784
+inputs ours takes about the floor's exact evaluation at those points or less, and ``verify`` less than half of it.
 Session 40 (before the batch search below): 0.20 s, 4.30 s, 45.07 s; verify 0.04 s, 1.19 s, 9.71 s. Before session
 40 ``functional_dimension`` of 100-64-1-10 ran the sampled Jacobian for more than five minutes (kink peeling
 refuses: the bottleneck neuron's kinks lie on the curved $\{h = 0\}$); the exact evaluations behind the

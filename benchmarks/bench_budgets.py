@@ -9,57 +9,55 @@ rescaled copy (``g-copy``, equivalent) and of copies with one weight of layer $l
     python benchmarks/bench_budgets.py                  # 784-4096-10, 784-256-10, 784-256-256-10, 784-4096-1-10
     python benchmarks/bench_budgets.py --quick          # 32-64-4, 16-64-1-4
 
-Measured (session 51, 2-core machine otherwise idle). 40 of 41 calls answer within 1.5 budgets; over 1 are
-steps a deadline cannot cut: reading 3.2 million weights as rationals (about 2 s), one exact product of a batch of
-points. Since the certified signs (session 51) the bottleneck type of 784-4096-1-10 is found within the budget
-(1.8 s); the $G$-orbit fibre and the shallow hidden symmetries of $h$ after it (3.7 s and 1.6 s, which no
-deadline cuts) are then not started when predicted to end past it (``fibre`` and ``hidden_symmetries`` had
-answered in 4.5 s and 3.6 s before that prediction). ``local_dimension_bounds`` still overruns it (4.4 s). At
-784-256-256-10 ``functional_dimension``, ``undecided`` at the budget in session 46, is decided in 1.5 s since the
-kink peeling on integers (session 51); ``ulp W3`` at 784-4096-1-10 is refuted within the budget:
+Measured (session 52, 2-core machine otherwise idle). All 41 calls answer within 1.5 budgets; over 1 are steps
+a deadline cannot cut: reading 3.2 million weights as rationals (about 2 s), one exact product of a batch of points.
+``local_dimension_bounds`` at 784-4096-1-10, 4.4 s in session 51, keeps the budget since the quotient by the seen
+kinks writes the pinned neurons' rescaling fields without the first layer's rationals (2.5 s). ``fibre`` at
+784-4096-1-10 took 3.15 s once in the run before this one and 2.1-2.2 s in four runs since: the $G$-orbit fibre
+(3.7 s) is not started when predicted to end past the budget, the type (1.8 s) is what the budget pays for:
 
              network                        call            answer    ours s   floor s    over      MB
-         784-4096-10           equivalent g-copy        equivalent      1.11      0.09    0.56     363
-         784-4096-10           equivalent ulp W1    not equivalent      0.69      0.10    0.34     363
-         784-4096-10           equivalent ulp W2    not equivalent      0.72      0.08    0.36     397
+         784-4096-10           equivalent g-copy        equivalent      1.19      0.11    0.60     362
+         784-4096-10           equivalent ulp W1    not equivalent      0.72      0.12    0.36     398
+         784-4096-10           equivalent ulp W2    not equivalent      0.82      0.10    0.41     364
          784-4096-10                identifiable           unknown      2.02      0.01    1.01     453
-         784-4096-10        functional_dimension       dim 3252234      0.59      0.10    0.30     283
-         784-4096-10                     regions         undecided      2.16      0.09    1.08     405
-         784-4096-10                       fibre         undecided      0.18      0.01    0.09     281
-         784-4096-10           hidden_symmetries         undecided      0.61      0.10    0.30     281
-         784-4096-10     count_conservation_laws  laws 3256330 (bo      2.67      0.10    1.33     719
-          784-256-10           equivalent g-copy        equivalent      0.07      0.01    0.03      98
-          784-256-10           equivalent ulp W1    not equivalent      0.05      0.01    0.02      98
+         784-4096-10        functional_dimension       dim 3252234      0.63      0.11    0.32     283
+         784-4096-10                     regions         undecided      2.23      0.10    1.11     406
+         784-4096-10                       fibre         undecided      0.16      0.01    0.08     280
+         784-4096-10           hidden_symmetries         undecided      0.65      0.11    0.32     281
+         784-4096-10     count_conservation_laws  laws 3256330 (bo      2.77      0.11    1.38     718
+          784-256-10           equivalent g-copy        equivalent      0.07      0.01    0.04      98
+          784-256-10           equivalent ulp W1    not equivalent      0.05      0.01    0.03      98
           784-256-10           equivalent ulp W2    not equivalent      0.05      0.01    0.03      98
           784-256-10                identifiable      identifiable      0.08      0.00    0.04     102
           784-256-10        functional_dimension        dim 203274      0.04      0.01    0.02      94
-          784-256-10                     regions         undecided      2.05      0.01    1.03     188
-          784-256-10                       fibre           dim 256      0.13      0.00    0.07     103
-          784-256-10           hidden_symmetries           0 found      0.11      0.01    0.05     102
-          784-256-10     count_conservation_laws  laws 203530 (bou      2.05      0.01    1.03     230
+          784-256-10                     regions         undecided      2.05      0.01    1.02     189
+          784-256-10                       fibre           dim 256      0.14      0.01    0.07     103
+          784-256-10           hidden_symmetries           0 found      0.11      0.01    0.05     103
+          784-256-10     count_conservation_laws  laws 203530 (bou      2.06      0.01    1.03     231
       784-256-256-10           equivalent g-copy        equivalent      0.44      0.00    0.22     147
-      784-256-256-10           equivalent ulp W1    not equivalent      1.07      0.00    0.53     174
-      784-256-256-10           equivalent ulp W2    not equivalent      0.86      0.00    0.43     168
-      784-256-256-10           equivalent ulp W3    not equivalent      0.82      0.00    0.41     168
-      784-256-256-10                identifiable           unknown      1.64      0.00    0.82     202
-      784-256-256-10        functional_dimension        dim 268810      1.54      0.00    0.77     192
-      784-256-256-10                     regions         undecided      2.05      0.01    1.02     191
+      784-256-256-10           equivalent ulp W1    not equivalent      1.08      0.00    0.54     174
+      784-256-256-10           equivalent ulp W2    not equivalent      0.90      0.00    0.45     168
+      784-256-256-10           equivalent ulp W3    not equivalent      0.84      0.00    0.42     168
+      784-256-256-10                identifiable           unknown      1.70      0.00    0.85     202
+      784-256-256-10        functional_dimension        dim 268810      1.50      0.00    0.75     192
+      784-256-256-10                     regions         undecided      2.07      0.01    1.04     190
       784-256-256-10                       fibre  ArchitectureErro      0.08      0.02    0.04     106
-      784-256-256-10           hidden_symmetries           0 found      0.14      0.00    0.07     104
-      784-256-256-10     count_conservation_laws  laws 269322 (bou      2.03      0.01    1.02     234
-       784-4096-1-10           equivalent g-copy        equivalent      0.44      0.09    0.22     331
-       784-4096-1-10           equivalent ulp W1    not equivalent      1.78      0.08    0.89     556
-       784-4096-1-10           equivalent ulp W2    not equivalent      1.68      0.01    0.84     465
-       784-4096-1-10           equivalent ulp W3    not equivalent      1.29      0.01    0.64     456
-       784-4096-1-10                identifiable           unknown      2.51      0.01    1.26     354
-       784-4096-1-10        functional_dimension         undecided      2.01      0.01    1.00     502
-       784-4096-1-10                     regions         undecided      2.19      0.10    1.09     403
-       784-4096-1-10                       fibre         undecided      1.73      0.01    0.86     311
-       784-4096-1-10           hidden_symmetries         undecided      1.43      0.01    0.71     309
-       784-4096-1-10     count_conservation_laws  laws 3219477 (bo      2.61      0.10    1.31     715
-       784-4096-1-10          combinatorial_type    BottleneckType      1.83      0.01    0.92     308
-       784-4096-1-10      local_dimension_bounds      [4097, 8213]      4.38      0.01    2.19     781
-       784-4096-1-10      shallow_representation              none      1.97      0.09    0.98     581
+      784-256-256-10           hidden_symmetries           0 found      0.13      0.00    0.07     104
+      784-256-256-10     count_conservation_laws  laws 269322 (bou      2.04      0.01    1.02     235
+       784-4096-1-10           equivalent g-copy        equivalent      0.45      0.10    0.22     331
+       784-4096-1-10           equivalent ulp W1    not equivalent      1.89      0.09    0.94     556
+       784-4096-1-10           equivalent ulp W2    not equivalent      1.69      0.01    0.84     465
+       784-4096-1-10           equivalent ulp W3    not equivalent      1.28      0.01    0.64     457
+       784-4096-1-10                identifiable           unknown      2.59      0.01    1.29     354
+       784-4096-1-10        functional_dimension         undecided      2.00      0.02    1.00     502
+       784-4096-1-10                     regions         undecided      2.12      0.10    1.06     404
+       784-4096-1-10                       fibre         undecided      2.11      0.01    1.05     311
+       784-4096-1-10           hidden_symmetries         undecided      1.86      0.01    0.93     308
+       784-4096-1-10     count_conservation_laws  laws 3219477 (bo      2.51      0.10    1.25     716
+       784-4096-1-10          combinatorial_type    BottleneckType      1.84      0.01    0.92     308
+       784-4096-1-10      local_dimension_bounds      [4097, 8213]      2.47      0.01    1.23     405
+       784-4096-1-10      shallow_representation              none      1.98      0.10    0.99     581
 """
 
 from __future__ import annotations
