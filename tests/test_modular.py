@@ -150,3 +150,13 @@ def test_rank_mod_of_a_jacobian_batch():
         X.append(tuple(fmpq(rng.randint(-64 * scale, 64 * scale), 64) for _ in range(12)))
     M = np.vstack([jacobian_mod(layers, x, net.activation_pattern(x)) for x in X])
     assert rank_mod(M) == nmod_mat(M.shape[0], M.shape[1], M.ravel().tolist(), P).rank() == 498
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 30), st.integers(0, 2 ** 32))
+def test_rank_mod_with_a_deadline(r, c, seed):
+    """Past its deadline a rank is given up (None); before it, it is the rank."""
+    import time
+    M = np.random.default_rng(seed).integers(0, 5, size=(r, c))
+    assert rank_mod(M, 7, deadline=time.monotonic() - 1) is None
+    assert rank_mod(M, 7, deadline=time.monotonic() + 600) == nmod_mat(r, c, M.ravel().tolist(), 7).rank()

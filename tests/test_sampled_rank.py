@@ -125,8 +125,8 @@ def test_what_fits_is_decided_as_before(monkeypatch):
 
 
 def test_a_rank_predicted_past_the_budget_is_not_begun(monkeypatch):
-    """A rank cannot be interrupted, so the first one is skipped when its predicted time (there is no earlier
-    rank to go by) ends past the deadline: 100-64-10 with a budget of 3 s once took 70 s. With every rank
+    """A rank is given up only between its blocks, so the first one is skipped when its predicted time (there is
+    no earlier rank to go by) ends past the deadline: 100-64-10 with a budget of 3 s once took 70 s. With every rank
     predicted to take over 1000 s, the sampled batch computes none and proves nothing, and the region enumeration
     skips its early checks but still ends with the exact value; with the real prediction the batch proves it."""
     import time
@@ -155,7 +155,7 @@ def test_no_rank_is_begun_once_the_budget_is_spent(monkeypatch):
     net = load_script("benchmarks", "bench_bottleneck_fdim").float_bottleneck(100, 64, 10)
     begun = []
     real = jacobian.rank_mod
-    monkeypatch.setattr(jacobian, "rank_mod", lambda M: begun.append(M.shape) or real(M))
+    monkeypatch.setattr(jacobian, "rank_mod", lambda M, **kw: begun.append(M.shape) or real(M, **kw))
     started = time.monotonic()
     with pytest.raises(UndecidedError, match="budget of 0.5 s was spent .* is at most 6484 .*no rank"):
         sa.functional_dimension(net, method="batch", budget=0.5)
@@ -196,3 +196,25 @@ def test_jacobian_rows_of_a_batch_are_the_residues_of_the_exact_jacobians(hidden
                  for i, t in zip(neurons, T)]
         expected = np.concatenate([np.array(moved).T % BLAS_PRIME, f[:, n1 * (n0 + 1):]], axis=1)
         assert a.tolist() == expected.tolist()
+
+
+def test_a_rank_running_past_the_deadline_is_given_up(monkeypatch):
+    """A rank predicted to be quick can still run long (row exchanges: 128-32-1-10 with a budget of 10 s once took
+    15 s in one rank): it is given up at the deadline, looked at between blocks, and the known lower bound returned;
+    without a deadline, or with time to spare, the same rank is taken. The rank's clock is a fake one that advances a
+    second each time it is read: the first block runs before the deadline, the second would start after it."""
+    import time
+    from types import SimpleNamespace
+
+    import semialg.core.modular as modular
+    import semialg.engine.jacobian as jacobian
+    rng = np.random.default_rng(0)
+    block = residues((rng.integers(0, 7, size=(60, 20)) @ rng.integers(0, 7, size=(20, 60))).tolist())
+    monkeypatch.setattr(jacobian, "RANK_MOD_SPEED", 1e30)          # every rank predicted instant
+    monkeypatch.setattr(modular, "_BLOCK", 4)                       # 15 blocks
+    assert blocks_rank_mod([block]) == blocks_rank_mod([block], deadline=time.monotonic() + 600) == 20
+    deadline = time.monotonic() + 600
+    ticks = iter(range(10 ** 6))
+    clock = SimpleNamespace(monotonic=lambda: deadline + jacobian._GRACE - 0.5 + next(ticks))
+    monkeypatch.setattr(modular, "time", clock)
+    assert blocks_rank_mod([block], deadline=deadline, known=3) == 3 and next(ticks) == 2

@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import os
+import time
 from typing import Sequence
 
 import numpy as np
@@ -137,8 +138,9 @@ def _inverse_mod(B: np.ndarray, p: int) -> np.ndarray | None:
     return _balance(np.array([int(x) for x in inv.entries()], dtype=np.float64).reshape(b, b), p)
 
 
-def rank_mod(M, p: int = BLAS_PRIME) -> int:
-    """The rank modulo a prime $p \\le$ :data:`BLAS_PRIME` of an integer matrix, exactly.
+def rank_mod(M, p: int = BLAS_PRIME, deadline: float | None = None) -> int | None:
+    """The rank modulo a prime $p \\le$ :data:`BLAS_PRIME` of an integer matrix, exactly; ``None`` when ``deadline``
+    (a :func:`time.monotonic` value) passes, looked at before each block and each exchange.
 
     Blocked elimination on float64 balanced residues: each step inverts the leading $256 \\times 256$ block
     of the current Schur complement (flint's ``nmod_mat.inv``) and updates the rest in place with exact BLAS products.
@@ -161,11 +163,16 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
         A = np.ascontiguousarray(A.T)
     _balance(A, p)
     n, k, end = A.shape[0], 0, A.shape[0]      # the rows from end on were tried, or put aside
+    late = (lambda: False) if deadline is None else (lambda: time.monotonic() > deadline)
     while k < n:
+        if late():      # exchanges can make a rank many times its BLAS prediction
+            return None
         b = min(_BLOCK, n - k)
         inv = _inverse_mod(A[k:k + b, k:k + b], p)
         best, idle = -1, 0
         while inv is None and k + b < end and idle < _EXCHANGES:
+            if late():
+                return None
             dependent = [k + i for i in _dependent_rows(A[k:k + b, k:k + b], p)]
             # a block whose rank no exchange raises: its columns, not its rows, are short of rank
             best, idle = max(best, b - len(dependent)), (idle + 1 if b - len(dependent) <= best else 0)
@@ -175,6 +182,8 @@ def rank_mod(M, p: int = BLAS_PRIME) -> int:
             end -= swap
             inv = _inverse_mod(A[k:k + b, k:k + b], p)
         if inv is None:
+            if late():
+                return None
             rest = np.remainder(A[k:, k:], p).astype(np.int64)
             return k + nmod_mat(rest.shape[0], rest.shape[1], rest.ravel().tolist(), p).rank()
         C = _matmul_balanced(A[k + b:, k:k + b], inv, p)

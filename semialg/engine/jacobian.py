@@ -158,13 +158,12 @@ def balanced_layers(layers: list[tuple[np.ndarray, np.ndarray]], p: int = BLAS_P
 
 
 def blocks_rank_mod(blocks: list, deadline: float | None = None, known: int = 0) -> int:
-    r"""The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if there are none or
-    one is missing: a denominator divisible by $p$ makes the modular bound useless, never wrong). A rank cannot be
-    interrupted: when it is predicted to end more than a tenth of a second past ``deadline`` (a
-    :func:`time.monotonic` value; $rc\min(r, c)$ multiply-adds at
-    :data:`~semialg.core.modular.RANK_MOD_SPEED`) it is not taken, and ``known`` (a lower bound found before,
-    such as :attr:`SampledBatch.rank`) is returned. Cost: one rank modulo $p$ of the stacked matrix (BLAS),
-    or $O(1)$.
+    r"""The rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of stacked residue blocks (0 if there are none or one
+    is missing: a denominator divisible by $p$ makes the modular bound useless, never wrong). When the rank is predicted
+    to end more than a tenth of a second past ``deadline`` (a :func:`time.monotonic` value; $rc\min(r, c)$ multiply-adds
+    at :data:`~semialg.core.modular.RANK_MOD_SPEED`) it is not taken, and when it is still running a tenth of a second
+    past it, it is given up; then ``known`` (a lower bound found before, such as :attr:`SampledBatch.rank`) is returned.
+    Cost: one rank modulo $p$ of the stacked matrix (BLAS), or $O(1)$.
 
     >>> from semialg.core.modular import residues
     >>> blocks_rank_mod([residues([[1, 2]]), residues([[2, 4]]), residues([[0, 1]])])
@@ -174,11 +173,12 @@ def blocks_rank_mod(blocks: list, deadline: float | None = None, known: int = 0)
     """
     if not blocks or any(b is None for b in blocks):
         return 0
-    if deadline is not None:
-        rows, cols = sum(b.shape[0] for b in blocks), blocks[0].shape[1]
-        if time.monotonic() + rows * cols * min(rows, cols) / RANK_MOD_SPEED > deadline + _GRACE:
-            return known
-    return rank_mod(np.vstack(blocks))
+    late = math.inf if deadline is None else deadline + _GRACE
+    rows, cols = sum(b.shape[0] for b in blocks), blocks[0].shape[1]
+    if time.monotonic() + rows * cols * min(rows, cols) / RANK_MOD_SPEED > late:
+        return known
+    found = rank_mod(np.vstack(blocks), deadline=late)
+    return known if found is None else found
 
 
 def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: float | None = None) -> bool:
@@ -325,8 +325,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     def rank_now() -> bool | None:
         """Whether the bound is reached; ``None``: no time for another rank."""
         nonlocal mixed, took
-        # a rank cannot be interrupted: skip one predicted past the deadline, the first by its size, later ones
-        # (of about the first one's size) by the last one's time
+        # skip a rank predicted past the deadline: the first by its size, later ones by the last one's time
         if deadline is not None:
             rows = sum(len(b) for b in mods if b is not None) + (0 if mixed is None else len(mixed))
             if time.monotonic() + (4 * took if took else rank_mod_seconds(rows, width)) > deadline:
@@ -334,7 +333,9 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         started = time.monotonic()
         if mixed is not None:
             mix()
-        ranks.append(blocks_rank_mod(mods + ([] if mixed is None else [mixed])))
+        if (found := blocks_rank_mod(mods + ([] if mixed is None else [mixed]), deadline, -1)) < 0:
+            return None         # given up at the deadline: its prediction missed the row exchanges
+        ranks.append(found)
         took = time.monotonic() - started
         if mixed is None and ranks[-1] < bound and all(b is not None for b in mods):
             mixed = np.zeros((bound - ranks[-1] + 8, width), dtype=np.int64)
@@ -595,9 +596,8 @@ def batch_jacobian(net: Network, X: Sequence) -> list[Vec]:
 def numeric_jacobian(layers: Sequence[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Float output and parameter Jacobian at ``x`` for float layers $(W_l, b_l)$: a numeric helper only.
 
-    The float twin of :func:`parameter_jacobian` (same column order), for gradient flows and estimates.
-    Cost: $O(k\\dim\\Omega)$.
-    """
+    The float twin of :func:`parameter_jacobian` (same column order), for gradient flows and estimates. Cost:
+    $O(k\\dim\\Omega)$."""
     acts, pats = [np.asarray(x, dtype=float)], []
     for W, b in layers[:-1]:
         z = W @ acts[-1] + b
