@@ -305,3 +305,17 @@ def test_the_sampled_rows_bound_the_dimension_when_no_region_is_enumerated(monke
     monkeypatch.setattr(tangent, "decisive_points", spent)
     lower, upper = local_dimension_bounds(net)
     assert lower == 18 and 18 <= upper < net.architecture.num_parameters // 2
+
+
+def test_extras_found_past_the_deadline_are_not_ranked(monkeypatch):
+    """The extra equations and moves are asked for only before the deadline, but may take past it; their exact
+    ranks with the enumerated rows (which no deadline cuts) are then not taken: the bounds of the sampled rows
+    stand. Here the extras take the whole budget; with the old rule their rows were ranked a second time."""
+    import time
+
+    far = Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],
+                              [[0, 0, 0, 0, -5], [1], [0]])
+    calls, real = [], tangent._bounds_with
+    monkeypatch.setattr(tangent, "_bounds_with", lambda *a: calls.append(1) or real(*a))
+    lower, upper = tangent.local_dimension_bounds(far, lambda: time.sleep(1.0) or ([], [], [], []), budget=0.5)
+    assert calls == [1] and lower <= 9 <= upper          # 9: the hand-counted value of the local module

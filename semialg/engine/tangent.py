@@ -157,7 +157,7 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
         if extras is not None and (deadline is None or time.monotonic() < deadline):
             found = extras()        # with the sampled rows the bounds may already meet
             lower, upper = _bounds_with(found, M, D,
-                                        lambda case: _rank_mod_beside_zero_neurons(sampled, case, kept, D))
+                                        lambda case: _rank_mod_beside_zero_neurons(sampled, case, kept, D, deadline))
             if lower == upper:
                 return lower, lower
             sampled_upper = min(sampled_upper, upper)
@@ -173,7 +173,8 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
             pass
     rows = row_basis(rows) if rows else []      # one elimination, which every case below reuses
     upper = D - len(rows)
-    if upper > lower and extras is not None and (found is not None or deadline is None or time.monotonic() < deadline):
+    # past the deadline even extras already found are not used here: their exact ranks with the rows cannot be cut
+    if upper > lower and extras is not None and (deadline is None or time.monotonic() < deadline):
         found = extras() if found is None else found
         if target is not net:
             rows = [_embedded(row, kept, D) for row in rows]
@@ -206,17 +207,19 @@ def _rank_beside_zero_neurons(rows: list[list[fmpq]], kept: list[int], D: int) -
     return (rank(outer) if outer else 0) + (rank(alone) if alone else 0)
 
 
-def _rank_mod_beside_zero_neurons(sampled: list, rows: list[list[fmpq]], kept: list[int], D: int) -> int:
+def _rank_mod_beside_zero_neurons(sampled: list, rows: list[list[fmpq]], kept: list[int], D: int,
+                                  deadline: float | None = None) -> int:
     """A lower bound on :func:`_rank_beside_zero_neurons` of the sampled Jacobian rows (residue blocks modulo $p$ on
     the columns ``kept``) together with the exact ``rows``: the rank modulo $p$ of the sampled blocks and the
     residues of ``rows`` on ``kept`` (never above the rational rank of rows spanning a subspace of theirs), plus
     the exact rank of the rows on the other columns alone (their support decided exactly). ``0`` when $p$ divides
-    a denominator. Cost: one rank modulo $p$, one exact rank."""
+    a denominator, or when the rank modulo $p$ would end past ``deadline`` (:func:`time.monotonic`). Cost: one rank
+    modulo $p$, one exact rank."""
     outer, alone = _beside_zero_neurons(rows, kept, D)
     extra = residues(outer) if outer else None
     if outer and extra is None:
         return 0
-    return blocks_rank_mod(sampled + ([extra] if outer else [])) + (rank(alone) if alone else 0)
+    return blocks_rank_mod(sampled + ([extra] if outer else []), deadline) + (rank(alone) if alone else 0)
 
 
 def move_directions(net: Network) -> list[list[fmpq]]:
