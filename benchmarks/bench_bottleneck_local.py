@@ -25,7 +25,10 @@ neuron under a function of one direction, :func:`~semialg.families.bottleneck.co
 with constant neurons pinned beside holders, acting alone on a cell, held down by several holders
 (:func:`~semialg.families.bottleneck.kink_equations.unseen_kink_equations`) and folding together
 (:func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`): 40, 35 s, no decided value changed; with
-zero neurons of both signs kept apart (:mod:`~semialg.families.bottleneck.local_zero_pairs`): 39.
+zero neurons of both signs kept apart (:mod:`~semialg.families.bottleneck.local_zero_pairs`): 39. Session 52
+(dispensable shades and covered neurons, :mod:`~semialg.families.bottleneck.local_shadows`): 35, 22.7 s; against
+session 51's main, cases 2:13, 2:55, 2:79 and 3:167 decided and 2:76 raised (8 to 9), no decided value changed, no
+bound looser.
 
 Measured (session 23, shared 2-core machine; seed 5; seconds):
 
