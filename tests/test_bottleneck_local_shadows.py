@@ -324,3 +324,15 @@ def test_without_a_margin_the_neuron_is_not_covered():
         (W, v, c), (b, e, d) = net.weights, net.biases
         tilted = Network.from_arrays([[W[0], [W[1][0] * fmpq(9, 10)], W[2]], v, c], [b, e, d])
         assert not sa.equivalent(net, tilted)
+
+
+def test_only_robust_hidden_moves_join_the_covered_family():
+    # h = 1 - s(x) + s(x - 5): on x >= 5, where s(x - 5) is on, h = -4, a margin that does not grow with |x|: its
+    # translation (i) is a move, but not one the covered neurons' family may take (least=2); beside it, far's
+    # s(-x - 5) has h <= -eps(1 + |x|) on its side (ii) and keeps its four moves
+    from semialg.families.bottleneck.local import hidden_neuron_moves
+    net = Network.from_arrays([[[1], [1]], [[-1, 1]], [[1], [2]]], [[0, -5], [1], [0, 0]])
+    assert len(hidden_neuron_moves(net)) == 1 and hidden_neuron_moves(net, least=2) == []
+    far = Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],
+                              [[0, 0, 0, 0, -5], [1], [0]])
+    assert hidden_neuron_moves(far, least=2) == hidden_neuron_moves(far) and len(hidden_neuron_moves(far)) == 4
