@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from flint import fmpq, nmod_mat
+from flint import fmpq, fmpz, nmod_mat
 from hypothesis import given, settings, strategies as st
 
 from semialg.core.exact import rank, to_matrix
@@ -29,6 +29,30 @@ def test_residues_of_float32_weights_and_plain_numbers():
     rows = to_matrix(W)
     assert residues(rows).tolist() == [[int(x.p) * pow(int(x.q), -1, P) % P for x in r] for r in rows]
     assert residues([[1, "1/2"]], 7).tolist() == [[1, 4]]
+
+
+@given(st.lists(st.lists(st.one_of(st.just(0), st.just(fmpq(0)), st.just(fmpz(0)),
+                                  st.builds(fmpq, st.integers(-2 ** 70, 2 ** 70), st.integers(1, 2 ** 70))),
+                        min_size=3, max_size=3), min_size=1, max_size=6), st.sampled_from([2, 7, 101, P]))
+def test_residues_of_sparse_rows_are_those_entry_by_entry(rows, p):
+    """Zeros of every kind flint and Python give (the equations' rows are mostly zeros) read as 0."""
+    got = residues(rows, p)
+    if any(int(fmpq(x).q) % p == 0 for r in rows for x in r):
+        assert got is None
+    else:
+        assert got.tolist() == [[int(fmpq(x).p) * pow(int(fmpq(x).q), -1, p) % p for x in r] for r in rows]
+
+
+@pytest.mark.parametrize("zero", [None, "", 0.0, False, float("nan")])
+def test_residues_refuse_or_read_what_to_matrix_does_beside_exact_zeros(zero):
+    rows = [[fmpq(1, 2), zero, fmpq(0)]]
+    try:
+        expected = to_matrix(rows)
+    except Exception as error:
+        with pytest.raises(type(error)):
+            residues(rows, 7)
+    else:
+        assert residues(rows, 7).tolist() == [[int(x.p) * pow(int(x.q), -1, 7) % 7 for x in expected[0]]]
 
 
 @given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 40), small_primes, st.integers(0, 2 ** 32))

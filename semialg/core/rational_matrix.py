@@ -478,39 +478,55 @@ def _balanced_sum(terms: list) -> fmpq:
     return terms[0] if terms else fmpq(0)
 
 
+#: the types of entries read as 0 without :func:`~semialg.core.exact.to_matrix`
+_ZERO_TYPES = {fmpq, fmpz, int}
+
+
 def row_residues(rows, p: int) -> np.ndarray | None:
     """The residues modulo $p$ of rows of ``fmpq`` (or of anything :func:`~semialg.core.exact.to_matrix` reads),
-    entry by entry: one pass moves numerators and denominators into numpy, with one modular inverse per distinct
-    denominator (a table by exponent when all are powers of two); ``None`` when $p$ divides some denominator.
-    Cost: $O(\\text{entries})$. Used by :func:`semialg.core.modular.residues` beyond the integer form.
+    entry by entry: one pass finds the non-zero entries, one more moves their numerators and denominators into
+    numpy, with one modular inverse per distinct denominator (a table by exponent when all are powers of two);
+    ``None`` when $p$ divides some denominator. Cost: $O(\\text{entries})$, the attribute reads only for the non-zero
+    ones (the sparse rows of equations: 17 million entries with 8,000 non-zero, 6 s read whole, 1.2 s so).
+    Used by :func:`semialg.core.modular.residues` beyond the integer form.
 
-    >>> row_residues([[fmpq(1, 2), -1]], 7).tolist()
-    [[4, 6]]
+    >>> row_residues([[fmpq(1, 2), -1, 0]], 7).tolist()
+    [[4, 6, 0]]
     """
     r, c = len(rows), len(rows[0]) if len(rows) else 0
+    flat = itertools.chain.from_iterable
+    nonzero = np.fromiter(map(bool, flat(rows)), bool, r * c)
+    if not set(map(type, itertools.compress(flat(rows), ~nonzero))) <= _ZERO_TYPES:
+        return row_residues(to_matrix(rows, where="rows"), p)     # a zero that is not a number: refused there
+    count = int(nonzero.sum())
     try:
         parts, reduced = [], False
         for name in ("p", "q"):  # two C-level passes (measured faster than one pass yielding pairs)
             get = operator.attrgetter(name)
             try:
-                parts.append(np.fromiter(map(get, itertools.chain.from_iterable(rows)), np.int64, r * c))
+                parts.append(np.fromiter(map(get, itertools.compress(flat(rows), nonzero)), np.int64, count))
             except OverflowError:  # beyond 64 bits: reduce in Python
-                parts.append(np.fromiter((int(get(x)) % p for x in itertools.chain.from_iterable(rows)),
-                                         np.int64, r * c))
+                parts.append(np.fromiter((int(get(x)) % p for x in itertools.compress(flat(rows), nonzero)),
+                                         np.int64, count))
                 reduced = True
     except AttributeError:  # not flint rationals yet
         return row_residues(to_matrix(rows, where="rows"), p)
     num, den = parts
     if not reduced and den.size and ((den & (den - 1)) == 0).all():  # powers of two (floats read exactly)
         if p == 2:
-            return None if (den > 1).any() else (num % 2).reshape(r, c)
-        inv = np.array([pow(2, -e, p) for e in range(64)], dtype=np.int64)[np.frexp(den.astype(float))[1] - 1]
+            if (den > 1).any():
+                return None
+            inv = np.ones(count, dtype=np.int64)
+        else:
+            inv = np.array([pow(2, -e, p) for e in range(64)], dtype=np.int64)[np.frexp(den.astype(float))[1] - 1]
     else:
         dens = np.unique(den % p)
         if dens.size and dens[0] == 0:
             return None
         inv = np.array([pow(int(q), -1, p) for q in dens], dtype=np.int64)[np.searchsorted(dens, den % p)]
-    return (num % p * inv % p).reshape(r, c)
+    out = np.zeros(r * c, dtype=np.int64)
+    out[nonzero] = num % p * inv % p
+    return out.reshape(r, c)
 
 
 def _compact(N: np.ndarray) -> np.ndarray:
