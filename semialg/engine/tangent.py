@@ -215,7 +215,7 @@ def _rank_mod_beside_zero_neurons(sampled: list, rows: list[list[fmpq]], kept: l
     the exact rank of the rows on the other columns alone (their support decided exactly). ``0`` when $p$ divides
     a denominator, or when the rank modulo $p$ would end past ``deadline`` (:func:`time.monotonic`). Cost: one rank
     modulo $p$, one exact rank."""
-    outer, alone = _beside_zero_neurons(rows, kept, D)
+    outer, alone = (rows, []) if len(kept) == D else _beside_zero_neurons(rows, kept, D)
     extra = residues(outer) if outer else None
     if outer and extra is None:
         return 0
