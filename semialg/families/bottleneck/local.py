@@ -158,7 +158,7 @@ from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bou
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
 from semialg.families.bottleneck.local_line_tilts import line_tilt_bounds
 from semialg.families.bottleneck.local_lines import line_row_equations
-from semialg.families.bottleneck.local_shadows import covered_lower_bound, shadow_lower_bound
+from semialg.families.bottleneck.local_shadows import covered_lower_bound, leaning_lower_bound, shadow_lower_bound
 from semialg.families.bottleneck.local_zero_pairs import parted_zero_lower_bound
 from semialg.families.bottleneck.kink_equations import uncancelled_lines, seen_kink_equations, unseen_kink_equations, \
     unused_constant_cases
@@ -202,7 +202,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.local_folds.folded_lower_bound`,
     :func:`~semialg.families.bottleneck.local_folds.unused_fold_lower_bound` and
     :func:`~semialg.families.bottleneck.local_shadows.shadow_lower_bound`,
-    :func:`~semialg.families.bottleneck.local_shadows.covered_lower_bound`), narrowed by
+    :func:`~semialg.families.bottleneck.local_shadows.covered_lower_bound`,
+    :func:`~semialg.families.bottleneck.local_shadows.leaning_lower_bound`), narrowed by
     :func:`~semialg.families.bottleneck.recession.constant_function_bounds`,
     :func:`~semialg.families.bottleneck.local_line_tilts.line_tilt_bounds` ($n_0 = 1$),
     :func:`~semialg.families.bottleneck.local_constant.positive_constant_bounds` and
@@ -287,7 +288,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         lower = max(lower, shadow_lower_bound(net, *lowering), covered_lower_bound(
                         net, lowering[0] + hidden_neuron_moves(net, least=2), lowering[1]), parted_zero_lower_bound(
                         net, lines[2], lambda: silent_neuron_moves(net, set(), apart=True)),
-                    unused_fold_lower_bound(net, combinatorial_type(net), *lines))
+                    unused_fold_lower_bound(net, combinatorial_type(net), *lines), leaning_lower_bound(net, *lowering))
     t = combinatorial_type(net) if lower < upper else None
     if lower < upper:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
         lower = max(lower, one_sided_trade_lower_bound(net, t) or 0)
@@ -577,8 +578,7 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
     not cancelling, on a hyperplane where $\sup h < 0$; any two of them meeting (if at all) where $\sup h < 0$
     (:func:`_negative_on`). ``[]`` when the cells' generators are not enumerated. Cost: a pass over the cells'
     generators per pair of neurons of $H$, one exact strict-feasibility LP in $|H| + 1$ unknowns with a row per
-    cell, after the cells of
-    :func:`hidden_neuron_moves`.
+    cell, after the cells of :func:`hidden_neuron_moves`.
 
     >>> from semialg.core.network import Network
     >>> pair = Network.from_arrays([[[-3], [6]], [[3, 3]], [[1]]], [[-1, 2], [-1], [0]])  # 9 s(-u) + 18 s(u) - 1

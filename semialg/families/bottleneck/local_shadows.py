@@ -69,6 +69,28 @@ $-4$) the neuron $-2\sigma(-3x + 1)$ is needed only where $x < -4$ and moves in 
 (with $\mu$, the translation and rescaling of $\sigma(x - 1)$ and the three parameters of $\sigma(-2x - 8)$ (ii)),
 where the other families give 7 (survey case 2:13).
 
+**Constant neurons leaning on an active neuron.** Let $k$ be a constant neuron ($w_k = 0$, $b_k > 0$, $v_k \ne 0$)
+and $j$ a used neuron with $w_j \ne 0$ and $\ell_j \ge 0$ on $\bar P$, and suppose $v_k > 0$, or
+$h_{-k} = h - v_k\sigma(\ell_k) \le 0$ on $\{\ell_j \le 0\}$. Let $\theta_1$ be near $\theta$, differing from it by
+moves keeping $h$ up to the factor $\mu$ or lowering it and keeping it on $P$, that keep $k$ constant, $v_kb_k$
+(up to $\mu$) or raise it, and $j$'s row up to a positive factor or raise $b_j$ — the moves of
+:mod:`semialg.engine.tangent` moving neither row nor $v_k$ (but for $\mu$), the rescalings of $j$ and $k$, the trade
+$\delta v_k = 1$, $\delta e = -b_k$, lowering moves leaving $k$ alone and moving $j$ by $\delta b_j > 0$ only, the
+shades adding nothing moving in $A$ (as above) and $\delta v_i = -1$ for the other neurons with $\ell_i \in A$. Then
+so is, for every $t \ge 0$, $\theta_2$ with $(w_{2,k}, b_{2,k}) = (w_{1,k}, b_{1,k}) + t(w_{1,j}, b_{1,j})$ and
+$v_{2,j} = v_{1,j} - tv_{1,k}$ (*leaning*).
+*Proof.* $\theta_1$ keeps the hypotheses: $\ell_{1,j} \ge \lambda\ell_j$ ($\lambda > 0$), $h_1 \le \mu h$ with
+equality on $\bar P$, and $h_{1,-k} \le \mu h_{-k}$. Where $\ell_{1,j} \ge 0$ — on $\bar P$ among others — both
+neurons are on for both parameters, and $h_2 - h_1 = v_{1,k}t\ell_{1,j} - tv_{1,k}\ell_{1,j} = 0$. Where
+$\ell_{1,j} < 0$ (off $P$) neuron $j$ is off, and $h_2 = h_{1,-k} + v_{1,k}\sigma(b_{1,k} + t\ell_{1,j})$ with
+$0 \le \sigma(b_{1,k} + t\ell_{1,j}) \le b_{1,k}$: so $h_2 \le h_1 \le 0$ if $v_k > 0$, and
+$h_2 \le h_{1,-k} \le \mu h_{-k} \le 0$ if $v_k < 0$. $\square$ The condition is read cell by cell (the cells on
+the side $\ell_j \le 0$, where $h_{-k}$ is affine: at their vertices, its slope along their rays). Under
+$h = 2\sigma(x_1 - x_2 - x_3 - 9) - \sigma(1) - 2 - 2\sigma(0)$ in 3-3-1-2 ($P = \{x_1 - x_2 - x_3 > 21/2\}$,
+$h_{-k} = -2$ where $x_1 - x_2 - x_3 \le 9$) the constant neuron leans on the other: local dimension 9 (with $\mu$,
+the rescaling, translation and leaning of $\sigma(x_1 - x_2 - x_3 - 9)$, the rescaling and trade of $\sigma(1)$ and
+the zero neuron's row in $A$ with its $v$), where the other families give 8 (survey case 3:92).
+
 >>> from semialg.core.network import Network
 >>> from semialg.engine.tangent import local_dimension_bounds as first_order
 >>> from semialg.families.bottleneck.local import local_dimension_bounds
@@ -93,7 +115,8 @@ from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, l
 from semialg.families.bottleneck.views import OuterView
 from semialg.geometry.cone import dual_cone_spanning_rows
 
-__all__ = ["covered_lower_bound", "covered_neurons", "shades_and_shadowed", "shadow_directions", "shadow_lower_bound"]
+__all__ = ["covered_lower_bound", "covered_neurons", "leaning_lower_bound", "leaning_pairs", "shades_and_shadowed",
+           "shadow_directions", "shadow_lower_bound"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
@@ -267,6 +290,82 @@ def covered_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: lis
     moves = [sparse_vector(D, *((W_at + k * n0 + p, x) for p, x in enumerate(a[:n0])), (b_at + k, a[n0]))
              for k in K for a in dual_cone_spanning_rows(pbar)] + [sparse_vector(D, (v_at + k, _ONE)) for k in K]
     return rank(_moves_keeping(net, lowering, withdrawn, K, [], K) + moves)
+
+
+def leaning_pairs(net: Network) -> list[tuple[int, int]]:
+    r"""The pairs $(k, j)$ of the module docstring's constant neurons leaning on an active neuron: $k$ constant with
+    $b_k > 0$ and $v_k \ne 0$, $j$ used with $w_j \ne 0$ and $\ell_j \ge 0$ on $\bar P$, and $v_k > 0$ or
+    $h_{-k} \le 0$ on the cells where $\ell_j \le 0$ (at their vertices, non-increasing along their rays). Empty when
+    $c = 0$, $P$ is empty or the cells are not enumerated. Cost: $O(n_1^2)$ pairs, each $O(G)$ for the cells' $G$
+    generators.
+
+    >>> from semialg.core.network import Network
+    >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0], [1, -1, -1]], [[-2, -1, 2]], [[1], [-1]]],
+    ...                           [[0, 1, -9], [-2], [0, 1]])
+    >>> leaning_pairs(net)      # sigma(1) leans on sigma(x1 - x2 - x3 - 9), h without it being -2 where that is off
+    [(1, 2)]
+    """
+    view, (cones, pbar) = OuterView.of(net), _cells_and_pbar(net)
+    if not pbar:
+        return []
+    rows = [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True)]
+    active = [j for j, row in enumerate(rows) if view.v[j] and any(view.w[j]) and all(dot(row, g) >= 0 for g in pbar)]
+
+    def unneeded_off(k: int, j: int) -> bool:
+        for gens in cones:
+            side = [dot(rows[j], g) for g, _, _ in gens]
+            if any(z > 0 for z in side) and any(z < 0 for z in side):
+                return False        # not a cell of an arrangement with j's hyperplane: not decided here
+            if not any(z > 0 for z in side) and any(z > 0 for z in _left_by(gens, rows, view.v, [k])):
+                return False
+        return True
+
+    return [(k, j) for k in range(len(rows)) if not any(view.w[k]) and view.b[k] > 0 and view.v[k]
+            for j in active if view.v[k] > 0 or unneeded_off(k, j)]
+
+
+def leaning_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list[list[fmpq]]) -> int:
+    r"""The lower bound of the module docstring's constant neurons leaning on an active neuron, the largest over
+    :func:`leaning_pairs` $(k, j)$: the rank of the moves $\theta_1$ is made of there (those of
+    :mod:`semialg.engine.tangent` less ``withdrawn``, of ``lowering``), with the leaning
+    $\delta(w_k, b_k) = (w_j, b_j)$, $\delta v_j = -v_k$; 0 when there is no pair. Cost: that of
+    :func:`leaning_pairs` and :func:`shades_and_shadowed`, and one exact rank of $O(D)$ vectors of length $D$ per
+    pair.
+
+    >>> from semialg.core.network import Network
+    >>> from semialg.families.bottleneck.local import downhill_translations
+    >>> net = Network.from_arrays([[[0, 0, 0], [0, 0, 0], [1, -1, -1]], [[-2, -1, 2]], [[1], [-1]]],
+    ...                           [[0, 1, -9], [-2], [0, 1]])
+    >>> leaning_lower_bound(net, [], []), leaning_lower_bound(net, downhill_translations(net), [])
+    (8, 9)
+    """
+    pairs = leaning_pairs(net)
+    if not pairs:
+        return 0
+    view, n0, D = OuterView.of(net), net.widths[0], net.architecture.num_parameters
+    (W_at, v_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
+    shades, _, inside = shades_and_shadowed(net)
+    quiet = [i for i in shades if not view.v[i] or not any(view.w[i]) and view.b[i] <= 0]     # adding nothing
+
+    def row(i: int, values) -> list[tuple]:
+        return [(W_at + i * n0 + p, x) for p, x in enumerate(values[:n0])] + [(b_at + i, values[n0])]
+
+    def at(i: int) -> list[int]:
+        return [W_at + i * n0 + p for p in range(n0)] + [b_at + i, v_at + i]
+
+    moving = [sparse_vector(D, *row(i, a)) for i in quiet for a in inside] + [sparse_vector(D, (v_at + i, -_ONE))
+                                                                            for i in quiet]
+    best = 0
+    for k, j in pairs:
+        rows = {i: tuple(view.w[i]) + (view.b[i],) for i in (j, k)}
+        own = [sparse_vector(D, *row(i, rows[i]), (v_at + i, -view.v[i])) for i in (j, k)]
+        own.append(sparse_vector(D, (v_at + k, _ONE), (e_at, -view.b[k])))      # raising v_k b_k
+        raising = [m for m in lowering if not any(m[q] for i in [k] + quiet for q in at(i))
+                   and not any(m[q] for q in at(j)[:n0]) and m[b_at + j] > 0]
+        lean = sparse_vector(D, *row(k, rows[j]), (v_at + j, -view.v[k]))
+        best = max(best, rank(_moves_keeping(net, lowering, withdrawn, [j, k] + quiet, [], [k]) + own + raising
+                              + moving + [lean]))
+    return best
 
 
 def _moves_keeping(net: Network, lowering: list[list[fmpq]], withdrawn: list[list[fmpq]], J: list[int],
