@@ -92,7 +92,7 @@ def test_hand_counted_fibres():
                               [[0, 1, -9], [-2], [0, 1]])
     assert leaning_lower_bound(net, downhill_translations(net), []) == 9
     assert local_dimension_bounds(net) == (9, 9)
-    # on the line: h = 2 s(x - 1) - s(2) - s(0) - 1, P = (5/2, oo) (main: (8, 9)): mu, s(x - 1)'s rescaling, translation and
-    # leaning, s(2)'s rescaling and trade, the zero neuron's row in A (2) and v: 9 of 14 parameters
+    # on the line (main: (8, 9)): h = 2 s(x - 1) - s(2) - s(0) - 1, P = (5/2, oo): mu, s(x - 1)'s rescaling,
+    # translation and leaning, s(2)'s rescaling and trade, the zero neuron's row in A (2) and v: 9 of 14 parameters
     line = Network.from_arrays([[[0], [0], [1]], [[-1, -1, 2]], [[1], [-1]]], [[0, 2, -1], [-1], [0, 1]])
     assert local_dimension_bounds(line) == (9, 9)
