@@ -28,7 +28,9 @@ with constant neurons pinned beside holders, acting alone on a cell, held down b
 zero neurons of both signs kept apart (:mod:`~semialg.families.bottleneck.local_zero_pairs`): 39. Session 52
 (dispensable shades and covered neurons, :mod:`~semialg.families.bottleneck.local_shadows`): 35, 22.7 s; against
 session 51's main, cases 2:13, 2:55, 2:79 and 3:167 decided and 2:76 raised (8 to 9), no decided value changed, no
-bound looser.
+bound looser. Session 53 (constant neurons leaning on an active neuron,
+:func:`~semialg.families.bottleneck.local_shadows.leaning_lower_bound`): 33; 2:132 and 3:92 decided, 3:132 raised
+(10 to 11), no decided value changed, no bound looser.
 
 Measured (session 23, shared 2-core machine; seed 5; seconds):
 
