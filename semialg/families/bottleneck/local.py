@@ -208,19 +208,18 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     :func:`~semialg.families.bottleneck.local_line_tilts.line_tilt_bounds` ($n_0 = 1$),
     :func:`~semialg.families.bottleneck.local_constant.positive_constant_bounds` and
     :func:`~semialg.families.bottleneck.local_constant.positive_inner_bounds` where they apply (and raised by
-    :func:`~semialg.families.bottleneck.local_constant.one_sided_trade_lower_bound`), split by the two cases
-    of :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
+    :func:`~semialg.families.bottleneck.local_constant.one_sided_trade_lower_bound`), split by the two cases of
+    :func:`~semialg.families.bottleneck.plateau.plateau_cases` at a plateau of $h$ at 0 and those of
     :func:`~semialg.families.bottleneck.covers.unused_neuron_cases`,
     :func:`~semialg.families.bottleneck.covers.unused_line_cases` and
-    :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings; computed only when
-    the bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is small (at most
-    :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes); beyond, the seen
-    kinks' equations with the first-order bounds when every neuron is visible. Before either, for $n_0 \ge 3$ when
-    witnesses show the type (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells needed), the
-    bounds in the quotient by the seen kinks' equations
-    (:func:`~semialg.families.bottleneck.kink_quotient.quotient_bounds`: Jacobian rows of about $2n_1$ columns
-    instead of $D$, what makes 784-64-1-10 decidable); they answer when they meet, else narrow the others (and
-    stand alone when the full rows would not fit in memory).
+    :func:`~semialg.families.bottleneck.kink_equations.unused_constant_cases` (module docstrings; computed only when the
+    bounds do not meet without them) when $n_0 \le 2$ or the first layer's arrangement is small (at most
+    :data:`CELL_LIMIT` cells by the bound $\sum_{i \le n_0}\binom{N}{i}$ for $N$ hyperplanes); beyond, the seen kinks'
+    equations with the first-order bounds when every neuron is visible. Before either, for $n_0 \ge 3$ when witnesses
+    show the type (:func:`~semialg.families.bottleneck.types.witnessed_type`: no cells needed), the bounds in the
+    quotient by the seen kinks' equations (:func:`~semialg.families.bottleneck.kink_quotient.quotient_bounds`: Jacobian
+    rows of about $2n_1$ columns instead of $D$, what makes 784-64-1-10 decidable); they answer when they meet, else
+    narrow the others (and stand alone when the full rows would not fit in memory).
 
     Cost: that of the first-order bounds plus, for the extras, the arrangement of the first layer ($O(N^2)$ cells
     in the plane, exact LPs otherwise), $O(N^2)$ generator pairs per cell and hidden neuron, and $2^{|S_L|}$
@@ -236,9 +235,11 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     if bottleneck_case(net) != "a":
         return first_order_bounds(net, budget=budget, progress=progress)
     started, quotient = time.monotonic(), None
-    t = witnessed_type(OuterView.of(net), deadline=None if budget is None else started + budget) if n0 > 2 else None
+    ends = None if budget is None else started + budget
+    in_time = lambda: ends is None or time.monotonic() < ends      # noqa: E731 - the steps below only narrow
+    t = witnessed_type(OuterView.of(net), deadline=ends) if n0 > 2 else None
     if t is not None:        # no cells: the quotient by the seen kinks decides the generic case, twins included
-        quotient = quotient_bounds(net, t, None if budget is None else started + budget)
+        quotient = quotient_bounds(net, t, ends)
         if quotient is not None and quotient[0] == quotient[1]:
             return quotient
     if n0 > 2 and sum(math.comb(n1, i) for i in range(n0 + 1)) > CELL_LIMIT:
@@ -257,6 +258,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         t = combinatorial_type(net)
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t) \
             + dominated_row_equations(net, t)
+        if not in_time():       # each part is proven alone: the equations without moves, the moves without cases
+            return equations, [], [], []
         seen = uncancelled_lines(net, t, ("V",))
         every = sum(len(m) for _, m in uncancelled_lines(net, t, ("V", "U-", "U+", "U+-"))) == t.classes.count("V") + \
             t.classes.count("U-") + t.classes.count("U+") + t.classes.count("U+-")
@@ -272,7 +275,7 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         tilted = {i for i in range(n1) for m in moves if any(m[W_at + i * n0: W_at + (i + 1) * n0])}
         moves += constant_folds(net, t, hidden, tilted)
         lines[:] = [hidden, moves, withdrawn]
-        return equations, moves, \
+        return equations, moves, [] if not in_time() else \
             joint_cases(plateau_cases(net, kinked_zero_neurons(net, every)), unused_neuron_cases(net, seen),
                         unused_line_cases(net, t), unused_constant_cases(net),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
@@ -282,19 +285,18 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
     lower, upper = first_order_bounds(net, extras, left, progress)
     if quotient is not None:
         lower, upper = max(lower, quotient[0]), min(upper, quotient[1])
-    if lower < upper and lowering:      # constant neurons folding with v < 0: a family of their own
-        lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering))
-    if lower < upper and lowering:      # silent neurons waking in a shadow, unused ones folding: families of their own
-        lower = max(lower, shadow_lower_bound(net, *lowering), covered_lower_bound(
+    if lower < upper and lowering and in_time():    # families of their own: folds, shadows, covers, leaning
+        lower = max(lower, folded_lower_bound(net, combinatorial_type(net), *lowering), shadow_lower_bound(
+                        net, *lowering), covered_lower_bound(
                         net, lowering[0] + hidden_neuron_moves(net, least=2), lowering[1]), parted_zero_lower_bound(
                         net, lines[2], lambda: silent_neuron_moves(net, set(), apart=True)),
                     unused_fold_lower_bound(net, combinatorial_type(net), *lines), leaning_lower_bound(net, *lowering))
-    t = combinatorial_type(net) if lower < upper else None
-    if lower < upper:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
+    t = combinatorial_type(net) if lower < upper and in_time() else None
+    if t is not None:       # h >= 0 vanishing on an open set: e trades with d one way, with the moves of tangent
         lower = max(lower, one_sided_trade_lower_bound(net, t) or 0)
     for bound in (constant_function_bounds, line_tilt_bounds, positive_constant_bounds, positive_inner_bounds,
-                  rank_bounds):
-        found = bound(net, t) if lower < upper else None
+                  functools.partial(rank_bounds, deadline=ends)):
+        found = bound(net, t) if lower < upper and t is not None and in_time() else None
         if found is not None:
             lower, upper = max(lower, found[0]), min(upper, found[1])
     return lower, upper
@@ -317,17 +319,15 @@ def _pbar_lineality(net: Network) -> list[tuple] | None:
 
 def hidden_neuron_moves(net: Network, t: BottleneckType | None = None, least: int = 1) -> list[list[fmpq]]:
     r"""Directions of exact moves of the robustly hidden neurons of a case-(a) parameter (module docstring; with
-    ``least`` 2 only of those with $h \le -\varepsilon(1 + |x|)$ on $S_k$): the
-    bias of a U$-$ neuron with $\sup_{S_k} h < 0$, and its incoming and output weights when
-    $h \le -\varepsilon(1 + |x|)$ on $S_k$; the bias trade $\delta b_k = 1$, $\delta e = -v_k$ of such a U$+$
-    neuron, and the weight trades $\delta w_{k,j} = v_{k_0}$, $\delta w_{k_0,j} = -v_k$ among the U$+$ neurons of
-    the second kind. For $n_0 \ge 3$ the cells' vertices and extreme rays are enumerated
-    ($\binom{N + 1}{r}$ candidate subsets per cell for rows of rank $r$; no moves when the total exceeds 20,000).
-    Both are read modulo $L_h$, the common kernel of the rows with $v \ne 0$ (rays along it dropped: $h$ and those
-    rows are invariant along it), and the rows move in $L_h^\perp$. Cost: the arrangement of the first layer
-    ($O(N^2)$ cells in the plane,
-    $N + 1$ intervals on the line, exact LPs otherwise), that enumeration, and $O(G^2)$ generator pairs per cell
-    of $G$ generators and hidden neuron.
+    ``least`` 2 only of those with $h \le -\varepsilon(1 + |x|)$ on $S_k$): the bias of a U$-$ neuron with $\sup_{S_k} h
+    < 0$, and its incoming and output weights when $h \le -\varepsilon(1 + |x|)$ on $S_k$; the bias trade $\delta b_k =
+    1$, $\delta e = -v_k$ of such a U$+$ neuron, and the weight trades $\delta w_{k,j} = v_{k_0}$, $\delta w_{k_0,j} =
+    -v_k$ among the U$+$ neurons of the second kind. For $n_0 \ge 3$ the cells' vertices and extreme rays are enumerated
+    ($\binom{N + 1}{r}$ candidate subsets per cell for rows of rank $r$; no moves when the total exceeds 20,000). Both
+    are read modulo $L_h$, the common kernel of the rows with $v \ne 0$ (rays along it dropped: $h$ and those rows are
+    invariant along it), and the rows move in $L_h^\perp$. Cost: the arrangement of the first layer ($O(N^2)$ cells in
+    the plane, $N + 1$ intervals on the line, exact LPs otherwise), that enumeration, and $O(G^2)$ generator pairs per
+    cell of $G$ generators and hidden neuron.
 
     >>> from semialg.core.network import Network
     >>> far = Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],

@@ -103,7 +103,9 @@ def _pieces(live: Network, clock: _Clock | None = None) -> tuple[list[tuple[Poly
     somewhere, or $\overline C$ when $A_C = 0$) with theirs; ``clock`` bounds the time of the cells."""
     cells, maps = _cells(live, NetworkArrangement((live,), deadline=None if clock is None else clock.end), clock)
     p_pieces, n_pieces = [], []
-    for Qc, A in zip(cells, maps, strict=True):
+    for k, (Qc, A) in enumerate(zip(cells, maps, strict=True)):
+        if clock is not None:
+            clock.check(f"the pieces of P and of its complement in {k} of the {len(cells)} cells")
         sign = _sign_range(Qc, A) if Qc is not None else None
         if sign is not None and sign >= 0:
             p_pieces.append((_cut(Qc, A), A))

@@ -92,13 +92,14 @@ MAX_COMPONENTS = 4
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
 
-def fibre_dimension_bound(net: Network, budget: float | None = 5.0) -> int | None:
+def fibre_dimension_bound(net: Network, budget: float | None = 5.0, deadline: float | None = None) -> int | None:
     r"""The module's bound on the fibre's dimension at every member, or ``None`` when its hypotheses are not shown
-    (case (b), another regime, $c = 0$, no face of $\partial P$ found, or ``budget`` seconds spent)."""
+    (case (b), another regime, $c = 0$, no face of $\partial P$ found, or ``budget`` seconds spent or ``deadline``
+    (:func:`time.monotonic`) passed, whichever comes first)."""
     if bottleneck_case(net) != "a" or not any(row[0] for row in net.weights[2].rows):
         return None
     try:
-        clock = _Clock(budget, None, "the rank bound on the fibre's dimension")
+        clock = _Clock(budget, deadline, "the rank bound on the fibre's dimension")
         if bottleneck_regime(net, budget) != "PN":
             return None
         live = _live(net)
@@ -115,9 +116,10 @@ def fibre_dimension_bound(net: Network, budget: float | None = 5.0) -> int | Non
             - hidden_rank([r for r, _, _ in components], seen, n0))
 
 
-def rank_bounds(net: Network, t=None) -> tuple[int, int] | None:
-    """``(0, bound)`` with the module's bound, for the local dimension at any member (``None`` without it)."""
-    bound = fibre_dimension_bound(net)
+def rank_bounds(net: Network, t=None, deadline: float | None = None) -> tuple[int, int] | None:
+    """``(0, bound)`` with the module's bound, for the local dimension at any member (``None`` without it, within
+    five seconds and before ``deadline``)."""
+    bound = fibre_dimension_bound(net, deadline=deadline)
     return None if bound is None else (0, bound)
 
 
