@@ -76,7 +76,9 @@ moves keeping $h$ up to the factor $\mu$ or lowering it and keeping it on $P$, t
 (up to $\mu$) or raise it, and $j$'s row up to a positive factor or raise $b_j$ — the moves of
 :mod:`semialg.engine.tangent` moving neither row nor $v_k$ (but for $\mu$), the rescalings of $j$ and $k$, the trade
 $\delta v_k = 1$, $\delta e = -b_k$, lowering moves leaving $k$ alone and moving $j$ by $\delta b_j > 0$ only, the
-shades adding nothing moving in $A$ (as above) and $\delta v_i = -1$ for the other neurons with $\ell_i \in A$. Then
+shades adding nothing moving in $A$ (as above) and $\delta v_i = -1$ for the other neurons with $\ell_i \in A$ — and
+the dispensable shades moving in $A$ too when $v_k > 0$ or $h_{-k}$ without them,
+$r_{0,-k} = r_0 - v_k\sigma(\ell_k)$, is $\le 0$ on $\{\ell_j \le 0\}$ (their $v$ kept but for $\mu$). Then
 so is, for every $t \ge 0$, $\theta_2$ with $(w_{2,k}, b_{2,k}) = (w_{1,k}, b_{1,k}) + t(w_{1,j}, b_{1,j})$ and
 $v_{2,j} = v_{1,j} - tv_{1,k}$ (*leaning*).
 *Proof.* $\theta_1$ keeps the hypotheses: $\ell_{1,j} \ge \lambda\ell_j$ ($\lambda > 0$), $h_1 \le \mu h$ with
@@ -84,7 +86,9 @@ equality on $\bar P$, and $h_{1,-k} \le \mu h_{-k}$. Where $\ell_{1,j} \ge 0$ �
 neurons are on for both parameters, and $h_2 - h_1 = v_{1,k}t\ell_{1,j} - tv_{1,k}\ell_{1,j} = 0$. Where
 $\ell_{1,j} < 0$ (off $P$) neuron $j$ is off, and $h_2 = h_{1,-k} + v_{1,k}\sigma(b_{1,k} + t\ell_{1,j})$ with
 $0 \le \sigma(b_{1,k} + t\ell_{1,j}) \le b_{1,k}$: so $h_2 \le h_1 \le 0$ if $v_k > 0$, and
-$h_2 \le h_{1,-k} \le \mu h_{-k} \le 0$ if $v_k < 0$. $\square$ The condition is read cell by cell (the cells on
+$h_2 \le h_{1,-k} \le \mu h_{-k} \le 0$ if $v_k < 0$; with dispensable shades moved,
+$h_{1,-k} = r - v_{1,k}b_{1,k} + \sum_J v_{1,j}\sigma(\ell_{1,j}) \le \mu r_{0,-k} \le 0$ instead ($r$ as above). $\square$
+The condition is read cell by cell (the cells on
 the side $\ell_j \le 0$, where $h_{-k}$ is affine: at their vertices, its slope along their rays). Under
 $h = 2\sigma(x_1 - x_2 - x_3 - 9) - \sigma(1) - 2 - 2\sigma(0)$ in 3-3-1-2 ($P = \{x_1 - x_2 - x_3 > 21/2\}$,
 $h_{-k} = -2$ where $x_1 - x_2 - x_3 \le 9$) the constant neuron leans on the other: local dimension 9 (with $\mu$,
@@ -104,6 +108,8 @@ the zero neuron's row in $A$ with its $v$), where the other families give 8 (sur
 """
 
 from __future__ import annotations
+
+from typing import Sequence
 
 from flint import fmpq
 
@@ -292,10 +298,11 @@ def covered_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: lis
     return rank(_moves_keeping(net, lowering, withdrawn, K, [], K) + moves)
 
 
-def leaning_pairs(net: Network) -> list[tuple[int, int]]:
+def leaning_pairs(net: Network, without: Sequence[int] = ()) -> list[tuple[int, int]]:
     r"""The pairs $(k, j)$ of the module docstring's constant neurons leaning on an active neuron: $k$ constant with
     $b_k > 0$ and $v_k \ne 0$, $j$ used with $w_j \ne 0$ and $\ell_j \ge 0$ on $\bar P$, and $v_k > 0$ or
-    $h_{-k} \le 0$ on the cells where $\ell_j \le 0$ (at their vertices, non-increasing along their rays). Empty when
+    $h_{-k} \le 0$ (without the neurons ``without`` too) on the cells where $\ell_j \le 0$ (at their vertices,
+    non-increasing along their rays). Empty when
     $c = 0$, $P$ is empty or the cells are not enumerated. Cost: $O(n_1^2)$ pairs, each $O(G)$ for the cells' $G$
     generators.
 
@@ -316,7 +323,7 @@ def leaning_pairs(net: Network) -> list[tuple[int, int]]:
             side = [dot(rows[j], g) for g, _, _ in gens]
             if any(z > 0 for z in side) and any(z < 0 for z in side):
                 return False        # not a cell of an arrangement with j's hyperplane: not decided here
-            if not any(z > 0 for z in side) and any(z > 0 for z in _left_by(gens, rows, view.v, [k])):
+            if not any(z > 0 for z in side) and any(z > 0 for z in _left_by(gens, rows, view.v, [k, *without])):
                 return False
         return True
 
@@ -327,7 +334,8 @@ def leaning_pairs(net: Network) -> list[tuple[int, int]]:
 def leaning_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: list[list[fmpq]]) -> int:
     r"""The lower bound of the module docstring's constant neurons leaning on an active neuron, the largest over
     :func:`leaning_pairs` $(k, j)$: the rank of the moves $\theta_1$ is made of there (those of
-    :mod:`semialg.engine.tangent` less ``withdrawn``, of ``lowering``), with the leaning
+    :mod:`semialg.engine.tangent` less ``withdrawn``, of ``lowering``; the dispensable shades' where the pair leans
+    without them, :func:`leaning_pairs` ``without`` them), with the leaning
     $\delta(w_k, b_k) = (w_j, b_j)$, $\delta v_j = -v_k$; 0 when there is no pair. Cost: that of
     :func:`leaning_pairs` and :func:`shades_and_shadowed`, and one exact rank of $O(D)$ vectors of length $D$ per
     pair.
@@ -346,6 +354,8 @@ def leaning_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: lis
     (W_at, v_at, _), (b_at, e_at, _) = parameter_offsets(net.architecture)
     shades, _, inside = shades_and_shadowed(net)
     quiet = [i for i in shades if not view.v[i] or not any(view.w[i]) and view.b[i] <= 0]     # adding nothing
+    dispensable = _dispensable(view, shades)
+    wide = set(leaning_pairs(net, dispensable)) if dispensable else set()
 
     def row(i: int, values) -> list[tuple]:
         return [(W_at + i * n0 + p, x) for p, x in enumerate(values[:n0])] + [(b_at + i, values[n0])]
@@ -353,18 +363,21 @@ def leaning_lower_bound(net: Network, lowering: list[list[fmpq]], withdrawn: lis
     def at(i: int) -> list[int]:
         return [W_at + i * n0 + p for p in range(n0)] + [b_at + i, v_at + i]
 
-    moving = [sparse_vector(D, *row(i, a)) for i in quiet for a in inside] + [sparse_vector(D, (v_at + i, -_ONE))
-                                                                            for i in quiet]
+    def moving(J: list[int]) -> list[list[fmpq]]:       # the shades of J anywhere in A with v lowered
+        return [sparse_vector(D, *row(i, a)) for i in J for a in inside] + [sparse_vector(D, (v_at + i, -_ONE))
+                                                                          for i in J]
+
     best = 0
     for k, j in pairs:
+        movers, kept = (shades, dispensable) if (k, j) in wide else (quiet, [])
         rows = {i: tuple(view.w[i]) + (view.b[i],) for i in (j, k)}
         own = [sparse_vector(D, *row(i, rows[i]), (v_at + i, -view.v[i])) for i in (j, k)]
         own.append(sparse_vector(D, (v_at + k, _ONE), (e_at, -view.b[k])))      # raising v_k b_k
-        raising = [m for m in lowering if not any(m[q] for i in [k] + quiet for q in at(i))
+        raising = [m for m in lowering if not any(m[q] for i in [k] + movers for q in at(i))
                    and not any(m[q] for q in at(j)[:n0]) and m[b_at + j] > 0]
         lean = sparse_vector(D, *row(k, rows[j]), (v_at + j, -view.v[k]))
-        best = max(best, rank(_moves_keeping(net, lowering, withdrawn, [j, k] + quiet, [], [k]) + own + raising
-                              + moving + [lean]))
+        best = max(best, rank(_moves_keeping(net, lowering, withdrawn, [j, k] + movers, [], [k] + kept) + own
+                              + raising + moving(movers) + [lean]))
     return best
 
 
