@@ -30,7 +30,8 @@ zero neurons of both signs kept apart (:mod:`~semialg.families.bottleneck.local_
 session 51's main, cases 2:13, 2:55, 2:79 and 3:167 decided and 2:76 raised (8 to 9), no decided value changed, no
 bound looser. Session 53 (constant neurons leaning on an active neuron,
 :func:`~semialg.families.bottleneck.local_shadows.leaning_lower_bound`): 33; 2:132 and 3:92 decided, 3:132 raised
-(10 to 11), no decided value changed, no bound looser.
+(10 to 11), no decided value changed, no bound looser; with dispensable shades moving beside the leaning neuron 32
+(2:76 decided).
 
 Measured (session 23, shared 2-core machine; seed 5; seconds):
 
