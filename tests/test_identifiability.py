@@ -7,6 +7,7 @@ element); proofs must re-check; the orbit search must find every g.theta and nev
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 
 import pytest
@@ -216,6 +217,32 @@ def test_mechanisms_on_the_image_of_earlier_layers(seed, kind):
     r = identifiable(net, budget=5)
     assert r.status == "not identifiable" and r.move.kind == kind
     assert bool(oracle(net, r.witness)) and orbit_element(net, r.witness) is None and r.verify(net)
+
+
+@pytest.mark.parametrize("seed, kind", [(1, "hidden weight"), (2, "always active")])
+def test_image_moves_past_their_deadline_search_nothing_and_say_so(seed, kind):
+    from semialg.engine.witnesses import image_moves
+    net = sa.Network.random((2, 3, 3, 1), seed=seed)
+    assert kind in [m.kind for m in image_moves(net, deadline=None)]
+    notes: list = []
+    assert list(image_moves(sa.Network.random((2, 3, 3, 1), seed=seed + 10), deadline=time.monotonic() - 1,
+                            skipped=notes)) == []
+    assert len(notes) == 1 and "not searched" in notes[0] and "budget" in notes[0]
+
+
+def test_identifiable_cut_in_the_image_moves_claims_no_absence(monkeypatch):
+    # the clock runs out once the cheap witness moves are done: the image of the earlier layers is not searched, and
+    # the answer says so instead of "no hidden weight and no always-active neuron"
+    import semialg.engine.identifiability as ident
+    from semialg.engine import witnesses
+    net = sa.Network.random((2, 3, 3, 1), seed=1)
+    real = witnesses.image_moves
+    monkeypatch.setattr(ident, "image_moves", lambda n, deadline=None, skipped=None: real(
+        n, deadline=time.monotonic() - 1, skipped=skipped))
+    r = identifiable(net, budget=5)
+    assert r.status != "not identifiable" or r.move.kind not in ("hidden weight", "always active")
+    assert any("not searched" in c for c in r.checked)
+    assert not any(c.startswith("no hidden weight") for c in r.checked)
 
 
 @settings(max_examples=12)

@@ -157,6 +157,26 @@ def test_a_neuron_positive_at_a_point_is_positive_somewhere_on_a_region(data):
                 assert any(neurons.sign_somewhere(R, i, 1 if v > 0 else -1, 2) for R in regs)
 
 
+@settings(max_examples=15)
+@given(st.data())
+def test_sign_somewhere_agrees_with_the_exact_feasibility_test(data):
+    # the region's own point decides first; the answer must be the LP's on every region, neuron and sign
+    from semialg.geometry.polyhedron import decide
+    net = data.draw(networks(entries=small, arch=Architecture(2, 2, 2, 1)))
+    for R in neurons.image_regions(net, 2):
+        G, h = [g for g, _ in R.inequalities], [c for _, c in R.inequalities]
+        for i in range(2):
+            for sign in (1, -1):
+                a, c = tuple(sign * x for x in R.linear[i]), sign * R.offset[i]
+                assert neurons.sign_somewhere(R, i, sign, 2) == bool(decide(G + [a], h + [c], 2))
+
+
+def test_image_regions_are_computed_once_per_network_and_layer():
+    net = Network.random((2, 3, 3, 1), seed=3)
+    assert neurons.image_regions(net, 2) is neurons.image_regions(net, 2)
+    assert neurons.image_regions(net, 2) == neurons.image_regions(Network.random((2, 3, 3, 1), seed=3), 2)
+
+
 @settings(max_examples=20)
 @given(st.data())
 def test_negation_changes_the_last_hidden_layer_by_minus_the_residual(data):

@@ -629,15 +629,16 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     checked += skipped
     checked.append("no witness among dead, constant, twin, opposite-pair, phantom" +
                    (" and 0-factor moves" if not skipped else " moves (0-factor moves: see above)"))
-    for move in image_moves(net):
+    cut: list[str] = []
+    for move in image_moves(net, deadline=deadline, skipped=cut):
         other = move.apply(net)
         if _outside_orbit(net, other, checked):
             return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))
     if net.depth > 2:
-        checked.append("no hidden weight and no always-active neuron on the image of the earlier layers "
-                       "(exact, on their regions)"
-                       if _small(Network(net.weights[:-1], net.biases[:-1])) else
-                       "hidden weights and always-active neurons not searched (too many regions)")
+        checked += cut or ["no hidden weight and no always-active neuron on the image of the earlier layers "
+                           "(exact, on their regions)"
+                           if _small(Network(net.weights[:-1], net.biases[:-1])) else
+                           "hidden weights and always-active neurons not searched (too many regions)"]
     proof: list[ProofStep] = []
     if net.depth > 2:
         for family in families_for(net):

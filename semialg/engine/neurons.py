@@ -26,7 +26,7 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import normalise_row
+from semialg.core.exact import dot, normalise_row
 from semialg.core.modular import rank_mod_seconds, rank_one_independent
 from semialg.core.network import Network
 from semialg.core.rational_matrix import RationalMatrix
@@ -392,17 +392,28 @@ def trade_opposite(net: Network, l: int, pairs: Sequence[tuple[int, int]], shift
     return _with_layer(net, l, W, b, cols, nb)
 
 
-def image_regions(net: Network, l: int) -> list:
+def image_regions(net: Network, l: int, deadline: float | None = None) -> list:
     """The linear regions of layers $1, \\dots, l-1$ (:func:`semialg.engine.regions.regions` of the truncated
-    network): on each, every pre-activation $z_{l,i}$ is affine. Exponential in the worst case."""
-    return regions(Network(net.weights[:l], net.biases[:l]))
+    network): on each, every pre-activation $z_{l,i}$ is affine. Exponential in the worst case; past ``deadline``
+    (:func:`time.monotonic`) :class:`~semialg.errors.UndecidedError`. The latest few are kept: the search for a
+    witness and the check of the move it finds read the same regions."""
+    key = (net, l)
+    if key not in _IMAGES:
+        budget = None if deadline is None else max(deadline - time.monotonic(), 1e-3)
+        _IMAGES[key] = regions(Network(net.weights[:l], net.biases[:l]), budget=budget)
+        while len(_IMAGES) > 4:
+            _IMAGES.pop(next(iter(_IMAGES)))
+    return _IMAGES[key]
+
+
+_IMAGES: dict = {}
 
 
 def sign_somewhere(region, i: int, sign: int, d: int) -> bool:
     """Whether $\\mathrm{sign}\\cdot z_{l,i} > 0$ somewhere in the open ``region`` of :func:`image_regions` (input
-    dimension ``d``): one exact strict-feasibility test."""
+    dimension ``d``): at the region's interior point, else one exact strict-feasibility test."""
     G, h = [g for g, _ in region.inequalities], [c for _, c in region.inequalities]
     a, c = region.linear[i], region.offset[i]
     if sign < 0:
         a, c = tuple(-x for x in a), -c
-    return bool(decide(G + [a], h + [c], d))
+    return dot(a, region.point) + c > 0 or bool(decide(G + [a], h + [c], d))   # the region's own point first

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from flint import fmpq
@@ -29,7 +30,7 @@ from semialg.core.result import Result
 from semialg.engine.neurons import (column, constant_neurons, dead_neurons, flip, hyperplane_pairs,
                                     image_regions, predicted_late, rank_one_sketch, rank_one_sketch_seconds, row,
                                     shift_twins, sign_somewhere, trade_opposite, zero_factor_search)
-from semialg.errors import CertificateError
+from semialg.errors import CertificateError, UndecidedError
 
 __all__ = ["WitnessMove", "witness_moves", "image_moves"]
 
@@ -315,21 +316,33 @@ def witness_moves(net: Network, budget: int = 2 ** 16, deadline: float | None = 
             notes.append(f"0-factor moves at layer {l} not all searched: " + "; ".join(decision.tried))
 
 
-def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4):
+def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4, deadline: float | None = None,
+                skipped: list | None = None):
     """Moves that need the image of the earlier layers ($l \\ge 2$): pairs $(i, j)$ with $z_{l,i} \\le 0$
     wherever $h_{l-1,j} > 0$ (then $W_l[i, j]$ can be lowered), and neurons with $z_{l,i} \\ge 0$ everywhere
     (then $\\sigma(z_{l,i}) = z_{l,i}$ and the bias can rise, the next bias compensating).
 
     Decided exactly on the linear regions of layers $1, \\dots, l-1$ (strict-feasibility LPs per region and
     neuron), only when those layers have at most ``max_neurons`` neurons and the input dimension is at most
-    ``max_input`` (region enumeration is exponential). Cost: $O(R\\,n_l)$ exact LPs for $R$ regions.
+    ``max_input`` (region enumeration is exponential). Past ``deadline`` (:func:`time.monotonic`) the search stops
+    and says what it left in ``skipped``. Cost: $O(R\\,n_l)$ exact LPs for $R$ regions.
     """
+    notes = [] if skipped is None else skipped
     d = net.architecture.input_dim
     for l in range(2, net.depth):
         if sum(net.widths[1:l]) > max_neurons or d > max_input:
             return  # the size guard of _small, per truncated network
-        regs = image_regions(net, l)
+        try:
+            regs = image_regions(net, l, deadline)
+        except UndecidedError:
+            notes.append(f"hidden weights and always-active neurons from layer {l} on not searched: the regions of "
+                         f"the earlier layers were not all found within the budget")
+            return
         for i in range(len(net.weights[l - 1])):
+            if deadline is not None and time.monotonic() > deadline:
+                notes.append(f"hidden weights and always-active neurons not searched from neuron {i + 1} of layer "
+                             f"{l} on: the budget was spent")
+                return
             seen: set = set()
             negative = False
             for R in regs:
