@@ -588,21 +588,21 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
                  progress: bool = False) -> IdentifiabilityResult:
     """Decide whether the fibre of ``net`` is exactly its $G$-orbit: a proof, a witness, or ``"unknown"``.
 
-    Order: (1) the witness moves of :func:`witness_moves` (each checked against the orbit, exactly);
-    (2) one hidden layer: the genericity conditions of :func:`semialg.engine.loci.genericity`, which by the
-    classification theorem prove identifiability when all hold; at depth $> 2$ a family's theorems
-    (:meth:`~semialg.families.base.Family.identifiability_proof`) and its own moves (candidates proven equivalent
-    by a verified exact certificate, then checked against the orbit); (3) for one hidden layer the types of the
-    fibre (counted; a member of another class of types), a narrower network, and a family's explicit fibre when its
-    dimension exceeds $\\dim G$ (sampled members checked against the orbit) — the last two only while ``budget``
-    seconds have not passed since the start (on wide layers they can take minutes); (4) local identifiability, within
-    ``budget`` seconds (:func:`_local_certificate`): by kink peeling
-    (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, first for more than :data:`PEEL_FIRST`
-    parameters, alone when the Jacobian would not fit in memory) or by the Jacobian's rank modulo a prime at
-    rational inputs (a lower bound on the exact rank; skipped when predicted to run past the budget). Cost: $O(\\dim\\Omega\\log n)$ for (1) without ties plus the
-    0-factor search (``zero_sum_budget``); (4) that of :func:`~semialg.engine.jacobian.sampled_batch` with
-    bound $\\dim\\Omega - n$, memory $O((\\dim\\Omega)^2)$ words; kink peeling $O(H\\dim\\Omega)$ exact
-    operations for $H$ hidden neurons plus one small rank per neuron (784-256-256-10 in seconds).
+    Order: (1) the witness moves of :func:`witness_moves` and, at depth $> 2$, :func:`image_moves` (each checked against
+    the orbit, exactly); (2) one hidden layer: the genericity conditions of :func:`semialg.engine.loci.genericity`,
+    which by the classification theorem prove identifiability when all hold; at depth $> 2$ a family's theorems
+    (:meth:`~semialg.families.base.Family.identifiability_proof`) and its own moves (candidates proven equivalent by a
+    verified exact certificate, then checked against the orbit); (3) for one hidden layer the types of the fibre
+    (counted; a member of another class of types), a narrower network, and a family's explicit fibre when its dimension
+    exceeds $\\dim G$ (sampled members checked against the orbit) — the last two only while ``budget`` seconds have not
+    passed since the start (minutes on wide layers); (4) local identifiability, within ``budget`` seconds
+    (:func:`_local_certificate`): by kink peeling (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, first
+    for more than :data:`PEEL_FIRST` parameters, alone when the Jacobian would not fit in memory) or by the Jacobian's
+    rank modulo a prime at rational inputs (a lower bound on the exact rank; skipped when predicted to run past the
+    budget). Cost: $O(\\dim\\Omega\\log n)$ for (1) without ties plus the 0-factor search (``zero_sum_budget``); (4)
+    that of :func:`~semialg.engine.jacobian.sampled_batch` with bound $\\dim\\Omega - n$, memory $O((\\dim\\Omega)^2)$
+    words; kink peeling $O(H\\dim\\Omega)$ exact operations for $H$ hidden neurons plus one small rank per neuron
+    (784-256-256-10 in seconds).
 
     Every step keeps ``budget``: the 0-factor searches of (1) and (2) are not started when predicted to end past it
     (:func:`~semialg.engine.neurons.predicted_late`) and stop at it, the later steps are skipped once it is spent,
