@@ -594,8 +594,8 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     (:meth:`~semialg.families.base.Family.identifiability_proof`) and its own moves (candidates proven equivalent by a
     verified exact certificate, then checked against the orbit); (3) for one hidden layer the types of the fibre
     (counted; a member of another class of types), a narrower network, and a family's explicit fibre when its dimension
-    exceeds $\\dim G$ (sampled members checked against the orbit) — the last two only while ``budget`` seconds have not
-    passed since the start (minutes on wide layers); (4) local identifiability, within ``budget`` seconds
+    exceeds $\\dim G$ (sampled members checked against the orbit; minutes on wide layers) — the last two only while
+    ``budget`` seconds have not passed; (4) local identifiability, within ``budget`` seconds
     (:func:`_local_certificate`): by kink peeling (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, first
     for more than :data:`PEEL_FIRST` parameters, alone when the Jacobian would not fit in memory) or by the Jacobian's
     rank modulo a prime at rational inputs (a lower bound on the exact rank; skipped when predicted to run past the
@@ -617,8 +617,7 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
         return IdentifiabilityResult("identifiable", (ProofStep(
             "no hidden layer", "f = Wx + b determines W and b: the fibre is the point itself (G is trivial)",
             _Theorem(1)),), locally_identifiable=True)
-    checked: list[str] = []
-    skipped: list[str] = []
+    checked, skipped, cut = [], [], []      # what was done; searches cut by the budget: 0-factor, then the image
     for move in witness_moves(net, zero_sum_budget, deadline, skipped):
         other = move.apply(net)
         if _outside_orbit(net, other, checked):
@@ -629,7 +628,6 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     checked += skipped
     checked.append("no witness among dead, constant, twin, opposite-pair, phantom" +
                    (" and 0-factor moves" if not skipped else " moves (0-factor moves: see above)"))
-    cut: list[str] = []
     for move in image_moves(net, deadline=deadline, skipped=cut):
         other = move.apply(net)
         if _outside_orbit(net, other, checked):
