@@ -315,9 +315,10 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
                 return dataclasses.replace(F, network=net, description=f"{F.description}, built from theta~ = "
                                            f"{sep} (minimal form of h, dead slots) with the function of {net}")
             end = None if budget is None else time.monotonic() + budget   # one budget for every step below
-            generic = _is_generic(net, None if net.widths[0] < 3 else end)     # the plane's cells are fast
-            # h' = mu h for every member (outer_fibre.py); in the plane the cells come from a fast sweep
-            if not generic and inner_determined(net, t, None if net.widths[0] < 3 else end):
+            generic = _is_generic(net, end)
+            # h' = mu h for every member (outer_fibre.py); in the plane the cells come from a fast sweep, but with
+            # many neurons their pieces are many (2-80-1-2 with small integer weights: 10 s)
+            if not generic and inner_determined(net, t, end):
                 parts = OuterFibre(net)
                 dim = parts.dimension
             elif not generic:  # the fibre of a generic theta~ with the same function (representative.py)

@@ -125,12 +125,12 @@ def _shared_vertex(Q: Polyhedron, A, other: Polyhedron) -> bool:
     return any(dot(A[0], v) + A[1] > 0 and all(_value(row, v) >= 0 for row in other.rows) for v in Q.vertices)
 
 
-def _components(p_pieces) -> list[list[int]]:
+def _components(p_pieces, clock: _Clock | None = None) -> list[list[int]]:
     r"""The connected components of the open set $P = \{h > 0\}$ as lists of indices of its closed pieces: two
     pieces are joined iff $h > 0$ at a common point (then a small ball around it lies in $P$ and meets both
     interiors; conversely every point of $P$ lies in the pieces of the cells whose closure contains it).
     Cost: a vertex test per pair of pieces, then one :func:`polyhedron` per pair still apart (none when shared
-    vertices with $h > 0$ join every piece)."""
+    vertices with $h > 0$ join every piece), ``clock`` checked per pair."""
     parent = list(range(len(p_pieces)))
 
     def root(i):
@@ -143,6 +143,8 @@ def _components(p_pieces) -> list[list[int]]:
         if root(i) != root(j) and (_shared_vertex(Qi, Ai, Qj) or _shared_vertex(Qj, Aj, Qi)):
             parent[root(j)] = root(i)
     for (i, (Qi, Ai)), (j, (Qj, _)) in itertools.combinations(enumerate(p_pieces), 2):
+        if clock is not None:
+            clock.check(f"joining the {len(p_pieces)} pieces of the closure of P into components")
         if root(i) != root(j) and _positive_somewhere(polyhedron(Qi.rows + Qj.rows, lineality=Qi.lineality), Ai):
             parent[root(j)] = root(i)
     out: dict = {}

@@ -205,7 +205,7 @@ def inner_determined(net: Network, t: BottleneckType, deadline: float | None = N
             return "a row is bounded above on P"
         if _standard_face(live, clock) is None:
             return _NO_FACE
-        return None if len(_components(_pieces(live, clock)[0])) == 1 else "P is not connected"
+        return None if len(_components(_pieces(live, clock)[0], clock)) == 1 else "P is not connected"
 
     return _on_the_cells(net, t, deadline, "from the cells of the first layer's arrangement", failure) is None
 
