@@ -233,8 +233,10 @@ def test_planted_disconnected_parameters_get_a_representative_or_an_exact_refusa
 
 
 def test_the_fibre_passes_its_budget_to_the_search():
-    with pytest.raises(UndecidedError, match="generic_representative: the time budget was spent"):
+    with pytest.raises(UndecidedError, match="the time budget was spent"):
         sa.fibre(DEAD, budget=0)
+    with pytest.raises(UndecidedError, match="generic_representative: the time budget was spent"):
+        generic_representative(DEAD, deadline=time.monotonic())
     F = sa.fibre(DEAD, budget=None)
     assert F.generic_representative is not None and F.generic_representative.verify()
 

@@ -93,13 +93,18 @@ def test_classes_proved_by_the_search_have_exact_members():
 
 
 def test_budget_covers_the_search_for_a_generic_representative():
-    """A non-generic parameter (a dead neuron): the fibre searches a generic theta~ first; a spent budget stops
-    that search with UndecidedError saying what was done, before any equivalence test."""
+    """A non-generic parameter (a dead neuron): the fibre tries the theorem h' = mu h on the cells, then searches a
+    generic theta~; a spent budget stops each with UndecidedError saying what was done, before any equivalence
+    test (in the plane too, where the cells come from a sweep)."""
+    import time
+    from semialg.families.bottleneck.representative import generic_representative
     net = Network.from_arrays([[[1, 0], [0, 1], [-1, -2], [1, -1]], [[-1, -1, -1, 0]], [[2]]],
                               [[0, 0, 0, 1], [1], [1]])
     assert not sa.genericity(net)
-    with pytest.raises(UndecidedError, match="generic_representative: the time budget was spent; done: nothing"):
+    with pytest.raises(UndecidedError, match="the time budget was spent; done: 0 of the 6 cells"):
         sa.fibre(net, budget=0)
+    with pytest.raises(UndecidedError, match="generic_representative: the time budget was spent; done: nothing"):
+        generic_representative(net, deadline=time.monotonic())
 
 
 def test_components_are_generated_lazily_and_take_a_budget():
