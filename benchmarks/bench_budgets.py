@@ -8,6 +8,7 @@ rescaled copy (``g-copy``, equivalent) and of copies with one weight of layer $l
 
     python benchmarks/bench_budgets.py                  # 784-4096-10, 784-256-10, 784-256-256-10, 784-4096-1-10
     python benchmarks/bench_budgets.py --quick          # 32-64-4, 16-64-1-4
+    python benchmarks/bench_budgets.py --mid            # mid sizes, some with small integer weights ("int")
 
 Measured (session 52, 2-core machine otherwise idle). All 41 calls answer within 1.5 budgets; over 1 are steps
 a deadline cannot cut: reading 3.2 million weights as rationals (about 2 s), one exact product of a batch of points.
@@ -75,24 +76,36 @@ from common import main as bench_main, seconds
 BUDGET = 2.0
 FULL = dict(archs=((784, 4096, 10), (784, 256, 10), (784, 256, 256, 10), (784, 4096, 1, 10)))
 QUICK = dict(archs=((32, 64, 4), (16, 64, 1, 4)))
+#: mid sizes (session 53: an audit of every call at 23 such networks found the overruns these keep), ``"int"``:
+#: weights and biases drawn from -3..3 (many ties: cells with many rays, pieces of P)
+MID = dict(archs=((4, 32, 2), (16, 128, 4), (2, 80, 1, 2), (14, 10, 1, 1), (4, 16, 16, 2), (4, 12, 1, 2, "int"),
+                  (2, 80, 1, 2, "int")))
 
 
 def network(widths, seed: int = 0, bump: int | None = None):
-    """float32 weights $N(0, 1/n_{\\rm in})$ and biases $N(0, 0.01)$ read exactly; with ``bump = l``, the first
-    weight of layer ``l + 1`` one ulp larger."""
+    """float32 weights $N(0, 1/n_{\\rm in})$ and biases $N(0, 0.01)$ read exactly (``widths`` ending in ``"int"``:
+    integers in $[-3, 3]$); with ``bump = l``, the first weight of layer ``l + 1`` one ulp larger ($2^{-20}$ for
+    integers)."""
     import semialg as sa
     rng = np.random.default_rng(seed)
+    ints = widths[-1] == "int"
+    widths = widths[:-1] if ints else widths
     Ws, bs = [], []
     for a, b in zip(widths[:-1], widths[1:]):
-        Ws.append(rng.standard_normal((b, a)).astype(np.float32) / np.float32(np.sqrt(a)))
-        bs.append((rng.standard_normal(b) * 0.1).astype(np.float32))
+        if ints:
+            Ws.append(rng.integers(-3, 4, size=(b, a)).astype(np.float64))
+            bs.append(rng.integers(-3, 4, size=b).astype(np.float64))
+        else:
+            Ws.append(rng.standard_normal((b, a)).astype(np.float32) / np.float32(np.sqrt(a)))
+            bs.append((rng.standard_normal(b) * 0.1).astype(np.float32))
     if bump is not None:
-        Ws[bump][0, 0] = np.nextafter(Ws[bump][0, 0], np.float32(np.inf))
+        Ws[bump][0, 0] = Ws[bump][0, 0] + 2.0 ** -20 if ints else np.nextafter(Ws[bump][0, 0], np.float32(np.inf))
     return sa.Network.from_arrays(Ws, bs)
 
 
 def calls(widths) -> list[str]:
     """The calls measured at ``widths``."""
+    widths = widths[:-1] if widths[-1] == "int" else widths
     out = ["equivalent g-copy"] + [f"equivalent ulp W{l + 1}" for l in range(len(widths) - 1)]
     out += ["identifiable", "functional_dimension", "regions", "fibre", "hidden_symmetries",
             "count_conservation_laws"]
@@ -187,6 +200,10 @@ def summary(rows) -> str:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        print(json.dumps(child(sys.argv[2], tuple(int(x) for x in sys.argv[3].split(",")))))
+        print(json.dumps(child(sys.argv[2], tuple(x if x == "int" else int(x) for x in sys.argv[3].split(",")))))
+    elif "--mid" in sys.argv:
+        sys.argv.remove("--mid")
+        bench_main(__doc__, lambda **kw: run(show=lambda s: print(s, flush=True), **{**MID, **kw}), summary, QUICK,
+                   "budgets_mid")
     else:
         bench_main(__doc__, lambda **kw: run(show=lambda s: print(s, flush=True), **kw), summary, QUICK, "budgets")
