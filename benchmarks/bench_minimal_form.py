@@ -37,7 +37,7 @@ import semialg as sa
 from common import main as bench_main, ratio, seconds, timed
 from semialg.core.exact import fingerprint
 from semialg.families.shallow.kink_tensors import KinkTensors
-from semialg.geometry.zero_sum import find_subset_with_sum
+from semialg.geometry.subset_sum import find_subset_with_sum
 
 
 def float_network(n0: int, n1: int, n2: int, seed: int = 0, pair: bool = False) -> sa.Network:

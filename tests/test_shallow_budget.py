@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ from semialg.families.shallow.fibre import fibre
 from semialg.families.shallow.kink_tensors import KinkTensors
 from semialg.families.shallow.symmetries import hidden_symmetries
 from semialg.families.shallow.zero_factor import zero_factors
+from semialg.geometry import subset_sum, zero_sum
 
 
 def _kaiming(widths, seed=0) -> sa.Network:
@@ -162,6 +164,42 @@ def test_minimal_form_of_dependent_tensors_keeps_its_seconds():
     with pytest.raises(UndecidedError, match="budget|deadline") as info:
         sa.minimal_form(net, seconds=0)
     assert "screen" in str(info.value)
+
+
+def _search_clock(patch: pytest.MonkeyPatch, now: float) -> None:
+    """The clock of the subset-sum search (and of the half-sums it enumerates) fixed at ``now``."""
+    for module in (subset_sum, zero_sum):
+        patch.setattr(module, "time", SimpleNamespace(monotonic=lambda: now))
+
+
+#: Dependent kink tensors (more kinks than k m) and no own orientation: minimal_form(limit=0) searches subset sums.
+_SUBSET_SUM_ARCHS = [(1, 4, 1), (1, 6, 1), (2, 6, 1), (1, 5, 2), (2, 9, 1)]
+
+
+def test_minimal_form_stops_its_subset_sums_at_the_deadline(monkeypatch):
+    """The subset sums of dependent kink tensors ran without a clock (4-32-2 at ``seconds=2``: 7.5-10 s in meeting
+    in the middle; 16-128-4: more than 90 s): with their clock far past the deadline the search stops, and
+    minimal_form says so with an UndecidedError (the work budget would raise ArchitectureError)."""
+    net = sa.Network.random((2, 6, 1), seed=0, height=3)
+    assert minimal.minimal_form(net, limit=0).widths == (2, 6, 1)
+    _search_clock(monkeypatch, 1e12)
+    with pytest.raises(UndecidedError, match="minimal form of 6 kinks: the normals are dependent and the screen did "
+                                             "not apply; width 6: subset-sum search over 6 vectors"):
+        minimal.minimal_form(net, limit=0, seconds=60)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6), st.sampled_from(_SUBSET_SUM_ARCHS))
+def test_minimal_form_keeps_its_subset_sum_answers_at_seconds_zero(seed, arch):
+    """A cheap search runs a second past the deadline: with ``seconds=0`` and the search's clock half a second past
+    it, small networks keep the answer they get with no limit, as narrow as the exhaustive search's."""
+    net = sa.Network.random(arch, seed=seed, height=3)
+    free = minimal.minimal_form(net, limit=0, seconds=None)
+    assert free.widths[1] == minimal.minimal_form(net, limit=20).widths[1]
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(minimal, "time", SimpleNamespace(monotonic=lambda: 0.0))
+        _search_clock(patched, 0.5)
+        assert minimal.minimal_form(net, limit=0, seconds=0) == free
 
 
 @pytest.mark.parametrize("what", ["fibre", "hidden_symmetries", "minimal_form"])

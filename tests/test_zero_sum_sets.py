@@ -5,7 +5,9 @@ against brute force over all subsets; wide bottleneck parameters whose inner net
 from __future__ import annotations
 
 import itertools
+import math
 import random
+from types import SimpleNamespace
 
 import pytest
 from flint import fmpq
@@ -14,8 +16,11 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.errors import UndecidedError
-from semialg.geometry.zero_sum import count_subsets_with_sum, count_zero_sum_sets, find_subset_with_sum, \
-    find_zero_sum_set, zero_sum_sets
+from semialg.core import exact
+from semialg.geometry import subset_sum, zero_sum
+from semialg.geometry.subset_sum import find_subset_with_sum
+from semialg.geometry.zero_sum import DeadlinePassed, count_subsets_with_sum, count_zero_sum_sets, find_zero_sum_set, \
+    zero_sum_sets
 
 
 def _vectors(seed: int) -> list[tuple[fmpq, ...]]:
@@ -80,6 +85,7 @@ def test_a_subset_with_a_given_sum_is_found_exactly_when_one_exists(seed, budget
         ext = vectors + [tuple(-x for x in target)]
         gram = [[sum((u[r] * v[r] for r in range(dim)), fmpq(0)) for v in ext] for u in ext]
         assert find_subset_with_sum(vectors, target, budget, gram=gram) == got
+        assert find_subset_with_sum(vectors, target, budget, deadline=math.inf) == got     # a deadline never met
 
 
 def test_subset_sums_in_high_dimension_need_no_memory_of_that_dimension():
@@ -147,3 +153,103 @@ def test_wide_inner_networks_get_their_zero_factors(n0, n1):
     assert zero_sum_sets(terms) == [] and find_zero_sum_set(terms).status == "none"
     assert all(m.name != "zero-factor flips" for m in sa.hidden_symmetries(net, budget=5))
     assert sa.fibre(net, budget=5).num_components >= 1
+
+
+@pytest.fixture
+def clock(monkeypatch) -> SimpleNamespace:
+    """One fake clock (``now``, moved by the test) for the subset-sum search and the half-sums it enumerates."""
+    fake = SimpleNamespace(now=0.0)
+    fake.monotonic = lambda: fake.now
+    for module in (subset_sum, zero_sum):
+        monkeypatch.setattr(module, "time", fake)
+    return fake
+
+
+def _never(what: str):
+    def call(*args, **kwargs):
+        raise AssertionError(f"{what} was started")
+    return call
+
+
+_SCALARS = [(fmpq(i + 1),) for i in range(12)]      # 1, ..., 12: a kernel of dimension 11 on all twelve
+
+
+def test_a_kernel_the_budget_refuses_is_refused_before_its_rref(monkeypatch):
+    """16-128-4 spent 100 s in the RREF of a kernel of dimension 64 that the budget then refused: the dimension and
+    the support are read off any basis of the kernel, so the refusal comes first."""
+    monkeypatch.setattr(subset_sum, "rref", _never("the RREF of a refused kernel"))
+    with pytest.raises(UndecidedError, match="dimension 11 over 12 vectors exceeds the budget 2") as info:
+        find_subset_with_sum(_SCALARS, (fmpq(5),), budget=2)
+    assert not isinstance(info.value, DeadlinePassed)       # the budget, not the clock
+    assert sum(_SCALARS[i][0] for i in find_subset_with_sum(_SCALARS, (fmpq(5),))) == 5
+
+
+def _past_at_the_first_hash(clock, monkeypatch, module) -> list:
+    """The clock moves from 0 to 2 (past a deadline of 1) when ``module`` hashes its first half-sum; the list of the
+    half-sums it hashes."""
+    hashed = []
+
+    def fingerprint(key):
+        hashed.append(key)
+        clock.now = 2.0
+        return exact.fingerprint(key)
+
+    monkeypatch.setattr(module, "fingerprint", fingerprint)
+    return hashed
+
+
+def test_meeting_in_the_middle_stops_at_the_deadline(clock, monkeypatch):
+    """A kernel of dimension 11 over 12 vectors is searched by meeting in the middle ($2^6$ half-sums, fewer than
+    $2^{11}$ choices): the deadline passes once the first half-sum is hashed, and the next one is not built (at
+    4-32-2 the search ran 7.5 s past a budget of 2 s)."""
+    assert find_subset_with_sum(_SCALARS, (fmpq(100),)) is None          # more than 1 + ... + 12 = 78
+    hashed = _past_at_the_first_hash(clock, monkeypatch, subset_sum)
+    with pytest.raises(DeadlinePassed, match="while meeting in the middle .1 sums of the first half hashed"):
+        find_subset_with_sum(_SCALARS, (fmpq(100),), deadline=1.0)
+    assert len(hashed) == 1
+
+
+def test_the_choices_at_the_kernel_pivots_stop_at_the_deadline(clock, monkeypatch):
+    """Ten unit vectors and two sums of them: a kernel of dimension 2 over 6 vectors, searched by its $2^2$ choices
+    at the pivots; the target (1/2, 0, ...) is no 0/1 point, so all four are tried without a deadline, none once
+    it passes during the kernel's RREF."""
+    vectors = [tuple(fmpq(int(i == j)) for j in range(10)) for i in range(10)]
+    vectors += [vectors[0][:1] + (fmpq(1),) + vectors[0][2:], (fmpq(0),) * 2 + (fmpq(1),) * 2 + (fmpq(0),) * 6]
+    target = (fmpq(1, 2),) + (fmpq(0),) * 9
+    assert find_subset_with_sum(vectors, target) is None
+
+    def rref(M):
+        clock.now = 2.0
+        return exact.rref(M)
+
+    monkeypatch.setattr(subset_sum, "rref", rref)
+    with pytest.raises(DeadlinePassed, match="a kernel of dimension 2 over 6 of them: the deadline passed after 0 "
+                                             "of the 2.2 0/1 choices"):
+        find_subset_with_sum(vectors, target, deadline=1.0)
+
+
+def test_an_rref_predicted_past_the_deadline_is_not_started(clock, monkeypatch):
+    """Twelve vectors in dimension one: the normal equations are singular, solved by two RREFs that are not started
+    when predicted to end past the deadline (here: predicted at 20,736 s each); a deadline already passed stops the
+    search before the Gram matrix."""
+    monkeypatch.setattr(subset_sum, "solve", _never("the solve of the normal equations"))
+    monkeypatch.setattr(subset_sum, "RREF_SECONDS", 1.0)
+    with pytest.raises(DeadlinePassed, match="two RREFs. .predicted 4.1e.04 s. would end past the deadline"):
+        find_subset_with_sum(_SCALARS, (fmpq(5),), deadline=60.0)
+    with pytest.raises(DeadlinePassed, match="over 12 vectors: the deadline passed before the Gram matrix"):
+        find_subset_with_sum(_SCALARS, (fmpq(5),), deadline=-1.0)
+
+
+def test_the_zero_sum_search_stops_meeting_in_the_middle_at_the_deadline(clock, monkeypatch):
+    """Denominators divisible by the prime leave the stages modulo p out and, with LLL finding nothing, ten vectors
+    in the plane without a zero-sum set are met in the middle: the deadline passes once the first half-sum is
+    hashed, and the answer is ``"undecided"`` instead of ``"none"``."""
+    monkeypatch.setattr(zero_sum, "_lll_witness", lambda vectors, comp: None)
+    vectors = [tuple(fmpq(x, exact.PRIME) for x in v) for v in [(4, -8), (-1, 7), (6, 3), (0, 6), (2, 9), (-3, 7),
+                                                                  (-5, 0), (-5, -6), (-1, 8), (-5, 0)]]
+    assert find_zero_sum_set(vectors).status == "none"
+    hashed = _past_at_the_first_hash(clock, monkeypatch, zero_sum)
+    decision = find_zero_sum_set(vectors, deadline=1.0)
+    assert decision.status == "undecided" and len(hashed) == 1
+    assert decision.tried[-1] == "meet in the middle on a component of 10: the deadline passed after 1 of the 32 " \
+                                 "subset sums of a half"

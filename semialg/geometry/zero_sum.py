@@ -42,18 +42,17 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
+from flint import fmpq, fmpz, fmpz_mat
 
 from semialg.core.result import Latexable
 from semialg.errors import CertificateError, UndecidedError
-from semialg.core.exact import as_fmpq_mat, dot, fingerprint, float_array, modular_rank, nullspace, rref, solve, \
-    to_matrix
+from semialg.core.exact import fingerprint, float_array, modular_rank, nullspace, rref, to_matrix
 from semialg.geometry.modular_zero_sum import MODULAR_LIMIT, eliminate, kernel_mod, search_component
 from semialg.geometry.polyhedron import decide, exact_point, lp_point
 from semialg.geometry.valuation_peeling import OuterProducts, check_peeling, peeling
 
-__all__ = ["ZeroSumDecision", "find_zero_sum_set", "zero_sum_sets", "kernel_components", "count_zero_sum_sets",
-           "count_subsets_with_sum"]
+__all__ = ["ZeroSumDecision", "DeadlinePassed", "find_zero_sum_set", "zero_sum_sets", "kernel_components",
+           "count_zero_sum_sets", "count_subsets_with_sum"]
 
 _ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
@@ -61,6 +60,12 @@ Vec = tuple[fmpq, ...]
 #: The most vectors :func:`find_zero_sum_set` hands to its exact stages (a kernel over $\mathbb{Q}$ and LLL): an
 #: exact kernel of the $784 \times 800$ matrix of an inner network read from float32 weights takes minutes.
 EXACT_LIMIT = 256
+
+
+class DeadlinePassed(UndecidedError):
+    """A search stopped at its deadline: the half-sums of meeting in the middle, and
+    :func:`~semialg.geometry.subset_sum.find_subset_with_sum`, whose spent ``budget`` raises the plain
+    :class:`UndecidedError` (callers with two budgets tell them apart)."""
 
 
 def _sum(vectors: Sequence[Vec], S: Sequence[int]) -> Vec:
@@ -287,14 +292,20 @@ def _lll_witness(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, ...] | N
     return None
 
 
-def _subset_sums(vectors, indices: Sequence[int], dim: int) -> list[tuple[tuple[int, ...], Vec]]:
+def _subset_sums(vectors, indices: Sequence[int], dim: int, deadline: float | None = None):
     """All $2^{|I|}$ subset sums of ``indices`` (``vectors``: indexable by them, of length ``dim``), each built from a
-    smaller one by one vector addition."""
+    smaller one by one vector addition, yielded as built (the consumer's work in between). Past ``deadline``:
+    :class:`DeadlinePassed`, checked every 4,096 sums."""
     sums = [((), (_ZERO,) * dim)]
+    yield sums[0]
     for i in indices:
         v = vectors[i]
-        sums += [(S + (i,), tuple(a + b for a, b in zip(total, v, strict=True))) for S, total in sums]
-    return sums
+        for k in range(len(sums)):
+            if not k % 4096 and _spent(deadline):
+                raise DeadlinePassed(f"after {len(sums)} of the {2 ** len(indices)} subset sums of a half")
+            S, total = sums[k]
+            sums.append((S + (i,), tuple(a + b for a, b in zip(total, v, strict=True))))
+            yield sums[-1]
 
 
 def _in_few_coordinates(vectors: Sequence[Vec], indices: Sequence[int]) -> tuple[dict[int, Vec], int]:
@@ -311,20 +322,21 @@ def _in_few_coordinates(vectors: Sequence[Vec], indices: Sequence[int]) -> tuple
     return {i: tuple(v[j] for j in keep) for i, v in rows.items()}, r
 
 
-def _meet_in_the_middle(vectors: Sequence[Vec], comp: list[int]) -> tuple[int, ...] | None:
+def _meet_in_the_middle(vectors: Sequence[Vec], comp: list[int],
+                        deadline: float | None = None) -> tuple[int, ...] | None:
     """Exact search for a zero-sum subset of ``comp``: hash the subset sums of one half, probe with the other.
 
     Cost: $O(2^{s/2} s)$ rational additions and hashes for a component of size $s$ (in at most $s$ coordinates,
-    :func:`_in_few_coordinates`).
+    :func:`_in_few_coordinates`). Past ``deadline``: :class:`DeadlinePassed` (checked every 4,096 half-sums).
     """
     low, dim = _in_few_coordinates(vectors, comp)
     half = len(comp) // 2
     table: dict = {}
-    for A, total in _subset_sums(low, comp[:half], dim):
+    for A, total in _subset_sums(low, comp[:half], dim, deadline):
         if A and not any(total):
             return A
         table.setdefault(fingerprint(total), A)
-    for B, total in _subset_sums(low, comp[half:], dim):
+    for B, total in _subset_sums(low, comp[half:], dim, deadline):
         if B:
             A = table.get(fingerprint(tuple(-x for x in total)))
             if A is not None:
@@ -444,107 +456,6 @@ def _half_sum_count(vectors, comp: list[int], dim: int) -> int:
     return sum(table.get(fingerprint(tuple(-x for x in s)), 0) for _, s in _subset_sums(vectors, comp[half:], dim))
 
 
-def find_subset_with_sum(vectors: Sequence[Vec], target: Vec, budget: int = 2 ** 20,
-                         gram=None) -> tuple[int, ...] | None:
-    r"""A subset $S$ (possibly empty) with $\sum_{i \in S} v_i = t$ (``target``) exactly, or ``None`` if none exists.
-
-    The real solutions of $\sum_i x_iv_i = t$ are those of the normal equations $Gx = c$ ($G$ the Gram matrix of
-    the $v_i$, $c_i = v_i\cdot t$) with $t\cdot t = x\cdot c$ (then $\|\sum_i x_iv_i - t\|^2 = x^TGx - 2x\cdot c +
-    t\cdot t = 0$), and $\ker G = \ker(v_i)$; so they are empty or an affine space $x_0 + \ker G$, and the search is
-    for a $0/1$ point of it in $n$ coordinates, never in the dimension $D$ of the vectors (at 784-32-10 the old meet
-    in the middle held $2^{16}$ sums of 7,840 rationals and ran out of memory). Off the support of $\ker G$ the point
-    is $x_0$; on it, either its values at the $d$ pivots of the kernel's RREF (the $2^d$ choices) or meet in the
-    middle over the columns of $G$ (same kernel), reduced to independent rows, whichever is cheaper. The answer is a
-    deterministic function of the input. ``gram``: the Gram matrix of $v_1, \dots, v_n, -t$ (as for
-    :func:`count_subsets_with_sum`), when the caller has it cheaper. Raises :class:`~semialg.errors.UndecidedError`
-    when both $2^d$ and the $2^{\lceil s/2\rceil}$ half-sums of meeting in the middle over a support of size $s$
-    exceed ``budget``. Cost: the Gram matrix ($O(n^2D)$) unless given, one $n \times n$ solve
-    over $\mathbb{Z}$ (with a kernel: one RREF), then $O(n)$, or $O(2^d dn)$, or $O(2^{s/2}n)$.
-
-    >>> find_subset_with_sum([(1, 0), (0, 1), (1, 1)], (2, 1))
-    (0, 2)
-    >>> find_subset_with_sum([(1, 0), (0, 1)], (2, 1)) is None
-    True
-    """
-    vectors = [tuple(v) for v in to_matrix(vectors, where="vectors")] if vectors else []
-    target = tuple(to_matrix([target], where="target")[0])
-    if not any(target):
-        return ()
-    n = len(vectors)
-    if not n:
-        return None
-    if gram is None:
-        A = fmpq_mat([list(v) for v in vectors] + [[-x for x in target]])
-        gram = A * A.transpose()
-    gram = as_fmpq_mat(gram)
-    G = fmpq_mat(n, n, [gram[i, j] for i in range(n) for j in range(n)])
-    c = [-gram[i, n] for i in range(n)]
-    x0, kernel = _normal_solutions(G, c)
-    if dot(x0, c) != gram[n, n]:
-        return None
-    return _zero_one_point(G, x0, kernel, budget)
-
-
-def _normal_solutions(G: fmpq_mat, c: list) -> tuple[list, list]:
-    r"""A solution $x_0$ of the consistent system $Gx = c$ and a basis of $\ker G$ (empty when $G$ is invertible:
-    then one solve over $\mathbb{Z}$ by p-adic lifting)."""
-    Gz, q = G.numer_denom()
-    cz, qc = fmpq_mat([[x] for x in c]).numer_denom()
-    try:
-        Y = Gz.solve(cz)                          # G x = c  <=>  Gz x = (q / qc) cz
-        return [Y[i, 0] * q / qc for i in range(len(c))], []
-    except ZeroDivisionError:
-        x0 = solve(G, c)
-        if x0 is None:
-            raise ValueError("gram is not a Gram matrix: the normal equations are inconsistent") from None
-        return list(x0), nullspace(G)
-
-
-def _zero_one_point(G: fmpq_mat, x0: list, kernel: list, budget: int) -> tuple[int, ...] | None:
-    r"""The support of the first $0/1$ point of $x_0 + \ker G$ (:func:`find_subset_with_sum`), or ``None``."""
-    n, binary = len(x0), (lambda x: x == 0 or x == 1)
-    if not kernel:
-        return tuple(i for i, x in enumerate(x0) if x == 1) if all(map(binary, x0)) else None
-    R, d = rref(kernel)
-    pivots = [next(j for j in range(n) if R[g, j] != 0) for g in range(d)]
-    support = [j for j in range(n) if any(R[g, j] != 0 for g in range(d))]
-    on_support = set(support)
-    fixed = [j for j in range(n) if j not in on_support]
-    if not all(binary(x0[j]) for j in fixed):
-        return None
-    s = len(support)
-    half = 2 ** ((s + 1) // 2)      # half-sums of at most s - d rationals each (the rank of the support's columns)
-    if 2 ** d <= min(budget, half):
-        rows = [[R[g, j] for j in range(n)] for g in range(d)]
-        for values in itertools.product((0, 1), repeat=d):
-            point = list(x0)
-            for row, y, p in zip(rows, values, pivots, strict=True):
-                shift = y - x0[p]
-                if shift:
-                    point = [a + shift * r for a, r in zip(point, row, strict=True)]
-            if all(map(binary, point)):
-                return tuple(i for i, x in enumerate(point) if x == 1)
-        return None
-    if half > budget:
-        raise UndecidedError(f"subset-sum search: a kernel of dimension {d} over {s} vectors exceeds the budget "
-                             f"{budget}")
-    # sum_{j in S} G e_j = sum_j x0_j G e_j over the support (x0 off it is fixed)
-    cols = [tuple(G[i, j] for i in range(n)) for j in support]
-    goal = tuple(sum((col[i] * x0[j] for col, j in zip(cols, support, strict=True)), _ZERO) for i in range(n))
-    low, dim = _in_few_coordinates(cols + [goal], range(s + 1))
-    goal = low.pop(s)
-    half_n = s // 2
-    table: dict = {}
-    for A, total in _subset_sums(low, range(half_n), dim):
-        table.setdefault(fingerprint(tuple(t - x for t, x in zip(goal, total, strict=True))), A)
-    for B, total in _subset_sums(low, range(half_n, s), dim):
-        A = table.get(fingerprint(total))
-        if A is not None:
-            chosen = {support[i] for i in A + B}
-            return tuple(sorted(chosen | {j for j in fixed if x0[j] == 1}))
-    return None
-
-
 def _gordan_point(vectors: list[Vec]) -> Vec | None:
     r"""A functional $\varphi$ with $\varphi(v_i) > 0$ for every vector, checked exactly, or ``None`` (no claim): one
     floating-point LP; beyond $2D$ vectors in $\mathbb{R}^D$ only the least-squares solution of $\varphi(v_i) = 1$.
@@ -573,7 +484,8 @@ def find_zero_sum_set(vectors: Sequence | OuterProducts, budget: int = 2 ** 20,
     ``budget``; otherwise the answer is ``"undecided"`` with what was tried. The exact stages (kernel over
     $\\mathbb{Q}$, LLL) run only on the vectors that the stages modulo $p$ and Gordan's alternative leave, and only
     up to :data:`EXACT_LIMIT` of them. ``deadline`` (a ``time.monotonic()`` value) is checked before every stage
-    and every exact component: past it the answer is ``"undecided"`` (a stage already started runs to its end).
+    and every exact component, and every 4,096 half-sums of meeting in the middle: past it the answer is
+    ``"undecided"`` (another stage already started runs to its end).
     :class:`~semialg.geometry.valuation_peeling.OuterProducts` are peeled from the valuations of their factors and
     multiplied out only for the stages after the peeling. Costs of the stages are in the module docstring.
     """
@@ -655,7 +567,11 @@ def find_zero_sum_set(vectors: Sequence | OuterProducts, budget: int = 2 ** 20,
         if 2 ** ((len(comp) + 1) // 2) > budget:
             undecided.append(comp)
             continue
-        S = _meet_in_the_middle(vectors, comp)
+        try:
+            S = _meet_in_the_middle(vectors, comp, deadline)
+        except DeadlinePassed as exc:
+            return ZeroSumDecision("undecided", tried=tuple(tried + [f"meet in the middle on a component of "
+                                                                     f"{len(comp)}: the deadline passed {exc}"]))
         if S is not None:
             return ZeroSumDecision("found", S, tried=tuple(tried + ["Gordan's alternative", "LLL",
                                                                      "meet in the middle"]))

@@ -14,7 +14,7 @@ tools answer it without the flattened $km$-dimensional vectors:
   decides every subset-sum question over them.
 * **Gram matrices** (:meth:`KinkTensors.gram`) from the factors, $\langle\delta_h\otimes u_h, \delta_g\otimes
   u_g\rangle = (\delta_h\cdot\delta_g)(u_h\cdot u_g)$: $O(N^2(m + k))$ instead of $O(N^2km)$, for the subset sums
-  of dependent normals (:func:`~semialg.geometry.zero_sum.find_subset_with_sum`).
+  of dependent normals (:func:`~semialg.geometry.subset_sum.find_subset_with_sum`).
 * **A screen modulo a prime** (:meth:`KinkTensors.screen`): the only $F$ that may give $R_F = 0$, and per $h_0$
   the only one that may give $R_F = t\,u_{h_0}^T$, for all $h_0$ from one inverse of the Gram matrix.
 

@@ -11,13 +11,14 @@ from flint import fmpq, fmpq_mat
 from semialg.core.exact import rank, row_basis, vadd
 from semialg.core.network import Network
 from semialg.core.symmetry import GroupElement
-from semialg.engine.neurons import (constant_neurons, dead_neurons, predicted_late, rank_one_sketch,
+from semialg.engine.neurons import (CHEAP_SECONDS, constant_neurons, dead_neurons, predicted_late, rank_one_sketch,
                                     rank_one_sketch_seconds)
 from semialg.errors import ArchitectureError, CertificateError, UndecidedError, check_budget
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form
 from semialg.families.shallow.kink_tensors import KinkTensors, LinearShares
 from semialg.families.shallow.view import ZERO, ShallowView, neuron_lines
-from semialg.geometry.zero_sum import find_subset_with_sum
+from semialg.geometry.subset_sum import find_subset_with_sum
+from semialg.geometry.zero_sum import DeadlinePassed
 
 __all__ = ["minimal_form", "minimal_representative"]
 
@@ -42,7 +43,7 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
     (:func:`~semialg.engine.neurons.rank_one_sketch`) proves the tensors $\\delta_H \\otimes u_H$ independent, that
     $F$ is the only one, and the minimal form is the parameter itself, normalised and sorted (784-4096-10: 14 s,
     where the Gram matrix and the solve below ran for more than 300 s). Otherwise exact subset sums over the tensors
-    (:func:`semialg.geometry.zero_sum.find_subset_with_sum`, with their Gram matrix from the factors) decide width
+    (:func:`semialg.geometry.subset_sum.find_subset_with_sum`, with their Gram matrix from the factors) decide width
     $N$, then width $N + 1$ for each $H_0$ in the quotient by $\\{t u_{H_0}^T\\}$ while ``budget`` lasts (a Gram
     matrix and a solve each, $(N + 1)^3/256$ units) — but first a screen modulo a prime
     (:meth:`~semialg.families.shallow.kink_tensors.KinkTensors.screen`, one inverse for all $H_0$) leaves at most
@@ -52,8 +53,10 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
 
     Two budgets: ``budget`` counts those work units (as it always has; :class:`ArchitectureError` when spent), and
     ``seconds`` bounds the wall clock (``None``: no limit): a stage predicted to end past it (the sketch, a Gram
-    matrix, the screen, a solve; :func:`~semialg.engine.neurons.predicted_late`) is not started and
-    :class:`~semialg.errors.UndecidedError` says what was decided (a stage predicted under a second always runs, so
+    matrix, the screen, a solve; :func:`~semialg.engine.neurons.predicted_late`) is not started, the subset sums
+    stop at it (their kernel's RREF and their enumerations:
+    :func:`~semialg.geometry.subset_sum.find_subset_with_sum`), and :class:`~semialg.errors.UndecidedError` says what
+    was decided (a stage predicted under a second always runs, and the subset sums run for a second at least, so
     small networks get their answer with ``seconds=0``). ``progress`` shows a tqdm bar over the hyperplanes $H_0$
     tried (``None``: on a terminal, after 2 s). Cost: $O(2^N)$ exact residual tests within the limit; beyond, one
     $N \\times N$ integer solve for independent normals (784-256-10: 1 s), the sketch ($O(N^2(m + k + N))$ modulo a
@@ -186,7 +189,7 @@ class _SecondsSpent(UndecidedError):
 
 #: Predicted seconds per multiply-add of the integer Gram matrix of the normals and rows of $L$ (measured:
 #: 784-4096-10, $4106^2 \cdot 784$ of them, 32 s), per word operation of an $N \times N$ inverse modulo a prime
-#: (784-1024-10: 3 s), per $N^3$ of the exact solve of :func:`~semialg.geometry.zero_sum.find_subset_with_sum`
+#: (784-1024-10: 3 s), per $N^3$ of the exact solve of :func:`~semialg.geometry.subset_sum.find_subset_with_sum`
 #: (784-1024-10: 120 s) and per entry of the tensors $\delta_H \otimes u_H$ as rationals (784-4096-10: 18 s).
 GRAM_SECONDS, INVERSE_SECONDS, SOLVE_SECONDS, TENSOR_SECONDS = 2.4e-9, 3e-9, 1.1e-7, 5.6e-7
 
@@ -226,7 +229,10 @@ def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
     """$F$ and the plan for the residual of the canonical form of ``T``: by the shares of $L$ when the normals are
     linearly independent, else by the screen modulo a prime with its candidates checked exactly, and by exact subset
     sums over the tensors $\\delta_H \\otimes u_H$ (with their Gram matrices from the factors) for what the screen
-    leaves. Stages predicted to end past ``deadline`` raise :class:`_SecondsSpent`."""
+    leaves. Stages predicted to end past ``deadline`` raise :class:`_SecondsSpent`, and so do the subset sums that
+    reach it (at the earliest :data:`~semialg.engine.neurons.CHEAP_SECONDS` after the start)."""
+    # a cheap search runs even past the deadline, bounded: seconds=0 keeps the answers of small networks
+    searched = None if deadline is None else max(deadline, time.monotonic() + CHEAP_SECONDS)
     K = T.K
     N, k, m = K.num_kinks, K.output_dim, K.input_dim
     shares = T.shares()
@@ -260,7 +266,8 @@ def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
     vecs = [flat([[d * uj for uj in key[:-1]] for d in delta]) for key, delta in K.kinks] if candidates else []
     target = tuple(-x for x in flat(K.linear))
     if screened is None:
-        F = find_subset_with_sum(vecs, target, budget, gram=T.gram(range(N)))
+        F = _subset_with_sum(vecs, target, budget, T.gram(range(N)), searched,
+                             f"the normals are dependent and the screen did not apply; width {N}")
         if F is not None:
             return F, {}
     from tqdm.auto import tqdm
@@ -283,12 +290,23 @@ def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
 
         others = [h for h in range(N) if h != h0]
         Ur = fmpq_mat([[x / u[j] for x in u]])
-        S = find_subset_with_sum([proj(vecs[h]) for h in others], proj(target), budget,
-                                 gram=T.gram(others, Ur, [j]))
+        S = _subset_with_sum([proj(vecs[h]) for h in others], proj(target), budget, T.gram(others, Ur, [j]),
+                             searched, f"{left}; the next")
         if S is not None:
             F = tuple(others[s] for s in S)
             return F, {("existing", h0): _carried_by(_residual(K, F), u)}
     return (), _residual_cost(_residual(K, ()), K, ())[1]
+
+
+def _subset_with_sum(vecs: list[tuple], target: tuple, budget: int, gram, deadline: float | None,
+                     done: str) -> tuple[int, ...] | None:
+    """:func:`~semialg.geometry.subset_sum.find_subset_with_sum`, whose stop at ``deadline`` becomes
+    :class:`_SecondsSpent` saying ``done`` and how far the search got (a spent ``budget`` stays an
+    :class:`UndecidedError`)."""
+    try:
+        return find_subset_with_sum(vecs, target, budget, gram=gram, deadline=deadline)
+    except DeadlinePassed as exc:
+        raise _SecondsSpent(f"{done}: {exc}") from None
 
 
 def _carried_by(R: Sequence[Sequence[fmpq]], u: Sequence[fmpq]) -> tuple[fmpq, ...] | None:
