@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
 
 __all__ = ["SemialgError", "ParameterError", "FormatError", "ShapeError",
-           "ArchitectureError", "CertificateError", "UndecidedError", "check_budget"]
+           "ArchitectureError", "CertificateError", "UndecidedError", "check_budget", "check_deadline"]
 
 
 class SemialgError(Exception):
@@ -87,3 +88,19 @@ def check_budget(budget, what: str = "budget", seconds: bool = False):
     shown = repr(budget) if isinstance(budget, (str, bytes)) else str(budget)[:40]
     kind = "non-negative number of seconds" if seconds else "positive integer"
     raise ParameterError(f"{what} must be a {kind}, not {shown}")
+
+
+def check_deadline(deadline: float | None, budget: float | None, done: str, seconds: float = 0.0) -> None:
+    """An :class:`UndecidedError` saying what was ``done`` when ``deadline`` (a ``time.monotonic()`` value set by a
+    ``budget`` of seconds; ``None``: none) has passed, or would have by the end of a step of ``seconds`` that
+    cannot be interrupted.
+
+    >>> check_deadline(None, None, "nothing yet")
+    >>> check_deadline(0.0, 2, "3 of 4 inputs were read")
+    Traceback (most recent call last):
+    ...
+    semialg.errors.UndecidedError: the budget of 2 s was spent: 3 of 4 inputs were read
+    """
+    if deadline is not None and time.monotonic() + seconds > deadline:
+        step = f" (the next step was predicted to take {seconds:.3g} s)" if seconds else ""
+        raise UndecidedError(f"the budget of {budget:.3g} s was spent: {done}{step}")

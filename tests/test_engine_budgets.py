@@ -17,8 +17,8 @@ import semialg as sa
 import semialg.engine.jacobian as jacobian
 from semialg.core.exact import rank
 from semialg.engine.conservation import _parameter_index, conserved_quantities, is_conserved
-from semialg.engine.jacobian import (batch_functional_dimension, batch_jacobian, estimate_functional_dimension,
-                                     numeric_jacobian)
+from semialg.engine.batch_rank import batch_functional_dimension
+from semialg.engine.jacobian import batch_jacobian, estimate_functional_dimension, numeric_jacobian
 from semialg.errors import ParameterError, UndecidedError
 from conftest import float32_network
 from conftest import architectures, networks, points

@@ -33,7 +33,30 @@ from semialg.errors import ParameterError, ShapeError
 from semialg.core.exact import to_vector
 from semialg.core.network import Architecture, Network
 
-__all__ = ["GroupElement"]
+__all__ = ["GroupElement", "rescaling_ranks"]
+
+
+def rescaling_ranks(net: Network) -> list[int]:
+    r"""Per hidden layer, the number of its neurons with a non-zero parameter (incoming weight, bias or outgoing
+    weight): the dimension of the span of their rescaling fields
+    $\frac{d}{dt}\big|_{t=1}(tw_i, tb_i, a_i/t) = (w_i, b_i, -a_i)$, tangent to the $G$-orbit of ``net``.
+
+    Each field is in the kernel of the parameter Jacobian at every input where the network is differentiable in its
+    parameters. They are linearly independent unless some neurons with a non-zero parameter have a pre-activation
+    that vanishes identically (a combination $\sum\lambda_iF_i = 0$ has $\lambda$ constant along the non-zero
+    weights between hidden neurons and $\lambda_i = 0$ at a neuron with a non-zero bias, input or output weight; a
+    set of neurons touching none of those receives only zeros): then they are independent wherever a batch of
+    inputs has no hidden pre-activation equal to $0$. Cost: $O(\dim\Omega)$ zero tests.
+
+    >>> from semialg.core.network import Network
+    >>> rescaling_ranks(Network.from_arrays([[[1], [0]], [[2, 0]]], [[0, 0], [1]]))    # the second neuron: all 0
+    [1]
+    """
+    ranks = []
+    for l in range(net.depth - 1):
+        used = (net.weights[l].nonzero_rows() | net.weights[l + 1].nonzero_columns()).tolist()
+        ranks.append(sum(1 for u, b in zip(used, net.biases[l], strict=True) if u or b))
+    return ranks
 
 
 def _check_perm(p: Sequence[int], n: int, where: str) -> tuple[int, ...]:

@@ -20,13 +20,13 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import rank, to_vector
+from semialg.core.exact import to_vector
 from semialg.core.grid_point import GridPoint, grid_points
 from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, balanced, matmul_balanced, matmul_mod, rank_mod,
                                   rank_mod_fits, rank_mod_seconds, residues)
 from semialg.core.network import Network
 from semialg.engine.probe_inputs import flipping_inputs, line_inputs, rare_inputs
-from semialg.errors import ParameterError, UndecidedError, check_budget
+from semialg.errors import ParameterError, UndecidedError, check_budget, check_deadline
 
 Vec = tuple[fmpq, ...]
 Pattern = tuple[tuple[int, ...], ...]
@@ -35,9 +35,8 @@ _ZERO = fmpq(0)
 _MIX_ROWS = 2048    # rows collected before they are folded into the random combinations (one BLAS product)
 _GRACE = 0.1        # seconds a rank may run past a deadline
 _ROWS = 1 << 22     # entries of the modular Jacobian rows computed together (32 MB)
-_INPUTS_AT_ONCE = 32  # inputs whose activation patterns are decided together, between looks at the clock
 
-__all__ = ["parameter_jacobian", "jacobian_mod", "jacobians_mod", "layers_mod", "batch_jacobian", "batch_functional_dimension",
+__all__ = ["parameter_jacobian", "jacobian_mod", "jacobians_mod", "layers_mod", "batch_jacobian", "jacobian_gram_mod",
            "sampled_batch", "SampledBatch", "sampled_rank_reaches", "blocks_rank_mod", "jacobian_rank_mod", "numeric_jacobian",
            "PATIENCE", "estimate_functional_dimension", "SVD_ENTRIES"]
 
@@ -459,73 +458,6 @@ def jacobian_rank_mod(net: Network, X: Sequence, bound: int, seed: int = 0) -> i
     return rank_mod(_fold(mixed, pending, mixer) if pending else mixed)
 
 
-def batch_functional_dimension(net: Network, X: Sequence, budget: float | None = None,
-                               progress: bool | None = None) -> int:
-    r"""The exact rank of the Jacobian of the outputs on the batch ``X`` with respect to all parameters.
-
-    A lower bound on :func:`~semialg.engine.regions.functional_dimension`. Raises :class:`ParameterError` naming
-    the first input where a hidden pre-activation is $0$ (the network need not be differentiable in $\theta$ there).
-    The $m = |X|k$ rows $J$ are not formed first: the rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of their
-    Gram matrix $JJ^T$ (built layer by layer, :func:`_gram`) is a lower bound on their rank, so when it is $m$ the
-    rank is $m$; when $m > \dim\Omega$ the rank modulo $p$ of $\dim\Omega + 8$ random combinations of the rows
-    (:func:`jacobian_rank_mod`) plays that part with the bound $\dim\Omega$. Otherwise the exact rank of the
-    rational rows decides. ``budget`` (seconds, ``None``: no limit) covers it all: when it is spent
-    :class:`~semialg.errors.UndecidedError` says how many inputs were done and the rank found modulo $p$, if any
-    (a rank that would end past it is not started, predicted by :func:`~semialg.core.modular.rank_mod_seconds`;
-    the exact rational rank, needed only when the modular one is short, cannot be predicted and is started only
-    before the deadline). ``progress`` shows a tqdm bar of the inputs (``None``: on a terminal, after 2 s).
-    Cost: an activation pattern per input (:meth:`~semialg.core.network.Network.activation_patterns`: $O(\dim\Omega)$
-    flops, exact products where a sign is uncertain), $O(m^2\sum_l n_l + |X|^2\sum_l n_{l-1})$ modular operations
-    for $JJ^T$ and one rank of it, $O(m^3)$; only when that rank is short, $O(m k\dim\Omega)$ for the rational
-    rows and their exact rank. 784-256-10, 20 inputs: 44 s, 4.2 GB before the Gram matrix, 0.4 s, 0.1 GB now.
-
-    >>> net = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 1], [0]])      # s(x) + s(1 - x)
-    >>> batch_functional_dimension(net, [(2,), (-3,), ("1/2",)])     # one row per input, independent
-    3
-    """
-    budget = None if budget is None else check_budget(budget, "budget", seconds=True)
-    deadline = None if budget is None else time.monotonic() + budget
-    D, k = net.architecture.num_parameters, net.architecture.output_dim
-    m = len(X) * k
-    from tqdm.auto import tqdm
-    patterns, inputs = [], []
-    with tqdm(total=len(X), desc="batch functional dimension: inputs", unit="input", delay=2, leave=False,
-              disable=None if progress is None else not progress) as bar:
-        for start in range(0, len(X), _INPUTS_AT_ONCE):
-            _spent(deadline, budget, f"{start} of {len(X)} inputs had their activation patterns decided")
-            chunk = [to_vector(x, net.architecture.input_dim, where=f"X[{start + i}]")
-                     for i, x in enumerate(X[start:start + _INPUTS_AT_ONCE])]
-            for i, pattern in enumerate(net.activation_patterns(chunk), start):
-                if any(0 in layer for layer in pattern):
-                    raise ParameterError(f"X[{i}] lies on a bent hyperplane (a hidden pre-activation is 0)")
-                patterns.append(pattern)
-            inputs += chunk
-            bar.update(len(chunk))
-    if not m:
-        return 0
-    lower, done = 0, f"all {len(X)} activation patterns were decided"
-    layers, xr = layers_mod(net), residues(inputs)
-    if m <= D and layers is not None and xr is not None and rank_mod_fits(m, m)[0]:
-        _spent(deadline, budget, done, seconds=rank_mod_seconds(m, m))
-        masks = [np.array([p[l] for p in patterns]) > 0 for l in range(net.depth - 1)]
-        lower = rank_mod(_gram(_factors(layers, xr, masks, matmul_mod, _mod), k, matmul_mod, _mod))
-    elif m > D and rank_mod_fits(D + 8, D)[0]:
-        _spent(deadline, budget, done, seconds=rank_mod_seconds(D + 8, D))
-        lower = jacobian_rank_mod(net, inputs, D)
-    if lower == min(m, D):
-        return lower
-    _spent(deadline, budget, done + (f"; the rank is at least {lower} (modulo a prime)" if lower else ""))
-    return rank(batch_jacobian(net, inputs))
-
-
-def _spent(deadline: float | None, budget: float | None, done: str, seconds: float = 0.0) -> None:
-    """:class:`~semialg.errors.UndecidedError` saying what was ``done`` when ``deadline`` has passed, or would
-    have by the end of a step of ``seconds`` that cannot be interrupted."""
-    if deadline is not None and time.monotonic() + seconds > deadline:
-        step = f" (the next step was predicted to take {seconds:.3g} s)" if seconds else ""
-        raise UndecidedError(f"the budget of {budget:.3g} s was spent: {done}{step}")
-
-
 def _mod(Y: np.ndarray) -> np.ndarray:
     return Y % BLAS_PRIME
 
@@ -569,6 +501,21 @@ def _gram(factors, k: int, mul=np.matmul, fix=_same) -> np.ndarray:
         term = fix(fix(mul(E, E.T)) * np.repeat(np.repeat(inner, k, axis=0), k, axis=1))
         G = term if G is None else fix(G + term)
     return G
+
+
+def jacobian_gram_mod(layers, X: np.ndarray, patterns: Sequence[Pattern], k: int) -> np.ndarray:
+    r"""The Gram matrix $JJ^T$ modulo :data:`~semialg.core.modular.BLAS_PRIME` of the Jacobian rows at the inputs
+    ``X`` (residues) with their exact activation ``patterns``, from :func:`layers_mod`, without forming $J$ (its
+    rank is a lower bound on the rank of $J$). Cost: $O((|X|k)^2\sum_l n_l + |X|^2\sum_l n_{l-1})$ modular
+    operations.
+
+    >>> net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])      # rows (3, 3, 3, 1) and (6, 3, 5, 1) at 1 and 2
+    >>> X = np.array([[1], [2]])
+    >>> jacobian_gram_mod(layers_mod(net), X, net.activation_patterns([(1,), (2,)]), 1).tolist()
+    [[28, 43], [43, 71]]
+    """
+    masks = [np.array([p[l] for p in patterns]) > 0 for l in range(len(layers) - 1)]
+    return _gram(_factors(layers, X, masks, matmul_mod, _mod), k, matmul_mod, _mod)
 
 
 def _rows(factors, k: int) -> np.ndarray:
@@ -662,7 +609,7 @@ def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int
             step = max(1, SVD_ENTRIES // (k * D))
             G, J = np.zeros((D, D)) if m * D > SVD_ENTRIES else None, []
             for start in range(0, num_points, step):
-                _spent(deadline, budget, f"the Jacobian rows at {start} of {num_points} inputs were formed")
+                check_deadline(deadline, budget, f"the Jacobian rows at {start} of {num_points} inputs were formed")
                 rows = _rows(_factors(layers, X[start:start + step]), k)
                 if G is None:
                     J.append(rows)
@@ -670,7 +617,7 @@ def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int
                     G += rows.T @ rows
                 bar.update(len(rows) // k)
         else:
-            _spent(deadline, budget, "nothing was computed", seconds=_gram_seconds(m, layers))
+            check_deadline(deadline, budget, "nothing was computed", seconds=_gram_seconds(m, layers))
             G = _gram(_factors(layers, X), k)
             bar.update(num_points)
     if G is None:
@@ -679,7 +626,7 @@ def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int
         if tol is None:
             tol = s.max(initial=0.0) * max(J.shape) * np.finfo(float).eps
         return int((s > tol).sum())
-    _spent(deadline, budget, f"the {len(G)} x {len(G)} Gram matrix of the Jacobian rows at all {num_points} inputs "
+    check_deadline(deadline, budget, f"the {len(G)} x {len(G)} Gram matrix of the Jacobian rows at all {num_points} inputs "
            f"was formed; its eigenvalues were not computed", seconds=len(G) ** 3 / EIGH_SPEED)
     lam = np.linalg.eigvalsh(G)     # numeric estimate only
     top = max(lam.max(initial=0.0), 0.0)

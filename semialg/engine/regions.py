@@ -39,9 +39,11 @@ from semialg.errors import ArchitectureError, CertificateError, ParameterError, 
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
 from semialg.core.modular import rank_mod_fits, rank_mod_seconds, residues
 from semialg.core.network import Network
+from semialg.core.symmetry import rescaling_ranks
 from semialg.errors import check_budget
 from semialg.families.base import families_for
-from semialg.engine.jacobian import (batch_functional_dimension, batch_jacobian, blocks_rank_mod,
+from semialg.engine.batch_rank import batch_functional_dimension
+from semialg.engine.jacobian import (batch_jacobian, blocks_rank_mod,
                                      estimate_functional_dimension, numeric_jacobian, parameter_jacobian,
                                      sampled_batch, sampled_rank_reaches)
 from semialg.engine.kink_peeling import kink_peeling_certificate
@@ -455,16 +457,6 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
 PEEL_FIRST = 5000
 
 
-def _scaling_rank(net: Network) -> int:
-    """The number of hidden neurons with a non-zero parameter: their rescaling fields are independent
-    vectors in the kernel of every Jacobian, so $\\dim\\Omega$ minus this bounds the functional dimension."""
-    count = 0
-    for l in range(net.depth - 1):
-        used = (net.weights[l].nonzero_rows() | net.weights[l + 1].nonzero_columns()).tolist()
-        count += sum(1 for u, b in zip(used, net.biases[l], strict=True) if u or b)
-    return count
-
-
 @dataclass(frozen=True)
 class FunctionalDimension(Latexable):
     """The exact functional dimension with its evidence.
@@ -569,11 +561,11 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
             value = family.closed_form_dimension(net)
             if value is not None:
                 D = net.architecture.num_parameters
-                return FunctionalDimension(value, D - _scaling_rank(net), D, 0, method=family.name)
+                return FunctionalDimension(value, D - sum(rescaling_ranks(net)), D, 0, method=family.name)
         if method == "shallow":
             raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
     D = net.architecture.num_parameters
-    bound = D - _scaling_rank(net)
+    bound = D - sum(rescaling_ranks(net))
     fits, need, free = rank_mod_fits(bound, D)
     deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
     why: list[str] = []
