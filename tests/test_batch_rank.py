@@ -104,6 +104,16 @@ def test_a_bottleneck_counts_the_inputs_where_it_is_on(monkeypatch, on):
     assert found == expected == batch_rank_upper_bound(net, net.activation_patterns(X)) == min(on, 7) + 5
 
 
+def test_a_neuron_without_outgoing_weights_adds_no_gradient(monkeypatch):
+    # the bottleneck of the test above beside a second neuron s(x1 - x2) with output weight 0: its own output
+    # weight still has a derivative, s(x1 - x2), its rescaling has none after its layer
+    net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1], [1, -1]], [[2, 0]]], [[0, 0], [-1, 0], [1]])
+    X = [(Fraction(5, 3), Fraction(3, 2)), (Fraction(4, 3), Fraction(-1, 2)), (Fraction(-2, 3), Fraction(5, 2)),
+         (Fraction(1, 3), Fraction(-1, 2)), (Fraction(2, 3), Fraction(-3, 2)), (Fraction(-1, 3), Fraction(1, 2))]
+    expected, found = _decided_without_the_rational_rank(monkeypatch, net, X)
+    assert found == expected == batch_rank_upper_bound(net, net.activation_patterns(X)) == 3 + 2
+
+
 def test_the_upper_bound_refuses_a_bent_pattern():
     net = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
     with pytest.raises(ParameterError, match="pre-activation"):

@@ -36,12 +36,12 @@ def batch_rank_upper_bound(net: Network, patterns: Sequence) -> int:
     $$\operatorname{rank} J \le \min_{1 \le l \le L}\Big(\min\big(\textstyle\sum_x a_l(x),\ D_{\le l} - r_{<l}\big)
     + D_{>l} - \max(r_{>l}, c_l)\Big),$$
 
-    $a_l(x)$ the neurons of layer $l$ active at $x$ ($a_L(x) = k$, the outputs), $D_{\le l}$ and $D_{>l}$ the
+    $a_l(x)$ the neurons of layer $l$ active at $x$ with a non-zero outgoing weight ($a_L(x) = k$, the outputs), $D_{\le l}$ and $D_{>l}$ the
     parameters of layers $1..l$ and $l+1..L$, $r_{<l}$ and $r_{>l}$ the rescaling ranks
     (:func:`~semialg.core.symmetry.rescaling_ranks`) of the hidden layers before and after $l$, $c_l$ the neurons
     of layer $l < L$ with a non-zero outgoing weight ($c_L = 0$). Proof: row $(x, o)$ restricted to the parameters
     $J_{\le l}$ of layers $\le l$ is $\sum_i \partial f_o/\partial z_{l,i}(x)\,\nabla z_{l,i}(x)$, where the
-    derivative vanishes for a neuron off at $x$, and the rescaling fields of the hidden layers before $l$, supported
+    derivative vanishes for a neuron off at $x$ or without an outgoing weight, and the rescaling fields of the hidden layers before $l$, supported
     there, are independent vectors in the kernel of $J$ (no pre-activation vanishes identically). The rest: the
     fields of the layers after $l$ are in the kernel of $J_{>l}$; or, the fields $F_i$ of the $c_l$ neurons with
     an outgoing weight $(W_{l+1})_{r_ii} \ne 0$ are in the kernel of $J$ and invertible on those coordinates, so
@@ -65,8 +65,9 @@ def batch_rank_upper_bound(net: Network, patterns: Sequence) -> int:
         if l == L:
             active, c = len(patterns) * widths[-1], 0
         else:
-            active = int(sum(np.sum(np.asarray(p[l - 1]) > 0) for p in patterns))
-            c = int(net.weights[l].nonzero_columns().sum())
+            live = net.weights[l].nonzero_columns()
+            active = int(sum(np.sum((np.asarray(p[l - 1]) > 0) & live) for p in patterns))
+            c = int(live.sum())
         before = min(active, sum(sizes[:l]) - sum(r[:l - 1]))
         best = min(best, before + sum(sizes[l:]) - max(sum(r[l:]), c))
     return best
