@@ -66,7 +66,7 @@ from common import columns, main as bench_main, timed
 from semialg.core.modular import rank_mod
 from semialg.engine import jacobian
 from semialg.engine.jacobian import blocks_rank_mod, jacobian_mod, layers_mod, sampled_batch
-from semialg.engine.regions import _scaling_rank
+from semialg.core.symmetry import rescaling_ranks
 from semialg.errors import UndecidedError
 
 QUICK = {"archs": ((2, 4, 4, 1), (3, 4, 4, 2)), "seeds": 3, "cap": 10.0}
@@ -111,7 +111,7 @@ def run(archs=((2, 8, 8, 1), (3, 6, 6, 2), (4, 8, 8, 2), (12, 16, 16, 3), (6, 10
                "ours_s": 0.0, "exact_s": 0.0}
         for seed in range(seeds):
             net = sa.Network.random(arch, seed=seed)
-            bound = net.architecture.num_parameters - _scaling_rank(net)
+            bound = net.architecture.num_parameters - sum(rescaling_ranks(net))
             (_, _, blocks0, _, _), took0 = timed(random_only, net, bound)
             (used, _, blocks, _, _), took = timed(sampled_batch, net, bound)
             before, ours = blocks_rank_mod(blocks0), blocks_rank_mod(blocks)

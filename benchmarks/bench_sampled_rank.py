@@ -30,7 +30,7 @@ import semialg as sa
 from common import columns, main as bench_main, timed
 from semialg.core.modular import rank_mod, residues
 from semialg.engine.jacobian import blocks_rank_mod, jacobian_mod, layers_mod, parameter_jacobian, sampled_batch
-from semialg.engine.regions import _scaling_rank
+from semialg.core.symmetry import rescaling_ranks
 
 
 def stacked(net, used, need):
@@ -49,7 +49,7 @@ def run(archs=((20, 32, 32, 5), (30, 40, 40, 8), (50, 64, 64, 10))):
     for arch in archs:
         net = sa.Network.random(arch, seed=1)
         D = net.architecture.num_parameters
-        bound = D - _scaling_rank(net)
+        bound = D - sum(rescaling_ranks(net))
         k = net.architecture.output_dim
         need = -(-bound // k)
         (used, _, blocks, reached, _), ours = timed(sampled_batch, net, bound)
