@@ -59,6 +59,7 @@ from semialg.errors import ArchitectureError, UndecidedError
 from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
 from semialg.families.bottleneck.cell_cones import cell_cones
 from semialg.families.bottleneck.hidden_region import HiddenRegion, hidden_cone
+from semialg.families.bottleneck.ident_cache import hidden_region
 from semialg.families.bottleneck.obstructions import (_Clock, _component_residuals, _components, _pieces,
                                                       _standard_face)
 from semialg.families.bottleneck.plateau import restricted_to
@@ -326,7 +327,7 @@ def _on_the_cells(net: Network, t: BottleneckType, deadline: float | None, how: 
     live, clock = _live(net), _Clock(None, deadline, "fibre: is h' = mu h for every member")
     try:
         try:
-            region = HiddenRegion(live, clock)
+            region = hidden_region(live, clock)     # built once per network: the other theorems ask again
         except ArchitectureError:          # parallel rows: P-bar not pointed (the 1-D calculus)
             return "the first-layer rows are parallel"
         return failure(live, region, clock)

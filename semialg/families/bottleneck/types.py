@@ -10,6 +10,7 @@ $P = \{h > 0\}$ (V, U−, U+, U±, D) and the regime (PN, T, constant).
 
 from __future__ import annotations
 
+import collections
 import functools
 import operator
 import time
@@ -92,8 +93,22 @@ def combinatorial_type(net: Network, budget: float | None = None, progress: bool
             regime = "hidden" if not any(c in ("A", "K-") for c in classes) else "visible"
         return BottleneckType("b", classes, regime)
     _require(net, "a")
+    found = _TYPES.pop(net, None)
+    if found is None:
+        found = _case_a_type(net, None if budget is None else time.monotonic() + budget, progress)
+    _TYPES[net] = found
+    if len(_TYPES) > 8:
+        _TYPES.popitem(last=False)
+    return found
+
+
+# The case-(a) types of the last 8 parameters, least recent first: the analyses of one parameter (its fibre, the
+# identifiability theorems, their witnesses) each ask for it, and each answer costs an arrangement's cells.
+_TYPES: collections.OrderedDict = collections.OrderedDict()
+
+
+def _case_a_type(net: Network, deadline: float | None, progress: bool | None) -> BottleneckType:
     view = OuterView.of(net)
-    deadline = None if budget is None else time.monotonic() + budget
     if net.widths[0] >= 3 and (witnessed := witnessed_type(view, deadline=deadline)) is not None:
         return witnessed
     try:
