@@ -45,6 +45,15 @@ def test_facets_of_colliding_hashes_are_found_by_their_rows(monkeypatch):
     assert facet_lines(cells) == _facets_by_definition(cells)
 
 
+def test_a_flip_hashing_to_another_cell_is_not_taken_for_it(monkeypatch):
+    class Odd:                  # weights 1, 3, 5: distinct hashes, but (1, 1, 1) flipped at 2 hashes as (-1, 0, 0)
+        def integers(self, low, high, size, dtype):
+            return np.arange(size, dtype=dtype)
+    monkeypatch.setattr(hidden_region.np.random, "default_rng", lambda seed: Odd())
+    cells = [Cell((1, 1, 1)), Cell((-1, 0, 0))]
+    assert facet_lines(cells) == _facets_by_definition(cells) == [(), (1, 2)]
+
+
 def test_the_facets_of_a_real_arrangement_are_those_of_the_definition():
     from semialg.families.bottleneck.arrangement import arrangement_of
     net = Network.random((2, 12, 1, 1), seed=4, height=3)
@@ -77,12 +86,12 @@ def test_older_types_are_dropped_beyond_eight_networks():
 
 def test_the_identifiability_theorems_build_one_hidden_region(monkeypatch):
     built = []
+    build = hidden_region.HiddenRegion.__init__
 
-    class Counted(ident_cache.HiddenRegion):
-        def __init__(self, net, clock=None):
-            built.append(net)
-            super().__init__(net, clock)
-    monkeypatch.setattr(ident_cache, "HiddenRegion", Counted)
+    def counted(self, net, clock=None):
+        built.append(net)
+        build(self, net, clock)
+    monkeypatch.setattr(hidden_region.HiddenRegion, "__init__", counted)
     net = Network.random((2, 4, 1, 2), seed=0, height=3)      # three theorems ask for its region
     ident_cache._REGIONS.clear()
     assert sa.identifiable(net, budget=60).status == "not identifiable"
