@@ -52,7 +52,7 @@ from semialg.engine.neurons import hyperplane_pairs
 from semialg.errors import SemialgError
 from semialg.families.bottleneck.hidden_region import HiddenRegion
 from semialg.families.bottleneck.ident_cache import hidden_region
-from semialg.families.bottleneck.ident_moves import (DoubleDeadNeuron, MoveLabel, PairOffP, ReflectHiddenNeuron,
+from semialg.families.bottleneck.ident_moves import (MoveLabel, PairOffP, ReflectHiddenNeuron,
                                                      ShiftHiddenBiases)
 from semialg.families.bottleneck.obstructions import _Clock
 from semialg.families.bottleneck.types import combinatorial_type
@@ -99,9 +99,7 @@ def negative_witnesses(net: Network, budget: float = 5.0) -> tuple[tuple[str, Ne
         n = k + 1       # neurons are named from 1 in labels, as everywhere in the package's prose
         if v[k] >= 0:
             continue
-        if cls == "U-":
-            _add(out, net, f"U- neuron {n} (v < 0) doubled: v_{n} * 2", DoubleDeadNeuron(k))
-        elif cls == "U+":
+        if cls == "U+":     # (U- neurons with v < 0 are doubled among the first candidates)
             lo, hi = z_range(region, W[k], b[k])
             if lo is not None and lo > 0:
                 delta = lo / 2

@@ -91,7 +91,7 @@ from semialg.families.bottleneck.ident_cache import inner_identifiable
 from semialg.families.bottleneck.ident_hypotheses import CaseATheorem
 from semialg.families.bottleneck.ident_components import ComponentsTheorem, SeparableComponents, separable
 from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
-from semialg.families.bottleneck.ident_moves import InnerNetworkMove, MoveLabel, ShiftHiddenBiases
+from semialg.families.bottleneck.ident_moves import DoubleDeadNeuron, InnerNetworkMove, MoveLabel, ShiftHiddenBiases
 from semialg.families.bottleneck.ident_line import LineKinks, LineTheorem, line_failure
 from semialg.families.bottleneck.ident_separated import SeparatedTheorem, SeparatingNeuron, separated
 from semialg.families.bottleneck.ident_separated_pair import SeparatedPair, SeparatedPairTheorem, separated_pair
@@ -272,6 +272,22 @@ def _spent(deadline: float | None, checked: list) -> bool:
     return True
 
 
+def _hidden_neuron(net: Network, deadline: float | None) -> str | None:
+    """Why no theorem can prove a case-(a) parameter identifiable when one of its neurons moves freely
+    (:func:`_freely_hidden`), or ``None`` (also when the type is not found within a quarter of what remains)."""
+    left = 20.0 if deadline is None else deadline - time.monotonic()
+    try:
+        t = combinatorial_type(net, budget=max(0.5, min(5.0, left / 4)))
+    except SemialgError:
+        return None
+    free = _freely_hidden(t, OuterView.of(net))
+    if not free:
+        return None
+    k = free[0]
+    return (f"first-layer neuron {k + 1} is hidden (class {t.classes[k]}, v_{k + 1} "
+            f"{'> 0' if OuterView.of(net).v[k] > 0 else '< 0'}), and its hidden-neuron move keeps f (a witness)")
+
+
 def identifiability_proof(net: Network, checked: list, deadline: float | None = None) -> tuple | None:
     """The three steps proving that the fibre of ``net`` is its $G$-orbit by the module's case-(a) theorem (or
     case (b): :func:`ridge_proof`), or ``None`` (what failed is appended to ``checked``). Cost:
@@ -293,6 +309,9 @@ def identifiability_proof(net: Network, checked: list, deadline: float | None = 
                           "in the orbit of the 1-D parameter: its rows are multiples of u and the fibre is the "
                           "G-orbit", LineTheorem()))
     checked.append(f"line bottleneck theorem not applied: {why}")
+    if (hidden := _hidden_neuron(net, deadline)) is not None:
+        checked.append(f"case-(a) bottleneck theorems not tried: {hidden}")
+        return None
     kinks, route = visible_kinks(net, deadline), "visible"
     if kinks is None:
         checked.append("bottleneck theorem not applied: not every first-layer neuron was shown visible on a "
@@ -507,12 +526,23 @@ def ridge_proof(net: Network, checked: list) -> tuple | None:
                       "kinks, the same switching-off set: the fibre is the G-orbit", RidgeTheorem()))
 
 
+def _freely_hidden(t, view: OuterView) -> list[int]:
+    r"""The first-layer neurons of a case-(a) parameter of type ``t`` whose hidden-neuron move keeps $h$ on
+    $\overline P$ and lowers it elsewhere, so keeps $f$ whatever the rest: U+ with $v_k > 0$ raised
+    ($\ell_k + 1$, $e - v_k$: equal where $\ell_k \ge 0$, which holds on $\overline P$, lower elsewhere), U− with
+    $v_k > 0$ lowered ($\ell_k - 1$) and U− with $v_k < 0$ doubled (off on $\overline P$, lower where on).
+    Cost: $O(n_1)$."""
+    return [k for k, (cls, v) in enumerate(zip(t.classes, view.v, strict=True))
+            if (cls == "U+" and v > 0) or (cls == "U-" and v != 0)]
+
+
 def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> Sequence[tuple[str, Network]]:
     r"""Candidates from the module's hidden-neuron move: every U+ neuron with $v_k > 0$ raised ($b_k + 1$, $e -
-    v_k$), every U− neuron with $v_k > 0$ lowered ($b_k - 1$), classes by
+    v_k$), every U− neuron with $v_k > 0$ lowered ($b_k - 1$) or with $v_k < 0$ doubled (:func:`_freely_hidden`:
+    these keep $f$ whatever the rest), classes by
     :func:`~semialg.families.bottleneck.types.combinatorial_type` (exact; given a quarter of what remains before
     ``deadline``, between 0.5 and 5 s, so that the engine keeps time for local identifiability); then those of
-    :func:`~semialg.families.bottleneck.ident_witnesses.negative_witnesses` (hidden neurons with $v_k < 0$,
+    :func:`~semialg.families.bottleneck.ident_witnesses.negative_witnesses` (U+ neurons with $v_k < 0$,
     opposite pairs) and of :func:`~semialg.families.bottleneck.ident_shifts.shift_witnesses` (hidden biases shifted
     together), the inner network's own witness when $h$ is not identifiable, and the pair trades of
     :func:`~semialg.families.bottleneck.ident_trades.trade_witnesses`. Cost: that of the type, of the
@@ -527,13 +557,15 @@ def hidden_neuron_witnesses(net: Network, deadline: float | None = None) -> Sequ
     except SemialgError:
         return ()
     view, out = OuterView.of(net), []
-    for k, (cls, v) in enumerate(zip(t.classes, view.v, strict=True)):
-        if v > 0 and cls in ("U+", "U-"):
+    for k in _freely_hidden(t, view):
+        cls, v, n = t.classes[k], view.v[k], k + 1
+        if cls == "U-" and v < 0:
+            move, label = DoubleDeadNeuron(k), f"U- neuron {n} (v < 0) doubled: v_{n} * 2"
+        else:
             move = ShiftHiddenBiases((k,), (_ONE if cls == "U+" else -_ONE,), -v if cls == "U+" else _ZERO)
-            n = k + 1
-            out.append((MoveLabel(f"U+ neuron {n} (v > 0) moved away from P: b_{n} + 1, e - v_{n}" if cls == "U+"
-                                  else f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1", move),
-                        move.build(net)))
+            label = (f"U+ neuron {n} (v > 0) moved away from P: b_{n} + 1, e - v_{n}" if cls == "U+"
+                     else f"U- neuron {n} (v > 0) moved away from P: b_{n} - 1")
+        out.append((MoveLabel(label, move), move.build(net)))
     budget = max(0.5, min(5.0, left / 4))
     return Candidates((lambda: tuple(out), lambda: negative_witnesses(net, budget),
                        lambda: shift_witnesses(net, budget), lambda: _inner_witness(net, budget),
