@@ -5,6 +5,7 @@ equal where h > 0), the region oracle (`semialg.engine.regions.equivalent`), and
 
 from __future__ import annotations
 
+from flint import fmpq
 from hypothesis import assume, given, strategies as st
 
 import semialg as sa
@@ -12,6 +13,7 @@ from semialg.engine.identifiability import identifiable
 from semialg.engine.orbit import orbit_element
 from semialg.engine.regions import equivalent as region_equivalent
 from semialg.families.bottleneck.identifiability import _freely_hidden, hidden_neuron_witnesses, identifiability_proof
+from semialg.families.bottleneck.ident_moves import ShiftHiddenBiases
 from semialg.families.bottleneck.views import OuterView
 
 small = st.integers(-3, 3)
@@ -74,3 +76,12 @@ def test_a_u_minus_neuron_with_negative_weight_is_doubled():
     r = identifiable(net, budget=30)
     assert r.status == "not identifiable"
     assert region_equivalent(net, r.witness).equivalent is True
+
+
+def test_a_u_plus_neuron_with_negative_weight_is_not_free():
+    # raising its row (b_1 + 1, e - v_1) raises h by up to |v_1| where it is off: here that reaches P's outside
+    net = sa.Network.from_arrays([[[1, 3], [1, 2], [1, -2]], [[-2, 3, -3]], [[1]]], [[-1, -3, 3], [0], [0]])
+    t = sa.combinatorial_type(net)
+    assert t.classes[0] == "U+" and 0 not in _freely_hidden(t, OuterView.of(net))
+    raised = ShiftHiddenBiases((0,), (fmpq(1),), fmpq(2)).build(net)
+    assert region_equivalent(net, raised).equivalent is False
