@@ -20,7 +20,7 @@ from semialg.engine.regions import equivalent as oracle
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.ident_determined import DeterminedTheorem, InnerDetermined, determined
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
-from semialg.families.bottleneck.identifiability import BottleneckTheorem, InnerIdentifiable
+from semialg.families.bottleneck.identifiability import BottleneckTheorem, InnerIdentifiable, hidden_neuron_witnesses
 from semialg.families.bottleneck.views import OuterView
 
 #: Opposite pairs on a visible hyperplane with z bounded on P only on the side where the sign of v does not make
@@ -92,7 +92,7 @@ def test_hidden_neurons_with_negative_output_are_not_identifiable():
     high = _net([[-1, -1], [1, 2], [-2, -2]], [2, 0, 1], [-1, -1, 1], -1, 1, 0)
     assert sa.combinatorial_type(high).classes[0] == "U+"
     for net, kind in ((low, "U- neuron 2 (v < 0) doubled"), (high, "U+ neuron 1 (v < 0) moved towards P")):
-        assert any(label.startswith(kind) for label, _ in negative_witnesses(net))
+        assert any(label.startswith(kind) for label, _ in hidden_neuron_witnesses(net))
         r = identifiable(net, budget=20)
         assert r.status == "not identifiable" and r.verify(net)
         assert oracle(net, r.witness) and orbit_element(net, r.witness) is None
