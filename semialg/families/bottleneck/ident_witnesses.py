@@ -7,7 +7,9 @@ $h$; off $P$, $h' \le h \le 0$. $\square$ With $z_k = w_k\cdot x + b_k$ and $\in
 $\overline P$ (exactly, at the points and rays generating its convex hull,
 :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion`):
 
-- **U− neuron, $v_k < 0$** ($z_k \le 0$ on $P$): $v'_k = 2v_k$. Then $h' - h = v_k\sigma(z_k) \le 0$, zero on $P$.
+- **U− neuron, $v_k < 0$** ($z_k \le 0$ on $P$): $v'_k = 2v_k$. Then $h' - h = v_k\sigma(z_k) \le 0$, zero on $P$
+  (needing no hull, it is offered among the first candidates,
+  :func:`~semialg.families.bottleneck.identifiability.hidden_neuron_witnesses`).
 - **U+ neuron, $v_k < 0$, $\delta = \inf z_k / 2 > 0$** (the hyperplane stays off $\overline P$): $b'_k = b_k -
   \delta$, $e' = e + v_k\delta$. Then $h' - h = v_k(\sigma(z_k - \delta) - \sigma(z_k) + \delta) \le 0$, as
   $0 \le \sigma(z - \delta) - \sigma(z) + \delta \le \delta$, with equality 0 where $z_k \ge \delta$, on $P$.
@@ -33,9 +35,9 @@ below on $P$: $3\sigma(2u + 1) + 3\sigma(u) - 3\sigma(2x - 3y - 1) - 2$ has the 
 brute-force grid search). The candidates are not trusted: the engine proves each
 equivalent to $\theta$ by a verified exact certificate and checks it outside the orbit.
 
->>> net = Network.from_arrays([[[-1, -2], [-1, 0], [1, -1]], [[-2, -2, 2]], [[1]]], [[2, 1, -2], [-1], [0]])
+>>> net = Network.from_arrays([[[-1, -1], [1, 2], [-2, -2]], [[-1, -1, 1]], [[1]]], [[2, 0, 1], [-1], [0]])
 >>> [label for label, _ in negative_witnesses(net)]
-['U- neuron 2 (v < 0) doubled: v_2 * 2']
+['U+ neuron 1 (v < 0) moved towards P: b_1 - 2, e + v_1 2']
 
 Cost: that of :func:`~semialg.families.bottleneck.types.combinatorial_type` and of one
 :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion` (the cells of the first layer's arrangement),
