@@ -10,8 +10,10 @@ from flint import fmpq
 import semialg as sa
 from semialg.engine import neurons
 from semialg.engine.hierarchy import kink_normal, one_sided_linear_parts
+from semialg.engine.identifiability import identifiable
 from semialg.engine.loci import genericity
 from semialg.engine.witnesses import witness_moves
+from semialg.errors import UndecidedError
 from semialg.geometry.zero_sum import find_zero_sum_set
 from conftest import float32_network
 
@@ -128,3 +130,18 @@ def test_shallow_representation_keeps_its_budget_at_784_4096_1_10():
     r = sa.shallow_representation(net, budget=2)
     assert time.monotonic() - t < 2 + 6
     assert r.status == "undecided" or r.verify(net)
+
+
+def test_the_family_fibre_searched_for_a_witness_gets_what_remains_of_the_budget(monkeypatch):
+    from semialg.families.bottleneck import BottleneckFamily
+    asked = []
+
+    def spy(self, net, **options):
+        asked.append((options.get("budget"), time.monotonic()))
+        raise UndecidedError("spied")
+    monkeypatch.setattr(BottleneckFamily, "fibre", spy)
+    started = time.monotonic()
+    r = identifiable(float32_network((2, 20, 1, 2), seed=5), budget=20)
+    assert r.status == "unknown" and any("bottleneck fibre: UndecidedError: spied" in c for c in r.checked)
+    (budget, at), = asked
+    assert 1.0 <= budget <= 20 - (at - started) + 1.0

@@ -323,13 +323,14 @@ def _fibre_members(fib, samples: int, max_components: int):
         yield seed, fib.sample(seed=seed)
 
 
-def _family_witness(net: Network, checked: list, samples: int = 4,
+def _family_witness(net: Network, checked: list, deadline: float, samples: int = 4,
                     max_components: int = 64) -> tuple[Network, WitnessMove] | None:
     """A member of a family's explicit fibre outside the orbit: every listed component of the fibre is sampled
-    (when there are at most ``max_components``), or random members when the fibre is known to be bigger."""
+    (when there are at most ``max_components``), or random members when the fibre is known to be bigger. The fibre
+    is built within what remains before ``deadline`` (at least a second)."""
     for family in families_for(net):
         try:
-            fib = family.fibre(net)
+            fib = family.fibre(net, budget=max(1.0, deadline - time.monotonic()))
             dim = family.fibre_dimension(net)
         except NotDefined:
             continue
@@ -686,7 +687,7 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     if wide or time.monotonic() > deadline:     # both searches can take minutes on wide layers (exact spans, patterns)
         checked.append(f"narrower networks and family fibre members not searched: {late}")
     else:
-        found = (_narrower_witness(net, checked) if net.depth == 2 else None) or _family_witness(net, checked)
+        found = (_narrower_witness(net, checked) if net.depth == 2 else None) or _family_witness(net, checked, deadline)
     if found is not None:
         other, move = found
         return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))

@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import random as _random
 import time
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ from semialg.geometry.polyhedron import decide
 __all__ = ["SeparatedFibre", "mixed_representative", "separated_applies", "separated_representative", "simple_member"]
 
 DEAD = DEGENERATE[0]    # a dead slot: v' = 0, w' and b' free
+#: The most label classes a separated fibre decides (each an exact LP or a few; the decisions are kept): beyond it,
+#: e.g. 13 seen kinks and 7 hidden neurons in two components (53 million classes), it is undecided at once.
+MAX_CLASSES = 10 ** 6
 
 
 def separated_applies(net: Network, t: BottleneckType) -> bool:
@@ -318,16 +322,22 @@ class SeparatedFibre(SlotLabelledFibre):
         self.own_z = [x for lab, i in own for x in (view.w[i] + (view.b[i],) if lab == DEAD else
                                                     _scale(abs(view.v[i]), view.w[i] + (view.b[i],)))] + [view.e]
         labels = [("H", p, s) for p in itertools.product((0, 1), repeat=K) for s in (-1, 1)] + [DEAD]
-        keys = [(frozenset(F), tuple(sorted(hidden)))
+        self._total = 2 ** len(self.visible) * math.comb(len(labels) + self.m - 1, self.m)
+        if self._total > MAX_CLASSES:
+            raise UndecidedError(f"separated fibre of {net.architecture}: {self._total} label classes (2^"
+                                 f"{len(self.visible)} orientations of the seen kinks times the multisets of "
+                                 f"{len(labels)} labels for {self.m} hidden neurons), more than the {MAX_CLASSES} "
+                                 "decided one by one")
+        keys = ((frozenset(F), tuple(sorted(hidden)))
                 for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
                                                        for n in range(len(self.visible) + 1))
-                for hidden in itertools.combinations_with_replacement(labels, self.m)]
+                for hidden in itertools.combinations_with_replacement(labels, self.m))
         self.decisions: dict = {}
         self.deadline = None if budget is None else time.monotonic() + budget
-        self._budget, self._total = budget, len(keys)
+        self._budget = budget
         from tqdm.auto import tqdm
-        for key in tqdm(keys, desc="separated fibre: label classes", unit="class", delay=2, leave=False,
-                        disable=None if progress is None else not progress):
+        for key in tqdm(keys, total=self._total, desc="separated fibre: label classes", unit="class", delay=2,
+                        leave=False, disable=None if progress is None else not progress):
             self._spend()
             self.decisions[key] = self._decide(key)
         self.deadline = None        # the budget bounds the construction, not the later use of the fibre
