@@ -137,7 +137,7 @@ def test_bottleneck_fibre_member_is_a_witness():
     r = identifiable(net, budget=1)
     assert r.status == "not identifiable" and bool(oracle(net, r.witness)) and r.verify(net)
     from semialg.engine.identifiability import _family_witness
-    other, move = _family_witness(net, [])
+    other, move = _family_witness(net, [], time.monotonic() + 60)
     fam = IdentifiabilityResult("not identifiable", witness=other, move=move)
     assert move.kind == "family fibre" and fam.verify(net) and bool(oracle(net, other))
 
