@@ -285,10 +285,10 @@ def test_non_generic_mixed_parameters_get_the_fibre_of_a_separated_representativ
 def test_too_many_label_classes_are_refused_before_any_is_listed(monkeypatch):
     """The classes are counted, 2^|V| times the multisets of labels, before any is formed: beyond the cap the fibre
     is undecided at once (13 seen kinks and 7 hidden neurons made 53 million, and 24 GB, before)."""
-    import semialg.families.bottleneck.separated_fibre as separated
+    import semialg.families.bottleneck.slot_labelling as slot_labelling
     net = Network.random((2, 4, 1, 1), seed=37, height=3)
     S = SeparatedFibre(net, bn.combinatorial_type(net), tries=0)
     assert S._total == len(S.decisions)
-    monkeypatch.setattr(separated, "MAX_CLASSES", S._total - 1)
+    monkeypatch.setattr(slot_labelling, "MAX_CLASSES", S._total - 1)
     with pytest.raises(UndecidedError, match=f"{S._total} label classes"):
         SeparatedFibre(net, bn.combinatorial_type(net), tries=0)

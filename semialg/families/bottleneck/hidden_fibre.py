@@ -63,7 +63,7 @@ from semialg.families.bottleneck.hidden_labels import KAPPA, Slice, SlotIndex, _
 from semialg.families.bottleneck.ident_cache import hidden_region
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.types import BottleneckType
-from semialg.families.bottleneck.slot_labelling import Decision, SlotLabelledFibre, key_of
+from semialg.families.bottleneck.slot_labelling import Decision, SlotLabelledFibre, count_label_classes, key_of
 from semialg.families.bottleneck.views import _ZERO, _scale
 from semialg.geometry.polyhedron import decide
 from semialg.geometry.semialgebraic import BasicSet, as_substitution, nonzero_entries
@@ -122,6 +122,8 @@ class HiddenFibre(SlotLabelledFibre):
         if t.regime != "PN" or not set(t.classes) <= {"V", "U-", "U+"}:
             raise ArchitectureError(f"explicit hidden-neuron fibres need regime PN and classes V, U-, U+; "
                                     f"got {t.describe()}")
+        self._total = count_label_classes(net, t.classes.count("V"), len(t.classes) - t.classes.count("V"),
+                                          len(LABELS), "hidden")
         self._init_slots(net, t, hidden_region(net))
         view = self.view
         own = tuple(sorted((c, 1 if view.v[i] > 0 else -1) for i, c in enumerate(t.classes) if c != "V"))
@@ -132,23 +134,20 @@ class HiddenFibre(SlotLabelledFibre):
         self._vertex_memo: dict = {}     # (point, one, constant) -> {slot set: its row} (_vertex_rows)
         self._refuted: dict = {}         # hidden multiset -> Gordan multipliers of its failed sufficient LPs
         self._probe_values = None
-        keys = [(frozenset(F), tuple(sorted(hidden)))
-                for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
-                                                       for n in range(len(self.visible) + 1))
-                for hidden in itertools.combinations_with_replacement(LABELS, self.m)]
         from tqdm.auto import tqdm
         # wide parameters with several hidden neurons take minutes: a bar on a terminal after 2 s, else silent
         self.branch_limit = self.BRANCH_LIMIT
         self.deadline = None if budget is None else time.monotonic() + budget
-        self._budget, self._total = budget, len(keys)
+        self._budget = budget
         # grouped by hidden labels, which share one off-P formula (Formula keeps the tree of the last one used)
-        for key in tqdm(sorted(keys, key=lambda k: k[1]), desc="hidden fibre: label classes", unit="class",
-                        delay=2, leave=False, disable=None if progress is None else not progress):
+        for key in tqdm(self._label_classes(LABELS, hidden_first=True), total=self._total,
+                        desc="hidden fibre: label classes", unit="class", delay=2, leave=False,
+                        disable=None if progress is None else not progress):
             self._current = key
             self._spend()
             self.decisions[key] = self._decide(key)
         self._current = None
-        self.decisions = {k: self.decisions[k] for k in keys}
+        self.decisions = {k: self.decisions[k] for k in self._label_classes(LABELS)}     # flip sets outermost
         for key in [k for k, d in self.decisions.items() if d.status == "undecided"]:
             try:        # what is left of the budget branches the undecided classes 25 times deeper
                 self.decisions[key] = self._decide(key, 25 * self.branch_limit)

@@ -129,8 +129,9 @@ def _components(p_pieces, clock: _Clock | None = None) -> list[list[int]]:
     r"""The connected components of the open set $P = \{h > 0\}$ as lists of indices of its closed pieces: two
     pieces are joined iff $h > 0$ at a common point (then a small ball around it lies in $P$ and meets both
     interiors; conversely every point of $P$ lies in the pieces of the cells whose closure contains it).
-    Cost: a vertex test per pair of pieces, then one :func:`polyhedron` per pair still apart (none when shared
-    vertices with $h > 0$ join every piece), ``clock`` checked per pair."""
+    Cost: one pass over the vertices (hashed), then for the pairs of pieces still apart a vertex test and one
+    :func:`polyhedron` (none when shared vertices with $h > 0$ join every piece), ``clock`` checked every 256
+    pairs and per polyhedron."""
     parent = list(range(len(p_pieces)))
 
     def root(i):
@@ -138,15 +139,26 @@ def _components(p_pieces, clock: _Clock | None = None) -> list[list[int]]:
             i = parent[i]
         return i
 
-    # first a vertex of one piece in the other with h > 0 there (exact, no polyhedron), then the full test
-    for (i, (Qi, Ai)), (j, (Qj, Aj)) in itertools.combinations(enumerate(p_pieces), 2):
+    # first the vertices the pieces share where h > 0 (hashed: the pieces of an arrangement's cells meet in common
+    # faces, so this usually joins all that is joined), then for the pairs still apart a vertex of one piece in the
+    # other with h > 0 there (exact, no polyhedron), then the full test
+    at: dict = {}
+    for i, (Q, A) in enumerate(p_pieces):
+        for v in Q.vertices:
+            if dot(A[0], v) + A[1] > 0 and root(at.setdefault(v, i)) != root(i):
+                parent[root(i)] = root(at[v])
+    done = f"joining the {len(p_pieces)} pieces of the closure of P into components"
+    for n, ((i, (Qi, Ai)), (j, (Qj, Aj))) in enumerate(itertools.combinations(enumerate(p_pieces), 2)):
+        if clock is not None and not n % 256:
+            clock.check(done)
         if root(i) != root(j) and (_shared_vertex(Qi, Ai, Qj) or _shared_vertex(Qj, Aj, Qi)):
             parent[root(j)] = root(i)
     for (i, (Qi, Ai)), (j, (Qj, _)) in itertools.combinations(enumerate(p_pieces), 2):
-        if clock is not None:
-            clock.check(f"joining the {len(p_pieces)} pieces of the closure of P into components")
-        if root(i) != root(j) and _positive_somewhere(polyhedron(Qi.rows + Qj.rows, lineality=Qi.lineality), Ai):
-            parent[root(j)] = root(i)
+        if root(i) != root(j):
+            if clock is not None:
+                clock.check(done)
+            if _positive_somewhere(polyhedron(Qi.rows + Qj.rows, lineality=Qi.lineality), Ai):
+                parent[root(j)] = root(i)
     out: dict = {}
     for i in range(len(p_pieces)):
         out.setdefault(root(i), []).append(i)
@@ -215,9 +227,9 @@ def _component_residuals(live: Network, clock: _Clock):
     V = [(tuple(key[:-1]), key[-1], delta[0]) for key, delta in K.kinks if fingerprint(normalise_row(key)[0]) in seen]
     unseen = [(tuple(key[:-1]), key[-1], delta[0]) for key, delta in K.kinks
               if fingerprint(normalise_row(key)[0]) not in seen]
-    p_pieces, _ = _pieces(live)
+    p_pieces, _ = _pieces(live, clock)
     out = []
-    for comp in _components(p_pieces):
+    for comp in _components(p_pieces, clock):
         clock.check("computing h minus its seen kinks on each component of P")
         pts = [v for i in comp for v in p_pieces[i][0].vertices]
         rays = [r for i in comp for r in p_pieces[i][0].rays]

@@ -75,7 +75,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 import random as _random
 import time
 from dataclasses import dataclass
@@ -98,7 +97,7 @@ from semialg.families.bottleneck.obstructions import (_Clock, _component_residua
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.families.bottleneck.representative import _live
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
-from semialg.families.bottleneck.slot_labelling import Decision, SlotLabelledFibre, key_of
+from semialg.families.bottleneck.slot_labelling import Decision, SlotLabelledFibre, count_label_classes, key_of
 from semialg.families.bottleneck.views import OuterView, _ZERO, _scale
 from semialg.families.shallow import minimal_form
 from semialg.geometry.polyhedron import decide
@@ -106,9 +105,6 @@ from semialg.geometry.polyhedron import decide
 __all__ = ["SeparatedFibre", "mixed_representative", "separated_applies", "separated_representative", "simple_member"]
 
 DEAD = DEGENERATE[0]    # a dead slot: v' = 0, w' and b' free
-#: The most label classes a separated fibre decides (each an exact LP or a few; the decisions are kept): beyond it,
-#: e.g. 13 seen kinks and 7 hidden neurons in two components (53 million classes), it is undecided at once.
-MAX_CLASSES = 10 ** 6
 
 
 def separated_applies(net: Network, t: BottleneckType) -> bool:
@@ -322,16 +318,8 @@ class SeparatedFibre(SlotLabelledFibre):
         self.own_z = [x for lab, i in own for x in (view.w[i] + (view.b[i],) if lab == DEAD else
                                                     _scale(abs(view.v[i]), view.w[i] + (view.b[i],)))] + [view.e]
         labels = [("H", p, s) for p in itertools.product((0, 1), repeat=K) for s in (-1, 1)] + [DEAD]
-        self._total = 2 ** len(self.visible) * math.comb(len(labels) + self.m - 1, self.m)
-        if self._total > MAX_CLASSES:
-            raise UndecidedError(f"separated fibre of {net.architecture}: {self._total} label classes (2^"
-                                 f"{len(self.visible)} orientations of the seen kinks times the multisets of "
-                                 f"{len(labels)} labels for {self.m} hidden neurons), more than the {MAX_CLASSES} "
-                                 "decided one by one")
-        keys = ((frozenset(F), tuple(sorted(hidden)))
-                for F in itertools.chain.from_iterable(itertools.combinations(self.visible, n)
-                                                       for n in range(len(self.visible) + 1))
-                for hidden in itertools.combinations_with_replacement(labels, self.m))
+        self._total = count_label_classes(net, len(self.visible), self.m, len(labels), "separated")
+        keys = self._label_classes(labels)
         self.decisions: dict = {}
         self.deadline = None if budget is None else time.monotonic() + budget
         self._budget = budget

@@ -15,18 +15,43 @@ normalised parameters, and the exact search near a class witness for a member of
 
 from __future__ import annotations
 
+import itertools
+import math
 import random as _random
 from dataclasses import dataclass
+from typing import Iterator, Sequence
 
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row, to_sympy
 from semialg.core.lazy import sympy
 from semialg.core.network import Network
+from semialg.errors import UndecidedError
 from semialg.families.bottleneck.views import OuterView, _ZERO, _first_nonzero, _scale
 from semialg.geometry.semialgebraic import parallel_minors
 
-__all__ = ["Decision", "SlotLabelledFibre", "key_of"]
+__all__ = ["Decision", "SlotLabelledFibre", "key_of", "count_label_classes", "MAX_CLASSES"]
+
+#: The most label classes a fibre over slot labellings decides (each an exact LP or a few; the decisions are kept):
+#: beyond it, e.g. 13 seen kinks and 7 hidden neurons in two components of $P$ (53 million classes, 24 GB before
+#: they were counted first), the fibre is undecided at once.
+MAX_CLASSES = 10 ** 6
+
+
+def count_label_classes(net: Network, visible: int, hidden: int, labels: int, kind: str) -> int:
+    r"""The number $2^{\text{visible}}\binom{\text{labels} + \text{hidden} - 1}{\text{hidden}}$ of label classes
+    of a ``kind`` fibre (a flip set of the seen kinks, a multiset of hidden labels), or :class:`UndecidedError`
+    beyond :data:`MAX_CLASSES`. Cost: $O(1)$ big-integer operations.
+
+    >>> count_label_classes(Network.random((2, 3, 1, 1), seed=0), 2, 1, 4, "hidden")
+    16
+    """
+    total = 2 ** visible * math.comb(labels + hidden - 1, hidden)
+    if total > MAX_CLASSES:
+        raise UndecidedError(f"{kind} fibre of {net.architecture}: {total} label classes (2^{visible} orientations of "
+                             f"the seen kinks times the multisets of {labels} labels for {hidden} hidden neurons), "
+                             f"more than the {MAX_CLASSES} decided one by one")
+    return total
 
 
 def key_of(index) -> tuple:
@@ -72,6 +97,17 @@ class SlotLabelledFibre:
             self.vkeys[fingerprint(key)] = (k, s)
         self._built: dict = {}
         self._witness: dict = {}         # label class -> normalised parameters of a member of simple type
+
+    def _label_classes(self, labels: Sequence, hidden_first: bool = False) -> Iterator[tuple]:
+        """Every label class ``(F, hidden)``: a flip set of the visible lines and a sorted multiset of ``self.m``
+        hidden labels, flip sets outermost (``hidden_first``: grouped by the hidden multisets, in sorted order)."""
+        def flips():
+            return itertools.chain.from_iterable(itertools.combinations(self.visible, n)
+                                                 for n in range(len(self.visible) + 1))
+        hiddens = [tuple(sorted(h)) for h in itertools.combinations_with_replacement(labels, self.m)]
+        if hidden_first:
+            return ((frozenset(F), h) for h in sorted(hiddens) for F in flips())
+        return ((frozenset(F), h) for F in flips() for h in hiddens)
 
     def _slot_map(self, index) -> dict:
         """Key position of each hidden label occurrence -> its slot in ``index``."""
