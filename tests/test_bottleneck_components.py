@@ -73,3 +73,14 @@ def test_the_hidden_fibre_counts_the_classes_it_decides_and_refuses_too_many_bef
     monkeypatch.setattr(hidden_fibre, "hidden_region", lambda net: pytest.fail("the region was built"))
     with pytest.raises(UndecidedError, match=f"hidden fibre of 2-4-1-1: {F._total} label classes"):
         hidden_fibre.HiddenFibre(net, t, budget=None, progress=False)
+
+
+def test_pieces_meeting_only_where_h_is_zero_stay_apart():
+    # h = |x + y| - |x - y| = 2 sign(xy) min(|x|, |y|): P is the open first and third quadrants, two components
+    # whose four pieces all share the vertex 0, where h = 0; the pieces of one quadrant share a ray instead
+    net = Network.from_arrays([[[1, 1], [-1, -1], [1, -1], [-1, 1]], [[1, 1, -1, -1]], [[1]]],
+                              [[0, 0, 0, 0], [0], [0]])
+    pieces, _ = obstructions._pieces(net)
+    assert len(pieces) == 4 and all(Q.vertices == ((0, 0),) for Q, _ in pieces)
+    components = obstructions._components(pieces)
+    assert len(components) == 2 and {frozenset(c) for c in components} == _every_pair(pieces)
