@@ -262,7 +262,7 @@ def test_random_deep_answers_recheck_against_the_functional_dimension(data):
 def test_a_non_minimal_shallow_parameter_has_a_narrower_witness():
     net = sa.Network.from_arrays([[[1], [-2], [-2]], [[-2, -1, -1]]], [[2, -4, 0], [0]])
     from semialg.engine.identifiability import _narrower_witness
-    other, move = _narrower_witness(net, [])
+    other, move = _narrower_witness(net, [], time.monotonic() + 60)
     assert move.kind == "narrower network" and other.widths == net.widths
     assert bool(oracle(net, other)) and orbit_element(net, other) is None
     assert IdentifiabilityResult("not identifiable", witness=other, move=move).verify(net)

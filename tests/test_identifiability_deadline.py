@@ -145,3 +145,19 @@ def test_the_family_fibre_searched_for_a_witness_gets_what_remains_of_the_budget
     assert r.status == "unknown" and any("bottleneck fibre: UndecidedError: spied" in c for c in r.checked)
     (budget, at), = asked
     assert 1.0 <= budget <= 20 - (at - started) + 1.0
+
+
+def test_the_minimal_form_searched_for_a_narrower_witness_gets_what_remains_of_the_budget(monkeypatch):
+    from semialg.engine.identifiability import _narrower_witness
+    from semialg.families.shallow.family import ShallowFamily
+    asked = []
+    real = ShallowFamily.minimal_width_network
+
+    def spy(self, net, seconds=None):
+        asked.append(seconds)
+        return real(self, net, seconds)
+    monkeypatch.setattr(ShallowFamily, "minimal_width_network", spy)
+    net = sa.Network.from_arrays([[[1], [-2], [-2]], [[-2, -1, -1]]], [[2, -4, 0], [0]])
+    assert _narrower_witness(net, [], time.monotonic() + 7) is not None
+    assert _narrower_witness(net, [], time.monotonic() - 7) is not None     # a second at least
+    assert 6 <= asked[0] <= 7 and asked[1] == 1.0

@@ -485,13 +485,13 @@ def _shallow_proof(net: Network, checked: list):
     return None
 
 
-def _narrower_witness(net: Network, checked: list) -> tuple[Network, WitnessMove] | None:
-    """A one-hidden-layer network of smaller width computing $f_\\theta$ (the family's minimal form), padded
-    with zero neurons to the width of ``net``: a parameter with zero neurons, so outside the orbit of a
-    parameter without them."""
+def _narrower_witness(net: Network, checked: list, deadline: float) -> tuple[Network, WitnessMove] | None:
+    """A one-hidden-layer network of smaller width computing $f_\\theta$ (the family's minimal form, within what
+    remains before ``deadline``, at least a second), padded with zero neurons to the width of ``net``: a parameter
+    with zero neurons, so outside the orbit of a parameter without them."""
     for family in families_for(net):
         try:
-            small = family.minimal_width_network(net)
+            small = family.minimal_width_network(net, seconds=max(1.0, deadline - time.monotonic()))
         except NotDefined:
             continue
         except SemialgError as e:
@@ -687,7 +687,7 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     if wide or time.monotonic() > deadline:     # both searches can take minutes on wide layers (exact spans, patterns)
         checked.append(f"narrower networks and family fibre members not searched: {late}")
     else:
-        found = (_narrower_witness(net, checked) if net.depth == 2 else None) or _family_witness(net, checked, deadline)
+        found = (_narrower_witness(net, checked, deadline) if net.depth == 2 else None) or _family_witness(net, checked, deadline)
     if found is not None:
         other, move = found
         return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))

@@ -82,9 +82,9 @@ class Family:
         ``budget``, ``progress``; a family whose answer is fast ignores them)."""
         self._undefined("hidden_symmetries", net)
 
-    def minimal_width_network(self, net: Network) -> Network:
+    def minimal_width_network(self, net: Network, seconds: float | None = None) -> Network:
         """A network of the family computing the function of ``net`` with as few hidden neurons as the family
-        can construct (one hidden layer: the minimal form)."""
+        can construct (one hidden layer: the minimal form), within ``seconds`` (``None``: the family's default)."""
         self._undefined("minimal_width_network", net)
 
     def combinatorial_type(self, net: Network, **options):

@@ -312,12 +312,13 @@ def _in_few_coordinates(vectors: Sequence[Vec], indices: Sequence[int]) -> tuple
     r"""The vectors at ``indices`` restricted to coordinates that are injective on their span (the pivot columns of
     the RREF of those rows), and their number: the same linear relations in at most $|I|$ coordinates instead of
     $D$, so meeting in the middle stores $2^{s/2}$ sums of at most $s$ rationals (0-factor vectors at 784-40-10
-    have $D = 7{,}850$). Cost: one RREF of an $|I| \times D$ matrix."""
+    have $D = 7{,}850$; the Gram columns of a 40-neuron subset sum span 2 of their 40 coordinates: 3.4 GB of
+    half-sums before, in 20 s). Cost: one RREF of an $|I| \times D$ matrix."""
     rows = {i: tuple(vectors[i]) for i in indices}
     D = len(next(iter(rows.values()))) if rows else 0
-    if D <= len(rows):
+    if not D:
         return rows, D
-    R, r = rref([list(v) for v in rows.values()])
+    R, r = rref([list(v) for v in rows.values()])    # also when D <= |I|: the span may be smaller (Gram columns)
     keep = [next(j for j in range(D) if R[g, j] != 0) for g in range(r)]
     return {i: tuple(v[j] for j in keep) for i, v in rows.items()}, r
 

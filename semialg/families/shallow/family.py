@@ -54,8 +54,8 @@ class ShallowFamily(Family):
         which is only a first-order count). In the orbit case it is $n$ without searching the 0-factors."""
         return net.widths[1] if is_orbit_case(net) else fibre(net).dimension
 
-    def minimal_width_network(self, net: Network) -> Network:
-        return minimal_form(net)
+    def minimal_width_network(self, net: Network, seconds: float | None = None) -> Network:
+        return minimal_form(net) if seconds is None else minimal_form(net, seconds=seconds)
 
     def mechanisms(self, net: Network, budget: float | None = None, **options) -> tuple[Mechanism, ...]:
         return tuple(hidden_symmetries(net, budget=budget))
