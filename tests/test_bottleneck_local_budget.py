@@ -14,9 +14,12 @@ from hypothesis import given, settings, strategies as st
 from semialg import Network
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck import local, obstructions
+from semialg.families.bottleneck.affine_trades import affine_part_trades
 from semialg.families.bottleneck.arrangement import NetworkArrangement
+from semialg.families.bottleneck.cell_cones import cell_cones, generators_on, negative_on
 from semialg.families.bottleneck.hidden_region import _cells
 from semialg.families.bottleneck.representative import live_network
+from semialg.families.bottleneck.views import OuterView
 
 
 def _planted(rng: random.Random) -> Network:
@@ -71,3 +74,47 @@ def test_the_pieces_of_p_look_at_their_clock():
         with pytest.raises(UndecidedError, match="pieces of P"):
             obstructions._pieces(live, clock)
     assert obstructions._pieces(live, obstructions._Clock(None, None, "test"))[0]
+
+
+def _negative_on_by_definition(cones, rows) -> bool:
+    """sup h < 0 on the flat where ``rows`` vanish: every generator of each cell's face on it read (the definition)."""
+    faces = ([(t, val) for g, t, val in gens if all(sum(a * x for a, x in zip(row, g)) == 0 for row in rows)]
+             for gens in cones)
+    return all(val < 0 if t else val <= 0 for face in faces if any(t for t, _ in face) for t, val in face)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_the_flat_of_two_hyperplanes_is_read_from_their_generators(seed):
+    net = _planted(random.Random(seed))
+    cones = cell_cones(net)
+    if cones is None:
+        return
+    view = OuterView.of(net)
+    rows = [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True) if any(w)]
+    on = [generators_on(cones, row) for row in rows]
+    for i, j in [(i, i) for i in range(len(rows))] + [(i, j) for i in range(len(rows)) for j in range(i)]:
+        assert negative_on(cones, [on[i], on[j]]) == _negative_on_by_definition(cones, [rows[i], rows[j]])
+
+
+@pytest.mark.parametrize("seed", [72, 168])       # parameters where all three families have moves
+def test_move_families_past_their_deadline_return_what_they_found(seed):
+    net = _planted(random.Random(seed))
+    assert local.hidden_translations(net) and local.agreeing_trades(net) and affine_part_trades(net)
+    assert local.hidden_translations(net, deadline=0.0) == [] and local.agreeing_trades(net, deadline=0.0) == []
+    assert affine_part_trades(net, deadline=0.0) == []
+    far = 1e12
+    assert local.hidden_translations(net, deadline=far) == local.hidden_translations(net)
+    assert local.agreeing_trades(net, deadline=far) == local.agreeing_trades(net)
+    assert affine_part_trades(net, deadline=far) == affine_part_trades(net)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_without_the_type_in_time_the_first_order_bounds_stand(seed):
+    net = _planted(random.Random(seed))
+    full = local.local_dimension_bounds(net, budget=None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(local, "type_before", lambda net, deadline: None)
+        cut = local.local_dimension_bounds(net, budget=5.0)
+    assert cut[0] <= full[0] <= full[1] <= cut[1]

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import time
 
 from flint import fmpq
 
@@ -69,12 +70,13 @@ __all__ = ["affine_part_trades", "agree_off_p", "constant_neuron_tilts"]
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
 
-def affine_part_trades(net: Network) -> list[list[fmpq]]:
+def affine_part_trades(net: Network, deadline: float | None = None) -> list[list[fmpq]]:
     r"""The trades of the module docstring for the largest set $T$ of neurons with $\ell_k > 0$ on $\bar P$ that
     satisfies its condition (all of them, else each pair with the first neuron of non-zero output weight), as
     flat parameter directions; ``[]`` when $c = 0$, $P$ is empty or the cells' generators are not enumerated
-    (:func:`~semialg.families.bottleneck.cell_cones.cell_cones`). Cost: $O(|T|^2)$ cuts of the $O(G^2)$ generator
-    pairs of each cell with $G$ generators.
+    (:func:`~semialg.families.bottleneck.cell_cones.cell_cones`). Past ``deadline`` (a ``time.monotonic()``
+    value) no more pairs are tried: the trades of the pairs found (a smaller $T$) are returned. Cost: $O(|T|^2)$
+    cuts of the $O(G^2)$ generator pairs of each cell with $G$ generators.
     """
     view = OuterView.of(net)
     cones = cell_cones(net) if any(view.c) else None
@@ -88,10 +90,13 @@ def affine_part_trades(net: Network) -> list[list[fmpq]]:
     if not anchors:
         return []
     k0 = anchors[0]
+    if deadline is not None and time.monotonic() > deadline:
+        return []
     if agree_off_p(cones, [rows[k] for k in facing]):
         groups = [facing]
     else:
-        groups = [[k0, k] for k in facing if k != k0 and agree_off_p(cones, [rows[k0], rows[k]])]
+        groups = [[k0, k] for k in facing if k != k0 and (deadline is None or time.monotonic() <= deadline)
+                  and agree_off_p(cones, [rows[k0], rows[k]])]
     members = sorted({k0}.union(*groups))
     n0 = net.widths[0]
     (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)

@@ -149,8 +149,8 @@ from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.affine_trades import affine_part_trades, agree_off_p, constant_neuron_tilts
-from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, level, \
-    live_rows_basis, modulo_lineality, pbar_recession, ray_key, robustness
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, generators_on, \
+    level, live_rows_basis, modulo_lineality, negative_on, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds, \
@@ -171,7 +171,7 @@ from semialg.families.bottleneck.representative import live_network
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
 from semialg.geometry.cone import dual_cone_spanning_rows, lineality_space
 from semialg.geometry.polyhedron import decide
-from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, witnessed_type
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, type_before, witnessed_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
 
@@ -255,7 +255,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         return (lower, upper) if quotient is None else (max(lower, quotient[0]), min(upper, quotient[1]))
 
     def extras():
-        t = combinatorial_type(net)
+        if (t := type_before(net, ends)) is None:      # its cells past the budget: the first-order bounds stand
+            return [], [], [], []
         equations = seen_kink_equations(net, t) + unseen_kink_equations(net, t) + line_row_equations(net, t) \
             + dominated_row_equations(net, t)
         if not in_time():       # each part is proven alone: the equations without moves, the moves without cases
@@ -270,7 +271,8 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         every_twin, every_withdrawn = zero_neuron_twins(net, hidden, t)   # the folds' own family has no wakings
         lowering[:] = [downhill_translations(net, t) + every_twin, every_withdrawn]
         moves = (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net) + downhill_translations(net, t) + twins
-                 + hidden_translations(net, t) + plateau_slides(net) + affine_part_trades(net) + agreeing_trades(net)
+                 + hidden_translations(net, t, ends) + plateau_slides(net) + affine_part_trades(net, ends)
+                 + agreeing_trades(net, ends)
                  + constant_neuron_tilts(net) + partners + constant_pair_tilts(net) + constant_function_moves(net, t))
         tilted = {i for i in range(n1) for m in moves if any(m[W_at + i * n0: W_at + (i + 1) * n0])}
         moves += constant_folds(net, t, hidden, tilted)
@@ -465,7 +467,7 @@ def zero_neuron_partners(net: Network, taken: set) -> tuple[list[list[fmpq]], li
     return moves, withdrawn
 
 
-def agreeing_trades(net: Network) -> list[list[fmpq]]:
+def agreeing_trades(net: Network, deadline: float | None = None) -> list[list[fmpq]]:
     r"""The trades of :mod:`~semialg.families.bottleneck.affine_trades` for pairs $\{k_0, k\}$ not necessarily active
     on all of $\bar P$ (module docstring, *trades of agreeing neurons*): for each $k$ with $w_k \ne 0$ the first
     $k_0 \ne k$ with $v_{k_0} \ne 0 \ne w_{k_0}$ and $\tilde h < 0$ on the cone over $\{\ell_{k_0} \ge 0 \ge \ell_k\}
@@ -473,7 +475,8 @@ def agreeing_trades(net: Network) -> list[list[fmpq]]:
     b_k)/v_{k_0}$ and $\delta(w_k, b_k) = u$, $\delta(w_{k_0}, b_{k_0}) = -v_ku/v_{k_0}$ ($u$ the unit vectors).
     Cancelling twins ($v_{k_0}\ell_{k_0} + v_k\ell_k = 0$, $v_{k_0}v_k < 0$) trade with no condition: the family
     keeps $v'_{k_0}\ell'_{k_0} + v'_k\ell'_k = 0$, so they stay cancelling twins, computing $0$ (their row tilts).
-    Cost: $O(n_1^2)$ cuts of the $O(G^2)$ generator pairs of each cell with $G$ generators.
+    Past ``deadline`` no more $k$ are tried (each pair's trades are proven alone). Cost: $O(n_1^2)$ cuts of the
+    $O(G^2)$ generator pairs of each cell with $G$ generators.
 
     Under $h = 2\sigma(-2x + 3/2) + 2\sigma(x - 3/4) - \sigma(-x + 1) - 1$, $P = (-\infty, 1/3) \cup (5/4, \infty)$,
     the first and last neurons are on only on the left part and trade its slope and height (both pairs, one span):
@@ -494,6 +497,8 @@ def agreeing_trades(net: Network) -> list[list[fmpq]]:
         return [(W_at + k * n0 + j, scale * x) for j, x in enumerate(vector[:n0])] + [(b_at + k, scale * vector[n0])]
 
     for k in (k for k, w in enumerate(view.w) if any(w)):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         k0 = next((j for j, w in enumerate(view.w) if j != k and view.v[j] != 0 and any(w) and (
             view.v[j] * view.v[k] < 0 and not any(view.v[j] * x + view.v[k] * y for x, y in zip(rows[j], rows[k]))
             or agree_off_p(cones, [rows[j], rows[k]]))), None)
@@ -568,7 +573,8 @@ def _cut_points(row, gens) -> list[tuple]:
         for zj, (_, tj, vj) in zip(zs, gens, strict=True) if zj < 0]
 
 
-def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
+def hidden_translations(net: Network, t: BottleneckType | None = None,
+                        deadline: float | None = None) -> list[list[fmpq]]:
     r"""Joint translations of the hidden neurons (U$-$, U$+$, U$\pm$) of a case-(a) parameter,
     traded with $e$, each keeping the function for every small $t \ge 0$ (module docstring, *hidden
     translations*): directions $(\delta b_k)_{k \in H}, \delta e$ with $\sum_{k\ \mathrm{active}} v_k\delta b_k +
@@ -576,9 +582,10 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
     them around a relative-interior point of that cone (or of its lineality space when it has none). $H$: the
     hidden neurons whose hyperplane misses $\bar P$, alone on it or with others (twins parting, opposite neurons),
     not cancelling, on a hyperplane where $\sup h < 0$; any two of them meeting (if at all) where $\sup h < 0$
-    (:func:`_negative_on`). ``[]`` when the cells' generators are not enumerated. Cost: a pass over the cells'
-    generators per pair of neurons of $H$, one exact strict-feasibility LP in $|H| + 1$ unknowns with a row per
-    cell, after the cells of :func:`hidden_neuron_moves`.
+    (:func:`~.cell_cones.negative_on`); past ``deadline`` no more neurons join $H$ (the condition on each is about
+    the earlier ones only). ``[]`` when the cells' generators are not enumerated. Cost: a pass over the cells'
+    generators per hidden neuron, the flat's generators per pair of neurons of $H$, one exact strict-feasibility LP
+    in $|H| + 1$ unknowns with a row per cell, after the cells of :func:`hidden_neuron_moves`.
 
     >>> from semialg.core.network import Network
     >>> pair = Network.from_arrays([[[-3], [6]], [[3, 3]], [[1]]], [[-1, 2], [-1], [0]])  # 9 s(-u) + 18 s(u) - 1
@@ -596,9 +603,9 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
             key, scale, sign = normalise_row(tuple(w) + (view.b[k],))
             lines.setdefault(fingerprint(key), []).append((sign, v * scale))
 
-    def shareable(row) -> bool:      # alone, or neurons of a line with a non-zero total jump on which h < 0
+    def shareable(row, on) -> bool:      # alone, or neurons of a line with a non-zero total jump on which h < 0
         members = lines[fingerprint(normalise_row(row)[0])]
-        return len(members) == 1 or (sum((j for _, j in members), _ZERO) != 0 and _negative_on(cones, [row]))
+        return len(members) == 1 or (sum((j for _, j in members), _ZERO) != 0 and negative_on(cones, [on]))
 
     def side(row, gens) -> fmpq:
         return sum((dot(row, g) for g, _, _ in gens), _ZERO)
@@ -608,12 +615,13 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
                           [(g, s, -dot(row, g) if side(row, gens) > 0 else dot(row, g)) for g, s, _ in gens]) >= 1
                    for gens, m in zip(cones, meets, strict=True) if m)
 
-    H, rows = [], {}
+    H, rows, on = [], {}, {}
     for k, cls in enumerate(t.classes):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         row = tuple(view.w[k]) + (view.b[k],)
-        if cls not in ("U-", "U+", "U+-") or not misses_p(row) or not shareable(row):
-            continue
-        if any(not _negative_on(cones, [row, rows[j]]) for j in H):
+        if cls not in ("U-", "U+", "U+-") or not misses_p(row) or not shareable(row, on.setdefault(
+                k, generators_on(cones, row))) or any(not negative_on(cones, [on[k], on[j]]) for j in H):
             continue
         H.append(k)
         rows[k] = row
@@ -649,14 +657,6 @@ def hidden_translations(net: Network, t: BottleneckType | None = None) -> list[l
         d = [sum((c * u[i] for c, u in zip(y, basis, strict=True)), _ZERO) for i in range(len(H) + 1)]
         out.append(unit(*((b_at + k, x) for k, x in zip(H, d, strict=False)), (e_at, d[-1])))
     return out
-
-
-def _negative_on(cones: list[list], rows) -> bool:
-    r"""Whether $\sup h < 0$ on the flat where the rows $(w, b)$ of first-layer hyperplanes vanish (true when it is
-    empty): its part in the closure of each cell is a face, generated by the cell's generators on it, where $h$ is
-    affine — negative at the vertices and non-increasing along the rays."""
-    faces = ([(t, val) for g, t, val in gens if all(dot(row, g) == 0 for row in rows)] for gens in cones)
-    return all(val < 0 if t else val <= 0 for face in faces if any(t for t, _ in face) for t, val in face)
 
 
 def downhill_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:

@@ -36,8 +36,8 @@ from semialg.geometry.zero_sum import count_zero_sum_sets
 from semialg.families.bottleneck.views import OuterView, RidgeView, _ZERO, _require, bottleneck_case
 from semialg.geometry.arrangement import negate
 
-__all__ = ["BottleneckType", "bottleneck_regime", "combinatorial_type", "hidden_symmetries", "witnessed_type",
-           "visibility_witnesses"]
+__all__ = ["BottleneckType", "bottleneck_regime", "combinatorial_type", "hidden_symmetries", "type_before",
+           "witnessed_type", "visibility_witnesses"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,15 @@ def combinatorial_type(net: Network, budget: float | None = None, progress: bool
     if len(_TYPES) > 8:
         _TYPES.popitem(last=False)
     return found
+
+
+def type_before(net: Network, deadline: float | None) -> BottleneckType | None:
+    """:func:`combinatorial_type` within what remains before ``deadline`` (a ``time.monotonic()`` value; ``None``:
+    no limit), or ``None`` when it is not found by then. Cost: that of :func:`combinatorial_type`."""
+    try:
+        return combinatorial_type(net, budget=None if deadline is None else max(0.0, deadline - time.monotonic()))
+    except UndecidedError:
+        return None
 
 
 # The case-(a) types of the last 8 parameters, least recent first: the analyses of one parameter (its fibre, the
