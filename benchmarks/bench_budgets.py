@@ -9,6 +9,7 @@ rescaled copy (``g-copy``, equivalent) and of copies with one weight of layer $l
     python benchmarks/bench_budgets.py                  # 784-4096-10, 784-256-10, 784-256-256-10, 784-4096-1-10
     python benchmarks/bench_budgets.py --quick          # 32-64-4, 16-64-1-4
     python benchmarks/bench_budgets.py --mid            # mid sizes, some with small integer weights ("int")
+    python benchmarks/bench_budgets.py --seeds          # bottlenecks at four seeds, the type-dependent calls
 
 Measured (session 52, 2-core machine otherwise idle). All 41 calls answer within 1.5 budgets; over 1 are steps
 a deadline cannot cut: reading 3.2 million weights as rationals (about 2 s), one exact product of a batch of points.
@@ -111,6 +112,10 @@ QUICK = dict(archs=((32, 64, 4), (16, 64, 1, 4)))
 #: weights and biases drawn from -3..3 (many ties: cells with many rays, pieces of P)
 MID = dict(archs=((4, 32, 2), (16, 128, 4), (2, 80, 1, 2), (14, 10, 1, 1), (4, 16, 16, 2), (4, 12, 1, 2, "int"),
                   (2, 80, 1, 2, "int")))
+#: bottlenecks at four seeds each, the calls whose work depends most on the parameter's type (session 54: a sweep of
+#: these found a memory bomb, two unbudgeted searches and four overruns of the local dimension)
+SEEDS = dict(archs=((2, 20, 1, 2), (2, 40, 1, 2), (4, 16, 1, 2), (2, 80, 1, 2)), seeds=(0, 1, 2, 3),
+             only=("identifiable", "fibre", "hidden_symmetries", "local_dimension_bounds"))
 
 
 def network(widths, seed: int = 0, bump: int | None = None):
@@ -160,11 +165,12 @@ def _answer(r) -> str:
     return f"{len(r)} found" if isinstance(r, tuple) else type(r).__name__
 
 
-def child(call: str, widths) -> dict:
-    """Run ``call`` on a network of ``widths`` in this process: its answer, seconds and peak memory."""
+def child(call: str, widths, seed: int = 0) -> dict:
+    """Run ``call`` on a network of ``widths`` (drawn with ``seed``) in this process: its answer, seconds and peak
+    memory."""
     import semialg as sa
     from semialg.core.symmetry import GroupElement
-    net = network(widths)
+    net = network(widths, seed)
     args, kw = (net,), {"budget": BUDGET}
     if call == "equivalent g-copy":
         f, args = sa.equivalent, (net, GroupElement.random(net.architecture, seed=1).act(net))
@@ -184,27 +190,33 @@ def child(call: str, widths) -> dict:
     start = time.perf_counter()
     net(x)
     floor = time.perf_counter() - start
-    return {"call": call, "network": "-".join(map(str, widths)), "answer": answer, "ours_s": ours,
+    return {"call": call, "network": _name(widths, seed), "answer": answer, "ours_s": ours,
             "floor_s": floor, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
 
 
-def run(archs=FULL["archs"], show=None) -> list[dict]:
-    """Every call of :func:`calls` at every architecture, each in a fresh process (at most 60 s + 10 budgets)."""
+def _name(widths, seed: int) -> str:
+    return "-".join(map(str, widths)) + (f" s{seed}" if seed else "")
+
+
+def run(archs=FULL["archs"], show=None, seeds=(0,), only=None) -> list[dict]:
+    """Every call of :func:`calls` (those in ``only``, if given) at every architecture and seed, each in a fresh
+    process (at most 60 s + 10 budgets)."""
     rows, show = [], show or (lambda text: None)
     show(header())
     for widths in archs:
-        for call in calls(widths):
-            cmd = [sys.executable, __file__, "--child", call, ",".join(map(str, widths))]
-            try:
-                out = subprocess.run(cmd, capture_output=True, text=True, timeout=60 + 10 * BUDGET)
-                row = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else \
-                    {"call": call, "network": "-".join(map(str, widths)), "answer": f"exit {out.returncode}",
-                     "ours_s": None, "floor_s": None, "rss_mb": None}
-            except subprocess.TimeoutExpired:
-                row = {"call": call, "network": "-".join(map(str, widths)), "answer": "killed (timeout)",
-                       "ours_s": 60 + 10 * BUDGET, "floor_s": None, "rss_mb": None}
-            rows.append(row)
-            show(line(row))
+        for seed in seeds:
+            for call in (c for c in calls(widths) if only is None or c in only):
+                cmd = [sys.executable, __file__, "--child", call, ",".join(map(str, widths)), str(seed)]
+                try:
+                    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60 + 10 * BUDGET)
+                    row = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else \
+                        {"call": call, "network": _name(widths, seed), "answer": f"exit {out.returncode}",
+                         "ours_s": None, "floor_s": None, "rss_mb": None}
+                except subprocess.TimeoutExpired:
+                    row = {"call": call, "network": _name(widths, seed), "answer": "killed (timeout)",
+                           "ours_s": 60 + 10 * BUDGET, "floor_s": None, "rss_mb": None}
+                rows.append(row)
+                show(line(row))
     return rows
 
 
@@ -231,7 +243,12 @@ def summary(rows) -> str:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        print(json.dumps(child(sys.argv[2], tuple(x if x == "int" else int(x) for x in sys.argv[3].split(",")))))
+        print(json.dumps(child(sys.argv[2], tuple(x if x == "int" else int(x) for x in sys.argv[3].split(",")),
+                               int(sys.argv[4]) if len(sys.argv) > 4 else 0)))
+    elif "--seeds" in sys.argv:
+        sys.argv.remove("--seeds")
+        bench_main(__doc__, lambda **kw: run(show=lambda s: print(s, flush=True), **{**SEEDS, **kw}), summary, QUICK,
+                   "budgets_seeds")
     elif "--mid" in sys.argv:
         sys.argv.remove("--mid")
         bench_main(__doc__, lambda **kw: run(show=lambda s: print(s, flush=True), **{**MID, **kw}), summary, QUICK,

@@ -134,6 +134,8 @@ def test_budgets_benchmark_smoke():
     row = mod.child("equivalent g-copy", (3, 5, 2))        # in this process: the answer and its measurements
     assert row["answer"] == "equivalent" and row["ours_s"] >= 0 and row["floor_s"] >= 0
     assert "equivalent g-copy" in mod.line(row) and mod.calls((4, 6, 1, 2))[-1] == "shallow_representation"
+    seeded = mod.child("combinatorial_type", (2, 4, 1, 2), seed=3)      # the --seeds table's networks are named so
+    assert seeded["network"] == "2-4-1-2 s3" and seeded["answer"] == "BottleneckType"
 
 
 def test_certified_signs_benchmark_smoke():
