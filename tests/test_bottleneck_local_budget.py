@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from semialg import Network
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck import local, obstructions
-from semialg.families.bottleneck.affine_trades import affine_part_trades
+from semialg.families.bottleneck.affine_trades import affine_part_trades, agree_off_p
 from semialg.families.bottleneck.arrangement import NetworkArrangement
 from semialg.families.bottleneck.cell_cones import cell_cones, generators_on, negative_on
 from semialg.families.bottleneck.hidden_region import _cells
@@ -107,6 +107,11 @@ def test_move_families_past_their_deadline_return_what_they_found(seed):
     assert local.hidden_translations(net, deadline=far) == local.hidden_translations(net)
     assert local.agreeing_trades(net, deadline=far) == local.agreeing_trades(net)
     assert affine_part_trades(net, deadline=far) == affine_part_trades(net)
+    assert local.hidden_neuron_moves(net, deadline=0.0) == []
+    assert local.hidden_neuron_moves(net, deadline=far) == local.hidden_neuron_moves(net)
+    cones, view = cell_cones(net), OuterView.of(net)
+    rows = [tuple(w) + (b,) for w, b in zip(view.w, view.b, strict=True)][:2]
+    assert agree_off_p(cones, rows, deadline=far) == agree_off_p(cones, rows) and not agree_off_p(cones, rows, 0.0)
 
 
 @settings(max_examples=10, deadline=None)

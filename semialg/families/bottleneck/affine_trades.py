@@ -92,11 +92,10 @@ def affine_part_trades(net: Network, deadline: float | None = None) -> list[list
     k0 = anchors[0]
     if deadline is not None and time.monotonic() > deadline:
         return []
-    if agree_off_p(cones, [rows[k] for k in facing]):
+    if agree_off_p(cones, [rows[k] for k in facing], deadline):
         groups = [facing]
     else:
-        groups = [[k0, k] for k in facing if k != k0 and (deadline is None or time.monotonic() <= deadline)
-                  and agree_off_p(cones, [rows[k0], rows[k]])]
+        groups = [[k0, k] for k in facing if k != k0 and agree_off_p(cones, [rows[k0], rows[k]], deadline)]
     members = sorted({k0}.union(*groups))
     n0 = net.widths[0]
     (W_at, v_at, _), (b_at, _, _) = parameter_offsets(net.architecture)
@@ -168,11 +167,14 @@ def _axis(j: int, n: int) -> tuple:
     return tuple(_ONE if i == j else _ZERO for i in range(n))
 
 
-def agree_off_p(cones, rows) -> bool:
+def agree_off_p(cones, rows, deadline: float | None = None) -> bool:
     r"""Whether $\tilde h < 0$ on the cone over every $\{\ell_j \ge 0 \ge \ell_k\}$ ($j \ne k$ among ``rows``)
     within every cell: the cell's generators cut by $\ell_j \ge 0$, then tested on $-\ell_k \ge 0$ (homogenised:
-    for a constant row $(0, b)$, $b > 0$, the rays at infinity, where a tilted row turns off)."""
+    for a constant row $(0, b)$, $b > 0$, the rays at infinity, where a tilted row turns off). ``False`` (no claim)
+    once ``deadline`` has passed."""
     for gens in cones:
+        if deadline is not None and time.monotonic() > deadline:
+            return False
         for a, b in itertools.permutations(rows, 2):
             cut = _cut(gens, [dot(a, g) for g, _, _ in gens])
             if cut and level([-dot(b, g) for g, _, _ in cut], cut) < 2:

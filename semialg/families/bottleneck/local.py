@@ -144,17 +144,18 @@ import time
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, sparse_vector
+from semialg.core.exact import dot, fingerprint, normalise_row, sparse_vector
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.engine.tangent import local_dimension_bounds as first_order_bounds, parameter_offsets
 from semialg.families.bottleneck.affine_trades import affine_part_trades, agree_off_p, constant_neuron_tilts
-from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, generators_on, \
-    level, live_rows_basis, modulo_lineality, negative_on, pbar_recession, ray_key, robustness
+from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, live_rows_basis, \
+    modulo_lineality, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import constant_function_moves
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds, \
     positive_inner_bounds
+from semialg.families.bottleneck.hidden_translations import hidden_translations
 from semialg.families.bottleneck.local_folds import constant_folds, folded_lower_bound, unused_fold_lower_bound
 from semialg.families.bottleneck.local_line_tilts import line_tilt_bounds
 from semialg.families.bottleneck.local_lines import line_row_equations
@@ -170,7 +171,6 @@ from semialg.families.bottleneck.obstructions import p_components, sign_pieces
 from semialg.families.bottleneck.representative import live_network
 from semialg.families.bottleneck.plateau import plateau_cases, plateau_slides
 from semialg.geometry.cone import dual_cone_spanning_rows, lineality_space
-from semialg.geometry.polyhedron import decide
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type, type_before, witnessed_type
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.families.bottleneck.zero_twins import zero_neuron_twins
@@ -270,10 +270,10 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
         withdrawn += withdrawn_twins
         every_twin, every_withdrawn = zero_neuron_twins(net, hidden, t)   # the folds' own family has no wakings
         lowering[:] = [downhill_translations(net, t) + every_twin, every_withdrawn]
-        moves = (hidden_neuron_moves(net, t) + silent + outer_bias_trade(net) + downhill_translations(net, t) + twins
-                 + hidden_translations(net, t, ends) + plateau_slides(net) + affine_part_trades(net, ends)
-                 + agreeing_trades(net, ends)
-                 + constant_neuron_tilts(net) + partners + constant_pair_tilts(net) + constant_function_moves(net, t))
+        moves = (hidden_neuron_moves(net, t, deadline=ends) + silent + outer_bias_trade(net) + twins
+                 + downhill_translations(net, t) + hidden_translations(net, t, ends) + plateau_slides(net)
+                 + affine_part_trades(net, ends) + agreeing_trades(net, ends) + constant_neuron_tilts(net) + partners
+                 + constant_pair_tilts(net) + constant_function_moves(net, t))
         tilted = {i for i in range(n1) for m in moves if any(m[W_at + i * n0: W_at + (i + 1) * n0])}
         moves += constant_folds(net, t, hidden, tilted)
         lines[:] = [hidden, moves, withdrawn]
@@ -319,7 +319,8 @@ def _pbar_lineality(net: Network) -> list[tuple] | None:
     return lineality_space(R) if R else []
 
 
-def hidden_neuron_moves(net: Network, t: BottleneckType | None = None, least: int = 1) -> list[list[fmpq]]:
+def hidden_neuron_moves(net: Network, t: BottleneckType | None = None, least: int = 1,
+                        deadline: float | None = None) -> list[list[fmpq]]:
     r"""Directions of exact moves of the robustly hidden neurons of a case-(a) parameter (module docstring; with
     ``least`` 2 only of those with $h \le -\varepsilon(1 + |x|)$ on $S_k$): the bias of a U$-$ neuron with $\sup_{S_k} h
     < 0$, and its incoming and output weights when $h \le -\varepsilon(1 + |x|)$ on $S_k$; the bias trade $\delta b_k =
@@ -329,7 +330,8 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None, least: in
     are read modulo $L_h$, the common kernel of the rows with $v \ne 0$ (rays along it dropped: $h$ and those rows are
     invariant along it), and the rows move in $L_h^\perp$. Cost: the arrangement of the first layer ($O(N^2)$ cells in
     the plane, $N + 1$ intervals on the line, exact LPs otherwise), that enumeration, and $O(G^2)$ generator pairs per
-    cell of $G$ generators and hidden neuron.
+    cell of $G$ generators and hidden neuron; past ``deadline`` the neurons left are skipped (each neuron's moves
+    are proven alone, the weight trades among those taken).
 
     >>> from semialg.core.network import Network
     >>> far = Network.from_arrays([[[1, 0], [0, 1], [0, -1], [-1, 0], [-1, 0]], [[1, -1, -1, -2, -1]], [[1]]],
@@ -349,7 +351,7 @@ def hidden_neuron_moves(net: Network, t: BottleneckType | None = None, least: in
     quotient = [modulo_lineality(gens, basis) for gens in cones]
     out, plus = [], []
     for k, cls in enumerate(t.classes):
-        if cls not in ("U-", "U+"):
+        if cls not in ("U-", "U+") or deadline is not None and time.monotonic() > deadline:
             continue
         key, _, sign = normalise_row(tuple(net.weights[0][k]) + (net.biases[0][k],))
         side = tuple(sign * x for x in key) if cls == "U-" else tuple(-sign * x for x in key)
@@ -501,7 +503,7 @@ def agreeing_trades(net: Network, deadline: float | None = None) -> list[list[fm
             break
         k0 = next((j for j, w in enumerate(view.w) if j != k and view.v[j] != 0 and any(w) and (
             view.v[j] * view.v[k] < 0 and not any(view.v[j] * x + view.v[k] * y for x, y in zip(rows[j], rows[k]))
-            or agree_off_p(cones, [rows[j], rows[k]]))), None)
+            or agree_off_p(cones, [rows[j], rows[k]], deadline))), None)
         if k0 is not None:
             out.append(unit((v_at + k, _ONE), *row_at(k0, rows[k], -1 / view.v[k0])))
             out += [unit(*row_at(k, u, _ONE), *row_at(k0, u, -view.v[k] / view.v[k0]))
@@ -571,92 +573,6 @@ def _cut_points(row, gens) -> list[tuple]:
     return [(z, t, val) for z, (_, t, val) in zip(zs, gens, strict=True) if z >= 0] + [
         (_ZERO, zi * tj - zj * ti, zi * vj - zj * vi) for zi, (_, ti, vi) in zip(zs, gens, strict=True) if zi > 0
         for zj, (_, tj, vj) in zip(zs, gens, strict=True) if zj < 0]
-
-
-def hidden_translations(net: Network, t: BottleneckType | None = None,
-                        deadline: float | None = None) -> list[list[fmpq]]:
-    r"""Joint translations of the hidden neurons (U$-$, U$+$, U$\pm$) of a case-(a) parameter,
-    traded with $e$, each keeping the function for every small $t \ge 0$ (module docstring, *hidden
-    translations*): directions $(\delta b_k)_{k \in H}, \delta e$ with $\sum_{k\ \mathrm{active}} v_k\delta b_k +
-    \delta e$ zero on every cell meeting $P$ and non-positive on every other cell where $\sup h \ge 0$; a basis of
-    them around a relative-interior point of that cone (or of its lineality space when it has none). $H$: the
-    hidden neurons whose hyperplane misses $\bar P$, alone on it or with others (twins parting, opposite neurons),
-    not cancelling, on a hyperplane where $\sup h < 0$; any two of them meeting (if at all) where $\sup h < 0$
-    (:func:`~.cell_cones.negative_on`); past ``deadline`` no more neurons join $H$ (the condition on each is about
-    the earlier ones only). ``[]`` when the cells' generators are not enumerated. Cost: a pass over the cells'
-    generators per hidden neuron, the flat's generators per pair of neurons of $H$, one exact strict-feasibility LP
-    in $|H| + 1$ unknowns with a row per cell, after the cells of :func:`hidden_neuron_moves`.
-
-    >>> from semialg.core.network import Network
-    >>> pair = Network.from_arrays([[[-3], [6]], [[3, 3]], [[1]]], [[-1, 2], [-1], [0]])  # 9 s(-u) + 18 s(u) - 1
-    >>> len(hidden_translations(pair))    # P = {u < -1/9} u {u > 1/18}: both kinks move, e compensating
-    1
-    """
-    t = t or combinatorial_type(net)
-    D, view = net.architecture.num_parameters, OuterView.of(net)
-    if (cones := cell_cones(net)) is None:
-        return []
-    meets = [any(val > 0 for _, _, val in gens) for gens in cones]
-    lines: dict = {}                 # hyperplane -> [(orientation, v * scale)] of its used neurons
-    for k, (w, v) in enumerate(zip(view.w, view.v, strict=True)):
-        if any(w) and v != 0:
-            key, scale, sign = normalise_row(tuple(w) + (view.b[k],))
-            lines.setdefault(fingerprint(key), []).append((sign, v * scale))
-
-    def shareable(row, on) -> bool:      # alone, or neurons of a line with a non-zero total jump on which h < 0
-        members = lines[fingerprint(normalise_row(row)[0])]
-        return len(members) == 1 or (sum((j for _, j in members), _ZERO) != 0 and negative_on(cones, [on]))
-
-    def side(row, gens) -> fmpq:
-        return sum((dot(row, g) for g, _, _ in gens), _ZERO)
-
-    def misses_p(row) -> bool:
-        return all(level([val for _, _, val in gens],
-                          [(g, s, -dot(row, g) if side(row, gens) > 0 else dot(row, g)) for g, s, _ in gens]) >= 1
-                   for gens, m in zip(cones, meets, strict=True) if m)
-
-    H, rows, on = [], {}, {}
-    for k, cls in enumerate(t.classes):
-        if deadline is not None and time.monotonic() > deadline:
-            break
-        row = tuple(view.w[k]) + (view.b[k],)
-        if cls not in ("U-", "U+", "U+-") or not misses_p(row) or not shareable(row, on.setdefault(
-                k, generators_on(cones, row))) or any(not negative_on(cones, [on[k], on[j]]) for j in H):
-            continue
-        H.append(k)
-        rows[k] = row
-    if not H:
-        return []
-    equal, below = [], []
-    for gens, m in zip(cones, meets, strict=True):
-        coefs = [view.v[k] if side(rows[k], gens) > 0 else _ZERO for k in H] + [_ONE]
-        if m:
-            equal.append(coefs)
-        elif not all(val < 0 if s > 0 else val <= 0 for _, s, val in gens):
-            below.append(coefs)
-    basis = nullspace(equal) if equal else [tuple(_ONE if i == j else _ZERO for i in range(len(H) + 1))
-                                           for j in range(len(H) + 1)]
-    A = [[dot(a, u) for u in basis] for a in below]
-    if A and basis:
-        found = decide([[-x for x in a] for a in A], [_ZERO] * len(A), len(basis))
-        if found.feasible:
-            y0, steps = found.point, []
-            for i in range(len(basis)):
-                eps = _ONE
-                while not all(dot(a, y0) + eps * a[i] < 0 for a in A):
-                    eps /= 2
-                steps.append(tuple(x + (eps if j == i else _ZERO) for j, x in enumerate(y0)))
-            coords = [y0] + steps
-        else:
-            coords = nullspace(A)
-    else:
-        coords = [tuple(_ONE if i == j else _ZERO for i in range(len(basis))) for j in range(len(basis))]
-    _, (b_at, e_at, _) = parameter_offsets(net.architecture)
-    unit, out = _units(D), []
-    for y in coords:
-        d = [sum((c * u[i] for c, u in zip(y, basis, strict=True)), _ZERO) for i in range(len(H) + 1)]
-        out.append(unit(*((b_at + k, x) for k, x in zip(H, d, strict=False)), (e_at, d[-1])))
-    return out
 
 
 def downhill_translations(net: Network, t: BottleneckType | None = None) -> list[list[fmpq]]:
