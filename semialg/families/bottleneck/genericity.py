@@ -22,7 +22,7 @@ from semialg.core.exact import dot, rank, solve
 from semialg.core.network import Architecture, Network
 from semialg.engine.loci import (Condition, Locus, LocusFamily, degeneracy_loci, genericity,
                                  zero_factor_condition)
-from semialg.errors import ArchitectureError, CertificateError
+from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_on_line
 from semialg.families.bottleneck.hidden_region import boundary_points
 from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
@@ -132,21 +132,23 @@ def type_checks(net: Network, clock=None) -> list[Condition]:
         return out + _boundary_conditions(*boundary_points(net, clock)) + _hidden_row_conditions(net, t, clock)
     view = OuterView.of(net)
     arr = NetworkArrangement((net,), with_cells=False)
-    h = lambda x: view.inner(arr.project(x))[0]  # noqa: E731
     touching = None
     visible = [c for c, w in zip(t.classes, view.w, strict=True) if any(w)]
     for (k, s, *_), cls in zip(arr.neuron_data(view.inner)[0], visible, strict=True):
+        if clock is not None:
+            clock.check("the hidden hyperplanes' suprema")
         if cls in ("U-", "U+") and sup_on_line(arr, view, k) == 0:
             touching = k
             break
-    on_zero = None
-    for k, l in itertools.combinations(range(len(arr.network_lines)), 2):
-        A = [list(arr.lines[k][:2]), list(arr.lines[l][:2])]
-        if A[0][0] * A[1][1] - A[0][1] * A[1][0] != 0:
-            v = solve(A, [-arr.lines[k][2], -arr.lines[l][2]])
-            if h(v) == 0:
-                on_zero = v
-                break
+    vertices = [solve(A, [-arr.lines[k][2], -arr.lines[l][2]])
+                for k, l in itertools.combinations(range(len(arr.network_lines)), 2)
+                for A in ([list(arr.lines[k][:2]), list(arr.lines[l][:2])],)
+                if A[0][0] * A[1][1] - A[0][1] * A[1][0] != 0]
+    if clock is not None:
+        clock.check("the vertices of the arrangement")
+    # h's sign at every vertex at once: certified floats, exact evaluation only where h is near 0
+    signs = view.inner.output_signs([arr.project(v) for v in vertices])
+    on_zero = next((v for v, (s,) in zip(vertices, signs, strict=True) if s == 0), None)
     return out + _boundary_conditions(touching, on_zero) + _hidden_row_conditions(net, t, clock)
 
 
@@ -207,7 +209,8 @@ def _hidden_row_conditions(net: Network, t: BottleneckType, clock=None) -> list[
     except ArchitectureError:
         return []
     d, full = rank(hidden_cone(region)), rank(net.weights[0])
-    return [_condition(HIDDEN_CONE, d == full, None if d == full else (d,),
+    # d > full only when P is empty (f constant, a condition of its own): every row is bounded above on it
+    return [_condition(HIDDEN_CONE, d >= full, None if d >= full else (d,),
                        f"the rows bounded above on P span dimension {d} < {full}: P recedes along a line, so the "
                        f"hidden neurons {hidden} cannot tilt" if d < full else
                        "the hidden rows range over a full-dimensional cone")] + _u_plus_conditions(net, t, region)
@@ -249,10 +252,15 @@ def _boundary_conditions(touching, on_zero) -> list[Condition]:
 def _require_generic(net: Network, what: str, local: bool = True, clock=None) -> BottleneckType:
     """The type of a generic ``net``; :class:`ArchitectureError` naming the first failed condition. With
     ``local=False`` the conditions the explicit fibre does not need (:data:`FIBRE_NEEDS_NOT`) are skipped;
-    ``clock`` as in :func:`type_checks`."""
+    ``clock`` as in :func:`type_checks`, and the layerwise conditions' searches stop at its end
+    (:class:`~semialg.errors.UndecidedError` when one is left undecided there and none fails)."""
     typed = set(CLOSED_TYPE_CONDITIONS) | {"closed type conditions"}    # decided below, whatever the size
-    report = genericity(net)
-    layerwise = [c.detail for c in report.conditions if c.holds is not True and c.name not in typed]
+    report = genericity(net, deadline=None if clock is None else clock.end)
+    conds = [c for c in report.conditions if c.name not in typed]
+    if clock is not None and all(c.holds is not False for c in conds) and any(c.holds is None for c in conds):
+        raise UndecidedError(f"{what}: the genericity conditions {[c.name for c in conds if c.holds is None]} were "
+                             "not decided within the budget")      # a search cut at the deadline decides nothing
+    layerwise = [c.detail for c in conds if c.holds is not True]
     if layerwise:
         raise ArchitectureError(f"{what} needs a generic parameter; {report.status}: " + "; ".join(layerwise))
     failed = [c.detail for c in type_checks(net, clock) if not c.holds and (local or c.name not in FIBRE_NEEDS_NOT)]
