@@ -134,8 +134,8 @@ def type_checks(net: Network, clock=None) -> list[Condition]:
     arr = NetworkArrangement((net,), with_cells=False)
     touching = None
     visible = [c for c, w in zip(t.classes, view.w, strict=True) if any(w)]
-    for (k, s, *_), cls in zip(arr.neuron_data(view.inner)[0], visible, strict=True):
-        if clock is not None:
+    for count, ((k, s, *_), cls) in enumerate(zip(arr.neuron_data(view.inner)[0], visible, strict=True)):
+        if clock is not None and count % 16 == 15:      # one batch of evaluations per line: a few ms
             clock.check("the hidden hyperplanes' suprema")
         if cls in ("U-", "U+") and sup_on_line(arr, view, k) == 0:
             touching = k
@@ -144,7 +144,7 @@ def type_checks(net: Network, clock=None) -> list[Condition]:
                 for k, l in itertools.combinations(range(len(arr.network_lines)), 2)
                 for A in ([list(arr.lines[k][:2]), list(arr.lines[l][:2])],)
                 if A[0][0] * A[1][1] - A[0][1] * A[1][0] != 0]
-    if clock is not None:
+    if clock is not None and len(vertices) > 1024:
         clock.check("the vertices of the arrangement")
     # h's sign at every vertex at once: certified floats, exact evaluation only where h is near 0
     signs = view.inner.output_signs([arr.project(v) for v in vertices])
