@@ -48,6 +48,7 @@ from semialg.engine.jacobian import (batch_jacobian, blocks_rank_mod,
                                      sampled_batch, sampled_rank_reaches)
 from semialg.engine.kink_peeling import kink_peeling_certificate
 from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
+from semialg.geometry.simple_arrangement import simple_arrangement_cells
 
 __all__ = [
     "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
@@ -175,7 +176,9 @@ class _DeadlinePassed(Exception):
 def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadline: float | None = None) -> list:
     """Cells of the arrangement of the hyperplanes ``rows`` inside the open polyhedron ``base`` containing $x_0$.
 
-    Returns ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. A breadth-first search
+    Returns ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. In the whole space, when the
+    arrangement is simple and essential (generic weights), read off its vertices
+    (:func:`~semialg.geometry.simple_arrangement.simple_arrangement_cells`: no LP). Else a breadth-first search
     over cells: a cell's neighbours are the flips of one sign that are non-empty, i.e. its facets among
     ``rows``, found for all flips at once by :func:`semialg.geometry.polyhedron.flip_neighbours` (one float
     polytope computation per cell, one exact check per flip). Hyperplanes that miss ``base`` are simply never
@@ -183,6 +186,13 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
     """
     d = len(x0)
     offset = len(base)
+    try:        # the whole space cut by a simple arrangement (generic first layers): its vertices, no LP
+        simple = None if base else simple_arrangement_cells(rows, deadline)
+    except UndecidedError:
+        raise _DeadlinePassed from None
+    if simple is not None:
+        return [(signs, point, [(tuple(signs[j] * v for v in rows[j][0]), signs[j] * rows[j][1]) for j in facets])
+                for signs, point, facets in simple]
 
     def system(signs: tuple) -> tuple[list, list]:
         return _system(base + [(tuple(s * v for v in g), s * c) for s, (g, c) in zip(signs, rows, strict=True)])
