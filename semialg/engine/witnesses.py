@@ -346,8 +346,9 @@ def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4, deadlin
             seen: set = set()
             negative = False
             for R in regs:
-                if sign_somewhere(R, i, 1, d):
-                    seen |= {j for j, s in enumerate(R.pattern[-1]) if s > 0}
+                active = {j for j, s in enumerate(R.pattern[-1]) if s > 0}
+                if not active <= seen and sign_somewhere(R, i, 1, d):   # only the union of the active sets counts
+                    seen |= active
                 negative = negative or sign_somewhere(R, i, -1, d)
             if not negative and any(column(net, l, i)):
                 yield WitnessMove("always active", l, (i,))
