@@ -192,7 +192,7 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
         raise _DeadlinePassed from None
     if simple is not None:
         return [(signs, point, [(tuple(signs[j] * v for v in rows[j][0]), signs[j] * rows[j][1]) for j in facets])
-                for signs, point, facets in simple]
+                for signs, point, facets, _, _ in simple]
 
     def system(signs: tuple) -> tuple[list, list]:
         return _system(base + [(tuple(s * v for v in g), s * c) for s, (g, c) in zip(signs, rows, strict=True)])

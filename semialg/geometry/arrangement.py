@@ -53,8 +53,9 @@ def _sign(x) -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """An open cell of a hyperplane arrangement: sign vector, interior point, and (in the plane) its vertices
-    and extreme recession rays, so that $\\max_C \\ell$ of an affine $\\ell$ is read off without an LP."""
+    """An open cell of a hyperplane arrangement: sign vector, interior point, and (in the plane, or when read off
+    a simple arrangement's vertices) the vertices of its closure and recession directions among which are its
+    extreme rays, so that $\\max_C \\ell$ of an affine $\\ell$ is read off without an LP."""
 
     signs: tuple[int, ...]
     point: Vec | None = None
@@ -120,7 +121,7 @@ class Arrangement:
         if cell.vertices:
             n = fmpq(len(cell.vertices))
             x = tuple(sum((v[i] for v in cell.vertices), _ZERO) / n + sum((r[i] for r in cell.rays), 0)
-                      for i in range(2))
+                      for i in range(self.dim))
             if all(_sign(self.value(k, x)) == s for k, s in enumerate(cell.signs)):
                 return x
         return self.point_where(cell, ())

@@ -28,6 +28,7 @@ from semialg.engine import regions as pl
 from semialg.errors import CertificateError, UndecidedError
 from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _decisive, _line_max, _scale, _vadd
 from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
+from semialg.geometry.simple_arrangement import simple_arrangement_cells
 
 __all__ = ["NetworkArrangement", "visible", "points_on_hyperplanes", "sup_on_line", "extreme_values", "sup_value"]
 
@@ -113,7 +114,9 @@ class NetworkArrangement(Arrangement):
 
     def _regions(self, deadline: float | None = None, progress: bool | None = False,
                  cached: bool = True) -> list[Cell]:
-        """The cells by region enumeration; past ``deadline`` (:func:`time.monotonic`)
+        """The cells: read off the vertices of a simple arrangement
+        (:func:`~semialg.geometry.simple_arrangement.simple_arrangement_cells`, with their vertices and rays), else by
+        region enumeration; past ``deadline`` (:func:`time.monotonic`)
         :class:`~semialg.errors.UndecidedError` says how many were found; ``progress`` as in
         :func:`~semialg.engine.regions.regions`. The cells of the last 8 line lists are kept: the two sides of an
         equivalence, their types and the replay of each move mostly share one first layer (5-15-1-1: three
@@ -122,6 +125,10 @@ class NetworkArrangement(Arrangement):
             return [Cell((), (_ZERO,) * self.dim)]
         key = tuple(self.lines)
         cells = _CELLS.pop(key, None) if cached else None
+        simple = None if cells is not None else simple_arrangement_cells(
+            [(line[:-1], line[-1]) for line in self.lines], deadline, faces=True)
+        if simple is not None:      # generic first layers: read off the vertices, no LP (4-16: 19 s -> 1 s)
+            cells = [Cell(signs, point, vertices, rays) for signs, point, _, vertices, rays in simple]
         if cells is None:
             line_net = Network((tuple(line[:-1] for line in self.lines), ((_ONE,) * len(self.lines),)),
                                (tuple(line[-1] for line in self.lines), (_ZERO,)))

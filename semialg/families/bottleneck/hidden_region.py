@@ -237,7 +237,10 @@ def _clip(Q: Polyhedron, A: Affine) -> Polyhedron | None:
 
 def _cells(net: Network, arr: NetworkArrangement, clock=None) -> tuple[list, list]:
     """The closed cells of the first-layer arrangement of ``net`` as polyhedra, with $h$ on each (affine); ``clock``
-    (``check(done)``, :class:`~.obstructions._Clock`) is checked per cell."""
+    (``check(done)``, :class:`~.obstructions._Clock`) is checked per cell. Cells read off a simple arrangement's
+    vertices (:func:`~semialg.geometry.simple_arrangement.simple_arrangement_cells`) come with their vertices and
+    extreme rays (a vertex of the closure has $n_0$ independent active rows, a ray $n_0 - 1$): no
+    :func:`polyhedron`."""
     view = OuterView.of(net)
     W = [w for w in net.weights[0] if any(w)]
     lineality = tuple(nullspace(W)) if W and rank(W) < net.architecture.input_dim else ()
@@ -248,7 +251,10 @@ def _cells(net: Network, arr: NetworkArrangement, clock=None) -> tuple[list, lis
         if clock is not None:
             clock.check(f"{k} of the {len(arr.cells)} cells of the first layer's arrangement as polyhedra")
         rows = tuple(tuple(cell.signs[i] * x for x in arr.lines[i]) for i in facets)
-        out.append(polyhedron(rows, lineality=lineality))
+        if cell.vertices and arr.dim >= 3:      # read off a simple arrangement's vertices: extreme, and all of them
+            out.append(Polyhedron(rows, cell.vertices, tuple(dict.fromkeys(_direction(r) for r in cell.rays))))
+        else:
+            out.append(polyhedron(rows, lineality=lineality))
     return out, maps
 
 
