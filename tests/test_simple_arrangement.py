@@ -132,3 +132,22 @@ def test_the_cells_polyhedra_are_those_of_the_double_description(seed):
         R = polyhedron(rows)                                    # every choice of rows, from scratch
         assert set(Q.vertices) == set(R.vertices) and set(Q.rays) == set(R.rays)
         assert {_direction(r) for r in Q.rays} == set(Q.rays)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_cut_by_one_step_of_the_double_description_is_the_polyhedron_of_its_rows(seed):
+    import random
+    from semialg.core.network import Network
+    from semialg.families.bottleneck.arrangement import NetworkArrangement
+    from semialg.families.bottleneck.hidden_region import _cells, _cut, polyhedron
+    net = Network.random((3 + seed % 2, 6, 1, 1), seed=seed, height=2)
+    arr = NetworkArrangement((net,))
+    read, maps = _cells(net, arr)
+    rng = random.Random(seed)
+    for Q, A in zip(read, maps, strict=True):
+        for B in (A, (tuple(-x for x in A[0]), -A[1]),
+                  (tuple(fmpq(rng.randint(-3, 3)) for _ in A[0]), fmpq(rng.randint(-3, 3)))):
+            cut, scratch = _cut(Q, B), polyhedron(Q.rows + (tuple(B[0]) + (B[1],),))
+            assert (cut is None) == (scratch is None)
+            if cut is not None:
+                assert set(cut.vertices) == set(scratch.vertices) and set(cut.rays) == set(scratch.rays)

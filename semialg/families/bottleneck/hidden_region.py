@@ -11,7 +11,9 @@ lineality space: vertices and extreme rays are those of the pointed $Q_0 = Q \ca
 are added as rays (the quotient by $L$). $H_0 = h_V + A$ is $h$ with its hidden neurons removed and the U+
 neurons replaced by their affine maps: the visible part plus the affine map $A$ of $h$ on $P$.
 
-Vertices and rays come from an exact brute-force double description (:func:`polyhedron`): every choice of
+Vertices and rays come from the cells of a simple arrangement
+(:func:`~semialg.geometry.simple_arrangement.simple_arrangement_cells`) and one step of the double description per
+cut (:func:`_cut`), else from an exact brute-force double description (:func:`polyhedron`): every choice of
 $r$ rows (vertices) or $r - 1$ rows (rays) solved by Cramer's rule over $\mathbb{Q}$; the same Cramer formulas
 (:func:`det`, :func:`cramer`, :func:`kernel_direction`) work over polynomial rings, which the off-$P$ formula of
 :mod:`~semialg.families.bottleneck.hidden_formula` uses.
@@ -225,7 +227,39 @@ def _sign_range(Q: Polyhedron, A: Affine) -> int:
 
 
 def _cut(Q: Polyhedron, A: Affine, H0: Affine | None = None) -> Polyhedron | None:
-    return polyhedron(Q.rows + (tuple(A[0]) + (A[1],),), H0, Q.lineality)
+    r"""$Q \cap \{A \ge 0\}$ (``None`` when empty). For a pointed $Q$ one step of the double description
+    (Motzkin et al. 1953; Fukuda and Prodon 1996): the vertices and extreme rays on the side $A \ge 0$, and where
+    $A$ changes sign along an edge (two vertices, a vertex and a ray) a new vertex, along a 2-face of the recession
+    cone (two rays) a new ray. Edges and 2-faces are told by the rank of their common active rows ($n - 1$,
+    $n - 2$). Else :func:`polyhedron` on the rows. Cost: $O(k^2)$ rank tests for $k$ vertices and rays."""
+    row = tuple(A[0]) + (A[1],)
+    if Q.lineality:
+        return polyhedron(Q.rows + (row,), H0, Q.lineality)
+    n, a, c = len(A[0]), A[0], A[1]
+    vals = [dot(a, v) + c for v in Q.vertices]
+    slopes = [dot(a, r) for r in Q.rays]
+    on_v = [frozenset(i for i, q in enumerate(Q.rows) if _value(q, v) == 0) for v in Q.vertices]
+    on_r = [frozenset(i for i, q in enumerate(Q.rows) if dot(q[:-1], r) == 0) for r in Q.rays]
+
+    def face(common: frozenset, dim: int) -> bool:
+        return len(common) >= n - dim and rank([list(Q.rows[i][:-1]) for i in common]) == n - dim
+
+    verts = {v: None for v, x in zip(Q.vertices, vals, strict=True) if x >= 0}
+    rays = {r: None for r, y in zip(Q.rays, slopes, strict=True) if y >= 0}
+    for i, j in itertools.combinations(range(len(Q.vertices)), 2):
+        x, y = vals[i], vals[j]
+        if x * y < 0 and face(on_v[i] & on_v[j], 1):
+            verts[tuple((x * q - y * p) / (x - y) for p, q in zip(Q.vertices[i], Q.vertices[j], strict=True))] = None
+    for i, v in enumerate(Q.vertices):
+        for j, r in enumerate(Q.rays):
+            if vals[i] * slopes[j] < 0 and face(on_v[i] & on_r[j], 1):
+                t = -vals[i] / slopes[j]
+                verts[tuple(p + t * q for p, q in zip(v, r, strict=True))] = None
+    for i, j in itertools.combinations(range(len(Q.rays)), 2):
+        x, y = slopes[i], slopes[j]
+        if x * y < 0 and face(on_r[i] & on_r[j], 2):
+            rays[_direction(tuple(abs(y) * p + abs(x) * q for p, q in zip(Q.rays[i], Q.rays[j], strict=True)))] = None
+    return Polyhedron(Q.rows + (row,), tuple(verts), tuple(rays), H0) if verts else None
 
 
 def _clip(Q: Polyhedron, A: Affine) -> Polyhedron | None:
