@@ -151,3 +151,4 @@ def test_a_cut_by_one_step_of_the_double_description_is_the_polyhedron_of_its_ro
             assert (cut is None) == (scratch is None)
             if cut is not None:
                 assert set(cut.vertices) == set(scratch.vertices) and set(cut.rays) == set(scratch.rays)
+                assert len(set(cut.vertices)) == len(cut.vertices) and len(set(cut.rays)) == len(cut.rays)

@@ -235,30 +235,36 @@ def _cut(Q: Polyhedron, A: Affine, H0: Affine | None = None) -> Polyhedron | Non
     row = tuple(A[0]) + (A[1],)
     if Q.lineality:
         return polyhedron(Q.rows + (row,), H0, Q.lineality)
-    n, a, c = len(A[0]), A[0], A[1]
-    vals = [dot(a, v) + c for v in Q.vertices]
-    slopes = [dot(a, r) for r in Q.rays]
-    on_v = [frozenset(i for i, q in enumerate(Q.rows) if _value(q, v) == 0) for v in Q.vertices]
-    on_r = [frozenset(i for i, q in enumerate(Q.rows) if dot(q[:-1], r) == 0) for r in Q.rays]
+    n = len(A[0])
+    # every row at every vertex and ray, A's row last: one flint product (hashing and dots of rationals cost more)
+    M = fmpq_mat([list(q[:-1]) for q in Q.rows + (row,)])
+    k, ends = len(Q.vertices), [q[-1] for q in Q.rows + (row,)]
+    at = (M * fmpq_mat(n, k + len(Q.rays), [x for i in range(n) for x in
+                                            [v[i] for v in Q.vertices] + [r[i] for r in Q.rays]])).tolist()
+    vals = [at[-1][j] + row[-1] for j in range(k)]
+    slopes = at[-1][k:]
+    on_v = [frozenset(i for i in range(len(Q.rows)) if at[i][j] + ends[i] == 0) for j in range(k)]
+    on_r = [frozenset(i for i in range(len(Q.rows)) if at[i][j] == 0) for j in range(k, len(at[0]))]
 
     def face(common: frozenset, dim: int) -> bool:
         return len(common) >= n - dim and rank([list(Q.rows[i][:-1]) for i in common]) == n - dim
 
-    verts = {v: None for v, x in zip(Q.vertices, vals, strict=True) if x >= 0}
-    rays = {r: None for r, y in zip(Q.rays, slopes, strict=True) if y >= 0}
+    # each new vertex (ray) is inside an edge (2-face) crossing {A = 0}: distinct from the others, no hashing
+    verts = [v for v, x in zip(Q.vertices, vals, strict=True) if x >= 0]
+    rays = [r for r, y in zip(Q.rays, slopes, strict=True) if y >= 0]
     for i, j in itertools.combinations(range(len(Q.vertices)), 2):
         x, y = vals[i], vals[j]
         if x * y < 0 and face(on_v[i] & on_v[j], 1):
-            verts[tuple((x * q - y * p) / (x - y) for p, q in zip(Q.vertices[i], Q.vertices[j], strict=True))] = None
+            verts.append(tuple((x * q - y * p) / (x - y) for p, q in zip(Q.vertices[i], Q.vertices[j], strict=True)))
     for i, v in enumerate(Q.vertices):
         for j, r in enumerate(Q.rays):
             if vals[i] * slopes[j] < 0 and face(on_v[i] & on_r[j], 1):
                 t = -vals[i] / slopes[j]
-                verts[tuple(p + t * q for p, q in zip(v, r, strict=True))] = None
+                verts.append(tuple(p + t * q for p, q in zip(v, r, strict=True)))
     for i, j in itertools.combinations(range(len(Q.rays)), 2):
         x, y = slopes[i], slopes[j]
         if x * y < 0 and face(on_r[i] & on_r[j], 2):
-            rays[_direction(tuple(abs(y) * p + abs(x) * q for p, q in zip(Q.rays[i], Q.rays[j], strict=True)))] = None
+            rays.append(_direction(tuple(abs(y) * p + abs(x) * q for p, q in zip(Q.rays[i], Q.rays[j], strict=True))))
     return Polyhedron(Q.rows + (row,), tuple(verts), tuple(rays), H0) if verts else None
 
 
@@ -286,7 +292,7 @@ def _cells(net: Network, arr: NetworkArrangement, clock=None) -> tuple[list, lis
             clock.check(f"{k} of the {len(arr.cells)} cells of the first layer's arrangement as polyhedra")
         rows = tuple(tuple(cell.signs[i] * x for x in arr.lines[i]) for i in facets)
         if cell.vertices and arr.dim >= 3:      # read off a simple arrangement's vertices: extreme, and all of them
-            out.append(Polyhedron(rows, cell.vertices, tuple(dict.fromkeys(_direction(r) for r in cell.rays))))
+            out.append(Polyhedron(rows, cell.vertices, tuple(_direction(r) for r in cell.rays)))   # one per line
         else:
             out.append(polyhedron(rows, lineality=lineality))
     return out, maps
