@@ -12,7 +12,9 @@ the network is one affine map $x \\mapsto Ax + c$. This module enumerates them e
 
 Enumeration refines layer by layer: on a region of layers $1..l$ the pre-activations of layer $l+1$ are
 affine, so layer $l+1$ cuts the region by a hyperplane arrangement, whose cells are found by flipping one
-hyperplane at a time (the cells of an arrangement inside a convex set are connected by such flips). Every
+hyperplane at a time (the cells of an arrangement inside a convex set are connected by such flips), or, for the
+first layer of generic weights (a simple arrangement of the whole space), read off its vertices without an LP
+(:mod:`semialg.geometry.simple_arrangement`; 4-16-1: 19.6 s → 1.7 s, ``benchmarks/bench_arrangement_cells.py``). Every
 cell is decided by :func:`semialg.geometry.polyhedron.strictly_feasible`: a claimed cell has a rational point that
 satisfies its inequalities strictly, a rejected flip has exact Gordan multipliers, so no region is invented
 or lost to floating point. The number of regions, and so the cost, is exponential in the input dimension
@@ -343,7 +345,10 @@ def regions(net: Network, domain: Polytope | None = None, progress: bool = False
     Regions are sorted by activation pattern. Layer by layer, each region is cut by the next layer's
     hyperplanes; the cells are found breadth first, all flips of a cell decided at once by
     :func:`semialg.geometry.polyhedron.flip_neighbours` (one float polytope computation per cell and one
-    exact check per hyperplane, exact LPs only as fallback). Cost: $O(R\\,N\\,d)$ exact operations plus one
+    exact check per hyperplane, exact LPs only as fallback). The first layer's cells, when its hyperplanes form
+    a simple arrangement of the whole space (generic weights, $d \\le 10$), are read off its vertices instead
+    (:func:`~semialg.geometry.simple_arrangement.simple_arrangement_cells`: $\\binom{N}{d}$ exact inverses, no LP;
+    4-16-1: 1.7 s against 19.6 s). Cost: $O(R\\,N\\,d)$ exact operations plus one
     Qhull call per region for $R$ regions and $N$ hidden neurons (measured: the cost per region grows 1.7x
     from 2-16-1 to 2-32-1); $R \\le \\sum_{i \\le d}\\binom{N}{i}$ for one hidden layer and exponential in depth in
     the worst case. ``progress`` shows a tqdm bar (``None``: on a terminal, after 2 s); after ``budget`` seconds :class:`UndecidedError` says how

@@ -345,9 +345,10 @@ def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4, deadlin
                 return
             seen: set = set()
             negative = False
-            for R in regs:
+            # only the union of the active sets counts: the largest first, and a region adding none needs no LP
+            for R in sorted(regs, key=lambda R: -sum(s > 0 for s in R.pattern[-1])):
                 active = {j for j, s in enumerate(R.pattern[-1]) if s > 0}
-                if not active <= seen and sign_somewhere(R, i, 1, d):   # only the union of the active sets counts
+                if not active <= seen and sign_somewhere(R, i, 1, d):
                     seen |= active
                 negative = negative or sign_somewhere(R, i, -1, d)
             if not negative and any(column(net, l, i)):
