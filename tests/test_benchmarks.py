@@ -142,3 +142,9 @@ def test_certified_signs_benchmark_smoke():
     mod = _load("bench_certified_signs")
     rows = mod.run(**mod.QUICK, show=lambda s: None)     # run() compares the certified signs with the exact ones
     assert len(rows) == 4 and all(r["uncertain"] >= 0 for r in rows)
+
+
+def test_arrangement_cells_benchmark_smoke():
+    rows = _load("bench_arrangement_cells").run(sizes=((2, 5), (3, 5)), cap=30.0)
+    assert [r["regions"] for r in rows] == [16, 26]    # 1 + n + C(n, 2) (+ C(n, 3)): general position
+    assert all(r["naive_s"] is not None for r in rows)  # the regions of both methods agreed inside run()
