@@ -128,3 +128,22 @@ def test_every_row_is_free_when_p_is_empty():
     checks = {c.name: c for c in bn.type_checks(net)}
     assert checks["not constant"].holds is False
     assert checks["hidden rows free (C* full-dimensional)"].holds is True
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_the_sweep_signs_agree_with_exact_evaluation_at_every_vertex(big):
+    # big: rows of float32 weights (integers beyond 19 bits: the limb product), else small integers
+    rng = np.random.default_rng(5)
+    W = rng.standard_normal((12, 2)).astype(np.float32) if big else rng.integers(-3, 4, size=(12, 2))
+    b = rng.standard_normal(12).astype(np.float32) if big else rng.integers(-3, 4, size=12)
+    net = Network.from_arrays([W, np.ones((1, 12)), np.ones((1, 1))], [b, [0], [0]])
+    arr = NetworkArrangement((net,))
+    rows = [[Fraction(int(x.p), int(x.q)) for x in line] for line in arr.lines]
+    for cell in arr.cells:
+        assert cell.vertices
+        for v in cell.vertices:
+            x = [Fraction(int(t.p), int(t.q)) for t in v]
+            for s, (a1, a2, c) in zip(cell.signs, rows, strict=True):
+                value = a1 * x[0] + a2 * x[1] + c
+                assert value == 0 or (value > 0) == (s > 0)
+    assert len(arr.cells) == arr.face_count() == len({c.signs for c in arr.cells})

@@ -27,6 +27,7 @@ import numpy as np
 from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, integer_rows, nullspace
+from semialg.core.limbs import Limbs
 from semialg.errors import UndecidedError
 from semialg.geometry.polyhedron import decide
 
@@ -217,18 +218,29 @@ class Arrangement:
                 g = math.gcd(X, Y, Z) * (1 if Z > 0 else -1)
                 vertices.setdefault((X // g, Y // g, Z // g), set()).update((k, l))
         keys = list(vertices)
-        H = np.array(keys, dtype=L.dtype).reshape(len(keys), 3)
-        values = L @ H.T                                   # N x V: line j at vertex v, times Z_v > 0
-        base_signs = (values > 0).astype(np.int8) - (values < 0).astype(np.int8)
+        if L.dtype == object:       # big integers: the signs of the exact product by BLAS on limbs
+            at = Limbs.of(np.array(keys, dtype=object).reshape(len(keys), 3).T.tolist())
+            signs_at = at.left_multiply_limbs(Limbs.of(L.tolist()).limbs.astype(np.float64)).signs()
+        else:
+            values = L @ np.array(keys, dtype=L.dtype).reshape(len(keys), 3).T
+            signs_at = (values > 0).astype(np.int8) - (values < 0).astype(np.int8)
+        base_signs = np.ascontiguousarray(signs_at.T)      # V x N: line j at vertex v (Z_v > 0)
         found: dict = {}
         for col, key in enumerate(keys):
             through = vertices[key]
             point = (fmpq(key[0], key[2]), fmpq(key[1], key[2]))
+            if len(through) == 2:       # two lines: the four sectors are the four sign pairs, no angles needed
+                k, l = through
+                for a, b in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+                    signs = base_signs[col].copy()
+                    signs[k], signs[l] = a, b
+                    found.setdefault(signs.tobytes(), (signs, [], []))[1].append(point)
+                continue
             dirs = sorted(((-Lp[k][1] * t, Lp[k][0] * t) for k in through for t in (1, -1)),
                           key=functools.cmp_to_key(_angle_order))
             for r1, r2 in zip(dirs, dirs[1:] + dirs[:1], strict=True):
                 r = (r1[0] + r2[0], r1[1] + r2[1])
-                signs = base_signs[:, col].copy()
+                signs = base_signs[col].copy()
                 for k in through:
                     signs[k] = _sign(Lp[k][0] * r[0] + Lp[k][1] * r[1])
                 found.setdefault(signs.tobytes(), (signs, [], []))[1].append(point)
@@ -246,8 +258,7 @@ class Arrangement:
                     for pos, k in enumerate(offsets):
                         signs[k] = 1 if pos < gap else -1
                     found[signs.tobytes()][2].append(r)
-        return [Cell(tuple(int(x) for x in signs), None, tuple(verts), tuple(rays))
-                for signs, verts, rays in found.values()]
+        return [Cell(tuple(signs.tolist()), None, tuple(verts), tuple(rays)) for signs, verts, rays in found.values()]
 
     def vertices(self) -> dict:
         """The vertices of a line arrangement in the plane: fingerprint → (point, set of lines through it)."""

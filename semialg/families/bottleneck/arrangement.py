@@ -20,9 +20,10 @@ import time
 from typing import Sequence
 
 import numpy as np
-from flint import fmpq
+from flint import fmpq, fmpz_mat
 
 from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, rank, solve
+from semialg.core.limbs import MAX_INNER, Limbs
 from semialg.core.network import Network, relu
 from semialg.engine import regions as pl
 from semialg.errors import CertificateError, UndecidedError
@@ -106,11 +107,12 @@ class NetworkArrangement(Arrangement):
         orient = np.array([s for _, s, *_ in rows])
         signs = np.array([c.signs for c in cells], dtype=np.int64).reshape(len(cells), len(self.lines))
         mask = (signs[:, lines] * orient) > 0
-        if R.dtype == object or len(rows) * int(np.abs(R).max()) >= 2 ** 62:
-            mask = mask.astype(object)
-            R = R.astype(object)
-        total = mask.astype(R.dtype) @ R
-        return [(tuple(fmpq(int(x), den) for x in t[:-1]), fmpq(int(t[-1]), den) + const) for t in total]
+        if R.dtype == object or len(rows) * int(np.abs(R).max()) >= 2 ** 62:   # big integers: exact BLAS on limbs
+            total = (Limbs.of(R.tolist()).left_multiply(mask.astype(np.int64)).to_ints() if len(rows) <= MAX_INNER
+                     else (fmpz_mat(mask.astype(np.int64).tolist()) * fmpz_mat(R.tolist())).tolist())
+        else:
+            total = (mask.astype(R.dtype) @ R).tolist()
+        return [(tuple(fmpq(x, den) for x in t[:-1]), fmpq(t[-1], den) + const) for t in total]
 
     def _regions(self, deadline: float | None = None, progress: bool | None = False,
                  cached: bool = True) -> list[Cell]:
