@@ -68,7 +68,7 @@ vertex and ray of $\overline N$), formula classes a search of at most ``2 * trie
 >>> from semialg.families.bottleneck.types import combinatorial_type
 >>> net = Network.random((2, 3, 1, 1), seed=13, height=3)
 >>> S = SeparatedFibre(net, combinatorial_type(net)); S.parts, S.locate(net), S.dimension
-(2, (('H', (1, 0), 1), ('V', 1, False), ('V', 2, False)), 4)
+(2, (('H', (0, 1), 1), ('V', 1, False), ('V', 2, False)), 4)
 """
 
 from __future__ import annotations
