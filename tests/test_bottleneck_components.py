@@ -84,3 +84,12 @@ def test_pieces_meeting_only_where_h_is_zero_stay_apart():
     assert len(pieces) == 4 and all(Q.vertices == ((0, 0),) for Q, _ in pieces)
     components = obstructions._components(pieces)
     assert len(components) == 2 and {frozenset(c) for c in components} == _every_pair(pieces)
+
+
+@given(st.integers(0, 4), st.integers(0, 4), st.integers(0, 5))
+def test_label_classes_are_counted_as_enumerated(visible, hidden, labels):
+    # flip sets of the seen kinks times multisets of hidden labels, enumerated (no labels: one empty multiset)
+    listed = sum(1 for _ in itertools.product(
+        itertools.product((0, 1), repeat=visible), itertools.combinations_with_replacement(range(labels), hidden)))
+    net = Network.random((2, 3, 1, 1), seed=0)
+    assert slot_labelling.count_label_classes(net, visible, hidden, labels, "hidden") == listed

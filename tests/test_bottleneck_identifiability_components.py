@@ -141,3 +141,23 @@ def test_a_non_identifiable_inner_network_gives_the_witness():
         x = (fmpq(rng.randint(-99, 99), rng.randint(1, 5)), fmpq(rng.randint(-99, 99), rng.randint(1, 5)))
         assert net(x) == r.witness(x)
     assert oracle(net, r.witness) and orbit_element(net, r.witness) is None
+
+
+def test_the_separating_line_stops_at_the_clock():
+    import time
+    from semialg.errors import UndecidedError
+    from semialg.families.bottleneck.ident_cache import pieces
+    from semialg.families.bottleneck.ident_components import _live, _separating_line
+    from semialg.families.bottleneck.obstructions import _Clock
+    live = _live(_net(*COMPONENTS[0]))
+    found = [(Q, A) for Q, A in pieces(live)[0]]
+    assert _separating_line(found) is None                      # one hyperplane: the theorem's hypothesis
+    with pytest.raises(UndecidedError, match="components"):
+        _separating_line(found, _Clock(None, time.monotonic() - 1))
+
+    class PastAtTheCones:       # a clock whose time runs out once the components are joined
+        def check(self, done=None):
+            if done is not None and "sign patterns" in done:
+                raise UndecidedError(done)
+    with pytest.raises(UndecidedError, match="sign patterns"):
+        _separating_line(found, PastAtTheCones())

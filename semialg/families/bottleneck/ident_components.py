@@ -58,18 +58,21 @@ MAX_COMPONENTS = 8
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
 
-def _separating_line(pieces) -> str | None:
-    """Why the hyperplanes weakly separating the components do not all coincide (``None`` when they do)."""
-    comps = _components(pieces)
+def _separating_line(pieces, clock=None) -> str | None:
+    """Why the hyperplanes weakly separating the components do not all coincide (``None`` when they do); ``clock``
+    (:class:`~.obstructions._Clock`) is checked before each sign pattern's cone."""
+    comps = _components(pieces, clock)
     if len(comps) > MAX_COMPONENTS:
         return f"{len(comps)} > {MAX_COMPONENTS} components of P: the sign patterns are not enumerated"
     # each generator once (adjacent pieces share vertices): the same cones, far fewer rows to describe
     gens = [list(dict.fromkeys([tuple(p) + (_ONE,) for i in comp for p in pieces[i][0].vertices]
                                + [tuple(r) + (_ZERO,) for i in comp for r in pieces[i][0].rays])) for comp in comps]
     line = None
-    for signs in itertools.product((1, -1), repeat=len(comps) - 1):
+    for k, signs in enumerate(itertools.product((1, -1), repeat=len(comps) - 1)):
         if -1 not in signs:
             continue
+        if clock is not None:
+            clock.check(f"{k} of the {2 ** (len(comps) - 1)} sign patterns of the components of P")
         rows = [tuple(s * x for x in g) for s, rows in zip((1,) + signs, gens, strict=True) for g in rows]
         cone = polyhedron([row + (_ZERO,) for row in rows], lineality=nullspace(rows))
         for ray in cone.rays:          # a cone has the vertex 0; its rays and lineality span it
@@ -94,7 +97,7 @@ def _failure(net: Network, deadline: float | None = None) -> str | None:
         return "the first-layer rows are parallel"
     if standard_face(live, clock) is None:
         return "no face of the boundary of P fixes sigma(h') = mu sigma(h)"
-    return _separating_line([(Q, A) for Q, A in pieces(live, clock)[0]])
+    return _separating_line([(Q, A) for Q, A in pieces(live, clock)[0]], clock)
 
 
 @dataclass(frozen=True)

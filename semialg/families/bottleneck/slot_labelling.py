@@ -46,7 +46,7 @@ def count_label_classes(net: Network, visible: int, hidden: int, labels: int, ki
     >>> count_label_classes(Network.random((2, 3, 1, 1), seed=0), 2, 1, 4, "hidden")
     16
     """
-    total = 2 ** visible * math.comb(labels + hidden - 1, hidden)
+    total = 2 ** visible * (math.comb(labels + hidden - 1, hidden) if labels else int(hidden == 0))  # no labels
     if total > MAX_CLASSES:
         raise UndecidedError(f"{kind} fibre of {net.architecture}: {total} label classes (2^{visible} orientations of "
                              f"the seen kinks times the multisets of {labels} labels for {hidden} hidden neurons), "
