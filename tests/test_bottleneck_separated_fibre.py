@@ -292,3 +292,12 @@ def test_too_many_label_classes_are_refused_before_any_is_listed(monkeypatch):
     monkeypatch.setattr(slot_labelling, "MAX_CLASSES", S._total - 1)
     with pytest.raises(UndecidedError, match=f"{S._total} label classes"):
         SeparatedFibre(net, bn.combinatorial_type(net), tries=0)
+
+
+def test_the_budget_bounds_the_pieces_of_p_too():
+    """The pieces of the closure of P and their components come before the label classes and are bounded by the
+    same budget (at 4-16-1-2 they ran for minutes): a spent budget stops there, saying so."""
+    net = Network.random((2, 4, 1, 1), seed=118, height=3)
+    with pytest.raises(UndecidedError, match="separated fibre: the time budget was spent; done: "):
+        SeparatedFibre(net, bn.combinatorial_type(net), budget=0)
+    assert SeparatedFibre(net, bn.combinatorial_type(net), budget=None).parts >= 2

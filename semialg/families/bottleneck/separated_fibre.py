@@ -295,15 +295,17 @@ class SeparatedFibre(SlotLabelledFibre):
         if not (self.proven or simple_member(net, t)):
             raise ArchitectureError(f"separated fibres need regime PN, a U+- neuron and every neuron visible on a "
                                     f"kink hyperplane of its own, hidden or dead; got {t.describe()}")
-        live = _live(net)
-        if _standard_face(live, _Clock(None, None)) is None:
+        live, started = _live(net), time.monotonic()
+        # one budget for the whole construction: the pieces of P and their components too (4-16-1-2: minutes)
+        clock = _Clock(None, None if budget is None else started + budget, "separated fibre")
+        if _standard_face(live, clock) is None:
             raise ArchitectureError("separated fibre: no face of the boundary of P proves sigma(h') = mu sigma(h) "
                                     "with mu > 0 for every member; not described (sa.equivalent decides membership)")
-        self._init_slots(net, t, hidden_region(net))
+        self._init_slots(net, t, hidden_region(net, clock))
         self.tries, view = tries, self.view
-        p_pieces, _ = _pieces(live)
+        p_pieces, _ = _pieces(live, clock)
         self.comps = []
-        for comp in _components(p_pieces):
+        for comp in _components(p_pieces, clock):
             pts = tuple(dict.fromkeys(v for i in comp for v in p_pieces[i][0].vertices))
             rays = tuple(dict.fromkeys(d for i in comp for d in p_pieces[i][0].rays))
             Q = p_pieces[comp[0]][0]     # a point inside: the mean of its vertices plus the sum of its rays
@@ -321,7 +323,7 @@ class SeparatedFibre(SlotLabelledFibre):
         self._total = count_label_classes(net, len(self.visible), self.m, len(labels), "separated")
         keys = self._label_classes(labels)
         self.decisions: dict = {}
-        self.deadline = None if budget is None else time.monotonic() + budget
+        self.deadline = clock.end
         self._budget = budget
         from tqdm.auto import tqdm
         for key in tqdm(keys, total=self._total, desc="separated fibre: label classes", unit="class", delay=2,
