@@ -81,7 +81,7 @@ import functools
 import itertools
 from collections.abc import Sequence
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, rank, sparse_vector
 from semialg.core.network import Network
@@ -220,8 +220,8 @@ def plateau_slides(net: Network) -> list[list[fmpq]]:
     hyperplane with all of $P$ on one side and positive total jump; ``[]`` when $P$ is empty or the cells'
     generators are not enumerated (:func:`~semialg.families.bottleneck.cell_cones.cell_cones`). Only combinations
     weighting the neurons of a hyperplane by about $\lambda_k$ (nearly equal shifts of $\ell$) are moves: together
-    the directions span the family's tangent cone. Any $n_0$. Cost: that of the cells' generators and $O(n_1)$
-    sums per cell meeting $P$.
+    the directions span the family's tangent cone. Any $n_0$. Cost: that of the cells' generators, one sum of
+    generators per cell meeting $P$ and one exact product of the lines by those sums.
 
     >>> twins = Network.from_arrays([[[-2, 3], [-3, 9/2]], [[-1, 2]], [[1]]], [[0, 0], [0], [0]])   # h = 2s(z)
     >>> [[i for i, x in enumerate(g) if x] for g in plateau_slides(twins)]    # both slide into z < 0, e trading
@@ -236,8 +236,12 @@ def plateau_slides(net: Network) -> list[list[fmpq]]:
             lines.setdefault(fingerprint(key), (key, []))[1].append((k, scale, sign))
     _, (b_at, e_at, _) = parameter_offsets(net.architecture)
     unit, out = functools.partial(sparse_vector, net.architecture.num_parameters), []
-    for key, members in lines.values() if parts else ():
-        sides = {sum((dot(key, g) for g, _, _ in gens), _ZERO) > 0 for gens in parts}
+    # sum_g key.g over a part's generators is key.(sum_g g): one sum per part, then one product for every line
+    sums = [[sum(xs, _ZERO) for xs in zip(*(g for g, _, _ in gens), strict=True)] for gens in parts]
+    values = (fmpq_mat([list(key) for key, _ in lines.values()]) * fmpq_mat(sums).transpose()).tolist() \
+        if parts and lines else []
+    for (key, members), row in zip(lines.values(), values, strict=True) if values else ():
+        sides = {x > 0 for x in row}
         if len(sides) == 1 and sum(view.v[k] * scale for k, scale, _ in members) > 0:
             positive = sides.pop()          # P lies where the key is positive
             out += [unit((b_at + k, fmpq(1)), (e_at, -view.v[k])) if (sign > 0) == positive else
