@@ -564,3 +564,18 @@ def test_a_kept_zero_factor_answer_belongs_to_both_layers_it_was_searched_on():
     assert second.status == "found" and set(second.witness) == {0, 1, 2} and second.verify(flip_terms(flat, 1))
     inner = sa.Network(flat.weights[:2], flat.biases[:2])
     assert zero_factor_search(inner, 1, 2 ** 16) == second and zero_factor_search(plain, 1, 2 ** 16) == first
+
+
+def test_image_moves_stop_inside_one_neurons_regions(monkeypatch):
+    """The search of hidden weights takes one LP a region: past the deadline it stops within a neuron's regions
+    (4-16-16-2 ran twice its budget), saying so; a fake clock that passes the deadline after the first look."""
+    from types import SimpleNamespace
+    import semialg.engine.witnesses as witnesses
+    from semialg.engine.neurons import image_regions
+    net = sa.Network.random((2, 12, 3, 1), seed=0)
+    assert len(image_regions(net, 2)) >= 64          # kept: the search reads the same regions
+    clock = iter([0.0] + [10.0] * 10 ** 4)
+    monkeypatch.setattr(witnesses, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    notes: list = []
+    assert list(witnesses.image_moves(net, deadline=1.0, skipped=notes)) == []
+    assert any("spent in its regions" in n for n in notes)

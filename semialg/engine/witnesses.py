@@ -346,7 +346,11 @@ def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4, deadlin
             seen: set = set()
             negative = False
             # only the union of the active sets counts: the largest first, and a region adding none needs no LP
-            for R in sorted(regs, key=lambda R: -sum(s > 0 for s in R.pattern[-1])):
+            for n, R in enumerate(sorted(regs, key=lambda R: -sum(s > 0 for s in R.pattern[-1]))):
+                if n % 64 == 63 and deadline is not None and time.monotonic() > deadline:    # an LP a region
+                    notes.append(f"hidden weights and always-active neurons not searched from neuron {i + 1} of "
+                                 f"layer {l} on: the budget was spent in its regions")
+                    return
                 active = {j for j, s in enumerate(R.pattern[-1]) if s > 0}
                 if not active <= seen and sign_somewhere(R, i, 1, d):
                     seen |= active
