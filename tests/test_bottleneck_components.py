@@ -1,4 +1,4 @@
-"""The connected components of P from the pieces of its closure, joined first through shared vertices (hashed),
+"""The connected components of P from the pieces of its closure, joined through shared vertices and faces (hashed),
 and the label classes of the fibres over slot labellings, counted before any is formed. Oracles: the components by
 the full test on every pair of pieces (a common point with h > 0, by one polyhedron each), written here; the count
 of the classes the fibre actually decided."""
@@ -49,6 +49,30 @@ def _every_pair(pieces) -> set[frozenset]:
 @settings(max_examples=40, deadline=None)
 @given(case_a())
 def test_components_through_shared_vertices_are_those_of_every_pair(net):
+    t = sa.combinatorial_type(net)
+    assume(t.case == "a" and t.regime == "PN")
+    pieces, _ = obstructions._pieces(net)
+    assume(len(pieces) > 1)
+    assert {frozenset(c) for c in obstructions._components(pieces)} == _every_pair(pieces)
+
+
+@settings(max_examples=40, deadline=None)
+@given(case_a(n0=3))
+def test_components_in_three_dimensions_are_those_of_every_pair(net):
+    t = sa.combinatorial_type(net)
+    assume(t.case == "a" and t.regime == "PN")
+    pieces, _ = obstructions._pieces(net)
+    assume(len(pieces) > 1)
+    assert {frozenset(c) for c in obstructions._components(pieces)} == _every_pair(pieces)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3).filter(bool), small, small), min_size=2, max_size=5),
+       st.tuples(small, small).filter(any), small)
+def test_components_of_a_first_layer_of_rank_one_are_those_of_every_pair(neurons, u, e):
+    # every row a multiple of u: the cells are slabs with the lineality u-perp, the pieces too
+    net = Network.from_arrays([[[k * u[0], k * u[1]] for k, _, _ in neurons], [[v for _, _, v in neurons]], [[1]]],
+                              [[b for _, b, _ in neurons], [e], [0]])
     t = sa.combinatorial_type(net)
     assume(t.case == "a" and t.regime == "PN")
     pieces, _ = obstructions._pieces(net)
