@@ -1,7 +1,8 @@
 r"""Small caches shared by the case-(a) identifiability routes (proofs and witness finders ask the same questions
 of one parameter several times): the :class:`~semialg.families.bottleneck.hidden_region.HiddenRegion` of a network
-the pieces of $\overline P$ and $\{h \le 0\}$ (:func:`~.obstructions._pieces`), the face of $\partial P$ of
-:func:`~.obstructions._standard_face`, and the decided identifiability of an inner shallow network.
+and the decided identifiability of an inner shallow network; the pieces of $\overline P$ and $\{h \le 0\}$
+(:func:`~.obstructions._pieces`) and the face of $\partial P$ (:func:`~.obstructions._standard_face`), kept by
+:mod:`~.obstructions` itself.
 
 All are deterministic functions of the network (a region is the same whatever its clock; a decided
 identifiability status does not depend on the budget), so a cached answer is the answer; an ``"unknown"`` status
@@ -26,8 +27,6 @@ __all__ = ["hidden_region", "pieces", "standard_face", "inner_identifiable", "SI
 SIZE = 16
 _REGIONS: dict = {}
 _INNER: dict = {}
-_PIECES: dict = {}
-_FACES: dict = {}
 
 
 def _keep(cache: dict, key, value):
@@ -43,19 +42,8 @@ def hidden_region(net: Network, clock=None) -> HiddenRegion:
     return found if found is not None else _keep(_REGIONS, net, HiddenRegion(net, clock))
 
 
-def pieces(live: Network, clock=None):
-    """:func:`~.obstructions._pieces` of ``live``, computed once per network (copies of the lists)."""
-    found = _PIECES.get(live)
-    if found is None:
-        found = _keep(_PIECES, live, _pieces(live, clock))
-    return list(found[0]), list(found[1])
-
-
-def standard_face(live: Network, clock=None):
-    """:func:`~.obstructions._standard_face` of ``live`` (a vertex or ``None``), computed once per network."""
-    if live not in _FACES:
-        _keep(_FACES, live, _standard_face(live, clock))
-    return _FACES[live]
+#: :func:`~.obstructions._pieces` and :func:`~.obstructions._standard_face` of a network, which keep their answers
+pieces, standard_face = _pieces, _standard_face
 
 
 def inner_identifiable(inner: Network, budget: float):
