@@ -17,6 +17,7 @@ import semialg as sa
 from semialg import Network
 from semialg.errors import UndecidedError
 from semialg.core import exact
+from semialg.core.exact import PRIME
 from semialg.geometry import subset_sum, zero_sum
 from semialg.geometry.subset_sum import find_subset_with_sum
 from semialg.geometry.zero_sum import DeadlinePassed, count_subsets_with_sum, count_zero_sum_sets, find_zero_sum_set, \
@@ -200,13 +201,43 @@ def _past_at_the_first_hash(clock, monkeypatch, module) -> list:
 
 def test_meeting_in_the_middle_stops_at_the_deadline(clock, monkeypatch):
     """A kernel of dimension 11 over 12 vectors is searched by meeting in the middle ($2^6$ half-sums, fewer than
-    $2^{11}$ choices): the deadline passes once the first half-sum is hashed, and the next one is not built (at
-    4-32-2 the search ran 7.5 s past a budget of 2 s)."""
-    assert find_subset_with_sum(_SCALARS, (fmpq(100),)) is None          # more than 1 + ... + 12 = 78
-    hashed = _past_at_the_first_hash(clock, monkeypatch, subset_sum)
-    with pytest.raises(DeadlinePassed, match="while meeting in the middle .1 sums of the first half hashed"):
-        find_subset_with_sum(_SCALARS, (fmpq(100),), deadline=1.0)
+    $2^{11}$ choices): the deadline passes while the half-sums are reduced modulo the prime, and no candidate is
+    checked (at 4-32-2 the search ran 7.5 s past a budget of 2 s)."""
+    assert sum(_SCALARS[i][0] for i in find_subset_with_sum(_SCALARS, (fmpq(77),))) == 77
+    keys = zero_sum._keys
+
+    def late_keys(vectors):
+        clock.now = 2.0
+        return keys(vectors)
+
+    monkeypatch.setattr(zero_sum, "_keys", late_keys)
+    with pytest.raises(DeadlinePassed, match="while meeting in the middle .after 0 candidates"):
+        find_subset_with_sum(_SCALARS, (fmpq(77),), deadline=1.0)
+
+
+def test_exact_half_sums_stop_at_the_deadline(clock, monkeypatch):
+    """When the prime divides a denominator the half-sums are exact and hashed: the deadline passes once the first
+    is hashed, and the next one is not built."""
+    scalars = [(x / PRIME,) for x, in _SCALARS]
+    assert find_subset_with_sum(scalars, (fmpq(100, PRIME),)) is None          # more than 1 + ... + 12 = 78
+    hashed = _past_at_the_first_hash(clock, monkeypatch, zero_sum)
+    with pytest.raises(DeadlinePassed, match="while meeting in the middle .after 1 of the 64 subset sums"):
+        find_subset_with_sum(scalars, (fmpq(100, PRIME),), deadline=1.0)
     assert len(hashed) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_half_sums_modulo_the_prime_and_exact_find_the_same_subset(seed):
+    """Scaling every vector and the target by $1/p$ keeps the subsets with the sum, and sends the search from the
+    half-sums modulo $p$ to the exact ones: both find the same subset (the first of the same order)."""
+    vectors = _vectors(seed)
+    rng = random.Random(seed)
+    planted = rng.sample(range(len(vectors)), rng.randint(0, len(vectors)))
+    target = tuple(sum((vectors[i][r] for i in planted), fmpq(0)) for r in range(len(vectors[0])))
+    scaled = [tuple(x / PRIME for x in v) for v in vectors]
+    got = find_subset_with_sum(vectors, target)
+    assert got is not None and find_subset_with_sum(scaled, tuple(x / PRIME for x in target)) == got
 
 
 def test_the_choices_at_the_kernel_pivots_stop_at_the_deadline(clock, monkeypatch):

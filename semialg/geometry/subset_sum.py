@@ -11,9 +11,9 @@ from typing import Sequence
 
 from flint import fmpq_mat
 
-from semialg.core.exact import as_fmpq_mat, dot, fingerprint, nullspace, rref, solve, to_matrix
+from semialg.core.exact import as_fmpq_mat, dot, nullspace, rref, solve, to_matrix
 from semialg.errors import UndecidedError
-from semialg.geometry.zero_sum import _ZERO, DeadlinePassed, Vec, _in_few_coordinates, _subset_sums
+from semialg.geometry.zero_sum import _ZERO, DeadlinePassed, Vec, _half_sum_matches, _in_few_coordinates
 
 __all__ = ["find_subset_with_sum", "RREF_SECONDS"]
 
@@ -146,17 +146,10 @@ def _zero_one_point(G: fmpq_mat, x0: list, kernel: list, budget: int, deadline: 
     _check(deadline, head, "meeting in the middle (the reduction to independent rows)")
     low, dim = _in_few_coordinates(cols + [goal], range(s + 1))
     goal = low.pop(s)
-    half_n = s // 2
-    table: dict = {}
     try:
-        for A, total in _subset_sums(low, range(half_n), dim, deadline):
-            table.setdefault(fingerprint(tuple(t - x for t, x in zip(goal, total, strict=True))), A)
-        for B, total in _subset_sums(low, range(half_n, s), dim, deadline):
-            A = table.get(fingerprint(total))
-            if A is not None:
-                chosen = {support[i] for i in A + B}
-                return tuple(sorted(chosen | {j for j in fixed if x0[j] == 1}))
+        found = next(_half_sum_matches([low[i] for i in range(s)], goal, s // 2, deadline), None)
     except DeadlinePassed as exc:
-        raise DeadlinePassed(f"{head}: the deadline passed while meeting in the middle ({len(table)} sums of the "
-                             f"first half hashed; stopped {exc})") from None
-    return None
+        raise DeadlinePassed(f"{head}: the deadline passed while meeting in the middle ({exc})") from None
+    if found is None:
+        return None
+    return tuple(sorted({support[i] for i in found[0] + found[1]} | {j for j in fixed if x0[j] == 1}))
