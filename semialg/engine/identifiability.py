@@ -585,7 +585,7 @@ def _random_inputs(net: Network, rng: _random.Random):
             scale = scale * 4 if scale < 2 ** 20 else 1
 
 
-def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 ** 16,
+def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 ** 20,
                  progress: bool = False) -> IdentifiabilityResult:
     """Decide whether the fibre of ``net`` is exactly its $G$-orbit: a proof, a witness, or ``"unknown"``.
 
@@ -603,7 +603,7 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
     budget). Cost: $O(\\dim\\Omega\\log n)$ for (1) without ties plus the 0-factor search (``zero_sum_budget``); (4)
     that of :func:`~semialg.engine.jacobian.sampled_batch` with bound $\\dim\\Omega - n$, memory $O((\\dim\\Omega)^2)$
     words; kink peeling $O(H\\dim\\Omega)$ exact operations for $H$ hidden neurons plus one small rank per neuron
-    (784-256-256-10 in seconds).
+    (784-256-256-10 in seconds). ``zero_sum_budget``: $2^{20}$ half-sums met modulo a prime take about half a second.
 
     Every step keeps ``budget``: the 0-factor searches of (1) and (2) are not started when predicted to end past it
     (:func:`~semialg.engine.neurons.predicted_late`) and stop at it, the later steps are skipped once it is spent,

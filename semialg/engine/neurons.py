@@ -34,7 +34,7 @@ from semialg.engine.regions import regions
 from semialg.errors import CertificateError, UndecidedError
 from semialg.geometry.polyhedron import decide
 from semialg.geometry.valuation_peeling import OuterProducts
-from semialg.geometry.zero_sum import ZeroSumDecision, find_zero_sum_set, zero_sum_sets
+from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, ZeroSumDecision, find_zero_sum_set, zero_sum_sets
 
 __all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
            "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs",
@@ -248,7 +248,8 @@ def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None
     return decision
 
 
-def zero_factors(net: Network, l: int, limit: int = 32, deadline: float | None = None) -> list[tuple[int, ...]]:
+def zero_factors(net: Network, l: int, limit: int = ZERO_SUM_LIMIT,
+                 deadline: float | None = None) -> list[tuple[int, ...]]:
     """Every 0-factor of layer ``l`` among its live neurons (neither dead nor constant): the non-empty sets $S$
     with $\\sum_{i \\in S} W_{l+1}[:,i]\\,W_l[i,:] = 0$, as :func:`semialg.geometry.zero_sum.zero_sum_sets` lists
     them (components of at most ``limit`` dependent vectors; :class:`~semialg.errors.UndecidedError` beyond). Cost:

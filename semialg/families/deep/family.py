@@ -11,6 +11,7 @@ from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
 from semialg.engine.neurons import twin_pairs, zero_factors
+from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
 from semialg.families.deep.stabilizer import DeepStabilizer, stabilizer
 
@@ -38,11 +39,11 @@ class DeepFamily(Family):
     def stabilizer(self, net: Network, budget: int = 10 ** 5, **options) -> DeepStabilizer:
         return stabilizer(net, budget)
 
-    def mechanisms(self, net: Network, limit: int = 32, **options) -> tuple[Mechanism, ...]:
+    def mechanisms(self, net: Network, limit: int = ZERO_SUM_LIMIT, **options) -> tuple[Mechanism, ...]:
         return layer_mechanisms(net, limit)      # per layer, bounded by ``limit``: no budget needed
 
 
-def layer_mechanisms(net: Network, limit: int = 32) -> tuple[Mechanism, ...]:
+def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechanism, ...]:
     r"""The mechanisms beyond $G$ that every hidden layer $l$ of ``net`` shows by itself: dead neurons (zero
     outgoing column: the incoming row is free), constant neurons (zero incoming weights: $\sigma(b)$ is a constant
     the next bias absorbs), positive twins (their outgoing columns redistribute with fixed sum) and 0-factor flips

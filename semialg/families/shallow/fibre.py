@@ -30,6 +30,7 @@ from semialg.families.shallow.typed import POLYNOMIAL_LIMIT, same_function, type
 from semialg.families.shallow.view import ShallowView
 from semialg.families.shallow.zero_factor import zero_factors
 from semialg.geometry.semialgebraic import Union
+from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 
 __all__ = ["ShallowFibre", "fibre", "is_orbit_case"]
 
@@ -111,7 +112,7 @@ class _PermFlipIndex:
                 yield p, S
 
 
-def fibre(net: Network, limit: int = 32, budget: float | None = None) -> ShallowFibre:
+def fibre(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> ShallowFibre:
     """The fibre of a shallow $\\theta$ in its own architecture, as an explicit semi-algebraic set.
 
     For distinct hyperplanes and no dead neuron:

@@ -23,6 +23,7 @@ from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import constant_neurons, dead_neurons, zero_factors
+from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.errors import check_budget
 from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_rows, neuron_invariant, neuron_lines,
                                            primitive_rows)
@@ -30,7 +31,7 @@ from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_row
 __all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
 
 
-def hidden_symmetries(net: Network, limit: int = 32, budget: float | None = None) -> list[Mechanism]:
+def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> list[Mechanism]:
     """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, 0-factor sets.
 
     Cost: $O(n(m+k))$ vectorised for the first three (dead and constant neurons from the integer forms, hyperplanes by

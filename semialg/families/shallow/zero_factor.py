@@ -36,6 +36,7 @@ from semialg.core.exact import dot, rank, to_vector
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.engine import neurons
+from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.errors import check_budget
 from semialg.families.shallow.canonical import canonical_form
 from semialg.families.shallow.view import ZERO, ShallowView, Vec
@@ -43,7 +44,7 @@ from semialg.families.shallow.view import ZERO, ShallowView, Vec
 __all__ = ["zero_factors", "zero_factor_rank", "ZeroFactorReduction", "zero_factor_reduction"]
 
 
-def zero_factors(net: Network, limit: int = 32, budget: float | None = None) -> list[tuple[int, ...]]:
+def zero_factors(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> list[tuple[int, ...]]:
     """Every 0-factor of $\\theta$ (0-based neuron indices, live neurons only).
 
     Cost: first the rank-one sketch (an $n \\times n$ rank modulo a prime, $O(n^2(m + k + n))$; 784-4096-10: 6 s), which
@@ -62,7 +63,7 @@ def zero_factors(net: Network, limit: int = 32, budget: float | None = None) -> 
     return neurons.zero_factors(net, 1, limit, deadline)
 
 
-def zero_factor_rank(net: Network, limit: int = 32, budget: float | None = None) -> int:
+def zero_factor_rank(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> int:
     """The 0-factor rank of $\\theta$: the dimension of the span of the indicator vectors $\\mathbf 1_S$ of its
     0-factors — the number of independent 0-factor flips ($0$ iff $\\theta$ has no 0-factor). When the 0-factors
     are the unions of $r$ disjoint minimal ones, the rank is $r$ and there are $2^r$ flip sets (with $\\emptyset$).
@@ -109,7 +110,7 @@ class ZeroFactorReduction(Latexable):
                 f"0-factor rank {self.zero_factor_rank}")
 
 
-def zero_factor_reduction(net: Network, limit: int = 32) -> ZeroFactorReduction:
+def zero_factor_reduction(net: Network, limit: int = ZERO_SUM_LIMIT) -> ZeroFactorReduction:
     """The 0-factor reduction of $\\theta$ (module docstring): canonical, it depends only on $f_\\theta$ except
     for the recorded rank. Cost: $O(n(m+k)\\log n)$ for the canonical form, plus :func:`zero_factor_rank`.
     """
