@@ -8,6 +8,7 @@ import os
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from hypothesis import settings, strategies as st
 
 from semialg import Architecture, GroupElement, Network
@@ -140,3 +141,11 @@ def onto_first_hyperplane(net, x):
     x[j] = 0
     x[j] = -(sum(wi * xi for wi, xi in zip(w, x)) + b) / w[j]
     return tuple(x)
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_pieces_of_p():
+    """The pieces of P and the faces of its boundary kept per network (``obstructions._MEMO``) are forgotten before
+    each test: a test with a fake clock sees the computation it means to stop, whatever ran before on its worker."""
+    from semialg.families.bottleneck import obstructions
+    obstructions._MEMO.clear()
