@@ -52,8 +52,8 @@ from semialg.geometry.modular_zero_sum import _hash, _matches, _subset_sums as _
 from semialg.geometry.polyhedron import decide, exact_point, lp_point
 from semialg.geometry.valuation_peeling import OuterProducts, check_peeling, peeling
 
-__all__ = ["ZERO_SUM_LIMIT", "ZeroSumDecision", "DeadlinePassed", "find_zero_sum_set", "zero_sum_sets", "kernel_components",
-           "count_zero_sum_sets", "count_subsets_with_sum"]
+__all__ = ["ZERO_SUM_LIMIT", "ZeroSumDecision", "DeadlinePassed", "find_zero_sum_set", "zero_sum_sets",
+           "kernel_components", "count_zero_sum_sets", "count_subsets_with_sum"]
 
 _ZERO = fmpq(0)
 Vec = tuple[fmpq, ...]
