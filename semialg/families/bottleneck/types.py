@@ -196,6 +196,21 @@ def _arranged_type(arr: NetworkArrangement, view: OuterView, deadline: float | N
     return BottleneckType("a", tuple(classes), regime)
 
 
+def _mixed_patterns(net: Network, view: OuterView, mixed: Sequence[int], deadline: float | None) -> set:
+    r"""The activity patterns $([z_k > 0])_{k}$ of the U$\pm$ neurons ``mixed`` on the cells of the first layer's
+    arrangement that meet $P$ (each constant on a component of $P$, as $H_k$ misses $P$). A member near $\theta$
+    changes $h$ on a component $K$ by $\sum_k [z_k > 0 \text{ on } K]\,D_k + C$, $D_k = v'_k\ell'_k - v_k\ell_k$ and $C$
+    the change of the U+ neurons and $e$ (the same on every component); $h$ is kept on $P$ iff that is 0 on every
+    $K$, so when these patterns and the constant 1 are independent, $D = 0$: no move of a U$\pm$ neuron beyond
+    $G$. Cost: the arrangement's cells (kept) and the sign of $h$ on each."""
+    arr = arrangement_of(net, deadline)
+    data = arr.neuron_data(view.inner)
+    at = dict(zip((i for i, w in enumerate(view.w) if any(w)), data[0]))     # neuron -> (line, orientation, ...)
+    maps = arr.affine_maps(data, arr.cells)
+    return {tuple(int(at[i][1] * cell.signs[at[i][0]] > 0) for i in mixed)
+            for cell, A in zip(arr.cells, maps, strict=True) if arr.range_sign(cell, A) >= 0}
+
+
 def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0,
                    deadline: float | None = None) -> BottleneckType | None:
     r"""The type read off exact witnesses, without the arrangement, when every neuron with $w \ne 0 \ne v$ is
@@ -640,9 +655,12 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                         "output weights traded within opposite pairs on visible hyperplanes with sum_p Y_p w_p != 0: "
                         "the affine change absorbed on P by the U+ neurons (TradeOnP); at most rank(normals) "
                         "dimensions beyond the opposite pairs' own, the exact count undecided here"))
-    if Upm:
-        out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU",
-                        Upm, "P meets both sides of H_i but not H_i: one affine block per component"))
+    patterns = _mixed_patterns(net, view, Upm, deadline) if Upm else None
+    if Upm and rank([list(p) + [1] for p in patterns]) <= len(Upm):
+        out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU", Upm,
+                        "P meets both sides of H_i but not H_i; their activity patterns on the components of P "
+                        "and the constant 1 are dependent: the affine maps v_i l_i change along the dependency, "
+                        "the U+ neurons and e compensating, h kept on P"))
     if t.regime == "T":
         out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
                         "N is empty: f = c h + d is shallow with rank-one output"))
