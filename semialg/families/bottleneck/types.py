@@ -528,12 +528,14 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     makes a kink and $H$ is on one in every member.
     Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate),
     the U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated:
-    no conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons, positive twins (rows on
+    no conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons when their activity
+    patterns and the constant 1 are dependent (:func:`_mixed_patterns`; else none moves), positive twins (rows on
     one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), and in regime T
     the $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
     Cost: that of :func:`combinatorial_type` (``budget``, ``progress`` go to it; in regime T also
     :func:`~.arrangement.extreme_values`), then in case (a) the shallow hidden symmetries of $h$ — not started
-    when predicted to end past ``budget`` (:data:`INNER_SECONDS_PER_WEIGHT`): :class:`UndecidedError`.
+    when predicted to end past ``budget`` (:data:`INNER_SECONDS_PER_WEIGHT`): :class:`UndecidedError`; with U$\pm$
+    neurons the sign of $h$ on each cell of the arrangement.
 
     >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
     ...                                                        [[-1], [1, -2], [0]]))]
