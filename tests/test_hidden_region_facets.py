@@ -151,3 +151,20 @@ def test_cramer_and_cross_products_with_polynomial_rows_agree_with_laplace(data)
         assert d[i] == (-1) ** i * det([row[:i] + row[i + 1:] for row in rows])
     for row in rows:
         assert sum((row[j] * d[j] for j in range(n + 1)), 0) == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 3), st.integers(2, 5), st.integers(0, 10 ** 6))
+def test_the_signs_of_h_at_the_vertices_of_n_are_those_of_exact_evaluation(n0, n1, seed):
+    # height 2: many vertices on {h = 0}, where the certified floats hand over to exact evaluation
+    net = Network.random((n0, n1, 1, 1), seed=seed, height=2)
+    t = combinatorial_type(net)
+    if t.case != "a" or t.regime != "PN":
+        return
+    try:
+        region = HiddenRegion(net)
+    except sa.errors.ArchitectureError:
+        return
+    inner = region.view.inner
+    want = tuple(tuple((y > 0) - (y < 0) for y in (inner(v)[0] for v in Q.vertices)) for Q in region.n_pieces)
+    assert region.n_vertex_signs == want

@@ -25,6 +25,7 @@ $r$ rows (vertices) or $r - 1$ rows (rays) solved by Cramer's rule over $\mathbb
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Sequence
@@ -419,6 +420,15 @@ class HiddenRegion:
 
     def h(self, x: Vec) -> fmpq:
         return self.view.inner(x)[0]
+
+    @functools.cached_property
+    def n_vertex_signs(self) -> tuple[tuple[int, ...], ...]:
+        """The sign of $h$ at each vertex of each piece of $\\overline N$, in the order of ``n_pieces``: one batch
+        (:meth:`~semialg.core.network.Network.output_signs`), where the fibre's rows asked one exact evaluation per
+        vertex and label class (4-16-1-2: 60,000 evaluations, 55 s)."""
+        points = [v for Q in self.n_pieces for v in Q.vertices]
+        signs = iter([s for s, in self.view.inner.output_signs(points)] if points else [])
+        return tuple(tuple(next(signs) for _ in Q.vertices) for Q in self.n_pieces)
 
     def H0(self, x: Vec) -> fmpq:
         """$H_0(x) = \\sum_V v_k\\sigma(\\ell_k(x)) + \\sum_{U^+} v_i\\ell_i(x) + e$, exactly."""

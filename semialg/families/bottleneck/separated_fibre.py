@@ -427,9 +427,9 @@ class SeparatedFibre(SlotLabelledFibre):
         exact = all(lab == DEAD or lab[2] > 0 for _, lab in H)
         subsets = [S for n in range(len(pos) + 1) for S in itertools.combinations(pos, n)]
         off = []
-        for Q in self._pieces(key[0]):
-            for v in Q.vertices:
-                if self.region.h(v) != 0:
+        for Q, signs in zip(self._pieces(key[0]), self.region.n_vertex_signs, strict=True):
+            for v, sign in zip(Q.vertices, signs, strict=True):
+                if sign != 0:
                     c = -(dot(Q.H0[0], v) + Q.H0[1])
                     off += [_Row(c, tuple((j, tuple(-x for x in v) + (-one,)) for j in S), -one) for S in subsets]
             for d in Q.rays:
