@@ -8,6 +8,7 @@ sets' membership must agree with ``equivalent``.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -301,3 +302,20 @@ def test_the_budget_bounds_the_pieces_of_p_too():
     with pytest.raises(UndecidedError, match="separated fibre: the time budget was spent; done: "):
         SeparatedFibre(net, bn.combinatorial_type(net), budget=0)
     assert SeparatedFibre(net, bn.combinatorial_type(net), budget=None).parts >= 2
+
+
+@pytest.mark.parametrize("arch, seed", MIXED)
+def test_the_consistency_of_the_equations_decides_the_slice_of_every_class(arch, seed):
+    """The left-kernel test of a class's equations (iv) against cutting its slice one equation at a time."""
+    S = _parts(_fibre(arch, seed)[1])
+    consistent = empty = 0
+    labels = [("H", p, s) for p in itertools.product((0, 1), repeat=S.parts) for s in (-1, 1)]
+    for key in S._label_classes(labels + [bn.separated_fibre.DEAD]):
+        H = list(enumerate(key[1]))
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(S, "_consistent", lambda F, H: True)
+            sliced = S._slice(key, H) is not None
+        assert S._consistent(key[0], H) == sliced
+        consistent += sliced
+        empty += not sliced
+    assert consistent and empty

@@ -81,7 +81,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, normalise_row, to_sympy
+from semialg.core.exact import dot, fingerprint, normalise_row, nullspace, to_sympy
 from semialg.core.lazy import sympy
 from semialg.core.network import Network
 from semialg.engine.loci import genericity
@@ -313,6 +313,7 @@ class SeparatedFibre(SlotLabelledFibre):
                           for q, xs in enumerate(zip(*Q.vertices, strict=True)))
             self.comps.append((pts, rays, inner))
         self.parts = K = len(self.comps)    # connected components of P
+        self._targets, self._kernels = {}, {}
         own = sorted((DEAD if t.classes[i] == "D" else ("H", self._pattern(view.w[i], view.b[i]),
                                                            1 if view.v[i] > 0 else -1), i)
                      for i in range(len(t.classes)) if t.classes[i] != "V")
@@ -396,7 +397,31 @@ class SeparatedFibre(SlotLabelledFibre):
     # -- the affine data -------------------------------------------------------------------------------------
 
     def _target(self, F, k) -> tuple:
-        """$B_k(F)$ as $(w, b)$ coefficients (length $n_0 + 1$)."""
+        """$B_k(F)$ as $(w, b)$ coefficients (length $n_0 + 1$), computed once per flip set and component."""
+        found = self._targets.get((F, k))
+        if found is None:
+            found = self._targets[F, k] = self._affine_target(F, k)
+        return found
+
+    def _consistent(self, F, H) -> bool:
+        r"""Whether the equations (iv) of the class can hold. They are $\sum_j M_{kj} z_{j,q} + [q = n_0]\,\varepsilon =
+        B_k(F)_q$ for every component $k$ and coordinate $q$, one $K \times m$ matrix $M$ of the labels
+        ($\pm 1$ where slot $j$ is active on $k$); a linear system is consistent iff its right-hand side is
+        orthogonal to the left kernel: of $M$ for $q < n_0$, of $[M \mid 1]$ for $q = n_0$. The kernels are kept per
+        label tuple (4-16-1-2: 294,912 classes, almost all inconsistent, one slice each before)."""
+        labels = tuple(lab for _, lab in H)
+        kernels = self._kernels.get(labels)
+        if kernels is None:
+            M = [[fmpq(lab[2]) if lab != DEAD and lab[1][k] else _ZERO for lab in labels] for k in range(self.parts)]
+            kernels = self._kernels[labels] = (nullspace([list(col) for col in zip(*M)]) if labels else
+                                               [tuple(fmpq(int(i == k)) for i in range(self.parts))
+                                                for k in range(self.parts)],
+                                               nullspace([list(col) for col in zip(*M)] + [[fmpq(1)] * self.parts]))
+        targets = [self._target(F, k) for k in range(self.parts)]
+        return all(not sum((y * T[q] for y, T in zip(Y, targets, strict=True)), _ZERO)
+                   for q in range(self.stride) for Y in kernels[q == self.stride - 1])
+
+    def _affine_target(self, F, k) -> tuple:
         view, inner = self.view, self.comps[k][2]
         out = [_ZERO] * self.n0 + [view.e]
         for i, (w, b, v, cls) in enumerate(zip(view.w, view.b, view.v, self.t.classes, strict=True)):
@@ -450,6 +475,8 @@ class SeparatedFibre(SlotLabelledFibre):
     def _slice(self, key, H) -> Slice | None:
         """The normalised slice with the equations (iv) imposed (``None`` if inconsistent)."""
         st, n = self.stride, self.stride * len(H) + 1
+        if not self._consistent(key[0], H):
+            return None
         sl = Slice(n)
         for k in range(len(self.comps)):
             target = self._target(key[0], k)
