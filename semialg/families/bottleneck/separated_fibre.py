@@ -422,11 +422,19 @@ class SeparatedFibre(SlotLabelledFibre):
                    for q in range(self.stride) for Y in kernels[q == self.stride - 1])
 
     def _affine_target(self, F, k) -> tuple:
+        r"""$e$ plus $v_i\ell_i$ for the hidden neurons active on component $k$ and the flipped ones: the first
+        summed once per component, the flipped added to it."""
         view, inner = self.view, self.comps[k][2]
-        out = [_ZERO] * self.n0 + [view.e]
-        for i, (w, b, v, cls) in enumerate(zip(view.w, view.b, view.v, self.t.classes, strict=True)):
-            if (cls != "V" and dot(w, inner) + b > 0) or i in F:
-                out = [x + v * y for x, y in zip(out, w + (b,), strict=True)]
+        if (None, k) not in self._targets:
+            on = [i for i, cls in enumerate(self.t.classes) if cls != "V" and dot(view.w[i], inner) + view.b[i] > 0]
+            self._targets[None, k] = on, self._affine_sum(on, [_ZERO] * self.n0 + [view.e])
+        on, out = self._targets[None, k]
+        return self._affine_sum([i for i in sorted(F) if i not in on], out)
+
+    def _affine_sum(self, neurons, out) -> tuple:
+        view = self.view
+        for i in neurons:
+            out = [x + view.v[i] * y for x, y in zip(out, view.w[i] + (view.b[i],), strict=True)]
         return tuple(out)
 
     def _pieces(self, F) -> list:
