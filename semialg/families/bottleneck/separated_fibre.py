@@ -422,20 +422,26 @@ class SeparatedFibre(SlotLabelledFibre):
                    for q in range(self.stride) for Y in kernels[q == self.stride - 1])
 
     def _affine_target(self, F, k) -> tuple:
-        r"""$e$ plus $v_i\ell_i$ for the hidden neurons active on component $k$ and the flipped ones: the first
-        summed once per component, the flipped added to it."""
-        view, inner = self.view, self.comps[k][2]
-        if (None, k) not in self._targets:
-            on = [i for i, cls in enumerate(self.t.classes) if cls != "V" and dot(view.w[i], inner) + view.b[i] > 0]
-            self._targets[None, k] = on, self._affine_sum(on, [_ZERO] * self.n0 + [view.e])
-        on, out = self._targets[None, k]
-        return self._affine_sum([i for i in sorted(F) if i not in on], out)
-
-    def _affine_sum(self, neurons, out) -> tuple:
+        r"""$e$ plus $v_i\ell_i$ for the hidden neurons active on component $k$ and the flipped ones: from the
+        target of $F$ without its last neuron (kept), one vector sum per flip set."""
         view = self.view
-        for i in neurons:
+        if F:
+            i = max(F)
+            out = self._target(F - {i}, k)
+            return out if i in self._active(k) else tuple(x + view.v[i] * y for x, y in
+                                                          zip(out, view.w[i] + (view.b[i],), strict=True))
+        out = [_ZERO] * self.n0 + [view.e]
+        for i in self._active(k):
             out = [x + view.v[i] * y for x, y in zip(out, view.w[i] + (view.b[i],), strict=True)]
         return tuple(out)
+
+    def _active(self, k) -> frozenset:
+        """The hidden neurons active on component $k$."""
+        if (None, k) not in self._targets:
+            view, inner = self.view, self.comps[k][2]
+            self._targets[None, k] = frozenset(i for i, cls in enumerate(self.t.classes)
+                                               if cls != "V" and dot(view.w[i], inner) + view.b[i] > 0)
+        return self._targets[None, k]
 
     def _pieces(self, F) -> list:
         """The pieces $Q$ of $\\overline N$ with $H_Q(F)$ in place of the hidden-fibre's $H_0$."""
