@@ -144,8 +144,9 @@ def onto_first_hyperplane(net, x):
 
 
 @pytest.fixture(autouse=True)
-def _forget_the_pieces_of_p():
-    """The pieces of P and the faces of its boundary kept per network (``obstructions._MEMO``) are forgotten before
-    each test: a test with a fake clock sees the computation it means to stop, whatever ran before on its worker."""
-    from semialg.families.bottleneck import obstructions
-    obstructions._MEMO.clear()
+def _forget_the_cut_cells():
+    """The cut cells, the pieces of P and the faces of its boundary kept per network (``hidden_region._MEMO``) are
+    forgotten before each test: a test with a fake clock sees the computation it means to stop, whatever ran before
+    on its worker."""
+    from semialg.families.bottleneck import hidden_region
+    hidden_region._MEMO.clear()

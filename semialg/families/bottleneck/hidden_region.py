@@ -25,6 +25,7 @@ $r$ rows (vertices) or $r - 1$ rows (rays) solved by Cramer's rule over $\mathbb
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 from dataclasses import dataclass
@@ -299,6 +300,46 @@ def _cells(net: Network, arr: NetworkArrangement, clock=None) -> tuple[list, lis
     return out, maps
 
 
+#: What is computed once per network for the regions of case (a) — the cuts of the cells (:func:`cut_cells`), the
+#: pieces of $P$ and the face of its boundary (:mod:`~.obstructions`) — for the last networks asked, least recent
+#: first: the identifiability routes, the fibres and the refusals ask them of one network several times (4-16-1-2:
+#: three times 1.9 s). Each is a function of the network alone; a computation stopped by its clock is not kept.
+_MEMO: dict = {}
+_MEMO_SIZE = 32
+
+
+def _remembered(kind: str, net: Network, compute):
+    key = (kind, net)
+    if key not in _MEMO:
+        _MEMO[key] = compute()
+        while len(_MEMO) > _MEMO_SIZE:
+            del _MEMO[next(iter(_MEMO))]
+    return _MEMO[key]
+
+
+def cut_cells(net: Network, clock=None) -> list[tuple[Polyhedron | None, Polyhedron | None, Polyhedron | None,
+                                                     Affine]]:
+    r"""For each cell $C$ of the first layer's arrangement (in the order of :func:`arrangement_of`'s cells): its
+    closure as a polyhedron (:func:`_cells`), $\overline C \cap \{A_C \ge 0\}$ when $A_C > 0$ somewhere on $C$, and
+    $\overline C \cap \{A_C \le 0\}$ when $A_C < 0$ somewhere or $A_C = 0$ (else ``None``), with $h$'s affine map $A_C$ —
+    the pieces of $\overline P$ and of $\overline N$, computed once per network (:class:`HiddenRegion` and
+    :func:`~.obstructions._pieces` share them). ``clock`` is checked per cell. Cost: :func:`_cells` and one
+    :func:`_cut` per piece."""
+    return _remembered("cells", net, lambda: _cut_cells(net, clock))
+
+
+def _cut_cells(net: Network, clock) -> list:
+    cells, maps = _cells(net, arrangement_of(net, None if clock is None else clock.end), clock)
+    out = []
+    for k, (Qc, A) in enumerate(zip(cells, maps, strict=True)):
+        if clock is not None:
+            clock.check(f"the pieces of the closures of P and N in {k} of the {len(cells)} cells")
+        sign = None if Qc is None else _sign_range(Qc, A)
+        out.append((Qc, _cut(Qc, A) if sign is not None and sign >= 0 else None,
+                    _cut(Qc, (tuple(-x for x in A[0]), -A[1])) if sign is not None and sign <= 0 else None, A))
+    return out
+
+
 def facet_lines(cells: Sequence) -> list[tuple[int, ...]]:
     r"""For each cell of a hyperplane arrangement (all its cells given): the hyperplanes $H_k$ that carry a facet
     of its closure, i.e. those whose sign flip is again a cell. The points with the cell's signs off $k$ form a
@@ -393,28 +434,21 @@ class HiddenRegion:
                                     "first-layer rows (otherwise f is a ridge function)")
         rows, _ = arr.neuron_data(view.inner)
         live_classes = [c for w, c in zip(view.w, self.classes, strict=True) if any(w)]   # rows skips w = 0
-        cells, maps = _cells(net, arr, clock)
-        self.lineality = cells[0].lineality
+        pieces = cut_cells(net, clock)
+        self.lineality = pieces[0][0].lineality
         self.p_points: dict = {}
         self.p_rays: dict = {}
         self.n_pieces: list[Polyhedron] = []
-        for k, (cell, Qc, A) in enumerate(zip(arr.cells, cells, maps, strict=True)):
-            if clock is not None:
-                clock.check(f"the pieces of the closures of P and N in {k} of the {len(cells)} cells")
-            lin, const = (_ZERO,) * n0, self.view.e
-            for (k, s, vi, w, b), cls in zip(rows, live_classes, strict=True):
-                if cls == "U+" or (cls == "V" and cell.signs[k] * s > 0):
-                    lin, const = _vadd(lin, w, vi), const + vi * b
-            sign = _sign_range(Qc, A)
-            if sign >= 0:
-                Q = _cut(Qc, A)
-                if Q is not None:
-                    self.p_points.update(dict.fromkeys(Q.vertices))
-                    self.p_rays.update(dict.fromkeys(Q.rays))
-            if sign <= 0:
-                Q = _cut(Qc, (tuple(-x for x in A[0]), -A[1]), (lin, const))
-                if Q is not None:
-                    self.n_pieces.append(Q)
+        for cell, (_, p, n, _) in zip(arr.cells, pieces, strict=True):
+            if p is not None:
+                self.p_points.update(dict.fromkeys(p.vertices))
+                self.p_rays.update(dict.fromkeys(p.rays))
+            if n is not None:
+                lin, const = (_ZERO,) * n0, self.view.e
+                for (k, s, vi, w, b), cls in zip(rows, live_classes, strict=True):
+                    if cls == "U+" or (cls == "V" and cell.signs[k] * s > 0):
+                        lin, const = _vadd(lin, w, vi), const + vi * b
+                self.n_pieces.append(dataclasses.replace(n, H0=(lin, const)))
         self.p_points, self.p_rays = tuple(self.p_points), tuple(self.p_rays)
         self.e_pieces = [E for E in (_clip(Q, Q.H0) for Q in self.n_pieces) if E is not None]
 

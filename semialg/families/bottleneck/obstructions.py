@@ -40,7 +40,8 @@ from semialg.core.exact import dot, fingerprint, normalise_row, rank, solve
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, UndecidedError, check_budget
 from semialg.families.bottleneck.arrangement import NetworkArrangement
-from semialg.families.bottleneck.hidden_region import Polyhedron, _cells, _cut, _sign_range, _value, polyhedron
+from semialg.families.bottleneck.hidden_region import (Polyhedron, _cells, _remembered, _sign_range, _value,
+                                                       cut_cells, polyhedron)
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
 from semialg.families.shallow import canonical_form
@@ -96,50 +97,14 @@ def _in_closure_of_p(live: Network, p: Vec) -> bool:
                for Q, A in zip(cells, maps, strict=True))
 
 
-#: The pieces and faces of the last networks asked, least recent first: the identifiability routes, the fibres and
-#: the refusals ask them of one network several times (4-16-1-2: three times 1.9 s). Both are functions of the
-#: network alone; a computation stopped by its clock is not kept.
-_MEMO: dict = {}
-_MEMO_SIZE = 32
-
-
-def _remembered(kind: str, live: Network, compute):
-    key = (kind, live)
-    if key not in _MEMO:
-        _MEMO[key] = compute()
-        while len(_MEMO) > _MEMO_SIZE:
-            del _MEMO[next(iter(_MEMO))]
-    return _MEMO[key]
-
-
 def _pieces(live: Network, clock: _Clock | None = None) -> tuple[list[tuple[Polyhedron, tuple]],
                                                                  list[tuple[Polyhedron, tuple]]]:
     r"""The closed pieces of $\overline P$ ($\overline C \cap \{A_C \ge 0\}$, full-dimensional) with $h$'s affine map
     $A_C$ on each, and the full-dimensional pieces of $\{h \le 0\}$ ($\overline C \cap \{A_C \le 0\}$ with $A_C < 0$
-    somewhere, or $\overline C$ when $A_C = 0$) with theirs (new lists, computed once per network); ``clock`` bounds
-    the time of the cells."""
-    p_pieces, n_pieces = _remembered("pieces", live, lambda: _closed_pieces(live, clock))
-    return list(p_pieces), list(n_pieces)
-
-
-def _closed_pieces(live: Network, clock: _Clock | None) -> tuple[list, list]:
-    cells, maps = _cells(live, NetworkArrangement((live,), deadline=None if clock is None else clock.end), clock)
-    p_pieces, n_pieces = [], []
-    for k, (Qc, A) in enumerate(zip(cells, maps, strict=True)):
-        if clock is not None:
-            clock.check(f"the pieces of P and of its complement in {k} of the {len(cells)} cells")
-        sign = _sign_range(Qc, A) if Qc is not None else None
-        if sign is not None and sign >= 0:
-            p_pieces.append((_cut(Qc, A), A))
-        negated = (tuple(-x for x in A[0]), -A[1])
-        if sign is not None and sign <= 0 and (_positive_somewhere(Qc, negated) or not (any(A[0]) or A[1])):
-            n_pieces.append((_cut(Qc, negated), A))
-    return p_pieces, n_pieces
-
-
-def _positive_somewhere(Q: Polyhedron | None, A) -> bool:
-    """Whether the affine ``A`` is positive at some point of the polyhedron ``Q`` (a vertex or a ray decides)."""
-    return Q is not None and (any(dot(A[0], v) + A[1] > 0 for v in Q.vertices) or any(dot(A[0], r) > 0 for r in Q.rays))
+    somewhere, or $\overline C$ when $A_C = 0$) with theirs, from :func:`~.hidden_region.cut_cells` (computed once
+    per network); ``clock`` bounds the time of the cells."""
+    pieces = cut_cells(live, clock)
+    return [(p, A) for _, p, _, A in pieces if p is not None], [(n, A) for _, _, n, A in pieces if n is not None]
 
 
 def _components(p_pieces, clock: _Clock | None = None) -> list[list[int]]:
@@ -211,7 +176,7 @@ def _boundary_face(live: Network, clock: _Clock) -> Vec | None:
     refusal of this module needs it. Cost: one :func:`polyhedron` per pair of pieces and per piece or cell met
     (stops at the first face)."""
     p_pieces, n_pieces = _pieces(live, clock)
-    cells, maps = _cells(live, NetworkArrangement((live,), deadline=clock.end), clock)
+    cells, maps = zip(*[(Qc, A) for Qc, _, _, A in cut_cells(live, clock)])
     n0, tested = live.architecture.input_dim, set()
     for (Q, A), (Qn, _) in itertools.product(p_pieces, n_pieces):
         clock.check("looking for a face of the boundary of P whose hyperplane meets a point where sigma(h) is "
