@@ -71,7 +71,7 @@ def test_the_pieces_of_p_look_at_their_clock():
     clock = obstructions._Clock(None, 1.0, "test")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(obstructions, "time", _spent_after(cells + 1))
-        with pytest.raises(UndecidedError, match="pieces of P"):
+        with pytest.raises(UndecidedError, match="pieces of the closures of P"):
             obstructions._pieces(live, clock)
     assert obstructions._pieces(live, obstructions._Clock(None, None, "test"))[0]
 
