@@ -305,7 +305,7 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
         elif t.regime == "PN" and 2 <= live_rank(net) < min(net.widths[:2]):   # f(x) = F(Vx): reduced fibres
             parts = SubspaceFibre(net, fibre, None if budget is None else time.monotonic() + budget, progress)
             dim = parts.dimension
-        elif separated_applies(net, t):   # U+- neurons, P disconnected (separated_fibre.py)
+        elif separated_applies(net, t, None if budget is None else time.monotonic() + budget):   # U+-, P split
             parts = SeparatedFibre(net, t, budget, progress)
             dim = parts.top_dimension
         else:

@@ -42,8 +42,8 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO, _scale, _vadd
 from semialg.geometry.arrangement import Affine
 
-__all__ = ["Polyhedron", "HiddenRegion", "polyhedron", "det", "cramer", "kernel_direction", "maximal_minors",
-           "boundary_points", "hidden_cone"]
+__all__ = ["Polyhedron", "HiddenRegion", "closed_cells", "cut_cells", "polyhedron", "det", "cramer",
+           "kernel_direction", "maximal_minors", "boundary_points", "hidden_cone"]
 
 Row = tuple[fmpq, ...]  # (a_1, ..., a_n, c): a . x + c >= 0
 
@@ -320,16 +320,23 @@ def _remembered(kind: str, net: Network, compute):
 def cut_cells(net: Network, clock=None) -> list[tuple[Polyhedron | None, Polyhedron | None, Polyhedron | None,
                                                      Affine]]:
     r"""For each cell $C$ of the first layer's arrangement (in the order of :func:`arrangement_of`'s cells): its
-    closure as a polyhedron (:func:`_cells`), $\overline C \cap \{A_C \ge 0\}$ when $A_C > 0$ somewhere on $C$, and
-    $\overline C \cap \{A_C \le 0\}$ when $A_C < 0$ somewhere or $A_C = 0$ (else ``None``), with $h$'s affine map $A_C$ —
-    the pieces of $\overline P$ and of $\overline N$, computed once per network (:class:`HiddenRegion` and
+    closure as a polyhedron (:func:`closed_cells`), $\overline C \cap \{A_C \ge 0\}$ when $A_C > 0$ somewhere on
+    $C$, and $\overline C \cap \{A_C \le 0\}$ when $A_C < 0$ somewhere or $A_C = 0$ (else ``None``), with $h$'s
+    affine map $A_C$ — the pieces of $\overline P$ and of $\overline N$, computed once per network (:class:`HiddenRegion` and
     :func:`~.obstructions._pieces` share them). ``clock`` is checked per cell. Cost: :func:`_cells` and one
     :func:`_cut` per piece."""
     return _remembered("cells", net, lambda: _cut_cells(net, clock))
 
 
+def closed_cells(net: Network, clock=None) -> tuple[list, list]:
+    """:func:`_cells` of the first layer's arrangement of ``net`` (:func:`arrangement_of`), computed once per
+    network: the type conditions, the cut cells and the closure test all read them."""
+    return _remembered("closed cells", net,
+                       lambda: _cells(net, arrangement_of(net, None if clock is None else clock.end), clock))
+
+
 def _cut_cells(net: Network, clock) -> list:
-    cells, maps = _cells(net, arrangement_of(net, None if clock is None else clock.end), clock)
+    cells, maps = closed_cells(net, clock)
     out = []
     for k, (Qc, A) in enumerate(zip(cells, maps, strict=True)):
         if clock is not None:
@@ -389,7 +396,7 @@ def boundary_points(net: Network, clock=None) -> tuple[int | None, Vec | None]:
     arr = arrangement_of(net, None if clock is None else clock.end)
     if not arr.lines:                       # an all-zero first layer: no hyperplane, no vertex
         return None, None
-    cells, maps = _cells(net, arr, clock)
+    cells, maps = closed_cells(net, clock)
     view = OuterView.of(net)
     classes = [c for c, w in zip(combinatorial_type(net).classes, view.w, strict=True) if any(w)]
     on_zero = next((v for Q, A in zip(cells, maps, strict=True) for v in Q.vertices

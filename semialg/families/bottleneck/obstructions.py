@@ -39,8 +39,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, normalise_row, rank, solve
 from semialg.core.network import Network
 from semialg.errors import ArchitectureError, ParameterError, UndecidedError, check_budget
-from semialg.families.bottleneck.arrangement import NetworkArrangement
-from semialg.families.bottleneck.hidden_region import (Polyhedron, _cells, _remembered, _sign_range, _value,
+from semialg.families.bottleneck.hidden_region import (Polyhedron, _remembered, _sign_range, _value, closed_cells,
                                                        cut_cells, polyhedron)
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import OuterView, Vec, _ZERO
@@ -92,7 +91,7 @@ def _visible_kinks(live: Network) -> list[tuple[Vec, fmpq]]:
 def _in_closure_of_p(live: Network, p: Vec) -> bool:
     r"""Whether $p \in \overline P$: some closed cell of the arrangement contains $p$ and its affine piece of $h$ is
     positive somewhere on it (then near $p$ too, by convexity, as $h(p) = 0$)."""
-    cells, maps = _cells(live, NetworkArrangement((live,)))
+    cells, maps = closed_cells(live)
     return any(Q is not None and all(_value(row, p) >= 0 for row in Q.rows) and _sign_range(Q, A) >= 0
                for Q, A in zip(cells, maps, strict=True))
 

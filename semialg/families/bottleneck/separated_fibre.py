@@ -107,20 +107,22 @@ __all__ = ["SeparatedFibre", "mixed_representative", "separated_applies", "separ
 DEAD = DEGENERATE[0]    # a dead slot: v' = 0, w' and b' free
 
 
-def separated_applies(net: Network, t: BottleneckType) -> bool:
+def separated_applies(net: Network, t: BottleneckType, deadline: float | None = None) -> bool:
     """Whether ``net`` (case (a), $n_0 \\ge 2$) has a U± neuron and passes every other genericity and type
-    condition the explicit fibre needs — up to dead neurons ($v_i = 0$, any row): then its live part must."""
+    condition the explicit fibre needs — up to dead neurons ($v_i = 0$, any row): then its live part must. Past
+    ``deadline`` (a :func:`time.monotonic` value) in the type conditions' cells: :class:`UndecidedError`."""
     if "D" in t.classes:
         live = _live(net)
         dead = [i for i, c in enumerate(t.classes) if c == "D"]
         return (all(net.weights[1][0][i] == 0 for i in dead) and live is not None
-                and separated_applies(live, combinatorial_type(live)))
+                and separated_applies(live, combinatorial_type(live), deadline))
     if t.regime != "PN" or "U+-" not in t.classes or not set(t.classes) <= {"V", "U-", "U+", "U+-"}:
         return False
     typed = set(CLOSED_TYPE_CONDITIONS) | {"closed type conditions"}
     if any(c.holds is not True and c.name not in typed for c in genericity(net).conditions):
         return False
-    return all(c.holds or c.name in FIBRE_NEEDS_NOT or c.name == "no U+- neuron" for c in type_checks(net))
+    clock = None if deadline is None else _Clock(None, deadline, "separated fibre: the type conditions")
+    return all(c.holds or c.name in FIBRE_NEEDS_NOT or c.name == "no U+- neuron" for c in type_checks(net, clock))
 
 
 def separated_representative(net: Network) -> Network | None:
@@ -291,13 +293,13 @@ class SeparatedFibre(SlotLabelledFibre):
 
     def __init__(self, net: Network, t: BottleneckType, budget: float | None = None,
                  progress: bool | None = None, tries: int = 60):
-        self.proven = separated_applies(net, t)
-        if not (self.proven or simple_member(net, t)):
-            raise ArchitectureError(f"separated fibres need regime PN, a U+- neuron and every neuron visible on a "
-                                    f"kink hyperplane of its own, hidden or dead; got {t.describe()}")
         live, started = _live(net), time.monotonic()
         # one budget for the whole construction: the pieces of P and their components too (4-16-1-2: minutes)
         clock = _Clock(None, None if budget is None else started + budget, "separated fibre")
+        self.proven = separated_applies(net, t, clock.end)
+        if not (self.proven or simple_member(net, t)):
+            raise ArchitectureError(f"separated fibres need regime PN, a U+- neuron and every neuron visible on a "
+                                    f"kink hyperplane of its own, hidden or dead; got {t.describe()}")
         if _standard_face(live, clock) is None:
             raise ArchitectureError("separated fibre: no face of the boundary of P proves sigma(h') = mu sigma(h) "
                                     "with mu > 0 for every member; not described (sa.equivalent decides membership)")
