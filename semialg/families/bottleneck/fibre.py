@@ -285,6 +285,7 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
         started = time.monotonic()
         t = combinatorial_type(net, budget, progress)
         budget = None if budget is None else max(0.0, budget - (time.monotonic() - started))
+        deadline = None if budget is None else time.monotonic() + budget
         if computes_constant(net, t):
             parts = ConstantFibre(net)
             dim = parts.dimension
@@ -305,16 +306,17 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
         elif t.regime == "PN" and 2 <= live_rank(net) < min(net.widths[:2]):   # f(x) = F(Vx): reduced fibres
             parts = SubspaceFibre(net, fibre, None if budget is None else time.monotonic() + budget, progress)
             dim = parts.dimension
-        elif separated_applies(net, t, None if budget is None else time.monotonic() + budget):   # U+-, P split
-            parts = SeparatedFibre(net, t, budget, progress)
+        elif separated_applies(net, t, deadline):   # U+- neurons, P disconnected (separated_fibre.py)
+            parts = SeparatedFibre(net, t, None if deadline is None else max(0.0, deadline - time.monotonic()),
+                                   progress)   # what the conditions left of the budget
             dim = parts.top_dimension
         else:
             sep = separated_representative(net) if "U+-" in t.classes else None
             if sep is not None:       # U+- and other degeneracies: the separated fibre of the minimal form of h
-                F = fibre(sep, budget, progress)
+                F = fibre(sep, None if deadline is None else max(0.0, deadline - time.monotonic()), progress)
                 return dataclasses.replace(F, network=net, description=f"{F.description}, built from theta~ = "
                                            f"{sep} (minimal form of h, dead slots) with the function of {net}")
-            end = None if budget is None else time.monotonic() + budget   # one budget for every step below
+            end = deadline   # one budget for every step below
             generic = _is_generic(net, end)
             # h' = mu h for every member (outer_fibre.py); in the plane the cells come from a fast sweep, but with
             # many neurons their pieces are many (2-80-1-2 with small integer weights: 10 s)

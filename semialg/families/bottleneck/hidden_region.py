@@ -322,9 +322,9 @@ def cut_cells(net: Network, clock=None) -> list[tuple[Polyhedron | None, Polyhed
     r"""For each cell $C$ of the first layer's arrangement (in the order of :func:`arrangement_of`'s cells): its
     closure as a polyhedron (:func:`closed_cells`), $\overline C \cap \{A_C \ge 0\}$ when $A_C > 0$ somewhere on
     $C$, and $\overline C \cap \{A_C \le 0\}$ when $A_C < 0$ somewhere or $A_C = 0$ (else ``None``), with $h$'s
-    affine map $A_C$ — the pieces of $\overline P$ and of $\overline N$, computed once per network (:class:`HiddenRegion` and
-    :func:`~.obstructions._pieces` share them). ``clock`` is checked per cell. Cost: :func:`_cells` and one
-    :func:`_cut` per piece."""
+    affine map $A_C$ — the pieces of $\overline P$ and of $\overline N$, computed once per network
+    (:class:`HiddenRegion` and :func:`~.obstructions._pieces` share them). ``clock`` is checked per cell. Cost:
+    :func:`_cells` and one :func:`_cut` per piece."""
     return _remembered("cells", net, lambda: _cut_cells(net, clock))
 
 
@@ -399,12 +399,18 @@ def boundary_points(net: Network, clock=None) -> tuple[int | None, Vec | None]:
     cells, maps = closed_cells(net, clock)
     view = OuterView.of(net)
     classes = [c for c, w in zip(combinatorial_type(net).classes, view.w, strict=True) if any(w)]
-    on_zero = next((v for Q, A in zip(cells, maps, strict=True) for v in Q.vertices
-                    if dot(A[0], v) + A[1] == 0), None)
+    on_zero = None
+    for n, (Q, A) in enumerate(zip(cells, maps, strict=True)):
+        if clock is not None and not n % 64:
+            clock.check(f"a vertex on {{h = 0}} among {n} of the {len(cells)} cells")
+        if (on_zero := next((v for v in Q.vertices if dot(A[0], v) + A[1] == 0), None)) is not None:
+            break
     touching = None
     for (k, *_), cls in zip(arr.neuron_data(view.inner)[0], classes, strict=True):
         if cls not in ("U-", "U+"):
             continue
+        if clock is not None:
+            clock.check(f"the hidden hyperplanes touching the boundary of P, at line {k + 1}")
         line, best, unbounded = arr.lines[k], None, False
         for Q, A in zip(cells, maps, strict=True):
             vals = [dot(A[0], v) + A[1] for v in Q.vertices if _value(line, v) == 0]
