@@ -245,8 +245,11 @@ def _cut(Q: Polyhedron, A: Affine, H0: Affine | None = None) -> Polyhedron | Non
                                             [v[i] for v in Q.vertices] + [r[i] for r in Q.rays]])).tolist()
     vals = [at[-1][j] + row[-1] for j in range(k)]
     slopes = at[-1][k:]
-    on_v = [frozenset(i for i in range(len(Q.rows)) if at[i][j] + ends[i] == 0) for j in range(k)]
-    on_r = [frozenset(i for i in range(len(Q.rows)) if at[i][j] == 0) for j in range(k, len(at[0]))]
+    # the active rows of each generator, compared without sums; signs as integers (the pairs loop on them)
+    rows = [(at[i], -ends[i]) for i in range(len(Q.rows))]
+    on_v = [frozenset(i for i, (a, e) in enumerate(rows) if a[j] == e) for j in range(k)]
+    on_r = [frozenset(i for i, (a, _) in enumerate(rows) if not a[j]) for j in range(k, len(at[0]))]
+    sv, sr = [(x > 0) - (x < 0) for x in vals], [(y > 0) - (y < 0) for y in slopes]
 
     def face(common: frozenset, dim: int) -> bool:
         return len(common) >= n - dim and rank([list(Q.rows[i][:-1]) for i in common]) == n - dim
@@ -255,17 +258,17 @@ def _cut(Q: Polyhedron, A: Affine, H0: Affine | None = None) -> Polyhedron | Non
     verts = [v for v, x in zip(Q.vertices, vals, strict=True) if x >= 0]
     rays = [r for r, y in zip(Q.rays, slopes, strict=True) if y >= 0]
     for i, j in itertools.combinations(range(len(Q.vertices)), 2):
-        x, y = vals[i], vals[j]
-        if x * y < 0 and face(on_v[i] & on_v[j], 1):
+        if sv[i] * sv[j] < 0 and face(on_v[i] & on_v[j], 1):
+            x, y = vals[i], vals[j]
             verts.append(tuple((x * q - y * p) / (x - y) for p, q in zip(Q.vertices[i], Q.vertices[j], strict=True)))
     for i, v in enumerate(Q.vertices):
         for j, r in enumerate(Q.rays):
-            if vals[i] * slopes[j] < 0 and face(on_v[i] & on_r[j], 1):
+            if sv[i] * sr[j] < 0 and face(on_v[i] & on_r[j], 1):
                 t = -vals[i] / slopes[j]
                 verts.append(tuple(p + t * q for p, q in zip(v, r, strict=True)))
     for i, j in itertools.combinations(range(len(Q.rays)), 2):
-        x, y = slopes[i], slopes[j]
-        if x * y < 0 and face(on_r[i] & on_r[j], 2):
+        if sr[i] * sr[j] < 0 and face(on_r[i] & on_r[j], 2):
+            x, y = slopes[i], slopes[j]
             rays.append(_direction(tuple(abs(y) * p + abs(x) * q for p, q in zip(Q.rays[i], Q.rays[j], strict=True))))
     return Polyhedron(Q.rows + (row,), tuple(verts), tuple(rays), H0) if verts else None
 
