@@ -93,25 +93,25 @@ Bottlenecks at four seeds (``--seeds``, session 56, nothing else running): all 6
 taking at least half the budget. Since session 55: ``identifiable`` at 2-40-1-2 seed 3 answers "identifiable" in
 0.5 s (was "unknown" at 2 s and at 20 s: meeting in the middle modulo a prime, $2^{20}$ half-sums in 0.5 s instead
 of 9 s), ``hidden_symmetries`` at 4-16-1-2 seed 2 finds no mechanism (was one, the mixed neuron its identifiability
-proof excludes). At 4-16-1-2 seed 2 with a budget of 60 s, ``identifiable`` answers "identifiable" in 5.4 s (was
-"unknown" after 150 s: the components of P from shared faces, not from every pair of pieces) and ``fibre`` gives
-the whole fibre, dimension 17 and 294,912 label classes, in 10.1 s (was undecided: 4 classes in 58 s):
+proof excludes), ``fibre`` there stops at its budget (2.6 s before). At 4-16-1-2 seed 2 with a budget of 60 s,
+``identifiable`` answers "identifiable" in 3.3 s (was "unknown" after 150 s: the components of P from shared faces,
+not from every pair of pieces) and ``fibre`` gives the whole fibre, dimension 17 and 294,912 label classes, in 7.9 s
+(was undecided: 4 classes in 58 s):
 
          network                        call            answer    ours s   floor s    over      MB
-     2-20-1-2 s2                       fibre         undecided      2.06      0.00    1.03     123
+     2-20-1-2 s2                       fibre         undecided      2.03      0.00    1.02     125
      2-20-1-2 s2      local_dimension_bounds          [58, 58]      2.01      0.00    1.01      89
-        2-40-1-2      local_dimension_bounds          [44, 44]      2.02      0.00    1.01     100
-     2-40-1-2 s1      local_dimension_bounds          [48, 48]      2.03      0.00    1.01     101
-     2-40-1-2 s2      local_dimension_bounds        [108, 108]      2.06      0.00    1.03     101
-     4-16-1-2 s2                identifiable           unknown      2.07      0.00    1.04     132
-     4-16-1-2 s2                       fibre         undecided      2.63      0.00    1.32     123
-     4-16-1-2 s2           hidden_symmetries           0 found      1.29      0.00    0.65     110
-     4-16-1-2 s2      local_dimension_bounds          [17, 17]      1.30      0.00    0.65     113
-        2-80-1-2      local_dimension_bounds          [81, 99]      2.16      0.00    1.08     126
-     2-80-1-2 s1                identifiable  not identifiable      1.08      0.00    0.54     134
-     2-80-1-2 s1      local_dimension_bounds        [114, 232]      2.14      0.00    1.07     126
-     2-80-1-2 s2      local_dimension_bounds        [134, 253]      2.17      0.00    1.08     124
-     2-80-1-2 s3                identifiable           unknown      1.56      0.00    0.78     126
+        2-40-1-2      local_dimension_bounds          [44, 44]      2.03      0.00    1.01     100
+     2-40-1-2 s1      local_dimension_bounds          [48, 48]      2.02      0.00    1.01     101
+     2-40-1-2 s2      local_dimension_bounds        [108, 108]      2.06      0.00    1.03     100
+     4-16-1-2 s2                identifiable           unknown      2.01      0.00    1.00     131
+     4-16-1-2 s2                       fibre         undecided      2.00      0.00    1.00     121
+     4-16-1-2 s2           hidden_symmetries           0 found      1.02      0.00    0.51     110
+     4-16-1-2 s2      local_dimension_bounds          [17, 17]      1.09      0.00    0.54     113
+        2-80-1-2      local_dimension_bounds          [82, 99]      2.39      0.00    1.20     133
+     2-80-1-2 s1      local_dimension_bounds        [127, 232]      2.17      0.00    1.08     126
+     2-80-1-2 s2      local_dimension_bounds        [141, 253]      2.12      0.00    1.06     124
+     2-80-1-2 s3                identifiable           unknown      1.60      0.00    0.80     125
     64 of 64 calls answered within 1.5 budgets
 """
 
