@@ -44,7 +44,7 @@ NET = Network.from_arrays([[[1, 0], [0, 1], [1, 1], [1, -1]], [[1, 1, -1, 1]], [
 def test_the_pieces_of_the_hidden_region_look_at_their_clock():
     cells = len(hidden_region._cells(NET, hidden_region.NetworkArrangement((NET,)))[0])     # a reading each
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(obstructions, "time", _spent_after(cells + 1))
+        mp.setattr(obstructions, "time", _spent_after(cells))
         with pytest.raises(UndecidedError, match="pieces of the closures"):
             HiddenRegion(NET, obstructions._Clock(None, 1.0, "test"))
     assert HiddenRegion(NET, obstructions._Clock(None, None, "test")).p_points
@@ -58,3 +58,23 @@ def test_the_components_of_p_look_at_their_clock():
         with pytest.raises(UndecidedError, match="components"):
             obstructions._components(pieces, obstructions._Clock(None, 1.0, "test"))
     assert obstructions._components(pieces)
+
+
+def test_the_boundary_points_and_the_separated_fibre_conditions_look_at_their_clock():
+    # 3-4-1-1 seed 151 (height 3): a mixed (U+-) neuron, P disconnected, the separated fibre applies; for n0 >= 3
+    # its type conditions read the vertices of the closed cells (boundary_points)
+    from semialg.families.bottleneck import combinatorial_type
+    from semialg.families.bottleneck.separated_fibre import separated_applies
+    net = Network.random((3, 4, 1, 1), seed=151, height=3)
+    t = combinatorial_type(net)
+    assert "U+-" in t.classes and separated_applies(net, t)
+    cells = len(hidden_region._cells(net, hidden_region.arrangement_of(net))[0])
+    hidden_region._MEMO.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(obstructions, "time", _spent_after(cells))      # the cells read, then past the deadline
+        with pytest.raises(UndecidedError, match="a vertex on .h = 0. among 0 of"):
+            hidden_region.boundary_points(net, obstructions._Clock(None, 1.0, "test"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(obstructions, "time", _spent_after(0))           # its first look at the clock is too late
+        with pytest.raises(UndecidedError, match="separated fibre: the type conditions"):
+            separated_applies(net, t, 1.0)
