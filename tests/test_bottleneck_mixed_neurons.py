@@ -27,7 +27,7 @@ def test_mixed_neurons_are_a_mechanism_exactly_when_the_functional_dimension_dro
     for net in _mixed_parameters():
         names = [m.name for m in bn.hidden_symmetries(net)]
         full = net.architecture.num_parameters - net.widths[1] - 1       # D - dim G
-        drops = sa.functional_dimension(net).value < full
+        drops = sa.functional_dimension(net, method="batch").value < full
         if MIXED in names:
             listed += 1
             assert drops, net

@@ -87,7 +87,7 @@ def _check_fibre(net: Network, step: int, seed: int = 0) -> None:
         if not truth:
             assert not F.contains(y)
     x = F.component(top).sample(seed=1)
-    assert F.local_dimension(x) == F.dimension == D - pl.functional_dimension(x).value
+    assert F.local_dimension(x) == F.dimension == D - pl.functional_dimension(x, method="batch").value
 
 
 @pytest.mark.parametrize("kind", sorted(DEGENERATE))

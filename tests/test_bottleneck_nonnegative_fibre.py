@@ -58,7 +58,8 @@ DEAD_HALF_LINE = _net([[1], [1]], [0, -1], [1, 2], 0, [1], [0])   # h = s(x) + 2
 def test_generic_regime_t_fibre():
     F = sa.fibre(GENERIC)
     D = GENERIC.architecture.num_parameters
-    assert F.dimension == bn.fibre_dimension(GENERIC) == 3 + 2 == D - sa.functional_dimension(GENERIC).value
+    assert F.dimension == bn.fibre_dimension(GENERIC) == 3 + 2 == \
+        D - sa.functional_dimension(GENERIC, method="batch").value
     assert F.num_components == 6 and len(list(F.components())) == 6   # S_3, no flips, mu > 0 only
     assert F.component_of(GENERIC) is not None and F.local_dimension() == 5
     for k, j in enumerate(F.index):
@@ -105,7 +106,7 @@ def test_reflections_of_bounded_h(net):
         assert x.weights[2][0][0] * net.weights[2][0][0] < 0                  # c' = c/mu, mu < 0
         assert bool(sa.equivalent(net, x)) and F.component_of(x) == j
     D = net.architecture.num_parameters
-    assert F.dimension == net.widths[1] + 2 == D - sa.functional_dimension(net).value
+    assert F.dimension == net.widths[1] + 2 == D - sa.functional_dimension(net, method="batch").value
     assert "reflection" in [m.name for m in bn.hidden_symmetries(net)]
 
 
@@ -227,7 +228,8 @@ def test_random_regime_t_fibres(net, seed):
         except UndecidedError:      # parallel rows, n0 >= 2: a plateau member may leave a neuron spare
             assert net.widths[0] > 1 and NonnegativeFibre(net).plateaus
             return
-        assert dim == bn.fibre_dimension(net) == net.widths[1] + 2 == D - sa.functional_dimension(net).value
+        assert dim == bn.fibre_dimension(net) == net.widths[1] + 2 == \
+            D - sa.functional_dimension(net, method="batch").value
 
 
 def _into_plateau(net: Network, i: int, delta) -> Network:

@@ -57,7 +57,7 @@ def test_the_fibre_is_listed_with_the_exact_dimension(arch, seed):
     t = bn.combinatorial_type(net)
     assert "U+-" in t.classes and not _parts(F).undecided
     D = net.architecture.num_parameters
-    fd = sa.functional_dimension(net).value
+    fd = sa.functional_dimension(net, method="batch").value
     assert F.dimension == D - fd == F.local_dimension(net)
     j = F.component_of(net)
     assert j is not None and F.build(j).contains(net)
@@ -280,7 +280,7 @@ def test_non_generic_mixed_parameters_get_the_fibre_of_a_separated_representativ
         assert F.component_of(x) == index and jacobian_corank(F.build(index), x) == S.dims[key]
         dims.append((S.dims[key], x))
     top, x = max(dims, key=lambda d: d[0])
-    assert top == F.dimension == D - sa.functional_dimension(x).value
+    assert top == F.dimension == D - sa.functional_dimension(x, method="batch").value
 
 
 def test_too_many_label_classes_are_refused_before_any_is_listed(monkeypatch):

@@ -40,7 +40,7 @@ def test_parallel_one_sign_u_plus_rows_are_not_generic_but_get_their_fibre():
     assert all(sum(Fraction(w) * t for w, t in zip(ROWS[i], r, strict=True)) == 0 for i in (0, 3))
     F = sa.fibre(net, budget=None)   # one class stays undecided: its branching stops at a depth, no RecursionError
     D = net.architecture.num_parameters
-    fdim = sa.functional_dimension(net).value
+    fdim = sa.functional_dimension(net, method="batch").value
     # the fibre's top dimension is the formula, but near theta it is smaller than D - fdim
     assert F.dimension == D - fdim
     assert F.local_dimension() == D - fdim - 1

@@ -244,7 +244,7 @@ def test_small_fibres_enumerated(key):
             dim = parts.plateaus[1 if j[0] == "Pmin" else -1].dimension(j[1])
             assert corank == dim
             if k % 10 == 0:
-                assert D - pl.functional_dimension(x).value >= dim
+                assert D - pl.functional_dimension(x, method="batch").value >= dim
         else:
             dim = corank
         dims.append(dim)
@@ -279,7 +279,7 @@ RIDGES = (((1, 1), (0, -1), (1, 2)), ((1, 1, 1), (0, -1, -3), (1, 2, 1)),
 
 
 @pytest.mark.parametrize("u", [(1,), U2, U3], ids=["n0=1", "n0=2", "n0=3"])
-def test_dimension_against_the_functional_dimension(u):
+def test_dimension_against_the_functional_dimension(u, method="batch"):
     """h = sum_i v_i sigma(r_i u.x + b_i) + 1, a plateau at min h = 1. For generic theta (only n0 = 1: parallel
     rows fail the full-rank condition for n0 >= 2) the dimension is D - fdim(theta). For every n0 it is the
     largest listed dimension, and a sample x of a top plateau type is a member with Jacobian corank equal to it
@@ -293,7 +293,7 @@ def test_dimension_against_the_functional_dimension(u):
         D = theta.architecture.num_parameters
         dim = F.dimension
         if bool(sa.genericity(theta)):
-            assert len(u) == 1 and dim == D - pl.functional_dimension(theta).value
+            assert len(u) == 1 and dim == D - pl.functional_dimension(theta, method="batch").value
             generic += 1
         dims = {j: parts.plateaus[1 if j[0] == "Pmin" else -1].dimension(j[1])
                 for j in F.index if j[0] in ("Pmin", "Pmax")}
@@ -304,7 +304,7 @@ def test_dimension_against_the_functional_dimension(u):
             continue
         x = F.component(tops[-1]).sample(seed=1)
         assert bool(sa.equivalent(theta, x)) and _same_function(theta, x, u)
-        assert jacobian_corank(F.build(tops[-1]), x) == dim <= D - pl.functional_dimension(x).value
+        assert jacobian_corank(F.build(tops[-1]), x) == dim <= D - pl.functional_dimension(x, method="batch").value
     assert generic >= 2 if len(u) == 1 else generic == 0
 
 

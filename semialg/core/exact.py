@@ -474,6 +474,27 @@ def row_basis(M) -> list[tuple[fmpq, ...]]:
     return [tuple(R[i, j] for j in range(R.ncols())) for i in range(r)]
 
 
+def independent_rows(M) -> list[int]:
+    """The indices of rows of ``M`` (rational, or an ``fmpz_mat``) forming a basis of its row space (the first
+    independent ones): the pivot columns of ``M``'s transpose reduced modulo :data:`PRIME` — rows independent
+    modulo a prime are independent over $\\mathbb{Q}$ — kept when they are as many as the exact rank; else (the
+    prime divides a minor) the rows are taken one by one exactly (:class:`SparseEchelon`). Cost: one modular RREF
+    of the transpose and one exact rank of the tall side (flint's elimination is slow on wide matrices).
+
+    >>> independent_rows([[1, 1, 0], [2, 2, 0], [0, 1, 1], [1, 2, 1]])
+    [0, 2]
+    """
+    Z = M if isinstance(M, fmpz_mat) else as_fmpq_mat(M).numer_denom()[0]
+    if Z.nrows() == 0 or Z.ncols() == 0:
+        return []
+    R, r = nmod_mat(Z.transpose(), PRIME).rref()
+    pivots = [next(j for j in range(R.ncols()) if int(R[i, j])) for i in range(r)]
+    if r == (Z.transpose() if Z.nrows() < Z.ncols() else Z).rank():
+        return pivots
+    echelon = SparseEchelon()
+    return [i for i in range(Z.nrows()) if echelon.insert({j: Z[i, j] for j in range(Z.ncols()) if Z[i, j]})]
+
+
 def nullspace(M) -> list[tuple[fmpq, ...]]:
     """A basis of the right kernel $\\{x : Mx = 0\\}$ over $\\mathbb{Q}$, as integer vectors.
 

@@ -553,8 +553,10 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     enumerating regions lazily and stopping once the rank modulo a prime of the rows so far (checked at
     doubling sizes; a lower bound on the exact rank) reaches the proven upper bound
     $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
-    ``method="shallow"`` (one hidden layer, whole input space) uses the closed form of
-    the architecture family (:mod:`semialg.families.base`); ``"auto"`` picks the latter when one applies.
+    ``method="shallow"`` (whole input space) uses the closed form of the architecture family
+    (:mod:`semialg.families.base`: one hidden layer, and case-(a) bottlenecks from the activity patterns of the first
+    layer on $P = \\{h > 0\\}$, :mod:`semialg.families.bottleneck.dimension`, within ``budget``); ``"auto"`` picks
+    the latter when one applies.
     After ``budget`` seconds (``None``: no limit) :class:`~semialg.errors.UndecidedError` gives the proven bounds
     (the rank modulo $p$ of the rows so far, and the upper bound) and the number of regions done; ``progress``
     shows a tqdm bar of the regions (``None``: on a terminal, after 2 s). Before any region the rows at sampled
@@ -571,18 +573,19 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     """
     if method not in ("auto", "batch", "shallow"):
         raise ValueError(f"method must be 'auto', 'batch' or 'shallow', not {method!r}")
-    if method == "shallow" or (method == "auto" and domain is None):
-        for family in families_for(net):
-            value = family.closed_form_dimension(net)
-            if value is not None:
-                D = net.architecture.num_parameters
-                return FunctionalDimension(value, D - sum(rescaling_ranks(net)), D, 0, method=family.name)
-        if method == "shallow":
-            raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
     D = net.architecture.num_parameters
     bound = D - sum(rescaling_ranks(net))
-    fits, need, free = rank_mod_fits(bound, D)
     deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
+    if method == "shallow" or (method == "auto" and domain is None):
+        for family in families_for(net):
+            value = family.closed_form_dimension(net, deadline)
+            if isinstance(value, FunctionalDimension):
+                return value
+            if value is not None:
+                return FunctionalDimension(value, bound, D, 0, method=family.name)
+        if method == "shallow":
+            raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
+    fits, need, free = rank_mod_fits(bound, D)
     why: list[str] = []
     if method == "auto" and domain is None and (not fits or D > PEEL_FIRST) and net.depth > 1:
         cert = kink_peeling_certificate(net, deadline, progress, why=why)

@@ -125,8 +125,11 @@ class Family:
         exact certificate and shown outside the $G$-orbit before it is reported."""
         return ()
 
-    def closed_form_dimension(self, net: Network) -> int | None:
-        """The functional dimension of ``net`` by a closed formula, or ``None`` when the family has none."""
+    def closed_form_dimension(self, net: Network, deadline: float | None = None):
+        """The functional dimension of ``net`` by a closed formula — an ``int``, or a
+        :class:`~semialg.engine.regions.FunctionalDimension` with the inputs on which the Jacobian has that rank — or
+        ``None`` when the family has none for it (also when ``deadline``, a :func:`time.monotonic` value, passes
+        first)."""
         return None
 
     def rank_certificate(self, net: Network, deadline: float | None = None):

@@ -26,6 +26,7 @@ from semialg.core.network import Architecture, Network
 from semialg.engine.loci import Condition, LocusFamily
 from semialg.families.base import Family, register
 from semialg.families.bottleneck.arrangement import NetworkArrangement as _Arrangement  # noqa: F401  (tests)
+from semialg.families.bottleneck.dimension import pattern_dimension
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
 from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, genericity_checks, loci_families, type_checks
@@ -113,6 +114,9 @@ class BottleneckFamily(Family):
 
     def identifiability_proof(self, net: Network, checked: list, deadline: float | None = None) -> tuple | None:
         return identifiability_proof(net, checked, deadline)
+
+    def closed_form_dimension(self, net: Network, deadline: float | None = None):
+        return pattern_dimension(net, deadline)
 
     def rank_certificate(self, net: Network, deadline: float | None = None):
         return visible_rank_certificate(net, deadline)

@@ -31,7 +31,7 @@ from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _deci
 from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
 from semialg.geometry.simple_arrangement import simple_arrangement_cells
 
-__all__ = ["NetworkArrangement", "visible", "points_on_hyperplanes", "sup_on_line", "extreme_values", "sup_value"]
+__all__ = ["NetworkArrangement", "h_on_cells", "visible", "points_on_hyperplanes", "sup_on_line", "extreme_values", "sup_value"]
 
 
 class NetworkArrangement(Arrangement):
@@ -114,6 +114,20 @@ class NetworkArrangement(Arrangement):
             total = (mask.astype(R.dtype) @ R).tolist()
         return [(tuple(fmpq(x, den) for x in t[:-1]), fmpq(t[-1], den) + const) for t in total]
 
+    def h_ranges(self, view: OuterView, deadline: float | None = None) -> tuple[tuple, list[Affine], list[int]]:
+        """For $h$ = ``view.inner``: :meth:`neuron_data`, $h$'s affine map on every cell (:meth:`affine_maps`) and
+        its sign range there (:meth:`~semialg.geometry.arrangement.Arrangement.range_sign`); for $n_0 \\ge 3$
+        (exact LPs) :class:`~semialg.errors.UndecidedError` past ``deadline`` (:func:`time.monotonic`)."""
+        data = self.neuron_data(view.inner)
+        maps = self.affine_maps(data, self.cells)
+        ranges = []
+        for cell, A in zip(self.cells, maps, strict=True):
+            if deadline is not None and not cell.vertices and time.monotonic() > deadline:  # LPs, not vertex reads
+                raise UndecidedError(f"the deadline passed at the sign of h on cell {len(ranges) + 1} of "
+                                     f"{len(self.cells)}")
+            ranges.append(self.range_sign(cell, A))
+        return data, maps, ranges
+
     def _regions(self, deadline: float | None = None, progress: bool | None = False,
                  cached: bool = True) -> list[Cell]:
         """The cells: read off the vertices of a simple arrangement
@@ -168,6 +182,29 @@ def arrangement_of(net: Network, deadline: float | None = None, progress: bool |
     return arr
 
 
+def h_on_cells(net: Network, deadline: float | None = None) -> tuple[NetworkArrangement, list, list[int],
+                                                                      list[tuple[int, ...]]]:
+    r"""Case (a): the first layer's arrangement (:func:`~.arrangement.arrangement_of`, kept per network), $h$'s
+    affine map $A_C$ on each cell $C$, its sign range there ($-1$: $h \le 0$ on $C$; $+1$: $h \ge 0$ and not
+    $\le 0$; $0$: both signs) and the activity pattern $([z_i > 0 \text{ on } C])_i$ of every first-layer neuron
+    ($[b_i > 0]$ when $w_i = 0$; a pre-activation vanishing on $C$ counts as off). Past ``deadline``
+    (:func:`time.monotonic`) :class:`~semialg.errors.UndecidedError`. Cost: the arrangement's cells and one sign
+    range per cell (read off its vertices, else two exact LPs).
+
+    >>> arr, maps, ranges, patterns = h_on_cells(Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]],
+    ...                                                                [[0, 0], [-1], [0]]))
+    >>> sorted(zip(patterns, ranges))       # h = s(x) + s(y) - 1: -1 on the third quadrant
+    [((0, 0), -1), ((0, 1), 0), ((1, 0), 0), ((1, 1), 0)]
+    """
+    view = OuterView.of(net)
+    arr = arrangement_of(net, deadline)
+    data, maps, ranges = arr.h_ranges(view, deadline)
+    at = dict(zip((i for i, w in enumerate(view.w) if any(w)), data[0]))     # neuron -> (line, orientation, ...)
+    patterns = [tuple(int(at[i][1] * cell.signs[at[i][0]] > 0) if i in at else int(b > 0)
+                      for i, b in enumerate(view.b)) for cell in arr.cells]
+    return arr, maps, ranges, patterns
+
+
 def sup_on_line(arr: NetworkArrangement, view: OuterView, k: int) -> fmpq | None:
     """$\\sup_{H_k} h$ in the plane (``None`` if unbounded): on the line $h$ is piecewise linear with kinks
     where the other lines cross it, so its decisive points decide it exactly. Cost: one batch of exact evaluations
@@ -198,8 +235,7 @@ def points_on_hyperplanes(view: OuterView, deadline: float | None = None) -> tup
     (:func:`arrangement_of`), one range test of $h$ per cell, and at most one exact LP per facet of a cell meeting
     $\overline P$ (:meth:`~semialg.geometry.arrangement.Arrangement.positive_hyperplanes`)."""
     arr = arrangement_of(view.inner, deadline)
-    maps = arr.affine_maps(arr.neuron_data(view.inner), arr.cells)
-    ranges = [arr.range_sign(cell, A) for cell, A in zip(arr.cells, maps, strict=True)]
+    _, maps, ranges = arr.h_ranges(view, deadline)
     found = arr.positive_hyperplanes(maps, ranges, deadline=deadline)
     lines = [arr.index[fingerprint(normalise_row(arr._embed(w) + (b,))[0])] if any(w) else None
              for w, b in zip(view.w, view.b, strict=True)]

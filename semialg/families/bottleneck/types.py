@@ -28,7 +28,8 @@ from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
 from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
 from semialg.engine.neurons import predicted_late
-from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of, extreme_values, sup_value
+from semialg.families.bottleneck.arrangement import (NetworkArrangement, arrangement_of, extreme_values, h_on_cells,
+                                                     sup_value)
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.shallow import canonical_form, hidden_symmetries as shallow_hidden_symmetries
@@ -158,14 +159,7 @@ def bottleneck_regime(net: Network, budget: float | None = None) -> str:
 def _arranged_type(arr: NetworkArrangement, view: OuterView, deadline: float | None = None) -> BottleneckType:
     r"""The case-(a) type from the cells ``arr`` of the first layer's arrangement; for $n_0 \ge 3$ (exact LPs)
     :class:`~semialg.errors.UndecidedError` past ``deadline``."""
-    data = arr.neuron_data(view.inner)
-    maps = arr.affine_maps(data, arr.cells)
-    ranges = []
-    for cell, A in zip(arr.cells, maps, strict=True):
-        if deadline is not None and not cell.vertices and time.monotonic() > deadline:     # LPs, not the plane's reads
-            raise UndecidedError(f"the deadline passed at the sign of h on cell {len(ranges) + 1} of "
-                                 f"{len(arr.cells)}")
-        ranges.append(arr.range_sign(cell, A))
+    data, maps, ranges = arr.h_ranges(view, deadline)
     if not any(view.c) or all(r < 0 for r in ranges):
         regime = "constant"
     elif all(arr.range_sign(cell, negate(A)) < 0 for cell, A in zip(arr.cells, maps, strict=True)):
@@ -196,19 +190,15 @@ def _arranged_type(arr: NetworkArrangement, view: OuterView, deadline: float | N
     return BottleneckType("a", tuple(classes), regime)
 
 
-def _mixed_patterns(net: Network, view: OuterView, mixed: Sequence[int], deadline: float | None) -> set:
+def _mixed_patterns(net: Network, mixed: Sequence[int], deadline: float | None) -> set:
     r"""The activity patterns $([z_k > 0])_{k}$ of the U$\pm$ neurons ``mixed`` on the cells of the first layer's
     arrangement that meet $P$ (each constant on a component of $P$, as $H_k$ misses $P$). A member near $\theta$
     changes $h$ on a component $K$ by $\sum_k [z_k > 0 \text{ on } K]\,D_k + C$, $D_k = v'_k\ell'_k - v_k\ell_k$ and $C$
     the change of the U+ neurons and $e$ (the same on every component); $h$ is kept on $P$ iff that is 0 on every
     $K$, so when these patterns and the constant 1 are independent, $D = 0$: no move of a U$\pm$ neuron beyond
-    $G$. Cost: the arrangement's cells (kept) and the sign of $h$ on each."""
-    arr = arrangement_of(net, deadline)
-    data = arr.neuron_data(view.inner)
-    at = dict(zip((i for i, w in enumerate(view.w) if any(w)), data[0]))     # neuron -> (line, orientation, ...)
-    maps = arr.affine_maps(data, arr.cells)
-    return {tuple(int(at[i][1] * cell.signs[at[i][0]] > 0) for i in mixed)
-            for cell, A in zip(arr.cells, maps, strict=True) if arr.range_sign(cell, A) >= 0}
+    $G$. Cost: that of :func:`h_on_cells`."""
+    _, _, ranges, patterns = h_on_cells(net, deadline)
+    return {tuple(p[i] for i in mixed) for p, r in zip(patterns, ranges, strict=True) if r >= 0}
 
 
 def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0,
@@ -657,7 +647,7 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                         "output weights traded within opposite pairs on visible hyperplanes with sum_p Y_p w_p != 0: "
                         "the affine change absorbed on P by the U+ neurons (TradeOnP); at most rank(normals) "
                         "dimensions beyond the opposite pairs' own, the exact count undecided here"))
-    patterns = _mixed_patterns(net, view, Upm, deadline) if Upm else None
+    patterns = _mixed_patterns(net, Upm, deadline) if Upm else None
     if Upm and rank([list(p) + [1] for p in patterns]) <= len(Upm):
         out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU", Upm,
                         "P meets both sides of H_i but not H_i; their activity patterns on the components of P "

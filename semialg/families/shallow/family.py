@@ -60,7 +60,7 @@ class ShallowFamily(Family):
     def mechanisms(self, net: Network, budget: float | None = None, **options) -> tuple[Mechanism, ...]:
         return tuple(hidden_symmetries(net, budget=budget))
 
-    def closed_form_dimension(self, net: Network) -> int:
+    def closed_form_dimension(self, net: Network, deadline: float | None = None) -> int:
         return shallow_functional_dimension(net)
 
     def genericity_conditions(self, net: Network, budget: int) -> list:
