@@ -148,3 +148,9 @@ def test_arrangement_cells_benchmark_smoke():
     rows = _load("bench_arrangement_cells").run(sizes=((2, 5), (3, 5)), cap=30.0)
     assert [r["regions"] for r in rows] == [16, 26]    # 1 + n + C(n, 2) (+ C(n, 3)): general position
     assert all(r["naive_s"] is not None for r in rows)  # the regions of both methods agreed inside run()
+
+
+def test_bottleneck_patterns_benchmark_smoke():
+    mod = _load("bench_bottleneck_patterns")
+    rows = mod.run(**mod.QUICK)         # the rank of the Jacobian at the batch equalled the value inside run()
+    assert rows[0]["value"] == rows[0]["peer"] == 27 and rows[0]["method"] == "bottleneck: activity patterns on P"

@@ -591,13 +591,6 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
         cert = kink_peeling_certificate(net, deadline, progress, why=why)
         if cert is not None and cert.dimension == bound:
             return FunctionalDimension(bound, bound, D, 0, method="visible kinks", certificate=cert)
-        for family in families_for(net):    # the family's theory, where a layer's kinks are not hyperplanes
-            # built from exactly checked points, as the kink-peeling certificate; verify() re-checks them on demand
-            # (an evaluation of every point again: 34 s at 784-4096-1-10, past the budget)
-            cert = family.rank_certificate(net, deadline)
-            if cert is not None and cert.dimension == bound:
-                return FunctionalDimension(bound, bound, D, 0, method=f"{family.name}: visible kinks",
-                                           certificate=cert)
     if not fits:
         raise UndecidedError(f"functional_dimension of a {net.architecture} network: a proof needs the rank modulo a "
                              f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "

@@ -132,12 +132,6 @@ class Family:
         first)."""
         return None
 
-    def rank_certificate(self, net: Network, deadline: float | None = None):
-        r"""A certificate (``dimension``, ``num_points``, ``verify(net)``) that the functional dimension of ``net`` is
-        $\dim\Omega - \#\text{hidden}$, from the family's own theory, or ``None`` (also when ``deadline``, a
-        :func:`time.monotonic` value, passes first); the engine asks for it where the Jacobian would be large."""
-        return None
-
     def __repr__(self) -> str:
         return f"<family {self.name}>"
 

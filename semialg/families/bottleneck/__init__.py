@@ -26,7 +26,7 @@ from semialg.core.network import Architecture, Network
 from semialg.engine.loci import Condition, LocusFamily
 from semialg.families.base import Family, register
 from semialg.families.bottleneck.arrangement import NetworkArrangement as _Arrangement  # noqa: F401  (tests)
-from semialg.families.bottleneck.dimension import pattern_dimension
+from semialg.families.bottleneck.dimension import case_a_dimension
 from semialg.families.bottleneck.equivalence import equivalent
 from semialg.families.bottleneck.fibre import BottleneckFibre, fibre, fibre_dimension
 from semialg.families.bottleneck.genericity import BOTTLENECK_SCOPE, genericity_checks, loci_families, type_checks
@@ -35,7 +35,7 @@ from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.families.bottleneck.moves import (
     flip_kink, move_onto_kink, reflect, replace_neuron, trade_affine_block, translate_hidden_hyperplane)
 from semialg.families.bottleneck.outer import ArrangementCertificate
-from semialg.families.bottleneck.rank_bound import VisibleRankCertificate, visible_rank_certificate  # noqa: F401
+from semialg.families.bottleneck.rank_bound import VisibleRankCertificate  # noqa: F401
 from semialg.families.bottleneck.ridge import RidgeCertificate, RidgeProfile, ridge_profile
 from semialg.families.bottleneck.types import BottleneckType, bottleneck_regime, combinatorial_type, hidden_symmetries
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
@@ -116,10 +116,7 @@ class BottleneckFamily(Family):
         return identifiability_proof(net, checked, deadline)
 
     def closed_form_dimension(self, net: Network, deadline: float | None = None):
-        return pattern_dimension(net, deadline)
-
-    def rank_certificate(self, net: Network, deadline: float | None = None):
-        return visible_rank_certificate(net, deadline)
+        return case_a_dimension(net, deadline)
 
     def identifiability_witnesses(self, net: Network, deadline: float | None = None) -> tuple:
         return hidden_neuron_witnesses(net, deadline)

@@ -48,16 +48,35 @@ from semialg.core.symmetry import rescaling_ranks
 from semialg.engine.regions import FunctionalDimension, Region
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.arrangement import h_on_cells
+from semialg.families.bottleneck.rank_bound import visible_rank_certificate
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.geometry.arrangement import negate
 
-__all__ = ["pattern_dimension", "MAX_PATTERN_CELLS"]
+__all__ = ["case_a_dimension", "pattern_dimension", "MAX_PATTERN_CELLS"]
 
 #: The most cells the first layer's arrangement can have ($\sum_{k \le n_0}\binom{m}{k}$ for $m$ hyperplanes) for
 #: :func:`pattern_dimension` to read it: 4-16-1-2 has 2,517 cells (about 1 s), 2-80-1-2 3,241 (0.2 s).
 MAX_PATTERN_CELLS = 20_000
 
 METHOD = "bottleneck: activity patterns on P"
+
+
+def case_a_dimension(net: Network, deadline: float | None = None) -> FunctionalDimension | None:
+    r"""The functional dimension of a case-(a) parameter by the family's theory: $D - n_1 - 1$ when every neuron is
+    seen on a hyperplane of its own (:class:`~.rank_bound.VisibleRankCertificate`, $n_1 + 2$ exact points; method
+    "bottleneck: visible kinks", at any width), else :func:`pattern_dimension`; ``None`` when neither applies
+    before ``deadline`` (:func:`time.monotonic`). Cost: the visibility witnesses (784-256-1-10: about 0.7 s), then
+    that of :func:`pattern_dimension`.
+
+    >>> case_a_dimension(Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])).method
+    'bottleneck: visible kinks'
+    """
+    cert = visible_rank_certificate(net, deadline)
+    if cert is not None:
+        D = net.architecture.num_parameters
+        return FunctionalDimension(cert.dimension, D - sum(rescaling_ranks(net)), D, 0,
+                                   method="bottleneck: visible kinks", certificate=cert)
+    return pattern_dimension(net, deadline)
 
 
 def pattern_dimension(net: Network, deadline: float | None = None) -> FunctionalDimension | None:

@@ -50,9 +50,9 @@ the rank of the Jacobian without any hypothesis on other members: when every fir
 hyperplane of its own ($w_k \ne 0 \ne v_k$, a point of $H_k$ with $h > 0$, distinct hyperplanes) and $h$ takes
 both signs, $\operatorname{rank}J(\theta) \ge 2n_3 + n_1(n_0 + 1) = D - n_1 - 1$, and the $n_1 + 1$ rescalings
 give the reverse inequality: the functional dimension is $D - n_1 - 1$, certified by $n_1 + 2$ exact points
-(:class:`VisibleRankCertificate`, :func:`visible_rank_certificate`). The engine asks for it where the Jacobian
-would be large and kink peeling fails (its bottleneck neuron's kinks lie on the curved $\{h = 0\}$): at
-100-64-1-10 in 0.1 s, where the sampled Jacobian ran for more than five minutes.
+(:class:`VisibleRankCertificate`, :func:`visible_rank_certificate`). ``functional_dimension`` asks for it first
+(:func:`~.dimension.case_a_dimension`; kink peeling fails here, the bottleneck neuron's kinks lying on the curved
+$\{h = 0\}$): at 100-64-1-10 in 0.1 s, where the sampled Jacobian ran for more than five minutes.
 
 >>> visible_rank_certificate(Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])).dimension
 8
