@@ -31,7 +31,8 @@ from semialg.families.bottleneck.views import OuterView, Vec, _ONE, _ZERO, _deci
 from semialg.geometry.arrangement import Affine, Arrangement, Cell, negate
 from semialg.geometry.simple_arrangement import simple_arrangement_cells
 
-__all__ = ["NetworkArrangement", "h_on_cells", "visible", "points_on_hyperplanes", "sup_on_line", "extreme_values", "sup_value"]
+__all__ = ["NetworkArrangement", "h_on_cells", "visible", "points_on_hyperplanes", "sup_on_line", "extreme_values",
+           "sup_value"]
 
 
 class NetworkArrangement(Arrangement):
