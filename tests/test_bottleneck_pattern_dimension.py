@@ -79,10 +79,8 @@ def test_a_dead_neuron_and_opposite_pairs_lower_the_dimension():
 def test_where_the_theorem_does_not_apply_the_engine_decides():
     one_signed = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [1], [0]])     # h >= 1
     silent = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[0]]], [[0, 0], [-1], [0]])        # c = 0
-    # v = 0 on a neuron active on P: its sigma(z) is a new Jacobian column the formula does not count
-    hidden_weight = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 0]], [[1]]], [[0, 0, 0], [-1], [0]])
     case_b = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
-    for net in (one_signed, silent, hidden_weight, case_b):
+    for net in (one_signed, silent, case_b):
         assert pattern_dimension(net) is None
         assert sa.functional_dimension(net).method != METHOD
 
@@ -104,3 +102,22 @@ def test_independent_rows_are_a_basis_of_the_row_space():
     rows = [[1, 2, 0], [2, 4, 0], [0, 0, 3], [1, 2, 3], [0, 1, 0]]
     basis = independent_rows(rows)
     assert basis == [0, 2, 4] and rank([rows[i] for i in basis]) == rank(rows) == 3
+
+
+def test_neurons_with_zero_output_weight_add_their_activations():
+    """v_i = 0 != w_i: the Jacobian gains the column s(z_i) on P (d/dv_i), not the neuron's whole block."""
+    hidden_weight = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 0]], [[1]]], [[0, 0, 0], [-1], [0]])
+    assert pattern_dimension(hidden_weight).value == 9 == pl.functional_dimension(hidden_weight, method="batch").value
+    checked = 0
+    for seed in range(16):
+        net = Network.random((2, 4, 1, 2), seed=seed, height=2)
+        W, b = [[list(r) for r in layer] for layer in net.weights], [list(r) for r in net.biases]
+        W[1][0][seed % 4] = 0      # one or two neurons silenced in the second layer
+        W[1][0][(seed // 4) % 4] = 0
+        net = Network.from_arrays(W, b)
+        found = pattern_dimension(net)
+        if found is not None:
+            checked += 1
+            assert found.value == pl.functional_dimension(net, method="batch").value, seed
+            assert rank([row for x in found.batch for row in parameter_jacobian(net, x)]) == found.value
+    assert checked >= 8
