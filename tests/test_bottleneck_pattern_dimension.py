@@ -77,10 +77,11 @@ def test_a_dead_neuron_and_opposite_pairs_lower_the_dimension():
 
 
 def test_where_the_theorem_does_not_apply_the_engine_decides():
-    one_signed = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [1], [0]])     # h >= 1
+    negative = Network.from_arrays([[[1, 0], [0, 1]], [[-1, -1]], [[1]]], [[0, 0], [0], [0]])     # h <= 0
     silent = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[0]]], [[0, 0], [-1], [0]])        # c = 0
+    flat = Network.from_arrays([[[1, 0], [0, 1]], [[0, 0]], [[1]]], [[0, 0], [2], [0]])           # h = 2
     case_b = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
-    for net in (one_signed, silent, case_b):
+    for net in (negative, silent, flat, case_b):
         assert pattern_dimension(net) is None
         assert sa.functional_dimension(net).method != METHOD
 
@@ -121,3 +122,14 @@ def test_neurons_with_zero_output_weight_add_their_activations():
             assert found.value == pl.functional_dimension(net, method="batch").value, seed
             assert rank([row for x in found.batch for row in parameter_jacobian(net, x)]) == found.value
     assert checked >= 8
+
+
+def test_without_negative_values_d_and_e_trade():
+    """h > 0 almost everywhere (regime T): the rows of d are those of e through c, one dimension less; a plateau of h
+    at 0 gives the rows of d back."""
+    positive = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1], [2]]], [[0, 0], [1], [0, 0]])    # h >= 1
+    plateau = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1], [2]]], [[0, 0], [0], [0, 0]])     # 0 on x, y < 0
+    for net, value in ((positive, 2 * 2 + 3 + 2 * 2 - 2), (plateau, 2 * 2 + 3 + 2 * 2 - 1)):
+        found = pattern_dimension(net)
+        assert found.value == value == pl.functional_dimension(net, method="batch").value
+        assert rank([row for x in found.batch for row in parameter_jacobian(net, x)]) == value

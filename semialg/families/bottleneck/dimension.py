@@ -1,13 +1,16 @@
 r"""The functional dimension of a case-(a) bottleneck parameter from the activity patterns of its first layer on
 $P = \{h > 0\}$.
 
-**Theorem.** Let $\theta$ have widths $(n_0, n_1, 1, n_3)$, $f = c\,\sigma(h) + d$ with $c \ne 0$ and $h$ of both
-signs (regime PN). Let $L$ be the neurons with $v_i \ne 0$, $Z$ those with $v_i = 0 \ne w_i$, and $Q$ the 0/1 matrix
+**Theorem.** Let $\theta$ have widths $(n_0, n_1, 1, n_3)$, $f = c\,\sigma(h) + d$ with $c \ne 0$ and $h > 0$
+somewhere. Let $L$ be the neurons with $v_i \ne 0$, $Z$ those with $v_i = 0 \ne w_i$, and $Q$ the 0/1 matrix
 whose rows are the activity patterns $p_C = ([z_i > 0 \text{ on } C])_{i \in L \cup Z}$ of the cells $C$ of the
 first layer's arrangement that meet $P$ (a neuron with $w_i = 0$ is active iff $b_i > 0$; a pre-activation
 vanishing identically counts as off, the Jacobian's convention). Then
 
 $$\dim_{\rm fun}(\theta) = n_0\operatorname{rank}Q + \operatorname{rank}[Q \mid \mathbf 1] - \kappa + 2n_3 - 1,$$
+
+or $- 2$ in place of $- 1$ when $h \le 0$ nowhere on an open set (no $N$, no plateau at 0; regime T) and $h$ is not
+constant,
 
 where $\kappa = an_0 + b - \operatorname{rank}M$: $K_1 = \{\alpha \in \operatorname{row}Q : \alpha_L = 0\}$ (dimension
 $a$), $K_2 = \{\alpha : (\alpha, 0) \in \operatorname{row}[Q \mid \mathbf 1],\ \alpha_L = 0\}$ (dimension $b$), and $M$
@@ -30,7 +33,10 @@ $w_i\cdot Y'_i + b_iT_i$; $\ker\Pi \cap \hat\Gamma$ is $\{(Y', T) : Y' \in K_1 \
 \beta, \sum_q c_q\gamma_q) : \gamma_q \in \Gamma, \beta \in \mathbb R^{n_3}\}$; its parametrisation has kernel
 $\{\varphi_h(\gamma_q) = 0, \beta = 0, \sum_q c_q\gamma_q = 0\}$ of dimension $(n_3 - 1)(r - 1)$ for $r = \dim\Gamma$
 ($\varphi_h \ne 0$ on $\Gamma$ as $h > 0$ on $P$, and $c \ne 0$), so the dimension is $n_3r + n_3 - (n_3 - 1)(r - 1) =
-r + 2n_3 - 1$. $\square$
+r + 2n_3 - 1$. (On a plateau $\{h = 0\}$ the pre-activation counted off gives the same rows as $N$.) Without such
+rows the $d$ entries are $\varphi_1(\gamma_q)$, the kernel is $\{\varphi_h(\gamma_q) = \varphi_1(\gamma_q) = 0,
+\sum_q c_q\gamma_q = 0\}$, of dimension $(n_3 - 1)(r - 2)$ when $\varphi_h$ and $\varphi_1$ are independent on $\Gamma$
+($h$ not constant on $P$), and the dimension is $r + 2n_3 - 2$. $\square$
 
 All neurons seen on hyperplanes of their own give $Q$ of rank $n_1$ and $[Q \mid \mathbf 1]$ of rank $n_1 + 1$: the
 generic $D - n_1 - 1$ (the visible-rank certificate of :mod:`~.rank_bound` shows it without the arrangement). A
@@ -90,8 +96,9 @@ def case_a_dimension(net: Network, deadline: float | None = None) -> FunctionalD
 def pattern_dimension(net: Network, deadline: float | None = None) -> FunctionalDimension | None:
     r"""The functional dimension of a case-(a) parameter by the module's theorem, with a batch of inputs on which the
     Jacobian has that rank: $n_0 + 1$ affinely independent points of $C \cap P$ for the cells $C$ of a row basis of
-    $Q$ and of $[Q \mid \mathbf 1]$ (they span $\hat\Gamma$), and a point of $N$. ``None`` when the theorem does not
-    apply (not case (a), $c = 0$, $h$ of one sign), when the arrangement could have more
+    $Q$ and of $[Q \mid \mathbf 1]$ (they span $\hat\Gamma$), and a point of $N$ or of a plateau of $h$ at 0 if
+    any. ``None`` when the theorem does not apply (not case (a), $c = 0$, $h \le 0$ or constant), when the
+    arrangement could have more
     than :data:`MAX_PATTERN_CELLS` cells, or past ``deadline`` (:func:`time.monotonic`). ``regions`` counts the
     cells meeting $P$, ``nonsmooth`` the cells where a pre-activation of the first two layers vanishes identically.
     Cost: the arrangement's cells and a sign range of $h$ on each (:func:`~.arrangement.h_on_cells`), the ranks of
@@ -113,11 +120,12 @@ def pattern_dimension(net: Network, deadline: float | None = None) -> Functional
     except UndecidedError:
         return None
     positive = [k for k, r in enumerate(ranges) if r >= 0]
-    negative = next((k for k, r in enumerate(ranges) if r <= 0 and maps[k] != ((fmpq(0),) * arr.dim, fmpq(0))),
-                    None)
+    zero = ((fmpq(0),) * arr.dim, fmpq(0))
+    # where the rows are those of d: h < 0 somewhere, or h = 0 on the whole cell (its pre-activation counted off)
+    below = next((k for k, r in enumerate(ranges) if r <= 0), None)
     L = [i for i, v in enumerate(view.v) if v != 0]
     Z = [i for i, (w, v) in enumerate(zip(view.w, view.v, strict=True)) if v == 0 and any(w)]
-    if not positive or negative is None:
+    if not positive or below is None and all(not any(maps[k][0]) for k in positive):     # f constant
         return None
     first: dict = {}        # each pattern on P -> the first cell with it
     for k in positive:
@@ -126,12 +134,14 @@ def pattern_dimension(net: Network, deadline: float | None = None) -> Functional
     rows_q = independent_rows(fmpz_mat([list(p) for p in Q])) if L + Z else []
     rows_q1 = independent_rows(fmpz_mat([list(p) + [1] for p in Q]))
     lost = _lost([Q[j] for j in rows_q], [Q[j] for j in rows_q1], len(L), [(view.w[i], view.b[i]) for i in Z])
-    value = n0 * len(rows_q) + len(rows_q1) - lost + 2 * n3 - 1
+    value = n0 * len(rows_q) + len(rows_q1) - lost + 2 * n3 - (1 if below is not None else 2)
     cells = [first[Q[j]] for j in sorted(set(rows_q) | set(rows_q1))]
-    batch = [x for k in cells for x in _points(arr, k, maps[k], n0)] + _points(arr, negative, negate(maps[negative]),
-                                                                               0)
+    batch = [x for k in cells for x in _points(arr, k, maps[k], n0)]
+    if below is not None:
+        batch += ([arr.project(arr.interior_point(arr.cells[below]))] if maps[below] == zero else
+                  _points(arr, below, negate(maps[below]), 0))
     D = net.architecture.num_parameters
-    flat = sum(1 for k, A in enumerate(maps) if not any(A[0]) and A[1] == 0)
+    flat = sum(1 for A in maps if A == zero)
     zero_rows = any(not any(w) and b == 0 and v != 0 for w, b, v in zip(view.w, view.b, view.v, strict=True))
     return FunctionalDimension(value, D - sum(rescaling_ranks(net)), D, len(positive),
                                len(arr.cells) if zero_rows else flat, tuple(batch), method=METHOD)
