@@ -25,26 +25,15 @@ visible-rank certificate answers at once.
 
 from __future__ import annotations
 
-import time
-
 import semialg as sa
+from bench_bottleneck_fdim import _peer
 from bench_budgets import network
 from common import main as bench_main, ratio, seconds, timed
 from semialg.core.exact import rank
 from semialg.engine.jacobian import parameter_jacobian
-from semialg.errors import UndecidedError
 
 CASES = (((2, 20, 1, 2), 2), ((2, 40, 1, 2), 0), ((2, 80, 1, 2), 0), ((2, 80, 1, 2), 3), ((4, 16, 1, 2), 2),
          ((3, 30, 1, 2), 0), ((2, 160, 1, 2), 0))
-
-
-def _peer(net: sa.Network, cap: float):
-    started = time.perf_counter()
-    try:
-        answer = sa.functional_dimension(net, method="batch", budget=cap).value
-    except UndecidedError:
-        answer = "undecided"
-    return answer, time.perf_counter() - started
 
 
 def run(cases=CASES, cap: float | None = 60.0):
