@@ -352,3 +352,33 @@ def test_hidden_neuron_reduced_fibres_are_counted_by_label_class():
     for index in slotted:
         assert index.live_size == sum(1 for j in index if not forces_degenerate(j)) <= index.exact_size
     assert F.num_components == sum(1 for _ in F.index)
+
+
+def test_on_space_neurons_cancelling_on_a_hyperplane_may_leave_the_span():
+    """Neurons 1 and 4 of this member are positive twins whose jumps cancel (-3/16 * 4/3 + 3/4 * 1/3 = 0): the pair
+    computes 0 and may tilt out of R together, a direction the reduced fibre does not see, so its local dimension
+    (9) is only a lower bound here (an explicit 10-parameter family of members passes through it)."""
+    W1 = [["1/2", "-1", "0"], ["1/2", "-1/2", "-1/2"], ["-1/2", "1/2", "1/2"], ["0", "1", "-1"], ["0", "-1", "1"]]
+    net = Network.from_arrays([W1, [["-1", "0", "-3", "0", "1"]], [["1/2"], ["-2"]]], [["0"] * 5, ["2"], ["0", "-1/2"]])
+    member = Network.from_arrays(
+        [[[5, -10, 0], ["4/3", "-4/3", "-4/3"], ["-5/3", "5/3", "5/3"], [0, -5, 5], ["1/3", "-1/3", "-1/3"]],
+         [["-1/20", "-3/16", "-9/20", "1/10", "3/4"]], [[1], [-4]]], [[0] * 5, [1], [0, "-1/2"]])
+    tilted = Network.from_arrays(      # the pair on the hyperplane x1 + 2 x2 + 3 x3 + 1 = 0, off R
+        [[[5, -10, 0], [1, 2, 3], ["-5/3", "5/3", "5/3"], [0, -5, 5], [2, 4, 6]],
+         [["-1/20", 1, "-9/20", "1/10", "-1/2"]], [[1], [-4]]], [[0, 1, 0, 0, 2], [1], [0, "-1/2"]])
+    rng = random.Random(0)
+    for _ in range(100):
+        x = [fmpq(rng.randint(-50, 50), rng.randint(1, 9)) for _ in range(3)]
+        assert member(x) == net(x) == tilted(x)
+    F = fibre(net, budget=30)
+    assert F.contains(member) and F.contains(tilted)
+    assert F.local_dimension(member, "undecided") in ("undecided", 10, 11)
+
+
+def test_sampling_a_fibre_with_no_listed_component_says_so():
+    W1 = [[-1, -1, -1], [1, 1, -1], [1, 1, -1], [0, 0, 0], [1, 1, 1]]
+    net = Network.from_arrays([W1, [[-1, 1, -1, 1, -1]], [[-1]]], [[1, 1, -1, 1, -1], [1], [1]])
+    F = fibre(net, budget=30)
+    assert F.contains(net) and F.num_components == 0
+    with pytest.raises(UndecidedError, match="no component of this fibre is listed"):
+        F.sample(seed=0)

@@ -146,6 +146,7 @@ from semialg.families.shallow import canonical_form, minimal_form
 from semialg.families.shallow.type_geometry import Pattern
 from semialg.families.shallow.typed import TypeIndex
 from semialg.geometry.semialgebraic import as_substitution, map_nonzero, not_all_zero, parallel_minors
+from semialg.geometry.zero_sum import find_zero_sum_set
 
 __all__ = ["SubspaceFibre", "live_rank"]
 
@@ -228,6 +229,17 @@ class _Index:
                 for on in itertools.combinations(range(self.n1), k):
                     for roles in self._off_roles(self.n1 - k):
                         yield k, j, on, roles
+
+
+def _cancelling(ov: OuterView, neurons) -> bool:
+    r"""Whether two or more of ``neurons`` share a hyperplane on which some of their jumps cancel: a non-empty
+    $S$ with $\sum_{i \in S} v_i\lambda_i = 0$ for the rows $\pm\lambda_i n$, $\lambda_i > 0$, of one normalised row
+    $n$ (:func:`~semialg.geometry.zero_sum.find_zero_sum_set`; undecided counts as cancelling)."""
+    jumps: dict = {}
+    for i in neurons:
+        key, scale, _ = normalise_row(tuple(ov.w[i]) + (ov.b[i],))
+        jumps.setdefault(key, []).append((ov.v[i] * scale,))
+    return any(len(group) > 1 and find_zero_sum_set(group).status != "none" for group in jumps.values())
 
 
 class SubspaceFibre:
@@ -489,7 +501,11 @@ class SubspaceFibre:
         total slope 0, random inert and constant neurons, $e'$ compensating."""
         rng = _random.Random(seed)
         if index is None:
-            index = rng.choice(list(itertools.islice(iter(self.index), 10 ** 4)))
+            listed = list(itertools.islice(iter(self.index), 10 ** 4))
+            if not listed:
+                raise UndecidedError("no component of this fibre is listed: widths "
+                                     f"{sorted(self.undescribed)} of on-space neurons are not described")
+            index = rng.choice(listed)
         k, j, on, off_roles = index
         pos = lambda: fmpq(rng.randint(1, 9), rng.randint(1, 9))  # noqa: E731
         q = lambda: fmpq(rng.randint(-9, 9), rng.randint(1, 9))  # noqa: E731
@@ -545,9 +561,11 @@ class SubspaceFibre:
         return lower
 
     def local_dimension(self, theta) -> int:
-        """The dimension at a member whose other neurons are all inert: that of its reduced fibre plus $n_0 + 1$
+        r"""The dimension at a member whose other neurons are all inert: that of its reduced fibre plus $n_0 + 1$
         per inert neuron ($F_k$ times their free rows lies in the fibre) — exact when their rows are off $R$ on
-        hyperplanes of their own (nearby members keep them inert) or when it reaches :meth:`dimension`; else
+        hyperplanes of their own (nearby members keep them inert) and no on-space neurons cancel their jumps on a
+        shared hyperplane (such a group may tilt out of $R$ together, e.g. $a\sigma(z) - (a/\lambda)\sigma(\lambda z)
+        = 0$), or when it reaches :meth:`dimension`; else
         :class:`UndecidedError`."""
         j = self.locate(theta)
         if j is not None and self.build(j).contains(theta):
@@ -556,7 +574,10 @@ class SubspaceFibre:
             off = [i for i in range(self.n1) if i not in on]
             keys = [normalise_row(tuple(ov.w[i]) + (ov.b[i],))[0] for i in off]
             if all(r[0] == "D" for r in off_roles):
-                own = len(set(keys)) == len(keys) and not any(self._in_space(ov.w[i]) for i in off)
+                # on-space neurons whose jumps cancel on a shared hyperplane can leave R together (a phantom
+                # group), which the reduced fibre does not see: then its dimension is only a lower bound
+                own = (len(set(keys)) == len(keys) and not any(self._in_space(ov.w[i]) for i in off)
+                       and not _cancelling(ov, on))
                 extra, top = len(off) * (self.n0 + 1), self.dimension_bounds()[1]
                 try:
                     local = self.fibres[k].local_dimension(self.reduce(theta, j)) + extra
@@ -570,5 +591,6 @@ class SubspaceFibre:
                 if own or local == top:
                     return local
         raise UndecidedError("the local dimension is decided only at members whose neurons off the reduced network "
-                             "are inert, with rows off R on hyperplanes of their own or of the fibre's dimension")
+                             "are inert, with rows off R on hyperplanes of their own, and whose on-space neurons "
+                             "have no cancelling jumps on a shared hyperplane (or of the fibre's dimension)")
 
