@@ -67,7 +67,7 @@ class GridPoint(tuple):
         entries = list(self)
         entries[j] = value
         N = self.numerators
-        top = max(-int(N.min()), int(N.max())) if N.size else 0
+        top = max(-int(N.min()), int(N.max()), 1) if N.size else 1      # the factor alone must fit int64 too
         if max(top * (D // self.denominator), abs(int(value.p)) * (D // q)) >= 1 << _INT64_BITS:
             return tuple(entries)
         N = N * (D // self.denominator)

@@ -387,7 +387,7 @@ def _witness(h: Network, X: np.ndarray, sign: int, plane: tuple | None = None, p
     (W, b), (V, _) = h.float_layers()
     values = sign * h.float_preactivations(X)[-1][:, 0]
     best = X[np.argsort(-values)[:_PUSHED]]
-    q = _holds(h, best[0], sign, plane) if np.isfinite(best[0]).all() else None
+    q = _holds(h, best[0], sign, plane) if _roundable(best[0]) else None
     if q is not None:
         return q
     for step in range(PUSH_STEPS):
