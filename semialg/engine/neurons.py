@@ -37,7 +37,7 @@ from semialg.geometry.valuation_peeling import OuterProducts
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, ZeroSumDecision, find_zero_sum_set, zero_sum_sets
 
 __all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
-           "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs",
+           "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs", "phantom_pairs",
            "twin_pairs", "flip_residual", "flip_terms", "zero_factors", "negate", "flip", "clear", "shift_twins",
            "trade_opposite", "image_regions", "sign_somewhere"]
 
@@ -128,6 +128,19 @@ def hyperplane_pairs(net: Network, l: int) -> tuple[list, list]:
                 mu = lj / li
                 (twins if mu > 0 else opposite).append((i, j, abs(mu)))
     return sorted(twins, key=lambda t: (t[1], t[0])), sorted(opposite, key=lambda t: (t[1], t[0]))
+
+
+def phantom_pairs(net: Network, l: int) -> list[tuple[int, int, fmpq]]:
+    r"""The opposite pairs ``(i, j, mu)`` of :func:`hyperplane_pairs` whose outgoing columns cancel,
+    $c_{l,i} + \mu c_{l,j} = 0$: as $\sigma(z) - \sigma(-z) = z$ the pair computes the affine function
+    $c_{l,i}\,z_i$, kinkless, and its hyperplane can be translated with the next bias compensating. Cost: that of
+    :func:`hyperplane_pairs`.
+
+    >>> phantom_pairs(Network.from_arrays([[[1], [-2]], [[1, "-1/2"]]], [[-1, 2], [0]]), 1)
+    [(0, 1, 2)]
+    """
+    return [(i, j, mu) for i, j, mu in hyperplane_pairs(net, l)[1]
+            if not any(x + mu * y for x, y in zip(column(net, l, i), column(net, l, j), strict=True))]
 
 
 def twin_pairs(net: Network, l: int) -> tuple[tuple[int, int], ...]:

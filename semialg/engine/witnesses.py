@@ -28,8 +28,9 @@ from semialg.core.exact import nullspace
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.neurons import (column, constant_neurons, dead_neurons, flip, hyperplane_pairs,
-                                    image_regions, predicted_late, rank_one_sketch, rank_one_sketch_seconds, row,
-                                    shift_twins, sign_somewhere, trade_opposite, zero_factor_search)
+                                    image_regions, phantom_pairs, predicted_late, rank_one_sketch,
+                                    rank_one_sketch_seconds, row, shift_twins, sign_somewhere, trade_opposite,
+                                    zero_factor_search)
 from semialg.errors import CertificateError, UndecidedError
 
 __all__ = ["WitnessMove", "witness_moves", "image_moves"]
@@ -279,9 +280,8 @@ def witness_moves(net: Network, budget: int = 2 ** 16, deadline: float | None = 
         twins, opposite = hyperplane_pairs(net, l)
         for i, j, mu in twins:
             yield WitnessMove("twin shift", l, (i, j), (mu,))
-        for i, j, mu in opposite:
-            if not any(x + mu * y for x, y in zip(column(net, l, i), column(net, l, j), strict=True)):
-                yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
+        for i, j, mu in phantom_pairs(net, l):
+            yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
         paired = {x for i, j, _ in opposite for x in (i, j)}
         for i, j, mu in opposite:
             for q in range(len(net.weights[l - 1])):

@@ -27,7 +27,7 @@ from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
 from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
-from semialg.engine.neurons import predicted_late
+from semialg.engine.neurons import phantom_pairs, predicted_late
 from semialg.families.bottleneck.arrangement import (NetworkArrangement, arrangement_of, extreme_values, h_on_cells,
                                                      sup_value)
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
@@ -508,14 +508,15 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
 
     Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips
-    absorbed by the A block ($2^k$ components), translation of a hidden $H$ (1), reflection ($\mathbb{Z}/2$), and
+    absorbed by the A block ($2^k$; without one by $d$ when $\sum_S c_jv_j = 0$), phantom pairs (two kinks
+    cancelling, 1 each; also in case (a)), translation of a hidden $H$ (1), reflection ($\mathbb{Z}/2$), and
     $H$ onto / off a kink (:func:`~.moves.move_onto_kink`, two anchors: $H$ on the kink making the profile's
     first breakpoint, or hidden off every kink) when $n_2 \ge m$, the number of breakpoints of the profile —
     exactly when the fibre has types of both anchors: with $H$ hidden the move puts it onto the first kink at
     once; with $H$ visible the A-block trade ($e_A = 0$), the kink flips into the A block (a dead or spare
     neuron revived as an A neuron with $c = 0$ when there is none) and the dead-neuron moves make
-    $\tilde G$ flat on $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron
-    makes a kink and $H$ is on one in every member.
+    $\tilde G$ flat on $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron makes a
+    kink and $H$ is on one in every member.
     Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate),
     the U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated:
     no conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons when their activity
@@ -553,6 +554,17 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
             if K:
                 out.append(move("kink flips", "discrete", 2 ** len(K), "compensated by the A block",
                                 tuple(sorted(K)), "c s(vt+e) = c s(-vt-e) + c(vt+e)"))
+        elif K and (sets := count_zero_sum_sets([tuple(view.v[j] * x for x in view.c[j]) for j in K])) != 1:
+            out.append(move("kink flips absorbed by d", "discrete", sets, "compensated by d", tuple(sorted(K)),
+                            "sum over S of c_j v_j = 0: flipping S changes f by a constant, absorbed by d (" +
+                            ("the number of admissible flip sets, the empty one included" if sets is not None else
+                             "the number of admissible flip sets is undecided") + ")"))
+        # pairs of other classes move with them (an A neuron and a dead one)
+        if phantoms := [(i, j) for i, j, _ in phantom_pairs(net, 2) if {t.classes[i], t.classes[j]} <= {"K+", "K-"}]:
+            out.append(move("phantom pairs", "continuous", len(phantoms), "compensated by d",
+                            tuple(sorted(i for pair in phantoms for i in pair)),
+                            "c_i s(z) + c_j s(-mu z) = c_i z: the pair has no kink, its kink point moves, d "
+                            "compensating (one dimension per pair)"))
         m = len(ridge_profile(net).breakpoints)
         if len(t.classes) >= m:
             out.append(move("H onto / off a kink", "discrete", 2, "H hidden by layer 2 or on a kink",
@@ -627,6 +639,12 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
         if live and vi != 0:
             groups.setdefault((key, 1 if sigma > 0 else -1), []).append(i)
             normals.setdefault(key, i)
+    # pairs of other classes move with them (hidden, constant)
+    if phantoms := [(i, j) for i, j, _ in phantom_pairs(net, 1) if t.classes[i] == t.classes[j] == "V"]:
+        out.append(move("phantom pairs", "continuous", len(phantoms), "compensated by e",
+                        tuple(sorted(i for pair in phantoms for i in pair)),
+                        "v_i s(z) + v_j s(-mu z) = v_i z: the pair has no kink, its hyperplane moves, e compensating "
+                        "(one dimension per pair)"))
     twins = [g for g in groups.values() if len(g) > 1]
     if twins:
         out.append(move("positive twins", "continuous", sum(len(g) - 1 for g in twins), "compensated",
