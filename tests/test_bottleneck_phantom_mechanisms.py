@@ -103,3 +103,17 @@ def test_flip_sets_against_brute_force():
             absent += 1
             assert "kink flips absorbed by d" not in names, seed
     assert listed >= 20 and absent >= 20
+
+
+def test_pair_relocations_are_listed_where_an_opposite_pair_has_a_parallel_neuron():
+    # neurons 0 and 1 are opposite on x = 1, neuron 2 lies on the parallel x = -9/2 (n0 = 1: every row is parallel)
+    net = Network.from_arrays([[["-2/3"], [1], ["-1/3"]], [["-1/3", -2, 1]], [[2]]], [["2/3", -1, "-3/2"], ["1/3"],
+                                                                                   ["-2/3"]])
+    found = _names(net)["pair relocations"]
+    assert not found.continuous and found.neurons == (0, 1, 2)
+    # the move: neuron 1 opposite to neuron 2 instead, the outer bias compensating (the witness move replays it)
+    from semialg.engine.witnesses import WitnessMove
+    moved = WitnessMove("pair relocation", 1, (0, 1, 2), (fmpq(3, 2), fmpq(1, 2))).apply(net)
+    assert moved != net and _same_function(net, moved) and bool(sa.equivalent(net, moved))
+    two_d = Network.from_arrays([[[1, 0], [-1, 0], [0, 1]], [[1, 2, 1]], [[1]]], [[-1, 1, 0], [1], [0]])
+    assert "pair relocations" not in _names(two_d)                 # no neuron parallel to the pair

@@ -38,6 +38,7 @@ from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, ZeroSumDecision, find_zero
 
 __all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
            "rows", "columns", "dead_neurons", "constant_neurons", "hyperplane_pairs", "phantom_pairs",
+           "pair_relocations",
            "twin_pairs", "flip_residual", "flip_terms", "zero_factors", "negate", "flip", "clear", "shift_twins",
            "trade_opposite", "image_regions", "sign_somewhere"]
 
@@ -141,6 +142,29 @@ def phantom_pairs(net: Network, l: int) -> list[tuple[int, int, fmpq]]:
     """
     return [(i, j, mu) for i, j, mu in hyperplane_pairs(net, l)[1]
             if not any(x + mu * y for x, y in zip(column(net, l, i), column(net, l, j), strict=True))]
+
+
+def pair_relocations(net: Network, l: int) -> list[tuple[int, int, int, fmpq, fmpq]]:
+    r"""``(i, j, q, mu, nu)`` for every opposite pair $(i, j, \mu)$ of :func:`hyperplane_pairs` of layer ``l`` and
+    every neuron $q$ outside the opposite pairs with weights $w_q = \nu w_i$, $\nu \ne 0$ (a parallel hyperplane):
+    as $\sigma(z) - \sigma(-z) = z$, neuron $j$ can move opposite to $q$, the linear parts agreeing up to a constant
+    that the next bias takes (the witness move "pair relocation"). Cost: $O(\#\text{pairs} \cdot n_l n_{l-1})$.
+
+    >>> pair_relocations(Network.from_arrays([[[1], [-1], [2]], [[1, 1, 1]]], [[0, 0, -1], [0]]), 1)
+    [(0, 1, 2, 1, 2)]
+    """
+    _, opposite = hyperplane_pairs(net, l)
+    paired = {x for i, j, _ in opposite for x in (i, j)}
+    out = []
+    for i, j, mu in opposite:
+        wi = net.weights[l - 1][i]
+        k0 = next(t for t, x in enumerate(wi) if x)
+        for q in range(len(net.weights[l - 1])):
+            wq = net.weights[l - 1][q]
+            nu = wq[k0] / wi[k0]
+            if q not in paired and nu and tuple(nu * x for x in wi) == tuple(wq):
+                out.append((i, j, q, mu, nu))
+    return out
 
 
 def twin_pairs(net: Network, l: int) -> tuple[tuple[int, int], ...]:

@@ -28,7 +28,7 @@ from semialg.core.exact import nullspace
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.neurons import (column, constant_neurons, dead_neurons, flip, hyperplane_pairs,
-                                    image_regions, phantom_pairs, predicted_late, rank_one_sketch,
+                                    image_regions, pair_relocations, phantom_pairs, predicted_late, rank_one_sketch,
                                     rank_one_sketch_seconds, row, shift_twins, sign_somewhere, trade_opposite,
                                     zero_factor_search)
 from semialg.errors import CertificateError, UndecidedError
@@ -282,16 +282,8 @@ def witness_moves(net: Network, budget: int = 2 ** 16, deadline: float | None = 
             yield WitnessMove("twin shift", l, (i, j), (mu,))
         for i, j, mu in phantom_pairs(net, l):
             yield WitnessMove("phantom shift", l, (i, j), ((mu,),))
-        paired = {x for i, j, _ in opposite for x in (i, j)}
-        for i, j, mu in opposite:
-            for q in range(len(net.weights[l - 1])):
-                wi, wq = net.weights[l - 1][i], net.weights[l - 1][q]
-                if q in paired or not any(wq):
-                    continue
-                k0 = next(t for t, x in enumerate(wi) if x)
-                nu = wq[k0] / wi[k0]
-                if nu and tuple(nu * x for x in wi) == tuple(wq):
-                    yield WitnessMove("pair relocation", l, (i, j, q), (mu, nu))
+        for i, j, q, mu, nu in pair_relocations(net, l):
+            yield WitnessMove("pair relocation", l, (i, j, q), (mu, nu))
         if len(opposite) >= 2:
             rows = [net.weights[l - 1][i] for i, _, _ in opposite]
             for y in nullspace([[r[q] for r in rows] for q in range(len(rows[0]))]):

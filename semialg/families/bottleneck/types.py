@@ -27,7 +27,7 @@ from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
 from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
-from semialg.engine.neurons import phantom_pairs, predicted_late
+from semialg.engine.neurons import pair_relocations, phantom_pairs, predicted_late
 from semialg.families.bottleneck.arrangement import (NetworkArrangement, arrangement_of, extreme_values, h_on_cells,
                                                      sup_value)
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
@@ -78,8 +78,7 @@ def combinatorial_type(net: Network, budget: float | None = None, progress: bool
     the cells of the first layer's arrangement (sweep in the plane, exact LPs otherwise), one range test of $h$
     per cell and neuron side, and a 1-D restriction per hyperplane for visibility. The region enumeration
     ($\sum_{i \le n_0}\binom{n_1}{i}$ cells) stops after ``budget`` seconds (``None``: no limit) with
-    :class:`~semialg.errors.UndecidedError`, and shows a tqdm bar after 2 s if ``progress`` (``None``: on a
-    terminal).
+    :class:`~semialg.errors.UndecidedError`, and shows a tqdm bar after 2 s if ``progress`` (``None``: on a tty).
 
     >>> combinatorial_type(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])).classes
     ('A', 'K+')
@@ -139,8 +138,7 @@ def bottleneck_regime(net: Network, budget: float | None = None) -> str:
     (:func:`_one_signed`); exact points with $h > 0$ and $h < 0$ (the first stage of :func:`visibility_witnesses`,
     kept for it) show PN. Otherwise :func:`combinatorial_type` within ``budget`` seconds
     (:class:`~semialg.errors.UndecidedError` past it). Cost: $O(\text{draws}\cdot n_1n_0)$ flops and two exact
-    evaluations of $h$ when the witnesses are found (784-4096-1-10: about 0.3 s, against minutes for the
-    visibility of every neuron).
+    evaluations of $h$ when the witnesses are found (784-4096-1-10: 0.3 s, not minutes for every neuron's).
 
     >>> bottleneck_regime(Network.from_arrays([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]]))
     'PN'
@@ -497,6 +495,21 @@ def _plateau(view: OuterView, value, sign: int) -> bool:
     return hyperplane_in_zero_set(g, keys) is not None
 
 
+def _pair_moves(net: Network, layer: int, classes: Sequence[str], kinked: tuple, bias: str) -> list[Mechanism]:
+    """Phantom pairs of ``layer`` of two classes in ``kinked`` (others move with their class: hidden, dead, A block;
+    one dimension each) and pair relocations (:mod:`~semialg.engine.neurons`), the next ``bias`` compensating."""
+    move, out = functools.partial(_move, layer=layer, relation=f"compensated by {bias}"), []
+    if phantoms := [(i, j) for i, j, _ in phantom_pairs(net, layer) if classes[i] in kinked and classes[j] in kinked]:
+        out.append(move("phantom pairs", "continuous", len(phantoms), neurons=tuple(sorted(sum(phantoms, ()))),
+                        description="c_i s(z) + c_j s(-mu z) = c_i z: the pair has no kink, its hyperplane (kink "
+                        f"point) moves, {bias} compensating (one dimension per pair)"))
+    if moved := pair_relocations(net, layer):
+        out.append(move("pair relocations", "discrete", None, neurons=tuple(sorted({n for m in moved for n in m[:3]})),
+                        description="s(z) - s(-z) = z: an opposite pair's second neuron moves opposite to a neuron on "
+                        f"a parallel hyperplane, the linear parts agreeing up to a constant that {bias} takes"))
+    return out
+
+
 def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple, description: str,
           layer: int, freezes: bool = False) -> Mechanism:
     continuous = kind == "continuous"
@@ -507,16 +520,15 @@ def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple,
 def hidden_symmetries(net: Network, budget: float | None = None, progress: bool | None = None) -> tuple[Mechanism, ...]:
     r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
 
-    Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips
-    absorbed by the A block ($2^k$; without one by $d$ when $\sum_S c_jv_j = 0$), phantom pairs (two kinks
-    cancelling, 1 each; also in case (a)), translation of a hidden $H$ (1), reflection ($\mathbb{Z}/2$), and
-    $H$ onto / off a kink (:func:`~.moves.move_onto_kink`, two anchors: $H$ on the kink making the profile's
-    first breakpoint, or hidden off every kink) when $n_2 \ge m$, the number of breakpoints of the profile —
-    exactly when the fibre has types of both anchors: with $H$ hidden the move puts it onto the first kink at
-    once; with $H$ visible the A-block trade ($e_A = 0$), the kink flips into the A block (a dead or spare
-    neuron revived as an A neuron with $c = 0$ when there is none) and the dead-neuron moves make
-    $\tilde G$ flat on $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron makes a
-    kink and $H$ is on one in every member.
+    Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips absorbed
+    by the A block ($2^k$; without one by $d$ when $\sum_S c_jv_j = 0$), phantom pairs (kinks cancelling, 1 each) and
+    pair relocations (:func:`_pair_moves`, also in case (a)), translation of a hidden $H$ (1), reflection
+    ($\mathbb{Z}/2$), and $H$ onto / off a kink (:func:`~.moves.move_onto_kink`, two anchors: $H$ on the kink making
+    the profile's first breakpoint, or hidden off every kink) when $n_2 \ge m$, the number of breakpoints of the
+    profile — exactly when the fibre has types of both anchors: with $H$ hidden the move puts it onto the first kink
+    at once; with $H$ visible the A-block trade ($e_A = 0$), the kink flips into the A block (a dead or spare neuron
+    revived as an A neuron with $c = 0$ if there is none) and the dead-neuron moves make $\tilde G$ flat on
+    $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron makes a kink, $H$ on one always.
     Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate),
     the U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated:
     no conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons when their activity
@@ -559,12 +571,7 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                             "sum over S of c_j v_j = 0: flipping S changes f by a constant, absorbed by d (" +
                             ("the number of admissible flip sets, the empty one included" if sets is not None else
                              "the number of admissible flip sets is undecided") + ")"))
-        # pairs of other classes move with them (an A neuron and a dead one)
-        if phantoms := [(i, j) for i, j, _ in phantom_pairs(net, 2) if {t.classes[i], t.classes[j]} <= {"K+", "K-"}]:
-            out.append(move("phantom pairs", "continuous", len(phantoms), "compensated by d",
-                            tuple(sorted(i for pair in phantoms for i in pair)),
-                            "c_i s(z) + c_j s(-mu z) = c_i z: the pair has no kink, its kink point moves, d "
-                            "compensating (one dimension per pair)"))
+        out += _pair_moves(net, 2, t.classes, ("K+", "K-"), "d")
         m = len(ridge_profile(net).breakpoints)
         if len(t.classes) >= m:
             out.append(move("H onto / off a kink", "discrete", 2, "H hidden by layer 2 or on a kink",
@@ -639,12 +646,7 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
         if live and vi != 0:
             groups.setdefault((key, 1 if sigma > 0 else -1), []).append(i)
             normals.setdefault(key, i)
-    # pairs of other classes move with them (hidden, constant)
-    if phantoms := [(i, j) for i, j, _ in phantom_pairs(net, 1) if t.classes[i] == t.classes[j] == "V"]:
-        out.append(move("phantom pairs", "continuous", len(phantoms), "compensated by e",
-                        tuple(sorted(i for pair in phantoms for i in pair)),
-                        "v_i s(z) + v_j s(-mu z) = v_i z: the pair has no kink, its hyperplane moves, e compensating "
-                        "(one dimension per pair)"))
+    out += _pair_moves(net, 1, t.classes, ("V",), "e")
     twins = [g for g in groups.values() if len(g) > 1]
     if twins:
         out.append(move("positive twins", "continuous", sum(len(g) - 1 for g in twins), "compensated",
