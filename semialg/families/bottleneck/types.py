@@ -111,8 +111,7 @@ def type_before(net: Network, deadline: float | None) -> BottleneckType | None:
         return None
 
 
-# The case-(a) types of the last 8 parameters, least recent first: the analyses of one parameter (its fibre, the
-# identifiability theorems, their witnesses) each ask for it, and each answer costs an arrangement's cells.
+# The case-(a) types of the last 8 parameters, least recent first: each analysis of one parameter asks for it.
 _TYPES: collections.OrderedDict = collections.OrderedDict()
 
 
@@ -529,12 +528,12 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     at once; with $H$ visible the A-block trade ($e_A = 0$), the kink flips into the A block (a dead or spare neuron
     revived as an A neuron with $c = 0$ if there is none) and the dead-neuron moves make $\tilde G$ flat on
     $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron makes a kink, $H$ on one always.
-    Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate),
-    the U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated:
-    no conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons when their activity
-    patterns and the constant 1 are dependent (:func:`_mixed_patterns`; else none moves), positive twins (rows on
-    one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), and in regime T
-    the $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
+    Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate), the
+    U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated: no
+    conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons to first order when their
+    activity patterns and the constant 1 are dependent (:func:`_mixed_patterns`; else none moves), positive twins
+    (rows on one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), and in
+    regime T the $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
     Cost: that of :func:`combinatorial_type` (``budget``, ``progress`` go to it; in regime T also
     :func:`~.arrangement.extreme_values`), then in case (a) the shallow hidden symmetries of $h$ — not started
     when predicted to end past ``budget`` (:data:`INNER_SECONDS_PER_WEIGHT`): :class:`UndecidedError`; with U$\pm$
@@ -670,9 +669,10 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     patterns = _mixed_patterns(net, Upm, deadline) if Upm else None
     if Upm and rank([list(p) + [1] for p in patterns]) <= len(Upm):
         out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU", Upm,
-                        "P meets both sides of H_i but not H_i; their activity patterns on the components of P "
-                        "and the constant 1 are dependent: the affine maps v_i l_i change along the dependency, "
-                        "the U+ neurons and e compensating, h kept on P"))
+                        "P meets both sides of H_i but not H_i; their patterns on the components of P and the "
+                        "constant 1 are dependent: to first order v_i l_i change along it, the U+ neurons and e "
+                        "compensating (a kernel direction of the Jacobian; whether a member realises it, h' <= 0 "
+                        "off P, is not decided here)"))
     if t.regime == "T":
         out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
                         "N is empty: f = c h + d is shallow with rank-one output"))
