@@ -133,3 +133,29 @@ def test_without_negative_values_d_and_e_trade():
         found = pattern_dimension(net)
         assert found.value == value == pl.functional_dimension(net, method="batch").value
         assert rank([row for x in found.batch for row in parameter_jacobian(net, x)]) == value
+
+
+def test_the_local_dimension_is_at_most_D_minus_the_functional_dimension(monkeypatch):
+    """The cap of local_dimension_bounds: the batch's inputs lie strictly inside regions of theta, so nearby
+    parameters keep their patterns there and the fibre lies in a level set of rank dim_fun. Checked against the
+    fibre's own local dimension where the explicit fibre gives it, and, with the first-order bounds made useless,
+    the bounds still end at D - dim_fun (the engine's Jacobian)."""
+    from semialg.families.bottleneck import local
+    from semialg.families.bottleneck.dimension import local_dimension_cap
+    checked = 0
+    for seed in range(12):
+        net = Network.random((2, 4, 1, 1), seed=seed, height=3)
+        cap = local_dimension_cap(net)
+        if cap is None:
+            continue
+        D = net.architecture.num_parameters
+        assert cap == (0, D - pl.functional_dimension(net, method="batch").value)
+        try:
+            assert sa.fibre(net, budget=30).local_dimension(net) <= cap[1]
+        except (sa.ArchitectureError, sa.UndecidedError):
+            pass
+        monkeypatch.setattr(local, "first_order_bounds", lambda net, *a, **k: (0, net.architecture.num_parameters))
+        assert local.local_dimension_bounds(net)[1] <= cap[1]
+        monkeypatch.undo()
+        checked += 1
+    assert checked >= 6

@@ -66,7 +66,7 @@ from semialg.families.bottleneck.rank_bound import visible_rank_certificate
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 from semialg.geometry.arrangement import negate
 
-__all__ = ["case_a_dimension", "pattern_dimension", "MAX_PATTERN_CELLS"]
+__all__ = ["case_a_dimension", "pattern_dimension", "local_dimension_cap", "MAX_PATTERN_CELLS"]
 
 #: The most cells the first layer's arrangement can have ($\sum_{k \le n_0}\binom{m}{k}$ for $m$ hyperplanes) for
 #: :func:`pattern_dimension` to read it: 4-16-1-2 has 2,517 cells (about 1 s), 2-80-1-2 3,241 (0.2 s).
@@ -145,6 +145,24 @@ def pattern_dimension(net: Network, deadline: float | None = None) -> Functional
     zero_rows = any(not any(w) and b == 0 and v != 0 for w, b, v in zip(view.w, view.b, view.v, strict=True))
     return FunctionalDimension(value, D - sum(rescaling_ranks(net)), D, len(positive),
                                len(arr.cells) if zero_rows else flat, tuple(batch), method=METHOD)
+
+
+def local_dimension_cap(net: Network, t=None, deadline: float | None = None) -> tuple[int, int] | None:
+    r"""``(0, D - dim_fun)``: a bound on the fibre's dimension at $\theta$. Every input $x$ of
+    :func:`pattern_dimension`'s batch lies strictly inside a region of $\theta$ (no pre-activation and not $h$ zero
+    there) when ``nonsmooth`` is 0, so every $\theta'$ near $\theta$ keeps its activation patterns at the batch, and
+    the fibre near $\theta$ lies in a level set of the polynomial map $\theta' \mapsto f_{\theta'}(\text{batch})$,
+    whose rank is at least $\dim_{\rm fun}$ near $\theta$: its dimension there is at most $D - \dim_{\rm fun}$.
+    ``None`` when :func:`pattern_dimension` does not apply, or a zero row or a plateau of $h$ at 0 makes the batch
+    not strict (``t``, the type, is not needed). Cost: that of :func:`pattern_dimension`.
+
+    >>> local_dimension_cap(Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]]))
+    (0, 3)
+    """
+    found = pattern_dimension(net, deadline)
+    if found is None or found.nonsmooth:
+        return None
+    return 0, found.num_parameters - found.value
 
 
 def _lost(basis: list, basis1: list, nl: int, weights: list) -> int:

@@ -152,6 +152,7 @@ from semialg.families.bottleneck.affine_trades import affine_part_trades, agree_
 from semialg.families.bottleneck.cell_cones import cell_cones, cut_generators, far_directions, live_rows_basis, \
     modulo_lineality, pbar_recession, ray_key, robustness
 from semialg.families.bottleneck.constant_fibre import constant_function_moves
+from semialg.families.bottleneck.dimension import local_dimension_cap
 from semialg.families.bottleneck.kink_quotient import quotient_bounds
 from semialg.families.bottleneck.local_constant import one_sided_trade_lower_bound, positive_constant_bounds, \
     positive_inner_bounds
@@ -282,9 +283,11 @@ def local_dimension_bounds(net: Network, budget: float | None = 60.0,
                         unused_line_cases(net, t), unused_constant_cases(net),
                         *zero_neuron_cases(net, t.regime, seen, every, lambda: _pbar_lineality(net))), withdrawn
 
+    cap = local_dimension_cap(net, deadline=ends)      # D - dim_fun, from the patterns on P: cheap, so first
     left, lowering, lines = None if budget is None else max(0.0, budget - (time.monotonic() - started)), [], []
     (W_at, *_), _ = parameter_offsets(net.architecture)
     lower, upper = first_order_bounds(net, extras, left, progress)
+    upper = upper if cap is None else min(upper, cap[1])
     if quotient is not None:
         lower, upper = max(lower, quotient[0]), min(upper, quotient[1])
     if lower < upper and lowering and in_time():    # families of their own: folds, shadows, covers, leaning
