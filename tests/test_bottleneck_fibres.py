@@ -307,3 +307,18 @@ def test_is_conserved_at_a_zero_neuron_follows_nearby_parameters():
     assert not is_conserved(incoming, near)
     with pytest.raises(sa.ParameterError):
         is_conserved(sympy.Symbol("x") ** 2, zero_in)
+
+
+def test_membership_is_never_guessed(monkeypatch):
+    """An undecided equivalence makes ``contains`` raise, not answer False."""
+    from semialg.core.certificate import EquivalenceResult, Undecided
+    from semialg.errors import UndecidedError
+    import importlib
+    fibre_module = importlib.import_module("semialg.families.bottleneck.fibre")
+    net = Network.random((2, 3, 1, 1), seed=9, height=3)
+    F = fibre_module.fibre(net)
+    assert F.contains(net)
+    monkeypatch.setattr(fibre_module, "equivalent",
+                        lambda a, b: EquivalenceResult(None, Undecided(("the budget was spent",)), method="test"))
+    with pytest.raises(UndecidedError, match="membership undecided"):
+        F.contains(net)

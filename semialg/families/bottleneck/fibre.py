@@ -163,7 +163,12 @@ class BottleneckFibre(Union):
         return Network.from_parameters(arch, point)
 
     def contains(self, point) -> bool:
-        return bool(equivalent(self.network, self._point(point)))
+        """Whether ``point`` is in the fibre, decided by :func:`equivalent` (within its default budget);
+        :class:`~semialg.errors.UndecidedError` when that is undecided, never a guess."""
+        found = equivalent(self.network, self._point(point))
+        if found.equivalent is None:
+            raise UndecidedError(f"fibre membership undecided: {found.describe()}")
+        return found.equivalent
 
     def component_of(self, point):
         """The index of the listed component containing ``point``, or ``None``."""
