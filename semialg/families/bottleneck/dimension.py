@@ -98,9 +98,9 @@ def pattern_dimension(net: Network, deadline: float | None = None) -> Functional
     Jacobian has that rank: $n_0 + 1$ affinely independent points of $C \cap P$ for the cells $C$ of a row basis of
     $Q$ and of $[Q \mid \mathbf 1]$ (they span $\hat\Gamma$), and a point of $N$ or of a plateau of $h$ at 0 if
     any. ``None`` when the theorem does not apply (not case (a), $c = 0$, $h \le 0$ or constant), when the
-    arrangement could have more
-    than :data:`MAX_PATTERN_CELLS` cells, or past ``deadline`` (:func:`time.monotonic`). ``regions`` counts the
-    cells meeting $P$, ``nonsmooth`` the cells where a pre-activation of the first two layers vanishes identically.
+    arrangement could have more than :data:`MAX_PATTERN_CELLS` cells, or past ``deadline`` (:func:`time.monotonic`).
+    ``regions`` counts the cells meeting $P$, ``nonsmooth`` the cells where a pre-activation of the first two layers
+    vanishes identically.
     Cost: the arrangement's cells and a sign range of $h$ on each (:func:`~.arrangement.h_on_cells`), the ranks of
     the $\#\text{cells} \times n_1$ pattern matrix and of $M$, and one exact LP per basis cell — against the
     engine's enumeration of every region of the network and an exact rank of $(n_0 + 1)\#\text{regions} \times D$
