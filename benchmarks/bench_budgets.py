@@ -60,58 +60,56 @@ reading 3.2 million weights as rationals (about 2 s), one exact product of a bat
    784-4096-1-10      shallow_representation              none      1.55      0.08    0.78     581
     41 of 41 calls answered within 1.5 budgets
 
-Mid sizes (``--mid``, session 56, nothing else running): all 80 calls within 1.5 budgets (79 in session 53); the
-rows taking at least half the budget (the others answer in under 1 s). Since session 53: ``identifiable`` at
-2-80-1-2 answers "not identifiable" in 1.0 s (was "unknown" after 3.9 s):
+Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
+rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on
+P): ``functional_dimension`` answers 231 at 2-80-1-2 in 0.44 s, 160 at 2-80-1-2-int in 0.13 s and 60 at
+4-12-1-2-int in 1.1 s (all three were undecided), and ``local_dimension_bounds`` end at $D - \dim_{\rm fun}$:
+[81, 94] at 2-80-1-2 (was [81, 99]) and [115, 135] at 2-80-1-2-int (was [115, 165]); ``fibre`` at 4-12-1-2-int
+has dimension 17 in 1.8 s (was undecided):
 
          network                        call            answer    ours s   floor s    over      MB
-          4-32-2                     regions         undecided      2.05      0.00    1.03      95
-          4-32-2     count_conservation_laws  laws 226 (bound)      2.01      0.00    1.00     127
-        16-128-4                     regions         undecided      2.00      0.00    1.00     110
+          4-32-2                     regions         undecided      2.03      0.00    1.02      98
+          4-32-2     count_conservation_laws  laws 226 (bound)      2.01      0.00    1.00     129
+        16-128-4                     regions         undecided      2.00      0.00    1.00     111
         16-128-4     count_conservation_laws  laws 2692 (bound      2.00      0.00    1.00     144
-        2-80-1-2        functional_dimension         undecided      2.10      0.00    1.05     119
-        2-80-1-2                     regions         undecided      2.01      0.00    1.00     107
-        2-80-1-2     count_conservation_laws  laws 325 (bound)      2.06      0.00    1.03     141
-        2-80-1-2      local_dimension_bounds          [81, 99]      2.13      0.00    1.07     126
-       14-10-1-1                     regions              list      1.99      0.00    1.00     127
-       14-10-1-1     count_conservation_laws  laws 163 (bound)      2.01      0.00    1.01     158
-       4-16-16-2                identifiable           unknown      2.03      0.00    1.01     108
-       4-16-16-2        functional_dimension         undecided      2.14      0.00    1.07     127
-       4-16-16-2                     regions         undecided      2.01      0.00    1.00     109
-       4-16-16-2     count_conservation_laws  laws 386 (bound)      2.01      0.00    1.00     142
-    4-12-1-2-int        functional_dimension         undecided      2.23      0.00    1.12     170
-    4-12-1-2-int                       fibre         undecided      2.07      0.00    1.03     100
-    4-12-1-2-int     count_conservation_laws   laws 44 (bound)      2.00      0.00    1.00     132
-    2-80-1-2-int        functional_dimension         undecided      2.10      0.00    1.05     157
-    2-80-1-2-int                     regions              list      1.26      0.00    0.63     120
-    2-80-1-2-int                       fibre         undecided      2.02      0.00    1.01      88
-    2-80-1-2-int     count_conservation_laws  laws 324 (bound)      2.39      0.00    1.20     154
-    2-80-1-2-int      local_dimension_bounds        [115, 165]      2.12      0.00    1.06     110
+        2-80-1-2                     regions         undecided      2.01      0.00    1.00     109
+        2-80-1-2     count_conservation_laws  laws 325 (bound)      2.01      0.00    1.00     141
+        2-80-1-2      local_dimension_bounds          [81, 94]      2.17      0.00    1.08     127
+       14-10-1-1                     regions              list      1.83      0.00    0.92     127
+       14-10-1-1     count_conservation_laws  laws 161 (bound)      2.00      0.00    1.00     160
+       4-16-16-2                identifiable           unknown      2.04      0.00    1.02     108
+       4-16-16-2        functional_dimension         undecided      2.12      0.00    1.06     127
+       4-16-16-2                     regions         undecided      2.01      0.00    1.00     110
+       4-16-16-2     count_conservation_laws  laws 386 (bound)      2.01      0.00    1.00     143
+    4-12-1-2-int        functional_dimension            dim 60      1.09      0.00    0.54      96
+    4-12-1-2-int                       fibre            dim 17      1.83      0.00    0.92     132
+    4-12-1-2-int     count_conservation_laws   laws 43 (bound)      2.00      0.00    1.00     133
+    2-80-1-2-int                     regions              list      1.35      0.00    0.67     121
+    2-80-1-2-int                       fibre         undecided      2.00      0.00    1.00      88
+    2-80-1-2-int     count_conservation_laws  laws 324 (bound)      2.27      0.00    1.14     154
+    2-80-1-2-int      local_dimension_bounds        [115, 135]      2.13      0.00    1.06     112
     80 of 80 calls answered within 1.5 budgets
 
-Bottlenecks at four seeds (``--seeds``, session 56, nothing else running): all 64 calls within 1.5 budgets; the rows
-taking at least half the budget. Since session 55: ``identifiable`` at 2-40-1-2 seed 3 answers "identifiable" in
-0.5 s (was "unknown" at 2 s and at 20 s: meeting in the middle modulo a prime, $2^{20}$ half-sums in 0.5 s instead
-of 9 s), ``hidden_symmetries`` at 4-16-1-2 seed 2 finds no mechanism (was one, the mixed neuron its identifiability
-proof excludes), ``fibre`` there stops at its budget (2.6 s before). At 4-16-1-2 seed 2 with a budget of 60 s,
-``identifiable`` answers "identifiable" in 3.3 s (was "unknown" after 150 s: the components of P from shared faces,
-not from every pair of pieces) and ``fibre`` gives the whole fibre, dimension 17 and 294,912 label classes, in 7.9 s
-(was undecided: 4 classes in 58 s):
+Bottlenecks at four seeds (``--seeds``, session 57, nothing else running): all 64 of 64 calls within 1.5
+budgets; the rows taking at least half the budget. Since session 56: ``local_dimension_bounds`` at 2-80-1-2 seed 0
+is [82, 94] (was [82, 99]); at seeds 1 and 2 the upper bounds were already $D - \dim_{\rm fun}$. Session 56 (at a
+budget of 60 s): ``identifiable`` at 4-16-1-2 seed 2 answers "identifiable" in 3.3 s and ``fibre`` gives the whole
+fibre (dimension 17, 294,912 label classes) in 7.9 s:
 
          network                        call            answer    ours s   floor s    over      MB
-     2-20-1-2 s2                       fibre         undecided      2.03      0.00    1.02     125
-     2-20-1-2 s2      local_dimension_bounds          [58, 58]      2.01      0.00    1.01      89
-        2-40-1-2      local_dimension_bounds          [44, 44]      2.03      0.00    1.01     100
-     2-40-1-2 s1      local_dimension_bounds          [48, 48]      2.02      0.00    1.01     101
-     2-40-1-2 s2      local_dimension_bounds        [108, 108]      2.06      0.00    1.03     100
-     4-16-1-2 s2                identifiable           unknown      2.01      0.00    1.00     131
+     2-20-1-2 s2                       fibre         undecided      2.24      0.00    1.12     128
+     2-20-1-2 s2      local_dimension_bounds          [58, 58]      1.96      0.00    0.98      91
+        2-40-1-2      local_dimension_bounds          [44, 44]      2.03      0.00    1.01     103
+     2-40-1-2 s1      local_dimension_bounds          [48, 48]      2.03      0.00    1.01     104
+     2-40-1-2 s2      local_dimension_bounds        [108, 108]      2.06      0.00    1.03     103
+     4-16-1-2 s2                identifiable           unknown      2.01      0.00    1.00     130
      4-16-1-2 s2                       fibre         undecided      2.00      0.00    1.00     121
-     4-16-1-2 s2           hidden_symmetries           0 found      1.02      0.00    0.51     110
-     4-16-1-2 s2      local_dimension_bounds          [17, 17]      1.09      0.00    0.54     113
-        2-80-1-2      local_dimension_bounds          [82, 99]      2.39      0.00    1.20     133
-     2-80-1-2 s1      local_dimension_bounds        [127, 232]      2.17      0.00    1.08     126
-     2-80-1-2 s2      local_dimension_bounds        [141, 253]      2.12      0.00    1.06     124
-     2-80-1-2 s3                identifiable           unknown      1.60      0.00    0.80     125
+     4-16-1-2 s2           hidden_symmetries           0 found      1.01      0.00    0.51     111
+     4-16-1-2 s2      local_dimension_bounds          [17, 17]      1.28      0.00    0.64     120
+        2-80-1-2      local_dimension_bounds          [82, 94]      2.35      0.00    1.18     133
+     2-80-1-2 s1      local_dimension_bounds        [125, 232]      2.12      0.00    1.06     129
+     2-80-1-2 s2      local_dimension_bounds        [144, 253]      2.13      0.00    1.06     127
+     2-80-1-2 s3                identifiable           unknown      1.64      0.00    0.82     126
     64 of 64 calls answered within 1.5 budgets
 """
 
