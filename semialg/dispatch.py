@@ -33,9 +33,10 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None, **o
     Cost: that of the first family applying to both networks (shallow: $O(n(m+k)\\log n)$; bottleneck:
     :func:`semialg.families.bottleneck.equivalent`); otherwise that of :func:`semialg.engine.regions.equivalent`
     (one exact LP per candidate region of the common refinement). ``options`` (e.g. ``budget``) go to the
-    family. The certificate records the pair and domain it certifies.
+    family; ``budget=None`` lifts the limit of the families that have one (the deep family's region oracle then
+    runs to its end). The certificate records the pair and domain it certifies.
     """
-    if "budget" in options:
+    if options.get("budget") is not None:
         options["budget"] = check_budget(options["budget"], seconds=True)
     check_comparable(net1, net2)
     if domain is None:

@@ -219,6 +219,17 @@ def test_undecided_within_no_budget():
         RemoveHidden(2, (0,)).apply(other)  # neuron 0 of layer 2 is active
 
 
+def test_no_budget_decides():
+    """``budget=None`` (through the facade, as the bottleneck family takes it) lifts the limit: both answers are
+    decided, the refutation at a point where exact evaluation separates the networks."""
+    net = Network.from_arrays([[[2, 0], [0, 1], [-1, -1]], [["1/2", 1, 1], [-1, -2, -2]], [[1, 1]]],
+                              [[1, "-1/2", 3], ["1/3", 2], [0]])
+    same, other = net.replace_layer(2, bias=["1/3", "21/10"]), net.replace_layer(2, bias=["1/4", 2])
+    assert sa.equivalent(net, same, budget=None).verify(net, same)
+    r = sa.equivalent(net, other, budget=None)
+    assert r.status == "not equivalent" and net(r.certificate.point) != other(r.certificate.point)
+
+
 # -- command line ---------------------------------------------------------------------------------------
 
 def test_cli_equiv_and_canonical_on_deep_networks(tmp_path, capsys):

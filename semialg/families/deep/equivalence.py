@@ -301,7 +301,7 @@ def targeted_probes(A: Network, B: Network, count: int = 4, samples: int = 256, 
     return [tuple(fmpq(int(p), int(q)) for p, q in zip(num[r], den[r], strict=True)) for r in best]
 
 
-def refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float, lines: int, seed: int,
+def refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float | None, lines: int, seed: int,
            tried: list[str], probing: float | None = None) -> Vec | None:
     """A rational point where ``net1`` and ``net2`` differ, or ``None``: probes next to the kinks of unmatched
     first-layer neurons of the normal forms ``A``, ``B`` and at random points, then exact comparisons on
@@ -314,10 +314,10 @@ def refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float
     probes = [tuple(a + t / (2 * u) * b for a, b in zip(p, d, strict=True)) for p, d, u in kinks for t in (1, -1)]
     probes += targeted_probes(A, B, seed=seed) + [_random_point(A.architecture.input_dim, rng) for _ in range(4)]
     if probing is not None:
-        deadline = min(deadline, time.monotonic() + probing)
+        deadline = time.monotonic() + probing if deadline is None else min(deadline, time.monotonic() + probing)
     checked = 0
     for x in probes:  # the cheapest exact tests: two evaluations each
-        if time.monotonic() > deadline:
+        if deadline is not None and time.monotonic() > deadline:
             break
         if net1(x) != net2(x):
             tried.append("a probe point separated the networks")
@@ -331,7 +331,7 @@ def refute(A: Network, B: Network, net1: Network, net2: Network, deadline: float
     done = breakpoints = 0
     for p, d, lo, hi in plan:
         # restricting a network to a line builds its exact matrices first (a second at 784-4096)
-        if time.monotonic() > deadline:
+        if deadline is not None and time.monotonic() > deadline:
             break
         c = compare_on_line(net1, net2, p, d, lo, hi, deadline=deadline)
         if c.agree is None:
@@ -354,7 +354,7 @@ def _point_certificate(net1: Network, net2: Network, x: Vec) -> PointCertificate
     return PointCertificate(tuple(x), (y1, y2))
 
 
-def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 8, seed: int = 0,
+def equivalent(net1: Network, net2: Network, budget: float | None = 60.0, lines: int = 8, seed: int = 0,
                progress: bool = False) -> EquivalenceResult:
     """Decide $f_{\\theta_1} = f_{\\theta_2}$ for networks of any depths and widths, within ``budget`` seconds.
 
@@ -363,7 +363,8 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
     (:class:`~semialg.core.certificate.Undecided`, listing what was tried); ``bool(r)`` is ``False`` unless
     equivalence is proven. Cost: $O(D\\log n)$ for the normal forms of $D$ parameters, then exact line
     comparisons (proportional to the breakpoints on ``lines`` random lines plus a few kink lines), then the
-    region oracle (exponential) until the budget is spent.
+    region oracle (exponential) until the budget is spent (``budget=None``: no limit, the region oracle runs to its
+    end and the answer is never undecided).
 
     >>> n1 = Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [0], [0]])       # s(s(x))
     >>> n2 = Network.from_arrays([[[1]], [[1]], [[1]]], [[0], [0], ["1/3"]])
@@ -371,7 +372,7 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
     ('not equivalent', True)
     """
     check_comparable(net1, net2)
-    deadline = time.monotonic() + budget
+    deadline = None if budget is None else time.monotonic() + budget
     from tqdm.auto import tqdm
     with tqdm(total=4, desc="deep equivalence", unit="stage", disable=not progress) as bar:
         bar.set_postfix_str("normal forms")
@@ -393,7 +394,7 @@ def equivalent(net1: Network, net2: Network, budget: float = 60.0, lines: int = 
         if x is not None:
             return EquivalenceResult(False, _point_certificate(net1, net2, x), method="exact probes and lines")
         bar.set_postfix_str("regions")
-        if small_for_regions(net1) and small_for_regions(net2) and time.monotonic() < deadline:
+        if small_for_regions(net1) and small_for_regions(net2) and (deadline is None or time.monotonic() < deadline):
             nf1, nf2 = normal_form(net1, image=True), normal_form(net2, image=True)
             moves = nf1.moves if nf1 == nf2 else _align_by_moves(nf1, nf2)
             if moves is not None:
