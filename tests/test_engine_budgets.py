@@ -157,3 +157,24 @@ def test_training_sizes_answer_in_seconds():
     X = np.random.default_rng(1).standard_normal((200, 784)).astype(np.float32).tolist()
     assert batch_functional_dimension(net, X, budget=60) == 2000
     assert time.monotonic() - started < 60
+
+
+def test_a_spent_budget_whose_bounds_meet_still_answers(monkeypatch):
+    """Found by an audit: when the regions stopped at the deadline, the functional dimension was "undecided"
+    with a message reading "between 114 ... and 114". Every region is yielded, then the deadline: the rank
+    modulo p of their rows reaches the bound, so the value is proven (compared with the exact rank of the rows)."""
+    from semialg.engine import regions
+
+    net = sa.Network.random((2, 3, 2, 1), seed=0)
+    found = list(regions.decisive_points(net))
+    rows = [row for pattern, xs in found for x in xs for row in regions.parameter_jacobian(net, x, pattern)]
+
+    def stopping(net, domain=None, deadline=None):
+        yield from found
+        raise UndecidedError("the deadline passed")
+
+    monkeypatch.setattr(regions, "decisive_points", stopping)
+    monkeypatch.setattr(regions, "sampled_batch", lambda *a, **k: None)
+    monkeypatch.setattr(regions, "rank_mod_seconds", lambda r, c: 1e9)    # no early rank inside the loop
+    fd = regions.functional_dimension(net, budget=60)
+    assert fd.value == rank(rows) == net.architecture.num_parameters - net.architecture.num_hidden

@@ -1,6 +1,7 @@
 """The seconds budget of identifiable and shallow_representation at real sizes: a step cut by the deadline says so and
 never yields a decided answer it did not prove; small exact networks keep their decided answers."""
 
+import json
 import time
 
 import numpy as np
@@ -161,3 +162,37 @@ def test_the_minimal_form_searched_for_a_narrower_witness_gets_what_remains_of_t
     assert _narrower_witness(net, [], time.monotonic() + 7) is not None
     assert _narrower_witness(net, [], time.monotonic() - 7) is not None     # a second at least
     assert 6 <= asked[0] <= 7 and asked[1] == 1.0
+
+
+def test_the_regions_of_local_identifiability_keep_the_deadline(monkeypatch):
+    """Found by an audit: for a 4-8-8-2 parameter of deficient Jacobian rank, the regions of every input were
+    enumerated without the deadline (``identifiable(budget=2)``: 10 s). The enumeration now gets it: here it stops
+    at once, as a spent deadline makes it, and the answer is "unknown", not an error."""
+    from semialg.engine import regions
+
+    asked = []
+
+    def stopped(net, domain=None, deadline=None):
+        asked.append(deadline)
+        raise UndecidedError("the deadline passed after 0 regions")
+        yield
+
+    monkeypatch.setattr(regions, "decisive_points", stopped)
+    data = json.loads(_AUDIT_4_8_8_2)
+    net = sa.Network.from_arrays(data["W"], data["b"])
+    r = sa.identifiable(net, budget=30)
+    assert r.status == "unknown" and asked and all(d is not None for d in asked)
+
+
+_AUDIT_4_8_8_2 = (
+    '{"W": [[["-2", "-1", "-4/5", "3/4"], ["-3/2", "-5/2", "3/5", "-1"], ["4", "2/3", "3", "4/3"], ["5/3"'
+    ', "5/4", "1/5", "0"], ["-1/2", "-5/2", "-5/4", "2"], ["-2", "0", "1", "-4/5"], ["5/3", "2", "-3", "0'
+    '"], ["2", "4/3", "1/2", "1"]], [["-2", "-4", "-4/5", "5", "1/2", "-4/3", "-4/5", "-5"], ["1/3", "0",'
+    ' "-3/2", "-2", "1/5", "5/2", "-1", "0"], ["2/3", "1", "-1/2", "-5", "3/5", "-1/4", "1/2", "0"], ["-1'
+    '", "0", "-3/4", "1/4", "-5", "2", "5", "5/4"], ["-1/2", "-3/5", "-4/3", "-1", "3/5", "1", "1", "0"],'
+    ' ["1", "-4/5", "2/5", "1", "0", "-5/4", "5", "1/4"], ["0", "-2", "0", "-2/3", "3/2", "-1/5", "-5/3",'
+    ' "-1/2"], ["1", "-4/5", "-2", "4", "4/5", "0", "5/2", "-2"]], [["-3/4", "-4/3", "-2/5", "-3/5", "-3/'
+    '2", "1/4", "-2/3", "-1/4"], ["-5/3", "0", "-1/5", "-2/3", "2", "2", "-5/4", "-1/5"]]], "b": [["-5", '
+    '"-1", "1/4", "-4/5", "-2", "-1/3", "1/5", "1"], ["-5/2", "1", "-2", "-1", "-3/5", "0", "1", "-5/4"],'
+    ' ["0", "1/4"]]}'
+)

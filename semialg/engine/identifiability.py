@@ -75,7 +75,7 @@ from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
 from semialg.engine.jacobian import jacobian_rank_mod, sampled_batch
 from semialg.engine.kink_peeling import KinkPeelingCertificate, kink_peeling_certificate
-from semialg.engine.regions import decisive_batch
+from semialg.engine.regions import smooth_inputs
 from semialg.engine.neurons import column, hyperplane_pairs, predicted_late, row
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
 from semialg.errors import CertificateError, ParameterError, SemialgError
@@ -522,9 +522,8 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
               disable=None if progress is None else not progress) as bar:
         batch = sampled_batch(net, target, seed=seed, deadline=deadline)
         points, reached = batch.inputs, batch.reached
-        if not reached and _small(net) and time.monotonic() < deadline:
-            points = tuple(points) + tuple(x for x, _ in decisive_batch(net)
-                                           if not any(0 in layer for layer in net.activation_pattern(x)))
+        if not reached and _small(net) and time.monotonic() < deadline and (more := smooth_inputs(net, deadline)):
+            points = tuple(points) + more
             reached = jacobian_rank_mod(net, points, target, seed) >= target
         bar.update()
     if reached:
