@@ -6,9 +6,9 @@ Networks*.
 
 Modules, by topic: :mod:`~.views` (the two cases and their parameter views), :mod:`~.ridge` (case (b):
 1-D profiles and equivalence), :mod:`~.arrangement` and :mod:`~.outer` (case (a): the joint arrangement
-and equivalence), :mod:`~.types` (combinatorial types, mechanisms), :mod:`~.moves` (the moves beyond $G$),
-:mod:`~.genericity` (loci and type conditions), :mod:`~.fibre` (explicit fibres and their dimension),
-:mod:`~.identifiability` (when the fibre is the orbit).
+and equivalence), :mod:`~.types` (combinatorial types, mechanisms; :mod:`~.realisation` settles the first-order
+ones), :mod:`~.moves` (the moves beyond $G$), :mod:`~.genericity` (loci and type conditions), :mod:`~.fibre`
+(explicit fibres and their dimension), :mod:`~.identifiability` (when the fibre is the orbit).
 
 >>> net = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [[0], [-1, -6], [0]])   # hidden H
 >>> moved = Network.from_arrays([[[1, 1]], [[1], [2]], [[1, -2]]], [["1/2"], ["-3/2", -7], [0]])
@@ -37,7 +37,8 @@ from semialg.families.bottleneck.moves import (
 from semialg.families.bottleneck.outer import ArrangementCertificate
 from semialg.families.bottleneck.rank_bound import VisibleRankCertificate  # noqa: F401
 from semialg.families.bottleneck.ridge import RidgeCertificate, RidgeProfile, ridge_profile
-from semialg.families.bottleneck.types import BottleneckType, bottleneck_regime, combinatorial_type, hidden_symmetries
+from semialg.families.bottleneck.realisation import hidden_symmetries
+from semialg.families.bottleneck.types import BottleneckType, bottleneck_regime, combinatorial_type
 from semialg.families.bottleneck.views import OuterView, RidgeView, bottleneck_case
 from semialg.families.bottleneck.witnesses import (
     AbsorbConstant, ActBy, BottleneckMove, BottleneckMoveCertificate, ClearNeuron, FlipKink, MergeAffine, MergeKinks,

@@ -671,8 +671,8 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
         out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU", Upm,
                         "P meets both sides of H_i but not H_i; their patterns on the components of P and the "
                         "constant 1 are dependent: to first order v_i l_i change along it, the U+ neurons and e "
-                        "compensating (a kernel direction of the Jacobian; whether a member realises it, h' <= 0 "
-                        "off P, is not decided here)"))
+                        "compensating (a kernel direction of the Jacobian; realisation.hidden_symmetries says "
+                        "whether a member realises it)"))
     if t.regime == "T":
         out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
                         "N is empty: f = c h + d is shallow with rank-one output"))

@@ -1,0 +1,88 @@
+r"""Which first-order mechanisms of a case-(a) bottleneck parameter a member realises.
+
+:func:`~semialg.families.bottleneck.types.hidden_symmetries` lists the mixed hidden neurons (U$\pm$: $H_i$ misses
+$P = \{h > 0\}$, which meets both of its sides) when their activity patterns on the components of $P$ and the
+constant 1 are dependent. Along such a dependency the biases $\delta$ of those neurons and $e$ move without changing
+$h$ on $P$ — a kernel direction of the Jacobian beyond $G$ — but a member of the fibre also needs $h' \le 0$ off
+$P$, which the dependency alone does not give (Gegenfurtner, Grillo, Montúfar, *The Symmetries of Three-Layer ReLU
+Networks*: hidden neurons are free only as far as the deeper layers hide them). The bias shifts of
+:func:`~semialg.families.bottleneck.ident_shifts.shift_witnesses` along the dependency are tried: a shift whose
+moved parameter keeps $\sigma(h)$ (checked exactly on the joint arrangement by
+:class:`~semialg.families.bottleneck.ident_moves.ShiftHiddenBiases`) and lies outside the $G$-orbit
+(:func:`~semialg.engine.orbit.orbit_element`) realises the mechanism, and its description names that member.
+Otherwise the mechanism stays a first-order statement, saying how many shifts were tried.
+
+>>> pair = Network.from_arrays([[[2, -2], [-4, 4], [3, 1]], [[2, 2, -1]], [[-3]]], [[1, -2, 2], [-2], [3]])
+>>> [m.description.split("; ")[-1][:36] for m in hidden_symmetries(pair) if m.name == MIXED]
+['realised: hidden first-layer neurons']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from semialg.core.mechanism import Mechanism
+from semialg.core.network import Network
+from semialg.engine.orbit import orbit_element
+from semialg.errors import CertificateError, UndecidedError
+from semialg.families.bottleneck import types
+from semialg.families.bottleneck.ident_shifts import shift_witnesses
+
+__all__ = ["MIXED", "hidden_symmetries"]
+
+#: The name of the mechanism of mixed hidden neurons in :func:`~semialg.families.bottleneck.types.hidden_symmetries`.
+MIXED = "mixed hidden neurons (U+-)"
+
+#: Seconds the candidate shifts may take when no budget is given (each is one exact check on the joint arrangement).
+SHIFT_SECONDS = 5.0
+
+
+def hidden_symmetries(net: Network, budget: float | None = None,
+                      progress: bool | None = None) -> tuple[Mechanism, ...]:
+    r"""Every mechanism of :func:`~semialg.families.bottleneck.types.hidden_symmetries` at ``net``, the mixed hidden
+    neurons settled where a bias shift along their dependency is a member of the fibre outside the $G$-orbit
+    ("realised: ..." names it) — else listed to first order as before, with the number of shifts tried.
+
+    Cost: that of :func:`~semialg.families.bottleneck.types.hidden_symmetries` (``budget``, ``progress`` go to it),
+    then, with mixed hidden neurons, the candidate shifts (for $2 \le n_0 \le 4$, $n_1 \le 16$: the pieces of
+    $\overline P$ and one exact check on the joint arrangement each) and one orbit search per shift that keeps $f$,
+    within what remains of ``budget`` (at most :data:`SHIFT_SECONDS` without one).
+
+    >>> net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
+    >>> [m.name for m in hidden_symmetries(net)] == [m.name for m in types.hidden_symmetries(net)]
+    True
+    """
+    deadline = time.monotonic() + (SHIFT_SECONDS if budget is None else budget)
+    listed = types.hidden_symmetries(net, budget, progress)
+    return tuple(_settled(net, m, deadline) if m.name == MIXED else m for m in listed)
+
+
+def _settled(net: Network, mechanism: Mechanism, deadline: float) -> Mechanism:
+    """``mechanism`` with "realised: <the shift>" when a shift moving its neurons is a member outside the orbit,
+    else with how many shifts were tried (and whether the deadline stopped them)."""
+    mixed, tried, stopped = set(mechanism.neurons), 0, False
+    for label, _ in shift_witnesses(net, budget=max(0.0, deadline - time.monotonic())):
+        move = label.move
+        if not mixed & set(move.neurons):
+            continue
+        if time.monotonic() > deadline:
+            stopped = True
+            break
+        tried += 1
+        try:
+            moved = move.apply(net)
+            outside = orbit_element(net, moved) is None
+        except (CertificateError, UndecidedError):
+            continue
+        if outside:
+            return _described(mechanism, f"realised: {move.describe()} keeps f (checked exactly) and lies outside "
+                                         "the G-orbit")
+    return _described(mechanism, f"whether a member realises it (h' <= 0 off P) is not decided: {tried} bias "
+                      "shift(s) along it tried, none a member outside the G-orbit" +
+                      (" (the deadline stopped the others)" if stopped else ""))
+
+
+def _described(mechanism: Mechanism, settled: str) -> Mechanism:
+    first_order = mechanism.description.split("; realisation.hidden_symmetries")[0]
+    return dataclasses.replace(mechanism, description=f"{first_order}); {settled}")
