@@ -103,3 +103,23 @@ def test_a_realised_mixed_mechanism_names_a_member_outside_the_orbit():
         assert _rows_up_to_scale(moved) != _rows_up_to_scale(net)
         assert sa.identifiable(net).status == "not identifiable"
     assert realised >= 10 and open_ >= 1, (realised, open_)
+
+
+def test_a_shift_that_changes_f_does_not_realise_the_mechanism(monkeypatch):
+    """A candidate is trusted only after the exact check of its move: a forged first candidate (neuron 1 alone
+    shifted by 5, e kept: h changes on P) is skipped, and the next, valid, one is named."""
+    from flint import fmpq
+
+    from semialg.families.bottleneck import realisation
+    from semialg.families.bottleneck.ident_moves import MoveLabel, ShiftHiddenBiases
+
+    pair = Network.from_arrays([[[2, -2], [-4, 4], [3, 1]], [[2, 2, -1]], [[-3]]], [[1, -2, 2], [-2], [3]])
+    forged = ShiftHiddenBiases((0,), (fmpq(5),), fmpq(0))
+    assert pair([Fraction(1), Fraction(1)]) != forged.build(pair)([Fraction(1), Fraction(1)])
+    honest = realisation.shift_witnesses
+    monkeypatch.setattr(realisation, "shift_witnesses", lambda net, budget: (
+        (MoveLabel("forged", forged), forged.build(net)), *honest(net, budget)))
+    text = next(m.description for m in bn.hidden_symmetries(pair) if m.name == MIXED)
+    assert "realised: " in text and "b_1 + 5" not in text
+    moved = _replayed(pair, text)
+    assert all(pair(x) == moved(x) for x in ([Fraction(i, 3), Fraction(j, 2)] for i in range(-9, 9) for j in (-5, 7)))
