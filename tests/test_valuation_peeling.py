@@ -304,3 +304,21 @@ def test_given_valuations_serve_the_vectors_and_the_classes_joined_are_read_afre
     found = peeling(vectors, valuations=val)
     assert found == peeling(vectors)
     assert check_peeling(vectors, found.steps, val) == check_peeling(vectors, found.steps)
+
+
+def test_a_deadline_stops_the_scans_too(monkeypatch):
+    """The deadline is looked at between the passes of a scan, not only between blocks of coordinates (a pass is
+    O(nD): the scans of the last block ran seconds past ``identifiable``'s budget at 784-4096-1-10). A clock that
+    passes the deadline right after the first block is read: nothing is peeled (before, the first block's scan
+    peeled on); without the deadline everything peels."""
+    import random
+
+    from semialg.geometry import valuation_peeling
+
+    rng = random.Random(0)
+    vectors = [tuple(fmpq(rng.choice([1, 3, 5, 7]) * rng.choice([-1, 1]), 2 ** rng.randint(0, 12)) for _ in range(3))
+               for _ in range(6)]
+    assert len(peeling(vectors).peeled) == 6
+    ticks = iter([0.0])
+    monkeypatch.setattr(valuation_peeling.time, "monotonic", lambda: next(ticks, 10.0))
+    assert peeling(vectors, deadline=5.0).steps == ()

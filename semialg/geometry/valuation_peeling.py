@@ -269,7 +269,7 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
     peel) until none is left, and after the last block, where none is, for two (a join: $O(D)$ work, wasted where
     peeling alone goes on); rounds over the primes repeat while they peel or join. Stops when nothing is left, a
     joined class sums to zero, nothing more peels or joins, or at ``deadline`` (a ``time.monotonic()`` value,
-    checked between blocks). ``valuations`` (optional, :data:`Valuations`; by default an :class:`OuterProducts`'
+    checked between blocks and between the scans' passes). ``valuations`` (optional, :data:`Valuations`; by default an :class:`OuterProducts`'
     own): the vectors' valuations, computed from a factored form; they must be those of ``vectors``, which are
     then read only where classes are joined.
 
@@ -292,7 +292,7 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
         """Peel, and with ``join`` join where nothing peels, in the coordinates read until nothing more does; the
         zero-sum set, if one is joined."""
         moved = False
-        while C.left.any():
+        while C.left.any() and (deadline is None or time.monotonic() <= deadline):     # a pass is O(nD)
             cols = np.flatnonzero(C.read[p])
             T = C.table[p][:, cols]
             low = T.min(axis=0)
