@@ -299,3 +299,14 @@ def test_rows_holding_integers_beside_huge_denominators():
     assert M == same and hash(M) == hash(same)
     assert sa.core.certificate.network_fingerprint(sa.Network.from_arrays([rows], [[0, 0]])) == \
         sa.core.certificate.network_fingerprint(sa.Network.from_arrays([[[str(x) for x in r] for r in rows]], [[0, 0]]))
+
+
+def test_a_hash_is_computed_once(monkeypatch):
+    """Caches keyed by networks hash a 784-4096 layer many times per call (0.1 s of residues each): the value is
+    kept (the matrix is immutable), and stays that of the values whichever form is at hand."""
+    M = RationalMatrix.of(np.array([[0.5, -3.0], [2.0 ** -30, 7.0]], dtype=np.float32))
+    first = hash(M)
+    monkeypatch.setattr(RationalMatrix, "_value_hash", lambda self: pytest.fail("hashed again"))
+    assert hash(M) == first and hash(M) == first
+    monkeypatch.undo()
+    assert hash(RationalMatrix.of([["1/2", "-3"], [f"1/{2 ** 30}", "7"]])) == first

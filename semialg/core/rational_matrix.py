@@ -50,7 +50,8 @@ class RationalMatrix(Sequence):
     something asks for them.
     """
 
-    __slots__ = ("_rows", "_num", "_den", "_float", "_shape", "_fmpq_mat", "_fmpz_mat", "_small_den", "_limbs")
+    __slots__ = ("_rows", "_num", "_den", "_float", "_shape", "_fmpq_mat", "_fmpz_mat", "_small_den", "_limbs",
+                 "_hash")
 
     def __init__(self, rows=None, numerators: np.ndarray | None = None, denominator: int | None = None,
                  shape: tuple[int, int] | None = None, floats: np.ndarray | None = None):
@@ -64,6 +65,7 @@ class RationalMatrix(Sequence):
         self._fmpz_mat = None
         self._small_den = None
         self._limbs = None
+        self._hash = None
         if shape is None:
             shape = numerators.shape if numerators is not None else floats.shape if floats is not None else \
                 (len(rows), len(rows[0]) if rows else 0)
@@ -435,6 +437,11 @@ class RationalMatrix(Sequence):
         return np.remainder(M, p) * table[E - lo] % p
 
     def __hash__(self) -> int:
+        if self._hash is None:      # the caches keyed by networks hash a 784-4096 layer again and again (0.1 s each)
+            self._hash = self._value_hash()
+        return self._hash
+
+    def _value_hash(self) -> int:
         # The residues modulo a prime are a function of the values, whichever form holds them, and are found
         # without the integer form (784-4096 float weights: 7 s for that form, 0.1 s for the residues); rows
         # over a huge common denominator give theirs entry by entry (the integer form would be huge).
