@@ -272,7 +272,8 @@ def _covered_planted(rng: random.Random, n0: int, margin: bool = True):
     P = {z > r}, h = 0 on q < z < r and h = (c - a) z - ap - cq left of -p: the neuron -c s(-z + q) (index 1) is
     needed only there, where h <= -eps(1 + |z|) when c > a (``margin``), and is constant when c = a."""
     u = [rng.choice([-2, -1, 1, 2]) for _ in range(n0)]
-    a, p, r = rng.randint(1, 2), rng.randint(1, 4), rng.randint(0, 3)
+    a, p = rng.randint(1, 2), rng.randint(1, 4)
+    r = rng.randint(1 if p == 1 else 0, 3)          # an integer q with -p < q < r (p = 1, r = 0: none; seed 65536)
     c, q = a + (rng.randint(1, 2) if margin else 0), rng.randint(-p + 1, r - 1)
     scales = [fmpq(rng.randint(1, 3), rng.randint(1, 2)) for _ in range(3)]
     rows = [[-x for x in u] + [-p], [-x for x in u] + [q], u + [-r]]
