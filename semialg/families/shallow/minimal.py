@@ -29,13 +29,16 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
 
     Every kink hyperplane needs one neuron; the linear part must be absorbed as $L = -\\sum_{H\\in F}
     \\delta_H u_H^T + R$ by orienting the neurons of $F$ negatively, with a residual $R$ realized by extra
-    neurons: one neuron per existing hyperplane $H_0$ absorbs any $-t\\,u_{H_0}^T$; a new opposite pair
-    absorbs any rank-one $t v^T$. For $k = 1$ the width is $N$, $N+1$ or $N+2$ (Dereich–Kassing) and the
-    result is minimal; for $k > 1$ it is minimal among these constructions (residual absorbed by one
-    existing hyperplane when it has rank one, else by $\\operatorname{rank} R$ opposite pairs).
-    (The sign is minus because $a\\sigma(-z) = a\\sigma(z) - az$.)
-    Choosing $F$ is a subset-sum problem: exhaustive for $N \\le$ ``limit``. Beyond, with linearly independent
-    normals the shares $L = \\sum_H \\ell_H u_H^T + L_\\perp$ decide it outright
+    neurons: a second neuron on each hyperplane $H$ of a set $M$ of kink hyperplanes outside $F$ absorbs any
+    $-t\\,u_H^T$; a new opposite pair absorbs any rank-one $t v^T$. A realization without twins has one or two
+    neurons on each kink hyperplane and none or an opposite pair on any other, so the fewest extra neurons are
+    $\\min_{F, M} |M| + 2\\rho(F, M)$, $\\rho(F, M)$ the rank of $R$ modulo the span of the normals of $M$. For
+    $k = 1$ the width is $N$, $N+1$ or $N+2$ (Dereich–Kassing). (The sign is minus because $a\\sigma(-z) =
+    a\\sigma(z) - az$.)
+    Choosing $F$ and $M$ is exhaustive for $N \\le$ ``limit`` (:func:`_least`): the width is then minimal for
+    every $k$. Beyond, width $N$ and width $N + 1$ are decided exactly, and else the residual goes to opposite pairs
+    with $F = \\emptyset$: minimal for $k = 1$, for $k > 1$ only an upper bound. Beyond the limit, with linearly
+    independent normals the shares $L = \\sum_H \\ell_H u_H^T + L_\\perp$ decide it outright
     (:class:`~semialg.families.shallow.kink_tensors.KinkTensors`: width $N$ iff $L_\\perp = 0$ and every
     $\\ell_H \\in \\{0, -\\delta_H\\}$, $N + 1$ through $H_0$ iff only $H_0$'s share is not). With dependent ones
     (always when $N > m$, as at 784-4096-10), a parameter with one live neuron per hyperplane is already a width-$N$
@@ -49,7 +52,7 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
     (:meth:`~semialg.families.shallow.kink_tensors.KinkTensors.screen`, one inverse for all $H_0$) leaves at most
     one $F$ per question, checked exactly, and the solves only for the $H_0$ it cannot decide (784-1024-10 with a
     merged pair: 15 s, where the solve for width $N$ alone took 120 s) — else uses opposite pairs with
-    $F = \\emptyset$ — still minimal for $k = 1$.
+    $F = \\emptyset$.
 
     Two budgets: ``budget`` counts those work units (as it always has; :class:`ArchitectureError` when spent), and
     ``seconds`` bounds the wall clock (``None``: no limit): a stage predicted to end past it (the sketch, a Gram
@@ -58,7 +61,9 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
     :func:`~semialg.geometry.subset_sum.find_subset_with_sum`), and :class:`~semialg.errors.UndecidedError` says what
     was decided (a stage predicted under a second always runs, and the subset sums run for a second at least, so
     small networks get their answer with ``seconds=0``). ``progress`` shows a tqdm bar over the hyperplanes $H_0$
-    tried (``None``: on a terminal, after 2 s). Cost: $O(2^N)$ exact residual tests within the limit; beyond, one
+    tried (``None``: on a terminal, after 2 s). Cost: within the limit $2^N$ residuals, and for $k > 1$ a rank per
+    set $M$ of at most $\\min(m, 2k)$ independent normals that can pay (:func:`_absorptions`; 4-20-4 with 12 kinks
+    and four opposite pairs: 0.2 s); beyond, one
     $N \\times N$ integer solve for independent normals (784-256-10: 1 s), the sketch ($O(N^2(m + k + N))$ modulo a
     prime) with one live neuron per hyperplane, else $O(N^2(m + k))$ for the Gram matrix and a solve per hyperplane
     tried.
@@ -84,14 +89,8 @@ def minimal_form(net: Network, limit: int = 12, budget: int = 2 ** 20, seconds: 
         except UndecidedError as exc:
             raise ArchitectureError(f"minimal form of {N} kinks: {exc}") from None
     else:
-        best = None
-        for F in _subsets_by_size(N):
-            extra = _residual_cost(_residual(K, F), K, F)
-            if extra is not None and (best is None or extra[0] < best[0]):
-                best = (extra[0], F, extra[1])
-                if extra[0] == 0:
-                    break
-        _, F, plan = best
+        F, M = _least(K, first=True)[1][0]
+        plan = _plan(K, _residual(K, F), M)
     out = _realize(K, F, plan).network()
     if canonical_form(out) != K:
         raise CertificateError("internal error: minimal form does not realize the function")
@@ -127,12 +126,17 @@ def minimal_representative(net: Network, limit: int = 12) -> Network:
     row normalised so that its first non-zero weight is $\\pm 1$, padded to width $n$ with zero neurons — it is
     the lexicographically least parameter vector (order of :meth:`Network.parameters`: $W_1$ row by row, $b_1$,
     $W_2$, $b_2$), minimising over the orientations $F$ (0-factor flips and opposite pairs), the placement of
-    the residual and the order of the neurons. Continuous freedoms left by non-generic functions are fixed as in
+    the residual (the kink hyperplanes $M$ given a second neuron, and opposite pairs) and the order of the neurons;
+    for $N \\le$ ``limit`` the number of live neurons is proven least (:func:`minimal_form`), so the result is never
+    wider than $\\theta$. For $k = 1$ a residual needing two extra neurons always goes to an opposite pair, never to
+    two split hyperplanes of equal count. Continuous freedoms left by non-generic functions are fixed as in
     :func:`minimal_form` (pair biases $0$, residual split along its reduced row echelon form). For a parameter
     with distinct hyperplanes and no dead neuron this is the least normalised, sorted element of
     $\\{\\theta_S : S \\text{ admissible}\\}$, i.e. the lexicographic minimum of the class under permutations,
     normalised scalings and 0-factor flips. Contrast :func:`minimal_form`, which returns the minimum-width network.
-    Cost: $O(2^N)$ exact residual tests for $N \\le$ ``limit`` kinks (:class:`ArchitectureError` beyond).
+    Cost: the search of :func:`minimal_form` with every tie kept, and a realization per tie not dominated
+    (:func:`_dominant`), for $N \\le$ ``limit`` kinks (:class:`ArchitectureError` beyond; 4-20-4 with 12
+    kinks and four opposite pairs: 3 s).
 
     >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]])
     >>> rep = minimal_representative(net)
@@ -146,21 +150,15 @@ def minimal_representative(net: Network, limit: int = 12) -> Network:
     n, N = net.widths[1], K.num_kinks
     if N > limit:
         raise ArchitectureError(f"minimal representative of {N} kinks: more than limit={limit} kinks")
-    choices = []
-    for F in _subsets_by_size(N):
-        cost = _residual_cost(_residual(K, F), K, F)
-        if cost is not None:
-            choices.append((cost[0], F, cost[1]))
-    least = min(cost for cost, _, _ in choices)
     best = None
-    for cost, F, plan in choices:
-        if cost != least:
+    for F, M in _least(K, first=False)[1]:
+        if not _dominant(K, F, M):
             continue
-        v = _realize(K, F, plan)
+        v = _realize(K, F, _plan(K, _residual(K, F), M))
         if N == 0 and not any(K.linear[r][j] for r in range(K.output_dim) for j in range(K.input_dim)):
             v = ShallowView((), (), (), v.c)  # the constant function needs no neuron
         if v.n > n:
-            raise ArchitectureError(f"minimal representative: the realization found has width {v.n} > {n}")
+            raise CertificateError(f"internal error: a least realization has width {v.n} > {n}, more than theta")
         zero = ((ZERO,) * K.input_dim, ZERO, (ZERO,) * K.output_dim)  # (w, b, a) of a zero neuron
         neurons = sorted([(v.w[i], v.b[i], v.a[i]) for i in range(v.n)] + [zero] * (n - v.n))
         cand = ShallowView(tuple(x[2] for x in neurons), tuple(x[0] for x in neurons), tuple(x[1] for x in neurons),
@@ -295,7 +293,7 @@ def _absorbing_set(T: KinkTensors, budget: int, deadline: float | None = None,
         if S is not None:
             F = tuple(others[s] for s in S)
             return F, {("existing", h0): _carried_by(_residual(K, F), u)}
-    return (), _residual_cost(_residual(K, ()), K, ())[1]
+    return (), _plan(K, _residual(K, ()), ())
 
 
 def _subset_with_sum(vecs: list[tuple], target: tuple, budget: int, gram, deadline: float | None,
@@ -330,7 +328,7 @@ def _absorbing_set_by_shares(K: CanonicalForm, shares: LinearShares) -> tuple[tu
         (h0,) = loose
         F = tuple(h for h, ell in enumerate(shares.shares) if h != h0 and any(ell))
         return F, {("existing", h0): tuple(-x for x in shares.shares[h0])}
-    return (), _residual_cost(_residual(K, ()), K, ())[1]
+    return (), _plan(K, _residual(K, ()), ())
 
 
 def _subsets_by_size(N: int) -> Iterator[tuple[int, ...]]:
@@ -338,30 +336,90 @@ def _subsets_by_size(N: int) -> Iterator[tuple[int, ...]]:
         yield from itertools.combinations(range(N), size)
 
 
-def _residual_cost(R, K: CanonicalForm, F) -> tuple[int, dict] | None:
-    """Cheapest way to realize the residual $R$: returns ``(extra neurons, plan)``.
+def _least(K: CanonicalForm, first: bool) -> tuple[int, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """The least number of extra neurons over the orientations $F$ and split hyperplanes $M$, with the sets
+    $(F, M)$ attaining it (when ``first``, only those of the first $F$ attaining it). Cost: $2^N$ residuals, each with
+    :func:`_absorptions`."""
+    best, found = None, []
+    for F in _subsets_by_size(K.num_kinks):
+        # when one answer is enough, a tie cannot improve it
+        bound = None if best is None else best - 1 if first else best
+        for cost, M in _absorptions(K, F, _residual(K, F), bound):
+            if best is None or cost < best:
+                best, found = cost, []
+            found.append((F, M))
+        if first and best == 0:
+            break
+    return best, found
 
-    For $R = 0$: nothing. For rank-one $R = -t u_{H_0}^T$ with $H_0 \\notin F$: one extra neuron on $H_0$.
-    Otherwise an opposite pair per rank-one term of a rank decomposition of $R$ (two neurons each).
+
+def _absorptions(K: CanonicalForm, F: Sequence[int], R, bound: int | None) -> list[tuple[int, tuple[int, ...]]]:
+    r"""The cheapest sets $M$ of kink hyperplanes outside $F$ to split in two neurons for the residual $R$, with their
+    cost $|M| + 2\rho(F, M)$ when it is at most ``bound`` (``None``: any).
+
+    A split hyperplane absorbs any $-t\,u_H^T$ for one extra neuron, an opposite pair any rank-one $t\,v^T$ for
+    two, so the least number of pairs left is $\rho(F, M) = \operatorname{rank}\begin{pmatrix}R \\ U_M
+    \end{pmatrix} - |M|$ for independent normals $U_M$ (the rank of $R$ modulo their span; dependent normals
+    are never needed, one of them could be dropped). Since $\rho(F, M) \ge \operatorname{rank} R - |M|$, only
+    $|M| \le \min(m, 2\operatorname{rank} R)$ can pay. For $k = 1$ the existing choice stands: one hyperplane
+    through which $R$ is carried, else $M = \emptyset$ (a split pair of hyperplanes costs no less than a pair).
     """
-    k, m = len(R), len(R[0])
-    if not any(x for r in R for x in r):
-        return 0, {}
-    if rank(R) == 1:
-        for h, (key, _delta) in enumerate(K.kinks):
-            if h in F:
+    N, k, m = K.num_kinks, len(R), len(R[0])
+    rho = rank(R)
+    bound = 2 * rho if bound is None else bound
+    out = [(2 * rho, ())] if 2 * rho <= bound else []
+    if rho == 0:
+        return out
+    free = [h for h in range(N) if h not in F]
+    if k == 1:
+        for h in free:
+            if _carried_by(R, K.kinks[h][0][:-1]) is not None:
+                return [(1, (h,))] if bound >= 1 else []
+        return out
+    for size in range(1, min(m, 2 * rho) + 1):
+        if size + 2 * max(0, rho - size) > bound:
+            continue
+        for M in itertools.combinations(free, size):
+            U = [K.kinks[h][0][:-1] for h in M]
+            if rank(U) < size:
                 continue
-            u = key[:-1]
-            j = next(j for j in range(m) if u[j] != 0)
-            t = tuple(-R[r][j] / u[j] for r in range(k))
-            if all(R[r][jj] == -t[r] * u[jj] for r in range(k) for jj in range(m)):
-                return 1, {("existing", h): t}
+            cost = size + 2 * (rank(list(R) + U) - size)
+            if cost < bound:
+                bound, out = cost, []
+            if cost == bound:
+                out.append((cost, M))
+    return out
+
+
+def _dominant(K: CanonicalForm, F: Sequence[int], M: Sequence[int]) -> bool:
+    r"""Whether $F$ holds every hyperplane $H \notin M$ with $u_H$ in the span of $U_M$: else adding $H$ to $F$ keeps
+    $R$ modulo that span, hence the cost and the pairs, and turns the row $u_H$ into the smaller $-u_H$ — a
+    lexicographically smaller $W_1$."""
+    if not M:
+        return True
+    U = [K.kinks[h][0][:-1] for h in M]
+    return all(h in F or rank(U + [K.kinks[h][0][:-1]]) > len(M) for h in range(K.num_kinks) if h not in M)
+
+
+def _plan(K: CanonicalForm, R, M: Sequence[int]) -> dict:
+    r"""How to realize the residual $R$ through the split hyperplanes $M$ (independent normals): $R = -\sum_{H \in
+    M} t_H u_H^T + R'$, with $R'$ the rows of $R$ reduced at the pivots of the RREF of $U_M$ (a fixed complement
+    of their span) and realized by an opposite pair per row of the RREF of $R'$. For a least $(F, M)$ the realization
+    has no dead neurons and no twins: $t_H \in \{0, \delta_H\}$ would make $(F, M \setminus H)$ or
+    $(F \cup H, M \setminus H)$ cheaper, and a pair normal along some $u_H$, $H \notin M$, would make splitting $H$
+    (with $H$ taken out of $F$) cheaper."""
+    R = fmpq_mat(R)
+    plan = {}
+    if M:
+        E, size = fmpq_mat([K.kinks[h][0][:-1] for h in M]).rref()
+        piv = [next(j for j in range(E.ncols()) if E[i, j] != 0) for i in range(size)]
+        A = fmpq_mat([[K.kinks[h][0][j] for j in piv] for h in M])      # U_M = A E
+        RP = fmpq_mat([[R[r, j] for j in piv] for r in range(R.nrows())])
+        Q = -RP * A.inv()
+        R = R - RP * E
+        plan = {("existing", h): tuple(Q[r, i] for r in range(Q.nrows())) for i, h in enumerate(M)}
     pairs = []
-    # R = sum_r e_r R[r]: rows give rank-one terms; use a row basis for minimal count.
     for row in row_basis(R):
-        piv = next(j for j in range(m) if row[j] != 0)
-        t = tuple(R[r][piv] for r in range(k))
-        pairs.append((t, row))
-    return 2 * len(pairs), {"pairs": pairs}
-
-
+        piv = next(j for j, x in enumerate(row) if x != 0)
+        pairs.append((tuple(R[r, piv] for r in range(R.nrows())), row))
+    return {**plan, "pairs": pairs}
