@@ -57,7 +57,8 @@ def test_zero_output_weight_adds_no_law_over_the_whole_input_space():
     # a_2 = 0 freezes (w_2, b_2) only while a_2 stays 0; a_2 itself moves (its gradient s(w_2 x + b_2) is not
     # zero), so in a neighbourhood there is no extra law: the brackets recover the full rank.
     net = Network.from_arrays([[[1, 2], [3, -1]], [[1, 0]]], [[1, -1], [0]])
-    assert count_conservation_laws(net, max_depth=0).laws == 4        # the generators alone miss 2 directions
+    alone = count_conservation_laws(net, max_depth=0)       # the generators miss 2 directions at theta, not near it
+    assert (alone.rank_at_parameter, alone.lie_rank, alone.laws, alone.stabilized) == (5, 7, 2, False)
     c = count_conservation_laws(net)
     assert c.laws == 2 and c.gap == 0 and c.depth == 1
 
@@ -90,10 +91,10 @@ def test_cli_says_when_the_count_is_an_upper_bound(capsys, tmp_path):
     path = tmp_path / "zero.json"
     save(Network.from_arrays([[[0, 0]], [[0], [0]], [[0, 0]]], [[0], [0, 0], [0]]), path)
     assert main(["conserved", str(path)]) == 0
-    assert capsys.readouterr().out.startswith("at most 9 independent local conservation law(s)")
+    assert capsys.readouterr().out.startswith("at most 3 independent local conservation law(s)")
     assert main(["conserved", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["laws"], data["stabilized"], data["budget_spent"]) == (9, False, False)
+    assert (data["laws"], data["stabilized"], data["budget_spent"], data["rank_at_parameter"]) == (3, False, False, 1)
 
 
 def test_plot_of_a_gradient_flow(tmp_path):
@@ -111,7 +112,10 @@ def test_all_zero_parameters_are_counted_promptly_and_a_spent_budget_says_so():
     # at theta = 0 no rescaling gradient is non-zero, so the rank bound never ends the bracket iteration early
     zero = Network.from_arrays([[[0, 0]], [[0], [0]], [[0, 0]]], [[0], [0, 0], [0]])     # 2-1-2-1, D = 10
     c = count_conservation_laws(zero)
-    assert (c.laws, c.lie_rank, c.known, c.budget_spent) == (9, 1, 0, False)
+    # the fields have rank 1 at 0 and 7 near it (audit: D - 1 = 9 laws were claimed): at most 3, as generically
+    assert (c.laws, c.lie_rank, c.rank_at_parameter, c.known, c.budget_spent) == (3, 7, 1, 0, False)
+    assert not c.stabilized and "singular point" in c.describe()
+    assert count_conservation_laws(Network.random((2, 1, 2, 1), seed=1)).laws == 3
     spent = count_conservation_laws(zero, budget=0)
     assert spent.budget_spent and not spent.stabilized and spent.laws >= c.laws
     assert "upper bound: the budget was spent" in spent.describe()

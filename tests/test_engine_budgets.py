@@ -66,7 +66,7 @@ def test_parameter_index_inverts_the_parameter_order(arch):
 def test_is_conserved_still_refuses_foreign_symbols_and_stops_on_a_spent_budget():
     net = sa.Network.random((2, 2, 1), seed=0)
     with pytest.raises(ParameterError, match="not parameters"):
-        is_conserved(sympy.Symbol("W1_1_1") ** 2, net)
+        is_conserved(sympy.Symbol("W3_1_1") ** 2, net)        # 2-2-1 has two layers
     with pytest.raises(UndecidedError, match="budget"):
         is_conserved(conserved_quantities(net)[0], net, budget=0)
 

@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -146,28 +147,29 @@ def _symbolic_outputs(arch: Architecture, pattern, x: Sequence[sympy.Symbol]) ->
     return [sympy.expand(v) for v in a]
 
 
-def _patterns(net: Network, budget: float | None = None) -> list:
-    """The activation patterns of the parameters near ``net``: those of its regions, where a neuron whose
-    pre-activation vanishes identically on a region (pattern entry 0, e.g. zero incoming weights and bias) is
-    taken both on and off — arbitrarily small perturbations realise both. After ``budget`` seconds of region
-    enumeration :class:`~semialg.errors.UndecidedError`."""
-    from semialg.engine.regions import regions
-    out = set()
-    for p in {r.pattern for r in regions(net, budget=budget)}:
+def _patterns(net: Network, budget: float | None = None) -> dict:
+    """The activation patterns at ``net``, each with $d + 1$ affinely independent points of its region: those of its
+    regions, where a neuron whose pre-activation vanishes identically on a region (pattern entry 0, e.g. zero
+    incoming weights and bias) is taken both on and off. After ``budget`` seconds of region enumeration
+    :class:`~semialg.errors.UndecidedError`."""
+    from semialg.engine.regions import decisive_points
+    out = {}
+    for p, points in decisive_points(net, deadline=None if budget is None else time.monotonic() + budget):
         zeros = [(l, i) for l, layer in enumerate(p) for i, s in enumerate(layer) if s == 0]
         for states in itertools.product((1, -1), repeat=len(zeros)):
             q = [list(layer) for layer in p]
             for (l, i), s in zip(zeros, states, strict=True):
                 q[l][i] = s
-            out.add(tuple(tuple(layer) for layer in q))
-    return sorted(out)
+            out.setdefault(tuple(tuple(layer) for layer in q), points)
+    return dict(sorted(out.items()))
 
 
 @dataclass(frozen=True)
 class ConservationCheck(Latexable):
     """Result of :func:`is_conserved`: ``conserved``, and when not, the ``pattern`` of a region around the
     parameter and the symbolic remainder $\\langle\\nabla Q, \\nabla_\\theta f\\rangle$ (in $\\theta$ and $x$) that
-    does not vanish there, with a rational ``point`` $x$ where it is non-zero at $\\theta$ if there is one."""
+    does not vanish there, with a rational ``point`` $x$ of that region where it is non-zero at $\\theta$ if there is
+    one."""
 
     conserved: bool
     regions_checked: int
@@ -188,12 +190,16 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network, budget: float 
     """Exact symbolic check that $Q$ is locally conserved at ``net`` for every loss of the outputs.
 
     Definition: $Q$ is conserved at $\\theta$ when $\\langle \\nabla_\\theta Q, \\nabla_\\theta f_o\\rangle$ vanishes
-    identically, as a polynomial in $(\\theta, x)$, on every activation pattern realised by parameters
-    arbitrarily close to $\\theta$ — the patterns of the regions at $\\theta$, with a neuron whose
-    pre-activation vanishes identically (zero incoming weights and bias) taken both on and off. So a neuron
-    with $w = 0, b = 0$ is treated like one with output weight $a = 0$: nearby parameters decide, and
-    $\\|w\\|^2 + b^2$ alone is not conserved there. $Q$ must be written in the architecture's variables
-    (:class:`~semialg.errors.ParameterError` otherwise). ``budget`` (seconds; ``None``: no limit) bounds the
+    identically, as a polynomial in $(\\theta, x)$, on every activation pattern of the regions at $\\theta$, a
+    neuron whose pre-activation vanishes identically (zero incoming weights and bias) taken both on and off. So a
+    neuron with $w = 0, b = 0$ is treated like one with output weight $a = 0$, and $\\|w\\|^2 + b^2$ alone is not
+    conserved there. This is conservation along the patterns present at $\\theta$: parameters near $\\theta$ can
+    realise more (twins split apart, a deeper neuron whose pre-activation vanishes on a whole region turns on), and
+    there $Q$ may change. $Q$ is a polynomial in the architecture's variables (given as the symbols of
+    :meth:`~semialg.core.network.Architecture.variables`, or by their names); anything else — other symbols,
+    non-polynomial functions, ``nan``, relations, non-expressions — is a one-line
+    :class:`~semialg.errors.ParameterError`. A ``point`` in the answer lies in the region of the failing pattern
+    (one of $d + 1$ affinely independent points of it: the remainder at $\\theta$ is affine in $x$ there). ``budget`` (seconds; ``None``: no limit) bounds the
     region enumeration and the expansions: when it is spent, :class:`~semialg.errors.UndecidedError` says how many
     patterns were checked.
     Cost: region enumeration plus one symbolic expansion per region and output (polynomial of degree
@@ -204,17 +210,14 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network, budget: float 
     if budget == 0:     # a caller whose budget is spent: not even the quantity's expression is built
         raise UndecidedError("is_conserved: a budget of 0 s, no activation pattern was checked")
     arch = net.architecture
-    expr = Q.expression if isinstance(Q, ConservedQuantity) else sympy.sympify(Q)
+    expr = _quantity(Q, arch)
     flat = arch.variables().flat
     index = {v: _parameter_index(arch, v) for v in expr.free_symbols}
-    foreign = sorted(str(v) for v, k in index.items() if k is None)
-    if foreign:
-        raise ParameterError(f"the quantity uses symbols that are not parameters of {arch}: {', '.join(foreign)}")
     x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
     # only the parameters in Q: every other derivative is 0, and all of them cost seconds at 784-256-10
     grad_Q = [(flat[k], sympy.diff(expr, flat[k])) for k in sorted(index.values())]
     pats = _patterns(net, None if deadline is None else max(0.0, deadline - time.monotonic()))
-    for k, pattern in enumerate(pats):
+    for k, (pattern, inside) in enumerate(pats.items()):
         if deadline is not None and time.monotonic() > deadline:
             raise UndecidedError(f"is_conserved: the budget of {budget:.3g} s was spent after {k} of {len(pats)} "
                                  f"activation patterns (the quantity held on each)")
@@ -224,18 +227,40 @@ def is_conserved(Q: ConservedQuantity | sympy.Expr, net: Network, budget: float 
                 theta = net.parameters()
                 where = {v: _parameter_index(arch, v) for v in rem.free_symbols}
                 at_theta = sympy.expand(rem.xreplace({v: to_sympy(theta[i]) for v, i in where.items() if i is not None}))
-                point = None
-                if at_theta != 0:
-                    for cand in itertools.product(range(-2, 3), repeat=arch.input_dim):
-                        if at_theta.xreplace(dict(zip(x, cand, strict=True))) != 0:
-                            point = cand
-                            break
+                point = next((p for p in inside if at_theta.xreplace(dict(zip(x, map(to_sympy, p), strict=True)))
+                              != 0), None)
                 return ConservationCheck(False, len(pats), pattern, rem, point)
     return ConservationCheck(True, len(pats))
 
 
 
 _NAME = re.compile(r"W(\d+)_(\d+)_(\d+)|b(\d+)_(\d+)")
+
+
+def _quantity(Q, arch: Architecture) -> sympy.Expr:
+    """``Q`` as a polynomial in the variables of ``arch`` (symbols named like them are taken for them), or a one-line
+    :class:`ParameterError` naming what is wrong."""
+    if isinstance(Q, ConservedQuantity):
+        return Q.expression
+    if isinstance(Q, bool) or not isinstance(Q, (sympy.Basic, str, int, float, fmpq)):
+        raise ParameterError(f"a quantity is a polynomial in the parameters of {arch} (a sympy expression or a "
+                             f"string), not {type(Q).__name__}")
+    try:
+        expr = sympy.sympify(str(Q) if isinstance(Q, fmpq) else Q)
+    except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
+        raise ParameterError(f"the quantity {str(Q)[:60]!r} is not an expression sympy can read") from None
+    if not isinstance(expr, sympy.Expr) or expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise ParameterError(f"the quantity {str(expr)[:60]} is not a finite expression in the parameters of {arch}")
+    names = {str(v): v for v in arch.variables().flat}
+    expr = expr.xreplace({v: names[v.name] for v in expr.free_symbols
+                          if isinstance(v, sympy.Symbol) and v.name in names})
+    foreign = sorted(str(v) for v in expr.free_symbols if _parameter_index(arch, v) is None)
+    if foreign:
+        raise ParameterError(f"the quantity uses symbols that are not parameters of {arch}: {', '.join(foreign)}")
+    if not expr.is_polynomial(*expr.free_symbols):
+        raise ParameterError(f"the quantity {str(expr)[:60]} is not a polynomial in the parameters (the check is "
+                             "exact polynomial algebra)")
+    return expr
 
 
 def _parameter_index(arch: Architecture, v) -> int | None:
@@ -311,7 +336,10 @@ class ConservationCount(Latexable):
     ``known`` is the number of independent gradients at the parameter of the quantities from
     :func:`conserved_quantities`; ``gap = laws - known``. ``stabilized`` is False when the bracket iteration
     hit ``max_depth`` (or ``budget_spent``: the time budget ran out) before the rank reached its bound
-    $D - $ ``known`` (then ``lie_rank`` is a lower bound and ``laws`` an upper bound).
+    $D - $ ``known`` (then ``lie_rank`` is a lower bound and ``laws`` an upper bound), and when the fields' rank at
+    the parameter, ``rank_at_parameter``, is below their rank nearby, ``lie_rank`` (a singular point such as
+    $\\theta = 0$, where $D$ minus the rank there would count laws no function near it satisfies: ``laws`` is then
+    $D - $ ``lie_rank``, an upper bound).
     """
 
     laws: int
@@ -321,10 +349,12 @@ class ConservationCount(Latexable):
     depth: int
     stabilized: bool
     budget_spent: bool = False
+    rank_at_parameter: int | None = None
 
     def describe(self) -> str:
-        why = "the budget was spent at bracket depth " + str(self.depth) if self.budget_spent else \
-            "the bracket iteration did not stabilise"
+        why = ("the budget was spent at bracket depth " + str(self.depth) if self.budget_spent else
+               f"the fields' rank is {self.rank_at_parameter} at the parameter and {self.lie_rank} near it, a singular "
+               "point" if self.rank_at_parameter is not None else "the bracket iteration did not stabilise")
         bound = "" if self.stabilized else f" (an upper bound: {why})"
         return (f"{self.laws} independent local conservation laws{bound}: D - Lie rank = {self.num_parameters} - "
                 f"{self.lie_rank}; {self.known} explained by the rescaling quantities")
@@ -343,7 +373,10 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
     The Lie algebra they generate is built by brackets, kept as a basis of polynomial vector fields (exact
     linear algebra on their coefficients), until no new field appears or ``max_depth`` levels; its rank at
     $\\theta$ (exact) gives the count $D - \\operatorname{rank}$; the iteration stops early once the rank
-    reaches $D - $ (number of independent known quantities), which proves there are no other laws.
+    reaches $D - $ (number of independent known quantities), which proves there are no other laws. Where the rank
+    at $\\theta$ is below the rank at a nearby parameter (a singular point of the fields, e.g. $\\theta = 0$), the
+    count is $D$ minus the latter and an upper bound (:class:`ConservationCount`). Like :func:`is_conserved`, the
+    laws are those along the patterns at $\\theta$: nearby parameters can realise more patterns, and fewer laws.
     ``budget`` (seconds, ``None``: no limit) bounds the whole count — the region enumeration, the generators
     and the bracket iteration: when it is spent the count stops there with the fields kept so far (none if the
     regions were not all found), ``stabilized`` is False and ``laws`` is an upper bound
@@ -427,8 +460,22 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
     finally:
         bar.close()
     lie_rank = rank(values) if values else 0
-    return ConservationCount(D - lie_rank, D, lie_rank, known, level, stabilized or lie_rank == target,
-                             budget_spent=spent and lie_rank != target)
+    nearby = _nearby_rank(basis, net) if basis and lie_rank < target and not spent else lie_rank
+    return ConservationCount(D - nearby, D, nearby, known, level, (stabilized or lie_rank == target) and
+                             nearby == lie_rank, budget_spent=spent and lie_rank != target,
+                             rank_at_parameter=lie_rank if nearby > lie_rank else None)
+
+
+def _nearby_rank(fields: list, net: Network) -> int:
+    """The rank of the polynomial vector ``fields`` at a parameter near ``net`` (each entry moved by its own small
+    rational, seeded): at least their rank at ``net``, and more where ``net`` is a singular point of them (at
+    $\\theta = 0$ every rescaling field vanishes), where $D$ minus the rank at ``net`` would count laws that no
+    function near it satisfies. Cost: one substitution per field component and one exact rank."""
+    rng = random.Random(0)
+    moved = Network.from_parameters(net.architecture, [t + fmpq(rng.randint(1, 997), 10 ** 6)
+                                                       for t in net.parameters()])
+    sub = net.architecture.variables().substitution(moved)
+    return rank([[to_fmpq(c.xreplace(sub)) for c in X] for X in fields])
 
 
 class _Spent(Exception):

@@ -144,8 +144,10 @@ def _conserved(args) -> Outcome:
     bound = "" if count.stabilized else "at most "
     lines = [f"{bound}{count.laws} independent local conservation law(s) at this parameter "
              f"(D - rank of the Lie algebra of the fields grad f(x) = {count.num_parameters} - {count.lie_rank}"
-             + ("" if count.stabilized else "; an upper bound: " + ("the budget was spent" if count.budget_spent
-                                                                     else "the bracket iteration did not stabilise"))
+             + ("" if count.stabilized else "; an upper bound: " + (
+                 "the budget was spent" if count.budget_spent else
+                 f"the rank is {count.rank_at_parameter} at this parameter and {count.lie_rank} near it, a singular "
+                 "point" if count.rank_at_parameter is not None else "the bracket iteration did not stabilise"))
              + f"); {count.known} explained by rescalings" + (f", {count.gap} unexplained" if count.gap else "")]
     # beyond MEMBER_LIMIT parameters the sums are not spelled out: 784-4096-10 has 4096 of 795 terms each
     spell = net.architecture.num_parameters <= MEMBER_LIMIT
@@ -156,6 +158,7 @@ def _conserved(args) -> Outcome:
     lines.append("  discrete symmetries (permutations, 0-factor flips, reflections) induce no conservation law")
     data = {"laws": count.laws, "lie_rank": count.lie_rank, "known": count.known, "gap": count.gap,
             "stabilized": count.stabilized, "budget_spent": count.budget_spent,
+            "rank_at_parameter": count.rank_at_parameter,
             "quantities": [{"name": q.name, "expression": text, "symmetry": q.symmetry,
                             "conserved": None if c is None else bool(c)}
                            for q, c, text in zip(qs, checks, shown, strict=True)]}
