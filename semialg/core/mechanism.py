@@ -15,10 +15,11 @@ weights): each frozen coordinate is then a conserved quantity of gradient flow.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from semialg.core.result import Result
 
-__all__ = ["Mechanism"]
+__all__ = ["Mechanism", "zero_factor_mechanism"]
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,22 @@ class Mechanism(Result):
                 "components x" + ("?" if self.multiplicity is None else str(self.multiplicity)))
         rel = f", {self.relation}" if self.relation else ""
         return f"{self.name} ({self.kind}, {size}{rel}): {self.description}"
+
+
+def zero_factor_mechanism(sets: Sequence[tuple[int, ...]], count: int | None, term: str, absorbed: str,
+                          layer: int) -> Mechanism:
+    """The 0-factor flips of ``layer`` as one discrete :class:`Mechanism`: the 0-factors ``sets`` (0-based, listed
+    in the description), the multiplicity ``count`` of parameters distinct up to $G$ among the flips
+    (:func:`~semialg.engine.orbit.flip_orbits`; ``None``: not counted), ``term`` the summand vanishing over each set,
+    ``absorbed`` where the constant goes. Cost: $O(\\sum |S|)$.
+
+    >>> m = zero_factor_mechanism([(0, 1, 2), (3, 4, 5), (0, 1, 2, 3, 4, 5)], 4, "a_i w_i^T", "c absorbs it", 1)
+    >>> m.multiplicity, m.neurons, m.description.split("; ")[1]
+    (4, (0, 1, 2, 3, 4, 5), '4 of the 4 flip sets (the empty one included) distinct up to G')
+    """
+    shown = ", ".join(str([i + 1 for i in S]) for S in sets[:8]) + (", ..." if len(sets) > 8 else "")
+    distinct = (f"{count} of the {len(sets) + 1} flip sets (the empty one included) distinct up to G"
+                if count is not None else f"{len(sets) + 1} flip sets, not counted up to G")
+    return Mechanism("zero_factor", False, 0, count, tuple(sorted({i for S in sets for i in S})),
+                     f"sum of {term} over S is 0 for S in {shown}: flipping S ({absorbed}) keeps f (M4); {distinct}",
+                     layer)

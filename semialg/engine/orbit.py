@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from typing import Sequence
 
 import numpy as np
 from flint import fmpq
@@ -44,8 +45,10 @@ from semialg.core.network import Network
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.symmetry import GroupElement
 from semialg.engine.loci import UndecidedError
+from semialg.engine.neurons import flip
 
-__all__ = ["frame_keys", "orbit_element", "same_orbit", "tie_classes", "zero_neuron_key"]
+__all__ = ["frame_keys", "orbit_element", "same_orbit", "tie_classes", "zero_neuron_key", "flip_orbits",
+           "FLIP_ORBIT_LIMIT"]
 
 _ONE = fmpq(1)
 _ZERO = fmpq(0)
@@ -415,3 +418,33 @@ def _matchings(classes: list):
 def same_orbit(net1: Network, net2: Network, budget: int = 10 ** 5) -> bool:
     """Whether $\\theta_2 \\in G\\cdot\\theta_1$ (exact; see :func:`orbit_element`)."""
     return orbit_element(net1, net2, budget) is not None
+
+
+#: 0-factor flip sets beyond which :func:`flip_orbits` does not count (up to $s^2/2$ orbit searches for $s$ sets)
+FLIP_ORBIT_LIMIT = 32
+
+
+def flip_orbits(net: Network, l: int, sets: Sequence[Sequence[int]], limit: int = FLIP_ORBIT_LIMIT) -> int | None:
+    r"""Into how many $G$-orbits the parameters $\theta_S$ fall, $S$ the empty set or one of the 0-factors ``sets`` of
+    layer ``l`` (:func:`~semialg.engine.neurons.flip`; each $\theta_S$ realises $f_\theta$): the factor by which the
+    0-factor flips multiply the components of the fibre beyond those of the orbit. Flips are not independent choices
+    (two disjoint 0-factors give four parameters, not eight) and some are group elements (a balanced opposite pair,
+    $a_iw_i + a_jw_j = 0$ on one hyperplane: its flip swaps the pair). ``None`` beyond ``limit`` sets, or when an
+    orbit search is undecided. Cost: at most $(s + 1)^2/2$ searches of :func:`orbit_element` for $s$ sets.
+
+    >>> abs_pair = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])       # |x|: the flip swaps the pair
+    >>> two = Network.from_arrays([[[1, 0], [0, 1], [-1, -1], [2, 1], [1, 3], [-3, -4]], [[1] * 6]], [[1] * 6, [0]])
+    >>> flip_orbits(abs_pair, 1, [(0, 1)]), flip_orbits(two, 1, [(0, 1, 2), (3, 4, 5), (0, 1, 2, 3, 4, 5)])
+    (1, 4)
+    """
+    if len(sets) > limit:
+        return None
+    found: list[Network] = []
+    for S in ((), *sets):
+        other = flip(net, l, S) if S else net
+        try:
+            if all(orbit_element(seen, other) is None for seen in found):
+                found.append(other)
+        except UndecidedError:
+            return None
+    return len(found)

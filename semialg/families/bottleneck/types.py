@@ -609,15 +609,15 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
         raise UndecidedError(f"hidden_symmetries: the type was found, but the budget of {budget:.3g} s would be spent "
                              f"by the hidden symmetries of h (about {late:.1f} s for {net.widths[1]} neurons)")
     flips = [m for m in shallow_hidden_symmetries(view.inner) if m.name == "zero_factor"]
-    if flips:
+    if flips:       # the flip sets distinct up to the group of h are distinct up to G (c != 0 fixes mu = 1)
         live = [i for i, (w, vi) in enumerate(zip(view.w, view.v, strict=True)) if any(w) and vi != 0]
-        sets = count_zero_sum_sets([tuple(view.v[i] * x for x in view.w[i]) for i in live])
-        out.append(move("zero-factor flips", "discrete", sets, "compensated by e",
-                        tuple(sorted({i for m in flips for i in m.neurons})),
-                        "sum over S of v_i w_i = 0: flipping S changes h by a constant, absorbed by e ("
-                        + (f"{sets} admissible flip sets S, the empty one included" if sets is not None else
-                           "the number of admissible flip sets is undecided: a matroid component too large to "
-                           "count") + ")"))
+        sets = flips[0].multiplicity or count_zero_sum_sets([tuple(view.v[i] * x for x in view.w[i]) for i in live])
+        out.append(move("zero-factor flips", "discrete", sets, "compensated by e", flips[0].neurons,
+                        "sum over S of v_i w_i = 0: flipping S changes h by a constant, absorbed by e (" +
+                        (f"{sets} flip sets S distinct up to G, the empty one included" if flips[0].multiplicity else
+                         f"{sets} admissible flip sets S, the empty one included, not counted up to G" if sets else
+                         "the number of admissible flip sets is undecided: a matroid component too large to count")
+                        + ")"))
     D = idx("D")
     if D:
         out.append(move("constant neurons (D)", "continuous", None, "constant", D,

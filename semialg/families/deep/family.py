@@ -5,12 +5,13 @@ for equivalence on the whole input space."""
 from __future__ import annotations
 
 from semialg.core.certificate import EquivalenceResult
-from semialg.core.mechanism import Mechanism
+from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
 from semialg.engine.neurons import twin_pairs, zero_factors
+from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
 from semialg.families.deep.stabilizer import DeepStabilizer, stabilizer
@@ -76,10 +77,10 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
             out.append(Mechanism("twins", True, (len(group) - 1) * after, 1, group,
                                  f"neurons {[i + 1 for i in group]} of layer {l} are positive multiples: their "
                                  f"outgoing columns redistribute with fixed sum", l))
-        for S in zero_factors(net, l, limit):
-            out.append(Mechanism("zero_factor", False, 0, 2, S,
-                                 f"sum of W_{l + 1}[:, i] W_{l}[i, :] over {[i + 1 for i in S]} is 0: flipping "
-                                 f"them keeps f (b_{l + 1} absorbs the constant)", l))
+        sets = zero_factors(net, l, limit)
+        if sets and (count := flip_orbits(net, l, sets)) != 1:
+            out.append(zero_factor_mechanism(sets, count, f"W_{l + 1}[:, i] W_{l}[i, :]", f"b_{l + 1} absorbs the "
+                                             "constant", l))
     return tuple(out)
 
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, rank
-from semialg.core.mechanism import Mechanism
+from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import constant_neurons, dead_neurons, zero_factors
+from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.errors import check_budget
 from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_rows, neuron_invariant, neuron_lines,
@@ -86,10 +87,9 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
                                   f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
                                   f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
                                   f"a {free}-dimensional family"))
-    for S in zero_factors(net, 1, limit, deadline):
-        out.append(Mechanism("zero_factor", False, 0, 2, S,
-                                  f"sum of a_i w_i^T over {[i + 1 for i in S]} is 0: flipping them "
-                                  f"(c += sum a_i b_i) keeps f (M4)"))
+    sets = zero_factors(net, 1, limit, deadline)
+    if sets and (count := flip_orbits(net, 1, sets)) != 1:
+        out.append(zero_factor_mechanism(sets, count, "a_i w_i^T", "c += sum a_i b_i", 1))
     return out
 
 
