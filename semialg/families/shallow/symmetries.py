@@ -14,26 +14,30 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from flint import fmpq
 
-from semialg.core.exact import fingerprint, rank
+from semialg.core.exact import dot, fingerprint, nullspace, rank
 from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.engine.neurons import constant_neurons, dead_neurons, zero_factors
+from semialg.engine.neurons import constant_neurons, dead_neurons, pair_relocations, zero_factors
 from semialg.engine.orbit import flip_orbits
-from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
+from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, count_zero_sum_sets
 from semialg.errors import check_budget
 from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_rows, neuron_invariant, neuron_lines,
                                            primitive_rows)
 
-__all__ = ["hidden_symmetries", "Stabilizer", "stabilizer", "orbit_element"]
+__all__ = ["hidden_symmetries", "absorbed_flips", "Stabilizer", "stabilizer", "orbit_element"]
 
 
 def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> list[Mechanism]:
-    """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, 0-factor sets.
+    """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, flips that the opposite
+    pairs' trades absorb (:func:`absorbed_flips`), pair relocations (an opposite pair moving to a parallel
+    hyperplane: :func:`~semialg.engine.neurons.pair_relocations`), 0-factor flips (one mechanism, its multiplicity
+    the flipped parameters distinct up to $G$: :func:`~semialg.engine.orbit.flip_orbits`).
 
     Cost: $O(n(m+k))$ vectorised for the first three (dead and constant neurons from the integer forms, hyperplanes by
     :func:`~semialg.families.shallow.view.neuron_lines`; rational keys only of the hyperplanes shared by several
@@ -87,10 +91,40 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
                                   f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
                                   f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
                                   f"a {free}-dimensional family"))
+        off = [i for i in range(v.n) if i not in dead | constant and i not in group]
+        total, zero = absorbed_flips(v, [key[:-1] for key, _ in opposite], off)
+        if total is None or zero is None or total > zero:
+            out.append(Mechanism("absorbed_flips", False, 0, None, tuple(sorted(off + list(group))),
+                                 "sum over S of a_i w_i^T lies in R^k x span of the opposite pairs' normals: flipping "
+                                 "S (neurons off the pairs' hyperplanes) changes f by an affine map that the pairs' "
+                                 "trades (M3) and c absorb; " + (f"{total} such S, the empty one included, {zero} of "
+                                 "them 0-factors" if total is not None and zero is not None else "not counted")))
+    if moved := pair_relocations(net, 1):
+        out.append(Mechanism("pair_relocation", False, 0, None, tuple(sorted({x for r in moved for x in r[:3]})),
+                             "s(z) - s(-z) = z: an opposite pair's second neuron moves opposite to a neuron on a "
+                             "parallel hyperplane, the linear parts agreeing up to a constant that c takes"))
     sets = zero_factors(net, 1, limit, deadline)
     if sets and (count := flip_orbits(net, 1, sets)) != 1:
         out.append(zero_factor_mechanism(sets, count, "a_i w_i^T", "c += sum a_i b_i", 1))
     return out
+
+
+def absorbed_flips(v: ShallowView, normals: Sequence[tuple], off: Sequence[int]) -> tuple[int | None, int | None]:
+    r"""``(total, zero)``: how many sets $S$ of the neurons ``off`` (the empty one included) have $\sum_S a_iw_i^T$ in
+    $\mathbb{R}^k \otimes U$, $U$ the span of the opposite pairs' ``normals`` — flipping $S$ changes $f$ by
+    $-\sum_S a_iw_i^Tx$ (and a constant), which trades $a_i \to a_i - t_H$, $a_j \to a_j + t_H/\mu$ within the pair
+    on each hyperplane $H$ absorb when $\sum_H t_H u_H^T$ equals it — and how many are 0-factors (the sum 0);
+    ``None`` for a count that :func:`~semialg.geometry.zero_sum.count_zero_sum_sets` does not finish. Cost: one exact
+    kernel of the normals and two zero-sum counts over $|{\rm off}|$ vectors.
+
+    >>> v = ShallowView.of(Network.from_arrays([[[1], [-1], [2]], [[1, 1, 1]]], [[0, 0, 1], [0]]))
+    >>> absorbed_flips(v, [(fmpq(1),)], [2])        # |x| + s(2x + 1): the pair takes the flip of neuron 2's slope
+    (2, 1)
+    """
+    complement = nullspace([list(u) for u in normals])
+    projected = [tuple(a * dot(v.w[i], p) for a in v.a[i] for p in complement) for i in off]
+    terms = [tuple(a * x for a in v.a[i] for x in v.w[i]) for i in off]
+    return (count_zero_sum_sets(projected), count_zero_sum_sets(terms)) if off else (1, 1)
 
 
 @dataclass(frozen=True)
