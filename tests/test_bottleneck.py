@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 import semialg
 from semialg import Network, genericity
 from semialg.engine import regions as pl
+from semialg.engine.orbit import same_orbit
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.outer import equivalent_outer
 from semialg.engine.conservation import mechanism_conservation
@@ -418,12 +419,16 @@ def test_hidden_symmetries_name_every_move():
     assert {m.name for m in bn.hidden_symmetries(ridge_network(0, 2, ["K-"]))} == {"reflection"}  # n2 = m - 1
     A = Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
                             [[0, 0, 0, -5], [0], [0]])
-    # rows (0, 1) and (0, -1) with v = -1, -1 are a 0-factor of h: flipping both only moves e; flipping (0, 1)
-    # alone is absorbed by the U+ neuron (-1, 0) -> (-1, -1): h' = s(-x - y) - 2 s(-y) - 2 s(x - 5) = h on P
-    # and (0, 1), (0, -1) are an opposite pair: v1 += Y, v2 -= Y adds Y y, absorbed by the U+ neuron (-1, -Y)
-    assert {m.name for m in bn.hidden_symmetries(A)} == {"hidden neurons (U-)", "U+ <-> e trade", "zero-factor flips",
+    # rows (0, 1) and (0, -1) with v = -1, -1 are a 0-factor of h whose flip swaps them (a permutation: no
+    # zero-factor flips listed); flipping (0, 1) alone is absorbed by the U+ neuron (-1, 0) -> (-1, -1):
+    # h' = s(-x - y) - 2 s(-y) - 2 s(x - 5) = h on P, and (0, 1), (0, -1) are an opposite pair: v1 += Y, v2 -= Y adds
+    # Y y, absorbed by the U+ neuron (-1, -Y)
+    assert {m.name for m in bn.hidden_symmetries(A)} == {"hidden neurons (U-)", "U+ <-> e trade",
                                                          "flips absorbed by U+ neurons",
                                                          "opposite pairs absorbed by U+ neurons"}
+    swapped = Network.from_arrays([[[-1, 0], [0, -1], [0, 1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
+                                  [[0, 0, 0, -5], [0], [0]])
+    assert same_orbit(A, swapped)
     flipped = Network.from_arrays([[[-1, -1], [0, -1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
                                   [[0, 0, 0, -5], [0], [0]])
     assert pl.equivalent(A, flipped)
