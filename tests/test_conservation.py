@@ -119,3 +119,22 @@ def test_all_zero_parameters_are_counted_promptly_and_a_spent_budget_says_so():
     spent = count_conservation_laws(zero, budget=0)
     assert spent.budget_spent and not spent.stabilized and spent.laws >= c.laws
     assert "upper bound: the budget was spent" in spent.describe()
+
+
+def test_a_neuron_off_everywhere_freezes_its_parameters():
+    """Found by an audit: a neuron with zero incoming weights and a negative bias (shallow, and at depth) was a
+    mechanism with no law, although each of its parameters is conserved (is_conserved, checked here one by one)
+    and the count found them: its mechanism now freezes them, and the explicit laws reach the count."""
+    from semialg.engine.conservation import is_conserved, mechanism_conservation
+
+    for net, layer in ((Network.from_arrays([[[1, 2], [0, 0], [3, -1]], [[1, 2, -1]]], [[1, -2, 0], [0]]), 0),
+                       (Network.from_arrays([[[1, 2], [2, -1]], [[0, 0], [1, 1]], [[1, -1]]],
+                                            [[1, 0], [-3, 1], [0]]), 1)):
+        report = mechanism_conservation(net)
+        (move,) = [m for m in report.moves if m.name == "dead_input"]
+        V = net.architecture.variables()
+        W, b = V.weights, V.biases
+        own = [W[layer][0 if layer else 1, j] for j in range(net.widths[layer])] + [b[layer][0 if layer else 1]]
+        own += [W[layer + 1][r, 0 if layer else 1] for r in range(net.widths[layer + 2])]
+        assert all(is_conserved(q, net) for q in own)
+        assert move.laws == len(own) and report.proven and report.explicit == report.count.laws

@@ -64,8 +64,9 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
             out.append(Mechanism("dead_output", True, before + 1, 1, (i,),
                                  f"column {i + 1} of W_{l + 1} is zero: row {i + 1} of (W_{l} | b_{l}) is free", l))
         for i in sorted(constant - dead):
-            out.append(Mechanism("dead_input", True, after + 1, 1, (i,),
-                                 f"row {i + 1} of W_{l} is zero: sigma(b) is constant, b_{l + 1} compensates", l))
+            out.append(Mechanism("dead_input", True, after + 1, 1, (i,),      # b < 0: off everywhere, frozen
+                                 f"row {i + 1} of W_{l} is zero: sigma(b) is constant, b_{l + 1} compensates", l,
+                                 freezes=net.biases[l - 1][i] < 0))
         for i in sorted(dead & constant):
             out.append(Mechanism("zero_neuron", True, before + 1 + after, 1, (i,),
                                  f"neuron {i + 1} of layer {l} is zero: its row or its column is free", l))

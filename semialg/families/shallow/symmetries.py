@@ -61,8 +61,9 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
             out.append(Mechanism("dead_output", True, m + 1, 1, (i,),
                                       f"a_{i + 1} = 0: (w_{i + 1}, b_{i + 1}) is free"))
         elif i not in dead:
+            # with b < 0 the neuron is off everywhere: every one of its parameters has zero gradient (frozen)
             out.append(Mechanism("dead_input", True, k + 1, 1, (i,),
-                                      f"w_{i + 1} = 0: (a_{i + 1}, b_{i + 1}) is free, c compensates"))
+                                 f"w_{i + 1} = 0: (a_{i + 1}, b_{i + 1}) is free, c compensates", freezes=v.b[i] < 0))
         else:
             out.append(Mechanism("zero_neuron", True, m + 1 + k, 1, (i,),
                                       f"neuron {i + 1} is zero: a_{i + 1} or (w_{i + 1}, b_{i + 1}) is free"))
