@@ -322,3 +322,17 @@ def test_hidden_symmetries_at_depth_keep_the_function(seed):
 
 def test_generic_deep_parameters_show_no_layer_mechanism():
     assert [sa.hidden_symmetries(sa.Network.random((2, 4, 3, 1), seed=s)) for s in range(5)] == [()] * 5
+
+
+def test_phantom_pairs_and_pair_relocations_at_depth_are_named():
+    """Found by an audit: a 1-2-2-1 network whose first layer is an opposite pair computing x (s(x) - s(-x)) had no
+    mechanism listed, though translating the pair, the next bias compensating, keeps f. The translation is
+    replayed here for several amounts and checked by exact evaluation; a pair beside a parallel neuron relocates."""
+    net = Network.from_arrays([[[1], [-1]], [[1, -1], [2, -2]], [[1, 1]]], [[0, 0], [0, 1], [0]])
+    (m,) = [m for m in sa.hidden_symmetries(net) if m.name == "phantom_pair"]
+    assert (m.continuous, m.dimension, m.layer, m.neurons) == (True, 1, 1, (0, 1))
+    for t in (Fraction(3), Fraction(-1, 7)):
+        moved = net.replace_layer(1, bias=[t, -t]).replace_layer(2, bias=[-t, 1 - 2 * t])
+        assert agree_at(net, moved, [[Fraction(k, 7)] for k in range(-60, 61)] + [[Fraction(10 ** 6)]])
+    beside = Network.from_arrays([[[1], [-1], [2]], [[1, 1, 1], [1, 2, 0]], [[1, -1]]], [[0, 0, -1], [0, 0], [0]])
+    assert "pair_relocation" in [m.name for m in sa.hidden_symmetries(beside)]

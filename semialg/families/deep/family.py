@@ -10,7 +10,7 @@ from semialg.core.network import Network
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
-from semialg.engine.neurons import twin_pairs, zero_factors
+from semialg.engine.neurons import pair_relocations, phantom_pairs, twin_pairs, zero_factors
 from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
@@ -47,7 +47,9 @@ class DeepFamily(Family):
 def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechanism, ...]:
     r"""The mechanisms beyond $G$ that every hidden layer $l$ of ``net`` shows by itself: dead neurons (zero
     outgoing column: the incoming row is free), constant neurons (zero incoming weights: $\sigma(b)$ is a constant
-    the next bias absorbs), positive twins (their outgoing columns redistribute with fixed sum) and 0-factor flips
+    the next bias absorbs), positive twins (their outgoing columns redistribute with fixed sum), phantom pairs and
+    pair relocations (:func:`~semialg.engine.neurons.phantom_pairs`, :func:`~semialg.engine.neurons.pair_relocations`)
+    and 0-factor flips
     ($S$ with $\sum_{i \in S} W_{l+1}[:, i]\, W_l[i, :] = 0$: flipping $S$ changes only the next bias).
     Neurons hidden on the image of earlier layers are not listed (that needs the regions of those layers).
 
@@ -78,6 +80,15 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
             out.append(Mechanism("twins", True, (len(group) - 1) * after, 1, group,
                                  f"neurons {[i + 1 for i in group]} of layer {l} are positive multiples: their "
                                  f"outgoing columns redistribute with fixed sum", l))
+        if phantoms := phantom_pairs(net, l):
+            out.append(Mechanism("phantom_pair", True, len(phantoms), 1,
+                                 tuple(sorted({x for i, j, _ in phantoms for x in (i, j)})),
+                                 f"opposite pairs of layer {l} whose columns cancel compute c_i z (no kink): the "
+                                 f"pair's hyperplane moves, b_{l + 1} compensating (one dimension each)", l))
+        if moved := pair_relocations(net, l):
+            out.append(Mechanism("pair_relocation", False, 0, None, tuple(sorted({x for r in moved for x in r[:3]})),
+                                 f"s(z) - s(-z) = z: an opposite pair's second neuron of layer {l} moves opposite to a "
+                                 f"neuron on a parallel hyperplane, b_{l + 1} taking the constant", l))
         sets = zero_factors(net, l, limit)
         if sets and (count := flip_orbits(net, l, sets)) != 1:
             out.append(zero_factor_mechanism(sets, count, f"W_{l + 1}[:, i] W_{l}[i, :]", f"b_{l + 1} absorbs the "
