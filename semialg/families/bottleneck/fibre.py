@@ -31,6 +31,7 @@ from semialg.families.bottleneck.representative import _is_generic, generic_repr
 from semialg.families.bottleneck.hidden_fibre import ConditionedSet, HiddenFibre
 from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.local import local_dimension_bounds
+from semialg.families.bottleneck.mechanisms import INNER_SECONDS_PER_WEIGHT
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
 from semialg.families.bottleneck.outer_fibre import OuterFibre, all_visible, free_slot_determined, inner_determined
 from semialg.families.bottleneck.rank_bound import fibre_dimension_bound
@@ -39,7 +40,7 @@ from semialg.families.bottleneck.ridge_types import RidgeTypes
 from semialg.families.bottleneck.separated_fibre import (SeparatedFibre, mixed_representative, separated_applies,
                                                          separated_representative)
 from semialg.families.bottleneck.subspace_fibre import SubspaceFibre, live_rank
-from semialg.families.bottleneck.types import INNER_SECONDS_PER_WEIGHT, BottleneckType, combinatorial_type
+from semialg.families.bottleneck.types import BottleneckType, combinatorial_type
 from semialg.families.bottleneck.views import bottleneck_case
 from semialg.geometry.semialgebraic import BasicSet, Union, as_substitution
 

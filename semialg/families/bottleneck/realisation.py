@@ -1,6 +1,6 @@
 r"""Which first-order mechanisms of a case-(a) bottleneck parameter a member realises.
 
-:func:`~semialg.families.bottleneck.types.hidden_symmetries` lists the mixed hidden neurons (U$\pm$: $H_i$ misses
+:func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` lists the mixed hidden neurons (U$\pm$: $H_i$ misses
 $P = \{h > 0\}$, which meets both of its sides) when their activity patterns on the components of $P$ and the
 constant 1 are dependent. Along such a dependency the biases $\delta$ of those neurons and $e$ move without changing
 $h$ on $P$ — a kernel direction of the Jacobian beyond $G$ — but a member of the fibre also needs $h' \le 0$ off
@@ -26,12 +26,12 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import CertificateError, UndecidedError
-from semialg.families.bottleneck import types
+from semialg.families.bottleneck import mechanisms
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
 
 __all__ = ["MIXED", "hidden_symmetries"]
 
-#: The name of the mechanism of mixed hidden neurons in :func:`~semialg.families.bottleneck.types.hidden_symmetries`.
+#: The name of the mechanism of mixed hidden neurons in :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries`.
 MIXED = "mixed hidden neurons (U+-)"
 
 #: Seconds the candidate shifts may take when no budget is given (each is one exact check on the joint arrangement).
@@ -40,21 +40,21 @@ SHIFT_SECONDS = 5.0
 
 def hidden_symmetries(net: Network, budget: float | None = None,
                       progress: bool | None = None) -> tuple[Mechanism, ...]:
-    r"""Every mechanism of :func:`~semialg.families.bottleneck.types.hidden_symmetries` at ``net``, the mixed hidden
+    r"""Every mechanism of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` at ``net``, the mixed hidden
     neurons settled where a bias shift along their dependency is a member of the fibre outside the $G$-orbit
     ("realised: ..." names it) — else listed to first order as before, with the number of shifts tried.
 
-    Cost: that of :func:`~semialg.families.bottleneck.types.hidden_symmetries` (``budget``, ``progress`` go to it),
+    Cost: that of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` (``budget``, ``progress`` go to it),
     then, with mixed hidden neurons, the candidate shifts (for $2 \le n_0 \le 4$, $n_1 \le 16$: the pieces of
     $\overline P$ and one exact check on the joint arrangement each) and one orbit search per shift that keeps $f$,
     within what remains of ``budget`` (at most :data:`SHIFT_SECONDS` without one).
 
     >>> net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
-    >>> [m.name for m in hidden_symmetries(net)] == [m.name for m in types.hidden_symmetries(net)]
+    >>> [m.name for m in hidden_symmetries(net)] == [m.name for m in mechanisms.hidden_symmetries(net)]
     True
     """
     deadline = time.monotonic() + (SHIFT_SECONDS if budget is None else budget)
-    listed = types.hidden_symmetries(net, budget, progress)
+    listed = mechanisms.hidden_symmetries(net, budget, progress)
     return tuple(_settled(net, m, deadline) if m.name == MIXED else m for m in listed)
 
 

@@ -1,4 +1,4 @@
-r"""Combinatorial types of bottleneck parameters and the mechanisms (symmetries beyond $G$) they carry.
+r"""Combinatorial types of bottleneck parameters (the mechanisms they carry: :mod:`~.mechanisms`).
 
 Case (b): the class of every second-layer neuron on $t = \sigma(z) > 0$ (A, K+, K−, Z) and whether the
 first-layer hyperplane $H$ is hidden. Case (a): the class of every first-layer neuron relative to
@@ -11,7 +11,6 @@ $P = \{h > 0\}$ (V, U−, U+, U±, D) and the regime (PN, T, constant).
 from __future__ import annotations
 
 import collections
-import functools
 import operator
 import time
 from dataclasses import dataclass
@@ -20,25 +19,18 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, fingerprint, rank
+from semialg.core.exact import dot, fingerprint
 from semialg.core.grid_point import grid_points
-from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
-from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
-from semialg.engine.neurons import pair_relocations, phantom_pairs, predicted_late
-from semialg.families.bottleneck.arrangement import (NetworkArrangement, arrangement_of, extreme_values, h_on_cells,
-                                                     sup_value)
-from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
+from semialg.families.bottleneck.arrangement import NetworkArrangement, arrangement_of
 from semialg.families.bottleneck.ridge import ridge_profile
-from semialg.families.shallow import canonical_form, hidden_symmetries as shallow_hidden_symmetries
-from semialg.geometry.zero_sum import count_zero_sum_sets
 from semialg.families.bottleneck.views import OuterView, RidgeView, _ZERO, _require, bottleneck_case
 from semialg.geometry.arrangement import negate
 
-__all__ = ["BottleneckType", "bottleneck_regime", "combinatorial_type", "hidden_symmetries", "type_before",
-           "witnessed_type", "visibility_witnesses"]
+__all__ = ["BottleneckType", "bottleneck_regime", "combinatorial_type", "type_before", "witnessed_type",
+           "visibility_witnesses"]
 
 
 @dataclass(frozen=True)
@@ -185,17 +177,6 @@ def _arranged_type(arr: NetworkArrangement, view: OuterView, deadline: float | N
         else:
             classes.append("U+-")
     return BottleneckType("a", tuple(classes), regime)
-
-
-def _mixed_patterns(net: Network, mixed: Sequence[int], deadline: float | None) -> set:
-    r"""The activity patterns $([z_k > 0])_{k}$ of the U$\pm$ neurons ``mixed`` on the cells of the first layer's
-    arrangement that meet $P$ (each constant on a component of $P$, as $H_k$ misses $P$). A member near $\theta$
-    changes $h$ on a component $K$ by $\sum_k [z_k > 0 \text{ on } K]\,D_k + C$, $D_k = v'_k\ell'_k - v_k\ell_k$ and $C$
-    the change of the U+ neurons and $e$ (the same on every component); $h$ is kept on $P$ iff that is 0 on every
-    $K$, so when these patterns and the constant 1 are independent, $D = 0$: no move of a U$\pm$ neuron beyond
-    $G$. Cost: that of :func:`h_on_cells`."""
-    _, _, ranges, patterns = h_on_cells(net, deadline)
-    return {tuple(p[i] for i in mixed) for p, r in zip(patterns, ranges, strict=True) if r >= 0}
 
 
 def witnessed_type(view: OuterView, draws: int = 256, seed: int = 0,
@@ -406,10 +387,6 @@ def _holds(h: Network, x: np.ndarray, sign: int, plane: tuple | None) -> tuple |
 
 _GRID = fmpq(64)     # the denominator of the points rounded from floats
 
-#: Seconds per first-layer weight of the shallow work on $h$ after the type, which no deadline cuts (its 0-factor
-#: peeling and lines; the $G$-orbit fibre's construction about twice that): 1.6 s at 784-4096 (session 51).
-INNER_SECONDS_PER_WEIGHT = 5e-7
-
 
 def _roundable(x: np.ndarray) -> bool:
     """Whether :func:`_rounded` takes ``x``: finite, and small enough for numerators over 64 in ``int64``."""
@@ -476,225 +453,3 @@ def _visible_lines(arr: NetworkArrangement, maps: list, ranges: list[int]) -> se
                 if dot(lin, ray) > 0:
                     out.update(k for k in lines if dot(arr.lines[k][:-1], ray) == 0)
     return out
-
-
-def _plateau(view: OuterView, value, sign: int) -> bool:
-    r"""The necessary conditions for members below the plateau $\{h = \text{value}\}$ at the minimum
-    (``sign`` $= 1$) or supremum ($-1$) of $h$ (:mod:`~.plateau`): $h \equiv$ value on a cell of the first
-    layer's arrangement (an open set) and, unless the kink hyperplanes are parallel, a hyperplane inside
-    $\{g = 0\}$, $g = \pm(h - \text{value}) \ge 0$ (decided exactly)."""
-    arr = NetworkArrangement((view.inner,))
-    zero = (fmpq(0),) * arr.dim
-    if all(A != (zero, value) for A in arr.affine_maps(arr.neuron_data(view.inner), arr.cells)):
-        return False
-    keys = [tuple(key) for key, _ in canonical_form(view.inner).kinks]
-    if rank([k[:-1] for k in keys]) <= 1:
-        return True
-    g = Network((view.w, (tuple(sign * x for x in view.v),)), (view.b, (sign * (view.e - value),)))
-    return hyperplane_in_zero_set(g, keys) is not None
-
-
-def _pair_moves(net: Network, layer: int, classes: Sequence[str], kinked: tuple, bias: str) -> list[Mechanism]:
-    """Phantom pairs of ``layer`` of two classes in ``kinked`` (others move with their class: hidden, dead, A block;
-    one dimension each) and pair relocations (:mod:`~semialg.engine.neurons`), the next ``bias`` compensating."""
-    move, out = functools.partial(_move, layer=layer, relation=f"compensated by {bias}"), []
-    if phantoms := [(i, j) for i, j, _ in phantom_pairs(net, layer) if classes[i] in kinked and classes[j] in kinked]:
-        out.append(move("phantom pairs", "continuous", len(phantoms), neurons=tuple(sorted(sum(phantoms, ()))),
-                        description="c_i s(z) + c_j s(-mu z) = c_i z: the pair has no kink, its hyperplane (kink "
-                        f"point) moves, {bias} compensating (one dimension per pair)"))
-    if moved := pair_relocations(net, layer):
-        out.append(move("pair relocations", "discrete", None, neurons=tuple(sorted({n for m in moved for n in m[:3]})),
-                        description="s(z) - s(-z) = z: an opposite pair's second neuron moves opposite to a neuron on "
-                        f"a parallel hyperplane, the linear parts agreeing up to a constant that {bias} takes"))
-    return out
-
-
-def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple, description: str,
-          layer: int, freezes: bool = False) -> Mechanism:
-    continuous = kind == "continuous"
-    return Mechanism(name, continuous, size if continuous else 0, 1 if continuous else size, tuple(neurons),
-                     description, layer, freezes, relation)
-
-
-def hidden_symmetries(net: Network, budget: float | None = None, progress: bool | None = None) -> tuple[Mechanism, ...]:
-    r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
-
-    Case (b): dead neurons Z (continuous, $n_3 + 1$ each), the A-block trade ($a(n_3+1) - n_3$), kink flips absorbed
-    by the A block ($2^k$; without one by $d$ when $\sum_S c_jv_j = 0$), phantom pairs (kinks cancelling, 1 each) and
-    pair relocations (:func:`_pair_moves`, also in case (a)), translation of a hidden $H$ (1), reflection
-    ($\mathbb{Z}/2$), and $H$ onto / off a kink (:func:`~.moves.move_onto_kink`, two anchors: $H$ on the kink making
-    the profile's first breakpoint, or hidden off every kink) when $n_2 \ge m$, the number of breakpoints of the
-    profile — exactly when the fibre has types of both anchors: with $H$ hidden the move puts it onto the first kink
-    at once; with $H$ visible the A-block trade ($e_A = 0$), the kink flips into the A block (a dead or spare neuron
-    revived as an A neuron with $c = 0$ if there is none) and the dead-neuron moves make $\tilde G$ flat on
-    $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron makes a kink, $H$ on one always.
-    Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate), the
-    U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated: no
-    conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons to first order when their
-    activity patterns and the constant 1 are dependent (:func:`_mixed_patterns`; else none moves), positive twins
-    (rows on one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), and in
-    regime T the $e \leftrightarrow d$ trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$.
-    Cost: that of :func:`combinatorial_type` (``budget``, ``progress`` go to it; in regime T also
-    :func:`~.arrangement.extreme_values`), then in case (a) the shallow hidden symmetries of $h$ — not started
-    when predicted to end past ``budget`` (:data:`INNER_SECONDS_PER_WEIGHT`): :class:`UndecidedError`; with U$\pm$
-    neurons the sign of $h$ on each cell of the arrangement.
-
-    >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]],
-    ...                                                        [[-1], [1, -2], [0]]))]
-    ['A-block trade', 'kink flips', 'H onto / off a kink']
-    """
-    deadline = None if budget is None else time.monotonic() + budget
-    t = combinatorial_type(net, budget, progress)
-    out = []
-    idx = lambda cls: tuple(j for j, c in enumerate(t.classes) if c == cls)  # noqa: E731
-    n0, n3 = net.architecture.input_dim, net.architecture.output_dim
-    move = functools.partial(_move, layer=2 if t.case == "b" else 1)
-    if t.case == "b":
-        if t.regime == "constant":
-            return (move("constant function", "continuous", None, "hidden",
-                         tuple(range(len(t.classes))), "f is constant: every mechanism is hidden"),)
-        view = RidgeView.of(net)
-        Z, A = idx("Z"), idx("A")
-        K = idx("K+") + idx("K-")
-        if Z:
-            out.append(move("dead neurons", "continuous", len(Z) * (n3 + 1), "dead on t > 0", Z,
-                            "(v_j, e_j, c_j) free in {v < 0, e < 0} x Q^n3", freezes=True))
-        if A:
-            out.append(move("A-block trade", "continuous", len(A) * (n3 + 1) - n3, "compensated", A,
-                            "only S_A = sum c_j v_j and K_A = sum c_j e_j + d are seen"))
-            if K:
-                out.append(move("kink flips", "discrete", 2 ** len(K), "compensated by the A block",
-                                tuple(sorted(K)), "c s(vt+e) = c s(-vt-e) + c(vt+e)"))
-        elif K and (sets := count_zero_sum_sets([tuple(view.v[j] * x for x in view.c[j]) for j in K])) != 1:
-            out.append(move("kink flips absorbed by d", "discrete", sets, "compensated by d", tuple(sorted(K)),
-                            "sum over S of c_j v_j = 0: flipping S changes f by a constant, absorbed by d (" +
-                            ("the number of admissible flip sets, the empty one included" if sets is not None else
-                             "the number of admissible flip sets is undecided") + ")"))
-        out += _pair_moves(net, 2, t.classes, ("K+", "K-"), "d")
-        m = len(ridge_profile(net).breakpoints)
-        if len(t.classes) >= m:
-            out.append(move("H onto / off a kink", "discrete", 2, "H hidden by layer 2 or on a kink",
-                            tuple(j for j, c in enumerate(view.c) if any(c)),
-                            "b' = b + beta, e'_j = e_j - v_j beta where c_j != 0, G flat between 0 and -beta: "
-                            "H on a kink of G or off every kink"))
-        silent = tuple(j for j, c in enumerate(t.classes) if c != "Z" and not any(view.c[j]))
-        if silent:
-            out.append(move("zero-output neurons", "continuous", len(silent), "output weights zero", silent,
-                            "c_j = 0: (v_j, e_j) free (one dimension each beyond the scaling)"))
-        groups: dict = {}
-        for j, c in enumerate(t.classes):
-            if c in ("K+", "K-") and any(view.c[j]):
-                groups.setdefault((-view.e[j] / view.v[j], c), []).append(j)
-        shared = tuple(sorted(j for g in groups.values() if len(g) > 1 for j in g))
-        if shared:
-            out.append(move("coincident kinks", "continuous",
-                            n3 * sum(len(g) - 1 for g in groups.values()), "compensated", shared,
-                            "kink neurons at one point with one orientation: only sum c_j v_j is seen"))
-        # neurons with c_j = 0 do not stop layer 2 from hiding H
-        if t.regime == "hidden" or all(c not in ("A", "K-") for c, cj in zip(t.classes, view.c, strict=True)
-                                       if any(cj)):
-            out.append(move("hidden hyperplane translation", "continuous", 1, "hidden by layer 2", (),
-                            "b' = b + beta, e'_j = e_j - v_j beta while every e'_j < 0"))
-        if t.reflective:
-            out.append(move("reflection", "discrete", 2, "F constant at both ends", tuple(sorted(K)),
-                            "w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"))
-        return tuple(out)
-    if t.regime == "constant":
-        return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
-                     "f is constant (c = 0 or P empty): every mechanism is hidden"),)
-    Um, Up, Upm = idx("U-"), idx("U+"), idx("U+-")
-    view = OuterView.of(net)
-    late = INNER_SECONDS_PER_WEIGHT * net.widths[0] * net.widths[1]
-    if predicted_late(deadline, late):
-        raise UndecidedError(f"hidden_symmetries: the type was found, but the budget of {budget:.3g} s would be spent "
-                             f"by the hidden symmetries of h (about {late:.1f} s for {net.widths[1]} neurons)")
-    flips = [m for m in shallow_hidden_symmetries(view.inner) if m.name == "zero_factor"]
-    if flips:       # the flip sets distinct up to the group of h are distinct up to G (c != 0 fixes mu = 1)
-        live = [i for i, (w, vi) in enumerate(zip(view.w, view.v, strict=True)) if any(w) and vi != 0]
-        sets = flips[0].multiplicity or count_zero_sum_sets([tuple(view.v[i] * x for x in view.w[i]) for i in live])
-        out.append(move("zero-factor flips", "discrete", sets, "compensated by e", flips[0].neurons,
-                        "sum over S of v_i w_i = 0: flipping S changes h by a constant, absorbed by e (" +
-                        (f"{sets} flip sets S distinct up to G, the empty one included" if flips[0].multiplicity else
-                         f"{sets} admissible flip sets S, the empty one included, not counted up to G" if sets else
-                         "the number of admissible flip sets is undecided: a matroid component too large to count")
-                        + ")"))
-    D = idx("D")
-    if D:
-        out.append(move("constant neurons (D)", "continuous", None, "constant", D,
-                        "w_i = 0 or v_i = 0: the neuron adds a constant to h (absorbed by e; removed by "
-                        "DropConstantNeuron); v_i = 0 leaves (w_i, b_i) free, w_i = 0 trades v_i s(b_i) with e "
-                        "(a closed condition: the dimension is not given; no conservation law claimed)"))
-    if Um:
-        out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
-                        "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set", freezes=True))
-    if Up:
-        out.append(move("U+ <-> e trade", "continuous", len(Up) * (n0 + 1) - n0, "compensated", Up,
-                        "affine on P: any U+ neurons and e reproducing the same affine map on P"))
-        V = idx("V")
-        if V:
-            out.append(move("flips absorbed by U+ neurons", "discrete", None, "compensated by the U+ neurons and e",
-                            tuple(sorted(V + Up)), "a visible neuron flipped, (w, b) -> (-w, -b), changes h by "
-                            "-v(w.x + b), affine on P: U+ neurons and e absorbing it on P while staying off P "
-                            "(the number of admissible flip sets is undecided: it depends on P and on h' <= 0 "
-                            "off P; each flip set is checked by TradeOnP when used)"))
-    groups: dict = {}
-    normals: dict = {}      # a neuron of each line: the rank of the normals does not see their scales
-    # keyed on the integer form: normalising 4,096 rows of 784 rationals took 3 s
-    for i, ((key, sigma), live, vi) in enumerate(zip(oriented_rows(view.w, view.b), view.w.nonzero_rows(), view.v,
-                                                   strict=True)):
-        if live and vi != 0:
-            groups.setdefault((key, 1 if sigma > 0 else -1), []).append(i)
-            normals.setdefault(key, i)
-    out += _pair_moves(net, 1, t.classes, ("V",), "e")
-    twins = [g for g in groups.values() if len(g) > 1]
-    if twins:
-        out.append(move("positive twins", "continuous", sum(len(g) - 1 for g in twins), "compensated",
-                        tuple(sorted(i for g in twins for i in g)),
-                        "rows (w_j, b_j) = lambda (w_i, b_i), lambda > 0: only v_i + lambda v_j is seen"))
-    both = [key for key, sign in groups if sign == 1 and (key, -1) in groups]
-    free = len(both) - rank([view.w.row(normals[key]) for key in both]) if both else 0
-    if free:
-        out.append(move("opposite pairs", "continuous", free, "compensated by e",
-                        tuple(sorted(i for key in both for s in (1, -1) for i in groups[(key, s)])),
-                        "s(z) - s(-z) = z: output weights traded within opposite pairs along sum_p Y_p w_p = 0"))
-    V = idx("V")
-    paired = [key for key in both if any(i in V for s in (1, -1) for i in groups[(key, s)])]
-    if Up and paired:
-        out.append(move("opposite pairs absorbed by U+ neurons", "continuous", None,
-                        "compensated by the U+ neurons and e",
-                        tuple(sorted({i for key in paired for s in (1, -1) for i in groups[(key, s)]} | set(Up))),
-                        "output weights traded within opposite pairs on visible hyperplanes with sum_p Y_p w_p != 0: "
-                        "the affine change absorbed on P by the U+ neurons (TradeOnP); at most rank(normals) "
-                        "dimensions beyond the opposite pairs' own, the exact count undecided here"))
-    patterns = _mixed_patterns(net, Upm, deadline) if Upm else None
-    if Upm and rank([list(p) + [1] for p in patterns]) <= len(Upm):
-        out.append(move("mixed hidden neurons (U+-)", "continuous", None, "hidden by the outer ReLU", Upm,
-                        "P meets both sides of H_i but not H_i; their patterns on the components of P and the "
-                        "constant 1 are dependent: to first order v_i l_i change along it, the U+ neurons and e "
-                        "compensating (a kernel direction of the Jacobian; realisation.hidden_symmetries says "
-                        "whether a member realises it)"))
-    if t.regime == "T":
-        out.append(move("e <-> d trade", "continuous", 1, "compensated", (),
-                        "N is empty: f = c h + d is shallow with rank-one output"))
-        low, high = extreme_values(view)
-        if high is not None and high != low:
-            out.append(move("reflection", "discrete", 2, "compensated by d", (),
-                            "h bounded (M = sup h): h' = |mu|(M - h) + t, c' = -c/|mu|, d' = d + c(M + t/|mu|)"))
-        at = [x for x, sign in ((low, 1), (high, -1)) if x is not None and high != low and _plateau(view, x, sign)]
-        if at:
-            out.append(move("plateau members", "discrete", None, "hidden by the outer ReLU on the plateau", (),
-                            "members with h' < 0 on the plateau {h = " + " or ".join(map(str, at)) + "} "
-                            "(EnterPlateau, after the reflection at sup h): necessary conditions hold (h constant "
-                            "on an open set there and a hyperplane inside it); whether this width admits such "
-                            "members is undecided here (fibre() lists them as plateau pieces); discrete, no "
-                            "conservation law (the members' hidden neurons are listed at the members)"))
-    elif t.regime == "PN" and not rank_at_least_two(view.w, [v != 0 for v in view.v]) and \
-            any(live and v != 0 for live, v in zip(view.w.nonzero_rows(), view.v, strict=True)):     # rank 1
-        top = sup_value(view)
-        if top is not None and _plateau(view, top, -1):
-            out.append(move("reflection", "discrete", None, "compensated by d", (),
-                            f"rows parallel, h <= M = {top} and h = M on an open set: members with sigma(h') = "
-                            "|mu|(M - sigma(h)), c' = -c/|mu|, d' = d + cM (ReflectPlateau); whether this width "
-                            "admits them is undecided here (fibre() lists them: the pieces C and Cp)"))
-    return tuple(out)
-

@@ -1,0 +1,104 @@
+"""Two case-(a) mechanisms checked against exact evaluation (Fractions, written here):
+
+* flips of $h$ absorbed by its opposite pairs' trades and $e$ — a member of the fibre outside the $G$-orbit, so the
+  listing must name it (it did not);
+* $c \\ne 0$ with $P = \\{h > 0\\}$ empty: $f = d$ and every parameter but $d$ is frozen, so the conservation laws
+  the mechanisms give reach the Lie count (they were the rescalings only).
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+from hypothesis import given, settings, strategies as st
+
+import semialg as sa
+from semialg import Network
+from semialg.engine.conservation import mechanism_conservation
+from semialg.families import bottleneck as bn
+
+ABSORBED = "flips absorbed by opposite pairs"
+
+
+def _relu(z: Fraction) -> Fraction:
+    return max(z, Fraction(0))
+
+
+def _f(W1, b1, v, e, c, d, x) -> list[Fraction]:
+    h = sum((vi * _relu(sum((wk * xk for wk, xk in zip(w, x)), bi)) for w, bi, vi in zip(W1, b1, v)), e)
+    return [cj * _relu(h) + dj for cj, dj in zip(c, d)]
+
+
+def _net(W1, b1, v, e, c, d) -> Network:
+    return Network.from_arrays([W1, [v], [[x] for x in c]], [b1, [e], d])
+
+
+def _points(n0: int, rng: random.Random, count: int = 60) -> list[tuple[Fraction, ...]]:
+    return [tuple(Fraction(rng.randint(-400, 400), rng.randint(1, 40)) for _ in range(n0)) for _ in range(count)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 4), st.integers(1, 5), st.integers(-3, 3), st.integers(-3, 3),
+       st.sampled_from([(1, 2), (2, 1), (1, 1), (3, 2)]), st.integers(1, 3), st.integers(0, 2**20))
+def test_a_flip_the_opposite_pairs_absorb_is_listed_and_keeps_f(n0, mu, lam, beta, gamma, scale, vr, seed):
+    """Pair $\\sigma(u\\cdot x + \\beta)$, $\\sigma(-\\mu(u\\cdot x + \\beta))$ and a neuron $r$ with $w_r = \\lambda u$
+    off the pair's hyperplane: flipping $r$ changes $h$ by $v_r(\\lambda u\\cdot x + b_r)$, which
+    $a_p \\mathrel{+}= v_r\\lambda$, $a_q \\mathrel{-}= v_r\\lambda/\\mu$, $e \\mathrel{+}= v_r(b_r - \\lambda\\beta)$ absorb."""
+    rng = random.Random(seed)
+    u = [Fraction(rng.randint(1, 4))] + [Fraction(rng.randint(-3, 3)) for _ in range(n0 - 1)]
+    lam, mu = Fraction(lam) * Fraction(*scale), Fraction(mu)
+    br = lam * beta + gamma if gamma else lam * beta + 1           # off the pair's hyperplane
+    W1 = [u, [-mu * x for x in u], [lam * x for x in u]]
+    b1 = [Fraction(beta), -mu * beta, br]
+    v, e, c, d = [Fraction(2), Fraction(3), Fraction(vr)], Fraction(1), [Fraction(2)], [Fraction(-1)]
+    vr = v[2]
+    flipped = (W1[:2] + [[-x for x in W1[2]]], b1[:2] + [-br], [v[0] + vr * lam, v[1] - vr * lam / mu, vr],
+               e + vr * (br - lam * beta), c, d)
+    for x in _points(n0, rng):
+        assert _f(*flipped, x) == _f(W1, b1, v, e, c, d, x)
+    net, moved = _net(W1, b1, v, e, c, d), _net(*flipped)
+    # outside the G-orbit: G scales rows positively, so the sign pattern of the rows' first entries is invariant
+    assert sorted(w[0] > 0 for w in W1) != sorted(w[0] > 0 for w in flipped[0])
+    assert ABSORBED in [m.name for m in bn.hidden_symmetries(net)]
+    assert sa.equivalent(net, moved).equivalent
+
+
+def test_the_flip_of_the_absorbed_flips_doctest_network():
+    """$h = |x| + \\sigma(2x + 1)$: the pair takes the flip of the third neuron's slope (2 flip sets, 1 a 0-factor)."""
+    net = _net([[1], [-1], [2]], [0, 0, 1], [1, 1, 1], 0, [1], [0])
+    m = next(m for m in bn.hidden_symmetries(net) if m.name == ABSORBED)
+    assert not m.continuous and not m.freezes and m.neurons == (0, 1, 2)
+    assert "2 such S, the empty one included, 1 of them 0-factors" in m.description
+    assert not any(m.name == ABSORBED for m in bn.hidden_symmetries(_net([[1], [1], [2]], [0, 0, 1], [1, 1, 1], 0,
+                                                                           [1], [0])))      # no opposite pair
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 3), st.integers(2, 4), st.integers(1, 2), st.integers(0, 2**20))
+def test_an_empty_positive_region_freezes_every_parameter_but_d(n0, n1, n3, seed):
+    """Case (a) ($n_1 \\ge 2$), $v \\le 0$, $e < 0$: $h \\le e < 0$, so a small change of any parameter but $d$
+    keeps $f$ on a bounded set."""
+    rng = random.Random(seed)
+    W1 = [[Fraction(rng.randint(-5, 5)) for _ in range(n0)] for _ in range(n1)]
+    b1 = [Fraction(rng.randint(-5, 5)) for _ in range(n1)]
+    v, e = [Fraction(-rng.randint(0, 4)) for _ in range(n1)], Fraction(-rng.randint(1, 5))
+    c, d = [Fraction(rng.choice([-3, -1, 1, 2])) for _ in range(n3)], [Fraction(rng.randint(-3, 3)) for _ in range(n3)]
+    net = _net(W1, b1, v, e, c, d)
+    flat = [x for w in W1 for x in w] + b1 + v + [e] + c + d
+    eps = Fraction(1, 10**5)
+    points = [x for x in _points(n0, rng, 12) if max(abs(t) for t in x) <= 100] or [(Fraction(0),) * n0]
+
+    def rebuilt(p):
+        it = iter(p)
+        W = [[next(it) for _ in range(n0)] for _ in range(n1)]
+        return W, [next(it) for _ in range(n1)], [next(it) for _ in range(n1)], next(it), \
+            [next(it) for _ in range(n3)], [next(it) for _ in range(n3)]
+    for k in range(len(flat) - n3):
+        moved = rebuilt(flat[:k] + [flat[k] + eps] + flat[k + 1:])
+        assert all(_f(*moved, x) == d for x in points)
+    listed = {m.name: m for m in bn.hidden_symmetries(net)}
+    assert set(listed) == {"constant function", "bottleneck neuron off"}
+    assert all(m.freezes for m in listed.values())
+    r = mechanism_conservation(net)
+    assert r.explicit == len(flat) - n3 == r.count.laws and r.proven
