@@ -13,7 +13,7 @@ import semialg as sa
 from semialg.errors import UndecidedError
 
 fibre_module = importlib.import_module("semialg.families.bottleneck.fibre")      # the package exports the function
-mechanisms = importlib.import_module("semialg.families.bottleneck.mechanisms")
+mechanisms_module = importlib.import_module("semialg.families.bottleneck.mechanisms")
 
 
 def _visible_network():
@@ -31,7 +31,7 @@ def test_predicted_late_steps_are_not_started(monkeypatch):
     F = sa.fibre(net, budget=30)
     assert set(sa.combinatorial_type(net).classes) == {"V"}         # every neuron visible: the G-orbit fibre
     mechanisms = sa.hidden_symmetries(net, budget=30)
-    monkeypatch.setattr(mechanisms, "INNER_SECONDS_PER_WEIGHT", 100.0)
+    monkeypatch.setattr(mechanisms_module, "INNER_SECONDS_PER_WEIGHT", 100.0)
     monkeypatch.setattr(fibre_module, "INNER_SECONDS_PER_WEIGHT", 100.0)
     with pytest.raises(UndecidedError, match="G-orbit fibre"):
         sa.fibre(net, budget=30)

@@ -44,7 +44,8 @@ def _points(n0: int, rng: random.Random, count: int = 60) -> list[tuple[Fraction
 def test_a_flip_the_opposite_pairs_absorb_is_listed_and_keeps_f(n0, mu, lam, beta, gamma, scale, vr, seed):
     """Pair $\\sigma(u\\cdot x + \\beta)$, $\\sigma(-\\mu(u\\cdot x + \\beta))$ and a neuron $r$ with $w_r = \\lambda u$
     off the pair's hyperplane: flipping $r$ changes $h$ by $v_r(\\lambda u\\cdot x + b_r)$, which
-    $a_p \\mathrel{+}= v_r\\lambda$, $a_q \\mathrel{-}= v_r\\lambda/\\mu$, $e \\mathrel{+}= v_r(b_r - \\lambda\\beta)$ absorb."""
+    $a_p \\mathrel{+}= v_r\\lambda$, $a_q \\mathrel{-}= v_r\\lambda/\\mu$, $e \\mathrel{+}= v_r(b_r - \\lambda\\beta)$
+    absorb."""
     rng = random.Random(seed)
     u = [Fraction(rng.randint(1, 4))] + [Fraction(rng.randint(-3, 3)) for _ in range(n0 - 1)]
     lam, mu = Fraction(lam) * Fraction(*scale), Fraction(mu)

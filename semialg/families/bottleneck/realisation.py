@@ -31,7 +31,8 @@ from semialg.families.bottleneck.ident_shifts import shift_witnesses
 
 __all__ = ["MIXED", "hidden_symmetries"]
 
-#: The name of the mechanism of mixed hidden neurons in :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries`.
+#: The name of the mechanism of mixed hidden neurons in
+#: :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries`.
 MIXED = "mixed hidden neurons (U+-)"
 
 #: Seconds the candidate shifts may take when no budget is given (each is one exact check on the joint arrangement).
@@ -40,12 +41,12 @@ SHIFT_SECONDS = 5.0
 
 def hidden_symmetries(net: Network, budget: float | None = None,
                       progress: bool | None = None) -> tuple[Mechanism, ...]:
-    r"""Every mechanism of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` at ``net``, the mixed hidden
-    neurons settled where a bias shift along their dependency is a member of the fibre outside the $G$-orbit
+    r"""Every mechanism of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` at ``net``, the mixed
+    hidden neurons settled where a bias shift along their dependency is a member of the fibre outside the $G$-orbit
     ("realised: ..." names it) — else listed to first order as before, with the number of shifts tried.
 
-    Cost: that of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` (``budget``, ``progress`` go to it),
-    then, with mixed hidden neurons, the candidate shifts (for $2 \le n_0 \le 4$, $n_1 \le 16$: the pieces of
+    Cost: that of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` (``budget``, ``progress`` go to
+    it), then, with mixed hidden neurons, the candidate shifts (for $2 \le n_0 \le 4$, $n_1 \le 16$: the pieces of
     $\overline P$ and one exact check on the joint arrangement each) and one orbit search per shift that keeps $f$,
     within what remains of ``budget`` (at most :data:`SHIFT_SECONDS` without one).
 
