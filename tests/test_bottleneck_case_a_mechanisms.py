@@ -103,3 +103,51 @@ def test_an_empty_positive_region_freezes_every_parameter_but_d(n0, n1, n3, seed
     assert all(m.freezes for m in listed.values())
     r = mechanism_conservation(net)
     assert r.explicit == len(flat) - n3 == r.count.laws and r.proven
+
+
+def _ridge_f(w, b, v, e, C, d, x) -> list[Fraction]:
+    t = _relu(sum((wk * xk for wk, xk in zip(w, x)), b))
+    return [sum((c * _relu(vj * t + ej) for c, vj, ej in zip(row, v, e)), dr) for row, dr in zip(C, d)]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 4), st.integers(1, 2), st.sampled_from(["c", "dead", "w"]),
+       st.integers(0, 2**20))
+def test_a_constant_ridge_freezes_exactly_the_neurons_off_on_every_input(n0, n2, n3, how, seed):
+    """Case (b), $f$ constant three ways ($C = 0$; every second-layer neuron off; $w = 0$): each coordinate a
+    freezing mechanism names keeps $f$ when moved a little either way (exact evaluation here), and the explicit laws
+    never exceed the Lie count."""
+    rng = random.Random(seed)
+    small = lambda lo=-3, hi=3: Fraction(rng.randint(lo, hi))          # noqa: E731
+    w, b = [small() for _ in range(n0)], small()
+    v, e = [small() for _ in range(n2)], [small() for _ in range(n2)]
+    C, d = [[small() for _ in range(n2)] for _ in range(n3)], [small() for _ in range(n3)]
+    if how == "c":
+        C = [[Fraction(0)] * n2 for _ in range(n3)]
+    elif how == "dead":
+        v, e = [small(-3, 0) for _ in range(n2)], [small(-3, -1) for _ in range(n2)]
+    else:
+        w = [Fraction(0)] * n0
+    net = Network.from_arrays([[w], [[x] for x in v], C], [[b], e, d])
+    theta = {("w", k): x for k, x in enumerate(w)} | {("b",): b} | {("v", j): x for j, x in enumerate(v)} | \
+        {("e", j): x for j, x in enumerate(e)} | {("c", r, j): C[r][j] for r in range(n3) for j in range(n2)}
+    frozen = set()
+    for m in bn.hidden_symmetries(net):
+        if m.freezes and m.layer == 1:
+            frozen |= {("w", k) for k in range(n0)} | {("b",)} | {("v", j) for j in range(n2)}
+        elif m.freezes:
+            frozen |= {key for j in m.neurons for key in (("v", j), ("e", j))} | \
+                {("c", r, j) for j in m.neurons for r in range(n3)}
+    points = _points(n0, rng, 16)
+    points = [x for x in points if max(abs(t) for t in x) <= 10] + [(Fraction(0),) * n0]
+    for key in frozen:
+        for eps in (Fraction(1, 10**5), Fraction(-1, 10**5)):
+            moved = {k: (x + eps if k == key else x) for k, x in theta.items()}
+            args = ([moved[("w", k)] for k in range(n0)], moved[("b",)], [moved[("v", j)] for j in range(n2)],
+                    [moved[("e", j)] for j in range(n2)],
+                    [[moved[("c", r, j)] for j in range(n2)] for r in range(n3)], d)
+            assert all(_ridge_f(*args, x) == _ridge_f(w, b, v, e, C, d, x) for x in points), key
+    r = mechanism_conservation(net, budget=3)     # C = 0 can take the brackets half a minute: a bound is enough
+    assert r.explicit <= r.count.laws
+    if how == "dead":       # every neuron off: all but d frozen, and the laws reach the count
+        assert len(frozen) == len(theta) and r.proven

@@ -27,7 +27,7 @@ from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
-from semialg.families.bottleneck.views import OuterView, RidgeView
+from semialg.families.bottleneck.views import _ZERO, OuterView, RidgeView
 from semialg.families.shallow import canonical_form, hidden_symmetries as shallow_hidden_symmetries
 from semialg.geometry.zero_sum import count_zero_sum_sets
 
@@ -86,6 +86,28 @@ def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple,
                      description, layer, freezes, relation)
 
 
+def _constant_ridge(view: RidgeView, move) -> tuple[Mechanism, ...]:
+    r"""A constant case-(b) $f$: every mechanism is hidden, and the parameters whose neuron is off on every input
+    freeze, strictly so (no pre-activation vanishing on an open set of inputs, where nearby parameters differ).
+    $t = \sigma(w\cdot x + b)$ takes the values $[0, \infty)$ on open sets when $w \ne 0$, else only $\sigma(b)$;
+    a second-layer neuron with $v_jt + e_j < 0$ there freezes $(v_j, e_j, c_j)$, and the first-layer neuron
+    $(w, b, v)$ freezes when $w = 0 > b$ or every second-layer neuron is off."""
+    n2, n3 = len(view.v), len(view.d)
+    top = None if any(view.w) else max(view.b, _ZERO)       # the largest value of t, None: unbounded
+    off = tuple(j for j, (v, e) in enumerate(zip(view.v, view.e, strict=True))
+                if ((e < 0 and v <= 0) if top is None else v * top + e < 0))
+    out = [move("constant function", "continuous", None, "hidden", tuple(range(n2)),
+                "f is constant: every mechanism is hidden")]
+    if off:
+        out.append(move("dead neurons", "continuous", len(off) * (n3 + 1), "off on every input", off,
+                        "v_j t + e_j < 0 for every value t of s(w.x + b): (v_j, e_j, c_j) free nearby", freezes=True))
+    if (top is not None and view.b < 0) or len(off) == n2:
+        out.append(_move("first-layer neuron unseen", "continuous", None, "dead", (0,),
+                         "w = 0 > b (t = 0) or every second-layer neuron off: (w, b, v) have zero gradient on every "
+                         "input", layer=1, freezes=True))
+    return tuple(out)
+
+
 def hidden_symmetries(net: Network, budget: float | None = None, progress: bool | None = None) -> tuple[Mechanism, ...]:
     r"""Every mechanism of the math note present at a bottleneck parameter, with what it adds.
 
@@ -124,10 +146,9 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     n0, n3 = net.architecture.input_dim, net.architecture.output_dim
     move = functools.partial(_move, layer=2 if t.case == "b" else 1)
     if t.case == "b":
-        if t.regime == "constant":
-            return (move("constant function", "continuous", None, "hidden",
-                         tuple(range(len(t.classes))), "f is constant: every mechanism is hidden"),)
         view = RidgeView.of(net)
+        if t.regime == "constant":
+            return _constant_ridge(view, move)
         Z, A = idx("Z"), idx("A")
         K = idx("K+") + idx("K-")
         if Z:
