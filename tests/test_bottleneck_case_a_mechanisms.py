@@ -122,8 +122,9 @@ def test_a_constant_ridge_freezes_exactly_the_neurons_off_on_every_input(n0, n2,
     w, b = [small() for _ in range(n0)], small()
     v, e = [small() for _ in range(n2)], [small() for _ in range(n2)]
     C, d = [[small() for _ in range(n2)] for _ in range(n3)], [small() for _ in range(n3)]
-    if how == "c":
+    if how == "c":              # v, e in {-1, 0, 1}: ties, and neurons that wake up for large t
         C = [[Fraction(0)] * n2 for _ in range(n3)]
+        v, e = [small(-1, 1) for _ in range(n2)], [small(-1, 1) for _ in range(n2)]
     elif how == "dead":         # e_j = 0 too: off on every input, but e_j + eps turns it on where t = 0
         v, e = [small(-3, 0) for _ in range(n2)], [small(-2, 0) for _ in range(n2)]
     else:
