@@ -120,6 +120,7 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     at once; with $H$ visible the A-block trade ($e_A = 0$), the kink flips into the A block (a dead or spare neuron
     revived as an A neuron with $c = 0$ if there is none) and the dead-neuron moves make $\tilde G$ flat on
     $t \le 0$, and the move takes $H$ off its kink; with $n_2 = m - 1$ every neuron makes a kink, $H$ on one always.
+    A constant case-(b) $f$: every mechanism hidden, and the neurons off on every input frozen (:func:`_constant_ridge`).
     Case (a): U- freedom ($n_0 + 1$ each; continuous, freezing: each of its parameters a conserved coordinate), the
     U+ $\leftrightarrow e$ trade, the flips of visible neurons absorbed by U+ neurons (discrete, compensated: no
     conservation law; realised by :class:`~.outer_moves.TradeOnP`), U$\pm$ neurons to first order when their
