@@ -12,7 +12,7 @@ import itertools
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from semialg import Architecture, Network
 from semialg.errors import ArchitectureError
@@ -205,3 +205,55 @@ def test_least_live_neurons_for_two_outputs(data):
 def test_least_live_neurons_for_two_outputs_on_few_hyperplanes(data):
     m, n = data.draw(st.sampled_from([1, 2, 2])), data.draw(st.integers(2, 6))
     check_least(data.draw(on_few_hyperplanes(m, n)))
+
+
+def _normalised_parameters(W1, b1, a, c) -> tuple[Fraction, ...]:
+    """Rows divided by |first non-zero weight| (its output weight multiplied), sorted by (w, b, a); the parameter
+    vector in the order W1 row by row, b1, W2, b2."""
+    neurons = []
+    for w, b, ai in zip(W1, b1, a):
+        mu = abs(next(x for x in w if x))
+        neurons.append((tuple(x / mu for x in w), b / mu, ai * mu))
+    neurons.sort()
+    return tuple([x for n in neurons for x in n[0]] + [n[1] for n in neurons] + [n[2] for n in neurons] + [c])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 3), st.lists(st.integers(-3, 3), min_size=16, max_size=16), st.integers(1, 3),
+       st.integers(-2, 2), st.integers(0, 1))
+def test_with_one_output_two_split_hyperplanes_compete_with_an_opposite_pair(N, ints, t, bp, first):
+    """$k = 1$, $m = 2$: $N$ kinks (one neuron each) and an opposite pair carrying the linear part $t\\,w_p$. When the
+    fewest live neurons are $N + 2$ (the oracle above), two split hyperplanes $H_i, H_j$ with independent normals
+    realize $f$ too ($-s_iu_i - s_ju_j = t\\,w_p$, the neurons $(\\delta - s)\\sigma(z)$ and $s\\,\\sigma(-z)$ on each,
+    the constants to $c$) — checked here by exact evaluation — and the representative, the least normalised
+    parameter of that width, is at most each of them (before: the pair always won)."""
+    it = iter(ints)
+    U = [[Q(next(it) or 1), Q(next(it))] for _ in range(N)]
+    beta = [Q(next(it)) for _ in range(N)]
+    delta = [Q(next(it) or 2) for _ in range(N)]
+    wp = [Q(1), Q(next(it))] if first else [Q(next(it)), Q(1)]
+    W1 = U + [wp, [-x for x in wp]]
+    b1, a = beta + [Q(bp), Q(-bp)], delta + [Q(t), Q(-t)]
+    net = _net(W1, [a], b1, [0])
+    assume(least_live_neurons(net) == N + 2)
+    points = [[Q(x, 3), Q(y, 2)] for x in range(-9, 10, 2) for y in range(-7, 8, 3)]
+    rep = minimal_representative(net)
+    assert check_reduced(rep, net, points) == N + 2
+    best = tuple(_q(x) for x in rep.parameters())
+    for i, j in itertools.combinations(range(N), 2):
+        det = U[i][0] * U[j][1] - U[i][1] * U[j][0]
+        if det == 0:
+            continue
+        R = [t * x for x in wp]         # solve -s_i u_i - s_j u_j = R by Cramer's rule
+        si = -(R[0] * U[j][1] - R[1] * U[j][0]) / det
+        sj = -(U[i][0] * R[1] - U[i][1] * R[0]) / det
+        if 0 in (si, sj, delta[i] - si, delta[j] - sj):
+            continue
+        rest = [h for h in range(N) if h not in (i, j)]
+        sW = [U[h] for h in rest] + [U[i], [-x for x in U[i]], U[j], [-x for x in U[j]]]
+        sb = [beta[h] for h in rest] + [beta[i], -beta[i], beta[j], -beta[j]]
+        sa = [delta[h] for h in rest] + [delta[i] - si, si, delta[j] - sj, sj]
+        sc = t * bp + si * beta[i] + sj * beta[j]
+        split = _net(sW, [sa], sb, [sc])
+        assert all(evaluate(split, x) == evaluate(net, x) for x in points)
+        assert best <= _normalised_parameters(sW, sb, sa, sc)

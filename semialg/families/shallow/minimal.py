@@ -128,8 +128,8 @@ def minimal_representative(net: Network, limit: int = 12) -> Network:
     $W_2$, $b_2$), minimising over the orientations $F$ (0-factor flips and opposite pairs), the placement of
     the residual (the kink hyperplanes $M$ given a second neuron, and opposite pairs) and the order of the neurons;
     for $N \\le$ ``limit`` the number of live neurons is proven least (:func:`minimal_form`), so the result is never
-    wider than $\\theta$. For $k = 1$ a residual needing two extra neurons always goes to an opposite pair, never to
-    two split hyperplanes of equal count. Continuous freedoms left by non-generic functions are fixed as in
+    wider than $\\theta$; every placement of the residual of that width competes, for $k = 1$ too (an opposite pair
+    against two split hyperplanes, several hyperplanes carrying it). Continuous freedoms left by non-generic functions are fixed as in
     :func:`minimal_form` (pair biases $0$, residual split along its reduced row echelon form). For a parameter
     with distinct hyperplanes and no dead neuron this is the least normalised, sorted element of
     $\\{\\theta_S : S \\text{ admissible}\\}$, i.e. the lexicographic minimum of the class under permutations,
@@ -344,7 +344,7 @@ def _least(K: CanonicalForm, first: bool) -> tuple[int, list[tuple[tuple[int, ..
     for F in _subsets_by_size(K.num_kinks):
         # when one answer is enough, a tie cannot improve it
         bound = None if best is None else best - 1 if first else best
-        for cost, M in _absorptions(K, F, _residual(K, F), bound):
+        for cost, M in _absorptions(K, F, _residual(K, F), bound, ties=not first):
             if best is None or cost < best:
                 best, found = cost, []
             found.append((F, M))
@@ -353,16 +353,17 @@ def _least(K: CanonicalForm, first: bool) -> tuple[int, list[tuple[tuple[int, ..
     return best, found
 
 
-def _absorptions(K: CanonicalForm, F: Sequence[int], R, bound: int | None) -> list[tuple[int, tuple[int, ...]]]:
+def _absorptions(K: CanonicalForm, F: Sequence[int], R, bound: int | None,
+                 ties: bool = False) -> list[tuple[int, tuple[int, ...]]]:
     r"""The cheapest sets $M$ of kink hyperplanes outside $F$ to split in two neurons for the residual $R$, with their
-    cost $|M| + 2\rho(F, M)$ when it is at most ``bound`` (``None``: any).
+    cost $|M| + 2\rho(F, M)$ when it is at most ``bound`` (``None``: any); every such $M$ when ``ties``.
 
     A split hyperplane absorbs any $-t\,u_H^T$ for one extra neuron, an opposite pair any rank-one $t\,v^T$ for
     two, so the least number of pairs left is $\rho(F, M) = \operatorname{rank}\begin{pmatrix}R \\ U_M
     \end{pmatrix} - |M|$ for independent normals $U_M$ (the rank of $R$ modulo their span; dependent normals
     are never needed, one of them could be dropped). Since $\rho(F, M) \ge \operatorname{rank} R - |M|$, only
-    $|M| \le \min(m, 2\operatorname{rank} R)$ can pay. For $k = 1$ the existing choice stands: one hyperplane
-    through which $R$ is carried, else $M = \emptyset$ (a split pair of hyperplanes costs no less than a pair).
+    $|M| \le \min(m, 2\operatorname{rank} R)$ can pay. For $k = 1$ without ``ties`` one answer is found faster: a
+    hyperplane through which $R$ is carried, else $M = \emptyset$ (two split hyperplanes cost no less than a pair).
     """
     N, k, m = K.num_kinks, len(R), len(R[0])
     rho = rank(R)
@@ -371,7 +372,7 @@ def _absorptions(K: CanonicalForm, F: Sequence[int], R, bound: int | None) -> li
     if rho == 0:
         return out
     free = [h for h in range(N) if h not in F]
-    if k == 1:
+    if k == 1 and not ties:
         for h in free:
             if _carried_by(R, K.kinks[h][0][:-1]) is not None:
                 return [(1, (h,))] if bound >= 1 else []
