@@ -226,7 +226,8 @@ def test_with_one_output_two_split_hyperplanes_compete_with_an_opposite_pair(N, 
     fewest live neurons are $N + 2$ (the oracle above), two split hyperplanes $H_i, H_j$ with independent normals
     realize $f$ too ($-s_iu_i - s_ju_j = t\\,w_p$, the neurons $(\\delta - s)\\sigma(z)$ and $s\\,\\sigma(-z)$ on each,
     the constants to $c$) — checked here by exact evaluation — and the representative, the least normalised
-    parameter of that width, is at most each of them (before: the pair always won)."""
+    parameter of that width, is at most each of them (the pair, every kink oriented negatively, adds a row of
+    negative lead where a split hyperplane adds a positive one)."""
     it = iter(ints)
     U = [[Q(next(it) or 1), Q(next(it))] for _ in range(N)]
     beta = [Q(next(it)) for _ in range(N)]
@@ -257,3 +258,46 @@ def test_with_one_output_two_split_hyperplanes_compete_with_an_opposite_pair(N, 
         split = _net(sW, [sa], sb, [sc])
         assert all(evaluate(split, x) == evaluate(net, x) for x in points)
         assert best <= _normalised_parameters(sW, sb, sa, sc)
+
+
+def _one_input_representative(net: Network) -> tuple[Fraction, ...]:
+    """Definition 3 by brute force for $m = k = 1$: every orientation of the kinks (each $\\pm$ one neuron), the
+    affine rest absorbed by nothing, by a second neuron on one kink, or by an opposite pair at $0$ (pair biases 0);
+    of those realizing $f$ (exact evaluation) with the fewest neurons, the least normalised sorted parameter."""
+    (W1, W2), (b1, b2) = net.weights, net.biases
+    jumps: dict = {}
+    for w, b, a in zip((_q(r[0]) for r in W1), map(_q, b1), map(_q, W2[0])):
+        if w and a:
+            jumps[-b / w] = jumps.get(-b / w, Q(0)) + a * abs(w)
+    kinks = sorted((p, d) for p, d in jumps.items() if d)
+    f = lambda x: evaluate(net, [x])[0]         # noqa: E731
+    n, best = net.widths[1], None
+    for signs in itertools.product((1, -1), repeat=len(kinks)):
+        neurons = [(Q(s), -s * p, d) for s, (p, d) in zip(signs, kinks)]
+        g = lambda x, ns: sum((a * max(Q(0), w * x + b) for w, b, a in ns), Q(0))   # noqa: E731
+        slope = (f(Q(1)) - g(Q(1), neurons)) - (f(Q(0)) - g(Q(0), neurons))
+        options = [neurons] if slope == 0 else []
+        if slope:
+            for h, (s, (p, d)) in enumerate(zip(signs, kinks)):
+                extra = -slope if s > 0 else slope       # the second neuron's output weight on this kink
+                if d - extra:
+                    options.append(neurons[:h] + [(Q(s), -s * p, d - extra), (Q(-s), s * p, extra)] + neurons[h + 1:])
+            if Q(0) not in jumps:
+                options.append(neurons + [(Q(1), Q(0), slope), (Q(-1), Q(0), -slope)])
+        for ns in options:
+            c = f(Q(0)) - g(Q(0), ns)
+            if len(ns) > n or any(f(x) != g(x, ns) + c for x in [Q(t, 3) for t in range(-40, 41)]):
+                continue
+            ns = sorted(ns + [(Q(0), Q(0), Q(0))] * (n - len(ns)))
+            flat = [x[0] for x in ns] + [x[1] for x in ns] + [x[2] for x in ns] + [c]
+            key = (len([x for x in ns if x[0]]), tuple(flat))
+            best = key if best is None else min(best, key)
+    return best[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.lists(st.integers(-3, 3), min_size=15, max_size=15))
+def test_one_input_representative_is_the_least_of_its_class_by_brute_force(n, ints):
+    it = iter(ints)
+    net = _net([[next(it)] for _ in range(n)], [[next(it) for _ in range(n)]], [next(it) for _ in range(n)], [0])
+    assert tuple(_q(x) for x in minimal_representative(net).parameters()) == _one_input_representative(net)

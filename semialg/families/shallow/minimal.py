@@ -128,8 +128,9 @@ def minimal_representative(net: Network, limit: int = 12) -> Network:
     $W_2$, $b_2$), minimising over the orientations $F$ (0-factor flips and opposite pairs), the placement of
     the residual (the kink hyperplanes $M$ given a second neuron, and opposite pairs) and the order of the neurons;
     for $N \\le$ ``limit`` the number of live neurons is proven least (:func:`minimal_form`), so the result is never
-    wider than $\\theta$; every placement of the residual of that width competes, for $k = 1$ too (an opposite pair
-    against two split hyperplanes, several hyperplanes carrying it). Continuous freedoms left by non-generic functions are fixed as in
+    wider than $\\theta$; every placement of the residual of that width competes, for $k = 1$ too (several
+    hyperplanes carrying it; an opposite pair always beats two split hyperplanes: with every kink oriented
+    negatively it adds a row of negative lead where a split adds one of positive lead). Continuous freedoms left by non-generic functions are fixed as in
     :func:`minimal_form` (pair biases $0$, residual split along its reduced row echelon form). For a parameter
     with distinct hyperplanes and no dead neuron this is the least normalised, sorted element of
     $\\{\\theta_S : S \\text{ admissible}\\}$, i.e. the lexicographic minimum of the class under permutations,
