@@ -264,7 +264,7 @@ def _one_input_representative(net: Network) -> tuple[Fraction, ...]:
     """Definition 3 by brute force for $m = k = 1$: every orientation of the kinks (each $\\pm$ one neuron), the
     affine rest absorbed by nothing, by a second neuron on one kink, or by an opposite pair at $0$ (pair biases 0);
     of those realizing $f$ (exact evaluation) with the fewest neurons, the least normalised sorted parameter."""
-    (W1, W2), (b1, b2) = net.weights, net.biases
+    (W1, W2), b1 = net.weights, net.biases[0]
     jumps: dict = {}
     for w, b, a in zip((_q(r[0]) for r in W1), map(_q, b1), map(_q, W2[0])):
         if w and a:
