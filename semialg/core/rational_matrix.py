@@ -366,6 +366,13 @@ class RationalMatrix(Sequence):
             return (A != 0).any(axis=1)
         return np.array([any(r) for r in self._rows], dtype=bool)
 
+    def positive(self) -> np.ndarray:
+        """Boolean matrix: which entries are positive, exactly (the signs of the integer form or of exact floats)."""
+        A = self._num if self._num is not None else self._float
+        if A is not None:
+            return np.asarray(A > 0, dtype=bool)
+        return np.array([[x > 0 for x in r] for r in self._rows], dtype=bool).reshape(self._shape)
+
     def nonzero_columns(self) -> np.ndarray:
         """Boolean array: which columns have a non-zero entry."""
         A = self._num if self._num is not None else self._float

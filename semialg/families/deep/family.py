@@ -10,7 +10,7 @@ from semialg.core.network import Network
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
-from semialg.engine.neurons import pair_relocations, phantom_pairs, twin_pairs, zero_factors
+from semialg.engine.neurons import off_neurons, pair_relocations, phantom_pairs, twin_pairs, zero_factors
 from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
@@ -51,12 +51,14 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
     pair relocations (:func:`~semialg.engine.neurons.phantom_pairs`, :func:`~semialg.engine.neurons.pair_relocations`)
     and 0-factor flips
     ($S$ with $\sum_{i \in S} W_{l+1}[:, i]\, W_l[i, :] = 0$: flipping $S$ changes only the next bias).
-    Neurons hidden on the image of earlier layers are not listed (that needs the regions of those layers).
+    Neurons off on every input by the signs of their weights (:func:`~semialg.engine.neurons.off_neurons`) freeze
+    their row, bias and column; a layer all off hides every earlier layer, whose parameters then freeze too.
+    Neurons hidden only on the image of earlier layers are not listed (that needs the regions of those layers).
 
     Cost: $O(D \log n)$ for the first three; the 0-factor search is exact and exponential in the number of
     linearly dependent outer products of a layer (at most ``limit``). Neuron indices are 0-based.
     """
-    out = []
+    out, off = [], off_neurons(net)
     for l in range(1, net.depth):
         if is_zero_layer(net, l):
             continue
@@ -69,6 +71,11 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
             out.append(Mechanism("dead_input", True, after + 1, 1, (i,),      # b < 0: off everywhere, frozen
                                  f"row {i + 1} of W_{l} is zero: sigma(b) is constant, b_{l + 1} compensates", l,
                                  freezes=net.biases[l - 1][i] < 0))
+        if signed := tuple(sorted(set(off[l - 1]) - constant)):
+            out.append(Mechanism("off_neuron", True, before + after, 1, signed,
+                                 f"neurons {[i + 1 for i in signed]} of layer {l}: b < 0 and no positive weight from a "
+                                 f"neuron of layer {l - 1} that is on somewhere (its outputs are >= 0): off on every "
+                                 "input; the row stays in that cone, the column is free", l, freezes=True))
         for i in sorted(dead & constant):
             out.append(Mechanism("zero_neuron", True, before + 1 + after, 1, (i,),
                                  f"neuron {i + 1} of layer {l} is zero: its row or its column is free", l))
@@ -93,6 +100,10 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
         if sets and (count := flip_orbits(net, l, sets)) != 1:
             out.append(zero_factor_mechanism(sets, count, f"W_{l + 1}[:, i] W_{l}[i, :]", f"b_{l + 1} absorbs the "
                                              "constant", l))
+    if hiding := next((l for l in range(2, net.depth) if len(off[l - 1]) == net.widths[l]), None):
+        out += [Mechanism("unseen_layer", True, None, 1, tuple(range(net.widths[l])),
+                          f"layer {hiding} is off on every input: f does not depend on layer {l}, whose parameters "
+                          "have zero gradient", l, freezes=True) for l in range(1, hiding)]
     return tuple(out)
 
 
