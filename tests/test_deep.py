@@ -320,8 +320,15 @@ def test_hidden_symmetries_at_depth_keep_the_function(seed):
     assert all(isinstance(m, sa.Mechanism) for m in mechs.values())
 
 
-def test_generic_deep_parameters_show_no_layer_mechanism():
-    assert [sa.hidden_symmetries(sa.Network.random((2, 4, 3, 1), seed=s)) for s in range(5)] == [()] * 5
+def test_generic_deep_parameters_show_no_layer_mechanism_but_off_neurons():
+    """Neurons off on every input fill an open set of parameters (seed 4: two of layer 2 with $b < 0$ and no
+    positive weight, their inputs $\\ge 0$); random parameters show nothing else."""
+    listed = [sa.hidden_symmetries(sa.Network.random((2, 4, 3, 1), seed=s)) for s in range(5)]
+    assert listed[:4] == [()] * 4
+    net = sa.Network.random((2, 4, 3, 1), seed=4)
+    assert [(m.name, m.layer, m.neurons) for m in listed[4]] == [("off_neuron", 2, (0, 2))]
+    assert all(net.biases[1][i] < 0 and all(w <= 0 for w in net.weights[1][i]) for i in (0, 2))
+    assert any(net.biases[1][i] >= 0 or any(w > 0 for w in net.weights[1][i]) for i in (1,))
 
 
 def test_phantom_pairs_and_pair_relocations_at_depth_are_named():
