@@ -86,6 +86,27 @@ def _move(name: str, kind: str, size: int | None, relation: str, neurons: tuple,
                      description, layer, freezes, relation)
 
 
+#: Sizes up to which :func:`_negative_everywhere` computes $\sup h$ on the arrangement when the signs do not decide.
+SUP_INPUTS, SUP_NEURONS = 2, 12
+
+
+def _negative_everywhere(view: OuterView) -> bool:
+    r"""Whether $h < 0$ on every input and no first-layer pre-activation vanishes on an open set ($w_i = 0 = b_i$):
+    $P$ empty with no tie, where $\{h = 0\}$ would contain an open set and nearby parameters open $P$. By signs
+    ($h \le e + \sum_{w_i = 0} v_i\sigma(b_i) < 0$ when every other $v_i \le 0$, $O(n_1n_0)$), else
+    $\sup h < 0$ (:func:`~.arrangement.sup_value`) for $n_0 \le$ :data:`SUP_INPUTS`, $n_1 \le$ :data:`SUP_NEURONS`."""
+    rows = view.w.nonzero_rows()
+    if any(not z and not b for z, b in zip(rows, view.b, strict=True)):
+        return False
+    const = view.e + sum((v * max(b, _ZERO) for z, b, v in zip(rows, view.b, view.v, strict=True) if not z), _ZERO)
+    if const < 0 and all(v <= 0 for z, v in zip(rows, view.v, strict=True) if z):
+        return True
+    if len(view.w[0]) > SUP_INPUTS or len(view.w) > SUP_NEURONS:
+        return False
+    top = sup_value(view)
+    return top is not None and top < 0
+
+
 def _constant_ridge(view: RidgeView, move) -> tuple[Mechanism, ...]:
     r"""A constant case-(b) $f$: every mechanism is hidden, and the parameters whose neuron is off on every input
     freeze, strictly so (no pre-activation vanishing on an open set of inputs, where nearby parameters differ).
@@ -93,7 +114,8 @@ def _constant_ridge(view: RidgeView, move) -> tuple[Mechanism, ...]:
     a second-layer neuron with $v_jt + e_j < 0$ there freezes $(v_j, e_j, c_j)$, and the first-layer neuron
     $(w, b, v)$ freezes when $w = 0 > b$ or every second-layer neuron is off."""
     n2, n3 = len(view.v), len(view.d)
-    top = None if any(view.w) else max(view.b, _ZERO)       # the largest value of t, None: unbounded
+    # the largest value of t, None: unbounded (also for w = 0 = b, where nearby parameters make it so)
+    top = None if any(view.w) or not view.b else max(view.b, _ZERO)
     off = tuple(j for j, (v, e) in enumerate(zip(view.v, view.e, strict=True))
                 if ((e < 0 and v <= 0) if top is None else v * top + e < 0))
     out = [move("constant function", "continuous", None, "hidden", tuple(range(n2)),
@@ -128,9 +150,11 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     (rows on one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), the flips of
     $h$ that its opposite pairs' trades and $e$ absorb (the shallow
     :func:`~semialg.families.shallow.symmetries.absorbed_flips` of $h$), and in regime T the $e \leftrightarrow d$
-    trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$. With $c \ne 0$ and $P$ empty
-    ($f = d$) every parameter but $d$ has zero gradient: two freezing mechanisms, the first layer's neurons and the
-    bottleneck neuron (layer 2).
+    trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$. With $c \ne 0$ and $h < 0$
+    everywhere without ties (:func:`_negative_everywhere`; $f = d$) every parameter but $d$ has zero gradient: two
+    freezing mechanisms, the first layer's neurons and the bottleneck neuron (layer 2). Nothing is claimed frozen
+    where a pre-activation vanishes on an open set (the Lie count reads nearby parameters there: a dead neuron
+    with $e_j = 0$, $h = 0$ on an open set).
     Cost: that of :func:`combinatorial_type` (``budget``, ``progress`` go to it; in regime T also
     :func:`~.arrangement.extreme_values`), then in case (a) the shallow hidden symmetries of $h$ — not started
     when predicted to end past ``budget`` (:data:`INNER_SECONDS_PER_WEIGHT`): :class:`UndecidedError`; with U$\pm$
@@ -152,9 +176,13 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
             return _constant_ridge(view, move)
         Z, A = idx("Z"), idx("A")
         K = idx("K+") + idx("K-")
-        if Z:
-            out.append(move("dead neurons", "continuous", len(Z) * (n3 + 1), "dead on t > 0", Z,
-                            "(v_j, e_j, c_j) free in {v < 0, e < 0} x Q^n3", freezes=True))
+        # e_j = 0: the pre-activation vanishes where t = 0, an open set, and nearby parameters wake the neuron
+        for group, strict in ((tuple(j for j in Z if view.e[j] < 0), True), (tuple(j for j in Z if not view.e[j]),
+                                                                              False)):
+            if group:
+                out.append(move("dead neurons", "continuous", len(group) * (n3 + 1), "dead on t > 0", group,
+                                "(v_j, e_j, c_j) free in {v < 0, e < 0} x Q^n3" + ("" if strict else
+                                "; e_j = 0: zero on the open set t = 0, not claimed frozen"), freezes=strict))
         if A:
             out.append(move("A-block trade", "continuous", len(A) * (n3 + 1) - n3, "compensated", A,
                             "only S_A = sum c_j v_j and K_A = sum c_j e_j + d are seen"))
@@ -195,11 +223,11 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
             out.append(move("reflection", "discrete", 2, "F constant at both ends", tuple(sorted(K)),
                             "w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"))
         return tuple(out)
-    if t.regime == "constant" and not any(OuterView.of(net).c):
+    if t.regime == "constant" and not (any(OuterView.of(net).c) and _negative_everywhere(OuterView.of(net))):
         return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
-                     "f is constant (c = 0): every mechanism is hidden"),)
-    if t.regime == "constant":      # P is empty: s(h) = 0 on every input, so only d has a nonzero gradient
-        off = "P = {h > 0} is empty: f = d, and every parameter but d has zero gradient on every input"
+                     "f is constant (c = 0 or P empty): every mechanism is hidden"),)
+    if t.regime == "constant":      # h < 0 everywhere: s(h) = 0 on every input, so only d has a nonzero gradient
+        off = "h < 0 on every input: f = d, and every parameter but d has zero gradient on every input"
         return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))), off,
                      freezes=True),
                 _move("bottleneck neuron off", "continuous", None, "dead", (0,), off, layer=2, freezes=True))
