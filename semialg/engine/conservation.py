@@ -632,7 +632,8 @@ def mechanism_conservation(net: Network, max_depth: int = 2, budget: float | Non
                                           "zero gradient on every input: each parameter is locally constant"))
         else:
             why = ("discrete: no generator" if m.kind == "discrete" else
-                   "compensated: its generator is not a gradient field")
+                   "compensated: its generator is not a gradient field" if m.relation.startswith("compensated") else
+                   "no law claimed: its parameters are not frozen on every input")
             moves.append(MoveConservation(m.name, m.kind, m.relation, 0, why))
     explicit = _independent(_rescaling_gradients(net) + [{k: fmpq(1)} for k in frozen])
     left = None if deadline is None else max(0.0, deadline - time.monotonic())

@@ -4,6 +4,8 @@ for equivalence on the whole input space."""
 
 from __future__ import annotations
 
+import time
+
 from semialg.core.certificate import EquivalenceResult
 from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
@@ -12,11 +14,12 @@ from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
 from semialg.engine.neurons import off_neurons, pair_relocations, phantom_pairs, twin_pairs, zero_factors
 from semialg.engine.orbit import flip_orbits
+from semialg.engine.witnesses import image_moves
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
 from semialg.families.deep.normal_form import NormalForm, _constant_neurons, _dead_neurons, normal_form
 from semialg.families.deep.stabilizer import DeepStabilizer, stabilizer
 
-__all__ = ["DeepFamily"]
+__all__ = ["DeepFamily", "layer_mechanisms", "image_mechanisms"]
 
 
 class DeepFamily(Family):
@@ -40,8 +43,9 @@ class DeepFamily(Family):
     def stabilizer(self, net: Network, budget: int = 10 ** 5, **options) -> DeepStabilizer:
         return stabilizer(net, budget)
 
-    def mechanisms(self, net: Network, limit: int = ZERO_SUM_LIMIT, **options) -> tuple[Mechanism, ...]:
-        return layer_mechanisms(net, limit)      # per layer, bounded by ``limit``: no budget needed
+    def mechanisms(self, net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None,
+                   **options) -> tuple[Mechanism, ...]:
+        return layer_mechanisms(net, limit) + image_mechanisms(net, budget)
 
 
 def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechanism, ...]:
@@ -104,6 +108,45 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
         out += [Mechanism("unseen_layer", True, None, 1, tuple(range(net.widths[l])),
                           f"layer {hiding} is off on every input: f does not depend on layer {l}, whose parameters "
                           "have zero gradient", l, freezes=True) for l in range(1, hiding)]
+    return tuple(out)
+
+
+def image_mechanisms(net: Network, budget: float | None = None) -> tuple[Mechanism, ...]:
+    r"""The mechanisms that need the image of the earlier layers (Grigsby, Lindsey, Rolnick, *Hidden symmetries of
+    ReLU networks*, ICML 2023), from :func:`~semialg.engine.witnesses.image_moves`: weights $W_l[i, j]$ with
+    $z_{l,i} \le 0$ wherever $h_{l-1,j} > 0$ (``hidden_weight``: each can be lowered, one dimension) and neurons
+    with $z_{l,i} \ge 0$ on the whole image (``always_active``: $\sigma(z) = z$ there, the bias rises and
+    $b_{l+1}$ compensates, one dimension each). Neurons off on every input, and their columns, are left to
+    :func:`layer_mechanisms`. No law is claimed (the inequalities may hold with equality on an open set).
+
+    Cost: region enumeration of layers $1..l-1$ and $O(R\,n_l)$ exact LPs, only for at most 16 neurons before
+    layer $l$ and at most 4 inputs; the search stops after ``budget`` seconds (``None``: no limit), listing what
+    it found by then.
+
+    >>> net = Network.from_arrays([[[-1], [-1]], [[-1, 3], [1, 3]], [[1, 3]]], [[1, 3], [-2, 1], [1]])
+    >>> [(m.name, m.layer, m.neurons) for m in image_mechanisms(net)]
+    [('always_active', 2, (1,))]
+    """
+    deadline = None if budget is None else time.monotonic() + budget
+    off = off_neurons(net)
+    found: dict = {}
+    for move in image_moves(net, deadline=deadline):
+        l, (i, *j) = move.layer, move.neurons
+        if i not in off[l - 1] and not set(j) & set(off[l - 2]) and not set(j) & set(_constant_neurons(net, l - 1)):
+            found.setdefault((l, move.kind), []).append(move.neurons)
+    out = []
+    for (l, kind), items in sorted(found.items()):
+        if kind == "always active":
+            neurons = tuple(i for (i,) in items)
+            out.append(Mechanism("always_active", True, len(neurons), 1, neurons,
+                                 f"neurons {[i + 1 for i in neurons]} of layer {l} are never negative on the image of "
+                                 f"the earlier layers: sigma(z) = z there, so each bias rises and b_{l + 1} "
+                                 "compensates (one dimension each)", l, relation="compensated"))
+        else:
+            out.append(Mechanism("hidden_weight", True, len(items), 1, tuple(sorted({i for i, _ in items})),
+                                 f"weights W_{l}[i, j] for (i, j) in {[(i + 1, j + 1) for i, j in items]}: neuron i "
+                                 f"of layer {l} is never active where neuron j of layer {l - 1} is, so the weight "
+                                 "can be lowered (one dimension each)", l, relation="hidden"))
     return tuple(out)
 
 
