@@ -187,3 +187,27 @@ def test_the_explicit_laws_never_exceed_the_lie_count(widths, seed):
     b = [[rng.choice([0, -1, 1, -2]) for _ in range(n)] for n in widths[1:]]
     r = mechanism_conservation(Network.from_arrays(W, b), budget=1)
     assert r.explicit <= r.count.laws, r.describe()
+
+
+# found by an audit of hidden_symmetries against identifiable: proven not identifiable by an opposite pair moved
+# off P, with nothing listed
+PAIRS_OFF_P = [([[[2, -1], [-2, 1], [3, 1]], [[3, -2, -2]], [[1]]], [[-1, 1, 3], [1], [-1]]),
+               ([[[-1, -1], [-2, 1], [3, 3]], [[-1, -1, -1]], [[2]]], [[-1, 1, 3], [2], [-2]]),
+               ([[[2, 0], [-2, 0], [2, -2]], [[-1, 3, -1]], [[1]]], [[0, 0, 2], [3], [2]])]
+
+
+def test_an_opposite_pair_moved_off_p_is_listed():
+    for W, b in PAIRS_OFF_P:
+        net = Network.from_arrays(W, b)
+        assert "opposite pair moved off P" in [m.name for m in bn.hidden_symmetries(net)]
+        assert str(sa.identifiable(net).status) == "not identifiable"
+    # by hand for the first: (w_2, b_2) = -(w_1, b_1), so neuron 1 carries the kink (v_1 + v_2 = 1) and neuron 2,
+    # reflected beyond P to 2 s(2x - y + 1/2) with e + v_2 * 3/2, keeps -2 z_2 on P (the engine's amount 3/2)
+    W1 = [[Fraction(2), Fraction(-1)], [Fraction(2), Fraction(-1)], [Fraction(3), Fraction(1)]]
+    member = (W1, [Fraction(-1), Fraction(1, 2), Fraction(3)], [Fraction(1), Fraction(2), Fraction(-2)],
+              Fraction(1) - 2 * Fraction(3, 2), [Fraction(1)], [Fraction(-1)])
+    theta = ([[Fraction(2), Fraction(-1)], [Fraction(-2), Fraction(1)], [Fraction(3), Fraction(1)]],
+             [Fraction(-1), Fraction(1), Fraction(3)], [Fraction(3), Fraction(-2), Fraction(-2)], Fraction(1),
+             [Fraction(1)], [Fraction(-1)])
+    for x in _points(2, random.Random(5), 300):
+        assert _f(*member, x) == _f(*theta, x)

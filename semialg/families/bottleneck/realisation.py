@@ -27,7 +27,9 @@ from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import CertificateError, UndecidedError
 from semialg.families.bottleneck import mechanisms
+from semialg.families.bottleneck.ident_moves import PairOffP
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
+from semialg.families.bottleneck.ident_witnesses import negative_witnesses
 
 __all__ = ["MIXED", "hidden_symmetries"]
 
@@ -56,7 +58,34 @@ def hidden_symmetries(net: Network, budget: float | None = None,
     """
     deadline = time.monotonic() + (SHIFT_SECONDS if budget is None else budget)
     listed = mechanisms.hidden_symmetries(net, budget, progress)
-    return tuple(_settled(net, m, deadline) if m.name == MIXED else m for m in listed)
+    return tuple(_settled(net, m, deadline) if m.name == MIXED else m for m in listed) + _pairs_off_p(net, deadline)
+
+
+def _pairs_off_p(net: Network, deadline: float) -> tuple[Mechanism, ...]:
+    r"""Opposite pairs one of whose neurons leaves $P$ (:class:`~.ident_moves.PairOffP`: the other carries the kink,
+    the moved one reproduces its affine part on $P$ from a hyperplane off $P$, along a half-line of amounts): the
+    candidates of :func:`~.ident_witnesses.negative_witnesses` (for $n_0 \le 4$, $n_1 \le 16$) that keep $f$
+    (checked exactly) and lie outside the $G$-orbit, within ``deadline``. An audit found parameters proven not
+    identifiable by such a move with nothing listed."""
+    if net.widths[0] > 4 or net.widths[1] > 16 or time.monotonic() > deadline:
+        return ()
+    realised: dict = {}
+    for label, _ in negative_witnesses(net, budget=min(5.0, max(0.0, deadline - time.monotonic()))):
+        move = label.move
+        if not isinstance(move, PairOffP) or (move.kept, move.moved) in realised or time.monotonic() > deadline:
+            continue
+        try:
+            moved = move.apply(net)
+            if orbit_element(net, moved) is None:
+                realised[(move.kept, move.moved)] = move.describe()
+        except (CertificateError, UndecidedError):
+            continue
+    if not realised:
+        return ()
+    return (Mechanism(PairOffP.mechanism, True, None, 1, tuple(sorted({i for pair in realised for i in pair})),
+                      "s(z_j) = lambda s(z_i) + z_j on the pair's hyperplane: one neuron carries the kink, the other "
+                      "reproduces the affine part on P from a hyperplane off P; realised (checked exactly, outside "
+                      "the G-orbit): " + "; ".join(realised.values()), 1, False, "hidden by the outer ReLU"),)
 
 
 def _settled(net: Network, mechanism: Mechanism, deadline: float) -> Mechanism:
