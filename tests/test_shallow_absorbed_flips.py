@@ -120,4 +120,14 @@ def test_the_pair_takes_a_flip_and_moves_in_one_dimension():
     for _ in range(40):
         x = [Fraction(rng.randint(-50, 50), rng.randint(1, 9))]
         assert net(x) == moved(x)
-    assert "opposite" in names
+    assert "opposite" not in names       # one pair on one hyperplane: its trade moves nothing by itself
+
+
+def test_a_lone_opposite_pair_is_no_mechanism():
+    """An audit: parameters proven identifiable (fibre = G-orbit) listed "opposite" of dimension 0 — one pair on one
+    hyperplane, whose trade changes the linear part and nothing compensates. Nothing beyond G is listed now."""
+    for W, b in [([[[2], [-2]], [[1, 2]]], [[2, -2], [1]]),
+                 ([[[-2, -1], [2, 1]], [[3, 3]]], [[-2, 2], [1]]),
+                 ([[[2, 3], [2, -2], [-2, 2]], [[2, -2, 3], [-1, -2, 3]]], [[1, 2, -2], [3, -2]])]:
+        net = Network.from_arrays(W, b)
+        assert sa.identifiable(net).status == "identifiable" and sa.hidden_symmetries(net) == ()

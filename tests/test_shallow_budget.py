@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import sympy
 from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
@@ -92,7 +93,7 @@ def _mechanisms_by_definition(net: sa.Network) -> list[tuple[str, tuple[int, ...
         if any(W[i]) and any(A[r][i] for r in range(k)):
             key, _, s = normalise_row(tuple(W[i]) + (b[i],))
             lines.setdefault(key, []).append((i, s))
-    opposite = []
+    opposite, normals = [], []
     for key in sorted(lines):
         for sign in (1, -1):
             group = tuple(i for i, s in lines[key] if s == sign)
@@ -100,7 +101,8 @@ def _mechanisms_by_definition(net: sa.Network) -> list[tuple[str, tuple[int, ...
                 out.append(("twins", group))
         if {s for _, s in lines[key]} == {1, -1}:
             opposite += [i for i, _ in lines[key]]
-    if opposite:
+            normals.append([sympy.Rational(str(x)) for x in key[:-1]])
+    if opposite and len(normals) > sympy.Matrix(normals).rank():     # else the trades free nothing
         out.append(("opposite", tuple(opposite)))
     return out + [("zero_factor", S) for S in _zero_factors_by_subsets(net)]
 

@@ -85,13 +85,14 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
     if opposite:
         # Shifts t_H in R^k trade kink for affine part on each such hyperplane, subject to
         # sum_H t_H u_H^T = 0 (the linear part of f is fixed; the constants go into c): a k (h - rank U)
-        # dimensional family. A single opposite pair alone frees nothing.
+        # dimensional family. A single opposite pair alone frees nothing, and is not listed (an audit: "opposite" of
+        # dimension 0 at parameters proven identifiable).
         group = tuple(i for _, g in opposite for i in g)
-        free = k * (len(opposite) - rank([key[:-1] for key, _ in opposite]))
-        out.append(Mechanism("opposite", True, free, 1, group,
-                                  f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
-                                  f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
-                                  f"a {free}-dimensional family"))
+        if free := k * (len(opposite) - rank([key[:-1] for key, _ in opposite])):
+            out.append(Mechanism("opposite", True, free, 1, group,
+                                 f"neurons {[i + 1 for i in group]} form opposite pairs on {len(opposite)} "
+                                 f"hyperplane(s): kinks and affine parts trade along sum_H t_H u_H^T = 0 (M3), "
+                                 f"a {free}-dimensional family"))
         off = [i for i in range(v.n) if i not in dead | constant and i not in group]
         total, zero = absorbed_flips(v, [key[:-1] for key, _ in opposite], off)
         if total is None or zero is None or total > zero:
