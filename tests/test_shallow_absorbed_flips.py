@@ -131,3 +131,22 @@ def test_a_lone_opposite_pair_is_no_mechanism():
                  ([[[2, 3], [2, -2], [-2, 2]], [[2, -2, 3], [-1, -2, 3]]], [[1, 2, -2], [3, -2]])]:
         net = Network.from_arrays(W, b)
         assert sa.identifiable(net).status == "identifiable" and sa.hidden_symmetries(net) == ()
+
+
+def test_a_phantom_pair_is_listed_and_translates():
+    """An audit: s(x + 1) - s(-x - 1) = x + 1 (no kink) was proven not identifiable by translating the pair while
+    the listing, once "opposite" of dimension 0 was dropped, was empty. The translation is replayed here."""
+    for W, b in [([[[-1], [1]], [[-1, 1]]], [[-1, 1], [1]]), ([[[2], [-1]], [[-1, 2]]], [[2, -1], [-2]])]:
+        net = Network.from_arrays(W, b)
+        (m,) = [m for m in sa.hidden_symmetries(net) if m.name == "phantom_pair"]
+        assert (m.continuous, m.dimension, m.neurons) == (True, 1, (0, 1))
+        assert sa.identifiable(net).status == "not identifiable"
+        (w1,), (w2,) = W[0]
+        mu = Fraction(-w2, w1)                        # z_2 = -mu z_1 for the pair's pre-activations
+        a1 = W[1][0][0]
+        for t in (Fraction(3), Fraction(-2, 7)):
+            moved = Network.from_arrays([W[0], W[1]], [[b[0][0] + t * w1, b[0][1] - mu * t * w1],
+                                                        [b[1][0] - a1 * t * w1]])
+            for k in range(-60, 61):
+                x = [Fraction(k, 7)]
+                assert net(x) == moved(x)

@@ -23,7 +23,7 @@ from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
-from semialg.engine.neurons import constant_neurons, dead_neurons, pair_relocations, zero_factors
+from semialg.engine.neurons import constant_neurons, dead_neurons, pair_relocations, phantom_pairs, zero_factors
 from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, count_zero_sum_sets
 from semialg.errors import check_budget
@@ -35,7 +35,8 @@ __all__ = ["hidden_symmetries", "absorbed_flips", "Stabilizer", "stabilizer", "o
 
 def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> list[Mechanism]:
     """Every mechanism beyond $G$ at a shallow $\\theta$: dead neurons, twins, opposite pairs, flips that the opposite
-    pairs' trades absorb (:func:`absorbed_flips`), pair relocations (an opposite pair moving to a parallel
+    pairs' trades absorb (:func:`absorbed_flips`), phantom pairs (an opposite pair whose output weights cancel:
+    kinkless, its hyperplane translates), pair relocations (an opposite pair moving to a parallel
     hyperplane: :func:`~semialg.engine.neurons.pair_relocations`), 0-factor flips (one mechanism, its multiplicity
     the flipped parameters distinct up to $G$: :func:`~semialg.engine.orbit.flip_orbits`).
 
@@ -101,6 +102,11 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
                                  "S (neurons off the pairs' hyperplanes) changes f by an affine map that the pairs' "
                                  "trades (M3) and c absorb; " + (f"{total} such S, the empty one included, {zero} of "
                                  "them 0-factors" if total is not None and zero is not None else "not counted")))
+    if phantoms := phantom_pairs(net, 1):
+        out.append(Mechanism("phantom_pair", True, len(phantoms), 1,
+                             tuple(sorted({x for i, j, _ in phantoms for x in (i, j)})),
+                             "opposite pairs whose output weights cancel compute a_i z (no kink): the pair's "
+                             "hyperplane moves, c compensating (one dimension each)"))
     if moved := pair_relocations(net, 1):
         out.append(Mechanism("pair_relocation", False, 0, None, tuple(sorted({x for r in moved for x in r[:3]})),
                              "s(z) - s(-z) = z: an opposite pair's second neuron moves opposite to a neuron on a "
