@@ -211,3 +211,30 @@ def test_an_opposite_pair_moved_off_p_is_listed():
              [Fraction(1)], [Fraction(-1)])
     for x in _points(2, random.Random(5), 300):
         assert _f(*member, x) == _f(*theta, x)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 3), st.integers(2, 4), st.integers(0, 2**20))
+def test_a_first_layer_neuron_with_zero_row_and_negative_bias_is_frozen(n0, n1, seed):
+    """Case (a), neuron 0 planted with $w = 0 > b$: $\\sigma(b) = 0$ on every input, so moving its row, bias or output
+    weight by $\\pm 10^{-6}$ keeps $f$ (exact evaluation); listed as freezing unless $f$ is constant (then the
+    constant-function mechanisms decide), and the laws stay within the Lie count."""
+    rng = random.Random(seed)
+    W1 = [[Fraction(0)] * n0] + [[Fraction(rng.randint(-3, 3)) for _ in range(n0)] for _ in range(n1 - 1)]
+    b1 = [Fraction(-rng.randint(1, 3))] + [Fraction(rng.randint(-3, 3)) for _ in range(n1 - 1)]
+    v, e = [Fraction(rng.randint(-3, 3)) for _ in range(n1)], Fraction(rng.randint(-2, 2))
+    c, d = [Fraction(rng.choice([-2, 1, 3]))], [Fraction(rng.randint(-2, 2))]
+    net = _net(W1, b1, v, e, c, d)
+    if bn.combinatorial_type(net).regime != "constant":
+        (m,) = [m for m in bn.hidden_symmetries(net) if m.name == "off neurons (D, w = 0 > b)"]
+        assert m.freezes and m.neurons == (0,)
+    points = _points(n0, rng, 30)
+    for k in range(n0 + 2):
+        for eps in (Fraction(1, 10**6), Fraction(-1, 10**6)):
+            row = [x + eps if j == k else x for j, x in enumerate(W1[0])]
+            moved = ([row] + W1[1:], [b1[0] + (eps if k == n0 else 0)] + b1[1:],
+                     [v[0] + (eps if k == n0 + 1 else 0)] + v[1:], e, c, d)
+            # at these bounded inputs: a moved row would turn the neuron on far away, but its gradient is zero
+            assert all(_f(*moved, x) == _f(W1, b1, v, e, c, d, x) for x in points)
+    r = mechanism_conservation(net, budget=1)
+    assert r.explicit <= r.count.laws

@@ -258,6 +258,10 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                         "w_i = 0 or v_i = 0: the neuron adds a constant to h (absorbed by e; removed by "
                         "DropConstantNeuron); v_i = 0 leaves (w_i, b_i) free, w_i = 0 trades v_i s(b_i) with e "
                         "(a closed condition: the dimension is not given; no conservation law claimed)"))
+        # w_i = 0 > b_i: off on every input, strictly, so its row, bias and output weight have zero gradient
+        if off := tuple(i for i in D if not any(view.w[i]) and view.b[i] < 0):
+            out.append(move("off neurons (D, w = 0 > b)", "continuous", None, "off on every input", off,
+                            "w_i = 0 and b_i < 0: s(b_i) = 0 on every input, (w_i, b_i, v_i) frozen", freezes=True))
     if Um:
         out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
                         "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set", freezes=True))
