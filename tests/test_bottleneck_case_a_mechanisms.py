@@ -238,3 +238,15 @@ def test_a_first_layer_neuron_with_zero_row_and_negative_bias_is_frozen(n0, n1, 
             assert all(_f(*moved, x) == _f(W1, b1, v, e, c, d, x) for x in points)
     r = mechanism_conservation(net, budget=1)
     assert r.explicit <= r.count.laws
+
+
+def test_a_zero_row_with_zero_bias_is_not_frozen():
+    """$w = 0 = b$: the pre-activation vanishes on every input (a tie), nearby biases turn the neuron on, and the Lie
+    count (4) leaves no room for freezing its three parameters; with $b = -1$ they are frozen (7 laws, the count)."""
+    tied = Network.from_arrays([[[1, 0], [-1, 1], [0, 0]], [[1, -1, 3]], [[2]]], [[0, 1, 0], [-1], [0]])
+    assert "off neurons (D, w = 0 > b)" not in [m.name for m in bn.hidden_symmetries(tied)]
+    r = mechanism_conservation(tied)
+    assert r.explicit <= r.count.laws
+    off = Network.from_arrays([[[1, 0], [-1, 1], [0, 0]], [[1, -1, 3]], [[2]]], [[0, 1, -1], [-1], [0]])
+    r = mechanism_conservation(off)
+    assert r.explicit == 7 and r.proven
