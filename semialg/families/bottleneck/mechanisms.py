@@ -152,7 +152,8 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     :func:`~semialg.families.shallow.symmetries.absorbed_flips` of $h$), and in regime T the $e \leftrightarrow d$
     trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$. With $c \ne 0$ and $h < 0$
     everywhere without ties (:func:`_negative_everywhere`; $f = d$) every parameter but $d$ has zero gradient: two
-    freezing mechanisms, the first layer's neurons and the bottleneck neuron (layer 2). Nothing is claimed frozen
+    freezing mechanisms, the first layer's neurons and the bottleneck neuron (layer 2); a neuron with
+    $w_i = 0 > b_i$ freezes its row, bias and output weight. Nothing is claimed frozen
     where a pre-activation vanishes on an open set (the Lie count reads nearby parameters there: a dead neuron
     with $e_j = 0$, $h = 0$ on an open set).
     Cost: that of :func:`combinatorial_type` (``budget``, ``progress`` go to it; in regime T also
