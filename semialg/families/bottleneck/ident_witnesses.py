@@ -71,7 +71,7 @@ _ONE = fmpq(1)
 _OFFSETS = (fmpq(0), fmpq(3), fmpq(15), fmpq(63))
 
 
-def z_range(region: HiddenRegion, w, b) -> tuple[fmpq | None, fmpq | None]:
+def z_range(region: "HiddenRegion | RidgeHull", w, b) -> tuple[fmpq | None, fmpq | None]:
     r"""$(\inf, \sup)$ of $z = w\cdot x + b$ over $\overline P$, ``None`` where unbounded: $z$ is bounded below iff
     $w\cdot r \ge 0$ at every ray of $\overline P$, and then its infimum is the least value at the points
     generating its convex hull. Cost: $O((|\text{points}| + |\text{rays}|)n_0)$."""
