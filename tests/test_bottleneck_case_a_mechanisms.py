@@ -84,7 +84,9 @@ def test_an_empty_positive_region_freezes_every_parameter_but_d(n0, n1, n3, seed
     W1 = [[Fraction(rng.randint(-5, 5)) for _ in range(n0)] for _ in range(n1)]
     b1 = [Fraction(rng.choice([-5, -2, -1, 1, 3])) for _ in range(n1)]     # b != 0: no zero row with b = 0 (a tie)
     v, e = [Fraction(-rng.randint(0, 4)) for _ in range(n1)], Fraction(-rng.randint(1, 5))
-    c, d = [Fraction(rng.choice([-3, -1, 1, 2])) for _ in range(n3)], [Fraction(rng.randint(-3, 3)) for _ in range(n3)]
+    # c = 0 too: then f = d whatever h, but nearby c != 0 sees h, so the freezing rests on h < 0 again
+    c = [Fraction(rng.choice([-3, -1, 0, 0, 1, 2])) for _ in range(n3)]
+    d = [Fraction(rng.randint(-3, 3)) for _ in range(n3)]
     net = _net(W1, b1, v, e, c, d)
     flat = [x for w in W1 for x in w] + b1 + v + [e] + c + d
     eps = Fraction(1, 10**5)
@@ -103,6 +105,20 @@ def test_an_empty_positive_region_freezes_every_parameter_but_d(n0, n1, n3, seed
     assert all(m.freezes for m in listed.values())
     r = mechanism_conservation(net)
     assert r.explicit == len(flat) - n3 == r.count.laws and r.proven
+
+
+def test_with_c_zero_only_a_negative_h_freezes():
+    r"""$c = 0$: $f = d$, but $\partial f/\partial c = \sigma(h)$, so nothing is frozen unless $h < 0$ everywhere (the
+    Lie count agrees: 10 laws in 2-2-1-1 with $h < 0$, 3 with $h > 0$ somewhere). A tie $w_1 = 0 = b_1$, $v_1 > 0$,
+    where $h = -\sigma(2x - y + 1) - 1 < 0$ but a nearby $w_1$ opens $P$, is not claimed."""
+    negative = _net([[1, 2], [2, -1]], [0, 1], [-1, -1], -1, [0], [2])
+    r = mechanism_conservation(negative)
+    assert r.explicit == r.count.laws == 10 and r.proven
+    for W1, b1, v, laws in (([[1, 2], [2, -1]], [0, 1], [1, -1], {3}), ([[0, 0], [2, -1]], [0, 1], [1, -1], None)):
+        net = _net(W1, b1, v, -1, [0], [2])
+        assert not any(m.freezes for m in bn.hidden_symmetries(net))
+        r = mechanism_conservation(net)
+        assert r.explicit <= r.count.laws and (laws is None or r.count.laws in laws)
 
 
 def _ridge_f(w, b, v, e, C, d, x) -> list[Fraction]:

@@ -150,8 +150,8 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     (rows on one hyperplane with one orientation: continuous, compensated, one dimension per extra twin), the flips of
     $h$ that its opposite pairs' trades and $e$ absorb (the shallow
     :func:`~semialg.families.shallow.symmetries.absorbed_flips` of $h$), and in regime T the $e \leftrightarrow d$
-    trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$. With $c \ne 0$ and $h < 0$
-    everywhere without ties (:func:`_negative_everywhere`; $f = d$) every parameter but $d$ has zero gradient: two
+    trade and, when $h$ is bounded and not constant, the reflection $c' = -c/|\mu|$. With $h < 0$ everywhere without
+    ties (:func:`_negative_everywhere`; $f = d$, also for $c = 0$) every parameter but $d$ has zero gradient: two
     freezing mechanisms, the first layer's neurons and the bottleneck neuron (layer 2); a neuron with
     $w_i = 0 > b_i$ freezes its row, bias and output weight. Nothing is claimed frozen
     where a pre-activation vanishes on an open set (the Lie count reads nearby parameters there: a dead neuron
@@ -224,7 +224,7 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
             out.append(move("reflection", "discrete", 2, "F constant at both ends", tuple(sorted(K)),
                             "w' = -w, b' = tau_max - b, kinks reflected, d' = F(-inf)"))
         return tuple(out)
-    if t.regime == "constant" and not (any(OuterView.of(net).c) and _negative_everywhere(OuterView.of(net))):
+    if t.regime == "constant" and not _negative_everywhere(OuterView.of(net)):
         return (move("constant function", "continuous", None, "hidden", tuple(range(len(t.classes))),
                      "f is constant (c = 0 or P empty): every mechanism is hidden"),)
     if t.regime == "constant":      # h < 0 everywhere: s(h) = 0 on every input, so only d has a nonzero gradient
