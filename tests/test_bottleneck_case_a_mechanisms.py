@@ -184,13 +184,35 @@ def test_a_tied_neuron_is_not_frozen():
 TIED = [([[[0, 0], [2, -1]], [[-2, -1]], [[1]]], [[-2, -1], [0], [0]]),
         ([[[0], [2], [2]], [[-2, 0, 0]], [[1]]], [[0, 1, -2], [0], [-1]]),
         ([[[2, 0]], [[2], [0]], [[2, 1], [-1, 2]]], [[1], [-2, 0], [0, -1]]),
-        ([[[-2]], [[2], [0]], [[1, -1]]], [[1], [-2, 0], [-2]])]
+        ([[[-2]], [[2], [0]], [[1, -1]]], [[1], [-2, 0], [-2]]),
+        # a U- neuron active only where h = 0 (regime T: h = s(z - 1) - s(z) + 1, z = -2x + y, is 0 for z >= 1)
+        ([[[-2, 1], [-2, 1], [0, 0]], [[1, -1, 0]], [[-2], [2]]], [[-1, 0, -1], [1], [-1, 1]])]
 
 
 def test_no_freezing_is_claimed_where_a_pre_activation_vanishes_on_an_open_set():
     for W, b in TIED:
         r = mechanism_conservation(Network.from_arrays(W, b))
         assert r.explicit <= r.count.laws, (W, b, r.describe())
+
+
+def test_a_hidden_neuron_freezes_unless_h_vanishes_where_it_is_active():
+    r"""$h = \sigma(x - 5) - \sigma(x - 3) + e$: neuron 0 is off on $P$ (U$-$), and $\{0, 1\}$ is a 0-factor. With
+    $e = 1$, $h = -1$ where neuron 0 is active: its $(w_0, b_0, v_0)$ moved by $\pm 10^{-6}$ keep $f$ at exact
+    inputs, and it freezes. With $e = 2$, $h = 0$ there (an open set): not frozen, and the laws stay within the
+    count."""
+    for e, frozen in ((1, True), (2, False)):
+        W1, b1, v = [[Fraction(1)], [Fraction(1)]], [Fraction(-5), Fraction(-3)], [Fraction(1), Fraction(-1)]
+        net = _net(W1, b1, v, Fraction(e), [Fraction(1)], [Fraction(0)])
+        (m,) = [m for m in bn.hidden_symmetries(net) if m.name == "hidden neurons (U-)"]
+        assert m.neurons == (0,) and m.freezes == frozen
+        r = mechanism_conservation(net)
+        assert r.explicit <= r.count.laws
+        points = [(Fraction(k, 7),) for k in range(-100, 100)]
+        kept = [all(_f(*moved, Fraction(e), [1], [0], x) == _f(W1, b1, v, Fraction(e), [1], [0], x) for x in points)
+                for eps in (Fraction(1, 10**6), Fraction(-1, 10**6))
+                for moved in (([[1 + eps], W1[1]], b1, v), ([W1[0], W1[1]], [b1[0] + eps, b1[1]], v),
+                              (W1, b1, [v[0] + eps, v[1]]))]
+        assert all(kept) == frozen      # with the tie, raising the neuron's output lifts h above 0
 
 
 @settings(max_examples=15, deadline=None)

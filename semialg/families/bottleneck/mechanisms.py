@@ -22,7 +22,7 @@ from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
 from semialg.errors import UndecidedError
 from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
-from semialg.engine.neurons import pair_relocations, phantom_pairs, predicted_late
+from semialg.engine.neurons import pair_relocations, phantom_pairs, predicted_late, zero_factors
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, h_on_cells, sup_value
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
@@ -105,6 +105,35 @@ def _negative_everywhere(view: OuterView) -> bool:
         return False
     top = sup_value(view)
     return top is not None and top < 0
+
+
+#: Sizes up to which :func:`_untied` reads $h$ on the arrangement's cells when a 0-factor contains the neuron.
+TIE_INPUTS, TIE_NEURONS = 3, 16
+
+
+def _untied(net: Network, view: OuterView, hidden: Sequence[int], deadline: float | None) -> tuple[int, ...]:
+    r"""The hidden neurons (U$-$: off on $P$) whose active region $\{z_k > 0\}$ meets no open set where $h = 0$:
+    there $h < 0$ almost everywhere, so their parameters have zero gradient on every input at $\theta$ and nearby,
+    and they freeze. A tie needs a cell where $h$'s affine piece vanishes and neuron $k$ is active, so its active
+    live neurons form a 0-factor containing $k$ ($\sum_S v_iw_i = 0$): without one
+    (:func:`~semialg.engine.neurons.zero_factors`, the rank-one sketch for generic weights) neuron $k$ is untied;
+    with one, the cells decide (:func:`~.arrangement.h_on_cells`, $n_0 \le$ :data:`TIE_INPUTS`,
+    $n_1 \le$ :data:`TIE_NEURONS`); otherwise, or past ``deadline``, nothing is claimed for it."""
+    try:
+        in_factors = {i for S in zero_factors(view.inner, 1, deadline=deadline) for i in S}
+    except UndecidedError:
+        return ()
+    untied = [k for k in hidden if k not in in_factors]
+    rest = [k for k in hidden if k in in_factors]
+    if rest and net.widths[0] <= TIE_INPUTS and net.widths[1] <= TIE_NEURONS:
+        try:
+            _, maps, _, patterns = h_on_cells(net, deadline)
+        except UndecidedError:
+            return tuple(untied)
+        zero = ((_ZERO,) * len(maps[0][0]), _ZERO) if maps else None
+        ties = {k for A, p in zip(maps, patterns, strict=True) if A == zero for k in rest if p[k]}
+        untied += [k for k in rest if k not in ties]
+    return tuple(sorted(untied))
 
 
 def _constant_ridge(view: RidgeView, move) -> tuple[Mechanism, ...]:
@@ -264,8 +293,13 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
             out.append(move("off neurons (D, w = 0 > b)", "continuous", None, "off on every input", off,
                             "w_i = 0 and b_i < 0: s(b_i) = 0 on every input, (w_i, b_i, v_i) frozen", freezes=True))
     if Um:
-        out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1),
-                        "hidden by the outer ReLU", Um, "dead on P: parameters free in an open set", freezes=True))
+        # frozen only without a tie: where h = 0 on an open set, nearby parameters see the neuron
+        tied = sorted(set(Um) - set(_untied(net, view, Um, deadline)))
+        out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1), "hidden by the outer ReLU", Um,
+                        "dead on P: parameters free in an open set" + (
+                            f"; neurons {tied} may meet h = 0 on an open set where active (a 0-factor contains "
+                            "them): no law claimed" if tied else ", h < 0 where active: frozen"),
+                        freezes=not tied))
     if Up:
         out.append(move("U+ <-> e trade", "continuous", len(Up) * (n0 + 1) - n0, "compensated", Up,
                         "affine on P: any U+ neurons and e reproducing the same affine map on P"))
