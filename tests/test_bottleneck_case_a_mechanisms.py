@@ -354,3 +354,71 @@ def test_the_hull_of_p_for_parallel_rows(n0, n1, seed):
     for end, step in ((lo, eps), (hi, -eps)):
         if end is not None:
             assert h(tuple((end + step) if i == q else Fraction(0) for i in range(n0))) > 0
+
+
+def _line_h(W1, b1, v, e, x):
+    return sum((vi * _relu(w[0] * x + bi) for w, bi, vi in zip(W1, b1, v)), e)
+
+
+def test_a_reflection_through_a_network_computing_sigma_h_is_listed():
+    r"""$h = \sigma(x + 10) - 3\sigma(x) - 2\sigma(x - 20) - 9$ is bounded above ($M = 1$) and three neurons compute
+    $\sigma(h)$ (kinks at $-1$, $0$, $1/2$): the member $h' = M - \psi$ with $c' = -c$, $d' = d + cM$ — built
+    here by hand from the kinks of $\sigma(h)$ and checked at exact inputs — has the opposite sign of $c$, so it lies
+    outside $G$, and the reflection must be listed (it was not: only a plateau at $M$ was)."""
+    theta = ([[Fraction(1)], [Fraction(1)], [Fraction(1)]], [Fraction(10), Fraction(0), Fraction(-20)],
+             [Fraction(1), Fraction(-3), Fraction(-2)], Fraction(-9), [Fraction(1)], [Fraction(0)])
+    # s(h): 0 below x = -1, x + 1 on [-1, 0], 1 - 2x on [0, 1/2], 0 beyond; psi = s(x + 1) - 3 s(x) + 2 s(x - 1/2)
+    # h' = 1 - psi (M = 1): s(h') = 1 - s(h) as 0 <= s(h) <= 1; f' = -s(h') + 1 = s(h) = f
+    member = ([[Fraction(1)], [Fraction(1)], [Fraction(1)]], [Fraction(1), Fraction(0), Fraction(-1, 2)],
+              [Fraction(-1), Fraction(3), Fraction(-2)], Fraction(1), [Fraction(-1)], [Fraction(1)])
+    for k in range(-400, 400):
+        x = (Fraction(k, 16),)
+        assert _f(*member, x) == _f(*theta, x)
+    (m,) = [m for m in bn.hidden_symmetries(_net(*theta)) if m.name == "reflection"]
+    assert m.multiplicity == 2 and "not empty" in m.description
+    assert sa.equivalent(_net(*member), _net(*theta)).equivalent
+
+
+def test_an_undecided_reflection_is_dropped_where_identifiable_proves_the_orbit():
+    """Parallel rows, $h = M$ on an open set but no width-$n_1$ network computing $\\sigma(h)$: the first-order
+    listing hedges; an audit found these three proven identifiable, so nothing may be listed."""
+    from semialg.families.bottleneck import mechanisms
+    for W, b in ([[[[-1], [3], [2]], [[-1, -1, -1]], [[-1]]], [[-2, -1, -1], [3], [0]]],
+                 [[[[-1, -1], [3, 3]], [[-1, -1]], [[3]]], [[-2, -1], [1], [3]]],
+                 [[[[0, 3], [0, -1]], [[-1, -2]], [[1]]], [[-2, 0], [1], [0]]]):
+        net = Network.from_arrays(W, b)
+        assert [m.name for m in mechanisms.hidden_symmetries(net)] == ["reflection"]
+        assert str(sa.identifiable(net).status) == "identifiable"
+        assert bn.hidden_symmetries(net) == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 5), st.integers(0, 2**20))
+def test_a_listed_reflection_on_parallel_rows_has_a_member(n1, seed):
+    """Random 1-input case-(a) parameters: when the reflection is listed as decided, the member
+    $h' = M - \\psi$ ($\\psi$ from :func:`~semialg.families.bottleneck.line_fibre.sigma_network`), $c' = -c$,
+    $d' = d + cM$ agrees with $\\theta$ at exact inputs (Fractions); when $h$ is unbounded above none is listed."""
+    from semialg.families.bottleneck.line_fibre import line_profile, sigma_network
+    rng = random.Random(seed)
+    W1 = [[Fraction(rng.choice([-2, -1, 1, 3]))] for _ in range(n1)]
+    b1 = [Fraction(rng.randint(-6, 6)) for _ in range(n1)]
+    v, e = [Fraction(rng.randint(-3, 3)) for _ in range(n1)], Fraction(rng.randint(-3, 3))
+    c, d = [Fraction(rng.choice([-2, 1, 3]))], [Fraction(rng.randint(-2, 2))]
+    net = _net(W1, b1, v, e, c, d)
+    if bn.combinatorial_type(net).regime != "PN":
+        return
+    decided = [m for m in bn.hidden_symmetries(net) if m.name == "reflection" and m.multiplicity == 2]
+    xs = [Fraction(k, 8) for k in range(-200, 200)] + [-b / w[0] for w, b in zip(W1, b1)]    # the kinks too
+    top = max(_line_h(W1, b1, v, e, x) for x in xs)
+    ends = [Fraction(k) for k in (-10**4, 10**4)]
+    bounded = all(_line_h(W1, b1, v, e, x) <= top for x in ends)       # kinks lie within [-6, 6]
+    assert not decided or bounded
+    if not decided:
+        return
+    u, g = line_profile(net)
+    psi = sigma_network(u, g.positive_part(), n1)
+    pw, pb = [[Fraction(str(r[0]))] for r in psi.weights[0]], [Fraction(str(x)) for x in psi.biases[0]]
+    pv, pe = [Fraction(str(x)) for x in psi.weights[1][0]], Fraction(str(psi.biases[1][0]))
+    member = (pw, pb, [-x for x in pv], top - pe, [-c[0]], [d[0] + c[0] * top])
+    for x in xs + ends:
+        assert _f(*member, (x,)) == _f(W1, b1, v, e, c, d, (x,))

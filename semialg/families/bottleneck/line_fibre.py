@@ -50,7 +50,7 @@ from semialg.families.bottleneck.views import OuterView, _first_nonzero, _scale
 from semialg.families.shallow import fibre as shallow_fibre
 from semialg.geometry.semialgebraic import BasicSet, map_nonzero
 
-__all__ = ["LineFibre", "line_profile"]
+__all__ = ["LineFibre", "line_profile", "sigma_network"]
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
@@ -73,6 +73,37 @@ def _profile(u, lam, b, v, e) -> LinePL:
     left = sum((vi * li for li, vi in zip(lam, v, strict=True) if li < 0), _ZERO)
     at0 = e + sum((vi * relu(bi) for bi, vi in zip(b, v, strict=True)), _ZERO)
     return LinePL.of(breaks, left, at0)
+
+
+def sigma_network(u, sig: LinePL, n1: int) -> Network | None:
+    r"""A shallow network of width $n_1$ computing $\sigma(h)(x) = $ ``sig``$(u\cdot x)$, or ``None`` if there is
+    none: $q$ breakpoints need $q$ neurons whose left-oriented jumps sum to minus the slope at $-\infty$; one more
+    neuron splits a breakpoint in two opposite halves, which fixes any slope. Cost: $O(n_1)$, or a search over the
+    subsets of the breakpoints when $q = n_1$ (:class:`ArchitectureError` beyond 16).
+
+    >>> _, g = line_profile(Network.from_arrays([[[1], [1]], [[1, -2]], [[1]]], [[0, -1], [0], [0]]))
+    >>> sig = g.positive_part()             # s(x) - 2 s(x - 1) is positive on (0, 2): kinks at 0, 1 and 2
+    >>> sigma_network((fmpq(1),), sig, 2) is None, sigma_network((fmpq(1),), sig, 3).widths
+    (True, (1, 3, 1))
+    """
+    q = len(sig.breaks)
+    if q > n1:
+        return None
+    if q == n1:
+        if q > 16:
+            raise ArchitectureError("the 1-D fibre searches subsets of at most 16 breakpoints")
+        left = next((L for k in range(q + 1) for L in itertools.combinations(range(q), k)
+                     if sum((sig.breaks[i][1] for i in L), _ZERO) == -sig.left), None)
+        if left is None:
+            return None
+        slots = [(x, -1 if i in left else 1, J) for i, (x, J) in enumerate(sig.breaks)]
+    else:
+        (x1, J1), rest = sig.breaks[0], sig.breaks[1:]
+        slots = [(x1, 1, J1 + sig.left), (x1, -1, -sig.left)] + [(x, 1, J) for x, J in rest]
+        slots += [(_ZERO, 1, _ZERO)] * (n1 - q - 1)
+    e = sig.at0 - sum((J * relu(-o * x) for x, o, J in slots), _ZERO)
+    return Network((tuple(_scale(fmpq(o), u) for _, o, _ in slots), (tuple(J for _, _, J in slots),)),
+                   (tuple(-o * x for x, o, _ in slots), (e,)))
 
 
 class _Shallow:
@@ -156,28 +187,7 @@ class LineFibre:
     # -- psi: a width-n1 network computing sigma(h) ------------------------------------------------------------
 
     def _psi(self) -> Network | None:
-        """A shallow network of width $n_1$ computing $\\sigma(h)$, or ``None`` if there is none: $q$ breakpoints
-        need $q$ neurons whose left-oriented jumps sum to minus the slope at $-\\infty$; one more neuron splits a
-        breakpoint in two opposite halves, which fixes any slope."""
-        S, n = self.sig, self.n1
-        q = len(S.breaks)
-        if q > n:
-            return None
-        if q == n:
-            if q > 16:
-                raise ArchitectureError("the 1-D fibre searches subsets of at most 16 breakpoints")
-            left = next((L for k in range(q + 1) for L in itertools.combinations(range(q), k)
-                         if sum((S.breaks[i][1] for i in L), _ZERO) == -S.left), None)
-            if left is None:
-                return None
-            slots = [(x, -1 if i in left else 1, J) for i, (x, J) in enumerate(S.breaks)]
-        else:
-            (x1, J1), rest = S.breaks[0], S.breaks[1:]
-            slots = [(x1, 1, J1 + S.left), (x1, -1, -S.left)] + [(x, 1, J) for x, J in rest]
-            slots += [(_ZERO, 1, _ZERO)] * (n - q - 1)
-        e = S.at0 - sum((J * relu(-o * x) for x, o, J in slots), _ZERO)
-        return Network((tuple(_scale(fmpq(o), self.u) for _, o, _ in slots), (tuple(J for _, _, J in slots),)),
-                       (tuple(-o * x for x, o, _ in slots), (e,)))
+        return sigma_network(self.u, self.sig, self.n1)
 
     # -- the basic sets -----------------------------------------------------------------------------------------
 

@@ -20,10 +20,11 @@ from flint import fmpq
 from semialg.core.exact import rank
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
-from semialg.errors import UndecidedError
+from semialg.errors import ArchitectureError, UndecidedError
 from semialg.engine.hyperplane_keys import oriented_rows, rank_at_least_two
 from semialg.engine.neurons import pair_relocations, phantom_pairs, predicted_late, zero_factors
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, h_on_cells, sup_value
+from semialg.families.bottleneck.line_fibre import line_profile, sigma_network
 from semialg.families.bottleneck.plateau import hyperplane_in_zero_set
 from semialg.families.bottleneck.ridge import ridge_profile
 from semialg.families.bottleneck.types import combinatorial_type
@@ -134,6 +135,15 @@ def _untied(net: Network, view: OuterView, hidden: Sequence[int], deadline: floa
         ties = {k for A, p in zip(maps, patterns, strict=True) if A == zero for k in rest if p[k]}
         untied += [k for k in rest if k not in ties]
     return tuple(sorted(untied))
+
+
+def _computes_sigma_h(u, g, n1: int) -> bool | None:
+    """Whether a shallow network of width ``n1`` computes $\\sigma(g(u\\cdot x))$
+    (:func:`~.line_fibre.sigma_network`; ``None``: undecided, a search beyond 16 breakpoints is not made)."""
+    try:
+        return sigma_network(u, g.positive_part(), n1) is not None
+    except ArchitectureError:
+        return None
 
 
 def _constant_ridge(view: RidgeView, move) -> tuple[Mechanism, ...]:
@@ -363,11 +373,20 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                             "conservation law (the members' hidden neurons are listed at the members)"))
     elif t.regime == "PN" and not rank_at_least_two(view.w, [v != 0 for v in view.v]) and \
             any(live and v != 0 for live, v in zip(view.w.nonzero_rows(), view.v, strict=True)):     # rank 1
-        top = sup_value(view)
-        if top is not None and _plateau(view, top, -1):
+        u, g = line_profile(net)
+        top = g.positive_part().maximum()
+        psi = None if top is None else _computes_sigma_h(u, g, len(view.w))
+        if psi:
+            out.append(move("reflection", "discrete", 2, "compensated by d", (),
+                            f"rows parallel, h <= M = {top} and a width-{len(view.w)} network psi computes s(h): "
+                            "h' = t - |mu| psi with t >= |mu| M has s(h') = t - |mu| s(h), so c' = -c/|mu|, "
+                            "d' = d + c t/|mu| keep f (piece C of fibre(), not empty)"))
+        elif top is not None and (psi is None or _plateau(view, top, -1)):
             out.append(move("reflection", "discrete", None, "compensated by d", (),
-                            f"rows parallel, h <= M = {top} and h = M on an open set: members with sigma(h') = "
-                            "|mu|(M - sigma(h)), c' = -c/|mu|, d' = d + cM (ReflectPlateau); whether this width "
-                            "admits them is undecided here (fibre() lists them: the pieces C and Cp)"))
+                            f"rows parallel, h <= M = {top}: members with c' = -c/|mu| need a width-{len(view.w)} "
+                            "network computing s(h) (piece C of fibre(): " +
+                            ("undecided beyond 16 breakpoints" if psi is None else "there is none") + ") or, as h = "
+                            "M on an open set, sigma(h') = |mu|(M - sigma(h)) (ReflectPlateau, piece Cp); whether "
+                            "this width admits them is undecided here"))
     return tuple(out)
 

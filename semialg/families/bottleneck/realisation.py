@@ -45,12 +45,14 @@ def hidden_symmetries(net: Network, budget: float | None = None,
                       progress: bool | None = None) -> tuple[Mechanism, ...]:
     r"""Every mechanism of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` at ``net``, the mixed
     hidden neurons settled where a bias shift along their dependency is a member of the fibre outside the $G$-orbit
-    ("realised: ..." names it) — else listed to first order as before, with the number of shifts tried.
+    ("realised: ..." names it) — else listed to first order as before, with the number of shifts tried — and an
+    undecided reflection dropped where ``identifiable`` proves the fibre to be the $G$-orbit.
 
     Cost: that of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` (``budget``, ``progress`` go to
     it), then, with mixed hidden neurons, the candidate shifts (for $2 \le n_0 \le 4$, $n_1 \le 16$: the pieces of
     $\overline P$ and one exact check on the joint arrangement each) and one orbit search per shift that keeps $f$,
-    within what remains of ``budget`` (at most :data:`SHIFT_SECONDS` without one).
+    within what remains of ``budget`` (at most :data:`SHIFT_SECONDS` without one); for an undecided reflection one
+    :func:`~semialg.engine.identifiability.identifiable` within what remains.
 
     >>> net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
     >>> [m.name for m in hidden_symmetries(net)] == [m.name for m in mechanisms.hidden_symmetries(net)]
@@ -58,7 +60,23 @@ def hidden_symmetries(net: Network, budget: float | None = None,
     """
     deadline = time.monotonic() + (SHIFT_SECONDS if budget is None else budget)
     listed = mechanisms.hidden_symmetries(net, budget, progress)
-    return tuple(_settled(net, m, deadline) if m.name == MIXED else m for m in listed) + _pairs_off_p(net, deadline)
+    settled = (_settled(net, m, deadline) if m.name == MIXED else
+               _reflection(net, m, deadline) if m.name == "reflection" and m.multiplicity is None else m
+               for m in listed)
+    return tuple(m for m in settled if m is not None) + _pairs_off_p(net, deadline)
+
+
+def _reflection(net: Network, mechanism: Mechanism, deadline: float) -> Mechanism | None:
+    r"""An undecided reflection (parallel rows, $h$ bounded: whether members with $c' = -c/|\mu|$ exist) dropped
+    when :func:`~semialg.engine.identifiability.identifiable` proves the fibre to be the $G$-orbit within what
+    remains before ``deadline`` ($G$ keeps the sign of $c$); else kept as it is. An audit found it listed at such
+    parameters."""
+    from semialg.engine.identifiability import identifiable
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return mechanism
+    status = identifiable(net, budget=left).status
+    return None if status == "identifiable" else mechanism
 
 
 def _pairs_off_p(net: Network, deadline: float) -> tuple[Mechanism, ...]:
