@@ -91,7 +91,7 @@ def test_a_realised_mixed_mechanism_names_a_member_outside_the_orbit():
             continue
         text = mixed[0].description
         if "realised: " not in text:
-            assert "not decided" in text
+            assert "not decided" in text or "no member realises it" in text
             open_ += 1
             continue
         realised += 1

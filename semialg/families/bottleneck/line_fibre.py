@@ -55,16 +55,19 @@ __all__ = ["LineFibre", "line_profile", "sigma_network"]
 _ZERO, _ONE = fmpq(0), fmpq(1)
 
 
-def line_profile(net: Network) -> tuple[tuple, LinePL]:
+def line_profile(net: Network, neurons=None) -> tuple[tuple, LinePL]:
     r"""$(u, g)$ with $h(x) = g(u\cdot x)$, $u$ the common direction of the first-layer rows (its first non-zero
-    entry $1$). Raises :class:`ArchitectureError` when two rows are not parallel or every row is zero."""
+    entry $1$); with ``neurons``, of those neurons' part of $h$ (plus $e$) only — all of $h$ when the others have
+    $v_i = 0$. Raises :class:`ArchitectureError` when two of the rows are not parallel or every one is zero."""
     view = OuterView.of(net)
-    if rank(view.w) != 1:
+    keep = range(len(view.w)) if neurons is None else neurons
+    rows = [view.w[i] for i in keep]
+    if rank(rows) != 1:
         raise ArchitectureError("the 1-D fibre needs first-layer rows that are all parallel and not all zero")
-    u = normalise_row(next(w for w in view.w if any(w)))[0]
+    u = normalise_row(next(w for w in rows if any(w)))[0]
     p = _first_nonzero(u)
     u = _scale(1 / u[p], u)
-    return u, _profile(u, [w[p] for w in view.w], view.b, view.v, view.e)
+    return u, _profile(u, [w[p] for w in rows], [view.b[i] for i in keep], [view.v[i] for i in keep], view.e)
 
 
 def _profile(u, lam, b, v, e) -> LinePL:

@@ -373,7 +373,8 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
                             "conservation law (the members' hidden neurons are listed at the members)"))
     elif t.regime == "PN" and not rank_at_least_two(view.w, [v != 0 for v in view.v]) and \
             any(live and v != 0 for live, v in zip(view.w.nonzero_rows(), view.v, strict=True)):     # rank 1
-        u, g = line_profile(net)
+        # neurons with v = 0 do not shape h (their rows need not be parallel), but psi may use them
+        u, g = line_profile(net, [i for i, v in enumerate(view.v) if v != 0])
         top = g.positive_part().maximum()
         psi = None if top is None else _computes_sigma_h(u, g, len(view.w))
         if psi:

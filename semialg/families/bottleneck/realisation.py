@@ -10,7 +10,9 @@ Networks*: hidden neurons are free only as far as the deeper layers hide them). 
 moved parameter keeps $\sigma(h)$ (checked exactly on the joint arrangement by
 :class:`~semialg.families.bottleneck.ident_moves.ShiftHiddenBiases`) and lies outside the $G$-orbit
 (:func:`~semialg.engine.orbit.orbit_element`) realises the mechanism, and its description names that member.
-Otherwise the mechanism stays a first-order statement, saying how many shifts were tried.
+Otherwise, where :func:`~semialg.engine.identifiability.identifiable` proves the fibre to be the $G$-orbit, the
+mechanism is first order only (a kernel direction of the Jacobian that no member follows: the functional dimension
+drops, the fibre does not grow), and else it stays undecided, saying how many shifts were tried.
 
 >>> pair = Network.from_arrays([[[2, -2], [-4, 4], [3, 1]], [[2, 2, -1]], [[-3]]], [[1, -2, 2], [-2], [3]])
 >>> [m.description.split("; ")[-1][:36] for m in hidden_symmetries(pair) if m.name == MIXED]
@@ -45,14 +47,16 @@ def hidden_symmetries(net: Network, budget: float | None = None,
                       progress: bool | None = None) -> tuple[Mechanism, ...]:
     r"""Every mechanism of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` at ``net``, the mixed
     hidden neurons settled where a bias shift along their dependency is a member of the fibre outside the $G$-orbit
-    ("realised: ..." names it) — else listed to first order as before, with the number of shifts tried — and an
-    undecided reflection dropped where ``identifiable`` proves the fibre to be the $G$-orbit.
+    ("realised: ..." names it), said first order only where ``identifiable`` proves the fibre to be the $G$-orbit,
+    else listed to first order as before, with the number of shifts tried; an undecided reflection is dropped where
+    ``identifiable`` proves the $G$-orbit.
 
     Cost: that of :func:`~semialg.families.bottleneck.mechanisms.hidden_symmetries` (``budget``, ``progress`` go to
     it), then, with mixed hidden neurons, the candidate shifts (for $2 \le n_0 \le 4$, $n_1 \le 16$: the pieces of
     $\overline P$ and one exact check on the joint arrangement each) and one orbit search per shift that keeps $f$,
     within what remains of ``budget`` (at most :data:`SHIFT_SECONDS` without one); for an undecided reflection one
-    :func:`~semialg.engine.identifiability.identifiable` within what remains.
+    :func:`~semialg.engine.identifiability.identifiable` within what remains, as for mixed neurons no shift
+    realises.
 
     >>> net = Network.from_arrays([[[1, 2]], [[1], [1]], [[1, 3]]], [[-1], [1, -2], [0]])
     >>> [m.name for m in hidden_symmetries(net)] == [m.name for m in mechanisms.hidden_symmetries(net)]
@@ -67,16 +71,18 @@ def hidden_symmetries(net: Network, budget: float | None = None,
 
 
 def _reflection(net: Network, mechanism: Mechanism, deadline: float) -> Mechanism | None:
-    r"""An undecided reflection (parallel rows, $h$ bounded: whether members with $c' = -c/|\mu|$ exist) dropped
-    when :func:`~semialg.engine.identifiability.identifiable` proves the fibre to be the $G$-orbit within what
-    remains before ``deadline`` ($G$ keeps the sign of $c$); else kept as it is. An audit found it listed at such
-    parameters."""
+    r"""An undecided reflection (parallel rows, $h$ bounded: whether members with $c' = -c/|\mu|$ exist), dropped
+    where :func:`_orbit_proven` ($G$ keeps the sign of $c$); else kept as it is."""
+    return None if _orbit_proven(net, deadline) else mechanism
+
+
+def _orbit_proven(net: Network, deadline: float) -> bool:
+    """Whether :func:`~semialg.engine.identifiability.identifiable` proves the fibre to be the $G$-orbit within what
+    remains before ``deadline``: then no first-order mechanism is realised, and an audit found hedged ones listed
+    at such parameters."""
     from semialg.engine.identifiability import identifiable
     left = deadline - time.monotonic()
-    if left <= 0:
-        return mechanism
-    status = identifiable(net, budget=left).status
-    return None if status == "identifiable" else mechanism
+    return left > 0 and identifiable(net, budget=left).status == "identifiable"
 
 
 def _pairs_off_p(net: Network, deadline: float) -> tuple[Mechanism, ...]:
@@ -108,7 +114,8 @@ def _pairs_off_p(net: Network, deadline: float) -> tuple[Mechanism, ...]:
 
 def _settled(net: Network, mechanism: Mechanism, deadline: float) -> Mechanism:
     """``mechanism`` with "realised: <the shift>" when a shift moving its neurons is a member outside the orbit,
-    else with how many shifts were tried (and whether the deadline stopped them)."""
+    "no member realises it" where :func:`_orbit_proven`, else with how many shifts were tried (and whether the
+    deadline stopped them)."""
     mixed, tried, stopped = set(mechanism.neurons), 0, False
     for label, _ in shift_witnesses(net, budget=max(0.0, deadline - time.monotonic())):
         move = label.move
@@ -126,6 +133,10 @@ def _settled(net: Network, mechanism: Mechanism, deadline: float) -> Mechanism:
         if outside:
             return _described(mechanism, f"realised: {move.describe()} keeps f (checked exactly) and lies outside "
                                          "the G-orbit")
+    if not stopped and _orbit_proven(net, deadline):
+        return _described(mechanism, "no member realises it: identifiable proves the fibre to be the G-orbit, so "
+                          "the direction is first order only (the functional dimension drops, the fibre does not "
+                          "grow)")
     return _described(mechanism, f"whether a member realises it (h' <= 0 off P) is not decided: {tried} bias "
                       "shift(s) along it tried, none a member outside the G-orbit" +
                       (" (the deadline stopped the others)" if stopped else ""))
