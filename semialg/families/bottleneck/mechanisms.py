@@ -283,6 +283,9 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
     out += [move("flips absorbed by opposite pairs", "discrete", None, "compensated by the opposite pairs and e",
                  m.neurons, f"the shallow mechanism of h (its a_i are v_i, its c is e): {m.description}")
             for m in inner if m.name == "absorbed_flips"]
+    out += [move("opposite pair moved to another kink", "discrete", None, "compensated by flips, the pairs and e",
+                 m.neurons, f"the shallow mechanism of h (its a_i are v_i, its c is e): {m.description}")
+            for m in inner if m.name == "moved_pair"]
     if flips:       # the flip sets distinct up to the group of h are distinct up to G (c != 0 fixes mu = 1)
         live = [i for i, (w, vi) in enumerate(zip(view.w, view.v, strict=True)) if any(w) and vi != 0]
         sets = flips[0].multiplicity or count_zero_sum_sets([tuple(view.v[i] * x for x in view.w[i]) for i in live])

@@ -30,7 +30,7 @@ from semialg.errors import check_budget
 from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_rows, neuron_invariant, neuron_lines,
                                            primitive_rows)
 
-__all__ = ["hidden_symmetries", "absorbed_flips", "Stabilizer", "stabilizer", "orbit_element"]
+__all__ = ["hidden_symmetries", "absorbed_flips", "moved_pairs", "MOVED_PAIR_CHOICES", "Stabilizer", "stabilizer", "orbit_element"]
 
 
 def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> list[Mechanism]:
@@ -102,6 +102,17 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
                                  "S (neurons off the pairs' hyperplanes) changes f by an affine map that the pairs' "
                                  "trades (M3) and c absorb; " + (f"{total} such S, the empty one included, {zero} of "
                                  "them 0-factors" if total is not None and zero is not None else "not counted")))
+        moves = moved_pairs(v, [(key[:-1], g) for key, g in opposite],
+                            [(lines.key(h)[:-1], tuple(i for i, _ in mem)) for h, mem in sorted(members.items())
+                             if all(i in off for i, _ in mem)], off)
+        if moves is None or moves:
+            out.append(Mechanism("moved_pair", False, 0, None,
+                                 tuple(sorted(set(group) | {i for _, q in (moves or ()) for i in q})),
+                                 "an opposite pair merges into one orientation (s(y) = s(-y) + y) and the freed neuron "
+                                 "opens a pair on another kink's hyperplane, flips of neurons off the pairs absorbing "
+                                 "the linear change with the pairs' trades; " +
+                                 (f"{len(moves)} (pair, hyperplane) choice(s)" if moves else
+                                  "whether one exists is not decided (too many choices or sets)")))
     if phantoms := phantom_pairs(net, 1):
         out.append(Mechanism("phantom_pair", True, len(phantoms), 1,
                              tuple(sorted({x for i, j, _ in phantoms for x in (i, j)})),
@@ -133,6 +144,55 @@ def absorbed_flips(v: ShallowView, normals: Sequence[tuple], off: Sequence[int])
     projected = [tuple(a * dot(v.w[i], p) for a in v.a[i] for p in complement) for i in off]
     terms = [tuple(a * x for a in v.a[i] for x in v.w[i]) for i in off]
     return (count_zero_sum_sets(projected), count_zero_sum_sets(terms)) if off else (1, 1)
+
+
+#: At most this many (pair, hyperplane) choices are tried by :func:`moved_pairs`.
+MOVED_PAIR_CHOICES = 64
+
+
+def moved_pairs(v: ShallowView, pairs: Sequence[tuple[tuple, tuple[int, ...]]],
+                kinks: Sequence[tuple[tuple, tuple[int, ...]]], off: Sequence[int]) -> tuple | None:
+    r"""The moves of an opposite pair to another kink: the ``pairs`` (normal $u_p$, neurons on $H_p$) and the
+    ``kinks`` off them (normal $u_q$, neurons). Writing the neurons on one side of $H_p$ in the other orientation
+    ($\sigma(y) = \sigma(-y) + y$) leaves their linear part $T = \sum a_jw_j^T$ to be supplied, and frees a neuron
+    that opens a pair on $H_q$, whose trade supplies any $t\,u_q^T$; flipping a set $S$ of the neurons ``off`` the
+    pairs needs $\sum_S a_iw_i^T$ more. So the move exists iff for one side
+    $T + \sum_S a_iw_i^T \in \mathbb{R}^k \otimes U'$, $U'$ spanned by $u_q$ and the other pairs' normals — a
+    zero-sum set through $T$ modulo $U'$ (:func:`~semialg.geometry.zero_sum.count_zero_sum_sets` with and without
+    it). The member has a pair on $H_q$ and a single neuron on $H_p$: outside $G$, which keeps the oriented
+    hyperplanes. Returns the (pair index, kink neurons) that move, or ``None`` when a count does not finish or
+    there are more than :data:`MOVED_PAIR_CHOICES` choices. Cost: two zero-sum counts over $|{\rm off}| + 1$
+    vectors per pair, kink and side.
+
+    >>> v = ShallowView.of(Network.from_arrays([[[-2, 1], [2, 0], [0, -2], [-1, 0]], [[-1, 2, -1, 2]]],
+    ...                                        [[0, -2, -2, 1], [1]]))
+    >>> moved_pairs(v, [((fmpq(1), fmpq(0)), (1, 3))], [((fmpq(-2), fmpq(1)), (0,)), ((fmpq(0), fmpq(1)), (2,))],
+    ...             [0, 2])          # the pair on x = 1 moves to y = -1, neuron 1 (on y = 2x) flipped
+    ((0, (2,)),)
+    """
+    if len(pairs) * len(kinks) > MOVED_PAIR_CHOICES:
+        return None
+    found = []
+    for p, (_, neurons) in enumerate(pairs):
+        rest = [u for k, (u, _) in enumerate(pairs) if k != p]
+        sides = [[i for i in neurons if dot(v.w[i], pairs[p][0]) * s > 0] for s in (1, -1)]
+        for u_q, on_q in kinks:
+            complement = nullspace([list(u) for u in rest + [u_q]])
+            if not complement:
+                found.append((p, on_q))
+                continue
+            projected = [tuple(a * dot(v.w[i], c) for a in v.a[i] for c in complement) for i in off]
+            base = count_zero_sum_sets(projected) if projected else 1
+            for side in sides:
+                target = tuple(sum((v.a[j][o] * dot(v.w[j], c) for j in side), ZERO)
+                               for o in range(len(v.c)) for c in complement)
+                through = count_zero_sum_sets(projected + [target])
+                if base is None or through is None:
+                    return None
+                if through > base:
+                    found.append((p, on_q))
+                    break
+    return tuple(found)
 
 
 @dataclass(frozen=True)
