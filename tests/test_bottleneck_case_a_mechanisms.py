@@ -422,3 +422,20 @@ def test_a_listed_reflection_on_parallel_rows_has_a_member(n1, seed):
     member = (pw, pb, [-x for x in pv], top - pe, [-c[0]], [d[0] + c[0] * top])
     for x in xs + ends:
         assert _f(*member, (x,)) == _f(W1, b1, v, e, c, d, (x,))
+
+
+def test_a_pair_trade_is_listed():
+    """An audit found this 2-4-1-1 parameter proven not identifiable by a pair trade (the opposite pair 2, 3 merged
+    onto neuron 2, neuron 4 flipped, neuron 3 moved off P) with nothing listed. By hand: on P,
+    $h = -2\\sigma(2x - 2y + 3) + \\sigma(x + y - 1) + \\sigma(x - y + 1) + 2y + 1$, and the member carries
+    $2y + 1$ by $\\sigma(2y + 1)$ with $e' = 0$; checked at 400 exact inputs (the engine decided $h' \\le 0$ off P)."""
+    W, b = [[[2, -2], [1, 1], [-1, -1], [-1, 1]], [[-2, 2, -1, 1]], [[-2]]], [[3, -1, 1, -1], [3], [3]]
+    names = [m.name for m in bn.hidden_symmetries(Network.from_arrays(W, b))]
+    assert "pair trade" in names
+    theta = ([[Fraction(x) for x in r] for r in W[0]], [Fraction(x) for x in b[0]], [Fraction(x) for x in W[1][0]],
+             Fraction(3), [Fraction(-2)], [Fraction(3)])
+    member = ([[Fraction(2), Fraction(-2)], [Fraction(1), Fraction(1)], [Fraction(0), Fraction(2)],
+               [Fraction(1), Fraction(-1)]], [Fraction(3), Fraction(-1), Fraction(1), Fraction(1)],
+              [Fraction(-2), Fraction(1), Fraction(1), Fraction(1)], Fraction(0), [Fraction(-2)], [Fraction(3)])
+    for x in _points(2, random.Random(8), 400):
+        assert _f(*member, x) == _f(*theta, x)

@@ -29,8 +29,9 @@ from semialg.core.network import Network
 from semialg.engine.orbit import orbit_element
 from semialg.errors import CertificateError, UndecidedError
 from semialg.families.bottleneck import mechanisms
-from semialg.families.bottleneck.ident_moves import PairOffP
+from semialg.families.bottleneck.ident_moves import PairOffP, PairTrade
 from semialg.families.bottleneck.ident_shifts import shift_witnesses
+from semialg.families.bottleneck.ident_trades import trade_witnesses
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
 
 __all__ = ["MIXED", "hidden_symmetries"]
@@ -86,30 +87,41 @@ def _orbit_proven(net: Network, deadline: float) -> bool:
 
 
 def _pairs_off_p(net: Network, deadline: float) -> tuple[Mechanism, ...]:
-    r"""Opposite pairs one of whose neurons leaves $P$ (:class:`~.ident_moves.PairOffP`: the other carries the kink,
-    the moved one reproduces its affine part on $P$ from a hyperplane off $P$, along a half-line of amounts): the
-    candidates of :func:`~.ident_witnesses.negative_witnesses` (for $n_0 \le 4$, $n_1 \le 16$) that keep $f$
-    (checked exactly) and lie outside the $G$-orbit, within ``deadline``. An audit found parameters proven not
-    identifiable by such a move with nothing listed."""
-    if net.widths[0] > 4 or net.widths[1] > 16 or time.monotonic() > deadline:
+    r"""Opposite pairs one of whose neurons leaves $P$: the candidates of
+    :func:`~.ident_witnesses.negative_witnesses` (:class:`~.ident_moves.PairOffP`: the other carries the kink, the
+    moved one reproduces its affine part on $P$ from a hyperplane off $P$; $n_0 \le 4$, $n_1 \le 16$) and of
+    :func:`~.ident_trades.trade_witnesses` (:class:`~.ident_moves.PairTrade`: some visible neurons flipped too, the
+    freed neuron carrying their linear part; $n_1 \le 8$) that keep $f$ (checked exactly) and lie outside the
+    $G$-orbit, within ``deadline``. Audits found parameters proven not identifiable by such moves with nothing
+    listed."""
+    if net.widths[0] > 4 or net.widths[1] > 16:
         return ()
-    realised: dict = {}
-    for label, _ in negative_witnesses(net, budget=min(5.0, max(0.0, deadline - time.monotonic()))):
-        move = label.move
-        if not isinstance(move, PairOffP) or (move.kept, move.moved) in realised or time.monotonic() > deadline:
-            continue
-        try:
-            moved = move.apply(net)
-            if orbit_element(net, moved) is None:
-                realised[(move.kept, move.moved)] = move.describe()
-        except (CertificateError, UndecidedError):
-            continue
-    if not realised:
-        return ()
-    return (Mechanism(PairOffP.mechanism, True, None, 1, tuple(sorted({i for pair in realised for i in pair})),
-                      "s(z_j) = lambda s(z_i) + z_j on the pair's hyperplane: one neuron carries the kink, the other "
-                      "reproduces the affine part on P from a hyperplane off P; realised (checked exactly, outside "
-                      "the G-orbit): " + "; ".join(realised.values()), 1, False, "hidden by the outer ReLU"),)
+    out = []
+    for find, move_type, what in ((negative_witnesses, PairOffP, "one neuron carries the kink, the other reproduces "
+                                   "the affine part on P from a hyperplane off P"),
+                                  (trade_witnesses, PairTrade, "the pair merged onto one neuron, visible neurons "
+                                   "flipped, the freed neuron carrying their linear part on P from a hyperplane off "
+                                   "P")):
+        if time.monotonic() > deadline:
+            break
+        realised: dict = {}
+        for label, _ in find(net, budget=min(5.0, max(0.0, deadline - time.monotonic()))):
+            move = label.move
+            key = (move.kept, getattr(move, "moved", getattr(move, "freed", None)))
+            if not isinstance(move, move_type) or key in realised or time.monotonic() > deadline:
+                continue
+            try:
+                if orbit_element(net, move.apply(net)) is None:
+                    realised[key] = move.describe()
+            except (CertificateError, UndecidedError):
+                continue
+        if realised:
+            out.append(Mechanism(move_type.mechanism, True, None, 1,
+                                 tuple(sorted({i for pair in realised for i in pair})),
+                                 "s(z_j) = lambda s(z_i) + z_j on the pair's hyperplane: " + what + "; realised "
+                                 "(checked exactly, outside the G-orbit): " + "; ".join(realised.values()), 1, False,
+                                 "hidden by the outer ReLU"))
+    return tuple(out)
 
 
 def _settled(net: Network, mechanism: Mechanism, deadline: float) -> Mechanism:
