@@ -107,8 +107,10 @@ def _pairs_off_p(net: Network, deadline: float) -> tuple[Mechanism, ...]:
         realised: dict = {}
         for label, _ in find(net, budget=min(5.0, max(0.0, deadline - time.monotonic()))):
             move = label.move
-            key = (move.kept, getattr(move, "moved", getattr(move, "freed", None)))
-            if not isinstance(move, move_type) or key in realised or time.monotonic() > deadline:
+            if not isinstance(move, move_type) or time.monotonic() > deadline:
+                continue
+            key = (move.kept, move.moved if move_type is PairOffP else move.freed)
+            if key in realised:
                 continue
             try:
                 if orbit_element(net, move.apply(net)) is None:
