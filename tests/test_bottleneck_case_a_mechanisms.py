@@ -439,3 +439,10 @@ def test_a_pair_trade_is_listed():
               [Fraction(-2), Fraction(1), Fraction(1), Fraction(1)], Fraction(0), [Fraction(-2)], [Fraction(3)])
     for x in _points(2, random.Random(8), 400):
         assert _f(*member, x) == _f(*theta, x)
+
+
+def test_candidates_of_other_moves_are_skipped():
+    """The first candidate of this parameter moves a U+ neuron (not a pair): the listing passes over it (it
+    once read the pair's fields first and raised)."""
+    net = Network.from_arrays([[[-1, -1], [1, 2], [-2, -2]], [[-1, -1, 1]], [[1]]], [[2, 0, 1], [-1], [0]])
+    assert "U+ <-> e trade" in [m.name for m in bn.hidden_symmetries(net)]
