@@ -423,9 +423,16 @@ def test_hidden_symmetries_name_every_move():
     # zero-factor flips listed); flipping (0, 1) alone is absorbed by the U+ neuron (-1, 0) -> (-1, -1):
     # h' = s(-x - y) - 2 s(-y) - 2 s(x - 5) = h on P, and (0, 1), (0, -1) are an opposite pair: v1 += Y, v2 -= Y adds
     # Y y, absorbed by the U+ neuron (-1, -Y)
+    # and the pair merged onto neuron 2 with neuron 1 flipped frees neuron 3, which carries the linear part
+    # -x + y on P from s(-x + y + 16), e = -16: a realised pair trade (the member agrees at 300 exact inputs)
     assert {m.name for m in bn.hidden_symmetries(A)} == {"hidden neurons (U-)", "U+ <-> e trade",
                                                          "flips absorbed by U+ neurons",
-                                                         "opposite pairs absorbed by U+ neurons"}
+                                                         "opposite pairs absorbed by U+ neurons", "pair trade"}
+    traded = Network.from_arrays([[[1, 0], [0, 1], [-1, 1], [1, 0]], [[1, -2, 1, -2]], [[1]]], [[0, 0, 16, -5], [-16], [0]])
+    rng = random.Random(2)
+    for _ in range(300):
+        x = [Fraction(rng.randint(-500, 500), rng.randint(1, 9)) for _ in range(2)]
+        assert A(x) == traded(x)
     swapped = Network.from_arrays([[[-1, 0], [0, -1], [0, 1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
                                   [[0, 0, 0, -5], [0], [0]])
     assert same_orbit(A, swapped)
