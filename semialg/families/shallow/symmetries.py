@@ -30,7 +30,8 @@ from semialg.errors import check_budget
 from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_rows, neuron_invariant, neuron_lines,
                                            primitive_rows)
 
-__all__ = ["hidden_symmetries", "absorbed_flips", "moved_pairs", "MOVED_PAIR_CHOICES", "Stabilizer", "stabilizer", "orbit_element"]
+__all__ = ["hidden_symmetries", "absorbed_flips", "moved_pairs", "MOVED_PAIR_CHOICES", "Stabilizer", "stabilizer",
+           "orbit_element"]
 
 
 def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None) -> list[Mechanism]:
