@@ -28,7 +28,7 @@ from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.core.rational_matrix import RationalMatrix
 
-__all__ = ["oriented_rows", "row_correspondence", "unmatched_rows", "rank_at_least_two"]
+__all__ = ["oriented_rows", "keyed_rows", "row_correspondence", "unmatched_rows", "rank_at_least_two"]
 
 
 def row_correspondence(net1: Network, net2: Network) -> tuple[list[int], list[fmpq]] | None:
@@ -37,7 +37,7 @@ def row_correspondence(net1: Network, net2: Network) -> tuple[list[int], list[fm
     non-zero and lie on distinct lines and the two sets of lines agree; ``None`` otherwise. Exact. Cost: $O(n_1n_0)$
     vectorised on the ``int64`` integer forms, then $O(n_1)$ rationals; without integer forms $O(n_1n_0)$
     rationals."""
-    rows1, rows2 = _keys(net1, net2, 1)
+    rows1, rows2 = keyed_rows(net1, net2, 1)
     where = {key: i for i, (key, sigma) in enumerate(rows1) if sigma != 0}
     if len(where) != len(rows1) or len(rows2) != len(rows1):
         return None
@@ -82,7 +82,7 @@ def unmatched_rows(A: Network, B: Network, l: int) -> tuple[list[int], list[int]
     r"""The neurons of hidden layer ``l`` of ``A`` whose row $(w_i, b_i)$ has no equal row in ``B``, and those of
     ``B`` without one in ``A``, matched as multisets; each list increasing. Exact. Cost: that of
     :func:`row_correspondence`."""
-    keys = _keys(A, B, l)
+    keys = keyed_rows(A, B, l)
     pool: dict = {}
     for j, (key, sigma) in enumerate(keys[1]):
         pool.setdefault((key, sigma), []).append(j)
@@ -96,8 +96,9 @@ def unmatched_rows(A: Network, B: Network, l: int) -> tuple[list[int], list[int]
     return odd_a, sorted(j for left in pool.values() for j in left)
 
 
-def _keys(A: Network, B: Network, l: int) -> list[list[tuple[Hashable, fmpq]]]:
-    """The rows of layer ``l`` of both networks as ``(key, sigma)``, on integer forms when both have them."""
+def keyed_rows(A: Network, B: Network, l: int) -> list[list[tuple[Hashable, fmpq]]]:
+    """The rows of layer ``l`` of both networks as ``(key, sigma)`` (:func:`oriented_rows`), keyed alike: on the
+    integer forms when both have them, else as rationals. Cost: that of :func:`oriented_rows`, twice."""
     rows = [_integer_rows(net.weights[l - 1], net.biases[l - 1]) for net in (A, B)]
     if None in rows:
         rows = [_rational_rows(net.weights[l - 1], net.biases[l - 1]) for net in (A, B)]

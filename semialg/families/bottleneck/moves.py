@@ -397,9 +397,18 @@ class BottleneckMoveCertificate(Certificate):
             raise CertificateError("the normal forms are not related by the group element")
         return True
 
-    def mechanisms(self) -> list[str]:
-        """The mechanisms used, by name (``"G"`` for the group action)."""
-        names = {name for mv in self.moves1 + self.moves2 for name in mv.mechanisms()}
+    def mechanisms(self, net1: Network | None = None, net2: Network | None = None) -> list[str]:
+        """The mechanisms used, by name (``"G"`` for the group action): by the moves' types, or, given the pair
+        the certificate is about, as :func:`~.types.hidden_symmetries` names them on the networks the moves act
+        on (:func:`~.move_names.chain_mechanisms`: by the classes of the neurons moved; one replay and a
+        combinatorial type per move)."""
+        if (net1 is None) != (net2 is None):
+            raise ParameterError("mechanisms: give both networks the certificate is about, or neither")
+        if net1 is not None:
+            from semialg.families.bottleneck.move_names import chain_mechanisms   # it imports the move types
+            names = chain_mechanisms(net1, self.moves1) | chain_mechanisms(net2, self.moves2)
+        else:
+            names = {name for mv in self.moves1 + self.moves2 for name in mv.mechanisms()}
         if not self.element.is_identity:
             names.add("G")
         return sorted(names)

@@ -204,7 +204,7 @@ class MergeTwins(BottleneckMove):
         return _rebuild(shifted, kept, _view(net).e)
 
     def describe(self) -> str:
-        return f"first-layer neuron {self.j}, a positive twin of {self.i}, merged into it"
+        return f"first-layer neuron {self.j + 1}, a positive twin of {self.i + 1}, merged into it"
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ class SplitTwin(BottleneckMove):
         return _rebuild(net, neurons + [(_scale(lam, w), lam * b, v)], _view(net).e)
 
     def describe(self) -> str:
-        return f"first-layer neuron {self.i} split: a twin scaled by {self.lam} with v = {self.v} appended"
+        return f"first-layer neuron {self.i + 1} split: a twin scaled by {self.lam} with v = {self.v} appended"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ def _equiv(args) -> Outcome:
         data["values_decimal"] = [decimals(y, args) for y in cert.values]
         text += (f"\nIn decimals: at x = {exact_and_decimal(cert.point, args, False)}, f1 = "
                  f"{exact_and_decimal(cert.values[0], args, False)} and f2 = {exact_and_decimal(cert.values[1], args, False)}")
+    elif isinstance(cert, bottleneck.BottleneckMoveCertificate):
+        # named as the hidden symmetries of `semialg fibre` name them on the networks the moves act on
+        data["group_element"], data["mechanisms"] = cert.element.to_json(), cert.mechanisms(n1, n2)
+        text += "\nMechanisms (as hidden_symmetries names them): " + ", ".join(data["mechanisms"])
     elif hasattr(cert, "element"):
         data["group_element"] = cert.element.to_json()
     elif hasattr(cert, "mechanisms"):

@@ -1,0 +1,218 @@
+r"""The mechanisms of a move chain in the vocabulary of :func:`~.types.hidden_symmetries`.
+
+A certificate's moves are typed by what they do (``TradeOnP`` moves neurons missing $P$ and $e$), the listing of
+:func:`~.types.hidden_symmetries` by the class of the neurons a mechanism moves (U+, U±, D, visible pairs): a
+``TradeOnP`` over mixed neurons is the listing's "mixed hidden neurons (U+-)", a "hidden" neuron with $v = 0$ its
+"constant neurons (D)", a rebalance of $h$ that flips one neuron into an opposite pair its "flips absorbed by
+opposite pairs". :func:`listing_names` names one move as the listing of the network it acts on names that
+mechanism — by the classes of :func:`~.types.combinatorial_type` of the neurons it moves, before the move for those
+it removes or changes and after it for those it inserts — and :func:`chain_mechanisms` names a certificate's
+chains. Names only: nothing here is part of a certificate's proof.
+
+>>> from semialg.families.bottleneck.outer_moves import MoveHiddenNeuron
+>>> net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 0]], [[1]]], [[0, 1], [0], [0]])
+>>> mv = MoveHiddenNeuron(1, (0, 1), 2, 0)       # neuron 2 has v = 0: a constant neuron, not a U- one
+>>> mv.mechanisms(), listing_names(mv, net)
+(('hidden neurons (U-)',), ('constant neurons (D)',))
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Sequence
+
+from semialg.core.network import Network
+from semialg.engine.hyperplane_keys import keyed_rows
+from semialg.errors import SemialgError
+from semialg.families.bottleneck.inner_moves import MoveOfH
+from semialg.families.bottleneck.move_sets import ClearNeurons, InsertDeadNeurons
+from semialg.families.bottleneck.moves import (BottleneckMove, ClearNeuron, DropNeuron, FlipKinkSet, InsertNeuron,
+                                               ReviveNeuron)
+from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner, InsertHiddenNeuron,
+                                                     MoveHiddenNeuron, TradeOnP, _neurons, _view)
+from semialg.families.bottleneck.outer_symmetries import MergeTwins as MergeOuterTwins, SplitTwin
+from semialg.families.bottleneck.types import combinatorial_type
+from semialg.families.bottleneck.views import RidgeView
+from semialg.families.shallow.moves import ClearDeadNeuron, MergeTwins, Rebalance
+
+__all__ = ["listing_names", "chain_mechanisms"]
+
+#: The listing's name of the mechanism moving a neuron of each case-(a) class.
+CLASS_NAMES = {"U-": "hidden neurons (U-)", "U+": "U+ <-> e trade", "U+-": "mixed hidden neurons (U+-)",
+               "D": "constant neurons (D)"}
+_CONSTANT, _FLIPS = CLASS_NAMES["D"], "zero-factor flips"
+
+
+def _classes(net: Network) -> tuple[str, ...] | None:
+    """The case-(a) classes of ``net``'s first-layer neurons, or ``None`` (an intermediate network of width 1, or
+    one whose type is not decided)."""
+    try:
+        t = combinatorial_type(net)
+    except SemialgError:
+        return None
+    return t.classes if t.case == "a" else None
+
+
+def _class_names(classes: Sequence[str] | None, neurons: Sequence[int]) -> list[str]:
+    return [CLASS_NAMES[classes[k]] for k in neurons if classes is not None and classes[k] in CLASS_NAMES]
+
+
+@functools.singledispatch
+def listing_names(move: BottleneckMove, net: Network) -> tuple[str, ...]:
+    r"""The mechanisms ``move`` uses on ``net``, as :func:`~.types.hidden_symmetries` of ``net`` (of the network it
+    makes, for neurons it inserts) names them; the move's own :meth:`~.moves.BottleneckMove.mechanisms` where the
+    listing has no class for it (case (b), whose moves are named by the listing's names already). Cost: one or two
+    :func:`~.types.combinatorial_type` (cached for the last few networks)."""
+    return move.mechanisms()
+
+
+@listing_names.register(MoveHiddenNeuron)
+@listing_names.register(DropHiddenNeuron)
+def _(move, net):
+    return tuple(_class_names(_classes(net), (move.i,))) or move.mechanisms()
+
+
+@listing_names.register(InsertHiddenNeuron)
+def _(move, net):
+    after = move.apply(net)
+    return tuple(_class_names(_classes(after), (after.widths[1] - 1,))) or move.mechanisms()
+
+
+@listing_names.register(FlipInner)
+def _(move, net):
+    # a constant neuron's flip changes h by a constant (w = 0) or not at all (v = 0): the D freedom, not a 0-factor's
+    constant = {i for i, (w, _, v) in enumerate(_neurons(net)) if not any(w) or v == 0}
+    return (((_FLIPS,) if set(move.S) - constant else ()) + ((_CONSTANT,) if set(move.S) & constant else ()))
+
+
+def _jump(net: Network, i: int, j: int):
+    r"""The kink of an opposite pair, $v_i + \lambda v_j$ for $(w_j, b_j) = -\lambda(w_i, b_i)$, $\lambda > 0$."""
+    (wi, bi, vi), (wj, bj, vj) = _neurons(net)[i], _neurons(net)[j]
+    row_i, row_j = tuple(wi) + (bi,), tuple(wj) + (bj,)
+    k = next(n for n, x in enumerate(row_i) if x)
+    return vi - row_j[k] / row_i[k] * vj
+
+
+@listing_names.register(TradeOnP)
+def _(move, net):
+    before = _classes(net)
+    after = _classes(move.apply(net)) if move.insert else None
+    kept = len(_neurons(net)) - len(move.drop)
+    dropped = set(_class_names(before, move.drop))
+    inserted = set(_class_names(after, range(kept, kept + len(move.insert))))
+    absorbing = (dropped | inserted) & {CLASS_NAMES["U+"], CLASS_NAMES["U+-"]}
+    names = dropped | inserted
+    # a pair without a kink (v_i + lambda v_j = 0 for (w_j, b_j) = -lambda (w_i, b_i)) is the listing's phantom pair
+    phantom = {tuple(p) for p in move.pairs if _jump(net, *p) == 0}
+    names |= {"phantom pairs"} if phantom else set()
+    pairs = [p for p in move.pairs if tuple(p) not in phantom]
+    if pairs and absorbing and not dropped & absorbing:
+        # no hidden neuron absorbed the pairs' affine change: one is made off P (the pair's freed neuron moved)
+        names = (names - absorbing) | {"pair trade" if move.flip else "opposite pair moved off P"}
+    elif CLASS_NAMES["U+"] in absorbing:
+        names |= {"flips absorbed by U+ neurons"} if move.flip else set()
+        names |= {"opposite pairs absorbed by U+ neurons"} if pairs else set()
+    elif not absorbing and move.flip:
+        names.add("flips absorbed by opposite pairs" if pairs else _FLIPS)
+    elif not absorbing and pairs:
+        names.add("opposite pairs")
+    return tuple(sorted(names)) or move.mechanisms()
+
+
+def _twins(net: Network, i: int, j: int, v_i=None, v_j=None) -> tuple[str, ...]:
+    """Twins $i$, $j$ (output weights ``v_i``, ``v_j``; default: those of ``net``) that are constant neurons
+    ($w = 0$, or one has $v = 0$): a constant neuron merged or split off, the listing's D freedom."""
+    view = _view(net)
+    v_i, v_j = view.v[i] if v_i is None else v_i, view.v[j] if v_j is None else v_j
+    return (_CONSTANT,) if not any(view.w[i]) or v_i == 0 or v_j == 0 else ("positive twins",)
+
+
+@listing_names.register(MergeOuterTwins)
+def _(move, net):
+    return _twins(net, move.i, move.j)
+
+
+@listing_names.register(SplitTwin)
+def _(move, net):
+    return _twins(net, move.i, move.i, _view(net).v[move.i] - move.lam * move.v, move.v)
+
+
+def _orientations(net: Network, keyed: list) -> dict:
+    r"""Per hyperplane of the live first-layer neurons ($w \ne 0$, $v \ne 0$; rows ``keyed`` as by
+    :func:`~semialg.engine.hyperplane_keys.keyed_rows`), its orientations and their output weights normalised,
+    $v|\sigma|$."""
+    out: dict = {}
+    for (key, sigma), (w, _, v) in zip(keyed, _neurons(net), strict=True):
+        if any(w) and v != 0:
+            out.setdefault(key, {}).setdefault(1 if sigma > 0 else -1, []).append(v * abs(sigma))
+    return out
+
+
+@listing_names.register(MoveOfH)
+def _(move, net):
+    mv = move.move
+    if isinstance(mv, ClearDeadNeuron):
+        return (_CONSTANT,)
+    if isinstance(mv, MergeTwins):
+        return _twins(net, mv.i, mv.j)
+    if not isinstance(mv, Rebalance):
+        return move.mechanisms()
+    # what the rebalance does on each hyperplane it changes: move a pair without a kink (its jump sum(v scale) is
+    # 0), empty an orientation or fill one (a flip), or trade output weights within a pair that stays one
+    after = move.apply(net)
+    old, new = (_orientations(n, keyed) for n, keyed in zip((net, after), keyed_rows(net, after, 1), strict=True))
+    changed = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
+    phantom = {k for k in changed for side in (old.get(k, {}), new.get(k, {}))
+               if len(side) == 2 and not sum(side[1] + side[-1])}
+    flips = any(set(old.get(k, {})) != set(new.get(k, {})) for k in changed if k not in phantom)
+    pairs = any(len(old.get(k, {})) == 2 or len(new.get(k, {})) == 2 for k in changed if k not in phantom)
+    names = ("phantom pairs",) * bool(phantom)
+    if flips:
+        names += ("flips absorbed by opposite pairs",) if pairs else (_FLIPS,)
+    elif pairs:
+        names += ("opposite pairs",)
+    return names or move.mechanisms()
+
+
+# == case (b): the second-layer neurons, by their class on t > 0 and their output weights ==================
+
+def _silent(net: Network, neurons) -> tuple[str, ...]:
+    """Second-layer neurons contributing nothing: dead on $t > 0$ (Z) or with output weights $c_j = 0$."""
+    view = RidgeView.of(net)
+    classes = view.classes()
+    return tuple(sorted({"dead neurons" if classes[j] == "Z" else "zero-output neurons" for j in neurons}))
+
+
+@listing_names.register(ClearNeuron)
+@listing_names.register(DropNeuron)
+@listing_names.register(ReviveNeuron)
+def _(move, net):
+    return _silent(net, (move.j,))
+
+
+@listing_names.register(ClearNeurons)
+def _(move, net):
+    return _silent(net, move.S) or move.mechanisms()
+
+
+@listing_names.register(InsertNeuron)
+@listing_names.register(InsertDeadNeurons)
+def _(move, net):
+    after = move.apply(net)
+    return _silent(after, range(net.widths[2], after.widths[2]))
+
+
+@listing_names.register(FlipKinkSet)
+def _(move, net):
+    # without an always-active neuron the flipped kinks' constant is absorbed by d alone
+    return ("kink flips",) if "A" in RidgeView.of(net).classes() else ("kink flips absorbed by d",)
+
+
+def chain_mechanisms(net: Network, moves: Sequence[BottleneckMove]) -> set[str]:
+    """The listing's names (:func:`listing_names`) of ``moves`` replayed from ``net``, in order. Cost: one replay
+    and one :func:`~.types.combinatorial_type` or two per move."""
+    names: set[str] = set()
+    for mv in moves:
+        names.update(listing_names(mv, net))
+        net = mv.apply(net)
+    return names
