@@ -20,7 +20,7 @@ from flint import fmpq
 import semialg as sa
 from semialg import Network, save
 from semialg.errors import ParameterError
-from semialg.families.bottleneck.move_names import chain_mechanisms, listing_names
+from semialg.families.bottleneck.moves import chain_mechanisms, listing_names
 from semialg.families.bottleneck.outer_moves import MoveHiddenNeuron
 from semialg.ui.cli import main
 

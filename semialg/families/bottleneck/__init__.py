@@ -46,6 +46,7 @@ from semialg.families.bottleneck.witnesses import (
     DropNeuron, AbsorbAtConstantInput, ResetFirstLayer, MoveHiddenNeuron, InsertHiddenNeuron, DropHiddenNeuron,
     TradeOnP, witness)
 from semialg.families.bottleneck.inner_moves import MoveOfH
+from semialg.families.bottleneck import move_names  # noqa: F401  (registers the names of moves by class)
 from semialg.families.bottleneck.move_sets import (AbsorbConstants, ClearNeurons, FlipKinks, InsertDeadNeurons,
                                                    MergeAffines, MergeKinkGroups)
 from semialg.families.bottleneck.outer_moves import DropConstantNeuron, ReplaceInner, SilenceOuter, TradeBiasOutput

@@ -4,10 +4,11 @@ A certificate's moves are typed by what they do (``TradeOnP`` moves neurons miss
 :func:`~.types.hidden_symmetries` by the class of the neurons a mechanism moves (U+, U±, D, visible pairs): a
 ``TradeOnP`` over mixed neurons is the listing's "mixed hidden neurons (U+-)", a "hidden" neuron with $v = 0$ its
 "constant neurons (D)", a rebalance of $h$ that flips one neuron into an opposite pair its "flips absorbed by
-opposite pairs". :func:`listing_names` names one move as the listing of the network it acts on names that
-mechanism — by the classes of :func:`~.types.combinatorial_type` of the neurons it moves, before the move for those
-it removes or changes and after it for those it inserts — and :func:`chain_mechanisms` names a certificate's
-chains. Names only: nothing here is part of a certificate's proof.
+opposite pairs". Here the moves named by class register their :func:`~.moves.listing_names`: as the listing of
+the network a move acts on names that mechanism — by the classes of :func:`~.types.combinatorial_type` of the
+neurons it moves, before the move for those it removes or changes and after it for those it inserts; the package
+imports this module, so :meth:`~.moves.BottleneckMoveCertificate.mechanisms` given its pair uses them. Names only:
+nothing here is part of a certificate's proof.
 
 >>> from semialg.families.bottleneck.outer_moves import MoveHiddenNeuron
 >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 0]], [[1]]], [[0, 1], [0], [0]])
@@ -18,7 +19,6 @@ chains. Names only: nothing here is part of a certificate's proof.
 
 from __future__ import annotations
 
-import functools
 from typing import Sequence
 
 from semialg.core.network import Network
@@ -26,8 +26,8 @@ from semialg.engine.hyperplane_keys import keyed_rows
 from semialg.errors import SemialgError
 from semialg.families.bottleneck.inner_moves import MoveOfH
 from semialg.families.bottleneck.move_sets import ClearNeurons, InsertDeadNeurons
-from semialg.families.bottleneck.moves import (BottleneckMove, ClearNeuron, DropNeuron, FlipKinkSet, InsertNeuron,
-                                               ReviveNeuron)
+from semialg.families.bottleneck.moves import (ClearNeuron, DropNeuron, FlipKinkSet, InsertNeuron, ReviveNeuron,
+                                               listing_names)
 from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner, InsertHiddenNeuron,
                                                      MoveHiddenNeuron, TradeOnP, _neurons, _view)
 from semialg.families.bottleneck.outer_symmetries import MergeTwins as MergeOuterTwins, SplitTwin
@@ -35,7 +35,7 @@ from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import RidgeView
 from semialg.families.shallow.moves import ClearDeadNeuron, MergeTwins, Rebalance
 
-__all__ = ["listing_names", "chain_mechanisms"]
+__all__: list[str] = []
 
 #: The listing's name of the mechanism moving a neuron of each case-(a) class.
 CLASS_NAMES = {"U-": "hidden neurons (U-)", "U+": "U+ <-> e trade", "U+-": "mixed hidden neurons (U+-)",
@@ -55,15 +55,6 @@ def _classes(net: Network) -> tuple[str, ...] | None:
 
 def _class_names(classes: Sequence[str] | None, neurons: Sequence[int]) -> list[str]:
     return [CLASS_NAMES[classes[k]] for k in neurons if classes is not None and classes[k] in CLASS_NAMES]
-
-
-@functools.singledispatch
-def listing_names(move: BottleneckMove, net: Network) -> tuple[str, ...]:
-    r"""The mechanisms ``move`` uses on ``net``, as :func:`~.types.hidden_symmetries` of ``net`` (of the network it
-    makes, for neurons it inserts) names them; the move's own :meth:`~.moves.BottleneckMove.mechanisms` where the
-    listing has no class for it (case (b), whose moves are named by the listing's names already). Cost: one or two
-    :func:`~.types.combinatorial_type` (cached for the last few networks)."""
-    return move.mechanisms()
 
 
 @listing_names.register(MoveHiddenNeuron)
@@ -206,13 +197,3 @@ def _(move, net):
 def _(move, net):
     # without an always-active neuron the flipped kinks' constant is absorbed by d alone
     return ("kink flips",) if "A" in RidgeView.of(net).classes() else ("kink flips absorbed by d",)
-
-
-def chain_mechanisms(net: Network, moves: Sequence[BottleneckMove]) -> set[str]:
-    """The listing's names (:func:`listing_names`) of ``moves`` replayed from ``net``, in order. Cost: one replay
-    and one :func:`~.types.combinatorial_type` or two per move."""
-    names: set[str] = set()
-    for mv in moves:
-        names.update(listing_names(mv, net))
-        net = mv.apply(net)
-    return names

@@ -19,6 +19,7 @@ moves, the group action :class:`ActBy`, the certificate
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
@@ -38,7 +39,7 @@ from semialg.families.bottleneck.views import (RidgeView, bottleneck_case, _ONE,
 
 __all__ = ["translate_hidden_hyperplane", "move_onto_kink", "flip_kink", "trade_affine_block", "reflect", "replace_neuron",
            "BottleneckMove", "FlipKinkSet", "ReviveNeuron", "InsertNeuron", "DropNeuron", "AbsorbAtConstantInput",
-           "ResetFirstLayer", "ActBy", "BottleneckMoveCertificate", "ClearNeuron", "AbsorbConstant", "MergeAffine",
+           "ResetFirstLayer", "ActBy", "BottleneckMoveCertificate", "listing_names", "chain_mechanisms", "ClearNeuron", "AbsorbConstant", "MergeAffine",
            "ShiftAffineBias", "FlipKink", "MergeKinks", "TranslateHidden", "MoveOntoKink", "Reflect"]
 
 
@@ -366,6 +367,26 @@ class ActBy(BottleneckMove):
         return f"act by {self.element!r}"
 
 
+@functools.singledispatch
+def listing_names(move: BottleneckMove, net: Network) -> tuple[str, ...]:
+    r"""The mechanisms ``move`` uses on ``net``, as :func:`~.types.hidden_symmetries` of ``net`` names them (of the
+    network it makes, for neurons it inserts): by the classes of the neurons it moves, where the move's type
+    names the mechanism otherwise (e.g. ``TradeOnP`` over mixed neurons is the listing's "mixed hidden neurons
+    (U+-)"). This default is the move's own :meth:`~BottleneckMove.mechanisms`; the moves named by class register
+    theirs in :mod:`~.move_names`. Names only: nothing here is part of a certificate's proof."""
+    return move.mechanisms()
+
+
+def chain_mechanisms(net: Network, moves: Sequence[BottleneckMove]) -> set[str]:
+    """The names (:func:`listing_names`) of ``moves`` replayed from ``net``, in order. Cost: one replay and that
+    of the names, a :func:`~.types.combinatorial_type` or two per move named by class."""
+    names: set[str] = set()
+    for mv in moves:
+        names.update(listing_names(mv, net))
+        net = mv.apply(net)
+    return names
+
+
 @dataclass(frozen=True)
 class BottleneckMoveCertificate(Certificate):
     """``net1 -moves1-> r1``, ``net2 -moves2-> r2`` and ``element . r1 = r2``; every move checks its precondition."""
@@ -400,12 +421,10 @@ class BottleneckMoveCertificate(Certificate):
     def mechanisms(self, net1: Network | None = None, net2: Network | None = None) -> list[str]:
         """The mechanisms used, by name (``"G"`` for the group action): by the moves' types, or, given the pair
         the certificate is about, as :func:`~.types.hidden_symmetries` names them on the networks the moves act
-        on (:func:`~.move_names.chain_mechanisms`: by the classes of the neurons moved; one replay and a
-        combinatorial type per move)."""
+        on (:func:`chain_mechanisms`; one replay and a combinatorial type per move)."""
         if (net1 is None) != (net2 is None):
             raise ParameterError("mechanisms: give both networks the certificate is about, or neither")
         if net1 is not None:
-            from semialg.families.bottleneck.move_names import chain_mechanisms   # it imports the move types
             names = chain_mechanisms(net1, self.moves1) | chain_mechanisms(net2, self.moves2)
         else:
             names = {name for mv in self.moves1 + self.moves2 for name in mv.mechanisms()}
