@@ -141,3 +141,15 @@ def test_the_cli_names_bottleneck_mechanisms_as_the_listing(tmp_path, capsys):
     assert code == 0 and data["equivalent"] is True
     assert "hidden neurons (U-)" not in data["mechanisms"]
     assert set(data["mechanisms"]) - {"G"} <= _listed(net) | _listed(moved)
+
+
+def test_identifiable_moves_are_named_as_the_listing():
+    # h's own witness moves the opposite pair of neurons 1, 2 (x - 2y + 2 = 0) to another kink's hyperplane
+    net = Network.from_arrays([[[-1, 2], [1, -2], [1, 2], [-1, -1]], [[3, 1, 3, -1]], [[-2]]],
+                              [[-2, 2, 3, 2], [-1], [1]])
+    r = sa.identifiable(net, budget=10)
+    assert r.witness is not None and _agree(net, r.witness, 400)
+    mv = r.move.data[1].move
+    assert mv.mechanisms() == ("inner network not identifiable",)
+    names = set(mv.certificate(net).mechanisms(net, r.witness))
+    assert "opposite pair moved to another kink" in names and names - {"G"} <= _listed(net)

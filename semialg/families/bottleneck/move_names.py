@@ -24,6 +24,8 @@ from typing import Sequence
 from semialg.core.network import Network
 from semialg.engine.hyperplane_keys import keyed_rows
 from semialg.errors import SemialgError
+from semialg.families.bottleneck.ident_moves import (DoubleDeadNeuron, InnerNetworkMove, ReflectHiddenNeuron,
+                                                     ShiftHiddenBiases)
 from semialg.families.bottleneck.inner_moves import MoveOfH
 from semialg.families.bottleneck.move_sets import ClearNeurons, InsertDeadNeurons
 from semialg.families.bottleneck.moves import (ClearNeuron, DropNeuron, FlipKinkSet, InsertNeuron, ReviveNeuron,
@@ -59,8 +61,15 @@ def _class_names(classes: Sequence[str] | None, neurons: Sequence[int]) -> list[
 
 @listing_names.register(MoveHiddenNeuron)
 @listing_names.register(DropHiddenNeuron)
+@listing_names.register(DoubleDeadNeuron)
+@listing_names.register(ReflectHiddenNeuron)       # a U+ neuron's affine map on P kept by its reflection and e
 def _(move, net):
     return tuple(_class_names(_classes(net), (move.i,))) or move.mechanisms()
+
+
+@listing_names.register(ShiftHiddenBiases)
+def _(move, net):
+    return tuple(sorted(set(_class_names(_classes(net), move.neurons)))) or move.mechanisms()
 
 
 @listing_names.register(InsertHiddenNeuron)
@@ -148,21 +157,35 @@ def _(move, net):
         return _twins(net, mv.i, mv.j)
     if not isinstance(mv, Rebalance):
         return move.mechanisms()
-    # what the rebalance does on each hyperplane it changes: move a pair without a kink (its jump sum(v scale) is
-    # 0), empty an orientation or fill one (a flip), or trade output weights within a pair that stays one
-    after = move.apply(net)
+    return _change_of_h(net, move.apply(net)) or move.mechanisms()
+
+
+@listing_names.register(InnerNetworkMove)
+def _(move, net):
+    return _change_of_h(net, move.build(net)) or move.mechanisms()
+
+
+def _change_of_h(net: Network, after: Network) -> tuple[str, ...]:
+    r"""The listing's names of a change of the inner network that keeps it as a function, read off each hyperplane
+    it changes: a pair without a kink (its jump $\sum v|\sigma|$ is 0) moved, a pair leaving one kink for another,
+    an orientation emptied or filled (a flip), output weights traded within a pair that stays one."""
     old, new = (_orientations(n, keyed) for n, keyed in zip((net, after), keyed_rows(net, after, 1), strict=True))
     changed = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
     phantom = {k for k in changed for side in (old.get(k, {}), new.get(k, {}))
                if len(side) == 2 and not sum(side[1] + side[-1])}
-    flips = any(set(old.get(k, {})) != set(new.get(k, {})) for k in changed if k not in phantom)
-    pairs = any(len(old.get(k, {})) == 2 or len(new.get(k, {})) == 2 for k in changed if k not in phantom)
+    kinked = [k for k in changed if k not in phantom]
+    flips = any(set(old.get(k, {})) != set(new.get(k, {})) for k in kinked)
+    pairs = any(len(old.get(k, {})) == 2 or len(new.get(k, {})) == 2 for k in kinked)
+    moved = (any(len(old.get(k, {})) == 2 > len(new.get(k, {})) for k in kinked)
+             and any(len(new.get(k, {})) == 2 > len(old.get(k, {})) for k in kinked))
     names = ("phantom pairs",) * bool(phantom)
-    if flips:
+    if moved:
+        names += ("opposite pair moved to another kink",)
+    elif flips:
         names += ("flips absorbed by opposite pairs",) if pairs else (_FLIPS,)
     elif pairs:
         names += ("opposite pairs",)
-    return names or move.mechanisms()
+    return names
 
 
 # == case (b): the second-layer neurons, by their class on t > 0 and their output weights ==================
