@@ -171,3 +171,23 @@ def test_every_listed_name_is_documented():
     nets += [Network.random(arch, seed=s, height=2) for s in range(30) for arch in ((2, 3, 1, 1), (1, 1, 3, 1))]
     listed = set().union(*(_listed(n) for n in nets))
     assert len(listed) >= 15 and listed <= documented, listed - documented
+
+
+@pytest.mark.parametrize("first, second, name", [
+    # 1-D: the pair on x = -1 (neurons 2, 4) relocated opposite neuron 1, onto x = -3/2 (neuron 4 -> -(2x + 3))
+    (([[[2], [-2], [3], [1]], [[2, -1, 1, -2]], [[-2]]], [[3, -2, 1, 1], [2], [3]]),
+     ([[[2], [-2], [3], [-2]], [[1, -2, 1, 1]], [[-2]]], [[3, -2, 1, -3], [3], [3]]), "pair relocations"),
+    # neurons 2, 4: 2 s(-z) - 2 s(z) = -2z, z = x + 2y - 2, no kink; moved to z + 1, e lowered by 2
+    (([[[-2, -1], [-1, -2], [3, -1], [1, 2]], [[2, 2, 1, -2]], [[1]]], [[1, 2, 3, -2], [-2], [-1]]),
+     ([[[-2, -1], [-1, -2], [3, -1], [1, 2]], [[2, 2, 1, -2]], [[1]]], [[1, 3, 3, -3], [-4], [-1]]), "phantom pairs"),
+])
+def test_members_keeping_h_get_the_inner_networks_moves(first, second, name):
+    # every neuron visible, h' = h: the hidden-neuron chain matches visible neurons and relates neither pair; the
+    # shallow moves of h do (an arrangement certificate naming nothing before)
+    a, b = Network.from_arrays(*first), Network.from_arrays(*second)
+    assert set(sa.combinatorial_type(a).classes) == {"V"} and _agree(a, b, 400)
+    e = sa.equivalent(a, b)
+    assert e.verify(a, b) and hasattr(e.certificate, "moves1")
+    names = set(e.certificate.mechanisms(a, b))
+    assert name in names and name in _listed(a) and names - {"G"} <= _listed(a)
+    assert "constant neurons (D)" not in names        # the rebalance's emptied slot is scaffolding

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from semialg.core.exact import normalise_row
 from semialg.core.network import Network
 from semialg.engine.hyperplane_keys import keyed_rows
 from semialg.errors import SemialgError
@@ -96,18 +97,19 @@ def _jump(net: Network, i: int, j: int):
 @listing_names.register(TradeOnP)
 def _(move, net):
     before = _classes(net)
-    after = _classes(move.apply(net)) if move.insert else None
+    after = _classes(move.apply(net)) if move.insert and not move.drop else None
     kept = len(_neurons(net)) - len(move.drop)
-    dropped = set(_class_names(before, move.drop))
-    inserted = set(_class_names(after, range(kept, kept + len(move.insert))))
-    absorbing = (dropped | inserted) & {CLASS_NAMES["U+"], CLASS_NAMES["U+-"]}
-    names = dropped | inserted
+    # the neurons the trade re-places, by the class of those it removes (of those it adds when it removes none)
+    moved = set(_class_names(before, move.drop) if move.drop else
+                _class_names(after, range(kept, kept + len(move.insert))))
+    absorbing = moved & {CLASS_NAMES["U+"], CLASS_NAMES["U+-"]}
+    names = set(moved)
     # a pair without a kink (v_i + lambda v_j = 0 for (w_j, b_j) = -lambda (w_i, b_i)) is the listing's phantom pair
     phantom = {tuple(p) for p in move.pairs if _jump(net, *p) == 0}
     names |= {"phantom pairs"} if phantom else set()
     pairs = [p for p in move.pairs if tuple(p) not in phantom]
-    if pairs and absorbing and not dropped & absorbing:
-        # no hidden neuron absorbed the pairs' affine change: one is made off P (the pair's freed neuron moved)
+    if pairs and not move.drop and CLASS_NAMES["U+"] in moved and before is not None and "U+" not in before:
+        # no U+ neuron to absorb the pairs' affine change: one is made off P (the pair's freed neuron moved there)
         names = (names - absorbing) | {"pair trade" if move.flip else "opposite pair moved off P"}
     elif CLASS_NAMES["U+"] in absorbing:
         names |= {"flips absorbed by U+ neurons"} if move.flip else set()
@@ -137,14 +139,15 @@ def _(move, net):
     return _twins(net, move.i, move.i, _view(net).v[move.i] - move.lam * move.v, move.v)
 
 
-def _orientations(net: Network, keyed: list) -> dict:
+def _orientations(net: Network, keyed: list, normals: dict) -> dict:
     r"""Per hyperplane of the live first-layer neurons ($w \ne 0$, $v \ne 0$; rows ``keyed`` as by
     :func:`~semialg.engine.hyperplane_keys.keyed_rows`), its orientations and their output weights normalised,
-    $v|\sigma|$."""
+    $v|\sigma|$; ``normals`` gets a row $w$ of each hyperplane."""
     out: dict = {}
     for (key, sigma), (w, _, v) in zip(keyed, _neurons(net), strict=True):
         if any(w) and v != 0:
             out.setdefault(key, {}).setdefault(1 if sigma > 0 else -1, []).append(v * abs(sigma))
+            normals.setdefault(key, w)
     return out
 
 
@@ -167,20 +170,26 @@ def _(move, net):
 
 def _change_of_h(net: Network, after: Network) -> tuple[str, ...]:
     r"""The listing's names of a change of the inner network that keeps it as a function, read off each hyperplane
-    it changes: a pair without a kink (its jump $\sum v|\sigma|$ is 0) moved, a pair leaving one kink for another,
-    an orientation emptied or filled (a flip), output weights traded within a pair that stays one."""
-    old, new = (_orientations(n, keyed) for n, keyed in zip((net, after), keyed_rows(net, after, 1), strict=True))
+    it changes: a pair without a kink (its jump $\sum v|\sigma|$ is 0) moved, a pair leaving one kink for another
+    (relocated when the two are parallel), an orientation emptied or filled (a flip), output weights traded within
+    a pair that stays one."""
+    normals: dict = {}
+    old, new = (_orientations(n, keyed, normals)
+                for n, keyed in zip((net, after), keyed_rows(net, after, 1), strict=True))
     changed = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
     phantom = {k for k in changed for side in (old.get(k, {}), new.get(k, {}))
                if len(side) == 2 and not sum(side[1] + side[-1])}
     kinked = [k for k in changed if k not in phantom]
     flips = any(set(old.get(k, {})) != set(new.get(k, {})) for k in kinked)
     pairs = any(len(old.get(k, {})) == 2 or len(new.get(k, {})) == 2 for k in kinked)
-    moved = (any(len(old.get(k, {})) == 2 > len(new.get(k, {})) for k in kinked)
-             and any(len(new.get(k, {})) == 2 > len(old.get(k, {})) for k in kinked))
+    left = [k for k in kinked if len(old.get(k, {})) == 2 > len(new.get(k, {}))]
+    joined = [k for k in kinked if len(new.get(k, {})) == 2 > len(old.get(k, {}))]
+    line = {k: normalise_row(tuple(normals[k]))[0] for k in left + joined}
+    # a pair moved to a parallel hyperplane is relocated (the linear parts agree up to e); elsewhere it moved kinks
+    parallel = any(line[a] == line[b] for a in left for b in joined)
     names = ("phantom pairs",) * bool(phantom)
-    if moved:
-        names += ("opposite pair moved to another kink",)
+    if left and joined:
+        names += ("pair relocations",) if parallel else ("opposite pair moved to another kink",)
     elif flips:
         names += ("flips absorbed by opposite pairs",) if pairs else (_FLIPS,)
     elif pairs:

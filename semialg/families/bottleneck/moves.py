@@ -387,6 +387,12 @@ def chain_mechanisms(net: Network, moves: Sequence[BottleneckMove]) -> set[str]:
     return names
 
 
+def _constant_neurons(net: Network) -> bool:
+    """Whether a case-(a) network has a constant first-layer neuron ($w_i = 0$ or $v_i = 0$)."""
+    return net.depth == 3 and net.widths[2] == 1 and any(
+        not any(w) or v == 0 for w, v in zip(net.weights[0], net.weights[1][0], strict=True))
+
+
 @dataclass(frozen=True)
 class BottleneckMoveCertificate(Certificate):
     """``net1 -moves1-> r1``, ``net2 -moves2-> r2`` and ``element . r1 = r2``; every move checks its precondition."""
@@ -421,11 +427,16 @@ class BottleneckMoveCertificate(Certificate):
     def mechanisms(self, net1: Network | None = None, net2: Network | None = None) -> list[str]:
         """The mechanisms used, by name (``"G"`` for the group action): by the moves' types, or, given the pair
         the certificate is about, as :func:`~.types.hidden_symmetries` names them on the networks the moves act
-        on (:func:`chain_mechanisms`; one replay and a combinatorial type per move)."""
+        on (:func:`chain_mechanisms`; one replay and a combinatorial type per move) — constant neurons only when an
+        end has one. Raises :class:`~semialg.errors.CertificateError` when a move does not apply (the certificate
+        is about another pair)."""
         if (net1 is None) != (net2 is None):
             raise ParameterError("mechanisms: give both networks the certificate is about, or neither")
         if net1 is not None:
             names = chain_mechanisms(net1, self.moves1) | chain_mechanisms(net2, self.moves2)
+            if not (_constant_neurons(net1) or _constant_neurons(net2)):
+                # made and removed by the moves themselves (a rebalance's emptied slot): scaffolding, no mechanism
+                names.discard("constant neurons (D)")
         else:
             names = {name for mv in self.moves1 + self.moves2 for name in mv.mechanisms()}
         if not self.element.is_identity:

@@ -437,7 +437,8 @@ def outer_witness(net1: Network, net2: Network, merge: bool = True,
     reflection through the top plateau (:func:`_reflected`, any regime, e.g. two parameters of regime PN with all
     rows parallel); else (``merge``) the same after merging positive twins on both sides (:class:`MergeTwins`)
     and trading opposite pairs (:class:`TradeOppositePairs`), so that these are named only when they are needed;
-    last, for regime T, the shallow moves of $h$ (:func:`~.inner_moves.inner_witness`).
+    last, the shallow moves of $h$ (:func:`~.inner_moves.inner_witness`: regime T, then $h_2 = \mu h_1$ in any
+    regime).
 
     Cost: that of :func:`~.outer_moves.hidden_witness` — two classifications (cells of the first layer's
     arrangement, one range test per cell; visibility per hyperplane) and one joint arrangement per move
@@ -474,7 +475,17 @@ def _outer_witness(net1: Network, net2: Network, merge: bool, deadline: float | 
         _opposite_traded(m1, m2.net)
         if m1.moves or m2.moves:
             cert = _joined(m1, m2, outer_witness(m1.net, m2.net, False, deadline))
-    return cert or (None if spent() else _regime_witness(net1, net2, inner=True))
+    return cert or (None if spent() else _regime_witness(net1, net2, inner=True) or _same_inner(net1, net2, deadline))
+
+
+def _same_inner(net1: Network, net2: Network, deadline: float | None) -> BottleneckMoveCertificate | None:
+    r"""The shallow moves of $h$ (:func:`~.inner_moves.inner_witness`) when $h_2 = \mu h_1$ in any regime: the
+    members that move visible neurons while keeping $h$ (pairs relocated, phantom pairs and twins shifted), which
+    the hidden-neuron chain, matching visible neurons, does not relate."""
+    try:
+        return inner_witness(net1, net2, deadline)
+    except UndecidedError:
+        return None
 
 
 def _swapped(cert: BottleneckMoveCertificate | None) -> BottleneckMoveCertificate | None:
