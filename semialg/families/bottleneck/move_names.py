@@ -139,15 +139,16 @@ def _(move, net):
     return _twins(net, move.i, move.i, _view(net).v[move.i] - move.lam * move.v, move.v)
 
 
-def _orientations(net: Network, keyed: list, normals: dict) -> dict:
+def _orientations(net: Network, keyed: list, normals: dict, members: dict) -> dict:
     r"""Per hyperplane of the live first-layer neurons ($w \ne 0$, $v \ne 0$; rows ``keyed`` as by
     :func:`~semialg.engine.hyperplane_keys.keyed_rows`), its orientations and their output weights normalised,
-    $v|\sigma|$; ``normals`` gets a row $w$ of each hyperplane."""
+    $v|\sigma|$; ``normals`` gets a row $w$ of each hyperplane, ``members`` its neurons."""
     out: dict = {}
-    for (key, sigma), (w, _, v) in zip(keyed, _neurons(net), strict=True):
+    for i, ((key, sigma), (w, _, v)) in enumerate(zip(keyed, _neurons(net), strict=True)):
         if any(w) and v != 0:
             out.setdefault(key, {}).setdefault(1 if sigma > 0 else -1, []).append(v * abs(sigma))
             normals.setdefault(key, w)
+            members.setdefault(key, []).append(i)
     return out
 
 
@@ -174,20 +175,28 @@ def _change_of_h(net: Network, after: Network) -> tuple[str, ...]:
     (relocated when the two are parallel), an orientation emptied or filled (a flip), output weights traded within
     a pair that stays one."""
     normals: dict = {}
-    old, new = (_orientations(n, keyed, normals)
-                for n, keyed in zip((net, after), keyed_rows(net, after, 1), strict=True))
+    members: tuple[dict, dict] = ({}, {})
+    old, new = (_orientations(n, keyed, normals, m)
+                for n, keyed, m in zip((net, after), keyed_rows(net, after, 1), members, strict=True))
     changed = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
     phantom = {k for k in changed for side in (old.get(k, {}), new.get(k, {}))
                if len(side) == 2 and not sum(side[1] + side[-1])}
     kinked = [k for k in changed if k not in phantom]
-    flips = any(set(old.get(k, {})) != set(new.get(k, {})) for k in kinked)
+    # a flip takes a hyperplane's neurons to the other orientation; a pair keeps or loses one side in a trade
+    flips = any(len(old.get(k, {})) == len(new.get(k, {})) == 1 and set(old[k]) != set(new[k]) for k in kinked)
     pairs = any(len(old.get(k, {})) == 2 or len(new.get(k, {})) == 2 for k in kinked)
     left = [k for k in kinked if len(old.get(k, {})) == 2 > len(new.get(k, {}))]
     joined = [k for k in kinked if len(new.get(k, {})) == 2 > len(old.get(k, {}))]
     line = {k: normalise_row(tuple(normals[k]))[0] for k in left + joined}
     # a pair moved to a parallel hyperplane is relocated (the linear parts agree up to e); elsewhere it moved kinks
     parallel = any(line[a] == line[b] for a in left for b in joined)
-    names = ("phantom pairs",) * bool(phantom)
+    names: tuple[str, ...] = ()
+    if phantom:
+        # the listing's phantom pairs are visible ones; hidden ones move with their class
+        moved = [i for k in phantom for i in members[0].get(k, ())]
+        classes = _classes(net) if moved else None
+        hidden = sorted(set(_class_names(classes, moved)))
+        names = tuple(hidden) if hidden else ("phantom pairs",)
     if left and joined:
         names += ("pair relocations",) if parallel else ("opposite pair moved to another kink",)
     elif flips:
