@@ -32,7 +32,7 @@ from semialg.families.bottleneck.move_sets import ClearNeurons, InsertDeadNeuron
 from semialg.families.bottleneck.moves import (ClearNeuron, DropNeuron, FlipKinkSet, InsertNeuron, ReviveNeuron,
                                                listing_names)
 from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner, InsertHiddenNeuron,
-                                                     MoveHiddenNeuron, TradeOnP, _neurons, _view)
+                                                     MoveHiddenNeuron, TradeOnP, _canon, _neurons, _view)
 from semialg.families.bottleneck.outer_symmetries import MergeTwins as MergeOuterTwins, SplitTwin
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import RidgeView
@@ -96,11 +96,14 @@ def _jump(net: Network, i: int, j: int):
 
 @listing_names.register(TradeOnP)
 def _(move, net):
-    before = _classes(net)
-    after = _classes(move.apply(net)) if move.insert and not move.drop else None
+    result, before = move.apply(net), _classes(net)
+    after = _classes(result) if move.insert and not move.drop else None
     kept = len(_neurons(net)) - len(move.drop)
-    # the neurons the trade re-places, by the class of those it removes (of those it adds when it removes none)
-    moved = set(_class_names(before, move.drop) if move.drop else
+    # the neurons the trade re-places, by the class of those it removes (of those it adds when it removes none);
+    # one removed and added back up to G has not moved
+    back = {_canon(n) for n in _neurons(result)[kept:]}
+    gone = [i for i in move.drop if _canon(_neurons(net)[i]) not in back]
+    moved = set(_class_names(before, gone) if move.drop else
                 _class_names(after, range(kept, kept + len(move.insert))))
     absorbing = moved & {CLASS_NAMES["U+"], CLASS_NAMES["U+-"]}
     names = set(moved)
@@ -201,7 +204,7 @@ def _change_of_h(net: Network, after: Network) -> tuple[str, ...]:
         names += ("pair relocations",) if parallel else ("opposite pair moved to another kink",)
     elif flips:
         names += ("flips absorbed by opposite pairs",) if pairs else (_FLIPS,)
-    elif pairs:
+    elif pairs and not phantom:     # a kinkless pair landing on another hyperplane makes or ends a pair there
         names += ("opposite pairs",)
     return names
 
