@@ -159,10 +159,25 @@ def network(widths, seed: int = 0, bump: int | None = None):
     return sa.Network.from_arrays(Ws, bs)
 
 
+def dead_moved(widths, seed: int = 0):
+    """The network of ``widths`` with its first hidden neuron's output weights set to 0, and the same with that
+    neuron's incoming row reversed: equivalent, not in one $G$-orbit (shallow, and case-(a) bottlenecks)."""
+    import semialg as sa
+    net = network(widths, seed)
+    Ws = [np.array([[float(x) for x in r] for r in W]) for W in net.weights]
+    bs = [np.array([float(x) for x in v]) for v in net.biases]
+    Ws[1][:, 0] = 0.0
+    moved = [W.copy() for W in Ws]
+    moved[0][0] = moved[0][0][::-1]
+    return sa.Network.from_arrays(Ws, bs), sa.Network.from_arrays(moved, bs)
+
+
 def calls(widths) -> list[str]:
     """The calls measured at ``widths``."""
     widths = widths[:-1] if widths[-1] == "int" else widths
     out = ["equivalent g-copy"] + [f"equivalent ulp W{l + 1}" for l in range(len(widths) - 1)]
+    if len(widths) == 3 or (len(widths) == 4 and widths[2] == 1):
+        out.append("equivalent dead moved")
     out += ["identifiable", "functional_dimension", "regions", "fibre", "hidden_symmetries",
             "count_conservation_laws"]
     if len(widths) == 4 and widths[2] == 1:
@@ -194,6 +209,8 @@ def child(call: str, widths, seed: int = 0) -> dict:
     args, kw = (net,), {"budget": BUDGET}
     if call == "equivalent g-copy":
         f, args = sa.equivalent, (net, GroupElement.random(net.architecture, seed=1).act(net))
+    elif call == "equivalent dead moved":
+        f, args = sa.equivalent, dead_moved(widths, seed)
     elif call.startswith("equivalent ulp W"):
         f, args = sa.equivalent, (net, network(widths, bump=int(call[len("equivalent ulp W"):]) - 1))
     else:

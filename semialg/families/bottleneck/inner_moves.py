@@ -102,9 +102,12 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
         return BottleneckMoveCertificate(tuple(c1.moves), (), g)
     if deadline is not None and time.monotonic() > deadline:
         raise UndecidedError("the moves of the inner network: the deadline passed before the shallow test")
-    result = shallow_equivalent(_view(c1.net).inner, _view(net2).inner)
+    result = shallow_equivalent(_view(c1.net).inner, _view(net2).inner, deadline)
     if not result:
         return None
+    if not hasattr(result.certificate, "moves1") and not hasattr(result.certificate, "element"):
+        raise UndecidedError("the moves of the inner network: its canonical forms agree, but the chain of moves "
+                             "would end past the budget")
     cert, c2 = result.certificate, _Chain(net2)
     moves1, moves2 = (cert.moves1, cert.moves2) if hasattr(cert, "moves1") else ((ShallowActBy(cert.element),), ())
     for ch, moves in ((c1, moves1), (c2, moves2)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from semialg.core.certificate import EquivalenceResult
 from semialg.core.mechanism import Mechanism
 from semialg.core.network import Network
@@ -37,8 +39,8 @@ class ShallowFamily(Family):
     def applies_to_architecture(self, arch) -> bool:
         return arch.depth == 2
 
-    def equivalent(self, net1: Network, net2: Network, **options) -> EquivalenceResult:
-        return equivalent(net1, net2)
+    def equivalent(self, net1: Network, net2: Network, budget: float | None = None, **options) -> EquivalenceResult:
+        return equivalent(net1, net2, None if budget is None else time.monotonic() + budget)
 
     def canonical_form(self, net: Network) -> CanonicalForm:
         return canonical_form(net)
