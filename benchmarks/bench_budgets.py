@@ -60,6 +60,18 @@ the visible-rank certificate is asked first, before kink peeling); over 1 are st
    784-4096-1-10      shallow_representation              none      1.61      0.11    0.80     581
     41 of 41 calls answered within 1.5 budgets
 
+Equivalence of a network with a dead neuron (first hidden neuron's output weights 0) and the same with that
+neuron's row reversed (``equivalent dead moved``, session 61, 2 s budget): the replayable move chain took 110 s at
+784-4096-10 (killed at 80 s here), so the chain is no longer built when predicted to end past the budget — the
+equal canonical forms certify (``CanonicalFormCertificate``, ``verify`` 3.7 s); the bottleneck's inner moves say
+undecided. Over 1 at 784-4096 are the canonical forms and the orbit test, which take no deadline:
+
+         network                        call            answer    ours s   floor s    over      MB
+      784-256-10       equivalent dead moved        equivalent      0.66      0.01    0.33     141   (was 3.46)
+     784-4096-10       equivalent dead moved        equivalent      8.46      0.11    4.23    1027   (was > 80)
+    784-256-1-10       equivalent dead moved         undecided      0.47      0.01    0.24     142   (was 5.71, equivalent)
+   784-4096-1-10       equivalent dead moved         undecided      8.49      0.17    4.24    1044   (was > 80)
+
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
 rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on
 P): ``functional_dimension`` answers 231 at 2-80-1-2 in 0.44 s, 160 at 2-80-1-2-int in 0.13 s and 60 at
