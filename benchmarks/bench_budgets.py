@@ -69,7 +69,7 @@ undecided. Over 1 at 784-4096 are the canonical forms and the orbit test, which 
          network                        call            answer    ours s   floor s    over      MB
       784-256-10       equivalent dead moved        equivalent      0.66      0.01    0.33     141   (was 3.46)
      784-4096-10       equivalent dead moved        equivalent      8.46      0.11    4.23    1027   (was > 80)
-    784-256-1-10       equivalent dead moved         undecided      0.47      0.01    0.24     142   (was 5.71, equivalent)
+    784-256-1-10       equivalent dead moved         undecided      0.47      0.01    0.24     142   (was 5.71)
    784-4096-1-10       equivalent dead moved         undecided      8.49      0.17    4.24    1044   (was > 80)
 
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
