@@ -191,3 +191,16 @@ def test_members_keeping_h_get_the_inner_networks_moves(first, second, name):
     names = set(e.certificate.mechanisms(a, b))
     assert name in names and name in _listed(a) and names - {"G"} <= _listed(a)
     assert "constant neurons (D)" not in names        # the rebalance's emptied slot is scaffolding
+
+
+@pytest.mark.parametrize("forged", [MoveHiddenNeuron(99, (fmpq(1), fmpq(0)), fmpq(0), fmpq(0)),
+                                    MoveHiddenNeuron(-1, (fmpq(1), fmpq(0)), fmpq(0), fmpq(0)),
+                                    MoveHiddenNeuron(0, (fmpq(1),), fmpq(0), fmpq(0))])
+def test_forged_moves_are_refused_before_they_are_named(forged):
+    from semialg.core.symmetry import GroupElement
+    from semialg.errors import CertificateError
+    from semialg.families.bottleneck import BottleneckMoveCertificate
+    net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 0]], [[1]]], [[0, 1], [1], [0]])
+    cert = BottleneckMoveCertificate((forged,), (), GroupElement.identity(net.architecture))
+    with pytest.raises(CertificateError):
+        cert.mechanisms(net, net)

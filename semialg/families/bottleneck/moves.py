@@ -382,8 +382,9 @@ def chain_mechanisms(net: Network, moves: Sequence[BottleneckMove]) -> set[str]:
     of the names, a :func:`~.types.combinatorial_type` or two per move named by class."""
     names: set[str] = set()
     for mv in moves:
+        after = mv.apply(net)       # checked first: a forged move raises CertificateError before it is named
         names.update(listing_names(mv, net))
-        net = mv.apply(net)
+        net = after
     return names
 
 
