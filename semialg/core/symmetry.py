@@ -224,5 +224,10 @@ def _scaled(W: RationalMatrix, perm, lam, cols, col_scale) -> RationalMatrix:
             M = N[np.asarray(perm, dtype=np.intp)][:, np.asarray(cols, dtype=np.intp)]
             M = M * np.array(alpha, dtype=np.int64)[:, None] * np.array(beta, dtype=np.int64)[None, :]
             return RationalMatrix.from_integers(M, W.denominator * Q * S)
-    return RationalMatrix.from_rows(tuple(tuple(lam[i] * W[perm[i]][cols[j]] * col_scale[j]
-                                                for j in range(len(cols))) for i in range(len(perm))))
+    rows = W.rows
+    if all(x == 1 for x in col_scale):    # the first layer: columns are inputs, neither moved nor scaled
+        same = list(cols) == list(range(len(cols)))
+        picked = (rows[p] if same else tuple(rows[p][c] for c in cols) for p in perm)
+        return RationalMatrix.from_rows(tuple(tuple(l * x for x in r) for l, r in zip(lam, picked, strict=True)))
+    return RationalMatrix.from_rows(tuple(tuple(lam[i] * rows[perm[i]][c] * s for c, s in zip(cols, col_scale))
+                                          for i in range(len(perm))))

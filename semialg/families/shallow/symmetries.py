@@ -297,14 +297,20 @@ def _integer_invariants(net: Network) -> tuple[list[tuple], list[fmpq]] | None:
     return keys, [fmpq(v, L) for v in mus]
 
 
-def integer_orbit_element(net1: Network, net2: Network) -> GroupElement | None:
-    """:func:`orbit_element` on the integer forms of the weights (no rational per weight), or ``None`` when
-    they do not apply or the invariants do not match. $O(n(m + k))$ vectorised plus $O(nk)$ exact operations."""
+def network_orbit_element(net1: Network, net2: Network) -> GroupElement | None:
+    """:func:`orbit_element` of two shallow networks: on the integer forms of the weights when both have them
+    (no rational per weight: the rational invariants took 4 s at 784-4096-10), else on their views.
+    $O(n(m + k))$ vectorised plus $O(nk)$ exact operations, or $O(n(m+k))$ exact operations.
+
+    >>> net = Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]])
+    >>> network_orbit_element(net, GroupElement([[1, 0]], [[3, 1]]).act(net))
+    GroupElement(pi1=[1, 0], lambda1=[3, 1])
+    """
     if net1.biases[-1] != net2.biases[-1] or len(net1.weights[0]) != len(net2.weights[0]):
         return None
     inv1, inv2 = _integer_invariants(net1), _integer_invariants(net2)
     if inv1 is None or inv2 is None:
-        return None
+        return orbit_element(ShallowView.of(net1), ShallowView.of(net2))
     return _match(zip(*inv1, strict=True), zip(*inv2, strict=True))
 
 

@@ -8,7 +8,7 @@ $L = \\sum_{s_i = -1} a_i w_i^T$ and the constant $d = c + \\sum_{s_i=-1} a_i b_
 
 >>> v = ShallowView.of(Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]]))
 >>> hp = hyperplanes(v)
->>> [hp.key[fp] for fp in hp.kinks], hp.linear, hp.constant
+>>> [hp.key(h) for h in hp.kinks], hp.linear, hp.constant
 ([(1, -1)], ((-3,),), (3,))
 """
 
@@ -98,6 +98,8 @@ class NeuronLines:
     keys_of: tuple[Key, ...] | tuple[np.ndarray, np.ndarray] = field(repr=False)
     #: $(R, L, N_2, d_2)$ of :func:`integer_neuron_rows` when the integer pass ran
     integer: tuple | None = field(default=None, repr=False, compare=False)
+    #: the keys' fingerprints, when the rational pass hashed them
+    prints: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -110,6 +112,23 @@ class NeuronLines:
             return self.keys_of[h]
         num, den = self.keys_of
         return tuple(map(fmpq, num[h].tolist(), den[h].tolist()))
+
+    def fingerprints(self) -> list[tuple]:
+        r"""Every key as :func:`~semialg.core.exact.fingerprint` gives it (equal iff the keys are equal, whichever
+        pass made them), in the order of the hyperplanes: cheap to hash, where a key of rationals costs about
+        6 µs per entry. Cost: $O(\#H\,m)$ integers, read off the arrays by the integer pass.
+
+        >>> lines = neuron_lines(ShallowView.of(Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]])))
+        >>> lines.fingerprints() == [fingerprint(lines.key(0))]
+        True
+        """
+        if self.prints is not None:
+            return list(self.prints)
+        if self.integer is None:
+            return [fingerprint(key) for key in self.keys_of]
+        num, den = self.keys_of
+        flat = np.stack([num, den], axis=2).reshape(len(num), 2 * num.shape[1]).tolist()
+        return [tuple(row) for row in flat]
 
     def keys(self) -> list[Key]:
         r"""Every key, in the order of the hyperplanes. Cost: $O(\#H\,m)$ rational constructions."""
@@ -147,7 +166,7 @@ def neuron_lines(view: ShallowView) -> NeuronLines:
         if h == len(keys):
             keys.append(key)
         line.append(h), sign.append(s), scale.append(mu)
-    return NeuronLines(tuple(line), tuple(sign), tuple(scale), tuple(keys))
+    return NeuronLines(tuple(line), tuple(sign), tuple(scale), tuple(keys), prints=tuple(index))
 
 
 def _oriented_primitive_rows(R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -179,14 +198,27 @@ def _integer_lines(rows: tuple) -> NeuronLines:
 
 @dataclass(frozen=True)
 class Hyperplanes:
-    """Per hyperplane of :func:`neuron_lines` with a live neuron: its key $(u_H, \\beta_H)$, kink $\\delta_H$ and
-    live neurons ``(i, sign, mu)``; the dictionaries are indexed by the hyperplane's number."""
+    """Per hyperplane of :func:`neuron_lines` with a live neuron: its kink $\\delta_H$ and live neurons
+    ``(i, sign, mu)``, the dictionaries indexed by the hyperplane's number; its key $(u_H, \\beta_H)$ by
+    :meth:`key` (built when asked: the keys of 4,096 hyperplanes in 784 dimensions are 3 million rationals)."""
 
-    key: dict
     kinks: dict
     members: dict
     linear: tuple[Vec, ...]
     constant: Vec
+    lines: NeuronLines = field(compare=False, repr=False)
+
+    def key(self, h: int) -> Key:
+        r"""$(u_H, \beta_H)$ of hyperplane ``h``. Cost: $O(m)$."""
+        return self.lines.key(h)
+
+    def fingerprint(self) -> tuple:
+        r"""A hashable stand-in for the sorted non-zero kinks $(u_H, \beta_H, \delta_H)$, the linear part and the
+        constant: equal for two networks iff their canonical forms are (keys by
+        :meth:`NeuronLines.fingerprints`, no rational per weight on integer forms). Cost: $O(\#H(m + k))$ plus
+        a sort of $\#H$ integer tuples."""
+        prints = self.lines.fingerprints()
+        return tuple(sorted((prints[h], d) for h, d in self.kinks.items() if any(d))), self.linear, self.constant
 
 
 def hyperplanes(view: ShallowView) -> Hyperplanes:
@@ -213,8 +245,6 @@ def hyperplanes(view: ShallowView) -> Hyperplanes:
         members.setdefault(h, []).append((i, sign, mu))
         if sign < 0:
             negative.append(i)
-    all_keys = lines.keys()
-    key = {h: all_keys[h] for h in kinks}
     m = lines.integer[0].shape[1] - 1 if lines.integer is not None else len(view.w[0])
     if negative:
         P = _negative_part(view, lines, negative)
@@ -222,7 +252,7 @@ def hyperplanes(view: ShallowView) -> Hyperplanes:
         d = [dr + P[r, m] for r, dr in enumerate(d)]
     else:
         L = tuple((ZERO,) * m for _ in range(k))
-    return Hyperplanes(key, kinks, members, L, tuple(d))
+    return Hyperplanes(kinks, members, L, tuple(d), lines)
 
 
 def _negative_part(view: ShallowView, lines: NeuronLines, negative: list[int]) -> fmpq_mat:
