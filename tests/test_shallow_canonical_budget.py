@@ -9,6 +9,7 @@ certificate is checked against exact evaluation and against forged claims.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 
@@ -20,7 +21,9 @@ from semialg import Network
 from semialg.core.certificate import EquivalenceResult
 from semialg.errors import CertificateError
 from semialg.families.shallow import canonical
-from semialg.families.shallow.canonical import CanonicalFormCertificate
+from semialg.families.bottleneck import inner_moves
+from semialg.families.bottleneck.inner_moves import MoveOfH
+from semialg.families.shallow.canonical import CanonicalFormCertificate, SameCanonicalForm
 
 
 def _pair(seed: int):
@@ -66,8 +69,9 @@ def test_the_canonical_form_certificate_refuses_different_functions():
         EquivalenceResult(False, CanonicalFormCertificate()).verify(a, b)      # it supports "equivalent" only
 
 
-def test_bottleneck_inner_moves_past_the_budget_are_undecided(monkeypatch):
-    # n0 = 3: the inner networks' moves are tried first; past the budget the answer is undecided, not late
+def test_bottleneck_inner_network_past_the_budget_is_replaced_in_one_move(monkeypatch):
+    # n0 = 3: the inner networks' moves are tried first; when their chain would end past the budget, the inner
+    # network is replaced by the other's (same canonical form), and past the budget even that: undecided
     net = Network.from_arrays([[[1, 0, 2], [0, 1, -1], [2, 1, 1], [1, 1, 1]], [[1, 2, -1, 0]], [[1], [2]]],
                               [[0, 1, -1, 2], [1], [0, 1]])
     moved = net.replace_layer(1, [[1, 0, 2], [0, 1, -1], [2, 1, 1], [3, -1, 2]])    # neuron 4 has v = 0
@@ -75,4 +79,29 @@ def test_bottleneck_inner_moves_past_the_budget_are_undecided(monkeypatch):
     assert sa.equivalent(net, moved, budget=60).equivalent is True
     monkeypatch.setattr(canonical, "MOVE_SECONDS_PER_WEIGHT", 10.0)
     r = sa.equivalent(net, moved, budget=60)
+    assert r.equivalent is True and r.verify(net, moved)
+    cert = r.certificate
+    assert any(isinstance(mv, MoveOfH) and isinstance(mv.move, SameCanonicalForm) for mv in cert.moves1 + cert.moves2)
+    assert cert.mechanisms(net, moved) == ["constant neurons (D)"]
+    # the same move to an inner network of another function is refused
+    other = Network.from_arrays([[[1, 0, 2], [0, 1, -1], [2, 1, 1], [3, -1, 2]], [[1, 2, -1, 1]]], [[0, 1, -1, 2], [1]])
+    forged = dataclasses.replace(cert, moves1=tuple(MoveOfH(SameCanonicalForm(other)) if isinstance(mv, MoveOfH)
+                                                    else mv for mv in cert.moves1))
+    with pytest.raises(CertificateError, match="canonical form"):
+        forged.verify(net, moved)
+    monkeypatch.setattr(inner_moves, "predicted_late", lambda deadline, seconds: True)
+    r = sa.equivalent(net, moved, budget=60)
     assert r.equivalent is None and "would end past the budget" in r.explain()
+
+
+def test_the_replacing_move_checks_the_canonical_forms():
+    a, b = _pair(1)
+    assert SameCanonicalForm(b).apply(a) == b
+    c = a.replace_layer(2, bias=[a.biases[1][0] + 1, a.biases[1][1]])
+    with pytest.raises(CertificateError, match="canonical form"):
+        SameCanonicalForm(c).apply(a)
+    wider = Network.from_arrays([list(map(list, a.weights[0])) + [[0, 0, 0]], [list(r) + [0] for r in a.weights[1]]],
+                                [list(a.biases[0]) + [0], list(a.biases[1])])
+    assert _agree(a, wider)
+    with pytest.raises(CertificateError, match="width"):
+        SameCanonicalForm(wider).apply(a)          # a move keeps the width: the certificate's ends are compared

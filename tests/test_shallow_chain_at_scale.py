@@ -39,6 +39,23 @@ def brute_negative_kinks(net: sa.Network) -> dict:
     return {key: t for key, t in out.items() if any(t)}
 
 
+def kinks_only(net: sa.Network) -> tuple[sa.Network, sa.Network]:
+    """Every row turned to its positive orientation and constant neurons silenced (no linear part, constant $c$),
+    and the same with the output weights doubled: the same hyperplanes, linear part and constant, kinks doubled."""
+    W1, b1 = [list(r) for r in net.weights[0]], list(net.biases[0])
+    W2 = [list(r) for r in net.weights[1]]
+    for i, row in enumerate(W1):
+        lead = next((x for x in row + [b1[i]] if x), 0)
+        if not any(row):
+            for r in W2:
+                r[i] = 0
+        elif lead < 0:
+            W1[i], b1[i] = [-x for x in row], -b1[i]
+    c = list(net.biases[1])
+    return (sa.Network.from_arrays([W1, W2], [b1, c]),
+            sa.Network.from_arrays([W1, [[2 * x for x in r] for r in W2]], [b1, c]))
+
+
 def agree_at_points(a: sa.Network, b: sa.Network, seed: int, m: int) -> bool:
     rng = np.random.default_rng(seed)
     return all(a(x) == b(x) for x in ([fmpq(int(rng.integers(-40, 41)), int(rng.integers(1, 6))) for _ in range(m)]
@@ -50,8 +67,8 @@ def agree_at_points(a: sa.Network, b: sa.Network, seed: int, m: int) -> bool:
 def test_fingerprints_compare_the_canonical_forms(seed, m, n, k, rational):
     a = coarse_net(seed, m, n, k, rational)
     g = GroupElement.random(a.architecture, seed=seed)
-    for b in (g.act(a), coarse_net(seed + 1, m, n, k, rational), rational_copy(a),
-              a.replace_layer(2, bias=[x + 1 for x in a.biases[1]])):
+    for a, b in [(a, b) for b in (g.act(a), coarse_net(seed + 1, m, n, k, rational), rational_copy(a),
+                                  a.replace_layer(2, bias=[x + 1 for x in a.biases[1]]))] + [kinks_only(a)]:
         same = same_canonical_form(a, b)
         assert same == (canonical_form(a) == canonical_form(b))
         if same:

@@ -23,20 +23,23 @@ from dataclasses import dataclass
 
 from semialg.core.certificate import defined_in
 from semialg.core.network import Network
+from semialg.engine.neurons import predicted_late
 from semialg.engine.orbit import orbit_element
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.moves import BottleneckMove, BottleneckMoveCertificate
 from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, _Chain, _mu, _neurons, _permutation,
                                                      _rebuild, _view, trade_chain)
 from semialg.families.bottleneck.types import bottleneck_regime
-from semialg.families.shallow.canonical import equivalent as shallow_equivalent
+from semialg.families.shallow.canonical import (CanonicalFormCertificate, SameCanonicalForm,
+                                                equivalent as shallow_equivalent)
 from semialg.families.shallow.moves import ActBy as ShallowActBy, Move as ShallowMove
 
 __all__ = ["MoveOfH", "inner_witness"]
 
 #: The shallow mechanisms by the names :func:`~.types.hidden_symmetries` gives them in case (a).
 NAMES = {"M0 group action": ("G",), "M1 dead neuron": ("constant neurons (D)",), "M2 twins": ("positive twins",),
-         "M3/M4 opposite pairs and 0-factor flips": ("opposite pairs", "zero-factor flips")}
+         "M3/M4 opposite pairs and 0-factor flips": ("opposite pairs", "zero-factor flips"),
+         "same canonical form": ("inner network of the same canonical form",)}
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,9 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
     ``None`` otherwise. No arrangement unless $e$ is traded. Cost: the shallow equivalence test, $O(n_1^2 n_0)$,
     plus one replay per move. ``deadline`` (a :func:`time.monotonic` time) stops the regimes (when $h_2 \ne \mu h_1$ is
     possible: :func:`~.types.bottleneck_regime`) and the group element's search and,
-    once passed, the shallow test is not started: :class:`~semialg.errors.UndecidedError` (the shallow test
-    itself takes no deadline: about 1 s at 784-4096). ``orbit_cache``: the ``cache`` of
+    once passed, the shallow test is not started: :class:`~semialg.errors.UndecidedError`; when the shallow chain
+    of moves would end past it, $h$ is replaced in one move (:class:`~semialg.families.shallow.canonical.SameCanonicalForm`, checked by
+    recomputing both canonical forms: about 2 s at 784-4096). ``orbit_cache``: the ``cache`` of
     :func:`~semialg.engine.orbit.orbit_element`, shared with earlier searches for the same ``net2``.
 
     >>> a = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, -1]], [[1]]], [[0, 0, 0], [1], [0]])
@@ -102,14 +106,18 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
         return BottleneckMoveCertificate(tuple(c1.moves), (), g)
     if deadline is not None and time.monotonic() > deadline:
         raise UndecidedError("the moves of the inner network: the deadline passed before the shallow test")
+    start = time.monotonic()
     result = shallow_equivalent(_view(c1.net).inner, _view(net2).inner, deadline)
     if not result:
         return None
-    if not hasattr(result.certificate, "moves1") and not hasattr(result.certificate, "element"):
-        raise UndecidedError("the moves of the inner network: its canonical forms agree, but the chain of moves "
-                             "would end past the budget")
     cert, c2 = result.certificate, _Chain(net2)
-    moves1, moves2 = (cert.moves1, cert.moves2) if hasattr(cert, "moves1") else ((ShallowActBy(cert.element),), ())
+    if isinstance(cert, CanonicalFormCertificate):    # the chain would end past the budget: h replaced in one move
+        if predicted_late(deadline, time.monotonic() - start):  # the move recomputes what the test computed
+            raise UndecidedError("the moves of the inner network: its canonical forms agree, but replacing it by "
+                                 "the other (a move checking them again) would end past the budget")
+        moves1, moves2 = (SameCanonicalForm(_view(net2).inner),), ()
+    else:
+        moves1, moves2 = (cert.moves1, cert.moves2) if hasattr(cert, "moves1") else ((ShallowActBy(cert.element),), ())
     for ch, moves in ((c1, moves1), (c2, moves2)):
         for mv in moves:
             ch.do(MoveOfH(mv))

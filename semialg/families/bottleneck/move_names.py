@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from semialg.core.exact import normalise_row
+from semialg.core.exact import fingerprint, normalise_row
 from semialg.core.network import Network
 from semialg.engine.hyperplane_keys import keyed_rows
 from semialg.errors import SemialgError
@@ -36,6 +36,7 @@ from semialg.families.bottleneck.outer_moves import (DropHiddenNeuron, FlipInner
 from semialg.families.bottleneck.outer_symmetries import MergeTwins as MergeOuterTwins, SplitTwin
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import RidgeView
+from semialg.families.shallow.canonical import SameCanonicalForm
 from semialg.families.shallow.moves import ClearDeadNeuron, MergeTwins, Rebalance
 
 __all__: list[str] = []
@@ -162,9 +163,19 @@ def _(move, net):
         return (_CONSTANT,)
     if isinstance(mv, MergeTwins):
         return _twins(net, mv.i, mv.j)
+    if isinstance(mv, SameCanonicalForm):     # h replaced at once: named by what changes, as a chain would be
+        after = move.apply(net)
+        return _change_of_h(net, after) + _constant_change(net, after) or move.mechanisms()
     if not isinstance(mv, Rebalance):
         return move.mechanisms()
     return _change_of_h(net, move.apply(net)) or move.mechanisms()
+
+
+def _constant_change(net: Network, after: Network) -> tuple[str, ...]:
+    """The listing's name of constant neurons (D: $v = 0$ or $w = 0$) when ``after`` has others than ``net``."""
+    def constant(n: Network) -> list:
+        return sorted(fingerprint(w + (b, v)) for w, b, v in _neurons(n) if v == 0 or not any(w))
+    return (_CONSTANT,) if constant(net) != constant(after) else ()
 
 
 @listing_names.register(InnerNetworkMove)
