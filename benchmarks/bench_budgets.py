@@ -61,16 +61,20 @@ the visible-rank certificate is asked first, before kink peeling); over 1 are st
     41 of 41 calls answered within 1.5 budgets
 
 Equivalence of a network with a dead neuron (first hidden neuron's output weights 0) and the same with that
-neuron's row reversed (``equivalent dead moved``, session 61, 2 s budget): the replayable move chain took 110 s at
-784-4096-10 (killed at 80 s here), so the chain is no longer built when predicted to end past the budget — the
-equal canonical forms certify (``CanonicalFormCertificate``, ``verify`` 3.7 s); the bottleneck's inner moves say
-undecided. Over 1 at 784-4096 are the canonical forms and the orbit test, which take no deadline:
+neuron's row reversed (``equivalent dead moved``, 2 s budget). Session 61: the replayable move chain took 110 s at
+784-4096-10, so it is not built when predicted to end past the budget — the equal canonical forms certify
+(``CanonicalFormCertificate``). Session 62: the chain hashed rationals (keys of 785 ``fmpq``), rebuilt the rational
+rows of the first layer for each cleared neuron and ran the orbit test twice; on fingerprints and integer forms it
+takes 12 s at 784-4096-10 (0.9 s at 784-256-10), the decision by canonical forms 3.3 s (was 8.5), and a
+bottleneck whose inner chain is late replaces its inner network in one move checked by the canonical forms
+(``SameCanonicalForm``: 784-4096-1-10 equivalent in 6 s with a 10 s budget). Over 1 at 784-4096: the canonical
+forms themselves (two passes over 3.2 million weights), which take no deadline:
 
          network                        call            answer    ours s   floor s    over      MB
-      784-256-10       equivalent dead moved        equivalent      0.66      0.01    0.33     141   (was 3.46)
-     784-4096-10       equivalent dead moved        equivalent      8.46      0.11    4.23    1027   (was > 80)
-    784-256-1-10       equivalent dead moved         undecided      0.47      0.01    0.24     142   (was 5.71)
-   784-4096-1-10       equivalent dead moved         undecided      8.49      0.17    4.24    1044   (was > 80)
+      784-256-10       equivalent dead moved        equivalent      0.99      0.01    0.50     141  (s61 0.66, s60 3.46)
+     784-4096-10       equivalent dead moved        equivalent      3.41      0.06    1.71     830  (s61 8.46, s60 > 80)
+    784-256-1-10       equivalent dead moved        equivalent      0.96      0.01    0.48     144  (s61 undecided 0.47)
+   784-4096-1-10       equivalent dead moved         undecided      3.16      0.06    1.58     824  (s61 8.49, s60 > 80)
 
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
 rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on

@@ -128,8 +128,9 @@ def _instances() -> dict[str, list]:
              bn.FlipKinks((1,), 0), bn.MergeKinkGroups(((0, 1),)), bn.MergeAffines(0, (1,)), bn.ClearNeurons((0,)),
              bn.AbsorbConstants((0,)), bn.InsertDeadNeurons(1)]
     from semialg.core.certificate import EquivalenceResult
-    from semialg.families.shallow.canonical import CanonicalFormCertificate
-    objs += [CanonicalFormCertificate(), EquivalenceResult(True, CanonicalFormCertificate())]
+    from semialg.families.shallow.canonical import CanonicalFormCertificate, SameCanonicalForm
+    objs += [CanonicalFormCertificate(), EquivalenceResult(True, CanonicalFormCertificate()),
+             SameCanonicalForm(sa.Network.from_arrays([[[1]], [[1]]], [[0], [0]]))]
     const = sa.Network.from_arrays([[[0, 0]], [[1], [1]], [[1, 1]]], [[0], [2, -5], [0]])
     objs.append(bn.equivalent(const, const).certificate)
     hidden = sa.Network.from_arrays([[[-1, 0], [0, 1], [0, -1], [1, 0]], [[1, -1, -1, -2]], [[1]]],
