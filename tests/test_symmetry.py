@@ -49,3 +49,15 @@ def test_bad_group_elements():
         GroupElement([[0, 1]], [[1, 0]])
     with pytest.raises(ShapeError):
         GroupElement([[0, 1]], [[1, 1]]).act(Network.random((2, 3, 1), seed=0))
+
+
+def test_a_large_group_element_is_shown_by_its_first_entries():
+    # a move certificate at 784-4096-10 printed all 8,192 entries of its group element
+    from semialg import Architecture
+    from semialg.core.network import REPR_LIMIT
+    small, large = (GroupElement.random(Architecture(2, n, 1), seed=3) for n in (5, REPR_LIMIT + 1))
+    assert repr(small).count(",") == 2 * 5 - 1 and "..." not in repr(small)
+    text = repr(large)
+    assert len(text) < 200 and text.count("...") == 2
+    assert text.startswith(f"GroupElement(pi1=[{', '.join(map(str, large.permutations[0][:6]))}, ...]")
+    assert len(large.to_json()["scales"][0]) == REPR_LIMIT + 1         # the JSON keeps every entry

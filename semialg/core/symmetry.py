@@ -31,7 +31,7 @@ from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.result import Latexable
 from semialg.errors import ParameterError, ShapeError
 from semialg.core.exact import to_vector
-from semialg.core.network import Architecture, Network
+from semialg.core.network import REPR_LIMIT, Architecture, Network
 
 __all__ = ["GroupElement", "rescaling_ranks"]
 
@@ -198,7 +198,14 @@ class GroupElement(Latexable):
         return out
 
     def __repr__(self) -> str:
-        layers = "; ".join(f"pi{l}={list(p)}, lambda{l}=[{', '.join(map(str, s))}]"
+        """Every entry up to :data:`~semialg.core.network.REPR_LIMIT` hidden neurons; beyond, the first entries of
+        each layer and ``...``, as for networks (a move certificate at 784-4096-10 printed 8,192 numbers)."""
+        full = sum(map(len, self.permutations)) <= REPR_LIMIT
+
+        def cut(xs) -> str:
+            return ", ".join([str(x) for x in xs] if full or len(xs) <= 6 else [str(x) for x in xs[:6]] + ["..."])
+
+        layers = "; ".join(f"pi{l}=[{cut(p)}], lambda{l}=[{cut(s)}]"
                            for l, (p, s) in enumerate(zip(self.permutations, self.scales, strict=True), start=1))
         return f"GroupElement({layers})"
 
