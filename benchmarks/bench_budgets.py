@@ -60,6 +60,12 @@ the visible-rank certificate is asked first, before kink peeling); over 1 are st
    784-4096-1-10      shallow_representation              none      1.61      0.11    0.80     581
     41 of 41 calls answered within 1.5 budgets
 
+Rerun in session 62 (nothing else running; the four ``equivalent dead moved`` rows added): 42 of 44 within 1.5
+budgets, the same answers as above except at 784-4096-1-10 ``functional_dimension`` and ``local_dimension_bounds``
+("undecided" at 2.20 s and 2.06 s): they take 1.9 s and 2.6 s on this machine at session 61's commit as well
+(dim 3215380, [4097, 8213]), so the budget edge moved with the machine, not with the code. Over 1.5: 784-4096-10
+``equivalent dead moved`` 3.27 s (the canonical forms) and 784-4096-1-10 ``equivalent dead moved`` 3.18 s.
+
 Equivalence of a network with a dead neuron (first hidden neuron's output weights 0) and the same with that
 neuron's row reversed (``equivalent dead moved``, 2 s budget). Session 61: the replayable move chain took 110 s at
 784-4096-10, so it is not built when predicted to end past the budget — the equal canonical forms certify
