@@ -6,7 +6,7 @@ from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
-from semialg.families.shallow.canonical import _kink_refutation, canonical_form
+from semialg.families.shallow.canonical import _integer_forms, _integer_refutation, canonical_form
 from semialg.families.shallow.view import integer_kinks
 
 
@@ -43,7 +43,7 @@ def test_refutation_points_separate(seed, m, n, k, coarse, which):
     idx = tuple(rng.integers(0, s) for s in A.shape)
     A[idx] = np.nextafter(A[idx], np.float32(np.inf))     # one ulp
     n1, n2 = net_of(p), net_of(q)
-    cert = _kink_refutation(n1, n2)
+    cert = _integer_refutation(n1, n2, _integer_forms(n1, n2))
     if cert is not None:
         assert cert.verify(n1, n2)
         assert n1(cert.point) != n2(cert.point)
@@ -64,7 +64,7 @@ def test_no_refutation_for_a_g_image(seed, m, n, k):
     lam = (2.0 ** rng.integers(-3, 4, size=n)).astype(np.float32)
     q = [p[0][perm] * lam[:, None], p[1][perm] * lam, p[2][:, perm] / lam[None, :], p[3]]
     n1, n2 = net_of(p), net_of(q)
-    assert _kink_refutation(n1, n2) is None
+    assert _integer_refutation(n1, n2, _integer_forms(n1, n2)) is None
     assert sa.equivalent(n1, n2).status == "equivalent"
 
 
@@ -97,3 +97,42 @@ def test_network_orbit_element_maps_one_network_onto_the_other(seed, m, n, k, e)
     assert g.act(n1) == n2 and g.act(by_rows) == n2
     x = tuple(fmpq(j + 1, 3) for j in range(m))
     assert n1(x) == n2(x)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 4), st.integers(1, 7), st.integers(1, 3), st.booleans())
+def test_the_integer_canonical_form_is_the_canonical_form(seed, m, n, k, coarse):
+    from semialg.families.shallow.view import integer_canonical_form
+    net = net_of(float_net(seed, m, n, k, coarse=coarse))  # coarse: dead, constant and opposite neurons
+    F, K = integer_canonical_form(net), canonical_form(net)
+    assert F is not None and (F.linear, F.constant) == (K.linear, K.constant)
+    # the classification theorem, against evaluation: f(x) = sum_H delta_H s(u_H x + beta_H) + L x + d
+    x = tuple(fmpq(3 * j - 2, j + 2) for j in range(m))
+    value = [sum(a * x[j] for j, a in enumerate(row)) + d for row, d in zip(F.linear, F.constant)]
+    for P, delta in F.kinks.values():
+        z = sum(fmpq(int(P[j])) * x[j] for j in range(m)) + int(P[-1])
+        lead = int(P[np.flatnonzero(P)[0]])
+        value = [v + dr * max(z / lead, fmpq(0)) for v, dr in zip(value, delta)]
+    assert tuple(value) == net(x)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(1, 4), st.integers(1, 6), st.integers(1, 3), st.integers(0, 2))
+def test_networks_differing_only_in_their_affine_part_are_refuted(seed, m, n, k, change):
+    """An opposite pair (w, 0, a), (-w, 0, -a) adds no kink and a w^T x to the linear part: changing a, or the output
+    bias, changes only the affine part, which the integer forms refute at 0 or a unit vector."""
+    p = float_net(seed, m, n, k)
+    rng = np.random.default_rng(seed)
+    w = rng.integers(-3, 4, size=m).astype(np.float32)
+    w[0] = 1
+    a = rng.integers(1, 4, size=k).astype(np.float32)
+    second = a if change == 2 else a + 1
+    W1, b1 = np.vstack([p[0], w, -w]), np.concatenate([p[1], [0, 0]])
+    n1 = sa.Network.from_arrays([W1, np.hstack([p[2], a[:, None], -a[:, None]])], [b1, p[3]])
+    n2 = sa.Network.from_arrays([W1, np.hstack([p[2], second[:, None], -second[:, None]])],
+                                [b1, p[3] + (change == 2)])
+    point = _integer_refutation(n1, n2, _integer_forms(n1, n2))
+    assert point is not None and point.verify(n1, n2)
+    assert n1(point.point) != n2(point.point)
+    assert sum(1 for x in point.point if x) <= 1
+    assert sa.equivalent(n1, n2).status == "not equivalent"

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 import semialg.core.network
 from conftest import float32_network
-from semialg.core.limbs import LIMB_BITS, MAX_INNER, Limbs
+from semialg.core.limbs import LIMB_BITS, MAX_INNER, Limbs, integer_product
 from semialg.core.rational_matrix import RationalMatrix, integer_columns
 
 # integers of every size that matters: around the limb size, int64's edge, and far beyond it
@@ -143,7 +143,33 @@ def test_integer_columns_are_the_vectors_over_their_least_common_denominators(vs
 
 @given(matrix(INT64))
 def test_limbs_of_an_int64_array_are_its_entries(Z):
-    assert Limbs.of_array(np.array(Z, dtype=np.int64)).to_ints() == Z
+    L = Limbs.of_array(np.array(Z, dtype=np.int64))
+    assert L.to_ints() == Z
+    # normalised: lower limbs in [0, 2^20), the top one in [-2^20, 2^20), so signs() reads the top limb
+    assert (L.limbs[:-1] >= 0).all() and (L.limbs[:-1] < 1 << LIMB_BITS).all()
+    assert (L.limbs[-1] >= -(1 << LIMB_BITS)).all() and (L.limbs[-1] < 1 << LIMB_BITS).all()
+    assert L.signs().tolist() == [[(x > 0) - (x < 0) for x in row] for row in Z]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data(), st.booleans())
+def test_integer_product_is_the_integer_product(data, big):
+    A = data.draw(matrix(INT64))
+    B = data.draw(matrix(INT if big else INT64, rows=len(A[0])))
+    B_array = np.array(B, dtype=object if big else np.int64)
+    want = [[sum(a * b for a, b in zip(row, col)) for col in zip(*B)] for row in A]
+    assert integer_product(np.array(A, dtype=np.int64), B_array) == want
+
+
+def test_an_integer_product_longer_than_one_exact_block():
+    c = MAX_INNER + 10
+    A = np.full((2, c), 2 ** 61 - 1, dtype=np.int64)
+    A[1] = -A[1]
+    B = np.full((c, 3), 2 ** 61 + 3, dtype=np.int64)
+    B[:, 1] = np.arange(c)
+    want = [[s * (2 ** 61 - 1) * col for col in (c * (2 ** 61 + 3), c * (c - 1) // 2, c * (2 ** 61 + 3))]
+            for s in (1, -1)]
+    assert integer_product(A, B) == want
 
 
 def test_more_points_than_one_batch_evaluate_as_one_by_one(monkeypatch):

