@@ -103,7 +103,11 @@ def test_network_orbit_element_maps_one_network_onto_the_other(seed, m, n, k, e)
 @given(st.integers(0, 10 ** 6), st.integers(1, 4), st.integers(1, 7), st.integers(1, 3), st.booleans())
 def test_the_integer_canonical_form_is_the_canonical_form(seed, m, n, k, coarse):
     from semialg.families.shallow.view import integer_canonical_form
-    net = net_of(float_net(seed, m, n, k, coarse=coarse))  # coarse: dead, constant and opposite neurons
+    p = float_net(seed, m, n, k, coarse=coarse)  # coarse: dead, constant and opposite neurons
+    # and always a constant neuron (w = 0): its bias, positive or not, enters the constant through sigma(b)
+    p = [np.vstack([p[0], np.zeros((1, m), np.float32)]), np.append(p[1], np.float32(seed % 5 - 2)),
+         np.hstack([p[2], np.ones((k, 1), np.float32)]), p[3]]
+    net = net_of(p)
     F, K = integer_canonical_form(net), canonical_form(net)
     assert F is not None and (F.linear, F.constant) == (K.linear, K.constant)
     # the classification theorem, against evaluation: f(x) = sum_H delta_H s(u_H x + beta_H) + L x + d
