@@ -85,7 +85,7 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
     once passed, the shallow test is not started: :class:`~semialg.errors.UndecidedError`; when the shallow chain
     of moves would end past it, $h$ is replaced in one move
     (:class:`~semialg.families.shallow.canonical.SameCanonicalForm`, checked by recomputing both canonical forms:
-    about 2 s at 784-4096). ``orbit_cache``: the ``cache`` of
+    about 0.5 s at 784-4096). ``orbit_cache``: the ``cache`` of
     :func:`~semialg.engine.orbit.orbit_element`, shared with earlier searches for the same ``net2``.
 
     >>> a = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, -1]], [[1]]], [[0, 0, 0], [1], [0]])
