@@ -146,7 +146,61 @@ def test_reduction_leaves_no_dead_neuron_and_no_twins(seed):
     r = ShallowView.of(red)
     live = [i for i in range(r.n) if any(r.a[i]) or any(r.w[i]) or r.b[i]]
     assert all(any(r.a[i]) and any(r.w[i]) for i in live)
+    # no twins: no two rows are positive multiples of each other (the rows are not rescaled)
     rows = [r.w[i] + (r.b[i],) for i in live]
-    firsts = [next(x for x in row if x) for row in rows]
-    assert all(abs(f) == 1 for f in firsts)                       # scale 1, so twins would be equal rows
-    assert len(set(rows)) == len(rows)
+    assert not any(_positive_multiple(rows[p], rows[q]) for p in range(len(rows)) for q in range(p))
+
+
+def _positive_multiple(r, s) -> bool:
+    """Whether s = lam r for some lam > 0 (r non-zero)."""
+    lead = next(t for t, x in enumerate(r) if x)
+    lam = s[lead] / r[lead]
+    return lam > 0 and all(lam * x == y for x, y in zip(r, s))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6), st.booleans())
+def test_same_neurons_is_equality_up_to_the_group_action(seed, integer_forms):
+    """same_neurons holds for g . theta (g random: order, positive scales) with a dead neuron and a constant one
+    whose value the output bias gives back, and then the functions agree at probed points; one output weight
+    changed or one neuron flipped breaks it. ``integer_forms``: dyadic weights read from float arrays, so that
+    neuron_lines takes its integer pass; otherwise rationals row by row (its rational pass)."""
+    import numpy as np
+    from semialg.core.network import Network
+    from semialg.core.symmetry import GroupElement
+    from semialg.families.shallow.moves import same_neurons
+    rng = random.Random(seed)
+    m, k, n = rng.randint(1, 3), rng.randint(1, 2), 4
+    q = (lambda: fmpq(rng.randint(-8, 8), 4)) if integer_forms else (lambda: fmpq(rng.randint(-4, 4), rng.randint(1, 3)))
+
+    def build(W1, W2, b1, b2):
+        if integer_forms:
+            to = lambda M: np.array([[float(x) for x in r] for r in M])     # noqa: E731 -- dyadic: exact
+            return Network.from_arrays([to(W1), to(W2)], [[float(x) for x in b1], [float(x) for x in b2]])
+        return Network.from_arrays([W1, W2], [b1, b2])
+
+    W1 = [[q() for _ in range(m)] for _ in range(n)]
+    W2 = [[q() or fmpq(1) for _ in range(n)] for _ in range(k)]
+    b1, b2 = [q() for _ in range(n)], [q() for _ in range(k)]
+    net = build(W1, W2, b1, b2)
+    perm = list(range(n))
+    rng.shuffle(perm)
+    scale = (lambda: fmpq(2) ** rng.randint(-2, 2)) if integer_forms else (lambda: fmpq(rng.randint(1, 5), rng.randint(1, 4)))
+    moved = GroupElement([perm], [[scale() for _ in range(n)]]).act(Network.from_arrays([W1, W2], [b1, b2]))
+    # a dead neuron (a = 0) and a constant one (w = 0, value a0 sigma(b0)) that the output bias gives back
+    b0, a0 = fmpq(rng.randint(1, 3)), [fmpq(rng.randint(-2, 2)) for _ in range(k)]
+    wider = build([list(r) for r in moved.weights[0].rows] + [[fmpq(1)] * m, [fmpq(0)] * m],
+                  [list(r) + [fmpq(0), a0[t]] for t, r in enumerate(moved.weights[1].rows)],
+                  list(moved.biases[0]) + [fmpq(7), b0], [x - a * b0 for x, a in zip(moved.biases[1], a0)])
+    assert same_neurons(net, wider) and same_neurons(wider, net)
+    assert agree_everywhere_probed(net, wider)
+    live = [t for t in range(n) if any(W1[t])]      # a_i != 0 always: these neurons shape the function
+    if not live:
+        return
+    i = rng.choice(live)
+    changed = [list(r) for r in W2]
+    changed[0][i] += 1
+    assert not same_neurons(net, build(W1, changed, b1, b2))
+    flip = lambda xs: [-x if t == i else x for t, x in enumerate(xs)]  # noqa: E731
+    assert not same_neurons(net, build([[-x for x in r] if t == i else r for t, r in enumerate(W1)], W2,
+                                       flip(b1), b2))

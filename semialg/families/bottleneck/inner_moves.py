@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 from semialg.core.certificate import defined_in
 from semialg.core.network import Network
+from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import predicted_late
 from semialg.engine.orbit import orbit_element
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.moves import BottleneckMove, BottleneckMoveCertificate
-from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, _Chain, _mu, _permutation, _view,
+from semialg.families.bottleneck.outer_moves import (DropConstantNeuron, _Chain, _mu, _view,
                                                      trade_chain)
 from semialg.families.bottleneck.types import bottleneck_regime
 from semialg.families.shallow.canonical import (CanonicalFormCertificate, SameCanonicalForm,
@@ -78,7 +79,7 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
     ($c_1 = \mu c_2$, $\mu > 0$, $d_1 = d_2$: $h_2 = \mu h_1$; any regime) or, both of regime T, also $e$ traded with
     $d$ ($h_2 = \mu h_1 + t$): :func:`~.outer_moves.trade_chain` on ``net1``, then one group element
     (:func:`~semialg.engine.orbit.orbit_element`) or the shallow family's certificate for the two inner networks,
-    its moves replayed as :class:`MoveOfH` on each side, the zero neurons left over dropped and a final permutation;
+    its moves replayed as :class:`MoveOfH` on each side, the zero neurons left over dropped and a final group element;
     ``None`` otherwise. No arrangement unless $e$ is traded. Cost: the shallow equivalence test, $O(n_1^2 n_0)$,
     plus one replay per move. ``deadline`` (a :func:`time.monotonic` time) stops the regimes (when $h_2 \ne \mu h_1$ is
     possible: :func:`~.types.bottleneck_regime`) and the group element's search and,
@@ -91,7 +92,7 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
     >>> a = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[1, 1, -1]], [[1]]], [[0, 0, 0], [1], [0]])
     >>> b = Network.from_arrays([[[1, 0], [2, 0], [0, 1]], [[3, 0, -1]], [[1]]], [[0, 0, 0], [1], [0]])
     >>> cert = inner_witness(a, b); cert.verify(a, b), cert.mechanisms()     # regime PN: h = 3 s(x) - s(y) + 1
-    (True, ['G', 'constant neurons (D)', 'positive twins'])
+    (True, ['constant neurons (D)', 'positive twins'])
     """
     left = lambda: None if deadline is None else max(0.0, deadline - time.monotonic())  # noqa: E731
     if _mu(_view(net1), _view(net2)) is None and (
@@ -126,7 +127,12 @@ def inner_witness(net1: Network, net2: Network, deadline: float | None = None,
         zero = _zero_neurons(ch.net)
         for i in reversed(zero[:ch.net.widths[1] - 1]):      # the shallow ends agree up to zero neurons
             ch.do(DropConstantNeuron(i))
-    g = _permutation(c1.net, c2.net)
+    # the shallow ends agree up to the order and positive scaling of neurons (MoveCertificate): a group element
+    try:
+        g = (GroupElement.identity(c2.net.architecture) if c1.net == c2.net
+             else orbit_element(c1.net, c2.net, budget=64, deadline=deadline))
+    except UndecidedError:
+        return None         # the caller goes on with the arrangement, under the same deadline
     return None if g is None else BottleneckMoveCertificate(tuple(c1.moves), tuple(c2.moves), g)
 
 
