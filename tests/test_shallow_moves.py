@@ -6,6 +6,7 @@ the whole kink of a 0-factor's hyperplanes across is its flip; the reduction lea
 from __future__ import annotations
 
 import random
+from unittest.mock import patch
 
 import pytest
 from flint import fmpq
@@ -163,8 +164,8 @@ def _positive_multiple(r, s) -> bool:
 def test_same_neurons_is_equality_up_to_the_group_action(seed, integer_forms):
     """same_neurons holds for g . theta (g random: order, positive scales) with a dead neuron and a constant one
     whose value the output bias gives back, and then the functions agree at probed points; one output weight
-    changed or one neuron flipped breaks it. ``integer_forms``: dyadic weights read from float arrays, so that
-    neuron_lines takes its integer pass; otherwise rationals row by row (its rational pass)."""
+    changed or one neuron flipped breaks it. ``integer_forms``: dyadic weights read from float arrays, compared on
+    their integer rows; otherwise rationals, compared by the rational pass (the integer rows withheld)."""
     import numpy as np
     from semialg.core.network import Network
     from semialg.core.symmetry import GroupElement
@@ -192,6 +193,17 @@ def test_same_neurons_is_equality_up_to_the_group_action(seed, integer_forms):
     wider = build([list(r) for r in moved.weights[0].rows] + [[fmpq(1)] * m, [fmpq(0)] * m],
                   [list(r) + [fmpq(0), a0[t]] for t, r in enumerate(moved.weights[1].rows)],
                   list(moved.biases[0]) + [fmpq(7), b0], [x - a * b0 for x, a in zip(moved.biases[1], a0)])
+    if not integer_forms:
+        import semialg.families.shallow.moves as moves_module
+        with patch.object(moves_module, "integer_neuron_rows", lambda net: None):
+            _check_same_neurons(net, wider, W1, W2, b1, b2, rng, build)
+        return
+    _check_same_neurons(net, wider, W1, W2, b1, b2, rng, build)
+
+
+def _check_same_neurons(net, wider, W1, W2, b1, b2, rng, build):
+    from semialg.families.shallow.moves import same_neurons
+    n = len(W1)
     assert same_neurons(net, wider) and same_neurons(wider, net)
     assert agree_everywhere_probed(net, wider)
     live = [t for t in range(n) if any(W1[t])]      # a_i != 0 always: these neurons shape the function
@@ -204,3 +216,24 @@ def test_same_neurons_is_equality_up_to_the_group_action(seed, integer_forms):
     flip = lambda xs: [-x if t == i else x for t, x in enumerate(xs)]  # noqa: E731
     assert not same_neurons(net, build([[-x for x in r] if t == i else r for t, r in enumerate(W1)], W2,
                                        flip(b1), b2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_rebalance_shifts_on_integer_rows_are_those_of_the_rational_pass(seed):
+    """The shifts read off primitive integer normals equal those of the rational pass (integer rows withheld); the
+    Rebalance they make is checked, where the pairs are equivalent, by every shallow equivalence test."""
+    import semialg.families.shallow.moves as moves_module
+    from semialg.families.shallow.moves import rebalance_shifts
+    rng = random.Random(seed)
+    m, k = rng.randint(1, 2), rng.randint(1, 2)
+    v1 = _net(rng, m, 4, k)
+    # net2: some neurons flipped (a 0-factor need not hold: the shifts exist for any pair)
+    S = [i for i in range(4) if rng.random() < 0.5]
+    net1 = v1.network()
+    net2 = flip_neurons(net1, S)
+    fast = rebalance_shifts(net1, net2)
+    with patch.object(moves_module, "integer_negative_kinks", lambda net: None):
+        slow = rebalance_shifts(net1, net2)
+        assert fast == slow
+        assert rebalance_shifts(net1, net1) == ()

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
+import numpy as np
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, vadd
@@ -29,7 +30,8 @@ from semialg.core.result import Latexable
 from semialg.core.symmetry import GroupElement
 from semialg.engine import neurons
 from semialg.errors import CertificateError
-from semialg.families.shallow.view import ZERO, Key, NeuronLines, ShallowView, Vec, neuron_lines
+from semialg.families.shallow.view import (ZERO, Key, NeuronLines, ShallowView, Vec, integer_negative_kinks,
+                                           integer_neuron_invariants, integer_neuron_rows, neuron_lines)
 
 __all__ = ["Move", "ActBy", "ClearDeadNeuron", "MergeTwins", "Rebalance", "MoveCertificate", "flip_neurons",
            "reduction_moves", "clear_dead", "rebalance_shifts", "same_neurons"]
@@ -156,7 +158,21 @@ def same_neurons(net1: Network, net2: Network) -> bool:
     >>> same_neurons(a, Network.from_arrays([[[0], [2]], [[1, 1]]], [[0, 2], [0]]))     # scaled by 2; 0 and sigma(0)
     True
     """
-    return _neuron_classes(net1) == _neuron_classes(net2)
+    rows1 = integer_neuron_rows(net1)
+    rows2 = integer_neuron_rows(net2) if rows1 is not None else None
+    if rows2 is None:
+        return _neuron_classes(net1) == _neuron_classes(net2)
+    return _integer_neuron_classes(net1, rows1) == _integer_neuron_classes(net2, rows2)
+
+
+def _integer_neuron_classes(net: Network, rows: tuple) -> tuple[Counter, Vec]:
+    """:func:`_neuron_classes` on the integer rows (:func:`~.view.integer_neuron_invariants`)."""
+    R, L, N2, d2 = rows
+    w, a = R[:, :-1].any(axis=1), N2.any(axis=0)
+    d = net.biases[1]
+    for i in np.flatnonzero(~w & a & (R[:, -1] > 0)).tolist():
+        d = vadd(d, [fmpq(int(x), d2) for x in N2[:, i]], fmpq(int(R[i, -1]), L))
+    return Counter(integer_neuron_invariants(rows, np.flatnonzero(w & a))[0]), d
 
 
 def _neuron_classes(net: Network) -> tuple[Counter, Vec]:
@@ -244,8 +260,19 @@ def rebalance_shifts(net1: Network, net2: Network) -> tuple[tuple[Key, Vec], ...
     >>> rebalance_shifts(n1, Network.from_arrays([[[1], [1]], [[1, 1]]], [[0, 0], [0]]))
     (((1, 0), (-1,)),)
     """
-    (l1, k1), (l2, k2) = _negative_kinks(net1), _negative_kinks(net2)
     zero = (ZERO,) * len(net1.biases[1])
+    i1, i2 = integer_negative_kinks(net1), integer_negative_kinks(net2)
+    if i1 is not None and i2 is not None:   # keyed by primitive normals: no row of either network as rationals
+        shifts = []
+        for name in i1.keys() | i2.keys():
+            (P, t1), (Q, t2) = i1.get(name, (None, zero)), i2.get(name, (None, zero))
+            t = vadd(t2, t1, fmpq(-1))
+            if any(t):
+                P = P if P is not None else Q
+                lead = int(P[np.flatnonzero(P)[0]])
+                shifts.append((tuple(fmpq(int(x), lead) for x in P.tolist()), t))
+        return tuple(sorted(shifts))
+    (l1, k1), (l2, k2) = _negative_kinks(net1), _negative_kinks(net2)
     shifts = []
     for fp in k1.keys() | k2.keys():
         (h1, t1), (h2, t2) = k1.get(fp, (None, zero)), k2.get(fp, (None, zero))

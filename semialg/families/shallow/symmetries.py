@@ -27,8 +27,8 @@ from semialg.engine.neurons import constant_neurons, dead_neurons, pair_relocati
 from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, count_zero_sum_sets
 from semialg.errors import check_budget
-from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_rows, neuron_invariant, neuron_lines,
-                                           primitive_rows)
+from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_invariants, integer_neuron_rows,
+                                           neuron_invariant, neuron_lines)
 
 __all__ = ["hidden_symmetries", "absorbed_flips", "moved_pairs", "MOVED_PAIR_CHOICES", "Stabilizer", "stabilizer",
            "orbit_element"]
@@ -283,18 +283,12 @@ def stabilizer(net: Network) -> Stabilizer:
 
 
 def _integer_invariants(net: Network) -> tuple[list[tuple], list[fmpq]] | None:
-    """The invariants of :func:`~semialg.families.shallow.view.neuron_invariant` for every neuron with
-    $(w_i, b_i) \\neq 0$, from the integer forms: the oriented primitive row and $\\kappa_i = \\mu_i a_i$;
-    ``None`` if some row is zero or the integer forms are not at hand."""
+    """:func:`~semialg.families.shallow.view.integer_neuron_invariants` of every neuron; ``None`` if some row
+    $(w_i, b_i)$ is zero or the integer forms are not at hand."""
     rows = integer_neuron_rows(net)
     if rows is None or not rows[0].any(axis=1).all():
         return None
-    R, L, N2, d2 = rows
-    P, _, mu = primitive_rows(R)
-    mus = mu.tolist()
-    keys = [(P[i].tobytes(), fingerprint(tuple(fmpq(mus[i] * a, L * d2) for a in col)))
-            for i, col in enumerate(N2.T.tolist())]
-    return keys, [fmpq(v, L) for v in mus]
+    return integer_neuron_invariants(rows, slice(None))
 
 
 def network_orbit_element(net1: Network, net2: Network) -> GroupElement | None:

@@ -28,7 +28,7 @@ from semialg.core.rational_matrix import RationalMatrix
 from semialg.errors import ArchitectureError
 
 __all__ = ["ShallowView", "NeuronLines", "neuron_lines", "Hyperplanes", "hyperplanes", "integer_kinks",
-           "IntegerCanonicalForm", "integer_canonical_form",
+           "IntegerCanonicalForm", "integer_canonical_form", "integer_negative_kinks", "integer_neuron_invariants",
            "integer_neuron_rows", "primitive_rows", "neuron_invariant", "ZERO", "Vec", "Key"]
 
 ZERO = fmpq(0)
@@ -322,9 +322,14 @@ def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...
     return None if rows is None else _integer_kinks(rows)
 
 
-def _integer_kinks(rows: tuple) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...]]]:
+def _integer_kinks(rows: tuple, negative: bool = False) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...]]]:
+    r"""The kinks of :func:`integer_kinks` from the rows; with ``negative``, the negative kinks
+    $\kappa^-_H = \sum_{i \in H,\, s_i = -1} \kappa_i$ instead."""
     R, L, N2, d2 = rows
-    live = np.flatnonzero(R[:, :-1].any(axis=1) & N2.any(axis=0))
+    live = R[:, :-1].any(axis=1) & N2.any(axis=0)
+    if negative:
+        live &= _orientations(R) < 0
+    live = np.flatnonzero(live)
     P, _, mu = _oriented_primitive_rows(R[live])  # mu = L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
     keys, group = np.unique(P, axis=0, return_inverse=True)
     group = group.reshape(-1)
@@ -381,12 +386,42 @@ def integer_canonical_form(net: Network) -> IntegerCanonicalForm | None:
     R = rows[0]
     m = R.shape[1] - 1
     live = R[:, :-1].any(axis=1)
-    lead = (R[:, :-1] != 0).argmax(axis=1)
-    negative = live & (R[np.arange(len(R)), lead] < 0)
+    negative = live & (_orientations(R) < 0)
     part = _integer_part(rows, np.flatnonzero(negative | (~live & (R[:, -1] > 0))))
     c = net.biases[-1]
     linear = tuple(tuple(part[r, j] for j in range(m)) for r in range(len(c)))
     return IntegerCanonicalForm(_integer_kinks(rows), linear, tuple(cr + part[r, m] for r, cr in enumerate(c)))
+
+
+def _orientations(R: np.ndarray) -> np.ndarray:
+    """$s_i$: the sign of the first non-zero entry of $w_i$ in the integer rows $L(w_i, b_i)$ (0 when $w_i = 0$)."""
+    return np.sign(R[np.arange(len(R)), (R[:, :-1] != 0).argmax(axis=1)])
+
+
+def integer_negative_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...]]] | None:
+    r"""The non-zero negative kinks $\kappa^-_H = \sum_{i \in H,\, s_i = -1} \mu_i a_i$ of a shallow network,
+    keyed as by :func:`integer_kinks` (``None`` without integer forms). Cost: that of :func:`integer_kinks`.
+
+    >>> net = Network.from_arrays([[[2], [-1]], [[1, 3]]], [[-2, 1], [0]])
+    >>> [(P.tolist(), d) for P, d in integer_negative_kinks(net).values()]
+    [([1, -1], (3,))]
+    """
+    rows = integer_neuron_rows(net)
+    return None if rows is None else _integer_kinks(rows, negative=True)
+
+
+def integer_neuron_invariants(rows: tuple, which) -> tuple[list[tuple], list[fmpq]]:
+    r"""For the neurons ``which`` (an index of the rows, each with $(w_i, b_i) \neq 0$) of the integer rows of
+    :func:`integer_neuron_rows`: the invariants of :func:`neuron_invariant` in integer form — the oriented
+    primitive row's bytes and the fingerprint of $\kappa_i = \mu_i a_i$, equal for two neurons iff one is a
+    positive rescaling of the other — and the scales $\mu_i$. Cost: $O(|which|\,(m + k))$ vectorised plus
+    $O(|which|\,k)$ rationals."""
+    R, L, N2, d2 = rows
+    P, _, mu = primitive_rows(R[which])
+    mus = mu.tolist()
+    keys = [(P[t].tobytes(), fingerprint(tuple(fmpq(mus[t] * a, L * d2) for a in col)))
+            for t, col in enumerate(N2[:, which].T.tolist())]
+    return keys, [fmpq(v, L) for v in mus]
 
 
 def neuron_invariant(v: ShallowView, i: int) -> tuple[tuple, fmpq]:
