@@ -310,3 +310,26 @@ def test_a_hash_is_computed_once(monkeypatch):
     assert hash(M) == first and hash(M) == first
     monkeypatch.undo()
     assert hash(RationalMatrix.of([["1/2", "-3"], [f"1/{2 ** 30}", "7"]])) == first
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_take_rows_is_the_rows_taken(data):
+    """From each form — the integer form, exact floats too spread for it, rows only — the rows taken are the rows,
+    and equal (with equal hashes) to the matrix built from them."""
+    form = data.draw(st.sampled_from(["integers", "floats", "rows"]))
+    if form == "floats":
+        A = np.random.default_rng(data.draw(st.integers(0, 99))).normal(size=(5, 3)) * np.logspace(-30, 30, 3)
+        M = RationalMatrix.of(A)
+        assert M.floats is not None
+    else:
+        rows = data.draw(st.lists(st.lists(rationals, min_size=3, max_size=3), min_size=1, max_size=5))
+        M = RationalMatrix.from_rows(rows)
+        M = RationalMatrix.from_integers(M.numerators, M.denominator) if form == "integers" else M
+        assert M.has_integer_form == (form == "integers")
+    index = data.draw(st.lists(st.integers(0, len(M) - 1), max_size=6))
+    T = M.take_rows(index)
+    want = [M.rows[i] for i in index]
+    assert T.shape == (len(index), 3) and T.rows == tuple(want)
+    if want:        # (rows alone cannot say how many columns no row has)
+        assert T == RationalMatrix.from_rows(want) and hash(T) == hash(RationalMatrix.from_rows(want))

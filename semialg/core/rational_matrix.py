@@ -172,6 +172,20 @@ class RationalMatrix(Sequence):
             return tuple(fmpq(v, d) for v in self._num[i].tolist())
         return tuple(fmpq(*x.as_integer_ratio()) for x in self._float[i].tolist())
 
+    def take_rows(self, index: Sequence[int]) -> "RationalMatrix":
+        """The rows ``index``, in that order: on the integer form or the exact floats when at hand, so that dropping
+        a neuron of a 4,096 x 784 layer builds no rational (its rows took 2 s). Cost: $O(|index|\,c)$.
+
+        >>> RationalMatrix.of([[1, 2], [3, "1/2"]]).take_rows([1]).rows
+        ((3, 1/2),)
+        """
+        idx = np.asarray(index, dtype=np.intp).reshape(-1)
+        if self._num is not None:       # reduced again: the rows kept may share a smaller denominator
+            return RationalMatrix.from_integers(self._num[idx], self._den)
+        if self._float is not None:
+            return RationalMatrix(None, floats=self._float[idx], shape=(len(idx), self._shape[1]))
+        return RationalMatrix(tuple(self._rows[i] for i in idx.tolist()), shape=(len(idx), self._shape[1]))
+
     def scaled_row(self, i: int) -> tuple[list, int]:
         """``(s * row i, s)`` exactly: the row's Python integers over the common denominator $s = d$ when the
         ``int64`` integer form is at hand, else its rationals and $s = 1$. An exact test on one row of a 784-4096

@@ -180,13 +180,13 @@ class DropConstantNeuron(BottleneckMove):
     mechanism: ClassVar[str] = _CONSTANT
 
     def apply(self, net: Network) -> Network:
-        neurons = _neurons(net)
-        check_neurons((self.i,), len(neurons))
-        w, b, v = neurons[self.i]
-        if any(w) and v != 0:
-            self._fail(f"neuron {self.i + 1} is not constant (w != 0 and v != 0)")
-        e = _view(net).e + (v * max(b, _ZERO) if not any(w) else _ZERO)
-        return _rebuild(net, neurons[:self.i] + neurons[self.i + 1:], e)
+        view = _view(net)
+        check_neurons((self.i,), n := len(view.b))
+        w, b, v = view.w.row(self.i), view.b[self.i], view.v[self.i]
+        if any(w) and v != 0 or n == 1:
+            self._fail(f"neuron {self.i + 1} is not constant (w != 0 and v != 0)" if n > 1 else
+                       "a move may not remove every first-layer neuron")
+        return view.without_neuron(self.i, view.e + (v * max(b, _ZERO) if not any(w) else _ZERO))
 
     def describe(self) -> str:
         return f"constant first-layer neuron {self.i + 1} removed (w = 0 or v = 0; e absorbs its value)"
