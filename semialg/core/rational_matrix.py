@@ -173,7 +173,7 @@ class RationalMatrix(Sequence):
         return tuple(fmpq(*x.as_integer_ratio()) for x in self._float[i].tolist())
 
     def take_rows(self, index: Sequence[int]) -> "RationalMatrix":
-        """The rows ``index``, in that order: on the integer form or the exact floats when at hand, so that dropping
+        r"""The rows ``index``, in that order: on the integer form or the exact floats when at hand, so that dropping
         a neuron of a 4,096 x 784 layer builds no rational (its rows took 2 s). Cost: $O(|index|\,c)$.
 
         >>> RationalMatrix.of([[1, 2], [3, "1/2"]]).take_rows([1]).rows
