@@ -57,6 +57,10 @@ def test_the_widest_exact_product_and_the_refusal_beyond_it():
     N[1] = -N[1]
     Z = Limbs.of([[2 ** 100 - 1]] * c)
     assert Z.left_multiply(N).to_ints() == [[c * (2 ** 62 - 1) * (2 ** 100 - 1)], [-c * (2 ** 62 - 1) * (2 ** 100 - 1)]]
+    # limbs at -2^20 exactly, the largest magnitude two's complement gives a top limb, on both sides
+    edge = np.full((1, c), -(2 ** 60), dtype=np.int64)
+    assert Limbs.of([[-(2 ** 40)]] * c).left_multiply(edge).to_ints() == [[c * 2 ** 100]]
+    assert Limbs.of_array(edge.T).left_multiply(edge).to_ints() == [[c * 2 ** 120]]
     with pytest.raises(ValueError):
         Limbs.of([[1]] * (c + 1)).left_multiply(np.ones((1, c + 1), dtype=np.int64))
     A = RationalMatrix.of([[fmpq(1, 3)] * (c + 1)])

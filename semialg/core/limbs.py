@@ -1,8 +1,8 @@
 r"""Exact integer matrices in 20-bit limbs, multiplied by float64 BLAS without rounding.
 
 An integer matrix $Z$ is kept as ``int64`` limbs $Z = \sum_a Z_a 2^{20a}$, the lower limbs in $[0, 2^{20})$ and the
-top one in $[-2^{20}, 2^{20})$. A product $NZ$ with $N$ cut the same way (signed limbs, $|N_b| < 2^{20}$) is the sum
-of the float64 products $N_bZ_a$ placed at $2^{20(a+b)}$: each entry of $N_bZ_a$ is a sum of $c$ products below
+top one in $[-2^{20}, 2^{20})$. A product $NZ$ with $N$ cut the same way ($|N_b| \le 2^{20}$) is the sum
+of the float64 products $N_bZ_a$ placed at $2^{20(a+b)}$: each entry of $N_bZ_a$ is a sum of $c$ products of at most
 $2^{40}$, so for $c < 2^{13}$ every partial sum is an integer below $2^{53}$ in magnitude, which float64 holds
 exactly whatever order BLAS sums in. Carries then bring the limbs back to 20 bits, in ``int64``. No rounding
 happens anywhere: the result is $NZ$ exactly (Ozaki, Ogita, Oishi and Rump, *Error-free transformations of matrix
@@ -36,15 +36,21 @@ _HALF = 1 << LIMB_BITS
 
 
 def split_limbs(values: np.ndarray, bits: int = LIMB_BITS) -> np.ndarray:
-    """Signed limbs of ``bits`` bits of an ``int64`` array (magnitudes below $2^{62}$):
-    ``sign * (|v| >> bits * a & mask)``, stacked."""
-    mask = (1 << bits) - 1
-    sign, rest = np.sign(values), np.abs(values)
-    out = [sign * (rest & mask)]
-    rest = rest >> bits
-    while rest.any():
-        out.append(sign * (rest & mask))
+    r"""Limbs of ``bits`` bits of an ``int64`` array (magnitudes below $2^{62}$), stacked: by two's complement,
+    ``v & mask`` in $[0, 2^{\text{bits}})$ then the arithmetic shift, until the rest lies in
+    $[-2^{\text{bits}}, 2^{\text{bits}})$ — the top limb. Every limb is at most $2^{\text{bits}}$ in magnitude, the
+    bound the exact products rest on, and with ``bits`` $= 20$ these are the normalised limbs of :class:`Limbs`
+    (7 times faster than limbs of the magnitudes with the sign put back). Cost: $O(\text{entries})$ vectorised.
+
+    >>> split_limbs(np.array([[-1, 2 ** 21 + 3]])).tolist()
+    [[[1048575, 3]], [[-1, 2]]]
+    """
+    mask, half = (1 << bits) - 1, 1 << bits
+    out, rest = [], np.asarray(values, dtype=np.int64)
+    while rest.size and (int(rest.min()) < -half or int(rest.max()) >= half):
+        out.append(rest & mask)
         rest = rest >> bits
+    out.append(rest)
     return np.stack(out)
 
 
@@ -97,16 +103,8 @@ class Limbs:
 
     @classmethod
     def of_array(cls, values: np.ndarray) -> "Limbs":
-        """The ``int64`` matrix ``values`` (magnitudes below $2^{62}$). Cost: $O(rn)$ vectorised.
-
-        Two's complement gives the normalised limbs directly: ``v & mask`` is in $[0, 2^{20})$ and the
-        arithmetic shift keeps the sign for the top limb (7 times faster than signed limbs carried back)."""
-        out, rest = [], np.asarray(values, dtype=np.int64)
-        while rest.size and (int(rest.min()) < -_HALF or int(rest.max()) >= _HALF):
-            out.append(rest & _MASK)
-            rest = rest >> LIMB_BITS
-        out.append(rest)
-        return cls(np.stack(out))
+        """The ``int64`` matrix ``values`` (magnitudes below $2^{62}$). Cost: $O(rn)$ vectorised."""
+        return cls(split_limbs(values))
 
     @property
     def shape(self) -> tuple[int, int]:
