@@ -35,7 +35,7 @@ from semialg.families.shallow.moves import (Move, MoveCertificate, Rebalance, cl
                                              reduction_moves)
 from semialg.families.shallow.symmetries import network_orbit_element
 from semialg.families.shallow.view import (ZERO, IntegerCanonicalForm, Key, ShallowView, Vec, hyperplanes,
-                                            integer_canonical_form)
+                                            integer_canonical_form, integer_kinks, same_kinks)
 
 __all__ = ["CanonicalForm", "canonical_form", "distinguishing_point", "equivalent", "CanonicalFormCertificate",
            "MOVE_SECONDS_PER_WEIGHT", "same_canonical_form", "SameCanonicalForm"]
@@ -120,9 +120,13 @@ def same_canonical_form(net1: Network, net2: Network) -> bool:
     return _same_canonical_form(net1, net2, _integer_forms(net1, net2))
 
 
-def _integer_forms(net1: Network, net2: Network) -> tuple[IntegerCanonicalForm, IntegerCanonicalForm] | None:
-    F1 = integer_canonical_form(net1)
-    F2 = integer_canonical_form(net2) if F1 is not None else None
+def _integer_forms(net1: Network, net2: Network,
+                   kinks: tuple | None = None) -> tuple[IntegerCanonicalForm, IntegerCanonicalForm] | None:
+    """Both :func:`~semialg.families.shallow.view.integer_canonical_form`, or ``None`` (``kinks``: both
+    :func:`~semialg.families.shallow.view.integer_kinks`, when already computed)."""
+    k1, k2 = kinks or (None, None)
+    F1 = integer_canonical_form(net1, k1)
+    F2 = integer_canonical_form(net2, k2) if F1 is not None else None
     return None if F2 is None else (F1, F2)
 
 
@@ -184,23 +188,19 @@ def distinguishing_point(net1: Network, net2: Network, K1: CanonicalForm | None 
     return separating_point(net1, net2, candidates)
 
 
-def _integer_refutation(net1: Network, net2: Network, forms) -> PointCertificate | None:
-    """The construction of :func:`distinguishing_point` on the integer canonical forms
-    (:func:`~semialg.families.shallow.view.integer_canonical_form`), or ``None``.
+def _kink_refutation(net1: Network, net2: Network, k1: dict, k2: dict) -> PointCertificate | None:
+    """The construction of :func:`distinguishing_point` on differing integer kinks
+    (:func:`~semialg.families.shallow.view.integer_kinks`), when $-(\\beta_H/u_{H,j}) e_j$ avoids the other kinked
+    hyperplanes; else ``None``.
 
-    When the kinks differ and $-(\\beta_H/u_{H,j}) e_j$ avoids the other kinked hyperplanes, only the columns $j$
-    and $\\beta$ of the other hyperplanes are read and the candidates have one non-zero coordinate; when only the
-    affine parts differ, $0$ (the constants differ) or the unit vector of a column where the linear parts differ.
-    So the exact evaluations touch one column of $W_1$: $O(nm)$ vectorised work in all, no rational per weight.
-    The answer is a :class:`PointCertificate` checked by exact evaluation, never a conclusion drawn from the
-    forms alone.
+    Only the columns $j$ and $\\beta$ of the other hyperplanes are read and the candidates have one non-zero
+    coordinate, so the exact evaluations touch one column of $W_1$: $O(nm)$ vectorised work in all, no rational per
+    weight. The answer is a :class:`PointCertificate` checked by exact evaluation, never a conclusion drawn from the
+    kinks alone.
     """
-    if forms is None:
-        return None
-    k1, k2 = forms[0].kinks, forms[1].kinks
     differing = [fp for fp in k1.keys() | k2.keys() if k1.get(fp, (None, None))[1] != k2.get(fp, (None, None))[1]]
     if not differing:
-        return _affine_refutation(net1, net2, *forms)
+        return None
     fp = min(differing)
     P = (k1.get(fp) or k2[fp])[0]
     j = int(np.flatnonzero(P[:-1])[0])
@@ -222,8 +222,9 @@ def _integer_refutation(net1: Network, net2: Network, forms) -> PointCertificate
 
 
 def _affine_refutation(net1: Network, net2: Network, F1, F2) -> PointCertificate | None:
-    """With equal kinks $f_1 - f_2 = (L_1 - L_2)x + d_1 - d_2$: $0$ separates when the constants differ, else $e_j$
-    for a column $j$ where the linear parts differ; ``None`` when the forms agree."""
+    """For integer canonical forms with equal kinks, $f_1 - f_2 = (L_1 - L_2)x + d_1 - d_2$: $0$ separates when the
+    constants differ, else $e_j$ for a column $j$ where the linear parts differ; ``None`` when the forms agree.
+    Two exact evaluations at a point with at most one non-zero coordinate."""
     m = len(F1.linear[0])
     if F1.constant != F2.constant:
         return separating_point(net1, net2, [(ZERO,) * m])
@@ -304,15 +305,21 @@ def equivalent(net1: Network, net2: Network, deadline: float | None = None) -> E
     (True, ['M3/M4 opposite pairs and 0-factor flips'])
     """
     _check_dims(net1, net2)
-    forms = _integer_forms(net1, net2)
-    # A difference found on the integer forms refutes at large sizes without a rational per weight.
-    point = _integer_refutation(net1, net2, forms)
+    # Differences found on the integer forms refute at large sizes without a rational per weight: the kinks first,
+    # then (after the orbit test, one normalisation pass that proves equivalence by itself) the affine parts.
+    kinks = integer_kinks(net1), integer_kinks(net2)
+    kinks = None if kinks[0] is None or kinks[1] is None else kinks
+    equal_kinks = kinks is not None and same_kinks(*kinks)
+    point = _kink_refutation(net1, net2, *kinks) if kinks is not None and not equal_kinks else None
     if point is not None:
         return EquivalenceResult(False, point)
-    # The orbit test is one normalisation pass and proves equivalence by itself; try it next.
     g = network_orbit_element(net1, net2)
     if g is not None:
         return EquivalenceResult(True, OrbitCertificate(g))
+    forms = _integer_forms(net1, net2, kinks) if kinks is not None else None
+    point = _affine_refutation(net1, net2, *forms) if equal_kinks and forms is not None else None
+    if point is not None:
+        return EquivalenceResult(False, point)
     if not _same_canonical_form(net1, net2, forms):
         return EquivalenceResult(False, distinguishing_point(net1, net2))
     n, m, k = max(net1.widths[1], net2.widths[1]), net1.widths[0], net1.widths[2]
