@@ -12,6 +12,7 @@ import sympy
 
 import semialg as sa
 from semialg.families import bottleneck as bn
+from semialg.families.shallow import flip_neurons
 from semialg.ui.latex import document, to_latex
 
 # Control sequences of LaTeX, amsmath and amssymb that the output may use.
@@ -19,7 +20,7 @@ KNOWN = set("""documentclass usepackage allowdisplaybreaks begin end section fra
 bigcup bigl bigr big Big cdot sigma theta lambda pi mu in ne neq le ge leq geq emptyset subseteq mathbb mathrm
 sum times ltimes cong checkmark varphi equiv Delta alpha beta delta tau kappa ldots cdots dots infty
 textbackslash textsuperscript dim displaystyle mathcal mathit mathbf operatorname setcounter noindent item tfrac
-vdots top raggedright par tilde langle rangle notin textstyle""".split())
+vdots top raggedright par tilde langle rangle notin textstyle sim to""".split())
 
 LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
 
@@ -33,6 +34,7 @@ def corpus() -> list:
     objs = [shallow, g, sa.canonical_form(shallow), sa.fibre(three), sa.stabilizer(three), sa.genericity(three),
             sa.degeneracy_loci((2, 3, 1)), sa.degeneracy_loci((2, 1, 2, 1)), sa.equivalent(shallow, g.act(shallow)),
             sa.equivalent(three, shallow), sa.equivalent(kink, bn.flip_kink(kink, 1, into=0)),
+            sa.equivalent(three, flip_neurons(three, (0, 1, 2))),      # a MoveCertificate
             sa.fibre(kink), sa.fibre(outer), bn.ridge_profile(kink), bn.combinatorial_type(kink),
             *bn.hidden_symmetries(kink), *sa.conserved_quantities(shallow), sa.genericity(kink)]
     objs += list(sa.hidden_symmetries(three))

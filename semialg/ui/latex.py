@@ -344,7 +344,7 @@ from semialg.ui.fibre_latex import expands, family_chunks  # noqa: E402  (shallo
 from semialg.core.certificate import EquivalenceResult, OrbitCertificate  # noqa: E402
 from semialg.core.mechanism import Mechanism  # noqa: E402
 from semialg.families.shallow import CanonicalForm, MoveCertificate, ZeroFactorReduction  # noqa: E402
-from semialg.ui import symmetry_latex  # noqa: E402,F401  (registers the stabilizers)
+from semialg.ui import symmetry_latex  # noqa: E402,F401  (registers the stabilizers and move certificates)
 
 
 def _system(B: BasicSet) -> list[tuple]:
@@ -478,8 +478,7 @@ def _(r: EquivalenceResult, **options) -> str:
     if isinstance(r.certificate, OrbitCertificate):
         return "\\theta_2 = g\\cdot\\theta_1,\\quad " + to_latex(r.certificate.element)
     if isinstance(r.certificate, MoveCertificate):
-        return ("f_{\\theta_1} = f_{\\theta_2}\\ \\text{via " +
-                ", ".join(r.certificate.mechanisms()).replace("M3/M4", "M3--M4") + "}")
+        return "f_{\\theta_1} = f_{\\theta_2}:\\quad " + to_latex(r.certificate)
     return "f_{\\theta_1} = f_{\\theta_2}:\\ \\text{" + text(r.certificate.describe()) + "}"
 
 
@@ -539,7 +538,7 @@ def _(r: GenericityReport, **options) -> str:
 
 
 from semialg.families.bottleneck import (  # noqa: E402
-    BottleneckFibre, BottleneckMoveCertificate, BottleneckType, RidgeProfile)
+    BottleneckFibre, BottleneckType, RidgeProfile)
 from semialg.engine.conservation import ConservationCount, MechanismConservation  # noqa: E402
 
 
@@ -567,14 +566,6 @@ def _(F: BottleneckFibre, limit: int = 8, **options) -> str:
     if F.index_description:
         head += f",\\quad J:\\ \\text{{{text(F.index_description)}}}"
     return head + " \\\\ \\begin{aligned} " + " \\\\ ".join(rows) + " \\end{aligned}"
-
-
-@to_latex.register
-def _(c: BottleneckMoveCertificate, **options) -> str:
-    def chain(moves):
-        return ";\\ ".join(f"\\text{{{text(mv.describe())}}}" for mv in moves) or "\\text{(no move)}"
-    return (f"\\begin{{aligned}} \\theta_1 &: {chain(c.moves1)} \\\\ \\theta_2 &: {chain(c.moves2)} "
-            f"\\\\ &g\\cdot r_1 = r_2,\\ \\text{{mechanisms: {text(', '.join(c.mechanisms()))}}} \\end{{aligned}}")
 
 
 @to_latex.register

@@ -1,5 +1,6 @@
 r"""The LaTeX of stabilizers: $\mathrm{Stab}(\theta)$ as a product of symmetric groups and a torus (one hidden
-layer, the paper's Theorem 2) or as a finite group of stated order times a torus (any depth).
+layer, the paper's Theorem 2) or as a finite group of stated order times a torus (any depth); and of the move
+certificates relating two parameters, one move per line.
 
 >>> from semialg.core.network import Network
 >>> from semialg.families.deep.stabilizer import stabilizer
@@ -9,9 +10,10 @@ layer, the paper's Theorem 2) or as a finite group of stated order times a torus
 
 from __future__ import annotations
 
-from semialg.core.result import render_latex as to_latex
+from semialg.core.result import latex_escape as text, render_latex as to_latex
+from semialg.families.bottleneck import BottleneckMoveCertificate
 from semialg.families.deep.stabilizer import DeepStabilizer
-from semialg.families.shallow import Stabilizer
+from semialg.families.shallow import MoveCertificate, Stabilizer
 
 __all__: list[str] = []
 
@@ -37,3 +39,25 @@ def _(S: DeepStabilizer, **options) -> str:
         return f"\\mathrm{{Stab}}(\\theta) \\cong {_torus(S.dimension)}"
     group = "\\Gamma" if not S.dimension else f"\\Gamma \\ltimes {_torus(S.dimension)}"
     return f"\\mathrm{{Stab}}(\\theta) \\cong {group},\\ |\\Gamma| = {S.order_of_finite_part}"
+
+
+def _chain(moves, limit: int) -> str:
+    """The moves of a certificate, one per line of an ``aligned`` block, the first ``limit`` of them."""
+    shown = [f"\\text{{{text(mv.describe())}}}" for mv in moves[:limit]]
+    if len(moves) > limit:
+        shown.append(f"\\text{{and {len(moves) - limit} more moves}}")
+    return " \\\\ &\\quad ".join(shown) or "\\text{(no move)}"
+
+
+@to_latex.register
+def _(c: BottleneckMoveCertificate, limit: int = 8, **options) -> str:
+    return (f"\\begin{{aligned}} \\theta_1 &: {_chain(c.moves1, limit)} \\\\ \\theta_2 &: {_chain(c.moves2, limit)} "
+            f"\\\\ &g\\cdot r_1 = r_2,\\ \\text{{mechanisms: {text(', '.join(c.mechanisms()))}}} \\end{{aligned}}")
+
+
+@to_latex.register
+def _(c: MoveCertificate, limit: int = 8, **options) -> str:
+    mechanisms = ", ".join(c.mechanisms()).replace("M3/M4", "M3--M4") or "none"
+    return (f"\\begin{{aligned}} \\theta_1 &\\to r_1: {_chain(c.moves1, limit)} \\\\ "
+            f"\\theta_2 &\\to r_2: {_chain(c.moves2, limit)} \\\\ &r_1 \\sim_G r_2\\ \\text{{(equal up to the order and "
+            f"positive scaling of neurons)}} \\\\ &\\text{{mechanisms: {text(mechanisms)}}} \\end{{aligned}}")
