@@ -96,7 +96,7 @@ def _instances() -> dict[str, list]:
     rebalanced = sa.Network.from_arrays([[[2, 0], [1, 0], [0, 1]], [[1, 1, 1]]], [[2, 1, 0], [0]])
     r2 = sh.equivalent(twin, rebalanced)
     objs += list(r2.certificate.moves1) + list(r2.certificate.moves2) if hasattr(r2.certificate, "moves1") else []
-    objs += [sh.ClearDeadNeuron(1), sh.Rebalance(()), sh.zero_factor_reduction(net)]
+    objs += [sh.ClearDeadNeuron(1), sh.FlipZeroFactor((0, 1)), sh.Rebalance(()), sh.zero_factor_reduction(net)]
     from semialg.engine.regions import equivalent as oracle
     undecided = oracle(sa.Network.random((2, 4, 3, 1), seed=1), sa.Network.random((2, 4, 3, 1), seed=2),
                        deadline=0.0)

@@ -10,7 +10,7 @@ from unittest.mock import patch
 
 import pytest
 from flint import fmpq
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from semialg.core.exact import nullspace
 from semialg.errors import CertificateError
@@ -237,3 +237,56 @@ def test_rebalance_shifts_on_integer_rows_are_those_of_the_rational_pass(seed):
         slow = rebalance_shifts(net1, net2)
         assert fast == slow
         assert rebalance_shifts(net1, net1) == ()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6), st.booleans())
+def test_a_zero_factor_flip_is_named_as_one(seed, act):
+    """Three neurons on lines summing to 0 with equal output weights (a 0-factor) beside random ones, flipped (and
+    the result moved by a random group element): equivalent by a certificate whose net1 chain is the flip of exactly
+    those neurons (``FlipZeroFactor``), which replays; flipping a set that is no 0-factor is refused."""
+    from semialg.core.network import Network
+    from semialg.core.symmetry import GroupElement
+    from semialg.families.shallow import FlipZeroFactor, MoveCertificate, equivalent
+    rng = random.Random(seed)
+    k = rng.randint(1, 2)
+    v = _net(rng, 2, 2, k)
+    a = tuple(fmpq(rng.randint(1, 3)) for _ in range(k))
+    u = [(fmpq(1), fmpq(0)), (fmpq(0), fmpq(1)), (fmpq(-1), fmpq(-1))]
+    # a random neuron on one of these lines would be a twin after the flip (merged instead: a Rebalance then)
+    assume(not any(w[0] * x[1] == w[1] * x[0] for w in v.w for x in u))
+    W1 = list(v.w) + u
+    b1 = list(v.b) + [fmpq(rng.randint(-2, 2)) for _ in range(3)]
+    W2 = [[v.a[i][r] for i in range(2)] + [a[r]] * 3 for r in range(k)]
+    net = Network.from_arrays([W1, W2], [b1, list(v.c)])
+    other = flip_neurons(net, (2, 3, 4))
+    if act:
+        perm = list(range(5))
+        rng.shuffle(perm)
+        other = GroupElement([perm], [[fmpq(rng.randint(1, 4), rng.randint(1, 3)) for _ in range(5)]]).act(other)
+    r = equivalent(net, other)
+    assert r.status == "equivalent" and r.certificate.verify(net, other)
+    assert agree_everywhere_probed(net, other)
+    if isinstance(r.certificate, MoveCertificate):     # (a G-orbit when the flip is one: rows u and -u only)
+        flips = [mv for mv in r.certificate.moves1 if isinstance(mv, FlipZeroFactor)]
+        assert len(flips) == 1 and set(flips[0].S) == {2, 3, 4}
+        assert "M4 0-factor flips" in r.certificate.mechanisms()
+    with pytest.raises(CertificateError):
+        FlipZeroFactor((2, 3)).apply(net)      # a_i w_i sum to a (1, 1) != 0
+
+
+def test_a_rebalance_that_no_flip_realises_is_kept():
+    """An opposite pair on each of three lines summing to 0, with kinks (3, 1) traded to (2, 2): the same function,
+    and flipping every neuron there gives (1, 3), not (2, 2), so the certificate trades by a Rebalance."""
+    from semialg.core.network import Network
+    from semialg.families.shallow import MoveCertificate, Rebalance, equivalent
+    rows = [[1, 0], [0, 1], [-1, -1]]
+
+    def net(pos, neg):
+        return Network.from_arrays([rows + [[-x for x in r] for r in rows], [[pos] * 3 + [neg] * 3]], [[0] * 6, [0]])
+
+    n1, n2 = net(3, 1), net(2, 2)
+    r = equivalent(n1, n2)
+    assert r.status == "equivalent" and isinstance(r.certificate, MoveCertificate) and r.certificate.verify(n1, n2)
+    assert any(isinstance(mv, Rebalance) for mv in r.certificate.moves1)
+    assert agree_everywhere_probed(n1, n2)

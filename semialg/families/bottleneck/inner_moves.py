@@ -40,6 +40,7 @@ __all__ = ["MoveOfH", "inner_witness"]
 #: The shallow mechanisms by the names :func:`~.types.hidden_symmetries` gives them in case (a).
 NAMES = {"M0 group action": ("G",), "M1 dead neuron": ("constant neurons (D)",), "M2 twins": ("positive twins",),
          "M3/M4 opposite pairs and 0-factor flips": ("opposite pairs", "zero-factor flips"),
+         "M4 0-factor flips": ("zero-factor flips",),
          "same canonical form": ("inner network of the same canonical form",)}
 
 

@@ -37,7 +37,7 @@ from semialg.families.bottleneck.outer_symmetries import MergeTwins as MergeOute
 from semialg.families.bottleneck.types import combinatorial_type
 from semialg.families.bottleneck.views import RidgeView
 from semialg.families.shallow.canonical import SameCanonicalForm
-from semialg.families.shallow.moves import ClearDeadNeuron, MergeTwins, Rebalance
+from semialg.families.shallow.moves import ClearDeadNeuron, FlipZeroFactor, MergeTwins, Rebalance
 
 __all__: list[str] = []
 
@@ -166,7 +166,7 @@ def _(move, net):
     if isinstance(mv, SameCanonicalForm):     # h replaced at once: named by what changes, as a chain would be
         after = move.apply(net)
         return _change_of_h(net, after) + _constant_change(net, after) or move.mechanisms()
-    if not isinstance(mv, Rebalance):
+    if not isinstance(mv, (Rebalance, FlipZeroFactor)):
         return move.mechanisms()
     return _change_of_h(net, move.apply(net)) or move.mechanisms()
 

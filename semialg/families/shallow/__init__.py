@@ -19,8 +19,8 @@ Reference: Ramakrishnan, *A Complete Symmetry Classification of Shallow ReLU Net
 from semialg.core.certificate import EquivalenceResult, OrbitCertificate, PointCertificate
 from semialg.families.shallow.view import ShallowView
 from semialg.families.shallow.canonical import CanonicalForm, canonical_form, distinguishing_point, equivalent
-from semialg.families.shallow.moves import (ActBy, ClearDeadNeuron, MergeTwins, Move, MoveCertificate, Rebalance,
-                                            flip_neurons)
+from semialg.families.shallow.moves import (ActBy, ClearDeadNeuron, FlipZeroFactor, MergeTwins, Move, MoveCertificate,
+                                            Rebalance, flip_neurons)
 from semialg.families.shallow.symmetries import Stabilizer, hidden_symmetries, stabilizer
 from semialg.families.shallow.dimension import shallow_functional_dimension
 from semialg.families.shallow.minimal import minimal_form, minimal_representative
@@ -36,7 +36,7 @@ __all__ = [
     "ShallowView", "CanonicalForm", "canonical_form", "equivalent", "EquivalenceResult",
     "OrbitCertificate", "MoveCertificate", "PointCertificate", "minimal_form", "stabilizer",
     "Stabilizer", "hidden_symmetries", "zero_sum_sets", "fibre", "ShallowFibre", "Move",
-    "ClearDeadNeuron", "MergeTwins", "Rebalance", "ActBy", "distinguishing_point",
+    "ClearDeadNeuron", "MergeTwins", "FlipZeroFactor", "Rebalance", "ActBy", "distinguishing_point",
     "shallow_functional_dimension", "flip_neurons", "TypedShallowFibre", "ShallowFamily",
     "minimal_representative", "zero_factors", "zero_factor_rank", "ZeroFactorReduction", "zero_factor_reduction",
     "FibreComponent",

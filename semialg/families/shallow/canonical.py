@@ -31,7 +31,7 @@ from semialg.core.network import Network, relu
 from semialg.core.result import Latexable
 from semialg.engine.neurons import predicted_late
 from semialg.errors import CertificateError
-from semialg.families.shallow.moves import (Move, MoveCertificate, Rebalance, clear_dead, rebalance_shifts,
+from semialg.families.shallow.moves import (Move, MoveCertificate, clear_dead, rebalance_shifts, rebalancing,
                                              reduction_moves)
 from semialg.families.shallow.symmetries import network_orbit_element
 from semialg.families.shallow.view import (ZERO, IntegerCanonicalForm, Key, ShallowView, Vec, hyperplanes,
@@ -301,8 +301,8 @@ def equivalent(net1: Network, net2: Network, deadline: float | None = None) -> E
 
     >>> n1 = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
     >>> n2 = Network.from_arrays([[[-1, 0], [0, -1], [1, 1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
-    >>> r = equivalent(n1, n2); bool(r), r.certificate.mechanisms()
-    (True, ['M3/M4 opposite pairs and 0-factor flips'])
+    >>> r = equivalent(n1, n2); bool(r), r.certificate.describe().splitlines()[1]
+    (True, 'net1: flip neurons 1, 2, 3 (a 0-factor: their terms a_i w_i sum to 0)')
     """
     _check_dims(net1, net2)
     # Differences found on the integer forms refute at large sizes without a rational per weight: the kinks first,
@@ -327,13 +327,18 @@ def equivalent(net1: Network, net2: Network, deadline: float | None = None) -> E
         return EquivalenceResult(True, CanonicalFormCertificate(),
                                  method="shallow canonical form (the move chain would end past the budget)")
     moves1, r1 = reduction_moves(net1)
-    moves2, r2 = reduction_moves(net2)
+    moves2, _ = reduction_moves(net2)
     shifts = rebalance_shifts(net1, net2)   # kinks are kept by every reduction move; the inputs have integer forms
-    if shifts:
-        moves1.append(Rebalance(shifts))
-        r1 = moves1[-1].apply(r1)
-    clear_dead(r1, moves1)
-    cert = MoveCertificate(tuple(moves1), tuple(moves2))
-    cert.verify(net1, net2)
-    return EquivalenceResult(True, cert)
+    trials = rebalancing(r1, shifts) or [None]
+    for k, move in enumerate(trials):      # a 0-factor flip names the symmetry best; the general trade always works
+        chain = moves1 + ([move] if move is not None else [])
+        try:
+            clear_dead(move.apply(r1) if move is not None else r1, chain)
+            cert = MoveCertificate(tuple(chain), tuple(moves2))
+            cert.verify(net1, net2)
+        except CertificateError:
+            if k == len(trials) - 1:
+                raise
+            continue
+        return EquivalenceResult(True, cert)
 

@@ -33,8 +33,8 @@ from semialg.errors import CertificateError
 from semialg.families.shallow.view import (ZERO, Key, NeuronLines, ShallowView, Vec, integer_negative_kinks,
                                            integer_neuron_invariants, integer_neuron_rows, neuron_lines)
 
-__all__ = ["Move", "ActBy", "ClearDeadNeuron", "MergeTwins", "Rebalance", "MoveCertificate", "flip_neurons",
-           "reduction_moves", "clear_dead", "rebalance_shifts", "same_neurons"]
+__all__ = ["Move", "ActBy", "ClearDeadNeuron", "MergeTwins", "FlipZeroFactor", "Rebalance", "MoveCertificate", "flip_neurons",
+           "reduction_moves", "clear_dead", "rebalance_shifts", "rebalancing", "same_neurons"]
 
 
 class Move(Latexable):
@@ -89,6 +89,28 @@ class MergeTwins(Move):
 
     def describe(self) -> str:
         return f"merge twin neuron {self.j + 1} into neuron {self.i + 1}"
+
+
+@dataclass(frozen=True)
+class FlipZeroFactor(Move):
+    r"""(M4, identity (I2)) the 0-factor flip of the neurons ``S``: $(w_i, b_i) \mapsto -(w_i, b_i)$ and
+    $c \mathrel{+}= \sum_{i \in S} a_ib_i$, valid iff $\sum_{i \in S} a_iw_i^T = 0$ (checked exactly). The special
+    case of :class:`Rebalance` that moves the whole kink of each hyperplane of ``S`` to the other orientation.
+
+    >>> net = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[1, 2, 3], [0]])
+    >>> FlipZeroFactor((0, 1, 2)).apply(net).biases
+    ((-1, -2, -3), (6,))
+    """
+
+    S: tuple[int, ...]
+    mechanism = "M4 0-factor flips"
+
+    def apply(self, net: Network) -> Network:
+        _check(net, self.S)
+        return neurons.flip(net, 1, self.S)
+
+    def describe(self) -> str:
+        return f"flip neurons {', '.join(str(i + 1) for i in self.S)} (a 0-factor: their terms a_i w_i sum to 0)"
 
 
 @dataclass(frozen=True)
@@ -248,6 +270,20 @@ def reduction_moves(net: Network) -> tuple[list[Move], Network]:
         moves.append(MergeTwins(i, j))
         net = moves[-1].apply(net)
     return moves, clear_dead(net, moves)
+
+
+def rebalancing(net: Network, shifts: tuple[tuple[Key, Vec], ...]) -> list[Move]:
+    """The moves that may realise the shifts of :func:`rebalance_shifts` on ``net``, the most telling first: the 0-factor
+    flip of every live neuron on a shifted hyperplane (it does when each such hyperplane carries neurons of one
+    orientation only and its shift is its whole kink), then the general :class:`Rebalance`. Cost: one
+    :func:`~.view.neuron_lines` of ``net``."""
+    if not shifts:
+        return []
+    v = ShallowView.of(net)
+    lines = neuron_lines(v)
+    shifted, prints = {fingerprint(key) for key, _ in shifts}, lines.fingerprints()
+    S = tuple(i for i, h in enumerate(lines.line) if h >= 0 and prints[h] in shifted and any(v.a[i]))
+    return ([FlipZeroFactor(S)] if S else []) + [Rebalance(shifts)]
 
 
 def rebalance_shifts(net1: Network, net2: Network) -> tuple[tuple[Key, Vec], ...]:
