@@ -21,7 +21,6 @@ from semialg import Network
 from semialg.core.certificate import EquivalenceResult
 from semialg.errors import CertificateError
 from semialg.families.shallow import canonical
-from semialg.families.bottleneck import inner_moves
 from semialg.families.bottleneck.inner_moves import MoveOfH
 from semialg.families.shallow.canonical import CanonicalFormCertificate, SameCanonicalForm
 
@@ -71,7 +70,8 @@ def test_the_canonical_form_certificate_refuses_different_functions():
 
 def test_bottleneck_inner_network_past_the_budget_is_replaced_in_one_move(monkeypatch):
     # n0 = 3: the inner networks' moves are tried first; when their chain would end past the budget, the inner
-    # network is replaced by the other's (same canonical form), and past the budget even that: undecided
+    # network is replaced by the other's (same canonical form: recorded as the test compared them, replayed by
+    # verify)
     net = Network.from_arrays([[[1, 0, 2], [0, 1, -1], [2, 1, 1], [1, 1, 1]], [[1, 2, -1, 0]], [[1], [2]]],
                               [[0, 1, -1, 2], [1], [0, 1]])
     moved = net.replace_layer(1, [[1, 0, 2], [0, 1, -1], [2, 1, 1], [3, -1, 2]])    # neuron 4 has v = 0
@@ -89,9 +89,6 @@ def test_bottleneck_inner_network_past_the_budget_is_replaced_in_one_move(monkey
                                                     else mv for mv in cert.moves1))
     with pytest.raises(CertificateError, match="canonical form"):
         forged.verify(net, moved)
-    monkeypatch.setattr(inner_moves, "predicted_late", lambda deadline, seconds: True)
-    r = sa.equivalent(net, moved, budget=60)
-    assert r.equivalent is None and "would end past the budget" in r.explain()
 
 
 def test_the_replacing_move_checks_the_canonical_forms():

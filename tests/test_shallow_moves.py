@@ -275,6 +275,13 @@ def test_a_zero_factor_flip_is_named_as_one(seed, act):
         FlipZeroFactor((2, 3)).apply(net)      # a_i w_i sum to a (1, 1) != 0
 
 
+def test_a_long_flip_is_described_in_one_short_line():
+    from semialg.families.shallow import FlipZeroFactor
+    assert FlipZeroFactor(tuple(range(4096))).describe() == \
+        "flip neurons 1, 2, 3, 4, 5, 6, 7, 8, ... (4096 neurons) (a 0-factor: their terms a_i w_i sum to 0)"
+    assert FlipZeroFactor((4, 0)).describe() == "flip neurons 5, 1 (a 0-factor: their terms a_i w_i sum to 0)"
+
+
 def test_a_rebalance_that_no_flip_realises_is_kept():
     """An opposite pair on each of three lines summing to 0, with kinks (3, 1) traded to (2, 2): the same function,
     and flipping every neuron there gives (1, 3), not (2, 2), so the certificate trades by a Rebalance."""

@@ -110,7 +110,8 @@ class FlipZeroFactor(Move):
         return neurons.flip(net, 1, self.S)
 
     def describe(self) -> str:
-        return f"flip neurons {', '.join(str(i + 1) for i in self.S)} (a 0-factor: their terms a_i w_i sum to 0)"
+        shown = ", ".join(str(i + 1) for i in self.S[:8]) + (f", ... ({len(self.S)} neurons)" if len(self.S) > 8 else "")
+        return f"flip neurons {shown} (a 0-factor: their terms a_i w_i sum to 0)"
 
 
 @dataclass(frozen=True)
