@@ -82,6 +82,29 @@ forms themselves (two passes over 3.2 million weights), which take no deadline:
     784-256-1-10       equivalent dead moved        equivalent      0.96      0.01    0.48     144  (s61 undecided 0.47)
    784-4096-1-10       equivalent dead moved         undecided      3.16      0.06    1.58     824  (s61 8.49, s60 > 80)
 
+Session 63: the canonical forms are read off the integer forms of the weights (kinks by a sort of primitive rows,
+$L$ and $d$ by one exact product in limbs), the chain compares its ends up to $G$ instead of rescaling every neuron
+(4,096 rows with distinct float denominators: no ``int64`` form, 5 s a replay), and the bottleneck records the
+same-canonical-form move the shallow test has just decided (``verify`` replays it). The four rows above now, and
+the equivalence rows of the full table rerun (this machine ran 1.2-1.5 times slower today than in session 62: the
+untouched ``count_conservation_laws`` took 3.2 s where it took 2.3 s; 17 of 17 within 1.5 budgets):
+
+         network                        call            answer    ours s   floor s    over      MB
+      784-256-10       equivalent dead moved        equivalent      0.16      0.00    0.08     119  (s62 0.99)
+     784-4096-10       equivalent dead moved        equivalent      1.23      0.04    0.62     458  (s62 3.41, 830 MB)
+    784-256-1-10       equivalent dead moved        equivalent      0.12      0.00    0.06     120  (s62 0.96)
+   784-4096-1-10       equivalent dead moved        equivalent      1.23      0.04    0.61     435  (s62 undecided)
+     784-4096-10           equivalent g-copy        equivalent      1.45      0.18    0.72     415
+     784-4096-10           equivalent ulp W1    not equivalent      0.68      0.06    0.34     377
+     784-4096-10           equivalent ulp W2    not equivalent      0.72      0.05    0.36     328
+   784-4096-1-10           equivalent ulp W1    not equivalent      2.31      0.07    1.15     507
+   784-4096-1-10           equivalent ulp W2    not equivalent      1.50      0.01    0.75     441
+   784-4096-1-10           equivalent ulp W3    not equivalent      1.74      0.01    0.87     433
+
+Without a budget the chain itself (``MoveCertificate``, replayable) takes 2.2-2.9 s at 784-4096-10 (12 s in session
+62) and ``semialg equiv`` on the two files — building, verifying and printing it — 5.2 s and 0.61 GB (18.3 s and
+1.17 GB).
+
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
 rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on
 P): ``functional_dimension`` answers 231 at 2-80-1-2 in 0.44 s, 160 at 2-80-1-2-int in 0.13 s and 60 at
