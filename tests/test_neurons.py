@@ -192,6 +192,13 @@ def test_negation_changes_the_last_hidden_layer_by_minus_the_residual(data):
                        for k in range(len(h))), fmpq(0)) for o in range(net.widths[-1])]
         assert moved(x) == tuple(y - d for y, d in zip(net(x), change, strict=True))
     assert neurons.negate(moved, l, S) == net
+    # the same on the integer forms of the weights (negated there, no rational row built) as on rational rows
+    from semialg.core.rational_matrix import RationalMatrix
+    integer = Network(tuple(RationalMatrix.from_integers(W.numerators, W.denominator) for W in net.weights), net.biases)
+    rows = Network(tuple(RationalMatrix.from_rows(W.rows) for W in net.weights), net.biases)
+    assert integer.weights[l - 1].has_integer_form and not rows.weights[l - 1].has_integer_form
+    assert neurons.negate(integer, l, S) == moved == neurons.negate(rows, l, S)
+    assert neurons.clear(integer, l, ()) == neurons.clear(rows, l, ()) == net
 
 
 @settings(max_examples=20)
