@@ -241,7 +241,10 @@ def test_valuation_table_is_the_valuation_of_every_entry(data, r, c, form):
 def factors(draw):
     from semialg.core.rational_matrix import RationalMatrix
     n, k, m = draw(st.integers(1, 7)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
-    return tuple(RationalMatrix.from_rows([tuple(draw(ENTRY) for _ in range(c)) for _ in range(n)]) for c in (k, m))
+    out = [RationalMatrix.from_rows([tuple(draw(ENTRY) for _ in range(c)) for _ in range(n)]) for c in (k, m)]
+    # with the integer forms at hand the classes joined are added as scaled integers, else as rationals
+    return tuple(RationalMatrix.from_integers(M.numerators, M.denominator) if draw(st.booleans()) else M
+                 for M in out)
 
 
 @settings(max_examples=300, deadline=None)

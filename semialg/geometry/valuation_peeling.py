@@ -24,10 +24,10 @@ the vectors, the coordinate and the prime, and :func:`check_peeling` replays it 
 
 >>> from flint import fmpq
 >>> vectors = [(fmpq(1), fmpq(2)), (fmpq(2), fmpq(4)), (fmpq(4), fmpq(3))]
->>> peeling(vectors).steps             # (index, coordinate, prime): v_0 first, as nu_2(1) < nu_2(2), nu_2(4)
-((0, 0, 2), (1, 0, 2), (2, 0, 2))
+>>> peeling(vectors).steps     # (index, coordinate, prime): nu_2 is unique smallest for v_0 in 0, v_2 in 1; then v_1
+((0, 0, 2), (2, 1, 2), (1, 0, 2))
 >>> check_peeling(vectors, peeling(vectors).steps)
-(0, 1, 2)
+(0, 2, 1)
 >>> tied = [(fmpq(1),), (fmpq(3),), (fmpq(2),)]
 >>> peeling(tied).steps            # v_0, v_1 tie at nu_2 = 0: joined (vector 4); then v_2 (nu_2 = 1 < 2), {v_0, v_1}
 ((0, 1, 0, 2), (2, 0, 2), (0, 0, 2))
@@ -75,15 +75,22 @@ def valuation(x: fmpq, p: int) -> int:
     return v
 
 
-def _valuations(values: Sequence[fmpq], p: int) -> np.ndarray:
+def _valuations(values: Sequence, p: int, scale: int = 1) -> np.ndarray:
+    """$\nu_p(x / \text{scale})$ of rationals or Python integers $x$, as an ``int64`` array."""
+    shift = valuation(fmpq(scale), p) if scale != 1 else 0
     if p != 2:
-        return np.fromiter((valuation(x, p) for x in values), dtype=np.int64, count=len(values))
-    out = []
-    for x in values:                            # valuation() inlined: this loop is the peeling's cost
-        x = x if type(x) is fmpq else fmpq(x)
-        a, b = int(x.p), int(x.q)
-        out.append((a & -a).bit_length() - (b & -b).bit_length() if a else _INFINITE)
-    return np.array(out, dtype=np.int64)
+        out = np.fromiter((valuation(x, p) for x in values), dtype=np.int64, count=len(values))
+    else:
+        found = []
+        for x in values:                            # valuation() inlined: this loop is the peeling's cost
+            if type(x) is int:
+                a, b = x, 1
+            else:
+                x = x if type(x) is fmpq else fmpq(x)
+                a, b = int(x.p), int(x.q)
+            found.append((a & -a).bit_length() - (b & -b).bit_length() if a else _INFINITE)
+        out = np.array(found, dtype=np.int64)
+    return np.where(out == _INFINITE, out, out - shift) if shift else out
 
 
 #: ``p`` -> the ``n x D`` table of $\nu_p$ of the vectors' entries (a new array), or ``None`` for a prime it does not
@@ -154,6 +161,24 @@ class OuterProducts(Sequence):
     def __len__(self) -> int:
         return self.a.shape[0]
 
+    @property
+    def scale(self) -> int:
+        """The common factor $s$ of :meth:`scaled`: the product of the factors' denominators when both have an
+        ``int64`` integer form, else 1 for the factor without."""
+        return self.a.scaled_row(0)[1] * self.w.scaled_row(0)[1] if len(self) else 1
+
+    def scaled(self, i: int) -> list:
+        r"""$s\,v_i$ for $s$ = :attr:`scale`: Python integers when both factors have an ``int64`` integer form at
+        hand (adding two takes a tenth of the time of rationals), else rationals. Cost: $O(km)$.
+
+        >>> v = OuterProducts(RationalMatrix.from_integers(np.array([[1]]), 2),
+        ...                   RationalMatrix.from_integers(np.array([[3, 1]]), 3))      # (1/2) (1, 1/3)
+        >>> v.scale, v.scaled(0), v[0]
+        (6, [3, 1], (1/2, 1/6))
+        """
+        (a, _), (w, _) = self.a.scaled_row(i), self.w.scaled_row(i)
+        return [x * y for x in a for y in w]
+
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(len(self))[i]]
@@ -196,12 +221,16 @@ class _Classes:
         self.left = np.ones(self.n, dtype=bool)
         self.owner = list(range(self.n))                        # vector -> its class
         self.members = {i: [i] for i in range(self.n)}
-        self.sums: dict[int, list[fmpq]] = {}                   # vectors of classes of two or more
+        self.sums: dict[int, list] = {}                         # vectors of classes of two or more, scaled
+        self.scale = vectors.scale if isinstance(vectors, OuterProducts) else 1
         self.table: dict[int, np.ndarray] = {}
         self.read: dict[int, np.ndarray] = {}
 
-    def vector(self, c: int) -> Sequence[fmpq]:
-        return self.sums.get(c, self.vectors[c])
+    def vector(self, c: int) -> Sequence:
+        """The vector of class ``c`` times :attr:`scale` (added as Python integers when the factors allow)."""
+        if c in self.sums:
+            return self.sums[c]
+        return self.vectors.scaled(c) if isinstance(self.vectors, OuterProducts) else self.vectors[c]
 
     def column(self, j: int, p: int) -> np.ndarray:
         if p not in self.table:
@@ -217,7 +246,7 @@ class _Classes:
             self.read[p] = np.zeros(self.dim, dtype=bool)
         if not self.read[p][j]:     # given valuations stand for the vectors, not for the classes joined since
             rows = np.flatnonzero(self.left) if p not in self.given else [c for c in self.sums if self.left[c]]
-            self.table[p][rows, j] = _valuations([self.vector(c)[j] for c in rows], p)
+            self.table[p][rows, j] = _valuations([self.vector(c)[j] for c in rows], p, self.scale)
             self.read[p][j] = True
         return self.table[p][:, j]
 
@@ -246,7 +275,7 @@ class _Classes:
         self.members[a] += self.members.pop(b)
         for p, t in self.table.items():
             cols = np.flatnonzero(self.read[p])
-            t[a, cols] = _valuations([s[j] for j in cols], p)
+            t[a, cols] = _valuations([s[j] for j in cols], p, self.scale)
         return not any(s)
 
 
@@ -292,41 +321,97 @@ def peeling(vectors: Sequence[Sequence[fmpq]], primes: Sequence[int] = (2, 3),
         """Peel, and with ``join`` join where nothing peels, in the coordinates read until nothing more does; the
         zero-sum set, if one is joined."""
         moved = False
-        while C.left.any() and (deadline is None or time.monotonic() <= deadline):     # a pass is O(nD)
-            cols = np.flatnonzero(C.read[p])
+        while C.left.any() and not late():
+            moved |= _peel_unique_minima(C, p, steps, peeled, late)
+            if not join or not C.left.any() or late():
+                break
+            cols = np.flatnonzero(C.read[p])        # a pass is O(nD)
             T = C.table[p][:, cols]
             low = T.min(axis=0)
-            ties = np.where(low < _INFINITE, (T == low).sum(axis=0), 0)
-            tie = 1 if (ties == 1).any() else 2 if join and (ties == 2).any() else 0
-            if not tie:
+            pairs = cols[np.where(low < _INFINITE, (T == low).sum(axis=0), 0) == 2]
+            if not len(pairs):
                 break
-            for j in cols[ties == tie]:
-                j = int(j)
-                while len(who := C.smallest(j, p)) == tie:
+            for j in pairs.tolist():
+                while len(who := C.smallest(j, p)) == 2:
                     moved = True
-                    if tie == 1:
-                        steps.append((int(who[0]), j, p))
-                        peeled.extend(C.peel(int(who[0])))
-                    else:
-                        steps.append((int(who[0]), int(who[1]), j, p))
-                        if C.join(int(who[0]), int(who[1])):
-                            return tuple(sorted(C.members[int(who[0])]))
+                    steps.append((int(who[0]), int(who[1]), j, p))
+                    if C.join(int(who[0]), int(who[1])):
+                        return tuple(sorted(C.members[int(who[0])]))
         return moved
+
+    def late() -> bool:
+        return deadline is not None and time.monotonic() > deadline
 
     moved = True
     while moved and C.n and C.dim:
         moved = False
         for p in primes:
-            for start in range(0, C.dim, _CHUNK):
-                if not C.left.any() or (deadline is not None and time.monotonic() > deadline):
+            if not C.left.any() or late():
+                return done()
+            C.column(0, p)
+            chunk = C.dim if p in C.given else _CHUNK               # given valuations are read at once
+            for start in range(0, C.dim, chunk):
+                if not C.left.any() or late():
                     return done()
-                for j in range(start, min(start + _CHUNK, C.dim)):
+                for j in range(start, min(start + chunk, C.dim)):
                     C.column(j, p)
-                out = scan(p, joins and start + _CHUNK >= C.dim)    # joins once every coordinate is read
+                out = scan(p, joins and start + chunk >= C.dim)     # joins once every coordinate is read
                 if isinstance(out, tuple):
                     return done(out)
                 moved |= out
     return done()
+
+
+_WINDOW = 16        # sorted positions a pointer of _peel_unique_minima looks ahead at a time
+
+
+def _peel_unique_minima(C: _Classes, p: int, steps: list, peeled: list, late: Callable[[], bool]) -> bool:
+    r"""Peel, round after round, every class left with the unique smallest $\nu_p$ in some coordinate read, until
+    none has; whether any was peeled. A class unique among those left at the start of a round stays unique as the
+    others of the round are peeled, so a round peels them all, in increasing order, each named with the first such
+    coordinate. Each coordinate's classes are sorted once by valuation (``int16`` radix sort when the valuations
+    span less than $2^{15}$); a round moves two pointers per coordinate, to its first two classes left. Stops
+    between rounds once ``late()``. Cost: one sort of the $n \times D$ table read, $O(D)$ array operations a round
+    and $O(nD)$ pointer moves in all (784-4096: 0.2 s, against 1.6 s for a scan of the table per peel batch)."""
+    cols = np.flatnonzero(C.read[p])
+    T = C.table[p][:, cols]
+    low, n = T.min(axis=0), T.shape[0]
+    if not len(cols) or (low == _INFINITE).all():
+        return False
+    high = int(T.max(initial=int(low.min()), where=T < _INFINITE))
+    span = high + 1 - int(low.min())
+    K = np.full((n + 1, len(cols)), span, dtype=np.int16 if span < 2 ** 15 else np.int64)
+    np.subtract(np.minimum(T, high + 1), int(low.min()), out=K[:n], casting="unsafe")    # 0 stands last, as span
+    order = np.full((n + _WINDOW, len(cols)), n)
+    order[:n] = np.argsort(K[:n], axis=0, kind="stable")
+    left = np.append(C.left, True)                          # the padding row n counts as left, with valuation 0
+    at = np.arange(len(cols))
+
+    def first_left(ptr: np.ndarray) -> np.ndarray:
+        moving = np.flatnonzero(~left[order[ptr, at]])
+        while moving.size:
+            window = left[order[ptr[moving, None] + np.arange(_WINDOW), moving[:, None]]]
+            hit = window.any(axis=1)
+            ptr[moving] += np.where(hit, window.argmax(axis=1), _WINDOW)
+            moving = moving[~hit]
+        return ptr
+
+    first, second = np.zeros(len(cols), dtype=np.int64), np.ones(len(cols), dtype=np.int64)
+    moved = False
+    while not late():
+        first = first_left(first)
+        second = first_left(np.minimum(np.maximum(second, first + 1), n))
+        rows = order[first, at]
+        unique = (K[rows, at] < K[order[second, at], at]) & (K[rows, at] < span)
+        if not unique.any():
+            break
+        found, where = np.unique(rows[unique], return_index=True)
+        for c, j in zip(found.tolist(), cols[unique][where].tolist(), strict=True):
+            steps.append((c, j, p))
+            peeled.extend(C.peel(c))
+        left[found] = False
+        moved = True
+    return moved
 
 
 def check_peeling(vectors: Sequence[Sequence[fmpq]], steps, valuations: Valuations | None = None) -> tuple[int, ...]:
