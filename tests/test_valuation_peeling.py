@@ -325,3 +325,16 @@ def test_a_deadline_stops_the_scans_too(monkeypatch):
     ticks = iter([0.0])
     monkeypatch.setattr(valuation_peeling.time, "monotonic", lambda: next(ticks, 10.0))
     assert peeling(vectors, deadline=5.0).steps == ()
+
+
+def test_integer_forms_appearing_during_a_peeling_leave_its_sums_exact():
+    """Flip terms -2, -3, 5 (1/1, 3/2, -5/2 times -2) from matrices read without integer forms: the valuations
+    build the forms during the peeling, and the classes joined must still be added in one scale (they were added
+    as 2 (-3/2 + 5/2) scaled by 2, and 0 peeled: a vector of the zero-sum set {0, 1, 2})."""
+    from semialg.core.rational_matrix import RationalMatrix
+    from semialg.geometry.valuation_peeling import OuterProducts
+    a = RationalMatrix.from_rows([(fmpq(1),), (fmpq(3, 2),), (fmpq(-5, 2),)])
+    w = RationalMatrix.from_rows([(fmpq(-2),)] * 3)
+    assert not a.has_integer_form and not w.has_integer_form
+    found = peeling(OuterProducts(a, w))
+    assert found.zero_sum == (0, 1, 2) and found.peeled == ()

@@ -37,6 +37,7 @@ the vectors, the coordinate and the prime, and :func:`check_peeling` replays it 
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Callable, NamedTuple, Sequence
 
@@ -157,15 +158,16 @@ class OuterProducts(Sequence):
             raise ValueError(f"the factors have {a.shape[0]} and {w.shape[0]} rows")
         self.a, self.w = a, w
         self._read: dict[int, tuple[fmpq, ...]] = {}
+        self._scale: tuple[int, tuple] | None = None
 
     def __len__(self) -> int:
         return self.a.shape[0]
 
     @property
     def scale(self) -> int:
-        """The common factor $s$ of :meth:`scaled`: the product of the factors' denominators when both have an
-        ``int64`` integer form, else 1 for the factor without."""
-        return self.a.scaled_row(0)[1] * self.w.scaled_row(0)[1] if len(self) else 1
+        """The common factor $s$ of :meth:`scaled`: the product of the denominators of the factors whose ``int64``
+        integer form was at hand when first asked (fixed from then on, as the forms may appear later)."""
+        return self._scaling()[0]
 
     def scaled(self, i: int) -> list:
         r"""$s\,v_i$ for $s$ = :attr:`scale`: Python integers when both factors have an ``int64`` integer form at
@@ -176,8 +178,17 @@ class OuterProducts(Sequence):
         >>> v.scale, v.scaled(0), v[0]
         (6, [3, 1], (1/2, 1/6))
         """
-        (a, _), (w, _) = self.a.scaled_row(i), self.w.scaled_row(i)
+        a, w = (N[i].tolist() if N is not None else list(M.row(i))
+                for M, N in zip((self.a, self.w), self._scaling()[1], strict=True))
         return [x * y for x in a for y in w]
+
+    def _scaling(self) -> tuple[int, tuple]:
+        if self._scale is None:
+            forms = tuple(M.numerators if M.has_integer_form and M.numerators.dtype == np.int64 else None
+                          for M in (self.a, self.w))
+            self._scale = (math.prod(M.denominator for M, N in zip((self.a, self.w), forms, strict=True)
+                                     if N is not None), forms)
+        return self._scale
 
     def __getitem__(self, i):
         if isinstance(i, slice):
