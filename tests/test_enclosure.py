@@ -181,3 +181,73 @@ def test_float32_inputs_without_an_integer_form():
     exact = [net.preactivations(x) for x in X]
     assert net.activation_patterns(X) == [tuple(tuple(map(_sign, z)) for z in zs[:-1]) for zs in exact]
     assert net.output_signs(X) == [tuple(map(_sign, zs[-1])) for zs in exact]
+
+
+def _check_lines(Ws, bs, x, moves):
+    """Every certain sign of :func:`certified_signs_on_lines` at ``x + t e_j`` for ``(j, t)`` in ``moves`` is the
+    exact sign there; returns how many were certain."""
+    from semialg.core.enclosure import certified_signs_on_lines
+    d = int(np.lcm.reduce([Fraction(v).denominator for v in x]))
+    layers = [(np.array([[_float(w) for w in row] for row in W], dtype=np.float64).reshape(len(W), -1),
+               np.array([_float(c) for c in b])) for W, b in zip(Ws, bs)]
+    found = certified_signs_on_lines(layers, np.array([float(Fraction(v) * d) for v in x]), d,
+                                     np.array([j for j, _ in moves], dtype=np.intp),
+                                     np.array([_float(d * Fraction(t)) for _, t in moves]))
+    certain = 0
+    for k, (j, t) in enumerate(moves):
+        y = [Fraction(v) + (Fraction(t) if i == j else 0) for i, v in enumerate(x)]
+        for (signs, sure), z in zip(found, _exact_preactivations(Ws, bs, y), strict=True):
+            for i, v in enumerate(z):
+                if sure[k, i]:
+                    certain += 1
+                    assert signs[k, i] == _sign(v), (k, i, v)
+    return certain
+
+
+@given(networks(min_depth=2, max_depth=4, max_width=5, max_io=3), st.lists(fractions, min_size=3, max_size=3),
+       st.lists(st.tuples(st.integers(0, 2), fractions, st.sampled_from([None, -1, 0, 1]), st.integers(0, 60)),
+                min_size=1, max_size=6))
+def test_certain_signs_on_lines_are_exact(net, x, moves):
+    """Moves of one point along one coordinate each, some of them onto a first-layer hyperplane ($z_k = 0$
+    exactly, as the visibility witnesses are placed) or a hair $\\pm 2^{-e}$ beside it: a sign said to be certain is
+    the exact sign."""
+    n0 = net.widths[0]
+    x = x[:n0] + [Fraction(0)] * (n0 - len(x[:n0]))
+    Ws = [[[Fraction(int(w.p), int(w.q)) for w in row] for row in W.rows] for W in net.weights]
+    bs = [[Fraction(int(c.p), int(c.q)) for c in b] for b in net.biases]
+    lines = []
+    for j, t, side, e in moves:
+        j %= n0
+        if side is not None:        # onto (or beside) the hyperplane of the first neuron with w_j != 0
+            z = _exact_preactivations(Ws[:1], bs[:1], x)[0]
+            k = next((k for k, row in enumerate(Ws[0]) if row[j]), None)
+            t = t if k is None else (side * Fraction(1, 2 ** e) - z[k]) / Ws[0][k][j]
+        lines.append((j, t))
+    _check_lines(Ws, bs, x, lines)
+
+
+def test_points_moved_onto_hyperplanes_of_a_float32_network_are_decided_by_the_floats():
+    """A float32 64-32-1 network, one grid point moved along one coordinate onto each hidden neuron's hyperplane
+    (as the visibility witnesses of a bottleneck are): every output sign is certain and exact, and the zero
+    pre-activation of the neuron moved onto is never said certain."""
+    rng = np.random.default_rng(2)
+    W1, b1 = rng.standard_normal((32, 64)).astype(np.float32), rng.standard_normal(32).astype(np.float32)
+    W2 = rng.standard_normal((1, 32)).astype(np.float32)
+    Ws = [[[Fraction(float(w)) for w in row] for row in W] for W in (W1, W2)]
+    bs = [[Fraction(float(c)) for c in b1], [Fraction(1)]]
+    x = [Fraction(int(v), 64) for v in rng.integers(-64, 64, 64)]
+    z = _exact_preactivations(Ws[:1], bs[:1], x)[0]
+    moves = [(int(np.argmax(np.abs(W1[k]))), -z[k] / Ws[0][k][int(np.argmax(np.abs(W1[k])))]) for k in range(32)]
+    assert _check_lines(Ws, bs, x, moves) >= 32 * 31 + 32
+    from semialg.core.enclosure import certified_signs_on_lines
+    layers = [(W1.astype(np.float64), b1.astype(np.float64)), (W2.astype(np.float64), np.array([1.0]))]
+    found = certified_signs_on_lines(layers, np.array([float(v * 64) for v in x]), 64,
+                                     np.array([j for j, _ in moves]), np.array([float(64 * t) for _, t in moves]))
+    assert not found[0][1][np.arange(32), np.arange(32)].any() and found[1][1].all()
+
+
+def test_no_lines():
+    from semialg.core.enclosure import certified_signs_on_lines
+    layers = [(np.ones((2, 3)), np.zeros(2)), (np.ones((1, 2)), np.zeros(1))]
+    found = certified_signs_on_lines(layers, np.zeros(3), 1, np.zeros(0, dtype=np.intp), np.zeros(0))
+    assert [(s.shape, c.shape) for s, c in found] == [((0, 2), (0, 2)), ((0, 1), (0, 1))]
