@@ -251,3 +251,19 @@ def test_no_lines():
     layers = [(np.ones((2, 3)), np.zeros(2)), (np.ones((1, 2)), np.zeros(1))]
     found = certified_signs_on_lines(layers, np.zeros(3), 1, np.zeros(0, dtype=np.intp), np.zeros(0))
     assert [(s.shape, c.shape) for s, c in found] == [((0, 2), (0, 2)), ((0, 1), (0, 1))]
+
+
+def test_exact_zeros_after_a_move_are_never_certain():
+    """$h = 3\\sigma(z_1) - \\sigma(z_2)$ with row 2 three times row 1 is 0 everywhere. Moved far (steps up to
+    $10^6$) from 0 with biases $10^{-3}$, its float value is the rounding of the steps' products (which the base
+    point's bound does not cover); not moved, from a point where $z$ cancels heavily over 400 inputs, it is the base
+    product's error (which the steps' terms do not cover). Neither may be certified."""
+    rng = np.random.default_rng(4)
+    for _ in range(10):
+        r = [Fraction(int(v), 3) for v in rng.integers(-1000, 1000, 400)]
+        x = [Fraction(int(v), 7) for v in rng.integers(-1000, 1000, 400)]
+        b = Fraction(1, 1000) - sum(w * v for w, v in zip(r, x))
+        Ws, bs = [[r, [3 * w for w in r]], [[3, -1]]], [[b, 3 * b], [0]]
+        far = [(j, Fraction(int(rng.integers(1, 10 ** 6)), 7) * int(rng.choice([-1, 1]))) for j in range(8)]
+        _check_lines(Ws, [[Fraction(1, 1000), Fraction(3, 1000)], [0]], [Fraction(0)] * 400, far)
+        _check_lines(Ws, bs, x, [(j, Fraction(0)) for j in range(4)])
