@@ -493,8 +493,7 @@ class Network(Latexable):
         [(1,), (-1,), (0,)]
         """
         A = [to_vector(x, self.architecture.input_dim, where="x") for x in X]
-        out = [layers and layers[0] for layers in self._certified_signs(A, self.depth, self.depth - 1)] \
-            if len(A) > 1 else [None] * len(A)
+        out = [layers and layers[0] for layers in self._certified_signs(A, self.depth, self.depth - 1)]
         uncertain = [k for k, s in enumerate(out) if s is None]
         for k, y in zip(uncertain, self.evaluate([A[k] for k in uncertain]), strict=True):
             out[k] = tuple((v > 0) - (v < 0) for v in y)
