@@ -156,10 +156,12 @@ def test_the_type_in_space_keeps_its_budget():
             assert (c == "V") == _meets_p_by_restriction(view, k)
 
 
-def test_a_search_cut_by_its_deadline_resumes_where_it_stopped(monkeypatch):
+@pytest.mark.parametrize("moves", [True, False])
+def test_a_search_cut_by_its_deadline_resumes_where_it_stopped(monkeypatch, moves):
     """With a clock that advances one second per reading, each call gets through a few steps before its deadline
     (2 s later) and answers ``None``; the calls go on where the last stopped, and once done they give the
-    witnesses of an uncut search (checked by exact evaluation)."""
+    witnesses of an uncut search (checked by exact evaluation). Without the moves along coordinates (which find
+    every point here at once) the projections are ranked and checked over many calls."""
     import itertools
     import types as pytypes
 
@@ -171,6 +173,8 @@ def test_a_search_cut_by_its_deadline_resumes_where_it_stopped(monkeypatch):
                                   rng.standard_normal((1, 30)).astype(np.float32), [[1]]],
                                  [rng.standard_normal(30).astype(np.float32), [0.5], [0]])
     view = OuterView.of(net)
+    if not moves:
+        monkeypatch.setattr(types._VisibilitySearch, "_coordinate_moves", lambda self, Z, planes: {})
     monkeypatch.setattr(types, "_SEARCHES", {})
     whole = visibility_witnesses(view)
     assert whole is not None
@@ -182,8 +186,37 @@ def test_a_search_cut_by_its_deadline_resumes_where_it_stopped(monkeypatch):
         answers.append(visibility_witnesses(view, deadline=types.time.monotonic() + 2))
         if answers[-1] is not None:
             break
-    assert answers[0] is None and len(answers) > 3 and answers[-1] == whole
+    assert answers[-1] == whole and (moves or (answers[0] is None and len(answers) > 3))
     inside, outside, on = whole
     assert view.inner(inside)[0] > 0 > view.inner(outside)[0]
     for (w, b), q in zip(zip(view.w, view.b), on):
         assert q is not None and sum(x * y for x, y in zip(w, q)) + b == 0 and view.inner(q)[0] > 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(3, 4), st.integers(2, 7), st.sampled_from([-1.0, 0.5, 2.0]))
+def test_witnessed_types_are_the_exact_types(seed, n0, n1, e):
+    """Random float32 case-(a) parameters, some with hidden neurons (e < 0): whenever the witnesses give a type
+    (points reached along a coordinate, or projections) it is the type read off the cells of the first layer's
+    arrangement (exact LPs), and every witness is exact: on its hyperplane with h > 0, h(inside) > 0 > h(outside)."""
+    import numpy as np
+
+    from semialg.families.bottleneck.arrangement import NetworkArrangement
+    from semialg.families.bottleneck.types import _arranged_type, witnessed_type
+
+    rng = np.random.default_rng(seed)
+    net = sa.Network.from_arrays([rng.standard_normal((n1, n0)).astype(np.float32),
+                                  rng.standard_normal((1, n1)).astype(np.float32), [[1]]],
+                                 [rng.standard_normal(n1).astype(np.float32), [e], [0]])
+    view = OuterView.of(net)
+    t = witnessed_type(view)
+    if t is None:
+        return
+    assert t == _arranged_type(NetworkArrangement((net,)), view)
+    seen = visibility_witnesses(view)
+    if seen is None or t.regime != "PN":
+        return
+    inside, outside, on = seen
+    assert view.inner(inside)[0] > 0 > view.inner(outside)[0]
+    for (w, b), q in zip(zip(view.w, view.b), on):
+        assert q is None or (sum(x * y for x, y in zip(w, q)) + b == 0 and view.inner(q)[0] > 0)
