@@ -45,6 +45,7 @@ visible, $A(\varepsilon) \ne 0$) and refutes the U+ neuron by a cell's recession
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random as _random
 
@@ -374,12 +375,21 @@ class OuterFibre:
                 if is_orbit_case(view.inner) else f"a component ({self.index_name}) of the typed shallow fibre")
         self.index_description = f"{what} of the inner network h; c' = c/mu, d' = d"
         self.dimension = self.inner.dimension + 1
-        V = net.variables()
-        self.r = r = _first_nonzero(view.c)
-        self.cr = to_sympy(view.c[r])
-        inv_mu = V.weights[2][r, 0] / self.cr
-        self.scale = {V.weights[1][0, i]: V.weights[1][0, i] * inv_mu for i in range(net.widths[1])}
-        self.scale[V.biases[1][0]] = V.biases[1][0] * inv_mu
+        self.r = _first_nonzero(view.c)
+
+    @functools.cached_property
+    def cr(self):
+        return to_sympy(self.view.c[self.r])
+
+    @functools.cached_property
+    def scale(self) -> dict:
+        """$v' \\mapsto v'/\\mu$, $e' \\mapsto e'/\\mu$ with $1/\\mu = c'_r/c_r$: built on first use (4,097 sympy
+        products and sympy's import, half a second at 784-4096-1-10, that the fibre's dimension does not need)."""
+        V = self.net.variables()
+        inv_mu = V.weights[2][self.r, 0] / self.cr
+        out = {V.weights[1][0, i]: V.weights[1][0, i] * inv_mu for i in range(self.net.widths[1])}
+        out[V.biases[1][0]] = V.biases[1][0] * inv_mu
+        return out
 
     def build(self, index) -> BasicSet:
         """The shallow component of $h$ with $h' \\mapsto h'/\\mu$, and $c' = c/\\mu$, $d' = d$."""
