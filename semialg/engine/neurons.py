@@ -98,14 +98,27 @@ def off_neurons(net: Network) -> list[tuple[int, ...]]:
     return out
 
 
-def _line_classes(net: Network, l: int) -> list[list[tuple[int, fmpq]]]:
+def _line_classes(net: Network, l: int) -> tuple[tuple[tuple[int, fmpq], ...], ...]:
     """The neurons of layer ``l`` whose non-zero rows are multiples of one another, grouped: each class lists
     ``(i, lam)`` with $r_{l,i} = \\lambda\\,k$ for the class's key $k$ (:func:`semialg.core.exact.normalise_row`),
     in the order of the neurons; classes of one neuron are left out.
 
     Candidates share the projection of the row on a fixed integer vector divided by the row's first non-zero
-    entry (one exact matrix-vector product, in C); only they are normalised and compared exactly."""
+    entry (one exact matrix-vector product, in C); only they are normalised and compared exactly. Kept for the
+    last few layers: the identifiability of a 784-4096-1-10 bottleneck asks nine times (0.05 s each)."""
     W, b = net.weights[l - 1], net.biases[l - 1]
+    key = (W, tuple(b))
+    if key not in _LINE_CLASSES:
+        _LINE_CLASSES[key] = _classes_of_lines(W, b)
+        while len(_LINE_CLASSES) > 4:
+            del _LINE_CLASSES[next(iter(_LINE_CLASSES))]
+    return _LINE_CLASSES[key]
+
+
+_LINE_CLASSES: dict = {}        # (W, b) -> the classes of _line_classes, oldest first
+
+
+def _classes_of_lines(W, b) -> tuple[tuple[tuple[int, fmpq], ...], ...]:
     u = [(37 * k + 11) % 101 - 50 for k in range(W.shape[1] + 1)]
     proj = W.matvec([fmpq(x) for x in u[:-1]])
     groups: dict = {}
@@ -120,8 +133,8 @@ def _line_classes(net: Network, l: int) -> list[list[tuple[int, fmpq]]]:
         for i in members:
             key, scale, sign = normalise_row(tuple(W[i]) + (b[i],))
             classes.setdefault(key, []).append((i, sign * scale))
-        out += [c for c in classes.values() if len(c) > 1]
-    return out
+        out += [tuple(c) for c in classes.values() if len(c) > 1]
+    return tuple(out)
 
 
 def _leads(W) -> list[fmpq]:
@@ -265,14 +278,15 @@ def rank_one_sketch_seconds(net: Network, l: int, seed: int = 0) -> float:
     return rank_mod_seconds(n, n)
 
 
-#: Seconds per entry of the flip terms for :func:`zero_factor_search` to build them, reduce them modulo a prime and
-#: run Gordan's alternative (measured: a 784-4096-1-10 layer, 3.2 million entries, 6.5 s).
-FLIP_ENTRY_SECONDS = 2e-6
+#: Seconds per entry of the flip terms for :func:`zero_factor_search` to peel them by the valuations of their factors
+#: (a 784-4096-1-10 layer, 3.2 million entries: 0.3-0.6 s over four seeds); the later stages start only when
+#: predicted to end before the deadline (:data:`~semialg.geometry.zero_sum.AFTER_PEELING_ENTRY_SECONDS`).
+FLIP_ENTRY_SECONDS = 2e-7
 
 
 def zero_factor_seconds(net: Network, l: int) -> float:
-    """The predicted seconds of :func:`zero_factor_search` on layer ``l`` up to its exact stages: proportional to the
-    $n_l\\,n_{l+1} n_{l-1}$ entries of the flip terms (:data:`FLIP_ENTRY_SECONDS`). Cost: $O(1)$."""
+    """The predicted seconds of :func:`zero_factor_search` on layer ``l`` to the end of its peeling: proportional to
+    the $n_l\\,n_{l+1} n_{l-1}$ entries of the flip terms (:data:`FLIP_ENTRY_SECONDS`). Cost: $O(1)$."""
     (n, m), k = net.weights[l - 1].shape, net.weights[l].shape[0]
     return FLIP_ENTRY_SECONDS * n * m * k
 
@@ -333,9 +347,9 @@ def zero_factors(net: Network, l: int, limit: int = ZERO_SUM_LIMIT,
         return []
     if predicted_late(deadline, zero_factor_seconds(net, l)):
         raise UndecidedError(f"0-factors of layer {l}: the rank-one sketch did not certify the {len(live)} flip terms "
-                             f"independent, and the exact search (predicted {zero_factor_seconds(net, l):.3g} s "
-                             f"before its exact stages) would end past the budget (deadline)")
-    return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit)]
+                             f"independent, and the peeling of the flip terms (predicted "
+                             f"{zero_factor_seconds(net, l):.3g} s) would end past the budget (deadline)")
+    return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit, deadline)]
 
 
 def _layer(net: Network, l: int) -> tuple[list[Vec], list[fmpq], list[Vec], list[fmpq]]:

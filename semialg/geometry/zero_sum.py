@@ -67,6 +67,12 @@ ZERO_SUM_LIMIT = 40
 #: exact kernel of the $784 \times 800$ matrix of an inner network read from float32 weights takes minutes.
 EXACT_LIMIT = 256
 
+#: Seconds per entry of the vectors for the stages after the peeling, up to the exact ones: multiplying out
+#: :class:`~semialg.geometry.valuation_peeling.OuterProducts`, the kernel modulo $p$, Gordan's alternative (a
+#: 784-4096-1-10 layer's flip terms, 3.2 million entries: 6.5 s). With a deadline they start only when predicted to
+#: end before it: the peeling decides wide float32 layers in a fraction of that.
+AFTER_PEELING_ENTRY_SECONDS = 2e-6
+
 
 class DeadlinePassed(UndecidedError):
     """A search stopped at its deadline: the half-sums of meeting in the middle, and
@@ -114,7 +120,8 @@ def kernel_components(vectors: Sequence[Vec], kernel: list[Vec] | None = None) -
     return sorted(comps.values())
 
 
-def zero_sum_sets(vectors: Sequence[Vec] | OuterProducts, limit: int = ZERO_SUM_LIMIT) -> list[tuple[int, ...]]:
+def zero_sum_sets(vectors: Sequence[Vec] | OuterProducts, limit: int = ZERO_SUM_LIMIT,
+                  deadline: float | None = None) -> list[tuple[int, ...]]:
     r"""Every non-empty $S$ with $\sum_{i\in S} v_i = 0$, listed exhaustively.
 
     A zero-sum set restricts to one (or to the empty set) on each component of the linear matroid
@@ -125,7 +132,9 @@ def zero_sum_sets(vectors: Sequence[Vec] | OuterProducts, limit: int = ZERO_SUM_
     none. A component of more than ``limit`` vectors is not searched, nor more than :data:`EXACT_LIMIT` vectors
     left: :class:`UndecidedError` (the problem contains subset-sum; :func:`find_zero_sum_set` decides existence under
     a budget). :class:`~semialg.geometry.valuation_peeling.OuterProducts` are peeled from the valuations of their
-    factors and multiplied out only when some are not peeled (784-4096: 3.2 million rationals). Cost: the kernel
+    factors and multiplied out only when some are not peeled (784-4096: 3.2 million rationals). With ``deadline``
+    (a ``time.monotonic()`` value) the stages after the peeling start only when predicted to end before it
+    (:data:`AFTER_PEELING_ENTRY_SECONDS`; :class:`UndecidedError` otherwise). Cost: the kernel
     modulo $p$, one exact kernel of the vectors left, plus $O(2^{s/2}s)$ per component of size $s$ (in at most $s$
     coordinates), and the size of the answer.
 
@@ -134,7 +143,7 @@ def zero_sum_sets(vectors: Sequence[Vec] | OuterProducts, limit: int = ZERO_SUM_
     """
     if not isinstance(vectors, OuterProducts):
         vectors = [tuple(v) for v in vectors]
-    keep = _possible_indices(vectors, 2 ** ((limit + 1) // 2))
+    keep = _possible_indices(vectors, 2 ** ((limit + 1) // 2), deadline)
     vectors = [tuple(vectors[i]) for i in keep]
     if len(keep) > limit and _gordan_point(vectors) is not None:
         return []
@@ -153,7 +162,7 @@ def zero_sum_sets(vectors: Sequence[Vec] | OuterProducts, limit: int = ZERO_SUM_
     return sorted((S for S in out if S), key=lambda S: (len(S), S))
 
 
-def _possible_indices(vectors: list[Vec] | OuterProducts, budget: int) -> list[int]:
+def _possible_indices(vectors: list[Vec] | OuterProducts, budget: int, deadline: float | None = None) -> list[int]:
     """The indices that may lie in a zero-sum set: those not peeled by their valuations
     (:func:`~semialg.geometry.valuation_peeling.peeling`) in the components modulo $p$ that
     :func:`~semialg.geometry.modular_zero_sum.eliminate` leaves (all of them when $p$ divides a denominator).
@@ -163,6 +172,8 @@ def _possible_indices(vectors: list[Vec] | OuterProducts, budget: int) -> list[i
     peeled = set(peeling(vectors).peeled)
     if len(peeled) == len(vectors):
         return []
+    if (late := _after_peeling_late(len(vectors), len(vectors[0]), deadline)) is not None:
+        raise UndecidedError(f"zero-sum search: {len(peeled)} of {len(vectors)} vectors peeled; {late}")
     vectors = list(vectors)         # the elimination reads every vector
     try:
         K = kernel_mod(vectors)
@@ -558,6 +569,8 @@ def find_zero_sum_set(vectors: Sequence | OuterProducts, budget: int = 2 ** 20,
     tried.append(f"p-adic valuations: {len(peeled)} of {n} vectors peeled (in no zero-sum set)")
     if len(peeled) == n:
         return ZeroSumDecision("none", proof=tuple(peel), tried=tuple(tried))
+    if (late := _after_peeling_late(n, len(vectors[0]), deadline)) is not None:
+        return ZeroSumDecision("undecided", tried=tuple(tried + [late]))
     vectors = list(vectors)                 # the stages after the peeling read every vector
     if n > len(vectors[0]) and not _spent(deadline):
         K = _kernel_mod(vectors)
@@ -635,3 +648,12 @@ def _kernel_mod(vectors: list[Vec]):
 
 def _spent(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() > deadline
+
+
+def _after_peeling_late(n: int, dim: int, deadline: float | None) -> str | None:
+    """Why the stages after the peeling of ``n`` vectors in dimension ``dim`` are not started: predicted
+    (:data:`AFTER_PEELING_ENTRY_SECONDS`) to end past ``deadline``; ``None`` when they may start."""
+    seconds = AFTER_PEELING_ENTRY_SECONDS * n * dim
+    if deadline is None or time.monotonic() + seconds <= deadline:
+        return None
+    return f"the stages after the peeling (predicted {seconds:.3g} s for {n} vectors) would end past the deadline"
