@@ -338,3 +338,24 @@ def test_integer_forms_appearing_during_a_peeling_leave_its_sums_exact():
     assert not a.has_integer_form and not w.has_integer_form
     found = peeling(OuterProducts(a, w))
     assert found.zero_sum == (0, 1, 2) and found.peeled == ()
+
+
+def test_the_stages_after_the_peeling_start_only_when_predicted_to_end_in_time(monkeypatch):
+    """Three equal vectors tie at every valuation: nothing peels, and only the stages after the peeling (kernel
+    modulo p, Gordan) decide that no subset sums to 0. Predicted past the deadline they are not started: undecided,
+    saying so (``find_zero_sum_set``), or :class:`UndecidedError` (``zero_sum_sets``); with time, the answer."""
+    import time
+
+    from semialg.errors import UndecidedError
+    from semialg.geometry import zero_sum
+
+    vectors = [(fmpq(1), fmpq(3))] * 3
+    assert find_zero_sum_set(vectors, deadline=time.monotonic() + 60).status == "none"
+    assert zero_sum_sets(vectors, deadline=time.monotonic() + 60) == []
+    monkeypatch.setattr(zero_sum, "AFTER_PEELING_ENTRY_SECONDS", 100.0)      # 600 s predicted
+    d = find_zero_sum_set(vectors, deadline=time.monotonic() + 60)
+    assert d.status == "undecided" and "after the peeling" in d.tried[-1] and "0 of 3" in d.tried[-2]
+    assert find_zero_sum_set(vectors).status == "none"
+    with pytest.raises(UndecidedError, match="after the peeling"):
+        zero_sum_sets(vectors, deadline=time.monotonic() + 60)
+    assert zero_sum_sets(vectors) == []

@@ -34,7 +34,8 @@ from semialg.engine.regions import regions
 from semialg.errors import CertificateError, UndecidedError
 from semialg.geometry.polyhedron import decide
 from semialg.geometry.valuation_peeling import OuterProducts
-from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, ZeroSumDecision, find_zero_sum_set, zero_sum_sets
+from semialg.geometry.zero_sum import (AFTER_PEELING_ENTRY_SECONDS, ZERO_SUM_LIMIT, ZeroSumDecision, find_zero_sum_set,
+                                      zero_sum_sets)
 
 __all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
            "rows", "columns", "dead_neurons", "constant_neurons", "off_neurons", "hyperplane_pairs", "phantom_pairs",
@@ -287,8 +288,12 @@ FLIP_ENTRY_SECONDS = 2e-7
 def zero_factor_seconds(net: Network, l: int) -> float:
     """The predicted seconds of :func:`zero_factor_search` on layer ``l`` to the end of its peeling: proportional to
     the $n_l\\,n_{l+1} n_{l-1}$ entries of the flip terms (:data:`FLIP_ENTRY_SECONDS`). Cost: $O(1)$."""
+    return FLIP_ENTRY_SECONDS * _flip_entries(net, l)
+
+
+def _flip_entries(net: Network, l: int) -> int:
     (n, m), k = net.weights[l - 1].shape, net.weights[l].shape[0]
-    return FLIP_ENTRY_SECONDS * n * m * k
+    return n * m * k
 
 
 _DECIDED: dict = {}     # (W_l, W_{l+1}, budget) -> the last decided zero_factor_search
@@ -310,9 +315,7 @@ def zero_factor_search(net: Network, l: int, budget: int, deadline: float | None
     key = (net.weights[l - 1], net.weights[l], budget)
     if key in _DECIDED:                     # what the search would find again
         return _DECIDED[key]
-    if deadline is not None and seconds <= CHEAP_SECONDS:   # a cheap search runs even past the deadline, bounded
-        deadline = max(deadline, time.monotonic() + CHEAP_SECONDS)
-    decision = find_zero_sum_set(flip_terms(net, l), budget, deadline)
+    decision = find_zero_sum_set(flip_terms(net, l), budget, _cheap_past(deadline, net, l))
     if decision.status != "undecided":      # a decided answer holds whatever the deadline
         _DECIDED.clear()
         _DECIDED[key] = decision
@@ -349,7 +352,18 @@ def zero_factors(net: Network, l: int, limit: int = ZERO_SUM_LIMIT,
         raise UndecidedError(f"0-factors of layer {l}: the rank-one sketch did not certify the {len(live)} flip terms "
                              f"independent, and the peeling of the flip terms (predicted "
                              f"{zero_factor_seconds(net, l):.3g} s) would end past the budget (deadline)")
-    return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit, deadline)]
+    return [tuple(live[s] for s in S) for S in zero_sum_sets(flip_terms(net, l, live), limit,
+                                                             _cheap_past(deadline, net, l))]
+
+
+def _cheap_past(deadline: float | None, net: Network, l: int) -> float | None:
+    """``deadline`` for the 0-factor search of layer ``l``, moved to :data:`CHEAP_SECONDS` from now when the whole
+    search, the stages after the peeling included, is predicted cheap: it then runs even past the deadline, bounded
+    (:data:`~semialg.geometry.zero_sum.AFTER_PEELING_ENTRY_SECONDS`)."""
+    seconds = (FLIP_ENTRY_SECONDS + AFTER_PEELING_ENTRY_SECONDS) * _flip_entries(net, l)
+    if deadline is None or seconds > CHEAP_SECONDS:
+        return deadline
+    return max(deadline, time.monotonic() + CHEAP_SECONDS)
 
 
 def _layer(net: Network, l: int) -> tuple[list[Vec], list[fmpq], list[Vec], list[fmpq]]:
