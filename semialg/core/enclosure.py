@@ -92,7 +92,7 @@ def certified_signs_on_lines(layers: Sequence[tuple[np.ndarray, np.ndarray]], nu
     r""":func:`certified_signs` at the points $x + t_k e_{j_k}$ that move one point $x$ = ``numerators`` / $d$ (one
     row, float64 of its integer numerators; ``denominator`` $d > 0$) along one coordinate $j_k$ = ``coordinates[k]``
     each, without a product per point: the first layer is $d\,z(x) + (d t_k) W_{:, j_k}$ from the single product
-    $\hat Z_0 pprox d\,z(x)$ (bound $B_0$). ``steps[k]`` is the nearest float64 to $d t_k$ (within $u$ relative).
+    $\hat Z_0 \approx d\,z(x)$ (bound $B_0$). ``steps[k]`` is the nearest float64 to $d t_k$ (within $u$ relative).
     With $\hat s = \hat t\hat W_{:,j}$, the first layer's error is at most
     $B_0 + 32u(|\hat s| + |\hat Z_0|) + 4\cdot 2^{-1074}(1 + |\hat t|)(1 + |\hat W_{:,j}|)$ (the step and the
     weight rounded, the product and the sum: under $20u|\hat s| + u(|\hat Z_0| + |\hat s|)$ with second-order terms;
