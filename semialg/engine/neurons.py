@@ -286,14 +286,11 @@ FLIP_ENTRY_SECONDS = 2e-7
 
 
 def zero_factor_seconds(net: Network, l: int) -> float:
-    """The predicted seconds of :func:`zero_factor_search` on layer ``l`` to the end of its peeling: proportional to
-    the $n_l\\,n_{l+1} n_{l-1}$ entries of the flip terms (:data:`FLIP_ENTRY_SECONDS`). Cost: $O(1)$."""
-    return FLIP_ENTRY_SECONDS * _flip_entries(net, l)
-
-
-def _flip_entries(net: Network, l: int) -> int:
-    (n, m), k = net.weights[l - 1].shape, net.weights[l].shape[0]
-    return n * m * k
+    """The predicted seconds of :func:`zero_factor_search` on layer ``l`` to the end of its peeling, which reads the
+    terms of the first output first: proportional to their $n_l\\,n_{l-1}$ entries (:data:`FLIP_ENTRY_SECONDS`).
+    Cost: $O(1)$."""
+    (n, m) = net.weights[l - 1].shape
+    return FLIP_ENTRY_SECONDS * n * m
 
 
 _DECIDED: dict = {}     # (W_l, W_{l+1}, budget) -> the last decided zero_factor_search
@@ -360,7 +357,8 @@ def _cheap_past(deadline: float | None, net: Network, l: int) -> float | None:
     """``deadline`` for the 0-factor search of layer ``l``, moved to :data:`CHEAP_SECONDS` from now when the whole
     search, the stages after the peeling included, is predicted cheap: it then runs even past the deadline, bounded
     (:data:`~semialg.geometry.zero_sum.AFTER_PEELING_ENTRY_SECONDS`)."""
-    seconds = (FLIP_ENTRY_SECONDS + AFTER_PEELING_ENTRY_SECONDS) * _flip_entries(net, l)
+    (n, m), k = net.weights[l - 1].shape, net.weights[l].shape[0]
+    seconds = zero_factor_seconds(net, l) + AFTER_PEELING_ENTRY_SECONDS * n * m * k
     if deadline is None or seconds > CHEAP_SECONDS:
         return deadline
     return max(deadline, time.monotonic() + CHEAP_SECONDS)

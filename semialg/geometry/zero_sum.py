@@ -552,6 +552,11 @@ def find_zero_sum_set(vectors: Sequence | OuterProducts, budget: int = 2 ** 20,
         return ZeroSumDecision("found", (zero,), tried=("zero vector",))
     if _spent(deadline):
         return ZeroSumDecision("undecided", tried=("stopped at the deadline before the rank modulo p",))
+    if factored and vectors.a.shape[1] > 1:     # the first output's terms peeled first: a 784-4096-10 layer in 0.6 s
+        first = peeling(vectors.leading(1), deadline=deadline)
+        if len(first.peeled) == n:
+            return ZeroSumDecision("none", proof=(("valuation", first.peeled, first.steps),),
+                                   tried=(f"p-adic valuations of the terms of the first output: all {n} peeled",))
     if factored and n <= vectors.dim:       # the rank reads every vector
         vectors = list(vectors)
     K = _kernel_mod(vectors) if n <= len(vectors[0]) else None
