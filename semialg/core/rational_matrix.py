@@ -373,12 +373,20 @@ class RationalMatrix(Sequence):
                 if self._den & (self._den - 1) == 0 else self._num.astype(np.float64) / self._den
         return np.array([[float(x) for x in r] for r in self.rows], dtype=np.float64).reshape(self._shape)
 
-    def nonzero_rows(self) -> np.ndarray:
-        """Boolean array: which rows have a non-zero entry. $O(rc)$ vectorised in the integer form."""
+    def nonzero(self) -> np.ndarray:
+        """Boolean matrix: which entries are non-zero. $O(rc)$, vectorised in the integer form or the floats.
+
+        >>> RationalMatrix.of([[0, "1/2"], [3, 0]]).nonzero().tolist()
+        [[False, True], [True, False]]
+        """
         A = self._num if self._num is not None else self._float
         if A is not None:
-            return (A != 0).any(axis=1)
-        return np.array([any(r) for r in self._rows], dtype=bool)
+            return np.asarray(A != 0, dtype=bool)
+        return np.array([[x != 0 for x in r] for r in self._rows], dtype=bool).reshape(self._shape)
+
+    def nonzero_rows(self) -> np.ndarray:
+        """Boolean array: which rows have a non-zero entry. $O(rc)$ vectorised in the integer form."""
+        return self.nonzero().any(axis=1)
 
     def positive(self) -> np.ndarray:
         """Boolean matrix: which entries are positive, exactly (the signs of the integer form or of exact floats)."""
@@ -389,10 +397,7 @@ class RationalMatrix(Sequence):
 
     def nonzero_columns(self) -> np.ndarray:
         """Boolean array: which columns have a non-zero entry."""
-        A = self._num if self._num is not None else self._float
-        if A is not None:
-            return (A != 0).any(axis=0)
-        return np.array([any(r[j] for r in self._rows) for j in range(self._shape[1])], dtype=bool)
+        return self.nonzero().any(axis=0)
 
     @property
     def T(self) -> "RationalMatrix":
