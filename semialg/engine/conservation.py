@@ -434,7 +434,6 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
     # The known quantities are conserved, so their independent gradients at theta are orthogonal to the
     # Lie algebra there: its rank is at most D - known, and reaching that bound ends the computation.
     target = D - known
-    x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)
     basis, values, echelon, sub = [], [], SparseEchelon(), {}
     from tqdm.auto import tqdm
     bar = tqdm(desc="conservation laws: fields", unit="field", delay=2, leave=False,
@@ -462,6 +461,7 @@ def count_conservation_laws(net: Network, max_depth: int = 2, budget: float | No
             patterns = _patterns(net, None if deadline is None else max(0.0, deadline - time.monotonic()))
         except UndecidedError:
             raise _Spent from None
+        x = sympy.symbols(f"x1:{arch.input_dim + 1}", real=True)    # sympy is imported once regions are found
         for pattern in patterns:
             tick()
             for f in _symbolic_outputs(arch, pattern, x):
