@@ -207,10 +207,13 @@ def visibility_witnesses(view: OuterView, draws: int = 256, seed: int = 0,
     r"""Exact rational points showing regime PN and every neuron with $w \ne 0 \ne v$ visible, found as in
     :func:`witnessed_type`: ``(inside, outside, on)`` with $h(\text{inside}) > 0 > h(\text{outside})$ and
     ``on[k]`` a point of $H_k$ with $h > 0$ (``None`` for the neurons with $w_k = 0$ or $v_k = 0$); ``None`` when
-    a witness is not found. The projections on every $H_k$ of the points inside $P$ nearest to it
+    a witness is not found. First every $H_k$ is reached along one coordinate from the draw where $h$ is largest
+    (:meth:`_VisibilitySearch._coordinate_moves`: $O(n_1)$ certified flops a point,
+    :func:`~semialg.core.enclosure.certified_signs_on_lines`; 784-4096-1-10: every neuron, 0.3 s). For the
+    others, the projections on $H_k$ of the points inside $P$ nearest to it
     (:func:`_nearest_inside`) are ranked from one float product ($W\pi_k(y) = Wy - t\,Ww_k$), their best points
     rounded and moved onto $H_k$ exactly (:func:`_rounded`), and checked exactly in batches
-    (:meth:`~semialg.core.network.Network.evaluate`); only the neurons whose best point fails are pushed one by
+    (:meth:`~semialg.core.network.Network.output_signs`); only the neurons whose best point fails are pushed one by
     one. ``None`` too once ``deadline`` (a :func:`time.monotonic` value) has passed: the exact check is
     $O(n_1^2n_0)$ products of integers, in batches of :data:`_CHECKED` points (784-4096: about 0.35 s each).
     A search cut short by its deadline is kept and resumed by the next call for the same $h$ (the last 2 networks;
