@@ -105,6 +105,27 @@ Without a budget the chain itself (``MoveCertificate``, replayable) takes 2.2-2.
 62) and ``semialg equiv`` on the two files — building, verifying and printing it — 5.2 s and 0.61 GB (18.3 s and
 1.17 GB).
 
+Session 64: the valuation peeling peels every class with a unique smallest valuation in one round from one sort per
+coordinate (784-4096-1-10 flip terms: 1.6-2.0 s -> 0.3-0.6 s over four seeds), and a shallow layer's terms on the
+first output first (784-4096-10 has no 0-factor in 0.6 s; the rank-one sketch takes 6 s); the visibility witnesses
+of a bottleneck are reached along one coordinate from the highest draw and certified by the floats in $O(n_1)$ a
+point (``core.enclosure.certified_signs_on_lines``); the rank of the rescalings' gradients is read off the graph of
+non-zero weights. The rows that changed, from the full table rerun (nothing else running; 44 of 44 within 1.5
+budgets):
+
+         network                        call            answer    ours s   floor s    over      MB
+     784-4096-10                identifiable      identifiable      0.47      0.02    0.24     262  (s63 unknown)
+     784-4096-10     count_conservation_laws  laws 3256330 (bo      2.21      0.05    1.10     441  (s63 3.2 s)
+   784-4096-1-10                identifiable      identifiable      1.34      0.05    0.67     396  (s63 unknown)
+   784-4096-1-10        functional_dimension       dim 3215380      0.63      0.01    0.32     323  (s57 1.40)
+   784-4096-1-10                       fibre          dim 4097      1.25      0.02    0.62     346  (s63 undecided)
+   784-4096-1-10           hidden_symmetries           0 found      1.68      0.01    0.84     421  (s63 undecided)
+   784-4096-1-10     count_conservation_laws  laws 3219477 (bo      2.20      0.04    1.10     417  (s63 3.2 s)
+   784-4096-1-10          combinatorial_type    BottleneckType      0.67      0.02    0.33     324  (s57 1.50)
+
+Without a budget at 784-4096-1-10: ``fibre`` 1.75 s (6.1 s), ``hidden_symmetries`` 2.1 s (4.4 s), ``identifiable``
+1.8 s (4.5 s).
+
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
 rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on
 P): ``functional_dimension`` answers 231 at 2-80-1-2 in 0.44 s, 160 at 2-80-1-2-int in 0.13 s and 60 at
