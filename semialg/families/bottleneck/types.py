@@ -21,7 +21,7 @@ from flint import fmpq
 
 from semialg.core.enclosure import certified_signs_on_lines
 from semialg.core.exact import dot, fingerprint
-from semialg.core.grid_point import grid_points
+from semialg.core.grid_point import GridPoint, grid_points
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.errors import UndecidedError
@@ -335,12 +335,14 @@ class _VisibilitySearch:
         -z_k(y)/W_{kj_k}$ exactly from one exact evaluation at $y$; each point costs $O(n_1)$ flops, not the
         product of a projection and its exact check (784-4096-1-10: every neuron found so, 0.3 s against 1.5 s).
         Cost: one exact evaluation of the first layer, $O(n_1^2)$ flops."""
-        (_, _), (V, _) = self.h.float_layers()
-        r = int(np.argmax(np.maximum(Z, 0.0) @ V[0]))
+        v = self.h.float_layers()[1][0][0]
+        r = int(np.argmax(np.maximum(Z, 0.0) @ v))
         y = self.ends[0] if r == 0 else grid_points(np.rint(self.X[r - 1] * 64).astype(np.int64)[None], 64)[0]
+        if type(y) is not GridPoint:        # numerators past 2^62: left to the projections
+            return {}
         z = self.h.preactivations(y)[0]
         W = self.view.w
-        ks = [k for k in planes]
+        ks = list(planes)
         N = W.numerators if W.has_integer_form and W.numerators.dtype == np.int64 else None
         pivots = [W.row(k)[planes[k][3]] if N is None else fmpq(int(N[k, planes[k][3]]), W.denominator) for k in ks]
         moves = [(k, -z[k] / w) for k, w in zip(ks, pivots, strict=True) if w != 0]
