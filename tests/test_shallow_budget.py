@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import time
 from types import SimpleNamespace
 
@@ -142,14 +143,17 @@ def test_the_own_orientation_is_taken_when_it_is_the_only_one():
     assert out is not None and out == minimal.minimal_form(net, limit=20) and canonical_form(out) == K
 
 
-def test_spent_budgets_raise_undecided():
+def test_spent_budgets_start_no_sketch(monkeypatch):
     """A rank-one sketch predicted past the deadline is not started (here: a deadline already passed, a sketch
-    predicted at more than a second)."""
+    predicted at more than a second): the 0-factors come from the peeling of the first output's terms, predicted
+    cheap (under a second: run even at budget 0); ``minimal_form``, whose search is not cheap, is undecided."""
+    from semialg.engine import neurons
     net = _kaiming((784, 2048, 10))
-    for call in (lambda: sa.fibre(net, budget=0), lambda: sa.hidden_symmetries(net, budget=0),
-                 lambda: zero_factors(net, budget=0), lambda: sa.minimal_form(net, seconds=0)):
-        with pytest.raises(UndecidedError, match="budget|deadline"):
-            call()
+    monkeypatch.setattr(neurons, "rank_one_sketch", lambda *args, **kw: pytest.fail("the sketch was started"))
+    assert zero_factors(net, budget=0) == [] and sa.fibre(net, budget=0).flip_sets == ((),)
+    assert sa.hidden_symmetries(net, budget=0) == ()
+    with pytest.raises(UndecidedError, match="budget|deadline"):
+        sa.minimal_form(net, seconds=0)
 
 
 def test_minimal_form_of_dependent_tensors_keeps_its_seconds():
@@ -207,14 +211,17 @@ def test_minimal_form_keeps_its_subset_sum_answers_at_seconds_zero(seed, arch):
 @pytest.mark.parametrize("what", ["fibre", "hidden_symmetries", "minimal_form"])
 def test_784_4096_10_stops_within_its_budget(what):
     """The sketch alone takes 6 s there: fibre and hidden_symmetries ran 10 s past a budget of 2 s, minimal_form more
-    than 300 s with none. The bound is generous (a loaded machine); it fails for a search that ignores the budget."""
+    than 300 s with none; the first two now answer by the peeling. The bound is generous (a loaded machine); it
+    fails for a search that ignores the budget."""
     net = _kaiming((784, 4096, 10))
     call = {"fibre": lambda: sa.fibre(net, budget=1.0),
             "hidden_symmetries": lambda: sa.hidden_symmetries(net, budget=1.0),
             "minimal_form": lambda: sa.minimal_form(net, seconds=1.0)}[what]
     start = time.monotonic()
-    with pytest.raises(UndecidedError, match="budget|deadline"):
-        call()
+    try:        # fibre and hidden_symmetries are decided by the peeling of the first output's terms (session 64)
+        assert call() is not None and what != "minimal_form"
+    except UndecidedError as e:
+        assert re.search("budget|deadline", str(e)) and what == "minimal_form"
     assert time.monotonic() - start < 1.0 + 20
 
 

@@ -365,8 +365,8 @@ def test_the_stages_after_the_peeling_start_only_when_predicted_to_end_in_time(m
 def test_the_zero_factor_condition_is_decided_by_peeling_when_the_sketch_would_be_late(monkeypatch, plant):
     """A float32 48-96-3 layer (96 <= 3 * 48: the rank-one sketch's case) with the sketch predicted past the budget:
     the 0-factor search peels the terms of the first output by their valuations and proves that no 0-factor exists;
-    its certificate replays on the full terms a_i w_i^T. With a planted 0-factor (two neurons made one and a third
-    cancelling them) the search finds it, and the condition fails with that witness."""
+    its certificate replays on the full terms a_i w_i^T; `zero_factors` lists none so. With a planted 0-factor (two
+    neurons made one and a third cancelling them) the search finds it, and the condition fails with that witness."""
     import time
 
     from semialg.core.network import Network
@@ -381,6 +381,7 @@ def test_the_zero_factor_condition_is_decided_by_peeling_when_the_sketch_would_b
             r[2] = -(r[0] + r[1])
         net = Network.from_arrays([W1, A], [net.biases[0], net.biases[1]])
     monkeypatch.setattr(neurons, "rank_one_sketch_seconds", lambda *args: 10.0 ** 9)
+    assert neurons.zero_factors(net, 1, deadline=time.monotonic() + 60) == ([(0, 1, 2)] if plant else [])
     report = genericity(net, deadline=time.monotonic() + 60)
     (cond,) = [c for c in report.conditions if c.name == "no zero factor"]
     assert cond.holds is (not plant) and report.verify(net)

@@ -169,6 +169,9 @@ def _possible_indices(vectors: list[Vec] | OuterProducts, budget: int, deadline:
     Cost: that of the peeling and of the elimination."""
     if not vectors or not vectors[0]:
         return list(range(len(vectors)))
+    if isinstance(vectors, OuterProducts) and vectors.a.shape[1] > 1 and \
+            len(peeling(vectors.leading(1)).peeled) == len(vectors):     # the first output's terms: 784-4096-10
+        return []
     peeled = set(peeling(vectors).peeled)
     if len(peeled) == len(vectors):
         return []
