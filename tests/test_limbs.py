@@ -121,6 +121,26 @@ def test_a_float32_layer_multiplies_by_wide_limbs():
         [[fmpq(sum(N[i][j] * z[k] for j, z in enumerate(Z.to_ints())), d) for k in range(3)] for i in range(6)]
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([1, 2, 4, 64]), st.integers(1, 58)), min_size=1, max_size=5),
+       st.integers(0, 10 ** 6))
+def test_products_by_a_kept_limb_cut_are_exact(products, seed):
+    """A layer multiplied again and again (columns of varying width and size) reuses the limb cut it keeps when a
+    new cut would cost more than it saves: every product is the exact one, and a cut is added only when it pays
+    for a wide product (many columns)."""
+    rng = np.random.default_rng(seed)
+    N = rng.integers(-(2 ** 43), 2 ** 43, size=(5, 784))      # 44 bits: 3 limbs of 20 bits or 2 of 24
+    A = RationalMatrix.from_integers(N, 3)
+    for columns, bits in products:
+        Z = rng.integers(-(2 ** bits), 2 ** bits, size=(784, columns))
+        kept = set(A._limbs or ()) - {"top"}
+        Y, d = A.times_limbs(Limbs.of(Z.tolist()))
+        assert d == A.denominator and Y.to_ints() == (np.array(A.numerators.tolist(), dtype=object)
+                                                      @ np.array(Z.tolist(), dtype=object)).tolist()
+        if kept and columns <= 4:
+            assert set(A._limbs) - {"top"} == kept
+
+
 NUMBER = st.one_of(st.builds(fmpq, st.integers(-6, 6), st.integers(1, 4)),
                    st.builds(fmpq, st.integers(-(2 ** 90), 2 ** 90), st.integers(1, 2 ** 70)))
 

@@ -367,15 +367,27 @@ class Network(Latexable):
 
     def W(self, l: int) -> fmpq_mat:
         """$W_l$ (1-based) as a fresh :class:`fmpq_mat`."""
-        return fmpq_mat(self._mats[l - 1][0])
+        return fmpq_mat(self._layer_mats(l - 1)[0])
 
     def b(self, l: int) -> fmpq_mat:
         """$b_l$ (1-based) as a fresh column :class:`fmpq_mat`."""
-        return fmpq_mat(self._mats[l - 1][1])
+        return fmpq_mat(self._layer_mats(l - 1)[1])
+
+    def _layer_mats(self, i: int) -> tuple[fmpq_mat, fmpq_mat]:
+        """Layer ``i`` (0-based) as flint matrices, built on first use and kept: only the layers asked for (the
+        ``fmpq_mat`` of a 784-4096 layer takes 1.1 s)."""
+        if i not in self._mat_cache:
+            W, b = self.weights[i], self.biases[i]
+            self._mat_cache[i] = (W.to_fmpq_mat(), fmpq_mat(len(b), 1, list(b)))
+        return self._mat_cache[i]
+
+    @cached_property
+    def _mat_cache(self) -> dict[int, tuple[fmpq_mat, fmpq_mat]]:
+        return {}
 
     @cached_property
     def _mats(self) -> list[tuple[fmpq_mat, fmpq_mat]]:
-        return [(W.to_fmpq_mat(), fmpq_mat(len(b), 1, list(b))) for W, b in zip(self.weights, self.biases, strict=True)]
+        return [self._layer_mats(i) for i in range(self.depth)]
 
     def parameters(self) -> tuple[fmpq, ...]:
         """The flat parameter vector: $W_1$ row-major, $b_1$, $W_2$, $b_2$, ... (as :meth:`variables`)."""

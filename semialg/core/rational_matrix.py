@@ -34,6 +34,9 @@ from semialg.errors import ParameterError, ShapeError
 __all__ = ["RationalMatrix", "integer_columns", "rational_columns", "row_residues"]
 
 _LIMB_CHOICES = (20, 24)     # bits of the limbs of an int64 form in exact products (Limbs.left_multiply_limbs)
+#: Cutting an int64 form into limbs costs, per limb, about as much as this many float products of its limbs by one
+#: column (784-4096: 40-140 ns an entry against about 1 ns): a limb split kept is used again for a few columns.
+_SPLIT_COST = 32
 
 _INT64_BITS = 62  # numerators below 2^62 in magnitude: sums of two stay below 2^63
 _HASH_PRIME = 2147483647  # 2^31 - 1: residues times residues stay below 2^62
@@ -171,17 +174,6 @@ class RationalMatrix(Sequence):
             d = fmpz(self._den)
             return tuple(fmpq(v, d) for v in self._num[i].tolist())
         return tuple(fmpq(*x.as_integer_ratio()) for x in self._float[i].tolist())
-
-    def entry(self, i: int, j: int) -> fmpq:
-        """The entry in row ``i`` and column ``j`` as an ``fmpq``, without building its row when the integer form is
-        at hand. Cost: $O(1)$, $O(c)$ without it.
-
-        >>> RationalMatrix.of([["1/2", 3], [0, "-1/4"]]).entry(1, 1)
-        -1/4
-        """
-        if self._rows is None and self._num is not None:
-            return fmpq(int(self._num[i, j]), self._den)
-        return self.row(i)[j]
 
     def take_rows(self, index: Sequence[int]) -> "RationalMatrix":
         r"""The rows ``index``, in that order: on the integer form or the exact floats when at hand, so that dropping
@@ -356,7 +348,8 @@ class RationalMatrix(Sequence):
         ``int64`` form with fewer than $2^{13}$ columns (:meth:`~semialg.core.limbs.Limbs.left_multiply_limbs`),
         else flint's integer product. Exact either way. The limbs of $N$ are cut at 20 or 24 bits, whichever takes
         fewer products (a float32 layer of 784 columns has 47-bit integers: three limbs of 20 bits, two of 24; then
-        $Z$ is cut at 19 bits), and kept. Cost: $O(m\,rcn)$ flops for $m$ pairs of limbs (784-4096, points of the
+        $Z$ is cut at 19 bits), and kept; the cut already kept is used again unless a new one saves more products
+        than cutting costs (:data:`_SPLIT_COST`). Cost: $O(m\,rcn)$ flops for $m$ pairs of limbs (784-4096, points of the
         $\frac{1}{64}$ grid: 2 float products instead of 3), or flint's $O(rcn)$ multiplications of integers.
 
         >>> RationalMatrix.of([[1, "1/2"]]).times_limbs(Limbs.of([[1, 0], [2, 3]]))[0].to_ints(), 2
@@ -367,8 +360,10 @@ class RationalMatrix(Sequence):
         if self._num is not None and self._num.dtype != object and 0 < self._shape[1] <= MAX_INNER:
             if self._limbs is None:
                 self._limbs = {"top": int(np.abs(self._num).max(initial=0)).bit_length()}
-            counts = {bits: Z.wide_products(bits, self._limbs["top"], self._shape[1]) for bits in _LIMB_CHOICES}
-            bits = min((n, bits) for bits, n in counts.items() if n is not None)[1]
+            top = self._limbs["top"]
+            costs = {bits: n * Z.shape[1] + (0 if bits in self._limbs else _SPLIT_COST * -(-max(top, 1) // bits))
+                     for bits in _LIMB_CHOICES if (n := Z.wide_products(bits, top, self._shape[1])) is not None}
+            bits = min((cost, bits) for bits, cost in costs.items())[1]
             if bits not in self._limbs:
                 self._limbs[bits] = split_limbs(self._num, bits).astype(np.float64)
             return Z.left_multiply_limbs(self._limbs[bits], bits), self._den
