@@ -68,7 +68,7 @@ def run(shapes=((100, 64, 10), (784, 256, 10), (784, 1024, 10)), seed: int = 0, 
         ours, ours_s = timed(sa.functional_dimension, net)
         _, verify_s = timed(ours.certificate.verify, net)
         cert = ours.certificate
-        _, floor_s = timed(net.evaluate, [cert.inside, cert.outside, *cert.on])
+        _, floor_s = timed(net.evaluate, cert.points())
         peer, peer_s = _peer(net, cap) if cap is not None and D <= 10_000 else (None, None)
         row = {"arch": f"{n0}-{n1}-1-{n3}", "D": D, "value": ours.value, "ours_s": ours_s, "verify_s": verify_s,
                "peer": peer, "peer_s": peer_s,

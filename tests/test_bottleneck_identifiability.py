@@ -15,6 +15,7 @@ import semialg as sa
 from semialg.engine.identifiability import IdentifiabilityResult, identifiable
 from semialg.engine.orbit import orbit_element
 from semialg.engine.regions import equivalent as oracle, functional_dimension
+from semialg.core.grid_point import MovedPoint
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.identifiability import VisibleKinks, identifiability_proof, visible_kinks
 from semialg.families.bottleneck.outer_fibre import all_visible, no_reflected_member, rising_direction
@@ -86,12 +87,16 @@ def _proof():
     return net, r
 
 
+def _entries(q) -> tuple:
+    return q.point() if type(q) is MovedPoint else q
+
+
 def test_forged_evidence_does_not_verify():
     net, r = _proof()
     kinks = r.proof[0].evidence
     half = fmpq(1, 2)
     forged = [dataclasses.replace(kinks, inside=kinks.outside),
-              dataclasses.replace(kinks, on=(tuple(x + half for x in kinks.on[0]),) + kinks.on[1:]),
+              dataclasses.replace(kinks, on=(tuple(x + half for x in _entries(kinks.on[0])),) + kinks.on[1:]),
               dataclasses.replace(kinks, on=kinks.on[:-1]),
               dataclasses.replace(kinks, rising=tuple(-x for x in kinks.rising)),
               dataclasses.replace(kinks, rising=None),

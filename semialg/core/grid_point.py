@@ -20,12 +20,13 @@ import functools
 import itertools
 import math
 import operator
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 from flint import fmpq
 
-__all__ = ["GridPoint", "grid_points", "as_grid_points"]
+__all__ = ["GridPoint", "MovedPoint", "grid_points", "as_grid_points"]
 
 _INT64_BITS = 62     # numerators are kept below 2^62 in magnitude: sums of two never wrap
 _TABLE = 1 << 14     # grid values fmpq(t, d), |t| <= _TABLE, are made once per denominator
@@ -73,6 +74,27 @@ class GridPoint(tuple):
         N = N * (D // self.denominator)
         N[j] = int(value.p) * (D // q)
         return _point(entries, _read_only(N), D)
+
+
+@dataclass(frozen=True)
+class MovedPoint:
+    r"""The point ``base`` with its entry ``coordinate`` replaced by ``value``: $x + (t - x_j)e_j$. Certificates give
+    points found along coordinates so, many sharing one ``base``: a verifier reads each base once and then two
+    numbers a point, not $n$ rationals (4,096 points of 784 coordinates: 3.2 million). Cost: :meth:`point` $O(n)$.
+
+    >>> MovedPoint((fmpq(1), fmpq(2)), 1, fmpq(1, 3)).point()
+    (1, 1/3)
+    """
+
+    base: tuple[fmpq, ...]
+    coordinate: int
+    value: fmpq
+
+    def point(self) -> tuple[fmpq, ...]:
+        """The point as a plain tuple of its entries."""
+        x = list(self.base)
+        x[self.coordinate] = self.value
+        return tuple(x)
 
 
 def _point(entries: list, numerators: np.ndarray, denominator: int) -> GridPoint:

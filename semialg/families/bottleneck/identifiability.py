@@ -73,7 +73,6 @@ $n_2 \le$ :data:`MAX_SUBSET_NEURONS`).
 
 from __future__ import annotations
 
-import operator
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,7 +80,7 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from semialg.core.exact import dot
-from semialg.core.grid_point import GridPoint, as_grid_points
+from semialg.core.grid_point import GridPoint, MovedPoint
 from semialg.core.network import Network
 from semialg.errors import CertificateError, SemialgError
 from semialg.engine import regions as pl
@@ -100,7 +99,8 @@ from semialg.families.bottleneck.ident_shifts import shift_witnesses
 from semialg.families.bottleneck.ident_trades import trade_witnesses
 from semialg.families.bottleneck.ident_witnesses import negative_witnesses
 from semialg.families.bottleneck.outer_fibre import _slope, rising_direction, varying_pair
-from semialg.families.bottleneck.types import combinatorial_type, visibility_witnesses
+from semialg.families.bottleneck.types import (check_on_hyperplanes, combinatorial_type, coordinate_witnesses,
+                                               visibility_witnesses)
 from semialg.families.bottleneck.views import OuterView, RidgeView, _scale, bottleneck_case
 from semialg.geometry.polyhedron import decide
 
@@ -119,13 +119,15 @@ _ONE, _ZERO = fmpq(1), fmpq(0)
 @dataclass(frozen=True)
 class VisibleKinks:
     r"""Exact evidence for the hypotheses of the theorem on $h$: ``inside`` ($h > 0$), ``outside`` ($h < 0$),
-    ``on[k]`` on $H_k$ with $h > 0$, and either ``rising`` (a direction along which $h$ grows without bound) or
+    ``on[k]`` on $H_k$ with $h > 0$ (a point, or a :class:`~semialg.core.grid_point.MovedPoint` of one found along
+    a coordinate), and either ``rising`` (a direction along which $h$ grows without bound) or
     ``varying[k]``, two points of $H_k$ where $h$ differs. ``verify(net)`` re-checks every claim exactly, with
-    the distinct hyperplanes and the rank of the rows. Cost: $O(n_1^2n_0)$ exact operations."""
+    the distinct hyperplanes and the rank of the rows (the points on hyperplanes by
+    :func:`~semialg.families.bottleneck.types.check_on_hyperplanes`). Cost: $O(n_1^2n_0)$ exact operations."""
 
     inside: Point
     outside: Point
-    on: tuple[Point, ...]
+    on: tuple[Point | MovedPoint, ...]
     rising: Point | None = None
     varying: tuple[tuple[Point, Point], ...] | None = None
 
@@ -138,20 +140,9 @@ class VisibleKinks:
             raise CertificateError("c = 0: the network computes a constant")
         if not h(self.inside) > 0 > h(self.outside):
             raise CertificateError("the points do not show h > 0 and h < 0")
-        if len(self.on) != net.widths[1]:
+        if type(self.on) is not tuple or len(self.on) != net.widths[1]:
             raise CertificateError(f"{len(self.on)} points on hyperplanes for {net.widths[1]} neurons")
-        # the integer forms made here from the points' entries: the signs of h in one batch (4,096 points one by one
-        # took 100 s; certified floats, exact products where uncertain), and s w_k . N / d + s b = 0 tested as
-        # s w_k . N + s b d = 0 with no rationals of W or of the points
-        on = as_grid_points([_point(q, net.widths[0]) for q in self.on])
-        heights = [y[0] for y in view.inner.output_signs(on)]     # the signs of h, exactly
-        for k, (b, v, q, y) in enumerate(zip(view.b, view.v, on, heights, strict=True)):
-            w, s = view.w.scaled_row(k)
-            if not any(w) or v == 0:
-                raise CertificateError(f"neuron {k + 1} has w = 0 or v = 0: not a kink")
-            N, d = (q.numerators.tolist(), q.denominator) if type(q) is GridPoint else (q, 1)
-            if sum(map(operator.mul, w, N)) + s * b * d != 0 or not y > 0:
-                raise CertificateError(f"the point for neuron {k + 1} is not on its hyperplane inside P")
+        check_on_hyperplanes(view, self.on, _point)     # the signs of h in batches, the hyperplanes on integers
         if len(_lines(view.w, view.b)) != len(view.w):
             raise CertificateError("two neurons share a hyperplane")
         if not rank_at_least_two(view.w):
@@ -222,17 +213,20 @@ def visible_kinks(net: Network, deadline: float | None = None) -> VisibleKinks |
     seen = visibility_witnesses(view, deadline=deadline) if any(view.c) else None
     if seen is None and deadline is not None and time.monotonic() > deadline:
         return None
+    moved = coordinate_witnesses(view)
     if seen is None or any(q is None for q in seen[2]):
-        seen = _exact_visibility(net, view)
+        seen, moved = _exact_visibility(net, view), {}
     if seen is None or not rank_at_least_two(view.w):
         return None
     if len(_lines(view.w, view.b)) != len(view.w):
         return None
+    inside, outside, on = seen
+    compact = tuple(moved.get(k, q) for k, q in enumerate(on))
     rising = rising_direction(view)
     if rising is not None:
-        return VisibleKinks(*seen, rising=rising)
-    pairs = tuple(varying_pair(view, k, (q,)) for k, q in enumerate(seen[2]))
-    return None if None in pairs else VisibleKinks(*seen, varying=pairs)
+        return VisibleKinks(inside, outside, compact, rising=rising)
+    pairs = tuple(varying_pair(view, k, (q,)) for k, q in enumerate(on))
+    return None if None in pairs else VisibleKinks(inside, outside, compact, varying=pairs)
 
 
 #: The widest first layer whose visibility points are found exactly when the float search misses one.

@@ -71,6 +71,7 @@ from flint import fmpq
 
 from semialg.core.certificate import refusing_malformed
 from semialg.core.exact import dot, nullspace, rank, to_fmpq
+from semialg.core.grid_point import MovedPoint
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.neurons import hyperplane_pairs
@@ -78,7 +79,8 @@ from semialg.errors import CertificateError, SemialgError
 from semialg.families.bottleneck.ident_cache import standard_face
 from semialg.families.bottleneck.obstructions import _Clock, _component_residuals
 from semialg.families.bottleneck.representative import _live
-from semialg.families.bottleneck.types import bottleneck_regime, visibility_witnesses
+from semialg.families.bottleneck.types import (bottleneck_regime, check_on_hyperplanes, coordinate_witnesses,
+                                               visibility_witnesses)
 from semialg.families.bottleneck.views import OuterView, bottleneck_case
 
 __all__ = ["fibre_dimension_bound", "rank_bounds", "hidden_rank", "VisibleRankCertificate", "visible_rank_certificate", "MAX_SUBSET_HYPERPLANES", "MAX_COMPONENTS"]
@@ -205,10 +207,11 @@ def _sums(vectors, k: int):
 @dataclass(frozen=True)
 class VisibleRankCertificate(Result):
     r"""The functional dimension of a case-(a) bottleneck parameter is $D - n_1 - 1$ (``dimension``): ``inside``
-    ($h > 0$), ``outside`` ($h < 0$) and ``on[k]`` on $H_k$ with $h > 0$ show every neuron seen on a hyperplane of
-    its own (the module's theorem at $\theta$). ``verify(net)`` re-checks every claim exactly and raises
-    :class:`~semialg.errors.CertificateError` on any failure. Cost of ``verify``: $n_1 + 2$ exact evaluations of $h$
-    and $O(n_1n_0)$ for the distinct hyperplanes."""
+    ($h > 0$), ``outside`` ($h < 0$) and ``on[k]`` on $H_k$ with $h > 0$ (a point, or a
+    :class:`~semialg.core.grid_point.MovedPoint` of one found along a coordinate) show every neuron seen on a
+    hyperplane of its own (the module's theorem at $\theta$). ``verify(net)`` re-checks every claim exactly and
+    raises :class:`~semialg.errors.CertificateError` on any failure. Cost of ``verify``: that of
+    :func:`~semialg.families.bottleneck.types.check_on_hyperplanes` and $O(n_1n_0)$ for the distinct hyperplanes."""
 
     inside: tuple
     outside: tuple
@@ -218,6 +221,10 @@ class VisibleRankCertificate(Result):
     @property
     def num_points(self) -> int:
         return len(self.on) + 2
+
+    def points(self) -> list[tuple]:
+        """``inside``, ``outside`` and the points of ``on``, each written out as a tuple. Cost: $O(n_1n_0)$."""
+        return [self.inside, self.outside, *(q.point() if type(q) is MovedPoint else q for q in self.on)]
 
     def verify(self, net: Network) -> bool:
         return refusing_malformed("visible-rank certificate", lambda: self._verify(net))
@@ -233,15 +240,11 @@ class VisibleRankCertificate(Result):
             raise CertificateError("c = 0: the network computes a constant")
         if not isinstance(self.on, tuple) or len(self.on) != net.widths[1]:
             raise CertificateError(f"the certificate needs a point on the hyperplane of each of {net.widths[1]} neurons")
-        points = [_point(x, n0) for x in (self.inside, self.outside, *self.on)]
-        inside, outside, *on = [y[0] for y in view.inner.output_signs(points)]     # the signs of h, exactly
+        ends = [_point(x, n0) for x in (self.inside, self.outside)]
+        inside, outside = [y[0] for y in view.inner.output_signs(ends)]
         if not inside > 0 > outside:
             raise CertificateError("the points do not show h > 0 and h < 0")
-        for k, (w, b, v, q, hq) in enumerate(zip(view.w, view.b, view.v, points[2:], on, strict=True)):
-            if not any(w) or v == 0:
-                raise CertificateError(f"neuron {k + 1} has w = 0 or v = 0: not a kink")
-            if dot(w, q) + b != 0 or not hq > 0:
-                raise CertificateError(f"the point for neuron {k + 1} is not on its hyperplane inside P")
+        check_on_hyperplanes(view, self.on, _point)
         if _share_a_hyperplane(net):
             raise CertificateError("two neurons share a hyperplane")
         return True
@@ -252,8 +255,9 @@ class VisibleRankCertificate(Result):
 
     def to_json(self) -> dict:
         pts = lambda x: [str(t) for t in x]  # noqa: E731
-        return {"type": "VisibleRankCertificate", "dimension": self.dimension, "inside": pts(self.inside),
-                "outside": pts(self.outside), "on": [pts(q) for q in self.on]}
+        inside, outside, *on = self.points()
+        return {"type": "VisibleRankCertificate", "dimension": self.dimension, "inside": pts(inside),
+                "outside": pts(outside), "on": [pts(q) for q in on]}
 
 
 def _point(x, n: int) -> tuple:
@@ -284,5 +288,6 @@ def visible_rank_certificate(net: Network, deadline: float | None = None) -> Vis
     seen = visibility_witnesses(view, deadline=deadline)
     if seen is None or any(q is None for q in seen[2]):
         return None
-    arch = net.architecture
-    return VisibleRankCertificate(seen[0], seen[1], tuple(seen[2]), arch.num_parameters - arch.num_hidden)
+    moved, arch = coordinate_witnesses(view), net.architecture
+    return VisibleRankCertificate(seen[0], seen[1], tuple(moved.get(k, q) for k, q in enumerate(seen[2])),
+                                  arch.num_parameters - arch.num_hidden)
