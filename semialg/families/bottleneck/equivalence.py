@@ -18,10 +18,10 @@ from semialg.families.bottleneck.outer_moves import flip_witness
 from semialg.families.bottleneck.outer_symmetries import outer_witness
 from semialg.families.bottleneck.witnesses import short_witness, witness
 from semialg.families.bottleneck.inner_moves import inner_witness
-from semialg.families.deep.equivalence import refute
+from semialg.families.deep.equivalence import random_probe, refute
 
 __all__ = ["equivalent", "WITNESS_LIMIT", "SHORT_WITNESS_LIMIT", "SHORT_WITNESS_WORK", "WITNESS_LIMIT_A",
-           "REFUTE_SECONDS"]
+           "REFUTE_SECONDS", "RANDOM_PROBES"]
 
 #: Up to this second-layer width a proven case-(b) equivalence carries the moves relating the two parameters
 #: (:func:`~semialg.families.bottleneck.witnesses.witness`: the short witness, $O((\text{moves} + 1)n_2n_3)$, or
@@ -52,6 +52,11 @@ WITNESS_LIMIT_A = 128
 #: (0.5 s at 784-4096, not stopped by the budget, and not started once it is spent).
 REFUTE_SECONDS = 2.0
 
+#: Case (a), $n_0 \ge 3$: random inputs at which the two are evaluated exactly before the shallow moves of the inner
+#: network are looked for (:func:`~semialg.families.deep.equivalence.random_probe`; 784-4096-1-10 with one weight
+#: one ulp larger: 0.1 s, where the moves took 1 s before the probes next to the kinks found the difference).
+RANDOM_PROBES = 8
+
 
 def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> EquivalenceResult:
     r"""Decide $f_{\theta_1} = f_{\theta_2}$ for two bottleneck networks of the same case, with a certificate.
@@ -60,7 +65,8 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
     Case (b) ($n_1 = 1$, any $n_2$): profiles, $O(n_2\log n_2 + n_0 + n_2n_3)$; a :class:`RidgeCertificate`
     or a constructed :class:`~semialg.core.certificate.PointCertificate`.
     Case (a) ($n_2 = 1$, any $n_1$): first the flips and group element of
-    :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$); for $n_0 \ge 3$ then the shallow
+    :func:`~semialg.families.bottleneck.outer_moves.flip_witness` ($O(n_1n_0)$); for $n_0 \ge 3$ then exact
+    evaluations at :data:`RANDOM_PROBES` random inputs, the shallow
     moves of the inner network (:func:`~semialg.families.bottleneck.inner_moves.inner_witness`, when
     $h_2 = \mu h_1$; $O(n_1^2n_0)$) and a search for an input where they differ (at most :data:`REFUTE_SECONDS`);
     otherwise the joint arrangement
@@ -105,6 +111,12 @@ def equivalent(net1: Network, net2: Network, budget: float | None = 60.0) -> Equ
             return EquivalenceResult(True, cert, method="bottleneck (a): moves to a normal form")
         tried.append("no flips and group element relate them")
         if net1.widths[0] >= 3:     # the region enumeration is costly: h2 = mu h1 (the shallow moves), a difference
+            if not _spent(deadline):
+                x = random_probe(net1, net2, RANDOM_PROBES)
+                if x is not None:
+                    return EquivalenceResult(False, PointCertificate(tuple(x), (net1(x), net2(x))),
+                                             method="bottleneck (a): a random probe point separated the networks")
+                tried.append(f"{RANDOM_PROBES} random probe points: no difference")
             try:
                 cert = inner_witness(net1, net2, deadline, keys)
             except UndecidedError as e:

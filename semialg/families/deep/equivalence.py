@@ -46,7 +46,7 @@ from semialg.errors import CertificateError
 from semialg.families.deep.moves import ActBy, DeepMove, Flip, TradeOpposite, replay
 from semialg.families.deep.normal_form import NormalForm, normal_form, small_for_regions
 
-__all__ = ["equivalent", "DeepMoveCertificate", "kink_lines", "refute", "targeted_probes"]
+__all__ = ["equivalent", "DeepMoveCertificate", "kink_lines", "random_probe", "refute", "targeted_probes"]
 
 Vec = tuple[fmpq, ...]
 _ZERO = fmpq(0)
@@ -262,6 +262,22 @@ def _seen_point(net: Network, i: int, rng: random.Random, candidates: int = 64) 
 
 def _random_point(m: int, rng: random.Random) -> Vec:
     return tuple(fmpq(rng.randint(-5, 5), rng.randint(1, 5)) for _ in range(m))
+
+
+def random_probe(net1: Network, net2: Network, count: int = 8, seed: int = 0) -> Vec | None:
+    r"""The first of ``count`` random rational inputs (entries $k/q$, $|k| \le 5$, $1 \le q \le 5$) where the two
+    networks differ, or ``None``: both evaluated exactly in one batch (:meth:`~semialg.core.network.Network.evaluate`).
+    Parameters that differ by a weight or a bias of a neuron active on a large region differ at most random inputs
+    (a float32 784-4096-1-10 network and its copy with one weight one ulp larger: 0.1 s). Cost: $O(\text{count}
+    \cdot\dim\Omega)$ multiplications of integers.
+
+    >>> a = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
+    >>> random_probe(a, a) is None, random_probe(a, a.replace_layer(2, bias=[1])) is not None
+    (True, True)
+    """
+    rng = random.Random(seed)
+    X = [_random_point(net1.architecture.input_dim, rng) for _ in range(count)]
+    return next((x for x, y1, y2 in zip(X, net1.evaluate(X), net2.evaluate(X), strict=True) if y1 != y2), None)
 
 
 def _random_line(m: int, rng: random.Random) -> tuple[Vec, Vec]:
