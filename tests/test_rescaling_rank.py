@@ -1,4 +1,4 @@
-"""The rank of the rescaling quantities' gradients (semialg.engine.conservation.rescaling_rank), read off the graph
+"""The rank of the rescaling quantities' gradients (semialg.core.symmetry.rescaling_rank), read off the graph
 of non-zero weights, against the exact rank of the gradient rows written out (with the unit rows of frozen
 coordinates), on sparse random networks of every depth; and the counts built on it."""
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg.core.network import Architecture, Network
-from semialg.engine.conservation import rescaling_rank
+from semialg.core.symmetry import rescaling_rank
 
 # zeros often, so that neurons lose their anchors and hidden layers split into components
 SPARSE = st.one_of(st.just(fmpq(0)), st.just(fmpq(0)), st.integers(-3, 3).map(fmpq),

@@ -33,7 +33,7 @@ from semialg.errors import ParameterError, ShapeError
 from semialg.core.exact import to_vector
 from semialg.core.network import REPR_LIMIT, Architecture, Network
 
-__all__ = ["GroupElement", "rescaling_ranks"]
+__all__ = ["GroupElement", "rescaling_ranks", "rescaling_rank"]
 
 
 def rescaling_ranks(net: Network) -> list[int]:
@@ -57,6 +57,56 @@ def rescaling_ranks(net: Network) -> list[int]:
         used = (net.weights[l].nonzero_rows() | net.weights[l + 1].nonzero_columns()).tolist()
         ranks.append(sum(1 for u, b in zip(used, net.biases[l], strict=True) if u or b))
     return ranks
+
+
+def rescaling_rank(net: Network, frozen: Sequence[int] = ()) -> int:
+    r"""The rank at ``net`` of the gradients of the quantities of
+    :func:`~semialg.engine.conservation.conserved_quantities`,
+    $\nabla(\|\text{in}_i\|^2 - \|\text{out}_i\|^2) = 2(\theta_{\text{in}_i}, -\theta_{\text{out}_i})$ for the hidden
+    neurons $i$, together with the unit vectors of the ``frozen`` flat parameter indices.
+
+    A combination $\sum_i \lambda_i \nabla Q_i$ has coefficient $2\theta_k(\lambda_i - \lambda_j)$ on a weight
+    $\theta_k$ from hidden neuron $j$ to $i$, $2\theta_k\lambda_i$ on a weight from an input or into an output and
+    on a bias: outside the frozen coordinates it vanishes iff $\lambda$ is constant on the components of the graph
+    of hidden neurons joined by their non-zero weights, and 0 on those with an *anchor* (a non-zero bias, input or
+    output weight). So the rank is $|F|$ plus the number of hidden neurons minus the components without an anchor,
+    with every frozen coordinate counted as 0. Cost: $O(\dim\Omega)$ zero tests and one connected-components pass
+    (784-4096-10: 0.05 s; the sparse elimination of the $n$ gradients built as rationals took 2 s).
+
+    >>> rescaling_rank(Network.from_arrays([[[1], [0]], [[1, 0]]], [[0, 0], [0]]))   # neuron 2: zero gradient
+    1
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    arch = net.architecture
+    fixed = np.zeros(arch.num_parameters, dtype=bool)
+    fixed[list(frozen)] = True
+    hidden = arch.widths[1:-1]
+    first = np.concatenate([[0], np.cumsum(hidden)]).astype(np.int64)   # the graph's index of each layer's neuron 0
+    anchored = np.zeros(int(first[-1]), dtype=bool)
+    if not len(anchored):
+        return int(fixed.sum())
+    edges: list[tuple[np.ndarray, np.ndarray]] = []
+    start = 0
+    for l, (W, b) in enumerate(zip(net.weights, net.biases, strict=True), start=1):
+        r, c = W.shape
+        live_W = W.nonzero() & ~fixed[start:start + r * c].reshape(r, c)
+        live_b = np.array([x != 0 for x in b], dtype=bool) & ~fixed[start + r * c:start + r * c + r]
+        start += r * c + r
+        if l < arch.depth:                  # layer l holds hidden neurons: their biases, and inputs at l = 1
+            anchored[first[l - 1]:first[l]] |= live_b | (live_W.any(axis=1) if l == 1 else False)
+        if l == arch.depth:                 # the output weights
+            anchored[first[l - 2]:first[l - 1]] |= live_W.any(axis=0)
+        elif l > 1:                         # weights between hidden layers l - 1 and l
+            i, j = np.nonzero(live_W)
+            edges.append((first[l - 1] + i, first[l - 2] + j))
+    n = len(anchored)
+    rows = np.concatenate([e[0] for e in edges]) if edges else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate([e[1] for e in edges]) if edges else np.zeros(0, dtype=np.int64)
+    count, labels = connected_components(coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)),
+                                         directed=False)
+    free = count - len(np.unique(labels[anchored]))
+    return int(fixed.sum()) + n - free
 
 
 def _check_perm(p: Sequence[int], n: int, where: str) -> tuple[int, ...]:
