@@ -126,6 +126,26 @@ budgets):
 Without a budget at 784-4096-1-10: ``fibre`` 1.75 s (6.1 s), ``hidden_symmetries`` 2.1 s (4.4 s), ``identifiable``
 1.8 s (4.5 s).
 
+Session 65: the count of conservation laws is exact where a theorem decides (one hidden layer of separated neurons:
+$n_1$ laws in $O(\dim\Omega)$; any depth: a functional dimension of $D$ minus the rescalings' rank leaves only the
+rescalings), a case-(a) bottleneck pair is first evaluated exactly at 8 random inputs, the line restriction multiplies
+the first layer on its integer form, and a limb cut kept is used again. The rows that changed (full table rerun,
+nothing else running; 44 of 44 within 1.5 budgets):
+
+         network                        call            answer    ours s   floor s    over      MB
+     784-4096-10     count_conservation_laws         laws 4096      0.07      0.04    0.03     206  (s64 bound D, 2.21)
+      784-256-10     count_conservation_laws          laws 256      0.01      0.01    0.00      90  (s64 bound D, 2.06)
+  784-256-256-10     count_conservation_laws          laws 512      1.19      0.00    0.60     188  (s64 bound D, 2.05)
+   784-4096-1-10           equivalent ulp W1    not equivalent      0.45      0.01    0.23     342  (s64 2.04)
+   784-4096-1-10           equivalent ulp W2    not equivalent      0.82      0.03    0.41     369  (s64 1.62)
+   784-4096-1-10           equivalent ulp W3    not equivalent      0.65      0.03    0.32     369  (s64 1.32)
+   784-4096-1-10           hidden_symmetries           0 found      1.38      0.01    0.69     422  (s64 1.68)
+   784-4096-1-10     count_conservation_laws         laws 4097      0.71      0.02    0.35     324  (s64 bound D, 2.20)
+   784-4096-1-10      shallow_representation              none      0.77      0.03    0.38     352  (s64 2.35)
+
+Verifying at 784-4096-1-10 (points found along a coordinate given as ``MovedPoint`` s of one draw): the
+identifiability proof 0.74 s (3.1 s), the functional-dimension certificate 0.20 s (3.5 s).
+
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
 rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on
 P): ``functional_dimension`` answers 231 at 2-80-1-2 in 0.44 s, 160 at 2-80-1-2-int in 0.13 s and 60 at
