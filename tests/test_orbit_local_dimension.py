@@ -4,23 +4,13 @@ quotient and first-order route (the proof switched off), which it may only sharp
 
 from __future__ import annotations
 
-import random
-
-from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 import semialg.families.bottleneck.local as local
 from semialg.core.symmetry import rescaling_rank
 from semialg.families.bottleneck.identifiability import identifiability_proof
-
-
-def _case_a(seed: int, n0: int, n1: int, n3: int) -> sa.Network:
-    rng = random.Random(seed)
-    q = lambda: fmpq(rng.randint(-6, 6), rng.randint(1, 3))  # noqa: E731
-    return sa.Network.from_arrays([[[q() for _ in range(n0)] for _ in range(n1)], [[q() for _ in range(n1)]],
-                                   [[q()] for _ in range(n3)]],
-                                  [[q() for _ in range(n1)], [q()], [q() for _ in range(n3)]])
+from test_bottleneck_identifiability import _case_a
 
 
 @settings(max_examples=25, deadline=None)
