@@ -26,7 +26,7 @@ from typing import Iterator, Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
-from semialg.core.exact import integer_rows, to_matrix
+from semialg.core.exact import integer_rows, primitive_rows, to_matrix
 from semialg.core.grid_point import GridPoint, as_grid_points
 from semialg.core.limbs import MAX_INNER, Limbs, split_limbs
 from semialg.errors import ParameterError, ShapeError
@@ -54,7 +54,7 @@ class RationalMatrix(Sequence):
     """
 
     __slots__ = ("_rows", "_num", "_den", "_float", "_shape", "_fmpq_mat", "_fmpz_mat", "_small_den", "_limbs",
-                 "_hash")
+                 "_hash", "_primitive")
 
     def __init__(self, rows=None, numerators: np.ndarray | None = None, denominator: int | None = None,
                  shape: tuple[int, int] | None = None, floats: np.ndarray | None = None):
@@ -69,6 +69,7 @@ class RationalMatrix(Sequence):
         self._small_den = None
         self._limbs = None
         self._hash = None
+        self._primitive = None
         if shape is None:
             shape = numerators.shape if numerators is not None else floats.shape if floats is not None else \
                 (len(rows), len(rows[0]) if rows else 0)
@@ -211,6 +212,18 @@ class RationalMatrix(Sequence):
         if self._num is not None and self._num.dtype == np.int64:
             return self._num[i].tolist(), self._den
         return list(self.row(i)), 1
+
+    def primitive_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        r""":func:`~semialg.core.exact.primitive_rows` $(P, g, s, j)$ of the ``int64`` integer form $N$ (row $a$ of the
+        matrix is $s_ag_aP_a/d$), computed once and kept: several tests of one call key the same layer's rows.
+        ``None`` unless that form is at hand. Cost: $O(rc)$ vectorised, once.
+
+        >>> RationalMatrix.from_integers(np.array([[2, -4], [0, 0]]), 3).primitive_rows()[0].tolist()
+        [[1, -2], [0, 0]]
+        """
+        if self._primitive is None and self._num is not None and self._num.dtype == np.int64:
+            self._primitive = primitive_rows(self._num)
+        return self._primitive
 
     @property
     def has_integer_form(self) -> bool:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from typing import Hashable, Sequence
 
-import numpy as np
 from flint import fmpq
 
 from semialg.core.exact import fingerprint, normalise_row
@@ -53,7 +52,7 @@ def oriented_rows(W, b) -> list[tuple[Hashable, fmpq]]:
     $w_a = 0$ get ``("zero", b_a != 0)`` and $\sigma_a = b_a$. Exact. Cost: $O(rc)$ vectorised on an ``int64``
     integer form, else $O(rc)$ rationals.
 
-    >>> from semialg.core.rational_matrix import RationalMatrix
+    >>> import numpy as np
     >>> [sigma for _, sigma in oriented_rows(RationalMatrix.of(np.array([[2, 4], [-1, -2]])), [fmpq(2), fmpq(-1)])]
     [2, -1]
     """
@@ -108,18 +107,15 @@ def keyed_rows(A: Network, B: Network, l: int) -> list[list[tuple[Hashable, fmpq
 def _integer_rows(W, b) -> list[tuple[Hashable, fmpq]] | None:
     r"""Each row as ``(key, sigma)``, $(w_a, b_a) = \sigma_a\,r$ for a representative $r$ of its line named by
     ``key`` ($\sigma_a = b_a$ and ``key`` ``("zero", b_a != 0)`` when $w_a = 0$); ``None`` without an ``int64``
-    integer form. Row $a$ of $N/d$ is $s_ag_aP_a/d$ with $P_a$ primitive, $g_a > 0$ and $s_a$ the sign making
-    $P_a$'s first non-zero entry positive: $\sigma_a = s_ag_a/d$, $r = (P_a, b_a/\sigma_a)$."""
-    if not (isinstance(W, RationalMatrix) and W.has_integer_form and W.numerators.dtype == np.int64):
+    integer form. Row $a$ of $N/d$ is $s_ag_aP_a/d$ (:meth:`~semialg.core.rational_matrix.RationalMatrix.primitive_rows`):
+    $\sigma_a = s_ag_a/d$, $r = (P_a, b_a/\sigma_a)$."""
+    if not (isinstance(W, RationalMatrix) and W.has_integer_form and W.primitive_rows() is not None):
         return None
-    N, d = W.numerators, W.denominator
-    g = np.gcd.reduce(N, axis=1)
-    s = np.sign(N[np.arange(len(N)), (N != 0).argmax(axis=1)])       # 0 for a zero row
-    P = N * s[:, None] // np.where(g == 0, 1, g)[:, None]
+    (P, g, s, _), d = W.primitive_rows(), W.denominator
     out = []
-    for a in range(len(N)):
-        if g[a]:
-            sigma = fmpq(int(s[a]) * int(g[a]), d)
+    for a, (ga, sa) in enumerate(zip(g.tolist(), s.tolist(), strict=True)):
+        if ga:
+            sigma = fmpq(sa * ga, d)
             out.append(((P[a].tobytes(), b[a] / sigma), sigma))
         else:
             out.append((("zero", b[a] != 0), fmpq(b[a])))

@@ -249,22 +249,18 @@ def _nonzero_row(W, i: int) -> bool:
 
 def _integer_keys(W: RationalMatrix, b, on_time) -> list[tuple]:
     r"""The ``(key, lead)`` of each row of ``(W | b)`` in the identity frame from the ``int64`` integer form
-    $W = N/d$: a non-zero row $N_a = g_a P_a$ ($P_a$ primitive, $g_a > 0$) is a positive multiple of another
-    exactly when both have the same $P_a$ and the same $b_a d/g_a$; ``lead`` is that of :func:`_key` (the first
-    non-zero entry's absolute value). Zero rows take :func:`_key` (a key of another shape: never equal).
-    Cost: $O(rc)$ vectorised, then $O(r)$ rationals."""
-    N, d = W.numerators, W.denominator
-    g = np.gcd.reduce(N, axis=1)
-    first = (N != 0).argmax(axis=1)
-    P = N // np.where(g == 0, 1, g)[:, None]
+    $W = N/d$ (:meth:`~semialg.core.rational_matrix.RationalMatrix.primitive_rows`): a non-zero row
+    $N_a = s_ag_aP_a$ is a positive multiple of another exactly when both have the same $P_a$, the same sign $s_a$
+    and the same $b_a d/g_a$, and the multiple is the ratio of the leads $g_a/d$. Zero rows take :func:`_key` (a key
+    of another shape: never equal). Cost: $O(rc)$ vectorised, then $O(r)$ rationals."""
+    (P, g, s, _), d = W.primitive_rows(), W.denominator
     out = []
-    for a in range(len(N)):
+    for a, (ga, sa) in enumerate(zip(g.tolist(), s.tolist(), strict=True)):
         on_time(a)
-        ga = int(g[a])
         if ga == 0:
-            out.append(_key([_ZERO] * N.shape[1] + [b[a]], [False] * (N.shape[1] + 1)))
+            out.append(_key([_ZERO] * P.shape[1] + [b[a]], [False] * (P.shape[1] + 1)))
         else:
-            out.append((("row", P[a].tobytes(), b[a] * d / ga), fmpq(abs(int(N[a, first[a]])), d)))
+            out.append((("row", P[a].tobytes(), sa, b[a] * d / ga), fmpq(ga, d)))
     return out
 
 
