@@ -333,3 +333,27 @@ def test_take_rows_is_the_rows_taken(data):
     assert T.shape == (len(index), 3) and T.rows == tuple(want)
     if want:        # (rows alone cannot say how many columns no row has)
         assert T == RationalMatrix.from_rows(want) and hash(T) == hash(RationalMatrix.from_rows(want))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 110), st.integers(1, 110), st.integers(0, 2 ** 32),
+       st.sampled_from([1, 2 ** 20, 2 ** 31 - 1, 3 * (2 ** 31 - 1)]))
+def test_a_hash_reads_the_values_whichever_form_holds_them(r, c, seed, d):
+    """Hashes read a fixed sample of the entries (a layer beyond 4,096 entries is not read whole): equal for equal
+    values given as an integer form, as rows and as exact floats, also over denominators the hash's prime divides;
+    matrices that differ off the sample hash alike and stay distinct keys (== is exact)."""
+    rng = np.random.default_rng(seed)
+    N = rng.integers(-5, 6, size=(r, c))
+    A = RationalMatrix.from_integers(N, d)
+    B = RationalMatrix.from_rows([[fmpq(int(x), d) for x in row] for row in N.tolist()])
+    assert A == B and hash(A) == hash(B)
+    F = N / 2.0 ** 20
+    F[0, 0] = 2.0 ** 100                          # too spread for an int64 form: the exact floats are kept
+    Ff = RationalMatrix.of(F)
+    Fr = RationalMatrix.from_rows([[fmpq(*x.as_integer_ratio()) for x in row] for row in F.tolist()])
+    assert Ff.floats is not None and Ff == Fr and hash(Ff) == hash(Fr)
+    if r * c > 8192:                              # entry 1 is off the sample
+        C = N.copy()
+        C.flat[1] += 1
+        other = RationalMatrix.from_integers(C, d)
+        assert other != A and {A: 0}.get(other) is None and {A: 0}.get(B) == 0

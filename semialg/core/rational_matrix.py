@@ -40,6 +40,7 @@ _SPLIT_COST = 32
 
 _INT64_BITS = 62  # numerators below 2^62 in magnitude: sums of two stay below 2^63
 _HASH_PRIME = 2147483647  # 2^31 - 1: residues times residues stay below 2^62
+_HASH_SAMPLE = 4096  # entries a hash reads (at most twice as many)
 _CHUNK_ENTRIES = 1 << 16  # rows are split into chunks of about this many entries: temporaries stay small
 
 
@@ -469,23 +470,24 @@ class RationalMatrix(Sequence):
             return len(other) == self._shape[0] and all(tuple(a) == b for a, b in zip(other, self.rows, strict=True))
         return NotImplemented
 
-    def residues(self, p: int):
+    def residues(self, p: int, at: np.ndarray | None = None):
         """The residues modulo the odd prime $p$ of the entries (``int64`` in $[0, p)$), from the integer form at hand
         ($N \\bmod p$ times one inverse) or from the floats ($x = M 2^E$ with $|M| < 2^{53}$: $(M \\bmod p)(2^E
-        \\bmod p)$, one table entry per exponent); ``None`` when $p$ divides the denominator; ``NotImplemented``
-        when neither form is at hand (:func:`semialg.core.modular.residues` then reads the rows). Cost:
-        $O(\\text{entries})$ vectorised, for $p < 2^{31}$."""
+        \\bmod p)$, one table entry per exponent); with ``at``, of the entries at those flat (row-major) positions
+        only, as a vector. ``None`` when $p$ divides the denominator; ``NotImplemented`` when neither form is at hand
+        (:func:`semialg.core.modular.residues` then reads the rows). Cost: $O(\\text{entries})$ vectorised, for
+        $p < 2^{31}$."""
         if self._num is not None:
             d = self._den % p
             if d == 0:
                 return None
-            N = self._num
+            N = self._num if at is None else self._num[np.divmod(at, self._shape[1])]
             R = np.remainder(N, p) if N.dtype != object else np.array([int(v) % p for v in N.ravel().tolist()],
                                                                        dtype=np.int64).reshape(N.shape)
             return R.astype(np.int64) * pow(d, -1, p) % p
         if self._float is None or p == 2:
             return NotImplemented
-        m, e = np.frexp(self._float)
+        m, e = np.frexp(self._float if at is None else self._float[np.divmod(at, self._shape[1])])
         M = np.ldexp(m, 53).astype(np.int64)
         E = e.astype(np.int64) - 53
         lo = int(E.min()) if E.size else 0
@@ -498,21 +500,22 @@ class RationalMatrix(Sequence):
         return self._hash
 
     def _value_hash(self) -> int:
-        # The residues modulo a prime are a function of the values, whichever form holds them, and are found
-        # without the integer form (784-4096 float weights: 7 s for that form, 0.1 s for the residues); rows
-        # over a huge common denominator give theirs entry by entry (the integer form would be huge).
+        # The values of a fixed sample of entries (the same positions for every matrix of one shape), whichever form
+        # holds them: all 3 million residues of a 784-4096 layer took 0.1 s a matrix, and equal hashes only send the
+        # caches keyed by networks to ==, which is exact. Each value as its residue modulo a prime, or as its
+        # numerator and denominator when the prime divides that.
         if self._num is None and self._float is None and self.denominator_within():
             self._integer_form()
-        R = self.residues(_HASH_PRIME)
-        if R is NotImplemented:
-            R = row_residues(self.rows, _HASH_PRIME)
-        if R is None:       # the prime divides the denominator
-            if not self.denominator_within():
-                return hash((self._shape, tuple(v for row in self.rows for x in row for v in _pq(x))))
-            N = self.numerators
-            body = N.tobytes() if N.dtype != object else tuple(N.ravel().tolist())
-            return hash((self._shape, self.denominator, body))
-        return hash((self._shape, R.tobytes()))
+        r, c = self._shape
+        if not r * c:
+            return hash(self._shape)
+        at = np.arange(0, r * c, max(1, r * c // _HASH_SAMPLE))
+        R = self.residues(_HASH_PRIME, at)
+        if R is None or R is NotImplemented:
+            values = tuple(_hash_value(self.entry(*divmod(int(k), c))) for k in at)
+        else:
+            values = tuple(R.tolist())
+        return hash((self._shape, values))
 
     def __repr__(self) -> str:
         if self._shape[0] * self._shape[1] <= 400:  # small: shown as the tuple of rows it stands for
@@ -525,6 +528,12 @@ class RationalMatrix(Sequence):
 
     def __reduce__(self):
         return RationalMatrix.from_integers, (self.numerators, self.denominator)
+
+
+def _hash_value(x) -> int | tuple[int, int]:
+    """An entry as :meth:`RationalMatrix._value_hash` reads it: its residue modulo the prime, else $(p, q)$."""
+    p, q = _pq(x)
+    return p % _HASH_PRIME * pow(q, -1, _HASH_PRIME) % _HASH_PRIME if q % _HASH_PRIME else (p, q)
 
 
 def _pq(x) -> tuple[int, int]:
