@@ -8,6 +8,7 @@ from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
+from semialg.core.exact import fingerprint
 from semialg.families.shallow.view import ShallowView, hyperplanes, neuron_lines
 
 
@@ -49,6 +50,7 @@ def test_lines_are_the_lines_of_the_rows(seed, m, n, k, rational):
     assert slow.integer is None
     assert (fast.line, fast.sign, fast.scale) == (slow.line, slow.sign, slow.scale)
     assert fast.keys() == slow.keys() == [fast.key(h) for h in range(fast.count)]
+    assert fast.fingerprints() == slow.fingerprints() == [fingerprint(key) for key in slow.keys()]
     rows = [tuple(v.w[i]) + (v.b[i],) for i in range(v.n)]
     for i, row in enumerate(rows):
         h = fast.line[i]

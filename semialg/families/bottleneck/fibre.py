@@ -302,7 +302,7 @@ def _fibre(net: Network, budget: float | None, progress: bool | None, spare: boo
             parts = LineFibre(net)
             dim = parts.dimension
         elif all_visible(net, t):
-            late = INNER_SECONDS_PER_WEIGHT / 2 * net.widths[0] * net.widths[1]     # 784-4096-1-10: 0.5 s
+            late = INNER_SECONDS_PER_WEIGHT / 2 * net.widths[0] * net.widths[1]     # 784-4096-1-10: 0.4 s
             if budget is not None and predicted_late(time.monotonic() + budget, late):
                 raise UndecidedError(f"fibre: the type was found, but the rest of the budget ({budget:.3g} s) would be "
                                      f"spent building the G-orbit fibre (about {late:.1f} s for {net.widths[1]} "

@@ -35,9 +35,9 @@ from semialg.geometry.zero_sum import count_zero_sum_sets
 __all__ = ["INNER_SECONDS_PER_WEIGHT", "hidden_symmetries"]
 
 #: Seconds per first-layer weight of the shallow work on $h$ after the type, which no deadline cuts (its 0-factor
-#: peeling and lines; the $G$-orbit fibre's construction about half that): 1.1 s at 784-4096, 0.19 s at 784-1024
-#: (the peeling by sorted valuations; 1.6 s before).
-INNER_SECONDS_PER_WEIGHT = 3.5e-7
+#: peeling and lines; the $G$-orbit fibre's construction about half that): 0.4-0.75 s at 784-4096, 0.09 s at
+#: 784-1024 (the keys of the lines reduced to lowest terms only when fingerprinted; 1.1 s before).
+INNER_SECONDS_PER_WEIGHT = 2.5e-7
 
 
 def _mixed_patterns(net: Network, mixed: Sequence[int], deadline: float | None) -> set:

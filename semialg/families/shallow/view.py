@@ -96,7 +96,8 @@ class NeuronLines:
     line: tuple[int, ...]
     sign: tuple[int, ...]
     scale: tuple[fmpq, ...]
-    #: the keys as rational tuples (rational pass) or as reduced numerators and denominators (integer pass)
+    #: the keys as rational tuples (rational pass) or as the primitive integer rows and their first non-zero entries
+    #: (integer pass: key = row / entry; reduced to lowest terms only by :meth:`fingerprints`, 0.3 s at 4,096 x 785)
     keys_of: tuple[Key, ...] | tuple[np.ndarray, np.ndarray] = field(repr=False)
     #: $(R, L, N_2, d_2)$ of :func:`integer_neuron_rows` when the integer pass ran
     integer: tuple | None = field(default=None, repr=False, compare=False)
@@ -112,8 +113,9 @@ class NeuronLines:
         r"""$(u_H, \beta_H)$ of hyperplane ``h``. Cost: $O(m)$."""
         if self.integer is None:
             return self.keys_of[h]
-        num, den = self.keys_of
-        return tuple(map(fmpq, num[h].tolist(), den[h].tolist()))
+        num, lead = self.keys_of
+        den = fmpz(int(lead[h, 0]))
+        return tuple(fmpq(x, den) for x in num[h].tolist())
 
     def fingerprints(self) -> list[tuple]:
         r"""Every key as :func:`~semialg.core.exact.fingerprint` gives it (equal iff the keys are equal, whichever
@@ -128,7 +130,9 @@ class NeuronLines:
             return list(self.prints)
         if self.integer is None:
             return [fingerprint(key) for key in self.keys_of]
-        num, den = self.keys_of
+        P, lead = self.keys_of
+        g = np.gcd(P, lead)
+        num, den = P // g, lead // g
         flat = np.stack([num, den], axis=2).reshape(len(num), 2 * num.shape[1]).tolist()
         return [tuple(row) for row in flat]
 
@@ -136,9 +140,9 @@ class NeuronLines:
         r"""Every key, in the order of the hyperplanes. Cost: $O(\#H\,m)$ rational constructions."""
         if self.integer is None:
             return list(self.keys_of)
-        num, den = self.keys_of
+        num, lead = self.keys_of
         width = num.shape[1]
-        flat = list(map(fmpq, num.ravel().tolist(), den.ravel().tolist()))
+        flat = list(map(fmpq, num.ravel().tolist(), np.broadcast_to(lead, num.shape).ravel().tolist()))
         return [tuple(flat[h * width:(h + 1) * width]) for h in range(len(num))]
 
 
@@ -196,11 +200,10 @@ def _integer_lines(rows: tuple) -> NeuronLines:
     group, at = _lines_of(P)
     keys = P[at]
     lead = keys[np.arange(len(keys)), (keys != 0).argmax(axis=1)][:, None]
-    g = np.gcd(keys, lead)
     line, sign_of, scale = [-1] * n, [0] * n, [ZERO] * n
     for i, h, s, mu in zip(live.tolist(), group.tolist(), sign.tolist(), first.tolist(), strict=True):
         line[i], sign_of[i], scale[i] = h, s, fmpq(mu, L)
-    return NeuronLines(tuple(line), tuple(sign_of), tuple(scale), (keys // g, lead // g), rows)
+    return NeuronLines(tuple(line), tuple(sign_of), tuple(scale), (keys, lead), rows)
 
 
 @dataclass(frozen=True)
