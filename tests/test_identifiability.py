@@ -152,6 +152,8 @@ def test_deep_parameter_is_locally_identifiable_and_says_unknown():
     with pytest.raises(CertificateError):
         r.verify(net)                  # unknown certifies nothing globally
     assert r.to_json()["status"] == "unknown" and r.explain().startswith("Unknown")
+    assert "Locally identifiable (proven)" in r.describe()
+    assert "Locally" not in IdentifiabilityResult("unknown").describe()      # nothing proven: nothing claimed
 
 
 def test_abs_has_a_deficient_functional_dimension():

@@ -244,7 +244,8 @@ class IdentifiabilityResult(Result):
         head = self.explain().splitlines()[0]
         if self.status == "not identifiable" and self.move is not None:
             return f"{head} Witness by {self.move.kind}: {self.move.describe()}"
-        return head
+        local = " Locally identifiable (proven): near the parameter the fibre is the G-orbit."
+        return head + (local if self.status == "unknown" and self.locally_identifiable else "")
 
     def to_json(self) -> dict:
         return {"type": "IdentifiabilityResult", "status": self.status,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -196,7 +197,7 @@ def _integer_lines(rows: tuple) -> NeuronLines:
     R, L, _, _ = rows
     n = R.shape[0]
     live = np.flatnonzero(R[:, :-1].any(axis=1))
-    P, sign, first = _oriented_primitive_rows(R[live])
+    P, sign, first = (a[live] for a in rows.oriented)
     group, at = _lines_of(P)
     keys = P[at]
     lead = keys[np.arange(len(keys)), (keys != 0).argmax(axis=1)][:, None]
@@ -287,7 +288,21 @@ def integer_neuron_rows(net: Network) -> tuple[np.ndarray, int, np.ndarray, int]
     """$(R, L, N_2, d_2)$ with $R_i = L\\,(w_i, b_i)$ an ``int64`` row for every hidden neuron and
     $W_2 = N_2 / d_2$, from the integer forms of the weights; ``None`` when they are not ``int64`` (or $W_1$
     was given row by row and is large: its integer form would cost as much as the rational route) or the
-    scaled rows would overflow. Cost: $O(n(m + k))$ vectorised."""
+    scaled rows would overflow. Kept with the network (read-only arrays). Cost: $O(n(m + k))$ vectorised, once."""
+    return net.derived("shallow integer rows", _integer_neuron_rows)
+
+
+class IntegerRows(tuple):
+    """$(R, L, N_2, d_2)$ of :func:`integer_neuron_rows`, with the oriented primitive rows of $R$ (zero rows
+    included) computed once for the lines, the kinks and the neuron invariants of one network."""
+
+    @cached_property
+    def oriented(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`_oriented_primitive_rows` of every row of $R$ (zeros for zero rows). Cost: $O(n(m + 1))$, once."""
+        return _oriented_primitive_rows(self[0])
+
+
+def _integer_neuron_rows(net: Network) -> IntegerRows | None:
     (W1, b1), (W2, _) = net.layers()
     if not W1.has_integer_form and W1.shape[0] * W1.shape[1] > 20000:
         return None
@@ -301,7 +316,9 @@ def integer_neuron_rows(net: Network) -> tuple[np.ndarray, int, np.ndarray, int]
     topb = max(int(Nb.max(initial=0)), -int(Nb.min(initial=0)))
     if max(f1, fb, top1 * f1, topb * fb) >= 2 ** 62:
         return None
-    return np.concatenate([N1 * f1, Nb * fb], axis=1), L, N2, d2
+    R = np.concatenate([N1 * f1, Nb * fb], axis=1)
+    R.flags.writeable = False
+    return IntegerRows((R, L, N2, d2))
 
 
 def integer_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[fmpq, ...]]] | None:
@@ -329,7 +346,7 @@ def _integer_kinks(rows: tuple, negative: bool = False) -> dict[bytes, tuple[np.
     if negative:
         live &= _orientations(R) < 0
     live = np.flatnonzero(live)
-    P, _, mu = _oriented_primitive_rows(R[live])  # mu = L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
+    P, _, mu = (a[live] for a in rows.oriented)  # mu = L mu_i, mu_i = |first non-zero entry of (w_i, b_i)|
     group, at = _lines_of(P)
     keys = P[at]
     k = N2.shape[0]
@@ -417,14 +434,17 @@ def integer_negative_kinks(net: Network) -> dict[bytes, tuple[np.ndarray, tuple[
 def integer_neuron_invariants(rows: tuple, which) -> tuple[list[tuple], list[fmpq]]:
     r"""For the neurons ``which`` (an index of the rows, each with $(w_i, b_i) \neq 0$) of the integer rows of
     :func:`integer_neuron_rows`: the invariants of :func:`neuron_invariant` in integer form — the primitive
-    row's bytes, its sign and the fingerprint of $\kappa_i = \mu_i a_i$, equal for two neurons iff one is a
-    positive rescaling of the other — and the scales $\mu_i$. Cost: $O(|which|\,(m + k))$ vectorised plus
-    $O(|which|\,k)$ rationals."""
-    R, L, N2, d2 = rows
-    P, sign, mu = _oriented_primitive_rows(R[which])
-    mus, signs = mu.tolist(), sign.tolist()
-    keys = [(P[t].tobytes(), signs[t], fingerprint(tuple(fmpq(mus[t] * a, L * d2) for a in col)))
-            for t, col in enumerate(N2[:, which].T.tolist())]
+    row's bytes, its sign and $\kappa_i = \mu_i a_i$ in lowest terms (integer numerators, one denominator), equal
+    for two neurons iff one is a positive rescaling of the other — and the scales $\mu_i$. Cost:
+    $O(|which|\,(m + k))$ vectorised plus $O(|which|\,k)$ integer operations."""
+    _, L, N2, d2 = rows
+    P, sign, mu = (a[which] for a in rows.oriented)
+    mus, signs, D = mu.tolist(), sign.tolist(), L * d2
+    keys = []
+    for t, col in enumerate(N2[:, which].T.tolist()):
+        kappa = [mus[t] * a for a in col]       # kappa_i = kappa / D: in lowest terms, integers compare it
+        g = math.gcd(D, *kappa)
+        keys.append((P[t].tobytes(), signs[t], tuple(x // g for x in kappa), D // g))
     return keys, [fmpq(v, L) for v in mus]
 
 
