@@ -581,3 +581,38 @@ def test_image_moves_stop_inside_one_neurons_regions(monkeypatch):
     notes: list = []
     assert list(witnesses.image_moves(net, deadline=1.0, skipped=notes)) == []
     assert any("spent in its regions" in n for n in notes)
+
+
+def test_a_replayed_move_proves_its_witness_when_no_independent_decision_comes(monkeypatch):
+    """A witness built by a move whose precondition the replay re-checks exactly is equivalent by the move's theorem:
+    verify accepts it when the independent decision is undecided (a 4-16-16-2 hidden weight: undecided after 60 s),
+    still refuses a move that leads elsewhere, and catches a replay that changes the function by exact values at
+    random inputs."""
+    import semialg.engine.identifiability as ident
+    from semialg.core.certificate import EquivalenceResult, Undecided
+    net = sa.Network.random((2, 3, 3, 1), seed=1)
+    r = identifiable(net, budget=5)
+    assert r.status == "not identifiable" and r.move.kind == "hidden weight"
+    undecided = EquivalenceResult(None, Undecided(("nothing within the budget",)))
+    monkeypatch.setattr(ident, "exact_equivalence", lambda a, b, deadline: undecided)
+    assert r.verify(net)
+    other = sa.Network.random((2, 3, 3, 1), seed=2)
+    with pytest.raises(CertificateError):       # the move does not lead from this network to the witness
+        IdentifiabilityResult("not identifiable", witness=r.witness, move=r.move).verify(other)
+    changed = net.replace_layer(3, bias=[net.biases[2][0] + 1])
+    monkeypatch.setattr(WitnessMove, "apply", lambda self, n: changed)       # a replay that breaks the function
+    with pytest.raises(CertificateError, match="differ at"):
+        IdentifiabilityResult("not identifiable", witness=changed, move=r.move).verify(net)
+
+
+def test_the_check_of_a_found_image_move_reuses_the_searchs_decisions(monkeypatch):
+    """The replay of a hidden-weight move asks the regions what the search asked (4-16-16-2: 1 s of LPs again,
+    past the budget): the answers are kept with the regions, so the replay decides no LP."""
+    import semialg.engine.regions as regions_module
+    from semialg.engine.witnesses import image_moves
+    net = sa.Network.random((2, 3, 3, 1), seed=1)
+    move = next(m for m in image_moves(net) if m.kind == "hidden weight")
+    monkeypatch.setattr(regions_module, "decide", lambda *a: pytest.fail("an LP decided again"))
+    moved = move.apply(net)
+    monkeypatch.undo()
+    assert bool(oracle(net, moved))

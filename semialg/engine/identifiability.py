@@ -56,6 +56,7 @@ theorem: the only kink, at 0, and the linear part force both neurons).
 
 from __future__ import annotations
 
+import itertools
 import math
 import random as _random
 import time
@@ -73,12 +74,12 @@ from semialg.engine.loci import SHALLOW_SCOPE, Condition, GenericityReport, Unde
     genericity
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
-from semialg.engine.jacobian import jacobian_rank_mod, sampled_batch
+from semialg.engine.jacobian import LocalRankCertificate, jacobian_rank_mod, sampled_batch
 from semialg.engine.kink_peeling import KinkPeelingCertificate, kink_peeling_certificate
 from semialg.engine.regions import smooth_inputs
-from semialg.engine.neurons import column, hyperplane_pairs, predicted_late, row
+from semialg.engine.neurons import column, hyperplane_pairs, predicted_late
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
-from semialg.errors import CertificateError, ParameterError, SemialgError
+from semialg.errors import CertificateError, SemialgError
 from semialg.families.base import NotDefined, families_for, registered
 
 __all__ = ["identifiable", "IdentifiabilityResult", "WitnessMove", "ProofStep", "LocalRankCertificate",
@@ -86,46 +87,12 @@ __all__ = ["identifiable", "IdentifiabilityResult", "WitnessMove", "ProofStep", 
 
 _ZERO, _ONE = fmpq(0), fmpq(1)
 STATUSES = ("identifiable", "not identifiable", "unknown")
-#: Seconds ``verify`` spends proving a witness equivalent (family closed form, else the region oracle).
-VERIFY_BUDGET = 60.0
+#: Seconds ``verify`` spends proving a witness equivalent (family closed form, else the region oracle); for a
+#: witness its replayed move proves equivalent, the seconds spent confirming it independently.
+VERIFY_BUDGET, REPLAYED_BUDGET = 60.0, 2.0
 
 
 # -- proofs -------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class LocalRankCertificate(Result):
-    """Local identifiability: at the rational inputs ``points`` no hidden pre-activation vanishes and the
-    exact Jacobian of $\\theta \\mapsto (f_\\theta(x))_{x}$ has rank $\\dim\\Omega - \\#\\text{hidden}$.
-
-    ``verify(net)`` re-evaluates every pattern exactly, rebuilds the Jacobian modulo a prime, checks that every
-    hidden neuron has a non-zero parameter (so the rescaling fields bound the rank by
-    $\\dim\\Omega - \\#\\text{hidden}$) and that the rank modulo the prime of ``seed``-random combinations of the
-    rows (a lower bound on their rational rank, :func:`~semialg.engine.jacobian.jacobian_rank_mod`) reaches
-    that bound."""
-
-    points: tuple[tuple[fmpq, ...], ...]
-    rank: int
-    seed: int = 0
-
-    def verify(self, net: Network) -> bool:
-        arch = net.architecture
-        target = arch.num_parameters - arch.num_hidden
-        for l in range(1, net.depth):
-            if any(not any(row(net, l, i)) and not any(column(net, l, i)) for i in range(net.widths[l])):
-                raise CertificateError(f"hidden layer {l} has a zero neuron: the rank bound does not apply")
-        try:
-            got = jacobian_rank_mod(net, self.points, target, self.seed)
-        except ParameterError as e:
-            raise CertificateError(f"a certificate point: {e}") from None
-        if got < target or self.rank != target:
-            raise CertificateError(f"the Jacobian has rank {got}, not dim Omega - #hidden = {target}")
-        return True
-
-    def describe(self) -> str:
-        return (f"the exact Jacobian at {len(self.points)} inputs (no hidden pre-activation zero) has rank "
-                f"{self.rank} = dim Omega - #hidden (reached modulo a prime, the rescalings bound it above): "
-                "near the parameter the fibre is the G-orbit")
-
 
 @dataclass(frozen=True)
 class ProofStep(Result):
@@ -213,13 +180,20 @@ class IdentifiabilityResult(Result):
                 raise CertificateError("the witness is missing or has another architecture")
             if not isinstance(self.move, WitnessMove):
                 raise CertificateError("the witness carries no move")
-            if self.move.target is None and self.move.apply(net) != self.witness:
+            replayed = self.move.target is None
+            if replayed and self.move.apply(net) != self.witness:
                 raise CertificateError("the move does not lead from the network to the witness")
-            # f_witness = f_net exactly and everywhere, by a verified certificate (never by sampling)
-            same = exact_equivalence(net, self.witness, time.monotonic() + VERIFY_BUDGET)
-            if same.equivalent is not True or same.domain is not None:
+            # f_witness = f_net exactly and everywhere: by the replayed move (its precondition re-checked exactly,
+            # the function kept by its theorem), confirmed by a verified independent decision when one is found in
+            # REPLAYED_BUDGET (a 4-16-16-2 hidden weight: undecided after 60 s) and by exact values at random inputs
+            same = exact_equivalence(net, self.witness, time.monotonic() + (REPLAYED_BUDGET if replayed else
+                                                                            VERIFY_BUDGET))
+            if same.equivalent is True and same.domain is None:
+                same.verify(net, self.witness)
+            elif not replayed or same.equivalent is False:
                 raise CertificateError(f"the witness is not proven equivalent to the network ({same.status})")
-            same.verify(net, self.witness)
+            elif (x := _differing_input(net, self.witness)) is not None:
+                raise CertificateError(f"the witness and the network differ at {[str(v) for v in x]}")
             if orbit_element(net, self.witness) is not None:
                 raise CertificateError("the witness lies in the G-orbit of the network")
             return True
@@ -574,6 +548,12 @@ def _local_certificate(net: Network, deadline: float, checked: list, progress) -
 def _small(net: Network) -> bool:
     """Whether the regions of ``net`` are cheap enough to enumerate here (a size guard, not a decision)."""
     return sum(net.widths[1:-1]) <= 16 and net.widths[0] <= 4
+
+
+def _differing_input(a: Network, b: Network, count: int = 16):
+    """The first of ``count`` random rational inputs where ``a`` and ``b`` differ (exact values), or ``None``."""
+    X = list(itertools.islice(_random_inputs(a, _random.Random(0)), count))
+    return next((x for x, y, z in zip(X, a.evaluate(X), b.evaluate(X), strict=True) if y != z), None)
 
 
 def _random_inputs(net: Network, rng: _random.Random):

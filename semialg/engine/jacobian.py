@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -25,8 +26,9 @@ from semialg.core.grid_point import GridPoint, grid_points
 from semialg.core.modular import (BLAS_PRIME, RANK_MOD_SPEED, balanced, matmul_balanced, matmul_mod, rank_mod,
                                   rank_mod_fits, rank_mod_seconds, residues)
 from semialg.core.network import Network
+from semialg.core.result import Result
 from semialg.engine.probe_inputs import flipping_inputs, line_inputs, rare_inputs
-from semialg.errors import ParameterError, UndecidedError, check_budget, check_deadline
+from semialg.errors import CertificateError, ParameterError, UndecidedError, check_budget, check_deadline
 
 Vec = tuple[fmpq, ...]
 Pattern = tuple[tuple[int, ...], ...]
@@ -38,7 +40,7 @@ _ROWS = 1 << 22     # entries of the modular Jacobian rows computed together (32
 
 __all__ = ["parameter_jacobian", "jacobian_mod", "jacobians_mod", "layers_mod", "batch_jacobian", "jacobian_gram_mod",
            "sampled_batch", "SampledBatch", "sampled_rank_reaches", "blocks_rank_mod", "jacobian_rank_mod", "numeric_jacobian",
-           "PATIENCE", "estimate_functional_dimension", "SVD_ENTRIES"]
+           "PATIENCE", "estimate_functional_dimension", "SVD_ENTRIES", "LocalRankCertificate"]
 
 
 def parameter_jacobian(net: Network, x, pattern: Pattern | None = None) -> list[Vec]:
@@ -645,3 +647,39 @@ EIGH_SPEED = 3e9
 def _gram_seconds(m: int, layers) -> float:
     """Predicted seconds of :func:`_gram` for ``m`` rows (its products, at :data:`EIGH_SPEED` flops)."""
     return m * m * sum(len(b) + W.shape[1] for W, b in layers) / EIGH_SPEED
+
+
+@dataclass(frozen=True)
+class LocalRankCertificate(Result):
+    """Local identifiability: at the rational inputs ``points`` no hidden pre-activation vanishes and the
+    exact Jacobian of $\\theta \\mapsto (f_\\theta(x))_{x}$ has rank $\\dim\\Omega - \\#\\text{hidden}$.
+
+    ``verify(net)`` re-evaluates every pattern exactly, rebuilds the Jacobian modulo a prime, checks that every
+    hidden neuron has a non-zero parameter (so the rescaling fields bound the rank by
+    $\\dim\\Omega - \\#\\text{hidden}$) and that the rank modulo the prime of ``seed``-random combinations of the
+    rows (a lower bound on their rational rank, :func:`~semialg.engine.jacobian.jacobian_rank_mod`) reaches
+    that bound."""
+
+    points: tuple[tuple[fmpq, ...], ...]
+    rank: int
+    seed: int = 0
+
+    def verify(self, net: Network) -> bool:
+        arch = net.architecture
+        target = arch.num_parameters - arch.num_hidden
+        for l in range(1, net.depth):
+            W, b, after = net.weights[l - 1], net.biases[l - 1], net.weights[l]
+            if any(not any(W[i]) and not b[i] and not any(r[i] for r in after) for i in range(net.widths[l])):
+                raise CertificateError(f"hidden layer {l} has a zero neuron: the rank bound does not apply")
+        try:
+            got = jacobian_rank_mod(net, self.points, target, self.seed)
+        except ParameterError as e:
+            raise CertificateError(f"a certificate point: {e}") from None
+        if got < target or self.rank != target:
+            raise CertificateError(f"the Jacobian has rank {got}, not dim Omega - #hidden = {target}")
+        return True
+
+    def describe(self) -> str:
+        return (f"the exact Jacobian at {len(self.points)} inputs (no hidden pre-activation zero) has rank "
+                f"{self.rank} = dim Omega - #hidden (reached modulo a prime, the rescalings bound it above): "
+                "near the parameter the fibre is the G-orbit")

@@ -39,7 +39,7 @@ Hence the kernel lies in the span of the rescaling fields, which has dimension $
 non-zero: $z_{l,k}$ is not constant), so the functional dimension is exactly $\dim\Omega - \#\text{hidden}$;
 some finite batch of inputs near the points reaches that rank, and local identifiability (the fibre near
 $\theta$ is the $G$-orbit) follows by the constant rank theorem as for
-:class:`~semialg.engine.identifiability.LocalRankCertificate`. This is a **sufficient** condition only: a
+:class:`~semialg.engine.jacobian.LocalRankCertificate`. This is a **sufficient** condition only: a
 neuron whose kinks are hidden (dead, or switched off by the next layer everywhere it bends) yields no
 certificate, which proves nothing.
 

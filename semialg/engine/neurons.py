@@ -26,13 +26,12 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq
 
-from semialg.core.exact import dot, normalise_row
+from semialg.core.exact import normalise_row
 from semialg.core.modular import rank_mod_seconds, rank_one_independent
 from semialg.core.network import Network
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.engine.regions import regions
 from semialg.errors import CertificateError, UndecidedError
-from semialg.geometry.polyhedron import decide
 from semialg.geometry.valuation_peeling import OuterProducts
 from semialg.geometry.zero_sum import (AFTER_PEELING_ENTRY_SECONDS, ZERO_SUM_LIMIT, ZeroSumDecision, find_zero_sum_set,
                                       zero_sum_sets)
@@ -504,11 +503,8 @@ def image_regions(net: Network, l: int, deadline: float | None = None) -> list:
 _IMAGES: dict = {}
 
 
-def sign_somewhere(region, i: int, sign: int, d: int) -> bool:
-    """Whether $\\mathrm{sign}\\cdot z_{l,i} > 0$ somewhere in the open ``region`` of :func:`image_regions` (input
-    dimension ``d``): at the region's interior point, else one exact strict-feasibility test."""
-    G, h = [g for g, _ in region.inequalities], [c for _, c in region.inequalities]
+def sign_somewhere(region, i: int, sign: int) -> bool:
+    """Whether $\\mathrm{sign}\\cdot z_{l,i} > 0$ somewhere in the open ``region`` of :func:`image_regions`, by
+    :meth:`~semialg.engine.regions.Region.somewhere_positive` (answers kept with the region)."""
     a, c = region.linear[i], region.offset[i]
-    if sign < 0:
-        a, c = tuple(-x for x in a), -c
-    return dot(a, region.point) + c > 0 or bool(decide(G + [a], h + [c], d))   # the region's own point first
+    return region.somewhere_positive(a, c) if sign > 0 else region.somewhere_positive(tuple(-x for x in a), -c)

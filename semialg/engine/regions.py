@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar, Sequence
 
 from flint import fmpq, fmpq_mat
@@ -134,6 +135,26 @@ class Region(Latexable):
         """The region's affine map at ``x`` (equal to the network on the region)."""
         x = to_vector(x, len(self.point), where="x")
         return tuple(dot(a, x) + c for a, c in zip(self.linear, self.offset, strict=True))
+
+    def somewhere_positive(self, a: Vec, c: fmpq) -> bool:
+        r"""Whether $a \cdot x + c > 0$ somewhere in the open region: at its own point, else one exact
+        strict-feasibility test (:func:`~semialg.geometry.polyhedron.decide`). Answers are kept per $(a, c)$: a
+        witness search and the check of the move it finds ask the same questions (4-16-16-2: 1,500 tests, 1 s).
+        Cost: $O(\dim)$ when the point answers, else one exact LP; a dictionary lookup when asked again.
+
+        >>> R = Region((1,), (fmpq(1),), (((fmpq(1),), fmpq(0)), ((fmpq(-1),), fmpq(2))), ((fmpq(1),),), (fmpq(0),))
+        >>> R.somewhere_positive((fmpq(1),), fmpq(-3)), R.somewhere_positive((fmpq(1),), fmpq(-3, 2))   # 0 < x < 2
+        (False, True)
+        """
+        key = (fingerprint(a), c.p, c.q)
+        if key not in self._positive:
+            G, h = [g for g, _ in self.inequalities], [v for _, v in self.inequalities]
+            self._positive[key] = dot(a, self.point) + c > 0 or bool(decide(G + [a], h + [c], len(self.point)))
+        return self._positive[key]
+
+    @cached_property
+    def _positive(self) -> dict:
+        return {}
 
     def step(self) -> fmpq:
         """A rational $\\varepsilon > 0$ such that the box $\\mathtt{point} \\pm \\varepsilon e_j$ stays in the region."""

@@ -220,12 +220,13 @@ class WitnessMove(Result):
     def _check_image(self, net: Network) -> None:
         """The precondition of ``"hidden weight"`` / ``"always active"`` on every linear region of layers
         $1, \\dots, l-1$ (open, covering the input space up to a null set, so by continuity on their closures
-        too): one exact strict-feasibility test per region."""
-        l, i, d = self.layer, self.neurons[0], net.architecture.input_dim
+        too): one exact strict-feasibility test per region (answers the search already found are kept with the
+        regions)."""
+        l, i = self.layer, self.neurons[0]
         for R in image_regions(net, l):
-            if self.kind == "always active" and sign_somewhere(R, i, -1, d):
+            if self.kind == "always active" and sign_somewhere(R, i, -1):
                 raise CertificateError(f"neuron {i + 1} of layer {l} is negative somewhere on the image")
-            if self.kind == "hidden weight" and R.pattern[-1][self.neurons[1]] > 0 and sign_somewhere(R, i, 1, d):
+            if self.kind == "hidden weight" and R.pattern[-1][self.neurons[1]] > 0 and sign_somewhere(R, i, 1):
                 raise CertificateError(f"neuron {i + 1} of layer {l} is active where neuron {self.neurons[1] + 1} of "
                                        f"layer {l - 1} is")
 
@@ -341,9 +342,9 @@ def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4, deadlin
                                  f"layer {l} on: the budget was spent in its regions")
                     return
                 active = {j for j, s in enumerate(R.pattern[-1]) if s > 0}
-                if not active <= seen and sign_somewhere(R, i, 1, d):
+                if not active <= seen and sign_somewhere(R, i, 1):
                     seen |= active
-                negative = negative or sign_somewhere(R, i, -1, d)
+                negative = negative or sign_somewhere(R, i, -1)
             if not negative and any(column(net, l, i)):
                 yield WitnessMove("always active", l, (i,))
             for j in range(len(net.weights[l - 2])):

@@ -243,12 +243,11 @@ def never_active(net: Network, layer: int, neurons: Sequence[int] | None = None)
     (then $z_{l,i} \\le 0$ on the closures, i.e. everywhere), each decided by an exact strict-feasibility test.
     Cost: region enumeration of the truncated network (exponential in the worst case) plus $O(R\\,n_l)$ LPs.
     """
-    d = net.architecture.input_dim
     candidates = range(len(net.weights[layer - 1])) if neurons is None else neurons
     if layer < 2:
         return tuple(i for i in candidates if not any(net.weights[0][i]) and net.biases[0][i] <= 0)
     regs = image_regions(net, layer)
-    return tuple(i for i in candidates if not any(sign_somewhere(R, i, 1, d) for R in regs))
+    return tuple(i for i in candidates if not any(sign_somewhere(R, i, 1) for R in regs))
 
 
 @dataclass(frozen=True)
