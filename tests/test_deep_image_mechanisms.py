@@ -11,10 +11,13 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
+from semialg.errors import UndecidedError
+from semialg.families.deep.family import DeepFamily, layer_mechanisms
 
 FOUND = [([[[-1], [-1]], [[-1, -1], [1, -1]], [[1, 3]]], [[-2, 3], [1, -1], [-1]]),          # hidden weights
          ([[[-1], [-1]], [[-1, -1], [3, -2]], [[-2, -2]]], [[3, 2], [3, 3], [-2]]),          # always active
@@ -87,6 +90,17 @@ def test_listed_image_moves_keep_f_and_an_identifiability_witness_is_listed(ints
 
 
 def test_larger_networks_are_not_searched_and_the_budget_is_kept():
-    """Beyond 16 neurons before the layer (or 4 inputs) the regions are not enumerated: nothing is listed."""
+    """Beyond 16 neurons before the layer (or 4 inputs) the regions are not enumerated: the answer says so
+    (undecided; an empty list would claim that no weight is hidden), and the same past the budget. The mechanisms
+    that freeze parameters (the conservation laws need no more) are still given."""
     net = Network.random((2, 17, 3, 1), seed=random.Random(3).randint(0, 99))
-    assert not [m for m in sa.hidden_symmetries(net) if m.name in ("hidden_weight", "always_active")]
+    with pytest.raises(UndecidedError, match="not searched: more than 16 neurons"):
+        sa.hidden_symmetries(net)
+    small = Network.random((2, 3, 3, 1), seed=1)     # a hidden weight (test_identifiability)
+    with pytest.raises(UndecidedError, match="budget"):
+        sa.hidden_symmetries(small, budget=1e-9)
+    assert "hidden_weight" in [m.name for m in sa.hidden_symmetries(small)]
+    assert [m.name for m in DeepFamily().mechanisms(net, frozen_only=True)] == \
+        [m.name for m in layer_mechanisms(net)]
+    r = sa.mechanism_conservation(net, budget=1)     # no longer stopped by the unsearched image
+    assert r.explicit <= r.count.laws

@@ -634,7 +634,7 @@ def mechanism_conservation(net: Network, max_depth: int = 2, budget: float | Non
     Dead and hidden neurons freeze all their parameters (their gradient is zero on every input while they
     stay dead or hidden): coordinate laws. Compensated moves (A-block and U+ trades, $e \\leftrightarrow d$,
     the hidden-hyperplane translation $\\partial_b - \\sum_j v_j\\partial_{e_j}$) and discrete moves induce
-    none. ``budget`` (seconds, ``None``: no limit) covers the mechanisms and the count: when the mechanisms
+    none; the mechanisms on the image of earlier layers of a deep network freeze nothing and are not listed. ``budget`` (seconds, ``None``: no limit) covers the mechanisms and the count: when the mechanisms
     (the family's combinatorial type) spend it, :class:`~semialg.errors.UndecidedError`; the count gets what is
     left, and when it runs out ``count`` is an upper bound (``count.budget_spent``) and ``proven`` still holds
     only if the explicit laws reach it. ``progress`` as for :func:`count_conservation_laws`.
@@ -649,7 +649,8 @@ def mechanism_conservation(net: Network, max_depth: int = 2, budget: float | Non
     deadline = None if budget is None else time.monotonic() + budget
     arch = net.architecture
     moves, frozen = [], []
-    for m in ask("hidden_symmetries", net, lambda family: family.mechanisms(net, budget=budget, progress=progress)):
+    for m in ask("hidden_symmetries", net, lambda family: family.mechanisms(net, budget=budget, progress=progress,
+                                                                             frozen_only=True)):
         if m.freezes:
             laws = 0
             for i in m.neurons:

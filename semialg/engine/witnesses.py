@@ -314,14 +314,16 @@ def image_moves(net: Network, max_neurons: int = 16, max_input: int = 4, deadlin
 
     Decided exactly on the linear regions of layers $1, \\dots, l-1$ (strict-feasibility LPs per region and
     neuron), only when those layers have at most ``max_neurons`` neurons and the input dimension is at most
-    ``max_input`` (region enumeration is exponential). Past ``deadline`` (:func:`time.monotonic`) the search stops
-    and says what it left in ``skipped``. Cost: $O(R\\,n_l)$ exact LPs for $R$ regions.
+    ``max_input`` (region enumeration is exponential). Past ``deadline`` (:func:`time.monotonic`) or beyond those
+    sizes the search stops and says what it left in ``skipped``. Cost: $O(R\\,n_l)$ exact LPs for $R$ regions.
     """
     notes = [] if skipped is None else skipped
     d = net.architecture.input_dim
     for l in range(2, net.depth):
-        if sum(net.widths[1:l]) > max_neurons or d > max_input:
-            return  # the size guard of _small, per truncated network
+        if sum(net.widths[1:l]) > max_neurons or d > max_input:     # the size guard of _small, per truncated network
+            notes.append(f"hidden weights and always-active neurons from layer {l} on not searched: more than "
+                         f"{max_neurons} neurons before it or more than {max_input} inputs (regions)")
+            return
         try:
             regs = image_regions(net, l, deadline)
         except UndecidedError:

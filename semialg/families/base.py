@@ -79,7 +79,8 @@ class Family:
 
     def mechanisms(self, net: Network, **options) -> tuple:
         """The :class:`~semialg.core.mechanism.Mechanism` s beyond $G$ present at ``net`` (``options``:
-        ``budget``, ``progress``; a family whose answer is fast ignores them)."""
+        ``budget``, ``progress``; a family whose answer is fast ignores them; ``frozen_only``: the mechanisms that
+        freeze parameters are enough, a family may leave out searches that find only others)."""
         self._undefined("hidden_symmetries", net)
 
     def minimal_width_network(self, net: Network, seconds: float | None = None) -> Network:

@@ -97,7 +97,7 @@ class BottleneckFamily(Family):
     def local_dimension_bounds(self, net: Network, **options) -> tuple[int, int]:
         return local_dimension_bounds(net, **options)
 
-    def mechanisms(self, net: Network, **options) -> tuple[Mechanism, ...]:
+    def mechanisms(self, net: Network, frozen_only: bool = False, **options) -> tuple[Mechanism, ...]:
         return hidden_symmetries(net, **options)
 
     def combinatorial_type(self, net: Network, **options) -> BottleneckType:

@@ -9,6 +9,7 @@ import time
 from semialg.core.certificate import EquivalenceResult
 from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
+from semialg.errors import UndecidedError
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
@@ -44,8 +45,20 @@ class DeepFamily(Family):
         return stabilizer(net, budget)
 
     def mechanisms(self, net: Network, limit: int = ZERO_SUM_LIMIT, budget: float | None = None,
-                   **options) -> tuple[Mechanism, ...]:
-        return layer_mechanisms(net, limit) + image_mechanisms(net, budget)
+                   frozen_only: bool = False, **options) -> tuple[Mechanism, ...]:
+        """:func:`layer_mechanisms` and :func:`image_mechanisms`; :class:`~semialg.errors.UndecidedError` when the
+        image of the earlier layers was not searched in full (more than 16 neurons before a layer or more than 4
+        inputs, or past ``budget``): an empty answer would claim that none is there. With ``frozen_only`` the
+        layer mechanisms alone (the image mechanisms freeze nothing)."""
+        layer = layer_mechanisms(net, limit)
+        if frozen_only:
+            return layer
+        notes: list[str] = []
+        image = image_mechanisms(net, budget, notes)
+        if notes:
+            found = ", ".join(sorted({m.name for m in layer + image})) or "none"
+            raise UndecidedError(f"hidden_symmetries: {'; '.join(notes)} (found so far: {found})")
+        return layer + image
 
 
 def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechanism, ...]:
@@ -111,7 +124,7 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
     return tuple(out)
 
 
-def image_mechanisms(net: Network, budget: float | None = None) -> tuple[Mechanism, ...]:
+def image_mechanisms(net: Network, budget: float | None = None, skipped: list | None = None) -> tuple[Mechanism, ...]:
     r"""The mechanisms that need the image of the earlier layers (Grigsby, Lindsey, Rolnick, *Hidden symmetries of
     ReLU networks*, ICML 2023), from :func:`~semialg.engine.witnesses.image_moves`: weights $W_l[i, j]$ with
     $z_{l,i} \le 0$ wherever $h_{l-1,j} > 0$ (``hidden_weight``: each can be lowered, one dimension) and neurons
@@ -121,7 +134,7 @@ def image_mechanisms(net: Network, budget: float | None = None) -> tuple[Mechani
 
     Cost: region enumeration of layers $1..l-1$ and $O(R\,n_l)$ exact LPs, only for at most 16 neurons before
     layer $l$ and at most 4 inputs; the search stops after ``budget`` seconds (``None``: no limit), listing what
-    it found by then.
+    it found by then and saying in ``skipped`` what it did not search (beyond those sizes too).
 
     >>> net = Network.from_arrays([[[-1], [-1]], [[-1, 3], [1, 3]], [[1, 3]]], [[1, 3], [-2, 1], [1]])
     >>> [(m.name, m.layer, m.neurons) for m in image_mechanisms(net)]
@@ -130,7 +143,7 @@ def image_mechanisms(net: Network, budget: float | None = None) -> tuple[Mechani
     deadline = None if budget is None else time.monotonic() + budget
     off = off_neurons(net)
     found: dict = {}
-    for move in image_moves(net, deadline=deadline):
+    for move in image_moves(net, deadline=deadline, skipped=skipped):
         l, (i, *j) = move.layer, move.neurons
         if i not in off[l - 1] and not set(j) & set(off[l - 2]) and not set(j) & set(_constant_neurons(net, l - 1)):
             found.setdefault((l, move.kind), []).append(move.neurons)
