@@ -146,6 +146,26 @@ nothing else running; 44 of 44 within 1.5 budgets):
 Verifying at 784-4096-1-10 (points found along a coordinate given as ``MovedPoint`` s of one draw): the
 identifiability proof 0.74 s (3.1 s), the functional-dimension certificate 0.20 s (3.5 s).
 
+Session 66: one normalisation of integer neuron rows kept per matrix (``core.exact.primitive_rows``), lines found by
+hashing rows (no sort), hashes of a sample of entries, the keys of neuron lines reduced only when fingerprinted, and
+the shallow integer rows kept per network (``Network.derived``). The rows that changed (full table rerun, nothing
+else running; 44 of 44 within 1.5 budgets); deep ``hidden_symmetries`` is now undecided where the image of the
+earlier layers is not searched (it answered "0 found" without searching it):
+
+         network                        call            answer    ours s   floor s    over      MB
+     784-4096-10           equivalent g-copy        equivalent      0.78      0.19    0.39     488  (s65 0.95)
+     784-4096-10       equivalent dead moved        equivalent      0.85      0.04    0.43     473  (s65 1.03)
+  784-256-256-10           hidden_symmetries         undecided      0.12      0.00    0.06     105  (s65 "0 found")
+   784-4096-1-10       equivalent dead moved        equivalent      1.13      0.03    0.57     654  (s65 1.28)
+   784-4096-1-10                       fibre          dim 4097      1.02      0.01    0.51     372  (s65 1.25)
+   784-4096-1-10           hidden_symmetries           0 found      1.10      0.01    0.55     422  (s65 1.38)
+   784-4096-1-10          combinatorial_type    BottleneckType      0.42      0.01    0.21     324  (s65 0.60)
+   784-4096-1-10      local_dimension_bounds      [4097, 4097]      1.17      0.01    0.58     421  (s65 1.6)
+
+Mid size 4-16-16-2 (``--mid``): ``identifiable`` finds its hidden-weight witness in 1.86 s (2.95 s at session 65's
+commit, measured alone: the replay of the move decided the search's LPs again), and ``verify`` accepts it in 2.0 s
+(it raised after 61 s: the independent decision was undecided; the replayed move now proves it).
+
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
 rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on
 P): ``functional_dimension`` answers 231 at 2-80-1-2 in 0.44 s, 160 at 2-80-1-2-int in 0.13 s and 60 at
