@@ -73,7 +73,8 @@ def hidden_symmetries(net: Network, budget: float | None = 60.0, progress: bool 
     ``progress`` as for :func:`combinatorial_type`, which the bottleneck family needs first; the shallow family keeps
     the budget in its exact 0-factor search (:class:`~semialg.errors.UndecidedError` when predicted to end past it),
     and a deeper network is undecided when the image of its earlier layers is not searched in full (regions of more
-    than 16 neurons or 4 inputs, or past the budget: the hidden weights and always-active neurons are unknown).
+    than 16 neurons or 4 inputs, or past the budget: the hidden weights and always-active neurons are unknown; the
+    error's ``partial`` lists the mechanisms found, each present).
     Cost: that of the family (shallow: $O(n(m+k))$ plus the 0-factor search, 784-4096-10: about 7 s)."""
     if budget is not None:
         budget = check_budget(budget, "the hidden symmetries budget", seconds=True)

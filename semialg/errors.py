@@ -49,11 +49,18 @@ class CertificateError(SemialgError):
 
 class UndecidedError(SemialgError):
     """A question that the budget did not suffice to decide (raised only where an answer must be a bool).
-    ``bounds``, when given, are proven ``(lower, upper)`` bounds on an undecided number (a dimension)."""
+    ``bounds``, when given, are proven ``(lower, upper)`` bounds on an undecided number (a dimension); ``partial``,
+    when given, is the part of an undecided list that is proven (each item holds; more may exist), as the
+    mechanisms found before the search of a deep network's image stopped.
 
-    def __init__(self, *args, bounds: tuple[int, int] | None = None):
+    >>> UndecidedError("not searched", partial=("dead_output",)).partial
+    ('dead_output',)
+    """
+
+    def __init__(self, *args, bounds: tuple[int, int] | None = None, partial: tuple | None = None):
         super().__init__(*args)
         self.bounds = bounds
+        self.partial = partial
 
     def shifted(self, by: int, why: str) -> UndecidedError:
         """This error for the number plus ``by`` (say the dimension of a product with a ``by``-dimensional

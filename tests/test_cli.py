@@ -202,3 +202,23 @@ def test_fibre_command_of_a_fibre_listed_completely_by_the_free_slot(capsys, tmp
     code, out, _ = run(capsys, "fibre", str(tmp_path / "n.json"))
     assert code == 0 and "dimension 6 (6 at this parameter)" in out and "None" not in out
     assert "no fibre dimension by the formula of generic parameters" in out
+
+
+def test_bottleneck_fibre_command_when_the_symmetries_of_h_are_predicted_past_the_budget(capsys, tmp_path,
+                                                                                           monkeypatch):
+    """The shallow symmetries of $h$ predicted past --budget: the command still answers the rest and says which
+    moves are undecided (it stopped with the error before)."""
+    import importlib
+    import numpy as np
+    rng = np.random.default_rng(4)
+    net = Network.from_arrays([rng.standard_normal((5, 3)).astype(np.float32),
+                               np.abs(rng.standard_normal((1, 5))).astype(np.float32),
+                               rng.standard_normal((2, 1)).astype(np.float32)],
+                              [rng.standard_normal(5).astype(np.float32), np.array([-0.5], dtype=np.float32),
+                               np.zeros(2, dtype=np.float32)])
+    save(net, tmp_path / "b.json")
+    monkeypatch.setattr(importlib.import_module("semialg.families.bottleneck.mechanisms"), "INNER_SECONDS_PER_WEIGHT",
+                        100.0)
+    code, out, _ = run(capsys, "fibre", str(tmp_path / "b.json"), "--json")
+    data = json.loads(out)
+    assert "hidden symmetries of h" in data["moves_undecided"] and data["moves"] == []

@@ -104,3 +104,34 @@ def test_larger_networks_are_not_searched_and_the_budget_is_kept():
         [m.name for m in layer_mechanisms(net)]
     r = sa.mechanism_conservation(net, budget=1)     # no longer stopped by the unsearched image
     assert r.explicit <= r.count.laws
+
+
+def test_an_unsearched_image_keeps_the_mechanisms_found():
+    """The undecided answer's ``partial`` lists what was found: a neuron of layer 2 with a zero outgoing column is
+    dead, and its row is free (checked by exact evaluation of the network with that row changed)."""
+    net = Network.random((2, 17, 3, 1), seed=5)
+    Ws = [[[Fraction(str(x)) for x in r] for r in W] for W in net.weights]
+    bs = [[Fraction(str(x)) for x in b] for b in net.biases]
+    Ws[2][0][1] = Fraction(0)
+    dead = Network.from_arrays(Ws, bs)
+    with pytest.raises(UndecidedError, match="not searched") as err:
+        sa.hidden_symmetries(dead)
+    assert [(m.name, m.layer, m.neurons) for m in err.value.partial] == [("dead_output", 2, (1,))]
+    moved = [[list(r) for r in W] for W in Ws]
+    moved[1][1] = [Fraction(7, 3)] * 17
+
+    def value(W, b, x):
+        a = list(x)
+        for l, (M, v) in enumerate(zip(W, b)):
+            z = [sum((w * t for w, t in zip(row, a)), c) for row, c in zip(M, v)]
+            a = z if l == len(W) - 1 else [max(t, Fraction(0)) for t in z]
+        return a
+
+    rng = random.Random(0)
+    for _ in range(50):
+        x = (Fraction(rng.randint(-99, 99), 7), Fraction(rng.randint(-99, 99), 11))
+        assert value(moved, bs, x) == value(Ws, bs, x)
+    small = Network.random((2, 3, 3, 1), seed=1)
+    with pytest.raises(UndecidedError, match="budget") as err:
+        sa.hidden_symmetries(small, budget=1e-9)
+    assert all(m in sa.hidden_symmetries(small) for m in err.value.partial)

@@ -234,3 +234,25 @@ def test_784_4096_10_is_decided_with_enough_budget():
     assert sa.fibre(net, budget=120).flip_sets == ((),)
     out = sa.minimal_form(net, seconds=120)
     assert out.widths == (784, 4096, 10) and sa.equivalent(out, net)
+
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10 ** 6))
+def test_an_undecided_0_factor_search_keeps_the_mechanisms_found(seed):
+    """Every stage of the 0-factor search predicted past the budget leaves ``hidden_symmetries`` undecided; the
+    error's ``partial`` is every other mechanism: the complete answer without its 0-factor flips, and the definitions
+    above wherever they say the same."""
+    import semialg.engine.neurons as neurons
+    net = _planted(seed)
+    complete = [(m.name, m.neurons) for m in hidden_symmetries(net)]
+    saved, neurons.predicted_late = neurons.predicted_late, lambda deadline, seconds: True
+    try:
+        with pytest.raises(UndecidedError, match="0-factors of layer 1") as err:
+            hidden_symmetries(net, budget=30)
+    finally:
+        neurons.predicted_late = saved
+    partial = [(m.name, m.neurons) for m in err.value.partial]
+    assert partial == [x for x in complete if x[0] != "zero_factor"]
+    named = {name for name, _ in _mechanisms_by_definition(net)}
+    assert [x for x in partial if x[0] in named] == [x for x in _mechanisms_by_definition(net) if x[0] != "zero_factor"]

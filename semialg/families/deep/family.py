@@ -48,8 +48,9 @@ class DeepFamily(Family):
                    frozen_only: bool = False, **options) -> tuple[Mechanism, ...]:
         """:func:`layer_mechanisms` and :func:`image_mechanisms`; :class:`~semialg.errors.UndecidedError` when the
         image of the earlier layers was not searched in full (more than 16 neurons before a layer or more than 4
-        inputs, or past ``budget``): an empty answer would claim that none is there. With ``frozen_only`` the
-        layer mechanisms alone (the image mechanisms freeze nothing)."""
+        inputs, or past ``budget``): an empty answer would claim that none is there. The error's ``partial`` holds
+        the mechanisms found (each present; the unsearched image may hide more). With ``frozen_only`` the layer
+        mechanisms alone (the image mechanisms freeze nothing)."""
         layer = layer_mechanisms(net, limit)
         if frozen_only:
             return layer
@@ -57,7 +58,8 @@ class DeepFamily(Family):
         image = image_mechanisms(net, budget, notes)
         if notes:
             found = ", ".join(sorted({m.name for m in layer + image})) or "none"
-            raise UndecidedError(f"hidden_symmetries: {'; '.join(notes)} (found so far: {found})")
+            raise UndecidedError(f"hidden_symmetries: {'; '.join(notes)} (found so far: {found})",
+                                 partial=layer + image)
         return layer + image
 
 

@@ -26,7 +26,7 @@ from semialg.core.symmetry import GroupElement
 from semialg.engine.neurons import constant_neurons, dead_neurons, pair_relocations, phantom_pairs, zero_factors
 from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, count_zero_sum_sets
-from semialg.errors import check_budget
+from semialg.errors import UndecidedError, check_budget
 from semialg.families.shallow.view import (ZERO, ShallowView, integer_neuron_invariants, integer_neuron_rows,
                                            neuron_invariant, neuron_lines)
 
@@ -46,8 +46,8 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
     neurons); then :func:`~semialg.engine.neurons.zero_factors`: a rank-one sketch ($n \\times n$ rank modulo a prime;
     784-4096-10: 6 s) settles generic weights, else an exact search exponential in half the size of each component
     of linearly dependent vectors $a_i w_i^T$ (at most ``limit``). A search predicted to end past ``budget`` seconds
-    (``None``: no limit) is not started: :class:`~semialg.errors.UndecidedError` says so (one predicted under a
-    second always runs). Neuron indices are 0-based.
+    (``None``: no limit) is not started: :class:`~semialg.errors.UndecidedError` says so, its ``partial`` the
+    mechanisms found before (one predicted under a second always runs). Neuron indices are 0-based.
 
     >>> [m.name for m in hidden_symmetries(Network.from_arrays([[[1], [2]], [[1, 1]]], [[0, 0], [0]]), budget=0)]
     ['twins']
@@ -123,7 +123,10 @@ def hidden_symmetries(net: Network, limit: int = ZERO_SUM_LIMIT, budget: float |
         out.append(Mechanism("pair_relocation", False, 0, None, tuple(sorted({x for r in moved for x in r[:3]})),
                              "s(z) - s(-z) = z: an opposite pair's second neuron moves opposite to a neuron on a "
                              "parallel hyperplane, the linear parts agreeing up to a constant that c takes"))
-    sets = zero_factors(net, 1, limit, deadline)
+    try:
+        sets = zero_factors(net, 1, limit, deadline)
+    except UndecidedError as err:
+        raise UndecidedError(str(err), partial=tuple(out)) from err
     if sets and (count := flip_orbits(net, 1, sets)) != 1:
         out.append(zero_factor_mechanism(sets, count, "a_i w_i^T", "c += sum a_i b_i", 1))
     return out

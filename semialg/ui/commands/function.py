@@ -117,10 +117,16 @@ def _bottleneck_fibre(net: Network, deadline: float) -> Outcome:
     except UndecidedError as exc:   # wide first layers whose witnesses do not settle the type: no fibre either
         return Outcome(1, f"combinatorial type undecided: {exc}", {"status": "undecided", "reason": str(exc)},
                        [net], title="Fibre")
-    moves = bottleneck.hidden_symmetries(net, budget=left(), progress=False)
+    try:
+        moves, unlisted = bottleneck.hidden_symmetries(net, budget=left(), progress=False), None
+    except UndecidedError as exc:   # the shallow symmetries of a wide h, predicted past the budget
+        moves, unlisted = (), str(exc)
     data = {"type": {"case": t.case, "classes": list(t.classes), "regime": t.regime},
             "dimension": None, "moves": [m.to_json() for m in moves]}
     lines, objs = [t.describe()] + [f"  {m.describe()}" for m in moves], [net, t] + list(moves)
+    if unlisted:
+        lines.append(f"  more moves undecided: {unlisted}")
+        data["moves_undecided"] = unlisted
     # the explicit fibre stops before the wall clock of --budget (hidden-neuron fibres can take minutes; the
     # command draws the budget bar, so no second bar): then the answer is undecided, exit 1
     explicit = lambda n: fibre(n, budget=left(), progress=False)  # noqa: E731
