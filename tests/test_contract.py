@@ -20,7 +20,7 @@ import semialg as sa
 from semialg.core.result import Result, render_latex
 from semialg.families.shallow.moves import MergeTwins as ShallowMergeTwins
 
-ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate", "DeepMove", "BottleneckMove"}
+ABSTRACT = {"Result", "SemialgebraicSet", "Move", "Certificate", "DeepMove", "BottleneckMove", "StabilizerGroup"}
 
 
 def _result_classes() -> dict[str, type]:

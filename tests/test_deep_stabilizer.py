@@ -4,6 +4,7 @@ scales it needs are solved by propagation, and the dimension of the identity com
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 import pytest
 from flint import fmpq, fmpq_mat
@@ -11,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import semialg as sa
 from semialg.core.network import Network
-from semialg.core.symmetry import GroupElement
+from semialg.core.symmetry import GroupElement, StabilizerGroup
 from semialg.engine.orbit import orbit_element
 from semialg.errors import UndecidedError
 from semialg.families.deep.stabilizer import DeepStabilizer, stabilizer
@@ -277,3 +278,28 @@ def test_zero_neuron_columns_on_rows_of_unknown_scale_are_branched():
     g = orbit_element(net, other)
     assert g is not None and g.act(net) == other and g.permutations[0] == (1, 0, 2)
     assert stabilizer(net).order_of_finite_part == _brute_order(net)
+
+
+
+def _entries(net):
+    return [[[Fraction(str(x)) for x in row] for row in W] for W in net.weights] + \
+        [[Fraction(str(x)) for x in b] for b in net.biases]
+
+
+def test_both_stabilizers_answer_triviality_and_membership_by_their_definitions():
+    """``is_trivial`` and ``contains`` (one base for the shallow and the deep stabilizer) against the definitions:
+    $g$ is in the stabilizer exactly when every entry of $g\\cdot\\theta$ equals that of $\\theta$ (compared in
+    Fractions); neurons 1 and 2 below are one neuron up to the scale 2, so swapping them with scales 1/2 and 2
+    fixes $\\theta$."""
+    twins = Network.from_arrays([[[1], [2], [3]], [[1, "1/2", 1]]], [[1, 2, -1], [0]])
+    swap = GroupElement([(1, 0, 2)], [[fmpq(1, 2), fmpq(2), fmpq(1)]])
+    deep = Network.random((2, 3, 3, 1), seed=4)
+    for net, S in ((twins, shallow_stabilizer(twins)), (twins, stabilizer(twins)), (deep, stabilizer(deep))):
+        assert isinstance(S, StabilizerGroup)
+        for seed in range(10):
+            for g in (S.random_element(seed=seed), GroupElement.random(net.architecture, seed=seed)):
+                assert S.contains(g) == (_entries(g.act(net)) == _entries(net))
+        assert S.contains(S.random_element(seed=0))
+    assert shallow_stabilizer(twins).contains(swap) and stabilizer(twins).contains(swap)
+    assert not shallow_stabilizer(twins).is_trivial and not stabilizer(twins).is_trivial
+    assert stabilizer(deep).is_trivial

@@ -33,7 +33,7 @@ from semialg.errors import ParameterError, ShapeError
 from semialg.core.exact import to_vector
 from semialg.core.network import REPR_LIMIT, Architecture, Network
 
-__all__ = ["GroupElement", "rescaling_ranks", "rescaling_rank"]
+__all__ = ["GroupElement", "StabilizerGroup", "rescaling_ranks", "rescaling_rank"]
 
 
 def rescaling_ranks(net: Network) -> list[int]:
@@ -288,3 +288,24 @@ def _scaled(W: RationalMatrix, perm, lam, cols, col_scale) -> RationalMatrix:
         return RationalMatrix.from_rows(tuple(tuple(l * x for x in r) for l, r in zip(lam, picked, strict=True)))
     return RationalMatrix.from_rows(tuple(tuple(lam[i] * rows[perm[i]][c] * s for c, s in zip(cols, col_scale))
                                           for i in range(len(perm))))
+
+
+class StabilizerGroup(Latexable):
+    r"""What every stabilizer $\mathrm{Stab}(\theta) = \{g \in G : g\cdot\theta = \theta\}$ answers, whatever
+    its family computes: triviality and exact membership. A subclass (a frozen dataclass) has the field ``network``
+    ($\theta$) and the properties ``order_of_finite_part`` and ``dimension``.
+
+    >>> import semialg
+    >>> S = semialg.stabilizer(Network.from_arrays([[[1], [2]], [[1, "1/2"]]], [[1, 2], [0]]))   # one neuron, twice
+    >>> S.is_trivial, S.contains(GroupElement([(1, 0)], [["1/2", 2]]))
+    (False, True)
+    """
+
+    @property
+    def is_trivial(self) -> bool:
+        r"""Whether $\mathrm{Stab}(\theta) = \{1\}$: a trivial finite part and no free scale."""
+        return self.order_of_finite_part == 1 and self.dimension == 0
+
+    def contains(self, g: GroupElement) -> bool:
+        r"""Whether $g\cdot\theta = \theta$, exactly. Cost: one action and one exact comparison, $O(D)$."""
+        return g.act(self.network) == self.network

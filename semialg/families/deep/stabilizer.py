@@ -37,15 +37,14 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from semialg.core.network import Network
-from semialg.core.result import Latexable
-from semialg.core.symmetry import GroupElement
+from semialg.core.symmetry import GroupElement, StabilizerGroup
 from semialg.engine.orbit import frame_keys, orbit_element, zero_neuron_key
 
 __all__ = ["DeepStabilizer", "stabilizer"]
 
 
 @dataclass(frozen=True)
-class DeepStabilizer(Latexable):
+class DeepStabilizer(StabilizerGroup):
     r"""$\mathrm{Stab}(\theta) \cong \Gamma \ltimes \mathbb{R}_{>0}^d$ for $\theta$ of any depth.
 
     ``generators``: elements of $\mathrm{Stab}(\theta)$ whose permutation parts generate $\Gamma$;
@@ -64,14 +63,6 @@ class DeepStabilizer(Latexable):
     def dimension(self) -> int:
         """$d = \\dim \\mathrm{Stab}(\\theta)$."""
         return len(self.free_components)
-
-    @property
-    def is_trivial(self) -> bool:
-        return self.order_of_finite_part == 1 and self.dimension == 0
-
-    def contains(self, g: GroupElement) -> bool:
-        """Whether $g\\cdot\\theta = \\theta$, exactly."""
-        return g.act(self.network) == self.network
 
     def random_element(self, seed: int | None = None) -> GroupElement:
         """A random product of the generators times a random element of the torus (positive scales $p/q$,

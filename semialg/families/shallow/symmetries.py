@@ -21,8 +21,7 @@ from flint import fmpq
 from semialg.core.exact import dot, fingerprint, nullspace, rank
 from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
-from semialg.core.result import Latexable
-from semialg.core.symmetry import GroupElement
+from semialg.core.symmetry import GroupElement, StabilizerGroup
 from semialg.engine.neurons import constant_neurons, dead_neurons, pair_relocations, phantom_pairs, zero_factors
 from semialg.engine.orbit import flip_orbits
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT, count_zero_sum_sets
@@ -200,7 +199,7 @@ def moved_pairs(v: ShallowView, pairs: Sequence[tuple[tuple, tuple[int, ...]]],
 
 
 @dataclass(frozen=True)
-class Stabilizer(Latexable):
+class Stabilizer(StabilizerGroup):
     """$\\mathrm{Stab}(\\theta) \\cong \\prod_C S_{|C|} \\times (S_z \\ltimes \\mathbb{R}_{>0}^z)$ (paper Theorem 2).
 
     ``classes``: neurons identical up to positive scaling (each class gives $S_{|C|}$, scales determined);
@@ -223,14 +222,6 @@ class Stabilizer(Latexable):
         for C in self.classes:
             out *= math.factorial(len(C))
         return out
-
-    @property
-    def is_trivial(self) -> bool:
-        return self.order_of_finite_part == 1 and self.dimension == 0
-
-    def contains(self, g: GroupElement) -> bool:
-        """Whether $g\\cdot\\theta = \\theta$, exactly."""
-        return g.act(self.network) == self.network
 
     def random_element(self, seed: int | None = None) -> GroupElement:
         """A random element: a random permutation within each class with the forced scales, random
