@@ -73,7 +73,7 @@ import itertools
 
 import semialg as sa
 from common import main as bench_main, timed
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families import bottleneck as bn
 
 
@@ -102,7 +102,7 @@ def run(archs=((3, 3, 1, 1), (3, 4, 1, 1), (4, 3, 1, 1), (2, 4, 1, 1)), per_arch
             net = sa.Network.random(arch, seed=seed, height=3)
             F, build_s = timed(sa.fibre, net)
             parts = F._sampler.__self__
-            assert F.dimension == net.architecture.num_parameters - pl.functional_dimension(net).value
+            assert F.dimension == net.architecture.num_parameters - functional_dimension(net).value
             formula = next((i for i in itertools.islice(F.index, 0, 400)
                             if parts._rows([(j, c, s) for j, (c, s) in
                                             enumerate(sorted(l for l in i if l[0] != "V"))])[1] == "formula"), None)

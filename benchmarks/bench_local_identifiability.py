@@ -37,7 +37,7 @@ import semialg as sa
 from common import columns, main as bench_main, timed
 from semialg.core.modular import rank_mod_fits, rank_mod_seconds
 from semialg.engine.kink_peeling import kink_peeling_certificate
-from semialg.engine.regions import functional_dimension
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 
 

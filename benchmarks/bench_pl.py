@@ -26,6 +26,7 @@ import sympy
 import semialg as sa
 from common import main as bench_main, timed
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.core.exact import rank
 from semialg.geometry.polyhedron import decide
 
@@ -92,7 +93,7 @@ def run(shallow_widths=(4, 8, 12, 16, 32, 64), deep_widths=(3, 5, 8, 16), naive_
         fd_arch = (fd_arch,)
     for arch in fd_arch:
         net = sa.Network.random(arch, seed=3)
-        fd, t = timed(pl.functional_dimension, net)
+        fd, t = timed(functional_dimension, net)
         est, te = timed(pl.estimate_functional_dimension, net, seed=0)
         assert fd.value <= fd.upper_bound
         rows.append({"task": "functional dimension", "arch": "-".join(map(str, arch)), "regions": fd.regions,

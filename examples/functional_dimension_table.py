@@ -9,7 +9,7 @@ decisive batch agree); for deeper ones random parameters can fall short, and the
 from __future__ import annotations
 
 import semialg as sa
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 
 ARCHITECTURES = [(1, 2, 1), (2, 3, 1), (3, 4, 2), (2, 2, 2, 1), (2, 3, 3, 1), (3, 3, 2, 1)]
 
@@ -18,7 +18,7 @@ def main(seeds=range(3)) -> list[dict]:
     rows = []
     for widths in ARCHITECTURES:
         arch = sa.Architecture(*widths)
-        values = [pl.functional_dimension(sa.Network.random(arch, seed=s), method="batch").value for s in seeds]
+        values = [functional_dimension(sa.Network.random(arch, seed=s), method="batch").value for s in seeds]
         bound = arch.num_parameters - arch.num_hidden
         assert all(v <= bound for v in values)
         if arch.is_shallow:

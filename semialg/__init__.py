@@ -21,8 +21,8 @@ from semialg.core.certificate import EquivalenceResult
 from semialg.geometry.polyhedron import Polytope, strictly_feasible
 from semialg.geometry.semialgebraic import BasicSet, Union
 from semialg.engine.batch_rank import batch_functional_dimension
-from semialg.engine.regions import (Region, estimate_functional_dimension,
-                                    functional_dimension, regions)
+from semialg.engine.functional_dimension import functional_dimension
+from semialg.engine.regions import Region, estimate_functional_dimension, regions
 from semialg.engine.loci import DegeneracyLoci, GenericityReport, degeneracy_loci, genericity
 from semialg.engine.identifiability import IdentifiabilityResult, identifiable
 from semialg.engine.hierarchy import ShallowRepresentation, shallow_representation

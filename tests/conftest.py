@@ -86,7 +86,7 @@ def check_listed_line_types(net: Network, rng, keep, per_piece: int = 10) -> int
     import random
 
     import semialg as sa
-    from semialg.engine import regions as pl
+    from semialg.engine.functional_dimension import functional_dimension
     from semialg.families.bottleneck.line_fibre import LineFibre
     L, checked = LineFibre(net), 0
     D = net.architecture.num_parameters
@@ -97,7 +97,7 @@ def check_listed_line_types(net: Network, rng, keep, per_piece: int = 10) -> int
             member = piece.sample(roles, random.Random(checked))
             assert bool(sa.equivalent(member, net)), (net, roles)
             assert L.locate(member) == (tag, roles) and piece.build(roles).contains(member), (net, roles)
-            assert D - pl.functional_dimension(member).value >= piece.dimension(roles)
+            assert D - functional_dimension(member).value >= piece.dimension(roles)
             others = [r for _, r in rng.sample(index, min(40, len(index))) if r != roles]
             assert not any(piece.build(r).contains(member) for r in others), (net, roles)
             checked += 1

@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 import semialg
 from semialg import Network, genericity
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.engine.orbit import same_orbit
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.outer import equivalent_outer
@@ -326,7 +327,7 @@ def _assert_fibre_dimension(net: Network) -> None:
         except (semialg.ArchitectureError, UndecidedError) as err:   # regime T, a neuron hidden in the
             assert "regime T" in str(err)   # plateau of min h: refused, or listed (parallel rows) with n0 >= 2 undecided
             return
-        assert dim == D - pl.functional_dimension(net).value
+        assert dim == D - functional_dimension(net).value
 
 
 def _component_dimension(B, point) -> int:

@@ -20,7 +20,7 @@ from conftest import within_bounds
 from test_bottleneck_local_bounds import _moved, _nets_with
 from test_bottleneck_plateau_corner import _fibre_directions
 from semialg import Network
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families.bottleneck.constant_fibre import uniformly_negative
 from semialg.families.bottleneck.recession import dominated_row_equations
 from semialg.families.bottleneck.fibre import fibre, fibre_dimension
@@ -82,7 +82,7 @@ def test_dimension_against_the_region_oracle(seed):
     F = fibre(net)
     x = F.sample(seed, "negative")
     D = len(net.parameters())
-    assert D - pl.functional_dimension(x, method="batch").value == F.dimension == F.local_dimension(x)
+    assert D - functional_dimension(x, method="batch").value == F.dimension == F.local_dimension(x)
 
 
 def test_members_of_the_later_pieces_are_located():
@@ -130,7 +130,7 @@ def test_local_dimension_at_silent_members():
     silent = Network.from_arrays([[[1], [2]], [[1, 1]], [[0], [0]]], [[0, 1], [-1], [5, 0]])     # h' > 0 for x > 0
     D = len(net.parameters())
     assert F.component_of(silent) == "silent"
-    assert F.local_dimension(silent) == D - 4 == D - pl.functional_dimension(silent, method="batch").value
+    assert F.local_dimension(silent) == D - 4 == D - functional_dimension(silent, method="batch").value
     flat = Network.from_arrays([[[1], [2]], [[0, 0]], [[0], [0]]], [[0, 1], [2], [5, 0]])          # h' = 2
     # by hand: silent members near flat form {c'' = 0, d'' = d}, D - 4 = 7; (K) members (h'' a constant near 2,
     # c'' != 0 small, d'' = d - 2 c''): rows and biases free (4), v'' = 0 (the rows are not parallel), e'' (1),
@@ -138,7 +138,7 @@ def test_local_dimension_at_silent_members():
     # fibre is not smooth there
     lower, upper = local_dimension_bounds(flat)
     assert F.local_dimension(flat) == 7 and lower <= 7 <= upper == \
-        D - pl.functional_dimension(flat, method="batch").value
+        D - functional_dimension(flat, method="batch").value
 
 
 @pytest.mark.parametrize("W", [[[0, 0], [0, 0]], [[1, 2], [1, 2]]], ids=["zero-rows", "cancelling"])

@@ -15,7 +15,7 @@ from flint import fmpq
 from hypothesis import given, settings, strategies as st
 
 import semialg as sa
-from semialg.engine.regions import functional_dimension
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families.bottleneck.arrangement import points_on_hyperplanes
 from semialg.families.bottleneck.types import visibility_witnesses
 from semialg.families.bottleneck.views import OuterView

@@ -16,6 +16,7 @@ from semialg import Network
 from semialg.core.exact import rank
 from semialg.core.network import Architecture
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 from semialg.engine.loci import degeneracy_loci
 from semialg.families import bottleneck as bn
@@ -89,7 +90,7 @@ def test_generic_case_a_parameters_have_the_generic_fibre(seed, n1, n3):
     except (sa.ArchitectureError, UndecidedError) as err:   # e.g. seed 3812: regime T, plateau at min h with
         assert "regime T" in str(err)      # an unseen neuron (refused, or parallel rows: dimension undecided)
         return
-    assert dim == D - pl.functional_dimension(net).value
+    assert dim == D - functional_dimension(net).value
     t = bn.combinatorial_type(net)
     if t.regime == "PN" and set(t.classes) == {"V"} and rank(net.weights[0]) == 2:
         F = bn.fibre(net)    # parallel rows: explicit fibres not described yet (ArchitectureError, fibre.py)
@@ -113,7 +114,7 @@ def test_all_visible_fibres_count_the_flip_sets(seed, n1):
     assert t.regime == "PN"
     assert F.num_components == math.factorial(n1) * (1 + len(_zero_factor_sets(net)))
     D = net.architecture.num_parameters
-    assert F.dimension == F.local_dimension() == n1 + 1 == D - pl.functional_dimension(net).value
+    assert F.dimension == F.local_dimension() == n1 + 1 == D - functional_dimension(net).value
     for k, index in enumerate(itertools.islice(F.index, 3)):
         x = F.component(index).sample(seed=k)
         assert F.component(index).violated(x) is None and bool(pl.equivalent(net, x))
@@ -172,7 +173,7 @@ def test_every_listed_component_is_non_empty_with_the_fibre_dimension(seed, clas
         return
     F = bn.fibre(net)
     D = net.architecture.num_parameters
-    assert F.dimension == D - pl.functional_dimension(net).value == F.local_dimension()
+    assert F.dimension == D - functional_dimension(net).value == F.local_dimension()
     indices = list(itertools.islice(F.index, 65))
     assert len(indices) == min(65, F.num_components)
     certified = 0

@@ -20,6 +20,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families.bottleneck.local import local_dimension_bounds
 from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
@@ -189,11 +190,11 @@ def test_local_dimension_at_the_non_generic_point(seed, n1, n3, name):
             assert F.local_dimension(undecided=None) is None
     else:
         # the tangent cone of the fibre lies in the kernel of the Jacobian
-        assert F.local_dimension() <= D - pl.functional_dimension(net, method="batch").value
+        assert F.local_dimension() <= D - functional_dimension(net, method="batch").value
     for j in itertools.islice(F.index, 0, None, max(1, F.num_components // 8)):
         assert jacobian_corank(F.component(j), F.sample(seed=0, index=j)) <= F.dimension
     rep = F.generic_representative.network
-    assert F.local_dimension(rep) == F.dimension == D - pl.functional_dimension(rep, method="batch").value
+    assert F.local_dimension(rep) == F.dimension == D - functional_dimension(rep, method="batch").value
 
 
 def test_dimension_is_not_D_minus_the_functional_dimension_at_theta():
@@ -206,8 +207,8 @@ def test_dimension_is_not_D_minus_the_functional_dimension_at_theta():
     rep = F.generic_representative.network
     D = net.architecture.num_parameters
     assert bool(pl.equivalent(rep, net)) and sa.genericity(rep) and all(c.holds for c in bn.type_checks(rep))
-    assert (D - pl.functional_dimension(net, method="batch").value,
-            D - pl.functional_dimension(rep, method="batch").value) == (7, 8)
+    assert (D - functional_dimension(net, method="batch").value,
+            D - functional_dimension(rep, method="batch").value) == (7, 8)
     assert F.dimension == 8
 
 
@@ -258,7 +259,7 @@ def test_no_generic_representative_raises_with_the_reason():
     F = sa.fibre(net)          # P connected, C* = {0}: h' = mu h (outer_fibre.py), the typed shallow fibre of h
     top = next(x for x in (B.sample(0) for B in F.components()) if F.local_dimension(x) == 6)
     assert F.contains(net) and \
-        F.dimension == len(net.parameters()) - pl.functional_dimension(top, method="batch").value == 6
+        F.dimension == len(net.parameters()) - functional_dimension(top, method="batch").value == 6
     # h = |x1| - 1: all rows parallel (f is a ridge function): described by the 1-D calculus (line_fibre)
     ridge = _make([[1, 0], [-1, 0]], [0, 0], [1, 1], -1, [1], [0])
     F = sa.fibre(ridge)        # both neurons on the point x1 = 0 inside the N-interval (-1, 1): a shared point
@@ -310,7 +311,7 @@ def test_three_inputs(name):
     rep = F.generic_representative.network
     assert bool(pl.equivalent(rep, net)) and sa.genericity(rep) and all(c.holds for c in bn.type_checks(rep))
     D = net.architecture.num_parameters
-    assert F.dimension == D - pl.functional_dimension(rep, method="batch").value
+    assert F.dimension == D - functional_dimension(rep, method="batch").value
     rng = random.Random(1)
     for k in range(3):
         x = F.sample(seed=k)

@@ -20,6 +20,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families import bottleneck as bn
 
 
@@ -97,7 +98,7 @@ def test_dimension_is_D_minus_functional_dimension(seed):
     net = _hidden_generic(seed)
     F = _fibre(seed)
     D = net.architecture.num_parameters
-    assert F.dimension == D - pl.functional_dimension(net).value == bn.fibre_dimension(net)
+    assert F.dimension == D - functional_dimension(net).value == bn.fibre_dimension(net)
     assert F.component_of(net) is not None and F.local_dimension() == F.dimension
 
 
@@ -119,11 +120,11 @@ def test_every_listed_component_is_non_empty_with_exact_samples(seed):
                 p = [fmpq(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(2)]
                 assert net(p) == x(p)
         if k < 4:
-            assert F.local_dimension(x) <= D - pl.functional_dimension(x).value
+            assert F.local_dimension(x) <= D - functional_dimension(x).value
     top = [C for C in F.components() if F.local_dimension(C.sample(seed=1)) == F.dimension]
     assert top, "no listed component has the fibre's dimension"
     x = top[0].sample(seed=2)
-    assert F.local_dimension(x) == D - pl.functional_dimension(x).value
+    assert F.local_dimension(x) == D - functional_dimension(x).value
 
 
 @pytest.mark.parametrize("seed", SEEDS[:4])
@@ -194,7 +195,7 @@ def test_hypothesis_samples_and_perturbations(seed, n1, n3):
     D = net.architecture.num_parameters
     assert F.dimension == bn.fibre_dimension(net)
     if n1 == 2:
-        assert F.dimension == D - pl.functional_dimension(net).value
+        assert F.dimension == D - functional_dimension(net).value
     rng = random.Random(seed)
     x = F.sample(seed=seed)
     assert F.component_of(x) is not None and _equal(net, x)
@@ -309,7 +310,7 @@ def test_label_classes_resolved_by_the_random_search_are_real():
                      and frozenset(lab[1] for lab in i if lab[0] == "V" and lab[2]) == key[0])
         x = F.sample(seed=0, index=index)
         assert F.build(index).contains(x) and bool(pl.equivalent(net, x))
-        assert F.local_dimension(x) == parts.dims[key] <= D - pl.functional_dimension(x).value
+        assert F.local_dimension(x) == parts.dims[key] <= D - functional_dimension(x).value
 
 
 def test_formulas_keep_one_tree_and_answer_alike_in_any_order():

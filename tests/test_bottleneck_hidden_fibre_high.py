@@ -21,6 +21,7 @@ import semialg as sa
 from semialg import Network
 from semialg.core.exact import dot, rank
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.arrangement import NetworkArrangement, sup_on_line
 from semialg.families.bottleneck.hidden_region import HiddenRegion, boundary_points, polyhedron
@@ -150,7 +151,7 @@ def test_rank_deficient_rows_are_listed():
     subspace fibre of the reduced 2-input network, of dimension 7, the tilts outside it."""
     net = Network.random((3, 3, 1, 1), seed=276, height=3)
     assert bn.combinatorial_type(net).classes == ("U-", "V", "V") and rank(net.weights[0]) == 2
-    assert net.architecture.num_parameters - pl.functional_dimension(net, method="batch").value == 8
+    assert net.architecture.num_parameters - functional_dimension(net, method="batch").value == 8
     checks = {c.name: c for c in bn.type_checks(net)}
     assert checks["full first-layer rank"].holds is False
     F = sa.fibre(net)
@@ -178,7 +179,7 @@ def test_dimension_is_D_minus_functional_dimension(arch, seed):
     net = _generic(arch, seed)
     F = _fibre(arch, seed)
     D = net.architecture.num_parameters
-    assert F.dimension == D - pl.functional_dimension(net, method="batch").value == bn.fibre_dimension(net)
+    assert F.dimension == D - functional_dimension(net, method="batch").value == bn.fibre_dimension(net)
     assert F.component_of(net) is not None and F.local_dimension() == F.dimension
     assert not F._sampler.__self__.undecided
 
@@ -200,7 +201,7 @@ def test_listed_components_have_exact_equivalent_samples(arch, seed):
         assert net(p) == x(p)
     x = F.component(F.component_of(net)).sample(seed=5)
     assert F.local_dimension(x) == F.dimension == \
-        net.architecture.num_parameters - pl.functional_dimension(x, method="batch").value
+        net.architecture.num_parameters - functional_dimension(x, method="batch").value
 
 
 @pytest.mark.parametrize("arch, seed", CASES)
@@ -298,7 +299,7 @@ def test_hypothesis_random_generic_parameters(seed, arch):
     if net is None:
         return
     F = sa.fibre(net)
-    assert F.dimension == net.architecture.num_parameters - pl.functional_dimension(net, method="batch").value
+    assert F.dimension == net.architecture.num_parameters - functional_dimension(net, method="batch").value
     assert F.component_of(net) is not None
     rng = random.Random(seed)
     indices = list(F.index)

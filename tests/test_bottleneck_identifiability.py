@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg.engine.identifiability import IdentifiabilityResult, identifiable
 from semialg.engine.orbit import orbit_element
-from semialg.engine.regions import equivalent as oracle, functional_dimension
+from semialg.engine.functional_dimension import functional_dimension
+from semialg.engine.regions import equivalent as oracle
 from semialg.core.grid_point import MovedPoint
 from semialg.errors import CertificateError
 from semialg.families.bottleneck.identifiability import VisibleKinks, identifiability_proof, visible_kinks

@@ -16,6 +16,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 
@@ -72,7 +73,7 @@ def test_generic_one_input_fibres(n1, n3):
         net = _generic_line(seed, n1, n3)
         F = sa.fibre(net)
         D = net.architecture.num_parameters
-        assert F.dimension == F.local_dimension() == D - pl.functional_dimension(net, method="batch").value
+        assert F.dimension == F.local_dimension() == D - functional_dimension(net, method="batch").value
         assert F.component_of(net) is not None
         for k, j in enumerate(_configurations(F, 12 if n1 < 4 else 5)):
             x = F.component(j).sample(seed=k)

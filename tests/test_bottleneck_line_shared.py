@@ -9,7 +9,7 @@ from flint import fmpq
 
 import semialg as sa
 from conftest import check_listed_line_types, line_net
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families.bottleneck.line_fibre import LineFibre
 from semialg.families.bottleneck.line_points import coincident
 from semialg.families.bottleneck.line_slots import LinePL, SlotCalculus
@@ -42,7 +42,7 @@ def test_two_slots_on_one_point_of_an_n_interval_are_a_listed_component():
     lower, upper = local_dimension_bounds(net)
     value = F.local_dimension()
     assert type_dim < value and lower <= value <= upper
-    assert net.architecture.num_parameters - pl.functional_dimension(net).value >= value
+    assert net.architecture.num_parameters - functional_dimension(net).value >= value
 
 
 def _shared(roles) -> bool:

@@ -16,6 +16,7 @@ from flint import fmpq
 import semialg as sa
 from semialg import Network
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.local import local_dimension_bounds
@@ -84,7 +85,7 @@ def test_samples_of_every_type_are_members(n0, n1):
             assert F.build(j).contains(x), (j, F.build(j).violated(x))
             assert bool(sa.equivalent(net, x)) and _agree(net, x, rng)
             assert F.component_of(x) is not None                  # located (possibly in an overlapping type)
-            assert D - pl.functional_dimension(x).value >= parts.slots[j[0]].dimension(j[1])
+            assert D - functional_dimension(x).value >= parts.slots[j[0]].dimension(j[1])
             y = _perturbed(x, rng)
             assert _explicit(F, y) <= bool(pl.equivalent(net, y))
             assert F.contains(y) == bool(pl.equivalent(net, y))
@@ -113,7 +114,7 @@ def test_dimension_against_the_functional_dimension(n0, n1):
         tops = [j for j in F.index if j[0] in parts.slots and parts.slots[j[0]].dimension(j[1]) == dim]
         shallow = [p.dimension + 2 for t, p in parts.pieces if t not in parts.slots]
         assert tops or dim in shallow
-        best = [D - pl.functional_dimension(F.component(j).sample(seed=k)).value
+        best = [D - functional_dimension(F.component(j).sample(seed=k)).value
                 for k, j in enumerate(tops[:6])]
         assert not tops or min(best) == dim or dim in shallow
     assert decided
@@ -181,7 +182,7 @@ def test_hidden_slot_cannot_turn_in_a_slab():
     dimension: the fibre has dimension 5, and fibre_dimension agrees with the fibre."""
     net = Network.from_arrays([[[-2, 10], [-1, 5]], [["-2/3", "-5/3"]], [[5]]], [["5/2", "-1/3"], ["1/3"], ["1/3"]])
     D = net.architecture.num_parameters
-    assert D - pl.functional_dimension(net).value == 6
+    assert D - functional_dimension(net).value == 6
     F = sa.fibre(net)
     assert F.dimension == 5 == bn.fibre_dimension(net)
     assert F.local_dimension() == 5                    # every neuron of theta is a slot on the line
@@ -230,7 +231,7 @@ def test_local_dimension_with_inert_neurons_off_the_line():
     F = sa.fibre(net)
     assert F.local_dimension(off) == 9 <= F.dimension
     D = off.architecture.num_parameters
-    assert D - pl.functional_dimension(off).value >= 9
+    assert D - functional_dimension(off).value >= 9
     # theta's inert neuron lies on the line; tilted off it (still inert) it reaches the type of off, of
     # dimension 9 = the fibre's: so 9 at theta too (line_closure)
     assert F.local_dimension(net) == 9

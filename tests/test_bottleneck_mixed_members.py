@@ -23,7 +23,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg.families.bottleneck.rank_bound import fibre_dimension_bound
 from semialg import Network
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import ArchitectureError, UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.fibre import jacobian_corank
@@ -63,7 +63,7 @@ def _check_members(net: Network, F, rng: random.Random, components: int = 12) ->
         x = B.sample(rng.randrange(10 ** 6))
         assert _same(net, x, rng) and B.contains(x) and F.contains(x)
         d = jacobian_corank(B, x)
-        assert d <= D - pl.functional_dimension(x).value
+        assert d <= D - functional_dimension(x).value
         top = max(top, d)
         y = Network(x.weights, x.biases[:2] + (tuple(t + 1 for t in x.biases[2]),))
         assert not _same(net, y, rng) and not F.contains(y)

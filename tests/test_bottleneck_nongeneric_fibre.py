@@ -15,6 +15,7 @@ import semialg as sa
 from semialg import Network
 from semialg.core.exact import nullspace, solve
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.fibre import jacobian_corank
@@ -87,7 +88,7 @@ def _check_fibre(net: Network, step: int, seed: int = 0) -> None:
         if not truth:
             assert not F.contains(y)
     x = F.component(top).sample(seed=1)
-    assert F.local_dimension(x) == F.dimension == D - pl.functional_dimension(x, method="batch").value
+    assert F.local_dimension(x) == F.dimension == D - functional_dimension(x, method="batch").value
 
 
 @pytest.mark.parametrize("kind", sorted(DEGENERATE))

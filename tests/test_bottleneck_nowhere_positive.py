@@ -17,6 +17,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Architecture, Network
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 from semialg.core.exact import rank
 from semialg.families.bottleneck.constant_fibre import ConstantFibre, nowhere_positive, nowhere_positive_along, \
@@ -210,7 +211,7 @@ def test_local_dimension_from_a_robust_formula_matches_the_oracle(case):
         got = ConstantFibre(net).local_dimension(x)
     except UndecidedError:
         return
-    assert got == len(x.parameters()) - pl.functional_dimension(x).value == len(x.parameters()) - 1
+    assert got == len(x.parameters()) - functional_dimension(x).value == len(x.parameters()) - 1
 
 
 def test_local_dimension_robust_and_tight_members():
@@ -219,7 +220,7 @@ def test_local_dimension_robust_and_tight_members():
     robust = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [["1/2", "-1/2"], [-2], [5]])    # max h' = -1
     silent = Network.from_arrays([[[1], [1]], [[1, -2]], [[0]]], [["1/2", "-1/2"], [-2], [5]])
     for x in (robust, silent):
-        assert F.local_dimension(x) == 8 == len(x.parameters()) - pl.functional_dimension(x).value
+        assert F.local_dimension(x) == 8 == len(x.parameters()) - functional_dimension(x).value
     tight = Network.from_arrays([[[1], [1]], [[1, -2]], [[4]]], [[0, -1], [-1], [5]])           # max h' = 0
     # not robust at tight itself, but e' - t makes max h' = -t < 0 robustly: tight is in the closure of the
     # interior of (N), of dimension D - n3 = 8
@@ -262,7 +263,7 @@ def test_uniformly_negative_members_have_the_full_dimension(case):
     net = Network.from_arrays([[[0] * n0] * n1, [[0] * n1], [[1]]], [[0] * n1, [-1], [1]])
     x = Network.from_arrays([W, [v], [[2]]], [b, [e], [1]])
     got = ConstantFibre(net).local_dimension(x)
-    assert got == len(x.parameters()) - pl.functional_dimension(x).value == len(x.parameters()) - 1
+    assert got == len(x.parameters()) - functional_dimension(x).value == len(x.parameters()) - 1
 
 
 @given(st.integers(0, 10 ** 6))

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.core.exact import independent_rows, rank
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.engine.jacobian import parameter_jacobian
 from semialg.families.bottleneck import dimension
 from semialg.families.bottleneck.dimension import METHOD, pattern_dimension
@@ -48,7 +48,7 @@ def test_the_formula_is_the_rank_of_the_jacobian_over_every_region(net):
     if found is None:
         assert sa.functional_dimension(net).method != METHOD
         return
-    assert found.value == pl.functional_dimension(net, method="batch").value
+    assert found.value == functional_dimension(net, method="batch").value
     # the batch it names reaches the value (a lower bound by itself, computed by the engine's backpropagation)
     assert rank([row for x in found.batch for row in parameter_jacobian(net, x)]) == found.value
     assert found.method == METHOD and found.upper_bound >= found.value
@@ -62,7 +62,7 @@ def test_random_parameters_agree_and_most_are_decided():
             found = pattern_dimension(net)
             if found is not None:
                 decided += 1
-                assert found.value == pl.functional_dimension(net, method="batch").value, (arch, seed)
+                assert found.value == functional_dimension(net, method="batch").value, (arch, seed)
     assert decided >= 60
 
 
@@ -72,7 +72,7 @@ def test_a_dead_neuron_and_opposite_pairs_lower_the_dimension():
     net = Network.from_arrays([W1, [[-1] * 5], [[1], [2]]], [[0, 0, 0, 0, -5], [1], [0, 0]])
     found = sa.functional_dimension(net)
     # the four quadrants' patterns have rank 3 with and without the constant column: 2 * 3 + 3 + 2 * 2 - 1
-    assert found.method == METHOD and found.value == 12 == pl.functional_dimension(net, method="batch").value
+    assert found.method == METHOD and found.value == 12 == functional_dimension(net, method="batch").value
     assert found.regions == 4 and found.upper_bound == net.architecture.num_parameters - 6
 
 
@@ -96,7 +96,7 @@ def test_arrangements_with_too_many_cells_are_left_to_the_engine(monkeypatch):
 def test_a_passed_deadline_gives_none_and_the_engine_reports_its_bounds():
     net = Network.random((3, 6, 1, 1), seed=3, height=2)
     assert pattern_dimension(net, deadline=time.monotonic() - 1) is None
-    assert pattern_dimension(net).value == pl.functional_dimension(net, method="batch").value
+    assert pattern_dimension(net).value == functional_dimension(net, method="batch").value
 
 
 def test_independent_rows_are_a_basis_of_the_row_space():
@@ -108,7 +108,7 @@ def test_independent_rows_are_a_basis_of_the_row_space():
 def test_neurons_with_zero_output_weight_add_their_activations():
     """v_i = 0 != w_i: the Jacobian gains the column s(z_i) on P (d/dv_i), not the neuron's whole block."""
     hidden_weight = Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 0]], [[1]]], [[0, 0, 0], [-1], [0]])
-    assert pattern_dimension(hidden_weight).value == 9 == pl.functional_dimension(hidden_weight, method="batch").value
+    assert pattern_dimension(hidden_weight).value == 9 == functional_dimension(hidden_weight, method="batch").value
     checked = 0
     for seed in range(16):
         net = Network.random((2, 4, 1, 2), seed=seed, height=2)
@@ -119,7 +119,7 @@ def test_neurons_with_zero_output_weight_add_their_activations():
         found = pattern_dimension(net)
         if found is not None:
             checked += 1
-            assert found.value == pl.functional_dimension(net, method="batch").value, seed
+            assert found.value == functional_dimension(net, method="batch").value, seed
             assert rank([row for x in found.batch for row in parameter_jacobian(net, x)]) == found.value
     assert checked >= 8
 
@@ -131,7 +131,7 @@ def test_without_negative_values_d_and_e_trade():
     plateau = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1], [2]]], [[0, 0], [0], [0, 0]])     # 0 on x, y < 0
     for net, value in ((positive, 2 * 2 + 3 + 2 * 2 - 2), (plateau, 2 * 2 + 3 + 2 * 2 - 1)):
         found = pattern_dimension(net)
-        assert found.value == value == pl.functional_dimension(net, method="batch").value
+        assert found.value == value == functional_dimension(net, method="batch").value
         assert rank([row for x in found.batch for row in parameter_jacobian(net, x)]) == value
 
 
@@ -149,7 +149,7 @@ def test_the_local_dimension_is_at_most_D_minus_the_functional_dimension(monkeyp
         if cap is None:
             continue
         D = net.architecture.num_parameters
-        assert cap == (0, D - pl.functional_dimension(net, method="batch").value)
+        assert cap == (0, D - functional_dimension(net, method="batch").value)
         try:
             assert sa.fibre(net, budget=30).local_dimension(net) <= cap[1]
         except (sa.ArchitectureError, sa.UndecidedError):

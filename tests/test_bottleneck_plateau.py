@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import semialg as sa
 from semialg import Network
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 from semialg.families import bottleneck as bn
 from semialg.families.bottleneck.nonnegative_fibre import NonnegativeFibre
@@ -43,7 +43,7 @@ def _check_local_dimension(F, j, x: Network) -> None:
     another type (a cluster of neurons on one kink: the evaluation map's rank drops there) is decided only when
     nearby members share it, and then D - fdim(x) bounds it from above (a level set of the evaluation map near x
     lies in a manifold of dimension D - rank)."""
-    bound = x.architecture.num_parameters - pl.functional_dimension(x, method="batch").value
+    bound = x.architecture.num_parameters - functional_dimension(x, method="batch").value
     try:
         local = F.local_dimension(x)
     except UndecidedError:
@@ -79,9 +79,9 @@ def test_the_example_of_the_notes_is_recognised():
     j = F.component_of(moved)
     assert j is not None and j[0] == "Pmin" and F.component(j).contains(moved)
     D = DEAD_HALF_LINE.architecture.num_parameters
-    assert F.dimension == 4 == D - pl.functional_dimension(DEAD_HALF_LINE, method="batch").value
+    assert F.dimension == 4 == D - functional_dimension(DEAD_HALF_LINE, method="batch").value
     assert F.local_dimension() == F.local_dimension(moved) == 4 == \
-        D - pl.functional_dimension(moved, method="batch").value
+        D - functional_dimension(moved, method="batch").value
     assert "Pmin" in F.describe() and F.to_json()["dimension"] == 4 and F.component(j).to_latex()
     # theta's boundary neuron slides along the plateau (a member) and into {h > 0} (not one)
     for to in (fmpq(-1, 3), -5, fmpq(1, 2), 2):
@@ -110,10 +110,10 @@ def test_plateau_members_may_exceed_the_dimension_at_theta():
     sigma(p - x) with jump in (0, 1]) although D - fdim(theta) = 4; theta itself is a point of dimension 4."""
     F = sa.fibre(STEP)
     D = STEP.architecture.num_parameters
-    assert D - pl.functional_dimension(STEP, method="batch").value == F.local_dimension() == 4 and F.dimension == 5
+    assert D - functional_dimension(STEP, method="batch").value == F.local_dimension() == 4 and F.dimension == 5
     for J, p in ((fmpq(1, 2), -1), (1, fmpq(-1, 3))):     # h' = -s(1 - x) + 1 + J s(p - x)
         x = _net([[-1], [-1]], [1, p], [-1, J], 1, [1], [0])
-        assert _agree(F, STEP, x) and F.local_dimension(x) == 5 == D - pl.functional_dimension(x, method="batch").value
+        assert _agree(F, STEP, x) and F.local_dimension(x) == 5 == D - functional_dimension(x, method="batch").value
     assert not _agree(F, STEP, _net([[-1], [-1]], [1, -1], [-1, 2], 1, [1], [0]))   # slope at -inf < 0
 
 
@@ -122,7 +122,7 @@ def test_local_dimension_on_the_boundary():
     plateaus), so its local dimension is that of their component, 7 = D - fdim, not the 5 of h' = mu h + t."""
     F = sa.fibre(TENT)
     D = TENT.architecture.num_parameters
-    assert F.local_dimension() == 7 == D - pl.functional_dimension(TENT, method="batch").value == F.dimension
+    assert F.local_dimension() == 7 == D - functional_dimension(TENT, method="batch").value == F.dimension
     for k in (1, 3, 6):
         x = _moved_neuron(_moved_neuron(TENT, 0, -fmpq(1, 10 ** k), 1), 2, 2 + fmpq(1, 10 ** k), 1)
         assert _agree(F, TENT, x) and F.component_of(x)[0] == "Pmin" and F.local_dimension(x) == 7
@@ -145,15 +145,15 @@ def test_parallel_rows_in_two_inputs():
         assert bool(sa.equivalent(net, x)) and F.component_of(x) == j
     moved = _net([[1, 2], [1, 2]], [1, -1], [1, 2], -1, [1], [0])
     assert _agree(F, net, moved) and F.component_of(moved)[0] == "Pmin"
-    assert F.dimension == bn.fibre_dimension(net) == D - pl.functional_dimension(net, method="batch").value == 4
-    assert F.local_dimension(moved) == D - pl.functional_dimension(moved, method="batch").value
+    assert F.dimension == bn.fibre_dimension(net) == D - functional_dimension(net, method="batch").value == 4
+    assert F.local_dimension(moved) == D - functional_dimension(moved, method="batch").value
     spare = _net([[1, 2], [1, 2], [1, 2]], [0, -1, 0], [1, 2, 0], 0, [1], [0])
     G = sa.fibre(spare)
     E = spare.architecture.num_parameters
-    assert G.dimension == 7 == G.to_json()["dimension"] < E - pl.functional_dimension(spare, method="batch").value
+    assert G.dimension == 7 == G.to_json()["dimension"] < E - functional_dimension(spare, method="batch").value
     x = _net([[1, 2], [1, 2], [3, -1]], [1, -1, 7], [1, 2, 0], -1, [1], [0])      # the spare neuron off u
     assert _agree(G, spare, x) and G.component_of(x) == ("Pmin", (("H", 0, 0, 1, 1), ("V", 0, 1), ("D",)))
-    assert G.local_dimension(x) == 7 == E - pl.functional_dimension(x, method="batch").value
+    assert G.local_dimension(x) == 7 == E - functional_dimension(x, method="batch").value
 
 
 @st.composite
@@ -183,7 +183,7 @@ def test_random_one_input_plateaus(net, seed):
     D = net.architecture.num_parameters
     generic = bool(sa.genericity(net)) and all(c.holds for c in bn.type_checks(net))
     if generic:
-        assert F.dimension == D - pl.functional_dimension(net, method="batch").value
+        assert F.dimension == D - functional_dimension(net, method="batch").value
     assert F.component_of(net) is not None
     plateau = [j for j in F.index if j[0] in ("Pmin", "Pmax")]
     for k, j in enumerate(rng.sample(plateau, min(2, len(plateau)))):

@@ -190,7 +190,7 @@ def _float_bottleneck(n0: int, n1: int, n3: int) -> sa.Network:
 def test_visible_rank_certificate_agrees_with_the_jacobian(seed):
     """Where the certificate is found its dimension D - n1 - 1 is the rank of the Jacobian computed by the engine
     (sampled batch and regions, method="batch", independent of the family)."""
-    from semialg.engine.regions import functional_dimension
+    from semialg.engine.functional_dimension import functional_dimension
     from semialg.families.bottleneck.rank_bound import visible_rank_certificate
     net = _random(seed)
     cert = visible_rank_certificate(net)

@@ -13,7 +13,7 @@ from flint import fmpq
 
 import semialg as sa
 from semialg import Network
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.fibre import fibre
 from semialg.families.bottleneck.subspace_fibre import SubspaceFibre, live_rank
@@ -166,7 +166,7 @@ def test_dimension_against_the_functional_dimension(n0, n1):
         assert top
         for j in rng.sample(top, min(2, len(top))):
             x = F.sample(rng.randrange(100), j)
-            assert D - pl.functional_dimension(x).value >= F.dimension
+            assert D - functional_dimension(x).value >= F.dimension
 
 
 def test_example_dimension_is_exact():
@@ -175,10 +175,10 @@ def test_example_dimension_is_exact():
     net = _example()
     F = _example_fibre()
     D = len(net.parameters())
-    assert F.dimension == 8 == D - pl.functional_dimension(net).value == F.local_dimension()
+    assert F.dimension == 8 == D - functional_dimension(net).value == F.local_dimension()
     for k in range(3):
         x = F.sample(k)
-        assert D - pl.functional_dimension(x).value >= F.local_dimension(x) if _inert_off(F, x) else True
+        assert D - functional_dimension(x).value >= F.local_dimension(x) if _inert_off(F, x) else True
 
 
 def _inert_off(F, x) -> bool:
@@ -223,7 +223,7 @@ def test_dead_slots_of_any_row_are_listed():
         assert bool(sa.equivalent(member, net)) and _agree(member, net, rng)
         j = F.locate(member)
         assert j is not None and j[3] == (("D",),) and F.build(j).contains(member)
-    assert F.dimension >= 4 + 1 + 3 and F.dimension <= len(net.parameters()) - pl.functional_dimension(net).value
+    assert F.dimension >= 4 + 1 + 3 and F.dimension <= len(net.parameters()) - functional_dimension(net).value
 
 
 def test_reduced_network_with_a_zero_row_is_described():
@@ -336,7 +336,7 @@ def test_no_spare_slot_when_the_residual_fits_no_neuron():
     F = sa.fibre(net)
     parts = SubspaceFibre(net, fibre)
     assert parts.q == 1 and {1, 2} <= parts.empty and parts._no_spare_slot()
-    assert F.dimension == 5 == len(net.parameters()) - pl.functional_dimension(net).value == F.local_dimension()
+    assert F.dimension == 5 == len(net.parameters()) - functional_dimension(net).value == F.local_dimension()
 
 
 def test_hidden_neuron_reduced_fibres_are_counted_by_label_class():

@@ -164,6 +164,7 @@ def test_a_spent_budget_whose_bounds_meet_still_answers(monkeypatch):
     with a message reading "between 114 ... and 114". Every region is yielded, then the deadline: the rank
     modulo p of their rows reaches the bound, so the value is proven (compared with the exact rank of the rows)."""
     from semialg.engine import regions
+    from semialg.engine import functional_dimension as fdim
 
     net = sa.Network.random((2, 3, 2, 1), seed=0)
     found = list(regions.decisive_points(net))
@@ -173,8 +174,8 @@ def test_a_spent_budget_whose_bounds_meet_still_answers(monkeypatch):
         yield from found
         raise UndecidedError("the deadline passed")
 
-    monkeypatch.setattr(regions, "decisive_points", stopping)
-    monkeypatch.setattr(regions, "sampled_batch", lambda *a, **k: None)
-    monkeypatch.setattr(regions, "rank_mod_seconds", lambda r, c: 1e9)    # no early rank inside the loop
-    fd = regions.functional_dimension(net, budget=60)
+    monkeypatch.setattr(fdim, "decisive_points", stopping)
+    monkeypatch.setattr(fdim, "sampled_batch", lambda *a, **k: None)
+    monkeypatch.setattr(fdim, "rank_mod_seconds", lambda r, c: 1e9)    # no early rank inside the loop
+    fd = fdim.functional_dimension(net, budget=60)
     assert fd.value == rank(rows) == net.architecture.num_parameters - net.architecture.num_hidden

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import semialg as sa
 from semialg.engine import identifiability as ident
-from semialg.engine import regions
+from semialg.engine import functional_dimension as fdim
 from semialg.engine.kink_peeling import MAX_POINTS, KinkPeelingCertificate, kink_peeling_certificate
 from semialg.errors import CertificateError
 
@@ -38,7 +38,7 @@ def test_value_and_verify(cert):
     arch = NET.architecture
     assert cert.dimension == arch.num_parameters - arch.num_hidden
     assert cert.verify(NET)
-    assert regions.functional_dimension(NET, method="batch").value == cert.dimension   # independent: exact rank
+    assert fdim.functional_dimension(NET, method="batch").value == cert.dimension   # independent: exact rank
     for l, per in enumerate(cert.kinks, start=1):     # independent exact check of every kink point
         for k, pts in enumerate(per):
             for x in pts:
@@ -56,7 +56,7 @@ def test_certificate_value_is_the_exact_rank(seed, widths, height, nonzero):
     c = kink_peeling_certificate(net)
     if c is not None:
         assert c.verify(net)
-        assert regions.functional_dimension(net, method="batch").value == c.dimension
+        assert fdim.functional_dimension(net, method="batch").value == c.dimension
 
 
 def test_forged_points_are_refused(cert):
@@ -138,13 +138,13 @@ def test_hidden_neurons_get_no_certificate():
     hidden = sa.Network.from_arrays([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1], [1, -1, 2]], [[1, 0]]],
                                     [[0, 0, 1], [1, 0], [0]])
     assert kink_peeling_certificate(hidden) is None
-    assert regions.functional_dimension(hidden, method="batch").value < hidden.architecture.num_parameters - 5
+    assert fdim.functional_dimension(hidden, method="batch").value < hidden.architecture.num_parameters - 5
 
 
 def test_identifiable_and_functional_dimension_use_it(monkeypatch):
     net = sa.Network.random((6, 4, 3, 2), seed=5)
     monkeypatch.setattr(ident, "PEEL_FIRST", 10)
-    monkeypatch.setattr(regions, "PEEL_FIRST", 10)
+    monkeypatch.setattr(fdim, "PEEL_FIRST", 10)
     r = sa.identifiable(net, budget=20)
     assert r.locally_identifiable is True
     steps = [s for s in r.proof if s.name == "local identifiability"]
@@ -152,7 +152,7 @@ def test_identifiable_and_functional_dimension_use_it(monkeypatch):
     assert steps[0].verify(net)
     fd = sa.functional_dimension(net)
     assert fd.method == "visible kinks" and fd.value == fd.upper_bound and fd.certificate.verify(net)
-    assert fd.value == regions.functional_dimension(net, method="batch").value
+    assert fd.value == fdim.functional_dimension(net, method="batch").value
 
 
 def test_identifiable_describes_the_witness():
@@ -164,9 +164,9 @@ def test_identifiable_describes_the_witness():
 def test_memory_route_is_peeling(monkeypatch):
     net = sa.Network.random((6, 4, 3, 2), seed=5)
     deficient = sa.Network.random((3, 4, 4, 2), seed=1)      # functional dimension 37 < 38: no certificate
-    assert regions.functional_dimension(deficient, method="batch").value == 37
+    assert fdim.functional_dimension(deficient, method="batch").value == 37
     monkeypatch.setattr(ident, "rank_mod_fits", lambda r, c: (False, 1 << 50, 1 << 30))
-    monkeypatch.setattr(regions, "rank_mod_fits", lambda r, c: (False, 1 << 50, 1 << 30))
+    monkeypatch.setattr(fdim, "rank_mod_fits", lambda r, c: (False, 1 << 50, 1 << 30))
     r = sa.identifiable(net, budget=20)
     assert r.locally_identifiable is True and type(r.proof[-1].evidence) is KinkPeelingCertificate
     assert sa.functional_dimension(net).method == "visible kinks"

@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from semialg import Architecture, GroupElement, Network, Polytope
 from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families import shallow
 from semialg.ui.cli import main
 from semialg.dispatch import equivalent
@@ -161,7 +162,7 @@ def test_jacobian_matches_exact_finite_differences():
 @settings(max_examples=30)
 @given(networks(min_depth=2, max_depth=2, max_width=4, max_io=2, entries=st.integers(-2, 2).map(Fraction)))
 def test_shallow_closed_form_matches_decisive_batch(net):
-    assert shallow.shallow_functional_dimension(net) == pl.functional_dimension(net, method="batch").value
+    assert shallow.shallow_functional_dimension(net) == functional_dimension(net, method="batch").value
 
 
 @pytest.mark.parametrize("arch", [(1, 1, 1), (1, 3, 1), (2, 3, 1), (3, 4, 2), (2, 6, 3)])
@@ -169,8 +170,8 @@ def test_random_shallow_networks_have_full_functional_dimension(arch):
     net = Network.random(arch, seed=1)
     a = Architecture(*arch)
     expected = a.num_parameters - a.num_hidden
-    assert pl.functional_dimension(net, method="batch").value == expected
-    assert pl.functional_dimension(net).value == expected
+    assert functional_dimension(net, method="batch").value == expected
+    assert functional_dimension(net).value == expected
 
 
 def test_twins_and_opposite_pairs_lower_it_zero_factors_do_not():
@@ -179,7 +180,7 @@ def test_twins_and_opposite_pairs_lower_it_zero_factors_do_not():
     three_lines = Network.from_arrays([[[1, 0], [0, 1], [-1, -1]], [[1, 1, 1]]], [[0, 0, 0], [0]])
     generic = Architecture(2, 3, 1).num_parameters - 3
     for net, expected in ((twins, generic - 3), (opposite, generic - 1), (three_lines, generic)):
-        assert pl.functional_dimension(net, method="batch").value == expected
+        assert functional_dimension(net, method="batch").value == expected
         assert shallow.shallow_functional_dimension(net) == expected
 
 
@@ -187,13 +188,13 @@ def test_one_point_per_region_is_not_enough():
     net = Network.from_arrays([[[2]], [[3]]], [[1], [0]])     # 3 s(2x + 1)
     one_each = [r.point for r in pl.regions(net)]
     assert pl.batch_functional_dimension(net, one_each) == 2
-    assert pl.functional_dimension(net, method="batch").value == 3
+    assert functional_dimension(net, method="batch").value == 3
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_deep_bounds_and_numeric_estimates(seed):
     net = Network.random((2, 3, 3, 1), seed=seed)
-    fd = pl.functional_dimension(net)
+    fd = functional_dimension(net)
     assert fd.value <= fd.upper_bound == net.architecture.num_parameters - 6
     rng = random.Random(seed)
     X = [[Fraction(rng.randint(-50, 50), 7) for _ in range(2)] for _ in range(30)]
@@ -239,8 +240,8 @@ def test_functional_dimension_within_a_budget(capsys, tmp_path):
     from semialg.errors import UndecidedError
     net = Network.random((2, 3, 3, 1), seed=0)     # 14, below the bound 19: random inputs do not decide it
     with pytest.raises(UndecidedError, match=r"is at most 19 \(.*no rank .* fitted in the budget\)"):
-        pl.functional_dimension(net, budget=0)
-    assert pl.functional_dimension(net, budget=600).value == 14
+        functional_dimension(net, budget=0)
+    assert functional_dimension(net, budget=600).value == 14
     path = tmp_path / "n.json"
     save(net, path)
     assert main(["dim", str(path), "--json"]) == 0
@@ -284,4 +285,4 @@ def test_closed_form_with_opposite_pairs_and_constant_neurons_matches_decisive_b
     if rng.random() < 0.5:
         W.append([0] * m), b.append(rng.randint(1, 2)), A.append([rng.randint(-2, 2) for _ in range(k)])
     net = Network.from_arrays([W, [list(r) for r in zip(*A)]], [b, [0] * k])
-    assert shallow.shallow_functional_dimension(net) == pl.functional_dimension(net, method="batch").value
+    assert shallow.shallow_functional_dimension(net) == functional_dimension(net, method="batch").value

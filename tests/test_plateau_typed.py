@@ -14,7 +14,7 @@ from flint import fmpq
 
 import semialg as sa
 from semialg import Network
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.families.bottleneck.fibre import jacobian_corank
 
 _ZERO = fmpq(0)
@@ -244,7 +244,7 @@ def test_small_fibres_enumerated(key):
             dim = parts.plateaus[1 if j[0] == "Pmin" else -1].dimension(j[1])
             assert corank == dim
             if k % 10 == 0:
-                assert D - pl.functional_dimension(x, method="batch").value >= dim
+                assert D - functional_dimension(x, method="batch").value >= dim
         else:
             dim = corank
         dims.append(dim)
@@ -293,7 +293,7 @@ def test_dimension_against_the_functional_dimension(u, method="batch"):
         D = theta.architecture.num_parameters
         dim = F.dimension
         if bool(sa.genericity(theta)):
-            assert len(u) == 1 and dim == D - pl.functional_dimension(theta, method="batch").value
+            assert len(u) == 1 and dim == D - functional_dimension(theta, method="batch").value
             generic += 1
         dims = {j: parts.plateaus[1 if j[0] == "Pmin" else -1].dimension(j[1])
                 for j in F.index if j[0] in ("Pmin", "Pmax")}
@@ -304,7 +304,7 @@ def test_dimension_against_the_functional_dimension(u, method="batch"):
             continue
         x = F.component(tops[-1]).sample(seed=1)
         assert bool(sa.equivalent(theta, x)) and _same_function(theta, x, u)
-        assert jacobian_corank(F.build(tops[-1]), x) == dim <= D - pl.functional_dimension(x, method="batch").value
+        assert jacobian_corank(F.build(tops[-1]), x) == dim <= D - functional_dimension(x, method="batch").value
     assert generic >= 2 if len(u) == 1 else generic == 0
 
 

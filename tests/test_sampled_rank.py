@@ -113,10 +113,10 @@ def test_a_rank_beyond_memory_is_refused_at_once():
 
 
 def test_what_fits_is_decided_as_before(monkeypatch):
-    import semialg.engine.regions as regions
+    import semialg.engine.functional_dimension as fdim
     net = sa.Network.random((2, 3, 3, 1), seed=0)
     value = sa.functional_dimension(net).value
-    monkeypatch.setattr(regions, "rank_mod_fits", lambda rows, cols: (False, 64 * rows * cols, 1000))
+    monkeypatch.setattr(fdim, "rank_mod_fits", lambda rows, cols: (False, 64 * rows * cols, 1000))
     with pytest.raises(UndecidedError, match="GiB free memory"):
         sa.functional_dimension(net)
     monkeypatch.undo()

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from semialg import Architecture
-from semialg.engine import regions as pl
+from semialg.engine.functional_dimension import functional_dimension
 from semialg.ui import survey
 from semialg.ui.cli import main
 from semialg.ui.survey import load_survey
@@ -48,7 +48,7 @@ def test_records_are_exact_and_in_spec_order(serial):
     assert [r["key"] for r in serial] == [c.key for c in SPEC.cases()]
     for case, r in zip(SPEC.cases(), serial):
         net = survey.sample_network(Architecture(*case.widths), case.distribution, case.seed)
-        assert r["functional_dimension"] == pl.functional_dimension(net, method="batch").value   # independently
+        assert r["functional_dimension"] == functional_dimension(net, method="batch").value   # independently
         assert r["hidden_symmetries"] == (r["functional_dimension"] < r["bound"])
         assert r["numeric_wrong"] == (r["numeric_estimate"] != r["functional_dimension"])
 

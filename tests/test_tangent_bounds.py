@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.core.exact import rank
-from semialg.engine.regions import decisive_batch, functional_dimension, parameter_jacobian
+from semialg.engine.functional_dimension import functional_dimension
+from semialg.engine.regions import decisive_batch, parameter_jacobian
 from semialg.engine import tangent
 from semialg.engine.tangent import linear_moves, local_dimension_bounds
 from semialg.errors import ArchitectureError, UndecidedError

@@ -1,6 +1,6 @@
 r"""The exact rank of a network's parameter Jacobian on a batch of inputs, and the bound that usually decides it.
 
-The rank on any batch is a lower bound on the functional dimension (:func:`~semialg.engine.regions.functional_dimension`).
+The rank on any batch is a lower bound on the functional dimension (:func:`~semialg.engine.functional_dimension.functional_dimension`).
 A rank modulo a prime is a lower bound on the rational rank; :func:`batch_rank_upper_bound` is an upper bound read
 off the activation patterns and the rescaling symmetries, so when the two meet no rational rank is taken.
 
@@ -77,7 +77,7 @@ def batch_functional_dimension(net: Network, X: Sequence, budget: float | None =
                                progress: bool | None = None) -> int:
     r"""The exact rank of the Jacobian of the outputs on the batch ``X`` with respect to all parameters.
 
-    A lower bound on :func:`~semialg.engine.regions.functional_dimension`. Raises :class:`ParameterError` naming
+    A lower bound on :func:`~semialg.engine.functional_dimension.functional_dimension`. Raises :class:`ParameterError` naming
     the first input where a hidden pre-activation is $0$ (the network need not be differentiable in $\theta$ there).
     The $m = |X|k$ rows $J$ are not formed first. :func:`batch_rank_upper_bound` $U$ bounds their rank from above;
     the rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of their Gram matrix $JJ^T$ (built layer by layer) or,

@@ -481,10 +481,10 @@ def separated_neurons(net: Network) -> bool:
 
 
 def _dimension_reaches(net: Network, bound: int, deadline: float | None) -> bool:
-    """Whether :func:`~semialg.engine.regions.functional_dimension` proves the value ``bound`` at ``net`` before
+    """Whether :func:`~semialg.engine.functional_dimension.functional_dimension` proves the value ``bound`` at ``net`` before
     ``deadline`` (a :func:`time.monotonic` value; ``None``: no limit). It may take the whole budget: where it does not
     answer in time, the brackets would not either (both start from the regions)."""
-    from semialg.engine.regions import functional_dimension
+    from semialg.engine.functional_dimension import functional_dimension
     left = None if deadline is None else deadline - time.monotonic()
     if left is not None and left <= 0:
         return False

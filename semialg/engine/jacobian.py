@@ -2,7 +2,7 @@ r"""The Jacobian of a network's output in its parameters: exact rows at an input
 rationals), over batches, their rank modulo a prime at random inputs, and a labelled numeric twin.
 
 On a linear region the network is a polynomial in its parameters, so the rows at an input off every bent
-hyperplane are derivatives of that polynomial. :func:`~semialg.engine.regions.functional_dimension` and the
+hyperplane are derivatives of that polynomial. :func:`~semialg.engine.functional_dimension.functional_dimension` and the
 local dimension bounds of :mod:`semialg.engine.tangent` take ranks of these rows.
 
 >>> from semialg.core.network import Network
@@ -187,7 +187,7 @@ def sampled_rank_reaches(net: Network, bound: int, extra_rows=(), deadline: floa
     ``extra_rows``, have rank at least ``bound`` modulo :data:`~semialg.core.modular.BLAS_PRIME` — a proof that
     their exact rank is (a rank modulo $p$ never exceeds the rational one). ``False`` says nothing. Stops at
     ``deadline`` (a :func:`time.monotonic` value). Cost: that of the sampled batch of
-    :func:`~semialg.engine.regions.functional_dimension`.
+    :func:`~semialg.engine.functional_dimension.functional_dimension`.
 
     >>> sampled_rank_reaches(Network.from_arrays([[[2]], [[3]]], [[1], [0]]), 3)       # a s(wx + b) + c
     True
@@ -570,7 +570,7 @@ def estimate_functional_dimension(net: Network, num_points: int = 200, seed: int
     r"""Numeric estimate (as in the literature): the numerical rank of a float Jacobian on Gaussian inputs.
 
     Not a decision: a random batch can miss regions (so it under-counts) and a tolerance can misjudge
-    small singular values either way. Use :func:`~semialg.engine.regions.functional_dimension` for the exact value.
+    small singular values either way. Use :func:`~semialg.engine.functional_dimension.functional_dimension` for the exact value.
     The $m = Nk$ rows $J$ at the $N$ = ``num_points`` inputs count the singular values above ``tol`` (default
     $s_{\max}\max(m, \dim\Omega)\,\varepsilon$): by an SVD of $J$ while it has at most :data:`SVD_ENTRIES` entries
     (small networks: the literature's computation), otherwise from the eigenvalues of the smaller Gram matrix,

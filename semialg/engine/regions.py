@@ -7,7 +7,8 @@ the network is one affine map $x \\mapsto Ax + c$. This module enumerates them e
 - :func:`regions` — every region inside an optional open polytope, each with an exact interior point, its
   H-description and its affine map;
 - :func:`equivalent` — $f_{\\theta_1} = f_{\\theta_2}$ for any depths and widths, via the common refinement;
-- :func:`functional_dimension` — exact, from a decisive batch of inputs (see its docstring);
+- :func:`decisive_points` — inputs whose Jacobian rows span those of every input, for the exact functional
+  dimension (:mod:`semialg.engine.functional_dimension`);
 - :func:`batch_functional_dimension` and :func:`estimate_functional_dimension` (numeric, labelled).
 
 Enumeration refines layer by layer: on a region of layers $1..l$ the pre-activations of layer $l+1$ are
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, Sequence
 
@@ -38,24 +39,19 @@ from flint import fmpq, fmpq_mat
 from semialg.core.result import Latexable
 from semialg.core.certificate import (Certificate, EquivalenceResult, PointCertificate, Undecided,
                                       check_comparable, domain_fingerprint)
-from semialg.errors import ArchitectureError, CertificateError, ParameterError, ShapeError, UndecidedError
-from semialg.core.exact import dot, fingerprint, normalise_row, rank, to_vector
-from semialg.core.modular import rank_mod_fits, rank_mod_seconds, residues
+from semialg.errors import CertificateError, ParameterError, ShapeError, UndecidedError
+from semialg.core.exact import dot, fingerprint, normalise_row, to_vector
 from semialg.core.network import Network
-from semialg.core.symmetry import rescaling_ranks
 from semialg.errors import check_budget
-from semialg.families.base import families_for
 from semialg.engine.batch_rank import batch_functional_dimension
-from semialg.engine.jacobian import (batch_jacobian, blocks_rank_mod,
-                                     estimate_functional_dimension, numeric_jacobian, parameter_jacobian,
-                                     sampled_batch, sampled_rank_reaches)
-from semialg.engine.kink_peeling import kink_peeling_certificate
+from semialg.engine.jacobian import (batch_jacobian, estimate_functional_dimension, numeric_jacobian,
+                                     parameter_jacobian, sampled_rank_reaches)
 from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
 from semialg.geometry.simple_arrangement import simple_arrangement_cells
 
 __all__ = [
     "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
-    "functional_dimension", "FunctionalDimension", "batch_functional_dimension",
+    "batch_functional_dimension",
     "estimate_functional_dimension", "decisive_batch", "decisive_points", "smooth_inputs", "sampled_rank_reaches",
     "parameter_jacobian", "batch_jacobian",
     "numeric_jacobian",
@@ -487,57 +483,6 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
     return EquivalenceResult(True, cert, method="region refinement", domain=domain)
 
 
-# -- functional dimension -------------------------------------------------------------------------------
-
-#: Above this many parameters ``functional_dimension(method="auto")`` tries kink peeling before the Jacobian.
-PEEL_FIRST = 5000
-
-
-@dataclass(frozen=True)
-class FunctionalDimension(Latexable):
-    """The exact functional dimension with its evidence.
-
-    ``value`` is the rank of the Jacobian on ``batch``; ``upper_bound`` $= \\dim\\Omega - $ (number of hidden
-    neurons with a non-zero parameter) is proven by the rescaling symmetries. ``regions`` counts the linear
-    regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
-    the one-sided derivative with that neuron off is used). ``method`` is "decisive batch", "sampled batch"
-    (random inputs reached the upper bound), "visible kinks" (``certificate``, a
-    :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is reached), a family
-    name (a closed form), or a family name with "visible kinks" (``certificate`` from the family's theory, e.g.
-    :class:`~semialg.families.bottleneck.rank_bound.VisibleRankCertificate`).
-    """
-
-    value: int
-    upper_bound: int
-    num_parameters: int
-    regions: int
-    nonsmooth: int = 0
-    batch: tuple[Vec, ...] = field(default=(), repr=False)
-    method: str = "decisive batch"
-    certificate: object = field(default=None, repr=False)
-
-    def __int__(self) -> int:
-        return self.value
-
-    def describe(self) -> str:
-        used = (f"{self.certificate.num_points} kink points" if self.certificate is not None
-                else f"{self.regions} regions used")
-        return (f"functional dimension {self.value} (upper bound {self.upper_bound} of {self.num_parameters} "
-                f"parameters; {self.method}, {used})")
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, int):
-            return self.value == other
-        return NotImplemented if not isinstance(other, FunctionalDimension) else self.value == other.value
-
-    __hash__ = None
-
-    @property
-    def deficit(self) -> int:
-        """How far below the generic value $\\dim\\Omega - \\#\\text{hidden}$ the dimension is."""
-        return self.upper_bound - self.value
-
-
 def decisive_points(net: Network, domain: Polytope | None = None, deadline: float | None = None):
     """Per region, lazily: ``(pattern, points)`` with $d + 1$ affinely independent points of the region.
 
@@ -585,100 +530,3 @@ def smooth_inputs(net: Network, deadline: float | None = None) -> tuple[Vec, ...
         return ()
     return tuple(x for x, p in zip(inputs, net.activation_patterns(inputs), strict=True)
                  if not any(0 in layer for layer in p))
-
-
-def functional_dimension(net: Network, domain: Polytope | None = None, method: str = "auto",
-                         budget: float | None = None, progress: bool | None = None) -> FunctionalDimension:
-    """The exact functional dimension $\\dim_{\\mathrm{fun}}(\\theta) = \\max_Z \\operatorname{rank} J_\\theta E_Z$.
-
-    ``method="batch"`` evaluates the Jacobian on a :func:`decisive_batch` and takes its exact rank,
-    enumerating regions lazily and stopping once the rank modulo a prime of the rows so far (checked at
-    doubling sizes; a lower bound on the exact rank) reaches the proven upper bound
-    $\\dim\\Omega - \\#\\{\\text{hidden neurons with a non-zero parameter}\\}$;
-    ``method="shallow"`` (whole input space) uses the closed form of the architecture family
-    (:mod:`semialg.families.base`: one hidden layer, and case-(a) bottlenecks from the activity patterns of the first
-    layer on $P = \\{h > 0\\}$, :mod:`semialg.families.bottleneck.dimension`, within ``budget``); ``"auto"`` picks
-    the latter when one applies.
-    After ``budget`` seconds (``None``: no limit) :class:`~semialg.errors.UndecidedError` gives the proven bounds
-    (the rank modulo $p$ of the rows so far, and the upper bound) and the number of regions done; ``progress``
-    shows a tqdm bar of the regions (``None``: on a terminal, after 2 s). Before any region the rows at sampled
-    inputs (:func:`~semialg.engine.jacobian.sampled_batch`: random ones, then ones chosen for their regions)
-    decide the value when their rank modulo $p$ reaches the bound. When the rank of about
-    $\\mathrm{bound} \\times \\dim\\Omega$ rows would not fit in memory
-    (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 4.2 TiB), and with ``"auto"`` first for more
-    than :data:`PEEL_FIRST` parameters, kink peeling
-    (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, a sufficient condition) may prove the
-    upper bound reached (method "visible kinks"); otherwise such a network is undecided. Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
-
-    >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
-    3
-    """
-    if method not in ("auto", "batch", "shallow"):
-        raise ValueError(f"method must be 'auto', 'batch' or 'shallow', not {method!r}")
-    D = net.architecture.num_parameters
-    bound = D - sum(rescaling_ranks(net))
-    deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
-    if method == "shallow" or (method == "auto" and domain is None):
-        for family in families_for(net):
-            value = family.closed_form_dimension(net, deadline)
-            if isinstance(value, FunctionalDimension):
-                return value
-            if value is not None:
-                return FunctionalDimension(value, bound, D, 0, method=family.name)
-        if method == "shallow":
-            raise ArchitectureError(f"no closed-form functional dimension for {net.architecture}")
-    fits, need, free = rank_mod_fits(bound, D)
-    why: list[str] = []
-    if method == "auto" and domain is None and (not fits or D > PEEL_FIRST) and net.depth > 1:
-        cert = kink_peeling_certificate(net, deadline, progress, why=why)
-        if cert is not None and cert.dimension == bound:
-            return FunctionalDimension(bound, bound, D, 0, method="visible kinks", certificate=cert)
-    if not fits:
-        raise UndecidedError(f"functional_dimension of a {net.architecture} network: a proof needs the rank modulo a "
-                             f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "
-                             f"{free / 2 ** 30:.1f} GiB free memory); it is at most {bound} (parameters minus "
-                             f"rescalable hidden neurons)" + (f"; {why[0]}" if why else ""))
-    batch = sampled_batch(net, bound, deadline=deadline) if domain is None and bound > 0 else None
-    if batch is not None and batch.reached:
-        return FunctionalDimension(bound, bound, D, len(batch.patterns), 0, batch.inputs, method="sampled batch")
-    # The sampled rows stay in the modular lower bound (every batch is one), so fewer regions are needed.
-    sampled = () if batch is None else batch.inputs
-    mods, known = ([], 0) if batch is None else (batch.blocks, batch.rank)
-    rows, used, patterns, value = [], list(sampled), [], 0
-    next_check = 1
-    from tqdm.auto import tqdm
-    with tqdm(desc="functional dimension: regions", unit="region", delay=2, leave=False,
-              disable=None if progress is None else not progress) as bar:
-        try:
-            for pattern, points in decisive_points(net, domain, deadline=deadline):
-                patterns.append(pattern)
-                bar.update()
-                for x in points:
-                    jac = parameter_jacobian(net, x, pattern)
-                    rows.extend(jac)
-                    mods.append(residues(jac))
-                    used.append(x)
-                # A rank modulo p is a lower bound; reaching the proven upper bound decides the value early. It
-                # cannot be interrupted: one predicted past the deadline is skipped (the enumeration goes on).
-                if len(rows) >= next_check:
-                    if (deadline is None or time.monotonic() + rank_mod_seconds(len(rows), D) < deadline):
-                        known = max(known, blocks_rank_mod(mods))
-                        if known >= bound:
-                            value = bound
-                            break
-                    next_check = 2 * len(rows)
-            else:
-                value = rank(rows) if rows else 0
-        except UndecidedError:
-            # the budget is spent: a new rank only if it is quick (a large one could take minutes)
-            lower = blocks_rank_mod(mods, deadline, known)
-            if lower < bound:       # else the bounds met: the value is proven all the same
-                bounds = (f"between {lower} (rank modulo a prime of their Jacobian rows) and {bound} (parameters "
-                          "minus rescalable hidden neurons)" if lower else f"at most {bound} (parameters minus "
-                          "rescalable hidden neurons; no rank of their Jacobian rows fitted in the budget)")
-                raise UndecidedError(
-                    f"functional_dimension: the budget of {budget:.3g} s was spent after {len(sampled)} sampled "
-                    f"inputs and {len(patterns)} regions; the functional dimension is {bounds}") from None
-            value = bound
-    nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
-    return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used))

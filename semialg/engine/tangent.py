@@ -116,7 +116,7 @@ def local_dimension_bounds(net: Network, extras: Callable[[], tuple[Sequence, ..
     the upper bound.
 
     :class:`UndecidedError` at once when these exact ranks would not fit in memory (784-256-256-10: 126 GiB).
-    Cost: the sampled batch of :func:`~semialg.engine.regions.functional_dimension` and one modular rank; if
+    Cost: the sampled batch of :func:`~semialg.engine.functional_dimension.functional_dimension` and one modular rank; if
     that does not decide, ``extras()`` and a modular rank per case, then the region enumeration (exact LPs for
     $n_0 \ge 3$, exponential in $n_0$), $d + 1$
     exact Jacobians of $O(k\dim\Omega)$ per region, an exact rank and a row basis, and if they differ ``extras()``
@@ -236,17 +236,20 @@ def move_directions(net: Network) -> list[list[fmpq]]:
     return [sparse_vector(D, *entries) for entries in move_entries(net)]
 
 
-def move_entries(net: Network, unscaled: frozenset = frozenset()) -> list[list[tuple[int, fmpq]]]:
+def move_entries(net: Network, unscaled: frozenset = frozenset(), deep_lines: bool = True) \
+        -> list[list[tuple[int, fmpq]]]:
     r""":func:`move_directions` as sparse ``(index, value)`` lists (entries at one index add up), for networks whose
     dense directions would not fit in memory, without the rescaling fields of the neurons ``(l, i)`` (hidden layer
     $l + 1$, 0-based) in ``unscaled`` (a caller that writes those itself, as the quotient by the seen kinks does,
-    needs no rationals of their rows). Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden neurons
-    (twin trades and affine lines included).
+    needs no rationals of their rows), and with ``deep_lines=False`` without the translations of affine lines
+    beyond the first hidden layer (a deeper pre-activation may vanish on an open set:
+    :mod:`~semialg.engine.flat_directions`). Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden
+    neurons (twin trades and affine lines included).
 
     >>> move_entries(Network.from_arrays([[[2]], [[3]]], [[1], [0]]))       # w, b times 1, the output weight -1
     [[(0, 2), (1, 1), (2, -3)]]
     """
-    return _directions(net, rescaling=True, unscaled=unscaled) + _directions(net, rescaling=False) \
+    return _directions(net, rescaling=True, unscaled=unscaled) + _directions(net, False, deep_lines=deep_lines) \
         + _zero_neuron_moves(net)
 
 
@@ -329,9 +332,10 @@ def _embedded(row, kept: list[int], D: int) -> list[fmpq]:
     return out
 
 
-def _directions(net: Network, rescaling: bool, unscaled: frozenset = frozenset()) -> list[list[tuple[int, fmpq]]]:
+def _directions(net: Network, rescaling: bool, unscaled: frozenset = frozenset(),
+                deep_lines: bool = True) -> list[list[tuple[int, fmpq]]]:
     """The rescaling fields (``rescaling``; not those of the neurons in ``unscaled``) or the linear moves as sparse
-    entries (:func:`move_entries`)."""
+    entries (:func:`move_entries`; the affine lines of the first hidden layer only unless ``deep_lines``)."""
     widths = net.widths
     W_at, b_at = parameter_offsets(net.architecture)
     W, B, out = net.weights, net.biases, []
@@ -358,7 +362,7 @@ def _directions(net: Network, rescaling: bool, unscaled: frozenset = frozenset()
         if not rescaling:
             out += [[(W_at[l + 1] + r * widths[l + 1] + i, lam), (W_at[l + 1] + r * widths[l + 1] + j, -_ONE)]
                     for i, j, lam in _twins(W[l], B[l], unused[l]) for r in range(n_out)]
-            for line in _lines(W[l], B[l], unused[l]).values():
+            for line in _lines(W[l], B[l], unused[l]).values() if deep_lines or l == 0 else ():
                 A = [sum((lam * W[l + 1][r][k] for k, s, lam in line if s > 0), _ZERO) for r in range(n_out)]
                 if all(sum((lam * W[l + 1][r][k] for k, _, lam in line), _ZERO) == 0 for r in range(n_out)):
                     out.append([(b_at[l] + k, s * lam) for k, s, lam in line]

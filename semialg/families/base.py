@@ -128,7 +128,7 @@ class Family:
 
     def closed_form_dimension(self, net: Network, deadline: float | None = None):
         """The functional dimension of ``net`` by a closed formula — an ``int``, or a
-        :class:`~semialg.engine.regions.FunctionalDimension` with the inputs on which the Jacobian has that rank — or
+        :class:`~semialg.engine.functional_dimension.FunctionalDimension` with the inputs on which the Jacobian has that rank — or
         ``None`` when the family has none for it (also when ``deadline``, a :func:`time.monotonic` value, passes
         first)."""
         return None

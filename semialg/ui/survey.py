@@ -157,7 +157,8 @@ def analyse(case: Case) -> dict:
     Cost: that of :func:`semialg.functional_dimension` (region enumeration for depth > 2) plus genericity.
     """
     from semialg.engine.loci import genericity
-    from semialg.engine.regions import estimate_functional_dimension, functional_dimension
+    from semialg.engine.functional_dimension import functional_dimension
+    from semialg.engine.regions import estimate_functional_dimension
     arch = Architecture(*case.widths)
     net = sample_network(arch, case.distribution, case.seed)
     report = genericity(net, case.budget)

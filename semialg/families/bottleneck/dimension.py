@@ -59,7 +59,8 @@ from flint import fmpq, fmpq_mat, fmpz_mat
 from semialg.core.exact import independent_rows, nullspace, rank
 from semialg.core.network import Network
 from semialg.core.symmetry import rescaling_ranks
-from semialg.engine.regions import FunctionalDimension, Region
+from semialg.engine.functional_dimension import FunctionalDimension
+from semialg.engine.regions import Region
 from semialg.errors import UndecidedError
 from semialg.families.bottleneck.arrangement import h_on_cells
 from semialg.families.bottleneck.rank_bound import visible_rank_certificate

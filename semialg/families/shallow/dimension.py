@@ -35,7 +35,7 @@ def shallow_functional_dimension(net: Network) -> int:
     \oplus \text{affine}$, and the summands for distinct $H$ are independent. Per $H$ the span has
     dimension $k + (m+1)r_H - r_H$; the affine functions it contains are the second summand.
     For generic $\theta$ this is $n(m + k) + k = \dim\Omega - n$. Neurons with $w_i = 0 = b_i$ are
-    non-smooth points and are counted with the neuron off, as :func:`semialg.engine.regions.functional_dimension` does.
+    non-smooth points and are counted with the neuron off, as :func:`semialg.engine.functional_dimension.functional_dimension` does.
     The affine summand is $V\otimes\mathbb{R}^k + \mathbb{R}^{m+1}\otimes B$ with $V$ spanned by $e_{m+1}$ and those
     $(u_H, \beta_H)$, $B$ by those $A_H^+\cap A_H^-$ and $a_i$; as $V\otimes\mathbb{R}^k \cap \mathbb{R}^{m+1}\otimes B
     = V\otimes B$, its dimension is $k\dim V + (m+1)\dim B - \dim V\dim B$: two small ranks, not one of

@@ -8,7 +8,8 @@ from semialg.core.network import Architecture, Network
 from semialg.core.symmetry import GroupElement
 from semialg.dispatch import equivalent, fibre
 from semialg.engine.loci import degeneracy_loci, genericity
-from semialg.engine.regions import functional_dimension, regions
+from semialg.engine.functional_dimension import functional_dimension
+from semialg.engine.regions import regions
 from semialg.families import bottleneck
 from semialg.ui.commands import Outcome, command
 from semialg.ui.deep import deep_demo

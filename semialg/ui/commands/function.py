@@ -8,7 +8,8 @@ import time
 
 from semialg.core.network import Network
 from semialg.dispatch import equivalent, fibre, local_dimension_bounds
-from semialg.engine.regions import functional_dimension, regions
+from semialg.engine.functional_dimension import functional_dimension
+from semialg.engine.regions import regions
 from semialg.errors import SemialgError, UndecidedError
 from semialg.families import bottleneck
 from semialg.families.shallow import canonical_form, hidden_symmetries, minimal_form, stabilizer

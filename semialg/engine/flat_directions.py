@@ -1,0 +1,208 @@
+r"""Flat directions: vectors in parameter space that no Jacobian row of the functional dimension reads, and the
+upper bound on the functional dimension they prove.
+
+The functional dimension at $\theta$ (:func:`~semialg.engine.functional_dimension.functional_dimension`) is the rank of rows
+$\nabla_\theta P_p(\theta, x)$, where $P_p$ is the polynomial that $f$ equals on a linear region with activation
+pattern $p$ (a neuron whose pre-activation vanishes identically there counted off) and $x$ lies in that region.
+With $a_{l,i}$ the output of neuron $i$ of layer $l$ there and $\delta_{l,i}$ its back-propagated coefficient
+(both $0$ when the neuron is off), the row has $\delta_{l,i}a_{l-1,j}$ at $W_l[i, j]$ and $\delta_{l,i}$ at
+$b_l[i]$.
+
+**Proposition.** Each vector $v$ below is orthogonal to every such row, on every region; so
+$\dim_{\rm fun}(\theta) \le D - \dim\operatorname{span}\{v\}$.
+
+1. The rescaling field of every hidden neuron: $P_p$ is invariant under it for a fixed $p$ (positive
+   homogeneity of each factor).
+2. Entries no row reads: the outgoing weights of a neuron off on every input (by the signs of its weights,
+   :func:`~semialg.engine.neurons.off_neurons`; a zero neuron, pre-activation $0$, counted off; or, in layer
+   $l \ge 2$, positive nowhere on the regions of the earlier layers), whose $a = 0$; the incoming weights and bias of a *silent* neuron — off on every input, or whose non-zero outgoing
+   weights all go to silent neurons of the next hidden layer or are hidden weights (below) — whose $\delta = 0$
+   on every region (by induction from the last hidden layer: $\delta_{l,i} = [p_{l,i} > 0]\sum_r W_{l+1}[r, i]
+   \,\delta_{l+1,r}$, and where $i$ is on, a neuron $r$ it reaches by a hidden weight is off); and
+   $W_l[i, j]$, $l \ge 2$, when neuron $i$ of layer $l$ is off wherever neuron $j$ of layer $l - 1$ is on, on
+   the regions of the earlier layers (a *hidden weight*, :func:`~semialg.engine.witnesses.image_moves`): on every
+   region $\delta_{l,i} = 0$ or $a_{l-1,j} = 0$.
+3. The trades of :func:`~semialg.engine.tangent.move_entries` that hold region by region: positive twins
+   ($z_j = \lambda z_i$, so their patterns agree, zeros too, and $a_j = \lambda a_i$), constant neurons with the next
+   bias ($a_i = \sigma(b_i)$ on every region), and the translations of affine lines of the *first* hidden layer
+   (their pre-activations $w\cdot x + b$, $w \ne 0$, vanish on no open set, so on every region one orientation
+   is on). Deeper lines are left out: a deeper pre-activation may vanish on a whole region, where the
+   translation's compensation is read and its own change is not.
+4. A neuron $i$ of layer $l \ge 2$ never negative on the regions of the earlier layers and positive somewhere in
+   each of them: affine and not identically $0$ on each, so on in every region of $\theta$; raising $b_l[i]$ by
+   $t$ and every $b_{l+1}[r]$ by $-tW_{l+1}[r, i]$ leaves every $P_p$ unchanged.
+
+*Proof.* Each claim is the chain rule on a fixed pattern, as indicated. $\square$
+
+Unlike the move directions of :func:`~semialg.engine.tangent.local_dimension_bounds`, which bound the fibre's
+dimension from below, these bound the functional dimension from above; they meet it when the hidden symmetries of
+$\theta$ are all of these kinds (a random 4-16-16-2 network: two hidden weights, functional dimension 352 below
+the generic bound 354).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from flint import fmpq
+
+from semialg.core.exact import SparseEchelon, nullspace, sparse_modular_rank
+from semialg.core.network import Network
+from semialg.core.symmetry import rescaling_ranks
+from semialg.engine.neurons import image_regions, off_neurons, sign_somewhere
+from semialg.engine.tangent import move_entries, parameter_offsets
+from semialg.engine.witnesses import image_moves
+from semialg.errors import UndecidedError
+
+__all__ = ["flat_directions", "flat_bound"]
+
+_ONE = fmpq(1)
+
+
+def flat_directions(net: Network, image: bool = True, deadline: float | None = None,
+                    skipped: list | None = None) -> list[list[tuple[int, fmpq]]]:
+    r"""The flat directions of the module's proposition at ``net`` as sparse ``(index, value)`` lists in the order
+    of :meth:`~semialg.core.network.Network.parameters` (entries at one index add up): every rescaling field, the
+    trades that hold region by region, the entries of off neurons, and with ``image`` the hidden weights and
+    always-active neurons found on the regions of the earlier layers (at most 16 neurons before a layer and 4
+    inputs; what is not searched, past ``deadline`` (:func:`time.monotonic`) or beyond those sizes, is said in
+    ``skipped``: the directions found are flat all the same).
+
+    Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden neurons; with ``image`` that of
+    :func:`~semialg.engine.witnesses.image_moves` (region enumeration of the earlier layers and $O(R\,n_l)$ exact
+    LPs) and $O(R)$ LPs per always-active neuron.
+
+    >>> net = Network.from_arrays([[[1], [-1]], [[1, 0], [-1, -1]], [[1, 1]]], [[0, 0], [1, -1], [0]])
+    >>> sorted({d[0][0] for d in flat_directions(net) if len(d) == 1})   # entries no row reads
+    [1, 3, 6, 7, 9, 11]
+
+    (Neuron 2 of layer 2 is off: its weights and bias, 6, 7, 9, and its output weight, 11; neuron 2 of layer 1
+    reaches only it, so its weight and bias, 1 and 3, are silent.)
+    """
+    widths, W = net.widths, net.weights
+    W_at, b_at = parameter_offsets(net.architecture)
+    off, found, hidden, active = _off(net), [], {}, {}
+    for move in image_moves(net, deadline=deadline, skipped=skipped) if image else ():
+        l, (i, *j) = move.layer, move.neurons
+        if move.kind == "hidden weight":
+            found.append([(W_at[l - 1] + i * widths[l - 1] + j[0], _ONE)])
+            hidden.setdefault((l, i), []).append(j[0])
+        elif _every_region(net, l, i, True, deadline):
+            found.append([(b_at[l - 1] + i, _ONE)] + [(b_at[l] + r, -W[l][r][i]) for r in range(widths[l + 1])])
+            active.setdefault(l, []).append(i)
+    for l, block in sorted(active.items()):
+        found += _affine_block_trades(net, l, block)
+    for (l, i), inputs in hidden.items():   # hidden from every input: perhaps off on the whole image
+        if len(inputs) == widths[l - 1] and _every_region(net, l, i, False, deadline):
+            off[l - 1][i] = True
+    out = move_entries(net, deep_lines=False) + found
+    for l, silent in enumerate(_silent(net, off, hidden), start=1):
+        for i in np.flatnonzero(silent).tolist():
+            out += [[(W_at[l - 1] + i * widths[l - 1] + j, _ONE)] for j in range(widths[l - 1])]
+            out.append([(b_at[l - 1] + i, _ONE)])
+        for i in np.flatnonzero(off[l - 1]).tolist():
+            out += [[(W_at[l] + r * widths[l] + i, _ONE)] for r in range(widths[l + 1])]
+    return out
+
+
+def _off(net: Network) -> list[np.ndarray]:
+    """Per hidden layer, a mask of the neurons off on every input: by the signs of their weights, or zero."""
+    out = []
+    for l, off in enumerate(off_neurons(net)):
+        mask = ~net.weights[l].nonzero_rows() & np.array([not b for b in net.biases[l]], dtype=bool)
+        mask[list(off)] = True
+        out.append(mask)
+    return out
+
+
+def _silent(net: Network, off: list[np.ndarray], hidden: dict) -> list[np.ndarray]:
+    """Per hidden layer, a mask of the silent neurons (module docstring): from the last hidden layer down, those
+    off or whose non-zero outgoing weights all go to silent neurons or are hidden (``hidden[l + 1, r]`` lists the
+    neurons $j$ of layer $l$ with $W_{l+1}[r, j]$ hidden); no output is silent."""
+    out, above = [], np.zeros(net.widths[-1], dtype=bool)
+    for l in range(net.depth - 1, 0, -1):
+        reads = net.weights[l].nonzero()
+        for (layer, r), inputs in hidden.items():
+            if layer == l + 1:
+                reads[r, inputs] = False
+        above = off[l - 1] | ~reads[~above].any(axis=0)
+        out.append(above)
+    return out[::-1]
+
+
+def _affine_block_trades(net: Network, l: int, block: list[int]) -> list[list[tuple[int, fmpq]]]:
+    r"""The trades within the neurons ``block`` of layer $l$, on in every region: they add $C(W_Ah + b_A)$ to
+    $z_{l+1}$ ($C = W_{l+1}[:, A]$, $M = (W_A \mid b_A)$), so every $(\delta C, \delta M)$ with
+    $\delta C\,M + C\,\delta M = 0$ leaves $z_{l+1}$ unchanged to first order on every region: a basis of that
+    kernel (it holds their rescaling fields). Cost: an exact kernel of $n_{l+1}(n_{l-1} + 1)$ equations in
+    $|A|(n_{l+1} + n_{l-1} + 1)$ unknowns."""
+    widths = net.widths
+    W_at, b_at = parameter_offsets(net.architecture)
+    n, k, a = widths[l - 1], widths[l + 1], len(block)
+    M = [list(net.weights[l - 1].row(i)) + [net.biases[l - 1][i]] for i in block]
+    C = [[net.weights[l][r][i] for i in block] for r in range(k)]
+    # unknowns: dC[r][q] at r * a + q, then dM[q][c] at k * a + q * (n + 1) + c; one equation per entry (r, c)
+    equations = []
+    for r in range(k):
+        for c in range(n + 1):
+            row = [fmpq(0)] * (a * (k + n + 1))
+            for q in range(a):
+                row[r * a + q] = M[q][c]
+                row[k * a + q * (n + 1) + c] = C[r][q]
+            equations.append(row)
+    at = [W_at[l] + r * widths[l] + i for r in range(k) for i in block] + \
+        [W_at[l - 1] + i * n + c if c < n else b_at[l - 1] + i for i in block for c in range(n + 1)]
+    return [[(at[u], x) for u, x in enumerate(v) if x] for v in nullspace(equations)]
+
+
+def _every_region(net: Network, l: int, i: int, positive: bool, deadline: float | None) -> bool:
+    """Whether on every region of the earlier layers $z_{l,i} > 0$ somewhere (``positive``), or nowhere (``False``
+    past ``deadline``)."""
+    try:
+        regions = image_regions(net, l, deadline)
+    except UndecidedError:
+        return False
+    for n, region in enumerate(regions):
+        if n % 64 == 63 and deadline is not None and time.monotonic() > deadline:
+            return False
+        if sign_somewhere(region, i, 1) != positive:
+            return False
+    return True
+
+
+def flat_bound(net: Network, image: bool = True, deadline: float | None = None, skipped: list | None = None) -> int:
+    r"""$D - \operatorname{rank}$ of :func:`flat_directions`, an upper bound on the functional dimension of ``net``
+    (module docstring), never above $D - $ the hidden neurons with a non-zero parameter (the rescaling bound). The
+    rank is taken modulo a prime (a lower bound on the rational one, so the bound stays proven; exactly when the
+    prime divides a denominator), on the directions as sparse rows; the rescaling bound alone, without a rank,
+    when no direction but the rescaling fields is found.
+
+    Cost: that of :func:`flat_directions` and a sparse elimination of the directions (rescaling fields of one layer
+    have disjoint supports: about their number of entries).
+
+    >>> net = Network.from_arrays([[[1], [-1]], [[1, 0], [-1, -1]], [[1, 1]]], [[0, 0], [1, -1], [0]])
+    >>> net.architecture.num_parameters - 4, flat_bound(net, image=False), flat_bound(net)
+    (9, 5, 4)
+
+    (The rescaling bound; with the off and silent neurons; with neuron 1 of layer 2 on everywhere, whose bias
+    trades with the output's: the functional dimension, 4.)
+    """
+    D = net.architecture.num_parameters
+    bound = D - sum(rescaling_ranks(net))
+    directions = flat_directions(net, image, deadline, skipped)
+    if len(directions) == net.architecture.num_hidden:      # the rescaling fields alone
+        return bound
+    rows = []
+    for entries in directions:
+        row: dict = {}
+        for k, value in entries:
+            row[k] = row.get(k, 0) + value
+        rows.append(row)
+    rank = sparse_modular_rank(rows)
+    if rank is None:
+        echelon = SparseEchelon()
+        for row in rows:
+            echelon.insert(row)
+        rank = echelon.rank
+    return min(bound, D - rank)

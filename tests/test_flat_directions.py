@@ -1,0 +1,119 @@
+"""Flat directions bound the functional dimension from above (:mod:`semialg.engine.flat_directions`).
+
+The oracle is the definition: the Jacobian rows of every linear region (:func:`~semialg.engine.regions.decisive_points`,
+$d + 1$ points a region, the rows of :func:`~semialg.engine.jacobian.parameter_jacobian` with the region's pattern,
+a vanishing pre-activation counted off) and their exact rank. Every flat direction must be orthogonal to every row
+(the proposition, region by region), so the bound is never below the rank; small integer weights plant the
+degenerate cases (zero, off and silent neurons, twins, constant neurons, lines, pre-activations vanishing on whole
+regions, hidden weights).
+"""
+
+from __future__ import annotations
+
+
+import pytest
+from flint import fmpq
+from hypothesis import given, settings, strategies as st
+
+from semialg.core.exact import rank, sparse_vector
+from semialg.core.network import Network
+from semialg.engine.flat_directions import flat_bound, flat_directions
+from semialg.engine.jacobian import parameter_jacobian
+from semialg.engine.functional_dimension import functional_dimension
+from semialg.engine.regions import decisive_points
+
+ARCHS = [(1, 2, 2, 1), (2, 2, 2, 1), (1, 3, 2, 1), (2, 3, 2, 2), (1, 2, 2, 2, 1), (2, 2, 1)]
+
+
+def _rows(net: Network) -> list:
+    return [row for pattern, points in decisive_points(net) for x in points
+            for row in parameter_jacobian(net, x, pattern)]
+
+
+@st.composite
+def networks(draw):
+    widths = draw(st.sampled_from(ARCHS))
+    entry = st.integers(-2, 2)
+    Ws = [[[draw(entry) for _ in range(a)] for _ in range(b)] for a, b in zip(widths[:-1], widths[1:])]
+    bs = [[draw(entry) for _ in range(b)] for b in widths[1:]]
+    return Network.from_arrays(Ws, bs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_every_flat_direction_is_orthogonal_to_every_row_and_the_bound_holds(net):
+    D = net.architecture.num_parameters
+    rows = _rows(net)
+    for entries in flat_directions(net):
+        v = sparse_vector(D, *entries)
+        assert all(sum((a * b for a, b in zip(row, v)), fmpq(0)) == 0 for row in rows), (net, entries)
+    exact = rank(rows) if rows else 0
+    assert flat_bound(net) >= exact
+    assert functional_dimension(net, method="batch").value == exact
+
+
+def test_off_silent_and_hidden_neurons_meet_the_rank():
+    """Functional dimension below the rescaling bound, met by the flat bound: a neuron of layer 2 off by its signs
+    (its first-layer input then silent); a neuron of layer 2 positive nowhere on the image, and a first-layer
+    neuron whose only reader is off wherever it is on (hidden weights)."""
+    off = Network.from_arrays([[[1], [-1]], [[1, 0], [-1, -1]], [[1, 1]]], [[0, 0], [1, -1], [0]])
+    hidden = Network.from_arrays([[[-1], [-1]], [[-1, -1], [1, -1]], [[1, 3]]], [[-2, 3], [1, -1], [-1]])
+    for net in (off, hidden):
+        exact = rank(_rows(net))
+        assert exact < net.architecture.num_parameters - net.architecture.num_hidden
+        assert flat_bound(net) == exact
+        assert flat_bound(net, image=False) > exact or net is off
+
+
+def test_a_deep_line_vanishing_on_a_region_is_not_flat():
+    """s(z) - s(-z) = z with z = s(x): the translation of this line of layer 2 moves the output bias, while on
+    x < 0, where z vanishes and both neurons count as off, no row reads the neurons' biases: not flat (the
+    translation is a move of the fibre all the same, but not orthogonal to the one-sided rows)."""
+    net = Network.from_arrays([[[1]], [[1], [-1]], [[1, -1]]], [[0], [0, 0], [0]])
+    D, rows = net.architecture.num_parameters, _rows(net)
+    for entries in flat_directions(net):
+        v = sparse_vector(D, *entries)
+        assert all(sum((a * b for a, b in zip(row, v)), fmpq(0)) == 0 for row in rows), entries
+    assert flat_bound(net) >= rank(rows)
+
+
+def test_random_deep_networks_with_always_active_blocks_meet_the_rank():
+    """Random 2-3-3-1 networks (small rationals) often have neurons on in every region of layer 2 (trades of the
+    affine block, biases traded into the output's) and hidden weights: at 40 seeds the flat bound is the rank."""
+    deficient = 0
+    for seed in range(40):
+        net = Network.random((2, 3, 3, 1), seed=seed)
+        exact = rank(_rows(net))
+        assert flat_bound(net) == exact, seed
+        deficient += exact < net.architecture.num_parameters - 6
+    assert deficient >= 5
+
+
+def test_functional_dimension_stops_at_the_flat_bound_without_regions(monkeypatch):
+    """A deficient rank is proven by the sampled rows when they reach the flat bound: no region is enumerated
+    (before, the value needed every region), and the answer says how it was proven."""
+    import semialg.engine.functional_dimension as fdim
+    net = Network.random((2, 3, 3, 1), seed=11)           # two neurons of layer 2 on in every region
+    exact = rank(_rows(net))
+    monkeypatch.setattr(fdim, "decisive_points", lambda *a, **k: pytest.fail("regions enumerated"))
+    fd = fdim.functional_dimension(net)
+    assert fd.value == exact == 14 < fd.upper_bound == 19
+    assert fd.method == "sampled batch and flat directions" and "flat directions" in fd.describe()
+
+
+def test_an_undecided_functional_dimension_gives_the_flat_bound(monkeypatch):
+    import semialg.engine.functional_dimension as fdim
+    from semialg.engine.jacobian import SampledBatch
+    from semialg.errors import UndecidedError
+    net = Network.from_arrays([[[-1], [-1]], [[-1, -1], [1, -1]], [[1, 3]]], [[-2, 3], [1, -1], [-1]])
+
+    def stopped(*a, **k):
+        raise UndecidedError("the deadline passed")
+        yield
+
+    monkeypatch.setattr(fdim, "sampled_batch", lambda *a, **k: SampledBatch((), set(), [], False, 0))
+    monkeypatch.setattr(fdim, "decisive_points", stopped)
+    with pytest.raises(UndecidedError, match=r"at most 4 \(parameters minus rescalable hidden neurons and flat "
+                                             r"directions") as err:
+        fdim.functional_dimension(net, budget=10)
+    assert err.value.bounds == (0, 4) and rank(_rows(net)) == 4
