@@ -117,3 +117,20 @@ def test_an_undecided_functional_dimension_gives_the_flat_bound(monkeypatch):
                                              r"directions") as err:
         fdim.functional_dimension(net, budget=10)
     assert err.value.bounds == (0, 4) and rank(_rows(net)) == 4
+
+
+def test_the_sampled_rows_aim_at_the_flat_bound_of_unused_neurons(monkeypatch):
+    """An unused neuron (zero outgoing weights) lowers the bound before any input is sampled: its rows are reached
+    without regions and without the image search (a 32-input network has no image search)."""
+    import semialg.engine.flat_directions as flat
+    import semialg.engine.functional_dimension as fdim
+    net = Network.random((3, 4, 4, 2), seed=2)
+    Ws = [[list(r) for r in W] for W in net.weights]
+    for r in Ws[2]:
+        r[1] = 0
+    unused = Network.from_arrays(Ws, [list(b) for b in net.biases])
+    exact = rank(_rows(unused))
+    monkeypatch.setattr(fdim, "decisive_points", lambda *a, **k: pytest.fail("regions enumerated"))
+    monkeypatch.setattr(flat, "image_moves", lambda *a, **k: pytest.fail("image searched"))
+    fd = fdim.functional_dimension(unused)
+    assert fd.value == exact < fd.upper_bound and fd.method == "sampled batch and flat directions"

@@ -1,7 +1,8 @@
 r"""Flat directions: vectors in parameter space that no Jacobian row of the functional dimension reads, and the
 upper bound on the functional dimension they prove.
 
-The functional dimension at $\theta$ (:func:`~semialg.engine.functional_dimension.functional_dimension`) is the rank of rows
+The functional dimension at $\theta$ (:func:`~semialg.engine.functional_dimension.functional_dimension`) is the
+rank of rows
 $\nabla_\theta P_p(\theta, x)$, where $P_p$ is the polynomial that $f$ equals on a linear region with activation
 pattern $p$ (a neuron whose pre-activation vanishes identically there counted off) and $x$ lies in that region.
 With $a_{l,i}$ the output of neuron $i$ of layer $l$ there and $\delta_{l,i}$ its back-propagated coefficient
@@ -15,7 +16,8 @@ $\dim_{\rm fun}(\theta) \le D - \dim\operatorname{span}\{v\}$.
    homogeneity of each factor).
 2. Entries no row reads: the outgoing weights of a neuron off on every input (by the signs of its weights,
    :func:`~semialg.engine.neurons.off_neurons`; a zero neuron, pre-activation $0$, counted off; or, in layer
-   $l \ge 2$, positive nowhere on the regions of the earlier layers), whose $a = 0$; the incoming weights and bias of a *silent* neuron — off on every input, or whose non-zero outgoing
+   $l \ge 2$, positive nowhere on the regions of the earlier layers), whose $a = 0$; the incoming weights and
+   bias of a *silent* neuron — off on every input, or whose non-zero outgoing
    weights all go to silent neurons of the next hidden layer or are hidden weights (below) — whose $\delta = 0$
    on every region (by induction from the last hidden layer: $\delta_{l,i} = [p_{l,i} > 0]\sum_r W_{l+1}[r, i]
    \,\delta_{l+1,r}$, and where $i$ is on, a neuron $r$ it reaches by a hidden weight is off); and

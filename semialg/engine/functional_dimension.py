@@ -51,7 +51,8 @@ class FunctionalDimension(Latexable):
     regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
     the one-sided derivative with that neuron off is used). ``method`` is "decisive batch", "sampled batch"
     (random inputs reached the upper bound), either "and flat directions" (the rank reached the lower bound of
-    :func:`~semialg.engine.flat_directions.flat_bound`, proven by directions no row reads), "visible kinks" (``certificate``, a
+    :func:`~semialg.engine.flat_directions.flat_bound`, proven by directions no row reads), "visible kinks"
+    (``certificate``, a
     :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is reached), a family
     name (a closed form), or a family name with "visible kinks" (``certificate`` from the family's theory, e.g.
     :class:`~semialg.families.bottleneck.rank_bound.VisibleRankCertificate`).
@@ -104,9 +105,11 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     (the rank modulo $p$ of the rows so far, and the upper bound) and the number of regions done; ``progress``
     shows a tqdm bar of the regions (``None``: on a terminal, after 2 s). Before any region the rows at sampled
     inputs (:func:`~semialg.engine.jacobian.sampled_batch`: random ones, then ones chosen for their regions)
-    decide the value when their rank modulo $p$ reaches the bound; short of it, directions that no Jacobian row
-    reads (:func:`~semialg.engine.flat_directions.flat_bound`: neurons off, silent or on in every region, hidden
-    weights, trades of twins and affine blocks) may lower the bound to that rank. When the rank of about
+    decide the value when their rank modulo $p$ reaches the bound, lowered by the directions that no Jacobian row
+    reads (:func:`~semialg.engine.flat_directions.flat_bound`: first those read off the weights, $O(\\dim\\Omega)$
+    — neurons off or silent, trades of twins, constant neurons and first-layer lines —, then, short of it at depth
+    $\\ge 3$, hidden weights and neurons on in every region, from the regions of the earlier layers). When the
+    rank of about
     $\\mathrm{bound} \\times \\dim\\Omega$ rows would not fit in memory
     (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 4.2 TiB), and with ``"auto"`` first for more
     than :data:`PEEL_FIRST` parameters, kink peeling
@@ -141,10 +144,14 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                              f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "
                              f"{free / 2 ** 30:.1f} GiB free memory); it is at most {bound} (parameters minus "
                              f"rescalable hidden neurons)" + (f"; {why[0]}" if why else ""))
-    batch = sampled_batch(net, bound, deadline=deadline) if domain is None and bound > 0 else None
+    # the sampled rows aim at the flat bound without the image search (dead, silent, twin neurons: O(D)) ...
+    flat = flat_bound(net, image=False) if bound > 0 else bound
+    batch = sampled_batch(net, flat, deadline=deadline) if domain is None and flat > 0 else None
     if batch is not None and batch.reached:
-        return FunctionalDimension(bound, bound, D, len(batch.patterns), 0, batch.inputs, method="sampled batch")
-    flat = flat_bound(net, deadline=deadline) if bound > 0 else bound     # hidden symmetries may lower the bound
+        return FunctionalDimension(flat, bound, D, len(batch.patterns), 0, batch.inputs, method="sampled batch" +
+                                   ("" if flat == bound else " and flat directions"))
+    if net.depth > 2 and bound > 0:     # ... then hidden weights and neurons on everywhere lower it more
+        flat = min(flat, flat_bound(net, deadline=deadline))
     # The sampled rows stay in the modular lower bound (every batch is one), so fewer regions are needed.
     sampled = () if batch is None else batch.inputs
     mods, known = ([], 0) if batch is None else (batch.blocks, batch.rank)
