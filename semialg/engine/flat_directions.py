@@ -52,7 +52,7 @@ from flint import fmpq
 from semialg.core.exact import SparseEchelon, nullspace, sparse_modular_rank
 from semialg.core.network import Network
 from semialg.core.symmetry import rescaling_ranks
-from semialg.engine.neurons import image_regions, off_neurons, sign_somewhere
+from semialg.engine.neurons import image_regions, off_masks, sign_somewhere, silent_masks
 from semialg.engine.tangent import move_entries, parameter_offsets
 from semialg.engine.witnesses import image_moves
 from semialg.errors import UndecidedError
@@ -84,7 +84,7 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
     """
     widths, W = net.widths, net.weights
     W_at, b_at = parameter_offsets(net.architecture)
-    off, found, hidden, active = _off(net), [], {}, {}
+    off, found, hidden, active = off_masks(net), [], {}, {}
     for move in image_moves(net, deadline=deadline, skipped=skipped) if image else ():
         l, (i, *j) = move.layer, move.neurons
         if move.kind == "hidden weight":
@@ -99,38 +99,13 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
         if len(inputs) == widths[l - 1] and _every_region(net, l, i, False, deadline):
             off[l - 1][i] = True
     out = move_entries(net, deep_lines=False) + found
-    for l, silent in enumerate(_silent(net, off, hidden), start=1):
+    for l, silent in enumerate(silent_masks(net, off, hidden), start=1):
         for i in np.flatnonzero(silent).tolist():
             out += [[(W_at[l - 1] + i * widths[l - 1] + j, _ONE)] for j in range(widths[l - 1])]
             out.append([(b_at[l - 1] + i, _ONE)])
         for i in np.flatnonzero(off[l - 1]).tolist():
             out += [[(W_at[l] + r * widths[l] + i, _ONE)] for r in range(widths[l + 1])]
     return out
-
-
-def _off(net: Network) -> list[np.ndarray]:
-    """Per hidden layer, a mask of the neurons off on every input: by the signs of their weights, or zero."""
-    out = []
-    for l, off in enumerate(off_neurons(net)):
-        mask = ~net.weights[l].nonzero_rows() & np.array([not b for b in net.biases[l]], dtype=bool)
-        mask[list(off)] = True
-        out.append(mask)
-    return out
-
-
-def _silent(net: Network, off: list[np.ndarray], hidden: dict) -> list[np.ndarray]:
-    """Per hidden layer, a mask of the silent neurons (module docstring): from the last hidden layer down, those
-    off or whose non-zero outgoing weights all go to silent neurons or are hidden (``hidden[l + 1, r]`` lists the
-    neurons $j$ of layer $l$ with $W_{l+1}[r, j]$ hidden); no output is silent."""
-    out, above = [], np.zeros(net.widths[-1], dtype=bool)
-    for l in range(net.depth - 1, 0, -1):
-        reads = net.weights[l].nonzero()
-        for (layer, r), inputs in hidden.items():
-            if layer == l + 1:
-                reads[r, inputs] = False
-        above = off[l - 1] | ~reads[~above].any(axis=0)
-        out.append(above)
-    return out[::-1]
 
 
 def _affine_block_trades(net: Network, l: int, block: list[int]) -> list[list[tuple[int, fmpq]]]:

@@ -37,7 +37,8 @@ from semialg.geometry.zero_sum import (AFTER_PEELING_ENTRY_SECONDS, ZERO_SUM_LIM
                                       zero_sum_sets)
 
 __all__ = ["predicted_late", "rank_one_sketch", "rank_one_sketch_seconds", "zero_factor_seconds", "row", "column",
-           "rows", "columns", "dead_neurons", "constant_neurons", "off_neurons", "hyperplane_pairs", "phantom_pairs",
+           "rows", "columns", "dead_neurons", "constant_neurons", "off_neurons", "off_masks",
+           "silent_masks", "hyperplane_pairs", "phantom_pairs",
            "pair_relocations",
            "twin_pairs", "flip_residual", "flip_terms", "zero_factors", "negate", "flip", "clear", "shift_twins",
            "trade_opposite", "image_regions", "sign_somewhere"]
@@ -96,6 +97,46 @@ def off_neurons(net: Network) -> list[tuple[int, ...]]:
         prev = ~live_input & np.array([x < 0 for x in b], dtype=bool)
         out.append(tuple(int(i) for i in np.flatnonzero(prev)))
     return out
+
+
+def off_masks(net: Network) -> list[np.ndarray]:
+    """Per hidden layer, a boolean mask of the neurons off on every input: by the signs of their weights
+    (:func:`off_neurons`), or zero (incoming weights and bias $0$: pre-activation $0$, output $0$). Cost: $O(D)$,
+    vectorised.
+
+    >>> [m.tolist() for m in off_masks(Network.from_arrays([[[1], [0]], [[1, 1]]], [[0, 0], [0]]))]
+    [[False, True]]
+    """
+    out = []
+    for l, off in enumerate(off_neurons(net)):
+        mask = ~net.weights[l].nonzero_rows() & np.array([not b for b in net.biases[l]], dtype=bool)
+        mask[list(off)] = True
+        out.append(mask)
+    return out
+
+
+def silent_masks(net: Network, off: list[np.ndarray], hidden: dict | None = None) -> list[np.ndarray]:
+    r"""Per hidden layer, a boolean mask of the *silent* neurons: from the last hidden layer down, those ``off``
+    (masks as :func:`off_masks`) or whose non-zero outgoing weights all reach silent neurons or are hidden
+    (``hidden[l + 1, r]`` lists the neurons $j$ of layer $l$ with $W_{l+1}[r, j]$ hidden: $r$ off wherever $j$ is
+    on); no output is silent. A silent neuron's back-propagated coefficient is $0$ on every region (where it is
+    on, every neuron it reaches is off), so no derivative of $f$ reads its incoming weights and bias; without
+    ``hidden``, with ``off`` the neurons off by their signs, any change of them keeps $f$ (a neuron off by its
+    signs has no positive weight from a neuron that can be on, so it stays off). Cost: $O(D)$, vectorised.
+
+    >>> net = Network.from_arrays([[[1], [-1]], [[1, 0], [-1, -1]], [[1, 1]]], [[0, 0], [1, -1], [0]])
+    >>> [m.tolist() for m in silent_masks(net, off_masks(net))]     # neuron 2 of layer 1 reaches only an off one
+    [[False, True], [False, True]]
+    """
+    out, above = [], np.zeros(net.widths[-1], dtype=bool)
+    for l in range(net.depth - 1, 0, -1):
+        reads = net.weights[l].nonzero()
+        for (layer, r), inputs in (hidden or {}).items():
+            if layer == l + 1:
+                reads[r, inputs] = False
+        above = off[l - 1] | ~reads[~above].any(axis=0)
+        out.append(above)
+    return out[::-1]
 
 
 def _line_classes(net: Network, l: int) -> tuple[tuple[tuple[int, fmpq], ...], ...]:

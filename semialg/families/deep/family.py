@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from semialg.core.certificate import EquivalenceResult
 from semialg.core.mechanism import Mechanism, zero_factor_mechanism
 from semialg.core.network import Network
@@ -13,7 +15,8 @@ from semialg.errors import UndecidedError
 from semialg.families.base import Family, register
 from semialg.families.deep.equivalence import equivalent
 from semialg.families.deep.moves import is_zero_layer
-from semialg.engine.neurons import off_neurons, pair_relocations, phantom_pairs, twin_pairs, zero_factors
+from semialg.engine.neurons import (off_masks, off_neurons, pair_relocations, phantom_pairs, silent_masks, twin_pairs,
+                                    zero_factors)
 from semialg.engine.orbit import flip_orbits
 from semialg.engine.witnesses import image_moves
 from semialg.geometry.zero_sum import ZERO_SUM_LIMIT
@@ -65,7 +68,9 @@ class DeepFamily(Family):
 
 def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechanism, ...]:
     r"""The mechanisms beyond $G$ that every hidden layer $l$ of ``net`` shows by itself: dead neurons (zero
-    outgoing column: the incoming row is free), constant neurons (zero incoming weights: $\sigma(b)$ is a constant
+    outgoing column: the incoming row is free), silent neurons (every non-zero outgoing weight reaches a neuron off
+    on every input by its signs, or a silent one: the row is free, :func:`~semialg.engine.neurons.silent_masks`),
+    constant neurons (zero incoming weights: $\sigma(b)$ is a constant
     the next bias absorbs), positive twins (their outgoing columns redistribute with fixed sum), phantom pairs and
     pair relocations (:func:`~semialg.engine.neurons.phantom_pairs`, :func:`~semialg.engine.neurons.pair_relocations`)
     and 0-factor flips
@@ -77,7 +82,8 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
     Cost: $O(D \log n)$ for the first three; the 0-factor search is exact and exponential in the number of
     linearly dependent outer products of a layer (at most ``limit``). Neuron indices are 0-based.
     """
-    out, off = [], off_neurons(net)
+    out, off, offs = [], off_neurons(net), off_masks(net)
+    silent = silent_masks(net, offs)
     for l in range(1, net.depth):
         if is_zero_layer(net, l):
             continue
@@ -95,6 +101,11 @@ def layer_mechanisms(net: Network, limit: int = ZERO_SUM_LIMIT) -> tuple[Mechani
                                  f"neurons {[i + 1 for i in signed]} of layer {l}: b < 0 and no positive weight from a "
                                  f"neuron of layer {l - 1} that is on somewhere (its outputs are >= 0): off on every "
                                  "input; the row stays in that cone, the column is free", l, freezes=True))
+        for i in np.flatnonzero(silent[l - 1] & ~offs[l - 1]).tolist():
+            if i not in dead | constant:
+                out.append(Mechanism("silent_neuron", True, before + 1, 1, (i,),
+                                     f"neuron {i + 1} of layer {l} reaches only neurons off on every input (by their "
+                                     f"signs, or silent themselves): row {i + 1} of (W_{l} | b_{l}) is free", l))
         for i in sorted(dead & constant):
             out.append(Mechanism("zero_neuron", True, before + 1 + after, 1, (i,),
                                  f"neuron {i + 1} of layer {l} is zero: its row or its column is free", l))
