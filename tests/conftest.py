@@ -23,6 +23,16 @@ rationals = st.fractions(min_value=-5, max_value=5, max_denominator=7)
 positive = st.fractions(min_value=Fraction(1, 7), max_value=7, max_denominator=7)
 
 
+def exact_value(Ws, bs, x) -> list[Fraction]:
+    """The network of weight and bias lists ``Ws``, ``bs`` (Fractions) at the input vector ``x``, by its definition
+    in Fractions: an oracle independent of semialg's evaluation."""
+    a = list(x)
+    for l, (W, b) in enumerate(zip(Ws, bs)):
+        z = [sum((w * t for w, t in zip(row, a)), c) for row, c in zip(W, b)]
+        a = z if l == len(Ws) - 1 else [max(t, Fraction(0)) for t in z]
+    return a
+
+
 @st.composite
 def architectures(draw, min_depth=2, max_depth=4, max_width=4, max_io=3):
     depth = draw(st.integers(min_depth, max_depth))

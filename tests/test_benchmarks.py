@@ -154,3 +154,8 @@ def test_bottleneck_patterns_benchmark_smoke():
     mod = _load("bench_bottleneck_patterns")
     rows = mod.run(**mod.QUICK)         # the rank of the Jacobian at the batch equalled the value inside run()
     assert rows[0]["value"] == rows[0]["peer"] == 27 and rows[0]["method"] == "bottleneck: activity patterns on P"
+
+
+def test_flat_directions_benchmark_smoke():
+    rows = _load("bench_flat_directions").run(archs=(), seeds=(11,), budget=30.0)
+    assert rows[0]["ours"] == rows[0]["naive"] == "14" and rows[0]["flat"] == 14   # agreed inside run()

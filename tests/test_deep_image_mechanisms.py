@@ -18,18 +18,11 @@ import semialg as sa
 from semialg import Network
 from semialg.errors import UndecidedError
 from semialg.families.deep.family import DeepFamily, layer_mechanisms
+from conftest import exact_value
 
 FOUND = [([[[-1], [-1]], [[-1, -1], [1, -1]], [[1, 3]]], [[-2, 3], [1, -1], [-1]]),          # hidden weights
          ([[[-1], [-1]], [[-1, -1], [3, -2]], [[-2, -2]]], [[3, 2], [3, 3], [-2]]),          # always active
          ([[[-1], [-1]], [[-2, 2], [-2, 0]], [[1, 2]]], [[3, -1], [-1, 2], [-2]])]
-
-
-def _evaluate(Ws, bs, x: Fraction) -> list[Fraction]:
-    a = [x]
-    for l, (W, b) in enumerate(zip(Ws, bs)):
-        z = [sum((w * t for w, t in zip(row, a)), bi) for row, bi in zip(W, b)]
-        a = z if l == len(Ws) - 1 else [max(t, Fraction(0)) for t in z]
-    return a
 
 
 POINTS = [Fraction(k, 7) for k in range(-200, 201)] + [Fraction(10 ** 6), Fraction(-10 ** 6)]
@@ -66,7 +59,7 @@ def test_the_audit_networks_list_their_moves_and_the_moves_keep_f():
         moved = list(_moved_members(net))
         assert moved, (W, b)
         for name, W2, b2 in moved:
-            assert all(_evaluate(W2, b2, x) == _evaluate(Ws, bs, x) for x in POINTS), name
+            assert all(exact_value(W2, b2, [x]) == exact_value(Ws, bs, [x]) for x in POINTS), name
 
 
 @settings(max_examples=25, deadline=None)
@@ -80,7 +73,7 @@ def test_listed_image_moves_keep_f_and_an_identifiability_witness_is_listed(ints
     Ws = [[[Fraction(x) for x in r] for r in M] for M in W]
     bs = [[Fraction(x) for x in v] for v in b]
     for name, W2, b2 in _moved_members(net):
-        assert all(_evaluate(W2, b2, x) == _evaluate(Ws, bs, x) for x in POINTS), name
+        assert all(exact_value(W2, b2, [x]) == exact_value(Ws, bs, [x]) for x in POINTS), name
     r = sa.identifiable(net, budget=5)
     kind = r.describe()
     if "Witness by hidden weight" in kind or "Witness by always active" in kind:
@@ -120,17 +113,10 @@ def test_an_unsearched_image_keeps_the_mechanisms_found():
     moved = [[list(r) for r in W] for W in Ws]
     moved[1][1] = [Fraction(7, 3)] * 17
 
-    def value(W, b, x):
-        a = list(x)
-        for l, (M, v) in enumerate(zip(W, b)):
-            z = [sum((w * t for w, t in zip(row, a)), c) for row, c in zip(M, v)]
-            a = z if l == len(W) - 1 else [max(t, Fraction(0)) for t in z]
-        return a
-
     rng = random.Random(0)
     for _ in range(50):
         x = (Fraction(rng.randint(-99, 99), 7), Fraction(rng.randint(-99, 99), 11))
-        assert value(moved, bs, x) == value(Ws, bs, x)
+        assert exact_value(moved, bs, x) == exact_value(Ws, bs, x)
     small = Network.random((2, 3, 3, 1), seed=1)
     with pytest.raises(UndecidedError, match="budget") as err:
         sa.hidden_symmetries(small, budget=1e-9)

@@ -13,14 +13,7 @@ from hypothesis import given, settings, strategies as st
 import semialg as sa
 from semialg import Network
 from semialg.engine.neurons import off_masks, silent_masks
-
-
-def _value(Ws, bs, x):
-    a = list(x)
-    for l, (W, b) in enumerate(zip(Ws, bs)):
-        z = [sum((w * t for w, t in zip(row, a)), c) for row, c in zip(W, b)]
-        a = z if l == len(Ws) - 1 else [max(t, Fraction(0)) for t in z]
-    return a
+from conftest import exact_value
 
 
 @st.composite
@@ -50,7 +43,7 @@ def test_the_row_of_a_silent_neuron_is_free(arrays, seed):
         moved_b = [list(b) for b in bs]
         moved[l - 1][i] = [Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in moved[l - 1][i]]
         moved_b[l - 1][i] = Fraction(rng.randint(-9, 9), rng.randint(1, 4))
-        assert all(_value(moved, moved_b, x) == _value(Ws, bs, x) for x in points), (l, i)
+        assert all(exact_value(moved, moved_b, x) == exact_value(Ws, bs, x) for x in points), (l, i)
 
 
 def test_a_neuron_reaching_only_an_off_neuron_is_listed():
