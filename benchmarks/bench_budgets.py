@@ -166,6 +166,13 @@ Mid size 4-16-16-2 (``--mid``): ``identifiable`` finds its hidden-weight witness
 commit, measured alone: the replay of the move decided the search's LPs again), and ``verify`` accepts it in 2.0 s
 (it raised after 61 s: the independent decision was undecided; the replayed move now proves it).
 
+Session 67 (full table and ``--mid`` rerun, nothing else running): 44 of 44 and 86 of 86 calls within 1.5 budgets,
+every answer as in session 66 (784-256-256-10 ``hidden_symmetries`` undecided now names the mechanisms found in the
+error's ``partial``). 4-16-16-2 ``functional_dimension`` stays undecided within 2 s (between 314 and 354: the
+sampled rows take the budget before the image search that finds its two hidden weights); with more budget the flat
+directions prove 352 in 3.7 s (``benchmarks/bench_flat_directions.py``; the decisive batch alone was undecided after
+120 s).
+
 Mid sizes (``--mid``, session 57, nothing else running): all 80 of 80 calls within 1.5 budgets; the
 rows taking at least half the budget (the others answer in under 1 s). Since session 56 (the activity patterns on
 P): ``functional_dimension`` answers 231 at 2-80-1-2 in 0.44 s, 160 at 2-80-1-2-int in 0.13 s and 60 at
