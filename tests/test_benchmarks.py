@@ -159,3 +159,11 @@ def test_bottleneck_patterns_benchmark_smoke():
 def test_flat_directions_benchmark_smoke():
     rows = _load("bench_flat_directions").run(archs=(), seeds=(11,), budget=30.0)
     assert rows[0]["ours"] == rows[0]["naive"] == "14" and rows[0]["flat"] == 14   # agreed inside run()
+
+
+def test_local_identifiability_benchmark_smoke():
+    rows = _load("bench_local_identifiability").run(archs=((12, 16, 16, 3),), jacobian_budget=30.0)
+    pruned = next(r for r in rows if r["weights"] == "pruned")      # the Jacobian route agreed inside run()
+    assert pruned["dim"] != "none" and pruned["jacobian"][0].isdigit()
+    # D - the two silent rows - the outgoing weights of the pruned neurons to live ones - 30 rescalings
+    assert pruned["dim"] == (12 * 16 + 16 + 16 * 16 + 16 + 16 * 3 + 3) - (13 + 17) - (15 + 3) - 30

@@ -50,10 +50,11 @@ class FunctionalDimension(Latexable):
     neurons with a non-zero parameter) is proven by the rescaling symmetries. ``regions`` counts the linear
     regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
     the one-sided derivative with that neuron off is used). ``method`` is "decisive batch", "sampled batch"
-    (random inputs reached the upper bound), either "and flat directions" (the rank reached the lower bound of
+    (random inputs reached the upper bound), either "and flat directions" (the rank reached the upper bound of
     :func:`~semialg.engine.flat_directions.flat_bound`, proven by directions no row reads), "visible kinks"
-    (``certificate``, a
-    :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is reached), a family
+    (``certificate``, a :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is
+    reached; "and silent neurons": the bound lowered by the rows of silent neurons and the outgoing weights of off
+    ones), a family
     name (a closed form), or a family name with "visible kinks" (``certificate`` from the family's theory, e.g.
     :class:`~semialg.families.bottleneck.rank_bound.VisibleRankCertificate`).
     """
@@ -114,7 +115,9 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 4.2 TiB), and with ``"auto"`` first for more
     than :data:`PEEL_FIRST` parameters, kink peeling
     (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, a sufficient condition) may prove the
-    upper bound reached (method "visible kinks"); otherwise such a network is undecided. Cost: region enumeration plus $O(R(d+1)k)$ Jacobian rows of length $\\dim\\Omega$ and their rank.
+    upper bound reached (method "visible kinks"; with silent neurons, the bound they lower: "visible kinks and
+    silent neurons"); otherwise such a network is undecided. Cost: region enumeration plus $O(R(d+1)k)$ Jacobian
+    rows of length $\\dim\\Omega$ and their rank.
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
     3
@@ -137,8 +140,9 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     why: list[str] = []
     if method == "auto" and domain is None and (not fits or D > PEEL_FIRST) and net.depth > 1:
         cert = kink_peeling_certificate(net, deadline, progress, why=why)
-        if cert is not None and cert.dimension == bound:
-            return FunctionalDimension(bound, bound, D, 0, method="visible kinks", certificate=cert)
+        if cert is not None:
+            return FunctionalDimension(cert.dimension, bound, D, 0, certificate=cert, method="visible kinks" + (
+                " and silent neurons" if cert.silent else ""))
     if not fits:
         raise UndecidedError(f"functional_dimension of a {net.architecture} network: a proof needs the rank modulo a "
                              f"prime of about {bound} x {D} Jacobian rows ({need / 2 ** 30:.1f} GiB, "
@@ -146,7 +150,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                              f"rescalable hidden neurons)" + (f"; {why[0]}" if why else ""))
     # the sampled rows aim at the flat bound without the image search (dead, silent, twin neurons: O(D)) ...
     flat = flat_bound(net, image=False) if bound > 0 else bound
-    batch = sampled_batch(net, flat, deadline=deadline) if domain is None and flat > 0 else None
+    batch = sampled_batch(net, flat, deadline=deadline, zero_off=True) if domain is None and flat > 0 else None
     if batch is not None and batch.reached:
         return FunctionalDimension(flat, bound, D, len(batch.patterns), 0, batch.inputs, method="sampled batch" +
                                    ("" if flat == bound else " and flat directions"))

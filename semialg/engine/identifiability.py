@@ -106,7 +106,11 @@ class ProofStep(Result):
         """Re-check the evidence, which must be of the kind the step's name calls for (any other object with a
         ``verify`` proves nothing); a genericity condition is re-checked by a fresh condition's checker."""
         if not self.is_condition():
-            return self.evidence.verify(net)
+            verified = self.evidence.verify(net)
+            if type(self.evidence) is KinkPeelingCertificate and not self.evidence.proves_local_identifiability:
+                raise CertificateError(f"step {self.name!r}: the kink-peeling certificate has silent neurons (their "
+                                       "rows are free: no local identifiability)")
+            return verified
         fresh = {c.name: c for c in cheap_genericity(net).conditions}.get(self.name)
         if fresh is None:
             raise CertificateError(f"step {self.name!r} is not a genericity condition of this network")
@@ -523,7 +527,7 @@ def _local_certificate(net: Network, deadline: float, checked: list, progress) -
     why: list[str] = []
 
     def peel():
-        cert = kink_peeling_certificate(net, deadline, progress, why=why)
+        cert = kink_peeling_certificate(net, deadline, progress, why=why, silent=False)
         if cert is None:
             checked.append("; ".join(why) + " (kink peeling is a sufficient condition only)")
         return cert

@@ -228,7 +228,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
                   first: tuple[np.ndarray, np.ndarray] | None = None,
                   per_input: int | None = None,
                   keep: Callable[[np.ndarray], np.ndarray] | None = None,
-                  gain: float | None = None) -> SampledBatch:
+                  gain: float | None = None, zero_off: bool = False) -> SampledBatch:
     r"""Jacobian rows (modulo :data:`~semialg.core.modular.BLAS_PRIME`) at rational inputs off every bent
     hyperplane. The rank on any batch is a lower bound on the functional dimension, so reaching the proven upper
     bound decides it without enumerating regions.
@@ -264,6 +264,10 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     taken at $\lceil\mathrm{bound}/\text{gain}\rceil$ inputs.
     ``keep`` (float inputs, one a row -> a boolean mask) chooses among the random inputs, e.g. those where the rows
     carry more than the output layer's; candidates are drawn until :data:`_CHUNK` are kept, at most 16 times as many.
+    ``zero_off`` counts zero neurons (:meth:`~semialg.core.network.Network.zero_neurons`) off where they vanish, as
+    every region does (the rows of the functional dimension); by default an input where any hidden pre-activation
+    vanishes is skipped, as $\theta \mapsto f_\theta(x)$ need not be differentiable there (bounds on a fibre's
+    dimension need that).
     Cost: at most $32\lceil\mathrm{bound}/k\rceil$ random inputs, at most :data:`PATIENCE` times
     their time (or :data:`MIN_PATIENCE` seconds) for the chosen ones; per input an exact activation pattern (the
     random ones :data:`_CHUNK` at a time:
@@ -284,6 +288,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     mixed, pending = None, []       # after the first rank: g random combinations of the later rows, and rows to add
     layers = layers_mod(net)
     floats = None if layers is None else balanced_layers(layers, BLAS_PRIME, first)
+    bent = net.bent if zero_off else (lambda pattern: any(0 in layer for layer in pattern))
     # rows of step inputs at a time: _ROWS entries (784-4096-1-10 in the quotient: 51 inputs; all D columns: one)
     m, step = min(per_input or k, k), max(1, _ROWS // (k * width))
     began = time.monotonic()
@@ -296,7 +301,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
     def prepared(inputs: list[tuple[Vec, Pattern]]) -> list[tuple[Vec, Pattern, np.ndarray | None]]:
         """At most ``step`` inputs with their rows (``None`` on a bent hyperplane, or without residues), computed
         together (:func:`jacobians_mod`) and reduced to ``per_input`` random combinations."""
-        part = [i for i, (_, pattern) in enumerate(inputs) if not any(0 in layer for layer in pattern)]
+        part = [i for i, (_, pattern) in enumerate(inputs) if not bent(pattern)]
         # per_input random combinations of the input's k rows: their span holds what it adds, and the first rank is
         # taken on per_input rows an input, not k (784-4096-1-10: 4,116 rows, not 20,580)
         combos = mixer.integers(0, BLAS_PRIME, size=(len(part), m, k)) if m < k and part else None
@@ -312,7 +317,7 @@ def sampled_batch(net: Network, bound: int, seed: int = 0, extra: np.ndarray | N
         return [(x, pattern, rows.get(i)) for i, (x, pattern) in enumerate(inputs)]
 
     def add(x: Vec, pattern: Pattern, rows: np.ndarray | None) -> None:
-        if any(0 in layer for layer in pattern):
+        if bent(pattern):
             return
         if mixed is None:
             mods.append(rows)

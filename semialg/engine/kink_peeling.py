@@ -39,9 +39,26 @@ Hence the kernel lies in the span of the rescaling fields, which has dimension $
 non-zero: $z_{l,k}$ is not constant), so the functional dimension is exactly $\dim\Omega - \#\text{hidden}$;
 some finite batch of inputs near the points reaches that rank, and local identifiability (the fibre near
 $\theta$ is the $G$-orbit) follows by the constant rank theorem as for
-:class:`~semialg.engine.jacobian.LocalRankCertificate`. This is a **sufficient** condition only: a
-neuron whose kinks are hidden (dead, or switched off by the next layer everywhere it bends) yields no
-certificate, which proves nothing.
+:class:`~semialg.engine.jacobian.LocalRankCertificate`.
+
+4. *Silent neurons.* Let $O$ be the hidden neurons off on every input by their signs or zero
+   (:func:`~semialg.engine.neurons.off_masks`) and $S \supseteq O$ the *silent* ones
+   (:func:`~semialg.engine.neurons.silent_masks`: off, or every non-zero outgoing weight reaches a silent
+   neuron). The coordinates $C$ — the rows and biases of silent neurons, the outgoing weights of off ones — are
+   flat directions (:mod:`~semialg.engine.flat_directions`), so a kernel direction minus its components on $C$
+   is one too; subtract them before each layer. Off neurons output $0$ near every point (a zero neuron's
+   pre-activation vanishes everywhere, and may at kink points and samples: it is off on both sides), so their
+   columns drop out: a neuron's system needs rank $n_{l-1} - |O_{l-1}| + P$, the samples
+   $n_{L-1} + 1 - |O_{L-1}|$; a silent neuron needs no kink point (its row is in $C$; a non-silent neuron has
+   weight $0$ from a silent one, and its system fixes that entry too). The kernel is then spanned by $C$ and
+   the rescaling fields of the neurons outside $S$, independent (from the first layer on, only a neuron's own
+   field reaches its row outside $C$, which is not zero), so the functional dimension is
+   $\dim\Omega - |C| - \#(\text{hidden} \setminus S)$ (not a local identifiability when $S \ne \emptyset$:
+   a silent row is free).
+
+This is a **sufficient** condition only: a neuron whose kinks are hidden (positive nowhere on the image of the
+earlier layers, or switched off by the next layer everywhere it bends) yields no certificate, which proves
+nothing.
 
 >>> from semialg.core.network import Network
 >>> net = Network.random((6, 4, 3, 2), seed=5)
@@ -50,6 +67,11 @@ certificate, which proves nothing.
 (44, True)
 >>> kink_peeling_certificate(Network.random((3, 4, 4, 2), seed=1)) is None    # functional dimension 37 < 38
 True
+>>> layers = [[list(r) for r in W] for W in net.weights]
+>>> layers[2] = [[0] + r[1:] for r in layers[2]]          # neuron 0 of layer 2 reaches no output: silent
+>>> cert = kink_peeling_certificate(Network.from_arrays(layers, [list(b) for b in net.biases]))
+>>> cert.dimension, cert.silent                           # 51 parameters - 5 (its row) - 6 rescalings
+(40, 1)
 """
 
 from __future__ import annotations
@@ -62,12 +84,13 @@ from fractions import Fraction
 import numpy as np
 from flint import fmpq, fmpz, nmod_mat
 
-from semialg.core.grid_point import grid_points
 from semialg.core.modular import BLAS_PRIME, matmul_mod, rank_mod_small
 from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.integer_preactivations import IntegerForms, Preactivations
 from semialg.engine.jacobian import layers_mod
+from semialg.engine.kink_search import MAX_POINTS, KinkFinder, first_aims, last_layer_samples, neuron_kinks
+from semialg.engine.neurons import off_masks, silent_masks
 from semialg.core.certificate import refusing_malformed
 from semialg.errors import CertificateError
 
@@ -75,10 +98,6 @@ __all__ = ["KinkPeelingCertificate", "kink_peeling_certificate", "MAX_POINTS"]
 
 Vec = tuple[fmpq, ...]
 _P, _Q = operator.attrgetter("p"), operator.attrgetter("q")
-#: At most this many distinct kink points per neuron, and samples, are read by ``verify`` (a cap against forgeries).
-MAX_POINTS = 64
-_MAX_ATTEMPTS = 16      # kink searches per neuron before giving up
-_ROUND = 2 ** 14        # aimed points are rounded to this dyadic grid
 
 
 def _short(x, n: int = 40) -> str:
@@ -135,9 +154,32 @@ class _Checker:
         if lm is None:
             raise CertificateError(f"the prime {p} divides a denominator of the parameters")
         self.layers = lm
+        self.off = off_masks(net)
+        self.silent = silent_masks(net, self.off)
+        self.zero = net.zero_neurons()
+        self.nzero = int(sum(m.sum() for m in self.zero))      # pre-activations 0 everywhere, allowed to vanish
         self._W1R: dict[int, np.ndarray] = {}
         self._full: dict = {}
         self._live: np.ndarray | None = None
+
+    def dimension(self) -> int:
+        """$\\dim\\Omega - |C| - \\#(\\text{hidden} \\setminus S)$ (step 4 of the module docstring)."""
+        widths, hidden = self.net.widths, len(self.silent)
+        flat = 0
+        for l in range(1, hidden + 1):
+            reading = widths[l + 1] - (int(self.silent[l].sum()) if l < hidden else 0)
+            flat += int(self.silent[l - 1].sum()) * (widths[l - 1] + 1) + int(self.off[l - 1].sum()) * reading
+        return self.net.architecture.num_parameters - flat - sum(int((~S).sum()) for S in self.silent)
+
+    def live(self, l: int) -> int:
+        """How many neurons of hidden layer ``l`` are not off (the columns of the systems of layer $l + 1$)."""
+        return self.net.widths[l] - int(self.off[l - 1].sum())
+
+    def sample(self, pre: Preactivations, where: str) -> Preactivations:
+        """Check that no hidden pre-activation but a zero neuron's vanishes at a sample; returns ``pre``."""
+        if pre.zeros() > self.nzero:
+            raise CertificateError(f"{where}: a hidden pre-activation vanishes at a sample")
+        return pre
 
     def live_rows(self) -> np.ndarray:
         """Which rows of $W_1$ are non-zero (vectorised once: reading a row made every row's rationals, 0.4 s at
@@ -184,9 +226,9 @@ class _Checker:
         signs = pre.signs
         if signs[l - 1][k] != 0:
             raise CertificateError(f"neuron {k} of layer {l} is {_short(pre.value(l - 1, k))}, not 0, at a kink point")
-        if pre.zeros() > 1:
+        if pre.zeros() > 1 + self.nzero:
             i, j = next((i, j) for i, layer in enumerate(signs[:-1]) for j in np.flatnonzero(layer == 0).tolist()
-                        if (i, j) != (l - 1, k))
+                        if (i, j) != (l - 1, k) and not self.zero[i][j])
             raise CertificateError(f"at a kink point of neuron {k} of layer {l} neuron {j} of layer {i + 1} "
                                    "vanishes too")
         if not self.c_nonzero(signs, l, k):
@@ -196,7 +238,7 @@ class _Checker:
 
     def neuron_rank(self, l: int, k: int, data: list[Preactivations]) -> bool:
         """Step 2: whether the system in $(u, \\mu_1..\\mu_P)$ at the kink points ``data`` (their exact
-        pre-activations) has rank $n_{l-1} + P$ modulo $p$; raises if $z_{l,k}$ is constant at one."""
+        pre-activations) has rank $n_{l-1} - |O_{l-1}| + P$ modulo $p$; raises if $z_{l,k}$ is constant at one."""
         p, n = self.p, self.net.widths[l - 1]
         w = self.layers[l - 1][0][k]
         if l == 1:     # J = I: (u - mu row) . (e_j, 0) = 0 and u . (x_p, 1) = 0 always have rank n_0 + 1
@@ -221,17 +263,20 @@ class _Checker:
             bound += min(int(np.count_nonzero(np.asarray(sg) > 0)) for sg in pre.signs[:l - 1]) + 1
         # one point with rank J_p R = n suffices: its rows (J_p R, 0), (h, 1) have rank n + 1, so u = mu_p row, and
         # every other point gives (mu_p - mu_q) row_w^T J_q R = 0 with row_w^T J_q R != 0 (checked above)
-        return full or (bound >= n + P and tall_rank(np.concatenate(blocks), p, self.seed) == n + P)
+        need = self.live(l - 1) + P
+        return full or (bound >= need and tall_rank(np.concatenate(blocks), p, self.seed) == need)
 
     def full_rank(self, signs, l: int, JR: np.ndarray) -> bool:
-        """Whether $J R_l$ at the patterns ``signs`` of layers $< l$ has rank $n_{l-1}$ modulo $p$ (cached per pattern).
-        $J = D_{l-1} W_{l-1} \\cdots D_1 W_1$ has rank at most the number of active neurons of each layer below $l$:
-        when one has fewer than $n_{l-1}$, no rank is taken (a rank of 256 x 258 was 35 ms, once per sample)."""
+        """Whether $J R_l$ at the patterns ``signs`` of layers $< l$ has rank $n_{l-1} - |O_{l-1}|$ modulo $p$ (its
+        rows of off neurons are $0$; cached per pattern). $J = D_{l-1} W_{l-1} \\cdots D_1 W_1$ has rank at most the
+        number of active neurons of each layer below $l$: when one has fewer, no rank is taken (a rank of
+        256 x 258 was 35 ms, once per sample)."""
         active = [np.asarray(sg) > 0 for sg in signs[:l - 1]]
         key = (l, b"".join(a.tobytes() for a in active))
         if key not in self._full:
-            self._full[key] = JR.shape[0] <= JR.shape[1] and min(int(a.sum()) for a in active) >= JR.shape[0] \
-                and rank_mod_small(JR, self.p) == JR.shape[0]
+            live = self.live(l - 1)
+            self._full[key] = live <= JR.shape[1] and min(int(a.sum()) for a in active) >= live \
+                and rank_mod_small(JR, self.p) == live
         return self._full[key]
 
     def last_rank(self, data: list[Preactivations]) -> int:
@@ -240,8 +285,8 @@ class _Checker:
         rows = []
         for pre in data:
             JR = self.JR(pre.signs, L)
-            if self.full_rank(pre.signs, L, JR):    # with the row (h, 1): rank n_{L-1} + 1
-                return JR.shape[0] + 1
+            if self.full_rank(pre.signs, L, JR):    # with the row (h, 1): rank n_{L-1} - |O_{L-1}| + 1
+                return self.live(L - 1) + 1
             rows.append(np.concatenate([JR.T, np.zeros((JR.shape[1], 1), dtype=np.int64)], axis=1))
             rows.append(self.h_mod(pre, L)[None, :])
         return tall_rank(np.concatenate(rows), self.p, self.seed) if rows else 0
@@ -268,19 +313,15 @@ def tall_rank(M: np.ndarray, p: int, seed: int = 0) -> int:
     return c - d + rank_mod_small(matmul_mod(M, K, p), p)
 
 
-def _sample(pre: Preactivations, where: str) -> Preactivations:
-    if pre.zeros():
-        raise CertificateError(f"{where}: a hidden pre-activation vanishes at a sample")
-    return pre
-
-
 @dataclass(frozen=True)
 class KinkPeelingCertificate(Result):
     r"""The functional dimension is $\dim\Omega - \#\text{hidden}$ (and $\theta$ is locally identifiable), by
-    kink peeling (see the module docstring).
+    kink peeling (see the module docstring); with silent neurons, it is $\dim\Omega - |C| - \#(\text{hidden}
+    \setminus S)$ (step 4) and nothing is said of identifiability.
 
-    ``kinks[l-1][k]`` are rational kink points of neuron $k$ of layer $l$; ``samples`` rational inputs with no
-    hidden pre-activation zero (for the last layer); ``prime`` and ``seed`` fix the modular rank checks.
+    ``kinks[l-1][k]`` are rational kink points of neuron $k$ of layer $l$ (none for a silent neuron); ``samples``
+    rational inputs with no hidden pre-activation zero but a zero neuron's (for the last layer); ``prime`` and
+    ``seed`` fix the modular rank checks.
     ``verify(net)`` re-evaluates every point exactly, rebuilds every system modulo ``prime`` and checks every
     rank; it raises :class:`~semialg.errors.CertificateError` on any failure or malformed content (repeated
     points count once; at most :data:`MAX_POINTS` distinct points per neuron and samples). Cost of ``verify``:
@@ -308,36 +349,57 @@ class KinkPeelingCertificate(Result):
         widths, n0 = net.widths, net.widths[0]
         if not isinstance(self.kinks, (tuple, list)) or len(self.kinks) != net.depth - 1:
             raise CertificateError(f"the certificate needs kink points for {net.depth - 1} hidden layers")
-        arch = net.architecture
-        if self.dimension != arch.num_parameters - arch.num_hidden:
-            raise CertificateError(f"the claimed dimension {_short(self.dimension)} is not dim Omega - #hidden = "
-                                   f"{arch.num_parameters - arch.num_hidden}")
+        ck = _Checker(net, p, seed)
+        claim = ck.dimension()
+        if self.dimension != claim:
+            arch = net.architecture
+            raise CertificateError(f"the claimed dimension {_short(self.dimension)} is not " + (
+                "dim Omega - #hidden" if claim == arch.num_parameters - arch.num_hidden else
+                "dim Omega - |C| - #(hidden not silent)") + f" = {claim}")
         layers = []
         for l, per in enumerate(self.kinks, start=1):
             if not isinstance(per, (tuple, list)) or len(per) != widths[l]:
                 raise CertificateError(f"layer {l} needs kink points for its {widths[l]} neurons")
             layers.append([_distinct(pts, n0, f"neuron {k} of layer {l}") for k, pts in enumerate(per)])
         samples = _distinct(self.samples, n0, "samples")
-        ck = _Checker(net, p, seed)
         flat = [x for per in layers for pts in per for x in pts] + samples
         pre = iter(IntegerForms(net).preactivations(flat))
         for l, per in enumerate(layers, start=1):
             for k, pts in enumerate(per):
+                if ck.silent[l - 1][k]:
+                    if pts:
+                        raise CertificateError(f"neuron {k} of layer {l} is silent: it takes no kink point")
+                    continue
                 if not pts:
                     raise CertificateError(f"neuron {k} of layer {l} has no kink point")
                 if not ck.neuron_rank(l, k, [ck.kink(next(pre), l, k) for _ in pts]):
                     raise CertificateError(f"the kink points of neuron {k} of layer {l} do not fix its row up to scale "
                                            "(rank modulo p too small)")
-        got = ck.last_rank([_sample(next(pre), "samples") for _ in samples])
-        if got < widths[-2] + 1:
-            raise CertificateError(f"the samples span {got} < {widths[-2] + 1} dimensions for the last layer")
+        got, need = ck.last_rank([ck.sample(next(pre), "samples") for _ in samples]), ck.live(net.depth - 1) + 1
+        if got < need:
+            raise CertificateError(f"the samples span {got} < {need} dimensions for the last layer")
         return True
+
+    @property
+    def silent(self) -> int:
+        """How many hidden neurons are silent (they take no kink point)."""
+        return sum(1 for per in self.kinks for pts in per if not pts)
+
+    @property
+    def proves_local_identifiability(self) -> bool:
+        """Whether the certificate (once verified) proves local identifiability: no neuron is silent."""
+        return self.silent == 0
 
     @property
     def num_points(self) -> int:
         return sum(len(pts) for per in self.kinks for pts in per)
 
     def describe(self) -> str:
+        if self.silent:
+            return (f"kink peeling: {self.num_points} kink points fix the row of every hidden neuron but {self.silent} "
+                    f"silent ones up to scale and {len(self.samples)} samples the last layer (ranks modulo "
+                    f"{self.prime}); no derivative reads the silent rows nor the outgoing weights of off neurons: "
+                    f"functional dimension {self.dimension} (a sufficient condition)")
         return (f"kink peeling: {self.num_points} kink points fix every hidden neuron's row up to scale and "
                 f"{len(self.samples)} samples the last layer (ranks modulo {self.prime}): functional dimension "
                 f"{self.dimension} = dim Omega - #hidden, near the parameter the fibre is the G-orbit "
@@ -349,142 +411,11 @@ class KinkPeelingCertificate(Result):
                 "seed": self.seed, "kinks": pts, "samples": [[str(v) for v in x] for x in self.samples]}
 
 
-# -- finding kink points ----------------------------------------------------------------------------------
-
-def _inverse(G: np.ndarray) -> np.ndarray:
-    """A regularised inverse of a symmetric positive semidefinite matrix (float guidance only; LAPACK's SVD
-    was measured 100 times slower than this solve on a loaded machine)."""
-    eps = 1e-10 * (float(np.trace(G)) / max(1, len(G)) + 1e-300)
-    return np.linalg.inv(G + eps * np.eye(len(G)))
-
-
-def _rational(v: np.ndarray) -> Vec:
-    """The point of the grid $2^{-14}\\mathbb{Z}^n$ nearest to ``v``: a :class:`GridPoint` (its integer form is
-    then read without a pass over its rationals) unless its numerators reach $2^{62}$."""
-    q = np.rint(np.asarray(v, dtype=float) * _ROUND)
-    if np.abs(q).max(initial=0) < 2.0 ** 62:
-        return grid_points(q.astype(np.int64)[None], _ROUND)[0]
-    return tuple(fmpq(int(t), _ROUND) for t in q)
-
-
-class _Finder:
-    """Float aiming (guidance only) and exact landing on kink points."""
-
-    def __init__(self, net: Network, seed: int):
-        self.net = net
-        self.forms = IntegerForms(net)
-        self.F = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in net.float_layers()]
-        self.rng = np.random.default_rng(seed)
-        self.pool: list[tuple[Vec, Preactivations]] = []     # (x, exact pre-activations), no hidden zero
-        self._pinv: dict = {}
-
-    def float_pre(self, x: np.ndarray) -> list[np.ndarray]:
-        out, a = [], x
-        for W, b in self.F:
-            out.append(W @ a + b)
-            a = np.maximum(out[-1], 0)
-        return out
-
-    def jac(self, signs, l: int) -> np.ndarray:
-        """Float $\\partial z_l / \\partial x$ on the piece of ``signs``."""
-        J = self.F[0][0]
-        for i in range(1, l):
-            J = self.F[i][0] @ (J * (np.array(signs[i - 1]) > 0)[:, None])
-        return J
-
-    def add_pool(self, x: np.ndarray) -> int | None:
-        xr = _rational(x)
-        pre = self.forms.preactivations([xr])[0]
-        if pre.zeros():
-            return None
-        self.pool.append((xr, pre))
-        return len(self.pool) - 1
-
-    def grow_pool(self) -> int | None:
-        """A new base point: first one with the first layer all active (when $n_1 \\le n_0$), then random ones."""
-        W1, b1 = self.F[0]
-        scale = float(np.median(np.abs(b1))) + 1.0
-        if not self.pool and W1.shape[0] <= W1.shape[1] and np.isfinite(W1).all():
-            target = scale * (1 + self.rng.random(W1.shape[0]))
-            x = W1.T @ (_inverse(W1 @ W1.T) @ (target - b1))
-            if np.isfinite(x).all():
-                got = self.add_pool(x)
-                if got is not None:
-                    return got
-        reach = (float(np.median(np.abs(b1))) + 1.0) / (float(np.median(np.abs(W1))) + 1e-9)
-        x = self.rng.standard_normal(W1.shape[1]) * reach * 2.0 ** int(self.rng.integers(-2, 5))
-        return self.add_pool(x / max(1.0, np.sqrt(W1.shape[1]) / 4))
-
-    def aim(self, base: int, l: int, k: int | None, want: set, rounds: int = 6) -> np.ndarray | None:
-        """A float input near ``pool[base]`` on the zero set of $z_{l,k}$ (``k=None``: anywhere) with the neurons
-        ``want`` of layer $l-1$ switched on: move $z_{l-1}$ by least-norm steps through the Jacobian of the current
-        piece, only upwards (a few rounds, re-linearised); without ``want``, the shortest step on the piece."""
-        with np.errstate(all="ignore"):
-            return self._aim(base, l, k, want, rounds)
-
-    def _aim(self, base: int, l: int, k: int | None, want: set, rounds: int) -> np.ndarray | None:
-        xf = np.array([float(v) for v in self.pool[base][0]])
-        for _ in range(rounds):
-            pre = self.float_pre(xf)
-            signs = [np.sign(z).astype(int) for z in pre[:-1]]
-            y0 = pre[l - 2]
-            if k is not None and not want:
-                w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
-                g = w @ (self.jac(signs, l - 1) * (y0 > 0)[:, None])
-                return xf - (w @ np.maximum(y0, 0) + b) * g / (g @ g) if g @ g else None
-            y = y0.copy()
-            margin = float(np.median(np.abs(y0))) + 1e-9
-            if want:
-                on = np.fromiter(want, np.int64, len(want))
-                y[on] = np.where(margin > y[on], margin, y[on])        # max(y, margin), NaN as Python's max
-            if k is not None:
-                w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
-                z = w @ np.maximum(y, 0) + b
-                u = np.where(y > 0, np.maximum(0.0, -np.sign(z) * w), 0.0)
-                if not (w @ u):
-                    return None
-                y = y + (-z / (w @ u)) * u
-            dy = y - y0
-            if not np.abs(dy).max() > 1e-9 * margin:
-                break
-            key = (l, b"".join((sg > 0).tobytes() for sg in signs[:l - 2]))
-            if key not in self._pinv:     # the least-norm step J^T (J J^T)^+ dy, regularised
-                if len(self._pinv) > 64:
-                    self._pinv.clear()
-                J = self.jac(signs, l - 1)
-                self._pinv[key] = (J, _inverse(J @ J.T))
-            J, G = self._pinv[key]
-            xf = xf + J.T @ (G @ dy)
-            if not np.isfinite(xf).all():
-                return None
-        return xf
-
-    def land(self, x: Vec, pre: Preactivations, l: int, k: int, steps: int = 4):
-        """Exact Newton steps along one coordinate until $z_{l,k} = 0$ exactly; ``(x, pre)`` or ``None``. A step
-        moves the first layer by a multiple of a column of $W_1$ and evaluates the layers above on integers
-        (:class:`~semialg.engine.integer_preactivations.IntegerForms`)."""
-        for _ in range(steps):
-            signs = pre.signs
-            if signs[l - 1][k] == 0:
-                return (x, pre) if pre.zeros() == 1 else None
-            g = self.F[l - 1][0][k] @ (self.jac(signs, l - 1) * (np.array(signs[l - 2]) > 0)[:, None]) \
-                if l > 1 else self.F[0][0][k]
-            for j in np.argsort(-np.abs(g))[:3]:
-                slope = self.forms.slope(signs, l, k, int(j))
-                if slope != 0:
-                    break
-            else:
-                return None
-            t = -pre.value(l - 1, k) / slope
-            j = int(j)
-            x = x[:j] + (x[j] + t,) + x[j + 1:]
-            pre = self.forms.moved(pre, j, t)
-        return None
-
-
 def kink_peeling_certificate(net: Network, deadline: float | None = None, progress: bool | None = None,
-                             seed: int = 0, why: list | None = None) -> KinkPeelingCertificate | None:
+                             seed: int = 0, why: list | None = None,
+                             silent: bool = True) -> KinkPeelingCertificate | None:
     r"""A :class:`KinkPeelingCertificate` that the functional dimension of ``net`` is $\dim\Omega - \#\text{hidden}$,
+    or, with silent neurons (``silent=False``: none allowed), $\dim\Omega - |C| - \#(\text{hidden} \setminus S)$;
     or ``None`` (nothing is proven either way; the reason is appended to ``why``).
 
     Layer by layer, for each neuron: from a base input of a small pool (the first with layer 1 all active), aim in
@@ -502,16 +433,20 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
     if net.depth < 2:
         why.append("kink peeling: no hidden layer")
         return None
-    for l in range(1, net.depth):
-        if not net.weights[l - 1].nonzero_rows().all():        # vectorised: no rows of rationals (784-4096: 2 s)
-            why.append(f"kink peeling: layer {l} has a neuron with a zero weight row (no kink)")
-            return None
     try:
         ck = _Checker(net, BLAS_PRIME, seed)
     except CertificateError as e:
         why.append(f"kink peeling: {e}")
         return None
-    fd = _Finder(net, seed)
+    for l in range(1, net.depth):
+        if not (net.weights[l - 1].nonzero_rows() | ck.silent[l - 1]).all():    # vectorised: no rows of rationals
+            why.append(f"kink peeling: layer {l} has a neuron with a zero weight row (no kink)")
+            return None
+        if not silent and ck.silent[l - 1].any():
+            why.append(f"kink peeling: neuron {int(np.argmax(ck.silent[l - 1]))} of layer {l} is silent (no derivative "
+                       "reads its row)")
+            return None
+    fd = KinkFinder(net, seed, ck.nzero)
     if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fd.F):
         why.append("kink peeling: parameters beyond the float range (no guidance)")
         return None
@@ -528,9 +463,13 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
             return None
         for l in range(1, net.depth):
             per = []
-            first = _first_aims(fd, l, late) if l > 1 else {}
+            first = first_aims(fd, ck, l, late) if l > 1 else {}
             for k in range(net.widths[l]):
-                pts = _neuron(fd, ck, l, k, late, first.get(k))
+                if ck.silent[l - 1][k]:
+                    per.append(())
+                    bar.update()
+                    continue
+                pts = neuron_kinks(fd, ck, l, k, late, first.get(k))
                 if pts is None:
                     why.append("kink peeling: the budget ran out" if late() else
                                f"kink peeling: no set of visible kink points fixes neuron {k} of layer {l}")
@@ -538,122 +477,10 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
                 per.append(tuple(pts))
                 bar.update()
             kinks.append(tuple(per))
-        samples = _samples(fd, ck, late)
+        samples = last_layer_samples(fd, ck, late)
         if samples is None:
             why.append("kink peeling: the budget ran out" if late() else
                        "kink peeling: the samples do not span the last layer's inputs")
             return None
         bar.update()
-    arch = net.architecture
-    return KinkPeelingCertificate(tuple(kinks), tuple(samples), arch.num_parameters - arch.num_hidden, BLAS_PRIME, seed)
-
-
-def _first_aims(fd: _Finder, l: int, late) -> dict:
-    """The first attempt of :func:`_neuron` for every neuron of layer ``l``, aimed from the base point with the
-    most active neurons of layer $l-1$ and evaluated exactly in one batch: ``{k: (base, x, pre)}``."""
-    base = max(range(len(fd.pool)), key=lambda b: (int(np.count_nonzero(fd.pool[b][1].signs[l - 2] > 0)), -b))
-    want = set(range(fd.net.widths[l - 1]))
-    aimed = {}
-    for k in range(fd.net.widths[l]):
-        if late():
-            break
-        xf = fd.aim(base, l, k, want)
-        if xf is not None and np.isfinite(xf).all():
-            aimed[k] = _rational(xf)
-    pre = fd.forms.preactivations(list(aimed.values()))
-    return {k: (base, x, z) for (k, x), z in zip(aimed.items(), pre, strict=True)}
-
-
-def _neuron(fd: _Finder, ck: _Checker, l: int, k: int, late, first=None) -> list[Vec] | None:
-    """Kink points of neuron ``k`` of layer ``l`` whose system has full rank, or ``None``; ``first`` is a
-    precomputed first attempt ``(base, x, pre)``."""
-    net = fd.net
-    pts, data = [], []
-    uncovered = set(range(net.widths[l - 1])) if l > 1 else set()
-    used: set[int] = set()
-    for attempt in range(_MAX_ATTEMPTS):
-        if late():
-            return None
-        if len(used) >= len(fd.pool) - 1 and len(fd.pool) < 2 * _MAX_ATTEMPTS:
-            fd.grow_pool()
-        if l == 1:
-            base = attempt % len(fd.pool)
-            x, pre = fd.pool[base]
-        elif attempt == 0 and first is not None:
-            base, x, pre = first
-            used.add(base)
-        else:
-            fresh = [b for b in range(len(fd.pool)) if b not in used] or list(range(len(fd.pool)))
-            among = np.array(sorted(uncovered), dtype=np.int64)
-            base = max(fresh, key=lambda b: (_on(fd.pool[b][1], l - 1, among), -b)) \
-                if uncovered else fresh[int(fd.rng.integers(len(fresh)))]
-            used.add(base)
-            pick = sorted(uncovered) or list(range(net.widths[l - 1]))
-            want = uncovered if uncovered and attempt % 2 == 0 else \
-                set() if attempt % 2 == 0 else {pick[int(fd.rng.integers(len(pick)))]}
-            xf = fd.aim(base, l, k, want)
-            if xf is None or not np.isfinite(xf).all():
-                continue
-            x = _rational(xf)
-            pre = fd.forms.preactivations([x])[0]
-        landed = fd.land(x, pre, l, k)
-        if landed is None:
-            continue
-        x, pre = landed
-        if x in pts:
-            continue
-        try:
-            item = ck.kink(pre, l, k)
-        except CertificateError:
-            continue
-        pts.append(x)
-        data.append(item)
-        if l > 1:
-            uncovered -= set(np.flatnonzero(pre.signs[l - 2] > 0).tolist())
-        try:
-            if ck.neuron_rank(l, k, data):
-                return pts
-        except CertificateError:
-            pts.pop()
-            data.pop()
-    return None
-
-
-def _on(pre: Preactivations, l: int, among: np.ndarray) -> int:
-    """How many of the neurons ``among`` of layer ``l`` are active at the input of ``pre``."""
-    return int(np.count_nonzero(pre.signs[l - 1][among] > 0))
-
-
-def _samples(fd: _Finder, ck: _Checker, late) -> list[Vec] | None:
-    """Inputs without a vanishing hidden pre-activation whose rows span the last layer's $n_{L-1} + 1$ inputs:
-    pool points, then points aimed to switch on the neurons of layer $L-1$ not yet active at any of them; the
-    rank modulo $p$ is taken once they cover that layer, then at doubling sizes."""
-    net, L = fd.net, fd.net.depth
-    need = net.widths[-2] + 1
-    samples, data, uncovered, check = [], [], set(range(net.widths[-2])), 1
-    for attempt in range(MAX_POINTS):
-        if late():
-            return None
-        item = None
-        if uncovered and attempt % 2 == 1 and L > 1:
-            among = np.array(sorted(uncovered), dtype=np.int64)
-            base = max(range(len(fd.pool)), key=lambda b: _on(fd.pool[b][1], L - 1, among))
-            xf = fd.aim(base, L, None, uncovered) if L > 2 else None
-            if xf is not None and np.isfinite(xf).all():
-                got = fd.add_pool(xf)
-                item = None if got is None else fd.pool[got]
-        if item is None:
-            while attempt >= len(fd.pool) and fd.grow_pool() is None and not late():
-                pass
-            item = fd.pool[min(attempt, len(fd.pool) - 1)]
-        x, pre = item
-        if x in samples:
-            continue
-        samples.append(x)
-        data.append(pre)
-        uncovered -= set(np.flatnonzero(pre.signs[L - 2] > 0).tolist())
-        if not uncovered and len(data) >= check:
-            if ck.last_rank(data) >= need:
-                return samples
-            check = 2 * len(data)
-    return samples if ck.last_rank(data) >= need else None
+    return KinkPeelingCertificate(tuple(kinks), tuple(samples), ck.dimension(), BLAS_PRIME, seed)

@@ -108,11 +108,11 @@ def off_masks(net: Network) -> list[np.ndarray]:
     [[False, True]]
     """
     out = []
-    for l, off in enumerate(off_neurons(net)):
-        mask = ~net.weights[l].nonzero_rows() & np.array([not b for b in net.biases[l]], dtype=bool)
+    for mask, off in zip(net.zero_neurons(), off_neurons(net), strict=True):
         mask[list(off)] = True
         out.append(mask)
     return out
+
 
 
 def silent_masks(net: Network, off: list[np.ndarray], hidden: dict | None = None) -> list[np.ndarray]:
