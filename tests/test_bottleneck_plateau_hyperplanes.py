@@ -104,9 +104,9 @@ def test_two_variable_h_embedded_in_three_inputs():
     assert row is not None and row[:-1] in ((1, 1, 1), (1, -1, -1)) and row[-1] == 0
     assert all(_h(net, x) == 0 for x in _points_on(row))
     _check_refusal(net)
-    # without the dead neuron the kink planes x = +-(y + z) of neurons 0, 1 still lie in the plateau: refused
+    # without the dead neuron the kink planes x = +-(y + z) of neurons 1, 2 still lie in the plateau: refused
     lean = _net([[1, 1, 1], [-1, 1, 1], [0, 1, 1]], [0, 0, 0], [1, 1, -2], 0)
-    with pytest.raises(sa.ArchitectureError, match=r"neurons \[0, 1\] lie in it too"):
+    with pytest.raises(sa.ArchitectureError, match=r"neurons \[1, 2\] lie in it too"):
         sa.fibre(lean)
 
 

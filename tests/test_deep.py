@@ -348,3 +348,15 @@ def test_phantom_pairs_and_pair_relocations_at_depth_are_named():
         assert agree_at(net, moved, [[Fraction(k, 7)] for k in range(-60, 61)] + [[Fraction(10 ** 6)]])
     beside = Network.from_arrays([[[1], [-1], [2]], [[1, 1, 1], [1, 2, 0]], [[1, -1]]], [[0, 0, -1], [0, 0], [0]])
     assert "pair_relocation" in [m.name for m in sa.hidden_symmetries(beside)]
+
+
+def test_move_descriptions_number_neurons_from_1():
+    from semialg.families.deep.moves import FoldConstant, RemoveDead
+    net = Network.from_arrays([[[1], [2], [0]], [[1, 0, 1]]], [[0, 0, 1], [0]])   # the second neuron: no output
+    assert RemoveDead(1, (1,)).describe() == "remove dead neuron(s) [2] of layer 1"
+    assert RemoveDead(1, (1,)).apply(net).widths == (1, 2, 1)
+    with pytest.raises(CertificateError, match="neuron 1 of layer 1 has a non-zero outgoing column"):
+        RemoveDead(1, (0,)).apply(net)
+    assert FoldConstant(1, (2,)).describe() == "fold constant neuron(s) [3] of layer 1 into the next bias"
+    with pytest.raises(CertificateError, match="neuron 2 of layer 1 has non-zero incoming weights"):
+        FoldConstant(1, (1,)).apply(net)

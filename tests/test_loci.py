@@ -94,6 +94,10 @@ def test_planted_dead_and_dependent_rows():
         index = (witness[1] + 1,) if family.startswith("dead") else (witness[1] + 1, witness[2] + 1)
         locus = Z.family(family).member(index)
         assert locus.contains(bad) and not locus.contains(net)
+        # the detail numbers neurons from 1, as the locus's index and the symbols do
+        named = (f"neuron {index[0]} of hidden layer 1" if family.startswith("dead") else
+                 f"rows {index[0]} and {index[1]} of (W_1 | b_1) are proportional")
+        assert named in failed.detail, (name, failed.detail)
 
 
 @pytest.mark.parametrize("n,m,k,size", [(6, 2, 1, 2), (10, 2, 1, 3), (20, 3, 2, 5), (30, 2, 2, 6),

@@ -363,7 +363,7 @@ class _ShallowStructure:
             raise CertificateError("the statement is about one hidden layer")
         for i in range(net.widths[1]):
             if not any(column(net, 1, i)) or not any(net.weights[0][i]):
-                raise CertificateError(f"neuron {i} is dead or constant")
+                raise CertificateError(f"neuron {i + 1} is dead or constant")
         twins, opposite = hyperplane_pairs(net, 1)
         if twins:
             raise CertificateError(f"neurons {twins[0][:2]} are positive twins")

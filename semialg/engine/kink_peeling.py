@@ -68,7 +68,7 @@ nothing.
 >>> kink_peeling_certificate(Network.random((3, 4, 4, 2), seed=1)) is None    # functional dimension 37 < 38
 True
 >>> layers = [[list(r) for r in W] for W in net.weights]
->>> layers[2] = [[0] + r[1:] for r in layers[2]]          # neuron 0 of layer 2 reaches no output: silent
+>>> layers[2] = [[0] + r[1:] for r in layers[2]]          # the first neuron of layer 2 reaches no output: silent
 >>> cert = kink_peeling_certificate(Network.from_arrays(layers, [list(b) for b in net.biases]))
 >>> cert.dimension, cert.silent                           # 51 parameters - 5 (its row) - 6 rescalings
 (40, 1)
@@ -225,14 +225,15 @@ class _Checker:
         ``l``; returns ``pre``."""
         signs = pre.signs
         if signs[l - 1][k] != 0:
-            raise CertificateError(f"neuron {k} of layer {l} is {_short(pre.value(l - 1, k))}, not 0, at a kink point")
+            raise CertificateError(f"neuron {k + 1} of layer {l} is {_short(pre.value(l - 1, k))}, not 0, at a kink "
+                                   "point")
         if pre.zeros() > 1 + self.nzero:
             i, j = next((i, j) for i, layer in enumerate(signs[:-1]) for j in np.flatnonzero(layer == 0).tolist()
                         if (i, j) != (l - 1, k) and not self.zero[i][j])
-            raise CertificateError(f"at a kink point of neuron {k} of layer {l} neuron {j} of layer {i + 1} "
+            raise CertificateError(f"at a kink point of neuron {k + 1} of layer {l} neuron {j + 1} of layer {i + 1} "
                                    "vanishes too")
         if not self.c_nonzero(signs, l, k):
-            raise CertificateError(f"at a kink point of neuron {k} of layer {l} the output does not see the neuron "
+            raise CertificateError(f"at a kink point of neuron {k + 1} of layer {l} the output does not see the neuron "
                                    "(c = 0 modulo p)")
         return pre
 
@@ -243,7 +244,7 @@ class _Checker:
         w = self.layers[l - 1][0][k]
         if l == 1:     # J = I: (u - mu row) . (e_j, 0) = 0 and u . (x_p, 1) = 0 always have rank n_0 + 1
             if not self.live_rows()[k]:
-                raise CertificateError(f"neuron {k} of layer 1 has a zero weight row")
+                raise CertificateError(f"neuron {k + 1} of layer 1 has a zero weight row")
             return True
         P = len(data)
         blocks, full, bound = [], False, 0
@@ -251,7 +252,7 @@ class _Checker:
             JR = self.JR(pre.signs, l)                      # n x m
             mu = w @ JR % p                                 # row_w^T J R
             if not mu.any():
-                raise CertificateError(f"neuron {k} of layer {l} is constant near a kink point (modulo p)")
+                raise CertificateError(f"neuron {k + 1} of layer {l} is constant near a kink point (modulo p)")
             full = full or self.full_rank(pre.signs, l, JR)
             B = np.zeros((JR.shape[1] + 1, n + 1 + P), dtype=np.int64)
             B[:-1, :n] = JR.T
@@ -360,7 +361,7 @@ class KinkPeelingCertificate(Result):
         for l, per in enumerate(self.kinks, start=1):
             if not isinstance(per, (tuple, list)) or len(per) != widths[l]:
                 raise CertificateError(f"layer {l} needs kink points for its {widths[l]} neurons")
-            layers.append([_distinct(pts, n0, f"neuron {k} of layer {l}") for k, pts in enumerate(per)])
+            layers.append([_distinct(pts, n0, f"neuron {k + 1} of layer {l}") for k, pts in enumerate(per)])
         samples = _distinct(self.samples, n0, "samples")
         flat = [x for per in layers for pts in per for x in pts] + samples
         pre = iter(IntegerForms(net).preactivations(flat))
@@ -368,13 +369,13 @@ class KinkPeelingCertificate(Result):
             for k, pts in enumerate(per):
                 if ck.silent[l - 1][k]:
                     if pts:
-                        raise CertificateError(f"neuron {k} of layer {l} is silent: it takes no kink point")
+                        raise CertificateError(f"neuron {k + 1} of layer {l} is silent: it takes no kink point")
                     continue
                 if not pts:
-                    raise CertificateError(f"neuron {k} of layer {l} has no kink point")
+                    raise CertificateError(f"neuron {k + 1} of layer {l} has no kink point")
                 if not ck.neuron_rank(l, k, [ck.kink(next(pre), l, k) for _ in pts]):
-                    raise CertificateError(f"the kink points of neuron {k} of layer {l} do not fix its row up to scale "
-                                           "(rank modulo p too small)")
+                    raise CertificateError(f"the kink points of neuron {k + 1} of layer {l} do not fix its row up to "
+                                           "scale (rank modulo p too small)")
         got, need = ck.last_rank([ck.sample(next(pre), "samples") for _ in samples]), ck.live(net.depth - 1) + 1
         if got < need:
             raise CertificateError(f"the samples span {got} < {need} dimensions for the last layer")
@@ -443,8 +444,9 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
             why.append(f"kink peeling: layer {l} has a neuron with a zero weight row (no kink)")
             return None
         if not silent and ck.silent[l - 1].any():
-            why.append(f"kink peeling: neuron {int(np.argmax(ck.silent[l - 1]))} of layer {l} is silent (no derivative "
-                       "reads its row)")
+            first = int(np.argmax(ck.silent[l - 1])) + 1
+            why.append(f"kink peeling: neuron {first} of layer {l} is silent (no derivative reads "
+                       "its row)")
             return None
     fd = KinkFinder(net, seed, ck.nzero)
     if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in fd.F):
@@ -472,7 +474,7 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
                 pts = neuron_kinks(fd, ck, l, k, late, first.get(k))
                 if pts is None:
                     why.append("kink peeling: the budget ran out" if late() else
-                               f"kink peeling: no set of visible kink points fixes neuron {k} of layer {l}")
+                               f"kink peeling: no set of visible kink points fixes neuron {k + 1} of layer {l}")
                     return None
                 per.append(tuple(pts))
                 bar.update()

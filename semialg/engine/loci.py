@@ -368,11 +368,11 @@ def _check_dead(net: Network, c: Condition) -> bool:
     dead = _dead_neurons(net)
     if c.holds:
         if dead:
-            raise CertificateError(f"neuron {dead[0][1]} of hidden layer {dead[0][0]} is dead")
+            raise CertificateError(f"neuron {dead[0][1] + 1} of hidden layer {dead[0][0]} is dead")
         return True
     l, i, kind = c.witness
     if (l, i, kind) not in dead:  # the witness must be one of the dead neurons, recomputed
-        raise CertificateError(f"neuron {i} of hidden layer {l} has non-zero {kind} weights")
+        raise CertificateError(f"neuron {i + 1} of hidden layer {l} has non-zero {kind} weights")
     return True
 
 
@@ -381,7 +381,7 @@ def _dead_condition(net: Network) -> Condition:
     if dead:
         l, i, kind = dead[0]
         return Condition("no dead neuron", False, (l, i, kind), None,
-                         f"neuron {i} (0-based) of hidden layer {l} has zero {kind} weights", _check_dead)
+                         f"neuron {i + 1} of hidden layer {l} has zero {kind} weights", _check_dead)
     return Condition("no dead neuron", True, None, None, "every hidden neuron has non-zero input and output "
                      "weights", _check_dead)
 
@@ -418,14 +418,14 @@ def _dependent_condition(net: Network) -> Condition:
             key, scale, sign = normalise_row(r)
             if sign == 0:
                 return Condition("no dependent rows", False, (l, j, j, fmpq(0)), None,
-                                 f"row {j} of (W_{l} | b_{l}) is zero", _check_dependent)
+                                 f"row {j + 1} of (W_{l} | b_{l}) is zero", _check_dependent)
             fp = fingerprint(key)
             if fp in seen:
                 i, s0, sg0 = seen[fp]
                 lam = (sign * scale) / (sg0 * s0)
                 return Condition("no dependent rows", False, (l, i, j, lam), None,
-                                 f"rows {i} and {j} (0-based) of (W_{l} | b_{l}) are proportional: "
-                                 f"row {j} = {lam} * row {i}", _check_dependent)
+                                 f"rows {i + 1} and {j + 1} of (W_{l} | b_{l}) are proportional: "
+                                 f"row {j + 1} = {lam} * row {i + 1}", _check_dependent)
             seen[fp] = (j, scale, sign)
     return Condition("no dependent rows", True, None, None, "the neuron rows (w_i, b_i) of every layer are "
                      "pairwise linearly independent (distinct normalised keys)", _check_dependent)
@@ -496,7 +496,7 @@ def zero_factor_condition(net: Network, budget: int) -> Condition:
                          _check_zero_factor)
     holds = {"none": True, "found": False, "undecided": None}[decision.status]
     if decision.status == "found":
-        detail = f"sum of a_i w_i^T over S = {list(decision.witness)} (0-based) is zero"
+        detail = f"sum of a_i w_i^T over S = {[i + 1 for i in decision.witness]} is zero"
     elif decision.status == "none":
         detail = "no non-empty S has sum_S a_i w_i^T = 0 (" + "; ".join(decision.tried) + ")"
     else:

@@ -459,7 +459,7 @@ def clear(net: Network, l: int, S: Sequence[int]) -> Network:
     live = W.nonzero_rows()
     for i in S:
         if live[i] and any(cols[i]):
-            raise CertificateError(f"neuron {i} of layer {l} is neither dead nor constant")
+            raise CertificateError(f"neuron {i + 1} of layer {l} is neither dead nor constant")
         if not live[i] and b[i] > 0:
             nb = [x + c * b[i] for x, c in zip(nb, cols[i], strict=True)]
         b[i], cols[i] = _ZERO, (_ZERO,) * len(cols[i])
@@ -482,7 +482,7 @@ def _factor(net: Network, l: int, i: int, j: int, positive: bool) -> fmpq:
     ki, si, gi = normalise_row(row(net, l, i))
     kj, sj, gj = normalise_row(row(net, l, j))
     if gi == 0 or gi != (gj if positive else -gj) or ki != kj:
-        raise CertificateError(f"neurons {i} and {j} of layer {l} are not "
+        raise CertificateError(f"neurons {i + 1} and {j + 1} of layer {l} are not "
                                + ("positive twins" if positive else "an opposite pair"))
     return sj / si
 

@@ -212,7 +212,7 @@ def _hidden_row_conditions(net: Network, t: BottleneckType, clock=None) -> list[
     # d > full only when P is empty (f constant, a condition of its own): every row is bounded above on it
     return [_condition(HIDDEN_CONE, d >= full, None if d >= full else (d,),
                        f"the rows bounded above on P span dimension {d} < {full}: P recedes along a line, so the "
-                       f"hidden neurons {hidden} cannot tilt" if d < full else
+                       f"hidden neurons {[i + 1 for i in hidden]} cannot tilt" if d < full else
                        "the hidden rows range over a full-dimensional cone")] + _u_plus_conditions(net, t, region)
 
 
@@ -235,7 +235,8 @@ def _u_plus_conditions(net: Network, t: BottleneckType, region) -> list[Conditio
     ray = next((r for r in region.p_rays if all(dot(net.weights[0][i], r) == 0 for i in plus)
                 and any(dot(w, r) != 0 for w in rows)), None)
     return [_condition(LOCAL_ONLY, ray is None, None if ray is None else tuple(ray),
-                       f"the U+ neurons {plus} (output weights of one sign) are all orthogonal to the recession "
+                       f"the U+ neurons {[i + 1 for i in plus]} (output weights of one sign) are all orthogonal to "
+                       "the recession "
                        f"direction {[str(x) for x in ray]} of P" if ray is not None else
                        "no recession direction of P is orthogonal to every U+ neuron")]
 

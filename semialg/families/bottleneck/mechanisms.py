@@ -311,7 +311,8 @@ def hidden_symmetries(net: Network, budget: float | None = None, progress: bool 
         tied = sorted(set(Um) - set(_untied(net, view, Um, deadline)))
         out.append(move("hidden neurons (U-)", "continuous", len(Um) * (n0 + 1), "hidden by the outer ReLU", Um,
                         "dead on P: parameters free in an open set" + (
-                            f"; neurons {tied} may meet h = 0 on an open set where active (a 0-factor contains "
+                            f"; neurons {[i + 1 for i in tied]} may meet h = 0 on an open set where active "
+                            "(a 0-factor contains "
                             "them): no law claimed" if tied else ", h < 0 where active: frozen"),
                         freezes=not tied))
     if Up:

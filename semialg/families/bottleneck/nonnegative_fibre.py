@@ -212,8 +212,8 @@ class NonnegativeFibre:
         raise ArchitectureError(
             f"regime T: h attains its {where} {value} on an open set and the hyperplane "
             f"{{x : {_show(plane[:-1])} . x + {plane[-1]} = 0}} lies in that plateau; "
-            + (f"the kink hyperplanes of neurons {hidden} lie in it too; " if hidden else "")
-            + (f"neurons {spare} are dead, constant or share a kink hyperplane; " if spare else "")
+            + (f"the kink hyperplanes of neurons {[i + 1 for i in hidden]} lie in it too; " if hidden else "")
+            + (f"neurons {[i + 1 for i in spare]} are dead, constant or share a kink hyperplane; " if spare else "")
             + f"the fibre may also have members with h' < 0 on that plateau (mu {'>' if s > 0 else '<'} 0), "
             "which are described only when the kink hyperplanes of h are parallel"
             + (f" (it does: {witness}, certified by sa.equivalent)" if witness else "")

@@ -78,13 +78,18 @@ def _keep(net: Network, layer: int, cols: list[Vec], drop: set[int], next_bias) 
     return _rebuild(net, layer, [W[i] for i in keep], [b[i] for i in keep], [cols[i] for i in keep], next_bias)
 
 
+def _numbered(neurons: Sequence[int]) -> list[int]:
+    """Neuron indices as the descriptions show them: numbered from 1, as the symbols $W_l[i, j]$ are."""
+    return [i + 1 for i in neurons]
+
+
 def _check_neurons(net: Network, layer: int, neurons: Sequence[int]) -> None:
     """``layer`` is a hidden layer of ``net`` and ``neurons`` distinct neurons of it (:class:`CertificateError`)."""
     if not 1 <= layer <= net.depth - 1:
         raise CertificateError(f"layer {layer} is not a hidden layer of a network of depth {net.depth}")
     n = len(net.weights[layer - 1])
     if not neurons or len(set(neurons)) != len(neurons) or any(not 0 <= i < n for i in neurons):
-        raise CertificateError(f"neurons {list(neurons)} are not distinct neurons of hidden layer {layer} "
+        raise CertificateError(f"the indices {list(neurons)} are not distinct neurons of hidden layer {layer} "
                                f"(width {n})")
 
 
@@ -127,11 +132,11 @@ class RemoveDead(_OnNeurons):
         cols = columns(net, self.layer)
         for i in self.neurons:
             if any(cols[i]):
-                raise CertificateError(f"neuron {i} of layer {self.layer} has a non-zero outgoing column")
+                raise CertificateError(f"neuron {i + 1} of layer {self.layer} has a non-zero outgoing column")
         return _keep(net, self.layer, cols, set(self.neurons), net.biases[self.layer])
 
     def describe(self) -> str:
-        return f"remove dead neuron(s) {list(self.neurons)} of layer {self.layer}"
+        return f"remove dead neuron(s) {_numbered(self.neurons)} of layer {self.layer}"
 
 
 @dataclass(frozen=True)
@@ -145,12 +150,12 @@ class FoldConstant(_OnNeurons):
         _check_neurons(net, self.layer, self.neurons)
         for i in self.neurons:
             if any(net.weights[self.layer - 1][i]):
-                raise CertificateError(f"neuron {i} of layer {self.layer} has non-zero incoming weights")
+                raise CertificateError(f"neuron {i + 1} of layer {self.layer} has non-zero incoming weights")
         folded = clear(net, self.layer, self.neurons)
         return _keep(folded, self.layer, columns(folded, self.layer), set(self.neurons), folded.biases[self.layer])
 
     def describe(self) -> str:
-        return f"fold constant neuron(s) {list(self.neurons)} of layer {self.layer} into the next bias"
+        return f"fold constant neuron(s) {_numbered(self.neurons)} of layer {self.layer} into the next bias"
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ class SplitTwin(DeepMove):
         return _rebuild(net, self.layer, W, b, cols, net.biases[self.layer])
 
     def describe(self) -> str:
-        return f"split neuron {self.neuron} of layer {self.layer} into positive twins ({self.fraction})"
+        return f"split neuron {self.neuron + 1} of layer {self.layer} into positive twins ({self.fraction})"
 
     def to_json(self) -> dict:
         return {"move": "split_twin", "layer": self.layer, "neuron": self.neuron,
@@ -232,7 +237,7 @@ class Flip(_OnNeurons):
         return flip(net, self.layer, self.neurons)
 
     def describe(self) -> str:
-        return f"0-factor flip of neuron(s) {list(self.neurons)} of layer {self.layer}"
+        return f"0-factor flip of neuron(s) {_numbered(self.neurons)} of layer {self.layer}"
 
 
 def never_active(net: Network, layer: int, neurons: Sequence[int] | None = None) -> tuple[int, ...]:
@@ -261,12 +266,13 @@ class RemoveHidden(_OnNeurons):
         _check_neurons(net, self.layer, self.neurons)
         hidden = never_active(net, self.layer, self.neurons)
         if hidden != tuple(self.neurons):
-            raise CertificateError(f"neuron(s) {sorted(set(self.neurons) - set(hidden))} of layer {self.layer} "
+            active = _numbered(sorted(set(self.neurons) - set(hidden)))
+            raise CertificateError(f"neuron(s) {active} of layer {self.layer} "
                                    f"are active somewhere")
         return _keep(net, self.layer, columns(net, self.layer), set(self.neurons), net.biases[self.layer])
 
     def describe(self) -> str:
-        return f"remove neuron(s) {list(self.neurons)} of layer {self.layer}, never active on the previous image"
+        return f"remove neuron(s) {_numbered(self.neurons)} of layer {self.layer}, never active on the previous image"
 
 
 @dataclass(frozen=True)

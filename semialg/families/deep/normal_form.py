@@ -112,7 +112,7 @@ def normalise(net: Network) -> tuple[GroupElement, Network]:
         order = sorted(range(len(W)), key=lambda i: (keys[i][2], keys[i][0]))
         for prev, i in zip(order, order[1:], strict=False):
             if keys[prev][2] == keys[i][2] and keys[prev][0] == keys[i][0]:
-                raise CertificateError(f"neurons {prev} and {i} of layer {layer} tie: reduce the network first")
+                raise CertificateError(f"neurons {prev + 1} and {i + 1} of layer {layer} tie: reduce the network first")
         s = [keys[i][1] if keys[i][2] else _ONE for i in order]
         rows = [keys[i][0] if keys[i][2] >= 0 else tuple(-x for x in keys[i][0]) for i in order]
         Ws[layer - 1] = tuple(r[:-1] for r in rows)
