@@ -154,3 +154,19 @@ def test_zero_neurons_do_not_bend_the_sampled_rows(l, monkeypatch):
     assert fd.value == expected and "sampled batch" in fd.method
     assert all(not net.bent(p) for p in net.activation_patterns(fd.batch))
     assert any(0 in layer for p in net.activation_patterns(fd.batch) for layer in p)
+
+
+def test_a_positive_weight_from_a_zero_neuron_keeps_a_neuron_off():
+    """Found by an independent audit: a zero neuron outputs 0, so a neuron whose only positive input is from it
+    (and whose bias is negative) is off by its signs, hence silent, and its rows are quotiented out."""
+    from semialg.engine.neurons import off_neurons
+    net = sa.Network.from_arrays([[[0, 0], [1, 2], [-1, 1], [2, -1]], [[2, -1, -1, -2], [1, 2, -1, 1], [-1, 1, 2, 1]],
+                                  [[1, -2, 1]]], [[0, 1, -1, 2], [-1, 1, -2], [0]])
+    assert off_neurons(net) == [(), (0,)]
+    assert flat_bound(net, image=False) == exact_rank(net) == 15
+
+
+def test_a_dimension_that_is_not_an_int_is_refused(cert):
+    for forged in (float(cert.dimension), str(cert.dimension)):
+        with pytest.raises(CertificateError, match="claimed dimension"):
+            dataclasses.replace(cert, dimension=forged).verify(SILENT)

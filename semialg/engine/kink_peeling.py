@@ -352,7 +352,7 @@ class KinkPeelingCertificate(Result):
             raise CertificateError(f"the certificate needs kink points for {net.depth - 1} hidden layers")
         ck = _Checker(net, p, seed)
         claim = ck.dimension()
-        if self.dimension != claim:
+        if type(self.dimension) is not int or self.dimension != claim:
             arch = net.architecture
             raise CertificateError(f"the claimed dimension {_short(self.dimension)} is not " + (
                 "dim Omega - #hidden" if claim == arch.num_parameters - arch.num_hidden else

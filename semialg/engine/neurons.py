@@ -82,7 +82,8 @@ def constant_neurons(net: Network, l: int) -> tuple[int, ...]:
 def off_neurons(net: Network) -> list[tuple[int, ...]]:
     r"""Per hidden layer, the neurons whose pre-activation is negative on every input by the signs of their weights:
     in layer 1 a zero row with $b < 0$; in layer $l \ge 2$, whose inputs are $\sigma(\cdot) \ge 0$, $b < 0$ and
-    no positive weight from a neuron of layer $l - 1$ that is not itself off. Such a neuron outputs 0, and its
+    no positive weight from a neuron of layer $l - 1$ that is not itself off or zero (incoming weights and bias
+    $0$: it outputs $0$). Such a neuron outputs 0, and its
     incoming row, bias and outgoing column have zero gradient on every input (no pre-activation vanishes on an open
     set). Neurons off only on the image of the earlier layers need their regions (:func:`never_active` in
     :mod:`~semialg.families.deep.moves`). Cost: $O(D)$, vectorised on the integer forms.
@@ -91,11 +92,12 @@ def off_neurons(net: Network) -> list[tuple[int, ...]]:
     [(), (0,)]
     """
     out, prev = [], None
-    for l in range(1, net.depth):
+    for l, zero in enumerate(net.zero_neurons(), start=1):
         W, b = net.weights[l - 1], net.biases[l - 1]
         live_input = W.nonzero_rows() if prev is None else W.positive()[:, ~prev].any(axis=1)
-        prev = ~live_input & np.array([x < 0 for x in b], dtype=bool)
-        out.append(tuple(int(i) for i in np.flatnonzero(prev)))
+        off = ~live_input & np.array([x < 0 for x in b], dtype=bool)
+        out.append(tuple(int(i) for i in np.flatnonzero(off)))
+        prev = off | zero           # a zero neuron outputs 0 too: a positive weight from it turns nothing on
     return out
 
 

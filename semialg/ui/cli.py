@@ -35,7 +35,8 @@ __all__ = ["main", "Outcome", "COMMANDS"]
 #: The most significant digits ``--digits`` shows (decimals beside exact values are for reading).
 MAX_DIGITS_SHOWN = 1000
 #: Commands whose ``--budget`` is wall-clock seconds (the others that take one count subsets).
-TIMED = ("equiv", "canonical", "fibre", "regions", "dim", "loci", "conserved", "identifiable", "shallow")
+TIMED = ("equiv", "canonical", "fibre", "regions", "dim", "loci", "conserved", "identifiable", "shallow",
+         "symmetries")
 
 
 def build_parser() -> argparse.ArgumentParser:

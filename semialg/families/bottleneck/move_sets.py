@@ -22,8 +22,8 @@ from typing import ClassVar
 
 from semialg.core.certificate import check_neurons
 from semialg.core.network import Network
-from semialg.families.bottleneck.moves import (_DEAD, BottleneckMove, _always_active, _check_label, _is_kink, _tau,
-                                               _with)
+from semialg.families.bottleneck.moves import (_DEAD, BottleneckMove, _always_active, _check_label, _is_kink, _nums,
+                                               _tau, _with)
 from semialg.families.bottleneck.views import RidgeView, _ZERO, _vadd
 
 __all__ = ["FlipKinks", "MergeKinkGroups", "MergeAffines", "ClearNeurons", "AbsorbConstants", "InsertDeadNeurons"]
@@ -32,7 +32,7 @@ __all__ = ["FlipKinks", "MergeKinkGroups", "MergeAffines", "ClearNeurons", "Abso
 def _members(move: BottleneckMove, S, n: int, least: int = 1) -> tuple[int, ...]:
     S = check_neurons(S, n)
     if len(S) < least:
-        move._fail(f"needs at least {least} neurons, got {list(S)}")
+        move._fail(f"needs at least {least} neurons, got {_nums(S)}")
     return S
 
 
@@ -55,7 +55,7 @@ class FlipKinks(BottleneckMove):
         S = _members(self, self.S, len(view.v))
         i = check_neurons((self.into,), len(view.v))[0]
         if i in S or not _always_active(view, i) or not all(_is_kink(view, j) for j in S):
-            self._fail(f"neurons {list(S)} must be kinks and {i} an always-active neuron outside them")
+            self._fail(f"neurons {_nums(S)} must be kinks and {i + 1} an always-active neuron outside them")
         slope, const = (_ZERO,) * len(view.d), (_ZERO,) * len(view.d)
         for j in S:
             slope, const = _vadd(slope, view.c[j], view.v[j]), _vadd(const, view.c[j], view.e[j])
@@ -87,7 +87,8 @@ class MergeKinkGroups(BottleneckMove):
             for j in rest:
                 if not (_is_kink(view, i) and _is_kink(view, j)) or (view.v[i] > 0) != (view.v[j] > 0) \
                         or _tau(view, i) != _tau(view, j):
-                    self._fail(f"neurons {i}, {j} are not two kinks at the same point with the same orientation")
+                    self._fail(f"neurons {i + 1}, {j + 1} are not two kinks at the same point with the same "
+                               "orientation")
             ci = view.c[i]
             for j in rest:
                 ci = _vadd(ci, view.c[j], view.v[j] / view.v[i])
@@ -113,7 +114,7 @@ class MergeAffines(BottleneckMove):
         S = _members(self, self.S, len(view.v))
         i = check_neurons((self.i,), len(view.v))[0]
         if i in S or not all(_always_active(view, j) for j in S + (i,)):
-            self._fail(f"neurons {[i] + list(S)} are not distinct always-active neurons")
+            self._fail(f"neurons {_nums([i] + list(S))} are not distinct always-active neurons")
         ci, d, zero, changes = view.c[i], view.d, (_ZERO,) * len(view.d), {}
         for j in S:
             ci = _vadd(ci, view.c[j], view.v[j] / view.v[i])
@@ -139,7 +140,7 @@ class ClearNeurons(BottleneckMove):
         _check_label(self)
         S = _members(self, self.S, len(view.v))
         if any(not ((view.v[j] <= 0 and view.e[j] <= 0) or not any(view.c[j])) for j in S):
-            self._fail(f"some neuron of {list(S)} is active on t > 0 with non-zero output weights")
+            self._fail(f"some neuron of {_nums(S)} is active on t > 0 with non-zero output weights")
         zero = (_ZERO,) * len(view.d)
         return _with(view, v=_replaced(view.v, dict.fromkeys(S, _DEAD[0])),
                      e=_replaced(view.e, dict.fromkeys(S, _DEAD[1])), c=_replaced(view.c, dict.fromkeys(S, zero)))
@@ -159,7 +160,7 @@ class AbsorbConstants(BottleneckMove):
         view = RidgeView.of(net)
         S = _members(self, self.S, len(view.v))
         if any(view.v[j] != 0 for j in S):
-            self._fail(f"some neuron of {list(S)} has v != 0")
+            self._fail(f"some neuron of {_nums(S)} has v != 0")
         d = view.d
         for j in S:
             d = _vadd(d, view.c[j], max(view.e[j], _ZERO))

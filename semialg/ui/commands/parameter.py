@@ -1,5 +1,5 @@
 """Questions about a parameter and its architecture: ``semialg generic``, ``identifiable``, ``shallow``,
-``stabilizer``, ``loci`` and ``conserved``."""
+``symmetries``, ``stabilizer``, ``loci`` and ``conserved``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import time
 
 from semialg.core.network import Architecture
-from semialg.dispatch import stabilizer
+from semialg.dispatch import hidden_symmetries, stabilizer
 from semialg.engine.conservation import mechanism_conservation, conserved_quantities, count_conservation_laws, is_conserved
 from semialg.engine.hierarchy import shallow_representation
 from semialg.engine.identifiability import identifiable
@@ -71,6 +71,31 @@ def _identifiable(args) -> Outcome:
          "undecided)", _configure_budgeted)
 def _shallow(args) -> Outcome:
     return _searched(args, shallow_representation, "undecided", "network", "Shallow representation")
+
+
+@command("symmetries", "the mechanisms beyond G present at a parameter, any depth (exit 0 all searched, 1 "
+         "undecided)", _configure_budgeted)
+def _symmetries(args) -> Outcome:
+    net = load_net(args.network, args)
+    try:
+        found = hidden_symmetries(net, budget=0.9 * args.budget, progress=not args.quiet and sys.stderr.isatty())
+        undecided = None
+    except UndecidedError as exc:       # the mechanisms found are present all the same; more may be
+        found, undecided = tuple(exc.partial or ()), str(exc)
+    head = (f"{len(found)} mechanism(s) beyond G at this {net.architecture} parameter" if found else
+            f"no mechanism beyond G {'found ' if undecided else ''}at this {net.architecture} parameter")
+    lines = [head + (" (the search was not complete" + ("; each one listed is present)" if found else ")")
+                     if undecided else " (the search was complete for the mechanisms semialg knows at this depth)")]
+    for m in found:
+        where = f"layer {m.layer}, neurons {[i + 1 for i in m.neurons]}" if m.neurons else f"layer {m.layer}"
+        lines.append(f"  {m.describe()} [{where}; {'freezes its parameters' if m.freezes else 'no frozen parameter'}]")
+    if undecided:
+        lines.append(f"undecided: {undecided}")
+    data = {"complete": undecided is None, "undecided": undecided,
+            "mechanisms": [{"name": m.name, "kind": m.kind, "dimension": m.dimension, "multiplicity": m.multiplicity,
+                            "layer": m.layer, "neurons": list(m.neurons), "freezes": m.freezes,
+                            "relation": m.relation, "description": m.description} for m in found]}
+    return Outcome(1 if undecided else 0, "\n".join(lines), data, list(found), title="Hidden symmetries")
 
 
 def _configure_stabilizer(p):
