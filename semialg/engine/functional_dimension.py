@@ -27,19 +27,15 @@ from semialg.core.result import Latexable
 from semialg.core.symmetry import rescaling_ranks
 from semialg.engine.flat_directions import flat_bound
 from semialg.engine.jacobian import blocks_rank_mod, parameter_jacobian, sampled_batch
-from semialg.engine.kink_peeling import kink_peeling_certificate
+from semialg.engine.kink_peeling import PEEL_FIRST, kink_peeling_certificate
 from semialg.engine.regions import decisive_points
 from semialg.errors import ArchitectureError, UndecidedError, check_budget
 from semialg.families.base import families_for
 from semialg.geometry.polyhedron import Polytope
 
-__all__ = ["functional_dimension", "FunctionalDimension", "PEEL_FIRST"]
+__all__ = ["functional_dimension", "FunctionalDimension"]
 
 Vec = tuple[fmpq, ...]
-
-
-#: Above this many parameters ``functional_dimension(method="auto")`` tries kink peeling before the Jacobian.
-PEEL_FIRST = 5000
 
 
 @dataclass(frozen=True)

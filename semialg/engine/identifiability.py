@@ -75,7 +75,7 @@ from semialg.engine.loci import SHALLOW_SCOPE, Condition, GenericityReport, Unde
 from semialg.engine.orbit import orbit_element
 from semialg.engine.hierarchy import _equivalent as exact_equivalence
 from semialg.engine.jacobian import LocalRankCertificate, jacobian_rank_mod, sampled_batch
-from semialg.engine.kink_peeling import KinkPeelingCertificate, kink_peeling_certificate
+from semialg.engine.kink_peeling import PEEL_FIRST, KinkPeelingCertificate, kink_peeling_certificate
 from semialg.engine.regions import smooth_inputs
 from semialg.engine.neurons import column, hyperplane_pairs, predicted_late
 from semialg.engine.witnesses import WitnessMove, image_moves, witness_moves
@@ -510,10 +510,6 @@ def _local_rank(net: Network, deadline: float, checked: list, seed: int = 0,
     checked.append(f"the Jacobian rank modulo p did not reach dim Omega - #hidden = {target} at {len(points)} "
                    "inputs before the budget or the patience ran out (not a proof either way)")
     return None
-
-
-#: Above this many parameters kink peeling is tried before the Jacobian's rank.
-PEEL_FIRST = 5000
 
 
 def _local_certificate(net: Network, deadline: float, checked: list, progress) -> object | None:
