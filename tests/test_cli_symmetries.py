@@ -84,3 +84,17 @@ def test_latex_compiles(capsys, tmp_path):
     proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "s.tex"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_alike_mechanisms_are_grouped_in_the_text_not_in_the_data(capsys, tmp_path):
+    net = Network.random((2, 8, 3, 1), seed=2)
+    for i in (1, 3, 5, 7):                                   # four pruned neurons of layer 1
+        net = with_row(net, 1, i, [0, 0], 0).replace_layer(
+            2, weight=[[0 if j == i else v for j, v in enumerate(r)] for r in net.weights[1]])
+    save(net, tmp_path / "p.json")
+    code, out = run(capsys, "symmetries", str(tmp_path / "p.json"), "--json")
+    pruned = [m for m in json.loads(out)["mechanisms"] if m["layer"] == 1]
+    assert sorted(i for m in pruned for i in m["neurons"]) == [1, 3, 5, 7]
+    _, text = run(capsys, "symmetries", str(tmp_path / "p.json"))
+    line = next(t for t in text.splitlines() if "layer 1, neurons 2, 4, 6, 8" in t)
+    assert line.lstrip().startswith(f"{len(pruned)} x ")

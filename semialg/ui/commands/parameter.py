@@ -86,9 +86,17 @@ def _symmetries(args) -> Outcome:
             f"no mechanism beyond G {'found ' if undecided else ''}at this {net.architecture} parameter")
     lines = [head + (" (the search was not complete" + ("; each one listed is present)" if found else ")")
                      if undecided else " (the search was complete for the mechanisms semialg knows at this depth)")]
-    for m in found:
-        where = f"layer {m.layer}, neurons {[i + 1 for i in m.neurons]}" if m.neurons else f"layer {m.layer}"
-        lines.append(f"  {m.describe()} [{where}; {'freezes its parameters' if m.freezes else 'no frozen parameter'}]")
+    for group in _alike(found):
+        m, frozen = group[0], "freezes its parameters" if group[0].freezes else "no frozen parameter"
+        if len(group) <= 3:
+            for m in group:
+                where = f"layer {m.layer}, neurons {[i + 1 for i in m.neurons]}" if m.neurons else f"layer {m.layer}"
+                lines.append(f"  {m.describe()} [{where}; {frozen}]")
+            continue
+        neurons = [i + 1 for g in group for i in g.neurons]
+        shown = ", ".join(map(str, neurons[:12])) + (f", ... ({len(neurons)} neurons)" if len(neurons) > 12 else "")
+        lines.append(f"  {len(group)} x {m.describe()} [layer {m.layer}, neurons {shown}; {frozen}; the first "
+                     "shown, the others alike]")
     if undecided:
         lines.append(f"undecided: {undecided}")
     data = {"complete": undecided is None, "undecided": undecided,
@@ -96,6 +104,19 @@ def _symmetries(args) -> Outcome:
                             "layer": m.layer, "neurons": list(m.neurons), "freezes": m.freezes,
                             "relation": m.relation, "description": m.description} for m in found]}
     return Outcome(1 if undecided else 0, "\n".join(lines), data, list(found), title="Hidden symmetries")
+
+
+def _alike(mechanisms) -> list[list]:
+    """Consecutive mechanisms of one name, layer, kind, size and freezing, grouped (a pruned layer lists one per
+    neuron)."""
+    groups: list[list] = []
+    for m in mechanisms:
+        key = (m.name, m.layer, m.continuous, m.dimension, m.multiplicity, m.freezes)
+        if groups and groups[-1][0] == key:
+            groups[-1][1].append(m)
+        else:
+            groups.append((key, [m]))
+    return [members for _, members in groups]
 
 
 def _configure_stabilizer(p):
