@@ -127,6 +127,15 @@ def test_forged_certificates_are_rejected():
     ok = genericity(generic)
     with pytest.raises(CertificateError):
         ok.verify(net)
+    base = Network.random((3, 6, 2), seed=1, height=50)
+    W1, b1 = [list(r) for r in base.weights[0]], list(base.biases[0])
+    W1[5], b1[5] = [2 * x for x in W1[1]], 2 * b1[1]
+    bad = base.replace_layer(1, weight=W1, bias=b1)
+    cond = genericity(bad).failed[0]
+    assert cond.witness == (1, 1, 5, fmpq(2)) and "rows 2 and 6 of (W_1 | b_1)" in cond.detail
+    forged = type(cond)(cond.name, False, (1, 1, 5, fmpq(3)), None, cond.detail, cond.check)
+    with pytest.raises(CertificateError, match=r"row 6 of layer 1 is not 3 times row 2"):   # numbered from 1
+        forged.verify(bad)
 
 
 @given(st.lists(st.lists(st.integers(-3, 3), min_size=2, max_size=2), min_size=1, max_size=9))

@@ -396,9 +396,9 @@ def _check_dependent(net: Network, c: Condition) -> bool:
         l, i, j, lam = w
         rows = neurons.rows(net, l)
         if not (0 <= i < len(rows) and 0 <= j < len(rows)) or (i == j and lam != 0):
-            raise CertificateError(f"rows {i}, {j} of layer {l} are not two distinct rows of that layer")
+            raise CertificateError(f"the indices {i}, {j} are not two distinct rows of layer {l}")
         if tuple(lam * x for x in rows[i]) != rows[j]:
-            raise CertificateError(f"row {j} of layer {l} is not {lam} times row {i}")
+            raise CertificateError(f"row {j + 1} of layer {l} is not {lam} times row {i + 1}")
         return True
     for l in range(1, net.depth):
         if rows_pairwise_independent(net.weights[l - 1], net.biases[l - 1]):
