@@ -167,3 +167,8 @@ def test_local_identifiability_benchmark_smoke():
     assert pruned["dim"] != "none" and pruned["jacobian"][0].isdigit()
     # D - the two silent rows - the outgoing weights of the pruned neurons to live ones - 30 rescalings
     assert pruned["dim"] == (12 * 16 + 16 + 16 * 16 + 16 + 16 * 3 + 3) - (13 + 17) - (15 + 3) - 30
+
+
+def test_deep_narrow_benchmark_smoke():
+    rows = _load("bench_deep_narrow").run(families=(((3, 6, 6, 2), "random", 3),), jacobian_budget=30.0)
+    assert rows[0]["certified"] <= rows[0]["full"] <= 3 and rows[0]["undecided"] == 0   # values agreed in run()

@@ -111,8 +111,8 @@ def test_residues_of_the_positive_part():
 
 @pytest.mark.parametrize("widths", [(30, 12, 12, 4), (30, 12, 12, 12, 3)])
 def test_rank_shortcuts_give_the_ranks(widths):
-    """The active-count bound of ``full_rank`` and the compressed rank of ``last_rank`` against the ranks
-    they replace, at a certificate's samples and kink points."""
+    """The active-count bound of ``full_rank``, the free weights of ``neuron_rank`` and the compressed rank of
+    ``last_rank`` against the ranks they replace, at a certificate's samples and kink points."""
     net = _float32(widths, 0)
     cert = kink_peeling_certificate(net)
     assert cert is not None and cert.verify(net)
@@ -137,7 +137,12 @@ def test_rank_shortcuts_give_the_ranks(widths):
                     B[:-1, :n], B[:-1, n + 1 + q] = JR.T, (-(ck.layers[l - 1][0][k] @ JR)) % BLAS_PRIME
                     B[-1, :n + 1] = [int(v.p) * pow(int(v.q), -1, BLAS_PRIME) % BLAS_PRIME for v in h]
                     blocks.append(B)
-                assert ck.neuron_rank(l, k, data[:P]) == (rank_mod_small(np.concatenate(blocks), BLAS_PRIME) == n + P)
+                # the free weights: from the neurons of layer l - 1 active at none of the points (exactly; these
+                # networks have no neuron off by its signs)
+                acts = [net.preactivations(x)[l - 2] for x in pts[:P]]
+                free = tuple(j for j in range(n) if all(z[j] <= 0 for z in acts))
+                rank = rank_mod_small(np.concatenate(blocks), BLAS_PRIME)
+                assert ck.neuron_rank(l, k, data[:P]) == (free if rank == n - len(free) + P else None)
     L = net.depth
     data = [pre for pre in pres if pre.zeros() == 0 and not ck.full_rank(pre.signs, L, ck.JR(pre.signs, L))]
     for chosen in (data * 3, data[:1] * 3):        # more rows than twice the columns: compressed, full or not

@@ -56,6 +56,20 @@ $\theta$ is the $G$-orbit) follows by the constant rank theorem as for
    $\dim\Omega - |C| - \#(\text{hidden} \setminus S)$ (not a local identifiability when $S \ne \emptyset$:
    a silent row is free).
 
+5. *Weights seen at no kink point.* If a neuron $j$ of layer $l - 1 \ge 1$, not off, is active at none of the kink
+   points of neuron $k$ of layer $l$ (as when $z_{l,k} > 0$ wherever $z_{l-1,j} > 0$), its columns in step 2
+   vanish and the system fixes the row only up to the *free* entries $F_k$: for rank
+   $n_{l-1} - |O_{l-1}| - |F_k| + P$ the solutions are $u = s\,\mathrm{row} + \sum_{j \in F_k} \varepsilon_{kj} e_j$.
+   Gauged as in step 2, $\delta' W_l$ is then the matrix $\mathcal{E}$ of the free entries $E = \{(k, j)\}$ of
+   layer $l$, and near a kink point $x_p$ of neuron $m$ of layer $l + 1$ (patterns below it constant)
+   $\delta' z_{l+1,m}(x) = u \cdot (h_l(x), 1) + W_{l+1}[m,:] D_l \mathcal{E} h_{l-1}(x)$: step 2's equations
+   gain, for each $(k, j) \in E$, the column $W_{l+1}[m, k]\,[z_{l,k}(x_p) > 0]$ times $(J'_p R)_{j,:}$ and
+   $h_{l-1,j}(x_p)$, where $J'_p = D_{l-1} W_{l-1} \cdots D_1 W_1$ (at the output, step 3's rows of output
+   $m$). The certificate's ``pins[l-1]`` names neurons of layer $l + 1$ (rows of the output) whose systems,
+   coupled through $\varepsilon$, have rank modulo $p$ the sum of their own ranks plus $|E|$: their known
+   kernel vectors (each row with $\mu = 1$, the free and off columns) all have $\varepsilon = 0$ and span the
+   rational kernel, so $\varepsilon = 0$ and the peeling goes on as before.
+
 This is a **sufficient** condition only: a neuron whose kinks are hidden (positive nowhere on the image of the
 earlier layers, or switched off by the next layer everywhere it bends) yields no certificate, which proves
 nothing.
@@ -89,12 +103,14 @@ from semialg.core.network import Network
 from semialg.core.result import Result
 from semialg.engine.integer_preactivations import IntegerForms, Preactivations
 from semialg.engine.jacobian import layers_mod
-from semialg.engine.kink_search import MAX_POINTS, KinkFinder, first_aims, last_layer_samples, neuron_kinks
+from semialg.engine.kink_search import (MAX_FREE, MAX_POINTS, MAX_WITNESSES, KinkFinder, Pins, first_aims,
+                                        last_layer_samples, more_pins, more_samples, neuron_kinks, pin_bases)
 from semialg.engine.neurons import off_masks, silent_masks
 from semialg.core.certificate import refusing_malformed
 from semialg.errors import CertificateError
 
-__all__ = ["KinkPeelingCertificate", "kink_peeling_certificate", "MAX_POINTS", "PEEL_FIRST"]
+__all__ = ["KinkPeelingCertificate", "kink_peeling_certificate", "MAX_POINTS", "PEEL_FIRST", "MAX_FREE",
+           "MAX_WITNESSES"]
 
 Vec = tuple[fmpq, ...]
 _P, _Q = operator.attrgetter("p"), operator.attrgetter("q")
@@ -201,14 +217,16 @@ class _Checker:
             self._W1R[l] = matmul_mod(self.layers[0][0], R, self.p)
         return self._W1R[l]
 
-    def JR(self, signs, l: int) -> np.ndarray:
-        """$J R_l = D_{l-1} W_{l-1} \\cdots D_1 W_1 R_l$ modulo $p$ for the patterns ``signs``."""
-        M = self.W1R(l)
+    def JR(self, signs, l: int, below: bool = False):
+        """$J R_l = D_{l-1} W_{l-1} \\cdots D_1 W_1 R_l$ modulo $p$ for the patterns ``signs``; with ``below``, also
+        $D_{l-2} W_{l-2} \\cdots D_1 W_1 R_l$ (the same $R_l$ one layer lower; $l \\ge 3$)."""
+        M, low = self.W1R(l), None
         for i in range(1, l):
             M = M * (np.array(signs[i - 1]) > 0)[:, None]
             if i < l - 1:
+                low = M
                 M = matmul_mod(self.layers[i][0], M, self.p)
-        return M
+        return (M, low) if below else M
 
     def c_nonzero(self, signs, l: int, k: int) -> bool:
         """Whether $c = W_L D_{L-1}\\cdots D_{l+1} W_{l+1}[:,k] \\ne 0$ modulo $p$ (then also over $\\mathbb{Q}$)."""
@@ -242,15 +260,12 @@ class _Checker:
                                    "(c = 0 modulo p)")
         return pre
 
-    def neuron_rank(self, l: int, k: int, data: list[Preactivations]) -> bool:
-        """Step 2: whether the system in $(u, \\mu_1..\\mu_P)$ at the kink points ``data`` (their exact
-        pre-activations) has rank $n_{l-1} - |O_{l-1}| + P$ modulo $p$; raises if $z_{l,k}$ is constant at one."""
+    def system(self, l: int, k: int, data: list[Preactivations]) -> tuple[np.ndarray, bool, int]:
+        """Step 2's matrix in $(u, \\mu_1..\\mu_P)$ at the kink points ``data`` (their exact pre-activations) of
+        neuron ``k`` of layer $l \\ge 2$ (per point, the rows $((J_q R)^T, -\\mu_q e_q)$ and $((h, 1), 0)$), whether
+        one point alone has full rank, and an upper bound on its rank; raises if $z_{l,k}$ is constant at one."""
         p, n = self.p, self.net.widths[l - 1]
         w = self.layers[l - 1][0][k]
-        if l == 1:     # J = I: (u - mu row) . (e_j, 0) = 0 and u . (x_p, 1) = 0 always have rank n_0 + 1
-            if not self.live_rows()[k]:
-                raise CertificateError(f"neuron {k + 1} of layer 1 has a zero weight row")
-            return True
         P = len(data)
         blocks, full, bound = [], False, 0
         for q, pre in enumerate(data):
@@ -267,10 +282,32 @@ class _Checker:
             # the block's rows (J_q R)^T [I | -w] have the rank of J_q R, at most the active neurons of every layer
             # below l; with the row (h, 1), one more
             bound += min(int(np.count_nonzero(np.asarray(sg) > 0)) for sg in pre.signs[:l - 1]) + 1
+        return np.concatenate(blocks), full, bound
+
+    def unseen(self, l: int, data: list[Preactivations]) -> tuple[int, ...]:
+        """The neurons of layer $l - 1$ not off and active at none of the points ``data``: their columns of step 2's
+        system vanish, so their weights into layer $l$ are free there (step 5)."""
+        seen = self.off[l - 2].copy()
+        for pre in data:
+            seen |= np.asarray(pre.signs[l - 2]) > 0
+        return tuple(np.flatnonzero(~seen).tolist())
+
+    def neuron_rank(self, l: int, k: int, data: list[Preactivations]) -> tuple[int, ...] | None:
+        """Step 2: the free set $F$ (:meth:`unseen`; ``()`` when the row is fixed up to scale) if the system at the
+        kink points ``data`` has rank $n_{l-1} - |O_{l-1}| - |F| + P$ modulo $p$, else ``None``; raises if
+        $z_{l,k}$ is constant at one."""
+        if l == 1:     # J = I: (u - mu row) . (e_j, 0) = 0 and u . (x_p, 1) = 0 always have rank n_0 + 1
+            if not self.live_rows()[k]:
+                raise CertificateError(f"neuron {k + 1} of layer 1 has a zero weight row")
+            return ()
+        A, full, bound = self.system(l, k, data)
         # one point with rank J_p R = n suffices: its rows (J_p R, 0), (h, 1) have rank n + 1, so u = mu_p row, and
         # every other point gives (mu_p - mu_q) row_w^T J_q R = 0 with row_w^T J_q R != 0 (checked above)
-        need = self.live(l - 1) + P
-        return full or (bound >= need and tall_rank(np.concatenate(blocks), p, self.seed) == need)
+        if full:
+            return ()
+        free = self.unseen(l, data)
+        need = self.live(l - 1) - len(free) + len(data)
+        return free if bound >= need and tall_rank(A, self.p, self.seed) == need else None
 
     def full_rank(self, signs, l: int, JR: np.ndarray) -> bool:
         """Whether $J R_l$ at the patterns ``signs`` of layers $< l$ has rank $n_{l-1} - |O_{l-1}|$ modulo $p$ (its
@@ -285,17 +322,53 @@ class _Checker:
                 and rank_mod_small(JR, self.p) == live
         return self._full[key]
 
-    def last_rank(self, data: list[Preactivations]) -> int:
-        """Step 3: the rank modulo $p$ of the rows $(J_s R, 0)^T$ and $(h_{L-1}(x_s), 1)$ at the samples."""
-        L = self.net.depth
-        rows = []
+    def sample_rows(self, data: list[Preactivations]) -> np.ndarray:
+        """Step 3's matrix: per sample, the rows $((J_s R)^T, 0)$ and $(h_{L-1}(x_s), 1)$."""
+        L, rows = self.net.depth, []
         for pre in data:
             JR = self.JR(pre.signs, L)
-            if self.full_rank(pre.signs, L, JR):    # with the row (h, 1): rank n_{L-1} - |O_{L-1}| + 1
-                return self.live(L - 1) + 1
             rows.append(np.concatenate([JR.T, np.zeros((JR.shape[1], 1), dtype=np.int64)], axis=1))
             rows.append(self.h_mod(pre, L)[None, :])
-        return tall_rank(np.concatenate(rows), self.p, self.seed) if rows else 0
+        return np.concatenate(rows)
+
+    def last_rank(self, data: list[Preactivations]) -> int:
+        """Step 3: the rank modulo $p$ of :meth:`sample_rows` at the samples."""
+        L = self.net.depth
+        if any(self.full_rank(pre.signs, L, self.JR(pre.signs, L)) for pre in data):
+            return self.live(L - 1) + 1     # with the row (h, 1): rank n_{L-1} - |O_{L-1}| + 1
+        return tall_rank(self.sample_rows(data), self.p, self.seed) if data else 0
+
+    def witness(self, l: int, m: int, data: list[Preactivations], E: list[tuple[int, int]]):
+        """Step 5: ``(A, B, need)`` for neuron ``m`` of layer $l + 1$ at its kink points ``data`` (row ``m`` of the
+        output at the samples when $l = L - 1$): its system $A$ (rank ``need``), and the columns $B$ of the free
+        entries ``E`` $= [(k, j)]$ of layer $l$ — $W_{l+1}[m, k]\\,[z_{l,k} > 0]$ times the rows of $J' R$ and
+        $h_{l-1}$ at neuron $j$ of layer $l - 1$."""
+        lam, p = l + 1, self.p
+        if lam == self.net.depth:
+            A, need = self.sample_rows(data), self.live(l) + 1
+        else:
+            A, need = self.system(lam, m, data)[0], self.live(l) - len(self.unseen(lam, data)) + len(data)
+        ks, js = (np.array(v, dtype=np.int64) for v in zip(*E))
+        blocks = []
+        for pre in data:
+            JR, low = self.JR(pre.signs, lam, below=True)
+            coef = self.layers[lam - 1][0][m][ks] * (np.asarray(pre.signs[l - 1])[ks] > 0) % p
+            blocks.append(np.concatenate([low[js].T * coef % p, (self.h_mod(pre, l)[js] * coef % p)[None]]))
+        return A, np.concatenate(blocks), need
+
+    def pinned(self, E: list, witnesses: list) -> int:
+        """Step 5: how many dimensions of the free entries ``E`` the coupled system of the ``witnesses``
+        (:meth:`witness`) fixes: its rank modulo $p$ minus their ranks."""
+        cols, rows = sum(A.shape[1] for A, _, _ in witnesses), sum(A.shape[0] for A, _, _ in witnesses)
+        if rows * (cols + len(E)) > 2 ** 24:         # 128 MiB: a cap against forged pins
+            raise CertificateError(f"the pins' coupled system would have {rows} x {cols + len(E)} entries, over 2^24")
+        M = np.zeros((rows, cols + len(E)), dtype=np.int64)
+        r = c = 0
+        for A, B, _ in witnesses:
+            M[r:r + len(A), c:c + A.shape[1]] = A
+            M[r:r + len(A), cols:] = B
+            r, c = r + len(A), c + A.shape[1]
+        return tall_rank(M, self.p, self.seed) - sum(need for _, _, need in witnesses)
 
 
 def tall_rank(M: np.ndarray, p: int, seed: int = 0) -> int:
@@ -319,6 +392,28 @@ def tall_rank(M: np.ndarray, p: int, seed: int = 0) -> int:
     return c - d + rank_mod_small(matmul_mod(M, K, p), p)
 
 
+def _check_pins(ck: _Checker, l: int, E: list, chosen, data: list) -> None:
+    """Step 5 in ``verify``: the neurons ``chosen`` of layer $l + 1$ (rows of the output), at their points ``data``,
+    fix the free entries ``E`` of layer ``l``."""
+    if not isinstance(chosen, (tuple, list)):
+        raise CertificateError(f"the pins of layer {l} are not a list of neurons: {_short(chosen)}")
+    if not E:
+        if chosen:
+            raise CertificateError(f"layer {l} has no free weight to pin")
+        return
+    if len(E) > MAX_FREE:
+        raise CertificateError(f"layer {l} has more than {MAX_FREE} weights seen at no kink point")
+    width, last = ck.net.widths[l + 1], l + 1 == ck.net.depth
+    if not 0 < len(chosen) <= MAX_WITNESSES or len(set(chosen)) != len(chosen) or \
+            any(type(m) is not int or not 0 <= m < width for m in chosen):
+        raise CertificateError(f"the pins of layer {l} are not 1 to {MAX_WITNESSES} distinct neurons of layer {l + 1}")
+    if not last and any(ck.silent[l][m] for m in chosen):
+        raise CertificateError(f"a pin of layer {l} is a silent neuron of layer {l + 1}")
+    got = ck.pinned(E, [ck.witness(l, m, data if last else data[m], E) for m in chosen])
+    if got < len(E):
+        raise CertificateError(f"the pins of layer {l} fix {got} of its {len(E)} weights seen at no kink point")
+
+
 @dataclass(frozen=True)
 class KinkPeelingCertificate(Result):
     r"""The functional dimension is $\dim\Omega - \#\text{hidden}$ (and $\theta$ is locally identifiable), by
@@ -327,12 +422,14 @@ class KinkPeelingCertificate(Result):
 
     ``kinks[l-1][k]`` are rational kink points of neuron $k$ of layer $l$ (none for a silent neuron); ``samples``
     rational inputs with no hidden pre-activation zero but a zero neuron's (for the last layer); ``prime`` and
-    ``seed`` fix the modular rank checks.
+    ``seed`` fix the modular rank checks; ``pins[l-1]`` (``()``: none anywhere) the neurons of layer $l + 1$ (rows
+    of the output) whose coupled systems fix the weights of layer $l$ seen at no kink point (step 5; at most
+    :data:`MAX_FREE` of them and :data:`MAX_WITNESSES` pins a layer).
     ``verify(net)`` re-evaluates every point exactly, rebuilds every system modulo ``prime`` and checks every
     rank; it raises :class:`~semialg.errors.CertificateError` on any failure or malformed content (repeated
     points count once; at most :data:`MAX_POINTS` distinct points per neuron and samples). Cost of ``verify``:
     one exact forward pass per point plus, per neuron of layer $l \ge 2$, a rank modulo $p$ of
-    $P(m + 1) \times (n_{l-1} + 1 + P)$.
+    $P(m + 1) \times (n_{l-1} + 1 + P)$, and per pinned layer one of the pins' systems side by side.
     """
 
     kinks: tuple
@@ -340,6 +437,7 @@ class KinkPeelingCertificate(Result):
     dimension: int
     prime: int = BLAS_PRIME
     seed: int = 0
+    pins: tuple = ()
 
     def verify(self, net: Network) -> bool:
         return refusing_malformed("kink-peeling certificate", lambda: self._verify(net))
@@ -370,20 +468,33 @@ class KinkPeelingCertificate(Result):
         samples = _distinct(self.samples, n0, "samples")
         flat = [x for per in layers for pts in per for x in pts] + samples
         pre = iter(IntegerForms(net).preactivations(flat))
+        data, free = [], []
         for l, per in enumerate(layers, start=1):
+            data.append([])
+            free.append([])
             for k, pts in enumerate(per):
+                data[-1].append([])
                 if ck.silent[l - 1][k]:
                     if pts:
                         raise CertificateError(f"neuron {k + 1} of layer {l} is silent: it takes no kink point")
                     continue
                 if not pts:
                     raise CertificateError(f"neuron {k + 1} of layer {l} has no kink point")
-                if not ck.neuron_rank(l, k, [ck.kink(next(pre), l, k) for _ in pts]):
+                data[-1][-1] = [ck.kink(next(pre), l, k) for _ in pts]
+                F = ck.neuron_rank(l, k, data[-1][k])
+                if F is None:
                     raise CertificateError(f"the kink points of neuron {k + 1} of layer {l} do not fix its row up to "
                                            "scale (rank modulo p too small)")
-        got, need = ck.last_rank([ck.sample(next(pre), "samples") for _ in samples]), ck.live(net.depth - 1) + 1
+                free[-1].extend((k, j) for j in F)
+        data.append([ck.sample(next(pre), "samples") for _ in samples])
+        got, need = ck.last_rank(data[-1]), ck.live(net.depth - 1) + 1
         if got < need:
             raise CertificateError(f"the samples span {got} < {need} dimensions for the last layer")
+        pins = self.pins or ((),) * (net.depth - 1)
+        if not isinstance(pins, (tuple, list)) or len(pins) != net.depth - 1:
+            raise CertificateError(f"the pins need one entry for each of the {net.depth - 1} hidden layers")
+        for l, (E, chosen) in enumerate(zip(free, pins, strict=True), start=1):
+            _check_pins(ck, l, E, chosen, data[l])
         return True
 
     @property
@@ -401,20 +512,24 @@ class KinkPeelingCertificate(Result):
         return sum(len(pts) for per in self.kinks for pts in per)
 
     def describe(self) -> str:
+        pins = sum(map(len, self.pins))
+        pinned = (f"; weights seen at no kink point pinned by {pins} neuron{'s' if pins > 1 else ''} of the next "
+                  "layer") if pins else ""
         if self.silent:
             return (f"kink peeling: {self.num_points} kink points fix the row of every hidden neuron but {self.silent} "
                     f"silent ones up to scale and {len(self.samples)} samples the last layer (ranks modulo "
-                    f"{self.prime}); no derivative reads the silent rows nor the outgoing weights of off neurons: "
-                    f"functional dimension {self.dimension} (a sufficient condition)")
+                    f"{self.prime}{pinned}); no derivative reads the silent rows nor the outgoing weights of off "
+                    f"neurons: functional dimension {self.dimension} (a sufficient condition)")
         return (f"kink peeling: {self.num_points} kink points fix every hidden neuron's row up to scale and "
-                f"{len(self.samples)} samples the last layer (ranks modulo {self.prime}): functional dimension "
-                f"{self.dimension} = dim Omega - #hidden, near the parameter the fibre is the G-orbit "
+                f"{len(self.samples)} samples the last layer (ranks modulo {self.prime}{pinned}): functional "
+                f"dimension {self.dimension} = dim Omega - #hidden, near the parameter the fibre is the G-orbit "
                 "(a sufficient condition)")
 
     def to_json(self) -> dict:
         pts = [[[[str(v) for v in x] for x in per_n] for per_n in per] for per in self.kinks]
         return {"type": "KinkPeelingCertificate", "dimension": self.dimension, "prime": self.prime,
-                "seed": self.seed, "kinks": pts, "samples": [[str(v) for v in x] for x in self.samples]}
+                "seed": self.seed, "kinks": pts, "samples": [[str(v) for v in x] for x in self.samples],
+                "pins": [list(c) for c in self.pins]}
 
 
 def kink_peeling_certificate(net: Network, deadline: float | None = None, progress: bool | None = None,
@@ -468,26 +583,64 @@ def kink_peeling_certificate(net: Network, deadline: float | None = None, progre
         if not fd.pool:
             why.append("kink peeling: no input without a vanishing hidden pre-activation was found")
             return None
+        pins = [Pins(ck, 1, [])]
         for l in range(1, net.depth):
-            per = []
+            per, datas, E, pin = [], [], [], pins[-1]
             first = first_aims(fd, ck, l, late) if l > 1 else {}
             for k in range(net.widths[l]):
                 if ck.silent[l - 1][k]:
-                    per.append(())
+                    per.append([])
+                    datas.append([])
                     bar.update()
                     continue
-                pts = neuron_kinks(fd, ck, l, k, late, first.get(k))
-                if pts is None:
+                got = neuron_kinks(fd, ck, l, k, late, first.get(k))
+                if got is None:
                     why.append("kink peeling: the budget ran out" if late() else
                                f"kink peeling: no set of visible kink points fixes neuron {k + 1} of layer {l}")
                     return None
-                per.append(tuple(pts))
+                pts, data, free = got
+                E.extend((k, j) for j in free)
+                if len(E) > MAX_FREE:
+                    why.append(f"kink peeling: more than {MAX_FREE} weights of layer {l} are seen at no kink point")
+                    return None
+                pin.offer(k, data)
+                per.append(pts)
+                datas.append(data)
                 bar.update()
-            kinks.append(tuple(per))
-        samples = last_layer_samples(fd, ck, late)
-        if samples is None:
+            if not pin.done:
+                pin = more_pins(fd, ck, pin, per, datas, late)
+            if not pin.done:
+                return _unpinned(why, pin)
+            kinks.append(tuple(map(tuple, per)))
+            pins.append(Pins(ck, l, E))
+        got = last_layer_samples(fd, ck, late, kinks[-1])
+        if got is None:
             why.append("kink peeling: the budget ran out" if late() else
                        "kink peeling: the samples do not span the last layer's inputs")
             return None
+        samples, data = got
+        E = pins[-1].E
+        for i in range(net.widths[-1]):
+            pins[-1].offer(i, data)
+        while not pins[-1].done and len(samples) < MAX_POINTS and not late():
+            before = len(samples)
+            more_samples(fd, samples, data, {k for k, _ in E}, pin_bases(fd, pins[-1]),
+                         min(8, MAX_POINTS - len(samples)), late)
+            if len(samples) == before:
+                break
+            pins[-1] = Pins(ck, net.depth - 1, E)
+            for i in range(net.widths[-1]):
+                pins[-1].offer(i, data)
+        if not pins[-1].done:
+            return _unpinned(why, pins[-1])
         bar.update()
-    return KinkPeelingCertificate(tuple(kinks), tuple(samples), ck.dimension(), BLAS_PRIME, seed)
+    chosen = tuple(tuple(pin.chosen) for pin in pins[1:])
+    return KinkPeelingCertificate(tuple(kinks), tuple(samples), ck.dimension(), BLAS_PRIME, seed,
+                                  chosen if any(chosen) else ())
+
+
+def _unpinned(why: list, pin: Pins) -> None:
+    k, j = pin.E[0]
+    why.append(f"kink peeling: {len(pin.E) - pin.rank} of the {len(pin.E)} weights of layer {pin.l} seen at no kink "
+               f"point (such as neuron {k + 1}'s from neuron {j + 1} of layer {pin.l - 1}) are fixed by no kink point "
+               f"of layer {pin.l + 1}" + (" nor sample" if pin.l + 1 == pin.ck.net.depth else ""))

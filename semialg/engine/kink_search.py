@@ -4,9 +4,11 @@ r"""Finding the kink points and samples of a kink-peeling certificate
 From a base input of a small pool, a neuron's zero set is aimed at along the Jacobian of the current piece, pushing
 up the neurons of the previous layer not yet active at its kink points; the point is rounded to a dyadic grid and
 moved exactly onto the zero set by Newton steps along one coordinate (each an exact forward pass on integers,
-:class:`~semialg.engine.integer_preactivations.IntegerForms`; crossings are rational). Every decision is the
-checker's (``ck``, the modular data of :mod:`~semialg.engine.kink_peeling`: its ``kink``, ``neuron_rank``,
-``last_rank``, ``off``, ``silent`` and ``live``), never a float.
+:class:`~semialg.engine.integer_preactivations.IntegerForms`; crossings are rational), else by bisection towards
+a point of the opposite sign. Weights seen at no kink point are pinned by the next layer (:class:`Pins`, step 5 of
+the certificate). Every decision is the checker's (``ck``, the modular data of
+:mod:`~semialg.engine.kink_peeling`: its ``kink``, ``neuron_rank``, ``last_rank``, ``witness``, ``pinned``,
+``off``, ``silent`` and ``live``), never a float.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from semialg.core.network import Network
 from semialg.engine.integer_preactivations import IntegerForms, Preactivations
 from semialg.errors import CertificateError
 
-__all__ = ["KinkFinder", "first_aims", "neuron_kinks", "last_layer_samples", "MAX_POINTS"]
+__all__ = ["KinkFinder", "first_aims", "neuron_kinks", "more_kinks", "last_layer_samples", "more_samples", "Pins",
+           "more_pins", "pin_bases", "MAX_POINTS", "MAX_FREE", "MAX_WITNESSES"]
 
 Vec = tuple[fmpq, ...]
 #: At most this many distinct kink points per neuron, and samples, are read by ``verify`` (a cap against forgeries).
 MAX_POINTS = 64
+#: At most this many weights of a layer seen at no kink point (step 5), and witnesses pinning them, in a certificate:
+#: a cap against forgeries (the coupled system has their number of columns).
+MAX_FREE, MAX_WITNESSES = 64, 16
 _MAX_ATTEMPTS = 16      # kink searches per neuron before giving up
 _ROUND = 2 ** 14        # aimed points are rounded to this dyadic grid
 
@@ -52,9 +58,10 @@ class KinkFinder:
         self.net, self.zeros = net, zeros          # zeros: how many pre-activations vanish everywhere
         self.forms = IntegerForms(net)
         self.F = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in net.float_layers()]
-        self.rng = np.random.default_rng(seed)
+        self.rng, self.seed = np.random.default_rng(seed), seed
         self.pool: list[tuple[Vec, Preactivations]] = []     # (x, exact pre-activations), no hidden zero
         self._pinv: dict = {}
+        self._sought: set = set()
 
     def float_pre(self, x: np.ndarray) -> list[np.ndarray]:
         out, a = [], x
@@ -89,9 +96,35 @@ class KinkFinder:
                 got = self.add_pool(x)
                 if got is not None:
                     return got
+        return self.add_pool(self._random(1, self.rng)[0])
+
+    def _random(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """``count`` random float inputs at the scales of the pool's."""
+        W1, b1 = self.F[0]
         reach = (float(np.median(np.abs(b1))) + 1.0) / (float(np.median(np.abs(W1))) + 1e-9)
-        x = self.rng.standard_normal(W1.shape[1]) * reach * 2.0 ** int(self.rng.integers(-2, 5))
-        return self.add_pool(x / max(1.0, np.sqrt(W1.shape[1]) / 4))
+        x = rng.standard_normal((count, W1.shape[1])) * reach * 2.0 ** rng.integers(-2, 5, (count, 1))
+        return x / max(1.0, np.sqrt(W1.shape[1]) / 4)
+
+    def seek(self, l: int, k: int, sign: int, count: int = 2048) -> tuple[Vec, Preactivations] | None:
+        """A new pool point where $z_{l,k}$ has the sign ``sign`` (checked exactly), among ``count`` random inputs
+        sorted by their float margin (guidance only), once per neuron and sign; or ``None``. Cost: a float forward
+        pass of ``count`` inputs and at most 4 exact ones."""
+        if (l, k, sign) in self._sought:
+            return None
+        self._sought.add((l, k, sign))
+        X = self._random(count, np.random.default_rng([self.seed, l, k, sign + 1]))    # the pool's stream untouched
+        with np.errstate(all="ignore"):
+            a = X.T
+            for W, b in self.F[:l]:
+                z = W @ a + b[:, None]
+                a = np.maximum(z, 0)
+            margin = sign * z[k]
+        for i in np.argsort(-margin)[:4]:
+            if margin[i] > 0:
+                got = self.add_pool(X[i])
+                if got is not None and self.pool[got][1].signs[l - 1][k] == sign:
+                    return self.pool[got]
+        return None
 
     def aim(self, base: int, l: int, k: int | None, want: set, rounds: int = 6) -> np.ndarray | None:
         """A float input near ``pool[base]`` on the zero set of $z_{l,k}$ (``k=None``: anywhere) with the neurons
@@ -136,6 +169,78 @@ class KinkFinder:
             if not np.isfinite(xf).all():
                 return None
         return xf
+
+    def aim_exactly(self, base: int, l: int, k: int, want: set) -> tuple[Vec, Preactivations] | None:
+        """:meth:`aim`, rounded to the grid and evaluated exactly: ``(x, pre)`` or ``None``."""
+        xf = self.aim(base, l, k, want)
+        if xf is None or not np.isfinite(xf).all():
+            return None
+        x = _rational(xf)
+        return x, self.forms.preactivations([x])[0]
+
+    def opposite(self, x: Vec, pre: Preactivations, l: int, k: int,
+                 origin: tuple[Vec, Preactivations] | None) -> tuple[Vec, Preactivations] | None:
+        """A point where $z_{l,k}$ has the sign opposite to its sign at ``x``: the ``origin`` of an aim at its zero
+        set, the aim pushed as far again beyond ``x``, a random pool point, or one sought (:meth:`seek`); ``None``:
+        none of them."""
+        s = int(pre.signs[l - 1][k])
+        if not s:
+            return None
+        if origin is not None:
+            beyond = tuple(2 * v - o for v, o in zip(x, origin[0], strict=True))
+            for y, q in (origin, (beyond, self.forms.preactivations([beyond])[0])):
+                if q.signs[l - 1][k] == -s:
+                    return y, q
+        opposite = [b for b, (_, q) in enumerate(self.pool) if q.signs[l - 1][k] == -s]
+        return self.pool[opposite[int(self.rng.integers(len(opposite)))]] if opposite else self.seek(l, k, -s)
+
+    def bisect(self, a: tuple[Vec, Preactivations], b: tuple[Vec, Preactivations] | None, l: int, k: int,
+               steps: int = 64) -> tuple[Vec, Preactivations] | None:
+        """An exact zero of $z_{l,k}$ on the segment from ``a`` to ``b`` (where it has opposite signs): halve it on
+        dyadic parameters until the layers below $l$ have one pattern, without zeros, at both ends — each of their
+        pre-activations is then affine on the segment, inductively, so the pattern is constant and $z_{l,k}$
+        affine on it — and interpolate. Cost: at most ``steps`` exact forward passes."""
+        if b is None or a[1].signs[l - 1][k] * b[1].signs[l - 1][k] >= 0:
+            return None
+        (xa, lo_pre), (xb, hi_pre) = a, b
+        d = [q - v for v, q in zip(xa, xb, strict=True)]
+
+        def at(t: fmpq) -> tuple[Vec, Preactivations]:
+            x = tuple(v + t * dv for v, dv in zip(xa, d))
+            return x, self.forms.preactivations([x])[0]
+
+        lo, hi = fmpq(0), fmpq(1)
+        for _ in range(steps):
+            if all((lo_pre.signs[i] == hi_pre.signs[i]).all() and lo_pre.signs[i].all() for i in range(l - 1)):
+                za, zb = lo_pre.value(l - 1, k), hi_pre.value(l - 1, k)
+                got = at(lo + (hi - lo) * za / (za - zb))
+                return got if got[1].signs[l - 1][k] == 0 else None
+            mid = (lo + hi) / 2
+            x, pre = at(mid)
+            s = pre.signs[l - 1][k]
+            if s == 0:
+                return x, pre
+            if s == lo_pre.signs[l - 1][k]:
+                lo, lo_pre = mid, pre
+            else:
+                hi, hi_pre = mid, pre
+        return None
+
+    def beside(self, x: Vec, l: int, k: int) -> tuple[Vec, Preactivations] | None:
+        """A point of the pool just off the kink point ``x`` of neuron ``k`` of layer ``l``, on the side where it is
+        active (steps $2^{-e}$ along its float gradient, checked exactly), or ``None``."""
+        pre = self.forms.preactivations([x])[0]
+        g = self.jac(pre.signs, l)[k]
+        if not (g @ g > 0 and np.isfinite(g).all()):
+            return None
+        step = _rational(g / np.abs(g).max())
+        for e in range(4, 44, 4):
+            y = tuple(v + fmpq(1, 2 ** e) * s for v, s in zip(x, step, strict=True))
+            q = self.forms.preactivations([y])[0]
+            if q.signs[l - 1][k] > 0 and q.zeros() <= self.zeros:
+                self.pool.append((y, q))
+                return y, q
+        return None
 
     def land(self, x: Vec, pre: Preactivations, l: int, k: int, steps: int = 4):
         """Exact Newton steps along one coordinate until $z_{l,k} = 0$ exactly; ``(x, pre)`` or ``None``. A step
@@ -182,12 +287,14 @@ def first_aims(fd: KinkFinder, ck, l: int, late) -> dict:
     return {k: (base, x, z) for (k, x), z in zip(aimed.items(), pre, strict=True)}
 
 
-def neuron_kinks(fd: KinkFinder, ck, l: int, k: int, late, first=None) -> list[Vec] | None:
-    """Kink points of neuron ``k`` of layer ``l`` whose system has full rank, or ``None``; ``first`` is a
+def neuron_kinks(fd: KinkFinder, ck, l: int, k: int, late, first=None):
+    """``(points, pre-activations, free)``: kink points of neuron ``k`` of layer ``l`` whose system has full rank
+    but for the ``free`` weights from neurons of layer $l - 1$ active at none of them (step 5 of
+    :mod:`~semialg.engine.kink_peeling`; ``()`` unless 16 attempts leave some), or ``None``; ``first`` is a
     precomputed first attempt ``(base, x, pre)``. Cost: at most 16 attempts, each a float aim, a few exact Newton
     steps ($O(\\dim\\Omega)$ on integers) and a rank modulo $p$ of the neuron's system."""
     net = fd.net
-    pts, data = [], []
+    pts, data, best = [], [], None
     uncovered = _can_be_on(ck, l - 1) if l > 1 else set()
     used: set[int] = set()
     for attempt in range(_MAX_ATTEMPTS):
@@ -203,39 +310,75 @@ def neuron_kinks(fd: KinkFinder, ck, l: int, k: int, late, first=None) -> list[V
             used.add(base)
         else:
             fresh = [b for b in range(len(fd.pool)) if b not in used] or list(range(len(fd.pool)))
-            among = np.array(sorted(uncovered), dtype=np.int64)
-            base = max(fresh, key=lambda b: (_on(fd.pool[b][1], l - 1, among), -b)) \
-                if uncovered else fresh[int(fd.rng.integers(len(fresh)))]
-            used.add(base)
             pick = sorted(uncovered) or list(range(net.widths[l - 1]))
             want = uncovered if uncovered and attempt % 2 == 0 else \
                 set() if attempt % 2 == 0 else {pick[int(fd.rng.integers(len(pick)))]}
-            xf = fd.aim(base, l, k, want)
-            if xf is None or not np.isfinite(xf).all():
-                continue
-            x = _rational(xf)
-            pre = fd.forms.preactivations([x])[0]
-        landed = fd.land(x, pre, l, k)
-        if landed is None:
+            # from the base with most of the wanted neurons on (one wanted: a random base where it is on)
+            among = np.array(sorted(want or uncovered), dtype=np.int64)
+            counts = [_on(fd.pool[b][1], l - 1, among) for b in fresh]
+            hits = [b for b, c in zip(fresh, counts) if c]
+            if not uncovered:
+                base = fresh[int(fd.rng.integers(len(fresh)))]
+            elif len(want) == 1 and hits:
+                base = hits[int(fd.rng.integers(len(hits)))]
+            else:
+                base = fresh[counts.index(max(counts))]
+            used.add(base)
+            got = fd.aim_exactly(base, l, k, want)
+            x, pre = got if got is not None else fd.pool[base]
+        free = _add_kink(fd, ck, l, k, x, pre, pts, data, fd.pool[base])
+        if free is False:
             continue
-        x, pre = landed
-        if x in pts:
-            continue
-        try:
-            item = ck.kink(pre, l, k)
-        except CertificateError:
-            continue
-        pts.append(x)
-        data.append(item)
         if l > 1:
             uncovered -= set(np.flatnonzero(pre.signs[l - 2] > 0).tolist())
-        try:
-            if ck.neuron_rank(l, k, data):
-                return pts
-        except CertificateError:
-            pts.pop()
-            data.pop()
-    return None
+        if free is not None:
+            best = (list(pts), list(data), free)
+            if not free:
+                return best
+    return best
+
+
+def _add_kink(fd: KinkFinder, ck, l: int, k: int, x: Vec, pre: Preactivations, pts: list, data: list,
+              origin: tuple[Vec, Preactivations] | None = None):
+    """Land ``x`` (aimed from ``origin``) on the zero set of neuron ``k`` of layer ``l`` (Newton steps, else
+    bisection towards a point of the opposite sign, :meth:`KinkFinder.opposite`) and append it to ``pts`` and
+    ``data`` if it is a new kink point whose system keeps its rank: ``False`` if not, else the free set of
+    ``neuron_rank`` (``None``: rank not reached yet)."""
+    landed = fd.land(x, pre, l, k)
+    if landed is None and l > 1:
+        landed = fd.bisect((x, pre), fd.opposite(x, pre, l, k, origin), l, k)
+    if landed is None or landed[0] in pts:
+        return False
+    try:
+        item = ck.kink(landed[1], l, k)
+    except CertificateError:
+        return False
+    pts.append(landed[0])
+    data.append(item)
+    try:
+        return ck.neuron_rank(l, k, data)
+    except CertificateError:
+        pts.pop()
+        data.pop()
+        return False
+
+
+def more_kinks(fd: KinkFinder, ck, l: int, k: int, want: set, pts: list, data: list, bases: list[int]) -> bool:
+    """One more kink point of neuron ``k`` of layer ``l`` appended to its ``pts`` and ``data`` (aimed from a random
+    one of the pool's ``bases`` with the neurons ``want`` of layer $l - 1$ on), if one lands and its system keeps
+    the rank it had (step 5: for the free weights of layer $l - 1$). Cost: one float aim, a few exact Newton steps
+    and a rank modulo $p$."""
+    if len(pts) >= MAX_POINTS or not bases:
+        return False
+    base = bases[int(fd.rng.integers(len(bases)))]
+    got = fd.aim_exactly(base, l, k, want)
+    if got is None:
+        return False
+    free = _add_kink(fd, ck, l, k, *got, pts, data, fd.pool[base])
+    if free is None:
+        pts.pop()
+        data.pop()
+    return free is not None and free is not False
 
 
 def _on(pre: Preactivations, l: int, among: np.ndarray) -> int:
@@ -243,19 +386,25 @@ def _on(pre: Preactivations, l: int, among: np.ndarray) -> int:
     return int(np.count_nonzero(pre.signs[l - 1][among] > 0))
 
 
-def last_layer_samples(fd: KinkFinder, ck, late) -> list[Vec] | None:
-    """Inputs without a vanishing hidden pre-activation (but zero neurons') whose rows span the last layer's
-    $n_{L-1} + 1 - |O_{L-1}|$ live inputs: pool points, then points aimed to switch on the neurons of layer $L-1$
-    not yet active at any of them; the rank modulo $p$ is taken once they cover that layer, then at doubling
-    sizes. Cost: at most :data:`MAX_POINTS` exact forward passes and $O(\\log)$ ranks modulo $p$."""
+def last_layer_samples(fd: KinkFinder, ck, late, kinks=()) -> tuple[list[Vec], list[Preactivations]] | None:
+    """``(samples, pre-activations)``: inputs without a vanishing hidden pre-activation (but zero neurons') whose
+    rows span the last layer's $n_{L-1} + 1 - |O_{L-1}|$ live inputs: pool points, then points just off the
+    ``kinks`` of the neurons of layer $L-1$ not yet active at any of them (:meth:`KinkFinder.beside`), or aimed to
+    switch them on; the rank modulo $p$ is taken once they cover that
+    layer, then at doubling sizes. Cost: at most :data:`MAX_POINTS` exact forward passes and $O(\\log)$ ranks
+    modulo $p$."""
     L = fd.net.depth
     need = ck.live(L - 1) + 1
-    samples, data, uncovered, check = [], [], _can_be_on(ck, L - 1), 1
+    samples, data, uncovered, check, tried = [], [], _can_be_on(ck, L - 1), 1, set()
     for attempt in range(MAX_POINTS):
         if late():
             return None
         item = None
-        if uncovered and attempt % 2 == 1 and L > 1:
+        near = [k for k in sorted(uncovered) if k < len(kinks) and kinks[k] and k not in tried]
+        if uncovered and attempt % 2 == 1 and near:
+            tried.add(near[0])
+            item = fd.beside(kinks[near[0]][0], L - 1, near[0])
+        if item is None and uncovered and attempt % 2 == 1 and L > 1:
             among = np.array(sorted(uncovered), dtype=np.int64)
             base = max(range(len(fd.pool)), key=lambda b: _on(fd.pool[b][1], L - 1, among))
             xf = fd.aim(base, L, None, uncovered) if L > 2 else None
@@ -274,6 +423,84 @@ def last_layer_samples(fd: KinkFinder, ck, late) -> list[Vec] | None:
         uncovered -= set(np.flatnonzero(pre.signs[L - 2] > 0).tolist())
         if not uncovered and len(data) >= check:
             if ck.last_rank(data) >= need:
-                return samples
+                return samples, data
             check = 2 * len(data)
-    return samples if ck.last_rank(data) >= need else None
+    return (samples, data) if ck.last_rank(data) >= need else None
+
+
+def more_samples(fd: KinkFinder, samples: list[Vec], data: list[Preactivations], want: set, bases: list[int],
+                 count: int, late) -> None:
+    """Up to ``count`` more samples appended to ``samples`` and ``data``: points aimed from a random one of the
+    pool's ``bases`` to switch on the neurons ``want`` of layer $L - 1$, alternately random pool points (for the
+    free weights of step 5). Cost: ``count`` float aims and exact forward passes."""
+    for attempt in range(count):
+        if late():
+            return
+        got = None
+        if attempt % 2 == 0 and fd.net.depth > 2 and bases:
+            xf = fd.aim(bases[int(fd.rng.integers(len(bases)))], fd.net.depth, None, want)
+            if xf is not None and np.isfinite(xf).all():
+                got = fd.add_pool(xf)
+        if got is None:
+            got = fd.grow_pool()
+        if got is not None and fd.pool[got][0] not in samples:
+            samples.append(fd.pool[got][0])
+            data.append(fd.pool[got][1])
+
+
+class Pins:
+    """Step 5 while searching: the witnesses of the free entries ``E`` of layer ``l``, chosen greedily from the
+    neurons of layer $l + 1$ (the output's rows): one joins if the coupled system then fixes more of ``E``."""
+
+    def __init__(self, ck, l: int, E: list):
+        self.ck, self.l, self.E = ck, l, E
+        self.items: list = []
+        self.chosen: list[int] = []
+        self.rank = 0
+
+    @property
+    def done(self) -> bool:
+        return self.rank == len(self.E)
+
+    def offer(self, m: int, data: list[Preactivations]) -> None:
+        if self.done or len(self.chosen) >= MAX_WITNESSES:
+            return
+        item = self.ck.witness(self.l, m, data, self.E)
+        if not item[1].any():
+            return
+        try:
+            r = self.ck.pinned(self.E, self.items + [item])
+        except CertificateError:        # the coupled system over its size cap
+            return
+        if r > self.rank:
+            self.items.append(item)
+            self.chosen.append(m)
+            self.rank = r
+
+
+def more_pins(fd: KinkFinder, ck, pin: Pins, pts: list, data: list, late) -> Pins:
+    """Step 5 when the kink points of layer $l + 1$ (``pin.l = l``) do not pin the free weights of layer $l$: a
+    round at a time, one more kink point for each neuron reading them (at most 32), aimed with their neurons of
+    layer $l$ on from pool points where a neuron of layer $l - 1$ they read is on, until they pin (at most 4
+    rounds). Cost: at most 128 attempts of :func:`more_kinks` and a coupled rank per neuron a round."""
+    l, ks = pin.l + 1, sorted({k for k, _ in pin.E})
+    readers = [m for m in range(ck.net.widths[l]) if data[m] and ck.layers[l - 1][0][m][ks].any()][:32]
+    for _ in range(4):
+        for _ in range(4):
+            fd.grow_pool()
+        bases = pin_bases(fd, pin)
+        if not any([more_kinks(fd, ck, l, m, set(ks), pts[m], data[m], bases) for m in readers if not late()]):
+            break
+        pin = Pins(ck, pin.l, pin.E)
+        for m in range(ck.net.widths[l]):
+            if data[m]:
+                pin.offer(m, data[m])
+        if pin.done:
+            break
+    return pin
+
+
+def pin_bases(fd: KinkFinder, pin: Pins) -> list[int]:
+    """The pool points where a neuron of layer $l - 1$ that a free weight of layer $l$ (``pin.l``) reads is on."""
+    js = np.array(sorted({j for _, j in pin.E}), dtype=np.int64)
+    return [b for b, (_, pre) in enumerate(fd.pool) if (pre.signs[pin.l - 2][js] > 0).any()]

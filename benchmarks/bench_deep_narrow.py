@@ -1,0 +1,79 @@
+"""Benchmark: kink peeling on deep narrow networks, against the Jacobian route.
+
+With few inputs, a neuron's kink points often miss the active side of a neuron below it (its weight from that
+neuron is then seen at no kink point), and deep neurons' zero sets are hard to land on. Ours is
+:func:`semialg.engine.kink_peeling.kink_peeling_certificate` (weights seen at no kink point pinned by the next
+layer, step 5; landing by bisection when Newton steps fail); the peer is the Jacobian route,
+``functional_dimension(net, method="batch")`` (the exact rank modulo a prime of sampled Jacobian rows), which
+decides every network here and says which have full functional dimension $\\dim\\Omega - \\#\\text{hidden}$. A
+certificate is a sufficient condition: "certified" counts the full networks it proves, "pinned" those that needed
+step 5; every certificate is checked equal to the Jacobian's value. Times are means per network (seconds).
+Weights: ``Network.random(arch, seed)`` ("random", p/q with |p|, q <= 5) and float32 Gaussian weights scaled by
+sqrt(2/fan-in) ("float32", read exactly).
+
+    python benchmarks/bench_deep_narrow.py
+    python benchmarks/bench_deep_narrow.py --quick
+
+Each row is printed as it finishes; the table follows. Measured (session 69, 2-core machine):
+
+    TABLE
+
+Before session 69 (no step 5, Newton landing only; same networks, measured on its code): 3-6-6-2 random 11 of the
+full ones, 3-6-6-6-1 random 1, 4-16-16-2 float32 1, 8-32-32-2 float32 13, 3-8-8-8-2 float32 1.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+import semialg as sa
+from common import columns, main as bench_main, timed
+from semialg.engine.functional_dimension import functional_dimension
+from semialg.engine.kink_peeling import kink_peeling_certificate
+from semialg.errors import UndecidedError
+
+
+def float32_net(widths, seed):
+    rng = np.random.default_rng(seed)
+    Ws = [(rng.standard_normal((o, i)) * np.sqrt(2 / i)).astype(np.float32) for i, o in zip(widths, widths[1:])]
+    bs = [(rng.standard_normal(o) * 0.1).astype(np.float32) for o in widths[1:]]
+    return sa.Network.from_arrays(Ws, bs)
+
+
+def run(families=(((3, 6, 6, 2), "random", 40), ((3, 6, 6, 6, 1), "random", 60), ((4, 16, 16, 2), "float32", 30),
+                  ((8, 32, 32, 2), "float32", 20), ((3, 8, 8, 8, 2), "float32", 30)), jacobian_budget=60.0):
+    rows = []
+    for arch, kind, count in families:
+        full = certified = pinned = undecided = 0
+        ours = peer = 0.0
+        for seed in range(count):
+            net = sa.Network.random(arch, seed=seed) if kind == "random" else float32_net(arch, seed)
+            bound = net.architecture.num_parameters - net.architecture.num_hidden
+            cert, s = timed(kink_peeling_certificate, net)
+            ours += s
+            try:
+                fd, s = timed(functional_dimension, net, method="batch", budget=jacobian_budget, progress=False)
+            except UndecidedError:
+                undecided += 1
+                continue
+            peer += s
+            full += fd.value == bound
+            if cert is not None:
+                assert cert.verify(net) and cert.dimension == fd.value, (arch, kind, seed)
+                certified += 1
+                pinned += bool(cert.pins)
+        decided = count - undecided
+        row = {"arch": "-".join(map(str, arch)), "weights": kind, "nets": count, "full": full,
+               "certified": certified, "pinned": pinned, "undecided": undecided,
+               "ours_s": f"{ours / count:.2f}", "jacobian_s": f"{peer / max(1, decided):.2f}",
+               "jac/ours": f"{peer / max(1, decided) / (ours / count):.0f}"}
+        print(row, flush=True)
+        rows.append(row)
+    return rows
+
+
+if __name__ == "__main__":
+    bench_main(__doc__, run, partial(columns, width=10), {"families": (((3, 6, 6, 2), "random", 6), ((3, 6, 6, 6, 1), "random", 6))},
+               "deep_narrow")
