@@ -404,8 +404,8 @@ def _check_pins(ck: _Checker, l: int, E: list, chosen, data: list) -> None:
     if len(E) > MAX_FREE:
         raise CertificateError(f"layer {l} has more than {MAX_FREE} weights seen at no kink point")
     width, last = ck.net.widths[l + 1], l + 1 == ck.net.depth
-    if not 0 < len(chosen) <= MAX_WITNESSES or len(set(chosen)) != len(chosen) or \
-            any(type(m) is not int or not 0 <= m < width for m in chosen):
+    if not 0 < len(chosen) <= MAX_WITNESSES or any(type(m) is not int or not 0 <= m < width for m in chosen) or \
+            len(set(chosen)) != len(chosen):
         raise CertificateError(f"the pins of layer {l} are not 1 to {MAX_WITNESSES} distinct neurons of layer {l + 1}")
     if not last and any(ck.silent[l][m] for m in chosen):
         raise CertificateError(f"a pin of layer {l} is a silent neuron of layer {l + 1}")
