@@ -172,3 +172,8 @@ def test_local_identifiability_benchmark_smoke():
 def test_deep_narrow_benchmark_smoke():
     rows = _load("bench_deep_narrow").run(families=(((3, 6, 6, 2), "random", 3),), jacobian_budget=30.0)
     assert rows[0]["certified"] <= rows[0]["full"] <= 3 and rows[0]["undecided"] == 0   # values agreed in run()
+
+
+def test_lazy_regions_benchmark_smoke():
+    rows = _load("bench_lazy_regions").run(cases=(((3, 6, 6, 1), "random", 0),))
+    assert rows[0]["fd"] <= rows[0]["bound"] and 0 < rows[0]["used"] <= rows[0]["regions"]

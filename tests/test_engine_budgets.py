@@ -170,12 +170,16 @@ def test_a_spent_budget_whose_bounds_meet_still_answers(monkeypatch):
     found = list(regions.decisive_points(net))
     rows = [row for pattern, xs in found for x in xs for row in regions.parameter_jacobian(net, x, pattern)]
 
+    spent = []
+
     def stopping(net, domain=None, deadline=None):
         yield from found
+        spent.append(True)
         raise UndecidedError("the deadline passed")
 
     monkeypatch.setattr(fdim, "decisive_points", stopping)
     monkeypatch.setattr(fdim, "sampled_batch", lambda *a, **k: None)
-    monkeypatch.setattr(fdim, "rank_mod_seconds", lambda r, c: 1e9)    # no early rank inside the loop
+    # no rank inside the loop (predicted past the deadline), one quick rank once the budget is spent
+    monkeypatch.setattr(fdim.RowSpaceMod, "seconds", lambda self, rows: 0.0 if spent else 1e9)
     fd = fdim.functional_dimension(net, budget=60)
     assert fd.value == rank(rows) == net.architecture.num_parameters - net.architecture.num_hidden

@@ -184,3 +184,25 @@ def test_rank_mod_with_a_deadline(r, c, seed):
     M = np.random.default_rng(seed).integers(0, 5, size=(r, c))
     assert rank_mod(M, 7, deadline=time.monotonic() - 1) is None
     assert rank_mod(M, 7, deadline=time.monotonic() + 600) == nmod_mat(r, c, M.ravel().tolist(), 7).rank()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 30), st.integers(1, 60), st.sampled_from([BLAS_PRIME, 7, 3]),
+       st.lists(st.integers(0, 60), max_size=4), st.integers(0, 2 ** 32 - 1))
+def test_a_row_space_grown_block_by_block_has_the_rank_of_the_stack(cols, r, n, p, cuts, seed):
+    """After each block, the rank of everything added equals flint's rank of the stacked rows modulo p, and the
+    basis (reduced echelon on its pivots) spans them: stacking it on the rows adds no rank."""
+    from semialg.core.modular import RowSpaceMod
+    rng = np.random.default_rng(seed)
+    r = min(r, cols)
+    A = rng.integers(-5, 6, (n, r)) @ rng.integers(-5, 6, (r, cols)) + (rng.random((n, cols)) < 0.05)
+    V = RowSpaceMod(cols, p)
+    bounds = sorted({min(c, n) for c in cuts} | {0, n})
+    for a, b in zip(bounds, bounds[1:]):
+        got = V.add(A[a:b])
+        stack = np.remainder(A[:b], p)
+        assert got == V.rank == nmod_mat(b, cols, stack.ravel().tolist(), p).rank()
+    B = np.remainder(V.basis, p).astype(np.int64)
+    assert (B[:, V.pivots] == np.eye(V.rank, dtype=np.int64)).all()
+    both = np.vstack([B, np.remainder(A, p)])
+    assert nmod_mat(len(both), cols, both.ravel().tolist(), p).rank() == V.rank

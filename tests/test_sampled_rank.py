@@ -215,6 +215,6 @@ def test_a_rank_running_past_the_deadline_is_given_up(monkeypatch):
     assert blocks_rank_mod([block]) == blocks_rank_mod([block], deadline=time.monotonic() + 600) == 20
     deadline = time.monotonic() + 600
     ticks = iter(range(10 ** 6))
-    clock = SimpleNamespace(monotonic=lambda: deadline + jacobian._GRACE - 0.5 + next(ticks))
+    clock = SimpleNamespace(monotonic=lambda: deadline + jacobian.RANK_GRACE - 0.5 + next(ticks))
     monkeypatch.setattr(modular, "time", clock)
     assert blocks_rank_mod([block], deadline=deadline, known=3) == 3 and next(ticks) == 2

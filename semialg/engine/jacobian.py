@@ -35,7 +35,8 @@ Pattern = tuple[tuple[int, ...], ...]
 
 _ZERO = fmpq(0)
 _MIX_ROWS = 2048    # rows collected before they are folded into the random combinations (one BLAS product)
-_GRACE = 0.1        # seconds a rank may run past a deadline
+#: Seconds a rank modulo p may run past a deadline (one predicted to end later is not begun).
+RANK_GRACE = 0.1
 _ROWS = 1 << 22     # entries of the modular Jacobian rows computed together (32 MB)
 
 __all__ = ["parameter_jacobian", "jacobian_mod", "jacobians_mod", "layers_mod", "batch_jacobian", "jacobian_gram_mod",
@@ -174,7 +175,7 @@ def blocks_rank_mod(blocks: list, deadline: float | None = None, known: int = 0)
     """
     if not blocks or any(b is None for b in blocks):
         return 0
-    late = math.inf if deadline is None else deadline + _GRACE
+    late = math.inf if deadline is None else deadline + RANK_GRACE
     rows, cols = sum(b.shape[0] for b in blocks), blocks[0].shape[1]
     if time.monotonic() + rows * cols * min(rows, cols) / RANK_MOD_SPEED > late:
         return known

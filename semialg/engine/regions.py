@@ -192,16 +192,17 @@ class _DeadlinePassed(Exception):
     pass
 
 
-def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadline: float | None = None) -> list:
+def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadline: float | None = None):
     """Cells of the arrangement of the hyperplanes ``rows`` inside the open polyhedron ``base`` containing $x_0$.
 
-    Returns ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. In the whole space, when the
+    Yields ``(signs, point, inequalities)`` per cell, signs indexed like ``rows``. In the whole space, when the
     arrangement is simple and essential (generic weights), read off its vertices
     (:func:`~semialg.geometry.simple_arrangement.simple_arrangement_cells`: no LP). Else a breadth-first search
     over cells: a cell's neighbours are the flips of one sign that are non-empty, i.e. its facets among
     ``rows``, found for all flips at once by :func:`semialg.geometry.polyhedron.flip_neighbours` (one float
     polytope computation per cell, one exact check per flip). Hyperplanes that miss ``base`` are simply never
-    facets.
+    facets. Lazily: a cell is yielded once its own flips are decided, so that a caller wanting a few regions
+    (the functional dimension, one region of each cell of the layer before, round robin) pays for those only.
     """
     d = len(x0)
     offset = len(base)
@@ -210,8 +211,9 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
     except UndecidedError:
         raise _DeadlinePassed from None
     if simple is not None:
-        return [(signs, point, [(tuple(signs[j] * v for v in rows[j][0]), signs[j] * rows[j][1]) for j in facets])
-                for signs, point, facets, _, _ in simple]
+        for signs, point, facets, _, _ in simple:
+            yield signs, point, [(tuple(signs[j] * v for v in rows[j][0]), signs[j] * rows[j][1]) for j in facets]
+        return
 
     def system(signs: tuple) -> tuple[list, list]:
         return _system(base + [(tuple(s * v for v in g), s * c) for s, (g, c) in zip(signs, rows, strict=True)])
@@ -227,7 +229,7 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
             cells = {start: decide(G, h, d, deadline=deadline).point}
         except UndecidedError:
             raise _DeadlinePassed from None
-    empty, queue, facets = set(), deque([start]), {}
+    empty, queue = set(), deque([start])
     while queue:
         if deadline is not None and time.monotonic() > deadline:
             raise _DeadlinePassed
@@ -245,14 +247,12 @@ def _arrangement_cells(base: list, x0: Vec, rows: list[tuple[Vec, fmpq]], deadli
             else:
                 cells[flips[j]] = point
                 queue.append(flips[j])
-        facets[signs] = [j for j, nb in enumerate(flips) if nb in cells]
-    return [(signs, point, base + [(tuple(signs[j] * v for v in rows[j][0]), signs[j] * rows[j][1])
-                                   for j in facets[signs]])
-            for signs, point in cells.items()]
+        yield signs, cells[signs], base + [(tuple(signs[j] * v for v in rows[j][0]), signs[j] * rows[j][1])
+                                           for j, nb in enumerate(flips) if nb in cells]
 
 
-def _split(cell: _Cell, nets: Sequence[Network], level: int, deadline: float | None = None) -> list[_Cell]:
-    """Refine ``cell`` by the hidden layer ``level`` (0-based) of every network that has one."""
+def _split(cell: _Cell, nets: Sequence[Network], level: int, deadline: float | None = None):
+    """Refine ``cell`` by the hidden layer ``level`` (0-based) of every network that has one, lazily."""
     pre, member, hyper, classes = {}, {}, [], {}
     for t, net in enumerate(nets):
         if level >= net.depth - 1:
@@ -271,7 +271,6 @@ def _split(cell: _Cell, nets: Sequence[Network], level: int, deadline: float | N
                     classes[fp] = len(hyper)
                     hyper.append((key[:-1], key[-1]))
                 member[t, i] = (classes[fp], s)
-    out = []
     cells = (_arrangement_cells(cell.inequalities, cell.point, hyper, deadline) if hyper
              else [((), cell.point, cell.inequalities)])
     for signs, point, ineq in cells:
@@ -281,8 +280,7 @@ def _split(cell: _Cell, nets: Sequence[Network], level: int, deadline: float | N
                                 else _sign(q[i, 0]) for i in range(P.nrows()))
             patterns[t].append(layer_signs)
             maps[t] = _mask(P, q, layer_signs)
-        out.append(_Cell(ineq, point, maps, patterns))
-    return out
+        yield _Cell(ineq, point, maps, patterns)
 
 
 def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool = False,
@@ -312,8 +310,15 @@ def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool
             yield cell
             return
         # Round robin over the sub-cells: early regions differ in every layer's pattern, which lets the
-        # functional dimension stop early (depth first, thousands share the first layer's pattern).
-        pending = deque(descend(sub, level + 1) for sub in _split(cell, nets, level, deadline))
+        # functional dimension stop early (depth first, thousands share the first layer's pattern). The
+        # sub-cells are found lazily, one region of each first: a cell's sub-cells cost an LP-backed search each.
+        pending = deque()
+        for sub in _split(cell, nets, level, deadline):
+            gen = descend(sub, level + 1)
+            for found in gen:
+                yield found
+                pending.append(gen)
+                break
         while pending:
             gen = pending.popleft()
             for found in gen:

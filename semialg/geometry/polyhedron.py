@@ -482,7 +482,15 @@ def _float_cell(G, h, point) -> _FloatCell | None:
 def _certify_flip(G, h, j: int, geo: _FloatCell):
     r, d = len(G), len(G[0])
     if j in geo.facets:
-        m = geo.vertices[geo.facets[j]].mean(axis=0)
+        V = geo.vertices[geo.facets[j]]
+        # Every vertex of the facet with a positive weight: a point of its relative interior. Those on the box get
+        # small weights, so that the point stays at the scale of the arrangement: otherwise points of unbounded
+        # cells drift outwards cell after cell (1e16 seen), the next boxes with them, and Qhull loses precision.
+        far = np.fromiter((max(geo.active[v]) >= r for v in geo.facets[j]), bool, len(V))
+        w = np.ones(len(V))
+        if far.any() and not far.all():
+            w[far] = 1e-3 * (1 + np.abs(V[~far]).max()) / (1 + np.abs(V[far]).max())
+        m = w @ V / w.sum()
         slack = geo.Gf @ m + geo.hf
         slack[j] = np.inf
         step = 0.5 * min(slack.min(), 1.0)  # 1.0 when j is the only inequality
