@@ -16,21 +16,20 @@ sqrt(2/fan-in) ("float32", read exactly).
     python benchmarks/bench_deep_narrow.py
     python benchmarks/bench_deep_narrow.py --quick
 
-Each row is printed as it finishes; the table follows. Measured (session 69, 2-core machine):
+Each row is printed as it finishes; the table follows. Measured (session 70, 2-core machine shared with an audit):
 
     arch        weights  nets  full  certified  pinned  undecided  beyond  ours_s  jacobian_s  jac/ours
-    3-6-6-2     random     40    28         24      12          0       0    0.12        0.12         1
-    3-6-6-6-1   random     60    13          9       7          0       0    0.30        1.17         4
-    4-16-16-2   float32    12     3          3       3          7       0    0.46        6.02        13
-    8-32-32-2   float32     8     7          7       4          1       0    0.75        1.56         2
-    3-8-8-8-2   float32    20     3          1       1          0       0    1.13        8.46         7
+    3-6-6-2     random     40    28         26      10          0       0    0.14        0.07         0
+    3-6-6-6-1   random     60    13         11       7          0       0    0.46        1.05         2
+    4-16-16-2   float32    12     5          4       2          1       0    0.50       13.11        26
+    8-32-32-2   float32     8     7          8       0          1       1    0.92        1.86         2
+    3-8-8-8-2   float32    20     3          1       1          0       0    1.02        6.27         6
 
-Where the Jacobian decided, kink peeling certified 24 of 28, 9 of 13, 3 of 3, 7 of 7 and 1 of 3 full networks;
-most of them need the pins. Where it did not (4-16-16-2: 7 of 12 undecided after 60 s, between its sampled rank
-and the bound), no certificate was found either.
-
-Before session 69 (no step 5, Newton landing only; the same networks, measured on its code) kink peeling
-certified 6, 1, 0, 5 and 0 of them.
+Where the Jacobian decided, kink peeling certified 26 of 28, 11 of 13, 4 of 5, 7 of 7 and 1 of 3 full networks,
+and the one 8-32-32-2 network the Jacobian left undecided after 60 s. Session 69 (before kink points were
+bisected within a neuron's sign, which fixes most weights its pins needed) certified 24, 9, 3, 7 and 1, and the
+Jacobian route (before regions were found lazily) left 7 of the 12 4-16-16-2 networks undecided, against 1 now.
+Before session 69 (no step 5, Newton landing only) kink peeling certified 6, 1, 0, 5 and 0 of them.
 """
 
 from __future__ import annotations

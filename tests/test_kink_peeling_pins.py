@@ -16,7 +16,7 @@ from semialg.engine.kink_peeling import MAX_WITNESSES, kink_peeling_certificate
 from semialg.errors import CertificateError
 
 # (widths, seed): certificates whose free weights are pinned by the output's rows, and by hidden neurons
-PINNED = [((3, 6, 6, 2), 0), ((3, 6, 6, 2), 12), ((3, 6, 6, 6, 1), 30), ((2, 5, 5, 5, 1), 32)]
+PINNED = [((3, 6, 6, 2), 25), ((3, 6, 6, 2), 12), ((3, 6, 6, 6, 1), 30), ((2, 5, 5, 5, 1), 32)]
 
 
 def _cert(widths, seed):
@@ -132,3 +132,44 @@ def test_the_coupled_system_is_capped():
     big = np.broadcast_to(np.int64(0), (4100, 4100))        # no memory behind it
     with pytest.raises(CertificateError, match="over 2"):
         ck.pinned([(0, 0)], [(big, big[:, :1], 1)])
+
+
+def _float32_4_16_16_2():
+    rng = np.random.default_rng(1)
+    Ws = [(rng.standard_normal((o, i)) * np.sqrt(2 / i)).astype(np.float32) for i, o in ((4, 16), (16, 16), (16, 2))]
+    bs = [(rng.standard_normal(o) * 0.1).astype(np.float32) for o in (16, 16, 2)]
+    return sa.Network.from_arrays(Ws, bs)
+
+
+@pytest.mark.parametrize("finder_seed, without", [(0, None), (2, (3,))])
+def test_kink_points_bisected_within_a_neurons_sign_complete_the_rank(monkeypatch, finder_seed, without):
+    """Neuron 10 of layer 2 of a float32 4-16-16-2 network (positive on about 1% of inputs). From one pool, its
+    first 16 kink points all have the same 5 neurons of layer 1 active, whose 5 affine functions of 4 inputs (and
+    the constant) obey a relation, so step 2's system stays one short of its rank: kink points bisected where one
+    of them is off complete it. From another, neuron 4 of layer 1 is active at none of them (a free weight): one
+    bisected where it is on fixes it. Checked independently: every point is an exact zero of the neuron (exact
+    evaluation), flint's rank of the system is the one claimed, no weight is left free; without the bisected
+    points the search gives up, or leaves the weight free."""
+    from flint import nmod_mat
+    from semialg.core.modular import BLAS_PRIME
+    from semialg.engine import kink_search
+    from semialg.engine.kink_peeling import _Checker
+
+    net = _float32_4_16_16_2()
+    ck = _Checker(net, BLAS_PRIME, 0)
+
+    def search():
+        fd = kink_search.KinkFinder(net, finder_seed, ck.nzero)
+        fd.grow_pool()
+        fd.grow_pool()
+        return kink_search.neuron_kinks(fd, ck, 2, 9, lambda: False)
+
+    pts, data, free = search()
+    acts = [net.preactivations(x) for x in pts]
+    assert all(z[1][9] == 0 for z in acts) and len(set(pts)) == len(pts)
+    A, _, _ = ck.system(2, 9, data)
+    assert free == () == tuple(_unseen(net, 2, 9, pts))
+    assert nmod_mat(*A.shape, (A % BLAS_PRIME).ravel().tolist(), BLAS_PRIME).rank() == 16 + len(pts)
+    monkeypatch.setattr(kink_search, "_across", lambda *args: None)
+    found = search()
+    assert (found if found is None else found[2]) == without

@@ -5,10 +5,12 @@ From a base input of a small pool, a neuron's zero set is aimed at along the Jac
 up the neurons of the previous layer not yet active at its kink points; the point is rounded to a dyadic grid and
 moved exactly onto the zero set by Newton steps along one coordinate (each an exact forward pass on integers,
 :class:`~semialg.engine.integer_preactivations.IntegerForms`; crossings are rational), else by bisection towards
-a point of the opposite sign. Weights seen at no kink point are pinned by the next layer (:class:`Pins`, step 5 of
-the certificate). Every decision is the checker's (``ck``, the modular data of
-:mod:`~semialg.engine.kink_peeling`: its ``kink``, ``neuron_rank``, ``last_rank``, ``witness``, ``pinned``,
-``off``, ``silent`` and ``live``), never a float.
+a point of the opposite sign. When a neuron's points fall short of its rank, more are bisected between two points
+where a neuron of the previous layer has a chosen sign (off for one active at every point so far, on for one whose
+weight is seen at none), found by :meth:`KinkFinder.seek` and :meth:`KinkFinder.into`. Weights still seen at no
+kink point are pinned by the next layer (:class:`Pins`, step 5 of the certificate). Every decision is the
+checker's (``ck``, the modular data of :mod:`~semialg.engine.kink_peeling`: its ``kink``, ``neuron_rank``,
+``last_rank``, ``witness``, ``pinned``, ``off``, ``silent`` and ``live``), never a float.
 """
 
 from __future__ import annotations
@@ -77,12 +79,17 @@ class KinkFinder:
             J = self.F[i][0] @ (J * (np.array(signs[i - 1]) > 0)[:, None])
         return J
 
-    def add_pool(self, x: np.ndarray) -> int | None:
+    def exact(self, x: np.ndarray) -> tuple[Vec, Preactivations] | None:
+        """``x`` rounded to the grid with its exact pre-activations, unless one vanishes (but the ``zeros``)."""
         xr = _rational(x)
         pre = self.forms.preactivations([xr])[0]
-        if pre.zeros() > self.zeros:
+        return None if pre.zeros() > self.zeros else (xr, pre)
+
+    def add_pool(self, x: np.ndarray) -> int | None:
+        got = self.exact(x)
+        if got is None:
             return None
-        self.pool.append((xr, pre))
+        self.pool.append(got)
         return len(self.pool) - 1
 
     def grow_pool(self) -> int | None:
@@ -105,41 +112,71 @@ class KinkFinder:
         x = rng.standard_normal((count, W1.shape[1])) * reach * 2.0 ** rng.integers(-2, 5, (count, 1))
         return x / max(1.0, np.sqrt(W1.shape[1]) / 4)
 
-    def seek(self, l: int, k: int, sign: int, count: int = 2048) -> tuple[Vec, Preactivations] | None:
-        """A new pool point where $z_{l,k}$ has the sign ``sign`` (checked exactly), among ``count`` random inputs
-        sorted by their float margin (guidance only), once per neuron and sign; or ``None``. Cost: a float forward
-        pass of ``count`` inputs and at most 4 exact ones."""
-        if (l, k, sign) in self._sought:
+    def seek(self, l: int, k: int, sign: int, count: int = 2048,
+             where: tuple[int, int] | None = None) -> tuple[Vec, Preactivations] | None:
+        """A new pool point where $z_{l,k}$ has the sign ``sign`` (and, with ``where`` $= (j, s)$, neuron $j$ of
+        layer $l - 1$ the sign $s$; both checked exactly), among ``count`` random inputs sorted by their float
+        margin (guidance only), once per neuron, sign and ``where``; or ``None``. Cost: a float forward pass of
+        ``count`` inputs and at most 4 exact ones. Without ``where`` the points tried join the pool."""
+        if (l, k, sign, where) in self._sought:
             return None
-        self._sought.add((l, k, sign))
-        X = self._random(count, np.random.default_rng([self.seed, l, k, sign + 1]))    # the pool's stream untouched
+        self._sought.add((l, k, sign, where))
+        stream = [self.seed, l, k, sign + 1] + ([] if where is None else [where[0] + 1, where[1] + 1])
+        X = self._random(count, np.random.default_rng(stream))      # the pool's stream untouched
         with np.errstate(all="ignore"):
-            a = X.T
+            a, zs = X.T, []
             for W, b in self.F[:l]:
-                z = W @ a + b[:, None]
-                a = np.maximum(z, 0)
-            margin = sign * z[k]
-        for i in np.argsort(-margin)[:4]:
-            if margin[i] > 0:
-                got = self.add_pool(X[i])
-                if got is not None and self.pool[got][1].signs[l - 1][k] == sign:
-                    return self.pool[got]
+                zs.append(W @ a + b[:, None])
+                a = np.maximum(zs[-1], 0)
+            margin = sign * zs[-1][k]
+            if where is not None:       # both margins, each relative to its spread
+                other = where[1] * zs[-2][where[0]]
+                margin = np.minimum(margin / (np.abs(margin).mean() + 1e-300), other / (np.abs(other).mean() + 1e-300))
+        targets = [(l, k, sign)] + ([] if where is None else [(l - 1, where[0], where[1])])
+        for i in np.argsort(-margin)[:8 if where is not None else 4]:
+            x = X[i] if margin[i] > 0 else self.into(X[i], targets) if where is not None else None
+            if x is None or (got := self.exact(x)) is None:
+                continue
+            if where is None:
+                self.pool.append(got)
+            if all(got[1].signs[a - 1][b] == c for a, b, c in targets):
+                return got
         return None
 
-    def aim(self, base: int, l: int, k: int | None, want: set, rounds: int = 6) -> np.ndarray | None:
-        """A float input near ``pool[base]`` on the zero set of $z_{l,k}$ (``k=None``: anywhere) with the neurons
-        ``want`` of layer $l-1$ switched on: move $z_{l-1}$ by least-norm steps through the Jacobian of the current
-        piece, only upwards (a few rounds, re-linearised); without ``want``, the shortest step on the piece."""
+    def into(self, x: np.ndarray, targets: list[tuple[int, int, int]], rounds: int = 8) -> np.ndarray | None:
+        """A float input near ``x`` where every neuron $(l, k)$ of ``targets`` has its sign: least-norm steps
+        through the gradients of the current piece (float guidance only; re-linearised each round), or ``None``."""
         with np.errstate(all="ignore"):
-            return self._aim(base, l, k, want, rounds)
+            for _ in range(rounds):
+                pre = self.float_pre(x)
+                vals = np.array([s * pre[l - 1][k] for l, k, s in targets])
+                if (vals > 0).all():
+                    return x
+                signs = [np.sign(z).astype(int) for z in pre[:-1]]
+                G = np.array([s * self.jac(signs, l)[k] for l, k, s in targets])
+                scale = np.abs(vals).max() + 1e-9
+                goal = np.where(vals < 0.1 * scale, 0.1 * scale - vals, 0.0)
+                x = x + G.T @ (_inverse(G @ G.T) @ goal)
+                if not np.isfinite(x).all():
+                    return None
+        return None
 
-    def _aim(self, base: int, l: int, k: int | None, want: set, rounds: int) -> np.ndarray | None:
+    def aim(self, base: int, l: int, k: int | None, want: set, rounds: int = 6,
+            off: frozenset = frozenset()) -> np.ndarray | None:
+        """A float input near ``pool[base]`` on the zero set of $z_{l,k}$ (``k=None``: anywhere) with the neurons
+        ``want`` of layer $l-1$ switched on and ``off`` switched off: move $z_{l-1}$ by least-norm steps through the
+        Jacobian of the current piece (a few rounds, re-linearised); without either, the shortest step on the
+        piece."""
+        with np.errstate(all="ignore"):
+            return self._aim(base, l, k, want, rounds, off)
+
+    def _aim(self, base: int, l: int, k: int | None, want: set, rounds: int, off: frozenset) -> np.ndarray | None:
         xf = np.array([float(v) for v in self.pool[base][0]])
         for _ in range(rounds):
             pre = self.float_pre(xf)
             signs = [np.sign(z).astype(int) for z in pre[:-1]]
             y0 = pre[l - 2]
-            if k is not None and not want:
+            if k is not None and not want and not off:
                 w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
                 g = w @ (self.jac(signs, l - 1) * (y0 > 0)[:, None])
                 return xf - (w @ np.maximum(y0, 0) + b) * g / (g @ g) if g @ g else None
@@ -148,6 +185,9 @@ class KinkFinder:
             if want:
                 on = np.fromiter(want, np.int64, len(want))
                 y[on] = np.where(margin > y[on], margin, y[on])        # max(y, margin), NaN as Python's max
+            if off:
+                down = np.fromiter(off, np.int64, len(off))
+                y[down] = np.where(-margin < y[down], -margin, y[down])
             if k is not None:
                 w, b = self.F[l - 1][0][k], self.F[l - 1][1][k]
                 z = w @ np.maximum(y, 0) + b
@@ -170,9 +210,10 @@ class KinkFinder:
                 return None
         return xf
 
-    def aim_exactly(self, base: int, l: int, k: int, want: set) -> tuple[Vec, Preactivations] | None:
+    def aim_exactly(self, base: int, l: int, k: int, want: set,
+                    off: frozenset = frozenset()) -> tuple[Vec, Preactivations] | None:
         """:meth:`aim`, rounded to the grid and evaluated exactly: ``(x, pre)`` or ``None``."""
-        xf = self.aim(base, l, k, want)
+        xf = self.aim(base, l, k, want, off=off)
         if xf is None or not np.isfinite(xf).all():
             return None
         x = _rational(xf)
@@ -335,7 +376,44 @@ def neuron_kinks(fd: KinkFinder, ck, l: int, k: int, late, first=None):
             best = (list(pts), list(data), free)
             if not free:
                 return best
+    rng = np.random.default_rng([fd.seed, l, k])
+    for _ in range(_MAX_ATTEMPTS if l > 1 and (best is None or best[2]) else 0):
+        # Short of rank: neurons of layer l - 1 active at every kink point have affine functions on their pieces, and
+        # a relation among them (as soon as more than n_0 in layer 1) stays in the system's kernel until a point
+        # has one off. Free weights: a point with their neuron on. Both by bisection, within that neuron's sign.
+        if best is None:
+            js, s = np.flatnonzero(np.logical_and.reduce([pre.signs[l - 2] > 0 for pre in data])).tolist() \
+                if data else [], -1
+        else:
+            js, s = list(best[2]), 1
+        if late() or not js or (ends := _across(fd, l, k, js, s, rng)) is None:
+            break
+        landed = fd.bisect(*ends, l, k)
+        free = False if landed is None else _add_kink(fd, ck, l, k, *landed, pts, data)
+        if free is not False and free is not None:
+            best = (list(pts), list(data), free)
+            if not free:
+                break
     return best
+
+
+def _across(fd: KinkFinder, l: int, k: int, js: list[int], s: int, rng: np.random.Generator):
+    """Two points where one of the neurons ``js`` of layer $l - 1$ has the sign ``s`` and $z_{l,k}$ opposite
+    signs (pool points, else sought, not kept), to bisect between for a kink point with that sign; or ``None``. For
+    $l = 2$ the segment stays in the neuron's half-space. Draws from ``rng``, so that the pool and its stream are as
+    without it. Cost: at most two :meth:`KinkFinder.seek` per neuron of ``js``."""
+    for j in rng.permutation(js).tolist():
+        ends = []
+        for sign in (1, -1):
+            hits = [b for b, (_, pre) in enumerate(fd.pool)
+                    if pre.signs[l - 2][j] == s and pre.signs[l - 1][k] == sign]
+            got = fd.pool[hits[int(rng.integers(len(hits)))]] if hits else fd.seek(l, k, sign, where=(j, s))
+            if got is None:
+                break
+            ends.append(got)
+        else:
+            return ends
+    return None
 
 
 def _add_kink(fd: KinkFinder, ck, l: int, k: int, x: Vec, pre: Preactivations, pts: list, data: list,
