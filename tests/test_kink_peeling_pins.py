@@ -173,3 +173,21 @@ def test_kink_points_bisected_within_a_neurons_sign_complete_the_rank(monkeypatc
     monkeypatch.setattr(kink_search, "_across", lambda *args: None)
     found = search()
     assert (found if found is None else found[2]) == without
+
+
+def test_a_walk_over_pieces_reaches_a_thin_cone():
+    """Neuron 5 of layer 2 of the float32 4-16-16-2 network is positive together with neuron 4 of layer 1 on a thin
+    cone only (about 7 in 100,000 random inputs, at distance 40-2,000), where least-norm steps oscillate between
+    pieces. The walk over pieces reaches it from some of 16 random starts, and every point it returns has both
+    signs by exact evaluation at the nearest point of the grid."""
+    from fractions import Fraction
+    from semialg.engine.kink_search import KinkFinder
+
+    net = _float32_4_16_16_2()
+    fd = KinkFinder(net, 0)
+    found = [y for x in fd._random(16, np.random.default_rng(3)) if (y := fd.walk(x, [(2, 4, 1), (1, 3, 1)]))
+             is not None]
+    assert found
+    for y in found:
+        z = net.preactivations([Fraction(round(v * 2 ** 20), 2 ** 20) for v in y])
+        assert z[1][4] > 0 and z[0][3] > 0

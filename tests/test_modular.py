@@ -187,7 +187,7 @@ def test_rank_mod_with_a_deadline(r, c, seed):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 30), st.integers(0, 30), st.integers(1, 60), st.sampled_from([BLAS_PRIME, 7, 3]),
+@given(st.integers(0, 30), st.integers(0, 30), st.integers(1, 60), st.sampled_from([BLAS_PRIME, 7, 3]),
        st.lists(st.integers(0, 60), max_size=4), st.integers(0, 2 ** 32 - 1))
 def test_a_row_space_grown_block_by_block_has_the_rank_of_the_stack(cols, r, n, p, cuts, seed):
     """After each block, the rank of everything added equals flint's rank of the stacked rows modulo p, and the
@@ -206,3 +206,12 @@ def test_a_row_space_grown_block_by_block_has_the_rank_of_the_stack(cols, r, n, 
     assert (B[:, V.pivots] == np.eye(V.rank, dtype=np.int64)).all()
     both = np.vstack([B, np.remainder(A, p)])
     assert nmod_mat(len(both), cols, both.ravel().tolist(), p).rank() == V.rank
+
+
+def test_a_row_space_without_columns_or_rows_has_rank_zero():
+    """Found by an audit: a space of zero columns raised on its first block."""
+    from semialg.core.modular import RowSpaceMod
+    V = RowSpaceMod(0, 7)
+    assert V.add(np.zeros((3, 0), dtype=np.int64)) == 0 == V.rank
+    W = RowSpaceMod(2, 7)
+    assert W.add(np.zeros((0, 2), dtype=np.int64)) == 0 and W.add([[1, 2], [2, 4]]) == 1

@@ -297,7 +297,10 @@ class RowSpaceMod:
     def add(self, M) -> int:
         """Add the rows of the integer matrix ``M`` ($n \times c$); returns the rank of all rows added."""
         p, piv = self.p, self.pivots
-        N = balanced(np.asarray(M, dtype=np.int64).reshape(-1, self.cols), p)
+        M = np.asarray(M, dtype=np.int64)
+        if not M.size:          # no rows, or no columns (then nothing is ever independent)
+            return self.rank
+        N = balanced(M.reshape(-1, self.cols), p)
         if piv and len(N):
             N = _balance(N - _matmul_balanced(N[:, piv], self.basis, p), p)
         free = np.setdiff1d(np.arange(self.cols), piv)

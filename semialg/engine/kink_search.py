@@ -7,10 +7,11 @@ moved exactly onto the zero set by Newton steps along one coordinate (each an ex
 :class:`~semialg.engine.integer_preactivations.IntegerForms`; crossings are rational), else by bisection towards
 a point of the opposite sign. When a neuron's points fall short of its rank, more are bisected between two points
 where a neuron of the previous layer has a chosen sign (off for one active at every point so far, on for one whose
-weight is seen at none), found by :meth:`KinkFinder.seek` and :meth:`KinkFinder.into`. Weights still seen at no
-kink point are pinned by the next layer (:class:`Pins`, step 5 of the certificate). Every decision is the
-checker's (``ck``, the modular data of :mod:`~semialg.engine.kink_peeling`: its ``kink``, ``neuron_rank``,
-``last_rank``, ``witness``, ``pinned``, ``off``, ``silent`` and ``live``), never a float.
+weight is seen at none), found by :meth:`KinkFinder.seek`, :meth:`KinkFinder.into` and, in thin regions, a walk
+over the pieces guided by float LPs (:meth:`KinkFinder.walk`). Weights still seen at no kink point are pinned by
+the next layer (:class:`Pins`, step 5 of the certificate). Every decision is the checker's (``ck``, the modular
+data of :mod:`~semialg.engine.kink_peeling`: its ``kink``, ``neuron_rank``, ``last_rank``, ``witness``,
+``pinned``, ``off``, ``silent`` and ``live``), never a float.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from semialg.core.grid_point import grid_points
 from semialg.core.network import Network
 from semialg.engine.integer_preactivations import IntegerForms, Preactivations
 from semialg.errors import CertificateError
+from semialg.geometry.polyhedron import max_margin
 
 __all__ = ["KinkFinder", "first_aims", "neuron_kinks", "more_kinks", "last_layer_samples", "more_samples", "Pins",
            "more_pins", "pin_bases", "MAX_POINTS", "MAX_FREE", "MAX_WITNESSES"]
@@ -144,9 +146,11 @@ class KinkFinder:
         return None
 
     def into(self, x: np.ndarray, targets: list[tuple[int, int, int]], rounds: int = 8) -> np.ndarray | None:
-        """A float input near ``x`` where every neuron $(l, k)$ of ``targets`` has its sign: least-norm steps
-        through the gradients of the current piece (float guidance only; re-linearised each round), or ``None``."""
+        """A float input near ``x`` where every neuron $(l, k)$ of ``targets`` has its sign (float guidance only):
+        least-norm steps through the gradients of the current piece (re-linearised each round), else
+        :meth:`walk`; or ``None``."""
         with np.errstate(all="ignore"):
+            start = x
             for _ in range(rounds):
                 pre = self.float_pre(x)
                 vals = np.array([s * pre[l - 1][k] for l, k, s in targets])
@@ -158,7 +162,65 @@ class KinkFinder:
                 goal = np.where(vals < 0.1 * scale, 0.1 * scale - vals, 0.0)
                 x = x + G.T @ (_inverse(G @ G.T) @ goal)
                 if not np.isfinite(x).all():
-                    return None
+                    break
+            return self.walk(start, targets)
+
+    def walk(self, x: np.ndarray, targets: list[tuple[int, int, int]], rounds: int = 32) -> np.ndarray | None:
+        """A float input where every neuron of ``targets`` has its sign, by a walk over the pieces from the one of
+        ``x``: on a piece (the targets' own signs imposed) the pre-activations are affine, and a float LP
+        (:func:`~semialg.geometry.polyhedron.max_margin`) maximises the least margin of the targets and of the
+        piece's inequalities; short of a positive one, the piece inequality with the largest multiplier is flipped
+        (to a piece not seen yet). Only the targets' layers and those below are read. Cost: at most ``rounds``
+        LPs in $n_0 + 1$ variables over the hidden neurons below the deepest target."""
+        L = max(l for l, _, _ in targets)
+        signs = [np.where(z > 0, 1, -1) for z in self.float_pre(x)[:L - 1]]
+        for l, k, s in targets:
+            if l < L:
+                signs[l - 1][k] = s
+        aimed = {(l, k) for l, k, _ in targets}
+        d, seen = len(x), set()
+        box = 1e4 * (1 + np.abs(x).max())
+        for _ in range(rounds):
+            seen.add(b"".join(sg.tobytes() for sg in signs))
+            J, c, rows, offsets, who = self.F[0][0], self.F[0][1], [], [], []
+            for l in range(1, L + 1):
+                if l > 1:
+                    on = signs[l - 2] > 0
+                    J, c = self.F[l - 1][0] @ (J * on[:, None]), self.F[l - 1][0] @ (c * on) + self.F[l - 1][1]
+                for l2, k, s in targets:
+                    if l2 == l:
+                        rows.append(s * J[k])
+                        offsets.append(s * c[k])
+                        who.append(None)
+                if l < L:
+                    keep = [i for i in range(len(c)) if (l, i) not in aimed]
+                    rows.extend(signs[l - 1][keep, None] * J[keep])
+                    offsets.extend(signs[l - 1][keep] * c[keep])
+                    who.extend((l, i) for i in keep)
+            G = np.vstack([np.array(rows), np.eye(d), -np.eye(d)])
+            h = np.concatenate([offsets, np.full(2 * d, box)])
+            norms = np.linalg.norm(G, axis=1)
+            norms[norms == 0] = 1.0
+            with np.errstate(all="ignore"):
+                solved = max_margin(G / norms[:, None], h / norms)
+            if solved is None or not np.isfinite(solved[1]).all():
+                return None
+            t, y, multipliers = solved
+            if t > 0:
+                return y
+            if multipliers is None:
+                return None
+            for i in np.argsort(-np.asarray(multipliers[:len(who)], dtype=float)).tolist():
+                if who[i] is None or not multipliers[i] > 0:
+                    continue
+                l, k = who[i]
+                nxt = [sg.copy() for sg in signs]
+                nxt[l - 1][k] *= -1
+                if b"".join(sg.tobytes() for sg in nxt) not in seen:
+                    signs = nxt
+                    break
+            else:
+                return None
         return None
 
     def aim(self, base: int, l: int, k: int | None, want: set, rounds: int = 6,

@@ -36,7 +36,8 @@ from flint import fmpq, fmpq_mat
 from semialg.errors import CertificateError, ShapeError, UndecidedError
 from semialg.core.exact import dot, float_array, nearest_float, nullspace, to_matrix, to_vector
 
-__all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide", "lp_point", "exact_point", "flip_neighbours"]
+__all__ = ["Polytope", "StrictFeasibility", "strictly_feasible", "decide", "lp_point", "exact_point", "flip_neighbours",
+           "max_margin"]
 
 _ZERO = fmpq(0)
 _SMALL_DIM, _SMALL_ROWS = 5, 400
@@ -177,6 +178,18 @@ def _silence_highs_banner() -> None:
         os.dup2(saved[1], 2)
         for fd in (null, *saved):
             os.close(fd)
+
+
+def max_margin(Gf: np.ndarray, hf: np.ndarray):
+    """The float LP $\\max t$ subject to $G_f x + h_f \\ge t$ (every row), $t \\le 1$: ``(t, x, multipliers)``,
+    or ``None`` when the solver gives no answer. Guidance only (no answer of semialg rests on it without an exact
+    check). Cost: one LP in $d + 1$ variables.
+
+    >>> t, x, _ = max_margin(np.array([[1.0], [-1.0]]), np.array([0.0, 2.0]))      # 0 < x < 2
+    >>> round(t, 6), round(float(x[0]), 6)
+    (1.0, 1.0)
+    """
+    return _solve_lp(np.asarray(Gf, dtype=float), np.asarray(hf, dtype=float))
 
 
 def _solve_lp(Gf: np.ndarray, hf: np.ndarray, deadline: float | None = None):
