@@ -90,10 +90,13 @@ def test_a_flip_across_an_unbounded_facet_lands_near_its_bounded_vertices():
         assert sum(g * v for g, v in zip(G[j], got[j])) < 0 < sum(g * v for g, v in zip(G[1 - j], got[j]))
 
 
-@pytest.mark.parametrize("arch, seed", [((3, 6, 6, 1), 0), ((2, 8, 8, 1), 0), ((3, 8, 8, 1), 1)])
+@pytest.mark.parametrize("arch, seed", [((3, 6, 6, 1), 0), ((2, 8, 8, 1), 0), ((3, 8, 8, 1), 1), ((4, 3, 6, 1), 1),
+                                        ((3, 2, 6, 6, 1), 11)])
 def test_the_points_of_deep_regions_stay_at_the_scale_of_the_arrangement(arch, seed):
     """Every region of a deep network has one exact point inside (checked against its pattern by exact
-    evaluation), and none is far out: before the flips weighted the box lightly these reached 10^12-10^16."""
+    evaluation), and none is far out: before the flips weighted the box lightly these reached 10^12-10^16, and
+    with a first layer narrower than the input (cells holding lines, facets with every vertex on the box) 10^13
+    until such flips were placed near the cell's point by an LP."""
     from semialg.engine.regions import regions
     net = sa.Network.random(arch, seed=seed)
     found = regions(net)

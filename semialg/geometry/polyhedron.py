@@ -392,7 +392,9 @@ def flip_neighbours(G: Sequence[Vec], h: Vec, point: Vec, flips: Sequence[int],
     computation (the vertices of $C$ inside a large box, by Qhull's halfspace intersection) proposes the
     facets; each answer is then proven in exact arithmetic:
 
-    - a facet: a rational point pushed across the facet's centroid, checked against every inequality;
+    - a facet: a rational point pushed across a point of the facet (its vertices averaged, those on the box
+      weighted lightly; a facet with only box vertices: one float LP near the cell's point), checked against
+      every inequality;
     - not a facet: multipliers $\\lambda \\ge 0$ on the $d$ inequalities active at the vertex where row $j$ is
       smallest, with $g_j = \\sum_i \\lambda_i g_i$ and $h_j \\ge \\sum_i \\lambda_i h_i$ (solved exactly), so that
       row $j$ is positive wherever those are: a Gordan certificate for $C_j$ supported on $d + 1$ rows.
@@ -456,6 +458,7 @@ class _FloatCell:
     vertices: np.ndarray     # vertices of the cell cut by the box
     active: list             # per vertex: the indices (>= r for box sides) of the inequalities through it
     facets: dict             # inequality index -> indices of its vertices
+    x0: np.ndarray           # the cell's point, the box's centre
 
 
 def _float_cell(G, h, point) -> _FloatCell | None:
@@ -489,7 +492,7 @@ def _float_cell(G, h, point) -> _FloatCell | None:
     for v, act in enumerate(hs.dual_facets):
         for i in act:
             facets.setdefault(i, []).append(v)
-    return _FloatCell(Gf, hf, hs.intersections, hs.dual_facets, facets)
+    return _FloatCell(Gf, hf, hs.intersections, hs.dual_facets, facets, x0)
 
 
 def _certify_flip(G, h, j: int, geo: _FloatCell):
@@ -504,6 +507,8 @@ def _certify_flip(G, h, j: int, geo: _FloatCell):
         if far.any() and not far.all():
             w[far] = 1e-3 * (1 + np.abs(V[~far]).max()) / (1 + np.abs(V[far]).max())
         m = w @ V / w.sum()
+        if far.all() and (p := _flip_near(G, h, j, geo)) is not None:
+            return p
         slack = geo.Gf @ m + geo.hf
         slack[j] = np.inf
         step = 0.5 * min(slack.min(), 1.0)  # 1.0 when j is the only inequality
@@ -528,6 +533,28 @@ def _certify_flip(G, h, j: int, geo: _FloatCell):
     if all(x >= 0 for x in lam) and h[j] - sum((x * h[i] for x, i in zip(lam, act, strict=True)), _ZERO) >= 0:
         return None
     return _UNKNOWN
+
+
+def _flip_near(G, h, j: int, geo: _FloatCell) -> Vec | None:
+    """A rational point of the flipped cell near the cell's point $x_0$, for a facet whose vertices all lie on the
+    box (the cell holds lines: fewer hyperplanes than dimensions): one float LP for the largest margin within
+    $4(\\mathrm{dist}(x_0, H_j) + 1)$ of $x_0$ in each coordinate, checked exactly; ``None`` when it gives none.
+    The box's vertices would put the point about the box's size away, and region after region the points drifted
+    outwards (to $10^{12}$), where Qhull's vertices can no longer be certified."""
+    Gf, hf, x0 = geo.Gf.copy(), geo.hf.copy(), geo.x0
+    Gf[j], hf[j] = -Gf[j], -hf[j]
+    d = len(x0)
+    reach = 4.0 * (abs(float(geo.Gf[j] @ x0 + geo.hf[j])) + 1.0)
+    box = np.vstack([np.eye(d), -np.eye(d)])
+    solved = _solve_lp(np.vstack([Gf, box]), np.concatenate([hf, reach - box @ x0]))
+    if solved is None or not solved[0] > 0:
+        return None
+    for limit in (10 ** 6, None):
+        p = _rationals(solved[1], limit)
+        if all((dot(g, p) + c < 0) if i == j else (dot(g, p) + c > 0)
+               for i, (g, c) in enumerate(zip(G, h, strict=True))):
+            return p
+    return None
 
 
 # -- exact fallback: phase-one simplex on Gordan's dual ------------------------------------------------
