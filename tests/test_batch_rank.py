@@ -76,9 +76,10 @@ def test_rescaling_fields_are_independent_kernel_vectors_off_every_bent_hyperpla
 def _decided_without_the_rational_rank(monkeypatch, net, X):
     expected = rank(batch_jacobian(net, X))
 
-    def refused(rows):
+    def refused(*args):
         raise AssertionError("the rational rank was taken")
     monkeypatch.setattr(batch_rank, "rank", refused)
+    monkeypatch.setattr(batch_rank, "jacobian_rank", refused)
     return expected, batch_functional_dimension(net, X)
 
 
@@ -118,3 +119,18 @@ def test_the_upper_bound_refuses_a_bent_pattern():
     net = Network.from_arrays([[[1]], [[1]]], [[0], [0]])
     with pytest.raises(ParameterError, match="pre-activation"):
         batch_rank_upper_bound(net, net.activation_patterns([(0,)]))
+
+
+@given(st.one_of(networks(max_depth=4, max_width=3, max_io=2), networks(entries=sparse, max_depth=4, max_width=3,
+                                                                        max_io=2)), st.data())
+def test_the_rank_proven_modulo_primes_is_the_exact_rank(net, data):
+    """jacobian_rank (a kernel checked by Chinese remaindering) against flint's rank of the rational rows, at inputs
+    of any size, with and without the upper bound."""
+    X = data.draw(points(net.architecture.input_dim, data.draw(st.integers(1, 10))))
+    X = X + [[v * data.draw(st.sampled_from([1, 7, Fraction(1, 9)])) for v in x] for x in X[:3]]
+    rows = _rows_or_none(net, X)
+    assume(rows is not None)
+    patterns = net.activation_patterns(X)
+    assert batch_rank.jacobian_rank(net, X, patterns) == rank(rows)
+    upper = batch_rank_upper_bound(net, patterns)
+    assert batch_rank.jacobian_rank(net, X, patterns, at_most=upper) == rank(rows)

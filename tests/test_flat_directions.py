@@ -17,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 from semialg.core.exact import rank, sparse_vector
 from semialg.core.network import Network
-from semialg.engine.flat_directions import flat_bound, flat_directions
+from semialg.engine.flat_directions import flat_bound, flat_directions, unread_combinations
 from semialg.engine.jacobian import parameter_jacobian
 from semialg.engine.functional_dimension import functional_dimension
 from semialg.engine.regions import decisive_points
@@ -63,6 +63,35 @@ def test_off_silent_and_hidden_neurons_meet_the_rank():
         assert exact < net.architecture.num_parameters - net.architecture.num_hidden
         assert flat_bound(net) == exact
         assert flat_bound(net, image=False) > exact or net is off
+
+
+def test_an_affine_relation_where_a_neuron_is_on_is_flat():
+    """s(x), s(x - 1), then s(h_1 + h_2 - 5), on where x > 3: there h_1 - h_2 - 1 = 0, though the two are no twins
+    and neither weight is hidden; the direction (1, -1, -1) of the row of layer 2 is read by no row (orthogonal to
+    every row of every region) and lowers the bound by one."""
+    net = Network.from_arrays([[[1], [1]], [[1, 1]], [[1]]], [[0, -1], [-5], [0]])
+    assert unread_combinations(net, 2) == {0: [[-1, 1, 1]]}
+    rows, D = _rows(net), net.architecture.num_parameters
+    for entries in flat_directions(net):
+        v = sparse_vector(D, *entries)
+        assert all(sum((a * b for a, b in zip(row, v)), fmpq(0)) == 0 for row in rows), entries
+    assert flat_bound(net) == D - net.architecture.num_hidden - 1 >= rank(rows)
+
+
+@pytest.mark.slow
+def test_a_float32_network_whose_flat_bound_needs_affine_relations():
+    """Seed 7 of the float32 4-16-16-2 networks of the benchmarks: neuron 10 of layer 2 is on where 11 neurons
+    of layer 1 are active, more than 4 inputs span, so its row has 3 unread directions besides its 5 hidden weights;
+    with them the flat bound is the rank of every region's rows (346, proven by rank_on_regions)."""
+    import numpy as np
+
+    from semialg.engine.functional_dimension import rank_on_regions
+    rng = np.random.default_rng(7)
+    widths = (4, 16, 16, 2)
+    Ws = [(rng.standard_normal((o, i)) * np.sqrt(2 / i)).astype(np.float32) for i, o in zip(widths, widths[1:])]
+    bs = [(rng.standard_normal(o) * 0.1).astype(np.float32) for o in widths[1:]]
+    net = Network.from_arrays(Ws, bs)
+    assert flat_bound(net) == 346 == rank_on_regions(net, [pattern for pattern, _ in decisive_points(net)])
 
 
 def test_a_deep_line_vanishing_on_a_region_is_not_flat():

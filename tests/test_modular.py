@@ -215,3 +215,66 @@ def test_a_row_space_without_columns_or_rows_has_rank_zero():
     assert V.add(np.zeros((3, 0), dtype=np.int64)) == 0 == V.rank
     W = RowSpaceMod(2, 7)
     assert W.add(np.zeros((0, 2), dtype=np.int64)) == 0 and W.add([[1, 2], [2, 4]]) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 20), st.integers(0, 6), st.sampled_from([BLAS_PRIME, 7, 3]),
+       st.integers(0, 2 ** 32 - 1))
+def test_the_rows_that_raise_the_rank_are_the_greedy_ones(cols, n, r, p, seed):
+    """add_independent returns what adding the rows one at a time finds (flint's rank of each prefix)."""
+    from semialg.core.modular import RowSpaceMod
+    rng = np.random.default_rng(seed)
+    r = min(r, cols)
+    A = rng.integers(-3, 4, (n, r)) @ rng.integers(-3, 4, (r, cols))
+    cut = int(rng.integers(0, n + 1))
+    V = RowSpaceMod(cols, p)
+    got = V.add_independent(A[:cut]) + [cut + i for i in V.add_independent(A[cut:])]
+    ranks = [0] + [nmod_mat(i, cols, np.remainder(A[:i], p).ravel().tolist(), p).rank() for i in range(1, n + 1)]
+    assert got == [i for i in range(n) if ranks[i + 1] > ranks[i]] and V.rank == ranks[-1]
+
+
+def _certified(rows, block, at_most=None, deadline=None):
+    from semialg.core.modular import certified_rank, residues
+    M = to_matrix(rows)
+    den = 1
+    for row in M:
+        for x in row:
+            den = den * int(x.q) // np.gcd(den, int(x.q))
+    height = max([int(abs(x).ceil()) for row in M for x in row] + [0])
+
+    def blocks(p):
+        R = residues(M, p)
+        return None if R is None else (R[s:s + block] for s in range(0, len(M), block))
+
+    return certified_rank(blocks, lambda idx: [M[i] for i in idx], den, height, at_most, deadline)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 14), st.integers(0, 5), st.integers(1, 6), st.booleans(),
+       st.integers(0, 2 ** 32 - 1))
+def test_a_certified_rank_is_the_exact_rank_or_none(cols, n, r, block, unlucky, seed):
+    """Against flint's exact rank: a planted rank, rational entries, and (``unlucky``) a row that is a multiple of
+    BLAS_PRIME away from the span, so that its rank modulo BLAS_PRIME is too small: the answer is then None, never
+    that rank; when the rank modulo BLAS_PRIME is the exact one, the answer is it."""
+    rng = np.random.default_rng(seed)
+    r = min(r, cols)
+    rs, cs = rng.integers(1, 9, n), rng.integers(1, 9, cols)   # rows and columns scaled: rational, the same rank
+    A = [[fmpq(int(v), int(rs[i] * cs[j])) for j, v in enumerate(row)]
+         for i, row in enumerate(rng.integers(-4, 5, (n, r)) @ rng.integers(-4, 5, (r, cols)))]
+    if unlucky:
+        A.append([a + BLAS_PRIME * int(j == 0) for j, a in enumerate(A[0])])
+    exact = rank(A)
+    modular = rank_mod(np.array([[int(x.p) * pow(int(x.q), -1, BLAS_PRIME) for x in row] for row in A]) % BLAS_PRIME)
+    got = _certified(A, block)
+    assert got == exact if modular == exact else got is None
+
+
+def test_a_certified_rank_stops_at_a_known_bound_and_at_its_deadline():
+    import time
+
+    from semialg.errors import UndecidedError
+    rows = [[1, 0, 0], [0, 1, 0], [1, 1, 0]]
+    assert _certified(rows, 1, at_most=2) == 2 and _certified(rows, 1) == 2
+    assert _certified([[0, 0]], 1) == 0 and _certified([[1, 2], [3, 4]], 2) == 2
+    with pytest.raises(UndecidedError, match="deadline"):
+        _certified(rows, 1, deadline=time.monotonic() - 1)

@@ -12,19 +12,21 @@ True
 
 from __future__ import annotations
 
+import math
 import os
 import time
-from typing import Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
-from flint import fmpq, nmod_mat
+from flint import fmpq, fmpz, nmod_mat
 
+from semialg.core.exact import as_fmpq_mat
 from semialg.core.grid_point import GridPoint
 from semialg.core.rational_matrix import RationalMatrix, row_residues
-from semialg.errors import ShapeError
+from semialg.errors import ShapeError, UndecidedError
 
 __all__ = ["BLAS_PRIME", "residues", "matmul_mod", "rank_mod", "rank_mod_small", "rank_mod_fits", "rank_mod_seconds",
-           "RowSpaceMod", "rows_pairwise_independent", "rank_one_independent"]
+           "RowSpaceMod", "certified_rank", "rows_pairwise_independent", "rank_one_independent"]
 
 #: The largest prime below $2^{21}$. :func:`matmul_mod`, :func:`rank_mod` and :func:`rank_one_independent`
 #: compute with it in float64 BLAS: every value is kept an integer of absolute value below $p$ (a *balanced*
@@ -297,15 +299,8 @@ class RowSpaceMod:
     def add(self, M) -> int:
         """Add the rows of the integer matrix ``M`` ($n \times c$); returns the rank of all rows added."""
         p, piv = self.p, self.pivots
-        M = np.asarray(M, dtype=np.int64)
-        if not M.size:          # no rows, or no columns (then nothing is ever independent)
-            return self.rank
-        N = balanced(M.reshape(-1, self.cols), p)
-        if piv and len(N):
-            N = _balance(N - _matmul_balanced(N[:, piv], self.basis, p), p)
-        free = np.setdiff1d(np.arange(self.cols), piv)
-        R = np.remainder(N[:, free], p).astype(np.int64)
-        if not R.any():
+        N, free, R = self._reduced(M)
+        if R is None:
             return self.rank
         E, s = nmod_mat(R.shape[0], R.shape[1], R.ravel().tolist(), p).rref()
         E = np.array([int(x) for x in E.entries()], dtype=np.int64).reshape(R.shape)[:s]
@@ -318,6 +313,38 @@ class RowSpaceMod:
         self.basis = np.vstack([self.basis, new])
         self.pivots = piv + fresh
         return self.rank
+
+    def add_independent(self, M) -> list[int]:
+        """Add the rows of ``M``; returns the indices of those that raised the rank, one after the other (the
+        pivot columns modulo $p$ of the transpose of what remains of ``M`` after reduction by the basis). Cost: that
+        of :meth:`add` and one more elimination when the rank rises.
+
+        >>> V = RowSpaceMod(2, 7)
+        >>> V.add_independent(np.array([[1, 2], [2, 4], [0, 1]])), V.add_independent(np.array([[1, 1]]))
+        ([0, 2], [])
+        """
+        M = np.asarray(M, dtype=np.int64).reshape(-1, self.cols)
+        _, _, R = self._reduced(M)
+        if R is None:
+            return []
+        E, s = nmod_mat(R.shape[1], R.shape[0], R.T.ravel().tolist(), self.p).rref()
+        rows = [next(j for j in range(R.shape[0]) if int(E[i, j])) for i in range(s)]
+        self.add(M[rows])
+        return rows
+
+    def _reduced(self, M) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """``M``'s rows reduced by the basis (balanced), the free columns, and the rows' residues on them (``None``
+        when all are zero: nothing new)."""
+        p, piv = self.p, self.pivots
+        M = np.asarray(M, dtype=np.int64)
+        free = np.setdiff1d(np.arange(self.cols), piv)
+        if not M.size:          # no rows, or no columns (then nothing is ever independent)
+            return M, free, None
+        N = balanced(M.reshape(-1, self.cols), p)
+        if piv and len(N):
+            N = _balance(N - _matmul_balanced(N[:, piv], self.basis, p), p)
+        R = np.remainder(N[:, free], p).astype(np.int64)
+        return N, free, R if R.any() else None
 
 
 def rows_pairwise_independent(W: Sequence[Sequence[fmpq]], b: Sequence[fmpq] | None = None,
@@ -389,3 +416,84 @@ def rank_one_independent(a: Sequence[Sequence[fmpq]], w: Sequence[Sequence[fmpq]
     return rank_mod(_balance(sketch, p), p) == n  # the products above are below 2^42: exact
 
 
+
+
+def certified_rank(residue_blocks: Callable[[int], Iterable[np.ndarray] | None],
+                   exact_rows: Callable[[list[int]], Sequence[Sequence]], denominator: int, height: int,
+                   at_most: int | None = None, deadline: float | None = None,
+                   tick: Callable[[int], None] | None = None) -> int | None:
+    r"""The exact rank over $\mathbb{Q}$ of rational rows $r_1, \dots, r_N \in \mathbb{Q}^c$ known by their residues
+    modulo primes, proven by a kernel checked by Chinese remaindering: no exact elimination of the $N$ rows.
+
+    ``residue_blocks(p)`` yields the residues (``int64``) of all rows modulo a prime $p \le$ :data:`BLAS_PRIME`,
+    always in the same order, a block of rows at a time (or returns ``None`` when $p$ divides a denominator);
+    ``exact_rows(indices)`` gives the rows at the 0-based ``indices`` exactly; every $L r_i$ is integral for
+    $L =$ ``denominator``, and ``height`` $H$ bounds the absolute value of every entry. The rows independent
+    modulo $p_0 =$ :data:`BLAS_PRIME` are independent over $\mathbb{Q}$: $s$ of them, a lower bound (and the rank
+    when it reaches ``at_most``, an upper bound the caller knows). With their exact reduced echelon form $R$
+    (pivot columns $\pi$, free columns $\varphi$, $Z = \delta R_\varphi$ integral), the rows span every $r_i$ exactly
+    when the integer vectors $N_i = L(\delta r_{i,\varphi} - r_{i,\pi} Z)$ vanish; $|N_{ij}| \le
+    LH(\delta + \max_j \sum_k |Z_{kj}|) = B$, so $N_i \equiv 0$ modulo primes of product above $2B$ proves the rank
+    $s$. Returns ``None`` when some $N_i$ is not zero ($p_0$ divided a minor: the rank is larger). Raises
+    :class:`~semialg.errors.UndecidedError` when ``deadline`` (a :func:`time.monotonic` value) has passed, checked
+    between blocks; ``tick(rows)`` after every block.
+
+    Cost: $1 + \lceil \log_2 (2B) / 20\rceil$ passes over the residues, the first into a :class:`RowSpaceMod`, the
+    others one product by $Z$ each ($O(Ncs)$ in BLAS), and one exact reduced echelon form of $s \times c$ (the
+    321,220 rows of the 32,122 regions of a float32 4-16-16-2 network: rank 346 in 48 s, 14 primes; their exact
+    rank did not end in 5 minutes; ``benchmarks/bench_certified_rank.py``).
+
+    >>> rows = [[1, 2, 3], [2, 4, 6], [1, 0, 1]]
+    >>> certified_rank(lambda p: [residues(rows, p)], lambda idx: [rows[i] for i in idx], 1, 6)
+    2
+    """
+    blocks = residue_blocks(BLAS_PRIME)
+    space = None
+    chosen: list[int] = []
+    start = 0
+    for block in blocks or ():
+        _past(deadline, f"the rank modulo a prime of {start} rows")
+        if space is None:
+            space = RowSpaceMod(block.shape[1])
+        chosen.extend(start + i for i in space.add_independent(block))
+        start += len(block)
+        if tick is not None:
+            tick(len(block))
+    if blocks is None or space is None or (at_most is not None and len(chosen) >= at_most):
+        return None if blocks is None else len(chosen)
+    cols = space.cols
+    R, s = as_fmpq_mat(exact_rows(chosen), cols).rref() if chosen else (None, 0)
+    if s < len(chosen):     # independent modulo p_0 but not over Q: impossible, unless exact_rows is wrong
+        return None
+    pivots = [next(j for j in range(cols) if R[i, j] != 0) for i in range(s)]
+    free = np.setdiff1d(np.arange(cols), pivots)
+    # column j of the kernel, scaled to integers by its own denominator: far smaller than by the lcm of all
+    delta = [math.lcm(1, *(int(R[i, j].q) for i in range(s))) for j in free]
+    Z = [[int(R[i, j] * delta[c]) for c, j in enumerate(free)] for i in range(s)]
+    B = denominator * height * max((delta[c] + sum(abs(Z[i][c]) for i in range(s)) for c in range(len(free))),
+                                   default=0)
+    product, p = 1, BLAS_PRIME + 1
+    while product <= 2 * B:
+        p -= 1
+        while not fmpz(p).is_prime():
+            p -= 1
+        if denominator % p == 0 or (blocks := residue_blocks(p)) is None:
+            continue
+        Zp = balanced(np.array([[z % p for z in row] for row in Z], dtype=np.int64).reshape(s, len(free)), p)
+        deltas = balanced(np.array([[d % p for d in delta]], dtype=np.int64), p)
+        done = 0
+        for block in blocks:
+            _past(deadline, f"the check of a kernel modulo {p} after {done} rows")
+            b = balanced(block, p)
+            if _balance(b[:, free] * deltas - _matmul_balanced(b[:, pivots], Zp, p), p).any():
+                return None
+            done += len(block)
+            if tick is not None:
+                tick(len(block))
+        product *= p
+    return s
+
+
+def _past(deadline: float | None, doing: str) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise UndecidedError(f"the deadline passed during {doing}")

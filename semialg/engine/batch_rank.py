@@ -12,21 +12,26 @@ off the activation patterns and the rescaling symmetries, so when the two meet n
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Sequence
 
 import numpy as np
+from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import rank, to_vector
-from semialg.core.modular import rank_mod, rank_mod_fits, rank_mod_seconds, residues
+from semialg.core.grid_point import as_grid_points
+from semialg.core.modular import certified_rank, rank_mod, rank_mod_fits, rank_mod_seconds, residues
 from semialg.core.network import Network
 from semialg.core.symmetry import rescaling_ranks
-from semialg.engine.jacobian import batch_jacobian, jacobian_gram_mod, jacobian_rank_mod, layers_mod
-from semialg.errors import ParameterError, check_budget, check_deadline
+from semialg.engine.jacobian import (balanced_layers, batch_jacobian, jacobian_gram_mod, jacobian_rank_mod,
+                                     jacobians_mod, layers_mod, parameter_jacobian)
+from semialg.errors import ParameterError, UndecidedError, check_budget, check_deadline
 
-__all__ = ["batch_functional_dimension", "batch_rank_upper_bound"]
+__all__ = ["batch_functional_dimension", "batch_rank_upper_bound", "jacobian_rank", "jacobian_height"]
 
 _INPUTS_AT_ONCE = 32  # inputs whose activation patterns are decided together, between looks at the clock
+_BLOCK_ENTRIES = 2 ** 22    # residues in one block of rows of jacobian_rank: 32 MB
 
 
 def batch_rank_upper_bound(net: Network, patterns: Sequence) -> int:
@@ -83,17 +88,18 @@ def batch_functional_dimension(net: Network, X: Sequence, budget: float | None =
     the rank modulo :data:`~semialg.core.modular.BLAS_PRIME` of their Gram matrix $JJ^T$ (built layer by layer) or,
     when $m > \dim\Omega$, of $U + 8$ random combinations of them
     (:func:`~semialg.engine.jacobian.jacobian_rank_mod`) bounds it from below: when the two meet, that is the rank.
-    Otherwise the exact rank of the rational rows decides. ``budget`` (seconds, ``None``: no limit) covers it all:
-    when it is spent :class:`~semialg.errors.UndecidedError` says how many inputs were done and the bounds found
-    (a rank that would end past it is not started, predicted by :func:`~semialg.core.modular.rank_mod_seconds`;
-    the exact rational rank, needed only when the bounds do not meet, cannot be predicted and is started only
-    before the deadline). ``progress`` shows a tqdm bar of the inputs (``None``: on a terminal, after 2 s).
+    Otherwise :func:`jacobian_rank` proves the rank of the rational rows (their exact rank should that fail).
+    ``budget`` (seconds, ``None``: no limit) covers it all: when it is spent :class:`~semialg.errors.UndecidedError`
+    says how many inputs were done and the bounds found (a rank that would end past it is not started, predicted by
+    :func:`~semialg.core.modular.rank_mod_seconds`; the proof of the rational rank, needed only when the bounds do
+    not meet, looks at the clock between blocks of rows). ``progress`` shows a tqdm bar of the inputs (``None``: on
+    a terminal, after 2 s).
     Cost: an activation pattern per input (:meth:`~semialg.core.network.Network.activation_patterns`: $O(\dim\Omega)$
     flops, exact products where a sign is uncertain), $O(m^2\sum_l n_l + |X|^2\sum_l n_{l-1})$ modular operations
     for $JJ^T$ and one rank of it, $O(m^3)$ (for $m > \dim\Omega$: $O(U m\dim\Omega)$ and a rank of
-    $(U + 8) \times \dim\Omega$); only when the bounds do not meet, $O(m k\dim\Omega)$ for the rational
-    rows and their exact rank. 784-256-10, 20 inputs: 44 s, 4.2 GB before the Gram matrix, 0.4 s, 0.1 GB now;
-    8-64-4, 256 inputs: 9 s (the exact rank) before the upper bound, 0.1 s with it.
+    $(U + 8) \times \dim\Omega$); only when the bounds do not meet, that of :func:`jacobian_rank`. 784-256-10, 20
+    inputs: 44 s, 4.2 GB before the Gram matrix, 0.4 s, 0.1 GB now; 8-64-4, 256 inputs: 9 s (the exact rank) before
+    the upper bound, 0.1 s with it.
 
     >>> net = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 1], [0]])      # s(x) + s(1 - x)
     >>> batch_functional_dimension(net, [(2,), (-3,), ("1/2",)])     # one row per input, independent
@@ -130,7 +136,76 @@ def batch_functional_dimension(net: Network, X: Sequence, budget: float | None =
         lower = jacobian_rank_mod(net, inputs, upper)
     if lower == upper:
         return lower
-    check_deadline(deadline, budget, f"{done}; the rank is at most {upper}"
-                   + (f" and at least {lower} (modulo a prime)" if lower else ""))
-    return rank(batch_jacobian(net, inputs))
+    done += f"; the rank is at most {upper}" + (f" and at least {lower} (modulo a prime)" if lower else "")
+    check_deadline(deadline, budget, done)
+    try:
+        proven = jacobian_rank(net, inputs, patterns, upper, deadline)
+    except UndecidedError as e:
+        raise UndecidedError(f"the budget of {budget:.3g} s was spent: {done}; {e}") from None
+    return rank(batch_jacobian(net, inputs)) if proven is None else proven
 
+
+
+def jacobian_rank(net: Network, X: Sequence, patterns: Sequence, at_most: int | None = None,
+                  deadline: float | None = None, tick=None) -> int | None:
+    r"""The exact rank of the parameter Jacobian rows of ``net`` at the inputs ``X`` with the activation ``patterns``
+    (held fixed: the derivative of the polynomial the network is there), without eliminating the $|X|k$ rows
+    exactly, or ``None`` when the proof fails (a prime divides a denominator or a minor: decide otherwise).
+
+    :func:`~semialg.core.modular.certified_rank` of the rows (their residues from
+    :func:`~semialg.engine.jacobian.jacobians_mod`, a block of inputs at a time): every entry is a product of at
+    most one parameter of each layer and at most one input coordinate, so
+    $\operatorname{lcm}(\text{denominators of } X) \prod_l \operatorname{lcm}(\text{denominators of } W_l, b_l)$
+    clears the denominators and :func:`jacobian_height` at the largest coordinate bounds the entries. ``at_most``: a
+    proven upper bound, enough when the rank modulo a prime reaches it; ``deadline`` (a :func:`time.monotonic`
+    value: :class:`~semialg.errors.UndecidedError`) and ``tick(rows)`` as there. Cost: that of
+    :func:`~semialg.core.modular.certified_rank` with a Jacobian of $|X|$ inputs modulo $p$ a pass.
+
+    >>> net = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 1], [0]])      # s(x) + s(1 - x)
+    >>> jacobian_rank(net, [(2,), (-3,), (3,)], net.activation_patterns([(2,), (-3,), (3,)]))
+    3
+    """
+    k, D = net.architecture.output_dim, net.architecture.num_parameters
+    X = as_grid_points([to_vector(x, net.architecture.input_dim, where="x") for x in X])
+    per = max(1, _BLOCK_ENTRIES // (k * D))
+
+    denominator = math.lcm(1, *(int(v.q) for x in X for v in x)) * math.prod(
+        math.lcm(*(int(M.numer_denom()[1]) for M in (net.W(l), net.b(l)))) for l in range(1, net.depth + 1))
+
+    def residue_blocks(p: int):
+        if denominator % p == 0:        # then no residues of some row (none are left out: the rows are numbered)
+            return None
+        layers = layers_mod(net, p)
+        floats = balanced_layers(layers, p)
+        return (jacobians_mod(layers, X[s:s + per], patterns[s:s + per], p, floats=floats).reshape(-1, D)
+                for s in range(0, len(X), per))
+
+    def exact_rows(indices: list[int]) -> list:
+        return [parameter_jacobian(net, X[i // k], patterns[i // k])[i % k] for i in indices]
+
+    radius = max([fmpq(1)] + [abs(v) for x in X for v in x])
+    return certified_rank(residue_blocks, exact_rows, denominator, jacobian_height(net, radius), at_most, deadline,
+                          tick)
+
+
+def jacobian_height(net: Network, radius=1) -> int:
+    r"""An integer bound on the absolute value of every entry of :func:`~semialg.engine.jacobian.parameter_jacobian`
+    at every input of $[-r, r]^d$ ($r =$ ``radius``), whatever the activation pattern: entry $(i, j)$ of layer $l$
+    is $\delta_{l,i} a_{l,j}$ or $\delta_{l,i}$, with $|a_{l+1}| \le |W_l| |a_l| + |b_l|$ from $|a_0| \le r$ and
+    $|\delta_l| \le |W_{l+1}|^T |\delta_{l+1}|$ from $1$ at the outputs. Cost: one product of the absolute weights
+    by a vector per layer and direction, exactly.
+
+    >>> jacobian_height(Network.from_arrays([[[2]], [[3]]], [[1], [0]]))      # a s(wx + b): |a x| = 3 at x = 1
+    3
+    """
+    absolute = [[fmpq_mat(M.nrows(), M.ncols(), [abs(x) for x in M.entries()]) for M in (net.W(l), net.b(l))]
+                for l in range(1, net.depth + 1)]
+    a = [fmpq_mat(net.architecture.input_dim, 1, [fmpq(radius)] * net.architecture.input_dim)]
+    for W, b in absolute[:-1]:
+        a.append(W * a[-1] + b)
+    delta, height = fmpq_mat(net.architecture.output_dim, 1, [1] * net.architecture.output_dim), fmpq(0)
+    for l in range(net.depth - 1, -1, -1):
+        height = max([height] + [x * max([fmpq(1)] + a[l].entries()) for x in delta.entries()])
+        if l:
+            delta = absolute[l][0].transpose() * delta
+    return int(height.ceil())

@@ -33,6 +33,10 @@ $\dim_{\rm fun}(\theta) \le D - \dim\operatorname{span}\{v\}$.
 4. A neuron $i$ of layer $l \ge 2$ never negative on the regions of the earlier layers and positive somewhere in
    each of them: affine and not identically $0$ on each, so on in every region of $\theta$; raising $b_l[i]$ by
    $t$ and every $b_{l+1}[r]$ by $-tW_{l+1}[r, i]$ leaves every $P_p$ unchanged.
+5. Affine relations where a neuron is on: a direction $v$ of row $i$ of $(W_l \mid b_l)$, $l \ge 2$, with
+   $v \cdot (h_{l-1}(x), 1) = 0$ wherever $z_{l,i}(x) > 0$ (:func:`unread_combinations`; hidden weights are the
+   coordinate directions among them): on every region the row reads $\delta_{l,i}(h_{l-1}, 1)$, and
+   $\delta_{l,i} = 0$ where the neuron is off.
 
 *Proof.* Each claim is the chain rule on a fixed pattern, as indicated. $\square$
 
@@ -47,33 +51,37 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from semialg.core.exact import SparseEchelon, nullspace, sparse_modular_rank
 from semialg.core.network import Network
 from semialg.core.symmetry import rescaling_ranks
 from semialg.engine.neurons import image_regions, off_masks, sign_somewhere, silent_masks
+from semialg.engine.regions import affine_map
 from semialg.engine.tangent import move_entries, parameter_offsets
 from semialg.engine.witnesses import image_moves
 from semialg.errors import UndecidedError
 
-__all__ = ["flat_directions", "flat_bound"]
+__all__ = ["flat_directions", "flat_bound", "unread_combinations"]
 
 _ONE = fmpq(1)
+_MAX_NEURONS, _MAX_INPUT = 16, 4     # the sizes of image_moves: regions of the earlier layers are enumerated
 
 
 def flat_directions(net: Network, image: bool = True, deadline: float | None = None,
                     skipped: list | None = None) -> list[list[tuple[int, fmpq]]]:
     r"""The flat directions of the module's proposition at ``net`` as sparse ``(index, value)`` lists in the order
     of :meth:`~semialg.core.network.Network.parameters` (entries at one index add up): every rescaling field, the
-    trades that hold region by region, the entries of off neurons, and with ``image`` the hidden weights and
-    always-active neurons found on the regions of the earlier layers (at most 16 neurons before a layer and 4
-    inputs; what is not searched, past ``deadline`` (:func:`time.monotonic`) or beyond those sizes, is said in
-    ``skipped``: the directions found are flat all the same).
+    trades that hold region by region, the entries of off neurons, and with ``image`` the hidden weights, the affine
+    relations where a neuron is on (:func:`unread_combinations`) and the always-active neurons found on the regions
+    of the earlier layers (at most 16 neurons before a layer and 4 inputs; what is not searched, past ``deadline``
+    (:func:`time.monotonic`) or beyond those sizes, is said in ``skipped``: the directions found are flat all the
+    same).
 
     Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden neurons; with ``image`` that of
     :func:`~semialg.engine.witnesses.image_moves` (region enumeration of the earlier layers and $O(R\,n_l)$ exact
-    LPs) and $O(R)$ LPs per always-active neuron.
+    LPs), $O(R)$ LPs per always-active neuron, and that of :func:`unread_combinations` (float32 4-16-16-2: about
+    1 s of 3).
 
     >>> net = Network.from_arrays([[[1], [-1]], [[1, 0], [-1, -1]], [[1, 1]]], [[0, 0], [1, -1], [0]])
     >>> sorted({d[0][0] for d in flat_directions(net) if len(d) == 1})   # entries no row reads
@@ -95,6 +103,13 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
             active.setdefault(l, []).append(i)
     for l, block in sorted(active.items()):
         found += _affine_block_trades(net, l, block)
+    for l in range(2, net.depth) if image and net.architecture.input_dim <= _MAX_INPUT else ():
+        if sum(widths[1:l]) > _MAX_NEURONS:
+            break
+        on = [i for i in range(widths[l]) if not off[l - 1][i]]
+        for i, basis in unread_combinations(net, l, on, deadline).items():
+            found += [[(W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
+                       for j, x in enumerate(v) if x] for v in basis]
     for (l, i), inputs in hidden.items():   # hidden from every input: perhaps off on the whole image
         if len(inputs) == widths[l - 1] and _every_region(net, l, i, False, deadline):
             off[l - 1][i] = True
@@ -105,6 +120,60 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
             out.append([(b_at[l - 1] + i, _ONE)])
         for i in np.flatnonzero(off[l - 1]).tolist():
             out += [[(W_at[l] + r * widths[l] + i, _ONE)] for r in range(widths[l + 1])]
+    return out
+
+
+def unread_combinations(net: Network, l: int, neurons=None, deadline: float | None = None) -> dict[int, list]:
+    r"""For each neuron $i$ of layer $l \ge 2$ (of ``neurons``; default all), a basis of the directions
+    $v \in \mathbb{Q}^{n_{l-1}+1}$ of row $i$ of $(W_l \mid b_l)$ with $v \cdot (h_{l-1}(x), 1) = 0$ wherever
+    $z_{l,i}(x) > 0$: no Jacobian row reads them (their entries there are $\delta_{l,i}(h_{l-1}, 1)$, and
+    $\delta_{l,i} = 0$ where the neuron is off). Hidden weights are the coordinate directions among them; the others
+    are affine relations among the neurons of layer $l - 1$ that hold wherever neuron $i$ is on, e.g. more of them
+    active there than the input dimension spans. On a region $R$ of the earlier layers
+    (:func:`~semialg.engine.neurons.image_regions`) $h_{l-1} = A_Rx + c_R$ on an open set, so the directions are
+    those orthogonal to the columns of $\begin{pmatrix}A_R & c_R\\ 0 & 1\end{pmatrix}$ for every $R$ where the
+    neuron is positive somewhere (an exact LP, asked only of a region whose columns the directions found so far do
+    not annihilate), those with most active neurons first. ``{}`` when the regions are not found by ``deadline``
+    (:func:`time.monotonic`), and a neuron past it is left out: no direction is claimed that was not proven.
+
+    Cost: the regions of layers $1, \dots, l-1$, each one's affine map once, and per region and neuron an exact
+    $m \times (n_{l-1} + 1)$ by $(n_{l-1} + 1) \times (d + 1)$ product for the $m$ directions left and at most one LP.
+
+    >>> net = Network.from_arrays([[[1], [2]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])    # s(x), s(2x); s(h_1 + h_2 - 1)
+    >>> unread_combinations(net, 2)     # on where x > 1/3: there h_2 = 2h_1
+    {0: [[2, -1, 0]]}
+    """
+    try:
+        regions = sorted(image_regions(net, l, deadline), key=lambda R: -sum(s > 0 for s in R.pattern[-1]))
+    except UndecidedError:
+        return {}
+    trunk = Network(net.weights[:l - 1], net.biases[:l - 1])
+    n = net.widths[l - 1]
+    spans: dict = {}        # the columns of each region, made when first needed
+
+    def columns(R) -> fmpq_mat:
+        if id(R) not in spans:
+            A, c = affine_map(trunk, R.pattern[:-1])
+            on = R.pattern[-1]
+            spans[id(R)] = fmpq_mat(n + 1, len(R.point) + 1, [x if on[j] > 0 else 0 for j in range(n)
+                                                             for x in A[j] + (c[j],)] + [0] * len(R.point) + [1])
+        return spans[id(R)]
+
+    out = {}
+    for i in range(net.widths[l]) if neurons is None else neurons:
+        V = fmpq_mat(n + 1, n + 1, [int(r == c) for r in range(n + 1) for c in range(n + 1)])    # rows: directions
+        for R in regions:
+            if deadline is not None and time.monotonic() > deadline:
+                return out
+            P = V * columns(R)
+            if any(P.entries()) and sign_somewhere(R, i, 1):
+                K = nullspace([[P[a, q] for a in range(P.nrows())] for q in range(P.ncols())])
+                V = fmpq_mat([[sum((k[a] * V[a, q] for a in range(V.nrows())), fmpq(0)) for q in range(n + 1)]
+                              for k in K]) if K else None
+                if V is None:
+                    break
+        if V is not None:
+            out[i] = [[V[a, q] for q in range(n + 1)] for a in range(V.nrows())]
     return out
 
 

@@ -17,29 +17,33 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 from flint import fmpq
 
 from semialg.core.exact import row_basis
+from semialg.core.grid_point import GridPoint
 from semialg.core.modular import RowSpaceMod, rank_mod_fits
 from semialg.core.network import Network
 from semialg.core.result import Latexable
 from semialg.core.symmetry import rescaling_ranks
+from semialg.engine.batch_rank import jacobian_rank
 from semialg.engine.flat_directions import flat_bound
-from semialg.engine.jacobian import (RANK_GRACE, balanced_layers, jacobians_mod, layers_mod, parameter_jacobian,
-                                     sampled_batch)
+from semialg.engine.jacobian import (RANK_GRACE, Pattern, balanced_layers, jacobians_mod, layers_mod,
+                                     parameter_jacobian, sampled_batch)
 from semialg.engine.kink_peeling import PEEL_FIRST, kink_peeling_certificate
 from semialg.engine.regions import decisive_points
 from semialg.errors import ArchitectureError, UndecidedError, check_budget
 from semialg.families.base import families_for
 from semialg.geometry.polyhedron import Polytope
 
-__all__ = ["functional_dimension", "FunctionalDimension"]
+__all__ = ["functional_dimension", "FunctionalDimension", "rank_on_regions"]
 
 #: Inputs whose Jacobian rows join the exact rank at once, on top of the basis of the rows before: memory stays
 #: that of a chunk and the basis (every row of the 33,874 regions of a float32 4-16-16-2 network at once: 24 GB).
 EXACT_CHUNK = 256
+
 
 Vec = tuple[fmpq, ...]
 
@@ -120,9 +124,12 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     (:func:`~semialg.engine.kink_peeling.kink_peeling_certificate`, a sufficient condition) may prove the
     upper bound reached (method "visible kinks"; with silent neurons, the bound they lower: "visible kinks and
     silent neurons"); otherwise such a network is undecided. Cost: region enumeration plus $O(R(d+1)k)$ Jacobian
-    rows of length $\\dim\\Omega$ modulo $p$ and their rank (exact rows only when every region is needed; a float32
-    4-16-16-2 network of functional dimension 336 < 354: 901 regions in 12 s, against 1,024 in 80 s before the
-    regions were found lazily and the rank grown block by block, ``benchmarks/bench_deep_narrow.py``).
+    rows of length $\\dim\\Omega$ modulo $p$ and their rank (a float32 4-16-16-2 network of functional dimension
+    336 < 354: 901 regions in 12 s, against 1,024 in 80 s before the regions were found lazily and the rank grown
+    block by block, ``benchmarks/bench_deep_narrow.py``). When every region is needed, their rows' exact rank is
+    proven by a kernel checked modulo primes (:func:`rank_on_regions`; exact elimination only should that fail):
+    the 321,220 rows of the 32,122 regions of another such network in 48 s, where exact elimination had not ended
+    after 5 minutes (``benchmarks/bench_certified_rank.py``).
 
     >>> functional_dimension(Network.from_arrays([[[2]], [[3]]], [[1], [0]])).value    # a s(wx+b) + c
     3
@@ -204,7 +211,13 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                         break
                     next_check = len(inputs) + step
             else:       # every region: the exact rank of their rows
-                value, how = _exact_rank(net, inputs, flat, deadline), "decisive batch"
+                bar.reset(total=None)
+                bar.set_description("functional dimension: rows of every region checked")
+                bar.unit = "row"
+                value = rank_on_regions(net, patterns, flat, deadline, bar.update)
+                if value is None:
+                    value = _exact_rank(net, inputs, flat, deadline)
+                how = "decisive batch"
         except UndecidedError:
             # the budget is spent: a new rank only if it is quick (a large one could take minutes)
             lower = add_pending(time.monotonic() + RANK_GRACE)
@@ -219,6 +232,28 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
             value = flat
     nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
     return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used), how)
+
+
+def rank_on_regions(net: Network, patterns: Sequence[Pattern], at_most: int | None = None,
+                    deadline: float | None = None, tick=None) -> int | None:
+    r"""The exact rank of the Jacobian rows on the regions of the activation ``patterns``, or ``None`` when the
+    proof of :func:`~semialg.engine.batch_rank.jacobian_rank` fails (then compute it otherwise).
+
+    With the pattern held fixed the network is a polynomial in $(\theta, x)$ whose Jacobian in $\theta$ is affine in
+    $x$, so its rows at $0, e_1, \dots, e_d$ span what its rows at $d + 1$ affinely independent points of the region
+    span, with small entries (no vertex coordinates). ``at_most``: a proven upper bound, reached by the rank modulo
+    a prime; ``deadline`` and ``tick(rows)`` as there. Cost: that of
+    :func:`~semialg.engine.batch_rank.jacobian_rank` on $(d + 1)k$ rows a pattern.
+
+    >>> net = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 0], [0]])                    # |x|
+    >>> rank_on_regions(net, [((1, 0),), ((0, 1),)])
+    4
+    """
+    d = net.architecture.input_dim
+    corners = [GridPoint([int(i == j) for j in range(d)], 1) for i in range(-1, d)]
+    patterns = list(dict.fromkeys(patterns))
+    return jacobian_rank(net, corners * len(patterns), [q for q in patterns for _ in corners], at_most, deadline,
+                         tick)
 
 
 def _exact_rank(net: Network, inputs: list, flat: int, deadline: float | None) -> int:
