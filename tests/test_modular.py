@@ -270,11 +270,15 @@ def test_a_certified_rank_is_the_exact_rank_or_none(cols, n, r, block, unlucky, 
 
 
 def test_a_certified_rank_stops_at_a_known_bound_and_at_its_deadline():
+    """Also rows of no columns (an audit: add_independent could not reshape them)."""
     import time
+
+    from semialg.core.modular import certified_rank
 
     from semialg.errors import UndecidedError
     rows = [[1, 0, 0], [0, 1, 0], [1, 1, 0]]
     assert _certified(rows, 1, at_most=2) == 2 and _certified(rows, 1) == 2
     assert _certified([[0, 0]], 1) == 0 and _certified([[1, 2], [3, 4]], 2) == 2
+    assert certified_rank(lambda p: [np.zeros((2, 0), dtype=np.int64)], lambda idx: [[] for _ in idx], 1, 0) == 0
     with pytest.raises(UndecidedError, match="deadline"):
         _certified(rows, 1, deadline=time.monotonic() - 1)

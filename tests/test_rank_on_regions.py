@@ -38,3 +38,11 @@ def test_the_height_bounds_every_entry_on_the_cube_whatever_the_pattern(arch, se
         assert all(abs(v) <= height for row in parameter_jacobian(net, x, pattern) for v in row)
     ones = Network.from_arrays([[[1, 1], [1, 1]], [[1, 1]]], [[1, 1], [0]])
     assert jacobian_height(ones) == 3 == max(abs(v) for v in parameter_jacobian(ones, [1, 1])[0])
+
+
+def test_patterns_as_lists_and_a_rational_radius():
+    """Found by an audit: patterns written as lists (unhashable) and a Fraction radius were refused."""
+    from fractions import Fraction
+    net = Network.from_arrays([[[1], [-1]], [[1, 1]]], [[0, 1], [0]])
+    assert rank_on_regions(net, [[[1, 1]], [[1, -1]], ((1, 1),)]) == rank_on_regions(net, [((1, 1),), ((1, -1),)])
+    assert jacobian_height(net, Fraction(7, 2)) == jacobian_height(net, "7/2") >= 4

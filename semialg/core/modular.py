@@ -323,6 +323,8 @@ class RowSpaceMod:
         >>> V.add_independent(np.array([[1, 2], [2, 4], [0, 1]])), V.add_independent(np.array([[1, 1]]))
         ([0, 2], [])
         """
+        if not self.cols:       # rows of no columns are all zero (and reshape could not count them)
+            return []
         M = np.asarray(M, dtype=np.int64).reshape(-1, self.cols)
         _, _, R = self._reduced(M)
         if R is None:

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import rank, to_vector
+from semialg.core.exact import rank, to_fmpq, to_vector
 from semialg.core.grid_point import as_grid_points
 from semialg.core.modular import certified_rank, rank_mod, rank_mod_fits, rank_mod_seconds, residues
 from semialg.core.network import Network
@@ -202,7 +202,7 @@ def jacobian_height(net: Network, radius=1) -> int:
     """
     absolute = [[fmpq_mat(M.nrows(), M.ncols(), [abs(x) for x in M.entries()]) for M in (net.W(l), net.b(l))]
                 for l in range(1, net.depth + 1)]
-    a = [fmpq_mat(net.architecture.input_dim, 1, [fmpq(radius)] * net.architecture.input_dim)]
+    a = [fmpq_mat(net.architecture.input_dim, 1, [to_fmpq(radius, "radius")] * net.architecture.input_dim)]
     for W, b in absolute[:-1]:
         a.append(W * a[-1] + b)
     delta, height = fmpq_mat(net.architecture.output_dim, 1, [1] * net.architecture.output_dim), fmpq(0)

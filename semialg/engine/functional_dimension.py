@@ -251,7 +251,7 @@ def rank_on_regions(net: Network, patterns: Sequence[Pattern], at_most: int | No
     """
     d = net.architecture.input_dim
     corners = [GridPoint([int(i == j) for j in range(d)], 1) for i in range(-1, d)]
-    patterns = list(dict.fromkeys(patterns))
+    patterns = list(dict.fromkeys(tuple(map(tuple, q)) for q in patterns))
     return jacobian_rank(net, corners * len(patterns), [q for q in patterns for _ in corners], at_most, deadline,
                          tick)
 
