@@ -37,6 +37,11 @@ $\dim_{\rm fun}(\theta) \le D - \dim\operatorname{span}\{v\}$.
    $v \cdot (h_{l-1}(x), 1) = 0$ wherever $z_{l,i}(x) > 0$ (:func:`unread_combinations`; hidden weights are the
    coordinate directions among them): on every region the row reads $\delta_{l,i}(h_{l-1}, 1)$, and
    $\delta_{l,i} = 0$ where the neuron is off.
+6. Outgoing weights that cancel where a neuron is on: with $L$ the output layer, a direction $u$ of column $j$ of
+   $W_{L-1}$ (the outgoing weights of neuron $j$ of layer $L - 2 \ge 1$; or of $b_{L-1}$, a neuron on everywhere)
+   whose effect $\sum_i u_i\,[z_{L-1,i} > 0]\,W_L[:, i]$ vanishes wherever that neuron is on
+   (:func:`cancelled_combinations`): the row reads $a_{L-2,j}\sum_i u_i\delta_{L-1,i}$ and
+   $\delta_{L-1,i} = [p_{L-1,i} > 0]\,W_L[:, i]$.
 
 *Proof.* Each claim is the chain rule on a fixed pattern, as indicated. $\square$
 
@@ -53,7 +58,7 @@ import time
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import SparseEchelon, nullspace, sparse_modular_rank
+from semialg.core.exact import SparseEchelon, dot, nullspace, sparse_modular_rank
 from semialg.core.network import Network
 from semialg.core.symmetry import rescaling_ranks
 from semialg.engine.neurons import image_regions, off_masks, sign_somewhere, silent_masks
@@ -62,9 +67,9 @@ from semialg.engine.tangent import move_entries, parameter_offsets
 from semialg.engine.witnesses import image_moves
 from semialg.errors import UndecidedError
 
-__all__ = ["flat_directions", "flat_bound", "unread_combinations"]
+__all__ = ["flat_directions", "flat_bound", "unread_combinations", "cancelled_combinations"]
 
-_ONE = fmpq(1)
+_ONE, _ZERO = fmpq(1), fmpq(0)
 _MAX_NEURONS, _MAX_INPUT = 16, 4     # the sizes of image_moves: regions of the earlier layers are enumerated
 
 
@@ -73,15 +78,16 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
     r"""The flat directions of the module's proposition at ``net`` as sparse ``(index, value)`` lists in the order
     of :meth:`~semialg.core.network.Network.parameters` (entries at one index add up): every rescaling field, the
     trades that hold region by region, the entries of off neurons, and with ``image`` the hidden weights, the affine
-    relations where a neuron is on (:func:`unread_combinations`) and the always-active neurons found on the regions
+    relations where a neuron is on (:func:`unread_combinations`), the outgoing weights that cancel where a neuron
+    is on (:func:`cancelled_combinations`) and the always-active neurons found on the regions
     of the earlier layers (at most 16 neurons before a layer and 4 inputs; what is not searched, past ``deadline``
     (:func:`time.monotonic`) or beyond those sizes, is said in ``skipped``: the directions found are flat all the
     same).
 
     Cost: $O(n(n_{\rm in} + n_{\rm out}))$ entries for $n$ hidden neurons; with ``image`` that of
     :func:`~semialg.engine.witnesses.image_moves` (region enumeration of the earlier layers and $O(R\,n_l)$ exact
-    LPs), $O(R)$ LPs per always-active neuron, and that of :func:`unread_combinations` (float32 4-16-16-2: about
-    1 s of 3).
+    LPs), $O(R)$ LPs per always-active neuron, and those of :func:`unread_combinations` (float32 4-16-16-2: about
+    1 s of 3) and :func:`cancelled_combinations` (about 0.5 s more).
 
     >>> net = Network.from_arrays([[[1], [-1]], [[1, 0], [-1, -1]], [[1, 1]]], [[0, 0], [1, -1], [0]])
     >>> sorted({d[0][0] for d in flat_directions(net) if len(d) == 1})   # entries no row reads
@@ -110,6 +116,11 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
         for i, basis in unread_combinations(net, l, on, deadline).items():
             found += [[(W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
                        for j, x in enumerate(v) if x] for v in basis]
+        if l == net.depth - 1:
+            on = [j for j in range(widths[l - 1]) if not off[l - 2][j]] + [widths[l - 1]]
+            for j, basis in cancelled_combinations(net, on, deadline).items():
+                found += [[(W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
+                           for i, x in enumerate(u) if x] for u in basis]
     for (l, i), inputs in hidden.items():   # hidden from every input: perhaps off on the whole image
         if len(inputs) == widths[l - 1] and _every_region(net, l, i, False, deadline):
             off[l - 1][i] = True
@@ -174,6 +185,78 @@ def unread_combinations(net: Network, l: int, neurons=None, deadline: float | No
                     break
         if V is not None:
             out[i] = [[V[a, q] for q in range(n + 1)] for a in range(V.nrows())]
+    return out
+
+
+def cancelled_combinations(net: Network, neurons=None, deadline: float | None = None) -> dict[int, list]:
+    r"""For each neuron $j$ of layer $L - 2 \ge 1$, $L$ the output layer (of ``neurons``; default all, and $j =
+    n_{L-2}$ for the bias $b_{L-1}$, on everywhere), a basis of the directions $u \in \mathbb{Q}^{n_{L-1}}$ of
+    column $j$ of $W_{L-1}$ whose effect on the output, $\sum_i u_i\,[z_{L-1,i}(x) > 0]\,W_L[:, i]$, vanishes
+    wherever $z_{L-2,j}(x) > 0$: no Jacobian row reads them (there $W_{L-1}[i, j]$ has
+    $\delta_{L-1,i}\,a_{L-2,j}$, $\delta_{L-1,i} = [p_{L-1,i} > 0]\,W_L[:, i]$). Dual to :func:`unread_combinations`,
+    which combines a neuron's incoming weights. On a region $R$ of layers $1, \dots, L - 2$
+    (:func:`~semialg.engine.neurons.image_regions`) where neuron $j$ is on, each $z_{L-1,i}$ is affine: positive
+    nowhere (no condition), everywhere (the set $A_R$) or on part of $R$ (the set $F_R$); the neurons on at a point of
+    $R$ are $A_R$ and some of $F_R$, so $u$ is flat when $\sum_{i \in A_R} u_iW_L[:, i] = 0$ and $u_iW_L[:, i] = 0$
+    for $i \in F_R$, on every such $R$ (a sufficient condition: which parts of $F_R$ are on together is not
+    asked). Hidden weights are the coordinate directions among them; the others trade outgoing weights between
+    neurons on together wherever $j$ is. ``{}`` when the regions are not found by ``deadline``
+    (:func:`time.monotonic`), and a neuron past it is left out.
+
+    Cost: the regions of layers $1, \dots, L - 2$ and, per region and neuron $j$ on there, at most two exact LPs per
+    neuron of layer $L - 1$ that a direction left still moves (answers kept with the region) and one exact kernel.
+
+    >>> net = Network.from_arrays([[[1], [-1]], [[1, 0], [1, -1]], [[1, 2]]], [[0, 0], [1, 2], [0]])
+    >>> cancelled_combinations(net)     # where x > 0, z_2 = (x + 1, x + 2): both on, and 2 * 1 - 1 * 2 = 0
+    {0: [[2, -1]]}
+
+    (Where $x < 0$, $z_{2,2} = x + 2$ changes sign: nothing cancels there for the bias.)
+    """
+    L = net.depth
+    if L < 3:
+        return {}
+    try:
+        regions = image_regions(net, L - 1, deadline)
+    except UndecidedError:
+        return {}
+    n, after = net.widths[L - 2], net.widths[L - 1]
+    reads = [[row[i] for row in net.weights[L - 1]] for i in range(after)]
+    unit = [[_ONE if a == i else _ZERO for a in range(after)] for i in range(after)]
+    # The neurons on at a region's point form a pattern that occurs, so the sum over them must vanish: a necessary
+    # condition, free to impose first, that leaves few directions for the LPs of the sufficient one.
+    seen = {}
+    for R in regions:
+        z = [dot(R.linear[i], R.point) + R.offset[i] for i in range(after)]
+        if all(z):
+            seen.setdefault(tuple(v > 0 for v in z), []).append(R)
+    out = {}
+    for j in range(n + 1) if neurons is None else neurons:
+        if deadline is not None and time.monotonic() > deadline:
+            return out
+        on_j = [R for R in regions if j == n or R.pattern[-1][j] > 0]
+        necessary = [unit[i] for i in range(after) if not any(reads[i])]
+        necessary += [[reads[i][r] if S[i] else _ZERO for i in range(after)] for S, where in seen.items()
+                      if any(j == n or R.pattern[-1][j] > 0 for R in where) for r in range(len(reads[0]))]
+        V = [list(v) for v in nullspace(necessary)] if necessary else unit
+        for R in on_j:
+            if not V:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                return out
+            equations, on = [], []
+            for i in range(after):
+                if any(v[i] for v in V) and sign_somewhere(R, i, 1):
+                    if sign_somewhere(R, i, -1):
+                        equations.append(unit[i])
+                    else:
+                        on.append(i)
+            equations += [[reads[i][r] if i in on else _ZERO for i in range(after)] for r in range(len(reads[0]))]
+            P = [[sum((e[a] * v[a] for a in range(after)), _ZERO) for v in V] for e in equations]
+            if any(any(p) for p in P):
+                V = [[sum((k[t] * V[t][a] for t in range(len(V))), _ZERO) for a in range(after)]
+                     for k in nullspace(P)]
+        if V:
+            out[j] = V
     return out
 
 

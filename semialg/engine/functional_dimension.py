@@ -116,7 +116,8 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     decide the value when their rank modulo $p$ reaches the bound, lowered by the directions that no Jacobian row
     reads (:func:`~semialg.engine.flat_directions.flat_bound`: first those read off the weights, $O(\\dim\\Omega)$
     — neurons off or silent, trades of twins, constant neurons and first-layer lines —, then, short of it at depth
-    $\\ge 3$, hidden weights and neurons on in every region, from the regions of the earlier layers). When the
+    $\\ge 3$, hidden weights, neurons on in every region, affine relations where a neuron is on and outgoing
+    weights that cancel where one is, from the regions of the earlier layers). When the
     rank of about
     $\\mathrm{bound} \\times \\dim\\Omega$ rows would not fit in memory
     (:func:`~semialg.core.modular.rank_mod_fits`; 784-256-256-10: 4.2 TiB), and with ``"auto"`` first for more
