@@ -37,11 +37,11 @@ $\dim_{\rm fun}(\theta) \le D - \dim\operatorname{span}\{v\}$.
    $v \cdot (h_{l-1}(x), 1) = 0$ wherever $z_{l,i}(x) > 0$ (:func:`unread_combinations`; hidden weights are the
    coordinate directions among them): on every region the row reads $\delta_{l,i}(h_{l-1}, 1)$, and
    $\delta_{l,i} = 0$ where the neuron is off.
-6. Outgoing weights that cancel where a neuron is on: with $L$ the output layer, a direction $u$ of column $j$ of
-   $W_{L-1}$ (the outgoing weights of neuron $j$ of layer $L - 2 \ge 1$; or of $b_{L-1}$, a neuron on everywhere)
-   whose effect $\sum_i u_i\,[z_{L-1,i} > 0]\,W_L[:, i]$ vanishes wherever that neuron is on
-   (:func:`cancelled_combinations`): the row reads $a_{L-2,j}\sum_i u_i\delta_{L-1,i}$ and
-   $\delta_{L-1,i} = [p_{L-1,i} > 0]\,W_L[:, i]$.
+6. Outgoing weights that cancel where a neuron is on: a direction $u$ of column $j$ of $W_l$, $2 \le l < L$ (the
+   outgoing weights of neuron $j$ of layer $l - 1$; or of $b_l$, a neuron on everywhere) with
+   $\sum_i u_i\delta_{l,i} = 0$ wherever that neuron is on (:func:`cancelled_combinations`: at the last hidden
+   layer, $\delta_{l,i} = [p_{l,i} > 0]\,W_L[:, i]$; below it, the change of $z_{l+1}$ vanishing at every neuron
+   of layer $l + 1$ that can be on): the row reads $a_{l-1,j}\sum_i u_i\delta_{l,i}$.
 
 *Proof.* Each claim is the chain rule on a fixed pattern, as indicated. $\square$
 
@@ -116,9 +116,9 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
         for i, basis in unread_combinations(net, l, on, deadline).items():
             found += [[(W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
                        for j, x in enumerate(v) if x] for v in basis]
-        if l == net.depth - 1:
+        if l == net.depth - 1 or sum(widths[1:l + 1]) <= _MAX_NEURONS:
             on = [j for j in range(widths[l - 1]) if not off[l - 2][j]] + [widths[l - 1]]
-            for j, basis in cancelled_combinations(net, on, deadline).items():
+            for j, basis in cancelled_combinations(net, l, on, deadline).items():
                 found += [[(W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
                            for i, x in enumerate(u) if x] for u in basis]
     for (l, i), inputs in hidden.items():   # hidden from every input: perhaps off on the whole image
@@ -188,54 +188,61 @@ def unread_combinations(net: Network, l: int, neurons=None, deadline: float | No
     return out
 
 
-def cancelled_combinations(net: Network, neurons=None, deadline: float | None = None) -> dict[int, list]:
-    r"""For each neuron $j$ of layer $L - 2 \ge 1$, $L$ the output layer (of ``neurons``; default all, and $j =
-    n_{L-2}$ for the bias $b_{L-1}$, on everywhere), a basis of the directions $u \in \mathbb{Q}^{n_{L-1}}$ of
-    column $j$ of $W_{L-1}$ whose effect on the output, $\sum_i u_i\,[z_{L-1,i}(x) > 0]\,W_L[:, i]$, vanishes
-    wherever $z_{L-2,j}(x) > 0$: no Jacobian row reads them (there $W_{L-1}[i, j]$ has
-    $\delta_{L-1,i}\,a_{L-2,j}$, $\delta_{L-1,i} = [p_{L-1,i} > 0]\,W_L[:, i]$). Dual to :func:`unread_combinations`,
-    which combines a neuron's incoming weights. On a region $R$ of layers $1, \dots, L - 2$
-    (:func:`~semialg.engine.neurons.image_regions`) where neuron $j$ is on, each $z_{L-1,i}$ is affine: positive
-    nowhere (no condition), everywhere (the set $A_R$) or on part of $R$ (the set $F_R$); the neurons on at a point of
-    $R$ are $A_R$ and some of $F_R$, so $u$ is flat when $\sum_{i \in A_R} u_iW_L[:, i] = 0$ and $u_iW_L[:, i] = 0$
-    for $i \in F_R$, on every such $R$ (a sufficient condition: which parts of $F_R$ are on together is not
-    asked). Hidden weights are the coordinate directions among them; the others trade outgoing weights between
-    neurons on together wherever $j$ is. ``{}`` when the regions are not found by ``deadline``
-    (:func:`time.monotonic`), and a neuron past it is left out.
+def cancelled_combinations(net: Network, l: int, neurons=None, deadline: float | None = None) -> dict[int, list]:
+    r"""For each neuron $j$ of layer $l - 1 \ge 1$, $l$ below the output layer $L$ (of ``neurons``; default all, and
+    $j = n_{l-1}$ for the bias $b_l$, on everywhere), a basis of directions $u \in \mathbb{Q}^{n_l}$ of column $j$
+    of $W_l$ (the outgoing weights of neuron $j$) that no Jacobian row reads: there $W_l[i, j]$ has
+    $\delta_{l,i}\,a_{l-1,j}$, so $u$ is flat when $\sum_i u_i\delta_{l,i} = 0$ wherever $z_{l-1,j} > 0$. Dual to
+    :func:`unread_combinations`, which combines a neuron's incoming weights. Two sufficient conditions, on the
+    regions $R$ (:func:`~semialg.engine.neurons.image_regions`) where neuron $j$ is on:
 
-    Cost: the regions of layers $1, \dots, L - 2$ and, per region and neuron $j$ on there, at most two exact LPs per
-    neuron of layer $L - 1$ that a direction left still moves (answers kept with the region) and one exact kernel.
+    - $l = L - 1$, $\delta_{l,i} = [p_{l,i} > 0]\,W_L[:, i]$; $R$ a region of layers $1, \dots, l - 1$, where each
+      $z_{l,i}$ is affine: positive nowhere (no condition), everywhere (the set $A_R$) or on part of $R$ ($F_R$).
+      The neurons on at a point of $R$ are $A_R$ and some of $F_R$, so $u$ is flat when
+      $\sum_{i \in A_R} u_iW_L[:, i] = 0$ and $u_iW_L[:, i] = 0$ for $i \in F_R$ (which parts of $F_R$ are on
+      together is not asked). The patterns at the regions' points, a necessary condition, are imposed first.
+    - $l < L - 1$: the first-order change of $z_{l+1}$ vanishes at every neuron of layer $l + 1$ that can be on;
+      $R$ a region of layers $1, \dots, l$, $S_R$ the neurons of layer $l$ on there, and
+      $\sum_{i \in S_R} u_iW_{l+1}[r, i] = 0$ for every $r$ with $z_{l+1,r} > 0$ somewhere in $R$: then
+      $\sum_i u_i\delta_{l,i} = \sum_r \delta_{l+1,r}\sum_{i \in S_R} u_iW_{l+1}[r, i] = 0$.
+
+    Hidden weights are coordinate directions among them; the others trade outgoing weights between neurons on
+    together wherever $j$ is. ``{}`` when the regions are not found by ``deadline`` (:func:`time.monotonic`), and a
+    neuron past it is left out.
+
+    Cost: the regions of layers $1, \dots, l - 1$ ($l = L - 1$) or $1, \dots, l$ and, per region and neuron $j$ on
+    there, at most two exact LPs per neuron of layer $l$ ($l = L - 1$; one per neuron of layer $l + 1$ otherwise;
+    answers kept with the region) and one exact kernel.
 
     >>> net = Network.from_arrays([[[1], [-1]], [[1, 0], [1, -1]], [[1, 2]]], [[0, 0], [1, 2], [0]])
-    >>> cancelled_combinations(net)     # where x > 0, z_2 = (x + 1, x + 2): both on, and 2 * 1 - 1 * 2 = 0
+    >>> cancelled_combinations(net, 2)     # where x > 0, z_2 = (x + 1, x + 2): both on, and 2 * 1 - 1 * 2 = 0
     {0: [[2, -1]]}
 
     (Where $x < 0$, $z_{2,2} = x + 2$ changes sign: nothing cancels there for the bias.)
     """
-    L = net.depth
-    if L < 3:
+    last = l == net.depth - 1
+    if not 2 <= l <= net.depth - 1:
         return {}
     try:
-        regions = image_regions(net, L - 1, deadline)
+        regions = image_regions(net, l if last else l + 1, deadline)
     except UndecidedError:
         return {}
-    n, after = net.widths[L - 2], net.widths[L - 1]
-    reads = [[row[i] for row in net.weights[L - 1]] for i in range(after)]
-    unit = [[_ONE if a == i else _ZERO for a in range(after)] for i in range(after)]
-    # The neurons on at a region's point form a pattern that occurs, so the sum over them must vanish: a necessary
-    # condition, free to impose first, that leaves few directions for the LPs of the sufficient one.
-    seen = {}
-    for R in regions:
-        z = [dot(R.linear[i], R.point) + R.offset[i] for i in range(after)]
+    n, width = net.widths[l - 1], net.widths[l]
+    reads = [[row[i] for row in net.weights[l]] for i in range(width)]
+    unit = [[_ONE if a == i else _ZERO for a in range(width)] for i in range(width)]
+    seen: dict = {}
+    for R in regions if last else ():
+        z = [dot(R.linear[i], R.point) + R.offset[i] for i in range(width)]
         if all(z):
             seen.setdefault(tuple(v > 0 for v in z), []).append(R)
     out = {}
     for j in range(n + 1) if neurons is None else neurons:
         if deadline is not None and time.monotonic() > deadline:
             return out
-        on_j = [R for R in regions if j == n or R.pattern[-1][j] > 0]
-        necessary = [unit[i] for i in range(after) if not any(reads[i])]
-        necessary += [[reads[i][r] if S[i] else _ZERO for i in range(after)] for S, where in seen.items()
+        on_j = [R for R in regions if j == n or R.pattern[-1 if last else -2][j] > 0]
+        # the neurons on at a region's point form a pattern that occurs: the sum over them must vanish
+        necessary = [unit[i] for i in range(width) if not any(reads[i])]
+        necessary += [[reads[i][r] if S[i] else _ZERO for i in range(width)] for S, where in seen.items()
                       if any(j == n or R.pattern[-1][j] > 0 for R in where) for r in range(len(reads[0]))]
         V = [list(v) for v in nullspace(necessary)] if necessary else unit
         for R in on_j:
@@ -243,21 +250,30 @@ def cancelled_combinations(net: Network, neurons=None, deadline: float | None = 
                 break
             if deadline is not None and time.monotonic() > deadline:
                 return out
-            equations, on = [], []
-            for i in range(after):
-                if any(v[i] for v in V) and sign_somewhere(R, i, 1):
-                    if sign_somewhere(R, i, -1):
-                        equations.append(unit[i])
-                    else:
-                        on.append(i)
-            equations += [[reads[i][r] if i in on else _ZERO for i in range(after)] for r in range(len(reads[0]))]
-            P = [[sum((e[a] * v[a] for a in range(after)), _ZERO) for v in V] for e in equations]
+            equations = _cancelling(R, V, reads, unit) if last else [
+                [reads[i][r] if R.pattern[-1][i] > 0 else _ZERO for i in range(width)]
+                for r in range(len(reads[0])) if sign_somewhere(R, r, 1)]
+            P = [[sum((e[a] * v[a] for a in range(width)), _ZERO) for v in V] for e in equations]
             if any(any(p) for p in P):
-                V = [[sum((k[t] * V[t][a] for t in range(len(V))), _ZERO) for a in range(after)]
+                V = [[sum((k[t] * V[t][a] for t in range(len(V))), _ZERO) for a in range(width)]
                      for k in nullspace(P)]
         if V:
             out[j] = V
     return out
+
+
+def _cancelling(R, V: list, reads: list, unit: list) -> list:
+    r"""The equations of :func:`cancelled_combinations` at the last hidden layer on the region ``R``: $u_i = 0$ for
+    a neuron positive on part of it, and $\sum u_iW_L[:, i] = 0$ over those positive on all of it (only the neurons
+    that a direction of ``V`` still moves are asked)."""
+    equations, on = [], []
+    for i in range(len(reads)):
+        if any(v[i] for v in V) and sign_somewhere(R, i, 1):
+            if sign_somewhere(R, i, -1):
+                equations.append(unit[i])
+            else:
+                on.append(i)
+    return equations + [[reads[i][r] if i in on else _ZERO for i in range(len(reads))] for r in range(len(reads[0]))]
 
 
 def _affine_block_trades(net: Network, l: int, block: list[int]) -> list[list[tuple[int, fmpq]]]:
