@@ -215,3 +215,86 @@ def test_outgoing_weights_that_cancel_in_the_next_layer_are_flat():
         net = Network.random(arch, seed=4)
         assert any(len([x for x in u if x]) > 1 for basis in cancelled_combinations(net, 2).values() for u in basis)
         assert flat_bound(net) == rank(_rows(net)), arch
+
+
+def _rescaling_fields(net: Network) -> list:
+    """Each hidden neuron's rescaling field, written from the weights: its incoming weights and bias scaled up, its
+    outgoing weights down (parameters W_1, b_1, W_2, b_2, ... row-major)."""
+    widths, D = net.widths, net.architecture.num_parameters
+    starts, k = [], 0
+    for a, b in zip(widths, widths[1:]):
+        starts.append((k, k + a * b))
+        k += a * b + b
+    fields = []
+    for l in range(1, net.depth):
+        (W_in, b_in), (W_out, _) = starts[l - 1], starts[l]
+        for i in range(widths[l]):
+            v = [fmpq(0)] * D
+            for j in range(widths[l - 1]):
+                v[W_in + i * widths[l - 1] + j] = net.weights[l - 1][i][j]
+            v[b_in + i] = net.biases[l - 1][i]
+            for r in range(widths[l + 1]):
+                v[W_out + r * widths[l] + i] = -net.weights[l][r][i]
+            fields.append(v)
+    return fields
+
+
+@settings(max_examples=80, deadline=None)
+@given(networks())
+def test_the_explained_directions_are_flat_independent_and_as_many_as_the_bound_is_lowered(net):
+    D = net.architecture.num_parameters
+    why: list = []
+    bound = flat_bound(net, explained=why)
+    fields = [v for v in _rescaling_fields(net) if any(v)]
+    rescaling = D - rank(fields) if fields else D
+    assert len(why) == rescaling - bound
+    rows = _rows(net)
+    vectors = [sparse_vector(D, *d.entries) for d in why]
+    for d, v in zip(why, vectors):
+        assert all(sum((a * b for a, b in zip(row, v)), fmpq(0)) == 0 for row in rows), (net, d)
+        assert d.describe() and d.to_json()["kind"] == d.kind
+    if why:
+        assert rank(fields + [list(v) for v in vectors]) == len(fields) + len(why)
+
+
+def test_functional_dimension_says_why_it_is_below_the_rescaling_bound():
+    """Random 3-6-6-6-1 network 12: 93 of 97, lowered by two hidden weights and two combinations of the outgoing
+    weights of neuron 6 of layer 2 (column 6 of W_3; its hidden weights are there too)."""
+    import json
+    fd = functional_dimension(Network.random((3, 6, 6, 6, 1), seed=12))
+    assert (fd.value, fd.upper_bound) == (93, 97) and len(fd.flat) == fd.deficit == 4
+    assert sorted(d.kind for d in fd.flat) == ["cancelling weights"] * 2 + ["hidden weight"] * 2
+    assert {(d.layer, d.neurons[-1]) for d in fd.flat} == {(3, 5)}
+    assert "2 hidden weights" in fd.describe() and fd.explain().count("\n") == 4
+    data = json.loads(json.dumps(fd.to_json()))
+    assert [d["kind"] for d in data["flat"]] == [d.kind for d in fd.flat]
+
+
+def test_semialg_dim_lists_the_directions_that_lower_the_bound(tmp_path, capsys):
+    """s(-x - 2), s(3 - x); then s(1 - h_1 - h_2), off wherever h_1 is on (x < -2: 2x < 0), and s(h_1 - h_2 - 1),
+    negative everywhere (h_1 - h_2 is -5, then at most 0): neuron 2 of layer 2 is off, and neuron 1 of layer 1 is read
+    by no output (silent). The command names them; --json lists each with its kind and entries."""
+    import json
+
+    from semialg import save
+    from semialg.ui.cli import main
+    net = Network.from_arrays([[[-1], [-1]], [[-1, -1], [1, -1]], [[1, 3]]], [[-2, 3], [1, -1], [-1]])
+    save(net, tmp_path / "h.json")
+    assert main(["dim", str(tmp_path / "h.json")]) == 0
+    out = capsys.readouterr().out
+    assert "functional dimension 4" in out and "5 below that bound" in out
+    assert "neuron 2 of layer 2 is off on every input" in out and "neuron 1 of layer 1 (silent)" in out
+    assert main(["dim", str(tmp_path / "h.json"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["flat_directions"]) == 5 and {d["kind"] for d in data["flat_directions"]} == {"silent neuron",
+                                                                                                 "off neuron"}
+
+
+def test_a_network_without_hidden_layer_and_a_domain_of_the_wrong_type():
+    """x -> Wx + b determines W and b on any open set: its functional dimension is its parameter count (this
+    crashed inside the rescaling fields before); a domain that is not a Polytope is refused by name."""
+    net = Network.from_arrays([[[1, 2], [0, "-1/3"]]], [[0, 5]])
+    fd = functional_dimension(net)
+    assert fd.value == rank(_rows(net)) == 6 and fd.method == "affine map" and not fd.flat
+    with pytest.raises(TypeError, match="Polytope"):
+        functional_dimension(net, domain="x")

@@ -54,12 +54,14 @@ the generic bound 354).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from semialg.core.exact import SparseEchelon, dot, nullspace, sparse_modular_rank
+from semialg.core.exact import PRIME, SparseEchelon, dot, nullspace
 from semialg.core.network import Network
+from semialg.core.result import Result
 from semialg.core.symmetry import rescaling_ranks
 from semialg.engine.neurons import image_regions, off_masks, sign_somewhere, silent_masks
 from semialg.engine.regions import affine_map
@@ -67,10 +69,54 @@ from semialg.engine.tangent import move_entries, parameter_offsets
 from semialg.engine.witnesses import image_moves
 from semialg.errors import UndecidedError
 
-__all__ = ["flat_directions", "flat_bound", "unread_combinations", "cancelled_combinations"]
+__all__ = ["FlatDirection", "flat_directions", "flat_bound", "unread_combinations", "cancelled_combinations"]
 
 _ONE, _ZERO = fmpq(1), fmpq(0)
 _MAX_NEURONS, _MAX_INPUT = 16, 4     # the sizes of image_moves: regions of the earlier layers are enumerated
+
+
+@dataclass(frozen=True)
+class FlatDirection(Result):
+    r"""One flat direction of the module's proposition, with why no Jacobian row reads it.
+
+    ``kind`` is ``"hidden weight"``, ``"off neuron"``, ``"silent neuron"``, ``"affine relation"``,
+    ``"cancelling weights"``, ``"always active"`` or ``"tangent move"`` (a linear move of the fibre read off the
+    weights: an unused, constant, twin or zero neuron, or a line of the first hidden layer); ``layer`` is the $l$ of
+    the weights $(W_l, b_l)$ it moves (0 for a tangent move); ``neurons`` (from 0; texts number from 1) the neuron
+    $i$ of layer $l$ and then the neuron $j$ of layer $l - 1$ named, if any (for ``"cancelling weights"`` only $j$,
+    none for the bias column; for ``"always active"`` the neurons of layer $l$); ``entries`` the sparse vector,
+    ``(index, value)`` pairs in the order of :meth:`~semialg.core.network.Network.parameters`.
+
+    >>> FlatDirection("hidden weight", 2, (0, 1), ((5, fmpq(1)),)).describe()
+    'W_2[1, 2]: neuron 1 of layer 2 is off wherever neuron 2 of layer 1 is on'
+    """
+
+    kind: str
+    layer: int
+    neurons: tuple[int, ...]
+    entries: tuple[tuple[int, fmpq], ...]
+
+    def describe(self) -> str:
+        l, n = self.layer, [k + 1 for k in self.neurons]
+        if self.kind == "hidden weight":
+            return (f"W_{l}[{n[0]}, {n[1]}]: neuron {n[0]} of layer {l} is off wherever neuron {n[1]} of layer {l - 1} "
+                    f"is on")
+        if self.kind == "off neuron":
+            return f"W_{l}[{n[0]}, {n[1]}]: neuron {n[1]} of layer {l - 1} is off on every input"
+        if self.kind == "silent neuron":
+            at = f"W_{l}[{n[0]}, {n[1]}]" if len(n) > 1 else f"b_{l}[{n[0]}]"
+            return f"{at}: no output reads neuron {n[0]} of layer {l} (silent)"
+        if self.kind == "affine relation":
+            return (f"row {n[0]} of (W_{l} | b_{l}): an affine relation among the neurons of layer {l - 1} that holds "
+                    f"wherever neuron {n[0]} of layer {l} is on")
+        if self.kind == "cancelling weights":
+            return (f"column {n[0]} of W_{l}: outgoing weights of neuron {n[0]} of layer {l - 1} that cancel wherever "
+                    f"it is on" if n else f"b_{l}: a change of the biases that cancels everywhere")
+        if self.kind == "always active":
+            return (f"neuron{'s' if len(n) > 1 else ''} {', '.join(map(str, n))} of layer {l} on in every region: "
+                    f"a trade with layer {l + 1}")
+        return ("a linear move of the fibre read off the weights (unused, constant, twin or zero neurons, first-layer "
+                "lines)")
 
 
 def flat_directions(net: Network, image: bool = True, deadline: float | None = None,
@@ -96,42 +142,59 @@ def flat_directions(net: Network, image: bool = True, deadline: float | None = N
     (Neuron 2 of layer 2 is off: its weights and bias, 6, 7, 9, and its output weight, 11; neuron 2 of layer 1
     reaches only it, so its weight and bias, 1 and 3, are silent.)
     """
+    rescaling, labelled = _labelled_directions(net, image, deadline, skipped)
+    return rescaling + [list(d.entries) for d in labelled]
+
+
+def _labelled_directions(net: Network, image: bool, deadline: float | None, skipped: list | None) \
+        -> tuple[list, list[FlatDirection]]:
+    """:func:`flat_directions`: the rescaling fields, and the others as :class:`FlatDirection` values."""
     widths, W = net.widths, net.weights
     W_at, b_at = parameter_offsets(net.architecture)
     off, found, hidden, active = off_masks(net), [], {}, {}
     for move in image_moves(net, deadline=deadline, skipped=skipped) if image else ():
         l, (i, *j) = move.layer, move.neurons
         if move.kind == "hidden weight":
-            found.append([(W_at[l - 1] + i * widths[l - 1] + j[0], _ONE)])
+            at = W_at[l - 1] + i * widths[l - 1] + j[0]
+            found.append(FlatDirection("hidden weight", l, (i, j[0]), ((at, _ONE),)))
             hidden.setdefault((l, i), []).append(j[0])
         elif _every_region(net, l, i, True, deadline):
-            found.append([(b_at[l - 1] + i, _ONE)] + [(b_at[l] + r, -W[l][r][i]) for r in range(widths[l + 1])])
+            found.append(FlatDirection("always active", l, (i,), ((b_at[l - 1] + i, _ONE),) + tuple(
+                (b_at[l] + r, -W[l][r][i]) for r in range(widths[l + 1]))))
             active.setdefault(l, []).append(i)
     for l, block in sorted(active.items()):
-        found += _affine_block_trades(net, l, block)
+        found += [FlatDirection("always active", l, tuple(block), tuple(e))
+                  for e in _affine_block_trades(net, l, block)]
     for l in range(2, net.depth) if image and net.architecture.input_dim <= _MAX_INPUT else ():
         if sum(widths[1:l]) > _MAX_NEURONS:
             break
         on = [i for i in range(widths[l]) if not off[l - 1][i]]
         for i, basis in unread_combinations(net, l, on, deadline).items():
-            found += [[(W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
-                       for j, x in enumerate(v) if x] for v in basis]
+            found += [FlatDirection("affine relation", l, (i,), tuple(
+                (W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
+                for j, x in enumerate(v) if x)) for v in basis]
         if l == net.depth - 1 or sum(widths[1:l + 1]) <= _MAX_NEURONS:
             on = [j for j in range(widths[l - 1]) if not off[l - 2][j]] + [widths[l - 1]]
             for j, basis in cancelled_combinations(net, l, on, deadline).items():
-                found += [[(W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
-                           for i, x in enumerate(u) if x] for u in basis]
+                found += [FlatDirection("cancelling weights", l, (j,) if j < widths[l - 1] else (), tuple(
+                    (W_at[l - 1] + i * widths[l - 1] + j if j < widths[l - 1] else b_at[l - 1] + i, x)
+                    for i, x in enumerate(u) if x)) for u in basis]
     for (l, i), inputs in hidden.items():   # hidden from every input: perhaps off on the whole image
         if len(inputs) == widths[l - 1] and _every_region(net, l, i, False, deadline):
             off[l - 1][i] = True
-    out = move_entries(net, deep_lines=False) + found
+    every = frozenset((l, i) for l in range(net.depth - 1) for i in range(widths[l + 1]))
+    moves = move_entries(net, every, deep_lines=False)      # those of move_entries but the rescaling fields
+    rescaling = move_entries(net, deep_lines=False)[:-len(moves) or None]
+    unread = []     # first what the weights say (a rank keeps the first of dependent directions: the plainest)
     for l, silent in enumerate(silent_masks(net, off, hidden), start=1):
-        for i in np.flatnonzero(silent).tolist():
-            out += [[(W_at[l - 1] + i * widths[l - 1] + j, _ONE)] for j in range(widths[l - 1])]
-            out.append([(b_at[l - 1] + i, _ONE)])
         for i in np.flatnonzero(off[l - 1]).tolist():
-            out += [[(W_at[l] + r * widths[l] + i, _ONE)] for r in range(widths[l + 1])]
-    return out
+            unread += [FlatDirection("off neuron", l + 1, (r, i), ((W_at[l] + r * widths[l] + i, _ONE),))
+                       for r in range(widths[l + 1])]
+        for i in np.flatnonzero(silent).tolist():
+            unread += [FlatDirection("silent neuron", l, (i, j), ((W_at[l - 1] + i * widths[l - 1] + j, _ONE),))
+                       for j in range(widths[l - 1])]
+            unread.append(FlatDirection("silent neuron", l, (i,), ((b_at[l - 1] + i, _ONE),)))
+    return rescaling, unread + [FlatDirection("tangent move", 0, (), tuple(e)) for e in moves] + found
 
 
 def unread_combinations(net: Network, l: int, neurons=None, deadline: float | None = None) -> dict[int, list]:
@@ -316,12 +379,15 @@ def _every_region(net: Network, l: int, i: int, positive: bool, deadline: float 
     return True
 
 
-def flat_bound(net: Network, image: bool = True, deadline: float | None = None, skipped: list | None = None) -> int:
+def flat_bound(net: Network, image: bool = True, deadline: float | None = None, skipped: list | None = None,
+               explained: list | None = None) -> int:
     r"""$D - \operatorname{rank}$ of :func:`flat_directions`, an upper bound on the functional dimension of ``net``
     (module docstring), never above $D - $ the hidden neurons with a non-zero parameter (the rescaling bound). The
     rank is taken modulo a prime (a lower bound on the rational one, so the bound stays proven; exactly when the
-    prime divides a denominator), on the directions as sparse rows; the rescaling bound alone, without a rank,
-    when no direction but the rescaling fields is found.
+    prime divides a denominator), on the directions as sparse rows, the rescaling fields first; the rescaling bound
+    alone, without a rank, when no direction but the rescaling fields is found. ``explained`` receives the
+    :class:`FlatDirection` values that raised the rank past the rescaling fields', one per unit the bound is below
+    the rescaling bound: why it is lower.
 
     Cost: that of :func:`flat_directions` and a sparse elimination of the directions (rescaling fields of one layer
     have disjoint supports: about their number of entries).
@@ -332,22 +398,41 @@ def flat_bound(net: Network, image: bool = True, deadline: float | None = None, 
 
     (The rescaling bound; with the off and silent neurons; with neuron 1 of layer 2 on everywhere, whose bias
     trades with the output's: the functional dimension, 4.)
+
+    >>> why = []
+    >>> flat_bound(net, explained=why)
+    4
+    >>> print("\n".join(d.describe() for d in why))
+    W_1[2, 1]: no output reads neuron 2 of layer 1 (silent)
+    b_1[2]: no output reads neuron 2 of layer 1 (silent)
+    W_3[1, 2]: neuron 2 of layer 2 is off on every input
+    W_2[2, 1]: no output reads neuron 2 of layer 2 (silent)
+    neuron 1 of layer 2 on in every region: a trade with layer 3
     """
     D = net.architecture.num_parameters
     bound = D - sum(rescaling_ranks(net))
-    directions = flat_directions(net, image, deadline, skipped)
-    if len(directions) == net.architecture.num_hidden:      # the rescaling fields alone
+    rescaling, labelled = _labelled_directions(net, image, deadline, skipped)
+    if not labelled and len(rescaling) == net.architecture.num_hidden:      # the rescaling fields alone
         return bound
-    rows = []
-    for entries in directions:
-        row: dict = {}
-        for k, value in entries:
-            row[k] = row.get(k, 0) + value
-        rows.append(row)
-    rank = sparse_modular_rank(rows)
-    if rank is None:
-        echelon = SparseEchelon()
-        for row in rows:
-            echelon.insert(row)
-        rank = echelon.rank
-    return min(bound, D - rank)
+    for p in (PRIME, None):     # exactly when the prime divides a denominator, or a minor of the rescaling fields
+        echelon = SparseEchelon(p)
+        try:
+            for entries in rescaling:
+                echelon.insert(_summed(entries))
+            fields = echelon.rank
+            kept = [d for d in labelled if echelon.insert(_summed(d.entries))]
+        except ZeroDivisionError:
+            continue
+        if p is None or explained is None or fields == D - bound:
+            break
+    if explained is not None and fields == D - bound:
+        explained += kept
+    return min(bound, D - echelon.rank)
+
+
+def _summed(entries) -> dict:
+    """Sparse ``(index, value)`` entries as a row, values at one index added up."""
+    row: dict = {}
+    for k, value in entries:
+        row[k] = row.get(k, 0) + value
+    return row

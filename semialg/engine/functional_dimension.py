@@ -16,6 +16,7 @@ neurons (their rescaling fields), and lower by the directions no row reads
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -55,14 +56,20 @@ class FunctionalDimension(Latexable):
     ``value`` is the rank of the Jacobian on ``batch``; ``upper_bound`` $= \\dim\\Omega - $ (number of hidden
     neurons with a non-zero parameter) is proven by the rescaling symmetries. ``regions`` counts the linear
     regions used; ``nonsmooth`` counts those where some hidden pre-activation vanishes identically (there
-    the one-sided derivative with that neuron off is used). ``method`` is "decisive batch", "sampled batch"
+    the one-sided derivative with that neuron off is used: a convention. Grigsby et al. take only parametrically
+    smooth inputs, which leave such a region out when the neuron is read there, and the two can differ:
+    $\\sigma(2 - x), \\sigma(x)$, then $\\sigma(2h_2)$ and output $-a - 1$ gives 4 here, 3 at the smooth inputs
+    alone; ``nonsmooth`` $= 0$ means they agree). ``method`` is "decisive batch", "sampled batch"
     (random inputs reached the upper bound), either "and flat directions" (the rank reached the upper bound of
     :func:`~semialg.engine.flat_directions.flat_bound`, proven by directions no row reads), "visible kinks"
     (``certificate``, a :class:`~semialg.engine.kink_peeling.KinkPeelingCertificate`, proves the upper bound is
     reached; "and silent neurons": the bound lowered by the rows of silent neurons and the outgoing weights of off
     ones), a family
     name (a closed form), or a family name with "visible kinks" (``certificate`` from the family's theory, e.g.
-    :class:`~semialg.families.bottleneck.rank_bound.VisibleRankCertificate`).
+    :class:`~semialg.families.bottleneck.rank_bound.VisibleRankCertificate`), or "affine map" (no hidden layer:
+    $\\dim\\Omega$). ``flat`` holds the :class:`~semialg.engine.flat_directions.FlatDirection` values that lowered
+    the bound, each saying why no Jacobian row reads it (as many as ``deficit`` when the method ends "and flat
+    directions"; :meth:`explain` lists them).
     """
 
     value: int
@@ -73,15 +80,29 @@ class FunctionalDimension(Latexable):
     batch: tuple[Vec, ...] = field(default=(), repr=False)
     method: str = "decisive batch"
     certificate: object = field(default=None, repr=False)
+    flat: tuple = field(default=(), repr=False)
 
     def __int__(self) -> int:
         return self.value
 
     def describe(self) -> str:
         used = (f"{self.certificate.num_points} kink points" if self.certificate is not None
-                else f"{self.regions} regions used")
+                else f"{self.regions} region{'s' if self.regions != 1 else ''} used")
+        why = ""
+        if self.flat:
+            counts = Counter(d.kind for d in self.flat)
+            why = "; " + ", ".join(f"{k} {_KINDS[kind][k > 1]}" for kind, k in counts.items()) + (
+                " lower the bound" if len(self.flat) == self.deficit else f" explain {len(self.flat)} of the "
+                                                                          f"{self.deficit} below it")
         return (f"functional dimension {self.value} (upper bound {self.upper_bound} of {self.num_parameters} "
-                f"parameters; {self.method}, {used})")
+                f"parameters; {self.method}, {used}{why})")
+
+    def explain(self) -> str:
+        """:meth:`describe`, then each flat direction that lowers the bound and why no Jacobian row reads it."""
+        return "\n".join([self.describe()] + [f"  - {d.describe()}" for d in self.flat])
+
+    def to_json(self) -> dict:
+        return super().to_json() | {"flat": [d.to_json() for d in self.flat]}
 
     def __eq__(self, other) -> bool:
         if isinstance(other, int):
@@ -94,6 +115,16 @@ class FunctionalDimension(Latexable):
     def deficit(self) -> int:
         """How far below the generic value $\\dim\\Omega - \\#\\text{hidden}$ the dimension is."""
         return self.upper_bound - self.value
+
+
+_KINDS = {"hidden weight": ("hidden weight", "hidden weights"),
+          "off neuron": ("weight of an off neuron", "weights of off neurons"),
+          "silent neuron": ("parameter of a silent neuron", "parameters of silent neurons"),
+          "affine relation": ("affine relation where a neuron is on", "affine relations where a neuron is on"),
+          "cancelling weights": ("combination of outgoing weights that cancels", "combinations of outgoing weights "
+                                                                                 "that cancel"),
+          "always active": ("trade of an always-active neuron", "trades of always-active neurons"),
+          "tangent move": ("tangent move", "tangent moves")}
 
 
 def functional_dimension(net: Network, domain: Polytope | None = None, method: str = "auto",
@@ -137,7 +168,11 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     """
     if method not in ("auto", "batch", "shallow"):
         raise ValueError(f"method must be 'auto', 'batch' or 'shallow', not {method!r}")
+    if domain is not None and not isinstance(domain, Polytope):
+        raise TypeError(f"domain must be a semialg Polytope or None, not {type(domain).__name__}")
     D = net.architecture.num_parameters
+    if net.depth == 1:      # an affine map x -> Wx + b: it determines W and b, on any open set
+        return FunctionalDimension(D, D, D, 1, method="affine map")
     bound = D - sum(rescaling_ranks(net))
     deadline = None if budget is None else time.monotonic() + check_budget(budget, seconds=True)
     if method == "shallow" or (method == "auto" and domain is None):
@@ -162,19 +197,22 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                              f"{free / 2 ** 30:.1f} GiB free memory); it is at most {bound} (parameters minus "
                              f"rescalable hidden neurons)" + (f"; {why[0]}" if why else ""))
     # the sampled rows aim at the flat bound without the image search (dead, silent, twin neurons: O(D)) ...
-    flat = flat_bound(net, image=False) if bound > 0 else bound
+    explained: list = []    # the flat directions that lower the bound, with why
+    flat = flat_bound(net, image=False, explained=explained) if bound > 0 else bound
     batch = sampled_batch(net, flat, deadline=deadline, zero_off=True) if domain is None and flat > 0 else None
     if batch is not None and batch.reached:
         return FunctionalDimension(flat, bound, D, len(batch.patterns), 0, batch.inputs, method="sampled batch" +
-                                   ("" if flat == bound else " and flat directions"))
+                                   ("" if flat == bound else " and flat directions"), flat=tuple(explained))
     if net.depth > 2 and bound > 0:     # ... then hidden weights and neurons on everywhere lower it more
-        flat = min(flat, flat_bound(net, deadline=deadline))
+        deeper: list = []
+        if (lowered := flat_bound(net, deadline=deadline, explained=deeper)) < flat:
+            flat, explained = lowered, deeper
     # The sampled rows stay in the modular lower bound (every batch is one), so fewer regions are needed.
     sampled = () if batch is None else batch.inputs
     known = 0 if batch is None else batch.rank
     if batch is not None and known >= flat:
         return FunctionalDimension(flat, bound, D, len(batch.patterns), 0, sampled,
-                                   method="sampled batch and flat directions")
+                                   method="sampled batch and flat directions", flat=tuple(explained))
     how = "decisive batch" if flat == bound else "decisive batch and flat directions"
     used, patterns, value, inputs = list(sampled), [], 0, []
     lm = layers_mod(net)       # None: p divides a denominator, and only the exact rank at the end decides
@@ -232,7 +270,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
                     bounds=(lower, flat)) from None
             value = flat
     nonsmooth = sum(1 for p in patterns if any(0 in layer for layer in p))
-    return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used), how)
+    return FunctionalDimension(value, bound, D, len(patterns), nonsmooth, tuple(used), how, flat=tuple(explained))
 
 
 def rank_on_regions(net: Network, patterns: Sequence[Pattern], at_most: int | None = None,

@@ -18,6 +18,8 @@ from semialg.ui.commands.arguments import (box_corners, box_polytope, decimals, 
                                           load_net, net_arg, plot_arg, regions_picture, strings)
 from semialg.ui.deep import deep_canonical
 
+SHOWN = 12     # flat directions listed by `semialg dim` (--json: all)
+
 __all__: list[str] = []
 
 
@@ -223,8 +225,12 @@ def _dim(args) -> Outcome:
     text = (f"functional dimension {fd.value} (exact, {fd.method}) of a {arch} network: "
             f"{arch.num_parameters} parameters, at most {fd.upper_bound} = #params - #rescalable hidden neurons"
             + (f"; {fd.deficit} below that bound" if fd.deficit else "; the generic value"))
+    if fd.flat:
+        text += "\nlowering the bound, directions no Jacobian row reads:" + "".join(
+            f"\n  - {d.describe()}" for d in fd.flat[:SHOWN]) + (
+            f"\n  ... and {len(fd.flat) - SHOWN} more (--json lists them all)" if len(fd.flat) > SHOWN else "")
     data = {"functional_dimension": fd.value, "upper_bound": fd.upper_bound, "num_parameters": arch.num_parameters,
-            "method": fd.method, "regions": fd.regions}
+            "method": fd.method, "regions": fd.regions, "flat_directions": [d.to_json() for d in fd.flat]}
     if args.fibre:
         # the bounds stop enumerating regions before the wall clock of --budget, the rows found still bounding
         lower, upper = local_dimension_bounds(net, budget=max(started + 0.9 * args.budget - time.monotonic(), 0.0),
