@@ -164,6 +164,8 @@ def _instances() -> dict[str, list]:
     objs += _deep_instances()
     from semialg.engine.kink_peeling import kink_peeling_certificate
     objs.append(kink_peeling_certificate(sa.Network.random((6, 4, 3, 2), seed=5)))
+    silent = sa.Network.from_arrays([[[-1], [-1]], [[-1, -1], [1, -1]], [[1, 3]]], [[-2, 3], [1, -1], [-1]])
+    objs += list(sa.functional_dimension(silent).flat)      # FlatDirection: why it is below the rescaling bound
     from semialg.families.bottleneck.rank_bound import visible_rank_certificate
     objs.append(visible_rank_certificate(sa.Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]], [[1], [2]]],
                                                                 [[0, 0], [-1], [0, 0]])))

@@ -17,6 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 from semialg.core.exact import rank, sparse_vector
 from semialg.core.network import Network
+from semialg.core.symmetry import rescaling_ranks
 from semialg.engine.flat_directions import cancelled_combinations, flat_bound, flat_directions, unread_combinations
 from semialg.engine.jacobian import parameter_jacobian
 from semialg.engine.functional_dimension import functional_dimension
@@ -246,15 +247,14 @@ def test_the_explained_directions_are_flat_independent_and_as_many_as_the_bound_
     why: list = []
     bound = flat_bound(net, explained=why)
     fields = [v for v in _rescaling_fields(net) if any(v)]
-    rescaling = D - rank(fields) if fields else D
-    assert len(why) == rescaling - bound
+    assert len(why) == D - sum(rescaling_ranks(net)) - bound     # the rescaling bound, lowered to the flat one
     rows = _rows(net)
     vectors = [sparse_vector(D, *d.entries) for d in why]
     for d, v in zip(why, vectors):
         assert all(sum((a * b for a, b in zip(row, v)), fmpq(0)) == 0 for row in rows), (net, d)
         assert d.describe() and d.to_json()["kind"] == d.kind
-    if why:
-        assert rank(fields + [list(v) for v in vectors]) == len(fields) + len(why)
+    if why:     # independent of the rescaling fields (written from the weights) and of each other
+        assert rank(fields + [list(v) for v in vectors]) == (rank(fields) if fields else 0) + len(why)
 
 
 def test_functional_dimension_says_why_it_is_below_the_rescaling_bound():

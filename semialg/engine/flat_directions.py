@@ -414,19 +414,17 @@ def flat_bound(net: Network, image: bool = True, deadline: float | None = None, 
     rescaling, labelled = _labelled_directions(net, image, deadline, skipped)
     if not labelled and len(rescaling) == net.architecture.num_hidden:      # the rescaling fields alone
         return bound
-    for p in (PRIME, None):     # exactly when the prime divides a denominator, or a minor of the rescaling fields
+    for p in (PRIME, None):     # exactly only when the prime divides a denominator
         echelon = SparseEchelon(p)
         try:
             for entries in rescaling:
                 echelon.insert(_summed(entries))
-            fields = echelon.rank
             kept = [d for d in labelled if echelon.insert(_summed(d.entries))]
+            break
         except ZeroDivisionError:
             continue
-        if p is None or explained is None or fields == D - bound:
-            break
-    if explained is not None and fields == D - bound:
-        explained += kept
+    if explained is not None:   # the first of those beyond the rescaling fields, one per unit of lowering
+        explained += kept[:max(bound - (D - echelon.rank), 0)]
     return min(bound, D - echelon.rank)
 
 
