@@ -16,7 +16,9 @@ JSON nests at most ``JSON_MAX_DEPTH`` levels (the network format needs 5), repea
 is at most ``MAX_JSON_BYTES`` long (reading one takes up to about 50 times its size in memory, a Python object
 per number: at most about 1.7 GB; large networks belong in ``.npz`` / ``.safetensors``); an ``.npz`` archive has at most ``NPZ_MAX_MEMBERS`` arrays whose declared
 uncompressed sizes add up to at most ``MAX_FILE_BYTES``, and every member's ``.npy`` header must declare
-exactly the size stored (zip bombs and lying headers are refused before allocating).
+exactly the size stored (zip bombs and lying headers are refused before allocating); the member count is read from
+the zip end record before ``zipfile`` reads the directory, and every array has at most 2 dimensions, each at most
+``MAX_FILE_BYTES``, checked before any arithmetic (:mod:`semialg.ui.containers`).
 
 >>> import tempfile, os
 >>> net = Network.from_arrays([[[1, "-1/2"]], [[3]]], [[0], [1]])
@@ -28,7 +30,6 @@ True
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import zipfile
@@ -43,6 +44,7 @@ from semialg.core.exact import MAX_DIGITS, fmpq_str, to_matrix, to_vector
 from semialg.core.rational_matrix import RationalMatrix
 from semialg.core.network import Network
 from semialg.ui.atomic import atomic_write, write_text as _write_text
+from semialg.ui.containers import check_npy_dtype, check_shape, check_zip_directory
 from semialg.ui.declared import (ACTIVATION_KEYS, NO_ACTIVATIONS, assume, check_assumptions, checked_for_writing,
                                  declared_activations, dropped_output)
 from semialg.ui.layouts import LAYOUTS as _LAYOUTS, network_from_arrays
@@ -344,9 +346,9 @@ def _npy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> np.n
             shape, fortran, dtype = read_header(fp)
         except ValueError as e:
             raise FormatError(f"{source}: array {name!r} has a malformed .npy header ({e})") from None
-        if dtype.hasobject:
-            raise FormatError(f"{source}: array {name!r} holds pickled Python objects, which semialg never loads")
-        nbytes = math.prod(shape) * dtype.itemsize
+        where = f"{source}: array {name!r}"
+        check_npy_dtype(dtype, where)
+        nbytes = check_shape(shape, MAX_FILE_BYTES, where) * dtype.itemsize
         if fp.tell() + nbytes != info.file_size:
             raise FormatError(f"{source}: array {name!r} declares shape {shape} of {dtype} ({nbytes} bytes) but "
                               f"stores {info.file_size - fp.tell()} bytes")
@@ -364,6 +366,7 @@ def _npz_arrays(path: Path) -> dict[str, np.ndarray]:
         raise FormatError(f"{path}: a pickle, which semialg never loads; {_SAVE_HINT}")
     if not head.startswith(b"PK"):
         raise FormatError(f"{path}: not an .npz archive (no zip signature)")
+    check_zip_directory(path, NPZ_MAX_MEMBERS)  # zipfile builds an object per directory entry before counting
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         if len(infos) > NPZ_MAX_MEMBERS:
@@ -449,11 +452,13 @@ def _check_safetensors_tensors(path: Path, header: dict, data_bytes: int) -> Non
             raise FormatError(f"{path}: tensor {key!r} has dtype {dtype!r}, which semialg does not read (it reads "
                               f"{', '.join(_SAFETENSORS_DTYPES)})")
         shape, offsets = info.get("shape"), info.get("data_offsets")
-        if not isinstance(shape, list) or any(type(d) is not int or d < 0 for d in shape):
-            raise FormatError(f"{path}: tensor {key!r}: shape {shape!r:.60} is not a list of non-negative integers")
+        count = check_shape(shape, MAX_FILE_BYTES, f"{path}: tensor {key!r}")
+        # offsets beyond the data are refused before they are printed: they may be thousands of digits long
         if not isinstance(offsets, list) or len(offsets) != 2 or any(type(o) is not int for o in offsets):
-            raise FormatError(f"{path}: tensor {key!r}: data_offsets {offsets!r:.60} are not two integers")
-        nbytes = math.prod(shape) * np.dtype(_SAFETENSORS_DTYPES[dtype]).itemsize
+            raise FormatError(f"{path}: tensor {key!r}: data_offsets are not two integers")
+        if not all(0 <= o <= data_bytes for o in offsets):
+            raise FormatError(f"{path}: tensor {key!r}: data_offsets outside the {data_bytes} bytes of data")
+        nbytes = count * np.dtype(_SAFETENSORS_DTYPES[dtype]).itemsize
         if offsets[1] - offsets[0] != nbytes:
             raise FormatError(f"{path}: tensor {key!r}: data_offsets {offsets} span {offsets[1] - offsets[0]} bytes "
                               f"but shape {shape} of {dtype} needs {nbytes}")
@@ -603,8 +608,9 @@ def load(path: str | os.PathLike, layout: str = "auto", logits: bool = False, or
                           f"and bias arrays: write an .npz with numpy.savez(path, W1=..., b1=..., ...)")
     if suffix not in SUFFIXES:
         raise FormatError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}")
-    if not path.is_file():
-        raise FormatError(f"{path}: no such file")
+    if not path.is_file():  # never read a FIFO or device: it can block forever or never end
+        raise FormatError(f"{path}: not a regular file (a directory, device or pipe)" if path.exists()
+                          else f"{path}: no such file")
     if not isinstance(layout, str) or layout not in _LAYOUTS:
         raise ParameterError(f"layout must be one of {_LAYOUTS}, not {layout!r}")
     if suffix == ".json":

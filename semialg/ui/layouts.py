@@ -157,10 +157,11 @@ def _rows(M: fmpq_mat) -> tuple[tuple[fmpq, ...], ...]:
 
 # -- weight files: which arrays form which layer, in which order ---------------------------------------
 
+# at most 9 digits: a layer number of thousands of digits is beyond what Python converts to an int
 _INDEXED = (
-    (re.compile(r"^(?P<role>W|b)_?(?P<idx>\d+)$"), 1),                     # W1, b1 (1-based)
-    (re.compile(r"^(?P<role>weight|bias)_?(?P<idx>\d+)$"), 0),             # weight_0, bias_0
-    (re.compile(r"^(?P<role>coefs|intercepts)_?(?P<idx>\d+)$"), 0),        # coefs_0 (scikit-learn dumps)
+    (re.compile(r"^(?P<role>W|b)_?(?P<idx>\d{1,9})$"), 1),                 # W1, b1 (1-based)
+    (re.compile(r"^(?P<role>weight|bias)_?(?P<idx>\d{1,9})$"), 0),         # weight_0, bias_0
+    (re.compile(r"^(?P<role>coefs|intercepts)_?(?P<idx>\d{1,9})$"), 0),    # coefs_0 (scikit-learn dumps)
 )
 _INDEXED_ROLE = {"W": "weight", "b": "bias", "weight": "weight", "bias": "bias", "coefs": "weight",
                  "intercepts": "bias"}
@@ -199,7 +200,10 @@ class _Group:
 
 
 def _natural(name: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+    """The sort key putting ``fc2`` before ``fc10``: numbers compare by length, then digits, never through
+    ``int`` (a name may hold a number of thousands of digits, which Python refuses to convert)."""
+    return tuple((len(p.lstrip("0")), p.lstrip("0")) if i % 2 else p
+                 for i, p in enumerate(re.split(r"(\d+)", name)))
 
 
 def _stem(name: str) -> str:
@@ -208,11 +212,14 @@ def _stem(name: str) -> str:
 
 def _groups(arrays: Mapping[str, np.ndarray], source: str) -> dict[str, _Group]:
     groups: dict[str, _Group] = {}
+    numbered: dict[int, tuple[str, int]] = {}  # layer index -> (a key of it, the numbering's base)
     for key, arr in arrays.items():
         m = next((p.match(key) for p, _ in _INDEXED if p.match(key)), None)
         if m is not None:
             base = next(b for p, b in _INDEXED if p.match(key))
             name, role, native = str(int(m.group("idx")) - base), _INDEXED_ROLE[m.group("role")], "auto"
+            if role == "weight" or int(name) not in numbered:  # name the missing layer by its weight
+                numbered[int(name)] = (key, base)
         else:
             m = _NAMED.match(_COLLECTION.sub("", key))
             if m is None:
@@ -231,7 +238,24 @@ def _groups(arrays: Mapping[str, np.ndarray], source: str) -> dict[str, _Group]:
             g.native = native
     for g in groups.values():
         _classify(g, source)
+    _check_numbering(numbered, source)
     return groups
+
+
+def _check_numbering(numbered: dict[int, tuple[str, int]], source: str) -> None:
+    """Refuse numbered layers (``W1, W3``) with a number missing: the layers would chain without the missing
+    one and the file would silently read as a different, shallower network. Named layers (PyTorch's ``0.weight,
+    2.weight``, where ReLU modules take the odd numbers) are not numbered this way and may skip numbers."""
+    if not numbered:
+        return
+    first = min(min(numbered), 0)  # W0 (0-based keys in a 1-based style) numbers from 0, not 1
+    missing = next((i for i in range(first, max(numbered) + 1) if i not in numbered), None)
+    if missing is None:
+        return
+    key, base = numbered[min(i for i in numbered if i > missing)]
+    absent = re.sub(r"\d+$", str(missing + base), key)
+    raise FormatError(f"{source}: has {key!r} but no {absent!r}: layer {missing + base} is missing (numbered "
+                      f"layers must be consecutive)")
 
 
 def _classify(g: _Group, source: str) -> None:
@@ -335,11 +359,11 @@ def network_from_arrays(arrays: Mapping[str, np.ndarray], source: str, layout: s
             continue
         wkey, W = g.arrays["weight"]
         bkey, b = g.arrays.get("bias", (None, None))
-        if b is not None and b.ndim == 2 and 1 in b.shape:
-            b = b.reshape(-1)
-        if W.ndim != 2 or (b is not None and b.ndim != 1):
-            raise ShapeError(f"{where}: weight {wkey!r} must be 2-D and bias {bkey!r} 1-D, got shapes {W.shape}"
-                             f" and {None if b is None else b.shape}")
+        if b is not None and b.ndim != 1:  # a (1, 1) bias may be a matrix saved by mistake: never guess
+            raise ShapeError(f"{where}: bias {bkey!r} has shape {b.shape}; a bias must be 1-D (one entry per "
+                             f"output of the layer)")
+        if W.ndim != 2:
+            raise ShapeError(f"{where}: weight {wkey!r} must be 2-D, got shape {W.shape}")
         prefer = g.native if layout == "auto" else layout
         W = _orient(W, None if b is None else len(b), chain.width, "out_in" if prefer == "auto" else prefer,
                     layout != "auto", f"{where} ({wkey!r})")
