@@ -20,7 +20,7 @@ import numbers
 import time
 
 __all__ = ["SemialgError", "ParameterError", "FormatError", "ShapeError",
-           "ArchitectureError", "CertificateError", "UndecidedError", "check_budget", "check_deadline"]
+           "ArchitectureError", "CertificateError", "UndecidedError", "check_budget", "check_deadline", "MAX_SECONDS"]
 
 
 class SemialgError(Exception):
@@ -74,13 +74,17 @@ class UndecidedError(SemialgError):
                               (self.bounds[0] + by, self.bounds[1] + by))
 
 
+#: The longest budget of seconds (about 31 years): larger ones mean no limit and are taken as this one.
+MAX_SECONDS = 10 ** 9
+
+
 def check_budget(budget, what: str = "budget", seconds: bool = False):
     """``budget`` if it is a positive integer (``seconds=True``: a finite number of seconds, at least 0: a budget of
     0 s answers "undecided" at once), else a one-line :class:`ParameterError` naming ``what`` (``-1``, ``nan``,
     ``inf``, ``"10"``, ``True`` are refused, and ``0`` as a count).
 
-    >>> check_budget(2 ** 20), check_budget(0.5, seconds=True)
-    (1048576, 0.5)
+    >>> check_budget(2 ** 20), check_budget(0.5, seconds=True), check_budget(10 ** 400, seconds=True)
+    (1048576, 0.5, 1000000000)
     >>> check_budget(float("nan"), seconds=True)
     Traceback (most recent call last):
     ...
@@ -88,13 +92,23 @@ def check_budget(budget, what: str = "budget", seconds: bool = False):
     """
     if isinstance(budget, bool):
         pass
+    elif seconds and isinstance(budget, numbers.Integral) and budget >= 0:
+        # an integer too large for a float (10**400) is no limit, as --budget says above 10^9 seconds: capped so
+        # that deadlines stay floats
+        return min(int(budget), MAX_SECONDS)
     elif seconds and isinstance(budget, numbers.Real) and math.isfinite(budget) and budget >= 0:
-        return budget
+        return budget if budget <= MAX_SECONDS else MAX_SECONDS
     elif not seconds and isinstance(budget, numbers.Integral) and budget >= 1:
         return int(budget)
-    shown = repr(budget) if isinstance(budget, (str, bytes)) else str(budget)[:40]
-    kind = "non-negative number of seconds" if seconds else "positive integer"
-    raise ParameterError(f"{what} must be a {kind}, not {shown}")
+    raise ParameterError(f"{what} must be a {'non-negative number of seconds' if seconds else 'positive integer'}, "
+                         f"not {_shown(budget)}")
+
+
+def _shown(value) -> str:
+    """A refused value as a message quotes it: short (str() of an integer beyond 4,300 digits even raises)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)).bit_length() > 128:
+        return f"an integer of about {int(abs(int(value)).bit_length() * 0.30103) + 1} digits"
+    return repr(value)[:40] if isinstance(value, (str, bytes)) else str(value)[:40]
 
 
 def check_deadline(deadline: float | None, budget: float | None, done: str, seconds: float = 0.0) -> None:

@@ -44,7 +44,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 from flint import fmpq
 
 from semialg.core.result import Latexable, jsonable
-from semialg.errors import CertificateError, ParameterError, UndecidedError, check_budget
+from semialg.errors import ArchitectureError, CertificateError, ParameterError, UndecidedError, check_budget
 from semialg.core.exact import count_str, fingerprint, int_str, normalise_row
 from semialg.core.modular import rank_one_independent, rows_pairwise_independent
 from semialg.core.network import Architecture, Network
@@ -54,7 +54,7 @@ from semialg.families.base import families_for
 from semialg.geometry.zero_sum import ZeroSumDecision
 
 __all__ = ["Locus", "LocusFamily", "DegeneracyLoci", "degeneracy_loci", "Condition", "GenericityReport",
-           "genericity", "cheap_genericity"]
+           "genericity", "cheap_genericity", "subset_count"]
 
 SHALLOW_SCOPE = "proven (shallow networks): outside every locus the fibre is the G-orbit (Theorem 1)"
 NECESSARY_ONLY = "no degeneracy among the necessary conditions"
@@ -64,6 +64,20 @@ DEEP_SCOPE = "necessary only (depth > 2): genericity beyond these loci is not ch
 # The deadline of the running genericity call: the families' genericity_conditions take a subset budget only, so the
 # seconds reach the searched conditions (zero_factor_condition) through this variable.
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("genericity_deadline", default=None)
+
+#: The widest shallow hidden layer whose $2^n - 1$ zero-factor loci are counted: the exact count is an integer of
+#: $n$ bits (8 MB here, built in milliseconds); a width of $10^{20}$ would need more memory than exists.
+MAX_SUBSET_WIDTH = 2 ** 26
+
+
+def subset_count(n: int, layer: int) -> int:
+    """$2^n - 1$ (the non-empty subsets of a layer's $n$ neurons), refused beyond ``MAX_SUBSET_WIDTH``: the exact
+    count is a family's contract (``count``, ``to_json``), so a width whose count cannot be held is refused."""
+    if n > MAX_SUBSET_WIDTH:
+        raise ArchitectureError(f"hidden layer {layer} has width {count_str(n)}: loci indexed by its 2^n - 1 subsets "
+                                f"of neurons are counted only up to width {MAX_SUBSET_WIDTH}")
+    return 2 ** n - 1
+
 
 # -- symbolic loci ----------------------------------------------------------------------------------------
 
@@ -216,7 +230,7 @@ def degeneracy_loci(arch: Architecture | Sequence[int]) -> DegeneracyLoci:
             return Locus("zero_factor", S, polys, V().flat, codim, f"sum of a_i w_i^T over S = {list(S)} vanishes")
 
         fams.append(LocusFamily(
-            "zero_factor", 2 ** n - 1,
+            "zero_factor", subset_count(n, 1),
             lambda: (S for size in range(1, n + 1) for S in itertools.combinations(range(1, n + 1), size)),
             zero_factor, None, r"V\Big(\sum_{i\in S} a_i w_i^{T}\Big)", r"\emptyset \ne S \subseteq [n]",
             SHALLOW_SCOPE))

@@ -291,6 +291,7 @@ def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool
     does not pay for all. Raises :class:`_DeadlinePassed` after ``deadline`` (a :func:`time.monotonic` value).
     """
     d = nets[0].architecture.input_dim
+    domain = _check_domain(domain)    # here, so that every caller (decisive_points too) refuses a wrong type
     base = list(domain.inequalities) if domain is not None else []
     if domain is not None and domain.dim != d:
         raise ShapeError(f"the domain lives in dimension {domain.dim}, the network input in dimension {d}")

@@ -314,7 +314,7 @@ def _zero_neuron_moves(net: Network) -> list[list[tuple[int, fmpq]]]:
     used_zero = [[i for i, (live, b) in enumerate(zip(net.weights[l].nonzero_rows(), net.biases[l], strict=True))
                   if not b and not live and any(row[i] for row in net.weights[l + 1])] for l in range(net.depth - 1)]
     out, n0 = [], net.widths[0]
-    if n0 >= 2 and net.widths[2] == 1:
+    if n0 >= 2 and net.depth >= 2 and net.widths[2] == 1:     # no pairs without a hidden layer
         u = net.weights[1][0]
         pairs = list(zip([i for i in used_zero[0] if u[i] > 0], [i for i in used_zero[0] if u[i] < 0]))
         for i, j in pairs:

@@ -523,7 +523,8 @@ def _mark(c) -> str:
 
 @chunks.register
 def _(Z: DegeneracyLoci, **options) -> list[str]:
-    return [f"Z_{{\\mathrm{{{text(F.name)}}}}} = {to_latex(F)} \\quad ({len(F)}\\text{{ components}})"
+    # F.count, not len(F): a family of 2^n - 1 zero-factor loci does not fit len() from n = 64 on
+    return [f"Z_{{\\mathrm{{{text(F.name)}}}}} = {to_latex(F)} \\quad ({_count(F.count)}\\text{{ components}})"
             for F in Z.families]
 
 

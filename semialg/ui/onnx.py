@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 from flint import fmpq
@@ -252,9 +253,15 @@ class _Reader:
 def from_onnx(model, logits: bool = False, source: str = "<onnx>") -> Network:
     """The exact ReLU network of an ONNX ``ModelProto`` (see the module docstring for what is read).
 
-    Raises :class:`FormatError` naming the node and its op for anything that is not a ReLU MLP layer.
+    Raises :class:`FormatError` naming the node and its op for anything that is not a ReLU MLP layer, and
+    :class:`TypeError` for anything that is not a ``ModelProto`` (a path is read by :func:`semialg.load`).
     """
+    if isinstance(model, (str, bytes, os.PathLike)):   # before importing onnx: the mistake needs no onnx to see
+        raise TypeError(f"from_onnx expects an onnx.ModelProto, not a {type(model).__name__}; "
+                        "to read a file use sa.load(path)")
     onnx = _onnx()
+    if not isinstance(model, onnx.ModelProto):
+        raise TypeError(f"from_onnx expects an onnx.ModelProto, not {type(model).__name__}")
     net = _Reader(onnx, model.graph, source, logits).run(model.graph.node)
     props = {p.key: p.value for p in model.metadata_props}
     if _ASSUMPTIONS not in props:

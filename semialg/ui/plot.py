@@ -82,6 +82,8 @@ def _grid(box, resolution: int):
 def _patterns(net, P):
     """Activation patterns of a float batch, as one integer label per point (numeric, for pictures only)."""
     import numpy as np
+    if net.depth == 1:      # no hidden neuron: an affine map, one region
+        return np.zeros(len(P), dtype=np.intp)
     on = np.concatenate([Z > 0 for Z in net.float_preactivations(P, net.depth - 1)], axis=1)
     _, labels = np.unique(on, axis=0, return_inverse=True)
     return labels.reshape(-1)
@@ -105,7 +107,7 @@ def plot_regions(net, box=((-3.0, 3.0), (-3.0, 3.0)), resolution: int = 300, tit
     rng = np.random.default_rng(0)
     shuffled = rng.permutation(labels.max() + 1)[labels]
     ax1.imshow(shuffled, origin="lower", extent=extent, cmap="tab20", interpolation="nearest", aspect="auto")
-    W, b = net.float_layers()[0]
+    W, b = net.float_layers()[0] if net.depth > 1 else ((), ())   # without a hidden layer, no hyperplane
     xs = np.linspace(box[0][0], box[0][1], 2)
     for (w1, w2), c in zip(W, b, strict=True):
         if abs(w2) > 1e-12:
@@ -117,7 +119,8 @@ def plot_regions(net, box=((-3.0, 3.0), (-3.0, 3.0)), resolution: int = 300, tit
     ax1.set_title(f"{labels.max() + 1} activation patterns visible; first-layer hyperplanes")
     im = ax2.imshow(values, origin="lower", extent=extent, cmap="viridis", aspect="auto")
     edges = (np.diff(labels, axis=0, prepend=labels[:1]) != 0) | (np.diff(labels, axis=1, prepend=labels[:, :1]) != 0)
-    ax2.contour(X, Y, edges.astype(float), levels=[0.5], colors="white", linewidths=0.6)
+    if edges.any():     # a contour of a constant field only warns
+        ax2.contour(X, Y, edges.astype(float), levels=[0.5], colors="white", linewidths=0.6)
     ax2.set_title("f (first output) and its kinks")
     fig.colorbar(im, ax=ax2)
     for ax in (ax1, ax2):

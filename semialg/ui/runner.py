@@ -20,7 +20,7 @@ import time
 import warnings
 from pathlib import Path
 
-from semialg.errors import ParameterError
+from semialg.errors import MAX_SECONDS, ParameterError
 
 __all__ = ["Parser", "at_least", "budget_seconds", "MAX_SECONDS", "BudgetSpent", "wall_clock", "silenced",
            "check_outputs", "PLOT_SUFFIXES", "budget_bar", "count_text", "count_json"]
@@ -41,33 +41,49 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _shown(text: str, quoted: bool = True) -> str:
+    """An argument as an error message quotes it: its first 40 characters (a 5,000-digit number is not echoed)."""
+    if len(text) <= 40:
+        return repr(text) if quoted else text
+    return f"{text[:40]!r}... ({len(text)} characters)"
+
+
 def at_least(low: int, most: int | None = None):
     """An argparse type: an integer >= ``low`` (and <= ``most`` if given)."""
     def parse(text: str) -> int:
         try:
             value = int(text, 10)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text[:40]!r}") from None
+        except ValueError:  # also past Python's 4,300 digits: beyond any bound of an option
+            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {_shown(text)}") from None
         if value < low or most is not None and value > most:
             raise argparse.ArgumentTypeError(f"must be >= {low}" + (f" and <= {most}" if most is not None else "")
-                                             + f", got {value}")
+                                             + f", got {_shown(text.strip(), quoted=False)}")
         return value
     parse.__name__ = f"integer >= {low}"
     return parse
 
 
-#: The longest wall-clock ``--budget`` (about 31 years): larger values mean no limit and are taken as this one
-#: (the interval timer holds at most about 9e9 s, and budgets are multiplied as floats).
-MAX_SECONDS = 10 ** 9
+# The longest wall-clock --budget is MAX_SECONDS of semialg.errors (about 31 years, as for the budgets of the API):
+# larger values mean no limit and are taken as this one (the interval timer holds at most about 9e9 s, and budgets
+# are multiplied as floats).
 
 
-def budget_seconds(text: str) -> int:
-    """An argparse type: a wall-clock budget, an integer >= 1 (seconds); larger than ``MAX_SECONDS`` is no limit.
+def budget_seconds(text: str) -> int | float:
+    """An argparse type: a wall-clock budget, a number of seconds > 0 (``1.5``, ``1e9``); larger than
+    ``MAX_SECONDS`` is no limit. Whole numbers stay integers, so messages say ``--budget 60 s``.
 
-    >>> budget_seconds("60"), budget_seconds("1" + "0" * 30) == MAX_SECONDS
-    (60, True)
+    >>> budget_seconds("60"), budget_seconds("1.5"), budget_seconds("1" + "0" * 5000) == MAX_SECONDS
+    (60, 1.5, True)
     """
-    return min(at_least(1)(text), MAX_SECONDS)
+    try:
+        value = float(text)     # a number too large for a float is inf: no limit, like any beyond MAX_SECONDS
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {_shown(text)}") from None
+    if not value > 0:           # nan too
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {_shown(text.strip(), quoted=False)}")
+    if value >= MAX_SECONDS:
+        return MAX_SECONDS
+    return int(value) if value.is_integer() else value
 
 
 class BudgetSpent(BaseException):

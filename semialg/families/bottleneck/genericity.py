@@ -13,6 +13,7 @@ $\{h = 0\}$).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 
@@ -20,7 +21,7 @@ from semialg.core.lazy import sympy  # imported on first use: start-up time
 
 from semialg.core.exact import dot, rank, solve
 from semialg.core.network import Architecture, Network
-from semialg.engine.loci import (Condition, Locus, LocusFamily, degeneracy_loci, genericity,
+from semialg.engine.loci import (Condition, Locus, LocusFamily, degeneracy_loci, genericity, subset_count,
                                  zero_factor_condition)
 from semialg.errors import ArchitectureError, CertificateError, UndecidedError
 from semialg.families.bottleneck.arrangement import NetworkArrangement, extreme_values, sup_on_line
@@ -278,21 +279,27 @@ BOTTLENECK_SCOPE = ("bottleneck networks: outside these loci (in case (a) also o
 def _ridge_families(arch: Architecture) -> list[LocusFamily]:
     r"""Case (b) bottleneck loci: a second-layer bias $e_j = 0$ and a vanishing block slope
     $\sum_{j \in S} c_jv_j = 0$ (the note's $G'(0^+) \ne 0$ and slope-at-infinity conditions, for every $S$)."""
-    V = arch.variables()
+    # The symbols are built on first use, as in degeneracy_loci: counts and templates need none of them, and a
+    # wide second layer has millions of them.
+    V = functools.cache(arch.variables)
     n2, n3 = arch.widths[2], arch.widths[3]
-    v = [V.weights[1][j, 0] for j in range(n2)]
-    e = [V.biases[1][j] for j in range(n2)]
-    c = [[V.weights[2][r, j] for r in range(n3)] for j in range(n2)]
+
+    def v(j: int):
+        return V().weights[1][j, 0]
+
+    def c(j: int, r: int):
+        return V().weights[2][r, j]
+
     one = lambda: ((j,) for j in range(1, n2 + 1))  # noqa: E731
     return [
         LocusFamily("zero_bias", n2, one,
-                    lambda ix: Locus("zero_bias", ix, (e[ix[0] - 1],), V.flat, 1,
+                    lambda ix: Locus("zero_bias", ix, (V().biases[1][ix[0] - 1],), V().flat, 1,
                                      f"second-layer bias e_{ix[0]} = 0: a kink on the first-layer hyperplane"),
                     1, r"V(e_j)", r"j \in [n_2]", BOTTLENECK_SCOPE),
-        LocusFamily("block_slope", 2 ** n2 - 1,
+        LocusFamily("block_slope", subset_count(n2, 2),
                     lambda: (S for size in range(1, n2 + 1) for S in itertools.combinations(range(1, n2 + 1), size)),
-                    lambda S: Locus("block_slope", S, tuple(sympy.expand(sum(c[j - 1][r] * v[j - 1] for j in S))
-                                                            for r in range(n3)), V.flat, None,
+                    lambda S: Locus("block_slope", S, tuple(sympy.expand(sum(c(j - 1, r) * v(j - 1) for j in S))
+                                                            for r in range(n3)), V().flat, None,
                                     f"sum of c_j v_j over S = {list(S)} vanishes"),
                     None, r"V\Big(\sum_{j\in S} c_j v_j\Big)", r"\emptyset \ne S \subseteq [n_2]",
                     BOTTLENECK_SCOPE),
@@ -307,10 +314,10 @@ def _outer_families(arch: Architecture) -> list[LocusFamily]:
     two layers."""
     n0, n1 = arch.widths[:2]
     inner = degeneracy_loci(Architecture(n0, n1, 1)).family("zero_factor")
-    flat = arch.variables().flat
+    variables = functools.cache(arch.variables)  # on first use, as in degeneracy_loci
     return [dataclasses.replace(
         inner, name="inner_zero_factor", scope=BOTTLENECK_SCOPE,
-        build=lambda S: dataclasses.replace(inner.build(S), family="inner_zero_factor", variables=flat,
+        build=lambda S: dataclasses.replace(inner.build(S), family="inner_zero_factor", variables=variables().flat,
                                             description=f"sum of v_i w_i over S = {list(S)} vanishes (first two layers)"),
         latex_template=r"V\Big(\sum_{i\in S} v_i w_i^{T}\Big)", index_set=r"\emptyset \ne S \subseteq [n_1]")]
 

@@ -113,7 +113,7 @@ def free_components(net: Network) -> tuple[tuple[tuple[int, int], ...], ...]:
                 for j, x in enumerate(row):
                     if x:
                         parent[root((l, i))] = root((l - 1, j))
-    for row in net.weights[L - 1]:
+    for row in net.weights[L - 1] if L > 1 else ():     # without a hidden layer the last reads the inputs
         anchored.update((L - 1, j) for j, x in enumerate(row) if x)
     anchored = {root(x) for x in anchored}
     comps: dict = {}

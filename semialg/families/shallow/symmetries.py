@@ -223,6 +223,16 @@ class Stabilizer(StabilizerGroup):
             out *= math.factorial(len(C))
         return out
 
+    def describe(self) -> str:
+        """In words, as the deep stabilizer says it (the repr would print the whole network); neurons 1-based."""
+        if self.is_trivial:
+            return "the stabilizer of the parameter in G is trivial"
+        parts = [f"neurons {[i + 1 for i in C]} are one neuron up to positive scaling" for C in self.classes]
+        if self.zero_neurons:
+            parts.append(f"neurons {[i + 1 for i in self.zero_neurons]} are zero (any order, any scales)")
+        return (f"the stabilizer of the parameter in G has a finite part of order {self.order_of_finite_part} "
+                f"({'; '.join(parts)}) and dimension {self.dimension}")
+
     def random_element(self, seed: int | None = None) -> GroupElement:
         """A random element: a random permutation within each class with the forced scales, random
         positive scales on the zero neurons."""

@@ -47,9 +47,12 @@ def decimals(v, args) -> list[str]:
     return [decimal_str(x, getattr(args, "digits", None) or 6) for x in v]
 
 
-def exact_and_decimal(v, args, exact: bool = True) -> str:
-    """Exact values (a single one as a number) with decimals beside them unless exact; or only the decimals."""
-    ex, ap = ", ".join(map(str, v)), ", ".join(decimals(v, args))
+def exact_and_decimal(v, args, exact: bool = True, shown: list[str] | None = None) -> str:
+    """Exact values (a single one as a number) with decimals beside them unless exact; or only the decimals.
+
+    ``shown``: the decimals already computed for ``v`` (a command that also reports them in JSON passes them
+    rather than have them computed twice)."""
+    ex, ap = ", ".join(map(str, v)), ", ".join(decimals(v, args) if shown is None else shown)
     if len(v) != 1:
         ex, ap = f"({ex})", f"({ap})"
     return ap if not exact else ex if all(x.q == 1 for x in v) else f"{ex} ≈ {ap}"

@@ -35,6 +35,6 @@ def _eval(args) -> Outcome:
     net = load_net(args.network, args)
     x = to_vector(args.x.split(","), net.architecture.input_dim, where="x")
     y = net(x)
-    text = f"f({', '.join(map(str, x))}) = {exact_and_decimal(y, args)}"
-    return Outcome(0, text, {"x": [str(v) for v in x], "y": [str(v) for v in y],
-                             "y_decimal": decimals(y, args)}, [net])
+    shown = decimals(y, args)
+    text = f"f({', '.join(map(str, x))}) = {exact_and_decimal(y, args, shown=shown)}"
+    return Outcome(0, text, {"x": [str(v) for v in x], "y": [str(v) for v in y], "y_decimal": shown}, [net])
