@@ -18,6 +18,7 @@ from hypothesis import given, settings, strategies as st
 from semialg.core.exact import rank, sparse_vector
 from semialg.core.network import Network
 from semialg.core.symmetry import rescaling_ranks
+from semialg.errors import ParameterError
 from semialg.engine.flat_directions import cancelled_combinations, flat_bound, flat_directions, unread_combinations
 from semialg.engine.jacobian import parameter_jacobian
 from semialg.engine.functional_dimension import functional_dimension
@@ -296,5 +297,18 @@ def test_a_network_without_hidden_layer_and_a_domain_of_the_wrong_type():
     net = Network.from_arrays([[[1, 2], [0, "-1/3"]]], [[0, 5]])
     fd = functional_dimension(net)
     assert fd.value == rank(_rows(net)) == 6 and fd.method == "affine map" and not fd.flat
-    with pytest.raises(TypeError, match="Polytope"):
+    with pytest.raises(ParameterError, match="Polytope"):
         functional_dimension(net, domain="x")
+
+
+@pytest.mark.parametrize("call", [unread_combinations, cancelled_combinations])
+def test_a_layer_or_neuron_out_of_range_is_refused(call):
+    """The output layer has no on-set (its rows are read everywhere: unread_combinations(net, L) once returned every
+    direction of them) and a negative index would name another neuron's column (the audit's neurons=[-1])."""
+    net = Network.random((1, 3, 3, 2, 1), seed=7)
+    for l in (0, 1, 4, 2.0, True):
+        with pytest.raises(ParameterError, match="hidden layer from 2 to 3"):
+            call(net, l)
+    for neurons in ([-1], [9], [1.0]):
+        with pytest.raises(ParameterError, match="indices from 0"):
+            call(net, 3, neurons)

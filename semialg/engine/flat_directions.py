@@ -67,7 +67,7 @@ from semialg.engine.neurons import image_regions, off_masks, sign_somewhere, sil
 from semialg.engine.regions import affine_map
 from semialg.engine.tangent import move_entries, parameter_offsets
 from semialg.engine.witnesses import image_moves
-from semialg.errors import UndecidedError
+from semialg.errors import ParameterError, UndecidedError
 
 __all__ = ["FlatDirection", "flat_directions", "flat_bound", "unread_combinations", "cancelled_combinations"]
 
@@ -217,6 +217,7 @@ def unread_combinations(net: Network, l: int, neurons=None, deadline: float | No
     >>> unread_combinations(net, 2)     # on where x > 1/3: there h_2 = 2h_1
     {0: [[2, -1, 0]]}
     """
+    neurons = _checked(net, l, neurons, columns=False)
     try:
         regions = sorted(image_regions(net, l, deadline), key=lambda R: -sum(s > 0 for s in R.pattern[-1]))
     except UndecidedError:
@@ -234,7 +235,7 @@ def unread_combinations(net: Network, l: int, neurons=None, deadline: float | No
         return spans[id(R)]
 
     out = {}
-    for i in range(net.widths[l]) if neurons is None else neurons:
+    for i in neurons:
         V = fmpq_mat(n + 1, n + 1, [int(r == c) for r in range(n + 1) for c in range(n + 1)])    # rows: directions
         for R in regions:
             if deadline is not None and time.monotonic() > deadline:
@@ -283,9 +284,8 @@ def cancelled_combinations(net: Network, l: int, neurons=None, deadline: float |
 
     (Where $x < 0$, $z_{2,2} = x + 2$ changes sign: nothing cancels there for the bias.)
     """
+    neurons = _checked(net, l, neurons, columns=True)
     last = l == net.depth - 1
-    if not 2 <= l <= net.depth - 1:
-        return {}
     try:
         regions = image_regions(net, l if last else l + 1, deadline)
     except UndecidedError:
@@ -299,7 +299,7 @@ def cancelled_combinations(net: Network, l: int, neurons=None, deadline: float |
         if all(z):
             seen.setdefault(tuple(v > 0 for v in z), []).append(R)
     out = {}
-    for j in range(n + 1) if neurons is None else neurons:
+    for j in neurons:
         if deadline is not None and time.monotonic() > deadline:
             return out
         on_j = [R for R in regions if j == n or R.pattern[-1 if last else -2][j] > 0]
@@ -337,6 +337,22 @@ def _cancelling(R, V: list, reads: list, unit: list) -> list:
             else:
                 on.append(i)
     return equations + [[reads[i][r] if i in on else _ZERO for i in range(len(reads))] for r in range(len(reads[0]))]
+
+
+def _checked(net: Network, l, neurons, columns: bool) -> list[int]:
+    """``neurons`` (default all: the rows of layer $l$, or with ``columns`` the columns of $(W_l \\mid b_l)$) as a
+    list, after checking that ``l`` is a hidden layer from 2 on and each neuron an index of them: a one-line
+    :class:`ParameterError` otherwise (a negative index would name another neuron's column)."""
+    if isinstance(l, bool) or not isinstance(l, int) or not 2 <= l <= net.depth - 1:
+        raise ParameterError(f"l must be a hidden layer from 2 to {net.depth - 1}, not {l!r}")
+    n = net.widths[l - 1] + 1 if columns else net.widths[l]
+    if neurons is None:
+        return list(range(n))
+    out = list(neurons)
+    for i in out:
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+            raise ParameterError(f"neurons must be indices from 0 to {n - 1} (0-based), not {i!r}")
+    return out
 
 
 def _affine_block_trades(net: Network, l: int, block: list[int]) -> list[list[tuple[int, fmpq]]]:

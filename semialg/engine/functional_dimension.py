@@ -34,7 +34,7 @@ from semialg.engine.flat_directions import flat_bound
 from semialg.engine.jacobian import (RANK_GRACE, Pattern, balanced_layers, jacobians_mod, layers_mod,
                                      parameter_jacobian, sampled_batch)
 from semialg.engine.kink_peeling import PEEL_FIRST, kink_peeling_certificate
-from semialg.engine.regions import decisive_points
+from semialg.engine.regions import check_domain, decisive_points
 from semialg.errors import ArchitectureError, UndecidedError, check_budget
 from semialg.families.base import families_for
 from semialg.geometry.polyhedron import Polytope
@@ -168,8 +168,7 @@ def functional_dimension(net: Network, domain: Polytope | None = None, method: s
     """
     if method not in ("auto", "batch", "shallow"):
         raise ValueError(f"method must be 'auto', 'batch' or 'shallow', not {method!r}")
-    if domain is not None and not isinstance(domain, Polytope):
-        raise TypeError(f"domain must be a semialg Polytope or None, not {type(domain).__name__}")
+    domain = check_domain(domain)
     D = net.architecture.num_parameters
     if net.depth == 1:      # an affine map x -> Wx + b: it determines W and b, on any open set
         return FunctionalDimension(D, D, D, 1, method="affine map")

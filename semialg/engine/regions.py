@@ -50,7 +50,7 @@ from semialg.geometry.polyhedron import Polytope, decide, flip_neighbours
 from semialg.geometry.simple_arrangement import simple_arrangement_cells
 
 __all__ = [
-    "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map",
+    "Region", "regions", "count_regions", "equivalent", "RegionCertificate", "affine_map", "check_domain",
     "batch_functional_dimension",
     "estimate_functional_dimension", "decisive_batch", "decisive_points", "smooth_inputs", "sampled_rank_reaches",
     "parameter_jacobian", "batch_jacobian",
@@ -291,7 +291,7 @@ def _iter_cells(nets: Sequence[Network], domain: Polytope | None, progress: bool
     does not pay for all. Raises :class:`_DeadlinePassed` after ``deadline`` (a :func:`time.monotonic` value).
     """
     d = nets[0].architecture.input_dim
-    domain = _check_domain(domain)    # here, so that every caller (decisive_points too) refuses a wrong type
+    domain = check_domain(domain)    # here, so that every caller (decisive_points too) refuses a wrong type
     base = list(domain.inequalities) if domain is not None else []
     if domain is not None and domain.dim != d:
         raise ShapeError(f"the domain lives in dimension {domain.dim}, the network input in dimension {d}")
@@ -343,7 +343,9 @@ def _refine(nets: Sequence[Network], domain: Polytope | None, progress: bool = F
         return None  # the budget is spent: the caller reports "undecided"
 
 
-def _check_domain(domain) -> Polytope | None:
+def check_domain(domain) -> Polytope | None:
+    """``domain`` if it is a :class:`~semialg.geometry.polyhedron.Polytope` or ``None``, else a one-line
+    :class:`ParameterError` naming its type."""
     if domain is None or isinstance(domain, Polytope):
         return domain
     raise ParameterError(f"domain must be a Polytope or None, not {type(domain).__name__}")
@@ -354,7 +356,7 @@ def _budgeted(net: Network, domain: Polytope | None, progress: bool, budget: flo
     deadline = None if budget is None else time.monotonic() + budget
     found: list[_Cell] = []
     try:
-        found.extend(_iter_cells((net,), _check_domain(domain), progress, deadline))
+        found.extend(_iter_cells((net,), check_domain(domain), progress, deadline))
     except _DeadlinePassed:
         raise UndecidedError(f"region enumeration: the budget of {budget} s was spent after {len(found)} "
                              f"regions; the total is unknown") from None
@@ -475,7 +477,7 @@ def equivalent(net1: Network, net2: Network, domain: Polytope | None = None,
     (True, True)
     """
     check_comparable(net1, net2)
-    domain = _check_domain(domain)
+    domain = check_domain(domain)
     cells = _refine((net1, net2), domain, progress, deadline)
     if cells is None:
         return EquivalenceResult(None, Undecided(("region refinement stopped at the deadline",)),
