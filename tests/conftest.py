@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import signal
 from fractions import Fraction
 from pathlib import Path
 
@@ -160,3 +161,16 @@ def _forget_the_cut_cells():
     on its worker."""
     from semialg.families.bottleneck import hidden_region
     hidden_region._MEMO.clear()
+
+
+@pytest.fixture
+def hang_guard():
+    """Turn a hang into a failure: hostile input must be refused at once (SIGALRM after 120 s, generous for a
+    loaded machine: the refusals take milliseconds)."""
+    def alarm(signum, frame):
+        raise TimeoutError("hostile input was not refused promptly")
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import signal
 import struct
 import zipfile
 import zlib
@@ -18,18 +17,6 @@ import pytest
 
 import semialg as sa
 from semialg.ui import io as sio
-
-
-@pytest.fixture
-def hang_guard():
-    """Turn a hang into a failure (SIGALRM after 20 s; the refusals take milliseconds)."""
-    def alarm(signum, frame):
-        raise TimeoutError("hostile input was not refused promptly")
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(20)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
 
 
 def _refusal(path, error=sa.FormatError) -> str:
